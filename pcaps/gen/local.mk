@@ -1,0 +1,1 @@
+## pcaps/gen/local.mk

@@ -1,0 +1,25 @@
+/*
+ * communityid.h - Community ID v1 flow hashing.
+ *
+ * https://github.com/corelight/community-id-spec: SHA-1 over seed (2
+ * bytes, network order), the ordered addresses, protocol, a zero pad
+ * byte and the ordered ports (or ICMP type/code mapped as the spec
+ * says), base64-encoded and prefixed with "1:".
+ */
+#ifndef WW_COMMUNITYID_H
+#define WW_COMMUNITYID_H
+
+#include <stdint.h>
+
+#define COMMUNITYID_LEN	32	/* "1:" + 28 base64 chars + NUL, rounded */
+
+/*
+ * saddr/daddr are 4 (ipver 4) or 16 bytes.  For ICMP/ICMPv6, sport is
+ * the type and dport the code, as they appear in the packet.  Writes a
+ * NUL-terminated string into out.  Returns 0 or -1.
+ */
+int	communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
+	    const uint8_t *daddr, uint8_t proto, uint16_t sport,
+	    uint16_t dport, char out[COMMUNITYID_LEN]);
+
+#endif /* WW_COMMUNITYID_H */

@@ -1,0 +1,78 @@
+/*
+ * config.h - the main configuration (wardwatch.yaml) and its defaults.
+ *
+ * Loading is strict: an unknown key, a wrong type or an out-of-range
+ * value is an error reported as "file:line:col: message" (1-based, from
+ * the libyaml mark).  Every error in the file is reported, not only the
+ * first, so `wardwatch -T` shows them all.  Documents are limited in
+ * size, nesting depth and number of nodes before they are parsed.
+ * Keep man/wardwatch.yaml.5 in step with the key table in config.c.
+ */
+#ifndef WW_CONFIG_H
+#define WW_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+#include "flow.h"
+
+#define CONFIG_MAX_FILE_SIZE	(4u << 20)	/* bytes */
+#define CONFIG_MAX_DEPTH	32		/* nested collections */
+#define CONFIG_MAX_NODES	100000
+#define CONFIG_MAX_WORKERS	64
+
+/* Event types of the EVE output, as a bit set. */
+#define EVE_T_FLOW	0x01
+#define EVE_T_ANOMALY	0x02
+#define EVE_T_STATS	0x04
+#define EVE_T_ALL	0x07
+
+struct config {
+	char		*path;		/* NULL: built-in defaults */
+
+	uint32_t	 workers;	/* 0: number of cores */
+
+	/* capture */
+	uint32_t	 snaplen;	/* default 262144 */
+	bool		 promisc;	/* default true */
+	uint32_t	 buffer_size;	/* kernel ring, bytes; default 64 MiB */
+
+	struct decode_config decode;
+	struct flow_config flow;	/* includes stream */
+
+	/* community-id */
+	uint16_t	 community_id_seed;
+
+	/* outputs.eve */
+	bool		 eve_enabled;
+	char		*eve_filename;	/* relative to LOGDIR; "-" = stdout */
+	uint32_t	 eve_types;	/* EVE_T_* */
+
+	/* stats */
+	uint32_t	 stats_interval;	/* seconds of packet time; 0 = end only */
+
+	/* anomaly records per name per stats interval (decode anomalies) */
+	uint32_t	 anomaly_rate;
+
+	/* logging */
+	bool		 ts_localtime;	/* timestamps in local time (else UTC) */
+};
+
+void	config_defaults(struct config *);
+void	config_free(struct config *);
+
+/*
+ * Load path over the defaults.  Every error is printed to 'err' as
+ * "path:line:col: message".  Returns 0 when the file is valid, else the
+ * number of errors (the struct then holds defaults plus what was valid,
+ * and must not be used).
+ */
+int	config_load(struct config *, const char *path, FILE *err);
+
+/* Same, from a memory buffer ('name' is used in messages); for tests. */
+int	config_load_buffer(struct config *, const char *name,
+	    const char *buf, size_t len, FILE *err);
+
+#endif /* WW_CONFIG_H */

@@ -1,0 +1,62 @@
+/*
+ * jsonw.h - a streaming JSON writer into a growable, capped buffer.
+ *
+ * Keys are written in the order the caller writes them (deterministic
+ * output makes golden files possible).  Strings are escaped per RFC
+ * 8259; bytes that are not valid UTF-8 are written as \u00XX of the
+ * byte value so arbitrary wire bytes always give valid JSON.  The
+ * writer tracks nesting and commas itself.  If the cap is exceeded the
+ * writer is marked overflowed and further writes are ignored.
+ */
+#ifndef WW_JSONW_H
+#define WW_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JSONW_MAX_DEPTH		32
+#define JSONW_DEFAULT_CAP	(1u << 20)
+
+struct jsonw {
+	char		*buf;
+	size_t		 len;
+	size_t		 size;
+	size_t		 cap;		/* max len */
+	bool		 overflow;
+	int		 depth;
+	bool		 need_comma[JSONW_MAX_DEPTH + 1];
+};
+
+void	jsonw_init(struct jsonw *, size_t cap);
+void	jsonw_free(struct jsonw *);
+void	jsonw_reset(struct jsonw *);	/* empty, keep the buffer */
+
+void	jsonw_obj_open(struct jsonw *);
+void	jsonw_obj_close(struct jsonw *);
+void	jsonw_arr_open(struct jsonw *);
+void	jsonw_arr_close(struct jsonw *);
+/* A key inside an object; follow it with exactly one value. */
+void	jsonw_key(struct jsonw *, const char *);
+
+void	jsonw_str(struct jsonw *, const char *);
+void	jsonw_strn(struct jsonw *, const char *, size_t);	/* any bytes */
+void	jsonw_uint(struct jsonw *, uint64_t);
+void	jsonw_int(struct jsonw *, int64_t);
+void	jsonw_bool(struct jsonw *, bool);
+void	jsonw_null(struct jsonw *);
+void	jsonw_double(struct jsonw *, double);	/* finite, else null */
+/* Insert already-valid JSON text as a value. */
+void	jsonw_raw(struct jsonw *, const char *, size_t);
+
+/* Key + value shorthands. */
+void	jsonw_kv_str(struct jsonw *, const char *, const char *);
+void	jsonw_kv_uint(struct jsonw *, const char *, uint64_t);
+void	jsonw_kv_int(struct jsonw *, const char *, int64_t);
+void	jsonw_kv_bool(struct jsonw *, const char *, bool);
+
+/* The text so far, NUL-terminated (valid until the next write). */
+const char *jsonw_text(struct jsonw *, size_t *len);
+bool	jsonw_ok(const struct jsonw *);	/* no overflow, all closed */
+
+#endif /* WW_JSONW_H */

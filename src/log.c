@@ -1,0 +1,142 @@
+/*
+ * log.c - diagnostics to stderr or syslog(3).
+ *
+ * These are messages about the sensor itself, never about traffic:
+ * malformed packets are counted anomalies, not log lines.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static int	log_verbose;	/* set once at start; read-only afterwards */
+static bool	log_syslog;
+
+void
+log_init(int verbose, bool use_syslog)
+{
+	log_verbose = verbose;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog("wardwatch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_setverbose(int v)
+{
+	log_verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return log_verbose;
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap, int err)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_syslog) {
+		if (err)
+			syslog(pri, "%s: %s", msg, strerror(err));
+		else
+			syslog(pri, "%s", msg);
+		return;
+	}
+	if (err)
+		fprintf(stderr, "wardwatch: %s: %s\n", msg, strerror(err));
+	else
+		fprintf(stderr, "wardwatch: %s\n", msg);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, err);
+	va_end(ap);
+	errno = err;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbose < 1)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_INFO, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbose < 2)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	int err = errno;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, err);
+	va_end(ap);
+	exit(2);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap, 0);
+	va_end(ap);
+	exit(2);
+}
+
+bool
+log_ratelimit(time_t *last, int interval, const char *fmt, ...)
+{
+	va_list ap;
+	time_t now = time(NULL);
+
+	if (*last != 0 && now - *last < interval)
+		return false;
+	*last = now;
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap, 0);
+	va_end(ap);
+	return true;
+}

@@ -1,0 +1,1 @@
+/* stream-int.h */

@@ -1,0 +1,290 @@
+/*
+ * util.c - string helpers, bounded parsing, SipHash, time formatting.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+#ifndef HAVE_STRLCPY
+size_t
+strlcpy(char *dst, const char *src, size_t dsize)
+{
+	size_t slen = strlen(src);
+
+	if (dsize != 0) {
+		size_t n = slen < dsize - 1 ? slen : dsize - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return slen;
+}
+#endif
+
+#ifndef HAVE_STRLCAT
+size_t
+strlcat(char *dst, const char *src, size_t dsize)
+{
+	size_t dlen = strnlen(dst, dsize);
+
+	if (dlen == dsize)
+		return dlen + strlen(src);
+	return dlen + strlcpy(dst + dlen, src, dsize - dlen);
+}
+#endif
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
+		fatal("calloc %zu x %zu", n, size);
+	return p;
+}
+
+void *
+xreallocarray(void *ptr, size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		fatal("reallocarray %zu x %zu", n, size);
+	}
+	if ((p = realloc(ptr, n * size == 0 ? 1 : n * size)) == NULL)
+		fatal("reallocarray %zu x %zu", n, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("strdup");
+	return p;
+}
+
+int
+parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    const char **errstr)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	*errstr = NULL;
+	if (s == NULL || *s == '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		unsigned d;
+
+		if (*p < '0' || *p > '9') {
+			*errstr = "invalid";
+			return -1;
+		}
+		d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			*errstr = "too large";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+    const char **errstr)
+{
+	static const struct {
+		const char	*suffix;
+		unsigned	 shift;
+	} units[] = {
+		{ "kb", 10 }, { "kib", 10 }, { "k", 10 },
+		{ "mb", 20 }, { "mib", 20 }, { "m", 20 },
+		{ "gb", 30 }, { "gib", 30 }, { "g", 30 },
+		{ "b", 0 },
+	};
+	char num[32];
+	size_t i, n;
+	unsigned shift = 0;
+	uint64_t v;
+
+	*errstr = NULL;
+	if (s == NULL) {
+		*errstr = "invalid";
+		return -1;
+	}
+	for (n = 0; s[n] >= '0' && s[n] <= '9'; n++)
+		;
+	if (n == 0 || n >= sizeof(num)) {
+		*errstr = n == 0 ? "invalid" : "too large";
+		return -1;
+	}
+	if (s[n] != '\0') {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (strcasecmp(s + n, units[i].suffix) == 0)
+				break;
+		if (i == sizeof(units) / sizeof(units[0])) {
+			*errstr = "invalid unit (use kb, mb or gb)";
+			return -1;
+		}
+		shift = units[i].shift;
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_uint(num, 0, UINT64_MAX >> shift, &v, errstr) == -1)
+		return -1;
+	v <<= shift;
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* SipHash-2-4 (Aumasson and Bernstein), written from the paper. */
+#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND do {							\
+	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
+	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
+	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
+	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
+} while (0)
+
+static uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
+	    (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	    (uint64_t)p[7] << 56;
+}
+
+uint64_t
+siphash24(const struct sipkey *key, const void *src, size_t len)
+{
+	const uint8_t *p = src;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ key->k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ key->k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ key->k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ key->k1;
+	uint64_t b = (uint64_t)len << 56, m;
+	size_t i, left = len & 7;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = le64(p + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	switch (left) {
+	case 7: b |= (uint64_t)p[i + 6] << 48;	/* FALLTHROUGH */
+	case 6: b |= (uint64_t)p[i + 5] << 40;	/* FALLTHROUGH */
+	case 5: b |= (uint64_t)p[i + 4] << 32;	/* FALLTHROUGH */
+	case 4: b |= (uint64_t)p[i + 3] << 24;	/* FALLTHROUGH */
+	case 3: b |= (uint64_t)p[i + 2] << 16;	/* FALLTHROUGH */
+	case 2: b |= (uint64_t)p[i + 1] << 8;	/* FALLTHROUGH */
+	case 1: b |= (uint64_t)p[i];		break;
+	case 0: break;
+	}
+	v3 ^= b;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void
+sipkey_init(struct sipkey *key, bool deterministic)
+{
+	uint8_t r[16];
+	size_t got = 0;
+
+	if (deterministic) {
+		key->k0 = 0x0706050403020100ULL;
+		key->k1 = 0x0f0e0d0c0b0a0908ULL;
+		return;
+	}
+	while (got < sizeof(r)) {
+		ssize_t n = getrandom(r + got, sizeof(r) - got, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal("getrandom");
+		}
+		got += (size_t)n;
+	}
+	key->k0 = le64(r);
+	key->k1 = le64(r + 8);
+}
+
+void
+util_format_ts(uint64_t ts_us, bool localtime, char *buf)
+{
+	time_t sec = (time_t)(ts_us / 1000000);
+	unsigned usec = (unsigned)(ts_us % 1000000);
+	struct tm tm;
+	char date[32], zone[8];
+
+	if ((localtime ? localtime_r(&sec, &tm) : gmtime_r(&sec, &tm)) ==
+	    NULL) {
+		snprintf(buf, UTIL_TSBUF, "1970-01-01T00:00:00.000000+0000");
+		return;
+	}
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (localtime)
+		strftime(zone, sizeof(zone), "%z", &tm);
+	else
+		strlcpy(zone, "+0000", sizeof(zone));
+	snprintf(buf, UTIL_TSBUF, "%s.%06u%s", date, usec, zone);
+}
+
+void
+util_format_ip(int ipver, const uint8_t *addr, char *buf)
+{
+	if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, addr, buf,
+	    UTIL_ADDRBUF) == NULL)
+		strlcpy(buf, "?", UTIL_ADDRBUF);
+}
+
+void
+util_format_mac(const uint8_t mac[6], char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+	    mac[2], mac[3], mac[4], mac[5]);
+}

@@ -1,0 +1,55 @@
+/*
+ * util.h - string helpers glibc lacks, bounded number parsing, the
+ * keyed hash, allocation with overflow checks, and time formatting.
+ */
+#ifndef WW_UTIL_H
+#define WW_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef HAVE_STRLCPY
+size_t	strlcpy(char *, const char *, size_t);
+#endif
+#ifndef HAVE_STRLCAT
+size_t	strlcat(char *, const char *, size_t);
+#endif
+
+void	*xcalloc(size_t, size_t);			/* fatal on failure */
+void	*xreallocarray(void *, size_t, size_t);	/* fatal on failure */
+char	*xstrdup(const char *);
+
+/*
+ * Parse a decimal unsigned integer in [min, max].  The whole string
+ * must be a number.  Returns 0 or -1 with *errstr set ("too large",
+ * "too small", "invalid").
+ */
+int	parse_uint(const char *, uint64_t min, uint64_t max, uint64_t *,
+	    const char **errstr);
+/* "64mb", "1gb", "512kb", "4096": bytes, with the same contract. */
+int	parse_size(const char *, uint64_t min, uint64_t max, uint64_t *,
+	    const char **errstr);
+
+/* SipHash-2-4 with a 128-bit key. */
+struct sipkey {
+	uint64_t k0, k1;
+};
+uint64_t	siphash24(const struct sipkey *, const void *, size_t);
+/* A random key from getrandom(2); a fixed one when deterministic. */
+void		sipkey_init(struct sipkey *, bool deterministic);
+
+/*
+ * Format a time given in microseconds since the epoch as Suricata does:
+ * "2024-01-31T13:45:01.123456+0000" (UTC unless localtime is set).
+ * buf must hold UTIL_TSBUF bytes.
+ */
+#define UTIL_TSBUF	40
+void	util_format_ts(uint64_t ts_us, bool localtime, char *buf);
+
+/* Format an IPv4 (4 bytes) or IPv6 (16 bytes) address. */
+#define UTIL_ADDRBUF	48
+void	util_format_ip(int ipver, const uint8_t *addr, char *buf);
+void	util_format_mac(const uint8_t mac[6], char *buf);	/* 18 bytes */
+
+#endif /* WW_UTIL_H */
