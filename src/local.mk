@@ -12,6 +12,7 @@ libwardwatch_a_SOURCES += \
 	src/decode-l4.c \
 	src/decode-tunnel.c \
 	src/defrag.c src/defrag.h \
+	src/eve.c src/eve.h \
 	src/events.c src/events.def src/events.h \
 	src/flow.c src/flow.h \
 	src/jsonw.c src/jsonw.h \

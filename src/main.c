@@ -1,2 +1,309 @@
+/*
+ * main.c - command line, signals and exit status.
+ *
+ * Exit status: 0 success, 1 usage or configuration error, 2 runtime
+ * failure (an input that could not be read, an output that failed).
+ */
 #include <config.h>
-int main(void) { return 0; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+#include "config.h"
+#include "events.h"
+#include "log.h"
+#include "monitor.h"
+#include "util.h"
+
+#define EXIT_USAGE	1
+#define EXIT_RUNTIME	2
+
+static volatile sig_atomic_t	quit;
+static volatile sig_atomic_t	reopen;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reopen = 1;
+	else
+		quit = 1;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
+"                 [--test-mode] [--workers n] [expression]\n"
+"       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
+"                 [--workers n] [expression]\n"
+"       wardwatch -T [-c config]\n"
+"       wardwatch -V | --help\n"
+"\n"
+"  -r file|dir      read a pcap or pcapng file, or every file in a\n"
+"                   directory in name order (repeatable)\n"
+"  -i interface     capture live on interface\n"
+"  -c config        configuration file (default: built-in settings)\n"
+"  -l logdir        directory for eve.json (default: .)\n"
+"  -T               check the configuration, report every error, exit\n"
+"  -v               more diagnostics (repeat for debug)\n"
+"  -V               print the version and exit\n"
+"  --test-mode      deterministic output: fixed hash keys, records\n"
+"                   sorted, timestamps from packets only\n"
+"  --workers n      flow worker threads (default: config, else cores)\n"
+"  --help           print this help and exit\n"
+"  expression       a pcap-filter(7) expression applied to all input\n");
+}
+
+static char *
+join_args(int argc, char *const *argv)
+{
+	size_t len = 0, off = 0;
+	char *s;
+	int i;
+
+	if (argc == 0)
+		return NULL;
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xcalloc(1, len);
+	for (i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+
+		memcpy(s + off, argv[i], n);
+		off += n;
+		s[off++] = i + 1 < argc ? ' ' : '\0';
+	}
+	return s;
+}
+
+static void
+print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
+    bool test_mode)
+{
+	struct {
+		enum ww_counter id;
+		uint64_t n;
+	} top[5];
+	int i, j, k, ntop = 0;
+
+	fprintf(fp, "wardwatch: %" PRIu64 " packets, %" PRIu64 " bytes "
+	    "from %u file%s", s->packets, s->bytes, s->files_read,
+	    s->files_read == 1 ? "" : "s");
+	if (s->files_failed)
+		fprintf(fp, " (%u unreadable or damaged)", s->files_failed);
+	if (!test_mode)
+		fprintf(fp, " in %.2f s", s->elapsed_s);
+	fprintf(fp, "\n");
+	fprintf(fp, "  flows      %" PRIu64 " (TCP %" PRIu64 ", UDP %" PRIu64
+	    ", ICMP %" PRIu64 ", other %" PRIu64 "); %" PRIu64
+	    " TCP picked up mid-stream\n", s->flows, s->flows_tcp,
+	    s->flows_udp, s->flows_icmp, s->flows_other, s->midstream);
+	fprintf(fp, "  anomalies  %" PRIu64, s->anomalies);
+	for (i = 0; i < EV_MAX; i++) {
+		uint64_t n = ctr_get(&s->total, (enum ww_counter)i);
+
+		if (!ev_is_anomaly((enum ww_counter)i) || n == 0)
+			continue;
+		for (j = 0; j < ntop && top[j].n >= n; j++)
+			;
+		if (j >= 5)
+			continue;
+		for (k = ntop < 5 ? ntop : 4; k > j; k--)
+			top[k] = top[k - 1];
+		top[j].id = (enum ww_counter)i;
+		top[j].n = n;
+		if (ntop < 5)
+			ntop++;
+	}
+	for (i = 0; i < ntop; i++)
+		fprintf(fp, "%s%s %" PRIu64, i == 0 ? " (" : ", ",
+		    ev_name(top[i].id), top[i].n);
+	fprintf(fp, "%s\n", ntop ? (s->anomalies > 0 && ntop == 5 ?
+	    ", ...)" : ")") : "");
+	if (s->kernel_drops)
+		fprintf(fp, "  dropped    %" PRIu64 " packets in the kernel\n",
+		    s->kernel_drops);
+	fprintf(fp, "  output     %s: %" PRIu64 " records", out, s->records);
+	if (s->records_lost)
+		fprintf(fp, ", %" PRIu64 " LOST", s->records_lost);
+	fprintf(fp, "\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "test-mode",	no_argument,		NULL, 'M' },
+		{ "workers",	required_argument,	NULL, 'w' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct config cfg;
+	struct monitor mon;
+	struct monitor_opts mo;
+	struct monitor_summary sum;
+	struct sigaction sa;
+	struct stat st;
+	char **reads = NULL, **files = NULL, *bpf = NULL;
+	char err[CAPTURE_ERRBUF], outpath[4096];
+	const char *iface = NULL, *cfgpath = NULL, *logdir = ".";
+	const char *errstr;
+	size_t nreads = 0, nfiles = 0;
+	uint64_t v;
+	bool test_config = false, test_mode = false;
+	int ch, verbose = 0, status = 0, nerr;
+	uint32_t workers = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:hi:l:r:TvV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'i':
+			iface = optarg;
+			break;
+		case 'l':
+			logdir = optarg;
+			break;
+		case 'M':
+			test_mode = true;
+			break;
+		case 'r':
+			reads = xreallocarray(reads, nreads + 1,
+			    sizeof(*reads));
+			reads[nreads++] = optarg;
+			break;
+		case 'T':
+			test_config = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("wardwatch %s (%s)\n", PACKAGE_VERSION,
+			    pcap_lib_version());
+			return 0;
+		case 'w':
+			if (parse_uint(optarg, 1, CONFIG_MAX_WORKERS, &v,
+			    &errstr) == -1) {
+				fprintf(stderr, "wardwatch: --workers %s: %s "
+				    "(1 to %u)\n", optarg, errstr,
+				    CONFIG_MAX_WORKERS);
+				return EXIT_USAGE;
+			}
+			workers = (uint32_t)v;
+			break;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	log_init(verbose, false);
+
+	config_defaults(&cfg);
+	if (cfgpath != NULL) {
+		nerr = config_load(&cfg, cfgpath, stderr);
+		if (nerr > 0) {
+			fprintf(stderr, "wardwatch: %s: %d error%s\n", cfgpath,
+			    nerr, nerr == 1 ? "" : "s");
+			config_free(&cfg);
+			free(reads);
+			return EXIT_USAGE;
+		}
+	}
+	if (test_config) {
+		printf("wardwatch: configuration %s OK\n",
+		    cfgpath ? cfgpath : "(built-in)");
+		config_free(&cfg);
+		free(reads);
+		return 0;
+	}
+	if ((nreads == 0) == (iface == NULL)) {
+		fprintf(stderr, "wardwatch: give either -r or -i\n");
+		usage(stderr);
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (stat(logdir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "wardwatch: -l %s: %s\n", logdir,
+		    errno ? strerror(errno) : "not a directory");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	bpf = join_args(argc, argv);
+
+	if (nreads > 0 && capture_expand_inputs(reads, nreads, &files,
+	    &nfiles, err, sizeof(err)) == -1) {
+		fprintf(stderr, "wardwatch: %s\n", err);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&mo, 0, sizeof(mo));
+	mo.logdir = logdir;
+	mo.bpf = bpf;
+	mo.test_mode = test_mode;
+	mo.workers = workers;
+	mo.stop = &quit;
+	mo.reopen = &reopen;
+	if (monitor_init(&mon, &cfg, &mo) == -1) {
+		monitor_free(&mon);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+	if (nfiles > 0)
+		status = monitor_run_offline(&mon, files, nfiles);
+	else
+		status = monitor_run_live(&mon, iface);
+	if (monitor_finish(&mon, &sum) == -1)
+		status = EXIT_RUNTIME;
+	monitor_free(&mon);
+
+	if (strcmp(cfg.eve_filename, "-") == 0)
+		strlcpy(outpath, "<stdout>", sizeof(outpath));
+	else if (cfg.eve_filename[0] == '/')
+		strlcpy(outpath, cfg.eve_filename, sizeof(outpath));
+	else
+		snprintf(outpath, sizeof(outpath), "%s/%s", logdir,
+		    cfg.eve_filename);
+	if (!cfg.eve_enabled)
+		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
+	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
+	    &sum, outpath, test_mode);
+
+ out:
+	capture_free_inputs(files, nfiles);
+	free(bpf);
+	free(reads);
+	config_free(&cfg);
+	return status;
+}

@@ -1,1 +1,507 @@
+/*
+ * monitor.c - the capture thread's pipeline: read, decode, report
+ * decode anomalies, dispatch to a worker by flow hash, keep the packet
+ * clock, and write the periodic and final stats.
+ */
 #include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "decode.h"
+#include "eve.h"
+#include "flow.h"
+#include "log.h"
+#include "monitor.h"
+#include "output-eve.h"
+#include "packet.h"
+#include "worker.h"
+
+#define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
+
+static double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t
+wall_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000000ULL + (uint64_t)tv.tv_usec;
+}
+
+static void
+anomaly_budget_reset(struct monitor *mon)
+{
+	int i;
+
+	for (i = 0; i < EV_MAX; i++)
+		mon->anom_budget[i] = mon->cfg->anomaly_rate;
+}
+
+int
+monitor_init(struct monitor *mon, const struct config *cfg,
+    const struct monitor_opts *opts)
+{
+	uint32_t i, n;
+	uint64_t memcap;
+
+	memset(mon, 0, sizeof(*mon));
+	mon->cfg = cfg;
+	mon->opts = *opts;
+	mon->wall_start = wall_now();
+	sipkey_init(&mon->key, opts->test_mode);
+	mon->eve.localtime = cfg->ts_localtime;
+	mon->eve.cid_seed = cfg->community_id_seed;
+	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);
+	pthread_mutex_init(&mon->bar_lock, NULL);
+	pthread_cond_init(&mon->bar_cv, NULL);
+	anomaly_budget_reset(mon);
+
+	if (cfg->eve_enabled) {
+		mon->out = output_eve_open(opts->logdir, cfg->eve_filename,
+		    opts->test_mode, &mon->out_ctr);
+		if (mon->out == NULL) {
+			log_warn("%s/%s", opts->logdir, cfg->eve_filename);
+			return -1;
+		}
+	}
+	if ((mon->dec = decoder_new(&cfg->decode, &mon->ctr)) == NULL) {
+		log_warnx("cannot create the decoder");
+		return -1;
+	}
+
+	n = opts->workers ? opts->workers : cfg->workers;
+	if (n == 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = c > 0 ? (uint32_t)c : 1;
+	}
+	if (n > CONFIG_MAX_WORKERS)
+		n = CONFIG_MAX_WORKERS;
+	mon->nworkers = n;
+	mon->threaded = n > 1;
+	mon->workers = xcalloc(n, sizeof(*mon->workers));
+	memcap = cfg->flow.memcap / n;
+	for (i = 0; i < n; i++) {
+		mon->workers[i] = worker_new(mon, i, mon->threaded, memcap);
+		if (mon->workers[i] == NULL) {
+			log_warnx("cannot create worker %u", i);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (worker_start(mon->workers[i]) == -1) {
+			log_warn("pthread_create");
+			return -1;
+		}
+	return 0;
+}
+
+void
+monitor_write(struct monitor *mon, const char *text, size_t len)
+{
+	if (mon->out != NULL)
+		output_eve_write(mon->out, text, len);
+}
+
+void
+monitor_barrier_reached(struct monitor *mon, uint64_t seq)
+{
+	(void)seq;
+	pthread_mutex_lock(&mon->bar_lock);
+	mon->bar_seq++;
+	pthread_cond_broadcast(&mon->bar_cv);
+	pthread_mutex_unlock(&mon->bar_lock);
+}
+
+/* Wait until every worker has processed all it was given. */
+static void
+monitor_barrier(struct monitor *mon)
+{
+	uint64_t target;
+	uint32_t i;
+
+	if (!mon->threaded)
+		return;
+	pthread_mutex_lock(&mon->bar_lock);
+	target = mon->bar_seq + mon->nworkers;
+	pthread_mutex_unlock(&mon->bar_lock);
+	for (i = 0; i < mon->nworkers; i++)
+		worker_enqueue_barrier(mon->workers[i], target);
+	pthread_mutex_lock(&mon->bar_lock);
+	while (mon->bar_seq < target)
+		pthread_cond_wait(&mon->bar_cv, &mon->bar_lock);
+	pthread_mutex_unlock(&mon->bar_lock);
+}
+
+static void
+monitor_sum(struct monitor *mon, struct counters *sum,
+    struct eve_stats_extra *x)
+{
+	uint32_t i;
+
+	memset(sum, 0, sizeof(*sum));
+	memset(x, 0, sizeof(*x));
+	counters_merge(sum, &mon->ctr);
+	counters_merge(sum, &mon->out_ctr);
+	for (i = 0; i < mon->nworkers; i++) {
+		counters_merge(sum, &mon->workers[i]->ctr);
+		x->flow_active += worker_flow_active(mon->workers[i]);
+		x->flow_memuse += worker_flow_memuse(mon->workers[i]);
+	}
+	x->defrag_memuse = decoder_memuse(mon->dec);
+	x->max_pkt_size = mon->max_pkt_size;
+	x->workers = mon->nworkers;
+	x->files_read = mon->files_read;
+	x->files_failed = mon->files_failed;
+	if (mon->cap.live || mon->first_us == 0)
+		x->uptime_s = (uint64_t)(wall_now() - mon->wall_start);
+	else
+		x->uptime_s = (mon->now_us - mon->first_us) / 1000000;
+}
+
+static void
+monitor_emit_stats(struct monitor *mon, uint64_t ts_us)
+{
+	struct counters *sum;
+	struct eve_stats_extra x;
+	const char *text;
+	size_t len;
+
+	monitor_barrier(mon);
+	if (!(mon->cfg->eve_types & EVE_T_STATS))
+		return;
+	sum = xcalloc(1, sizeof(*sum));
+	monitor_sum(mon, sum, &x);
+	jsonw_reset(&mon->jw);
+	eve_stats(&mon->jw, ts_us, sum, &x, &mon->eve);
+	text = jsonw_text(&mon->jw, &len);
+	if (jsonw_ok(&mon->jw))
+		monitor_write(mon, text, len);
+	free(sum);
+}
+
+/* Advance the packet clock: flow expiry ticks, defrag, stats. */
+static void
+monitor_clock(struct monitor *mon, uint64_t now)
+{
+	uint32_t i;
+
+	if (mon->first_us == 0) {
+		mon->first_us = now;
+		mon->next_tick_us = now + MONITOR_TICK_US;
+		if (mon->cfg->stats_interval > 0)
+			mon->next_stats_us = now +
+			    (uint64_t)mon->cfg->stats_interval * 1000000ULL;
+	}
+	if (now > mon->now_us)
+		mon->now_us = now;
+	if (mon->now_us >= mon->next_tick_us) {
+		for (i = 0; i < mon->nworkers; i++)
+			worker_enqueue_tick(mon->workers[i], mon->now_us);
+		decoder_tick(mon->dec, mon->now_us);
+		mon->next_tick_us = mon->now_us + MONITOR_TICK_US;
+	}
+	if (mon->next_stats_us != 0 && mon->now_us >= mon->next_stats_us) {
+		monitor_emit_stats(mon, mon->now_us);
+		anomaly_budget_reset(mon);
+		mon->next_stats_us = mon->now_us +
+		    (uint64_t)mon->cfg->stats_interval * 1000000ULL;
+	}
+}
+
+static void
+monitor_anomalies(struct monitor *mon, const struct packet *p)
+{
+	const char *text;
+	size_t len;
+	uint8_t i;
+
+	if (!(mon->cfg->eve_types & EVE_T_ANOMALY))
+		return;
+	for (i = 0; i < p->anom_cnt; i++) {
+		enum ww_counter ev = (enum ww_counter)p->anom[i];
+
+		if (mon->cfg->anomaly_rate != 0) {
+			if (mon->anom_budget[ev] == 0) {
+				ctr_inc(&mon->ctr, CTR_ANOMALY_SUPPRESSED);
+				continue;
+			}
+			mon->anom_budget[ev]--;
+		}
+		jsonw_reset(&mon->jw);
+		eve_anomaly_packet(&mon->jw, p, ev, &mon->eve);
+		text = jsonw_text(&mon->jw, &len);
+		if (jsonw_ok(&mon->jw))
+			monitor_write(mon, text, len);
+	}
+}
+
+static void
+monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
+    const uint8_t *bytes)
+{
+	struct packet p;
+	enum decode_result r;
+	uint64_t ts;
+	struct worker *w;
+
+	memset(&p, 0, sizeof(p));
+	/* Times before 1970 are clamped; later ones fit in 64 bits. */
+	ts = h->ts.tv_sec < 0 ? 0 : (uint64_t)h->ts.tv_sec * 1000000ULL +
+	    (uint64_t)(h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec % 1000000);
+	p.ts_us = ts;
+	p.pcap_cnt = mon->cap.pkts;
+	p.data = bytes;
+	p.caplen = h->caplen;
+	p.wirelen = h->len;
+	p.datalink = mon->cap.datalink;
+	p.tcp_wscale = 0xff;
+
+	ctr_inc(&mon->ctr, CTR_PKTS);
+	ctr_add(&mon->ctr, CTR_BYTES, h->len);
+	if (h->len > mon->max_pkt_size)
+		mon->max_pkt_size = h->len;
+	if (ts < mon->now_us) {
+		/* Flow timers keep using the latest time seen. */
+		decode_anomaly(&mon->ctr, &p, EV_TIME_BACKWARDS);
+		p.ts_us = mon->now_us;
+	}
+	monitor_clock(mon, p.ts_us);
+
+	r = decode_packet(mon->dec, &p);
+	if (p.anom_cnt > 0)
+		monitor_anomalies(mon, &p);
+	if (r != DECODE_OK)
+		return;
+	p.flow_hash = flow_hash_packet(&mon->key, &p,
+	    mon->cfg->flow.vlan_in_key);
+	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
+	worker_enqueue_packet(w, &p);
+}
+
+static void
+monitor_push_all(struct monitor *mon)
+{
+	uint32_t i;
+
+	for (i = 0; i < mon->nworkers; i++)
+		worker_push(mon->workers[i]);
+}
+
+/* Read one file to its end; 0, or -1 when it stopped early. */
+static int
+monitor_read_file(struct monitor *mon, const char *path)
+{
+	char err[CAPTURE_ERRBUF];
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+	int rv;
+
+	if (capture_open_offline(&mon->cap, path, mon->opts.bpf, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		mon->files_failed++;
+		return -1;
+	}
+	mon->eve.pcap_filename = mon->cap.name;
+	for (;;) {
+		if (*mon->opts.stop)
+			break;
+		if (*mon->opts.reopen) {
+			*mon->opts.reopen = 0;
+			if (mon->out != NULL)
+				output_eve_reopen(mon->out);
+		}
+		rv = pcap_next_ex(mon->cap.pcap, &h, &bytes);
+		if (rv == 1) {
+			mon->cap.pkts++;
+			monitor_packet(mon, h, bytes);
+			continue;
+		}
+		if (rv == PCAP_ERROR_BREAK)
+			break;
+		/* A damaged record: keep what came before it. */
+		log_warnx("%s: packet %" PRIu64 ": %s (partial input)", path,
+		    mon->cap.pkts + 1, pcap_geterr(mon->cap.pcap));
+		ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
+		mon->files_failed++;
+		mon->eve.pcap_filename = NULL;
+		capture_close(&mon->cap);
+		return -1;
+	}
+	mon->files_read++;
+	mon->eve.pcap_filename = NULL;
+	capture_close(&mon->cap);
+	return 0;
+}
+
+int
+monitor_run_offline(struct monitor *mon, char **files, size_t nfiles)
+{
+	size_t i;
+	int status = 0;
+
+	for (i = 0; i < nfiles && !*mon->opts.stop; i++)
+		if (monitor_read_file(mon, files[i]) == -1)
+			status = 2;
+	monitor_push_all(mon);
+	return status;
+}
+
+static void
+live_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct monitor *mon = (struct monitor *)arg;
+
+	mon->cap.pkts++;
+	monitor_packet(mon, h, bytes);
+}
+
+int
+monitor_run_live(struct monitor *mon, const char *iface)
+{
+	char err[CAPTURE_ERRBUF];
+	int n, status = 0;
+
+	if (capture_open_live(&mon->cap, iface, mon->cfg->snaplen,
+	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return 2;
+	}
+	mon->eve.in_iface = mon->cap.name;
+	log_info("listening on %s, link type %s", iface,
+	    pcap_datalink_val_to_name(mon->cap.datalink));
+	while (!*mon->opts.stop) {
+		if (*mon->opts.reopen) {
+			*mon->opts.reopen = 0;
+			if (mon->out != NULL)
+				output_eve_reopen(mon->out);
+		}
+		n = pcap_dispatch(mon->cap.pcap, -1, live_cb, (u_char *)mon);
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		if (n < 0) {
+			log_warnx("%s: %s", iface, pcap_geterr(mon->cap.pcap));
+			ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
+			status = 2;
+			break;
+		}
+		/* Quiet segments: the clock still moves, records still go. */
+		monitor_clock(mon, wall_us());
+		monitor_push_all(mon);
+		if (mon->out != NULL)
+			output_eve_flush(mon->out);
+		capture_update_stats(&mon->cap);
+		ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
+		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
+		ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
+	}
+	capture_update_stats(&mon->cap);
+	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
+	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
+	ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
+	mon->kernel_drops = mon->cap.drop;
+	monitor_push_all(mon);
+	return status;
+}
+
+int
+monitor_finish(struct monitor *mon, struct monitor_summary *s)
+{
+	struct counters *sum;
+	struct eve_stats_extra x;
+	uint32_t i;
+	int rv = 0;
+	uint64_t ts;
+
+	for (i = 0; i < mon->nworkers; i++)
+		worker_finish(mon->workers[i]);
+	ts = mon->now_us;
+	if (mon->cap.live)
+		ts = wall_us();
+	if (mon->cfg->eve_types & EVE_T_STATS) {
+		/* Workers are joined: no barrier needed. */
+		sum = xcalloc(1, sizeof(*sum));
+		monitor_sum(mon, sum, &x);
+		jsonw_reset(&mon->jw);
+		eve_stats(&mon->jw, ts, sum, &x, &mon->eve);
+		{
+			size_t len;
+			const char *text = jsonw_text(&mon->jw, &len);
+
+			if (jsonw_ok(&mon->jw))
+				monitor_write(mon, text, len);
+		}
+		free(sum);
+	}
+	if (mon->out != NULL && output_eve_close(mon->out) == -1) {
+		log_warnx("eve.json: some records could not be written");
+		rv = -1;
+	}
+	mon->out = NULL;
+	capture_close(&mon->cap);
+
+	sum = xcalloc(1, sizeof(*sum));
+	monitor_sum(mon, sum, &x);
+	memset(s, 0, sizeof(*s));
+	s->packets = ctr_get(sum, CTR_PKTS);
+	s->bytes = ctr_get(sum, CTR_BYTES);
+	s->flows = ctr_get(sum, CTR_FLOW_TOTAL);
+	s->flows_tcp = ctr_get(sum, CTR_FLOW_TCP);
+	s->flows_udp = ctr_get(sum, CTR_FLOW_UDP);
+	s->flows_icmp = ctr_get(sum, CTR_FLOW_ICMPV4) +
+	    ctr_get(sum, CTR_FLOW_ICMPV6);
+	s->flows_other = s->flows - s->flows_tcp - s->flows_udp -
+	    s->flows_icmp;
+	if (s->flows_other > s->flows)
+		s->flows_other = 0;
+	s->midstream = ctr_get(sum, CTR_TCP_MIDSTREAM);
+	for (i = 0; i < EV_MAX; i++)
+		if (ev_is_anomaly((enum ww_counter)i))
+			s->anomalies += ctr_get(sum, (enum ww_counter)i);
+	s->kernel_drops = ctr_get(sum, CTR_KERNEL_DROPS);
+	s->records = ctr_get(sum, CTR_EVE_RECORDS);
+	s->records_lost = ctr_get(sum, CTR_EVE_DROPPED);
+	s->files_read = mon->files_read;
+	s->files_failed = mon->files_failed;
+	s->elapsed_s = wall_now() - mon->wall_start;
+	counters_merge(&s->total, sum);
+	free(sum);
+	return rv;
+}
+
+void
+monitor_free(struct monitor *mon)
+{
+	uint32_t i;
+
+	if (mon->workers != NULL) {
+		for (i = 0; i < mon->nworkers; i++)
+			worker_free(mon->workers[i]);
+		free(mon->workers);
+	}
+	if (mon->dec != NULL)
+		decoder_free(mon->dec);
+	if (mon->out != NULL)
+		output_eve_close(mon->out);
+	jsonw_free(&mon->jw);
+	pthread_mutex_destroy(&mon->bar_lock);
+	pthread_cond_destroy(&mon->bar_cv);
+}

@@ -1,1 +1,99 @@
-/* monitor.h */
+/*
+ * monitor.h - the sensor: owns the configuration, the capture sources,
+ * the decoder, the workers and the outputs, and runs the per-packet
+ * pipeline of the capture thread.
+ */
+#ifndef WW_MONITOR_H
+#define WW_MONITOR_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "eve.h"
+#include "events.h"
+#include "jsonw.h"
+#include "util.h"
+
+struct config;
+struct decoder;
+struct output_eve;
+struct worker;
+
+struct monitor_opts {
+	const char	*logdir;
+	const char	*bpf;		/* or NULL */
+	bool		 test_mode;	/* deterministic output */
+	uint32_t	 workers;	/* 0: from the config */
+	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
+	volatile sig_atomic_t *reopen;	/* set by SIGHUP */
+};
+
+struct monitor_summary {
+	uint64_t	 packets;
+	uint64_t	 bytes;
+	uint64_t	 flows;
+	uint64_t	 flows_tcp, flows_udp, flows_icmp, flows_other;
+	uint64_t	 midstream;
+	uint64_t	 anomalies;
+	uint64_t	 kernel_drops;
+	uint64_t	 records;
+	uint64_t	 records_lost;
+	uint32_t	 files_read;
+	uint32_t	 files_failed;
+	double		 elapsed_s;
+	struct counters	 total;		/* every counter, summed */
+};
+
+struct monitor {
+	const struct config	*cfg;
+	struct monitor_opts	 opts;
+	struct sipkey		 key;
+	struct eve_opts		 eve;
+
+	struct output_eve	*out;
+	struct counters		 ctr;		/* capture thread */
+	struct counters		 out_ctr;	/* output (under its lock) */
+	struct decoder		*dec;
+	struct jsonw		 jw;		/* capture thread's records */
+
+	struct worker		**workers;
+	uint32_t		 nworkers;
+	bool			 threaded;
+
+	/* Barrier: workers report here. */
+	pthread_mutex_t		 bar_lock;
+	pthread_cond_t		 bar_cv;
+	uint64_t		 bar_seq;
+
+	/* Packet clock (max time seen) and schedules. */
+	uint64_t		 now_us;
+	uint64_t		 first_us;
+	uint64_t		 next_tick_us;
+	uint64_t		 next_stats_us;
+	uint64_t		 max_pkt_size;
+	uint32_t		 anom_budget[EV_MAX];	/* records left */
+
+	struct capture		 cap;
+	uint32_t		 files_read;
+	uint32_t		 files_failed;
+	uint64_t		 kernel_drops;
+	double			 wall_start;
+};
+
+int	monitor_init(struct monitor *, const struct config *,
+	    const struct monitor_opts *);
+/* Returns 0, or 2 when an input could not be read completely. */
+int	monitor_run_offline(struct monitor *, char **files, size_t nfiles);
+int	monitor_run_live(struct monitor *, const char *iface);
+/* Flush, final stats, close outputs; fills the summary. */
+int	monitor_finish(struct monitor *, struct monitor_summary *);
+void	monitor_free(struct monitor *);
+
+/* Called by workers (any thread). */
+void	monitor_write(struct monitor *, const char *, size_t);
+void	monitor_barrier_reached(struct monitor *, uint64_t seq);
+
+#endif /* WW_MONITOR_H */

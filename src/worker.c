@@ -1,1 +1,341 @@
+/*
+ * worker.c - flow workers and the batches that feed them.
+ */
 #include <config.h>
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "eve.h"
+#include "flow.h"
+#include "log.h"
+#include "monitor.h"
+#include "packet.h"
+#include "util.h"
+#include "worker.h"
+
+enum rec_kind {
+	REC_PACKET,
+	REC_TICK,
+	REC_BARRIER,
+	REC_FLUSH,
+};
+
+struct rec_hdr {
+	uint32_t	kind;
+	uint32_t	len;		/* bytes after the header, padded */
+	uint64_t	arg;
+};
+
+struct batch {
+	struct batch	*next;
+	size_t		 used;
+	uint8_t		*buf;
+};
+
+#define REC_ALIGN(n)	(((n) + 7) & ~(size_t)7)
+
+static void
+worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
+{
+	struct worker *w = arg;
+	const char *text;
+	size_t len;
+
+	if (!(w->mon->cfg->eve_types & EVE_T_FLOW))
+		return;
+	jsonw_reset(&w->jw);
+	eve_flow(&w->jw, f, flow_end_reason_name(reason), &w->mon->eve);
+	text = jsonw_text(&w->jw, &len);
+	if (jsonw_ok(&w->jw))
+		monitor_write(w->mon, text, len);
+	else
+		ctr_inc(&w->ctr, CTR_EVE_DROPPED);
+}
+
+static void
+worker_flow_anomaly(void *arg, struct flow *f, const struct packet *p,
+    enum ww_counter ev)
+{
+	struct worker *w = arg;
+	const char *text;
+	size_t len;
+
+	if (!(w->mon->cfg->eve_types & EVE_T_ANOMALY))
+		return;
+	jsonw_reset(&w->jw);
+	eve_anomaly_flow(&w->jw, f, p, ev, &w->mon->eve);
+	text = jsonw_text(&w->jw, &len);
+	if (jsonw_ok(&w->jw))
+		monitor_write(w->mon, text, len);
+	else
+		ctr_inc(&w->ctr, CTR_EVE_DROPPED);
+}
+
+struct worker *
+worker_new(struct monitor *mon, unsigned id, bool threaded,
+    uint64_t flow_memcap)
+{
+	struct worker *w;
+	struct flow_config fc;
+	struct flow_ops ops;
+
+	w = xcalloc(1, sizeof(*w));
+	w->mon = mon;
+	w->id = id;
+	w->threaded = threaded;
+	jsonw_init(&w->jw, JSONW_DEFAULT_CAP);
+
+	fc = mon->cfg->flow;
+	fc.memcap = flow_memcap;
+	memset(&ops, 0, sizeof(ops));
+	ops.flow_end = worker_flow_end;
+	ops.anomaly = worker_flow_anomaly;
+	ops.stream = NULL;	/* the application layer plugs in here */
+	ops.arg = w;
+	w->ft = flow_table_new(&fc, &ops, &w->ctr, mon->key.k0);
+	if (w->ft == NULL) {
+		jsonw_free(&w->jw);
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cv_work, NULL);
+	pthread_cond_init(&w->cv_space, NULL);
+	return w;
+}
+
+static void
+worker_packet(struct worker *w, const struct packet *p)
+{
+	if (p->ts_us > w->now_us)
+		w->now_us = p->ts_us;
+	(void)flow_handle_packet(w->ft, p);
+}
+
+static void
+worker_tick(struct worker *w, uint64_t now)
+{
+	if (now > w->now_us)
+		w->now_us = now;
+	flow_table_tick(w->ft, w->now_us);
+}
+
+/* Run one batch; true when it carried the final flush. */
+static bool
+worker_run_batch(struct worker *w, struct batch *b)
+{
+	size_t off = 0;
+	bool done = false;
+
+	while (off < b->used) {
+		struct rec_hdr h;
+		struct packet p;
+
+		memcpy(&h, b->buf + off, sizeof(h));
+		off += sizeof(h);
+		switch (h.kind) {
+		case REC_PACKET:
+			memcpy(&p, b->buf + off, sizeof(p));
+			p.data = b->buf + off + REC_ALIGN(sizeof(p));
+			worker_packet(w, &p);
+			break;
+		case REC_TICK:
+			worker_tick(w, h.arg);
+			break;
+		case REC_BARRIER:
+			monitor_barrier_reached(w->mon, h.arg);
+			break;
+		case REC_FLUSH:
+			flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+			done = true;
+			break;
+		}
+		off += h.len;
+	}
+	b->used = 0;
+	return done;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	bool done = false;
+
+	while (!done) {
+		struct batch *b;
+
+		pthread_mutex_lock(&w->lock);
+		while (w->q_count == 0)
+			pthread_cond_wait(&w->cv_work, &w->lock);
+		b = w->queue[w->q_head];
+		w->q_head = (w->q_head + 1) % WORKER_QUEUE_LEN;
+		w->q_count--;
+		pthread_mutex_unlock(&w->lock);
+
+		done = worker_run_batch(w, b);
+
+		pthread_mutex_lock(&w->lock);
+		b->next = w->spare;
+		w->spare = b;
+		pthread_cond_signal(&w->cv_space);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+int
+worker_start(struct worker *w)
+{
+	if (!w->threaded)
+		return 0;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return -1;
+	return 0;
+}
+
+static struct batch *
+batch_get(struct worker *w)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&w->lock);
+	b = w->spare;
+	if (b != NULL)
+		w->spare = b->next;
+	pthread_mutex_unlock(&w->lock);
+	if (b == NULL) {
+		b = xcalloc(1, sizeof(*b));
+		b->buf = xcalloc(1, WORKER_BATCH_SIZE);
+	}
+	b->used = 0;
+	b->next = NULL;
+	return b;
+}
+
+void
+worker_push(struct worker *w)
+{
+	struct batch *b = w->cur;
+
+	if (!w->threaded || b == NULL || b->used == 0)
+		return;
+	w->cur = NULL;
+	pthread_mutex_lock(&w->lock);
+	while (w->q_count == WORKER_QUEUE_LEN)
+		pthread_cond_wait(&w->cv_space, &w->lock);
+	w->queue[(w->q_head + w->q_count) % WORKER_QUEUE_LEN] = b;
+	w->q_count++;
+	pthread_cond_signal(&w->cv_work);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Room for a record of 'len' payload bytes; returns where to write. */
+static uint8_t *
+rec_reserve(struct worker *w, enum rec_kind kind, uint64_t arg, size_t len)
+{
+	struct rec_hdr h;
+	size_t need = sizeof(h) + REC_ALIGN(len);
+	uint8_t *p;
+
+	assert(need <= WORKER_BATCH_SIZE);
+	if (w->cur != NULL && w->cur->used + need > WORKER_BATCH_SIZE)
+		worker_push(w);
+	if (w->cur == NULL)
+		w->cur = batch_get(w);
+	h.kind = kind;
+	h.len = (uint32_t)REC_ALIGN(len);
+	h.arg = arg;
+	p = w->cur->buf + w->cur->used;
+	memcpy(p, &h, sizeof(h));
+	w->cur->used += need;
+	return p + sizeof(h);
+}
+
+void
+worker_enqueue_packet(struct worker *w, const struct packet *p)
+{
+	uint8_t *dst;
+
+	if (!w->threaded) {
+		worker_packet(w, p);
+		return;
+	}
+	dst = rec_reserve(w, REC_PACKET, 0,
+	    REC_ALIGN(sizeof(*p)) + p->caplen);
+	memcpy(dst, p, sizeof(*p));
+	memcpy(dst + REC_ALIGN(sizeof(*p)), p->data, p->caplen);
+}
+
+void
+worker_enqueue_tick(struct worker *w, uint64_t now_us)
+{
+	if (!w->threaded) {
+		worker_tick(w, now_us);
+		return;
+	}
+	(void)rec_reserve(w, REC_TICK, now_us, 0);
+}
+
+void
+worker_enqueue_barrier(struct worker *w, uint64_t seq)
+{
+	if (!w->threaded) {
+		monitor_barrier_reached(w->mon, seq);
+		return;
+	}
+	(void)rec_reserve(w, REC_BARRIER, seq, 0);
+	worker_push(w);
+}
+
+void
+worker_finish(struct worker *w)
+{
+	if (!w->threaded) {
+		flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+		return;
+	}
+	(void)rec_reserve(w, REC_FLUSH, 0, 0);
+	worker_push(w);
+	pthread_join(w->thread, NULL);
+	w->threaded = false;
+}
+
+void
+worker_free(struct worker *w)
+{
+	struct batch *b, *next;
+
+	if (w == NULL)
+		return;
+	flow_table_free(w->ft);
+	for (b = w->spare; b != NULL; b = next) {
+		next = b->next;
+		free(b->buf);
+		free(b);
+	}
+	if (w->cur != NULL) {
+		free(w->cur->buf);
+		free(w->cur);
+	}
+	jsonw_free(&w->jw);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cv_work);
+	pthread_cond_destroy(&w->cv_space);
+	free(w);
+}
+
+uint64_t
+worker_flow_active(struct worker *w)
+{
+	return flow_table_active(w->ft);
+}
+
+uint64_t
+worker_flow_memuse(struct worker *w)
+{
+	return flow_table_memuse(w->ft);
+}

@@ -1,1 +1,72 @@
-/* worker.h */
+/*
+ * worker.h - flow workers.
+ *
+ * The capture thread decodes each packet and hands it, by its symmetric
+ * flow hash, to one worker, so every flow lives in exactly one worker
+ * and the flow table needs no locks.  Packets travel in batches (a
+ * buffer of copied packets) through a bounded queue per worker; when a
+ * queue is full the capture thread waits (offline) or the kernel ring
+ * fills and pcap_stats counts the drops (live).  With one worker the
+ * capture thread runs the worker code itself and nothing is copied.
+ *
+ * Besides packets, a batch carries control records: a clock tick (so
+ * every worker expires flows at the same packet times whatever the
+ * number of workers), a barrier (the stats reporter waits until every
+ * worker has processed everything before it), and the final flush.
+ */
+#ifndef WW_WORKER_H
+#define WW_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "jsonw.h"
+
+#define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
+#define WORKER_QUEUE_LEN	8		/* batches in flight */
+
+struct monitor;
+struct packet;
+struct flow_table;
+struct batch;
+
+struct worker {
+	struct monitor		*mon;
+	unsigned		 id;
+	pthread_t		 thread;
+	bool			 threaded;
+	struct flow_table	*ft;
+	struct counters		 ctr;
+	struct jsonw		 jw;
+	uint64_t		 now_us;
+
+	/* Queue from the capture thread (threaded mode). */
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cv_work;	/* a batch is queued */
+	pthread_cond_t		 cv_space;	/* a batch was freed */
+	struct batch		*queue[WORKER_QUEUE_LEN];
+	unsigned		 q_head, q_count;
+	struct batch		*spare;		/* recycled batches */
+	struct batch		*cur;		/* being filled */
+	uint64_t		 barrier_seen;
+};
+
+struct worker	*worker_new(struct monitor *, unsigned id, bool threaded,
+		    uint64_t flow_memcap);
+int		 worker_start(struct worker *);
+/* Give the worker a packet (copied in threaded mode). */
+void		 worker_enqueue_packet(struct worker *, const struct packet *);
+void		 worker_enqueue_tick(struct worker *, uint64_t now_us);
+void		 worker_enqueue_barrier(struct worker *, uint64_t seq);
+/* Send the batch being filled (latency: live mode calls it often). */
+void		 worker_push(struct worker *);
+/* End all flows, stop and join the thread. */
+void		 worker_finish(struct worker *);
+void		 worker_free(struct worker *);
+
+uint64_t	 worker_flow_active(struct worker *);
+uint64_t	 worker_flow_memuse(struct worker *);
+
+#endif /* WW_WORKER_H */

@@ -1,0 +1,52 @@
+/*
+ * eve.h - EVE record builders: the Suricata-compatible header and the
+ * flow, anomaly and stats records.  Field names and types follow
+ * Suricata's EVE schema; Wardwatch's own data goes in its own top-level
+ * objects ("wardwatch" here; "device", "hl7", "dicom", "baseline",
+ * "policy" in later modules), so an EVE consumer can ignore them.
+ */
+#ifndef WW_EVE_H
+#define WW_EVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "events.h"
+
+struct flow;
+struct jsonw;
+struct packet;
+
+struct eve_opts {
+	bool		 localtime;	/* timestamps in local time */
+	uint16_t	 cid_seed;	/* Community ID seed */
+	const char	*in_iface;	/* live interface, or NULL */
+	const char	*pcap_filename;	/* current input file, or NULL */
+};
+
+/* Values for the stats record that are not counters. */
+struct eve_stats_extra {
+	uint64_t	 uptime_s;
+	uint64_t	 flow_active;
+	uint64_t	 flow_memuse;
+	uint64_t	 defrag_memuse;
+	uint64_t	 max_pkt_size;
+	uint32_t	 workers;
+	uint32_t	 files_read;
+	uint32_t	 files_failed;
+};
+
+/* Protocol name as Suricata writes it ("TCP", "UDP", "ICMP", "IPv6-ICMP",
+ * "SCTP", ... or the number as three digits). */
+const char	*eve_proto_name(uint8_t proto, char buf[8]);
+
+void	eve_flow(struct jsonw *, const struct flow *, const char *reason,
+	    const struct eve_opts *);
+void	eve_anomaly_packet(struct jsonw *, const struct packet *,
+	    enum ww_counter, const struct eve_opts *);
+void	eve_anomaly_flow(struct jsonw *, const struct flow *,
+	    const struct packet *, enum ww_counter, const struct eve_opts *);
+void	eve_stats(struct jsonw *, uint64_t ts_us, const struct counters *,
+	    const struct eve_stats_extra *, const struct eve_opts *);
+
+#endif /* WW_EVE_H */
