@@ -1,0 +1,753 @@
+/*
+ * test-jsonw.c - the JSON writer: escaping, UTF-8 repair, structure,
+ * the cap, number formatting, and a random round trip checked by a
+ * strict RFC 8259 validator that lives in this file.
+ */
+#include <config.h>
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jsonw.h"
+
+/*
+ * A strict JSON checker (RFC 8259): one value, no trailing bytes,
+ * strings with no raw control characters and valid UTF-8 only.
+ */
+struct jv {
+	const uint8_t	*p;
+	size_t		 n, i;
+	int		 depth;
+};
+
+static int jv_value(struct jv *);
+
+static void
+jv_ws(struct jv *v)
+{
+	while (v->i < v->n && (v->p[v->i] == ' ' || v->p[v->i] == '\t' ||
+	    v->p[v->i] == '\n' || v->p[v->i] == '\r'))
+		v->i++;
+}
+
+static int
+jv_lit(struct jv *v, const char *s)
+{
+	size_t l = strlen(s);
+
+	if (v->n - v->i < l || memcmp(v->p + v->i, s, l) != 0)
+		return -1;
+	v->i += l;
+	return 0;
+}
+
+static int
+hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Length of a valid UTF-8 sequence at p, else 0 (RFC 3629 section 4). */
+static size_t
+u8seq(const uint8_t *p, size_t left)
+{
+	uint32_t cp;
+	size_t n, k;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else
+		return 0;
+	if (left < n)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[k] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * Validate a string; if out is not NULL, also undo the writer's
+ * escaping into out (\u0080-\u00ff stand for raw invalid bytes, which
+ * the writer only ever produces for those).
+ */
+static int
+jv_string(struct jv *v, uint8_t *out, size_t *outlen)
+{
+	size_t o = 0, k;
+
+	if (v->i >= v->n || v->p[v->i] != '"')
+		return -1;
+	v->i++;
+	while (v->i < v->n) {
+		uint8_t c = v->p[v->i];
+
+		if (c == '"') {
+			v->i++;
+			if (outlen != NULL)
+				*outlen = o;
+			return 0;
+		}
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			uint8_t e;
+
+			if (v->n - v->i < 2)
+				return -1;
+			e = v->p[v->i + 1];
+			v->i += 2;
+			switch (e) {
+			case '"': case '\\': case '/':
+				c = e;
+				break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'u': {
+				unsigned u = 0;
+
+				if (v->n - v->i < 4)
+					return -1;
+				for (k = 0; k < 4; k++) {
+					int h = hexval(v->p[v->i + k]);
+
+					if (h < 0)
+						return -1;
+					u = u << 4 | (unsigned)h;
+				}
+				v->i += 4;
+				/* The writer only emits \u00XX. */
+				if (u > 0xff)
+					return -1;
+				c = (uint8_t)u;
+				break;
+			}
+			default:
+				return -1;
+			}
+			if (out != NULL)
+				out[o++] = c;
+			continue;
+		}
+		if ((k = u8seq(v->p + v->i, v->n - v->i)) == 0)
+			return -1;
+		if (out != NULL)
+			memcpy(out + o, v->p + v->i, k);
+		o += k;
+		v->i += k;
+	}
+	return -1;
+}
+
+static int
+jv_number(struct jv *v)
+{
+	size_t s = v->i;
+
+	if (v->i < v->n && v->p[v->i] == '-')
+		v->i++;
+	if (v->i >= v->n)
+		return -1;
+	if (v->p[v->i] == '0')
+		v->i++;
+	else if (v->p[v->i] >= '1' && v->p[v->i] <= '9')
+		while (v->i < v->n && v->p[v->i] >= '0' && v->p[v->i] <= '9')
+			v->i++;
+	else
+		return -1;
+	if (v->i < v->n && v->p[v->i] == '.') {
+		v->i++;
+		if (v->i >= v->n || v->p[v->i] < '0' || v->p[v->i] > '9')
+			return -1;
+		while (v->i < v->n && v->p[v->i] >= '0' && v->p[v->i] <= '9')
+			v->i++;
+	}
+	if (v->i < v->n && (v->p[v->i] == 'e' || v->p[v->i] == 'E')) {
+		v->i++;
+		if (v->i < v->n && (v->p[v->i] == '+' || v->p[v->i] == '-'))
+			v->i++;
+		if (v->i >= v->n || v->p[v->i] < '0' || v->p[v->i] > '9')
+			return -1;
+		while (v->i < v->n && v->p[v->i] >= '0' && v->p[v->i] <= '9')
+			v->i++;
+	}
+	return v->i > s ? 0 : -1;
+}
+
+static int
+jv_container(struct jv *v, uint8_t close, int obj)
+{
+	if (++v->depth > 64)
+		return -1;
+	v->i++;
+	jv_ws(v);
+	if (v->i < v->n && v->p[v->i] == close) {
+		v->i++;
+		v->depth--;
+		return 0;
+	}
+	for (;;) {
+		jv_ws(v);
+		if (obj) {
+			if (jv_string(v, NULL, NULL) == -1)
+				return -1;
+			jv_ws(v);
+			if (v->i >= v->n || v->p[v->i] != ':')
+				return -1;
+			v->i++;
+		}
+		if (jv_value(v) == -1)
+			return -1;
+		jv_ws(v);
+		if (v->i >= v->n)
+			return -1;
+		if (v->p[v->i] == ',') {
+			v->i++;
+			continue;
+		}
+		if (v->p[v->i] != close)
+			return -1;
+		v->i++;
+		v->depth--;
+		return 0;
+	}
+}
+
+static int
+jv_value(struct jv *v)
+{
+	jv_ws(v);
+	if (v->i >= v->n)
+		return -1;
+	switch (v->p[v->i]) {
+	case '{':
+		return jv_container(v, '}', 1);
+	case '[':
+		return jv_container(v, ']', 0);
+	case '"':
+		return jv_string(v, NULL, NULL);
+	case 't':
+		return jv_lit(v, "true");
+	case 'f':
+		return jv_lit(v, "false");
+	case 'n':
+		return jv_lit(v, "null");
+	default:
+		return jv_number(v);
+	}
+}
+
+static int
+json_valid(const char *s, size_t n)
+{
+	struct jv v = { (const uint8_t *)s, n, 0, 0 };
+
+	if (jv_value(&v) == -1)
+		return 0;
+	jv_ws(&v);
+	return v.i == v.n;
+}
+
+/* Write one string value and return the text. */
+static const char *
+str_json(struct jsonw *w, const void *s, size_t n)
+{
+	jsonw_reset(w);
+	jsonw_strn(w, s, n);
+	assert_true(jsonw_ok(w));
+	return jsonw_text(w, NULL);
+}
+
+static void
+test_jsonw_escape_table(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 len;
+		const char	*out;
+	} t[] = {
+		{ "", 0, "\"\"" },
+		{ "plain text", 10, "\"plain text\"" },
+		{ "q\"uote", 6, "\"q\\\"uote\"" },
+		{ "back\\slash", 10, "\"back\\\\slash\"" },
+		{ "a/b", 3, "\"a/b\"" },		/* '/' needs no escape */
+		{ "\b\f\n\r\t", 5, "\"\\b\\f\\n\\r\\t\"" },
+		{ "nul\0x", 5, "\"nul\\u0000x\"" },
+		{ "\x01\x1f", 2, "\"\\u0001\\u001f\"" },
+		{ "del\x7f", 4, "\"del\x7f\"" },	/* DEL is legal JSON */
+		{ "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"" },
+		{ "\xe2\x82\xac", 3, "\"\xe2\x82\xac\"" },
+		{ "\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"" },
+		{ "\xff", 1, "\"\\u00ff\"" },
+		{ "a\xc3", 2, "\"a\\u00c3\"" },
+	};
+	struct jsonw w;
+	size_t i;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_string_equal(str_json(&w, t[i].in, t[i].len), t[i].out);
+	/* jsonw_str() stops at the NUL; a NULL string is JSON null. */
+	jsonw_reset(&w);
+	jsonw_str(&w, "ab\0cd");
+	assert_string_equal(jsonw_text(&w, NULL), "\"ab\"");
+	jsonw_reset(&w);
+	jsonw_str(&w, NULL);
+	assert_string_equal(jsonw_text(&w, NULL), "null");
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_all_control_chars(void **state)
+{
+	struct jsonw w;
+	char want[16];
+	unsigned c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (c = 0; c < 0x20; c++) {
+		char in = (char)c;
+		const char *s;
+
+		switch (c) {
+		case '\b': s = "\"\\b\""; break;
+		case '\f': s = "\"\\f\""; break;
+		case '\n': s = "\"\\n\""; break;
+		case '\r': s = "\"\\r\""; break;
+		case '\t': s = "\"\\t\""; break;
+		default:
+			snprintf(want, sizeof(want), "\"\\u%04x\"", c);
+			s = want;
+			break;
+		}
+		assert_string_equal(str_json(&w, &in, 1), s);
+	}
+	/* Every printable ASCII byte but " and \ passes unchanged. */
+	for (c = 0x20; c < 0x80; c++) {
+		char in = (char)c;
+
+		if (c == '"' || c == '\\')
+			continue;
+		snprintf(want, sizeof(want), "\"%c\"", (char)c);
+		assert_string_equal(str_json(&w, &in, 1), want);
+	}
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_invalid_utf8(void **state)
+{
+	static const struct {
+		const char	*what;
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "lone continuation", "\x80", "\\u0080" },
+		{ "lone continuation bf", "\xbf", "\\u00bf" },
+		{ "overlong 2-byte c0", "\xc0\x80", "\\u00c0\\u0080" },
+		{ "overlong 2-byte c1", "\xc1\xbf", "\\u00c1\\u00bf" },
+		{ "overlong 3-byte", "\xe0\x80\xaf", "\\u00e0\\u0080\\u00af" },
+		{ "overlong 3-byte max", "\xe0\x9f\xbf",
+		    "\\u00e0\\u009f\\u00bf" },
+		{ "overlong 4-byte", "\xf0\x80\x80\xaf",
+		    "\\u00f0\\u0080\\u0080\\u00af" },
+		{ "overlong 4-byte max", "\xf0\x8f\xbf\xbf",
+		    "\\u00f0\\u008f\\u00bf\\u00bf" },
+		{ "high surrogate", "\xed\xa0\x80", "\\u00ed\\u00a0\\u0080" },
+		{ "low surrogate", "\xed\xbf\xbf", "\\u00ed\\u00bf\\u00bf" },
+		{ "above U+10FFFF", "\xf4\x90\x80\x80",
+		    "\\u00f4\\u0090\\u0080\\u0080" },
+		{ "f5 lead", "\xf5\x80\x80\x80",
+		    "\\u00f5\\u0080\\u0080\\u0080" },
+		{ "fe", "\xfe", "\\u00fe" },
+		{ "truncated 2 at end", "a\xc3", "a\\u00c3" },
+		{ "truncated 3 at end", "\xe2\x82", "\\u00e2\\u0082" },
+		{ "truncated 3 before ASCII", "\xe2\x82" "A",
+		    "\\u00e2\\u0082A" },
+		{ "truncated 4", "\xf0\x9f\x98", "\\u00f0\\u009f\\u0098" },
+		{ "lead then lead", "\xc3\xc3\xa9", "\\u00c3\xc3\xa9" },
+		{ "valid U+D7FF", "\xed\x9f\xbf", "\xed\x9f\xbf" },
+		{ "valid U+E000", "\xee\x80\x80", "\xee\x80\x80" },
+		{ "valid U+FFFF", "\xef\xbf\xbf", "\xef\xbf\xbf" },
+		{ "valid U+10000", "\xf0\x90\x80\x80", "\xf0\x90\x80\x80" },
+		{ "valid U+10FFFF", "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf" },
+		{ "valid U+0080", "\xc2\x80", "\xc2\x80" },
+		{ "valid U+0800", "\xe0\xa0\x80", "\xe0\xa0\x80" },
+	};
+	struct jsonw w;
+	char want[64];
+	size_t i, n;
+	const char *got;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(want, sizeof(want), "\"%s\"", t[i].out);
+		got = str_json(&w, t[i].in, strlen(t[i].in));
+		if (strcmp(got, want) != 0)
+			fail_msg("%s: got %s, want %s", t[i].what, got, want);
+		n = strlen(got);
+		assert_true(json_valid(got, n));
+	}
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_nesting_and_commas(void **state)
+{
+	struct jsonw w;
+	size_t len;
+	const char *s;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	jsonw_obj_open(&w);
+	jsonw_kv_str(&w, "event_type", "flow");
+	jsonw_kv_uint(&w, "src_port", 1234);
+	jsonw_kv_int(&w, "delta", -5);
+	jsonw_kv_bool(&w, "alerted", false);
+	jsonw_key(&w, "vlan");
+	jsonw_arr_open(&w);
+	jsonw_uint(&w, 10);
+	jsonw_uint(&w, 20);
+	jsonw_arr_close(&w);
+	jsonw_key(&w, "empty_arr");
+	jsonw_arr_open(&w);
+	jsonw_arr_close(&w);
+	jsonw_key(&w, "empty_obj");
+	jsonw_obj_open(&w);
+	jsonw_obj_close(&w);
+	jsonw_key(&w, "flow");
+	jsonw_obj_open(&w);
+	jsonw_kv_uint(&w, "pkts", 3);
+	jsonw_key(&w, "nested");
+	jsonw_arr_open(&w);
+	jsonw_obj_open(&w);
+	jsonw_obj_close(&w);
+	jsonw_arr_open(&w);
+	jsonw_null(&w);
+	jsonw_arr_close(&w);
+	jsonw_raw(&w, "{\"x\":1}", 7);
+	jsonw_arr_close(&w);
+	jsonw_obj_close(&w);
+	jsonw_key(&w, "k\"ey");
+	jsonw_null(&w);
+	jsonw_obj_close(&w);
+	assert_true(jsonw_ok(&w));
+	s = jsonw_text(&w, &len);
+	assert_string_equal(s,
+	    "{\"event_type\":\"flow\",\"src_port\":1234,\"delta\":-5,"
+	    "\"alerted\":false,\"vlan\":[10,20],\"empty_arr\":[],"
+	    "\"empty_obj\":{},\"flow\":{\"pkts\":3,"
+	    "\"nested\":[{},[null],{\"x\":1}]},\"k\\\"ey\":null}");
+	assert_int_equal(len, strlen(s));
+	assert_true(json_valid(s, len));
+
+	/* Top-level values in sequence (JSON Lines callers reset between). */
+	jsonw_reset(&w);
+	assert_string_equal(jsonw_text(&w, NULL), "");
+	jsonw_arr_open(&w);
+	jsonw_arr_close(&w);
+	assert_string_equal(jsonw_text(&w, NULL), "[]");
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_depth_limit(void **state)
+{
+	struct jsonw w;
+	int i;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < JSONW_MAX_DEPTH; i++)
+		jsonw_arr_open(&w);
+	assert_false(w.overflow);
+	for (i = 0; i < JSONW_MAX_DEPTH; i++)
+		jsonw_arr_close(&w);
+	assert_true(jsonw_ok(&w));
+
+	jsonw_reset(&w);
+	for (i = 0; i < JSONW_MAX_DEPTH + 1; i++)
+		jsonw_arr_open(&w);
+	assert_true(w.overflow);
+	assert_false(jsonw_ok(&w));
+
+	/* Unclosed or over-closed is never ok. */
+	jsonw_reset(&w);
+	jsonw_obj_open(&w);
+	assert_false(jsonw_ok(&w));
+	jsonw_obj_close(&w);
+	assert_true(jsonw_ok(&w));
+	jsonw_obj_close(&w);
+	assert_false(jsonw_ok(&w));
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_cap_overflow(void **state)
+{
+	struct jsonw w;
+	size_t len, i;
+	const char *s;
+	char big[100];
+
+	(void)state;
+	/* Exactly at the cap is fine. */
+	jsonw_init(&w, 7);
+	jsonw_str(&w, "abcde");			/* "abcde" = 7 bytes */
+	assert_true(jsonw_ok(&w));
+	assert_string_equal(jsonw_text(&w, &len), "\"abcde\"");
+	assert_int_equal(len, 7);
+	/* One more byte is not; later writes are ignored. */
+	jsonw_uint(&w, 1);
+	assert_true(w.overflow);
+	assert_false(jsonw_ok(&w));
+	jsonw_str(&w, "x");
+	jsonw_obj_open(&w);
+	assert_true(w.len <= w.cap);
+	assert_string_equal(jsonw_text(&w, NULL), "\"abcde\"");
+	/* Reset clears the condition and keeps the buffer. */
+	jsonw_reset(&w);
+	assert_true(jsonw_ok(&w));
+	jsonw_uint(&w, 42);
+	assert_string_equal(jsonw_text(&w, NULL), "42");
+	jsonw_free(&w);
+
+	/* An escape that does not fit. */
+	jsonw_init(&w, 10);
+	jsonw_strn(&w, "abc\x01", 4);		/* needs 11 */
+	assert_true(w.overflow);
+	assert_true(w.len <= 10);
+	jsonw_free(&w);
+
+	/* Long writes stop at the cap whatever their size. */
+	memset(big, 'a', sizeof(big));
+	for (i = 1; i < 300; i++) {
+		jsonw_init(&w, i);
+		jsonw_arr_open(&w);
+		jsonw_strn(&w, big, sizeof(big));
+		jsonw_strn(&w, "\xff\xfe\n", 3);
+		jsonw_arr_close(&w);
+		s = jsonw_text(&w, &len);
+		assert_true(len <= i);
+		assert_int_equal(strlen(s), len);
+		if (jsonw_ok(&w))
+			assert_true(json_valid(s, len));
+		jsonw_free(&w);
+	}
+
+	/* Growing to 4 MiB in small writes works and stays exact. */
+	jsonw_init(&w, 8u << 20);
+	jsonw_arr_open(&w);
+	for (i = 0; i < 400000; i++)
+		jsonw_uint(&w, 1234567890);
+	jsonw_arr_close(&w);
+	assert_true(jsonw_ok(&w));
+	s = jsonw_text(&w, &len);
+	assert_int_equal(len, 2 + 400000 * 10 + 399999);
+	assert_true(json_valid(s, len));
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_integers(void **state)
+{
+	static const struct {
+		uint64_t	 v;
+		const char	*s;
+	} u[] = {
+		{ 0, "0" }, { 9, "9" }, { 10, "10" }, { 99, "99" },
+		{ 100, "100" }, { 101, "101" }, { 65535, "65535" },
+		{ 4294967295u, "4294967295" },
+		{ 10000000000000000000u, "10000000000000000000" },
+		{ UINT64_MAX, "18446744073709551615" },
+	};
+	static const struct {
+		int64_t		 v;
+		const char	*s;
+	} in[] = {
+		{ 0, "0" }, { -1, "-1" }, { -10, "-10" }, { 7, "7" },
+		{ INT64_MAX, "9223372036854775807" },
+		{ INT64_MIN, "-9223372036854775808" },
+		{ INT64_MIN + 1, "-9223372036854775807" },
+	};
+	struct jsonw w;
+	char want[32];
+	size_t i;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		jsonw_reset(&w);
+		jsonw_uint(&w, u[i].v);
+		assert_string_equal(jsonw_text(&w, NULL), u[i].s);
+	}
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		jsonw_reset(&w);
+		jsonw_int(&w, in[i].v);
+		assert_string_equal(jsonw_text(&w, NULL), in[i].s);
+	}
+	/* Random values of every magnitude against printf. */
+	for (i = 0; i < 20000; i++) {
+		uint64_t v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = x >> (i % 64);
+		jsonw_reset(&w);
+		jsonw_uint(&w, v);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+		assert_string_equal(jsonw_text(&w, NULL), want);
+		jsonw_reset(&w);
+		jsonw_int(&w, (int64_t)x);
+		snprintf(want, sizeof(want), "%lld", (long long)(int64_t)x);
+		assert_string_equal(jsonw_text(&w, NULL), want);
+	}
+	jsonw_free(&w);
+}
+
+static void
+test_jsonw_doubles(void **state)
+{
+	static const struct {
+		double		 v;
+		const char	*s;
+	} t[] = {
+		{ 0.0, "0" }, { 0.5, "0.5" }, { 0.1, "0.1" }, { -2.25, "-2.25" },
+		{ 1e300, "1e+300" }, { 123456.0, "123456" },
+	};
+	struct jsonw w;
+	size_t i, len;
+	const char *s;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		jsonw_reset(&w);
+		jsonw_double(&w, t[i].v);
+		assert_string_equal(jsonw_text(&w, NULL), t[i].s);
+	}
+	jsonw_reset(&w);
+	jsonw_arr_open(&w);
+	jsonw_double(&w, NAN);
+	jsonw_double(&w, INFINITY);
+	jsonw_double(&w, -INFINITY);
+	jsonw_double(&w, 1.0 / 3.0);
+	jsonw_arr_close(&w);
+	s = jsonw_text(&w, &len);
+	assert_true(json_valid(s, len));
+	assert_string_equal(s, "[null,null,null,0.33333333333333331]");
+	assert_true(strtod(s + 16, NULL) == 1.0 / 3.0);
+	jsonw_free(&w);
+}
+
+/*
+ * Random byte strings, biased towards UTF-8 lead and continuation
+ * bytes, always give valid JSON that decodes back to the same bytes.
+ */
+static void
+test_jsonw_random_round_trip(void **state)
+{
+	static const uint8_t pool[] = {
+		0x00, 0x09, 0x0a, 0x1f, 0x22, 0x5c, 0x41, 0x7f, 0x80, 0xbf,
+		0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5,
+		0xff, 0xa0, 0x9f, 0x8f, 0x90,
+	};
+	struct jsonw w;
+	uint8_t in[96], back[96];
+	uint64_t x = 88172645463325252u;
+	size_t i, k, n, len, blen;
+	const char *s;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (i = 0; i < 50000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		n = x % sizeof(in);
+		for (k = 0; k < n; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			in[k] = (x & 0x100) ? pool[(x >> 9) % sizeof(pool)] :
+			    (uint8_t)(x >> 24);
+		}
+		jsonw_reset(&w);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "k");
+		jsonw_strn(&w, (const char *)in, n);
+		jsonw_obj_close(&w);
+		assert_true(jsonw_ok(&w));
+		s = jsonw_text(&w, &len);
+		if (!json_valid(s, len))
+			fail_msg("invalid JSON for input %zu", i);
+
+		jsonw_reset(&w);
+		jsonw_strn(&w, (const char *)in, n);
+		s = jsonw_text(&w, &len);
+		{
+			struct jv v = { (const uint8_t *)s, len, 0, 0 };
+
+			assert_int_equal(jv_string(&v, back, &blen), 0);
+			assert_int_equal(v.i, len);
+		}
+		assert_int_equal(blen, n);
+		assert_memory_equal(back, in, n);
+	}
+	jsonw_free(&w);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jsonw_escape_table),
+		cmocka_unit_test(test_jsonw_all_control_chars),
+		cmocka_unit_test(test_jsonw_invalid_utf8),
+		cmocka_unit_test(test_jsonw_nesting_and_commas),
+		cmocka_unit_test(test_jsonw_depth_limit),
+		cmocka_unit_test(test_jsonw_cap_overflow),
+		cmocka_unit_test(test_jsonw_integers),
+		cmocka_unit_test(test_jsonw_doubles),
+		cmocka_unit_test(test_jsonw_random_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
