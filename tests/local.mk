@@ -1,1 +1,14 @@
-## tests/local.mk
+## tests/local.mk - pcap regressions, corpus, live and invariance tests.
+
+TESTS += tests/run-regress.sh tests/workers-invariance.sh \
+	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh
+EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh \
+	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
+	tests/eve-validate.py tests/regress
+
+# Rewrite the golden files (all, or NAME=name); review the diff.
+regress-update: wardwatch
+	UPDATE=1 NAME='$(NAME)' top_srcdir='$(abs_top_srcdir)' \
+	    top_builddir='$(abs_top_builddir)' \
+	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
+.PHONY: regress-update

@@ -1,0 +1,39 @@
+#!/bin/sh
+# deps.sh - install the Debian 12 packages Wardwatch needs to build and
+# test, and only those that are missing.  Sourced by quickstart and
+# check; run directly to install without building.
+set -e
+
+ww_deps() {
+	case $(dpkg --print-architecture 2>/dev/null) in
+	amd64) hs=libhyperscan-dev ;;
+	*) hs=libvectorscan-dev ;;	# Hyperscan is x86-only
+	esac
+	pkgs="build-essential autoconf automake pkg-config libpcap-dev
+	    libndpi-dev $hs libyaml-dev libmaxminddb-dev libsqlite3-dev
+	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
+	    python3-jsonschema"
+	missing=
+	for p in $pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo=sudo
+	else
+		echo "deps.sh: missing packages:$missing (run as root)" >&2
+		return 1
+	fi
+	echo "deps.sh: installing$missing"
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+	    --no-install-recommends $missing >/dev/null
+}
+
+case $0 in
+*deps.sh) ww_deps ;;
+esac
