@@ -22,4 +22,13 @@ int	communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
 	    const uint8_t *daddr, uint8_t proto, uint16_t sport,
 	    uint16_t dport, char out[COMMUNITYID_LEN]);
 
+/*
+ * The same, but the raw SHA-1 digest (what the spec's --no-base64 mode
+ * prints in hex).  Returns 0 or -1.
+ */
+#define COMMUNITYID_DIGEST_LEN	20
+int	communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
+	    const uint8_t *daddr, uint8_t proto, uint16_t sport,
+	    uint16_t dport, uint8_t digest[COMMUNITYID_DIGEST_LEN]);
+
 #endif /* WW_COMMUNITYID_H */
