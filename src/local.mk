@@ -20,7 +20,6 @@ libwardwatch_a_SOURCES += \
 	src/monitor.c src/monitor.h \
 	src/output-eve.c src/output-eve.h \
 	src/packet.h \
-	src/stats.c src/stats.h \
 	src/stream.c src/stream.h src/stream-int.h \
 	src/util.c src/util.h \
 	src/worker.c src/worker.h
