@@ -50,6 +50,10 @@ struct tcp_stream {
 	uint64_t	 seg_bytes;	/* bytes held in the queue */
 	struct stream_seg *segs;	/* out of order, sorted by seq */
 	uint16_t	 wscale;
+	/* Added for session tracking (flow.c/stream.c). */
+	uint32_t	 window;	/* last advertised, scaled */
+	bool		 fin_acked;	/* the peer acknowledged our FIN */
+	bool		 eof;		/* the eof callback was made */
 };
 
 struct tcp_session {
