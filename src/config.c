@@ -1,1 +1,345 @@
+/*
+ * config.c - wardwatch.yaml: defaults, the key table, loading.
+ *
+ * Every key is one row of 'keys' below: its dotted path, type, range,
+ * field, default (as the manual prints it) and a one-line description.
+ * Adding a key means adding a row, a field in struct config, a default
+ * in config_defaults() or the module's *_config_defaults(), a paragraph
+ * in man/wardwatch.yaml.5 and a line in etc/wardwatch.yaml; the unit
+ * test checks that those agree.
+ */
 #include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfgyaml.h"
+#include "config.h"
+#include "decode.h"
+#include "flow.h"
+#include "stream.h"
+#include "util.h"
+
+#define CONFIG_DEFAULT_SNAPLEN		262144	/* largest libpcap takes */
+#define CONFIG_DEFAULT_BUFFER_SIZE	(64u << 20)
+#define CONFIG_DEFAULT_STATS_INTERVAL	30	/* seconds */
+#define CONFIG_DEFAULT_ANOMALY_RATE	10	/* per name per interval */
+
+#define KIB	(1ull << 10)
+#define MIB	(1ull << 20)
+#define GIB	(1ull << 30)
+
+static int	set_vxlan_ports(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+
+static const struct cfgenum defrag_policies[] = {
+	{ "first", DEFRAG_POLICY_FIRST },
+	{ "last", DEFRAG_POLICY_LAST },
+	{ "bsd", DEFRAG_POLICY_BSD },
+	{ "linux", DEFRAG_POLICY_LINUX },
+	{ "windows", DEFRAG_POLICY_WINDOWS },
+	{ NULL, 0 },
+};
+
+static const struct cfgenum eve_types[] = {
+	{ "flow", EVE_T_FLOW },
+	{ "anomaly", EVE_T_ANOMALY },
+	{ "stats", EVE_T_STATS },
+	{ NULL, 0 },
+};
+
+static const struct cfgenum timestamp_zones[] = {
+	{ "utc", 0 },
+	{ "local", 1 },
+	{ NULL, 0 },
+};
+
+#define FIELD(f)	.off = offsetof(struct config, f),		\
+			.size = sizeof(((struct config *)NULL)->f)
+#define K_BOOL(p, f, d, text)						\
+	{ .path = p, .type = CFGK_BOOL, FIELD(f), .def = d, .desc = text }
+#define K_UINT(p, f, lo, hi, d, text)					\
+	{ .path = p, .type = CFGK_UINT, FIELD(f), .min = lo, .max = hi,	\
+	  .def = d, .desc = text }
+#define K_SIZE(p, f, lo, hi, d, text)					\
+	{ .path = p, .type = CFGK_SIZE, FIELD(f), .min = lo, .max = hi,	\
+	  .def = d, .desc = text }
+#define K_ENUM(p, f, e, d, text)					\
+	{ .path = p, .type = CFGK_ENUM, FIELD(f), .enums = e, .def = d,	\
+	  .desc = text }
+
+/* Idle timeouts: seconds, per protocol and flow state. */
+#define K_TIMEOUT(grp, arr, proto, P, state, S, d)			\
+	K_UINT("flow." grp "." proto "." state, flow.arr[P][S], 0, 86400, d, \
+	    "idle seconds before a " proto " flow in state " state " ends")
+#define K_TIMEOUTS(grp, arr, proto, P, dn, de, dc)			\
+	K_TIMEOUT(grp, arr, proto, P, "new", FLOW_TO_NEW, dn),		\
+	K_TIMEOUT(grp, arr, proto, P, "established", FLOW_TO_ESTABLISHED, de), \
+	K_TIMEOUT(grp, arr, proto, P, "closed", FLOW_TO_CLOSED, dc)
+
+static const struct cfgkey keys[] = {
+	K_UINT("workers", workers, 0, CONFIG_MAX_WORKERS, "0",
+	    "flow worker threads; 0 means one per online CPU"),
+
+	K_UINT("capture.snaplen", snaplen, 64, 262144, "262144",
+	    "bytes captured of each packet"),
+	K_BOOL("capture.promisc", promisc, "true",
+	    "put the interface into promiscuous mode"),
+	K_SIZE("capture.buffer-size", buffer_size, 1 * MIB, 1 * GIB, "64mb",
+	    "kernel capture buffer"),
+
+	K_UINT("decode.max-vlan-layers", decode.max_vlan_layers, 1, 3, "3",
+	    "802.1Q tags decoded before a packet is an anomaly"),
+	K_UINT("decode.max-layers", decode.max_layers, 2, 64, "16",
+	    "protocol layers decoded in one packet"),
+	K_UINT("decode.max-tunnel-depth", decode.max_tunnel_depth, 0, 8, "4",
+	    "nested tunnels decapsulated; 0 disables decapsulation"),
+	K_BOOL("decode.gre", decode.gre, "true",
+	    "decapsulate GRE and ERSPAN"),
+	K_BOOL("decode.vxlan", decode.vxlan, "true",
+	    "decapsulate VXLAN on the vxlan-ports"),
+	K_BOOL("decode.ipip", decode.ipip, "true",
+	    "decapsulate IP in IP (4in4, 6in4, 4in6, 6in6)"),
+	{ .path = "decode.vxlan-ports", .type = CFGK_CUSTOM,
+	  FIELD(decode.n_vxlan_ports), .min = 1, .max = 65535,
+	  .set = set_vxlan_ports, .def = "[4789]",
+	  .desc = "UDP destination ports that carry VXLAN (at most 8)" },
+
+	K_SIZE("defrag.memcap", decode.defrag.memcap, 1 * MIB, 64 * GIB,
+	    "32mb", "memory for fragments awaiting reassembly"),
+	K_UINT("defrag.timeout", decode.defrag.timeout_s, 1, 3600, "60",
+	    "seconds a datagram may take to complete"),
+	K_UINT("defrag.max-trackers", decode.defrag.max_trackers, 1,
+	    16777216, "65535", "datagrams reassembled at the same time"),
+	K_UINT("defrag.max-frags", decode.defrag.max_frags, 2, 8192, "256",
+	    "fragments accepted for one datagram"),
+	K_ENUM("defrag.policy", decode.defrag.policy, defrag_policies,
+	    "linux", "which copy of overlapping fragment data is kept"),
+
+	K_SIZE("flow.memcap", flow.memcap, 1 * MIB, 64 * GIB, "256mb",
+	    "memory for flows and their stream buffers"),
+	{ .path = "flow.hash-size", .type = CFGK_UINT, FIELD(flow.hash_size),
+	  .min = 256, .max = 16777216, .flags = CFGK_POW2, .def = "65536",
+	  .desc = "flow hash buckets; a power of two" },
+	K_UINT("flow.emergency-recovery", flow.emergency_recovery, 1, 100,
+	    "30", "percent of the memcap to free before leaving emergency "
+	    "mode"),
+	K_BOOL("flow.vlan-in-key", flow.vlan_in_key, "true",
+	    "VLAN IDs are part of the flow key"),
+	K_TIMEOUTS("timeouts", timeout, "tcp", FLOW_PROTO_TCP,
+	    "60", "3600", "10"),
+	K_TIMEOUTS("timeouts", timeout, "udp", FLOW_PROTO_UDP,
+	    "30", "300", "0"),
+	K_TIMEOUTS("timeouts", timeout, "icmp", FLOW_PROTO_ICMP,
+	    "30", "300", "0"),
+	K_TIMEOUTS("timeouts", timeout, "other", FLOW_PROTO_OTHER,
+	    "30", "300", "0"),
+	K_TIMEOUTS("emergency-timeouts", emerg_timeout, "tcp", FLOW_PROTO_TCP,
+	    "10", "300", "0"),
+	K_TIMEOUTS("emergency-timeouts", emerg_timeout, "udp", FLOW_PROTO_UDP,
+	    "10", "100", "0"),
+	K_TIMEOUTS("emergency-timeouts", emerg_timeout, "icmp",
+	    FLOW_PROTO_ICMP, "10", "100", "0"),
+	K_TIMEOUTS("emergency-timeouts", emerg_timeout, "other",
+	    FLOW_PROTO_OTHER, "10", "100", "0"),
+
+	K_SIZE("stream.depth", flow.stream.depth, 0, 1 * GIB, "1mb",
+	    "bytes reassembled per direction; 0 means no limit"),
+	K_UINT("stream.max-segments", flow.stream.max_segments, 1, 65535,
+	    "1024", "out-of-order segments queued per direction"),
+	K_SIZE("stream.memcap", flow.stream.memcap, 1 * MIB, 64 * GIB, "64mb",
+	    "memory for queued out-of-order segments"),
+	K_BOOL("stream.midstream", flow.stream.midstream, "true",
+	    "pick up TCP sessions whose handshake was not seen"),
+	K_BOOL("stream.reassembly", flow.stream.reassembly, "true",
+	    "reassemble TCP streams (false: track state only)"),
+
+	K_UINT("community-id.seed", community_id_seed, 0, 65535, "0",
+	    "Community ID seed; sensors that are compared must agree"),
+
+	K_BOOL("outputs.eve.enabled", eve_enabled, "true",
+	    "write EVE JSON records"),
+	{ .path = "outputs.eve.filename", .type = CFGK_STRING,
+	  FIELD(eve_filename), .def = "eve.json",
+	  .desc = "EVE file, relative to the log directory; - is stdout" },
+	{ .path = "outputs.eve.types", .type = CFGK_FLAGS, FIELD(eve_types),
+	  .enums = eve_types, .def = "[flow, anomaly, stats]",
+	  .desc = "record types written" },
+
+	K_UINT("stats.interval", stats_interval, 0, 86400, "30",
+	    "seconds between stats records; 0 means only at the end"),
+
+	K_UINT("anomaly.rate", anomaly_rate, 0, 1000000, "10",
+	    "anomaly records per name per stats interval; 0 means no limit"),
+
+	K_ENUM("logging.timestamps", ts_localtime, timestamp_zones, "utc",
+	    "time zone of record timestamps: utc or local"),
+};
+
+const struct cfgkey *
+config_keys(size_t *n)
+{
+	*n = sizeof(keys) / sizeof(keys[0]);
+	return keys;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->workers = 0;
+	cfg->snaplen = CONFIG_DEFAULT_SNAPLEN;
+	cfg->promisc = true;
+	cfg->buffer_size = CONFIG_DEFAULT_BUFFER_SIZE;
+	decode_config_defaults(&cfg->decode);
+	flow_config_defaults(&cfg->flow);
+	stream_config_defaults(&cfg->flow.stream);
+	cfg->community_id_seed = 0;
+	cfg->eve_enabled = true;
+	cfg->eve_filename = xstrdup("eve.json");
+	cfg->eve_types = EVE_T_ALL;
+	cfg->stats_interval = CONFIG_DEFAULT_STATS_INTERVAL;
+	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
+	cfg->ts_localtime = false;
+}
+
+void
+config_free(struct config *cfg)
+{
+	free(cfg->path);
+	cfg->path = NULL;
+	free(cfg->eve_filename);
+	cfg->eve_filename = NULL;
+}
+
+/*
+ * decode.vxlan-ports: a list of 1 to DECODE_MAX_VXLAN_PORTS distinct
+ * ports.  An empty list turns VXLAN detection by port off.
+ */
+static int
+set_vxlan_ports(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	uint16_t ports[DECODE_MAX_VXLAN_PORTS];
+	char show[CFGYAML_SHOWBUF];
+	size_t i, j, n = 0;
+	uint64_t port;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_SEQ) {
+		if (cfgyaml_is_null(v))
+			cfgyaml_error(y, v, "%s: missing value", k->path);
+		else
+			cfgyaml_error(y, v, "%s: expected a list of ports, got "
+			    "%s", k->path, cfgyaml_describe(v, show,
+			    sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		if (cfgyaml_get_uint(y, k->path, v->kids[i], k->min, k->max,
+		    &port) == -1)
+			continue;
+		for (j = 0; j < n; j++)
+			if (ports[j] == port)
+				break;
+		if (j < n) {
+			cfgyaml_error(y, v->kids[i], "%s: duplicate port %u",
+			    k->path, (unsigned)port);
+			continue;
+		}
+		if (n == DECODE_MAX_VXLAN_PORTS) {
+			cfgyaml_error(y, v->kids[i], "%s: more than %d ports",
+			    k->path, DECODE_MAX_VXLAN_PORTS);
+			break;
+		}
+		ports[n++] = (uint16_t)port;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	memcpy(cfg->decode.vxlan_ports, ports, n * sizeof(ports[0]));
+	cfg->decode.n_vxlan_ports = (uint32_t)n;
+	return 0;
+}
+
+int
+config_load_buffer(struct config *cfg, const char *name, const char *buf,
+    size_t len, FILE *err)
+{
+	static const struct cfgyaml_limits lim = {
+		CONFIG_MAX_FILE_SIZE, CONFIG_MAX_DEPTH, CONFIG_MAX_NODES
+	};
+	struct cfgyaml y;
+	int nerr;
+
+	cfgyaml_parse(&y, name, buf, len, &lim, err);
+	nerr = cfgyaml_apply(&y, keys, sizeof(keys) / sizeof(keys[0]), cfg);
+	cfgyaml_free(&y);
+	return nerr;
+}
+
+/*
+ * Read at most CONFIG_MAX_FILE_SIZE + 1 bytes, so that an oversized or
+ * endless file (a FIFO, /dev/zero) is refused without reading it all.
+ */
+int
+config_load(struct config *cfg, const char *path, FILE *err)
+{
+	char *buf, *npath;
+	size_t len = 0, size = 64 * KIB;
+	ssize_t n;
+	int fd, nerr;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(err, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if ((buf = malloc(size)) == NULL)
+		goto out_nomem;
+	for (;;) {
+		if (len == size) {
+			char *nbuf;
+
+			if (size > CONFIG_MAX_FILE_SIZE)
+				break;		/* too large: enough read */
+			size = size * 2 > CONFIG_MAX_FILE_SIZE ?
+			    CONFIG_MAX_FILE_SIZE + 1 : size * 2;
+			if ((nbuf = realloc(buf, size)) == NULL)
+				goto out_free_buf_nomem;
+			buf = nbuf;
+		}
+		if ((n = read(fd, buf + len, size - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fprintf(err, "%s: %s\n", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return 1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if ((npath = strdup(path)) == NULL) {
+		free(buf);
+		fprintf(err, "%s: out of memory\n", path);
+		return 1;
+	}
+	free(cfg->path);
+	cfg->path = npath;
+	nerr = config_load_buffer(cfg, path, buf, len, err);
+	free(buf);
+	return nerr;
+
+ out_free_buf_nomem:
+	free(buf);
+ out_nomem:
+	close(fd);
+	fprintf(err, "%s: out of memory\n", path);
+	return 1;
+}

@@ -64,7 +64,9 @@ void	config_defaults(struct config *);
 void	config_free(struct config *);
 
 /*
- * Load path over the defaults.  Every error is printed to 'err' as
+ * Load path over the defaults (cfg must have been set up by
+ * config_defaults(); keys the file does not name keep their value).
+ * Every error is printed to 'err' as
  * "path:line:col: message".  Returns 0 when the file is valid, else the
  * number of errors (the struct then holds defaults plus what was valid,
  * and must not be used).
@@ -74,5 +76,9 @@ int	config_load(struct config *, const char *path, FILE *err);
 /* Same, from a memory buffer ('name' is used in messages); for tests. */
 int	config_load_buffer(struct config *, const char *name,
 	    const char *buf, size_t len, FILE *err);
+
+/* The key table, for the manual and the tests (see cfgyaml.h). */
+struct cfgkey;
+const struct cfgkey *config_keys(size_t *n);
 
 #endif /* WW_CONFIG_H */

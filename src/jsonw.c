@@ -36,7 +36,7 @@ static const uint8_t jclass[256] = {
 	/* 0x00 - 0x1f: control characters */
 	2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 2, 1, 1, 2, 2,
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-	/* 0x20 - 0x7f: '"' (0x22) and '\\' (0x5c) need escaping, DEL does not */
+	/* 0x20 - 0x7f: '"' (0x22) and '\\' (0x5c) need escaping; DEL not */
 	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -68,7 +68,7 @@ jsonw_init(struct jsonw *w, size_t cap)
 	memset(w, 0, sizeof(*w));
 	w->cap = cap == 0 ? JSONW_DEFAULT_CAP : cap;
 	if (w->cap > SIZE_MAX / 4)
-		w->cap = SIZE_MAX / 4;	/* keeps cap + 1 and doubling in range */
+		w->cap = SIZE_MAX / 4;	/* cap + 1 and doubling stay in range */
 }
 
 void

@@ -104,12 +104,18 @@ check(uint16_t seed, const struct cid_vec *v, size_t n, int hex)
 
 /* baseline/README.md, "Default settings" table (seed 0). */
 static const struct cid_vec readme_deflt[] = {
-	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
-	{ 6, "5.6.7.8", "1.2.3.4", 3344, 1122, "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
-	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
-	{ 17, "5.6.7.8", "1.2.3.4", 3344, 1122, "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
-	{ 132, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:EKt4MsxuyaE6mL+hmrEkQ9csDD8=" },
-	{ 132, "5.6.7.8", "1.2.3.4", 3344, 1122, "1:EKt4MsxuyaE6mL+hmrEkQ9csDD8=" },
+	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344,
+	    "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
+	{ 6, "5.6.7.8", "1.2.3.4", 3344, 1122,
+	    "1:wCb3OG7yAFWelaUydu0D+125CLM=" },
+	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344,
+	    "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
+	{ 17, "5.6.7.8", "1.2.3.4", 3344, 1122,
+	    "1:0Mu9InQx6z4ZiCZM/7HXi2WMhOg=" },
+	{ 132, "1.2.3.4", "5.6.7.8", 1122, 3344,
+	    "1:EKt4MsxuyaE6mL+hmrEkQ9csDD8=" },
+	{ 132, "5.6.7.8", "1.2.3.4", 3344, 1122,
+	    "1:EKt4MsxuyaE6mL+hmrEkQ9csDD8=" },
 	/* ICMP echo request 8/0 and reply 0/0 as on the wire */
 	{ 1, "1.2.3.4", "5.6.7.8", 8, 0, "1:crodRHL2FEsHjbv3UkRrfbs4bZ0=" },
 	{ 1, "5.6.7.8", "1.2.3.4", 0, 0, "1:crodRHL2FEsHjbv3UkRrfbs4bZ0=" },
@@ -129,10 +135,14 @@ static const struct cid_vec readme_deflt[] = {
 
 /* baseline/README.md, "A custom seed=1 value" table. */
 static const struct cid_vec readme_seed1[] = {
-	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=" },
-	{ 6, "5.6.7.8", "1.2.3.4", 3344, 1122, "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=" },
-	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344, "1:OShq+iKDAMVouh/4bMxB9Sz4amw=" },
-	{ 132, "5.6.7.8", "1.2.3.4", 3344, 1122, "1:uitchpn5MMGAQKBJh7bIr/bAr7s=" },
+	{ 6, "1.2.3.4", "5.6.7.8", 1122, 3344,
+	    "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=" },
+	{ 6, "5.6.7.8", "1.2.3.4", 3344, 1122,
+	    "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=" },
+	{ 17, "1.2.3.4", "5.6.7.8", 1122, 3344,
+	    "1:OShq+iKDAMVouh/4bMxB9Sz4amw=" },
+	{ 132, "5.6.7.8", "1.2.3.4", 3344, 1122,
+	    "1:uitchpn5MMGAQKBJh7bIr/bAr7s=" },
 	{ 1, "1.2.3.4", "5.6.7.8", 8, 0, "1:9pr4ZGTICiuZoIh90RRYE2RyXpU=" },
 	{ 1, "5.6.7.8", "1.2.3.4", 0, 0, "1:9pr4ZGTICiuZoIh90RRYE2RyXpU=" },
 	{ 1, "1.2.3.4", "5.6.7.8", 11, 0, "1:1DD7cWGC/Yg91YGsQeni8du3pIA=" },

@@ -301,7 +301,7 @@ test_jsonw_escape_table(void **state)
 		{ "plain text", 10, "\"plain text\"" },
 		{ "q\"uote", 6, "\"q\\\"uote\"" },
 		{ "back\\slash", 10, "\"back\\\\slash\"" },
-		{ "a/b", 3, "\"a/b\"" },		/* '/' needs no escape */
+		{ "a/b", 3, "\"a/b\"" },	/* '/' needs no escape */
 		{ "\b\f\n\r\t", 5, "\"\\b\\f\\n\\r\\t\"" },
 		{ "nul\0x", 5, "\"nul\\u0000x\"" },
 		{ "\x01\x1f", 2, "\"\\u0001\\u001f\"" },
@@ -649,7 +649,8 @@ test_jsonw_doubles(void **state)
 		double		 v;
 		const char	*s;
 	} t[] = {
-		{ 0.0, "0" }, { 0.5, "0.5" }, { 0.1, "0.1" }, { -2.25, "-2.25" },
+		{ 0.0, "0" }, { 0.5, "0.5" }, { 0.1, "0.1" },
+		{ -2.25, "-2.25" },
 		{ 1e300, "1e+300" }, { 123456.0, "123456" },
 	};
 	struct jsonw w;
