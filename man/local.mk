@@ -1,1 +1,2 @@
 ## man/local.mk
+dist_man_MANS += man/wardwatch.yaml.5
