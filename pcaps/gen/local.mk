@@ -1,1 +1,25 @@
-## pcaps/gen/local.mk
+## pcaps/gen/local.mk - the capture generator and the captures it made.
+##
+## The regression captures under pcaps/ are committed; `make pcaps`
+## rewrites them all from the generator, and tests/gen-determinism.sh
+## checks that doing so changes no byte.  The generator stands alone:
+## it does not link libwardwatch.a or libpcap.
+
+noinst_PROGRAMS += pcaps/gen/pcapgen
+pcaps_gen_pcapgen_SOURCES = pcaps/gen/pcapgen.c pcaps/gen/gen.c \
+	pcaps/gen/gen.h pcaps/gen/conv.c pcaps/gen/pcapw.c \
+	pcaps/gen/pcapw.h pcaps/gen/pkt.c pcaps/gen/pkt.h \
+	pcaps/gen/scen-basic.c
+pcaps_gen_pcapgen_LDADD = -lm
+
+PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
+	pcaps/tcp-nanosec.pcap pcaps/tcp-midstream.pcap \
+	pcaps/tcp-out-of-order.pcap pcaps/tcp-gap.pcap pcaps/tcp-rst.pcap
+
+# Regenerate every committed capture; review the result with git diff.
+pcaps: pcaps/gen/pcapgen$(EXEEXT)
+	./pcaps/gen/pcapgen$(EXEEXT) --all $(srcdir)/pcaps
+.PHONY: pcaps
+
+TESTS += tests/gen-determinism.sh
+EXTRA_DIST += $(PCAPGEN_CAPTURES) pcaps/README.md tests/gen-determinism.sh

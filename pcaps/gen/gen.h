@@ -1,0 +1,129 @@
+/*
+ * gen.h - the generator context shared by the scenarios: output file,
+ * clock, deterministic random numbers and the TCP conversation helper.
+ *
+ * Nothing here reads the host: the clock starts at a fixed instant and
+ * the generator is a fixed-seed splitmix64, so every run writes the
+ * same bytes.
+ */
+#ifndef GEN_H
+#define GEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcapw.h"
+#include "pkt.h"
+
+/* 2026-11-02 08:00:00 UTC. */
+#define GEN_BASE_TIME	1793606400ull
+#define GEN_SEED	0x5741524457415443ull	/* "WARDWATC" */
+#define GEN_NS		1000000000ull
+#define GEN_US		1000ull
+#define GEN_MS		1000000ull
+
+struct gen {
+	struct pcapw	 w;
+	struct pkt	 pkt;		/* scratch packet */
+	uint64_t	 now;		/* ns since the epoch */
+	uint64_t	 rng;		/* splitmix64 state */
+	uint64_t	 size_mb;	/* --size-mb, 0 = default */
+	uint64_t	 flows;		/* --flows, 0 = default */
+};
+
+struct scenario {
+	const char	*name;
+	const char	*file;		/* canonical name, NULL: not committed */
+	enum pcapw_format fmt;
+	uint32_t	 linktype;
+	int		(*run)(struct gen *);
+	const char	*descr;
+};
+
+void	 gen_emit(struct gen *, const struct pkt *);
+void	 gen_emit_cap(struct gen *, const struct pkt *, size_t caplen);
+void	 gen_wait(struct gen *, uint64_t ns);
+uint64_t gen_rand(struct gen *);
+uint64_t gen_range(struct gen *, uint64_t lo, uint64_t hi);
+
+/*
+ * One TCP conversation.  Direction 0 is client to server, 1 is server
+ * to client.  seq[d] is the next sequence number direction d sends;
+ * it acknowledges seq[!d].
+ */
+struct conv {
+	struct gen	*g;
+	const struct pkt_link *link;
+	int		 v6;
+	uint8_t		 mac[2][6];
+	uint32_t	 ip4[2];
+	uint8_t		 ip6[2][16];
+	uint16_t	 port[2];
+	uint32_t	 seq[2];
+	uint16_t	 ipid[2];
+	uint16_t	 win[2];
+	size_t		 mss;
+	uint64_t	 gap_ns;	/* between segments of one burst */
+	uint64_t	 rtt_ns;	/* before the other side answers */
+	int		 cli_exthdr;	/* IPv6 HBH + DestOpts on client pkts */
+	/* Outer headers before the IP layer; replaces the link if set. */
+	void		(*encap)(struct conv *, struct pkt *, int dir);
+	void		*encap_arg;
+};
+
+void	conv_init(struct conv *, struct gen *, const struct pkt_link *);
+void	conv_v4(struct conv *, uint32_t cli, uint16_t cport, uint32_t srv,
+	    uint16_t sport);
+void	conv_v6(struct conv *, const uint8_t *cli, uint16_t cport,
+	    const uint8_t *srv, uint16_t sport);
+void	conv_build(struct conv *, struct pkt *, int dir, uint8_t flags,
+	    uint32_t seq, uint32_t ack, const uint8_t *, size_t);
+void	conv_seg(struct conv *, int dir, uint8_t flags, const uint8_t *,
+	    size_t);
+void	conv_open(struct conv *);
+void	conv_data(struct conv *, int dir, const uint8_t *, size_t);
+void	conv_close(struct conv *, int dir);
+void	conv_rst(struct conv *, int dir);
+
+/* Scenario entry points, by file. */
+int	scen_tcp_basic(struct gen *);
+int	scen_tcp_midstream(struct gen *);
+int	scen_tcp_out_of_order(struct gen *);
+int	scen_tcp_gap(struct gen *);
+int	scen_tcp_rst(struct gen *);
+int	scen_udp_basic(struct gen *);
+int	scen_icmp_echo(struct gen *);
+int	scen_ipv6_tcp(struct gen *);
+int	scen_vlan_qinq(struct gen *);
+int	scen_frag_ipv4(struct gen *);
+int	scen_frag_ipv6(struct gen *);
+int	scen_tunnels(struct gen *);
+int	scen_link_sll(struct gen *);
+int	scen_link_sll2(struct gen *);
+int	scen_link_null(struct gen *);
+int	scen_link_loop(struct gen *);
+int	scen_link_raw(struct gen *);
+int	scen_malformed(struct gen *);
+int	scen_medical_mix(struct gen *);
+int	scen_bench(struct gen *);
+
+/* An addressable endpoint for the UDP and ICMP scenarios. */
+struct host {
+	uint8_t		 mac[6];
+	uint32_t	 ip4;
+	uint8_t		 ip6[16];
+};
+
+/* Shared by the scenario files. */
+void	scen_small_conv(struct conv *, const char *req, size_t resp_len);
+void	scen_fill(uint8_t *, size_t, uint32_t seed);
+void	scen_l3(struct gen *, struct pkt *, const struct pkt_link *,
+	    const struct host *src, const struct host *dst, int v6,
+	    uint8_t proto);
+void	scen_udp(struct gen *, const struct pkt_link *,
+	    const struct host *src, uint16_t sport, const struct host *dst,
+	    uint16_t dport, int v6, const uint8_t *, size_t);
+size_t	scen_dns(uint8_t *, size_t, uint16_t id, const char *name,
+	    const uint8_t *answer4);
+
+#endif /* GEN_H */

@@ -1,0 +1,187 @@
+/*
+ * pcapgen.c - the project's capture generator: writes the regression
+ * captures committed under pcaps/ and the benchmark capture.
+ *
+ *	pcapgen --list
+ *	pcapgen SCENARIO OUTFILE [--size-mb N] [--flows N]
+ *	pcapgen --all DIR
+ *
+ * Every scenario starts from the same clock and seed, so a capture
+ * depends on nothing but this source: tests/gen-determinism.sh checks
+ * that regenerating gives the committed bytes.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+#define PCAPGEN_MAX_SIZE_MB	65536
+#define PCAPGEN_MAX_FLOWS	10000000
+#define PCAPGEN_PATH_MAX	4096
+
+static const struct scenario scenarios[] = {
+	{ "tcp-basic", "tcp-basic.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_basic,
+	    "IPv4 TCP: handshake, request, 4-segment response, FIN close" },
+	{ "tcp-basic-pcapng", "tcp-basic.pcapng", PCAPW_PCAPNG,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_basic,
+	    "tcp-basic in pcapng (SHB, IDB, EPBs)" },
+	{ "tcp-nanosec", "tcp-nanosec.pcap", PCAPW_PCAP_NS,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_basic,
+	    "tcp-basic with nanosecond timestamps (magic 0xa1b23c4d)" },
+	{ "tcp-midstream", "tcp-midstream.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_midstream,
+	    "TCP picked up mid-stream: data both ways, then FIN" },
+	{ "tcp-out-of-order", "tcp-out-of-order.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_out_of_order,
+	    "TCP reordered, retransmitted and overlapping segments" },
+	{ "tcp-gap", "tcp-gap.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_gap,
+	    "TCP with one data segment lost for good" },
+	{ "tcp-rst", "tcp-rst.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_tcp_rst,
+	    "TCP refused (SYN, RST/ACK) and established then reset" },
+};
+
+#define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: pcapgen --list\n"
+	    "       pcapgen scenario outfile [--size-mb n] [--flows n]\n"
+	    "       pcapgen --all dir\n");
+	exit(1);
+}
+
+static int
+parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v == 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const struct scenario *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSCENARIOS; i++)
+		if (strcmp(scenarios[i].name, name) == 0 ||
+		    (scenarios[i].file != NULL &&
+		    strcmp(scenarios[i].file, name) == 0))
+			return &scenarios[i];
+	return NULL;
+}
+
+static int
+run(struct gen *g, const struct scenario *sc, const char *path)
+{
+	g->now = GEN_BASE_TIME * GEN_NS;
+	g->rng = GEN_SEED;
+	if (pcapw_open(&g->w, path, sc->fmt, sc->linktype) == -1) {
+		fprintf(stderr, "pcapgen: %s: %s\n", path, strerror(errno));
+		(void)pcapw_close(&g->w);
+		return -1;
+	}
+	if (sc->run(g) == -1) {
+		fprintf(stderr, "pcapgen: %s: scenario failed\n", sc->name);
+		(void)pcapw_close(&g->w);
+		return -1;
+	}
+	if (pcapw_close(&g->w) == -1) {
+		fprintf(stderr, "pcapgen: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_all(struct gen *g, const char *dir)
+{
+	char path[PCAPGEN_PATH_MAX];
+	size_t i;
+	int n;
+
+	for (i = 0; i < NSCENARIOS; i++) {
+		if (scenarios[i].file == NULL)
+			continue;
+		n = snprintf(path, sizeof(path), "%s/%s", dir,
+		    scenarios[i].file);
+		if (n < 0 || (size_t)n >= sizeof(path)) {
+			fprintf(stderr, "pcapgen: %s: path too long\n", dir);
+			return -1;
+		}
+		if (run(g, &scenarios[i], path) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct gen *g;
+	const struct scenario *sc;
+	const char *args[2];
+	size_t i, nargs = 0;
+	int a, rc;
+
+	if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+		for (i = 0; i < NSCENARIOS; i++)
+			printf("%-18s %-22s %s\n", scenarios[i].name,
+			    scenarios[i].file != NULL ? scenarios[i].file :
+			    "-", scenarios[i].descr);
+		return 0;
+	}
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		perror("pcapgen");
+		return 2;
+	}
+	if (argc == 3 && strcmp(argv[1], "--all") == 0) {
+		rc = run_all(g, argv[2]);
+		free(g);
+		return rc == -1 ? 2 : 0;
+	}
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--size-mb") == 0 && a + 1 < argc) {
+			if (parse_num(argv[++a], PCAPGEN_MAX_SIZE_MB,
+			    &g->size_mb) == -1)
+				usage();
+		} else if (strcmp(argv[a], "--flows") == 0 && a + 1 < argc) {
+			if (parse_num(argv[++a], PCAPGEN_MAX_FLOWS,
+			    &g->flows) == -1)
+				usage();
+		} else if (argv[a][0] == '-' && argv[a][1] != '\0') {
+			usage();
+		} else if (nargs < 2) {
+			args[nargs++] = argv[a];
+		} else {
+			usage();
+		}
+	}
+	if (nargs != 2)
+		usage();
+	if ((sc = find(args[0])) == NULL) {
+		fprintf(stderr, "pcapgen: unknown scenario \"%s\" "
+		    "(see --list)\n", args[0]);
+		free(g);
+		return 1;
+	}
+	rc = run(g, sc, args[1]);
+	free(g);
+	return rc == -1 ? 2 : 0;
+}
