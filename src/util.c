@@ -253,25 +253,83 @@ sipkey_init(struct sipkey *key, bool deterministic)
 	key->k1 = le64(r + 8);
 }
 
+/*
+ * Civil date from days since 1970-01-01 (proleptic Gregorian), after
+ * Howard Hinnant's days_from_civil inverse; exact for every uint64
+ * second count we can be given (years up to ~584942).
+ */
+static void
+civil_from_days(uint64_t z, uint64_t *y, unsigned *m, unsigned *d)
+{
+	uint64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	if (*m <= 2)
+		(*y)++;
+}
+
+static char *
+put_digits(char *p, uint64_t v, int width)
+{
+	int i;
+
+	for (i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
 void
 util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 {
-	time_t sec = (time_t)(ts_us / 1000000);
-	unsigned usec = (unsigned)(ts_us % 1000000);
-	struct tm tm;
-	char date[32], zone[8];
+	uint64_t sec = ts_us / 1000000, days, year;
+	unsigned usec = (unsigned)(ts_us % 1000000), mon, day, sod;
+	char *p = buf;
 
-	if ((localtime ? localtime_r(&sec, &tm) : gmtime_r(&sec, &tm)) ==
-	    NULL) {
-		snprintf(buf, UTIL_TSBUF, "1970-01-01T00:00:00.000000+0000");
+	if (localtime) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		char date[32], zone[8];
+
+		if (localtime_r(&t, &tm) == NULL) {
+			strlcpy(buf, "1970-01-01T00:00:00.000000+0000",
+			    UTIL_TSBUF);
+			return;
+		}
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(zone, sizeof(zone), "%z", &tm);
+		snprintf(buf, UTIL_TSBUF, "%.24s.%06u%.5s", date, usec, zone);
 		return;
 	}
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (localtime)
-		strftime(zone, sizeof(zone), "%z", &tm);
-	else
-		strlcpy(zone, "+0000", sizeof(zone));
-	snprintf(buf, UTIL_TSBUF, "%s.%06u%s", date, usec, zone);
+	/* UTC without gmtime/strftime/snprintf: this runs per record. */
+	days = sec / 86400;
+	sod = (unsigned)(sec % 86400);
+	civil_from_days(days, &year, &mon, &day);
+	if (year > 9999)
+		year = 9999;	/* keep the 4-digit ISO 8601 form */
+	p = put_digits(p, year, 4);
+	*p++ = '-';
+	p = put_digits(p, mon, 2);
+	*p++ = '-';
+	p = put_digits(p, day, 2);
+	*p++ = 'T';
+	p = put_digits(p, sod / 3600, 2);
+	*p++ = ':';
+	p = put_digits(p, sod / 60 % 60, 2);
+	*p++ = ':';
+	p = put_digits(p, sod % 60, 2);
+	*p++ = '.';
+	p = put_digits(p, usec, 6);
+	memcpy(p, "+0000", 6);
 }
 
 void
