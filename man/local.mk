@@ -1,2 +1,3 @@
-## man/local.mk
+## man/local.mk - manual pages; tests/manlint.sh checks them with mandoc.
+dist_man_MANS += man/wardwatch.8
 dist_man_MANS += man/wardwatch.yaml.5
