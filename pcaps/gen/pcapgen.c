@@ -81,6 +81,9 @@ static const struct scenario scenarios[] = {
 	{ "linktype-raw", "linktype-raw.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_RAW, scen_link_raw,
 	    "raw IPv4 and IPv6" },
+	{ "malformed", "malformed.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_malformed,
+	    "one hostile packet per decoder anomaly" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
