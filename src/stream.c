@@ -565,8 +565,6 @@ close_dir(struct stream_ctx *ctx, struct flow *f, int dir,
 		if (SEQ_GT(g->seq, s->next_seq))
 			gap(ctx, f, dir, p, g->seq - s->next_seq);
 		drain(ctx, f, dir);
-		if (s->eof)
-			break;
 	}
 	if (s->fin_seen && s->seq_known && SEQ_LT(s->next_seq, s->fin_seq))
 		gap(ctx, f, dir, p, s->fin_seq - s->next_seq);
@@ -593,7 +591,7 @@ wscale_resolve(struct flow *f)
 }
 
 static void
-session_start(struct stream_ctx *ctx, struct flow *f)
+session_start(struct stream_ctx *ctx)
 {
 	ctr_inc(ctx->ctr, CTR_TCP_SESSIONS);
 }
@@ -643,7 +641,7 @@ tcp_syn(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
 		return;
 	switch (f->tcp_state) {
 	case TCP_NONE:
-		session_start(ctx, f);
+		session_start(ctx);
 		syn_init(ctx, f, p, s);
 		f->tcp_state = TCP_SYN_SENT;
 		break;
@@ -675,7 +673,7 @@ tcp_synack(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
 	switch (f->tcp_state) {
 	case TCP_NONE:
 		/* Picked up at the SYN/ACK: both ISNs are known. */
-		session_start(ctx, f);
+		session_start(ctx);
 		syn_init(ctx, f, p, srv);
 		cli->isn = p->tcp_ack - 1;
 		cli->next_seq = p->tcp_ack;
@@ -754,8 +752,7 @@ tcp_rst(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
 }
 
 static void
-tcp_fin(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
-    int dir, uint32_t fin_seq)
+tcp_fin(struct stream_ctx *ctx, struct flow *f, int dir, uint32_t fin_seq)
 {
 	struct tcp_stream *s = &f->tcp.dir[dir];
 
@@ -774,17 +771,18 @@ tcp_fin(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
 	check_eof(ctx, f, dir);
 }
 
-/* A non-SYN packet on an untracked tuple: pick it up midstream? */
+/*
+ * A packet without SYN or RST on an untracked tuple (a lone RST never
+ * starts a session): pick the session up midstream if configured.
+ */
 static bool
-pickup(struct stream_ctx *ctx, struct flow *f, const struct packet *p)
+pickup(struct stream_ctx *ctx, struct flow *f)
 {
-	/* Only the first packet of a flow, and never a lone RST. */
-	if (!ctx->cfg->midstream || f->pkts[0] + f->pkts[1] != 1 ||
-	    (p->tcp_flags & TH_RST))
+	if (!ctx->cfg->midstream)
 		return false;
 	f->flags |= FLOW_F_MIDSTREAM;
 	ctr_inc(ctx->ctr, CTR_TCP_MIDSTREAM);
-	session_start(ctx, f);
+	session_start(ctx);
 	/* The scale options are unknown: assume the largest. */
 	f->tcp.dir[0].wscale = f->tcp.dir[1].wscale = STREAM_WSCALE_MAX;
 	f->tcp.dir[0].window = f->tcp.dir[1].window =
@@ -819,7 +817,7 @@ stream_tcp_packet(struct stream_ctx *ctx, struct flow *f,
 
 	switch (f->tcp_state) {
 	case TCP_NONE:
-		if (!pickup(ctx, f, p))
+		if (!pickup(ctx, f))
 			return;		/* counted only */
 		break;
 	case TCP_SYN_SENT:
@@ -855,7 +853,7 @@ stream_tcp_packet(struct stream_ctx *ctx, struct flow *f,
 			stream_data(ctx, f, dir, p, p->tcp_seq, pkt_payload(p),
 			    p->payload_len);
 		if (fl & TH_FIN)
-			tcp_fin(ctx, f, p, dir, p->tcp_seq + p->payload_len);
+			tcp_fin(ctx, f, dir, p->tcp_seq + p->payload_len);
 	}
 	/* The peer's FIN acknowledged: that direction is complete. */
 	if ((fl & TH_ACK) && rcv->fin_seen && !rcv->fin_acked &&
