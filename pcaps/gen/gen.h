@@ -125,5 +125,7 @@ void	scen_udp(struct gen *, const struct pkt_link *,
 	    uint16_t dport, int v6, const uint8_t *, size_t);
 size_t	scen_dns(uint8_t *, size_t, uint16_t id, const char *name,
 	    const uint8_t *answer4);
+int	scen_dicom_echo(struct gen *, const struct pkt_link *,
+	    const struct host *scu, const struct host *scp);
 
 #endif /* GEN_H */

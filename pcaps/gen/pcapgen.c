@@ -84,6 +84,9 @@ static const struct scenario scenarios[] = {
 	{ "malformed", "malformed.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_malformed,
 	    "one hostile packet per decoder anomaly" },
+	{ "medical-mix", "medical-mix.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_medical_mix,
+	    "VLAN 20 ward: DHCP, HL7/MLLP, DICOM C-ECHO, DNS, NTP" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
