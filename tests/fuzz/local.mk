@@ -11,3 +11,18 @@ tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = $(WW_LIBS)
 endif
+
+## fuzz-decode: the decoder and the defragmenter, one or more packets of
+## a datalink chosen by the first input byte (see fuzz-decode.c for the
+## format and how to run it).  The decoder's sources are compiled again
+## with coverage instrumentation; their objects take precedence over
+## libwardwatch.a's copies.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-decode
+tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz-decode.c src/decode.c \
+	src/decode-ip.c src/decode-l4.c src/decode-tunnel.c src/defrag.c
+tests_fuzz_fuzz_decode_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_decode_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-decode.c tests/fuzz/corpus/decode
