@@ -333,8 +333,8 @@ ipv6_fragment(struct decoder *dec, struct packet *p, struct decode_state *st,
 	f.ipver = 6;
 	f.proto = nh;
 	f.id = id;
-	f.src = p->data + p->l3_off + 8;
-	f.dst = p->data + p->l3_off + 24;
+	f.src = p->src;
+	f.dst = p->dst;
 	f.hdr = p->data + p->l3_off;
 	f.hdr_len = IPV6_HLEN;
 	f.off = fo & 0xfff8;

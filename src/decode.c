@@ -426,9 +426,11 @@ decode_link(struct decoder *dec, struct packet *p, struct decode_state *st)
 		return STEP_IP;
 	case DLT_IPV4:
 		ctr_inc(dec->ctr, CTR_DEC_RAW);
+		p->ethertype = ETYPE_IPV4;
 		return STEP_IPV4;
 	case DLT_IPV6:
 		ctr_inc(dec->ctr, CTR_DEC_RAW);
+		p->ethertype = ETYPE_IPV6;
 		return STEP_IPV6;
 	}
 	/* capture.c refuses other DLTs; nothing to count as hostile. */
