@@ -87,6 +87,9 @@ static const struct scenario scenarios[] = {
 	{ "medical-mix", "medical-mix.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_medical_mix,
 	    "VLAN 20 ward: DHCP, HL7/MLLP, DICOM C-ECHO, DNS, NTP" },
+	{ "bench", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_bench,
+	    "large mixed capture (--size-mb, --flows), not committed" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
