@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,13 @@ capture_open_live(struct capture *c, const char *iface, uint32_t snaplen,
 		capture_close(c);
 		return -1;
 	}
+	if (pcap_setnonblock(c->pcap, 1, perr) == -1 ||
+	    (c->fd = pcap_get_selectable_fd(c->pcap)) == -1) {
+		snprintf(err, errlen, "%s: cannot poll the capture: %s",
+		    iface, perr[0] ? perr : "no selectable descriptor");
+		capture_close(c);
+		return -1;
+	}
 	c->datalink = pcap_datalink(c->pcap);
 	if (!decode_datalink_supported(c->datalink)) {
 		snprintf(err, errlen, "%s: unsupported link type %d", iface,
@@ -195,6 +203,17 @@ capture_close(struct capture *c)
 	c->pcap = NULL;
 	free(c->name);
 	c->name = NULL;
+}
+
+int
+capture_wait(struct capture *c, int timeout_ms)
+{
+	struct pollfd pfd;
+
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return poll(&pfd, 1, timeout_ms);
 }
 
 /* pcap_stats counters are 32 bits and wrap; widen them. */

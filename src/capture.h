@@ -23,6 +23,7 @@ struct capture {
 	char		*name;		/* file path or interface */
 	bool		 live;
 	int		 datalink;
+	int		 fd;		/* live: for poll(2) */
 	uint64_t	 pkts;		/* records read from this source */
 	/* Live: pcap_stats counters widened to 64 bits. */
 	uint32_t	 last_recv, last_drop, last_ifdrop;
@@ -45,6 +46,9 @@ int	capture_open_live(struct capture *, const char *iface,
 	    const char *bpf, char *err, size_t errlen);
 void	capture_close(struct capture *);
 
+/* Live: wait until packets are ready, a signal, or the timeout
+ * (poll(2) return value). */
+int	capture_wait(struct capture *, int timeout_ms);
 /* Update the widened kernel counters (live only). */
 void	capture_update_stats(struct capture *);
 

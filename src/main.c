@@ -90,7 +90,7 @@ join_args(int argc, char *const *argv)
 
 static void
 print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
-    bool test_mode)
+    const char *iface, bool test_mode)
 {
 	struct {
 		enum ww_counter id;
@@ -98,9 +98,13 @@ print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
 	} top[5];
 	int i, j, k, ntop = 0;
 
-	fprintf(fp, "wardwatch: %" PRIu64 " packets, %" PRIu64 " bytes "
-	    "from %u file%s", s->packets, s->bytes, s->files_read,
-	    s->files_read == 1 ? "" : "s");
+	fprintf(fp, "wardwatch: %" PRIu64 " packets, %" PRIu64 " bytes ",
+	    s->packets, s->bytes);
+	if (iface != NULL)
+		fprintf(fp, "captured on %s", iface);
+	else
+		fprintf(fp, "from %u file%s", s->files_read,
+		    s->files_read == 1 ? "" : "s");
 	if (s->files_failed)
 		fprintf(fp, " (%u unreadable or damaged)", s->files_failed);
 	if (!test_mode)
@@ -298,7 +302,7 @@ main(int argc, char *argv[])
 	if (!cfg.eve_enabled)
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
-	    &sum, outpath, test_mode);
+	    &sum, outpath, iface, test_mode);
 
  out:
 	capture_free_inputs(files, nfiles);

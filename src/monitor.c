@@ -25,6 +25,7 @@
 #include "worker.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
+#define MONITOR_POLL_MS		100		/* live: longest wait */
 
 static double
 wall_now(void)
@@ -393,6 +394,18 @@ monitor_run_live(struct monitor *mon, const char *iface)
 			*mon->opts.reopen = 0;
 			if (mon->out != NULL)
 				output_eve_reopen(mon->out);
+		}
+		/*
+		 * With TPACKET_V3 the read timeout only runs once a packet
+		 * has arrived, so a quiet segment would block pcap_dispatch
+		 * forever: wait in poll(2) ourselves, then read without
+		 * blocking.  A signal interrupts the poll.
+		 */
+		if (capture_wait(&mon->cap, MONITOR_POLL_MS) == -1 &&
+		    errno != EINTR) {
+			log_warn("%s: poll", iface);
+			status = 2;
+			break;
 		}
 		n = pcap_dispatch(mon->cap.pcap, -1, live_cb, (u_char *)mon);
 		if (n == PCAP_ERROR_BREAK)

@@ -45,14 +45,16 @@ i=0
 project='select(.event_type == "flow") | [.proto, .src_ip,
     (.src_port // .icmp_type), .dest_ip, (.dest_port // .icmp_code),
     .flow.pkts_toserver, .flow.pkts_toclient, .flow.bytes_toserver,
-    .flow.bytes_toclient, .community_id, (.vlan // [])] | @tsv'
+    .flow.bytes_toclient, .community_id,
+    ((.vlan // []) | map(tostring) | join("."))] | @tsv'
 for name in "$@"; do
 	f="$top_srcdir/pcaps/$name"
 	mkdir -p "$tmp/$name/off" "$tmp/$name/live"
 	"$WW" -r "$f" -l "$tmp/$name/off" --test-mode --workers 1 \
 	    >/dev/null 2>&1
-	nsx "$WW" -i wwb -l "$tmp/$name/live" --workers 2 -v \
-	    >"$tmp/$name/live.out" 2>&1 &
+	# Not through nsx: $! must be the sensor's pid, not a subshell's.
+	ip netns exec "$ns" "$WW" -i wwb -l "$tmp/$name/live" --workers 2 \
+	    -v >"$tmp/$name/live.out" 2>&1 &
 	pid=$!
 	# Wait until the capture is open.
 	n=0
