@@ -119,14 +119,29 @@ capture_open_offline(struct capture *c, const char *path, const char *bpf,
     char *err, size_t errlen)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
+	FILE *fp;
 
 	memset(c, 0, sizeof(*c));
+	/*
+	 * Open the file ourselves to give stdio a large buffer: libpcap
+	 * reads record by record, and with the default 4 KiB buffer a
+	 * large capture costs a read(2) per few packets.
+	 */
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((c->iobuf = malloc(CAPTURE_IOBUF)) != NULL)
+		setvbuf(fp, c->iobuf, _IOFBF, CAPTURE_IOBUF);
 	/* One time unit for every file: microseconds (nanosecond files are
-	 * converted by libpcap). */
-	c->pcap = pcap_open_offline_with_tstamp_precision(path,
+	 * converted by libpcap).  On success pcap owns fp. */
+	c->pcap = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, perr);
 	if (c->pcap == NULL) {
 		snprintf(err, errlen, "%s: %s", path, perr);
+		fclose(fp);
+		free(c->iobuf);
+		c->iobuf = NULL;
 		return -1;
 	}
 	c->name = xstrdup(path);
@@ -199,8 +214,10 @@ void
 capture_close(struct capture *c)
 {
 	if (c->pcap != NULL)
-		pcap_close(c->pcap);
+		pcap_close(c->pcap);	/* closes the FILE too */
 	c->pcap = NULL;
+	free(c->iobuf);
+	c->iobuf = NULL;
 	free(c->name);
 	c->name = NULL;
 }

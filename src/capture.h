@@ -17,10 +17,12 @@
 #include <pcap/pcap.h>
 
 #define CAPTURE_ERRBUF	(PCAP_ERRBUF_SIZE + 512)
+#define CAPTURE_IOBUF	(1u << 18)	/* stdio buffer for capture files */
 
 struct capture {
 	pcap_t		*pcap;
 	char		*name;		/* file path or interface */
+	char		*iobuf;		/* offline: stdio buffer */
 	bool		 live;
 	int		 datalink;
 	int		 fd;		/* live: for poll(2) */

@@ -118,9 +118,12 @@ head(struct jsonw *jw, uint64_t ts_us, uint64_t flow_id,
 static void
 tcp_flags_hex(struct jsonw *jw, const char *key, uint8_t flags)
 {
-	char buf[4];
+	static const char hex[] = "0123456789abcdef";
+	char buf[3];
 
-	snprintf(buf, sizeof(buf), "%02x", flags);
+	buf[0] = hex[flags >> 4];
+	buf[1] = hex[flags & 0xf];
+	buf[2] = '\0';
 	jsonw_kv_str(jw, key, buf);
 }
 

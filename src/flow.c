@@ -68,6 +68,7 @@ struct flow_table {
 	struct flow_ops	 ops;
 	struct counters	*ctr;
 	struct sipkey	 hkey;		/* bucket hash, random */
+	bool		 shared_key;	/* hkey is the dispatcher's */
 	struct sipkey	 idkey;		/* flow_id, from the seed */
 	struct flow	**buckets;
 	uint32_t	 mask;
@@ -253,6 +254,13 @@ key_build(const struct packet *p, bool vlan_in_key, uint8_t *b)
 	b[n++] = (uint8_t)(hip >> 8);
 	b[n++] = (uint8_t)hip;
 	return n;
+}
+
+void
+flow_table_share_key(struct flow_table *t, const struct sipkey *key)
+{
+	t->hkey = *key;
+	t->shared_key = true;
 }
 
 uint64_t
@@ -784,8 +792,11 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 	}
 	if (p->ts_us > t->now)
 		t->now = p->ts_us;
-	klen = key_build(p, t->cfg.vlan_in_key, key);
-	h = siphash24(&t->hkey, key, klen);
+	/* The dispatcher hashed this packet with our key already. */
+	if (t->shared_key && p->flow_hash != 0)
+		h = p->flow_hash;
+	else
+		h = flow_hash_packet(&t->hkey, p, t->cfg.vlan_in_key);
 
 	if ((f = flow_lookup(t, p, h)) != NULL) {
 		if (flow_expired(t, node(f))) {
@@ -801,6 +812,7 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 		}
 	}
 	if (f == NULL) {
+		klen = key_build(p, t->cfg.vlan_in_key, key);
 		if ((f = flow_create(t, p, key, klen, h)) == NULL) {
 			ctr_inc(t->ctr, CTR_FLOW_NO_FLOW);
 			return NULL;

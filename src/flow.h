@@ -169,5 +169,11 @@ const char	*tcp_state_name(enum tcp_state);
 struct sipkey;
 uint64_t	 flow_hash_packet(const struct sipkey *, const struct packet *,
 		    bool vlan_in_key);
+/*
+ * Hash buckets with the dispatcher's key, so a packet's flow_hash (from
+ * flow_hash_packet with the same key and vlan_in_key) is used as is and
+ * not computed again.  Keep the key secret and random (RELIABILITY F2).
+ */
+void		 flow_table_share_key(struct flow_table *, const struct sipkey *);
 
 #endif /* WW_FLOW_H */

@@ -335,14 +335,36 @@ util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 void
 util_format_ip(int ipver, const uint8_t *addr, char *buf)
 {
-	if (inet_ntop(ipver == 6 ? AF_INET6 : AF_INET, addr, buf,
-	    UTIL_ADDRBUF) == NULL)
-		strlcpy(buf, "?", UTIL_ADDRBUF);
+	char *p = buf;
+	int i;
+
+	if (ipver == 6) {
+		if (inet_ntop(AF_INET6, addr, buf, UTIL_ADDRBUF) == NULL)
+			strlcpy(buf, "?", UTIL_ADDRBUF);
+		return;
+	}
+	/* inet_ntop(AF_INET) goes through sprintf; this runs per record. */
+	for (i = 0; i < 4; i++) {
+		unsigned v = addr[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
 }
 
 void
 util_format_mac(const uint8_t mac[6], char *buf)
 {
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
-	    mac[2], mac[3], mac[4], mac[5]);
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		buf[i * 3] = hex[mac[i] >> 4];
+		buf[i * 3 + 1] = hex[mac[i] & 0xf];
+		buf[i * 3 + 2] = i < 5 ? ':' : '\0';
+	}
 }

@@ -101,6 +101,7 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 		free(w);
 		return NULL;
 	}
+	flow_table_share_key(w->ft, &mon->key);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cv_work, NULL);
 	pthread_cond_init(&w->cv_space, NULL);
