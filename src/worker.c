@@ -90,6 +90,8 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 
 	fc = mon->cfg->flow;
 	fc.memcap = flow_memcap;
+	/* Both caps are for the whole sensor: each worker gets its share. */
+	fc.stream.memcap = mon->cfg->flow.stream.memcap / mon->nworkers;
 	memset(&ops, 0, sizeof(ops));
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
