@@ -1,3 +1,4 @@
 ## man/local.mk - manual pages; tests/manlint.sh checks them with mandoc.
 dist_man_MANS += man/wardwatch.8
 dist_man_MANS += man/wardwatch.yaml.5
+dist_man_MANS += man/wardwatch-events.7

@@ -1,9 +1,10 @@
 ## tests/local.mk - pcap regressions, corpus, live and invariance tests.
 
 TESTS += tests/run-regress.sh tests/workers-invariance.sh \
-	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh
+	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh tests/events-doc.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
+	tests/events-doc.sh \
 	tests/eve-validate.py tests/regress
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
