@@ -402,7 +402,7 @@ check_baseline_file(const char *path, uint16_t seed, int hex)
 {
 	struct bl b;
 	char *buf, key[32], s[64], d[64], want[64], got[64];
-	size_t len, count = 0;
+	size_t len = 0, count = 0;
 	long proto, sport, dport;
 
 	if ((buf = slurp(path, &len)) == NULL)
