@@ -1,8 +1,8 @@
 #!/bin/sh
 # deps.sh - install the Debian 12 packages Wardwatch needs to build and
 # test, and only those that are missing.  Sourced by quickstart and
-# check; run directly to install without building.
-set -e
+# check; run directly to install without building.  Sourced, so it
+# sets no shell options of its caller.
 
 ww_deps() {
 	case $(dpkg --print-architecture 2>/dev/null) in
@@ -28,12 +28,12 @@ ww_deps() {
 		return 1
 	fi
 	echo "deps.sh: installing$missing"
-	$sudo apt-get update -qq
+	$sudo apt-get update -qq || return 1
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-	    --no-install-recommends $missing >/dev/null
+	    --no-install-recommends $missing >/dev/null || return 1
 }
 
 case $0 in
-*deps.sh) ww_deps ;;
+*deps.sh) ww_deps || exit 1 ;;
 esac

@@ -34,10 +34,12 @@ grep -v '^\s*\(#\|$\)' "$LIST" | while read -r name pcap opts; do
 	i=$((i + 1))
 	out="$tmp/$name"
 	mkdir -p "$out"
+	# From the source directory, so pcap_filename does not depend on
+	# where the tree is.
 	# shellcheck disable=SC2086
-	"$WW" -r "$top_srcdir/pcaps/$pcap" -l "$out" --test-mode \
-	    --workers 1 -c "$top_srcdir/tests/regress/conf/base.yaml" \
-	    $opts >"$out/stdout" 2>"$out/stderr"
+	(cd "$top_srcdir" && "$WW" -r "pcaps/$pcap" -l "$out" --test-mode \
+	    --workers 1 -c tests/regress/conf/base.yaml \
+	    $opts >"$out/stdout" 2>"$out/stderr")
 	rc=$?
 	if [ $rc -gt 2 ] || [ ! -f "$out/eve.json" ]; then
 		echo "not ok $i - $name: exit $rc"
