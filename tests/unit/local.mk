@@ -6,7 +6,7 @@
 
 UNIT_TESTS =
 WW_UNIT_LIBS = $(WW_LIBS) $(CMOCKA_LIBS)
-EXTRA_DIST += tests/unit/helpers.h
+EXTRA_DIST += tests/unit/app-mock.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)

@@ -1,0 +1,122 @@
+/*
+ * app.h - the application layer's contract with protocol parsers.
+ *
+ * A parser turns the reassembled bytes of one direction of a flow (TCP)
+ * or one datagram (UDP) into facts: small structs it defines in its own
+ * header (struct hl7_facts, struct dicom_assoc_facts, ...).  It hands
+ * each fact to app_emit(), which writes the EVE record and gives the
+ * fact to the device brain; the parser never formats output itself
+ * except through its 'eve' hook, which writes the members of its own
+ * protocol object.  Parsers never copy patient data into facts.
+ *
+ * Stream parsing follows Suricata's AppLayerResult: parse() gets all
+ * bytes not yet consumed (the framework keeps the unconsumed tail and
+ * appends new bytes to it, up to a cap), and returns how much it
+ * consumed and, when it needs more, how much more if known.
+ */
+#ifndef WW_APP_H
+#define WW_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+
+enum parse_result {
+	PARSE_OK,		/* consumed what it could; call again with more */
+	PARSE_INCOMPLETE,	/* needs more bytes to go on */
+	PARSE_ERROR,		/* not this protocol, or hostile: stop this direction */
+};
+
+struct app_result {
+	enum parse_result status;
+	size_t		  consumed;	/* <= input length, always */
+	size_t		  needed;	/* if INCOMPLETE: bytes still wanted, 0 = unknown */
+};
+
+static inline struct app_result
+app_ok(size_t consumed)
+{
+	struct app_result r = { PARSE_OK, consumed, 0 };
+
+	return r;
+}
+
+static inline struct app_result
+app_incomplete(size_t consumed, size_t needed)
+{
+	struct app_result r = { PARSE_INCOMPLETE, consumed, needed };
+
+	return r;
+}
+
+static inline struct app_result
+app_error(size_t consumed)
+{
+	struct app_result r = { PARSE_ERROR, consumed, 0 };
+
+	return r;
+}
+
+enum app_proto {
+	APP_UNKNOWN = 0,
+	APP_HL7,
+	APP_DICOM,
+	APP_DHCP,
+	APP_DNS,
+	APP_HTTP,
+	APP_TLS,
+	APP_SSH,
+	APP_MQTT,
+	APP_FTP,
+	APP_TELNET,
+	APP_MDNS,
+	APP_SSDP,
+	APP_MAX
+};
+
+enum app_probe {
+	APP_PROBE_NO,		/* these bytes are not this protocol */
+	APP_PROBE_MAYBE,	/* too few bytes to tell */
+	APP_PROBE_YES,
+};
+
+/* Direction of the bytes, as in flow.h. */
+#define APP_DIR_TOSERVER	0
+#define APP_DIR_TOCLIENT	1
+
+/*
+ * What a parser gets to report with.  Opaque to parsers; the unit tests
+ * provide their own (tests/unit/app-mock.h) to capture facts.
+ */
+struct app_ctx;
+
+/* Hand over one fact of this parser's protocol (copied or consumed
+ * during the call; the parser may reuse its memory afterwards). */
+void	app_emit(struct app_ctx *, enum app_proto, int dir, const void *fact);
+/* A malformed or hostile input: counted, reported once per flow. */
+void	app_anomaly(struct app_ctx *, enum ww_counter);
+
+struct jsonw;
+
+struct app_parser {
+	enum app_proto	 proto;
+	const char	*name;		/* EVE "app_proto" and "event_type" */
+	uint8_t		 ipproto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	const uint16_t	*ports;		/* hint ports, 0-terminated, or NULL */
+
+	/* Decide from the first bytes of a direction (any port). */
+	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);
+	void		*(*state_new)(void);
+	void		 (*state_free)(void *);
+	/* TCP: stream bytes of one direction.  UDP: one whole datagram. */
+	struct app_result (*parse)(void *state, struct app_ctx *, int dir,
+			    const uint8_t *, size_t);
+	/* Bytes were lost in this direction: resynchronise. */
+	void		 (*gap)(void *state, struct app_ctx *, int dir);
+	/* Write the members of this protocol's EVE object for a fact. */
+	void		 (*eve)(struct jsonw *, const void *fact);
+};
+
+#endif /* WW_APP_H */

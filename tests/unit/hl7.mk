@@ -1,0 +1,1 @@
+## tests/unit/hl7.mk
