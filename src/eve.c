@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app-layer.h"
 #include "communityid.h"
 #include "eve.h"
 #include "flow.h"
@@ -138,6 +139,8 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 	    f->ipver, f->cli_ip, f->srv_ip, f->cli_port, f->srv_port,
 	    f->proto, o);
 
+	if (app_proto_name(f->app_proto) != NULL)
+		jsonw_kv_str(jw, "app_proto", app_proto_name(f->app_proto));
 	jsonw_key(jw, "flow");
 	jsonw_obj_open(jw);
 	jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
@@ -216,6 +219,23 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 		jsonw_obj_close(jw);
 	}
 	jsonw_obj_close(jw);
+}
+
+void
+eve_app_head(struct jsonw *jw, const struct flow *f, const char *name,
+    int dir, const struct eve_opts *o)
+{
+	char cid[COMMUNITYID_LEN];
+
+	head(jw, f->ts_last, f->flow_id, name, f->vlan, f->vlan_cnt,
+	    f->ipver, f->cli_ip, f->srv_ip, f->cli_port, f->srv_port,
+	    f->proto, o);
+	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
+	    f->proto, f->cli_port, f->srv_port, cid) == 0)
+		jsonw_kv_str(jw, "community_id", cid);
+	jsonw_kv_str(jw, "app_proto", name);
+	jsonw_kv_str(jw, "direction", dir == FLOW_DIR_TOSERVER ?
+	    "to_server" : "to_client");
 }
 
 static void

@@ -2,7 +2,7 @@
 ## libwardwatch.a so the unit tests link the same code.
 
 libwardwatch_a_SOURCES += \
-	src/app.h \
+	src/app.h src/app-layer.c src/app-layer.h \
 	src/bytes.h \
 	src/capture.c src/capture.h \
 	src/cfgyaml.c src/cfgyaml.h \

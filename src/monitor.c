@@ -68,6 +68,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	sipkey_init(&mon->key, opts->test_mode);
 	mon->eve.localtime = cfg->ts_localtime;
 	mon->eve.cid_seed = cfg->community_id_seed;
+	app_engine_config_defaults(&mon->app_cfg);
 	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);
 	pthread_mutex_init(&mon->bar_lock, NULL);
 	pthread_cond_init(&mon->bar_cv, NULL);

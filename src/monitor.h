@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app-layer.h"
 #include "capture.h"
 #include "eve.h"
 #include "events.h"
@@ -52,6 +53,7 @@ struct monitor {
 	struct monitor_opts	 opts;
 	struct sipkey		 key;
 	struct eve_opts		 eve;
+	struct app_engine_config app_cfg;
 
 	struct output_eve	*out;
 	struct counters		 ctr;		/* capture thread */

@@ -4,9 +4,11 @@
 #include <config.h>
 
 #include <assert.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-layer.h"
 #include "config.h"
 #include "eve.h"
 #include "flow.h"
@@ -44,16 +46,58 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 	const char *text;
 	size_t len;
 
-	if (!(w->mon->cfg->eve_types & EVE_T_FLOW))
-		return;
-	jsonw_reset(&w->jw);
-	eve_flow(&w->jw, f, flow_end_reason_name(reason), &w->mon->eve);
-	text = jsonw_text(&w->jw, &len);
-	if (jsonw_ok(&w->jw))
-		monitor_write(w->mon, text, len);
-	else
-		ctr_inc(&w->ctr, CTR_EVE_DROPPED);
+	if (w->mon->cfg->eve_types & EVE_T_FLOW) {
+		jsonw_reset(&w->jw);
+		eve_flow(&w->jw, f, flow_end_reason_name(reason),
+		    &w->mon->eve);
+		text = jsonw_text(&w->jw, &len);
+		if (jsonw_ok(&w->jw))
+			monitor_write(w->mon, text, len);
+		else
+			ctr_inc(&w->ctr, CTR_EVE_DROPPED);
+	}
+	app_flow_end(w->app, f);
 }
+
+static void
+worker_app_write(void *arg, const char *text, size_t len)
+{
+	struct worker *w = arg;
+
+	monitor_write(w->mon, text, len);
+}
+
+static void
+worker_stream_data(void *arg, struct flow *f, int dir, const uint8_t *p,
+    size_t n)
+{
+	struct worker *w = arg;
+
+	app_stream_data(w->app, f, dir, p, n);
+}
+
+static void
+worker_stream_gap(void *arg, struct flow *f, int dir, uint64_t len)
+{
+	struct worker *w = arg;
+
+	(void)len;
+	app_stream_gap(w->app, f, dir);
+}
+
+static void
+worker_stream_eof(void *arg, struct flow *f, int dir)
+{
+	struct worker *w = arg;
+
+	app_stream_eof(w->app, f, dir);
+}
+
+static const struct stream_ops worker_stream_ops = {
+	.data = worker_stream_data,
+	.gap = worker_stream_gap,
+	.eof = worker_stream_eof,
+};
 
 static void
 worker_flow_anomaly(void *arg, struct flow *f, const struct packet *p,
@@ -95,8 +139,10 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	memset(&ops, 0, sizeof(ops));
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
-	ops.stream = NULL;	/* the application layer plugs in here */
+	ops.stream = &worker_stream_ops;
 	ops.arg = w;
+	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &mon->eve,
+	    worker_app_write, w);
 	w->ft = flow_table_new(&fc, &ops, &w->ctr, mon->key.k0);
 	if (w->ft == NULL) {
 		jsonw_free(&w->jw);
@@ -113,9 +159,13 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 static void
 worker_packet(struct worker *w, const struct packet *p)
 {
+	struct flow *f;
+
 	if (p->ts_us > w->now_us)
 		w->now_us = p->ts_us;
-	(void)flow_handle_packet(w->ft, p);
+	f = flow_handle_packet(w->ft, p);
+	if (f != NULL && p->proto == IPPROTO_UDP)
+		app_udp_packet(w->app, f, p);
 }
 
 static void
@@ -314,7 +364,8 @@ worker_free(struct worker *w)
 
 	if (w == NULL)
 		return;
-	flow_table_free(w->ft);
+	flow_table_free(w->ft);		/* ends flows: uses w->app */
+	app_engine_free(w->app);
 	for (b = w->spare; b != NULL; b = next) {
 		next = b->next;
 		free(b->buf);

@@ -30,6 +30,7 @@
 struct monitor;
 struct packet;
 struct flow_table;
+struct app_engine;
 struct batch;
 
 struct worker {
@@ -38,6 +39,7 @@ struct worker {
 	pthread_t		 thread;
 	bool			 threaded;
 	struct flow_table	*ft;
+	struct app_engine	*app;
 	struct counters		 ctr;
 	struct jsonw		 jw;
 	uint64_t		 now_us;

@@ -1,0 +1,506 @@
+/*
+ * app-layer.c - parser selection, stream buffering and EVE records for
+ * application-layer facts.
+ *
+ * Detection is by content: each enabled parser probes the first bytes
+ * of each direction (parsers whose hint ports match go first, but no
+ * port is required, so HL7 on 6661 or DICOM on 11112 are found too).
+ * The first YES wins.  When every parser says NO for both directions,
+ * or nothing decided within detect_bytes, the flow is left alone.
+ *
+ * Buffering: bytes are parsed straight from the packet when nothing is
+ * pending; only the unconsumed tail of a direction is copied, and never
+ * more than max_buffer bytes: past that the direction is given up with
+ * an anomaly (a parser that wants more than the cap is broken or under
+ * attack; the parsers themselves cap their messages far below it).
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app-layer.h"
+#include "eve.h"
+#include "flow.h"
+#include "jsonw.h"
+#include "log.h"
+#include "packet.h"
+#include "util.h"
+
+#define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
+
+/* The parsers, in probing order. */
+static const struct app_parser *const app_registry[] = {
+	NULL
+};
+
+struct app_dir {
+	uint8_t		*buf;
+	size_t		 len;
+	size_t		 size;
+	bool		 done;		/* error, cap or eof: ignore bytes */
+	bool		 said_no;	/* every parser said NO */
+};
+
+struct app_flow {
+	const struct app_parser *parser;	/* NULL while detecting */
+	void		*state;
+	bool		 detect_failed;
+	struct app_dir	 dir[2];
+	uint8_t		 n_anom;
+	uint16_t	 anom[APP_MAX_FLOW_ANOM];
+};
+
+struct app_ctx {
+	struct app_engine *eng;
+	struct flow	*flow;
+	struct app_flow	*af;
+};
+
+struct app_engine {
+	struct app_engine_config cfg;
+	struct counters	*ctr;
+	const struct eve_opts *eve;
+	void		(*write)(void *, const char *, size_t);
+	void		*arg;
+	struct jsonw	 jw;
+	uint64_t	 mem;
+	const struct app_parser *parsers[APP_MAX];
+	size_t		 nparsers;
+};
+
+static const char *const app_names[APP_MAX] = {
+	[APP_UNKNOWN] = NULL,
+	[APP_HL7] = "hl7",
+	[APP_DICOM] = "dicom",
+	[APP_DHCP] = "dhcp",
+	[APP_DNS] = "dns",
+	[APP_HTTP] = "http",
+	[APP_TLS] = "tls",
+	[APP_SSH] = "ssh",
+	[APP_MQTT] = "mqtt",
+	[APP_FTP] = "ftp",
+	[APP_TELNET] = "telnet",
+	[APP_MDNS] = "mdns",
+	[APP_SSDP] = "ssdp",
+};
+
+const char *
+app_proto_name(unsigned p)
+{
+	return p < APP_MAX ? app_names[p] : NULL;
+}
+
+const struct app_parser *
+app_parser_get(enum app_proto p)
+{
+	size_t i;
+
+	for (i = 0; app_registry[i] != NULL; i++)
+		if (app_registry[i]->proto == p)
+			return app_registry[i];
+	return NULL;
+}
+
+void
+app_engine_config_defaults(struct app_engine_config *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->max_buffer = APP_DEFAULT_MAX_BUFFER;
+	c->detect_bytes = APP_DEFAULT_DETECT_BYTES;
+	for (i = 0; i < APP_MAX; i++)
+		c->enabled[i] = true;
+}
+
+struct app_engine *
+app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
+    const struct eve_opts *eve, void (*write)(void *, const char *, size_t),
+    void *arg)
+{
+	struct app_engine *e;
+	size_t i;
+
+	e = xcalloc(1, sizeof(*e));
+	e->cfg = *cfg;
+	e->ctr = ctr;
+	e->eve = eve;
+	e->write = write;
+	e->arg = arg;
+	jsonw_init(&e->jw, JSONW_DEFAULT_CAP);
+	for (i = 0; app_registry[i] != NULL; i++)
+		if (cfg->enabled[app_registry[i]->proto])
+			e->parsers[e->nparsers++] = app_registry[i];
+	return e;
+}
+
+void
+app_engine_free(struct app_engine *e)
+{
+	if (e == NULL)
+		return;
+	jsonw_free(&e->jw);
+	free(e);
+}
+
+uint64_t
+app_engine_memuse(const struct app_engine *e)
+{
+	return e->mem;
+}
+
+static struct app_flow *
+app_flow_get(struct flow *f)
+{
+	if (f->app_state == NULL)
+		f->app_state = xcalloc(1, sizeof(struct app_flow));
+	return f->app_state;
+}
+
+static void
+dir_clear(struct app_engine *e, struct app_dir *d)
+{
+	e->mem -= d->size;
+	free(d->buf);
+	d->buf = NULL;
+	d->len = d->size = 0;
+}
+
+void
+app_flow_end(struct app_engine *e, struct flow *f)
+{
+	struct app_flow *af = f->app_state;
+
+	if (af == NULL)
+		return;
+	if (af->parser != NULL && af->state != NULL)
+		af->parser->state_free(af->state);
+	dir_clear(e, &af->dir[0]);
+	dir_clear(e, &af->dir[1]);
+	free(af);
+	f->app_state = NULL;
+}
+
+/* Keep bytes of a direction; false when the cap would be exceeded. */
+static bool
+dir_append(struct app_engine *e, struct app_dir *d, const uint8_t *p,
+    size_t n, size_t cap)
+{
+	if (n > cap || d->len > cap - n)
+		return false;
+	if (d->len + n > d->size) {
+		size_t nsize = d->size ? d->size : 1024;
+
+		while (nsize < d->len + n)
+			nsize *= 2;
+		if (nsize > cap)
+			nsize = cap;
+		d->buf = xreallocarray(d->buf, 1, nsize);
+		e->mem += nsize - d->size;
+		d->size = nsize;
+	}
+	memcpy(d->buf + d->len, p, n);
+	d->len += n;
+	return true;
+}
+
+void
+app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
+{
+	struct app_engine *e = ctx->eng;
+	struct app_flow *af = ctx->af;
+	const char *text;
+	size_t len;
+	uint8_t i;
+
+	ctr_inc(e->ctr, ev);
+	for (i = 0; i < af->n_anom; i++)
+		if (af->anom[i] == ev)
+			return;
+	if (af->n_anom < APP_MAX_FLOW_ANOM)
+		af->anom[af->n_anom++] = (uint16_t)ev;
+	jsonw_reset(&e->jw);
+	eve_anomaly_flow(&e->jw, ctx->flow, NULL, ev, e->eve);
+	text = jsonw_text(&e->jw, &len);
+	if (jsonw_ok(&e->jw))
+		e->write(e->arg, text, len);
+}
+
+void
+app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
+    const void *fact)
+{
+	struct app_engine *e = ctx->eng;
+	const struct app_parser *ap = app_parser_get(proto);
+	const char *text;
+	size_t len;
+
+	if (ap == NULL || ap->eve == NULL)
+		return;
+	jsonw_reset(&e->jw);
+	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->eve);
+	jsonw_key(&e->jw, ap->name);
+	jsonw_obj_open(&e->jw);
+	ap->eve(&e->jw, fact);
+	jsonw_obj_close(&e->jw);
+	jsonw_obj_close(&e->jw);
+	text = jsonw_text(&e->jw, &len);
+	if (jsonw_ok(&e->jw))
+		e->write(e->arg, text, len);
+	else
+		ctr_inc(e->ctr, CTR_EVE_DROPPED);
+}
+
+/* Run the parser over bytes; keep what it did not consume. */
+static void
+app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
+    int dir, const uint8_t *p, size_t n)
+{
+	struct app_dir *d = &af->dir[dir];
+	struct app_ctx ctx = { e, f, af };
+	const uint8_t *data = p;
+	size_t have = n;
+	struct app_result r;
+
+	if (d->done)
+		return;
+	if (d->len > 0) {
+		if (!dir_append(e, d, p, n, e->cfg.max_buffer)) {
+			app_anomaly(&ctx, EV_APP_BUFFER_FULL);
+			d->done = true;
+			dir_clear(e, d);
+			return;
+		}
+		data = d->buf;
+		have = d->len;
+	}
+	while (have > 0) {
+		r = af->parser->parse(af->state, &ctx, dir, data, have);
+		if (r.consumed > have)
+			r.consumed = have;	/* a parser bug; stay safe */
+		data += r.consumed;
+		have -= r.consumed;
+		if (r.status == PARSE_ERROR) {
+			ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
+			d->done = true;
+			dir_clear(e, d);
+			return;
+		}
+		if (r.status == PARSE_INCOMPLETE || r.consumed == 0)
+			break;
+	}
+	/* Keep the tail (it may already be the buffer's own bytes). */
+	if (d->len > 0) {
+		memmove(d->buf, data, have);
+		d->len = have;
+		if (have == 0)
+			dir_clear(e, d);
+	} else if (have > 0 &&
+	    !dir_append(e, d, data, have, e->cfg.max_buffer)) {
+		app_anomaly(&ctx, EV_APP_BUFFER_FULL);
+		d->done = true;
+		dir_clear(e, d);
+	}
+}
+
+static bool
+port_hint(const struct app_parser *ap, const struct flow *f)
+{
+	const uint16_t *pp;
+
+	if (ap->ports == NULL)
+		return false;
+	for (pp = ap->ports; *pp != 0; pp++)
+		if (*pp == f->srv_port || *pp == f->cli_port)
+			return true;
+	return false;
+}
+
+/*
+ * Probe the bytes buffered for a direction.  Returns the parser that
+ * said YES, or NULL (all NO sets said_no).
+ */
+static const struct app_parser *
+app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
+    uint8_t ipproto)
+{
+	const struct app_parser *ap;
+	bool maybe = false;
+	size_t i;
+	int pass;
+
+	/* Parsers with a matching hint port first, then the rest. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < e->nparsers; i++) {
+			ap = e->parsers[i];
+			if (ap->ipproto != ipproto ||
+			    port_hint(ap, f) != (pass == 0))
+				continue;
+			switch (ap->probe(d->buf, d->len, dir)) {
+			case APP_PROBE_YES:
+				return ap;
+			case APP_PROBE_MAYBE:
+				maybe = true;
+				break;
+			case APP_PROBE_NO:
+				break;
+			}
+		}
+	if (!maybe)
+		d->said_no = true;
+	return NULL;
+}
+
+static void
+app_start(struct app_engine *e, struct flow *f, struct app_flow *af,
+    const struct app_parser *ap)
+{
+	int i;
+
+	af->parser = ap;
+	af->state = ap->state_new();
+	f->app_proto = (uint16_t)ap->proto;
+	ctr_inc(e->ctr, CTR_APP_DETECTED);
+	/* Parse what was buffered while detecting, client side first. */
+	for (i = 0; i < 2; i++) {
+		struct app_dir *d = &af->dir[i];
+		uint8_t *buf = d->buf;
+		size_t len = d->len;
+
+		if (len == 0)
+			continue;
+		d->buf = NULL;
+		d->len = 0;
+		e->mem -= d->size;
+		d->size = 0;
+		app_parse(e, f, af, i, buf, len);
+		free(buf);
+	}
+}
+
+static void
+app_detect_fail(struct app_engine *e, struct app_flow *af)
+{
+	af->detect_failed = true;
+	dir_clear(e, &af->dir[0]);
+	dir_clear(e, &af->dir[1]);
+}
+
+void
+app_stream_data(struct app_engine *e, struct flow *f, int dir,
+    const uint8_t *p, size_t n)
+{
+	struct app_flow *af;
+	struct app_dir *d;
+	const struct app_parser *ap;
+	size_t take;
+
+	if (e->nparsers == 0 || n == 0)
+		return;
+	af = app_flow_get(f);
+	if (af->parser != NULL) {
+		app_parse(e, f, af, dir, p, n);
+		return;
+	}
+	if (af->detect_failed)
+		return;
+	d = &af->dir[dir];
+	if (d->said_no)
+		return;
+	take = n < e->cfg.detect_bytes - d->len ? n :
+	    e->cfg.detect_bytes - d->len;
+	(void)dir_append(e, d, p, take, e->cfg.detect_bytes);
+	if ((ap = app_probe(e, f, d, dir, IPPROTO_TCP)) != NULL) {
+		app_start(e, f, af, ap);
+		/* Bytes beyond what was buffered for probing. */
+		if (take < n)
+			app_parse(e, f, af, dir, p + take, n - take);
+		return;
+	}
+	if ((af->dir[0].said_no && af->dir[1].said_no) ||
+	    d->len >= e->cfg.detect_bytes)
+		app_detect_fail(e, af);
+	else if (d->said_no)
+		dir_clear(e, d);
+}
+
+void
+app_stream_gap(struct app_engine *e, struct flow *f, int dir)
+{
+	struct app_flow *af = f->app_state;
+
+	if (af == NULL)
+		return;
+	if (af->parser == NULL) {
+		/* Detection needs the first bytes; a gap spoils them. */
+		app_detect_fail(e, af);
+		return;
+	}
+	dir_clear(e, &af->dir[dir]);
+	if (af->parser->gap != NULL && !af->dir[dir].done) {
+		struct app_ctx ctx = { e, f, af };
+
+		af->parser->gap(af->state, &ctx, dir);
+	}
+}
+
+void
+app_stream_eof(struct app_engine *e, struct flow *f, int dir)
+{
+	struct app_flow *af = f->app_state;
+
+	if (af == NULL)
+		return;
+	af->dir[dir].done = true;
+	dir_clear(e, &af->dir[dir]);
+}
+
+void
+app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
+{
+	struct app_flow *af;
+	const struct app_parser *ap = NULL;
+	struct app_ctx ctx;
+	size_t i;
+	int dir;
+
+	if (e->nparsers == 0 || p->payload_len == 0)
+		return;
+	dir = (p->sport == f->cli_port &&
+	    memcmp(p->src, f->cli_ip, pkt_addrlen(p)) == 0) ?
+	    FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+	af = app_flow_get(f);
+	if (af->detect_failed)
+		return;
+	if (af->parser == NULL) {
+		int pass;
+
+		for (pass = 0; pass < 2 && ap == NULL; pass++)
+			for (i = 0; i < e->nparsers && ap == NULL; i++) {
+				const struct app_parser *c = e->parsers[i];
+
+				if (c->ipproto == IPPROTO_UDP &&
+				    port_hint(c, f) == (pass == 0) &&
+				    c->probe(pkt_payload(p), p->payload_len,
+				    dir) == APP_PROBE_YES)
+					ap = c;
+			}
+		if (ap == NULL) {
+			/* Each datagram is whole: one look is enough. */
+			af->detect_failed = true;
+			return;
+		}
+		af->parser = ap;
+		af->state = ap->state_new();
+		f->app_proto = (uint16_t)ap->proto;
+		ctr_inc(e->ctr, CTR_APP_DETECTED);
+	}
+	ctx.eng = e;
+	ctx.flow = f;
+	ctx.af = af;
+	if (af->parser->parse(af->state, &ctx, dir, pkt_payload(p),
+	    p->payload_len).status == PARSE_ERROR)
+		ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
+}

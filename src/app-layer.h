@@ -1,0 +1,61 @@
+/*
+ * app-layer.h - the application-layer engine of a worker: picks a
+ * parser for each flow by content (any port; port hints first), feeds
+ * it the reassembled stream of each direction or each UDP datagram,
+ * keeps the unconsumed tail of a direction in a capped buffer, and
+ * turns the facts parsers emit into EVE records.  Parsers see only
+ * struct app_ctx (app.h).
+ */
+#ifndef WW_APP_LAYER_H
+#define WW_APP_LAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "events.h"
+
+#define APP_DEFAULT_MAX_BUFFER	(1u << 20)	/* per direction */
+#define APP_DEFAULT_DETECT_BYTES 4096		/* give up detecting after */
+
+struct eve_opts;
+struct flow;
+struct jsonw;
+struct packet;
+
+struct app_engine_config {
+	uint32_t	 max_buffer;	/* bytes kept per direction */
+	uint32_t	 detect_bytes;	/* bytes examined to detect */
+	bool		 enabled[APP_MAX];
+};
+
+struct app_engine;
+
+void		 app_engine_config_defaults(struct app_engine_config *);
+/* Records go to write(arg, text, len). */
+struct app_engine *app_engine_new(const struct app_engine_config *,
+		    struct counters *, const struct eve_opts *,
+		    void (*write)(void *, const char *, size_t), void *arg);
+void		 app_engine_free(struct app_engine *);
+
+/* Stream callbacks (wired to struct stream_ops by the worker). */
+void		 app_stream_data(struct app_engine *, struct flow *, int dir,
+		    const uint8_t *, size_t);
+void		 app_stream_gap(struct app_engine *, struct flow *, int dir);
+void		 app_stream_eof(struct app_engine *, struct flow *, int dir);
+/* A UDP packet of flow f (its payload is one datagram). */
+void		 app_udp_packet(struct app_engine *, struct flow *,
+		    const struct packet *);
+/* The flow ends: free its application state. */
+void		 app_flow_end(struct app_engine *, struct flow *);
+
+/* Bytes held in direction buffers now. */
+uint64_t	 app_engine_memuse(const struct app_engine *);
+
+/* "hl7", "dicom", ... or NULL for APP_UNKNOWN. */
+const char	*app_proto_name(unsigned);
+/* The registered parser of a protocol, or NULL. */
+const struct app_parser *app_parser_get(enum app_proto);
+
+#endif /* WW_APP_LAYER_H */
