@@ -38,6 +38,9 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+static void vlog(int, const char *, va_list, int)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(int pri, const char *fmt, va_list ap, int err)
 {

@@ -26,3 +26,15 @@ tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_decode_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-decode.c tests/fuzz/corpus/decode
+
+## fuzz-stream: the flow table, TCP tracking and stream reassembly, fed
+## synthetic segments (see fuzz-stream.c for the input format).
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-stream
+tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c src/flow.c \
+	src/stream.c
+tests_fuzz_fuzz_stream_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_stream_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_stream_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-stream.c tests/fuzz/fuzz-config.c
