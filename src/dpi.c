@@ -1,0 +1,540 @@
+/*
+ * dpi.c - the adapter to nDPI: version shim, per-flow lifecycle and the
+ * mapping of nDPI's protocol names to ours.
+ *
+ * This is the only file that includes nDPI's headers.  It is written for
+ * nDPI 4.2 (Debian 12, no security updates since 2022: RELIABILITY.md
+ * section 3) and keeps the calls that changed in 4.8 (global context,
+ * packet input info, giveup without the guess flag) behind
+ * DPI_NDPI_GLOBAL_CONTEXT (nDPI >= 4.8, from nDPI's version macros).
+ *
+ * Controls from RELIABILITY.md section 3 applied here:
+ * - only the configured protocols are enabled (bitmask), so the
+ *   dissectors with known post-4.2 fixes we do not need stay off;
+ * - at most max_packets packets of a flow reach nDPI, then we give up
+ *   and free nDPI's per-flow state (688 bytes plus what the dissectors
+ *   allocated), keeping only the answer;
+ * - nDPI is never handed more bytes than were captured: the length we
+ *   pass is the smaller of the caller's length and the IP header's.
+ *
+ * We never let nDPI guess from ports (giveup without guessing): the
+ * answer describes content, and port-based labels are the app layer's
+ * business.
+ */
+#include <config.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include <ndpi_api.h>
+#pragma GCC diagnostic pop
+
+#include "bytes.h"
+#include "dpi.h"
+
+/*
+ * configure's HAVE_NDPI_GLOBAL_CONTEXT probe also passes on 4.2 (gcc 12
+ * only warns about the pointer-to-integer argument), so the headers'
+ * own version decides which API we call.
+ */
+#if defined(NDPI_MAJOR) && (NDPI_MAJOR > 4 || \
+    (NDPI_MAJOR == 4 && NDPI_MINOR >= 8))
+#define DPI_NDPI_GLOBAL_CONTEXT	1
+#endif
+
+#define DPI_NAME_MAX		32	/* one nDPI protocol name, 4.2's longest is 20 */
+#define DPI_NDPI_NAME_MAX	(2 * DPI_NAME_MAX)	/* "master.app" */
+#define DPI_IPV4_HDR_MIN	20
+#define DPI_IPV6_HDR_LEN	40
+
+/*
+ * Protocols for a medical-device segment: infrastructure (DNS, DHCP, NTP,
+ * directory and file services), clear-text and remote-access protocols a
+ * policy must see (Telnet, FTP, VNC, RDP, TeamViewer, AnyDesk), IoT and
+ * building or plant protocols found next to devices (MQTT, CoAP, Modbus,
+ * DNP3, IEC 104, EtherNet/IP), voice and video (SIP, RTP, RTSP) and
+ * tunnels that hide traffic from us (OpenVPN, WireGuard, Tor, IPsec).
+ * BACnet is not in nDPI 4.2.  Dissectors named in RELIABILITY.md section
+ * 3 as unpatched and not needed here (IRC, PPStream, BitTorrent) are left
+ * out on purpose.
+ */
+const char *const dpi_default_protocols[] = {
+	"DNS", "MDNS", "LLMNR", "NetBIOS", "DHCP", "DHCPV6", "NTP",
+	"HTTP", "TLS", "DTLS", "QUIC", "WebSocket",
+	"SSH", "Telnet", "FTP_CONTROL", "TFTP",
+	"SMBv1", "SMBv23", "DCE_RPC", "NFS",
+	"RDP", "VNC", "TeamViewer", "AnyDesk",
+	"SNMP", "Syslog", "SSDP",
+	"LDAP", "Kerberos", "Radius",
+	"SMTP", "IMAP", "POP3",
+	"PostgreSQL", "MySQL", "MsSQL-TDS",
+	"MQTT", "COAP", "Modbus", "DNP3", "IEC60870", "EthernetIP",
+	"SIP", "RTP", "RTSP", "STUN",
+	"OpenVPN", "WireGuard", "IPsec", "Tor",
+};
+const size_t dpi_n_default_protocols =
+    sizeof(dpi_default_protocols) / sizeof(dpi_default_protocols[0]);
+
+/*
+ * nDPI name to Suricata's app_proto name, for the protocols Suricata
+ * parses (its app-layer-protos.c), so EVE records from both agree.
+ * Names not listed are reported as nDPI's name in lower case.  The TLS
+ * flavours of mail protocols are "tls" on the wire, as in Suricata.
+ */
+static const struct {
+	const char	*ndpi;
+	const char	*ours;
+} dpi_name_map[] = {
+	{ "HTTP",		"http" },
+	{ "HTTP_Connect",	"http" },
+	{ "HTTP_Proxy",		"http" },
+	{ "TLS",		"tls" },
+	{ "SMTPS",		"tls" },
+	{ "IMAPS",		"tls" },
+	{ "POPS",		"tls" },
+	{ "DNS",		"dns" },
+	{ "DHCP",		"dhcp" },
+	{ "SSH",		"ssh" },
+	{ "FTP_CONTROL",	"ftp" },
+	{ "FTP_DATA",		"ftp-data" },
+	{ "SMBv1",		"smb" },
+	{ "SMBv23",		"smb" },
+	{ "DCE_RPC",		"dcerpc" },
+	{ "Kerberos",		"krb5" },
+	{ "LDAP",		"ldap" },
+	{ "NTP",		"ntp" },
+	{ "SNMP",		"snmp" },
+	{ "SIP",		"sip" },
+	{ "RDP",		"rdp" },
+	{ "VNC",		"rfb" },
+	{ "MQTT",		"mqtt" },
+	{ "Modbus",		"modbus" },
+	{ "DNP3",		"dnp3" },
+	{ "EthernetIP",		"enip" },
+	{ "Telnet",		"telnet" },
+	{ "QUIC",		"quic" },
+	{ "IPsec",		"ike" },
+	{ "TFTP",		"tftp" },
+	{ "NFS",		"nfs" },
+	{ "PostgreSQL",		"pgsql" },
+	{ "MDNS",		"mdns" },
+	{ "LLMNR",		"llmnr" },
+	{ "WebSocket",		"websocket" },
+	{ "SMTP",		"smtp" },
+	{ "IMAP",		"imap" },
+	{ "POP3",		"pop3" },
+};
+
+struct dpi_engine {
+	struct ndpi_detection_module_struct *ndpi;
+	uint32_t	 max_packets;
+	size_t		 nprotos;	/* nDPI protocol ids 0..nprotos-1 */
+	char		(*lower)[DPI_NAME_MAX];	/* nDPI name lower-cased, by id */
+};
+
+struct dpi_flow {
+	struct ndpi_flow_struct *nf;	/* NULL once done */
+	uint32_t	 npkts;
+	bool		 done;
+	uint16_t	 master;	/* nDPI ids of the answer */
+	uint16_t	 app;
+	uint64_t	 risk;		/* bit n set: ndpi_risk_enum n */
+	const char	*app_proto;	/* dpi_name_map or engine->lower */
+	const char	*category;	/* owned by nDPI or its module */
+	char		 name[DPI_NDPI_NAME_MAX];	/* "" if unknown */
+};
+
+/*
+ * ndpi_init_detection_module() and ndpi_exit_detection_module() must not
+ * run in parallel (ndpi_api.h), yet each worker may build its engine in
+ * its own thread.  This lock is the one piece of state the adapter keeps
+ * outside the engine; it guards only creation and destruction.
+ */
+static pthread_mutex_t dpi_module_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The version shim: every call whose signature changed after 4.2. */
+
+static struct ndpi_detection_module_struct *
+shim_module_new(void)
+{
+#ifdef DPI_NDPI_GLOBAL_CONTEXT
+	return ndpi_init_detection_module(NULL);
+#else
+	return ndpi_init_detection_module(ndpi_no_prefs);
+#endif
+}
+
+static ndpi_protocol
+shim_process(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
+    uint16_t len, uint64_t ts_ms, int dir)
+{
+#ifdef DPI_NDPI_GLOBAL_CONTEXT
+	struct ndpi_flow_input_info in;
+
+	memset(&in, 0, sizeof(in));
+	in.in_pkt_dir = dir == 0 ? NDPI_IN_PKT_DIR_C_TO_S :
+	    NDPI_IN_PKT_DIR_S_TO_C;
+	in.seen_flow_beginning = NDPI_FLOW_BEGINNING_UNKNOWN;
+	return ndpi_detection_process_packet(eng->ndpi, f->nf, l3, len,
+	    ts_ms, &in);
+#else
+	/* 4.2 derives the direction from the addresses itself. */
+	(void)dir;
+	return ndpi_detection_process_packet(eng->ndpi, f->nf, l3, len,
+	    ts_ms);
+#endif
+}
+
+static ndpi_protocol
+shim_giveup(struct dpi_engine *eng, struct dpi_flow *f)
+{
+	uint8_t guessed = 0;
+
+#ifdef DPI_NDPI_GLOBAL_CONTEXT
+	/* Guessing is off by default in the newer configuration API. */
+	return ndpi_detection_giveup(eng->ndpi, f->nf, &guessed);
+#else
+	return ndpi_detection_giveup(eng->ndpi, f->nf, 0, &guessed);
+#endif
+}
+
+void
+dpi_config_defaults(struct dpi_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_packets = DPI_DEFAULT_MAX_PACKETS;
+	cfg->protocols = NULL;
+	cfg->n_protocols = 0;
+}
+
+const char *
+dpi_map_name(const char *ndpi_name)
+{
+	size_t i;
+
+	if (ndpi_name == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(dpi_name_map) / sizeof(dpi_name_map[0]); i++)
+		if (strcasecmp(dpi_name_map[i].ndpi, ndpi_name) == 0)
+			return dpi_name_map[i].ours;
+	return NULL;
+}
+
+/* Lower-cased copies of every nDPI protocol name, indexed by id. */
+static int
+engine_names(struct dpi_engine *eng)
+{
+	size_t id, i;
+
+	eng->nprotos = ndpi_get_num_supported_protocols(eng->ndpi);
+	if (eng->nprotos > UINT16_MAX + 1u)
+		eng->nprotos = UINT16_MAX + 1u;
+	if ((eng->lower = calloc(eng->nprotos, sizeof(*eng->lower))) == NULL)
+		return -1;
+	for (id = 0; id < eng->nprotos; id++) {
+		const char *n = ndpi_get_proto_name(eng->ndpi, (uint16_t)id);
+
+		for (i = 0; n != NULL && n[i] != '\0' &&
+		    i < sizeof(eng->lower[id]) - 1; i++) {
+			char c = n[i];
+
+			eng->lower[id][i] = c >= 'A' && c <= 'Z' ?
+			    (char)(c - 'A' + 'a') : c;
+		}
+	}
+	return 0;
+}
+
+static int
+engine_enable(struct dpi_engine *eng, const struct dpi_config *cfg,
+    char *err, size_t errlen)
+{
+	NDPI_PROTOCOL_BITMASK mask;
+	const char *const *names = cfg->protocols;
+	size_t n = cfg->n_protocols, i;
+
+	if (names == NULL || n == 0) {
+		names = dpi_default_protocols;
+		n = dpi_n_default_protocols;
+	}
+	NDPI_BITMASK_RESET(mask);
+	for (i = 0; i < n; i++) {
+		char name[DPI_NAME_MAX];
+		int id = -1;
+
+		/* ndpi_get_protocol_id() takes a char *: give it a copy. */
+		if (names[i] != NULL &&
+		    (size_t)snprintf(name, sizeof(name), "%s", names[i]) <
+		    sizeof(name))
+			id = ndpi_get_protocol_id(eng->ndpi, name);
+		if (id <= NDPI_PROTOCOL_UNKNOWN) {
+			snprintf(err, errlen, "unknown nDPI protocol \"%s\"",
+			    names[i] == NULL ? "(null)" : names[i]);
+			return -1;
+		}
+		NDPI_BITMASK_ADD(mask, id);
+	}
+	ndpi_set_protocol_detection_bitmask2(eng->ndpi, &mask);
+	return 0;
+}
+
+struct dpi_engine *
+dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
+{
+	struct dpi_config def;
+	struct dpi_engine *eng;
+
+	if (cfg == NULL) {
+		dpi_config_defaults(&def);
+		cfg = &def;
+	}
+	if (cfg->max_packets == 0 || cfg->max_packets > DPI_MAX_PACKETS_LIMIT) {
+		snprintf(err, errlen, "max-packets %u out of range 1..%u",
+		    cfg->max_packets, DPI_MAX_PACKETS_LIMIT);
+		return NULL;
+	}
+	if ((eng = calloc(1, sizeof(*eng))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	eng->max_packets = cfg->max_packets;
+
+	pthread_mutex_lock(&dpi_module_lock);
+	eng->ndpi = shim_module_new();
+	pthread_mutex_unlock(&dpi_module_lock);
+	if (eng->ndpi == NULL) {
+		snprintf(err, errlen, "nDPI initialisation failed");
+		goto out_free_eng;
+	}
+	if (engine_enable(eng, cfg, err, errlen) == -1)
+		goto out_exit_ndpi;
+	ndpi_finalize_initialization(eng->ndpi);
+	if (engine_names(eng) == -1) {
+		snprintf(err, errlen, "out of memory");
+		goto out_exit_ndpi;
+	}
+	return eng;
+
+ out_exit_ndpi:
+	pthread_mutex_lock(&dpi_module_lock);
+	ndpi_exit_detection_module(eng->ndpi);
+	pthread_mutex_unlock(&dpi_module_lock);
+ out_free_eng:
+	free(eng);
+	return NULL;
+}
+
+void
+dpi_engine_free(struct dpi_engine *eng)
+{
+	if (eng == NULL)
+		return;
+	pthread_mutex_lock(&dpi_module_lock);
+	ndpi_exit_detection_module(eng->ndpi);
+	pthread_mutex_unlock(&dpi_module_lock);
+	free(eng->lower);
+	free(eng);
+}
+
+size_t
+dpi_flow_size(void)
+{
+	return sizeof(struct dpi_flow) +
+	    ndpi_detection_get_sizeof_ndpi_flow_struct();
+}
+
+struct dpi_flow *
+dpi_flow_new(struct dpi_engine *eng)
+{
+	struct dpi_flow *f;
+	size_t sz = ndpi_detection_get_sizeof_ndpi_flow_struct();
+
+	(void)eng;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	/* ndpi_free_flow() releases it with nDPI's allocator: use it here. */
+	if ((f->nf = ndpi_flow_malloc(sz)) == NULL) {
+		free(f);
+		return NULL;
+	}
+	memset(f->nf, 0, sz);
+	return f;
+}
+
+static void
+flow_release_ndpi(struct dpi_flow *f)
+{
+	if (f->nf != NULL) {
+		ndpi_free_flow(f->nf);
+		f->nf = NULL;
+	}
+}
+
+void
+dpi_flow_free(struct dpi_flow *f)
+{
+	if (f == NULL)
+		return;
+	flow_release_ndpi(f);
+	free(f);
+}
+
+/*
+ * The number of bytes to hand nDPI: the caller's length, cut down to the
+ * IP header's own length if that is smaller (trailing Ethernet padding),
+ * and never more than nDPI's unsigned short.  0 means "not an IP packet
+ * nDPI could parse": too short for its header or an unknown version.
+ *
+ * IPv4 (RFC 791): version/IHL, TOS, total length (header included).
+ * IPv6 (RFC 8200): version/class/label (4 bytes), payload length
+ * (excluding the 40-byte header).
+ */
+static size_t
+ip_len(const uint8_t *l3, size_t l3len)
+{
+	struct breader br;
+	size_t iplen;
+	uint8_t version;
+
+	br_init(&br, l3, l3len);
+	version = br_u8(&br) >> 4;
+	if (version == 4) {
+		br_skip(&br, 1);			/* TOS */
+		iplen = br_be16(&br);			/* total length */
+		if (!br_ok(&br) || l3len < DPI_IPV4_HDR_MIN)
+			return 0;
+	} else if (version == 6) {
+		br_skip(&br, 3);			/* class, label */
+		iplen = DPI_IPV6_HDR_LEN + (size_t)br_be16(&br);
+		if (!br_ok(&br) || l3len < DPI_IPV6_HDR_LEN)
+			return 0;
+	} else
+		return 0;
+	if (iplen > l3len)
+		iplen = l3len;
+	if (iplen > UINT16_MAX)
+		iplen = UINT16_MAX;
+	return iplen;
+}
+
+/* Keep nDPI's current answer: ids, names, category and risks. */
+static void
+flow_record(struct dpi_engine *eng, struct dpi_flow *f, ndpi_protocol p)
+{
+	uint16_t master = p.master_protocol, app = p.app_protocol;
+	const char *ours = NULL;
+
+	if (f->nf != NULL)
+		f->risk = f->nf->risk;
+	if (p.category != NDPI_PROTOCOL_CATEGORY_UNSPECIFIED &&
+	    p.category < NDPI_PROTOCOL_NUM_CATEGORIES)
+		f->category = ndpi_category_get_name(eng->ndpi, p.category);
+	if (master >= eng->nprotos)
+		master = NDPI_PROTOCOL_UNKNOWN;
+	if (app >= eng->nprotos)
+		app = NDPI_PROTOCOL_UNKNOWN;
+	if (master == f->master && app == f->app)
+		return;
+	f->master = master;
+	f->app = app;
+	if (master == NDPI_PROTOCOL_UNKNOWN && app == NDPI_PROTOCOL_UNKNOWN) {
+		f->name[0] = '\0';
+		f->app_proto = NULL;
+		return;
+	}
+	p.master_protocol = master;
+	p.app_protocol = app;
+	ndpi_protocol2name(eng->ndpi, p, f->name, sizeof(f->name));
+
+	/*
+	 * "TLS.Google" is "tls" but "HTTP.WebSocket" is "websocket": the
+	 * inner protocol wins only when Suricata has a name for it.
+	 */
+	if (app != NDPI_PROTOCOL_UNKNOWN)
+		ours = dpi_map_name(ndpi_get_proto_name(eng->ndpi, app));
+	if (ours == NULL && master != NDPI_PROTOCOL_UNKNOWN) {
+		ours = dpi_map_name(ndpi_get_proto_name(eng->ndpi, master));
+		if (ours == NULL)
+			ours = eng->lower[master];
+	}
+	if (ours == NULL)
+		ours = eng->lower[app];
+	f->app_proto = ours;
+}
+
+static enum dpi_status
+flow_finish(struct dpi_engine *eng, struct dpi_flow *f)
+{
+	flow_record(eng, f, shim_giveup(eng, f));
+	flow_release_ndpi(f);
+	f->done = true;
+	return DPI_DONE;
+}
+
+enum dpi_status
+dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
+    size_t l3len, uint64_t ts_us, int dir)
+{
+	ndpi_protocol p;
+	size_t len;
+
+	if (f->done)
+		return DPI_DONE;
+	f->npkts++;
+	if (l3 != NULL && (len = ip_len(l3, l3len)) > 0) {
+		p = shim_process(eng, f, l3, (uint16_t)len, ts_us / 1000, dir);
+		flow_record(eng, f, p);
+		if ((p.master_protocol != NDPI_PROTOCOL_UNKNOWN ||
+		    p.app_protocol != NDPI_PROTOCOL_UNKNOWN) &&
+		    !ndpi_extra_dissection_possible(eng->ndpi, f->nf))
+			return flow_finish(eng, f);
+	}
+	if (f->npkts >= eng->max_packets)
+		return flow_finish(eng, f);
+	return DPI_MORE;
+}
+
+const char *
+dpi_app_proto(const struct dpi_flow *f)
+{
+	return f->app_proto;
+}
+
+const char *
+dpi_ndpi_name(const struct dpi_flow *f)
+{
+	return f->name[0] == '\0' ? NULL : f->name;
+}
+
+const char *
+dpi_category(const struct dpi_flow *f)
+{
+	return f->category;
+}
+
+size_t
+dpi_risks(const struct dpi_flow *f, const char **names, size_t max)
+{
+	size_t n = 0;
+	int r;
+
+	/*
+	 * Bit 0 is NDPI_NO_RISK.  Only bits below NDPI_MAX_RISK are named:
+	 * for other values 4.2's ndpi_risk2str() formats into a static
+	 * buffer, which two workers could overwrite at once.
+	 */
+	for (r = 1; r < NDPI_MAX_RISK && r < 64 && n < max; r++)
+		if (f->risk & (UINT64_C(1) << r))
+			names[n++] = ndpi_risk2str((ndpi_risk_enum)r);
+	return n;
+}

@@ -1,0 +1,91 @@
+/*
+ * dpi.h - protocol identification by nDPI, behind an opaque adapter.
+ *
+ * Only dpi.c includes nDPI's headers, so the rest of the sensor does not
+ * depend on nDPI's version (Debian 12 ships 4.2; 4.8 and later changed
+ * the init and packet calls).  One engine per worker thread: nDPI's
+ * detection module is not thread-safe.  One dpi_flow per flow, fed the
+ * first packets of the flow; once it returns DPI_DONE it keeps only the
+ * answer (names, category, risks) and nDPI's per-flow state is freed.
+ *
+ * nDPI's answer is raw: 4.2 labels HL7 flows Unknown and DICOM flows
+ * Cassandra, so the caller prefers its own content detection and uses
+ * these names as a hint and for the EVE flow record.
+ *
+ * Strings returned by the accessors belong to the flow or the engine and
+ * stay valid until dpi_flow_free() or dpi_engine_free().
+ */
+#ifndef WW_DPI_H
+#define WW_DPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Sixteen packets classify every protocol in the default list in the
+ * common case (TLS needs the ClientHello and the server's first flight)
+ * and cap what a hostile flow can feed nDPI 4.2's unpatched dissectors
+ * (RELIABILITY.md section 3, recommendation 2).
+ */
+#define DPI_DEFAULT_MAX_PACKETS	16
+#define DPI_MAX_PACKETS_LIMIT	1000	/* a config above this is an error */
+
+struct dpi_config {
+	uint32_t		 max_packets;	/* packets fed to nDPI per flow */
+	const char *const	*protocols;	/* nDPI names; NULL: default list */
+	size_t			 n_protocols;
+};
+
+/* The protocols enabled when the config names none. */
+extern const char *const dpi_default_protocols[];
+extern const size_t dpi_n_default_protocols;
+
+enum dpi_status {
+	DPI_MORE,	/* feed the flow's next packet */
+	DPI_DONE,	/* answer final; further packets are ignored */
+};
+
+struct dpi_engine;
+struct dpi_flow;
+
+void	dpi_config_defaults(struct dpi_config *);
+
+/*
+ * Returns NULL with a message in err (for example: unknown nDPI protocol
+ * "X") when the config is invalid or nDPI fails to initialise.
+ */
+struct dpi_engine *dpi_engine_new(const struct dpi_config *, char *err,
+	    size_t errlen);
+void	dpi_engine_free(struct dpi_engine *);
+
+/* Bytes one flow costs until DPI_DONE (our struct plus nDPI's). */
+size_t	dpi_flow_size(void);
+
+struct dpi_flow *dpi_flow_new(struct dpi_engine *);
+void	dpi_flow_free(struct dpi_flow *);
+
+/*
+ * l3 points at the IPv4 or IPv6 header and l3len is the number of bytes
+ * captured from there.  ts_us is the packet time in microseconds; dir is
+ * 0 for client to server, 1 for server to client (FLOW_DIR_*).
+ */
+enum dpi_status dpi_packet(struct dpi_engine *, struct dpi_flow *,
+	    const uint8_t *l3, size_t l3len, uint64_t ts_us, int dir);
+
+/* Suricata's app_proto name ("tls", "krb5", "rfb") or NULL if unknown. */
+const char *dpi_app_proto(const struct dpi_flow *);
+/* nDPI's own "master.app" name ("TLS.Google") or NULL if unknown. */
+const char *dpi_ndpi_name(const struct dpi_flow *);
+/* nDPI's category name ("Web", "Network") or NULL if unknown. */
+const char *dpi_category(const struct dpi_flow *);
+/* Fills names with up to max flow risk names; returns how many are set. */
+size_t	dpi_risks(const struct dpi_flow *, const char **names, size_t max);
+
+/*
+ * The mapping table dpi_app_proto() uses: Suricata's name for an nDPI
+ * protocol name ("VNC" -> "rfb"), or NULL when the table has none and
+ * dpi_app_proto() reports nDPI's name in lower case.
+ */
+const char *dpi_map_name(const char *ndpi_name);
+
+#endif /* WW_DPI_H */
