@@ -269,7 +269,7 @@ flow_hash_packet(const struct sipkey *key, const struct packet *p,
 {
 	uint8_t b[FLOW_KEY_MAX];
 
-	return siphash24(key, b, key_build(p, vlan_in_key, b));
+	return siphash13(key, b, key_build(p, vlan_in_key, b));
 }
 
 static uint64_t

@@ -188,8 +188,10 @@ le64(const uint8_t *p)
 	    (uint64_t)p[7] << 56;
 }
 
-uint64_t
-siphash24(const struct sipkey *key, const void *src, size_t len)
+/* SipHash with c compression and d finalisation rounds. */
+static inline uint64_t
+siphash_cd(const struct sipkey *key, const void *src, size_t len, int c,
+    int d)
 {
 	const uint8_t *p = src;
 	uint64_t v0 = 0x736f6d6570736575ULL ^ key->k0;
@@ -200,10 +202,12 @@ siphash24(const struct sipkey *key, const void *src, size_t len)
 	size_t i, left = len & 7;
 
 	for (i = 0; i + 8 <= len; i += 8) {
+		int r;
+
 		m = le64(p + i);
 		v3 ^= m;
-		SIPROUND;
-		SIPROUND;
+		for (r = 0; r < c; r++)
+			SIPROUND;
 		v0 ^= m;
 	}
 	switch (left) {
@@ -217,15 +221,25 @@ siphash24(const struct sipkey *key, const void *src, size_t len)
 	case 0: break;
 	}
 	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
+	for (i = 0; i < (size_t)c; i++)
+		SIPROUND;
 	v0 ^= b;
 	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
+	for (i = 0; i < (size_t)d; i++)
+		SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t
+siphash24(const struct sipkey *key, const void *src, size_t len)
+{
+	return siphash_cd(key, src, len, 2, 4);
+}
+
+uint64_t
+siphash13(const struct sipkey *key, const void *src, size_t len)
+{
+	return siphash_cd(key, src, len, 1, 3);
 }
 
 void

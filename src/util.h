@@ -36,6 +36,9 @@ struct sipkey {
 	uint64_t k0, k1;
 };
 uint64_t	siphash24(const struct sipkey *, const void *, size_t);
+/* SipHash-1-3: the faster variant for per-packet hash tables (as Rust's
+ * HashMap uses); still keyed, so tuples cannot be chosen to collide. */
+uint64_t	siphash13(const struct sipkey *, const void *, size_t);
 /* A random key from getrandom(2); a fixed one when deterministic. */
 void		sipkey_init(struct sipkey *, bool deterministic);
 
