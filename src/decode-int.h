@@ -24,7 +24,7 @@
 #define ETH_HLEN		14
 #define ETYPE_IPV4		0x0800
 #define ETYPE_ARP		0x0806
-#define ETYPE_TEB		0x6558	/* transparent Ethernet bridging */
+#define ETYPE_TEB		0x6558	/* transparent Eth. bridging */
 #define ETYPE_RARP		0x8035
 #define ETYPE_VLAN		0x8100	/* 802.1Q */
 #define ETYPE_IPV6		0x86dd
@@ -35,7 +35,7 @@
 #define ETYPE_PPPOE_SESS	0x8864
 #define ETYPE_EAPOL		0x888e
 #define ETYPE_QINQ		0x88a8	/* 802.1ad */
-#define ETYPE_ERSPAN_II		0x88be	/* also type I (no GRE sequence) */
+#define ETYPE_ERSPAN_II		0x88be	/* type I: no GRE seq */
 #define ETYPE_LLDP		0x88cc
 #define ETYPE_MACSEC		0x88e5
 #define ETYPE_PTP		0x88f7
@@ -69,14 +69,14 @@ enum decode_step {
 
 struct decode_state {
 	uint32_t	 off;		/* first byte of the next header */
-	uint32_t	 end;		/* bytes this layer may use end here */
+	uint32_t	 end;		/* this layer's bytes end here */
 	uint64_t	 claim_end;	/* end of the IP datagram as claimed,
 					 * may lie past 'end' when truncated */
 	uint32_t	 layers;	/* headers decoded so far */
 	uint16_t	 ethertype;	/* for STEP_ETHERTYPE */
 	uint16_t	 erspan_vlan;	/* ERSPAN header VLAN, 0: none */
 	uint8_t		 proto;		/* for STEP_L4 */
-	uint8_t		 nvlan;		/* tags in the current frame */
+	uint8_t		 nvlan;		/* tags in this frame */
 	bool		 snapped;	/* caplen < wirelen */
 };
 

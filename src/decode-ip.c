@@ -160,7 +160,8 @@ ipv4_options(struct decoder *dec, struct packet *p, struct breader *opts)
 		if (type == IPOPT_NOP_)
 			continue;
 		len = br_u8(opts);
-		if (!br_ok(opts) || len < 2 || br_left(opts) < (size_t)len - 2) {
+		if (!br_ok(opts) || len < 2 ||
+		    br_left(opts) < (size_t)len - 2) {
 			decode_anomaly(dec->ctr, p, EV_IPV4_OPT_INVALID_LEN);
 			return;
 		}
@@ -198,7 +199,7 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	fo = br_be16(&br);
 	ttl = br_u8(&br);
 	proto = br_u8(&br);
-	br_skip(&br, 2);		/* checksum: offload makes it unreliable */
+	br_skip(&br, 2);		/* checksum: unreliable with offload */
 	src = br_bytes(&br, 4);
 	dst = br_bytes(&br, 4);
 	/* The version is the most telling, when there is a byte of it. */

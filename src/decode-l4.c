@@ -58,7 +58,8 @@ tcp_options(struct decoder *dec, struct packet *p, struct breader *opts)
 		if (kind == TCPOPT_NOP_)
 			continue;
 		len = br_u8(opts);
-		if (!br_ok(opts) || len < 2 || br_left(opts) < (size_t)len - 2) {
+		if (!br_ok(opts) || len < 2 ||
+		    br_left(opts) < (size_t)len - 2) {
 			bad = true;
 			break;
 		}

@@ -19,7 +19,7 @@
 #include "decode-int.h"
 #include "decode.h"
 
-#define GRE_F_CSUM		0x8000	/* checksum and offset present */
+#define GRE_F_CSUM		0x8000	/* checksum and offset */
 #define GRE_F_SEQ		0x1000	/* sequence number present */
 #define GRE_F_KEY		0x2000	/* key present */
 /* Routing, strict route, recursion and flags: zero in RFC 2784. */

@@ -29,8 +29,8 @@
 #define DLT_IPV6		229
 #endif
 
-#define DEFRAG_DEFAULT_MEMCAP	(32ull << 20)	/* Suricata's default */
-#define DEFRAG_DEFAULT_TIMEOUT	60		/* seconds, as Suricata */
+#define DEFRAG_DEFAULT_MEMCAP	(32ull << 20)	/* as Suricata */
+#define DEFRAG_DEFAULT_TIMEOUT	60		/* seconds, idem */
 #define DEFRAG_DEFAULT_TRACKERS	65535
 #define DEFRAG_DEFAULT_FRAGS	256		/* RELIABILITY D4 */
 
@@ -41,7 +41,7 @@
 #define ARP_HLEN		8
 #define ARPHRD_ETHER_		1
 #define ARPHRD_NETLINK_		824
-#define SLL_P_802_3		0x0001	/* Novell 802.3 without 802.2 LLC */
+#define SLL_P_802_3		0x0001	/* Novell raw 802.3 */
 #define SLL_P_802_2		0x0004	/* 802.2 LLC frames */
 
 void

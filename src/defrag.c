@@ -36,10 +36,11 @@
 #include "log.h"
 #include "util.h"
 
-#define DEFRAG_MAX_FRAGS_LIMIT	16384	/* 65535 / 8 fragments and then some */
+/* 65535 / 8 and then some: more could not be distinct. */
+#define DEFRAG_MAX_FRAGS_LIMIT	16384
 #define DEFRAG_MIN_BUCKETS	64
 #define DEFRAG_MAX_BUCKETS	65536
-#define DEFRAG_LOG_INTERVAL	60	/* seconds between limit messages */
+#define DEFRAG_LOG_INTERVAL	60	/* seconds between messages */
 
 struct defrag_key {
 	uint8_t		 src[16];
@@ -53,7 +54,7 @@ struct defrag_key {
 /* A copy of one fragment's data, shared by the segments cut from it. */
 struct frag {
 	uint32_t	 off;		/* first byte, as sent */
-	uint32_t	 end;		/* one past the last byte, as sent */
+	uint32_t	 end;		/* one past the last, as sent */
 	uint32_t	 refs;		/* segments pointing here */
 	uint32_t	 pad;
 	uint8_t		 data[];
@@ -69,7 +70,7 @@ struct seg {
 
 struct tracker {
 	struct tracker	*hnext;		/* hash chain */
-	struct tracker	*older;		/* age list, by creation time */
+	struct tracker	*older;		/* age list, by creation */
 	struct tracker	*newer;
 	struct defrag_key key;
 	uint32_t	 bucket;
@@ -78,13 +79,13 @@ struct tracker {
 	uint32_t	 nseg;
 	uint32_t	 segcap;
 	uint32_t	 nfrags;	/* fragments accepted */
-	uint32_t	 end;		/* datagram length, once have_last */
+	uint32_t	 end;		/* datagram length, if have_last */
 	uint32_t	 covered;	/* bytes held */
 	bool		 have_last;
 	bool		 have_first;
-	uint8_t		 nh;		/* v6: next header of offset 0 */
+	uint8_t		 nh;		/* v6: true next header */
 	uint8_t		 hdr_len;
-	uint8_t		 hdr[60];	/* IP header of the offset-0 fragment */
+	uint8_t		 hdr[60];	/* offset 0's IP header */
 };
 
 struct defrag {
@@ -99,7 +100,7 @@ struct defrag {
 	uint64_t	 memuse;
 	struct seg	*scratch;	/* the merge result */
 	uint32_t	 scratch_cap;
-	uint8_t		*out;		/* the reassembled datagram */
+	uint8_t		*out;		/* datagram handed out */
 	time_t		 log_memcap;
 	time_t		 log_trackers;
 };

@@ -27,8 +27,8 @@
 /* One fragment as the decoder found it. */
 struct defrag_frag {
 	uint8_t		 ipver;		/* 4 or 6 */
-	uint8_t		 proto;		/* v4 protocol; v6: the fragment
-					 * header's next header */
+	/* v4: the protocol; v6: the Fragment header's next header. */
+	uint8_t		 proto;
 	uint32_t	 id;		/* v4: 16 bits; v6: 32 bits */
 	const uint8_t	*src;		/* 4 or 16 bytes */
 	const uint8_t	*dst;
@@ -38,7 +38,7 @@ struct defrag_frag {
 	 */
 	const uint8_t	*hdr;
 	size_t		 hdr_len;
-	uint32_t	 off;		/* bytes into the fragmentable part */
+	uint32_t	 off;		/* into the fragmentable part */
 	const uint8_t	*data;
 	size_t		 len;
 	bool		 more;		/* MF / M flag */
@@ -53,7 +53,8 @@ enum defrag_result {
 
 struct defrag;
 
-struct defrag	*defrag_new(const struct defrag_config *, struct counters *);
+struct defrag	*defrag_new(const struct defrag_config *,
+		    struct counters *);
 void		 defrag_free(struct defrag *);
 
 /*

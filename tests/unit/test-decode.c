@@ -42,7 +42,7 @@ struct fx {
 	struct counters		*ctr;
 	struct decode_config	 cfg;
 	struct decoder		*dec;
-	uint8_t			*copy;	/* the bytes of the last packet */
+	uint8_t			*copy;	/* last packet's bytes */
 };
 
 static int
