@@ -1,0 +1,869 @@
+/*
+ * test-dpi.c - the nDPI adapter: classification of hand-built packets,
+ * the packet limit, config errors, flow lifecycle, hostile IP lengths
+ * and every truncation of a packet (run under ASan, whose leak checker
+ * also covers the many-flows test).
+ *
+ * Addresses are private so nDPI's IP lists cannot label a flow: only
+ * payload decides.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dpi.h"
+
+#define PKT_MAX		1600
+#define IPPROTO_TCP_	6
+#define IPPROTO_UDP_	17
+#define TH_FIN		0x01
+#define TH_SYN		0x02
+#define TH_PSH		0x08
+#define TH_ACK		0x10
+
+#define CLIENT_IP	0x0a000001u	/* 10.0.0.1 */
+#define SERVER_IP	0x0a000002u	/* 10.0.0.2 */
+
+struct pkt {
+	uint8_t	 b[PKT_MAX];
+	size_t	 len;
+};
+
+/* One TCP or UDP conversation between the client and a server port. */
+struct conv {
+	uint8_t		 proto;
+	uint32_t	 ip[2];		/* [dir]: source address */
+	uint16_t	 port[2];	/* [dir]: source port */
+	uint32_t	 seq[2];	/* [dir]: next sequence number */
+	uint64_t	 ts_us;
+};
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint16_t
+ip_cksum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * IPv4 header (RFC 791, 20 bytes, no options, DF set, TTL 64), then a
+ * UDP header (RFC 768) or a TCP header (RFC 9293, 20 bytes, window
+ * 65535), then the payload.  Checksums of UDP and TCP are left 0: nDPI
+ * does not verify them.
+ */
+static void
+build_ipv4(struct pkt *pk, uint8_t proto, uint32_t src, uint32_t dst,
+    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+    uint8_t flags, const void *payload, size_t plen)
+{
+	uint8_t *ip = pk->b, *l4 = pk->b + 20;
+	size_t l4hdr = proto == IPPROTO_TCP_ ? 20 : 8;
+
+	assert_true(20 + l4hdr + plen <= sizeof(pk->b));
+	memset(pk->b, 0, 20 + l4hdr);
+	pk->len = 20 + l4hdr + plen;
+	ip[0] = 0x45;
+	put16(ip + 2, (uint16_t)pk->len);
+	put16(ip + 4, 0x1234);			/* id */
+	put16(ip + 6, 0x4000);			/* DF */
+	ip[8] = 64;
+	ip[9] = proto;
+	put32(ip + 12, src);
+	put32(ip + 16, dst);
+	put16(ip + 10, ip_cksum(ip, 20));
+	put16(l4, sport);
+	put16(l4 + 2, dport);
+	if (proto == IPPROTO_TCP_) {
+		put32(l4 + 4, seq);
+		put32(l4 + 8, ack);
+		l4[12] = 5 << 4;		/* data offset */
+		l4[13] = flags;
+		put16(l4 + 14, 65535);
+	} else
+		put16(l4 + 4, (uint16_t)(8 + plen));
+	if (plen > 0)
+		memcpy(l4 + l4hdr, payload, plen);
+}
+
+static void
+conv_init(struct conv *c, uint8_t proto, uint16_t cport, uint16_t sport)
+{
+	memset(c, 0, sizeof(*c));
+	c->proto = proto;
+	c->ip[0] = CLIENT_IP;
+	c->ip[1] = SERVER_IP;
+	c->port[0] = cport;
+	c->port[1] = sport;
+	c->seq[0] = 1000;
+	c->seq[1] = 5000;
+	c->ts_us = 1700000000000000ull;
+}
+
+/* Builds the next packet of the conversation in direction dir. */
+static void
+conv_pkt(struct conv *c, struct pkt *pk, int dir, uint8_t flags,
+    const void *payload, size_t plen)
+{
+	build_ipv4(pk, c->proto, c->ip[dir], c->ip[!dir], c->port[dir],
+	    c->port[!dir], c->seq[dir], c->seq[!dir], flags, payload, plen);
+	c->seq[dir] += (uint32_t)plen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+	c->ts_us += 1000;
+}
+
+/* Feeds one packet; returns what dpi_packet() said. */
+static enum dpi_status
+conv_send(struct dpi_engine *eng, struct dpi_flow *f, struct conv *c,
+    int dir, uint8_t flags, const void *payload, size_t plen)
+{
+	struct pkt pk;
+
+	conv_pkt(c, &pk, dir, flags, payload, plen);
+	return dpi_packet(eng, f, pk.b, pk.len, c->ts_us, dir);
+}
+
+static void
+tcp_handshake(struct dpi_engine *eng, struct dpi_flow *f, struct conv *c)
+{
+	assert_int_equal(conv_send(eng, f, c, 0, TH_SYN, NULL, 0), DPI_MORE);
+	assert_int_equal(conv_send(eng, f, c, 1, TH_SYN | TH_ACK, NULL, 0),
+	    DPI_MORE);
+	assert_int_equal(conv_send(eng, f, c, 0, TH_ACK, NULL, 0), DPI_MORE);
+}
+
+/*
+ * DNS query (RFC 1035 4.1): id 0x1a2b, flags 0x0100 (RD), 1 question,
+ * no answers; QNAME www.example.com, QTYPE A, QCLASS IN.
+ */
+static const uint8_t dns_query[] = {
+	0x1a, 0x2b, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00,
+	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+	3, 'c', 'o', 'm', 0,
+	0x00, 0x01, 0x00, 0x01,
+};
+
+/*
+ * The answer: flags 0x8180 (QR, RD, RA), 1 question, 1 answer: a
+ * pointer to the QNAME (0xc00c), type A, class IN, TTL 300, 4 bytes:
+ * 10.0.0.80.
+ */
+static const uint8_t dns_answer[] = {
+	0x1a, 0x2b, 0x81, 0x80, 0x00, 0x01, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x00,
+	3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+	3, 'c', 'o', 'm', 0,
+	0x00, 0x01, 0x00, 0x01,
+	0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c,
+	0x00, 0x04, 10, 0, 0, 80,
+};
+
+static const char http_get[] =
+    "GET /api/v1/status HTTP/1.1\r\n"
+    "Host: pump-gw.example.org\r\n"
+    "User-Agent: InfusionLink/2.1\r\n"
+    "Accept: */*\r\n"
+    "\r\n";
+
+static const char http_200[] =
+    "HTTP/1.1 200 OK\r\n"
+    "Server: nginx\r\n"
+    "Content-Type: application/json\r\n"
+    "Content-Length: 2\r\n"
+    "\r\n"
+    "{}";
+
+/*
+ * TLS 1.2 ClientHello (RFC 5246 7.4.1.2, RFC 6066 3) with SNI
+ * "pacs.example.org":
+ *   record: type 22 (handshake), version 3.1, length 0x0054 (84)
+ *   handshake: type 1 (ClientHello), length 0x000050 (80)
+ *     client_version 3.3, random (32 bytes), session id length 0,
+ *     cipher suites length 4: 0xc02f (ECDHE-RSA-AES128-GCM-SHA256),
+ *       0x009c (AES128-GCM-SHA256),
+ *     compression methods length 1: null,
+ *     extensions length 0x0023 (35):
+ *       server_name (0), length 0x0015 (21): list length 0x0013,
+ *         type 0 (host_name), name length 0x0010, "pacs.example.org"
+ *       signature_algorithms (13), length 0x0006: list length 0x0004,
+ *         ecdsa_secp256r1_sha256 (0x0403), rsa_pkcs1_sha256 (0x0401)
+ * test_dpi_tls_clienthello_lengths checks the three lengths.
+ */
+static const uint8_t tls_client_hello[] = {
+	/* record header */
+	0x16, 0x03, 0x01, 0x00, 0x54,
+	/* handshake header: ClientHello, 80 bytes */
+	0x01, 0x00, 0x00, 0x50,
+	0x03, 0x03,
+	/* random */
+	0x5c, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+	0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+	/* session id */
+	0x00,
+	/* cipher suites */
+	0x00, 0x04, 0xc0, 0x2f, 0x00, 0x9c,
+	/* compression methods */
+	0x01, 0x00,
+	/* extensions, 35 bytes */
+	0x00, 0x23,
+	/* server_name, 21 bytes */
+	0x00, 0x00, 0x00, 0x15, 0x00, 0x13, 0x00, 0x00, 0x10,
+	'p', 'a', 'c', 's', '.', 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+	'.', 'o', 'r', 'g',
+	/* signature_algorithms, 6 bytes */
+	0x00, 0x0d, 0x00, 0x06, 0x00, 0x04, 0x04, 0x03, 0x04, 0x01,
+};
+
+static const char ssh_client[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+static const char ssh_server[] = "SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u1\r\n";
+
+/* SSDP discovery (UPnP Device Architecture 1.1, 1.3.2). */
+static const char ssdp_msearch[] =
+    "M-SEARCH * HTTP/1.1\r\n"
+    "HOST: 239.255.255.250:1900\r\n"
+    "MAN: \"ssdp:discover\"\r\n"
+    "MX: 2\r\n"
+    "ST: ssdp:all\r\n"
+    "\r\n";
+
+static struct dpi_engine *
+engine_default(void)
+{
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	char err[128] = "";
+
+	dpi_config_defaults(&cfg);
+	eng = dpi_engine_new(&cfg, err, sizeof(err));
+	if (eng == NULL)
+		fail_msg("dpi_engine_new: %s", err);
+	return eng;
+}
+
+static int
+group_setup(void **state)
+{
+	*state = engine_default();
+	return *state == NULL ? -1 : 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	dpi_engine_free(*state);
+	return 0;
+}
+
+static void
+test_dpi_tls_clienthello_lengths(void **state)
+{
+	(void)state;
+	/* Record length, handshake length, extensions length. */
+	assert_int_equal(sizeof(tls_client_hello), 5 + 0x54);
+	assert_int_equal(sizeof(tls_client_hello), 9 + 0x50);
+	assert_int_equal(sizeof(tls_client_hello) - 54, 0x23);
+}
+
+static void
+test_dpi_dns_query(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	enum dpi_status st;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40000, 53);
+	st = conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
+	assert_string_equal(dpi_app_proto(f), "dns");
+	if (st == DPI_MORE)
+		st = conv_send(eng, f, &c, 1, 0, dns_answer,
+		    sizeof(dns_answer));
+	assert_int_equal(st, DPI_DONE);
+	assert_string_equal(dpi_app_proto(f), "dns");
+	assert_string_equal(dpi_ndpi_name(f), "DNS");
+	assert_non_null(dpi_category(f));
+	dpi_flow_free(f);
+}
+
+/* The same query over IPv6 (RFC 8200 header, next header UDP). */
+static void
+test_dpi_dns_ipv6(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	uint8_t p[40 + 8 + sizeof(dns_query)];
+
+	memset(p, 0, sizeof(p));
+	p[0] = 0x60;
+	put16(p + 4, (uint16_t)(8 + sizeof(dns_query)));
+	p[6] = IPPROTO_UDP_;
+	p[7] = 64;
+	p[8] = 0xfd;				/* fd00::1 -> fd00::2 */
+	p[23] = 1;
+	p[24] = 0xfd;
+	p[39] = 2;
+	put16(p + 40, 40001);
+	put16(p + 42, 53);
+	put16(p + 44, (uint16_t)(8 + sizeof(dns_query)));
+	memcpy(p + 48, dns_query, sizeof(dns_query));
+	assert_non_null(f = dpi_flow_new(eng));
+	dpi_packet(eng, f, p, sizeof(p), 1000000, 0);
+	assert_string_equal(dpi_app_proto(f), "dns");
+	dpi_flow_free(f);
+}
+
+static void
+test_dpi_http(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40002, 80);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, http_get,
+	    sizeof(http_get) - 1);
+	conv_send(eng, f, &c, 1, TH_PSH | TH_ACK, http_200,
+	    sizeof(http_200) - 1);
+	assert_string_equal(dpi_app_proto(f), "http");
+	assert_non_null(dpi_ndpi_name(f));
+	assert_memory_equal(dpi_ndpi_name(f), "HTTP", 4);
+	dpi_flow_free(f);
+}
+
+static void
+test_dpi_tls(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40003, 443);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, tls_client_hello,
+	    sizeof(tls_client_hello));
+	assert_string_equal(dpi_app_proto(f), "tls");
+	assert_memory_equal(dpi_ndpi_name(f), "TLS", 3);
+	dpi_flow_free(f);
+}
+
+static void
+test_dpi_ssh(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40004, 22);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 1, TH_PSH | TH_ACK, ssh_server,
+	    sizeof(ssh_server) - 1);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, ssh_client,
+	    sizeof(ssh_client) - 1);
+	assert_string_equal(dpi_app_proto(f), "ssh");
+	assert_string_equal(dpi_ndpi_name(f), "SSH");
+	dpi_flow_free(f);
+}
+
+/*
+ * DHCPDISCOVER (RFC 2131 2, RFC 2132): op 1, htype 1, hlen 6, hops 0,
+ * xid 0x3903f326, secs 0, flags 0x8000 (broadcast), ciaddr..giaddr 0,
+ * chaddr 00:16:3e:12:34:56, sname and file empty, magic cookie
+ * 99.130.83.99, options 53 (DISCOVER), 55 (subnets, router, DNS,
+ * domain name), 60 ("MedDevice"), end.
+ */
+static size_t
+build_dhcp_discover(uint8_t *p, size_t cap)
+{
+	static const uint8_t opts[] = {
+		53, 1, 1,
+		55, 4, 1, 3, 6, 15,
+		60, 9, 'M', 'e', 'd', 'D', 'e', 'v', 'i', 'c', 'e',
+		255,
+	};
+	size_t len = 240 + sizeof(opts);
+
+	assert_true(len <= cap);
+	memset(p, 0, len);
+	p[0] = 1;
+	p[1] = 1;
+	p[2] = 6;
+	put32(p + 4, 0x3903f326);
+	put16(p + 10, 0x8000);
+	p[28] = 0x00;
+	p[29] = 0x16;
+	p[30] = 0x3e;
+	p[31] = 0x12;
+	p[32] = 0x34;
+	p[33] = 0x56;
+	put32(p + 236, 0x63825363);
+	memcpy(p + 240, opts, sizeof(opts));
+	return len;
+}
+
+static void
+test_dpi_dhcp(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct pkt pk;
+	uint8_t bootp[300];
+	size_t n = build_dhcp_discover(bootp, sizeof(bootp));
+
+	build_ipv4(&pk, IPPROTO_UDP_, 0, 0xffffffffu, 68, 67, 0, 0, 0,
+	    bootp, n);
+	assert_non_null(f = dpi_flow_new(eng));
+	dpi_packet(eng, f, pk.b, pk.len, 1000000, 0);
+	assert_string_equal(dpi_app_proto(f), "dhcp");
+	assert_string_equal(dpi_ndpi_name(f), "DHCP");
+	dpi_flow_free(f);
+}
+
+/* No table entry: nDPI's name in lower case. */
+static void
+test_dpi_ssdp_lowercased(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct pkt pk;
+
+	build_ipv4(&pk, IPPROTO_UDP_, CLIENT_IP, 0xeffffffau, 40005, 1900,
+	    0, 0, 0, ssdp_msearch, sizeof(ssdp_msearch) - 1);
+	assert_non_null(f = dpi_flow_new(eng));
+	dpi_packet(eng, f, pk.b, pk.len, 1000000, 0);
+	assert_string_equal(dpi_app_proto(f), "ssdp");
+	assert_string_equal(dpi_ndpi_name(f), "SSDP");
+	dpi_flow_free(f);
+}
+
+/*
+ * The ClientHello has no ALPN, so 4.2 flags "TLS (probably) Not
+ * Carrying HTTPS".  The risks outlive nDPI's flow state, which is freed
+ * at DONE.
+ */
+static void
+test_dpi_risks_kept_after_done(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	const char *names[64], *first;
+	size_t n;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40015, 443);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, tls_client_hello,
+	    sizeof(tls_client_hello));
+	n = dpi_risks(f, names, 64);
+	assert_true(n >= 1);
+	assert_non_null(first = names[0]);
+	assert_int_equal(dpi_risks(f, names, 0), 0);
+	while (conv_send(eng, f, &c, 0, TH_ACK, NULL, 0) == DPI_MORE)
+		;
+	assert_string_equal(dpi_app_proto(f), "tls");
+	assert_int_equal(dpi_risks(f, names, 64), n);
+	assert_string_equal(names[0], first);
+	dpi_flow_free(f);
+}
+
+/* Deterministic bytes (xorshift32) so a failure reproduces. */
+static void
+fill_random(uint8_t *p, size_t n, uint32_t *x)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 17;
+		*x ^= *x << 5;
+		p[i] = (uint8_t)*x;
+	}
+}
+
+static void
+test_dpi_unknown_done_at_limit(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	uint8_t junk[200];
+	uint32_t x = 0x9e3779b9u, i;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40006, 47000);
+	for (i = 1; i < DPI_DEFAULT_MAX_PACKETS; i++) {
+		fill_random(junk, sizeof(junk), &x);
+		assert_int_equal(conv_send(eng, f, &c, (int)(i & 1), 0, junk,
+		    sizeof(junk)), DPI_MORE);
+	}
+	fill_random(junk, sizeof(junk), &x);
+	assert_int_equal(conv_send(eng, f, &c, 0, 0, junk, sizeof(junk)),
+	    DPI_DONE);
+	assert_null(dpi_app_proto(f));
+	assert_null(dpi_ndpi_name(f));
+	/* After DONE nothing more happens, even for a DNS query. */
+	assert_int_equal(conv_send(eng, f, &c, 0, 0, dns_query,
+	    sizeof(dns_query)), DPI_DONE);
+	assert_null(dpi_app_proto(f));
+	dpi_flow_free(f);
+}
+
+static void
+test_dpi_max_packets_config(void **state)
+{
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	struct conv c;
+	char err[128] = "";
+
+	(void)state;
+	dpi_config_defaults(&cfg);
+	assert_int_equal(cfg.max_packets, DPI_DEFAULT_MAX_PACKETS);
+	cfg.max_packets = 2;
+	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40007, 443);
+	assert_int_equal(conv_send(eng, f, &c, 0, TH_SYN, NULL, 0), DPI_MORE);
+	assert_int_equal(conv_send(eng, f, &c, 1, TH_SYN | TH_ACK, NULL, 0),
+	    DPI_DONE);
+	assert_null(dpi_app_proto(f));
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+
+	cfg.max_packets = 0;
+	assert_null(dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_non_null(strstr(err, "max-packets"));
+}
+
+static void
+test_dpi_unknown_protocol_name(void **state)
+{
+	static const char *const names[] = { "DNS", "HL7", "TLS" };
+	struct dpi_config cfg;
+	char err[128] = "";
+
+	(void)state;
+	dpi_config_defaults(&cfg);
+	cfg.protocols = names;
+	cfg.n_protocols = 3;
+	assert_null(dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_string_equal(err, "unknown nDPI protocol \"HL7\"");
+
+	/* Too long for any nDPI name, and a tiny error buffer. */
+	{
+		static const char *const longname[] = {
+		    "ThisIsNotAProtocolNameAndIsTooLongForAnyBuffer" };
+		char tiny[8];
+
+		cfg.protocols = longname;
+		cfg.n_protocols = 1;
+		assert_null(dpi_engine_new(&cfg, tiny, sizeof(tiny)));
+		assert_string_equal(tiny, "unknown");
+	}
+}
+
+/* A short list restricts detection: with DNS only, TLS is unknown. */
+static void
+test_dpi_protocol_list_restricts(void **state)
+{
+	static const char *const names[] = { "dns" };	/* any case */
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	struct conv c;
+	char err[128] = "";
+
+	(void)state;
+	dpi_config_defaults(&cfg);
+	cfg.protocols = names;
+	cfg.n_protocols = 1;
+	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40008, 443);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, tls_client_hello,
+	    sizeof(tls_client_hello));
+	assert_null(dpi_app_proto(f));
+	dpi_flow_free(f);
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40009, 53);
+	conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
+	assert_string_equal(dpi_app_proto(f), "dns");
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+}
+
+static void
+test_dpi_flow_free_null_and_done(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	uint32_t i;
+
+	dpi_flow_free(NULL);
+	dpi_engine_free(NULL);
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40010, 47001);
+	for (i = 0; i < DPI_DEFAULT_MAX_PACKETS; i++)
+		conv_send(eng, f, &c, 0, 0, "x", 1);
+	assert_int_equal(conv_send(eng, f, &c, 0, 0, "x", 1), DPI_DONE);
+	dpi_flow_free(f);
+	/* A flow never fed. */
+	assert_non_null(f = dpi_flow_new(eng));
+	assert_null(dpi_app_proto(f));
+	assert_null(dpi_ndpi_name(f));
+	assert_null(dpi_category(f));
+	dpi_flow_free(f);
+}
+
+/*
+ * Every truncation of the DNS query packet, each in a heap buffer of
+ * exactly that size so ASan sees any read past it, on a fresh flow and
+ * on one flow fed all of them.  The IP header keeps claiming the full
+ * length: the adapter must pass nDPI the captured length.
+ */
+static void
+test_dpi_every_truncation(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f, *all;
+	struct conv c;
+	struct pkt pk;
+	size_t n;
+
+	conv_init(&c, IPPROTO_UDP_, 40011, 53);
+	conv_pkt(&c, &pk, 0, 0, dns_query, sizeof(dns_query));
+	assert_non_null(all = dpi_flow_new(eng));
+	for (n = 0; n < pk.len; n++) {
+		uint8_t *copy = malloc(n == 0 ? 1 : n);
+
+		assert_non_null(copy);
+		memcpy(copy, pk.b, n);
+		assert_non_null(f = dpi_flow_new(eng));
+		dpi_packet(eng, f, copy, n, 1000000, 0);
+		dpi_flow_free(f);
+		dpi_packet(eng, all, copy, n, 1000000 + n, 0);
+		free(copy);
+	}
+	dpi_flow_free(all);
+	/* NULL with a length is not read either. */
+	assert_non_null(f = dpi_flow_new(eng));
+	dpi_packet(eng, f, NULL, 100, 0, 0);
+	dpi_flow_free(f);
+}
+
+/*
+ * Lying IP lengths: total length 0, below the header, above the
+ * captured bytes (RELIABILITY.md I1), an IHL of 15 with a 20-byte
+ * header, version 6 with a short buffer and a huge payload length, and
+ * versions other than 4 and 6.  Plus random garbage behind valid and
+ * random first bytes.
+ */
+static void
+test_dpi_hostile_ip(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	struct pkt pk;
+	uint8_t *copy;
+	uint32_t x = 12345;
+	size_t i, n;
+	static const uint16_t totlens[] = { 0, 1, 19, 20, 27, 28, 29, 1500,
+	    65535 };
+
+	conv_init(&c, IPPROTO_UDP_, 40012, 53);
+	conv_pkt(&c, &pk, 0, 0, dns_query, sizeof(dns_query));
+	for (i = 0; i < sizeof(totlens) / sizeof(totlens[0]); i++) {
+		assert_non_null(copy = malloc(pk.len));
+		memcpy(copy, pk.b, pk.len);
+		put16(copy + 2, totlens[i]);
+		assert_non_null(f = dpi_flow_new(eng));
+		dpi_packet(eng, f, copy, pk.len, 0, 0);
+		copy[0] = 0x4f;				/* IHL 60 bytes */
+		dpi_packet(eng, f, copy, pk.len, 0, 0);
+		dpi_flow_free(f);
+		free(copy);
+	}
+
+	/* IPv6 header claiming 65535 payload bytes, 8 captured. */
+	assert_non_null(copy = calloc(1, 48));
+	copy[0] = 0x60;
+	put16(copy + 4, 65535);
+	copy[6] = IPPROTO_UDP_;
+	assert_non_null(f = dpi_flow_new(eng));
+	dpi_packet(eng, f, copy, 48, 0, 0);
+	copy[6] = 0;				/* hop-by-hop header, truncated */
+	dpi_packet(eng, f, copy, 48, 0, 0);
+	copy[6] = 44;				/* fragment header, truncated */
+	dpi_packet(eng, f, copy, 48, 0, 0);
+	dpi_flow_free(f);
+	free(copy);
+
+	for (i = 0; i < 2000; i++) {
+		n = 1 + i % 120;
+		assert_non_null(copy = malloc(n));
+		fill_random(copy, n, &x);
+		if (i % 3 == 0)
+			copy[0] = 0x45;
+		else if (i % 3 == 1)
+			copy[0] = 0x60;
+		if (n >= 10 && i % 2 == 0)
+			copy[9] = i % 4 == 0 ? IPPROTO_TCP_ : IPPROTO_UDP_;
+		assert_non_null(f = dpi_flow_new(eng));
+		dpi_packet(eng, f, copy, n, i, (int)(i & 1));
+		dpi_packet(eng, f, copy, n, i + 1, (int)!(i & 1));
+		dpi_flow_free(f);
+		free(copy);
+	}
+}
+
+/* Many flows, some classified, some mid-way, all freed: ASan checks. */
+static void
+test_dpi_many_flows_no_leak(void **state)
+{
+	struct dpi_engine *eng;
+	struct dpi_flow *flows[500];
+	struct conv c;
+	size_t i;
+
+	(void)state;
+	assert_true(dpi_flow_size() > 688);
+	assert_non_null(eng = engine_default());
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++) {
+		assert_non_null(flows[i] = dpi_flow_new(eng));
+		switch (i % 4) {
+		case 0:
+			conv_init(&c, IPPROTO_UDP_, (uint16_t)(20000 + i), 53);
+			conv_send(eng, flows[i], &c, 0, 0, dns_query,
+			    sizeof(dns_query));
+			break;
+		case 1:
+			conv_init(&c, IPPROTO_TCP_, (uint16_t)(20000 + i),
+			    443);
+			tcp_handshake(eng, flows[i], &c);
+			conv_send(eng, flows[i], &c, 0, TH_PSH | TH_ACK,
+			    tls_client_hello, sizeof(tls_client_hello));
+			break;
+		case 2:
+			conv_init(&c, IPPROTO_TCP_, (uint16_t)(20000 + i), 80);
+			tcp_handshake(eng, flows[i], &c);
+			conv_send(eng, flows[i], &c, 0, TH_PSH | TH_ACK,
+			    http_get, sizeof(http_get) - 1);
+			break;
+		default:
+			break;
+		}
+	}
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+		dpi_flow_free(flows[i]);
+	dpi_engine_free(eng);
+}
+
+static void
+test_dpi_map_names(void **state)
+{
+	(void)state;
+	assert_string_equal(dpi_map_name("VNC"), "rfb");
+	assert_string_equal(dpi_map_name("Kerberos"), "krb5");
+	assert_string_equal(dpi_map_name("SMBv1"), "smb");
+	assert_string_equal(dpi_map_name("SMBv23"), "smb");
+	assert_string_equal(dpi_map_name("EthernetIP"), "enip");
+	assert_string_equal(dpi_map_name("FTP_CONTROL"), "ftp");
+	assert_string_equal(dpi_map_name("PostgreSQL"), "pgsql");
+	assert_string_equal(dpi_map_name("IPsec"), "ike");
+	assert_string_equal(dpi_map_name("tls"), "tls");
+	assert_null(dpi_map_name("SSDP"));
+	assert_null(dpi_map_name("Cassandra"));
+	assert_null(dpi_map_name(NULL));
+}
+
+/* Every default name exists in this nDPI (the engine would refuse). */
+static void
+test_dpi_default_list_valid(void **state)
+{
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	char err[128] = "";
+
+	(void)state;
+	assert_true(dpi_n_default_protocols > 20);
+	dpi_config_defaults(&cfg);
+	cfg.protocols = dpi_default_protocols;
+	cfg.n_protocols = dpi_n_default_protocols;
+	eng = dpi_engine_new(&cfg, err, sizeof(err));
+	if (eng == NULL)
+		fail_msg("%s", err);
+	dpi_engine_free(eng);
+	/* A NULL config means the defaults. */
+	assert_non_null(eng = dpi_engine_new(NULL, err, sizeof(err)));
+	dpi_engine_free(eng);
+}
+
+int
+main(void)
+{
+	/* One engine (about 10 MB in nDPI 4.2) shared; some tests make more. */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dpi_tls_clienthello_lengths),
+		cmocka_unit_test(test_dpi_map_names),
+		cmocka_unit_test(test_dpi_dns_query),
+		cmocka_unit_test(test_dpi_dns_ipv6),
+		cmocka_unit_test(test_dpi_http),
+		cmocka_unit_test(test_dpi_tls),
+		cmocka_unit_test(test_dpi_ssh),
+		cmocka_unit_test(test_dpi_dhcp),
+		cmocka_unit_test(test_dpi_ssdp_lowercased),
+		cmocka_unit_test(test_dpi_risks_kept_after_done),
+		cmocka_unit_test(test_dpi_unknown_done_at_limit),
+		cmocka_unit_test(test_dpi_flow_free_null_and_done),
+		cmocka_unit_test(test_dpi_every_truncation),
+		cmocka_unit_test(test_dpi_hostile_ip),
+		cmocka_unit_test(test_dpi_unknown_protocol_name),
+		cmocka_unit_test(test_dpi_max_packets_config),
+		cmocka_unit_test(test_dpi_protocol_list_restricts),
+		cmocka_unit_test(test_dpi_default_list_valid),
+		cmocka_unit_test(test_dpi_many_flows_no_leak),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
