@@ -26,12 +26,14 @@
 #include "jsonw.h"
 #include "log.h"
 #include "packet.h"
+#include "proto-dhcp.h"
 #include "util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
 
 /* The parsers, in probing order. */
 static const struct app_parser *const app_registry[] = {
+	&dhcp_parser,
 	NULL
 };
 
@@ -65,6 +67,7 @@ struct app_engine {
 	void		(*write)(void *, const char *, size_t);
 	void		*arg;
 	struct jsonw	 jw;
+	const struct packet *pkt;	/* being processed, or NULL */
 	uint64_t	 mem;
 	const struct app_parser *parsers[APP_MAX];
 	size_t		 nparsers;
@@ -143,6 +146,12 @@ app_engine_free(struct app_engine *e)
 		return;
 	jsonw_free(&e->jw);
 	free(e);
+}
+
+void
+app_engine_set_packet(struct app_engine *e, const struct packet *p)
+{
+	e->pkt = p;
 }
 
 uint64_t
@@ -240,11 +249,17 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	if (ap == NULL || ap->eve == NULL)
 		return;
 	jsonw_reset(&e->jw);
-	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->eve);
+	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->pkt, e->eve);
 	jsonw_key(&e->jw, ap->name);
 	jsonw_obj_open(&e->jw);
 	ap->eve(&e->jw, fact);
 	jsonw_obj_close(&e->jw);
+	if (ap->eve_extra != NULL) {
+		jsonw_key(&e->jw, "wardwatch");
+		jsonw_obj_open(&e->jw);
+		ap->eve_extra(&e->jw, fact);
+		jsonw_obj_close(&e->jw);
+	}
 	jsonw_obj_close(&e->jw);
 	text = jsonw_text(&e->jw, &len);
 	if (jsonw_ok(&e->jw))

@@ -39,6 +39,9 @@ struct app_engine *app_engine_new(const struct app_engine_config *,
 		    void (*write)(void *, const char *, size_t), void *arg);
 void		 app_engine_free(struct app_engine *);
 
+/* The packet whose processing may emit records (for their time,
+ * direction and pcap_cnt); NULL when none, e.g. at flow end. */
+void		 app_engine_set_packet(struct app_engine *, const struct packet *);
 /* Stream callbacks (wired to struct stream_ops by the worker). */
 void		 app_stream_data(struct app_engine *, struct flow *, int dir,
 		    const uint8_t *, size_t);

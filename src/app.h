@@ -117,6 +117,9 @@ struct app_parser {
 	void		 (*gap)(void *state, struct app_ctx *, int dir);
 	/* Write the members of this protocol's EVE object for a fact. */
 	void		 (*eve)(struct jsonw *, const void *fact);
+	/* Optional: members of the record's "wardwatch" object, for what
+	 * Suricata's object for the protocol has no field for. */
+	void		 (*eve_extra)(struct jsonw *, const void *fact);
 };
 
 #endif /* WW_APP_H */

@@ -223,19 +223,22 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 
 void
 eve_app_head(struct jsonw *jw, const struct flow *f, const char *name,
-    int dir, const struct eve_opts *o)
+    int dir, const struct packet *p, const struct eve_opts *o)
 {
 	char cid[COMMUNITYID_LEN];
+	bool rev = dir == FLOW_DIR_TOCLIENT;
 
-	head(jw, f->ts_last, f->flow_id, name, f->vlan, f->vlan_cnt,
-	    f->ipver, f->cli_ip, f->srv_ip, f->cli_port, f->srv_port,
-	    f->proto, o);
+	head(jw, p != NULL ? p->ts_us : f->ts_last, f->flow_id, name,
+	    f->vlan, f->vlan_cnt, f->ipver, rev ? f->srv_ip : f->cli_ip,
+	    rev ? f->cli_ip : f->srv_ip, rev ? f->srv_port : f->cli_port,
+	    rev ? f->cli_port : f->srv_port, f->proto, o);
+	if (p != NULL && p->pcap_cnt != 0)
+		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
 	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
 	    f->proto, f->cli_port, f->srv_port, cid) == 0)
 		jsonw_kv_str(jw, "community_id", cid);
 	jsonw_kv_str(jw, "app_proto", name);
-	jsonw_kv_str(jw, "direction", dir == FLOW_DIR_TOSERVER ?
-	    "to_server" : "to_client");
+	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");
 }
 
 static void

@@ -46,10 +46,12 @@ void	eve_anomaly_packet(struct jsonw *, const struct packet *,
 	    enum ww_counter, const struct eve_opts *);
 void	eve_anomaly_flow(struct jsonw *, const struct flow *,
 	    const struct packet *, enum ww_counter, const struct eve_opts *);
-/* Head of an application-layer record: the flow's fields, then
- * "app_proto" and "direction".  The caller adds its object and closes. */
+/* Head of an application-layer record: the flow's fields oriented as
+ * the packet went (src is the sender, as Suricata writes transactions),
+ * "pcap_cnt" when a packet is given, then "community_id", "app_proto"
+ * and "direction".  The caller adds its object and closes. */
 void	eve_app_head(struct jsonw *, const struct flow *, const char *name,
-	    int dir, const struct eve_opts *);
+	    int dir, const struct packet *, const struct eve_opts *);
 void	eve_stats(struct jsonw *, uint64_t ts_us, const struct counters *,
 	    const struct eve_stats_extra *, const struct eve_opts *);
 

@@ -3,6 +3,7 @@
 
 libwardwatch_a_SOURCES += \
 	src/app.h src/app-layer.c src/app-layer.h \
+	src/proto-dhcp.c src/proto-dhcp.h \
 	src/bytes.h \
 	src/capture.c src/capture.h \
 	src/cfgyaml.c src/cfgyaml.h \

@@ -6,7 +6,9 @@
 #    names the file (unreadable or damaged input); never a crash or a
 #    sanitizer report.
 # 2. The Community ID spec's pcaps give exactly the baseline's IDs.
-# 3. Every record validates against Suricata's EVE schema once
+# 3. DHCP and flow records satisfy the suricata-verify checks shipped
+#    with the DHCP captures.
+# 4. Every record validates against Suricata's EVE schema once
 #    Wardwatch's own objects are removed.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -26,7 +28,10 @@ find "$CORPUS" -type f \( -name '*.pcap' -o -name '*.pcapng' \
     -o -name '*.cap' \) | sort >"$tmp/list"
 ncap=$(wc -l <"$tmp/list")
 ncid=$(ls "$CORPUS"/community-id/pcaps/*.pcap 2>/dev/null | wc -l)
-echo "1..$((ncap + ncid + 1))"
+# suricata-verify ground truth for the protocols we log: DHCP.
+ls "$CORPUS"/*/svdhcp*.pcap 2>/dev/null >"$tmp/svlist"
+nsv=$(wc -l <"$tmp/svlist")
+echo "1..$((ncap + ncid + nsv + 1))"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
@@ -101,6 +106,24 @@ for f in "$CORPUS"/community-id/pcaps/*.pcap; do
 	fi
 done
 
+# suricata-verify checks of dhcp and flow records.
+while read -r f; do
+	i=$((i + 1))
+	name=$(basename "$f")
+	out="$tmp/sv/$name"
+	mkdir -p "$out"
+	"$WW" -r "$f" -l "$out" --test-mode >/dev/null 2>"$out/stderr"
+	if ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
+		echo "ok $i - suricata-verify $name # SKIP python3-yaml not installed"
+	elif /usr/bin/python3 "$top_srcdir/tests/sv-truth.py" "$f.truth" \
+	    "$out/eve.json" dhcp flow >"$out/sv.out" 2>&1; then
+		echo "ok $i - suricata-verify $name: $(tail -1 "$out/sv.out")"
+	else
+		echo "not ok $i - suricata-verify $name: $(tail -1 "$out/sv.out")"
+		grep -v '^ok' "$out/sv.out" | head -10 | sed 's/^/# /'
+	fi
+done <"$tmp/svlist"
+
 # Schema: up to 200 records of each event type from each run.
 i=$((i + 1))
 if [ ! -f "$SCHEMA" ]; then
@@ -108,7 +131,8 @@ if [ ! -f "$SCHEMA" ]; then
 elif ! /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	echo "ok $i - EVE schema # SKIP python3-jsonschema not installed"
 else
-	ls "$tmp"/run/*/eve.json "$tmp"/cid/*/eve.json 2>/dev/null |
+	ls "$tmp"/run/*/eve.json "$tmp"/cid/*/eve.json \
+	    "$tmp"/sv/*/eve.json 2>/dev/null |
 	    xargs /usr/bin/python3 "$top_srcdir/tests/eve-validate.py" \
 	    "$SCHEMA" --max-per-type 200 >"$tmp/schema.out" 2>&1
 	if [ $? -eq 0 ]; then

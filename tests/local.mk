@@ -5,7 +5,7 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh \
-	tests/eve-validate.py tests/regress
+	tests/eve-validate.py tests/sv-truth.py tests/regress
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

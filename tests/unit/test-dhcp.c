@@ -1,0 +1,195 @@
+/*
+ * test-dhcp.c - DHCP message parser.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-mock.h"
+#include "jsonw.h"
+#include "proto-dhcp.h"
+
+/*
+ * DHCPREQUEST from 00:11:32:17:49:f0 (a NAS), xid 0xef6493c4:
+ * op 1, htype 1, hlen 6, ciaddr 10.16.1.4, cookie, then options
+ * 53 = 3 (request), 61 = 01 00:11:32:17:49:f0, 12 = "nas1",
+ * 60 = "PUMP-OS 9.02", 55 = 1 3 15 6 42, 255.
+ */
+static size_t
+build_request(uint8_t *b)
+{
+	static const uint8_t opts[] = {
+		53, 1, 3,
+		61, 7, 1, 0x00, 0x11, 0x32, 0x17, 0x49, 0xf0,
+		12, 4, 'n', 'a', 's', '1',
+		60, 12, 'P', 'U', 'M', 'P', '-', 'O', 'S', ' ', '9', '.',
+		    '0', '2',
+		55, 5, 1, 3, 15, 6, 42,
+		255,
+	};
+
+	memset(b, 0, 300);
+	b[0] = 1;
+	b[1] = 1;
+	b[2] = 6;
+	b[4] = 0xef; b[5] = 0x64; b[6] = 0x93; b[7] = 0xc4;
+	b[12] = 10; b[13] = 16; b[14] = 1; b[15] = 4;
+	memcpy(b + 28, "\x00\x11\x32\x17\x49\xf0", 6);
+	memcpy(b + 236, "\x63\x82\x53\x63", 4);
+	memcpy(b + 240, opts, sizeof(opts));
+	return 240 + sizeof(opts);
+}
+
+static void
+test_dhcp_request_facts(void **state)
+{
+	uint8_t b[300];
+	size_t n = build_request(b);
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+
+	(void)state;
+	assert_int_equal(dhcp_parse_message(b, n, &d, &ctx), 0);
+	assert_int_equal(d.op, 1);
+	assert_int_equal(d.xid, 0xef6493c4u);
+	assert_true(d.has_mac);
+	assert_memory_equal(d.chaddr, "\x00\x11\x32\x17\x49\xf0", 6);
+	assert_int_equal(d.msg_type, 3);
+	assert_int_equal(d.hostname_len, 4);
+	assert_memory_equal(d.hostname, "nas1", 4);
+	assert_int_equal(d.vendor_class_len, 12);
+	assert_memory_equal(d.vendor_class, "PUMP-OS 9.02", 12);
+	assert_int_equal(d.n_params, 5);
+	assert_memory_equal(d.params, "\x01\x03\x0f\x06\x2a", 5);
+	assert_int_equal(d.client_id_len, 7);
+	assert_int_equal(ctx.n_anom, 0);
+	assert_int_equal(dhcp_parser.probe(b, n, 0), APP_PROBE_YES);
+}
+
+static void
+test_dhcp_every_truncation(void **state)
+{
+	uint8_t b[300], *cut;
+	size_t n = build_request(b), len;
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+
+	(void)state;
+	for (len = 0; len < n; len++) {
+		cut = malloc(len ? len : 1);
+		memcpy(cut, b, len);
+		/* Short of the cookie: not DHCP; past it: a truncated
+		 * option or a clean stop, never a read past 'len'. */
+		if (len < 240)
+			assert_int_equal(dhcp_parse_message(cut, len, &d,
+			    &ctx), -1);
+		else
+			assert_int_equal(dhcp_parse_message(cut, len, &d,
+			    &ctx), 0);
+		free(cut);
+	}
+	assert_true(mock_has_anomaly(&ctx, EV_DHCP_OPT_TRUNCATED));
+}
+
+static void
+test_dhcp_lying_option_length(void **state)
+{
+	uint8_t b[300];
+	size_t n = build_request(b);
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+
+	(void)state;
+	b[240 + 3 + 9 + 1] = 200;	/* hostname claims 200 bytes */
+	assert_int_equal(dhcp_parse_message(b, n, &d, &ctx), 0);
+	assert_false(d.has_hostname);
+	assert_false(d.has_vendor_class);
+	assert_true(mock_has_anomaly(&ctx, EV_DHCP_OPT_TRUNCATED));
+}
+
+/* Option 52 = 3: the file and sname fields carry more options. */
+static void
+test_dhcp_option_overload(void **state)
+{
+	uint8_t b[300];
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+	size_t n;
+
+	(void)state;
+	n = build_request(b);
+	b[0] = 2;
+	memcpy(b + 240, "\x35\x01\x02\x34\x01\x03\xff", 7);	/* offer */
+	memcpy(b + 108, "\x03\x04\x0a\x64\x00\x02\xff", 7);	/* router */
+	memcpy(b + 44, "\x06\x04\x0a\x64\x00\x03\xff", 7);	/* DNS */
+	assert_int_equal(dhcp_parse_message(b, n, &d, &ctx), 0);
+	assert_int_equal(d.msg_type, 2);
+	assert_int_equal(d.n_routers, 1);
+	assert_memory_equal(d.routers[0], "\x0a\x64\x00\x02", 4);
+	assert_int_equal(d.n_dns, 1);
+	assert_memory_equal(d.dns[0], "\x0a\x64\x00\x03", 4);
+}
+
+static void
+test_dhcp_not_dhcp(void **state)
+{
+	uint8_t b[300];
+	size_t n = build_request(b);
+
+	(void)state;
+	b[236] = 0;	/* no cookie: plain BOOTP or something else */
+	assert_int_equal(dhcp_parser.probe(b, n, 0), APP_PROBE_NO);
+	assert_int_equal(dhcp_parser.probe(b, 10, 0), APP_PROBE_NO);
+}
+
+static void
+test_dhcp_eve(void **state)
+{
+	uint8_t b[300];
+	size_t n = build_request(b), len;
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+	struct jsonw jw;
+	const char *t;
+
+	(void)state;
+	assert_int_equal(dhcp_parse_message(b, n, &d, &ctx), 0);
+	jsonw_init(&jw, 1 << 16);
+	jsonw_obj_open(&jw);
+	dhcp_parser.eve(&jw, &d);
+	jsonw_obj_close(&jw);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(strstr(t, "\"client_mac\":\"00:11:32:17:49:f0\""));
+	assert_non_null(strstr(t, "\"dhcp_type\":\"request\""));
+	assert_non_null(strstr(t, "\"hostname\":\"nas1\""));
+	assert_non_null(strstr(t,
+	    "\"params\":[\"subnet_mask\",\"router\",\"domain\","
+	    "\"dns_server\",\"ntp_server\"]"));
+	jsonw_reset(&jw);
+	jsonw_obj_open(&jw);
+	dhcp_parser.eve_extra(&jw, &d);
+	jsonw_obj_close(&jw);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(strstr(t, "\"fingerprint\":\"1,3,15,6,42\""));
+	jsonw_free(&jw);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dhcp_request_facts),
+		cmocka_unit_test(test_dhcp_every_truncation),
+		cmocka_unit_test(test_dhcp_lying_option_length),
+		cmocka_unit_test(test_dhcp_option_overload),
+		cmocka_unit_test(test_dhcp_not_dhcp),
+		cmocka_unit_test(test_dhcp_eve),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
