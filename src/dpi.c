@@ -15,7 +15,15 @@
  *   and free nDPI's per-flow state (688 bytes plus what the dissectors
  *   allocated), keeping only the answer;
  * - nDPI is never handed more bytes than were captured: the length we
- *   pass is the smaller of the caller's length and the IP header's.
+ *   pass is the smaller of the caller's length and the IP header's;
+ * - nDPI reads a copy of the packet, in an aligned buffer followed by
+ *   DPI_SCRATCH_SLACK zero bytes, so a small over-read in an unpatched
+ *   dissector reads zeros instead of faulting or reading the next
+ *   packet in the capture buffer;
+ * - a flow feeds nDPI at most DPI_MAX_FLOW_BYTES bytes in all, which
+ *   keeps every 16-bit length or offset inside a dissector (the DNS
+ *   loop of nDPI commit 388d01a34, the TLS server-names wrap of
+ *   6e0cd1622) far from wrapping.
  *
  * We never let nDPI guess from ports (giveup without guessing): the
  * answer describes content, and port-based labels are the app layer's
@@ -56,6 +64,22 @@
 #define DPI_NDPI_NAME_MAX	(2 * DPI_NAME_MAX)	/* "master.app" */
 #define DPI_IPV4_HDR_MIN	20
 #define DPI_IPV6_HDR_LEN	40
+#define DPI_MAX_IP_LEN		65535	/* nDPI takes an unsigned short */
+
+/*
+ * Zero bytes after each packet copy.  nDPI 4.2's DHCP dissector overlays
+ * a 548-byte struct on the payload (commit 3161c8a3d fixed a read past
+ * it); 2 KiB covers that and other fixed-size overlays.
+ */
+#define DPI_SCRATCH_SLACK	2048
+
+/*
+ * Bytes of IP packets one flow may feed nDPI.  Classification needs the
+ * first exchanges only (a TLS ClientHello and the server's certificate
+ * chain fit easily), and 32 KiB is half of what any 16-bit counter in a
+ * dissector can hold.
+ */
+#define DPI_MAX_FLOW_BYTES	(32u << 10)
 
 /*
  * Protocols for a medical-device segment: infrastructure (DNS, DHCP, NTP,
@@ -140,11 +164,14 @@ struct dpi_engine {
 	uint32_t	 max_packets;
 	size_t		 nprotos;	/* nDPI protocol ids 0..nprotos-1 */
 	char		(*lower)[DPI_NAME_MAX];	/* nDPI name lower-cased, by id */
+	uint8_t		*scratch;	/* DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK */
+	struct dpi_stats stats;
 };
 
 struct dpi_flow {
 	struct ndpi_flow_struct *nf;	/* NULL once done */
 	uint32_t	 npkts;
+	uint32_t	 bytes;		/* fed to nDPI */
 	bool		 done;
 	uint16_t	 master;	/* nDPI ids of the answer */
 	uint16_t	 app;
@@ -319,12 +346,16 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 	if (engine_enable(eng, cfg, err, errlen) == -1)
 		goto out_exit_ndpi;
 	ndpi_finalize_initialization(eng->ndpi);
-	if (engine_names(eng) == -1) {
-		snprintf(err, errlen, "out of memory");
-		goto out_exit_ndpi;
-	}
+	if (engine_names(eng) == -1)
+		goto out_nomem;
+	if ((eng->scratch = calloc(1, DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK)) ==
+	    NULL)
+		goto out_nomem;
 	return eng;
 
+ out_nomem:
+	snprintf(err, errlen, "out of memory");
+	free(eng->lower);
  out_exit_ndpi:
 	pthread_mutex_lock(&dpi_module_lock);
 	ndpi_exit_detection_module(eng->ndpi);
@@ -342,8 +373,15 @@ dpi_engine_free(struct dpi_engine *eng)
 	pthread_mutex_lock(&dpi_module_lock);
 	ndpi_exit_detection_module(eng->ndpi);
 	pthread_mutex_unlock(&dpi_module_lock);
+	free(eng->scratch);
 	free(eng->lower);
 	free(eng);
+}
+
+void
+dpi_get_stats(const struct dpi_engine *eng, struct dpi_stats *st)
+{
+	*st = eng->stats;
 }
 
 size_t
@@ -422,8 +460,8 @@ ip_len(const uint8_t *l3, size_t l3len)
 		return 0;
 	if (iplen > l3len)
 		iplen = l3len;
-	if (iplen > UINT16_MAX)
-		iplen = UINT16_MAX;
+	if (iplen > DPI_MAX_IP_LEN)
+		iplen = DPI_MAX_IP_LEN;
 	return iplen;
 }
 
@@ -473,11 +511,12 @@ flow_record(struct dpi_engine *eng, struct dpi_flow *f, ndpi_protocol p)
 }
 
 static enum dpi_status
-flow_finish(struct dpi_engine *eng, struct dpi_flow *f)
+flow_finish(struct dpi_engine *eng, struct dpi_flow *f, uint64_t *counter)
 {
 	flow_record(eng, f, shim_giveup(eng, f));
 	flow_release_ndpi(f);
 	f->done = true;
+	(*counter)++;
 	return DPI_DONE;
 }
 
@@ -486,21 +525,32 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
     size_t l3len, uint64_t ts_us, int dir)
 {
 	ndpi_protocol p;
-	size_t len;
+	size_t len = 0;
 
 	if (f->done)
 		return DPI_DONE;
 	f->npkts++;
-	if (l3 != NULL && (len = ip_len(l3, l3len)) > 0) {
-		p = shim_process(eng, f, l3, (uint16_t)len, ts_us / 1000, dir);
+	if (l3 != NULL)
+		len = ip_len(l3, l3len);
+	if (len == 0)
+		eng->stats.pkts_not_ip++;
+	else if (len > DPI_MAX_FLOW_BYTES - f->bytes)
+		return flow_finish(eng, f, &eng->stats.flows_byte_limit);
+	else {
+		f->bytes += (uint32_t)len;
+		eng->stats.pkts_fed++;
+		memcpy(eng->scratch, l3, len);
+		memset(eng->scratch + len, 0, DPI_SCRATCH_SLACK);
+		p = shim_process(eng, f, eng->scratch, (uint16_t)len,
+		    ts_us / 1000, dir);
 		flow_record(eng, f, p);
 		if ((p.master_protocol != NDPI_PROTOCOL_UNKNOWN ||
 		    p.app_protocol != NDPI_PROTOCOL_UNKNOWN) &&
 		    !ndpi_extra_dissection_possible(eng->ndpi, f->nf))
-			return flow_finish(eng, f);
+			return flow_finish(eng, f, &eng->stats.flows_detected);
 	}
 	if (f->npkts >= eng->max_packets)
-		return flow_finish(eng, f);
+		return flow_finish(eng, f, &eng->stats.flows_packet_limit);
 	return DPI_MORE;
 }
 

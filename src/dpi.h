@@ -5,8 +5,9 @@
  * depend on nDPI's version (Debian 12 ships 4.2; 4.8 and later changed
  * the init and packet calls).  One engine per worker thread: nDPI's
  * detection module is not thread-safe.  One dpi_flow per flow, fed the
- * first packets of the flow; once it returns DPI_DONE it keeps only the
- * answer (names, category, risks) and nDPI's per-flow state is freed.
+ * first packets of the flow (at most max_packets of them and 32 KiB in
+ * all); once it returns DPI_DONE it keeps only the answer (names,
+ * category, risks) and nDPI's per-flow state is freed.
  *
  * nDPI's answer is raw: 4.2 labels HL7 flows Unknown and DICOM flows
  * Cassandra, so the caller prefers its own content detection and uses
@@ -45,6 +46,15 @@ enum dpi_status {
 	DPI_DONE,	/* answer final; further packets are ignored */
 };
 
+/* Per-engine counters, for the periodic stats record. */
+struct dpi_stats {
+	uint64_t	 pkts_fed;		/* packets handed to nDPI */
+	uint64_t	 pkts_not_ip;		/* too short or not IPv4/IPv6 */
+	uint64_t	 flows_detected;	/* DONE: nDPI had all it wanted */
+	uint64_t	 flows_packet_limit;	/* DONE: max_packets reached */
+	uint64_t	 flows_byte_limit;	/* DONE: byte budget reached */
+};
+
 struct dpi_engine;
 struct dpi_flow;
 
@@ -57,6 +67,7 @@ void	dpi_config_defaults(struct dpi_config *);
 struct dpi_engine *dpi_engine_new(const struct dpi_config *, char *err,
 	    size_t errlen);
 void	dpi_engine_free(struct dpi_engine *);
+void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
 
 /* Bytes one flow costs until DPI_DONE (our struct plus nDPI's). */
 size_t	dpi_flow_size(void);

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -81,19 +83,19 @@ ip_cksum(const uint8_t *p, size_t len)
  * 65535), then the payload.  Checksums of UDP and TCP are left 0: nDPI
  * does not verify them.
  */
-static void
-build_ipv4(struct pkt *pk, uint8_t proto, uint32_t src, uint32_t dst,
-    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+static size_t
+build_ipv4_buf(uint8_t *b, size_t cap, uint8_t proto, uint32_t src,
+    uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
     uint8_t flags, const void *payload, size_t plen)
 {
-	uint8_t *ip = pk->b, *l4 = pk->b + 20;
+	uint8_t *ip = b, *l4 = b + 20;
 	size_t l4hdr = proto == IPPROTO_TCP_ ? 20 : 8;
+	size_t len = 20 + l4hdr + plen;
 
-	assert_true(20 + l4hdr + plen <= sizeof(pk->b));
-	memset(pk->b, 0, 20 + l4hdr);
-	pk->len = 20 + l4hdr + plen;
+	assert_true(len <= cap && len <= 65535);
+	memset(b, 0, 20 + l4hdr);
 	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)pk->len);
+	put16(ip + 2, (uint16_t)len);
 	put16(ip + 4, 0x1234);			/* id */
 	put16(ip + 6, 0x4000);			/* DF */
 	ip[8] = 64;
@@ -111,8 +113,18 @@ build_ipv4(struct pkt *pk, uint8_t proto, uint32_t src, uint32_t dst,
 		put16(l4 + 14, 65535);
 	} else
 		put16(l4 + 4, (uint16_t)(8 + plen));
-	if (plen > 0)
+	if (plen > 0 && payload != NULL)
 		memcpy(l4 + l4hdr, payload, plen);
+	return len;
+}
+
+static void
+build_ipv4(struct pkt *pk, uint8_t proto, uint32_t src, uint32_t dst,
+    uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+    uint8_t flags, const void *payload, size_t plen)
+{
+	pk->len = build_ipv4_buf(pk->b, sizeof(pk->b), proto, src, dst, sport,
+	    dport, seq, ack, flags, payload, plen);
 }
 
 static void
@@ -757,6 +769,143 @@ test_dpi_hostile_ip(void **state)
 	}
 }
 
+/*
+ * The shape of nDPI 4.2's DNS loop (commit 388d01a34): a response on
+ * port 53 so large that 16-bit offsets wrap.  The flow's byte budget
+ * stops it before nDPI sees it; the test would hang otherwise.  Then
+ * a flow whose second packet overruns the budget.
+ */
+static void
+test_dpi_byte_budget(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_stats before, after;
+	struct dpi_flow *f;
+	uint8_t *b, *dns;
+	size_t plen = 65535 - 28, i, len;
+
+	assert_non_null(b = malloc(65535));
+	dns = b + 28;
+	memset(dns, 0, 12);
+	put16(dns, 0x1a2b);
+	put16(dns + 2, 0x8180);			/* response */
+	put16(dns + 4, 1);			/* 1 question */
+	put16(dns + 6, 0xffff);			/* 65535 answers */
+	for (i = 12; i + 64 <= plen; i += 64) {
+		dns[i] = 63;			/* label of 63 'a' */
+		memset(dns + i + 1, 'a', 63);
+	}
+	memset(dns + i, 0, plen - i);
+	len = build_ipv4_buf(b, 65535, IPPROTO_UDP_, SERVER_IP, CLIENT_IP,
+	    53, 40016, 0, 0, 0, NULL, plen);
+	assert_int_equal(len, 65535);
+
+	dpi_get_stats(eng, &before);
+	assert_non_null(f = dpi_flow_new(eng));
+	assert_int_equal(dpi_packet(eng, f, b, len, 0, 1), DPI_DONE);
+	assert_null(dpi_app_proto(f));
+	dpi_flow_free(f);
+
+	/* 20000 bytes fit, another 20000 do not. */
+	len = build_ipv4_buf(b, 65535, IPPROTO_UDP_, CLIENT_IP, SERVER_IP,
+	    40017, 47002, 0, 0, 0, NULL, 20000 - 28);
+	memset(b + 28, 'x', 20000 - 28);
+	assert_non_null(f = dpi_flow_new(eng));
+	assert_int_equal(dpi_packet(eng, f, b, len, 0, 0), DPI_MORE);
+	assert_int_equal(dpi_packet(eng, f, b, len, 1, 0), DPI_DONE);
+	dpi_flow_free(f);
+	dpi_get_stats(eng, &after);
+	assert_int_equal(after.flows_byte_limit, before.flows_byte_limit + 2);
+	assert_int_equal(after.pkts_fed, before.pkts_fed + 1);
+	free(b);
+}
+
+static void
+test_dpi_stats(void **state)
+{
+	struct dpi_engine *eng;
+	struct dpi_stats st;
+	struct dpi_flow *f;
+	struct conv c;
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(eng = engine_default());
+	dpi_get_stats(eng, &st);
+	assert_int_equal(st.pkts_fed, 0);
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40018, 53);
+	conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
+	conv_send(eng, f, &c, 1, 0, dns_answer, sizeof(dns_answer));
+	dpi_flow_free(f);
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40019, 47003);
+	for (i = 0; i < DPI_DEFAULT_MAX_PACKETS - 1; i++)
+		conv_send(eng, f, &c, 0, 0, "?", 1);
+	dpi_packet(eng, f, (const uint8_t *)"\x45", 1, 0, 0);
+	dpi_flow_free(f);
+	dpi_get_stats(eng, &st);
+	assert_int_equal(st.pkts_fed, 2 + DPI_DEFAULT_MAX_PACKETS - 1);
+	assert_int_equal(st.pkts_not_ip, 1);
+	assert_int_equal(st.flows_detected, 1);
+	assert_int_equal(st.flows_packet_limit, 1);
+	assert_int_equal(st.flows_byte_limit, 0);
+	dpi_engine_free(eng);
+}
+
+/*
+ * Packets that end exactly where an inaccessible page begins: if nDPI
+ * read our buffer instead of its padded copy, the over-reads its 4.2
+ * dissectors are known for would fault here.  DHCP with option lengths
+ * running past the end, and every truncation of DNS, TLS and DHCP.
+ */
+static void
+test_dpi_guard_page(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct pkt pk;
+	uint8_t bootp[300], *map, *end;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), n, cut, k;
+	const struct {
+		const uint8_t	*p;
+		size_t		 n;
+		uint8_t		 proto;
+		uint16_t	 dport;
+	} seeds[] = {
+		{ dns_query, sizeof(dns_query), IPPROTO_UDP_, 53 },
+		{ dns_answer, sizeof(dns_answer), IPPROTO_UDP_, 53 },
+		{ tls_client_hello, sizeof(tls_client_hello), IPPROTO_TCP_,
+		    443 },
+		{ bootp, 0, IPPROTO_UDP_, 67 },
+	};
+
+	map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + pg, pg, PROT_NONE), 0);
+	end = map + pg;
+
+	n = build_dhcp_discover(bootp, sizeof(bootp));
+	for (k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		size_t sn = seeds[k].n != 0 ? seeds[k].n : n;
+
+		for (cut = 0; cut <= sn; cut++) {
+			build_ipv4(&pk, seeds[k].proto, CLIENT_IP, SERVER_IP,
+			    68, seeds[k].dport, 1, 1, TH_PSH | TH_ACK,
+			    seeds[k].p, cut);
+			if (seeds[k].p == bootp && cut > 242)
+				pk.b[28 + 241] = 0xff;	/* option 53 len 255 */
+			memcpy(end - pk.len, pk.b, pk.len);
+			assert_non_null(f = dpi_flow_new(eng));
+			dpi_packet(eng, f, end - pk.len, pk.len, 0, 0);
+			dpi_packet(eng, f, end - pk.len, pk.len, 1, 0);
+			dpi_flow_free(f);
+		}
+	}
+	munmap(map, 2 * pg);
+}
+
 /* Many flows, some classified, some mid-way, all freed: ASan checks. */
 static void
 test_dpi_many_flows_no_leak(void **state)
@@ -858,6 +1007,9 @@ main(void)
 		cmocka_unit_test(test_dpi_flow_free_null_and_done),
 		cmocka_unit_test(test_dpi_every_truncation),
 		cmocka_unit_test(test_dpi_hostile_ip),
+		cmocka_unit_test(test_dpi_guard_page),
+		cmocka_unit_test(test_dpi_byte_budget),
+		cmocka_unit_test(test_dpi_stats),
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
 		cmocka_unit_test(test_dpi_max_packets_config),
 		cmocka_unit_test(test_dpi_protocol_list_restricts),
