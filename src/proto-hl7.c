@@ -1,0 +1,812 @@
+/*
+ * proto-hl7.c - HL7 v2 tokenizer and the HL7-over-MLLP stream parser.
+ *
+ * Turns each MLLP-framed message into struct hl7_facts: the MSH routing
+ * fields, device identifiers, the kinds of observation, the
+ * acknowledgment and segment counts, for fingerprint, baseline and
+ * policy.  Only MSH, PRT, OBX-3, OBX-18, EQU-1 and MSA are read; PID,
+ * NK1, PV1, NTE, OBX-5 and every other field may carry PHI and are
+ * never copied (their segments are only counted).
+ *
+ * Message layout (HL7 v2.5.1 chapter 2, 2.5 and 2.6):
+ *
+ *	MSH|^~\&|SENDAPP|SENDFAC|RCVAPP|RCVFAC|time||ORU^R01^ORU_R01|id|P|2.6<CR>
+ *	PID|1||12345^^^HOSP^MR||DOE^JANE<CR>
+ *	OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC||98|...|eui64^^eui64^EUI-64<CR>
+ *
+ * MSH-1 is the byte after "MSH" (the field separator) and MSH-2 the
+ * encoding characters up to the next field separator: component,
+ * repetition, escape, subcomponent and, from v2.7, truncation.  Both
+ * are taken from each message, never assumed; they must be distinct
+ * printable characters.  Segments end with CR; LF and CR LF are
+ * accepted with an anomaly.  Fields are counted from 1 after the
+ * segment id, except in MSH where the field separator itself is MSH-1.
+ *
+ * Linear time: the message is walked once.  Segment ends are found with
+ * memchr and the next CR and LF positions are remembered, fields are
+ * split only up to the last one wanted, components only up to the
+ * last one wanted, and at most HL7_MAX_DEVICES repetitions of a field
+ * are looked at.  A message of nothing but delimiters costs a few
+ * operations per byte.
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "events.h"
+#include "jsonw.h"
+#include "proto-hl7.h"
+
+#define HL7_NONE	SIZE_MAX
+
+struct hl7_delims {
+	uint8_t		 fs;	/* field separator, MSH-1 */
+	uint8_t		 comp;
+	uint8_t		 rep;
+	uint8_t		 esc;
+	uint8_t		 sub;
+	uint8_t		 trunc;	/* v2.7+, if has_trunc */
+	bool		 has_trunc;
+};
+
+/* Splits a reader at a separator; the last token may be empty. */
+struct hl7_split {
+	struct breader	 br;
+	uint8_t		 sep;
+	bool		 done;
+};
+
+/* Where the next CR or LF is, remembered between segments. */
+struct hl7_eol {
+	size_t		 pos;	/* absolute offset, or HL7_NONE */
+	bool		 valid;
+	uint8_t		 c;
+};
+
+static void
+hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
+{
+	sp->br = br;
+	sp->sep = sep;
+	sp->done = false;
+}
+
+static bool
+hl7_split_next(struct hl7_split *sp, struct breader *tok)
+{
+	ptrdiff_t pos;
+
+	if (sp->done)
+		return false;
+	pos = br_find(&sp->br, sp->sep);
+	if (pos < 0) {
+		*tok = br_sub(&sp->br, br_left(&sp->br));
+		sp->done = true;
+	} else {
+		*tok = br_sub(&sp->br, (size_t)pos);
+		br_skip(&sp->br, 1);
+	}
+	return true;
+}
+
+/* The first k components of a repetition; missing ones are empty. */
+static void
+hl7_components(const struct hl7_delims *d, struct breader rep,
+    struct breader *out, unsigned k)
+{
+	struct hl7_split sp;
+	unsigned i;
+
+	hl7_split_init(&sp, rep, d->comp);
+	for (i = 0; i < k; i++)
+		if (!hl7_split_next(&sp, &out[i]))
+			br_init(&out[i], NULL, 0);
+}
+
+static struct breader
+hl7_first_rep(const struct hl7_delims *d, struct breader field)
+{
+	struct hl7_split sp;
+	struct breader rep;
+
+	hl7_split_init(&sp, field, d->rep);
+	hl7_split_next(&sp, &rep);
+	return rep;
+}
+
+/*
+ * Copy a value, decoding the escapes that stand for delimiters (\F\ \S\
+ * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
+ * \H\, \.br\ ...) and a lone escape character are kept as they are.
+ * The output is never longer than the input or the array, and control
+ * bytes become '?'.
+ */
+static void
+hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
+    size_t size)
+{
+	struct breader look;
+	size_t o = 0;
+	uint8_t c, e, t;
+
+	while (br_left(&src) > 0 && o + 1 < size) {
+		c = br_u8(&src);
+		if (c == d->esc) {
+			look = src;
+			e = br_u8(&look);
+			t = br_u8(&look);
+			if (br_ok(&look) && t == d->esc) {
+				switch (e) {
+				case 'F': c = d->fs; break;
+				case 'S': c = d->comp; break;
+				case 'T': c = d->sub; break;
+				case 'R': c = d->rep; break;
+				case 'E': c = d->esc; break;
+				case 'P':
+					if (d->has_trunc)
+						c = d->trunc;
+					break;
+				default:
+					break;
+				}
+				if (c != d->esc || e == 'E')
+					br_skip(&src, 2);
+			}
+		}
+		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[o] = '\0';
+}
+
+static bool
+hl7_streq_ci(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+		char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+/* An HD, or the last three components of an EI, from comps[0..2]. */
+static void
+hl7_hd(const struct hl7_delims *d, const struct breader *comps,
+    struct hl7_hd *hd)
+{
+	hl7_copy(d, comps[0], hd->namespace_id, sizeof(hd->namespace_id));
+	hl7_copy(d, comps[1], hd->universal_id, sizeof(hd->universal_id));
+	hl7_copy(d, comps[2], hd->universal_id_type,
+	    sizeof(hd->universal_id_type));
+}
+
+static void
+hl7_field_hd(const struct hl7_delims *d, struct breader field,
+    struct hl7_hd *hd)
+{
+	struct breader comps[3];
+
+	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	hl7_hd(d, comps, hd);
+}
+
+/* Component n (1-based) of the first repetition. */
+static void
+hl7_field_comp(const struct hl7_delims *d, struct breader field, unsigned n,
+    char *dst, size_t size)
+{
+	struct breader comps[3];
+
+	hl7_components(d, hl7_first_rep(d, field), comps, n);
+	hl7_copy(d, comps[n - 1], dst, size);
+}
+
+static bool
+hl7_dev_same(const struct hl7_device *a, const struct hl7_device *b)
+{
+	return a->source == b->source && a->field == b->field &&
+	    strcmp(a->id, b->id) == 0 &&
+	    strcmp(a->hd.namespace_id, b->hd.namespace_id) == 0 &&
+	    strcmp(a->hd.universal_id, b->hd.universal_id) == 0 &&
+	    strcmp(a->hd.universal_id_type, b->hd.universal_id_type) == 0;
+}
+
+static void
+hl7_add_device(struct hl7_facts *f, const struct hl7_device *dev)
+{
+	unsigned i;
+
+	if (dev->id[0] == '\0' && dev->hd.universal_id[0] == '\0')
+		return;
+	for (i = 0; i < f->n_devices; i++)
+		if (hl7_dev_same(&f->devices[i], dev))
+			return;
+	if (f->n_devices == HL7_MAX_DEVICES) {
+		f->devices_dropped++;
+		return;
+	}
+	f->devices[f->n_devices++] = *dev;
+}
+
+/* Each repetition (at most HL7_MAX_DEVICES) of an EI field. */
+static void
+hl7_field_ei(const struct hl7_delims *d, struct breader field,
+    enum hl7_dev_source src, unsigned fieldno, struct hl7_facts *f)
+{
+	struct hl7_device dev;
+	struct hl7_split sp;
+	struct breader rep, comps[4];
+	unsigned n = 0;
+
+	hl7_split_init(&sp, field, d->rep);
+	while (n++ < HL7_MAX_DEVICES && hl7_split_next(&sp, &rep)) {
+		memset(&dev, 0, sizeof(dev));
+		dev.source = (uint8_t)src;
+		dev.field = (uint8_t)fieldno;
+		hl7_components(d, rep, comps, 4);
+		hl7_copy(d, comps[0], dev.id, sizeof(dev.id));
+		hl7_hd(d, comps + 1, &dev.hd);
+		dev.eui64 = hl7_streq_ci(dev.hd.universal_id_type, "EUI-64");
+		hl7_add_device(f, &dev);
+	}
+}
+
+/* PRT-16..22 and the like: the whole field as sent, escapes decoded. */
+static void
+hl7_field_raw(const struct hl7_delims *d, struct breader field,
+    enum hl7_dev_source src, unsigned fieldno, struct hl7_facts *f)
+{
+	struct hl7_device dev;
+
+	memset(&dev, 0, sizeof(dev));
+	dev.source = (uint8_t)src;
+	dev.field = (uint8_t)fieldno;
+	hl7_copy(d, field, dev.id, sizeof(dev.id));
+	hl7_add_device(f, &dev);
+}
+
+/* OBX-3 (CWE): keep the code and the coding system, not the text. */
+static void
+hl7_field_obs(const struct hl7_delims *d, struct breader field,
+    struct hl7_facts *f)
+{
+	struct breader comps[3];
+	struct hl7_obs o;
+	unsigned i;
+
+	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	memset(&o, 0, sizeof(o));
+	hl7_copy(d, comps[0], o.code, sizeof(o.code));
+	hl7_copy(d, comps[2], o.system, sizeof(o.system));
+	if (o.code[0] == '\0')
+		return;
+	for (i = 0; i < f->n_obs; i++)
+		if (strcmp(f->obs[i].code, o.code) == 0 &&
+		    strcmp(f->obs[i].system, o.system) == 0)
+			return;
+	if (f->n_obs == HL7_MAX_OBS) {
+		f->obs_dropped++;
+		return;
+	}
+	f->obs[f->n_obs++] = o;
+}
+
+/* MSH-n, n >= 3 (MSH-1 and MSH-2 are the delimiters). */
+static void
+hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
+    struct hl7_facts *f)
+{
+	struct breader comps[3];
+
+	switch (n) {
+	case 3:
+		hl7_field_hd(d, field, &f->sending_app);
+		break;
+	case 4:
+		hl7_field_hd(d, field, &f->sending_fac);
+		break;
+	case 5:
+		hl7_field_hd(d, field, &f->receiving_app);
+		break;
+	case 6:
+		hl7_field_hd(d, field, &f->receiving_fac);
+		break;
+	case 9:
+		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_copy(d, comps[0], f->message_type,
+		    sizeof(f->message_type));
+		hl7_copy(d, comps[1], f->trigger_event,
+		    sizeof(f->trigger_event));
+		hl7_copy(d, comps[2], f->message_structure,
+		    sizeof(f->message_structure));
+		break;
+	case 10:
+		hl7_copy(d, hl7_first_rep(d, field), f->control_id,
+		    sizeof(f->control_id));
+		break;
+	case 11:
+		hl7_field_comp(d, field, 1, f->processing_id,
+		    sizeof(f->processing_id));
+		break;
+	case 12:
+		hl7_field_comp(d, field, 1, f->version, sizeof(f->version));
+		break;
+	case 21:
+		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_copy(d, comps[0], f->profile, sizeof(f->profile));
+		hl7_copy(d, comps[2], f->profile_oid, sizeof(f->profile_oid));
+		break;
+	default:
+		break;
+	}
+}
+
+enum hl7_seg {
+	HL7_SEG_OTHER,
+	HL7_SEG_MSH,
+	HL7_SEG_PRT,
+	HL7_SEG_OBX,
+	HL7_SEG_EQU,
+	HL7_SEG_MSA,
+};
+
+/* Count a segment by its id; ids are three of [A-Z0-9], else "other". */
+static enum hl7_seg
+hl7_count(struct hl7_facts *f, struct breader id)
+{
+	static const char *const known[] = {
+		[HL7_SEG_MSH] = "MSH", [HL7_SEG_PRT] = "PRT",
+		[HL7_SEG_OBX] = "OBX", [HL7_SEG_EQU] = "EQU",
+		[HL7_SEG_MSA] = "MSA",
+	};
+	char s[4];
+	unsigned i;
+	uint8_t c;
+
+	if (br_left(&id) != 3) {
+		f->segs_other++;
+		return HL7_SEG_OTHER;
+	}
+	for (i = 0; i < 3; i++) {
+		c = br_u8(&id);
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+			f->segs_other++;
+			return HL7_SEG_OTHER;
+		}
+		s[i] = (char)c;
+	}
+	s[3] = '\0';
+	for (i = 0; i < f->n_segtypes; i++)
+		if (memcmp(f->segs[i].id, s, 4) == 0)
+			break;
+	if (i < f->n_segtypes)
+		f->segs[i].n++;
+	else if (f->n_segtypes < HL7_MAX_SEGTYPES) {
+		memcpy(f->segs[f->n_segtypes].id, s, 4);
+		f->segs[f->n_segtypes++].n = 1;
+	} else
+		f->segs_other++;
+	for (i = HL7_SEG_MSH; i <= HL7_SEG_MSA; i++)
+		if (memcmp(known[i], s, 4) == 0)
+			return (enum hl7_seg)i;
+	return HL7_SEG_OTHER;
+}
+
+/* Parse the fields we keep of one segment. */
+static void
+hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
+    struct hl7_facts *f)
+{
+	struct hl7_split sp;
+	struct breader tok;
+	enum hl7_seg type;
+	unsigned n, last;
+
+	hl7_split_init(&sp, seg, d->fs);
+	hl7_split_next(&sp, &tok);
+	type = hl7_count(f, tok);
+	switch (type) {
+	case HL7_SEG_MSH:
+		if (!first)
+			return;		/* a batch or a second message */
+		/* Token 1 is MSH-2; token n is MSH-(n+1). */
+		hl7_split_next(&sp, &tok);
+		for (n = 3; n <= 21 && hl7_split_next(&sp, &tok); n++)
+			hl7_msh_field(d, n, tok, f);
+		return;
+	case HL7_SEG_PRT:
+		last = 22;
+		break;
+	case HL7_SEG_OBX:
+		last = 18;
+		break;
+	case HL7_SEG_EQU:
+		last = 1;
+		break;
+	case HL7_SEG_MSA:
+		last = 2;
+		f->has_ack = true;
+		break;
+	default:
+		return;		/* counted only: may hold PHI */
+	}
+	for (n = 1; n <= last && hl7_split_next(&sp, &tok); n++) {
+		switch (type) {
+		case HL7_SEG_PRT:
+			if (n == 10)
+				hl7_field_ei(d, tok, HL7_DEV_PRT, n, f);
+			else if (n >= 16)
+				hl7_field_raw(d, tok, HL7_DEV_PRT, n, f);
+			break;
+		case HL7_SEG_OBX:
+			if (n == 3)
+				hl7_field_obs(d, tok, f);
+			else if (n == 18)
+				hl7_field_ei(d, tok, HL7_DEV_OBX18, n, f);
+			break;
+		case HL7_SEG_EQU:
+			hl7_field_ei(d, hl7_first_rep(d, tok), HL7_DEV_EQU1,
+			    n, f);
+			break;
+		case HL7_SEG_MSA:
+			if (n == 1)
+				hl7_field_comp(d, tok, 1, f->ack_code,
+				    sizeof(f->ack_code));
+			else
+				hl7_copy(d, hl7_first_rep(d, tok),
+				    f->ack_control_id,
+				    sizeof(f->ack_control_id));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static bool
+hl7_printable(uint8_t c)
+{
+	return c > 0x20 && c < 0x7f;
+}
+
+/*
+ * MSH-1 and MSH-2: "MSH" fs comp rep esc sub [trunc] fs-or-end.  Four
+ * or five encoding characters, all six distinct and printable.
+ */
+static bool
+hl7_delims(struct breader msh, struct hl7_delims *d, char *out,
+    size_t outsize)
+{
+	uint8_t b[6];
+	size_t n, i, j;
+	ptrdiff_t end;
+
+	br_skip(&msh, 3);
+	b[0] = br_u8(&msh);
+	if (!br_ok(&msh))
+		return false;
+	end = br_find(&msh, b[0]);
+	n = end < 0 ? br_left(&msh) : (size_t)end;
+	if (n < 4 || n > 5)
+		return false;
+	br_copy(&msh, b + 1, n);
+	for (i = 0; i <= n; i++) {
+		if (!hl7_printable(b[i]))
+			return false;
+		for (j = 0; j < i; j++)
+			if (b[i] == b[j])
+				return false;
+	}
+	d->fs = b[0];
+	d->comp = b[1];
+	d->rep = b[2];
+	d->esc = b[3];
+	d->sub = b[4];
+	d->has_trunc = n == 5;
+	d->trunc = n == 5 ? b[5] : 0;
+	for (i = 0; i <= n && i + 1 < outsize; i++)
+		out[i] = (char)b[i];
+	out[i] = '\0';
+	return true;
+}
+
+/* The next CR or LF at or after the reader's position. */
+static size_t
+hl7_eol_next(struct hl7_eol *e, const struct breader *msg)
+{
+	ptrdiff_t pos;
+
+	if (e->valid && (e->pos == HL7_NONE || e->pos >= br_off(msg)))
+		return e->pos;
+	pos = br_find(msg, e->c);
+	e->pos = pos < 0 ? HL7_NONE : br_off(msg) + (size_t)pos;
+	e->valid = true;
+	return e->pos;
+}
+
+enum hl7_status
+hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
+    struct hl7_facts *f, struct app_ctx *ctx)
+{
+	struct hl7_eol cr = { 0, false, '\r' }, lf = { 0, false, '\n' };
+	struct hl7_delims d;
+	struct breader msg, seg, look;
+	const uint8_t *m;
+	size_t end, e2, seglen;
+	bool nonstd = false;
+	uint8_t c;
+
+	memset(f, 0, sizeof(*f));
+	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	br_init(&msg, p, len);
+	seg = msg;
+	m = br_bytes(&seg, 3);
+	if (m == NULL || memcmp(m, "MSH", 3) != 0 || br_left(&seg) == 0) {
+		app_anomaly(ctx, EV_HL7_MSH_MISSING);
+		return HL7_REJECT;
+	}
+
+	/* The delimiters, read in the first segment only. */
+	end = hl7_eol_next(&cr, &msg);
+	e2 = hl7_eol_next(&lf, &msg);
+	if (e2 < end)
+		end = e2;
+	seg = msg;
+	if (end != HL7_NONE)
+		seg = br_sub(&seg, end);
+	if (!hl7_delims(seg, &d, f->delimiters, sizeof(f->delimiters))) {
+		app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);
+		return HL7_REJECT;
+	}
+
+	while (br_left(&msg) > 0) {
+		end = hl7_eol_next(&cr, &msg);
+		e2 = hl7_eol_next(&lf, &msg);
+		if (e2 < end)
+			end = e2;
+		seglen = end == HL7_NONE ? br_left(&msg) : end - br_off(&msg);
+		seg = br_sub(&msg, seglen);
+		if (end != HL7_NONE) {
+			c = br_u8(&msg);
+			if (c == '\n')
+				nonstd = true;
+			else {
+				look = msg;
+				if (br_u8(&look) == '\n' && br_ok(&look)) {
+					msg = look;	/* CR LF */
+					nonstd = true;
+				}
+			}
+		}
+		if (seglen == 0)
+			continue;
+		if (f->n_segments == max_segments) {
+			app_anomaly(ctx, EV_HL7_TOO_MANY_SEGMENTS);
+			f->truncated = true;
+			break;
+		}
+		hl7_segment(&d, seg, f->n_segments == 0, f);
+		f->n_segments++;
+	}
+	if (nonstd)
+		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);
+
+	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
+	if (hl7_streq_ci(f->sending_app.universal_id_type, "EUI-64")) {
+		struct hl7_device dev;
+
+		memset(&dev, 0, sizeof(dev));
+		dev.source = HL7_DEV_MSH3;
+		dev.field = 3;
+		dev.eui64 = true;
+		memcpy(dev.id, f->sending_app.universal_id, sizeof(dev.id));
+		dev.hd = f->sending_app;
+		hl7_add_device(f, &dev);
+	}
+	return f->truncated ? HL7_TRUNCATED : HL7_OK;
+}
+
+/* The parser ops. */
+
+static const uint16_t hl7_ports[] = { 2575, 0 };
+
+static enum app_probe
+hl7_probe(const uint8_t *p, size_t len, int dir)
+{
+	static const uint8_t start[4] = { MLLP_SB, 'M', 'S', 'H' };
+	struct breader br;
+	size_t n;
+
+	(void)dir;
+	br_init(&br, p, len);
+	n = br_left(&br) < sizeof(start) ? br_left(&br) : sizeof(start);
+	if (n > 0 && memcmp(br_bytes(&br, n), start, n) != 0)
+		return APP_PROBE_NO;
+	return n < sizeof(start) ? APP_PROBE_MAYBE : APP_PROBE_YES;
+}
+
+static void *
+hl7_state_new(void)
+{
+	struct hl7_state *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return NULL;
+	hl7_state_set_limits(st, MLLP_MAX_MSG, HL7_MAX_SEGMENTS);
+	return st;
+}
+
+void
+hl7_state_set_limits(void *state, size_t max_msg, size_t max_segments)
+{
+	struct hl7_state *st = state;
+
+	mllp_init(&st->mllp[0], max_msg);
+	mllp_init(&st->mllp[1], max_msg);
+	st->max_segments = max_segments;
+}
+
+static void
+hl7_state_free(void *state)
+{
+	free(state);
+}
+
+static struct app_result
+hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
+    size_t len)
+{
+	struct hl7_state *st = state;
+	struct mllp_state *ms = &st->mllp[dir != APP_DIR_TOSERVER];
+	struct mllp_result r;
+	size_t off = 0;
+
+	if (len == 0)
+		return app_ok(0);
+	for (;;) {
+		r = mllp_next(ms, ctx, buf + off, len - off);
+		off += r.consumed;
+		if (r.status == MLLP_MORE)
+			return off == len ? app_ok(off) :
+			    app_incomplete(off, r.needed);
+		if (hl7_parse_message(r.msg, r.msg_len, st->max_segments,
+		    &st->facts, ctx) == HL7_REJECT)
+			continue;
+		st->messages++;
+		app_emit(ctx, APP_HL7, dir, &st->facts);
+	}
+}
+
+static void
+hl7_gap(void *state, struct app_ctx *ctx, int dir)
+{
+	struct hl7_state *st = state;
+
+	mllp_gap(&st->mllp[dir != APP_DIR_TOSERVER], ctx);
+}
+
+/* EVE */
+
+static void
+hl7_kv(struct jsonw *w, const char *k, const char *v)
+{
+	if (v[0] != '\0')
+		jsonw_kv_str(w, k, v);
+}
+
+static void
+hl7_eve_hd(struct jsonw *w, const char *k, const struct hl7_hd *hd)
+{
+	if (hd->namespace_id[0] == '\0' && hd->universal_id[0] == '\0' &&
+	    hd->universal_id_type[0] == '\0')
+		return;
+	jsonw_key(w, k);
+	jsonw_obj_open(w);
+	hl7_kv(w, "namespace_id", hd->namespace_id);
+	hl7_kv(w, "universal_id", hd->universal_id);
+	hl7_kv(w, "universal_id_type", hd->universal_id_type);
+	jsonw_obj_close(w);
+}
+
+static const char *const hl7_dev_sources[] = {
+	[HL7_DEV_MSH3] = "msh3",
+	[HL7_DEV_PRT] = "prt",
+	[HL7_DEV_OBX18] = "obx18",
+	[HL7_DEV_EQU1] = "equ1",
+};
+
+static void
+hl7_eve(struct jsonw *w, const void *fact)
+{
+	const struct hl7_facts *f = fact;
+	const struct hl7_device *dev;
+	unsigned i;
+
+	hl7_kv(w, "message_type", f->message_type);
+	hl7_kv(w, "trigger_event", f->trigger_event);
+	hl7_kv(w, "message_structure", f->message_structure);
+	hl7_kv(w, "control_id", f->control_id);
+	hl7_kv(w, "processing_id", f->processing_id);
+	hl7_kv(w, "version", f->version);
+	hl7_kv(w, "delimiters", f->delimiters);
+	hl7_eve_hd(w, "sending_application", &f->sending_app);
+	hl7_eve_hd(w, "sending_facility", &f->sending_fac);
+	hl7_eve_hd(w, "receiving_application", &f->receiving_app);
+	hl7_eve_hd(w, "receiving_facility", &f->receiving_fac);
+	hl7_kv(w, "profile", f->profile);
+	hl7_kv(w, "profile_universal_id", f->profile_oid);
+	if (f->has_ack) {
+		jsonw_key(w, "ack");
+		jsonw_obj_open(w);
+		hl7_kv(w, "code", f->ack_code);
+		hl7_kv(w, "control_id", f->ack_control_id);
+		jsonw_obj_close(w);
+	}
+	if (f->n_devices > 0) {
+		jsonw_key(w, "devices");
+		jsonw_arr_open(w);
+		for (i = 0; i < f->n_devices && i < HL7_MAX_DEVICES; i++) {
+			dev = &f->devices[i];
+			jsonw_obj_open(w);
+			jsonw_kv_str(w, "source",
+			    dev->source < sizeof(hl7_dev_sources) /
+			    sizeof(hl7_dev_sources[0]) ?
+			    hl7_dev_sources[dev->source] : "unknown");
+			if (dev->source == HL7_DEV_PRT)
+				jsonw_kv_uint(w, "field", dev->field);
+			hl7_kv(w, "id", dev->id);
+			hl7_kv(w, "namespace", dev->hd.namespace_id);
+			hl7_kv(w, "universal_id", dev->hd.universal_id);
+			hl7_kv(w, "type", dev->hd.universal_id_type);
+			if (dev->eui64)
+				jsonw_kv_bool(w, "eui64", true);
+			jsonw_obj_close(w);
+		}
+		jsonw_arr_close(w);
+	}
+	if (f->devices_dropped > 0)
+		jsonw_kv_uint(w, "devices_dropped", f->devices_dropped);
+	if (f->n_obs > 0) {
+		jsonw_key(w, "observations");
+		jsonw_arr_open(w);
+		for (i = 0; i < f->n_obs && i < HL7_MAX_OBS; i++) {
+			jsonw_obj_open(w);
+			hl7_kv(w, "code", f->obs[i].code);
+			hl7_kv(w, "system", f->obs[i].system);
+			jsonw_obj_close(w);
+		}
+		jsonw_arr_close(w);
+	}
+	if (f->obs_dropped > 0)
+		jsonw_kv_uint(w, "observations_dropped", f->obs_dropped);
+	jsonw_key(w, "segments");
+	jsonw_obj_open(w);
+	for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++)
+		jsonw_kv_uint(w, f->segs[i].id, f->segs[i].n);
+	if (f->segs_other > 0)
+		jsonw_kv_uint(w, "other", f->segs_other);
+	jsonw_obj_close(w);
+	jsonw_kv_uint(w, "segment_count", f->n_segments);
+	jsonw_kv_uint(w, "length", f->length);
+	if (f->truncated)
+		jsonw_kv_bool(w, "truncated", true);
+}
+
+const struct app_parser hl7_parser = {
+	.proto = APP_HL7,
+	.name = "hl7",
+	.ipproto = IPPROTO_TCP,
+	.ports = hl7_ports,
+	.probe = hl7_probe,
+	.state_new = hl7_state_new,
+	.state_free = hl7_state_free,
+	.parse = hl7_parse,
+	.gap = hl7_gap,
+	.eve = hl7_eve,
+};

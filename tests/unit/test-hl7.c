@@ -1,0 +1,1102 @@
+/*
+ * test-hl7.c - the HL7 v2 tokenizer and the HL7-over-MLLP parser ops
+ * (src/proto-hl7.c).
+ *
+ * Byte vectors of a patient monitor's ORU^R01, an infusion pump order
+ * RGV^O15 with a PRT device segment, an ADT^A01, an ACK and a NAK (all
+ * fake data), fed through hl7_parser and the framework-like driver
+ * mock_feed(): the facts, custom delimiters, escapes, every truncation,
+ * every two-way split and (on a smaller stream) every three-way split,
+ * junk, the frame cap, sloppy terminators, hostile delimiters, the
+ * segment limit, linear time, privacy, the probe and the EVE object.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "app-mock.h"
+#include "jsonw.h"
+#include "proto-hl7.h"
+
+/*
+ * ORU^R01 from a patient monitor (IHE PCD-01).  MSH-3 carries the
+ * monitor's EUI-64 (IHE PCD DEC), OBX-3 MDC codes, OBX-18 the
+ * equipment instance identifier; the PID, the NTE and OBX-5 values are
+ * patient data (canaries: DOE^JANE, ZZ12345, 19700101, ZZNOTE,
+ * ZZOBXVALUE).
+ *
+ * MSH|^~\&|MX800^0123456789ABCDEF^EUI-64|ICU_WEST|GATEWAY^1.2.3.4^ISO|
+ *     HOSP|20261124101500+0000||ORU^R01^ORU_R01|MSG00001|P|2.6|||AL|NE||
+ *     UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
+ * PID|1||ZZ12345^^^HOSP^MR||DOE^JANE^^^^^L||19700101|F
+ * PV1|1|I|ICU^BED01
+ * OBR|1|PLACER1|FILLER1|182777000^monitoring of patient^SNOMED-CT|||
+ *     20261124101500
+ * OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|98|
+ *     262688^MDC_DIM_PERCENT^MDC|||||R|||20261124101500||||
+ *     0123456789ABCDEF^Philips^0123456789ABCDEF^EUI-64
+ * OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.1.1.2|72|
+ *     264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R|||20261124101500||||
+ *     0123456789ABCDEF^Philips^0123456789ABCDEF^EUI-64
+ * OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.3|97
+ * OBX|4|ST|184326^MDC_ECG_STAT_RHY^MDC|1.1.1.4|ZZOBXVALUE
+ * NTE|1||ZZNOTE resting
+ */
+#define ORU_MSH	"MSH|^~\\&|MX800^0123456789ABCDEF^EUI-64|ICU_WEST|" \
+	"GATEWAY^1.2.3.4^ISO|HOSP|20261124101500+0000||ORU^R01^ORU_R01|" \
+	"MSG00001|P|2.6|||AL|NE||UNICODE UTF-8|||" \
+	"IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
+#define ORU_BODY "PID|1||ZZ12345^^^HOSP^MR||DOE^JANE^^^^^L||19700101|F\r" \
+	"PV1|1|I|ICU^BED01\r" \
+	"OBR|1|PLACER1|FILLER1|182777000^monitoring of patient^SNOMED-CT|||" \
+	"20261124101500\r" \
+	"OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.1|98|" \
+	"262688^MDC_DIM_PERCENT^MDC|||||R|||20261124101500||||" \
+	"0123456789ABCDEF^Philips^0123456789ABCDEF^EUI-64\r" \
+	"OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC|1.1.1.2|72|" \
+	"264864^MDC_DIM_BEAT_PER_MIN^MDC|||||R|||20261124101500||||" \
+	"0123456789ABCDEF^Philips^0123456789ABCDEF^EUI-64\r" \
+	"OBX|3|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.1.1.3|97\r" \
+	"OBX|4|ST|184326^MDC_ECG_STAT_RHY^MDC|1.1.1.4|ZZOBXVALUE\r" \
+	"NTE|1||ZZNOTE resting\r"
+#define ORU	ORU_MSH ORU_BODY
+
+/*
+ * RGV^O15 (IHE PCD-03) from pharmacy to an infusion pump gateway; PRT
+ * describes the pump: PRT-10 the device (EI with EUI-64), PRT-16 the
+ * UDI device identifier, PRT-17/18 manufacture and expiry dates, PRT-19
+ * lot, PRT-20 serial number, PRT-22 device type.
+ *
+ * MSH|^~\&|PHARMACY^1.2.3.4.5^ISO|HOSP|PUMP_GW|HOSP|20261124110000||
+ *     RGV^O15^RGV_O15|RGV0001|P|2.6
+ * PID|1||ZZ12345^^^HOSP^MR||DOE^JANE
+ * ORC|RE|ORD1
+ * RXG|1||20261124110000|0409-4888^Heparin^NDC|1000
+ * PRT|1|UC||AP^Administering Provider^participation||||||
+ *     PUMP01^ACME^AAAA0000BBBB1111^EUI-64||||||(01)00643169007222|
+ *     20250101|20281231|LOT123|SN998877||PUMP^Infusion pump
+ */
+#define RGV	"MSH|^~\\&|PHARMACY^1.2.3.4.5^ISO|HOSP|PUMP_GW|HOSP|" \
+	"20261124110000||RGV^O15^RGV_O15|RGV0001|P|2.6\r" \
+	"PID|1||ZZ12345^^^HOSP^MR||DOE^JANE\r" \
+	"ORC|RE|ORD1\r" \
+	"RXG|1||20261124110000|0409-4888^Heparin^NDC|1000\r" \
+	"PRT|1|UC||AP^Administering Provider^participation||||||" \
+	"PUMP01^ACME^AAAA0000BBBB1111^EUI-64||||||(01)00643169007222|" \
+	"20250101|20281231|LOT123|SN998877||PUMP^Infusion pump\r"
+
+/*
+ * ADT^A01 (admission) to the monitoring gateway.
+ *
+ * MSH|^~\&|ADT_SYS|HOSP|MONITOR_GW|ICU|20261124120000||ADT^A01^ADT_A01|
+ *     ADT0001|P|2.5
+ * EVN|A01|20261124120000
+ * PID|1||ZZ12345^^^HOSP^MR||DOE^JANE||19700101|F
+ * PV1|1|I|ICU^BED01
+ */
+#define ADT	"MSH|^~\\&|ADT_SYS|HOSP|MONITOR_GW|ICU|20261124120000||" \
+	"ADT^A01^ADT_A01|ADT0001|P|2.5\r" \
+	"EVN|A01|20261124120000\r" \
+	"PID|1||ZZ12345^^^HOSP^MR||DOE^JANE||19700101|F\r" \
+	"PV1|1|I|ICU^BED01\r"
+
+/*
+ * ACK and NAK from the pump gateway.
+ *
+ * MSH|^~\&|PUMP_GW|HOSP|PHARMACY|HOSP|20261124110001||ACK^O15^ACK|
+ *     ACK0001|P|2.6
+ * MSA|AA|RGV0001
+ *
+ * MSH|^~\&|PUMP_GW|HOSP|PHARMACY|HOSP|20261124110002||ACK^O15^ACK|
+ *     ACK0002|P|2.6
+ * MSA|AE|RGV0002
+ * ERR|||207^Application internal error^HL70357|E
+ */
+#define ACK	"MSH|^~\\&|PUMP_GW|HOSP|PHARMACY|HOSP|20261124110001||" \
+	"ACK^O15^ACK|ACK0001|P|2.6\r" \
+	"MSA|AA|RGV0001\r"
+#define NAK	"MSH|^~\\&|PUMP_GW|HOSP|PHARMACY|HOSP|20261124110002||" \
+	"ACK^O15^ACK|ACK0002|P|2.6\r" \
+	"MSA|AE|RGV0002\r" \
+	"ERR|||207^Application internal error^HL70357|E\r"
+
+/* A message framed: 0x0B message 0x1C 0x0D. */
+#define FRAMED(m)	"\x0b" m "\x1c\x0d"
+#define SLEN(s)		(sizeof(s) - 1)
+
+#define CAP_MAX	8
+
+struct cap {
+	unsigned	 n;
+	int		 dir[CAP_MAX];
+	struct hl7_facts f[CAP_MAX];
+};
+
+struct fixture {
+	void		*st;
+	struct app_ctx	 ctx;
+	struct cap	*cap;
+};
+
+static void
+on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
+{
+	struct cap *cap = ctx->user;
+
+	assert_int_equal(proto, APP_HL7);
+	if (cap->n < CAP_MAX) {
+		cap->dir[cap->n] = dir;
+		memcpy(&cap->f[cap->n], fact, sizeof(cap->f[0]));
+	}
+	cap->n++;
+}
+
+static void
+fx_init(struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->st = hl7_parser.state_new();
+	assert_non_null(fx->st);
+	fx->cap = calloc(1, sizeof(*fx->cap));
+	assert_non_null(fx->cap);
+	fx->ctx.on_fact = on_fact;
+	fx->ctx.user = fx->cap;
+}
+
+static void
+fx_free(struct fixture *fx)
+{
+	hl7_parser.state_free(fx->st);
+	free(fx->cap);
+}
+
+static enum parse_result
+fx_feed(struct fixture *fx, const void *p, size_t n, const size_t *sp,
+    size_t nsp, size_t *left)
+{
+	return mock_feed(&hl7_parser, fx->st, &fx->ctx, APP_DIR_TOSERVER, p,
+	    n, sp, nsp, left);
+}
+
+/* Parse one stream in one chunk; expects exactly 'want' facts. */
+static void
+fx_run(struct fixture *fx, const void *p, size_t n, unsigned want)
+{
+	size_t left;
+
+	fx_init(fx);
+	assert_int_equal(fx_feed(fx, p, n, NULL, 0, &left), PARSE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(fx->cap->n, want);
+}
+
+static void
+assert_hd(const struct hl7_hd *hd, const char *ns, const char *uid,
+    const char *type)
+{
+	assert_string_equal(hd->namespace_id, ns);
+	assert_string_equal(hd->universal_id, uid);
+	assert_string_equal(hd->universal_id_type, type);
+}
+
+static const struct hl7_segcount *
+seg(const struct hl7_facts *f, const char *id)
+{
+	unsigned i;
+
+	for (i = 0; i < f->n_segtypes; i++)
+		if (strcmp(f->segs[i].id, id) == 0)
+			return &f->segs[i];
+	return NULL;
+}
+
+static void
+assert_oru(const struct hl7_facts *f)
+{
+	assert_string_equal(f->message_type, "ORU");
+	assert_string_equal(f->trigger_event, "R01");
+	assert_string_equal(f->message_structure, "ORU_R01");
+	assert_string_equal(f->control_id, "MSG00001");
+	assert_string_equal(f->processing_id, "P");
+	assert_string_equal(f->version, "2.6");
+	assert_hd(&f->sending_app, "MX800", "0123456789ABCDEF", "EUI-64");
+	assert_hd(&f->sending_fac, "ICU_WEST", "", "");
+	assert_hd(&f->receiving_app, "GATEWAY", "1.2.3.4", "ISO");
+	assert_hd(&f->receiving_fac, "HOSP", "", "");
+	assert_string_equal(f->profile, "IHE_PCD_001");
+	assert_string_equal(f->profile_oid, "1.3.6.1.4.1.19376.1.6.1.1.1");
+	assert_false(f->has_ack);
+
+	/* OBX-18 once (the same on two OBX), then MSH-3's EUI-64. */
+	assert_int_equal(f->n_devices, 2);
+	assert_int_equal(f->devices[0].source, HL7_DEV_OBX18);
+	assert_int_equal(f->devices[0].field, 18);
+	assert_string_equal(f->devices[0].id, "0123456789ABCDEF");
+	assert_hd(&f->devices[0].hd, "Philips", "0123456789ABCDEF", "EUI-64");
+	assert_true(f->devices[0].eui64);
+	assert_int_equal(f->devices[1].source, HL7_DEV_MSH3);
+	assert_string_equal(f->devices[1].id, "0123456789ABCDEF");
+	assert_true(f->devices[1].eui64);
+
+	/* Distinct OBX-3 codes: code and system, never the text. */
+	assert_int_equal(f->n_obs, 3);
+	assert_string_equal(f->obs[0].code, "150456");
+	assert_string_equal(f->obs[0].system, "MDC");
+	assert_string_equal(f->obs[1].code, "147842");
+	assert_string_equal(f->obs[2].code, "184326");
+
+	assert_int_equal(f->n_segments, 9);
+	assert_int_equal(f->n_segtypes, 6);
+	assert_int_equal(seg(f, "MSH")->n, 1);
+	assert_int_equal(seg(f, "PID")->n, 1);
+	assert_int_equal(seg(f, "OBX")->n, 4);
+	assert_int_equal(seg(f, "NTE")->n, 1);
+	assert_int_equal(f->segs_other, 0);
+	assert_false(f->truncated);
+	assert_int_equal(f->length, SLEN(ORU));
+}
+
+static void
+test_hl7_oru(void **state)
+{
+	static const char b[] = FRAMED(ORU);
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_oru(&fx.cap->f[0]);
+	assert_string_equal(fx.cap->f[0].delimiters, "|^~\\&");
+	assert_int_equal(fx.ctx.n_anom, 0);
+	fx_free(&fx);
+}
+
+static void
+test_hl7_rgv_prt(void **state)
+{
+	static const char b[] = FRAMED(RGV);
+	const struct hl7_facts *f;
+	struct fixture fx;
+	static const struct {
+		unsigned field;
+		const char *id;
+	} prt[] = {
+		{ 16, "(01)00643169007222" }, { 17, "20250101" },
+		{ 18, "20281231" }, { 19, "LOT123" }, { 20, "SN998877" },
+		{ 22, "PUMP^Infusion pump" },
+	};
+	unsigned i;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 1);
+	f = &fx.cap->f[0];
+	assert_string_equal(f->message_type, "RGV");
+	assert_string_equal(f->trigger_event, "O15");
+	assert_string_equal(f->message_structure, "RGV_O15");
+	assert_hd(&f->sending_app, "PHARMACY", "1.2.3.4.5", "ISO");
+	assert_hd(&f->receiving_app, "PUMP_GW", "", "");
+	assert_int_equal(f->n_devices, 1 + 6);
+	assert_int_equal(f->devices[0].source, HL7_DEV_PRT);
+	assert_int_equal(f->devices[0].field, 10);
+	assert_string_equal(f->devices[0].id, "PUMP01");
+	assert_hd(&f->devices[0].hd, "ACME", "AAAA0000BBBB1111", "EUI-64");
+	assert_true(f->devices[0].eui64);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(f->devices[1 + i].source, HL7_DEV_PRT);
+		assert_int_equal(f->devices[1 + i].field, prt[i].field);
+		assert_string_equal(f->devices[1 + i].id, prt[i].id);
+		assert_false(f->devices[1 + i].eui64);
+	}
+	assert_int_equal(f->n_obs, 0);
+	assert_int_equal(seg(f, "PRT")->n, 1);
+	assert_int_equal(fx.ctx.n_anom, 0);
+	fx_free(&fx);
+}
+
+static void
+test_hl7_adt(void **state)
+{
+	static const char b[] = FRAMED(ADT);
+	const struct hl7_facts *f;
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 1);
+	f = &fx.cap->f[0];
+	assert_string_equal(f->message_type, "ADT");
+	assert_string_equal(f->trigger_event, "A01");
+	assert_string_equal(f->control_id, "ADT0001");
+	assert_string_equal(f->version, "2.5");
+	assert_hd(&f->sending_app, "ADT_SYS", "", "");
+	assert_hd(&f->receiving_fac, "ICU", "", "");
+	assert_int_equal(f->n_devices, 0);
+	assert_int_equal(f->n_segments, 4);
+	assert_int_equal(seg(f, "EVN")->n, 1);
+	assert_int_equal(seg(f, "PV1")->n, 1);
+	fx_free(&fx);
+}
+
+static void
+test_hl7_ack_nak(void **state)
+{
+	static const char b[] = FRAMED(ACK) FRAMED(NAK);
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 2);
+	assert_true(fx.cap->f[0].has_ack);
+	assert_string_equal(fx.cap->f[0].ack_code, "AA");
+	assert_string_equal(fx.cap->f[0].ack_control_id, "RGV0001");
+	assert_string_equal(fx.cap->f[0].message_type, "ACK");
+	assert_true(fx.cap->f[1].has_ack);
+	assert_string_equal(fx.cap->f[1].ack_code, "AE");
+	assert_string_equal(fx.cap->f[1].ack_control_id, "RGV0002");
+	assert_int_equal(seg(&fx.cap->f[1], "ERR")->n, 1);
+	assert_int_equal(fx.ctx.n_anom, 0);
+	fx_free(&fx);
+}
+
+/* EQU-1 (lab automation): the analyzer's equipment instance id. */
+static void
+test_hl7_equ(void **state)
+{
+	static const char b[] = FRAMED(
+	    "MSH|^~\\&|LAB|HOSP|LIS|HOSP|||EAU^U01^EAU_U01|EQ1|P|2.5\r"
+	    "EQU|ANALYZER01^ROCHE^1.2.3^ISO|20261124\r");
+	const struct hl7_device *d;
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_int_equal(fx.cap->f[0].n_devices, 1);
+	d = &fx.cap->f[0].devices[0];
+	assert_int_equal(d->source, HL7_DEV_EQU1);
+	assert_string_equal(d->id, "ANALYZER01");
+	assert_hd(&d->hd, "ROCHE", "1.2.3", "ISO");
+	fx_free(&fx);
+}
+
+/* The ORU with | ^ ~ \ & replaced by # $ % ! @ gives the same facts. */
+static void
+test_hl7_custom_delimiters(void **state)
+{
+	static const char from[] = "|^~\\&", to[] = "#$%!@";
+	char b[] = FRAMED(ORU);
+	struct fixture fx;
+	char *p, *q;
+
+	(void)state;
+	for (p = b; *p != '\0'; p++)
+		if ((q = strchr(from, *p)) != NULL)
+			*p = to[q - from];
+	assert_non_null(strstr(b, "MSH#$%!@#MX800$0123"));
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_oru(&fx.cap->f[0]);
+	assert_string_equal(fx.cap->f[0].delimiters, "#$%!@");
+	assert_int_equal(fx.ctx.n_anom, 0);
+	fx_free(&fx);
+}
+
+/*
+ * Escapes in kept fields are decoded (chapter 2.7): \F\ \S\ \T\ \R\
+ * \E\ and, with a v2.7 truncation character, \P\; other escapes and a
+ * lone escape are kept, control bytes become '?'.
+ */
+static void
+test_hl7_escapes(void **state)
+{
+	static const char b[] = FRAMED(
+	    "MSH|^~\\&#|A\\F\\B\\S\\C\\T\\D\\R\\E\\E\\X41\\Z^u\\P\\id|"
+	    "F\x01" "AC\\|R|RF|||ORU^R01|1|P|2.7\r");
+	static const char c[] = FRAMED(
+	    "MSH|^~\\&|X\\P\\Y|F|R|RF|||ORU^R01|1|P|2.5\r");
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_string_equal(fx.cap->f[0].delimiters, "|^~\\&#");
+	assert_string_equal(fx.cap->f[0].sending_app.namespace_id,
+	    "A|B^C&D~E\\X41\\Z");
+	assert_string_equal(fx.cap->f[0].sending_app.universal_id, "u#id");
+	assert_string_equal(fx.cap->f[0].sending_fac.namespace_id,
+	    "F?AC\\");
+	assert_string_equal(fx.cap->f[0].version, "2.7");
+	fx_free(&fx);
+
+	/* Without a truncation character \P\ means nothing. */
+	fx_run(&fx, c, SLEN(c), 1);
+	assert_string_equal(fx.cap->f[0].sending_app.namespace_id,
+	    "X\\P\\Y");
+	fx_free(&fx);
+}
+
+/* Long values are cut to their array and stay NUL-terminated. */
+static void
+test_hl7_long_values(void **state)
+{
+	char msg[1024];
+	struct fixture fx;
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(msg + n, sizeof(msg) - n, "\x0bMSH|^~\\&|");
+	memset(msg + n, 'A', 300);
+	n += 300;
+	n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+	    "|F|R|RF|||ORU^R01|1|P|2.6\r\x1c\x0d");
+	fx_run(&fx, msg, n, 1);
+	assert_int_equal(strlen(fx.cap->f[0].sending_app.namespace_id),
+	    HL7_STR - 1);
+	fx_free(&fx);
+}
+
+/* Every truncation of a framed message: INCOMPLETE, no facts. */
+static void
+test_hl7_every_truncation(void **state)
+{
+	static const char b[] = FRAMED(ORU);
+	struct fixture fx;
+	enum parse_result r;
+	size_t i, left;
+
+	(void)state;
+	for (i = 1; i < SLEN(b); i++) {
+		fx_init(&fx);
+		r = fx_feed(&fx, b, i, NULL, 0, &left);
+		assert_int_equal(r, PARSE_INCOMPLETE);
+		assert_int_equal(left, i);
+		assert_int_equal(fx.cap->n, 0);
+		assert_int_equal(fx.ctx.n_anom, 0);
+		fx_free(&fx);
+	}
+}
+
+/* Every 2-way split of ORU + RGV gives the facts of the whole. */
+static void
+test_hl7_every_split_point(void **state)
+{
+	static const char b[] = FRAMED(ORU) FRAMED(RGV);
+	struct fixture ref, fx;
+	size_t i, left, sp[1];
+
+	(void)state;
+	fx_run(&ref, b, SLEN(b), 2);
+	for (i = 1; i < SLEN(b); i++) {
+		fx_init(&fx);
+		sp[0] = i;
+		assert_int_equal(fx_feed(&fx, b, SLEN(b), sp, 1, &left),
+		    PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(fx.cap->n, 2);
+		assert_memory_equal(&fx.cap->f[0], &ref.cap->f[0],
+		    sizeof(ref.cap->f[0]));
+		assert_memory_equal(&fx.cap->f[1], &ref.cap->f[1],
+		    sizeof(ref.cap->f[1]));
+		assert_int_equal(fx.ctx.n_anom, 0);
+		fx_free(&fx);
+	}
+	fx_free(&ref);
+}
+
+/* Every 3-way split of ACK + NAK. */
+static void
+test_hl7_every_three_way_split(void **state)
+{
+	static const char b[] = FRAMED(ACK) FRAMED(NAK);
+	struct fixture ref, fx;
+	size_t i, j, left, sp[2];
+
+	(void)state;
+	fx_run(&ref, b, SLEN(b), 2);
+	for (i = 1; i < SLEN(b); i++)
+		for (j = i + 1; j < SLEN(b); j++) {
+			fx_init(&fx);
+			sp[0] = i;
+			sp[1] = j;
+			fx_feed(&fx, b, SLEN(b), sp, 2, &left);
+			assert_int_equal(left, 0);
+			assert_int_equal(fx.cap->n, 2);
+			assert_memory_equal(fx.cap->f, ref.cap->f,
+			    2 * sizeof(ref.cap->f[0]));
+			fx_free(&fx);
+		}
+	fx_free(&ref);
+}
+
+/* Both directions at once keep separate framing. */
+static void
+test_hl7_directions(void **state)
+{
+	static const char a[] = FRAMED(RGV);
+	static const char b[] = FRAMED(ACK);
+	struct fixture fx;
+	struct app_result r;
+
+	(void)state;
+	fx_init(&fx);
+	r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)a, 40);
+	assert_int_equal(r.status, PARSE_INCOMPLETE);
+	assert_int_equal(r.consumed, 0);
+	r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOCLIENT,
+	    (const uint8_t *)b, SLEN(b));
+	assert_int_equal(r.status, PARSE_OK);
+	r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)a, SLEN(a));
+	assert_int_equal(r.status, PARSE_OK);
+	assert_int_equal(fx.cap->n, 2);
+	assert_int_equal(fx.cap->dir[0], APP_DIR_TOCLIENT);
+	assert_string_equal(fx.cap->f[0].message_type, "ACK");
+	assert_int_equal(fx.cap->dir[1], APP_DIR_TOSERVER);
+	assert_string_equal(fx.cap->f[1].message_type, "RGV");
+	fx_free(&fx);
+}
+
+/*
+ * Junk before the start block, then a frame over a 256-byte cap that
+ * never ends, then a valid frame: one fact, both anomalies, and the
+ * parser never held more than the cap.
+ */
+static void
+test_hl7_junk_and_cap(void **state)
+{
+	static const char junk[] = "GET / HTTP/1.0\r\n";
+	static const char ack[] = FRAMED(ACK);
+	uint8_t b[2048], buf[2048];
+	struct fixture fx;
+	struct app_result r;
+	size_t n = 0, have = 0, off = 0, chunk;
+
+	(void)state;
+	memcpy(b, junk, SLEN(junk));
+	n += SLEN(junk);
+	b[n++] = 0x0b;
+	memcpy(b + n, "MSH|^~\\&|", 9);
+	n += 9;
+	memset(b + n, 'Q', 1000);
+	n += 1000;
+	memcpy(b + n, ack, SLEN(ack));
+	n += SLEN(ack);
+
+	fx_init(&fx);
+	hl7_state_set_limits(fx.st, 256, HL7_MAX_SEGMENTS);
+	while (off < n) {
+		chunk = n - off < 100 ? n - off : 100;
+		memcpy(buf + have, b + off, chunk);
+		have += chunk;
+		off += chunk;
+		r = hl7_parser.parse(fx.st, &fx.ctx, 0, buf, have);
+		assert_int_not_equal(r.status, PARSE_ERROR);
+		memmove(buf, buf + r.consumed, have - r.consumed);
+		have -= r.consumed;
+		assert_true(have <= 256);
+	}
+	assert_int_equal(have, 0);
+	assert_int_equal(fx.cap->n, 1);
+	assert_string_equal(fx.cap->f[0].ack_code, "AA");
+	assert_true(mock_has_anomaly(&fx.ctx, EV_MLLP_MISSING_START_BLOCK));
+	assert_true(mock_has_anomaly(&fx.ctx, EV_MLLP_FRAME_TOO_LONG));
+	assert_int_equal(fx.ctx.n_anom, 2);
+	fx_free(&fx);
+}
+
+/*
+ * Sloppy senders: LF or CR LF between segments, an end block without
+ * its CR straight before the next start block.  Same facts, with
+ * anomalies.
+ */
+static void
+test_hl7_sloppy(void **state)
+{
+	char lf[] = FRAMED(ORU), crlf[2 * sizeof(lf)];
+	static const char nocr[] = "\x0b" ACK "\x1c" FRAMED(NAK);
+	struct fixture ref, fx;
+	size_t i, n = 0;
+
+	(void)state;
+	fx_run(&ref, lf, SLEN(lf), 1);
+	for (i = 0; lf[i] != '\0'; i++) {
+		/* Every segment's CR; not the MLLP trailer's. */
+		if (lf[i] == '\r' && i + 1 < SLEN(lf)) {
+			crlf[n++] = '\r';
+			crlf[n++] = '\n';
+			lf[i] = '\n';
+		} else
+			crlf[n++] = lf[i];
+	}
+	fx_run(&fx, lf, SLEN(lf), 1);
+	assert_oru(&fx.cap->f[0]);
+	assert_int_equal(fx.ctx.n_anom, 1);
+	assert_int_equal(fx.ctx.anom[0], EV_HL7_NONSTANDARD_TERMINATOR);
+	fx_free(&fx);
+
+	/* CR LF: the same facts but for the message length. */
+	fx_run(&fx, crlf, n, 1);
+	assert_int_equal(fx.cap->f[0].length, SLEN(ORU) + 9);
+	fx.cap->f[0].length = ref.cap->f[0].length;
+	assert_memory_equal(&fx.cap->f[0], &ref.cap->f[0],
+	    sizeof(ref.cap->f[0]));
+	assert_true(mock_has_anomaly(&fx.ctx,
+	    EV_HL7_NONSTANDARD_TERMINATOR));
+	fx_free(&fx);
+	fx_free(&ref);
+
+	fx_run(&fx, nocr, SLEN(nocr), 2);
+	assert_string_equal(fx.cap->f[0].ack_code, "AA");
+	assert_string_equal(fx.cap->f[1].ack_code, "AE");
+	assert_int_equal(fx.ctx.n_anom, 1);
+	assert_int_equal(fx.ctx.anom[0], EV_MLLP_MISSING_END_CR);
+	fx_free(&fx);
+}
+
+/* Messages that are not HL7 we can read: an anomaly, no facts. */
+static void
+test_hl7_rejected(void **state)
+{
+	static const struct {
+		const char *msg;
+		enum ww_counter ev;
+	} bad[] = {
+		{ "", EV_HL7_MSH_MISSING },
+		{ "MSH", EV_HL7_MSH_MISSING },
+		{ "PID|1||ZZ12345\rMSH|^~\\&|A\r", EV_HL7_MSH_MISSING },
+		{ "FHS|^~\\&|A\rBHS|^~\\&\r", EV_HL7_MSH_MISSING },
+		{ "msh|^~\\&|A|B\r", EV_HL7_MSH_MISSING },
+		{ "MSH|^~\\|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~\\&#$|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^^\\&|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~\\||A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~ &|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~\x01&|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~\x80&|A|B\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH\r^~\\&\r", EV_HL7_BAD_DELIMITERS },
+		{ "MSH\x00^~\\&\x00", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|^~\\&", EV_HL7_MSH_MISSING },	/* see below */
+		{ "MSH|^~\r\\&|", EV_HL7_BAD_DELIMITERS },
+		{ "MSH|", EV_HL7_BAD_DELIMITERS },
+	};
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	size_t i, len;
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = strlen(bad[i].msg);
+		if (i == 13)
+			len = 9;	/* the NULs are part of it */
+		memset(&ctx, 0, sizeof(ctx));
+		if (i == 14) {
+			/* The shortest MSH is accepted. */
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)bad[i].msg, len,
+			    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+			assert_int_equal(ctx.n_anom, 0);
+			continue;
+		}
+		assert_int_equal(hl7_parse_message(
+		    (const uint8_t *)bad[i].msg, len, HL7_MAX_SEGMENTS, f,
+		    &ctx), HL7_REJECT);
+		assert_int_equal(ctx.n_anom, 1);
+		assert_int_equal(ctx.anom[0], bad[i].ev);
+	}
+	free(f);
+}
+
+/* Past the segment limit: an anomaly and the facts up to it. */
+static void
+test_hl7_too_many_segments(void **state)
+{
+	static const char b[] = FRAMED(ORU);
+	const struct hl7_facts *f;
+	struct fixture fx;
+
+	(void)state;
+	fx_init(&fx);
+	hl7_state_set_limits(fx.st, MLLP_MAX_MSG, 5);
+	fx_feed(&fx, b, SLEN(b), NULL, 0, NULL);
+	assert_int_equal(fx.cap->n, 1);
+	f = &fx.cap->f[0];
+	assert_true(f->truncated);
+	assert_int_equal(f->n_segments, 5);
+	assert_string_equal(f->message_type, "ORU");
+	assert_int_equal(f->n_obs, 1);		/* the first OBX only */
+	assert_int_equal(seg(f, "OBX")->n, 1);
+	assert_null(seg(f, "NTE"));
+	assert_int_equal(fx.ctx.n_anom, 1);
+	assert_int_equal(fx.ctx.anom[0], EV_HL7_TOO_MANY_SEGMENTS);
+	fx_free(&fx);
+}
+
+/* More devices and codes than kept: the extra ones are counted. */
+static void
+test_hl7_caps(void **state)
+{
+	char *msg;
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	size_t n = 0, size = 64 * 1024;
+	unsigned i;
+
+	(void)state;
+	msg = malloc(size);
+	f = calloc(1, sizeof(*f));
+	assert_non_null(msg);
+	assert_non_null(f);
+	n += (size_t)snprintf(msg + n, size - n,
+	    "MSH|^~\\&|A|B|C|D|||ORU^R01|1|P|2.6\r");
+	for (i = 0; i < 40; i++)
+		n += (size_t)snprintf(msg + n, size - n,
+		    "OBX|%u|NM|%u^X^MDC|||||||||||||||DEV%u^^^\r", i, i, i);
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+	    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+	assert_int_equal(f->n_obs, HL7_MAX_OBS);
+	assert_int_equal(f->obs_dropped, 40 - HL7_MAX_OBS);
+	assert_int_equal(f->n_devices, HL7_MAX_DEVICES);
+	assert_int_equal(f->devices_dropped, 40 - HL7_MAX_DEVICES);
+	assert_string_equal(f->devices[15].id, "DEV15");
+	free(f);
+	free(msg);
+}
+
+/*
+ * Hostile shapes of N bytes, each parsed at N and 4N: the time must
+ * grow linearly (a quadratic parser takes 16 times as long).
+ */
+enum shape {
+	SH_FIELDS, SH_PID_FIELDS, SH_COMPONENTS, SH_REPS, SH_SUBS,
+	SH_ESCAPES, SH_CR, SH_CRLF, SH_LF, SH_SEGMENTS, SH_MAX
+};
+
+static size_t
+make_shape(uint8_t *b, enum shape s, size_t n)
+{
+	static const char msh[] = "MSH|^~\\&|A|B|C|D|||ORU^R01|1|P|2.6\r";
+	size_t off = SLEN(msh), i;
+
+	memcpy(b, msh, off);
+	switch (s) {
+	case SH_FIELDS:
+		memcpy(b + off, "OBX", 3);
+		memset(b + off + 3, '|', n);
+		return off + 3 + n;
+	case SH_PID_FIELDS:
+		memcpy(b + off, "PID", 3);
+		memset(b + off + 3, '|', n);
+		return off + 3 + n;
+	case SH_COMPONENTS:
+		memcpy(b + off, "OBX|1|NM|", 9);
+		memset(b + off + 9, '^', n);
+		return off + 9 + n;
+	case SH_REPS:
+		memcpy(b + off, "OBX||||||||||||||||||", 21);
+		memset(b + off + 21, '~', n);
+		return off + 21 + n;
+	case SH_SUBS:
+		memcpy(b + off, "OBX||||||||||||||||||", 21);
+		memset(b + off + 21, '&', n);
+		return off + 21 + n;
+	case SH_ESCAPES:
+		off = 9;	/* "MSH|^~\&|" then escapes in MSH-3 */
+		memset(b + off, '\\', n);
+		return off + n;
+	case SH_CR:
+		memset(b + off, '\r', n);
+		return off + n;
+	case SH_CRLF:
+		for (i = 0; i + 1 < n; i += 2)
+			memcpy(b + off + i, "\r\n", 2);
+		return off + i;
+	case SH_LF:
+		memset(b + off, '\n', n);
+		return off + n;
+	case SH_SEGMENTS:
+		for (i = 0; i + 5 <= n; i += 5)
+			memcpy(b + off + i, "OBX|\r", 5);
+		return off + i;
+	default:
+		return off;
+	}
+}
+
+static double
+time_parse(const uint8_t *b, size_t len, struct hl7_facts *f)
+{
+	struct timespec t0, t1;
+	struct app_ctx ctx;
+	double best = 1e9, t;
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		memset(&ctx, 0, sizeof(ctx));
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		assert_int_not_equal(hl7_parse_message(b, len, SIZE_MAX, f,
+		    &ctx), HL7_REJECT);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		t = (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
+static void
+test_hl7_linear(void **state)
+{
+	size_t n = 256 * 1024, len;
+	struct hl7_facts *f;
+	double t1, t4;
+	uint8_t *b;
+	int s;
+
+	(void)state;
+	b = malloc(4 * n + 64);
+	f = calloc(1, sizeof(*f));
+	assert_non_null(b);
+	assert_non_null(f);
+	for (s = 0; s < SH_MAX; s++) {
+		len = make_shape(b, (enum shape)s, n);
+		t1 = time_parse(b, len, f);
+		len = make_shape(b, (enum shape)s, 4 * n);
+		t4 = time_parse(b, len, f);
+		if (t4 > 8 * t1 + 0.002)
+			fail_msg("shape %d: %.6f s at N, %.6f s at 4N", s, t1,
+			    t4);
+	}
+
+	/* A message of 100k fields parses, framed, in one go. */
+	len = make_shape(b, SH_FIELDS, 100000);
+	memmove(b + 1, b, len);
+	b[0] = 0x0b;
+	b[len + 1] = 0x1c;
+	b[len + 2] = 0x0d;
+	{
+		struct fixture fx;
+
+		fx_run(&fx, b, len + 3, 1);
+		assert_string_equal(fx.cap->f[0].message_type, "ORU");
+		assert_int_equal(seg(&fx.cap->f[0], "OBX")->n, 1);
+		fx_free(&fx);
+	}
+	free(f);
+	free(b);
+}
+
+static bool
+contains(const void *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle)) != NULL;
+}
+
+/*
+ * No PID, NTE or OBX-5 value reaches the facts or the EVE object: the
+ * canaries are absent from every byte of both.
+ */
+static void
+test_hl7_privacy(void **state)
+{
+	static const char b[] = FRAMED(ORU) FRAMED(RGV) FRAMED(ADT);
+	static const char *const canary[] = {
+		"DOE", "JANE", "ZZ12345", "19700101", "ZZNOTE", "ZZOBXVALUE",
+		"BED01", "Heparin",
+	};
+	struct fixture fx;
+	struct jsonw w;
+	const char *text;
+	size_t len, i;
+	unsigned k;
+
+	(void)state;
+	/* The canaries are in the input... */
+	for (i = 0; i < sizeof(canary) / sizeof(canary[0]); i++)
+		assert_true(contains(b, SLEN(b), canary[i]));
+	fx_run(&fx, b, SLEN(b), 3);
+	for (k = 0; k < 3; k++) {
+		jsonw_init(&w, JSONW_DEFAULT_CAP);
+		jsonw_obj_open(&w);
+		hl7_parser.eve(&w, &fx.cap->f[k]);
+		jsonw_obj_close(&w);
+		assert_true(jsonw_ok(&w));
+		text = jsonw_text(&w, &len);
+		/* ... and nowhere in what comes out. */
+		for (i = 0; i < sizeof(canary) / sizeof(canary[0]); i++) {
+			assert_false(contains(&fx.cap->f[k],
+			    sizeof(fx.cap->f[k]), canary[i]));
+			assert_false(contains(text, len, canary[i]));
+		}
+		jsonw_free(&w);
+	}
+	/* The state's own copy of the last message's facts too. */
+	for (i = 0; i < sizeof(canary) / sizeof(canary[0]); i++)
+		assert_false(contains(fx.st, sizeof(struct hl7_state),
+		    canary[i]));
+	fx_free(&fx);
+}
+
+static void
+test_hl7_probe(void **state)
+{
+	static const struct {
+		const char *b;
+		size_t len;
+		enum app_probe want;
+	} v[] = {
+		{ "", 0, APP_PROBE_MAYBE },
+		{ "\x0b", 1, APP_PROBE_MAYBE },
+		{ "\x0bM", 2, APP_PROBE_MAYBE },
+		{ "\x0bMS", 3, APP_PROBE_MAYBE },
+		{ "\x0bMSH", 4, APP_PROBE_YES },
+		{ "\x0bMSH|^~\\&|", 10, APP_PROBE_YES },
+		{ "\x0bPID|", 5, APP_PROBE_NO },
+		{ "\x0bMX", 3, APP_PROBE_NO },
+		{ "\x0c", 1, APP_PROBE_NO },
+		{ "MSH|^~\\&|", 9, APP_PROBE_NO },
+		{ "GET / HTTP/1.1\r\n", 16, APP_PROBE_NO },
+		{ "\x16\x03\x01", 3, APP_PROBE_NO },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(hl7_parser.probe((const uint8_t *)v[i].b,
+		    v[i].len, APP_DIR_TOSERVER), v[i].want);
+		assert_int_equal(hl7_parser.probe((const uint8_t *)v[i].b,
+		    v[i].len, APP_DIR_TOCLIENT), v[i].want);
+	}
+	assert_int_equal(hl7_parser.proto, APP_HL7);
+	assert_string_equal(hl7_parser.name, "hl7");
+	assert_int_equal(hl7_parser.ports[0], 2575);
+	assert_int_equal(hl7_parser.ports[1], 0);
+}
+
+static char *
+eve_text(const struct hl7_facts *f, struct jsonw *w)
+{
+	size_t len;
+
+	jsonw_init(w, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(w);
+	hl7_parser.eve(w, f);
+	jsonw_obj_close(w);
+	assert_true(jsonw_ok(w));
+	return (char *)jsonw_text(w, &len);
+}
+
+static void
+test_hl7_eve(void **state)
+{
+	static const char b[] = FRAMED(ACK) FRAMED(ORU);
+	char want[1024];
+	struct fixture fx;
+	struct jsonw w;
+
+	(void)state;
+	fx_run(&fx, b, SLEN(b), 2);
+	snprintf(want, sizeof(want), "{\"message_type\":\"ACK\","
+	    "\"trigger_event\":\"O15\",\"message_structure\":\"ACK\","
+	    "\"control_id\":\"ACK0001\",\"processing_id\":\"P\","
+	    "\"version\":\"2.6\",\"delimiters\":\"|^~\\\\&\","
+	    "\"sending_application\":{\"namespace_id\":\"PUMP_GW\"},"
+	    "\"sending_facility\":{\"namespace_id\":\"HOSP\"},"
+	    "\"receiving_application\":{\"namespace_id\":\"PHARMACY\"},"
+	    "\"receiving_facility\":{\"namespace_id\":\"HOSP\"},"
+	    "\"ack\":{\"code\":\"AA\",\"control_id\":\"RGV0001\"},"
+	    "\"segments\":{\"MSH\":1,\"MSA\":1},\"segment_count\":2,"
+	    "\"length\":%zu}", SLEN(ACK));
+	assert_string_equal(eve_text(&fx.cap->f[0], &w), want);
+	jsonw_free(&w);
+
+	snprintf(want, sizeof(want), "{\"message_type\":\"ORU\","
+	    "\"trigger_event\":\"R01\",\"message_structure\":\"ORU_R01\","
+	    "\"control_id\":\"MSG00001\",\"processing_id\":\"P\","
+	    "\"version\":\"2.6\",\"delimiters\":\"|^~\\\\&\","
+	    "\"sending_application\":{\"namespace_id\":\"MX800\","
+	    "\"universal_id\":\"0123456789ABCDEF\","
+	    "\"universal_id_type\":\"EUI-64\"},"
+	    "\"sending_facility\":{\"namespace_id\":\"ICU_WEST\"},"
+	    "\"receiving_application\":{\"namespace_id\":\"GATEWAY\","
+	    "\"universal_id\":\"1.2.3.4\",\"universal_id_type\":\"ISO\"},"
+	    "\"receiving_facility\":{\"namespace_id\":\"HOSP\"},"
+	    "\"profile\":\"IHE_PCD_001\","
+	    "\"profile_universal_id\":\"1.3.6.1.4.1.19376.1.6.1.1.1\","
+	    "\"devices\":[{\"source\":\"obx18\",\"id\":\"0123456789ABCDEF\","
+	    "\"namespace\":\"Philips\",\"universal_id\":\"0123456789ABCDEF\","
+	    "\"type\":\"EUI-64\",\"eui64\":true},"
+	    "{\"source\":\"msh3\",\"id\":\"0123456789ABCDEF\","
+	    "\"namespace\":\"MX800\",\"universal_id\":\"0123456789ABCDEF\","
+	    "\"type\":\"EUI-64\",\"eui64\":true}],"
+	    "\"observations\":[{\"code\":\"150456\",\"system\":\"MDC\"},"
+	    "{\"code\":\"147842\",\"system\":\"MDC\"},"
+	    "{\"code\":\"184326\",\"system\":\"MDC\"}],"
+	    "\"segments\":{\"MSH\":1,\"PID\":1,\"PV1\":1,\"OBR\":1,"
+	    "\"OBX\":4,\"NTE\":1},\"segment_count\":9,\"length\":%zu}",
+	    SLEN(ORU));
+	assert_string_equal(eve_text(&fx.cap->f[1], &w), want);
+	jsonw_free(&w);
+	fx_free(&fx);
+}
+
+/* A gap inside a frame drops it; the next frame parses. */
+static void
+test_hl7_gap(void **state)
+{
+	static const char a[] = "\x0b" "MSH|^~\\&|PUMP_GW|HO";
+	static const char b[] = "SP|X\rMSA|AA|1\r\x1c\x0d" FRAMED(NAK);
+	struct fixture fx;
+	size_t left;
+
+	(void)state;
+	fx_init(&fx);
+	fx_feed(&fx, a, SLEN(a), NULL, 0, &left);
+	assert_int_equal(left, SLEN(a));
+	hl7_parser.gap(fx.st, &fx.ctx, APP_DIR_TOSERVER);
+	fx_feed(&fx, b, SLEN(b), NULL, 0, &left);
+	assert_int_equal(left, 0);
+	assert_int_equal(fx.cap->n, 1);
+	assert_string_equal(fx.cap->f[0].ack_code, "AE");
+	assert_int_equal(fx.ctx.n_anom, 1);
+	assert_int_equal(fx.ctx.anom[0], EV_MLLP_GAP);
+	fx_free(&fx);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hl7_oru),
+		cmocka_unit_test(test_hl7_rgv_prt),
+		cmocka_unit_test(test_hl7_adt),
+		cmocka_unit_test(test_hl7_ack_nak),
+		cmocka_unit_test(test_hl7_equ),
+		cmocka_unit_test(test_hl7_custom_delimiters),
+		cmocka_unit_test(test_hl7_escapes),
+		cmocka_unit_test(test_hl7_long_values),
+		cmocka_unit_test(test_hl7_every_truncation),
+		cmocka_unit_test(test_hl7_every_split_point),
+		cmocka_unit_test(test_hl7_every_three_way_split),
+		cmocka_unit_test(test_hl7_directions),
+		cmocka_unit_test(test_hl7_junk_and_cap),
+		cmocka_unit_test(test_hl7_sloppy),
+		cmocka_unit_test(test_hl7_rejected),
+		cmocka_unit_test(test_hl7_too_many_segments),
+		cmocka_unit_test(test_hl7_caps),
+		cmocka_unit_test(test_hl7_linear),
+		cmocka_unit_test(test_hl7_privacy),
+		cmocka_unit_test(test_hl7_probe),
+		cmocka_unit_test(test_hl7_eve),
+		cmocka_unit_test(test_hl7_gap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
