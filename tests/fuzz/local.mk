@@ -38,3 +38,16 @@ tests_fuzz_fuzz_stream_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stream_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-stream.c tests/fuzz/fuzz-config.c
+
+## fuzz-dicom: the DICOM upper-layer parser, fed a two-way stream (see
+## fuzz-dicom.c for the input format and how to run it).  proto-dicom.c
+## is compiled again with coverage instrumentation; its object takes
+## precedence over libwardwatch.a's copy.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-dicom
+tests_fuzz_fuzz_dicom_SOURCES = tests/fuzz/fuzz-dicom.c src/proto-dicom.c
+tests_fuzz_fuzz_dicom_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_dicom_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_dicom_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-dicom.c tests/fuzz/corpus/dicom
