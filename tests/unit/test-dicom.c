@@ -1754,6 +1754,291 @@ test_dicom_parser_ops(void **unused)
 	dicom_parser.state_free(NULL);
 }
 
+
+/*
+ * Builders for the cases below: a P-DATA-TF PDU with one PDV, and
+ * implicit/explicit VR elements.
+ */
+struct bb {
+	uint8_t		 b[1u << 18];
+	size_t		 n;
+};
+
+static void
+bb_put(struct bb *b, const void *p, size_t n)
+{
+	assert_true(n <= sizeof(b->b) - b->n);
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+
+static void
+bb_le16(struct bb *b, uint16_t v)
+{
+	uint8_t x[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	bb_put(b, x, 2);
+}
+
+static void
+bb_le32(struct bb *b, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 24) };
+
+	bb_put(b, x, 4);
+}
+
+static void
+bb_be32(struct bb *b, uint32_t v)
+{
+	uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+	    (uint8_t)(v >> 8), (uint8_t)v };
+
+	bb_put(b, x, 4);
+}
+
+/* Implicit VR: group, element, 4-byte length, value. */
+static void
+bb_ielem(struct bb *b, uint16_t g, uint16_t e, const void *v, uint32_t n)
+{
+	bb_le16(b, g);
+	bb_le16(b, e);
+	bb_le32(b, n);
+	if (v != NULL)
+		bb_put(b, v, n);
+}
+
+/* Explicit VR, short form: group, element, VR, 2-byte length, value. */
+static void
+bb_eelem(struct bb *b, uint16_t g, uint16_t e, const char *vr,
+    const void *v, uint16_t n)
+{
+	bb_le16(b, g);
+	bb_le16(b, e);
+	bb_put(b, vr, 2);
+	bb_le16(b, n);
+	bb_put(b, v, n);
+}
+
+/* Explicit VR, long form (OB, SQ, UT, ...): 2 reserved, 4-byte length. */
+static void
+bb_eelem_long(struct bb *b, uint16_t g, uint16_t e, const char *vr,
+    const void *v, uint32_t n)
+{
+	bb_le16(b, g);
+	bb_le16(b, e);
+	bb_put(b, vr, 2);
+	bb_le16(b, 0);
+	bb_le32(b, n);
+	if (v != NULL)
+		bb_put(b, v, n);
+}
+
+/* Append a P-DATA-TF PDU holding one PDV with these bytes. */
+static void
+bb_pdata(struct bb *out, uint8_t pcid, uint8_t mch, const uint8_t *p,
+    size_t n)
+{
+	uint8_t h[2] = { 0x04, 0x00 };
+	uint8_t ph[2] = { pcid, mch };
+
+	bb_put(out, h, 2);
+	bb_be32(out, (uint32_t)(n + 6));
+	bb_be32(out, (uint32_t)(n + 2));
+	bb_put(out, ph, 2);
+	bb_put(out, p, n);
+}
+
+/* A C-STORE-RQ command set on context 3, message id 11. */
+static void
+bb_store_cmd(struct bb *out)
+{
+	static const char ct[] = "1.2.840.10008.5.1.4.1.1.2";
+	struct bb *c = calloc(1, sizeof(*c));
+
+	assert_non_null(c);
+	bb_ielem(c, 0x0000, 0x0002, ct, sizeof(ct));	/* with its NUL pad */
+	bb_ielem(c, 0x0000, 0x0100, "\x01\x00", 2);
+	bb_ielem(c, 0x0000, 0x0110, "\x0b\x00", 2);
+	bb_ielem(c, 0x0000, 0x0800, "\x00\x00", 2);
+	bb_pdata(out, 3, 0x03, c->b, c->n);
+	free(c);
+}
+
+static void
+test_dicom_bad_protocol_version(void **unused)
+{
+	uint8_t b[sizeof(assoc_rq)];
+	struct fx *f;
+
+	(void)unused;
+	memcpy(b, assoc_rq, sizeof(b));
+	b[7] = 0x02;		/* protocol version 2 only */
+	f = parse_one(TS, b, sizeof(b), PARSE_OK);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_BAD_PROTOCOL_VERSION));
+	assert_int_equal(fx_feed(f, TC, assoc_ac, sizeof(assoc_ac)), PARSE_OK);
+	assert_int_equal(f->rec.n, 1);
+	assert_int_equal(f->rec.assoc.protocol_version, 2);
+	fx_free(f);
+}
+
+static void
+test_dicom_dimse_invalid_and_long_uid(void **unused)
+{
+	static const char longuid[] = "1.2.3.4.5.6.7.8.9.10.11.12.13.14.15."
+	    "16.17.18.19.20.21.22.23.24.25.26.27.28";
+	struct bb *c = calloc(1, sizeof(*c)), *p = calloc(1, sizeof(*p));
+	struct fx *f;
+
+	(void)unused;
+	assert_non_null(c);
+	assert_non_null(p);
+	/* A 73-character affected SOP class UID: reported truncated. */
+	bb_ielem(c, 0x0000, 0x0002, longuid, sizeof(longuid) - 1);
+	bb_ielem(c, 0x0000, 0x0100, "\x30\x00", 2);
+	bb_pdata(p, 1, 0x03, c->b, c->n);
+	f = parse_one(TS, p->b, p->n, PARSE_OK);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_UID_TOO_LONG));
+	assert_int_equal(f->rec.n_cmd, 1);
+	assert_int_equal(strlen(f->rec.cmd[0].affected_sop_class),
+	    DICOM_UID_MAX);
+	fx_free(f);
+
+	/* An element whose length runs past the command set. */
+	c->n = p->n = 0;
+	bb_ielem(c, 0x0000, 0x0100, "\x30\x00", 2);
+	bb_ielem(c, 0x0000, 0x0110, NULL, 0xffffffffu);
+	bb_pdata(p, 1, 0x03, c->b, c->n);
+	f = parse_one(TS, p->b, p->n, PARSE_OK);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_DIMSE_INVALID));
+	assert_int_equal(f->rec.n, 0);
+	/* The direction goes on: the next command is reported. */
+	assert_int_equal(fx_feed(f, TS, echo_rq, sizeof(echo_rq)), PARSE_OK);
+	assert_int_equal(f->rec.n_cmd, 1);
+	fx_free(f);
+
+	/* A command set without a Command Field. */
+	c->n = p->n = 0;
+	bb_ielem(c, 0x0000, 0x0110, "\x01\x00", 2);
+	bb_pdata(p, 1, 0x03, c->b, c->n);
+	f = parse_one(TS, p->b, p->n, PARSE_OK);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_DIMSE_INVALID));
+	assert_int_equal(f->rec.n, 0);
+	fx_free(f);
+	free(c);
+	free(p);
+}
+
+/* The data set split over three PDVs in three PDUs, cut mid-header. */
+static void
+test_dicom_data_set_across_pdvs(void **unused)
+{
+	struct bb *out = calloc(1, sizeof(*out));
+	const uint8_t *ds = NULL;
+	size_t dslen = 0, i;
+	struct fx *f;
+
+	(void)unused;
+	assert_non_null(out);
+	/* Find the data-set PDV in the vector: the second PDV. */
+	for (i = 6; i + 6 <= sizeof(store_rq_explicit); ) {
+		size_t l = (size_t)store_rq_explicit[i] << 24 |
+		    (size_t)store_rq_explicit[i + 1] << 16 |
+		    (size_t)store_rq_explicit[i + 2] << 8 |
+		    store_rq_explicit[i + 3];
+
+		if ((store_rq_explicit[i + 5] & 0x01) == 0) {
+			ds = store_rq_explicit + i + 6;
+			dslen = l - 2;
+			break;
+		}
+		i += 4 + l;
+	}
+	assert_non_null(ds);
+	bb_store_cmd(out);
+	bb_pdata(out, 3, 0x00, ds, 5);
+	bb_pdata(out, 3, 0x00, ds + 5, 60);
+	bb_pdata(out, 3, 0x02, ds + 65, dslen - 65);
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, out->b, out->n), PARSE_OK);
+	assert_int_equal(f->rec.n_cmd, 1);
+	check_equipment(&f->rec.cmd[0], 11);
+	assert_false(f->rec.leak);
+	fx_free(f);
+	free(out);
+}
+
+/*
+ * The scan stops at an undefined length, after 64 KiB, and does not
+ * read values longer than DICOM_DS_VAL_MAX; the command is reported
+ * with what was found before.
+ */
+static void
+test_dicom_data_set_scan_limits(void **unused)
+{
+	struct bb *ds = calloc(1, sizeof(*ds)), *out = calloc(1, sizeof(*out));
+	static uint8_t big[70000];
+	struct fx *f;
+
+	(void)unused;
+	assert_non_null(ds);
+	assert_non_null(out);
+
+	/* Modality, then a sequence of undefined length, then a model. */
+	bb_eelem(ds, 0x0008, 0x0060, "CS", "MR", 2);
+	bb_eelem_long(ds, 0x0008, 0x1032, "SQ", NULL, 0xffffffffu);
+	bb_eelem(ds, 0x0008, 0x1090, "LO", "HIDDEN", 6);
+	bb_store_cmd(out);
+	bb_pdata(out, 3, 0x02, ds->b, ds->n);
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, out->b, out->n), PARSE_OK);
+	assert_int_equal(f->rec.n_cmd, 1);
+	assert_string_equal(f->rec.cmd[0].equipment.modality, "MR");
+	assert_string_equal(f->rec.cmd[0].equipment.model, "");
+	fx_free(f);
+
+	/* 70000 bytes of (0008,0050) UT before the modality: past 64 KiB. */
+	ds->n = out->n = 0;
+	memset(big, 'A', sizeof(big));
+	bb_eelem_long(ds, 0x0008, 0x0050, "UT", big, sizeof(big));
+	bb_eelem(ds, 0x0008, 0x0060, "CS", "MR", 2);
+	bb_store_cmd(out);
+	bb_pdata(out, 3, 0x02, ds->b, ds->n);
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, out->b, out->n), PARSE_OK);
+	assert_int_equal(f->rec.n_cmd, 1);
+	assert_false(f->rec.cmd[0].flags & DICOM_CMD_HAS_EQUIPMENT);
+	assert_null(strstr(fact_json(f, 1), "equipment"));
+	fx_free(f);
+
+	/* A 300-byte manufacturer is skipped; the model after it is read. */
+	ds->n = out->n = 0;
+	bb_eelem(ds, 0x0008, 0x0070, "LO", big, 300);
+	bb_eelem(ds, 0x0008, 0x1090, "LO", "M1", 2);
+	bb_store_cmd(out);
+	bb_pdata(out, 3, 0x02, ds->b, ds->n);
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, out->b, out->n), PARSE_OK);
+	assert_string_equal(f->rec.cmd[0].equipment.manufacturer, "");
+	assert_string_equal(f->rec.cmd[0].equipment.model, "M1");
+	fx_free(f);
+
+	/* Elements out of order: the scan stops. */
+	ds->n = out->n = 0;
+	bb_eelem(ds, 0x0008, 0x1090, "LO", "M1", 2);
+	bb_eelem(ds, 0x0008, 0x0060, "CS", "MR", 2);
+	bb_store_cmd(out);
+	bb_pdata(out, 3, 0x02, ds->b, ds->n);
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, out->b, out->n), PARSE_OK);
+	assert_string_equal(f->rec.cmd[0].equipment.model, "M1");
+	assert_string_equal(f->rec.cmd[0].equipment.modality, "");
+	fx_free(f);
+	free(ds);
+	free(out);
+}
+
 int
 main(void)
 {
@@ -1784,6 +2069,10 @@ main(void)
 		cmocka_unit_test(test_dicom_command_cap),
 		cmocka_unit_test(test_dicom_probe),
 		cmocka_unit_test(test_dicom_parser_ops),
+		cmocka_unit_test(test_dicom_bad_protocol_version),
+		cmocka_unit_test(test_dicom_dimse_invalid_and_long_uid),
+		cmocka_unit_test(test_dicom_data_set_across_pdvs),
+		cmocka_unit_test(test_dicom_data_set_scan_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
