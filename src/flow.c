@@ -23,7 +23,7 @@
  * flows until usage is below the recovery mark, at most FLOW_EVICT_BATCH
  * per packet beyond what the new flow needs; ticks carry on evicting,
  * and the mode ends once usage is below the mark.  Freed flows are kept
- * on a short spare list so churn does not hit malloc for every flow.
+ * on a spare list so churn does not hit the allocator for every flow.
  *
  * Callbacks (flow_end, anomaly, stream ops) must not call back into the
  * table.
@@ -32,6 +32,7 @@
 
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "events.h"
@@ -46,7 +47,12 @@
 
 #define FLOW_EVICT_BATCH	64	/* per new flow, beyond its own room */
 #define FLOW_TICK_BUDGET	4096	/* flows ended per tick */
-#define FLOW_SPARE_MAX		1024	/* freed flows kept for reuse */
+#define FLOW_SLAB_SIZE		(2u << 20)	/* a huge page */
+#define FLOW_SLAB_HDR		64		/* struct flow_slab, aligned */
+
+struct flow_slab {
+	struct flow_slab *next;
+};
 #define FLOW_HASH_MAX		(1u << 30)
 #define FLOW_ID_MASK		((UINT64_C(1) << 53) - 1)	/* JSON-safe */
 #define US_PER_SEC		UINT64_C(1000000)
@@ -77,6 +83,9 @@ struct flow_table {
 	uint64_t	 emerg_to_us[FLOW_PROTO_MAX][FLOW_TO_MAX];
 	struct flow	*spare;		/* chained through hnext */
 	uint32_t	 nspare;
+	struct flow_slab *slabs;	/* where nodes live */
+	uint8_t		*slab_next;
+	size_t		 slab_left;	/* nodes left in slabs[0] */
 	uint64_t	 active;
 	uint64_t	 flow_mem;	/* bytes of flow structs in use */
 	uint64_t	 now;		/* largest time seen */
@@ -401,12 +410,47 @@ emergency_check(struct flow_table *t)
 static void
 flow_release(struct flow_table *t, struct flow_node *n)
 {
-	if (t->nspare < FLOW_SPARE_MAX) {
-		n->f.hnext = t->spare;
-		t->spare = &n->f;
-		t->nspare++;
-	} else
-		free(n);
+	/* Nodes live in slabs: a freed one always waits for reuse. */
+	n->f.hnext = t->spare;
+	t->spare = &n->f;
+	t->nspare++;
+}
+
+/*
+ * Flow nodes come from 2 MiB slabs that the kernel may back with huge
+ * pages (madvise): a sensor touches a random flow for every packet, and
+ * with 4 KiB pages most of those touches also miss the TLB.  Slabs are
+ * kept until the table is freed; the memcap bounds how many there are.
+ */
+static void *
+flow_huge_alloc(size_t size)
+{
+	void *m;
+
+	if (posix_memalign(&m, FLOW_SLAB_SIZE, size) != 0)
+		return NULL;
+	(void)madvise(m, size, MADV_HUGEPAGE);
+	return m;
+}
+
+static struct flow_node *
+flow_slab_node(struct flow_table *t)
+{
+	struct flow_slab *sl;
+
+	if (t->slab_left == 0) {
+		if ((sl = flow_huge_alloc(FLOW_SLAB_SIZE)) == NULL)
+			return NULL;
+		sl->next = t->slabs;
+		t->slabs = sl;
+		t->slab_next = (uint8_t *)sl + FLOW_SLAB_HDR;
+		t->slab_left = (FLOW_SLAB_SIZE - FLOW_SLAB_HDR) /
+		    sizeof(struct flow_node);
+	}
+	t->slab_left--;
+	t->slab_next += sizeof(struct flow_node);
+	return memset(t->slab_next - sizeof(struct flow_node), 0,
+	    sizeof(struct flow_node));
 }
 
 static struct flow_node *
@@ -421,7 +465,7 @@ flow_alloc(struct flow_table *t)
 		memset(n, 0, sizeof(*n));
 		return n;
 	}
-	return calloc(1, sizeof(*n));
+	return flow_slab_node(t);
 }
 
 /* End a flow: streams, the callback (exactly once), then free it. */
@@ -481,6 +525,7 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 {
 	struct flow_table *t;
 	uint64_t nb = 16, r;
+	size_t bsize;
 	unsigned pk, tk;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
@@ -492,10 +537,15 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 
 	while (nb < cfg->hash_size && nb < FLOW_HASH_MAX)
 		nb <<= 1;
-	if ((t->buckets = calloc(nb, sizeof(*t->buckets))) == NULL) {
+	/* At least one huge page, so the kernel can back it with one. */
+	bsize = nb * sizeof(*t->buckets);
+	if (bsize < FLOW_SLAB_SIZE)
+		bsize = FLOW_SLAB_SIZE;
+	if ((t->buckets = flow_huge_alloc(bsize)) == NULL) {
 		free(t);
 		return NULL;
 	}
+	memset(t->buckets, 0, bsize);
 	t->mask = (uint32_t)(nb - 1);
 
 	sipkey_init(&t->hkey, false);
@@ -531,14 +581,14 @@ flow_table_flush(struct flow_table *t, enum flow_end_reason why)
 void
 flow_table_free(struct flow_table *t)
 {
-	struct flow *f;
+	struct flow_slab *sl;
 
 	if (t == NULL)
 		return;
 	flow_table_flush(t, FLOW_END_SHUTDOWN);
-	while ((f = t->spare) != NULL) {
-		t->spare = f->hnext;
-		free(node(f));
+	while ((sl = t->slabs) != NULL) {
+		t->slabs = sl->next;
+		free(sl);
 	}
 	free(t->buckets);
 	free(t);
