@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "app-layer.h"
+#include "dpi.h"
 #include "eve.h"
 #include "flow.h"
 #include "jsonw.h"
@@ -30,6 +31,8 @@
 #include "util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
+
+static int	packet_dir(const struct flow *, const struct packet *);
 
 /* The parsers, in probing order. */
 static const struct app_parser *const app_registry[] = {
@@ -46,6 +49,8 @@ struct app_dir {
 };
 
 struct app_flow {
+	struct dpi_flow	*dpi;		/* nDPI's state, until it is done */
+	bool		 dpi_done;
 	const struct app_parser *parser;	/* NULL while detecting */
 	void		*state;
 	bool		 detect_failed;
@@ -71,6 +76,7 @@ struct app_engine {
 	uint64_t	 mem;
 	const struct app_parser *parsers[APP_MAX];
 	size_t		 nparsers;
+	struct dpi_engine *dpi;		/* NULL: nDPI off or failed */
 };
 
 static const char *const app_names[APP_MAX] = {
@@ -114,6 +120,7 @@ app_engine_config_defaults(struct app_engine_config *c)
 	memset(c, 0, sizeof(*c));
 	c->max_buffer = APP_DEFAULT_MAX_BUFFER;
 	c->detect_bytes = APP_DEFAULT_DETECT_BYTES;
+	c->ndpi = true;
 	for (i = 0; i < APP_MAX; i++)
 		c->enabled[i] = true;
 }
@@ -136,6 +143,16 @@ app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
 	for (i = 0; app_registry[i] != NULL; i++)
 		if (cfg->enabled[app_registry[i]->proto])
 			e->parsers[e->nparsers++] = app_registry[i];
+	if (cfg->ndpi) {
+		struct dpi_config dc;
+		char err[256];
+
+		dpi_config_defaults(&dc);
+		if (cfg->ndpi_max_packets != 0)
+			dc.max_packets = cfg->ndpi_max_packets;
+		if ((e->dpi = dpi_engine_new(&dc, err, sizeof(err))) == NULL)
+			log_warnx("nDPI disabled: %s", err);
+	}
 	return e;
 }
 
@@ -144,6 +161,8 @@ app_engine_free(struct app_engine *e)
 {
 	if (e == NULL)
 		return;
+	if (e->dpi != NULL)
+		dpi_engine_free(e->dpi);
 	jsonw_free(&e->jw);
 	free(e);
 }
@@ -184,6 +203,7 @@ app_flow_end(struct app_engine *e, struct flow *f)
 
 	if (af == NULL)
 		return;
+	dpi_flow_free(af->dpi);
 	if (af->parser != NULL && af->state != NULL)
 		af->parser->state_free(af->state);
 	dir_clear(e, &af->dir[0]);
@@ -483,9 +503,7 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 
 	if (e->nparsers == 0 || p->payload_len == 0)
 		return;
-	dir = (p->sport == f->cli_port &&
-	    memcmp(p->src, f->cli_ip, pkt_addrlen(p)) == 0) ?
-	    FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+	dir = packet_dir(f, p);
 	af = app_flow_get(f);
 	if (af->detect_failed)
 		return;
@@ -518,4 +536,73 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (af->parser->parse(af->state, &ctx, dir, pkt_payload(p),
 	    p->payload_len).status == PARSE_ERROR)
 		ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
+}
+
+static int
+packet_dir(const struct flow *f, const struct packet *p)
+{
+	return (p->sport == f->cli_port &&
+	    memcmp(p->src, f->cli_ip, pkt_addrlen(p)) == 0) ?
+	    FLOW_DIR_TOSERVER : FLOW_DIR_TOCLIENT;
+}
+
+void
+app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
+{
+	struct app_flow *af;
+
+	if (e->dpi == NULL)
+		return;
+	af = app_flow_get(f);
+	if (af->dpi_done)
+		return;
+	if (af->dpi == NULL && (af->dpi = dpi_flow_new(e->dpi)) == NULL) {
+		af->dpi_done = true;
+		return;
+	}
+	/* l3_len is already trimmed to what was captured. */
+	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off, p->l3_len,
+	    p->ts_us, packet_dir(f, p)) == DPI_DONE)
+		af->dpi_done = true;
+}
+
+const char *
+app_flow_proto(const struct flow *f)
+{
+	const struct app_flow *af = f->app_state;
+
+	/* Our own content detection wins over nDPI's label. */
+	if (app_proto_name(f->app_proto) != NULL)
+		return app_proto_name(f->app_proto);
+	if (af != NULL && af->dpi != NULL)
+		return dpi_app_proto(af->dpi);
+	return NULL;
+}
+
+void
+app_flow_eve(struct jsonw *jw, const struct flow *f)
+{
+	const struct app_flow *af = f->app_state;
+	const char *risks[64], *s;
+	size_t i, n;
+
+	if (af == NULL || af->dpi == NULL)
+		return;
+	n = dpi_risks(af->dpi, risks, sizeof(risks) / sizeof(risks[0]));
+	if (dpi_ndpi_name(af->dpi) == NULL && n == 0)
+		return;
+	jsonw_key(jw, "ndpi");
+	jsonw_obj_open(jw);
+	if ((s = dpi_ndpi_name(af->dpi)) != NULL)
+		jsonw_kv_str(jw, "protocol", s);
+	if ((s = dpi_category(af->dpi)) != NULL)
+		jsonw_kv_str(jw, "category", s);
+	if (n > 0) {
+		jsonw_key(jw, "flow_risk");
+		jsonw_arr_open(jw);
+		for (i = 0; i < n; i++)
+			jsonw_str(jw, risks[i]);
+		jsonw_arr_close(jw);
+	}
+	jsonw_obj_close(jw);
 }

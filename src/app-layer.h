@@ -27,6 +27,8 @@ struct packet;
 struct app_engine_config {
 	uint32_t	 max_buffer;	/* bytes kept per direction */
 	uint32_t	 detect_bytes;	/* bytes examined to detect */
+	bool		 ndpi;		/* label flows with nDPI */
+	uint32_t	 ndpi_max_packets;	/* 0: the adapter's default */
 	bool		 enabled[APP_MAX];
 };
 
@@ -50,6 +52,14 @@ void		 app_stream_eof(struct app_engine *, struct flow *, int dir);
 /* A UDP packet of flow f (its payload is one datagram). */
 void		 app_udp_packet(struct app_engine *, struct flow *,
 		    const struct packet *);
+/* Every packet of an IP flow, after the flow table: nDPI sees the
+ * first few. */
+void		 app_packet(struct app_engine *, struct flow *,
+		    const struct packet *);
+/* The flow's application protocol: our parser's, else nDPI's label. */
+const char	*app_flow_proto(const struct flow *);
+/* The "ndpi" object of a flow record (nDPI's name, category, risks). */
+void		 app_flow_eve(struct jsonw *, const struct flow *);
 /* The flow ends: free its application state. */
 void		 app_flow_end(struct app_engine *, struct flow *);
 

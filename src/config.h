@@ -58,6 +58,13 @@ struct config {
 
 	/* logging */
 	bool		 ts_localtime;	/* timestamps in local time (else UTC) */
+
+	/* app-layer */
+	bool		 app_enabled;
+	uint64_t	 app_max_buffer;	/* bytes per direction */
+	uint32_t	 app_detect_bytes;
+	bool		 ndpi_enabled;
+	uint32_t	 ndpi_max_packets;
 };
 
 void	config_defaults(struct config *);

@@ -139,8 +139,8 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 	    f->ipver, f->cli_ip, f->srv_ip, f->cli_port, f->srv_port,
 	    f->proto, o);
 
-	if (app_proto_name(f->app_proto) != NULL)
-		jsonw_kv_str(jw, "app_proto", app_proto_name(f->app_proto));
+	if (app_flow_proto(f) != NULL)
+		jsonw_kv_str(jw, "app_proto", app_flow_proto(f));
 	jsonw_key(jw, "flow");
 	jsonw_obj_open(jw);
 	jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
@@ -203,6 +203,8 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 		jsonw_kv_str(jw, "state", tcp_state_name(f->tcp_state));
 		jsonw_obj_close(jw);
 	}
+
+	app_flow_eve(jw, f);
 
 	if (f->flags & FLOW_F_MIDSTREAM ||
 	    f->tcp.dir[0].gap_bytes > 0 || f->tcp.dir[1].gap_bytes > 0) {

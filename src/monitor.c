@@ -69,6 +69,12 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	mon->eve.localtime = cfg->ts_localtime;
 	mon->eve.cid_seed = cfg->community_id_seed;
 	app_engine_config_defaults(&mon->app_cfg);
+	mon->app_cfg.max_buffer = (uint32_t)cfg->app_max_buffer;
+	mon->app_cfg.detect_bytes = cfg->app_detect_bytes;
+	mon->app_cfg.ndpi = cfg->app_enabled && cfg->ndpi_enabled;
+	mon->app_cfg.ndpi_max_packets = cfg->ndpi_max_packets;
+	if (!cfg->app_enabled)
+		memset(mon->app_cfg.enabled, 0, sizeof(mon->app_cfg.enabled));
 	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);
 	pthread_mutex_init(&mon->bar_lock, NULL);
 	pthread_cond_init(&mon->bar_cv, NULL);

@@ -165,8 +165,11 @@ worker_packet(struct worker *w, const struct packet *p)
 		w->now_us = p->ts_us;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);
-	if (f != NULL && p->proto == IPPROTO_UDP)
-		app_udp_packet(w->app, f, p);
+	if (f != NULL) {
+		app_packet(w->app, f, p);
+		if (p->proto == IPPROTO_UDP)
+			app_udp_packet(w->app, f, p);
+	}
 	app_engine_set_packet(w->app, NULL);
 }
 
