@@ -129,6 +129,7 @@ ww_count() {
 	    "$1" | head -n 1
 }
 
+printf 'app-layer:\n  enabled: false\n' >"$tmp/noapp.yaml"
 mismatch=
 rep=1
 while [ $rep -le "$repeat" ]; do
@@ -143,13 +144,19 @@ while [ $rep -le "$repeat" ]; do
 	packets=${counts% *} wire=${counts#* }
 	[ "$packets" -gt 0 ] || die "$pcap holds no packets"
 
-	for w in 1 2; do
+	for w in 1 2 app; do
 		case " $failed " in *" ww$w "*) continue ;; esac
 		rm -rf "$tmp/log"
 		mkdir "$tmp/log" || exit 1
+		# ww1, ww2: decode, flows, streams and EVE flow records, the
+		# application layer off; wwapp: one worker, everything on.
+		case $w in
+		app) conf=/dev/null nw=1 ;;
+		*) conf="$tmp/noapp.yaml" nw=$w ;;
+		esac
 		# shellcheck disable=SC2086 # BENCH_WW_ARGS is a word list
-		run "ww$w" $rep "$WW" -r "$pcap" -l "$tmp/log" --workers $w \
-		    $BENCH_WW_ARGS || continue
+		run "ww$w" $rep "$WW" -r "$pcap" -l "$tmp/log" --workers $nw \
+		    -c "$conf" $BENCH_WW_ARGS || continue
 		counts=$(ww_count "$tmp/ww$w.$rep.out")
 		n=${counts% *} bytes=${counts#* }
 		if [ -z "$counts" ]; then
@@ -212,8 +219,11 @@ echo
 bare_best=$(best bare)
 {
 	echo "bare libpcap loop|$packets|$bare_best"
-	for w in 1 2; do
-		label="wardwatch --workers $w"
+	for w in 1 2 app; do
+		case $w in
+		app) label="... + app layer, 1" ;;
+		*) label="wardwatch --workers $w" ;;
+		esac
 		case " $failed " in
 		*" ww$w "*) echo "$label|FAILED|"; continue ;;
 		esac
@@ -247,7 +257,9 @@ echo
 # that counted the wrong number of packets cannot pass anything.
 w1=$(best ww1)
 w2=$(best ww2)
-t1="target packets/CPU-s >= 25% of bare loop"
+wa=$(best wwapp)
+t1="target packets/CPU-s >= 25% of bare loop (no app layer)"
+t3="target packets/CPU-s >= 12% of bare loop (app layer and nDPI on)"
 t2="target 2 workers faster than 1 in wall time"
 case " $mismatch " in
 *" ww1 "*) echo "$t1: INVALID (wrong packet count)" ;;
@@ -259,6 +271,21 @@ case " $mismatch " in
 			split(bare, b, " "); split(w1, s, " ")
 			r = s[2] > 0 ? 100 * b[2] / s[2] : 0
 			v = r >= 25 ? "PASS" : "MISS"
+			printf "%s: %s (%.1f%%)\n", t, v, r
+		}'
+	fi
+	;;
+esac
+case " $mismatch " in
+*" wwapp "*) echo "$t3: INVALID (wrong packet count)" ;;
+*)
+	if [ -z "$wa" ]; then
+		echo "$t3: FAILED (the run failed)"
+	else
+		awk -v t="$t3" -v bare="$bare_best" -v wa="$wa" 'BEGIN {
+			split(bare, b, " "); split(wa, s, " ")
+			r = s[2] > 0 ? 100 * b[2] / s[2] : 0
+			v = r >= 12 ? "PASS" : "MISS"
 			printf "%s: %s (%.1f%%)\n", t, v, r
 		}'
 	fi
