@@ -51,3 +51,17 @@ tests_fuzz_fuzz_dicom_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dicom_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-dicom.c tests/fuzz/corpus/dicom
+
+## fuzz-hl7: MLLP framing and the HL7 v2 parser, fed a stream cut into
+## chunks (see fuzz-hl7.c for the input format and how to run it).
+## proto-mllp.c and proto-hl7.c are compiled again with coverage
+## instrumentation; their objects take precedence over libwardwatch.a's.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-hl7
+tests_fuzz_fuzz_hl7_SOURCES = tests/fuzz/fuzz-hl7.c src/proto-mllp.c \
+	src/proto-hl7.c
+tests_fuzz_fuzz_hl7_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_hl7_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_hl7_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-hl7.c tests/fuzz/corpus/hl7
