@@ -189,7 +189,13 @@ struct dpi_flow {
  */
 static pthread_mutex_t dpi_module_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The version shim: every call whose signature changed after 4.2. */
+/*
+ * The version shim: every call whose signature changed after 4.2.  Only
+ * the 4.2 branch is built and tested (Debian 12); the other follows the
+ * 4.8 headers and must be checked when a newer nDPI is packaged, in
+ * particular that giveup does not guess from ports (later versions make
+ * that a configuration setting).
+ */
 
 static struct ndpi_detection_module_struct *
 shim_module_new(void)
@@ -228,7 +234,6 @@ shim_giveup(struct dpi_engine *eng, struct dpi_flow *f)
 	uint8_t guessed = 0;
 
 #ifdef DPI_NDPI_GLOBAL_CONTEXT
-	/* Guessing is off by default in the newer configuration API. */
 	return ndpi_detection_giveup(eng->ndpi, f->nf, &guessed);
 #else
 	return ndpi_detection_giveup(eng->ndpi, f->nf, 0, &guessed);

@@ -9,6 +9,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -906,6 +907,71 @@ test_dpi_guard_page(void **state)
 	munmap(map, 2 * pg);
 }
 
+/*
+ * One engine per worker thread, built at the same time in each thread:
+ * nDPI's module init must not run in parallel, which the adapter's lock
+ * prevents.  Each thread then classifies flows on its own engine.
+ */
+#define THREADS		4
+#define THREAD_FLOWS	50
+
+static void *
+thread_classify(void *arg)
+{
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	struct conv c;
+	int i, *ok = arg;
+	char err[128];
+
+	*ok = 0;
+	if ((eng = dpi_engine_new(NULL, err, sizeof(err))) == NULL)
+		return NULL;
+	for (i = 0; i < THREAD_FLOWS; i++) {
+		const char *app;
+
+		if ((f = dpi_flow_new(eng)) == NULL)
+			break;
+		if (i % 2 == 0) {
+			conv_init(&c, IPPROTO_UDP_, (uint16_t)(30000 + i), 53);
+			conv_send(eng, f, &c, 0, 0, dns_query,
+			    sizeof(dns_query));
+			app = "dns";
+		} else {
+			conv_init(&c, IPPROTO_TCP_, (uint16_t)(30000 + i),
+			    443);
+			conv_send(eng, f, &c, 0, TH_SYN, NULL, 0);
+			conv_send(eng, f, &c, 1, TH_SYN | TH_ACK, NULL, 0);
+			conv_send(eng, f, &c, 0, TH_ACK, NULL, 0);
+			conv_send(eng, f, &c, 0, TH_PSH | TH_ACK,
+			    tls_client_hello, sizeof(tls_client_hello));
+			app = "tls";
+		}
+		if (dpi_app_proto(f) != NULL &&
+		    strcmp(dpi_app_proto(f), app) == 0)
+			(*ok)++;
+		dpi_flow_free(f);
+	}
+	dpi_engine_free(eng);
+	return NULL;
+}
+
+static void
+test_dpi_engine_per_thread(void **state)
+{
+	pthread_t t[THREADS];
+	int ok[THREADS], i;
+
+	(void)state;
+	for (i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, thread_classify,
+		    &ok[i]), 0);
+	for (i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(ok[i], THREAD_FLOWS);
+	}
+}
+
 /* Many flows, some classified, some mid-way, all freed: ASan checks. */
 static void
 test_dpi_many_flows_no_leak(void **state)
@@ -1015,6 +1081,7 @@ main(void)
 		cmocka_unit_test(test_dpi_protocol_list_restricts),
 		cmocka_unit_test(test_dpi_default_list_valid),
 		cmocka_unit_test(test_dpi_many_flows_no_leak),
+		cmocka_unit_test(test_dpi_engine_per_thread),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
