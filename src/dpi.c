@@ -60,11 +60,12 @@
 #define DPI_NDPI_GLOBAL_CONTEXT	1
 #endif
 
-#define DPI_NAME_MAX		32	/* one nDPI protocol name, 4.2's longest is 20 */
+/* One nDPI protocol name; 4.2's longest is 20 bytes. */
+#define DPI_NAME_MAX		32
 #define DPI_NDPI_NAME_MAX	(2 * DPI_NAME_MAX)	/* "master.app" */
 #define DPI_IPV4_HDR_MIN	20
 #define DPI_IPV6_HDR_LEN	40
-#define DPI_MAX_IP_LEN		65535	/* nDPI takes an unsigned short */
+#define DPI_MAX_IP_LEN		65535	/* nDPI's length is a u_short */
 
 /*
  * Zero bytes after each packet copy.  nDPI 4.2's DHCP dissector overlays
@@ -162,9 +163,9 @@ static const struct {
 struct dpi_engine {
 	struct ndpi_detection_module_struct *ndpi;
 	uint32_t	 max_packets;
-	size_t		 nprotos;	/* nDPI protocol ids 0..nprotos-1 */
-	char		(*lower)[DPI_NAME_MAX];	/* nDPI name lower-cased, by id */
-	uint8_t		*scratch;	/* DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK */
+	size_t		 nprotos;	/* nDPI ids 0..nprotos-1 */
+	char		(*lower)[DPI_NAME_MAX]; /* names lower-cased, by id */
+	uint8_t		*scratch;	/* packet copy plus zero slack */
 	struct dpi_stats stats;
 };
 

@@ -29,12 +29,12 @@
  * (RELIABILITY.md section 3, recommendation 2).
  */
 #define DPI_DEFAULT_MAX_PACKETS	16
-#define DPI_MAX_PACKETS_LIMIT	1000	/* a config above this is an error */
+#define DPI_MAX_PACKETS_LIMIT	1000	/* above this: config error */
 
 struct dpi_config {
-	uint32_t		 max_packets;	/* packets fed to nDPI per flow */
-	const char *const	*protocols;	/* nDPI names, any case */
-	size_t			 n_protocols;	/* NULL or 0: the default list */
+	uint32_t	 max_packets;	/* packets fed to nDPI per flow */
+	const char *const *protocols;	/* nDPI names, any case */
+	size_t		 n_protocols;	/* NULL or 0: default list */
 };
 
 /* The protocols enabled when the config names none. */
@@ -48,11 +48,11 @@ enum dpi_status {
 
 /* Per-engine counters, for the periodic stats record. */
 struct dpi_stats {
-	uint64_t	 pkts_fed;		/* packets handed to nDPI */
-	uint64_t	 pkts_not_ip;		/* too short or not IPv4/IPv6 */
-	uint64_t	 flows_detected;	/* DONE: nDPI had all it wanted */
-	uint64_t	 flows_packet_limit;	/* DONE: max_packets reached */
-	uint64_t	 flows_byte_limit;	/* DONE: byte budget reached */
+	uint64_t	 pkts_fed;		/* handed to nDPI */
+	uint64_t	 pkts_not_ip;		/* short, or not IPv4/6 */
+	uint64_t	 flows_detected;	/* DONE: nDPI is done */
+	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
+	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
 };
 
 struct dpi_engine;
@@ -95,7 +95,8 @@ const char *dpi_ndpi_name(const struct dpi_flow *);
 /* nDPI's category name ("Web", "Network") or NULL if unknown. */
 const char *dpi_category(const struct dpi_flow *);
 /* Fills names with up to max flow risk names; returns how many are set. */
-size_t	dpi_risks(const struct dpi_flow *, const char **names, size_t max);
+size_t	dpi_risks(const struct dpi_flow *, const char **names,
+	    size_t max);
 
 /*
  * The mapping table dpi_app_proto() uses: Suricata's name for an nDPI

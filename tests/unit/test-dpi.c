@@ -732,7 +732,7 @@ test_dpi_hostile_ip(void **state)
 		put16(copy + 2, totlens[i]);
 		assert_non_null(f = dpi_flow_new(eng));
 		dpi_packet(eng, f, copy, pk.len, 0, 0);
-		copy[0] = 0x4f;				/* IHL 60 bytes */
+		copy[0] = 0x4f;			/* IHL 60 bytes */
 		dpi_packet(eng, f, copy, pk.len, 0, 0);
 		dpi_flow_free(f);
 		free(copy);
@@ -745,9 +745,9 @@ test_dpi_hostile_ip(void **state)
 	copy[6] = IPPROTO_UDP_;
 	assert_non_null(f = dpi_flow_new(eng));
 	dpi_packet(eng, f, copy, 48, 0, 0);
-	copy[6] = 0;				/* hop-by-hop header, truncated */
+	copy[6] = 0;			/* hop-by-hop, truncated */
 	dpi_packet(eng, f, copy, 48, 0, 0);
-	copy[6] = 44;				/* fragment header, truncated */
+	copy[6] = 44;			/* fragment, truncated */
 	dpi_packet(eng, f, copy, 48, 0, 0);
 	dpi_flow_free(f);
 	free(copy);
@@ -896,7 +896,7 @@ test_dpi_guard_page(void **state)
 			    68, seeds[k].dport, 1, 1, TH_PSH | TH_ACK,
 			    seeds[k].p, cut);
 			if (seeds[k].p == bootp && cut > 242)
-				pk.b[28 + 241] = 0xff;	/* option 53 len 255 */
+				pk.b[28 + 241] = 0xff; /* opt 53 len */
 			memcpy(end - pk.len, pk.b, pk.len);
 			assert_non_null(f = dpi_flow_new(eng));
 			dpi_packet(eng, f, end - pk.len, pk.len, 0, 0);
