@@ -244,15 +244,14 @@ dicom_pctx_add(struct dicom_assoc *a, struct app_ctx *ctx, uint8_t id)
 }
 
 /*
- * Walk the sub-items of an item.  Returns false (after the anomaly) if
- * a sub-item's length runs past its parent.
+ * Walk the items of a PDU or the sub-items of an item, calling fn for
+ * each.  Returns false (after the anomaly) if an item's length runs
+ * past its parent, or if fn returns false.
  */
-typedef bool dicom_subitem_fn(struct dicom_state *, struct app_ctx *,
-    void *, uint8_t, struct breader *);
-
 static bool
 dicom_walk_items(struct dicom_state *st, struct app_ctx *ctx,
-    struct breader *br, dicom_subitem_fn *fn, void *arg)
+    struct breader *br, bool (*fn)(struct dicom_state *, struct app_ctx *,
+    void *, uint8_t, struct breader *), void *arg)
 {
 	struct breader item;
 	uint8_t type;
@@ -285,7 +284,6 @@ dicom_pctx_subitem(struct dicom_state *st, struct app_ctx *ctx, void *arg,
 	struct dicom_pctx *pc = arg;
 	bool ac = st->assoc.have_ac;
 
-	(void)ctx;
 	switch (type) {
 	case DICOM_ITEM_ABSTRACT_SYNTAX:
 		dicom_item_uid(ctx, pc->abstract_syntax, item);
@@ -535,6 +533,7 @@ dicom_parse_release(struct app_ctx *ctx, int dir, uint8_t type,
 }
 
 static void	dicom_flush(struct dicom_state *, struct app_ctx *, int);
+static void	dicom_pending_done(struct dicom_dir *, struct app_ctx *, int);
 
 /* A-ABORT (9.3.8): reserved (2) | source (1) | reason/diag (1). */
 static bool
@@ -552,9 +551,13 @@ dicom_parse_abort(struct dicom_state *st, struct app_ctx *ctx, int dir,
 		app_anomaly(ctx, EV_DICOM_PDU_INVALID_LEN);
 		return false;
 	}
-	/* Whatever was in flight in either direction ends here. */
-	dicom_flush(st, ctx, APP_DIR_TOSERVER);
-	dicom_flush(st, ctx, APP_DIR_TOCLIENT);
+	/*
+	 * The association ends here: report the C-STORE waiting in either
+	 * direction.  The other direction may be inside a P-DATA-TF; its
+	 * framing is left alone.
+	 */
+	dicom_flush(st, ctx, dir);
+	dicom_pending_done(&st->dir[!dir], ctx, !dir);
 	if (a->have_rq && !st->assoc_emitted) {
 		a->result = DICOM_ASSOC_ABORTED;
 		a->aborted = true;
@@ -1112,7 +1115,7 @@ dicom_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 	struct dicom_state *st = state;
 	struct dicom_dir *d;
 	struct breader br, pdu, part;
-	size_t consumed = 0, n;
+	size_t n;
 	uint32_t plen, cap;
 	uint8_t type;
 	bool found;
@@ -1215,8 +1218,7 @@ dicom_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		if (!dicom_parse_pdu(st, ctx, dir, type, &pdu))
 			goto out_dead;
 	}
-	consumed = br_off(&br);
-	return app_ok(consumed);
+	return app_ok(br_off(&br));
 
  out_dead:
 	d->dead = true;
