@@ -183,10 +183,10 @@ struct dpi_flow {
 };
 
 /*
- * ndpi_init_detection_module() and ndpi_exit_detection_module() must not
- * run in parallel (ndpi_api.h), yet each worker may build its engine in
- * its own thread.  This lock is the one piece of state the adapter keeps
- * outside the engine; it guards only creation and destruction.
+ * ndpi_init_detection_module() calls must not run in parallel
+ * (ndpi_api.h), yet each worker may build its engine in its own thread.
+ * This lock is the one piece of state the adapter keeps outside the
+ * engine; it guards only the set-up and the destruction of modules.
  */
 static pthread_mutex_t dpi_module_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -342,16 +342,19 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 	}
 	eng->max_packets = cfg->max_packets;
 
+	/* The whole set-up under the lock: it builds nDPI's automata. */
 	pthread_mutex_lock(&dpi_module_lock);
-	eng->ndpi = shim_module_new();
-	pthread_mutex_unlock(&dpi_module_lock);
-	if (eng->ndpi == NULL) {
+	if ((eng->ndpi = shim_module_new()) == NULL) {
+		pthread_mutex_unlock(&dpi_module_lock);
 		snprintf(err, errlen, "nDPI initialisation failed");
 		goto out_free_eng;
 	}
-	if (engine_enable(eng, cfg, err, errlen) == -1)
+	if (engine_enable(eng, cfg, err, errlen) == -1) {
+		pthread_mutex_unlock(&dpi_module_lock);
 		goto out_exit_ndpi;
+	}
 	ndpi_finalize_initialization(eng->ndpi);
+	pthread_mutex_unlock(&dpi_module_lock);
 	if (engine_names(eng) == -1)
 		goto out_nomem;
 	if ((eng->scratch = calloc(1, DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK)) ==
