@@ -664,6 +664,7 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 {
 	struct hl7_state *st = state;
 	struct mllp_state *ms = &st->mllp[dir != APP_DIR_TOSERVER];
+	struct hl7_facts facts;		/* about 5 KiB: not kept per flow */
 	struct mllp_result r;
 	size_t off = 0;
 
@@ -676,10 +677,10 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 			return off == len ? app_ok(off) :
 			    app_incomplete(off, r.needed);
 		if (hl7_parse_message(r.msg, r.msg_len, st->max_segments,
-		    &st->facts, ctx) == HL7_REJECT)
+		    &facts, ctx) == HL7_REJECT)
 			continue;
 		st->messages++;
-		app_emit(ctx, APP_HL7, dir, &st->facts);
+		app_emit(ctx, APP_HL7, dir, &facts);
 	}
 }
 

@@ -107,12 +107,11 @@ enum hl7_status {
 enum hl7_status hl7_parse_message(const uint8_t *msg, size_t len,
 	    size_t max_segments, struct hl7_facts *f, struct app_ctx *ctx);
 
-/* Per-flow parser state: framing per direction, limits, scratch. */
+/* Per-flow parser state: framing per direction and limits. */
 struct hl7_state {
 	struct mllp_state mllp[2];
 	size_t		 max_segments;
-	struct hl7_facts facts;
-	uint64_t	 messages;
+	uint64_t	 messages;	/* emitted */
 };
 
 /* Limits for a state made by hl7_parser.state_new (tests, config). */

@@ -937,7 +937,7 @@ test_hl7_privacy(void **state)
 		}
 		jsonw_free(&w);
 	}
-	/* The state's own copy of the last message's facts too. */
+	/* Nor the parser state. */
 	for (i = 0; i < sizeof(canary) / sizeof(canary[0]); i++)
 		assert_false(contains(fx.st, sizeof(struct hl7_state),
 		    canary[i]));
