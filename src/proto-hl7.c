@@ -8,11 +8,12 @@
  * NK1, PV1, NTE, OBX-5 and every other field may carry PHI and are
  * never copied (their segments are only counted).
  *
- * Message layout (HL7 v2.5.1 chapter 2, 2.5 and 2.6):
+ * Message layout (HL7 v2.5.1 chapter 2, 2.5 and 2.6), one segment a line,
+ * each ended by CR:
  *
- *	MSH|^~\&|SENDAPP|SENDFAC|RCVAPP|RCVFAC|time||ORU^R01^ORU_R01|id|P|2.6<CR>
- *	PID|1||12345^^^HOSP^MR||DOE^JANE<CR>
- *	OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC||98|...|eui64^^eui64^EUI-64<CR>
+ *	MSH|^~\&|SNDAPP|SNDFAC|RCVAPP|RCVFAC|time||ORU^R01^ORU_R01|id|P|2.6
+ *	PID|1||12345^^^HOSP^MR||DOE^JANE
+ *	OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC||98|...|eui^^eui^EUI-64
  *
  * MSH-1 is the byte after "MSH" (the field separator) and MSH-2 the
  * encoding characters up to the next field separator: component,
@@ -664,7 +665,7 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 {
 	struct hl7_state *st = state;
 	struct mllp_state *ms = &st->mllp[dir != APP_DIR_TOSERVER];
-	struct hl7_facts facts;		/* about 5 KiB: not kept per flow */
+	struct hl7_facts facts;		/* 5 KiB: not kept per flow */
 	struct mllp_result r;
 	size_t off = 0;
 
