@@ -28,6 +28,8 @@
 #include "log.h"
 #include "packet.h"
 #include "proto-dhcp.h"
+#include "proto-dicom.h"
+#include "proto-hl7.h"
 #include "util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
@@ -36,6 +38,8 @@ static int	packet_dir(const struct flow *, const struct packet *);
 
 /* The parsers, in probing order. */
 static const struct app_parser *const app_registry[] = {
+	&hl7_parser,
+	&dicom_parser,
 	&dhcp_parser,
 	NULL
 };

@@ -1,10 +1,11 @@
 ## tests/local.mk - pcap regressions, corpus, live and invariance tests.
 
 TESTS += tests/run-regress.sh tests/workers-invariance.sh \
-	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh tests/events-doc.sh
+	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh tests/events-doc.sh \
+	tests/privacy.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
-	tests/events-doc.sh \
+	tests/events-doc.sh tests/privacy.sh tests/privacy.py \
 	tests/eve-validate.py tests/sv-truth.py tests/regress
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
