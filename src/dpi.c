@@ -166,6 +166,7 @@ struct dpi_engine {
 	size_t		 nprotos;	/* nDPI ids 0..nprotos-1 */
 	char		(*lower)[DPI_NAME_MAX]; /* names lower-cased, by id */
 	uint8_t		*scratch;	/* packet copy plus zero slack */
+	size_t		 scratch_used;	/* bytes past it are all zero */
 	struct dpi_stats stats;
 };
 
@@ -548,8 +549,12 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 	else {
 		f->bytes += (uint32_t)len;
 		eng->stats.pkts_fed++;
+		/* Everything past scratch_used is zero already: clear only
+		 * what the previous, longer packet left behind. */
 		memcpy(eng->scratch, l3, len);
-		memset(eng->scratch + len, 0, DPI_SCRATCH_SLACK);
+		if (eng->scratch_used > len)
+			memset(eng->scratch + len, 0, eng->scratch_used - len);
+		eng->scratch_used = len;
 		p = shim_process(eng, f, eng->scratch, (uint16_t)len,
 		    ts_us / 1000, dir);
 		flow_record(eng, f, p);
