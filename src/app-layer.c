@@ -272,6 +272,19 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 
 	if (ap == NULL || ap->eve == NULL)
 		return;
+	switch (proto) {
+	case APP_HL7:
+		ctr_inc(e->ctr, CTR_APP_HL7);
+		break;
+	case APP_DICOM:
+		ctr_inc(e->ctr, CTR_APP_DICOM);
+		break;
+	case APP_DHCP:
+		ctr_inc(e->ctr, CTR_APP_DHCP);
+		break;
+	default:
+		break;
+	}
 	jsonw_reset(&e->jw);
 	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->pkt, e->eve);
 	jsonw_key(&e->jw, ap->name);

@@ -114,6 +114,10 @@ print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
 	    ", ICMP %" PRIu64 ", other %" PRIu64 "); %" PRIu64
 	    " TCP picked up mid-stream\n", s->flows, s->flows_tcp,
 	    s->flows_udp, s->flows_icmp, s->flows_other, s->midstream);
+	fprintf(fp, "  clinical   %" PRIu64 " HL7 messages, %" PRIu64
+	    " DICOM associations and commands, %" PRIu64 " DHCP messages\n",
+	    ctr_get(&s->total, CTR_APP_HL7), ctr_get(&s->total, CTR_APP_DICOM),
+	    ctr_get(&s->total, CTR_APP_DHCP));
 	fprintf(fp, "  anomalies  %" PRIu64, s->anomalies);
 	for (i = 0; i < EV_MAX; i++) {
 		uint64_t n = ctr_get(&s->total, (enum ww_counter)i);
