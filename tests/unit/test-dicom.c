@@ -2039,6 +2039,46 @@ test_dicom_data_set_scan_limits(void **unused)
 	free(out);
 }
 
+
+/*
+ * An A-ABORT from the PACS while the CT is inside a C-STORE data set:
+ * the C-STORE is reported with what was scanned, then the abort; the
+ * rest of the CT's P-DATA-TF is still framed correctly.
+ */
+static void
+test_dicom_abort_during_data_set(void **unused)
+{
+	const uint8_t *acme;
+	struct fx *f;
+	size_t cut;
+
+	(void)unused;
+	/* Cut inside the manufacturer's value, after the modality. */
+	acme = memmem(store_rq_explicit, sizeof(store_rq_explicit), "ACME", 4);
+	assert_non_null(acme);
+	cut = (size_t)(acme - store_rq_explicit) + 2;
+	f = play(conv_full, 2, SIZE_MAX, 0);
+	assert_int_equal(fx_feed(f, TS, store_rq_explicit, cut), PARSE_OK);
+	assert_int_equal(f->rec.n, 1);
+	assert_int_equal(fx_feed(f, TC, abort_pdu, sizeof(abort_pdu)),
+	    PARSE_OK);
+	assert_int_equal(f->rec.n, 3);
+	assert_int_equal(f->rec.n_cmd, 1);
+	assert_has(fact_json(f, 1), "\"command\":\"C-STORE-RQ\"");
+	assert_has(fact_json(f, 1), "\"modality\":\"CT\"");
+	assert_null(strstr(fact_json(f, 1), "manufacturer"));
+	assert_null(strstr(fact_json(f, 1), "serial_number"));
+	assert_has(fact_json(f, 2), "\"type\":\"abort\"");
+	assert_int_equal(fx_feed(f, TS, store_rq_explicit + cut,
+	    sizeof(store_rq_explicit) - cut), PARSE_OK);
+	assert_int_equal(fx_feed(f, TS, echo_rq, sizeof(echo_rq)), PARSE_OK);
+	assert_int_equal(f->rec.n, 4);
+	assert_int_equal(f->rec.cmd[1].command_field, 0x0030);
+	assert_int_equal(f->ctx.n_anom, 0);
+	assert_false(f->rec.leak);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -2073,6 +2113,7 @@ main(void)
 		cmocka_unit_test(test_dicom_dimse_invalid_and_long_uid),
 		cmocka_unit_test(test_dicom_data_set_across_pdvs),
 		cmocka_unit_test(test_dicom_data_set_scan_limits),
+		cmocka_unit_test(test_dicom_abort_during_data_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
