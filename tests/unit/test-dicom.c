@@ -2079,6 +2079,182 @@ test_dicom_abort_during_data_set(void **unused)
 	fx_free(f);
 }
 
+
+/* An item: type, reserved, 2-byte big-endian length, value. */
+static void
+bb_item(struct bb *b, uint8_t type, const void *v, size_t n)
+{
+	uint8_t h[4] = { type, 0, (uint8_t)(n >> 8), (uint8_t)n };
+
+	bb_put(b, h, 4);
+	bb_put(b, v, n);
+}
+
+static void
+bb_item_str(struct bb *b, uint8_t type, const char *s)
+{
+	bb_item(b, type, s, strlen(s));
+}
+
+/* An A-ASSOCIATE-RQ or -AC PDU around these items. */
+static void
+bb_assoc(struct bb *out, uint8_t type, const struct bb *items)
+{
+	uint8_t h[2] = { type, 0 };
+	uint8_t fixed[68];
+
+	memset(fixed, 0, sizeof(fixed));
+	fixed[1] = 0x01;
+	memset(fixed + 4, ' ', 32);
+	memcpy(fixed + 4, "ARCHIVE", 7);
+	memcpy(fixed + 20, "US_ROOM3", 8);
+	bb_put(out, h, 2);
+	bb_be32(out, (uint32_t)(sizeof(fixed) + items->n));
+	bb_put(out, fixed, sizeof(fixed));
+	bb_put(out, items->b, items->n);
+}
+
+/*
+ * User information extras (PS3.7 D.3.3): asynchronous operations
+ * window (0x53), SCP/SCU role selection (0x54), SOP class extended
+ * negotiation (0x56), the server's user identity response (0x59); a
+ * context offering nine transfer syntaxes; a context accepted in
+ * explicit VR big endian, whose data set is not scanned.
+ */
+static void
+test_dicom_user_info_extras(void **unused)
+{
+	static const char vr[] = "1.2.840.10008.1.1";
+	static const char bigend[] = "1.2.840.10008.1.2.2";
+	struct bb *it = calloc(1, sizeof(*it)), *sub = calloc(1, sizeof(*sub));
+	struct bb *pc = calloc(1, sizeof(*pc)), *rq = calloc(1, sizeof(*rq));
+	struct bb *ac = calloc(1, sizeof(*ac)), *ds = calloc(1, sizeof(*ds));
+	struct bb *st = calloc(1, sizeof(*st));
+	uint8_t hdr[4] = { 1, 0, 0, 0 };
+	struct fx *f;
+	const char *j;
+	int i;
+
+	(void)unused;
+	assert_true(it && sub && pc && rq && ac && ds && st);
+	/* RQ: context 1 offers nine transfer syntaxes. */
+	bb_put(pc, hdr, 4);
+	bb_item_str(pc, 0x30, vr);
+	for (i = 0; i < 9; i++)
+		bb_item_str(pc, 0x40, "1.2.840.10008.1.2");
+	bb_item(it, 0x20, pc->b, pc->n);
+	pc->n = 0;
+	hdr[0] = 3;
+	bb_put(pc, hdr, 4);
+	bb_item_str(pc, 0x30, "1.2.840.10008.5.1.4.1.1.6.1");
+	bb_item_str(pc, 0x40, bigend);
+	bb_item(it, 0x20, pc->b, pc->n);
+	bb_item(sub, 0x53, "\x00\x05\x00\x01", 4);
+	bb_item(sub, 0x54, "\x00\x11" "1.2.840.10008.1.1" "\x01\x00", 21);
+	bb_item(sub, 0x56, "\x00\x11" "1.2.840.10008.1.1" "\x01", 20);
+	bb_item(sub, 0x58, "\x01\x00\x00\x04" "user" "\x00\x00", 10);
+	bb_item(it, 0x50, sub->b, sub->n);
+	bb_assoc(rq, 0x01, it);
+
+	/* AC: both accepted; the user identity server response. */
+	it->n = sub->n = pc->n = 0;
+	hdr[0] = 1;
+	bb_put(pc, hdr, 4);
+	bb_item_str(pc, 0x40, "1.2.840.10008.1.2");
+	bb_item(it, 0x21, pc->b, pc->n);
+	pc->n = 0;
+	hdr[0] = 3;
+	bb_put(pc, hdr, 4);
+	bb_item_str(pc, 0x40, bigend);
+	bb_item(it, 0x21, pc->b, pc->n);
+	bb_item(sub, 0x53, "\x00\x01\x00\x01", 4);
+	bb_item(sub, 0x59, "\x00\x02" "ok", 4);
+	bb_item(it, 0x50, sub->b, sub->n);
+	bb_assoc(ac, 0x02, it);
+
+	f = fx_new();
+	assert_int_equal(fx_feed(f, TS, rq->b, rq->n), PARSE_OK);
+	assert_int_equal(fx_feed(f, TC, ac->b, ac->n), PARSE_OK);
+	assert_int_equal(f->rec.n, 1);
+	assert_int_equal(f->ctx.n_anom, 0);
+	assert_int_equal(f->rec.pctx[0].n_ts, DICOM_MAX_TS);
+	assert_true(f->rec.pctx[0].ts_truncated);
+	j = fact_json(f, 0);
+	assert_has(j, "\"called_ae\":\"ARCHIVE\",\"calling_ae\":\"US_ROOM3\"");
+	assert_has(j, "\"transfer_syntaxes_truncated\":true");
+	assert_has(j, "\"requestor\":{\"async_ops_invoked\":5,"
+	    "\"async_ops_performed\":1,\"role_selections\":1,"
+	    "\"extended_negotiations\":1}");
+	assert_has(j, "\"acceptor\":{\"async_ops_invoked\":1,"
+	    "\"async_ops_performed\":1}");
+	assert_has(j, "\"user_identity_type\":\"username\"");
+	assert_has(j, "\"user_identity_response\":true");
+	assert_null(strstr(j, "\"user\""));
+
+	/* A C-STORE in big endian: reported, its data set not scanned. */
+	bb_eelem(ds, 0x0008, 0x0060, "CS", "US", 2);
+	it->n = 0;
+	bb_ielem(it, 0x0000, 0x0100, "\x01\x00", 2);
+	bb_ielem(it, 0x0000, 0x0800, "\x00\x00", 2);
+	bb_pdata(st, 3, 0x03, it->b, it->n);
+	bb_pdata(st, 3, 0x02, ds->b, ds->n);
+	assert_int_equal(fx_feed(f, TS, st->b, st->n), PARSE_OK);
+	assert_int_equal(f->rec.n_cmd, 1);
+	assert_false(f->rec.cmd[0].flags & DICOM_CMD_HAS_EQUIPMENT);
+	fx_free(f);
+	free(it);
+	free(sub);
+	free(pc);
+	free(rq);
+	free(ac);
+	free(ds);
+	free(st);
+}
+
+/* A second association on the same connection gets its own fact. */
+static void
+test_dicom_second_association(void **unused)
+{
+	static const struct msg m[] = {
+		MSG(TS, assoc_rq), MSG(TC, assoc_ac), MSG(TS, release_rq),
+		MSG(TC, release_rp), MSG(TS, assoc_rq), MSG(TC, assoc_rj),
+		MSG(TC, assoc_ac),
+	};
+	struct fx *f;
+
+	(void)unused;
+	f = play(m, NELEM(m), SIZE_MAX, 0);
+	assert_int_equal(f->rec.n, 5);
+	assert_has(fact_json(f, 0), "\"result\":\"accepted\"");
+	assert_has(fact_json(f, 3), "\"result\":\"rejected\"");
+	assert_has(fact_json(f, 3), "\"calling_ae\":\"CT_SCANNER_01\"");
+	/* An AC after the RJ: reported alone, AE titles from the AC. */
+	assert_has(fact_json(f, 4), "\"result\":\"accepted\"");
+	assert_has(fact_json(f, 4), "\"calling_ae\":\"CT_SCANNER_01\"");
+	assert_null(strstr(fact_json(f, 4), "\"transfer_syntaxes\""));
+	fx_free(f);
+}
+
+static void
+test_dicom_reject_and_abort_bad_length(void **unused)
+{
+	static const uint8_t rj[] = { 0x03, 0x00, 0x00, 0x00, 0x00, 0x05,
+	    0x00, 0x01, 0x01, 0x07, 0x00 };
+	static const uint8_t ab[] = { 0x07, 0x00, 0x00, 0x00, 0x00, 0x03,
+	    0x00, 0x00, 0x00 };
+	struct fx *f;
+
+	(void)unused;
+	f = parse_one(TC, rj, sizeof(rj), PARSE_ERROR);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_PDU_INVALID_LEN));
+	assert_int_equal(f->rec.n, 0);
+	fx_free(f);
+	f = parse_one(TC, ab, sizeof(ab), PARSE_ERROR);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_PDU_INVALID_LEN));
+	assert_int_equal(f->rec.n, 0);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -2114,6 +2290,9 @@ main(void)
 		cmocka_unit_test(test_dicom_data_set_across_pdvs),
 		cmocka_unit_test(test_dicom_data_set_scan_limits),
 		cmocka_unit_test(test_dicom_abort_during_data_set),
+		cmocka_unit_test(test_dicom_user_info_extras),
+		cmocka_unit_test(test_dicom_second_association),
+		cmocka_unit_test(test_dicom_reject_and_abort_bad_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
