@@ -82,7 +82,7 @@
 
 /* How a data set is encoded, as far as the scan cares. */
 enum ds_enc {
-	DS_ENC_SNIFF,		/* transfer syntax unknown: look at the VR */
+	DS_ENC_SNIFF,		/* transfer syntax unknown: sniff the VR */
 	DS_ENC_IMPLICIT,
 	DS_ENC_EXPLICIT,
 	DS_ENC_UNREADABLE,	/* big endian, deflated: do not scan */
@@ -533,7 +533,8 @@ dicom_parse_release(struct app_ctx *ctx, int dir, uint8_t type,
 }
 
 static void	dicom_flush(struct dicom_state *, struct app_ctx *, int);
-static void	dicom_pending_done(struct dicom_dir *, struct app_ctx *, int);
+static void	dicom_pending_done(struct dicom_dir *, struct app_ctx *,
+		    int);
 
 /* A-ABORT (9.3.8): reserved (2) | source (1) | reason/diag (1). */
 static bool
@@ -633,7 +634,8 @@ dicom_parse_command(struct app_ctx *ctx, const uint8_t *p, size_t n,
 			break;
 		case DICOM_TAG_MOVE_DEST:
 			dicom_copy_text(c->move_destination,
-			    sizeof(c->move_destination), br_bytes(&val, vn), vn);
+			    sizeof(c->move_destination), br_bytes(&val, vn),
+			    vn);
 			break;
 		case DICOM_TAG_DS_TYPE:
 			c->data_set_type = br_le16(&val);

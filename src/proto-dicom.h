@@ -85,16 +85,16 @@ enum dicom_assoc_result {
 	DICOM_ASSOC_ACCEPTED,
 	DICOM_ASSOC_REJECTED,
 	DICOM_ASSOC_ABORTED,		/* A-ABORT before any answer */
-	DICOM_ASSOC_INCOMPLETE,		/* bytes lost before any answer */
+	DICOM_ASSOC_INCOMPLETE,		/* bytes lost, no answer seen */
 };
 
 #define DICOM_PCTX_NO_RESULT	0xff
 
 struct dicom_pctx {
 	uint8_t		 id;
-	uint8_t		 result;	/* AC result/reason, or NO_RESULT */
+	uint8_t		 result;	/* AC result, or NO_RESULT */
 	uint8_t		 n_ts;
-	bool		 ts_truncated;	/* more than DICOM_MAX_TS offered */
+	bool		 ts_truncated;	/* > DICOM_MAX_TS offered */
 	char		 abstract_syntax[DICOM_UID_MAX + 1];
 	char		 ts[DICOM_MAX_TS][DICOM_UID_MAX + 1];
 	char		 accepted_ts[DICOM_UID_MAX + 1];
@@ -158,7 +158,7 @@ struct dicom_equipment {
 
 struct dicom_command {
 	uint16_t	 flags;		/* DICOM_CMD_HAS_* */
-	uint8_t		 pcid;		/* presentation context id */
+	uint8_t		 pcid;		/* presentation context */
 	uint16_t	 command_field;
 	uint16_t	 message_id;
 	uint16_t	 message_id_responded;

@@ -381,7 +381,7 @@ static const uint8_t assoc_ac[] = {
 static const uint8_t assoc_rj[] = {
 	/* A-ASSOCIATE-RJ, length 4 */
 	0x03, 0x00, 0x00, 0x00, 0x00, 0x04,
-	/*   reserved, result 1 rejected-permanent, source 1 service-user, reason 7 called-AE-title-not-recognized */
+	/*   0, 1 rejected-permanent, 1 service-user, 7 called-AE-unknown */
 	0x00, 0x01, 0x01, 0x07,
 };
 
@@ -467,7 +467,7 @@ static const uint8_t store_rq_explicit[] = {
 	/*     (0008,1010) SH "CTROOM1 " */
 	0x08, 0x00, 0x10, 0x10, 0x53, 0x48, 0x08, 0x00, 0x43, 0x54, 0x52, 0x4f,
 	0x4f, 0x4d, 0x31, 0x20,
-	/*     (0008,1032) SQ procedure code sequence, one item of (0008,0100) SH "X1" */
+	/*     (0008,1032) SQ sequence: one item, (0008,0100) SH "X1" */
 	0x08, 0x00, 0x32, 0x10, 0x53, 0x51, 0x00, 0x00, 0x12, 0x00, 0x00, 0x00,
 	0xfe, 0xff, 0x00, 0xe0, 0x0a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x01,
 	0x53, 0x48, 0x02, 0x00, 0x58, 0x31,
@@ -536,7 +536,7 @@ static const uint8_t store_rq_implicit[] = {
 	/*     (0008,1010) SH "CTROOM1 " */
 	0x08, 0x00, 0x10, 0x10, 0x08, 0x00, 0x00, 0x00, 0x43, 0x54, 0x52, 0x4f,
 	0x4f, 0x4d, 0x31, 0x20,
-	/*     (0008,1032) SQ procedure code sequence, one item of (0008,0100) SH "X1" */
+	/*     (0008,1032) SQ sequence: one item, (0008,0100) SH "X1" */
 	0x08, 0x00, 0x32, 0x10, 0x12, 0x00, 0x00, 0x00, 0xfe, 0xff, 0x00, 0xe0,
 	0x0a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
 	0x58, 0x31,
@@ -866,7 +866,8 @@ fx_feed(struct fx *f, int dir, const uint8_t *p, size_t n)
 		    f->have[dir] - r.consumed);
 		f->have[dir] -= r.consumed;
 		f->last[dir] = r.status;
-		if (r.status != PARSE_OK || r.consumed == 0 || f->have[dir] == 0)
+		if (r.status != PARSE_OK || r.consumed == 0 ||
+		    f->have[dir] == 0)
 			break;
 	}
 	return f->last[dir];
@@ -1180,15 +1181,19 @@ test_dicom_release_and_abort(void **unused)
 		MSG(TS, assoc_rq), MSG(TC, assoc_ac), MSG(TS, release_rq),
 		MSG(TC, release_rp), MSG(TC, abort_pdu),
 	};
-	static const struct msg m2[] = { MSG(TS, assoc_rq), MSG(TC, abort_pdu) };
+	static const struct msg m2[] = {
+		MSG(TS, assoc_rq), MSG(TC, abort_pdu),
+	};
 	struct fx *f;
 	const char *j;
 
 	(void)unused;
 	f = play(m1, NELEM(m1), SIZE_MAX, 0);
 	assert_int_equal(f->rec.n, 4);
-	assert_has(fact_json(f, 1), "\"type\":\"release\",\"stage\":\"request\"");
-	assert_has(fact_json(f, 2), "\"type\":\"release\",\"stage\":\"response\"");
+	assert_has(fact_json(f, 1),
+	    "\"type\":\"release\",\"stage\":\"request\"");
+	assert_has(fact_json(f, 2),
+	    "\"type\":\"release\",\"stage\":\"response\"");
 	assert_has(fact_json(f, 3), "\"type\":\"abort\","
 	    "\"source\":\"service-provider\",\"reason\":\"unexpected-pdu\"");
 	fx_free(f);
@@ -1269,8 +1274,8 @@ test_dicom_every_split_same_facts(void **unused)
 			f = play(conv_full, NELEM(conv_full), i, at);
 			got = fx_facts(f);
 			if (strcmp(ref, got) != 0)
-				fail_msg("message %zu split at %zu:\n%s\nvs\n%s",
-				    i, at, got, ref);
+				fail_msg("message %zu split at %zu:\n%s\n"
+				    "vs\n%s", i, at, got, ref);
 			free(got);
 			fx_free(f);
 		}
@@ -1413,9 +1418,13 @@ test_dicom_pdu_too_long(void **unused)
 	/* A-ASSOCIATE-RQ claiming 4 GiB: rejected from its header alone. */
 	static const uint8_t huge_rq[] = { 0x01, 0x00, 0xff, 0xff, 0xff, 0xff };
 	/* P-DATA-TF of 32 MiB, over the 16 MiB ceiling. */
-	static const uint8_t huge_pdata[] = { 0x04, 0x00, 0x02, 0x00, 0x00, 0x00 };
+	static const uint8_t huge_pdata[] = {
+		0x04, 0x00, 0x02, 0x00, 0x00, 0x00,
+	};
 	/* P-DATA-TF of 1 MiB when the acceptor announced 16384 + slack. */
-	static const uint8_t big_pdata[] = { 0x04, 0x00, 0x00, 0x10, 0x00, 0x00 };
+	static const uint8_t big_pdata[] = {
+		0x04, 0x00, 0x00, 0x10, 0x00, 0x00,
+	};
 	/* A-ASSOCIATE-RQ one byte over DICOM_MAX_PDU. */
 	static const uint8_t over_rq[] = { 0x01, 0x00, 0x00, 0x10, 0x00, 0x01 };
 	struct app_result r;
@@ -1858,7 +1867,7 @@ bb_store_cmd(struct bb *out)
 	struct bb *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
-	bb_ielem(c, 0x0000, 0x0002, ct, sizeof(ct));	/* with its NUL pad */
+	bb_ielem(c, 0x0000, 0x0002, ct, sizeof(ct));	/* NUL padded */
 	bb_ielem(c, 0x0000, 0x0100, "\x01\x00", 2);
 	bb_ielem(c, 0x0000, 0x0110, "\x0b\x00", 2);
 	bb_ielem(c, 0x0000, 0x0800, "\x00\x00", 2);
