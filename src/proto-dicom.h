@@ -37,8 +37,12 @@
 
 #include "app.h"
 
-/* Largest association PDU (RQ, AC, RJ, release, abort) we buffer. */
-#define DICOM_MAX_PDU		(1u << 20)
+/*
+ * Largest association PDU (RQ, AC, RJ, release, abort) we buffer, as
+ * its length field: with its 6-byte header a whole PDU fits the
+ * framework's 1 MiB per-direction buffer (APP_DEFAULT_MAX_BUFFER).
+ */
+#define DICOM_MAX_PDU		((1u << 20) - 6)
 /*
  * P-DATA-TF PDUs are parsed as they stream past, never buffered, but a
  * length far above what was negotiated is still hostile: allow the

@@ -1425,8 +1425,10 @@ test_dicom_pdu_too_long(void **unused)
 	static const uint8_t big_pdata[] = {
 		0x04, 0x00, 0x00, 0x10, 0x00, 0x00,
 	};
+	/* A-ASSOCIATE-RQ of exactly DICOM_MAX_PDU (1 MiB - 6). */
+	static const uint8_t max_rq[] = { 0x01, 0x00, 0x00, 0x0f, 0xff, 0xfa };
 	/* A-ASSOCIATE-RQ one byte over DICOM_MAX_PDU. */
-	static const uint8_t over_rq[] = { 0x01, 0x00, 0x00, 0x10, 0x00, 0x01 };
+	static const uint8_t over_rq[] = { 0x01, 0x00, 0x00, 0x0f, 0xff, 0xfb };
 	struct app_result r;
 	struct fx *f;
 
@@ -1458,11 +1460,17 @@ test_dicom_pdu_too_long(void **unused)
 	assert_int_equal(f->rec.n, 2);
 	fx_free(f);
 
-	/* The largest association PDU allowed asks for exactly the rest. */
+	/* An association PDU asks for exactly the rest of itself. */
 	f = fx_new();
 	r = dicom_parser.parse(f->st, &f->ctx, TS, assoc_rq, 6);
 	assert_int_equal(r.status, PARSE_INCOMPLETE);
 	assert_int_equal(r.needed, sizeof(assoc_rq) - 6);
+	/* The largest allowed fills the framework's 1 MiB, no more. */
+	r = dicom_parser.parse(f->st, &f->ctx, TS, max_rq, sizeof(max_rq));
+	assert_int_equal(r.status, PARSE_INCOMPLETE);
+	assert_int_equal(r.consumed, 0);
+	assert_int_equal(sizeof(max_rq) + r.needed, 1u << 20);
+	assert_int_equal(f->ctx.n_anom, 0);
 	fx_free(f);
 }
 
