@@ -734,7 +734,68 @@ test_hl7_too_many_segments(void **state)
 	assert_null(seg(f, "NTE"));
 	assert_int_equal(fx.ctx.n_anom, 1);
 	assert_int_equal(fx.ctx.anom[0], EV_HL7_TOO_MANY_SEGMENTS);
+	{
+		struct jsonw w;
+
+		jsonw_init(&w, JSONW_DEFAULT_CAP);
+		jsonw_obj_open(&w);
+		hl7_parser.eve(&w, f);
+		jsonw_obj_close(&w);
+		assert_non_null(strstr(jsonw_text(&w, NULL),
+		    "\"segment_count\":5,"));
+		assert_non_null(strstr(jsonw_text(&w, NULL),
+		    "\"truncated\":true}"));
+		jsonw_free(&w);
+	}
 	fx_free(&fx);
+}
+
+/*
+ * Odd segments: ids that are not three of [A-Z0-9] and ids past the
+ * table are counted as "other"; a second MSH in the frame is counted
+ * and does not overwrite the first message's facts.
+ */
+static void
+test_hl7_odd_segments(void **state)
+{
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	struct jsonw w;
+	char msg[2048];
+	size_t n = 0;
+	unsigned i;
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+	    "MSH|^~\\&|FIRST|F|R|RF|||ADT^A01|1|P|2.5\r"
+	    "PI|x\rOBXX|1|NM|99^X^MDC\rpid|1\r|\rZ\x01Z|y\r"
+	    "MSH|^~\\&|SECOND|F|R|RF|||ORU^R01|2|P|2.6\r");
+	for (i = 0; i < 30; i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "Z%02u|\r", i);
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+	    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+	assert_int_equal(ctx.n_anom, 0);
+	assert_string_equal(f->sending_app.namespace_id, "FIRST");
+	assert_string_equal(f->message_type, "ADT");
+	assert_int_equal(f->n_obs, 0);
+	assert_int_equal(seg(f, "MSH")->n, 2);
+	assert_int_equal(f->n_segtypes, HL7_MAX_SEGTYPES);
+	/* 5 bad ids, and Z23..Z29 past the 24 types (MSH, Z00..Z22). */
+	assert_int_equal(f->segs_other, 5 + 7);
+	assert_int_equal(f->n_segments, 7 + 30);
+
+	jsonw_init(&w, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(&w);
+	hl7_parser.eve(&w, f);
+	jsonw_obj_close(&w);
+	assert_true(jsonw_ok(&w));
+	assert_non_null(strstr(jsonw_text(&w, NULL),
+	    "\"Z22\":1,\"other\":12},\"segment_count\":37"));
+	jsonw_free(&w);
+	free(f);
 }
 
 /* More devices and codes than kept: the extra ones are counted. */
@@ -765,6 +826,20 @@ test_hl7_caps(void **state)
 	assert_int_equal(f->n_devices, HL7_MAX_DEVICES);
 	assert_int_equal(f->devices_dropped, 40 - HL7_MAX_DEVICES);
 	assert_string_equal(f->devices[15].id, "DEV15");
+	{
+		struct jsonw w;
+		const char *t;
+
+		jsonw_init(&w, JSONW_DEFAULT_CAP);
+		jsonw_obj_open(&w);
+		hl7_parser.eve(&w, f);
+		jsonw_obj_close(&w);
+		assert_true(jsonw_ok(&w));
+		t = jsonw_text(&w, NULL);
+		assert_non_null(strstr(t, "\"devices_dropped\":24"));
+		assert_non_null(strstr(t, "\"observations_dropped\":24"));
+		jsonw_free(&w);
+	}
 	free(f);
 	free(msg);
 }
@@ -1090,6 +1165,7 @@ main(void)
 		cmocka_unit_test(test_hl7_sloppy),
 		cmocka_unit_test(test_hl7_rejected),
 		cmocka_unit_test(test_hl7_too_many_segments),
+		cmocka_unit_test(test_hl7_odd_segments),
 		cmocka_unit_test(test_hl7_caps),
 		cmocka_unit_test(test_hl7_linear),
 		cmocka_unit_test(test_hl7_privacy),
