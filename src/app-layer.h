@@ -16,7 +16,8 @@
 #include "app.h"
 #include "events.h"
 
-#define APP_DEFAULT_MAX_BUFFER	(1u << 20)	/* per direction */
+#define APP_DEFAULT_MAX_BUFFER	(2u << 20)	/* per direction: above the
+						   parsers' 1 MiB message caps */
 #define APP_DEFAULT_DETECT_BYTES 4096		/* give up detecting after */
 
 struct eve_opts;

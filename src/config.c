@@ -182,7 +182,7 @@ static const struct cfgkey keys[] = {
 	K_BOOL("app-layer.enabled", app_enabled, "true",
 	    "parse application protocols (HL7, DICOM, DHCP, ...)"),
 	K_SIZE("app-layer.max-buffer", app_max_buffer, 64 * KIB, 64 * MIB,
-	    "1mb", "bytes kept per flow direction for a parser"),
+	    "2mb", "bytes kept per flow direction for a parser"),
 	K_UINT("app-layer.detect-bytes", app_detect_bytes, 64, 65536, "4096",
 	    "bytes of each direction examined to recognise a protocol"),
 	K_BOOL("app-layer.ndpi.enabled", ndpi_enabled, "true",
@@ -217,7 +217,7 @@ config_defaults(struct config *cfg)
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
 	cfg->ts_localtime = false;
 	cfg->app_enabled = true;
-	cfg->app_max_buffer = 1 * MIB;
+	cfg->app_max_buffer = 2 * MIB;
 	cfg->app_detect_bytes = 4096;
 	cfg->ndpi_enabled = true;
 	cfg->ndpi_max_packets = 16;
