@@ -28,8 +28,10 @@
 #include "log.h"
 #include "packet.h"
 #include "proto-dhcp.h"
+#include "proto-dns.h"
 #include "proto-dicom.h"
 #include "proto-hl7.h"
+#include "proto-ssdp.h"
 #include "util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
@@ -40,6 +42,9 @@ static int	packet_dir(const struct flow *, const struct packet *);
 static const struct app_parser *const app_registry[] = {
 	&hl7_parser,
 	&dicom_parser,
+	&dns_parser,
+	&mdns_parser,
+	&ssdp_parser,
 	&dhcp_parser,
 	NULL
 };

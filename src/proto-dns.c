@@ -1,0 +1,815 @@
+/*
+ * proto-dns.c - DNS (RFC 1035) and mDNS (RFC 6762) message parser, one
+ * UDP datagram per message.
+ *
+ *   0      ID                                   (2)
+ *   2      QR, Opcode(4), AA, TC, RD, RA, Z, AD, CD, RCODE(4)  (2)
+ *   4      QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT   (2 each)
+ *  12      questions:  name, QTYPE(2), QCLASS(2)
+ *          records:    name, TYPE(2), CLASS(2), TTL(4), RDLENGTH(2),
+ *                      RDATA(RDLENGTH)
+ *
+ * Names (RFC 1035 3.1, 4.1.4) are labels of 1..63 octets ended by a
+ * zero octet or a compression pointer (two octets, top bits 11, a
+ * 14-bit offset into the message).  A pointer is followed only
+ * backwards: it must point before where the name (or the last pointer
+ * target) began, and at most DNS_MAX_JUMPS are followed, so no input
+ * can make the reader loop.  Counts are claims: a message that holds
+ * fewer records than its header says is an anomaly, and what was read
+ * before it is still logged.
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "jsonw.h"
+#include "proto-dns.h"
+#include "util.h"
+
+#define DNS_MIN_QUESTION	5	/* root name, type, class */
+#define DNS_MIN_RR		11	/* root name, type, class, ttl, rdlen */
+#define DNS_MDNS_MAX_TXT	16	/* TXT strings in wardwatch.mdns */
+
+static const uint16_t dns_ports[] = { 53, 0 };
+static const uint16_t mdns_ports[] = { 5353, 0 };
+
+static void
+anom(struct app_ctx *ctx, enum ww_counter ev)
+{
+	if (ctx != NULL)
+		app_anomaly(ctx, ev);
+}
+
+/*
+ * Read the name at br's position into out; br is left just after the
+ * name as written there (after its first pointer, if any).  Pointers
+ * are followed through a reader over the whole message.  0, or -1
+ * with an anomaly reported.
+ */
+static int
+dns_read_name(const uint8_t *msg, size_t msglen, struct breader *br,
+    struct dns_name *out, struct app_ctx *ctx)
+{
+	struct breader jr, *cur = br;
+	size_t limit = br_off(br), wire = 1, here;
+	unsigned jumps = 0;
+	const uint8_t *label;
+	uint16_t target;
+	uint8_t c;
+
+	out->len = 0;
+	out->truncated = false;
+	out->text[0] = '\0';
+	for (;;) {
+		c = br_u8(cur);
+		if (!br_ok(cur))
+			goto truncated;
+		if ((c & 0xc0) == 0xc0) {
+			here = br_off(cur) - 1;
+			target = (uint16_t)((c & 0x3f) << 8 | br_u8(cur));
+			if (!br_ok(cur))
+				goto truncated;
+			if (target >= limit || target >= here ||
+			    ++jumps > DNS_MAX_JUMPS) {
+				anom(ctx, EV_DNS_POINTER_LOOP);
+				return -1;
+			}
+			limit = target;
+			br_init(&jr, msg, msglen);
+			br_skip(&jr, target);
+			cur = &jr;
+			continue;
+		}
+		if ((c & 0xc0) != 0) {
+			/* 01 and 10: reserved label types (RFC 6891 6.2). */
+			anom(ctx, EV_DNS_BAD_LABEL);
+			return -1;
+		}
+		if (c == 0)
+			break;
+		if ((label = br_bytes(cur, c)) == NULL)
+			goto truncated;
+		wire += (size_t)c + 1;
+		if (wire > DNS_MAX_WIRE_NAME) {
+			/* Keep walking to find the end; log what fits. */
+			if (!out->truncated)
+				anom(ctx, EV_DNS_NAME_TOO_LONG);
+			out->truncated = true;
+			continue;
+		}
+		/* wire <= 255 keeps the text within 253 bytes. */
+		if (out->len > 0)
+			out->text[out->len++] = '.';
+		memcpy(out->text + out->len, label, c);
+		out->len += c;
+		out->text[out->len] = '\0';
+	}
+	return 0;
+
+ truncated:
+	anom(ctx, EV_DNS_RECORD_TRUNCATED);
+	return -1;
+}
+
+static void
+rdata_text(struct dns_rr *rr, const char *s, size_t len, bool truncated)
+{
+	if (len > sizeof(rr->rdata))
+		len = sizeof(rr->rdata);
+	memcpy(rr->rdata, s, len);
+	rr->rdata_len = len;
+	rr->rdata_truncated = truncated;
+	rr->has_rdata = true;
+}
+
+/* RDATA of the types we log; rd is the rdata over the message. */
+static int
+dns_read_rdata(const uint8_t *msg, struct breader *rd, struct dns_rr *rr,
+    struct app_ctx *ctx)
+{
+	char addr[UTIL_ADDRBUF];
+	struct dns_name name;
+	const uint8_t *v;
+	size_t n = br_left(rd);
+
+	switch (rr->type) {
+	case DNS_TYPE_A:
+	case DNS_TYPE_AAAA:
+		if (n != (rr->type == DNS_TYPE_A ? 4u : 16u))
+			return 0;
+		v = br_bytes(rd, n);
+		util_format_ip(rr->type == DNS_TYPE_A ? 4 : 6, v, addr);
+		rdata_text(rr, addr, strlen(addr), false);
+		return 0;
+	case DNS_TYPE_MX:
+		br_skip(rd, 2);		/* preference */
+		break;
+	case DNS_TYPE_SRV:
+		rr->srv_priority = br_be16(rd);
+		rr->srv_weight = br_be16(rd);
+		rr->srv_port = br_be16(rd);
+		break;
+	case DNS_TYPE_TXT:
+		v = br_bytes(rd, n);
+		rr->rdata_truncated = n > sizeof(rr->rdata);
+		rr->rdata_len = n > sizeof(rr->rdata) ? sizeof(rr->rdata) : n;
+		if (v != NULL)
+			memcpy(rr->rdata, v, rr->rdata_len);
+		rr->has_rdata = true;
+		return 0;
+	case DNS_TYPE_CNAME:
+	case DNS_TYPE_PTR:
+	case DNS_TYPE_NS:
+	case DNS_TYPE_SOA:	/* mname first; the rest is not kept */
+		break;
+	default:
+		return 0;
+	}
+	if (!br_ok(rd)) {
+		anom(ctx, EV_DNS_RECORD_TRUNCATED);
+		return -1;
+	}
+	/* The name may point anywhere before it in the message. */
+	if (dns_read_name(msg, rd->len, rd, &name, ctx) == -1)
+		return -1;
+	rdata_text(rr, name.text, name.len, name.truncated);
+	return 0;
+}
+
+static int
+dns_read_rr(const uint8_t *msg, size_t msglen, struct breader *br,
+    struct dns_rr *rr, struct app_ctx *ctx)
+{
+	struct breader rd;
+	size_t rdlen, start;
+
+	memset(rr, 0, sizeof(*rr));
+	if (dns_read_name(msg, msglen, br, &rr->name, ctx) == -1)
+		return -1;
+	rr->type = br_be16(br);
+	rr->rclass = br_be16(br);
+	rr->ttl = br_be32(br);
+	rdlen = br_be16(br);
+	start = br_off(br);
+	br_skip(br, rdlen);
+	if (!br_ok(br)) {
+		anom(ctx, EV_DNS_RECORD_TRUNCATED);
+		return -1;
+	}
+	/* A reader over the message that ends where the rdata ends. */
+	br_init(&rd, msg, start + rdlen);
+	br_skip(&rd, start);
+	return dns_read_rdata(msg, &rd, rr, ctx);
+}
+
+int
+dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
+    struct app_ctx *ctx)
+{
+	struct breader br;
+	struct dns_query qscratch, *q;
+	struct dns_rr rscratch, *rr;
+	size_t i, nrr;
+
+	memset(f, 0, offsetof(struct dns_facts, queries));
+	f->n_queries = 0;
+	f->n_rrs = 0;
+	f->malformed = false;
+	br_init(&br, p, n);
+	f->id = br_be16(&br);
+	f->flags = br_be16(&br);
+	f->qdcount = br_be16(&br);
+	f->ancount = br_be16(&br);
+	f->nscount = br_be16(&br);
+	f->arcount = br_be16(&br);
+	if (!br_ok(&br))
+		return -1;
+	for (i = 0; i < f->qdcount; i++) {
+		q = f->n_queries < DNS_MAX_QUERIES ?
+		    &f->queries[f->n_queries] : &qscratch;
+		if (dns_read_name(p, n, &br, &q->name, ctx) == -1)
+			goto bad;
+		q->type = br_be16(&br);
+		q->qclass = br_be16(&br);
+		if (!br_ok(&br)) {
+			anom(ctx, EV_DNS_RECORD_TRUNCATED);
+			goto bad;
+		}
+		if (q != &qscratch)
+			f->n_queries++;
+	}
+	nrr = (size_t)f->ancount + f->nscount + f->arcount;
+	for (i = 0; i < nrr; i++) {
+		rr = f->n_rrs < DNS_MAX_RRS ? &f->rrs[f->n_rrs] : &rscratch;
+		if (dns_read_rr(p, n, &br, rr, ctx) == -1)
+			goto bad;
+		rr->section = i < f->ancount ? DNS_SEC_ANSWER :
+		    i < (size_t)f->ancount + f->nscount ? DNS_SEC_AUTHORITY :
+		    DNS_SEC_ADDITIONAL;
+		if (rr != &rscratch)
+			f->n_rrs++;
+	}
+	return 0;
+
+ bad:
+	f->malformed = true;
+	return 0;
+}
+
+/*
+ * A plausible header, sane counts for the datagram's size, and a first
+ * question (or record) whose name reads cleanly with a known class.
+ */
+static enum app_probe
+probe_message(const uint8_t *p, size_t n, bool mdns)
+{
+	struct breader br;
+	struct dns_name name;
+	uint16_t flags, qd, an, ns, ar, qclass;
+	unsigned opcode;
+
+	br_init(&br, p, n);
+	br_skip(&br, 2);
+	flags = br_be16(&br);
+	qd = br_be16(&br);
+	an = br_be16(&br);
+	ns = br_be16(&br);
+	ar = br_be16(&br);
+	if (!br_ok(&br))
+		return APP_PROBE_NO;	/* a datagram is whole */
+	opcode = DNS_OPCODE(flags);
+	if (opcode == 3 || opcode > 5 || (mdns && opcode != 0))
+		return APP_PROBE_NO;
+	if ((size_t)qd * DNS_MIN_QUESTION +
+	    ((size_t)an + ns + ar) * DNS_MIN_RR > br_left(&br))
+		return APP_PROBE_NO;
+	if ((flags & DNS_FLAG_QR) == 0 && qd == 0)
+		return APP_PROBE_NO;
+	if (qd == 0 && an == 0)
+		return APP_PROBE_NO;
+	if (dns_read_name(p, n, &br, &name, NULL) == -1)
+		return APP_PROBE_NO;
+	br_skip(&br, 2);			/* type */
+	qclass = br_be16(&br) & 0x7fff;		/* mDNS: top bit is QU/flush */
+	if (!br_ok(&br) || (qclass != 1 && qclass != 3 && qclass != 4 &&
+	    qclass != 254 && qclass != 255))
+		return APP_PROBE_NO;
+	return APP_PROBE_YES;
+}
+
+static enum app_probe
+dns_probe(const uint8_t *p, size_t n, int dir)
+{
+	(void)dir;
+	return probe_message(p, n, false);
+}
+
+static enum app_probe
+mdns_probe(const uint8_t *p, size_t n, int dir)
+{
+	(void)dir;
+	return probe_message(p, n, true);
+}
+
+static void *
+dns_state_new(void)
+{
+	return xcalloc(1, sizeof(struct dns_facts));
+}
+
+static void
+dns_state_free(void *st)
+{
+	free(st);
+}
+
+static struct app_result
+parse_common(void *st, struct app_ctx *ctx, enum app_proto proto, int dir,
+    const uint8_t *p, size_t n)
+{
+	struct dns_facts *f = st;
+
+	if (dns_parse_message(p, n, f, ctx) == -1) {
+		app_anomaly(ctx, EV_DNS_MALFORMED);
+		return app_ok(n);	/* one bad datagram; the next may do */
+	}
+	app_emit(ctx, proto, dir, f);
+	return app_ok(n);
+}
+
+static struct app_result
+dns_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
+    size_t n)
+{
+	return parse_common(st, ctx, APP_DNS, dir, p, n);
+}
+
+static struct app_result
+mdns_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
+    size_t n)
+{
+	return parse_common(st, ctx, APP_MDNS, dir, p, n);
+}
+
+const char *
+dns_type_name(uint16_t t)
+{
+	switch (t) {
+	case DNS_TYPE_A:
+		return "A";
+	case DNS_TYPE_NS:
+		return "NS";
+	case DNS_TYPE_CNAME:
+		return "CNAME";
+	case DNS_TYPE_SOA:
+		return "SOA";
+	case DNS_TYPE_PTR:
+		return "PTR";
+	case DNS_TYPE_MX:
+		return "MX";
+	case DNS_TYPE_TXT:
+		return "TXT";
+	case DNS_TYPE_AAAA:
+		return "AAAA";
+	case DNS_TYPE_SRV:
+		return "SRV";
+	case DNS_TYPE_OPT:
+		return "OPT";
+	case 13:
+		return "HINFO";
+	case 35:
+		return "NAPTR";
+	case 44:
+		return "SSHFP";
+	case 47:
+		return "NSEC";
+	case 64:
+		return "SVCB";
+	case 65:
+		return "HTTPS";
+	case 252:
+		return "AXFR";
+	case 255:
+		return "ANY";
+	default:
+		return NULL;
+	}
+}
+
+/* Suricata writes an unnamed type as its number; mDNS in lower case. */
+static void
+kv_type(struct jsonw *jw, const char *k, uint16_t t, bool lower)
+{
+	const char *s = dns_type_name(t);
+	char buf[8];
+	size_t i;
+
+	if (s == NULL) {
+		snprintf(buf, sizeof(buf), "%u", t);
+	} else {
+		strlcpy(buf, s, sizeof(buf));
+		for (i = 0; lower && buf[i] != '\0'; i++)
+			if (buf[i] >= 'A' && buf[i] <= 'Z')
+				buf[i] = (char)(buf[i] - 'A' + 'a');
+	}
+	jsonw_kv_str(jw, k, buf);
+}
+
+static void
+kv_name(struct jsonw *jw, const char *k, const struct dns_name *nm)
+{
+	jsonw_key(jw, k);
+	if (nm->len == 0 && !nm->truncated)
+		jsonw_str(jw, "<root>");
+	else
+		jsonw_strn(jw, nm->text, nm->len);
+}
+
+static const char *
+rcode_name(unsigned rc)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+		"NOTZONE",
+	};
+
+	return rc < sizeof(names) / sizeof(names[0]) ? names[rc] : NULL;
+}
+
+/*
+ * Count (and, if jw, write) up to max non-empty character-strings of
+ * a TXT rdata, which may have been cut at DNS_MAX_RDATA.
+ */
+static size_t
+txt_strings(const struct dns_rr *rr, struct jsonw *jw, size_t max)
+{
+	struct breader br;
+	const uint8_t *s;
+	size_t n = 0, l;
+
+	br_init(&br, rr->rdata, rr->rdata_len);
+	while (br_left(&br) > 0 && n < max) {
+		l = br_u8(&br);
+		if (l > br_left(&br))
+			l = br_left(&br);	/* cut at DNS_MAX_RDATA */
+		s = br_bytes(&br, l);
+		if (l == 0)
+			continue;
+		if (jw != NULL)
+			jsonw_strn(jw, (const char *)s, l);
+		n++;
+	}
+	return n;
+}
+
+/* TXT as one rdata string: the character-strings joined by spaces. */
+static void
+kv_txt_joined(struct jsonw *jw, const struct dns_rr *rr)
+{
+	char buf[DNS_MAX_RDATA];
+	struct breader br;
+	const uint8_t *s;
+	size_t o = 0, l;
+
+	br_init(&br, rr->rdata, rr->rdata_len);
+	while (br_left(&br) > 0) {
+		l = br_u8(&br);
+		if (l > br_left(&br))
+			l = br_left(&br);
+		s = br_bytes(&br, l);
+		if (o > 0 && o < sizeof(buf))
+			buf[o++] = ' ';
+		if (l > sizeof(buf) - o)
+			l = sizeof(buf) - o;
+		if (l > 0)
+			memcpy(buf + o, s, l);
+		o += l;
+	}
+	jsonw_key(jw, "rdata");
+	jsonw_strn(jw, buf, o);
+}
+
+static void
+dns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, bool authority)
+{
+	jsonw_obj_open(jw);
+	kv_name(jw, "rrname", &rr->name);
+	if (authority && rr->name.truncated)
+		jsonw_kv_bool(jw, "rrname_truncated", true);
+	kv_type(jw, "rrtype", rr->type, false);
+	jsonw_kv_uint(jw, "ttl", rr->ttl);
+	if (rr->has_rdata) {
+		switch (rr->type) {
+		case DNS_TYPE_SRV:
+			jsonw_key(jw, "srv");
+			jsonw_obj_open(jw);
+			jsonw_kv_uint(jw, "priority", rr->srv_priority);
+			jsonw_kv_uint(jw, "weight", rr->srv_weight);
+			jsonw_kv_uint(jw, "port", rr->srv_port);
+			jsonw_key(jw, "name");
+			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+			jsonw_obj_close(jw);
+			break;
+		case DNS_TYPE_SOA:
+			jsonw_key(jw, "soa");
+			jsonw_obj_open(jw);
+			jsonw_key(jw, "mname");
+			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+			if (rr->rdata_truncated)
+				jsonw_kv_bool(jw, "mname_truncated", true);
+			jsonw_obj_close(jw);
+			break;
+		case DNS_TYPE_TXT:
+			kv_txt_joined(jw, rr);
+			break;
+		default:
+			jsonw_key(jw, "rdata");
+			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+			if (authority && rr->rdata_truncated)
+				jsonw_kv_bool(jw, "rdata_truncated", true);
+			break;
+		}
+	}
+	jsonw_obj_close(jw);
+}
+
+static size_t
+count_section(const struct dns_facts *f, enum dns_section sec)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < f->n_rrs; i++)
+		if (f->rrs[i].section == sec &&
+		    !(sec == DNS_SEC_ADDITIONAL &&
+		    f->rrs[i].type == DNS_TYPE_OPT))
+			n++;
+	return n;
+}
+
+/*
+ * Suricata's EVE dns v3 (7.0 with version 3, the default in 8.0):
+ * header fields, "queries" in both directions, then for responses the
+ * rcode and the answer, authority and additional records.  OPT pseudo-
+ * records are not logged.  Arrays are written only when non-empty (the
+ * schema asks for minItems 1).
+ */
+static void
+dns_eve(struct jsonw *jw, const void *fact)
+{
+	static const char *const secname[] = {
+		"answers", "authorities", "additionals",
+	};
+	const struct dns_facts *f = fact;
+	bool resp = (f->flags & DNS_FLAG_QR) != 0;
+	const char *rc;
+	char buf[8];
+	size_t i;
+	unsigned sec;
+
+	jsonw_kv_uint(jw, "version", 3);
+	jsonw_kv_str(jw, "type", resp ? "response" : "request");
+	jsonw_kv_uint(jw, "id", f->id);
+	snprintf(buf, sizeof(buf), "%x", f->flags);
+	jsonw_kv_str(jw, "flags", buf);
+	if (resp)
+		jsonw_kv_bool(jw, "qr", true);
+	if (f->flags & DNS_FLAG_AA)
+		jsonw_kv_bool(jw, "aa", true);
+	if (f->flags & DNS_FLAG_TC)
+		jsonw_kv_bool(jw, "tc", true);
+	if (f->flags & DNS_FLAG_RD)
+		jsonw_kv_bool(jw, "rd", true);
+	if (f->flags & DNS_FLAG_RA)
+		jsonw_kv_bool(jw, "ra", true);
+	if (f->flags & DNS_FLAG_Z)
+		jsonw_kv_bool(jw, "z", true);
+	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
+	if (f->n_queries > 0) {
+		jsonw_key(jw, "queries");
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_queries; i++) {
+			jsonw_obj_open(jw);
+			kv_name(jw, "rrname", &f->queries[i].name);
+			if (f->queries[i].name.truncated)
+				jsonw_kv_bool(jw, "rrname_truncated", true);
+			kv_type(jw, "rrtype", f->queries[i].type, false);
+			jsonw_obj_close(jw);
+		}
+		jsonw_arr_close(jw);
+	}
+	if (!resp)
+		return;
+	if ((rc = rcode_name(DNS_RCODE(f->flags))) != NULL)
+		jsonw_kv_str(jw, "rcode", rc);
+	else {
+		snprintf(buf, sizeof(buf), "%u", DNS_RCODE(f->flags));
+		jsonw_kv_str(jw, "rcode", buf);
+	}
+	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		if (count_section(f, sec) == 0)
+			continue;
+		jsonw_key(jw, secname[sec]);
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_rrs; i++)
+			if (f->rrs[i].section == sec &&
+			    !(sec == DNS_SEC_ADDITIONAL &&
+			    f->rrs[i].type == DNS_TYPE_OPT))
+				dns_eve_rr(jw, &f->rrs[i],
+				    sec == DNS_SEC_AUTHORITY);
+		jsonw_arr_close(jw);
+	}
+}
+
+static void
+mdns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, bool authority)
+{
+	jsonw_obj_open(jw);
+	kv_name(jw, "rrname", &rr->name);
+	if (rr->name.truncated)
+		jsonw_kv_bool(jw, "rrname_truncated", true);
+	if (!authority && rr->has_rdata && rr->type == DNS_TYPE_PTR) {
+		jsonw_key(jw, "ptr");
+		jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+	}
+	if (!authority && rr->has_rdata && rr->type == DNS_TYPE_TXT &&
+	    txt_strings(rr, NULL, SIZE_MAX) > 0) {
+		jsonw_key(jw, "txt");
+		jsonw_arr_open(jw);
+		(void)txt_strings(rr, jw, SIZE_MAX);
+		jsonw_arr_close(jw);
+	}
+	jsonw_obj_close(jw);
+}
+
+/*
+ * Suricata 8's mdns object: flags as a list, lower-case rrtypes, and
+ * records that carry only their name and a PTR or TXT value (its
+ * schema has no place for SRV or addresses: those go in
+ * wardwatch.mdns).
+ */
+static void
+mdns_eve(struct jsonw *jw, const void *fact)
+{
+	static const char *const secname[] = {
+		"answers", "authorities", "additionals",
+	};
+	static const struct {
+		uint16_t	 bit;
+		const char	*name;
+	} flagname[] = {
+		{ DNS_FLAG_AA, "aa" }, { DNS_FLAG_TC, "tc" },
+		{ DNS_FLAG_RD, "rd" }, { DNS_FLAG_RA, "ra" },
+		{ DNS_FLAG_Z, "z" }, { DNS_FLAG_AD, "ad" },
+		{ DNS_FLAG_CD, "cd" },
+	};
+	const struct dns_facts *f = fact;
+	bool resp = (f->flags & DNS_FLAG_QR) != 0;
+	size_t i;
+	unsigned sec;
+
+	jsonw_kv_str(jw, "type", resp ? "response" : "request");
+	jsonw_kv_uint(jw, "id", f->id);
+	if (f->flags & 0x07f0) {
+		jsonw_key(jw, "flags");
+		jsonw_arr_open(jw);
+		for (i = 0; i < sizeof(flagname) / sizeof(flagname[0]); i++)
+			if (f->flags & flagname[i].bit)
+				jsonw_str(jw, flagname[i].name);
+		jsonw_arr_close(jw);
+	}
+	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
+	if (resp)
+		jsonw_kv_uint(jw, "rcode", DNS_RCODE(f->flags));
+	if (f->n_queries > 0) {
+		jsonw_key(jw, "queries");
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_queries; i++) {
+			jsonw_obj_open(jw);
+			kv_name(jw, "rrname", &f->queries[i].name);
+			if (f->queries[i].name.truncated)
+				jsonw_kv_bool(jw, "rrname_truncated", true);
+			kv_type(jw, "rrtype", f->queries[i].type, true);
+			jsonw_obj_close(jw);
+		}
+		jsonw_arr_close(jw);
+	}
+	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
+		if (count_section(f, sec) == 0)
+			continue;
+		jsonw_key(jw, secname[sec]);
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_rrs; i++)
+			if (f->rrs[i].section == sec &&
+			    !(sec == DNS_SEC_ADDITIONAL &&
+			    f->rrs[i].type == DNS_TYPE_OPT))
+				mdns_eve_rr(jw, &f->rrs[i],
+				    sec == DNS_SEC_AUTHORITY);
+		jsonw_arr_close(jw);
+	}
+}
+
+/*
+ * What identifies a device in mDNS and has no field in Suricata's
+ * object: SRV records (instance, target host, port), host addresses
+ * (A/AAAA) and the TXT strings (md=, ty=, usb_MFG=, model=), capped.
+ */
+static void
+mdns_eve_extra(struct jsonw *jw, const void *fact)
+{
+	const struct dns_facts *f = fact;
+	size_t i, n_srv = 0, n_addr = 0, n_txt = 0, left;
+	const struct dns_rr *rr;
+
+	for (i = 0; i < f->n_rrs; i++) {
+		rr = &f->rrs[i];
+		if (!rr->has_rdata)
+			continue;
+		if (rr->type == DNS_TYPE_SRV)
+			n_srv++;
+		else if (rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA)
+			n_addr++;
+		else if (rr->type == DNS_TYPE_TXT)
+			n_txt += txt_strings(rr, NULL, SIZE_MAX);
+	}
+	if (n_srv + n_addr + n_txt == 0)
+		return;
+	jsonw_key(jw, "mdns");
+	jsonw_obj_open(jw);
+	if (n_srv > 0) {
+		jsonw_key(jw, "srv");
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_rrs; i++) {
+			rr = &f->rrs[i];
+			if (!rr->has_rdata || rr->type != DNS_TYPE_SRV)
+				continue;
+			jsonw_obj_open(jw);
+			kv_name(jw, "name", &rr->name);
+			jsonw_key(jw, "target");
+			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+			jsonw_kv_uint(jw, "port", rr->srv_port);
+			jsonw_obj_close(jw);
+		}
+		jsonw_arr_close(jw);
+	}
+	if (n_addr > 0) {
+		jsonw_key(jw, "addresses");
+		jsonw_arr_open(jw);
+		for (i = 0; i < f->n_rrs; i++) {
+			rr = &f->rrs[i];
+			if (!rr->has_rdata || (rr->type != DNS_TYPE_A &&
+			    rr->type != DNS_TYPE_AAAA))
+				continue;
+			jsonw_obj_open(jw);
+			kv_name(jw, "name", &rr->name);
+			jsonw_key(jw, "addr");
+			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
+			jsonw_obj_close(jw);
+		}
+		jsonw_arr_close(jw);
+	}
+	if (n_txt > 0) {
+		jsonw_key(jw, "txt");
+		jsonw_arr_open(jw);
+		left = DNS_MDNS_MAX_TXT;
+		for (i = 0; i < f->n_rrs && left > 0; i++) {
+			rr = &f->rrs[i];
+			if (rr->has_rdata && rr->type == DNS_TYPE_TXT)
+				left -= txt_strings(rr, jw, left);
+		}
+		jsonw_arr_close(jw);
+	}
+	jsonw_obj_close(jw);
+}
+
+const struct app_parser dns_parser = {
+	.proto = APP_DNS,
+	.name = "dns",
+	.ipproto = IPPROTO_UDP,
+	.ports = dns_ports,
+	.probe = dns_probe,
+	.state_new = dns_state_new,
+	.state_free = dns_state_free,
+	.parse = dns_parse,
+	.gap = NULL,
+	.eve = dns_eve,
+	.eve_extra = NULL,
+};
+
+const struct app_parser mdns_parser = {
+	.proto = APP_MDNS,
+	.name = "mdns",
+	.ipproto = IPPROTO_UDP,
+	.ports = mdns_ports,
+	.probe = mdns_probe,
+	.state_new = dns_state_new,
+	.state_free = dns_state_free,
+	.parse = mdns_parse,
+	.gap = NULL,
+	.eve = mdns_eve,
+	.eve_extra = mdns_eve_extra,
+};
