@@ -31,6 +31,7 @@
 #include "proto-dns.h"
 #include "proto-dicom.h"
 #include "proto-hl7.h"
+#include "proto-http.h"
 #include "proto-ssdp.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ static const struct app_parser *const app_registry[] = {
 	&dns_parser,
 	&mdns_parser,
 	&ssdp_parser,
+	&http_parser,
 	&dhcp_parser,
 	NULL
 };

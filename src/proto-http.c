@@ -1,0 +1,781 @@
+/*
+ * proto-http.c - HTTP/1.x (RFC 9112) request and response parser.
+ *
+ * Turns each direction of a TCP stream into messages and pairs them
+ * into transactions: a request with the headers of its response.  It
+ * reads only the start line and the header block, which is capped
+ * (HTTP_MAX_HEADER, 16 KiB as in common servers): past the cap the
+ * direction is given up with http.header_block_too_long rather than
+ * buffered further.  Bodies are framed and skipped, never held:
+ *
+ *	request-line / status-line CRLF
+ *	*( field-name ":" OWS field-value OWS CRLF )
+ *	CRLF
+ *	[ body: Content-Length bytes, or chunked (RFC 9112 7.1):
+ *	  *( chunk-size [ ext ] CRLF data CRLF ) "0" CRLF trailers CRLF,
+ *	  or, in a response without either, everything to the close ]
+ *
+ * Requests wait in a small queue (HTTP_MAX_PENDING, for pipelining);
+ * a response takes the oldest.  When the queue is full, or bytes are
+ * lost, waiting requests are reported alone.  Authorization and
+ * Cookie values are never copied: they are credentials.
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bytes.h"
+#include "events.h"
+#include "jsonw.h"
+#include "proto-http.h"
+#include "util.h"
+
+/* Chunk sizes and lengths above this are hostile, not real bodies. */
+#define HTTP_MAX_BODY_LEN	(UINT64_C(1) << 60)
+
+enum http_phase {
+	HTTP_HEAD,		/* start line and header block */
+	HTTP_BODY_LEN,		/* Content-Length body bytes */
+	HTTP_CHUNK_SIZE,	/* chunk-size line */
+	HTTP_CHUNK_DATA,	/* chunk data bytes */
+	HTTP_CHUNK_END,		/* the CRLF after chunk data */
+	HTTP_TRAILER,		/* trailer fields after the last chunk */
+	HTTP_BODY_EOF,		/* everything to the close, or a tunnel */
+	HTTP_STOP,		/* lost: ignore this direction */
+};
+
+struct http_dir {
+	enum http_phase	 phase;
+	size_t		 scanned;	/* HEAD/TRAILER: bytes of whole lines */
+	uint64_t	 remain;	/* BODY_LEN/CHUNK_DATA: bytes to skip */
+	uint64_t	 body_bytes;	/* skipped, all messages */
+};
+
+struct http_state {
+	struct http_dir	 dir[2];
+	struct http_facts pending[HTTP_MAX_PENDING];
+	unsigned	 head;		/* oldest pending request */
+	unsigned	 count;
+	uint64_t	 transactions;	/* emitted */
+};
+
+static const uint16_t http_ports[] = { 80, 8080, 0 };
+
+static const char *const http_methods[] = {
+	"GET", "POST", "PUT", "HEAD", "OPTIONS", "DELETE", "PATCH",
+	"CONNECT", "TRACE", NULL
+};
+
+/* Copy n wire bytes as a printable string cut to size. */
+static void
+http_copy(char *dst, size_t size, const uint8_t *p, size_t n, bool *cut)
+{
+	size_t i;
+
+	if (n >= size) {
+		n = size - 1;
+		if (cut != NULL)
+			*cut = true;
+	}
+	for (i = 0; i < n; i++)
+		dst[i] = (p[i] < 0x20 || p[i] >= 0x7f) ? '?' : (char)p[i];
+	dst[n] = '\0';
+}
+
+static bool
+http_name_is(const uint8_t *p, size_t n, const char *name)
+{
+	return n == strlen(name) && strncasecmp((const char *)p, name, n) == 0;
+}
+
+/* Strip spaces and tabs (OWS) from both ends of [*p, *p + *n). */
+static void
+http_trim(const uint8_t **p, size_t *n)
+{
+	while (*n > 0 && ((*p)[0] == ' ' || (*p)[0] == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' ||
+	    (*p)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+/* A decimal Content-Length; false when it is not one. */
+static bool
+http_parse_length(const uint8_t *p, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(p[i] - '0');
+		if (v > HTTP_MAX_BODY_LEN)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Does a Transfer-Encoding value name chunked (any case, any place)? */
+static bool
+http_is_chunked(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 7 <= n; i++)
+		if (strncasecmp((const char *)p + i, "chunked", 7) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Find the end of a header block (an empty line) from dir->scanned on.
+ * Returns its length, 0 if not there yet.
+ */
+static size_t
+http_block_end(struct http_dir *d, const uint8_t *buf, size_t len)
+{
+	struct breader br;
+	ptrdiff_t nl;
+	size_t start;
+
+	if (d->scanned > len)
+		d->scanned = 0;
+	br_init(&br, buf, len);
+	br_skip(&br, d->scanned);
+	while ((nl = br_find(&br, '\n')) >= 0) {
+		start = br_off(&br);
+		br_skip(&br, (size_t)nl + 1);
+		/* An empty line ("\n" or "\r\n") that is not the first. */
+		if (start > 0 && (nl == 0 || (nl == 1 && buf[start] == '\r')))
+			return br_off(&br);
+		d->scanned = br_off(&br);
+	}
+	return 0;
+}
+
+struct http_head {
+	bool		 chunked;
+	bool		 has_length;
+	uint64_t	 length;
+	bool		 bad_length;
+};
+
+/* Read the fields after the start line into f and h. */
+static void
+http_parse_fields(struct breader *blk, int dir, struct http_facts *f,
+    struct http_head *h)
+{
+	const uint8_t *line, *name, *val;
+	size_t n, nlen, vlen, colon;
+	ptrdiff_t nl;
+	uint64_t v;
+
+	while ((nl = br_find(blk, '\n')) >= 0) {
+		n = (size_t)nl;
+		line = br_bytes(blk, n + 1);
+		if (line == NULL)
+			return;
+		if (n == 0 || (n == 1 && line[0] == '\r'))
+			return;
+		if (line[0] == ' ' || line[0] == '\t')
+			continue;	/* obs-fold: not a field of ours */
+		for (colon = 0; colon < n && line[colon] != ':'; colon++)
+			;
+		if (colon == n)
+			continue;
+		name = line;
+		nlen = colon;
+		val = line + colon + 1;
+		vlen = n - colon - 1;
+		http_trim(&name, &nlen);
+		http_trim(&val, &vlen);
+		if (http_name_is(name, nlen, "content-length")) {
+			if (!http_parse_length(val, vlen, &v) ||
+			    (h->has_length && v != h->length))
+				h->bad_length = true;
+			h->has_length = true;
+			h->length = v;
+		} else if (http_name_is(name, nlen, "transfer-encoding")) {
+			if (http_is_chunked(val, vlen))
+				h->chunked = true;
+		} else if (dir == APP_DIR_TOSERVER) {
+			if (http_name_is(name, nlen, "host"))
+				http_copy(f->host, sizeof(f->host), val,
+				    vlen, NULL);
+			else if (http_name_is(name, nlen, "user-agent"))
+				http_copy(f->user_agent,
+				    sizeof(f->user_agent), val, vlen, NULL);
+			else if (http_name_is(name, nlen, "authorization") ||
+			    http_name_is(name, nlen, "proxy-authorization"))
+				f->authorization = true;
+			else if (http_name_is(name, nlen, "cookie"))
+				f->cookie = true;
+		} else {
+			if (http_name_is(name, nlen, "server"))
+				http_copy(f->server, sizeof(f->server), val,
+				    vlen, NULL);
+			else if (http_name_is(name, nlen, "content-type"))
+				http_copy(f->content_type,
+				    sizeof(f->content_type), val, vlen, NULL);
+			else if (http_name_is(name, nlen, "set-cookie"))
+				f->set_cookie = true;
+		}
+	}
+}
+
+/* The next space-delimited token of a start line. */
+static bool
+http_token(struct breader *line, const uint8_t **p, size_t *n)
+{
+	ptrdiff_t sp = br_find(line, ' ');
+
+	*n = sp < 0 ? br_left(line) : (size_t)sp;
+	*p = br_bytes(line, *n);
+	if (sp >= 0)
+		br_skip(line, 1);
+	return *p != NULL && *n > 0;
+}
+
+static bool
+http_is_tchar(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* "GET /path HTTP/1.1": method SP request-target [SP HTTP-version]. */
+static bool
+http_parse_request_line(struct breader *line, struct http_facts *f)
+{
+	const uint8_t *p;
+	size_t n, i;
+
+	if (!http_token(line, &p, &n) || n >= HTTP_METHOD_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!http_is_tchar(p[i]))
+			return false;
+	http_copy(f->method, sizeof(f->method), p, n, NULL);
+	if (!http_token(line, &p, &n))
+		return false;
+	http_copy(f->uri, sizeof(f->uri), p, n, &f->uri_truncated);
+	if (br_left(line) > 0) {
+		if (!http_token(line, &p, &n) || n < 5 ||
+		    memcmp(p, "HTTP/", 5) != 0)
+			return false;
+		http_copy(f->protocol, sizeof(f->protocol), p, n, NULL);
+	}
+	return true;
+}
+
+/* "HTTP/1.1 200 OK": HTTP-version SP 3DIGIT SP [reason]. */
+static bool
+http_parse_status_line(struct breader *line, struct http_facts *f)
+{
+	const uint8_t *p;
+	size_t n;
+
+	if (!http_token(line, &p, &n) || n < 5 || memcmp(p, "HTTP/", 5) != 0)
+		return false;
+	http_copy(f->resp_protocol, sizeof(f->resp_protocol), p, n, NULL);
+	p = br_bytes(line, 3);
+	if (p == NULL || p[0] < '1' || p[0] > '5' || p[1] < '0' ||
+	    p[1] > '9' || p[2] < '0' || p[2] > '9')
+		return false;
+	if (br_left(line) > 0 && br_cur(line)[0] != ' ')
+		return false;
+	f->status = (uint16_t)((p[0] - '0') * 100 + (p[1] - '0') * 10 +
+	    (p[2] - '0'));
+	return true;
+}
+
+/*
+ * Could these first bytes start a request ("token SP") or a response
+ * ("HTTP/")?  True while too few bytes have come to tell.
+ */
+static bool
+http_start_plausible(const uint8_t *buf, size_t len, int dir)
+{
+	size_t i;
+
+	if (dir == APP_DIR_TOCLIENT)
+		return memcmp(buf, "HTTP/", len < 5 ? len : 5) == 0;
+	for (i = 0; i < len && i < HTTP_METHOD_LEN; i++) {
+		if (buf[i] == ' ')
+			return i > 0;
+		if (!http_is_tchar(buf[i]))
+			return false;
+	}
+	return i < HTTP_METHOD_LEN;
+}
+
+static void
+http_emit(struct http_state *st, struct app_ctx *ctx,
+    const struct http_facts *f)
+{
+	st->transactions++;
+	app_emit(ctx, APP_HTTP, f->has_request ? APP_DIR_TOSERVER :
+	    APP_DIR_TOCLIENT, f);
+}
+
+/* Report every waiting request alone. */
+static void
+http_flush(struct http_state *st, struct app_ctx *ctx)
+{
+	while (st->count > 0) {
+		http_emit(st, ctx, &st->pending[st->head]);
+		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->count--;
+	}
+}
+
+static void
+http_push(struct http_state *st, struct app_ctx *ctx,
+    const struct http_facts *f)
+{
+	if (st->count == HTTP_MAX_PENDING) {
+		http_emit(st, ctx, &st->pending[st->head]);
+		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->count--;
+	}
+	st->pending[(st->head + st->count) % HTTP_MAX_PENDING] = *f;
+	st->count++;
+}
+
+/* Choose how the body after a header block is framed. */
+static void
+http_body_phase(struct http_dir *d, const struct http_head *h, bool none,
+    bool to_close)
+{
+	d->remain = 0;
+	if (none)
+		d->phase = HTTP_HEAD;
+	else if (h->chunked)
+		d->phase = HTTP_CHUNK_SIZE;
+	else if (h->has_length) {
+		d->remain = h->length;
+		d->phase = h->length > 0 ? HTTP_BODY_LEN : HTTP_HEAD;
+	} else
+		d->phase = to_close ? HTTP_BODY_EOF : HTTP_HEAD;
+}
+
+/* A whole header block of blen bytes at buf. */
+static struct app_result
+http_message(struct http_state *st, struct app_ctx *ctx, int dir,
+    const uint8_t *buf, size_t blen)
+{
+	struct http_dir *d = &st->dir[dir];
+	struct http_head h;
+	struct http_facts f;
+	struct breader blk, line;
+	ptrdiff_t nl;
+	bool none;
+
+	memset(&h, 0, sizeof(h));
+	br_init(&blk, buf, blen);
+	nl = br_find(&blk, '\n');
+	line = br_sub(&blk, nl < 0 ? 0 : (size_t)nl);
+	br_skip(&blk, 1);
+	if (br_left(&line) > 0 && line.base[line.len - 1] == '\r')
+		line.len--;
+
+	if (dir == APP_DIR_TOSERVER) {
+		memset(&f, 0, sizeof(f));
+		f.has_request = true;
+		if (!http_parse_request_line(&line, &f)) {
+			app_anomaly(ctx, EV_HTTP_BAD_REQUEST_LINE);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		http_parse_fields(&blk, dir, &f, &h);
+		f.req_chunked = h.chunked;
+		f.req_has_length = h.has_length && !h.chunked;
+		f.req_length = f.req_has_length ? h.length : 0;
+		if (h.bad_length && !h.chunked) {
+			app_anomaly(ctx, EV_HTTP_BAD_CONTENT_LENGTH);
+			http_push(st, ctx, &f);
+			d->phase = HTTP_STOP;
+			return app_error(blen);
+		}
+		http_push(st, ctx, &f);
+		if (strcmp(f.method, "CONNECT") == 0)
+			d->phase = HTTP_BODY_EOF;	/* a tunnel follows */
+		else
+			http_body_phase(d, &h, false, false);
+		return app_ok(blen);
+	}
+
+	if (st->count > 0)
+		f = st->pending[st->head];
+	else
+		memset(&f, 0, sizeof(f));
+	if (!http_parse_status_line(&line, &f)) {
+		app_anomaly(ctx, EV_HTTP_BAD_STATUS_LINE);
+		/* No response will be matched to a request any more. */
+		http_flush(st, ctx);
+		d->phase = HTTP_STOP;
+		return app_error(0);
+	}
+	if (f.status == 101) {
+		/* Switching protocols: what follows is not HTTP/1.x. */
+		http_flush(st, ctx);
+		st->dir[0].phase = st->dir[1].phase = HTTP_BODY_EOF;
+		return app_ok(blen);
+	}
+	if (f.status < 200) {
+		/* Interim (100 Continue): the final response follows. */
+		return app_ok(blen);
+	}
+	http_parse_fields(&blk, dir, &f, &h);
+	f.has_response = true;
+	f.resp_chunked = h.chunked;
+	f.resp_has_length = h.has_length && !h.chunked;
+	f.resp_length = f.resp_has_length ? h.length : 0;
+	if (st->count > 0) {
+		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->count--;
+	} else
+		app_anomaly(ctx, EV_HTTP_RESPONSE_WITHOUT_REQUEST);
+	http_emit(st, ctx, &f);
+	if (h.bad_length && !h.chunked) {
+		app_anomaly(ctx, EV_HTTP_BAD_CONTENT_LENGTH);
+		d->phase = HTTP_STOP;
+		return app_error(blen);
+	}
+	/* RFC 9112 6.3: no body after HEAD, 204 and 304. */
+	none = strcmp(f.method, "HEAD") == 0 || f.status == 204 ||
+	    f.status == 304;
+	if (strcmp(f.method, "CONNECT") == 0 && f.status / 100 == 2)
+		d->phase = HTTP_BODY_EOF;
+	else
+		http_body_phase(d, &h, none, true);
+	return app_ok(blen);
+}
+
+/* "1a2b;ext=1\r\n": hex digits, then anything to the line end. */
+static struct app_result
+http_chunk_size(struct http_dir *d, struct app_ctx *ctx, const uint8_t *buf,
+    size_t len)
+{
+	struct breader br;
+	ptrdiff_t nl;
+	uint64_t v = 0;
+	size_t i, digits = 0;
+	uint8_t c;
+
+	br_init(&br, buf, len);
+	nl = br_find(&br, '\n');
+	if (nl < 0) {
+		if (len >= HTTP_MAX_CHUNK_LINE) {
+			app_anomaly(ctx, EV_HTTP_BAD_CHUNK);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		return app_incomplete(0, 0);
+	}
+	for (i = 0; i < (size_t)nl; i++) {
+		c = buf[i];
+		if (c >= '0' && c <= '9')
+			c = (uint8_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			c = (uint8_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			c = (uint8_t)(c - 'A' + 10);
+		else
+			break;
+		if (++digits > 15) {
+			app_anomaly(ctx, EV_HTTP_BAD_CHUNK);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		v = v << 4 | c;
+	}
+	if (digits == 0 || (i < (size_t)nl && buf[i] != ';' &&
+	    buf[i] != '\r' && buf[i] != ' ' && buf[i] != '\t')) {
+		app_anomaly(ctx, EV_HTTP_BAD_CHUNK);
+		d->phase = HTTP_STOP;
+		return app_error(0);
+	}
+	d->remain = v;
+	d->phase = v == 0 ? HTTP_TRAILER : HTTP_CHUNK_DATA;
+	d->scanned = 0;
+	return app_ok((size_t)nl + 1);
+}
+
+static struct app_result
+http_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
+    size_t len)
+{
+	struct http_state *st = state;
+	struct http_dir *d;
+	struct breader br;
+	size_t n, take;
+
+	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
+		return app_error(0);
+	d = &st->dir[dir];
+	br_init(&br, buf, len);
+	switch (d->phase) {
+	case HTTP_HEAD:
+		/* Skip the empty lines some clients send between requests. */
+		while (br_left(&br) > 0 &&
+		    (br_cur(&br)[0] == '\r' || br_cur(&br)[0] == '\n'))
+			br_skip(&br, 1);
+		if (br_off(&br) > 0) {
+			d->scanned = 0;
+			return app_ok(br_off(&br));
+		}
+		if (!http_start_plausible(buf, len, dir)) {
+			/* Not HTTP: say so now, not after 16 KiB. */
+			app_anomaly(ctx, dir == APP_DIR_TOSERVER ?
+			    EV_HTTP_BAD_REQUEST_LINE : EV_HTTP_BAD_STATUS_LINE);
+			if (dir == APP_DIR_TOCLIENT)
+				http_flush(st, ctx);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		if ((n = http_block_end(d, buf, len)) == 0) {
+			if (len > HTTP_MAX_HEADER) {
+				app_anomaly(ctx, EV_HTTP_HEADER_TOO_LONG);
+				d->phase = HTTP_STOP;
+				return app_error(0);
+			}
+			return app_incomplete(0, 0);
+		}
+		d->scanned = 0;
+		if (n > HTTP_MAX_HEADER) {
+			app_anomaly(ctx, EV_HTTP_HEADER_TOO_LONG);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		return http_message(st, ctx, dir, buf, n);
+	case HTTP_BODY_LEN:
+	case HTTP_CHUNK_DATA:
+		take = (uint64_t)len < d->remain ? len : (size_t)d->remain;
+		d->remain -= take;
+		d->body_bytes += take;
+		if (d->remain == 0)
+			d->phase = d->phase == HTTP_BODY_LEN ? HTTP_HEAD :
+			    HTTP_CHUNK_END;
+		return app_ok(take);
+	case HTTP_CHUNK_SIZE:
+		return http_chunk_size(d, ctx, buf, len);
+	case HTTP_CHUNK_END:
+		if (len < 1)
+			return app_incomplete(0, 2);
+		if (buf[0] == '\n') {
+			d->phase = HTTP_CHUNK_SIZE;
+			return app_ok(1);
+		}
+		if (buf[0] == '\r' && len < 2)
+			return app_incomplete(0, 1);
+		if (buf[0] != '\r' || buf[1] != '\n') {
+			/* The chunk size lied. */
+			app_anomaly(ctx, EV_HTTP_BAD_CHUNK);
+			d->phase = HTTP_STOP;
+			return app_error(0);
+		}
+		d->phase = HTTP_CHUNK_SIZE;
+		return app_ok(2);
+	case HTTP_TRAILER:
+		/* No trailer fields: the empty line right away. */
+		if (len >= 1 && buf[0] == '\n') {
+			d->phase = HTTP_HEAD;
+			return app_ok(1);
+		}
+		if (len >= 2 && buf[0] == '\r' && buf[1] == '\n') {
+			d->phase = HTTP_HEAD;
+			return app_ok(2);
+		}
+		if (len < 2 && (len == 0 || buf[0] == '\r'))
+			return app_incomplete(0, 2 - len);
+		if ((n = http_block_end(d, buf, len)) == 0) {
+			if (len > HTTP_MAX_HEADER) {
+				app_anomaly(ctx, EV_HTTP_HEADER_TOO_LONG);
+				d->phase = HTTP_STOP;
+				return app_error(0);
+			}
+			return app_incomplete(0, 0);
+		}
+		d->scanned = 0;
+		d->phase = HTTP_HEAD;
+		return app_ok(n);
+	case HTTP_BODY_EOF:
+		d->body_bytes += len;
+		return app_ok(len);
+	case HTTP_STOP:
+	default:
+		return app_ok(len);
+	}
+}
+
+static void
+http_gap(void *state, struct app_ctx *ctx, int dir)
+{
+	struct http_state *st = state;
+
+	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
+		return;
+	/* Responses can no longer be matched to requests. */
+	http_flush(st, ctx);
+	if (st->dir[dir].phase != HTTP_BODY_EOF)
+		st->dir[dir].phase = HTTP_STOP;
+	st->dir[dir].scanned = 0;
+}
+
+static enum app_probe
+http_probe_prefix(const uint8_t *buf, size_t len, const char *want)
+{
+	size_t n = strlen(want);
+
+	if (len < n)
+		return memcmp(buf, want, len) == 0 ? APP_PROBE_MAYBE :
+		    APP_PROBE_NO;
+	return memcmp(buf, want, n) == 0 ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+static enum app_probe
+http_probe(const uint8_t *buf, size_t len, int dir)
+{
+	enum app_probe r, best = APP_PROBE_NO;
+	char want[HTTP_METHOD_LEN];
+	size_t i;
+
+	if (buf == NULL || len == 0)
+		return APP_PROBE_MAYBE;
+	if (dir == APP_DIR_TOCLIENT)
+		return http_probe_prefix(buf, len, "HTTP/1.");
+	for (i = 0; http_methods[i] != NULL; i++) {
+		(void)snprintf(want, sizeof(want), "%s ", http_methods[i]);
+		r = http_probe_prefix(buf, len, want);
+		if (r == APP_PROBE_YES)
+			return r;
+		if (r == APP_PROBE_MAYBE)
+			best = r;
+	}
+	return best;
+}
+
+static void *
+http_state_new(void)
+{
+	return xcalloc(1, sizeof(struct http_state));
+}
+
+static void
+http_state_free(void *state)
+{
+	free(state);
+}
+
+/* The Host header without its port, lower case, as Suricata logs it. */
+static void
+http_eve_host(struct jsonw *jw, const char *host)
+{
+	char name[HTTP_VALUE_LEN];
+	const char *end, *err;
+	size_t i, n;
+	uint64_t port;
+
+	const char *start = host;
+
+	/* An IPv6 literal, "[2001:db8::1]:8080", is logged bare. */
+	if (host[0] == '[' && (end = strchr(host, ']')) != NULL) {
+		start = host + 1;
+		n = (size_t)(end - start);
+		end++;
+	} else {
+		end = strchr(host, ':');
+		n = end != NULL ? (size_t)(end - host) : strlen(host);
+	}
+	for (i = 0; i < n && i + 1 < sizeof(name); i++)
+		name[i] = (start[i] >= 'A' && start[i] <= 'Z') ?
+		    (char)(start[i] - 'A' + 'a') : start[i];
+	name[i] = '\0';
+	if (name[0] != '\0')
+		jsonw_kv_str(jw, "hostname", name);
+	if (end != NULL && *end == ':' && end[1] != '\0' &&
+	    parse_uint(end + 1, 1, 65535, &port, &err) == 0)
+		jsonw_kv_uint(jw, "http_port", port);
+}
+
+static void
+http_eve(struct jsonw *jw, const void *fact)
+{
+	const struct http_facts *f = fact;
+
+	if (f->has_request) {
+		http_eve_host(jw, f->host);
+		jsonw_kv_str(jw, "url", f->uri);
+		if (f->user_agent[0] != '\0')
+			jsonw_kv_str(jw, "http_user_agent", f->user_agent);
+	}
+	if (f->has_response && f->content_type[0] != '\0')
+		jsonw_kv_str(jw, "http_content_type", f->content_type);
+	if (f->has_request) {
+		jsonw_kv_str(jw, "http_method", f->method);
+		jsonw_kv_str(jw, "protocol", f->protocol[0] != '\0' ?
+		    f->protocol : "HTTP/0.9");
+	} else if (f->resp_protocol[0] != '\0')
+		jsonw_kv_str(jw, "protocol", f->resp_protocol);
+	if (f->has_response) {
+		jsonw_kv_uint(jw, "status", f->status);
+		jsonw_kv_uint(jw, "length", f->resp_length);
+	}
+}
+
+/* What Suricata's http object has no field for. */
+static void
+http_eve_extra(struct jsonw *jw, const void *fact)
+{
+	const struct http_facts *f = fact;
+
+	jsonw_key(jw, "http");
+	jsonw_obj_open(jw);
+	if (f->has_response && f->server[0] != '\0')
+		jsonw_kv_str(jw, "server", f->server);
+	jsonw_kv_bool(jw, "request", f->has_request);
+	jsonw_kv_bool(jw, "response", f->has_response);
+	if (f->authorization)
+		jsonw_kv_bool(jw, "authorization", true);
+	if (f->cookie)
+		jsonw_kv_bool(jw, "cookie", true);
+	if (f->set_cookie)
+		jsonw_kv_bool(jw, "set_cookie", true);
+	if (f->uri_truncated)
+		jsonw_kv_bool(jw, "url_truncated", true);
+	if (f->req_chunked)
+		jsonw_kv_bool(jw, "request_chunked", true);
+	else if (f->req_has_length)
+		jsonw_kv_uint(jw, "request_length", f->req_length);
+	if (f->resp_chunked)
+		jsonw_kv_bool(jw, "response_chunked", true);
+	jsonw_obj_close(jw);
+}
+
+const struct app_parser http_parser = {
+	.proto = APP_HTTP,
+	.name = "http",
+	.ipproto = IPPROTO_TCP,
+	.ports = http_ports,
+	.probe = http_probe,
+	.state_new = http_state_new,
+	.state_free = http_state_free,
+	.parse = http_parse,
+	.gap = http_gap,
+	.eve = http_eve,
+	.eve_extra = http_eve_extra,
+};

@@ -1,0 +1,9 @@
+## tests/unit/http.mk - the HTTP/1.x, MQTT, FTP and telnet parsers:
+## their sources go into libwardwatch.a, their unit tests run under
+## make check.
+
+libwardwatch_a_SOURCES += src/proto-http.c src/proto-http.h
+
+UNIT_TESTS += tests/unit/test-http
+tests_unit_test_http_SOURCES = tests/unit/test-http.c
+tests_unit_test_http_LDADD = $(WW_UNIT_LIBS)

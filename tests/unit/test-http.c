@@ -1,0 +1,511 @@
+/*
+ * test-http.c - the HTTP/1.x parser (src/proto-http.c).
+ *
+ * A device's GET and its 200 response, a pipelined pair, a chunked
+ * upload, fed through http_parser and the framework-like driver
+ * mock_feed(): the transaction facts, every truncation, every two-way
+ * split, bodies skipped by length and by chunks, lying chunk sizes,
+ * the header block cap, privacy of credentials, the probe and the EVE
+ * objects.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-mock.h"
+#include "jsonw.h"
+#include "proto-http.h"
+
+#define MAX_TX	16
+
+struct capture {
+	unsigned	 n;
+	struct http_facts tx[MAX_TX];
+};
+
+static void
+on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *f)
+{
+	struct capture *c = ctx->user;
+
+	(void)dir;
+	assert_int_equal(proto, APP_HTTP);
+	if (c->n < MAX_TX)
+		c->tx[c->n++] = *(const struct http_facts *)f;
+}
+
+/*
+ * GET /api/v1/status HTTP/1.1
+ * Host: Pump-17.ward3.example:8080
+ * User-Agent: InfusionAgent/2.1
+ * Authorization: Basic c2VjcmV0OnBhc3N3b3Jk
+ * Cookie: session=TOPSECRETCOOKIE
+ */
+static const char req_get[] =
+    "GET /api/v1/status HTTP/1.1\r\n"
+    "Host: Pump-17.ward3.example:8080\r\n"
+    "User-Agent: InfusionAgent/2.1\r\n"
+    "Authorization: Basic c2VjcmV0OnBhc3N3b3Jk\r\n"
+    "Cookie: session=TOPSECRETCOOKIE\r\n"
+    "\r\n";
+
+/*
+ * HTTP/1.1 200 OK, Server: lighttpd/1.4.59, a 13-byte JSON body
+ * and a Set-Cookie that must not be kept.
+ */
+static const char resp_200[] =
+    "HTTP/1.1 200 OK\r\n"
+    "Server: lighttpd/1.4.59\r\n"
+    "Content-Type: application/json\r\n"
+    "Set-Cookie: sid=SETCOOKIESECRET\r\n"
+    "Content-Length: 13\r\n"
+    "\r\n"
+    "{\"rate\":12.5}";
+
+/* Two requests in one segment: a POST with a 5-byte body, then HEAD. */
+static const char req_pipe[] =
+    "POST /log HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+    "HEAD /x HTTP/1.0\r\nhost: B\r\n\r\n";
+
+/* Their responses: 201 with a chunked body (5 + 3 bytes), 200 to HEAD. */
+static const char resp_pipe[] =
+    "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "5\r\nabcde\r\n3;x=y\r\nfgh\r\n0\r\nTrailer: 1\r\n\r\n"
+    "HTTP/1.0 200 OK\r\nContent-Length: 999\r\n\r\n";
+
+/* A chunked upload, then a second request. */
+static const char req_chunked[] =
+    "PUT /fw HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "4\r\nabcd\r\n0\r\n\r\n"
+    "GET /done HTTP/1.1\r\n\r\n";
+
+static void *
+feed2(struct app_ctx *ctx, struct capture *c, const char *req,
+    size_t reqlen, const size_t *rs, size_t nrs, const char *resp,
+    size_t resplen, const size_t *ps, size_t nps)
+{
+	void *st = http_parser.state_new();
+
+	memset(ctx, 0, sizeof(*ctx));
+	memset(c, 0, sizeof(*c));
+	ctx->on_fact = on_fact;
+	ctx->user = c;
+	if (req != NULL)
+		(void)mock_feed(&http_parser, st, ctx, APP_DIR_TOSERVER,
+		    (const uint8_t *)req, reqlen, rs, nrs, NULL);
+	if (resp != NULL)
+		(void)mock_feed(&http_parser, st, ctx, APP_DIR_TOCLIENT,
+		    (const uint8_t *)resp, resplen, ps, nps, NULL);
+	return st;
+}
+
+static void
+test_http_transaction(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, req_get, sizeof(req_get) - 1, NULL, 0,
+	    resp_200, sizeof(resp_200) - 1, NULL, 0);
+	assert_int_equal(c.n, 1);
+	assert_true(c.tx[0].has_request);
+	assert_true(c.tx[0].has_response);
+	assert_string_equal(c.tx[0].method, "GET");
+	assert_string_equal(c.tx[0].uri, "/api/v1/status");
+	assert_string_equal(c.tx[0].protocol, "HTTP/1.1");
+	assert_string_equal(c.tx[0].host, "Pump-17.ward3.example:8080");
+	assert_string_equal(c.tx[0].user_agent, "InfusionAgent/2.1");
+	assert_true(c.tx[0].authorization);
+	assert_true(c.tx[0].cookie);
+	assert_int_equal(c.tx[0].status, 200);
+	assert_string_equal(c.tx[0].server, "lighttpd/1.4.59");
+	assert_string_equal(c.tx[0].content_type, "application/json");
+	assert_true(c.tx[0].resp_has_length);
+	assert_int_equal(c.tx[0].resp_length, 13);
+	assert_int_equal(ctx.n_anom, 0);
+	http_parser.state_free(st);
+}
+
+static void
+test_http_pipelined(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, req_pipe, sizeof(req_pipe) - 1, NULL, 0,
+	    resp_pipe, sizeof(resp_pipe) - 1, NULL, 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.tx[0].method, "POST");
+	assert_string_equal(c.tx[0].host, "a");
+	assert_int_equal(c.tx[0].req_length, 5);
+	assert_int_equal(c.tx[0].status, 201);
+	assert_true(c.tx[0].resp_chunked);
+	assert_string_equal(c.tx[1].method, "HEAD");
+	assert_string_equal(c.tx[1].protocol, "HTTP/1.0");
+	assert_int_equal(c.tx[1].status, 200);
+	/* No body after HEAD, whatever Content-Length says. */
+	assert_int_equal(c.tx[1].resp_length, 999);
+	assert_int_equal(ctx.n_anom, 0);
+	http_parser.state_free(st);
+}
+
+static void
+test_http_chunked_request(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, req_chunked, sizeof(req_chunked) - 1, NULL, 0,
+	    NULL, 0, NULL, 0);
+	/* Two requests wait for responses: nothing reported yet. */
+	assert_int_equal(c.n, 0);
+	http_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.tx[0].method, "PUT");
+	assert_true(c.tx[0].req_chunked);
+	assert_false(c.tx[0].has_response);
+	assert_string_equal(c.tx[1].uri, "/done");
+	assert_int_equal(ctx.n_anom, 0);
+	http_parser.state_free(st);
+}
+
+/* Every prefix of a message gives no fact and no anomaly. */
+static void
+test_http_truncations(void **unused)
+{
+	static const char *const msgs[] = { req_get, req_pipe, req_chunked };
+	struct app_ctx ctx;
+	struct capture c;
+	struct app_result r;
+	size_t i, len, m, off;
+	uint8_t *buf;
+	void *st;
+
+	(void)unused;
+	for (m = 0; m < 3; m++)
+		for (len = 0; len < strlen(msgs[m]); len++) {
+			st = http_parser.state_new();
+			memset(&ctx, 0, sizeof(ctx));
+			memset(&c, 0, sizeof(c));
+			ctx.on_fact = on_fact;
+			ctx.user = &c;
+			/* An exact-size copy: ASan sees any over-read. */
+			buf = malloc(len > 0 ? len : 1);
+			memcpy(buf, msgs[m], len);
+			off = 0;
+			for (i = 0; i < 64 && off < len; i++) {
+				r = http_parser.parse(st, &ctx,
+				    APP_DIR_TOSERVER, buf + off, len - off);
+				assert_true(r.consumed <= len - off);
+				assert_int_not_equal(r.status, PARSE_ERROR);
+				off += r.consumed;
+				if (r.status == PARSE_INCOMPLETE ||
+				    r.consumed == 0)
+					break;
+			}
+			assert_int_equal(c.n, 0);
+			assert_int_equal(ctx.n_anom, 0);
+			free(buf);
+			http_parser.state_free(st);
+		}
+	/* A response cut anywhere before its header end: no fact. */
+	for (len = 0; len < strstr(resp_200, "\r\n\r\n") - resp_200 + 3;
+	    len++) {
+		st = http_parser.state_new();
+		memset(&ctx, 0, sizeof(ctx));
+		memset(&c, 0, sizeof(c));
+		ctx.on_fact = on_fact;
+		ctx.user = &c;
+		buf = malloc(len > 0 ? len : 1);
+		memcpy(buf, resp_200, len);
+		r = http_parser.parse(st, &ctx, APP_DIR_TOCLIENT, buf, len);
+		assert_int_not_equal(r.status, PARSE_ERROR);
+		assert_int_equal(c.n, 0);
+		free(buf);
+		http_parser.state_free(st);
+	}
+}
+
+static int
+facts_equal(const struct capture *a, const struct capture *b)
+{
+	unsigned i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (memcmp(&a->tx[i], &b->tx[i], sizeof(a->tx[i])) != 0)
+			return 0;
+	return 1;
+}
+
+/* Every two-way split of each direction gives the same facts. */
+static void
+test_http_every_split(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture ref, c;
+	size_t i, rl = sizeof(req_pipe) - 1, pl = sizeof(resp_pipe) - 1;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &ref, req_pipe, rl, NULL, 0, resp_pipe, pl, NULL, 0);
+	http_parser.state_free(st);
+	assert_int_equal(ref.n, 2);
+	for (i = 1; i < rl; i++) {
+		st = feed2(&ctx, &c, req_pipe, rl, &i, 1, resp_pipe, pl,
+		    NULL, 0);
+		assert_true(facts_equal(&ref, &c));
+		assert_int_equal(ctx.n_anom, 0);
+		http_parser.state_free(st);
+	}
+	for (i = 1; i < pl; i++) {
+		st = feed2(&ctx, &c, req_pipe, rl, NULL, 0, resp_pipe, pl,
+		    &i, 1);
+		assert_true(facts_equal(&ref, &c));
+		assert_int_equal(ctx.n_anom, 0);
+		http_parser.state_free(st);
+	}
+	st = feed2(&ctx, &ref, req_get, sizeof(req_get) - 1, NULL, 0,
+	    resp_200, sizeof(resp_200) - 1, NULL, 0);
+	http_parser.state_free(st);
+	for (i = 1; i < sizeof(resp_200) - 1; i++) {
+		st = feed2(&ctx, &c, req_get, sizeof(req_get) - 1, &i, 1,
+		    resp_200, sizeof(resp_200) - 1, &i, 1);
+		assert_true(facts_equal(&ref, &c));
+		http_parser.state_free(st);
+	}
+}
+
+/* A chunk size that claims more (or fewer) bytes than sent. */
+static void
+test_http_lying_chunks(void **unused)
+{
+	/* "5" but 7 data bytes: no CRLF where one must be. */
+	static const char shortsz[] =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nabcdefg\r\n0\r\n\r\n";
+	/* Not hex, and too many digits. */
+	static const char nothex[] =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+	static const char huge[] =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "fffffffffffffffff\r\n";
+	/* A big size swallows what follows, quietly: it is body. */
+	static const char bigsz[] =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "ffff\r\nabc\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
+	static const char *const v[] = { shortsz, nothex, huge };
+	struct app_ctx ctx;
+	struct capture c;
+	size_t i;
+	void *st;
+
+	(void)unused;
+	for (i = 0; i < 3; i++) {
+		st = feed2(&ctx, &c, NULL, 0, NULL, 0, v[i], strlen(v[i]),
+		    NULL, 0);
+		assert_int_equal(c.n, 1);
+		assert_true(mock_has_anomaly(&ctx, EV_HTTP_BAD_CHUNK));
+		http_parser.state_free(st);
+	}
+	st = feed2(&ctx, &c, NULL, 0, NULL, 0, bigsz, strlen(bigsz), NULL, 0);
+	assert_int_equal(c.n, 1);
+	assert_false(mock_has_anomaly(&ctx, EV_HTTP_BAD_CHUNK));
+	http_parser.state_free(st);
+}
+
+/* A header block over 16 KiB: an anomaly, and the direction stops. */
+static void
+test_http_header_cap(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	size_t len = HTTP_MAX_HEADER + 100, left;
+	enum parse_result r;
+	char *big;
+	void *st;
+
+	(void)unused;
+	big = malloc(len);
+	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+	memset(big + 19, 'a', len - 19);
+	st = http_parser.state_new();
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&c, 0, sizeof(c));
+	ctx.on_fact = on_fact;
+	ctx.user = &c;
+	r = mock_feed(&http_parser, st, &ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)big, len, NULL, 0, &left);
+	assert_int_equal(r, PARSE_ERROR);
+	assert_true(mock_has_anomaly(&ctx, EV_HTTP_HEADER_TOO_LONG));
+	assert_int_equal(c.n, 0);
+	http_parser.state_free(st);
+	free(big);
+}
+
+static void
+test_http_bad_lines(void **unused)
+{
+	static const char badreq[] = "GE\x01T / HTTP/1.1\r\n\r\n";
+	static const char badresp[] = "HTTP/1.1 2x0 OK\r\n\r\n";
+	static const char badlen[] =
+	    "POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n";
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, badreq, strlen(badreq), NULL, 0, badresp,
+	    strlen(badresp), NULL, 0);
+	assert_true(mock_has_anomaly(&ctx, EV_HTTP_BAD_REQUEST_LINE));
+	assert_true(mock_has_anomaly(&ctx, EV_HTTP_BAD_STATUS_LINE));
+	assert_int_equal(c.n, 0);
+	http_parser.state_free(st);
+	st = feed2(&ctx, &c, badlen, strlen(badlen), NULL, 0, NULL, 0,
+	    NULL, 0);
+	assert_true(mock_has_anomaly(&ctx, EV_HTTP_BAD_CONTENT_LENGTH));
+	http_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	assert_int_equal(c.n, 1);
+	http_parser.state_free(st);
+	/* A response alone (capture started mid-connection). */
+	st = feed2(&ctx, &c, NULL, 0, NULL, 0, resp_200,
+	    sizeof(resp_200) - 1, NULL, 0);
+	assert_int_equal(c.n, 1);
+	assert_false(c.tx[0].has_request);
+	assert_true(mock_has_anomaly(&ctx, EV_HTTP_RESPONSE_WITHOUT_REQUEST));
+	http_parser.state_free(st);
+}
+
+static void
+eve_text(const struct http_facts *f, char *out, size_t size)
+{
+	struct jsonw jw;
+	const char *t;
+	size_t len;
+
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "http");
+	jsonw_obj_open(&jw);
+	http_parser.eve(&jw, f);
+	jsonw_obj_close(&jw);
+	jsonw_key(&jw, "wardwatch");
+	jsonw_obj_open(&jw);
+	http_parser.eve_extra(&jw, f);
+	jsonw_obj_close(&jw);
+	jsonw_obj_close(&jw);
+	assert_true(jsonw_ok(&jw));
+	t = jsonw_text(&jw, &len);
+	assert_true(len < size);
+	memcpy(out, t, len);
+	out[len] = '\0';
+	jsonw_free(&jw);
+}
+
+/* No credential reaches a fact or the EVE text. */
+static void
+test_http_privacy(void **unused)
+{
+	static const char *const secrets[] = { "c2VjcmV0OnBhc3N3b3Jk",
+	    "TOPSECRETCOOKIE", "SETCOOKIESECRET", "Basic", "session=" };
+	struct app_ctx ctx;
+	struct capture c;
+	char text[4096];
+	size_t i;
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, req_get, sizeof(req_get) - 1, NULL, 0,
+	    resp_200, sizeof(resp_200) - 1, NULL, 0);
+	assert_int_equal(c.n, 1);
+	eve_text(&c.tx[0], text, sizeof(text));
+	for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+		assert_null(strstr(text, secrets[i]));
+		assert_null(memmem(&c.tx[0], sizeof(c.tx[0]), secrets[i],
+		    strlen(secrets[i])));
+	}
+	assert_non_null(strstr(text, "\"authorization\":true"));
+	http_parser.state_free(st);
+}
+
+static void
+test_http_eve(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	char text[4096];
+	void *st;
+
+	(void)unused;
+	st = feed2(&ctx, &c, req_get, sizeof(req_get) - 1, NULL, 0,
+	    resp_200, sizeof(resp_200) - 1, NULL, 0);
+	eve_text(&c.tx[0], text, sizeof(text));
+	assert_string_equal(text,
+	    "{\"http\":{\"hostname\":\"pump-17.ward3.example\","
+	    "\"http_port\":8080,\"url\":\"/api/v1/status\","
+	    "\"http_user_agent\":\"InfusionAgent/2.1\","
+	    "\"http_content_type\":\"application/json\","
+	    "\"http_method\":\"GET\",\"protocol\":\"HTTP/1.1\","
+	    "\"status\":200,\"length\":13},"
+	    "\"wardwatch\":{\"http\":{\"server\":\"lighttpd/1.4.59\","
+	    "\"request\":true,\"response\":true,\"authorization\":true,"
+	    "\"cookie\":true,\"set_cookie\":true}}}");
+	http_parser.state_free(st);
+}
+
+static void
+test_http_probe(void **unused)
+{
+	(void)unused;
+	assert_int_equal(http_parser.probe((const uint8_t *)"GET / ", 6,
+	    APP_DIR_TOSERVER), APP_PROBE_YES);
+	assert_int_equal(http_parser.probe((const uint8_t *)"OPTIONS *", 9,
+	    APP_DIR_TOSERVER), APP_PROBE_YES);
+	assert_int_equal(http_parser.probe((const uint8_t *)"GE", 2,
+	    APP_DIR_TOSERVER), APP_PROBE_MAYBE);
+	assert_int_equal(http_parser.probe((const uint8_t *)"GETX", 4,
+	    APP_DIR_TOSERVER), APP_PROBE_NO);
+	assert_int_equal(http_parser.probe((const uint8_t *)"\x0bMSH|", 5,
+	    APP_DIR_TOSERVER), APP_PROBE_NO);
+	assert_int_equal(http_parser.probe((const uint8_t *)"HTTP/1.1 200",
+	    12, APP_DIR_TOCLIENT), APP_PROBE_YES);
+	assert_int_equal(http_parser.probe((const uint8_t *)"HTT", 3,
+	    APP_DIR_TOCLIENT), APP_PROBE_MAYBE);
+	assert_int_equal(http_parser.probe((const uint8_t *)"SSH-2.0", 7,
+	    APP_DIR_TOCLIENT), APP_PROBE_NO);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_http_transaction),
+		cmocka_unit_test(test_http_pipelined),
+		cmocka_unit_test(test_http_chunked_request),
+		cmocka_unit_test(test_http_truncations),
+		cmocka_unit_test(test_http_every_split),
+		cmocka_unit_test(test_http_lying_chunks),
+		cmocka_unit_test(test_http_header_cap),
+		cmocka_unit_test(test_http_bad_lines),
+		cmocka_unit_test(test_http_privacy),
+		cmocka_unit_test(test_http_eve),
+		cmocka_unit_test(test_http_probe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
