@@ -13,7 +13,7 @@ import sys
 
 import jsonschema
 
-OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy")
+OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp")
 
 
 def main():

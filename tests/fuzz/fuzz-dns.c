@@ -1,0 +1,118 @@
+/*
+ * fuzz-dns.c - libFuzzer target for the DNS/mDNS and SSDP parsers.
+ *
+ * Input: one UDP datagram.  It goes through both probes and both
+ * parsers (each ignores what is not its protocol), and every fact is
+ * written through the EVE hooks, which must give complete JSON.
+ * Anomalies must be APP-kind events.  libFuzzer hands over a buffer of
+ * exactly the input's size, so ASan sees any over-read.
+ *
+ * Build and run, no script needed (from the build directory):
+ *	../configure --enable-fuzz --enable-sanitizers CC=clang
+ *	make tests/fuzz/fuzz-dns
+ *	mkdir -p fuzz-dns.corpus
+ *	./tests/fuzz/fuzz-dns -max_total_time=600 -max_len=2048 \
+ *	    fuzz-dns.corpus ../tests/fuzz/corpus/dns
+ * A crash is written to crash-<sha1>; run the target with that file as
+ * its only argument to reproduce it.  The seeds in corpus/dns/ are the
+ * unit tests' messages (a query, a response with compression, an mDNS
+ * announcement, SSDP NOTIFY and M-SEARCH).
+ */
+#include <config.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "jsonw.h"
+#include "proto-dns.h"
+#include "proto-ssdp.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+struct app_ctx {
+	struct jsonw	 w;
+	unsigned	 n_facts;
+	unsigned	 n_anom;
+};
+
+static void
+check(bool ok)
+{
+	if (!ok)
+		abort();
+}
+
+static void
+write_fact(struct app_ctx *ctx, const struct app_parser *ap,
+    const void *fact)
+{
+	jsonw_reset(&ctx->w);
+	jsonw_obj_open(&ctx->w);
+	ap->eve(&ctx->w, fact);
+	if (ap->eve_extra != NULL) {
+		jsonw_key(&ctx->w, "wardwatch");
+		jsonw_obj_open(&ctx->w);
+		ap->eve_extra(&ctx->w, fact);
+		jsonw_obj_close(&ctx->w);
+	}
+	jsonw_obj_close(&ctx->w);
+	check(jsonw_ok(&ctx->w));
+}
+
+void
+app_emit(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
+{
+	check(dir == APP_DIR_TOSERVER || dir == APP_DIR_TOCLIENT);
+	switch (proto) {
+	case APP_DNS:
+		write_fact(ctx, &dns_parser, fact);
+		break;
+	case APP_MDNS:
+		write_fact(ctx, &mdns_parser, fact);
+		break;
+	case APP_SSDP:
+		write_fact(ctx, &ssdp_parser, fact);
+		break;
+	default:
+		abort();
+	}
+	ctx->n_facts++;
+}
+
+void
+app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
+{
+	check(ev_is_anomaly(ev));
+	ctx->n_anom++;
+}
+
+static void
+run(const struct app_parser *ap, struct app_ctx *ctx, const uint8_t *p,
+    size_t n)
+{
+	struct app_result r;
+	void *st;
+
+	(void)ap->probe(p, n, APP_DIR_TOSERVER);
+	st = ap->state_new();
+	r = ap->parse(st, ctx, APP_DIR_TOSERVER, p, n);
+	check(r.status != PARSE_INCOMPLETE && r.consumed <= n);
+	ap->state_free(st);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct app_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	jsonw_init(&ctx.w, JSONW_DEFAULT_CAP);
+	run(&dns_parser, &ctx, data, size);
+	run(&mdns_parser, &ctx, data, size);
+	run(&ssdp_parser, &ctx, data, size);
+	jsonw_free(&ctx.w);
+	return 0;
+}
