@@ -32,6 +32,7 @@
 #include "proto-dicom.h"
 #include "proto-hl7.h"
 #include "proto-http.h"
+#include "proto-mqtt.h"
 #include "proto-ssdp.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ static const struct app_parser *const app_registry[] = {
 	&mdns_parser,
 	&ssdp_parser,
 	&http_parser,
+	&mqtt_parser,
 	&dhcp_parser,
 	NULL
 };

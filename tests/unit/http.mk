@@ -7,3 +7,9 @@ libwardwatch_a_SOURCES += src/proto-http.c src/proto-http.h
 UNIT_TESTS += tests/unit/test-http
 tests_unit_test_http_SOURCES = tests/unit/test-http.c
 tests_unit_test_http_LDADD = $(WW_UNIT_LIBS)
+
+libwardwatch_a_SOURCES += src/proto-mqtt.c src/proto-mqtt.h
+
+UNIT_TESTS += tests/unit/test-mqtt
+tests_unit_test_mqtt_SOURCES = tests/unit/test-mqtt.c
+tests_unit_test_mqtt_LDADD = $(WW_UNIT_LIBS)

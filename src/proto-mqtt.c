@@ -1,0 +1,487 @@
+/*
+ * proto-mqtt.c - MQTT control packet parser (MQTT 3.1, OASIS MQTT
+ * 3.1.1 and 5.0).
+ *
+ * Every packet starts with a fixed header (5.0 section 2.1.1):
+ *
+ *	byte 0     type (high nibble), flags (low nibble: DUP, QoS, RETAIN)
+ *	byte 1..4  Remaining Length, a varint of 7 bits a byte, low
+ *	           group first, at most four bytes (2.1.4)
+ *
+ * Packets other than PUBLISH are read whole, up to MQTT_MAX_PACKET;
+ * longer ones are skipped unread.  Of a PUBLISH only the topic name
+ * and packet identifier are read: the payload is skipped in whatever
+ * pieces it arrives, never buffered, as it may carry patient data.
+ * Of a CONNECT the user name and password are never read: only the
+ * flags that say they were sent.
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "events.h"
+#include "jsonw.h"
+#include "proto-mqtt.h"
+#include "util.h"
+
+#define MQTT_HDR_MAX	5	/* type byte and a four-byte varint */
+
+struct mqtt_dir {
+	uint64_t	 skip;		/* bytes of a packet still to skip */
+	bool		 stop;
+};
+
+struct mqtt_state {
+	struct mqtt_dir	 dir[2];
+	uint8_t		 version;	/* from CONNECT; 0 until seen */
+	bool		 connect_pending;
+	struct mqtt_facts connect;	/* waiting for its CONNACK */
+	unsigned	 n_topics;
+	char		 topics[MQTT_MAX_TOPICS][MQTT_TOPIC_LEN];
+	uint64_t	 packets;
+};
+
+static const uint16_t mqtt_ports[] = { 1883, 0 };
+
+enum varint_result { VARINT_OK, VARINT_SHORT, VARINT_BAD };
+
+/* A Variable Byte Integer (5.0 section 1.5.5): at most four bytes. */
+static enum varint_result
+mqtt_varint(struct breader *br, uint32_t *out)
+{
+	uint32_t v = 0;
+	uint8_t b;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		b = br_u8(br);
+		if (!br_ok(br))
+			return VARINT_SHORT;
+		v |= (uint32_t)(b & 0x7f) << (7 * i);
+		if ((b & 0x80) == 0) {
+			*out = v;
+			return VARINT_OK;
+		}
+	}
+	return VARINT_BAD;
+}
+
+static void
+mqtt_copy(char *dst, size_t size, const uint8_t *p, size_t n, bool *cut)
+{
+	size_t i;
+
+	if (n >= size) {
+		n = size - 1;
+		if (cut != NULL)
+			*cut = true;
+	}
+	for (i = 0; i < n; i++)
+		dst[i] = (p[i] < 0x20 || p[i] >= 0x7f) ? '?' : (char)p[i];
+	dst[n] = '\0';
+}
+
+/* A UTF-8 string field: two-byte length, then its bytes. */
+static const uint8_t *
+mqtt_string(struct breader *br, size_t *n)
+{
+	*n = br_be16(br);
+	return br_bytes(br, *n);
+}
+
+static void
+mqtt_emit_connect(struct mqtt_state *st, struct app_ctx *ctx)
+{
+	if (st->connect_pending) {
+		app_emit(ctx, APP_MQTT, APP_DIR_TOSERVER, &st->connect);
+		st->connect_pending = false;
+	}
+}
+
+/*
+ * CONNECT variable header and payload (3.1.2, 3.1.3):
+ *	protocol name (string), level (1), flags (1), keep alive (2),
+ *	[5.0: properties (varint length + bytes)], client id (string),
+ *	[will properties, topic, message], [user name], [password].
+ */
+static bool
+mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
+    struct breader *pkt)
+{
+	struct mqtt_facts f;
+	const uint8_t *p;
+	uint32_t plen;
+	size_t n;
+
+	memset(&f, 0, sizeof(f));
+	f.has_connect = true;
+	f.connect_hdr = hdr;
+	p = mqtt_string(pkt, &n);
+	f.protocol_version = br_u8(pkt);
+	f.connect_flags = br_u8(pkt);
+	f.keep_alive = br_be16(pkt);
+	if (!br_ok(pkt))
+		return false;
+	mqtt_copy(f.protocol_string, sizeof(f.protocol_string), p, n, NULL);
+	if (f.protocol_version == 5) {
+		if (mqtt_varint(pkt, &plen) != VARINT_OK)
+			return false;
+		br_skip(pkt, plen);
+	}
+	p = mqtt_string(pkt, &n);
+	if (!br_ok(pkt))
+		return false;
+	mqtt_copy(f.client_id, sizeof(f.client_id), p, n,
+	    &f.client_id_truncated);
+	mqtt_emit_connect(st, ctx);
+	st->version = f.protocol_version;
+	st->connect = f;
+	st->connect_pending = true;
+	return true;
+}
+
+/* CONNACK (3.2): acknowledge flags (1), return or reason code (1). */
+static bool
+mqtt_connack(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
+    struct breader *pkt)
+{
+	struct mqtt_facts f;
+	uint8_t flags, rc;
+
+	flags = br_u8(pkt);
+	rc = br_u8(pkt);
+	if (!br_ok(pkt))
+		return false;
+	if (st->connect_pending)
+		f = st->connect;
+	else
+		memset(&f, 0, sizeof(f));
+	st->connect_pending = false;
+	f.has_connack = true;
+	f.connack_hdr = hdr;
+	f.session_present = (flags & 0x01) != 0;
+	f.return_code = rc;
+	app_emit(ctx, APP_MQTT, APP_DIR_TOCLIENT, &f);
+	return true;
+}
+
+/* PUBLISH (3.3): topic name (string), packet id (2) if QoS > 0. */
+static void
+mqtt_publish(struct mqtt_state *st, struct app_ctx *ctx, int dir,
+    uint8_t hdr, const uint8_t *topic, size_t tlen, bool has_id,
+    uint16_t id)
+{
+	struct mqtt_facts f;
+	unsigned i;
+
+	memset(&f, 0, sizeof(f));
+	f.has_publish = true;
+	f.publish_hdr = hdr;
+	mqtt_copy(f.topic, sizeof(f.topic), topic, tlen, &f.topic_truncated);
+	f.has_message_id = has_id;
+	f.message_id = id;
+	for (i = 0; i < st->n_topics; i++)
+		if (strcmp(st->topics[i], f.topic) == 0)
+			return;
+	if (st->n_topics == MQTT_MAX_TOPICS)
+		return;
+	strlcpy(st->topics[st->n_topics++], f.topic, MQTT_TOPIC_LEN);
+	app_emit(ctx, APP_MQTT, dir, &f);
+}
+
+/* DISCONNECT (3.14): 5.0 adds a reason code (1) and properties. */
+static void
+mqtt_disconnect(struct mqtt_state *st, struct app_ctx *ctx, int dir,
+    uint8_t hdr, struct breader *pkt)
+{
+	struct mqtt_facts f;
+
+	mqtt_emit_connect(st, ctx);
+	memset(&f, 0, sizeof(f));
+	f.has_disconnect = true;
+	f.disconnect_hdr = hdr;
+	if (br_left(pkt) > 0) {
+		f.has_reason = true;
+		f.reason_code = br_u8(pkt);
+	} else if (st->version == 5)
+		f.has_reason = true;	/* 3.14.2.1: absent means 0 */
+	app_emit(ctx, APP_MQTT, dir, &f);
+}
+
+/* Skip what is there of a packet we do not read. */
+static size_t
+mqtt_skip(struct mqtt_dir *d, size_t len)
+{
+	size_t take = (uint64_t)len < d->skip ? len : (size_t)d->skip;
+
+	d->skip -= take;
+	return take;
+}
+
+static struct app_result
+mqtt_stop(struct mqtt_dir *d, struct app_ctx *ctx, enum ww_counter ev)
+{
+	app_anomaly(ctx, ev);
+	d->stop = true;
+	return app_error(0);
+}
+
+static struct app_result
+mqtt_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
+    size_t len)
+{
+	struct mqtt_state *st = state;
+	struct mqtt_dir *d;
+	struct breader br, pkt;
+	const uint8_t *topic;
+	size_t hdr, need, tlen;
+	uint32_t rl;
+	uint16_t id = 0;
+	uint8_t b0, type;
+	bool ok = true;
+
+	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
+		return app_error(0);
+	d = &st->dir[dir];
+	if (d->stop)
+		return app_ok(len);
+	if (d->skip > 0)
+		return app_ok(mqtt_skip(d, len));
+
+	br_init(&br, buf, len);
+	b0 = br_u8(&br);
+	switch (mqtt_varint(&br, &rl)) {
+	case VARINT_SHORT:
+		return app_incomplete(0, 1);
+	case VARINT_BAD:
+		return mqtt_stop(d, ctx, EV_MQTT_BAD_REMAINING_LENGTH);
+	case VARINT_OK:
+		break;
+	}
+	hdr = br_off(&br);
+	type = b0 >> 4;
+	if (type == 0)
+		return mqtt_stop(d, ctx, EV_MQTT_MALFORMED);
+	st->packets++;
+
+	if (type == MQTT_PUBLISH) {
+		/* Read the topic (and packet id); skip the payload. */
+		if (rl < 2) {
+			app_anomaly(ctx, EV_MQTT_MALFORMED);
+			return app_ok(hdr + rl);
+		}
+		if (br_left(&br) < 2)
+			return app_incomplete(0, hdr + 2 - len);
+		pkt = br;
+		tlen = br_be16(&pkt);
+		need = 2 + tlen + (((b0 >> 1) & 3) != 0 ? 2 : 0);
+		if (need > rl) {
+			app_anomaly(ctx, EV_MQTT_MALFORMED);
+			d->skip = hdr + (uint64_t)rl;
+			return app_ok(mqtt_skip(d, len));
+		}
+		if (br_left(&br) < need)
+			return app_incomplete(0, hdr + need - len);
+		topic = br_bytes(&pkt, tlen);
+		if (((b0 >> 1) & 3) != 0)
+			id = br_be16(&pkt);
+		mqtt_publish(st, ctx, dir, b0 & 0x0f, topic, tlen,
+		    ((b0 >> 1) & 3) != 0, id);
+		d->skip = rl - need;
+		return app_ok(hdr + need);
+	}
+
+	if (rl > MQTT_MAX_PACKET) {
+		app_anomaly(ctx, EV_MQTT_PACKET_TOO_LONG);
+		d->skip = hdr + (uint64_t)rl;
+		return app_ok(mqtt_skip(d, len));
+	}
+	if (br_left(&br) < rl)
+		return app_incomplete(0, hdr + rl - len);
+	pkt = br_sub(&br, rl);
+	switch (type) {
+	case MQTT_CONNECT:
+		if (dir == APP_DIR_TOSERVER)
+			ok = mqtt_connect(st, ctx, b0 & 0x0f, &pkt);
+		break;
+	case MQTT_CONNACK:
+		if (dir == APP_DIR_TOCLIENT)
+			ok = mqtt_connack(st, ctx, b0 & 0x0f, &pkt);
+		break;
+	case MQTT_DISCONNECT:
+		mqtt_disconnect(st, ctx, dir, b0 & 0x0f, &pkt);
+		break;
+	default:
+		break;
+	}
+	if (!ok)
+		app_anomaly(ctx, EV_MQTT_MALFORMED);
+	return app_ok(hdr + rl);
+}
+
+static void
+mqtt_gap(void *state, struct app_ctx *ctx, int dir)
+{
+	struct mqtt_state *st = state;
+
+	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
+		return;
+	mqtt_emit_connect(st, ctx);
+	/* No length field to resynchronise on: give the direction up. */
+	st->dir[dir].stop = true;
+}
+
+/* A CONNECT: 0x10, a varint, then "MQTT" level 4/5 or "MQIsdp" 3. */
+static enum app_probe
+mqtt_probe(const uint8_t *buf, size_t len, int dir)
+{
+	struct breader br;
+	const uint8_t *name;
+	uint32_t rl;
+	size_t n;
+	uint8_t level;
+
+	if (dir != APP_DIR_TOSERVER)
+		return APP_PROBE_NO;
+	br_init(&br, buf, len);
+	if (br_left(&br) == 0)
+		return APP_PROBE_MAYBE;
+	if (br_u8(&br) != 0x10)
+		return APP_PROBE_NO;
+	switch (mqtt_varint(&br, &rl)) {
+	case VARINT_SHORT:
+		return APP_PROBE_MAYBE;
+	case VARINT_BAD:
+		return APP_PROBE_NO;
+	case VARINT_OK:
+		break;
+	}
+	n = br_be16(&br);
+	if (!br_ok(&br))
+		return APP_PROBE_MAYBE;
+	if (n != 4 && n != 6)
+		return APP_PROBE_NO;
+	name = br_bytes(&br, n);
+	level = br_u8(&br);
+	if (!br_ok(&br))
+		return APP_PROBE_MAYBE;
+	if (n == 4 && memcmp(name, "MQTT", 4) == 0 && (level == 4 ||
+	    level == 5))
+		return APP_PROBE_YES;
+	if (n == 6 && memcmp(name, "MQIsdp", 6) == 0 && level == 3)
+		return APP_PROBE_YES;
+	return APP_PROBE_NO;
+}
+
+static void *
+mqtt_state_new(void)
+{
+	return xcalloc(1, sizeof(struct mqtt_state));
+}
+
+static void
+mqtt_state_free(void *state)
+{
+	free(state);
+}
+
+/* The fixed header's flags, as Suricata logs them in each object. */
+static void
+mqtt_eve_hdr(struct jsonw *jw, uint8_t hdr)
+{
+	jsonw_kv_uint(jw, "qos", (hdr >> 1) & 3);
+	jsonw_kv_bool(jw, "retain", (hdr & 1) != 0);
+	jsonw_kv_bool(jw, "dup", (hdr & 8) != 0);
+}
+
+static void
+mqtt_eve(struct jsonw *jw, const void *fact)
+{
+	const struct mqtt_facts *f = fact;
+
+	if (f->has_connect) {
+		jsonw_key(jw, "connect");
+		jsonw_obj_open(jw);
+		mqtt_eve_hdr(jw, f->connect_hdr);
+		jsonw_kv_str(jw, "protocol_string", f->protocol_string);
+		jsonw_kv_uint(jw, "protocol_version", f->protocol_version);
+		jsonw_key(jw, "flags");
+		jsonw_obj_open(jw);
+		jsonw_kv_bool(jw, "username",
+		    (f->connect_flags & MQTT_CF_USERNAME) != 0);
+		jsonw_kv_bool(jw, "password",
+		    (f->connect_flags & MQTT_CF_PASSWORD) != 0);
+		jsonw_kv_bool(jw, "will_retain",
+		    (f->connect_flags & MQTT_CF_WILL_RETAIN) != 0);
+		jsonw_kv_bool(jw, "will",
+		    (f->connect_flags & MQTT_CF_WILL) != 0);
+		jsonw_kv_bool(jw, "clean_session",
+		    (f->connect_flags & MQTT_CF_CLEAN) != 0);
+		jsonw_obj_close(jw);
+		jsonw_kv_str(jw, "client_id", f->client_id);
+		jsonw_obj_close(jw);
+	}
+	if (f->has_connack) {
+		jsonw_key(jw, "connack");
+		jsonw_obj_open(jw);
+		mqtt_eve_hdr(jw, f->connack_hdr);
+		jsonw_kv_bool(jw, "session_present", f->session_present);
+		jsonw_kv_uint(jw, "return_code", f->return_code);
+		jsonw_obj_close(jw);
+	}
+	if (f->has_publish) {
+		jsonw_key(jw, "publish");
+		jsonw_obj_open(jw);
+		mqtt_eve_hdr(jw, f->publish_hdr);
+		jsonw_kv_str(jw, "topic", f->topic);
+		if (f->has_message_id)
+			jsonw_kv_uint(jw, "message_id", f->message_id);
+		jsonw_obj_close(jw);
+	}
+	if (f->has_disconnect) {
+		jsonw_key(jw, "disconnect");
+		jsonw_obj_open(jw);
+		mqtt_eve_hdr(jw, f->disconnect_hdr);
+		if (f->has_reason)
+			jsonw_kv_uint(jw, "reason_code", f->reason_code);
+		jsonw_obj_close(jw);
+	}
+}
+
+/* What Suricata's mqtt object has no field for. */
+static void
+mqtt_eve_extra(struct jsonw *jw, const void *fact)
+{
+	const struct mqtt_facts *f = fact;
+
+	jsonw_key(jw, "mqtt");
+	jsonw_obj_open(jw);
+	if (f->has_connect) {
+		jsonw_kv_uint(jw, "keep_alive", f->keep_alive);
+		if (f->client_id_truncated)
+			jsonw_kv_bool(jw, "client_id_truncated", true);
+	}
+	if (f->has_publish && f->topic_truncated)
+		jsonw_kv_bool(jw, "topic_truncated", true);
+	jsonw_obj_close(jw);
+}
+
+const struct app_parser mqtt_parser = {
+	.proto = APP_MQTT,
+	.name = "mqtt",
+	.ipproto = IPPROTO_TCP,
+	.ports = mqtt_ports,
+	.probe = mqtt_probe,
+	.state_new = mqtt_state_new,
+	.state_free = mqtt_state_free,
+	.parse = mqtt_parse,
+	.gap = mqtt_gap,
+	.eve = mqtt_eve,
+	.eve_extra = mqtt_eve_extra,
+};

@@ -1,0 +1,73 @@
+/*
+ * proto-mqtt.h - MQTT (3.1, 3.1.1 and 5.0) session facts and parser.
+ *
+ * A fact is one of: a CONNECT with its CONNACK (or either alone), the
+ * first PUBLISH to each of the first MQTT_MAX_TOPICS distinct topics,
+ * or a DISCONNECT.  It keeps the client identifier and whether a user
+ * name and a password were sent (the CONNECT flags), never their
+ * values, and never a PUBLISH payload.  Strings are NUL-terminated,
+ * cut to their arrays, control and non-ASCII bytes replaced by '?'.
+ */
+#ifndef WW_PROTO_MQTT_H
+#define WW_PROTO_MQTT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+
+#define MQTT_MAX_PACKET		(64u << 10)	/* packets read whole */
+#define MQTT_MAX_TOPICS		16		/* distinct topics reported */
+
+#define MQTT_PROTO_LEN		8
+#define MQTT_CLIENT_ID_LEN	64
+#define MQTT_TOPIC_LEN		128
+
+/* Control packet types (MQTT 5.0 section 2.1.2). */
+enum mqtt_type {
+	MQTT_CONNECT = 1,
+	MQTT_CONNACK = 2,
+	MQTT_PUBLISH = 3,
+	MQTT_DISCONNECT = 14,
+	MQTT_AUTH = 15,
+};
+
+/* CONNECT flags (3.1.2.3). */
+#define MQTT_CF_USERNAME	0x80
+#define MQTT_CF_PASSWORD	0x40
+#define MQTT_CF_WILL_RETAIN	0x20
+#define MQTT_CF_WILL		0x04
+#define MQTT_CF_CLEAN		0x02
+
+struct mqtt_facts {
+	bool		 has_connect;
+	uint8_t		 connect_hdr;		/* fixed-header flag bits */
+	char		 protocol_string[MQTT_PROTO_LEN];
+	uint8_t		 protocol_version;
+	uint8_t		 connect_flags;		/* MQTT_CF_* */
+	uint16_t	 keep_alive;
+	char		 client_id[MQTT_CLIENT_ID_LEN];
+	bool		 client_id_truncated;
+
+	bool		 has_connack;
+	uint8_t		 connack_hdr;
+	bool		 session_present;
+	uint8_t		 return_code;
+
+	bool		 has_publish;
+	uint8_t		 publish_hdr;
+	char		 topic[MQTT_TOPIC_LEN];
+	bool		 topic_truncated;
+	bool		 has_message_id;
+	uint16_t	 message_id;
+
+	bool		 has_disconnect;
+	uint8_t		 disconnect_hdr;
+	bool		 has_reason;
+	uint8_t		 reason_code;
+};
+
+extern const struct app_parser mqtt_parser;
+
+#endif /* WW_PROTO_MQTT_H */

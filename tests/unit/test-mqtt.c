@@ -1,0 +1,442 @@
+/*
+ * test-mqtt.c - the MQTT parser (src/proto-mqtt.c).
+ *
+ * An infusion pump's MQTT 3.1.1 session (CONNECT with user name and
+ * password, CONNACK, two PUBLISHes to one topic, DISCONNECT), an MQTT
+ * 5.0 CONNECT with properties, fed through mqtt_parser and mock_feed():
+ * the facts, every truncation of each packet, every two-way split,
+ * overlong and lying lengths, long packets skipped, privacy of the
+ * credentials and payloads, the probe and the EVE object.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app-mock.h"
+#include "jsonw.h"
+#include "proto-mqtt.h"
+
+#define MAX_FACTS	16
+
+struct capture {
+	unsigned	 n;
+	struct mqtt_facts f[MAX_FACTS];
+};
+
+static void
+on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *f)
+{
+	struct capture *c = ctx->user;
+
+	(void)dir;
+	assert_int_equal(proto, APP_MQTT);
+	if (c->n < MAX_FACTS)
+		c->f[c->n++] = *(const struct mqtt_facts *)f;
+}
+
+/*
+ * CONNECT, remaining length 41: "MQTT" level 4, flags 0xc2 (user name,
+ * password, clean session), keep alive 60, client id "pump-17", user
+ * name "nurse.jane", password "s3cretpw".
+ */
+static const uint8_t connect311[] = {
+	0x10, 0x29,
+	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xc2, 0x00, 0x3c,
+	0x00, 0x07, 'p', 'u', 'm', 'p', '-', '1', '7',
+	0x00, 0x0a, 'n', 'u', 'r', 's', 'e', '.', 'j', 'a', 'n', 'e',
+	0x00, 0x08, 's', '3', 'c', 'r', 'e', 't', 'p', 'w',
+};
+
+/* CONNACK: no session present, return code 0 (accepted). */
+static const uint8_t connack[] = { 0x20, 0x02, 0x00, 0x00 };
+
+/*
+ * PUBLISH QoS 1, topic "ward3/pump17/rate", packet id 1, payload
+ * "SECRETPAYLOAD"; PUBLISH QoS 0 to the same topic, payload "DATA";
+ * DISCONNECT.
+ */
+static const uint8_t rest311[] = {
+	0x32, 0x22,
+	0x00, 0x11, 'w', 'a', 'r', 'd', '3', '/', 'p', 'u', 'm', 'p',
+	'1', '7', '/', 'r', 'a', 't', 'e', 0x00, 0x01,
+	'S', 'E', 'C', 'R', 'E', 'T', 'P', 'A', 'Y', 'L', 'O', 'A', 'D',
+	0x30, 0x17,
+	0x00, 0x11, 'w', 'a', 'r', 'd', '3', '/', 'p', 'u', 'm', 'p',
+	'1', '7', '/', 'r', 'a', 't', 'e', 'D', 'A', 'T', 'A',
+	0xe0, 0x00,
+};
+
+/*
+ * MQTT 5.0 CONNECT: level 5, flags 0x02, keep alive 60, properties
+ * (3 bytes: receive maximum 20), an empty client id.
+ */
+static const uint8_t connect5[] = {
+	0x10, 0x10,
+	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3c,
+	0x03, 0x21, 0x00, 0x14,
+	0x00, 0x00,
+};
+
+static void
+setup(struct app_ctx *ctx, struct capture *c)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	memset(c, 0, sizeof(*c));
+	ctx->on_fact = on_fact;
+	ctx->user = c;
+}
+
+/* CONNECT (split at s1), CONNACK, the rest (split at s2); 0: none. */
+static void *
+session(struct app_ctx *ctx, struct capture *c, size_t s1, size_t s2)
+{
+	void *st = mqtt_parser.state_new();
+	size_t left;
+
+	setup(ctx, c);
+	assert_int_not_equal(mock_feed(&mqtt_parser, st, ctx,
+	    APP_DIR_TOSERVER, connect311, sizeof(connect311), &s1,
+	    s1 > 0, &left), PARSE_ERROR);
+	assert_int_equal(left, 0);
+	(void)mock_feed(&mqtt_parser, st, ctx, APP_DIR_TOCLIENT, connack,
+	    sizeof(connack), NULL, 0, NULL);
+	assert_int_not_equal(mock_feed(&mqtt_parser, st, ctx,
+	    APP_DIR_TOSERVER, rest311, sizeof(rest311), &s2, s2 > 0, &left),
+	    PARSE_ERROR);
+	assert_int_equal(left, 0);
+	return st;
+}
+
+static void
+test_mqtt_session(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = session(&ctx, &c, 0, 0);
+	assert_int_equal(c.n, 3);
+	assert_true(c.f[0].has_connect);
+	assert_true(c.f[0].has_connack);
+	assert_string_equal(c.f[0].protocol_string, "MQTT");
+	assert_int_equal(c.f[0].protocol_version, 4);
+	assert_string_equal(c.f[0].client_id, "pump-17");
+	assert_int_equal(c.f[0].connect_flags, 0xc2);
+	assert_int_equal(c.f[0].keep_alive, 60);
+	assert_int_equal(c.f[0].return_code, 0);
+	assert_true(c.f[1].has_publish);
+	assert_string_equal(c.f[1].topic, "ward3/pump17/rate");
+	assert_true(c.f[1].has_message_id);
+	assert_int_equal(c.f[1].message_id, 1);
+	assert_int_equal((c.f[1].publish_hdr >> 1) & 3, 1);
+	/* The second PUBLISH to the same topic is not reported again. */
+	assert_true(c.f[2].has_disconnect);
+	assert_false(c.f[2].has_reason);
+	assert_int_equal(ctx.n_anom, 0);
+	mqtt_parser.state_free(st);
+}
+
+static void
+test_mqtt_v5(void **unused)
+{
+	static const uint8_t disc[] = { 0xe0, 0x00 };
+	struct app_ctx ctx;
+	struct capture c;
+	void *st = mqtt_parser.state_new();
+
+	(void)unused;
+	setup(&ctx, &c);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, connect5,
+	    sizeof(connect5), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, disc,
+	    sizeof(disc), NULL, 0, NULL);
+	/* No CONNACK came: the CONNECT is reported alone. */
+	assert_int_equal(c.n, 2);
+	assert_true(c.f[0].has_connect);
+	assert_false(c.f[0].has_connack);
+	assert_int_equal(c.f[0].protocol_version, 5);
+	assert_string_equal(c.f[0].client_id, "");
+	assert_true(c.f[1].has_reason);
+	assert_int_equal(c.f[1].reason_code, 0);
+	assert_int_equal(ctx.n_anom, 0);
+	mqtt_parser.state_free(st);
+}
+
+/* Each packet cut anywhere before its end: INCOMPLETE, nothing read. */
+static void
+test_mqtt_truncations(void **unused)
+{
+	static const struct {
+		const uint8_t	*p;
+		size_t		 len;
+	} v[] = {
+		{ connect311, sizeof(connect311) },
+		{ connect5, sizeof(connect5) },
+		{ connack, sizeof(connack) },
+		{ rest311, 2 + 2 + 17 + 2 },	/* PUBLISH up to its id */
+	};
+	struct app_ctx ctx;
+	struct capture c;
+	struct app_result r;
+	size_t i, len;
+	uint8_t *buf;
+	void *st;
+
+	(void)unused;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (len = 0; len < v[i].len; len++) {
+			st = mqtt_parser.state_new();
+			setup(&ctx, &c);
+			buf = malloc(len > 0 ? len : 1);
+			memcpy(buf, v[i].p, len);
+			r = mqtt_parser.parse(st, &ctx, i == 2 ?
+			    APP_DIR_TOCLIENT : APP_DIR_TOSERVER, buf, len);
+			assert_int_equal(r.status, PARSE_INCOMPLETE);
+			assert_int_equal(r.consumed, 0);
+			assert_true(r.needed > 0);
+			assert_true(r.needed <= v[i].len - len);
+			assert_int_equal(c.n, 0);
+			assert_int_equal(ctx.n_anom, 0);
+			free(buf);
+			mqtt_parser.state_free(st);
+		}
+}
+
+static void
+test_mqtt_every_split(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture ref, c;
+	size_t i;
+	void *st;
+
+	(void)unused;
+	st = session(&ctx, &ref, 0, 0);
+	mqtt_parser.state_free(st);
+	for (i = 1; i < sizeof(connect311); i++) {
+		st = session(&ctx, &c, i, 0);
+		assert_int_equal(c.n, ref.n);
+		assert_memory_equal(c.f, ref.f, sizeof(c.f[0]) * c.n);
+		mqtt_parser.state_free(st);
+	}
+	for (i = 1; i < sizeof(rest311); i++) {
+		st = session(&ctx, &c, 0, i);
+		assert_int_equal(c.n, ref.n);
+		assert_memory_equal(c.f, ref.f, sizeof(c.f[0]) * c.n);
+		assert_int_equal(ctx.n_anom, 0);
+		mqtt_parser.state_free(st);
+	}
+}
+
+/* A fifth varint byte: an anomaly, and the direction stops. */
+static void
+test_mqtt_overlong_varint(void **unused)
+{
+	static const uint8_t bad[] = { 0x10, 0xff, 0xff, 0xff, 0xff, 0x01 };
+	struct app_ctx ctx;
+	struct capture c;
+	void *st = mqtt_parser.state_new();
+
+	(void)unused;
+	setup(&ctx, &c);
+	assert_int_equal(mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+	    bad, sizeof(bad), NULL, 0, NULL), PARSE_ERROR);
+	assert_true(mock_has_anomaly(&ctx, EV_MQTT_BAD_REMAINING_LENGTH));
+	assert_int_equal(c.n, 0);
+	mqtt_parser.state_free(st);
+}
+
+/* Lying lengths: skipped with an anomaly, the next packet still read. */
+static void
+test_mqtt_lying_lengths(void **unused)
+{
+	/* A PUBLISH whose topic length (0x0100) exceeds the packet (4). */
+	static const uint8_t lie[] = {
+		0x30, 0x04, 0x01, 0x00, 'a', 'b', 0xe0, 0x00,
+	};
+	/* A CONNECT whose client id length runs past the packet. */
+	static const uint8_t lie2[] = {
+		0x10, 0x0e, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02,
+		0x00, 0x3c, 0x00, 0x09, 'a', 'b', 0xe0, 0x00,
+	};
+	struct app_ctx ctx;
+	struct capture c;
+	void *st;
+
+	(void)unused;
+	st = mqtt_parser.state_new();
+	setup(&ctx, &c);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, lie,
+	    sizeof(lie), NULL, 0, NULL);
+	assert_true(mock_has_anomaly(&ctx, EV_MQTT_MALFORMED));
+	assert_int_equal(c.n, 1);
+	assert_true(c.f[0].has_disconnect);
+	mqtt_parser.state_free(st);
+
+	st = mqtt_parser.state_new();
+	setup(&ctx, &c);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, lie2,
+	    sizeof(lie2), NULL, 0, NULL);
+	assert_true(mock_has_anomaly(&ctx, EV_MQTT_MALFORMED));
+	assert_int_equal(c.n, 1);
+	assert_true(c.f[0].has_disconnect);
+	mqtt_parser.state_free(st);
+}
+
+/* A 70000-byte SUBSCRIBE is skipped in pieces, never buffered. */
+static void
+test_mqtt_long_packet(void **unused)
+{
+	size_t body = 70000, len = 4 + body + 2, splits[3] = { 3, 1000, 60000 };
+	struct app_ctx ctx;
+	struct capture c;
+	uint8_t *buf;
+	size_t left;
+	void *st;
+
+	(void)unused;
+	buf = calloc(1, len);
+	buf[0] = 0x82;
+	buf[1] = 0xf0;		/* 70000 = 0x70 + 0x44 << 7 + 0x04 << 14 */
+	buf[2] = 0xa2;
+	buf[3] = 0x04;
+	buf[len - 2] = 0xe0;
+	st = mqtt_parser.state_new();
+	setup(&ctx, &c);
+	assert_int_equal(mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+	    buf, len, splits, 3, &left), PARSE_OK);
+	assert_int_equal(left, 0);
+	assert_true(mock_has_anomaly(&ctx, EV_MQTT_PACKET_TOO_LONG));
+	assert_int_equal(c.n, 1);
+	assert_true(c.f[0].has_disconnect);
+	mqtt_parser.state_free(st);
+	free(buf);
+}
+
+static void
+eve_text(const struct mqtt_facts *f, char *out, size_t size)
+{
+	struct jsonw jw;
+	const char *t;
+	size_t len;
+
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "mqtt");
+	jsonw_obj_open(&jw);
+	mqtt_parser.eve(&jw, f);
+	jsonw_obj_close(&jw);
+	jsonw_key(&jw, "wardwatch");
+	jsonw_obj_open(&jw);
+	mqtt_parser.eve_extra(&jw, f);
+	jsonw_obj_close(&jw);
+	jsonw_obj_close(&jw);
+	assert_true(jsonw_ok(&jw));
+	t = jsonw_text(&jw, &len);
+	assert_true(len < size);
+	memcpy(out, t, len);
+	out[len] = '\0';
+	jsonw_free(&jw);
+}
+
+static void
+test_mqtt_privacy(void **unused)
+{
+	static const char *const secrets[] = { "nurse.jane", "s3cretpw",
+	    "SECRETPAYLOAD", "DATA" };
+	struct app_ctx ctx;
+	struct capture c;
+	char text[2048];
+	size_t i, k;
+	void *st;
+
+	(void)unused;
+	st = session(&ctx, &c, 0, 0);
+	for (k = 0; k < c.n; k++) {
+		eve_text(&c.f[k], text, sizeof(text));
+		for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+			assert_null(strstr(text, secrets[i]));
+			assert_null(memmem(&c.f[k], sizeof(c.f[k]),
+			    secrets[i], strlen(secrets[i])));
+		}
+	}
+	mqtt_parser.state_free(st);
+}
+
+static void
+test_mqtt_eve(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	char text[2048];
+	void *st;
+
+	(void)unused;
+	st = session(&ctx, &c, 0, 0);
+	eve_text(&c.f[0], text, sizeof(text));
+	assert_string_equal(text, "{\"mqtt\":{\"connect\":{\"qos\":0,"
+	    "\"retain\":false,\"dup\":false,\"protocol_string\":\"MQTT\","
+	    "\"protocol_version\":4,\"flags\":{\"username\":true,"
+	    "\"password\":true,\"will_retain\":false,\"will\":false,"
+	    "\"clean_session\":true},\"client_id\":\"pump-17\"},"
+	    "\"connack\":{\"qos\":0,\"retain\":false,\"dup\":false,"
+	    "\"session_present\":false,\"return_code\":0}},"
+	    "\"wardwatch\":{\"mqtt\":{\"keep_alive\":60}}}");
+	eve_text(&c.f[1], text, sizeof(text));
+	assert_string_equal(text, "{\"mqtt\":{\"publish\":{\"qos\":1,"
+	    "\"retain\":false,\"dup\":false,\"topic\":\"ward3/pump17/rate\","
+	    "\"message_id\":1}},\"wardwatch\":{\"mqtt\":{}}}");
+	mqtt_parser.state_free(st);
+}
+
+static void
+test_mqtt_probe(void **unused)
+{
+	static const uint8_t mqisdp[] = {
+		0x10, 0x20, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03,
+	};
+	size_t len;
+
+	(void)unused;
+	assert_int_equal(mqtt_parser.probe(connect311, sizeof(connect311),
+	    APP_DIR_TOSERVER), APP_PROBE_YES);
+	assert_int_equal(mqtt_parser.probe(connect5, sizeof(connect5),
+	    APP_DIR_TOSERVER), APP_PROBE_YES);
+	assert_int_equal(mqtt_parser.probe(mqisdp, sizeof(mqisdp),
+	    APP_DIR_TOSERVER), APP_PROBE_YES);
+	for (len = 0; len < 9; len++)
+		assert_int_equal(mqtt_parser.probe(connect311, len,
+		    APP_DIR_TOSERVER), APP_PROBE_MAYBE);
+	assert_int_equal(mqtt_parser.probe((const uint8_t *)"GET / ", 6,
+	    APP_DIR_TOSERVER), APP_PROBE_NO);
+	assert_int_equal(mqtt_parser.probe(connack, sizeof(connack),
+	    APP_DIR_TOCLIENT), APP_PROBE_NO);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mqtt_session),
+		cmocka_unit_test(test_mqtt_v5),
+		cmocka_unit_test(test_mqtt_truncations),
+		cmocka_unit_test(test_mqtt_every_split),
+		cmocka_unit_test(test_mqtt_overlong_varint),
+		cmocka_unit_test(test_mqtt_lying_lengths),
+		cmocka_unit_test(test_mqtt_long_packet),
+		cmocka_unit_test(test_mqtt_privacy),
+		cmocka_unit_test(test_mqtt_eve),
+		cmocka_unit_test(test_mqtt_probe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
