@@ -494,9 +494,20 @@ kv_txt_joined(struct jsonw *jw, const struct dns_rr *rr)
 	jsonw_strn(jw, buf, o);
 }
 
+/*
+ * One record.  Suricata's schema allows an "srv" object only in
+ * answers and a "soa" object in answers and authorities; elsewhere the
+ * target name is the rdata.
+ */
 static void
-dns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, bool authority)
+dns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, unsigned sec)
 {
+	bool authority = sec == DNS_SEC_AUTHORITY;
+	uint16_t type = rr->type;
+
+	if ((type == DNS_TYPE_SRV && sec != DNS_SEC_ANSWER) ||
+	    (type == DNS_TYPE_SOA && sec == DNS_SEC_ADDITIONAL))
+		type = DNS_TYPE_CNAME;	/* written as a plain name */
 	jsonw_obj_open(jw);
 	kv_name(jw, "rrname", &rr->name);
 	if (authority && rr->name.truncated)
@@ -504,7 +515,7 @@ dns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, bool authority)
 	kv_type(jw, "rrtype", rr->type, false);
 	jsonw_kv_uint(jw, "ttl", rr->ttl);
 	if (rr->has_rdata) {
-		switch (rr->type) {
+		switch (type) {
 		case DNS_TYPE_SRV:
 			jsonw_key(jw, "srv");
 			jsonw_obj_open(jw);
@@ -619,8 +630,7 @@ dns_eve(struct jsonw *jw, const void *fact)
 			if (f->rrs[i].section == sec &&
 			    !(sec == DNS_SEC_ADDITIONAL &&
 			    f->rrs[i].type == DNS_TYPE_OPT))
-				dns_eve_rr(jw, &f->rrs[i],
-				    sec == DNS_SEC_AUTHORITY);
+				dns_eve_rr(jw, &f->rrs[i], sec);
 		jsonw_arr_close(jw);
 	}
 }

@@ -43,7 +43,7 @@ enum dns_section {
 };
 
 struct dns_name {
-	char		 text[DNS_NAME_BUF];	/* labels joined by '.', raw bytes */
+	char		 text[DNS_NAME_BUF];	/* labels joined by '.' */
 	size_t		 len;
 	bool		 truncated;		/* longer than 255 octets */
 };

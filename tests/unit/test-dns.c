@@ -191,6 +191,46 @@ test_dns_response(void **state)
 	free(f);
 }
 
+/*
+ * Response (QR AA, NXDOMAIN) to "x" A: an SOA in the authority
+ * section (mname "ns" + c00c, rname c00c, five counters) and an SRV
+ * in the additional section (0 1 8080 "sv" + c00c).  The schema
+ * allows "soa" in authorities but "srv" only in answers.
+ */
+static void
+test_dns_sections(void **state)
+{
+	static const uint8_t b[] = {
+		0xab, 0xcd, 0x84, 0x03, 0, 1, 0, 0, 0, 1, 0, 1,
+		1, 'x', 0, 0, 1, 0, 1,
+		0xc0, 0x0c, 0, 6, 0, 1, 0, 0, 0, 60, 0, 27,
+		2, 'n', 's', 0xc0, 0x0c, 0xc0, 0x0c,
+		0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5,
+		0xc0, 0x0c, 0, 33, 0, 1, 0, 0, 0, 60, 0, 11,
+		0, 0, 0, 1, 0x1f, 0x90, 2, 's', 'v', 0xc0, 0x0c,
+	};
+	struct dns_facts *f = facts();
+	struct app_ctx ctx = { 0 };
+	char *t;
+
+	(void)state;
+	assert_int_equal(dns_parse_message(b, sizeof(b), f, &ctx), 0);
+	assert_false(f->malformed);
+	assert_int_equal(ctx.n_anom, 0);
+	assert_int_equal(f->n_rrs, 2);
+	assert_int_equal(f->rrs[1].srv_port, 8080);
+	t = eve(&dns_parser, f, false);
+	assert_non_null(strstr(t, "\"aa\":true"));
+	assert_non_null(strstr(t, "\"rcode\":\"NXDOMAIN\""));
+	assert_null(strstr(t, "\"answers\""));
+	assert_non_null(strstr(t, "\"authorities\":[{\"rrname\":\"x\","
+	    "\"rrtype\":\"SOA\",\"ttl\":60,\"soa\":{\"mname\":\"ns.x\"}}]"));
+	assert_non_null(strstr(t, "\"additionals\":[{\"rrname\":\"x\","
+	    "\"rrtype\":\"SRV\",\"ttl\":60,\"rdata\":\"sv.x\"}]"));
+	free(t);
+	free(f);
+}
+
 /* Every cut of every vector: no crash, no read past the cut (ASan). */
 static void
 cut_all(const uint8_t *b, size_t n)
@@ -554,6 +594,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_query),
 		cmocka_unit_test(test_dns_response),
+		cmocka_unit_test(test_dns_sections),
 		cmocka_unit_test(test_dns_every_truncation),
 		cmocka_unit_test(test_dns_lying_counts),
 		cmocka_unit_test(test_dns_pointer_loops),
