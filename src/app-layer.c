@@ -31,6 +31,8 @@
 #include "proto-dns.h"
 #include "proto-dicom.h"
 #include "proto-hl7.h"
+#include "proto-ssh.h"
+#include "proto-tls.h"
 #include "proto-http.h"
 #include "proto-mqtt.h"
 #include "proto-ssdp.h"
@@ -49,6 +51,8 @@ static const struct app_parser *const app_registry[] = {
 	&ssdp_parser,
 	&http_parser,
 	&mqtt_parser,
+	&tls_parser,
+	&ssh_parser,
 	&dhcp_parser,
 	NULL
 };

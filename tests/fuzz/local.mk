@@ -79,3 +79,27 @@ tests_fuzz_fuzz_dns_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dns_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-dns.c tests/fuzz/corpus/dns
+
+## fuzz-tls: the TLS record and handshake parser, fed a two-way stream
+## (see fuzz-tls.c for the input format and how to run it).
+## proto-tls.c is compiled again with coverage instrumentation; its
+## object takes precedence over libwardwatch.a's copy.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-tls
+tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz-tls.c src/proto-tls.c
+tests_fuzz_fuzz_tls_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_tls_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_tls_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-tls.c tests/fuzz/corpus/tls
+
+## fuzz-ssh: the SSH banner and KEXINIT parser, fed a two-way stream
+## (see fuzz-ssh.c for the input format and how to run it).
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-ssh
+tests_fuzz_fuzz_ssh_SOURCES = tests/fuzz/fuzz-ssh.c src/proto-ssh.c
+tests_fuzz_fuzz_ssh_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ssh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ssh_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-ssh.c tests/fuzz/corpus/ssh

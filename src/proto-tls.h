@@ -1,0 +1,98 @@
+/*
+ * proto-tls.h - TLS handshake facts (RFC 8446, RFC 5246): ClientHello
+ * (SNI, ALPN, JA3, JA4), ServerHello (version, cipher, JA3S) and the
+ * subject and issuer of the server's first certificate (TLS <= 1.2,
+ * where it travels in clear).
+ *
+ * The parser emits one struct tls_fact per thing it learns:
+ *
+ *  TLS_FACT_CLIENT_HELLO  a ClientHello was parsed (client direction).
+ *  TLS_FACT_SESSION       the server's cleartext handshake is over (a
+ *                         ServerHelloDone, a ChangeCipherSpec, an
+ *                         encrypted record, a TLS 1.3 ServerHello, a
+ *                         gap or an error after the ServerHello): all
+ *                         that is known of the session, client side
+ *                         included, in Suricata's "tls" shape.
+ *
+ * Each direction stops being parsed once its handshake turns opaque;
+ * its bytes are then consumed unread.  Strings are NUL-terminated;
+ * control bytes are replaced by '?'.
+ */
+#ifndef WW_PROTO_TLS_H
+#define WW_PROTO_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+
+/* RFC 8446 5.1/5.2: a record is at most 2^14 bytes plus 2048 of
+ * expansion (TLSCiphertext in TLS 1.2 allows the same). */
+#define TLS_MAX_RECORD		((1u << 14) + 2048)
+#define TLS_RECORD_HDR_LEN	5
+#define TLS_HS_HDR_LEN		4
+/* Handshake messages are reassembled up to this size; a certificate
+ * chain longer than this is not parsed (the session is still told). */
+#define TLS_MAX_HANDSHAKE	(64u << 10)
+#define TLS_SNI_MAX		255
+#define TLS_MAX_ALPN		8	/* protocol names kept per side */
+#define TLS_ALPN_MAX		32
+#define TLS_DN_MAX		512	/* "CN=..., O=..." */
+#define TLS_SERIAL_MAX		64	/* bytes of serial number shown */
+#define TLS_DATE_LEN		19	/* "YYYY-MM-DDTHH:MM:SS" */
+#define TLS_JA4_LEN		36	/* t13d1516h2_8daaf6152771_b186095e22b6 */
+
+enum tls_fact_type {
+	TLS_FACT_CLIENT_HELLO = 1,
+	TLS_FACT_SESSION,
+};
+
+struct tls_client_info {
+	bool		 seen;
+	uint16_t	 legacy_version;
+	uint16_t	 max_version;	/* supported_versions, else legacy */
+	char		 sni[TLS_SNI_MAX + 1];
+	uint8_t		 n_alpn;
+	char		 alpn[TLS_MAX_ALPN][TLS_ALPN_MAX + 1];
+	char		*ja3_str;	/* heap */
+	char		 ja3_hash[33];
+	char		 ja4[TLS_JA4_LEN + 1];
+};
+
+struct tls_server_info {
+	bool		 seen;
+	uint16_t	 legacy_version;
+	uint16_t	 version;	/* supported_versions, else legacy */
+	uint16_t	 cipher;
+	char		 alpn[TLS_ALPN_MAX + 1];
+	char		*ja3s_str;	/* heap */
+	char		 ja3s_hash[33];
+};
+
+struct tls_cert_info {
+	bool		 seen;
+	char		 subject[TLS_DN_MAX + 1];
+	char		 issuer[TLS_DN_MAX + 1];
+	char		 serial[TLS_SERIAL_MAX * 3 + 1];	/* "0A:1B:..." */
+	char		 notbefore[TLS_DATE_LEN + 1];
+	char		 notafter[TLS_DATE_LEN + 1];
+};
+
+struct tls_session {
+	struct tls_client_info client;
+	struct tls_server_info server;
+	struct tls_cert_info cert;
+};
+
+struct tls_fact {
+	enum tls_fact_type type;
+	const struct tls_session *s;
+};
+
+extern const struct app_parser tls_parser;
+
+/* "TLS 1.2", "SSLv3", ... or "UNDETERMINED" (Suricata's names). */
+const char	*tls_version_name(uint16_t);
+
+#endif /* WW_PROTO_TLS_H */
