@@ -1,6 +1,7 @@
 #!/bin/sh
-# tls-ja3.sh - JA3 client fingerprints against nDPI's ground truth
-# (TAP; skipped when ../shared/corpus is absent).
+# tls-ja3.sh - JA3 client fingerprints against nDPI's ground truth,
+# and HASSH against suricata-verify's (TAP; skipped when
+# ../shared/corpus is absent).
 #
 # For every capture whose nDPI .truth lists "[JA3C: <md5>]" for a TCP
 # flow, wardwatch reads the capture and every such hash must appear as
@@ -28,7 +29,10 @@ trap 'rm -rf "$tmp"' EXIT
 find "$CORPUS" -type f -name '*.truth' -exec \
     grep -l '[[:space:]]TCP .*JA3C: [0-9a-f]\{32\}' {} + | sort >"$tmp/list"
 n=$(wc -l <"$tmp/list")
-echo "1..$((2 * n))"
+# suricata-verify's HASSH test: both hashes in its ssh record.
+ls "$CORPUS"/*/svssh_hassh.pcap 2>/dev/null >"$tmp/sshlist"
+nssh=$(wc -l <"$tmp/sshlist")
+echo "1..$((2 * n + nssh))"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 i=0
@@ -73,3 +77,25 @@ while read -r truth; do
 		echo "ok $i - $name: $(wc -l <"$tmp/want4") JA4 value(s)"
 	fi
 done <"$tmp/list"
+
+while read -r cap; do
+	i=$((i + 1))
+	out="$tmp/out"
+	rm -rf "$out"
+	mkdir -p "$out"
+	"$WW" -r "$cap" -l "$out" --test-mode >/dev/null 2>"$tmp/err"
+	bad=0
+	for k in client server; do
+		want=$(grep "ssh\.$k\.hassh\.hash:" "$cap.truth" |
+		    sed 's/.*"\([0-9a-f]*\)".*/\1/')
+		[ -n "$want" ] || continue
+		grep '"event_type":"ssh"' "$out"/*.json |
+		    grep -q "\"$k\":{[^}]*\"hassh\":{\"hash\":\"$want\"" ||
+		    bad=$((bad + 1))
+	done
+	if [ $bad -eq 0 ]; then
+		echo "ok $i - $(basename "$cap"): HASSH and HASSH-server"
+	else
+		echo "not ok $i - $(basename "$cap"): $bad HASSH value(s) missing"
+	fi
+done <"$tmp/sshlist"
