@@ -24,7 +24,8 @@
 #include "jsonw.h"
 #include "proto-ssh.h"
 
-#define SSH_PKT_HDR_LEN		5	/* packet_length (4), padding (1) */
+/* packet_length (4), padding_length (1) */
+#define SSH_PKT_HDR_LEN		5
 #define SSH_MSG_KEXINIT		20
 #define SSH_KEXINIT_COOKIE	16
 #define SSH_KEXINIT_LISTS	10	/* name-lists in a KEXINIT */
@@ -47,11 +48,11 @@ enum ssh_mode {
 
 struct ssh_dir {
 	enum ssh_mode	 mode;
-	size_t		 pre_banner;	/* bytes of lines before the banner */
+	size_t		 pre_banner;	/* bytes of lines before it */
 };
 
 struct ssh_state {
-	struct ssh_side	 side[2];	/* [APP_DIR_TOSERVER] is the client */
+	struct ssh_side	 side[2];	/* [APP_DIR_TOSERVER]: client */
 	bool		 emitted;
 	struct ssh_dir	 dir[2];
 };

@@ -72,8 +72,8 @@ enum tls_dir_mode {
 
 struct tls_dir {
 	enum tls_dir_mode mode;
-	uint8_t		 rec_type;	/* of the record being consumed */
-	size_t		 rec_left;	/* its body bytes still to come */
+	uint8_t		 rec_type;	/* of the record being read */
+	size_t		 rec_left;	/* its body bytes to come */
 	uint8_t		*hs;		/* handshake reassembly */
 	size_t		 hs_len;
 	size_t		 hs_size;
@@ -219,7 +219,7 @@ tls_sbuf_u16_list(struct tls_sbuf *sb, struct breader br)
 struct tls_hello {
 	uint16_t	 legacy_version;
 	struct breader	 ciphers;	/* u16 list */
-	struct breader	 exts;		/* the whole extensions block */
+	struct breader	 exts;		/* the extensions block */
 	struct breader	 groups;	/* u16 list */
 	struct breader	 point_formats;	/* u8 list */
 	struct breader	 sig_algs;	/* u16 list */
@@ -693,7 +693,7 @@ der_next(struct breader *parent, uint8_t *tag, struct breader *content)
 	*tag = br_u8(parent);
 	b = br_u8(parent);
 	if (!br_ok(parent) || (*tag & 0x1f) == 0x1f)
-		return false;		/* high tag numbers: not in a cert */
+		return false;	/* high tag numbers: not in a cert */
 	if (b < 0x80) {
 		len = b;
 	} else {
@@ -750,7 +750,7 @@ der_oid_text(char *dst, size_t dstsz, const uint8_t *p, size_t n)
 	dst[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (v > (UINT64_MAX >> 7))
-			return;		/* absurd component: leave it empty */
+			return;	/* absurd component: leave it empty */
 		v = v << 7 | (p[i] & 0x7f);
 		if (p[i] & 0x80)
 			continue;
@@ -889,12 +889,14 @@ tls_parse_cert_der(struct tls_cert_info *c, struct breader *der)
 		c->serial[o++] = hx[el.base[i] & 0xf];
 	}
 	c->serial[o] = '\0';
-	if (!der_next(&tbs, &tag, &el) || tag != DER_SEQUENCE)	/* sig alg */
+	/* signature AlgorithmIdentifier */
+	if (!der_next(&tbs, &tag, &el) || tag != DER_SEQUENCE)
 		return false;
 	if (!der_next(&tbs, &tag, &el) || tag != DER_SEQUENCE ||
 	    !der_name(c->issuer, sizeof(c->issuer), &el))
 		return false;
-	if (!der_next(&tbs, &tag, &el) || tag != DER_SEQUENCE)	/* validity */
+	/* validity */
+	if (!der_next(&tbs, &tag, &el) || tag != DER_SEQUENCE)
 		return false;
 	if (!der_next(&el, &tag, &t))
 		return false;
@@ -940,7 +942,7 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 	if (!br_ok(m))
 		goto out_bad;
 	if (br_left(&list) == 0)
-		return true;		/* no certificate: nothing to tell */
+		return true;	/* no certificate: nothing to tell */
 	if (!tls_be24(&list, &n))
 		goto out_bad;
 	der = br_sub(&list, n);
@@ -950,7 +952,7 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 	if (!tls_parse_cert_der(c, &der)) {
 		memset(c, 0, sizeof(*c));
 		app_anomaly(ctx, EV_TLS_INVALID_CERTIFICATE);
-		return true;	/* the rest of the handshake is still fine */
+		return true;	/* the rest of the handshake is fine */
 	}
 	c->seen = true;
 	return true;
@@ -1129,7 +1131,8 @@ tls_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		d->rec_type = br_u8(&hdr);
 		ver = br_be16(&hdr);
 		rlen = br_be16(&hdr);
-		if (d->rec_type < TLS_CT_CCS || d->rec_type > TLS_CT_HEARTBEAT) {
+		if (d->rec_type < TLS_CT_CCS ||
+		    d->rec_type > TLS_CT_HEARTBEAT) {
 			app_anomaly(ctx, EV_TLS_INVALID_RECORD_TYPE);
 			goto out_dead;
 		}

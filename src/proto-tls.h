@@ -39,9 +39,10 @@
 #define TLS_MAX_ALPN		8	/* protocol names kept per side */
 #define TLS_ALPN_MAX		32
 #define TLS_DN_MAX		512	/* "CN=..., O=..." */
-#define TLS_SERIAL_MAX		64	/* bytes of serial number shown */
+#define TLS_SERIAL_MAX		64	/* serial number bytes shown */
 #define TLS_DATE_LEN		19	/* "YYYY-MM-DDTHH:MM:SS" */
-#define TLS_JA4_LEN		36	/* t13d1516h2_8daaf6152771_b186095e22b6 */
+/* t13d1516h2_8daaf6152771_b186095e22b6 */
+#define TLS_JA4_LEN		36
 
 enum tls_fact_type {
 	TLS_FACT_CLIENT_HELLO = 1,
@@ -51,7 +52,7 @@ enum tls_fact_type {
 struct tls_client_info {
 	bool		 seen;
 	uint16_t	 legacy_version;
-	uint16_t	 max_version;	/* supported_versions, else legacy */
+	uint16_t	 max_version;	/* supported_versions or legacy */
 	char		 sni[TLS_SNI_MAX + 1];
 	uint8_t		 n_alpn;
 	char		 alpn[TLS_MAX_ALPN][TLS_ALPN_MAX + 1];
@@ -74,7 +75,7 @@ struct tls_cert_info {
 	bool		 seen;
 	char		 subject[TLS_DN_MAX + 1];
 	char		 issuer[TLS_DN_MAX + 1];
-	char		 serial[TLS_SERIAL_MAX * 3 + 1];	/* "0A:1B:..." */
+	char		 serial[TLS_SERIAL_MAX * 3 + 1]; /* "0A:1B:..." */
 	char		 notbefore[TLS_DATE_LEN + 1];
 	char		 notafter[TLS_DATE_LEN + 1];
 };

@@ -10,8 +10,9 @@
  * chunk, in a buffer of exactly its length so ASan sees any over-read.
  * The contract is checked after every call: consumed never exceeds the
  * input, and the parser never asks the framework to hold more than a
- * banner line or a packet of the largest size it accepts.  Every fact is written through the EVE hook and
- * must give complete JSON.
+ * banner line or a packet of the largest size it accepts.
+ * Every fact is written through the EVE hook and must give complete
+ * JSON.
  *
  * Build and run, no script needed (from the build directory):
  *	../configure --enable-fuzz --enable-sanitizers CC=clang

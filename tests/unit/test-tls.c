@@ -62,7 +62,8 @@ static const uint8_t client_hello[] = {
 	0x20, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea,
 	0xeb, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6,
 	0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
-	/*     cipher_suites, length 28: GREASE 0x0a0a, 1301 1302 1303 c02b c02f c02c c030 cca9 cca8 009c 009d 002f 0035 */
+	/*     cipher_suites, length 28: GREASE 0x0a0a, 1301 1302 1303 c02b c02f
+	 *     c02c c030 cca9 cca8 009c 009d 002f 0035 */
 	0x00, 0x1c, 0x0a, 0x0a, 0x13, 0x01, 0x13, 0x02, 0x13, 0x03, 0xc0, 0x2b,
 	0xc0, 0x2f, 0xc0, 0x2c, 0xc0, 0x30, 0xcc, 0xa9, 0xcc, 0xa8, 0x00, 0x9c,
 	0x00, 0x9d, 0x00, 0x2f, 0x00, 0x35,
@@ -74,7 +75,8 @@ static const uint8_t client_hello[] = {
 	0x1a, 0x1a, 0x00, 0x00,
 	/*       extension 0 server_name, length 26 */
 	0x00, 0x00, 0x00, 0x1a,
-	/*         list length 24, host_name (0), length 21, "pacs.hospital.example" */
+	/*         list length 24, host_name (0), length 21,
+	 *         "pacs.hospital.example" */
 	0x00, 0x18, 0x00, 0x00, 0x15, 0x70, 0x61, 0x63, 0x73, 0x2e, 0x68, 0x6f,
 	0x73, 0x70, 0x69, 0x74, 0x61, 0x6c, 0x2e, 0x65, 0x78, 0x61, 0x6d, 0x70,
 	0x6c, 0x65,
@@ -86,7 +88,8 @@ static const uint8_t client_hello[] = {
 	0x00,
 	/*       extension 10 supported_groups, length 10 */
 	0x00, 0x0a, 0x00, 0x0a,
-	/*         list length 8: GREASE 0x2a2a, x25519 (29), secp256r1 (23), secp384r1 (24) */
+	/*         list length 8: GREASE 0x2a2a, x25519 (29), secp256r1 (23),
+	 *         secp384r1 (24) */
 	0x00, 0x08, 0x2a, 0x2a, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18,
 	/*       extension 11 ec_point_formats, length 2 */
 	0x00, 0x0b, 0x00, 0x02,
@@ -146,7 +149,8 @@ static const uint8_t server_flight[] = {
 	0x20, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea,
 	0xeb, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6,
 	0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
-	/*     cipher_suite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f = 49199) */
+	/*     cipher_suite TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f =
+	 *     49199) */
 	0xc0, 0x2f,
 	/*     compression_method null */
 	0x00,
@@ -166,7 +170,14 @@ static const uint8_t server_flight[] = {
 	0x0b, 0x00, 0x01, 0x52,
 	/*     certificate_list length 335, certificate length 332 */
 	0x00, 0x01, 0x4f, 0x00, 0x01, 0x4c,
-	/*       DER Certificate (332 bytes): SEQUENCE { tbsCertificate SEQUENCE { [0] version v3 (2), serialNumber 00:C3:A1:5E:42:77:10:9B, signature sha256WithRSAEncryption, issuer C=US, O=Example Hospital, CN=Example Hospital Root CA, validity UTCTime 250101000000Z .. GeneralizedTime 20351231235959Z, subject O=Example Hospital, CN=pacs.hospital.example, subjectPublicKeyInfo ecPublicKey prime256v1 }, signatureAlgorithm ecdsa-with-SHA256, signature (16 bytes) } */
+	/*       DER Certificate (332 bytes): SEQUENCE { tbsCertificate SEQUENCE
+	 *       { [0] version v3 (2), serialNumber 00:C3:A1:5E:42:77:10:9B,
+	 *       signature sha256WithRSAEncryption, issuer C=US, O=Example
+	 *       Hospital, CN=Example Hospital Root CA, validity UTCTime
+	 *       250101000000Z .. GeneralizedTime 20351231235959Z, subject
+	 *       O=Example Hospital, CN=pacs.hospital.example,
+	 *       subjectPublicKeyInfo ecPublicKey prime256v1 },
+	 *       signatureAlgorithm ecdsa-with-SHA256, signature (16 bytes) } */
 	0x30, 0x82, 0x01, 0x48, 0x30, 0x82, 0x01, 0x25, 0xa0, 0x03, 0x02, 0x01,
 	0x02, 0x02, 0x08, 0x00, 0xc3, 0xa1, 0x5e, 0x42, 0x77, 0x10, 0x9b, 0x30,
 	0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
@@ -403,7 +414,8 @@ test_tls_server_flight(void **unused)
 	    "CN=pacs.hospital.example\""));
 	assert_non_null(strstr(sn.eve, "\"issuerdn\":\"C=US, "));
 	assert_non_null(strstr(sn.eve, "\"version\":\"TLS 1.2\""));
-	assert_non_null(strstr(sn.eve, "\"notbefore\":\"2025-01-01T00:00:00\""));
+	assert_non_null(strstr(sn.eve,
+	    "\"notbefore\":\"2025-01-01T00:00:00\""));
 	assert_non_null(strstr(sn.eve, "\"ja3s\":{\"hash\":\"" JA3S_MD5));
 	assert_non_null(strstr(sn.eve, "\"ja3\":{\"hash\":\"" JA3_MD5));
 	assert_non_null(strstr(sn.eve, "\"server_alpns\":[\"h2\"]"));
@@ -615,7 +627,8 @@ test_tls_lying_lengths(void **unused)
 
 	/* The certificate list claims more than the message. */
 	memcpy(s, server_flight, sizeof(s));
-	o = 5 + (size_t)(s[3] << 8 | s[4]) + 5;	/* the Certificate message */
+	/* The Certificate message. */
+	o = 5 + (size_t)(s[3] << 8 | s[4]) + 5;
 	assert_int_equal(s[o], 0x0b);
 	s[o + 4] = 0x7f;
 	ctx_init(&ctx, &sn);
