@@ -217,6 +217,15 @@ ssh_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 				goto out_dead;
 			}
 			d->mode = SSH_MODE_PACKETS;
+			/* SSH 1 (1.x but 1.99) frames packets differently:
+			 * the banner is all we read of it. */
+			if (sd->proto_version[0] == '1' &&
+			    strcmp(sd->proto_version, "1.99") != 0) {
+				d->mode = SSH_MODE_OPAQUE;
+				if (st->dir[!dir].mode >= SSH_MODE_OPAQUE)
+					ssh_emit(st, ctx, dir);
+				return app_ok(len);
+			}
 			break;
 		}
 		d->pre_banner += n;
@@ -253,7 +262,7 @@ ssh_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		if (!ssh_parse_kexinit(sd, dir, &payload))
 			app_anomaly(ctx, EV_SSH_INVALID_KEXINIT);
 		d->mode = SSH_MODE_OPAQUE;
-		if (st->side[0].kexinit && st->side[1].kexinit)
+		if (st->dir[!dir].mode >= SSH_MODE_OPAQUE)
 			ssh_emit(st, ctx, dir);
 		return app_ok(len);
 	}

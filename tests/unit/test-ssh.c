@@ -398,7 +398,8 @@ test_ssh_lying_lengths(void **unused)
 	    sizeof(v)).status, PARSE_OK);
 	assert_true(mock_has_anomaly(&ctx, EV_SSH_INVALID_KEXINIT));
 	parse_exact(st, &ctx, APP_DIR_TOCLIENT, ssh_server, sizeof(ssh_server));
-	assert_int_equal(sn.n, 0);	/* the client's KEXINIT is not had */
+	/* Both sides are done: reported, without the client's HASSH. */
+	assert_int_equal(sn.n, 1);
 	ssh_parser.gap(st, &ctx, APP_DIR_TOSERVER);
 	assert_int_equal(sn.n, 1);
 	assert_false(sn.c.kexinit);
@@ -426,6 +427,32 @@ test_ssh_lying_lengths(void **unused)
 	ssh_parser.state_free(st);
 }
 
+/* SSH 1 frames packets its own way: both banners are reported. */
+static void
+test_ssh_version_1(void **unused)
+{
+	static const char c[] = "SSH-1.5-OpenSSH_2.1\r\n\x00\x00\x01\x0c";
+	static const char s[] = "SSH-1.5-Cisco-1.25\n\x00\x00\x01\x0c";
+	struct app_ctx ctx;
+	struct seen sn;
+	void *st = ssh_parser.state_new();
+
+	(void)unused;
+	ctx_init(&ctx, &sn);
+	assert_int_equal(parse_exact(st, &ctx, APP_DIR_TOCLIENT,
+	    (const uint8_t *)s, sizeof(s) - 1).status, PARSE_OK);
+	assert_int_equal(sn.n, 0);
+	assert_int_equal(parse_exact(st, &ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)c, sizeof(c) - 1).status, PARSE_OK);
+	assert_int_equal(sn.n, 1);
+	assert_int_equal(ctx.n_anom, 0);
+	assert_string_equal(sn.c.proto_version, "1.5");
+	assert_string_equal(sn.c.software_version, "OpenSSH_2.1");
+	assert_string_equal(sn.s.software_version, "Cisco-1.25");
+	assert_false(sn.c.kexinit);
+	ssh_parser.state_free(st);
+}
+
 static void
 test_ssh_probe(void **unused)
 {
@@ -450,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_ssh_every_truncation),
 		cmocka_unit_test(test_ssh_every_split),
 		cmocka_unit_test(test_ssh_lying_lengths),
+		cmocka_unit_test(test_ssh_version_1),
 		cmocka_unit_test(test_ssh_probe),
 	};
 
