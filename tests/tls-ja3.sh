@@ -5,7 +5,8 @@
 #
 # For every capture whose nDPI .truth lists "[JA3C: <md5>]" for a TCP
 # flow, wardwatch reads the capture and every such hash must appear as
-# a tls record's ja3.hash.  QUIC (UDP) flows are left out: their
+# a tls record's ja3.hash, and every "[JA3S: <md5>]" of its TCP flows
+# as a ja3s.hash.  QUIC (UDP) flows are left out: their
 # ClientHello travels in QUIC CRYPTO frames, which we do not parse.
 # JA4 values in the same lines are compared too, as TODO tests: our
 # JA4 is a best effort (see proto-tls.c), and nDPI's differs from the
@@ -32,7 +33,7 @@ n=$(wc -l <"$tmp/list")
 # suricata-verify's HASSH test: both hashes in its ssh record.
 ls "$CORPUS"/*/svssh_hassh.pcap 2>/dev/null >"$tmp/sshlist"
 nssh=$(wc -l <"$tmp/sshlist")
-echo "1..$((2 * n + nssh))"
+echo "1..$((3 * n + nssh))"
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 i=0
@@ -68,6 +69,18 @@ while read -r truth; do
 		echo "not ok $i - $name: JA3 not found: $missing$todo"
 	else
 		echo "ok $i - $name: $(wc -l <"$tmp/want") JA3 hash(es)"
+	fi
+	grep '[[:space:]]TCP ' "$truth" | grep -o '\[JA3S: [0-9a-f]*\]' |
+	    sed 's/.*: \(.*\)\]/\1/' | sort -u >"$tmp/wants"
+	grep -h '"event_type":"tls"' "$out"/*.json 2>/dev/null |
+	    grep -o '"ja3s":{"hash":"[0-9a-f]*"' |
+	    sed 's/.*"hash":"\(.*\)"/\1/' | sort -u >"$tmp/gots"
+	missing=$(comm -23 "$tmp/wants" "$tmp/gots" | tr '\n' ' ')
+	i=$((i + 1))
+	if [ -n "$missing" ]; then
+		echo "not ok $i - $name: JA3S not found: $missing"
+	else
+		echo "ok $i - $name: $(wc -l <"$tmp/wants") JA3S hash(es)"
 	fi
 	missing=$(comm -23 "$tmp/want4" "$tmp/got4" | tr '\n' ' ')
 	i=$((i + 1))
