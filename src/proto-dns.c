@@ -261,6 +261,25 @@ dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
 }
 
 /*
+ * NetBIOS name service (RFC 1002 4.2) borrows the DNS message format;
+ * its names are one 32-octet label of the letters A to P (the "first-
+ * level encoding" of a 16-byte NetBIOS name).  It is not DNS: leave
+ * it to nDPI's label.
+ */
+static bool
+is_netbios_name(const struct dns_name *nm)
+{
+	size_t i;
+
+	if (nm->len < 32 || (nm->len > 32 && nm->text[32] != '.'))
+		return false;
+	for (i = 0; i < 32; i++)
+		if (nm->text[i] < 'A' || nm->text[i] > 'P')
+			return false;
+	return true;
+}
+
+/*
  * A plausible header, sane counts for the datagram's size, and a first
  * question (or record) whose name reads cleanly with a known class.
  */
@@ -291,7 +310,8 @@ probe_message(const uint8_t *p, size_t n, bool mdns)
 		return APP_PROBE_NO;
 	if (qd == 0 && an == 0)
 		return APP_PROBE_NO;
-	if (dns_read_name(p, n, &br, &name, NULL) == -1)
+	if (dns_read_name(p, n, &br, &name, NULL) == -1 ||
+	    is_netbios_name(&name))
 		return APP_PROBE_NO;
 	br_skip(&br, 2);			/* type */
 	qclass = br_be16(&br) & 0x7fff;		/* mDNS: top bit is QU/flush */

@@ -505,6 +505,18 @@ test_dns_probe_no(void **state)
 {
 	static const uint8_t garbage[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	static const uint8_t zeros[64];
+	/*
+	 * NetBIOS name query (RFC 1002 4.2.12), id 0x8001, flags 0x0110
+	 * (RD, broadcast): "WORKGROUP<1d>" first-level encoded as
+	 * FHEPFCELEHFCEPFFFACACACACACACABN, NB IN.  Same format, not DNS.
+	 */
+	static const uint8_t nbns[] = {
+		0x80, 0x01, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0,
+		32, 'F', 'H', 'E', 'P', 'F', 'C', 'E', 'L', 'E', 'H', 'F',
+		'C', 'E', 'P', 'F', 'F', 'F', 'A', 'C', 'A', 'C', 'A', 'C',
+		'A', 'C', 'A', 'C', 'A', 'C', 'A', 'B', 'N', 0,
+		0x00, 0x20, 0x00, 0x01,
+	};
 	uint8_t b[sizeof(query)];
 
 	(void)state;
@@ -522,6 +534,8 @@ test_dns_probe_no(void **state)
 	memcpy(b, query, sizeof(b));
 	b[5] = 0;	/* a query without a question */
 	assert_int_equal(dns_parser.probe(b, sizeof(b), 0), APP_PROBE_NO);
+	assert_int_equal(dns_parser.probe(nbns, sizeof(nbns), 0),
+	    APP_PROBE_NO);
 }
 
 /* More records than kept: the rest are read and counted, not kept. */
