@@ -34,6 +34,7 @@
 #include "proto-ssh.h"
 #include "proto-tls.h"
 #include "proto-http.h"
+#include "proto-login.h"
 #include "proto-mqtt.h"
 #include "proto-ssdp.h"
 #include "util.h"
@@ -51,6 +52,8 @@ static const struct app_parser *const app_registry[] = {
 	&ssdp_parser,
 	&http_parser,
 	&mqtt_parser,
+	&ftp_parser,
+	&telnet_parser,
 	&tls_parser,
 	&ssh_parser,
 	&dhcp_parser,

@@ -274,7 +274,8 @@ mqtt_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		/* Read the topic (and packet id); skip the payload. */
 		if (rl < 2) {
 			app_anomaly(ctx, EV_MQTT_MALFORMED);
-			return app_ok(hdr + rl);
+			d->skip = hdr + (uint64_t)rl;
+			return app_ok(mqtt_skip(d, len));
 		}
 		if (br_left(&br) < 2)
 			return app_incomplete(0, hdr + 2 - len);

@@ -30,7 +30,8 @@ ncap=$(wc -l <"$tmp/list")
 ncid=$(ls "$CORPUS"/community-id/pcaps/*.pcap 2>/dev/null | wc -l)
 # suricata-verify ground truth for the protocols we log: DHCP, DNS, mDNS.
 ls "$CORPUS"/*/svdhcp*.pcap "$CORPUS"/*/svdns*.pcap \
-    "$CORPUS"/*/svmdns*.pcap 2>/dev/null >"$tmp/svlist"
+    "$CORPUS"/*/svmdns*.pcap "$CORPUS"/*/svmqtt*.pcap \
+    2>/dev/null >"$tmp/svlist"
 nsv=$(wc -l <"$tmp/svlist")
 echo "1..$((ncap + ncid + nsv + 1))"
 
@@ -117,7 +118,7 @@ while read -r f; do
 	if ! /usr/bin/python3 -c 'import yaml' 2>/dev/null; then
 		echo "ok $i - suricata-verify $name # SKIP python3-yaml not installed"
 	elif /usr/bin/python3 "$top_srcdir/tests/sv-truth.py" "$f.truth" \
-	    "$out/eve.json" dhcp dns mdns flow >"$out/sv.out" 2>&1; then
+	    "$out/eve.json" dhcp dns mdns mqtt flow >"$out/sv.out" 2>&1; then
 		echo "ok $i - suricata-verify $name: $(tail -1 "$out/sv.out")"
 	else
 		todo=
@@ -126,6 +127,12 @@ while read -r f; do
 			# DNS over TCP (port 1053) is not parsed, and its checks
 			# need __len and version gates that sv-truth.py lacks.
 			todo=" # TODO DNS over TCP";;
+		svmqtt*)
+			# By design never logged: MQTT user names, passwords
+			# and PUBLISH payloads.  Not parsed yet: MQTT 5
+			# properties, PUBACK, sessions picked up mid-stream,
+			# and frame checks (alerts only).
+			todo=" # TODO credentials and payloads are not logged";;
 		esac
 		echo "not ok $i - suricata-verify $name: $(tail -1 "$out/sv.out")$todo"
 		grep -v '^ok' "$out/sv.out" | head -10 | sed 's/^/# /'

@@ -13,7 +13,7 @@ import sys
 
 import jsonschema
 
-OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp")
+OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet")
 
 
 def main():

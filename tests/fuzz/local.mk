@@ -103,3 +103,17 @@ tests_fuzz_fuzz_ssh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ssh_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-ssh.c tests/fuzz/corpus/ssh
+
+## fuzz-http: the HTTP/1.x, MQTT, FTP and telnet parsers, fed a two-way
+## stream (see fuzz-http.c for the input format and how to run it).
+## Their sources are compiled again with coverage instrumentation; their
+## objects take precedence over libwardwatch.a's copies.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-http
+tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz-http.c src/proto-http.c \
+	src/proto-mqtt.c src/proto-login.c
+tests_fuzz_fuzz_http_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_http_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-http.c tests/fuzz/corpus/http

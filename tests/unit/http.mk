@@ -13,3 +13,9 @@ libwardwatch_a_SOURCES += src/proto-mqtt.c src/proto-mqtt.h
 UNIT_TESTS += tests/unit/test-mqtt
 tests_unit_test_mqtt_SOURCES = tests/unit/test-mqtt.c
 tests_unit_test_mqtt_LDADD = $(WW_UNIT_LIBS)
+
+libwardwatch_a_SOURCES += src/proto-login.c src/proto-login.h
+
+UNIT_TESTS += tests/unit/test-login
+tests_unit_test_login_SOURCES = tests/unit/test-login.c
+tests_unit_test_login_LDADD = $(WW_UNIT_LIBS)

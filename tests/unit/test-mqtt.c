@@ -268,11 +268,23 @@ test_mqtt_lying_lengths(void **unused)
 		0x10, 0x0e, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02,
 		0x00, 0x3c, 0x00, 0x09, 'a', 'b', 0xe0, 0x00,
 	};
+	/* fuzz-http crash-478f48be: a PUBLISH too short for a topic
+	 * length, cut after its header. */
+	static const uint8_t short_pub[] = { 0x38, 0x01 };
 	struct app_ctx ctx;
 	struct capture c;
+	struct app_result r;
 	void *st;
 
 	(void)unused;
+	st = mqtt_parser.state_new();
+	setup(&ctx, &c);
+	r = mqtt_parser.parse(st, &ctx, APP_DIR_TOSERVER, short_pub,
+	    sizeof(short_pub));
+	assert_true(r.consumed <= sizeof(short_pub));
+	assert_true(mock_has_anomaly(&ctx, EV_MQTT_MALFORMED));
+	mqtt_parser.state_free(st);
+
 	st = mqtt_parser.state_new();
 	setup(&ctx, &c);
 	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, lie,
