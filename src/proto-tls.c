@@ -308,9 +308,10 @@ tls_sha256_12(char out[13], const char *s)
 	out[12] = '\0';
 }
 
-/* Non-GREASE u16 values of br into a fresh array (for sorting). */
+/* Non-GREASE u16 values of br but skip1 and skip2 (-1: none) into a
+ * fresh array, for sorting. */
 static uint16_t *
-tls_u16_array(struct breader br, size_t *n, uint16_t skip1, uint16_t skip2,
+tls_u16_array(struct breader br, size_t *n, int skip1, int skip2,
     bool is_ext_block)
 {
 	uint16_t *a, v;
@@ -325,7 +326,7 @@ tls_u16_array(struct breader br, size_t *n, uint16_t skip1, uint16_t skip2,
 			br_skip(&br, br_be16(&br));
 		if (!br_ok(&br))
 			break;
-		if (tls_is_grease(v) || v == skip1 || v == skip2)
+		if (tls_is_grease(v) || (int)v == skip1 || (int)v == skip2)
 			continue;
 		a[(*n)++] = v;
 	}
@@ -402,8 +403,8 @@ tls_ja4(struct tls_client_info *ci, const struct tls_hello *h)
 		alpn[1] = hx[strlen(hx) - 1];
 		alpn[2] = '\0';
 	}
-	ciphers = tls_u16_array(h->ciphers, &nc, 0xffff, 0xffff, false);
-	exts = tls_u16_array(h->exts, &ne_all, 0xffff, 0xffff, true);
+	ciphers = tls_u16_array(h->ciphers, &nc, -1, -1, false);
+	exts = tls_u16_array(h->exts, &ne_all, -1, -1, true);
 	free(exts);
 	exts = tls_u16_array(h->exts, &ne, TLS_EXT_SERVER_NAME, TLS_EXT_ALPN,
 	    true);
