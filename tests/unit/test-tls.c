@@ -679,6 +679,69 @@ test_tls_stops_at_ccs(void **unused)
 	tls_parser.state_free(st);
 }
 
+/*
+ * A TLS 1.3 ServerHello: everything after it is encrypted, so the
+ * session is told at once and the ChangeCipherSpec and application
+ * data that follow are consumed unread.
+ */
+static void
+test_tls_13_server_hello(void **unused)
+{
+	uint8_t v[127 + 6 + 10];
+	struct app_ctx ctx;
+	struct seen sn;
+	struct app_result r;
+	size_t o = 0;
+	void *st = tls_parser.state_new();
+
+	(void)unused;
+	/* record: handshake, TLS 1.2, length 122 */
+	memcpy(v + o, "\x16\x03\x03\x00\x7a", 5);
+	o += 5;
+	/*   ServerHello (2), length 118; legacy_version TLS 1.2 */
+	memcpy(v + o, "\x02\x00\x00\x76\x03\x03", 6);
+	o += 6;
+	/*   random (32 bytes), session_id length 32 (32 bytes) */
+	memset(v + o, 0x80, 32);
+	o += 32;
+	v[o++] = 32;
+	memset(v + o, 0xe0, 32);
+	o += 32;
+	/*   cipher TLS_AES_128_GCM_SHA256 (4865), compression 0,
+	 *   extensions length 46 */
+	memcpy(v + o, "\x13\x01\x00\x00\x2e", 5);
+	o += 5;
+	/*     supported_versions (43), length 2: TLS 1.3 */
+	memcpy(v + o, "\x00\x2b\x00\x02\x03\x04", 6);
+	o += 6;
+	/*     key_share (51), length 36: x25519 (29), 32 bytes */
+	memcpy(v + o, "\x00\x33\x00\x24\x00\x1d\x00\x20", 8);
+	o += 8;
+	memset(v + o, 0x40, 32);
+	o += 32;
+	/* record: change_cipher_spec, length 1 */
+	memcpy(v + o, "\x14\x03\x03\x00\x01\x01", 6);
+	o += 6;
+	/* record: application_data, length 5 */
+	memcpy(v + o, "\x17\x03\x03\x00\x05\x11\x22\x33\x44\x55", 10);
+	o += 10;
+	assert_int_equal(o, sizeof(v));
+	ctx_init(&ctx, &sn);
+	r = parse_exact(st, &ctx, APP_DIR_TOCLIENT, v, sizeof(v));
+	assert_int_equal(r.status, PARSE_OK);
+	assert_int_equal(r.consumed, sizeof(v));
+	assert_int_equal(ctx.n_anom, 0);
+	assert_int_equal(sn.n_session, 1);
+	assert_int_equal(sn.version, 0x0304);
+	assert_int_equal(sn.cipher, 0x1301);
+	/* JA3S: printf '%s' 771,4865,43-51 | md5sum */
+	assert_string_equal(sn.ja3s_str, "771,4865,43-51");
+	assert_string_equal(sn.ja3s, "f4febc55ea12b31ae17cfb7e614afda8");
+	assert_false(sn.cert);
+	assert_non_null(strstr(sn.eve, "\"version\":\"TLS 1.3\""));
+	tls_parser.state_free(st);
+}
+
 /* A gap after the ServerHello tells the session too. */
 static void
 test_tls_gap(void **unused)
@@ -733,6 +796,7 @@ main(void)
 		cmocka_unit_test(test_tls_hello_across_records),
 		cmocka_unit_test(test_tls_lying_lengths),
 		cmocka_unit_test(test_tls_stops_at_ccs),
+		cmocka_unit_test(test_tls_13_server_hello),
 		cmocka_unit_test(test_tls_gap),
 		cmocka_unit_test(test_tls_probe),
 	};
