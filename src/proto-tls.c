@@ -341,10 +341,13 @@ tls_alnum(uint8_t c)
 }
 
 /*
- * JA4 (FoxIO, github.com/FoxIO-LLC/ja4, technical details), written from
- * our reading of the specification; it has been checked against the
- * JA4 values in nDPI's ground truth for a few captures, not against the
- * reference implementation:
+ * JA4 (FoxIO, github.com/FoxIO-LLC/ja4, technical details), a best
+ * effort written from our reading of the specification, not checked
+ * against the reference implementation.  It equals nDPI's JA4 for the
+ * 11 corpus captures where nDPI reads the description the same way
+ * (tests/tls-ja3.sh); nDPI differs where it takes the first two ALPN
+ * characters ("ht" for http/1.1, FoxIO: first and last, "h1") and in
+ * some d/i choices:
  *
  *	JA4_a: 't' (TCP); version: the highest non-GREASE supported_versions
  *	       value, else the legacy version ("13", "12", "11", "10",
