@@ -20,7 +20,7 @@
 
 #define HTTP_MAX_HEADER		(16u << 10)	/* start line + headers */
 #define HTTP_MAX_CHUNK_LINE	1024		/* chunk-size line */
-#define HTTP_MAX_PENDING	8		/* requests awaiting responses */
+#define HTTP_MAX_PENDING	8		/* requests awaiting replies */
 
 #define HTTP_METHOD_LEN		16
 #define HTTP_URI_LEN		256

@@ -95,6 +95,136 @@ mqtt_string(struct breader *br, size_t *n)
 	return br_bytes(br, *n);
 }
 
+/* Property identifiers (5.0 section 2.2.2.2) and their types. */
+enum mqtt_ptype {
+	MQTT_PT_BYTE,
+	MQTT_PT_U16,
+	MQTT_PT_U32,
+	MQTT_PT_VARINT,
+	MQTT_PT_STR,
+	MQTT_PT_BIN,		/* never kept */
+	MQTT_PT_PAIR,		/* user property: name and value */
+};
+
+#define MQTT_PROP_USER	38
+
+static const struct {
+	uint8_t		 id;
+	uint8_t		 type;		/* enum mqtt_ptype */
+	const char	*name;
+} mqtt_ptab[] = {
+	{ 1, MQTT_PT_BYTE, "payload_format_indicator" },
+	{ 2, MQTT_PT_U32, "message_expiry_interval" },
+	{ 3, MQTT_PT_STR, "content_type" },
+	{ 8, MQTT_PT_STR, "response_topic" },
+	{ 9, MQTT_PT_BIN, "correlation_data" },
+	{ 11, MQTT_PT_VARINT, "subscription_identifier" },
+	{ 17, MQTT_PT_U32, "session_expiry_interval" },
+	{ 18, MQTT_PT_STR, "assigned_client_identifier" },
+	{ 19, MQTT_PT_U16, "server_keep_alive" },
+	{ 21, MQTT_PT_STR, "authentication_method" },
+	{ 22, MQTT_PT_BIN, "authentication_data" },
+	{ 23, MQTT_PT_BYTE, "request_problem_information" },
+	{ 24, MQTT_PT_U32, "will_delay_interval" },
+	{ 25, MQTT_PT_BYTE, "request_response_information" },
+	{ 26, MQTT_PT_STR, "response_information" },
+	{ 28, MQTT_PT_STR, "server_reference" },
+	{ 31, MQTT_PT_STR, "reason_string" },
+	{ 33, MQTT_PT_U16, "receive_maximum" },
+	{ 34, MQTT_PT_U16, "topic_alias_maximum" },
+	{ 35, MQTT_PT_U16, "topic_alias" },
+	{ 36, MQTT_PT_BYTE, "maximum_qos" },
+	{ 37, MQTT_PT_BYTE, "retain_available" },
+	{ MQTT_PROP_USER, MQTT_PT_PAIR, NULL },
+	{ 39, MQTT_PT_U32, "maximum_packet_size" },
+	{ 40, MQTT_PT_BYTE, "wildcard_subscription_available" },
+	{ 41, MQTT_PT_BYTE, "subscription_identifier_available" },
+	{ 42, MQTT_PT_BYTE, "shared_subscription_available" },
+};
+
+#define MQTT_NPTAB	(sizeof(mqtt_ptab) / sizeof(mqtt_ptab[0]))
+
+static const char *
+mqtt_prop_name(uint8_t id)
+{
+	size_t i;
+
+	for (i = 0; i < MQTT_NPTAB; i++)
+		if (mqtt_ptab[i].id == id)
+			return mqtt_ptab[i].name;
+	return NULL;
+}
+
+/*
+ * Properties: a varint length, then identifier (varint) and value
+ * pairs.  False on an unknown identifier or a value past the end.
+ */
+static bool
+mqtt_props(struct breader *pkt, struct mqtt_props *out)
+{
+	struct breader pr;
+	struct mqtt_prop p;
+	const uint8_t *s;
+	uint32_t len, id;
+	size_t i, n;
+	bool cut = false;
+
+	if (mqtt_varint(pkt, &len) != VARINT_OK)
+		return false;
+	pr = br_sub(pkt, len);
+	while (br_ok(&pr) && br_left(&pr) > 0) {
+		if (mqtt_varint(&pr, &id) != VARINT_OK)
+			return false;
+		for (i = 0; i < MQTT_NPTAB && mqtt_ptab[i].id != id; i++)
+			;
+		if (i == MQTT_NPTAB)
+			return false;
+		memset(&p, 0, sizeof(p));
+		p.id = (uint8_t)id;
+		switch (mqtt_ptab[i].type) {
+		case MQTT_PT_BYTE:
+			p.num = br_u8(&pr);
+			break;
+		case MQTT_PT_U16:
+			p.num = br_be16(&pr);
+			break;
+		case MQTT_PT_U32:
+			p.num = br_be32(&pr);
+			break;
+		case MQTT_PT_VARINT:
+			if (mqtt_varint(&pr, &p.num) != VARINT_OK)
+				return false;
+			break;
+		case MQTT_PT_STR:
+			p.is_str = true;
+			s = mqtt_string(&pr, &n);
+			if (s != NULL)
+				mqtt_copy(p.str, sizeof(p.str), s, n, &cut);
+			break;
+		case MQTT_PT_PAIR:
+			p.is_str = true;
+			s = mqtt_string(&pr, &n);
+			if (s != NULL)
+				mqtt_copy(p.name, sizeof(p.name), s, n, &cut);
+			s = mqtt_string(&pr, &n);
+			if (s != NULL)
+				mqtt_copy(p.str, sizeof(p.str), s, n, &cut);
+			break;
+		default:
+			/* Binary data is skipped: it may be a credential. */
+			(void)mqtt_string(&pr, &n);
+			continue;
+		}
+		if (!br_ok(&pr))
+			break;
+		if (out->n < MQTT_MAX_PROPS)
+			out->p[out->n++] = p;
+		else
+			out->dropped = true;
+	}
+	return br_ok(&pr) && br_ok(pkt);
+}
+
 static void
 mqtt_emit_connect(struct mqtt_state *st, struct app_ctx *ctx)
 {
@@ -116,7 +246,6 @@ mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 {
 	struct mqtt_facts f;
 	const uint8_t *p;
-	uint32_t plen;
 	size_t n;
 
 	memset(&f, 0, sizeof(f));
@@ -129,11 +258,8 @@ mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 	if (!br_ok(pkt))
 		return false;
 	mqtt_copy(f.protocol_string, sizeof(f.protocol_string), p, n, NULL);
-	if (f.protocol_version == 5) {
-		if (mqtt_varint(pkt, &plen) != VARINT_OK)
-			return false;
-		br_skip(pkt, plen);
-	}
+	if (f.protocol_version == 5 && !mqtt_props(pkt, &f.connect_props))
+		return false;
 	p = mqtt_string(pkt, &n);
 	if (!br_ok(pkt))
 		return false;
@@ -167,6 +293,9 @@ mqtt_connack(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 	f.connack_hdr = hdr;
 	f.session_present = (flags & 0x01) != 0;
 	f.return_code = rc;
+	if (st->version == 5 && br_left(pkt) > 0 &&
+	    !mqtt_props(pkt, &f.connack_props))
+		memset(&f.connack_props, 0, sizeof(f.connack_props));
 	app_emit(ctx, APP_MQTT, APP_DIR_TOCLIENT, &f);
 	return true;
 }
@@ -209,6 +338,10 @@ mqtt_disconnect(struct mqtt_state *st, struct app_ctx *ctx, int dir,
 	if (br_left(pkt) > 0) {
 		f.has_reason = true;
 		f.reason_code = br_u8(pkt);
+		if (br_left(pkt) > 0 &&
+		    !mqtt_props(pkt, &f.disconnect_props))
+			memset(&f.disconnect_props, 0,
+			    sizeof(f.disconnect_props));
 	} else if (st->version == 5)
 		f.has_reason = true;	/* 3.14.2.1: absent means 0 */
 	app_emit(ctx, APP_MQTT, dir, &f);
@@ -392,6 +525,30 @@ mqtt_state_free(void *state)
 	free(state);
 }
 
+static void
+mqtt_eve_props(struct jsonw *jw, const struct mqtt_props *ps)
+{
+	const struct mqtt_prop *p;
+	uint8_t i;
+
+	if (ps->n == 0)
+		return;
+	jsonw_key(jw, "properties");
+	jsonw_obj_open(jw);
+	for (i = 0; i < ps->n; i++) {
+		p = &ps->p[i];
+		if (p->id == MQTT_PROP_USER)
+			jsonw_kv_str(jw, p->name, p->str);
+		else if (mqtt_prop_name(p->id) == NULL)
+			continue;
+		else if (p->is_str)
+			jsonw_kv_str(jw, mqtt_prop_name(p->id), p->str);
+		else
+			jsonw_kv_uint(jw, mqtt_prop_name(p->id), p->num);
+	}
+	jsonw_obj_close(jw);
+}
+
 /* The fixed header's flags, as Suricata logs them in each object. */
 static void
 mqtt_eve_hdr(struct jsonw *jw, uint8_t hdr)
@@ -426,6 +583,7 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 		    (f->connect_flags & MQTT_CF_CLEAN) != 0);
 		jsonw_obj_close(jw);
 		jsonw_kv_str(jw, "client_id", f->client_id);
+		mqtt_eve_props(jw, &f->connect_props);
 		jsonw_obj_close(jw);
 	}
 	if (f->has_connack) {
@@ -434,6 +592,7 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 		mqtt_eve_hdr(jw, f->connack_hdr);
 		jsonw_kv_bool(jw, "session_present", f->session_present);
 		jsonw_kv_uint(jw, "return_code", f->return_code);
+		mqtt_eve_props(jw, &f->connack_props);
 		jsonw_obj_close(jw);
 	}
 	if (f->has_publish) {
@@ -451,6 +610,7 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 		mqtt_eve_hdr(jw, f->disconnect_hdr);
 		if (f->has_reason)
 			jsonw_kv_uint(jw, "reason_code", f->reason_code);
+		mqtt_eve_props(jw, &f->disconnect_props);
 		jsonw_obj_close(jw);
 	}
 }

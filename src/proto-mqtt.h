@@ -20,7 +20,10 @@
 #define MQTT_MAX_PACKET		(64u << 10)	/* packets read whole */
 #define MQTT_MAX_TOPICS		16		/* distinct topics reported */
 
+#define MQTT_MAX_PROPS		8		/* MQTT 5 properties kept */
+
 #define MQTT_PROTO_LEN		8
+#define MQTT_PROP_LEN		64
 #define MQTT_CLIENT_ID_LEN	64
 #define MQTT_TOPIC_LEN		128
 
@@ -40,6 +43,25 @@ enum mqtt_type {
 #define MQTT_CF_WILL		0x04
 #define MQTT_CF_CLEAN		0x02
 
+/*
+ * MQTT 5 properties (5.0 section 2.2.2), as Suricata logs them: a
+ * number, a string, or a user property's name and value.  Binary
+ * properties (correlation and authentication data) are never kept.
+ */
+struct mqtt_prop {
+	uint8_t		 id;
+	bool		 is_str;
+	uint32_t	 num;
+	char		 name[MQTT_PROP_LEN];	/* user property (38) */
+	char		 str[MQTT_PROP_LEN];
+};
+
+struct mqtt_props {
+	uint8_t		 n;
+	bool		 dropped;		/* over MQTT_MAX_PROPS */
+	struct mqtt_prop p[MQTT_MAX_PROPS];
+};
+
 struct mqtt_facts {
 	bool		 has_connect;
 	uint8_t		 connect_hdr;		/* fixed-header flag bits */
@@ -49,11 +71,13 @@ struct mqtt_facts {
 	uint16_t	 keep_alive;
 	char		 client_id[MQTT_CLIENT_ID_LEN];
 	bool		 client_id_truncated;
+	struct mqtt_props connect_props;
 
 	bool		 has_connack;
 	uint8_t		 connack_hdr;
 	bool		 session_present;
 	uint8_t		 return_code;
+	struct mqtt_props connack_props;
 
 	bool		 has_publish;
 	uint8_t		 publish_hdr;
@@ -66,6 +90,7 @@ struct mqtt_facts {
 	uint8_t		 disconnect_hdr;
 	bool		 has_reason;
 	uint8_t		 reason_code;
+	struct mqtt_props disconnect_props;
 };
 
 extern const struct app_parser mqtt_parser;

@@ -76,14 +76,32 @@ static const uint8_t rest311[] = {
 
 /*
  * MQTT 5.0 CONNECT: level 5, flags 0x02, keep alive 60, properties
- * (3 bytes: receive maximum 20), an empty client id.
+ * (22 bytes: receive maximum 20, authentication method "foo",
+ * authentication data "SECRETAUTH"), an empty client id.
  */
 static const uint8_t connect5[] = {
-	0x10, 0x10,
+	0x10, 0x23,
 	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3c,
-	0x03, 0x21, 0x00, 0x14,
+	0x16, 0x21, 0x00, 0x14, 0x15, 0x00, 0x03, 'f', 'o', 'o',
+	0x16, 0x00, 0x0a, 'S', 'E', 'C', 'R', 'E', 'T', 'A', 'U', 'T', 'H',
 	0x00, 0x00,
 };
+
+/* MQTT 5.0 CONNACK: accepted, properties: topic alias maximum 10. */
+static const uint8_t connack5[] = {
+	0x20, 0x06, 0x00, 0x00, 0x03, 0x22, 0x00, 0x0a,
+};
+
+/*
+ * MQTT 5.0 DISCONNECT: reason 0, properties (12 bytes): session expiry
+ * interval 122, user property "k" = "v".
+ */
+static const uint8_t disconnect5[] = {
+	0xe0, 0x0e, 0x00, 0x0c, 0x11, 0x00, 0x00, 0x00, 0x7a,
+	0x26, 0x00, 0x01, 'k', 0x00, 0x01, 'v',
+};
+
+static void	eve_text(const struct mqtt_facts *, char *, size_t);
 
 static void
 setup(struct app_ctx *ctx, struct capture *c)
@@ -151,6 +169,7 @@ test_mqtt_v5(void **unused)
 	static const uint8_t disc[] = { 0xe0, 0x00 };
 	struct app_ctx ctx;
 	struct capture c;
+	char text[2048];
 	void *st = mqtt_parser.state_new();
 
 	(void)unused;
@@ -165,9 +184,34 @@ test_mqtt_v5(void **unused)
 	assert_false(c.f[0].has_connack);
 	assert_int_equal(c.f[0].protocol_version, 5);
 	assert_string_equal(c.f[0].client_id, "");
+	/* Binary authentication data is not kept. */
+	assert_int_equal(c.f[0].connect_props.n, 2);
 	assert_true(c.f[1].has_reason);
 	assert_int_equal(c.f[1].reason_code, 0);
 	assert_int_equal(ctx.n_anom, 0);
+	mqtt_parser.state_free(st);
+
+	st = mqtt_parser.state_new();
+	setup(&ctx, &c);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, connect5,
+	    sizeof(connect5), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOCLIENT, connack5,
+	    sizeof(connack5), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+	    disconnect5, sizeof(disconnect5), NULL, 0, NULL);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(ctx.n_anom, 0);
+	eve_text(&c.f[0], text, sizeof(text));
+	assert_null(strstr(text, "SECRETAUTH"));
+	assert_null(memmem(&c.f[0], sizeof(c.f[0]), "SECRETAUTH", 10));
+	assert_non_null(strstr(text, "\"properties\":{\"receive_maximum\":20,"
+	    "\"authentication_method\":\"foo\"}"));
+	assert_non_null(strstr(text, "\"return_code\":0,\"properties\":"
+	    "{\"topic_alias_maximum\":10}"));
+	eve_text(&c.f[1], text, sizeof(text));
+	assert_non_null(strstr(text, "\"disconnect\":{\"qos\":0,"
+	    "\"retain\":false,\"dup\":false,\"reason_code\":0,"
+	    "\"properties\":{\"session_expiry_interval\":122,\"k\":\"v\"}}"));
 	mqtt_parser.state_free(st);
 }
 
