@@ -256,6 +256,26 @@ http_is_tchar(uint8_t c)
 	    (c >= '0' && c <= '9') || strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
+/*
+ * An absolute-form target ("http://user:pass@host/", RFC 9110 4.2.4)
+ * may carry a password: drop the userinfo, as a proxy must.
+ */
+static void
+http_strip_userinfo(char *uri)
+{
+	char *auth, *end, *at = NULL, *q;
+
+	if ((auth = strstr(uri, "://")) == NULL)
+		return;
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	for (q = auth; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL)
+		memmove(auth, at + 1, strlen(at + 1) + 1);
+}
+
 /* "GET /path HTTP/1.1": method SP request-target [SP HTTP-version]. */
 static bool
 http_parse_request_line(struct breader *line, struct http_facts *f)
@@ -272,6 +292,7 @@ http_parse_request_line(struct breader *line, struct http_facts *f)
 	if (!http_token(line, &p, &n))
 		return false;
 	http_copy(f->uri, sizeof(f->uri), p, n, &f->uri_truncated);
+	http_strip_userinfo(f->uri);
 	if (br_left(line) > 0) {
 		if (!http_token(line, &p, &n) || n < 5 ||
 		    memcmp(p, "HTTP/", 5) != 0)

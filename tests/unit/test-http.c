@@ -417,6 +417,10 @@ eve_text(const struct http_facts *f, char *out, size_t size)
 	jsonw_free(&jw);
 }
 
+/* A proxied request with user:password in its target. */
+static const char proxied[] =
+    "GET http://admin:PROXYSECRET@pump.example/a@b?x=1 HTTP/1.1\r\n\r\n";
+
 /* No credential reaches a fact or the EVE text. */
 static void
 test_http_privacy(void **unused)
@@ -440,6 +444,15 @@ test_http_privacy(void **unused)
 		    strlen(secrets[i])));
 	}
 	assert_non_null(strstr(text, "\"authorization\":true"));
+	http_parser.state_free(st);
+
+	/* A password in an absolute-form target is dropped. */
+	st = feed2(&ctx, &c, proxied, sizeof(proxied) - 1, NULL, 0, NULL, 0,
+	    NULL, 0);
+	http_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.tx[0].uri, "http://pump.example/a@b?x=1");
+	assert_null(memmem(&c.tx[0], sizeof(c.tx[0]), "PROXYSECRET", 11));
 	http_parser.state_free(st);
 }
 
