@@ -128,10 +128,10 @@ while read -r f; do
 			# need __len and version gates that sv-truth.py lacks.
 			todo=" # TODO DNS over TCP";;
 		svmqtt*)
-			# By design never logged: MQTT user names, passwords
-			# and PUBLISH payloads.  Not parsed yet: MQTT 5
-			# properties, PUBACK, sessions picked up mid-stream,
-			# and frame checks (alerts only).
+			# By design never logged: MQTT user names, passwords,
+			# authentication data and PUBLISH payloads.  Not done
+			# yet: PUBLISH and will properties, PUBACK, sessions
+			# picked up mid-stream, frame checks (alerts only).
 			todo=" # TODO credentials and payloads are not logged";;
 		esac
 		echo "not ok $i - suricata-verify $name: $(tail -1 "$out/sv.out")$todo"
