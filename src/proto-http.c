@@ -650,8 +650,13 @@ http_gap(void *state, struct app_ctx *ctx, int dir)
 
 	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
 		return;
-	/* Responses can no longer be matched to requests. */
-	http_flush(st, ctx);
+	/*
+	 * Responses lost, or the server is done: the waiting requests get
+	 * none.  Requests lost (or the client's half-close) leave the
+	 * waiting ones to their responses, which still come in order.
+	 */
+	if (dir == APP_DIR_TOCLIENT)
+		http_flush(st, ctx);
 	if (st->dir[dir].phase != HTTP_BODY_EOF)
 		st->dir[dir].phase = HTTP_STOP;
 	st->dir[dir].scanned = 0;

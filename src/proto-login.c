@@ -186,7 +186,9 @@ ftp_gap(void *state, struct app_ctx *ctx, int dir)
 
 	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
 		return;
-	ftp_emit(st, ctx, LOGIN_UNKNOWN);
+	/* The server's verdict can no longer be seen. */
+	if (dir == APP_DIR_TOCLIENT)
+		ftp_emit(st, ctx, LOGIN_UNKNOWN);
 	st->skipping[dir] = true;	/* mid-line: wait for the next */
 	st->multiline = 0;
 }
@@ -504,10 +506,14 @@ telnet_gap(void *state, struct app_ctx *ctx, int dir)
 
 	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
 		return;
-	telnet_emit(st, ctx, LOGIN_UNKNOWN);
 	st->dir[dir].cmd = TN_DATA;
+	if (dir == APP_DIR_TOCLIENT) {
+		/* The server's verdict can no longer be seen. */
+		telnet_emit(st, ctx, LOGIN_UNKNOWN);
+		memset(st->window, 0, sizeof(st->window));
+	}
+	/* A line cut by the gap is not a user name. */
 	st->phase = TN_IDLE;
-	memset(st->window, 0, sizeof(st->window));
 }
 
 /* Option negotiation first: IAC WILL/WONT/DO/DONT or IAC SB. */

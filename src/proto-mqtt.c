@@ -466,7 +466,9 @@ mqtt_gap(void *state, struct app_ctx *ctx, int dir)
 
 	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
 		return;
-	mqtt_emit_connect(st, ctx);
+	/* The CONNACK can no longer come: report the CONNECT alone. */
+	if (dir == APP_DIR_TOCLIENT)
+		mqtt_emit_connect(st, ctx);
 	/* No length field to resynchronise on: give the direction up. */
 	st->dir[dir].stop = true;
 }

@@ -281,6 +281,8 @@ test_login_caps(void **unused)
 	(void)mock_feed(&telnet_parser, st, &ctx, APP_DIR_TOSERVER,
 	    (const uint8_t *)"dave\r\n", 6, NULL, 0, NULL);
 	telnet_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	assert_int_equal(c.n, 0);
+	telnet_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
 	assert_int_equal(c.n, 1);
 	assert_string_equal(c.f[0].user, "dave");
 	assert_false(c.f[0].password_sent);
