@@ -31,12 +31,12 @@
 #include "proto-dns.h"
 #include "proto-dicom.h"
 #include "proto-hl7.h"
-#include "proto-ssh.h"
-#include "proto-tls.h"
 #include "proto-http.h"
 #include "proto-login.h"
 #include "proto-mqtt.h"
 #include "proto-ssdp.h"
+#include "proto-ssh.h"
+#include "proto-tls.h"
 #include "util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
@@ -47,6 +47,8 @@ static int	packet_dir(const struct flow *, const struct packet *);
 static const struct app_parser *const app_registry[] = {
 	&hl7_parser,
 	&dicom_parser,
+	&tls_parser,
+	&ssh_parser,
 	&dns_parser,
 	&mdns_parser,
 	&ssdp_parser,
@@ -54,8 +56,6 @@ static const struct app_parser *const app_registry[] = {
 	&mqtt_parser,
 	&ftp_parser,
 	&telnet_parser,
-	&tls_parser,
-	&ssh_parser,
 	&dhcp_parser,
 	NULL
 };
@@ -521,6 +521,16 @@ app_stream_eof(struct app_engine *e, struct flow *f, int dir)
 
 	if (af == NULL)
 		return;
+	/*
+	 * Nothing more will come: let the parser report what it holds (an
+	 * association without an answer, a request without a response).
+	 */
+	if (af->parser != NULL && af->parser->gap != NULL &&
+	    !af->dir[dir].done) {
+		struct app_ctx ctx = { e, f, af };
+
+		af->parser->gap(af->state, &ctx, dir);
+	}
 	af->dir[dir].done = true;
 	dir_clear(e, &af->dir[dir]);
 }

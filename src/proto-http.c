@@ -203,6 +203,7 @@ http_parse_fields(struct breader *blk, int dir, struct http_facts *f,
 		http_trim(&name, &nlen);
 		http_trim(&val, &vlen);
 		if (http_name_is(name, nlen, "content-length")) {
+			v = 0;
 			if (!http_parse_length(val, vlen, &v) ||
 			    (h->has_length && v != h->length))
 				h->bad_length = true;
