@@ -50,7 +50,7 @@ tests_fuzz_fuzz_dicom_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dicom_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dicom_LDADD = $(WW_LIBS)
 endif
-EXTRA_DIST += tests/fuzz/fuzz-dicom.c tests/fuzz/corpus/dicom
+EXTRA_DIST += tests/fuzz/fuzz-dicom.c tests/fuzz/corpus/dicom tests/fuzz/fuzz-app.h
 
 ## fuzz-hl7: MLLP framing and the HL7 v2 parser, fed a stream cut into
 ## chunks (see fuzz-hl7.c for the input format and how to run it).
