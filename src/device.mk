@@ -1,0 +1,1 @@
+## src/device.mk - (filled in by its area)

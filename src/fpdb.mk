@@ -1,0 +1,1 @@
+## src/fpdb.mk - (filled in by its area)

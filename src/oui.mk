@@ -1,0 +1,1 @@
+## src/oui.mk - (filled in by its area)

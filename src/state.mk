@@ -1,0 +1,1 @@
+## src/state.mk - (filled in by its area)

@@ -1,0 +1,1 @@
+## tests/ward.mk - (filled in by its area)
