@@ -1,0 +1,446 @@
+/*
+ * device.c - evidence fusion for one device's attributes.
+ *
+ * See device.h for the rules: values compete per attribute, claims
+ * for the same value combine as independent evidence, the strongest
+ * value is the answer and the others stay as alternatives.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "device.h"
+#include "jsonw.h"
+#include "util.h"
+
+static const char *const dev_attr_names[DEV_A_MAX] = {
+	[DEV_A_CLASS] = "class",
+	[DEV_A_VENDOR] = "vendor",
+	[DEV_A_MODEL] = "model",
+	[DEV_A_SOFTWARE] = "software",
+	[DEV_A_SERIAL] = "serial",
+	[DEV_A_HOSTNAME] = "hostname",
+};
+
+const char *
+dev_attr_name(enum dev_attr a)
+{
+	return (unsigned)a < DEV_A_MAX ? dev_attr_names[a] : "?";
+}
+
+int
+dev_attr_lookup(const char *s)
+{
+	int i;
+
+	for (i = 0; i < DEV_A_MAX; i++)
+		if (strcmp(dev_attr_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+void
+dev_init(struct device *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+/* 1 - prod(1 - c_i), in percent; one certain claim makes it 100. */
+static uint8_t
+dev_combine(const struct dev_value *v)
+{
+	double miss = 1.0;
+	uint8_t i;
+	unsigned c;
+
+	for (i = 0; i < v->n_claims; i++) {
+		if (v->claims[i].confidence >= 100)
+			return 100;
+		miss *= 1.0 - v->claims[i].confidence / 100.0;
+	}
+	c = (unsigned)((1.0 - miss) * 100.0 + 0.5);
+	if (c > 99)
+		c = 99;
+	if (c < 1)
+		c = 1;
+	return (uint8_t)c;
+}
+
+/* Order: confidence, then first seen, then value: a total order. */
+static int
+dev_value_cmp(const struct dev_value *a, const struct dev_value *b)
+{
+	if (a->confidence != b->confidence)
+		return a->confidence > b->confidence ? -1 : 1;
+	if (a->first_us != b->first_us)
+		return a->first_us < b->first_us ? -1 : 1;
+	return strcmp(a->value, b->value);
+}
+
+static void
+dev_claims_sort(struct dev_value *v)
+{
+	size_t i, j;
+	struct dev_claim t;
+
+	for (i = 1; i < v->n_claims; i++)
+		for (j = i; j > 0 && v->claims[j].confidence >
+		    v->claims[j - 1].confidence; j--) {
+			t = v->claims[j];
+			v->claims[j] = v->claims[j - 1];
+			v->claims[j - 1] = t;
+		}
+}
+
+static void
+dev_values_sort(struct dev_attrset *s)
+{
+	size_t i, j;
+	struct dev_value t;
+
+	for (i = 1; i < s->n; i++)
+		for (j = i; j > 0 && dev_value_cmp(&s->v[j], &s->v[j - 1]) < 0;
+		    j--) {
+			t = s->v[j];
+			s->v[j] = s->v[j - 1];
+			s->v[j - 1] = t;
+		}
+}
+
+static void
+dev_claim_set(struct dev_claim *c, unsigned conf, const char *source,
+    const char *rule)
+{
+	strlcpy(c->source, source, sizeof(c->source));
+	strlcpy(c->rule, rule != NULL ? rule : "", sizeof(c->rule));
+	c->confidence = (uint8_t)conf;
+}
+
+bool
+dev_claim(struct device *d, enum dev_attr a, const char *value,
+    unsigned conf, const char *source, const char *rule, uint64_t ts_us)
+{
+	struct dev_attrset *s;
+	struct dev_value *v = NULL;
+	char before[DEV_VALUE_MAX];
+	size_t i;
+
+	if ((unsigned)a >= DEV_A_MAX || value == NULL || value[0] == '\0' ||
+	    source == NULL)
+		return false;
+	if (conf < 1)
+		conf = 1;
+	if (conf > 100)
+		conf = 100;
+	s = &d->attr[a];
+	strlcpy(before, s->n > 0 ? s->v[0].value : "", sizeof(before));
+
+	for (i = 0; i < s->n; i++)
+		if (strncasecmp(s->v[i].value, value, DEV_VALUE_MAX - 1) == 0) {
+			v = &s->v[i];
+			break;
+		}
+	if (v == NULL) {
+		if (s->n == DEV_MAX_VALUES) {
+			/* Full: replace the weakest if the newcomer beats it. */
+			v = &s->v[s->n - 1];
+			if (conf <= v->confidence)
+				return false;
+		} else
+			v = &s->v[s->n++];
+		memset(v, 0, sizeof(*v));
+		strlcpy(v->value, value, sizeof(v->value));
+		v->first_us = ts_us;
+	}
+	v->last_us = ts_us;
+	for (i = 0; i < v->n_claims; i++)
+		if (strcmp(v->claims[i].source, source) == 0 &&
+		    strcmp(v->claims[i].rule, rule != NULL ? rule : "") == 0)
+			break;
+	if (i < v->n_claims) {
+		if (conf > v->claims[i].confidence)
+			v->claims[i].confidence = (uint8_t)conf;
+	} else if (v->n_claims < DEV_MAX_CLAIMS)
+		dev_claim_set(&v->claims[v->n_claims++], conf, source, rule);
+	else if (conf > v->claims[v->n_claims - 1].confidence)
+		dev_claim_set(&v->claims[v->n_claims - 1], conf, source, rule);
+	dev_claims_sort(v);
+	v->confidence = dev_combine(v);
+	dev_values_sort(s);
+	return strcmp(before, s->v[0].value) != 0;
+}
+
+const struct dev_value *
+dev_best(const struct device *d, enum dev_attr a)
+{
+	if ((unsigned)a >= DEV_A_MAX || d->attr[a].n == 0)
+		return NULL;
+	return &d->attr[a].v[0];
+}
+
+bool
+dev_has_evidence(const struct device *d, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_evidence; i++)
+		if (strcmp(d->evidence[i].key, key) == 0 &&
+		    strncmp(d->evidence[i].value, value, DEV_VALUE_MAX - 1) == 0)
+			return true;
+	return false;
+}
+
+bool
+dev_add_evidence(struct device *d, const char *key, const char *value,
+    uint64_t ts_us)
+{
+	struct dev_evidence *e;
+
+	if (key == NULL || value == NULL || value[0] == '\0')
+		return false;
+	if (dev_has_evidence(d, key, value))
+		return false;
+	if (d->n_evidence == DEV_MAX_EVIDENCE) {
+		d->evidence_dropped++;
+		return false;
+	}
+	e = &d->evidence[d->n_evidence++];
+	strlcpy(e->key, key, sizeof(e->key));
+	strlcpy(e->value, value, sizeof(e->value));
+	e->first_us = ts_us;
+	d->evidence_new = true;
+	return true;
+}
+
+bool
+dev_set_ip(struct device *d, const struct dev_ip *ip)
+{
+	size_t i;
+
+	if (d->has_ip && memcmp(&d->ip, ip, sizeof(*ip)) == 0)
+		return false;
+	if (d->has_ip) {
+		/* Drop the new address from the history if it was there,
+		 * then push the old one on top. */
+		for (i = 0; i < d->n_ips; i++)
+			if (memcmp(&d->ips[i], ip, sizeof(*ip)) == 0) {
+				memmove(&d->ips[i], &d->ips[i + 1],
+				    (d->n_ips - i - 1) * sizeof(d->ips[0]));
+				d->n_ips--;
+				break;
+			}
+		if (d->n_ips == DEV_MAX_IPS)
+			d->n_ips--;
+		memmove(&d->ips[1], &d->ips[0], d->n_ips * sizeof(d->ips[0]));
+		d->ips[0] = d->ip;
+		d->n_ips++;
+	}
+	d->ip = *ip;
+	d->has_ip = true;
+	return true;
+}
+
+static const uint8_t dev_v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+void
+dev_ip_from4(struct dev_ip *ip, const uint8_t a[4])
+{
+	memcpy(ip->a, dev_v4mapped, 12);
+	memcpy(ip->a + 12, a, 4);
+}
+
+void
+dev_ip_from6(struct dev_ip *ip, const uint8_t a[16])
+{
+	memcpy(ip->a, a, 16);
+}
+
+bool
+dev_ip_is4(const struct dev_ip *ip)
+{
+	return memcmp(ip->a, dev_v4mapped, 12) == 0;
+}
+
+const char *
+dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
+{
+	if (dev_ip_is4(ip))
+		return inet_ntop(AF_INET, ip->a + 12, buf, (socklen_t)len);
+	return inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
+}
+
+int
+dev_ip_parse(const char *s, struct dev_ip *ip)
+{
+	uint8_t a[16];
+
+	if (inet_pton(AF_INET, s, a) == 1) {
+		dev_ip_from4(ip, a);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a) == 1) {
+		dev_ip_from6(ip, a);
+		return 0;
+	}
+	return -1;
+}
+
+bool
+dev_ip_is_private(const struct dev_ip *ip)
+{
+	const uint8_t *a;
+
+	if (dev_ip_is4(ip)) {
+		a = ip->a + 12;
+		return a[0] == 10 ||
+		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		    (a[0] == 192 && a[1] == 168) ||
+		    (a[0] == 100 && (a[1] & 0xc0) == 64) ||
+		    (a[0] == 169 && a[1] == 254);
+	}
+	a = ip->a;
+	return (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
+	    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);	/* fe80::/10 */
+}
+
+const char *
+dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
+static void
+dev_json_ts(struct jsonw *jw, const char *key, uint64_t ts_us)
+{
+	char buf[40];
+
+	util_format_ts(ts_us, false, buf);
+	jsonw_kv_str(jw, key, buf);
+}
+
+static void
+dev_json_value(struct jsonw *jw, const struct dev_value *v)
+{
+	uint8_t i;
+
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "value", v->value);
+	jsonw_kv_uint(jw, "confidence", v->confidence);
+	jsonw_key(jw, "sources");
+	jsonw_arr_open(jw);
+	for (i = 0; i < v->n_claims; i++) {
+		jsonw_obj_open(jw);
+		jsonw_kv_str(jw, "source", v->claims[i].source);
+		if (v->claims[i].rule[0] != '\0')
+			jsonw_kv_str(jw, "rule", v->claims[i].rule);
+		jsonw_kv_uint(jw, "confidence", v->claims[i].confidence);
+		jsonw_obj_close(jw);
+	}
+	jsonw_arr_close(jw);
+	jsonw_obj_close(jw);
+}
+
+/* The evidence values of one key, as a JSON array member. */
+static void
+dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
+    const char *key)
+{
+	size_t i;
+	bool open = false;
+
+	for (i = 0; i < d->n_evidence; i++) {
+		if (strcmp(d->evidence[i].key, key) != 0)
+			continue;
+		if (!open) {
+			jsonw_key(jw, name);
+			jsonw_arr_open(jw);
+			open = true;
+		}
+		jsonw_str(jw, d->evidence[i].value);
+	}
+	if (open)
+		jsonw_arr_close(jw);
+}
+
+void
+dev_json(struct jsonw *jw, const struct device *d)
+{
+	char buf[64];
+	const struct dev_value *v;
+	size_t i;
+	int a;
+
+	if (!(d->flags & DEV_F_ROUTED))
+		jsonw_kv_str(jw, "mac", dev_mac_format(d->mac, buf,
+		    sizeof(buf)));
+	if (d->has_ip)
+		jsonw_kv_str(jw, "ip", dev_ip_format(&d->ip, buf, sizeof(buf)));
+	if (d->vlan != 0)
+		jsonw_kv_uint(jw, "vlan", d->vlan);
+	if (d->flags & DEV_F_ROUTED)
+		jsonw_kv_bool(jw, "routed", true);
+	if (d->flags & DEV_F_ROUTER)
+		jsonw_kv_bool(jw, "router", true);
+	if (d->flags & DEV_F_PRIVMAC)
+		jsonw_kv_bool(jw, "random_mac", true);
+	for (a = 0; a < DEV_A_MAX; a++)
+		if ((v = dev_best(d, (enum dev_attr)a)) != NULL)
+			jsonw_kv_str(jw, dev_attr_name((enum dev_attr)a),
+			    v->value);
+	if (dev_best(d, DEV_A_CLASS) == NULL)
+		jsonw_kv_str(jw, "class", "unknown");
+	v = dev_best(d, DEV_A_CLASS);
+	jsonw_kv_uint(jw, "confidence", v != NULL ? v->confidence : 0);
+	dev_json_ts(jw, "first_seen", d->first_us);
+	dev_json_ts(jw, "last_seen", d->last_us);
+	if (d->n_ips > 0) {
+		jsonw_key(jw, "previous_ips");
+		jsonw_arr_open(jw);
+		for (i = 0; i < d->n_ips; i++)
+			jsonw_str(jw, dev_ip_format(&d->ips[i], buf,
+			    sizeof(buf)));
+		jsonw_arr_close(jw);
+	}
+	dev_json_list(jw, d, "roles", "behaviour");
+	dev_json_list(jw, d, "hl7_applications", "hl7.sending_app");
+	dev_json_list(jw, d, "ae_titles", "dicom.calling_ae");
+	dev_json_list(jw, d, "services", "port.server");
+
+	jsonw_key(jw, "attributes");
+	jsonw_obj_open(jw);
+	for (a = 0; a < DEV_A_MAX; a++) {
+		if (d->attr[a].n == 0)
+			continue;
+		jsonw_key(jw, dev_attr_name((enum dev_attr)a));
+		dev_json_value(jw, &d->attr[a].v[0]);
+	}
+	jsonw_obj_close(jw);
+
+	for (a = 0; a < DEV_A_MAX; a++)
+		if (d->attr[a].n > 1)
+			break;
+	if (a < DEV_A_MAX) {
+		jsonw_key(jw, "alternatives");
+		jsonw_obj_open(jw);
+		for (a = 0; a < DEV_A_MAX; a++) {
+			if (d->attr[a].n < 2)
+				continue;
+			jsonw_key(jw, dev_attr_name((enum dev_attr)a));
+			jsonw_arr_open(jw);
+			for (i = 1; i < d->attr[a].n; i++)
+				dev_json_value(jw, &d->attr[a].v[i]);
+			jsonw_arr_close(jw);
+		}
+		jsonw_obj_close(jw);
+	}
+	jsonw_kv_uint(jw, "flows", d->flows);
+	jsonw_kv_uint(jw, "packets", d->packets);
+	jsonw_kv_uint(jw, "bytes", d->bytes);
+}

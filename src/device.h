@@ -1,0 +1,149 @@
+/*
+ * device.h - one device's identity: attributes fused from evidence.
+ *
+ * A device is one MAC on one VLAN, or, for hosts behind a router that
+ * the sensor sees only by address, one IP.  Each attribute (class,
+ * vendor, model, ...) is a small set of competing values; each value
+ * carries the sources that claimed it, with a confidence each.  The
+ * value's confidence is the claims combined as independent evidence
+ * (1 - product of (1 - c)), so two weak sources that agree beat one of
+ * them alone; the best value wins and the others stay in the record
+ * as alternatives.  Ties go to the value seen first, then by name, so
+ * the result depends only on the order of events, never on memory.
+ *
+ * Raw evidence (key, value) is kept as well, for the fingerprint
+ * matcher and for the record's "evidence" list, with a cap per device.
+ * Nothing here reads the network or the database: brain.c feeds it,
+ * state.c stores it.
+ */
+#ifndef WW_DEVICE_H
+#define WW_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum dev_attr {
+	DEV_A_CLASS,
+	DEV_A_VENDOR,
+	DEV_A_MODEL,
+	DEV_A_SOFTWARE,
+	DEV_A_SERIAL,
+	DEV_A_HOSTNAME,
+	DEV_A_MAX
+};
+
+#define DEV_VALUE_MAX	64	/* attribute and evidence values, with NUL */
+#define DEV_KEY_MAX	24	/* evidence key ("dicom.impl_class_uid") */
+#define DEV_SOURCE_MAX	40	/* provenance ("behaviour.dicom_scp") */
+#define DEV_RULE_MAX	48	/* fingerprint name */
+#define DEV_MAX_VALUES	4	/* competing values kept per attribute */
+#define DEV_MAX_CLAIMS	3	/* sources kept per value */
+#define DEV_MAX_EVIDENCE 64	/* distinct (key, value) pairs per device */
+#define DEV_MAX_IPS	4	/* addresses remembered per device */
+
+struct dev_claim {
+	char		 source[DEV_SOURCE_MAX];
+	char		 rule[DEV_RULE_MAX];	/* "" for direct evidence */
+	uint8_t		 confidence;		/* 1..100 */
+};
+
+struct dev_value {
+	char		 value[DEV_VALUE_MAX];
+	uint8_t		 confidence;		/* combined, 1..99 (100 if any 100) */
+	uint8_t		 n_claims;
+	struct dev_claim claims[DEV_MAX_CLAIMS];	/* strongest first */
+	uint64_t	 first_us, last_us;
+};
+
+struct dev_attrset {
+	uint8_t		 n;
+	struct dev_value v[DEV_MAX_VALUES];	/* v[0] is the answer */
+};
+
+struct dev_evidence {
+	char		 key[DEV_KEY_MAX];
+	char		 value[DEV_VALUE_MAX];
+	uint64_t	 first_us;
+};
+
+/* An IPv4 address is stored v4-mapped (::ffff:a.b.c.d). */
+struct dev_ip {
+	uint8_t		 a[16];
+};
+
+#define DEV_F_ROUTED	0x01	/* known only by IP (behind a router) */
+#define DEV_F_ROUTER	0x02	/* this MAC forwards for many addresses */
+#define DEV_F_PRIVMAC	0x04	/* locally administered (random) MAC */
+
+struct device {
+	uint64_t	 id;		/* inventory row, 0 until stored */
+	uint8_t		 mac[6];	/* zero when DEV_F_ROUTED */
+	uint16_t	 vlan;		/* innermost tag; 0 untagged */
+	uint8_t		 flags;		/* DEV_F_* */
+	bool		 has_ip;
+	struct dev_ip	 ip;		/* current address */
+	uint8_t		 n_ips;		/* earlier addresses, newest first */
+	struct dev_ip	 ips[DEV_MAX_IPS];
+	uint64_t	 first_us, last_us;
+
+	struct dev_attrset attr[DEV_A_MAX];
+	size_t		 n_evidence;
+	uint32_t	 evidence_dropped;	/* over DEV_MAX_EVIDENCE */
+	struct dev_evidence evidence[DEV_MAX_EVIDENCE];
+
+	uint64_t	 flows, packets, bytes;	/* as either end */
+	/* Bookkeeping for the brain (not stored). */
+	bool		 known;		/* loaded from the state database */
+	bool		 announced;	/* a "new" record was written */
+	bool		 dirty;		/* identity changed since last record */
+	bool		 unsaved;	/* changed since last database write */
+	bool		 evidence_new;	/* fingerprints must run again */
+};
+
+const char	*dev_attr_name(enum dev_attr);	/* "class", "vendor", ... */
+int		 dev_attr_lookup(const char *);	/* -1 if unknown */
+
+void		 dev_init(struct device *);
+/*
+ * A source claims a value for an attribute.  Values are compared
+ * case-insensitively; a source already among the value's claims keeps
+ * its highest confidence.  Returns true when the attribute's answer
+ * (v[0]'s value) changed.
+ */
+bool		 dev_claim(struct device *, enum dev_attr, const char *value,
+		    unsigned confidence, const char *source, const char *rule,
+		    uint64_t ts_us);
+/* The answer for an attribute, or NULL. */
+const struct dev_value *dev_best(const struct device *, enum dev_attr);
+/* Record evidence; returns true if the pair is new. */
+bool		 dev_add_evidence(struct device *, const char *key,
+		    const char *value, uint64_t ts_us);
+bool		 dev_has_evidence(const struct device *, const char *key,
+		    const char *value);
+/* A new current address; the old one goes to the history.  Returns
+ * true if the address changed. */
+bool		 dev_set_ip(struct device *, const struct dev_ip *);
+
+void		 dev_ip_from4(struct dev_ip *, const uint8_t a[4]);
+void		 dev_ip_from6(struct dev_ip *, const uint8_t a[16]);
+bool		 dev_ip_is4(const struct dev_ip *);
+/* Text form; buf of at least 46 bytes. */
+const char	*dev_ip_format(const struct dev_ip *, char *, size_t);
+int		 dev_ip_parse(const char *, struct dev_ip *);
+/* RFC 1918, 100.64/10, link-local, ULA: addresses that can be a local device. */
+bool		 dev_ip_is_private(const struct dev_ip *);
+/* "aa:bb:cc:dd:ee:ff"; buf of at least 18 bytes. */
+const char	*dev_mac_format(const uint8_t mac[6], char *, size_t);
+
+struct jsonw;
+/*
+ * The members of a device object (for EVE "device" records and for
+ * "wardwatch inventory --json"): mac, ip, vlan, class, vendor, model,
+ * software, serial, hostname, confidence, first_seen, last_seen, lists
+ * (roles, hl7_applications, ae_titles, services), "attributes" with
+ * each answer's confidence and sources, "alternatives", counters.
+ */
+void		 dev_json(struct jsonw *, const struct device *);
+
+#endif /* WW_DEVICE_H */

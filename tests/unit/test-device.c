@@ -1,0 +1,270 @@
+/*
+ * test-device.c - evidence fusion: conflicts, agreement, provenance,
+ * caps, address changes, the JSON object.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "device.h"
+#include "jsonw.h"
+
+static void
+test_single_claim(void **state)
+{
+	struct device d;
+	const struct dev_value *v;
+
+	(void)state;
+	dev_init(&d);
+	assert_null(dev_best(&d, DEV_A_VENDOR));
+	assert_true(dev_claim(&d, DEV_A_VENDOR, "Baxter", 40, "oui", NULL,
+	    100));
+	v = dev_best(&d, DEV_A_VENDOR);
+	assert_non_null(v);
+	assert_string_equal(v->value, "Baxter");
+	assert_int_equal(v->confidence, 40);
+	assert_string_equal(v->claims[0].source, "oui");
+	assert_string_equal(v->claims[0].rule, "");
+	/* Empty values and unknown attributes are ignored. */
+	assert_false(dev_claim(&d, DEV_A_VENDOR, "", 90, "x", NULL, 1));
+	assert_false(dev_claim(&d, DEV_A_MAX, "a", 90, "x", NULL, 1));
+}
+
+/* Two sources that agree combine: 1 - (0.6 * 0.5) = 70. */
+static void
+test_agreement_combines(void **state)
+{
+	struct device d;
+	const struct dev_value *v;
+
+	(void)state;
+	dev_init(&d);
+	dev_claim(&d, DEV_A_VENDOR, "Philips", 40, "oui", NULL, 1);
+	assert_false(dev_claim(&d, DEV_A_VENDOR, "PHILIPS", 50,
+	    "dicom.impl_class_uid", "philips-dicom", 2));
+	v = dev_best(&d, DEV_A_VENDOR);
+	assert_string_equal(v->value, "Philips");	/* first spelling kept */
+	assert_int_equal(v->confidence, 70);
+	assert_int_equal(v->n_claims, 2);
+	assert_string_equal(v->claims[0].source, "dicom.impl_class_uid");
+	assert_string_equal(v->claims[0].rule, "philips-dicom");
+	/* The same source again does not count twice; a higher confidence
+	 * from it replaces its old one. */
+	dev_claim(&d, DEV_A_VENDOR, "Philips", 60, "oui", NULL, 3);
+	v = dev_best(&d, DEV_A_VENDOR);
+	assert_int_equal(v->n_claims, 2);
+	assert_int_equal(v->confidence, 80);	/* 1 - 0.4 * 0.5 */
+	/* Certain evidence is certain. */
+	dev_claim(&d, DEV_A_VENDOR, "Philips", 100, "config", NULL, 4);
+	assert_int_equal(dev_best(&d, DEV_A_VENDOR)->confidence, 100);
+}
+
+/* The strongest source wins a conflict; the loser stays. */
+static void
+test_conflict(void **state)
+{
+	struct device d;
+
+	(void)state;
+	dev_init(&d);
+	assert_true(dev_claim(&d, DEV_A_CLASS, "clinical-workstation", 30,
+	    "dhcp.vendor_class", "windows", 1));
+	assert_true(dev_claim(&d, DEV_A_CLASS, "imaging-workstation", 60,
+	    "dicom.impl_class_uid", "dcmtk", 2));
+	assert_string_equal(dev_best(&d, DEV_A_CLASS)->value,
+	    "imaging-workstation");
+	assert_int_equal(d.attr[DEV_A_CLASS].n, 2);
+	assert_string_equal(d.attr[DEV_A_CLASS].v[1].value,
+	    "clinical-workstation");
+	/* More agreeing evidence can turn it back: 1-(.7*.5) = 65 > 60. */
+	assert_true(dev_claim(&d, DEV_A_CLASS, "clinical-workstation", 50,
+	    "hostname", "ws-name", 3));
+	assert_string_equal(dev_best(&d, DEV_A_CLASS)->value,
+	    "clinical-workstation");
+	assert_int_equal(dev_best(&d, DEV_A_CLASS)->confidence, 65);
+}
+
+/* Equal confidence: the value seen first wins, whatever the order in
+ * which later claims arrive. */
+static void
+test_tie_first_seen(void **state)
+{
+	struct device d;
+
+	(void)state;
+	dev_init(&d);
+	dev_claim(&d, DEV_A_MODEL, "B40", 50, "hl7.equipment", NULL, 10);
+	assert_false(dev_claim(&d, DEV_A_MODEL, "B450", 50, "hostname",
+	    NULL, 20));
+	assert_string_equal(dev_best(&d, DEV_A_MODEL)->value, "B40");
+	/* Same first-seen time: by value. */
+	dev_init(&d);
+	dev_claim(&d, DEV_A_MODEL, "b", 50, "s1", NULL, 10);
+	dev_claim(&d, DEV_A_MODEL, "a", 50, "s2", NULL, 10);
+	assert_string_equal(dev_best(&d, DEV_A_MODEL)->value, "a");
+}
+
+/* At the cap, a weak newcomer is refused and a strong one replaces the
+ * weakest value; claims per value are capped too. */
+static void
+test_caps(void **state)
+{
+	struct device d;
+	char name[16];
+	int i;
+
+	(void)state;
+	dev_init(&d);
+	for (i = 0; i < DEV_MAX_VALUES; i++) {
+		snprintf(name, sizeof(name), "v%d", i);
+		dev_claim(&d, DEV_A_MODEL, name, 20 + i, "s", NULL, 1);
+	}
+	assert_int_equal(d.attr[DEV_A_MODEL].n, DEV_MAX_VALUES);
+	assert_false(dev_claim(&d, DEV_A_MODEL, "weak", 10, "s", NULL, 2));
+	assert_int_equal(d.attr[DEV_A_MODEL].n, DEV_MAX_VALUES);
+	assert_true(dev_claim(&d, DEV_A_MODEL, "strong", 90, "s", NULL, 2));
+	assert_string_equal(dev_best(&d, DEV_A_MODEL)->value, "strong");
+	for (i = 0; i < d.attr[DEV_A_MODEL].n; i++)
+		assert_string_not_equal(d.attr[DEV_A_MODEL].v[i].value, "v0");
+
+	dev_init(&d);
+	for (i = 0; i < DEV_MAX_CLAIMS + 3; i++) {
+		snprintf(name, sizeof(name), "src%d", i);
+		dev_claim(&d, DEV_A_VENDOR, "GE", 10 + i, name, NULL, 1);
+	}
+	assert_int_equal(d.attr[DEV_A_VENDOR].v[0].n_claims, DEV_MAX_CLAIMS);
+	/* The strongest claims are the ones kept. */
+	assert_int_equal(d.attr[DEV_A_VENDOR].v[0].claims[0].confidence,
+	    10 + DEV_MAX_CLAIMS + 2);
+	/* Over-long values are cut, not refused. */
+	memset(name, 'x', sizeof(name));
+	name[sizeof(name) - 1] = '\0';
+	assert_true(dev_claim(&d, DEV_A_SERIAL, name, 50, "s", NULL, 1));
+}
+
+static void
+test_evidence(void **state)
+{
+	struct device d;
+	char v[8];
+	int i;
+
+	(void)state;
+	dev_init(&d);
+	assert_true(dev_add_evidence(&d, "hostname", "PUMP-01", 5));
+	assert_true(d.evidence_new);
+	assert_false(dev_add_evidence(&d, "hostname", "PUMP-01", 6));
+	assert_true(dev_add_evidence(&d, "dhcp.vendor_class", "PUMP-01", 6));
+	assert_true(dev_has_evidence(&d, "hostname", "PUMP-01"));
+	assert_false(dev_has_evidence(&d, "hostname", "PUMP-02"));
+	assert_false(dev_add_evidence(&d, "hostname", "", 6));
+	for (i = 0; i < DEV_MAX_EVIDENCE + 5; i++) {
+		snprintf(v, sizeof(v), "%d", i);
+		dev_add_evidence(&d, "dns.query", v, 7);
+	}
+	assert_int_equal(d.n_evidence, DEV_MAX_EVIDENCE);
+	assert_int_equal(d.evidence_dropped, 7);
+}
+
+static void
+test_ip_change(void **state)
+{
+	struct device d;
+	struct dev_ip a, b, c;
+	char buf[64];
+
+	(void)state;
+	dev_init(&d);
+	assert_int_equal(dev_ip_parse("10.20.0.5", &a), 0);
+	assert_int_equal(dev_ip_parse("10.20.0.9", &b), 0);
+	assert_int_equal(dev_ip_parse("fd00::1", &c), 0);
+	assert_int_equal(dev_ip_parse("10.20.0", &c), -1);
+	assert_int_equal(dev_ip_parse("fd00::1", &c), 0);
+	assert_true(dev_set_ip(&d, &a));
+	assert_int_equal(d.n_ips, 0);
+	assert_false(dev_set_ip(&d, &a));
+	assert_true(dev_set_ip(&d, &b));
+	assert_int_equal(d.n_ips, 1);
+	assert_string_equal(dev_ip_format(&d.ips[0], buf, sizeof(buf)),
+	    "10.20.0.5");
+	/* Back to an old address: it leaves the history. */
+	assert_true(dev_set_ip(&d, &a));
+	assert_int_equal(d.n_ips, 1);
+	assert_string_equal(dev_ip_format(&d.ips[0], buf, sizeof(buf)),
+	    "10.20.0.9");
+	assert_true(dev_set_ip(&d, &c));
+	assert_string_equal(dev_ip_format(&d.ip, buf, sizeof(buf)),
+	    "fd00::1");
+	assert_true(dev_ip_is_private(&d.ip));
+	assert_true(dev_ip_is_private(&a));
+	dev_ip_parse("8.8.8.8", &a);
+	assert_false(dev_ip_is_private(&a));
+	dev_ip_parse("172.32.0.1", &a);
+	assert_false(dev_ip_is_private(&a));
+	dev_ip_parse("172.31.0.1", &a);
+	assert_true(dev_ip_is_private(&a));
+	dev_ip_parse("2001:db8::1", &a);
+	assert_false(dev_ip_is_private(&a));
+}
+
+static void
+test_json(void **state)
+{
+	struct device d;
+	struct jsonw jw;
+	const char *t;
+	size_t len;
+
+	(void)state;
+	dev_init(&d);
+	memcpy(d.mac, "\x00\x09\xfb\x01\x02\x03", 6);
+	d.vlan = 20;
+	dev_ip_parse("10.20.0.5", &d.ip);
+	d.has_ip = true;
+	d.first_us = 1000000;
+	d.last_us = 2000000;
+	dev_claim(&d, DEV_A_VENDOR, "Philips", 40, "oui", NULL, 1);
+	dev_claim(&d, DEV_A_VENDOR, "GE", 30, "hostname", "ge-host", 1);
+	dev_add_evidence(&d, "behaviour", "hl7_sender", 1);
+	jsonw_init(&jw, 8192);
+	jsonw_obj_open(&jw);
+	dev_json(&jw, &d);
+	jsonw_obj_close(&jw);
+	assert_true(jsonw_ok(&jw));
+	t = jsonw_text(&jw, &len);
+	assert_non_null(strstr(t, "\"mac\":\"00:09:fb:01:02:03\""));
+	assert_non_null(strstr(t, "\"ip\":\"10.20.0.5\""));
+	assert_non_null(strstr(t, "\"vlan\":20"));
+	assert_non_null(strstr(t, "\"vendor\":\"Philips\""));
+	assert_non_null(strstr(t, "\"class\":\"unknown\""));
+	assert_non_null(strstr(t, "\"roles\":[\"hl7_sender\"]"));
+	assert_non_null(strstr(t, "\"alternatives\":{\"vendor\":[{\"value\":"
+	    "\"GE\",\"confidence\":30,\"sources\":[{\"source\":\"hostname\","
+	    "\"rule\":\"ge-host\",\"confidence\":30}]}]}"));
+	jsonw_free(&jw);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single_claim),
+		cmocka_unit_test(test_agreement_combines),
+		cmocka_unit_test(test_conflict),
+		cmocka_unit_test(test_tie_first_seen),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_ip_change),
+		cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
