@@ -1,0 +1,1143 @@
+/*
+ * state.c - the device inventory in SQLite.
+ *
+ * Schema version 1 (PRAGMA user_version): one row per device in
+ * "devices", its earlier addresses in "device_ips", each competing
+ * attribute value in "device_values" with the claims behind it in
+ * "device_claims", raw evidence in "device_evidence", and a small
+ * key/value table "meta".  Positions ("pos") keep the in-memory order
+ * (answer first, strongest claim first, newest earlier address first)
+ * so a load gives back exactly the record that was saved.  MACs and
+ * addresses are stored as text so that sqlite3(1) shows them readably;
+ * unsigned 64-bit counters go through SQLite's signed INTEGER and come
+ * back bit for bit.
+ *
+ * Every statement is prepared once at open and takes its data as bound
+ * parameters; no SQL is ever built from data.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "device.h"
+#include "state.h"
+#include "util.h"
+
+/* A new database: the sensor's user and group only. */
+#define STATE_FILE_MODE		0640
+/* Tries for a free "<path>.damaged-<time>[-N]" name. */
+#define STATE_ASIDE_TRIES	100
+
+static const char state_schema[] =
+"CREATE TABLE meta (\n"
+"  key       TEXT PRIMARY KEY NOT NULL,\n"
+"  value     TEXT NOT NULL\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE devices (\n"
+"  id        INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"  mac       TEXT,              -- NULL: routed, known by IP only\n"
+"  vlan      INTEGER NOT NULL CHECK (vlan BETWEEN 0 AND 65535),\n"
+"  flags     INTEGER NOT NULL DEFAULT 0,\n"
+"  ip        TEXT,              -- current address; NULL: none\n"
+"  first_us  INTEGER NOT NULL,  -- microseconds since 1970\n"
+"  last_us   INTEGER NOT NULL,\n"
+"  flows     INTEGER NOT NULL DEFAULT 0,\n"
+"  packets   INTEGER NOT NULL DEFAULT 0,\n"
+"  bytes     INTEGER NOT NULL DEFAULT 0,\n"
+"  evidence_dropped INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE device_ips (\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  pos       INTEGER NOT NULL,  -- 0: the latest earlier one\n"
+"  ip        TEXT NOT NULL,\n"
+"  PRIMARY KEY (device_id, pos)\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE device_values (\n"
+"  id        INTEGER PRIMARY KEY,\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  attribute TEXT NOT NULL,     -- class, vendor, model, ...\n"
+"  pos       INTEGER NOT NULL,  -- 0: the answer\n"
+"  value     TEXT NOT NULL,\n"
+"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
+"  first_us  INTEGER NOT NULL,\n"
+"  last_us   INTEGER NOT NULL,\n"
+"  UNIQUE (device_id, attribute, pos)\n"
+");\n"
+"CREATE TABLE device_claims (\n"
+"  value_id  INTEGER NOT NULL\n"
+"            REFERENCES device_values (id) ON DELETE CASCADE,\n"
+"  pos       INTEGER NOT NULL,  -- 0: the strongest\n"
+"  source    TEXT NOT NULL,\n"
+"  rule      TEXT NOT NULL DEFAULT '',\n"
+"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
+"  PRIMARY KEY (value_id, pos)\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE device_evidence (\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  pos       INTEGER NOT NULL,\n"
+"  key       TEXT NOT NULL,\n"
+"  value     TEXT NOT NULL,\n"
+"  first_us  INTEGER NOT NULL,\n"
+"  PRIMARY KEY (device_id, pos)\n"
+") WITHOUT ROWID;\n"
+"PRAGMA user_version = 1;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 1, "state_schema makes version 1");
+
+enum state_stmt {
+	ST_DEV_UPSERT,
+	ST_DEL_VALUES,
+	ST_DEL_EVIDENCE,
+	ST_DEL_IPS,
+	ST_INS_VALUE,
+	ST_INS_CLAIM,
+	ST_INS_EVIDENCE,
+	ST_INS_IP,
+	ST_SEL_DEVICES,
+	ST_SEL_VALUES,
+	ST_SEL_EVIDENCE,
+	ST_SEL_IPS,
+	ST_META_SET,
+	ST_META_GET,
+	ST_COUNT,
+	ST_MAX
+};
+
+/*
+ * Preparing these at open also checks the schema: a missing table or
+ * column fails here, and the file is treated as damaged.
+ */
+static const char *const state_sql[ST_MAX] = {
+	[ST_DEV_UPSERT] =
+	    "INSERT INTO devices (id, mac, vlan, flags, ip, first_us, "
+	    "last_us, flows, packets, bytes, evidence_dropped) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	    "ON CONFLICT (id) DO UPDATE SET mac = excluded.mac, "
+	    "vlan = excluded.vlan, flags = excluded.flags, "
+	    "ip = excluded.ip, first_us = excluded.first_us, "
+	    "last_us = excluded.last_us, flows = excluded.flows, "
+	    "packets = excluded.packets, bytes = excluded.bytes, "
+	    "evidence_dropped = excluded.evidence_dropped",
+	[ST_DEL_VALUES] = "DELETE FROM device_values WHERE device_id = ?1",
+	[ST_DEL_EVIDENCE] =
+	    "DELETE FROM device_evidence WHERE device_id = ?1",
+	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
+	[ST_INS_VALUE] =
+	    "INSERT INTO device_values (device_id, attribute, pos, value, "
+	    "confidence, first_us, last_us) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[ST_INS_CLAIM] =
+	    "INSERT INTO device_claims (value_id, pos, source, rule, "
+	    "confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_INS_EVIDENCE] =
+	    "INSERT INTO device_evidence (device_id, pos, key, value, "
+	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_INS_IP] =
+	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
+	[ST_SEL_DEVICES] =
+	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
+	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
+	[ST_SEL_VALUES] =
+	    "SELECT v.id, v.attribute, v.value, v.confidence, v.first_us, "
+	    "v.last_us, c.source, c.rule, c.confidence "
+	    "FROM device_values v "
+	    "LEFT JOIN device_claims c ON c.value_id = v.id "
+	    "WHERE v.device_id = ?1 ORDER BY v.attribute, v.pos, c.pos",
+	[ST_SEL_EVIDENCE] =
+	    "SELECT key, value, first_us FROM device_evidence "
+	    "WHERE device_id = ?1 ORDER BY pos",
+	[ST_SEL_IPS] =
+	    "SELECT ip FROM device_ips WHERE device_id = ?1 ORDER BY pos",
+	[ST_META_SET] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_COUNT] = "SELECT count(*) FROM devices",
+};
+
+struct state {
+	sqlite3		*db;
+	sqlite3_stmt	*st[ST_MAX];
+	char		*path;
+	bool		 readonly;
+	bool		 empty;		/* read-only, and no schema yet */
+	char		 errmsg[512];
+};
+
+/* What opening found. */
+enum state_check {
+	STATE_CHECK_OK,
+	STATE_CHECK_DAMAGED,	/* reason says why; move it aside */
+	STATE_CHECK_ERROR	/* errmsg is set */
+};
+
+static void state_seterr(struct state *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+state_seterr(struct state *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(s->errmsg, sizeof(s->errmsg), "%s: ", s->path);
+	if (n < 0 || (size_t)n >= sizeof(s->errmsg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->errmsg + n, sizeof(s->errmsg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static void
+state_report(const struct state *s, FILE *err)
+{
+	if (err != NULL && s->errmsg[0] != '\0')
+		fprintf(err, "%s\n", s->errmsg);
+}
+
+/* The file's fault (damaged) rather than the environment's. */
+static bool
+state_rc_damaged(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+static void
+state_finalize(struct state *s)
+{
+	int i;
+
+	for (i = 0; i < ST_MAX; i++) {
+		sqlite3_finalize(s->st[i]);
+		s->st[i] = NULL;
+	}
+}
+
+static void
+state_disconnect(struct state *s, bool keep_wal)
+{
+	state_finalize(s);
+	if (s->db == NULL)
+		return;
+	/* A damaged file keeps its -wal as it was: it goes aside too. */
+	if (keep_wal)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+	sqlite3_close(s->db);
+	s->db = NULL;
+}
+
+/* Fixed SQL only (no data): pragmas and transaction control. */
+static int
+state_exec(struct state *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		state_seterr(s, "%s", msg != NULL ? msg :
+		    sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A one-row pragma, as text into buf.  Returns the SQLite result code;
+ * on an error the reason is in buf.
+ */
+static int
+state_pragma(struct state *s, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	int rc;
+
+	buf[0] = '\0';
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		strlcpy(buf, sqlite3_errmsg(s->db), len);
+		return rc;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((t = sqlite3_column_text(st, 0)) != NULL)
+			strlcpy(buf, (const char *)t, len);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	else
+		strlcpy(buf, sqlite3_errmsg(s->db), len);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Now in UTC: "2024-01-31T13:45:01Z", or compact "20240131T134501Z". */
+static void
+state_utc_now(char *buf, size_t len, bool compact)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+
+	if (gmtime_r(&now, &tm) == NULL)
+		n = 0;
+	else if (compact)
+		n = strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+	else
+		n = strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (n == 0)
+		strlcpy(buf, "unknown", len);
+}
+
+static int
+state_create_schema(struct state *s)
+{
+	sqlite3_stmt *st = NULL;
+	char now[32];
+
+	state_utc_now(now, sizeof(now), false);
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	if (state_exec(s, state_schema) == -1)
+		goto out_rollback;
+	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
+	    NULL) != SQLITE_OK)
+		goto out_sqlerr;
+	sqlite3_bind_text(st, 1, "created", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out_sqlerr;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (state_exec(s, "COMMIT") == -1)
+		goto out_rollback;
+	return 0;
+
+ out_sqlerr:
+	state_seterr(s, "cannot create the schema: %s",
+	    sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+ out_rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/*
+ * The first problem quick_check reports, on one line: it may start
+ * with a "*** in database main ***" line and list many more.
+ */
+static void
+state_check_reason(const char *msg, char *reason, size_t rlen)
+{
+	static const char hdr[] = "*** in database main ***\n";
+	const char *nl;
+	int n;
+
+	if (strncmp(msg, hdr, sizeof(hdr) - 1) == 0)
+		msg += sizeof(hdr) - 1;
+	if ((nl = strchr(msg, '\n')) != NULL)
+		n = (int)(nl - msg);
+	else
+		n = (int)strlen(msg);
+	snprintf(reason, rlen, "integrity check: %.*s%s", n > 160 ? 160 : n,
+	    msg, nl != NULL ? "; more follow" : "");
+}
+
+/*
+ * Open the file and check it.  On STATE_CHECK_DAMAGED the reason is in
+ * reason and the connection is still open (the caller closes it so
+ * that its -wal stays as it was).
+ */
+static enum state_check
+state_connect(struct state *s, char *reason, size_t rlen)
+{
+	char buf[256];
+	sqlite3_stmt *st;
+	int flags, rc, version, i, fd;
+	bool fresh = false;
+
+	reason[0] = '\0';
+	/*
+	 * Create a new file ourselves: the error is the real one (SQLite
+	 * retries read-only and reports that attempt's ENOENT), and the
+	 * inventory is not for everyone to read (-wal, -shm follow).
+	 */
+	if (!s->readonly) {
+		fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		    STATE_FILE_MODE);
+		if (fd == -1 && errno != EEXIST) {
+			state_seterr(s, "%s", strerror(errno));
+			return STATE_CHECK_ERROR;
+		}
+		if (fd != -1)
+			close(fd);
+	}
+	flags = s->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (s->db != NULL && sqlite3_system_errno(s->db) != 0)
+			state_seterr(s, "%s",
+			    strerror(sqlite3_system_errno(s->db)));
+		else
+			state_seterr(s, "%s", s->db != NULL ?
+			    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return STATE_CHECK_ERROR;
+	}
+	sqlite3_busy_timeout(s->db, STATE_BUSY_MS);
+	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1) {
+		state_seterr(s, "cannot write (read-only file)");
+		return STATE_CHECK_ERROR;
+	}
+
+	/* The whole file, cheaply: structure, not index contents. */
+	rc = state_pragma(s, "PRAGMA quick_check", buf, sizeof(buf));
+	if (state_rc_damaged(rc)) {
+		strlcpy(reason, buf, rlen);
+		return STATE_CHECK_DAMAGED;
+	}
+	if (rc != SQLITE_OK) {
+		state_seterr(s, "%s", buf);
+		return STATE_CHECK_ERROR;
+	}
+	if (strcmp(buf, "ok") != 0) {
+		state_check_reason(buf, reason, rlen);
+		return STATE_CHECK_DAMAGED;
+	}
+
+	rc = state_pragma(s, "PRAGMA user_version", buf, sizeof(buf));
+	if (rc != SQLITE_OK) {
+		if (state_rc_damaged(rc)) {
+			strlcpy(reason, buf, rlen);
+			return STATE_CHECK_DAMAGED;
+		}
+		state_seterr(s, "%s", buf);
+		return STATE_CHECK_ERROR;
+	}
+	version = (int)strtol(buf, NULL, 10);
+	if (version > STATE_SCHEMA_VERSION) {
+		state_seterr(s, "schema version %d is newer than this build "
+		    "understands (%d); use a newer wardwatch or another "
+		    "state file", version, STATE_SCHEMA_VERSION);
+		return STATE_CHECK_ERROR;
+	}
+	if (version < 0) {
+		snprintf(reason, rlen, "unknown schema version %d", version);
+		return STATE_CHECK_DAMAGED;
+	}
+	if (version == 0) {
+		rc = state_pragma(s, "SELECT count(*) FROM sqlite_master", buf,
+		    sizeof(buf));
+		if (rc != SQLITE_OK) {
+			if (state_rc_damaged(rc)) {
+				strlcpy(reason, buf, rlen);
+				return STATE_CHECK_DAMAGED;
+			}
+			state_seterr(s, "%s", buf);
+			return STATE_CHECK_ERROR;
+		}
+		/*
+		 * Tables but no version: some other program's database
+		 * (a mistyped --state).  Not ours to move aside.
+		 */
+		if (strcmp(buf, "0") != 0) {
+			state_seterr(s, "not a wardwatch state database "
+			    "(it has tables but no schema version)");
+			return STATE_CHECK_ERROR;
+		}
+		fresh = true;
+	}
+
+	if (s->readonly) {
+		if (state_exec(s, "PRAGMA query_only = ON") == -1)
+			return STATE_CHECK_ERROR;
+		if (fresh) {
+			s->empty = true;
+			return STATE_CHECK_OK;
+		}
+	} else {
+		rc = state_pragma(s, "PRAGMA journal_mode = WAL", buf,
+		    sizeof(buf));
+		if (rc != SQLITE_OK || strcmp(buf, "wal") != 0) {
+			state_seterr(s, "cannot use a WAL journal (%s)", buf);
+			return STATE_CHECK_ERROR;
+		}
+		if (state_exec(s, "PRAGMA synchronous = NORMAL") == -1 ||
+		    state_exec(s, "PRAGMA foreign_keys = ON") == -1)
+			return STATE_CHECK_ERROR;
+		if (fresh && state_create_schema(s) == -1)
+			return STATE_CHECK_ERROR;
+	}
+
+	for (i = 0; i < ST_MAX; i++) {
+		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		if (rc == SQLITE_OK) {
+			s->st[i] = st;
+			continue;
+		}
+		if (state_rc_damaged(rc) || (rc & 0xff) == SQLITE_ERROR) {
+			/* No such table or column: the schema is broken. */
+			snprintf(reason, rlen, "schema: %s",
+			    sqlite3_errmsg(s->db));
+			return STATE_CHECK_DAMAGED;
+		}
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		return STATE_CHECK_ERROR;
+	}
+	return STATE_CHECK_OK;
+}
+
+/* rename(2) if from exists; ENOENT is not an error. */
+static int
+state_rename_if(const char *from, const char *to)
+{
+	if (rename(from, to) == -1 && errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+/* Move the closed, damaged file (and its -wal, -shm) aside. */
+static int
+state_move_aside(struct state *s, const char *reason, FILE *err)
+{
+	char stamp[32], aside[4096], from[4096 + 8], to[4096 + 8];
+	struct stat sb;
+	int i, n;
+
+	state_utc_now(stamp, sizeof(stamp), true);
+	for (i = 0; i < STATE_ASIDE_TRIES; i++) {
+		if (i == 0)
+			n = snprintf(aside, sizeof(aside), "%s.damaged-%s",
+			    s->path, stamp);
+		else
+			n = snprintf(aside, sizeof(aside), "%s.damaged-%s-%d",
+			    s->path, stamp, i);
+		if (n < 0 || (size_t)n + 4 >= sizeof(aside)) {
+			state_seterr(s, "damaged (%s); name too long to move "
+			    "it aside", reason);
+			return -1;
+		}
+		if (lstat(aside, &sb) == -1 && errno == ENOENT)
+			break;
+	}
+	if (i == STATE_ASIDE_TRIES) {
+		state_seterr(s, "damaged (%s); no free name to move it aside",
+		    reason);
+		return -1;
+	}
+	if (rename(s->path, aside) == -1) {
+		state_seterr(s, "damaged (%s); cannot move it aside to %s: %s",
+		    reason, aside, strerror(errno));
+		return -1;
+	}
+	snprintf(from, sizeof(from), "%s-wal", s->path);
+	snprintf(to, sizeof(to), "%s-wal", aside);
+	if (state_rename_if(from, to) == -1) {
+		state_seterr(s, "damaged (%s); cannot move %s aside: %s",
+		    reason, from, strerror(errno));
+		return -1;
+	}
+	snprintf(from, sizeof(from), "%s-shm", s->path);
+	snprintf(to, sizeof(to), "%s-shm", aside);
+	if (state_rename_if(from, to) == -1) {
+		state_seterr(s, "damaged (%s); cannot move %s aside: %s",
+		    reason, from, strerror(errno));
+		return -1;
+	}
+	if (err != NULL)
+		fprintf(err, "%s: damaged (%s); moved aside to %s\n", s->path,
+		    reason, aside);
+	return 0;
+}
+
+static struct state *
+state_open_mode(const char *path, FILE *err, bool readonly)
+{
+	struct state *s;
+	char reason[256];
+	enum state_check r;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		if (err != NULL)
+			fprintf(err, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if ((s->path = strdup(path)) == NULL) {
+		if (err != NULL)
+			fprintf(err, "%s: %s\n", path, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	s->readonly = readonly;
+	r = state_connect(s, reason, sizeof(reason));
+	if (r == STATE_CHECK_DAMAGED) {
+		state_disconnect(s, true);
+		if (readonly) {
+			state_seterr(s, "damaged (%s)", reason);
+			goto out_close;
+		}
+		if (state_move_aside(s, reason, err) == -1)
+			goto out_close;
+		r = state_connect(s, reason, sizeof(reason));
+		if (r == STATE_CHECK_DAMAGED)
+			state_seterr(s, "new database damaged (%s)", reason);
+	}
+	if (r != STATE_CHECK_OK)
+		goto out_close;
+	return s;
+
+ out_close:
+	state_report(s, err);
+	state_disconnect(s, false);
+	free(s->path);
+	free(s);
+	return NULL;
+}
+
+struct state *
+state_open(const char *path, FILE *err)
+{
+	return state_open_mode(path, err, false);
+}
+
+struct state *
+state_open_readonly(const char *path, FILE *err)
+{
+	return state_open_mode(path, err, true);
+}
+
+void
+state_close(struct state *s)
+{
+	if (s == NULL)
+		return;
+	state_disconnect(s, false);
+	free(s->path);
+	free(s);
+}
+
+const char *
+state_path(const struct state *s)
+{
+	return s->path;
+}
+
+const char *
+state_errmsg(const struct state *s)
+{
+	return s->errmsg;
+}
+
+/* Step a statement that returns no rows; reset it either way. */
+static int
+state_step_done(struct state *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+state_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* uint64_t through SQLite's signed INTEGER, bit for bit. */
+static void
+state_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
+{
+	sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+static uint64_t
+state_col_u64(sqlite3_stmt *st, int i)
+{
+	return (uint64_t)sqlite3_column_int64(st, i);
+}
+
+static void
+state_col_text(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	strlcpy(buf, t != NULL ? (const char *)t : "", len);
+}
+
+static uint8_t
+state_col_conf(sqlite3_stmt *st, int i)
+{
+	sqlite3_int64 v = sqlite3_column_int64(st, i);
+
+	return (uint8_t)(v < 0 ? 0 : v > 100 ? 100 : v);
+}
+
+static int
+state_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "aa:bb:cc:dd:ee:ff"; anything else gives the zero MAC. */
+static void
+state_mac_parse(const char *s, uint8_t mac[6])
+{
+	int i, hi, lo;
+
+	memset(mac, 0, 6);
+	if (strlen(s) != 17)
+		return;
+	for (i = 0; i < 6; i++) {
+		hi = state_hex((unsigned char)s[i * 3]);
+		lo = state_hex((unsigned char)s[i * 3 + 1]);
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':')) {
+			memset(mac, 0, 6);
+			return;
+		}
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+}
+
+static bool
+state_mac_zero(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(mac, zero, 6) == 0;
+}
+
+static int
+state_save_one(struct state *s, const struct device *d, uint64_t *id)
+{
+	sqlite3_stmt *st;
+	const struct dev_attrset *as;
+	const struct dev_value *v;
+	char buf[INET6_ADDRSTRLEN + 1];
+	sqlite3_int64 vid;
+	size_t i, j;
+	int a;
+
+	st = s->st[ST_DEV_UPSERT];
+	if (d->id != 0)
+		state_bind_u64(st, 1, d->id);
+	else
+		sqlite3_bind_null(st, 1);
+	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
+		sqlite3_bind_null(st, 2);
+	else
+		state_bind_text(st, 2, dev_mac_format(d->mac, buf,
+		    sizeof(buf)));
+	sqlite3_bind_int(st, 3, d->vlan);
+	sqlite3_bind_int(st, 4, d->flags);
+	if (d->has_ip)
+		state_bind_text(st, 5, dev_ip_format(&d->ip, buf,
+		    sizeof(buf)));
+	else
+		sqlite3_bind_null(st, 5);
+	state_bind_u64(st, 6, d->first_us);
+	state_bind_u64(st, 7, d->last_us);
+	state_bind_u64(st, 8, d->flows);
+	state_bind_u64(st, 9, d->packets);
+	state_bind_u64(st, 10, d->bytes);
+	sqlite3_bind_int64(st, 11, d->evidence_dropped);
+	if (state_step_done(s, st) == -1)
+		return -1;
+	*id = d->id != 0 ? d->id :
+	    (uint64_t)sqlite3_last_insert_rowid(s->db);
+
+	/* Replace the children; claims go with their values (cascade). */
+	for (i = ST_DEL_VALUES; i <= ST_DEL_IPS; i++) {
+		st = s->st[i];
+		state_bind_u64(st, 1, *id);
+		if (state_step_done(s, st) == -1)
+			return -1;
+	}
+
+	for (a = 0; a < DEV_A_MAX; a++) {
+		as = &d->attr[a];
+		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
+			v = &as->v[i];
+			st = s->st[ST_INS_VALUE];
+			state_bind_u64(st, 1, *id);
+			state_bind_text(st, 2, dev_attr_name((enum dev_attr)a));
+			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+			state_bind_text(st, 4, v->value);
+			sqlite3_bind_int(st, 5, v->confidence);
+			state_bind_u64(st, 6, v->first_us);
+			state_bind_u64(st, 7, v->last_us);
+			if (state_step_done(s, st) == -1)
+				return -1;
+			vid = sqlite3_last_insert_rowid(s->db);
+			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
+			    j++) {
+				st = s->st[ST_INS_CLAIM];
+				sqlite3_bind_int64(st, 1, vid);
+				sqlite3_bind_int64(st, 2, (sqlite3_int64)j);
+				state_bind_text(st, 3, v->claims[j].source);
+				state_bind_text(st, 4, v->claims[j].rule);
+				sqlite3_bind_int(st, 5,
+				    v->claims[j].confidence);
+				if (state_step_done(s, st) == -1)
+					return -1;
+			}
+		}
+	}
+
+	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++) {
+		st = s->st[ST_INS_EVIDENCE];
+		state_bind_u64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		state_bind_text(st, 3, d->evidence[i].key);
+		state_bind_text(st, 4, d->evidence[i].value);
+		state_bind_u64(st, 5, d->evidence[i].first_us);
+		if (state_step_done(s, st) == -1)
+			return -1;
+	}
+
+	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
+		st = s->st[ST_INS_IP];
+		state_bind_u64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		state_bind_text(st, 3, dev_ip_format(&d->ips[i], buf,
+		    sizeof(buf)));
+		if (state_step_done(s, st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+state_save_devices(struct state *s, struct device *const *devs, size_t n,
+    FILE *err)
+{
+	uint64_t *ids;
+	size_t i;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot save: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if ((ids = calloc(n == 0 ? 1 : n, sizeof(*ids))) == NULL) {
+		state_seterr(s, "cannot save: %s", strerror(errno));
+		state_report(s, err);
+		return -1;
+	}
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto out_fail;
+	for (i = 0; i < n; i++)
+		if (state_save_one(s, devs[i], &ids[i]) == -1)
+			goto out_rollback;
+	if (state_exec(s, "COMMIT") == -1)
+		goto out_rollback;
+	/* Only now do new devices learn their rows: a rollback above
+	 * leaves every record as the caller gave it. */
+	for (i = 0; i < n; i++)
+		devs[i]->id = ids[i];
+	free(ids);
+	return 0;
+
+ out_rollback:
+	for (i = 0; i < ST_MAX; i++) {
+		sqlite3_reset(s->st[i]);
+		sqlite3_clear_bindings(s->st[i]);
+	}
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ out_fail:
+	if (err != NULL)
+		fprintf(err, "%s (%zu device%s not saved)\n", s->errmsg, n,
+		    n == 1 ? "" : "s");
+	free(ids);
+	return -1;
+}
+
+static int
+state_load_values(struct state *s, struct device *d)
+{
+	sqlite3_stmt *st = s->st[ST_SEL_VALUES];
+	struct dev_attrset *as;
+	struct dev_value *v = NULL;
+	struct dev_claim *c;
+	char name[32];
+	sqlite3_int64 vid, last = 0;
+	int a, rc;
+
+	state_bind_u64(st, 1, d->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vid = sqlite3_column_int64(st, 0);
+		if (v == NULL || vid != last) {
+			last = vid;
+			v = NULL;
+			/* An attribute this build does not know, or more
+			 * values than it keeps: skipped. */
+			state_col_text(st, 1, name, sizeof(name));
+			if ((a = dev_attr_lookup(name)) < 0)
+				continue;
+			as = &d->attr[a];
+			if (as->n >= DEV_MAX_VALUES)
+				continue;
+			v = &as->v[as->n++];
+			state_col_text(st, 2, v->value, sizeof(v->value));
+			v->confidence = state_col_conf(st, 3);
+			v->first_us = state_col_u64(st, 4);
+			v->last_us = state_col_u64(st, 5);
+		}
+		if (v == NULL || sqlite3_column_type(st, 6) == SQLITE_NULL ||
+		    v->n_claims >= DEV_MAX_CLAIMS)
+			continue;
+		c = &v->claims[v->n_claims++];
+		state_col_text(st, 6, c->source, sizeof(c->source));
+		state_col_text(st, 7, c->rule, sizeof(c->rule));
+		c->confidence = state_col_conf(st, 8);
+	}
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+state_load_evidence(struct state *s, struct device *d)
+{
+	sqlite3_stmt *st = s->st[ST_SEL_EVIDENCE];
+	struct dev_evidence *e;
+	int rc;
+
+	state_bind_u64(st, 1, d->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->n_evidence >= DEV_MAX_EVIDENCE)
+			continue;
+		e = &d->evidence[d->n_evidence++];
+		state_col_text(st, 0, e->key, sizeof(e->key));
+		state_col_text(st, 1, e->value, sizeof(e->value));
+		e->first_us = state_col_u64(st, 2);
+	}
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+state_load_ips(struct state *s, struct device *d)
+{
+	sqlite3_stmt *st = s->st[ST_SEL_IPS];
+	char buf[INET6_ADDRSTRLEN + 1];
+	int rc;
+
+	state_bind_u64(st, 1, d->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (d->n_ips >= DEV_MAX_IPS)
+			continue;
+		state_col_text(st, 0, buf, sizeof(buf));
+		if (dev_ip_parse(buf, &d->ips[d->n_ips]) == 0)
+			d->n_ips++;
+	}
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+state_load_row(sqlite3_stmt *st, struct device *d)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	sqlite3_int64 v;
+
+	dev_init(d);
+	d->id = state_col_u64(st, 0);
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		state_col_text(st, 1, buf, sizeof(buf));
+		state_mac_parse(buf, d->mac);
+	}
+	v = sqlite3_column_int64(st, 2);
+	d->vlan = (uint16_t)(v < 0 || v > UINT16_MAX ? 0 : v);
+	d->flags = (uint8_t)sqlite3_column_int(st, 3);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		state_col_text(st, 4, buf, sizeof(buf));
+		d->has_ip = dev_ip_parse(buf, &d->ip) == 0;
+		if (!d->has_ip)
+			memset(&d->ip, 0, sizeof(d->ip));
+	}
+	d->first_us = state_col_u64(st, 5);
+	d->last_us = state_col_u64(st, 6);
+	d->flows = state_col_u64(st, 7);
+	d->packets = state_col_u64(st, 8);
+	d->bytes = state_col_u64(st, 9);
+	d->evidence_dropped = (uint32_t)sqlite3_column_int64(st, 10);
+}
+
+int
+state_load_devices(struct state *s,
+    int (*cb)(void *arg, const struct device *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct device *d;
+	int rc, ret = 0;
+
+	s->errmsg[0] = '\0';
+	if (s->empty)
+		return 0;
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		state_seterr(s, "%s", strerror(errno));
+		return -1;
+	}
+	/* One read transaction: a consistent snapshot even while a
+	 * running sensor writes. */
+	if (state_exec(s, "BEGIN") == -1) {
+		free(d);
+		return -1;
+	}
+	st = s->st[ST_SEL_DEVICES];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state_load_row(st, d);
+		if (state_load_values(s, d) == -1 ||
+		    state_load_evidence(s, d) == -1 ||
+		    state_load_ips(s, d) == -1) {
+			ret = -1;
+			break;
+		}
+		d->known = true;
+		if ((ret = cb(arg, d)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	free(d);
+	return ret;
+}
+
+int
+state_meta_set(struct state *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		return -1;
+	}
+	st = s->st[ST_META_SET];
+	state_bind_text(st, 1, key);
+	state_bind_text(st, 2, value);
+	return state_step_done(s, st);
+}
+
+int
+state_meta_get(struct state *s, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	int rc, ret;
+
+	s->errmsg[0] = '\0';
+	if (len > 0)
+		buf[0] = '\0';
+	if (s->empty)
+		return 1;
+	st = s->st[ST_META_GET];
+	state_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		t = sqlite3_column_text(st, 0);
+		if (strlcpy(buf, t != NULL ? (const char *)t : "", len) >=
+		    len) {
+			state_seterr(s, "meta %s: value longer than %zu bytes",
+			    key, len == 0 ? 0 : len - 1);
+			if (len > 0)
+				buf[0] = '\0';
+			ret = -1;
+		} else
+			ret = 0;
+	} else if (rc == SQLITE_DONE)
+		ret = 1;
+	else {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ret;
+}
+
+int
+state_set_max_size(struct state *s, uint64_t bytes)
+{
+	char sql[64], buf[32];
+	uint64_t page, pages;
+
+	s->errmsg[0] = '\0';
+	if (state_pragma(s, "PRAGMA page_size", buf, sizeof(buf)) !=
+	    SQLITE_OK || (page = strtoull(buf, NULL, 10)) == 0) {
+		state_seterr(s, "page_size: %s", buf);
+		return -1;
+	}
+	/* 0: no cap (SQLite clamps to its own maximum). */
+	pages = bytes == 0 ? UINT32_MAX - 1 : bytes / page;
+	if (pages == 0)
+		pages = 1;
+	if (pages > UINT32_MAX - 1)
+		pages = UINT32_MAX - 1;
+	/* A pragma takes no bound parameter; this is our own number. */
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %llu",
+	    (unsigned long long)pages);
+	if (state_pragma(s, sql, buf, sizeof(buf)) != SQLITE_OK) {
+		state_seterr(s, "max_page_count: %s", buf);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+state_count_devices(struct state *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	s->errmsg[0] = '\0';
+	if (s->empty)
+		return 0;
+	st = s->st[ST_COUNT];
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return n;
+}

@@ -1,0 +1,88 @@
+/*
+ * state.h - the device inventory on disk (SQLite).
+ *
+ * One database file (--state) holds every device the sensor has seen,
+ * with all its competing attribute values, their claims, the raw
+ * evidence and the address history, so that a restart, a reload or an
+ * offline run on the next pcap continues where the last one stopped.
+ *
+ * Opening checks the file.  A file that is not a database, fails
+ * PRAGMA quick_check or has a broken schema is never silently reused:
+ * it is renamed to "<path>.damaged-<UTC yyyymmddThhmmssZ>" (with its
+ * -wal and -shm files), reported, and a fresh database takes its
+ * place.  A schema newer than this build understands is an error, so a
+ * downgrade never destroys a newer inventory.
+ *
+ * Saving writes a batch of devices in one transaction: a failure (disk
+ * full, I/O error, read-only file) rolls all of it back and leaves the
+ * caller's records as they were, so the caller simply tries again.
+ */
+#ifndef WW_STATE_H
+#define WW_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define STATE_SCHEMA_VERSION	1	/* PRAGMA user_version we write */
+#define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
+
+struct device;
+struct state;
+
+/*
+ * Open or create the database at path for reading and writing: WAL
+ * journal, synchronous=NORMAL, foreign keys, a busy timeout.  A damaged
+ * file is moved aside (see above) and reported on err as
+ * "path: damaged (reason); moved aside to NEWPATH".  Returns NULL with
+ * "path: reason" on err when the file cannot be created or written, or
+ * its schema version is newer than STATE_SCHEMA_VERSION.  err may be
+ * NULL.
+ */
+struct state	*state_open(const char *path, FILE *err);
+/*
+ * Open an existing database read-only (for "wardwatch inventory"):
+ * nothing is created, repaired or moved.  A damaged file gives NULL and
+ * "path: damaged (reason)" on err.  An empty file is an empty inventory.
+ */
+struct state	*state_open_readonly(const char *path, FILE *err);
+void		 state_close(struct state *);
+
+/*
+ * Every stored device, in id order.  cb gets a filled struct device
+ * (known set, the other bookkeeping flags clear) that is reused for
+ * the next one: it copies what it keeps.  cb must not call back into
+ * the state.  A non-zero return from cb stops the walk and is returned;
+ * otherwise 0, or -1 on a database error (see state_errmsg()).
+ */
+int		 state_load_devices(struct state *,
+		    int (*cb)(void *arg, const struct device *), void *arg);
+/*
+ * Save n devices in one transaction.  A device with id 0 is inserted
+ * and gets its id (set only once the transaction has committed); an
+ * existing one has its row updated and its values, claims, evidence
+ * and addresses replaced.  Returns 0, or -1 with "path: reason" on err
+ * and everything rolled back: the devices are unchanged and the next
+ * call may try again.  The bookkeeping flags are the caller's.
+ */
+int		 state_save_devices(struct state *, struct device *const *,
+		    size_t n, FILE *err);
+
+/* Small key/value metadata ("created" is set when the file is made). */
+int		 state_meta_set(struct state *, const char *key,
+		    const char *value);
+/* 0 and the value in buf, 1 if there is no such key, -1 on an error
+ * (a value longer than len - 1 is an error, not truncated). */
+int		 state_meta_get(struct state *, const char *key, char *buf,
+		    size_t len);
+
+/* Cap the file at about this many bytes (0: no cap); a save that would
+ * grow past it fails as a full disk does. */
+int		 state_set_max_size(struct state *, uint64_t bytes);
+/* Number of stored devices, or -1. */
+int64_t		 state_count_devices(struct state *);
+const char	*state_path(const struct state *);
+/* The last error, "path: reason" (empty if none). */
+const char	*state_errmsg(const struct state *);
+
+#endif /* WW_STATE_H */

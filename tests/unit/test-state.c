@@ -1,0 +1,1004 @@
+/*
+ * test-state.c - the inventory database: exact round trips, updates,
+ * a thousand devices, damaged files moved aside (random bytes, a
+ * garbled page, a truncated file, a broken schema), a newer schema,
+ * unwritable places, a full disk rolled back, metadata.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "device.h"
+#include "state.h"
+
+struct fixture {
+	char	 dir[64];
+	char	 db[128];
+};
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	strcpy(f->dir, "/tmp/ww-state-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof(f->db), "%s/state.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	chmod(f->dir, 0700);
+	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+/* A string of exactly len characters (len < size). */
+static void
+fill_str(char *buf, size_t size, size_t len, const char *tag, unsigned n)
+{
+	size_t i;
+	int k;
+
+	assert_true(len < size);
+	k = snprintf(buf, size, "%s-%u-", tag, n);
+	for (i = (size_t)k; i < len; i++)
+		buf[i] = (char)('a' + (i + n) % 26);
+	buf[len] = '\0';
+}
+
+/*
+ * Every stored field set, at its cap where there is one: four values
+ * per attribute, three claims each (one without a rule), 64 pieces of
+ * evidence, a full address history, 64-bit counters past INT64_MAX.
+ */
+static void
+fill_device(struct device *d, unsigned seed)
+{
+	struct dev_value *v;
+	struct dev_claim *c;
+	uint8_t a6[16];
+	size_t a, i, j;
+
+	dev_init(d);
+	for (i = 0; i < 6; i++)
+		d->mac[i] = (uint8_t)(seed * 7 + i + 1);
+	d->mac[0] &= 0xfc;
+	d->vlan = (uint16_t)(seed % 4095 + 1);
+	d->flags = DEV_F_ROUTER | DEV_F_PRIVMAC;
+	d->has_ip = true;
+	for (i = 0; i < 16; i++)
+		a6[i] = (uint8_t)(0xfd + i * seed);
+	a6[0] = 0xfd;
+	dev_ip_from6(&d->ip, a6);
+	d->n_ips = DEV_MAX_IPS;
+	for (i = 0; i < DEV_MAX_IPS; i++) {
+		uint8_t a4[4] = { 10, (uint8_t)seed, (uint8_t)(seed >> 8),
+		    (uint8_t)(i + 1) };
+
+		if (i == 2) {
+			dev_ip_from6(&d->ips[i], a6);
+			d->ips[i].a[15] ^= 0x55;
+		} else
+			dev_ip_from4(&d->ips[i], a4);
+	}
+	d->first_us = 1700000000000000ull + seed;
+	d->last_us = d->first_us + 86400000000ull;
+	for (a = 0; a < DEV_A_MAX; a++) {
+		d->attr[a].n = DEV_MAX_VALUES;
+		for (i = 0; i < DEV_MAX_VALUES; i++) {
+			v = &d->attr[a].v[i];
+			fill_str(v->value, sizeof(v->value),
+			    i == 0 ? DEV_VALUE_MAX - 1 : 5 + i, "val",
+			    (unsigned)(seed * 100 + a * 10 + i));
+			v->confidence = (uint8_t)(99 - i * 10);
+			v->n_claims = DEV_MAX_CLAIMS;
+			v->first_us = d->first_us + i;
+			v->last_us = d->last_us - i;
+			for (j = 0; j < DEV_MAX_CLAIMS; j++) {
+				c = &v->claims[j];
+				fill_str(c->source, sizeof(c->source),
+				    j == 0 ? DEV_SOURCE_MAX - 1 : 8, "src",
+				    (unsigned)j);
+				if (j != 1)
+					fill_str(c->rule, sizeof(c->rule),
+					    j == 0 ? DEV_RULE_MAX - 1 : 9,
+					    "rule", (unsigned)(seed + j));
+				c->confidence = (uint8_t)(100 - j * 30);
+			}
+		}
+	}
+	/* Wire bytes: quotes, a comma, not UTF-8. */
+	strcpy(d->attr[DEV_A_HOSTNAME].v[1].value, "a\"b,c\xff\xfe'd");
+	d->n_evidence = DEV_MAX_EVIDENCE;
+	for (i = 0; i < DEV_MAX_EVIDENCE; i++) {
+		fill_str(d->evidence[i].key, sizeof(d->evidence[i].key),
+		    i == 0 ? DEV_KEY_MAX - 1 : 7, "key", (unsigned)i);
+		fill_str(d->evidence[i].value, sizeof(d->evidence[i].value),
+		    i == 0 ? DEV_VALUE_MAX - 1 : 11, "ev",
+		    (unsigned)(seed + i));
+		d->evidence[i].first_us = d->first_us + i * 1000;
+	}
+	d->evidence_dropped = 4000000000u;
+	d->flows = 123456789ull + seed;
+	d->packets = (uint64_t)INT64_MAX + 2;
+	d->bytes = UINT64_MAX - seed;
+	d->dirty = d->unsaved = d->announced = d->evidence_new = true;
+}
+
+/* A routed IPv4 device: no MAC, few values, no history. */
+static void
+fill_routed(struct device *d, unsigned seed)
+{
+	uint8_t a4[4] = { 192, 0, 2, (uint8_t)seed };
+
+	dev_init(d);
+	d->flags = DEV_F_ROUTED;
+	dev_ip_from4(&d->ip, a4);
+	d->has_ip = true;
+	d->first_us = 5;
+	d->last_us = 6;
+	dev_claim(d, DEV_A_CLASS, "pacs", 70, "behaviour.dicom_scp", NULL, 5);
+	dev_claim(d, DEV_A_CLASS, "modality", 40, "dicom.calling_ae", "ae",
+	    6);
+	dev_add_evidence(d, "behaviour", "dicom_scp", 5);
+}
+
+static void
+assert_value_equal(const struct dev_value *a, const struct dev_value *b)
+{
+	size_t j;
+
+	assert_string_equal(a->value, b->value);
+	assert_int_equal(a->confidence, b->confidence);
+	assert_int_equal(a->first_us, b->first_us);
+	assert_int_equal(a->last_us, b->last_us);
+	assert_int_equal(a->n_claims, b->n_claims);
+	for (j = 0; j < a->n_claims; j++) {
+		assert_string_equal(a->claims[j].source, b->claims[j].source);
+		assert_string_equal(a->claims[j].rule, b->claims[j].rule);
+		assert_int_equal(a->claims[j].confidence,
+		    b->claims[j].confidence);
+	}
+}
+
+/* Every stored field; the loaded one carries known and nothing else. */
+static void
+assert_device_equal(const struct device *want, const struct device *got)
+{
+	size_t a, i;
+
+	assert_int_equal(want->id, got->id);
+	assert_memory_equal(want->mac, got->mac, 6);
+	assert_int_equal(want->vlan, got->vlan);
+	assert_int_equal(want->flags, got->flags);
+	assert_int_equal(want->has_ip, got->has_ip);
+	if (want->has_ip)
+		assert_memory_equal(want->ip.a, got->ip.a, 16);
+	assert_int_equal(want->n_ips, got->n_ips);
+	for (i = 0; i < want->n_ips; i++)
+		assert_memory_equal(want->ips[i].a, got->ips[i].a, 16);
+	assert_int_equal(want->first_us, got->first_us);
+	assert_int_equal(want->last_us, got->last_us);
+	for (a = 0; a < DEV_A_MAX; a++) {
+		assert_int_equal(want->attr[a].n, got->attr[a].n);
+		for (i = 0; i < want->attr[a].n; i++)
+			assert_value_equal(&want->attr[a].v[i],
+			    &got->attr[a].v[i]);
+	}
+	assert_int_equal(want->n_evidence, got->n_evidence);
+	for (i = 0; i < want->n_evidence; i++) {
+		assert_string_equal(want->evidence[i].key,
+		    got->evidence[i].key);
+		assert_string_equal(want->evidence[i].value,
+		    got->evidence[i].value);
+		assert_int_equal(want->evidence[i].first_us,
+		    got->evidence[i].first_us);
+	}
+	assert_int_equal(want->evidence_dropped, got->evidence_dropped);
+	assert_true(want->flows == got->flows);
+	assert_true(want->packets == got->packets);
+	assert_true(want->bytes == got->bytes);
+	assert_true(got->known);
+	assert_false(got->announced);
+	assert_false(got->dirty);
+	assert_false(got->unsaved);
+	assert_false(got->evidence_new);
+}
+
+/* Loaded devices, copied. */
+struct loaded {
+	struct device	*d;
+	size_t		 n, cap;
+	size_t		 stop_after;	/* 0: never stop */
+};
+
+static int
+collect(void *arg, const struct device *d)
+{
+	struct loaded *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap == 0 ? 16 : l->cap * 2;
+		l->d = realloc(l->d, l->cap * sizeof(*l->d));
+		assert_non_null(l->d);
+	}
+	l->d[l->n++] = *d;
+	if (l->stop_after != 0 && l->n == l->stop_after)
+		return 7;
+	return 0;
+}
+
+static void
+load_all(struct state *s, struct loaded *l)
+{
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(state_load_devices(s, collect, l), 0);
+}
+
+static struct state *
+open_quiet(const char *path)
+{
+	struct state *s = state_open(path, NULL);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void
+test_state_roundtrip(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d[4], *p[4];
+	struct state *s;
+	struct loaded l;
+	uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+	fill_device(d[0], 1);
+	fill_device(d[1], 2);
+	fill_routed(d[2], 9);
+	dev_init(d[3]);				/* IPv6, nothing else */
+	dev_ip_from6(&d[3]->ip, a6);
+	d[3]->has_ip = true;
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 4, stderr), 0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(d[i]->id, i + 1);
+	state_close(s);
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_count_devices(s), 4);
+	load_all(s, &l);
+	assert_int_equal(l.n, 4);
+	for (i = 0; i < 4; i++)
+		assert_device_equal(d[i], &l.d[i]);
+	free(l.d);
+
+	/* A callback's non-zero return stops the walk and is returned. */
+	memset(&l, 0, sizeof(l));
+	l.stop_after = 2;
+	assert_int_equal(state_load_devices(s, collect, &l), 7);
+	assert_int_equal(l.n, 2);
+	free(l.d);
+
+	/* Saving the loaded records again changes nothing. */
+	load_all(s, &l);
+	for (i = 0; i < 4; i++)
+		p[i] = &l.d[i];
+	assert_int_equal(state_save_devices(s, p, 4, stderr), 0);
+	free(l.d);
+	load_all(s, &l);
+	for (i = 0; i < 4; i++)
+		assert_device_equal(d[i], &l.d[i]);
+	free(l.d);
+	state_close(s);
+	for (i = 0; i < 4; i++)
+		free(d[i]);
+}
+
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static int64_t
+count_rows(const char *path, const char *sql, int64_t id)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+test_state_update(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d, *other;
+	struct state *s;
+	struct loaded l;
+	struct dev_ip ip;
+	size_t a;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	assert_non_null(other = calloc(1, sizeof(*other)));
+	fill_device(d, 3);
+	fill_routed(other, 4);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(state_save_devices(s, &other, 1, stderr), 0);
+	assert_int_equal(d->id, 1);
+	assert_int_equal(other->id, 2);
+
+	/* Fewer values, claims, evidence and addresses than before. */
+	for (a = 0; a < DEV_A_MAX; a++)
+		d->attr[a].n = a == DEV_A_CLASS ? 1 : 0;
+	d->attr[DEV_A_CLASS].v[0].n_claims = 1;
+	d->n_evidence = 2;
+	d->n_ips = 1;
+	dev_ip_parse("10.1.2.3", &ip);
+	d->ip = ip;
+	d->flags = 0;
+	d->vlan = 7;
+	d->bytes = 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(d->id, 1);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	assert_device_equal(d, &l.d[0]);
+	assert_device_equal(other, &l.d[1]);
+	free(l.d);
+
+	/* The old rows are gone, not just hidden. */
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_values WHERE device_id = ?1", 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims c JOIN device_values v ON v.id = c.value_id "
+	    "WHERE v.device_id = ?1", 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims WHERE value_id NOT IN "
+	    "(SELECT id FROM device_values) AND ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE device_id = ?1", 1), 2);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_ips WHERE device_id = ?1", 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE device_id = ?1", 2), 1);
+
+	/* A device whose row is gone is written back under its id. */
+	exec_sql(f->db, "PRAGMA foreign_keys = ON; "
+	    "DELETE FROM devices WHERE id = 2");
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_values WHERE device_id = ?1", 2), 0);
+	assert_int_equal(state_save_devices(s, &other, 1, stderr), 0);
+	assert_int_equal(other->id, 2);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	assert_device_equal(other, &l.d[1]);
+	free(l.d);
+	state_close(s);
+	free(d);
+	free(other);
+}
+
+#define MANY	1000
+
+static void
+save_many(const char *path, size_t n)
+{
+	struct device **p;
+	struct state *s;
+	size_t i;
+
+	assert_non_null(p = calloc(n, sizeof(*p)));
+	for (i = 0; i < n; i++) {
+		assert_non_null(p[i] = calloc(1, sizeof(*p[i])));
+		if (i % 10 == 9)
+			fill_routed(p[i], (unsigned)i);
+		else
+			fill_device(p[i], (unsigned)i);
+	}
+	s = open_quiet(path);
+	assert_int_equal(state_save_devices(s, p, n, stderr), 0);
+	state_close(s);
+	for (i = 0; i < n; i++)
+		free(p[i]);
+	free(p);
+}
+
+static void
+test_state_many(void **state)
+{
+	struct fixture *f = *state;
+	struct device *want;
+	struct state *s;
+	struct loaded l;
+	size_t i;
+
+	save_many(f->db, MANY);
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	assert_int_equal(l.n, MANY);
+	assert_non_null(want = calloc(1, sizeof(*want)));
+	for (i = 0; i < MANY; i++) {
+		if (i % 10 == 9)
+			fill_routed(want, (unsigned)i);
+		else
+			fill_device(want, (unsigned)i);
+		want->id = i + 1;
+		assert_device_equal(want, &l.d[i]);
+	}
+	free(want);
+	free(l.d);
+	state_close(s);
+}
+
+static void
+write_file(const char *path, const void *p, size_t len)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "wb"));
+	assert_int_equal(fwrite(p, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Deterministic garbage. */
+static void
+garbage(uint8_t *p, size_t len, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+}
+
+/* The one "<base>.damaged-*" file in dir (not -wal/-shm), or fail. */
+static void
+find_aside(const char *dir, const char *base, char *out, size_t len)
+{
+	struct dirent *e;
+	DIR *dp;
+	char prefix[64];
+	int found = 0;
+
+	snprintf(prefix, sizeof(prefix), "%s.damaged-", base);
+	assert_non_null(dp = opendir(dir));
+	while ((e = readdir(dp)) != NULL) {
+		size_t n = strlen(e->d_name);
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
+		    (n > 4 && (strcmp(e->d_name + n - 4, "-wal") == 0 ||
+		    strcmp(e->d_name + n - 4, "-shm") == 0)))
+			continue;
+		snprintf(out, len, "%s/%s", dir, e->d_name);
+		found++;
+	}
+	closedir(dp);
+	assert_int_equal(found, 1);
+}
+
+static size_t
+count_aside(const char *dir)
+{
+	struct dirent *e;
+	DIR *dp;
+	size_t n = 0;
+
+	assert_non_null(dp = opendir(dir));
+	while ((e = readdir(dp)) != NULL)
+		if (strstr(e->d_name, ".damaged-") != NULL)
+			n++;
+	closedir(dp);
+	return n;
+}
+
+/*
+ * Open a damaged file: it must be reported, moved aside byte for byte,
+ * and replaced by a fresh database that works.
+ */
+static void
+expect_moved_aside(struct fixture *f, const char *reason_part)
+{
+	struct stat sb;
+	struct state *s;
+	struct device *d;
+	struct loaded l;
+	char *msg = NULL, aside[600], want[800], *p;
+	size_t msglen = 0, oldsize;
+	FILE *err;
+	int i;
+
+	assert_int_equal(stat(f->db, &sb), 0);
+	oldsize = (size_t)sb.st_size;
+	assert_non_null(err = open_memstream(&msg, &msglen));
+	s = state_open(f->db, err);
+	fclose(err);
+	assert_non_null(s);
+	print_message("# %s", msg);
+
+	find_aside(f->dir, "state.db", aside, sizeof(aside));
+	assert_int_equal(stat(aside, &sb), 0);
+	assert_int_equal((size_t)sb.st_size, oldsize);
+	/* "PATH: damaged (REASON); moved aside to PATH.damaged-STAMP\n" */
+	snprintf(want, sizeof(want), "%s: damaged (", f->db);
+	assert_int_equal(strncmp(msg, want, strlen(want)), 0);
+	if (reason_part != NULL)
+		assert_non_null(strstr(msg, reason_part));
+	snprintf(want, sizeof(want), "); moved aside to %s\n", aside);
+	assert_non_null(p = strstr(msg, want));
+	assert_int_equal(strlen(p), strlen(want));
+	p = aside + strlen(f->db) + strlen(".damaged-");
+	assert_int_equal(strlen(p), 16);		/* yyyymmddThhmmssZ */
+	for (i = 0; i < 16; i++)
+		if (i == 8)
+			assert_int_equal(p[i], 'T');
+		else if (i == 15)
+			assert_int_equal(p[i], 'Z');
+		else
+			assert_true(p[i] >= '0' && p[i] <= '9');
+	free(msg);
+
+	/* The fresh database is empty and works. */
+	assert_int_equal(state_count_devices(s), 0);
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_routed(d, 1);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	free(l.d);
+	free(d);
+	state_close(s);
+}
+
+static void
+test_state_damaged_random(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[8192], wal[100], back[100];
+	char aside[600], path[700];
+	FILE *fp;
+
+	garbage(buf, sizeof(buf), 1);
+	write_file(f->db, buf, sizeof(buf));
+	/* Its -wal goes along with it, untouched. */
+	garbage(wal, sizeof(wal), 2);
+	snprintf(path, sizeof(path), "%s-wal", f->db);
+	write_file(path, wal, sizeof(wal));
+	expect_moved_aside(f, "not a database");
+
+	find_aside(f->dir, "state.db", aside, sizeof(aside));
+	snprintf(path, sizeof(path), "%s-wal", aside);
+	assert_non_null(fp = fopen(path, "rb"));
+	assert_int_equal(fread(back, 1, sizeof(back) + 1, fp), sizeof(back));
+	fclose(fp);
+	assert_memory_equal(wal, back, sizeof(wal));
+}
+
+static void
+db_info(const char *path, const char *table, int *root, int *pagesize)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT rootpage FROM "
+	    "sqlite_master WHERE name = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	*root = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	*pagesize = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * A valid database with one b-tree page overwritten: the root page of
+ * a table, so quick_check must walk into it.  Its first byte is set
+ * to a value no b-tree page has, whatever the garbage says.
+ */
+static void
+test_state_damaged_page(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *page;
+	int root, psz, fd;
+
+	save_many(f->db, 200);
+	db_info(f->db, "device_evidence", &root, &psz);
+	assert_true(root > 1);
+	assert_non_null(page = malloc((size_t)psz));
+	garbage(page, (size_t)psz, 3);
+	page[0] = 0x37;
+	assert_true((fd = open(f->db, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, page, (size_t)psz,
+	    (off_t)(root - 1) * psz), psz);
+	close(fd);
+	free(page);
+	expect_moved_aside(f, "integrity check: ");
+}
+
+/* An interior page of a big table garbled: only the walk finds it. */
+static void
+test_state_damaged_inner_page(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+	uint8_t *page;
+	int root, psz, fd;
+	off_t npages;
+
+	save_many(f->db, 200);
+	db_info(f->db, "device_evidence", &root, &psz);
+	assert_int_equal(stat(f->db, &sb), 0);
+	npages = sb.st_size / psz;
+	assert_true(npages > 20);
+	assert_non_null(page = malloc((size_t)psz));
+	garbage(page, (size_t)psz, 4);
+	page[0] = 0x37;
+	assert_true((fd = open(f->db, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, page, (size_t)psz,
+	    (off_t)(npages / 2) * psz), psz);
+	close(fd);
+	free(page);
+	expect_moved_aside(f, NULL);
+}
+
+static void
+test_state_damaged_truncated(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+
+	save_many(f->db, 200);
+	assert_int_equal(stat(f->db, &sb), 0);
+	assert_int_equal(truncate(f->db, sb.st_size / 2), 0);
+	expect_moved_aside(f, NULL);
+}
+
+static void
+test_state_damaged_header_only(void **state)
+{
+	struct fixture *f = *state;
+
+	save_many(f->db, 20);
+	assert_int_equal(truncate(f->db, 60), 0);
+	expect_moved_aside(f, NULL);
+}
+
+static void
+test_state_damaged_schema(void **state)
+{
+	struct fixture *f = *state;
+
+	save_many(f->db, 3);
+	exec_sql(f->db, "DROP TABLE device_evidence");
+	expect_moved_aside(f, "schema: no such table: device_evidence");
+}
+
+static void
+test_state_damaged_column(void **state)
+{
+	struct fixture *f = *state;
+
+	save_many(f->db, 3);
+	exec_sql(f->db, "ALTER TABLE device_ips RENAME COLUMN ip TO addr");
+	expect_moved_aside(f, "schema: table device_ips has no column");
+}
+
+/* Run a check that must fail: the message, and nothing moved. */
+static void
+expect_open_error(const char *path, const char *dir, bool readonly,
+    const char *part)
+{
+	struct state *s;
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *err;
+
+	assert_non_null(err = open_memstream(&msg, &len));
+	s = readonly ? state_open_readonly(path, err) : state_open(path, err);
+	fclose(err);
+	assert_null(s);
+	print_message("# %s", msg);
+	assert_int_equal(strncmp(msg, path, strlen(path)), 0);
+	assert_int_equal(msg[strlen(path)], ':');
+	assert_non_null(strstr(msg, part));
+	if (dir != NULL)
+		assert_int_equal(count_aside(dir), 0);
+	free(msg);
+}
+
+static void
+test_state_future_version(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+
+	save_many(f->db, 3);
+	exec_sql(f->db, "PRAGMA user_version = 2");
+	expect_open_error(f->db, f->dir, false, "newer");
+	expect_open_error(f->db, f->dir, true, "newer");
+	assert_int_equal(stat(f->db, &sb), 0);
+}
+
+static void
+test_state_foreign_db(void **state)
+{
+	struct fixture *f = *state;
+
+	exec_sql(f->db, "CREATE TABLE t (a); INSERT INTO t VALUES (1)");
+	expect_open_error(f->db, f->dir, false, "not a wardwatch state");
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM t WHERE ?1",
+	    1), 1);
+}
+
+static void
+test_state_unwritable(void **state)
+{
+	struct fixture *f = *state;
+	char path[256], sub[200];
+
+	snprintf(path, sizeof(path), "%s/no/such/dir/state.db", f->dir);
+	expect_open_error(path, NULL, false, "No such file or directory");
+	snprintf(path, sizeof(path), "%s/state.db/x.db", f->dir);
+	write_file(f->db, "x", 1);
+	expect_open_error(path, NULL, false, "Not a directory");
+	unlink(f->db);
+
+	/* Permissions do not stop root. */
+	if (geteuid() == 0) {
+		print_message("# running as root: permission case skipped\n");
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/ro", f->dir);
+	assert_int_equal(mkdir(sub, 0555), 0);
+	snprintf(path, sizeof(path), "%s/state.db", sub);
+	expect_open_error(path, NULL, false, "Permission denied");
+	chmod(sub, 0700);
+	save_many(path, 1);
+	chmod(path, 0444);
+	expect_open_error(path, NULL, false, "read-only");
+}
+
+/*
+ * A save that runs out of room (a cap on the file makes SQLITE_FULL)
+ * leaves the database as it was and the records untouched; once there
+ * is room again the same save succeeds.
+ */
+static void
+test_state_full(void **state)
+{
+	struct fixture *f = *state;
+	struct device **p, *before;
+	struct state *s;
+	struct loaded l;
+	char *msg = NULL;
+	size_t len = 0, i, n = 300;
+	FILE *err;
+
+	assert_non_null(p = calloc(n, sizeof(*p)));
+	for (i = 0; i < n; i++) {
+		assert_non_null(p[i] = calloc(1, sizeof(*p[i])));
+		fill_device(p[i], (unsigned)i);
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, p, 5, stderr), 0);
+	assert_non_null(before = calloc(1, sizeof(*before)));
+	*before = *p[0];
+
+	assert_int_equal(state_set_max_size(s, 1), 0);
+	p[0]->attr[DEV_A_CLASS].n = 1;		/* an update, too */
+	p[0]->vlan = 99;
+	assert_non_null(err = open_memstream(&msg, &len));
+	assert_int_equal(state_save_devices(s, p, n, err), -1);
+	fclose(err);
+	print_message("# %s", msg);
+	assert_non_null(strstr(msg, "full"));
+	assert_int_equal(strncmp(msg, f->db, strlen(f->db)), 0);
+	free(msg);
+	for (i = 5; i < n; i++)
+		assert_int_equal(p[i]->id, 0);
+
+	/* Nothing half-written. */
+	assert_int_equal(state_count_devices(s), 5);
+	load_all(s, &l);
+	assert_int_equal(l.n, 5);
+	assert_device_equal(before, &l.d[0]);
+	free(l.d);
+
+	/* Room again: the same records go in. */
+	assert_int_equal(state_set_max_size(s, 0), 0);
+	assert_int_equal(state_save_devices(s, p, n, stderr), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(p[i]->id, i + 1);
+	state_close(s);
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	assert_int_equal(l.n, n);
+	for (i = 0; i < n; i++)
+		assert_device_equal(p[i], &l.d[i]);
+	free(l.d);
+	state_close(s);
+	for (i = 0; i < n; i++)
+		free(p[i]);
+	free(p);
+	free(before);
+}
+
+static void
+test_state_meta(void **state)
+{
+	struct fixture *f = *state;
+	struct state *s;
+	char buf[32], small[4];
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_meta_get(s, "created", buf, sizeof(buf)), 0);
+	assert_int_equal(strlen(buf), 20);	/* 2024-01-31T13:45:01Z */
+	assert_int_equal(state_meta_get(s, "runs", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "");
+	assert_int_equal(state_meta_set(s, "runs", "1"), 0);
+	assert_int_equal(state_meta_set(s, "runs", "2"), 0);
+	assert_int_equal(state_meta_set(s, "it's; DROP TABLE meta", "x'y"),
+	    0);
+	state_close(s);
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_meta_get(s, "runs", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2");
+	assert_int_equal(state_meta_get(s, "it's; DROP TABLE meta", buf,
+	    sizeof(buf)), 0);
+	assert_string_equal(buf, "x'y");
+	assert_int_equal(state_meta_get(s, "created", small, sizeof(small)),
+	    -1);
+	assert_non_null(strstr(state_errmsg(s), "longer"));
+	state_close(s);
+}
+
+/* The read-only path never creates, repairs or moves anything. */
+static void
+test_state_readonly(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	struct stat sb;
+	uint8_t buf[4096], back[4096];
+	FILE *fp;
+
+	/* Missing: an error, and no file appears. */
+	expect_open_error(f->db, f->dir, true, "");
+	assert_int_equal(stat(f->db, &sb), -1);
+
+	/* Damaged: reported, left where it is, byte for byte. */
+	garbage(buf, sizeof(buf), 5);
+	write_file(f->db, buf, sizeof(buf));
+	expect_open_error(f->db, f->dir, true, "damaged (");
+	assert_non_null(fp = fopen(f->db, "rb"));
+	assert_int_equal(fread(back, 1, sizeof(back) + 1, fp), sizeof(back));
+	fclose(fp);
+	assert_memory_equal(buf, back, sizeof(buf));
+
+	/* Empty: an empty inventory. */
+	write_file(f->db, "", 0);
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &l);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(state_count_devices(s), 0);
+	state_close(s);
+	unlink(f->db);
+
+	/* A real one reads; writing is refused. */
+	save_many(f->db, 3);
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &l);
+	assert_int_equal(l.n, 3);
+	d = &l.d[0];
+	assert_int_equal(state_save_devices(s, &d, 1, NULL), -1);
+	assert_int_equal(state_meta_set(s, "a", "b"), -1);
+	free(l.d);
+	state_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_state_roundtrip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_update, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_random,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_page, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_inner_page,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_truncated,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_header_only,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_schema,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_damaged_column,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_future_version,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_foreign_db, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_unwritable, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_meta, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_readonly, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
