@@ -93,6 +93,9 @@ struct app_engine {
 	void		*arg;
 	struct jsonw	 jw;
 	const struct packet *pkt;	/* being processed, or NULL */
+	void		(*fact)(void *, struct flow *, const struct packet *,
+			    enum app_proto, int, const void *);
+	void		*fact_arg;
 	uint64_t	 mem;
 	const struct app_parser *parsers[APP_MAX];
 	size_t		 nparsers;
@@ -288,6 +291,8 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 
 	if (ap == NULL || ap->eve == NULL)
 		return;
+	if (e->fact != NULL)
+		e->fact(e->fact_arg, ctx->flow, e->pkt, proto, dir, fact);
 	switch (proto) {
 	case APP_HL7:
 		ctr_inc(e->ctr, CTR_APP_HL7);
@@ -319,6 +324,15 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 		e->write(e->arg, text, len);
 	else
 		ctr_inc(e->ctr, CTR_EVE_DROPPED);
+}
+
+void
+app_engine_set_fact_sink(struct app_engine *e, void (*fact)(void *,
+    struct flow *, const struct packet *, enum app_proto, int, const void *),
+    void *arg)
+{
+	e->fact = fact;
+	e->fact_arg = arg;
 }
 
 /* Run the parser over bytes; keep what it did not consume. */

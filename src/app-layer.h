@@ -41,6 +41,10 @@ struct app_engine *app_engine_new(const struct app_engine_config *,
 		    struct counters *, const struct eve_opts *,
 		    void (*write)(void *, const char *, size_t), void *arg);
 void		 app_engine_free(struct app_engine *);
+/* Every fact also goes to fact() (the device brain's events). */
+void		 app_engine_set_fact_sink(struct app_engine *,
+		    void (*fact)(void *, struct flow *, const struct packet *,
+		    enum app_proto, int dir, const void *), void *arg);
 
 /* The packet whose processing may emit records (for their time,
  * direction and pcap_cnt); NULL when none, e.g. at flow end. */

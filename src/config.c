@@ -35,6 +35,8 @@
 
 static int	set_vxlan_ports(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 
 static const struct cfgenum defrag_policies[] = {
 	{ "first", DEFRAG_POLICY_FIRST },
@@ -189,6 +191,26 @@ static const struct cfgkey keys[] = {
 	    "label flows with nDPI"),
 	K_UINT("app-layer.ndpi.max-packets", ndpi_max_packets, 1, 1000, "16",
 	    "packets of a flow shown to nDPI"),
+
+	K_BOOL("devices.enabled", devices.enabled, "true",
+	    "keep the device inventory (needs app-layer for identity)"),
+	{ .path = "devices.fingerprints", .type = CFGK_STRING,
+	  FIELD(devices.fingerprints), .def = "builtin",
+	  .desc = "fingerprint files (*.yaml) directory; builtin: compiled in" },
+	{ .path = "devices.oui-dir", .type = CFGK_STRING,
+	  FIELD(devices.oui_dir), .def = "/usr/share/ieee-data",
+	  .desc = "IEEE registry files (oui.csv, mam.csv, oui36.csv)" },
+	{ .path = "devices.state-file", .type = CFGK_STRING,
+	  FIELD(devices.state_file), .def = "auto",
+	  .desc = "inventory database (auto: by mode); --state overrides it" },
+	{ .path = "devices.medical-vlans", .type = CFGK_CUSTOM,
+	  FIELD(devices.n_medical_vlans), .min = 1, .max = 4094,
+	  .set = set_medical_vlans, .def = "[]",
+	  .desc = "VLANs where a new device raises an alert" },
+	K_UINT("devices.max-devices", devices.max_devices, 16, 1000000,
+	    "10000", "devices kept; more are counted, not tracked"),
+	K_UINT("devices.save-interval", devices.save_interval, 0, 86400, "60",
+	    "seconds of packet time between saves; 0: only at the end"),
 };
 
 const struct cfgkey *
@@ -221,6 +243,7 @@ config_defaults(struct config *cfg)
 	cfg->app_detect_bytes = 4096;
 	cfg->ndpi_enabled = true;
 	cfg->ndpi_max_packets = 16;
+	brain_config_defaults(&cfg->devices);
 }
 
 void
@@ -230,6 +253,50 @@ config_free(struct config *cfg)
 	cfg->path = NULL;
 	free(cfg->eve_filename);
 	cfg->eve_filename = NULL;
+	brain_config_free(&cfg->devices);
+}
+
+/* devices.medical-vlans: a list of distinct VLAN ids. */
+static int
+set_medical_vlans(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	uint16_t ids[BRAIN_MAX_MEDICAL_VLANS];
+	char show[CFGYAML_SHOWBUF];
+	size_t i, j, n = 0;
+	uint64_t id;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of VLAN ids, got %s",
+		    k->path, cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		if (cfgyaml_get_uint(y, k->path, v->kids[i], k->min, k->max,
+		    &id) == -1)
+			continue;
+		for (j = 0; j < n; j++)
+			if (ids[j] == id)
+				break;
+		if (j < n) {
+			cfgyaml_error(y, v->kids[i], "%s: duplicate VLAN %u",
+			    k->path, (unsigned)id);
+			continue;
+		}
+		if (n == BRAIN_MAX_MEDICAL_VLANS) {
+			cfgyaml_error(y, v->kids[i], "%s: more than %d VLANs",
+			    k->path, BRAIN_MAX_MEDICAL_VLANS);
+			break;
+		}
+		ids[n++] = (uint16_t)id;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	memcpy(cfg->devices.medical_vlans, ids, n * sizeof(ids[0]));
+	cfg->devices.n_medical_vlans = (uint32_t)n;
+	return 0;
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "brain.h"
 #include "decode.h"
 #include "flow.h"
 
@@ -65,6 +66,9 @@ struct config {
 	uint32_t	 app_detect_bytes;
 	bool		 ndpi_enabled;
 	uint32_t	 ndpi_max_packets;
+
+	/* devices */
+	struct brain_config devices;
 };
 
 void	config_defaults(struct config *);

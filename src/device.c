@@ -198,12 +198,16 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
     uint64_t ts_us)
 {
 	struct dev_evidence *e;
+	size_t i, same = 0;
 
 	if (key == NULL || value == NULL || value[0] == '\0')
 		return false;
 	if (dev_has_evidence(d, key, value))
 		return false;
-	if (d->n_evidence == DEV_MAX_EVIDENCE) {
+	for (i = 0; i < d->n_evidence; i++)
+		if (strcmp(d->evidence[i].key, key) == 0)
+			same++;
+	if (d->n_evidence == DEV_MAX_EVIDENCE || same >= DEV_MAX_PER_KEY) {
 		d->evidence_dropped++;
 		return false;
 	}
@@ -390,13 +394,15 @@ dev_json(struct jsonw *jw, const struct device *d)
 		jsonw_kv_bool(jw, "router", true);
 	if (d->flags & DEV_F_PRIVMAC)
 		jsonw_kv_bool(jw, "random_mac", true);
-	for (a = 0; a < DEV_A_MAX; a++)
-		if ((v = dev_best(d, (enum dev_attr)a)) != NULL)
-			jsonw_kv_str(jw, dev_attr_name((enum dev_attr)a),
-			    v->value);
-	if (dev_best(d, DEV_A_CLASS) == NULL)
-		jsonw_kv_str(jw, "class", "unknown");
 	v = dev_best(d, DEV_A_CLASS);
+	jsonw_kv_str(jw, "class", v != NULL ? v->value : "unknown");
+	for (a = DEV_A_CLASS + 1; a < DEV_A_MAX; a++) {
+		const struct dev_value *x = dev_best(d, (enum dev_attr)a);
+
+		if (x != NULL)
+			jsonw_kv_str(jw, dev_attr_name((enum dev_attr)a),
+			    x->value);
+	}
 	jsonw_kv_uint(jw, "confidence", v != NULL ? v->confidence : 0);
 	dev_json_ts(jw, "first_seen", d->first_us);
 	dev_json_ts(jw, "last_seen", d->last_us);

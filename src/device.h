@@ -40,6 +40,7 @@ enum dev_attr {
 #define DEV_MAX_VALUES	4	/* competing values kept per attribute */
 #define DEV_MAX_CLAIMS	3	/* sources kept per value */
 #define DEV_MAX_EVIDENCE 64	/* distinct (key, value) pairs per device */
+#define DEV_MAX_PER_KEY	12	/* of those, with the same key */
 #define DEV_MAX_IPS	4	/* addresses remembered per device */
 
 struct dev_claim {

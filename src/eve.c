@@ -11,6 +11,7 @@
 
 #include "app-layer.h"
 #include "communityid.h"
+#include "device.h"
 #include "eve.h"
 #include "flow.h"
 #include "jsonw.h"
@@ -241,6 +242,23 @@ eve_app_head(struct jsonw *jw, const struct flow *f, const char *name,
 		jsonw_kv_str(jw, "community_id", cid);
 	jsonw_kv_str(jw, "app_proto", name);
 	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");
+}
+
+void
+eve_device_head(struct jsonw *jw, uint64_t ts_us, const char *event_type,
+    uint16_t vlan, const struct dev_ip *ip, const struct eve_opts *o)
+{
+	char a[64];
+
+	jsonw_obj_open(jw);
+	kv_ts(jw, "timestamp", ts_us, o);
+	if (o->in_iface != NULL)
+		jsonw_kv_str(jw, "in_iface", o->in_iface);
+	jsonw_kv_str(jw, "event_type", event_type);
+	if (vlan != 0)
+		kv_vlan(jw, &vlan, 1);
+	if (ip != NULL)
+		jsonw_kv_str(jw, "src_ip", dev_ip_format(ip, a, sizeof(a)));
 }
 
 static void

@@ -50,6 +50,11 @@ void	eve_anomaly_flow(struct jsonw *, const struct flow *,
  * the packet went (src is the sender, as Suricata writes transactions),
  * "pcap_cnt" when a packet is given, then "community_id", "app_proto"
  * and "direction".  The caller adds its object and closes. */
+struct dev_ip;
+/* Head of a device record or a device alert: timestamp, event_type,
+ * vlan, src_ip (the device's address, when it has one); left open. */
+void	eve_device_head(struct jsonw *, uint64_t ts_us, const char *event_type,
+	    uint16_t vlan, const struct dev_ip *, const struct eve_opts *);
 void	eve_app_head(struct jsonw *, const struct flow *, const char *name,
 	    int dir, const struct packet *, const struct eve_opts *);
 void	eve_stats(struct jsonw *, uint64_t ts_us, const struct counters *,

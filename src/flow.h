@@ -116,6 +116,7 @@ struct flow {
 
 	/* Application layer (later issues). */
 	uint16_t	 app_proto;
+	uint32_t	 dev_seq;	/* device events so far (devfacts.c) */
 	void		*app_state;
 };
 

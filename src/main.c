@@ -18,12 +18,16 @@
 
 #include <pcap/pcap.h>
 
+#include "brain.h"
 #include "capture.h"
 #include "config.h"
 #include "events.h"
+#include "inventory.h"
 #include "log.h"
 #include "monitor.h"
 #include "util.h"
+
+#define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
 
 #define EXIT_USAGE	1
 #define EXIT_RUNTIME	2
@@ -45,10 +49,11 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
-"                 [--test-mode] [--workers n] [expression]\n"
+"                 [--state db] [--test-mode] [--workers n] [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
-"                 [--workers n] [expression]\n"
+"                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config]\n"
+"       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -59,6 +64,8 @@ usage(FILE *fp)
 "  -T               check the configuration, report every error, exit\n"
 "  -v               more diagnostics (repeat for debug)\n"
 "  -V               print the version and exit\n"
+"  --state db       device inventory database (default: logdir/\n"
+"                   wardwatch.db offline, " WW_LIVE_STATE " live)\n"
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
@@ -155,6 +162,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "test-mode",	no_argument,		NULL, 'M' },
+		{ "state",	required_argument,	NULL, 'P' },
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -168,6 +176,8 @@ main(int argc, char *argv[])
 	char **reads = NULL, **files = NULL, *bpf = NULL;
 	char err[CAPTURE_ERRBUF], outpath[4096];
 	const char *iface = NULL, *cfgpath = NULL, *logdir = ".";
+	const char *statepath = NULL;
+	char statebuf[4096];
 	const char *errstr;
 	size_t nreads = 0, nfiles = 0;
 	uint64_t v;
@@ -175,6 +185,8 @@ main(int argc, char *argv[])
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 
+	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
+		return inventory_main(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:hi:l:r:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -192,6 +204,9 @@ main(int argc, char *argv[])
 			break;
 		case 'M':
 			test_mode = true;
+			break;
+		case 'P':
+			statepath = optarg;
 			break;
 		case 'r':
 			reads = xreallocarray(reads, nreads + 1,
@@ -239,6 +254,14 @@ main(int argc, char *argv[])
 		}
 	}
 	if (test_config) {
+		if (cfg.devices.enabled &&
+		    brain_check(&cfg.devices, stderr) == -1) {
+			fprintf(stderr, "wardwatch: device fingerprints or "
+			    "registry: errors above\n");
+			config_free(&cfg);
+			free(reads);
+			return EXIT_USAGE;
+		}
 		printf("wardwatch: configuration %s OK\n",
 		    cfgpath ? cfgpath : "(built-in)");
 		config_free(&cfg);
@@ -281,6 +304,20 @@ main(int argc, char *argv[])
 	mo.bpf = bpf;
 	mo.test_mode = test_mode;
 	mo.workers = workers;
+	/* The inventory: --state, else the config, else by mode. */
+	if (statepath == NULL &&
+	    strcmp(cfg.devices.state_file, BRAIN_STATE_AUTO) != 0)
+		statepath = cfg.devices.state_file;
+	if (statepath == NULL) {
+		if (iface != NULL && access("/var/lib/wardwatch", W_OK) == 0)
+			statepath = WW_LIVE_STATE;
+		else {
+			snprintf(statebuf, sizeof(statebuf), "%s/wardwatch.db",
+			    logdir);
+			statepath = statebuf;
+		}
+	}
+	mo.state_path = statepath;
 	mo.stop = &quit;
 	mo.reopen = &reopen;
 	if (monitor_init(&mon, &cfg, &mo) == -1) {
@@ -294,7 +331,6 @@ main(int argc, char *argv[])
 		status = monitor_run_live(&mon, iface);
 	if (monitor_finish(&mon, &sum) == -1)
 		status = EXIT_RUNTIME;
-	monitor_free(&mon);
 
 	if (strcmp(cfg.eve_filename, "-") == 0)
 		strlcpy(outpath, "<stdout>", sizeof(outpath));
@@ -307,6 +343,13 @@ main(int argc, char *argv[])
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    &sum, outpath, iface, test_mode);
+	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?
+	    stderr : stdout, verbose > 0);
+	if (mon.brain != NULL)
+		fprintf(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
+		    "  inventory  %s (wardwatch inventory --state %s)\n",
+		    statepath, statepath);
+	monitor_free(&mon);
 
  out:
 	capture_free_inputs(files, nfiles);

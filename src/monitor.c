@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "brain.h"
 #include "config.h"
 #include "decode.h"
 #include "eve.h"
@@ -52,6 +53,12 @@ anomaly_budget_reset(struct monitor *mon)
 
 	for (i = 0; i < EV_MAX; i++)
 		mon->anom_budget[i] = mon->cfg->anomaly_rate;
+}
+
+static void
+monitor_write_cb(void *arg, const char *text, size_t len)
+{
+	monitor_write(arg, text, len);
 }
 
 int
@@ -101,6 +108,12 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	}
 	if (n > CONFIG_MAX_WORKERS)
 		n = CONFIG_MAX_WORKERS;
+	if (cfg->devices.enabled) {
+		mon->brain = brain_new(&cfg->devices, n, opts->state_path,
+		    &mon->eve, &mon->brain_ctr, monitor_write_cb, mon, stderr);
+		if (mon->brain == NULL)
+			return -1;
+	}
 	mon->nworkers = n;
 	mon->threaded = n > 1;
 	mon->workers = xcalloc(n, sizeof(*mon->workers));
@@ -167,6 +180,7 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	memset(x, 0, sizeof(*x));
 	counters_merge(sum, &mon->ctr);
 	counters_merge(sum, &mon->out_ctr);
+	counters_merge(sum, &mon->brain_ctr);
 	for (i = 0; i < mon->nworkers; i++) {
 		counters_merge(sum, &mon->workers[i]->ctr);
 		x->flow_active += worker_flow_active(mon->workers[i]);
@@ -456,6 +470,8 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	ts = mon->now_us;
 	if (mon->cap.live)
 		ts = wall_us();
+	/* Every worker has handed its last events over: the snapshot. */
+	brain_finish(mon->brain, ts);
 	if (mon->cfg->eve_types & EVE_T_STATS) {
 		/* Workers are joined: no barrier needed. */
 		sum = xcalloc(1, sizeof(*sum));
@@ -519,6 +535,8 @@ monitor_free(struct monitor *mon)
 	}
 	if (mon->dec != NULL)
 		decoder_free(mon->dec);
+	brain_free(mon->brain);
+	mon->brain = NULL;
 	if (mon->out != NULL)
 		output_eve_close(mon->out);
 	jsonw_free(&mon->jw);

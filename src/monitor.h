@@ -18,6 +18,7 @@
 #include "jsonw.h"
 #include "util.h"
 
+struct brain;
 struct config;
 struct decoder;
 struct output_eve;
@@ -28,6 +29,7 @@ struct monitor_opts {
 	const char	*bpf;		/* or NULL */
 	bool		 test_mode;	/* deterministic output */
 	uint32_t	 workers;	/* 0: from the config */
+	const char	*state_path;	/* inventory database, or NULL */
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	volatile sig_atomic_t *reopen;	/* set by SIGHUP */
 };
@@ -58,6 +60,8 @@ struct monitor {
 	struct output_eve	*out;
 	struct counters		 ctr;		/* capture thread */
 	struct counters		 out_ctr;	/* output (under its lock) */
+	struct counters		 brain_ctr;	/* device brain (its lock) */
+	struct brain		*brain;		/* NULL: devices off */
 	struct decoder		*dec;
 	struct jsonw		 jw;		/* capture thread's records */
 

@@ -287,6 +287,10 @@ hl7_field_obs(const struct hl7_delims *d, struct breader field,
 	hl7_copy(d, comps[2], o.system, sizeof(o.system));
 	if (o.code[0] == '\0')
 		return;
+	/* The text of an ISO/IEEE 11073 code is its reference id
+	 * ("MDC_ECG_HEART_RATE"): nomenclature, never a patient's. */
+	if (strcmp(o.system, "MDC") == 0)
+		hl7_copy(d, comps[1], o.name, sizeof(o.name));
 	for (i = 0; i < f->n_obs; i++)
 		if (strcmp(f->obs[i].code, o.code) == 0 &&
 		    strcmp(f->obs[i].system, o.system) == 0)

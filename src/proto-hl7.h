@@ -52,6 +52,7 @@ struct hl7_device {
 struct hl7_obs {
 	char		 code[HL7_SHORT + 8];
 	char		 system[HL7_SHORT];
+	char		 name[HL7_STR];	/* MDC reference id, MDC codes only */
 };
 
 struct hl7_segcount {

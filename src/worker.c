@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "app-layer.h"
+#include "brain.h"
 #include "config.h"
+#include "devfacts.h"
 #include "eve.h"
 #include "flow.h"
 #include "log.h"
@@ -56,7 +58,19 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 		else
 			ctr_inc(&w->ctr, CTR_EVE_DROPPED);
 	}
+	if (w->mon->brain != NULL)
+		devfacts_flow_end(&w->bq, f);
 	app_flow_end(w->app, f);
+}
+
+static void
+worker_app_fact(void *arg, struct flow *f, const struct packet *p,
+    enum app_proto proto, int dir, const void *fact)
+{
+	struct worker *w = arg;
+
+	if (w->mon->brain != NULL)
+		devfacts_app(&w->bq, f, p, proto, dir, fact);
 }
 
 static void
@@ -143,6 +157,7 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	ops.arg = w;
 	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &mon->eve,
 	    worker_app_write, w);
+	app_engine_set_fact_sink(w->app, worker_app_fact, w);
 	w->ft = flow_table_new(&fc, &ops, &w->ctr, mon->key.k0);
 	if (w->ft == NULL) {
 		jsonw_free(&w->jw);
@@ -179,6 +194,9 @@ worker_tick(struct worker *w, uint64_t now)
 	if (now > w->now_us)
 		w->now_us = now;
 	flow_table_tick(w->ft, w->now_us);
+	/* Ticks come at the same packet times to every worker: the brain
+	 * applies a tick's events once all have handed theirs over. */
+	brain_sync(w->mon->brain, w->id, now, &w->bq);
 }
 
 /* Run one batch; true when it carried the final flush. */
@@ -208,6 +226,7 @@ worker_run_batch(struct worker *w, struct batch *b)
 			break;
 		case REC_FLUSH:
 			flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+			brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
 			done = true;
 			break;
 		}
@@ -354,6 +373,7 @@ worker_finish(struct worker *w)
 {
 	if (!w->threaded) {
 		flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+		brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
 		return;
 	}
 	(void)rec_reserve(w, REC_FLUSH, 0, 0);
@@ -381,6 +401,7 @@ worker_free(struct worker *w)
 		free(w->cur);
 	}
 	jsonw_free(&w->jw);
+	brain_queue_free(&w->bq);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cv_work);
 	pthread_cond_destroy(&w->cv_space);

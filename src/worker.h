@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "brain.h"
 #include "events.h"
 #include "jsonw.h"
 
@@ -42,6 +43,7 @@ struct worker {
 	struct app_engine	*app;
 	struct counters		 ctr;
 	struct jsonw		 jw;
+	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
 
 	/* Queue from the capture thread (threaded mode). */

@@ -28,7 +28,7 @@ def patient_values(raw):
     return values
 
 
-TIMES = ("timestamp", "start", "end")
+TIMES = ("timestamp", "start", "end", "first_seen", "last_seen")
 
 
 def strings(obj, key=None):

@@ -94,15 +94,27 @@ expect(const char *yaml, int nerr, const char *want)
 
 /* Two configs hold the same values (strings compared as strings). */
 static void
+assert_str_or_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		assert_ptr_equal(a, b);
+	else
+		assert_string_equal(a, b);
+}
+
+static void
 assert_config_equal(const struct config *a, const struct config *b)
 {
 	struct config x = *a, y = *b;
 
-	if (x.eve_filename == NULL || y.eve_filename == NULL)
-		assert_ptr_equal(x.eve_filename, y.eve_filename);
-	else
-		assert_string_equal(x.eve_filename, y.eve_filename);
+	assert_str_or_null(x.eve_filename, y.eve_filename);
+	assert_str_or_null(x.devices.fingerprints, y.devices.fingerprints);
+	assert_str_or_null(x.devices.oui_dir, y.devices.oui_dir);
+	assert_str_or_null(x.devices.state_file, y.devices.state_file);
 	x.eve_filename = y.eve_filename = NULL;
+	x.devices.fingerprints = y.devices.fingerprints = NULL;
+	x.devices.oui_dir = y.devices.oui_dir = NULL;
+	x.devices.state_file = y.devices.state_file = NULL;
 	x.path = y.path = NULL;
 	assert_memory_equal(&x, &y, sizeof(x));
 }
@@ -308,9 +320,12 @@ test_config_documented_defaults(void **state)
 			*(char **)(void *)field = strdup("poison");
 		} else
 			memset(field, 0x5a, k->size);
-		if (k->set != NULL)		/* vxlan-ports */
+		if (k->set != NULL) {		/* the lists' arrays too */
 			memset(cfg.decode.vxlan_ports, 0x5a,
 			    sizeof(cfg.decode.vxlan_ports));
+			memset(cfg.devices.medical_vlans, 0x5a,
+			    sizeof(cfg.devices.medical_vlans));
+		}
 		yaml_for_key(k->path, k->def, yaml, sizeof(yaml));
 		assert_non_null(f = open_memstream(&msgs, &mlen));
 		if (config_load_buffer(&cfg, NAME, yaml, strlen(yaml), f) !=
@@ -320,11 +335,23 @@ test_config_documented_defaults(void **state)
 		}
 		fclose(f);
 		free(msgs);
-		if (k->set != NULL)
+		if (k->set != NULL && strcmp(k->path,
+		    "decode.vxlan-ports") == 0) {
 			memset(cfg.decode.vxlan_ports +
 			    cfg.decode.n_vxlan_ports, 0,
 			    sizeof(cfg.decode.vxlan_ports) -
 			    cfg.decode.n_vxlan_ports * sizeof(uint16_t));
+			memcpy(cfg.devices.medical_vlans,
+			    def.devices.medical_vlans,
+			    sizeof(cfg.devices.medical_vlans));
+		} else if (k->set != NULL) {
+			memset(cfg.devices.medical_vlans +
+			    cfg.devices.n_medical_vlans, 0,
+			    sizeof(cfg.devices.medical_vlans) -
+			    cfg.devices.n_medical_vlans * sizeof(uint16_t));
+			memcpy(cfg.decode.vxlan_ports, def.decode.vxlan_ports,
+			    sizeof(cfg.decode.vxlan_ports));
+		}
 		if (k->type == CFGK_STRING) {
 			assert_string_equal(*(char **)(void *)field,
 			    *(char **)(void *)((char *)&def + k->off));
@@ -369,6 +396,8 @@ test_config_sample_file(void **state)
 	buf = slurp(path, &len);
 	memset(&cfg, 0x5a, sizeof(cfg));
 	cfg.path = cfg.eve_filename = NULL;
+	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
+	cfg.devices.state_file = NULL;
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_int_equal(config_load_buffer(&cfg, path, buf, len, f), 0);
 	fclose(f);

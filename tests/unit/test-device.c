@@ -166,12 +166,22 @@ test_evidence(void **state)
 	assert_true(dev_has_evidence(&d, "hostname", "PUMP-01"));
 	assert_false(dev_has_evidence(&d, "hostname", "PUMP-02"));
 	assert_false(dev_add_evidence(&d, "hostname", "", 6));
-	for (i = 0; i < DEV_MAX_EVIDENCE + 5; i++) {
+	/* One key cannot crowd out the others... */
+	for (i = 0; i < DEV_MAX_PER_KEY + 5; i++) {
 		snprintf(v, sizeof(v), "%d", i);
 		dev_add_evidence(&d, "dns.query", v, 7);
 	}
+	assert_int_equal(d.n_evidence, 2 + DEV_MAX_PER_KEY);
+	assert_int_equal(d.evidence_dropped, 5);
+	/* ... and all keys together are capped. */
+	for (i = 0; i < DEV_MAX_EVIDENCE; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "k%d", i);
+		dev_add_evidence(&d, k, "x", 8);
+	}
 	assert_int_equal(d.n_evidence, DEV_MAX_EVIDENCE);
-	assert_int_equal(d.evidence_dropped, 7);
+	assert_int_equal(d.evidence_dropped, 5 + 2 + DEV_MAX_PER_KEY);
 }
 
 static void

@@ -1,0 +1,1214 @@
+/*
+ * brain.c - the device brain: inventory, evidence, fusion, records.
+ *
+ * See brain.h for how events arrive in a canonical order.  Devices
+ * are found by (MAC, VLAN); a MAC that sends for several addresses is
+ * a router, and the hosts behind it are found by address instead (one
+ * index maps every address to the device that holds it).  After each
+ * tick's events the fingerprints run again for devices with new
+ * evidence, and every device whose identity or address changed gets a
+ * "device" record.
+ */
+#include <config.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "brain.h"
+#include "eve.h"
+#include "fpdb.h"
+#include "jsonw.h"
+#include "log.h"
+#include "oui.h"
+#include "state.h"
+#include "util.h"
+
+#define BRAIN_HASH_SIZE		16384u	/* buckets, both indexes */
+#define BRAIN_HL7_HUB_PEERS	3	/* senders that make a hub */
+#define BRAIN_MAX_MATCHES	64
+
+/* What a record reports as changed. */
+#define CH_NEW		0x01
+#define CH_IP		0x02
+#define CH_IDENTITY	0x04
+
+struct brain_dev {
+	struct device	 d;
+	struct brain_dev *mac_next;	/* (mac, vlan) chain */
+	uint8_t		 n_seen;	/* flow source addresses */
+	struct dev_ip	 seen[BRAIN_ROUTER_IPS];
+	uint8_t		 changes;	/* CH_*, since the last record */
+	bool		 touched;	/* in brain->touched */
+	char		 shown[DEV_A_MAX][DEV_VALUE_MAX]; /* last record's */
+	struct dev_ip	 shown_ip;
+	bool		 shown_has_ip;
+	uint64_t	 ts_us;		/* of the event that last changed it */
+};
+
+struct brain_ipent {
+	struct dev_ip	 ip;
+	struct brain_dev *dev;
+	struct brain_ipent *next;
+};
+
+struct brain {
+	struct brain_config cfg;
+	pthread_mutex_t	 lock;
+	unsigned	 nworkers;
+	uint64_t	*wgen;		/* last tick handed over, per worker */
+	struct brain_ev	*pend;		/* handed over, not yet applied */
+	size_t		 npend, pcap;
+
+	struct fpdb	*fp;
+	struct oui_db	*oui;
+	struct state	*state;
+	bool		 continuing;	/* the database held devices */
+
+	struct brain_dev **devs;	/* in creation order */
+	size_t		 ndevs, devcap;
+	struct brain_dev **mac_tab;
+	struct brain_ipent **ip_tab;
+	struct brain_dev **touched;
+	size_t		 ntouched, tcap;
+
+	const struct eve_opts *eve;
+	struct counters	*ctr;
+	void		(*write)(void *, const char *, size_t);
+	void		*arg;
+	struct jsonw	 jw;
+	uint64_t	 now_us;	/* newest event applied */
+	uint64_t	 saved_us;	/* packet time of the last save */
+	bool		 save_failed;	/* reported once until it works */
+	FILE		*err;
+};
+
+void
+brain_config_defaults(struct brain_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+	c->fingerprints = xstrdup(BRAIN_FP_BUILTIN);
+	c->oui_dir = xstrdup(OUI_DEFAULT_DIR);
+	c->state_file = xstrdup(BRAIN_STATE_AUTO);
+	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
+	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
+}
+
+void
+brain_config_free(struct brain_config *c)
+{
+	free(c->fingerprints);
+	free(c->oui_dir);
+	free(c->state_file);
+	c->fingerprints = c->oui_dir = c->state_file = NULL;
+}
+
+static struct fpdb *
+brain_load_fp(const struct brain_config *c, FILE *err)
+{
+	struct fpdb *fp = fpdb_new();
+	int n;
+
+	if (c->fingerprints != NULL &&
+	    strcmp(c->fingerprints, BRAIN_FP_BUILTIN) != 0)
+		n = fpdb_load_dir(fp, c->fingerprints, err);
+	else
+		n = fpdb_load_builtin(fp, err);
+	if (n != 0) {
+		fpdb_free(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+int
+brain_check(const struct brain_config *c, FILE *err)
+{
+	struct fpdb *fp;
+	struct oui_db *oui;
+	int rc = 0;
+
+	if ((fp = brain_load_fp(c, err)) == NULL)
+		rc = -1;
+	fpdb_free(fp);
+	/* A missing registry is a warning at run time, an error here
+	 * only when the configuration names it. */
+	oui = oui_load(c->oui_dir != NULL ? c->oui_dir : OUI_DEFAULT_DIR,
+	    err);
+	if (oui == NULL && c->oui_dir != NULL &&
+	    strcmp(c->oui_dir, OUI_DEFAULT_DIR) != 0)
+		rc = -1;
+	oui_free(oui);
+	return rc;
+}
+
+/* Hashes: fixed, unseeded (the tables hold devices, not traffic). */
+static uint32_t
+brain_hash(const void *p, size_t n, uint32_t h)
+{
+	const uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t
+brain_mac_bucket(const uint8_t mac[6], uint16_t vlan)
+{
+	return brain_hash(&vlan, sizeof(vlan), brain_hash(mac, 6,
+	    2166136261u)) & (BRAIN_HASH_SIZE - 1);
+}
+
+static uint32_t
+brain_ip_bucket(const struct dev_ip *ip)
+{
+	return brain_hash(ip->a, 16, 2166136261u) & (BRAIN_HASH_SIZE - 1);
+}
+
+static struct brain_dev *
+brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
+{
+	struct brain_dev *n;
+
+	for (n = b->mac_tab[brain_mac_bucket(mac, vlan)]; n != NULL;
+	    n = n->mac_next)
+		if (n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0)
+			return n;
+	return NULL;
+}
+
+/* The same MAC on any VLAN (relayed DHCP does not say which). */
+static struct brain_dev *
+brain_find_mac_any(struct brain *b, const uint8_t mac[6])
+{
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++)
+		if (!(b->devs[i]->d.flags & DEV_F_ROUTED) &&
+		    memcmp(b->devs[i]->d.mac, mac, 6) == 0)
+			return b->devs[i];
+	return NULL;
+}
+
+static struct brain_ipent *
+brain_ip_entry(struct brain *b, const struct dev_ip *ip)
+{
+	struct brain_ipent *e;
+
+	for (e = b->ip_tab[brain_ip_bucket(ip)]; e != NULL; e = e->next)
+		if (memcmp(&e->ip, ip, sizeof(*ip)) == 0)
+			return e;
+	return NULL;
+}
+
+static struct brain_dev *
+brain_find_ip(struct brain *b, const struct dev_ip *ip)
+{
+	struct brain_ipent *e = brain_ip_entry(b, ip);
+
+	return e != NULL ? e->dev : NULL;
+}
+
+static void
+brain_ip_own(struct brain *b, const struct dev_ip *ip, struct brain_dev *n)
+{
+	struct brain_ipent *e = brain_ip_entry(b, ip);
+	uint32_t h;
+
+	if (e == NULL) {
+		e = xcalloc(1, sizeof(*e));
+		e->ip = *ip;
+		h = brain_ip_bucket(ip);
+		e->next = b->ip_tab[h];
+		b->ip_tab[h] = e;
+	}
+	e->dev = n;
+}
+
+static void
+brain_ip_disown(struct brain *b, struct brain_dev *n)
+{
+	struct brain_ipent *e;
+	size_t i;
+
+	for (i = 0; i < BRAIN_HASH_SIZE; i++)
+		for (e = b->ip_tab[i]; e != NULL; e = e->next)
+			if (e->dev == n)
+				e->dev = NULL;
+}
+
+static void
+brain_touch(struct brain *b, struct brain_dev *n, uint8_t changes,
+    uint64_t ts)
+{
+	n->changes |= changes;
+	if (ts > n->ts_us)
+		n->ts_us = ts;
+	if (n->touched)
+		return;
+	if (b->ntouched == b->tcap) {
+		b->tcap = b->tcap ? b->tcap * 2 : 64;
+		b->touched = xreallocarray(b->touched, b->tcap,
+		    sizeof(*b->touched));
+	}
+	b->touched[b->ntouched++] = n;
+	n->touched = true;
+}
+
+static void brain_vendor_claim(struct brain *, struct brain_dev *,
+    const char *, const char *, unsigned, const char *, uint64_t);
+
+/* Add a device to the tables (from the database or new). */
+static struct brain_dev *
+brain_insert(struct brain *b, const struct device *d)
+{
+	struct brain_dev *n;
+	uint32_t h;
+
+	if (b->ndevs >= b->cfg.max_devices) {
+		ctr_inc(b->ctr, CTR_DEV_TABLE_FULL);
+		return NULL;
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->d = *d;
+	if (b->ndevs == b->devcap) {
+		b->devcap = b->devcap ? b->devcap * 2 : 64;
+		b->devs = xreallocarray(b->devs, b->devcap, sizeof(*b->devs));
+	}
+	b->devs[b->ndevs++] = n;
+	if (!(d->flags & DEV_F_ROUTED)) {
+		h = brain_mac_bucket(d->mac, d->vlan);
+		n->mac_next = b->mac_tab[h];
+		b->mac_tab[h] = n;
+	}
+	if (d->has_ip && !(d->flags & DEV_F_ROUTER))
+		brain_ip_own(b, &d->ip, n);
+	return n;
+}
+
+static void
+brain_mark_shown(struct brain_dev *n)
+{
+	const struct dev_value *v;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++) {
+		v = dev_best(&n->d, (enum dev_attr)a);
+		strlcpy(n->shown[a], v != NULL ? v->value : "",
+		    sizeof(n->shown[a]));
+	}
+	n->shown_ip = n->d.ip;
+	n->shown_has_ip = n->d.has_ip;
+}
+
+static struct brain_dev *
+brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
+    const struct dev_ip *ip, uint64_t ts)
+{
+	struct device d;
+	struct brain_dev *n;
+	const char *org;
+
+	dev_init(&d);
+	if (mac != NULL) {
+		memcpy(d.mac, mac, 6);
+		d.vlan = vlan;
+		if (mac[0] & 0x02)
+			d.flags |= DEV_F_PRIVMAC;
+	} else {
+		d.flags |= DEV_F_ROUTED;
+		d.vlan = vlan;
+	}
+	if (ip != NULL) {
+		d.ip = *ip;
+		d.has_ip = true;
+	}
+	d.first_us = d.last_us = ts;
+	d.unsaved = true;
+	if ((n = brain_insert(b, &d)) == NULL)
+		return NULL;
+	ctr_inc(b->ctr, CTR_DEV_NEW);
+	if (mac != NULL && b->oui != NULL &&
+	    (org = oui_lookup(b->oui, mac)) != NULL) {
+		dev_add_evidence(&n->d, "oui.vendor", org, ts);
+		brain_vendor_claim(b, n, org, "oui", 40, NULL, ts);
+	}
+	brain_touch(b, n, CH_NEW, ts);
+	return n;
+}
+
+/* A vendor name from the wire or the registry, in its canonical
+ * spelling where the fingerprint file knows one. */
+static void
+brain_vendor_claim(struct brain *b, struct brain_dev *n, const char *name,
+    const char *source, unsigned conf, const char *rule, uint64_t ts)
+{
+	const char *canon = b->fp != NULL ? fpdb_vendor(b->fp, name) : NULL;
+
+	if (canon == NULL)
+		conf = conf * 3 / 4;	/* an unknown spelling counts less */
+	if (dev_claim(&n->d, DEV_A_VENDOR, canon != NULL ? canon : name, conf,
+	    source, rule, ts))
+		brain_touch(b, n, CH_IDENTITY, ts);
+}
+
+static bool
+brain_ip_usable(const struct dev_ip *ip)
+{
+	static const uint8_t zero[16];
+	const uint8_t *a = ip->a + 12;
+
+	if (memcmp(ip->a, zero, 16) == 0)
+		return false;
+	if (dev_ip_is4(ip))
+		return a[0] != 0 && a[0] < 224 &&
+		    !(a[0] == 127) && !(a[3] == 255 && a[2] == 255);
+	return ip->a[0] != 0xff && !(ip->a[0] == 0 && ip->a[15] <= 1);
+}
+
+/* The MAC sends for too many addresses: it routes.  Its identity so
+ * far was borrowed from the hosts behind it: start again. */
+static void
+brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
+{
+	struct device *d = &n->d;
+	size_t i, k;
+
+	d->flags |= DEV_F_ROUTER;
+	for (i = 0; i < DEV_A_MAX; i++)
+		memset(&d->attr[i], 0, sizeof(d->attr[i]));
+	for (i = k = 0; i < d->n_evidence; i++)
+		if (strcmp(d->evidence[i].key, "oui.vendor") == 0)
+			d->evidence[k++] = d->evidence[i];
+	d->n_evidence = k;
+	for (i = 0; i < k; i++)
+		brain_vendor_claim(b, n, d->evidence[i].value, "oui", 40, NULL,
+		    ts);
+	dev_add_evidence(d, "behaviour", "router", ts);
+	brain_ip_disown(b, n);
+	d->has_ip = false;
+	d->n_ips = 0;
+	d->unsaved = true;
+	brain_touch(b, n, CH_IDENTITY | CH_IP, ts);
+}
+
+/* A flow says this MAC used this address. */
+static void
+brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
+    uint64_t ts)
+{
+	struct brain_dev *owner;
+	uint8_t i;
+
+	if (n->d.has_ip && memcmp(&n->d.ip, ip, sizeof(*ip)) == 0)
+		return;
+	for (i = 0; i < n->n_seen; i++)
+		if (memcmp(&n->seen[i], ip, sizeof(*ip)) == 0)
+			break;
+	if (i == n->n_seen && dev_ip_is4(ip)) {
+		if (n->n_seen + 1 >= BRAIN_ROUTER_IPS) {
+			brain_make_router(b, n, ts);
+			return;
+		}
+		n->seen[n->n_seen++] = *ip;
+	}
+	owner = brain_find_ip(b, ip);
+	if (owner != NULL && owner != n && !(owner->d.flags & DEV_F_ROUTED))
+		return;		/* another MAC holds it: only DHCP moves it */
+	brain_ip_own(b, ip, n);
+	/* The current address is the IPv4 one; IPv6 ones only when the
+	 * device has no other. */
+	if (n->d.has_ip && dev_ip_is4(&n->d.ip) && !dev_ip_is4(ip))
+		return;
+	if (dev_set_ip(&n->d, ip)) {
+		n->d.unsaved = true;
+		brain_touch(b, n, CH_IP, ts);
+	}
+}
+
+/*
+ * The device an end of a flow is: by MAC unless the MAC is a router's
+ * or a group address, else by address when the address is private.
+ */
+static struct brain_dev *
+brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
+    uint64_t ts)
+{
+	struct brain_dev *n = NULL;
+	bool ipok = e->has_ip && brain_ip_usable(&e->ip);
+
+	if (e->has_mac && !(e->mac[0] & 0x01)) {
+		n = brain_find_mac(b, e->mac, vlan);
+		if (n == NULL)
+			n = brain_new_dev(b, e->mac, vlan, NULL, ts);
+		if (n != NULL && !(n->d.flags & DEV_F_ROUTER)) {
+			if (ipok)
+				brain_bind_ip(b, n, &e->ip, ts);
+			return n;
+		}
+	}
+	if (!ipok)
+		return NULL;
+	if ((n = brain_find_ip(b, &e->ip)) != NULL)
+		return n;
+	if (!dev_ip_is_private(&e->ip))
+		return NULL;
+	return brain_new_dev(b, NULL, vlan, &e->ip, ts);
+}
+
+static bool
+brain_vlan_medical(const struct brain *b, uint16_t vlan)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->cfg.n_medical_vlans; i++)
+		if (b->cfg.medical_vlans[i] == vlan)
+			return true;
+	return false;
+}
+
+static void
+brain_evidence(struct brain *b, struct brain_dev *n, const char *key,
+    const char *value, uint64_t ts)
+{
+	if (dev_add_evidence(&n->d, key, value, ts)) {
+		n->d.unsaved = true;
+		brain_touch(b, n, 0, ts);
+	}
+}
+
+/* Direct claims: evidence that names an attribute by itself. */
+static const struct brain_direct {
+	const char	*key;
+	enum dev_attr	 attr;
+	unsigned	 confidence;
+	bool		 vendor;	/* canonicalise */
+} brain_direct[] = {
+	{ "hostname.dhcp", DEV_A_HOSTNAME, 80, false },
+	{ "hostname.fqdn", DEV_A_HOSTNAME, 70, false },
+	{ "hostname.mdns", DEV_A_HOSTNAME, 60, false },
+	{ "hostname.dicom", DEV_A_HOSTNAME, 50, false },
+	{ "dicom.manufacturer", DEV_A_VENDOR, 85, true },
+	{ "dicom.model", DEV_A_MODEL, 85, false },
+	{ "dicom.software", DEV_A_SOFTWARE, 80, false },
+	{ "dicom.serial", DEV_A_SERIAL, 90, false },
+	{ "dicom.impl_version", DEV_A_SOFTWARE, 50, false },
+	{ "hl7.serial", DEV_A_SERIAL, 85, false },
+	{ "ssh.software", DEV_A_SOFTWARE, 40, false },
+};
+
+/*
+ * Some evidence arrives under a more precise key than the fingerprint
+ * file knows ("hostname.dhcp"): it is stored under the general key
+ * and claimed under the precise one, which is its provenance.
+ */
+static const char *
+brain_general_key(const char *key)
+{
+	if (strncmp(key, "hostname.", 9) == 0)
+		return "hostname";
+	if (strcmp(key, "dicom.serial") == 0 || strcmp(key, "hl7.serial") == 0)
+		return NULL;	/* a serial identifies, it does not classify */
+	return key;
+}
+
+static bool
+brain_store_key(const char *key)
+{
+	static const char *const keys[] = {
+		"dicom.modality", "dicom.manufacturer", "dicom.model",
+		"dicom.software", "dicom.serial", "hostname.dicom",
+		"dicom.sop_class",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *n;
+	const char *gk, *org;
+	uint8_t eui[8];
+	size_t i, k, len;
+	unsigned hl7_from;
+
+	if ((n = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us)) == NULL)
+		return;
+	if (ev->ts_us > n->d.last_us)
+		n->d.last_us = ev->ts_us;
+	/*
+	 * A PACS forwarding studies (C-MOVE, routing) sends data sets
+	 * that describe the modality that made them, not itself.
+	 */
+	if (brain_store_key(ev->key) &&
+	    dev_has_evidence(&n->d, "behaviour", "dicom_scp")) {
+		ctr_inc(b->ctr, CTR_DEV_FORWARDED_STORE);
+		return;
+	}
+	/* An EUI-64 names its manufacturer by its OUI. */
+	len = strlen(ev->key);
+	if (len > 6 && strcmp(ev->key + len - 6, ".eui64") == 0 &&
+	    b->oui != NULL && oui_parse_hex(ev->value, eui, 8) == 0 &&
+	    (org = oui_lookup_eui64(b->oui, eui)) != NULL) {
+		brain_evidence(b, n, "eui64.vendor", org, ev->ts_us);
+		brain_vendor_claim(b, n, org, ev->key, 70, NULL, ev->ts_us);
+	}
+	if ((gk = brain_general_key(ev->key)) != NULL)
+		brain_evidence(b, n, gk, ev->value, ev->ts_us);
+	for (i = 0; i < sizeof(brain_direct) / sizeof(brain_direct[0]); i++) {
+		if (strcmp(brain_direct[i].key, ev->key) != 0)
+			continue;
+		if (brain_direct[i].vendor)
+			brain_vendor_claim(b, n, ev->value, ev->key,
+			    brain_direct[i].confidence, NULL, ev->ts_us);
+		else if (dev_claim(&n->d, brain_direct[i].attr, ev->value,
+		    brain_direct[i].confidence, ev->key, NULL, ev->ts_us))
+			brain_touch(b, n, CH_IDENTITY, ev->ts_us);
+		n->d.unsaved = true;
+	}
+	/* A receiver of HL7 from several senders is an interface engine. */
+	if (strcmp(ev->key, "hl7.from") == 0) {
+		for (k = 0, hl7_from = 0; k < n->d.n_evidence; k++)
+			if (strcmp(n->d.evidence[k].key, "hl7.from") == 0)
+				hl7_from++;
+		if (hl7_from >= BRAIN_HL7_HUB_PEERS)
+			brain_evidence(b, n, "behaviour", "hl7_hub", ev->ts_us);
+	}
+}
+
+static void
+brain_apply_flow(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *c, *s;
+	char port[16];
+	int i;
+
+	c = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
+	s = brain_resolve(b, &ev->end[1], ev->vlan, ev->ts_us);
+	for (i = 0; i < 2; i++) {
+		struct brain_dev *n = i == 0 ? c : s;
+
+		if (n == NULL || (i == 1 && s == c))
+			continue;
+		n->d.flows++;
+		n->d.packets += ev->pkts[0] + ev->pkts[1];
+		n->d.bytes += ev->bytes[0] + ev->bytes[1];
+		if (ev->ts_us > n->d.last_us)
+			n->d.last_us = ev->ts_us;
+		n->d.unsaved = true;
+	}
+	/* A service is what answers on a registered port. */
+	if (s != NULL && ev->answered && (ev->proto == 6 || ev->proto == 17) &&
+	    ev->dport != 0 && ev->dport < 49152) {
+		snprintf(port, sizeof(port), "%s/%u",
+		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
+		brain_evidence(b, s, "port.server", port, ev->ts_us);
+	}
+}
+
+static void
+brain_apply_lease(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *n, *owner;
+	const struct brain_end *e = &ev->end[0];
+
+	if (!e->has_mac || !e->has_ip || !brain_ip_usable(&e->ip))
+		return;
+	/* A relayed lease (vlan 0 here) does not say where the client is. */
+	if (ev->vlan == UINT16_MAX)
+		n = brain_find_mac_any(b, e->mac);
+	else if ((n = brain_find_mac(b, e->mac, ev->vlan)) == NULL)
+		n = brain_new_dev(b, e->mac, ev->vlan, NULL, ev->ts_us);
+	if (n == NULL || (n->d.flags & DEV_F_ROUTER))
+		return;
+	owner = brain_find_ip(b, &e->ip);
+	if (owner != NULL && owner != n && owner->d.has_ip &&
+	    memcmp(&owner->d.ip, &e->ip, sizeof(e->ip)) == 0) {
+		/* The server gave the address to someone else now. */
+		owner->d.has_ip = false;
+		owner->d.unsaved = true;
+		brain_touch(b, owner, CH_IP, ev->ts_us);
+	}
+	brain_ip_own(b, &e->ip, n);
+	if (dev_set_ip(&n->d, &e->ip)) {
+		n->d.unsaved = true;
+		brain_touch(b, n, CH_IP, ev->ts_us);
+	}
+}
+
+static void
+brain_apply(struct brain *b, const struct brain_ev *ev)
+{
+	if (ev->ts_us > b->now_us)
+		b->now_us = ev->ts_us;
+	switch (ev->kind) {
+	case BRAIN_EV_EVIDENCE:
+		brain_apply_evidence(b, ev);
+		break;
+	case BRAIN_EV_FLOW:
+		brain_apply_flow(b, ev);
+		break;
+	case BRAIN_EV_LEASE:
+		brain_apply_lease(b, ev);
+		break;
+	}
+}
+
+/* Run the fingerprints over a device's evidence. */
+static void
+brain_fingerprint(struct brain *b, struct brain_dev *n)
+{
+	struct fp_evidence ev[DEV_MAX_EVIDENCE];
+	struct fp_match m[BRAIN_MAX_MATCHES];
+	char source[DEV_SOURCE_MAX];
+	size_t i, k;
+	uint64_t ts = n->ts_us;
+	bool ch = false;
+
+	n->d.evidence_new = false;
+	if (b->fp == NULL)
+		return;
+	for (i = 0; i < n->d.n_evidence; i++) {
+		ev[i].key = n->d.evidence[i].key;
+		ev[i].value = n->d.evidence[i].value;
+	}
+	k = fpdb_match(b->fp, ev, n->d.n_evidence, m, BRAIN_MAX_MATCHES);
+	if (k > BRAIN_MAX_MATCHES)
+		k = BRAIN_MAX_MATCHES;
+	for (i = 0; i < k; i++) {
+		if (strcmp(m[i].source, "behaviour") == 0)
+			snprintf(source, sizeof(source), "behaviour.%s",
+			    m[i].value);
+		else
+			strlcpy(source, m[i].source, sizeof(source));
+		if (m[i].class >= 0)
+			ch |= dev_claim(&n->d, DEV_A_CLASS,
+			    fp_class_name((enum fp_class)m[i].class),
+			    m[i].confidence, source, m[i].name, ts);
+		if (m[i].vendor != NULL)
+			ch |= dev_claim(&n->d, DEV_A_VENDOR, m[i].vendor,
+			    m[i].confidence, source, m[i].name, ts);
+		if (m[i].model != NULL)
+			ch |= dev_claim(&n->d, DEV_A_MODEL, m[i].model,
+			    m[i].confidence, source, m[i].name, ts);
+	}
+	if (ch)
+		brain_touch(b, n, CH_IDENTITY, ts);
+}
+
+static bool
+brain_identity_changed(const struct brain_dev *n)
+{
+	const struct dev_value *v;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++) {
+		v = dev_best(&n->d, (enum dev_attr)a);
+		if (strcmp(n->shown[a], v != NULL ? v->value : "") != 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+brain_emit(struct brain *b, struct brain_dev *n, const char *event,
+    uint64_t ts)
+{
+	struct jsonw *jw = &b->jw;
+	const struct dev_value *v;
+	const char *text;
+	char buf[64];
+	size_t len;
+	int a;
+
+	jsonw_reset(jw);
+	eve_device_head(jw, ts, "device", n->d.vlan,
+	    n->d.has_ip ? &n->d.ip : NULL, b->eve);
+	jsonw_key(jw, "device");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "event", event);
+	if (strcmp(event, "snapshot") != 0 && strcmp(event, "new") != 0) {
+		jsonw_key(jw, "changes");
+		jsonw_arr_open(jw);
+		if (n->d.has_ip != n->shown_has_ip || (n->d.has_ip &&
+		    memcmp(&n->d.ip, &n->shown_ip, sizeof(n->d.ip)) != 0))
+			jsonw_str(jw, "ip");
+		for (a = 0; a < DEV_A_MAX; a++) {
+			v = dev_best(&n->d, (enum dev_attr)a);
+			if (strcmp(n->shown[a], v != NULL ? v->value : "") != 0)
+				jsonw_str(jw, dev_attr_name((enum dev_attr)a));
+		}
+		jsonw_arr_close(jw);
+		if (n->shown_has_ip && (!n->d.has_ip || memcmp(&n->d.ip,
+		    &n->shown_ip, sizeof(n->d.ip)) != 0))
+			jsonw_kv_str(jw, "previous_ip",
+			    dev_ip_format(&n->shown_ip, buf, sizeof(buf)));
+	}
+	dev_json(jw, &n->d);
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	text = jsonw_text(jw, &len);
+	if (jsonw_ok(jw))
+		b->write(b->arg, text, len);
+	else
+		ctr_inc(b->ctr, CTR_EVE_DROPPED);
+}
+
+static void
+brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
+{
+	struct jsonw *jw = &b->jw;
+	const struct dev_value *cls = dev_best(&n->d, DEV_A_CLASS);
+	const struct dev_value *ven = dev_best(&n->d, DEV_A_VENDOR);
+	char sig[256], mac[24];
+	const char *text;
+	size_t len;
+
+	if (n->d.flags & DEV_F_ROUTED)
+		strlcpy(mac, "(routed)", sizeof(mac));
+	else
+		dev_mac_format(n->d.mac, mac, sizeof(mac));
+	if (n->d.vlan != 0)
+		snprintf(sig, sizeof(sig), "WARDWATCH new device %s on "
+		    "medical VLAN %u (%s%s%s)", mac, n->d.vlan,
+		    ven != NULL ? ven->value : "", ven != NULL ? " " : "",
+		    cls != NULL ? cls->value : "unknown");
+	else
+		snprintf(sig, sizeof(sig), "WARDWATCH new device %s (%s%s%s)",
+		    mac, ven != NULL ? ven->value : "", ven != NULL ? " " : "",
+		    cls != NULL ? cls->value : "unknown");
+	jsonw_reset(jw);
+	eve_device_head(jw, ts, "alert", n->d.vlan,
+	    n->d.has_ip ? &n->d.ip : NULL, b->eve);
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", BRAIN_ALERT_GID);
+	jsonw_kv_uint(jw, "signature_id", BRAIN_SID_NEW_DEVICE);
+	jsonw_kv_uint(jw, "rev", 1);
+	jsonw_kv_str(jw, "signature", sig);
+	jsonw_kv_str(jw, "category", "New Device Detected");
+	jsonw_kv_uint(jw, "severity", 2);
+	jsonw_key(jw, "metadata");
+	jsonw_obj_open(jw);
+	jsonw_key(jw, "wardwatch_class");
+	jsonw_arr_open(jw);
+	jsonw_str(jw, cls != NULL ? cls->value : "unknown");
+	jsonw_arr_close(jw);
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	jsonw_key(jw, "device");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "event", "new");
+	dev_json(jw, &n->d);
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	text = jsonw_text(jw, &len);
+	if (jsonw_ok(jw)) {
+		b->write(b->arg, text, len);
+		ctr_inc(b->ctr, CTR_DEV_ALERTS);
+	} else
+		ctr_inc(b->ctr, CTR_EVE_DROPPED);
+}
+
+/* After a tick's events: fingerprints, then records for changes. */
+static void
+brain_settle(struct brain *b)
+{
+	struct brain_dev *n;
+	size_t i;
+	bool ipch;
+
+	for (i = 0; i < b->ntouched; i++) {
+		n = b->touched[i];
+		if (n->d.evidence_new)
+			brain_fingerprint(b, n);
+	}
+	for (i = 0; i < b->ntouched; i++) {
+		n = b->touched[i];
+		n->touched = false;
+		ipch = n->d.has_ip != n->shown_has_ip || (n->d.has_ip &&
+		    memcmp(&n->d.ip, &n->shown_ip, sizeof(n->d.ip)) != 0);
+		if ((n->changes & CH_NEW) && !n->d.announced) {
+			n->d.announced = true;
+			brain_emit(b, n, "new", n->ts_us);
+			if (brain_vlan_medical(b, n->d.vlan) ||
+			    (b->cfg.n_medical_vlans == 0 && b->continuing))
+				brain_alert_new(b, n, n->ts_us);
+		} else if (brain_identity_changed(n)) {
+			ctr_inc(b->ctr, CTR_DEV_CHANGED);
+			brain_emit(b, n, "changed", n->ts_us);
+		} else if (ipch) {
+			ctr_inc(b->ctr, CTR_DEV_IP_CHANGES);
+			brain_emit(b, n, "ip_change", n->ts_us);
+		}
+		if (n->changes != 0 || ipch)
+			brain_mark_shown(n);
+		n->changes = 0;
+	}
+	b->ntouched = 0;
+}
+
+static void
+brain_save(struct brain *b)
+{
+	struct device **v;
+	size_t i, n = 0;
+
+	if (b->state == NULL)
+		return;
+	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	for (i = 0; i < b->ndevs; i++)
+		if (b->devs[i]->d.unsaved)
+			v[n++] = &b->devs[i]->d;
+	if (n > 0) {
+		if (state_save_devices(b->state, v, n,
+		    b->save_failed ? NULL : b->err) == 0) {
+			for (i = 0; i < n; i++)
+				v[i]->unsaved = false;
+			if (b->save_failed)
+				log_info("state: saving works again");
+			b->save_failed = false;
+		} else {
+			/* Kept in memory; tried again at the next save. */
+			ctr_inc(b->ctr, CTR_DEV_SAVE_ERRORS);
+			b->save_failed = true;
+		}
+	}
+	free(v);
+	b->saved_us = b->now_us;
+}
+
+static int
+brain_ev_cmp(const void *x, const void *y)
+{
+	const struct brain_ev *a = x, *b = y;
+
+	if (a->ts_us != b->ts_us)
+		return a->ts_us < b->ts_us ? -1 : 1;
+	if (a->pcap_cnt != b->pcap_cnt)
+		return a->pcap_cnt < b->pcap_cnt ? -1 : 1;
+	if (a->fkey != b->fkey)
+		return a->fkey < b->fkey ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return 0;
+}
+
+/* Apply every pending event of ticks up to gen, in canonical order. */
+static void
+brain_run(struct brain *b, uint64_t gen)
+{
+	size_t i, k, n;
+
+	for (i = n = 0; i < b->npend; i++) {
+		if (b->pend[i].gen > gen)
+			continue;
+		if (i != n) {
+			struct brain_ev t = b->pend[n];
+
+			b->pend[n] = b->pend[i];
+			b->pend[i] = t;
+		}
+		n++;
+	}
+	if (n == 0)
+		return;
+	qsort(b->pend, n, sizeof(b->pend[0]), brain_ev_cmp);
+	for (i = 0; i < n; i++)
+		brain_apply(b, &b->pend[i]);
+	memmove(b->pend, b->pend + n, (b->npend - n) * sizeof(b->pend[0]));
+	b->npend -= n;
+	k = b->npend;
+	(void)k;
+	brain_settle(b);
+	if (b->cfg.save_interval > 0 && gen != UINT64_MAX &&
+	    b->now_us - b->saved_us >= (uint64_t)b->cfg.save_interval *
+	    1000000u)
+		brain_save(b);
+}
+
+struct brain_ev *
+brain_queue_add(struct brain_queue *q)
+{
+	struct brain_ev *ev;
+
+	if (q->n == q->cap) {
+		if (q->cap >= BRAIN_QUEUE_MAX) {
+			q->dropped++;
+			return NULL;
+		}
+		q->cap = q->cap ? q->cap * 2 : 256;
+		q->ev = xreallocarray(q->ev, q->cap, sizeof(*q->ev));
+	}
+	ev = &q->ev[q->n++];
+	memset(ev, 0, sizeof(*ev));
+	return ev;
+}
+
+void
+brain_queue_free(struct brain_queue *q)
+{
+	free(q->ev);
+	memset(q, 0, sizeof(*q));
+}
+
+void
+brain_sync(struct brain *b, unsigned worker, uint64_t gen,
+    struct brain_queue *q)
+{
+	uint64_t low;
+	size_t i;
+
+	if (b == NULL) {
+		q->n = 0;
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	if (q->dropped > 0) {
+		ctr_add(b->ctr, CTR_DEV_EVENTS_DROPPED, q->dropped);
+		q->dropped = 0;
+	}
+	if (b->npend + q->n > b->pcap) {
+		while (b->npend + q->n > b->pcap)
+			b->pcap = b->pcap ? b->pcap * 2 : 1024;
+		b->pend = xreallocarray(b->pend, b->pcap, sizeof(*b->pend));
+	}
+	for (i = 0; i < q->n; i++) {
+		q->ev[i].gen = gen;
+		b->pend[b->npend++] = q->ev[i];
+	}
+	q->n = 0;
+	if (worker < b->nworkers)
+		b->wgen[worker] = gen;
+	for (low = UINT64_MAX, i = 0; i < b->nworkers; i++)
+		if (b->wgen[i] < low)
+			low = b->wgen[i];
+	if (low != 0)
+		brain_run(b, low);
+	pthread_mutex_unlock(&b->lock);
+}
+
+static int
+brain_load_cb(void *arg, const struct device *d)
+{
+	struct brain *b = arg;
+	struct brain_dev *n;
+
+	if ((n = brain_insert(b, d)) == NULL)
+		return 0;
+	n->d.known = true;
+	n->d.announced = true;
+	n->d.unsaved = false;
+	brain_mark_shown(n);
+	return 0;
+}
+
+struct brain *
+brain_new(const struct brain_config *cfg, unsigned nworkers,
+    const char *state_path, const struct eve_opts *eve,
+    struct counters *ctr, void (*write)(void *, const char *, size_t),
+    void *arg, FILE *err)
+{
+	struct brain *b;
+
+	b = xcalloc(1, sizeof(*b));
+	b->cfg = *cfg;
+	b->cfg.fingerprints = b->cfg.oui_dir = b->cfg.state_file = NULL;
+	if (b->cfg.max_devices == 0)
+		b->cfg.max_devices = BRAIN_DEFAULT_MAX_DEVICES;
+	b->nworkers = nworkers > 0 ? nworkers : 1;
+	b->wgen = xcalloc(b->nworkers, sizeof(*b->wgen));
+	b->mac_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->mac_tab));
+	b->ip_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->ip_tab));
+	b->eve = eve;
+	b->ctr = ctr;
+	b->write = write;
+	b->arg = arg;
+	b->err = err;
+	jsonw_init(&b->jw, JSONW_DEFAULT_CAP);
+	pthread_mutex_init(&b->lock, NULL);
+
+	if ((b->fp = brain_load_fp(cfg, err)) == NULL) {
+		brain_free(b);
+		return NULL;
+	}
+	b->oui = oui_load(cfg->oui_dir != NULL ? cfg->oui_dir :
+	    OUI_DEFAULT_DIR, err);
+	if (b->oui == NULL)
+		log_warn("devices: no MAC vendor registry; vendors come from "
+		    "other evidence only (install ieee-data)");
+	if (state_path != NULL) {
+		if ((b->state = state_open(state_path, err)) == NULL) {
+			brain_free(b);
+			return NULL;
+		}
+		if (state_load_devices(b->state, brain_load_cb, b) != 0) {
+			brain_free(b);
+			return NULL;
+		}
+		b->continuing = b->ndevs > 0;
+	}
+	return b;
+}
+
+static int
+brain_dev_order(const void *x, const void *y)
+{
+	const struct device *a = &(*(struct brain_dev *const *)x)->d;
+	const struct device *b = &(*(struct brain_dev *const *)y)->d;
+	int c;
+
+	if (a->vlan != b->vlan)
+		return a->vlan < b->vlan ? -1 : 1;
+	if (a->has_ip != b->has_ip)
+		return a->has_ip ? -1 : 1;
+	if ((c = memcmp(&a->ip, &b->ip, sizeof(a->ip))) != 0)
+		return c;
+	return memcmp(a->mac, b->mac, 6);
+}
+
+void
+brain_finish(struct brain *b, uint64_t ts_us)
+{
+	struct brain_dev **v;
+	size_t i;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->lock);
+	brain_run(b, UINT64_MAX);
+	if (ts_us < b->now_us)
+		ts_us = b->now_us;
+	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	memcpy(v, b->devs, b->ndevs * sizeof(*v));
+	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	for (i = 0; i < b->ndevs; i++)
+		brain_emit(b, v[i], "snapshot", ts_us);
+	free(v);
+	brain_save(b);
+	if (b->state != NULL) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%" PRIu64, ts_us);
+		state_meta_set(b->state, "last_packet_us", buf);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+size_t
+brain_device_count(struct brain *b)
+{
+	return b != NULL ? b->ndevs : 0;
+}
+
+void
+brain_print_summary(struct brain *b, FILE *fp, bool verbose)
+{
+	struct brain_dev **v;
+	const struct dev_value *cls, *ven, *mod;
+	char ip[64], mac[24];
+	struct {
+		const char *name;
+		size_t n;
+	} by[FP_CLASS_MAX + 1];
+	size_t nby = 0, i, j, shown;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->lock);
+	fprintf(fp, "  devices    %zu", b->ndevs);
+	if (b->ndevs == 0) {
+		fputc('\n', fp);
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
+	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
+	memcpy(v, b->devs, b->ndevs * sizeof(*v));
+	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	for (i = 0; i < b->ndevs; i++) {
+		cls = dev_best(&v[i]->d, DEV_A_CLASS);
+		for (j = 0; j < nby; j++)
+			if (strcmp(by[j].name, cls != NULL ? cls->value :
+			    "unknown") == 0)
+				break;
+		if (j == nby && nby < FP_CLASS_MAX + 1) {
+			by[nby].name = cls != NULL ? cls->value : "unknown";
+			by[nby++].n = 0;
+		}
+		if (j < nby)
+			by[j].n++;
+	}
+	fputs(" (", fp);
+	for (j = 0; j < nby; j++)
+		fprintf(fp, "%s%s %zu", j ? ", " : "", by[j].name, by[j].n);
+	fputs(")\n", fp);
+	shown = verbose ? b->ndevs : (b->ndevs < 40 ? b->ndevs : 40);
+	for (i = 0; i < shown; i++) {
+		const struct device *d = &v[i]->d;
+
+		cls = dev_best(d, DEV_A_CLASS);
+		ven = dev_best(d, DEV_A_VENDOR);
+		mod = dev_best(d, DEV_A_MODEL);
+		if (d->flags & DEV_F_ROUTED)
+			strlcpy(mac, "(routed)", sizeof(mac));
+		else
+			dev_mac_format(d->mac, mac, sizeof(mac));
+		if (d->has_ip)
+			dev_ip_format(&d->ip, ip, sizeof(ip));
+		else
+			strlcpy(ip, "-", sizeof(ip));
+		fprintf(fp, "    %-17s %4u %-15s %-22s %-18s %-16s %3u%%\n",
+		    mac, d->vlan, ip, cls != NULL ? cls->value : "unknown",
+		    ven != NULL ? ven->value : "-",
+		    mod != NULL ? mod->value : "-",
+		    cls != NULL ? cls->confidence : 0);
+	}
+	if (shown < b->ndevs)
+		fprintf(fp, "    ... %zu more (wardwatch inventory)\n",
+		    b->ndevs - shown);
+	free(v);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void
+brain_free(struct brain *b)
+{
+	struct brain_ipent *e, *next;
+	size_t i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->ndevs; i++)
+		free(b->devs[i]);
+	free(b->devs);
+	for (i = 0; i < BRAIN_HASH_SIZE && b->ip_tab != NULL; i++)
+		for (e = b->ip_tab[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	free(b->ip_tab);
+	free(b->mac_tab);
+	free(b->touched);
+	free(b->pend);
+	free(b->wgen);
+	fpdb_free(b->fp);
+	oui_free(b->oui);
+	if (b->state != NULL)
+		state_close(b->state);
+	jsonw_free(&b->jw);
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}

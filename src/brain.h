@@ -1,0 +1,127 @@
+/*
+ * brain.h - the device brain: the one owner of device state.
+ *
+ * Workers turn flows and application facts into small events
+ * (struct brain_ev) in a queue of their own, without locks.  At each
+ * clock tick a worker hands its queue over; once every worker has
+ * handed over a tick, the brain sorts that tick's events by packet
+ * time (and a per-flow sequence) and applies them.  So the inventory,
+ * and every record it writes, is the same whatever the number of
+ * workers.  Applying an event updates the device it is about (found
+ * by MAC and VLAN, or by IP behind a router), its evidence and its
+ * fused identity (fingerprints from fpdb, vendors from the IEEE
+ * registry), then writes "device" records for what changed and an
+ * alert for a new device on a medical VLAN.  The inventory is loaded
+ * from and saved to the state database (state.h).
+ */
+#ifndef WW_BRAIN_H
+#define WW_BRAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "device.h"
+#include "events.h"
+
+#define BRAIN_DEFAULT_MAX_DEVICES	10000
+#define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
+#define BRAIN_MAX_MEDICAL_VLANS		64
+#define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
+#define BRAIN_FP_BUILTIN		"builtin"	/* devices.fingerprints */
+#define BRAIN_STATE_AUTO		"auto"		/* devices.state-file */
+
+/* The alert a new device raises (wardwatch-events(7)). */
+#define BRAIN_ALERT_GID			9100
+#define BRAIN_SID_NEW_DEVICE		1
+#define BRAIN_SID_NEW_DEVICE_CLASS	2
+
+struct brain_config {
+	bool		 enabled;
+	char		*fingerprints;	/* directory, or BRAIN_FP_BUILTIN */
+	char		*oui_dir;	/* registry directory */
+	char		*state_file;	/* or BRAIN_STATE_AUTO: by mode */
+	uint32_t	 max_devices;
+	uint32_t	 save_interval;	/* seconds; 0: only at the end */
+	uint16_t	 medical_vlans[BRAIN_MAX_MEDICAL_VLANS];
+	uint32_t	 n_medical_vlans;
+};
+
+enum brain_ev_kind {
+	BRAIN_EV_EVIDENCE,	/* key=value about end[0] */
+	BRAIN_EV_FLOW,		/* a flow ended: end[0] client, end[1] server */
+	BRAIN_EV_LEASE,		/* DHCP ACK: end[0] (chaddr) has this IP */
+	BRAIN_EV_ROUTER_IP,	/* DHCP option 3: end[0].ip is a router */
+};
+
+struct brain_end {
+	uint8_t		 mac[6];
+	bool		 has_mac;
+	bool		 has_ip;
+	struct dev_ip	 ip;
+};
+
+struct brain_ev {
+	uint64_t	 ts_us;
+	uint64_t	 pcap_cnt;	/* 0: not a packet's (flow end) */
+	uint64_t	 fkey;		/* flow identity, unseeded */
+	uint64_t	 gen;		/* tick it was handed over at */
+	uint32_t	 seq;		/* per flow */
+	uint8_t		 kind;		/* enum brain_ev_kind */
+	uint8_t		 proto;		/* IP protocol */
+	uint16_t	 vlan;
+	uint16_t	 sport, dport;
+	uint8_t		 app;		/* enum app_proto */
+	bool		 answered;	/* FLOW: the server sent packets */
+	struct brain_end end[2];
+	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */
+	char		 key[DEV_KEY_MAX];
+	char		 value[DEV_VALUE_MAX];
+};
+
+/* A worker's queue (no lock: one writer, handed over whole). */
+struct brain_queue {
+	struct brain_ev	*ev;
+	size_t		 n, cap;
+	uint64_t	 dropped;	/* over BRAIN_QUEUE_MAX */
+};
+#define BRAIN_QUEUE_MAX		(1u << 20)
+
+struct brain;
+struct jsonw;
+struct eve_opts;
+
+void		 brain_config_defaults(struct brain_config *);
+void		 brain_config_free(struct brain_config *);
+
+/*
+ * Load fingerprints and the OUI registry, open the state database
+ * (state_path may be NULL: no persistence) and load the inventory.
+ * write() takes finished EVE lines (any thread, under the brain's
+ * lock).  Returns NULL with messages on err when the fingerprints do
+ * not load or the database cannot be opened.
+ */
+struct brain	*brain_new(const struct brain_config *, unsigned nworkers,
+		    const char *state_path, const struct eve_opts *,
+		    struct counters *, void (*write)(void *, const char *,
+		    size_t), void *arg, FILE *err);
+void		 brain_free(struct brain *);
+/* Check configuration only (wardwatch -T): fingerprints and OUI. */
+int		 brain_check(const struct brain_config *, FILE *err);
+
+/* Worker side. */
+struct brain_ev	*brain_queue_add(struct brain_queue *);	/* zeroed, or NULL */
+void		 brain_queue_free(struct brain_queue *);
+/* Hand over everything queued up to tick 'gen' (UINT64_MAX: the end). */
+void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
+		    struct brain_queue *);
+
+/* After every worker handed over UINT64_MAX: write the snapshot of
+ * every device at time ts_us, save the inventory. */
+void		 brain_finish(struct brain *, uint64_t ts_us);
+/* The offline summary: devices and counts by class. */
+void		 brain_print_summary(struct brain *, FILE *, bool verbose);
+size_t		 brain_device_count(struct brain *);
+
+#endif /* WW_BRAIN_H */

@@ -1,0 +1,512 @@
+/*
+ * devfacts.c - turn flows and application facts into device events.
+ *
+ * Runs in the workers.  Each fact says something about one end of a
+ * flow (the sender of an HL7 message, the acceptor of a DICOM
+ * association, the client a DHCP request names by its hardware
+ * address); this file knows which, and which evidence key it is
+ * (profiles/README.md).  It copies short strings only, cut to
+ * DEV_VALUE_MAX and with control characters replaced; facts never
+ * carry patient data, and nothing here adds any.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "brain.h"
+#include "devfacts.h"
+#include "flow.h"
+#include "packet.h"
+#include "proto-dhcp.h"
+#include "proto-dicom.h"
+#include "proto-dns.h"
+#include "proto-hl7.h"
+#include "proto-http.h"
+#include "proto-mqtt.h"
+#include "proto-ssdp.h"
+#include "proto-ssh.h"
+#include "proto-tls.h"
+#include "util.h"
+
+#define DEVFACTS_MAX_SOP	8	/* SOP classes per association */
+#define DEVFACTS_MAX_QUERIES	4	/* DNS names per message */
+
+#define SIDE_CLIENT	0
+#define SIDE_SERVER	1
+
+static uint64_t
+devfacts_fkey(const struct flow *f)
+{
+	uint64_t h = 14695981039346656037ull;
+	const uint8_t *parts[2] = { f->cli_ip, f->srv_ip };
+	size_t i, j;
+
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < 16; i++)
+			h = (h ^ parts[j][i]) * 1099511628211ull;
+	h = (h ^ f->cli_port) * 1099511628211ull;
+	h = (h ^ f->srv_port) * 1099511628211ull;
+	h = (h ^ f->proto) * 1099511628211ull;
+	for (i = 0; i < f->vlan_cnt; i++)
+		h = (h ^ f->vlan[i]) * 1099511628211ull;
+	return h ^ f->ts_first;
+}
+
+static void
+devfacts_end(const struct flow *f, int side, struct brain_end *e)
+{
+	const uint8_t *ip = side == SIDE_CLIENT ? f->cli_ip : f->srv_ip;
+
+	if (f->has_mac) {
+		memcpy(e->mac, side == SIDE_CLIENT ? f->cli_mac : f->srv_mac,
+		    6);
+		e->has_mac = true;
+	}
+	if (f->ipver == 4) {
+		dev_ip_from4(&e->ip, ip);
+		e->has_ip = true;
+	} else if (f->ipver == 6) {
+		dev_ip_from6(&e->ip, ip);
+		e->has_ip = true;
+	}
+}
+
+static struct brain_ev *
+devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
+    enum brain_ev_kind kind, int side)
+{
+	struct brain_ev *ev;
+
+	if ((ev = brain_queue_add(q)) == NULL)
+		return NULL;
+	ev->kind = (uint8_t)kind;
+	ev->ts_us = p != NULL ? p->ts_us : f->ts_last;
+	ev->pcap_cnt = p != NULL ? p->pcap_cnt : 0;
+	ev->fkey = devfacts_fkey(f);
+	ev->seq = f->dev_seq++;
+	ev->proto = f->proto;
+	ev->vlan = f->vlan_cnt > 0 ? f->vlan[f->vlan_cnt - 1] : 0;
+	ev->sport = f->cli_port;
+	ev->dport = f->srv_port;
+	devfacts_end(f, side, &ev->end[0]);
+	devfacts_end(f, !side, &ev->end[1]);
+	return ev;
+}
+
+/* Printable, trimmed, cut: evidence values are names, not data. */
+static void
+devfacts_copy(char *dst, const char *src, size_t srclen)
+{
+	size_t i, n = 0;
+
+	while (srclen > 0 && (*src == ' ' || *src == '\t')) {
+		src++;
+		srclen--;
+	}
+	for (i = 0; i < srclen && src[i] != '\0' && n < DEV_VALUE_MAX - 1;
+	    i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '\t'))
+		n--;
+	dst[n] = '\0';
+}
+
+static void
+devfacts_evn(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int side, const char *key, const char *value, size_t len)
+{
+	struct brain_ev *ev;
+	char v[DEV_VALUE_MAX];
+
+	devfacts_copy(v, value, len);
+	if (v[0] == '\0')
+		return;
+	if ((ev = devfacts_new(q, f, p, BRAIN_EV_EVIDENCE, side)) == NULL)
+		return;
+	strlcpy(ev->key, key, sizeof(ev->key));
+	strlcpy(ev->value, v, sizeof(ev->value));
+}
+
+static void
+devfacts_ev(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int side, const char *key, const char *value)
+{
+	devfacts_evn(q, f, p, side, key, value, strlen(value));
+}
+
+static void
+devfacts_hl7(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int dir, const struct hl7_facts *h)
+{
+	static const char *const src[] = {
+		[HL7_DEV_MSH3] = "msh3",
+		[HL7_DEV_PRT] = "prt",
+		[HL7_DEV_OBX18] = "obx18",
+		[HL7_DEV_EQU1] = "equ1",
+	};
+	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
+	bool ack = strcmp(h->message_type, "ACK") == 0;
+	char buf[64], ip[UTIL_ADDRBUF];
+	const struct hl7_device *d;
+	unsigned i;
+
+	devfacts_ev(q, f, p, tx, "hl7.sending_app", h->sending_app.namespace_id);
+	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
+		devfacts_ev(q, f, p, tx, "hl7.sending_app",
+		    h->sending_app.universal_id);
+	devfacts_ev(q, f, p, tx, "hl7.sending_facility",
+	    h->sending_fac.namespace_id);
+	devfacts_ev(q, f, p, !tx, "hl7.receiving_app",
+	    h->receiving_app.namespace_id);
+	if (h->message_type[0] != '\0') {
+		if (h->trigger_event[0] != '\0')
+			snprintf(buf, sizeof(buf), "%s^%s", h->message_type,
+			    h->trigger_event);
+		else
+			strlcpy(buf, h->message_type, sizeof(buf));
+		devfacts_ev(q, f, p, tx, "hl7.message_type", buf);
+	}
+	devfacts_ev(q, f, p, tx, "hl7.version", h->version);
+	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile);
+	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile_oid);
+	if (!ack) {
+		devfacts_ev(q, f, p, tx, "behaviour", "hl7_sender");
+		devfacts_ev(q, f, p, !tx, "behaviour", "hl7_receiver");
+		if (f->ipver == 4 || f->ipver == 6) {
+			util_format_ip(f->ipver, tx == SIDE_CLIENT ?
+			    f->cli_ip : f->srv_ip, ip);
+			devfacts_ev(q, f, p, !tx, "hl7.from", ip);
+		}
+	}
+	for (i = 0; i < h->n_devices; i++) {
+		d = &h->devices[i];
+		if (d->eui64) {
+			snprintf(buf, sizeof(buf), "hl7.%s.eui64",
+			    d->source < 4 ? src[d->source] : "device");
+			devfacts_ev(q, f, p, tx, buf, d->hd.universal_id[0] ?
+			    d->hd.universal_id : d->id);
+		} else if (d->source == HL7_DEV_PRT && d->field == 20)
+			devfacts_ev(q, f, p, tx, "hl7.serial", d->id);
+		else
+			devfacts_ev(q, f, p, tx, "hl7.equipment", d->id);
+		devfacts_ev(q, f, p, tx, "hl7.equipment", d->hd.namespace_id);
+	}
+	for (i = 0; i < h->n_obs; i++) {
+		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].code);
+		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].name);
+	}
+}
+
+static void
+devfacts_dicom_user(struct brain_queue *q, struct flow *f,
+    const struct packet *p, int side, const struct dicom_user_info *u)
+{
+	if (!u->seen)
+		return;
+	devfacts_ev(q, f, p, side, "dicom.impl_class_uid", u->impl_class_uid);
+	devfacts_ev(q, f, p, side, "dicom.impl_version", u->impl_version);
+}
+
+/*
+ * Accepting an association makes a host a DICOM service provider
+ * (a PACS, an archive, a workstation) unless all it offered is
+ * Verification or Storage Commitment, which modalities accept too.
+ */
+static bool
+devfacts_scp(const struct dicom_assoc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_pctx; i++)
+		if (strcmp(a->pctx[i].abstract_syntax, "1.2.840.10008.1.1") &&
+		    strcmp(a->pctx[i].abstract_syntax,
+		    "1.2.840.10008.1.20.1"))
+			return true;
+	return false;
+}
+
+static void
+devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int dir, const struct dicom_fact *df)
+{
+	const struct dicom_assoc *a;
+	const struct dicom_equipment *e;
+	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
+	size_t i;
+
+	switch (df->type) {
+	case DICOM_FACT_ASSOC:
+		/* The requestor is the TCP client (PS3.8 9.1.1). */
+		a = df->u.assoc;
+		if (a->have_rq) {
+			devfacts_ev(q, f, p, SIDE_CLIENT, "dicom.calling_ae",
+			    a->calling_ae);
+			devfacts_ev(q, f, p, SIDE_SERVER, "dicom.called_ae",
+			    a->called_ae);
+			devfacts_dicom_user(q, f, p, SIDE_CLIENT, &a->rq);
+			for (i = 0; i < a->n_pctx && i < DEVFACTS_MAX_SOP; i++)
+				devfacts_ev(q, f, p, SIDE_CLIENT,
+				    "dicom.sop_class",
+				    a->pctx[i].abstract_syntax);
+		}
+		if (a->have_ac)
+			devfacts_dicom_user(q, f, p, SIDE_SERVER, &a->ac);
+		if (a->result == DICOM_ASSOC_ACCEPTED && devfacts_scp(a)) {
+			devfacts_ev(q, f, p, SIDE_SERVER, "behaviour",
+			    "dicom_scp");
+			devfacts_ev(q, f, p, SIDE_CLIENT, "behaviour",
+			    "dicom_scu");
+		}
+		break;
+	case DICOM_FACT_COMMAND:
+		if (!(df->u.command->flags & DICOM_CMD_HAS_EQUIPMENT))
+			break;
+		e = &df->u.command->equipment;
+		devfacts_ev(q, f, p, tx, "dicom.modality", e->modality);
+		devfacts_ev(q, f, p, tx, "dicom.manufacturer", e->manufacturer);
+		devfacts_ev(q, f, p, tx, "dicom.model", e->model);
+		devfacts_ev(q, f, p, tx, "dicom.software",
+		    e->software_versions);
+		devfacts_ev(q, f, p, tx, "dicom.serial", e->serial_number);
+		devfacts_ev(q, f, p, tx, "hostname.dicom", e->station_name);
+		devfacts_ev(q, f, p, tx, "dicom.sop_class", e->sop_class_uid);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int dir, const struct dhcp_facts *d)
+{
+	static const uint8_t zero[4];
+	struct brain_ev *ev;
+	char buf[DEV_VALUE_MAX];
+	size_t i, n;
+	bool relayed = memcmp(d->giaddr, zero, 4) != 0;
+
+	if (d->op == 2) {
+		devfacts_ev(q, f, p, dir == APP_DIR_TOSERVER ? SIDE_CLIENT :
+		    SIDE_SERVER, "behaviour", "dhcp_server");
+		if (d->msg_type != 5 || !d->has_mac ||
+		    memcmp(d->yiaddr, zero, 4) == 0)
+			return;
+		/* DHCPACK: the client's address. */
+		if ((ev = devfacts_new(q, f, p, BRAIN_EV_LEASE, 0)) == NULL)
+			return;
+		memset(ev->end, 0, sizeof(ev->end));
+		memcpy(ev->end[0].mac, d->chaddr, 6);
+		ev->end[0].has_mac = true;
+		dev_ip_from4(&ev->end[0].ip, d->yiaddr);
+		ev->end[0].has_ip = true;
+		if (relayed)
+			ev->vlan = UINT16_MAX;
+		return;
+	}
+	if (d->op != 1 || !d->has_mac)
+		return;
+	/*
+	 * A request speaks for the hardware address it carries, which is
+	 * not the packet's source when a relay forwarded it.
+	 */
+#define DHCP_EV(key, val, len) do {					\
+	size_t before_ = q->n;						\
+	devfacts_evn(q, f, p, SIDE_CLIENT, key, (const char *)(val), len);\
+	if (q->n > before_) {						\
+		ev = &q->ev[q->n - 1];					\
+		memset(&ev->end[0], 0, sizeof(ev->end[0]));		\
+		memcpy(ev->end[0].mac, d->chaddr, 6);			\
+		ev->end[0].has_mac = true;				\
+		if (relayed)						\
+			ev->vlan = UINT16_MAX;				\
+	}								\
+} while (0)
+	if (d->has_hostname)
+		DHCP_EV("hostname.dhcp", d->hostname, d->hostname_len);
+	if (d->has_fqdn)
+		DHCP_EV("hostname.fqdn", d->fqdn, d->fqdn_len);
+	if (d->has_vendor_class)
+		DHCP_EV("dhcp.vendor_class", d->vendor_class,
+		    d->vendor_class_len);
+	if (d->has_params) {
+		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
+			    i ? "," : "", d->params[i]);
+		DHCP_EV("dhcp.params", buf, n);
+	}
+#undef DHCP_EV
+}
+
+/* "_ipp._tcp.local" -> "_ipp._tcp"; NULL if not a service type. */
+static bool
+devfacts_service(const char *name, char *out, size_t len)
+{
+	const char *t = strstr(name, "._tcp.");
+	const char *u = strstr(name, "._udp.");
+	const char *e = t != NULL ? t : u;
+	const char *s;
+
+	if (e == NULL)
+		return false;
+	e += 5;		/* "._tcp" */
+	/* The service is the two labels before the protocol's end. */
+	for (s = e - 6; s > name && s[-1] != '.'; s--)
+		;
+	if (s[0] != '_' || strncmp(s, "_services", 9) == 0)
+		return false;
+	if ((size_t)(e - s) >= len)
+		return false;
+	memcpy(out, s, (size_t)(e - s));
+	out[e - s] = '\0';
+	return true;
+}
+
+static void
+devfacts_first_label(char *out, size_t len, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
+static void
+devfacts_dns(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int dir, const struct dns_facts *d, bool mdns)
+{
+	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
+	char buf[DEV_VALUE_MAX];
+	const struct dns_rr *rr;
+	size_t i;
+	bool response = (d->flags & 0x8000) != 0;
+
+	if (!mdns) {
+		if (response)
+			devfacts_ev(q, f, p, tx, "behaviour", "dns_server");
+		else
+			for (i = 0; i < d->n_queries &&
+			    i < DEVFACTS_MAX_QUERIES; i++)
+				devfacts_ev(q, f, p, tx, "dns.query",
+				    d->queries[i].name.text);
+		return;
+	}
+	if (!response)
+		return;
+	/* mDNS answers: what the sender is and offers. */
+	for (i = 0; i < d->n_rrs; i++) {
+		rr = &d->rrs[i];
+		if (rr->type == DNS_TYPE_PTR && rr->has_rdata &&
+		    devfacts_service(rr->name.text, buf, sizeof(buf))) {
+			devfacts_ev(q, f, p, tx, "mdns.service", buf);
+			devfacts_first_label(buf, sizeof(buf),
+			    (const char *)rr->rdata);
+			if (strchr((const char *)rr->rdata, '.') != NULL)
+				devfacts_ev(q, f, p, tx, "mdns.name", buf);
+		} else if ((rr->type == DNS_TYPE_A ||
+		    rr->type == DNS_TYPE_AAAA) && strstr(rr->name.text,
+		    ".local") != NULL) {
+			devfacts_first_label(buf, sizeof(buf), rr->name.text);
+			devfacts_ev(q, f, p, tx, "hostname.mdns", buf);
+		}
+	}
+}
+
+void
+devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
+    enum app_proto proto, int dir, const void *fact)
+{
+	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
+	const struct http_facts *h;
+	const struct tls_fact *t;
+	const struct ssh_fact *s;
+	const struct mqtt_facts *m;
+	const struct ssdp_facts *sd;
+
+	switch (proto) {
+	case APP_HL7:
+		devfacts_hl7(q, f, p, dir, fact);
+		break;
+	case APP_DICOM:
+		devfacts_dicom(q, f, p, dir, fact);
+		break;
+	case APP_DHCP:
+		devfacts_dhcp(q, f, p, dir, fact);
+		break;
+	case APP_DNS:
+		devfacts_dns(q, f, p, dir, fact, false);
+		break;
+	case APP_MDNS:
+		devfacts_dns(q, f, p, dir, fact, true);
+		break;
+	case APP_HTTP:
+		h = fact;
+		if (h->has_request)
+			devfacts_ev(q, f, p, SIDE_CLIENT, "http.user_agent",
+			    h->user_agent);
+		if (h->has_response)
+			devfacts_ev(q, f, p, SIDE_SERVER, "http.server",
+			    h->server);
+		break;
+	case APP_TLS:
+		t = fact;
+		if (t->s == NULL || !t->s->client.seen)
+			break;
+		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.sni", t->s->client.sni);
+		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja3",
+		    t->s->client.ja3_hash);
+		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja4", t->s->client.ja4);
+		break;
+	case APP_SSH:
+		s = fact;
+		if (s->client != NULL && s->client->banner)
+			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.software",
+			    s->client->software_version);
+		if (s->client != NULL && s->client->kexinit)
+			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.hassh",
+			    s->client->hassh);
+		if (s->server != NULL && s->server->banner)
+			devfacts_ev(q, f, p, SIDE_SERVER, "ssh.software",
+			    s->server->software_version);
+		break;
+	case APP_MQTT:
+		m = fact;
+		if (m->has_connect)
+			devfacts_ev(q, f, p, SIDE_CLIENT, "mqtt.client_id",
+			    m->client_id);
+		break;
+	case APP_SSDP:
+		sd = fact;
+		if (sd->kind != SSDP_MSEARCH && sd->server.present)
+			devfacts_ev(q, f, p, tx, "ssdp.server", sd->server.s);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+devfacts_flow_end(struct brain_queue *q, struct flow *f)
+{
+	struct brain_ev *ev;
+
+	if (f->ipver != 4 && f->ipver != 6)
+		return;
+	if ((ev = devfacts_new(q, f, NULL, BRAIN_EV_FLOW, SIDE_CLIENT)) ==
+	    NULL)
+		return;
+	ev->app = (uint8_t)f->app_proto;
+	ev->pkts[0] = f->pkts[0];
+	ev->pkts[1] = f->pkts[1];
+	ev->bytes[0] = f->bytes[0];
+	ev->bytes[1] = f->bytes[1];
+	ev->answered = f->pkts[1] > 0;
+}

@@ -1,0 +1,19 @@
+/*
+ * devfacts.h - flows and application facts as device events (workers).
+ */
+#ifndef WW_DEVFACTS_H
+#define WW_DEVFACTS_H
+
+#include "app.h"
+
+struct brain_queue;
+struct flow;
+struct packet;
+
+/* A fact of an application parser; p may be NULL (end of stream). */
+void	devfacts_app(struct brain_queue *, struct flow *,
+	    const struct packet *, enum app_proto, int dir, const void *fact);
+/* A flow ends: its ends, counters and whether the server answered. */
+void	devfacts_flow_end(struct brain_queue *, struct flow *);
+
+#endif /* WW_DEVFACTS_H */

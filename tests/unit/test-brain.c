@@ -1,0 +1,537 @@
+/*
+ * test-brain.c - the device brain: devices by MAC and by address,
+ * DHCP address changes, routers, fingerprints and provenance, the
+ * order of events across workers, persistence, alerts.
+ *
+ * Fixtures: tests/unit/brain/fp (fingerprints), tests/unit/brain/oui
+ * (a small IEEE registry).
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "brain.h"
+#include "eve.h"
+#include "events.h"
+#include "log.h"
+#include "util.h"
+
+struct out {
+	char	*buf;
+	size_t	 len;
+	size_t	 lines;
+};
+
+static void
+out_write(void *arg, const char *text, size_t len)
+{
+	struct out *o = arg;
+
+	o->buf = realloc(o->buf, o->len + len + 2);
+	memcpy(o->buf + o->len, text, len);
+	o->len += len;
+	o->buf[o->len++] = '\n';
+	o->buf[o->len] = '\0';
+	o->lines++;
+}
+
+struct fix {
+	struct brain_config cfg;
+	struct eve_opts eve;
+	struct counters ctr;
+	struct out out;
+	struct brain *b;
+	char dir[64];
+	char db[128];
+};
+
+static struct fix *
+fix_new(const char *db, unsigned nworkers)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+
+	brain_config_defaults(&x->cfg);
+	free(x->cfg.fingerprints);
+	free(x->cfg.oui_dir);
+	x->cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
+	if (db != NULL)
+		strlcpy(x->db, db, sizeof(x->db));
+	x->b = brain_new(&x->cfg, nworkers, db, &x->eve, &x->ctr, out_write,
+	    &x->out, stderr);
+	assert_non_null(x->b);
+	return x;
+}
+
+static void
+fix_free(struct fix *x)
+{
+	brain_free(x->b);
+	brain_config_free(&x->cfg);
+	free(x->out.buf);
+	free(x);
+}
+
+static const uint8_t MAC_PUMP[6] = { 0x00, 0x40, 0xc1, 0x00, 0x00, 0x01 };
+static const uint8_t MAC_MON[6] = { 0x00, 0x09, 0x5c, 0x00, 0x00, 0x02 };
+static const uint8_t MAC_ENG[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x03 };
+static const uint8_t MAC_RTR[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0xfe };
+static const uint8_t MAC_CT[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x04 };
+static const uint8_t MAC_PACS[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x05 };
+
+static void
+end_set(struct brain_end *e, const uint8_t *mac, const char *ip)
+{
+	memset(e, 0, sizeof(*e));
+	if (mac != NULL) {
+		memcpy(e->mac, mac, 6);
+		e->has_mac = true;
+	}
+	if (ip != NULL) {
+		assert_int_equal(dev_ip_parse(ip, &e->ip), 0);
+		e->has_ip = true;
+	}
+}
+
+static uint32_t seqno;
+
+static void
+evidence(struct brain_queue *q, uint64_t ts, uint16_t vlan,
+    const uint8_t *mac, const char *ip, const char *key, const char *value)
+{
+	struct brain_ev *ev = brain_queue_add(q);
+
+	assert_non_null(ev);
+	ev->kind = BRAIN_EV_EVIDENCE;
+	ev->ts_us = ts;
+	ev->pcap_cnt = ts;
+	ev->fkey = 1;
+	ev->seq = seqno++;
+	ev->vlan = vlan;
+	end_set(&ev->end[0], mac, ip);
+	strlcpy(ev->key, key, sizeof(ev->key));
+	strlcpy(ev->value, value, sizeof(ev->value));
+}
+
+static void
+flow(struct brain_queue *q, uint64_t ts, uint16_t vlan, const uint8_t *cmac,
+    const char *cip, const uint8_t *smac, const char *sip, uint16_t dport)
+{
+	struct brain_ev *ev = brain_queue_add(q);
+
+	assert_non_null(ev);
+	ev->kind = BRAIN_EV_FLOW;
+	ev->ts_us = ts;
+	ev->fkey = 2 + ts;
+	ev->seq = seqno++;
+	ev->vlan = vlan;
+	ev->proto = 6;
+	ev->dport = dport;
+	ev->answered = true;
+	ev->pkts[0] = ev->pkts[1] = 3;
+	ev->bytes[0] = ev->bytes[1] = 300;
+	end_set(&ev->end[0], cmac, cip);
+	end_set(&ev->end[1], smac, sip);
+}
+
+static void
+lease(struct brain_queue *q, uint64_t ts, uint16_t vlan, const uint8_t *mac,
+    const char *ip)
+{
+	struct brain_ev *ev = brain_queue_add(q);
+
+	assert_non_null(ev);
+	ev->kind = BRAIN_EV_LEASE;
+	ev->ts_us = ts;
+	ev->pcap_cnt = ts;
+	ev->seq = seqno++;
+	ev->vlan = vlan;
+	end_set(&ev->end[0], mac, ip);
+}
+
+/* The record line with all the needles, or NULL. */
+static const char *
+find_line(const struct out *o, const char *a, const char *b, const char *c)
+{
+	static char line[65536];
+	const char *p = o->buf, *nl;
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		nl = strchr(p, '\n');
+		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if ((a == NULL || strstr(line, a)) &&
+		    (b == NULL || strstr(line, b)) &&
+		    (c == NULL || strstr(line, c)))
+			return line;
+		p = nl != NULL ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+static size_t
+count_lines(const struct out *o, const char *needle)
+{
+	const char *p = o->buf;
+	size_t n = 0;
+
+	while (p != NULL && (p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+#define SEC	1000000ull
+
+/* A pump takes DHCP: new record with the fingerprint's class and its
+ * provenance, then a second lease moves it: ip_change. */
+static void
+test_dhcp_identity_and_ip_change(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, NULL, "dhcp.vendor_class",
+	    "Baxter SIGMA Spectrum");
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, NULL, "hostname.dhcp", "PUMP-0042");
+	lease(&q, 1 * SEC + 10, 20, MAC_PUMP, "10.20.0.50");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	l = find_line(&x->out, "\"event\":\"new\"", "00:40:c1:00:00:01", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"class\":\"infusion-pump\""));
+	assert_non_null(strstr(l, "\"vendor\":\"Baxter\""));
+	assert_non_null(strstr(l, "\"ip\":\"10.20.0.50\""));
+	assert_non_null(strstr(l, "\"hostname\":\"PUMP-0042\""));
+	assert_non_null(strstr(l, "\"vlan\":[20]"));
+	/* Provenance: the fingerprint's first key and its name. */
+	assert_non_null(strstr(l, "{\"source\":\"dhcp.vendor_class\","
+	    "\"rule\":\"pump-by-vendor-class\",\"confidence\":80}"));
+	/* The OUI agrees on the vendor: combined 1-(.2*.6) = 88. */
+	assert_non_null(strstr(l, "\"vendor\":{\"value\":\"Baxter\","
+	    "\"confidence\":88"));
+
+	lease(&q, 5 * SEC, 20, MAC_PUMP, "10.20.0.77");
+	brain_sync(x->b, 0, 6 * SEC, &q);
+	l = find_line(&x->out, "\"event\":\"ip_change\"", NULL, NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"changes\":[\"ip\"]"));
+	assert_non_null(strstr(l, "\"previous_ip\":\"10.20.0.50\""));
+	assert_non_null(strstr(l, "\"ip\":\"10.20.0.77\""));
+	assert_non_null(strstr(l, "\"previous_ips\":[\"10.20.0.50\"]"));
+	assert_int_equal(brain_device_count(x->b), 1);
+	brain_finish(x->b, 7 * SEC);
+	assert_int_equal(count_lines(&x->out, "\"event\":\"snapshot\""), 1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/* A MAC that sends for many addresses is a router; the hosts behind it
+ * become devices by address, and what it had borrowed is dropped. */
+static void
+test_router(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+	char ip[32];
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 5; i++) {
+		snprintf(ip, sizeof(ip), "10.40.0.%d", i);
+		flow(&q, (uint64_t)i * SEC, 20, MAC_RTR, ip, MAC_MON,
+		    "10.20.0.9", 2575);
+		evidence(&q, (uint64_t)i * SEC + 1, 20, MAC_RTR, ip,
+		    "hostname.dhcp", ip);
+	}
+	brain_sync(x->b, 0, 10 * SEC, &q);
+	brain_finish(x->b, 11 * SEC);
+	l = find_line(&x->out, "\"event\":\"snapshot\"", "\"router\":true",
+	    NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"class\":\"network-infrastructure\""));
+	assert_null(strstr(l, "\"ip\":"));
+	assert_null(strstr(l, "\"hostname\""));
+	/* The two hosts after detection are known by address. */
+	assert_non_null(find_line(&x->out, "\"event\":\"snapshot\"",
+	    "\"routed\":true", "\"ip\":\"10.40.0.5\""));
+	assert_non_null(find_line(&x->out, "\"event\":\"snapshot\"",
+	    "\"routed\":true", "\"hostname\":\"10.40.0.4\""));
+	/* The monitor answered on 2575. */
+	l = find_line(&x->out, "\"event\":\"snapshot\"", "00:09:5c:00:00:02",
+	    NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"services\":[\"tcp/2575\"]"));
+	assert_non_null(strstr(l, "\"flows\":5"));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/* The same events split between two workers in any way, handed over
+ * in any order, give the same records as one worker. */
+static void
+feed_ward(struct brain_queue *qa, struct brain_queue *qb, int split)
+{
+	struct brain_queue *q[2] = { qa, qb };
+	char ip[32];
+	int i;
+
+	seqno = 0;
+	for (i = 0; i < 6; i++) {
+		snprintf(ip, sizeof(ip), "10.20.0.%d", 10 + i);
+		evidence(q[(i + split) % 2], 1 * SEC + (uint64_t)(i % 2), 20,
+		    MAC_MON, "10.20.0.9", "hl7.observation",
+		    i % 2 ? "MDC_ECG_HEART_RATE" : "150456");
+		evidence(q[(i + split + 1) % 2], 1 * SEC + (uint64_t)(i % 3),
+		    20, MAC_MON, "10.20.0.9", "hostname.dhcp",
+		    i % 2 ? "MON-A" : "MON-B");
+	}
+}
+
+static void
+test_worker_split_invariance(void **state)
+{
+	struct fix *one, *two;
+	struct brain_queue qa = { 0 }, qb = { 0 };
+
+	(void)state;
+	one = fix_new(NULL, 1);
+	feed_ward(&qa, &qa, 0);
+	brain_sync(one->b, 0, 2 * SEC, &qa);
+	brain_finish(one->b, 3 * SEC);
+
+	two = fix_new(NULL, 2);
+	feed_ward(&qa, &qb, 1);
+	/* Worker 1 first: nothing may be applied before worker 0 is in. */
+	brain_sync(two->b, 1, 2 * SEC, &qb);
+	assert_int_equal(two->out.lines, 0);
+	brain_sync(two->b, 0, 2 * SEC, &qa);
+	brain_finish(two->b, 3 * SEC);
+	assert_string_equal(one->out.buf, two->out.buf);
+	assert_non_null(find_line(&one->out, "\"event\":\"snapshot\"",
+	    "\"class\":\"patient-monitor\"", "\"hostname\":\"MON-"));
+	brain_queue_free(&qa);
+	brain_queue_free(&qb);
+	fix_free(one);
+	fix_free(two);
+}
+
+/* Behaviour: an acceptor of DICOM is an SCP; data sets it then sends
+ * (forwarding) do not describe it.  An EUI-64 names the vendor. */
+static void
+test_dicom_roles_and_eui64(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	evidence(&q, 1 * SEC, 30, MAC_CT, "10.30.0.5", "dicom.modality", "CT");
+	evidence(&q, 1 * SEC, 30, MAC_CT, "10.30.0.5", "dicom.manufacturer",
+	    "GE MEDICAL SYSTEMS");
+	evidence(&q, 1 * SEC, 30, MAC_PACS, "10.30.0.9", "behaviour",
+	    "dicom_scp");
+	evidence(&q, 2 * SEC, 30, MAC_PACS, "10.30.0.9", "dicom.modality",
+	    "CT");
+	evidence(&q, 2 * SEC, 30, MAC_MON, "10.20.0.9", "hl7.obx18.eui64",
+	    "080019FFFE0B4020");
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	brain_finish(x->b, 4 * SEC);
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"class\":\"imaging-modality\""));
+	assert_non_null(strstr(l, "\"vendor\":\"GE HealthCare\""));
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:05", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"class\":\"pacs\""));
+	assert_non_null(strstr(l, "\"source\":\"behaviour.dicom_scp\""));
+	assert_null(strstr(l, "imaging-modality"));
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_FORWARDED_STORE), 1);
+	l = find_line(&x->out, "\"snapshot\"", "00:09:5c:00:00:02", NULL);
+	assert_non_null(l);
+	/* The EUI-64's GE beats the network module's Philips OUI. */
+	assert_non_null(strstr(l, "\"vendor\":\"GE HealthCare\""));
+	assert_non_null(strstr(l, "\"source\":\"hl7.obx18.eui64\""));
+	assert_non_null(strstr(l, "\"alternatives\":{\"vendor\":[{\"value\":"
+	    "\"Philips\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/* Three senders make an HL7 receiver an interface engine. */
+static void
+test_hl7_hub(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+
+	(void)state;
+	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.2", "hl7.from",
+	    "10.20.0.1");
+	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.2", "hl7.from",
+	    "10.20.0.2");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	evidence(&q, 3 * SEC, 40, MAC_ENG, "10.40.0.2", "hl7.from",
+	    "10.20.0.3");
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	brain_finish(x->b, 5 * SEC);
+	assert_non_null(find_line(&x->out, "\"event\":\"changed\"",
+	    "\"changes\":[\"class\"]", "\"class\":\"interface-engine\""));
+	assert_non_null(find_line(&x->out, "\"snapshot\"",
+	    "\"roles\":[\"hl7_hub\"]", NULL));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/* The inventory survives the run; the second run does not find the
+ * same devices new, and alerts for one it had not seen. */
+static void
+test_persistence_and_alerts(void **state)
+{
+	struct fix *x;
+	struct brain_queue q = { 0 };
+	char tmpl[] = "/tmp/ww-brain-XXXXXX", db[128];
+	const char *l;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(db, sizeof(db), "%s/state.db", tmpl);
+
+	x = fix_new(db, 1);
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", "dhcp.vendor_class",
+	    "Baxter");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	/* A first run with no medical VLANs configured learns. */
+	assert_int_equal(count_lines(&x->out, "\"event_type\":\"alert\""), 0);
+	fix_free(x);
+
+	x = fix_new(db, 1);
+	assert_int_equal(brain_device_count(x->b), 1);
+	evidence(&q, 10 * SEC, 20, MAC_PUMP, "10.20.0.50", "hostname.dhcp",
+	    "PUMP-1");
+	evidence(&q, 10 * SEC, 20, MAC_MON, "10.20.0.9", "hostname.dhcp",
+	    "MON-1");
+	brain_sync(x->b, 0, 11 * SEC, &q);
+	brain_finish(x->b, 12 * SEC);
+	assert_int_equal(count_lines(&x->out, "\"event\":\"new\""), 2);
+	l = find_line(&x->out, "\"event_type\":\"alert\"", NULL, NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"gid\":9100"));
+	assert_non_null(strstr(l, "\"signature_id\":1"));
+	assert_non_null(strstr(l, "00:09:5c:00:00:02"));
+	assert_non_null(strstr(l, "\"category\":\"New Device Detected\""));
+	/* The pump is known: changed, not new; its class came back. */
+	l = find_line(&x->out, "\"event\":\"changed\"", "00:40:c1", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"changes\":[\"hostname\"]"));
+	assert_non_null(strstr(l, "\"class\":\"infusion-pump\""));
+	fix_free(x);
+
+	snprintf(db, sizeof(db), "rm -rf %s", tmpl);
+	assert_int_equal(system(db), 0);
+	brain_queue_free(&q);
+}
+
+static void
+test_medical_vlan_alert(void **state)
+{
+	struct fix *x;
+	struct brain_queue q = { 0 };
+	struct brain_config cfg;
+
+	(void)state;
+	x = calloc(1, sizeof(*x));
+	brain_config_defaults(&cfg);
+	free(cfg.fingerprints);
+	free(cfg.oui_dir);
+	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
+	cfg.medical_vlans[0] = 20;
+	cfg.n_medical_vlans = 1;
+	x->cfg = cfg;
+	x->b = brain_new(&x->cfg, 1, NULL, &x->eve, &x->ctr, out_write,
+	    &x->out, stderr);
+	assert_non_null(x->b);
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", "hostname.dhcp",
+	    "P1");
+	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.2", "hostname.dhcp", "E");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	assert_int_equal(count_lines(&x->out, "\"event_type\":\"alert\""), 1);
+	assert_non_null(find_line(&x->out, "\"event_type\":\"alert\"",
+	    "on medical VLAN 20", "00:40:c1:00:00:01"));
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_ALERTS), 1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/* Fingerprint errors stop the brain; a missing registry does not. */
+static void
+test_config_errors(void **state)
+{
+	struct brain_config cfg;
+	struct eve_opts eve = { 0 };
+	struct counters ctr;
+	struct out o = { 0 };
+	char *msgs;
+	size_t mlen;
+	FILE *f;
+	struct brain *b;
+
+	(void)state;
+	memset(&ctr, 0, sizeof(ctr));
+	brain_config_defaults(&cfg);
+	free(cfg.fingerprints);
+	free(cfg.oui_dir);
+	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/nonexistent");
+	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/nonexistent");
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	assert_null(brain_new(&cfg, 1, NULL, &eve, &ctr, out_write, &o, f));
+	assert_int_equal(brain_check(&cfg, f), -1);
+	fclose(f);
+	assert_non_null(strstr(msgs, "nonexistent"));
+	free(msgs);
+	free(cfg.fingerprints);
+	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	assert_non_null(b = brain_new(&cfg, 1, NULL, &eve, &ctr, out_write,
+	    &o, f));
+	fclose(f);
+	free(msgs);
+	brain_free(b);
+	brain_config_free(&cfg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dhcp_identity_and_ip_change),
+		cmocka_unit_test(test_router),
+		cmocka_unit_test(test_worker_split_invariance),
+		cmocka_unit_test(test_dicom_roles_and_eui64),
+		cmocka_unit_test(test_hl7_hub),
+		cmocka_unit_test(test_persistence_and_alerts),
+		cmocka_unit_test(test_medical_vlan_alert),
+		cmocka_unit_test(test_config_errors),
+	};
+
+	log_init(0, false);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
