@@ -446,6 +446,26 @@ dev_json(struct jsonw *jw, const struct device *d)
 		}
 		jsonw_obj_close(jw);
 	}
+	/* The evidence itself, by key: what the answers were made of. */
+	if (d->n_evidence > 0) {
+		jsonw_key(jw, "evidence");
+		jsonw_obj_open(jw);
+		for (i = 0; i < d->n_evidence; i++) {
+			size_t k;
+
+			for (k = 0; k < i; k++)
+				if (strcmp(d->evidence[k].key,
+				    d->evidence[i].key) == 0)
+					break;
+			if (k < i)
+				continue;	/* written with its first */
+			dev_json_list(jw, d, d->evidence[i].key,
+			    d->evidence[i].key);
+		}
+		jsonw_obj_close(jw);
+	}
+	if (d->evidence_dropped > 0)
+		jsonw_kv_uint(jw, "evidence_dropped", d->evidence_dropped);
 	jsonw_kv_uint(jw, "flows", d->flows);
 	jsonw_kv_uint(jw, "packets", d->packets);
 	jsonw_kv_uint(jw, "bytes", d->bytes);
