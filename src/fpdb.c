@@ -1,0 +1,1181 @@
+/*
+ * fpdb.c - the fingerprint database: loading profiles/fingerprints/
+ * files, matching evidence against them, canonical vendor names.
+ *
+ * profiles/README.md is the contract, with the data files and with the
+ * device code that feeds evidence in.  A file is a mapping of two lists:
+ *
+ *	vendors:      - { name: Baxter, match: ["Baxter*"] }
+ *	fingerprints: - { name: x, class: c, vendor: v, model: m,
+ *	                  confidence: 1..100, match: { key: glob(s) } }
+ *
+ * cfgyaml.c parses the text into a tree with a line and column on every
+ * node; the tree is walked here because cfgyaml_apply()'s key table
+ * describes fixed keys, not lists of entries.  Every problem is reported
+ * at its node and the walk goes on, so one run shows every mistake; an
+ * entry with an error is left out of the database.  Names are unique
+ * over every file loaded into one database, so a duplicate says where
+ * the first one was, file included.
+ *
+ * Strings live in an arena freed with the database.  Rules, their match
+ * clauses and the globs are three arrays indexed by position, so even
+ * FPDB_MAX_FINGERPRINTS rules are a handful of allocations and matching
+ * walks memory in order.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfgyaml.h"
+#include "fpdb.h"
+#include "util.h"
+
+#define FPDB_NAME_BUCKETS	(2 * FPDB_MAX_FINGERPRINTS)	/* pow2 */
+#define FPDB_CHUNK		(64u << 10)	/* arena block */
+#define FPDB_MATCH_STACK	256	/* evidence items keyed on the stack */
+#define SHOW_MAX		64	/* bytes of a string quoted back */
+
+/* profiles/README.md "Evidence keys", in its order; at most 127. */
+static const char *const fpdb_keys[] = {
+	"oui.vendor",
+	"eui64.vendor",
+	"hostname",
+	"dhcp.vendor_class",
+	"dhcp.params",
+	"hl7.sending_app",
+	"hl7.sending_facility",
+	"hl7.receiving_app",
+	"hl7.message_type",
+	"hl7.version",
+	"hl7.profile",
+	"hl7.observation",
+	"hl7.equipment",
+	"dicom.calling_ae",
+	"dicom.called_ae",
+	"dicom.impl_class_uid",
+	"dicom.impl_version",
+	"dicom.sop_class",
+	"dicom.modality",
+	"dicom.manufacturer",
+	"dicom.model",
+	"dicom.software",
+	"http.user_agent",
+	"http.server",
+	"tls.sni",
+	"tls.ja3",
+	"tls.ja4",
+	"ssh.software",
+	"ssh.hassh",
+	"mdns.name",
+	"mdns.service",
+	"ssdp.server",
+	"mqtt.client_id",
+	"dns.query",
+	"port.server",
+	"behaviour",
+};
+#define FPDB_NKEYS	(sizeof(fpdb_keys) / sizeof(fpdb_keys[0]))
+
+static const char *const fpdb_classes[FP_CLASS_MAX] = {
+	[FP_CLASS_UNKNOWN] = "unknown",
+	[FP_CLASS_INFUSION_PUMP] = "infusion-pump",
+	[FP_CLASS_PATIENT_MONITOR] = "patient-monitor",
+	[FP_CLASS_VENTILATOR] = "ventilator",
+	[FP_CLASS_IMAGING_MODALITY] = "imaging-modality",
+	[FP_CLASS_IMAGING_WORKSTATION] = "imaging-workstation",
+	[FP_CLASS_ULTRASOUND] = "ultrasound",
+	[FP_CLASS_LAB_ANALYZER] = "lab-analyzer",
+	[FP_CLASS_MEDICAL_GATEWAY] = "medical-gateway",
+	[FP_CLASS_INTERFACE_ENGINE] = "interface-engine",
+	[FP_CLASS_PACS] = "pacs",
+	[FP_CLASS_NURSE_CALL] = "nurse-call",
+	[FP_CLASS_CLINICAL_WORKSTATION] = "clinical-workstation",
+	[FP_CLASS_SERVER] = "server",
+	[FP_CLASS_PRINTER] = "printer",
+	[FP_CLASS_NETWORK_INFRASTRUCTURE] = "network-infrastructure",
+	[FP_CLASS_IOT] = "iot",
+};
+
+/* The keys of the mappings in a file, each list in its schema order. */
+static const char *const fpdb_top_keys[] = { "vendors", "fingerprints" };
+enum { TOP_VENDORS, TOP_FINGERPRINTS, TOP_MAX };
+
+static const char *const fpdb_fp_keys[] = {
+	"name", "class", "vendor", "model", "confidence", "match"
+};
+enum { FP_NAME, FP_CLASS, FP_VENDOR, FP_MODEL, FP_CONFIDENCE, FP_MATCH,
+	FP_MAX };
+
+static const char *const fpdb_vendor_keys[] = { "name", "match" };
+enum { VN_NAME, VN_MATCH, VN_MAX };
+
+/* A rule's match keys: one clause each, in file order. */
+struct fpdb_clause {
+	uint32_t	 glob;		/* first, in db->globs */
+	uint8_t		 nglobs;	/* 1..FPDB_MAX_GLOBS */
+	uint8_t		 key;		/* index in fpdb_keys */
+};
+
+struct fpdb_rule {
+	const char	*name;
+	const char	*vendor;	/* NULL: not set */
+	const char	*model;		/* NULL: not set */
+	int		 class;		/* -1: not set */
+	unsigned	 confidence;
+	uint32_t	 clause;	/* first, in db->clauses */
+	uint32_t	 nclauses;	/* >= 1 */
+};
+
+struct fpdb_vendor {
+	const char	*name;
+	uint32_t	 glob;
+	uint32_t	 nglobs;
+};
+
+/*
+ * Every fingerprint name seen, with where it was, including those of
+ * entries left out for other errors: a duplicate is reported even
+ * before the first one is fixed.
+ */
+struct fpdb_name {
+	const char	*name;
+	const char	*file;
+	size_t		 line, col;
+};
+
+struct fpdb_chunk {
+	struct fpdb_chunk	*next;
+	size_t			 used, size;
+	char			 data[];
+};
+
+struct fpdb {
+	struct fpdb_rule	*rules;
+	size_t			 nrules, rules_cap;
+	struct fpdb_clause	*clauses;
+	size_t			 nclauses, clauses_cap;
+	const char		**globs;
+	size_t			 nglobs, globs_cap;
+	struct fpdb_vendor	*vendors;
+	size_t			 nvendors, vendors_cap;
+	struct fpdb_name	*names;
+	size_t			 nnames, names_cap;
+	uint32_t		*buckets;	/* names index + 1; 0: free */
+	struct fpdb_chunk	*arena;
+};
+
+/* One file being loaded. */
+struct fpdb_load {
+	struct fpdb	*db;
+	struct cfgyaml	 y;
+	const char	*file;		/* in the arena */
+	bool		 fp_full;	/* the cap was reported */
+	bool		 vendor_full;
+};
+
+const char *
+fp_class_name(enum fp_class c)
+{
+	if ((int)c < 0 || c >= FP_CLASS_MAX)
+		return NULL;
+	return fpdb_classes[c];
+}
+
+int
+fp_class_lookup(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < FP_CLASS_MAX; i++)
+		if (strcmp(fpdb_classes[i], s) == 0)
+			return i;
+	return -1;
+}
+
+static int
+key_lookup(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < FPDB_NKEYS; i++)
+		if (strcmp(fpdb_keys[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+bool
+fp_key_valid(const char *key)
+{
+	return key_lookup(key) != -1;
+}
+
+static unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Bytes in the character at s: a byte and its UTF-8 continuation bytes. */
+static size_t
+charlen(const unsigned char *s)
+{
+	size_t n = 1;
+
+	if (s[0] >= 0xc0)
+		while (n < 4 && (s[n] & 0xc0) == 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * The last-star algorithm: '*' first matches nothing; on a mismatch the
+ * last '*' takes one more character and the pattern after it starts
+ * again there.  Earlier stars never need to take more, because whatever
+ * they would take the last one can take instead, so there is no
+ * backtracking beyond one '*' and at most |p| x |s| steps.
+ */
+bool
+fp_glob(const char *pattern, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)pattern;
+	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *star_p = NULL, *star_s = NULL, *next;
+	unsigned char c;
+
+	if (p == NULL || s == NULL)
+		return false;
+	while (*s != '\0') {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			if (*p == '\0')
+				return true;	/* a trailing '*' takes all */
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (*p == '?') {
+			p++;
+			s += charlen(s);
+			continue;
+		}
+		c = *p;
+		next = p + 1;
+		if (c == '\\' && p[1] != '\0') {
+			c = p[1];
+			next = p + 2;
+		}
+		if (c != '\0' && lower(c) == lower(*s)) {
+			p = next;
+			s++;
+			continue;
+		}
+		if (star_p == NULL)
+			return false;
+		star_s += charlen(star_s);
+		s = star_s;
+		p = star_p;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+/* Strings: copied into arena blocks that live as long as the database. */
+static const char *
+arena_strdup(struct fpdb *db, const char *s, size_t len)
+{
+	struct fpdb_chunk *ch = db->arena;
+	size_t size;
+	char *p;
+
+	if (ch == NULL || ch->size - ch->used < len + 1) {
+		size = len + 1 > FPDB_CHUNK ? len + 1 : FPDB_CHUNK;
+		if ((ch = malloc(sizeof(*ch) + size)) == NULL)
+			return NULL;
+		ch->used = 0;
+		ch->size = size;
+		ch->next = db->arena;
+		db->arena = ch;
+	}
+	p = ch->data + ch->used;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	ch->used += len + 1;
+	return p;
+}
+
+/* Room for need elements in *p; NULL (and *p untouched) if none. */
+static void *
+grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return p;
+	ncap = *cap == 0 ? 64 : *cap;
+	while (ncap < need)
+		ncap *= 2;
+	if ((np = reallocarray(p, ncap, size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return np;
+}
+
+struct fpdb *
+fpdb_new(void)
+{
+	struct fpdb *db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	if ((db->buckets = calloc(FPDB_NAME_BUCKETS,
+	    sizeof(*db->buckets))) == NULL)
+		goto out_free_db;
+	return db;
+
+ out_free_db:
+	free(db);
+	return NULL;
+}
+
+void
+fpdb_free(struct fpdb *db)
+{
+	struct fpdb_chunk *ch, *next;
+
+	if (db == NULL)
+		return;
+	for (ch = db->arena; ch != NULL; ch = next) {
+		next = ch->next;
+		free(ch);
+	}
+	free(db->buckets);
+	free(db->names);
+	free(db->vendors);
+	free(db->globs);
+	free(db->clauses);
+	free(db->rules);
+	free(db);
+}
+
+size_t
+fpdb_count(const struct fpdb *db)
+{
+	return db->nrules;
+}
+
+size_t
+fpdb_vendor_count(const struct fpdb *db)
+{
+	return db->nvendors;
+}
+
+/* FNV-1a: names come from our own files, not from traffic. */
+static uint32_t
+name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The bucket holding name, or the free one where it would go. */
+static uint32_t *
+name_bucket(const struct fpdb *db, const char *name)
+{
+	uint32_t i = name_hash(name) & (FPDB_NAME_BUCKETS - 1);
+
+	while (db->buckets[i] != 0 &&
+	    strcmp(db->names[db->buckets[i] - 1].name, name) != 0)
+		i = (i + 1) & (FPDB_NAME_BUCKETS - 1);
+	return &db->buckets[i];
+}
+
+static bool
+stopped(const struct cfgyaml *y)
+{
+	return y->nerrors >= CFGYAML_MAX_ERRORS;
+}
+
+static void
+nomem(struct fpdb_load *ld)
+{
+	cfgyaml_error_file(&ld->y, "out of memory");
+}
+
+/* A string as a message quotes it: control characters replaced, cut. */
+static const char *
+quote(const char *s, size_t len, char *buf, size_t size)
+{
+	size_t i, o = 0;
+
+	buf[o++] = '"';
+	for (i = 0; i < len && i < SHOW_MAX && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	if (i < len) {
+		/* Never half a UTF-8 sequence. */
+		while (o > 1 && ((unsigned char)buf[o - 1] & 0xc0) == 0x80)
+			o--;
+		if (o > 1 && (unsigned char)buf[o - 1] >= 0xc0)
+			o--;
+		buf[o++] = '.';
+		buf[o++] = '.';
+		buf[o++] = '.';
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return buf;
+}
+
+/*
+ * The index in names[] of a mapping key, or -1 after reporting it:
+ * not a name, unknown ('unknown' says what kind of key it should be,
+ * 'expect' lists them), or a duplicate of an earlier one (seen[]).
+ */
+static int
+key_index(struct cfgyaml *y, const struct cfgyaml_node *k,
+    const char *const *names, size_t n, const char *unknown,
+    const char *expect, const struct cfgyaml_node **seen)
+{
+	char show[CFGYAML_SHOWBUF];
+	size_t i;
+
+	if (k->kind == CFGYAML_BAD)
+		return -1;
+	if (k->kind != CFGYAML_SCALAR) {
+		cfgyaml_error(y, k, "keys must be names, not %s",
+		    cfgyaml_describe(k, show, sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (strlen(k->str) == k->len && strcmp(names[i], k->str) == 0)
+			break;
+	if (i == n) {
+		if (expect != NULL)
+			cfgyaml_error(y, k, "%s %s (expected %s)", unknown,
+			    quote(k->str, k->len, show, sizeof(show)), expect);
+		else
+			cfgyaml_error(y, k, "%s %s", unknown,
+			    quote(k->str, k->len, show, sizeof(show)));
+		return -1;
+	}
+	if (seen[i] != NULL) {
+		cfgyaml_error(y, k, "duplicate key \"%s\" (first at line %zu, "
+		    "column %zu)", names[i], seen[i]->line, seen[i]->col);
+		return -1;
+	}
+	seen[i] = k;
+	return (int)i;
+}
+
+/*
+ * A one-line string of at most max bytes: no NUL, no control character
+ * (these end up in JSON records and terminals).  NULL after reporting.
+ */
+static const char *
+get_string(struct cfgyaml *y, const char *path, const struct cfgyaml_node *v,
+    size_t max)
+{
+	char show[CFGYAML_SHOWBUF];
+	size_t i;
+
+	if (v->kind == CFGYAML_BAD)
+		return NULL;
+	if (cfgyaml_is_null(v)) {
+		cfgyaml_error(y, v, "%s: missing value", path);
+		return NULL;
+	}
+	if (v->kind != CFGYAML_SCALAR) {
+		cfgyaml_error(y, v, "%s: expected a string, got %s", path,
+		    cfgyaml_describe(v, show, sizeof(show)));
+		return NULL;
+	}
+	if (v->len == 0) {
+		cfgyaml_error(y, v, "%s: must not be empty", path);
+		return NULL;
+	}
+	if (v->len > max) {
+		cfgyaml_error(y, v, "%s: longer than %zu bytes", path, max);
+		return NULL;
+	}
+	for (i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->str[i];
+
+		if (c == '\0') {
+			cfgyaml_error(y, v, "%s: contains a NUL character",
+			    path);
+			return NULL;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			cfgyaml_error(y, v, "%s: contains a control character",
+			    path);
+			return NULL;
+		}
+	}
+	return v->str;
+}
+
+/* Append one glob to db->globs. */
+static int
+add_glob(struct fpdb_load *ld, const char *path, const struct cfgyaml_node *v)
+{
+	struct fpdb *db = ld->db;
+	const char *s, **g;
+	size_t i, nbs;
+
+	if ((s = get_string(&ld->y, path, v, FPDB_MAX_GLOB)) == NULL)
+		return -1;
+	for (nbs = 0, i = v->len; i > 0 && s[i - 1] == '\\'; i--)
+		nbs++;
+	if (nbs % 2 == 1) {
+		cfgyaml_error(&ld->y, v, "%s: glob ends with a lone '\\'",
+		    path);
+		return -1;
+	}
+	if ((g = grow(db->globs, &db->globs_cap, db->nglobs + 1,
+	    sizeof(*g))) == NULL) {
+		nomem(ld);
+		return -1;
+	}
+	db->globs = g;
+	if ((g[db->nglobs] = arena_strdup(db, s, v->len)) == NULL) {
+		nomem(ld);
+		return -1;
+	}
+	db->nglobs++;
+	return 0;
+}
+
+/*
+ * A glob or a list of 1..FPDB_MAX_GLOBS globs, appended to db->globs.
+ * Returns how many, or 0 after an error.
+ */
+static size_t
+load_globs(struct fpdb_load *ld, const char *path,
+    const struct cfgyaml_node *v)
+{
+	struct cfgyaml *y = &ld->y;
+	const struct cfgyaml_node *it;
+	char show[CFGYAML_SHOWBUF];
+	size_t i, n = 0;
+	int errs = y->nerrors;
+
+	switch (v->kind) {
+	case CFGYAML_BAD:
+		return 0;
+	case CFGYAML_SCALAR:
+		if (cfgyaml_is_null(v)) {
+			cfgyaml_error(y, v, "%s: missing value", path);
+			return 0;
+		}
+		return add_glob(ld, path, v) == 0 ? 1 : 0;
+	case CFGYAML_MAP:
+		cfgyaml_error(y, v, "%s: expected a glob or a list of globs, "
+		    "got %s", path, cfgyaml_describe(v, show, sizeof(show)));
+		return 0;
+	case CFGYAML_SEQ:
+		break;
+	}
+	if (v->nkids == 0) {
+		cfgyaml_error(y, v, "%s: empty list", path);
+		return 0;
+	}
+	for (i = 0; i < v->nkids && !stopped(y); i++) {
+		it = v->kids[i];
+		if (i == FPDB_MAX_GLOBS) {
+			cfgyaml_error(y, it, "%s: more than %d globs", path,
+			    FPDB_MAX_GLOBS);
+			break;
+		}
+		if (it->kind == CFGYAML_BAD)
+			continue;
+		if (it->kind != CFGYAML_SCALAR || cfgyaml_is_null(it)) {
+			cfgyaml_error(y, it, "%s: expected a glob, got %s",
+			    path, cfgyaml_describe(it, show, sizeof(show)));
+			continue;
+		}
+		if (add_glob(ld, path, it) == 0)
+			n++;
+	}
+	return y->nerrors == errs ? n : 0;
+}
+
+/* match: a mapping of evidence keys to globs, appended as clauses. */
+static void
+load_match(struct fpdb_load *ld, const struct cfgyaml_node *m,
+    struct fpdb_rule *r)
+{
+	struct cfgyaml *y = &ld->y;
+	struct fpdb *db = ld->db;
+	const struct cfgyaml_node *seen[FPDB_NKEYS] = { NULL };
+	struct fpdb_clause *c;
+	char show[CFGYAML_SHOWBUF];
+	size_t i, first, n;
+	int key;
+
+	if (m->kind == CFGYAML_BAD)
+		return;
+	if (cfgyaml_is_null(m) || (m->kind == CFGYAML_MAP && m->nkids == 0)) {
+		cfgyaml_error(y, m, "match: empty");
+		return;
+	}
+	if (m->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, m, "match: expected a mapping of evidence "
+		    "keys, got %s", cfgyaml_describe(m, show, sizeof(show)));
+		return;
+	}
+	r->clause = (uint32_t)db->nclauses;
+	for (i = 0; i + 1 < m->nkids && !stopped(y); i += 2) {
+		key = key_index(y, m->kids[i], fpdb_keys, FPDB_NKEYS,
+		    "unknown evidence key", NULL, seen);
+		if (key == -1)
+			continue;
+		first = db->nglobs;
+		if ((n = load_globs(ld, fpdb_keys[key], m->kids[i + 1])) == 0)
+			continue;
+		if ((c = grow(db->clauses, &db->clauses_cap,
+		    db->nclauses + 1, sizeof(*c))) == NULL) {
+			nomem(ld);
+			return;
+		}
+		db->clauses = c;
+		c += db->nclauses++;
+		c->glob = (uint32_t)first;
+		c->nglobs = (uint8_t)n;
+		c->key = (uint8_t)key;
+	}
+	r->nclauses = (uint32_t)(db->nclauses - r->clause);
+}
+
+/* [a-z0-9.-]: names go into records and onto command lines. */
+static bool
+name_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Check a fingerprint's name and remember where it was; NULL if bad. */
+static const char *
+add_name(struct fpdb_load *ld, const struct cfgyaml_node *v)
+{
+	struct cfgyaml *y = &ld->y;
+	struct fpdb *db = ld->db;
+	const struct fpdb_name *first;
+	struct fpdb_name *nm;
+	char show[CFGYAML_SHOWBUF];
+	const char *s;
+	uint32_t *b;
+
+	if ((s = get_string(y, "name", v, FPDB_MAX_VALUE)) == NULL)
+		return NULL;
+	if (!name_ok(s)) {
+		cfgyaml_error(y, v, "name: %s has characters other than a-z, "
+		    "0-9, '.' and '-'", quote(s, v->len, show, sizeof(show)));
+		return NULL;
+	}
+	b = name_bucket(db, s);
+	if (*b != 0) {
+		first = &db->names[*b - 1];
+		cfgyaml_error(y, v, "duplicate fingerprint \"%s\" (first at "
+		    "%s:%zu:%zu)", s, first->file, first->line, first->col);
+		return NULL;
+	}
+	/* The caller checked nnames < FPDB_MAX_FINGERPRINTS. */
+	if ((nm = grow(db->names, &db->names_cap, db->nnames + 1,
+	    sizeof(*nm))) == NULL) {
+		nomem(ld);
+		return NULL;
+	}
+	db->names = nm;
+	nm += db->nnames;
+	if ((nm->name = arena_strdup(db, s, v->len)) == NULL) {
+		nomem(ld);
+		return NULL;
+	}
+	nm->file = ld->file;
+	nm->line = v->line;
+	nm->col = v->col;
+	*b = (uint32_t)++db->nnames;
+	return nm->name;
+}
+
+static void
+load_fingerprint(struct fpdb_load *ld, const struct cfgyaml_node *e)
+{
+	struct cfgyaml *y = &ld->y;
+	struct fpdb *db = ld->db;
+	const struct cfgyaml_node *seen[FP_MAX] = { NULL }, *v[FP_MAX] = {
+	    NULL };
+	const char *vendor = NULL, *model = NULL, *s;
+	struct fpdb_rule r, *rp;
+	char show[CFGYAML_SHOWBUF];
+	size_t i, nclauses = db->nclauses, nglobs = db->nglobs;
+	uint64_t conf;
+	int errs = y->nerrors, k;
+
+	if (e->kind == CFGYAML_BAD)
+		return;
+	if (e->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, e, "fingerprints: expected a mapping, got %s",
+		    cfgyaml_describe(e, show, sizeof(show)));
+		return;
+	}
+	if (db->nnames >= FPDB_MAX_FINGERPRINTS) {
+		if (!ld->fp_full)
+			cfgyaml_error(y, e, "more than %d fingerprints",
+			    FPDB_MAX_FINGERPRINTS);
+		ld->fp_full = true;
+		return;
+	}
+	for (i = 0; i + 1 < e->nkids && !stopped(y); i += 2) {
+		k = key_index(y, e->kids[i], fpdb_fp_keys, FP_MAX,
+		    "unknown key", "name, class, vendor, model, confidence "
+		    "or match", seen);
+		if (k != -1)
+			v[k] = e->kids[i + 1];
+	}
+	memset(&r, 0, sizeof(r));
+	r.class = -1;
+	r.confidence = FPDB_DEFAULT_CONFIDENCE;
+	if (v[FP_NAME] == NULL)
+		cfgyaml_error(y, e, "missing name");
+	else
+		r.name = add_name(ld, v[FP_NAME]);
+	if (v[FP_CLASS] != NULL &&
+	    (s = get_string(y, "class", v[FP_CLASS], FPDB_MAX_VALUE)) != NULL &&
+	    (r.class = fp_class_lookup(s)) == -1)
+		cfgyaml_error(y, v[FP_CLASS], "unknown class %s",
+		    quote(s, v[FP_CLASS]->len, show, sizeof(show)));
+	if (v[FP_VENDOR] != NULL)
+		vendor = get_string(y, "vendor", v[FP_VENDOR], FPDB_MAX_VALUE);
+	if (v[FP_MODEL] != NULL)
+		model = get_string(y, "model", v[FP_MODEL], FPDB_MAX_VALUE);
+	if (v[FP_CLASS] == NULL && v[FP_VENDOR] == NULL &&
+	    v[FP_MODEL] == NULL)
+		cfgyaml_error(y, e, "none of class, vendor and model is set");
+	if (v[FP_CONFIDENCE] != NULL && cfgyaml_get_uint(y, "confidence",
+	    v[FP_CONFIDENCE], 1, 100, &conf) == 0)
+		r.confidence = (unsigned)conf;
+	if (v[FP_MATCH] == NULL)
+		cfgyaml_error(y, e, "missing match");
+	else
+		load_match(ld, v[FP_MATCH], &r);
+
+	if (y->nerrors != errs)
+		goto out_undo;
+	if (vendor != NULL && (r.vendor = arena_strdup(db, vendor,
+	    v[FP_VENDOR]->len)) == NULL)
+		goto out_nomem;
+	if (model != NULL && (r.model = arena_strdup(db, model,
+	    v[FP_MODEL]->len)) == NULL)
+		goto out_nomem;
+	if ((rp = grow(db->rules, &db->rules_cap, db->nrules + 1,
+	    sizeof(*rp))) == NULL)
+		goto out_nomem;
+	db->rules = rp;
+	rp[db->nrules++] = r;
+	return;
+
+ out_nomem:
+	nomem(ld);
+ out_undo:
+	db->nclauses = nclauses;
+	db->nglobs = nglobs;
+}
+
+static void
+load_vendor(struct fpdb_load *ld, const struct cfgyaml_node *e)
+{
+	struct cfgyaml *y = &ld->y;
+	struct fpdb *db = ld->db;
+	const struct cfgyaml_node *seen[VN_MAX] = { NULL }, *v[VN_MAX] = {
+	    NULL };
+	struct fpdb_vendor vn, *vp;
+	const char *name = NULL;
+	char show[CFGYAML_SHOWBUF];
+	size_t i, nglobs = db->nglobs;
+	int errs = y->nerrors, k;
+
+	if (e->kind == CFGYAML_BAD)
+		return;
+	if (e->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, e, "vendors: expected a mapping, got %s",
+		    cfgyaml_describe(e, show, sizeof(show)));
+		return;
+	}
+	if (db->nvendors >= FPDB_MAX_VENDORS) {
+		if (!ld->vendor_full)
+			cfgyaml_error(y, e, "more than %d vendors",
+			    FPDB_MAX_VENDORS);
+		ld->vendor_full = true;
+		return;
+	}
+	for (i = 0; i + 1 < e->nkids && !stopped(y); i += 2) {
+		k = key_index(y, e->kids[i], fpdb_vendor_keys, VN_MAX,
+		    "unknown key", "name or match", seen);
+		if (k != -1)
+			v[k] = e->kids[i + 1];
+	}
+	memset(&vn, 0, sizeof(vn));
+	if (v[VN_NAME] == NULL)
+		cfgyaml_error(y, e, "missing name");
+	else
+		name = get_string(y, "name", v[VN_NAME], FPDB_MAX_VALUE);
+	if (v[VN_MATCH] == NULL)
+		cfgyaml_error(y, e, "missing match");
+	else {
+		vn.glob = (uint32_t)db->nglobs;
+		vn.nglobs = (uint32_t)load_globs(ld, "match", v[VN_MATCH]);
+	}
+
+	if (y->nerrors != errs)
+		goto out_undo;
+	if ((vn.name = arena_strdup(db, name, v[VN_NAME]->len)) == NULL)
+		goto out_nomem;
+	if ((vp = grow(db->vendors, &db->vendors_cap, db->nvendors + 1,
+	    sizeof(*vp))) == NULL)
+		goto out_nomem;
+	db->vendors = vp;
+	vp[db->nvendors++] = vn;
+	return;
+
+ out_nomem:
+	nomem(ld);
+ out_undo:
+	db->nglobs = nglobs;
+}
+
+int
+fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
+    size_t len, FILE *err)
+{
+	static const struct cfgyaml_limits lim = {
+		FPDB_MAX_FILE_SIZE, FPDB_MAX_DEPTH, FPDB_MAX_NODES
+	};
+	const struct cfgyaml_node *seen[TOP_MAX] = { NULL }, *root, *v;
+	struct fpdb_load ld;
+	char show[CFGYAML_SHOWBUF];
+	size_t i, j;
+	int k, nerr;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.db = db;
+	cfgyaml_parse(&ld.y, name, buf, len, &lim, err);
+	if ((ld.file = arena_strdup(db, name, strlen(name))) == NULL)
+		nomem(&ld);
+	root = ld.y.root;
+	if (ld.y.aborted || ld.file == NULL || root == NULL ||
+	    root->kind == CFGYAML_BAD || cfgyaml_is_null(root))
+		goto out;
+	if (root->kind != CFGYAML_MAP) {
+		cfgyaml_error(&ld.y, root, "expected a mapping at the top "
+		    "level, got %s", cfgyaml_describe(root, show,
+		    sizeof(show)));
+		goto out;
+	}
+	for (i = 0; i + 1 < root->nkids && !stopped(&ld.y); i += 2) {
+		k = key_index(&ld.y, root->kids[i], fpdb_top_keys, TOP_MAX,
+		    "unknown key", "vendors or fingerprints", seen);
+		v = root->kids[i + 1];
+		if (k == -1 || v->kind == CFGYAML_BAD || cfgyaml_is_null(v))
+			continue;
+		if (v->kind != CFGYAML_SEQ) {
+			cfgyaml_error(&ld.y, v, "%s: expected a list, got %s",
+			    fpdb_top_keys[k], cfgyaml_describe(v, show,
+			    sizeof(show)));
+			continue;
+		}
+		for (j = 0; j < v->nkids && !stopped(&ld.y); j++) {
+			if (k == TOP_VENDORS)
+				load_vendor(&ld, v->kids[j]);
+			else
+				load_fingerprint(&ld, v->kids[j]);
+		}
+	}
+ out:
+	nerr = ld.y.nerrors;
+	cfgyaml_free(&ld.y);
+	return nerr;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+file_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+}
+
+/*
+ * Read at most FPDB_MAX_FILE_SIZE + 1 bytes, so that an oversized or
+ * endless file is refused (by cfgyaml_parse()) without reading it all.
+ */
+int
+fpdb_load_file(struct fpdb *db, const char *path, FILE *err)
+{
+	char *buf, *nbuf;
+	size_t len = 0, size = 64u << 10;
+	ssize_t n;
+	int fd, nerr;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		file_error(err, "%s: %s", path, strerror(errno));
+		return 1;
+	}
+	if ((buf = malloc(size)) == NULL)
+		goto out_close_nomem;
+	for (;;) {
+		if (len == size) {
+			if (size > FPDB_MAX_FILE_SIZE)
+				break;		/* too large: enough read */
+			size = size * 2 > FPDB_MAX_FILE_SIZE ?
+			    FPDB_MAX_FILE_SIZE + 1 : size * 2;
+			if ((nbuf = realloc(buf, size)) == NULL)
+				goto out_free_buf_nomem;
+			buf = nbuf;
+		}
+		if ((n = read(fd, buf + len, size - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			file_error(err, "%s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return 1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	nerr = fpdb_load_buffer(db, path, buf, len, err);
+	free(buf);
+	return nerr;
+
+ out_free_buf_nomem:
+	free(buf);
+ out_close_nomem:
+	close(fd);
+	file_error(err, "%s: out of memory", path);
+	return 1;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+is_yaml(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 5 &&
+	    strcmp(name + len - 5, ".yaml") == 0;
+}
+
+int
+fpdb_load_dir(struct fpdb *db, const char *dir, FILE *err)
+{
+	char **names = NULL, **nn, path[PATH_MAX];
+	size_t i, n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int nerr = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		file_error(err, "%s: %s", dir, strerror(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!is_yaml(de->d_name))
+			continue;
+		if (n == FPDB_MAX_FILES) {
+			file_error(err, "%s: more than %d *.yaml files", dir,
+			    FPDB_MAX_FILES);
+			nerr++;
+			break;
+		}
+		if ((nn = grow(names, &cap, n + 1, sizeof(*nn))) == NULL)
+			goto out_nomem;
+		names = nn;
+		if ((names[n] = strdup(de->d_name)) == NULL)
+			goto out_nomem;
+		n++;
+	}
+	closedir(d);
+	if (n == 0 && nerr == 0) {
+		file_error(err, "%s: no *.yaml file", dir);
+		nerr++;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    names[i]) >= sizeof(path)) {
+			file_error(err, "%s/%s: name too long", dir, names[i]);
+			nerr++;
+			continue;
+		}
+		nerr += fpdb_load_file(db, path, err);
+	}
+	goto out_free_names;
+
+ out_nomem:
+	closedir(d);
+	file_error(err, "%s: out of memory", dir);
+	nerr++;
+ out_free_names:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return nerr;
+}
+
+/*
+ * The generated table is in the order make listed the files; load them
+ * in name order as fpdb_load_dir() does (a handful: a simple selection).
+ */
+int
+fpdb_load_builtin(struct fpdb *db, FILE *err)
+{
+	const struct fpdb_builtin_file *f, *best;
+	const char *prev = NULL;
+	char name[256];
+	size_t i, k;
+	int nerr = 0;
+
+	if (fpdb_builtin_nfiles == 0) {
+		file_error(err, "no built-in fingerprint file");
+		return 1;
+	}
+	for (k = 0; k < fpdb_builtin_nfiles; k++) {
+		best = NULL;
+		for (i = 0; i < fpdb_builtin_nfiles; i++) {
+			f = &fpdb_builtin_files[i];
+			if ((prev == NULL || strcmp(f->name, prev) > 0) &&
+			    (best == NULL || strcmp(f->name, best->name) < 0))
+				best = f;
+		}
+		if (best == NULL)
+			break;
+		prev = best->name;
+		snprintf(name, sizeof(name), "profiles/fingerprints/%s",
+		    best->name);
+		nerr += fpdb_load_buffer(db, name, (const char *)best->data,
+		    best->len, err);
+	}
+	return nerr;
+}
+
+static bool
+clause_matches(const struct fpdb *db, const struct fpdb_clause *c,
+    const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < c->nglobs; i++)
+		if (fp_glob(db->globs[c->glob + i], value))
+			return true;
+	return false;
+}
+
+size_t
+fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
+    struct fp_match *out, size_t max)
+{
+	signed char kbuf[FPDB_MATCH_STACK], *kidx;
+	const struct fpdb_rule *r;
+	const struct fpdb_clause *c;
+	const char *src = NULL;
+	size_t i, j, e, found = 0;
+	int key;
+
+	/* Resolve each evidence key once; without memory, every time. */
+	kidx = n <= sizeof(kbuf) ? kbuf : malloc(n);
+	if (kidx != NULL)
+		for (e = 0; e < n; e++)
+			kidx[e] = (signed char)(ev[e].value != NULL ?
+			    key_lookup(ev[e].key) : -1);
+	for (i = 0; i < db->nrules; i++) {
+		r = &db->rules[i];
+		for (j = 0; j < r->nclauses; j++) {
+			c = &db->clauses[r->clause + j];
+			for (e = 0; e < n; e++) {
+				key = kidx != NULL ? kidx[e] :
+				    ev[e].value != NULL ?
+				    key_lookup(ev[e].key) : -1;
+				if (key == c->key &&
+				    clause_matches(db, c, ev[e].value))
+					break;
+			}
+			if (e == n)
+				break;
+			if (j == 0)
+				src = ev[e].value;
+		}
+		if (j < r->nclauses)
+			continue;
+		if (found < max) {
+			out[found].name = r->name;
+			out[found].class = r->class;
+			out[found].vendor = r->vendor;
+			out[found].model = r->model;
+			out[found].confidence = r->confidence;
+			out[found].source =
+			    fpdb_keys[db->clauses[r->clause].key];
+			out[found].value = src;
+		}
+		found++;
+	}
+	if (kidx != kbuf)
+		free(kidx);
+	return found;
+}
+
+const char *
+fpdb_vendor(const struct fpdb *db, const char *org)
+{
+	const struct fpdb_vendor *v;
+	size_t i, j;
+
+	if (org == NULL)
+		return NULL;
+	for (i = 0; i < db->nvendors; i++) {
+		v = &db->vendors[i];
+		for (j = 0; j < v->nglobs; j++)
+			if (fp_glob(db->globs[v->glob + j], org))
+				return v->name;
+	}
+	return NULL;
+}
