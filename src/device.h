@@ -36,7 +36,7 @@ enum dev_attr {
 #define DEV_VALUE_MAX	64	/* attribute and evidence values, with NUL */
 #define DEV_KEY_MAX	24	/* evidence key ("dicom.impl_class_uid") */
 #define DEV_SOURCE_MAX	40	/* provenance ("behaviour.dicom_scp") */
-#define DEV_RULE_MAX	48	/* fingerprint name */
+#define DEV_RULE_MAX	64	/* fingerprint name */
 #define DEV_MAX_VALUES	4	/* competing values kept per attribute */
 #define DEV_MAX_CLAIMS	3	/* sources kept per value */
 #define DEV_MAX_EVIDENCE 64	/* distinct (key, value) pairs per device */
