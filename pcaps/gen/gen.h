@@ -105,6 +105,8 @@ int	scen_link_loop(struct gen *);
 int	scen_link_raw(struct gen *);
 int	scen_malformed(struct gen *);
 int	scen_medical_mix(struct gen *);
+int	scen_ward(struct gen *);
+int	scen_ward_truth(FILE *);	/* beside ward.pcap */
 int	scen_bench(struct gen *);
 
 /* An addressable endpoint for the UDP and ICMP scenarios. */

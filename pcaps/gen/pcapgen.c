@@ -87,12 +87,27 @@ static const struct scenario scenarios[] = {
 	{ "medical-mix", "medical-mix.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_medical_mix,
 	    "VLAN 20 ward: DHCP, HL7/MLLP, DICOM C-ECHO, DNS, NTP" },
+	{ "ward", "ward.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_ward,
+	    "25 labelled devices on VLANs 20/30/40 (+ ward.truth)" },
 	{ "bench", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_bench,
 	    "large mixed capture (--size-mb, --flows), not committed" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
+
+/*
+ * Scenarios that also write their ground truth beside the capture:
+ * OUTFILE with ".pcap" replaced by the extension (or appended to it).
+ */
+static const struct {
+	const char	*scenario;
+	const char	*ext;
+	int		(*write)(FILE *);
+} truths[] = {
+	{ "ward", ".truth", scen_ward_truth },
+};
 
 static void
 usage(void)
@@ -133,6 +148,40 @@ find(const char *name)
 }
 
 static int
+write_truth(const struct scenario *sc, const char *path)
+{
+	char tpath[PCAPGEN_PATH_MAX];
+	FILE *fp;
+	size_t i, n;
+	int rc;
+
+	for (i = 0; i < sizeof(truths) / sizeof(truths[0]); i++)
+		if (strcmp(truths[i].scenario, sc->name) == 0)
+			break;
+	if (i == sizeof(truths) / sizeof(truths[0]))
+		return 0;
+	n = strlen(path);
+	if (n >= 5 && strcmp(path + n - 5, ".pcap") == 0)
+		n -= 5;
+	rc = snprintf(tpath, sizeof(tpath), "%.*s%s", (int)n, path,
+	    truths[i].ext);
+	if (rc < 0 || (size_t)rc >= sizeof(tpath)) {
+		fprintf(stderr, "pcapgen: %s: path too long\n", path);
+		return -1;
+	}
+	if ((fp = fopen(tpath, "w")) == NULL) {
+		fprintf(stderr, "pcapgen: %s: %s\n", tpath, strerror(errno));
+		return -1;
+	}
+	rc = truths[i].write(fp);
+	if (fclose(fp) != 0 || rc == -1) {
+		fprintf(stderr, "pcapgen: %s: %s\n", tpath, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
 run(struct gen *g, const struct scenario *sc, const char *path)
 {
 	g->now = GEN_BASE_TIME * GEN_NS;
@@ -151,7 +200,7 @@ run(struct gen *g, const struct scenario *sc, const char *path)
 		fprintf(stderr, "pcapgen: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	return 0;
+	return write_truth(sc, path);
 }
 
 static int
