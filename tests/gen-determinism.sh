@@ -1,5 +1,6 @@
 #!/bin/sh
-# gen-determinism.sh - the committed captures are exactly what the
+# gen-determinism.sh - the committed captures, and the ground truth
+# files written beside them (ward.truth), are exactly what the
 # generator writes (TAP): regenerate every one into a temporary
 # directory and compare bytes.  A difference means either the
 # generator changed without `make pcaps`, or it depends on the host.
@@ -21,7 +22,8 @@ if ! "$GEN" --all "$tmp" 2>"$tmp/err"; then
 	sed 's/^/# /' "$tmp/err"
 	exit 0
 fi
-files=$(cd "$tmp" && ls -- *.pcap *.pcapng 2>/dev/null | LC_ALL=C sort)
+files=$(cd "$tmp" && ls -- *.pcap *.pcapng *.truth 2>/dev/null |
+    LC_ALL=C sort)
 set -- $files
 echo "1..$(($# + 1))"
 i=0
