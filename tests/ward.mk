@@ -1,1 +1,7 @@
-## tests/ward.mk - (filled in by its area)
+## tests/ward.mk - the labelled ward scenario: the device inventory of
+## pcaps/ward.pcap scored against pcaps/ward.truth.  Both files are
+## written by pcaps/gen/pcapgen (scen-ward.c); the capture is listed in
+## PCAPGEN_CAPTURES, the truth here.
+
+TESTS += tests/ward.sh
+EXTRA_DIST += tests/ward.sh pcaps/ward.truth

@@ -1,0 +1,100 @@
+#!/bin/sh
+# ward.sh - score the device inventory of pcaps/ward.pcap against its
+# ground truth, pcaps/ward.truth (TAP).
+#
+# wardwatch reads the capture with a fresh state database; the final
+# inventory is the "snapshot" device records of eve.json.  Each truth
+# row (mac, vlan, ip, class, vendor, model) is one test: it passes when
+# the device with that MAC on that VLAN has the right class and vendor,
+# and the right model where the truth names one ("-": none claimed).
+# The IP is reported when it differs but not scored.  The last line is
+# "# accuracy: class N/M, vendor N/M, model N/M".  Skipped only when
+# wardwatch has no device inventory (no --state in its usage).
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+WW="${WARDWATCH:-$top_builddir/wardwatch}"
+PCAP="$top_srcdir/pcaps/ward.pcap"
+TRUTH="$top_srcdir/pcaps/ward.truth"
+
+if ! "$WW" --help 2>&1 | grep -q -e '--state'; then
+	echo "1..0 # SKIP wardwatch has no --state (no device inventory)"
+	exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+"$WW" --test-mode -r "$PCAP" -l "$tmp" --state "$tmp/state.db" \
+    >"$tmp/out" 2>&1
+rc=$?
+/usr/bin/python3 - "$TRUTH" "$tmp/eve.json" "$rc" "$tmp/out" <<'EOF'
+import csv
+import json
+import sys
+
+truth_path, eve_path, rc, out_path = sys.argv[1:5]
+
+with open(truth_path, newline="", encoding="utf-8") as fp:
+    rows = list(csv.DictReader(fp, delimiter="\t"))
+
+# The last snapshot of each (mac, vlan) is the final inventory.
+got = {}
+try:
+    with open(eve_path, encoding="utf-8") as fp:
+        for line in fp:
+            rec = json.loads(line)
+            dev = rec.get("device")
+            if rec.get("event_type") != "device" or not isinstance(dev, dict):
+                continue
+            if dev.get("event") != "snapshot" or not dev.get("mac"):
+                continue
+            got[(dev["mac"].lower(), dev.get("vlan"))] = dev
+except OSError:
+    pass
+
+print(f"1..{len(rows)}")
+if rc != "0":
+    print(f"# wardwatch exited with status {rc}")
+    with open(out_path, encoding="utf-8", errors="replace") as fp:
+        for line in fp.read().splitlines()[-10:]:
+            print(f"# {line}")
+
+n_class = n_vendor = n_model = want_model = 0
+for i, row in enumerate(rows, 1):
+    mac, vlan = row["mac"].lower(), int(row["vlan"])
+    want = {"class": row["class"], "vendor": row["vendor"],
+            "model": row["model"]}
+    name = f"{mac} vlan {vlan} ({want['class']}, {want['vendor']}" + \
+        (f", {want['model']})" if want["model"] != "-" else ")")
+    dev = got.get((mac, vlan))
+    if dev is None:
+        print(f"not ok {i} - {name}: no device record")
+        if want["model"] != "-":
+            want_model += 1
+        continue
+    bad = []
+    for key in ("class", "vendor", "model"):
+        if key == "model" and want["model"] == "-":
+            continue
+        have = dev.get(key)
+        if key == "model":
+            want_model += 1
+        if have == want[key]:
+            if key == "class":
+                n_class += 1
+            elif key == "vendor":
+                n_vendor += 1
+            else:
+                n_model += 1
+        else:
+            bad.append(f"{key} expected {want[key]!r} got {have!r}")
+    if bad:
+        print(f"not ok {i} - {name}: " + "; ".join(bad))
+    else:
+        print(f"ok {i} - {name}")
+    if dev.get("ip") != row["ip"]:
+        print(f"# {mac}: ip {row['ip']} expected, "
+              f"{dev.get('ip') or 'none'} seen (not scored)")
+
+print(f"# accuracy: class {n_class}/{len(rows)}, vendor {n_vendor}/"
+      f"{len(rows)}, model {n_model}/{want_model}")
+EOF
