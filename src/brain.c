@@ -48,6 +48,7 @@ struct brain_dev {
 	struct dev_ip	 shown_ip;
 	bool		 shown_has_ip;
 	uint64_t	 ts_us;		/* of the event that last changed it */
+	uint64_t	 lease_us;	/* its address came from DHCP then */
 };
 
 struct brain_ipent {
@@ -75,6 +76,8 @@ struct brain {
 	struct brain_ipent **ip_tab;
 	struct brain_dev **touched;
 	size_t		 ntouched, tcap;
+	struct dev_ip	 gw[BRAIN_MAX_GATEWAYS];	/* DHCP option 3 */
+	size_t		 ngw;
 
 	const struct eve_opts *eve;
 	struct counters	*ctr;
@@ -424,13 +427,27 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 		return;		/* another MAC holds it: only DHCP moves it */
 	brain_ip_own(b, ip, n);
 	/* The current address is the IPv4 one; IPv6 ones only when the
-	 * device has no other. */
+	 * device has no other.  A flow does not move an address a DHCP
+	 * server gave: it may have started before the lease. */
 	if (n->d.has_ip && dev_ip_is4(&n->d.ip) && !dev_ip_is4(ip))
+		return;
+	if (n->d.has_ip && n->lease_us != 0)
 		return;
 	if (dev_set_ip(&n->d, ip)) {
 		n->d.unsaved = true;
 		brain_touch(b, n, CH_IP, ts);
 	}
+}
+
+static bool
+brain_is_gateway(const struct brain *b, const struct dev_ip *ip)
+{
+	size_t i;
+
+	for (i = 0; i < b->ngw; i++)
+		if (memcmp(&b->gw[i], ip, sizeof(*ip)) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -451,6 +468,16 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 		if (n != NULL && !(n->d.flags & DEV_F_ROUTER)) {
 			if (ipok)
 				brain_bind_ip(b, n, &e->ip, ts);
+			return n;
+		}
+		/* A router speaking for itself, from its gateway address. */
+		if (n != NULL && ipok && brain_is_gateway(b, &e->ip)) {
+			if (!n->d.has_ip) {
+				n->d.ip = e->ip;
+				n->d.has_ip = true;
+				n->d.unsaved = true;
+				brain_touch(b, n, CH_IP, ts);
+			}
 			return n;
 		}
 	}
@@ -544,7 +571,13 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	size_t i, k, len;
 	unsigned hl7_from;
 
-	if ((n = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us)) == NULL)
+	/* A relayed DHCP request: the client's VLAN is not this one. */
+	if (ev->vlan == BRAIN_VLAN_RELAYED)
+		n = ev->end[0].has_mac ? brain_find_mac_any(b, ev->end[0].mac) :
+		    NULL;
+	else
+		n = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
+	if (n == NULL)
 		return;
 	if (ev->ts_us > n->d.last_us)
 		n->d.last_us = ev->ts_us;
@@ -626,8 +659,8 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 
 	if (!e->has_mac || !e->has_ip || !brain_ip_usable(&e->ip))
 		return;
-	/* A relayed lease (vlan 0 here) does not say where the client is. */
-	if (ev->vlan == UINT16_MAX)
+	/* A relayed lease does not say where the client is. */
+	if (ev->vlan == BRAIN_VLAN_RELAYED)
 		n = brain_find_mac_any(b, e->mac);
 	else if ((n = brain_find_mac(b, e->mac, ev->vlan)) == NULL)
 		n = brain_new_dev(b, e->mac, ev->vlan, NULL, ev->ts_us);
@@ -642,6 +675,7 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 		brain_touch(b, owner, CH_IP, ev->ts_us);
 	}
 	brain_ip_own(b, &e->ip, n);
+	n->lease_us = ev->ts_us;
 	if (dev_set_ip(&n->d, &e->ip)) {
 		n->d.unsaved = true;
 		brain_touch(b, n, CH_IP, ev->ts_us);
@@ -662,6 +696,11 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		break;
 	case BRAIN_EV_LEASE:
 		brain_apply_lease(b, ev);
+		break;
+	case BRAIN_EV_ROUTER_IP:
+		if (ev->end[0].has_ip && b->ngw < BRAIN_MAX_GATEWAYS &&
+		    !brain_is_gateway(b, &ev->end[0].ip))
+			b->gw[b->ngw++] = ev->end[0].ip;
 		break;
 	}
 }

@@ -29,6 +29,8 @@
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
 #define BRAIN_MAX_MEDICAL_VLANS		64
 #define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
+#define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
+#define BRAIN_VLAN_RELAYED		UINT16_MAX	/* brain_ev.vlan */
 #define BRAIN_FP_BUILTIN		"builtin"	/* devices.fingerprints */
 #define BRAIN_STATE_AUTO		"auto"		/* devices.state-file */
 
@@ -70,7 +72,7 @@ struct brain_ev {
 	uint32_t	 seq;		/* per flow */
 	uint8_t		 kind;		/* enum brain_ev_kind */
 	uint8_t		 proto;		/* IP protocol */
-	uint16_t	 vlan;
+	uint16_t	 vlan;		/* or BRAIN_VLAN_RELAYED (DHCP) */
 	uint16_t	 sport, dport;
 	uint8_t		 app;		/* enum app_proto */
 	bool		 answered;	/* FLOW: the server sent packets */

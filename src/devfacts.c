@@ -294,6 +294,15 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 	if (d->op == 2) {
 		devfacts_ev(q, f, p, dir == APP_DIR_TOSERVER ? SIDE_CLIENT :
 		    SIDE_SERVER, "behaviour", "dhcp_server");
+		/* Option 3: the gateways' own addresses. */
+		for (i = 0; i < d->n_routers && i < DHCP_MAX_ADDRS; i++) {
+			if ((ev = devfacts_new(q, f, p, BRAIN_EV_ROUTER_IP,
+			    0)) == NULL)
+				break;
+			memset(ev->end, 0, sizeof(ev->end));
+			dev_ip_from4(&ev->end[0].ip, d->routers[i]);
+			ev->end[0].has_ip = true;
+		}
 		if (d->msg_type != 5 || !d->has_mac ||
 		    memcmp(d->yiaddr, zero, 4) == 0)
 			return;
@@ -306,7 +315,7 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 		dev_ip_from4(&ev->end[0].ip, d->yiaddr);
 		ev->end[0].has_ip = true;
 		if (relayed)
-			ev->vlan = UINT16_MAX;
+			ev->vlan = BRAIN_VLAN_RELAYED;
 		return;
 	}
 	if (d->op != 1 || !d->has_mac)
@@ -324,7 +333,7 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 		memcpy(ev->end[0].mac, d->chaddr, 6);			\
 		ev->end[0].has_mac = true;				\
 		if (relayed)						\
-			ev->vlan = UINT16_MAX;				\
+			ev->vlan = BRAIN_VLAN_RELAYED;				\
 	}								\
 } while (0)
 	if (d->has_hostname)

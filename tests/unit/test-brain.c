@@ -235,8 +235,24 @@ test_dhcp_identity_and_ip_change(void **state)
 	assert_non_null(strstr(l, "\"ip\":\"10.20.0.77\""));
 	assert_non_null(strstr(l, "\"previous_ips\":[\"10.20.0.50\"]"));
 	assert_int_equal(brain_device_count(x->b), 1);
+	/* A flow from before the lease ends later: the lease stands. */
+	flow(&q, 6 * SEC + 5, 20, MAC_PUMP, "10.20.0.50", MAC_ENG,
+	    "10.20.0.2", 443);
+	/* A relayed request speaks for a MAC on another VLAN; for a MAC
+	 * the inventory does not know, nothing is made up. */
+	evidence(&q, 6 * SEC + 6, BRAIN_VLAN_RELAYED, MAC_PUMP, NULL,
+	    "dhcp.params", "1,3,6");
+	evidence(&q, 6 * SEC + 6, BRAIN_VLAN_RELAYED, MAC_CT, NULL,
+	    "dhcp.params", "1,3,6");
+	brain_sync(x->b, 0, 7 * SEC, &q);
 	brain_finish(x->b, 7 * SEC);
-	assert_int_equal(count_lines(&x->out, "\"event\":\"snapshot\""), 1);
+	assert_int_equal(count_lines(&x->out, "\"event\":\"snapshot\""), 2);
+	l = find_line(&x->out, "\"snapshot\"", "00:40:c1:00:00:01", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ip\":\"10.20.0.77\""));
+	assert_non_null(strstr(l, "\"dhcp.params\":[\"1,3,6\"]"));
+	assert_null(find_line(&x->out, "00:11:22:00:00:04", NULL, NULL));
+	assert_null(find_line(&x->out, "65535", NULL, NULL));
 	brain_queue_free(&q);
 	fix_free(x);
 }
@@ -261,12 +277,26 @@ test_router(void **state)
 		    "hostname.dhcp", ip);
 	}
 	brain_sync(x->b, 0, 10 * SEC, &q);
+	/* Its own address, once DHCP named it a gateway, is its own and
+	 * not a host behind it. */
+	{
+		struct brain_ev *ev = brain_queue_add(&q);
+
+		ev->kind = BRAIN_EV_ROUTER_IP;
+		ev->ts_us = 10 * SEC;
+		end_set(&ev->end[0], NULL, "10.40.0.254");
+	}
+	flow(&q, 10 * SEC + 1, 20, MAC_RTR, "10.40.0.254", MAC_MON,
+	    "10.20.0.9", 2575);
+	brain_sync(x->b, 0, 11 * SEC, &q);
 	brain_finish(x->b, 11 * SEC);
 	l = find_line(&x->out, "\"event\":\"snapshot\"", "\"router\":true",
 	    NULL);
 	assert_non_null(l);
 	assert_non_null(strstr(l, "\"class\":\"network-infrastructure\""));
-	assert_null(strstr(l, "\"ip\":"));
+	assert_non_null(strstr(l, "\"ip\":\"10.40.0.254\""));
+	assert_null(find_line(&x->out, "\"routed\":true",
+	    "\"ip\":\"10.40.0.254\"", NULL));
 	assert_null(strstr(l, "\"hostname\""));
 	/* The two hosts after detection are known by address. */
 	assert_non_null(find_line(&x->out, "\"event\":\"snapshot\"",
@@ -278,7 +308,7 @@ test_router(void **state)
 	    NULL);
 	assert_non_null(l);
 	assert_non_null(strstr(l, "\"services\":[\"tcp/2575\"]"));
-	assert_non_null(strstr(l, "\"flows\":5"));
+	assert_non_null(strstr(l, "\"flows\":6"));
 	brain_queue_free(&q);
 	fix_free(x);
 }
