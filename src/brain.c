@@ -268,19 +268,28 @@ brain_touch(struct brain *b, struct brain_dev *n, uint8_t changes,
 static void brain_vendor_claim(struct brain *, struct brain_dev *,
     const char *, const char *, unsigned, const char *, uint64_t);
 
-/* Add a device to the tables (from the database or new). */
+/*
+ * A zeroed node.  The record is large and mostly empty (evidence and
+ * competing values fill it as they come): calloc'ed memory is only
+ * touched where something is written.
+ */
 static struct brain_dev *
-brain_insert(struct brain *b, const struct device *d)
+brain_alloc(struct brain *b)
 {
-	struct brain_dev *n;
-	uint32_t h;
-
 	if (b->ndevs >= b->cfg.max_devices) {
 		ctr_inc(b->ctr, CTR_DEV_TABLE_FULL);
 		return NULL;
 	}
-	n = xcalloc(1, sizeof(*n));
-	n->d = *d;
+	return xcalloc(1, sizeof(struct brain_dev));
+}
+
+/* Add a filled node to the tables (from the database or new). */
+static void
+brain_insert(struct brain *b, struct brain_dev *n)
+{
+	const struct device *d = &n->d;
+	uint32_t h;
+
 	if (b->ndevs == b->devcap) {
 		b->devcap = b->devcap ? b->devcap * 2 : 64;
 		b->devs = xreallocarray(b->devs, b->devcap, sizeof(*b->devs));
@@ -293,7 +302,6 @@ brain_insert(struct brain *b, const struct device *d)
 	}
 	if (d->has_ip && !(d->flags & DEV_F_ROUTER))
 		brain_ip_own(b, &d->ip, n);
-	return n;
 }
 
 static void
@@ -315,28 +323,27 @@ static struct brain_dev *
 brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
     const struct dev_ip *ip, uint64_t ts)
 {
-	struct device d;
 	struct brain_dev *n;
+	struct device *d;
 	const char *org;
 
-	dev_init(&d);
-	if (mac != NULL) {
-		memcpy(d.mac, mac, 6);
-		d.vlan = vlan;
-		if (mac[0] & 0x02)
-			d.flags |= DEV_F_PRIVMAC;
-	} else {
-		d.flags |= DEV_F_ROUTED;
-		d.vlan = vlan;
-	}
-	if (ip != NULL) {
-		d.ip = *ip;
-		d.has_ip = true;
-	}
-	d.first_us = d.last_us = ts;
-	d.unsaved = true;
-	if ((n = brain_insert(b, &d)) == NULL)
+	if ((n = brain_alloc(b)) == NULL)
 		return NULL;
+	d = &n->d;
+	if (mac != NULL) {
+		memcpy(d->mac, mac, 6);
+		if (mac[0] & 0x02)
+			d->flags |= DEV_F_PRIVMAC;
+	} else
+		d->flags |= DEV_F_ROUTED;
+	d->vlan = vlan;
+	if (ip != NULL) {
+		d->ip = *ip;
+		d->has_ip = true;
+	}
+	d->first_us = d->last_us = ts;
+	d->unsaved = true;
+	brain_insert(b, n);
 	ctr_inc(b->ctr, CTR_DEV_NEW);
 	if (mac != NULL && b->oui != NULL &&
 	    (org = oui_lookup(b->oui, mac)) != NULL) {
@@ -1046,8 +1053,10 @@ brain_load_cb(void *arg, const struct device *d)
 	struct brain *b = arg;
 	struct brain_dev *n;
 
-	if ((n = brain_insert(b, d)) == NULL)
+	if ((n = brain_alloc(b)) == NULL)
 		return 0;
+	n->d = *d;
+	brain_insert(b, n);
 	n->d.known = true;
 	n->d.announced = true;
 	n->d.unsaved = false;
