@@ -129,7 +129,10 @@ ww_count() {
 	    "$1" | head -n 1
 }
 
-printf 'app-layer:\n  enabled: false\n' >"$tmp/noapp.yaml"
+# The device inventory is fed by the application layer: off with it.
+printf 'app-layer:\n  enabled: false\ndevices:\n  enabled: false\n' \
+    >"$tmp/noapp.yaml"
+printf 'devices:\n  enabled: false\n' >"$tmp/nodev.yaml"
 mismatch=
 rep=1
 while [ $rep -le "$repeat" ]; do
@@ -144,14 +147,16 @@ while [ $rep -le "$repeat" ]; do
 	packets=${counts% *} wire=${counts#* }
 	[ "$packets" -gt 0 ] || die "$pcap holds no packets"
 
-	for w in 1 2 app; do
+	for w in 1 2 app all; do
 		case " $failed " in *" ww$w "*) continue ;; esac
 		rm -rf "$tmp/log"
 		mkdir "$tmp/log" || exit 1
 		# ww1, ww2: decode, flows, streams and EVE flow records, the
-		# application layer off; wwapp: one worker, everything on.
+		# application layer off; wwapp: one worker, the application
+		# layer and nDPI on; wwall: also the device inventory.
 		case $w in
-		app) conf=/dev/null nw=1 ;;
+		app) conf="$tmp/nodev.yaml" nw=1 ;;
+		all) conf=/dev/null nw=1 ;;
 		*) conf="$tmp/noapp.yaml" nw=$w ;;
 		esac
 		# shellcheck disable=SC2086 # BENCH_WW_ARGS is a word list
@@ -219,9 +224,10 @@ echo
 bare_best=$(best bare)
 {
 	echo "bare libpcap loop|$packets|$bare_best"
-	for w in 1 2 app; do
+	for w in 1 2 app all; do
 		case $w in
 		app) label="... + app layer, 1" ;;
+		all) label="... + devices, 1" ;;
 		*) label="wardwatch --workers $w" ;;
 		esac
 		case " $failed " in
