@@ -1,1 +1,3 @@
-## src/oui.mk - (filled in by its area)
+## src/oui.mk - MAC and EUI-64 vendor lookup in the IEEE registry.
+
+libwardwatch_a_SOURCES += src/oui.c src/oui.h

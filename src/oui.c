@@ -1,0 +1,732 @@
+/*
+ * oui.c - MAC and EUI-64 vendor lookup in the IEEE registry.
+ *
+ * Each registry file is streamed through one fixed buffer and parsed
+ * as RFC 4180 CSV: records end in CRLF (the IEEE files) or LF, and a
+ * quoted field may hold commas, doubled quotes and line breaks
+ * (addresses do).  Only the organisation name is kept, in an arena;
+ * each prefix length has a sorted array of (prefix, name) searched by
+ * bisection.
+ *
+ * The sensor loads the 46k records at every start, so the load is
+ * built to be quick: no copy of the 4 MB of files (faulting in a
+ * buffer that size costs more than parsing it), and 8-byte entries.
+ * It takes a few milliseconds.
+ *
+ * The files are not traffic, but they are still checked: a malformed
+ * record is reported with its line and skipped, and every field, record
+ * and file has a cap.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oui.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The prefix lengths, longest first: the order of the search. */
+enum oui_len {
+	OUI_LEN_36,		/* MA-S and IAB */
+	OUI_LEN_28,		/* MA-M */
+	OUI_LEN_24,		/* MA-L */
+	OUI_NLEN
+};
+
+static const unsigned oui_bits[OUI_NLEN] = { 36, 28, 24 };
+
+static const struct {
+	const char	*name;
+	enum oui_len	 len;
+	size_t		 digits;	/* hex digits of an assignment */
+} oui_registries[] = {
+	{ "MA-L", OUI_LEN_24, 6 },
+	{ "MA-M", OUI_LEN_28, 7 },
+	{ "MA-S", OUI_LEN_36, 9 },
+	{ "IAB", OUI_LEN_36, 9 },
+};
+
+static const char *const oui_files[] = {
+	"oui.csv", "mam.csv", "oui36.csv", "iab.csv",
+};
+
+/*
+ * An entry is one 64-bit word: the prefix above NAME_BITS bits of name
+ * offset.  Sorting the words sorts by prefix, then by the order read
+ * (offsets only grow), which makes the first of two records for one
+ * assignment win.  The names of four files of OUI_MAX_FILE fit.
+ */
+#define NAME_BITS	28
+#define NAME_MASK	((UINT64_C(1) << NAME_BITS) - 1)
+/* Bytes read at a time. */
+#define READ_BUF	(64 * 1024)
+/* Bytes a record may need in the buffer: the cap, then CR LF. */
+#define WINDOW		(OUI_MAX_RECORD + 2)
+/* Longest piece of a field quoted back in a message. */
+#define SHOW_MAX	24
+/* Fields kept from a record: registry, assignment, organisation. */
+#define NKEPT		3
+
+struct oui_table {
+	uint64_t	*e;
+	size_t		 n, cap;
+};
+
+struct oui_db {
+	struct oui_table	 tab[OUI_NLEN];
+	char			*names;		/* NUL-terminated names */
+	size_t			 nlen, ncap;
+};
+
+/* The file being parsed, and the window of it in the buffer. */
+struct oui_file {
+	const char	*path;
+	FILE		*err;
+	int		 fd;
+	size_t		 left;		/* bytes not read yet */
+	char		*buf;		/* READ_BUF bytes */
+	const char	*p, *end;	/* unparsed bytes in buf */
+	bool		 eof;		/* nothing after end */
+	bool		 skipping;	/* dropping bytes up to a LF */
+	size_t		 line;		/* line of p, 1-based */
+	size_t		 nbad;		/* malformed records */
+};
+
+struct oui_record {
+	size_t	line;			/* where the record starts */
+	size_t	nfields;
+	char	field[NKEPT][OUI_MAX_NAME + 1];
+	size_t	flen[NKEPT];
+	bool	toolong;		/* a kept field was cut */
+};
+
+enum rec_result { REC_OK, REC_BAD };
+enum open_result { OPEN_OK, OPEN_ABSENT, OPEN_FAILED };
+
+static void __attribute__((format(printf, 2, 3)))
+report(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+}
+
+/* A malformed record: counted, and reported while under the cap. */
+static void __attribute__((format(printf, 3, 4)))
+bad(struct oui_file *f, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++f->nbad > OUI_MAX_ERRORS || f->err == NULL)
+		return;
+	fprintf(f->err, "%s:%zu: ", f->path, line);
+	va_start(ap, fmt);
+	vfprintf(f->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', f->err);
+}
+
+/* A field for a message: capped, anything unprintable as '?'. */
+static const char *
+show(const char *s, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Bytes of the line ending at p: 2 for CRLF, 1 for LF (or for a CR
+ * ending the file), 0 for none.  The caller has the whole window.
+ */
+static size_t
+eol(const char *p, const char *end)
+{
+	if (p == end)
+		return 0;
+	if (*p == '\n')
+		return 1;
+	if (*p == '\r' && (end - p == 1 || p[1] == '\n'))
+		return (size_t)(end - p == 1 ? 1 : 2);
+	return 0;
+}
+
+/* Append n bytes to kept field k; other fields are only skipped. */
+static void
+put(struct oui_record *r, size_t k, const char *s, size_t n)
+{
+	size_t room;
+
+	if (k >= NKEPT)
+		return;
+	room = OUI_MAX_NAME - r->flen[k];
+	if (n > room) {
+		r->toolong = true;
+		n = room;
+	}
+	memcpy(r->field[k] + r->flen[k], s, n);
+	r->flen[k] += n;
+}
+
+/*
+ * Make sure the window holds WINDOW bytes, or the rest of the file.
+ * While skipping, drop everything up to and including the next LF.
+ */
+static int
+refill(struct oui_file *f)
+{
+	const char *nl;
+	size_t keep, want;
+	ssize_t got;
+
+	for (;;) {
+		if (f->skipping) {
+			nl = memchr(f->p, '\n', (size_t)(f->end - f->p));
+			f->p = nl != NULL ? nl + 1 : f->end;
+			f->skipping = nl == NULL;
+		}
+		if (f->eof || (!f->skipping && f->end - f->p >= WINDOW))
+			return 0;
+		keep = (size_t)(f->end - f->p);
+		memmove(f->buf, f->p, keep);
+		f->p = f->buf;
+		f->end = f->buf + keep;
+		want = READ_BUF - keep < f->left ? READ_BUF - keep : f->left;
+		if ((got = read(f->fd, f->buf + keep, want)) == -1) {
+			if (errno == EINTR)
+				continue;
+			report(f->err, "%s: %s", f->path, strerror(errno));
+			return -1;
+		}
+		/* A file that grows meanwhile is read up to its size. */
+		f->left -= (size_t)got;
+		f->end += got;
+		f->eof = got == 0 || f->left == 0;
+	}
+}
+
+/* Go on at the line after the one holding from. */
+static void
+resync(struct oui_file *f, const char *from, size_t line)
+{
+	const char *nl = memchr(from, '\n', (size_t)(f->end - from));
+
+	f->p = nl != NULL ? nl + 1 : f->end;
+	f->skipping = nl == NULL && !f->eof;
+	f->line = line + 1;
+}
+
+/*
+ * Read the record at f->p, which is not a line end (RFC 4180 section
+ * 2, with LF accepted for CRLF).  The window holds WINDOW bytes or the
+ * rest of the file, so reaching f->end below means the end of the file.
+ * A syntax error is reported and costs the rest of its line, except a
+ * quote left open, which would swallow the records after it: then only
+ * the record's first line is lost.
+ */
+static enum rec_result
+read_record(struct oui_file *f, struct oui_record *r)
+{
+	const char *p = f->p, *end = f->end, *start = p, *lim, *q, *s;
+	size_t k, n;
+
+	/* Scanning stops one byte past the cap. */
+	lim = end - start > OUI_MAX_RECORD ? start + OUI_MAX_RECORD + 1 : end;
+	r->line = f->line;
+	r->nfields = 0;
+	r->toolong = false;
+	memset(r->flen, 0, sizeof(r->flen));
+	for (;;) {
+		k = r->nfields++;
+		if (p < end && *p == '"') {
+			for (p++;; p = q + 2) {
+				if (p >= lim || (q = memchr(p, '"',
+				    (size_t)(lim - p))) == NULL) {
+					bad(f, r->line, lim == end ?
+					    "unterminated quoted field" :
+					    "quoted field not closed within "
+					    "%d bytes", OUI_MAX_RECORD);
+					resync(f, start, r->line);
+					return REC_BAD;
+				}
+				for (s = p; (s = memchr(s, '\n',
+				    (size_t)(q - s))) != NULL; s++)
+					f->line++;
+				put(r, k, p, (size_t)(q - p));
+				if (end - q == 1 || q[1] != '"')
+					break;
+				put(r, k, q, 1);	/* "" stands for " */
+			}
+			p = q + 1;
+		} else {
+			for (q = p; q < lim && *q != ',' && *q != '\n' &&
+			    (*q != '\r' || eol(q, end) == 0); q++)
+				;
+			put(r, k, p, (size_t)(q - p));
+			p = q;
+			if (p - start > OUI_MAX_RECORD) {
+				bad(f, r->line, "record longer than %d bytes",
+				    OUI_MAX_RECORD);
+				resync(f, p, f->line);
+				return REC_BAD;
+			}
+		}
+		if (p < end && *p == ',') {
+			p++;
+			continue;
+		}
+		if (p == end)
+			break;
+		if ((n = eol(p, end)) > 0) {
+			p += n;
+			f->line++;
+			break;
+		}
+		bad(f, f->line, "text after a closing quote");
+		resync(f, p, f->line);
+		return REC_BAD;
+	}
+	for (k = 0; k < NKEPT; k++)
+		r->field[k][r->flen[k]] = '\0';
+	f->p = p;
+	return REC_OK;
+}
+
+/*
+ * Trim spaces (and, in names, control characters, which the 2022 files
+ * have as stray tabs) from both ends.  Control characters inside a name
+ * become spaces: names end up in log lines and EVE records.
+ */
+static char *
+trim(char *s, size_t *len, bool name)
+{
+	size_t i, n = *len;
+
+	if (name)
+		for (i = 0; i < n; i++)
+			if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+				s[i] = ' ';
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	s[n] = '\0';
+	*len = n;
+	return s;
+}
+
+static int
+add_entry(struct oui_db *db, enum oui_len len, uint64_t prefix,
+    const char *name, size_t nlen)
+{
+	struct oui_table *t = &db->tab[len];
+	uint64_t *e;
+	size_t ncap;
+	char *nn;
+
+	if (t->n == t->cap) {
+		ncap = t->cap == 0 ? 1024 : t->cap * 2;
+		if ((e = reallocarray(t->e, ncap, sizeof(*e))) == NULL)
+			return -1;
+		t->e = e;
+		t->cap = ncap;
+	}
+	if (db->ncap - db->nlen <= nlen) {
+		ncap = db->ncap == 0 ? 256 * 1024 : db->ncap * 2;
+		if (ncap > NAME_MASK + 1)
+			ncap = NAME_MASK + 1;
+		if (ncap - db->nlen <= nlen) {
+			errno = ENOMEM;
+			return -1;
+		}
+		if ((nn = realloc(db->names, ncap)) == NULL)
+			return -1;
+		db->names = nn;
+		db->ncap = ncap;
+	}
+	t->e[t->n++] = prefix << NAME_BITS | db->nlen;
+	memcpy(db->names + db->nlen, name, nlen + 1);
+	db->nlen += nlen + 1;
+	return 0;
+}
+
+/* Check a record and add its assignment.  -1 only when out of memory. */
+static int
+add_record(struct oui_db *db, struct oui_file *f, struct oui_record *r)
+{
+	char sbuf[SHOW_MAX];
+	const char *reg, *hex, *name;
+	uint64_t prefix = 0;
+	size_t i, d, rlen, hlen, nlen;
+	int v;
+
+	if (r->nfields != 4) {
+		bad(f, r->line, "%zu field%s, expected 4", r->nfields,
+		    r->nfields == 1 ? "" : "s");
+		return 0;
+	}
+	if (r->toolong) {
+		bad(f, r->line, "field longer than %d bytes", OUI_MAX_NAME);
+		return 0;
+	}
+	rlen = r->flen[0];
+	hlen = r->flen[1];
+	nlen = r->flen[2];
+	reg = trim(r->field[0], &rlen, false);
+	hex = trim(r->field[1], &hlen, false);
+	name = trim(r->field[2], &nlen, true);
+	for (i = 0; i < NELEM(oui_registries); i++)
+		if (strcmp(reg, oui_registries[i].name) == 0)
+			break;
+	if (i == NELEM(oui_registries)) {
+		bad(f, r->line, "unknown registry \"%s\"",
+		    show(reg, sbuf, sizeof(sbuf)));
+		return 0;
+	}
+	if (hlen != oui_registries[i].digits) {
+		bad(f, r->line, "%s assignment \"%s\" has %zu hex digits, "
+		    "not %zu", reg, show(hex, sbuf, sizeof(sbuf)), hlen,
+		    oui_registries[i].digits);
+		return 0;
+	}
+	for (d = 0; d < hlen; d++) {
+		if ((v = hexval(hex[d])) == -1) {
+			bad(f, r->line, "assignment \"%s\" is not hexadecimal",
+			    show(hex, sbuf, sizeof(sbuf)));
+			return 0;
+		}
+		prefix = prefix << 4 | (uint64_t)v;
+	}
+	if (nlen == 0) {
+		bad(f, r->line, "empty organization name");
+		return 0;
+	}
+	return add_entry(db, oui_registries[i].len, prefix, name, nlen);
+}
+
+/* Parse the open file f.  -1 on a read error or out of memory. */
+static int
+parse_file(struct oui_db *db, struct oui_file *f)
+{
+	struct oui_record r;
+	bool first = true;
+	size_t n;
+
+	if (refill(f) == -1)
+		return -1;
+	if (f->end - f->p >= 3 && memcmp(f->p, "\xef\xbb\xbf", 3) == 0)
+		f->p += 3;	/* a UTF-8 byte order mark */
+	for (;;) {
+		if (refill(f) == -1)
+			return -1;
+		if (f->p == f->end)
+			break;
+		if ((n = eol(f->p, f->end)) > 0) {
+			f->p += n;	/* a blank line */
+			f->line++;
+			continue;
+		}
+		if (read_record(f, &r) == REC_BAD) {
+			first = false;
+			continue;
+		}
+		if (first && strcmp(r.field[0], "Registry") == 0) {
+			first = false;
+			continue;	/* the header */
+		}
+		first = false;
+		if (add_record(db, f, &r) == -1) {
+			report(f->err, "%s: %s", f->path, strerror(errno));
+			return -1;
+		}
+	}
+	if (f->nbad > OUI_MAX_ERRORS)
+		report(f->err, "%s: %zu more malformed records (%zu in all)",
+		    f->path, f->nbad - OUI_MAX_ERRORS, f->nbad);
+	return 0;
+}
+
+/* Open a registry file; a missing one is not an error. */
+static enum open_result
+open_file(struct oui_file *f)
+{
+	struct stat st;
+
+	if ((f->fd = open(f->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return OPEN_ABSENT;
+		report(f->err, "%s: %s", f->path, strerror(errno));
+		return OPEN_FAILED;
+	}
+	if (fstat(f->fd, &st) == -1) {
+		report(f->err, "%s: %s", f->path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report(f->err, "%s: not a regular file", f->path);
+		goto out_close;
+	}
+	if (st.st_size > (off_t)OUI_MAX_FILE) {
+		report(f->err, "%s: larger than %u bytes", f->path,
+		    OUI_MAX_FILE);
+		goto out_close;
+	}
+	f->left = (size_t)st.st_size;
+	f->eof = f->left == 0;
+	return OPEN_OK;
+
+ out_close:
+	close(f->fd);
+	return OPEN_FAILED;
+}
+
+static void
+report_no_registry(const char *dir, FILE *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) == -1)
+		report(err, "%s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		report(err, "%s: %s", dir, strerror(ENOTDIR));
+	else
+		report(err, "%s: no IEEE registry file (oui.csv, mam.csv, "
+		    "oui36.csv, iab.csv)", dir);
+}
+
+/*
+ * Heapsort of the entries: no comparison callback, no scratch memory,
+ * and n log n whatever the file holds.  qsort(3) took a third of the
+ * load time.
+ */
+static void
+sift_down(uint64_t *e, size_t i, size_t n)
+{
+	uint64_t v = e[i];
+	size_t c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && e[c + 1] > e[c])
+			c++;
+		if (v >= e[c])
+			break;
+		e[i] = e[c];
+		i = c;
+	}
+	e[i] = v;
+}
+
+static void
+table_sort(struct oui_table *t)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = t->n / 2; i > 0; i--)
+		sift_down(t->e, i - 1, t->n);
+	for (i = t->n; i > 1; i--) {
+		v = t->e[0];
+		t->e[0] = t->e[i - 1];
+		t->e[i - 1] = v;
+		sift_down(t->e, 0, i - 1);
+	}
+}
+
+struct oui_db *
+oui_load(const char *dir, FILE *err)
+{
+	struct oui_db *db;
+	struct oui_file f;
+	char path[4096], *buf;
+	size_t i, found = 0, loaded = 0;
+	int rv;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (buf = malloc(READ_BUF)) == NULL) {
+		report(err, "%s: %s", dir, strerror(errno));
+		goto out_free_db;
+	}
+	for (i = 0; i < NELEM(oui_files); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    oui_files[i]) >= sizeof(path)) {
+			report(err, "%s: %s", dir, strerror(ENAMETOOLONG));
+			goto out_free_buf;
+		}
+		memset(&f, 0, sizeof(f));
+		f.path = path;
+		f.err = err;
+		f.buf = buf;
+		f.p = f.end = buf;
+		f.line = 1;
+		switch (open_file(&f)) {
+		case OPEN_ABSENT:
+			continue;
+		case OPEN_FAILED:
+			found++;
+			continue;
+		case OPEN_OK:
+			break;
+		}
+		found++;
+		rv = parse_file(db, &f);
+		close(f.fd);
+		if (rv == -1)
+			goto out_free_buf;
+		loaded++;
+	}
+	free(buf);
+	if (found == 0)
+		report_no_registry(dir, err);
+	if (loaded == 0)
+		goto out_free_db;
+	for (i = 0; i < OUI_NLEN; i++)
+		table_sort(&db->tab[i]);
+	return db;
+
+ out_free_buf:
+	free(buf);
+ out_free_db:
+	oui_free(db);
+	return NULL;
+}
+
+void
+oui_free(struct oui_db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < OUI_NLEN; i++)
+		free(db->tab[i].e);
+	free(db->names);
+	free(db);
+}
+
+size_t
+oui_count(const struct oui_db *db)
+{
+	size_t i, n = 0;
+
+	if (db == NULL)
+		return 0;
+	for (i = 0; i < OUI_NLEN; i++)
+		n += db->tab[i].n;
+	return n;
+}
+
+/* The name of the first entry for prefix, or NULL. */
+static const char *
+table_find(const struct oui_db *db, const struct oui_table *t,
+    uint64_t prefix)
+{
+	uint64_t key = prefix << NAME_BITS;
+	size_t lo = 0, hi = t->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->e[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == t->n || t->e[lo] >> NAME_BITS != prefix)
+		return NULL;
+	return db->names + (t->e[lo] & NAME_MASK);
+}
+
+/* p holds at least the 36 bits of the longest prefix (5 octets). */
+static const char *
+lookup(const struct oui_db *db, const uint8_t *p)
+{
+	const char *name;
+	uint64_t key;
+	size_t i;
+
+	/* IEEE 802 section 8.2: I/G and U/L bits; neither has a vendor. */
+	if (db == NULL || (p[0] & 0x03) != 0)
+		return NULL;
+	key = (uint64_t)p[0] << 28 | (uint64_t)p[1] << 20 |
+	    (uint64_t)p[2] << 12 | (uint64_t)p[3] << 4 | (uint64_t)p[4] >> 4;
+	for (i = 0; i < OUI_NLEN; i++) {
+		name = table_find(db, &db->tab[i], key >> (36 - oui_bits[i]));
+		/* "Private" hides the owner, and the shorter prefixes too. */
+		if (name != NULL)
+			return strcmp(name, "Private") == 0 ? NULL : name;
+	}
+	return NULL;
+}
+
+const char *
+oui_lookup(const struct oui_db *db, const uint8_t mac[6])
+{
+	return lookup(db, mac);
+}
+
+const char *
+oui_lookup_eui64(const struct oui_db *db, const uint8_t eui[8])
+{
+	return lookup(db, eui);
+}
+
+int
+oui_parse_hex(const char *s, uint8_t *out, size_t len)
+{
+	uint8_t tmp[8];
+	char sep = '\0';
+	size_t i;
+	int hi, lo;
+
+	if (s == NULL || len == 0 || len > sizeof(tmp))
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (i == 1 && (*s == ':' || *s == '-'))
+			sep = *s;
+		if (i > 0 && sep != '\0') {
+			if (*s != sep)
+				return -1;
+			s++;
+		}
+		/* A NUL is not hex, so s never runs past the string. */
+		if ((hi = hexval(s[0])) == -1 || (lo = hexval(s[1])) == -1)
+			return -1;
+		tmp[i] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+	if (*s != '\0')
+		return -1;
+	memcpy(out, tmp, len);
+	return 0;
+}
