@@ -269,9 +269,9 @@ static void brain_vendor_claim(struct brain *, struct brain_dev *,
     const char *, const char *, unsigned, const char *, uint64_t);
 
 /*
- * A zeroed node.  The record is large and mostly empty (evidence and
- * competing values fill it as they come): calloc'ed memory is only
- * touched where something is written.
+ * A zeroed node: all-zero is an empty device (dev_init), whose value
+ * and evidence arrays grow as they fill.  dev_free() releases them in
+ * brain_free().
  */
 static struct brain_dev *
 brain_alloc(struct brain *b)
@@ -393,7 +393,7 @@ brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 
 	d->flags |= DEV_F_ROUTER;
 	for (i = 0; i < DEV_A_MAX; i++)
-		memset(&d->attr[i], 0, sizeof(d->attr[i]));
+		dev_attr_clear(d, (enum dev_attr)i);
 	for (i = k = 0; i < d->n_evidence; i++)
 		if (strcmp(d->evidence[i].key, "oui.vendor") == 0)
 			d->evidence[k++] = d->evidence[i];
@@ -1055,7 +1055,7 @@ brain_load_cb(void *arg, const struct device *d)
 
 	if ((n = brain_alloc(b)) == NULL)
 		return 0;
-	n->d = *d;
+	dev_copy(&n->d, d);
 	brain_insert(b, n);
 	n->d.known = true;
 	n->d.announced = true;
@@ -1239,8 +1239,10 @@ brain_free(struct brain *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->ndevs; i++)
+	for (i = 0; i < b->ndevs; i++) {
+		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
+	}
 	free(b->devs);
 	for (i = 0; i < BRAIN_HASH_SIZE && b->ip_tab != NULL; i++)
 		for (e = b->ip_tab[i]; e != NULL; e = next) {

@@ -9,12 +9,21 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "device.h"
 #include "jsonw.h"
 #include "util.h"
+
+/*
+ * First allocations.  Most attributes that get a value get just one;
+ * a device with any evidence usually has a few pieces (OUI vendor, a
+ * host name, a role).  Both double from there up to their caps.
+ */
+#define DEV_FIRST_VALUES	1
+#define DEV_FIRST_EVIDENCE	4
 
 static const char *const dev_attr_names[DEV_A_MAX] = {
 	[DEV_A_CLASS] = "class",
@@ -46,6 +55,108 @@ void
 dev_init(struct device *d)
 {
 	memset(d, 0, sizeof(*d));
+}
+
+void
+dev_free(struct device *d)
+{
+	int a;
+
+	if (d == NULL)
+		return;
+	for (a = 0; a < DEV_A_MAX; a++)
+		free(d->attr[a].v);
+	free(d->evidence);
+	dev_init(d);
+}
+
+void
+dev_copy(struct device *dst, const struct device *src)
+{
+	const struct dev_attrset *s;
+	struct dev_attrset *t;
+	int a;
+
+	*dst = *src;
+	for (a = 0; a < DEV_A_MAX; a++) {
+		s = &src->attr[a];
+		t = &dst->attr[a];
+		t->v = NULL;
+		t->cap = 0;
+		if (s->n == 0)
+			continue;
+		t->v = xreallocarray(NULL, s->n, sizeof(*t->v));
+		memcpy(t->v, s->v, s->n * sizeof(*t->v));
+		t->cap = s->n;
+	}
+	dst->evidence = NULL;
+	dst->evidence_cap = 0;
+	if (src->n_evidence > 0) {
+		dst->evidence = xreallocarray(NULL, src->n_evidence,
+		    sizeof(*dst->evidence));
+		memcpy(dst->evidence, src->evidence,
+		    src->n_evidence * sizeof(*dst->evidence));
+		dst->evidence_cap = src->n_evidence;
+	}
+}
+
+/* The next capacity: doubled from first, never beyond max. */
+static size_t
+dev_grow(size_t cap, size_t first, size_t max)
+{
+	cap = cap == 0 ? first : cap * 2;
+	return cap < max ? cap : max;
+}
+
+struct dev_value *
+dev_value_push(struct device *d, enum dev_attr a)
+{
+	struct dev_attrset *s;
+	struct dev_value *v;
+	size_t cap;
+
+	if ((unsigned)a >= DEV_A_MAX)
+		return NULL;
+	s = &d->attr[a];
+	if (s->n >= DEV_MAX_VALUES)
+		return NULL;
+	if (s->n == s->cap) {
+		cap = dev_grow(s->cap, DEV_FIRST_VALUES, DEV_MAX_VALUES);
+		s->v = xreallocarray(s->v, cap, sizeof(*s->v));
+		s->cap = (uint8_t)cap;
+	}
+	v = &s->v[s->n++];
+	memset(v, 0, sizeof(*v));
+	return v;
+}
+
+struct dev_evidence *
+dev_evidence_push(struct device *d)
+{
+	struct dev_evidence *e;
+	size_t cap;
+
+	if (d->n_evidence >= DEV_MAX_EVIDENCE)
+		return NULL;
+	if (d->n_evidence == d->evidence_cap) {
+		cap = dev_grow(d->evidence_cap, DEV_FIRST_EVIDENCE,
+		    DEV_MAX_EVIDENCE);
+		d->evidence = xreallocarray(d->evidence, cap,
+		    sizeof(*d->evidence));
+		d->evidence_cap = cap;
+	}
+	e = &d->evidence[d->n_evidence++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+void
+dev_attr_clear(struct device *d, enum dev_attr a)
+{
+	if ((unsigned)a >= DEV_A_MAX)
+		return;
+	free(d->attr[a].v);
+	memset(&d->attr[a], 0, sizeof(d->attr[a]));
 }
 
 /* 1 - prod(1 - c_i), in percent; one certain claim makes it 100. */
@@ -149,9 +260,9 @@ dev_claim(struct device *d, enum dev_attr a, const char *value,
 			v = &s->v[s->n - 1];
 			if (conf <= v->confidence)
 				return false;
+			memset(v, 0, sizeof(*v));
 		} else
-			v = &s->v[s->n++];
-		memset(v, 0, sizeof(*v));
+			v = dev_value_push(d, a);
 		strlcpy(v->value, value, sizeof(v->value));
 		v->first_us = ts_us;
 	}
@@ -211,7 +322,7 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
 		d->evidence_dropped++;
 		return false;
 	}
-	e = &d->evidence[d->n_evidence++];
+	e = dev_evidence_push(d);
 	strlcpy(e->key, key, sizeof(e->key));
 	strlcpy(e->value, value, sizeof(e->value));
 	e->first_us = ts_us;

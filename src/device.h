@@ -15,6 +15,13 @@
  * matcher and for the record's "evidence" list, with a cap per device.
  * Nothing here reads the network or the database: brain.c feeds it,
  * state.c stores it.
+ *
+ * The values and the evidence live in heap arrays that grow on demand
+ * (doubling, up to the caps below): an inventory holds tens of
+ * thousands of devices and most never get evidence, so the record
+ * itself stays a few hundred bytes.  A device owns those arrays: copy
+ * it with dev_copy(), never by assignment, and release it with
+ * dev_free().  All-zero memory (calloc) is a valid empty device.
  */
 #ifndef WW_DEVICE_H
 #define WW_DEVICE_H
@@ -58,8 +65,9 @@ struct dev_value {
 };
 
 struct dev_attrset {
+	struct dev_value *v;		/* n of cap; v[0] is the answer */
 	uint8_t		 n;
-	struct dev_value v[DEV_MAX_VALUES];	/* v[0] is the answer */
+	uint8_t		 cap;		/* <= DEV_MAX_VALUES */
 };
 
 struct dev_evidence {
@@ -89,9 +97,10 @@ struct device {
 	uint64_t	 first_us, last_us;
 
 	struct dev_attrset attr[DEV_A_MAX];
+	struct dev_evidence *evidence;	/* n_evidence of evidence_cap */
 	size_t		 n_evidence;
+	size_t		 evidence_cap;	/* <= DEV_MAX_EVIDENCE */
 	uint32_t	 evidence_dropped;	/* over DEV_MAX_EVIDENCE */
-	struct dev_evidence evidence[DEV_MAX_EVIDENCE];
 
 	uint64_t	 flows, packets, bytes;	/* as either end */
 	/* Bookkeeping for the brain (not stored). */
@@ -106,6 +115,21 @@ const char	*dev_attr_name(enum dev_attr);	/* "class", "vendor", ... */
 int		 dev_attr_lookup(const char *);	/* -1 if unknown */
 
 void		 dev_init(struct device *);
+/* Free the arrays; the device is left as dev_init() makes it. */
+void		 dev_free(struct device *);
+/* A deep copy.  dst is overwritten: it must own no arrays (freshly
+ * initialised or freed). */
+void		 dev_copy(struct device *dst, const struct device *src);
+/*
+ * Append a zeroed slot, for loaders that fill records field by field:
+ * NULL when the attribute already holds DEV_MAX_VALUES values, or the
+ * device DEV_MAX_EVIDENCE pieces of evidence (not counted as dropped).
+ * The caller keeps the order the fusion rules need.
+ */
+struct dev_value *dev_value_push(struct device *, enum dev_attr);
+struct dev_evidence *dev_evidence_push(struct device *);
+/* Forget every value of an attribute. */
+void		 dev_attr_clear(struct device *, enum dev_attr);
 /*
  * A source claims a value for an attribute.  Values are compared
  * case-insensitively; a source already among the value's claims keeps

@@ -886,7 +886,6 @@ static int
 state_load_values(struct state *s, struct device *d)
 {
 	sqlite3_stmt *st = s->st[ST_SEL_VALUES];
-	struct dev_attrset *as;
 	struct dev_value *v = NULL;
 	struct dev_claim *c;
 	char name[32];
@@ -904,10 +903,8 @@ state_load_values(struct state *s, struct device *d)
 			state_col_text(st, 1, name, sizeof(name));
 			if ((a = dev_attr_lookup(name)) < 0)
 				continue;
-			as = &d->attr[a];
-			if (as->n >= DEV_MAX_VALUES)
+			if ((v = dev_value_push(d, (enum dev_attr)a)) == NULL)
 				continue;
-			v = &as->v[as->n++];
 			state_col_text(st, 2, v->value, sizeof(v->value));
 			v->confidence = state_col_conf(st, 3);
 			v->first_us = state_col_u64(st, 4);
@@ -936,9 +933,8 @@ state_load_evidence(struct state *s, struct device *d)
 
 	state_bind_u64(st, 1, d->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (d->n_evidence >= DEV_MAX_EVIDENCE)
-			continue;
-		e = &d->evidence[d->n_evidence++];
+		if ((e = dev_evidence_push(d)) == NULL)
+			continue;	/* more than this build keeps */
 		state_col_text(st, 0, e->key, sizeof(e->key));
 		state_col_text(st, 1, e->value, sizeof(e->value));
 		e->first_us = state_col_u64(st, 2);
@@ -976,7 +972,7 @@ state_load_row(sqlite3_stmt *st, struct device *d)
 	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_int64 v;
 
-	dev_init(d);
+	dev_free(d);		/* the previous row's arrays */
 	d->id = state_col_u64(st, 0);
 	if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
 		state_col_text(st, 1, buf, sizeof(buf));
@@ -1039,6 +1035,7 @@ state_load_devices(struct state *s,
 	}
 	sqlite3_reset(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	dev_free(d);
 	free(d);
 	return ret;
 }

@@ -45,6 +45,7 @@ main(int argc, char **argv)
 	struct dev_ip a;
 	struct state *s;
 	size_t i;
+	int ret;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: mkstate db\n");
@@ -94,14 +95,17 @@ main(int argc, char **argv)
 	mk_dev(&dev[4], "00:09:fb:01:02:04", 20, NULL);
 	dev_claim(&dev[4], DEV_A_CLASS, "infusion_pump", 40, "oui", NULL, T0);
 
-	if ((s = state_open(argv[1], stderr)) == NULL)
-		return 2;
 	for (i = 0; i < 5; i++)
 		p[i] = &dev[i];
-	if (state_save_devices(s, p, 5, stderr) == -1) {
+	ret = 0;
+	if ((s = state_open(argv[1], stderr)) == NULL)
+		ret = 2;
+	else {
+		if (state_save_devices(s, p, 5, stderr) == -1)
+			ret = 2;
 		state_close(s);
-		return 2;
 	}
-	state_close(s);
-	return 0;
+	for (i = 0; i < 5; i++)
+		dev_free(&dev[i]);
+	return ret;
 }

@@ -36,6 +36,7 @@ test_single_claim(void **state)
 	/* Empty values and unknown attributes are ignored. */
 	assert_false(dev_claim(&d, DEV_A_VENDOR, "", 90, "x", NULL, 1));
 	assert_false(dev_claim(&d, DEV_A_MAX, "a", 90, "x", NULL, 1));
+	dev_free(&d);
 }
 
 /* Two sources that agree combine: 1 - (0.6 * 0.5) = 70. */
@@ -65,6 +66,7 @@ test_agreement_combines(void **state)
 	/* Certain evidence is certain. */
 	dev_claim(&d, DEV_A_VENDOR, "Philips", 100, "config", NULL, 4);
 	assert_int_equal(dev_best(&d, DEV_A_VENDOR)->confidence, 100);
+	dev_free(&d);
 }
 
 /* The strongest source wins a conflict; the loser stays. */
@@ -90,6 +92,7 @@ test_conflict(void **state)
 	assert_string_equal(dev_best(&d, DEV_A_CLASS)->value,
 	    "clinical-workstation");
 	assert_int_equal(dev_best(&d, DEV_A_CLASS)->confidence, 65);
+	dev_free(&d);
 }
 
 /* Equal confidence: the value seen first wins, whatever the order in
@@ -106,10 +109,12 @@ test_tie_first_seen(void **state)
 	    NULL, 20));
 	assert_string_equal(dev_best(&d, DEV_A_MODEL)->value, "B40");
 	/* Same first-seen time: by value. */
+	dev_free(&d);
 	dev_init(&d);
 	dev_claim(&d, DEV_A_MODEL, "b", 50, "s1", NULL, 10);
 	dev_claim(&d, DEV_A_MODEL, "a", 50, "s2", NULL, 10);
 	assert_string_equal(dev_best(&d, DEV_A_MODEL)->value, "a");
+	dev_free(&d);
 }
 
 /* At the cap, a weak newcomer is refused and a strong one replaces the
@@ -135,6 +140,7 @@ test_caps(void **state)
 	for (i = 0; i < d.attr[DEV_A_MODEL].n; i++)
 		assert_string_not_equal(d.attr[DEV_A_MODEL].v[i].value, "v0");
 
+	dev_free(&d);
 	dev_init(&d);
 	for (i = 0; i < DEV_MAX_CLAIMS + 3; i++) {
 		snprintf(name, sizeof(name), "src%d", i);
@@ -148,6 +154,7 @@ test_caps(void **state)
 	memset(name, 'x', sizeof(name));
 	name[sizeof(name) - 1] = '\0';
 	assert_true(dev_claim(&d, DEV_A_SERIAL, name, 50, "s", NULL, 1));
+	dev_free(&d);
 }
 
 static void
@@ -182,6 +189,7 @@ test_evidence(void **state)
 	}
 	assert_int_equal(d.n_evidence, DEV_MAX_EVIDENCE);
 	assert_int_equal(d.evidence_dropped, 5 + 2 + DEV_MAX_PER_KEY);
+	dev_free(&d);
 }
 
 static void
@@ -223,6 +231,7 @@ test_ip_change(void **state)
 	assert_true(dev_ip_is_private(&a));
 	dev_ip_parse("2001:db8::1", &a);
 	assert_false(dev_ip_is_private(&a));
+	dev_free(&d);
 }
 
 static void
@@ -260,6 +269,7 @@ test_json(void **state)
 	    "\"GE\",\"confidence\":30,\"sources\":[{\"source\":\"hostname\","
 	    "\"rule\":\"ge-host\",\"confidence\":30}]}]}"));
 	jsonw_free(&jw);
+	dev_free(&d);
 }
 
 int

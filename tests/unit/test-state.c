@@ -88,6 +88,7 @@ static void
 fill_device(struct device *d, unsigned seed)
 {
 	struct dev_value *v;
+	struct dev_evidence *e;
 	struct dev_claim *c;
 	uint8_t a6[16];
 	size_t a, i, j;
@@ -117,9 +118,9 @@ fill_device(struct device *d, unsigned seed)
 	d->first_us = 1700000000000000ull + seed;
 	d->last_us = d->first_us + 86400000000ull;
 	for (a = 0; a < DEV_A_MAX; a++) {
-		d->attr[a].n = DEV_MAX_VALUES;
 		for (i = 0; i < DEV_MAX_VALUES; i++) {
-			v = &d->attr[a].v[i];
+			v = dev_value_push(d, (enum dev_attr)a);
+			assert_non_null(v);
 			fill_str(v->value, sizeof(v->value),
 			    i == 0 ? DEV_VALUE_MAX - 1 : 5 + i, "val",
 			    (unsigned)(seed * 100 + a * 10 + i));
@@ -142,15 +143,20 @@ fill_device(struct device *d, unsigned seed)
 	}
 	/* Wire bytes: quotes, a comma, not UTF-8. */
 	strcpy(d->attr[DEV_A_HOSTNAME].v[1].value, "a\"b,c\xff\xfe'd");
-	d->n_evidence = DEV_MAX_EVIDENCE;
 	for (i = 0; i < DEV_MAX_EVIDENCE; i++) {
-		fill_str(d->evidence[i].key, sizeof(d->evidence[i].key),
+		e = dev_evidence_push(d);
+		assert_non_null(e);
+		fill_str(e->key, sizeof(e->key),
 		    i == 0 ? DEV_KEY_MAX - 1 : 7, "key", (unsigned)i);
-		fill_str(d->evidence[i].value, sizeof(d->evidence[i].value),
+		fill_str(e->value, sizeof(e->value),
 		    i == 0 ? DEV_VALUE_MAX - 1 : 11, "ev",
 		    (unsigned)(seed + i));
-		d->evidence[i].first_us = d->first_us + i * 1000;
+		e->first_us = d->first_us + i * 1000;
 	}
+	/* The caps hold for loaders too. */
+	assert_null(dev_value_push(d, DEV_A_CLASS));
+	assert_null(dev_evidence_push(d));
+	assert_int_equal(d->evidence_dropped, 0);
 	d->evidence_dropped = 4000000000u;
 	d->flows = 123456789ull + seed;
 	d->packets = (uint64_t)INT64_MAX + 2;
@@ -238,7 +244,7 @@ assert_device_equal(const struct device *want, const struct device *got)
 	assert_false(got->evidence_new);
 }
 
-/* Loaded devices, copied. */
+/* Loaded devices, copied (dev_copy: the loader reuses its record). */
 struct loaded {
 	struct device	*d;
 	size_t		 n, cap;
@@ -255,7 +261,8 @@ collect(void *arg, const struct device *d)
 		l->d = realloc(l->d, l->cap * sizeof(*l->d));
 		assert_non_null(l->d);
 	}
-	l->d[l->n++] = *d;
+	dev_init(&l->d[l->n]);
+	dev_copy(&l->d[l->n++], d);
 	if (l->stop_after != 0 && l->n == l->stop_after)
 		return 7;
 	return 0;
@@ -266,6 +273,25 @@ load_all(struct state *s, struct loaded *l)
 {
 	memset(l, 0, sizeof(*l));
 	assert_int_equal(state_load_devices(s, collect, l), 0);
+}
+
+static void
+loaded_free(struct loaded *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		dev_free(&l->d[i]);
+	free(l->d);
+	memset(l, 0, sizeof(*l));
+}
+
+/* A device from calloc, filled by the tests: its arrays, then it. */
+static void
+device_free(struct device *d)
+{
+	dev_free(d);
+	free(d);
 }
 
 static struct state *
@@ -308,28 +334,28 @@ test_state_roundtrip(void **state)
 	assert_int_equal(l.n, 4);
 	for (i = 0; i < 4; i++)
 		assert_device_equal(d[i], &l.d[i]);
-	free(l.d);
+	loaded_free(&l);
 
 	/* A callback's non-zero return stops the walk and is returned. */
 	memset(&l, 0, sizeof(l));
 	l.stop_after = 2;
 	assert_int_equal(state_load_devices(s, collect, &l), 7);
 	assert_int_equal(l.n, 2);
-	free(l.d);
+	loaded_free(&l);
 
 	/* Saving the loaded records again changes nothing. */
 	load_all(s, &l);
 	for (i = 0; i < 4; i++)
 		p[i] = &l.d[i];
 	assert_int_equal(state_save_devices(s, p, 4, stderr), 0);
-	free(l.d);
+	loaded_free(&l);
 	load_all(s, &l);
 	for (i = 0; i < 4; i++)
 		assert_device_equal(d[i], &l.d[i]);
-	free(l.d);
+	loaded_free(&l);
 	state_close(s);
 	for (i = 0; i < 4; i++)
-		free(d[i]);
+		device_free(d[i]);
 }
 
 static void
@@ -398,7 +424,7 @@ test_state_update(void **state)
 	assert_int_equal(l.n, 2);
 	assert_device_equal(d, &l.d[0]);
 	assert_device_equal(other, &l.d[1]);
-	free(l.d);
+	loaded_free(&l);
 
 	/* The old rows are gone, not just hidden. */
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
@@ -426,10 +452,10 @@ test_state_update(void **state)
 	load_all(s, &l);
 	assert_int_equal(l.n, 2);
 	assert_device_equal(other, &l.d[1]);
-	free(l.d);
+	loaded_free(&l);
 	state_close(s);
-	free(d);
-	free(other);
+	device_free(d);
+	device_free(other);
 }
 
 #define MANY	1000
@@ -453,7 +479,7 @@ save_many(const char *path, size_t n)
 	assert_int_equal(state_save_devices(s, p, n, stderr), 0);
 	state_close(s);
 	for (i = 0; i < n; i++)
-		free(p[i]);
+		device_free(p[i]);
 	free(p);
 }
 
@@ -478,9 +504,10 @@ test_state_many(void **state)
 			fill_device(want, (unsigned)i);
 		want->id = i + 1;
 		assert_device_equal(want, &l.d[i]);
+		dev_free(want);
 	}
 	free(want);
-	free(l.d);
+	loaded_free(&l);
 	state_close(s);
 }
 
@@ -602,8 +629,8 @@ expect_moved_aside(struct fixture *f, const char *reason_part)
 	load_all(s, &l);
 	assert_int_equal(l.n, 1);
 	assert_device_equal(d, &l.d[0]);
-	free(l.d);
-	free(d);
+	loaded_free(&l);
+	device_free(d);
 	state_close(s);
 }
 
@@ -845,7 +872,7 @@ test_state_full(void **state)
 	s = open_quiet(f->db);
 	assert_int_equal(state_save_devices(s, p, 5, stderr), 0);
 	assert_non_null(before = calloc(1, sizeof(*before)));
-	*before = *p[0];
+	dev_copy(before, p[0]);
 
 	assert_int_equal(state_set_max_size(s, 1), 0);
 	p[0]->attr[DEV_A_CLASS].n = 1;		/* an update, too */
@@ -865,7 +892,7 @@ test_state_full(void **state)
 	load_all(s, &l);
 	assert_int_equal(l.n, 5);
 	assert_device_equal(before, &l.d[0]);
-	free(l.d);
+	loaded_free(&l);
 
 	/* Room again: the same records go in. */
 	assert_int_equal(state_set_max_size(s, 0), 0);
@@ -878,12 +905,12 @@ test_state_full(void **state)
 	assert_int_equal(l.n, n);
 	for (i = 0; i < n; i++)
 		assert_device_equal(p[i], &l.d[i]);
-	free(l.d);
+	loaded_free(&l);
 	state_close(s);
 	for (i = 0; i < n; i++)
-		free(p[i]);
+		device_free(p[i]);
 	free(p);
-	free(before);
+	device_free(before);
 }
 
 static void
@@ -958,7 +985,7 @@ test_state_readonly(void **state)
 	d = &l.d[0];
 	assert_int_equal(state_save_devices(s, &d, 1, NULL), -1);
 	assert_int_equal(state_meta_set(s, "a", "b"), -1);
-	free(l.d);
+	loaded_free(&l);
 	state_close(s);
 }
 
