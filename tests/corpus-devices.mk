@@ -1,0 +1,6 @@
+## tests/corpus-devices.mk - the device inventory of the real captures
+## in ../shared/corpus/iot-devices against the IEEE registry and their
+## DHCP ground truth (skipped when the corpus is absent).
+
+TESTS += tests/corpus-devices.sh
+EXTRA_DIST += tests/corpus-devices.sh tests/corpus-devices.py
