@@ -874,6 +874,42 @@ test_cdp_header(void **state)
 }
 
 /*
+ * Chassis ID network addresses (IPv6, an unknown family as hex) and
+ * capability bits without a name.
+ */
+static void
+test_lldp_formats(void **state)
+{
+	static const uint8_t pdu[] = {
+		/* Chassis ID (1), 18: network address (5), IPv6 (2)
+		 * fe80::20b:82ff:fec0:ffee */
+		0x02, 0x12, 0x05, 0x02, 0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+		    0x02, 0x0b, 0x82, 0xff, 0xfe, 0xc0, 0xff, 0xee,
+		/* Port ID (2), 5: network address (4), family 6 (802),
+		 * three octets */
+		0x04, 0x05, 0x04, 0x06, 0x0a, 0x0b, 0x0c,
+		/* TTL (3), 2: 120 s */
+		0x06, 0x02, 0x00, 0x78,
+		/* System Capabilities (7), 4: other, bit 15; none */
+		0x0e, 0x04, 0x80, 0x01, 0x00, 0x00,
+	};
+	struct lldp_facts f;
+	enum ww_counter an;
+	char *t;
+
+	(void)state;
+	assert_int_equal(parse(LLDP_PROTO_LLDP, pdu, sizeof(pdu), &f, &an),
+	    0);
+	assert_int_equal(an, EV_MAX);
+	assert_string_equal(f.chassis_id, "fe80::20b:82ff:fec0:ffee");
+	assert_string_equal(f.port_id, "06:0a:0b:0c");
+	t = eve(&f);
+	assert_non_null(strstr(t, "\"system_capabilities\":[\"other\","
+	    "\"bit15\"],\"enabled_capabilities\":[]"));
+	free(t);
+}
+
+/*
  * Large PDUs: the walk is linear in the length whatever the TLVs say,
  * and the address list stays capped.
  */
@@ -1344,6 +1380,7 @@ main(void)
 		cmocka_unit_test(test_lldp_end),
 		cmocka_unit_test(test_lldp_strings),
 		cmocka_unit_test(test_cdp_header),
+		cmocka_unit_test(test_lldp_formats),
 		cmocka_unit_test(test_lldp_many_tlvs),
 		cmocka_unit_test(test_lldp_corpus),
 	};
