@@ -117,3 +117,16 @@ tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_http_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-http.c tests/fuzz/corpus/http
+
+## fuzz-lldp: the LLDP and CDP parsers, one PDU per input behind a
+## selector octet (see fuzz-lldp.c for the input format and how to run
+## it).  proto-lldp.c is compiled again with coverage instrumentation;
+## its object takes precedence over libwardwatch.a's copy.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-lldp
+tests_fuzz_fuzz_lldp_SOURCES = tests/fuzz/fuzz-lldp.c src/proto-lldp.c
+tests_fuzz_fuzz_lldp_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_lldp_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_lldp_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-lldp.c tests/fuzz/corpus/lldp
