@@ -265,6 +265,7 @@ brain_touch(struct brain *b, struct brain_dev *n, uint8_t changes,
 	n->touched = true;
 }
 
+static bool brain_is_gateway(const struct brain *, const struct dev_ip *);
 static void brain_vendor_claim(struct brain *, struct brain_dev *,
     const char *, const char *, unsigned, const char *, uint64_t);
 
@@ -389,6 +390,7 @@ static void
 brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct device *d = &n->d;
+	const struct dev_ip *gw;
 	size_t i, k;
 
 	d->flags |= DEV_F_ROUTER;
@@ -403,7 +405,16 @@ brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 		    ts);
 	dev_add_evidence(d, "behaviour", "router", ts);
 	brain_ip_disown(b, n);
-	d->has_ip = false;
+	/* Its own address is the one DHCP names as a gateway, if any. */
+	gw = NULL;
+	if (d->has_ip && brain_is_gateway(b, &d->ip))
+		gw = &d->ip;
+	for (i = 0; gw == NULL && i < n->n_seen; i++)
+		if (brain_is_gateway(b, &n->seen[i]))
+			gw = &n->seen[i];
+	if (gw != NULL)
+		d->ip = *gw;
+	d->has_ip = gw != NULL;
 	d->n_ips = 0;
 	d->unsaved = true;
 	brain_touch(b, n, CH_IDENTITY | CH_IP, ts);
@@ -457,6 +468,46 @@ brain_is_gateway(const struct brain *b, const struct dev_ip *ip)
 	return false;
 }
 
+/* Move a device to another VLAN in the (mac, vlan) index. */
+static void
+brain_rekey(struct brain *b, struct brain_dev *n, uint16_t vlan, uint64_t ts)
+{
+	struct brain_dev **pp;
+
+	for (pp = &b->mac_tab[brain_mac_bucket(n->d.mac, n->d.vlan)];
+	    *pp != NULL; pp = &(*pp)->mac_next)
+		if (*pp == n) {
+			*pp = n->mac_next;
+			break;
+		}
+	n->d.vlan = vlan;
+	n->d.flags &= (uint8_t)~DEV_F_RELAYED;
+	n->mac_next = b->mac_tab[brain_mac_bucket(n->d.mac, vlan)];
+	b->mac_tab[brain_mac_bucket(n->d.mac, vlan)] = n;
+	n->d.unsaved = true;
+	brain_touch(b, n, CH_IDENTITY, ts);
+}
+
+/*
+ * The client of a relayed DHCP message: the device with that MAC on
+ * any VLAN, else a new one whose VLAN is unknown (0, flagged) until
+ * its own frames show it.  A sensor that watches only the servers'
+ * VLAN learns its clients this way.
+ */
+static struct brain_dev *
+brain_relayed_dev(struct brain *b, const uint8_t mac[6], uint64_t ts)
+{
+	struct brain_dev *n;
+
+	if (mac[0] & 0x01)
+		return NULL;
+	if ((n = brain_find_mac_any(b, mac)) != NULL)
+		return n;
+	if ((n = brain_new_dev(b, mac, 0, NULL, ts)) != NULL)
+		n->d.flags |= DEV_F_RELAYED;
+	return n;
+}
+
 /*
  * The device an end of a flow is: by MAC unless the MAC is a router's
  * or a group address, else by address when the address is private.
@@ -470,7 +521,12 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 
 	if (e->has_mac && !(e->mac[0] & 0x01)) {
 		n = brain_find_mac(b, e->mac, vlan);
-		if (n == NULL)
+		if (n == NULL && (n = brain_find_mac(b, e->mac, 0)) != NULL &&
+		    !(n->d.flags & DEV_F_RELAYED))
+			n = NULL;
+		if (n != NULL && (n->d.flags & DEV_F_RELAYED))
+			brain_rekey(b, n, vlan, ts);	/* now we know where */
+		else if (n == NULL)
 			n = brain_new_dev(b, e->mac, vlan, NULL, ts);
 		if (n != NULL && !(n->d.flags & DEV_F_ROUTER)) {
 			if (ipok)
@@ -580,8 +636,8 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 
 	/* A relayed DHCP request: the client's VLAN is not this one. */
 	if (ev->vlan == BRAIN_VLAN_RELAYED)
-		n = ev->end[0].has_mac ? brain_find_mac_any(b, ev->end[0].mac) :
-		    NULL;
+		n = ev->end[0].has_mac ? brain_relayed_dev(b, ev->end[0].mac,
+		    ev->ts_us) : NULL;
 	else
 		n = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
 	if (n == NULL)
@@ -668,7 +724,7 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 		return;
 	/* A relayed lease does not say where the client is. */
 	if (ev->vlan == BRAIN_VLAN_RELAYED)
-		n = brain_find_mac_any(b, e->mac);
+		n = brain_relayed_dev(b, e->mac, ev->ts_us);
 	else if ((n = brain_find_mac(b, e->mac, ev->vlan)) == NULL)
 		n = brain_new_dev(b, e->mac, ev->vlan, NULL, ev->ts_us);
 	if (n == NULL || (n->d.flags & DEV_F_ROUTER))

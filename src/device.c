@@ -503,6 +503,8 @@ dev_json(struct jsonw *jw, const struct device *d)
 		jsonw_kv_bool(jw, "routed", true);
 	if (d->flags & DEV_F_ROUTER)
 		jsonw_kv_bool(jw, "router", true);
+	if (d->flags & DEV_F_RELAYED)
+		jsonw_kv_bool(jw, "vlan_unknown", true);
 	if (d->flags & DEV_F_PRIVMAC)
 		jsonw_kv_bool(jw, "random_mac", true);
 	v = dev_best(d, DEV_A_CLASS);

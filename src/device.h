@@ -84,6 +84,7 @@ struct dev_ip {
 #define DEV_F_ROUTED	0x01	/* known only by IP (behind a router) */
 #define DEV_F_ROUTER	0x02	/* this MAC forwards for many addresses */
 #define DEV_F_PRIVMAC	0x04	/* locally administered (random) MAC */
+#define DEV_F_RELAYED	0x08	/* known from relayed DHCP: VLAN unknown */
 
 struct device {
 	uint64_t	 id;		/* inventory row, 0 until stored */

@@ -51,8 +51,6 @@ VALUE_MAX = 63          # DEV_VALUE_MAX - 1 bytes of a stored value
 # Captures whose check fails because of the sensor, not the test:
 # (capture, check) -> reason, printed as a TAP TODO.
 KNOWN = {
-    ("tcpdump__dhcp-mud.pcap", "dhcp"):
-        "relayed DHCP request: the client is never made a device",
 }
 
 # Bytes JSON-escaped by the sensor when they are not valid UTF-8

@@ -5,3 +5,6 @@
 
 TESTS += tests/ward.sh
 EXTRA_DIST += tests/ward.sh pcaps/ward.truth
+
+TESTS += tests/devices-state.sh
+EXTRA_DIST += tests/devices-state.sh

@@ -246,13 +246,36 @@ test_dhcp_identity_and_ip_change(void **state)
 	    "dhcp.params", "1,3,6");
 	brain_sync(x->b, 0, 7 * SEC, &q);
 	brain_finish(x->b, 7 * SEC);
-	assert_int_equal(count_lines(&x->out, "\"event\":\"snapshot\""), 2);
+	assert_int_equal(count_lines(&x->out, "\"event\":\"snapshot\""), 3);
 	l = find_line(&x->out, "\"snapshot\"", "00:40:c1:00:00:01", NULL);
 	assert_non_null(l);
 	assert_non_null(strstr(l, "\"ip\":\"10.20.0.77\""));
 	assert_non_null(strstr(l, "\"dhcp.params\":[\"1,3,6\"]"));
-	assert_null(find_line(&x->out, "00:11:22:00:00:04", NULL, NULL));
 	assert_null(find_line(&x->out, "65535", NULL, NULL));
+	/* The MAC the inventory did not know: a device whose VLAN is
+	 * unknown ... */
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"vlan_unknown\":true"));
+	assert_null(strstr(l, "\"vlan\":"));
+	brain_queue_free(&q);
+	fix_free(x);
+
+	/* ... until its own frames show where it is. */
+	x = fix_new(NULL, 1);
+	evidence(&q, 1 * SEC, BRAIN_VLAN_RELAYED, MAC_CT, NULL,
+	    "hostname.dhcp", "CT-1");
+	lease(&q, 1 * SEC + 1, BRAIN_VLAN_RELAYED, MAC_CT, "10.30.0.5");
+	evidence(&q, 2 * SEC, 30, MAC_CT, "10.30.0.5", "dicom.modality", "CT");
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	assert_int_equal(brain_device_count(x->b), 1);
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"vlan\":30"));
+	assert_non_null(strstr(l, "\"hostname\":\"CT-1\""));
+	assert_non_null(strstr(l, "\"ip\":\"10.30.0.5\""));
+	assert_null(strstr(l, "vlan_unknown"));
 	brain_queue_free(&q);
 	fix_free(x);
 }
