@@ -591,6 +591,12 @@ static const struct brain_direct {
 	{ "dicom.serial", DEV_A_SERIAL, 90, false },
 	{ "dicom.impl_version", DEV_A_SOFTWARE, 50, false },
 	{ "hl7.serial", DEV_A_SERIAL, 85, false },
+	{ "hostname.lldp", DEV_A_HOSTNAME, 70, false },
+	{ "lldp.manufacturer", DEV_A_VENDOR, 80, true },
+	{ "lldp.model", DEV_A_MODEL, 80, false },
+	{ "lldp.platform", DEV_A_MODEL, 60, false },
+	{ "lldp.software", DEV_A_SOFTWARE, 70, false },
+	{ "lldp.serial", DEV_A_SERIAL, 85, false },
 	{ "ssh.software", DEV_A_SOFTWARE, 40, false },
 };
 
@@ -604,7 +610,8 @@ brain_general_key(const char *key)
 {
 	if (strncmp(key, "hostname.", 9) == 0)
 		return "hostname";
-	if (strcmp(key, "dicom.serial") == 0 || strcmp(key, "hl7.serial") == 0)
+	if (strcmp(key, "dicom.serial") == 0 || strcmp(key, "hl7.serial") == 0 ||
+	    strcmp(key, "lldp.serial") == 0)
 		return NULL;	/* a serial identifies, it does not classify */
 	return key;
 }

@@ -24,6 +24,7 @@
 #include "proto-dns.h"
 #include "proto-hl7.h"
 #include "proto-http.h"
+#include "proto-lldp.h"
 #include "proto-mqtt.h"
 #include "proto-ssdp.h"
 #include "proto-ssh.h"
@@ -518,4 +519,77 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 	ev->bytes[0] = f->bytes[0];
 	ev->bytes[1] = f->bytes[1];
 	ev->answered = f->pkts[1] > 0;
+}
+
+/*
+ * LLDP and CDP: a device announcing itself to its switch (or the
+ * switch itself).  Layer 2, so the capture thread calls this; the
+ * subject is the frame's source MAC, with the first management
+ * address when there is one.
+ */
+static const char *const devfacts_lldp_caps[] = {
+	"other", "repeater", "bridge", "wlan_ap", "router", "telephone",
+	"docsis", "station", "c_vlan", "s_vlan", "tpmr",
+};
+static const char *const devfacts_cdp_caps[] = {
+	"router", "trans_bridge", "source_route_bridge", "switch", "host",
+	"igmp", "repeater", "phone", "remotely_managed", "cvta", "mac_relay",
+};
+
+static void
+devfacts_l2ev(struct brain_queue *q, const struct packet *p,
+    const struct lldp_facts *l, uint32_t seq, const char *key,
+    const char *value)
+{
+	struct brain_ev *ev;
+	char v[DEV_VALUE_MAX];
+
+	devfacts_copy(v, value, strlen(value));
+	if (v[0] == '\0' || (ev = brain_queue_add(q)) == NULL)
+		return;
+	ev->kind = BRAIN_EV_EVIDENCE;
+	ev->ts_us = p->ts_us;
+	ev->pcap_cnt = p->pcap_cnt;
+	ev->fkey = 0;
+	ev->seq = seq;
+	ev->vlan = p->vlan_cnt > 0 ? p->vlan[p->vlan_cnt - 1] : 0;
+	memcpy(ev->end[0].mac, p->src_mac, 6);
+	ev->end[0].has_mac = true;
+	if (l->n_mgmt > 0 && l->mgmt[0].ipver == 4) {
+		dev_ip_from4(&ev->end[0].ip, l->mgmt[0].a);
+		ev->end[0].has_ip = true;
+	} else if (l->n_mgmt > 0 && l->mgmt[0].ipver == 6) {
+		dev_ip_from6(&ev->end[0].ip, l->mgmt[0].a);
+		ev->end[0].has_ip = true;
+	}
+	strlcpy(ev->key, key, sizeof(ev->key));
+	strlcpy(ev->value, v, sizeof(ev->value));
+}
+
+void
+devfacts_lldp(struct brain_queue *q, const struct packet *p,
+    const struct lldp_facts *l)
+{
+	const char *const *names = l->proto == LLDP_PROTO_CDP ?
+	    devfacts_cdp_caps : devfacts_lldp_caps;
+	size_t nn = l->proto == LLDP_PROTO_CDP ?
+	    sizeof(devfacts_cdp_caps) / sizeof(devfacts_cdp_caps[0]) :
+	    sizeof(devfacts_lldp_caps) / sizeof(devfacts_lldp_caps[0]);
+	uint32_t seq = 0;
+	size_t i;
+
+	if (!(p->flags & PKT_HAS_ETH))
+		return;
+	devfacts_l2ev(q, p, l, seq++, "hostname.lldp", l->system_name);
+	devfacts_l2ev(q, p, l, seq++, "lldp.description", l->system_desc);
+	devfacts_l2ev(q, p, l, seq++, "lldp.platform", l->platform);
+	for (i = 0; i < nn; i++)
+		if (l->caps_enabled & (1u << i))
+			devfacts_l2ev(q, p, l, seq++, "lldp.capability",
+			    names[i]);
+	devfacts_l2ev(q, p, l, seq++, "lldp.manufacturer", l->manufacturer);
+	devfacts_l2ev(q, p, l, seq++, "lldp.model", l->model);
+	devfacts_l2ev(q, p, l, seq++, "lldp.software", l->sw_rev);
+	devfacts_l2ev(q, p, l, seq++, "lldp.software", l->fw_rev);
+	devfacts_l2ev(q, p, l, seq++, "lldp.serial", l->serial);
 }

@@ -13,6 +13,10 @@ struct packet;
 /* A fact of an application parser; p may be NULL (end of stream). */
 void	devfacts_app(struct brain_queue *, struct flow *,
 	    const struct packet *, enum app_proto, int dir, const void *fact);
+struct lldp_facts;
+/* An LLDP or CDP frame (capture thread): about its source MAC. */
+void	devfacts_lldp(struct brain_queue *, const struct packet *,
+	    const struct lldp_facts *);
 /* A flow ends: its ends, counters and whether the server answered. */
 void	devfacts_flow_end(struct brain_queue *, struct flow *);
 

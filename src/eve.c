@@ -261,6 +261,31 @@ eve_device_head(struct jsonw *jw, uint64_t ts_us, const char *event_type,
 		jsonw_kv_str(jw, "src_ip", dev_ip_format(ip, a, sizeof(a)));
 }
 
+void
+eve_l2_head(struct jsonw *jw, const struct packet *p, const char *event_type,
+    const struct eve_opts *o)
+{
+	char mac[18];
+
+	jsonw_obj_open(jw);
+	kv_ts(jw, "timestamp", p->ts_us, o);
+	if (o->in_iface != NULL)
+		jsonw_kv_str(jw, "in_iface", o->in_iface);
+	jsonw_kv_str(jw, "event_type", event_type);
+	kv_vlan(jw, p->vlan, p->vlan_cnt);
+	if (o->pcap_filename != NULL)
+		jsonw_kv_str(jw, "pcap_filename", o->pcap_filename);
+	if (p->pcap_cnt != 0)
+		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
+	jsonw_key(jw, "ether");
+	jsonw_obj_open(jw);
+	util_format_mac(p->src_mac, mac);
+	jsonw_kv_str(jw, "src_mac", mac);
+	util_format_mac(p->dst_mac, mac);
+	jsonw_kv_str(jw, "dest_mac", mac);
+	jsonw_obj_close(jw);
+}
+
 static void
 anomaly_obj(struct jsonw *jw, enum ww_counter ev)
 {

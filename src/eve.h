@@ -55,6 +55,10 @@ struct dev_ip;
  * vlan, src_ip (the device's address, when it has one); left open. */
 void	eve_device_head(struct jsonw *, uint64_t ts_us, const char *event_type,
 	    uint16_t vlan, const struct dev_ip *, const struct eve_opts *);
+/* Head of a layer-2 record (lldp, cdp): timestamp, event_type, vlan,
+ * pcap_cnt and Suricata's "ether" object; left open. */
+void	eve_l2_head(struct jsonw *, const struct packet *,
+	    const char *event_type, const struct eve_opts *);
 void	eve_app_head(struct jsonw *, const struct flow *, const char *name,
 	    int dir, const struct packet *, const struct eve_opts *);
 void	eve_stats(struct jsonw *, uint64_t ts_us, const struct counters *,

@@ -79,6 +79,12 @@ static const char *const fpdb_keys[] = {
 	"ssdp.server",
 	"mqtt.client_id",
 	"dns.query",
+	"lldp.description",
+	"lldp.platform",
+	"lldp.capability",
+	"lldp.manufacturer",
+	"lldp.model",
+	"lldp.software",
 	"port.server",
 	"behaviour",
 };

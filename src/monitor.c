@@ -17,12 +17,14 @@
 #include "brain.h"
 #include "config.h"
 #include "decode.h"
+#include "devfacts.h"
 #include "eve.h"
 #include "flow.h"
 #include "log.h"
 #include "monitor.h"
 #include "output-eve.h"
 #include "packet.h"
+#include "proto-lldp.h"
 #include "worker.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
@@ -53,6 +55,66 @@ anomaly_budget_reset(struct monitor *mon)
 
 	for (i = 0; i < EV_MAX; i++)
 		mon->anom_budget[i] = mon->cfg->anomaly_rate;
+}
+
+/*
+ * Layer-2 discovery frames (LLDP; CDP in 802.3 LLC/SNAP) are rare and
+ * flowless: the capture thread parses them itself, writes an "lldp" or
+ * "cdp" record and hands the facts to the device brain.
+ */
+static void	monitor_anomalies(struct monitor *, const struct packet *);
+
+static void
+monitor_l2(struct monitor *mon, struct packet *p)
+{
+	static const uint8_t snap_cdp[8] = {
+		0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00
+	};
+	const uint8_t *d = p->data + p->l3_off;
+	size_t n = p->l3_len;
+	struct lldp_facts f;
+	enum ww_counter anom = EV_MAX;
+	const char *text;
+	size_t len;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (p->ethertype == LLDP_ETHERTYPE)
+		rc = lldp_parse(d, n, &f, &anom);
+	else if (p->ethertype < 0x0600 && n >= sizeof(snap_cdp) &&
+	    memcmp(d, snap_cdp, sizeof(snap_cdp)) == 0) {
+		/* The 802.3 length covers LLC, SNAP and the PDU only. */
+		if (p->ethertype >= sizeof(snap_cdp) && p->ethertype < n)
+			n = p->ethertype;
+		rc = cdp_parse(d + sizeof(snap_cdp), n - sizeof(snap_cdp), &f,
+		    &anom);
+	} else
+		return;
+	if (anom != EV_MAX) {
+		/* Counted and written (rate-limited) as decode anomalies. */
+		p->anom_cnt = 0;
+		decode_anomaly(&mon->ctr, p, anom);
+		monitor_anomalies(mon, p);
+	}
+	if (rc != 0 && f.n_tlvs == 0)
+		return;
+	ctr_inc(&mon->ctr, f.proto == LLDP_PROTO_CDP ? CTR_APP_CDP :
+	    CTR_APP_LLDP);
+	jsonw_reset(&mon->jw);
+	eve_l2_head(&mon->jw, p, f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp",
+	    &mon->eve);
+	jsonw_key(&mon->jw, f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp");
+	jsonw_obj_open(&mon->jw);
+	lldp_eve(&mon->jw, &f);
+	jsonw_obj_close(&mon->jw);
+	jsonw_obj_close(&mon->jw);
+	text = jsonw_text(&mon->jw, &len);
+	if (jsonw_ok(&mon->jw))
+		monitor_write(mon, text, len);
+	else
+		ctr_inc(&mon->ctr, CTR_EVE_DROPPED);
+	if (mon->brain != NULL)
+		devfacts_lldp(&mon->bq, p, &f);
 }
 
 static void
@@ -109,7 +171,8 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	if (n > CONFIG_MAX_WORKERS)
 		n = CONFIG_MAX_WORKERS;
 	if (cfg->devices.enabled) {
-		mon->brain = brain_new(&cfg->devices, n, opts->state_path,
+		/* Workers and the capture thread (LLDP, CDP) feed it. */
+		mon->brain = brain_new(&cfg->devices, n + 1, opts->state_path,
 		    &mon->eve, &mon->brain_ctr, monitor_write_cb, mon, stderr);
 		if (mon->brain == NULL)
 			return -1;
@@ -234,6 +297,7 @@ monitor_clock(struct monitor *mon, uint64_t now)
 	if (now > mon->now_us)
 		mon->now_us = now;
 	if (mon->now_us >= mon->next_tick_us) {
+		brain_sync(mon->brain, mon->nworkers, mon->now_us, &mon->bq);
 		for (i = 0; i < mon->nworkers; i++)
 			worker_enqueue_tick(mon->workers[i], mon->now_us);
 		decoder_tick(mon->dec, mon->now_us);
@@ -309,6 +373,9 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	r = decode_packet(mon->dec, &p);
 	if (p.anom_cnt > 0)
 		monitor_anomalies(mon, &p);
+	if (r == DECODE_NOT_IP && (p.flags & PKT_HAS_ETH) &&
+	    mon->cfg->app_enabled)
+		monitor_l2(mon, &p);
 	if (r != DECODE_OK)
 		return;
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
@@ -471,6 +538,7 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	if (mon->cap.live)
 		ts = wall_us();
 	/* Every worker has handed its last events over: the snapshot. */
+	brain_sync(mon->brain, mon->nworkers, UINT64_MAX, &mon->bq);
 	brain_finish(mon->brain, ts);
 	if (mon->cfg->eve_types & EVE_T_STATS) {
 		/* Workers are joined: no barrier needed. */
@@ -537,6 +605,7 @@ monitor_free(struct monitor *mon)
 		decoder_free(mon->dec);
 	brain_free(mon->brain);
 	mon->brain = NULL;
+	brain_queue_free(&mon->bq);
 	if (mon->out != NULL)
 		output_eve_close(mon->out);
 	jsonw_free(&mon->jw);

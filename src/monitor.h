@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "app-layer.h"
+#include "brain.h"
 #include "capture.h"
 #include "eve.h"
 #include "events.h"
@@ -62,6 +63,7 @@ struct monitor {
 	struct counters		 out_ctr;	/* output (under its lock) */
 	struct counters		 brain_ctr;	/* device brain (its lock) */
 	struct brain		*brain;		/* NULL: devices off */
+	struct brain_queue	 bq;		/* capture thread's (LLDP) */
 	struct decoder		*dec;
 	struct jsonw		 jw;		/* capture thread's records */
 

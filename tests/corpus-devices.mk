@@ -4,3 +4,6 @@
 
 TESTS += tests/corpus-devices.sh
 EXTRA_DIST += tests/corpus-devices.sh tests/corpus-devices.py
+
+TESTS += tests/lldp-devices.sh
+EXTRA_DIST += tests/lldp-devices.sh

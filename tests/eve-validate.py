@@ -13,7 +13,8 @@ import sys
 
 import jsonschema
 
-OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet")
+OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet",
+       "lldp", "cdp")
 
 
 def main():

@@ -140,6 +140,8 @@ test_fpdb_keys(void **state)
 		"http.user_agent", "http.server", "tls.sni", "tls.ja3",
 		"tls.ja4", "ssh.software", "ssh.hassh", "mdns.name",
 		"mdns.service", "ssdp.server", "mqtt.client_id", "dns.query",
+		"lldp.description", "lldp.platform", "lldp.capability",
+		"lldp.manufacturer", "lldp.model", "lldp.software",
 		"port.server", "behaviour",
 	};
 	size_t i;
