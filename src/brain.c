@@ -1204,8 +1204,10 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
-	memcpy(v, b->devs, b->ndevs * sizeof(*v));
-	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	if (b->ndevs > 0) {
+		memcpy(v, b->devs, b->ndevs * sizeof(*v));
+		qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	}
 	for (i = 0; i < b->ndevs; i++)
 		brain_emit(b, v[i], "snapshot", ts_us);
 	free(v);
