@@ -280,6 +280,22 @@ app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
 		e->write(e->arg, text, len);
 }
 
+/* Records written, per protocol (stats: app.<name>.records; 0: none). */
+static const enum ww_counter app_record_ctr[APP_MAX] = {
+	[APP_HL7] = CTR_APP_HL7,
+	[APP_DICOM] = CTR_APP_DICOM,
+	[APP_DHCP] = CTR_APP_DHCP,
+	[APP_DNS] = CTR_APP_DNS,
+	[APP_HTTP] = CTR_APP_HTTP,
+	[APP_TLS] = CTR_APP_TLS,
+	[APP_SSH] = CTR_APP_SSH,
+	[APP_MQTT] = CTR_APP_MQTT,
+	[APP_FTP] = CTR_APP_FTP,
+	[APP_TELNET] = CTR_APP_TELNET,
+	[APP_MDNS] = CTR_APP_MDNS,
+	[APP_SSDP] = CTR_APP_SSDP,
+};
+
 void
 app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
     const void *fact)
@@ -293,19 +309,8 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 		return;
 	if (e->fact != NULL)
 		e->fact(e->fact_arg, ctx->flow, e->pkt, proto, dir, fact);
-	switch (proto) {
-	case APP_HL7:
-		ctr_inc(e->ctr, CTR_APP_HL7);
-		break;
-	case APP_DICOM:
-		ctr_inc(e->ctr, CTR_APP_DICOM);
-		break;
-	case APP_DHCP:
-		ctr_inc(e->ctr, CTR_APP_DHCP);
-		break;
-	default:
-		break;
-	}
+	if (app_record_ctr[proto] != 0)
+		ctr_inc(e->ctr, app_record_ctr[proto]);
 	jsonw_reset(&e->jw);
 	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->pkt, e->eve);
 	jsonw_key(&e->jw, ap->name);
@@ -325,6 +330,7 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	else
 		ctr_inc(e->ctr, CTR_EVE_DROPPED);
 }
+
 
 void
 app_engine_set_fact_sink(struct app_engine *e, void (*fact)(void *,
