@@ -282,6 +282,29 @@ devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
 	}
 }
 
+/*
+ * Evidence from a DHCP request: about the hardware address it carries,
+ * which is not the packet's source when a relay forwarded it.
+ */
+static void
+devfacts_dhcp_ev(struct brain_queue *q, struct flow *f,
+    const struct packet *p, const struct dhcp_facts *d, bool relayed,
+    const char *key, const uint8_t *val, size_t len)
+{
+	struct brain_ev *ev;
+	size_t before = q->n;
+
+	devfacts_evn(q, f, p, SIDE_CLIENT, key, (const char *)val, len);
+	if (q->n == before)
+		return;
+	ev = &q->ev[q->n - 1];
+	memset(&ev->end[0], 0, sizeof(ev->end[0]));
+	memcpy(ev->end[0].mac, d->chaddr, 6);
+	ev->end[0].has_mac = true;
+	if (relayed)
+		ev->vlan = BRAIN_VLAN_RELAYED;
+}
+
 static void
 devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
     int dir, const struct dhcp_facts *d)
@@ -321,36 +344,22 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 	}
 	if (d->op != 1 || !d->has_mac)
 		return;
-	/*
-	 * A request speaks for the hardware address it carries, which is
-	 * not the packet's source when a relay forwarded it.
-	 */
-#define DHCP_EV(key, val, len) do {					\
-	size_t before_ = q->n;						\
-	devfacts_evn(q, f, p, SIDE_CLIENT, key, (const char *)(val), len);\
-	if (q->n > before_) {						\
-		ev = &q->ev[q->n - 1];					\
-		memset(&ev->end[0], 0, sizeof(ev->end[0]));		\
-		memcpy(ev->end[0].mac, d->chaddr, 6);			\
-		ev->end[0].has_mac = true;				\
-		if (relayed)						\
-			ev->vlan = BRAIN_VLAN_RELAYED;				\
-	}								\
-} while (0)
 	if (d->has_hostname)
-		DHCP_EV("hostname.dhcp", d->hostname, d->hostname_len);
+		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.dhcp",
+		    d->hostname, d->hostname_len);
 	if (d->has_fqdn)
-		DHCP_EV("hostname.fqdn", d->fqdn, d->fqdn_len);
+		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.fqdn",
+		    d->fqdn, d->fqdn_len);
 	if (d->has_vendor_class)
-		DHCP_EV("dhcp.vendor_class", d->vendor_class,
-		    d->vendor_class_len);
+		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.vendor_class",
+		    d->vendor_class, d->vendor_class_len);
 	if (d->has_params) {
 		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
 			    i ? "," : "", d->params[i]);
-		DHCP_EV("dhcp.params", buf, n);
+		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.params",
+		    (const uint8_t *)buf, n);
 	}
-#undef DHCP_EV
 }
 
 /* "_ipp._tcp.local" -> "_ipp._tcp"; NULL if not a service type. */
