@@ -536,14 +536,6 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
  * subject is the frame's source MAC, with the first management
  * address when there is one.
  */
-static const char *const devfacts_lldp_caps[] = {
-	"other", "repeater", "bridge", "wlan_ap", "router", "telephone",
-	"docsis", "station", "c_vlan", "s_vlan", "tpmr",
-};
-static const char *const devfacts_cdp_caps[] = {
-	"router", "trans_bridge", "source_route_bridge", "switch", "host",
-	"igmp", "repeater", "phone", "remotely_managed", "cvta", "mac_relay",
-};
 
 static void
 devfacts_l2ev(struct brain_queue *q, const struct packet *p,
@@ -579,23 +571,19 @@ void
 devfacts_lldp(struct brain_queue *q, const struct packet *p,
     const struct lldp_facts *l)
 {
-	const char *const *names = l->proto == LLDP_PROTO_CDP ?
-	    devfacts_cdp_caps : devfacts_lldp_caps;
-	size_t nn = l->proto == LLDP_PROTO_CDP ?
-	    sizeof(devfacts_cdp_caps) / sizeof(devfacts_cdp_caps[0]) :
-	    sizeof(devfacts_lldp_caps) / sizeof(devfacts_lldp_caps[0]);
+	const char *cap;
 	uint32_t seq = 0;
-	size_t i;
+	unsigned i;
 
 	if (!(p->flags & PKT_HAS_ETH))
 		return;
 	devfacts_l2ev(q, p, l, seq++, "hostname.lldp", l->system_name);
 	devfacts_l2ev(q, p, l, seq++, "lldp.description", l->system_desc);
 	devfacts_l2ev(q, p, l, seq++, "lldp.platform", l->platform);
-	for (i = 0; i < nn; i++)
-		if (l->caps_enabled & (1u << i))
-			devfacts_l2ev(q, p, l, seq++, "lldp.capability",
-			    names[i]);
+	for (i = 0; i < 16; i++)
+		if ((l->caps_enabled & (1u << i)) &&
+		    (cap = lldp_cap_name(l->proto, i)) != NULL)
+			devfacts_l2ev(q, p, l, seq++, "lldp.capability", cap);
 	devfacts_l2ev(q, p, l, seq++, "lldp.manufacturer", l->manufacturer);
 	devfacts_l2ev(q, p, l, seq++, "lldp.model", l->model);
 	devfacts_l2ev(q, p, l, seq++, "lldp.software", l->sw_rev);

@@ -554,6 +554,16 @@ static const char *const cdp_cap_names[] = {
 	"mac_relay",
 };
 
+const char *
+lldp_cap_name(uint8_t proto, unsigned bit)
+{
+	if (proto == LLDP_PROTO_CDP)
+		return bit < sizeof(cdp_cap_names) / sizeof(cdp_cap_names[0]) ?
+		    cdp_cap_names[bit] : NULL;
+	return bit < sizeof(lldp_cap_names) / sizeof(lldp_cap_names[0]) ?
+	    lldp_cap_names[bit] : NULL;
+}
+
 static void
 kv_caps(struct jsonw *jw, const char *k, uint16_t caps,
     const char *const *names, size_t n_names)

@@ -85,6 +85,9 @@ int	lldp_parse(const uint8_t *p, size_t n, struct lldp_facts *,
  */
 int	cdp_parse(const uint8_t *p, size_t n, struct lldp_facts *,
 	    enum ww_counter *anomaly);
+/* The name of a capability bit (LLDP: 802.1AB Table 8-4; CDP: its
+ * own), as the EVE object writes it, or NULL. */
+const char *lldp_cap_name(uint8_t proto, unsigned bit);
 /* The members of the EVE "lldp" or "cdp" object (by proto). */
 void	lldp_eve(struct jsonw *, const struct lldp_facts *);
 
