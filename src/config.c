@@ -256,45 +256,70 @@ config_free(struct config *cfg)
 	brain_config_free(&cfg->devices);
 }
 
+/*
+ * A list of at most max distinct numbers in [k->min, k->max] ('what'
+ * names one in messages: "port", "VLAN").  Returns the count, or -1
+ * with every problem reported; out is written only on success.
+ */
+static int
+get_u16_list(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, uint16_t *out, size_t max,
+    const char *what)
+{
+	uint16_t vals[64];
+	char show[CFGYAML_SHOWBUF];
+	size_t i, j, n = 0;
+	uint64_t x;
+	int errs = y->nerrors;
+
+	if (max > sizeof(vals) / sizeof(vals[0]))
+		max = sizeof(vals) / sizeof(vals[0]);
+	if (v->kind != CFGYAML_SEQ) {
+		if (cfgyaml_is_null(v))
+			cfgyaml_error(y, v, "%s: missing value", k->path);
+		else
+			cfgyaml_error(y, v, "%s: expected a list of %ss, got "
+			    "%s", k->path, what, cfgyaml_describe(v, show,
+			    sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		if (cfgyaml_get_uint(y, k->path, v->kids[i], k->min, k->max,
+		    &x) == -1)
+			continue;
+		for (j = 0; j < n; j++)
+			if (vals[j] == x)
+				break;
+		if (j < n) {
+			cfgyaml_error(y, v->kids[i], "%s: duplicate %s %u",
+			    k->path, what, (unsigned)x);
+			continue;
+		}
+		if (n == max) {
+			cfgyaml_error(y, v->kids[i], "%s: more than %zu %ss",
+			    k->path, max, what);
+			break;
+		}
+		vals[n++] = (uint16_t)x;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	memcpy(out, vals, n * sizeof(vals[0]));
+	return (int)n;
+}
+
 /* devices.medical-vlans: a list of distinct VLAN ids. */
 static int
 set_medical_vlans(struct cfgyaml *y, const struct cfgkey *k,
     const struct cfgyaml_node *v, void *base)
 {
 	struct config *cfg = base;
-	uint16_t ids[BRAIN_MAX_MEDICAL_VLANS];
-	char show[CFGYAML_SHOWBUF];
-	size_t i, j, n = 0;
-	uint64_t id;
-	int errs = y->nerrors;
+	int n;
 
-	if (v->kind != CFGYAML_SEQ) {
-		cfgyaml_error(y, v, "%s: expected a list of VLAN ids, got %s",
-		    k->path, cfgyaml_describe(v, show, sizeof(show)));
+	n = get_u16_list(y, k, v, cfg->devices.medical_vlans,
+	    BRAIN_MAX_MEDICAL_VLANS, "VLAN");
+	if (n < 0)
 		return -1;
-	}
-	for (i = 0; i < v->nkids; i++) {
-		if (cfgyaml_get_uint(y, k->path, v->kids[i], k->min, k->max,
-		    &id) == -1)
-			continue;
-		for (j = 0; j < n; j++)
-			if (ids[j] == id)
-				break;
-		if (j < n) {
-			cfgyaml_error(y, v->kids[i], "%s: duplicate VLAN %u",
-			    k->path, (unsigned)id);
-			continue;
-		}
-		if (n == BRAIN_MAX_MEDICAL_VLANS) {
-			cfgyaml_error(y, v->kids[i], "%s: more than %d VLANs",
-			    k->path, BRAIN_MAX_MEDICAL_VLANS);
-			break;
-		}
-		ids[n++] = (uint16_t)id;
-	}
-	if (y->nerrors != errs)
-		return -1;
-	memcpy(cfg->devices.medical_vlans, ids, n * sizeof(ids[0]));
 	cfg->devices.n_medical_vlans = (uint32_t)n;
 	return 0;
 }
@@ -308,43 +333,12 @@ set_vxlan_ports(struct cfgyaml *y, const struct cfgkey *k,
     const struct cfgyaml_node *v, void *base)
 {
 	struct config *cfg = base;
-	uint16_t ports[DECODE_MAX_VXLAN_PORTS];
-	char show[CFGYAML_SHOWBUF];
-	size_t i, j, n = 0;
-	uint64_t port;
-	int errs = y->nerrors;
+	int n;
 
-	if (v->kind != CFGYAML_SEQ) {
-		if (cfgyaml_is_null(v))
-			cfgyaml_error(y, v, "%s: missing value", k->path);
-		else
-			cfgyaml_error(y, v, "%s: expected a list of ports, got "
-			    "%s", k->path, cfgyaml_describe(v, show,
-			    sizeof(show)));
+	n = get_u16_list(y, k, v, cfg->decode.vxlan_ports,
+	    DECODE_MAX_VXLAN_PORTS, "port");
+	if (n < 0)
 		return -1;
-	}
-	for (i = 0; i < v->nkids; i++) {
-		if (cfgyaml_get_uint(y, k->path, v->kids[i], k->min, k->max,
-		    &port) == -1)
-			continue;
-		for (j = 0; j < n; j++)
-			if (ports[j] == port)
-				break;
-		if (j < n) {
-			cfgyaml_error(y, v->kids[i], "%s: duplicate port %u",
-			    k->path, (unsigned)port);
-			continue;
-		}
-		if (n == DECODE_MAX_VXLAN_PORTS) {
-			cfgyaml_error(y, v->kids[i], "%s: more than %d ports",
-			    k->path, DECODE_MAX_VXLAN_PORTS);
-			break;
-		}
-		ports[n++] = (uint16_t)port;
-	}
-	if (y->nerrors != errs)
-		return -1;
-	memcpy(cfg->decode.vxlan_ports, ports, n * sizeof(ports[0]));
 	cfg->decode.n_vxlan_ports = (uint32_t)n;
 	return 0;
 }
