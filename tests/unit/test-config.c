@@ -660,6 +660,21 @@ test_config_lists(void **state)
 	    "\"4789\"\n");
 	expect("decode:\n  vxlan-ports:\n", 1,
 	    NAME ":2:15: decode.vxlan-ports: missing value\n");
+	assert_int_equal(load(&cfg, "devices:\n  medical-vlans: [20, 4094]\n",
+	    &msgs), 0);
+	assert_int_equal(cfg.devices.n_medical_vlans, 2);
+	assert_int_equal(cfg.devices.medical_vlans[1], 4094);
+	free(msgs);
+	config_free(&cfg);
+	expect("devices:\n  medical-vlans: [20, 0, 4095, 20]\n", 3,
+	    NAME ":2:23: devices.medical-vlans: 0 is out of range (1 to "
+	    "4094)\n"
+	    NAME ":2:26: devices.medical-vlans: 4095 is out of range (1 to "
+	    "4094)\n"
+	    NAME ":2:32: devices.medical-vlans: duplicate VLAN 20\n");
+	expect("devices:\n  medical-vlans: 20\n", 1,
+	    NAME ":2:18: devices.medical-vlans: expected a list of VLANs, got "
+	    "\"20\"\n");
 	expect("outputs:\n  eve:\n    types: [flow, alert, flow]\n", 2,
 	    NAME ":3:19: outputs.eve.types: unknown value \"alert\" (expected "
 	    "flow, anomaly or stats)\n"
