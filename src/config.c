@@ -367,41 +367,14 @@ int
 config_load(struct config *cfg, const char *path, FILE *err)
 {
 	char *buf, *npath;
-	size_t len = 0, size = 64 * KIB;
-	ssize_t n;
-	int fd, nerr;
+	size_t len;
+	int e, nerr;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(err, "%s: %s\n", path, strerror(errno));
+	if ((e = util_read_file(path, CONFIG_MAX_FILE_SIZE, &buf, &len)) != 0) {
+		fprintf(err, "%s: %s\n", path,
+		    e == ENOMEM ? "out of memory" : strerror(e));
 		return 1;
 	}
-	if ((buf = malloc(size)) == NULL)
-		goto out_nomem;
-	for (;;) {
-		if (len == size) {
-			char *nbuf;
-
-			if (size > CONFIG_MAX_FILE_SIZE)
-				break;		/* too large: enough read */
-			size = size * 2 > CONFIG_MAX_FILE_SIZE ?
-			    CONFIG_MAX_FILE_SIZE + 1 : size * 2;
-			if ((nbuf = realloc(buf, size)) == NULL)
-				goto out_free_buf_nomem;
-			buf = nbuf;
-		}
-		if ((n = read(fd, buf + len, size - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			fprintf(err, "%s: %s\n", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return 1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
 	if ((npath = strdup(path)) == NULL) {
 		free(buf);
 		fprintf(err, "%s: out of memory\n", path);
@@ -412,11 +385,4 @@ config_load(struct config *cfg, const char *path, FILE *err)
 	nerr = config_load_buffer(cfg, path, buf, len, err);
 	free(buf);
 	return nerr;
-
- out_free_buf_nomem:
-	free(buf);
- out_nomem:
-	close(fd);
-	fprintf(err, "%s: out of memory\n", path);
-	return 1;
 }

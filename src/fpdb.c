@@ -949,50 +949,18 @@ file_error(FILE *err, const char *fmt, ...)
 int
 fpdb_load_file(struct fpdb *db, const char *path, FILE *err)
 {
-	char *buf, *nbuf;
-	size_t len = 0, size = 64u << 10;
-	ssize_t n;
-	int fd, nerr;
+	char *buf;
+	size_t len;
+	int e, nerr;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		file_error(err, "%s: %s", path, strerror(errno));
+	if ((e = util_read_file(path, FPDB_MAX_FILE_SIZE, &buf, &len)) != 0) {
+		file_error(err, "%s: %s", path,
+		    e == ENOMEM ? "out of memory" : strerror(e));
 		return 1;
 	}
-	if ((buf = malloc(size)) == NULL)
-		goto out_close_nomem;
-	for (;;) {
-		if (len == size) {
-			if (size > FPDB_MAX_FILE_SIZE)
-				break;		/* too large: enough read */
-			size = size * 2 > FPDB_MAX_FILE_SIZE ?
-			    FPDB_MAX_FILE_SIZE + 1 : size * 2;
-			if ((nbuf = realloc(buf, size)) == NULL)
-				goto out_free_buf_nomem;
-			buf = nbuf;
-		}
-		if ((n = read(fd, buf + len, size - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			file_error(err, "%s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return 1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
 	nerr = fpdb_load_buffer(db, path, buf, len, err);
 	free(buf);
 	return nerr;
-
- out_free_buf_nomem:
-	free(buf);
- out_close_nomem:
-	close(fd);
-	file_error(err, "%s: out of memory", path);
-	return 1;
 }
 
 static int

@@ -5,11 +5,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -381,4 +383,49 @@ util_format_mac(const uint8_t mac[6], char *buf)
 		buf[i * 3 + 1] = hex[mac[i] & 0xf];
 		buf[i * 3 + 2] = i < 5 ? ':' : '\0';
 	}
+}
+
+int
+util_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
+{
+	char *buf, *nbuf;
+	size_t len = 0, size = 64u << 10;
+	ssize_t n;
+	int fd, e;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno;
+	if ((buf = malloc(size)) == NULL) {
+		close(fd);
+		return ENOMEM;
+	}
+	for (;;) {
+		if (len == size) {
+			if (size > max)
+				break;		/* too large: enough read */
+			size = size * 2 > max ? max + 1 : size * 2;
+			if ((nbuf = realloc(buf, size)) == NULL) {
+				e = ENOMEM;
+				goto fail;
+			}
+			buf = nbuf;
+		}
+		if ((n = read(fd, buf + len, size - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+ fail:
+	free(buf);
+	close(fd);
+	return e;
 }

@@ -55,4 +55,12 @@ void	util_format_ts(uint64_t ts_us, bool localtime, char *buf);
 void	util_format_ip(int ipver, const uint8_t *addr, char *buf);
 void	util_format_mac(const uint8_t mac[6], char *buf);	/* 18 bytes */
 
+/*
+ * Read a whole file into a malloc'ed buffer, at most max + 1 bytes, so
+ * that an oversized or endless file (a FIFO, /dev/zero) is refused by
+ * the caller's size check without being read to its end.  Returns 0,
+ * or an errno value (nothing to free).
+ */
+int	util_read_file(const char *path, size_t max, char **, size_t *);
+
 #endif /* WW_UTIL_H */
