@@ -1020,7 +1020,7 @@ brain_ev_cmp(const void *x, const void *y)
 static void
 brain_run(struct brain *b, uint64_t gen)
 {
-	size_t i, k, n;
+	size_t i, n;
 
 	for (i = n = 0; i < b->npend; i++) {
 		if (b->pend[i].gen > gen)
@@ -1040,8 +1040,6 @@ brain_run(struct brain *b, uint64_t gen)
 		brain_apply(b, &b->pend[i]);
 	memmove(b->pend, b->pend + n, (b->npend - n) * sizeof(b->pend[0]));
 	b->npend -= n;
-	k = b->npend;
-	(void)k;
 	brain_settle(b);
 	if (b->cfg.save_interval > 0 && gen != UINT64_MAX &&
 	    b->now_us - b->saved_us >= (uint64_t)b->cfg.save_interval *

@@ -107,7 +107,6 @@ struct device {
 	/* Bookkeeping for the brain (not stored). */
 	bool		 known;		/* loaded from the state database */
 	bool		 announced;	/* a "new" record was written */
-	bool		 dirty;		/* identity changed since last record */
 	bool		 unsaved;	/* changed since last database write */
 	bool		 evidence_new;	/* fingerprints must run again */
 };

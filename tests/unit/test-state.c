@@ -161,7 +161,7 @@ fill_device(struct device *d, unsigned seed)
 	d->flows = 123456789ull + seed;
 	d->packets = (uint64_t)INT64_MAX + 2;
 	d->bytes = UINT64_MAX - seed;
-	d->dirty = d->unsaved = d->announced = d->evidence_new = true;
+	d->unsaved = d->announced = d->evidence_new = true;
 }
 
 /* A routed IPv4 device: no MAC, few values, no history. */
@@ -239,7 +239,6 @@ assert_device_equal(const struct device *want, const struct device *got)
 	assert_true(want->bytes == got->bytes);
 	assert_true(got->known);
 	assert_false(got->announced);
-	assert_false(got->dirty);
 	assert_false(got->unsaved);
 	assert_false(got->evidence_new);
 }
