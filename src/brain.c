@@ -162,11 +162,12 @@ brain_hash(const void *p, size_t n, uint32_t h)
 	return h;
 }
 
+/* By MAC alone: the same MAC on every VLAN shares a chain, so relayed
+ * DHCP (VLAN unknown) finds it without a scan. */
 static uint32_t
-brain_mac_bucket(const uint8_t mac[6], uint16_t vlan)
+brain_mac_bucket(const uint8_t mac[6])
 {
-	return brain_hash(&vlan, sizeof(vlan), brain_hash(mac, 6,
-	    2166136261u)) & (BRAIN_HASH_SIZE - 1);
+	return brain_hash(mac, 6, 2166136261u) & (BRAIN_HASH_SIZE - 1);
 }
 
 static uint32_t
@@ -180,7 +181,7 @@ brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
 {
 	struct brain_dev *n;
 
-	for (n = b->mac_tab[brain_mac_bucket(mac, vlan)]; n != NULL;
+	for (n = b->mac_tab[brain_mac_bucket(mac)]; n != NULL;
 	    n = n->mac_next)
 		if (n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0)
 			return n;
@@ -191,13 +192,13 @@ brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
 static struct brain_dev *
 brain_find_mac_any(struct brain *b, const uint8_t mac[6])
 {
-	size_t i;
+	struct brain_dev *n, *first = NULL;
 
-	for (i = 0; i < b->ndevs; i++)
-		if (!(b->devs[i]->d.flags & DEV_F_ROUTED) &&
-		    memcmp(b->devs[i]->d.mac, mac, 6) == 0)
-			return b->devs[i];
-	return NULL;
+	/* Chains grow at the head: the last match is the oldest device. */
+	for (n = b->mac_tab[brain_mac_bucket(mac)]; n != NULL; n = n->mac_next)
+		if (memcmp(n->d.mac, mac, 6) == 0)
+			first = n;
+	return first;
 }
 
 static struct brain_ipent *
@@ -297,7 +298,7 @@ brain_insert(struct brain *b, struct brain_dev *n)
 	}
 	b->devs[b->ndevs++] = n;
 	if (!(d->flags & DEV_F_ROUTED)) {
-		h = brain_mac_bucket(d->mac, d->vlan);
+		h = brain_mac_bucket(d->mac);
 		n->mac_next = b->mac_tab[h];
 		b->mac_tab[h] = n;
 	}
@@ -468,22 +469,12 @@ brain_is_gateway(const struct brain *b, const struct dev_ip *ip)
 	return false;
 }
 
-/* Move a device to another VLAN in the (mac, vlan) index. */
+/* The device's VLAN is known now (the index is by MAC: no move). */
 static void
 brain_rekey(struct brain *b, struct brain_dev *n, uint16_t vlan, uint64_t ts)
 {
-	struct brain_dev **pp;
-
-	for (pp = &b->mac_tab[brain_mac_bucket(n->d.mac, n->d.vlan)];
-	    *pp != NULL; pp = &(*pp)->mac_next)
-		if (*pp == n) {
-			*pp = n->mac_next;
-			break;
-		}
 	n->d.vlan = vlan;
 	n->d.flags &= (uint8_t)~DEV_F_RELAYED;
-	n->mac_next = b->mac_tab[brain_mac_bucket(n->d.mac, vlan)];
-	b->mac_tab[brain_mac_bucket(n->d.mac, vlan)] = n;
 	n->d.unsaved = true;
 	brain_touch(b, n, CH_IDENTITY, ts);
 }
