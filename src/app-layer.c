@@ -148,6 +148,35 @@ app_engine_config_defaults(struct app_engine_config *c)
 		c->enabled[i] = true;
 }
 
+/* nDPI with the configured protocols (a comma-joined list). */
+static struct dpi_engine *
+engine_dpi(const struct app_engine_config *cfg)
+{
+	struct dpi_config dc;
+	struct dpi_engine *d;
+	const char **names = NULL;
+	char err[256], *list = NULL, *s, *save;
+	size_t n = 0;
+
+	dpi_config_defaults(&dc);
+	if (cfg->ndpi_max_packets != 0)
+		dc.max_packets = cfg->ndpi_max_packets;
+	if (cfg->ndpi_protocols != NULL && cfg->ndpi_protocols[0] != '\0') {
+		list = xstrdup(cfg->ndpi_protocols);
+		names = xcalloc(strlen(list) / 2 + 1, sizeof(*names));
+		for (s = strtok_r(list, ",", &save); s != NULL;
+		    s = strtok_r(NULL, ",", &save))
+			names[n++] = s;
+		dc.protocols = names;
+		dc.n_protocols = n;
+	}
+	if ((d = dpi_engine_new(&dc, err, sizeof(err))) == NULL)
+		log_warnx("nDPI disabled: %s", err);
+	free(names);
+	free(list);
+	return d;
+}
+
 struct app_engine *
 app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
     const struct eve_opts *eve, void (*write)(void *, const char *, size_t),
@@ -166,16 +195,8 @@ app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
 	for (i = 0; app_registry[i] != NULL; i++)
 		if (cfg->enabled[app_registry[i]->proto])
 			e->parsers[e->nparsers++] = app_registry[i];
-	if (cfg->ndpi) {
-		struct dpi_config dc;
-		char err[256];
-
-		dpi_config_defaults(&dc);
-		if (cfg->ndpi_max_packets != 0)
-			dc.max_packets = cfg->ndpi_max_packets;
-		if ((e->dpi = dpi_engine_new(&dc, err, sizeof(err))) == NULL)
-			log_warnx("nDPI disabled: %s", err);
-	}
+	if (cfg->ndpi)
+		e->dpi = engine_dpi(cfg);
 	return e;
 }
 
@@ -202,12 +223,31 @@ app_engine_memuse(const struct app_engine *e)
 	return e->mem;
 }
 
+/*
+ * e->mem is what the application layer holds for its flows: this
+ * struct, nDPI's flow state until nDPI is done, the parser's state and
+ * the bytes buffered per direction.  The flow table counts it against
+ * flow.memcap (flow_ops.ext_memuse), so an emergency eviction frees it.
+ */
 static struct app_flow *
-app_flow_get(struct flow *f)
+app_flow_get(struct app_engine *e, struct flow *f)
 {
-	if (f->app_state == NULL)
+	if (f->app_state == NULL) {
 		f->app_state = xcalloc(1, sizeof(struct app_flow));
+		e->mem += sizeof(struct app_flow);
+	}
 	return f->app_state;
+}
+
+static void
+app_set_parser(struct app_engine *e, struct flow *f, struct app_flow *af,
+    const struct app_parser *ap)
+{
+	af->parser = ap;
+	if ((af->state = ap->state_new()) != NULL)
+		e->mem += ap->state_size;
+	f->app_proto = (uint16_t)ap->proto;
+	ctr_inc(e->ctr, CTR_APP_DETECTED);
 }
 
 static void
@@ -226,12 +266,16 @@ app_flow_end(struct app_engine *e, struct flow *f)
 
 	if (af == NULL)
 		return;
+	e->mem -= dpi_flow_memuse(af->dpi);
 	dpi_flow_free(af->dpi);
-	if (af->parser != NULL && af->state != NULL)
+	if (af->parser != NULL && af->state != NULL) {
 		af->parser->state_free(af->state);
+		e->mem -= af->parser->state_size;
+	}
 	dir_clear(e, &af->dir[0]);
 	dir_clear(e, &af->dir[1]);
 	free(af);
+	e->mem -= sizeof(struct app_flow);
 	f->app_state = NULL;
 }
 
@@ -447,10 +491,7 @@ app_start(struct app_engine *e, struct flow *f, struct app_flow *af,
 {
 	int i;
 
-	af->parser = ap;
-	af->state = ap->state_new();
-	f->app_proto = (uint16_t)ap->proto;
-	ctr_inc(e->ctr, CTR_APP_DETECTED);
+	app_set_parser(e, f, af, ap);
 	/* Parse what was buffered while detecting, client side first. */
 	for (i = 0; i < 2; i++) {
 		struct app_dir *d = &af->dir[i];
@@ -487,7 +528,7 @@ app_stream_data(struct app_engine *e, struct flow *f, int dir,
 
 	if (e->nparsers == 0 || n == 0)
 		return;
-	af = app_flow_get(f);
+	af = app_flow_get(e, f);
 	if (af->parser != NULL) {
 		app_parse(e, f, af, dir, p, n);
 		return;
@@ -567,7 +608,7 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (e->nparsers == 0 || p->payload_len == 0)
 		return;
 	dir = packet_dir(f, p);
-	af = app_flow_get(f);
+	af = app_flow_get(e, f);
 	if (af->detect_failed)
 		return;
 	if (af->parser == NULL) {
@@ -588,10 +629,7 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 			af->detect_failed = true;
 			return;
 		}
-		af->parser = ap;
-		af->state = ap->state_new();
-		f->app_proto = (uint16_t)ap->proto;
-		ctr_inc(e->ctr, CTR_APP_DETECTED);
+		app_set_parser(e, f, af, ap);
 	}
 	ctx.eng = e;
 	ctx.flow = f;
@@ -613,20 +651,28 @@ void
 app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 {
 	struct app_flow *af;
+	size_t before;
 
 	if (e->dpi == NULL)
 		return;
-	af = app_flow_get(f);
+	af = app_flow_get(e, f);
 	if (af->dpi_done)
 		return;
-	if (af->dpi == NULL && (af->dpi = dpi_flow_new(e->dpi)) == NULL) {
-		af->dpi_done = true;
-		return;
+	if (af->dpi == NULL) {
+		if ((af->dpi = dpi_flow_new(e->dpi)) == NULL) {
+			af->dpi_done = true;
+			return;
+		}
+		e->mem += dpi_flow_memuse(af->dpi);
 	}
 	/* l3_len is already trimmed to what was captured. */
+	before = dpi_flow_memuse(af->dpi);
 	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off, p->l3_len,
-	    p->ts_us, packet_dir(f, p)) == DPI_DONE)
+	    p->ts_us, packet_dir(f, p)) == DPI_DONE) {
 		af->dpi_done = true;
+		/* nDPI's own state is gone; the answer stays. */
+		e->mem -= before - dpi_flow_memuse(af->dpi);
+	}
 }
 
 const char *

@@ -30,6 +30,7 @@ struct app_engine_config {
 	uint32_t	 detect_bytes;	/* bytes examined to detect */
 	bool		 ndpi;		/* label flows with nDPI */
 	uint32_t	 ndpi_max_packets;	/* 0: the adapter's default */
+	const char	*ndpi_protocols;	/* comma-joined; NULL/"": default */
 	bool		 enabled[APP_MAX];
 };
 

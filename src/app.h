@@ -110,6 +110,7 @@ struct app_parser {
 	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);
 	void		*(*state_new)(void);
 	void		 (*state_free)(void *);
+	size_t		 state_size;	/* what state_new() allocates */
 	/* TCP: stream bytes of one direction.  UDP: one whole datagram. */
 	struct app_result (*parse)(void *state, struct app_ctx *, int dir,
 			    const uint8_t *, size_t);

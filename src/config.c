@@ -15,11 +15,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cfgyaml.h"
 #include "config.h"
 #include "decode.h"
+#include "dpi.h"
 #include "flow.h"
 #include "stream.h"
 #include "util.h"
@@ -34,6 +36,8 @@
 #define GIB	(1ull << 30)
 
 static int	set_vxlan_ports(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_ndpi_protocols(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
@@ -123,7 +127,7 @@ static const struct cfgkey keys[] = {
 	    "linux", "which copy of overlapping fragment data is kept"),
 
 	K_SIZE("flow.memcap", flow.memcap, 1 * MIB, 64 * GIB, "256mb",
-	    "memory for flows and their stream buffers"),
+	    "memory for flows, stream buffers and app-layer state"),
 	{ .path = "flow.hash-size", .type = CFGK_UINT, FIELD(flow.hash_size),
 	  .min = 256, .max = 16777216, .flags = CFGK_POW2, .def = "65536",
 	  .desc = "flow hash buckets; a power of two" },
@@ -191,6 +195,10 @@ static const struct cfgkey keys[] = {
 	    "label flows with nDPI"),
 	K_UINT("app-layer.ndpi.max-packets", ndpi_max_packets, 1, 1000, "16",
 	    "packets of a flow shown to nDPI"),
+	{ .path = "app-layer.ndpi.protocols", .type = CFGK_CUSTOM,
+	  FIELD(ndpi_protocols), .set = set_ndpi_protocols,
+	  .def = "[default]",
+	  .desc = "protocols nDPI looks for; default and all are lists" },
 
 	K_BOOL("devices.enabled", devices.enabled, "true",
 	    "keep the device inventory (needs app-layer for identity)"),
@@ -321,6 +329,92 @@ set_medical_vlans(struct cfgyaml *y, const struct cfgkey *k,
 	if (n < 0)
 		return -1;
 	cfg->devices.n_medical_vlans = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * app-layer.ndpi.protocols: a list of nDPI protocol names (any case),
+ * "default" (the list dpi.c enables when none is given) and "all".
+ * Names are checked against nDPI itself, so a typo is an error at its
+ * line and column, not a surprise at start-up.  Stored joined by
+ * commas; [default] alone is stored as "".
+ */
+static int
+set_ndpi_protocols(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	const char *names[CONFIG_NDPI_PROTOCOLS_MAX / 2];
+	char show[CFGYAML_SHOWBUF], joined[CONFIG_NDPI_PROTOCOLS_MAX];
+	size_t i, j, n = 0, len = 0, bad;
+	int errs = y->nerrors, rc;
+
+	if (v->kind != CFGYAML_SEQ) {
+		if (cfgyaml_is_null(v))
+			cfgyaml_error(y, v, "%s: missing value", k->path);
+		else
+			cfgyaml_error(y, v, "%s: expected a list of nDPI "
+			    "protocol names, got %s", k->path,
+			    cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	if (v->nkids == 0) {
+		cfgyaml_error(y, v, "%s: empty list (to turn nDPI off, set "
+		    "app-layer.ndpi.enabled: false)", k->path);
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		const struct cfgyaml_node *e = v->kids[i];
+
+		if (e->kind != CFGYAML_SCALAR || cfgyaml_is_null(e) ||
+		    e->len == 0 || strlen(e->str) != e->len ||
+		    strpbrk(e->str, ", \t") != NULL) {
+			cfgyaml_error(y, e, "%s: expected an nDPI protocol "
+			    "name, got %s", k->path,
+			    cfgyaml_describe(e, show, sizeof(show)));
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (strcasecmp(names[j], e->str) == 0)
+				break;
+		if (j < n) {
+			cfgyaml_error(y, e, "%s: duplicate protocol \"%s\"",
+			    k->path, e->str);
+			continue;
+		}
+		if (len + e->len + 1 >= sizeof(joined) ||
+		    n == sizeof(names) / sizeof(names[0])) {
+			cfgyaml_error(y, e, "%s: list longer than %zu bytes "
+			    "(all names every protocol)", k->path,
+			    sizeof(joined) - 1);
+			return -1;
+		}
+		names[n++] = e->str;
+		len += e->len + 1;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	if ((rc = dpi_check_protocols(names, n, &bad)) == -2) {
+		cfgyaml_error(y, v, "%s: nDPI failed to initialise, names "
+		    "not checked", k->path);
+		return -1;
+	}
+	if (rc == -1) {
+		for (i = 0; i < v->nkids && v->kids[i]->str != names[bad];
+		    i++)
+			;
+		cfgyaml_error(y, i < v->nkids ? v->kids[i] : v,
+		    "%s: nDPI knows no protocol \"%s\"", k->path,
+		    names[bad]);
+		return -1;
+	}
+	memset(joined, 0, sizeof(joined));
+	if (!(n == 1 && strcasecmp(names[0], "default") == 0))
+		for (i = 0, len = 0; i < n; i++)
+			len += (size_t)snprintf(joined + len,
+			    sizeof(joined) - len, "%s%s", i > 0 ? "," : "",
+			    names[i]);
+	memcpy(cfg->ndpi_protocols, joined, sizeof(joined));
 	return 0;
 }
 

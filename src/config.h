@@ -23,6 +23,8 @@
 #define CONFIG_MAX_DEPTH	32		/* nested collections */
 #define CONFIG_MAX_NODES	100000
 #define CONFIG_MAX_WORKERS	64
+/* app-layer.ndpi.protocols, comma-joined: room for ~150 names. */
+#define CONFIG_NDPI_PROTOCOLS_MAX 2048
 
 /* Event types of the EVE output, as a bit set. */
 #define EVE_T_FLOW	0x01
@@ -66,6 +68,8 @@ struct config {
 	uint32_t	 app_detect_bytes;
 	bool		 ndpi_enabled;
 	uint32_t	 ndpi_max_packets;
+	/* nDPI names joined by commas; "": the default list */
+	char		 ndpi_protocols[CONFIG_NDPI_PROTOCOLS_MAX];
 
 	/* devices */
 	struct brain_config devices;

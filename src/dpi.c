@@ -289,37 +289,100 @@ engine_names(struct dpi_engine *eng)
 	return 0;
 }
 
+/*
+ * nDPI's id for a name, any case, or -1.  "default" and "all" are ours:
+ * DPI_ID_DEFAULT and DPI_ID_ALL.
+ */
+#define DPI_ID_DEFAULT	(-2)
+#define DPI_ID_ALL	(-3)
+
+static int
+protocol_id(struct ndpi_detection_module_struct *ndpi, const char *s)
+{
+	char name[DPI_NAME_MAX];
+	int id;
+
+	if (s == NULL)
+		return -1;
+	if (strcasecmp(s, "default") == 0)
+		return DPI_ID_DEFAULT;
+	if (strcasecmp(s, "all") == 0)
+		return DPI_ID_ALL;
+	/* ndpi_get_protocol_id() takes a char *: give it a copy. */
+	if ((size_t)snprintf(name, sizeof(name), "%s", s) >= sizeof(name))
+		return -1;
+	id = ndpi_get_protocol_id(ndpi, name);
+	return id <= NDPI_PROTOCOL_UNKNOWN ? -1 : id;
+}
+
+/* Add names[0..n) to mask; -1 at the first unknown one (*bad: index). */
+static int
+protocols_mask(struct ndpi_detection_module_struct *ndpi,
+    const char *const *names, size_t n, NDPI_PROTOCOL_BITMASK *mask,
+    size_t *bad)
+{
+	size_t i;
+	int id;
+
+	for (i = 0; i < n; i++) {
+		if ((id = protocol_id(ndpi, names[i])) == -1) {
+			*bad = i;
+			return -1;
+		}
+		if (id == DPI_ID_ALL)
+			NDPI_BITMASK_SET_ALL(*mask);
+		else if (id == DPI_ID_DEFAULT) {
+			if (protocols_mask(ndpi, dpi_default_protocols,
+			    dpi_n_default_protocols, mask, bad) == -1) {
+				*bad = i;
+				return -1;
+			}
+		} else
+			NDPI_BITMASK_ADD(*mask, id);
+	}
+	return 0;
+}
+
 static int
 engine_enable(struct dpi_engine *eng, const struct dpi_config *cfg,
     char *err, size_t errlen)
 {
 	NDPI_PROTOCOL_BITMASK mask;
 	const char *const *names = cfg->protocols;
-	size_t n = cfg->n_protocols, i;
+	size_t n = cfg->n_protocols, bad = 0;
 
 	if (names == NULL || n == 0) {
 		names = dpi_default_protocols;
 		n = dpi_n_default_protocols;
 	}
 	NDPI_BITMASK_RESET(mask);
-	for (i = 0; i < n; i++) {
-		char name[DPI_NAME_MAX];
-		int id = -1;
-
-		/* ndpi_get_protocol_id() takes a char *: give it a copy. */
-		if (names[i] != NULL &&
-		    (size_t)snprintf(name, sizeof(name), "%s", names[i]) <
-		    sizeof(name))
-			id = ndpi_get_protocol_id(eng->ndpi, name);
-		if (id <= NDPI_PROTOCOL_UNKNOWN) {
-			snprintf(err, errlen, "unknown nDPI protocol \"%s\"",
-			    names[i] == NULL ? "(null)" : names[i]);
-			return -1;
-		}
-		NDPI_BITMASK_ADD(mask, id);
+	if (protocols_mask(eng->ndpi, names, n, &mask, &bad) == -1) {
+		snprintf(err, errlen, "unknown nDPI protocol \"%s\"",
+		    names[bad] == NULL ? "(null)" : names[bad]);
+		return -1;
 	}
 	ndpi_set_protocol_detection_bitmask2(eng->ndpi, &mask);
 	return 0;
+}
+
+int
+dpi_check_protocols(const char *const *names, size_t n, size_t *bad)
+{
+	struct ndpi_detection_module_struct *ndpi;
+	NDPI_PROTOCOL_BITMASK mask;
+	int rc;
+
+	*bad = n;
+	pthread_mutex_lock(&dpi_module_lock);
+	if ((ndpi = shim_module_new()) == NULL) {
+		pthread_mutex_unlock(&dpi_module_lock);
+		return -2;
+	}
+	NDPI_BITMASK_RESET(mask);
+	rc = protocols_mask(ndpi, names, n, &mask, bad);
+	ndpi_exit_detection_module(ndpi);
+	pthread_mutex_unlock(&dpi_module_lock);
+	return rc;
 }
 
 struct dpi_engine *
@@ -426,6 +489,15 @@ flow_release_ndpi(struct dpi_flow *f)
 		ndpi_free_flow(f->nf);
 		f->nf = NULL;
 	}
+}
+
+size_t
+dpi_flow_memuse(const struct dpi_flow *f)
+{
+	if (f == NULL)
+		return 0;
+	return sizeof(*f) + (f->nf != NULL ?
+	    ndpi_detection_get_sizeof_ndpi_flow_struct() : 0);
 }
 
 void

@@ -31,9 +31,14 @@
 #define DPI_DEFAULT_MAX_PACKETS	16
 #define DPI_MAX_PACKETS_LIMIT	1000	/* above this: config error */
 
+/*
+ * Protocols are nDPI's names in any case, plus two words of ours:
+ * "default" (dpi_default_protocols) and "all" (every protocol nDPI
+ * knows).
+ */
 struct dpi_config {
 	uint32_t	 max_packets;	/* packets fed to nDPI per flow */
-	const char *const *protocols;	/* nDPI names, any case */
+	const char *const *protocols;	/* see above */
 	size_t		 n_protocols;	/* NULL or 0: default list */
 };
 
@@ -61,6 +66,15 @@ struct dpi_flow;
 void	dpi_config_defaults(struct dpi_config *);
 
 /*
+ * For the config checker: 0 if every name is one nDPI knows (or
+ * "default" or "all"), -1 with *bad the index of the first that is not,
+ * -2 if nDPI fails to initialise.  Builds and frees a detection module
+ * (a few milliseconds).
+ */
+int	dpi_check_protocols(const char *const *names, size_t n,
+	    size_t *bad);
+
+/*
  * Returns NULL with a message in err (for example: unknown nDPI protocol
  * "X") when the config is invalid or nDPI fails to initialise.
  */
@@ -78,6 +92,8 @@ void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
 size_t	dpi_flow_size(void);
 
 struct dpi_flow *dpi_flow_new(struct dpi_engine *);
+/* Bytes this flow holds now: dpi_flow_size() until DONE, then less. */
+size_t	dpi_flow_memuse(const struct dpi_flow *);
 void	dpi_flow_free(struct dpi_flow *);
 
 /*

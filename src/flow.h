@@ -6,7 +6,8 @@
  * first packet seen decides who is the client ("toserver" direction);
  * for TCP a SYN/ACK seen first makes its receiver the client.
  *
- * Memory: every flow and its stream buffers count against flow.memcap.
+ * Memory: every flow, its stream buffers and what the caller holds for
+ * its flows (flow_ops.ext_memuse) count against flow.memcap.
  * At the cap the table enters emergency mode: timeouts shrink to the
  * emergency values and the least recently used flows are evicted
  * (reason "forced") until usage falls below the recovery mark.
@@ -131,6 +132,9 @@ struct flow_ops {
 	void	(*anomaly)(void *arg, struct flow *, const struct packet *,
 		    enum ww_counter);
 	const struct stream_ops *stream;
+	/* Optional: bytes the flows' owner holds beside the table
+	 * (application state); counted against the memcap. */
+	uint64_t (*ext_memuse)(void *arg);
 	void	*arg;
 };
 

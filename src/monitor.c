@@ -142,6 +142,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	mon->app_cfg.detect_bytes = cfg->app_detect_bytes;
 	mon->app_cfg.ndpi = cfg->app_enabled && cfg->ndpi_enabled;
 	mon->app_cfg.ndpi_max_packets = cfg->ndpi_max_packets;
+	mon->app_cfg.ndpi_protocols = cfg->ndpi_protocols;
 	if (!cfg->app_enabled)
 		memset(mon->app_cfg.enabled, 0, sizeof(mon->app_cfg.enabled));
 	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);

@@ -425,6 +425,7 @@ const struct app_parser dhcp_parser = {
 	.ports = dhcp_ports,
 	.probe = dhcp_probe,
 	.state_new = dhcp_state_new,
+	.state_size = sizeof(struct dhcp_facts),
 	.state_free = dhcp_state_free,
 	.parse = dhcp_parse,
 	.gap = NULL,

@@ -1658,6 +1658,7 @@ const struct app_parser dicom_parser = {
 	.ports = dicom_ports,
 	.probe = dicom_probe,
 	.state_new = dicom_state_new,
+	.state_size = sizeof(struct dicom_state),
 	.state_free = dicom_state_free,
 	.parse = dicom_parse,
 	.gap = dicom_gap,

@@ -811,6 +811,7 @@ const struct app_parser hl7_parser = {
 	.ports = hl7_ports,
 	.probe = hl7_probe,
 	.state_new = hl7_state_new,
+	.state_size = sizeof(struct hl7_state),
 	.state_free = hl7_state_free,
 	.parse = hl7_parse,
 	.gap = hl7_gap,

@@ -800,6 +800,7 @@ const struct app_parser http_parser = {
 	.ports = http_ports,
 	.probe = http_probe,
 	.state_new = http_state_new,
+	.state_size = sizeof(struct http_state),
 	.state_free = http_state_free,
 	.parse = http_parse,
 	.gap = http_gap,

@@ -642,6 +642,7 @@ const struct app_parser mqtt_parser = {
 	.ports = mqtt_ports,
 	.probe = mqtt_probe,
 	.state_new = mqtt_state_new,
+	.state_size = sizeof(struct mqtt_state),
 	.state_free = mqtt_state_free,
 	.parse = mqtt_parse,
 	.gap = mqtt_gap,

@@ -251,6 +251,7 @@ const struct app_parser ssdp_parser = {
 	.ports = ssdp_ports,
 	.probe = ssdp_probe,
 	.state_new = ssdp_state_new,
+	.state_size = sizeof(struct ssdp_facts),
 	.state_free = ssdp_state_free,
 	.parse = ssdp_parse,
 	.gap = NULL,

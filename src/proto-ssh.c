@@ -355,6 +355,7 @@ const struct app_parser ssh_parser = {
 	.ports = ssh_ports,
 	.probe = ssh_probe,
 	.state_new = ssh_state_new,
+	.state_size = sizeof(struct ssh_state),
 	.state_free = ssh_state_free,
 	.parse = ssh_parse,
 	.gap = ssh_gap,

@@ -1323,6 +1323,7 @@ const struct app_parser tls_parser = {
 	.ports = tls_ports,
 	.probe = tls_probe,
 	.state_new = tls_state_new,
+	.state_size = sizeof(struct tls_state),
 	.state_free = tls_state_free,
 	.parse = tls_parse,
 	.gap = tls_gap,

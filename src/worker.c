@@ -132,6 +132,14 @@ worker_flow_anomaly(void *arg, struct flow *f, const struct packet *p,
 		ctr_inc(&w->ctr, CTR_EVE_DROPPED);
 }
 
+static uint64_t
+worker_app_memuse(void *arg)
+{
+	struct worker *w = arg;
+
+	return w->app != NULL ? app_engine_memuse(w->app) : 0;
+}
+
 struct worker *
 worker_new(struct monitor *mon, unsigned id, bool threaded,
     uint64_t flow_memcap)
@@ -154,6 +162,7 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
 	ops.stream = &worker_stream_ops;
+	ops.ext_memuse = worker_app_memuse;
 	ops.arg = w;
 	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &mon->eve,
 	    worker_app_write, w);

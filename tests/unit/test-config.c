@@ -454,14 +454,17 @@ test_config_key_table_and_manual(void **state)
 		case CFGK_BOOL:
 			assert_int_equal(k->size, sizeof(bool));
 			break;
+		case CFGK_CUSTOM:	/* a count, or a whole array */
+			assert_true(k->size > 0);
+			assert_true(k->min <= k->max);
+			break;
 		case CFGK_UINT:
 		case CFGK_SIZE:
-		case CFGK_CUSTOM:
 			assert_true(k->size == 1 || k->size == 2 ||
 			    k->size == 4 || k->size == 8);
 			lim = k->size == 8 ? UINT64_MAX :
 			    (1ULL << (8 * k->size)) - 1;
-			if (k->type != CFGK_CUSTOM && k->max > lim)
+			if (k->max > lim)
 				fail_msg("%s: max does not fit the field",
 				    k->path);
 			assert_true(k->min <= k->max);
@@ -685,6 +688,52 @@ test_config_lists(void **state)
 	expect("outputs:\n  eve:\n    types: [[flow]]\n", 1,
 	    NAME ":3:13: outputs.eve.types: unknown value a list (expected "
 	    "flow, anomaly or stats)\n");
+}
+
+/* app-layer.ndpi.protocols: names checked against nDPI itself. */
+static void
+test_config_ndpi_protocols(void **state)
+{
+	struct config cfg;
+	char *msgs;
+
+	(void)state;
+	assert_int_equal(load(&cfg, "app-layer:\n  ndpi:\n    protocols: "
+	    "[Default]\n", &msgs), 0);
+	assert_string_equal(cfg.ndpi_protocols, "");
+	free(msgs);
+	config_free(&cfg);
+	assert_int_equal(load(&cfg, "app-layer:\n  ndpi:\n    protocols: "
+	    "[default, BitTorrent, \"tls\"]\n", &msgs), 0);
+	assert_string_equal(cfg.ndpi_protocols, "default,BitTorrent,tls");
+	free(msgs);
+	config_free(&cfg);
+	assert_int_equal(load(&cfg, "app-layer:\n  ndpi:\n    protocols: "
+	    "[all]\n", &msgs), 0);
+	assert_string_equal(cfg.ndpi_protocols, "all");
+	free(msgs);
+	config_free(&cfg);
+
+	expect("app-layer:\n  ndpi:\n    protocols: [DNS, HL7v2, dns]\n", 1,
+	    NAME ":3:29: app-layer.ndpi.protocols: duplicate protocol "
+	    "\"dns\"\n");
+	expect("app-layer:\n  ndpi:\n    protocols: [DNS, HL7v2]\n", 1,
+	    NAME ":3:22: app-layer.ndpi.protocols: nDPI knows no protocol "
+	    "\"HL7v2\"\n");
+	expect("app-layer:\n  ndpi:\n    protocols: []\n", 1,
+	    NAME ":3:16: app-layer.ndpi.protocols: empty list (to turn "
+	    "nDPI off, set app-layer.ndpi.enabled: false)\n");
+	expect("app-layer:\n  ndpi:\n    protocols: DNS\n", 1,
+	    NAME ":3:16: app-layer.ndpi.protocols: expected a list of nDPI "
+	    "protocol names, got \"DNS\"\n");
+	expect("app-layer:\n  ndpi:\n    protocols: [\"DNS,TLS\", [x], ~]\n",
+	    3,
+	    NAME ":3:17: app-layer.ndpi.protocols: expected an nDPI "
+	    "protocol name, got a quoted string\n"
+	    NAME ":3:28: app-layer.ndpi.protocols: expected an nDPI "
+	    "protocol name, got a list\n"
+	    NAME ":3:33: app-layer.ndpi.protocols: expected an nDPI "
+	    "protocol name, got nothing\n");
 }
 
 static void
@@ -1091,6 +1140,7 @@ main(void)
 		cmocka_unit_test(test_config_anchors_aliases_tags),
 		cmocka_unit_test(test_config_syntax_errors),
 		cmocka_unit_test(test_config_many_errors),
+		cmocka_unit_test(test_config_ndpi_protocols),
 		cmocka_unit_test(test_config_alias_bomb),
 		cmocka_unit_test(test_config_deep_nesting),
 		cmocka_unit_test(test_config_size_and_node_limits),

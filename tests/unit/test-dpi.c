@@ -644,6 +644,111 @@ test_dpi_protocol_list_restricts(void **state)
 	dpi_engine_free(eng);
 }
 
+/*
+ * "default" and "all" are words of ours: "all" turns on what the
+ * default list leaves off (BitTorrent is not in it), "default" inside
+ * a list adds the whole default set.
+ */
+static void
+test_dpi_protocol_words(void **state)
+{
+	static const char *const all[] = { "ALL" };
+	static const char *const more[] = { "bittorrent", "Default" };
+	static const char *const bad[] = { "default", "DNP3", "DICOM" };
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	struct conv c;
+	char err[128] = "";
+	size_t at;
+
+	(void)state;
+	dpi_config_defaults(&cfg);
+	cfg.protocols = all;
+	cfg.n_protocols = 1;
+	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	dpi_engine_free(eng);
+	cfg.protocols = more;
+	cfg.n_protocols = 2;
+	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_non_null(f = dpi_flow_new(eng));	/* the default set is on */
+	conv_init(&c, IPPROTO_UDP_, 40011, 53);
+	conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
+	assert_string_equal(dpi_app_proto(f), "dns");
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+
+	assert_int_equal(dpi_check_protocols(more, 2, &at), 0);
+	assert_int_equal(dpi_check_protocols(all, 1, &at), 0);
+	assert_int_equal(dpi_check_protocols(dpi_default_protocols,
+	    dpi_n_default_protocols, &at), 0);
+	assert_int_equal(dpi_check_protocols(bad, 3, &at), -1);
+	assert_int_equal(at, 2);	/* nDPI 4.2 has no DICOM */
+}
+
+/* A flow costs dpi_flow_size() until nDPI is done, then much less. */
+static void
+test_dpi_flow_memuse(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	uint32_t i;
+
+	assert_int_equal(dpi_flow_memuse(NULL), 0);
+	assert_non_null(f = dpi_flow_new(eng));
+	assert_int_equal(dpi_flow_memuse(f), dpi_flow_size());
+	assert_true(dpi_flow_size() > 500);
+	conv_init(&c, IPPROTO_UDP_, 40012, 47002);
+	for (i = 0; i < DPI_DEFAULT_MAX_PACKETS; i++) {
+		assert_int_equal(dpi_flow_memuse(f), dpi_flow_size());
+		if (conv_send(eng, f, &c, 0, 0, "x", 1) == DPI_DONE)
+			break;
+	}
+	assert_int_equal(i, DPI_DEFAULT_MAX_PACKETS - 1);
+	assert_true(dpi_flow_memuse(f) < 200);
+	dpi_flow_free(f);
+}
+
+/* wardwatch.yaml(5) spells out the default list, in its order. */
+static void
+test_dpi_default_list_in_manual(void **state)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024], *man, *p;
+	size_t i;
+	FILE *fp;
+	long n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/man/wardwatch.yaml.5",
+	    top != NULL ? top : WW_SRCDIR);
+	assert_non_null(fp = fopen(path, "r"));
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	assert_true((n = ftell(fp)) > 0);
+	rewind(fp);
+	assert_non_null(man = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(man, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	assert_non_null(p = strstr(man, "app-layer.ndpi.protocols"));
+	assert_non_null(p = strstr(p, "which is: "));
+	p += strlen("which is: ");
+	for (i = 0; i < dpi_n_default_protocols; i++) {
+		size_t len = strlen(dpi_default_protocols[i]);
+
+		while (*p == ' ' || *p == '\n' || *p == ',')
+			p++;
+		if (strncmp(p, "and ", 4) == 0)
+			p += 4;
+		if (strncmp(p, dpi_default_protocols[i], len) != 0)
+			fail_msg("manual: expected %s at \"%.20s\"",
+			    dpi_default_protocols[i], p);
+		p += len;
+	}
+	assert_int_equal(*p, '.');
+	free(man);
+}
+
 static void
 test_dpi_flow_free_null_and_done(void **state)
 {
@@ -1071,6 +1176,7 @@ main(void)
 		cmocka_unit_test(test_dpi_risks_kept_after_done),
 		cmocka_unit_test(test_dpi_unknown_done_at_limit),
 		cmocka_unit_test(test_dpi_flow_free_null_and_done),
+		cmocka_unit_test(test_dpi_flow_memuse),
 		cmocka_unit_test(test_dpi_every_truncation),
 		cmocka_unit_test(test_dpi_hostile_ip),
 		cmocka_unit_test(test_dpi_guard_page),
@@ -1079,6 +1185,8 @@ main(void)
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
 		cmocka_unit_test(test_dpi_max_packets_config),
 		cmocka_unit_test(test_dpi_protocol_list_restricts),
+		cmocka_unit_test(test_dpi_protocol_words),
+		cmocka_unit_test(test_dpi_default_list_in_manual),
 		cmocka_unit_test(test_dpi_default_list_valid),
 		cmocka_unit_test(test_dpi_many_flows_no_leak),
 		cmocka_unit_test(test_dpi_engine_per_thread),

@@ -37,6 +37,7 @@ struct rec {
 	size_t		 data[2];	/* stream bytes per direction */
 	unsigned	 eof[2];
 	bool		 end_before_eof;
+	uint64_t	 ext;		/* owner memory of the flows */
 };
 
 static void
@@ -54,6 +55,19 @@ rec_end(void *arg, struct flow *f, enum flow_end_reason why)
 	r->ids[r->n] = f->flow_id;
 	r->why[r->n] = why;
 	r->n++;
+	if (f->app_state != NULL) {	/* test_flow_memcap_owner_memory */
+		r->ext -= *(uint64_t *)f->app_state;
+		free(f->app_state);
+		f->app_state = NULL;
+	}
+}
+
+static uint64_t
+rec_ext_memuse(void *arg)
+{
+	struct rec *r = arg;
+
+	return r->ext;
 }
 
 static void
@@ -897,6 +911,54 @@ test_flow_memcap_emergency(void **state)
 }
 
 /* 1M distinct tuples through a table capped at 1000 flows. */
+/*
+ * What the flows' owner holds for them (application state, nDPI) counts
+ * against the memcap: flows that each carry 9 nodes' worth of it fill a
+ * cap of 100 nodes at 10 flows, and eviction gives it back.
+ */
+static void
+test_flow_memcap_owner_memory(void **state)
+{
+	struct rec r;
+	struct flow_config cfg;
+	struct flow_ops ops;
+	struct flow_table *t;
+	struct packet p;
+	struct flow *f;
+	uint64_t ns = node_size();
+	unsigned i;
+
+	(void)state;
+	flow_config_defaults(&cfg);
+	cfg.memcap = 100 * ns;
+	memset(&r, 0, sizeof(r));
+	memset(&ops, 0, sizeof(ops));
+	ops.flow_end = rec_end;
+	ops.stream = &rec_stream;
+	ops.ext_memuse = rec_ext_memuse;
+	ops.arg = &r;
+	assert_non_null(t = flow_table_new(&cfg, &ops, &r.ctr, 1));
+	for (i = 0; i < 10; i++) {
+		p = pkt4(IPPROTO_UDP, A, (uint16_t)i, B, 53, T0 + i);
+		assert_non_null(f = flow_handle_packet(t, &p));
+		assert_non_null(f->app_state = malloc(sizeof(uint64_t)));
+		*(uint64_t *)f->app_state = 9 * ns;
+		r.ext += 9 * ns;
+	}
+	assert_int_equal(flow_table_memuse(t), 100 * ns);
+	assert_int_equal(r.n, 0);
+	/* The eleventh evicts the oldest down to the 70 % mark. */
+	p = pkt4(IPPROTO_UDP, A, 10, B, 53, T0 + 10);
+	assert_non_null(f = flow_handle_packet(t, &p));
+	assert_int_equal(r.n, 4);
+	assert_int_equal(ctr_get(&r.ctr, CTR_FLOW_EVICTED), 4);
+	assert_int_equal(r.ext, 6 * 9 * ns);
+	assert_int_equal(flow_table_memuse(t), 7 * ns + 6 * 9 * ns);
+	flow_table_free(t);
+	assert_int_equal(r.ext, 0);
+	rec_free(&r);
+}
+
 static void
 test_flow_memcap_flood_flat(void **state)
 {
@@ -1516,6 +1578,7 @@ main(void)
 		cmocka_unit_test(test_flow_timeout_on_packet_new_flow),
 		cmocka_unit_test(test_flow_absurd_timestamps),
 		cmocka_unit_test(test_flow_memcap_emergency),
+		cmocka_unit_test(test_flow_memcap_owner_memory),
 		cmocka_unit_test(test_flow_memcap_flood_flat),
 		cmocka_unit_test(test_flow_end_exactly_once),
 		cmocka_unit_test(test_flow_tcp_reuse),
