@@ -56,6 +56,7 @@ static const struct app_parser *const app_registry[] = {
 	&mqtt_parser,
 	&ftp_parser,
 	&telnet_parser,
+	&dns_tcp_parser,
 	&dhcp_parser,
 	NULL
 };
@@ -97,7 +98,8 @@ struct app_engine {
 			    enum app_proto, int, const void *);
 	void		*fact_arg;
 	uint64_t	 mem;
-	const struct app_parser *parsers[APP_MAX];
+	const struct app_parser *parsers[sizeof(app_registry) /
+			    sizeof(app_registry[0])];
 	size_t		 nparsers;
 	struct dpi_engine *dpi;		/* NULL: nDPI off or failed */
 };

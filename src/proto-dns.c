@@ -1,6 +1,7 @@
 /*
  * proto-dns.c - DNS (RFC 1035) and mDNS (RFC 6762) message parser, one
- * UDP datagram per message.
+ * UDP datagram per message; DNS over TCP (RFC 1035 4.2.2, RFC 7766)
+ * puts a two-octet length before each message.
  *
  *   0      ID                                   (2)
  *   2      QR, Opcode(4), AA, TC, RD, RA, Z, AD, CD, RCODE(4)  (2)
@@ -33,6 +34,8 @@
 #define DNS_MIN_QUESTION	5	/* root name, type, class */
 #define DNS_MIN_RR		11	/* root name, type, class, ttl, rdlen */
 #define DNS_MDNS_MAX_TXT	16	/* TXT strings in wardwatch.mdns */
+
+#define DNS_TCP_LEN		2	/* the length prefix over TCP */
 
 static const uint16_t dns_ports[] = { 53, 0 };
 static const uint16_t mdns_ports[] = { 5353, 0 };
@@ -280,6 +283,38 @@ is_netbios_name(const struct dns_name *nm)
 }
 
 /*
+ * The 12-byte header at p is plausible for a message of msglen bytes:
+ * a known opcode (only QUERY for mDNS), counts that fit, something
+ * asked or answered.
+ */
+static bool
+header_plausible(const uint8_t *p, size_t msglen, bool mdns)
+{
+	struct breader br;
+	uint16_t flags, qd, an, ns, ar;
+	unsigned opcode;
+
+	if (msglen < DNS_HDR_LEN)
+		return false;
+	br_init(&br, p, DNS_HDR_LEN);
+	br_skip(&br, 2);
+	flags = br_be16(&br);
+	qd = br_be16(&br);
+	an = br_be16(&br);
+	ns = br_be16(&br);
+	ar = br_be16(&br);
+	opcode = DNS_OPCODE(flags);
+	if (opcode == 3 || opcode > 5 || (mdns && opcode != 0))
+		return false;
+	if ((size_t)qd * DNS_MIN_QUESTION +
+	    ((size_t)an + ns + ar) * DNS_MIN_RR > msglen - DNS_HDR_LEN)
+		return false;
+	if ((flags & DNS_FLAG_QR) == 0 && qd == 0)
+		return false;
+	return qd != 0 || an != 0;
+}
+
+/*
  * A plausible header, sane counts for the datagram's size, and a first
  * question (or record) whose name reads cleanly with a known class.
  */
@@ -288,28 +323,12 @@ probe_message(const uint8_t *p, size_t n, bool mdns)
 {
 	struct breader br;
 	struct dns_name name;
-	uint16_t flags, qd, an, ns, ar, qclass;
-	unsigned opcode;
+	uint16_t qclass;
 
-	br_init(&br, p, n);
-	br_skip(&br, 2);
-	flags = br_be16(&br);
-	qd = br_be16(&br);
-	an = br_be16(&br);
-	ns = br_be16(&br);
-	ar = br_be16(&br);
-	if (!br_ok(&br))
+	if (!header_plausible(p, n, mdns))
 		return APP_PROBE_NO;	/* a datagram is whole */
-	opcode = DNS_OPCODE(flags);
-	if (opcode == 3 || opcode > 5 || (mdns && opcode != 0))
-		return APP_PROBE_NO;
-	if ((size_t)qd * DNS_MIN_QUESTION +
-	    ((size_t)an + ns + ar) * DNS_MIN_RR > br_left(&br))
-		return APP_PROBE_NO;
-	if ((flags & DNS_FLAG_QR) == 0 && qd == 0)
-		return APP_PROBE_NO;
-	if (qd == 0 && an == 0)
-		return APP_PROBE_NO;
+	br_init(&br, p, n);
+	br_skip(&br, DNS_HDR_LEN);
 	if (dns_read_name(p, n, &br, &name, NULL) == -1 ||
 	    is_netbios_name(&name))
 		return APP_PROBE_NO;
@@ -373,6 +392,87 @@ mdns_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
     size_t n)
 {
 	return parse_common(st, ctx, APP_MDNS, dir, p, n);
+}
+
+/*
+ * DNS over TCP.  A stream may start mid-conversation, so detection asks
+ * for a whole first message that reads cleanly (the length prefix and
+ * the message's own counts must agree): a binary protocol whose first
+ * two bytes happen to fit is not taken for DNS.  Messages follow one
+ * another, several per segment or one across many (RFC 7766 8).  After
+ * a gap the next length prefix cannot be found again: the direction is
+ * not parsed further.
+ */
+struct dns_tcp_state {
+	struct dns_facts f;
+	bool		 lost[2];	/* a gap: framing unknown */
+};
+
+static enum app_probe
+dns_tcp_probe(const uint8_t *p, size_t n, int dir)
+{
+	struct dns_facts *f;
+	size_t len;
+	bool ok;
+
+	(void)dir;
+	if (n < DNS_TCP_LEN + DNS_HDR_LEN)
+		return APP_PROBE_MAYBE;
+	len = (size_t)p[0] << 8 | p[1];
+	if (!header_plausible(p + DNS_TCP_LEN, len, false))
+		return APP_PROBE_NO;
+	if (n - DNS_TCP_LEN < len)
+		return APP_PROBE_MAYBE;
+	if (probe_message(p + DNS_TCP_LEN, len, false) != APP_PROBE_YES)
+		return APP_PROBE_NO;
+	f = xcalloc(1, sizeof(*f));
+	ok = dns_parse_message(p + DNS_TCP_LEN, len, f, NULL) == 0 &&
+	    !f->malformed;
+	free(f);
+	return ok ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+static void *
+dns_tcp_state_new(void)
+{
+	return xcalloc(1, sizeof(struct dns_tcp_state));
+}
+
+static struct app_result
+dns_tcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
+    size_t n)
+{
+	struct dns_tcp_state *ts = st;
+	size_t off = 0, len;
+
+	if (ts->lost[dir & 1])
+		return app_ok(n);
+	while (n - off >= DNS_TCP_LEN) {
+		len = (size_t)p[off] << 8 | p[off + 1];
+		if (len < DNS_HDR_LEN) {
+			/* Not a message: the framing is lost. */
+			app_anomaly(ctx, EV_DNS_MALFORMED);
+			ts->lost[dir & 1] = true;
+			return app_ok(n);
+		}
+		if (n - off - DNS_TCP_LEN < len)
+			return app_incomplete(off,
+			    DNS_TCP_LEN + len - (n - off));
+		(void)parse_common(&ts->f, ctx, APP_DNS, dir,
+		    p + off + DNS_TCP_LEN, len);
+		off += DNS_TCP_LEN + len;
+	}
+	return off == n ? app_ok(n) : app_incomplete(off, DNS_TCP_LEN -
+	    (n - off));
+}
+
+static void
+dns_tcp_gap(void *st, struct app_ctx *ctx, int dir)
+{
+	struct dns_tcp_state *ts = st;
+
+	(void)ctx;
+	ts->lost[dir & 1] = true;
 }
 
 const char *
@@ -827,6 +927,21 @@ const struct app_parser dns_parser = {
 	.state_free = dns_state_free,
 	.parse = dns_parse,
 	.gap = NULL,
+	.eve = dns_eve,
+	.eve_extra = NULL,
+};
+
+const struct app_parser dns_tcp_parser = {
+	.proto = APP_DNS,
+	.name = "dns",
+	.ipproto = IPPROTO_TCP,
+	.ports = dns_ports,
+	.probe = dns_tcp_probe,
+	.state_new = dns_tcp_state_new,
+	.state_size = sizeof(struct dns_tcp_state),
+	.state_free = dns_state_free,
+	.parse = dns_tcp_parse,
+	.gap = dns_tcp_gap,
 	.eve = dns_eve,
 	.eve_extra = NULL,
 };

@@ -105,6 +105,7 @@ int	dns_parse_message(const uint8_t *, size_t, struct dns_facts *,
 const char *dns_type_name(uint16_t);
 
 extern const struct app_parser dns_parser;
+extern const struct app_parser dns_tcp_parser;	/* RFC 7766 framing */
 extern const struct app_parser mdns_parser;
 
 #endif /* WW_PROTO_DNS_H */

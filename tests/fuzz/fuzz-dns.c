@@ -1,8 +1,10 @@
 /*
  * fuzz-dns.c - libFuzzer target for the DNS/mDNS and SSDP parsers.
  *
- * Input: one UDP datagram.  It goes through both probes and both
- * parsers (each ignores what is not its protocol), and every fact is
+ * Input: one UDP datagram.  It goes through the probes and the parsers
+ * (each ignores what is not its protocol), and the same bytes go to the
+ * DNS-over-TCP parser as a stream cut in two where the first byte says,
+ * the way the framework keeps an unconsumed tail.  Every fact is
  * written through the EVE hooks, which must give complete JSON.
  * Anomalies must be APP-kind events.  libFuzzer hands over a buffer of
  * exactly the input's size, so ASan sees any over-read.
@@ -103,6 +105,44 @@ run(const struct app_parser *ap, struct app_ctx *ctx, const uint8_t *p,
 	ap->state_free(st);
 }
 
+/* A stream in two pieces, fed as app-layer.c does (tail kept). */
+static void
+run_stream(const struct app_parser *ap, struct app_ctx *ctx,
+    const uint8_t *p, size_t n)
+{
+	struct app_result r;
+	uint8_t *buf;
+	size_t cut, have = 0, off = 0, end;
+	void *st;
+	int piece;
+
+	if (n == 0)
+		return;
+	(void)ap->probe(p, n, APP_DIR_TOSERVER);
+	cut = p[0] % n;
+	if ((buf = malloc(n)) == NULL)
+		abort();
+	st = ap->state_new();
+	for (piece = 0; piece < 2; piece++) {
+		end = piece == 0 ? cut : n;
+		memcpy(buf + have, p + off, end - off);
+		have += end - off;
+		off = end;
+		while (have > 0) {
+			r = ap->parse(st, ctx, APP_DIR_TOSERVER, buf, have);
+			check(r.consumed <= have);
+			memmove(buf, buf + r.consumed, have - r.consumed);
+			have -= r.consumed;
+			if (r.status != PARSE_OK || r.consumed == 0)
+				break;
+		}
+	}
+	if (ap->gap != NULL)
+		ap->gap(st, ctx, APP_DIR_TOSERVER);
+	ap->state_free(st);
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -113,6 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(&dns_parser, &ctx, data, size);
 	run(&mdns_parser, &ctx, data, size);
 	run(&ssdp_parser, &ctx, data, size);
+	run_stream(&dns_tcp_parser, &ctx, data, size);
 	jsonw_free(&ctx.w);
 	return 0;
 }

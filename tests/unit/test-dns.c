@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -602,6 +603,167 @@ test_dns_parse_op(void **state)
 	mdns_parser.state_free(st);
 }
 
+/*
+ * DNS over TCP (RFC 7766): the query and the response above, each after
+ * its two-octet length, in one stream:
+ *   00 21  query (33 bytes)  00 xx  response
+ * (both directions' bytes in one buffer; the parser does not care).
+ */
+static size_t
+build_tcp_stream(uint8_t *b)
+{
+	size_t n = 0;
+
+	b[n++] = 0;
+	b[n++] = sizeof(query);
+	memcpy(b + n, query, sizeof(query));
+	n += sizeof(query);
+	b[n++] = 0;
+	b[n++] = sizeof(response);
+	memcpy(b + n, response, sizeof(response));
+	n += sizeof(response);
+	return n;
+}
+
+struct tcp_seen {
+	unsigned	 n;
+	uint16_t	 flags[4];
+	size_t		 n_rrs[4];
+	char		 qname[4][64];
+};
+
+static void
+tcp_fact(struct app_ctx *ctx, enum app_proto proto, int dir,
+    const void *fact)
+{
+	const struct dns_facts *f = fact;
+	struct tcp_seen *t = ctx->user;
+
+	(void)dir;
+	assert_int_equal(proto, APP_DNS);
+	if (t->n < 4) {
+		t->flags[t->n] = f->flags;
+		t->n_rrs[t->n] = f->n_rrs;
+		snprintf(t->qname[t->n], sizeof(t->qname[0]), "%.*s",
+		    (int)f->queries[0].name.len, f->queries[0].name.text);
+	}
+	t->n++;
+}
+
+/* Every two-way split of the stream gives the same two messages. */
+static void
+test_dns_tcp_splits(void **state)
+{
+	uint8_t b[256];
+	size_t n = build_tcp_stream(b), at, left;
+
+	(void)state;
+	for (at = 0; at <= n; at++) {
+		struct tcp_seen t = { 0 };
+		struct app_ctx ctx = { tcp_fact, &t, 0, 0, { 0 } };
+		void *st = dns_tcp_parser.state_new();
+
+		assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n,
+		    &at, at < n ? 1 : 0, &left), PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(t.n, 2);
+		assert_int_equal(ctx.n_anom, 0);
+		assert_int_equal(t.flags[0], 0x0100);
+		assert_int_equal(t.flags[1], 0x8180);
+		assert_string_equal(t.qname[0], "www.example.com");
+		assert_string_equal(t.qname[1], "www.example.com");
+		assert_int_equal(t.n_rrs[1], 5);
+		dns_tcp_parser.state_free(st);
+	}
+}
+
+/*
+ * Detection wants a whole first message that reads cleanly: MAYBE
+ * until it is there, then YES; NO for a length below a header, for a
+ * length that disagrees with the message's counts, for text.
+ */
+static void
+test_dns_tcp_probe(void **state)
+{
+	static const uint8_t http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	uint8_t b[256], *cut;
+	size_t n = build_tcp_stream(b), len;
+
+	(void)state;
+	for (len = 0; len < 2 + sizeof(query); len++) {
+		cut = malloc(len ? len : 1);
+		memcpy(cut, b, len);
+		assert_int_equal(dns_tcp_parser.probe(cut, len, 0),
+		    APP_PROBE_MAYBE);
+		free(cut);
+	}
+	assert_int_equal(dns_tcp_parser.probe(b, 2 + sizeof(query), 0),
+	    APP_PROBE_YES);
+	assert_int_equal(dns_tcp_parser.probe(b, n, 0), APP_PROBE_YES);
+	assert_int_equal(dns_tcp_parser.probe(http, sizeof(http) - 1, 0),
+	    APP_PROBE_NO);
+	b[1] = 11;			/* shorter than a header */
+	assert_int_equal(dns_tcp_parser.probe(b, n, 0), APP_PROBE_NO);
+	b[1] = sizeof(query) - 4;	/* cuts the question short */
+	assert_int_equal(dns_tcp_parser.probe(b, n, 0), APP_PROBE_NO);
+	/* A UDP datagram is not a TCP stream, and the reverse. */
+	assert_int_equal(dns_tcp_parser.probe(query, sizeof(query), 0),
+	    APP_PROBE_NO);
+	n = build_tcp_stream(b);
+	assert_int_equal(dns_parser.probe(b, n, 0), APP_PROBE_NO);
+}
+
+/*
+ * A length prefix below a header loses the framing: an anomaly, and
+ * nothing after it is taken for DNS; a gap does the same without one.
+ * A truncated last message is left for more bytes, never a crash.
+ */
+static void
+test_dns_tcp_lost_framing(void **state)
+{
+	uint8_t b[256], *cut;
+	size_t n = build_tcp_stream(b), len, left;
+	struct tcp_seen t = { 0 };
+	struct app_ctx ctx = { tcp_fact, &t, 0, 0, { 0 } };
+	void *st;
+
+	(void)state;
+	b[2 + sizeof(query) + 1] = 3;	/* second length: 3 */
+	st = dns_tcp_parser.state_new();
+	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n, NULL,
+	    0, &left), PARSE_OK);
+	assert_int_equal(t.n, 1);
+	assert_true(mock_has_anomaly(&ctx, EV_DNS_MALFORMED));
+	dns_tcp_parser.state_free(st);
+
+	n = build_tcp_stream(b);
+	memset(&t, 0, sizeof(t));
+	st = dns_tcp_parser.state_new();
+	dns_tcp_parser.gap(st, &ctx, 0);
+	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n, NULL,
+	    0, &left), PARSE_OK);
+	assert_int_equal(t.n, 0);
+	/* The other direction is not affected. */
+	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 1, b, n, NULL,
+	    0, &left), PARSE_OK);
+	assert_int_equal(t.n, 2);
+	dns_tcp_parser.state_free(st);
+
+	for (len = 0; len < n; len++) {
+		memset(&t, 0, sizeof(t));
+		cut = malloc(len ? len : 1);
+		memcpy(cut, b, len);
+		st = dns_tcp_parser.state_new();
+		(void)mock_feed(&dns_tcp_parser, st, &ctx, 0, cut, len, NULL,
+		    0, &left);
+		assert_int_equal(t.n, len >= 2 + sizeof(query) ? 1 : 0);
+		assert_int_equal(left, len - (len >= 2 + sizeof(query) ?
+		    2 + sizeof(query) : 0));
+		dns_tcp_parser.state_free(st);
+		free(cut);
+	}
+}
+
 int
 main(void)
 {
@@ -619,6 +781,9 @@ main(void)
 		cmocka_unit_test(test_dns_probe_no),
 		cmocka_unit_test(test_dns_record_cap),
 		cmocka_unit_test(test_dns_parse_op),
+		cmocka_unit_test(test_dns_tcp_splits),
+		cmocka_unit_test(test_dns_tcp_probe),
+		cmocka_unit_test(test_dns_tcp_lost_framing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
