@@ -12,8 +12,10 @@
  * longer ones are skipped unread.  Of a PUBLISH only the topic name
  * and packet identifier are read: the payload is skipped in whatever
  * pieces it arrives, never buffered, as it may carry patient data.
- * Of a CONNECT the user name and password are never read: only the
- * flags that say they were sent.
+ * Of a CONNECT the user name, password and will message are never
+ * read: only the flags that say they were sent.  Acknowledgements of
+ * PUBLISH are logged only when they report an error (MQTT 5 reason
+ * code 0x80 or above): a healthy session sends one per message.
  */
 #include <config.h>
 
@@ -265,6 +267,20 @@ mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 		return false;
 	mqtt_copy(f.client_id, sizeof(f.client_id), p, n,
 	    &f.client_id_truncated);
+	if (f.connect_flags & MQTT_CF_WILL) {
+		/* 3.1.3.2-4: [5.0 will properties], topic, message. */
+		if (f.protocol_version == 5 &&
+		    !mqtt_props(pkt, &f.will_props))
+			return false;
+		p = mqtt_string(pkt, &n);
+		if (!br_ok(pkt))
+			return false;
+		mqtt_copy(f.will_topic, sizeof(f.will_topic), p, n,
+		    &f.will_topic_truncated);
+		(void)mqtt_string(pkt, &n);	/* the message: not read */
+		if (!br_ok(pkt))
+			return false;
+	}
 	mqtt_emit_connect(st, ctx);
 	st->version = f.protocol_version;
 	st->connect = f;
@@ -322,6 +338,87 @@ mqtt_publish(struct mqtt_state *st, struct app_ctx *ctx, int dir,
 		return;
 	strlcpy(st->topics[st->n_topics++], f.topic, MQTT_TOPIC_LEN);
 	app_emit(ctx, APP_MQTT, dir, &f);
+}
+
+/*
+ * PUBACK, PUBREC, PUBREL, PUBCOMP (3.4-3.7): packet id (2); 5.0 adds
+ * a reason code (absent: 0, success) and properties.  Only an error
+ * is a fact.
+ */
+static bool
+mqtt_ack(struct mqtt_state *st, struct app_ctx *ctx, int dir, uint8_t type,
+    uint8_t hdr, struct breader *pkt)
+{
+	struct mqtt_facts f;
+	struct mqtt_props unused;
+
+	memset(&f, 0, sizeof(f));
+	f.msg_type = type;
+	f.msg_hdr = hdr;
+	f.msg_id = br_be16(pkt);
+	if (!br_ok(pkt))
+		return false;
+	if (st->version != 5 || br_left(pkt) == 0)
+		return true;
+	f.has_msg_reason = true;
+	f.msg_reason = br_u8(pkt);
+	memset(&unused, 0, sizeof(unused));
+	if (br_left(pkt) > 0 && !mqtt_props(pkt, &unused))
+		return false;
+	if (f.msg_reason >= 0x80)
+		app_emit(ctx, APP_MQTT, dir, &f);
+	return true;
+}
+
+/*
+ * SUBSCRIBE (3.8): packet id (2), [5.0 properties], then topic filters
+ * (string) each with an options byte whose low two bits are the QoS.
+ * UNSUBSCRIBE (3.10): the same without options bytes.  SUBACK (3.9),
+ * UNSUBACK (3.11): packet id, [5.0 properties], one code per filter
+ * (3.1.1 UNSUBACK has none).
+ */
+static bool
+mqtt_sub(struct mqtt_state *st, struct app_ctx *ctx, int dir, uint8_t type,
+    uint8_t hdr, struct breader *pkt)
+{
+	struct mqtt_facts f;
+	struct mqtt_props unused;
+	const uint8_t *p;
+	size_t n;
+	uint8_t code;
+	bool filters = type == MQTT_SUBSCRIBE || type == MQTT_UNSUBSCRIBE;
+
+	memset(&f, 0, sizeof(f));
+	f.msg_type = type;
+	f.msg_hdr = hdr;
+	f.msg_id = br_be16(pkt);
+	memset(&unused, 0, sizeof(unused));
+	if (!br_ok(pkt) || (st->version == 5 && !mqtt_props(pkt, &unused)))
+		return false;
+	while (br_left(pkt) > 0) {
+		p = NULL;
+		n = 0;
+		if (filters) {
+			p = mqtt_string(pkt, &n);
+			code = type == MQTT_SUBSCRIBE ? br_u8(pkt) & 3 : 0;
+		} else
+			code = br_u8(pkt);
+		if (!br_ok(pkt))
+			return false;
+		if (f.n_filters == MQTT_MAX_FILTERS) {
+			f.filters_dropped = true;
+			continue;
+		}
+		if (p != NULL)
+			mqtt_copy(f.filter[f.n_filters], MQTT_TOPIC_LEN, p, n,
+			    NULL);
+		f.code[f.n_filters++] = code;
+	}
+	/* 3.8.3, 3.10.3: at least one filter; acks may be empty (3.1.1). */
+	if (filters && f.n_filters == 0)
+		return false;
+	app_emit(ctx, APP_MQTT, dir, &f);
+	return true;
 }
 
 /* DISCONNECT (3.14): 5.0 adds a reason code (1) and properties. */
@@ -448,6 +545,22 @@ mqtt_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		if (dir == APP_DIR_TOCLIENT)
 			ok = mqtt_connack(st, ctx, b0 & 0x0f, &pkt);
 		break;
+	case MQTT_PUBACK:
+	case MQTT_PUBREC:
+	case MQTT_PUBREL:
+	case MQTT_PUBCOMP:
+		ok = mqtt_ack(st, ctx, dir, type, b0 & 0x0f, &pkt);
+		break;
+	case MQTT_SUBSCRIBE:
+	case MQTT_UNSUBSCRIBE:
+		if (dir == APP_DIR_TOSERVER)
+			ok = mqtt_sub(st, ctx, dir, type, b0 & 0x0f, &pkt);
+		break;
+	case MQTT_SUBACK:
+	case MQTT_UNSUBACK:
+		if (dir == APP_DIR_TOCLIENT)
+			ok = mqtt_sub(st, ctx, dir, type, b0 & 0x0f, &pkt);
+		break;
 	case MQTT_DISCONNECT:
 		mqtt_disconnect(st, ctx, dir, b0 & 0x0f, &pkt);
 		break;
@@ -560,6 +673,78 @@ mqtt_eve_hdr(struct jsonw *jw, uint8_t hdr)
 	jsonw_kv_bool(jw, "dup", (hdr & 8) != 0);
 }
 
+static const char *
+mqtt_msg_name(uint8_t type)
+{
+	switch (type) {
+	case MQTT_PUBACK:
+		return "puback";
+	case MQTT_PUBREC:
+		return "pubrec";
+	case MQTT_PUBREL:
+		return "pubrel";
+	case MQTT_PUBCOMP:
+		return "pubcomp";
+	case MQTT_SUBSCRIBE:
+		return "subscribe";
+	case MQTT_SUBACK:
+		return "suback";
+	case MQTT_UNSUBSCRIBE:
+		return "unsubscribe";
+	case MQTT_UNSUBACK:
+		return "unsuback";
+	}
+	return NULL;
+}
+
+/* Suricata's objects for these (its schema: topics, qos_granted...). */
+static void
+mqtt_eve_msg(struct jsonw *jw, const struct mqtt_facts *f)
+{
+	const char *name = mqtt_msg_name(f->msg_type);
+	uint8_t i;
+
+	if (name == NULL)
+		return;
+	jsonw_key(jw, name);
+	jsonw_obj_open(jw);
+	mqtt_eve_hdr(jw, f->msg_hdr);
+	jsonw_kv_uint(jw, "message_id", f->msg_id);
+	if (f->has_msg_reason)
+		jsonw_kv_uint(jw, "reason_code", f->msg_reason);
+	if (f->n_filters > 0) {
+		switch (f->msg_type) {
+		case MQTT_SUBSCRIBE:
+			jsonw_key(jw, "topics");
+			jsonw_arr_open(jw);
+			for (i = 0; i < f->n_filters; i++) {
+				jsonw_obj_open(jw);
+				jsonw_kv_str(jw, "topic", f->filter[i]);
+				jsonw_kv_uint(jw, "qos", f->code[i]);
+				jsonw_obj_close(jw);
+			}
+			jsonw_arr_close(jw);
+			break;
+		case MQTT_UNSUBSCRIBE:
+			jsonw_key(jw, "topics");
+			jsonw_arr_open(jw);
+			for (i = 0; i < f->n_filters; i++)
+				jsonw_str(jw, f->filter[i]);
+			jsonw_arr_close(jw);
+			break;
+		default:
+			jsonw_key(jw, f->msg_type == MQTT_SUBACK ?
+			    "qos_granted" : "reason_codes");
+			jsonw_arr_open(jw);
+			for (i = 0; i < f->n_filters; i++)
+				jsonw_uint(jw, f->code[i]);
+			jsonw_arr_close(jw);
+			break;
+		}
+	}
+	jsonw_obj_close(jw);
+}
+
 static void
 mqtt_eve(struct jsonw *jw, const void *fact)
 {
@@ -586,6 +771,13 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 		jsonw_obj_close(jw);
 		jsonw_kv_str(jw, "client_id", f->client_id);
 		mqtt_eve_props(jw, &f->connect_props);
+		if (f->connect_flags & MQTT_CF_WILL) {
+			jsonw_key(jw, "will");
+			jsonw_obj_open(jw);
+			jsonw_kv_str(jw, "topic", f->will_topic);
+			mqtt_eve_props(jw, &f->will_props);
+			jsonw_obj_close(jw);
+		}
 		jsonw_obj_close(jw);
 	}
 	if (f->has_connack) {
@@ -606,6 +798,8 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 			jsonw_kv_uint(jw, "message_id", f->message_id);
 		jsonw_obj_close(jw);
 	}
+	if (f->msg_type != 0)
+		mqtt_eve_msg(jw, f);
 	if (f->has_disconnect) {
 		jsonw_key(jw, "disconnect");
 		jsonw_obj_open(jw);
@@ -632,6 +826,10 @@ mqtt_eve_extra(struct jsonw *jw, const void *fact)
 	}
 	if (f->has_publish && f->topic_truncated)
 		jsonw_kv_bool(jw, "topic_truncated", true);
+	if (f->will_topic_truncated)
+		jsonw_kv_bool(jw, "will_topic_truncated", true);
+	if (f->filters_dropped)
+		jsonw_kv_bool(jw, "topics_dropped", true);
 	jsonw_obj_close(jw);
 }
 

@@ -3,9 +3,12 @@
  *
  * A fact is one of: a CONNECT with its CONNACK (or either alone), the
  * first PUBLISH to each of the first MQTT_MAX_TOPICS distinct topics,
- * or a DISCONNECT.  It keeps the client identifier and whether a user
- * name and a password were sent (the CONNECT flags), never their
- * values, and never a PUBLISH payload.  Strings are NUL-terminated,
+ * a SUBSCRIBE, SUBACK, UNSUBSCRIBE or UNSUBACK, a PUBACK, PUBREC,
+ * PUBREL or PUBCOMP whose MQTT 5 reason code is an error (0x80 and
+ * up; success acknowledgements are not logged), or a DISCONNECT.  It
+ * keeps the client identifier, the will topic and will properties, and
+ * whether a user name and a password were sent (the CONNECT flags),
+ * never their values, and never a PUBLISH payload or a will message.  Strings are NUL-terminated,
  * cut to their arrays, control and non-ASCII bytes replaced by '?'.
  */
 #ifndef WW_PROTO_MQTT_H
@@ -21,6 +24,7 @@
 #define MQTT_MAX_TOPICS		16		/* distinct topics reported */
 
 #define MQTT_MAX_PROPS		8		/* MQTT 5 properties kept */
+#define MQTT_MAX_FILTERS	8	/* topic filters or codes kept */
 
 #define MQTT_PROTO_LEN		8
 #define MQTT_PROP_LEN		64
@@ -32,6 +36,14 @@ enum mqtt_type {
 	MQTT_CONNECT = 1,
 	MQTT_CONNACK = 2,
 	MQTT_PUBLISH = 3,
+	MQTT_PUBACK = 4,
+	MQTT_PUBREC = 5,
+	MQTT_PUBREL = 6,
+	MQTT_PUBCOMP = 7,
+	MQTT_SUBSCRIBE = 8,
+	MQTT_SUBACK = 9,
+	MQTT_UNSUBSCRIBE = 10,
+	MQTT_UNSUBACK = 11,
 	MQTT_DISCONNECT = 14,
 	MQTT_AUTH = 15,
 };
@@ -72,6 +84,9 @@ struct mqtt_facts {
 	char		 client_id[MQTT_CLIENT_ID_LEN];
 	bool		 client_id_truncated;
 	struct mqtt_props connect_props;
+	char		 will_topic[MQTT_TOPIC_LEN];	/* if MQTT_CF_WILL */
+	bool		 will_topic_truncated;
+	struct mqtt_props will_props;
 
 	bool		 has_connack;
 	uint8_t		 connack_hdr;
@@ -85,6 +100,21 @@ struct mqtt_facts {
 	bool		 topic_truncated;
 	bool		 has_message_id;
 	uint16_t	 message_id;
+
+	/*
+	 * One of PUBACK to UNSUBACK (msg_type, 0 if none): its packet id,
+	 * reason code (acks) and topic filters with their requested QoS
+	 * (SUBSCRIBE, UNSUBSCRIBE) or return codes (SUBACK, UNSUBACK).
+	 */
+	uint8_t		 msg_type;		/* enum mqtt_type */
+	uint8_t		 msg_hdr;
+	uint16_t	 msg_id;
+	bool		 has_msg_reason;
+	uint8_t		 msg_reason;
+	uint8_t		 n_filters;
+	bool		 filters_dropped;	/* over MQTT_MAX_FILTERS */
+	char		 filter[MQTT_MAX_FILTERS][MQTT_TOPIC_LEN];
+	uint8_t		 code[MQTT_MAX_FILTERS];	/* QoS or code */
 
 	bool		 has_disconnect;
 	uint8_t		 disconnect_hdr;

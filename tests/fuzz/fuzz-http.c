@@ -70,6 +70,7 @@ check_facts(enum app_proto proto, const void *fact)
 	const struct http_facts *h = fact;
 	const struct mqtt_facts *m = fact;
 	const struct login_facts *l = fact;
+	size_t i;
 
 	switch (proto) {
 	case APP_HTTP:
@@ -87,6 +88,10 @@ check_facts(enum app_proto proto, const void *fact)
 		check_str(m->protocol_string, sizeof(m->protocol_string));
 		check_str(m->client_id, sizeof(m->client_id));
 		check_str(m->topic, sizeof(m->topic));
+		check_str(m->will_topic, sizeof(m->will_topic));
+		check(m->n_filters <= MQTT_MAX_FILTERS);
+		for (i = 0; i < MQTT_MAX_FILTERS; i++)
+			check_str(m->filter[i], sizeof(m->filter[i]));
 		break;
 	case APP_FTP:
 	case APP_TELNET:

@@ -101,6 +101,63 @@ static const uint8_t disconnect5[] = {
 	0x26, 0x00, 0x01, 'k', 0x00, 0x01, 'v',
 };
 
+/*
+ * MQTT 5.0 CONNECT with a will, remaining length 78: flags 0xc6 (user
+ * name, password, will QoS 0, clean start), keep alive 60, no
+ * properties, client id "pump-18", will properties (9 bytes: will
+ * delay interval 200, content type "t"), will topic "ward3/pump18/lwt",
+ * will message "OFFLINE-SECRET", user name "u", password "pw-SECRET".
+ */
+static const uint8_t connect5_will[] = {
+	0x10, 0x4e,
+	0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0xc6, 0x00, 0x3c, 0x00,
+	0x00, 0x07, 'p', 'u', 'm', 'p', '-', '1', '8',
+	0x09, 0x18, 0x00, 0x00, 0x00, 0xc8, 0x03, 0x00, 0x01, 't',
+	0x00, 0x10, 'w', 'a', 'r', 'd', '3', '/', 'p', 'u', 'm', 'p',
+	'1', '8', '/', 'l', 'w', 't',
+	0x00, 0x0e, 'O', 'F', 'F', 'L', 'I', 'N', 'E', '-', 'S', 'E', 'C',
+	'R', 'E', 'T',
+	0x00, 0x01, 'u',
+	0x00, 0x09, 'p', 'w', '-', 'S', 'E', 'C', 'R', 'E', 'T',
+};
+
+/*
+ * After connect311/connack (MQTT 3.1.1), client side: SUBSCRIBE id 2
+ * to "ward3/+/rate" QoS 1 and "ward3/alarms/#" QoS 2; PUBACK id 1
+ * (success: no fact); UNSUBSCRIBE id 3 from "ward3/+/rate".
+ */
+static const uint8_t subs311[] = {
+	0x82, 0x22, 0x00, 0x02,
+	0x00, 0x0c, 'w', 'a', 'r', 'd', '3', '/', '+', '/', 'r', 'a', 't',
+	'e', 0x01,
+	0x00, 0x0e, 'w', 'a', 'r', 'd', '3', '/', 'a', 'l', 'a', 'r', 'm',
+	's', '/', '#', 0x02,
+	0x40, 0x02, 0x00, 0x01,
+	0xa2, 0x10, 0x00, 0x03,
+	0x00, 0x0c, 'w', 'a', 'r', 'd', '3', '/', '+', '/', 'r', 'a', 't',
+	'e',
+};
+
+/* Server side: SUBACK id 2 granting QoS 1 and refusing (0x80) the
+ * second; UNSUBACK id 3 (3.1.1: no codes). */
+static const uint8_t subacks311[] = {
+	0x90, 0x04, 0x00, 0x02, 0x01, 0x80,
+	0xb0, 0x02, 0x00, 0x03,
+};
+
+/*
+ * After connect5/connack5, server side: PUBACK id 5 reason 0x87 (not
+ * authorized: a fact), PUBACK id 6 with no reason (success), PUBACK id
+ * 7 reason 0 with empty properties (success), PUBREC id 8 reason 0x10
+ * (no matching subscribers: not an error, no fact).
+ */
+static const uint8_t acks5[] = {
+	0x40, 0x03, 0x00, 0x05, 0x87,
+	0x40, 0x02, 0x00, 0x06,
+	0x40, 0x04, 0x00, 0x07, 0x00, 0x00,
+	0x50, 0x03, 0x00, 0x08, 0x10,
+};
+
 static void	eve_text(const struct mqtt_facts *, char *, size_t);
 
 static void
@@ -213,6 +270,169 @@ test_mqtt_v5(void **unused)
 	    "\"retain\":false,\"dup\":false,\"reason_code\":0,"
 	    "\"properties\":{\"session_expiry_interval\":122,\"k\":\"v\"}}"));
 	mqtt_parser.state_free(st);
+}
+
+/* The will topic and properties are kept; the will message never. */
+static void
+test_mqtt_will(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	char text[2048];
+	size_t i, left;
+	void *st;
+
+	(void)unused;
+	assert_int_equal(sizeof(connect5_will), 2 + 0x4e);
+	for (i = 0; i < sizeof(connect5_will); i++) {
+		st = mqtt_parser.state_new();
+		setup(&ctx, &c);
+		assert_int_not_equal(mock_feed(&mqtt_parser, st, &ctx,
+		    APP_DIR_TOSERVER, connect5_will, sizeof(connect5_will), &i,
+		    i > 0, &left), PARSE_ERROR);
+		assert_int_equal(left, 0);
+		mqtt_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(ctx.n_anom, 0);
+		assert_string_equal(c.f[0].client_id, "pump-18");
+		assert_string_equal(c.f[0].will_topic, "ward3/pump18/lwt");
+		assert_int_equal(c.f[0].will_props.n, 2);
+		assert_null(memmem(&c.f[0], sizeof(c.f[0]), "OFFLINE", 7));
+		assert_null(memmem(&c.f[0], sizeof(c.f[0]), "pw-SECRET", 9));
+		mqtt_parser.state_free(st);
+	}
+	eve_text(&c.f[0], text, sizeof(text));
+	assert_non_null(strstr(text, "\"client_id\":\"pump-18\",\"will\":{"
+	    "\"topic\":\"ward3/pump18/lwt\",\"properties\":{"
+	    "\"will_delay_interval\":200,\"content_type\":\"t\"}}}"));
+	assert_null(strstr(text, "SECRET"));
+
+	/* A will topic running past the packet: malformed, no fact. */
+	{
+		uint8_t bad[sizeof(connect5_will)];
+
+		memcpy(bad, connect5_will, sizeof(bad));
+		bad[33] = 0x7f;		/* will topic length 127 */
+		st = mqtt_parser.state_new();
+		setup(&ctx, &c);
+		(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, bad,
+		    sizeof(bad), NULL, 0, NULL);
+		mqtt_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+		assert_int_equal(c.n, 0);
+		assert_true(mock_has_anomaly(&ctx, EV_MQTT_MALFORMED));
+		mqtt_parser.state_free(st);
+	}
+}
+
+/*
+ * SUBSCRIBE, SUBACK, UNSUBSCRIBE and UNSUBACK are facts, a successful
+ * PUBACK is not; the same at every two-way split of each side.
+ */
+static void
+test_mqtt_subscriptions(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	char text[2048];
+	size_t i, j, left;
+	void *st;
+
+	(void)unused;
+	for (i = 0; i < sizeof(subs311); i++) {
+		j = i % sizeof(subacks311);
+		st = session(&ctx, &c, 0, 0);
+		c.n = 0;
+		assert_int_equal(mock_feed(&mqtt_parser, st, &ctx,
+		    APP_DIR_TOSERVER, subs311, sizeof(subs311), &i, i > 0,
+		    &left), PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(mock_feed(&mqtt_parser, st, &ctx,
+		    APP_DIR_TOCLIENT, subacks311, sizeof(subacks311), &j,
+		    j > 0, &left), PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(ctx.n_anom, 0);
+		assert_int_equal(c.n, 4);
+		assert_int_equal(c.f[0].msg_type, MQTT_SUBSCRIBE);
+		assert_int_equal(c.f[0].msg_id, 2);
+		assert_int_equal(c.f[0].n_filters, 2);
+		assert_string_equal(c.f[0].filter[1], "ward3/alarms/#");
+		assert_int_equal(c.f[0].code[1], 2);
+		assert_int_equal(c.f[1].msg_type, MQTT_UNSUBSCRIBE);
+		assert_int_equal(c.f[2].msg_type, MQTT_SUBACK);
+		assert_int_equal(c.f[3].msg_type, MQTT_UNSUBACK);
+		assert_int_equal(c.f[3].n_filters, 0);
+		mqtt_parser.state_free(st);
+	}
+	eve_text(&c.f[0], text, sizeof(text));
+	assert_non_null(strstr(text, "\"subscribe\":{\"qos\":1,"
+	    "\"retain\":false,\"dup\":false,\"message_id\":2,\"topics\":["
+	    "{\"topic\":\"ward3/+/rate\",\"qos\":1},"
+	    "{\"topic\":\"ward3/alarms/#\",\"qos\":2}]}"));
+	eve_text(&c.f[1], text, sizeof(text));
+	assert_non_null(strstr(text, "\"unsubscribe\":{\"qos\":1,"
+	    "\"retain\":false,\"dup\":false,\"message_id\":3,"
+	    "\"topics\":[\"ward3/+/rate\"]}"));
+	eve_text(&c.f[2], text, sizeof(text));
+	assert_non_null(strstr(text, "\"suback\":{\"qos\":0,"
+	    "\"retain\":false,\"dup\":false,\"message_id\":2,"
+	    "\"qos_granted\":[1,128]}"));
+	eve_text(&c.f[3], text, sizeof(text));
+	assert_non_null(strstr(text, "\"unsuback\":{\"qos\":0,"
+	    "\"retain\":false,\"dup\":false,\"message_id\":3}"));
+
+	/* SUBSCRIBE without a filter, or with one cut short: malformed. */
+	{
+		static const uint8_t empty[] = { 0x82, 0x02, 0x00, 0x09 };
+		static const uint8_t cut[] = { 0x82, 0x05, 0x00, 0x09, 0x00,
+		    0x05, 'a' };
+
+		st = session(&ctx, &c, 0, 0);
+		c.n = 0;
+		(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+		    empty, sizeof(empty), NULL, 0, NULL);
+		(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+		    cut, sizeof(cut), NULL, 0, NULL);
+		assert_int_equal(c.n, 0);
+		assert_int_equal(ctx.n_anom, 2);
+		mqtt_parser.state_free(st);
+	}
+}
+
+/* MQTT 5: an acknowledgement with an error reason code is a fact. */
+static void
+test_mqtt_ack_errors(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	char text[2048];
+	size_t i, left;
+	void *st;
+
+	(void)unused;
+	for (i = 0; i < sizeof(acks5); i++) {
+		st = mqtt_parser.state_new();
+		setup(&ctx, &c);
+		(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER,
+		    connect5, sizeof(connect5), NULL, 0, NULL);
+		(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOCLIENT,
+		    connack5, sizeof(connack5), NULL, 0, NULL);
+		c.n = 0;
+		assert_int_equal(mock_feed(&mqtt_parser, st, &ctx,
+		    APP_DIR_TOCLIENT, acks5, sizeof(acks5), &i, i > 0, &left),
+		    PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(ctx.n_anom, 0);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(c.f[0].msg_type, MQTT_PUBACK);
+		assert_int_equal(c.f[0].msg_id, 5);
+		assert_true(c.f[0].has_msg_reason);
+		assert_int_equal(c.f[0].msg_reason, 0x87);
+		mqtt_parser.state_free(st);
+	}
+	eve_text(&c.f[0], text, sizeof(text));
+	assert_non_null(strstr(text, "\"puback\":{\"qos\":0,"
+	    "\"retain\":false,\"dup\":false,\"message_id\":5,"
+	    "\"reason_code\":135}"));
 }
 
 /* Each packet cut anywhere before its end: INCOMPLETE, nothing read. */
@@ -486,6 +706,9 @@ main(void)
 		cmocka_unit_test(test_mqtt_v5),
 		cmocka_unit_test(test_mqtt_truncations),
 		cmocka_unit_test(test_mqtt_every_split),
+		cmocka_unit_test(test_mqtt_will),
+		cmocka_unit_test(test_mqtt_subscriptions),
+		cmocka_unit_test(test_mqtt_ack_errors),
 		cmocka_unit_test(test_mqtt_overlong_varint),
 		cmocka_unit_test(test_mqtt_lying_lengths),
 		cmocka_unit_test(test_mqtt_long_packet),
