@@ -1,5 +1,6 @@
 /*
- * fuzz-dns.c - libFuzzer target for the DNS/mDNS and SSDP parsers.
+ * fuzz-dns.c - libFuzzer target for the UDP parsers: DNS/mDNS, SSDP and
+ * DHCP (and DNS over TCP).
  *
  * Input: one UDP datagram.  It goes through the probes and the parsers
  * (each ignores what is not its protocol), and the same bytes go to the
@@ -18,7 +19,8 @@
  * A crash is written to crash-<sha1>; run the target with that file as
  * its only argument to reproduce it.  The seeds in corpus/dns/ are the
  * unit tests' messages (a query, a response with compression, an mDNS
- * announcement, SSDP NOTIFY and M-SEARCH).
+ * announcement, SSDP NOTIFY and M-SEARCH), the query and response as a
+ * TCP stream, and a DHCP REQUEST and OFFER.
  */
 #include <config.h>
 
@@ -29,6 +31,7 @@
 
 #include "app.h"
 #include "jsonw.h"
+#include "proto-dhcp.h"
 #include "proto-dns.h"
 #include "proto-ssdp.h"
 
@@ -77,6 +80,9 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 		break;
 	case APP_SSDP:
 		write_fact(ctx, &ssdp_parser, fact);
+		break;
+	case APP_DHCP:
+		write_fact(ctx, &dhcp_parser, fact);
 		break;
 	default:
 		abort();
@@ -153,6 +159,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run(&dns_parser, &ctx, data, size);
 	run(&mdns_parser, &ctx, data, size);
 	run(&ssdp_parser, &ctx, data, size);
+	run(&dhcp_parser, &ctx, data, size);
 	run_stream(&dns_tcp_parser, &ctx, data, size);
 	jsonw_free(&ctx.w);
 	return 0;

@@ -66,14 +66,14 @@ tests_fuzz_fuzz_hl7_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-hl7.c tests/fuzz/corpus/hl7
 
-## fuzz-dns: the DNS/mDNS and SSDP parsers, one datagram per input (see
-## fuzz-dns.c for how to run it).  proto-dns.c and proto-ssdp.c are
+## fuzz-dns: the DNS/mDNS, SSDP and DHCP parsers, one datagram per input
+## (see fuzz-dns.c for how to run it).  The parsers' sources are
 ## compiled again with coverage instrumentation; their objects take
 ## precedence over libwardwatch.a's copies.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-dns
 tests_fuzz_fuzz_dns_SOURCES = tests/fuzz/fuzz-dns.c src/proto-dns.c \
-	src/proto-ssdp.c
+	src/proto-ssdp.c src/proto-dhcp.c
 tests_fuzz_fuzz_dns_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dns_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dns_LDADD = $(WW_LIBS)
