@@ -23,6 +23,12 @@
  * accepted with an anomaly.  Fields are counted from 1 after the
  * segment id, except in MSH where the field separator itself is MSH-1.
  *
+ * Batches (2.10.3): one MLLP block may hold [FHS] {[BHS] {MSH...} [BTS]}
+ * [FTS], or simply several messages.  The block is cut at each MSH and
+ * batch segment; each message is parsed and reported on its own, with
+ * its place in the batch and the batch control id (BHS-11).  BTS-1 (the
+ * message count) that disagrees with the messages seen is an anomaly.
+ *
  * Linear time: the message is walked once.  Segment ends are found with
  * memchr and the next CR and LF positions are remembered, fields are
  * split only up to the last one wanted, components only up to the
@@ -621,19 +627,25 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 
 static const uint16_t hl7_ports[] = { 2575, 0 };
 
+/* A block starts with a message (MSH) or a batch (FHS, BHS). */
 static enum app_probe
 hl7_probe(const uint8_t *p, size_t len, int dir)
 {
-	static const uint8_t start[4] = { MLLP_SB, 'M', 'S', 'H' };
-	struct breader br;
-	size_t n;
+	static const uint8_t starts[][4] = {
+		{ MLLP_SB, 'M', 'S', 'H' },
+		{ MLLP_SB, 'F', 'H', 'S' },
+		{ MLLP_SB, 'B', 'H', 'S' },
+	};
+	size_t n = len < sizeof(starts[0]) ? len : sizeof(starts[0]), i;
 
 	(void)dir;
-	br_init(&br, p, len);
-	n = br_left(&br) < sizeof(start) ? br_left(&br) : sizeof(start);
-	if (n > 0 && memcmp(br_bytes(&br, n), start, n) != 0)
-		return APP_PROBE_NO;
-	return n < sizeof(start) ? APP_PROBE_MAYBE : APP_PROBE_YES;
+	if (len == 0)
+		return APP_PROBE_MAYBE;
+	for (i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		if (memcmp(p, starts[i], n) == 0)
+			return n < sizeof(starts[0]) ? APP_PROBE_MAYBE :
+			    APP_PROBE_YES;
+	return APP_PROBE_NO;
 }
 
 static void *
@@ -663,13 +675,145 @@ hl7_state_free(void *state)
 	free(state);
 }
 
+/* A segment's id is one of FHS, BHS, BTS, FTS. */
+static bool
+hl7_is_batch_seg(const uint8_t *p, size_t n)
+{
+	if (n < 3 || (p[0] != 'B' && p[0] != 'F'))
+		return false;
+	return (p[1] == 'H' || p[1] == 'T') && p[2] == 'S';
+}
+
+/* Where a batch stands while its block is walked. */
+struct hl7_batch {
+	bool		 in_batch;	/* FHS or BHS seen, or 2+ MSH */
+	uint32_t	 index;		/* messages so far in this batch */
+	uint32_t	 found;		/* MSH segments in the block */
+	char		 control_id[HL7_STR];	/* BHS-11 */
+};
+
+static void
+hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
+    struct hl7_batch *b, const uint8_t *p, size_t len)
+{
+	struct hl7_facts facts;		/* 5 KiB: not kept per flow */
+
+	b->index++;
+	if (hl7_parse_message(p, len, st->max_segments, &facts, ctx) ==
+	    HL7_REJECT)
+		return;
+	if (b->in_batch) {
+		facts.in_batch = true;
+		facts.batch_index = b->index;
+		memcpy(facts.batch_control_id, b->control_id,
+		    sizeof(facts.batch_control_id));
+	}
+	st->messages++;
+	app_emit(ctx, APP_HL7, dir, &facts);
+}
+
+/*
+ * BHS and FHS carry their own delimiters, laid out as in MSH: field n
+ * of them is token n - 1.  BHS-11 is the batch control id; BTS-1 the
+ * number of messages the batch says it holds.
+ */
+static void
+hl7_batch_seg(struct app_ctx *ctx, struct hl7_batch *b,
+    const struct hl7_delims *last, const uint8_t *p, size_t n)
+{
+	struct hl7_delims d;
+	struct hl7_split sp;
+	struct breader seg, tok;
+	char enc[8], count[HL7_SHORT];
+	unsigned i;
+
+	br_init(&seg, p, n);
+	if (p[1] == 'H') {			/* FHS, BHS */
+		b->in_batch = true;
+		if (p[0] != 'B')
+			return;
+		b->index = 0;
+		b->control_id[0] = '\0';
+		if (!hl7_delims(seg, &d, enc, sizeof(enc))) {
+			app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);
+			return;
+		}
+		hl7_split_init(&sp, seg, d.fs);
+		for (i = 0; i <= 10 && hl7_split_next(&sp, &tok); i++)
+			if (i == 10)
+				hl7_copy(&d, hl7_first_rep(&d, tok),
+				    b->control_id, sizeof(b->control_id));
+		return;
+	}
+	if (p[0] != 'B' || last == NULL)	/* FTS; BTS before any MSH */
+		return;
+	hl7_split_init(&sp, seg, last->fs);
+	if (!hl7_split_next(&sp, &tok) || !hl7_split_next(&sp, &tok))
+		return;
+	hl7_copy(last, tok, count, sizeof(count));
+	if (count[0] != '\0' && strtoul(count, NULL, 10) != b->index)
+		app_anomaly(ctx, EV_HL7_BATCH_COUNT);
+}
+
+/*
+ * One MLLP block: a message, or a batch of them.  Segments are walked
+ * once (memchr for each CR and LF, remembered); a message runs from an
+ * MSH to the segment before the next MSH or batch segment.
+ */
+static void
+hl7_block(struct hl7_state *st, struct app_ctx *ctx, int dir,
+    const uint8_t *p, size_t len)
+{
+	struct hl7_eol cr = { 0, false, '\r' }, lf = { 0, false, '\n' };
+	struct hl7_batch b;
+	struct hl7_delims d, *last = NULL;
+	struct breader blk, seg;
+	size_t off, end, e2, seglen, start = HL7_NONE;
+	bool stray = false;	/* a segment outside any message */
+	char enc[8];
+
+	memset(&b, 0, sizeof(b));
+	br_init(&blk, p, len);
+	while (br_left(&blk) > 0) {
+		off = br_off(&blk);
+		end = hl7_eol_next(&cr, &blk);
+		e2 = hl7_eol_next(&lf, &blk);
+		if (e2 < end)
+			end = e2;
+		seglen = end == HL7_NONE ? br_left(&blk) : end - off;
+		if (seglen >= 3 && memcmp(p + off, "MSH", 3) == 0) {
+			if (start != HL7_NONE) {
+				b.in_batch = true;
+				hl7_emit_message(st, ctx, dir, &b, p + start,
+				    off - start);
+			}
+			start = off;
+			b.found++;
+			br_init(&seg, p + off, seglen);
+			if (hl7_delims(seg, &d, enc, sizeof(enc)))
+				last = &d;
+		} else if (hl7_is_batch_seg(p + off, seglen)) {
+			if (start != HL7_NONE)
+				hl7_emit_message(st, ctx, dir, &b, p + start,
+				    off - start);
+			start = HL7_NONE;
+			hl7_batch_seg(ctx, &b, last, p + off, seglen);
+		} else if (start == HL7_NONE && seglen > 0)
+			stray = true;
+		br_skip(&blk, seglen + (end != HL7_NONE ? 1 : 0));
+	}
+	if (start != HL7_NONE)
+		hl7_emit_message(st, ctx, dir, &b, p + start, len - start);
+	if (b.found == 0 || stray)
+		app_anomaly(ctx, EV_HL7_MSH_MISSING);
+}
+
 static struct app_result
 hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
     size_t len)
 {
 	struct hl7_state *st = state;
 	struct mllp_state *ms = &st->mllp[dir != APP_DIR_TOSERVER];
-	struct hl7_facts facts;		/* 5 KiB: not kept per flow */
 	struct mllp_result r;
 	size_t off = 0;
 
@@ -681,11 +825,7 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		if (r.status == MLLP_MORE)
 			return off == len ? app_ok(off) :
 			    app_incomplete(off, r.needed);
-		if (hl7_parse_message(r.msg, r.msg_len, st->max_segments,
-		    &facts, ctx) == HL7_REJECT)
-			continue;
-		st->messages++;
-		app_emit(ctx, APP_HL7, dir, &facts);
+		hl7_block(st, ctx, dir, r.msg, r.msg_len);
 	}
 }
 
@@ -747,6 +887,13 @@ hl7_eve(struct jsonw *w, const void *fact)
 	hl7_eve_hd(w, "receiving_facility", &f->receiving_fac);
 	hl7_kv(w, "profile", f->profile);
 	hl7_kv(w, "profile_universal_id", f->profile_oid);
+	if (f->in_batch) {
+		jsonw_key(w, "batch");
+		jsonw_obj_open(w);
+		jsonw_kv_uint(w, "index", f->batch_index);
+		hl7_kv(w, "control_id", f->batch_control_id);
+		jsonw_obj_close(w);
+	}
 	if (f->has_ack) {
 		jsonw_key(w, "ack");
 		jsonw_obj_open(w);

@@ -93,6 +93,11 @@ struct hl7_facts {
 	struct hl7_segcount segs[HL7_MAX_SEGTYPES];
 	bool		 truncated;		/* stopped at max_segments */
 	uint32_t	 length;		/* message bytes */
+
+	/* Set by the stream parser for a message sent in a batch. */
+	bool		 in_batch;
+	uint32_t	 batch_index;		/* 1-based, in its batch */
+	char		 batch_control_id[HL7_STR];	/* BHS-11 */
 };
 
 enum hl7_status {

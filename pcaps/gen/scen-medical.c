@@ -228,18 +228,19 @@ hl7_time(char *buf, size_t len, uint64_t now)
 }
 
 /*
- * An MLLP-framed ORU^R01 (HL7 v2.6 7.3.1) with two vital signs; OBX-18
- * names the monitor (equipment instance identifier).
+ * An ORU^R01 (HL7 v2.6 7.3.1) with two vital signs; OBX-18 names the
+ * monitor (equipment instance identifier).  MLLP-framed unless it is
+ * part of a batch.
  */
 static size_t
-hl7_oru(char *buf, size_t len, uint64_t now, unsigned id, unsigned spo2,
-    unsigned hr)
+hl7_oru_msg(char *buf, size_t len, uint64_t now, unsigned id,
+    unsigned spo2, unsigned hr, int framed)
 {
 	char ts[32];
 	int n;
 
 	hl7_time(ts, sizeof(ts), now);
-	n = snprintf(buf, len, "%c"
+	n = snprintf(buf, len, "%s"
 	    "MSH|^~\\&|PHILIPS_PIC|ICU_WEST|HL7_ENGINE|HOSPITAL|%s||"
 	    "ORU^R01^ORU_R01|PIC%06u|P|2.6\r"
 	    "PID|1||000000^^^HOSP^MR||DOE^JANE^^^^^L||19700101|F\r"
@@ -251,8 +252,39 @@ hl7_oru(char *buf, size_t len, uint64_t now, unsigned id, unsigned spo2,
 	    "OBX|2|NM|147842^MDC_ECG_HEART_RATE^MDC||%u|"
 	    "264864^MDC_DIM_BEAT_PER_MIN^MDC|||||F|||%s||||"
 	    MED_MONITOR "^PHILIPS^00095C4A0721^EUI-64\r"
-	    "%c\r", MLLP_SB, ts, id, ts, spo2, ts, hr, ts, MLLP_EB);
+	    "%s", framed ? "\x0b" : "", ts, id, ts, spo2, ts, hr, ts,
+	    framed ? "\x1c\r" : "");
 	return (size_t)n;
+}
+
+static size_t
+hl7_oru(char *buf, size_t len, uint64_t now, unsigned id, unsigned spo2,
+    unsigned hr)
+{
+	return hl7_oru_msg(buf, len, now, id, spo2, hr, 1);
+}
+
+/*
+ * Results queued while the link was down, sent as one batch (HL7 v2.6
+ * 2.10.3) in one MLLP block: FHS, BHS (BHS-11 the batch control id),
+ * two ORU^R01, BTS (message count), FTS.
+ */
+static size_t
+hl7_batch(char *buf, size_t len, uint64_t now, unsigned first)
+{
+	char ts[32];
+	size_t n;
+
+	hl7_time(ts, sizeof(ts), now);
+	n = (size_t)snprintf(buf, len, "%c"
+	    "FHS|^~\\&|PHILIPS_PIC|ICU_WEST|HL7_ENGINE|HOSPITAL|%s\r"
+	    "BHS|^~\\&|PHILIPS_PIC|ICU_WEST|HL7_ENGINE|HOSPITAL|%s||||"
+	    "PICB%06u\r", MLLP_SB, ts, ts, first);
+	n += hl7_oru_msg(buf + n, len - n, now, first, 95, 80, 0);
+	n += hl7_oru_msg(buf + n, len - n, now, first + 1, 96, 81, 0);
+	n += (size_t)snprintf(buf + n, len - n, "BTS|2\rFTS|1\r%c\r",
+	    MLLP_EB);
+	return n;
 }
 
 static size_t
@@ -272,8 +304,8 @@ hl7_ack(char *buf, size_t len, uint64_t now, unsigned id)
 
 /*
  * Four results: the first in one segment, the second split across two
- * segments (inside PID), the third and fourth in one segment.  Every
- * message gets its own ACK.
+ * segments (inside PID), the third and fourth in one segment; then two
+ * more in a batch.  Every message gets its own ACK.
  */
 static void
 med_hl7(struct gen *g)
@@ -301,6 +333,13 @@ med_hl7(struct gen *g)
 	m = hl7_oru(msg + n, sizeof(msg) - n, g->now, 4, 97, 75);
 	conv_data(&c, 0, (uint8_t *)msg, n + m);
 	for (i = 3; i <= 4; i++) {
+		n = hl7_ack(ack, sizeof(ack), g->now, (unsigned)i);
+		conv_data(&c, 1, (uint8_t *)ack, n);
+	}
+	gen_wait(g, 2 * GEN_NS);
+	n = hl7_batch(msg, sizeof(msg), g->now, 5);
+	conv_data(&c, 0, (uint8_t *)msg, n);
+	for (i = 5; i <= 6; i++) {
 		n = hl7_ack(ack, sizeof(ack), g->now, (unsigned)i);
 		conv_data(&c, 1, (uint8_t *)ack, n);
 	}

@@ -506,6 +506,114 @@ test_hl7_every_split_point(void **state)
 	fx_free(&ref);
 }
 
+/*
+ * A batch in one MLLP block (HL7 v2.5.1 2.10.3): file and batch
+ * headers, the ORU and the RGV, the batch trailer (2 messages) and the
+ * file trailer:
+ *	FHS|^~\&|LAB_GW|HOSP|...
+ *	BHS|^~\&|LAB_GW|HOSP|EMR|HOSP|20261124120000||||BATCH-0042
+ *	MSH...(ORU)  MSH...(RGV)
+ *	BTS|2
+ *	FTS|1
+ */
+#define FHS	"FHS|^~\\&|LAB_GW|HOSP|EMR|HOSP|20261124120000\r"
+#define BHS	"BHS|^~\\&|LAB_GW|HOSP|EMR|HOSP|20261124120000||||BATCH-0042\r"
+#define BATCH(bts) FRAMED(FHS BHS ORU RGV "BTS|" bts "\r" "FTS|1\r")
+
+static char	*eve_text(const struct hl7_facts *, struct jsonw *);
+
+/* Each message of a batch is its own fact, with its place in the batch. */
+static void
+test_hl7_batch(void **state)
+{
+	static const char b[] = BATCH("2");
+	static const char bad[] = BATCH("3");
+	static const char two[] = FRAMED(ACK NAK);
+	struct fixture fx, ref;
+	size_t i, left;
+	struct jsonw w;
+	char *t;
+
+	(void)state;
+	assert_int_equal(hl7_parser.probe((const uint8_t *)b, SLEN(b), 0),
+	    APP_PROBE_YES);
+	fx_run(&fx, b, SLEN(b), 2);
+	assert_int_equal(fx.ctx.n_anom, 0);
+	assert_string_equal(fx.cap->f[0].message_type, "ORU");
+	assert_string_equal(fx.cap->f[1].message_type, "RGV");
+	assert_true(fx.cap->f[0].in_batch);
+	assert_int_equal(fx.cap->f[0].batch_index, 1);
+	assert_int_equal(fx.cap->f[1].batch_index, 2);
+	assert_string_equal(fx.cap->f[1].batch_control_id, "BATCH-0042");
+	/* The message's own segments only: not the batch trailers. */
+	assert_int_equal(fx.cap->f[0].n_segments, 9);
+	assert_null(seg(&fx.cap->f[1], "BTS"));
+	assert_int_equal(fx.cap->f[0].length, SLEN(ORU));
+	t = eve_text(&fx.cap->f[1], &w);
+	assert_non_null(strstr(t, "\"batch\":{\"index\":2,"
+	    "\"control_id\":\"BATCH-0042\"}"));
+	jsonw_free(&w);
+
+	/* Every split gives the same facts. */
+	for (i = 1; i < SLEN(b); i++) {
+		fx_init(&ref);
+		assert_int_equal(fx_feed(&ref, b, SLEN(b), &i, 1, &left),
+		    PARSE_OK);
+		assert_int_equal(left, 0);
+		assert_int_equal(ref.cap->n, 2);
+		assert_memory_equal(ref.cap->f, fx.cap->f,
+		    2 * sizeof(fx.cap->f[0]));
+		fx_free(&ref);
+	}
+	fx_free(&fx);
+
+	/* BTS-1 says 3: an anomaly, the facts are the same. */
+	fx_run(&fx, bad, SLEN(bad), 2);
+	assert_true(mock_has_anomaly(&fx.ctx, EV_HL7_BATCH_COUNT));
+	fx_free(&fx);
+
+	/* Two messages in one block without batch segments. */
+	fx_run(&fx, two, SLEN(two), 2);
+	assert_true(fx.cap->f[0].in_batch);
+	assert_true(fx.cap->f[0].has_ack && fx.cap->f[1].has_ack);
+	assert_string_equal(fx.cap->f[1].ack_code, "AE");
+	assert_string_equal(fx.cap->f[1].batch_control_id, "");
+	fx_free(&fx);
+
+	/* A message alone is not in a batch. */
+	fx_run(&fx, FRAMED(ACK), SLEN(FRAMED(ACK)), 1);
+	assert_false(fx.cap->f[0].in_batch);
+	fx_free(&fx);
+}
+
+/*
+ * Blocks that are batches of nothing, or hold segments outside any
+ * message: msh_missing, and the messages that are there still count.
+ */
+static void
+test_hl7_batch_odd(void **state)
+{
+	static const char empty[] = FRAMED(FHS BHS "BTS|0\r" "FTS|1\r");
+	static const char stray[] = FRAMED("PID|1||X\r" ACK);
+	static const char junk[] = FRAMED(BHS "OBX|1\r" ACK "BTS|1\r");
+	struct fixture fx;
+
+	(void)state;
+	fx_run(&fx, empty, SLEN(empty), 0);
+	assert_true(mock_has_anomaly(&fx.ctx, EV_HL7_MSH_MISSING));
+	assert_false(mock_has_anomaly(&fx.ctx, EV_HL7_BATCH_COUNT));
+	fx_free(&fx);
+	fx_run(&fx, stray, SLEN(stray), 1);
+	assert_true(mock_has_anomaly(&fx.ctx, EV_HL7_MSH_MISSING));
+	assert_false(fx.cap->f[0].in_batch);
+	fx_free(&fx);
+	fx_run(&fx, junk, SLEN(junk), 1);
+	assert_true(mock_has_anomaly(&fx.ctx, EV_HL7_MSH_MISSING));
+	assert_false(mock_has_anomaly(&fx.ctx, EV_HL7_BATCH_COUNT));
+	assert_int_equal(fx.cap->f[0].batch_index, 1);
+	fx_free(&fx);
+}
+
 /* Every 3-way split of ACK + NAK. */
 static void
 test_hl7_every_three_way_split(void **state)
@@ -926,6 +1034,36 @@ time_parse(const uint8_t *b, size_t len, struct hl7_facts *f)
 	return best;
 }
 
+/* CPU time to parse one MLLP block of n messages "MSH|^~\\&|A". */
+static double
+time_block(size_t n)
+{
+	static const char m[] = "MSH|^~\\&|A\r";
+	struct timespec t0, t1;
+	struct fixture fx;
+	size_t i, len = 0, left;
+	uint8_t *b;
+	double t;
+
+	assert_non_null(b = malloc(n * SLEN(m) + 3));
+	b[len++] = 0x0b;
+	for (i = 0; i < n; i++, len += SLEN(m))
+		memcpy(b + len, m, SLEN(m));
+	b[len++] = 0x1c;
+	b[len++] = 0x0d;
+	fx_init(&fx);
+	hl7_state_set_limits(fx.st, len, HL7_MAX_SEGMENTS);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	assert_int_equal(fx_feed(&fx, b, len, NULL, 0, &left), PARSE_OK);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	assert_int_equal(fx.cap->n, n);
+	fx_free(&fx);
+	free(b);
+	t = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return t;
+}
+
 static void
 test_hl7_linear(void **state)
 {
@@ -972,6 +1110,12 @@ test_hl7_linear(void **state)
 	}
 	free(f);
 	free(b);
+
+	/* A block of nothing but minimal messages: linear in their count. */
+	t1 = time_block(4096);
+	t16 = time_block(16 * 4096);
+	if (t16 > 64 * t1 + 0.005)
+		fail_msg("batch: %.6f s at N, %.6f s at 16N", t1, t16);
 }
 
 static bool
@@ -1166,6 +1310,8 @@ main(void)
 		cmocka_unit_test(test_hl7_every_truncation),
 		cmocka_unit_test(test_hl7_every_split_point),
 		cmocka_unit_test(test_hl7_every_three_way_split),
+		cmocka_unit_test(test_hl7_batch),
+		cmocka_unit_test(test_hl7_batch_odd),
 		cmocka_unit_test(test_hl7_directions),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
