@@ -382,8 +382,13 @@ telnet_server(struct telnet_state *st, struct app_ctx *ctx, uint8_t c)
 		c = (uint8_t)(c - 'A' + 'a');
 	memmove(st->window, st->window + 1, TELNET_WINDOW - 1);
 	st->window[TELNET_WINDOW - 1] = (char)c;
+	/*
+	 * "Last login: <date> from <host>" is login(1)'s greeting after a
+	 * success, not a prompt: taken for one, the first command typed in
+	 * the session became a user name.
+	 */
 	if (c == ':' && (telnet_ends(st, "login:") ||
-	    telnet_ends(st, "username:"))) {
+	    telnet_ends(st, "username:")) && !telnet_ends(st, "last login:")) {
 		/* A new prompt after a password: the last one failed. */
 		telnet_emit(st, ctx, st->cur.password_sent ? LOGIN_FAILURE :
 		    LOGIN_UNKNOWN);

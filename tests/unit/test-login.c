@@ -152,6 +152,44 @@ test_login_telnet(void **unused)
 	assert_int_equal(ctx.n_anom, 0);
 }
 
+/*
+ * After "Last login:" the client is in its shell: the command it types
+ * is not a user name, and no third attempt is reported when the
+ * connection ends.
+ */
+static void
+test_login_telnet_last_login_not_prompt(void **unused)
+{
+	static const char cmd[] = "cat /etc/hostname\r\n";
+	static const char out[] = "monitor-3\r\n$ ";
+	struct app_ctx ctx;
+	struct capture c;
+	size_t i;
+	void *st;
+
+	(void)unused;
+	st = telnet_parser.state_new();
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&c, 0, sizeof(c));
+	ctx.on_fact = on_fact;
+	ctx.user = &c;
+	for (i = 0; i < NSTEPS(telnet_session); i++)
+		(void)mock_feed(&telnet_parser, st, &ctx,
+		    telnet_session[i].dir,
+		    (const uint8_t *)telnet_session[i].bytes,
+		    telnet_session[i].len, NULL, 0, NULL);
+	(void)mock_feed(&telnet_parser, st, &ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)cmd, sizeof(cmd) - 1, NULL, 0, NULL);
+	(void)mock_feed(&telnet_parser, st, &ctx, APP_DIR_TOCLIENT,
+	    (const uint8_t *)out, sizeof(out) - 1, NULL, 0, NULL);
+	telnet_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	telnet_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.f[1].user, "root");
+	assert_int_equal(c.f[1].outcome, LOGIN_SUCCESS);
+	telnet_parser.state_free(st);
+}
+
 /* Every split of every message gives the same facts. */
 static void
 test_login_every_split(void **unused)
@@ -411,6 +449,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_login_ftp),
 		cmocka_unit_test(test_login_telnet),
+		cmocka_unit_test(test_login_telnet_last_login_not_prompt),
 		cmocka_unit_test(test_login_every_split),
 		cmocka_unit_test(test_login_truncations),
 		cmocka_unit_test(test_login_caps),
