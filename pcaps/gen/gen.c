@@ -1,7 +1,10 @@
 /*
- * gen.c - output, clock and random numbers for the scenarios.
+ * gen.c - output, clock and random numbers for the scenarios, and a
+ * TCP conversation between two hosts of a scenario.
  */
 #include <config.h>
+
+#include <string.h>
 
 #include "gen.h"
 
@@ -44,4 +47,16 @@ uint64_t
 gen_range(struct gen *g, uint64_t lo, uint64_t hi)
 {
 	return lo + gen_rand(g) % (hi - lo + 1);
+}
+
+/* A conversation from cli to srv over IPv4, with the hosts' own MACs. */
+void
+scen_conv(struct conv *c, struct gen *g, const struct pkt_link *link,
+    const struct host *cli, uint16_t cport, const struct host *srv,
+    uint16_t sport)
+{
+	conv_init(c, g, link);
+	conv_v4(c, cli->ip4, cport, srv->ip4, sport);
+	memcpy(c->mac[0], cli->mac, 6);
+	memcpy(c->mac[1], srv->mac, 6);
 }

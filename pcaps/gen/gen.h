@@ -105,6 +105,7 @@ int	scen_link_loop(struct gen *);
 int	scen_link_raw(struct gen *);
 int	scen_malformed(struct gen *);
 int	scen_medical_mix(struct gen *);
+int	scen_services(struct gen *);
 int	scen_ward(struct gen *);
 int	scen_ward_truth(FILE *);	/* beside ward.pcap */
 int	scen_bench(struct gen *);
@@ -117,6 +118,9 @@ struct host {
 };
 
 /* Shared by the scenario files. */
+void	scen_conv(struct conv *, struct gen *, const struct pkt_link *,
+	    const struct host *cli, uint16_t cport, const struct host *srv,
+	    uint16_t sport);
 void	scen_small_conv(struct conv *, const char *req, size_t resp_len);
 void	scen_fill(uint8_t *, size_t, uint32_t seed);
 void	scen_l3(struct gen *, struct pkt *, const struct pkt_link *,

@@ -11,7 +11,8 @@ pcaps_gen_pcapgen_SOURCES = pcaps/gen/pcapgen.c pcaps/gen/gen.c \
 	pcaps/gen/pcapw.h pcaps/gen/pkt.c pcaps/gen/pkt.h \
 	pcaps/gen/scen-basic.c pcaps/gen/scen-ip.c pcaps/gen/scen-tunnel.c \
 	pcaps/gen/scen-malformed.c pcaps/gen/scen-medical.c \
-	pcaps/gen/scen-dicom.c pcaps/gen/scen-bench.c pcaps/gen/scen-ward.c
+	pcaps/gen/scen-dicom.c pcaps/gen/scen-bench.c pcaps/gen/scen-ward.c \
+	pcaps/gen/scen-services.c
 pcaps_gen_pcapgen_LDADD = -lm
 
 PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
@@ -22,7 +23,7 @@ PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
 	pcaps/tunnels.pcap pcaps/linktype-sll.pcap pcaps/linktype-sll2.pcap \
 	pcaps/linktype-null.pcap pcaps/linktype-loop.pcap \
 	pcaps/linktype-raw.pcap pcaps/malformed.pcap pcaps/medical-mix.pcap \
-	pcaps/ward.pcap
+	pcaps/ward.pcap pcaps/services.pcap
 
 # Regenerate every committed capture; review the result with git diff.
 pcaps: pcaps/gen/pcapgen$(EXEEXT)
