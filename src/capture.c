@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "decode.h"
@@ -91,27 +93,196 @@ capture_free_inputs(char **files, size_t nfiles)
 	free(files);
 }
 
+/* The program is kept: the mapped reader runs it itself. */
 static int
 set_filter(struct capture *c, const char *bpf, char *err, size_t errlen)
 {
-	struct bpf_program prog;
-
 	if (bpf == NULL || *bpf == '\0')
 		return 0;
-	if (pcap_compile(c->pcap, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) ==
+	if (pcap_compile(c->pcap, &c->prog, bpf, 1, PCAP_NETMASK_UNKNOWN) ==
 	    -1) {
 		snprintf(err, errlen, "filter \"%s\": %s", bpf,
 		    pcap_geterr(c->pcap));
 		return -1;
 	}
-	if (pcap_setfilter(c->pcap, &prog) == -1) {
+	c->has_prog = true;
+	if (pcap_setfilter(c->pcap, &c->prog) == -1) {
 		snprintf(err, errlen, "filter \"%s\": %s", bpf,
 		    pcap_geterr(c->pcap));
-		pcap_freecode(&prog);
 		return -1;
 	}
-	pcap_freecode(&prog);
 	return 0;
+}
+
+/* Classic pcap (not pcapng, not the "modified" variant): map it. */
+#define PCAP_MAGIC_US		0xa1b2c3d4u
+#define PCAP_MAGIC_NS		0xa1b23c4du
+#define PCAP_FILE_HDR		24
+#define PCAP_REC_HDR		16
+#define BSWAP32(x)	(((x) >> 24) | (((x) >> 8) & 0xff00u) |	\
+			 (((x) << 8) & 0xff0000u) | ((x) << 24))
+
+static void
+map_file(struct capture *c, int fd)
+{
+	struct stat st;
+	uint32_t magic;
+	uint16_t ver[2];
+	void *m;
+
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < PCAP_FILE_HDR || (uint64_t)st.st_size > SIZE_MAX)
+		return;
+	if (pread(fd, &magic, sizeof(magic), 0) != sizeof(magic) ||
+	    pread(fd, ver, sizeof(ver), 4) != sizeof(ver))
+		return;
+	if (magic == PCAP_MAGIC_US || magic == PCAP_MAGIC_NS) {
+		c->swapped = false;
+	} else if (magic == BSWAP32(PCAP_MAGIC_US) ||
+	    magic == BSWAP32(PCAP_MAGIC_NS)) {
+		c->swapped = true;
+		magic = BSWAP32(magic);
+	} else
+		return;		/* libpcap reads it */
+	/* Before 2.4, caplen and len may be swapped: libpcap knows. */
+	if (c->swapped) {
+		ver[0] = (uint16_t)(ver[0] >> 8 | ver[0] << 8);
+		ver[1] = (uint16_t)(ver[1] >> 8 | ver[1] << 8);
+	}
+	if (ver[0] != 2 || ver[1] != 4)
+		return;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	c->map = m;
+	c->map_len = (size_t)st.st_size;
+	c->map_off = PCAP_FILE_HDR;
+	c->nsec = magic == PCAP_MAGIC_NS;
+	/* libpcap's view of the header: snaplen 0 or huge means the max. */
+	c->snapshot = (uint32_t)pcap_snapshot(c->pcap);
+	if (c->snapshot == 0 || c->snapshot > CAPTURE_MAX_SNAPLEN)
+		c->snapshot = CAPTURE_MAX_SNAPLEN;
+}
+
+static uint32_t
+rd32(const struct capture *c, const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return c->swapped ? BSWAP32(v) : v;
+}
+
+/*
+ * A record as libpcap 1.10's sf-pcap.c reads it, with its checks and
+ * messages: a short header or short data is a truncated file, a
+ * captured length over the maximum is a damaged record, one over the
+ * file's snaplen (but under the maximum) is cut to the snaplen.
+ */
+static int
+map_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
+{
+	const uint8_t *r;
+	size_t left;
+	uint32_t caplen;
+
+	for (;;) {
+		left = c->map_len - c->map_off;
+		if (left == 0)
+			return 0;
+		if (left < PCAP_REC_HDR) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "truncated dump file; tried to read %d header "
+			    "bytes, only got %zu", PCAP_REC_HDR, left);
+			return -1;
+		}
+		r = c->map + c->map_off;
+		/* Signed 32-bit fields in the file, as libpcap reads them. */
+		c->hdr.ts.tv_sec = (time_t)(int32_t)rd32(c, r);
+		c->hdr.ts.tv_usec = (suseconds_t)(int32_t)rd32(c, r + 4);
+		if (c->nsec)
+			c->hdr.ts.tv_usec /= 1000;
+		caplen = rd32(c, r + 8);
+		c->hdr.len = rd32(c, r + 12);
+		if (caplen > CAPTURE_MAX_SNAPLEN) {
+			if (caplen > c->snapshot)
+				snprintf(c->errbuf, sizeof(c->errbuf),
+				    "invalid packet capture length %u, bigger "
+				    "than snaplen of %u", caplen, c->snapshot);
+			else
+				snprintf(c->errbuf, sizeof(c->errbuf),
+				    "invalid packet capture length %u, bigger "
+				    "than maximum of %u", caplen,
+				    CAPTURE_MAX_SNAPLEN);
+			return -1;
+		}
+		if (left - PCAP_REC_HDR < caplen) {
+			snprintf(c->errbuf, sizeof(c->errbuf),
+			    "truncated dump file; tried to read %u captured "
+			    "bytes, only got %zu", caplen,
+			    left - PCAP_REC_HDR);
+			return -1;
+		}
+		c->map_off += PCAP_REC_HDR + caplen;
+		c->hdr.caplen = caplen > c->snapshot ? c->snapshot : caplen;
+		*h = &c->hdr;
+		*data = r + PCAP_REC_HDR;
+		if (!c->has_prog ||
+		    pcap_offline_filter(&c->prog, &c->hdr, *data) != 0)
+			return 1;
+	}
+}
+
+int
+capture_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
+{
+	int rv;
+
+	if (c->map != NULL)
+		return map_next(c, h, data);
+	rv = pcap_next_ex(c->pcap, h, data);
+	if (rv == 1)
+		return 1;
+	if (rv == PCAP_ERROR_BREAK)
+		return 0;
+	snprintf(c->errbuf, sizeof(c->errbuf), "%s", pcap_geterr(c->pcap));
+	return -1;
+}
+
+const char *
+capture_error(struct capture *c)
+{
+	return c->errbuf;
+}
+
+bool
+capture_stable(const struct capture *c)
+{
+	return c->map != NULL;
+}
+
+uint64_t
+capture_offset(const struct capture *c, const u_char *data)
+{
+	return (uint64_t)(data - c->map);
+}
+
+void
+capture_release(struct capture *c, uint64_t below)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t end;
+
+	if (c->map == NULL || pg <= 0 || below > c->map_len)
+		return;
+	end = (size_t)below / (size_t)pg * (size_t)pg;
+	if (end <= c->released)
+		return;
+	/* The pages leave our resident set; the page cache keeps them. */
+	(void)madvise((void *)(uintptr_t)(c->map + c->released),
+	    end - c->released, MADV_DONTNEED);
+	c->released = end;
 }
 
 int
@@ -158,6 +329,8 @@ capture_open_offline(struct capture *c, const char *path, const char *bpf,
 		capture_close(c);
 		return -1;
 	}
+	if (getenv("WARDWATCH_NO_MMAP") == NULL)
+		map_file(c, fileno(fp));
 	return 0;
 }
 
@@ -213,6 +386,12 @@ capture_open_live(struct capture *c, const char *iface, uint32_t snaplen,
 void
 capture_close(struct capture *c)
 {
+	if (c->map != NULL)
+		(void)munmap((void *)(uintptr_t)c->map, c->map_len);
+	c->map = NULL;
+	if (c->has_prog)
+		pcap_freecode(&c->prog);
+	c->has_prog = false;
 	if (c->pcap != NULL)
 		pcap_close(c->pcap);	/* closes the FILE too */
 	c->pcap = NULL;

@@ -19,10 +19,34 @@
 #define CAPTURE_ERRBUF	(PCAP_ERRBUF_SIZE + 512)
 #define CAPTURE_IOBUF	(1u << 18)	/* stdio buffer for capture files */
 
+/* Largest record libpcap accepts for the link types we decode. */
+#define CAPTURE_MAX_SNAPLEN	262144
+
 struct capture {
 	pcap_t		*pcap;
 	char		*name;		/* file path or interface */
 	char		*iobuf;		/* offline: stdio buffer */
+
+	/*
+	 * Offline, a classic pcap file on disk is read from a read-only
+	 * mapping rather than through libpcap (map != NULL; libpcap still
+	 * checks the file header, maps the link type and compiles the
+	 * filter).  libpcap copies every record twice and reuses its
+	 * buffer; mapped, a record stays where it is, so a worker can read
+	 * it there instead of from a copy (capture_stable()).
+	 */
+	const uint8_t	*map;
+	size_t		 map_len;
+	size_t		 map_off;	/* next record header */
+	size_t		 released;	/* pages before it were given back */
+	bool		 swapped;	/* file byte order is not ours */
+	bool		 nsec;		/* nanosecond time stamps */
+	uint32_t	 snapshot;
+	struct pcap_pkthdr hdr;		/* of the record last returned */
+	struct bpf_program prog;
+	bool		 has_prog;
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+
 	bool		 live;
 	int		 datalink;
 	int		 fd;		/* live: for poll(2) */
@@ -47,6 +71,23 @@ int	capture_open_live(struct capture *, const char *iface,
 	    uint32_t snaplen, bool promisc, uint32_t buffer_size,
 	    const char *bpf, char *err, size_t errlen);
 void	capture_close(struct capture *);
+
+/*
+ * Offline: the next record.  1 with *h and *data set, 0 at the end of
+ * the file, -1 for a damaged record (capture_error() says why).
+ */
+int	capture_next(struct capture *, struct pcap_pkthdr **h,
+	    const u_char **data);
+const char *capture_error(struct capture *);
+/*
+ * Whether the data capture_next() returns stay valid after the next
+ * call: until capture_release() passes their offset, or the close.
+ */
+bool	capture_stable(const struct capture *);
+/* Offset in the file of a record's data (stable sources only). */
+uint64_t capture_offset(const struct capture *, const u_char *data);
+/* Nothing before offset 'below' will be read again: let it go. */
+void	capture_release(struct capture *, uint64_t below);
 
 /* Live: wait until packets are ready, a signal, or the timeout
  * (poll(2) return value). */

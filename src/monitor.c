@@ -29,6 +29,7 @@
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
 #define MONITOR_POLL_MS		100		/* live: longest wait */
+#define MONITOR_RELEASE_STEP	(32u << 20)	/* mapped file bytes */
 
 static double
 wall_now(void)
@@ -382,7 +383,12 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
 	    mon->cfg->flow.vlan_in_key);
 	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
-	worker_enqueue_packet(w, &p);
+	/* Reassembled datagrams live in the defragmenter: copy those. */
+	if (capture_stable(&mon->cap) && p.data == bytes)
+		worker_enqueue_packet_ref(w, &p, capture_offset(&mon->cap,
+		    bytes));
+	else
+		worker_enqueue_packet(w, &p);
 }
 
 static void
@@ -392,6 +398,37 @@ monitor_push_all(struct monitor *mon)
 
 	for (i = 0; i < mon->nworkers; i++)
 		worker_push(mon->workers[i]);
+}
+
+/*
+ * A mapped capture file: workers read packets in place.  Every
+ * MONITOR_RELEASE_STEP bytes, the pages before the oldest packet a
+ * worker has yet to read are given back, so the resident set does not
+ * grow with the file.
+ */
+static void
+monitor_release(struct monitor *mon)
+{
+	uint64_t floor = mon->cap.map_off;
+	uint32_t i;
+
+	for (i = 0; i < mon->nworkers; i++) {
+		uint64_t f = worker_ref_floor(mon->workers[i], floor);
+
+		if (f < floor)
+			floor = f;
+	}
+	capture_release(&mon->cap, floor);
+	mon->release_at = mon->cap.map_off + MONITOR_RELEASE_STEP;
+}
+
+/* Workers may still hold packets of a mapped file: wait for them. */
+static void
+monitor_close_file(struct monitor *mon)
+{
+	if (capture_stable(&mon->cap))
+		monitor_barrier(mon);
+	capture_close(&mon->cap);
 }
 
 /* Read one file to its end; 0, or -1 when it stopped early. */
@@ -410,6 +447,9 @@ monitor_read_file(struct monitor *mon, const char *path)
 		return -1;
 	}
 	mon->eve.pcap_filename = mon->cap.name;
+	mon->release_at = MONITOR_RELEASE_STEP;
+	log_debug("%s: %s, link type %d", path, capture_stable(&mon->cap) ?
+	    "mapped" : "read through libpcap", mon->cap.datalink);
 	for (;;) {
 		if (*mon->opts.stop)
 			break;
@@ -418,26 +458,29 @@ monitor_read_file(struct monitor *mon, const char *path)
 			if (mon->out != NULL)
 				output_eve_reopen(mon->out);
 		}
-		rv = pcap_next_ex(mon->cap.pcap, &h, &bytes);
+		rv = capture_next(&mon->cap, &h, &bytes);
 		if (rv == 1) {
 			mon->cap.pkts++;
 			monitor_packet(mon, h, bytes);
+			if (capture_stable(&mon->cap) &&
+			    mon->cap.map_off >= mon->release_at)
+				monitor_release(mon);
 			continue;
 		}
-		if (rv == PCAP_ERROR_BREAK)
+		if (rv == 0)
 			break;
 		/* A damaged record: keep what came before it. */
 		log_warnx("%s: packet %" PRIu64 ": %s (partial input)", path,
-		    mon->cap.pkts + 1, pcap_geterr(mon->cap.pcap));
+		    mon->cap.pkts + 1, capture_error(&mon->cap));
 		ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
 		mon->files_failed++;
 		mon->eve.pcap_filename = NULL;
-		capture_close(&mon->cap);
+		monitor_close_file(mon);
 		return -1;
 	}
 	mon->files_read++;
 	mon->eve.pcap_filename = NULL;
-	capture_close(&mon->cap);
+	monitor_close_file(mon);
 	return 0;
 }
 

@@ -82,6 +82,7 @@ struct monitor {
 	uint64_t		 next_tick_us;
 	uint64_t		 next_stats_us;
 	uint64_t		 max_pkt_size;
+	uint64_t		 release_at;	/* mapped file offset */
 	uint32_t		 anom_budget[EV_MAX];	/* records left */
 
 	struct capture		 cap;

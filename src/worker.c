@@ -37,7 +37,12 @@ struct batch {
 	struct batch	*next;
 	size_t		 used;
 	uint8_t		*buf;
+	uint64_t	 seq;		/* push order */
+	uint64_t	 ref_lo;	/* first reference's pos, or none */
 };
+
+#define REF_NONE	UINT64_MAX
+#define REC_BY_REF	1		/* REC_PACKET arg: data not copied */
 
 #define REC_ALIGN(n)	(((n) + 7) & ~(size_t)7)
 
@@ -224,7 +229,8 @@ worker_run_batch(struct worker *w, struct batch *b)
 		switch (h.kind) {
 		case REC_PACKET:
 			memcpy(&p, b->buf + off, sizeof(p));
-			p.data = b->buf + off + REC_ALIGN(sizeof(p));
+			if (h.arg != REC_BY_REF)
+				p.data = b->buf + off + REC_ALIGN(sizeof(p));
 			worker_packet(w, &p);
 			break;
 		case REC_TICK:
@@ -263,6 +269,9 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 
 		done = worker_run_batch(w, b);
+		/* Its references are read: the reader may let them go. */
+		atomic_store_explicit(&w->done_seq, b->seq + 1,
+		    memory_order_release);
 
 		pthread_mutex_lock(&w->lock);
 		b->next = w->spare;
@@ -299,6 +308,7 @@ batch_get(struct worker *w)
 	}
 	b->used = 0;
 	b->next = NULL;
+	b->ref_lo = REF_NONE;
 	return b;
 }
 
@@ -310,6 +320,8 @@ worker_push(struct worker *w)
 	if (!w->threaded || b == NULL || b->used == 0)
 		return;
 	w->cur = NULL;
+	b->seq = w->push_seq++;
+	w->ref_lo[b->seq % WORKER_REF_RING] = b->ref_lo;
 	pthread_mutex_lock(&w->lock);
 	while (w->q_count == WORKER_QUEUE_LEN)
 		pthread_cond_wait(&w->cv_space, &w->lock);
@@ -354,6 +366,43 @@ worker_enqueue_packet(struct worker *w, const struct packet *p)
 	    REC_ALIGN(sizeof(*p)) + p->caplen);
 	memcpy(dst, p, sizeof(*p));
 	memcpy(dst + REC_ALIGN(sizeof(*p)), p->data, p->caplen);
+}
+
+void
+worker_enqueue_packet_ref(struct worker *w, const struct packet *p,
+    uint64_t pos)
+{
+	uint8_t *dst;
+
+	if (!w->threaded) {
+		worker_packet(w, p);
+		return;
+	}
+	dst = rec_reserve(w, REC_PACKET, REC_BY_REF, sizeof(*p));
+	memcpy(dst, p, sizeof(*p));
+	if (w->cur->ref_lo == REF_NONE)
+		w->cur->ref_lo = pos;
+}
+
+/*
+ * Batches run in push order, so those from done_seq on are the ones
+ * not run yet (at most WORKER_QUEUE_LEN queued and one running, fewer
+ * than WORKER_REF_RING), plus the one being filled.
+ */
+uint64_t
+worker_ref_floor(struct worker *w, uint64_t now)
+{
+	uint64_t s, lo = now;
+
+	if (!w->threaded)
+		return now;
+	for (s = atomic_load_explicit(&w->done_seq, memory_order_acquire);
+	    s < w->push_seq; s++)
+		if (w->ref_lo[s % WORKER_REF_RING] < lo)
+			lo = w->ref_lo[s % WORKER_REF_RING];
+	if (w->cur != NULL && w->cur->ref_lo < lo)
+		lo = w->cur->ref_lo;
+	return lo;
 }
 
 void

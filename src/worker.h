@@ -8,6 +8,10 @@
  * queue is full the capture thread waits (offline) or the kernel ring
  * fills and pcap_stats counts the drops (live).  With one worker the
  * capture thread runs the worker code itself and nothing is copied.
+ * A packet of a mapped capture file is passed by reference: the batch
+ * carries its decoded header and the worker reads its bytes where they
+ * lie; worker_ref_floor() tells the reader which bytes are still to be
+ * read.
  *
  * Besides packets, a batch carries control records: a clock tick (so
  * every worker expires flows at the same packet times whatever the
@@ -18,6 +22,7 @@
 #define WW_WORKER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,6 +32,8 @@
 
 #define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
 #define WORKER_QUEUE_LEN	8		/* batches in flight */
+/* Batches that may hold references: queued, being run, spare. */
+#define WORKER_REF_RING		16
 
 struct monitor;
 struct packet;
@@ -55,6 +62,11 @@ struct worker {
 	struct batch		*spare;		/* recycled batches */
 	struct batch		*cur;		/* being filled */
 	uint64_t		 barrier_seen;
+	/* By-reference packets: batches pushed and run, and the lowest
+	 * position each pushed batch refers to (by sequence number). */
+	uint64_t		 push_seq;
+	_Atomic uint64_t	 done_seq;
+	uint64_t		 ref_lo[WORKER_REF_RING];
 };
 
 struct worker	*worker_new(struct monitor *, unsigned id, bool threaded,
@@ -62,6 +74,15 @@ struct worker	*worker_new(struct monitor *, unsigned id, bool threaded,
 int		 worker_start(struct worker *);
 /* Give the worker a packet (copied in threaded mode). */
 void		 worker_enqueue_packet(struct worker *, const struct packet *);
+/*
+ * The same, by reference: p->data stays valid until the worker has run
+ * it.  pos orders references (a file offset, increasing from call to
+ * call).
+ */
+void		 worker_enqueue_packet_ref(struct worker *,
+		    const struct packet *, uint64_t pos);
+/* The lowest pos still to be read by the worker, or 'now' if none. */
+uint64_t	 worker_ref_floor(struct worker *, uint64_t now);
 void		 worker_enqueue_tick(struct worker *, uint64_t now_us);
 void		 worker_enqueue_barrier(struct worker *, uint64_t seq);
 /* Send the batch being filled (latency: live mode calls it often). */
