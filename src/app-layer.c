@@ -363,7 +363,8 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	jsonw_obj_open(&e->jw);
 	ap->eve(&e->jw, fact);
 	jsonw_obj_close(&e->jw);
-	if (ap->eve_extra != NULL) {
+	if (ap->eve_extra != NULL &&
+	    (ap->has_extra == NULL || ap->has_extra(fact))) {
 		jsonw_key(&e->jw, "wardwatch");
 		jsonw_obj_open(&e->jw);
 		ap->eve_extra(&e->jw, fact);

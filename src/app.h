@@ -121,6 +121,8 @@ struct app_parser {
 	/* Optional: members of the record's "wardwatch" object, for what
 	 * Suricata's object for the protocol has no field for. */
 	void		 (*eve_extra)(struct jsonw *, const void *fact);
+	/* Optional: false when eve_extra has nothing to say for a fact. */
+	bool		 (*has_extra)(const void *fact);
 };
 
 #endif /* WW_APP_H */

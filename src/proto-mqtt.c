@@ -811,6 +811,15 @@ mqtt_eve(struct jsonw *jw, const void *fact)
 	}
 }
 
+static bool
+mqtt_has_extra(const void *fact)
+{
+	const struct mqtt_facts *f = fact;
+
+	return f->has_connect || (f->has_publish && f->topic_truncated) ||
+	    f->will_topic_truncated || f->filters_dropped;
+}
+
 /* What Suricata's mqtt object has no field for. */
 static void
 mqtt_eve_extra(struct jsonw *jw, const void *fact)
@@ -846,4 +855,5 @@ const struct app_parser mqtt_parser = {
 	.gap = mqtt_gap,
 	.eve = mqtt_eve,
 	.eve_extra = mqtt_eve_extra,
+	.has_extra = mqtt_has_extra,
 };

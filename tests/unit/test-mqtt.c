@@ -301,6 +301,7 @@ test_mqtt_will(void **unused)
 		assert_null(memmem(&c.f[0], sizeof(c.f[0]), "pw-SECRET", 9));
 		mqtt_parser.state_free(st);
 	}
+	assert_true(mqtt_parser.has_extra(&c.f[0]));	/* keep_alive */
 	eve_text(&c.f[0], text, sizeof(text));
 	assert_non_null(strstr(text, "\"client_id\":\"pump-18\",\"will\":{"
 	    "\"topic\":\"ward3/pump18/lwt\",\"properties\":{"
@@ -363,6 +364,8 @@ test_mqtt_subscriptions(void **unused)
 		assert_int_equal(c.f[3].n_filters, 0);
 		mqtt_parser.state_free(st);
 	}
+	/* Nothing for the "wardwatch" object: none is written. */
+	assert_false(mqtt_parser.has_extra(&c.f[0]));
 	eve_text(&c.f[0], text, sizeof(text));
 	assert_non_null(strstr(text, "\"subscribe\":{\"qos\":1,"
 	    "\"retain\":false,\"dup\":false,\"message_id\":2,\"topics\":["
