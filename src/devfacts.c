@@ -586,7 +586,8 @@ devfacts_lldp(struct brain_queue *q, const struct packet *p,
 			devfacts_l2ev(q, p, l, seq++, "lldp.capability", cap);
 	devfacts_l2ev(q, p, l, seq++, "lldp.manufacturer", l->manufacturer);
 	devfacts_l2ev(q, p, l, seq++, "lldp.model", l->model);
-	devfacts_l2ev(q, p, l, seq++, "lldp.software", l->sw_rev);
-	devfacts_l2ev(q, p, l, seq++, "lldp.software", l->fw_rev);
+	/* The software revision names what runs; firmware if it is all. */
+	devfacts_l2ev(q, p, l, seq++, "lldp.software",
+	    l->sw_rev[0] != '\0' ? l->sw_rev : l->fw_rev);
 	devfacts_l2ev(q, p, l, seq++, "lldp.serial", l->serial);
 }
