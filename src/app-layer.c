@@ -319,6 +319,8 @@ app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
 			return;
 	if (af->n_anom < APP_MAX_FLOW_ANOM)
 		af->anom[af->n_anom++] = (uint16_t)ev;
+	if (!(e->eve->types & EVE_T_ANOMALY))
+		return;
 	jsonw_reset(&e->jw);
 	eve_anomaly_flow(&e->jw, ctx->flow, NULL, ev, e->eve);
 	text = jsonw_text(&e->jw, &len);
@@ -355,6 +357,8 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 		return;
 	if (e->fact != NULL)
 		e->fact(e->fact_arg, ctx->flow, e->pkt, proto, dir, fact);
+	if (!(e->eve->types & EVE_T_APP(proto)))
+		return;		/* outputs.eve.types: facts only */
 	if (app_record_ctr[proto] != 0)
 		ctr_inc(e->ctr, app_record_ctr[proto]);
 	jsonw_reset(&e->jw);

@@ -833,6 +833,8 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	size_t len;
 	int a;
 
+	if (!(b->eve->types & EVE_T_DEVICE))
+		return;		/* outputs.eve.types */
 	jsonw_reset(jw);
 	eve_device_head(jw, ts, "device", n->d.vlan,
 	    n->d.has_ip ? &n->d.ip : NULL, b->eve);
@@ -889,6 +891,8 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 		snprintf(sig, sizeof(sig), "WARDWATCH new device %s (%s%s%s)",
 		    mac, ven != NULL ? ven->value : "", ven != NULL ? " " : "",
 		    cls != NULL ? cls->value : "unknown");
+	if (!(b->eve->types & EVE_T_ALERT))
+		return;
 	jsonw_reset(jw);
 	eve_device_head(jw, ts, "alert", n->d.vlan,
 	    n->d.has_ip ? &n->d.ip : NULL, b->eve);

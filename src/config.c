@@ -51,12 +51,50 @@ static const struct cfgenum defrag_policies[] = {
 	{ NULL, 0 },
 };
 
+#define EVE_APP(name, p)	{ name, EVE_T_APP(p) }
 static const struct cfgenum eve_types[] = {
 	{ "flow", EVE_T_FLOW },
 	{ "anomaly", EVE_T_ANOMALY },
 	{ "stats", EVE_T_STATS },
+	{ "device", EVE_T_DEVICE },
+	{ "alert", EVE_T_ALERT },
+	{ "lldp", EVE_T_LLDP },
+	{ "cdp", EVE_T_CDP },
+	EVE_APP("hl7", APP_HL7),
+	EVE_APP("dicom", APP_DICOM),
+	EVE_APP("dhcp", APP_DHCP),
+	EVE_APP("dns", APP_DNS),
+	EVE_APP("http", APP_HTTP),
+	EVE_APP("tls", APP_TLS),
+	EVE_APP("ssh", APP_SSH),
+	EVE_APP("mqtt", APP_MQTT),
+	EVE_APP("ftp", APP_FTP),
+	EVE_APP("telnet", APP_TELNET),
+	EVE_APP("mdns", APP_MDNS),
+	EVE_APP("ssdp", APP_SSDP),
 	{ NULL, 0 },
 };
+
+/* app-layer.parsers: bit n is enum app_proto n. */
+#define PARSER(name, p)	{ name, 1u << (p) }
+static const struct cfgenum app_parsers[] = {
+	PARSER("hl7", APP_HL7),
+	PARSER("dicom", APP_DICOM),
+	PARSER("dhcp", APP_DHCP),
+	PARSER("dns", APP_DNS),
+	PARSER("http", APP_HTTP),
+	PARSER("tls", APP_TLS),
+	PARSER("ssh", APP_SSH),
+	PARSER("mqtt", APP_MQTT),
+	PARSER("ftp", APP_FTP),
+	PARSER("telnet", APP_TELNET),
+	PARSER("mdns", APP_MDNS),
+	PARSER("ssdp", APP_SSDP),
+	{ NULL, 0 },
+};
+#define APP_PARSERS_ALL	(((1u << APP_MAX) - 1u) & ~1u)
+#define APP_PARSERS_DEF	"[hl7, dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, " \
+			"telnet, mdns, ssdp]"
 
 static const struct cfgenum timestamp_zones[] = {
 	{ "utc", 0 },
@@ -173,7 +211,9 @@ static const struct cfgkey keys[] = {
 	  FIELD(eve_filename), .def = "eve.json",
 	  .desc = "EVE file, relative to the log directory; - is stdout" },
 	{ .path = "outputs.eve.types", .type = CFGK_FLAGS, FIELD(eve_types),
-	  .enums = eve_types, .def = "[flow, anomaly, stats]",
+	  .enums = eve_types, .def = "[flow, anomaly, stats, device, alert, "
+	  "lldp, cdp, hl7, dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, "
+	  "telnet, mdns, ssdp]",
 	  .desc = "record types written" },
 
 	K_UINT("stats.interval", stats_interval, 0, 86400, "30",
@@ -187,6 +227,9 @@ static const struct cfgkey keys[] = {
 
 	K_BOOL("app-layer.enabled", app_enabled, "true",
 	    "parse application protocols (HL7, DICOM, DHCP, ...)"),
+	{ .path = "app-layer.parsers", .type = CFGK_FLAGS,
+	  FIELD(app_parsers), .enums = app_parsers, .def = APP_PARSERS_DEF,
+	  .desc = "application protocols parsed (facts and records)" },
 	K_SIZE("app-layer.max-buffer", app_max_buffer, 64 * KIB, 64 * MIB,
 	    "2mb", "bytes kept per flow direction for a parser"),
 	K_UINT("app-layer.detect-bytes", app_detect_bytes, 64, 65536, "4096",
@@ -247,6 +290,7 @@ config_defaults(struct config *cfg)
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
 	cfg->ts_localtime = false;
 	cfg->app_enabled = true;
+	cfg->app_parsers = APP_PARSERS_ALL;
 	cfg->app_max_buffer = 2 * MIB;
 	cfg->app_detect_bytes = 4096;
 	cfg->ndpi_enabled = true;

@@ -17,6 +17,7 @@
 
 #include "brain.h"
 #include "decode.h"
+#include "eve.h"
 #include "flow.h"
 
 #define CONFIG_MAX_FILE_SIZE	(4u << 20)	/* bytes */
@@ -26,11 +27,7 @@
 /* app-layer.ndpi.protocols, comma-joined: room for ~150 names. */
 #define CONFIG_NDPI_PROTOCOLS_MAX 2048
 
-/* Event types of the EVE output, as a bit set. */
-#define EVE_T_FLOW	0x01
-#define EVE_T_ANOMALY	0x02
-#define EVE_T_STATS	0x04
-#define EVE_T_ALL	0x07
+/* Event types of the EVE output (EVE_T_*): see eve.h. */
 
 struct config {
 	char		*path;		/* NULL: built-in defaults */
@@ -64,6 +61,7 @@ struct config {
 
 	/* app-layer */
 	bool		 app_enabled;
+	uint32_t	 app_parsers;	/* bit n: enum app_proto n */
 	uint64_t	 app_max_buffer;	/* bytes per direction */
 	uint32_t	 app_detect_bytes;
 	bool		 ndpi_enabled;

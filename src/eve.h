@@ -11,13 +11,30 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app.h"
 #include "events.h"
+
+/*
+ * Event types of the EVE output, as a bit set (outputs.eve.types):
+ * one bit per record type, one per application protocol.
+ */
+#define EVE_T_FLOW	0x01
+#define EVE_T_ANOMALY	0x02
+#define EVE_T_STATS	0x04
+#define EVE_T_DEVICE	0x08
+#define EVE_T_ALERT	0x10
+#define EVE_T_LLDP	0x20
+#define EVE_T_CDP	0x40
+#define EVE_T_APP(p)	(1u << (8 + (unsigned)(p)))	/* enum app_proto */
+#define EVE_T_APPS	(((1u << APP_MAX) - 2u) << 8)	/* all but unknown */
+#define EVE_T_ALL	(0x7fu | EVE_T_APPS)
 
 struct flow;
 struct jsonw;
 struct packet;
 
 struct eve_opts {
+	uint32_t	 types;		/* EVE_T_*: records written */
 	bool		 localtime;	/* timestamps in local time */
 	uint16_t	 cid_seed;	/* Community ID seed */
 	const char	*in_iface;	/* live interface, or NULL */

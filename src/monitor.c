@@ -99,6 +99,9 @@ monitor_l2(struct monitor *mon, struct packet *p)
 	}
 	if (rc != 0 && f.n_tlvs == 0)
 		return;
+	if (!(mon->eve.types & (f.proto == LLDP_PROTO_CDP ? EVE_T_CDP :
+	    EVE_T_LLDP)))
+		goto facts;
 	ctr_inc(&mon->ctr, f.proto == LLDP_PROTO_CDP ? CTR_APP_CDP :
 	    CTR_APP_LLDP);
 	jsonw_reset(&mon->jw);
@@ -114,6 +117,7 @@ monitor_l2(struct monitor *mon, struct packet *p)
 		monitor_write(mon, text, len);
 	else
 		ctr_inc(&mon->ctr, CTR_EVE_DROPPED);
+ facts:
 	if (mon->brain != NULL)
 		devfacts_lldp(&mon->bq, p, &f);
 }
@@ -136,6 +140,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	mon->opts = *opts;
 	mon->wall_start = wall_now();
 	sipkey_init(&mon->key, opts->test_mode);
+	mon->eve.types = cfg->eve_types;
 	mon->eve.localtime = cfg->ts_localtime;
 	mon->eve.cid_seed = cfg->community_id_seed;
 	app_engine_config_defaults(&mon->app_cfg);
@@ -144,8 +149,9 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	mon->app_cfg.ndpi = cfg->app_enabled && cfg->ndpi_enabled;
 	mon->app_cfg.ndpi_max_packets = cfg->ndpi_max_packets;
 	mon->app_cfg.ndpi_protocols = cfg->ndpi_protocols;
-	if (!cfg->app_enabled)
-		memset(mon->app_cfg.enabled, 0, sizeof(mon->app_cfg.enabled));
+	for (i = 0; i < APP_MAX; i++)
+		mon->app_cfg.enabled[i] = cfg->app_enabled &&
+		    (cfg->app_parsers & (1u << i)) != 0;
 	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);
 	pthread_mutex_init(&mon->bar_lock, NULL);
 	pthread_cond_init(&mon->bar_cv, NULL);

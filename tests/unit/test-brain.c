@@ -66,6 +66,7 @@ fix_new(const char *db, unsigned nworkers)
 	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	if (db != NULL)
 		strlcpy(x->db, db, sizeof(x->db));
+	x->eve.types = EVE_T_ALL;
 	x->b = brain_new(&x->cfg, nworkers, db, &x->eve, &x->ctr, out_write,
 	    &x->out, stderr);
 	assert_non_null(x->b);
@@ -519,6 +520,7 @@ test_medical_vlan_alert(void **state)
 	cfg.medical_vlans[0] = 20;
 	cfg.n_medical_vlans = 1;
 	x->cfg = cfg;
+	x->eve.types = EVE_T_ALL;
 	x->b = brain_new(&x->cfg, 1, NULL, &x->eve, &x->ctr, out_write,
 	    &x->out, stderr);
 	assert_non_null(x->b);
@@ -539,7 +541,7 @@ static void
 test_config_errors(void **state)
 {
 	struct brain_config cfg;
-	struct eve_opts eve = { 0 };
+	struct eve_opts eve = { .types = EVE_T_ALL };
 	struct counters ctr;
 	struct out o = { 0 };
 	char *msgs;

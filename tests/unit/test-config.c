@@ -23,6 +23,8 @@
 #include "../../src/config.h"
 
 #define NAME	"t.yaml"
+#define EVE_TYPES "flow, anomaly, stats, device, alert, lldp, cdp, hl7, " \
+	"dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, telnet, mdns or ssdp"
 
 static const char *
 srcdir(void)
@@ -678,16 +680,16 @@ test_config_lists(void **state)
 	expect("devices:\n  medical-vlans: 20\n", 1,
 	    NAME ":2:18: devices.medical-vlans: expected a list of VLANs, got "
 	    "\"20\"\n");
-	expect("outputs:\n  eve:\n    types: [flow, alert, flow]\n", 2,
-	    NAME ":3:19: outputs.eve.types: unknown value \"alert\" (expected "
-	    "flow, anomaly or stats)\n"
-	    NAME ":3:26: outputs.eve.types: duplicate value \"flow\"\n");
+	expect("outputs:\n  eve:\n    types: [flow, alerts, flow]\n", 2,
+	    NAME ":3:19: outputs.eve.types: unknown value \"alerts\" (expected "
+	    EVE_TYPES ")\n"
+	    NAME ":3:27: outputs.eve.types: duplicate value \"flow\"\n");
 	expect("outputs:\n  eve:\n    types: flow\n", 1,
-	    NAME ":3:12: outputs.eve.types: expected a list of flow, anomaly "
-	    "or stats, got \"flow\"\n");
+	    NAME ":3:12: outputs.eve.types: expected a list of " EVE_TYPES
+	    ", got \"flow\"\n");
 	expect("outputs:\n  eve:\n    types: [[flow]]\n", 1,
 	    NAME ":3:13: outputs.eve.types: unknown value a list (expected "
-	    "flow, anomaly or stats)\n");
+	    EVE_TYPES ")\n");
 }
 
 /* app-layer.ndpi.protocols: names checked against nDPI itself. */
@@ -887,7 +889,7 @@ test_config_many_errors(void **state)
 		":11:10: flow.timeouts.tcp: expected a mapping, got a list",
 		":12:9: stream: expected a mapping, got \"1mb\"",
 		":15:19: outputs.eve.types: unknown value \"alerts\" (expected "
-		    "flow, anomaly or stats)",
+		    EVE_TYPES ")",
 		":16:1: duplicate key \"workers\" (first at line 2, column 1)",
 	};
 	struct config cfg;
