@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +124,62 @@ set_filter(struct capture *c, const char *bpf, char *err, size_t errlen)
 #define BSWAP32(x)	(((x) >> 24) | (((x) >> 8) & 0xff00u) |	\
 			 (((x) << 8) & 0xff0000u) | ((x) << 24))
 
+/*
+ * A mapped file that another process truncates raises SIGBUS on the
+ * pages past its new end, in whichever thread touches them.  The
+ * handler puts zero pages over the rest of the mapping, so the access
+ * reads zeros and returns, and raises a flag the reader checks at each
+ * record header: the file ends there with an error instead of the
+ * process (a record cut by the truncation reads as zeros past the
+ * cut).  One mapping at a time (the capture thread's).
+ */
+static volatile uintptr_t map_lo, map_hi;
+static volatile sig_atomic_t map_shrank;
+static struct sigaction map_prev;
+
+static void
+map_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr, pg;
+	long psz = sysconf(_SC_PAGESIZE);
+
+	if (psz > 0 && a >= map_lo && a < map_hi) {
+		pg = a / (uintptr_t)psz * (uintptr_t)psz;
+		if (mmap((void *)pg, map_hi - pg, PROT_READ,
+		    MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) !=
+		    MAP_FAILED) {
+			map_shrank = 1;
+			return;
+		}
+	}
+	/* Not ours: what would have happened without us. */
+	if (map_prev.sa_flags & SA_SIGINFO && map_prev.sa_sigaction != NULL)
+		map_prev.sa_sigaction(sig, si, uctx);
+	else if (map_prev.sa_handler != SIG_DFL &&
+	    map_prev.sa_handler != SIG_IGN)
+		map_prev.sa_handler(sig);
+	else {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+}
+
+/* Ours unless someone replaced it since (then again, chaining to it). */
+static void
+map_install(void)
+{
+	struct sigaction sa, cur;
+
+	if (sigaction(SIGBUS, NULL, &cur) == 0 &&
+	    (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == map_sigbus)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = map_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, &map_prev);
+}
+
 static void
 map_file(struct capture *c, int fd)
 {
@@ -155,6 +213,10 @@ map_file(struct capture *c, int fd)
 	if (m == MAP_FAILED)
 		return;
 	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	map_install();
+	map_shrank = 0;
+	map_lo = (uintptr_t)m;
+	map_hi = (uintptr_t)m + (size_t)st.st_size;
 	c->map = m;
 	c->map_len = (size_t)st.st_size;
 	c->map_off = PCAP_FILE_HDR;
@@ -198,12 +260,20 @@ map_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
 			return -1;
 		}
 		r = c->map + c->map_off;
+		caplen = rd32(c, r + 8);	/* may fault: see map_sigbus */
+		/* The flag is read after the load that may have raised it. */
+		atomic_signal_fence(memory_order_seq_cst);
+		if (map_shrank) {
+			snprintf(c->errbuf, sizeof(c->errbuf), "the file "
+			    "shrank while it was read (truncated by another "
+			    "process?)");
+			return -1;
+		}
 		/* Signed 32-bit fields in the file, as libpcap reads them. */
 		c->hdr.ts.tv_sec = (time_t)(int32_t)rd32(c, r);
 		c->hdr.ts.tv_usec = (suseconds_t)(int32_t)rd32(c, r + 4);
 		if (c->nsec)
 			c->hdr.ts.tv_usec /= 1000;
-		caplen = rd32(c, r + 8);
 		c->hdr.len = rd32(c, r + 12);
 		if (caplen > CAPTURE_MAX_SNAPLEN) {
 			if (caplen > c->snapshot)
@@ -386,8 +456,10 @@ capture_open_live(struct capture *c, const char *iface, uint32_t snaplen,
 void
 capture_close(struct capture *c)
 {
-	if (c->map != NULL)
+	if (c->map != NULL) {
+		map_lo = map_hi = 0;
 		(void)munmap((void *)(uintptr_t)c->map, c->map_len);
+	}
 	c->map = NULL;
 	if (c->has_prog)
 		pcap_freecode(&c->prog);

@@ -1,4 +1,5 @@
-## tests/unit/misc.mk - JSON writer, Community ID, utilities, config.
+## tests/unit/misc.mk - JSON writer, Community ID, utilities, the
+## offline capture reader, config.
 
 UNIT_TESTS += tests/unit/test-jsonw
 tests_unit_test_jsonw_SOURCES = tests/unit/test-jsonw.c
@@ -11,6 +12,10 @@ tests_unit_test_communityid_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-util
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-capture
+tests_unit_test_capture_SOURCES = tests/unit/test-capture.c
+tests_unit_test_capture_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-config
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
