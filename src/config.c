@@ -230,7 +230,7 @@ static const struct cfgkey keys[] = {
 	{ .path = "app-layer.parsers", .type = CFGK_FLAGS,
 	  FIELD(app_parsers), .enums = app_parsers, .def = APP_PARSERS_DEF,
 	  .desc = "application protocols parsed (facts and records)" },
-	K_SIZE("app-layer.max-buffer", app_max_buffer, 64 * KIB, 64 * MIB,
+	K_SIZE("app-layer.max-buffer", app_max_buffer, 128 * KIB, 64 * MIB,
 	    "2mb", "bytes kept per flow direction for a parser"),
 	K_UINT("app-layer.detect-bytes", app_detect_bytes, 64, 65536, "4096",
 	    "bytes of each direction examined to recognise a protocol"),
