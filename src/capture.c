@@ -237,6 +237,20 @@ rd32(const struct capture *c, const uint8_t *p)
 }
 
 /*
+ * A time stamp field as libpcap 1.10 reads it: in the host's byte
+ * order a signed 32-bit value, byte-swapped an unsigned one (its swap
+ * yields an unsigned value).  Nanoseconds are divided by 1000 in that
+ * same type.
+ */
+static int64_t
+rd_ts(const struct capture *c, const uint8_t *p)
+{
+	uint32_t v = rd32(c, p);
+
+	return c->swapped ? (int64_t)v : (int64_t)(int32_t)v;
+}
+
+/*
  * A record as libpcap 1.10's sf-pcap.c reads it, with its checks and
  * messages: a short header or short data is a truncated file, a
  * captured length over the maximum is a damaged record, one over the
@@ -269,11 +283,9 @@ map_next(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
 			    "process?)");
 			return -1;
 		}
-		/* Signed 32-bit fields in the file, as libpcap reads them. */
-		c->hdr.ts.tv_sec = (time_t)(int32_t)rd32(c, r);
-		c->hdr.ts.tv_usec = (suseconds_t)(int32_t)rd32(c, r + 4);
-		if (c->nsec)
-			c->hdr.ts.tv_usec /= 1000;
+		c->hdr.ts.tv_sec = (time_t)rd_ts(c, r);
+		c->hdr.ts.tv_usec = (suseconds_t)(c->nsec ?
+		    rd_ts(c, r + 4) / 1000 : rd_ts(c, r + 4));
 		c->hdr.len = rd32(c, r + 12);
 		if (caplen > CAPTURE_MAX_SNAPLEN) {
 			if (caplen > c->snapshot)

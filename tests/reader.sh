@@ -61,6 +61,9 @@ y = [r[:] for r in recs]
 y[3][0] = 0x80000010
 y[4][1] = 0xfffffff0
 write('time-2038', y)
+write('time-2038-swapped', y, e='>')
+write('time-2038-nsec-swapped', y, magic=0xa1b23c4d, e='>')
+write('time-2038-nsec', y, magic=0xa1b23c4d)
 EOF
 
 printf 'app-layer:\n  enabled: false\ndevices:\n  enabled: false\n' \

@@ -39,6 +39,17 @@ tests_fuzz_fuzz_stream_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-stream.c tests/fuzz/fuzz-config.c
 
+## fuzz-pcap: the offline reader of capture.c against libpcap on the
+## same capture file (differential; see fuzz-pcap.c).
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-pcap
+tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz-pcap.c src/capture.c
+tests_fuzz_fuzz_pcap_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_pcap_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_pcap_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-pcap.c tests/fuzz/corpus/pcap
+
 ## fuzz-dicom: the DICOM upper-layer parser, fed a two-way stream (see
 ## fuzz-dicom.c for the input format and how to run it).  proto-dicom.c
 ## is compiled again with coverage instrumentation; its object takes
