@@ -658,7 +658,6 @@ void
 app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 {
 	struct app_flow *af;
-	size_t before;
 
 	if (e->dpi == NULL)
 		return;
@@ -673,12 +672,12 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 		e->mem += dpi_flow_memuse(af->dpi);
 	}
 	/* l3_len is already trimmed to what was captured. */
-	before = dpi_flow_memuse(af->dpi);
 	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off, p->l3_len,
 	    p->ts_us, packet_dir(f, p)) == DPI_DONE) {
 		af->dpi_done = true;
-		/* nDPI's own state is gone; the answer stays. */
-		e->mem -= before - dpi_flow_memuse(af->dpi);
+		/* nDPI's own state is gone (it cost dpi_flow_size() until
+		 * now); the answer stays. */
+		e->mem -= dpi_flow_size() - dpi_flow_memuse(af->dpi);
 	}
 }
 
