@@ -18,14 +18,14 @@
 
 #include <pcap/pcap.h>
 
-#include "brain.h"
-#include "capture.h"
-#include "config.h"
-#include "events.h"
-#include "inventory.h"
-#include "log.h"
-#include "monitor.h"
-#include "util.h"
+#include "capture/capture.h"
+#include "device/brain.h"
+#include "device/inventory.h"
+#include "engine/config.h"
+#include "engine/monitor.h"
+#include "util/events.h"
+#include "util/log.h"
+#include "util/util.h"
 
 #define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
 

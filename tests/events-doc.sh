@@ -1,9 +1,9 @@
 #!/bin/sh
-# events-doc.sh - every anomaly in src/events.def is documented in
+# events-doc.sh - every anomaly in src/util/events.def is documented in
 # wardwatch-events(7), and the page names no anomaly that does not
 # exist (TAP).
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-def="$top_srcdir/src/events.def"
+def="$top_srcdir/src/util/events.def"
 man="$top_srcdir/man/wardwatch-events.7"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT

@@ -9,7 +9,7 @@
 # as a ja3s.hash.  QUIC (UDP) flows are left out: their
 # ClientHello travels in QUIC CRYPTO frames, which we do not parse.
 # JA4 values in the same lines are compared too, as TODO tests: our
-# JA4 is a best effort (see proto-tls.c), and nDPI's differs from the
+# JA4 is a best effort (see app/tls.c), and nDPI's differs from the
 # FoxIO description in places (it takes the first two ALPN characters,
 # "ht" for http/1.1, where FoxIO takes the first and last, "h1").
 # JA3 misses in captures under malformed/ are TODO too: nDPI

@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "events.h"
+#include "util/events.h"
 
 enum parse_result {
 	PARSE_OK,		/* consumed what it could; call again with more */

@@ -1,5 +1,5 @@
 /*
- * proto-dhcp.c - BOOTP/DHCP message parser (RFC 2131, options RFC 2132,
+ * app/dhcp.c - BOOTP/DHCP message parser (RFC 2131, options RFC 2132,
  * option overload RFC 2131 section 4.1 / option 52, FQDN RFC 4702).
  *
  *   0      op, htype, hlen, hops          (4)
@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "jsonw.h"
-#include "proto-dhcp.h"
-#include "util.h"
+#include "app/dhcp.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/util.h"
 
 #define DHCP_FIXED_LEN		236
 #define DHCP_COOKIE		0x63825363u

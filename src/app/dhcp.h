@@ -1,5 +1,5 @@
 /*
- * proto-dhcp.h - DHCP (RFC 2131/2132) facts for device identity.
+ * app/dhcp.h - DHCP (RFC 2131/2132) facts for device identity.
  *
  * What a device says about itself when it asks for an address: its MAC
  * (chaddr), hostname (option 12), vendor class (60), client identifier
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define DHCP_MAX_STR	255	/* option payloads are at most 255 bytes */
 #define DHCP_MAX_ADDRS	8	/* routers, DNS servers kept */

@@ -1,5 +1,5 @@
 /*
- * proto-dicom.c - DICOM Upper Layer (PS3.8 section 9) PDU parser.
+ * app/dicom.c - DICOM Upper Layer (PS3.8 section 9) PDU parser.
  *
  * Turns a reassembled TCP stream into association facts (AE titles,
  * presentation contexts, max PDU length, implementation class UID),
@@ -23,11 +23,11 @@
 
 #include <netinet/in.h>
 
-#include "app.h"
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-dicom.h"
+#include "app/app.h"
+#include "app/dicom.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
 
 #define DICOM_PDU_HDR_LEN	6
 #define DICOM_PDV_HDR_LEN	6

@@ -1,5 +1,5 @@
 /*
- * proto-dicom.h - DICOM Upper Layer (PS3.8 section 9) and DIMSE command
+ * app/dicom.h - DICOM Upper Layer (PS3.8 section 9) and DIMSE command
  * (PS3.7) facts.
  *
  * The parser emits one struct dicom_fact per thing it learns, tagged by
@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 /*
  * Largest association PDU (RQ, AC, RJ, release, abort) we buffer, as

@@ -1,5 +1,5 @@
 /*
- * proto-dns.c - DNS (RFC 1035) and mDNS (RFC 6762) message parser, one
+ * app/dns.c - DNS (RFC 1035) and mDNS (RFC 6762) message parser, one
  * UDP datagram per message; DNS over TCP (RFC 1035 4.2.2, RFC 7766)
  * puts a two-octet length before each message.
  *
@@ -26,10 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "jsonw.h"
-#include "proto-dns.h"
-#include "util.h"
+#include "app/dns.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/util.h"
 
 #define DNS_MIN_QUESTION	5	/* root name, type, class */
 #define DNS_MIN_RR		11	/* root name, type, class, ttl, rdlen */

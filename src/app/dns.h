@@ -1,5 +1,5 @@
 /*
- * proto-dns.h - DNS (RFC 1035) and mDNS (RFC 6762) message facts.
+ * app/dns.h - DNS (RFC 1035) and mDNS (RFC 6762) message facts.
  *
  * Both protocols share one message format and one parser.  DNS gives
  * who asks for what (and what the answer was); mDNS is where devices
@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define DNS_HDR_LEN	12
 #define DNS_MAX_WIRE_NAME 255	/* RFC 1035 2.3.4 */

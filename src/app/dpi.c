@@ -47,8 +47,8 @@
 #include <ndpi_api.h>
 #pragma GCC diagnostic pop
 
-#include "bytes.h"
-#include "dpi.h"
+#include "app/dpi.h"
+#include "util/bytes.h"
 
 /*
  * configure's HAVE_NDPI_GLOBAL_CONTEXT probe also passes on 4.2 (gcc 12

@@ -1,5 +1,5 @@
 /*
- * proto-hl7.c - HL7 v2 tokenizer and the HL7-over-MLLP stream parser.
+ * app/hl7.c - HL7 v2 tokenizer and the HL7-over-MLLP stream parser.
  *
  * Turns each MLLP-framed message into struct hl7_facts: the MSH routing
  * fields, device identifiers, the kinds of observation, the
@@ -43,10 +43,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-hl7.h"
+#include "app/hl7.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
 
 #define HL7_NONE	SIZE_MAX
 

@@ -1,5 +1,5 @@
 /*
- * proto-hl7.h - HL7 v2 message facts and the HL7-over-MLLP parser.
+ * app/hl7.h - HL7 v2 message facts and the HL7-over-MLLP parser.
  *
  * struct hl7_facts holds what identifies the devices and the route of
  * one message: MSH routing fields, device identifiers (PRT, OBX-18,
@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
-#include "proto-mllp.h"
+#include "app/app.h"
+#include "app/mllp.h"
 
 #define HL7_MAX_SEGMENTS	10000	/* per message */
 #define HL7_MAX_DEVICES		16	/* distinct device identifiers */

@@ -1,5 +1,5 @@
 /*
- * proto-http.c - HTTP/1.x (RFC 9112) request and response parser.
+ * app/http.c - HTTP/1.x (RFC 9112) request and response parser.
  *
  * Turns each direction of a TCP stream into messages and pairs them
  * into transactions: a request with the headers of its response.  It
@@ -31,11 +31,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-http.h"
-#include "util.h"
+#include "app/http.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
+#include "util/util.h"
 
 /* Chunk sizes and lengths above this are hostile, not real bodies. */
 #define HTTP_MAX_BODY_LEN	(UINT64_C(1) << 60)

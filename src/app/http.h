@@ -1,5 +1,5 @@
 /*
- * proto-http.h - HTTP/1.x transaction facts and the HTTP parser.
+ * app/http.h - HTTP/1.x transaction facts and the HTTP parser.
  *
  * One fact is one transaction: a request and the headers of its
  * response, or either alone (no response came before a gap or the
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define HTTP_MAX_HEADER		(16u << 10)	/* start line + headers */
 #define HTTP_MAX_CHUNK_LINE	1024		/* chunk-size line */

@@ -1,5 +1,5 @@
 /*
- * app-layer.c - parser selection, stream buffering and EVE records for
+ * app/layer.c - parser selection, stream buffering and EVE records for
  * application-layer facts.
  *
  * Detection is by content: each enabled parser probes the first bytes
@@ -20,24 +20,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app-layer.h"
-#include "dpi.h"
-#include "eve.h"
-#include "flow.h"
-#include "jsonw.h"
-#include "log.h"
-#include "packet.h"
-#include "proto-dhcp.h"
-#include "proto-dns.h"
-#include "proto-dicom.h"
-#include "proto-hl7.h"
-#include "proto-http.h"
-#include "proto-login.h"
-#include "proto-mqtt.h"
-#include "proto-ssdp.h"
-#include "proto-ssh.h"
-#include "proto-tls.h"
-#include "util.h"
+#include "app/dhcp.h"
+#include "app/dicom.h"
+#include "app/dns.h"
+#include "app/dpi.h"
+#include "app/hl7.h"
+#include "app/http.h"
+#include "app/layer.h"
+#include "app/login.h"
+#include "app/mqtt.h"
+#include "app/ssdp.h"
+#include "app/ssh.h"
+#include "app/tls.h"
+#include "decode/packet.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+#include "output/jsonw.h"
+#include "util/log.h"
+#include "util/util.h"
 
 #define APP_MAX_FLOW_ANOM	8	/* distinct anomalies remembered */
 

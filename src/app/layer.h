@@ -1,5 +1,5 @@
 /*
- * app-layer.h - the application-layer engine of a worker: picks a
+ * app/layer.h - the application-layer engine of a worker: picks a
  * parser for each flow by content (any port; port hints first), feeds
  * it the reassembled stream of each direction or each UDP datagram,
  * keeps the unconsumed tail of a direction in a capped buffer, and
@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
-#include "events.h"
+#include "app/app.h"
+#include "util/events.h"
 
 #define APP_DEFAULT_MAX_BUFFER	(2u << 20)	/* per direction: above the
 						   parsers' 1 MiB message caps */

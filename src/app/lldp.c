@@ -1,5 +1,5 @@
 /*
- * proto-lldp.c - LLDP (IEEE 802.1AB-2016) and CDP (Cisco Discovery
+ * app/lldp.c - LLDP (IEEE 802.1AB-2016) and CDP (Cisco Discovery
  * Protocol v1/v2) parsers.
  *
  * Turns one discovery PDU into the facts a device inventory uses: who
@@ -54,11 +54,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-lldp.h"
-#include "util.h"
+#include "app/lldp.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
+#include "util/util.h"
 
 #define LLDP_TLV_END		0
 #define LLDP_TLV_CHASSIS_ID	1

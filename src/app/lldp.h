@@ -1,5 +1,5 @@
 /*
- * proto-lldp.h - LLDP (IEEE 802.1AB) and CDP (Cisco Discovery Protocol
+ * app/lldp.h - LLDP (IEEE 802.1AB) and CDP (Cisco Discovery Protocol
  * v1/v2) facts for the device inventory.
  *
  * Switches, phones and many medical devices announce themselves once a
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "events.h"
+#include "util/events.h"
 
 struct jsonw;
 

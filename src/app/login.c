@@ -1,5 +1,5 @@
 /*
- * proto-login.c - cleartext logins: FTP control connections (RFC 959)
+ * app/login.c - cleartext logins: FTP control connections (RFC 959)
  * and telnet (RFC 854).
  *
  * FTP is a line protocol.  The client's USER names the user and PASS
@@ -31,11 +31,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-login.h"
-#include "util.h"
+#include "app/login.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
+#include "util/util.h"
 
 #define TELNET_IAC	255
 #define TELNET_DONT	254

@@ -1,5 +1,5 @@
 /*
- * proto-login.h - cleartext logins on FTP control connections and
+ * app/login.h - cleartext logins on FTP control connections and
  * telnet: the fact that a login was attempted, the user name and the
  * outcome.  Passwords are never kept: only that one was sent.  The
  * user name is NUL-terminated, cut to its array, control and non-ASCII
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define LOGIN_USER_LEN		64
 #define LOGIN_MAX_CODES		4	/* FTP reply codes per attempt */

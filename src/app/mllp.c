@@ -1,5 +1,5 @@
 /*
- * proto-mllp.c - MLLP framing (HL7 v2.5.1 Appendix C, "Minimal Lower
+ * app/mllp.c - MLLP framing (HL7 v2.5.1 Appendix C, "Minimal Lower
  * Layer Protocol", release 2).
  *
  *	+------+---------------------------+------+------+
@@ -29,9 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "proto-mllp.h"
+#include "app/mllp.h"
+#include "util/bytes.h"
+#include "util/events.h"
 
 /* Start block, end block and CR. */
 #define MLLP_OVERHEAD	3

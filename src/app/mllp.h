@@ -1,5 +1,5 @@
 /*
- * proto-mllp.h - MLLP (HL7 v2 Minimal Lower Layer Protocol) framing.
+ * app/mllp.h - MLLP (HL7 v2 Minimal Lower Layer Protocol) framing.
  *
  * A frame is 0x0B <message> 0x1C 0x0D.  struct mllp_state finds frames
  * in one direction of a byte stream that arrives in pieces; it never
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define MLLP_SB		0x0b	/* start block */
 #define MLLP_EB		0x1c	/* end block */

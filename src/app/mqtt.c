@@ -1,5 +1,5 @@
 /*
- * proto-mqtt.c - MQTT control packet parser (MQTT 3.1, OASIS MQTT
+ * app/mqtt.c - MQTT control packet parser (MQTT 3.1, OASIS MQTT
  * 3.1.1 and 5.0).
  *
  * Every packet starts with a fixed header (5.0 section 2.1.1):
@@ -26,11 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-mqtt.h"
-#include "util.h"
+#include "app/mqtt.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
+#include "util/util.h"
 
 #define MQTT_HDR_MAX	5	/* type byte and a four-byte varint */
 

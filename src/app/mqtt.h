@@ -1,5 +1,5 @@
 /*
- * proto-mqtt.h - MQTT (3.1, 3.1.1 and 5.0) session facts and parser.
+ * app/mqtt.h - MQTT (3.1, 3.1.1 and 5.0) session facts and parser.
  *
  * A fact is one of: a CONNECT with its CONNACK (or either alone), the
  * first PUBLISH to each of the first MQTT_MAX_TOPICS distinct topics,
@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define MQTT_MAX_PACKET		(64u << 10)	/* packets read whole */
 #define MQTT_MAX_TOPICS		16		/* distinct topics reported */

@@ -1,5 +1,5 @@
 /*
- * proto-ssdp.c - SSDP message parser (UPnP Device Architecture 2.0,
+ * app/ssdp.c - SSDP message parser (UPnP Device Architecture 2.0,
  * section 1; HTTPU/HTTPMU), one UDP datagram per message.
  *
  *   NOTIFY * HTTP/1.1 CRLF          an announcement (ssdp:alive/byebye)
@@ -19,10 +19,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bytes.h"
-#include "jsonw.h"
-#include "proto-ssdp.h"
-#include "util.h"
+#include "app/ssdp.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/util.h"
 
 static const uint16_t ssdp_ports[] = { 1900, 0 };
 

@@ -1,5 +1,5 @@
 /*
- * proto-ssdp.h - SSDP (UPnP Device Architecture 2.0, section 1) facts.
+ * app/ssdp.h - SSDP (UPnP Device Architecture 2.0, section 1) facts.
  *
  * SSDP is HTTP over UDP multicast (239.255.255.250:1900).  Devices
  * announce themselves (NOTIFY), control points search (M-SEARCH) and
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define SSDP_MAX_LINE	1024	/* bytes per line, CRLF included */
 #define SSDP_MAX_LINES	64	/* header lines per message */

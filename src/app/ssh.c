@@ -1,5 +1,5 @@
 /*
- * proto-ssh.c - SSH identification and key-exchange parser (RFC 4253).
+ * app/ssh.c - SSH identification and key-exchange parser (RFC 4253).
  *
  * Reads each side's identification line ("SSH-2.0-OpenSSH_9.2p1
  * Debian-2\r\n"), then the binary packets that follow it up to that
@@ -18,11 +18,11 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 
-#include "app.h"
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-ssh.h"
+#include "app/app.h"
+#include "app/ssh.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
 
 /* packet_length (4), padding_length (1) */
 #define SSH_PKT_HDR_LEN		5

@@ -1,5 +1,5 @@
 /*
- * proto-ssh.h - SSH identification strings and key-exchange
+ * app/ssh.h - SSH identification strings and key-exchange
  * fingerprints (RFC 4253 sections 4.2, 6 and 7.1; Salesforce HASSH).
  *
  * The parser emits one struct ssh_fact per connection, once both
@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 /* RFC 4253 4.2: the identification line is at most 255 bytes, CR LF
  * included; so is each line a server may send before it. */

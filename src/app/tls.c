@@ -1,5 +1,5 @@
 /*
- * proto-tls.c - TLS record and handshake parser (RFC 8446, RFC 5246).
+ * app/tls.c - TLS record and handshake parser (RFC 8446, RFC 5246).
  *
  * Turns the cleartext start of a TLS connection into facts: the
  * ClientHello's server name, ALPN list, JA3 and JA4 fingerprints; the
@@ -25,11 +25,11 @@
 #include <netinet/in.h>
 #include <openssl/evp.h>
 
-#include "app.h"
-#include "bytes.h"
-#include "events.h"
-#include "jsonw.h"
-#include "proto-tls.h"
+#include "app/app.h"
+#include "app/tls.h"
+#include "output/jsonw.h"
+#include "util/bytes.h"
+#include "util/events.h"
 
 #define TLS_CT_CCS		20
 #define TLS_CT_ALERT		21

@@ -1,5 +1,5 @@
 /*
- * proto-tls.h - TLS handshake facts (RFC 8446, RFC 5246): ClientHello
+ * app/tls.h - TLS handshake facts (RFC 8446, RFC 5246): ClientHello
  * (SNI, ALPN, JA3, JA4), ServerHello (version, cipher, JA3S) and the
  * subject and issuer of the server's first certificate (TLS <= 1.2,
  * where it travels in clear).
@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app.h"
+#include "app/app.h"
 
 /* RFC 8446 5.1/5.2: a record is at most 2^14 bytes plus 2048 of
  * expansion (TLSCiphertext in TLS 1.2 allows the same). */

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "decode.h"
-#include "util.h"
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "util/util.h"
 
 static void
 add_file(char ***files, size_t *n, size_t *cap, const char *path)

@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "decode.h"
-#include "defrag.h"
-#include "events.h"
-#include "packet.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "decode/packet.h"
+#include "util/events.h"
 
 /* Ethertypes (IEEE registry) and IP protocol numbers (IANA). */
 #define ETH_HLEN		14

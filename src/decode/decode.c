@@ -14,10 +14,10 @@
 
 #include <pcap/dlt.h>
 
-#include "bytes.h"
-#include "decode-int.h"
-#include "decode.h"
-#include "defrag.h"
+#include "decode/decode-int.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "util/bytes.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2		276

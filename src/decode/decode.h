@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "events.h"
-#include "packet.h"
+#include "decode/packet.h"
+#include "util/events.h"
 
 #define DECODE_DEFAULT_MAX_VLAN		3	/* Suricata VLAN_MAX_LAYERS */
 #define DECODE_DEFAULT_MAX_LAYERS	16	/* Suricata's default */

@@ -31,10 +31,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "decode.h"
-#include "defrag.h"
-#include "log.h"
-#include "util.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "util/log.h"
+#include "util/util.h"
 
 /* 65535 / 8 and then some: more could not be distinct. */
 #define DEFRAG_MAX_FRAGS_LIMIT	16384

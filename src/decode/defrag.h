@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode.h"
-#include "events.h"
-#include "packet.h"
+#include "decode/decode.h"
+#include "decode/packet.h"
+#include "util/events.h"
 
 /* Largest IP datagram: 16-bit total length (v4) or payload length (v6). */
 #define DEFRAG_MAX_DATAGRAM	65535

@@ -16,10 +16,10 @@
 
 #include <pcap/dlt.h>
 
-#include "bytes.h"
-#include "decode-int.h"
-#include "decode.h"
-#include "defrag.h"
+#include "decode/decode-int.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "util/bytes.h"
 
 #define IPV4_HLEN		20
 #define IPV6_HLEN		40

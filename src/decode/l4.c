@@ -11,9 +11,9 @@
  */
 #include <config.h>
 
-#include "bytes.h"
-#include "decode-int.h"
-#include "decode.h"
+#include "decode/decode-int.h"
+#include "decode/decode.h"
+#include "util/bytes.h"
 
 #define TCP_HLEN		20
 #define UDP_HLEN		8

@@ -15,9 +15,9 @@
 
 #include <string.h>
 
-#include "bytes.h"
-#include "decode-int.h"
-#include "decode.h"
+#include "decode/decode-int.h"
+#include "decode/decode.h"
+#include "util/bytes.h"
 
 #define GRE_F_CSUM		0x8000	/* checksum and offset */
 #define GRE_F_SEQ		0x1000	/* sequence number present */

@@ -18,15 +18,15 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app.h"
-#include "brain.h"
-#include "eve.h"
-#include "fpdb.h"
-#include "jsonw.h"
-#include "log.h"
-#include "oui.h"
-#include "state.h"
-#include "util.h"
+#include "app/app.h"
+#include "device/brain.h"
+#include "device/fpdb.h"
+#include "device/oui.h"
+#include "output/eve.h"
+#include "output/jsonw.h"
+#include "state/state.h"
+#include "util/log.h"
+#include "util/util.h"
 
 #define BRAIN_HASH_SIZE		16384u	/* buckets, both indexes */
 #define BRAIN_HL7_HUB_PEERS	3	/* senders that make a hub */

@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "device.h"
-#include "events.h"
+#include "device/device.h"
+#include "util/events.h"
 
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */

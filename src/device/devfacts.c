@@ -14,22 +14,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
-#include "brain.h"
-#include "devfacts.h"
-#include "flow.h"
-#include "packet.h"
-#include "proto-dhcp.h"
-#include "proto-dicom.h"
-#include "proto-dns.h"
-#include "proto-hl7.h"
-#include "proto-http.h"
-#include "proto-lldp.h"
-#include "proto-mqtt.h"
-#include "proto-ssdp.h"
-#include "proto-ssh.h"
-#include "proto-tls.h"
-#include "util.h"
+#include "app/app.h"
+#include "app/dhcp.h"
+#include "app/dicom.h"
+#include "app/dns.h"
+#include "app/hl7.h"
+#include "app/http.h"
+#include "app/lldp.h"
+#include "app/mqtt.h"
+#include "app/ssdp.h"
+#include "app/ssh.h"
+#include "app/tls.h"
+#include "decode/packet.h"
+#include "device/brain.h"
+#include "device/devfacts.h"
+#include "flow/flow.h"
+#include "util/util.h"
 
 #define DEVFACTS_MAX_SOP	8	/* SOP classes per association */
 #define DEVFACTS_MAX_QUERIES	4	/* DNS names per message */

@@ -4,7 +4,7 @@
 #ifndef WW_DEVFACTS_H
 #define WW_DEVFACTS_H
 
-#include "app.h"
+#include "app/app.h"
 
 struct brain_queue;
 struct flow;

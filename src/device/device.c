@@ -13,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "device.h"
-#include "jsonw.h"
-#include "util.h"
+#include "device/device.h"
+#include "output/jsonw.h"
+#include "util/util.h"
 
 /*
  * First allocations.  Most attributes that get a value get just one;

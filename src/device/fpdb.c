@@ -34,9 +34,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfgyaml.h"
-#include "fpdb.h"
-#include "util.h"
+#include "device/fpdb.h"
+#include "util/cfgyaml.h"
+#include "util/util.h"
 
 #define FPDB_NAME_BUCKETS	(2 * FPDB_MAX_FINGERPRINTS)	/* pow2 */
 #define FPDB_CHUNK		(64u << 10)	/* arena block */

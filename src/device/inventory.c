@@ -26,11 +26,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "device.h"
-#include "inventory.h"
-#include "jsonw.h"
-#include "state.h"
-#include "util.h"
+#include "device/device.h"
+#include "device/inventory.h"
+#include "output/jsonw.h"
+#include "state/state.h"
+#include "util/util.h"
 
 #define INV_EXIT_USAGE		1
 #define INV_EXIT_RUNTIME	2

@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "oui.h"
+#include "device/oui.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -18,13 +18,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "cfgyaml.h"
-#include "config.h"
-#include "decode.h"
-#include "dpi.h"
-#include "flow.h"
-#include "stream.h"
-#include "util.h"
+#include "app/dpi.h"
+#include "decode/decode.h"
+#include "engine/config.h"
+#include "flow/flow.h"
+#include "flow/stream.h"
+#include "util/cfgyaml.h"
+#include "util/util.h"
 
 #define CONFIG_DEFAULT_SNAPLEN		262144	/* largest libpcap takes */
 #define CONFIG_DEFAULT_BUFFER_SIZE	(64u << 20)

@@ -15,10 +15,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "brain.h"
-#include "decode.h"
-#include "eve.h"
-#include "flow.h"
+#include "decode/decode.h"
+#include "device/brain.h"
+#include "flow/flow.h"
+#include "output/eve.h"
 
 #define CONFIG_MAX_FILE_SIZE	(4u << 20)	/* bytes */
 #define CONFIG_MAX_DEPTH	32		/* nested collections */

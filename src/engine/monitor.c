@@ -14,18 +14,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "brain.h"
-#include "config.h"
-#include "decode.h"
-#include "devfacts.h"
-#include "eve.h"
-#include "flow.h"
-#include "log.h"
-#include "monitor.h"
-#include "output-eve.h"
-#include "packet.h"
-#include "proto-lldp.h"
-#include "worker.h"
+#include "app/lldp.h"
+#include "decode/decode.h"
+#include "decode/packet.h"
+#include "device/brain.h"
+#include "device/devfacts.h"
+#include "engine/config.h"
+#include "engine/monitor.h"
+#include "engine/worker.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+#include "output/file.h"
+#include "util/log.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
 #define MONITOR_POLL_MS		100		/* live: longest wait */

@@ -11,13 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app-layer.h"
-#include "brain.h"
-#include "capture.h"
-#include "eve.h"
-#include "events.h"
-#include "jsonw.h"
-#include "util.h"
+#include "app/layer.h"
+#include "capture/capture.h"
+#include "device/brain.h"
+#include "output/eve.h"
+#include "output/jsonw.h"
+#include "util/events.h"
+#include "util/util.h"
 
 struct brain;
 struct config;

@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app-layer.h"
-#include "brain.h"
-#include "config.h"
-#include "devfacts.h"
-#include "eve.h"
-#include "flow.h"
-#include "log.h"
-#include "monitor.h"
-#include "packet.h"
-#include "util.h"
-#include "worker.h"
+#include "app/layer.h"
+#include "decode/packet.h"
+#include "device/brain.h"
+#include "device/devfacts.h"
+#include "engine/config.h"
+#include "engine/monitor.h"
+#include "engine/worker.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+#include "util/log.h"
+#include "util/util.h"
 
 enum rec_kind {
 	REC_PACKET,

@@ -26,9 +26,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "brain.h"
-#include "events.h"
-#include "jsonw.h"
+#include "device/brain.h"
+#include "output/jsonw.h"
+#include "util/events.h"
 
 #define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
 #define WORKER_QUEUE_LEN	8		/* batches in flight */

@@ -22,7 +22,7 @@
 
 #include <openssl/sha.h>
 
-#include "communityid.h"
+#include "flow/communityid.h"
 
 #define PROTO_ICMP	1
 #define PROTO_TCP	6

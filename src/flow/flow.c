@@ -35,12 +35,12 @@
 #include <sys/mman.h>
 #include <string.h>
 
-#include "events.h"
-#include "flow.h"
-#include "packet.h"
-#include "stream-int.h"
-#include "stream.h"
-#include "util.h"
+#include "decode/packet.h"
+#include "flow/flow.h"
+#include "flow/stream-int.h"
+#include "flow/stream.h"
+#include "util/events.h"
+#include "util/util.h"
 
 /* ipver, proto, VLAN count, pad, 3 VLANs, then two (address, port). */
 #define FLOW_KEY_MAX		(4 + 2 * PKT_MAX_VLAN + 2 * (16 + 2))

@@ -18,9 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "events.h"
-#include "packet.h"
-#include "stream.h"
+#include "decode/packet.h"
+#include "flow/stream.h"
+#include "util/events.h"
 
 #define FLOW_DEFAULT_MEMCAP	(256ull << 20)	/* ~1M flows with streams */
 #define FLOW_DEFAULT_HASH_SIZE	65536

@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "events.h"
-#include "flow.h"
-#include "packet.h"
-#include "stream.h"
+#include "decode/packet.h"
+#include "flow/flow.h"
+#include "flow/stream.h"
+#include "util/events.h"
 
 /* Sequence space arithmetic, modulo 2^32 (RFC 793 section 3.3). */
 #define SEQ_LT(a, b)	((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)

@@ -42,11 +42,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
-#include "flow.h"
-#include "packet.h"
-#include "stream-int.h"
-#include "stream.h"
+#include "decode/packet.h"
+#include "flow/flow.h"
+#include "flow/stream-int.h"
+#include "flow/stream.h"
+#include "util/events.h"
 
 struct stream_seg {
 	struct stream_seg *next;

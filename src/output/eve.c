@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app-layer.h"
-#include "communityid.h"
-#include "device.h"
-#include "eve.h"
-#include "flow.h"
-#include "jsonw.h"
-#include "packet.h"
-#include "util.h"
+#include "app/layer.h"
+#include "decode/packet.h"
+#include "device/device.h"
+#include "flow/communityid.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+#include "output/jsonw.h"
+#include "util/util.h"
 
 const char *
 eve_proto_name(uint8_t proto, char buf[8])

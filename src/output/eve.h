@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app.h"
-#include "events.h"
+#include "app/app.h"
+#include "util/events.h"
 
 /*
  * Event types of the EVE output, as a bit set (outputs.eve.types):

@@ -1,5 +1,5 @@
 /*
- * output-eve.c - the EVE JSON lines file.
+ * output/file.c - the EVE JSON lines file.
  *
  * An environment failure (disk full, file removed, EIO) never stops
  * capture: the record is counted as dropped, the error is logged at
@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "events.h"
-#include "log.h"
-#include "output-eve.h"
-#include "util.h"
+#include "output/file.h"
+#include "util/events.h"
+#include "util/log.h"
+#include "util/util.h"
 
 #define EVE_BUF_SIZE	(256u << 10)	/* write(2) in chunks this big */
 

@@ -1,5 +1,5 @@
 /*
- * output-eve.h - EVE JSON lines: one file (or stdout) shared by every
+ * output/file.h - EVE JSON lines: one file (or stdout) shared by every
  * thread.  Records are formatted by their producer into its own jsonw
  * and handed over whole; the write is serialised here.
  */

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "output/jsonw.h"
 
 #define JSONW_MIN_ALLOC	256
 

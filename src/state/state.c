@@ -31,9 +31,9 @@
 
 #include <sqlite3.h>
 
-#include "device.h"
-#include "state.h"
-#include "util.h"
+#include "device/device.h"
+#include "state/state.h"
+#include "util/util.h"
 
 /* A new database: the sensor's user and group only. */
 #define STATE_FILE_MODE		0640

@@ -21,8 +21,8 @@
 
 #include <yaml.h>
 
-#include "cfgyaml.h"
-#include "util.h"
+#include "util/cfgyaml.h"
+#include "util/util.h"
 
 /* Longest piece of a value quoted back in a message. */
 #define SHOW_MAX	64	/* fits CFGYAML_SHOWBUF */

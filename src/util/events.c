@@ -5,14 +5,14 @@
 
 #include <assert.h>
 
-#include "events.h"
+#include "util/events.h"
 
 static const struct {
 	const char	*name;
 	enum ev_kind	 kind;
 } ev_table[EV_MAX] = {
 #define WW_EV(id, name, kind)	[id] = { name, EVK_##kind },
-#include "events.def"
+#include "util/events.def"
 #undef WW_EV
 };
 

@@ -22,7 +22,7 @@ enum ev_kind {
 
 enum ww_counter {
 #define WW_EV(id, name, kind)	id,
-#include "events.def"
+#include "util/events.def"
 #undef WW_EV
 	EV_MAX
 };

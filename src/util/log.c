@@ -12,7 +12,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "log.h"
+#include "util/log.h"
 
 static int	log_verbose;	/* set once at start; read-only afterwards */
 static bool	log_syslog;

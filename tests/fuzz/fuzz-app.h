@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "jsonw.h"
+#include "app/app.h"
+#include "output/jsonw.h"
 
 #define FUZZ_SEP	"\xff\xfe\xfd\xfc"
 #define FUZZ_SEP_LEN	4

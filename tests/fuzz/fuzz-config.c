@@ -16,7 +16,7 @@
 #include <stdio.h>
 
 /* By path: -I. would find autoconf's config.h under this name first. */
-#include "../../src/config.h"
+#include "engine/config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -31,9 +31,9 @@
 
 #include <pcap/dlt.h>
 
-#include "decode.h"
-#include "events.h"
-#include "packet.h"
+#include "decode/decode.h"
+#include "util/events.h"
+#include "decode/packet.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2	276

@@ -26,7 +26,7 @@
  */
 #include <config.h>
 
-#include "proto-dicom.h"
+#include "app/dicom.h"
 
 #define FUZZ_PARSER			dicom_parser
 #define FUZZ_PROTO			APP_DICOM

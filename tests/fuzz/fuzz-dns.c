@@ -29,11 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "jsonw.h"
-#include "proto-dhcp.h"
-#include "proto-dns.h"
-#include "proto-ssdp.h"
+#include "app/app.h"
+#include "output/jsonw.h"
+#include "app/dhcp.h"
+#include "app/dns.h"
+#include "app/ssdp.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -111,7 +111,7 @@ run(const struct app_parser *ap, struct app_ctx *ctx, const uint8_t *p,
 	ap->state_free(st);
 }
 
-/* A stream in two pieces, fed as app-layer.c does (tail kept). */
+/* A stream in two pieces, fed as app/layer.c does (tail kept). */
 static void
 run_stream(const struct app_parser *ap, struct app_ctx *ctx,
     const uint8_t *p, size_t n)

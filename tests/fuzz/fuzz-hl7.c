@@ -9,7 +9,7 @@
  *	bit 3     chunks alternate between the two directions
  *	bit 4     an empty chunk (two separators in a row) is a gap
  * Each chunk is appended to its direction's unconsumed tail and parsed
- * the way the framework does (app-layer.c), from a buffer of exactly
+ * the way the framework does (app/layer.c), from a buffer of exactly
  * that length so ASan sees any over-read.  The parser's promises are
  * checked after every call: consumed <= length, never more than the
  * frame cap left held, every fact's strings NUL-terminated inside their
@@ -33,9 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "jsonw.h"
-#include "proto-hl7.h"
+#include "app/app.h"
+#include "output/jsonw.h"
+#include "app/hl7.h"
 
 #define FUZZ_SEP	"\xff\xfe\xfd\xfc"
 #define FUZZ_SEP_LEN	4
@@ -70,7 +70,7 @@ check_hd(const struct hl7_hd *hd)
 	check_str(hd->universal_id_type, sizeof(hd->universal_id_type));
 }
 
-/* What proto-hl7.h promises about a fact, whatever the input. */
+/* What app/hl7.h promises about a fact, whatever the input. */
 static void
 check_facts(const struct hl7_facts *f)
 {

@@ -8,7 +8,7 @@
  *	bits 0-1  the parser: http, mqtt, ftp, telnet
  *	bit 2     an empty chunk (two separators in a row) is a gap
  * Each chunk is appended to its direction's unconsumed tail and parsed
- * the way the framework does (app-layer.c), from a buffer of exactly
+ * the way the framework does (app/layer.c), from a buffer of exactly
  * that length so ASan sees any over-read.  After every call: consumed
  * <= length, the tail kept stays under the framework's cap, every
  * fact's strings are NUL-terminated in their arrays, and the EVE
@@ -30,11 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "jsonw.h"
-#include "proto-http.h"
-#include "proto-login.h"
-#include "proto-mqtt.h"
+#include "app/app.h"
+#include "output/jsonw.h"
+#include "app/http.h"
+#include "app/login.h"
+#include "app/mqtt.h"
 
 #define FUZZ_SEP	"\xff\xfe\xfd\xfc"
 #define FUZZ_SEP_LEN	4

@@ -28,9 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
-#include "jsonw.h"
-#include "proto-lldp.h"
+#include "util/events.h"
+#include "output/jsonw.h"
+#include "app/lldp.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 
 #define FUZZ_MAX_RECS	4096
 

@@ -27,7 +27,7 @@
  */
 #include <config.h>
 
-#include "proto-ssh.h"
+#include "app/ssh.h"
 
 #define FUZZ_PARSER			ssh_parser
 #define FUZZ_PROTO			APP_SSH

@@ -29,11 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
-#include "flow.h"
-#include "packet.h"
-#include "stream.h"
-#include "util.h"
+#include "util/events.h"
+#include "flow/flow.h"
+#include "decode/packet.h"
+#include "flow/stream.h"
+#include "util/util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

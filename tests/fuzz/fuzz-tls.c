@@ -27,7 +27,7 @@
  */
 #include <config.h>
 
-#include "proto-tls.h"
+#include "app/tls.h"
 
 #define FUZZ_PARSER			tls_parser
 #define FUZZ_PROTO			APP_TLS

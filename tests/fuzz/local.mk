@@ -5,8 +5,8 @@
 ## their objects take precedence over libwardwatch.a's copies.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-config
-tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/config.c \
-	src/cfgyaml.c src/util.c
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c src/engine/config.c \
+	src/util/cfgyaml.c src/util/util.c
 tests_fuzz_fuzz_config_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_config_LDADD = $(WW_LIBS)
@@ -19,8 +19,8 @@ endif
 ## libwardwatch.a's copies.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-decode
-tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz-decode.c src/decode.c \
-	src/decode-ip.c src/decode-l4.c src/decode-tunnel.c src/defrag.c
+tests_fuzz_fuzz_decode_SOURCES = tests/fuzz/fuzz-decode.c src/decode/decode.c \
+	src/decode/ip.c src/decode/l4.c src/decode/tunnel.c src/decode/defrag.c
 tests_fuzz_fuzz_decode_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_decode_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_decode_LDADD = $(WW_LIBS)
@@ -31,8 +31,8 @@ EXTRA_DIST += tests/fuzz/fuzz-decode.c tests/fuzz/corpus/decode
 ## synthetic segments (see fuzz-stream.c for the input format).
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-stream
-tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c src/flow.c \
-	src/stream.c
+tests_fuzz_fuzz_stream_SOURCES = tests/fuzz/fuzz-stream.c src/flow/flow.c \
+	src/flow/stream.c
 tests_fuzz_fuzz_stream_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stream_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_stream_LDADD = $(WW_LIBS)
@@ -43,7 +43,7 @@ EXTRA_DIST += tests/fuzz/fuzz-stream.c tests/fuzz/fuzz-config.c
 ## same capture file (differential; see fuzz-pcap.c).
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-pcap
-tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz-pcap.c src/capture.c
+tests_fuzz_fuzz_pcap_SOURCES = tests/fuzz/fuzz-pcap.c src/capture/capture.c
 tests_fuzz_fuzz_pcap_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_pcap_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_pcap_LDADD = $(WW_LIBS)
@@ -51,12 +51,12 @@ endif
 EXTRA_DIST += tests/fuzz/fuzz-pcap.c tests/fuzz/corpus/pcap
 
 ## fuzz-dicom: the DICOM upper-layer parser, fed a two-way stream (see
-## fuzz-dicom.c for the input format and how to run it).  proto-dicom.c
+## fuzz-dicom.c for the input format and how to run it).  app/dicom.c
 ## is compiled again with coverage instrumentation; its object takes
 ## precedence over libwardwatch.a's copy.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-dicom
-tests_fuzz_fuzz_dicom_SOURCES = tests/fuzz/fuzz-dicom.c src/proto-dicom.c
+tests_fuzz_fuzz_dicom_SOURCES = tests/fuzz/fuzz-dicom.c src/app/dicom.c
 tests_fuzz_fuzz_dicom_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dicom_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dicom_LDADD = $(WW_LIBS)
@@ -65,12 +65,12 @@ EXTRA_DIST += tests/fuzz/fuzz-dicom.c tests/fuzz/corpus/dicom tests/fuzz/fuzz-ap
 
 ## fuzz-hl7: MLLP framing and the HL7 v2 parser, fed a stream cut into
 ## chunks (see fuzz-hl7.c for the input format and how to run it).
-## proto-mllp.c and proto-hl7.c are compiled again with coverage
+## app/mllp.c and app/hl7.c are compiled again with coverage
 ## instrumentation; their objects take precedence over libwardwatch.a's.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-hl7
-tests_fuzz_fuzz_hl7_SOURCES = tests/fuzz/fuzz-hl7.c src/proto-mllp.c \
-	src/proto-hl7.c
+tests_fuzz_fuzz_hl7_SOURCES = tests/fuzz/fuzz-hl7.c src/app/mllp.c \
+	src/app/hl7.c
 tests_fuzz_fuzz_hl7_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_hl7_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_hl7_LDADD = $(WW_LIBS)
@@ -83,8 +83,8 @@ EXTRA_DIST += tests/fuzz/fuzz-hl7.c tests/fuzz/corpus/hl7
 ## precedence over libwardwatch.a's copies.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-dns
-tests_fuzz_fuzz_dns_SOURCES = tests/fuzz/fuzz-dns.c src/proto-dns.c \
-	src/proto-ssdp.c src/proto-dhcp.c
+tests_fuzz_fuzz_dns_SOURCES = tests/fuzz/fuzz-dns.c src/app/dns.c \
+	src/app/ssdp.c src/app/dhcp.c
 tests_fuzz_fuzz_dns_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dns_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_dns_LDADD = $(WW_LIBS)
@@ -93,11 +93,11 @@ EXTRA_DIST += tests/fuzz/fuzz-dns.c tests/fuzz/corpus/dns
 
 ## fuzz-tls: the TLS record and handshake parser, fed a two-way stream
 ## (see fuzz-tls.c for the input format and how to run it).
-## proto-tls.c is compiled again with coverage instrumentation; its
+## app/tls.c is compiled again with coverage instrumentation; its
 ## object takes precedence over libwardwatch.a's copy.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-tls
-tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz-tls.c src/proto-tls.c
+tests_fuzz_fuzz_tls_SOURCES = tests/fuzz/fuzz-tls.c src/app/tls.c
 tests_fuzz_fuzz_tls_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_tls_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_tls_LDADD = $(WW_LIBS)
@@ -108,7 +108,7 @@ EXTRA_DIST += tests/fuzz/fuzz-tls.c tests/fuzz/corpus/tls
 ## (see fuzz-ssh.c for the input format and how to run it).
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-ssh
-tests_fuzz_fuzz_ssh_SOURCES = tests/fuzz/fuzz-ssh.c src/proto-ssh.c
+tests_fuzz_fuzz_ssh_SOURCES = tests/fuzz/fuzz-ssh.c src/app/ssh.c
 tests_fuzz_fuzz_ssh_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ssh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ssh_LDADD = $(WW_LIBS)
@@ -121,8 +121,8 @@ EXTRA_DIST += tests/fuzz/fuzz-ssh.c tests/fuzz/corpus/ssh
 ## objects take precedence over libwardwatch.a's copies.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-http
-tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz-http.c src/proto-http.c \
-	src/proto-mqtt.c src/proto-login.c
+tests_fuzz_fuzz_http_SOURCES = tests/fuzz/fuzz-http.c src/app/http.c \
+	src/app/mqtt.c src/app/login.c
 tests_fuzz_fuzz_http_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_http_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_http_LDADD = $(WW_LIBS)
@@ -131,11 +131,11 @@ EXTRA_DIST += tests/fuzz/fuzz-http.c tests/fuzz/corpus/http
 
 ## fuzz-lldp: the LLDP and CDP parsers, one PDU per input behind a
 ## selector octet (see fuzz-lldp.c for the input format and how to run
-## it).  proto-lldp.c is compiled again with coverage instrumentation;
+## it).  app/lldp.c is compiled again with coverage instrumentation;
 ## its object takes precedence over libwardwatch.a's copy.
 if ENABLE_FUZZ
 noinst_PROGRAMS += tests/fuzz/fuzz-lldp
-tests_fuzz_fuzz_lldp_SOURCES = tests/fuzz/fuzz-lldp.c src/proto-lldp.c
+tests_fuzz_fuzz_lldp_SOURCES = tests/fuzz/fuzz-lldp.c src/app/lldp.c
 tests_fuzz_fuzz_lldp_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_lldp_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_lldp_LDADD = $(WW_LIBS)

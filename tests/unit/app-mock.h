@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "app/app.h"
 
 #define MOCK_MAX_FACTS	64
 #define MOCK_MAX_ANOM	64

@@ -1,14 +1,134 @@
-## tests/unit/local.mk - shared unit-test settings.  Each area lists its
-## tests in its own fragment (decode.mk, flow.mk, misc.mk):
+## tests/unit/local.mk - the unit tests (cmocka), one program per area:
 ##   UNIT_TESTS += tests/unit/test-foo
 ##   tests_unit_test_foo_SOURCES = tests/unit/test-foo.c
 ##   tests_unit_test_foo_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS =
 WW_UNIT_LIBS = $(WW_LIBS) $(CMOCKA_LIBS)
-EXTRA_DIST += tests/unit/app-mock.h
+EXTRA_DIST += tests/unit/app-mock.h tests/unit/conf tests/unit/brain \
+	tests/unit/oui
+
+UNIT_TESTS += tests/unit/test-bytes
+tests_unit_test_bytes_SOURCES = tests/unit/test-bytes.c
+tests_unit_test_bytes_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-decode
+tests_unit_test_decode_SOURCES = tests/unit/test-decode.c
+tests_unit_test_decode_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-defrag
+tests_unit_test_defrag_SOURCES = tests/unit/test-defrag.c
+tests_unit_test_defrag_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-flow
+tests_unit_test_flow_SOURCES = tests/unit/test-flow.c
+tests_unit_test_flow_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-stream
+tests_unit_test_stream_SOURCES = tests/unit/test-stream.c
+tests_unit_test_stream_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-jsonw
+tests_unit_test_jsonw_SOURCES = tests/unit/test-jsonw.c
+tests_unit_test_jsonw_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-communityid
+tests_unit_test_communityid_SOURCES = tests/unit/test-communityid.c
+tests_unit_test_communityid_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-util
+tests_unit_test_util_SOURCES = tests/unit/test-util.c
+tests_unit_test_util_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-capture
+tests_unit_test_capture_SOURCES = tests/unit/test-capture.c
+tests_unit_test_capture_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-config
+tests_unit_test_config_SOURCES = tests/unit/test-config.c
+tests_unit_test_config_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-dhcp
+tests_unit_test_dhcp_SOURCES = tests/unit/test-dhcp.c
+tests_unit_test_dhcp_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-dicom
+tests_unit_test_dicom_SOURCES = tests/unit/test-dicom.c
+tests_unit_test_dicom_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-dpi
+tests_unit_test_dpi_SOURCES = tests/unit/test-dpi.c
+tests_unit_test_dpi_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-mllp
+tests_unit_test_mllp_SOURCES = tests/unit/test-mllp.c
+tests_unit_test_mllp_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-hl7
+tests_unit_test_hl7_SOURCES = tests/unit/test-hl7.c
+tests_unit_test_hl7_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-http
+tests_unit_test_http_SOURCES = tests/unit/test-http.c
+tests_unit_test_http_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-mqtt
+tests_unit_test_mqtt_SOURCES = tests/unit/test-mqtt.c
+tests_unit_test_mqtt_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-login
+tests_unit_test_login_SOURCES = tests/unit/test-login.c
+tests_unit_test_login_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-tls
+tests_unit_test_tls_SOURCES = tests/unit/test-tls.c
+tests_unit_test_tls_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-ssh
+tests_unit_test_ssh_SOURCES = tests/unit/test-ssh.c
+tests_unit_test_ssh_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-dns
+tests_unit_test_dns_SOURCES = tests/unit/test-dns.c
+tests_unit_test_dns_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-ssdp
+tests_unit_test_ssdp_SOURCES = tests/unit/test-ssdp.c
+tests_unit_test_ssdp_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-lldp
+tests_unit_test_lldp_SOURCES = tests/unit/test-lldp.c
+tests_unit_test_lldp_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-device
+tests_unit_test_device_SOURCES = tests/unit/test-device.c
+tests_unit_test_device_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-brain
+tests_unit_test_brain_SOURCES = tests/unit/test-brain.c
+tests_unit_test_brain_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-oui
+tests_unit_test_oui_SOURCES = tests/unit/test-oui.c
+tests_unit_test_oui_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-fpdb
+tests_unit_test_fpdb_SOURCES = tests/unit/test-fpdb.c
+tests_unit_test_fpdb_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-state
+tests_unit_test_state_SOURCES = tests/unit/test-state.c
+tests_unit_test_state_LDADD = $(WW_UNIT_LIBS)
 
 if HAVE_CMOCKA
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 endif
+
+# A sample inventory for tests/inventory.sh (needs no cmocka).
+check_PROGRAMS += tests/unit/mkstate
+tests_unit_mkstate_SOURCES = tests/unit/mkstate.c
+tests_unit_mkstate_LDADD = $(WW_LIBS)
+
+TESTS += tests/inventory.sh tests/tls-ja3.sh
+EXTRA_DIST += tests/inventory.sh tests/tls-ja3.sh

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "device.h"
-#include "state.h"
+#include "device/device.h"
+#include "state/state.h"
 
 #define T0	1700000000000000ull	/* 2023-11-14T22:13:20Z */
 

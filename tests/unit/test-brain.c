@@ -19,11 +19,11 @@
 
 #include <cmocka.h>
 
-#include "brain.h"
-#include "eve.h"
-#include "events.h"
-#include "log.h"
-#include "util.h"
+#include "device/brain.h"
+#include "output/eve.h"
+#include "util/events.h"
+#include "util/log.h"
+#include "util/util.h"
 
 struct out {
 	char	*buf;

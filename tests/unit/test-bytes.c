@@ -1,5 +1,5 @@
 /*
- * test-bytes.c - the bounds-checked byte reader (src/bytes.h).
+ * test-bytes.c - the bounds-checked byte reader (src/util/bytes.h).
  *
  * Every reader function at its exact boundary, one byte short, and
  * after the reader has gone bad: a failed read returns 0 (or NULL),
@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "bytes.h"
+#include "util/bytes.h"
 
 static const uint8_t buf[] = {
 	0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,

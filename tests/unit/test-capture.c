@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 
 #define NREC	1000
 #define RECLEN	1000		/* bytes of packet data per record */

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "communityid.h"
+#include "flow/communityid.h"
 
 struct cid_vec {
 	uint8_t		 proto;

@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "cfgyaml.h"
-#include "util.h"
+#include "util/cfgyaml.h"
+#include "util/util.h"
 /* By path: -I. would find autoconf's config.h under this name first. */
-#include "../../src/config.h"
+#include "engine/config.h"
 
 #define NAME	"t.yaml"
 #define EVE_TYPES "flow, anomaly, stats, device, alert, lldp, cdp, hl7, " \

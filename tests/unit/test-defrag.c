@@ -22,10 +22,10 @@
 #include <cmocka.h>
 #include <pcap/dlt.h>
 
-#include "decode.h"
-#include "defrag.h"
-#include "events.h"
-#include "packet.h"
+#include "decode/decode.h"
+#include "decode/defrag.h"
+#include "util/events.h"
+#include "decode/packet.h"
 
 #define PROTO_EXP	253
 #define SEC		1000000ULL

@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "device.h"
-#include "jsonw.h"
+#include "device/device.h"
+#include "output/jsonw.h"
 
 static void
 test_single_claim(void **state)

@@ -11,8 +11,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-dhcp.h"
+#include "output/jsonw.h"
+#include "app/dhcp.h"
 
 /*
  * DHCPREQUEST from 00:11:32:17:49:f0 (a NAS), xid 0xef6493c4:

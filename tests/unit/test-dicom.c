@@ -22,8 +22,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-dicom.h"
+#include "output/jsonw.h"
+#include "app/dicom.h"
 
 /*
  * The association the vectors describe: a CT (calling AE

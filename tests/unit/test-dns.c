@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-dns.h"
+#include "output/jsonw.h"
+#include "app/dns.h"
 
 /*
  * Query id 0x1234, flags 0x0100 (RD), QDCOUNT 1:

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "dpi.h"
+#include "app/dpi.h"
 
 #define PKT_MAX		1600
 #define IPPROTO_TCP_	6

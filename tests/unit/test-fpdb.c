@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "cfgyaml.h"
-#include "fpdb.h"
-#include "util.h"
+#include "util/cfgyaml.h"
+#include "device/fpdb.h"
+#include "util/util.h"
 
 #define NAME	"t.yaml"
 

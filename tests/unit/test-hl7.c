@@ -1,6 +1,6 @@
 /*
  * test-hl7.c - the HL7 v2 tokenizer and the HL7-over-MLLP parser ops
- * (src/proto-hl7.c).
+ * (src/app/hl7.c).
  *
  * Byte vectors of a patient monitor's ORU^R01, an infusion pump order
  * RGV^O15 with a PRT device segment, an ADT^A01, an ACK and a NAK (all
@@ -24,8 +24,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-hl7.h"
+#include "output/jsonw.h"
+#include "app/hl7.h"
 
 /*
  * ORU^R01 from a patient monitor (IHE PCD-01).  MSH-3 carries the

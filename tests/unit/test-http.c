@@ -1,5 +1,5 @@
 /*
- * test-http.c - the HTTP/1.x parser (src/proto-http.c).
+ * test-http.c - the HTTP/1.x parser (src/app/http.c).
  *
  * A device's GET and its 200 response, a pipelined pair, a chunked
  * upload, fed through http_parser and the framework-like driver
@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-http.h"
+#include "output/jsonw.h"
+#include "app/http.h"
 
 #define MAX_TX	16
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "jsonw.h"
+#include "output/jsonw.h"
 
 /*
  * A strict JSON checker (RFC 8259): one value, no trailing bytes,

@@ -21,9 +21,9 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
-#include "jsonw.h"
-#include "proto-lldp.h"
-#include "util.h"
+#include "output/jsonw.h"
+#include "app/lldp.h"
+#include "util/util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

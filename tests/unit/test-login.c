@@ -1,5 +1,5 @@
 /*
- * test-login.c - FTP and telnet logins (src/proto-login.c).
+ * test-login.c - FTP and telnet logins (src/app/login.c).
  *
  * An FTP session with a failed and a successful login, a telnet session
  * with option negotiation, a corrected typo, a failed and a successful
@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-login.h"
+#include "output/jsonw.h"
+#include "app/login.h"
 
 #define MAX_FACTS	8
 

@@ -1,5 +1,5 @@
 /*
- * test-mllp.c - MLLP framing (src/proto-mllp.c).
+ * test-mllp.c - MLLP framing (src/app/mllp.c).
  *
  * A small parser built on mllp_next() records every message it frames;
  * the framework-like driver mock_feed() feeds it streams split at every
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "proto-mllp.h"
+#include "app/mllp.h"
 
 #define REC_MAX		16
 #define REC_MSG_MAX	512

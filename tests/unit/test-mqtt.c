@@ -1,5 +1,5 @@
 /*
- * test-mqtt.c - the MQTT parser (src/proto-mqtt.c).
+ * test-mqtt.c - the MQTT parser (src/app/mqtt.c).
  *
  * An infusion pump's MQTT 3.1.1 session (CONNECT with user name and
  * password, CONNACK, two PUBLISHes to one topic, DISCONNECT), an MQTT
@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-mqtt.h"
+#include "output/jsonw.h"
+#include "app/mqtt.h"
 
 #define MAX_FACTS	16
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "oui.h"
+#include "device/oui.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

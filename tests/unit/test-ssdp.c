@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-ssdp.h"
+#include "output/jsonw.h"
+#include "app/ssdp.h"
 
 /* An infusion pump's ssdp:alive announcement (header names in mixed
  * case, as embedded stacks send them). */

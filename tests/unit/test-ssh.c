@@ -24,8 +24,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-ssh.h"
+#include "output/jsonw.h"
+#include "app/ssh.h"
 
 #define HASSH_C_STR "curve25519-sha256,curve25519-sha256@libssh.org," \
 	"ecdh-sha2-nistp256,diffie-hellman-group14-sha256,ext-info-c;" \

@@ -23,8 +23,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "device.h"
-#include "state.h"
+#include "device/device.h"
+#include "state/state.h"
 
 struct fixture {
 	char	 dir[64];

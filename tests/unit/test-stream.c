@@ -22,11 +22,11 @@
 
 #include <cmocka.h>
 
-#include "events.h"
-#include "flow.h"
-#include "packet.h"
-#include "stream-int.h"
-#include "util.h"
+#include "util/events.h"
+#include "flow/flow.h"
+#include "decode/packet.h"
+#include "flow/stream-int.h"
+#include "util/util.h"
 
 #define SEC	UINT64_C(1000000)
 #define T0	(UINT64_C(1700000000) * SEC)

@@ -18,7 +18,7 @@
  *   printf '%s' "$ja3" | md5sum  ->  1e5c66725fa062beffa88014b54f4ffe
  *   JA3S: 771,49199,65281-0-16-11  ->  673d9e3a3d636167965beda377536bd7
  *
- * JA4 (best effort, see proto-tls.c) was computed the same way with
+ * JA4 (best effort, see app/tls.c) was computed the same way with
  * Python's hashlib from the sorted hex lists: t13d1313h2_f4ad024020fe_
  * 1eb89897b454.
  */
@@ -36,8 +36,8 @@
 #include <cmocka.h>
 
 #include "app-mock.h"
-#include "jsonw.h"
-#include "proto-tls.h"
+#include "output/jsonw.h"
+#include "app/tls.h"
 
 #define JA3_STR	"771,4865-4866-4867-49195-49199-49196-49200-52393-" \
 	"52392-156-157-47-53,0-23-65281-10-11-35-16-5-13-18-51-45-43," \

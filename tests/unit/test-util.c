@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /*
  * SipHash-2-4 reference vectors (Aumasson and Bernstein, vectors.h of
