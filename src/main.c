@@ -303,6 +303,7 @@ main(int argc, char *argv[])
 	mo.logdir = logdir;
 	mo.bpf = bpf;
 	mo.test_mode = test_mode;
+	mo.live = iface != NULL;
 	mo.workers = workers;
 	/* The inventory: --state, else the config, else by mode. */
 	if (statepath == NULL &&

@@ -36,6 +36,7 @@
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/jsonw.h"
+#include "output/record.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -90,9 +91,7 @@ struct app_engine {
 	struct app_engine_config cfg;
 	struct counters	*ctr;
 	const struct eve_opts *eve;
-	void		(*write)(void *, const char *, size_t);
-	void		*arg;
-	struct jsonw	 jw;
+	struct record_writer *rw;	/* the worker's */
 	const struct packet *pkt;	/* being processed, or NULL */
 	void		(*fact)(void *, struct flow *, const struct packet *,
 			    enum app_proto, int, const void *);
@@ -181,8 +180,7 @@ engine_dpi(const struct app_engine_config *cfg)
 
 struct app_engine *
 app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
-    const struct eve_opts *eve, void (*write)(void *, const char *, size_t),
-    void *arg)
+    const struct eve_opts *eve, struct record_writer *rw)
 {
 	struct app_engine *e;
 	size_t i;
@@ -191,9 +189,7 @@ app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
 	e->cfg = *cfg;
 	e->ctr = ctr;
 	e->eve = eve;
-	e->write = write;
-	e->arg = arg;
-	jsonw_init(&e->jw, JSONW_DEFAULT_CAP);
+	e->rw = rw;
 	for (i = 0; app_registry[i] != NULL; i++)
 		if (cfg->enabled[app_registry[i]->proto])
 			e->parsers[e->nparsers++] = app_registry[i];
@@ -209,7 +205,6 @@ app_engine_free(struct app_engine *e)
 		return;
 	if (e->dpi != NULL)
 		dpi_engine_free(e->dpi);
-	jsonw_free(&e->jw);
 	free(e);
 }
 
@@ -309,8 +304,6 @@ app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
 {
 	struct app_engine *e = ctx->eng;
 	struct app_flow *af = ctx->af;
-	const char *text;
-	size_t len;
 	uint8_t i;
 
 	ctr_inc(e->ctr, ev);
@@ -319,13 +312,7 @@ app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
 			return;
 	if (af->n_anom < APP_MAX_FLOW_ANOM)
 		af->anom[af->n_anom++] = (uint16_t)ev;
-	if (!(e->eve->types & EVE_T_ANOMALY))
-		return;
-	jsonw_reset(&e->jw);
-	eve_anomaly_flow(&e->jw, ctx->flow, NULL, ev, e->eve);
-	text = jsonw_text(&e->jw, &len);
-	if (jsonw_ok(&e->jw))
-		e->write(e->arg, text, len);
+	eve_anomaly_flow(e->rw, ctx->flow, NULL, ev, e->eve);
 }
 
 /* Records written, per protocol (stats: app.<name>.records; 0: none). */
@@ -350,38 +337,30 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 {
 	struct app_engine *e = ctx->eng;
 	const struct app_parser *ap = app_parser_get(proto);
-	const char *text;
-	size_t len;
+	struct jsonw *jw;
 
 	if (ap == NULL || ap->eve == NULL)
 		return;
 	if (e->fact != NULL)
 		e->fact(e->fact_arg, ctx->flow, e->pkt, proto, dir, fact);
-	if (!(e->eve->types & EVE_T_APP(proto)))
+	if ((jw = eve_app_begin(e->rw, RECORD_APP + (unsigned)proto,
+	    ctx->flow, ap->name, dir, e->pkt, e->eve)) == NULL)
 		return;		/* outputs.eve.types: facts only */
 	if (app_record_ctr[proto] != 0)
 		ctr_inc(e->ctr, app_record_ctr[proto]);
-	jsonw_reset(&e->jw);
-	eve_app_head(&e->jw, ctx->flow, ap->name, dir, e->pkt, e->eve);
-	jsonw_key(&e->jw, ap->name);
-	jsonw_obj_open(&e->jw);
-	ap->eve(&e->jw, fact);
-	jsonw_obj_close(&e->jw);
+	jsonw_key(jw, ap->name);
+	jsonw_obj_open(jw);
+	ap->eve(jw, fact);
+	jsonw_obj_close(jw);
 	if (ap->eve_extra != NULL &&
 	    (ap->has_extra == NULL || ap->has_extra(fact))) {
-		jsonw_key(&e->jw, "wardwatch");
-		jsonw_obj_open(&e->jw);
-		ap->eve_extra(&e->jw, fact);
-		jsonw_obj_close(&e->jw);
+		jsonw_key(jw, "wardwatch");
+		jsonw_obj_open(jw);
+		ap->eve_extra(jw, fact);
+		jsonw_obj_close(jw);
 	}
-	jsonw_obj_close(&e->jw);
-	text = jsonw_text(&e->jw, &len);
-	if (jsonw_ok(&e->jw))
-		e->write(e->arg, text, len);
-	else
-		ctr_inc(e->ctr, CTR_EVE_DROPPED);
+	record_commit(e->rw);
 }
-
 
 void
 app_engine_set_fact_sink(struct app_engine *e, void (*fact)(void *,

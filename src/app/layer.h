@@ -23,6 +23,7 @@
 struct eve_opts;
 struct flow;
 struct jsonw;
+struct record_writer;
 struct packet;
 
 struct app_engine_config {
@@ -37,10 +38,10 @@ struct app_engine_config {
 struct app_engine;
 
 void		 app_engine_config_defaults(struct app_engine_config *);
-/* Records go to write(arg, text, len). */
+/* Records go through the worker's writer. */
 struct app_engine *app_engine_new(const struct app_engine_config *,
 		    struct counters *, const struct eve_opts *,
-		    void (*write)(void *, const char *, size_t), void *arg);
+		    struct record_writer *);
 void		 app_engine_free(struct app_engine *);
 /* Every fact also goes to fact() (the device brain's events). */
 void		 app_engine_set_fact_sink(struct app_engine *,

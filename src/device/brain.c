@@ -24,6 +24,7 @@
 #include "device/oui.h"
 #include "output/eve.h"
 #include "output/jsonw.h"
+#include "output/record.h"
 #include "state/state.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -79,11 +80,8 @@ struct brain {
 	struct dev_ip	 gw[BRAIN_MAX_GATEWAYS];	/* DHCP option 3 */
 	size_t		 ngw;
 
-	const struct eve_opts *eve;
 	struct counters	*ctr;
-	void		(*write)(void *, const char *, size_t);
-	void		*arg;
-	struct jsonw	 jw;
+	struct record_writer rw;	/* device records and alerts */
 	uint64_t	 now_us;	/* newest event applied */
 	uint64_t	 saved_us;	/* packet time of the last save */
 	bool		 save_failed;	/* reported once until it works */
@@ -822,22 +820,34 @@ brain_identity_changed(const struct brain_dev *n)
 	return false;
 }
 
+/* Start a record about a device: its VLAN and address in the head. */
+static struct jsonw *
+brain_record(struct brain *b, const struct brain_dev *n, unsigned type,
+    const char *event_type, uint64_t ts)
+{
+	const struct dev_ip *ip = &n->d.ip;
+
+	if (!n->d.has_ip)
+		return eve_device_begin(&b->rw, type, event_type, ts,
+		    n->d.vlan, 0, NULL);
+	if (dev_ip_is4(ip))
+		return eve_device_begin(&b->rw, type, event_type, ts,
+		    n->d.vlan, 4, ip->a + 12);
+	return eve_device_begin(&b->rw, type, event_type, ts, n->d.vlan, 6,
+	    ip->a);
+}
+
 static void
 brain_emit(struct brain *b, struct brain_dev *n, const char *event,
     uint64_t ts)
 {
-	struct jsonw *jw = &b->jw;
+	struct jsonw *jw;
 	const struct dev_value *v;
-	const char *text;
 	char buf[64];
-	size_t len;
 	int a;
 
-	if (!(b->eve->types & EVE_T_DEVICE))
+	if ((jw = brain_record(b, n, RECORD_DEVICE, "device", ts)) == NULL)
 		return;		/* outputs.eve.types */
-	jsonw_reset(jw);
-	eve_device_head(jw, ts, "device", n->d.vlan,
-	    n->d.has_ip ? &n->d.ip : NULL, b->eve);
 	jsonw_key(jw, "device");
 	jsonw_obj_open(jw);
 	jsonw_kv_str(jw, "event", event);
@@ -860,23 +870,17 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	}
 	dev_json(jw, &n->d);
 	jsonw_obj_close(jw);
-	jsonw_obj_close(jw);
-	text = jsonw_text(jw, &len);
-	if (jsonw_ok(jw))
-		b->write(b->arg, text, len);
-	else
-		ctr_inc(b->ctr, CTR_EVE_DROPPED);
+	record_commit(&b->rw);
 }
 
 static void
 brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
-	struct jsonw *jw = &b->jw;
+	struct jsonw *jw;
 	const struct dev_value *cls = dev_best(&n->d, DEV_A_CLASS);
 	const struct dev_value *ven = dev_best(&n->d, DEV_A_VENDOR);
+	struct record *r;
 	char sig[256], mac[24];
-	const char *text;
-	size_t len;
 
 	if (n->d.flags & DEV_F_ROUTED)
 		strlcpy(mac, "(routed)", sizeof(mac));
@@ -891,11 +895,14 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 		snprintf(sig, sizeof(sig), "WARDWATCH new device %s (%s%s%s)",
 		    mac, ven != NULL ? ven->value : "", ven != NULL ? " " : "",
 		    cls != NULL ? cls->value : "unknown");
-	if (!(b->eve->types & EVE_T_ALERT))
+	if ((jw = brain_record(b, n, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
-	jsonw_reset(jw);
-	eve_device_head(jw, ts, "alert", n->d.vlan,
-	    n->d.has_ip ? &n->d.ip : NULL, b->eve);
+	r = record_head(&b->rw);
+	r->flags |= RECORD_F_ALERT;
+	r->gid = BRAIN_ALERT_GID;
+	r->sid = BRAIN_SID_NEW_DEVICE;
+	r->rev = 1;
+	r->severity = 2;
 	jsonw_key(jw, "alert");
 	jsonw_obj_open(jw);
 	jsonw_kv_str(jw, "action", "allowed");
@@ -918,13 +925,8 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 	jsonw_kv_str(jw, "event", "new");
 	dev_json(jw, &n->d);
 	jsonw_obj_close(jw);
-	jsonw_obj_close(jw);
-	text = jsonw_text(jw, &len);
-	if (jsonw_ok(jw)) {
-		b->write(b->arg, text, len);
+	if (record_commit(&b->rw) == 0)
 		ctr_inc(b->ctr, CTR_DEV_ALERTS);
-	} else
-		ctr_inc(b->ctr, CTR_EVE_DROPPED);
 }
 
 /* After a tick's events: fingerprints, then records for changes. */
@@ -1098,8 +1100,10 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 	for (low = UINT64_MAX, i = 0; i < b->nworkers; i++)
 		if (b->wgen[i] < low)
 			low = b->wgen[i];
-	if (low != 0)
+	if (low != 0) {
 		brain_run(b, low);
+		record_flush(&b->rw);
+	}
 	pthread_mutex_unlock(&b->lock);
 }
 
@@ -1122,9 +1126,8 @@ brain_load_cb(void *arg, const struct device *d)
 
 struct brain *
 brain_new(const struct brain_config *cfg, unsigned nworkers,
-    const char *state_path, const struct eve_opts *eve,
-    struct counters *ctr, void (*write)(void *, const char *, size_t),
-    void *arg, FILE *err)
+    const char *state_path, struct output *out, struct counters *ctr,
+    FILE *err)
 {
 	struct brain *b;
 
@@ -1137,12 +1140,9 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->wgen = xcalloc(b->nworkers, sizeof(*b->wgen));
 	b->mac_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->mac_tab));
 	b->ip_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->ip_tab));
-	b->eve = eve;
 	b->ctr = ctr;
-	b->write = write;
-	b->arg = arg;
 	b->err = err;
-	jsonw_init(&b->jw, JSONW_DEFAULT_CAP);
+	record_writer_init(&b->rw, out);
 	pthread_mutex_init(&b->lock, NULL);
 
 	if ((b->fp = brain_load_fp(cfg, err)) == NULL) {
@@ -1204,6 +1204,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	for (i = 0; i < b->ndevs; i++)
 		brain_emit(b, v[i], "snapshot", ts_us);
 	free(v);
+	record_flush(&b->rw);
 	brain_save(b);
 	if (b->state != NULL) {
 		char buf[32];
@@ -1316,7 +1317,7 @@ brain_free(struct brain *b)
 	oui_free(b->oui);
 	if (b->state != NULL)
 		state_close(b->state);
-	jsonw_free(&b->jw);
+	record_writer_free(&b->rw);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }

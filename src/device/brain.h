@@ -92,7 +92,7 @@ struct brain_queue {
 
 struct brain;
 struct jsonw;
-struct eve_opts;
+struct output;
 
 void		 brain_config_defaults(struct brain_config *);
 void		 brain_config_free(struct brain_config *);
@@ -100,14 +100,13 @@ void		 brain_config_free(struct brain_config *);
 /*
  * Load fingerprints and the OUI registry, open the state database
  * (state_path may be NULL: no persistence) and load the inventory.
- * write() takes finished EVE lines (any thread, under the brain's
- * lock).  Returns NULL with messages on err when the fingerprints do
+ * Records go to the output stage through the brain's own writer.
+ * Returns NULL with messages on err when the fingerprints do
  * not load or the database cannot be opened.
  */
 struct brain	*brain_new(const struct brain_config *, unsigned nworkers,
-		    const char *state_path, const struct eve_opts *,
-		    struct counters *, void (*write)(void *, const char *,
-		    size_t), void *arg, FILE *err);
+		    const char *state_path, struct output *,
+		    struct counters *, FILE *err);
 void		 brain_free(struct brain *);
 /* Check configuration only (wardwatch -T): fingerprints and OUI. */
 int		 brain_check(const struct brain_config *, FILE *err);

@@ -25,6 +25,8 @@
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/file.h"
+#include "output/output.h"
+#include "output/record.h"
 #include "util/log.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
@@ -75,8 +77,9 @@ monitor_l2(struct monitor *mon, struct packet *p)
 	size_t n = p->l3_len;
 	struct lldp_facts f;
 	enum ww_counter anom = EV_MAX;
-	const char *text;
-	size_t len;
+	struct jsonw *jw;
+	const char *name;
+	unsigned type;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
@@ -99,48 +102,36 @@ monitor_l2(struct monitor *mon, struct packet *p)
 	}
 	if (rc != 0 && f.n_tlvs == 0)
 		return;
-	if (!(mon->eve.types & (f.proto == LLDP_PROTO_CDP ? EVE_T_CDP :
-	    EVE_T_LLDP)))
+	type = f.proto == LLDP_PROTO_CDP ? RECORD_CDP : RECORD_LLDP;
+	name = f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp";
+	if ((jw = eve_l2_begin(&mon->rw, type, p, name, &mon->eve)) == NULL)
 		goto facts;
 	ctr_inc(&mon->ctr, f.proto == LLDP_PROTO_CDP ? CTR_APP_CDP :
 	    CTR_APP_LLDP);
-	jsonw_reset(&mon->jw);
-	eve_l2_head(&mon->jw, p, f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp",
-	    &mon->eve);
-	jsonw_key(&mon->jw, f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp");
-	jsonw_obj_open(&mon->jw);
-	lldp_eve(&mon->jw, &f);
-	jsonw_obj_close(&mon->jw);
-	jsonw_obj_close(&mon->jw);
-	text = jsonw_text(&mon->jw, &len);
-	if (jsonw_ok(&mon->jw))
-		monitor_write(mon, text, len);
-	else
-		ctr_inc(&mon->ctr, CTR_EVE_DROPPED);
+	jsonw_key(jw, name);
+	jsonw_obj_open(jw);
+	lldp_eve(jw, &f);
+	jsonw_obj_close(jw);
+	record_commit(&mon->rw);
  facts:
 	if (mon->brain != NULL)
 		devfacts_lldp(&mon->bq, p, &f);
-}
-
-static void
-monitor_write_cb(void *arg, const char *text, size_t len)
-{
-	monitor_write(arg, text, len);
 }
 
 int
 monitor_init(struct monitor *mon, const struct config *cfg,
     const struct monitor_opts *opts)
 {
+	struct output_config oc;
 	uint32_t i, n;
 	uint64_t memcap;
 
 	memset(mon, 0, sizeof(*mon));
+	memset(&oc, 0, sizeof(oc));
 	mon->cfg = cfg;
 	mon->opts = *opts;
 	mon->wall_start = wall_now();
 	sipkey_init(&mon->key, opts->test_mode);
-	mon->eve.types = cfg->eve_types;
 	mon->eve.localtime = cfg->ts_localtime;
 	mon->eve.cid_seed = cfg->community_id_seed;
 	app_engine_config_defaults(&mon->app_cfg);
@@ -152,19 +143,31 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	for (i = 0; i < APP_MAX; i++)
 		mon->app_cfg.enabled[i] = cfg->app_enabled &&
 		    (cfg->app_parsers & (1u << i)) != 0;
-	jsonw_init(&mon->jw, JSONW_DEFAULT_CAP);
 	pthread_mutex_init(&mon->bar_lock, NULL);
 	pthread_cond_init(&mon->bar_cv, NULL);
 	anomaly_budget_reset(mon);
 
+	oc.test_mode = opts->test_mode;
+	oc.block = !opts->live;
+	oc.localtime = cfg->ts_localtime;
+	mon->out = output_new(&oc);
 	if (cfg->eve_enabled) {
-		mon->out = output_eve_open(opts->logdir, cfg->eve_filename,
-		    opts->test_mode, &mon->out_ctr);
-		if (mon->out == NULL) {
+		struct record_types types = { cfg->eve_types };
+		struct sink *eve;
+
+		eve = output_file_open(opts->logdir, cfg->eve_filename,
+		    opts->test_mode, &types);
+		if (eve == NULL) {
 			log_warn("%s/%s", opts->logdir, cfg->eve_filename);
 			return -1;
 		}
+		output_add_sink(mon->out, eve);
 	}
+	if (output_start(mon->out) == -1) {
+		log_warn("output thread");
+		return -1;
+	}
+	record_writer_init(&mon->rw, mon->out);
 	if ((mon->dec = decoder_new(&cfg->decode, &mon->ctr)) == NULL) {
 		log_warnx("cannot create the decoder");
 		return -1;
@@ -181,7 +184,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	if (cfg->devices.enabled) {
 		/* Workers and the capture thread (LLDP, CDP) feed it. */
 		mon->brain = brain_new(&cfg->devices, n + 1, opts->state_path,
-		    &mon->eve, &mon->brain_ctr, monitor_write_cb, mon, stderr);
+		    mon->out, &mon->brain_ctr, stderr);
 		if (mon->brain == NULL)
 			return -1;
 	}
@@ -202,13 +205,6 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 			return -1;
 		}
 	return 0;
-}
-
-void
-monitor_write(struct monitor *mon, const char *text, size_t len)
-{
-	if (mon->out != NULL)
-		output_eve_write(mon->out, text, len);
 }
 
 void
@@ -250,7 +246,7 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	memset(sum, 0, sizeof(*sum));
 	memset(x, 0, sizeof(*x));
 	counters_merge(sum, &mon->ctr);
-	counters_merge(sum, &mon->out_ctr);
+	output_counters(mon->out, sum);
 	counters_merge(sum, &mon->brain_ctr);
 	for (i = 0; i < mon->nworkers; i++) {
 		counters_merge(sum, &mon->workers[i]->ctr);
@@ -273,19 +269,13 @@ monitor_emit_stats(struct monitor *mon, uint64_t ts_us)
 {
 	struct counters *sum;
 	struct eve_stats_extra x;
-	const char *text;
-	size_t len;
 
 	monitor_barrier(mon);
-	if (!(mon->cfg->eve_types & EVE_T_STATS))
+	if (!record_wanted(&mon->rw, RECORD_STATS))
 		return;
 	sum = xcalloc(1, sizeof(*sum));
 	monitor_sum(mon, sum, &x);
-	jsonw_reset(&mon->jw);
-	eve_stats(&mon->jw, ts_us, sum, &x, &mon->eve);
-	text = jsonw_text(&mon->jw, &len);
-	if (jsonw_ok(&mon->jw))
-		monitor_write(mon, text, len);
+	eve_stats(&mon->rw, ts_us, sum, &x);
 	free(sum);
 }
 
@@ -309,6 +299,7 @@ monitor_clock(struct monitor *mon, uint64_t now)
 		for (i = 0; i < mon->nworkers; i++)
 			worker_enqueue_tick(mon->workers[i], mon->now_us);
 		decoder_tick(mon->dec, mon->now_us);
+		record_flush(&mon->rw);
 		mon->next_tick_us = mon->now_us + MONITOR_TICK_US;
 	}
 	if (mon->next_stats_us != 0 && mon->now_us >= mon->next_stats_us) {
@@ -322,11 +313,9 @@ monitor_clock(struct monitor *mon, uint64_t now)
 static void
 monitor_anomalies(struct monitor *mon, const struct packet *p)
 {
-	const char *text;
-	size_t len;
 	uint8_t i;
 
-	if (!(mon->cfg->eve_types & EVE_T_ANOMALY))
+	if (!record_wanted(&mon->rw, RECORD_ANOMALY))
 		return;
 	for (i = 0; i < p->anom_cnt; i++) {
 		enum ww_counter ev = (enum ww_counter)p->anom[i];
@@ -338,11 +327,7 @@ monitor_anomalies(struct monitor *mon, const struct packet *p)
 			}
 			mon->anom_budget[ev]--;
 		}
-		jsonw_reset(&mon->jw);
-		eve_anomaly_packet(&mon->jw, p, ev, &mon->eve);
-		text = jsonw_text(&mon->jw, &len);
-		if (jsonw_ok(&mon->jw))
-			monitor_write(mon, text, len);
+		eve_anomaly_packet(&mon->rw, p, ev, &mon->eve);
 	}
 }
 
@@ -461,8 +446,7 @@ monitor_read_file(struct monitor *mon, const char *path)
 			break;
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			if (mon->out != NULL)
-				output_eve_reopen(mon->out);
+			output_reopen(mon->out);
 		}
 		rv = capture_next(&mon->cap, &h, &bytes);
 		if (rv == 1) {
@@ -524,14 +508,13 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		log_warnx("%s", err);
 		return 2;
 	}
-	mon->eve.in_iface = mon->cap.name;
+	output_set_iface(mon->out, mon->cap.name);
 	log_info("listening on %s, link type %s", iface,
 	    pcap_datalink_val_to_name(mon->cap.datalink));
 	while (!*mon->opts.stop) {
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			if (mon->out != NULL)
-				output_eve_reopen(mon->out);
+			output_reopen(mon->out);
 		}
 		/*
 		 * With TPACKET_V3 the read timeout only runs once a packet
@@ -557,8 +540,8 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		/* Quiet segments: the clock still moves, records still go. */
 		monitor_clock(mon, wall_us());
 		monitor_push_all(mon);
-		if (mon->out != NULL)
-			output_eve_flush(mon->out);
+		record_flush(&mon->rw);
+		output_flush(mon->out);
 		capture_update_stats(&mon->cap);
 		ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
 		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
@@ -590,26 +573,18 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	/* Every worker has handed its last events over: the snapshot. */
 	brain_sync(mon->brain, mon->nworkers, UINT64_MAX, &mon->bq);
 	brain_finish(mon->brain, ts);
-	if (mon->cfg->eve_types & EVE_T_STATS) {
+	if (record_wanted(&mon->rw, RECORD_STATS)) {
 		/* Workers are joined: no barrier needed. */
 		sum = xcalloc(1, sizeof(*sum));
 		monitor_sum(mon, sum, &x);
-		jsonw_reset(&mon->jw);
-		eve_stats(&mon->jw, ts, sum, &x, &mon->eve);
-		{
-			size_t len;
-			const char *text = jsonw_text(&mon->jw, &len);
-
-			if (jsonw_ok(&mon->jw))
-				monitor_write(mon, text, len);
-		}
+		eve_stats(&mon->rw, ts, sum, &x);
 		free(sum);
 	}
-	if (mon->out != NULL && output_eve_close(mon->out) == -1) {
+	record_flush(&mon->rw);
+	if (output_close(mon->out) == -1) {
 		log_warnx("eve.json: some records could not be written");
 		rv = -1;
 	}
-	mon->out = NULL;
 	capture_close(&mon->cap);
 
 	sum = xcalloc(1, sizeof(*sum));
@@ -656,9 +631,12 @@ monitor_free(struct monitor *mon)
 	brain_free(mon->brain);
 	mon->brain = NULL;
 	brain_queue_free(&mon->bq);
-	if (mon->out != NULL)
-		output_eve_close(mon->out);
-	jsonw_free(&mon->jw);
+	if (mon->out != NULL) {
+		record_writer_free(&mon->rw);
+		output_close(mon->out);
+		output_free(mon->out);
+		mon->out = NULL;
+	}
 	pthread_mutex_destroy(&mon->bar_lock);
 	pthread_cond_destroy(&mon->bar_cv);
 }

@@ -15,20 +15,21 @@
 #include "capture/capture.h"
 #include "device/brain.h"
 #include "output/eve.h"
-#include "output/jsonw.h"
+#include "output/output.h"
+#include "output/record.h"
 #include "util/events.h"
 #include "util/util.h"
 
 struct brain;
 struct config;
 struct decoder;
-struct output_eve;
 struct worker;
 
 struct monitor_opts {
 	const char	*logdir;
 	const char	*bpf;		/* or NULL */
 	bool		 test_mode;	/* deterministic output */
+	bool		 live;		/* -i: outputs never hold up capture */
 	uint32_t	 workers;	/* 0: from the config */
 	const char	*state_path;	/* inventory database, or NULL */
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
@@ -55,17 +56,16 @@ struct monitor {
 	const struct config	*cfg;
 	struct monitor_opts	 opts;
 	struct sipkey		 key;
-	struct eve_opts		 eve;
+	struct eve_opts		 eve;		/* capture thread's */
 	struct app_engine_config app_cfg;
 
-	struct output_eve	*out;
+	struct output		*out;		/* the output stage */
+	struct record_writer	 rw;		/* capture thread's records */
 	struct counters		 ctr;		/* capture thread */
-	struct counters		 out_ctr;	/* output (under its lock) */
 	struct counters		 brain_ctr;	/* device brain (its lock) */
 	struct brain		*brain;		/* NULL: devices off */
 	struct brain_queue	 bq;		/* capture thread's (LLDP) */
 	struct decoder		*dec;
-	struct jsonw		 jw;		/* capture thread's records */
 
 	struct worker		**workers;
 	uint32_t		 nworkers;
@@ -102,7 +102,6 @@ int	monitor_finish(struct monitor *, struct monitor_summary *);
 void	monitor_free(struct monitor *);
 
 /* Called by workers (any thread). */
-void	monitor_write(struct monitor *, const char *, size_t);
 void	monitor_barrier_reached(struct monitor *, uint64_t seq);
 
 #endif /* WW_MONITOR_H */

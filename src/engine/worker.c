@@ -50,19 +50,9 @@ static void
 worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 {
 	struct worker *w = arg;
-	const char *text;
-	size_t len;
 
-	if (w->mon->cfg->eve_types & EVE_T_FLOW) {
-		jsonw_reset(&w->jw);
-		eve_flow(&w->jw, f, flow_end_reason_name(reason),
-		    &w->mon->eve);
-		text = jsonw_text(&w->jw, &len);
-		if (jsonw_ok(&w->jw))
-			monitor_write(w->mon, text, len);
-		else
-			ctr_inc(&w->ctr, CTR_EVE_DROPPED);
-	}
+	eve_flow(&w->rw, f, flow_end_reason_name(reason), app_flow_proto(f),
+	    app_flow_eve, &w->eve);
 	if (w->mon->brain != NULL)
 		devfacts_flow_end(&w->bq, f);
 	app_flow_end(w->app, f);
@@ -76,14 +66,6 @@ worker_app_fact(void *arg, struct flow *f, const struct packet *p,
 
 	if (w->mon->brain != NULL)
 		devfacts_app(&w->bq, f, p, proto, dir, fact);
-}
-
-static void
-worker_app_write(void *arg, const char *text, size_t len)
-{
-	struct worker *w = arg;
-
-	monitor_write(w->mon, text, len);
 }
 
 static void
@@ -123,18 +105,8 @@ worker_flow_anomaly(void *arg, struct flow *f, const struct packet *p,
     enum ww_counter ev)
 {
 	struct worker *w = arg;
-	const char *text;
-	size_t len;
 
-	if (!(w->mon->cfg->eve_types & EVE_T_ANOMALY))
-		return;
-	jsonw_reset(&w->jw);
-	eve_anomaly_flow(&w->jw, f, p, ev, &w->mon->eve);
-	text = jsonw_text(&w->jw, &len);
-	if (jsonw_ok(&w->jw))
-		monitor_write(w->mon, text, len);
-	else
-		ctr_inc(&w->ctr, CTR_EVE_DROPPED);
+	eve_anomaly_flow(&w->rw, f, p, ev, &w->eve);
 }
 
 static uint64_t
@@ -157,7 +129,9 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	w->mon = mon;
 	w->id = id;
 	w->threaded = threaded;
-	jsonw_init(&w->jw, JSONW_DEFAULT_CAP);
+	record_writer_init(&w->rw, mon->out);
+	w->eve = mon->eve;
+	w->eve.pcap_filename = NULL;
 
 	fc = mon->cfg->flow;
 	fc.memcap = flow_memcap;
@@ -169,12 +143,12 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	ops.stream = &worker_stream_ops;
 	ops.ext_memuse = worker_app_memuse;
 	ops.arg = w;
-	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &mon->eve,
-	    worker_app_write, w);
+	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &w->eve, &w->rw);
 	app_engine_set_fact_sink(w->app, worker_app_fact, w);
 	w->ft = flow_table_new(&fc, &ops, &w->ctr, mon->key.k0);
 	if (w->ft == NULL) {
-		jsonw_free(&w->jw);
+		app_engine_free(w->app);
+		record_writer_free(&w->rw);
 		free(w);
 		return NULL;
 	}
@@ -208,6 +182,7 @@ worker_tick(struct worker *w, uint64_t now)
 	if (now > w->now_us)
 		w->now_us = now;
 	flow_table_tick(w->ft, w->now_us);
+	record_flush(&w->rw);
 	/* Ticks come at the same packet times to every worker: the brain
 	 * applies a tick's events once all have handed theirs over. */
 	brain_sync(w->mon->brain, w->id, now, &w->bq);
@@ -241,6 +216,7 @@ worker_run_batch(struct worker *w, struct batch *b)
 			break;
 		case REC_FLUSH:
 			flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+			record_flush(&w->rw);
 			brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
 			done = true;
 			break;
@@ -431,6 +407,7 @@ worker_finish(struct worker *w)
 {
 	if (!w->threaded) {
 		flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
+		record_flush(&w->rw);
 		brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
 		return;
 	}
@@ -458,7 +435,7 @@ worker_free(struct worker *w)
 		free(w->cur->buf);
 		free(w->cur);
 	}
-	jsonw_free(&w->jw);
+	record_writer_free(&w->rw);
 	brain_queue_free(&w->bq);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cv_work);

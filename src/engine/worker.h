@@ -27,7 +27,8 @@
 #include <stdint.h>
 
 #include "device/brain.h"
-#include "output/jsonw.h"
+#include "output/eve.h"
+#include "output/record.h"
 #include "util/events.h"
 
 #define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
@@ -49,7 +50,8 @@ struct worker {
 	struct flow_table	*ft;
 	struct app_engine	*app;
 	struct counters		 ctr;
-	struct jsonw		 jw;
+	struct record_writer	 rw;		/* flow, anomaly, app records */
+	struct eve_opts		 eve;
 	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
 

@@ -9,13 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/layer.h"
 #include "decode/packet.h"
-#include "device/device.h"
 #include "flow/communityid.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/jsonw.h"
+#include "output/record.h"
 #include "util/util.h"
 
 const char *
@@ -57,12 +56,11 @@ proto_is_icmp(uint8_t proto)
 }
 
 static void
-kv_ts(struct jsonw *jw, const char *key, uint64_t ts_us,
-    const struct eve_opts *o)
+kv_ts(struct jsonw *jw, const char *key, uint64_t ts_us, bool localtime)
 {
 	char ts[UTIL_TSBUF];
 
-	util_format_ts(ts_us, o->localtime, ts);
+	util_format_ts(ts_us, localtime, ts);
 	jsonw_kv_str(jw, key, ts);
 }
 
@@ -80,41 +78,62 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	jsonw_arr_close(jw);
 }
 
-/*
- * The common head: timestamp, flow_id, in_iface, event_type, vlan and
- * the tuple.  'sp'/'dp' are ports, or ICMP type/code.
- */
-static void
-head(struct jsonw *jw, uint64_t ts_us, uint64_t flow_id,
-    const char *event_type, const uint16_t *vlan, uint8_t vlan_cnt,
-    int ipver, const uint8_t *sip, const uint8_t *dip, uint16_t sp,
-    uint16_t dp, uint8_t proto, const struct eve_opts *o)
+void
+eve_format(struct jsonw *jw, const struct record *r, const char *body,
+    const char *in_iface, bool localtime)
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 
 	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", ts_us, o);
-	if (flow_id != 0)
-		jsonw_kv_uint(jw, "flow_id", flow_id);
-	if (o->in_iface != NULL)
-		jsonw_kv_str(jw, "in_iface", o->in_iface);
-	jsonw_kv_str(jw, "event_type", event_type);
-	kv_vlan(jw, vlan, vlan_cnt);
-	if (ipver != 4 && ipver != 6)
-		return;
-	util_format_ip(ipver, sip, a);
-	jsonw_kv_str(jw, "src_ip", a);
-	if (proto_has_ports(proto))
-		jsonw_kv_uint(jw, "src_port", sp);
-	util_format_ip(ipver, dip, a);
-	jsonw_kv_str(jw, "dest_ip", a);
-	if (proto_has_ports(proto))
-		jsonw_kv_uint(jw, "dest_port", dp);
-	jsonw_kv_str(jw, "proto", eve_proto_name(proto, pbuf));
-	if (proto_is_icmp(proto)) {
-		jsonw_kv_uint(jw, "icmp_type", sp);
-		jsonw_kv_uint(jw, "icmp_code", dp);
+	kv_ts(jw, "timestamp", r->ts_us, localtime);
+	if (r->flow_id != 0)
+		jsonw_kv_uint(jw, "flow_id", r->flow_id);
+	/* Suricata's stats records have no interface. */
+	if (in_iface != NULL && r->type != RECORD_STATS)
+		jsonw_kv_str(jw, "in_iface", in_iface);
+	jsonw_kv_str(jw, "event_type", r->event_type);
+	kv_vlan(jw, r->vlan, r->vlan_cnt);
+	if (r->flags & RECORD_F_SRC_ONLY) {
+		util_format_ip(r->ipver, r->src, a);
+		jsonw_kv_str(jw, "src_ip", a);
+	} else if (r->flags & RECORD_F_TUPLE) {
+		util_format_ip(r->ipver, r->src, a);
+		jsonw_kv_str(jw, "src_ip", a);
+		if (proto_has_ports(r->proto))
+			jsonw_kv_uint(jw, "src_port", r->sport);
+		util_format_ip(r->ipver, r->dst, a);
+		jsonw_kv_str(jw, "dest_ip", a);
+		if (proto_has_ports(r->proto))
+			jsonw_kv_uint(jw, "dest_port", r->dport);
+		jsonw_kv_str(jw, "proto", eve_proto_name(r->proto, pbuf));
+		if (proto_is_icmp(r->proto)) {
+			jsonw_kv_uint(jw, "icmp_type", r->sport);
+			jsonw_kv_uint(jw, "icmp_code", r->dport);
+		}
 	}
+	if (r->len > 0)
+		jsonw_raw(jw, body, r->len);
+	jsonw_obj_close(jw);
+}
+
+/* Start a record with a flow's head, oriented client to server or
+ * (rev) the other way. */
+static struct jsonw *
+flow_begin(struct record_writer *rw, unsigned type, const char *event_type,
+    uint64_t ts_us, const struct flow *f, bool rev)
+{
+	struct jsonw *jw;
+	struct record *r;
+
+	if ((jw = record_begin(rw, type, event_type, ts_us)) == NULL)
+		return NULL;
+	r = record_head(rw);
+	r->flow_id = f->flow_id;
+	record_set_vlan(r, f->vlan, f->vlan_cnt);
+	record_set_tuple(r, f->ipver, rev ? f->srv_ip : f->cli_ip,
+	    rev ? f->cli_ip : f->srv_ip, rev ? f->srv_port : f->cli_port,
+	    rev ? f->cli_port : f->srv_port, f->proto);
+	return jw;
 }
 
 static void
@@ -130,26 +149,31 @@ tcp_flags_hex(struct jsonw *jw, const char *key, uint8_t flags)
 }
 
 void
-eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
+eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
+    const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN], mac[18];
+	char cid[COMMUNITYID_LEN], mac[18], ts[UTIL_TSBUF];
+	struct jsonw *jw;
 	uint8_t all;
 
-	head(jw, f->ts_last, f->flow_id, "flow", f->vlan, f->vlan_cnt,
-	    f->ipver, f->cli_ip, f->srv_ip, f->cli_port, f->srv_port,
-	    f->proto, o);
-
-	if (app_flow_proto(f) != NULL)
-		jsonw_kv_str(jw, "app_proto", app_flow_proto(f));
+	if ((jw = flow_begin(rw, RECORD_FLOW, "flow", f->ts_last, f,
+	    false)) == NULL)
+		return;
+	if (app_proto != NULL)
+		jsonw_kv_str(jw, "app_proto", app_proto);
 	jsonw_key(jw, "flow");
 	jsonw_obj_open(jw);
 	jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
 	jsonw_kv_uint(jw, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
 	jsonw_kv_uint(jw, "bytes_toserver", f->bytes[FLOW_DIR_TOSERVER]);
 	jsonw_kv_uint(jw, "bytes_toclient", f->bytes[FLOW_DIR_TOCLIENT]);
-	kv_ts(jw, "start", f->ts_first, o);
-	kv_ts(jw, "end", f->ts_last, o);
+	/* Start and end are in the body: formatted here, in UTC or local
+	 * time as the output's timestamps (util_format_ts). */
+	util_format_ts(f->ts_first, o->localtime, ts);
+	jsonw_kv_str(jw, "start", ts);
+	util_format_ts(f->ts_last, o->localtime, ts);
+	jsonw_kv_str(jw, "end", ts);
 	jsonw_kv_uint(jw, "age", (f->ts_last - f->ts_first) / 1000000);
 	jsonw_kv_str(jw, "state", flow_state_name(f->state));
 	jsonw_kv_str(jw, "reason", reason);
@@ -205,7 +229,8 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 		jsonw_obj_close(jw);
 	}
 
-	app_flow_eve(jw, f);
+	if (extra != NULL)
+		extra(jw, f);
 
 	if (f->flags & FLOW_F_MIDSTREAM ||
 	    f->tcp.dir[0].gap_bytes > 0 || f->tcp.dir[1].gap_bytes > 0) {
@@ -221,20 +246,21 @@ eve_flow(struct jsonw *jw, const struct flow *f, const char *reason,
 			    f->tcp.dir[1].gap_bytes);
 		jsonw_obj_close(jw);
 	}
-	jsonw_obj_close(jw);
+	record_commit(rw);
 }
 
-void
-eve_app_head(struct jsonw *jw, const struct flow *f, const char *name,
-    int dir, const struct packet *p, const struct eve_opts *o)
+struct jsonw *
+eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
+    const char *name, int dir, const struct packet *p,
+    const struct eve_opts *o)
 {
 	char cid[COMMUNITYID_LEN];
 	bool rev = dir == FLOW_DIR_TOCLIENT;
+	struct jsonw *jw;
 
-	head(jw, p != NULL ? p->ts_us : f->ts_last, f->flow_id, name,
-	    f->vlan, f->vlan_cnt, f->ipver, rev ? f->srv_ip : f->cli_ip,
-	    rev ? f->cli_ip : f->srv_ip, rev ? f->srv_port : f->cli_port,
-	    rev ? f->cli_port : f->srv_port, f->proto, o);
+	if ((jw = flow_begin(rw, type, name, p != NULL ? p->ts_us :
+	    f->ts_last, f, rev)) == NULL)
+		return NULL;
 	if (p != NULL && p->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
 	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
@@ -242,37 +268,40 @@ eve_app_head(struct jsonw *jw, const struct flow *f, const char *name,
 		jsonw_kv_str(jw, "community_id", cid);
 	jsonw_kv_str(jw, "app_proto", name);
 	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");
+	return jw;
 }
 
-void
-eve_device_head(struct jsonw *jw, uint64_t ts_us, const char *event_type,
-    uint16_t vlan, const struct dev_ip *ip, const struct eve_opts *o)
+struct jsonw *
+eve_device_begin(struct record_writer *rw, unsigned type,
+    const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
+    const uint8_t *addr)
 {
-	char a[64];
+	struct jsonw *jw;
+	struct record *r;
 
-	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", ts_us, o);
-	if (o->in_iface != NULL)
-		jsonw_kv_str(jw, "in_iface", o->in_iface);
-	jsonw_kv_str(jw, "event_type", event_type);
+	if ((jw = record_begin(rw, type, event_type, ts_us)) == NULL)
+		return NULL;
+	r = record_head(rw);
 	if (vlan != 0)
-		kv_vlan(jw, &vlan, 1);
-	if (ip != NULL)
-		jsonw_kv_str(jw, "src_ip", dev_ip_format(ip, a, sizeof(a)));
+		record_set_vlan(r, &vlan, 1);
+	if (ipver == 4 || ipver == 6) {
+		r->flags |= RECORD_F_SRC_ONLY;
+		r->ipver = (uint8_t)ipver;
+		memcpy(r->src, addr, ipver == 4 ? 4 : 16);
+	}
+	return jw;
 }
 
-void
-eve_l2_head(struct jsonw *jw, const struct packet *p, const char *event_type,
-    const struct eve_opts *o)
+struct jsonw *
+eve_l2_begin(struct record_writer *rw, unsigned type, const struct packet *p,
+    const char *event_type, const struct eve_opts *o)
 {
+	struct jsonw *jw;
 	char mac[18];
 
-	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", p->ts_us, o);
-	if (o->in_iface != NULL)
-		jsonw_kv_str(jw, "in_iface", o->in_iface);
-	jsonw_kv_str(jw, "event_type", event_type);
-	kv_vlan(jw, p->vlan, p->vlan_cnt);
+	if ((jw = record_begin(rw, type, event_type, p->ts_us)) == NULL)
+		return NULL;
+	record_set_vlan(record_head(rw), p->vlan, p->vlan_cnt);
 	if (o->pcap_filename != NULL)
 		jsonw_kv_str(jw, "pcap_filename", o->pcap_filename);
 	if (p->pcap_cnt != 0)
@@ -284,6 +313,7 @@ eve_l2_head(struct jsonw *jw, const struct packet *p, const char *event_type,
 	util_format_mac(p->dst_mac, mac);
 	jsonw_kv_str(jw, "dest_mac", mac);
 	jsonw_obj_close(jw);
+	return jw;
 }
 
 static void
@@ -297,28 +327,39 @@ anomaly_obj(struct jsonw *jw, enum ww_counter ev)
 }
 
 void
-eve_anomaly_packet(struct jsonw *jw, const struct packet *p,
+eve_anomaly_packet(struct record_writer *rw, const struct packet *p,
     enum ww_counter ev, const struct eve_opts *o)
 {
-	head(jw, p->ts_us, 0, "anomaly", p->vlan, p->vlan_cnt, p->ipver,
-	    p->src, p->dst, p->sport, p->dport, p->proto, o);
+	struct jsonw *jw;
+	struct record *r;
+
+	if ((jw = record_begin(rw, RECORD_ANOMALY, "anomaly",
+	    p->ts_us)) == NULL)
+		return;
+	r = record_head(rw);
+	record_set_vlan(r, p->vlan, p->vlan_cnt);
+	record_set_tuple(r, p->ipver, p->src, p->dst, p->sport, p->dport,
+	    p->proto);
 	if (o->pcap_filename != NULL)
 		jsonw_kv_str(jw, "pcap_filename", o->pcap_filename);
 	if (p->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
 	anomaly_obj(jw, ev);
-	jsonw_obj_close(jw);
+	record_commit(rw);
 }
 
 void
-eve_anomaly_flow(struct jsonw *jw, const struct flow *f,
+eve_anomaly_flow(struct record_writer *rw, const struct flow *f,
     const struct packet *p, enum ww_counter ev, const struct eve_opts *o)
 {
-	head(jw, p != NULL ? p->ts_us : f->ts_last, f->flow_id, "anomaly",
-	    f->vlan, f->vlan_cnt, f->ipver, f->cli_ip, f->srv_ip,
-	    f->cli_port, f->srv_port, f->proto, o);
+	struct jsonw *jw;
+
+	(void)o;
+	if ((jw = flow_begin(rw, RECORD_ANOMALY, "anomaly", p != NULL ?
+	    p->ts_us : f->ts_last, f, false)) == NULL)
+		return;
 	anomaly_obj(jw, ev);
-	jsonw_obj_close(jw);
+	record_commit(rw);
 }
 
 /* Suricata's stats sections and which of our counters fill them. */
@@ -398,15 +439,15 @@ wardwatch_only(const char *name)
 }
 
 void
-eve_stats(struct jsonw *jw, uint64_t ts_us, const struct counters *c,
-    const struct eve_stats_extra *x, const struct eve_opts *o)
+eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
+    const struct eve_stats_extra *x)
 {
+	struct jsonw *jw;
 	uint64_t pkts;
 	int i;
 
-	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", ts_us, o);
-	jsonw_kv_str(jw, "event_type", "stats");
+	if ((jw = record_begin(rw, RECORD_STATS, "stats", ts_us)) == NULL)
+		return;
 	jsonw_key(jw, "stats");
 	jsonw_obj_open(jw);
 	jsonw_kv_uint(jw, "uptime", x->uptime_s);
@@ -467,5 +508,5 @@ eve_stats(struct jsonw *jw, uint64_t ts_us, const struct counters *c,
 			    ctr_get(c, (enum ww_counter)i));
 	jsonw_obj_close(jw);
 	jsonw_obj_close(jw);	/* wardwatch */
-	jsonw_obj_close(jw);
+	record_commit(rw);
 }

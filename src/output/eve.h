@@ -12,32 +12,37 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "output/record.h"
 #include "util/events.h"
 
 /*
- * Event types of the EVE output, as a bit set (outputs.eve.types):
- * one bit per record type, one per application protocol.
+ * Event types of the EVE output, as a bit set (outputs.eve.types): the
+ * bits of struct record_types, one per record type and one per
+ * application protocol (RECORD_APP + its id).
  */
-#define EVE_T_FLOW	0x01
-#define EVE_T_ANOMALY	0x02
-#define EVE_T_STATS	0x04
-#define EVE_T_DEVICE	0x08
-#define EVE_T_ALERT	0x10
-#define EVE_T_LLDP	0x20
-#define EVE_T_CDP	0x40
-#define EVE_T_APP(p)	(1u << (8 + (unsigned)(p)))	/* enum app_proto */
-#define EVE_T_APPS	(((1u << APP_MAX) - 2u) << 8)	/* all but unknown */
+#define EVE_T_FLOW	(1u << RECORD_FLOW)
+#define EVE_T_ANOMALY	(1u << RECORD_ANOMALY)
+#define EVE_T_STATS	(1u << RECORD_STATS)
+#define EVE_T_DEVICE	(1u << RECORD_DEVICE)
+#define EVE_T_ALERT	(1u << RECORD_ALERT)
+#define EVE_T_LLDP	(1u << RECORD_LLDP)
+#define EVE_T_CDP	(1u << RECORD_CDP)
+#define EVE_T_APP(p)	(1u << (RECORD_APP + (unsigned)(p)))	/* app_proto */
+#define EVE_T_APPS	(((1u << APP_MAX) - 2u) << RECORD_APP)	/* not unknown */
 #define EVE_T_ALL	(0x7fu | EVE_T_APPS)
+_Static_assert(RECORD_APP + APP_MAX <= 32,
+    "every application protocol needs a bit of outputs.eve.types");
 
 struct flow;
 struct jsonw;
 struct packet;
+struct record;
+struct record_writer;
 
+/* What the producers of records need to know (their thread only). */
 struct eve_opts {
-	uint32_t	 types;		/* EVE_T_*: records written */
-	bool		 localtime;	/* timestamps in local time */
 	uint16_t	 cid_seed;	/* Community ID seed */
-	const char	*in_iface;	/* live interface, or NULL */
+	bool		 localtime;	/* flow start and end times */
 	const char	*pcap_filename;	/* current input file, or NULL */
 };
 
@@ -57,28 +62,54 @@ struct eve_stats_extra {
  * "SCTP", ... or the number as three digits). */
 const char	*eve_proto_name(uint8_t proto, char buf[8]);
 
-void	eve_flow(struct jsonw *, const struct flow *, const char *reason,
+/*
+ * The output thread: a record's EVE line, the head from its typed
+ * fields (timestamp, flow_id, in_iface, event_type, vlan, the tuple)
+ * followed by its body.
+ */
+void	eve_format(struct jsonw *, const struct record *, const char *body,
+	    const char *in_iface, bool localtime);
+
+/*
+ * Producers.  Each writes one whole record through the writer, or
+ * nothing when no output wants its type.  A flow record's members are
+ * written in Suricata's order; extra() adds the application layer's
+ * objects (nDPI's) after "tcp".
+ */
+void	eve_flow(struct record_writer *, const struct flow *,
+	    const char *reason, const char *app_proto,
+	    void (*extra)(struct jsonw *, const struct flow *),
 	    const struct eve_opts *);
-void	eve_anomaly_packet(struct jsonw *, const struct packet *,
+void	eve_anomaly_packet(struct record_writer *, const struct packet *,
 	    enum ww_counter, const struct eve_opts *);
-void	eve_anomaly_flow(struct jsonw *, const struct flow *,
+/* p: the packet of the flow that showed the anomaly, or NULL. */
+void	eve_anomaly_flow(struct record_writer *, const struct flow *,
 	    const struct packet *, enum ww_counter, const struct eve_opts *);
-/* Head of an application-layer record: the flow's fields oriented as
- * the packet went (src is the sender, as Suricata writes transactions),
- * "pcap_cnt" when a packet is given, then "community_id", "app_proto"
- * and "direction".  The caller adds its object and closes. */
-struct dev_ip;
-/* Head of a device record or a device alert: timestamp, event_type,
- * vlan, src_ip (the device's address, when it has one); left open. */
-void	eve_device_head(struct jsonw *, uint64_t ts_us, const char *event_type,
-	    uint16_t vlan, const struct dev_ip *, const struct eve_opts *);
-/* Head of a layer-2 record (lldp, cdp): timestamp, event_type, vlan,
- * pcap_cnt and Suricata's "ether" object; left open. */
-void	eve_l2_head(struct jsonw *, const struct packet *,
-	    const char *event_type, const struct eve_opts *);
-void	eve_app_head(struct jsonw *, const struct flow *, const char *name,
-	    int dir, const struct packet *, const struct eve_opts *);
-void	eve_stats(struct jsonw *, uint64_t ts_us, const struct counters *,
-	    const struct eve_stats_extra *, const struct eve_opts *);
+void	eve_stats(struct record_writer *, uint64_t ts_us,
+	    const struct counters *, const struct eve_stats_extra *);
+
+/*
+ * Records with a body of the caller's: these start the record and
+ * return its body writer (NULL: not wanted); the caller adds its
+ * objects and calls record_commit().
+ *
+ * An application-layer record: the flow's tuple oriented as the packet
+ * went (src is the sender, as Suricata writes transactions), then
+ * "pcap_cnt" when a packet is given, "community_id", "app_proto" and
+ * "direction".
+ */
+struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
+	    const struct flow *, const char *name, int dir,
+	    const struct packet *, const struct eve_opts *);
+/* A device record or a device alert: the device's VLAN and address
+ * (ipver 0: none; addr is 4 or 16 bytes). */
+struct jsonw *eve_device_begin(struct record_writer *, unsigned type,
+	    const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
+	    const uint8_t *addr);
+/* A layer-2 record (lldp, cdp): VLANs, pcap_filename, pcap_cnt and
+ * Suricata's "ether" object. */
+struct jsonw *eve_l2_begin(struct record_writer *, unsigned type,
+	    const struct packet *, const char *event_type,
+	    const struct eve_opts *);
 
 #endif /* WW_EVE_H */

@@ -1,50 +1,60 @@
 /*
  * output/file.c - the EVE JSON lines file.
  *
- * An environment failure (disk full, file removed, EIO) never stops
- * capture: the record is counted as dropped, the error is logged at
- * most once a minute, and the next write tries again (reopening the
- * file first if it is gone).
+ * Lines are gathered in a buffer and written with write(2) when it is
+ * full or the output stage flushes.  An environment failure (disk full,
+ * file size limit, file removed, EIO) never stops capture: the records
+ * not written are counted as lost, the error is logged at most once a
+ * minute, the file is closed, and the next write opens it again.
+ *
+ * A write can stop inside a line (ENOSPC or EFBIG after a partial
+ * write).  The file is then cut back to its last whole line, so the
+ * next record never continues a broken one; where the file cannot be
+ * cut (a pipe, a terminal), the next write starts with a newline that
+ * ends the broken line instead.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "output/file.h"
-#include "util/events.h"
+#include "output/sink.h"
 #include "util/log.h"
 #include "util/util.h"
 
-#define EVE_BUF_SIZE	(256u << 10)	/* write(2) in chunks this big */
+#define FILE_BUF_SIZE	(256u << 10)	/* write(2) in chunks this big */
+#define FILE_RETRY_S	1		/* reopen a failed file at most */
 
-struct output_eve {
-	pthread_mutex_t	 lock;
+struct file_sink {
+	struct sink	 s;
 	char		 path[PATH_MAX];
 	int		 fd;
 	bool		 is_stdout;
 	bool		 test_mode;
-	struct counters	*ctr;
-	time_t		 last_err;
+	bool		 broken_line;	/* the file ends inside a line */
+	time_t		 last_err;	/* log_ratelimit */
+	time_t		 last_open;	/* of a failed file */
 
-	char		*buf;		/* pending bytes */
+	char		*buf;		/* pending lines */
 	size_t		 len;
+	uint64_t	 nbuf;		/* records in buf */
 
-	/* Test mode: every record, sorted at close. */
+	/* Test mode: every line, sorted at close. */
 	char		**recs;
 	size_t		 nrecs;
 	size_t		 cap_recs;
 };
 
 static int
-eve_open_fd(struct output_eve *o)
+file_open_fd(struct file_sink *o)
 {
 	if (o->is_stdout) {
 		o->fd = STDOUT_FILENO;
@@ -55,16 +65,279 @@ eve_open_fd(struct output_eve *o)
 	return o->fd == -1 ? -1 : 0;
 }
 
-struct output_eve *
-output_eve_open(const char *logdir, const char *filename, bool test_mode,
-    struct counters *ctr)
+static void
+file_close_fd(struct file_sink *o)
 {
-	struct output_eve *o;
+	if (o->fd != -1 && !o->is_stdout)
+		close(o->fd);
+	o->fd = -1;
+}
+
+/* Lines (newlines) in buf[from, to). */
+static uint64_t
+count_lines(const char *buf, size_t from, size_t to)
+{
+	uint64_t n = 0;
+	const char *p = buf + from, *end = buf + to;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/*
+ * The write stopped after 'done' bytes of the buffer.  If that is
+ * inside a line, cut the file back to the end of the last whole line
+ * (it had 'size0' bytes before this write), or remember to end the
+ * broken line with the next write.
+ */
+static void
+file_repair(struct file_sink *o, off_t size0, size_t done)
+{
+	size_t whole = done;
+
+	while (whole > 0 && o->buf[whole - 1] != '\n')
+		whole--;
+	if (whole == done)
+		return;
+	if (size0 >= 0 && ftruncate(o->fd, size0 + (off_t)whole) == 0)
+		return;
+	o->broken_line = true;
+}
+
+/* Write out the buffer; returns the records lost. */
+static uint64_t
+file_drain(struct file_sink *o)
+{
+	struct stat st;
+	size_t off = 0;
+	off_t size0 = -1;
+	uint64_t lost;
+	time_t now;
+
+	if (o->len == 0)
+		return 0;
+	if (o->fd == -1) {
+		now = time(NULL);
+		if (now - o->last_open < FILE_RETRY_S || file_open_fd(o) == -1) {
+			if (o->fd == -1)
+				log_ratelimit(&o->last_err, 60,
+				    "%s: cannot open: %s", o->path,
+				    strerror(errno));
+			o->last_open = now;
+			goto out_drop;
+		}
+	}
+	if (o->broken_line) {
+		ssize_t n;
+
+		while ((n = write(o->fd, "\n", 1)) == -1 && errno == EINTR)
+			continue;
+		if (n != 1)
+			goto out_fail;
+		o->broken_line = false;
+	}
+	if (!o->is_stdout && fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode))
+		size0 = st.st_size;
+	while (off < o->len) {
+		ssize_t n = write(o->fd, o->buf + off, o->len - off);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			goto out_fail;
+		}
+		if (n == 0) {
+			errno = EIO;
+			goto out_fail;
+		}
+		off += (size_t)n;
+	}
+	o->len = 0;
+	o->nbuf = 0;
+	return 0;
+
+ out_fail:
+	o->s.write_errors++;
+	log_ratelimit(&o->last_err, 60, "%s: write: %s", o->path,
+	    strerror(errno));
+	file_repair(o, size0, off);
+	/* Closed, to be opened again: the file may have been removed. */
+	file_close_fd(o);
+	o->last_open = time(NULL);
+ out_drop:
+	/* Whole lines written stand; the rest (and a cut one) are lost. */
+	{
+		size_t whole = off;
+
+		while (whole > 0 && o->buf[whole - 1] != '\n')
+			whole--;
+		lost = count_lines(o->buf, whole, o->len);
+	}
+	o->len = 0;
+	o->nbuf = 0;
+	return lost;
+}
+
+static void
+file_keep(struct file_sink *o, const char *line, size_t len)
+{
+	char *r;
+
+	if (o->nrecs == o->cap_recs) {
+		size_t ncap = o->cap_recs ? o->cap_recs * 2 : 1024;
+
+		o->recs = xreallocarray(o->recs, ncap, sizeof(*o->recs));
+		o->cap_recs = ncap;
+	}
+	r = xcalloc(1, len + 1);
+	memcpy(r, line, len);
+	o->recs[o->nrecs++] = r;
+}
+
+/* Append a line to the buffer, draining first when it would not fit. */
+static uint64_t
+file_put(struct file_sink *o, const char *line, size_t len)
+{
+	uint64_t lost = 0;
+
+	if (o->len + len + 1 > FILE_BUF_SIZE)
+		lost += file_drain(o);
+	if (len + 1 > FILE_BUF_SIZE) {
+		/* A line bigger than the buffer goes out on its own. */
+		char *saved = o->buf;
+		char *big = xcalloc(1, len + 1);
+
+		memcpy(big, line, len);
+		big[len] = '\n';
+		o->buf = big;
+		o->len = len + 1;
+		lost += file_drain(o);
+		o->buf = saved;
+		free(big);
+		return lost;
+	}
+	memcpy(o->buf + o->len, line, len);
+	o->buf[o->len + len] = '\n';
+	o->len += len + 1;
+	o->nbuf++;
+	return lost;
+}
+
+static uint64_t
+file_write(struct sink *s, const struct record *r, const char *line,
+    size_t len)
+{
+	struct file_sink *o = (struct file_sink *)s;
+
+	(void)r;
+	if (o->test_mode) {
+		file_keep(o, line, len);
+		return 0;
+	}
+	return file_put(o, line, len);
+}
+
+static uint64_t
+file_flush(struct sink *s)
+{
+	struct file_sink *o = (struct file_sink *)s;
+
+	return o->test_mode ? 0 : file_drain(o);
+}
+
+static uint64_t
+file_reopen(struct sink *s)
+{
+	struct file_sink *o = (struct file_sink *)s;
+	uint64_t lost;
+
+	if (o->is_stdout || o->test_mode)
+		return 0;
+	lost = file_drain(o);
+	file_close_fd(o);
+	if (file_open_fd(o) == -1) {
+		log_warn("%s", o->path);
+		o->last_open = time(NULL);
+	}
+	o->broken_line = false;
+	return lost;
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static uint64_t
+file_close(struct sink *s)
+{
+	struct file_sink *o = (struct file_sink *)s;
+	uint64_t lost = 0;
+	size_t i;
+
+	if (o->test_mode) {
+		qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
+		for (i = 0; i < o->nrecs; i++) {
+			lost += file_put(o, o->recs[i], strlen(o->recs[i]));
+			free(o->recs[i]);
+		}
+		free(o->recs);
+		o->recs = NULL;
+		o->nrecs = 0;
+	}
+	lost += file_drain(o);
+	if (!o->is_stdout && o->fd != -1) {
+		if (fsync(o->fd) == -1 && errno != EINVAL) {
+			log_warn("%s: fsync", o->path);
+			o->s.write_errors++;
+		}
+		if (close(o->fd) == -1) {
+			log_warn("%s: close", o->path);
+			o->s.write_errors++;
+		}
+	}
+	o->fd = -1;
+	return lost;
+}
+
+static void
+file_free(struct sink *s)
+{
+	struct file_sink *o = (struct file_sink *)s;
+	size_t i;
+
+	if (o->fd != -1 && !o->is_stdout)
+		close(o->fd);
+	for (i = 0; i < o->nrecs; i++)
+		free(o->recs[i]);
+	free(o->recs);
+	free(o->buf);
+	free(o);
+}
+
+static const struct sink_ops file_ops = {
+	.write = file_write,
+	.flush = file_flush,
+	.reopen = file_reopen,
+	.close = file_close,
+	.free = file_free,
+};
+
+struct sink *
+output_file_open(const char *logdir, const char *filename, bool test_mode,
+    const struct record_types *types)
+{
+	struct file_sink *o;
 	int n;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return NULL;
-	o->ctr = ctr;
+	o = xcalloc(1, sizeof(*o));
+	o->s.ops = &file_ops;
+	o->s.name = o->path;
+	o->s.types = *types;
 	o->test_mode = test_mode;
 	o->fd = -1;
 	if (strcmp(filename, "-") == 0) {
@@ -82,194 +355,14 @@ output_eve_open(const char *logdir, const char *filename, bool test_mode,
 			return NULL;
 		}
 	}
-	if ((o->buf = malloc(EVE_BUF_SIZE)) == NULL)
-		goto out_free;
-	if (eve_open_fd(o) == -1)
-		goto out_free_buf;
-	pthread_mutex_init(&o->lock, NULL);
-	return o;
+	o->buf = xcalloc(1, FILE_BUF_SIZE);
+	if (file_open_fd(o) == -1) {
+		int saved = errno;
 
- out_free_buf:
-	free(o->buf);
- out_free:
-	free(o);
-	return NULL;
-}
-
-const char *
-output_eve_path(const struct output_eve *o)
-{
-	return o->path;
-}
-
-/* Write out the buffer; on failure the bytes are dropped and counted. */
-static void
-eve_drain(struct output_eve *o)
-{
-	size_t off = 0;
-
-	if (o->len == 0)
-		return;
-	if (o->fd == -1 && eve_open_fd(o) == -1) {
-		log_ratelimit(&o->last_err, 60, "%s: cannot reopen: %s",
-		    o->path, strerror(errno));
-		goto out_drop;
+		free(o->buf);
+		free(o);
+		errno = saved;
+		return NULL;
 	}
-	while (off < o->len) {
-		ssize_t n = write(o->fd, o->buf + off, o->len - off);
-
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			ctr_inc(o->ctr, CTR_EVE_WRITE_ERRORS);
-			log_ratelimit(&o->last_err, 60, "%s: write: %s",
-			    o->path, strerror(errno));
-			goto out_drop;
-		}
-		off += (size_t)n;
-	}
-	o->len = 0;
-	return;
-
- out_drop:
-	/* Count the whole records that were lost (one per newline). */
-	{
-		size_t i, lost = 0;
-
-		for (i = off; i < o->len; i++)
-			if (o->buf[i] == '\n')
-				lost++;
-		ctr_add(o->ctr, CTR_EVE_DROPPED, lost);
-	}
-	o->len = 0;
-}
-
-static void
-eve_keep(struct output_eve *o, const char *line, size_t len)
-{
-	char *r;
-
-	if (o->nrecs == o->cap_recs) {
-		size_t ncap = o->cap_recs ? o->cap_recs * 2 : 1024;
-
-		o->recs = xreallocarray(o->recs, ncap, sizeof(*o->recs));
-		o->cap_recs = ncap;
-	}
-	r = xcalloc(1, len + 1);
-	memcpy(r, line, len);
-	o->recs[o->nrecs++] = r;
-}
-
-void
-output_eve_write(struct output_eve *o, const char *line, size_t len)
-{
-	pthread_mutex_lock(&o->lock);
-	ctr_inc(o->ctr, CTR_EVE_RECORDS);
-	if (o->test_mode) {
-		eve_keep(o, line, len);
-		pthread_mutex_unlock(&o->lock);
-		return;
-	}
-	if (o->len + len + 1 > EVE_BUF_SIZE)
-		eve_drain(o);
-	if (len + 1 > EVE_BUF_SIZE) {
-		/* A record bigger than the buffer goes out on its own. */
-		char *saved = o->buf;
-		char *big = malloc(len + 1);
-
-		if (big == NULL) {
-			ctr_inc(o->ctr, CTR_EVE_DROPPED);
-		} else {
-			memcpy(big, line, len);
-			big[len] = '\n';
-			o->buf = big;
-			o->len = len + 1;
-			eve_drain(o);
-			free(big);
-		}
-		o->buf = saved;
-		pthread_mutex_unlock(&o->lock);
-		return;
-	}
-	memcpy(o->buf + o->len, line, len);
-	o->buf[o->len + len] = '\n';
-	o->len += len + 1;
-	pthread_mutex_unlock(&o->lock);
-}
-
-void
-output_eve_flush(struct output_eve *o)
-{
-	pthread_mutex_lock(&o->lock);
-	eve_drain(o);
-	pthread_mutex_unlock(&o->lock);
-}
-
-int
-output_eve_reopen(struct output_eve *o)
-{
-	int rv = 0;
-
-	if (o->is_stdout)
-		return 0;
-	pthread_mutex_lock(&o->lock);
-	eve_drain(o);
-	if (o->fd != -1)
-		close(o->fd);
-	if (eve_open_fd(o) == -1) {
-		log_warn("%s", o->path);
-		rv = -1;
-	}
-	pthread_mutex_unlock(&o->lock);
-	return rv;
-}
-
-static int
-cmp_rec(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int
-output_eve_close(struct output_eve *o)
-{
-	size_t i;
-	int rv = 0;
-
-	if (o == NULL)
-		return 0;
-	pthread_mutex_lock(&o->lock);
-	if (o->test_mode) {
-		qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
-		for (i = 0; i < o->nrecs; i++) {
-			size_t len = strlen(o->recs[i]);
-
-			if (o->len + len + 1 > EVE_BUF_SIZE)
-				eve_drain(o);
-			if (len + 1 > EVE_BUF_SIZE) {
-				ctr_inc(o->ctr, CTR_EVE_DROPPED);
-				free(o->recs[i]);
-				continue;
-			}
-			memcpy(o->buf + o->len, o->recs[i], len);
-			o->buf[o->len + len] = '\n';
-			o->len += len + 1;
-			free(o->recs[i]);
-		}
-		free(o->recs);
-	}
-	eve_drain(o);
-	if (!o->is_stdout && o->fd != -1) {
-		if (fsync(o->fd) == -1 && errno != EINVAL)
-			rv = -1;
-		if (close(o->fd) == -1)
-			rv = -1;
-	}
-	if (ctr_get(o->ctr, CTR_EVE_DROPPED) > 0)
-		rv = -1;
-	pthread_mutex_unlock(&o->lock);
-	pthread_mutex_destroy(&o->lock);
-	free(o->buf);
-	free(o);
-	return rv;
+	return &o->s;
 }

@@ -21,32 +21,13 @@
 
 #include "device/brain.h"
 #include "output/eve.h"
+#include "sink-mock.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
 
-struct out {
-	char	*buf;
-	size_t	 len;
-	size_t	 lines;
-};
-
-static void
-out_write(void *arg, const char *text, size_t len)
-{
-	struct out *o = arg;
-
-	o->buf = realloc(o->buf, o->len + len + 2);
-	memcpy(o->buf + o->len, text, len);
-	o->len += len;
-	o->buf[o->len++] = '\n';
-	o->buf[o->len] = '\0';
-	o->lines++;
-}
-
 struct fix {
 	struct brain_config cfg;
-	struct eve_opts eve;
 	struct counters ctr;
 	struct out out;
 	struct brain *b;
@@ -66,9 +47,8 @@ fix_new(const char *db, unsigned nworkers)
 	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	if (db != NULL)
 		strlcpy(x->db, db, sizeof(x->db));
-	x->eve.types = EVE_T_ALL;
-	x->b = brain_new(&x->cfg, nworkers, db, &x->eve, &x->ctr, out_write,
-	    &x->out, stderr);
+	x->b = brain_new(&x->cfg, nworkers, db, out_open(&x->out), &x->ctr,
+	    stderr);
 	assert_non_null(x->b);
 	return x;
 }
@@ -78,7 +58,7 @@ fix_free(struct fix *x)
 {
 	brain_free(x->b);
 	brain_config_free(&x->cfg);
-	free(x->out.buf);
+	out_close(&x->out);
 	free(x);
 }
 
@@ -164,9 +144,11 @@ static const char *
 find_line(const struct out *o, const char *a, const char *b, const char *c)
 {
 	static char line[65536];
-	const char *p = o->buf, *nl;
+	const char *p, *nl;
 	size_t n;
 
+	out_sync(o);
+	p = o->buf;
 	while (p != NULL && *p != '\0') {
 		nl = strchr(p, '\n');
 		n = nl != NULL ? (size_t)(nl - p) : strlen(p);
@@ -186,7 +168,10 @@ find_line(const struct out *o, const char *a, const char *b, const char *c)
 static size_t
 count_lines(const struct out *o, const char *needle)
 {
-	const char *p = o->buf;
+	const char *p;
+
+	out_sync(o);
+	p = o->buf;
 	size_t n = 0;
 
 	while (p != NULL && (p = strstr(p, needle)) != NULL) {
@@ -374,9 +359,12 @@ test_worker_split_invariance(void **state)
 	feed_ward(&qa, &qb, 1);
 	/* Worker 1 first: nothing may be applied before worker 0 is in. */
 	brain_sync(two->b, 1, 2 * SEC, &qb);
+	out_sync(&two->out);
 	assert_int_equal(two->out.lines, 0);
 	brain_sync(two->b, 0, 2 * SEC, &qa);
 	brain_finish(two->b, 3 * SEC);
+	out_sync(&one->out);
+	out_sync(&two->out);
 	assert_string_equal(one->out.buf, two->out.buf);
 	assert_non_null(find_line(&one->out, "\"event\":\"snapshot\"",
 	    "\"class\":\"patient-monitor\"", "\"hostname\":\"MON-"));
@@ -520,9 +508,8 @@ test_medical_vlan_alert(void **state)
 	cfg.medical_vlans[0] = 20;
 	cfg.n_medical_vlans = 1;
 	x->cfg = cfg;
-	x->eve.types = EVE_T_ALL;
-	x->b = brain_new(&x->cfg, 1, NULL, &x->eve, &x->ctr, out_write,
-	    &x->out, stderr);
+	x->b = brain_new(&x->cfg, 1, NULL, out_open(&x->out), &x->ctr,
+	    stderr);
 	assert_non_null(x->b);
 	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", "hostname.dhcp",
 	    "P1");
@@ -541,9 +528,8 @@ static void
 test_config_errors(void **state)
 {
 	struct brain_config cfg;
-	struct eve_opts eve = { .types = EVE_T_ALL };
 	struct counters ctr;
-	struct out o = { 0 };
+	struct out o;
 	char *msgs;
 	size_t mlen;
 	FILE *f;
@@ -557,7 +543,7 @@ test_config_errors(void **state)
 	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/nonexistent");
 	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/nonexistent");
 	assert_non_null(f = open_memstream(&msgs, &mlen));
-	assert_null(brain_new(&cfg, 1, NULL, &eve, &ctr, out_write, &o, f));
+	assert_null(brain_new(&cfg, 1, NULL, out_open(&o), &ctr, f));
 	assert_int_equal(brain_check(&cfg, f), -1);
 	fclose(f);
 	assert_non_null(strstr(msgs, "nonexistent"));
@@ -565,11 +551,11 @@ test_config_errors(void **state)
 	free(cfg.fingerprints);
 	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
 	assert_non_null(f = open_memstream(&msgs, &mlen));
-	assert_non_null(b = brain_new(&cfg, 1, NULL, &eve, &ctr, out_write,
-	    &o, f));
+	assert_non_null(b = brain_new(&cfg, 1, NULL, o.stage, &ctr, f));
 	fclose(f);
 	free(msgs);
 	brain_free(b);
+	out_close(&o);
 	brain_config_free(&cfg);
 }
 

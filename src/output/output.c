@@ -1,0 +1,457 @@
+/*
+ * output/output.c - the output stage: batch queue, output thread,
+ * sinks.
+ *
+ * Producers fill batches of records (record.c) and hand each whole
+ * batch over here.  The queue holds at most queue_batches batches; when
+ * it is full a producer either waits (offline: every record of a file
+ * must come out, and the reader can simply go slower) or drops the
+ * batch and its records are counted as lost (live: the capture must
+ * never wait for a disk or a collector).  The thread takes every queued
+ * batch at once, formats each record's EVE line once and hands it to
+ * each sink that wants the type, and writes out the sinks' buffers when
+ * the queue is empty, so records never wait long on a quiet network.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/eve.h"
+#include "output/output.h"
+#include "output/sink.h"
+#include "util/log.h"
+#include "util/util.h"
+
+#define OUTPUT_MAX_SINKS	8
+#define OUTPUT_SPARE_BATCHES	16	/* kept for reuse */
+
+struct output {
+	struct output_config cfg;
+	struct sink	*sinks[OUTPUT_MAX_SINKS];
+	size_t		 nsinks;
+	struct record_types wanted;	/* union of the sinks' types */
+	char		*iface;
+
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cv_work;	/* a batch or a request is queued */
+	pthread_cond_t	 cv_space;	/* the queue has room */
+	struct record_batch *head, *tail;	/* queued */
+	uint32_t	 nqueued;
+	struct record_batch *spare;
+	uint32_t	 nspare;
+	bool		 stop;
+	bool		 flush_req;
+	bool		 reopen_req;
+	bool		 started;
+	bool		 closed;
+	pthread_t	 thread;
+
+	/* Counters: committed by producers, the rest by the thread. */
+	_Atomic uint64_t committed;
+	_Atomic uint64_t lost;
+	_Atomic uint64_t write_errors;
+
+	struct jsonw	 jw;		/* the thread's line */
+};
+
+struct output *
+output_new(const struct output_config *cfg)
+{
+	struct output *o;
+
+	o = xcalloc(1, sizeof(*o));
+	o->cfg = *cfg;
+	if (o->cfg.queue_batches == 0)
+		o->cfg.queue_batches = OUTPUT_DEFAULT_QUEUE;
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->cv_work, NULL);
+	pthread_cond_init(&o->cv_space, NULL);
+	jsonw_init(&o->jw, 0);
+	return o;
+}
+
+void
+output_add_sink(struct output *o, struct sink *s)
+{
+	if (o->nsinks == OUTPUT_MAX_SINKS) {
+		log_warnx("%s: too many outputs (at most %d)", s->name,
+		    OUTPUT_MAX_SINKS);
+		s->ops->free(s);
+		return;
+	}
+	o->sinks[o->nsinks++] = s;
+	o->wanted.bits |= s->types.bits;
+}
+
+void
+output_set_iface(struct output *o, const char *iface)
+{
+	pthread_mutex_lock(&o->lock);
+	free(o->iface);
+	o->iface = iface != NULL ? xstrdup(iface) : NULL;
+	pthread_mutex_unlock(&o->lock);
+}
+
+bool
+output_wants(const struct output *o, unsigned type)
+{
+	return o != NULL && record_types_has(&o->wanted, type);
+}
+
+void
+output_count_lost(struct output *o, uint64_t n)
+{
+	if (n > 0)
+		atomic_fetch_add_explicit(&o->lost, n, memory_order_relaxed);
+}
+
+void
+output_count_committed(struct output *o, uint64_t n)
+{
+	atomic_fetch_add_explicit(&o->committed, n, memory_order_relaxed);
+}
+
+struct record_batch *
+output_batch_get(struct output *o, size_t need)
+{
+	struct record_batch *b = NULL;
+
+	if (need <= OUTPUT_BATCH_SIZE) {
+		pthread_mutex_lock(&o->lock);
+		if ((b = o->spare) != NULL) {
+			o->spare = b->next;
+			o->nspare--;
+		}
+		pthread_mutex_unlock(&o->lock);
+		need = OUTPUT_BATCH_SIZE;
+	}
+	if (b == NULL) {
+		b = xcalloc(1, sizeof(*b));
+		b->buf = xcalloc(1, need);
+		b->size = need;
+	}
+	b->next = NULL;
+	b->used = 0;
+	b->nrec = 0;
+	return b;
+}
+
+static void
+batch_free(struct record_batch *b)
+{
+	free(b->buf);
+	free(b);
+}
+
+/* Under the lock: keep a standard batch for reuse, free the rest. */
+static void
+batch_put_locked(struct output *o, struct record_batch *b)
+{
+	if (b->size == OUTPUT_BATCH_SIZE && o->nspare < OUTPUT_SPARE_BATCHES) {
+		b->next = o->spare;
+		o->spare = b;
+		o->nspare++;
+	} else
+		batch_free(b);
+}
+
+void
+output_batch_put(struct output *o, struct record_batch *b)
+{
+	pthread_mutex_lock(&o->lock);
+	batch_put_locked(o, b);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+output_batch_submit(struct output *o, struct record_batch *b)
+{
+	pthread_mutex_lock(&o->lock);
+	while (o->started && o->nqueued >= o->cfg.queue_batches) {
+		if (!o->cfg.block) {
+			/* Live capture never waits for an output. */
+			output_count_lost(o, b->nrec);
+			batch_put_locked(o, b);
+			pthread_mutex_unlock(&o->lock);
+			return;
+		}
+		pthread_cond_wait(&o->cv_space, &o->lock);
+	}
+	b->next = NULL;
+	if (o->tail != NULL)
+		o->tail->next = b;
+	else
+		o->head = b;
+	o->tail = b;
+	o->nqueued++;
+	pthread_cond_signal(&o->cv_work);
+	pthread_mutex_unlock(&o->lock);
+}
+
+static void
+sinks_lost(struct output *o, uint64_t n)
+{
+	output_count_lost(o, n);
+}
+
+/* Format one record once and give it to every sink that wants it. */
+static void
+output_record(struct output *o, const struct record *r, const char *iface)
+{
+	const char *line = NULL;
+	size_t len = 0, i;
+
+	for (i = 0; i < o->nsinks; i++) {
+		struct sink *s = o->sinks[i];
+
+		if (!record_types_has(&s->types, r->type))
+			continue;
+		if (line == NULL) {
+			jsonw_reset(&o->jw);
+			eve_format(&o->jw, r, (const char *)(r + 1), iface,
+			    o->cfg.localtime);
+			line = jsonw_text(&o->jw, &len);
+			if (!jsonw_ok(&o->jw)) {
+				/* Head and body cannot exceed the cap the
+				 * body was written under by much; count. */
+				output_count_lost(o, 1);
+				return;
+			}
+		}
+		sinks_lost(o, s->ops->write(s, r, line, len));
+	}
+}
+
+static void
+output_run_batch(struct output *o, const struct record_batch *b,
+    const char *iface)
+{
+	size_t off = 0;
+
+	while (off < b->used) {
+		const struct record *r = (const struct record *)(const void *)
+		    (b->buf + off);
+
+		output_record(o, r, iface);
+		off += RECORD_SIZE(r->len);
+	}
+}
+
+static void
+output_sinks_flush(struct output *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsinks; i++)
+		sinks_lost(o, o->sinks[i]->ops->flush(o->sinks[i]));
+}
+
+/* The sinks' write errors, for stats records made on other threads. */
+static void
+output_note_errors(struct output *o)
+{
+	uint64_t we = 0;
+	size_t i;
+
+	for (i = 0; i < o->nsinks; i++)
+		we += o->sinks[i]->write_errors;
+	atomic_store_explicit(&o->write_errors, we, memory_order_relaxed);
+}
+
+static void *
+output_main(void *arg)
+{
+	struct output *o = arg;
+	struct record_batch *list, *b, *next;
+	bool flush, reopen, stop, idle;
+	char *iface = NULL;
+
+	pthread_mutex_lock(&o->lock);
+	for (;;) {
+		while (o->head == NULL && !o->stop && !o->flush_req &&
+		    !o->reopen_req)
+			pthread_cond_wait(&o->cv_work, &o->lock);
+		list = o->head;
+		o->head = o->tail = NULL;
+		o->nqueued = 0;
+		flush = o->flush_req;
+		reopen = o->reopen_req;
+		stop = o->stop;
+		o->flush_req = o->reopen_req = false;
+		if (iface == NULL || o->iface == NULL ||
+		    strcmp(iface, o->iface) != 0) {
+			free(iface);
+			iface = o->iface != NULL ? xstrdup(o->iface) : NULL;
+		}
+		pthread_cond_broadcast(&o->cv_space);
+		pthread_mutex_unlock(&o->lock);
+
+		for (b = list; b != NULL; b = b->next)
+			output_run_batch(o, b, iface);
+		if (reopen) {
+			size_t i;
+
+			for (i = 0; i < o->nsinks; i++)
+				sinks_lost(o, o->sinks[i]->ops->reopen(
+				    o->sinks[i]));
+		}
+		output_note_errors(o);
+
+		pthread_mutex_lock(&o->lock);
+		for (b = list; b != NULL; b = next) {
+			next = b->next;
+			batch_put_locked(o, b);
+		}
+		idle = o->head == NULL;
+		if ((idle || flush) && !(stop && idle)) {
+			pthread_mutex_unlock(&o->lock);
+			output_sinks_flush(o);
+			output_note_errors(o);
+			pthread_mutex_lock(&o->lock);
+		}
+		if (stop && o->head == NULL)
+			break;
+	}
+	pthread_mutex_unlock(&o->lock);
+	free(iface);
+	return NULL;
+}
+
+int
+output_start(struct output *o)
+{
+	int rc;
+
+	if ((rc = pthread_create(&o->thread, NULL, output_main, o)) != 0) {
+		errno = rc;
+		return -1;
+	}
+	pthread_mutex_lock(&o->lock);
+	o->started = true;
+	pthread_mutex_unlock(&o->lock);
+	return 0;
+}
+
+void
+output_drain(struct output *o)
+{
+	struct record_batch *list, *b, *next;
+
+	pthread_mutex_lock(&o->lock);
+	if (o->started || o->closed) {
+		pthread_mutex_unlock(&o->lock);
+		return;
+	}
+	list = o->head;
+	o->head = o->tail = NULL;
+	o->nqueued = 0;
+	pthread_mutex_unlock(&o->lock);
+	for (b = list; b != NULL; b = b->next)
+		output_run_batch(o, b, o->iface);
+	output_sinks_flush(o);
+	output_note_errors(o);
+	pthread_mutex_lock(&o->lock);
+	for (b = list; b != NULL; b = next) {
+		next = b->next;
+		batch_put_locked(o, b);
+	}
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+output_flush(struct output *o)
+{
+	pthread_mutex_lock(&o->lock);
+	o->flush_req = true;
+	pthread_cond_signal(&o->cv_work);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+output_reopen(struct output *o)
+{
+	pthread_mutex_lock(&o->lock);
+	o->reopen_req = true;
+	pthread_cond_signal(&o->cv_work);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void
+output_counters(struct output *o, struct counters *to)
+{
+	uint64_t we;
+
+	we = atomic_load_explicit(&o->write_errors, memory_order_relaxed);
+	ctr_add(to, CTR_EVE_RECORDS,
+	    atomic_load_explicit(&o->committed, memory_order_relaxed));
+	ctr_add(to, CTR_EVE_DROPPED,
+	    atomic_load_explicit(&o->lost, memory_order_relaxed));
+	ctr_add(to, CTR_EVE_WRITE_ERRORS, we);
+}
+
+int
+output_close(struct output *o)
+{
+	struct record_batch *b, *next;
+	size_t i;
+
+	pthread_mutex_lock(&o->lock);
+	if (o->closed) {
+		pthread_mutex_unlock(&o->lock);
+		return atomic_load_explicit(&o->lost,
+		    memory_order_relaxed) > 0 ? -1 : 0;
+	}
+	o->closed = true;
+	if (o->started) {
+		o->stop = true;
+		pthread_cond_signal(&o->cv_work);
+		pthread_mutex_unlock(&o->lock);
+		pthread_join(o->thread, NULL);
+		pthread_mutex_lock(&o->lock);
+		o->started = false;
+	}
+	/* Never started (a failed start): write what was queued here. */
+	for (b = o->head; b != NULL; b = next) {
+		next = b->next;
+		output_run_batch(o, b, o->iface);
+		batch_free(b);
+	}
+	o->head = o->tail = NULL;
+	o->nqueued = 0;
+	pthread_mutex_unlock(&o->lock);
+	for (i = 0; i < o->nsinks; i++)
+		sinks_lost(o, o->sinks[i]->ops->close(o->sinks[i]));
+	output_note_errors(o);
+	return atomic_load_explicit(&o->lost, memory_order_relaxed) > 0 ?
+	    -1 : 0;
+}
+
+void
+output_free(struct output *o)
+{
+	struct record_batch *b, *next;
+	size_t i;
+
+	if (o == NULL)
+		return;
+	for (b = o->head; b != NULL; b = next) {
+		next = b->next;
+		batch_free(b);
+	}
+	for (b = o->spare; b != NULL; b = next) {
+		next = b->next;
+		batch_free(b);
+	}
+	for (i = 0; i < o->nsinks; i++)
+		o->sinks[i]->ops->free(o->sinks[i]);
+	jsonw_free(&o->jw);
+	free(o->iface);
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->cv_work);
+	pthread_cond_destroy(&o->cv_space);
+	free(o);
+}

@@ -1,0 +1,93 @@
+/*
+ * output/output.h - the output stage: a bounded queue of record
+ * batches, one thread that formats and writes them, and the sinks it
+ * writes to (today the EVE file or stdout; syslog, CEF, Redis and
+ * sockets are further sinks behind the same interface, output/sink.h).
+ *
+ * Every record the stage loses is counted here, wherever it is lost:
+ * a body too large for its writer, a full queue (live capture does not
+ * wait for the outputs), a sink that failed.  Offline, producers wait
+ * for room instead, so a capture file always gives all its records.
+ */
+#ifndef WW_OUTPUT_H
+#define WW_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/record.h"
+#include "util/events.h"
+
+#define OUTPUT_BATCH_SIZE	(64u << 10)	/* bytes a producer fills */
+#define OUTPUT_DEFAULT_QUEUE	256		/* batches in flight: 16 MiB */
+
+struct output_config {
+	bool		 test_mode;	/* keep records, write them sorted */
+	bool		 block;		/* producers wait when the queue is full */
+	uint32_t	 queue_batches;	/* 0: OUTPUT_DEFAULT_QUEUE */
+	bool		 localtime;	/* timestamps in local time */
+};
+
+struct output;
+struct sink;
+
+struct output	*output_new(const struct output_config *);
+/* Add a sink (before output_start); the stage owns it from then on. */
+void		 output_add_sink(struct output *, struct sink *);
+/* Start the output thread.  Returns 0, or -1 (errno set). */
+int		 output_start(struct output *);
+/* The live interface written as "in_iface" (before records flow). */
+void		 output_set_iface(struct output *, const char *);
+/* Types some sink wants. */
+bool		 output_wants(const struct output *, unsigned type);
+
+/*
+ * Ask the thread to write out what it buffers (live capture calls it
+ * when a read returns, so records are not held back on a quiet
+ * segment) or to reopen files (SIGHUP, after logrotate).  Neither
+ * waits.
+ */
+void		 output_flush(struct output *);
+void		 output_reopen(struct output *);
+
+/*
+ * A stage whose thread was not started writes what is queued now, on
+ * the caller's thread (unit tests).  Does nothing once started.
+ */
+void		 output_drain(struct output *);
+/* Counters of the stage (output.eve.*), summed into 'to'. */
+void		 output_counters(struct output *, struct counters *to);
+/*
+ * Write what is queued, stop the thread and close the sinks.  Every
+ * producer must have flushed its writer before.  Returns 0, or -1 when
+ * any record was lost during the run.
+ */
+int		 output_close(struct output *);
+void		 output_free(struct output *);
+
+/*
+ * For record.c.  A batch holds records back to back, each a struct
+ * record and its body, padded to 8 bytes.
+ */
+struct record_batch {
+	struct record_batch *next;
+	uint8_t		*buf;
+	size_t		 size;
+	size_t		 used;
+	uint32_t	 nrec;
+};
+#define RECORD_SIZE(bodylen) \
+	((sizeof(struct record) + (size_t)(bodylen) + 7) & ~(size_t)7)
+
+/* An empty batch with room for at least 'need' bytes. */
+struct record_batch *output_batch_get(struct output *, size_t need);
+/* Give back a batch that is not to be queued. */
+void		 output_batch_put(struct output *, struct record_batch *);
+/* Queue a batch (waits, or drops and counts, when the queue is full). */
+void		 output_batch_submit(struct output *, struct record_batch *);
+/* Records lost before they reached the queue; records committed. */
+void		 output_count_lost(struct output *, uint64_t n);
+void		 output_count_committed(struct output *, uint64_t n);
+
+#endif /* WW_OUTPUT_H */

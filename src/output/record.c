@@ -1,0 +1,136 @@
+/*
+ * output/record.c - building records and handing them over in batches.
+ *
+ * A record's body is written with the producer's own JSON writer and
+ * copied, with its typed head, into the producer's current batch: one
+ * memcpy per record and no lock.  The batch goes to the output stage
+ * when the next record would not fit, and at record_flush() (the clock
+ * ticks of the pipeline), so a record waits at most one tick.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "output/output.h"
+#include "output/record.h"
+
+void
+record_writer_init(struct record_writer *w, struct output *out)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	jsonw_init(&w->jw, JSONW_DEFAULT_CAP);
+}
+
+void
+record_writer_free(struct record_writer *w)
+{
+	record_flush(w);
+	if (w->cur != NULL)
+		output_batch_put(w->out, w->cur);
+	w->cur = NULL;
+	jsonw_free(&w->jw);
+}
+
+bool
+record_wanted(const struct record_writer *w, unsigned type)
+{
+	return output_wants(w->out, type);
+}
+
+struct jsonw *
+record_begin(struct record_writer *w, unsigned type, const char *event_type,
+    uint64_t ts_us)
+{
+	if (!output_wants(w->out, type))
+		return NULL;
+	memset(&w->rec, 0, sizeof(w->rec));
+	w->rec.type = (uint16_t)type;
+	w->rec.event_type = event_type;
+	w->rec.ts_us = ts_us;
+	jsonw_reset(&w->jw);
+	jsonw_obj_open(&w->jw);
+	w->open = true;
+	return &w->jw;
+}
+
+struct record *
+record_head(struct record_writer *w)
+{
+	return &w->rec;
+}
+
+void
+record_set_vlan(struct record *r, const uint16_t *vlan, uint8_t n)
+{
+	if (n > PKT_MAX_VLAN)
+		n = PKT_MAX_VLAN;
+	memcpy(r->vlan, vlan, n * sizeof(*vlan));
+	r->vlan_cnt = n;
+}
+
+void
+record_set_tuple(struct record *r, int ipver, const uint8_t *src,
+    const uint8_t *dst, uint16_t sp, uint16_t dp, uint8_t proto)
+{
+	size_t alen = ipver == 4 ? 4 : 16;
+
+	if (ipver != 4 && ipver != 6)
+		return;
+	r->flags |= RECORD_F_TUPLE;
+	r->ipver = (uint8_t)ipver;
+	memcpy(r->src, src, alen);
+	memcpy(r->dst, dst, alen);
+	r->sport = sp;
+	r->dport = dp;
+	r->proto = proto;
+}
+
+int
+record_commit(struct record_writer *w)
+{
+	const char *text;
+	size_t len, need;
+	struct record_batch *b;
+	uint8_t *p;
+
+	if (!w->open)
+		return -1;
+	w->open = false;
+	jsonw_obj_close(&w->jw);
+	text = jsonw_text(&w->jw, &len);
+	if (!jsonw_ok(&w->jw) || len < 2 || len - 2 > UINT32_MAX) {
+		output_count_lost(w->out, 1);
+		return -1;
+	}
+	/* The body is what lies between the braces. */
+	text++;
+	len -= 2;
+	w->rec.len = (uint32_t)len;
+	need = RECORD_SIZE(len);
+	if (w->cur != NULL && w->cur->size - w->cur->used < need)
+		record_flush(w);
+	if (w->cur == NULL)
+		w->cur = output_batch_get(w->out, need);
+	b = w->cur;
+	p = b->buf + b->used;
+	memcpy(p, &w->rec, sizeof(w->rec));
+	memcpy(p + sizeof(w->rec), text, len);
+	b->used += need;
+	b->nrec++;
+	output_count_committed(w->out, 1);
+	return 0;
+}
+
+void
+record_flush(struct record_writer *w)
+{
+	if (w->cur == NULL)
+		return;
+	if (w->cur->nrec == 0) {
+		/* Nothing in it: keep it for the next record. */
+		return;
+	}
+	output_batch_submit(w->out, w->cur);
+	w->cur = NULL;
+}
