@@ -298,6 +298,9 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit makes write(2) fail with EFBIG, which the
+	 * output counts, instead of killing the sensor. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	memset(&mo, 0, sizeof(mo));
 	mo.logdir = logdir;

@@ -340,6 +340,8 @@ void
 output_drain(struct output *o)
 {
 	struct record_batch *list, *b, *next;
+	bool reopen;
+	size_t i;
 
 	pthread_mutex_lock(&o->lock);
 	if (o->started || o->closed) {
@@ -349,9 +351,14 @@ output_drain(struct output *o)
 	list = o->head;
 	o->head = o->tail = NULL;
 	o->nqueued = 0;
+	reopen = o->reopen_req;
+	o->reopen_req = o->flush_req = false;
 	pthread_mutex_unlock(&o->lock);
 	for (b = list; b != NULL; b = b->next)
 		output_run_batch(o, b, o->iface);
+	if (reopen)
+		for (i = 0; i < o->nsinks; i++)
+			sinks_lost(o, o->sinks[i]->ops->reopen(o->sinks[i]));
 	output_sinks_flush(o);
 	output_note_errors(o);
 	pthread_mutex_lock(&o->lock);

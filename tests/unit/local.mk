@@ -5,7 +5,8 @@
 
 UNIT_TESTS =
 WW_UNIT_LIBS = $(WW_LIBS) $(CMOCKA_LIBS)
-EXTRA_DIST += tests/unit/app-mock.h tests/unit/conf tests/unit/brain \
+EXTRA_DIST += tests/unit/app-mock.h tests/unit/sink-mock.h \
+	tests/unit/conf tests/unit/brain \
 	tests/unit/oui
 
 UNIT_TESTS += tests/unit/test-bytes
@@ -132,3 +133,11 @@ tests_unit_mkstate_LDADD = $(WW_LIBS)
 
 TESTS += tests/inventory.sh tests/tls-ja3.sh
 EXTRA_DIST += tests/inventory.sh tests/tls-ja3.sh
+
+# The output stage against failing targets; write(2) and ftruncate(2)
+# are wrapped so the test can make them misbehave.
+UNIT_TESTS += tests/unit/test-output
+tests_unit_test_output_SOURCES = tests/unit/test-output.c
+tests_unit_test_output_LDADD = $(WW_UNIT_LIBS)
+tests_unit_test_output_LDFLAGS = $(AM_LDFLAGS) \
+	-Wl,--wrap=write -Wl,--wrap=ftruncate
