@@ -11,8 +11,11 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +61,39 @@ struct brain_ipent {
 	struct brain_ipent *next;
 };
 
+/* A queue handed over by a worker at a tick (threaded brain). */
+struct brain_handover {
+	struct brain_handover *next;
+	unsigned	 worker;
+	uint64_t	 gen;
+	struct brain_ev	*ev;
+	size_t		 n;
+	uint64_t	 dropped;
+};
+
 struct brain {
 	struct brain_config cfg;
-	pthread_mutex_t	 lock;
+	pthread_mutex_t	 lock;		/* the inventory (not threaded) */
 	unsigned	 nworkers;
+
+	/*
+	 * The brain's thread.  Workers push their queues onto the inbox
+	 * (a lock-free stack) and post the semaphore; the thread takes the
+	 * whole stack at once.  Only the flow control below has a lock,
+	 * and a worker takes it only when the brain is far behind.
+	 */
+	bool		 threaded;
+	bool		 block;		/* offline: wait rather than drop */
+	pthread_t	 thread;
+	sem_t		 wake;
+	_Atomic(struct brain_handover *) inbox;
+	_Atomic uint64_t inflight;	/* events handed over, not taken */
+	_Atomic uint64_t handed;	/* handovers pushed */
+	_Atomic bool	 stop;
+	pthread_mutex_t	 flow_lock;
+	pthread_cond_t	 flow_cv;	/* inflight fell, or done rose */
+	uint64_t	 done;		/* handovers applied (flow_lock) */
+
 	uint64_t	*wgen;		/* last tick handed over, per worker */
 	struct brain_ev	*pend;		/* handed over, not yet applied */
 	size_t		 npend, pcap;
@@ -1069,34 +1101,35 @@ brain_queue_free(struct brain_queue *q)
 	memset(q, 0, sizeof(*q));
 }
 
-void
-brain_sync(struct brain *b, unsigned worker, uint64_t gen,
-    struct brain_queue *q)
+/* Take a handed-over queue into the pending events (brain's side). */
+static void
+brain_take(struct brain *b, unsigned worker, uint64_t gen,
+    const struct brain_ev *ev, size_t n, uint64_t dropped)
+{
+	size_t i;
+
+	if (dropped > 0)
+		ctr_add(b->ctr, CTR_DEV_EVENTS_DROPPED, dropped);
+	if (b->npend + n > b->pcap) {
+		while (b->npend + n > b->pcap)
+			b->pcap = b->pcap ? b->pcap * 2 : 1024;
+		b->pend = xreallocarray(b->pend, b->pcap, sizeof(*b->pend));
+	}
+	for (i = 0; i < n; i++) {
+		b->pend[b->npend] = ev[i];
+		b->pend[b->npend++].gen = gen;
+	}
+	if (worker < b->nworkers)
+		b->wgen[worker] = gen;
+}
+
+/* Apply what every worker has handed over. */
+static void
+brain_advance(struct brain *b)
 {
 	uint64_t low;
 	size_t i;
 
-	if (b == NULL) {
-		q->n = 0;
-		return;
-	}
-	pthread_mutex_lock(&b->lock);
-	if (q->dropped > 0) {
-		ctr_add(b->ctr, CTR_DEV_EVENTS_DROPPED, q->dropped);
-		q->dropped = 0;
-	}
-	if (b->npend + q->n > b->pcap) {
-		while (b->npend + q->n > b->pcap)
-			b->pcap = b->pcap ? b->pcap * 2 : 1024;
-		b->pend = xreallocarray(b->pend, b->pcap, sizeof(*b->pend));
-	}
-	for (i = 0; i < q->n; i++) {
-		q->ev[i].gen = gen;
-		b->pend[b->npend++] = q->ev[i];
-	}
-	q->n = 0;
-	if (worker < b->nworkers)
-		b->wgen[worker] = gen;
 	for (low = UINT64_MAX, i = 0; i < b->nworkers; i++)
 		if (b->wgen[i] < low)
 			low = b->wgen[i];
@@ -1104,7 +1137,153 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 		brain_run(b, low);
 		record_flush(&b->rw);
 	}
-	pthread_mutex_unlock(&b->lock);
+}
+
+void
+brain_sync(struct brain *b, unsigned worker, uint64_t gen,
+    struct brain_queue *q)
+{
+	struct brain_handover *h;
+
+	if (b == NULL) {
+		q->n = 0;
+		return;
+	}
+	if (!b->threaded) {
+		pthread_mutex_lock(&b->lock);
+		brain_take(b, worker, gen, q->ev, q->n, q->dropped);
+		q->n = 0;
+		q->dropped = 0;
+		brain_advance(b);
+		pthread_mutex_unlock(&b->lock);
+		return;
+	}
+	h = xcalloc(1, sizeof(*h));
+	h->worker = worker;
+	h->gen = gen;
+	h->dropped = q->dropped;
+	if (q->n > 0 && !b->block && atomic_load_explicit(&b->inflight,
+	    memory_order_relaxed) > BRAIN_INFLIGHT_MAX) {
+		/* Live: the brain is far behind; capture does not wait. */
+		h->dropped += q->n;
+		q->n = 0;
+	}
+	if (q->n > 0) {
+		/* The queue's array goes with it: no copy. */
+		h->ev = q->ev;
+		h->n = q->n;
+		q->ev = NULL;
+		q->n = q->cap = 0;
+		atomic_fetch_add_explicit(&b->inflight, h->n,
+		    memory_order_relaxed);
+	}
+	q->dropped = 0;
+	h->next = atomic_load_explicit(&b->inbox, memory_order_relaxed);
+	while (!atomic_compare_exchange_weak_explicit(&b->inbox, &h->next, h,
+	    memory_order_release, memory_order_relaxed))
+		;
+	atomic_fetch_add_explicit(&b->handed, 1, memory_order_relaxed);
+	sem_post(&b->wake);
+	if (b->block && atomic_load_explicit(&b->inflight,
+	    memory_order_relaxed) > BRAIN_INFLIGHT_MAX) {
+		/* Offline: the reader slows down instead of dropping. */
+		pthread_mutex_lock(&b->flow_lock);
+		while (atomic_load_explicit(&b->inflight,
+		    memory_order_relaxed) > BRAIN_INFLIGHT_MAX)
+			pthread_cond_wait(&b->flow_cv, &b->flow_lock);
+		pthread_mutex_unlock(&b->flow_lock);
+	}
+}
+
+static void *
+brain_main(void *arg)
+{
+	struct brain *b = arg;
+	struct brain_handover *list, *h, *next, *fifo;
+	uint64_t n;
+
+	for (;;) {
+		while (sem_wait(&b->wake) == -1 && errno == EINTR)
+			;
+		list = atomic_exchange_explicit(&b->inbox, NULL,
+		    memory_order_acquire);
+		if (list == NULL) {
+			if (atomic_load_explicit(&b->stop, memory_order_acquire))
+				break;
+			continue;
+		}
+		/* The stack is newest first: each worker's in push order. */
+		for (fifo = NULL, h = list; h != NULL; h = next) {
+			next = h->next;
+			h->next = fifo;
+			fifo = h;
+		}
+		/*
+		 * One handover at a time, as brain_sync() does without the
+		 * thread: every worker hands over the same ticks, so the
+		 * brain passes through each tick and settles after each,
+		 * whatever order the workers' handovers arrived in.
+		 */
+		pthread_mutex_lock(&b->lock);
+		for (n = 0, h = fifo; h != NULL; h = next, n++) {
+			next = h->next;
+			brain_take(b, h->worker, h->gen, h->ev, h->n,
+			    h->dropped);
+			atomic_fetch_sub_explicit(&b->inflight, h->n,
+			    memory_order_relaxed);
+			free(h->ev);
+			free(h);
+			brain_advance(b);
+		}
+		pthread_mutex_unlock(&b->lock);
+		pthread_mutex_lock(&b->flow_lock);
+		b->done += n;
+		pthread_cond_broadcast(&b->flow_cv);
+		pthread_mutex_unlock(&b->flow_lock);
+	}
+	return NULL;
+}
+
+int
+brain_start(struct brain *b, bool block)
+{
+	int rc;
+
+	if (b == NULL || b->threaded)
+		return 0;
+	b->block = block;
+	if ((rc = pthread_create(&b->thread, NULL, brain_main, b)) != 0) {
+		errno = rc;
+		return -1;
+	}
+	b->threaded = true;
+	return 0;
+}
+
+void
+brain_quiesce(struct brain *b)
+{
+	uint64_t target;
+
+	if (b == NULL || !b->threaded)
+		return;
+	target = atomic_load_explicit(&b->handed, memory_order_relaxed);
+	pthread_mutex_lock(&b->flow_lock);
+	while (b->done < target)
+		pthread_cond_wait(&b->flow_cv, &b->flow_lock);
+	pthread_mutex_unlock(&b->flow_lock);
+}
+
+/* Apply everything handed over, then end the thread. */
+static void
+brain_stop(struct brain *b)
+{
+	if (!b->threaded)
+		return;
+	atomic_store_explicit(&b->stop, true, memory_order_release);
+	sem_post(&b->wake);
+	pthread_join(b->thread, NULL);
+	b->threaded = false;
 }
 
 static int
@@ -1144,6 +1323,9 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->err = err;
 	record_writer_init(&b->rw, out);
 	pthread_mutex_init(&b->lock, NULL);
+	pthread_mutex_init(&b->flow_lock, NULL);
+	pthread_cond_init(&b->flow_cv, NULL);
+	sem_init(&b->wake, 0, 0);
 
 	if ((b->fp = brain_load_fp(cfg, err)) == NULL) {
 		brain_free(b);
@@ -1192,6 +1374,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 
 	if (b == NULL)
 		return;
+	brain_stop(b);
 	pthread_mutex_lock(&b->lock);
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
@@ -1293,11 +1476,18 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 void
 brain_free(struct brain *b)
 {
+	struct brain_handover *h, *hnext;
 	struct brain_ipent *e, *next;
 	size_t i;
 
 	if (b == NULL)
 		return;
+	brain_stop(b);
+	for (h = atomic_exchange(&b->inbox, NULL); h != NULL; h = hnext) {
+		hnext = h->next;
+		free(h->ev);
+		free(h);
+	}
 	for (i = 0; i < b->ndevs; i++) {
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
@@ -1319,5 +1509,8 @@ brain_free(struct brain *b)
 		state_close(b->state);
 	record_writer_free(&b->rw);
 	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->flow_lock);
+	pthread_cond_destroy(&b->flow_cv);
+	sem_destroy(&b->wake);
 	free(b);
 }

@@ -3,7 +3,11 @@
  *
  * Workers turn flows and application facts into small events
  * (struct brain_ev) in a queue of their own, without locks.  At each
- * clock tick a worker hands its queue over; once every worker has
+ * clock tick a worker hands its queue over to the brain's own thread,
+ * which fingerprints, writes records and saves the state: none of that
+ * runs on a packet thread, and no packet thread waits for it (offline,
+ * a worker far ahead of the brain is held back, so that nothing is
+ * dropped).  Once every worker has
  * handed over a tick, the brain sorts that tick's events by packet
  * time (and a per-flow sequence) and applies them.  So the inventory,
  * and every record it writes, is the same whatever the number of
@@ -89,6 +93,9 @@ struct brain_queue {
 	uint64_t	 dropped;	/* over BRAIN_QUEUE_MAX */
 };
 #define BRAIN_QUEUE_MAX		(1u << 20)
+/* Events handed over and not yet taken by the brain's thread: past
+ * this, offline workers wait and live ones drop (and count). */
+#define BRAIN_INFLIGHT_MAX	(1u << 20)
 
 struct brain;
 struct jsonw;
@@ -111,6 +118,18 @@ void		 brain_free(struct brain *);
 /* Check configuration only (wardwatch -T): fingerprints and OUI. */
 int		 brain_check(const struct brain_config *, FILE *err);
 
+/*
+ * Run the brain on a thread of its own: from then on brain_sync() only
+ * hands the queue over and the thread sorts and applies events, writes
+ * records and saves the state.  block: when the brain falls far behind,
+ * make workers wait (offline) rather than drop events (live).  Without
+ * it (unit tests) brain_sync() applies events on the caller's thread.
+ */
+int		 brain_start(struct brain *, bool block);
+/* Wait until everything handed over so far is applied (test mode's
+ * periodic stats, which must not depend on thread timing). */
+void		 brain_quiesce(struct brain *);
+
 /* Worker side. */
 struct brain_ev	*brain_queue_add(struct brain_queue *);	/* zeroed, or NULL */
 void		 brain_queue_free(struct brain_queue *);
@@ -118,8 +137,8 @@ void		 brain_queue_free(struct brain_queue *);
 void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
 		    struct brain_queue *);
 
-/* After every worker handed over UINT64_MAX: write the snapshot of
- * every device at time ts_us, save the inventory. */
+/* After every worker handed over UINT64_MAX: stop the thread, write
+ * the snapshot of every device at time ts_us, save the inventory. */
 void		 brain_finish(struct brain *, uint64_t ts_us);
 /* The offline summary: devices and counts by class. */
 void		 brain_print_summary(struct brain *, FILE *, bool verbose);

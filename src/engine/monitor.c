@@ -201,9 +201,13 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	}
 	for (i = 0; i < n; i++)
 		if (worker_start(mon->workers[i]) == -1) {
-			log_warn("pthread_create");
-			return -1;
+			log_warn("worker %u: pthread_create", i);
+			return -1;	/* monitor_free() ends the others */
 		}
+	if (brain_start(mon->brain, !opts->live) == -1) {
+		log_warn("device brain: pthread_create");
+		return -1;
+	}
 	return 0;
 }
 
@@ -273,6 +277,9 @@ monitor_emit_stats(struct monitor *mon, uint64_t ts_us)
 	monitor_barrier(mon);
 	if (!record_wanted(&mon->rw, RECORD_STATS))
 		return;
+	/* Deterministic output: the device counters as of this tick. */
+	if (mon->opts.test_mode)
+		brain_quiesce(mon->brain);
 	sum = xcalloc(1, sizeof(*sum));
 	monitor_sum(mon, sum, &x);
 	eve_stats(&mon->rw, ts_us, sum, &x);
@@ -622,6 +629,12 @@ monitor_free(struct monitor *mon)
 	uint32_t i;
 
 	if (mon->workers != NULL) {
+		/* Threads still running (a failed start, an early exit)
+		 * end before what they wait on is destroyed. */
+		for (i = 0; i < mon->nworkers; i++)
+			if (mon->workers[i] != NULL &&
+			    mon->workers[i]->running)
+				worker_finish(mon->workers[i]);
 		for (i = 0; i < mon->nworkers; i++)
 			worker_free(mon->workers[i]);
 		free(mon->workers);

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <assert.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,10 +262,15 @@ worker_main(void *arg)
 int
 worker_start(struct worker *w)
 {
+	int rc;
+
 	if (!w->threaded)
 		return 0;
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+	if ((rc = pthread_create(&w->thread, NULL, worker_main, w)) != 0) {
+		errno = rc;
 		return -1;
+	}
+	w->running = true;
 	return 0;
 }
 
@@ -405,6 +411,13 @@ worker_enqueue_barrier(struct worker *w, uint64_t seq)
 void
 worker_finish(struct worker *w)
 {
+	if (w->threaded && !w->running) {
+		/* Its thread never started: end its flows here. */
+		w->threaded = false;
+		free(w->cur != NULL ? w->cur->buf : NULL);
+		free(w->cur);
+		w->cur = NULL;
+	}
 	if (!w->threaded) {
 		flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
 		record_flush(&w->rw);
@@ -414,6 +427,7 @@ worker_finish(struct worker *w)
 	(void)rec_reserve(w, REC_FLUSH, 0, 0);
 	worker_push(w);
 	pthread_join(w->thread, NULL);
+	w->running = false;
 	w->threaded = false;
 }
 

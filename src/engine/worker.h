@@ -47,6 +47,7 @@ struct worker {
 	unsigned		 id;
 	pthread_t		 thread;
 	bool			 threaded;
+	bool			 running;	/* its thread was started */
 	struct flow_table	*ft;
 	struct app_engine	*app;
 	struct counters		 ctr;

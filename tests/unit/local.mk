@@ -141,3 +141,9 @@ tests_unit_test_output_SOURCES = tests/unit/test-output.c
 tests_unit_test_output_LDADD = $(WW_UNIT_LIBS)
 tests_unit_test_output_LDFLAGS = $(AM_LDFLAGS) \
 	-Wl,--wrap=write -Wl,--wrap=ftruncate
+
+# Thread start failures; pthread_create is wrapped to fail on demand.
+UNIT_TESTS += tests/unit/test-monitor
+tests_unit_test_monitor_SOURCES = tests/unit/test-monitor.c
+tests_unit_test_monitor_LDADD = $(WW_UNIT_LIBS)
+tests_unit_test_monitor_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=pthread_create

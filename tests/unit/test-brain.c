@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -343,6 +344,70 @@ feed_ward(struct brain_queue *qa, struct brain_queue *qb, int split)
 	}
 }
 
+/*
+ * The brain on its own thread, fed by two worker threads that hand
+ * over several ticks each: the same records as the brain applied on
+ * one thread, and the workers never apply anything themselves.
+ */
+struct feeder {
+	struct brain	*b;
+	unsigned	 id;
+	struct brain_queue q;
+};
+
+static void *
+feeder_main(void *arg)
+{
+	struct feeder *f = arg;
+	uint64_t t;
+
+	for (t = 2; t <= 5; t++)
+		brain_sync(f->b, f->id, t * SEC, &f->q);
+	brain_sync(f->b, f->id, UINT64_MAX, &f->q);
+	return NULL;
+}
+
+static void
+test_brain_thread_same_records(void **state)
+{
+	struct fix *one, *two;
+	struct feeder fa, fb;
+	pthread_t ta, tb;
+	struct brain_queue qa = { 0 };
+
+	(void)state;
+	one = fix_new(NULL, 1);
+	feed_ward(&qa, &qa, 0);
+	brain_sync(one->b, 0, 2 * SEC, &qa);
+	brain_sync(one->b, 0, UINT64_MAX, &qa);
+	brain_finish(one->b, 6 * SEC);
+
+	two = fix_new(NULL, 2);
+	assert_int_equal(brain_start(two->b, true), 0);
+	memset(&fa, 0, sizeof(fa));
+	memset(&fb, 0, sizeof(fb));
+	fa.b = fb.b = two->b;
+	fb.id = 1;
+	feed_ward(&fa.q, &fb.q, 1);
+	assert_int_equal(pthread_create(&tb, NULL, feeder_main, &fb), 0);
+	assert_int_equal(pthread_create(&ta, NULL, feeder_main, &fa), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	/* Handing over applied nothing on the workers' threads. */
+	assert_null(fa.q.ev);
+	brain_quiesce(two->b);
+	brain_finish(two->b, 6 * SEC);
+	out_sync(&one->out);
+	out_sync(&two->out);
+	assert_non_null(one->out.buf);
+	assert_string_equal(one->out.buf, two->out.buf);
+	brain_queue_free(&qa);
+	brain_queue_free(&fa.q);
+	brain_queue_free(&fb.q);
+	fix_free(one);
+	fix_free(two);
+}
+
 static void
 test_worker_split_invariance(void **state)
 {
@@ -566,6 +631,7 @@ main(void)
 		cmocka_unit_test(test_dhcp_identity_and_ip_change),
 		cmocka_unit_test(test_router),
 		cmocka_unit_test(test_worker_split_invariance),
+		cmocka_unit_test(test_brain_thread_same_records),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
 		cmocka_unit_test(test_hl7_hub),
 		cmocka_unit_test(test_persistence_and_alerts),

@@ -1,0 +1,94 @@
+/*
+ * test-monitor.c - starting and stopping the sensor's threads
+ * (src/engine/monitor.c).  Linked with --wrap=pthread_create, so a test
+ * can make the creation of one thread fail.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "engine/config.h"
+#include "engine/monitor.h"
+
+int	__real_pthread_create(pthread_t *, const pthread_attr_t *,
+	    void *(*)(void *), void *);
+int	__wrap_pthread_create(pthread_t *, const pthread_attr_t *,
+	    void *(*)(void *), void *);
+
+static int calls, fail_at;
+
+int
+__wrap_pthread_create(pthread_t *t, const pthread_attr_t *a,
+    void *(*fn)(void *), void *arg)
+{
+	if (++calls == fail_at)
+		return EAGAIN;
+	return __real_pthread_create(t, a, fn, arg);
+}
+
+static volatile sig_atomic_t stop, reopen;
+
+/*
+ * With three workers, the output thread is created first, then the
+ * workers, then the brain.  Whichever fails, monitor_init() fails and
+ * monitor_free() returns: the threads already started were ended
+ * before their queues and locks were destroyed (a worker left waiting
+ * on a destroyed condition variable hangs or crashes here).
+ */
+static void
+test_monitor_thread_start_fails(void **state)
+{
+	char dir[] = "/tmp/ww-monitor-XXXXXX", cmd[64];
+	struct monitor_opts mo;
+	struct monitor mon;
+	struct config cfg;
+	int at;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (at = 1; at <= 5; at++) {
+		config_defaults(&cfg);
+		memset(&mo, 0, sizeof(mo));
+		mo.logdir = dir;
+		mo.workers = 3;
+		mo.test_mode = true;
+		mo.stop = &stop;
+		mo.reopen = &reopen;
+		calls = 0;
+		fail_at = at;
+		assert_int_equal(monitor_init(&mon, &cfg, &mo), -1);
+		monitor_free(&mon);
+		config_free(&cfg);
+	}
+	/* And with nothing failing, it starts and stops. */
+	config_defaults(&cfg);
+	calls = 0;
+	fail_at = 0;
+	assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+	monitor_free(&mon);
+	config_free(&cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_monitor_thread_start_fails),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
