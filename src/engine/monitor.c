@@ -66,6 +66,7 @@ anomaly_budget_reset(struct monitor *mon)
  * "cdp" record and hands the facts to the device brain.
  */
 static void	monitor_anomalies(struct monitor *, const struct packet *);
+static void	monitor_barrier_reached(void *, uint64_t);
 
 static void
 monitor_l2(struct monitor *mon, struct packet *p)
@@ -123,8 +124,8 @@ monitor_init(struct monitor *mon, const struct config *cfg,
     const struct monitor_opts *opts)
 {
 	struct output_config oc;
+	struct worker_setup ws;
 	uint32_t i, n;
-	uint64_t memcap;
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
@@ -191,9 +192,18 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	mon->nworkers = n;
 	mon->threaded = n > 1;
 	mon->workers = xcalloc(n, sizeof(*mon->workers));
-	memcap = cfg->flow.memcap / n;
+	memset(&ws, 0, sizeof(ws));
+	ws.flow = &cfg->flow;
+	ws.app = &mon->app_cfg;
+	ws.key = &mon->key;
+	ws.eve = &mon->eve;
+	ws.out = mon->out;
+	ws.brain = mon->brain;
+	ws.nworkers = n;
+	ws.barrier = monitor_barrier_reached;
+	ws.arg = mon;
 	for (i = 0; i < n; i++) {
-		mon->workers[i] = worker_new(mon, i, mon->threaded, memcap);
+		mon->workers[i] = worker_new(&ws, i, mon->threaded);
 		if (mon->workers[i] == NULL) {
 			log_warnx("cannot create worker %u", i);
 			return -1;
@@ -211,9 +221,11 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	return 0;
 }
 
-void
-monitor_barrier_reached(struct monitor *mon, uint64_t seq)
+static void
+monitor_barrier_reached(void *arg, uint64_t seq)
 {
+	struct monitor *mon = arg;
+
 	(void)seq;
 	pthread_mutex_lock(&mon->bar_lock);
 	mon->bar_seq++;

@@ -101,7 +101,4 @@ int	monitor_run_live(struct monitor *, const char *iface);
 int	monitor_finish(struct monitor *, struct monitor_summary *);
 void	monitor_free(struct monitor *);
 
-/* Called by workers (any thread). */
-void	monitor_barrier_reached(struct monitor *, uint64_t seq);
-
 #endif /* WW_MONITOR_H */

@@ -13,8 +13,6 @@
 #include "decode/packet.h"
 #include "device/brain.h"
 #include "device/devfacts.h"
-#include "engine/config.h"
-#include "engine/monitor.h"
 #include "engine/worker.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -54,7 +52,7 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 
 	eve_flow(&w->rw, f, flow_end_reason_name(reason), app_flow_proto(f),
 	    app_flow_eve, &w->eve);
-	if (w->mon->brain != NULL)
+	if (w->setup.brain != NULL)
 		devfacts_flow_end(&w->bq, f);
 	app_flow_end(w->app, f);
 }
@@ -65,7 +63,7 @@ worker_app_fact(void *arg, struct flow *f, const struct packet *p,
 {
 	struct worker *w = arg;
 
-	if (w->mon->brain != NULL)
+	if (w->setup.brain != NULL)
 		devfacts_app(&w->bq, f, p, proto, dir, fact);
 }
 
@@ -119,41 +117,40 @@ worker_app_memuse(void *arg)
 }
 
 struct worker *
-worker_new(struct monitor *mon, unsigned id, bool threaded,
-    uint64_t flow_memcap)
+worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 {
 	struct worker *w;
 	struct flow_config fc;
 	struct flow_ops ops;
 
 	w = xcalloc(1, sizeof(*w));
-	w->mon = mon;
+	w->setup = *su;
 	w->id = id;
 	w->threaded = threaded;
-	record_writer_init(&w->rw, mon->out);
-	w->eve = mon->eve;
+	record_writer_init(&w->rw, su->out);
+	w->eve = *su->eve;
 	w->eve.pcap_filename = NULL;
 
-	fc = mon->cfg->flow;
-	fc.memcap = flow_memcap;
-	/* Both caps are for the whole sensor: each worker gets its share. */
-	fc.stream.memcap = mon->cfg->flow.stream.memcap / mon->nworkers;
+	/* The caps are for the whole sensor: each worker gets its share. */
+	fc = *su->flow;
+	fc.memcap = su->flow->memcap / su->nworkers;
+	fc.stream.memcap = su->flow->stream.memcap / su->nworkers;
 	memset(&ops, 0, sizeof(ops));
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
 	ops.stream = &worker_stream_ops;
 	ops.ext_memuse = worker_app_memuse;
 	ops.arg = w;
-	w->app = app_engine_new(&mon->app_cfg, &w->ctr, &w->eve, &w->rw);
+	w->app = app_engine_new(su->app, &w->ctr, &w->eve, &w->rw);
 	app_engine_set_fact_sink(w->app, worker_app_fact, w);
-	w->ft = flow_table_new(&fc, &ops, &w->ctr, mon->key.k0);
+	w->ft = flow_table_new(&fc, &ops, &w->ctr, su->key->k0);
 	if (w->ft == NULL) {
 		app_engine_free(w->app);
 		record_writer_free(&w->rw);
 		free(w);
 		return NULL;
 	}
-	flow_table_share_key(w->ft, &mon->key);
+	flow_table_share_key(w->ft, su->key);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cv_work, NULL);
 	pthread_cond_init(&w->cv_space, NULL);
@@ -186,7 +183,7 @@ worker_tick(struct worker *w, uint64_t now)
 	record_flush(&w->rw);
 	/* Ticks come at the same packet times to every worker: the brain
 	 * applies a tick's events once all have handed theirs over. */
-	brain_sync(w->mon->brain, w->id, now, &w->bq);
+	brain_sync(w->setup.brain, w->id, now, &w->bq);
 }
 
 /* Run one batch; true when it carried the final flush. */
@@ -213,12 +210,12 @@ worker_run_batch(struct worker *w, struct batch *b)
 			worker_tick(w, h.arg);
 			break;
 		case REC_BARRIER:
-			monitor_barrier_reached(w->mon, h.arg);
+			w->setup.barrier(w->setup.arg, h.arg);
 			break;
 		case REC_FLUSH:
 			flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
 			record_flush(&w->rw);
-			brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
+			brain_sync(w->setup.brain, w->id, UINT64_MAX, &w->bq);
 			done = true;
 			break;
 		}
@@ -401,7 +398,7 @@ void
 worker_enqueue_barrier(struct worker *w, uint64_t seq)
 {
 	if (!w->threaded) {
-		monitor_barrier_reached(w->mon, seq);
+		w->setup.barrier(w->setup.arg, seq);
 		return;
 	}
 	(void)rec_reserve(w, REC_BARRIER, seq, 0);
@@ -421,7 +418,7 @@ worker_finish(struct worker *w)
 	if (!w->threaded) {
 		flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
 		record_flush(&w->rw);
-		brain_sync(w->mon->brain, w->id, UINT64_MAX, &w->bq);
+		brain_sync(w->setup.brain, w->id, UINT64_MAX, &w->bq);
 		return;
 	}
 	(void)rec_reserve(w, REC_FLUSH, 0, 0);

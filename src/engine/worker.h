@@ -36,14 +36,32 @@
 /* Batches that may hold references: queued, being run, spare. */
 #define WORKER_REF_RING		16
 
-struct monitor;
+struct app_engine_config;
+struct brain;
+struct flow_config;
+struct output;
 struct packet;
+struct sipkey;
 struct flow_table;
 struct app_engine;
 struct batch;
 
+/* What a worker is made of; the pointers outlive it. */
+struct worker_setup {
+	const struct flow_config *flow;		/* whole-sensor caps */
+	const struct app_engine_config *app;
+	const struct sipkey	*key;		/* the flow hash key */
+	const struct eve_opts	*eve;
+	struct output		*out;
+	struct brain		*brain;		/* NULL: devices off */
+	uint32_t		 nworkers;	/* caps are shared out */
+	/* A barrier record was reached (any worker's thread). */
+	void			(*barrier)(void *, uint64_t seq);
+	void			*arg;
+};
+
 struct worker {
-	struct monitor		*mon;
+	struct worker_setup	 setup;
 	unsigned		 id;
 	pthread_t		 thread;
 	bool			 threaded;
@@ -72,8 +90,8 @@ struct worker {
 	uint64_t		 ref_lo[WORKER_REF_RING];
 };
 
-struct worker	*worker_new(struct monitor *, unsigned id, bool threaded,
-		    uint64_t flow_memcap);
+struct worker	*worker_new(const struct worker_setup *, unsigned id,
+		    bool threaded);
 int		 worker_start(struct worker *);
 /* Give the worker a packet (copied in threaded mode). */
 void		 worker_enqueue_packet(struct worker *, const struct packet *);
