@@ -95,6 +95,85 @@ join_args(int argc, char *const *argv)
 	return s;
 }
 
+/*
+ * A filter that does not compile is the user's mistake, found before
+ * any file is opened (it would otherwise be blamed on the first file).
+ * It is compiled for Ethernet; a filter that only some link types
+ * accept is still checked per file.
+ */
+static int
+check_filter(const char *bpf)
+{
+	struct bpf_program prog;
+	pcap_t *p;
+
+	if ((p = pcap_open_dead(DLT_EN10MB, 65535)) == NULL)
+		return 0;
+	if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		fprintf(stderr, "wardwatch: filter \"%s\": %s\n",
+		    util_safe_str(bpf), pcap_geterr(p));
+		pcap_close(p);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	pcap_close(p);
+	return 0;
+}
+
+/* Remove what a run that never started made (the database's journal
+ * files with it). */
+static void
+remove_made(const char *eve, const char *db)
+{
+	char path[4200];
+
+	if (eve != NULL)
+		unlink(eve);
+	if (db != NULL) {
+		unlink(db);
+		snprintf(path, sizeof(path), "%s-wal", db);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s-shm", db);
+		unlink(path);
+	}
+}
+
+/* -l: made (with its parents) when missing, as mkdir -p would. */
+static int
+make_logdir(const char *dir)
+{
+	char path[4096], *p;
+	struct stat st;
+
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		fprintf(stderr, "wardwatch: -l %s: not a directory\n",
+		    util_safe_str(dir));
+		return -1;
+	}
+	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
+		fprintf(stderr, "wardwatch: -l: name too long\n");
+		return -1;
+	}
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0750) == -1 && errno != EEXIST)
+			goto out_err;
+		*p = '/';
+	}
+	if (mkdir(path, 0750) == -1 && errno != EEXIST)
+		goto out_err;
+	return 0;
+
+ out_err:
+	fprintf(stderr, "wardwatch: -l %s: %s\n", util_safe_str(path),
+	    strerror(errno));
+	return -1;
+}
+
 static void
 print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
     const char *iface, bool test_mode)
@@ -150,7 +229,8 @@ print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
 	if (s->kernel_drops)
 		fprintf(fp, "  dropped    %" PRIu64 " packets in the kernel\n",
 		    s->kernel_drops);
-	fprintf(fp, "  output     %s: %" PRIu64 " records", out, s->records);
+	fprintf(fp, "  output     %s: %" PRIu64 " records", util_safe_str(out),
+	    s->records);
 	if (s->records_lost)
 		fprintf(fp, ", %" PRIu64 " LOST", s->records_lost);
 	fprintf(fp, "\n");
@@ -172,7 +252,6 @@ main(int argc, char *argv[])
 	struct monitor_opts mo;
 	struct monitor_summary sum;
 	struct sigaction sa;
-	struct stat st;
 	char **reads = NULL, **files = NULL, *bpf = NULL;
 	char err[CAPTURE_ERRBUF], outpath[4096];
 	const char *iface = NULL, *cfgpath = NULL, *logdir = ".";
@@ -182,11 +261,20 @@ main(int argc, char *argv[])
 	size_t nreads = 0, nfiles = 0;
 	uint64_t v;
 	bool test_config = false, test_mode = false;
+	bool eve_made, db_made, started;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
+	if (argc > 1 && argv[1][0] != '-') {
+		/* A word before any option is a command, never a filter:
+		 * "wardwatch inventroy" must not read a capture. */
+		fprintf(stderr, "wardwatch: unknown command \"%s\" "
+		    "(commands: inventory)\n", util_safe_str(argv[1]));
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	while ((ch = getopt_long(argc, argv, "c:hi:l:r:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -275,18 +363,23 @@ main(int argc, char *argv[])
 		free(reads);
 		return EXIT_USAGE;
 	}
-	if (stat(logdir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "wardwatch: -l %s: %s\n", logdir,
-		    errno ? strerror(errno) : "not a directory");
+	bpf = join_args(argc, argv);
+	if (bpf != NULL && check_filter(bpf) == -1) {
 		config_free(&cfg);
 		free(reads);
+		free(bpf);
 		return EXIT_USAGE;
 	}
-	bpf = join_args(argc, argv);
+	if (make_logdir(logdir) == -1) {
+		config_free(&cfg);
+		free(reads);
+		free(bpf);
+		return EXIT_USAGE;
+	}
 
 	if (nreads > 0 && capture_expand_inputs(reads, nreads, &files,
-	    &nfiles, err, sizeof(err)) == -1) {
-		fprintf(stderr, "wardwatch: %s\n", err);
+	    &nfiles, err, sizeof(err), stderr) == -1) {
+		fprintf(stderr, "wardwatch: %s\n", util_safe_str(err));
 		status = EXIT_RUNTIME;
 		goto out;
 	}
@@ -324,17 +417,6 @@ main(int argc, char *argv[])
 	mo.state_path = statepath;
 	mo.stop = &quit;
 	mo.reopen = &reopen;
-	if (monitor_init(&mon, &cfg, &mo) == -1) {
-		monitor_free(&mon);
-		status = EXIT_RUNTIME;
-		goto out;
-	}
-	if (nfiles > 0)
-		status = monitor_run_offline(&mon, files, nfiles);
-	else
-		status = monitor_run_live(&mon, iface);
-	if (monitor_finish(&mon, &sum) == -1)
-		status = EXIT_RUNTIME;
 
 	if (strcmp(cfg.eve_filename, "-") == 0)
 		strlcpy(outpath, "<stdout>", sizeof(outpath));
@@ -343,6 +425,34 @@ main(int argc, char *argv[])
 	else
 		snprintf(outpath, sizeof(outpath), "%s/%s", logdir,
 		    cfg.eve_filename);
+	/* A run that fails to start takes away the files it made. */
+	eve_made = cfg.eve_enabled && outpath[0] != '<' &&
+	    access(outpath, F_OK) == -1;
+	db_made = cfg.devices.enabled && access(statepath, F_OK) == -1;
+	if (monitor_init(&mon, &cfg, &mo) == -1) {
+		monitor_free(&mon);
+		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
+		    NULL);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+	if (nfiles > 0)
+		status = monitor_run_offline(&mon, files, nfiles);
+	else
+		status = monitor_run_live(&mon, iface);
+	started = mon.files_read > 0 || mon.cap.pkts > 0 || (iface != NULL &&
+	    mon.cap.live);
+	if (monitor_finish(&mon, &sum) == -1)
+		status = EXIT_RUNTIME;
+	if (!started) {
+		/* Nothing could be opened: no summary of an empty run. */
+		monitor_free(&mon);
+		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
+		    NULL);
+		status = EXIT_RUNTIME;
+		goto out;
+	}
+
 	if (!cfg.eve_enabled)
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
@@ -352,7 +462,14 @@ main(int argc, char *argv[])
 	if (mon.brain != NULL)
 		fprintf(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 		    "  inventory  %s (wardwatch inventory --state %s)\n",
-		    statepath, statepath);
+		    util_safe_str(statepath), util_safe_str(statepath));
+	if (sum.interrupted) {
+		/* Cut short: the records are true, but not of all input. */
+		fprintf(stderr, "wardwatch: interrupted by a signal after "
+		    "%" PRIu64 " packets; the rest of the input was not "
+		    "read\n", sum.packets);
+		status = EXIT_RUNTIME;
+	}
 	monitor_free(&mon);
 
  out:

@@ -31,14 +31,19 @@ add_file(char ***files, size_t *n, size_t *cap, const char *path)
 
 int
 capture_expand_inputs(char *const *args, size_t nargs, char ***files,
-    size_t *nfiles, char *err, size_t errlen)
+    size_t *nfiles, char *err, size_t errlen, FILE *msg)
 {
-	size_t i, n = 0, cap = 0;
+	size_t i, n = 0, cap = 0, skipped = 0;
 	char **list = NULL;
 
 	for (i = 0; i < nargs; i++) {
 		struct stat st;
 
+		if (strcmp(args[i], "-") == 0) {
+			/* Standard input, read through libpcap. */
+			add_file(&list, &n, &cap, args[i]);
+			continue;
+		}
 		if (stat(args[i], &st) == -1) {
 			snprintf(err, errlen, "%s: %s", args[i],
 			    strerror(errno));
@@ -56,14 +61,28 @@ capture_expand_inputs(char *const *args, size_t nargs, char ***files,
 			}
 			for (k = 0; k < m; k++) {
 				char path[4096];
+				const char *why;
 				struct stat fst;
 
 				if (ents[k]->d_name[0] != '.' &&
 				    (size_t)snprintf(path, sizeof(path),
 				    "%s/%s", args[i], ents[k]->d_name) <
 				    sizeof(path) && stat(path, &fst) == 0 &&
-				    S_ISREG(fst.st_mode))
-					add_file(&list, &n, &cap, path);
+				    S_ISREG(fst.st_mode)) {
+					/* Other files in a directory of
+					 * captures are passed over. */
+					if ((why = capture_file_kind(path)) ==
+					    NULL)
+						add_file(&list, &n, &cap, path);
+					else {
+						skipped++;
+						if (msg != NULL)
+							fprintf(msg, "wardwatch: "
+							    "%s: skipped: %s\n",
+							    util_safe_str(path),
+							    why);
+					}
+				}
 				free(ents[k]);
 			}
 			free(ents);
@@ -71,8 +90,9 @@ capture_expand_inputs(char *const *args, size_t nargs, char ***files,
 			add_file(&list, &n, &cap, args[i]);
 	}
 	if (n == 0) {
-		snprintf(err, errlen, "no capture files in %s",
-		    nargs ? args[0] : "(none)");
+		snprintf(err, errlen, "no capture files in %s%s",
+		    nargs ? args[0] : "(none)",
+		    skipped ? " (every file was skipped)" : "");
 		goto out_free;
 	}
 	/* Files keep the argument order; a directory's are in name order. */
@@ -83,6 +103,48 @@ capture_expand_inputs(char *const *args, size_t nargs, char ***files,
  out_free:
 	capture_free_inputs(list, n);
 	return -1;
+}
+
+/*
+ * What a file in a directory is when it is not a capture (NULL: a pcap
+ * or pcapng file, by its first four bytes).  A compressed capture is
+ * named as such, so the user knows to uncompress it.
+ */
+const char *
+capture_file_kind(const char *path)
+{
+	unsigned char m[4];
+	size_t got;
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return strerror(errno);
+	got = fread(m, 1, sizeof(m), fp);
+	fclose(fp);
+	if (got < 2)
+		return "empty or too short to be a capture file";
+	if (m[0] == 0x1f && m[1] == 0x8b)
+		return "gzip-compressed (gunzip it first)";
+	if (m[0] == 0x28 && m[1] == 0xb5)
+		return "zstd-compressed (unzstd it first)";
+	if (m[0] == 'B' && m[1] == 'Z' && got >= 3 && m[2] == 'h')
+		return "bzip2-compressed (bunzip2 it first)";
+	if (m[0] == 0xfd && m[1] == '7')
+		return "xz-compressed (unxz it first)";
+	if (got == 4) {
+		uint32_t v = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 |
+		    (uint32_t)m[2] << 8 | m[3];
+
+		switch (v) {
+		case 0xa1b2c3d4:	/* pcap, microseconds */
+		case 0xd4c3b2a1:
+		case 0xa1b23c4d:	/* pcap, nanoseconds */
+		case 0x4d3cb2a1:
+		case 0x0a0d0d0a:	/* pcapng section header */
+			return NULL;
+		}
+	}
+	return "not a pcap or pcapng file";
 }
 
 void
@@ -380,7 +442,17 @@ capture_open_offline(struct capture *c, const char *path, const char *bpf,
 	 * reads record by record, and with the default 4 KiB buffer a
 	 * large capture costs a read(2) per few packets.
 	 */
-	if ((fp = fopen(path, "rb")) == NULL) {
+	if (strcmp(path, "-") == 0) {
+		int fd = dup(STDIN_FILENO);
+
+		if (fd == -1 || (fp = fdopen(fd, "rb")) == NULL) {
+			snprintf(err, errlen, "standard input: %s",
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+	} else if ((fp = fopen(path, "rb")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #define WW_CAPTURE_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,11 +59,15 @@ struct capture {
 
 /*
  * Expand the -r arguments into a list of files: a directory contributes
- * its regular files in name order (not recursive, hidden files skipped).
- * Returns 0, or -1 with a message in err.
+ * its regular files in name order (not recursive, hidden files
+ * skipped); files in it that are not captures are passed over with a
+ * line each on msg (NULL: silently).  "-" is standard input.  Returns
+ * 0, or -1 with a message in err.
  */
 int	capture_expand_inputs(char *const *args, size_t nargs, char ***files,
-	    size_t *nfiles, char *err, size_t errlen);
+	    size_t *nfiles, char *err, size_t errlen, FILE *msg);
+/* Why a file is not a capture ("gzip-compressed ..."), or NULL. */
+const char *capture_file_kind(const char *path);
 void	capture_free_inputs(char **files, size_t nfiles);
 
 int	capture_open_offline(struct capture *, const char *path,

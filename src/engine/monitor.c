@@ -461,8 +461,12 @@ monitor_read_file(struct monitor *mon, const char *path)
 	log_debug("%s: %s, link type %d", path, capture_stable(&mon->cap) ?
 	    "mapped" : "read through libpcap", mon->cap.datalink);
 	for (;;) {
-		if (*mon->opts.stop)
+		if (*mon->opts.stop) {
+			log_warnx("%s: interrupted after packet %" PRIu64,
+			    path, mon->cap.pkts);
+			mon->interrupted = true;
 			break;
+		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
 			output_reopen(mon->out);
@@ -478,6 +482,13 @@ monitor_read_file(struct monitor *mon, const char *path)
 		}
 		if (rv == 0)
 			break;
+		if (*mon->opts.stop) {
+			/* A signal interrupted the read of a pipe. */
+			log_warnx("%s: interrupted after packet %" PRIu64,
+			    path, mon->cap.pkts);
+			mon->interrupted = true;
+			break;
+		}
 		/* A damaged record: keep what came before it. */
 		log_warnx("%s: packet %" PRIu64 ": %s (partial input)", path,
 		    mon->cap.pkts + 1, capture_error(&mon->cap));
@@ -502,6 +513,12 @@ monitor_run_offline(struct monitor *mon, char **files, size_t nfiles)
 	for (i = 0; i < nfiles && !*mon->opts.stop; i++)
 		if (monitor_read_file(mon, files[i]) == -1)
 			status = 2;
+	if (i < nfiles && !mon->interrupted) {
+		log_warnx("interrupted before %s", files[i]);
+		mon->interrupted = true;
+	}
+	if (mon->interrupted)
+		status = 2;
 	monitor_push_all(mon);
 	return status;
 }
@@ -629,6 +646,7 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	s->records_lost = ctr_get(sum, CTR_EVE_DROPPED);
 	s->files_read = mon->files_read;
 	s->files_failed = mon->files_failed;
+	s->interrupted = mon->interrupted;
 	s->elapsed_s = wall_now() - mon->wall_start;
 	counters_merge(&s->total, sum);
 	free(sum);

@@ -48,6 +48,7 @@ struct monitor_summary {
 	uint64_t	 records_lost;
 	uint32_t	 files_read;
 	uint32_t	 files_failed;
+	bool		 interrupted;	/* SIGINT/SIGTERM before the end */
 	double		 elapsed_s;
 	struct counters	 total;		/* every counter, summed */
 };
@@ -88,6 +89,7 @@ struct monitor {
 	struct capture		 cap;
 	uint32_t		 files_read;
 	uint32_t		 files_failed;
+	bool			 interrupted;	/* offline: stopped early */
 	uint64_t		 kernel_drops;
 	double			 wall_start;
 };

@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "util/log.h"
+#include "util/util.h"
 
 static int	log_verbose;	/* set once at start; read-only afterwards */
 static bool	log_syslog;
@@ -44,9 +45,12 @@ static void vlog(int, const char *, va_list, int)
 static void
 vlog(int pri, const char *fmt, va_list ap, int err)
 {
-	char msg[1024];
+	char raw[1024], msg[4096];
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* Messages name files, interfaces and devices: nothing in them
+	 * may reach the terminal as a control sequence. */
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	util_escape_ctl(raw, msg, sizeof(msg));
 	if (log_syslog) {
 		if (err)
 			syslog(pri, "%s: %s", msg, strerror(err));

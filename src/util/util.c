@@ -429,3 +429,56 @@ util_read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 	close(fd);
 	return e;
 }
+
+/*
+ * Control characters (C0, DEL, and the C1 range's lead bytes as they
+ * arrive in UTF-8 or Latin-1) are written as \xHH, and a backslash as
+ * \\, so an untrusted name cannot move the cursor, recolour the
+ * terminal or forge a line.
+ */
+size_t
+util_escape_ctl(const char *s, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	if (outlen == 0)
+		return 0;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool ctl = c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && ((unsigned char)s[1] & 0xe0) == 0x80);
+
+		if (ctl || c == '\\') {
+			if (outlen - n < 5)
+				break;
+			out[n++] = '\\';
+			if (c == '\\') {
+				out[n++] = '\\';
+				continue;
+			}
+			out[n++] = 'x';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+			continue;
+		}
+		if (outlen - n < 2)
+			break;
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+const char *
+util_safe_str(const char *s)
+{
+	static _Thread_local char bufs[4][1024];
+	static _Thread_local unsigned next;
+	char *b = bufs[next++ % 4];
+
+	if (s == NULL)
+		return "(null)";
+	util_escape_ctl(s, b, sizeof(bufs[0]));
+	return b;
+}
