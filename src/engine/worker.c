@@ -46,6 +46,21 @@ struct batch {
 
 #define REC_ALIGN(n)	(((n) + 7) & ~(size_t)7)
 
+/*
+ * A flow ends, perhaps while a packet of another flow is being handled:
+ * until worker_flow_end returns, the app layer has no packet, so the
+ * ending flow's records and device events carry its own last time and
+ * no pcap_cnt.
+ */
+static void
+worker_flow_ending(void *arg, struct flow *f)
+{
+	struct worker *w = arg;
+
+	(void)f;
+	app_engine_set_packet(w->app, NULL);
+}
+
 static void
 worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 {
@@ -66,6 +81,7 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 	if (w->mon->brain != NULL)
 		devfacts_flow_end(&w->bq, f);
 	app_flow_end(w->app, f);
+	app_engine_set_packet(w->app, w->pkt);
 }
 
 static void
@@ -164,6 +180,7 @@ worker_new(struct monitor *mon, unsigned id, bool threaded,
 	/* Both caps are for the whole sensor: each worker gets its share. */
 	fc.stream.memcap = mon->cfg->flow.stream.memcap / mon->nworkers;
 	memset(&ops, 0, sizeof(ops));
+	ops.flow_ending = worker_flow_ending;
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
 	ops.stream = &worker_stream_ops;
@@ -192,6 +209,7 @@ worker_packet(struct worker *w, const struct packet *p)
 
 	if (p->ts_us > w->now_us)
 		w->now_us = p->ts_us;
+	w->pkt = p;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);
 	if (f != NULL) {
@@ -199,6 +217,7 @@ worker_packet(struct worker *w, const struct packet *p)
 		if (p->proto == IPPROTO_UDP)
 			app_udp_packet(w->app, f, p);
 	}
+	w->pkt = NULL;
 	app_engine_set_packet(w->app, NULL);
 }
 

@@ -52,6 +52,7 @@ struct worker {
 	struct jsonw		 jw;
 	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
+	const struct packet	*pkt;		/* being handled, or NULL */
 
 	/* Queue from the capture thread (threaded mode). */
 	pthread_mutex_t		 lock;

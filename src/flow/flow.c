@@ -469,13 +469,15 @@ flow_alloc(struct flow_table *t)
 	return flow_slab_node(t);
 }
 
-/* End a flow: streams, the callback (exactly once), then free it. */
+/* End a flow: streams, the callbacks (exactly once), then free it. */
 static void
 flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
 	struct flow_node *n = node(f);
 	struct flow **pp;
 
+	if (t->ops.flow_ending != NULL)
+		t->ops.flow_ending(t->ops.arg, f);
 	if (f->proto == IPPROTO_TCP)
 		stream_tcp_end(&t->sctx, f);
 	if (t->ops.flow_end != NULL)

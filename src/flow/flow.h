@@ -126,8 +126,15 @@ struct flow {
  * after it returns), anomaly the first time a stream/flow anomaly
  * happens on a flow (the counter is already bumped).  Stream data is
  * delivered through struct stream_ops.
+ *
+ * A flow may end while a packet of another flow is being handled (it
+ * timed out, its tuple is reused, or it is evicted to make room), so
+ * flow_ending, if set, comes first: what the end writes until flow_end
+ * returns (the streams' last bytes, gaps and eofs, then flow_end
+ * itself) belongs to the ending flow, not to that packet.
  */
 struct flow_ops {
+	void	(*flow_ending)(void *arg, struct flow *);
 	void	(*flow_end)(void *arg, struct flow *, enum flow_end_reason);
 	void	(*anomaly)(void *arg, struct flow *, const struct packet *,
 		    enum ww_counter);
