@@ -62,7 +62,6 @@ struct worker {
 	unsigned		 q_head, q_count;
 	struct batch		*spare;		/* recycled batches */
 	struct batch		*cur;		/* being filled */
-	uint64_t		 barrier_seen;
 	/* By-reference packets: batches pushed and run, and the lowest
 	 * position each pushed batch refers to (by sequence number). */
 	uint64_t		 push_seq;

@@ -148,8 +148,6 @@ flow_state_name(enum flow_state s)
 		return "established";
 	case FLOW_STATE_CLOSED:
 		return "closed";
-	case FLOW_STATE_BYPASSED:
-		return "bypassed";
 	}
 	return "unknown";
 }

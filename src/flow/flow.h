@@ -63,7 +63,6 @@ enum flow_state {
 	FLOW_STATE_NEW,
 	FLOW_STATE_ESTABLISHED,
 	FLOW_STATE_CLOSED,
-	FLOW_STATE_BYPASSED,
 };
 
 enum tcp_state {
@@ -79,7 +78,6 @@ enum tcp_state {
 /* Flow flags. */
 #define FLOW_F_MIDSTREAM	0x01	/* TCP picked up without handshake */
 #define FLOW_F_EMERGENCY	0x02	/* created while in emergency mode */
-#define FLOW_F_ALERTED		0x04
 
 #define FLOW_DIR_TOSERVER	0
 #define FLOW_DIR_TOCLIENT	1

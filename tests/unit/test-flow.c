@@ -1746,7 +1746,6 @@ test_flow_names_and_defaults(void **state)
 	assert_string_equal(flow_state_name(FLOW_STATE_ESTABLISHED),
 	    "established");
 	assert_string_equal(flow_state_name(FLOW_STATE_CLOSED), "closed");
-	assert_string_equal(flow_state_name(FLOW_STATE_BYPASSED), "bypassed");
 	assert_string_equal(tcp_state_name(TCP_NONE), "none");
 	assert_string_equal(tcp_state_name(TCP_SYN_SENT), "syn_sent");
 	assert_string_equal(tcp_state_name(TCP_SYN_RECV), "syn_recv");
