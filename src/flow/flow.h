@@ -182,7 +182,8 @@ uint64_t	 flow_hash_packet(const struct sipkey *, const struct packet *,
 /*
  * Hash buckets with the dispatcher's key, so a packet's flow_hash (from
  * flow_hash_packet with the same key and vlan_in_key) is used as is and
- * not computed again.  Keep the key secret and random (RELIABILITY F2).
+ * not computed again.  Keep the key secret and random: whoever knows
+ * it can send tuples that all fall into one bucket.
  */
 void		 flow_table_share_key(struct flow_table *, const struct sipkey *);
 

@@ -466,7 +466,7 @@ test_flow_hash_symmetric(void **state)
 /*
  * Tuples built to collide under a symmetric additive or XOR hash
  * (src ^ dst and sport ^ dport constant).  Under the keyed hash they
- * must spread: the longest chain stays short (RELIABILITY F2).
+ * must spread: the longest chain stays short.
  */
 static void
 test_flow_hash_collision_flood(void **state)
