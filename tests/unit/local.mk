@@ -60,6 +60,11 @@ UNIT_TESTS += tests/unit/test-dpi
 tests_unit_test_dpi_SOURCES = tests/unit/test-dpi.c
 tests_unit_test_dpi_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-app
+tests_unit_test_app_SOURCES = tests/unit/test-app.c
+tests_unit_test_app_LDFLAGS = -Wl,--wrap=calloc -Wl,--wrap=fatal
+tests_unit_test_app_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-mllp
 tests_unit_test_mllp_SOURCES = tests/unit/test-mllp.c
 tests_unit_test_mllp_LDADD = $(WW_UNIT_LIBS)
