@@ -3,8 +3,9 @@
 
 usage: eve-validate.py SCHEMA [--max-per-type N] FILE...
 
-Wardwatch's own top-level objects are removed first (DESIGN.md: with
-those removed, every record validates against Suricata's schema).
+Wardwatch's own top-level objects are removed first: wardwatch-events(7)
+promises that with those removed every record validates against
+Suricata's schema.
 Prints one line per invalid record (file:line: reason) and a summary;
 exits 1 if any record is invalid or not JSON.
 """

@@ -91,6 +91,7 @@ int	scen_tcp_midstream(struct gen *);
 int	scen_tcp_out_of_order(struct gen *);
 int	scen_tcp_gap(struct gen *);
 int	scen_tcp_rst(struct gen *);
+int	scen_tcp_flow_end_time(struct gen *);
 int	scen_udp_basic(struct gen *);
 int	scen_icmp_echo(struct gen *);
 int	scen_ipv6_tcp(struct gen *);

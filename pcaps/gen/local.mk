@@ -18,6 +18,7 @@ pcaps_gen_pcapgen_LDADD = -lm
 PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
 	pcaps/tcp-nanosec.pcap pcaps/tcp-midstream.pcap \
 	pcaps/tcp-out-of-order.pcap pcaps/tcp-gap.pcap pcaps/tcp-rst.pcap \
+	pcaps/flow-end-own-time.pcap \
 	pcaps/udp-basic.pcap pcaps/icmp-echo.pcap pcaps/ipv6-tcp.pcap \
 	pcaps/vlan-qinq.pcap pcaps/frag-ipv4.pcap pcaps/frag-ipv6.pcap \
 	pcaps/tunnels.pcap pcaps/linktype-sll.pcap pcaps/linktype-sll2.pcap \

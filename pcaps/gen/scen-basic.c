@@ -268,3 +268,58 @@ scen_tcp_rst(struct gen *g)
 	conv_rst(&c, 0);
 	return 0;
 }
+
+/*
+ * Two flows that end while a packet of another flow is being handled,
+ * each with an HTTP request its server never answered (the request's
+ * record is written when the flow ends):
+ *
+ * - port 49170: the client half-closes after its request; 2 s later a
+ *   SYN with a new ISN reuses the tuple (RFC 9293 3.4.1), which ends the
+ *   old flow ("tcp_reuse") and starts a new one, answered this time;
+ * - port 49171: the request is acknowledged and the flow goes idle.  A
+ *   SYN on port 49172 half a second before the established timeout
+ *   (3600 s) makes the last expiry tick run before the deadline, so
+ *   the client's FIN 0.7 s later finds the flow expired and ends it
+ *   ("timeout") itself.
+ *
+ * Both old flows' records must carry their own last packet's time and
+ * no pcap_cnt, not the time and number of the packet that ended them.
+ */
+int
+scen_tcp_flow_end_time(struct gen *g)
+{
+	struct conv c, r, t;
+	uint8_t buf[BASIC_BUF];
+	size_t n;
+
+	basic_conv(&c, g, 49170);
+	conv_open(&c);
+	n = http_request(buf, sizeof(buf), "/unanswered", BASIC_SRV,
+	    BASIC_PORT);
+	conv_data(&c, 0, buf, n);
+	conv_seg(&c, 0, TCP_FIN | TCP_ACK, NULL, 0);
+	gen_wait(g, c.rtt_ns);
+	conv_seg(&c, 1, TCP_ACK, NULL, 0);
+	gen_wait(g, 2 * GEN_NS);
+
+	basic_conv(&r, g, 49170);
+	conv_open(&r);
+	n = http_request(buf, sizeof(buf), "/again", BASIC_SRV, BASIC_PORT);
+	conv_data(&r, 0, buf, n);
+	n = http_response(buf, 600);
+	conv_data(&r, 1, buf, n);
+	conv_close(&r, 0);
+	gen_wait(g, 200 * GEN_MS);
+
+	basic_conv(&c, g, 49171);
+	conv_open(&c);
+	n = http_request(buf, sizeof(buf), "/idle", BASIC_SRV, BASIC_PORT);
+	conv_data(&c, 0, buf, n);
+	gen_wait(g, 3600 * GEN_NS - 500 * GEN_MS);
+	basic_conv(&t, g, 49172);
+	conv_seg(&t, 0, TCP_SYN, NULL, 0);
+	gen_wait(g, 700 * GEN_MS);
+	conv_seg(&c, 0, TCP_FIN | TCP_ACK, NULL, 0);
+	return 0;
+}

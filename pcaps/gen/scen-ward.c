@@ -997,8 +997,8 @@ hl7_philips(struct ward *w, struct hl7_link *l, unsigned round)
 
 /*
  * GE B40, PCD-01 as GE's monitors send it: MSH-3 "VSP^<EUI-64>^EUI-64",
- * MSH-4 "GE Healthcare", OBX-18 "<EUI-64>^B40_GE" (B40 and B1x5 HL7
- * manuals; LANDSCAPE.md C.1).
+ * MSH-4 "GE Healthcare", OBX-18 "<EUI-64>^B40_GE" (GE's B40 and B1x5
+ * HL7 manuals).
  */
 static void
 hl7_ge(struct ward *w, struct hl7_link *l, unsigned round)

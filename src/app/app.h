@@ -108,7 +108,7 @@ struct app_parser {
 
 	/* Decide from the first bytes of a direction (any port). */
 	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);
-	void		*(*state_new)(void);
+	void		*(*state_new)(void);	/* never NULL: xcalloc */
 	void		 (*state_free)(void *);
 	size_t		 state_size;	/* what state_new() allocates */
 	/* TCP: stream bytes of one direction.  UDP: one whole datagram. */

@@ -28,6 +28,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/util.h"
 
 #define DICOM_PDU_HDR_LEN	6
 #define DICOM_PDV_HDR_LEN	6
@@ -1255,8 +1256,7 @@ dicom_state_new(void)
 {
 	struct dicom_state *st;
 
-	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return NULL;
+	st = xcalloc(1, sizeof(*st));
 	st->rq_dir = APP_DIR_TOSERVER;
 	return st;
 }

@@ -3,12 +3,15 @@
  * mapping of nDPI's protocol names to ours.
  *
  * This is the only file that includes nDPI's headers.  It is written for
- * nDPI 4.2 (Debian 12, no security updates since 2022: RELIABILITY.md
- * section 3) and keeps the calls that changed in 4.8 (global context,
- * packet input info, giveup without the guess flag) behind
- * DPI_NDPI_GLOBAL_CONTEXT (nDPI >= 4.8, from nDPI's version macros).
+ * nDPI 4.2, the version Debian 12 ships, and keeps the calls that
+ * changed in 4.8 (global context, packet input info, giveup without the
+ * guess flag) behind DPI_NDPI_GLOBAL_CONTEXT (nDPI >= 4.8, from nDPI's
+ * version macros).
  *
- * Controls from RELIABILITY.md section 3 applied here:
+ * Debian's 4.2 package has had no security update since 2022, while
+ * upstream has since fixed out-of-bounds reads, overflows and endless
+ * loops in its dissectors, mostly without CVEs.  So this file limits
+ * what nDPI sees:
  * - only the configured protocols are enabled (bitmask), so the
  *   dissectors with known post-4.2 fixes we do not need stay off;
  * - at most max_packets packets of a flow reach nDPI, then we give up
@@ -89,9 +92,10 @@
  * building or plant protocols found next to devices (MQTT, CoAP, Modbus,
  * DNP3, IEC 104, EtherNet/IP), voice and video (SIP, RTP, RTSP) and
  * tunnels that hide traffic from us (OpenVPN, WireGuard, Tor, IPsec).
- * BACnet is not in nDPI 4.2.  Dissectors named in RELIABILITY.md section
- * 3 as unpatched and not needed here (IRC, PPStream, BitTorrent) are left
- * out on purpose.
+ * BACnet is not in nDPI 4.2.  IRC, PPStream and BitTorrent are left out
+ * on purpose: nothing here needs them, and 4.2 still has the code that
+ * upstream later fixed for heap overflows in them (nDPI commits
+ * 6149c0f88, 5a5e01a9e, f95bdaf62).
  */
 const char *const dpi_default_protocols[] = {
 	"DNS", "MDNS", "LLMNR", "NetBIOS", "DHCP", "DHCPV6", "NTP",

@@ -25,8 +25,8 @@
 /*
  * Sixteen packets classify every protocol in the default list in the
  * common case (TLS needs the ClientHello and the server's first flight)
- * and cap what a hostile flow can feed nDPI 4.2's unpatched dissectors
- * (RELIABILITY.md section 3, recommendation 2).
+ * and cap what a hostile flow can feed the dissectors of nDPI 4.2,
+ * which lack the fixes upstream made after it.
  */
 #define DPI_DEFAULT_MAX_PACKETS	16
 #define DPI_MAX_PACKETS_LIMIT	1000	/* above this: config error */

@@ -47,6 +47,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/util.h"
 
 #define HL7_NONE	SIZE_MAX
 
@@ -653,8 +654,7 @@ hl7_state_new(void)
 {
 	struct hl7_state *st;
 
-	if ((st = calloc(1, sizeof(*st))) == NULL)
-		return NULL;
+	st = xcalloc(1, sizeof(*st));
 	hl7_state_set_limits(st, MLLP_MAX_MSG, HL7_MAX_SEGMENTS);
 	return st;
 }

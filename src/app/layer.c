@@ -241,8 +241,8 @@ app_set_parser(struct app_engine *e, struct flow *f, struct app_flow *af,
     const struct app_parser *ap)
 {
 	af->parser = ap;
-	if ((af->state = ap->state_new()) != NULL)
-		e->mem += ap->state_size;
+	af->state = ap->state_new();
+	e->mem += ap->state_size;
 	f->app_proto = (uint16_t)ap->proto;
 	ctr_inc(e->ctr, CTR_APP_DETECTED);
 }
@@ -265,7 +265,7 @@ app_flow_end(struct app_engine *e, struct flow *f)
 		return;
 	e->mem -= dpi_flow_memuse(af->dpi);
 	dpi_flow_free(af->dpi);
-	if (af->parser != NULL && af->state != NULL) {
+	if (af->parser != NULL) {
 		af->parser->state_free(af->state);
 		e->mem -= af->parser->state_size;
 	}

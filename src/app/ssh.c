@@ -23,6 +23,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/util.h"
 
 /* packet_length (4), padding_length (1) */
 #define SSH_PKT_HDR_LEN		5
@@ -289,7 +290,7 @@ ssh_gap(void *state, struct app_ctx *ctx, int dir)
 static void *
 ssh_state_new(void)
 {
-	return calloc(1, sizeof(struct ssh_state));
+	return xcalloc(1, sizeof(struct ssh_state));
 }
 
 static void

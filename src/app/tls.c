@@ -30,6 +30,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/util.h"
 
 #define TLS_CT_CCS		20
 #define TLS_CT_ALERT		21
@@ -1182,7 +1183,7 @@ tls_gap(void *state, struct app_ctx *ctx, int dir)
 static void *
 tls_state_new(void)
 {
-	return calloc(1, sizeof(struct tls_state));
+	return xcalloc(1, sizeof(struct tls_state));
 }
 
 static void

@@ -48,7 +48,11 @@
 #define DECODE_IPPROTO_HIP	139
 #define DECODE_IPPROTO_SHIM6	140
 
-/* The IPv6 extension header chain is walked at most this far (C7). */
+/*
+ * The IPv6 extension header chain is walked at most this far.  RFC 8200
+ * 4.1 allows each header once (Destination Options twice), so a real
+ * chain is short; a crafted one can be a thousand headers long.
+ */
 #define DECODE_MAX_IPV6_EXTHDRS	16
 
 /* What comes next in the loop of decode_packet(). */

@@ -5,7 +5,8 @@
  *
  * Bounds: every read goes through a struct breader over
  * [st->off, st->end) of p->data, and st->end never exceeds p->caplen.
- * p->wirelen is only compared, never used to index (RELIABILITY A8).
+ * p->wirelen is only compared, never used to index: libpcap passes a
+ * record whose caplen exceeds its len through unchanged.
  */
 #include <config.h>
 
@@ -32,7 +33,8 @@
 #define DEFRAG_DEFAULT_MEMCAP	(32ull << 20)	/* as Suricata */
 #define DEFRAG_DEFAULT_TIMEOUT	60		/* seconds, idem */
 #define DEFRAG_DEFAULT_TRACKERS	65535
-#define DEFRAG_DEFAULT_FRAGS	256		/* RELIABILITY D4 */
+/* Fragments kept per datagram (64 KiB in 8-byte pieces is 8192). */
+#define DEFRAG_DEFAULT_FRAGS	256
 
 #define SLL_HLEN		16
 #define SLL2_HLEN		20
@@ -201,7 +203,7 @@ decode_ethernet(struct decoder *dec, struct packet *p,
 /*
  * 802.1Q / 802.1ad tag: TCI (PCP 3, DEI 1, VID 12) | ethertype (2).
  * One tag per step, so a stack of 100 tags costs iterations, and the
- * stack stops at max_vlan_layers (RELIABILITY B2).
+ * stack stops at max_vlan_layers.
  */
 static enum decode_step
 decode_vlan(struct decoder *dec, struct packet *p, struct decode_state *st)
@@ -445,13 +447,13 @@ decode_packet(struct decoder *dec, struct packet *p)
 	enum decode_step step;
 
 	if (p->caplen == 0 || p->data == NULL) {
-		/* RELIABILITY A9: count, and never read byte 0. */
+		/* libpcap lets caplen 0 through: count, never read byte 0. */
 		(void)decode_invalid(dec, p, EV_PCAP_ZERO_LEN);
 		ctr_inc(dec->ctr, CTR_DEC_INVALID);
 		return DECODE_INVALID;
 	}
 	if (p->caplen > p->wirelen) {
-		/* RELIABILITY A8: the captured bytes are what we have. */
+		/* libpcap lets caplen > len through: caplen is what we have. */
 		decode_anomaly(dec->ctr, p, EV_PCAP_CAPLEN_GT_LEN);
 		p->flags |= PKT_CAPLEN_GT_LEN;
 	}

@@ -528,7 +528,7 @@ defrag_insert(struct defrag *d, const struct defrag_frag *f, struct packet *p,
 
 	/*
 	 * The datagram may not outgrow its length field: 16 bits of total
-	 * length for IPv4, of payload length for IPv6 (D3, the "ping of
+	 * length for IPv4, of payload length for IPv6 (the "ping of
 	 * death").  The whole datagram is dropped, as Linux does.
 	 */
 	if ((uint64_t)f->off + f->len > DEFRAG_MAX_DATAGRAM ||

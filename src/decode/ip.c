@@ -5,10 +5,10 @@
  *
  * After an IP header, st->end is the end of the datagram as captured:
  * the smaller of the total length and the captured bytes, so Ethernet
- * padding never reaches layer 4 (RELIABILITY B7).  When the datagram is
- * longer than what was captured the packet is marked PKT_TRUNCATED and
- * decoded as far as it goes (C5); that is normal with a short snaplen
- * and only an anomaly when the frame itself was complete.
+ * padding never reaches layer 4, where it would pass for payload.  When
+ * the datagram is longer than what was captured the packet is marked
+ * PKT_TRUNCATED and decoded as far as it goes; that is normal with a
+ * short snaplen and only an anomaly when the frame itself was complete.
  */
 #include <config.h>
 
@@ -143,9 +143,10 @@ ipv4_opt_malformed(uint8_t type, uint8_t len, struct breader *body)
 /*
  * Options (RFC 791 3.1): EOL and NOP are one byte; every other option
  * is type | length | data, the length counting type and length.  Each
- * pass consumes at least one byte, so a length of 0 or 1 cannot loop
- * (RELIABILITY C6); the IHL already fixed where layer 4 starts, so a
- * bad option is an anomaly, not a reason to drop the packet.
+ * pass consumes at least one byte, so a length of 0 or 1 (the classic
+ * endless loop of option parsers) cannot stall it; the IHL already
+ * fixed where layer 4 starts, so a bad option is an anomaly, not a
+ * reason to drop the packet.
  */
 static void
 ipv4_options(struct decoder *dec, struct packet *p, struct breader *opts)
@@ -268,8 +269,8 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
  * Hop-by-Hop and Destination options (RFC 8200 4.2): Pad1 is one byte;
  * every other option is type | length | data, the length counting only
  * the data.  An option must end inside the header: 'left < len' is the
- * off + 2 + optlen <= optslen check (RELIABILITY C8).  Returns the
- * Jumbo Payload length (RFC 2675), or 0.
+ * off + 2 + optlen <= optslen check, written so that it cannot
+ * overflow.  Returns the Jumbo Payload length (RFC 2675), or 0.
  */
 static uint32_t
 ipv6_options(struct decoder *dec, struct packet *p, struct breader *opts)
@@ -352,10 +353,10 @@ ipv6_fragment(struct decoder *dec, struct packet *p, struct decode_state *st,
  * IPv6 header (RFC 8200 3):
  *	ver (4) tclass (8) flow (20) | payload length (2) | next header (1)
  *	| hop limit (1) | source (16) | destination (16)
- * then extension headers, walked at most DECODE_MAX_IPV6_EXTHDRS deep
- * (RELIABILITY C7).  Each is next header (1) | length (1) | ...: in
- * 8-byte units not counting the first 8, in 4-byte units not counting
- * the first 8 for AH, and always 8 bytes for the Fragment header.
+ * then extension headers, walked at most DECODE_MAX_IPV6_EXTHDRS deep.
+ * Each is next header (1) | length (1) | ...: in 8-byte units not
+ * counting the first 8, in 4-byte units not counting the first 8 for
+ * AH, and always 8 bytes for the Fragment header.
  */
 enum decode_step
 decode_ipv6(struct decoder *dec, struct packet *p, struct decode_state *st)

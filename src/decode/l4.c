@@ -6,8 +6,8 @@
  * On entry st->off is the first byte after the IP headers and st->end
  * the end of the datagram as captured, so payload_off/payload_len are
  * bounded both by caplen and by the IP length.  A layer-4 header cut
- * short makes the packet invalid (RELIABILITY E1); a bad option does
- * not (E2).
+ * short makes the packet invalid; a bad option does not (an anomaly:
+ * the fixed part of the header still holds).
  */
 #include <config.h>
 
@@ -76,7 +76,7 @@ tcp_options(struct decoder *dec, struct packet *p, struct breader *opts)
 			}
 			break;
 		case TCPOPT_WS_:
-			/* A shift over 14 is the stream's to clamp (E10). */
+			/* A shift over 14: the stream clamps (RFC 7323 2.3). */
 			if (len != 3)
 				bad = true;
 			else if (ws)
@@ -160,7 +160,7 @@ decode_tcp(struct decoder *dec, struct packet *p, struct decode_state *st)
 /*
  * UDP header (RFC 768): source port | destination port | length |
  * checksum, 2 bytes each.  A length below 8 or beyond the IP payload is
- * an anomaly and the smaller of the two bounds the payload (E12).
+ * an anomaly and the smaller of the two bounds the payload.
  */
 static enum decode_step
 decode_udp(struct decoder *dec, struct packet *p, struct decode_state *st)
@@ -203,7 +203,8 @@ decode_udp(struct decoder *dec, struct packet *p, struct decode_state *st)
  * ICMPv4 (RFC 792) and ICMPv6 (RFC 4443 2.1): type (1) | code (1) |
  * checksum (2) | 4 bytes that depend on the type.  Type and code stand
  * in for the ports, as in Suricata and Community ID.  A quoted packet
- * in an error is payload, never decoded into a flow (E13).
+ * in an error is payload, never decoded into a flow: anyone can send
+ * an error quoting any packet.
  */
 static enum decode_step
 decode_icmp(struct decoder *dec, struct packet *p, struct decode_state *st,

@@ -45,6 +45,21 @@ struct batch {
 
 #define REC_ALIGN(n)	(((n) + 7) & ~(size_t)7)
 
+/*
+ * A flow ends, perhaps while a packet of another flow is being handled:
+ * until worker_flow_end returns, the app layer has no packet, so the
+ * ending flow's records and device events carry its own last time and
+ * no pcap_cnt.
+ */
+static void
+worker_flow_ending(void *arg, struct flow *f)
+{
+	struct worker *w = arg;
+
+	(void)f;
+	app_engine_set_packet(w->app, NULL);
+}
+
 static void
 worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 {
@@ -55,6 +70,7 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 	if (w->setup.brain != NULL)
 		devfacts_flow_end(&w->bq, f);
 	app_flow_end(w->app, f);
+	app_engine_set_packet(w->app, w->pkt);
 }
 
 static void
@@ -136,6 +152,7 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 	fc.memcap = su->flow->memcap / su->nworkers;
 	fc.stream.memcap = su->flow->stream.memcap / su->nworkers;
 	memset(&ops, 0, sizeof(ops));
+	ops.flow_ending = worker_flow_ending;
 	ops.flow_end = worker_flow_end;
 	ops.anomaly = worker_flow_anomaly;
 	ops.stream = &worker_stream_ops;
@@ -164,6 +181,7 @@ worker_packet(struct worker *w, const struct packet *p)
 
 	if (p->ts_us > w->now_us)
 		w->now_us = p->ts_us;
+	w->pkt = p;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);
 	if (f != NULL) {
@@ -171,6 +189,7 @@ worker_packet(struct worker *w, const struct packet *p)
 		if (p->proto == IPPROTO_UDP)
 			app_udp_packet(w->app, f, p);
 	}
+	w->pkt = NULL;
 	app_engine_set_packet(w->app, NULL);
 }
 

@@ -73,6 +73,7 @@ struct worker {
 	struct eve_opts		 eve;
 	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
+	const struct packet	*pkt;		/* being handled, or NULL */
 
 	/* Queue from the capture thread (threaded mode). */
 	pthread_mutex_t		 lock;
@@ -82,7 +83,6 @@ struct worker {
 	unsigned		 q_head, q_count;
 	struct batch		*spare;		/* recycled batches */
 	struct batch		*cur;		/* being filled */
-	uint64_t		 barrier_seen;
 	/* By-reference packets: batches pushed and run, and the lowest
 	 * position each pushed batch refers to (by sequence number). */
 	uint64_t		 push_seq;

@@ -4,18 +4,20 @@
  * Lookup: the key (protocol, both addresses and ports, the VLAN stack)
  * is written out in a normalised order, the lower (address, port) end
  * first, and hashed with SipHash under a random per-table key, so an
- * attacker cannot aim tuples at one bucket (RELIABILITY F2).  Buckets
- * are chains through flow->hnext.  ICMP flows have ports 0 in the key
- * (echo request and reply are one flow) and keep the first packet's
- * type and code in cli_port/srv_port.
+ * attacker cannot aim tuples at one bucket and make every lookup walk
+ * a long chain.  Buckets are chains through flow->hnext.  ICMP flows
+ * have ports 0 in the key (echo request and reply are one flow) and
+ * keep the first packet's type and code in cli_port/srv_port.
  *
  * Expiry: every flow sits in one LRU list per (protocol kind, timeout
  * kind), most recently used at the tail.  All flows of a list share one
  * timeout, so each list is also in expiry order: flow_table_tick() takes
  * the head whose deadline is earliest, ends it, and stops at the first
- * flow not yet expired or after FLOW_TICK_BUDGET flows (RELIABILITY F4).
- * A packet for an expired flow ends it and starts a new one.  The clock
- * is the largest time seen, so time never runs backwards for expiry.
+ * flow not yet expired or after FLOW_TICK_BUDGET flows, so a jump in
+ * time that expires millions of flows spreads their ends over many
+ * ticks instead of stalling the packets behind one.  A packet for an
+ * expired flow ends it and starts a new one.  The clock is the largest
+ * time seen, so time never runs backwards for expiry.
  *
  * Memory: every flow and every queued stream segment count against
  * flow.memcap.  A new flow that would cross it switches the table to
@@ -148,8 +150,6 @@ flow_state_name(enum flow_state s)
 		return "established";
 	case FLOW_STATE_CLOSED:
 		return "closed";
-	case FLOW_STATE_BYPASSED:
-		return "bypassed";
 	}
 	return "unknown";
 }
@@ -469,13 +469,15 @@ flow_alloc(struct flow_table *t)
 	return flow_slab_node(t);
 }
 
-/* End a flow: streams, the callback (exactly once), then free it. */
+/* End a flow: streams, the callbacks (exactly once), then free it. */
 static void
 flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 {
 	struct flow_node *n = node(f);
 	struct flow **pp;
 
+	if (t->ops.flow_ending != NULL)
+		t->ops.flow_ending(t->ops.arg, f);
 	if (f->proto == IPPROTO_TCP)
 		stream_tcp_end(&t->sctx, f);
 	if (t->ops.flow_end != NULL)

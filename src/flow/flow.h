@@ -63,7 +63,6 @@ enum flow_state {
 	FLOW_STATE_NEW,
 	FLOW_STATE_ESTABLISHED,
 	FLOW_STATE_CLOSED,
-	FLOW_STATE_BYPASSED,
 };
 
 enum tcp_state {
@@ -79,7 +78,6 @@ enum tcp_state {
 /* Flow flags. */
 #define FLOW_F_MIDSTREAM	0x01	/* TCP picked up without handshake */
 #define FLOW_F_EMERGENCY	0x02	/* created while in emergency mode */
-#define FLOW_F_ALERTED		0x04
 
 #define FLOW_DIR_TOSERVER	0
 #define FLOW_DIR_TOCLIENT	1
@@ -126,8 +124,15 @@ struct flow {
  * after it returns), anomaly the first time a stream/flow anomaly
  * happens on a flow (the counter is already bumped).  Stream data is
  * delivered through struct stream_ops.
+ *
+ * A flow may end while a packet of another flow is being handled (it
+ * timed out, its tuple is reused, or it is evicted to make room), so
+ * flow_ending, if set, comes first: what the end writes until flow_end
+ * returns (the streams' last bytes, gaps and eofs, then flow_end
+ * itself) belongs to the ending flow, not to that packet.
  */
 struct flow_ops {
+	void	(*flow_ending)(void *arg, struct flow *);
 	void	(*flow_end)(void *arg, struct flow *, enum flow_end_reason);
 	void	(*anomaly)(void *arg, struct flow *, const struct packet *,
 		    enum ww_counter);
@@ -177,7 +182,8 @@ uint64_t	 flow_hash_packet(const struct sipkey *, const struct packet *,
 /*
  * Hash buckets with the dispatcher's key, so a packet's flow_hash (from
  * flow_hash_packet with the same key and vlan_in_key) is used as is and
- * not computed again.  Keep the key secret and random (RELIABILITY F2).
+ * not computed again.  Keep the key secret and random: whoever knows
+ * it can send tuples that all fall into one bucket.
  */
 void		 flow_table_share_key(struct flow_table *, const struct sipkey *);
 

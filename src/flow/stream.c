@@ -261,7 +261,7 @@ deliver(struct stream_ctx *ctx, struct flow *f, int dir,
 	uint64_t depth = ctx->cfg->depth, off, n = len;
 
 	s->next_seq += len;
-	if (len == 0 || s->depth_reached || s->bypass)
+	if (len == 0 || s->depth_reached)
 		return;
 	if (depth != 0) {
 		off = s->delivered + s->gap_bytes;
@@ -285,7 +285,7 @@ gap(struct stream_ctx *ctx, struct flow *f, int dir, const struct packet *p,
 	uint64_t depth = ctx->cfg->depth;
 
 	s->next_seq += len;
-	if (len == 0 || s->depth_reached || s->bypass)
+	if (len == 0 || s->depth_reached)
 		return;
 	s->gap_bytes += len;
 	ctr_inc(ctx->ctr, CTR_TCP_GAP);
@@ -499,8 +499,7 @@ out_of_order(struct stream_ctx *ctx, struct flow *f, int dir,
 			return;
 		}
 		drain(ctx, f, dir);
-		if (s->depth_reached || s->bypass || s->eof ||
-		    SEQ_LEQ(end, s->next_seq))
+		if (s->depth_reached || s->eof || SEQ_LEQ(end, s->next_seq))
 			return;
 		if (SEQ_LEQ(seq, s->next_seq)) {
 			t = s->next_seq - seq;
@@ -527,8 +526,7 @@ stream_data(struct stream_ctx *ctx, struct flow *f, int dir,
 			len = s->fin_seq - seq;
 	}
 	end = seq + len;
-	if (!ctx->cfg->reassembly || s->eof || s->depth_reached ||
-	    s->bypass) {
+	if (!ctx->cfg->reassembly || s->eof || s->depth_reached) {
 		if (SEQ_GT(end, s->next_seq) &&
 		    end - s->next_seq <= SEQ_TRACK_MAX)
 			s->next_seq = end;

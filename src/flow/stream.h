@@ -43,7 +43,6 @@ struct tcp_stream {
 	bool		 fin_seen;
 	uint32_t	 fin_seq;
 	bool		 depth_reached;
-	bool		 bypass;	/* stop reassembly this direction */
 	uint64_t	 delivered;	/* bytes given to the app layer */
 	uint64_t	 gap_bytes;	/* bytes skipped in gaps */
 	uint32_t	 n_segs;

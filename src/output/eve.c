@@ -177,7 +177,8 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 	jsonw_kv_uint(jw, "age", (f->ts_last - f->ts_first) / 1000000);
 	jsonw_kv_str(jw, "state", flow_state_name(f->state));
 	jsonw_kv_str(jw, "reason", reason);
-	jsonw_kv_bool(jw, "alerted", (f->flags & FLOW_F_ALERTED) != 0);
+	/* Suricata's key; no rule raises alerts yet, so no flow has one. */
+	jsonw_kv_bool(jw, "alerted", false);
 	if (f->flags & FLOW_F_EMERGENCY)
 		jsonw_kv_bool(jw, "emergency", true);
 	jsonw_obj_close(jw);

@@ -2,10 +2,11 @@
  * cfgyaml.c - strict, bounded YAML loading for configuration files.
  *
  * libyaml's document loader cannot be stopped part way, and its parser
- * is superlinear in nesting depth (RELIABILITY.md 4.2: 200k '[' take
- * more than a minute), so we drive the event parser ourselves and stop
- * at the first event past a limit.  Aliases are never expanded: the
- * first one is an error, which is what defeats "billion laughs".
+ * is superlinear in nesting depth (libyaml 0.2.5, Debian 12: 40 000
+ * '[' take about 3 s, 200 000 more than a minute), so we drive the
+ * event parser ourselves and stop at the first event past a limit.
+ * Aliases are never expanded: the first one is an error, which is what
+ * defeats "billion laughs".
  *
  * The tree is then checked against a key table: one row per leaf key
  * with its type, range and field offset.  Sections are implied by the

@@ -61,6 +61,12 @@ UNIT_TESTS += tests/unit/test-dpi
 tests_unit_test_dpi_SOURCES = tests/unit/test-dpi.c
 tests_unit_test_dpi_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-app-alloc
+tests_unit_test_app_alloc_SOURCES = tests/unit/test-app-alloc.c
+tests_unit_test_app_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=calloc \
+	-Wl,--wrap=fatal
+tests_unit_test_app_alloc_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-mllp
 tests_unit_test_mllp_SOURCES = tests/unit/test-mllp.c
 tests_unit_test_mllp_LDADD = $(WW_UNIT_LIBS)

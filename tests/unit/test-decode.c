@@ -998,7 +998,7 @@ test_decode_vlan_100_tags(void **state)
 	struct pb pb = { .n = 0 };
 	int i;
 
-	/* RELIABILITY B2: 100 stacked 802.1Q tags, then IPv4. */
+	/* 100 stacked 802.1Q tags, then IPv4. */
 	pb_eth(&pb, MAC_A, MAC_B, 0x8100);
 	for (i = 0; i < 100; i++)
 		pb_tag(&pb, (uint16_t)(i + 1), i == 99 ? 0x0800 : 0x8100);
@@ -1021,7 +1021,7 @@ test_decode_vlan_too_small(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* RELIABILITY B4: the frame ends right after the TPID. */
+	/* The frame ends right after the TPID. */
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, qinq_ipv4opt_udp, 14),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_VLAN_TOO_SMALL));
@@ -1096,7 +1096,7 @@ test_decode_ipv4_options_valid(void **state)
 static void
 test_decode_ipv4_option_len0(void **state)
 {
-	/* LSRR with length 0: the classic infinite loop (C6). */
+	/* LSRR with length 0: the classic infinite loop. */
 	static const uint8_t o[] = { 0x83, 0x00, 0x00, 0x00 };
 	struct fx *fx = *state;
 	struct packet p;
@@ -1168,7 +1168,7 @@ test_decode_ipv4_ihl_too_small(void **state)
 	uint8_t b[sizeof(eth_ipv4_tcp_syn)];
 	uint8_t ihl;
 
-	/* C2: every IHL from 0 to 4. */
+	/* Every IHL from 0 to 4 (the minimum is 5, RFC 791). */
 	for (ihl = 0; ihl < 5; ihl++) {
 		memcpy(b, eth_ipv4_tcp_syn, sizeof(b));
 		b[14] = (uint8_t)(0x40 | ihl);
@@ -1187,7 +1187,7 @@ test_decode_ipv4_ihl_past_capture(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* C3: IHL 15 (60 bytes) with 40 bytes of IPv4 captured. */
+	/* IHL 15 (60 bytes) with 40 bytes of IPv4 captured. */
 	uint8_t b[14 + 40];
 
 	memcpy(b, eth_ipv4_tcp_syn, sizeof(b));
@@ -1204,7 +1204,7 @@ test_decode_ipv4_totlen_lt_ihl(void **state)
 	struct packet p;
 	uint8_t b[sizeof(eth_ipv4_tcp_syn)];
 
-	/* C4: total length 19 with a 20-byte header; and 0. */
+	/* Total length 19 with a 20-byte header; and 0. */
 	memcpy(b, eth_ipv4_tcp_syn, sizeof(b));
 	b[16] = 0;
 	b[17] = 19;
@@ -1245,7 +1245,7 @@ test_decode_eth_padding_trimmed(void **state)
 	struct packet p;
 	struct pb pb = { .n = 0 };
 
-	/* B7: 44 bytes of frame padded with 0xee to the 60-byte minimum. */
+	/* 44 bytes of frame padded with 0xee to the 60-byte minimum. */
 	pb_eth_ipv4_udp(&pb, 2);
 	while (pb.n < 60)
 		pb_u8(&pb, 0xee);
@@ -1279,7 +1279,7 @@ test_decode_ipv4_truncated_by_snaplen(void **state)
 	struct packet p;
 	struct pb pb = { .n = 0 };
 
-	/* C5: a 1000-byte UDP payload captured with a 100-byte snaplen. */
+	/* A 1000-byte UDP payload captured with a 100-byte snaplen. */
 	pb_eth_ipv4_udp(&pb, 1000);
 	assert_int_equal(decode_snap(fx, &p, DLT_EN10MB, pb.b, 100, pb.n),
 	    DECODE_OK);
@@ -1303,7 +1303,7 @@ test_decode_caplen_zero(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* A9: caplen 0, with len 0 and len 60; byte 0 is never read. */
+	/* Caplen 0, with len 0 and len 60; byte 0 is never read. */
 	assert_int_equal(decode_snap(fx, &p, DLT_EN10MB, eth_arp, 0, 0),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_PCAP_ZERO_LEN));
@@ -1321,7 +1321,7 @@ test_decode_caplen_gt_len(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* A8: caplen 60 > len 10: count it and use the captured bytes. */
+	/* Caplen 60 > len 10: count it and use the captured bytes. */
 	assert_int_equal(decode_snap(fx, &p, DLT_EN10MB, eth_ipv4_tcp_syn,
 	    sizeof(eth_ipv4_tcp_syn), 10), DECODE_OK);
 	assert_true(has_anom(&p, EV_PCAP_CAPLEN_GT_LEN));
@@ -1396,7 +1396,7 @@ test_decode_ipv6_exthdr_chain_1000(void **state)
 	struct packet p;
 	struct pb *pb = calloc(1, sizeof(*pb));
 
-	/* C7: 1000 Destination Options headers (8000 bytes). */
+	/* 1000 Destination Options headers (8000 bytes). */
 	assert_non_null(pb);
 	build_ipv6_chain(pb, 1000, 60);
 	assert_int_equal(decode(fx, &p, DLT_RAW, pb->b, pb->n),
@@ -1496,7 +1496,7 @@ test_decode_ipv6_hbh_option_boundary(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* C8: an option ending 1 byte before, at, and 1 past the end. */
+	/* An option ending 1 byte before, at, and 1 past the end. */
 	assert_int_equal(decode_hbh_padn(fx, &p, 3), DECODE_OK);
 	assert_int_equal(p.anom_cnt, 0);
 	assert_int_equal(decode_hbh_padn(fx, &p, 4), DECODE_OK);
@@ -1516,7 +1516,7 @@ test_decode_ipv6_zero_len_payload(void **state)
 	uint8_t b[sizeof(sll2_ipv6_udp) - 20];
 	struct pb pb = { .n = 0 };
 
-	/* C9: payload length 0, next header UDP. */
+	/* Payload length 0 without a Jumbo option, next header UDP. */
 	memcpy(b, sll2_ipv6_udp + 20, sizeof(b));
 	b[4] = b[5] = 0;
 	assert_int_equal(decode(fx, &p, DLT_RAW, b, sizeof(b)),
@@ -1647,7 +1647,7 @@ test_decode_tcp_options_invalid_len(void **state)
 	struct fx *fx = *state;
 	struct packet p;
 
-	/* E2: MSS with length 0. */
+	/* MSS with length 0. */
 	assert_int_equal(decode_tcp_opts(fx, &p, len0, sizeof(len0)),
 	    DECODE_OK);
 	assert_true(has_anom(&p, EV_TCP_OPT_INVALID_LEN));
@@ -1710,7 +1710,7 @@ test_decode_tcp_hlen(void **state)
 	struct packet p;
 	uint8_t b[sizeof(eth_ipv4_tcp_syn)];
 
-	/* E1: data offset 4, then data offset 15 with 40 bytes there. */
+	/* Data offset 4, then data offset 15 with 40 bytes there. */
 	memcpy(b, eth_ipv4_tcp_syn, sizeof(b));
 	b[46] = 0x40;
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, b, sizeof(b)),
@@ -1738,7 +1738,7 @@ test_decode_udp_hlen_invalid(void **state)
 	pb_eth_ipv4_udp(&pb, 4);
 	udp = 34;
 
-	/* E12: UDP length 4 (< 8). */
+	/* UDP length 4 (< 8). */
 	pb_put16(&pb, udp + 4, 4);
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb.b, pb.n), DECODE_OK);
 	assert_true(has_anom(&p, EV_UDP_HLEN_INVALID));
@@ -1784,7 +1784,7 @@ test_decode_icmp(void **state)
 	assert_int_equal(p.sport, 3);
 	assert_int_equal(p.dport, 13);
 	assert_int_equal(p.payload_len, 20);
-	/* E13: the quoted packet is payload; addresses stay outer. */
+	/* The quoted packet is payload; addresses stay outer. */
 	assert_memory_equal(p.src, A4_1, 4);
 	/* 7 bytes of ICMP. */
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb.b, 41),
@@ -2275,7 +2275,7 @@ test_decode_ipip(void **state)
 	assert_int_equal(p.icmp_type, 128);
 	assert_int_equal(CTR(fx, CTR_DEC_IPV6_IN_IPV6), 1);
 
-	/* 4in6 with an IPv6 header inside: wrong version (C1). */
+	/* 4in6 with an IPv6 header inside: wrong version. */
 	pb.n = 0;
 	o = pb_ipv6(&pb, 4, A6_1, A6_2);
 	(void)pb_ipv6(&pb, 59, A6_1, A6_2);
@@ -2327,7 +2327,7 @@ test_decode_tunnel_too_deep(void **state)
 	assert_int_equal(decode(fx, &p, DLT_RAW, pb.b, pb.n), DECODE_OK);
 	assert_int_equal(p.tunnel_depth, 4);
 	assert_memory_equal(p.src, A4_1, 4);
-	/* ... five is too deep (C10). */
+	/* ... five is too deep. */
 	pb.n = 0;
 	build_ipip_nest(&pb, 5);
 	assert_int_equal(decode(fx, &p, DLT_RAW, pb.b, pb.n),

@@ -717,7 +717,7 @@ test_defrag_missing_first(void **state)
 	uint8_t data[64];
 	uint32_t off;
 
-	/* D7: everything but offset 0 arrives, twice over. */
+	/* Everything but offset 0 arrives, twice over. */
 	fill(data, sizeof(data), 9);
 	for (off = 8; off < 64; off += 8)
 		assert_int_equal(send_piece(fx, &p, 4, 5, data, 64, off, 8),
@@ -793,7 +793,7 @@ test_defrag_max_frags(void **state)
 	assert_true(p.flags & PKT_INVALID);
 	assert_int_equal(decoder_memuse(fx->dec), 0);
 
-	/* D4: 8192 tiny fragments of one datagram stay bounded. */
+	/* 8192 tiny fragments of one datagram stay bounded. */
 	for (i = 0; i < 8192; i++) {
 		if (send_piece(fx, &p, 4, 4, data, sizeof(data),
 		    8 * (1 + i % 299), 8) == DECODE_INVALID)
@@ -851,7 +851,7 @@ test_defrag_memcap(void **state)
 	uint8_t data[1024];
 	uint32_t id;
 
-	/* D5: many never-completed datagrams under a 16 KiB memcap. */
+	/* Many never-completed datagrams under a 16 KiB memcap. */
 	fx->cfg.defrag.memcap = 16 * 1024;
 	reconfigure(fx);
 	fill(data, sizeof(data), 8);
@@ -881,7 +881,7 @@ test_defrag_too_large(void **state)
 	struct packet p;
 	uint8_t data[64];
 
-	/* D3: offset 65528 + 8 bytes = 65536. */
+	/* Offset 65528 + 8 bytes = 65536. */
 	fill(data, sizeof(data), 1);
 	assert_int_equal(send_piece(fx, &p, 4, 1, data, 64, 0, 8),
 	    DECODE_HELD);
@@ -907,7 +907,7 @@ test_defrag_too_large(void **state)
 }
 
 /*
- * D8: the largest datagram.  IPv4: 20-byte header + payload ending at
+ * The largest datagram.  IPv4: 20-byte header + payload ending at
  * 65515 is a 65535-byte datagram; one byte more does not fit the total
  * length.  IPv6: the payload length is the limit, so 65535.
  */
@@ -950,7 +950,7 @@ test_defrag_id_reuse(void **state)
 	struct packet p;
 	uint8_t d1[32], d2[32];
 
-	/* D2: id 7 completes, then id 7 is used again for new data. */
+	/* Id 7 completes, then id 7 is used again for new data. */
 	fill(d1, sizeof(d1), 11);
 	fill(d2, sizeof(d2), 12);
 	assert_int_equal(send_piece(fx, &p, 4, 7, d1, 32, 0, 16),
@@ -1219,7 +1219,7 @@ test_defrag_invalid_length(void **state)
 	struct packet p;
 	uint8_t data[64];
 
-	/* D6: a fragment with more to come must carry 8n bytes. */
+	/* A fragment with more to come must carry 8n bytes. */
 	fill(data, sizeof(data), 51);
 	assert_int_equal(send_piece(fx, &p, 4, 1, data, 64, 0, 12),
 	    DECODE_INVALID);

@@ -811,10 +811,10 @@ test_dpi_every_truncation(void **state)
 
 /*
  * Lying IP lengths: total length 0, below the header, above the
- * captured bytes (RELIABILITY.md I1), an IHL of 15 with a 20-byte
- * header, version 6 with a short buffer and a huge payload length, and
- * versions other than 4 and 6.  Plus random garbage behind valid and
- * random first bytes.
+ * captured bytes (nDPI reads the IP header itself and would trust it),
+ * an IHL of 15 with a 20-byte header, version 6 with a short buffer and
+ * a huge payload length, and versions other than 4 and 6.  Plus random
+ * garbage behind valid and random first bytes.
  */
 static void
 test_dpi_hostile_ip(void **state)

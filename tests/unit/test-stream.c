@@ -673,9 +673,9 @@ now_s(void)
 }
 
 /*
- * RELIABILITY E4: one flow, a million one-byte segments out of order
- * with holes.  The queue stays within max-segments, memory within the
- * caps, and the time stays linear.
+ * One flow, a million one-byte segments out of order with holes.  The
+ * queue stays within max-segments, memory within the caps, and the
+ * time stays linear.
  */
 static void
 test_stream_flood_one_byte_segments(void **state)
