@@ -204,6 +204,9 @@ static const struct cfgkey keys[] = {
 
 	K_UINT("community-id.seed", community_id_seed, 0, 65535, "0",
 	    "Community ID seed; sensors that are compared must agree"),
+	{ .path = "sensor-name", .type = CFGK_STRING, FIELD(sensor_name),
+	  .def = "auto",
+	  .desc = "written as \"host\" in every record; auto: the host name" },
 
 	K_BOOL("outputs.eve.enabled", eve_enabled, "true",
 	    "write EVE JSON records"),
@@ -285,6 +288,7 @@ config_defaults(struct config *cfg)
 	cfg->community_id_seed = 0;
 	cfg->eve_enabled = true;
 	cfg->eve_filename = xstrdup("eve.json");
+	cfg->sensor_name = xstrdup(CONFIG_SENSOR_AUTO);
 	cfg->eve_types = EVE_T_ALL;
 	cfg->stats_interval = CONFIG_DEFAULT_STATS_INTERVAL;
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
@@ -305,6 +309,8 @@ config_free(struct config *cfg)
 	cfg->path = NULL;
 	free(cfg->eve_filename);
 	cfg->eve_filename = NULL;
+	free(cfg->sensor_name);
+	cfg->sensor_name = NULL;
 	brain_config_free(&cfg->devices);
 }
 

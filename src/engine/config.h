@@ -29,6 +29,8 @@
 
 /* Event types of the EVE output (EVE_T_*): see eve.h. */
 
+#define CONFIG_SENSOR_AUTO	"auto"	/* sensor-name: the host name */
+
 struct config {
 	char		*path;		/* NULL: built-in defaults */
 
@@ -44,6 +46,7 @@ struct config {
 
 	/* community-id */
 	uint16_t	 community_id_seed;
+	char		*sensor_name;	/* "host"; CONFIG_SENSOR_AUTO */
 
 	/* outputs.eve */
 	bool		 eve_enabled;

@@ -125,6 +125,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 {
 	struct output_config oc;
 	struct worker_setup ws;
+	char host[256] = "";
 	uint32_t i, n;
 
 	memset(mon, 0, sizeof(*mon));
@@ -151,6 +152,11 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	oc.test_mode = opts->test_mode;
 	oc.block = !opts->live;
 	oc.localtime = cfg->ts_localtime;
+	if (strcmp(cfg->sensor_name, CONFIG_SENSOR_AUTO) != 0)
+		oc.host = cfg->sensor_name;
+	else if (!opts->test_mode &&
+	    gethostname(host, sizeof(host) - 1) == 0 && host[0] != '\0')
+		oc.host = host;		/* test mode: no host name */
 	mon->out = output_new(&oc);
 	if (cfg->eve_enabled) {
 		struct record_types types = { cfg->eve_types };

@@ -80,7 +80,7 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
-    const char *in_iface, bool localtime)
+    const char *in_iface, const char *host, bool localtime)
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 
@@ -113,6 +113,8 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 	}
 	if (r->len > 0)
 		jsonw_raw(jw, body, r->len);
+	if (host != NULL)
+		jsonw_kv_str(jw, "host", host);
 	jsonw_obj_close(jw);
 }
 

@@ -65,10 +65,11 @@ const char	*eve_proto_name(uint8_t proto, char buf[8]);
 /*
  * The output thread: a record's EVE line, the head from its typed
  * fields (timestamp, flow_id, in_iface, event_type, vlan, the tuple)
- * followed by its body.
+ * followed by its body, then "host" (the sensor's name, as Suricata
+ * writes it last) when there is one.
  */
 void	eve_format(struct jsonw *, const struct record *, const char *body,
-	    const char *in_iface, bool localtime);
+	    const char *in_iface, const char *host, bool localtime);
 
 /*
  * Producers.  Each writes one whole record through the writer, or

@@ -65,6 +65,7 @@ output_new(const struct output_config *cfg)
 
 	o = xcalloc(1, sizeof(*o));
 	o->cfg = *cfg;
+	o->cfg.host = cfg->host != NULL ? xstrdup(cfg->host) : NULL;
 	if (o->cfg.queue_batches == 0)
 		o->cfg.queue_batches = OUTPUT_DEFAULT_QUEUE;
 	pthread_mutex_init(&o->lock, NULL);
@@ -213,7 +214,7 @@ output_record(struct output *o, const struct record *r, const char *iface)
 		if (line == NULL) {
 			jsonw_reset(&o->jw);
 			eve_format(&o->jw, r, (const char *)(r + 1), iface,
-			    o->cfg.localtime);
+			    o->cfg.host, o->cfg.localtime);
 			line = jsonw_text(&o->jw, &len);
 			if (!jsonw_ok(&o->jw)) {
 				/* Head and body cannot exceed the cap the
@@ -457,6 +458,7 @@ output_free(struct output *o)
 		o->sinks[i]->ops->free(o->sinks[i]);
 	jsonw_free(&o->jw);
 	free(o->iface);
+	free((char *)(uintptr_t)o->cfg.host);
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->cv_work);
 	pthread_cond_destroy(&o->cv_space);

@@ -27,6 +27,7 @@ struct output_config {
 	bool		 block;		/* producers wait when the queue is full */
 	uint32_t	 queue_batches;	/* 0: OUTPUT_DEFAULT_QUEUE */
 	bool		 localtime;	/* timestamps in local time */
+	const char	*host;		/* "host" of every record, or NULL */
 };
 
 struct output;

@@ -113,6 +113,8 @@ assert_config_equal(const struct config *a, const struct config *b)
 	assert_str_or_null(x.devices.fingerprints, y.devices.fingerprints);
 	assert_str_or_null(x.devices.oui_dir, y.devices.oui_dir);
 	assert_str_or_null(x.devices.state_file, y.devices.state_file);
+	assert_str_or_null(x.sensor_name, y.sensor_name);
+	x.sensor_name = y.sensor_name = NULL;
 	x.eve_filename = y.eve_filename = NULL;
 	x.devices.fingerprints = y.devices.fingerprints = NULL;
 	x.devices.oui_dir = y.devices.oui_dir = NULL;
@@ -397,7 +399,7 @@ test_config_sample_file(void **state)
 	keys = config_keys(&n);
 	buf = slurp(path, &len);
 	memset(&cfg, 0x5a, sizeof(cfg));
-	cfg.path = cfg.eve_filename = NULL;
+	cfg.path = cfg.eve_filename = cfg.sensor_name = NULL;
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
 	assert_non_null(f = open_memstream(&msgs, &mlen));
