@@ -362,8 +362,7 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 	}
 }
 
-/* "_ipp._tcp.local" -> "_ipp._tcp"; NULL if not a service type. */
-static bool
+bool
 devfacts_service(const char *name, char *out, size_t len)
 {
 	const char *t = strstr(name, "._tcp.");
@@ -371,7 +370,8 @@ devfacts_service(const char *name, char *out, size_t len)
 	const char *e = t != NULL ? t : u;
 	const char *s;
 
-	if (e == NULL)
+	/* "._tcp.local" has no service label to look back into. */
+	if (e == NULL || e == name)
 		return false;
 	e += 5;		/* "._tcp" */
 	/* The service is the two labels before the protocol's end. */

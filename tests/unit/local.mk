@@ -104,6 +104,10 @@ UNIT_TESTS += tests/unit/test-device
 tests_unit_test_device_SOURCES = tests/unit/test-device.c
 tests_unit_test_device_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-devfacts
+tests_unit_test_devfacts_SOURCES = tests/unit/test-devfacts.c
+tests_unit_test_devfacts_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-brain
 tests_unit_test_brain_SOURCES = tests/unit/test-brain.c
 tests_unit_test_brain_LDADD = $(WW_UNIT_LIBS)
