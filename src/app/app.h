@@ -59,20 +59,14 @@ app_error(size_t consumed)
 	return r;
 }
 
+/* The protocols of app/protocols.def, in its order. */
 enum app_proto {
 	APP_UNKNOWN = 0,
-	APP_HL7,
-	APP_DICOM,
-	APP_DHCP,
-	APP_DNS,
-	APP_HTTP,
-	APP_TLS,
-	APP_SSH,
-	APP_MQTT,
-	APP_FTP,
-	APP_TELNET,
-	APP_MDNS,
-	APP_SSDP,
+#define APP_PROTO(id, name, def, parser, probe)	APP_##id,
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 	APP_MAX
 };
 
@@ -100,11 +94,17 @@ void	app_anomaly(struct app_ctx *, enum ww_counter);
 
 struct jsonw;
 
+/*
+ * A parser.  Its file defines one (or one per transport) and
+ * app/protocols.def registers it: the table, not the parser, gives the
+ * protocol's name, default and place in the probing order.
+ */
 struct app_parser {
-	enum app_proto	 proto;
-	const char	*name;		/* EVE "app_proto" and "event_type" */
+	enum app_proto	 proto;		/* its row of app/protocols.def */
 	uint8_t		 ipproto;	/* IPPROTO_TCP or IPPROTO_UDP */
 	const uint16_t	*ports;		/* hint ports, 0-terminated, or NULL */
+	/* The anomalies it raises: events.def ids anom_first..anom_last. */
+	enum ww_counter	 anom_first, anom_last;
 
 	/* Decide from the first bytes of a direction (any port). */
 	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);

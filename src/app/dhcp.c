@@ -420,9 +420,10 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 
 const struct app_parser dhcp_parser = {
 	.proto = APP_DHCP,
-	.name = "dhcp",
 	.ipproto = IPPROTO_UDP,
 	.ports = dhcp_ports,
+	.anom_first = EV_DHCP_MALFORMED,
+	.anom_last = EV_DHCP_OPT_TRUNCATED,
 	.probe = dhcp_probe,
 	.state_new = dhcp_state_new,
 	.state_size = sizeof(struct dhcp_facts),

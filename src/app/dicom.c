@@ -1653,9 +1653,10 @@ static const uint16_t dicom_ports[] = { 104, 11112, 4242, 0 };
 
 const struct app_parser dicom_parser = {
 	.proto = APP_DICOM,
-	.name = "dicom",
 	.ipproto = IPPROTO_TCP,
 	.ports = dicom_ports,
+	.anom_first = EV_DICOM_PDU_TOO_LONG,
+	.anom_last = EV_DICOM_RESYNC_FAILED,
 	.probe = dicom_probe,
 	.state_new = dicom_state_new,
 	.state_size = sizeof(struct dicom_state),

@@ -918,9 +918,10 @@ mdns_eve_extra(struct jsonw *jw, const void *fact)
 
 const struct app_parser dns_parser = {
 	.proto = APP_DNS,
-	.name = "dns",
 	.ipproto = IPPROTO_UDP,
 	.ports = dns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = dns_probe,
 	.state_new = dns_state_new,
 	.state_size = sizeof(struct dns_facts),
@@ -933,9 +934,10 @@ const struct app_parser dns_parser = {
 
 const struct app_parser dns_tcp_parser = {
 	.proto = APP_DNS,
-	.name = "dns",
 	.ipproto = IPPROTO_TCP,
 	.ports = dns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = dns_tcp_probe,
 	.state_new = dns_tcp_state_new,
 	.state_size = sizeof(struct dns_tcp_state),
@@ -948,9 +950,10 @@ const struct app_parser dns_tcp_parser = {
 
 const struct app_parser mdns_parser = {
 	.proto = APP_MDNS,
-	.name = "mdns",
 	.ipproto = IPPROTO_UDP,
 	.ports = mdns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = mdns_probe,
 	.state_new = dns_state_new,
 	.state_size = sizeof(struct dns_facts),

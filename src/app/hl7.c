@@ -953,9 +953,10 @@ hl7_eve(struct jsonw *w, const void *fact)
 
 const struct app_parser hl7_parser = {
 	.proto = APP_HL7,
-	.name = "hl7",
 	.ipproto = IPPROTO_TCP,
 	.ports = hl7_ports,
+	.anom_first = EV_MLLP_MISSING_START_BLOCK,
+	.anom_last = EV_HL7_BATCH_COUNT,
 	.probe = hl7_probe,
 	.state_new = hl7_state_new,
 	.state_size = sizeof(struct hl7_state),

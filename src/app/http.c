@@ -795,9 +795,10 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 
 const struct app_parser http_parser = {
 	.proto = APP_HTTP,
-	.name = "http",
 	.ipproto = IPPROTO_TCP,
 	.ports = http_ports,
+	.anom_first = EV_HTTP_HEADER_TOO_LONG,
+	.anom_last = EV_HTTP_RESPONSE_WITHOUT_REQUEST,
 	.probe = http_probe,
 	.state_new = http_state_new,
 	.state_size = sizeof(struct http_state),

@@ -844,9 +844,10 @@ mqtt_eve_extra(struct jsonw *jw, const void *fact)
 
 const struct app_parser mqtt_parser = {
 	.proto = APP_MQTT,
-	.name = "mqtt",
 	.ipproto = IPPROTO_TCP,
 	.ports = mqtt_ports,
+	.anom_first = EV_MQTT_BAD_REMAINING_LENGTH,
+	.anom_last = EV_MQTT_MALFORMED,
 	.probe = mqtt_probe,
 	.state_new = mqtt_state_new,
 	.state_size = sizeof(struct mqtt_state),

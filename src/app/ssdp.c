@@ -246,9 +246,10 @@ ssdp_eve(struct jsonw *jw, const void *fact)
 
 const struct app_parser ssdp_parser = {
 	.proto = APP_SSDP,
-	.name = "ssdp",
 	.ipproto = IPPROTO_UDP,
 	.ports = ssdp_ports,
+	.anom_first = EV_SSDP_MALFORMED,
+	.anom_last = EV_SSDP_LINE_TOO_LONG,
 	.probe = ssdp_probe,
 	.state_new = ssdp_state_new,
 	.state_size = sizeof(struct ssdp_facts),

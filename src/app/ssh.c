@@ -350,9 +350,10 @@ static const uint16_t ssh_ports[] = { 22, 0 };
 
 const struct app_parser ssh_parser = {
 	.proto = APP_SSH,
-	.name = "ssh",
 	.ipproto = IPPROTO_TCP,
 	.ports = ssh_ports,
+	.anom_first = EV_SSH_BANNER_TOO_LONG,
+	.anom_last = EV_SSH_INVALID_KEXINIT,
 	.probe = ssh_probe,
 	.state_new = ssh_state_new,
 	.state_size = sizeof(struct ssh_state),

@@ -1318,9 +1318,10 @@ static const uint16_t tls_ports[] = { 443, 8443, 0 };
 
 const struct app_parser tls_parser = {
 	.proto = APP_TLS,
-	.name = "tls",
 	.ipproto = IPPROTO_TCP,
 	.ports = tls_ports,
+	.anom_first = EV_TLS_RECORD_TOO_LONG,
+	.anom_last = EV_TLS_INVALID_CERTIFICATE,
 	.probe = tls_probe,
 	.state_new = tls_state_new,
 	.state_size = sizeof(struct tls_state),

@@ -512,6 +512,8 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 	}
 }
 
+_Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
+
 void
 devfacts_flow_end(struct brain_queue *q, struct flow *f)
 {

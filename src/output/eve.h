@@ -28,6 +28,7 @@
 #define EVE_T_APP(p)	(1u << (8 + (unsigned)(p)))	/* enum app_proto */
 #define EVE_T_APPS	(((1u << APP_MAX) - 2u) << 8)	/* all but unknown */
 #define EVE_T_ALL	(0x7fu | EVE_T_APPS)
+_Static_assert(8 + APP_MAX <= 32, "EVE_T_APP(): a uint32_t bit per protocol");
 
 struct flow;
 struct jsonw;

@@ -48,6 +48,10 @@ UNIT_TESTS += tests/unit/test-config
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
 tests_unit_test_config_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-app
+tests_unit_test_app_SOURCES = tests/unit/test-app.c
+tests_unit_test_app_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-dhcp
 tests_unit_test_dhcp_SOURCES = tests/unit/test-dhcp.c
 tests_unit_test_dhcp_LDADD = $(WW_UNIT_LIBS)

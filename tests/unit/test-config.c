@@ -23,8 +23,9 @@
 #include "engine/config.h"
 
 #define NAME	"t.yaml"
+/* The application protocols in the order of app/protocols.def. */
 #define EVE_TYPES "flow, anomaly, stats, device, alert, lldp, cdp, hl7, " \
-	"dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, telnet, mdns or ssdp"
+	"dicom, dhcp, dns, mdns, ssdp, http, tls, ssh, mqtt, ftp or telnet"
 
 static const char *
 srcdir(void)
