@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/evidence.h"
 #include "app/dhcp.h"
 #include "app/dicom.h"
 #include "app/dns.h"
@@ -119,7 +120,7 @@ devfacts_copy(char *dst, const char *src, size_t srclen)
 
 static void
 devfacts_evn(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int side, const char *key, const char *value, size_t len)
+    int side, enum evidence_key key, const char *value, size_t len)
 {
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
@@ -129,13 +130,13 @@ devfacts_evn(struct brain_queue *q, struct flow *f, const struct packet *p,
 		return;
 	if ((ev = devfacts_new(q, f, p, BRAIN_EV_EVIDENCE, side)) == NULL)
 		return;
-	strlcpy(ev->key, key, sizeof(ev->key));
+	ev->key = (uint8_t)key;
 	strlcpy(ev->value, v, sizeof(ev->value));
 }
 
 static void
 devfacts_ev(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int side, const char *key, const char *value)
+    int side, enum evidence_key key, const char *value)
 {
 	devfacts_evn(q, f, p, side, key, value, strlen(value));
 }
@@ -144,11 +145,11 @@ static void
 devfacts_hl7(struct brain_queue *q, struct flow *f, const struct packet *p,
     int dir, const struct hl7_facts *h)
 {
-	static const char *const src[] = {
-		[HL7_DEV_MSH3] = "msh3",
-		[HL7_DEV_PRT] = "prt",
-		[HL7_DEV_OBX18] = "obx18",
-		[HL7_DEV_EQU1] = "equ1",
+	static const enum evidence_key eui64[] = {
+		[HL7_DEV_MSH3] = EVIDENCE_HL7_MSH3_EUI64,
+		[HL7_DEV_PRT] = EVIDENCE_HL7_PRT_EUI64,
+		[HL7_DEV_OBX18] = EVIDENCE_HL7_OBX18_EUI64,
+		[HL7_DEV_EQU1] = EVIDENCE_HL7_EQU1_EUI64,
 	};
 	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
 	bool ack = strcmp(h->message_type, "ACK") == 0;
@@ -156,13 +157,13 @@ devfacts_hl7(struct brain_queue *q, struct flow *f, const struct packet *p,
 	const struct hl7_device *d;
 	unsigned i;
 
-	devfacts_ev(q, f, p, tx, "hl7.sending_app", h->sending_app.namespace_id);
+	devfacts_ev(q, f, p, tx, EVIDENCE_HL7_SENDING_APP, h->sending_app.namespace_id);
 	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
-		devfacts_ev(q, f, p, tx, "hl7.sending_app",
+		devfacts_ev(q, f, p, tx, EVIDENCE_HL7_SENDING_APP,
 		    h->sending_app.universal_id);
-	devfacts_ev(q, f, p, tx, "hl7.sending_facility",
+	devfacts_ev(q, f, p, tx, EVIDENCE_HL7_SENDING_FACILITY,
 	    h->sending_fac.namespace_id);
-	devfacts_ev(q, f, p, !tx, "hl7.receiving_app",
+	devfacts_ev(q, f, p, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
 		if (h->trigger_event[0] != '\0')
@@ -170,36 +171,37 @@ devfacts_hl7(struct brain_queue *q, struct flow *f, const struct packet *p,
 			    h->trigger_event);
 		else
 			strlcpy(buf, h->message_type, sizeof(buf));
-		devfacts_ev(q, f, p, tx, "hl7.message_type", buf);
+		devfacts_ev(q, f, p, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 	}
-	devfacts_ev(q, f, p, tx, "hl7.version", h->version);
-	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile);
-	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile_oid);
+	devfacts_ev(q, f, p, tx, EVIDENCE_HL7_VERSION, h->version);
+	devfacts_ev(q, f, p, tx, EVIDENCE_HL7_PROFILE, h->profile);
+	devfacts_ev(q, f, p, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
 	if (!ack) {
-		devfacts_ev(q, f, p, tx, "behaviour", "hl7_sender");
-		devfacts_ev(q, f, p, !tx, "behaviour", "hl7_receiver");
+		devfacts_ev(q, f, p, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
+		devfacts_ev(q, f, p, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
 		if (f->ipver == 4 || f->ipver == 6) {
 			util_format_ip(f->ipver, tx == SIDE_CLIENT ?
 			    f->cli_ip : f->srv_ip, ip);
-			devfacts_ev(q, f, p, !tx, "hl7.from", ip);
+			devfacts_ev(q, f, p, !tx, EVIDENCE_HL7_FROM, ip);
 		}
 	}
 	for (i = 0; i < h->n_devices; i++) {
 		d = &h->devices[i];
 		if (d->eui64) {
-			snprintf(buf, sizeof(buf), "hl7.%s.eui64",
-			    d->source < 4 ? src[d->source] : "device");
-			devfacts_ev(q, f, p, tx, buf, d->hd.universal_id[0] ?
-			    d->hd.universal_id : d->id);
+			/* hl7.c gives no other source. */
+			if (d->source < sizeof(eui64) / sizeof(eui64[0]))
+				devfacts_ev(q, f, p, tx, eui64[d->source],
+				    d->hd.universal_id[0] ?
+				    d->hd.universal_id : d->id);
 		} else if (d->source == HL7_DEV_PRT && d->field == 20)
-			devfacts_ev(q, f, p, tx, "hl7.serial", d->id);
+			devfacts_ev(q, f, p, tx, EVIDENCE_HL7_SERIAL, d->id);
 		else
-			devfacts_ev(q, f, p, tx, "hl7.equipment", d->id);
-		devfacts_ev(q, f, p, tx, "hl7.equipment", d->hd.namespace_id);
+			devfacts_ev(q, f, p, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
+		devfacts_ev(q, f, p, tx, EVIDENCE_HL7_EQUIPMENT, d->hd.namespace_id);
 	}
 	for (i = 0; i < h->n_obs; i++) {
-		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].code);
-		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].name);
+		devfacts_ev(q, f, p, tx, EVIDENCE_HL7_OBSERVATION, h->obs[i].code);
+		devfacts_ev(q, f, p, tx, EVIDENCE_HL7_OBSERVATION, h->obs[i].name);
 	}
 }
 
@@ -209,8 +211,8 @@ devfacts_dicom_user(struct brain_queue *q, struct flow *f,
 {
 	if (!u->seen)
 		return;
-	devfacts_ev(q, f, p, side, "dicom.impl_class_uid", u->impl_class_uid);
-	devfacts_ev(q, f, p, side, "dicom.impl_version", u->impl_version);
+	devfacts_ev(q, f, p, side, EVIDENCE_DICOM_IMPL_CLASS_UID, u->impl_class_uid);
+	devfacts_ev(q, f, p, side, EVIDENCE_DICOM_IMPL_VERSION, u->impl_version);
 }
 
 /*
@@ -245,22 +247,22 @@ devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
 		/* The requestor is the TCP client (PS3.8 9.1.1). */
 		a = df->u.assoc;
 		if (a->have_rq) {
-			devfacts_ev(q, f, p, SIDE_CLIENT, "dicom.calling_ae",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_DICOM_CALLING_AE,
 			    a->calling_ae);
-			devfacts_ev(q, f, p, SIDE_SERVER, "dicom.called_ae",
+			devfacts_ev(q, f, p, SIDE_SERVER, EVIDENCE_DICOM_CALLED_AE,
 			    a->called_ae);
 			devfacts_dicom_user(q, f, p, SIDE_CLIENT, &a->rq);
 			for (i = 0; i < a->n_pctx && i < DEVFACTS_MAX_SOP; i++)
 				devfacts_ev(q, f, p, SIDE_CLIENT,
-				    "dicom.sop_class",
+				    EVIDENCE_DICOM_SOP_CLASS,
 				    a->pctx[i].abstract_syntax);
 		}
 		if (a->have_ac)
 			devfacts_dicom_user(q, f, p, SIDE_SERVER, &a->ac);
 		if (a->result == DICOM_ASSOC_ACCEPTED && devfacts_scp(a)) {
-			devfacts_ev(q, f, p, SIDE_SERVER, "behaviour",
+			devfacts_ev(q, f, p, SIDE_SERVER, EVIDENCE_BEHAVIOUR,
 			    "dicom_scp");
-			devfacts_ev(q, f, p, SIDE_CLIENT, "behaviour",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_BEHAVIOUR,
 			    "dicom_scu");
 		}
 		break;
@@ -268,14 +270,14 @@ devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
 		if (!(df->u.command->flags & DICOM_CMD_HAS_EQUIPMENT))
 			break;
 		e = &df->u.command->equipment;
-		devfacts_ev(q, f, p, tx, "dicom.modality", e->modality);
-		devfacts_ev(q, f, p, tx, "dicom.manufacturer", e->manufacturer);
-		devfacts_ev(q, f, p, tx, "dicom.model", e->model);
-		devfacts_ev(q, f, p, tx, "dicom.software",
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_MODALITY, e->modality);
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_MANUFACTURER, e->manufacturer);
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_MODEL, e->model);
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_SOFTWARE,
 		    e->software_versions);
-		devfacts_ev(q, f, p, tx, "dicom.serial", e->serial_number);
-		devfacts_ev(q, f, p, tx, "hostname.dicom", e->station_name);
-		devfacts_ev(q, f, p, tx, "dicom.sop_class", e->sop_class_uid);
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_SERIAL, e->serial_number);
+		devfacts_ev(q, f, p, tx, EVIDENCE_HOSTNAME_DICOM, e->station_name);
+		devfacts_ev(q, f, p, tx, EVIDENCE_DICOM_SOP_CLASS, e->sop_class_uid);
 		break;
 	default:
 		break;
@@ -289,7 +291,7 @@ devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
 static void
 devfacts_dhcp_ev(struct brain_queue *q, struct flow *f,
     const struct packet *p, const struct dhcp_facts *d, bool relayed,
-    const char *key, const uint8_t *val, size_t len)
+    enum evidence_key key, const uint8_t *val, size_t len)
 {
 	struct brain_ev *ev;
 	size_t before = q->n;
@@ -317,7 +319,7 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 
 	if (d->op == 2) {
 		devfacts_ev(q, f, p, dir == APP_DIR_TOSERVER ? SIDE_CLIENT :
-		    SIDE_SERVER, "behaviour", "dhcp_server");
+		    SIDE_SERVER, EVIDENCE_BEHAVIOUR, "dhcp_server");
 		/* Option 3: the gateways' own addresses. */
 		for (i = 0; i < d->n_routers && i < DHCP_MAX_ADDRS; i++) {
 			if ((ev = devfacts_new(q, f, p, BRAIN_EV_ROUTER_IP,
@@ -345,19 +347,19 @@ devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
 	if (d->op != 1 || !d->has_mac)
 		return;
 	if (d->has_hostname)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.dhcp",
+		devfacts_dhcp_ev(q, f, p, d, relayed, EVIDENCE_HOSTNAME_DHCP,
 		    d->hostname, d->hostname_len);
 	if (d->has_fqdn)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.fqdn",
+		devfacts_dhcp_ev(q, f, p, d, relayed, EVIDENCE_HOSTNAME_FQDN,
 		    d->fqdn, d->fqdn_len);
 	if (d->has_vendor_class)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.vendor_class",
+		devfacts_dhcp_ev(q, f, p, d, relayed, EVIDENCE_DHCP_VENDOR_CLASS,
 		    d->vendor_class, d->vendor_class_len);
 	if (d->has_params) {
 		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
 			    i ? "," : "", d->params[i]);
-		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.params",
+		devfacts_dhcp_ev(q, f, p, d, relayed, EVIDENCE_DHCP_PARAMS,
 		    (const uint8_t *)buf, n);
 	}
 }
@@ -410,11 +412,11 @@ devfacts_dns(struct brain_queue *q, struct flow *f, const struct packet *p,
 
 	if (!mdns) {
 		if (response)
-			devfacts_ev(q, f, p, tx, "behaviour", "dns_server");
+			devfacts_ev(q, f, p, tx, EVIDENCE_BEHAVIOUR, "dns_server");
 		else
 			for (i = 0; i < d->n_queries &&
 			    i < DEVFACTS_MAX_QUERIES; i++)
-				devfacts_ev(q, f, p, tx, "dns.query",
+				devfacts_ev(q, f, p, tx, EVIDENCE_DNS_QUERY,
 				    d->queries[i].name.text);
 		return;
 	}
@@ -425,16 +427,16 @@ devfacts_dns(struct brain_queue *q, struct flow *f, const struct packet *p,
 		rr = &d->rrs[i];
 		if (rr->type == DNS_TYPE_PTR && rr->has_rdata &&
 		    devfacts_service(rr->name.text, buf, sizeof(buf))) {
-			devfacts_ev(q, f, p, tx, "mdns.service", buf);
+			devfacts_ev(q, f, p, tx, EVIDENCE_MDNS_SERVICE, buf);
 			devfacts_first_label(buf, sizeof(buf),
 			    (const char *)rr->rdata);
 			if (strchr((const char *)rr->rdata, '.') != NULL)
-				devfacts_ev(q, f, p, tx, "mdns.name", buf);
+				devfacts_ev(q, f, p, tx, EVIDENCE_MDNS_NAME, buf);
 		} else if ((rr->type == DNS_TYPE_A ||
 		    rr->type == DNS_TYPE_AAAA) && strstr(rr->name.text,
 		    ".local") != NULL) {
 			devfacts_first_label(buf, sizeof(buf), rr->name.text);
-			devfacts_ev(q, f, p, tx, "hostname.mdns", buf);
+			devfacts_ev(q, f, p, tx, EVIDENCE_HOSTNAME_MDNS, buf);
 		}
 	}
 }
@@ -469,43 +471,43 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 	case APP_HTTP:
 		h = fact;
 		if (h->has_request)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "http.user_agent",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_HTTP_USER_AGENT,
 			    h->user_agent);
 		if (h->has_response)
-			devfacts_ev(q, f, p, SIDE_SERVER, "http.server",
+			devfacts_ev(q, f, p, SIDE_SERVER, EVIDENCE_HTTP_SERVER,
 			    h->server);
 		break;
 	case APP_TLS:
 		t = fact;
 		if (t->s == NULL || !t->s->client.seen)
 			break;
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.sni", t->s->client.sni);
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja3",
+		devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_TLS_SNI, t->s->client.sni);
+		devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_TLS_JA3,
 		    t->s->client.ja3_hash);
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja4", t->s->client.ja4);
+		devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_TLS_JA4, t->s->client.ja4);
 		break;
 	case APP_SSH:
 		s = fact;
 		if (s->client != NULL && s->client->banner)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.software",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_SSH_SOFTWARE,
 			    s->client->software_version);
 		if (s->client != NULL && s->client->kexinit)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.hassh",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_SSH_HASSH,
 			    s->client->hassh);
 		if (s->server != NULL && s->server->banner)
-			devfacts_ev(q, f, p, SIDE_SERVER, "ssh.software",
+			devfacts_ev(q, f, p, SIDE_SERVER, EVIDENCE_SSH_SOFTWARE,
 			    s->server->software_version);
 		break;
 	case APP_MQTT:
 		m = fact;
 		if (m->has_connect)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "mqtt.client_id",
+			devfacts_ev(q, f, p, SIDE_CLIENT, EVIDENCE_MQTT_CLIENT_ID,
 			    m->client_id);
 		break;
 	case APP_SSDP:
 		sd = fact;
 		if (sd->kind != SSDP_MSEARCH && sd->server.present)
-			devfacts_ev(q, f, p, tx, "ssdp.server", sd->server.s);
+			devfacts_ev(q, f, p, tx, EVIDENCE_SSDP_SERVER, sd->server.s);
 		break;
 	default:
 		break;
@@ -513,6 +515,7 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 }
 
 _Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
+_Static_assert(EVIDENCE_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
 
 void
 devfacts_flow_end(struct brain_queue *q, struct flow *f)
@@ -541,7 +544,7 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 
 static void
 devfacts_l2ev(struct brain_queue *q, const struct packet *p,
-    const struct lldp_facts *l, uint32_t seq, const char *key,
+    const struct lldp_facts *l, uint32_t seq, enum evidence_key key,
     const char *value)
 {
 	struct brain_ev *ev;
@@ -565,7 +568,7 @@ devfacts_l2ev(struct brain_queue *q, const struct packet *p,
 		dev_ip_from6(&ev->end[0].ip, l->mgmt[0].a);
 		ev->end[0].has_ip = true;
 	}
-	strlcpy(ev->key, key, sizeof(ev->key));
+	ev->key = (uint8_t)key;
 	strlcpy(ev->value, v, sizeof(ev->value));
 }
 
@@ -579,17 +582,17 @@ devfacts_lldp(struct brain_queue *q, const struct packet *p,
 
 	if (!(p->flags & PKT_HAS_ETH))
 		return;
-	devfacts_l2ev(q, p, l, seq++, "hostname.lldp", l->system_name);
-	devfacts_l2ev(q, p, l, seq++, "lldp.description", l->system_desc);
-	devfacts_l2ev(q, p, l, seq++, "lldp.platform", l->platform);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_HOSTNAME_LLDP, l->system_name);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_DESCRIPTION, l->system_desc);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_PLATFORM, l->platform);
 	for (i = 0; i < 16; i++)
 		if ((l->caps_enabled & (1u << i)) &&
 		    (cap = lldp_cap_name(l->proto, i)) != NULL)
-			devfacts_l2ev(q, p, l, seq++, "lldp.capability", cap);
-	devfacts_l2ev(q, p, l, seq++, "lldp.manufacturer", l->manufacturer);
-	devfacts_l2ev(q, p, l, seq++, "lldp.model", l->model);
+			devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_CAPABILITY, cap);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_MANUFACTURER, l->manufacturer);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_MODEL, l->model);
 	/* The software revision names what runs; firmware if it is all. */
-	devfacts_l2ev(q, p, l, seq++, "lldp.software",
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_SOFTWARE,
 	    l->sw_rev[0] != '\0' ? l->sw_rev : l->fw_rev);
-	devfacts_l2ev(q, p, l, seq++, "lldp.serial", l->serial);
+	devfacts_l2ev(q, p, l, seq++, EVIDENCE_LLDP_SERIAL, l->serial);
 }
