@@ -793,6 +793,21 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/* Device evidence: the client's and the server's software. */
+static void
+http_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct http_facts *h = fact;
+
+	(void)dir;
+	if (h->has_request)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_HTTP_USER_AGENT,
+		    h->user_agent);
+	if (h->has_response)
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_HTTP_SERVER,
+		    h->server);
+}
+
 const struct app_parser http_parser = {
 	.proto = APP_HTTP,
 	.ipproto = IPPROTO_TCP,
@@ -807,4 +822,5 @@ const struct app_parser http_parser = {
 	.gap = http_gap,
 	.eve = http_eve,
 	.eve_extra = http_eve_extra,
+	.facts = http_facts,
 };

@@ -842,6 +842,18 @@ mqtt_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/* Device evidence: the client id a CONNECT gives. */
+static void
+mqtt_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct mqtt_facts *m = fact;
+
+	(void)dir;
+	if (m->has_connect)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_MQTT_CLIENT_ID,
+		    m->client_id);
+}
+
 const struct app_parser mqtt_parser = {
 	.proto = APP_MQTT,
 	.ipproto = IPPROTO_TCP,
@@ -857,4 +869,5 @@ const struct app_parser mqtt_parser = {
 	.eve = mqtt_eve,
 	.eve_extra = mqtt_eve_extra,
 	.has_extra = mqtt_has_extra,
+	.facts = mqtt_facts,
 };

@@ -346,6 +346,24 @@ ssh_eve(struct jsonw *w, const void *fact)
 	ssh_eve_side(w, "server", f->server);
 }
 
+/* Device evidence: both sides' software, the client's HASSH. */
+static void
+ssh_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct ssh_fact *f = fact;
+
+	(void)dir;
+	if (f->client != NULL && f->client->banner)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_SSH_SOFTWARE,
+		    f->client->software_version);
+	if (f->client != NULL && f->client->kexinit)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_SSH_HASSH,
+		    f->client->hassh);
+	if (f->server != NULL && f->server->banner)
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_SSH_SOFTWARE,
+		    f->server->software_version);
+}
+
 static const uint16_t ssh_ports[] = { 22, 0 };
 
 const struct app_parser ssh_parser = {
@@ -361,4 +379,5 @@ const struct app_parser ssh_parser = {
 	.parse = ssh_parse,
 	.gap = ssh_gap,
 	.eve = ssh_eve,
+	.facts = ssh_facts,
 };

@@ -4,9 +4,6 @@
 #ifndef WW_DEVFACTS_H
 #define WW_DEVFACTS_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "app/app.h"
 
 struct brain_queue;
@@ -22,10 +19,5 @@ void	devfacts_lldp(struct brain_queue *, const struct packet *,
 	    const struct lldp_facts *);
 /* A flow ends: its ends, counters and whether the server answered. */
 void	devfacts_flow_end(struct brain_queue *, struct flow *);
-/*
- * The service type of an mDNS name ("_ipp._tcp.local" gives
- * "_ipp._tcp" in out); false if the name holds none or it does not fit.
- */
-bool	devfacts_service(const char *name, char *out, size_t len);
 
 #endif /* WW_DEVFACTS_H */
