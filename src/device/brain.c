@@ -21,6 +21,7 @@
 #include "app/app.h"
 #include "app/evidence.h"
 #include "device/brain.h"
+#include "device/claims.h"
 #include "device/fpdb.h"
 #include "device/oui.h"
 #include "output/eve.h"
@@ -39,57 +40,11 @@
 #define CH_IP		0x02
 #define CH_IDENTITY	0x04
 
-/*
- * Direct claims: evidence that names an attribute by itself, which the
- * attribute column of app/evidence.def gives (-1: none).
- */
-#define BRAIN_A_NONE		(-1)
-#define BRAIN_A_VENDOR		DEV_A_VENDOR
-#define BRAIN_A_MODEL		DEV_A_MODEL
-#define BRAIN_A_SOFTWARE	DEV_A_SOFTWARE
-#define BRAIN_A_SERIAL		DEV_A_SERIAL
-#define BRAIN_A_HOSTNAME	DEV_A_HOSTNAME
-
-static const int brain_key_attr[EVIDENCE_MAX] = {
-#define WW_EVIDENCE(id, key, attr, flags)	[EVIDENCE_##id] = BRAIN_A_##attr,
-#include "app/evidence.def"
-#undef WW_EVIDENCE
-};
-
-/* Every key fits a device's evidence and a brain event. */
+/* Every key fits a device's evidence. */
 #define WW_EVIDENCE(id, key, attr, flags)				\
 	_Static_assert(sizeof(key) <= DEV_KEY_MAX, key ": DEV_KEY_MAX");
 #include "app/evidence.def"
 #undef WW_EVIDENCE
-
-/* How far a direct claim is believed. */
-static const unsigned brain_key_confidence[EVIDENCE_MAX] = {
-	[EVIDENCE_OUI_VENDOR] = 40,
-	[EVIDENCE_EUI64_VENDOR] = 70,
-	[EVIDENCE_HOSTNAME_DHCP] = 80,
-	[EVIDENCE_HOSTNAME_FQDN] = 70,
-	[EVIDENCE_HOSTNAME_MDNS] = 60,
-	[EVIDENCE_HOSTNAME_DICOM] = 50,
-	[EVIDENCE_DICOM_MANUFACTURER] = 85,
-	[EVIDENCE_DICOM_MODEL] = 85,
-	[EVIDENCE_DICOM_SOFTWARE] = 80,
-	[EVIDENCE_DICOM_SERIAL] = 90,
-	[EVIDENCE_DICOM_IMPL_VERSION] = 50,
-	[EVIDENCE_HL7_SERIAL] = 85,
-	[EVIDENCE_HOSTNAME_LLDP] = 70,
-	[EVIDENCE_LLDP_MANUFACTURER] = 80,
-	[EVIDENCE_LLDP_MODEL] = 80,
-	[EVIDENCE_LLDP_PLATFORM] = 60,
-	[EVIDENCE_LLDP_SOFTWARE] = 70,
-	[EVIDENCE_LLDP_SERIAL] = 85,
-	[EVIDENCE_SSH_SOFTWARE] = 40,
-};
-
-static unsigned
-brain_confidence(enum evidence_key k)
-{
-	return brain_key_confidence[k];
-}
 
 struct brain_dev {
 	struct device	 d;
@@ -120,6 +75,7 @@ struct brain {
 	size_t		 npend, pcap;
 
 	struct fpdb	*fp;
+	struct claims	 claims;	/* profiles/claims.yaml */
 	struct oui_db	*oui;
 	struct state	*state;
 	bool		 continuing;	/* the database held devices */
@@ -186,6 +142,7 @@ brain_load_fp(const struct brain_config *c, FILE *err)
 int
 brain_check(const struct brain_config *c, FILE *err)
 {
+	struct claims claims;
 	struct fpdb *fp;
 	struct oui_db *oui;
 	int rc = 0;
@@ -193,6 +150,8 @@ brain_check(const struct brain_config *c, FILE *err)
 	if ((fp = brain_load_fp(c, err)) == NULL)
 		rc = -1;
 	fpdb_free(fp);
+	if (claims_load_builtin(&claims, err) != 0)
+		rc = -1;
 	/* A missing registry is a warning at run time, an error here
 	 * only when the configuration names it. */
 	oui = oui_load(c->oui_dir != NULL ? c->oui_dir : OUI_DEFAULT_DIR,
@@ -405,7 +364,8 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 	    (org = oui_lookup(b->oui, mac)) != NULL) {
 		dev_add_evidence(&n->d, BRAIN_KEY(OUI_VENDOR), org, ts);
 		brain_vendor_claim(b, n, org, "oui",
-		    brain_confidence(EVIDENCE_OUI_VENDOR), NULL, ts);
+		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
+		    ts);
 	}
 	brain_touch(b, n, CH_NEW, ts);
 	return n;
@@ -458,7 +418,8 @@ brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 	d->n_evidence = k;
 	for (i = 0; i < k; i++)
 		brain_vendor_claim(b, n, d->evidence[i].value, "oui",
-		    brain_confidence(EVIDENCE_OUI_VENDOR), NULL, ts);
+		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
+		    ts);
 	dev_add_evidence(d, BRAIN_KEY(BEHAVIOUR), "router", ts);
 	brain_ip_disown(b, n);
 	/* Its own address is the one DHCP names as a gateway, if any. */
@@ -626,7 +587,7 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	struct brain_dev *n;
 	const char *key, *org;
 	uint8_t eui[8];
-	unsigned flags, hl7_from;
+	unsigned conf, flags, hl7_from;
 	size_t k;
 	int attr;
 
@@ -658,8 +619,8 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	    b->oui != NULL && oui_parse_hex(ev->value, eui, 8) == 0 &&
 	    (org = oui_lookup_eui64(b->oui, eui)) != NULL) {
 		brain_evidence(b, n, BRAIN_KEY(EUI64_VENDOR), org, ev->ts_us);
-		brain_vendor_claim(b, n, org, key,
-		    brain_confidence(EVIDENCE_EUI64_VENDOR), NULL, ev->ts_us);
+		brain_vendor_claim(b, n, org, key, claims_confidence(&b->claims,
+		    EVIDENCE_EUI64_VENDOR), NULL, ev->ts_us);
 	}
 	/*
 	 * A name is stored under the general key the fingerprint files
@@ -670,13 +631,15 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 		brain_evidence(b, n, BRAIN_KEY(HOSTNAME), ev->value, ev->ts_us);
 	else if (!(flags & EVIDENCE_F_CLAIM))
 		brain_evidence(b, n, key, ev->value, ev->ts_us);
-	if ((attr = brain_key_attr[ev->key]) == DEV_A_VENDOR) {
-		brain_vendor_claim(b, n, ev->value, key,
-		    brain_confidence(ev->key), NULL, ev->ts_us);
+	/* Direct claims: the value names an attribute by itself. */
+	conf = claims_confidence(&b->claims, (enum evidence_key)ev->key);
+	if ((attr = claims_attr(ev->key)) == DEV_A_VENDOR) {
+		brain_vendor_claim(b, n, ev->value, key, conf, NULL,
+		    ev->ts_us);
 		n->d.unsaved = true;
-	} else if (attr != BRAIN_A_NONE) {
-		if (dev_claim(&n->d, (enum dev_attr)attr, ev->value,
-		    brain_confidence(ev->key), key, NULL, ev->ts_us))
+	} else if (attr != -1) {
+		if (dev_claim(&n->d, (enum dev_attr)attr, ev->value, conf,
+		    key, NULL, ev->ts_us))
 			brain_touch(b, n, CH_IDENTITY, ev->ts_us);
 		n->d.unsaved = true;
 	}
@@ -1154,7 +1117,8 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	jsonw_init(&b->jw, JSONW_DEFAULT_CAP);
 	pthread_mutex_init(&b->lock, NULL);
 
-	if ((b->fp = brain_load_fp(cfg, err)) == NULL) {
+	if ((b->fp = brain_load_fp(cfg, err)) == NULL ||
+	    claims_load_builtin(&b->claims, err) != 0) {
 		brain_free(b);
 		return NULL;
 	}

@@ -120,6 +120,10 @@ UNIT_TESTS += tests/unit/test-oui
 tests_unit_test_oui_SOURCES = tests/unit/test-oui.c
 tests_unit_test_oui_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-claims
+tests_unit_test_claims_SOURCES = tests/unit/test-claims.c
+tests_unit_test_claims_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-fpdb
 tests_unit_test_fpdb_SOURCES = tests/unit/test-fpdb.c
 tests_unit_test_fpdb_LDADD = $(WW_UNIT_LIBS)
