@@ -9,6 +9,11 @@
  * except through its 'eve' hook, which writes the members of its own
  * protocol object.  Parsers never copy patient data into facts.
  *
+ * A fact also tells something about the devices at the ends of the
+ * flow; the parser's 'facts' op says what, as evidence (evidence.def)
+ * handed to a sink that the device code provides, so parsers never see
+ * the inventory and the device code never sees a parser's structs.
+ *
  * Stream parsing follows Suricata's AppLayerResult: parse() gets all
  * bytes not yet consumed (the framework keeps the unconsumed tail and
  * appends new bytes to it, up to a cap), and returns how much it
@@ -20,7 +25,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "app/evidence.h"
 #include "util/events.h"
 
 enum parse_result {
@@ -59,20 +66,14 @@ app_error(size_t consumed)
 	return r;
 }
 
+/* The protocols of app/protocols.def, in its order. */
 enum app_proto {
 	APP_UNKNOWN = 0,
-	APP_HL7,
-	APP_DICOM,
-	APP_DHCP,
-	APP_DNS,
-	APP_HTTP,
-	APP_TLS,
-	APP_SSH,
-	APP_MQTT,
-	APP_FTP,
-	APP_TELNET,
-	APP_MDNS,
-	APP_SSDP,
+#define APP_PROTO(id, name, def, parser, probe)	APP_##id,
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 	APP_MAX
 };
 
@@ -98,13 +99,70 @@ void	app_emit(struct app_ctx *, enum app_proto, int dir, const void *fact);
 /* A malformed or hostile input: counted, reported once per flow. */
 void	app_anomaly(struct app_ctx *, enum ww_counter);
 
+/*
+ * The ends of a flow, as evidence is about them: the client (TCP: who
+ * connected; UDP: who sent first) and the server.  A frame without a
+ * flow (LLDP, CDP) has one subject, its sender, whatever end is named.
+ */
+#define APP_END_CLIENT	0
+#define APP_END_SERVER	1
+
+/* The end that sent the bytes of direction dir. */
+#define APP_END_SENDER(dir)						\
+	((dir) == APP_DIR_TOSERVER ? APP_END_CLIENT : APP_END_SERVER)
+
+/* Evidence values a device keeps, with their NUL: longer ones are cut. */
+#define APP_VALUE_MAX	64
+
+/*
+ * Where a parser's facts op puts what a fact says about devices.  The
+ * device code implements it; it copies what it keeps (so values may
+ * point into the fact), cuts each value to APP_VALUE_MAX - 1 bytes,
+ * replaces control characters and drops empty values.
+ */
+struct app_sink {
+	/* key=value about one end (APP_END_*); len bytes, no NUL needed. */
+	void	 (*evidence)(const struct app_sink *, int end,
+		    enum evidence_key, const char *value, size_t len);
+	/* The same about the host with hardware address mac (a DHCP
+	 * client), which a relay may have forwarded from another
+	 * segment (relayed). */
+	void	 (*evidence_mac)(const struct app_sink *,
+		    const uint8_t mac[6], bool relayed, enum evidence_key,
+		    const char *value, size_t len);
+	/* A DHCP lease: the host with hardware address mac has ip. */
+	void	 (*lease)(const struct app_sink *, const uint8_t mac[6],
+		    const uint8_t ip[4], bool relayed);
+	/* ip is a router's own address (DHCP option 3); false when there
+	 * is no room for it, and so for none after it. */
+	bool	 (*router)(const struct app_sink *, const uint8_t ip[4]);
+	/* An end's IP address as text (UTIL_ADDRBUF bytes); false if the
+	 * flow is not IP. */
+	bool	 (*address)(const struct app_sink *, int end, char *buf);
+	void	*arg;
+};
+
+/* Evidence whose value is a C string. */
+static inline void
+app_evidence(const struct app_sink *sink, int end, enum evidence_key key,
+    const char *value)
+{
+	sink->evidence(sink, end, key, value, strlen(value));
+}
+
 struct jsonw;
 
+/*
+ * A parser.  Its file defines one (or one per transport) and
+ * app/protocols.def registers it: the table, not the parser, gives the
+ * protocol's name, default and place in the probing order.
+ */
 struct app_parser {
-	enum app_proto	 proto;
-	const char	*name;		/* EVE "app_proto" and "event_type" */
+	enum app_proto	 proto;		/* its row of app/protocols.def */
 	uint8_t		 ipproto;	/* IPPROTO_TCP or IPPROTO_UDP */
 	const uint16_t	*ports;		/* hint ports, 0-terminated, or NULL */
+	/* The anomalies it raises: events.def ids anom_first..anom_last. */
+	enum ww_counter	 anom_first, anom_last;
 
 	/* Decide from the first bytes of a direction (any port). */
 	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);
@@ -123,6 +181,9 @@ struct app_parser {
 	void		 (*eve_extra)(struct jsonw *, const void *fact);
 	/* Optional: false when eve_extra has nothing to say for a fact. */
 	bool		 (*has_extra)(const void *fact);
+	/* Optional: the device evidence in a fact of direction dir. */
+	void		 (*facts)(const void *fact, int dir,
+			    const struct app_sink *);
 };
 
 #endif /* WW_APP_H */

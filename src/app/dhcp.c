@@ -418,11 +418,61 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/*
+ * Device evidence.  A reply makes its sender a DHCP server, names the
+ * gateways (option 3) and, for an ACK, the client's address.  A
+ * request is about the hardware address it carries, which is not the
+ * packet's source when a relay (giaddr) forwarded it: its host name,
+ * FQDN, vendor class and parameter list (in order, "1,3,6,15").
+ */
+static void
+dhcp_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	static const uint8_t zero[4];
+	const struct dhcp_facts *d = fact;
+	char buf[APP_VALUE_MAX];
+	size_t i, n;
+	bool relayed = memcmp(d->giaddr, zero, 4) != 0;
+
+	if (d->op == 2) {
+		app_evidence(sink, APP_END_SENDER(dir), EVIDENCE_BEHAVIOUR,
+		    "dhcp_server");
+		for (i = 0; i < d->n_routers && i < DHCP_MAX_ADDRS; i++)
+			if (!sink->router(sink, d->routers[i]))
+				break;
+		if (d->msg_type == 5 && d->has_mac &&
+		    memcmp(d->yiaddr, zero, 4) != 0)
+			sink->lease(sink, d->chaddr, d->yiaddr, relayed);
+		return;
+	}
+	if (d->op != 1 || !d->has_mac)
+		return;
+	if (d->has_hostname)
+		sink->evidence_mac(sink, d->chaddr, relayed,
+		    EVIDENCE_HOSTNAME_DHCP, (const char *)d->hostname,
+		    d->hostname_len);
+	if (d->has_fqdn)
+		sink->evidence_mac(sink, d->chaddr, relayed,
+		    EVIDENCE_HOSTNAME_FQDN, (const char *)d->fqdn, d->fqdn_len);
+	if (d->has_vendor_class)
+		sink->evidence_mac(sink, d->chaddr, relayed,
+		    EVIDENCE_DHCP_VENDOR_CLASS, (const char *)d->vendor_class,
+		    d->vendor_class_len);
+	if (d->has_params) {
+		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
+			    i ? "," : "", d->params[i]);
+		sink->evidence_mac(sink, d->chaddr, relayed,
+		    EVIDENCE_DHCP_PARAMS, buf, n);
+	}
+}
+
 const struct app_parser dhcp_parser = {
 	.proto = APP_DHCP,
-	.name = "dhcp",
 	.ipproto = IPPROTO_UDP,
 	.ports = dhcp_ports,
+	.anom_first = EV_DHCP_MALFORMED,
+	.anom_last = EV_DHCP_OPT_TRUNCATED,
 	.probe = dhcp_probe,
 	.state_new = dhcp_state_new,
 	.state_size = sizeof(struct dhcp_facts),
@@ -431,4 +481,5 @@ const struct app_parser dhcp_parser = {
 	.gap = NULL,
 	.eve = dhcp_eve,
 	.eve_extra = dhcp_eve_extra,
+	.facts = dhcp_facts,
 };

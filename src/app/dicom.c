@@ -36,6 +36,8 @@
 #define DICOM_ASSOC_FIXED_LEN	68
 /* Enough bytes to judge a PDU header (type .. 4 bytes of the body). */
 #define DICOM_PROBE_LEN		10
+#define DICOM_FACTS_MAX_SOP	8	/* SOP classes per association, as
+					   device evidence */
 
 #define DICOM_ITEM_APP_CONTEXT		0x10
 #define DICOM_ITEM_PCTX_RQ		0x20
@@ -1651,11 +1653,100 @@ dicom_eve(struct jsonw *w, const void *fact)
 
 static const uint16_t dicom_ports[] = { 104, 11112, 4242, 0 };
 
+static void
+dicom_facts_user(const struct app_sink *sink, int end,
+    const struct dicom_user_info *u)
+{
+	if (!u->seen)
+		return;
+	app_evidence(sink, end, EVIDENCE_DICOM_IMPL_CLASS_UID,
+	    u->impl_class_uid);
+	app_evidence(sink, end, EVIDENCE_DICOM_IMPL_VERSION, u->impl_version);
+}
+
+/*
+ * Accepting an association makes a host a DICOM service provider
+ * (a PACS, an archive, a workstation) unless all it offered is
+ * Verification or Storage Commitment, which modalities accept too.
+ */
+static bool
+dicom_facts_scp(const struct dicom_assoc *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_pctx; i++)
+		if (strcmp(a->pctx[i].abstract_syntax, "1.2.840.10008.1.1") &&
+		    strcmp(a->pctx[i].abstract_syntax,
+		    "1.2.840.10008.1.20.1"))
+			return true;
+	return false;
+}
+
+/*
+ * Device evidence: the AE titles, implementation and SOP classes of an
+ * association (the requestor is the TCP client, PS3.8 9.1.1), the
+ * roles it shows, and the equipment a C-STORE data set names.
+ */
+static void
+dicom_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct dicom_fact *df = fact;
+	const struct dicom_assoc *a;
+	const struct dicom_equipment *e;
+	int tx = APP_END_SENDER(dir);
+	size_t i;
+
+	switch (df->type) {
+	case DICOM_FACT_ASSOC:
+		a = df->u.assoc;
+		if (a->have_rq) {
+			app_evidence(sink, APP_END_CLIENT,
+			    EVIDENCE_DICOM_CALLING_AE, a->calling_ae);
+			app_evidence(sink, APP_END_SERVER,
+			    EVIDENCE_DICOM_CALLED_AE, a->called_ae);
+			dicom_facts_user(sink, APP_END_CLIENT, &a->rq);
+			for (i = 0; i < a->n_pctx && i < DICOM_FACTS_MAX_SOP;
+			    i++)
+				app_evidence(sink, APP_END_CLIENT,
+				    EVIDENCE_DICOM_SOP_CLASS,
+				    a->pctx[i].abstract_syntax);
+		}
+		if (a->have_ac)
+			dicom_facts_user(sink, APP_END_SERVER, &a->ac);
+		if (a->result == DICOM_ASSOC_ACCEPTED && dicom_facts_scp(a)) {
+			app_evidence(sink, APP_END_SERVER, EVIDENCE_BEHAVIOUR,
+			    "dicom_scp");
+			app_evidence(sink, APP_END_CLIENT, EVIDENCE_BEHAVIOUR,
+			    "dicom_scu");
+		}
+		break;
+	case DICOM_FACT_COMMAND:
+		if (!(df->u.command->flags & DICOM_CMD_HAS_EQUIPMENT))
+			break;
+		e = &df->u.command->equipment;
+		app_evidence(sink, tx, EVIDENCE_DICOM_MODALITY, e->modality);
+		app_evidence(sink, tx, EVIDENCE_DICOM_MANUFACTURER,
+		    e->manufacturer);
+		app_evidence(sink, tx, EVIDENCE_DICOM_MODEL, e->model);
+		app_evidence(sink, tx, EVIDENCE_DICOM_SOFTWARE,
+		    e->software_versions);
+		app_evidence(sink, tx, EVIDENCE_DICOM_SERIAL, e->serial_number);
+		app_evidence(sink, tx, EVIDENCE_HOSTNAME_DICOM,
+		    e->station_name);
+		app_evidence(sink, tx, EVIDENCE_DICOM_SOP_CLASS,
+		    e->sop_class_uid);
+		break;
+	default:
+		break;
+	}
+}
+
 const struct app_parser dicom_parser = {
 	.proto = APP_DICOM,
-	.name = "dicom",
 	.ipproto = IPPROTO_TCP,
 	.ports = dicom_ports,
+	.anom_first = EV_DICOM_PDU_TOO_LONG,
+	.anom_last = EV_DICOM_RESYNC_FAILED,
 	.probe = dicom_probe,
 	.state_new = dicom_state_new,
 	.state_size = sizeof(struct dicom_state),
@@ -1663,4 +1754,5 @@ const struct app_parser dicom_parser = {
 	.parse = dicom_parse,
 	.gap = dicom_gap,
 	.eve = dicom_eve,
+	.facts = dicom_facts,
 };

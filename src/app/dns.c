@@ -34,6 +34,7 @@
 #define DNS_MIN_QUESTION	5	/* root name, type, class */
 #define DNS_MIN_RR		11	/* root name, type, class, ttl, rdlen */
 #define DNS_MDNS_MAX_TXT	16	/* TXT strings in wardwatch.mdns */
+#define DNS_FACTS_MAX_QUERIES	4	/* questions that are evidence */
 
 #define DNS_TCP_LEN		2	/* the length prefix over TCP */
 
@@ -916,11 +917,100 @@ mdns_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+bool
+dns_service_type(const char *name, char *out, size_t len)
+{
+	const char *t = strstr(name, "._tcp.");
+	const char *u = strstr(name, "._udp.");
+	const char *e = t != NULL ? t : u;
+	const char *s;
+
+	/* "._tcp.local" has no service label to look back into. */
+	if (e == NULL || e == name)
+		return false;
+	e += 5;		/* "._tcp" */
+	/* The service is the two labels before the protocol's end. */
+	for (s = e - 6; s > name && s[-1] != '.'; s--)
+		;
+	if (s[0] != '_' || strncmp(s, "_services", 9) == 0)
+		return false;
+	if ((size_t)(e - s) >= len)
+		return false;
+	memcpy(out, s, (size_t)(e - s));
+	out[e - s] = '\0';
+	return true;
+}
+
+static void
+dns_first_label(char *out, size_t len, const char *name)
+{
+	const char *dot = strchr(name, '.');
+	size_t n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
+/* Device evidence: a response makes its sender a DNS server; a query
+ * names what the sender looks up (the first few names). */
+static void
+dns_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct dns_facts *d = fact;
+	int tx = APP_END_SENDER(dir);
+	size_t i;
+
+	if (d->flags & DNS_FLAG_QR) {
+		app_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "dns_server");
+		return;
+	}
+	for (i = 0; i < d->n_queries && i < DNS_FACTS_MAX_QUERIES; i++)
+		app_evidence(sink, tx, EVIDENCE_DNS_QUERY,
+		    d->queries[i].name.text);
+}
+
+/*
+ * Device evidence of an mDNS response: what the sender is and offers
+ * (RFC 6763): the service types and instance names of its PTR records,
+ * and its host name from the A and AAAA records under .local.
+ */
+static void
+mdns_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct dns_facts *d = fact;
+	const struct dns_rr *rr;
+	int tx = APP_END_SENDER(dir);
+	char buf[APP_VALUE_MAX];
+	size_t i;
+
+	if (!(d->flags & DNS_FLAG_QR))
+		return;
+	for (i = 0; i < d->n_rrs; i++) {
+		rr = &d->rrs[i];
+		if (rr->type == DNS_TYPE_PTR && rr->has_rdata &&
+		    dns_service_type(rr->name.text, buf, sizeof(buf))) {
+			app_evidence(sink, tx, EVIDENCE_MDNS_SERVICE, buf);
+			dns_first_label(buf, sizeof(buf),
+			    (const char *)rr->rdata);
+			if (strchr((const char *)rr->rdata, '.') != NULL)
+				app_evidence(sink, tx, EVIDENCE_MDNS_NAME, buf);
+		} else if ((rr->type == DNS_TYPE_A ||
+		    rr->type == DNS_TYPE_AAAA) && strstr(rr->name.text,
+		    ".local") != NULL) {
+			dns_first_label(buf, sizeof(buf), rr->name.text);
+			app_evidence(sink, tx, EVIDENCE_HOSTNAME_MDNS, buf);
+		}
+	}
+}
+
 const struct app_parser dns_parser = {
 	.proto = APP_DNS,
-	.name = "dns",
 	.ipproto = IPPROTO_UDP,
 	.ports = dns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = dns_probe,
 	.state_new = dns_state_new,
 	.state_size = sizeof(struct dns_facts),
@@ -929,13 +1019,15 @@ const struct app_parser dns_parser = {
 	.gap = NULL,
 	.eve = dns_eve,
 	.eve_extra = NULL,
+	.facts = dns_facts,
 };
 
 const struct app_parser dns_tcp_parser = {
 	.proto = APP_DNS,
-	.name = "dns",
 	.ipproto = IPPROTO_TCP,
 	.ports = dns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = dns_tcp_probe,
 	.state_new = dns_tcp_state_new,
 	.state_size = sizeof(struct dns_tcp_state),
@@ -944,13 +1036,15 @@ const struct app_parser dns_tcp_parser = {
 	.gap = dns_tcp_gap,
 	.eve = dns_eve,
 	.eve_extra = NULL,
+	.facts = dns_facts,
 };
 
 const struct app_parser mdns_parser = {
 	.proto = APP_MDNS,
-	.name = "mdns",
 	.ipproto = IPPROTO_UDP,
 	.ports = mdns_ports,
+	.anom_first = EV_DNS_MALFORMED,
+	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = mdns_probe,
 	.state_new = dns_state_new,
 	.state_size = sizeof(struct dns_facts),
@@ -959,4 +1053,5 @@ const struct app_parser mdns_parser = {
 	.gap = NULL,
 	.eve = mdns_eve,
 	.eve_extra = mdns_eve_extra,
+	.facts = mdns_facts,
 };

@@ -103,6 +103,11 @@ int	dns_parse_message(const uint8_t *, size_t, struct dns_facts *,
 	    struct app_ctx *);
 /* "A", "AAAA", ... or NULL if we have no name for the type. */
 const char *dns_type_name(uint16_t);
+/*
+ * The service type of an mDNS name ("_ipp._tcp.local" gives
+ * "_ipp._tcp" in out); false if the name holds none or it does not fit.
+ */
+bool	dns_service_type(const char *name, char *out, size_t len);
 
 extern const struct app_parser dns_parser;
 extern const struct app_parser dns_tcp_parser;	/* RFC 7766 framing */

@@ -40,8 +40,10 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/hl7.h"
 #include "output/jsonw.h"
@@ -951,11 +953,82 @@ hl7_eve(struct jsonw *w, const void *fact)
 		jsonw_kv_bool(w, "truncated", true);
 }
 
+/*
+ * Device evidence of a message: the sender's applications, facility,
+ * versions, equipment and observation codes (never values); the
+ * receiver's application; who sends HL7 to whom.  An EUI-64 names a
+ * device by its maker's OUI; PRT-20 is the device's serial number.
+ */
+static void
+hl7_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	static const enum evidence_key eui64[] = {
+		[HL7_DEV_MSH3] = EVIDENCE_HL7_MSH3_EUI64,
+		[HL7_DEV_PRT] = EVIDENCE_HL7_PRT_EUI64,
+		[HL7_DEV_OBX18] = EVIDENCE_HL7_OBX18_EUI64,
+		[HL7_DEV_EQU1] = EVIDENCE_HL7_EQU1_EUI64,
+	};
+	const struct hl7_facts *h = fact;
+	const struct hl7_device *d;
+	int tx = APP_END_SENDER(dir);
+	bool ack = strcmp(h->message_type, "ACK") == 0;
+	char buf[64], ip[UTIL_ADDRBUF];
+	unsigned i;
+
+	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+	    h->sending_app.namespace_id);
+	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
+		app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+		    h->sending_app.universal_id);
+	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
+	    h->sending_fac.namespace_id);
+	app_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
+	    h->receiving_app.namespace_id);
+	if (h->message_type[0] != '\0') {
+		if (h->trigger_event[0] != '\0')
+			snprintf(buf, sizeof(buf), "%s^%s", h->message_type,
+			    h->trigger_event);
+		else
+			strlcpy(buf, h->message_type, sizeof(buf));
+		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+	}
+	app_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
+	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
+	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
+	if (!ack) {
+		app_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
+		app_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
+		if (sink->address(sink, tx, ip))
+			app_evidence(sink, !tx, EVIDENCE_HL7_FROM, ip);
+	}
+	for (i = 0; i < h->n_devices; i++) {
+		d = &h->devices[i];
+		if (d->eui64) {
+			if (d->source < sizeof(eui64) / sizeof(eui64[0]))
+				app_evidence(sink, tx, eui64[d->source],
+				    d->hd.universal_id[0] != '\0' ?
+				    d->hd.universal_id : d->id);
+		} else if (d->source == HL7_DEV_PRT && d->field == 20)
+			app_evidence(sink, tx, EVIDENCE_HL7_SERIAL, d->id);
+		else
+			app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
+		app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT,
+		    d->hd.namespace_id);
+	}
+	for (i = 0; i < h->n_obs; i++) {
+		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		    h->obs[i].code);
+		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		    h->obs[i].name);
+	}
+}
+
 const struct app_parser hl7_parser = {
 	.proto = APP_HL7,
-	.name = "hl7",
 	.ipproto = IPPROTO_TCP,
 	.ports = hl7_ports,
+	.anom_first = EV_MLLP_MISSING_START_BLOCK,
+	.anom_last = EV_HL7_BATCH_COUNT,
 	.probe = hl7_probe,
 	.state_new = hl7_state_new,
 	.state_size = sizeof(struct hl7_state),
@@ -963,4 +1036,5 @@ const struct app_parser hl7_parser = {
 	.parse = hl7_parse,
 	.gap = hl7_gap,
 	.eve = hl7_eve,
+	.facts = hl7_facts,
 };

@@ -793,11 +793,27 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/* Device evidence: the client's and the server's software. */
+static void
+http_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct http_facts *h = fact;
+
+	(void)dir;
+	if (h->has_request)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_HTTP_USER_AGENT,
+		    h->user_agent);
+	if (h->has_response)
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_HTTP_SERVER,
+		    h->server);
+}
+
 const struct app_parser http_parser = {
 	.proto = APP_HTTP,
-	.name = "http",
 	.ipproto = IPPROTO_TCP,
 	.ports = http_ports,
+	.anom_first = EV_HTTP_HEADER_TOO_LONG,
+	.anom_last = EV_HTTP_RESPONSE_WITHOUT_REQUEST,
 	.probe = http_probe,
 	.state_new = http_state_new,
 	.state_size = sizeof(struct http_state),
@@ -806,4 +822,5 @@ const struct app_parser http_parser = {
 	.gap = http_gap,
 	.eve = http_eve,
 	.eve_extra = http_eve_extra,
+	.facts = http_facts,
 };

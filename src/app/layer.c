@@ -20,18 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/dhcp.h"
-#include "app/dicom.h"
-#include "app/dns.h"
 #include "app/dpi.h"
-#include "app/hl7.h"
-#include "app/http.h"
 #include "app/layer.h"
-#include "app/login.h"
-#include "app/mqtt.h"
-#include "app/ssdp.h"
-#include "app/ssh.h"
-#include "app/tls.h"
 #include "decode/packet.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -44,23 +34,43 @@
 
 static int	packet_dir(const struct flow *, const struct packet *);
 
-/* The parsers, in probing order. */
-static const struct app_parser *const app_registry[] = {
-	&hl7_parser,
-	&dicom_parser,
-	&tls_parser,
-	&ssh_parser,
-	&dns_parser,
-	&mdns_parser,
-	&ssdp_parser,
-	&http_parser,
-	&mqtt_parser,
-	&ftp_parser,
-	&telnet_parser,
-	&dns_tcp_parser,
-	&dhcp_parser,
-	NULL
+/* The parsers of app/protocols.def; each one's own file defines it. */
+#define APP_PROTO(id, name, def, parser, probe)				\
+	extern const struct app_parser parser;
+#define APP_PARSER(id, parser, probe)					\
+	extern const struct app_parser parser;
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
+
+/* Each protocol's name and main parser, by enum app_proto. */
+static const struct {
+	const char		*name;
+	const struct app_parser	*parser;
+} app_protos[APP_MAX] = {
+	[APP_UNKNOWN] = { NULL, NULL },
+#define APP_PROTO(id, name, def, parser, probe)				\
+	[APP_##id] = { name, &parser },
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 };
+
+/* Every parser, in table order, with its place in the probing order. */
+struct app_reg {
+	const struct app_parser	*parser;
+	unsigned		 probe;
+};
+
+static const struct app_reg app_registry[] = {
+#define APP_PROTO(id, name, def, parser, probe)	{ &parser, probe },
+#define APP_PARSER(id, parser, probe)		{ &parser, probe },
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
+};
+#define APP_NPARSERS	(sizeof(app_registry) / sizeof(app_registry[0]))
 
 struct app_dir {
 	uint8_t		*buf;
@@ -97,43 +107,28 @@ struct app_engine {
 			    enum app_proto, int, const void *);
 	void		*fact_arg;
 	uint64_t	 mem;
-	const struct app_parser *parsers[sizeof(app_registry) /
-			    sizeof(app_registry[0])];
+	/* The enabled parsers, in probing order. */
+	const struct app_parser *parsers[APP_NPARSERS];
 	size_t		 nparsers;
 	struct dpi_engine *dpi;		/* NULL: nDPI off or failed */
-};
-
-static const char *const app_names[APP_MAX] = {
-	[APP_UNKNOWN] = NULL,
-	[APP_HL7] = "hl7",
-	[APP_DICOM] = "dicom",
-	[APP_DHCP] = "dhcp",
-	[APP_DNS] = "dns",
-	[APP_HTTP] = "http",
-	[APP_TLS] = "tls",
-	[APP_SSH] = "ssh",
-	[APP_MQTT] = "mqtt",
-	[APP_FTP] = "ftp",
-	[APP_TELNET] = "telnet",
-	[APP_MDNS] = "mdns",
-	[APP_SSDP] = "ssdp",
 };
 
 const char *
 app_proto_name(unsigned p)
 {
-	return p < APP_MAX ? app_names[p] : NULL;
+	return p < APP_MAX ? app_protos[p].name : NULL;
 }
 
 const struct app_parser *
 app_parser_get(enum app_proto p)
 {
-	size_t i;
+	return (unsigned)p < APP_MAX ? app_protos[p].parser : NULL;
+}
 
-	for (i = 0; app_registry[i] != NULL; i++)
-		if (app_registry[i]->proto == p)
-			return app_registry[i];
-	return NULL;
+const struct app_parser *
+app_parser_at(size_t i)
+{
+	return i < APP_NPARSERS ? app_registry[i].parser : NULL;
 }
 
 void
@@ -178,21 +173,45 @@ engine_dpi(const struct app_engine_config *cfg)
 	return d;
 }
 
+/*
+ * The enabled parsers in probing order: by the probe column of
+ * app/protocols.def, table order where two are equal (an insertion
+ * sort, which keeps it).
+ */
+static void
+app_engine_order(struct app_engine *e, const struct app_engine_config *cfg)
+{
+	const struct app_reg *sorted[APP_NPARSERS], *r;
+	size_t i, j;
+
+	e->nparsers = 0;
+	for (i = 0; i < APP_NPARSERS; i++) {
+		r = &app_registry[i];
+		if ((unsigned)r->parser->proto >= APP_MAX ||
+		    !cfg->enabled[r->parser->proto])
+			continue;
+		for (j = e->nparsers; j > 0 && sorted[j - 1]->probe > r->probe;
+		    j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = r;
+		e->nparsers++;
+	}
+	for (i = 0; i < e->nparsers; i++)
+		e->parsers[i] = sorted[i]->parser;
+}
+
 struct app_engine *
 app_engine_new(const struct app_engine_config *cfg, struct counters *ctr,
     const struct eve_opts *eve, struct record_writer *rw)
 {
 	struct app_engine *e;
-	size_t i;
 
 	e = xcalloc(1, sizeof(*e));
 	e->cfg = *cfg;
 	e->ctr = ctr;
 	e->eve = eve;
 	e->rw = rw;
-	for (i = 0; app_registry[i] != NULL; i++)
-		if (cfg->enabled[app_registry[i]->proto])
-			e->parsers[e->nparsers++] = app_registry[i];
+	app_engine_order(e, cfg);
 	if (cfg->ndpi)
 		e->dpi = engine_dpi(cfg);
 	return e;
@@ -235,6 +254,8 @@ app_flow_get(struct app_engine *e, struct flow *f)
 	}
 	return f->app_state;
 }
+
+_Static_assert(APP_MAX <= UINT16_MAX + 1, "flow.app_proto is a uint16_t");
 
 static void
 app_set_parser(struct app_engine *e, struct flow *f, struct app_flow *af,
@@ -317,18 +338,11 @@ app_anomaly(struct app_ctx *ctx, enum ww_counter ev)
 
 /* Records written, per protocol (stats: app.<name>.records; 0: none). */
 static const enum ww_counter app_record_ctr[APP_MAX] = {
-	[APP_HL7] = CTR_APP_HL7,
-	[APP_DICOM] = CTR_APP_DICOM,
-	[APP_DHCP] = CTR_APP_DHCP,
-	[APP_DNS] = CTR_APP_DNS,
-	[APP_HTTP] = CTR_APP_HTTP,
-	[APP_TLS] = CTR_APP_TLS,
-	[APP_SSH] = CTR_APP_SSH,
-	[APP_MQTT] = CTR_APP_MQTT,
-	[APP_FTP] = CTR_APP_FTP,
-	[APP_TELNET] = CTR_APP_TELNET,
-	[APP_MDNS] = CTR_APP_MDNS,
-	[APP_SSDP] = CTR_APP_SSDP,
+#define APP_PROTO(id, name, def, parser, probe)	[APP_##id] = CTR_APP_##id,
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 };
 
 void
@@ -344,11 +358,11 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	if (e->fact != NULL)
 		e->fact(e->fact_arg, ctx->flow, e->pkt, proto, dir, fact);
 	if ((jw = eve_app_begin(e->rw, RECORD_APP + (unsigned)proto,
-	    ctx->flow, ap->name, dir, e->pkt, e->eve)) == NULL)
+	    ctx->flow, app_proto_name(proto), dir, e->pkt, e->eve)) == NULL)
 		return;		/* outputs.eve.types: facts only */
 	if (app_record_ctr[proto] != 0)
 		ctr_inc(e->ctr, app_record_ctr[proto]);
-	jsonw_key(jw, ap->name);
+	jsonw_key(jw, app_proto_name(proto));
 	jsonw_obj_open(jw);
 	ap->eve(jw, fact);
 	jsonw_obj_close(jw);
@@ -424,16 +438,36 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 }
 
 static bool
-port_hint(const struct app_parser *ap, const struct flow *f)
+port_hint(const struct app_parser *ap, uint16_t port_a, uint16_t port_b)
 {
 	const uint16_t *pp;
 
 	if (ap->ports == NULL)
 		return false;
 	for (pp = ap->ports; *pp != 0; pp++)
-		if (*pp == f->srv_port || *pp == f->cli_port)
+		if (*pp == port_a || *pp == port_b)
 			return true;
 	return false;
+}
+
+size_t
+app_engine_probe_order(const struct app_engine *e, uint8_t ipproto,
+    uint16_t port_a, uint16_t port_b, const struct app_parser **out,
+    size_t max)
+{
+	const struct app_parser *ap;
+	size_t i, n = 0;
+	int pass;
+
+	/* Parsers with a matching hint port first, then the rest. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < e->nparsers && n < max; i++) {
+			ap = e->parsers[i];
+			if (ap->ipproto == ipproto &&
+			    port_hint(ap, port_a, port_b) == (pass == 0))
+				out[n++] = ap;
+		}
+	return n;
 }
 
 /*
@@ -444,27 +478,21 @@ static const struct app_parser *
 app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
     uint8_t ipproto)
 {
-	const struct app_parser *ap;
+	const struct app_parser *order[APP_NPARSERS];
 	bool maybe = false;
-	size_t i;
-	int pass;
+	size_t i, n;
 
-	/* Parsers with a matching hint port first, then the rest. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < e->nparsers; i++) {
-			ap = e->parsers[i];
-			if (ap->ipproto != ipproto ||
-			    port_hint(ap, f) != (pass == 0))
-				continue;
-			switch (ap->probe(d->buf, d->len, dir)) {
-			case APP_PROBE_YES:
-				return ap;
-			case APP_PROBE_MAYBE:
-				maybe = true;
-				break;
-			case APP_PROBE_NO:
-				break;
-			}
+	n = app_engine_probe_order(e, ipproto, f->srv_port, f->cli_port,
+	    order, APP_NPARSERS);
+	for (i = 0; i < n; i++)
+		switch (order[i]->probe(d->buf, d->len, dir)) {
+		case APP_PROBE_YES:
+			return order[i];
+		case APP_PROBE_MAYBE:
+			maybe = true;
+			break;
+		case APP_PROBE_NO:
+			break;
 		}
 	if (!maybe)
 		d->said_no = true;
@@ -586,9 +614,9 @@ void
 app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 {
 	struct app_flow *af;
-	const struct app_parser *ap = NULL;
+	const struct app_parser *ap = NULL, *order[APP_NPARSERS];
 	struct app_ctx ctx;
-	size_t i;
+	size_t i, n;
 	int dir;
 
 	if (e->nparsers == 0 || p->payload_len == 0)
@@ -598,18 +626,12 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (af->detect_failed)
 		return;
 	if (af->parser == NULL) {
-		int pass;
-
-		for (pass = 0; pass < 2 && ap == NULL; pass++)
-			for (i = 0; i < e->nparsers && ap == NULL; i++) {
-				const struct app_parser *c = e->parsers[i];
-
-				if (c->ipproto == IPPROTO_UDP &&
-				    port_hint(c, f) == (pass == 0) &&
-				    c->probe(pkt_payload(p), p->payload_len,
-				    dir) == APP_PROBE_YES)
-					ap = c;
-			}
+		n = app_engine_probe_order(e, IPPROTO_UDP, f->srv_port,
+		    f->cli_port, order, APP_NPARSERS);
+		for (i = 0; i < n && ap == NULL; i++)
+			if (order[i]->probe(pkt_payload(p), p->payload_len,
+			    dir) == APP_PROBE_YES)
+				ap = order[i];
 		if (ap == NULL) {
 			/* Each datagram is whole: one look is enough. */
 			af->detect_failed = true;

@@ -73,9 +73,21 @@ void		 app_flow_end(struct app_engine *, struct flow *);
 /* Bytes held in direction buffers now. */
 uint64_t	 app_engine_memuse(const struct app_engine *);
 
-/* "hl7", "dicom", ... or NULL for APP_UNKNOWN. */
+/* "hl7", "dicom", ... (app/protocols.def) or NULL for APP_UNKNOWN. */
 const char	*app_proto_name(unsigned);
-/* The registered parser of a protocol, or NULL. */
+/* A protocol's parser (the first of its rows), or NULL. */
 const struct app_parser *app_parser_get(enum app_proto);
+/* The i-th parser of app/protocols.def, every transport; NULL past
+ * the last. */
+const struct app_parser *app_parser_at(size_t i);
+/*
+ * The parsers that probe a new flow of transport ipproto between these
+ * ports, in the order they run (those whose hint ports match, then the
+ * rest; each group in probing order), at most max of them.  Disabled
+ * parsers are not among them.
+ */
+size_t		 app_engine_probe_order(const struct app_engine *,
+		    uint8_t ipproto, uint16_t port_a, uint16_t port_b,
+		    const struct app_parser **out, size_t max);
 
 #endif /* WW_APP_LAYER_H */

@@ -54,6 +54,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "app/lldp.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
@@ -704,4 +705,34 @@ lldp_eve(struct jsonw *jw, const struct lldp_facts *f)
 	}
 	if (f->truncated)
 		jsonw_kv_bool(jw, "truncated", true);
+}
+
+/*
+ * A device announcing itself to its switch (or the switch itself):
+ * its name, description, platform, enabled capabilities and LLDP-MED
+ * inventory.  The software revision names what runs; the firmware
+ * revision stands in when it is all there is.
+ */
+void
+lldp_facts(const struct lldp_facts *l, const struct app_sink *sink)
+{
+	const char *cap;
+	unsigned i;
+
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_HOSTNAME_LLDP,
+	    l->system_name);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_DESCRIPTION,
+	    l->system_desc);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_PLATFORM, l->platform);
+	for (i = 0; i < 16; i++)
+		if ((l->caps_enabled & (1u << i)) &&
+		    (cap = lldp_cap_name(l->proto, i)) != NULL)
+			app_evidence(sink, APP_END_CLIENT,
+			    EVIDENCE_LLDP_CAPABILITY, cap);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_MANUFACTURER,
+	    l->manufacturer);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_MODEL, l->model);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_SOFTWARE,
+	    l->sw_rev[0] != '\0' ? l->sw_rev : l->fw_rev);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_LLDP_SERIAL, l->serial);
 }

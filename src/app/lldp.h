@@ -90,5 +90,8 @@ int	cdp_parse(const uint8_t *p, size_t n, struct lldp_facts *,
 const char *lldp_cap_name(uint8_t proto, unsigned bit);
 /* The members of the EVE "lldp" or "cdp" object (by proto). */
 void	lldp_eve(struct jsonw *, const struct lldp_facts *);
+struct app_sink;
+/* Device evidence of a frame, about its sender (any end). */
+void	lldp_facts(const struct lldp_facts *, const struct app_sink *);
 
 #endif /* WW_PROTO_LLDP_H */

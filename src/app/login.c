@@ -298,9 +298,10 @@ login_eve_extra(struct jsonw *jw, const void *fact)
 
 const struct app_parser ftp_parser = {
 	.proto = APP_FTP,
-	.name = "ftp",
 	.ipproto = IPPROTO_TCP,
 	.ports = ftp_ports,
+	.anom_first = EV_FTP_LINE_TOO_LONG,
+	.anom_last = EV_FTP_LINE_TOO_LONG,
 	.probe = ftp_probe,
 	.state_new = ftp_state_new,
 	.state_size = sizeof(struct ftp_state),
@@ -551,9 +552,10 @@ telnet_eve(struct jsonw *jw, const void *fact)
 
 const struct app_parser telnet_parser = {
 	.proto = APP_TELNET,
-	.name = "telnet",
 	.ipproto = IPPROTO_TCP,
 	.ports = telnet_ports,
+	.anom_first = EV_TELNET_SUBNEG_TOO_LONG,
+	.anom_last = EV_TELNET_SUBNEG_TOO_LONG,
 	.probe = telnet_probe,
 	.state_new = telnet_state_new,
 	.state_size = sizeof(struct telnet_state),

@@ -842,11 +842,24 @@ mqtt_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/* Device evidence: the client id a CONNECT gives. */
+static void
+mqtt_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct mqtt_facts *m = fact;
+
+	(void)dir;
+	if (m->has_connect)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_MQTT_CLIENT_ID,
+		    m->client_id);
+}
+
 const struct app_parser mqtt_parser = {
 	.proto = APP_MQTT,
-	.name = "mqtt",
 	.ipproto = IPPROTO_TCP,
 	.ports = mqtt_ports,
+	.anom_first = EV_MQTT_BAD_REMAINING_LENGTH,
+	.anom_last = EV_MQTT_MALFORMED,
 	.probe = mqtt_probe,
 	.state_new = mqtt_state_new,
 	.state_size = sizeof(struct mqtt_state),
@@ -856,4 +869,5 @@ const struct app_parser mqtt_parser = {
 	.eve = mqtt_eve,
 	.eve_extra = mqtt_eve_extra,
 	.has_extra = mqtt_has_extra,
+	.facts = mqtt_facts,
 };

@@ -244,11 +244,23 @@ ssdp_eve(struct jsonw *jw, const void *fact)
 	kv_value(jw, "user_agent", &f->user_agent);
 }
 
+/* Device evidence: the SERVER header of a notification or response. */
+static void
+ssdp_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct ssdp_facts *f = fact;
+
+	if (f->kind != SSDP_MSEARCH && f->server.present)
+		app_evidence(sink, APP_END_SENDER(dir), EVIDENCE_SSDP_SERVER,
+		    f->server.s);
+}
+
 const struct app_parser ssdp_parser = {
 	.proto = APP_SSDP,
-	.name = "ssdp",
 	.ipproto = IPPROTO_UDP,
 	.ports = ssdp_ports,
+	.anom_first = EV_SSDP_MALFORMED,
+	.anom_last = EV_SSDP_LINE_TOO_LONG,
 	.probe = ssdp_probe,
 	.state_new = ssdp_state_new,
 	.state_size = sizeof(struct ssdp_facts),
@@ -257,4 +269,5 @@ const struct app_parser ssdp_parser = {
 	.gap = NULL,
 	.eve = ssdp_eve,
 	.eve_extra = NULL,
+	.facts = ssdp_facts,
 };

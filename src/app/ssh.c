@@ -347,13 +347,32 @@ ssh_eve(struct jsonw *w, const void *fact)
 	ssh_eve_side(w, "server", f->server);
 }
 
+/* Device evidence: both sides' software, the client's HASSH. */
+static void
+ssh_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct ssh_fact *f = fact;
+
+	(void)dir;
+	if (f->client != NULL && f->client->banner)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_SSH_SOFTWARE,
+		    f->client->software_version);
+	if (f->client != NULL && f->client->kexinit)
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_SSH_HASSH,
+		    f->client->hassh);
+	if (f->server != NULL && f->server->banner)
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_SSH_SOFTWARE,
+		    f->server->software_version);
+}
+
 static const uint16_t ssh_ports[] = { 22, 0 };
 
 const struct app_parser ssh_parser = {
 	.proto = APP_SSH,
-	.name = "ssh",
 	.ipproto = IPPROTO_TCP,
 	.ports = ssh_ports,
+	.anom_first = EV_SSH_BANNER_TOO_LONG,
+	.anom_last = EV_SSH_INVALID_KEXINIT,
 	.probe = ssh_probe,
 	.state_new = ssh_state_new,
 	.state_size = sizeof(struct ssh_state),
@@ -361,4 +380,5 @@ const struct app_parser ssh_parser = {
 	.parse = ssh_parse,
 	.gap = ssh_gap,
 	.eve = ssh_eve,
+	.facts = ssh_facts,
 };

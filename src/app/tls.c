@@ -1317,11 +1317,27 @@ tls_eve_extra(struct jsonw *w, const void *fact)
 
 static const uint16_t tls_ports[] = { 443, 8443, 0 };
 
+/* Device evidence: what the client's ClientHello names and hashes. */
+static void
+tls_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct tls_fact *t = fact;
+
+	(void)dir;
+	if (t->s == NULL || !t->s->client.seen)
+		return;
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_SNI, t->s->client.sni);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA3,
+	    t->s->client.ja3_hash);
+	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA4, t->s->client.ja4);
+}
+
 const struct app_parser tls_parser = {
 	.proto = APP_TLS,
-	.name = "tls",
 	.ipproto = IPPROTO_TCP,
 	.ports = tls_ports,
+	.anom_first = EV_TLS_RECORD_TOO_LONG,
+	.anom_last = EV_TLS_INVALID_CERTIFICATE,
 	.probe = tls_probe,
 	.state_new = tls_state_new,
 	.state_size = sizeof(struct tls_state),
@@ -1330,4 +1346,5 @@ const struct app_parser tls_parser = {
 	.gap = tls_gap,
 	.eve = tls_eve,
 	.eve_extra = tls_eve_extra,
+	.facts = tls_facts,
 };

@@ -22,7 +22,9 @@
 #include <strings.h>
 
 #include "app/app.h"
+#include "app/evidence.h"
 #include "device/brain.h"
+#include "device/claims.h"
 #include "device/fpdb.h"
 #include "device/oui.h"
 #include "output/eve.h"
@@ -33,6 +35,7 @@
 #include "util/util.h"
 
 #define BRAIN_HASH_SIZE		16384u	/* buckets, both indexes */
+#define BRAIN_KEY(id)		evidence_key_name(EVIDENCE_##id)
 #define BRAIN_HL7_HUB_PEERS	3	/* senders that make a hub */
 #define BRAIN_MAX_MATCHES	64
 
@@ -40,6 +43,12 @@
 #define CH_NEW		0x01
 #define CH_IP		0x02
 #define CH_IDENTITY	0x04
+
+/* Every key fits a device's evidence. */
+#define WW_EVIDENCE(id, key, attr, flags)				\
+	_Static_assert(sizeof(key) <= DEV_KEY_MAX, key ": DEV_KEY_MAX");
+#include "app/evidence.def"
+#undef WW_EVIDENCE
 
 struct brain_dev {
 	struct device	 d;
@@ -99,6 +108,7 @@ struct brain {
 	size_t		 npend, pcap;
 
 	struct fpdb	*fp;
+	struct claims	 claims;	/* profiles/claims.yaml */
 	struct oui_db	*oui;
 	struct state	*state;
 	bool		 continuing;	/* the database held devices */
@@ -162,6 +172,7 @@ brain_load_fp(const struct brain_config *c, FILE *err)
 int
 brain_check(const struct brain_config *c, FILE *err)
 {
+	struct claims claims;
 	struct fpdb *fp;
 	struct oui_db *oui;
 	int rc = 0;
@@ -169,6 +180,8 @@ brain_check(const struct brain_config *c, FILE *err)
 	if ((fp = brain_load_fp(c, err)) == NULL)
 		rc = -1;
 	fpdb_free(fp);
+	if (claims_load_builtin(&claims, err) != 0)
+		rc = -1;
 	/* A missing registry is a warning at run time, an error here
 	 * only when the configuration names it. */
 	oui = oui_load(c->oui_dir != NULL ? c->oui_dir : OUI_DEFAULT_DIR,
@@ -379,8 +392,10 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 	ctr_inc(b->ctr, CTR_DEV_NEW);
 	if (mac != NULL && b->oui != NULL &&
 	    (org = oui_lookup(b->oui, mac)) != NULL) {
-		dev_add_evidence(&n->d, "oui.vendor", org, ts);
-		brain_vendor_claim(b, n, org, "oui", 40, NULL, ts);
+		dev_add_evidence(&n->d, BRAIN_KEY(OUI_VENDOR), org, ts);
+		brain_vendor_claim(b, n, org, "oui",
+		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
+		    ts);
 	}
 	brain_touch(b, n, CH_NEW, ts);
 	return n;
@@ -428,13 +443,14 @@ brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 	for (i = 0; i < DEV_A_MAX; i++)
 		dev_attr_clear(d, (enum dev_attr)i);
 	for (i = k = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, "oui.vendor") == 0)
+		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0)
 			d->evidence[k++] = d->evidence[i];
 	d->n_evidence = k;
 	for (i = 0; i < k; i++)
-		brain_vendor_claim(b, n, d->evidence[i].value, "oui", 40, NULL,
+		brain_vendor_claim(b, n, d->evidence[i].value, "oui",
+		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
 		    ts);
-	dev_add_evidence(d, "behaviour", "router", ts);
+	dev_add_evidence(d, BRAIN_KEY(BEHAVIOUR), "router", ts);
 	brain_ip_disown(b, n);
 	/* Its own address is the one DHCP names as a gateway, if any. */
 	gw = NULL;
@@ -595,72 +611,19 @@ brain_evidence(struct brain *b, struct brain_dev *n, const char *key,
 	}
 }
 
-/* Direct claims: evidence that names an attribute by itself. */
-static const struct brain_direct {
-	const char	*key;
-	enum dev_attr	 attr;
-	unsigned	 confidence;
-	bool		 vendor;	/* canonicalise */
-} brain_direct[] = {
-	{ "hostname.dhcp", DEV_A_HOSTNAME, 80, false },
-	{ "hostname.fqdn", DEV_A_HOSTNAME, 70, false },
-	{ "hostname.mdns", DEV_A_HOSTNAME, 60, false },
-	{ "hostname.dicom", DEV_A_HOSTNAME, 50, false },
-	{ "dicom.manufacturer", DEV_A_VENDOR, 85, true },
-	{ "dicom.model", DEV_A_MODEL, 85, false },
-	{ "dicom.software", DEV_A_SOFTWARE, 80, false },
-	{ "dicom.serial", DEV_A_SERIAL, 90, false },
-	{ "dicom.impl_version", DEV_A_SOFTWARE, 50, false },
-	{ "hl7.serial", DEV_A_SERIAL, 85, false },
-	{ "hostname.lldp", DEV_A_HOSTNAME, 70, false },
-	{ "lldp.manufacturer", DEV_A_VENDOR, 80, true },
-	{ "lldp.model", DEV_A_MODEL, 80, false },
-	{ "lldp.platform", DEV_A_MODEL, 60, false },
-	{ "lldp.software", DEV_A_SOFTWARE, 70, false },
-	{ "lldp.serial", DEV_A_SERIAL, 85, false },
-	{ "ssh.software", DEV_A_SOFTWARE, 40, false },
-};
-
-/*
- * Some evidence arrives under a more precise key than the fingerprint
- * file knows ("hostname.dhcp"): it is stored under the general key
- * and claimed under the precise one, which is its provenance.
- */
-static const char *
-brain_general_key(const char *key)
-{
-	if (strncmp(key, "hostname.", 9) == 0)
-		return "hostname";
-	if (strcmp(key, "dicom.serial") == 0 || strcmp(key, "hl7.serial") == 0 ||
-	    strcmp(key, "lldp.serial") == 0)
-		return NULL;	/* a serial identifies, it does not classify */
-	return key;
-}
-
-static bool
-brain_store_key(const char *key)
-{
-	static const char *const keys[] = {
-		"dicom.modality", "dicom.manufacturer", "dicom.model",
-		"dicom.software", "dicom.serial", "hostname.dicom",
-		"dicom.sop_class",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (strcmp(key, keys[i]) == 0)
-			return true;
-	return false;
-}
-
 static void
 brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 {
 	struct brain_dev *n;
-	const char *gk, *org;
+	const char *key, *org;
 	uint8_t eui[8];
-	size_t i, k, len;
-	unsigned hl7_from;
+	unsigned conf, flags, hl7_from;
+	size_t k;
+	int attr;
+
+	if ((key = evidence_key_name(ev->key)) == NULL)
+		return;
+	flags = evidence_key_flags(ev->key);
 
 	/* A relayed DHCP request: the client's VLAN is not this one. */
 	if (ev->vlan == BRAIN_VLAN_RELAYED)
@@ -676,39 +639,48 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	 * A PACS forwarding studies (C-MOVE, routing) sends data sets
 	 * that describe the modality that made them, not itself.
 	 */
-	if (brain_store_key(ev->key) &&
-	    dev_has_evidence(&n->d, "behaviour", "dicom_scp")) {
+	if ((flags & EVIDENCE_F_DATASET) &&
+	    dev_has_evidence(&n->d, BRAIN_KEY(BEHAVIOUR), "dicom_scp")) {
 		ctr_inc(b->ctr, CTR_DEV_FORWARDED_STORE);
 		return;
 	}
 	/* An EUI-64 names its manufacturer by its OUI. */
-	len = strlen(ev->key);
-	if (len > 6 && strcmp(ev->key + len - 6, ".eui64") == 0 &&
+	if ((flags & EVIDENCE_F_EUI64) &&
 	    b->oui != NULL && oui_parse_hex(ev->value, eui, 8) == 0 &&
 	    (org = oui_lookup_eui64(b->oui, eui)) != NULL) {
-		brain_evidence(b, n, "eui64.vendor", org, ev->ts_us);
-		brain_vendor_claim(b, n, org, ev->key, 70, NULL, ev->ts_us);
+		brain_evidence(b, n, BRAIN_KEY(EUI64_VENDOR), org, ev->ts_us);
+		brain_vendor_claim(b, n, org, key, claims_confidence(&b->claims,
+		    EVIDENCE_EUI64_VENDOR), NULL, ev->ts_us);
 	}
-	if ((gk = brain_general_key(ev->key)) != NULL)
-		brain_evidence(b, n, gk, ev->value, ev->ts_us);
-	for (i = 0; i < sizeof(brain_direct) / sizeof(brain_direct[0]); i++) {
-		if (strcmp(brain_direct[i].key, ev->key) != 0)
-			continue;
-		if (brain_direct[i].vendor)
-			brain_vendor_claim(b, n, ev->value, ev->key,
-			    brain_direct[i].confidence, NULL, ev->ts_us);
-		else if (dev_claim(&n->d, brain_direct[i].attr, ev->value,
-		    brain_direct[i].confidence, ev->key, NULL, ev->ts_us))
+	/*
+	 * A name is stored under the general key the fingerprint files
+	 * know ("hostname") and claimed under its own, its provenance;
+	 * a serial identifies, it does not classify.
+	 */
+	if (flags & EVIDENCE_F_NAME)
+		brain_evidence(b, n, BRAIN_KEY(HOSTNAME), ev->value, ev->ts_us);
+	else if (!(flags & EVIDENCE_F_CLAIM))
+		brain_evidence(b, n, key, ev->value, ev->ts_us);
+	/* Direct claims: the value names an attribute by itself. */
+	conf = claims_confidence(&b->claims, (enum evidence_key)ev->key);
+	if ((attr = claims_attr(ev->key)) == DEV_A_VENDOR) {
+		brain_vendor_claim(b, n, ev->value, key, conf, NULL,
+		    ev->ts_us);
+		n->d.unsaved = true;
+	} else if (attr != -1) {
+		if (dev_claim(&n->d, (enum dev_attr)attr, ev->value, conf,
+		    key, NULL, ev->ts_us))
 			brain_touch(b, n, CH_IDENTITY, ev->ts_us);
 		n->d.unsaved = true;
 	}
 	/* A receiver of HL7 from several senders is an interface engine. */
-	if (strcmp(ev->key, "hl7.from") == 0) {
+	if (ev->key == EVIDENCE_HL7_FROM) {
 		for (k = 0, hl7_from = 0; k < n->d.n_evidence; k++)
-			if (strcmp(n->d.evidence[k].key, "hl7.from") == 0)
+			if (strcmp(n->d.evidence[k].key, key) == 0)
 				hl7_from++;
 		if (hl7_from >= BRAIN_HL7_HUB_PEERS)
-			brain_evidence(b, n, "behaviour", "hl7_hub", ev->ts_us);
+			brain_evidence(b, n, BRAIN_KEY(BEHAVIOUR), "hl7_hub",
+			    ev->ts_us);
 	}
 }
 
@@ -738,7 +710,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 	    ev->dport != 0 && ev->dport < 49152) {
 		snprintf(port, sizeof(port), "%s/%u",
 		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
-		brain_evidence(b, s, "port.server", port, ev->ts_us);
+		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
 }
 
@@ -818,7 +790,7 @@ brain_fingerprint(struct brain *b, struct brain_dev *n)
 	if (k > BRAIN_MAX_MATCHES)
 		k = BRAIN_MAX_MATCHES;
 	for (i = 0; i < k; i++) {
-		if (strcmp(m[i].source, "behaviour") == 0)
+		if (m[i].key == EVIDENCE_BEHAVIOUR)
 			snprintf(source, sizeof(source), "behaviour.%s",
 			    m[i].value);
 		else
@@ -1327,7 +1299,8 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	pthread_cond_init(&b->flow_cv, NULL);
 	sem_init(&b->wake, 0, 0);
 
-	if ((b->fp = brain_load_fp(cfg, err)) == NULL) {
+	if ((b->fp = brain_load_fp(cfg, err)) == NULL ||
+	    claims_load_builtin(&b->claims, err) != 0) {
 		brain_free(b);
 		return NULL;
 	}

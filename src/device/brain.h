@@ -82,7 +82,7 @@ struct brain_ev {
 	bool		 answered;	/* FLOW: the server sent packets */
 	struct brain_end end[2];
 	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */
-	char		 key[DEV_KEY_MAX];
+	uint8_t		 key;		/* EVIDENCE: enum evidence_key */
 	char		 value[DEV_VALUE_MAX];
 };
 

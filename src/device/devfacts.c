@@ -1,41 +1,41 @@
 /*
  * devfacts.c - turn flows and application facts into device events.
  *
- * Runs in the workers.  Each fact says something about one end of a
- * flow (the sender of an HL7 message, the acceptor of a DICOM
- * association, the client a DHCP request names by its hardware
- * address); this file knows which, and which evidence key it is
- * (profiles/README.md).  It copies short strings only, cut to
- * DEV_VALUE_MAX and with control characters replaced; facts never
- * carry patient data, and nothing here adds any.
+ * Runs in the workers.  What a fact says about devices is its parser's
+ * business: its facts op (app/app.h) names the end of the flow each
+ * piece of evidence is about and its key (app/evidence.def).  This file
+ * is the sink those calls go to: it fills in the flow's ends, time and
+ * order, and copies short strings only, cut to DEV_VALUE_MAX and with
+ * control characters replaced; facts never carry patient data, and
+ * nothing here adds any.  It knows no protocol.
  */
 #include <config.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
-#include "app/dhcp.h"
-#include "app/dicom.h"
-#include "app/dns.h"
-#include "app/hl7.h"
-#include "app/http.h"
+#include "app/evidence.h"
+#include "app/layer.h"
 #include "app/lldp.h"
-#include "app/mqtt.h"
-#include "app/ssdp.h"
-#include "app/ssh.h"
-#include "app/tls.h"
 #include "decode/packet.h"
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "flow/flow.h"
 #include "util/util.h"
 
-#define DEVFACTS_MAX_SOP	8	/* SOP classes per association */
-#define DEVFACTS_MAX_QUERIES	4	/* DNS names per message */
+_Static_assert(APP_VALUE_MAX == DEV_VALUE_MAX,
+    "parsers cut evidence values where devices do");
+_Static_assert(APP_END_CLIENT == 0 && APP_END_SERVER == 1,
+    "brain_ev.end[] is indexed by the end");
 
-#define SIDE_CLIENT	0
-#define SIDE_SERVER	1
+/* What the sink of one fact writes to. */
+struct devfacts_ctx {
+	struct brain_queue	*q;
+	struct flow		*f;	/* NULL: a layer-2 frame */
+	const struct packet	*p;	/* NULL: the end of a flow */
+	const struct lldp_facts	*l2;	/* the frame's facts */
+	uint32_t		 seq;	/* layer 2: per frame */
+};
 
 static uint64_t
 devfacts_fkey(const struct flow *f)
@@ -58,11 +58,11 @@ devfacts_fkey(const struct flow *f)
 static void
 devfacts_end(const struct flow *f, int side, struct brain_end *e)
 {
-	const uint8_t *ip = side == SIDE_CLIENT ? f->cli_ip : f->srv_ip;
+	const uint8_t *ip = side == APP_END_CLIENT ? f->cli_ip : f->srv_ip;
 
 	if (f->has_mac) {
-		memcpy(e->mac, side == SIDE_CLIENT ? f->cli_mac : f->srv_mac,
-		    6);
+		memcpy(e->mac, side == APP_END_CLIENT ? f->cli_mac :
+		    f->srv_mac, 6);
 		e->has_mac = true;
 	}
 	if (f->ipver == 4) {
@@ -117,400 +117,115 @@ devfacts_copy(char *dst, const char *src, size_t srclen)
 	dst[n] = '\0';
 }
 
-static void
-devfacts_evn(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int side, const char *key, const char *value, size_t len)
+/* Evidence about an end of the flow; NULL if empty or no room. */
+static struct brain_ev *
+devfacts_flow_evidence(struct devfacts_ctx *c, int end, enum evidence_key key,
+    const char *value, size_t len)
 {
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
 
 	devfacts_copy(v, value, len);
 	if (v[0] == '\0')
-		return;
-	if ((ev = devfacts_new(q, f, p, BRAIN_EV_EVIDENCE, side)) == NULL)
-		return;
-	strlcpy(ev->key, key, sizeof(ev->key));
+		return NULL;
+	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_EVIDENCE,
+	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
+		return NULL;
+	ev->key = (uint8_t)key;
 	strlcpy(ev->value, v, sizeof(ev->value));
+	return ev;
 }
 
 static void
-devfacts_ev(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int side, const char *key, const char *value)
+sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
+    const char *value, size_t len)
 {
-	devfacts_evn(q, f, p, side, key, value, strlen(value));
+	(void)devfacts_flow_evidence(s->arg, end, key, value, len);
 }
 
+/* The host a DHCP request names by hardware address, wherever it is. */
 static void
-devfacts_hl7(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int dir, const struct hl7_facts *h)
-{
-	static const char *const src[] = {
-		[HL7_DEV_MSH3] = "msh3",
-		[HL7_DEV_PRT] = "prt",
-		[HL7_DEV_OBX18] = "obx18",
-		[HL7_DEV_EQU1] = "equ1",
-	};
-	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
-	bool ack = strcmp(h->message_type, "ACK") == 0;
-	char buf[64], ip[UTIL_ADDRBUF];
-	const struct hl7_device *d;
-	unsigned i;
-
-	devfacts_ev(q, f, p, tx, "hl7.sending_app", h->sending_app.namespace_id);
-	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
-		devfacts_ev(q, f, p, tx, "hl7.sending_app",
-		    h->sending_app.universal_id);
-	devfacts_ev(q, f, p, tx, "hl7.sending_facility",
-	    h->sending_fac.namespace_id);
-	devfacts_ev(q, f, p, !tx, "hl7.receiving_app",
-	    h->receiving_app.namespace_id);
-	if (h->message_type[0] != '\0') {
-		if (h->trigger_event[0] != '\0')
-			snprintf(buf, sizeof(buf), "%s^%s", h->message_type,
-			    h->trigger_event);
-		else
-			strlcpy(buf, h->message_type, sizeof(buf));
-		devfacts_ev(q, f, p, tx, "hl7.message_type", buf);
-	}
-	devfacts_ev(q, f, p, tx, "hl7.version", h->version);
-	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile);
-	devfacts_ev(q, f, p, tx, "hl7.profile", h->profile_oid);
-	if (!ack) {
-		devfacts_ev(q, f, p, tx, "behaviour", "hl7_sender");
-		devfacts_ev(q, f, p, !tx, "behaviour", "hl7_receiver");
-		if (f->ipver == 4 || f->ipver == 6) {
-			util_format_ip(f->ipver, tx == SIDE_CLIENT ?
-			    f->cli_ip : f->srv_ip, ip);
-			devfacts_ev(q, f, p, !tx, "hl7.from", ip);
-		}
-	}
-	for (i = 0; i < h->n_devices; i++) {
-		d = &h->devices[i];
-		if (d->eui64) {
-			snprintf(buf, sizeof(buf), "hl7.%s.eui64",
-			    d->source < 4 ? src[d->source] : "device");
-			devfacts_ev(q, f, p, tx, buf, d->hd.universal_id[0] ?
-			    d->hd.universal_id : d->id);
-		} else if (d->source == HL7_DEV_PRT && d->field == 20)
-			devfacts_ev(q, f, p, tx, "hl7.serial", d->id);
-		else
-			devfacts_ev(q, f, p, tx, "hl7.equipment", d->id);
-		devfacts_ev(q, f, p, tx, "hl7.equipment", d->hd.namespace_id);
-	}
-	for (i = 0; i < h->n_obs; i++) {
-		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].code);
-		devfacts_ev(q, f, p, tx, "hl7.observation", h->obs[i].name);
-	}
-}
-
-static void
-devfacts_dicom_user(struct brain_queue *q, struct flow *f,
-    const struct packet *p, int side, const struct dicom_user_info *u)
-{
-	if (!u->seen)
-		return;
-	devfacts_ev(q, f, p, side, "dicom.impl_class_uid", u->impl_class_uid);
-	devfacts_ev(q, f, p, side, "dicom.impl_version", u->impl_version);
-}
-
-/*
- * Accepting an association makes a host a DICOM service provider
- * (a PACS, an archive, a workstation) unless all it offered is
- * Verification or Storage Commitment, which modalities accept too.
- */
-static bool
-devfacts_scp(const struct dicom_assoc *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n_pctx; i++)
-		if (strcmp(a->pctx[i].abstract_syntax, "1.2.840.10008.1.1") &&
-		    strcmp(a->pctx[i].abstract_syntax,
-		    "1.2.840.10008.1.20.1"))
-			return true;
-	return false;
-}
-
-static void
-devfacts_dicom(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int dir, const struct dicom_fact *df)
-{
-	const struct dicom_assoc *a;
-	const struct dicom_equipment *e;
-	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
-	size_t i;
-
-	switch (df->type) {
-	case DICOM_FACT_ASSOC:
-		/* The requestor is the TCP client (PS3.8 9.1.1). */
-		a = df->u.assoc;
-		if (a->have_rq) {
-			devfacts_ev(q, f, p, SIDE_CLIENT, "dicom.calling_ae",
-			    a->calling_ae);
-			devfacts_ev(q, f, p, SIDE_SERVER, "dicom.called_ae",
-			    a->called_ae);
-			devfacts_dicom_user(q, f, p, SIDE_CLIENT, &a->rq);
-			for (i = 0; i < a->n_pctx && i < DEVFACTS_MAX_SOP; i++)
-				devfacts_ev(q, f, p, SIDE_CLIENT,
-				    "dicom.sop_class",
-				    a->pctx[i].abstract_syntax);
-		}
-		if (a->have_ac)
-			devfacts_dicom_user(q, f, p, SIDE_SERVER, &a->ac);
-		if (a->result == DICOM_ASSOC_ACCEPTED && devfacts_scp(a)) {
-			devfacts_ev(q, f, p, SIDE_SERVER, "behaviour",
-			    "dicom_scp");
-			devfacts_ev(q, f, p, SIDE_CLIENT, "behaviour",
-			    "dicom_scu");
-		}
-		break;
-	case DICOM_FACT_COMMAND:
-		if (!(df->u.command->flags & DICOM_CMD_HAS_EQUIPMENT))
-			break;
-		e = &df->u.command->equipment;
-		devfacts_ev(q, f, p, tx, "dicom.modality", e->modality);
-		devfacts_ev(q, f, p, tx, "dicom.manufacturer", e->manufacturer);
-		devfacts_ev(q, f, p, tx, "dicom.model", e->model);
-		devfacts_ev(q, f, p, tx, "dicom.software",
-		    e->software_versions);
-		devfacts_ev(q, f, p, tx, "dicom.serial", e->serial_number);
-		devfacts_ev(q, f, p, tx, "hostname.dicom", e->station_name);
-		devfacts_ev(q, f, p, tx, "dicom.sop_class", e->sop_class_uid);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Evidence from a DHCP request: about the hardware address it carries,
- * which is not the packet's source when a relay forwarded it.
- */
-static void
-devfacts_dhcp_ev(struct brain_queue *q, struct flow *f,
-    const struct packet *p, const struct dhcp_facts *d, bool relayed,
-    const char *key, const uint8_t *val, size_t len)
+sink_evidence_mac(const struct app_sink *s, const uint8_t mac[6],
+    bool relayed, enum evidence_key key, const char *value, size_t len)
 {
 	struct brain_ev *ev;
-	size_t before = q->n;
 
-	devfacts_evn(q, f, p, SIDE_CLIENT, key, (const char *)val, len);
-	if (q->n == before)
+	ev = devfacts_flow_evidence(s->arg, APP_END_CLIENT, key, value, len);
+	if (ev == NULL)
 		return;
-	ev = &q->ev[q->n - 1];
 	memset(&ev->end[0], 0, sizeof(ev->end[0]));
-	memcpy(ev->end[0].mac, d->chaddr, 6);
+	memcpy(ev->end[0].mac, mac, 6);
 	ev->end[0].has_mac = true;
 	if (relayed)
 		ev->vlan = BRAIN_VLAN_RELAYED;
 }
 
 static void
-devfacts_dhcp(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int dir, const struct dhcp_facts *d)
+sink_lease(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t ip[4], bool relayed)
 {
-	static const uint8_t zero[4];
+	struct devfacts_ctx *c = s->arg;
 	struct brain_ev *ev;
-	char buf[DEV_VALUE_MAX];
-	size_t i, n;
-	bool relayed = memcmp(d->giaddr, zero, 4) != 0;
 
-	if (d->op == 2) {
-		devfacts_ev(q, f, p, dir == APP_DIR_TOSERVER ? SIDE_CLIENT :
-		    SIDE_SERVER, "behaviour", "dhcp_server");
-		/* Option 3: the gateways' own addresses. */
-		for (i = 0; i < d->n_routers && i < DHCP_MAX_ADDRS; i++) {
-			if ((ev = devfacts_new(q, f, p, BRAIN_EV_ROUTER_IP,
-			    0)) == NULL)
-				break;
-			memset(ev->end, 0, sizeof(ev->end));
-			dev_ip_from4(&ev->end[0].ip, d->routers[i]);
-			ev->end[0].has_ip = true;
-		}
-		if (d->msg_type != 5 || !d->has_mac ||
-		    memcmp(d->yiaddr, zero, 4) == 0)
-			return;
-		/* DHCPACK: the client's address. */
-		if ((ev = devfacts_new(q, f, p, BRAIN_EV_LEASE, 0)) == NULL)
-			return;
-		memset(ev->end, 0, sizeof(ev->end));
-		memcpy(ev->end[0].mac, d->chaddr, 6);
-		ev->end[0].has_mac = true;
-		dev_ip_from4(&ev->end[0].ip, d->yiaddr);
-		ev->end[0].has_ip = true;
-		if (relayed)
-			ev->vlan = BRAIN_VLAN_RELAYED;
+	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_LEASE, 0)) == NULL)
 		return;
-	}
-	if (d->op != 1 || !d->has_mac)
-		return;
-	if (d->has_hostname)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.dhcp",
-		    d->hostname, d->hostname_len);
-	if (d->has_fqdn)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "hostname.fqdn",
-		    d->fqdn, d->fqdn_len);
-	if (d->has_vendor_class)
-		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.vendor_class",
-		    d->vendor_class, d->vendor_class_len);
-	if (d->has_params) {
-		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
-			    i ? "," : "", d->params[i]);
-		devfacts_dhcp_ev(q, f, p, d, relayed, "dhcp.params",
-		    (const uint8_t *)buf, n);
-	}
+	memset(ev->end, 0, sizeof(ev->end));
+	memcpy(ev->end[0].mac, mac, 6);
+	ev->end[0].has_mac = true;
+	dev_ip_from4(&ev->end[0].ip, ip);
+	ev->end[0].has_ip = true;
+	if (relayed)
+		ev->vlan = BRAIN_VLAN_RELAYED;
 }
 
-/* "_ipp._tcp.local" -> "_ipp._tcp"; NULL if not a service type. */
 static bool
-devfacts_service(const char *name, char *out, size_t len)
+sink_router(const struct app_sink *s, const uint8_t ip[4])
 {
-	const char *t = strstr(name, "._tcp.");
-	const char *u = strstr(name, "._udp.");
-	const char *e = t != NULL ? t : u;
-	const char *s;
+	struct devfacts_ctx *c = s->arg;
+	struct brain_ev *ev;
 
-	if (e == NULL)
+	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_ROUTER_IP,
+	    0)) == NULL)
 		return false;
-	e += 5;		/* "._tcp" */
-	/* The service is the two labels before the protocol's end. */
-	for (s = e - 6; s > name && s[-1] != '.'; s--)
-		;
-	if (s[0] != '_' || strncmp(s, "_services", 9) == 0)
-		return false;
-	if ((size_t)(e - s) >= len)
-		return false;
-	memcpy(out, s, (size_t)(e - s));
-	out[e - s] = '\0';
+	memset(ev->end, 0, sizeof(ev->end));
+	dev_ip_from4(&ev->end[0].ip, ip);
+	ev->end[0].has_ip = true;
 	return true;
 }
 
-static void
-devfacts_first_label(char *out, size_t len, const char *name)
+static bool
+sink_address(const struct app_sink *s, int end, char *buf)
 {
-	const char *dot = strchr(name, '.');
-	size_t n = dot != NULL ? (size_t)(dot - name) : strlen(name);
+	const struct devfacts_ctx *c = s->arg;
 
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, name, n);
-	out[n] = '\0';
-}
-
-static void
-devfacts_dns(struct brain_queue *q, struct flow *f, const struct packet *p,
-    int dir, const struct dns_facts *d, bool mdns)
-{
-	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
-	char buf[DEV_VALUE_MAX];
-	const struct dns_rr *rr;
-	size_t i;
-	bool response = (d->flags & 0x8000) != 0;
-
-	if (!mdns) {
-		if (response)
-			devfacts_ev(q, f, p, tx, "behaviour", "dns_server");
-		else
-			for (i = 0; i < d->n_queries &&
-			    i < DEVFACTS_MAX_QUERIES; i++)
-				devfacts_ev(q, f, p, tx, "dns.query",
-				    d->queries[i].name.text);
-		return;
-	}
-	if (!response)
-		return;
-	/* mDNS answers: what the sender is and offers. */
-	for (i = 0; i < d->n_rrs; i++) {
-		rr = &d->rrs[i];
-		if (rr->type == DNS_TYPE_PTR && rr->has_rdata &&
-		    devfacts_service(rr->name.text, buf, sizeof(buf))) {
-			devfacts_ev(q, f, p, tx, "mdns.service", buf);
-			devfacts_first_label(buf, sizeof(buf),
-			    (const char *)rr->rdata);
-			if (strchr((const char *)rr->rdata, '.') != NULL)
-				devfacts_ev(q, f, p, tx, "mdns.name", buf);
-		} else if ((rr->type == DNS_TYPE_A ||
-		    rr->type == DNS_TYPE_AAAA) && strstr(rr->name.text,
-		    ".local") != NULL) {
-			devfacts_first_label(buf, sizeof(buf), rr->name.text);
-			devfacts_ev(q, f, p, tx, "hostname.mdns", buf);
-		}
-	}
+	if (c->f->ipver != 4 && c->f->ipver != 6)
+		return false;
+	util_format_ip(c->f->ipver, end == APP_END_SERVER ? c->f->srv_ip :
+	    c->f->cli_ip, buf);
+	return true;
 }
 
 void
 devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact)
 {
-	int tx = dir == APP_DIR_TOSERVER ? SIDE_CLIENT : SIDE_SERVER;
-	const struct http_facts *h;
-	const struct tls_fact *t;
-	const struct ssh_fact *s;
-	const struct mqtt_facts *m;
-	const struct ssdp_facts *sd;
+	const struct app_parser *ap = app_parser_get(proto);
+	struct devfacts_ctx c = { q, f, p, NULL, 0 };
+	const struct app_sink sink = {
+		.evidence = sink_evidence,
+		.evidence_mac = sink_evidence_mac,
+		.lease = sink_lease,
+		.router = sink_router,
+		.address = sink_address,
+		.arg = &c,
+	};
 
-	switch (proto) {
-	case APP_HL7:
-		devfacts_hl7(q, f, p, dir, fact);
-		break;
-	case APP_DICOM:
-		devfacts_dicom(q, f, p, dir, fact);
-		break;
-	case APP_DHCP:
-		devfacts_dhcp(q, f, p, dir, fact);
-		break;
-	case APP_DNS:
-		devfacts_dns(q, f, p, dir, fact, false);
-		break;
-	case APP_MDNS:
-		devfacts_dns(q, f, p, dir, fact, true);
-		break;
-	case APP_HTTP:
-		h = fact;
-		if (h->has_request)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "http.user_agent",
-			    h->user_agent);
-		if (h->has_response)
-			devfacts_ev(q, f, p, SIDE_SERVER, "http.server",
-			    h->server);
-		break;
-	case APP_TLS:
-		t = fact;
-		if (t->s == NULL || !t->s->client.seen)
-			break;
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.sni", t->s->client.sni);
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja3",
-		    t->s->client.ja3_hash);
-		devfacts_ev(q, f, p, SIDE_CLIENT, "tls.ja4", t->s->client.ja4);
-		break;
-	case APP_SSH:
-		s = fact;
-		if (s->client != NULL && s->client->banner)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.software",
-			    s->client->software_version);
-		if (s->client != NULL && s->client->kexinit)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "ssh.hassh",
-			    s->client->hassh);
-		if (s->server != NULL && s->server->banner)
-			devfacts_ev(q, f, p, SIDE_SERVER, "ssh.software",
-			    s->server->software_version);
-		break;
-	case APP_MQTT:
-		m = fact;
-		if (m->has_connect)
-			devfacts_ev(q, f, p, SIDE_CLIENT, "mqtt.client_id",
-			    m->client_id);
-		break;
-	case APP_SSDP:
-		sd = fact;
-		if (sd->kind != SSDP_MSEARCH && sd->server.present)
-			devfacts_ev(q, f, p, tx, "ssdp.server", sd->server.s);
-		break;
-	default:
-		break;
-	}
+	if (ap != NULL && ap->facts != NULL)
+		ap->facts(fact, dir, &sink);
 }
+
+_Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
+_Static_assert(EVIDENCE_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
 
 void
 devfacts_flow_end(struct brain_queue *q, struct flow *f)
@@ -519,7 +234,7 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 
 	if (f->ipver != 4 && f->ipver != 6)
 		return;
-	if ((ev = devfacts_new(q, f, NULL, BRAIN_EV_FLOW, SIDE_CLIENT)) ==
+	if ((ev = devfacts_new(q, f, NULL, BRAIN_EV_FLOW, APP_END_CLIENT)) ==
 	    NULL)
 		return;
 	ev->app = (uint8_t)f->app_proto;
@@ -531,22 +246,26 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 }
 
 /*
- * LLDP and CDP: a device announcing itself to its switch (or the
- * switch itself).  Layer 2, so the capture thread calls this; the
- * subject is the frame's source MAC, with the first management
- * address when there is one.
+ * LLDP and CDP: layer 2, so the capture thread calls this and there is
+ * no flow.  The subject is the frame's source MAC, with the first
+ * management address when there is one.  Events are numbered by their
+ * place in the frame: every piece of evidence the parser names counts,
+ * empty or not.
  */
-
 static void
-devfacts_l2ev(struct brain_queue *q, const struct packet *p,
-    const struct lldp_facts *l, uint32_t seq, const char *key,
-    const char *value)
+sink_l2_evidence(const struct app_sink *s, int end, enum evidence_key key,
+    const char *value, size_t len)
 {
+	struct devfacts_ctx *c = s->arg;
+	const struct lldp_facts *l = c->l2;
+	const struct packet *p = c->p;
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
+	uint32_t seq = c->seq++;
 
-	devfacts_copy(v, value, strlen(value));
-	if (v[0] == '\0' || (ev = brain_queue_add(q)) == NULL)
+	(void)end;
+	devfacts_copy(v, value, len);
+	if (v[0] == '\0' || (ev = brain_queue_add(c->q)) == NULL)
 		return;
 	ev->kind = BRAIN_EV_EVIDENCE;
 	ev->ts_us = p->ts_us;
@@ -563,31 +282,65 @@ devfacts_l2ev(struct brain_queue *q, const struct packet *p,
 		dev_ip_from6(&ev->end[0].ip, l->mgmt[0].a);
 		ev->end[0].has_ip = true;
 	}
-	strlcpy(ev->key, key, sizeof(ev->key));
+	ev->key = (uint8_t)key;
 	strlcpy(ev->value, v, sizeof(ev->value));
+}
+
+/* A frame has no hardware address, lease, router or flow to offer. */
+static void
+sink_l2_evidence_mac(const struct app_sink *s, const uint8_t mac[6],
+    bool relayed, enum evidence_key key, const char *value, size_t len)
+{
+	(void)s;
+	(void)mac;
+	(void)relayed;
+	(void)key;
+	(void)value;
+	(void)len;
+}
+
+static void
+sink_l2_lease(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t ip[4], bool relayed)
+{
+	(void)s;
+	(void)mac;
+	(void)ip;
+	(void)relayed;
+}
+
+static bool
+sink_l2_router(const struct app_sink *s, const uint8_t ip[4])
+{
+	(void)s;
+	(void)ip;
+	return false;
+}
+
+static bool
+sink_l2_address(const struct app_sink *s, int end, char *buf)
+{
+	(void)s;
+	(void)end;
+	(void)buf;
+	return false;
 }
 
 void
 devfacts_lldp(struct brain_queue *q, const struct packet *p,
     const struct lldp_facts *l)
 {
-	const char *cap;
-	uint32_t seq = 0;
-	unsigned i;
+	struct devfacts_ctx c = { q, NULL, p, l, 0 };
+	const struct app_sink sink = {
+		.evidence = sink_l2_evidence,
+		.evidence_mac = sink_l2_evidence_mac,
+		.lease = sink_l2_lease,
+		.router = sink_l2_router,
+		.address = sink_l2_address,
+		.arg = &c,
+	};
 
 	if (!(p->flags & PKT_HAS_ETH))
 		return;
-	devfacts_l2ev(q, p, l, seq++, "hostname.lldp", l->system_name);
-	devfacts_l2ev(q, p, l, seq++, "lldp.description", l->system_desc);
-	devfacts_l2ev(q, p, l, seq++, "lldp.platform", l->platform);
-	for (i = 0; i < 16; i++)
-		if ((l->caps_enabled & (1u << i)) &&
-		    (cap = lldp_cap_name(l->proto, i)) != NULL)
-			devfacts_l2ev(q, p, l, seq++, "lldp.capability", cap);
-	devfacts_l2ev(q, p, l, seq++, "lldp.manufacturer", l->manufacturer);
-	devfacts_l2ev(q, p, l, seq++, "lldp.model", l->model);
-	/* The software revision names what runs; firmware if it is all. */
-	devfacts_l2ev(q, p, l, seq++, "lldp.software",
-	    l->sw_rev[0] != '\0' ? l->sw_rev : l->fw_rev);
-	devfacts_l2ev(q, p, l, seq++, "lldp.serial", l->serial);
+	lldp_facts(l, &sink);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/evidence.h"
 #include "device/device.h"
 #include "output/jsonw.h"
 #include "util/util.h"
@@ -527,10 +528,13 @@ dev_json(struct jsonw *jw, const struct device *d)
 			    sizeof(buf)));
 		jsonw_arr_close(jw);
 	}
-	dev_json_list(jw, d, "roles", "behaviour");
-	dev_json_list(jw, d, "hl7_applications", "hl7.sending_app");
-	dev_json_list(jw, d, "ae_titles", "dicom.calling_ae");
-	dev_json_list(jw, d, "services", "port.server");
+	dev_json_list(jw, d, "roles", evidence_key_name(EVIDENCE_BEHAVIOUR));
+	dev_json_list(jw, d, "hl7_applications",
+	    evidence_key_name(EVIDENCE_HL7_SENDING_APP));
+	dev_json_list(jw, d, "ae_titles",
+	    evidence_key_name(EVIDENCE_DICOM_CALLING_AE));
+	dev_json_list(jw, d, "services",
+	    evidence_key_name(EVIDENCE_PORT_SERVER));
 
 	jsonw_key(jw, "attributes");
 	jsonw_obj_open(jw);

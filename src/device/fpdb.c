@@ -34,6 +34,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/evidence.h"
 #include "device/fpdb.h"
 #include "util/cfgyaml.h"
 #include "util/util.h"
@@ -43,52 +44,12 @@
 #define FPDB_MATCH_STACK	256	/* evidence items keyed on the stack */
 #define SHOW_MAX		64	/* bytes of a string quoted back */
 
-/* profiles/README.md "Evidence keys", in its order; at most 127. */
-static const char *const fpdb_keys[] = {
-	"oui.vendor",
-	"eui64.vendor",
-	"hostname",
-	"dhcp.vendor_class",
-	"dhcp.params",
-	"hl7.sending_app",
-	"hl7.sending_facility",
-	"hl7.receiving_app",
-	"hl7.message_type",
-	"hl7.version",
-	"hl7.profile",
-	"hl7.observation",
-	"hl7.equipment",
-	"dicom.calling_ae",
-	"dicom.called_ae",
-	"dicom.impl_class_uid",
-	"dicom.impl_version",
-	"dicom.sop_class",
-	"dicom.modality",
-	"dicom.manufacturer",
-	"dicom.model",
-	"dicom.software",
-	"http.user_agent",
-	"http.server",
-	"tls.sni",
-	"tls.ja3",
-	"tls.ja4",
-	"ssh.software",
-	"ssh.hassh",
-	"mdns.name",
-	"mdns.service",
-	"ssdp.server",
-	"mqtt.client_id",
-	"dns.query",
-	"lldp.description",
-	"lldp.platform",
-	"lldp.capability",
-	"lldp.manufacturer",
-	"lldp.model",
-	"lldp.software",
-	"port.server",
-	"behaviour",
-};
-#define FPDB_NKEYS	(sizeof(fpdb_keys) / sizeof(fpdb_keys[0]))
+/*
+ * The evidence keys are those of app/evidence.def that fingerprints
+ * match (EVIDENCE_F_MATCH); a clause keeps one as a uint8_t and the
+ * matcher its signed char index, or -1.
+ */
+_Static_assert(EVIDENCE_MAX <= 127, "evidence ids fit a signed char");
 
 static const char *const fpdb_classes[FP_CLASS_MAX] = {
 	[FP_CLASS_UNKNOWN] = "unknown",
@@ -127,7 +88,7 @@ enum { VN_NAME, VN_MATCH, VN_MAX };
 struct fpdb_clause {
 	uint32_t	 glob;		/* first, in db->globs */
 	uint8_t		 nglobs;	/* 1..FPDB_MAX_GLOBS */
-	uint8_t		 key;		/* index in fpdb_keys */
+	uint8_t		 key;		/* enum evidence_key */
 };
 
 struct fpdb_rule {
@@ -208,17 +169,15 @@ fp_class_lookup(const char *s)
 	return -1;
 }
 
+/* The id of an evidence key fingerprints match, or -1. */
 static int
 key_lookup(const char *s)
 {
-	size_t i;
+	int k = evidence_key_lookup(s);
 
-	if (s == NULL)
+	if (k == -1 || !(evidence_key_flags((unsigned)k) & EVIDENCE_F_MATCH))
 		return -1;
-	for (i = 0; i < FPDB_NKEYS; i++)
-		if (strcmp(fpdb_keys[i], s) == 0)
-			return (int)i;
-	return -1;
+	return k;
 }
 
 bool
@@ -627,6 +586,45 @@ load_globs(struct fpdb_load *ld, const char *path,
 	return y->nerrors == errs ? n : 0;
 }
 
+/*
+ * The evidence key a match clause names, or -1 after reporting it: not
+ * a name, not a key of app/evidence.def, one fingerprints do not match
+ * ("hostname.dhcp" is stored as "hostname"), or a duplicate.
+ */
+static int
+match_key(struct cfgyaml *y, const struct cfgyaml_node *k,
+    const struct cfgyaml_node **seen)
+{
+	char show[CFGYAML_SHOWBUF];
+	int key;
+
+	if (k->kind == CFGYAML_BAD)
+		return -1;
+	if (k->kind != CFGYAML_SCALAR) {
+		cfgyaml_error(y, k, "keys must be names, not %s",
+		    cfgyaml_describe(k, show, sizeof(show)));
+		return -1;
+	}
+	key = strlen(k->str) == k->len ? evidence_key_lookup(k->str) : -1;
+	if (key == -1) {
+		cfgyaml_error(y, k, "unknown evidence key %s",
+		    quote(k->str, k->len, show, sizeof(show)));
+		return -1;
+	}
+	if (!(evidence_key_flags((unsigned)key) & EVIDENCE_F_MATCH)) {
+		cfgyaml_error(y, k, "evidence key \"%s\" is not matched by "
+		    "fingerprints", k->str);
+		return -1;
+	}
+	if (seen[key] != NULL) {
+		cfgyaml_error(y, k, "duplicate key \"%s\" (first at line %zu, "
+		    "column %zu)", k->str, seen[key]->line, seen[key]->col);
+		return -1;
+	}
+	seen[key] = k;
+	return key;
+}
+
 /* match: a mapping of evidence keys to globs, appended as clauses. */
 static void
 load_match(struct fpdb_load *ld, const struct cfgyaml_node *m,
@@ -634,7 +632,7 @@ load_match(struct fpdb_load *ld, const struct cfgyaml_node *m,
 {
 	struct cfgyaml *y = &ld->y;
 	struct fpdb *db = ld->db;
-	const struct cfgyaml_node *seen[FPDB_NKEYS] = { NULL };
+	const struct cfgyaml_node *seen[EVIDENCE_MAX] = { NULL };
 	struct fpdb_clause *c;
 	char show[CFGYAML_SHOWBUF];
 	size_t i, first, n;
@@ -653,12 +651,11 @@ load_match(struct fpdb_load *ld, const struct cfgyaml_node *m,
 	}
 	r->clause = (uint32_t)db->nclauses;
 	for (i = 0; i + 1 < m->nkids && !stopped(y); i += 2) {
-		key = key_index(y, m->kids[i], fpdb_keys, FPDB_NKEYS,
-		    "unknown evidence key", NULL, seen);
-		if (key == -1)
+		if ((key = match_key(y, m->kids[i], seen)) == -1)
 			continue;
 		first = db->nglobs;
-		if ((n = load_globs(ld, fpdb_keys[key], m->kids[i + 1])) == 0)
+		if ((n = load_globs(ld, evidence_key_name((unsigned)key),
+		    m->kids[i + 1])) == 0)
 			continue;
 		if ((c = grow(db->clauses, &db->clauses_cap,
 		    db->nclauses + 1, sizeof(*c))) == NULL) {
@@ -1126,8 +1123,8 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 			out[found].vendor = r->vendor;
 			out[found].model = r->model;
 			out[found].confidence = r->confidence;
-			out[found].source =
-			    fpdb_keys[db->clauses[r->clause].key];
+			out[found].key = db->clauses[r->clause].key;
+			out[found].source = evidence_key_name(out[found].key);
 			out[found].value = src;
 		}
 		found++;

@@ -56,7 +56,8 @@ const char	*fp_class_name(enum fp_class);
 /* The class of a name, or -1 if unknown (names are case-sensitive). */
 int		 fp_class_lookup(const char *);
 
-/* An evidence key of profiles/README.md ("dhcp.vendor_class"). */
+/* An evidence key fingerprints match ("dhcp.vendor_class"): one of
+ * app/evidence.def with EVIDENCE_F_MATCH. */
 bool		 fp_key_valid(const char *key);
 
 /*
@@ -105,7 +106,8 @@ struct fp_match {
 	const char	*vendor;	/* NULL when the rule sets none */
 	const char	*model;		/* NULL when the rule sets none */
 	unsigned	 confidence;	/* 1..100 */
-	const char	*source;	/* first key of match: provenance */
+	int		 key;		/* first key of match: provenance, */
+	const char	*source;	/* as enum evidence_key and string */
 	const char	*value;		/* the evidence value that matched
 					 * it (points into the caller's
 					 * evidence) */

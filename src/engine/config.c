@@ -51,7 +51,17 @@ static const struct cfgenum defrag_policies[] = {
 	{ NULL, 0 },
 };
 
-#define EVE_APP(name, p)	{ name, EVE_T_APP(p) }
+/*
+ * The application protocols' names in outputs.eve.types and
+ * app-layer.parsers, and which are on by default, come from
+ * app/protocols.def.  app-layer.parsers is a bit set in which bit n is
+ * enum app_proto n, as app_engine_config.enabled[] is indexed.
+ */
+_Static_assert(APP_MAX <= 32, "app-layer.parsers: a uint32_t bit each");
+
+#define CONFIG_APP_ON(x)	x
+#define CONFIG_APP_OFF(x)
+
 static const struct cfgenum eve_types[] = {
 	{ "flow", EVE_T_FLOW },
 	{ "anomaly", EVE_T_ANOMALY },
@@ -60,41 +70,59 @@ static const struct cfgenum eve_types[] = {
 	{ "alert", EVE_T_ALERT },
 	{ "lldp", EVE_T_LLDP },
 	{ "cdp", EVE_T_CDP },
-	EVE_APP("hl7", APP_HL7),
-	EVE_APP("dicom", APP_DICOM),
-	EVE_APP("dhcp", APP_DHCP),
-	EVE_APP("dns", APP_DNS),
-	EVE_APP("http", APP_HTTP),
-	EVE_APP("tls", APP_TLS),
-	EVE_APP("ssh", APP_SSH),
-	EVE_APP("mqtt", APP_MQTT),
-	EVE_APP("ftp", APP_FTP),
-	EVE_APP("telnet", APP_TELNET),
-	EVE_APP("mdns", APP_MDNS),
-	EVE_APP("ssdp", APP_SSDP),
+#define APP_PROTO(id, name, def, parser, probe)				\
+	{ name, EVE_T_APP(APP_##id) },
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 	{ NULL, 0 },
 };
 
-/* app-layer.parsers: bit n is enum app_proto n. */
-#define PARSER(name, p)	{ name, 1u << (p) }
 static const struct cfgenum app_parsers[] = {
-	PARSER("hl7", APP_HL7),
-	PARSER("dicom", APP_DICOM),
-	PARSER("dhcp", APP_DHCP),
-	PARSER("dns", APP_DNS),
-	PARSER("http", APP_HTTP),
-	PARSER("tls", APP_TLS),
-	PARSER("ssh", APP_SSH),
-	PARSER("mqtt", APP_MQTT),
-	PARSER("ftp", APP_FTP),
-	PARSER("telnet", APP_TELNET),
-	PARSER("mdns", APP_MDNS),
-	PARSER("ssdp", APP_SSDP),
+#define APP_PROTO(id, name, def, parser, probe)	{ name, 1u << APP_##id },
+#define APP_PARSER(id, parser, probe)
+#include "app/protocols.def"
+#undef APP_PROTO
+#undef APP_PARSER
 	{ NULL, 0 },
 };
-#define APP_PARSERS_ALL	(((1u << APP_MAX) - 1u) & ~1u)
-#define APP_PARSERS_DEF	"[hl7, dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, " \
-			"telnet, mdns, ssdp]"
+
+/* The protocols on by default: parsed, and their records written. */
+#define APP_PARSER(id, parser, probe)
+#define APP_PROTO(id, name, def, parser, probe)				\
+	CONFIG_APP_##def(| 1u << APP_##id)
+static const uint32_t config_parsers_default = 0u
+#include "app/protocols.def"
+    ;
+#undef APP_PROTO
+#define APP_PROTO(id, name, def, parser, probe)				\
+	CONFIG_APP_##def(| EVE_T_APP(APP_##id))
+static const uint64_t config_eve_default = EVE_T_FLOW | EVE_T_ANOMALY |
+    EVE_T_STATS | EVE_T_DEVICE | EVE_T_ALERT | EVE_T_LLDP | EVE_T_CDP
+#include "app/protocols.def"
+    ;
+#undef APP_PROTO
+#undef APP_PARSER
+
+/*
+ * The same defaults in YAML, for the key table's 'def' column (the
+ * unit test checks that loading it gives config_defaults()): "name, "
+ * for each protocol on by default, so a list ends with a comma before
+ * its "]", which a YAML flow sequence allows.
+ */
+#define APP_PROTO(id, name, def, parser, probe)				\
+	CONFIG_APP_##def(name ", ")
+#define APP_PARSER(id, parser, probe)
+static const char app_parsers_def[] = "["
+#include "app/protocols.def"
+    "]";
+static const char eve_types_def[] =
+    "[flow, anomaly, stats, device, alert, lldp, cdp, "
+#include "app/protocols.def"
+    "]";
+#undef APP_PROTO
+#undef APP_PARSER
 
 static const struct cfgenum timestamp_zones[] = {
 	{ "utc", 0 },
@@ -214,9 +242,7 @@ static const struct cfgkey keys[] = {
 	  FIELD(eve_filename), .def = "eve.json",
 	  .desc = "EVE file, relative to the log directory; - is stdout" },
 	{ .path = "outputs.eve.types", .type = CFGK_FLAGS, FIELD(eve_types),
-	  .enums = eve_types, .def = "[flow, anomaly, stats, device, alert, "
-	  "lldp, cdp, hl7, dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, "
-	  "telnet, mdns, ssdp]",
+	  .enums = eve_types, .def = eve_types_def,
 	  .desc = "record types written" },
 
 	K_UINT("stats.interval", stats_interval, 0, 86400, "30",
@@ -231,7 +257,7 @@ static const struct cfgkey keys[] = {
 	K_BOOL("app-layer.enabled", app_enabled, "true",
 	    "parse application protocols (HL7, DICOM, DHCP, ...)"),
 	{ .path = "app-layer.parsers", .type = CFGK_FLAGS,
-	  FIELD(app_parsers), .enums = app_parsers, .def = APP_PARSERS_DEF,
+	  FIELD(app_parsers), .enums = app_parsers, .def = app_parsers_def,
 	  .desc = "application protocols parsed (facts and records)" },
 	K_SIZE("app-layer.max-buffer", app_max_buffer, 128 * KIB, 64 * MIB,
 	    "2mb", "bytes kept per flow direction for a parser"),
@@ -289,12 +315,12 @@ config_defaults(struct config *cfg)
 	cfg->eve_enabled = true;
 	cfg->eve_filename = xstrdup("eve.json");
 	cfg->sensor_name = xstrdup(CONFIG_SENSOR_AUTO);
-	cfg->eve_types = EVE_T_ALL;
+	cfg->eve_types.bits = config_eve_default;
 	cfg->stats_interval = CONFIG_DEFAULT_STATS_INTERVAL;
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
 	cfg->ts_localtime = false;
 	cfg->app_enabled = true;
-	cfg->app_parsers = APP_PARSERS_ALL;
+	cfg->app_parsers = config_parsers_default;
 	cfg->app_max_buffer = 2 * MIB;
 	cfg->app_detect_bytes = 4096;
 	cfg->ndpi_enabled = true;

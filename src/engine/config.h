@@ -51,7 +51,7 @@ struct config {
 	/* outputs.eve */
 	bool		 eve_enabled;
 	char		*eve_filename;	/* relative to LOGDIR; "-" = stdout */
-	uint32_t	 eve_types;	/* EVE_T_* */
+	struct record_types eve_types;	/* EVE_T_* bits */
 
 	/* stats */
 	uint32_t	 stats_interval;	/* seconds of packet time; 0 = end only */

@@ -159,11 +159,10 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 		oc.host = host;		/* test mode: no host name */
 	mon->out = output_new(&oc);
 	if (cfg->eve_enabled) {
-		struct record_types types = { cfg->eve_types };
 		struct sink *eve;
 
 		eve = output_file_open(opts->logdir, cfg->eve_filename,
-		    opts->test_mode, &types);
+		    opts->test_mode, &cfg->eve_types);
 		if (eve == NULL) {
 			log_warn("%s/%s", opts->logdir, cfg->eve_filename);
 			return -1;

@@ -16,22 +16,22 @@
 #include "util/events.h"
 
 /*
- * Event types of the EVE output, as a bit set (outputs.eve.types): the
- * bits of struct record_types, one per record type and one per
- * application protocol (RECORD_APP + its id).
+ * Record types as bits of struct record_types (outputs.eve.types): one
+ * per record type and one per application protocol (RECORD_APP + its
+ * id in app/protocols.def).
  */
-#define EVE_T_FLOW	(1u << RECORD_FLOW)
-#define EVE_T_ANOMALY	(1u << RECORD_ANOMALY)
-#define EVE_T_STATS	(1u << RECORD_STATS)
-#define EVE_T_DEVICE	(1u << RECORD_DEVICE)
-#define EVE_T_ALERT	(1u << RECORD_ALERT)
-#define EVE_T_LLDP	(1u << RECORD_LLDP)
-#define EVE_T_CDP	(1u << RECORD_CDP)
-#define EVE_T_APP(p)	(1u << (RECORD_APP + (unsigned)(p)))	/* app_proto */
-#define EVE_T_APPS	(((1u << APP_MAX) - 2u) << RECORD_APP)	/* not unknown */
+#define EVE_T_FLOW	RECORD_BIT(RECORD_FLOW)
+#define EVE_T_ANOMALY	RECORD_BIT(RECORD_ANOMALY)
+#define EVE_T_STATS	RECORD_BIT(RECORD_STATS)
+#define EVE_T_DEVICE	RECORD_BIT(RECORD_DEVICE)
+#define EVE_T_ALERT	RECORD_BIT(RECORD_ALERT)
+#define EVE_T_LLDP	RECORD_BIT(RECORD_LLDP)
+#define EVE_T_CDP	RECORD_BIT(RECORD_CDP)
+#define EVE_T_APP(p)	RECORD_BIT(RECORD_APP + (unsigned)(p))	/* app_proto */
+#define EVE_T_APPS	((RECORD_BIT(APP_MAX) - 2u) << RECORD_APP) /* not unknown */
 #define EVE_T_ALL	(0x7fu | EVE_T_APPS)
-_Static_assert(RECORD_APP + APP_MAX <= 32,
-    "every application protocol needs a bit of outputs.eve.types");
+_Static_assert(RECORD_APP + APP_MAX <= RECORD_TYPE_MAX,
+    "every application protocol needs a record type");
 
 struct flow;
 struct jsonw;

@@ -45,8 +45,9 @@ enum record_type {
 
 /* A set of record types (outputs.eve.types). */
 struct record_types {
-	uint64_t	 bits;
+	uint64_t	 bits;		/* bit t: type t */
 };
+#define RECORD_BIT(t)	((uint64_t)1 << (t))
 
 static inline bool
 record_types_has(const struct record_types *s, unsigned t)

@@ -116,7 +116,7 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	check_facts(proto, fact);
 	jsonw_reset(&ctx->jw);
 	jsonw_obj_open(&ctx->jw);
-	jsonw_key(&ctx->jw, ctx->ap->name);
+	jsonw_key(&ctx->jw, "record");	/* the name does not matter here */
 	jsonw_obj_open(&ctx->jw);
 	ctx->ap->eve(&ctx->jw, fact);
 	jsonw_obj_close(&ctx->jw);

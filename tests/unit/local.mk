@@ -49,6 +49,10 @@ UNIT_TESTS += tests/unit/test-config
 tests_unit_test_config_SOURCES = tests/unit/test-config.c
 tests_unit_test_config_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-app
+tests_unit_test_app_SOURCES = tests/unit/test-app.c
+tests_unit_test_app_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-dhcp
 tests_unit_test_dhcp_SOURCES = tests/unit/test-dhcp.c
 tests_unit_test_dhcp_LDADD = $(WW_UNIT_LIBS)
@@ -111,6 +115,10 @@ UNIT_TESTS += tests/unit/test-device
 tests_unit_test_device_SOURCES = tests/unit/test-device.c
 tests_unit_test_device_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-devfacts
+tests_unit_test_devfacts_SOURCES = tests/unit/test-devfacts.c
+tests_unit_test_devfacts_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-brain
 tests_unit_test_brain_SOURCES = tests/unit/test-brain.c
 tests_unit_test_brain_LDADD = $(WW_UNIT_LIBS)
@@ -118,6 +126,10 @@ tests_unit_test_brain_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-oui
 tests_unit_test_oui_SOURCES = tests/unit/test-oui.c
 tests_unit_test_oui_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-claims
+tests_unit_test_claims_SOURCES = tests/unit/test-claims.c
+tests_unit_test_claims_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-fpdb
 tests_unit_test_fpdb_SOURCES = tests/unit/test-fpdb.c

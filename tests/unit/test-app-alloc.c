@@ -26,6 +26,7 @@
 #include "app/dns.h"
 #include "app/hl7.h"
 #include "app/http.h"
+#include "app/layer.h"
 #include "app/login.h"
 #include "app/mqtt.h"
 #include "app/ssdp.h"
@@ -113,7 +114,7 @@ test_app_state_new_never_null(void **state)
 		st = state_new_failing(ap, &died);
 		if (!died && st == NULL) {
 			strlcat(bad, " ", sizeof(bad));
-			strlcat(bad, ap->name, sizeof(bad));
+			strlcat(bad, app_proto_name(ap->proto), sizeof(bad));
 		}
 		if (st != NULL)
 			ap->state_free(st);

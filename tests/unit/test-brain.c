@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "app/evidence.h"
 #include "device/brain.h"
 #include "output/eve.h"
 #include "sink-mock.h"
@@ -91,8 +92,10 @@ evidence(struct brain_queue *q, uint64_t ts, uint16_t vlan,
     const uint8_t *mac, const char *ip, const char *key, const char *value)
 {
 	struct brain_ev *ev = brain_queue_add(q);
+	int k = evidence_key_lookup(key);
 
 	assert_non_null(ev);
+	assert_true(k >= 0);
 	ev->kind = BRAIN_EV_EVIDENCE;
 	ev->ts_us = ts;
 	ev->pcap_cnt = ts;
@@ -100,7 +103,7 @@ evidence(struct brain_queue *q, uint64_t ts, uint16_t vlan,
 	ev->seq = seqno++;
 	ev->vlan = vlan;
 	end_set(&ev->end[0], mac, ip);
-	strlcpy(ev->key, key, sizeof(ev->key));
+	ev->key = (uint8_t)k;
 	strlcpy(ev->value, value, sizeof(ev->value));
 }
 

@@ -23,8 +23,9 @@
 #include "engine/config.h"
 
 #define NAME	"t.yaml"
+/* The application protocols in the order of app/protocols.def. */
 #define EVE_TYPES "flow, anomaly, stats, device, alert, lldp, cdp, hl7, " \
-	"dicom, dhcp, dns, http, tls, ssh, mqtt, ftp, telnet, mdns or ssdp"
+	"dicom, dhcp, dns, mdns, ssdp, http, tls, ssh, mqtt, ftp or telnet"
 
 static const char *
 srcdir(void)
@@ -191,7 +192,7 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg.community_id_seed, 0);
 	assert_true(cfg.eve_enabled);
 	assert_string_equal(cfg.eve_filename, "eve.json");
-	assert_int_equal(cfg.eve_types, EVE_T_ALL);
+	assert_int_equal(cfg.eve_types.bits, EVE_T_ALL);
 	assert_int_equal(cfg.stats_interval, 30);
 	assert_int_equal(cfg.anomaly_rate, 10);
 	assert_false(cfg.ts_localtime);
@@ -263,7 +264,7 @@ test_config_full_round_trip(void **state)
 	assert_int_equal(cfg.community_id_seed, 65535);
 	assert_false(cfg.eve_enabled);
 	assert_string_equal(cfg.eve_filename, "alerts/eve-sensor1.json");
-	assert_int_equal(cfg.eve_types, EVE_T_STATS | EVE_T_FLOW);
+	assert_int_equal(cfg.eve_types.bits, EVE_T_STATS | EVE_T_FLOW);
 	assert_int_equal(cfg.stats_interval, 0);
 	assert_int_equal(cfg.anomaly_rate, 0);
 	assert_true(cfg.ts_localtime);
@@ -641,7 +642,7 @@ test_config_lists(void **state)
 	assert_int_equal(load(&cfg, "decode:\n  vxlan-ports: []\n"
 	    "outputs:\n  eve:\n    types: []\n", &msgs), 0);
 	assert_int_equal(cfg.decode.n_vxlan_ports, 0);
-	assert_int_equal(cfg.eve_types, 0);
+	assert_int_equal(cfg.eve_types.bits, 0);
 	free(msgs);
 	config_free(&cfg);
 
@@ -918,7 +919,7 @@ test_config_many_errors(void **state)
 	free(msgs);
 	/* What was valid is kept; the rest is at its default. */
 	assert_int_equal(cfg.snaplen, 262144);
-	assert_int_equal(cfg.eve_types, EVE_T_ALL);
+	assert_int_equal(cfg.eve_types.bits, EVE_T_ALL);
 	config_free(&cfg);
 }
 

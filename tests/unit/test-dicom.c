@@ -1759,7 +1759,6 @@ test_dicom_parser_ops(void **unused)
 {
 	(void)unused;
 	assert_int_equal(dicom_parser.proto, APP_DICOM);
-	assert_string_equal(dicom_parser.name, "dicom");
 	assert_int_equal(dicom_parser.ports[0], 104);
 	assert_int_equal(dicom_parser.ports[1], 11112);
 	assert_int_equal(dicom_parser.ports[2], 4242);

@@ -249,6 +249,13 @@ test_fpdb_unknown_keys(void **state)
 	    "      dhcp.option60: y\n", 2,
 	    NAME ":6:7: unknown evidence key \"Hostname\"\n"
 	    NAME ":7:7: unknown evidence key \"dhcp.option60\"\n");
+	/* Keys of app/evidence.def that fingerprints do not match. */
+	expect("fingerprints:\n" ENTRY_A "      hostname.dhcp: x\n"
+	    "      hl7.from: y\n", 2,
+	    NAME ":6:7: evidence key \"hostname.dhcp\" is not matched by "
+	    "fingerprints\n"
+	    NAME ":7:7: evidence key \"hl7.from\" is not matched by "
+	    "fingerprints\n");
 	expect("vendors:\n  - name: X\n    match: x\n    matches: y\n", 1,
 	    NAME ":4:5: unknown key \"matches\" (expected name or match)\n");
 	expect("? [a]\n: b\n", 1, NAME ":1:3: keys must be names, not a "

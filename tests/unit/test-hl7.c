@@ -1200,7 +1200,6 @@ test_hl7_probe(void **state)
 		    v[i].len, APP_DIR_TOCLIENT), v[i].want);
 	}
 	assert_int_equal(hl7_parser.proto, APP_HL7);
-	assert_string_equal(hl7_parser.name, "hl7");
 	assert_int_equal(hl7_parser.ports[0], 2575);
 	assert_int_equal(hl7_parser.ports[1], 0);
 }

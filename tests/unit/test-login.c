@@ -338,7 +338,7 @@ eve_text(const struct app_parser *ap, const struct login_facts *f,
 
 	jsonw_init(&jw, JSONW_DEFAULT_CAP);
 	jsonw_obj_open(&jw);
-	jsonw_key(&jw, ap->name);
+	jsonw_key(&jw, ap->proto == APP_FTP ? "ftp" : "telnet");
 	jsonw_obj_open(&jw);
 	ap->eve(&jw, f);
 	jsonw_obj_close(&jw);

@@ -69,7 +69,6 @@ frames_gap(void *state, struct app_ctx *ctx, int dir)
 
 static const struct app_parser frames_parser = {
 	.proto = APP_HL7,
-	.name = "mllp-test",
 	.parse = frames_parse,
 	.gap = frames_gap,
 };

@@ -1,0 +1,43 @@
+/*
+ * evidence.c - names and flags of the evidence keys (evidence.def).
+ */
+#include <config.h>
+
+#include <stddef.h>
+#include <string.h>
+
+#include "app/evidence.h"
+
+static const struct {
+	const char	*key;
+	unsigned	 flags;
+} evidence_table[EVIDENCE_MAX] = {
+#define WW_EVIDENCE(id, key, attr, flags)	[EVIDENCE_##id] = { key, flags },
+#include "app/evidence.def"
+#undef WW_EVIDENCE
+};
+
+const char *
+evidence_key_name(unsigned k)
+{
+	return k < EVIDENCE_MAX ? evidence_table[k].key : NULL;
+}
+
+int
+evidence_key_lookup(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < EVIDENCE_MAX; i++)
+		if (strcmp(evidence_table[i].key, s) == 0)
+			return (int)i;
+	return -1;
+}
+
+unsigned
+evidence_key_flags(unsigned k)
+{
+	return k < EVIDENCE_MAX ? evidence_table[k].flags : 0;
+}

@@ -1,0 +1,891 @@
+/*
+ * test-devfacts.c - application facts as device evidence.
+ *
+ * First each parser's facts op alone, through a sink that records what
+ * it is told: every protocol's fact yields the expected (end, key,
+ * value) evidence in the expected order, and DHCP its leases and
+ * routers.  Then the sink devfacts.c gives parsers, through
+ * devfacts_app() and devfacts_lldp(): events name the right host, carry
+ * the evidence id, and values are trimmed, cut and cleaned of control
+ * characters.  Last, mDNS service types, including names that start
+ * with the protocol label (they once made the code read the byte before
+ * the name).
+ */
+#include <config.h>
+
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/dhcp.h"
+#include "app/dicom.h"
+#include "app/dns.h"
+#include "app/evidence.h"
+#include "app/hl7.h"
+#include "app/http.h"
+#include "app/layer.h"
+#include "app/lldp.h"
+#include "app/mqtt.h"
+#include "app/ssdp.h"
+#include "app/ssh.h"
+#include "app/tls.h"
+#include "decode/packet.h"
+#include "device/brain.h"
+#include "device/devfacts.h"
+#include "flow/flow.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define C	APP_END_CLIENT
+#define S	APP_END_SERVER
+
+/* ------------------------------------------------------------------ */
+/* A sink that records. */
+
+enum rec_kind { REC_EV, REC_MAC, REC_LEASE, REC_ROUTER };
+
+struct rec {
+	enum rec_kind	 kind;
+	int		 end;		/* REC_EV */
+	int		 key;		/* REC_EV, REC_MAC */
+	char		 value[128];	/* REC_EV, REC_MAC */
+	uint8_t		 mac[6];	/* REC_MAC, REC_LEASE */
+	bool		 relayed;	/* REC_MAC, REC_LEASE */
+	uint8_t		 ip[4];		/* REC_LEASE, ROUTER */
+};
+
+struct recorder {
+	struct rec	 r[64];
+	size_t		 n;
+	unsigned	 routers_room;	/* router() says no after these */
+};
+
+static struct rec *
+rec_add(const struct app_sink *s, enum rec_kind kind)
+{
+	struct recorder *rc = s->arg;
+
+	assert_true(rc->n < NELEM(rc->r));
+	memset(&rc->r[rc->n], 0, sizeof(rc->r[0]));
+	rc->r[rc->n].kind = kind;
+	return &rc->r[rc->n++];
+}
+
+/* Empty values are dropped by the real sink: not recorded here. */
+static void
+rec_evidence(const struct app_sink *s, int end, enum evidence_key key,
+    const char *value, size_t len)
+{
+	struct rec *r;
+
+	if (len == 0 || value[0] == '\0')
+		return;
+	r = rec_add(s, REC_EV);
+	r->end = end;
+	r->key = (int)key;
+	assert_true(len < sizeof(r->value));
+	memcpy(r->value, value, len);
+}
+
+static void
+rec_evidence_mac(const struct app_sink *s, const uint8_t mac[6],
+    bool relayed, enum evidence_key key, const char *value, size_t len)
+{
+	struct rec *r = rec_add(s, REC_MAC);
+
+	memcpy(r->mac, mac, 6);
+	r->relayed = relayed;
+	r->key = (int)key;
+	assert_true(len < sizeof(r->value));
+	memcpy(r->value, value, len);
+}
+
+static void
+rec_lease(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t ip[4], bool relayed)
+{
+	struct rec *r = rec_add(s, REC_LEASE);
+
+	memcpy(r->mac, mac, 6);
+	memcpy(r->ip, ip, 4);
+	r->relayed = relayed;
+}
+
+static bool
+rec_router(const struct app_sink *s, const uint8_t ip[4])
+{
+	struct recorder *rc = s->arg;
+	struct rec *r;
+
+	if (rc->routers_room == 0)
+		return false;
+	rc->routers_room--;
+	r = rec_add(s, REC_ROUTER);
+	memcpy(r->ip, ip, 4);
+	return true;
+}
+
+static bool
+rec_address(const struct app_sink *s, int end, char *buf)
+{
+	(void)s;
+	strcpy(buf, end == C ? "10.0.0.1" : "10.0.0.2");
+	return true;
+}
+
+/* What a parser's facts op says about one fact. */
+static struct recorder *
+facts_of(enum app_proto proto, int dir, const void *fact)
+{
+	static struct recorder rc;
+	const struct app_parser *ap = app_parser_get(proto);
+	const struct app_sink sink = {
+		.evidence = rec_evidence,
+		.evidence_mac = rec_evidence_mac,
+		.lease = rec_lease,
+		.router = rec_router,
+		.address = rec_address,
+		.arg = &rc,
+	};
+
+	memset(&rc, 0, sizeof(rc));
+	rc.routers_room = 100;
+	assert_non_null(ap);
+	assert_non_null(ap->facts);
+	ap->facts(fact, dir, &sink);
+	return &rc;
+}
+
+struct want {
+	int		 end;
+	enum evidence_key key;
+	const char	*value;
+};
+
+/* The recorded evidence is exactly want[], in order. */
+static void
+expect_evidence(const struct recorder *rc, const struct want *want,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < rc->n && i < n; i++) {
+		const struct rec *r = &rc->r[i];
+
+		if (r->kind != REC_EV || r->end != want[i].end ||
+		    r->key != (int)want[i].key ||
+		    strcmp(r->value, want[i].value) != 0)
+			fail_msg("%zu: got %s %s=\"%s\", want %s %s=\"%s\"", i,
+			    r->end == C ? "client" : "server",
+			    evidence_key_name((unsigned)r->key), r->value,
+			    want[i].end == C ? "client" : "server",
+			    evidence_key_name(want[i].key), want[i].value);
+	}
+	assert_int_equal(rc->n, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Each parser's facts. */
+
+static void
+test_devfacts_hl7(void **state)
+{
+	static const struct want want[] = {
+		{ C, EVIDENCE_HL7_SENDING_APP, "PUMPGW" },
+		{ C, EVIDENCE_HL7_SENDING_FACILITY, "ICU" },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "EMR" },
+		{ C, EVIDENCE_HL7_MESSAGE_TYPE, "ORU^R01" },
+		{ C, EVIDENCE_HL7_VERSION, "2.6" },
+		{ C, EVIDENCE_HL7_PROFILE, "IHE PCD-01" },
+		{ C, EVIDENCE_BEHAVIOUR, "hl7_sender" },
+		{ S, EVIDENCE_BEHAVIOUR, "hl7_receiver" },
+		{ S, EVIDENCE_HL7_FROM, "10.0.0.1" },
+		{ C, EVIDENCE_HL7_MSH3_EUI64, "0012340000000001" },
+		{ C, EVIDENCE_HL7_SERIAL, "SN-77" },
+		{ C, EVIDENCE_HL7_EQUIPMENT, "B40_GE" },
+		{ C, EVIDENCE_HL7_EQUIPMENT, "GE" },
+		{ C, EVIDENCE_HL7_OBSERVATION, "150456" },
+		{ C, EVIDENCE_HL7_OBSERVATION, "MDC_PULS_OXIM_SAT_O2" },
+	};
+	static const struct want ack[] = {
+		{ S, EVIDENCE_HL7_SENDING_APP, "EMR" },
+		{ S, EVIDENCE_HL7_SENDING_APP, "1.2.3.4" },
+		{ C, EVIDENCE_HL7_RECEIVING_APP, "PUMPGW" },
+		{ S, EVIDENCE_HL7_MESSAGE_TYPE, "ACK" },
+	};
+	struct hl7_facts *h;
+
+	(void)state;
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	/* MSH|^~\&|PUMPGW^0012340000000001^EUI-64|ICU|EMR|...|ORU^R01|
+	 * ...|2.6|...|IHE PCD-01, with PRT-20, OBX-18 and OBX-3. */
+	strcpy(h->sending_app.namespace_id, "PUMPGW");
+	strcpy(h->sending_app.universal_id, "0012340000000001");
+	strcpy(h->sending_app.universal_id_type, "EUI-64");
+	strcpy(h->sending_fac.namespace_id, "ICU");
+	strcpy(h->receiving_app.namespace_id, "EMR");
+	strcpy(h->message_type, "ORU");
+	strcpy(h->trigger_event, "R01");
+	strcpy(h->version, "2.6");
+	strcpy(h->profile, "IHE PCD-01");
+	h->n_devices = 3;
+	h->devices[0].source = HL7_DEV_MSH3;
+	h->devices[0].eui64 = true;
+	strcpy(h->devices[0].hd.universal_id, "0012340000000001");
+	h->devices[1].source = HL7_DEV_PRT;
+	h->devices[1].field = 20;
+	strcpy(h->devices[1].id, "SN-77");
+	h->devices[2].source = HL7_DEV_OBX18;
+	strcpy(h->devices[2].id, "B40_GE");
+	strcpy(h->devices[2].hd.namespace_id, "GE");
+	h->n_obs = 1;
+	strcpy(h->obs[0].code, "150456");
+	strcpy(h->obs[0].name, "MDC_PULS_OXIM_SAT_O2");
+	expect_evidence(facts_of(APP_HL7, APP_DIR_TOSERVER, h), want,
+	    NELEM(want));
+
+	/* The answer: no roles, and a universal id that is no EUI-64. */
+	memset(h, 0, sizeof(*h));
+	strcpy(h->sending_app.namespace_id, "EMR");
+	strcpy(h->sending_app.universal_id, "1.2.3.4");
+	strcpy(h->sending_app.universal_id_type, "ISO");
+	strcpy(h->receiving_app.namespace_id, "PUMPGW");
+	strcpy(h->message_type, "ACK");
+	expect_evidence(facts_of(APP_HL7, APP_DIR_TOCLIENT, h), ack,
+	    NELEM(ack));
+	free(h);
+}
+
+static void
+test_devfacts_dicom(void **state)
+{
+	static const struct want assoc[] = {
+		{ C, EVIDENCE_DICOM_CALLING_AE, "CT01" },
+		{ S, EVIDENCE_DICOM_CALLED_AE, "PACS" },
+		{ C, EVIDENCE_DICOM_IMPL_CLASS_UID, "1.2.276.0.1" },
+		{ C, EVIDENCE_DICOM_IMPL_VERSION, "CT_V1" },
+		{ C, EVIDENCE_DICOM_SOP_CLASS, "1.2.840.10008.5.1.4.1.1.2" },
+		{ C, EVIDENCE_DICOM_SOP_CLASS, "1.2.840.10008.1.1" },
+		{ S, EVIDENCE_DICOM_IMPL_CLASS_UID, "1.2.40.0.13" },
+		{ S, EVIDENCE_DICOM_IMPL_VERSION, "PACS_V9" },
+		{ S, EVIDENCE_BEHAVIOUR, "dicom_scp" },
+		{ C, EVIDENCE_BEHAVIOUR, "dicom_scu" },
+	};
+	static const struct want echo[] = {
+		{ C, EVIDENCE_DICOM_CALLING_AE, "CT01" },
+		{ S, EVIDENCE_DICOM_CALLED_AE, "PACS" },
+		{ C, EVIDENCE_DICOM_SOP_CLASS, "1.2.840.10008.1.1" },
+	};
+	static const struct want store[] = {
+		{ S, EVIDENCE_DICOM_MODALITY, "CT" },
+		{ S, EVIDENCE_DICOM_MANUFACTURER, "ACME Medical" },
+		{ S, EVIDENCE_DICOM_MODEL, "Scan 64" },
+		{ S, EVIDENCE_DICOM_SOFTWARE, "VA10" },
+		{ S, EVIDENCE_DICOM_SERIAL, "4711" },
+		{ S, EVIDENCE_HOSTNAME_DICOM, "CTSTATION" },
+		{ S, EVIDENCE_DICOM_SOP_CLASS, "1.2.840.10008.5.1.4.1.1.2" },
+	};
+	struct dicom_pctx pctx[2];
+	struct dicom_assoc a;
+	struct dicom_command cmd;
+	struct dicom_fact df;
+
+	(void)state;
+	memset(pctx, 0, sizeof(pctx));
+	memset(&a, 0, sizeof(a));
+	strcpy(pctx[0].abstract_syntax, "1.2.840.10008.5.1.4.1.1.2");
+	strcpy(pctx[1].abstract_syntax, "1.2.840.10008.1.1");
+	a.result = DICOM_ASSOC_ACCEPTED;
+	a.have_rq = a.have_ac = true;
+	strcpy(a.calling_ae, "CT01");
+	strcpy(a.called_ae, "PACS");
+	a.pctx = pctx;
+	a.n_pctx = 2;
+	a.rq.seen = a.ac.seen = true;
+	strcpy(a.rq.impl_class_uid, "1.2.276.0.1");
+	strcpy(a.rq.impl_version, "CT_V1");
+	strcpy(a.ac.impl_class_uid, "1.2.40.0.13");
+	strcpy(a.ac.impl_version, "PACS_V9");
+	df.type = DICOM_FACT_ASSOC;
+	df.u.assoc = &a;
+	expect_evidence(facts_of(APP_DICOM, APP_DIR_TOCLIENT, &df), assoc,
+	    NELEM(assoc));
+
+	/* Verification alone makes no service provider. */
+	a.pctx = &pctx[1];
+	a.n_pctx = 1;
+	a.have_ac = false;
+	a.rq.seen = false;
+	expect_evidence(facts_of(APP_DICOM, APP_DIR_TOCLIENT, &df), echo,
+	    NELEM(echo));
+
+	/* A C-STORE data set the server sends (a PACS forwarding). */
+	memset(&cmd, 0, sizeof(cmd));
+	df.type = DICOM_FACT_COMMAND;
+	df.u.command = &cmd;
+	strcpy(cmd.equipment.modality, "CT");
+	strcpy(cmd.equipment.manufacturer, "ACME Medical");
+	strcpy(cmd.equipment.model, "Scan 64");
+	strcpy(cmd.equipment.software_versions, "VA10");
+	strcpy(cmd.equipment.serial_number, "4711");
+	strcpy(cmd.equipment.station_name, "CTSTATION");
+	strcpy(cmd.equipment.sop_class_uid, "1.2.840.10008.5.1.4.1.1.2");
+	expect_evidence(facts_of(APP_DICOM, APP_DIR_TOCLIENT, &df), NULL, 0);
+	cmd.flags = DICOM_CMD_HAS_EQUIPMENT;
+	expect_evidence(facts_of(APP_DICOM, APP_DIR_TOCLIENT, &df), store,
+	    NELEM(store));
+}
+
+static void
+test_devfacts_dhcp(void **state)
+{
+	static const uint8_t mac[6] = { 0x00, 0x0a, 0x95, 0x01, 0x02, 0x03 };
+	static const struct {
+		enum evidence_key key;
+		const char	*value;
+	} req[] = {
+		{ EVIDENCE_HOSTNAME_DHCP, "PUMP-1" },
+		{ EVIDENCE_HOSTNAME_FQDN, "pump-1.icu" },
+		{ EVIDENCE_DHCP_VENDOR_CLASS, "Baxter SIGMA" },
+		{ EVIDENCE_DHCP_PARAMS, "1,3,6,15" },
+	};
+	const struct recorder *rc;
+	struct dhcp_facts *d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	/* DHCPREQUEST, relayed (giaddr set), options 12, 81, 60, 55. */
+	d->op = 1;
+	d->msg_type = 3;
+	d->has_mac = true;
+	memcpy(d->chaddr, mac, 6);
+	memcpy(d->giaddr, "\x0a\x14\x00\x01", 4);
+	d->has_hostname = true;
+	d->hostname_len = 6;
+	memcpy(d->hostname, "PUMP-1", 6);
+	d->has_fqdn = true;
+	d->fqdn_len = 10;
+	memcpy(d->fqdn, "pump-1.icu", 10);
+	d->has_vendor_class = true;
+	d->vendor_class_len = 12;
+	memcpy(d->vendor_class, "Baxter SIGMA", 12);
+	d->has_params = true;
+	d->n_params = 4;
+	memcpy(d->params, "\x01\x03\x06\x0f", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOSERVER, d);
+	assert_int_equal(rc->n, NELEM(req));
+	for (i = 0; i < NELEM(req); i++) {
+		assert_int_equal(rc->r[i].kind, REC_MAC);
+		assert_memory_equal(rc->r[i].mac, mac, 6);
+		assert_true(rc->r[i].relayed);
+		assert_int_equal(rc->r[i].key, req[i].key);
+		assert_string_equal(rc->r[i].value, req[i].value);
+	}
+	/* Without a hardware address it says nothing. */
+	d->has_mac = false;
+	expect_evidence(facts_of(APP_DHCP, APP_DIR_TOSERVER, d), NULL, 0);
+
+	/* DHCPACK from the server: its role, two gateways, the lease. */
+	memset(d, 0, sizeof(*d));
+	d->op = 2;
+	d->msg_type = 5;
+	d->has_mac = true;
+	memcpy(d->chaddr, mac, 6);
+	memcpy(d->yiaddr, "\x0a\x14\x00\x32", 4);
+	d->n_routers = 2;
+	memcpy(d->routers[0], "\x0a\x14\x00\x01", 4);
+	memcpy(d->routers[1], "\x0a\x14\x00\x02", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->n, 4);
+	assert_int_equal(rc->r[0].kind, REC_EV);
+	assert_int_equal(rc->r[0].end, S);
+	assert_int_equal(rc->r[0].key, EVIDENCE_BEHAVIOUR);
+	assert_string_equal(rc->r[0].value, "dhcp_server");
+	assert_int_equal(rc->r[1].kind, REC_ROUTER);
+	assert_memory_equal(rc->r[1].ip, "\x0a\x14\x00\x01", 4);
+	assert_int_equal(rc->r[2].kind, REC_ROUTER);
+	assert_memory_equal(rc->r[2].ip, "\x0a\x14\x00\x02", 4);
+	assert_int_equal(rc->r[3].kind, REC_LEASE);
+	assert_memory_equal(rc->r[3].mac, mac, 6);
+	assert_memory_equal(rc->r[3].ip, "\x0a\x14\x00\x32", 4);
+	assert_false(rc->r[3].relayed);
+	/* An OFFER names gateways, not a lease. */
+	d->msg_type = 2;
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->n, 3);
+	assert_int_equal(rc->r[2].kind, REC_ROUTER);
+	free(d);
+}
+
+static void
+test_devfacts_dns(void **state)
+{
+	static const struct want query[] = {
+		{ C, EVIDENCE_DNS_QUERY, "a.example" },
+		{ C, EVIDENCE_DNS_QUERY, "b.example" },
+		{ C, EVIDENCE_DNS_QUERY, "c.example" },
+		{ C, EVIDENCE_DNS_QUERY, "d.example" },
+	};
+	static const struct want response[] = {
+		{ S, EVIDENCE_BEHAVIOUR, "dns_server" },
+	};
+	static const struct want mdns[] = {
+		{ S, EVIDENCE_MDNS_SERVICE, "_ipp._tcp" },
+		{ S, EVIDENCE_MDNS_NAME, "Printer 3" },
+		{ S, EVIDENCE_HOSTNAME_MDNS, "printer3" },
+	};
+	static const char *const names[] = {
+		"a.example", "b.example", "c.example", "d.example", "e.example",
+	};
+	struct dns_facts *d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	/* Five questions: the first four are evidence. */
+	d->n_queries = NELEM(names);
+	for (i = 0; i < NELEM(names); i++)
+		strcpy(d->queries[i].name.text, names[i]);
+	expect_evidence(facts_of(APP_DNS, APP_DIR_TOSERVER, d), query,
+	    NELEM(query));
+	/* mDNS questions say nothing. */
+	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOSERVER, d), NULL, 0);
+	d->flags = DNS_FLAG_QR;
+	expect_evidence(facts_of(APP_DNS, APP_DIR_TOCLIENT, d), response,
+	    NELEM(response));
+
+	/* An mDNS announcement: PTR, SRV (ignored), A under .local. */
+	memset(d, 0, sizeof(*d));
+	d->flags = DNS_FLAG_QR | DNS_FLAG_AA;
+	d->n_rrs = 3;
+	strcpy(d->rrs[0].name.text, "_ipp._tcp.local");
+	d->rrs[0].type = DNS_TYPE_PTR;
+	d->rrs[0].has_rdata = true;
+	strcpy((char *)d->rrs[0].rdata, "Printer 3._ipp._tcp.local");
+	strcpy(d->rrs[1].name.text, "Printer 3._ipp._tcp.local");
+	d->rrs[1].type = 33;
+	strcpy(d->rrs[2].name.text, "printer3.local");
+	d->rrs[2].type = DNS_TYPE_A;
+	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOCLIENT, d), mdns,
+	    NELEM(mdns));
+	free(d);
+}
+
+static void
+test_devfacts_others(void **state)
+{
+	static const struct want http[] = {
+		{ C, EVIDENCE_HTTP_USER_AGENT, "InfusionLink/2.1" },
+		{ S, EVIDENCE_HTTP_SERVER, "nginx" },
+	};
+	static const struct want tls[] = {
+		{ C, EVIDENCE_TLS_SNI, "pumps.example" },
+		{ C, EVIDENCE_TLS_JA3, "e7d705a3286e19ea42f587b344ee6865" },
+		{ C, EVIDENCE_TLS_JA4, "t13d1516h2_8daaf6152771_b186095e22b6" },
+	};
+	static const struct want ssh[] = {
+		{ C, EVIDENCE_SSH_SOFTWARE, "OpenSSH_9.2p1" },
+		{ C, EVIDENCE_SSH_HASSH, "ec7378c1a92f5a8dde7e8b7a1ddf33d1" },
+		{ S, EVIDENCE_SSH_SOFTWARE, "dropbear_2022.83" },
+	};
+	static const struct want mqtt[] = {
+		{ C, EVIDENCE_MQTT_CLIENT_ID, "monitor-17" },
+	};
+	static const struct want ssdp[] = {
+		{ S, EVIDENCE_SSDP_SERVER, "Linux/5.10 UPnP/1.0 Cam/1" },
+	};
+	struct http_facts *h;
+	struct tls_session *ts;
+	struct tls_fact tf;
+	struct ssh_side cs, ss;
+	struct ssh_fact sf;
+	struct mqtt_facts *m;
+	struct ssdp_facts *sd;
+
+	(void)state;
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	h->has_request = h->has_response = true;
+	strcpy(h->user_agent, "InfusionLink/2.1");
+	strcpy(h->server, "nginx");
+	expect_evidence(facts_of(APP_HTTP, APP_DIR_TOCLIENT, h), http,
+	    NELEM(http));
+	free(h);
+
+	assert_non_null(ts = calloc(1, sizeof(*ts)));
+	tf.type = TLS_FACT_SESSION;
+	tf.s = ts;
+	strcpy(ts->client.sni, "pumps.example");
+	strcpy(ts->client.ja3_hash, "e7d705a3286e19ea42f587b344ee6865");
+	strcpy(ts->client.ja4, "t13d1516h2_8daaf6152771_b186095e22b6");
+	expect_evidence(facts_of(APP_TLS, APP_DIR_TOCLIENT, &tf), NULL, 0);
+	ts->client.seen = true;
+	expect_evidence(facts_of(APP_TLS, APP_DIR_TOCLIENT, &tf), tls,
+	    NELEM(tls));
+	free(ts);
+
+	memset(&cs, 0, sizeof(cs));
+	memset(&ss, 0, sizeof(ss));
+	cs.banner = cs.kexinit = ss.banner = true;
+	strcpy(cs.software_version, "OpenSSH_9.2p1");
+	strcpy(cs.hassh, "ec7378c1a92f5a8dde7e8b7a1ddf33d1");
+	strcpy(ss.software_version, "dropbear_2022.83");
+	strcpy(ss.hassh, "not-the-client's");
+	sf.client = &cs;
+	sf.server = &ss;
+	expect_evidence(facts_of(APP_SSH, APP_DIR_TOCLIENT, &sf), ssh,
+	    NELEM(ssh));
+
+	assert_non_null(m = calloc(1, sizeof(*m)));
+	strcpy(m->client_id, "monitor-17");
+	expect_evidence(facts_of(APP_MQTT, APP_DIR_TOSERVER, m), NULL, 0);
+	m->has_connect = true;
+	expect_evidence(facts_of(APP_MQTT, APP_DIR_TOSERVER, m), mqtt,
+	    NELEM(mqtt));
+	free(m);
+
+	assert_non_null(sd = calloc(1, sizeof(*sd)));
+	sd->kind = SSDP_RESPONSE;
+	sd->server.present = true;
+	strcpy(sd->server.s, "Linux/5.10 UPnP/1.0 Cam/1");
+	expect_evidence(facts_of(APP_SSDP, APP_DIR_TOCLIENT, sd), ssdp,
+	    NELEM(ssdp));
+	sd->kind = SSDP_MSEARCH;
+	expect_evidence(facts_of(APP_SSDP, APP_DIR_TOSERVER, sd), NULL, 0);
+	free(sd);
+}
+
+/* ------------------------------------------------------------------ */
+/* The sink devfacts.c gives parsers. */
+
+static const uint8_t cli_mac[6] = { 0x00, 0x0a, 0x95, 0x00, 0x00, 0x01 };
+static const uint8_t srv_mac[6] = { 0x00, 0x0a, 0x95, 0x00, 0x00, 0x02 };
+
+static void
+flow_init(struct flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->ipver = 4;
+	f->proto = IPPROTO_TCP;
+	memcpy(f->cli_ip, "\x0a\x00\x00\x01", 4);
+	memcpy(f->srv_ip, "\x0a\x00\x00\x02", 4);
+	f->cli_port = 40000;
+	f->srv_port = 2575;
+	memcpy(f->cli_mac, cli_mac, 6);
+	memcpy(f->srv_mac, srv_mac, 6);
+	f->has_mac = true;
+	f->vlan_cnt = 1;
+	f->vlan[0] = 20;
+	f->ts_first = 1000000;
+	f->ts_last = 2000000;
+}
+
+static void
+expect_event(const struct brain_ev *ev, const uint8_t *mac,
+    enum evidence_key key, const char *value)
+{
+	assert_int_equal(ev->kind, BRAIN_EV_EVIDENCE);
+	assert_true(ev->end[0].has_mac);
+	assert_memory_equal(ev->end[0].mac, mac, 6);
+	assert_int_equal(ev->key, key);
+	assert_string_equal(ev->value, value);
+}
+
+/*
+ * Values are trimmed of blanks, cut to DEV_VALUE_MAX - 1 bytes and
+ * cleaned of control characters; empty ones make no event.  Each event
+ * names its subject first and the other end second, and is numbered
+ * within the flow.
+ */
+static void
+test_devfacts_sink_values(void **state)
+{
+	struct brain_queue q;
+	struct http_facts *h;
+	struct packet p;
+	struct flow f;
+	char want[DEV_VALUE_MAX];
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 1500000;
+	p.pcap_cnt = 7;
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	h->has_request = h->has_response = true;
+	/* A user agent of 100 bytes: blanks, a tab, an escape, DEL. */
+	memset(h->user_agent, 'x', 100);
+	memcpy(h->user_agent, "  \tUA\x1b/1\x7f", 9);
+	strcpy(h->server, " \t ");
+	devfacts_app(&q, &f, &p, APP_HTTP, APP_DIR_TOCLIENT, h);
+	assert_int_equal(q.n, 1);
+	memset(want, 'x', sizeof(want) - 1);
+	want[sizeof(want) - 1] = '\0';
+	memcpy(want, "UA?/1?", 6);
+	expect_event(&q.ev[0], cli_mac, EVIDENCE_HTTP_USER_AGENT, want);
+	assert_memory_equal(q.ev[0].end[1].mac, srv_mac, 6);
+	assert_int_equal(q.ev[0].ts_us, 1500000);
+	assert_int_equal(q.ev[0].pcap_cnt, 7);
+	assert_int_equal(q.ev[0].vlan, 20);
+	assert_int_equal(q.ev[0].seq, 0);
+	assert_int_equal(f.dev_seq, 1);
+
+	/* A trailing blank goes; the server's name is kept. */
+	strcpy(h->user_agent, "Pump ");
+	strcpy(h->server, "nginx");
+	devfacts_app(&q, &f, NULL, APP_HTTP, APP_DIR_TOCLIENT, h);
+	assert_int_equal(q.n, 3);
+	expect_event(&q.ev[1], cli_mac, EVIDENCE_HTTP_USER_AGENT, "Pump");
+	expect_event(&q.ev[2], srv_mac, EVIDENCE_HTTP_SERVER, "nginx");
+	assert_memory_equal(q.ev[2].end[1].mac, cli_mac, 6);
+	assert_int_equal(q.ev[2].ts_us, f.ts_last);	/* no packet */
+	assert_int_equal(q.ev[2].pcap_cnt, 0);
+	assert_int_equal(q.ev[2].seq, 2);
+	free(h);
+	brain_queue_free(&q);
+}
+
+/* The sink's addresses, hardware addresses, leases and routers. */
+static void
+test_devfacts_sink_hosts(void **state)
+{
+	static const uint8_t pump[6] = { 0x00, 0x0a, 0x95, 0x01, 0x02, 0x03 };
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct dhcp_facts *d;
+	struct flow f;
+	size_t i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ADT");
+	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, 4);
+	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "ADT");
+	expect_event(&q.ev[1], cli_mac, EVIDENCE_BEHAVIOUR, "hl7_sender");
+	expect_event(&q.ev[2], srv_mac, EVIDENCE_BEHAVIOUR, "hl7_receiver");
+	expect_event(&q.ev[3], srv_mac, EVIDENCE_HL7_FROM, "10.0.0.1");
+	/* Not an IP flow: nobody to name as the sender. */
+	q.n = 0;
+	f.ipver = 0;
+	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, 3);
+	free(h);
+
+	/* A relayed request is about the client's hardware address. */
+	q.n = 0;
+	flow_init(&f);
+	f.proto = IPPROTO_UDP;
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	d->op = 1;
+	d->has_mac = true;
+	memcpy(d->chaddr, pump, 6);
+	memcpy(d->giaddr, "\x0a\x14\x00\x01", 4);
+	d->has_hostname = true;
+	d->hostname_len = 6;
+	memcpy(d->hostname, "PUMP\x00\x01", 6);	/* raw option bytes */
+	devfacts_app(&q, &f, NULL, APP_DHCP, APP_DIR_TOSERVER, d);
+	assert_int_equal(q.n, 1);
+	expect_event(&q.ev[0], pump, EVIDENCE_HOSTNAME_DHCP, "PUMP");
+	assert_false(q.ev[0].end[0].has_ip);
+	assert_int_equal(q.ev[0].vlan, BRAIN_VLAN_RELAYED);
+
+	/* The ACK: the server's role, gateways, the client's lease. */
+	q.n = 0;
+	memset(d, 0, sizeof(*d));
+	d->op = 2;
+	d->msg_type = 5;
+	d->has_mac = true;
+	memcpy(d->chaddr, pump, 6);
+	memcpy(d->yiaddr, "\x0a\x14\x00\x32", 4);
+	d->n_routers = 2;
+	memcpy(d->routers[0], "\x0a\x14\x00\x01", 4);
+	memcpy(d->routers[1], "\x0a\x14\x00\x02", 4);
+	devfacts_app(&q, &f, NULL, APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(q.n, 4);
+	expect_event(&q.ev[0], srv_mac, EVIDENCE_BEHAVIOUR, "dhcp_server");
+	for (i = 1; i < 3; i++) {
+		assert_int_equal(q.ev[i].kind, BRAIN_EV_ROUTER_IP);
+		assert_true(q.ev[i].end[0].has_ip);
+		assert_false(q.ev[i].end[0].has_mac);
+		assert_memory_equal(q.ev[i].end[0].ip.a + 12, d->routers[i - 1],
+		    4);
+	}
+	assert_int_equal(q.ev[3].kind, BRAIN_EV_LEASE);
+	assert_memory_equal(q.ev[3].end[0].mac, pump, 6);
+	assert_memory_equal(q.ev[3].end[0].ip.a + 12, d->yiaddr, 4);
+	assert_int_equal(q.ev[3].vlan, 20);
+	free(d);
+	brain_queue_free(&q);
+}
+
+/*
+ * LLDP: about the frame's source and first management address,
+ * numbered by place in the frame (an empty description still counts).
+ */
+static void
+test_devfacts_lldp(void **state)
+{
+	static const uint8_t sw[6] = { 0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc };
+	static const struct {
+		uint32_t	 seq;
+		enum evidence_key key;
+		const char	*value;
+	} want[] = {
+		{ 0, EVIDENCE_HOSTNAME_LLDP, "monitor-7" },
+		{ 2, EVIDENCE_LLDP_PLATFORM, "MX800" },
+		{ 3, EVIDENCE_LLDP_CAPABILITY, "bridge" },
+		{ 4, EVIDENCE_LLDP_CAPABILITY, "telephone" },
+		{ 5, EVIDENCE_LLDP_MANUFACTURER, "Philips" },
+		{ 7, EVIDENCE_LLDP_SOFTWARE, "FW 1.2" },
+		{ 8, EVIDENCE_LLDP_SERIAL, "DE123" },
+	};
+	struct brain_queue q;
+	struct lldp_facts *l;
+	struct packet p;
+	size_t i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	assert_non_null(l = calloc(1, sizeof(*l)));
+	p.flags = PKT_HAS_ETH;
+	p.ts_us = 3000000;
+	p.pcap_cnt = 9;
+	memcpy(p.src_mac, sw, 6);
+	l->proto = LLDP_PROTO_LLDP;
+	strcpy(l->system_name, "monitor-7");
+	strcpy(l->platform, "MX800");
+	l->caps_enabled = 1u << 2 | 1u << 5;
+	strcpy(l->manufacturer, "Philips");
+	strcpy(l->fw_rev, "FW 1.2");
+	strcpy(l->serial, "DE123");
+	l->n_mgmt = 1;
+	l->mgmt[0].ipver = 4;
+	memcpy(l->mgmt[0].a, "\x0a\x00\x00\x07", 4);
+	devfacts_lldp(&q, &p, l);
+	assert_int_equal(q.n, NELEM(want));
+	for (i = 0; i < NELEM(want); i++) {
+		expect_event(&q.ev[i], sw, want[i].key, want[i].value);
+		assert_int_equal(q.ev[i].seq, want[i].seq);
+		assert_int_equal(q.ev[i].fkey, 0);
+		assert_true(q.ev[i].end[0].has_ip);
+		assert_memory_equal(q.ev[i].end[0].ip.a + 12,
+		    "\x0a\x00\x00\x07", 4);
+	}
+	/* Without an Ethernet header there is no subject. */
+	q.n = 0;
+	p.flags = 0;
+	devfacts_lldp(&q, &p, l);
+	assert_int_equal(q.n, 0);
+	free(l);
+	brain_queue_free(&q);
+}
+
+/* ------------------------------------------------------------------ */
+/* mDNS service types. */
+
+/* A copy of s in a buffer of exactly its size, so ASan sees any read
+ * before or after it. */
+static char *
+exact(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *p;
+
+	assert_non_null(p = malloc(len));
+	memcpy(p, s, len);
+	return p;
+}
+
+static void
+test_devfacts_service_types(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*service;	/* NULL: none */
+	} cases[] = {
+		{ "_ipp._tcp.local", "_ipp._tcp" },
+		{ "Printer 3._ipp._tcp.local", "_ipp._tcp" },
+		{ "_sub._printer._tcp.local", "_printer._tcp" },
+		{ "_hl7._udp.local", "_hl7._udp" },
+		{ "_services._tcp.local", NULL },
+		{ "printer._tcp.local", NULL },
+		{ "pump.local", NULL },
+		{ "", NULL },
+	};
+	char out[64], *name;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		name = exact(cases[i].name);
+		if (cases[i].service == NULL) {
+			if (dns_service_type(name, out, sizeof(out)))
+				fail_msg("%s: service %s", cases[i].name, out);
+		} else {
+			if (!dns_service_type(name, out, sizeof(out)))
+				fail_msg("%s: no service", cases[i].name);
+			assert_string_equal(out, cases[i].service);
+		}
+		free(name);
+	}
+	/* It does not fit: refused, not cut. */
+	name = exact("_ipp._tcp.local");
+	assert_false(dns_service_type(name, out, 9));
+	assert_true(dns_service_type(name, out, 10));
+	free(name);
+}
+
+/*
+ * A name that starts with "._tcp." has no label before the protocol.
+ * In an exact-size buffer ASan catches a read before it; the second
+ * check catches it without ASan, since the byte before that name is an
+ * underscore that a read before the name would take for a service.
+ */
+static void
+test_devfacts_service_at_start(void **state)
+{
+	static const char text[] = "_._tcp.local";
+	char out[64], *name, *buf;
+
+	(void)state;
+	name = exact("._tcp.local");
+	assert_false(dns_service_type(name, out, sizeof(out)));
+	free(name);
+	name = exact("._udp.local");
+	assert_false(dns_service_type(name, out, sizeof(out)));
+	free(name);
+	buf = exact(text);
+	assert_false(dns_service_type(buf + 1, out, sizeof(out)));
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_devfacts_hl7),
+		cmocka_unit_test(test_devfacts_dicom),
+		cmocka_unit_test(test_devfacts_dhcp),
+		cmocka_unit_test(test_devfacts_dns),
+		cmocka_unit_test(test_devfacts_others),
+		cmocka_unit_test(test_devfacts_sink_values),
+		cmocka_unit_test(test_devfacts_sink_hosts),
+		cmocka_unit_test(test_devfacts_lldp),
+		cmocka_unit_test(test_devfacts_service_types),
+		cmocka_unit_test(test_devfacts_service_at_start),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
