@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "app/app.h"
 #include "decode/decode.h"
 #include "device/brain.h"
 #include "flow/flow.h"
@@ -28,6 +29,13 @@
 #define CONFIG_NDPI_PROTOCOLS_MAX 2048
 
 /* Event types of the EVE output (EVE_T_*): see eve.h. */
+
+/* The record types of the application protocols (app/protocols.def). */
+#define EVE_T_APP(p)	RECORD_BIT(RECORD_APP + (unsigned)(p))	/* app_proto */
+#define EVE_T_APPS	((RECORD_BIT(APP_MAX) - 2u) << RECORD_APP) /* not unknown */
+#define EVE_T_ALL	(0x7fu | EVE_T_APPS)
+_Static_assert(RECORD_APP + APP_MAX <= RECORD_TYPE_MAX,
+    "every application protocol needs a record type");
 
 #define CONFIG_SENSOR_AUTO	"auto"	/* sensor-name: the host name */
 

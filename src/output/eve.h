@@ -11,14 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "app/app.h"
 #include "output/record.h"
 #include "util/events.h"
 
 /*
  * Record types as bits of struct record_types (outputs.eve.types): one
- * per record type and one per application protocol (RECORD_APP + its
- * id in app/protocols.def).
+ * per record type; an application protocol's is RECORD_APP + its id
+ * (EVE_T_APP() in engine/config.h, which knows the protocols).
  */
 #define EVE_T_FLOW	RECORD_BIT(RECORD_FLOW)
 #define EVE_T_ANOMALY	RECORD_BIT(RECORD_ANOMALY)
@@ -27,11 +26,6 @@
 #define EVE_T_ALERT	RECORD_BIT(RECORD_ALERT)
 #define EVE_T_LLDP	RECORD_BIT(RECORD_LLDP)
 #define EVE_T_CDP	RECORD_BIT(RECORD_CDP)
-#define EVE_T_APP(p)	RECORD_BIT(RECORD_APP + (unsigned)(p))	/* app_proto */
-#define EVE_T_APPS	((RECORD_BIT(APP_MAX) - 2u) << RECORD_APP) /* not unknown */
-#define EVE_T_ALL	(0x7fu | EVE_T_APPS)
-_Static_assert(RECORD_APP + APP_MAX <= RECORD_TYPE_MAX,
-    "every application protocol needs a record type");
 
 struct flow;
 struct jsonw;
