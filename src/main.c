@@ -49,7 +49,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
-"                 [--state db] [--test-mode] [--workers n] [expression]\n"
+"                 [--state db [--fresh]] [--test-mode] [--workers n]\n"
+"                 [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
 "                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config]\n"
@@ -66,6 +67,7 @@ usage(FILE *fp)
 "  -V               print the version and exit\n"
 "  --state db       device inventory database (default: logdir/\n"
 "                   wardwatch.db offline, " WW_LIVE_STATE " live)\n"
+"  --fresh          start a new inventory (the old one is kept as db.old)\n"
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
@@ -136,6 +138,37 @@ remove_made(const char *eve, const char *db)
 		snprintf(path, sizeof(path), "%s-shm", db);
 		unlink(path);
 	}
+}
+
+/*
+ * --fresh: the inventory is kept as DB.old (with its journal files,
+ * which belong to it), and the run starts a new one.
+ */
+static int
+set_aside(const char *db)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	char from[4200], to[4200];
+	size_t i;
+
+	if (access(db, F_OK) == -1)
+		return 0;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s%s", db, ext[i]);
+		snprintf(to, sizeof(to), "%s.old%s", db, ext[i]);
+		if (access(from, F_OK) == -1) {
+			unlink(to);	/* no stale journal for the copy */
+			continue;
+		}
+		if (rename(from, to) == -1) {
+			fprintf(stderr, "wardwatch: --fresh: %s: %s\n",
+			    util_safe_str(from), strerror(errno));
+			return -1;
+		}
+	}
+	fprintf(stderr, "wardwatch: --fresh: the earlier inventory is kept "
+	    "as %s.old\n", util_safe_str(db));
+	return 0;
 }
 
 /* -l: made (with its parents) when missing, as mkdir -p would. */
@@ -236,6 +269,38 @@ print_summary(FILE *fp, const struct monitor_summary *s, const char *out,
 	fprintf(fp, "\n");
 }
 
+/* Alerts by severity, then the signatures, most frequent first. */
+static void
+print_alerts(FILE *fp, struct output *out)
+{
+	const struct output_alert *v;
+	uint64_t other, total = 0, sev[5] = { 0 };
+	size_t i, n;
+
+	if (out == NULL)
+		return;
+	n = output_alerts(out, &v, &other);
+	for (i = 0; i < n; i++) {
+		total += v[i].count;
+		sev[v[i].severity < 5 ? v[i].severity : 0] += v[i].count;
+	}
+	total += other;
+	fprintf(fp, "  alerts     %" PRIu64, total);
+	if (total == 0) {
+		fputc('\n', fp);
+		return;
+	}
+	fprintf(fp, " (severity 1: %" PRIu64 ", 2: %" PRIu64 ", 3: %" PRIu64
+	    ", 4: %" PRIu64 ")\n", sev[1], sev[2], sev[3], sev[4]);
+	for (i = 0; i < n && i < 10; i++)
+		fprintf(fp, "    %8" PRIu64 "  [%u] %u:%u %s\n", v[i].count,
+		    v[i].severity, v[i].gid, v[i].sid,
+		    util_safe_str(v[i].signature));
+	if (n > 10 || other > 0)
+		fprintf(fp, "    ... and %zu more signatures\n",
+		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -243,6 +308,7 @@ main(int argc, char *argv[])
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "test-mode",	no_argument,		NULL, 'M' },
 		{ "state",	required_argument,	NULL, 'P' },
+		{ "fresh",	no_argument,		NULL, 'F' },
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
@@ -261,7 +327,7 @@ main(int argc, char *argv[])
 	size_t nreads = 0, nfiles = 0;
 	uint64_t v;
 	bool test_config = false, test_mode = false;
-	bool eve_made, db_made, started;
+	bool eve_made, db_made, started, fresh = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 
@@ -295,6 +361,9 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			statepath = optarg;
+			break;
+		case 'F':
+			fresh = true;
 			break;
 		case 'r':
 			reads = xreallocarray(reads, nreads + 1,
@@ -342,16 +411,24 @@ main(int argc, char *argv[])
 		}
 	}
 	if (test_config) {
+		/* Say what was checked, so a unit's ExecStartPre log shows
+		 * what the sensor will run with. */
+		printf("wardwatch: configuration %s: OK\n",
+		    cfgpath ? util_safe_str(cfgpath) : "(built-in)");
 		if (cfg.devices.enabled &&
-		    brain_check(&cfg.devices, stderr) == -1) {
+		    brain_check(&cfg.devices, stdout, stderr) == -1) {
 			fprintf(stderr, "wardwatch: device fingerprints or "
-			    "registry: errors above\n");
+			    "evidence confidences: errors above\n");
 			config_free(&cfg);
 			free(reads);
 			return EXIT_USAGE;
 		}
-		printf("wardwatch: configuration %s OK\n",
-		    cfgpath ? cfgpath : "(built-in)");
+		if (!cfg.devices.enabled)
+			printf("wardwatch: device inventory: off\n");
+		printf("wardwatch: threat rules: none (no rule engine in "
+		    "this version)\n");
+		printf("wardwatch: zero-trust policy: none (no policy engine "
+		    "in this version)\n");
 		config_free(&cfg);
 		free(reads);
 		return 0;
@@ -425,6 +502,10 @@ main(int argc, char *argv[])
 	else
 		snprintf(outpath, sizeof(outpath), "%s/%s", logdir,
 		    cfg.eve_filename);
+	if (fresh && cfg.devices.enabled && set_aside(statepath) == -1) {
+		status = EXIT_RUNTIME;
+		goto out;
+	}
 	/* A run that fails to start takes away the files it made. */
 	eve_made = cfg.eve_enabled && outpath[0] != '<' &&
 	    access(outpath, F_OK) == -1;
@@ -436,6 +517,11 @@ main(int argc, char *argv[])
 		status = EXIT_RUNTIME;
 		goto out;
 	}
+	if (brain_continuing(mon.brain) > 0)
+		fprintf(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
+		    "wardwatch: continuing the inventory in %s (%zu devices "
+		    "from earlier runs; --fresh starts a new one)\n",
+		    util_safe_str(statepath), brain_continuing(mon.brain));
 	if (nfiles > 0)
 		status = monitor_run_offline(&mon, files, nfiles);
 	else
@@ -457,6 +543,8 @@ main(int argc, char *argv[])
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    &sum, outpath, iface, test_mode);
+	print_alerts(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
+	    mon.out);
 	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?
 	    stderr : stdout, verbose > 0);
 	if (mon.brain != NULL)

@@ -40,6 +40,10 @@
 #define BRAIN_MAX_MATCHES	64
 
 /* What a record reports as changed. */
+/* The same warning in a run and in -T (a missing registry). */
+#define BRAIN_NO_OUI	"warning: no MAC vendor registry: vendors come " \
+	"from other evidence only (install ieee-data)"
+
 #define CH_NEW		0x01
 #define CH_IP		0x02
 #define CH_IDENTITY	0x04
@@ -112,6 +116,7 @@ struct brain {
 	struct oui_db	*oui;
 	struct state	*state;
 	bool		 continuing;	/* the database held devices */
+	size_t		 nloaded;	/* devices it held */
 
 	struct brain_dev **devs;	/* in creation order */
 	size_t		 ndevs, devcap;
@@ -170,8 +175,9 @@ brain_load_fp(const struct brain_config *c, FILE *err)
 }
 
 int
-brain_check(const struct brain_config *c, FILE *err)
+brain_check(const struct brain_config *c, FILE *out, FILE *err)
 {
+	const char *dir = c->oui_dir != NULL ? c->oui_dir : OUI_DEFAULT_DIR;
 	struct claims claims;
 	struct fpdb *fp;
 	struct oui_db *oui;
@@ -179,16 +185,29 @@ brain_check(const struct brain_config *c, FILE *err)
 
 	if ((fp = brain_load_fp(c, err)) == NULL)
 		rc = -1;
+	else if (out != NULL)
+		fprintf(out, "wardwatch: fingerprints: %zu for %zu vendors "
+		    "(%s)\n", fpdb_count(fp), fpdb_vendor_count(fp),
+		    c->fingerprints == NULL || strcmp(c->fingerprints,
+		    BRAIN_FP_BUILTIN) == 0 ? "built in" :
+		    util_safe_str(c->fingerprints));
 	fpdb_free(fp);
 	if (claims_load_builtin(&claims, err) != 0)
 		rc = -1;
-	/* A missing registry is a warning at run time, an error here
-	 * only when the configuration names it. */
-	oui = oui_load(c->oui_dir != NULL ? c->oui_dir : OUI_DEFAULT_DIR,
-	    err);
-	if (oui == NULL && c->oui_dir != NULL &&
-	    strcmp(c->oui_dir, OUI_DEFAULT_DIR) != 0)
-		rc = -1;
+	else if (out != NULL)
+		fprintf(out, "wardwatch: evidence confidences: built in\n");
+	/*
+	 * A missing registry is the warning a run gives (vendors then
+	 * come from other evidence), never an error: the shipped unit
+	 * runs -T before it starts the sensor.
+	 */
+	if ((oui = oui_load(dir, err)) != NULL) {
+		if (out != NULL)
+			fprintf(out, "wardwatch: MAC vendor registry %s: %zu "
+			    "assignments\n", util_safe_str(dir),
+			    oui_count(oui));
+	} else
+		fprintf(err, "wardwatch: %s\n", BRAIN_NO_OUI);
 	oui_free(oui);
 	return rc;
 }
@@ -883,7 +902,6 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 	struct jsonw *jw;
 	const struct dev_value *cls = dev_best(&n->d, DEV_A_CLASS);
 	const struct dev_value *ven = dev_best(&n->d, DEV_A_VENDOR);
-	struct record *r;
 	char sig[256], mac[24];
 
 	if (n->d.flags & DEV_F_ROUTED)
@@ -901,12 +919,8 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 		    cls != NULL ? cls->value : "unknown");
 	if ((jw = brain_record(b, n, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
-	r = record_head(&b->rw);
-	r->flags |= RECORD_F_ALERT;
-	r->gid = BRAIN_ALERT_GID;
-	r->sid = BRAIN_SID_NEW_DEVICE;
-	r->rev = 1;
-	r->severity = 2;
+	record_set_alert(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_NEW_DEVICE, 1, 2,
+	    BRAIN_SIG_NEW_DEVICE);
 	jsonw_key(jw, "alert");
 	jsonw_obj_open(jw);
 	jsonw_kv_str(jw, "action", "allowed");
@@ -1307,8 +1321,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->oui = oui_load(cfg->oui_dir != NULL ? cfg->oui_dir :
 	    OUI_DEFAULT_DIR, err);
 	if (b->oui == NULL)
-		log_warn("devices: no MAC vendor registry; vendors come from "
-		    "other evidence only (install ieee-data)");
+		log_warnx("%s", BRAIN_NO_OUI);
 	if (state_path != NULL) {
 		if ((b->state = state_open(state_path, err)) == NULL) {
 			brain_free(b);
@@ -1319,6 +1332,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 			return NULL;
 		}
 		b->continuing = b->ndevs > 0;
+		b->nloaded = b->ndevs;
 	}
 	return b;
 }
@@ -1377,30 +1391,86 @@ brain_device_count(struct brain *b)
 	return b != NULL ? b->ndevs : 0;
 }
 
+size_t
+brain_continuing(struct brain *b)
+{
+	return b != NULL && b->continuing ? b->nloaded : 0;
+}
+
+/* Classes of medical devices and clinical systems: listed first. */
+static bool
+brain_class_medical(const char *cls)
+{
+	int c = cls != NULL ? fp_class_lookup(cls) : -1;
+
+	return c >= FP_CLASS_INFUSION_PUMP && c <= FP_CLASS_NURSE_CALL;
+}
+
+/* The summary's order: medical first, then by VLAN and address. */
+static int
+brain_summary_order(const void *x, const void *y)
+{
+	const struct device *a = &(*(struct brain_dev *const *)x)->d;
+	const struct device *b = &(*(struct brain_dev *const *)y)->d;
+	const struct dev_value *ca = dev_best(a, DEV_A_CLASS);
+	const struct dev_value *cb = dev_best(b, DEV_A_CLASS);
+	bool ma = brain_class_medical(ca != NULL ? ca->value : NULL);
+	bool mb = brain_class_medical(cb != NULL ? cb->value : NULL);
+
+	if (ma != mb)
+		return ma ? -1 : 1;
+	return brain_dev_order(x, y);
+}
+
+/* A value cut to its column ('~' marks a cut), control bytes escaped. */
+static const char *
+brain_cell(const char *s, size_t width, char *buf, size_t len)
+{
+	char tmp[DEV_VALUE_MAX * 4 + 1];
+	size_t n;
+
+	util_escape_ctl(s != NULL ? s : "-", tmp, sizeof(tmp));
+	n = strlen(tmp);
+	if (width >= len)
+		width = len - 1;
+	if (n > width) {
+		memcpy(buf, tmp, width - 1);
+		buf[width - 1] = '~';
+		buf[width] = '\0';
+	} else
+		strlcpy(buf, tmp, len);
+	return buf;
+}
+
 void
 brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 {
 	struct brain_dev **v;
 	const struct dev_value *cls, *ven, *mod;
-	char ip[64], mac[24];
+	char ip[64], mac[24], vlan[8], c1[32], c2[32], c3[32];
 	struct {
 		const char *name;
 		size_t n;
 	} by[FP_CLASS_MAX + 1];
-	size_t nby = 0, i, j, shown;
+	size_t nby = 0, i, j, shown, fresh = 0;
+	uint64_t full;
 
 	if (b == NULL)
 		return;
 	pthread_mutex_lock(&b->lock);
+	for (i = 0; i < b->ndevs; i++)
+		if (!b->devs[i]->d.known)
+			fresh++;
 	fprintf(fp, "  devices    %zu", b->ndevs);
+	if (b->continuing)
+		fprintf(fp, ", %zu first seen in this run", fresh);
 	if (b->ndevs == 0) {
 		fputc('\n', fp);
-		pthread_mutex_unlock(&b->lock);
-		return;
+		goto warnings;
 	}
 	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
 	memcpy(v, b->devs, b->ndevs * sizeof(*v));
-	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	qsort(v, b->ndevs, sizeof(*v), brain_summary_order);
 	for (i = 0; i < b->ndevs; i++) {
 		cls = dev_best(&v[i]->d, DEV_A_CLASS);
 		for (j = 0; j < nby; j++)
@@ -1418,6 +1488,9 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	for (j = 0; j < nby; j++)
 		fprintf(fp, "%s%s %zu", j ? ", " : "", by[j].name, by[j].n);
 	fputs(")\n", fp);
+	fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %4s%s\n", "MAC",
+	    "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "CONF",
+	    b->continuing ? "  NEW" : "");
 	shown = verbose ? b->ndevs : (b->ndevs < 40 ? b->ndevs : 40);
 	for (i = 0; i < shown; i++) {
 		const struct device *d = &v[i]->d;
@@ -1433,16 +1506,42 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 			dev_ip_format(&d->ip, ip, sizeof(ip));
 		else
 			strlcpy(ip, "-", sizeof(ip));
-		fprintf(fp, "    %-17s %4u %-15s %-22s %-18s %-16s %3u%%\n",
-		    mac, d->vlan, ip, cls != NULL ? cls->value : "unknown",
-		    ven != NULL ? ven->value : "-",
-		    mod != NULL ? mod->value : "-",
-		    cls != NULL ? cls->confidence : 0);
+		/* The inventory's notation: no VLAN is "-". */
+		if (d->vlan != 0)
+			snprintf(vlan, sizeof(vlan), "%u", d->vlan);
+		else
+			strlcpy(vlan, "-", sizeof(vlan));
+		fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %3u%%%s\n",
+		    mac, vlan, ip,
+		    brain_cell(cls != NULL ? cls->value : "unknown", 22, c1,
+		    sizeof(c1)),
+		    brain_cell(ven != NULL ? ven->value : NULL, 20, c2,
+		    sizeof(c2)),
+		    brain_cell(mod != NULL ? mod->value : NULL, 18, c3,
+		    sizeof(c3)),
+		    cls != NULL ? cls->confidence : 0,
+		    b->continuing && !d->known ? "  new" : "");
 	}
 	if (shown < b->ndevs)
 		fprintf(fp, "    ... %zu more (wardwatch inventory)\n",
 		    b->ndevs - shown);
 	free(v);
+
+ warnings:
+	/* What the inventory could not do, where the user reads. */
+	if ((full = ctr_get(b->ctr, CTR_DEV_TABLE_FULL)) > 0)
+		fprintf(fp, "  WARNING    the device table was full "
+		    "(devices.max-devices %u): %" PRIu64 " devices were not "
+		    "recorded\n", b->cfg.max_devices, full);
+	if ((full = ctr_get(b->ctr, CTR_DEV_EVENTS_DROPPED)) > 0)
+		fprintf(fp, "  WARNING    %" PRIu64 " device events were "
+		    "dropped (the inventory fell behind)\n", full);
+	if (b->oui == NULL)
+		fprintf(fp, "  WARNING    no MAC vendor registry: vendors "
+		    "come from other evidence only (install ieee-data)\n");
+	if (b->save_failed)
+		fprintf(fp, "  WARNING    the inventory could not be saved "
+		    "(devices.save_errors)\n");
 	pthread_mutex_unlock(&b->lock);
 }
 

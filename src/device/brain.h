@@ -42,6 +42,7 @@
 #define BRAIN_ALERT_GID			9100
 #define BRAIN_SID_NEW_DEVICE		1
 #define BRAIN_SID_NEW_DEVICE_CLASS	2
+#define BRAIN_SIG_NEW_DEVICE	"WARDWATCH new device on a medical VLAN"
 
 struct brain_config {
 	bool		 enabled;
@@ -115,8 +116,15 @@ struct brain	*brain_new(const struct brain_config *, unsigned nworkers,
 		    const char *state_path, struct output *,
 		    struct counters *, FILE *err);
 void		 brain_free(struct brain *);
-/* Check configuration only (wardwatch -T): fingerprints and OUI. */
-int		 brain_check(const struct brain_config *, FILE *err);
+/*
+ * Check configuration only (wardwatch -T): load the fingerprints, the
+ * evidence confidences and the MAC registry, say on out what was
+ * loaded (out may be NULL), report errors and warnings on err.
+ * Returns -1 when the fingerprints or confidences do not load; a
+ * missing registry is a warning, as in a run.
+ */
+int		 brain_check(const struct brain_config *, FILE *out,
+		    FILE *err);
 
 /*
  * Run the brain on a thread of its own: from then on brain_sync() only
@@ -140,7 +148,9 @@ void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
 /* After every worker handed over UINT64_MAX: stop the thread, write
  * the snapshot of every device at time ts_us, save the inventory. */
 void		 brain_finish(struct brain *, uint64_t ts_us);
-/* The offline summary: devices and counts by class. */
+/* Devices loaded from the state database, 0 for a new inventory. */
+size_t		 brain_continuing(struct brain *);
+/* The offline summary: devices and counts by class, warnings. */
 void		 brain_print_summary(struct brain *, FILE *, bool verbose);
 size_t		 brain_device_count(struct brain *);
 

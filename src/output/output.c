@@ -27,6 +27,7 @@
 #include "util/util.h"
 
 #define OUTPUT_MAX_SINKS	8
+#define OUTPUT_MAX_SIGS		256	/* signatures counted by name */
 #define OUTPUT_SPARE_BATCHES	16	/* kept for reuse */
 
 struct output {
@@ -56,6 +57,12 @@ struct output {
 	_Atomic uint64_t write_errors;
 
 	struct jsonw	 jw;		/* the thread's line */
+
+	/* Alerts written, by signature (the output thread; read after
+	 * output_close()). */
+	struct output_alert sigs[OUTPUT_MAX_SIGS];
+	size_t		 nsigs;
+	uint64_t	 sig_other;	/* beyond OUTPUT_MAX_SIGS */
 };
 
 struct output *
@@ -199,12 +206,42 @@ sinks_lost(struct output *o, uint64_t n)
 	output_count_lost(o, n);
 }
 
+static void
+output_tally(struct output *o, const struct record *r)
+{
+	const char *sig = (const char *)(r + 1) + r->len;
+	struct output_alert *a;
+	size_t i, n;
+
+	for (i = 0; i < o->nsigs; i++) {
+		a = &o->sigs[i];
+		if (a->gid == r->gid && a->sid == r->sid) {
+			a->count++;
+			return;
+		}
+	}
+	if (o->nsigs == OUTPUT_MAX_SIGS) {
+		o->sig_other++;
+		return;
+	}
+	a = &o->sigs[o->nsigs++];
+	a->gid = r->gid;
+	a->sid = r->sid;
+	a->severity = r->severity;
+	a->count = 1;
+	n = r->sig_len < sizeof(a->signature) - 1 ? r->sig_len :
+	    sizeof(a->signature) - 1;
+	memcpy(a->signature, sig, n);
+	a->signature[n] = '\0';
+}
+
 /* Format one record once and give it to every sink that wants it. */
 static void
 output_record(struct output *o, const struct record *r, const char *iface)
 {
 	const char *line = NULL;
 	size_t len = 0, i;
+	bool written = false;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = o->sinks[i];
@@ -224,7 +261,10 @@ output_record(struct output *o, const struct record *r, const char *iface)
 			}
 		}
 		sinks_lost(o, s->ops->write(s, r, line, len));
+		written = true;
 	}
+	if (written && (r->flags & RECORD_F_ALERT))
+		output_tally(o, r);
 }
 
 static void
@@ -238,7 +278,7 @@ output_run_batch(struct output *o, const struct record_batch *b,
 		    (b->buf + off);
 
 		output_record(o, r, iface);
-		off += RECORD_SIZE(r->len);
+		off += RECORD_SIZE((size_t)r->len + r->sig_len);
 	}
 }
 
@@ -436,6 +476,30 @@ output_close(struct output *o)
 	output_note_errors(o);
 	return atomic_load_explicit(&o->lost, memory_order_relaxed) > 0 ?
 	    -1 : 0;
+}
+
+static int
+alert_order(const void *x, const void *y)
+{
+	const struct output_alert *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->severity != b->severity)
+		return a->severity < b->severity ? -1 : 1;
+	if (a->gid != b->gid)
+		return a->gid < b->gid ? -1 : 1;
+	return a->sid < b->sid ? -1 : a->sid > b->sid;
+}
+
+size_t
+output_alerts(struct output *o, const struct output_alert **v,
+    uint64_t *other)
+{
+	qsort(o->sigs, o->nsigs, sizeof(o->sigs[0]), alert_order);
+	*v = o->sigs;
+	*other = o->sig_other;
+	return o->nsigs;
 }
 
 void

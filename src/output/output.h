@@ -33,6 +33,14 @@ struct output_config {
 struct output;
 struct sink;
 
+/* Alerts written under one signature (the summary's alerts line). */
+struct output_alert {
+	uint32_t	 gid, sid;
+	uint8_t		 severity;
+	uint64_t	 count;
+	char		 signature[128];
+};
+
 struct output	*output_new(const struct output_config *);
 /* Add a sink (before output_start); the stage owns it from then on. */
 void		 output_add_sink(struct output *, struct sink *);
@@ -65,6 +73,12 @@ void		 output_counters(struct output *, struct counters *to);
  * any record was lost during the run.
  */
 int		 output_close(struct output *);
+/*
+ * After output_close(): the alerts written, by signature, most frequent
+ * first; *other counts those past the table's size.
+ */
+size_t		 output_alerts(struct output *, const struct output_alert **,
+		    uint64_t *other);
 void		 output_free(struct output *);
 
 /*

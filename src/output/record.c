@@ -48,6 +48,7 @@ record_begin(struct record_writer *w, unsigned type, const char *event_type,
 	w->rec.type = (uint16_t)type;
 	w->rec.event_type = event_type;
 	w->rec.ts_us = ts_us;
+	w->sig = NULL;
 	jsonw_reset(&w->jw);
 	jsonw_obj_open(&w->jw);
 	w->open = true;
@@ -86,11 +87,23 @@ record_set_tuple(struct record *r, int ipver, const uint8_t *src,
 	r->proto = proto;
 }
 
+void
+record_set_alert(struct record_writer *w, uint32_t gid, uint32_t sid,
+    uint32_t rev, uint8_t severity, const char *signature)
+{
+	w->rec.flags |= RECORD_F_ALERT;
+	w->rec.gid = gid;
+	w->rec.sid = sid;
+	w->rec.rev = rev;
+	w->rec.severity = severity;
+	w->sig = signature;
+}
+
 int
 record_commit(struct record_writer *w)
 {
 	const char *text;
-	size_t len, need;
+	size_t len, need, slen = 0;
 	struct record_batch *b;
 	uint8_t *p;
 
@@ -107,7 +120,10 @@ record_commit(struct record_writer *w)
 	text++;
 	len -= 2;
 	w->rec.len = (uint32_t)len;
-	need = RECORD_SIZE(len);
+	if (w->sig != NULL && (slen = strlen(w->sig)) > UINT16_MAX)
+		slen = UINT16_MAX;
+	w->rec.sig_len = (uint16_t)slen;
+	need = RECORD_SIZE(len + slen);
 	if (w->cur != NULL && w->cur->size - w->cur->used < need)
 		record_flush(w);
 	if (w->cur == NULL)
@@ -116,6 +132,8 @@ record_commit(struct record_writer *w)
 	p = b->buf + b->used;
 	memcpy(p, &w->rec, sizeof(w->rec));
 	memcpy(p + sizeof(w->rec), text, len);
+	if (slen > 0)
+		memcpy(p + sizeof(w->rec) + len, w->sig, slen);
 	b->used += need;
 	b->nrec++;
 	output_count_committed(w->out, 1);

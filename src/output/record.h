@@ -71,6 +71,7 @@ struct record {
 	uint16_t	 type;		/* enum record_type (+ app id) */
 	uint16_t	 flags;		/* RECORD_F_* */
 	uint32_t	 len;		/* body bytes */
+	uint16_t	 sig_len;	/* alerts: signature bytes after it */
 	const char	*event_type;	/* a static string */
 	uint64_t	 ts_us;
 	uint64_t	 flow_id;	/* 0: none */
@@ -82,7 +83,8 @@ struct record {
 	uint16_t	 vlan[PKT_MAX_VLAN];
 	uint32_t	 gid, sid, rev;	/* alerts */
 	uint8_t		 src[16], dst[16];
-	/* Then len bytes of body: JSON members, no braces, no NUL. */
+	/* Then len bytes of body: JSON members, no braces, no NUL; then,
+	 * for an alert, sig_len bytes of its signature (no NUL). */
 };
 
 /*
@@ -98,6 +100,7 @@ struct record_writer {
 	struct record	 rec;		/* the head being built */
 	struct record_batch *cur;	/* committed, not handed over */
 	bool		 open;		/* between begin and commit */
+	const char	*sig;		/* set by record_set_alert() */
 };
 
 void	record_writer_init(struct record_writer *, struct output *);
@@ -121,6 +124,14 @@ void		 record_set_vlan(struct record *, const uint16_t *, uint8_t n);
 void		 record_set_tuple(struct record *, int ipver,
 		    const uint8_t *src, const uint8_t *dst, uint16_t sp,
 		    uint16_t dp, uint8_t proto);
+/*
+ * Make the record an alert: its ids, severity and signature text (kept
+ * with the record, so the output stage can count alerts by signature
+ * and a CEF or syslog output can name them).
+ */
+void		 record_set_alert(struct record_writer *, uint32_t gid,
+		    uint32_t sid, uint32_t rev, uint8_t severity,
+		    const char *signature);
 /*
  * Finish the record and keep it in the batch.  A body that overflowed
  * its writer is not written: the record is counted as dropped by the

@@ -612,7 +612,7 @@ test_config_errors(void **state)
 	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/nonexistent");
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_null(brain_new(&cfg, 1, NULL, out_open(&o), &ctr, f));
-	assert_int_equal(brain_check(&cfg, f), -1);
+	assert_int_equal(brain_check(&cfg, NULL, f), -1);
 	fclose(f);
 	assert_non_null(strstr(msgs, "nonexistent"));
 	free(msgs);
