@@ -12,7 +12,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 P="$top_srcdir/pcaps"
 
-echo "1..14"
+echo "1..16"
 i=0
 ok() {
 	i=$((i + 1))
@@ -86,3 +86,22 @@ rc=$?
 ok $? "-T: a missing MAC registry is the run's warning, not an error"
 grep -q 'threat rules: \|zero-trust policy: ' "$tmp/out"
 ok $? "-T names the rules and the policy"
+
+# devices.snapshot-interval: a full snapshot every minute of packet time
+# (ward.pcap spans a little over three minutes with a quiet minute:
+# two periodic ones), then the final one.
+cat >"$tmp/snap.yaml" <<CONF
+devices:
+  snapshot-interval: 60
+CONF
+"$WW" -r "$P/ward.pcap" -l "$tmp/e" -c "$tmp/snap.yaml" --test-mode \
+    >"$tmp/out" 2>&1
+n=$(grep '"event":"snapshot"' "$tmp/e/eve.json" |
+    sed 's/^{"timestamp":"\([^"]*\)".*/\1/' | sort -u | wc -l)
+[ "$n" -ge 3 ]
+ok $? "periodic snapshots: $n distinct snapshot times (want 3 or more)"
+"$WW" -r "$P/ward.pcap" -l "$tmp/f" --test-mode >"$tmp/out" 2>&1
+n=$(grep '"event":"snapshot"' "$tmp/f/eve.json" |
+    sed 's/^{"timestamp":"\([^"]*\)".*/\1/' | sort -u | wc -l)
+[ "$n" -eq 1 ]
+ok $? "the default (a day): one snapshot, at the end of a short capture"

@@ -131,6 +131,7 @@ struct brain {
 	struct record_writer rw;	/* device records and alerts */
 	uint64_t	 now_us;	/* newest event applied */
 	uint64_t	 saved_us;	/* packet time of the last save */
+	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
 	bool		 save_failed;	/* reported once until it works */
 	FILE		*err;
 };
@@ -145,6 +146,7 @@ brain_config_defaults(struct brain_config *c)
 	c->state_file = xstrdup(BRAIN_STATE_AUTO);
 	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
+	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
 }
 
 void
@@ -1031,12 +1033,46 @@ brain_ev_cmp(const void *x, const void *y)
 	return 0;
 }
 
+static int brain_dev_order(const void *, const void *);
+
+/*
+ * A "snapshot" record of every device, in a fixed order.  At the end of
+ * a run, and every devices.snapshot-interval of packet time, so that a
+ * SIEM whose retention is shorter than the sensor's uptime always holds
+ * the whole inventory.
+ */
+static void
+brain_snapshot(struct brain *b, uint64_t ts_us)
+{
+	struct brain_dev **v;
+	size_t i;
+
+	if (b->ndevs == 0)
+		return;
+	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
+	memcpy(v, b->devs, b->ndevs * sizeof(*v));
+	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	for (i = 0; i < b->ndevs; i++)
+		brain_emit(b, v[i], "snapshot", ts_us);
+	free(v);
+	b->snapshot_us = ts_us;
+}
+
 /* Apply every pending event of ticks up to gen, in canonical order. */
 static void
 brain_run(struct brain *b, uint64_t gen)
 {
 	size_t i, n;
 
+	/* Snapshots follow the ticks (packet time), events or not; the
+	 * first tick is the start. */
+	if (gen != UINT64_MAX) {
+		if (b->snapshot_us == 0)
+			b->snapshot_us = gen;
+		else if (b->cfg.snapshot_interval > 0 && gen - b->snapshot_us >=
+		    (uint64_t)b->cfg.snapshot_interval * 1000000u)
+			brain_snapshot(b, gen);
+	}
 	for (i = n = 0; i < b->npend; i++) {
 		if (b->pend[i].gen > gen)
 			continue;
@@ -1356,9 +1392,6 @@ brain_dev_order(const void *x, const void *y)
 void
 brain_finish(struct brain *b, uint64_t ts_us)
 {
-	struct brain_dev **v;
-	size_t i;
-
 	if (b == NULL)
 		return;
 	brain_stop(b);
@@ -1366,14 +1399,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
-	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
-	if (b->ndevs > 0) {
-		memcpy(v, b->devs, b->ndevs * sizeof(*v));
-		qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
-	}
-	for (i = 0; i < b->ndevs; i++)
-		brain_emit(b, v[i], "snapshot", ts_us);
-	free(v);
+	brain_snapshot(b, ts_us);
 	record_flush(&b->rw);
 	brain_save(b);
 	if (b->state != NULL) {

@@ -31,6 +31,7 @@
 
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
+#define BRAIN_DEFAULT_SNAPSHOT_INTERVAL	86400	/* a day: any SIEM keeps one */
 #define BRAIN_MAX_MEDICAL_VLANS		64
 #define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
 #define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
@@ -51,6 +52,7 @@ struct brain_config {
 	char		*state_file;	/* or BRAIN_STATE_AUTO: by mode */
 	uint32_t	 max_devices;
 	uint32_t	 save_interval;	/* seconds; 0: only at the end */
+	uint32_t	 snapshot_interval;	/* seconds; 0: only at the end */
 	uint16_t	 medical_vlans[BRAIN_MAX_MEDICAL_VLANS];
 	uint32_t	 n_medical_vlans;
 };

@@ -11,12 +11,12 @@
 
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);
+#endif
 /* s with control characters as \xHH and '\\' doubled (for a terminal). */
 size_t	util_escape_ctl(const char *s, char *out, size_t outlen);
 /* The same into one of four rotating thread-local buffers, so up to
  * four may appear in one printf; long names are cut. */
 const char *util_safe_str(const char *s);
-#endif
 #ifndef HAVE_STRLCAT
 size_t	strlcat(char *, const char *, size_t);
 #endif
