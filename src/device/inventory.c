@@ -4,7 +4,8 @@
  *
  * The database is opened read-only: the command is safe beside a
  * running sensor (WAL gives it a consistent snapshot) and never
- * repairs or moves a damaged file; that is the sensor's job.
+ * repairs or moves a damaged file; that is the sensor's job.  It needs
+ * no write access to the database's directory (state_open_readonly()).
  *
  * Attribute values come from the wire (DHCP host names, HL7 fields),
  * so an attacker chooses them.  Before they reach a terminal or a
