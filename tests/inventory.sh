@@ -31,7 +31,7 @@ if ! "$MKSTATE" "$tmp/state.db"; then
 fi
 DB="$tmp/state.db"
 
-echo "1..23"
+echo "1..26"
 i=0
 ok() {
 	i=$((i + 1))
@@ -90,7 +90,7 @@ assert cell(rows[0], "MAC") == "(routed)", rows[0]
 assert cell(rows[0], "VLAN") == "-" and cell(rows[1], "VLAN") == "20"
 assert cell(rows[1], "VENDOR") == "Dr\u00e4ger", rows[1]
 assert cell(rows[2], "VENDOR") == "Baxter,", rows[2]
-assert cell(rows[2], "CLASS") == "infusion_pump"
+assert cell(rows[2], "CLASS") == "infusion-pump"
 assert cell(rows[2], "CONF") == "80"
 assert cell(rows[2], "LAST SEEN") == "2023-11-14T23:13:20Z", rows[2]
 assert cell(rows[3], "MAC") == "00:09:fb:01:02:04"
@@ -99,8 +99,8 @@ assert cell(rows[4], "VENDOR") == "\\xff\\xfeX", rows[4]
 assert cell(rows[4], "MODEL") == "-"
 assert lines[6] == "" and lines[7] == "5 devices", lines[6:8]
 counts = [l.split() for l in lines[8:] if l]
-assert counts == [["infusion_pump", "2"], ["pacs", "1"],
-                  ["patient_monitor", "1"], ["unknown", "1"]], counts
+assert counts == [["infusion-pump", "2"], ["pacs", "1"],
+                  ["patient-monitor", "1"], ["unknown", "1"]], counts
 PY
 
 if grep -q "$(printf '\033')" "$tmp/table"; then
@@ -151,7 +151,7 @@ assert pump["mac"] == "00:09:fb:01:02:03" and pump["vlan"] == "20"
 assert pump["vendor"] == "Baxter, Inc.", pump
 assert pump["model"] == 'Sigma "Spectrum"', pump
 assert pump["software"] == "8.00.01" and pump["serial"] == ""
-assert pump["confidence"] == "80" and pump["class"] == "infusion_pump"
+assert pump["confidence"] == "80" and pump["class"] == "infusion-pump"
 assert pump["last_seen"] == "2023-11-14T23:13:20.000000+0000", pump
 # A formula from the wire must not run in a spreadsheet.
 assert pump["hostname"] == "'=cmd|' /C calc'!A0", pump["hostname"]
@@ -163,7 +163,7 @@ assert d["fd00::10"]["confidence"] == "0"
 PY
 
 check "--class filters" 0 "^2 devices$" -- \
-    "$WW" inventory --state "$DB" --class INFUSION_PUMP
+    "$WW" inventory --state "$DB" --class INFUSION-PUMP
 "$WW" inventory --state "$DB" --class unknown --json >"$tmp/out" 2>"$tmp/err"
 if [ "$?" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
     grep -q '"ip":"fd00::10"' "$tmp/out"; then
@@ -171,6 +171,20 @@ if [ "$?" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
 else
 	notok "--class unknown: devices without a class"
 fi
+# A class the fingerprints never give is a typo, not an empty answer:
+# exit 1, naming the classes there are.
+check "--class unknown to wardwatch" 1 \
+    'unknown class "infusion_pumps"' -- \
+    "$WW" inventory --state "$DB" --class infusion_pumps
+if grep -q "infusion-pump" "$tmp/err" &&
+    grep -q "network-infrastructure" "$tmp/err" &&
+    grep -q "^usage:" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	ok "--class unknown to wardwatch: the valid classes listed"
+else
+	notok "--class unknown to wardwatch: the valid classes listed"
+fi
+check "--class with an empty name" 1 'unknown class ""' -- \
+    "$WW" inventory --state "$DB" --class ""
 check "--json and --csv together" 1 "usage:" -- \
     "$WW" inventory --state "$DB" --json --csv
 check "unknown option" 1 "usage:" -- "$WW" inventory --state "$DB" --bogus

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "device/device.h"
+#include "device/fpdb.h"
 #include "device/inventory.h"
 #include "output/jsonw.h"
 #include "state/state.h"
@@ -101,6 +102,10 @@ struct inventory {
 static void
 inventory_usage(FILE *fp)
 {
+	const char *c;
+	size_t col = 0;
+	int i;
+
 	fprintf(fp,
 "usage: wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "\n"
@@ -108,7 +113,35 @@ inventory_usage(FILE *fp)
 "  --json           one JSON object per device and line\n"
 "  --csv            comma-separated values (RFC 4180) with a header\n"
 "  --class name     only devices of this class (\"unknown\": no class)\n"
-"  --help           print this help and exit\n");
+"  --help           print this help and exit\n"
+"\n"
+"classes:");
+	for (i = 0; i < FP_CLASS_MAX; i++) {
+		c = fp_class_name((enum fp_class)i);
+		if (col + 1 + strlen(c) > 72) {
+			fputs("\n ", fp);
+			col = 0;
+		}
+		fprintf(fp, " %s", c);
+		col += 1 + strlen(c);
+	}
+	putc('\n', fp);
+}
+
+/*
+ * --class takes the names the fingerprint database gives (fpdb.h), in
+ * any case, so that a misspelt one is an error rather than an empty
+ * list.
+ */
+static bool
+inv_class_known(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FP_CLASS_MAX; i++)
+		if (strcasecmp(fp_class_name((enum fp_class)i), name) == 0)
+			return true;
+	return false;
 }
 
 /* One UTF-8 sequence: its length and code point, or 0 if invalid. */
@@ -568,6 +601,12 @@ inventory_main(int argc, char **argv)
 	}
 	if (path == NULL) {
 		fprintf(stderr, "wardwatch inventory: --state is required\n");
+		inventory_usage(stderr);
+		return INV_EXIT_USAGE;
+	}
+	if (inv.class != NULL && !inv_class_known(inv.class)) {
+		fprintf(stderr, "wardwatch inventory: unknown class \"%s\"\n",
+		    util_safe_str(inv.class));
 		inventory_usage(stderr);
 		return INV_EXIT_USAGE;
 	}
