@@ -280,7 +280,8 @@ file_close(struct sink *s)
 	size_t i;
 
 	if (o->test_mode) {
-		qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
+		if (o->nrecs > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
 		for (i = 0; i < o->nrecs; i++) {
 			lost += file_put(o, o->recs[i], strlen(o->recs[i]));
 			free(o->recs[i]);
