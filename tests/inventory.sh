@@ -2,14 +2,17 @@
 # inventory.sh - "wardwatch inventory" (TAP): the table, JSON lines and
 # CSV read back by Python, the class filter, usage errors, and missing,
 # damaged or newer databases (exit 1 or 2, the file left as it was).
-# tests/unit/mkstate writes the sample inventory.
+# tests/unit/mkstate writes the sample inventory.  The read-only cases
+# run as an unprivileged user (nobody through setpriv(1) or su(1) when
+# the suite runs as root) on a copy in a directory that user cannot
+# write.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
 MKSTATE="${MKSTATE:-$top_builddir/tests/unit/mkstate}"
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 
 # Until main() dispatches the command, "inventory --help" is the main
 # usage (or an error): skip rather than fail.
@@ -28,7 +31,7 @@ if ! "$MKSTATE" "$tmp/state.db"; then
 fi
 DB="$tmp/state.db"
 
-echo "1..19"
+echo "1..26"
 i=0
 ok() {
 	i=$((i + 1))
@@ -87,7 +90,7 @@ assert cell(rows[0], "MAC") == "(routed)", rows[0]
 assert cell(rows[0], "VLAN") == "-" and cell(rows[1], "VLAN") == "20"
 assert cell(rows[1], "VENDOR") == "Dr\u00e4ger", rows[1]
 assert cell(rows[2], "VENDOR") == "Baxter,", rows[2]
-assert cell(rows[2], "CLASS") == "infusion_pump"
+assert cell(rows[2], "CLASS") == "infusion-pump"
 assert cell(rows[2], "CONF") == "80"
 assert cell(rows[2], "LAST SEEN") == "2023-11-14T23:13:20Z", rows[2]
 assert cell(rows[3], "MAC") == "00:09:fb:01:02:04"
@@ -96,8 +99,8 @@ assert cell(rows[4], "VENDOR") == "\\xff\\xfeX", rows[4]
 assert cell(rows[4], "MODEL") == "-"
 assert lines[6] == "" and lines[7] == "5 devices", lines[6:8]
 counts = [l.split() for l in lines[8:] if l]
-assert counts == [["infusion_pump", "2"], ["pacs", "1"],
-                  ["patient_monitor", "1"], ["unknown", "1"]], counts
+assert counts == [["infusion-pump", "2"], ["pacs", "1"],
+                  ["patient-monitor", "1"], ["unknown", "1"]], counts
 PY
 
 if grep -q "$(printf '\033')" "$tmp/table"; then
@@ -148,7 +151,7 @@ assert pump["mac"] == "00:09:fb:01:02:03" and pump["vlan"] == "20"
 assert pump["vendor"] == "Baxter, Inc.", pump
 assert pump["model"] == 'Sigma "Spectrum"', pump
 assert pump["software"] == "8.00.01" and pump["serial"] == ""
-assert pump["confidence"] == "80" and pump["class"] == "infusion_pump"
+assert pump["confidence"] == "80" and pump["class"] == "infusion-pump"
 assert pump["last_seen"] == "2023-11-14T23:13:20.000000+0000", pump
 # A formula from the wire must not run in a spreadsheet.
 assert pump["hostname"] == "'=cmd|' /C calc'!A0", pump["hostname"]
@@ -160,7 +163,7 @@ assert d["fd00::10"]["confidence"] == "0"
 PY
 
 check "--class filters" 0 "^2 devices$" -- \
-    "$WW" inventory --state "$DB" --class INFUSION_PUMP
+    "$WW" inventory --state "$DB" --class INFUSION-PUMP
 "$WW" inventory --state "$DB" --class unknown --json >"$tmp/out" 2>"$tmp/err"
 if [ "$?" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
     grep -q '"ip":"fd00::10"' "$tmp/out"; then
@@ -168,6 +171,20 @@ if [ "$?" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
 else
 	notok "--class unknown: devices without a class"
 fi
+# A class the fingerprints never give is a typo, not an empty answer:
+# exit 1, naming the classes there are.
+check "--class unknown to wardwatch" 1 \
+    'unknown class "infusion_pumps"' -- \
+    "$WW" inventory --state "$DB" --class infusion_pumps
+if grep -q "infusion-pump" "$tmp/err" &&
+    grep -q "network-infrastructure" "$tmp/err" &&
+    grep -q "^usage:" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	ok "--class unknown to wardwatch: the valid classes listed"
+else
+	notok "--class unknown to wardwatch: the valid classes listed"
+fi
+check "--class with an empty name" 1 'unknown class ""' -- \
+    "$WW" inventory --state "$DB" --class ""
 check "--json and --csv together" 1 "usage:" -- \
     "$WW" inventory --state "$DB" --json --csv
 check "unknown option" 1 "usage:" -- "$WW" inventory --state "$DB" --bogus
@@ -199,3 +216,103 @@ check "newer schema" 2 "newer than this build" -- \
 : >"$tmp/empty.db"
 check "empty file: empty inventory" 0 "^0 devices$" -- \
     "$WW" inventory --state "$tmp/empty.db"
+
+# A user who may read the database but not write its directory: SQLite
+# cannot create the -shm index a WAL database is read through.  Root
+# runs the command as nobody; anyone else is already such a user once
+# the directory is 0555.  The copy is checkpointed (mkstate closed it):
+# the command must read it, and write nothing beside it.
+rodir="$tmp/ro"
+mkdir "$rodir"
+cp "$DB" "$rodir/state.db"
+chmod 0755 "$tmp"
+chmod 0644 "$rodir/state.db"
+if [ "$(id -u)" -ne 0 ]; then
+	chmod 0555 "$rodir"
+	as_user() { "$@"; }
+	rowhy="$rodir is still writable"
+else
+	chmod 0755 "$rodir"
+	if command -v setpriv >/dev/null 2>&1; then
+		as_user() {
+			setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			    "$@"
+		}
+	elif command -v su >/dev/null 2>&1; then
+		as_user() {
+			su -s /bin/sh -c 'exec "$0" "$@"' -- nobody "$@"
+		}
+	else
+		as_user() { return 1; }
+	fi
+	rowhy="neither setpriv nor su"
+	if command -v setpriv >/dev/null 2>&1 ||
+	    command -v su >/dev/null 2>&1; then
+		rowhy="nobody cannot run $WW or read $rodir"
+	fi
+fi
+if as_user "$WW" inventory --help >/dev/null 2>&1 &&
+    as_user /bin/sh -c 'test -r "$0" && ! test -w "$1"' \
+    "$rodir/state.db" "$rodir" 2>/dev/null; then
+	rowhy=""
+fi
+roskip() {
+	i=$((i + 1))
+	echo "ok $i - $1 # SKIP $rowhy"
+}
+sum=$(cksum <"$rodir/state.db")
+if [ -n "$rowhy" ]; then
+	roskip "read-only directory: inventory"
+	roskip "read-only directory: nothing written"
+else
+	check "read-only directory: inventory" 0 "^5 devices$" -- \
+	    as_user "$WW" inventory --state "$rodir/state.db"
+	if [ "$(cksum <"$rodir/state.db")" = "$sum" ] &&
+	    [ "$(ls -A "$rodir")" = "state.db" ]; then
+		ok "read-only directory: nothing written"
+	else
+		ls -A "$rodir" >"$tmp/err"
+		notok "read-only directory: nothing written"
+	fi
+fi
+
+# The same, but a sensor stopped without a checkpoint left committed
+# changes in state.db-wal (and no -shm).  Reading the file alone would
+# show an older inventory: refuse (exit 2) and say why.
+mkdir "$tmp/walsrc"
+cp "$DB" "$tmp/walsrc/state.db"
+python3 - "$tmp/walsrc/state.db" "$tmp/walcopy" <<'PY' 2>"$tmp/err"
+import shutil, sqlite3, sys
+db, out = sys.argv[1], sys.argv[2]
+c = sqlite3.connect(db)
+c.execute("PRAGMA wal_autocheckpoint = 0")
+c.execute("UPDATE devices SET vlan = 99 WHERE ip = '10.20.0.5'")
+c.commit()
+shutil.copy(db, out + ".db")
+shutil.copy(db + "-wal", out + ".db-wal")
+c.close()
+PY
+if [ -n "$rowhy" ]; then
+	roskip "read-only directory, pending log: refused"
+	roskip "read-only directory, pending log: nothing written"
+else
+	[ "$(id -u)" -eq 0 ] || chmod 0755 "$rodir"
+	rm -f "$rodir/state.db"
+	cp "$tmp/walcopy.db" "$rodir/state.db"
+	cp "$tmp/walcopy.db-wal" "$rodir/state.db-wal"
+	chmod 0644 "$rodir/state.db" "$rodir/state.db-wal"
+	[ "$(id -u)" -eq 0 ] || chmod 0555 "$rodir"
+	sum=$(cat "$rodir/state.db" "$rodir/state.db-wal" | cksum)
+	check "read-only directory, pending log: refused" 2 "state.db-wal" -- \
+	    as_user "$WW" inventory --state "$rodir/state.db"
+	if [ "$(cat "$rodir/state.db" "$rodir/state.db-wal" | cksum)" = \
+	    "$sum" ] &&
+	    [ "$(ls -A "$rodir" | tr '\n' ' ')" = "state.db state.db-wal " ]
+	then
+		ok "read-only directory, pending log: nothing written"
+	else
+		ls -A "$rodir" >"$tmp/err"
+		notok "read-only directory, pending log: nothing written"
+	fi
+	chmod 0755 "$rodir"
+fi

@@ -8,8 +8,8 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
-corpus="$top_srcdir/../shared/corpus/iot-devices"
-[ -d "$corpus" ] || { echo "1..0 # SKIP no ../shared/corpus"; exit 0; }
+corpus="${WW_CORPUS:-$top_srcdir/../shared/corpus}/iot-devices"
+[ -d "$corpus" ] || { echo "1..0 # SKIP no corpus at $corpus"; exit 0; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 

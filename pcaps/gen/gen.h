@@ -134,5 +134,7 @@ size_t	scen_dns(uint8_t *, size_t, uint16_t id, const char *name,
 	    const uint8_t *answer4);
 int	scen_dicom_echo(struct gen *, const struct pkt_link *,
 	    const struct host *scu, const struct host *scp);
+int	scen_dicom_assoc_4gb(struct gen *);
+int	scen_dns_pointer_loop(struct gen *);
 
 #endif /* GEN_H */

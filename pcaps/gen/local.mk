@@ -24,7 +24,8 @@ PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
 	pcaps/tunnels.pcap pcaps/linktype-sll.pcap pcaps/linktype-sll2.pcap \
 	pcaps/linktype-null.pcap pcaps/linktype-loop.pcap \
 	pcaps/linktype-raw.pcap pcaps/malformed.pcap pcaps/medical-mix.pcap \
-	pcaps/ward.pcap pcaps/services.pcap
+	pcaps/ward.pcap pcaps/services.pcap pcaps/dicom-assoc-rq-4gb.pcap \
+	pcaps/dns-pointer-loop.pcap
 
 # Regenerate every committed capture; review the result with git diff.
 pcaps: pcaps/gen/pcapgen$(EXEEXT)

@@ -1,7 +1,8 @@
 /*
  * scen-dicom.c - a DICOM Upper Layer association (PS3.8 9.3) carrying
  * one verification: A-ASSOCIATE-RQ/AC, a C-ECHO-RQ and its C-ECHO-RSP
- * (PS3.7 9.3.5) in P-DATA-TF PDUs, A-RELEASE-RQ/RP, then TCP close.
+ * (PS3.7 9.3.5) in P-DATA-TF PDUs, A-RELEASE-RQ/RP, then TCP close;
+ * and an association request whose length claims 4 GB.
  */
 #include <config.h>
 
@@ -12,6 +13,10 @@
 
 #define DICOM_PORT		104
 #define DICOM_SCU_PORT		49600
+/* The lying request: its own small conversation. */
+#define DICOM_LIAR		IP4(10, 20, 0, 11)
+#define DICOM_LIAR_PACS		IP4(10, 20, 0, 50)
+#define DICOM_LIAR_PORT		49601
 #define DICOM_CALLED		"PACS_MAIN"
 #define DICOM_CALLING		"CT_SCANNER_01"
 #define DICOM_AE_LEN		16
@@ -239,6 +244,35 @@ scen_dicom_echo(struct gen *g, const struct pkt_link *link,
 	release(b, 1);
 	conv_data(&c, 1, b->buf, b->len);
 	/* PS3.8 7.2: the requestor closes the transport after the RP. */
+	conv_close(&c, 0);
+	free(b);
+	return 0;
+}
+
+/*
+ * dicom-assoc-rq-4gb: an A-ASSOCIATE-RQ whose length field says
+ * 0xffffffff ahead of an ordinary 278-byte body, as a fuzzer or an
+ * exploit for a toolkit that allocates what the header claims would
+ * send.  The PACS waits for the rest, and the requestor gives up and
+ * closes.  Wardwatch must name it DICOM and report dicom.pdu_too_long.
+ */
+int
+scen_dicom_assoc_4gb(struct gen *g)
+{
+	static const struct pkt_link eth = { .type = PKT_LINK_ETH };
+	struct conv c;
+	struct pkt *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return -1;
+	conv_init(&c, g, &eth);
+	conv_v4(&c, DICOM_LIAR, DICOM_LIAR_PORT, DICOM_LIAR_PACS,
+	    DICOM_PORT);
+	conv_open(&c);
+	assoc(b, 0);
+	pkt_set32(b->buf + 2, 0xffffffffu);
+	conv_data(&c, 0, b->buf, b->len);
+	gen_wait(g, 2 * GEN_NS);
 	conv_close(&c, 0);
 	free(b);
 	return 0;

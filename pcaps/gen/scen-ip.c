@@ -150,6 +150,52 @@ scen_udp_basic(struct gen *g)
 	return 0;
 }
 
+/*
+ * dns-pointer-loop: queries whose name's compression pointers loop
+ * (RFC 1035 4.1.4), as sent to hang or crash a resolver's name
+ * decoder, each with the usual A IN after the name as written:
+ *   UDP  12: c0 0c                 (the name points at itself)
+ *   UDP  12: 01 'a' c0 14 ... 20: 01 'b' c0 0c   (two names, each
+ *        pointing at the other)
+ *   TCP  the first message again after its two-octet length.
+ * Nobody answers; the TCP client closes.
+ */
+int
+scen_dns_pointer_loop(struct gen *g)
+{
+	static const uint8_t self[] = {
+		0x51, 0x0f, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+		0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01,
+	};
+	static const uint8_t cycle[] = {
+		0x51, 0x10, 0x01, 0x00, 0x00, 0x02, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00,
+		0x01, 'a', 0xc0, 0x14, 0x00, 0x01, 0x00, 0x01,
+		0x01, 'b', 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01,
+	};
+	struct host cli, dns;
+	struct conv c;
+	uint8_t buf[2 + sizeof(self)];
+
+	host_init(&cli, 0x11, IP_CLI, 0x11);
+	host_init(&dns, 0x02, IP_DNS, 0x02);
+	scen_udp(g, &eth_plain, &cli, 41017, &dns, DNS_PORT, 0, self,
+	    sizeof(self));
+	gen_wait(g, 250 * GEN_MS);
+	scen_udp(g, &eth_plain, &cli, 41018, &dns, DNS_PORT, 0, cycle,
+	    sizeof(cycle));
+	gen_wait(g, 250 * GEN_MS);
+	scen_conv(&c, g, &eth_plain, &cli, 41019, &dns, DNS_PORT);
+	conv_open(&c);
+	pkt_set16(buf, sizeof(self));
+	memcpy(buf + 2, self, sizeof(self));
+	conv_data(&c, 0, buf, sizeof(buf));
+	gen_wait(g, GEN_NS);
+	conv_close(&c, 0);
+	return 0;
+}
+
 /* Echo data as Linux ping sends it: 8 bytes of time, then 0x10.. */
 static void
 ping_data(struct pkt *p, uint64_t now)

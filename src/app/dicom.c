@@ -1277,11 +1277,64 @@ dicom_state_free(void *state)
 }
 
 /*
+ * An A-ASSOCIATE-RQ or -AC whose length is over DICOM_MAX_PDU (one
+ * that claims 4 GB, say) is no real association: a few kilobytes carry
+ * every presentation context PS3.8 allows.  It is still DICOM, a peer
+ * that lies to make a toolkit allocate or overflow, and must reach the
+ * parser, which reports dicom.pdu_too_long as for an oversized
+ * P-DATA-TF.  The length no longer vouches for the header, so the rest
+ * of the fixed part must (PS3.8 9.3.2, 9.3.3):
+ *	type | 00 | length | 00 01 (version) | 00 00 |
+ *	called AE (16) | calling AE (16)
+ * each AE title printable ASCII without a backslash and not all spaces
+ * (the AE value representation, PS3.5 6.2).  Fewer bytes that agree
+ * so far are MAYBE.
+ */
+static enum app_probe
+dicom_probe_oversized(const uint8_t *buf, size_t len)
+{
+	static const uint8_t fixed[] = { 0x00, 0x01, 0x00, 0x00 };
+	struct breader br;
+	const uint8_t *p;
+	size_t have, i, j;
+	bool blank;
+
+	/* The caller has read the type, the reserved byte and the length. */
+	br_init(&br, buf, len);
+	br_skip(&br, DICOM_PDU_HDR_LEN);
+	have = br_left(&br) < sizeof(fixed) ? br_left(&br) : sizeof(fixed);
+	p = br_bytes(&br, have);
+	if (p == NULL || memcmp(p, fixed, have) != 0)
+		return APP_PROBE_NO;
+	if (have < sizeof(fixed))
+		return APP_PROBE_MAYBE;
+	for (i = 0; i < 2; i++) {
+		have = br_left(&br) < DICOM_AE_MAX ? br_left(&br) :
+		    DICOM_AE_MAX;
+		if ((p = br_bytes(&br, have)) == NULL)
+			return APP_PROBE_NO;
+		blank = true;
+		for (j = 0; j < have; j++) {
+			if (p[j] < 0x20 || p[j] > 0x7e || p[j] == '\\')
+				return APP_PROBE_NO;
+			if (p[j] != ' ')
+				blank = false;
+		}
+		if (have < DICOM_AE_MAX)
+			return APP_PROBE_MAYBE;
+		if (blank)
+			return APP_PROBE_NO;
+	}
+	return APP_PROBE_YES;
+}
+
+/*
  * Probe: the client opens with an A-ASSOCIATE-RQ:
  *	01 00 | length (68 .. DICOM_MAX_PDU) | 00 01 (version) | 00 00
  * The server's first PDU is an A-ASSOCIATE-AC (02, same shape) or -RJ
  * (03 00 00 00 00 04 00 result source reason).  Fewer than 10 bytes
- * that agree so far are MAYBE.
+ * that agree so far are MAYBE.  A longer RQ or AC is judged by
+ * dicom_probe_oversized().
  */
 static enum app_probe
 dicom_probe(const uint8_t *buf, size_t len, int dir)
@@ -1299,16 +1352,18 @@ dicom_probe(const uint8_t *buf, size_t len, int dir)
 	    DICOM_PDU_ASSOC_AC;
 	if (type != want)
 		return APP_PROBE_NO;
-	if (len >= DICOM_PROBE_LEN)
-		return dicom_plausible(buf, DICOM_PROBE_LEN,
-		    DICOM_MAX_PDATA_PDU) ? APP_PROBE_YES : APP_PROBE_NO;
 	if (len >= 2 && br_u8(&br) != 0)
 		return APP_PROBE_NO;
 	if (len < 6)
 		return APP_PROBE_MAYBE;
 	plen = br_be32(&br);
+	if (type != DICOM_PDU_ASSOC_RJ && plen > DICOM_MAX_PDU)
+		return dicom_probe_oversized(buf, len);
+	if (len >= DICOM_PROBE_LEN)
+		return dicom_plausible(buf, DICOM_PROBE_LEN,
+		    DICOM_MAX_PDATA_PDU) ? APP_PROBE_YES : APP_PROBE_NO;
 	if (type == DICOM_PDU_ASSOC_RJ ? plen != 4 :
-	    plen < DICOM_ASSOC_FIXED_LEN || plen > DICOM_MAX_PDU)
+	    plen < DICOM_ASSOC_FIXED_LEN)
 		return APP_PROBE_NO;
 	if (len >= 7 && br_u8(&br) != 0)
 		return APP_PROBE_NO;

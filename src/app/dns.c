@@ -48,13 +48,20 @@ anom(struct app_ctx *ctx, enum ww_counter ev)
 		app_anomaly(ctx, ev);
 }
 
+/* What reading a name found; the anomaly is reported either way. */
+enum dns_name_result {
+	DNS_NAME_OK,
+	DNS_NAME_BAD,		/* truncated, or a reserved label type */
+	DNS_NAME_LOOP,		/* a pointer to itself or forward, too many */
+};
+
 /*
  * Read the name at br's position into out; br is left just after the
- * name as written there (after its first pointer, if any).  Pointers
- * are followed through a reader over the whole message.  0, or -1
- * with an anomaly reported.
+ * name as written there (after its first pointer, if any), also on
+ * DNS_NAME_LOOP.  Pointers are followed through a reader over the
+ * whole message.
  */
-static int
+static enum dns_name_result
 dns_read_name(const uint8_t *msg, size_t msglen, struct breader *br,
     struct dns_name *out, struct app_ctx *ctx)
 {
@@ -80,7 +87,7 @@ dns_read_name(const uint8_t *msg, size_t msglen, struct breader *br,
 			if (target >= limit || target >= here ||
 			    ++jumps > DNS_MAX_JUMPS) {
 				anom(ctx, EV_DNS_POINTER_LOOP);
-				return -1;
+				return DNS_NAME_LOOP;
 			}
 			limit = target;
 			br_init(&jr, msg, msglen);
@@ -91,7 +98,7 @@ dns_read_name(const uint8_t *msg, size_t msglen, struct breader *br,
 		if ((c & 0xc0) != 0) {
 			/* 01 and 10: reserved label types (RFC 6891 6.2). */
 			anom(ctx, EV_DNS_BAD_LABEL);
-			return -1;
+			return DNS_NAME_BAD;
 		}
 		if (c == 0)
 			break;
@@ -112,11 +119,11 @@ dns_read_name(const uint8_t *msg, size_t msglen, struct breader *br,
 		out->len += c;
 		out->text[out->len] = '\0';
 	}
-	return 0;
+	return DNS_NAME_OK;
 
  truncated:
 	anom(ctx, EV_DNS_RECORD_TRUNCATED);
-	return -1;
+	return DNS_NAME_BAD;
 }
 
 static void
@@ -130,13 +137,17 @@ rdata_text(struct dns_rr *rr, const char *s, size_t len, bool truncated)
 	rr->has_rdata = true;
 }
 
-/* RDATA of the types we log; rd is the rdata over the message. */
-static int
+/*
+ * RDATA of the types we log; rd is the rdata over the message.
+ * DNS_NAME_OK, or why it stopped.
+ */
+static enum dns_name_result
 dns_read_rdata(const uint8_t *msg, struct breader *rd, struct dns_rr *rr,
     struct app_ctx *ctx)
 {
 	char addr[UTIL_ADDRBUF];
 	struct dns_name name;
+	enum dns_name_result r;
 	const uint8_t *v;
 	size_t n = br_left(rd);
 
@@ -144,11 +155,11 @@ dns_read_rdata(const uint8_t *msg, struct breader *rd, struct dns_rr *rr,
 	case DNS_TYPE_A:
 	case DNS_TYPE_AAAA:
 		if (n != (rr->type == DNS_TYPE_A ? 4u : 16u))
-			return 0;
+			return DNS_NAME_OK;
 		v = br_bytes(rd, n);
 		util_format_ip(rr->type == DNS_TYPE_A ? 4 : 6, v, addr);
 		rdata_text(rr, addr, strlen(addr), false);
-		return 0;
+		return DNS_NAME_OK;
 	case DNS_TYPE_MX:
 		br_skip(rd, 2);		/* preference */
 		break;
@@ -164,36 +175,38 @@ dns_read_rdata(const uint8_t *msg, struct breader *rd, struct dns_rr *rr,
 		if (v != NULL)
 			memcpy(rr->rdata, v, rr->rdata_len);
 		rr->has_rdata = true;
-		return 0;
+		return DNS_NAME_OK;
 	case DNS_TYPE_CNAME:
 	case DNS_TYPE_PTR:
 	case DNS_TYPE_NS:
 	case DNS_TYPE_SOA:	/* mname first; the rest is not kept */
 		break;
 	default:
-		return 0;
+		return DNS_NAME_OK;
 	}
 	if (!br_ok(rd)) {
 		anom(ctx, EV_DNS_RECORD_TRUNCATED);
-		return -1;
+		return DNS_NAME_BAD;
 	}
 	/* The name may point anywhere before it in the message. */
-	if (dns_read_name(msg, rd->len, rd, &name, ctx) == -1)
-		return -1;
+	if ((r = dns_read_name(msg, rd->len, rd, &name, ctx)) != DNS_NAME_OK)
+		return r;
 	rdata_text(rr, name.text, name.len, name.truncated);
-	return 0;
+	return DNS_NAME_OK;
 }
 
-static int
+static enum dns_name_result
 dns_read_rr(const uint8_t *msg, size_t msglen, struct breader *br,
     struct dns_rr *rr, struct app_ctx *ctx)
 {
 	struct breader rd;
 	size_t rdlen, start;
+	enum dns_name_result r;
 
 	memset(rr, 0, sizeof(*rr));
-	if (dns_read_name(msg, msglen, br, &rr->name, ctx) == -1)
-		return -1;
+	if ((r = dns_read_name(msg, msglen, br, &rr->name, ctx)) !=
+	    DNS_NAME_OK)
+		return r;
 	rr->type = br_be16(br);
 	rr->rclass = br_be16(br);
 	rr->ttl = br_be32(br);
@@ -202,7 +215,7 @@ dns_read_rr(const uint8_t *msg, size_t msglen, struct breader *br,
 	br_skip(br, rdlen);
 	if (!br_ok(br)) {
 		anom(ctx, EV_DNS_RECORD_TRUNCATED);
-		return -1;
+		return DNS_NAME_BAD;
 	}
 	/* A reader over the message that ends where the rdata ends. */
 	br_init(&rd, msg, start + rdlen);
@@ -217,12 +230,14 @@ dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
 	struct breader br;
 	struct dns_query qscratch, *q;
 	struct dns_rr rscratch, *rr;
+	enum dns_name_result r;
 	size_t i, nrr;
 
 	memset(f, 0, offsetof(struct dns_facts, queries));
 	f->n_queries = 0;
 	f->n_rrs = 0;
 	f->malformed = false;
+	f->pointer_loop = false;
 	br_init(&br, p, n);
 	f->id = br_be16(&br);
 	f->flags = br_be16(&br);
@@ -235,12 +250,14 @@ dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
 	for (i = 0; i < f->qdcount; i++) {
 		q = f->n_queries < DNS_MAX_QUERIES ?
 		    &f->queries[f->n_queries] : &qscratch;
-		if (dns_read_name(p, n, &br, &q->name, ctx) == -1)
+		if ((r = dns_read_name(p, n, &br, &q->name, ctx)) !=
+		    DNS_NAME_OK)
 			goto bad;
 		q->type = br_be16(&br);
 		q->qclass = br_be16(&br);
 		if (!br_ok(&br)) {
 			anom(ctx, EV_DNS_RECORD_TRUNCATED);
+			r = DNS_NAME_BAD;
 			goto bad;
 		}
 		if (q != &qscratch)
@@ -249,7 +266,7 @@ dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
 	nrr = (size_t)f->ancount + f->nscount + f->arcount;
 	for (i = 0; i < nrr; i++) {
 		rr = f->n_rrs < DNS_MAX_RRS ? &f->rrs[f->n_rrs] : &rscratch;
-		if (dns_read_rr(p, n, &br, rr, ctx) == -1)
+		if ((r = dns_read_rr(p, n, &br, rr, ctx)) != DNS_NAME_OK)
 			goto bad;
 		rr->section = i < f->ancount ? DNS_SEC_ANSWER :
 		    i < (size_t)f->ancount + f->nscount ? DNS_SEC_AUTHORITY :
@@ -261,6 +278,7 @@ dns_parse_message(const uint8_t *p, size_t n, struct dns_facts *f,
 
  bad:
 	f->malformed = true;
+	f->pointer_loop = r == DNS_NAME_LOOP;
 	return 0;
 }
 
@@ -318,20 +336,26 @@ header_plausible(const uint8_t *p, size_t msglen, bool mdns)
 /*
  * A plausible header, sane counts for the datagram's size, and a first
  * question (or record) whose name reads cleanly with a known class.
+ * A first name whose compression pointers loop (one that points at
+ * itself, forward, or round a cycle; RFC 1035 4.1.4) still counts as
+ * DNS when a known class follows the name as written: it is a hostile
+ * message, not another protocol, and the parser names it
+ * (dns.pointer_loop) rather than leaving it unseen.
  */
 static enum app_probe
 probe_message(const uint8_t *p, size_t n, bool mdns)
 {
 	struct breader br;
 	struct dns_name name;
+	enum dns_name_result r;
 	uint16_t qclass;
 
 	if (!header_plausible(p, n, mdns))
 		return APP_PROBE_NO;	/* a datagram is whole */
 	br_init(&br, p, n);
 	br_skip(&br, DNS_HDR_LEN);
-	if (dns_read_name(p, n, &br, &name, NULL) == -1 ||
-	    is_netbios_name(&name))
+	r = dns_read_name(p, n, &br, &name, NULL);
+	if (r == DNS_NAME_BAD || (r == DNS_NAME_OK && is_netbios_name(&name)))
 		return APP_PROBE_NO;
 	br_skip(&br, 2);			/* type */
 	qclass = br_be16(&br) & 0x7fff;		/* mDNS: top bit is QU/flush */
@@ -426,9 +450,10 @@ dns_tcp_probe(const uint8_t *p, size_t n, int dir)
 		return APP_PROBE_MAYBE;
 	if (probe_message(p + DNS_TCP_LEN, len, false) != APP_PROBE_YES)
 		return APP_PROBE_NO;
+	/* Clean, or stopped only by a compression loop (as above). */
 	f = xcalloc(1, sizeof(*f));
 	ok = dns_parse_message(p + DNS_TCP_LEN, len, f, NULL) == 0 &&
-	    !f->malformed;
+	    (!f->malformed || f->pointer_loop);
 	free(f);
 	return ok ? APP_PROBE_YES : APP_PROBE_NO;
 }

@@ -81,6 +81,7 @@ struct dns_facts {
 	size_t		 n_rrs;
 	struct dns_rr	 rrs[DNS_MAX_RRS];
 	bool		 malformed;	/* parsing stopped early */
+	bool		 pointer_loop;	/* ... at a compression loop */
 };
 
 #define DNS_FLAG_QR	0x8000

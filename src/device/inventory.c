@@ -4,7 +4,8 @@
  *
  * The database is opened read-only: the command is safe beside a
  * running sensor (WAL gives it a consistent snapshot) and never
- * repairs or moves a damaged file; that is the sensor's job.
+ * repairs or moves a damaged file; that is the sensor's job.  It needs
+ * no write access to the database's directory (state_open_readonly()).
  *
  * Attribute values come from the wire (DHCP host names, HL7 fields),
  * so an attacker chooses them.  Before they reach a terminal or a
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "device/device.h"
+#include "device/fpdb.h"
 #include "device/inventory.h"
 #include "output/jsonw.h"
 #include "state/state.h"
@@ -100,6 +102,10 @@ struct inventory {
 static void
 inventory_usage(FILE *fp)
 {
+	const char *c;
+	size_t col = 0;
+	int i;
+
 	fprintf(fp,
 "usage: wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "\n"
@@ -107,7 +113,35 @@ inventory_usage(FILE *fp)
 "  --json           one JSON object per device and line\n"
 "  --csv            comma-separated values (RFC 4180) with a header\n"
 "  --class name     only devices of this class (\"unknown\": no class)\n"
-"  --help           print this help and exit\n");
+"  --help           print this help and exit\n"
+"\n"
+"classes:");
+	for (i = 0; i < FP_CLASS_MAX; i++) {
+		c = fp_class_name((enum fp_class)i);
+		if (col + 1 + strlen(c) > 72) {
+			fputs("\n ", fp);
+			col = 0;
+		}
+		fprintf(fp, " %s", c);
+		col += 1 + strlen(c);
+	}
+	putc('\n', fp);
+}
+
+/*
+ * --class takes the names the fingerprint database gives (fpdb.h), in
+ * any case, so that a misspelt one is an error rather than an empty
+ * list.
+ */
+static bool
+inv_class_known(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FP_CLASS_MAX; i++)
+		if (strcasecmp(fp_class_name((enum fp_class)i), name) == 0)
+			return true;
+	return false;
 }
 
 /* One UTF-8 sequence: its length and code point, or 0 if invalid. */
@@ -567,6 +601,12 @@ inventory_main(int argc, char **argv)
 	}
 	if (path == NULL) {
 		fprintf(stderr, "wardwatch inventory: --state is required\n");
+		inventory_usage(stderr);
+		return INV_EXIT_USAGE;
+	}
+	if (inv.class != NULL && !inv_class_known(inv.class)) {
+		fprintf(stderr, "wardwatch inventory: unknown class \"%s\"\n",
+		    util_safe_str(inv.class));
 		inventory_usage(stderr);
 		return INV_EXIT_USAGE;
 	}

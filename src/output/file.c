@@ -279,8 +279,9 @@ file_close(struct sink *s)
 	uint64_t lost = 0;
 	size_t i;
 
-	if (o->test_mode && o->nrecs > 0) {
-		qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
+	if (o->test_mode) {
+		if (o->nrecs > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
 		for (i = 0; i < o->nrecs; i++) {
 			lost += file_put(o, o->recs[i], strlen(o->recs[i]));
 			free(o->recs[i]);

@@ -175,6 +175,8 @@ struct state {
 	char		*path;
 	bool		 readonly;
 	bool		 empty;		/* read-only, and no schema yet */
+	bool		 immutable;	/* read-only, without -shm (below) */
+	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[512];
 };
 
@@ -361,6 +363,143 @@ state_check_reason(const char *msg, char *reason, size_t rlen)
 }
 
 /*
+ * The "file:" URI that opens path immutable: bytes other than
+ * unreserved ones and '/' are percent-encoded, so '?', '#' and '%' in
+ * a name stay part of it.  An absolute path gets an empty authority
+ * ("file:///x"), so "//x" is not read as a host.  Returns NULL if out
+ * of memory.
+ */
+static char *
+state_uri_immutable(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char query[] = "?immutable=1";
+	const char *scheme = path[0] == '/' ? "file://" : "file:";
+	const unsigned char *p;
+	char *uri, *o;
+
+	/* Three bytes for each, for the scheme and for the query. */
+	if ((uri = calloc(3, strlen(path) + sizeof("file://") +
+	    sizeof(query))) == NULL)
+		return NULL;
+	o = uri;
+	memcpy(o, scheme, strlen(scheme));
+	o += strlen(scheme);
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			*o++ = (char)*p;
+		else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 0x0f];
+		}
+	}
+	memcpy(o, query, sizeof(query));
+	return uri;
+}
+
+/*
+ * The file as it is now into sb, and whether its -wal has frames: 0 if
+ * the -wal is absent or empty, 1 if not, -1 with errmsg set on an
+ * error.
+ */
+static int
+state_ro_stat(struct state *s, struct stat *sb)
+{
+	char wal[4096 + 8];
+	struct stat wsb;
+
+	if (stat(s->path, sb) == -1) {
+		state_seterr(s, "%s", strerror(errno));
+		return -1;
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", s->path);
+	if (stat(wal, &wsb) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		state_seterr(s, "%s: %s", wal, strerror(errno));
+		return -1;
+	}
+	return wsb.st_size > 0;
+}
+
+/*
+ * Reading a WAL database goes through its -shm index, which SQLite
+ * creates beside the file when no connection has one.  A user who may
+ * read the file but not write its directory (an auditor's account, a
+ * copy on read-only media) therefore fails on the first read with
+ * SQLITE_READONLY_DIRECTORY or SQLITE_CANTOPEN.  Only then, and only
+ * if there is no -wal with frames in it, is the file opened again as
+ * "immutable": SQLite reads it as a plain file, with no -shm, no locks
+ * and no look at a -wal.  For a one-shot read that is safe: with an
+ * empty or missing -wal every committed transaction is in the file
+ * itself (a -wal with frames is refused, as reading the file alone
+ * would show an older inventory), and a sensor that opens the file
+ * meanwhile writes to its -wal and changes the file only at a
+ * checkpoint, after its -wal has frames.  state_load_devices() checks
+ * the file and the -wal again when it has read everything, so such a
+ * change gives an error rather than a torn answer.  Nothing is ever
+ * written: the first connection was read-only too.
+ */
+static int
+state_open_ro_fallback(struct state *s)
+{
+	char buf[256], *uri;
+	int rc;
+
+	rc = state_pragma(s, "SELECT count(*) FROM sqlite_master", buf,
+	    sizeof(buf)) & 0xff;
+	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+		return 0;	/* not the -shm: quick_check reports it */
+	if ((rc = state_ro_stat(s, &s->ro_sb)) == -1)
+		return -1;
+	if (rc == 1) {
+		state_seterr(s, "cannot read without write access to its "
+		    "directory: %s-wal holds changes not yet in the file (a "
+		    "sensor is running or did not stop cleanly); run as the "
+		    "sensor's user", s->path);
+		return -1;
+	}
+	sqlite3_close(s->db);
+	s->db = NULL;
+	if ((uri = state_uri_immutable(s->path)) == NULL) {
+		state_seterr(s, "%s", strerror(errno));
+		return -1;
+	}
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		state_seterr(s, "%s", s->db != NULL ? sqlite3_errmsg(s->db) :
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	s->immutable = true;
+	return 0;
+}
+
+/* After an immutable read: 0 if the file and its -wal are as before. */
+static int
+state_ro_unchanged(struct state *s)
+{
+	struct stat sb;
+	int r;
+
+	if ((r = state_ro_stat(s, &sb)) == -1)
+		return -1;
+	if (r == 1 || sb.st_dev != s->ro_sb.st_dev ||
+	    sb.st_ino != s->ro_sb.st_ino || sb.st_size != s->ro_sb.st_size ||
+	    sb.st_mtim.tv_sec != s->ro_sb.st_mtim.tv_sec ||
+	    sb.st_mtim.tv_nsec != s->ro_sb.st_mtim.tv_nsec) {
+		state_seterr(s, "changed while it was read (a sensor wrote "
+		    "it); run the command again");
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Open the file and check it.  On STATE_CHECK_DAMAGED the reason is in
  * reason and the connection is still open (the caller closes it so
  * that its -wal stays as it was).
@@ -401,6 +540,8 @@ state_connect(struct state *s, char *reason, size_t rlen)
 			    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 		return STATE_CHECK_ERROR;
 	}
+	if (s->readonly && state_open_ro_fallback(s) == -1)
+		return STATE_CHECK_ERROR;
 	sqlite3_busy_timeout(s->db, STATE_BUSY_MS);
 	if (!s->readonly && sqlite3_db_readonly(s->db, "main") == 1) {
 		state_seterr(s, "cannot write (read-only file)");
@@ -1035,6 +1176,8 @@ state_load_devices(struct state *s,
 	}
 	sqlite3_reset(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
+		ret = -1;
 	dev_free(d);
 	free(d);
 	return ret;

@@ -44,6 +44,8 @@ struct state	*state_open(const char *path, FILE *err);
  * Open an existing database read-only (for "wardwatch inventory"):
  * nothing is created, repaired or moved.  A damaged file gives NULL and
  * "path: damaged (reason)" on err.  An empty file is an empty inventory.
+ * Works for a user who cannot write the file's directory, as long as no
+ * -wal holds changes not yet in the file (see state.c).
  */
 struct state	*state_open_readonly(const char *path, FILE *err);
 void		 state_close(struct state *);

@@ -56,7 +56,7 @@ main(int argc, char **argv)
 	mk_dev(&dev[0], "00:09:fb:01:02:03", 20, "10.20.0.4");
 	dev_ip_parse("10.20.0.5", &a);
 	dev_set_ip(&dev[0], &a);
-	dev_claim(&dev[0], DEV_A_CLASS, "infusion_pump", 80, "hl7.sending_app",
+	dev_claim(&dev[0], DEV_A_CLASS, "infusion-pump", 80, "hl7.sending_app",
 	    "baxter-sigma", T0);
 	dev_claim(&dev[0], DEV_A_VENDOR, "Baxter, Inc.", 40, "oui", NULL, T0);
 	dev_claim(&dev[0], DEV_A_MODEL, "Sigma \"Spectrum\"", 60,
@@ -69,7 +69,7 @@ main(int argc, char **argv)
 
 	/* A patient monitor: UTF-8 vendor, an escape in its host name. */
 	mk_dev(&dev[1], "00:1b:eb:aa:bb:cc", 20, "10.20.0.3");
-	dev_claim(&dev[1], DEV_A_CLASS, "patient_monitor", 90,
+	dev_claim(&dev[1], DEV_A_CLASS, "patient-monitor", 90,
 	    "dicom.impl_version", "draeger-infinity", T0);
 	dev_claim(&dev[1], DEV_A_VENDOR, "Dr\xc3\xa4ger", 60, "oui", NULL, T0);
 	dev_claim(&dev[1], DEV_A_MODEL, "Infinity M540", 60,
@@ -93,7 +93,7 @@ main(int argc, char **argv)
 
 	/* A second pump, never seen with an address. */
 	mk_dev(&dev[4], "00:09:fb:01:02:04", 20, NULL);
-	dev_claim(&dev[4], DEV_A_CLASS, "infusion_pump", 40, "oui", NULL, T0);
+	dev_claim(&dev[4], DEV_A_CLASS, "infusion-pump", 40, "oui", NULL, T0);
 
 	for (i = 0; i < 5; i++)
 		p[i] = &dev[i];

@@ -1746,12 +1746,78 @@ test_dicom_probe(void **unused)
 	b[5] = 0x10;
 	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
 	assert_int_equal(dicom_parser.probe(b, 6, TS), APP_PROBE_NO);
-	b[2] = 0x7f;
-	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
 	/* Reserved byte set. */
 	memcpy(b, assoc_rq, sizeof(b));
 	b[1] = 1;
 	assert_int_equal(dicom_parser.probe(b, 2, TS), APP_PROBE_NO);
+}
+
+/*
+ * An A-ASSOCIATE-RQ whose length field claims about 4 GB (PS3.8
+ * 9.3.2) but whose fixed fields are those of a real one is DICOM that
+ * lies, not another protocol: the probe must hand it to the parser,
+ * which reports dicom.pdu_too_long, as it does for an oversized
+ * P-DATA-TF.  Before, the probe said NO and the flow carried no
+ * anomaly at all.
+ */
+static void
+test_dicom_assoc_rq_4gb(void **unused)
+{
+	uint8_t b[sizeof(assoc_rq)];
+	struct app_result r;
+	struct fx *f;
+	size_t n;
+
+	(void)unused;
+	/* assoc_rq with its length 485 replaced by 0xffffffff. */
+	memcpy(b, assoc_rq, sizeof(b));
+	b[2] = b[3] = b[4] = b[5] = 0xff;
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_YES);
+	/* Version, reserved and both AE titles (42 bytes) decide. */
+	assert_int_equal(dicom_parser.probe(b, 42, TS), APP_PROBE_YES);
+	for (n = 0; n < 42; n++)
+		assert_int_equal(dicom_parser.probe(b, n, TS),
+		    APP_PROBE_MAYBE);
+	f = fx_new();
+	r = dicom_parser.parse(f->st, &f->ctx, TS, b, sizeof(b));
+	assert_int_equal(r.status, PARSE_ERROR);
+	assert_true(mock_has_anomaly(&f->ctx, EV_DICOM_PDU_TOO_LONG));
+	fx_free(f);
+
+	/* One byte over DICOM_MAX_PDU: the same. */
+	b[2] = 0x00;
+	b[3] = 0x0f;
+	b[4] = 0xff;
+	b[5] = 0xfb;
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_YES);
+
+	/* An A-ASSOCIATE-AC from the server that claims 4 GB. */
+	memcpy(b, assoc_ac, 42);
+	b[2] = b[3] = b[4] = b[5] = 0xff;
+	assert_int_equal(dicom_parser.probe(b, 42, TC), APP_PROBE_YES);
+
+	/* Anything else in those 42 bytes: not DICOM. */
+	memcpy(b, assoc_rq, sizeof(b));
+	b[2] = b[3] = b[4] = b[5] = 0xff;
+	b[7] = 0x02;				/* protocol version 2 */
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
+	assert_int_equal(dicom_parser.probe(b, 10, TS), APP_PROBE_NO);
+	b[7] = 0x01;
+	b[9] = 0x01;				/* reserved */
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
+	b[9] = 0x00;
+	b[30] = 0x1b;				/* ESC in the calling AE */
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
+	b[30] = '\\';				/* backslash (PS3.5 6.2 AE) */
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
+	memcpy(b, assoc_rq, sizeof(b));
+	b[2] = b[3] = b[4] = b[5] = 0xff;
+	memset(b + 10, ' ', 16);		/* called AE all spaces */
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TS), APP_PROBE_NO);
+	/* The RQ comes from the client only. */
+	memcpy(b, assoc_rq, sizeof(b));
+	b[2] = b[3] = b[4] = b[5] = 0xff;
+	assert_int_equal(dicom_parser.probe(b, sizeof(b), TC), APP_PROBE_NO);
 }
 
 static void
@@ -2300,6 +2366,7 @@ main(void)
 		cmocka_unit_test(test_dicom_gap_resync),
 		cmocka_unit_test(test_dicom_command_cap),
 		cmocka_unit_test(test_dicom_probe),
+		cmocka_unit_test(test_dicom_assoc_rq_4gb),
 		cmocka_unit_test(test_dicom_parser_ops),
 		cmocka_unit_test(test_dicom_bad_protocol_version),
 		cmocka_unit_test(test_dicom_dimse_invalid_and_long_uid),
