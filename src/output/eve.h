@@ -75,6 +75,10 @@ void	eve_flow(struct record_writer *, const struct flow *,
 	    const char *reason, const char *app_proto,
 	    void (*extra)(struct jsonw *, const struct flow *),
 	    const struct eve_opts *);
+/*
+ * Anomaly records carry Suricata's "ether" object when the MACs are
+ * known: the packet's, or the flow's oriented client to server.
+ */
 void	eve_anomaly_packet(struct record_writer *, const struct packet *,
 	    enum ww_counter, const struct eve_opts *);
 /* p: the packet of the flow that showed the anomaly, or NULL. */
@@ -90,8 +94,9 @@ void	eve_stats(struct record_writer *, uint64_t ts_us,
  *
  * An application-layer record: the flow's tuple oriented as the packet
  * went (src is the sender, as Suricata writes transactions), then
- * "pcap_cnt" when a packet is given, "community_id", "app_proto" and
- * "direction".
+ * "pcap_cnt" when a packet is given, "ether" (the flow's MACs, oriented
+ * as the tuple) when the flow has them, "community_id", "app_proto"
+ * and "direction".
  */
 struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
 	    const struct flow *, const char *name, int dir,
