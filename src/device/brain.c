@@ -824,21 +824,26 @@ brain_identity_changed(const struct brain_dev *n)
 	return false;
 }
 
-/* Start a record about a device: its VLAN and address in the head. */
+/*
+ * Start a record about a device: its VLAN and address in the head (no
+ * src_ip when it has none), and its own MAC as ether.src_mac (none for
+ * a device known only by its address behind a router).
+ */
 static struct jsonw *
 brain_record(struct brain *b, const struct brain_dev *n, unsigned type,
     const char *event_type, uint64_t ts)
 {
 	const struct dev_ip *ip = &n->d.ip;
+	const uint8_t *mac = n->d.flags & DEV_F_ROUTED ? NULL : n->d.mac;
 
 	if (!n->d.has_ip)
 		return eve_device_begin(&b->rw, type, event_type, ts,
-		    n->d.vlan, 0, NULL);
+		    n->d.vlan, 0, NULL, mac);
 	if (dev_ip_is4(ip))
 		return eve_device_begin(&b->rw, type, event_type, ts,
-		    n->d.vlan, 4, ip->a + 12);
+		    n->d.vlan, 4, ip->a + 12, mac);
 	return eve_device_begin(&b->rw, type, event_type, ts, n->d.vlan, 6,
-	    ip->a);
+	    ip->a, mac);
 }
 
 static void

@@ -295,7 +295,7 @@ eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
 struct jsonw *
 eve_device_begin(struct record_writer *rw, unsigned type,
     const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
-    const uint8_t *addr)
+    const uint8_t *addr, const uint8_t *mac)
 {
 	struct jsonw *jw;
 	struct record *r;
@@ -310,6 +310,8 @@ eve_device_begin(struct record_writer *rw, unsigned type,
 		r->ipver = (uint8_t)ipver;
 		memcpy(r->src, addr, ipver == 4 ? 4 : 16);
 	}
+	if (mac != NULL)
+		kv_ether(jw, mac, NULL);
 	return jw;
 }
 

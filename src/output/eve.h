@@ -101,11 +101,15 @@ void	eve_stats(struct record_writer *, uint64_t ts_us,
 struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
 	    const struct flow *, const char *name, int dir,
 	    const struct packet *, const struct eve_opts *);
-/* A device record or a device alert: the device's VLAN and address
- * (ipver 0: none; addr is 4 or 16 bytes). */
+/*
+ * A device record or a device alert: the device's VLAN and address
+ * (ipver 0: none, and no src_ip is written; addr is 4 or 16 bytes),
+ * then Suricata's "ether" object with the device's MAC as src_mac
+ * (mac NULL: none known, no ether object).
+ */
 struct jsonw *eve_device_begin(struct record_writer *, unsigned type,
 	    const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
-	    const uint8_t *addr);
+	    const uint8_t *addr, const uint8_t *mac);
 /* A layer-2 record (lldp, cdp): VLANs, pcap_filename, pcap_cnt and
  * Suricata's "ether" object. */
 struct jsonw *eve_l2_begin(struct record_writer *, unsigned type,
