@@ -130,9 +130,13 @@ check "ssdp: the camera's NOTIFY, the M-SEARCH and the camera's answer" \
 # --- FTP and telnet --------------------------------------------------
 check "ftp: a failed and a successful login" \
     '[.[] | select(.event_type == "ftp") | [.ftp.command_data,
-      .ftp.completion_code, .wardwatch.login.password_sent,
-      .wardwatch.login.success]]' \
+      .ftp.completion_code, .wardwatch.ftp.password_sent,
+      .wardwatch.ftp.success]]' \
     '[["biomed",["331","530"],true,false],["biomed",["331","230"],true,true]]'
+check "ftp and telnet: no wardwatch.login copy of their objects" \
+    '[.[] | select(.event_type == "ftp" or .event_type == "telnet") |
+      .wardwatch.login, .telnet.protocol] | unique' \
+    '[null]'
 check "telnet: a failed and a successful login, nothing after it" \
     '[.[] | select(.event_type == "telnet") | .telnet | [.user,
       .password_sent, .success]]' \

@@ -278,8 +278,11 @@ kv_hex(struct jsonw *jw, const char *k, const uint8_t *v, size_t n)
 	jsonw_kv_str(jw, k, buf);
 }
 
-/* Suricata's names for the parameters it logs; others are left out
- * there but kept in order in wardwatch.dhcp.params. */
+/*
+ * Suricata's names for the parameters it logs ("params"); it leaves
+ * the others out.  The whole ordered list is the record's
+ * wardwatch.dhcp.fingerprint, once.
+ */
 static const char *
 param_name(uint8_t code)
 {
@@ -383,8 +386,10 @@ dhcp_eve(struct jsonw *jw, const void *fact)
 
 /*
  * What Suricata's dhcp object has no place for goes in the record's
- * "wardwatch" object: the whole ordered option-55 list (the client's
- * fingerprint), the FQDN and the server identifier.
+ * "wardwatch" object: the whole ordered option-55 list as the client's
+ * DHCP fingerprint ("1,3,6,15", the form fingerprint databases use and
+ * the device's dhcp.params evidence), the FQDN and the server
+ * identifier.
  */
 static void
 dhcp_eve_extra(struct jsonw *jw, const void *fact)
@@ -398,15 +403,10 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_key(jw, "dhcp");
 	jsonw_obj_open(jw);
 	if (d->has_params) {
-		jsonw_key(jw, "params");
-		jsonw_arr_open(jw);
-		for (i = 0; i < d->n_params; i++) {
-			jsonw_uint(jw, d->params[i]);
+		fp[0] = '\0';
+		for (i = 0; i < d->n_params; i++)
 			o += (size_t)snprintf(fp + o, sizeof(fp) - o, "%s%u",
 			    i ? "," : "", d->params[i]);
-		}
-		jsonw_arr_close(jw);
-		fp[o] = '\0';
 		jsonw_kv_str(jw, "fingerprint", fp);
 	}
 	if (d->has_fqdn) {

@@ -918,9 +918,10 @@ hl7_eve(struct jsonw *w, const void *fact)
 			hl7_kv(w, "id", dev->id);
 			hl7_kv(w, "namespace", dev->hd.namespace_id);
 			hl7_kv(w, "universal_id", dev->hd.universal_id);
-			hl7_kv(w, "type", dev->hd.universal_id_type);
-			if (dev->eui64)
-				jsonw_kv_bool(w, "eui64", true);
+			/* An EUI-64 is flagged one way: its type, spelt as
+			 * HL7 table 0301 does whatever the sender's case. */
+			hl7_kv(w, "type", dev->eui64 ? "EUI-64" :
+			    dev->hd.universal_id_type);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
@@ -940,13 +941,25 @@ hl7_eve(struct jsonw *w, const void *fact)
 	}
 	if (f->obs_dropped > 0)
 		jsonw_kv_uint(w, "observations_dropped", f->obs_dropped);
-	jsonw_key(w, "segments");
-	jsonw_obj_open(w);
-	for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++)
-		jsonw_kv_uint(w, f->segs[i].id, f->segs[i].n);
+	/*
+	 * Segment ids are values, not keys, so that a site's Z-segments
+	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
+	 * the order first seen.  Segments past the table or with an id
+	 * that is not three of [A-Z0-9] are only counted.
+	 */
+	if (f->n_segtypes > 0) {
+		jsonw_key(w, "segments");
+		jsonw_arr_open(w);
+		for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++) {
+			jsonw_obj_open(w);
+			jsonw_kv_str(w, "id", f->segs[i].id);
+			jsonw_kv_uint(w, "count", f->segs[i].n);
+			jsonw_obj_close(w);
+		}
+		jsonw_arr_close(w);
+	}
 	if (f->segs_other > 0)
-		jsonw_kv_uint(w, "other", f->segs_other);
-	jsonw_obj_close(w);
+		jsonw_kv_uint(w, "segments_other", f->segs_other);
 	jsonw_kv_uint(w, "segment_count", f->n_segments);
 	jsonw_kv_uint(w, "length", f->length);
 	if (f->truncated)

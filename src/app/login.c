@@ -261,6 +261,9 @@ ftp_eve(struct jsonw *jw, const void *fact)
 
 	jsonw_kv_str(jw, "command", "USER");
 	jsonw_kv_str(jw, "command_data", f->user);
+	/* Suricata's flag for a command it cut: the user name was. */
+	if (f->user_truncated)
+		jsonw_kv_bool(jw, "command_truncated", true);
 	if (f->n_codes > 0) {
 		jsonw_key(jw, "completion_code");
 		jsonw_arr_open(jw);
@@ -273,26 +276,27 @@ ftp_eve(struct jsonw *jw, const void *fact)
 	jsonw_kv_str(jw, "reply_received", f->n_codes > 0 ? "yes" : "no");
 }
 
-/* The "login" object, under "wardwatch" for FTP, the record's own
- * object for telnet. */
+/*
+ * What a login attempt tells beyond who tried: whether a password was
+ * sent (never its value) and the outcome (null: not known).
+ */
 static void
-login_eve_members(struct jsonw *jw, const struct login_facts *f)
+login_eve_outcome_members(struct jsonw *jw, const struct login_facts *f)
 {
-	jsonw_kv_str(jw, "protocol", f->protocol == APP_FTP ? "ftp" :
-	    "telnet");
-	jsonw_kv_str(jw, "user", f->user);
-	if (f->user_truncated)
-		jsonw_kv_bool(jw, "user_truncated", true);
 	jsonw_kv_bool(jw, "password_sent", f->password_sent);
 	login_eve_outcome(jw, f->outcome);
 }
 
+/*
+ * FTP: Suricata's ftp object names the user (command_data) and the
+ * replies; "wardwatch.ftp" adds only what it has no field for.
+ */
 static void
-login_eve_extra(struct jsonw *jw, const void *fact)
+ftp_eve_extra(struct jsonw *jw, const void *fact)
 {
-	jsonw_key(jw, "login");
+	jsonw_key(jw, "ftp");
 	jsonw_obj_open(jw);
-	login_eve_members(jw, fact);
+	login_eve_outcome_members(jw, fact);
 	jsonw_obj_close(jw);
 }
 
@@ -309,7 +313,7 @@ const struct app_parser ftp_parser = {
 	.parse = ftp_parse,
 	.gap = ftp_gap,
 	.eve = ftp_eve,
-	.eve_extra = login_eve_extra,
+	.eve_extra = ftp_eve_extra,
 };
 
 /* ------------------------------------------------------------------ */
@@ -544,10 +548,16 @@ telnet_state_new(void)
 	return xcalloc(1, sizeof(struct telnet_state));
 }
 
+/* Telnet's own object (Suricata has none): the user, then the outcome. */
 static void
 telnet_eve(struct jsonw *jw, const void *fact)
 {
-	login_eve_members(jw, fact);
+	const struct login_facts *f = fact;
+
+	jsonw_kv_str(jw, "user", f->user);
+	if (f->user_truncated)
+		jsonw_kv_bool(jw, "user_truncated", true);
+	login_eve_outcome_members(jw, f);
 }
 
 const struct app_parser telnet_parser = {
@@ -563,5 +573,4 @@ const struct app_parser telnet_parser = {
 	.parse = telnet_parse,
 	.gap = telnet_gap,
 	.eve = telnet_eve,
-	.eve_extra = login_eve_extra,
 };

@@ -1,11 +1,14 @@
 /*
  * app/tls.c - TLS record and handshake parser (RFC 8446, RFC 5246).
  *
- * Turns the cleartext start of a TLS connection into facts: the
- * ClientHello's server name, ALPN list, JA3 and JA4 fingerprints; the
- * ServerHello's version, cipher and JA3S; and, for TLS <= 1.2, the
- * subject, issuer, serial number and validity of the server's first
- * certificate.  Nothing after the handshake turns encrypted is read:
+ * Turns the cleartext start of a TLS connection into one fact per
+ * session: the ClientHello's server name, ALPN list, JA3 and JA4
+ * fingerprints; the ServerHello's version, cipher and JA3S; and, for
+ * TLS <= 1.2, the subject, issuer, serial number, SHA-1 fingerprint and
+ * validity of the server's first certificate.  The fact is told once
+ * the server's cleartext handshake is over, or when the server's
+ * direction ends without it.  Nothing after the handshake turns
+ * encrypted is read:
  * from a ChangeCipherSpec or an application-data record on, that
  * direction's bytes are consumed unread.
  *
@@ -102,7 +105,7 @@ tls_version_name(uint16_t v)
 	case TLS_V_SSL3:
 		return "SSLv3";
 	case 0x0301:
-		return "TLS 1.0";
+		return "TLSv1";		/* sic: Suricata's SSLVersionToString */
 	case 0x0302:
 		return "TLS 1.1";
 	case 0x0303:
@@ -150,6 +153,26 @@ tls_md5_hex(char out[33], const char *s)
 		return;
 	}
 	tls_hex(out, md, n);
+}
+
+/* Suricata's certificate fingerprint: the SHA-1 of its DER bytes as
+ * lowercase hex pairs joined by ':'. */
+static void
+tls_sha1_colons(char out[TLS_SHA1_LEN * 3], const uint8_t *p, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+
+	out[0] = '\0';
+	if (EVP_Digest(p, n, md, &mdlen, EVP_sha1(), NULL) != 1 ||
+	    mdlen != TLS_SHA1_LEN)
+		return;
+	for (i = 0; i < TLS_SHA1_LEN; i++) {
+		out[3 * i] = hx[md[i] >> 4];
+		out[3 * i + 1] = hx[md[i] & 0xf];
+		out[3 * i + 2] = i + 1 < TLS_SHA1_LEN ? ':' : '\0';
+	}
 }
 
 /*
@@ -557,7 +580,6 @@ tls_parse_client_hello(struct tls_state *st, struct app_ctx *ctx,
 	struct tls_client_info *ci = &st->s.client;
 	struct tls_hello h;
 	struct breader br;
-	struct tls_fact f;
 	uint16_t v;
 
 	memset(&h, 0, sizeof(h));
@@ -585,10 +607,9 @@ tls_parse_client_hello(struct tls_state *st, struct app_ctx *ctx,
 	}
 	if (!tls_ja3(ci, &h) || !tls_ja4(ci, &h))
 		return false;
+	/* Told with the server's answer, or when the server's direction
+	 * ends without one (tls_emit_session). */
 	ci->seen = true;
-	f.type = TLS_FACT_CLIENT_HELLO;
-	f.s = &st->s;
-	app_emit(ctx, APP_TLS, APP_DIR_TOSERVER, &f);
 	return true;
 }
 
@@ -959,6 +980,7 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 		app_anomaly(ctx, EV_TLS_INVALID_CERTIFICATE);
 		return true;	/* the rest of the handshake is fine */
 	}
+	tls_sha1_colons(c->fingerprint, der.base, der.len);
 	c->seen = true;
 	return true;
 
@@ -967,22 +989,27 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 	return false;
 }
 
+/*
+ * The session's one fact, oriented client to server as Suricata writes
+ * a TLS transaction, once either side was understood.
+ */
 static void
 tls_emit_session(struct tls_state *st, struct app_ctx *ctx)
 {
 	struct tls_fact f;
 
-	if (st->session_emitted || !st->s.server.seen)
+	if (st->session_emitted || (!st->s.server.seen && !st->s.client.seen))
 		return;
 	st->session_emitted = true;
 	f.type = TLS_FACT_SESSION;
 	f.s = &st->s;
-	app_emit(ctx, APP_TLS, APP_DIR_TOCLIENT, &f);
+	app_emit(ctx, APP_TLS, APP_DIR_TOSERVER, &f);
 }
 
 /*
- * This direction has nothing more in clear: stop reading it.  The
- * server's side of the handshake is then complete.
+ * This direction has nothing more in clear: stop reading it.  For the
+ * server's direction (its handshake is over, or lost to a gap or the
+ * end of the stream) the session is then told.
  */
 static void
 tls_dir_opaque(struct tls_state *st, struct app_ctx *ctx, int dir)
@@ -1228,9 +1255,12 @@ tls_probe(const uint8_t *buf, size_t len, int dir)
 }
 
 /*
- * EVE: Suricata's "tls" object (see its tls logger): subject,
- * issuerdn, serial, sni, version, notbefore, notafter, ja3, ja3s, ja4,
- * client_alpns, server_alpns.
+ * EVE: Suricata's "tls" object, in its tls logger's order: the server
+ * certificate's subject, issuerdn, serial, fingerprint, then sni,
+ * version (the one the server chose; "UNDETERMINED" without a
+ * ServerHello, as Suricata), notbefore, notafter, ja3, ja3s, ja4,
+ * client_alpns, server_alpns, and client_handshake and
+ * server_handshake with the versions each hello carried.
  */
 static void
 tls_kv_nonempty(struct jsonw *w, const char *key, const char *s)
@@ -1257,28 +1287,26 @@ tls_eve(struct jsonw *w, const void *fact)
 	const struct tls_session *s = f->s;
 	const struct tls_client_info *ci = &s->client;
 	const struct tls_server_info *si = &s->server;
-	bool session = f->type == TLS_FACT_SESSION;
+	const struct tls_cert_info *c = &s->cert;
 	uint8_t i;
 
-	if (session && s->cert.seen) {
-		tls_kv_nonempty(w, "subject", s->cert.subject);
-		tls_kv_nonempty(w, "issuerdn", s->cert.issuer);
-		tls_kv_nonempty(w, "serial", s->cert.serial);
+	if (c->seen) {
+		tls_kv_nonempty(w, "subject", c->subject);
+		tls_kv_nonempty(w, "issuerdn", c->issuer);
+		tls_kv_nonempty(w, "serial", c->serial);
+		tls_kv_nonempty(w, "fingerprint", c->fingerprint);
 	}
 	if (ci->seen)
 		tls_kv_nonempty(w, "sni", ci->sni);
-	if (session)
-		jsonw_kv_str(w, "version", tls_version_name(si->version));
-	else
-		jsonw_kv_str(w, "version",
-		    tls_version_name(ci->max_version));
-	if (session && s->cert.seen) {
-		tls_kv_nonempty(w, "notbefore", s->cert.notbefore);
-		tls_kv_nonempty(w, "notafter", s->cert.notafter);
+	jsonw_kv_str(w, "version", tls_version_name(si->seen ? si->version :
+	    0));
+	if (c->seen) {
+		tls_kv_nonempty(w, "notbefore", c->notbefore);
+		tls_kv_nonempty(w, "notafter", c->notafter);
 	}
 	if (ci->seen && ci->ja3_str != NULL)
 		tls_eve_hash(w, "ja3", ci->ja3_hash, ci->ja3_str);
-	if (session && si->ja3s_str != NULL)
+	if (si->seen && si->ja3s_str != NULL)
 		tls_eve_hash(w, "ja3s", si->ja3s_hash, si->ja3s_str);
 	if (ci->seen)
 		tls_kv_nonempty(w, "ja4", ci->ja4);
@@ -1289,13 +1317,20 @@ tls_eve(struct jsonw *w, const void *fact)
 			jsonw_str(w, ci->alpn[i]);
 		jsonw_arr_close(w);
 	}
-	if (session && si->alpn[0] != '\0') {
+	if (si->seen && si->alpn[0] != '\0') {
 		jsonw_key(w, "server_alpns");
 		jsonw_arr_open(w);
 		jsonw_str(w, si->alpn);
 		jsonw_arr_close(w);
 	}
-	if (session) {
+	if (ci->seen) {
+		/* The highest version offered (supported_versions). */
+		jsonw_key(w, "client_handshake");
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "version", tls_version_name(ci->max_version));
+		jsonw_obj_close(w);
+	}
+	if (si->seen) {
 		jsonw_key(w, "server_handshake");
 		jsonw_obj_open(w);
 		jsonw_kv_str(w, "version",
@@ -1305,19 +1340,10 @@ tls_eve(struct jsonw *w, const void *fact)
 	}
 }
 
-/* What Suricata's object has no field for: which record this is. */
-static void
-tls_eve_extra(struct jsonw *w, const void *fact)
-{
-	const struct tls_fact *f = fact;
-
-	jsonw_kv_str(w, "tls_record", f->type == TLS_FACT_SESSION ?
-	    "session" : "client_hello");
-}
-
 static const uint16_t tls_ports[] = { 443, 8443, 0 };
 
-/* Device evidence: what the client's ClientHello names and hashes. */
+/* Device evidence: what the client's ClientHello names and hashes
+ * (nothing when only the server's side was seen). */
 static void
 tls_facts(const void *fact, int dir, const struct app_sink *sink)
 {
@@ -1345,6 +1371,5 @@ const struct app_parser tls_parser = {
 	.parse = tls_parse,
 	.gap = tls_gap,
 	.eve = tls_eve,
-	.eve_extra = tls_eve_extra,
 	.facts = tls_facts,
 };

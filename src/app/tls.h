@@ -1,18 +1,15 @@
 /*
  * app/tls.h - TLS handshake facts (RFC 8446, RFC 5246): ClientHello
  * (SNI, ALPN, JA3, JA4), ServerHello (version, cipher, JA3S) and the
- * subject and issuer of the server's first certificate (TLS <= 1.2,
- * where it travels in clear).
+ * subject, issuer, serial, fingerprint and validity of the server's
+ * first certificate (TLS <= 1.2, where it travels in clear).
  *
- * The parser emits one struct tls_fact per thing it learns:
- *
- *  TLS_FACT_CLIENT_HELLO  a ClientHello was parsed (client direction).
- *  TLS_FACT_SESSION       the server's cleartext handshake is over (a
- *                         ServerHelloDone, a ChangeCipherSpec, an
- *                         encrypted record, a TLS 1.3 ServerHello, a
- *                         gap or an error after the ServerHello): all
- *                         that is known of the session, client side
- *                         included, in Suricata's "tls" shape.
+ * The parser emits one struct tls_fact per session, TLS_FACT_SESSION,
+ * oriented client to server as Suricata logs a TLS transaction: all
+ * that is known of both sides, once the server's cleartext handshake is
+ * over (a ServerHelloDone, a ChangeCipherSpec, an encrypted record, a
+ * TLS 1.3 ServerHello) or the server's direction ends without it (a
+ * gap, an error, the end of the stream).
  *
  * Each direction stops being parsed once its handshake turns opaque;
  * its bytes are then consumed unread.  Strings are NUL-terminated;
@@ -40,13 +37,13 @@
 #define TLS_ALPN_MAX		32
 #define TLS_DN_MAX		512	/* "CN=..., O=..." */
 #define TLS_SERIAL_MAX		64	/* serial number bytes shown */
+#define TLS_SHA1_LEN		20
 #define TLS_DATE_LEN		19	/* "YYYY-MM-DDTHH:MM:SS" */
 /* t13d1516h2_8daaf6152771_b186095e22b6 */
 #define TLS_JA4_LEN		36
 
 enum tls_fact_type {
-	TLS_FACT_CLIENT_HELLO = 1,
-	TLS_FACT_SESSION,
+	TLS_FACT_SESSION = 1,	/* the only one */
 };
 
 struct tls_client_info {
@@ -76,6 +73,8 @@ struct tls_cert_info {
 	char		 subject[TLS_DN_MAX + 1];
 	char		 issuer[TLS_DN_MAX + 1];
 	char		 serial[TLS_SERIAL_MAX * 3 + 1]; /* "0A:1B:..." */
+	/* SHA-1 of the certificate's DER bytes, "4a:a3:66:...". */
+	char		 fingerprint[TLS_SHA1_LEN * 3];
 	char		 notbefore[TLS_DATE_LEN + 1];
 	char		 notafter[TLS_DATE_LEN + 1];
 };
@@ -93,7 +92,8 @@ struct tls_fact {
 
 extern const struct app_parser tls_parser;
 
-/* "TLS 1.2", "SSLv3", ... or "UNDETERMINED" (Suricata's names). */
+/* "TLS 1.2", "TLSv1", "SSLv3", ... or "UNDETERMINED" (Suricata's
+ * names, which spell TLS 1.0 "TLSv1"). */
 const char	*tls_version_name(uint16_t);
 
 #endif /* WW_PROTO_TLS_H */

@@ -845,21 +845,26 @@ brain_identity_changed(const struct brain_dev *n)
 	return false;
 }
 
-/* Start a record about a device: its VLAN and address in the head. */
+/*
+ * Start a record about a device: its VLAN and address in the head (no
+ * src_ip when it has none), and its own MAC as ether.src_mac (none for
+ * a device known only by its address behind a router).
+ */
 static struct jsonw *
 brain_record(struct brain *b, const struct brain_dev *n, unsigned type,
     const char *event_type, uint64_t ts)
 {
 	const struct dev_ip *ip = &n->d.ip;
+	const uint8_t *mac = n->d.flags & DEV_F_ROUTED ? NULL : n->d.mac;
 
 	if (!n->d.has_ip)
 		return eve_device_begin(&b->rw, type, event_type, ts,
-		    n->d.vlan, 0, NULL);
+		    n->d.vlan, 0, NULL, mac);
 	if (dev_ip_is4(ip))
 		return eve_device_begin(&b->rw, type, event_type, ts,
-		    n->d.vlan, 4, ip->a + 12);
+		    n->d.vlan, 4, ip->a + 12, mac);
 	return eve_device_begin(&b->rw, type, event_type, ts, n->d.vlan, 6,
-	    ip->a);
+	    ip->a, mac);
 }
 
 static void
@@ -898,29 +903,40 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	record_commit(&b->rw);
 }
 
+/* One alert.metadata member: a key and its one value (Suricata's
+ * metadata values are lists of strings). */
+static void
+brain_alert_meta(struct jsonw *jw, const char *key, const char *value)
+{
+	jsonw_key(jw, key);
+	jsonw_arr_open(jw);
+	jsonw_str(jw, value);
+	jsonw_arr_close(jw);
+}
+
+/*
+ * A new device on a medical VLAN (devices.medical-vlans; every VLAN
+ * when none is configured and the inventory continues an earlier run).
+ * The signature is one fixed text, so a SIEM can count and suppress by
+ * it; what differs per device goes in alert.metadata (Suricata's
+ * object of string lists), and the device is named by reference: its
+ * MAC, class, vendor and model, not its whole record (the "device"
+ * record written with it has the evidence).
+ */
 static void
 brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct jsonw *jw;
 	const struct dev_value *cls = dev_best(&n->d, DEV_A_CLASS);
 	const struct dev_value *ven = dev_best(&n->d, DEV_A_VENDOR);
-	char sig[256], mac[24];
+	const struct dev_value *mod = dev_best(&n->d, DEV_A_MODEL);
+	const char *class = cls != NULL ? cls->value : "unknown";
+	bool has_mac = !(n->d.flags & DEV_F_ROUTED);
+	char mac[24];
 
-	if (n->d.flags & DEV_F_ROUTED)
-		strlcpy(mac, "(routed)", sizeof(mac));
-	else
-		dev_mac_format(n->d.mac, mac, sizeof(mac));
-	if (n->d.vlan != 0)
-		snprintf(sig, sizeof(sig), "WARDWATCH new device %s on "
-		    "medical VLAN %u (%s%s%s)", mac, n->d.vlan,
-		    ven != NULL ? ven->value : "", ven != NULL ? " " : "",
-		    cls != NULL ? cls->value : "unknown");
-	else
-		snprintf(sig, sizeof(sig), "WARDWATCH new device %s (%s%s%s)",
-		    mac, ven != NULL ? ven->value : "", ven != NULL ? " " : "",
-		    cls != NULL ? cls->value : "unknown");
 	if ((jw = brain_record(b, n, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
+	dev_mac_format(n->d.mac, mac, sizeof(mac));
 	record_set_alert(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_NEW_DEVICE, 1, 2,
 	    BRAIN_SIG_NEW_DEVICE);
 	jsonw_key(jw, "alert");
@@ -929,21 +945,27 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 	jsonw_kv_uint(jw, "gid", BRAIN_ALERT_GID);
 	jsonw_kv_uint(jw, "signature_id", BRAIN_SID_NEW_DEVICE);
 	jsonw_kv_uint(jw, "rev", 1);
-	jsonw_kv_str(jw, "signature", sig);
+	jsonw_kv_str(jw, "signature", BRAIN_SIG_NEW_DEVICE);
 	jsonw_kv_str(jw, "category", "New Device Detected");
 	jsonw_kv_uint(jw, "severity", 2);
 	jsonw_key(jw, "metadata");
 	jsonw_obj_open(jw);
-	jsonw_key(jw, "wardwatch_class");
-	jsonw_arr_open(jw);
-	jsonw_str(jw, cls != NULL ? cls->value : "unknown");
-	jsonw_arr_close(jw);
+	if (has_mac)
+		brain_alert_meta(jw, "mac", mac);
+	if (ven != NULL)
+		brain_alert_meta(jw, "vendor", ven->value);
+	brain_alert_meta(jw, "class", class);
 	jsonw_obj_close(jw);
 	jsonw_obj_close(jw);
 	jsonw_key(jw, "device");
 	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "event", "new");
-	dev_json(jw, &n->d);
+	if (has_mac)
+		jsonw_kv_str(jw, "mac", mac);
+	jsonw_kv_str(jw, "class", class);
+	if (ven != NULL)
+		jsonw_kv_str(jw, "vendor", ven->value);
+	if (mod != NULL)
+		jsonw_kv_str(jw, "model", mod->value);
 	jsonw_obj_close(jw);
 	if (record_commit(&b->rw) == 0)
 		ctr_inc(b->ctr, CTR_DEV_ALERTS);

@@ -64,6 +64,28 @@ kv_ts(struct jsonw *jw, const char *key, uint64_t ts_us, bool localtime)
 	jsonw_kv_str(jw, key, ts);
 }
 
+/*
+ * Suricata's "ether" object: the MAC addresses oriented as the record's
+ * tuple (src_mac is src_ip's), each written when known (non-NULL).
+ */
+static void
+kv_ether(struct jsonw *jw, const uint8_t *src, const uint8_t *dst)
+{
+	char mac[18];
+
+	jsonw_key(jw, "ether");
+	jsonw_obj_open(jw);
+	if (src != NULL) {
+		util_format_mac(src, mac);
+		jsonw_kv_str(jw, "src_mac", mac);
+	}
+	if (dst != NULL) {
+		util_format_mac(dst, mac);
+		jsonw_kv_str(jw, "dest_mac", mac);
+	}
+	jsonw_obj_close(jw);
+}
+
 static void
 kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 {
@@ -155,7 +177,7 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN], mac[18], ts[UTIL_TSBUF];
+	char cid[COMMUNITYID_LEN], ts[UTIL_TSBUF];
 	struct jsonw *jw;
 	uint8_t all;
 
@@ -185,15 +207,8 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 		jsonw_kv_bool(jw, "emergency", true);
 	jsonw_obj_close(jw);
 
-	if (f->has_mac) {
-		jsonw_key(jw, "ether");
-		jsonw_obj_open(jw);
-		util_format_mac(f->cli_mac, mac);
-		jsonw_kv_str(jw, "src_mac", mac);
-		util_format_mac(f->srv_mac, mac);
-		jsonw_kv_str(jw, "dest_mac", mac);
-		jsonw_obj_close(jw);
-	}
+	if (f->has_mac)
+		kv_ether(jw, f->cli_mac, f->srv_mac);
 
 	if (f->ipver == 4 || f->ipver == 6) {
 		if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip,
@@ -266,6 +281,9 @@ eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
 		return NULL;
 	if (p != NULL && p->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
+	if (f->has_mac)
+		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
+		    rev ? f->cli_mac : f->srv_mac);
 	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
 	    f->proto, f->cli_port, f->srv_port, cid) == 0)
 		jsonw_kv_str(jw, "community_id", cid);
@@ -277,7 +295,7 @@ eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
 struct jsonw *
 eve_device_begin(struct record_writer *rw, unsigned type,
     const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
-    const uint8_t *addr)
+    const uint8_t *addr, const uint8_t *mac)
 {
 	struct jsonw *jw;
 	struct record *r;
@@ -292,6 +310,8 @@ eve_device_begin(struct record_writer *rw, unsigned type,
 		r->ipver = (uint8_t)ipver;
 		memcpy(r->src, addr, ipver == 4 ? 4 : 16);
 	}
+	if (mac != NULL)
+		kv_ether(jw, mac, NULL);
 	return jw;
 }
 
@@ -300,7 +320,6 @@ eve_l2_begin(struct record_writer *rw, unsigned type, const struct packet *p,
     const char *event_type, const struct eve_opts *o)
 {
 	struct jsonw *jw;
-	char mac[18];
 
 	if ((jw = record_begin(rw, type, event_type, p->ts_us)) == NULL)
 		return NULL;
@@ -309,13 +328,7 @@ eve_l2_begin(struct record_writer *rw, unsigned type, const struct packet *p,
 		jsonw_kv_str(jw, "pcap_filename", o->pcap_filename);
 	if (p->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
-	jsonw_key(jw, "ether");
-	jsonw_obj_open(jw);
-	util_format_mac(p->src_mac, mac);
-	jsonw_kv_str(jw, "src_mac", mac);
-	util_format_mac(p->dst_mac, mac);
-	jsonw_kv_str(jw, "dest_mac", mac);
-	jsonw_obj_close(jw);
+	kv_ether(jw, p->src_mac, p->dst_mac);
 	return jw;
 }
 
@@ -347,6 +360,8 @@ eve_anomaly_packet(struct record_writer *rw, const struct packet *p,
 		jsonw_kv_str(jw, "pcap_filename", o->pcap_filename);
 	if (p->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
+	if (p->flags & PKT_HAS_ETH)
+		kv_ether(jw, p->src_mac, p->dst_mac);
 	anomaly_obj(jw, ev);
 	record_commit(rw);
 }
@@ -361,6 +376,8 @@ eve_anomaly_flow(struct record_writer *rw, const struct flow *f,
 	if ((jw = flow_begin(rw, RECORD_ANOMALY, "anomaly", p != NULL ?
 	    p->ts_us : f->ts_last, f, false)) == NULL)
 		return;
+	if (f->has_mac)
+		kv_ether(jw, f->cli_mac, f->srv_mac);
 	anomaly_obj(jw, ev);
 	record_commit(rw);
 }

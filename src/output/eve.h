@@ -75,6 +75,10 @@ void	eve_flow(struct record_writer *, const struct flow *,
 	    const char *reason, const char *app_proto,
 	    void (*extra)(struct jsonw *, const struct flow *),
 	    const struct eve_opts *);
+/*
+ * Anomaly records carry Suricata's "ether" object when the MACs are
+ * known: the packet's, or the flow's oriented client to server.
+ */
 void	eve_anomaly_packet(struct record_writer *, const struct packet *,
 	    enum ww_counter, const struct eve_opts *);
 /* p: the packet of the flow that showed the anomaly, or NULL. */
@@ -90,17 +94,22 @@ void	eve_stats(struct record_writer *, uint64_t ts_us,
  *
  * An application-layer record: the flow's tuple oriented as the packet
  * went (src is the sender, as Suricata writes transactions), then
- * "pcap_cnt" when a packet is given, "community_id", "app_proto" and
- * "direction".
+ * "pcap_cnt" when a packet is given, "ether" (the flow's MACs, oriented
+ * as the tuple) when the flow has them, "community_id", "app_proto"
+ * and "direction".
  */
 struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
 	    const struct flow *, const char *name, int dir,
 	    const struct packet *, const struct eve_opts *);
-/* A device record or a device alert: the device's VLAN and address
- * (ipver 0: none; addr is 4 or 16 bytes). */
+/*
+ * A device record or a device alert: the device's VLAN and address
+ * (ipver 0: none, and no src_ip is written; addr is 4 or 16 bytes),
+ * then Suricata's "ether" object with the device's MAC as src_mac
+ * (mac NULL: none known, no ether object).
+ */
 struct jsonw *eve_device_begin(struct record_writer *, unsigned type,
 	    const char *event_type, uint64_t ts_us, uint16_t vlan, int ipver,
-	    const uint8_t *addr);
+	    const uint8_t *addr, const uint8_t *mac);
 /* A layer-2 record (lldp, cdp): VLANs, pcap_filename, pcap_cnt and
  * Suricata's "ether" object. */
 struct jsonw *eve_l2_begin(struct record_writer *, unsigned type,

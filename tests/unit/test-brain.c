@@ -540,7 +540,9 @@ test_persistence_and_alerts(void **state)
 	    "MON-1");
 	brain_sync(x->b, 0, 11 * SEC, &q);
 	brain_finish(x->b, 12 * SEC);
-	assert_int_equal(count_lines(&x->out, "\"event\":\"new\""), 2);
+	/* One new device: the monitor (the alert names it by reference,
+	 * without a device record's "event"). */
+	assert_int_equal(count_lines(&x->out, "\"event\":\"new\""), 1);
 	l = find_line(&x->out, "\"event_type\":\"alert\"", NULL, NULL);
 	assert_non_null(l);
 	assert_non_null(strstr(l, "\"gid\":9100"));
@@ -559,14 +561,13 @@ test_persistence_and_alerts(void **state)
 	brain_queue_free(&q);
 }
 
-static void
-test_medical_vlan_alert(void **state)
+/* A brain whose medical VLAN is 20. */
+static struct fix *
+fix_new_medical(void)
 {
 	struct fix *x;
-	struct brain_queue q = { 0 };
 	struct brain_config cfg;
 
-	(void)state;
 	x = calloc(1, sizeof(*x));
 	brain_config_defaults(&cfg);
 	free(cfg.fingerprints);
@@ -579,14 +580,111 @@ test_medical_vlan_alert(void **state)
 	x->b = brain_new(&x->cfg, 1, NULL, out_open(&x->out), &x->ctr,
 	    stderr);
 	assert_non_null(x->b);
+	return x;
+}
+
+static void
+test_medical_vlan_alert(void **state)
+{
+	struct fix *x = fix_new_medical();
+	struct brain_queue q = { 0 };
+
+	(void)state;
 	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", "hostname.dhcp",
 	    "P1");
 	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.2", "hostname.dhcp", "E");
 	brain_sync(x->b, 0, 2 * SEC, &q);
 	assert_int_equal(count_lines(&x->out, "\"event_type\":\"alert\""), 1);
 	assert_non_null(find_line(&x->out, "\"event_type\":\"alert\"",
-	    "on medical VLAN 20", "00:40:c1:00:00:01"));
+	    "\"vlan\":[20]", "00:40:c1:00:00:01"));
 	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_ALERTS), 1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * What a SIEM reads in an alert: one signature text for every new
+ * device; the MAC, vendor and class as Suricata metadata (lists of
+ * strings); the device by reference (mac, class, vendor, model), not
+ * its evidence; ether.src_mac, the device's own MAC; src_ip only when
+ * the device has an address, never null.  Device records carry the
+ * MAC as ether.src_mac too.
+ */
+static void
+test_alert_records(void **state)
+{
+	struct fix *x = fix_new_medical();
+	struct brain_queue q = { 0 };
+	const char *l;
+	char ip[32];
+	int i;
+
+	(void)state;
+	/* A pump with an address: Baxter by its vendor class, a model from
+	 * LLDP-MED. */
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50",
+	    "dhcp.vendor_class", "Baxter");
+	evidence(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", "lldp.model",
+	    "Sigma Spectrum");
+	/* A monitor with no address yet. */
+	evidence(&q, 1 * SEC, 20, MAC_MON, NULL, "hostname.dhcp", "MON-1");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	assert_int_equal(count_lines(&x->out, "\"event_type\":\"alert\""), 2);
+	assert_null(find_line(&x->out, "\"src_ip\":null", NULL, NULL));
+	l = find_line(&x->out, "\"event_type\":\"alert\"", "00:40:c1", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"event_type\":\"alert\",\"vlan\":[20],"
+	    "\"src_ip\":\"10.20.0.50\","
+	    "\"ether\":{\"src_mac\":\"00:40:c1:00:00:01\"},"
+	    "\"alert\":{\"action\":\"allowed\",\"gid\":9100,"
+	    "\"signature_id\":1,\"rev\":1,"
+	    "\"signature\":\"WARDWATCH new device on a medical VLAN\","
+	    "\"category\":\"New Device Detected\",\"severity\":2,"
+	    "\"metadata\":{\"mac\":[\"00:40:c1:00:00:01\"],"
+	    "\"vendor\":[\"Baxter\"],\"class\":[\"infusion-pump\"]}},"
+	    "\"device\":{\"mac\":\"00:40:c1:00:00:01\","
+	    "\"class\":\"infusion-pump\",\"vendor\":\"Baxter\","
+	    "\"model\":\"Sigma Spectrum\"}}"));
+	/* No address: no src_ip at all; the same signature text. */
+	l = find_line(&x->out, "\"event_type\":\"alert\"", "00:09:5c", NULL);
+	assert_non_null(l);
+	assert_null(strstr(l, "src_ip"));
+	assert_non_null(strstr(l,
+	    "\"ether\":{\"src_mac\":\"00:09:5c:00:00:02\"}"));
+	assert_non_null(strstr(l,
+	    "\"signature\":\"WARDWATCH new device on a medical VLAN\""));
+	assert_non_null(strstr(l,
+	    "\"metadata\":{\"mac\":[\"00:09:5c:00:00:02\"],"
+	    "\"vendor\":[\"Philips\"],\"class\":[\"unknown\"]}"));
+	assert_non_null(strstr(l, "\"device\":{\"mac\":\"00:09:5c:00:00:02\","
+	    "\"class\":\"unknown\",\"vendor\":\"Philips\"}}"));
+	/* The device records carry the MAC in ether too. */
+	l = find_line(&x->out, "\"event_type\":\"device\"", "00:09:5c", NULL);
+	assert_non_null(l);
+	assert_null(strstr(l, "src_ip"));
+	assert_non_null(strstr(l, "\"vlan\":[20],"
+	    "\"ether\":{\"src_mac\":\"00:09:5c:00:00:02\"},\"device\":{"));
+
+	/* Hosts behind a router are known by address only: their alerts
+	 * have src_ip and no MAC anywhere. */
+	for (i = 1; i <= 5; i++) {
+		snprintf(ip, sizeof(ip), "10.40.0.%d", i);
+		flow(&q, (uint64_t)(2 + i) * SEC, 20, MAC_RTR, ip, MAC_MON,
+		    "10.20.0.9", 2575);
+	}
+	brain_sync(x->b, 0, 10 * SEC, &q);
+	l = find_line(&x->out, "\"event_type\":\"alert\"",
+	    "\"src_ip\":\"10.40.0.5\"", NULL);
+	assert_non_null(l);
+	assert_null(strstr(l, "ether"));
+	assert_null(strstr(l, "mac"));
+	assert_non_null(strstr(l, "\"metadata\":{\"class\":[\"unknown\"]}},"
+	    "\"device\":{\"class\":\"unknown\"}}"));
+	l = find_line(&x->out, "\"event_type\":\"device\"",
+	    "\"src_ip\":\"10.40.0.5\"", "\"routed\":true");
+	assert_non_null(l);
+	assert_null(strstr(l, "ether"));
+	assert_null(find_line(&x->out, "\"src_ip\":null", NULL, NULL));
 	brain_queue_free(&q);
 	fix_free(x);
 }
@@ -639,6 +737,7 @@ main(void)
 		cmocka_unit_test(test_hl7_hub),
 		cmocka_unit_test(test_persistence_and_alerts),
 		cmocka_unit_test(test_medical_vlan_alert),
+		cmocka_unit_test(test_alert_records),
 		cmocka_unit_test(test_config_errors),
 	};
 

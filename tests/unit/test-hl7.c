@@ -900,8 +900,11 @@ test_hl7_odd_segments(void **state)
 	hl7_parser.eve(&w, f);
 	jsonw_obj_close(&w);
 	assert_true(jsonw_ok(&w));
+	/* Z-segments are values of "id", never keys. */
 	assert_non_null(strstr(jsonw_text(&w, NULL),
-	    "\"Z22\":1,\"other\":12},\"segment_count\":37"));
+	    "{\"id\":\"Z22\",\"count\":1}],\"segments_other\":12,"
+	    "\"segment_count\":37"));
+	assert_null(strstr(jsonw_text(&w, NULL), "\"Z22\":"));
 	jsonw_free(&w);
 	free(f);
 }
@@ -1221,7 +1224,7 @@ static void
 test_hl7_eve(void **state)
 {
 	static const char b[] = FRAMED(ACK) FRAMED(ORU);
-	char want[1024];
+	char want[2048];
 	struct fixture fx;
 	struct jsonw w;
 
@@ -1236,7 +1239,8 @@ test_hl7_eve(void **state)
 	    "\"receiving_application\":{\"namespace_id\":\"PHARMACY\"},"
 	    "\"receiving_facility\":{\"namespace_id\":\"HOSP\"},"
 	    "\"ack\":{\"code\":\"AA\",\"control_id\":\"RGV0001\"},"
-	    "\"segments\":{\"MSH\":1,\"MSA\":1},\"segment_count\":2,"
+	    "\"segments\":[{\"id\":\"MSH\",\"count\":1},"
+	    "{\"id\":\"MSA\",\"count\":1}],\"segment_count\":2,"
 	    "\"length\":%zu}", SLEN(ACK));
 	assert_string_equal(eve_text(&fx.cap->f[0], &w), want);
 	jsonw_free(&w);
@@ -1256,19 +1260,62 @@ test_hl7_eve(void **state)
 	    "\"profile_universal_id\":\"1.3.6.1.4.1.19376.1.6.1.1.1\","
 	    "\"devices\":[{\"source\":\"obx18\",\"id\":\"0123456789ABCDEF\","
 	    "\"namespace\":\"Philips\",\"universal_id\":\"0123456789ABCDEF\","
-	    "\"type\":\"EUI-64\",\"eui64\":true},"
+	    "\"type\":\"EUI-64\"},"
 	    "{\"source\":\"msh3\",\"id\":\"0123456789ABCDEF\","
 	    "\"namespace\":\"MX800\",\"universal_id\":\"0123456789ABCDEF\","
-	    "\"type\":\"EUI-64\",\"eui64\":true}],"
+	    "\"type\":\"EUI-64\"}],"
 	    "\"observations\":[{\"code\":\"150456\",\"system\":\"MDC\"},"
 	    "{\"code\":\"147842\",\"system\":\"MDC\"},"
 	    "{\"code\":\"184326\",\"system\":\"MDC\"}],"
-	    "\"segments\":{\"MSH\":1,\"PID\":1,\"PV1\":1,\"OBR\":1,"
-	    "\"OBX\":4,\"NTE\":1},\"segment_count\":9,\"length\":%zu}",
+	    "\"segments\":[{\"id\":\"MSH\",\"count\":1},"
+	    "{\"id\":\"PID\",\"count\":1},{\"id\":\"PV1\",\"count\":1},"
+	    "{\"id\":\"OBR\",\"count\":1},{\"id\":\"OBX\",\"count\":4},"
+	    "{\"id\":\"NTE\",\"count\":1}],\"segment_count\":9,"
+	    "\"length\":%zu}",
 	    SLEN(ORU));
 	assert_string_equal(eve_text(&fx.cap->f[1], &w), want);
 	jsonw_free(&w);
 	fx_free(&fx);
+}
+
+/*
+ * An EUI-64 is flagged one way, by its type, spelt "EUI-64" however
+ * the sender wrote it (HL7 table 0301); other types are written as
+ * sent.
+ */
+static void
+test_hl7_eve_eui64_once(void **state)
+{
+	struct hl7_facts *f;
+	struct hl7_device *d;
+	struct jsonw w;
+	const char *t;
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	f->n_devices = 2;
+	d = &f->devices[0];
+	d->source = HL7_DEV_EQU1;
+	d->eui64 = true;
+	snprintf(d->hd.universal_id, sizeof(d->hd.universal_id), "%s",
+	    "0123456789ABCDEF");
+	snprintf(d->hd.universal_id_type, sizeof(d->hd.universal_id_type),
+	    "%s", "eui-64");
+	d = &f->devices[1];
+	d->source = HL7_DEV_OBX18;
+	snprintf(d->hd.universal_id, sizeof(d->hd.universal_id), "%s",
+	    "1.2.3");
+	snprintf(d->hd.universal_id_type, sizeof(d->hd.universal_id_type),
+	    "%s", "iso");
+	t = eve_text(f, &w);
+	assert_non_null(strstr(t, "\"devices\":[{\"source\":\"equ1\","
+	    "\"universal_id\":\"0123456789ABCDEF\",\"type\":\"EUI-64\"},"
+	    "{\"source\":\"obx18\",\"universal_id\":\"1.2.3\","
+	    "\"type\":\"iso\"}]"));
+	assert_null(strstr(t, "eui64"));
+	jsonw_free(&w);
+	free(f);
 }
 
 /* A gap inside a frame drops it; the next frame parses. */
@@ -1322,6 +1369,7 @@ main(void)
 		cmocka_unit_test(test_hl7_privacy),
 		cmocka_unit_test(test_hl7_probe),
 		cmocka_unit_test(test_hl7_eve),
+		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
 	};
 

@@ -342,10 +342,13 @@ eve_text(const struct app_parser *ap, const struct login_facts *f,
 	jsonw_obj_open(&jw);
 	ap->eve(&jw, f);
 	jsonw_obj_close(&jw);
-	jsonw_key(&jw, "wardwatch");
-	jsonw_obj_open(&jw);
-	ap->eve_extra(&jw, f);
-	jsonw_obj_close(&jw);
+	/* As the framework writes it: only parsers with an extra op. */
+	if (ap->eve_extra != NULL) {
+		jsonw_key(&jw, "wardwatch");
+		jsonw_obj_open(&jw);
+		ap->eve_extra(&jw, f);
+		jsonw_obj_close(&jw);
+	}
 	jsonw_obj_close(&jw);
 	assert_true(jsonw_ok(&jw));
 	t = jsonw_text(&jw, &len);
@@ -397,18 +400,46 @@ test_login_eve(void **unused)
 	(void)unused;
 	run(&ftp_parser, ftp_session, NSTEPS(ftp_session), 0, 0, &ctx, &c);
 	eve_text(&ftp_parser, &c.f[0], text, sizeof(text));
+	/* Suricata's ftp object names the user; wardwatch.ftp adds only
+	 * what it has no field for, nothing twice. */
 	assert_string_equal(text, "{\"ftp\":{\"command\":\"USER\","
 	    "\"command_data\":\"alice\",\"completion_code\":[\"331\","
-	    "\"530\"],\"reply_received\":\"yes\"},\"wardwatch\":{\"login\":"
-	    "{\"protocol\":\"ftp\",\"user\":\"alice\",\"password_sent\":true,"
-	    "\"success\":false}}}");
+	    "\"530\"],\"reply_received\":\"yes\"},\"wardwatch\":{\"ftp\":"
+	    "{\"password_sent\":true,\"success\":false}}}");
 	run(&telnet_parser, telnet_session, NSTEPS(telnet_session), 0, 0,
 	    &ctx, &c);
 	eve_text(&telnet_parser, &c.f[1], text, sizeof(text));
-	assert_string_equal(text, "{\"telnet\":{\"protocol\":\"telnet\","
-	    "\"user\":\"root\",\"password_sent\":true,\"success\":true},"
-	    "\"wardwatch\":{\"login\":{\"protocol\":\"telnet\","
-	    "\"user\":\"root\",\"password_sent\":true,\"success\":true}}}");
+	/* Telnet's own object, and no copy of it. */
+	assert_string_equal(text, "{\"telnet\":{\"user\":\"root\","
+	    "\"password_sent\":true,\"success\":true}}");
+}
+
+/* A user name cut to its array is flagged once, where each object
+ * keeps its user name; an unknown outcome is null. */
+static void
+test_login_eve_truncated(void **unused)
+{
+	struct login_facts f;
+	char text[1024], want[1024];
+
+	(void)unused;
+	memset(&f, 0, sizeof(f));
+	f.protocol = APP_FTP;
+	memset(f.user, 'u', sizeof(f.user) - 1);
+	f.user_truncated = true;
+	f.outcome = LOGIN_UNKNOWN;
+	eve_text(&ftp_parser, &f, text, sizeof(text));
+	snprintf(want, sizeof(want), "{\"ftp\":{\"command\":\"USER\","
+	    "\"command_data\":\"%s\",\"command_truncated\":true,"
+	    "\"reply_received\":\"no\"},\"wardwatch\":{\"ftp\":"
+	    "{\"password_sent\":false,\"success\":null}}}", f.user);
+	assert_string_equal(text, want);
+	f.protocol = APP_TELNET;
+	eve_text(&telnet_parser, &f, text, sizeof(text));
+	snprintf(want, sizeof(want), "{\"telnet\":{\"user\":\"%s\","
+	    "\"user_truncated\":true,\"password_sent\":false,"
+	    "\"success\":null}}", f.user);
+	assert_string_equal(text, want);
 }
 
 static void
@@ -455,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_login_caps),
 		cmocka_unit_test(test_login_privacy),
 		cmocka_unit_test(test_login_eve),
+		cmocka_unit_test(test_login_eve_truncated),
 		cmocka_unit_test(test_login_probe),
 	};
 

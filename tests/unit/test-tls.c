@@ -4,7 +4,9 @@
  * certificate (JA3S, subject, issuer, serial, validity), every
  * truncation, every split point, a hello split across records, lying
  * record, handshake, extension and DER lengths, the end of parsing at
- * ChangeCipherSpec, the EVE object and the probe.
+ * ChangeCipherSpec, one fact (one EVE record) per session, told when
+ * the server's answer is over or its direction ends, the EVE object and
+ * the probe.
  *
  * The byte vectors were written with a small script and their comments
  * spell out every field.  The expected JA3 values were computed by hand
@@ -20,7 +22,8 @@
  *
  * JA4 (best effort, see app/tls.c) was computed the same way with
  * Python's hashlib from the sorted hex lists: t13d1313h2_f4ad024020fe_
- * 1eb89897b454.
+ * 1eb89897b454.  The certificate's fingerprint is Python's
+ * hashlib.sha1() of its 332 DER bytes below, as Suricata writes it.
  */
 #include <config.h>
 
@@ -46,6 +49,8 @@
 #define JA3S_STR "771,49199,65281-0-16-11"
 #define JA3S_MD5 "673d9e3a3d636167965beda377536bd7"
 #define JA4	"t13d1313h2_f4ad024020fe_1eb89897b454"
+#define CERT_SHA1 "49:be:3e:9c:ac:5d:70:0d:24:fe:39:e3:33:20:90:0b:57:ee:" \
+	"51:57"
 
 static const uint8_t client_hello[] = {
 	/* record: handshake (22), TLS 1.0 (0x0301), length 294 */
@@ -210,10 +215,11 @@ static const uint8_t server_flight[] = {
 	0x0e, 0x00, 0x00, 0x00,
 };
 
-/* What the tests check of each fact, copied out of the parser. */
+/* What the tests check of the session facts, copied out of the parser. */
 struct seen {
-	unsigned	 n_hello;
-	unsigned	 n_session;
+	unsigned	 n_hello;	/* facts that hold a ClientHello */
+	unsigned	 n_session;	/* facts */
+	int		 dir;		/* of the last fact */
 	char		 sni[TLS_SNI_MAX + 1];
 	char		 ja3[33];
 	char		 ja3_str[512];
@@ -230,6 +236,7 @@ struct seen {
 	char		 subject[TLS_DN_MAX + 1];
 	char		 issuer[TLS_DN_MAX + 1];
 	char		 serial[TLS_SERIAL_MAX * 3 + 1];
+	char		 fingerprint[TLS_SHA1_LEN * 3];
 	char		 notbefore[TLS_DATE_LEN + 1];
 	char		 notafter[TLS_DATE_LEN + 1];
 	char		 eve[4096];
@@ -247,8 +254,12 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 	unsigned i;
 
 	assert_int_equal(proto, APP_TLS);
-	if (f->type == TLS_FACT_CLIENT_HELLO) {
-		assert_int_equal(dir, APP_DIR_TOSERVER);
+	assert_int_equal(f->type, TLS_FACT_SESSION);
+	/* Client to server, as Suricata writes a TLS transaction. */
+	assert_int_equal(dir, APP_DIR_TOSERVER);
+	sn->dir = dir;
+	sn->n_session++;
+	if (s->client.seen) {
 		sn->n_hello++;
 		snprintf(sn->sni, sizeof(sn->sni), "%s", s->client.sni);
 		snprintf(sn->ja3, sizeof(sn->ja3), "%s", s->client.ja3_hash);
@@ -260,9 +271,8 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 			snprintf(sn->alpn[i], sizeof(sn->alpn[i]), "%s",
 			    s->client.alpn[i]);
 		sn->max_version = s->client.max_version;
-	} else {
-		assert_int_equal(f->type, TLS_FACT_SESSION);
-		sn->n_session++;
+	}
+	if (s->server.seen) {
 		snprintf(sn->ja3s, sizeof(sn->ja3s), "%s",
 		    s->server.ja3s_hash);
 		snprintf(sn->ja3s_str, sizeof(sn->ja3s_str), "%s",
@@ -271,16 +281,16 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 		sn->cipher = s->server.cipher;
 		snprintf(sn->server_alpn, sizeof(sn->server_alpn), "%s",
 		    s->server.alpn);
-		sn->cert = s->cert.seen;
-		snprintf(sn->subject, sizeof(sn->subject), "%s",
-		    s->cert.subject);
-		snprintf(sn->issuer, sizeof(sn->issuer), "%s", s->cert.issuer);
-		snprintf(sn->serial, sizeof(sn->serial), "%s", s->cert.serial);
-		snprintf(sn->notbefore, sizeof(sn->notbefore), "%s",
-		    s->cert.notbefore);
-		snprintf(sn->notafter, sizeof(sn->notafter), "%s",
-		    s->cert.notafter);
 	}
+	sn->cert = s->cert.seen;
+	snprintf(sn->subject, sizeof(sn->subject), "%s", s->cert.subject);
+	snprintf(sn->issuer, sizeof(sn->issuer), "%s", s->cert.issuer);
+	snprintf(sn->serial, sizeof(sn->serial), "%s", s->cert.serial);
+	snprintf(sn->fingerprint, sizeof(sn->fingerprint), "%s",
+	    s->cert.fingerprint);
+	snprintf(sn->notbefore, sizeof(sn->notbefore), "%s",
+	    s->cert.notbefore);
+	snprintf(sn->notafter, sizeof(sn->notafter), "%s", s->cert.notafter);
 	jsonw_init(&w, JSONW_DEFAULT_CAP);
 	jsonw_obj_open(&w);
 	tls_parser.eve(&w, fact);
@@ -354,10 +364,16 @@ check_session(const struct seen *sn)
 	assert_string_equal(sn->issuer,
 	    "C=US, O=Example Hospital, CN=Example Hospital Root CA");
 	assert_string_equal(sn->serial, "00:C3:A1:5E:42:77:10:9B");
+	assert_string_equal(sn->fingerprint, CERT_SHA1);
 	assert_string_equal(sn->notbefore, "2025-01-01T00:00:00");
 	assert_string_equal(sn->notafter, "2035-12-31T23:59:59");
 }
 
+/*
+ * A ClientHello alone tells nothing yet: the session is told when the
+ * server's direction ends without an answer, with the version as
+ * Suricata writes it then and the version the client offered.
+ */
 static void
 test_tls_client_hello(void **unused)
 {
@@ -373,20 +389,34 @@ test_tls_client_hello(void **unused)
 	assert_int_equal(r.status, PARSE_OK);
 	assert_int_equal(r.consumed, sizeof(client_hello));
 	assert_int_equal(ctx.n_anom, 0);
-	check_hello(&sn);
-	assert_non_null(strstr(sn.eve, "\"sni\":\"pacs.hospital.example\""));
-	assert_non_null(strstr(sn.eve, "\"version\":\"TLS 1.3\""));
-	assert_non_null(strstr(sn.eve, "\"ja3\":{\"hash\":\"" JA3_MD5
-	    "\",\"string\":\"" JA3_STR "\"}"));
-	assert_non_null(strstr(sn.eve, "\"ja4\":\"" JA4 "\""));
-	assert_non_null(strstr(sn.eve,
-	    "\"client_alpns\":[\"h2\",\"http/1.1\"]"));
+	assert_int_equal(ctx.n_facts, 0);
 	/* What the client sends next is not parsed, only consumed. */
 	r = parse_exact(st, &ctx, APP_DIR_TOSERVER,
 	    (const uint8_t *)"\x99garbage", 8);
 	assert_int_equal(r.status, PARSE_OK);
 	assert_int_equal(r.consumed, 8);
 	assert_int_equal(ctx.n_anom, 0);
+	/* The client's direction ending tells nothing either. */
+	tls_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	assert_int_equal(ctx.n_facts, 0);
+	/* The server's ends (the framework calls gap at its EOF). */
+	tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(ctx.n_facts, 1);
+	check_hello(&sn);
+	assert_non_null(strstr(sn.eve, "\"sni\":\"pacs.hospital.example\""));
+	assert_non_null(strstr(sn.eve, "\"version\":\"UNDETERMINED\""));
+	assert_non_null(strstr(sn.eve, "\"ja3\":{\"hash\":\"" JA3_MD5
+	    "\",\"string\":\"" JA3_STR "\"}"));
+	assert_non_null(strstr(sn.eve, "\"ja4\":\"" JA4 "\""));
+	assert_non_null(strstr(sn.eve,
+	    "\"client_alpns\":[\"h2\",\"http/1.1\"]"));
+	assert_non_null(strstr(sn.eve,
+	    "\"client_handshake\":{\"version\":\"TLS 1.3\"}"));
+	assert_null(strstr(sn.eve, "ja3s"));
+	assert_null(strstr(sn.eve, "server_handshake"));
+	/* Once. */
+	tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(ctx.n_facts, 1);
 	tls_parser.state_free(st);
 }
 
@@ -408,17 +438,34 @@ test_tls_server_flight(void **unused)
 	assert_int_equal(r.status, PARSE_OK);
 	assert_int_equal(r.consumed, sizeof(server_flight));
 	assert_int_equal(ctx.n_anom, 0);
+	/* One fact for the session, client to server, both sides in it. */
+	assert_int_equal(ctx.n_facts, 1);
 	check_hello(&sn);
 	check_session(&sn);
-	assert_non_null(strstr(sn.eve, "\"subject\":\"O=Example Hospital, "
-	    "CN=pacs.hospital.example\""));
-	assert_non_null(strstr(sn.eve, "\"issuerdn\":\"C=US, "));
-	assert_non_null(strstr(sn.eve, "\"version\":\"TLS 1.2\""));
-	assert_non_null(strstr(sn.eve,
-	    "\"notbefore\":\"2025-01-01T00:00:00\""));
-	assert_non_null(strstr(sn.eve, "\"ja3s\":{\"hash\":\"" JA3S_MD5));
-	assert_non_null(strstr(sn.eve, "\"ja3\":{\"hash\":\"" JA3_MD5));
-	assert_non_null(strstr(sn.eve, "\"server_alpns\":[\"h2\"]"));
+	/* The whole object, in Suricata's order: nothing twice. */
+	assert_string_equal(sn.eve, "{"
+	    "\"subject\":\"O=Example Hospital, CN=pacs.hospital.example\","
+	    "\"issuerdn\":\"C=US, O=Example Hospital, CN=Example Hospital "
+	    "Root CA\","
+	    "\"serial\":\"00:C3:A1:5E:42:77:10:9B\","
+	    "\"fingerprint\":\"" CERT_SHA1 "\","
+	    "\"sni\":\"pacs.hospital.example\","
+	    "\"version\":\"TLS 1.2\","
+	    "\"notbefore\":\"2025-01-01T00:00:00\","
+	    "\"notafter\":\"2035-12-31T23:59:59\","
+	    "\"ja3\":{\"hash\":\"" JA3_MD5 "\",\"string\":\"" JA3_STR "\"},"
+	    "\"ja3s\":{\"hash\":\"" JA3S_MD5 "\",\"string\":\"" JA3S_STR
+	    "\"},"
+	    "\"ja4\":\"" JA4 "\","
+	    "\"client_alpns\":[\"h2\",\"http/1.1\"],"
+	    "\"server_alpns\":[\"h2\"],"
+	    "\"client_handshake\":{\"version\":\"TLS 1.3\"},"
+	    "\"server_handshake\":{\"version\":\"TLS 1.2\",\"cipher\":49199}"
+	    "}");
+	/* The end of either direction does not tell it again. */
+	tls_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+	assert_int_equal(ctx.n_facts, 1);
 	tls_parser.state_free(st);
 }
 
@@ -468,6 +515,7 @@ test_tls_every_split(void **unused)
 		    APP_DIR_TOSERVER, client_hello, sizeof(client_hello), &i, 1,
 		    &left), PARSE_OK);
 		assert_int_equal(left, 0);
+		tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
 		check_hello(&sn);
 		tls_parser.state_free(st);
 	}
@@ -480,6 +528,7 @@ test_tls_every_split(void **unused)
 		    APP_DIR_TOCLIENT, server_flight, sizeof(server_flight), &i,
 		    1, &left), PARSE_OK);
 		assert_int_equal(left, 0);
+		check_hello(&sn);
 		check_session(&sn);
 		tls_parser.state_free(st);
 	}
@@ -522,6 +571,7 @@ test_tls_hello_across_records(void **unused)
 		assert_int_equal(mock_feed(&tls_parser, st, &ctx,
 		    APP_DIR_TOSERVER, two, n, splits, cut % 7 == 0 ? n - 1 : 0,
 		    NULL), PARSE_OK);
+		tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
 		check_hello(&sn);
 		assert_int_equal(ctx.n_anom, 0);
 		tls_parser.state_free(st);
@@ -763,6 +813,21 @@ test_tls_gap(void **unused)
 	tls_parser.state_free(st);
 }
 
+/* Versions as Suricata names them (its SSLVersionToString). */
+static void
+test_tls_version_names(void **unused)
+{
+	(void)unused;
+	assert_string_equal(tls_version_name(0x0200), "SSLv2");
+	assert_string_equal(tls_version_name(0x0300), "SSLv3");
+	assert_string_equal(tls_version_name(0x0301), "TLSv1");
+	assert_string_equal(tls_version_name(0x0302), "TLS 1.1");
+	assert_string_equal(tls_version_name(0x0303), "TLS 1.2");
+	assert_string_equal(tls_version_name(0x0304), "TLS 1.3");
+	assert_string_equal(tls_version_name(0), "UNDETERMINED");
+	assert_string_equal(tls_version_name(0x7f1c), "UNDETERMINED");
+}
+
 static void
 test_tls_probe(void **unused)
 {
@@ -798,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_tls_stops_at_ccs),
 		cmocka_unit_test(test_tls_13_server_hello),
 		cmocka_unit_test(test_tls_gap),
+		cmocka_unit_test(test_tls_version_names),
 		cmocka_unit_test(test_tls_probe),
 	};
 
