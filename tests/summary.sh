@@ -12,7 +12,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 P="$top_srcdir/pcaps"
 
-echo "1..16"
+echo "1..18"
 i=0
 ok() {
 	i=$((i + 1))
@@ -105,3 +105,21 @@ n=$(grep '"event":"snapshot"' "$tmp/f/eve.json" |
     sed 's/^{"timestamp":"\([^"]*\)".*/\1/' | sort -u | wc -l)
 [ "$n" -eq 1 ]
 ok $? "the default (a day): one snapshot, at the end of a short capture"
+
+# devices.record: slim writes the identity without its reasons; "mac"
+# leads the device object either way.
+cat >"$tmp/slim.yaml" <<CONF
+devices:
+  record: slim
+CONF
+"$WW" -r "$P/ward.pcap" -l "$tmp/g" -c "$tmp/slim.yaml" --test-mode \
+    >"$tmp/out" 2>&1
+grep '"event_type":"device"' "$tmp/g/eve.json" >"$tmp/dev"
+[ -s "$tmp/dev" ] && ! grep -q '"attributes"\|"evidence"\|"alternatives"' \
+    "$tmp/dev" && [ "$(grep -c '"class":' "$tmp/dev")" -eq \
+    "$(wc -l <"$tmp/dev")" ]
+ok $? "devices.record: slim: identity without attributes or evidence"
+grep '"event_type":"device"' "$tmp/f/eve.json" | grep -v '"routed":true' |
+    grep -vc '"device":{"mac":' >"$tmp/n"
+[ "$(cat "$tmp/n")" -eq 0 ] && grep -q '"evidence"' "$tmp/f/eve.json"
+ok $? "\"mac\" leads every device object; full records keep the evidence"

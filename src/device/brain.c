@@ -880,6 +880,10 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 		return;		/* outputs.eve.types */
 	jsonw_key(jw, "device");
 	jsonw_obj_open(jw);
+	/* The MAC first: what a SIEM groups a device's records by. */
+	if (!(n->d.flags & DEV_F_ROUTED))
+		jsonw_kv_str(jw, "mac", dev_mac_format(n->d.mac, buf,
+		    sizeof(buf)));
 	jsonw_kv_str(jw, "event", event);
 	if (strcmp(event, "snapshot") != 0 && strcmp(event, "new") != 0) {
 		jsonw_key(jw, "changes");
@@ -898,7 +902,8 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 			jsonw_kv_str(jw, "previous_ip",
 			    dev_ip_format(&n->shown_ip, buf, sizeof(buf)));
 	}
-	dev_json(jw, &n->d);
+	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
+	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }

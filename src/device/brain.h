@@ -53,6 +53,7 @@ struct brain_config {
 	uint32_t	 max_devices;
 	uint32_t	 save_interval;	/* seconds; 0: only at the end */
 	uint32_t	 snapshot_interval;	/* seconds; 0: only at the end */
+	bool		 slim_records;	/* devices.record: slim */
 	uint16_t	 medical_vlans[BRAIN_MAX_MEDICAL_VLANS];
 	uint32_t	 n_medical_vlans;
 };

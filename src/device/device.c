@@ -486,14 +486,14 @@ dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
 }
 
 void
-dev_json(struct jsonw *jw, const struct device *d)
+dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 {
 	char buf[64];
 	const struct dev_value *v;
 	size_t i;
 	int a;
 
-	if (!(d->flags & DEV_F_ROUTED))
+	if (!(d->flags & DEV_F_ROUTED) && !(flags & DEV_JSON_NO_MAC))
 		jsonw_kv_str(jw, "mac", dev_mac_format(d->mac, buf,
 		    sizeof(buf)));
 	if (d->has_ip)
@@ -536,6 +536,9 @@ dev_json(struct jsonw *jw, const struct device *d)
 	dev_json_list(jw, d, "services",
 	    evidence_key_name(EVIDENCE_PORT_SERVER));
 
+	/* The slim form: identity without the reasons behind it. */
+	if (flags & DEV_JSON_SLIM)
+		goto counters;
 	jsonw_key(jw, "attributes");
 	jsonw_obj_open(jw);
 	for (a = 0; a < DEV_A_MAX; a++) {
@@ -583,6 +586,7 @@ dev_json(struct jsonw *jw, const struct device *d)
 	}
 	if (d->evidence_dropped > 0)
 		jsonw_kv_uint(jw, "evidence_dropped", d->evidence_dropped);
+ counters:
 	jsonw_kv_uint(jw, "flows", d->flows);
 	jsonw_kv_uint(jw, "packets", d->packets);
 	jsonw_kv_uint(jw, "bytes", d->bytes);

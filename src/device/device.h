@@ -167,8 +167,12 @@ struct jsonw;
  * "wardwatch inventory --json"): mac, ip, vlan, class, vendor, model,
  * software, serial, hostname, confidence, first_seen, last_seen, lists
  * (roles, hl7_applications, ae_titles, services), "attributes" with
- * each answer's confidence and sources, "alternatives", counters.
+ * each answer's confidence and sources, "alternatives", "evidence",
+ * counters.  DEV_JSON_SLIM leaves out attributes, alternatives and
+ * evidence.
  */
-void		 dev_json(struct jsonw *, const struct device *);
+#define DEV_JSON_NO_MAC	0x01	/* the caller wrote "mac" first */
+#define DEV_JSON_SLIM	0x02	/* no attributes, alternatives, evidence */
+void		 dev_json(struct jsonw *, const struct device *, unsigned flags);
 
 #endif /* WW_DEVICE_H */

@@ -255,7 +255,7 @@ inv_json(struct inventory *inv, const struct device *d)
 
 	jsonw_reset(&inv->jw);
 	jsonw_obj_open(&inv->jw);
-	dev_json(&inv->jw, d);
+	dev_json(&inv->jw, d, 0);
 	jsonw_obj_close(&inv->jw);
 	if (!jsonw_ok(&inv->jw)) {
 		fprintf(stderr, "wardwatch inventory: device %llu: record "

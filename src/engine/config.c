@@ -124,6 +124,12 @@ static const char eve_types_def[] =
 #undef APP_PROTO
 #undef APP_PARSER
 
+static const struct cfgenum device_records[] = {
+	{ "full", 0 },
+	{ "slim", 1 },
+	{ NULL, 0 },
+};
+
 static const struct cfgenum timestamp_zones[] = {
 	{ "utc", 0 },
 	{ "local", 1 },
@@ -294,6 +300,8 @@ static const struct cfgkey keys[] = {
 	K_UINT("devices.snapshot-interval", devices.snapshot_interval, 0,
 	    31536000, "86400", "seconds between snapshots of every device; "
 	    "0: only at the end"),
+	K_ENUM("devices.record", devices.slim_records, device_records, "full",
+	    "device records: full (with evidence) or slim"),
 };
 
 const struct cfgkey *

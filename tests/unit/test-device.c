@@ -255,7 +255,7 @@ test_json(void **state)
 	dev_add_evidence(&d, "behaviour", "hl7_sender", 1);
 	jsonw_init(&jw, 8192);
 	jsonw_obj_open(&jw);
-	dev_json(&jw, &d);
+	dev_json(&jw, &d, 0);
 	jsonw_obj_close(&jw);
 	assert_true(jsonw_ok(&jw));
 	t = jsonw_text(&jw, &len);
