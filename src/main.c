@@ -144,6 +144,23 @@ remove_made(const char *eve, const char *db)
  * --fresh: the inventory is kept as DB.old (with its journal files,
  * which belong to it), and the run starts a new one.
  */
+/* A run that could not start gives the set-aside inventory back. */
+static void
+restore_aside(const char *db)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	char from[4200], to[4200];
+	size_t i;
+
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(from, sizeof(from), "%s.old%s", db, ext[i]);
+		snprintf(to, sizeof(to), "%s%s", db, ext[i]);
+		if (access(from, F_OK) == 0 && rename(from, to) == -1)
+			fprintf(stderr, "wardwatch: %s: %s\n",
+			    util_safe_str(from), strerror(errno));
+	}
+}
+
 static int
 set_aside(const char *db)
 {
@@ -433,6 +450,13 @@ main(int argc, char *argv[])
 		free(reads);
 		return 0;
 	}
+	if (test_mode && iface != NULL) {
+		/* It keeps every record in memory until the end. */
+		fprintf(stderr, "wardwatch: --test-mode is for -r, not -i\n");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
 	if ((nreads == 0) == (iface == NULL)) {
 		fprintf(stderr, "wardwatch: give either -r or -i\n");
 		usage(stderr);
@@ -514,6 +538,8 @@ main(int argc, char *argv[])
 		monitor_free(&mon);
 		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
 		    NULL);
+		if (fresh)
+			restore_aside(statepath);
 		status = EXIT_RUNTIME;
 		goto out;
 	}
@@ -535,6 +561,8 @@ main(int argc, char *argv[])
 		monitor_free(&mon);
 		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
 		    NULL);
+		if (fresh)
+			restore_aside(statepath);
 		status = EXIT_RUNTIME;
 		goto out;
 	}

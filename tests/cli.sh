@@ -9,7 +9,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 PCAP="$top_srcdir/pcaps/tcp-basic.pcap"
 
-echo "1..26"
+echo "1..31"
 i=0
 # check NAME WANT_STATUS STDERR_PATTERN -- command...
 check() {
@@ -96,6 +96,45 @@ if [ -z "$(ls -A "$tmp/fail/out" 2>/dev/null)" ]; then
 	echo "ok $i - a failed start leaves no eve.json or database"
 else
 	echo "not ok $i - a failed start left: $(ls "$tmp/fail/out")"
+fi
+
+check "a live start that fails" 2 "nosuchif0" -- \
+    "$WW" -i nosuchif0 -l "$tmp/live"
+i=$((i + 1))
+if [ -z "$(ls -A "$tmp/live" 2>/dev/null)" ] &&
+    ! grep -q "packets" "$tmp/out"; then
+	echo "ok $i - a failed live start leaves no files and no summary"
+else
+	echo "not ok $i - a failed live start left: $(ls "$tmp/live")"
+fi
+check "--test-mode is for -r" 1 "test-mode" -- \
+    "$WW" -i lo --test-mode -l "$tmp/live"
+
+# A run that reads no packet adds nothing to an existing output (no
+# records dated 1970) and keeps the inventory's last packet time.
+mkdir -p "$tmp/keep"
+"$WW" -r "$PCAP" -l "$tmp/keep" >/dev/null 2>&1
+n1=$(wc -l <"$tmp/keep/eve.json")
+cp "$tmp/fail/empty.pcap" "$tmp/keep/empty.pcap"
+"$WW" -r "$tmp/keep/empty.pcap" -l "$tmp/keep" >/dev/null 2>&1
+i=$((i + 1))
+if [ "$(wc -l <"$tmp/keep/eve.json")" -eq "$n1" ] &&
+    ! grep -q '"1970-' "$tmp/keep/eve.json"; then
+	echo "ok $i - a run that reads no packet adds no record"
+else
+	echo "not ok $i - a run that reads no packet wrote records"
+fi
+# --fresh, then a start that fails: the old inventory is given back.
+rm -f "$tmp/keep/eve.json"
+mkdir "$tmp/keep/eve.json"
+"$WW" -r "$PCAP" -l "$tmp/keep" --fresh >/dev/null 2>&1
+rc=$?
+i=$((i + 1))
+if [ $rc -eq 2 ] && [ -f "$tmp/keep/wardwatch.db" ] &&
+    [ ! -e "$tmp/keep/wardwatch.db.old" ]; then
+	echo "ok $i - --fresh and a failed start: the inventory is given back"
+else
+	echo "not ok $i - --fresh and a failed start: exit $rc, $(ls "$tmp/keep")"
 fi
 
 # Names from the file system never reach the terminal as escapes.

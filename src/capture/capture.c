@@ -497,7 +497,6 @@ capture_open_live(struct capture *c, const char *iface, uint32_t snaplen,
 	int rv;
 
 	memset(c, 0, sizeof(*c));
-	c->live = true;
 	if ((c->pcap = pcap_create(iface, perr)) == NULL) {
 		snprintf(err, errlen, "%s: %s", iface, perr);
 		return -1;
@@ -534,6 +533,7 @@ capture_open_live(struct capture *c, const char *iface, uint32_t snaplen,
 		capture_close(c);
 		return -1;
 	}
+	c->live = true;		/* only once it captures */
 	return 0;
 }
 

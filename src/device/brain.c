@@ -1426,10 +1426,12 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
-	brain_snapshot(b, ts_us);
+	/* No time at all: no packet was read, so nothing to report. */
+	if (ts_us != 0)
+		brain_snapshot(b, ts_us);
 	record_flush(&b->rw);
 	brain_save(b);
-	if (b->state != NULL) {
+	if (b->state != NULL && ts_us != 0) {
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%" PRIu64, ts_us);

@@ -611,10 +611,14 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	ts = mon->now_us;
 	if (mon->cap.live)
 		ts = wall_us();
-	/* Every worker has handed its last events over: the snapshot. */
+	/*
+	 * Every worker has handed its last events over: the snapshot.  A
+	 * run that read no packet has no time to give records (they would
+	 * say 1970) and nothing to add: no snapshot, no stats record.
+	 */
 	brain_sync(mon->brain, mon->nworkers, UINT64_MAX, &mon->bq);
 	brain_finish(mon->brain, ts);
-	if (record_wanted(&mon->rw, RECORD_STATS)) {
+	if (record_wanted(&mon->rw, RECORD_STATS) && ts != 0) {
 		/* Workers are joined: no barrier needed. */
 		sum = xcalloc(1, sizeof(*sum));
 		monitor_sum(mon, sum, &x);

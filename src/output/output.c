@@ -27,6 +27,7 @@
 #include "util/util.h"
 
 #define OUTPUT_MAX_SINKS	8
+#define OUTPUT_HEAD_MAX		4096	/* the EVE head and "host" */
 #define OUTPUT_MAX_SIGS		256	/* signatures counted by name */
 #define OUTPUT_SPARE_BATCHES	16	/* kept for reuse */
 
@@ -78,7 +79,8 @@ output_new(const struct output_config *cfg)
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_cond_init(&o->cv_work, NULL);
 	pthread_cond_init(&o->cv_space, NULL);
-	jsonw_init(&o->jw, 0);
+	/* Room for a whole body (a producer's cap) and its head. */
+	jsonw_init(&o->jw, JSONW_DEFAULT_CAP + OUTPUT_HEAD_MAX);
 	return o;
 }
 
