@@ -6,7 +6,8 @@
  * first packet seen decides who is the client ("toserver" direction);
  * for TCP a SYN/ACK seen first makes its receiver the client.
  *
- * Memory: every flow, its stream buffers and what the caller holds for
+ * Memory: every flow (its share of the slab it lives in), its queued
+ * stream segments (as malloc sizes them) and what the caller holds for
  * its flows (flow_ops.ext_memuse) count against flow.memcap.
  * At the cap the table enters emergency mode: timeouts shrink to the
  * emergency values and the least recently used flows are evicted
