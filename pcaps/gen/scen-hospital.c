@@ -551,8 +551,8 @@ hl7_message(struct hosp *h, struct hosp_sess *s)
 	pkt_reset(h->b);
 	switch (d->role) {
 	case HR_WORKSTATION:
-		n = snprintf(m, cap, "%cMSH|^~\\&|%s|REG_%u|HL7_ENGINE|HOSPITAL|"
-		    "%s||ADT^%s^ADT_A01|ADT%08u|P|2.6\r"
+		n = snprintf(m, cap, "%cMSH|^~\\&|%s|REG_%u|HL7_ENGINE|"
+		    "HOSPITAL|%s||ADT^%s^ADT_A01|ADT%08u|P|2.6\r"
 		    "EVN|%s|%s\r"
 		    "PID|1||T%06u^^^HOSP^MR||TEST^PATIENT^%c||19700101|U\r"
 		    "PV1|1|I|WARD%02u^%02u^1||||TEST^DOCTOR|||MED\r",
@@ -593,9 +593,10 @@ hl7_message(struct hosp *h, struct hosp_sess *s)
 		    id % 10, ts, id % 1000, ts);
 		break;
 	default:
-		n = snprintf(m, cap, "%cMSH|^~\\&|%s|ICU_%u|HL7_ENGINE|HOSPITAL|"
-		    "%s||ORU^R01^ORU_R01|MON%08u|P|2.6|||AL|NE||UNICODE UTF-8|"
-		    "||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
+		n = snprintf(m, cap, "%cMSH|^~\\&|%s|ICU_%u|HL7_ENGINE|"
+		    "HOSPITAL|%s||ORU^R01^ORU_R01|MON%08u|P|2.6|||AL|NE||"
+		    "UNICODE UTF-8|||IHE_PCD_001^IHE PCD^"
+		    "1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
 		    "PID|1||T%06u^^^HOSP^MR||TEST^PATIENT^%c||19700101|U\r"
 		    "PV1|1|I|ICU%02u^%02u^1\r"
 		    "OBR|1|||69837-1^Vital signs^LN|||%s\r"

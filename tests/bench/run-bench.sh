@@ -291,8 +291,9 @@ report() {
 	echo "wardwatch bench: $sc: $pcap"
 	awk -v b="$pcap_bytes" -v p="$packets" -v w="$wire" -v o="$origin" \
 	    'BEGIN {
-		printf "  capture   %.1f MiB on disk, %s; %d packets, %.1f MiB" \
-		    " on the wire, %.0f bytes/packet\n", b / 1048576, o, p,
+		printf "  capture   %.1f MiB on disk, %s; %d packets," \
+		    " %.1f MiB on the wire, %.0f bytes/packet\n",
+		    b / 1048576, o, p,
 		    w / 1048576, w / p
 	}'
 	seen=$(cat "$tmp/$sc.flows" 2>/dev/null)
@@ -311,7 +312,8 @@ report() {
 
 	bare_best=$(best "$sc-bare")
 	{
-		echo "bare libpcap loop|$packets|$bare_best||$(spread "$sc-bare")"
+		echo "bare libpcap loop|$packets|$bare_best||$(spread \
+		    "$sc-bare")"
 		for r in $wwruns $peers; do
 			case " $failed " in
 			*" $sc-$r "*) echo "$(label "$r")|FAILED|"; continue ;;
@@ -324,8 +326,8 @@ report() {
 			*" $sc-$r "*) n="${n:-?}!" ;;
 			esac
 			rec=$(cat "$tmp/$sc-$r.1.rec" 2>/dev/null)
-			echo "$(label "$r")|$n|$(best "$sc-$r")|${rec:--}|$(spread \
-			    "$sc-$r")"
+			sp=$(spread "$sc-$r")
+			echo "$(label "$r")|$n|$(best "$sc-$r")|${rec:--}|$sp"
 		done
 	} | awk -F'|' -v truth="$packets" -v wire="$wire" \
 	    -v bare="$bare_best" '
@@ -364,9 +366,10 @@ report() {
 			split(a, x, " "); split(b, y, " ")
 			if (x[2] <= 0)
 				exit
-			printf "  inventory %s%.1f%% of the CPU time with devices" \
-			    " on (%.3f s on, %.3f s with devices.enabled:" \
-			    " false)\n", who == "cmp" ? "(compare) " : "",
+			printf "  inventory %s%.1f%% of the CPU time with" \
+			    " devices on (%.3f s on, %.3f s with" \
+			    " devices.enabled: false)\n",
+			    who == "cmp" ? "(compare) " : "",
 			    100 * (x[2] - y[2]) / x[2], x[2], y[2]
 		}'
 	done
