@@ -967,11 +967,13 @@ test_flow_memcap_owner_memory(void **state)
  * memuse by what mallinfo2() says was allocated (the slabs, from
  * posix_memalign(), and the segments' chunks) to within one slab and N
  * bytes: the open slab's unused nodes are allocated but are no flow's,
- * and a node's share is rounded up.  A second segment per flow, on flows that
- * exist, grows memuse by exactly what malloc took.  (The old figure,
- * the node's size and the segment's request, fell short by 16 to 40
- * bytes a segment.)  Skipped under AddressSanitizer, whose allocator
- * sizes chunks its own way.
+ * and a node's share is rounded up.  A second segment per flow, on
+ * flows that exist, grows memuse by what malloc took, to within 1%:
+ * malloc may hand out chunks freed earlier in this process from its
+ * per-thread cache, which mallinfo2() already counts as in use.  The
+ * old figure (the node's size and the segment's request) fell short by
+ * 8 to 23 bytes a segment, about 2% here.  Skipped under
+ * AddressSanitizer, whose allocator sizes chunks its own way.
  */
 #define MEMUSE_SLAB	(2u << 20)	/* flow.c's FLOW_SLAB_SIZE */
 
@@ -1033,11 +1035,12 @@ test_flow_memuse_matches_allocator(void **state)
 			assert_int_equal(flow_table_active(t), N);
 			assert_true(s1 - s0 >= MEMUSE_SLAB);
 			assert_true(alloc >= s1 - s0);
-			assert_true(counted <= alloc + N);
+			assert_true(counted <= alloc + N + counted / 100);
 			assert_true(alloc <= counted + MEMUSE_SLAB);
 		} else {
 			assert_int_equal(s1, s0);
-			assert_int_equal(counted, alloc);
+			assert_true(counted <= alloc + alloc / 100);
+			assert_true(alloc <= counted + counted / 100);
 		}
 	}
 	/* Every byte counted is given back as the flows end. */
