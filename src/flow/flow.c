@@ -23,8 +23,9 @@
  * flow.memcap, each at what it takes from the allocator: a flow its
  * share of a slab (the slab's size over the nodes it holds, so the
  * slab header and the tail no node fits are counted too), a segment its
- * malloc chunk (stream.c).  The buckets, allocated once when the table
- * is made, are not counted.  A new flow that would cross the memcap
+ * malloc chunk (stream.c).  The buckets count too, though they are
+ * allocated once and never given back (the recovery mark is a share of
+ * the memcap less the buckets).  A new flow that would cross the memcap
  * switches the table to emergency mode (emergency timeouts) and evicts
  * the least recently used flows until usage is below the recovery mark,
  * at most FLOW_EVICT_BATCH per packet beyond what the new flow needs;
@@ -56,6 +57,8 @@
 #define FLOW_TICK_BUDGET	4096	/* flows ended per tick */
 #define FLOW_SLAB_SIZE		(2u << 20)	/* a huge page */
 #define FLOW_SLAB_HDR		64		/* struct flow_slab, aligned */
+#define FLOW_HASH_MIN		16		/* buckets */
+#define FLOW_HASH_SHARE		8	/* buckets take <= memcap / this */
 
 struct flow_slab {
 	struct flow_slab *next;
@@ -94,7 +97,7 @@ struct flow_table {
 	uint8_t		*slab_next;
 	size_t		 slab_left;	/* nodes left in slabs[0] */
 	uint64_t	 active;
-	uint64_t	 flow_mem;	/* live nodes, at node_cost each */
+	uint64_t	 flow_mem;	/* the buckets, node_cost a flow */
 	uint64_t	 node_cost;	/* a node's share of its slab */
 	uint64_t	 slab_mem;	/* bytes of slabs allocated */
 	uint64_t	 now;		/* largest time seen */
@@ -537,7 +540,7 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
     struct counters *ctr, uint64_t flow_id_seed)
 {
 	struct flow_table *t;
-	uint64_t nb = 16, r;
+	uint64_t nb = FLOW_HASH_MIN, r, room;
 	size_t bsize;
 	unsigned pk, tk;
 
@@ -550,9 +553,19 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 
 	while (nb < cfg->hash_size && nb < FLOW_HASH_MAX)
 		nb <<= 1;
-	/* At least one huge page, so the kernel can back it with one. */
+	/*
+	 * The buckets count against the memcap, so a small memcap gets
+	 * fewer of them (at most FLOW_HASH_SHARE of it) rather than no
+	 * room for flows.  From a quarter of a huge page up they are
+	 * padded to a whole one, so the kernel can back them with one,
+	 * when that fits the same share.
+	 */
+	while (nb > FLOW_HASH_MIN &&
+	    nb * sizeof(*t->buckets) > cfg->memcap / FLOW_HASH_SHARE)
+		nb >>= 1;
 	bsize = nb * sizeof(*t->buckets);
-	if (bsize < FLOW_SLAB_SIZE)
+	if (bsize >= FLOW_SLAB_SIZE / 4 && bsize < FLOW_SLAB_SIZE &&
+	    FLOW_SLAB_SIZE <= cfg->memcap / FLOW_HASH_SHARE)
 		bsize = FLOW_SLAB_SIZE;
 	if ((t->buckets = flow_huge_alloc(bsize)) == NULL) {
 		free(t);
@@ -560,6 +573,7 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 	}
 	memset(t->buckets, 0, bsize);
 	t->mask = (uint32_t)(nb - 1);
+	t->flow_mem = bsize;
 	/* The slab header and the tail no node fits are shared out. */
 	t->node_cost = (FLOW_SLAB_SIZE + FLOW_SLAB_NODES - 1) /
 	    FLOW_SLAB_NODES;
@@ -575,9 +589,14 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 			t->emerg_to_us[pk][tk] =
 			    cfg->emerg_timeout[pk][tk] * US_PER_SEC;
 		}
+	/*
+	 * The percentage to free is of what the flows may use: the memcap
+	 * less the buckets, which no eviction gives back.
+	 */
 	r = cfg->emergency_recovery > 100 ? 100 : cfg->emergency_recovery;
-	t->recovery_mark = cfg->memcap / 100 * (100 - r) +
-	    cfg->memcap % 100 * (100 - r) / 100;
+	room = cfg->memcap > bsize ? cfg->memcap - bsize : 0;
+	t->recovery_mark = bsize + room / 100 * (100 - r) +
+	    room % 100 * (100 - r) / 100;
 
 	stream_ctx_init(&t->sctx, &t->cfg.stream, &t->ops, t->ctr,
 	    &t->flow_mem, cfg->memcap);

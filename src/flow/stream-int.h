@@ -37,7 +37,7 @@ struct stream_ctx {
 	void		*arg;		/* for ops and anomaly */
 	struct counters	*ctr;
 	uint64_t	 seg_mem;	/* queued segments' malloc chunks */
-	const uint64_t	*flow_mem;	/* bytes held by the table's flows */
+	const uint64_t	*flow_mem;	/* the table's buckets and flows */
 	uint64_t	 flow_memcap;
 };
 
