@@ -1027,7 +1027,16 @@ test_flow_memuse_matches_allocator(void **state)
 
 	(void)state;
 #if defined(__SANITIZE_ADDRESS__)
-	skip();
+	/*
+	 * cmocka 1.1.5 prints a skipped test as "not ok N # SKIP", which
+	 * automake's TAP driver counts as a failure: under TAP, pass with
+	 * a diagnostic instead (as test-communityid.c does).
+	 */
+	print_message("# SKIP AddressSanitizer sizes chunks its own way\n");
+	if (getenv("CMOCKA_MESSAGE_OUTPUT") == NULL ||
+	    strcmp(getenv("CMOCKA_MESSAGE_OUTPUT"), "TAP") != 0)
+		skip();
+	return;
 #endif
 	memset(data, 'x', sizeof(data));
 	flow_config_defaults(&cfg);
