@@ -29,6 +29,7 @@ struct gen {
 	uint64_t	 rng;		/* splitmix64 state */
 	uint64_t	 size_mb;	/* --size-mb, 0 = default */
 	uint64_t	 flows;		/* --flows, 0 = default */
+	uint64_t	 devices;	/* --devices, 0 = default */
 };
 
 struct scenario {
@@ -110,6 +111,7 @@ int	scen_services(struct gen *);
 int	scen_ward(struct gen *);
 int	scen_ward_truth(FILE *);	/* beside ward.pcap */
 int	scen_bench(struct gen *);
+int	scen_hospital(struct gen *);
 
 /* An addressable endpoint for the UDP and ICMP scenarios. */
 struct host {

@@ -3,7 +3,7 @@
  * captures committed under pcaps/ and the benchmark capture.
  *
  *	pcapgen --list
- *	pcapgen SCENARIO OUTFILE [--size-mb N] [--flows N]
+ *	pcapgen SCENARIO OUTFILE [--size-mb N] [--flows N] [--devices N]
  *	pcapgen --all DIR
  *
  * Every scenario starts from the same clock and seed, so a capture
@@ -21,6 +21,7 @@
 
 #define PCAPGEN_MAX_SIZE_MB	65536
 #define PCAPGEN_MAX_FLOWS	10000000
+#define PCAPGEN_MAX_DEVICES	1000000
 #define PCAPGEN_PATH_MAX	4096
 
 static const struct scenario scenarios[] = {
@@ -105,6 +106,11 @@ static const struct scenario scenarios[] = {
 	{ "bench", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_bench,
 	    "large mixed capture (--size-mb, --flows), not committed" },
+	{ "hospital", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_hospital,
+	    "hospital scale: HL7, DICOM, DHCP, DNS, TLS, HTTP from "
+	    "--devices devices on 20 VLANs (--size-mb, --flows), "
+	    "not committed" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
@@ -125,7 +131,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: pcapgen --list\n"
-	    "       pcapgen scenario outfile [--size-mb n] [--flows n]\n"
+	    "       pcapgen scenario outfile [--size-mb n] [--flows n] "
+	    "[--devices n]\n"
 	    "       pcapgen --all dir\n");
 	exit(1);
 }
@@ -270,6 +277,11 @@ main(int argc, char *argv[])
 		} else if (strcmp(argv[a], "--flows") == 0 && a + 1 < argc) {
 			if (parse_num(argv[++a], PCAPGEN_MAX_FLOWS,
 			    &g->flows) == -1)
+				usage();
+		} else if (strcmp(argv[a], "--devices") == 0 &&
+		    a + 1 < argc) {
+			if (parse_num(argv[++a], PCAPGEN_MAX_DEVICES,
+			    &g->devices) == -1)
 				usage();
 		} else if (argv[a][0] == '-' && argv[a][1] != '\0') {
 			usage();

@@ -14,15 +14,18 @@
  * becomes (type, counterpart type); any other type is one-way, keeps
  * (type, code) and is never reordered.  The result is "1:" followed by
  * the base64 of the 20-byte digest.
+ *
+ * The hash is util/sha1.c's: it keeps no state between calls, so the
+ * workers and the output thread may all compute IDs at once, and no
+ * library looks the algorithm up again for every flow.
  */
 #include <config.h>
 
 #include <stdbool.h>
 #include <string.h>
 
-#include <openssl/sha.h>
-
 #include "flow/communityid.h"
+#include "util/sha1.h"
 
 #define PROTO_ICMP	1
 #define PROTO_TCP	6
@@ -140,7 +143,7 @@ communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 		*p++ = (uint8_t)(p2 >> 8);
 		*p++ = (uint8_t)p2;
 	}
-	SHA1(in, (size_t)(p - in), digest);
+	sha1(in, (size_t)(p - in), digest);
 	return 0;
 }
 

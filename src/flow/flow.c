@@ -20,12 +20,18 @@
  * time seen, so time never runs backwards for expiry.
  *
  * Memory: every flow and every queued stream segment count against
- * flow.memcap.  A new flow that would cross it switches the table to
- * emergency mode (emergency timeouts) and evicts the least recently used
- * flows until usage is below the recovery mark, at most FLOW_EVICT_BATCH
- * per packet beyond what the new flow needs; ticks carry on evicting,
- * and the mode ends once usage is below the mark.  Freed flows are kept
- * on a spare list so churn does not hit the allocator for every flow.
+ * flow.memcap, each at what it takes from the allocator: a flow its
+ * share of a slab (the slab's size over the nodes it holds, so the
+ * slab header and the tail no node fits are counted too), a segment its
+ * malloc chunk (stream.c).  The buckets count too, though they are
+ * allocated once and never given back (the recovery mark is a share of
+ * the memcap less the buckets).  A new flow that would cross the memcap
+ * switches the table to emergency mode (emergency timeouts) and evicts
+ * the least recently used flows until usage is below the recovery mark,
+ * at most FLOW_EVICT_BATCH per packet beyond what the new flow needs;
+ * ticks carry on evicting, and the mode ends once usage is below the
+ * mark.  Freed flows are kept on a spare list so churn does not hit the
+ * allocator for every flow.
  *
  * Callbacks (flow_end, anomaly, stream ops) must not call back into the
  * table.
@@ -51,6 +57,8 @@
 #define FLOW_TICK_BUDGET	4096	/* flows ended per tick */
 #define FLOW_SLAB_SIZE		(2u << 20)	/* a huge page */
 #define FLOW_SLAB_HDR		64		/* struct flow_slab, aligned */
+#define FLOW_HASH_MIN		16		/* buckets */
+#define FLOW_HASH_SHARE		8	/* buckets take <= memcap / this */
 
 struct flow_slab {
 	struct flow_slab *next;
@@ -89,7 +97,9 @@ struct flow_table {
 	uint8_t		*slab_next;
 	size_t		 slab_left;	/* nodes left in slabs[0] */
 	uint64_t	 active;
-	uint64_t	 flow_mem;	/* bytes of flow structs in use */
+	uint64_t	 flow_mem;	/* the buckets, node_cost a flow */
+	uint64_t	 node_cost;	/* a node's share of its slab */
+	uint64_t	 slab_mem;	/* bytes of slabs allocated */
 	uint64_t	 now;		/* largest time seen */
 	uint64_t	 recovery_mark;	/* bytes: below it, emergency ends */
 	bool		 emergency;
@@ -434,6 +444,9 @@ flow_huge_alloc(size_t size)
 	return m;
 }
 
+#define FLOW_SLAB_NODES	\
+	((FLOW_SLAB_SIZE - FLOW_SLAB_HDR) / sizeof(struct flow_node))
+
 static struct flow_node *
 flow_slab_node(struct flow_table *t)
 {
@@ -445,8 +458,8 @@ flow_slab_node(struct flow_table *t)
 		sl->next = t->slabs;
 		t->slabs = sl;
 		t->slab_next = (uint8_t *)sl + FLOW_SLAB_HDR;
-		t->slab_left = (FLOW_SLAB_SIZE - FLOW_SLAB_HDR) /
-		    sizeof(struct flow_node);
+		t->slab_left = FLOW_SLAB_NODES;
+		t->slab_mem += FLOW_SLAB_SIZE;
 	}
 	t->slab_left--;
 	t->slab_next += sizeof(struct flow_node);
@@ -492,7 +505,7 @@ flow_finish(struct flow_table *t, struct flow *f, enum flow_end_reason why)
 	*pp = f->hnext;
 	lru_unlink(&t->lru[n->pk][n->tk], f);
 	t->active--;
-	t->flow_mem -= sizeof(*n);
+	t->flow_mem -= t->node_cost;
 	flow_release(t, n);
 }
 
@@ -527,7 +540,7 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
     struct counters *ctr, uint64_t flow_id_seed)
 {
 	struct flow_table *t;
-	uint64_t nb = 16, r;
+	uint64_t nb = FLOW_HASH_MIN, r, room;
 	size_t bsize;
 	unsigned pk, tk;
 
@@ -540,9 +553,19 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 
 	while (nb < cfg->hash_size && nb < FLOW_HASH_MAX)
 		nb <<= 1;
-	/* At least one huge page, so the kernel can back it with one. */
+	/*
+	 * The buckets count against the memcap, so a small memcap gets
+	 * fewer of them (at most FLOW_HASH_SHARE of it) rather than no
+	 * room for flows.  From a quarter of a huge page up they are
+	 * padded to a whole one, so the kernel can back them with one,
+	 * when that fits the same share.
+	 */
+	while (nb > FLOW_HASH_MIN &&
+	    nb * sizeof(*t->buckets) > cfg->memcap / FLOW_HASH_SHARE)
+		nb >>= 1;
 	bsize = nb * sizeof(*t->buckets);
-	if (bsize < FLOW_SLAB_SIZE)
+	if (bsize >= FLOW_SLAB_SIZE / 4 && bsize < FLOW_SLAB_SIZE &&
+	    FLOW_SLAB_SIZE <= cfg->memcap / FLOW_HASH_SHARE)
 		bsize = FLOW_SLAB_SIZE;
 	if ((t->buckets = flow_huge_alloc(bsize)) == NULL) {
 		free(t);
@@ -550,6 +573,10 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 	}
 	memset(t->buckets, 0, bsize);
 	t->mask = (uint32_t)(nb - 1);
+	t->flow_mem = bsize;
+	/* The slab header and the tail no node fits are shared out. */
+	t->node_cost = (FLOW_SLAB_SIZE + FLOW_SLAB_NODES - 1) /
+	    FLOW_SLAB_NODES;
 
 	sipkey_init(&t->hkey, false);
 	/* flow_id depends on the seed only, not on the thread layout. */
@@ -562,9 +589,14 @@ flow_table_new(const struct flow_config *cfg, const struct flow_ops *ops,
 			t->emerg_to_us[pk][tk] =
 			    cfg->emerg_timeout[pk][tk] * US_PER_SEC;
 		}
+	/*
+	 * The percentage to free is of what the flows may use: the memcap
+	 * less the buckets, which no eviction gives back.
+	 */
 	r = cfg->emergency_recovery > 100 ? 100 : cfg->emergency_recovery;
-	t->recovery_mark = cfg->memcap / 100 * (100 - r) +
-	    cfg->memcap % 100 * (100 - r) / 100;
+	room = cfg->memcap > bsize ? cfg->memcap - bsize : 0;
+	t->recovery_mark = bsize + room / 100 * (100 - r) +
+	    room % 100 * (100 - r) / 100;
 
 	stream_ctx_init(&t->sctx, &t->cfg.stream, &t->ops, t->ctr,
 	    &t->flow_mem, cfg->memcap);
@@ -612,6 +644,12 @@ flow_table_tick(struct flow_table *t, uint64_t now_us)
 	if (t->emergency && budget > 0)
 		flow_evict(t, 0, budget);
 	emergency_check(t);
+}
+
+uint64_t
+flow_table_slab_mem(const struct flow_table *t)
+{
+	return t->slab_mem;
 }
 
 size_t
@@ -696,14 +734,14 @@ flow_create(struct flow_table *t, const struct packet *p,
 	bool emerg = t->emergency, cli_is_src;
 	unsigned vc = vlan_count(p);
 
-	if (flow_table_memuse(t) + sizeof(*n) > t->cfg.memcap) {
+	if (flow_table_memuse(t) + t->node_cost > t->cfg.memcap) {
 		if (!t->emergency) {
 			t->emergency = true;
 			ctr_inc(t->ctr, CTR_FLOW_EMERG_ENTERED);
 		}
 		emerg = true;
-		flow_evict(t, sizeof(*n), FLOW_EVICT_BATCH);
-		if (flow_table_memuse(t) + sizeof(*n) > t->cfg.memcap) {
+		flow_evict(t, t->node_cost, FLOW_EVICT_BATCH);
+		if (flow_table_memuse(t) + t->node_cost > t->cfg.memcap) {
 			ctr_inc(t->ctr, CTR_FLOW_MEMCAP);
 			return NULL;
 		}
@@ -746,7 +784,7 @@ flow_create(struct flow_table *t, const struct packet *p,
 	n->touched = t->now;
 	lru_append(&t->lru[n->pk][n->tk], f);
 	t->active++;
-	t->flow_mem += sizeof(*n);
+	t->flow_mem += t->node_cost;
 
 	ctr_inc(t->ctr, CTR_FLOW_TOTAL);
 	switch (p->proto) {

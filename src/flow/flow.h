@@ -6,8 +6,11 @@
  * first packet seen decides who is the client ("toserver" direction);
  * for TCP a SYN/ACK seen first makes its receiver the client.
  *
- * Memory: every flow, its stream buffers and what the caller holds for
- * its flows (flow_ops.ext_memuse) count against flow.memcap.
+ * Memory: the hash buckets, every flow (its share of the slab it lives
+ * in), its queued stream segments (as malloc sizes them) and what the
+ * caller holds for its flows (flow_ops.ext_memuse) count against
+ * flow.memcap.  The buckets take at most an eighth of the memcap: a
+ * small memcap gets fewer buckets than flow.hash-size asks for.
  * At the cap the table enters emergency mode: timeouts shrink to the
  * emergency values and the least recently used flows are evicted
  * (reason "forced") until usage falls below the recovery mark.

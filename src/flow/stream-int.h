@@ -36,8 +36,8 @@ struct stream_ctx {
 			    const struct packet *, enum ww_counter);
 	void		*arg;		/* for ops and anomaly */
 	struct counters	*ctr;
-	uint64_t	 seg_mem;	/* queued segments, headers included */
-	const uint64_t	*flow_mem;	/* bytes held by the table's flows */
+	uint64_t	 seg_mem;	/* queued segments' malloc chunks */
+	const uint64_t	*flow_mem;	/* the table's buckets and flows */
 	uint64_t	 flow_memcap;
 };
 
@@ -73,5 +73,7 @@ void	stream_anomaly(struct stream_ctx *, struct flow *,
 
 /* For unit tests: the longest hash chain of the table. */
 size_t	flow_table_longest_chain(const struct flow_table *);
+/* For unit tests: bytes of flow slabs the table has allocated. */
+uint64_t flow_table_slab_mem(const struct flow_table *);
 
 #endif /* WW_STREAM_INT_H */

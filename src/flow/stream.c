@@ -57,7 +57,26 @@ struct stream_seg {
 	uint8_t		 data[];
 };
 
-#define SEG_COST(size)	(sizeof(struct stream_seg) + (uint64_t)(size))
+/*
+ * What a segment of size data bytes takes from malloc, as glibc's
+ * allocator sizes a chunk (malloc/malloc.c, request2size): the request
+ * plus one size word, rounded up to 16 bytes, 32 at least.  Counting
+ * the request alone undercounts small segments by up to a third.
+ */
+#define SEG_CHUNK_OVERHEAD	sizeof(size_t)
+#define SEG_CHUNK_ALIGN		16u
+#define SEG_CHUNK_MIN		32u
+
+static uint64_t
+seg_cost(uint64_t size)
+{
+	uint64_t n = sizeof(struct stream_seg) + size + SEG_CHUNK_OVERHEAD;
+
+	n = (n + SEG_CHUNK_ALIGN - 1) & ~(uint64_t)(SEG_CHUNK_ALIGN - 1);
+	return n < SEG_CHUNK_MIN ? SEG_CHUNK_MIN : n;
+}
+
+#define SEG_COST(size)	seg_cost((uint64_t)(size))
 
 /*
  * Without reassembly a direction still follows next_seq (for RST checks)
@@ -171,7 +190,7 @@ seg_new(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
 {
 	struct stream_seg *g;
 
-	if ((g = malloc(SEG_COST(len))) == NULL) {
+	if ((g = malloc(sizeof(*g) + len)) == NULL) {
 		ctr_inc(ctx->ctr, CTR_TCP_SEGMENT_MEMCAP);
 		stream_anomaly(ctx, f, p, EV_STREAM_MEMCAP);
 		return NULL;

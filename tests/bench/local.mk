@@ -1,12 +1,16 @@
 ## tests/bench/local.mk - make bench: wardwatch -r against a bare
-## libpcap read loop on one large generated capture, timed in the same
-## run.  A report, never a test: see tests/bench/README.md.
+## libpcap read loop on two large generated captures (a mixed one and a
+## hospital-scale one), timed in the same run.  A report, never a test:
+## see tests/bench/README.md.
 ##
-##   make bench [BENCH_SIZE_MB=300] [BENCH_FLOWS=50000] [BENCH_REPEAT=1]
-##              [BENCH_PCAP=file]
+##   make bench [BENCH_SIZE_MB=300] [BENCH_FLOWS=50000]
+##              [BENCH_HOSP_SIZE_MB=300] [BENCH_HOSP_FLOWS=20000]
+##              [BENCH_DEVICES=5000] [BENCH_SCENARIOS="bench hospital"]
+##              [BENCH_REPEAT=1] [BENCH_PCAP=file] [BENCH_COMPARE=binary]
+##              [BENCH_PEERS=1]
 ##
-## The capture is kept in tests/bench/data/ and reused; make bench-clean
-## removes it.
+## The captures are kept in tests/bench/data/ and reused; make
+## bench-clean removes them.
 
 ## Built with everything else, so that warnings in them show up at once.
 noinst_PROGRAMS += tests/bench/barecount tests/bench/runstat
@@ -18,8 +22,14 @@ EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
+BENCH_HOSP_SIZE_MB = 300
+BENCH_HOSP_FLOWS = 20000
+BENCH_DEVICES = 5000
+BENCH_SCENARIOS = bench hospital
 BENCH_REPEAT = 1
 BENCH_PCAP =
+BENCH_COMPARE =
+BENCH_PEERS = 0
 
 ## pcapgen is only needed to generate a capture, so it is built in the
 ## recipe rather than listed as a prerequisite: BENCH_PCAP=file works
@@ -33,7 +43,12 @@ bench: wardwatch$(EXEEXT) tests/bench/barecount$(EXEEXT) \
 	fi
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    BENCH_SIZE_MB='$(BENCH_SIZE_MB)' BENCH_FLOWS='$(BENCH_FLOWS)' \
+	    BENCH_HOSP_SIZE_MB='$(BENCH_HOSP_SIZE_MB)' \
+	    BENCH_HOSP_FLOWS='$(BENCH_HOSP_FLOWS)' \
+	    BENCH_DEVICES='$(BENCH_DEVICES)' \
+	    BENCH_SCENARIOS='$(BENCH_SCENARIOS)' \
 	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_PCAP='$(BENCH_PCAP)' \
+	    BENCH_COMPARE='$(BENCH_COMPARE)' BENCH_PEERS='$(BENCH_PEERS)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/run-bench.sh
 
 bench-clean:

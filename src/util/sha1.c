@@ -1,0 +1,148 @@
+/*
+ * sha1.c - SHA-1 (FIPS 180-4 section 6.1, RFC 3174).
+ *
+ * Community ID hashes one short input (at most 40 bytes, one block)
+ * per flow.  OpenSSL 3's SHA1() fetches the algorithm from its
+ * provider registry on every call (EVP_Q_digest), which costs more
+ * than hashing the block; this file does only the hashing.  Words are
+ * read and written byte by byte, big-endian, so alignment and host
+ * byte order never matter.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "util/sha1.h"
+
+#define ROL(x, n)	((uint32_t)((x) << (n) | (x) >> (32 - (n))))
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/* One 512-bit block (FIPS 180-4 6.1.2, the 80-word schedule in 16). */
+static void
+sha1_block(uint32_t h[5], const uint8_t *blk)
+{
+	uint32_t w[16], a, b, c, d, e, f, k, t;
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = be32(blk + 4 * i);
+	a = h[0];
+	b = h[1];
+	c = h[2];
+	d = h[3];
+	e = h[4];
+	for (i = 0; i < 80; i++) {
+		if (i >= 16) {
+			t = w[(i + 13) & 15] ^ w[(i + 8) & 15] ^
+			    w[(i + 2) & 15] ^ w[i & 15];
+			w[i & 15] = ROL(t, 1);
+		}
+		if (i < 20) {
+			f = (b & c) | (~b & d);
+			k = 0x5a827999;
+		} else if (i < 40) {
+			f = b ^ c ^ d;
+			k = 0x6ed9eba1;
+		} else if (i < 60) {
+			f = (b & c) | (b & d) | (c & d);
+			k = 0x8f1bbcdc;
+		} else {
+			f = b ^ c ^ d;
+			k = 0xca62c1d6;
+		}
+		t = ROL(a, 5) + f + e + k + w[i & 15];
+		e = d;
+		d = c;
+		c = ROL(b, 30);
+		b = a;
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	h[4] += e;
+}
+
+void
+sha1_init(struct sha1_ctx *c)
+{
+	c->h[0] = 0x67452301;
+	c->h[1] = 0xefcdab89;
+	c->h[2] = 0x98badcfe;
+	c->h[3] = 0x10325476;
+	c->h[4] = 0xc3d2e1f0;
+	c->len = 0;
+	c->nbuf = 0;
+}
+
+void
+sha1_update(struct sha1_ctx *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t n;
+
+	c->len += len;
+	if (c->nbuf > 0) {
+		n = SHA1_BLOCK_LEN - c->nbuf;
+		if (n > len)
+			n = len;
+		memcpy(c->buf + c->nbuf, p, n);
+		c->nbuf += n;
+		p += n;
+		len -= n;
+		if (c->nbuf < SHA1_BLOCK_LEN)
+			return;
+		sha1_block(c->h, c->buf);
+		c->nbuf = 0;
+	}
+	for (; len >= SHA1_BLOCK_LEN; p += SHA1_BLOCK_LEN,
+	    len -= SHA1_BLOCK_LEN)
+		sha1_block(c->h, p);
+	if (len > 0) {
+		memcpy(c->buf, p, len);
+		c->nbuf = len;
+	}
+}
+
+/* Padding (FIPS 180-4 5.1.1): 0x80, zeros, the length in bits. */
+void
+sha1_final(struct sha1_ctx *c, uint8_t digest[SHA1_DIGEST_LEN])
+{
+	uint64_t bits = c->len * 8;
+	unsigned i;
+
+	c->buf[c->nbuf++] = 0x80;
+	if (c->nbuf > SHA1_BLOCK_LEN - 8) {
+		memset(c->buf + c->nbuf, 0, SHA1_BLOCK_LEN - c->nbuf);
+		sha1_block(c->h, c->buf);
+		c->nbuf = 0;
+	}
+	memset(c->buf + c->nbuf, 0, SHA1_BLOCK_LEN - 8 - c->nbuf);
+	for (i = 0; i < 8; i++)
+		c->buf[SHA1_BLOCK_LEN - 1 - i] = (uint8_t)(bits >> (8 * i));
+	sha1_block(c->h, c->buf);
+	for (i = 0; i < 5; i++) {
+		digest[4 * i] = (uint8_t)(c->h[i] >> 24);
+		digest[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+		digest[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+		digest[4 * i + 3] = (uint8_t)c->h[i];
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+void
+sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
+{
+	struct sha1_ctx c;
+
+	sha1_init(&c);
+	sha1_update(&c, data, len);
+	sha1_final(&c, digest);
+}

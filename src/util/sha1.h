@@ -1,0 +1,30 @@
+/*
+ * sha1.h - SHA-1 (FIPS 180-4, RFC 3174) for Community ID.
+ *
+ * Self-contained and stateless between calls, so any thread may hash
+ * at any time: no library lookup per call, nothing shared.  SHA-1 is
+ * here because Community ID v1 is defined with it, not for security.
+ */
+#ifndef WW_SHA1_H
+#define WW_SHA1_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA1_DIGEST_LEN	20
+#define SHA1_BLOCK_LEN	64
+
+struct sha1_ctx {
+	uint32_t	 h[5];
+	uint64_t	 len;		/* bytes hashed so far */
+	uint8_t		 buf[SHA1_BLOCK_LEN];
+	size_t		 nbuf;		/* bytes waiting in buf */
+};
+
+void	sha1_init(struct sha1_ctx *);
+void	sha1_update(struct sha1_ctx *, const void *, size_t);
+void	sha1_final(struct sha1_ctx *, uint8_t digest[SHA1_DIGEST_LEN]);
+/* The three at once. */
+void	sha1(const void *, size_t, uint8_t digest[SHA1_DIGEST_LEN]);
+
+#endif /* WW_SHA1_H */
