@@ -59,6 +59,8 @@ enum brain_ev_kind {
 	BRAIN_EV_FLOW,		/* a flow ended: end[0] client, end[1] server */
 	BRAIN_EV_LEASE,		/* DHCP ACK: end[0] (chaddr) has this IP */
 	BRAIN_EV_ROUTER_IP,	/* DHCP option 3: end[0].ip is a router */
+	BRAIN_EV_SUBNET,	/* DHCP option 1: end[0].ip is in a subnet
+				 * of prefix plen; end[0].mac the client */
 };
 
 struct brain_end {
@@ -79,6 +81,7 @@ struct brain_ev {
 	uint16_t	 vlan;		/* or BRAIN_VLAN_RELAYED (DHCP) */
 	uint16_t	 sport, dport;
 	uint8_t		 app;		/* enum app_proto */
+	uint8_t		 plen;		/* SUBNET: prefix length, 0..32 */
 	bool		 answered;	/* FLOW: the server sent packets */
 	struct brain_end end[2];
 	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */

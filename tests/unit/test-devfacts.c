@@ -49,7 +49,7 @@
 /* ------------------------------------------------------------------ */
 /* A sink that records. */
 
-enum rec_kind { REC_EV, REC_MAC, REC_LEASE, REC_ROUTER };
+enum rec_kind { REC_EV, REC_MAC, REC_LEASE, REC_ROUTER, REC_SUBNET };
 
 struct rec {
 	enum rec_kind	 kind;
@@ -57,8 +57,9 @@ struct rec {
 	int		 key;		/* REC_EV, REC_MAC */
 	char		 value[128];	/* REC_EV, REC_MAC */
 	uint8_t		 mac[6];	/* REC_MAC, REC_LEASE */
-	bool		 relayed;	/* REC_MAC, REC_LEASE */
-	uint8_t		 ip[4];		/* REC_LEASE, ROUTER */
+	bool		 relayed;	/* REC_MAC, REC_LEASE, ROUTER, SUBNET */
+	uint8_t		 ip[4];		/* REC_LEASE, ROUTER, SUBNET */
+	uint8_t		 mask[4];	/* REC_SUBNET */
 };
 
 struct recorder {
@@ -119,7 +120,7 @@ rec_lease(const struct app_sink *s, const uint8_t mac[6],
 }
 
 static bool
-rec_router(const struct app_sink *s, const uint8_t ip[4])
+rec_router(const struct app_sink *s, const uint8_t ip[4], bool relayed)
 {
 	struct recorder *rc = s->arg;
 	struct rec *r;
@@ -129,7 +130,20 @@ rec_router(const struct app_sink *s, const uint8_t ip[4])
 	rc->routers_room--;
 	r = rec_add(s, REC_ROUTER);
 	memcpy(r->ip, ip, 4);
+	r->relayed = relayed;
 	return true;
+}
+
+static void
+rec_subnet(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t addr[4], const uint8_t mask[4], bool relayed)
+{
+	struct rec *r = rec_add(s, REC_SUBNET);
+
+	memcpy(r->mac, mac, 6);
+	memcpy(r->ip, addr, 4);
+	memcpy(r->mask, mask, 4);
+	r->relayed = relayed;
 }
 
 static bool
@@ -151,6 +165,7 @@ facts_of(enum app_proto proto, int dir, const void *fact)
 		.evidence_mac = rec_evidence_mac,
 		.lease = rec_lease,
 		.router = rec_router,
+		.subnet = rec_subnet,
 		.address = rec_address,
 		.arg = &rc,
 	};
@@ -422,6 +437,32 @@ test_devfacts_dhcp(void **state)
 	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
 	assert_int_equal(rc->n, 3);
 	assert_int_equal(rc->r[2].kind, REC_ROUTER);
+	/* With option 1 it names the client's subnet; relayed, the
+	 * gateways and the subnet are another segment's. */
+	d->has_subnet_mask = true;
+	memcpy(d->subnet_mask, "\xff\xff\xff\x00", 4);
+	memcpy(d->giaddr, "\x0a\x14\x00\x01", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->n, 4);
+	assert_int_equal(rc->r[1].kind, REC_ROUTER);
+	assert_true(rc->r[1].relayed);
+	assert_int_equal(rc->r[3].kind, REC_SUBNET);
+	assert_memory_equal(rc->r[3].mac, mac, 6);
+	assert_memory_equal(rc->r[3].ip, "\x0a\x14\x00\x32", 4);
+	assert_memory_equal(rc->r[3].mask, "\xff\xff\xff\x00", 4);
+	assert_true(rc->r[3].relayed);
+	assert_string_equal(rc->r[0].value, "dhcp_server");
+	/* No address offered (a NAK): the relay's address places it. */
+	memset(d->yiaddr, 0, 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->r[3].kind, REC_SUBNET);
+	assert_memory_equal(rc->r[3].ip, "\x0a\x14\x00\x01", 4);
+	/* Sent from giaddr, on the client's segment: the relay passing
+	 * the answer on, not a DHCP server. */
+	memcpy(d->giaddr, "\x0a\x00\x00\x02", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->r[0].key, EVIDENCE_BEHAVIOUR);
+	assert_string_equal(rc->r[0].value, "dhcp_relay");
 	free(d);
 }
 
