@@ -22,7 +22,8 @@ Every capture is read with --test-mode -l TMP --state TMP/s.db, and the
         source "oui": as the vendor answer, or as an alternative that
         lost to an answer of at least its confidence (a stronger source
         named another vendor).  Locally administered and multicast
-        addresses, unknown prefixes and "Private" have no oui.vendor;
+        addresses, the null address 00:00:00:00:00:00, unknown
+        prefixes and "Private" have no oui.vendor;
   dhcp  (captures whose ground truth shows DHCPv4) every client the
         truth names with a host name (option 12) or a vendor class
         (option 60) is a device, found by its client MAC (chaddr) when
@@ -107,6 +108,8 @@ def registry_names(reg, mac):
     """Names of the longest prefix of mac; [] when it has none."""
     if mac[0] & 0x03:
         return []               # multicast or locally administered
+    if not any(mac):
+        return []               # no station's, though 00-00-00 is Xerox's
     v = int.from_bytes(mac, "big")
     for bits in (36, 28, 24):
         names = reg[bits].get(v >> (48 - bits))

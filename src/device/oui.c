@@ -675,8 +675,10 @@ lookup(const struct oui_db *db, const uint8_t *p)
 	uint64_t key;
 	size_t i;
 
-	/* IEEE 802 section 8.2: I/G and U/L bits; neither has a vendor. */
-	if (db == NULL || (p[0] & 0x03) != 0)
+	/* IEEE 802 section 8.2: I/G and U/L bits; neither has a vendor,
+	 * and nor has the null address. */
+	if (db == NULL || (p[0] & 0x03) != 0 ||
+	    (p[0] | p[1] | p[2] | p[3] | p[4] | p[5]) == 0)
 		return NULL;
 	key = (uint64_t)p[0] << 28 | (uint64_t)p[1] << 20 |
 	    (uint64_t)p[2] << 12 | (uint64_t)p[3] << 4 | (uint64_t)p[4] >> 4;

@@ -44,9 +44,10 @@ size_t		 oui_count(const struct oui_db *);	/* assignments loaded */
 /*
  * Organisation name of the longest matching prefix (MA-S/IAB 36 bits,
  * then MA-M 28, then MA-L 24).  NULL when unknown, when the registry
- * says "Private", or when the address is locally administered (bit
- * 0x02 of the first octet) or multicast (0x01).  The name lives as
- * long as the db.
+ * says "Private", when the address is locally administered (bit 0x02
+ * of the first octet) or multicast (0x01), or when it is all zero (no
+ * station's: what a capture that lost its link layer writes, which the
+ * registry would call Xerox).  The name lives as long as the db.
  */
 const char	*oui_lookup(const struct oui_db *, const uint8_t mac[6]);
 /*
