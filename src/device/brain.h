@@ -34,6 +34,8 @@
 #define BRAIN_MAX_MEDICAL_VLANS		64
 #define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
 #define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
+#define BRAIN_MAX_SUBNETS		256	/* DHCP option 1 subnets kept */
+#define BRAIN_MAX_BROADCASTS		256	/* to ff:ff:ff:ff:ff:ff, kept */
 #define BRAIN_VLAN_RELAYED		UINT16_MAX	/* brain_ev.vlan */
 #define BRAIN_FP_BUILTIN		"builtin"	/* devices.fingerprints */
 #define BRAIN_STATE_AUTO		"auto"		/* devices.state-file */
