@@ -11,7 +11,10 @@
 #     192.168.116.255; 10.0.0.255 and 192.168.1.255 of nDPI's tests);
 #   - no vendor, and so no class from the vendor, for the null MAC
 #     00:00:00:00:00:00 (the registry's 00-00-00 made it a "Xerox
-#     printer").
+#     printer");
+#   - a virtual_machine mark on every device with a hypervisor's MAC
+#     prefix, and no vendor from that prefix (VMware, "PCS Systemtechnik"
+#     or Microsoft was the maker of every virtual interface engine).
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -31,7 +34,7 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
-echo "1..$(($# / 2 * 2))"
+echo "1..$(($# / 2 * 3))"
 i=0
 n=0
 while [ $# -ge 2 ]; do
@@ -42,8 +45,10 @@ while [ $# -ge 2 ]; do
 	out="$tmp/$n"
 	mkdir -p "$out"
 	if [ ! -f "$CORPUS/$pcap" ]; then
-		i=$((i + 1)); echo "ok $i - $pcap # SKIP not in the corpus"
-		i=$((i + 1)); echo "ok $i - $pcap # SKIP not in the corpus"
+		for _ in 1 2 3; do
+			i=$((i + 1))
+			echo "ok $i - $pcap # SKIP not in the corpus"
+		done
 		continue
 	fi
 	"$WW" --test-mode -r "$CORPUS/$pcap" -l "$out" --state "$out/s.db" \
@@ -73,8 +78,8 @@ except (OSError, ValueError) as e:
 bcast -= leased
 bcast.discard("255.255.255.255")
 if rc != "0":
-    print(f"not ok {i + 1} - {pcap}: wardwatch exited {rc}")
-    print(f"not ok {i + 2} - {pcap}: wardwatch exited {rc}")
+    for k in (1, 2, 3):
+        print(f"not ok {i + k} - {pcap}: wardwatch exited {rc}")
     sys.exit(0)
 bad = sorted({d["ip"] for d in devs if d.get("ip") in bcast})
 print(("not ok" if bad else "ok") + f" {i + 1} - {pcap}: no broadcast "
@@ -87,6 +92,18 @@ bad = [f"vlan {d.get('vlan', 0)} ({d.get('vendor')} {d.get('class')})"
 print(("not ok" if bad else "ok") + f" {i + 2} - {pcap}: the null MAC "
       f"has no vendor ({len(null)} such devices)" +
       (": " + ", ".join(bad[:10]) if bad else ""))
+hv = {"00:50:56": "VMware", "00:0c:29": "VMware", "00:05:69": "VMware",
+      "00:1c:14": "VMware", "08:00:27": "VirtualBox", "00:15:5d": "Hyper-V",
+      "52:54:00": "QEMU/KVM", "00:16:3e": "Xen", "00:1c:42": "Parallels"}
+vms = [d for d in devs if d.get("mac", "")[:8] in hv]
+makers = ("VMware", "PCS Systemtechnik", "Microsoft", "XenSource",
+          "Parallels")
+bad = [f"{d['mac']} ({d.get('virtual_machine')}, {d.get('vendor')})"
+       for d in vms if d.get("virtual_machine") != hv[d["mac"][:8]] or
+       (d.get("vendor") or "").startswith(makers)]
+print(("not ok" if bad else "ok") + f" {i + 3} - {pcap}: {len(vms)} "
+      "virtual machines are marked and their vendor is no hypervisor's" +
+      (": " + ", ".join(bad[:10]) if bad else ""))
 EOF
-	i=$((i + 2))
+	i=$((i + 3))
 done

@@ -4,10 +4,12 @@
 #
 # wardwatch reads the capture with a fresh state database; the final
 # inventory is the "snapshot" device records of eve.json.  Each truth
-# row (mac, vlan, ip, class, vendor, model) is one test: it passes when
-# the device with that MAC on that VLAN has the right class, vendor and
-# address (after the last lease; for a router its own interface's), and
-# the right model where the truth names one ("-": none claimed).  Two
+# row (mac, vlan, ip, class, vendor, model, virtual_machine) is one
+# test: it passes when the device with that MAC on that VLAN has the
+# right class, vendor, address (after the last lease; for a router its
+# own interface's) and hypervisor, and the right model where the truth
+# names one ("-": none claimed; for the vendor and the hypervisor, none
+# at all).  Two
 # more tests: the inventory holds no device the truth does not name (a
 # router's other interfaces, hosts behind a router, broadcast addresses
 # are not devices), and the routers hold no evidence of the hosts they
@@ -81,6 +83,8 @@ for i, row in enumerate(rows, 1):
             want_model += 1
         continue
     bad = []
+    if want["vendor"] == "-":
+        want["vendor"] = None
     for key in ("class", "vendor", "model"):
         if key == "model" and want["model"] == "-":
             continue
@@ -98,6 +102,10 @@ for i, row in enumerate(rows, 1):
             bad.append(f"{key} expected {want[key]!r} got {have!r}")
     if dev.get("ip") != row["ip"]:
         bad.append(f"ip expected {row['ip']} got {dev.get('ip')}")
+    vm = row.get("virtual_machine", "-")
+    if dev.get("virtual_machine") != (None if vm == "-" else vm):
+        bad.append(f"virtual_machine expected {vm!r} got "
+                   f"{dev.get('virtual_machine')!r}")
     if bad:
         print(f"not ok {i} - {name}: " + "; ".join(bad))
     else:

@@ -426,7 +426,7 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 {
 	struct brain_dev *n;
 	struct device *d;
-	const char *org;
+	const char *org, *hv;
 
 	if ((n = brain_alloc(b)) == NULL)
 		return NULL;
@@ -445,13 +445,22 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 	d->first_us = d->last_us = ts;
 	d->unsaved = true;
 	brain_insert(b, n);
+	hv = mac != NULL ? oui_hypervisor(mac) : NULL;
 	if (mac != NULL && b->oui != NULL &&
 	    (org = oui_lookup(b->oui, mac)) != NULL) {
 		dev_add_evidence(&n->d, BRAIN_KEY(OUI_VENDOR), org, ts);
-		brain_vendor_claim(b, n, org, "oui",
-		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
-		    ts);
+		if (hv == NULL)
+			brain_vendor_claim(b, n, org, "oui", claims_confidence(
+			    &b->claims, EVIDENCE_OUI_VENDOR), NULL, ts);
 	}
+	/*
+	 * A hypervisor's prefix names the maker of the virtual NIC, never
+	 * of the interface engine or PACS inside: a fact of its own, and
+	 * the vendor is left to the product's evidence (HL7 MSH-3, DICOM
+	 * implementation class UID, ...).
+	 */
+	if (hv != NULL)
+		dev_add_evidence(&n->d, BRAIN_KEY(VM_HYPERVISOR), hv, ts);
 	brain_touch(b, n, CH_NEW, ts);
 	return n;
 }
@@ -607,13 +616,16 @@ brain_make_router(struct brain *b, struct brain_dev *n,
 	for (i = 0; i < DEV_A_MAX; i++)
 		dev_attr_clear(d, (enum dev_attr)i);
 	for (i = k = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0)
+		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0 ||
+		    strcmp(d->evidence[i].key, BRAIN_KEY(VM_HYPERVISOR)) == 0)
 			d->evidence[k++] = d->evidence[i];
 	d->n_evidence = k;
 	for (i = 0; i < k; i++)
-		brain_vendor_claim(b, n, d->evidence[i].value, "oui",
-		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
-		    ts);
+		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0 &&
+		    oui_hypervisor(d->mac) == NULL)
+			brain_vendor_claim(b, n, d->evidence[i].value, "oui",
+			    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR),
+			    NULL, ts);
 	dev_add_evidence(d, BRAIN_KEY(BEHAVIOUR), "router", ts);
 	brain_ip_disown(b, n, ts);
 	/* Its own address is the one DHCP names as a gateway on its VLAN,

@@ -51,6 +51,13 @@ size_t		 oui_count(const struct oui_db *);	/* assignments loaded */
  */
 const char	*oui_lookup(const struct oui_db *, const uint8_t mac[6]);
 /*
+ * The hypervisor whose virtual NICs carry this MAC's prefix ("VMware",
+ * "VirtualBox", "Hyper-V", "QEMU/KVM", "Xen", "Parallels"), or NULL.
+ * The registry names the hypervisor's maker, never the product that
+ * runs in the virtual machine.  Needs no registry.
+ */
+const char	*oui_hypervisor(const uint8_t mac[6]);
+/*
  * The same for the first octets of an EUI-64 (IEEE identifiers in HL7
  * MSH-3/OBX-18).  A modified EUI-64 (an IPv6 interface identifier) has
  * bit 0x02 inverted: flip it back before the lookup.

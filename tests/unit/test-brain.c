@@ -76,6 +76,11 @@ static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t MAC_MDNS[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
 static const uint8_t MAC_NULL[6] = { 0, 0, 0, 0, 0, 0 };
 static const uint8_t MAC_RANDOM[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
+static const uint8_t MAC_VMWARE[6] = { 0x00, 0x50, 0x56, 0x9a, 0x40, 0x05 };
+static const uint8_t MAC_VMWARE2[6] = { 0x00, 0x50, 0x56, 0x9a, 0x40, 0x06 };
+static const uint8_t MAC_VBOX[6] = { 0x08, 0x00, 0x27, 0x12, 0x34, 0x56 };
+static const uint8_t MAC_HYPERV[6] = { 0x00, 0x15, 0x5d, 0x01, 0x02, 0x03 };
+static const uint8_t MAC_QEMU[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 static void
 end_set(struct brain_end *e, const uint8_t *mac, const char *ip)
@@ -476,6 +481,61 @@ test_null_and_random_mac(void **state)
 	assert_non_null(strstr(l, "\"random_mac\":true"));
 	assert_null(strstr(l, "\"vendor\""));
 	assert_null(strstr(l, "oui.vendor"));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * A hypervisor's prefix makes no maker: VMware was the vendor of
+ * every interface engine and PACS on a virtual machine.  It is a fact
+ * of the device (virtual_machine), and the product's own evidence
+ * names the vendor; with none, there is no vendor.
+ */
+static void
+test_hypervisor_is_no_vendor(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	evidence(&q, 1 * SEC, 40, MAC_VMWARE, "10.40.0.5", "hl7.sending_app",
+	    "RHAPSODY");
+	evidence(&q, 1 * SEC, 40, MAC_VMWARE2, "10.40.0.6",
+	    "dicom.impl_class_uid", "1.2.752.24.10.4");
+	evidence(&q, 1 * SEC, 40, MAC_VBOX, "10.40.0.7", "hostname.dhcp",
+	    "WS-7");
+	evidence(&q, 1 * SEC, 40, MAC_HYPERV, "10.40.0.8", "hostname.dhcp",
+	    "WS-8");
+	evidence(&q, 1 * SEC, 40, MAC_QEMU, "10.40.0.9", "hostname.dhcp",
+	    "WS-9");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	l = find_line(&x->out, "\"snapshot\"", "00:50:56:9a:40:05", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"VMware\""));
+	assert_non_null(strstr(l, "\"vendor\":\"Rhapsody\""));
+	assert_non_null(strstr(l, "\"class\":\"interface-engine\""));
+	assert_null(strstr(l, "\"value\":\"VMware\""));
+	/* The registry's answer stays a fact of its own. */
+	assert_non_null(strstr(l, "\"oui.vendor\":[\"VMware, Inc.\"]"));
+	l = find_line(&x->out, "\"snapshot\"", "00:50:56:9a:40:06", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"vendor\":\"Sectra\""));
+	assert_null(strstr(l, "\"value\":\"VMware\""));
+	l = find_line(&x->out, "\"snapshot\"", "08:00:27:12:34:56", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"VirtualBox\""));
+	assert_null(strstr(l, "\"vendor\""));
+	l = find_line(&x->out, "\"snapshot\"", "00:15:5d:01:02:03", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"Hyper-V\""));
+	assert_null(strstr(l, "\"vendor\""));
+	l = find_line(&x->out, "\"snapshot\"", "52:54:00:12:34:56", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"QEMU/KVM\""));
+	assert_non_null(strstr(l, "\"random_mac\":true"));
+	assert_null(strstr(l, "\"vendor\""));
 	brain_queue_free(&q);
 	fix_free(x);
 }
@@ -934,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_router),
 		cmocka_unit_test(test_broadcast_is_no_device),
 		cmocka_unit_test(test_null_and_random_mac),
+		cmocka_unit_test(test_hypervisor_is_no_vendor),
 		cmocka_unit_test(test_router_relay_gateway),
 		cmocka_unit_test(test_server_seen_from_other_vlan),
 		cmocka_unit_test(test_worker_split_invariance),

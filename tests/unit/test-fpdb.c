@@ -1131,6 +1131,76 @@ test_fpdb_builtin(void **state)
 	fpdb_free(db);
 }
 
+/*
+ * Shipped fingerprints: each case is the evidence a device shows and
+ * the rule that must match it, with what the rule claims ("" for none).
+ * Every fingerprint added to profiles/fingerprints/ gets a case here.
+ */
+struct fp_case {
+	const char	*rule;
+	const char	*class, *vendor, *model;
+	struct fp_evidence ev[3];
+};
+
+static const struct fp_case builtin_cases[] = {
+	/* Virtual machines: pump data from one is the vendor's server. */
+	{ "pump-data-from-vm", "medical-gateway", "", "",
+	    { { "vm.hypervisor", "VMware" },
+	      { "hl7.observation", "MDC_DEV_PUMP_INFUS_LVP_MDS" } } },
+	{ "pump-data-from-nutanix-vm", "medical-gateway", "", "",
+	    { { "oui.vendor", "Nutanix" }, { "hl7.observation", "70049" } } },
+	/* Interface engines: the product is the vendor. */
+	{ "rhapsody-sending-app", "", "Rhapsody Health", "Rhapsody",
+	    { { "hl7.sending_app", "RHAPSODY_PROD" } } },
+	{ "corepoint-sending-app", "", "Rhapsody Health", "Corepoint",
+	    { { "hl7.sending_app", "Corepoint" } } },
+	{ "mirth-sending-app", "", "NextGen Healthcare", "Mirth Connect",
+	    { { "hl7.sending_app", "MIRTH" } } },
+	{ "cloverleaf-sending-app", "", "Infor", "Cloverleaf",
+	    { { "hl7.sending_app", "CLOVERLEAF" } } },
+	{ "intersystems-sending-app", "", "InterSystems", "",
+	    { { "hl7.sending_app", "HEALTHSHARE" } } },
+};
+
+static void
+expect_case(const struct fpdb *db, const struct fp_case *c)
+{
+	struct fp_match m[64];
+	size_t n, i, k;
+
+	for (k = 0; k < 3 && c->ev[k].key != NULL; k++)
+		;
+	n = fpdb_match(db, c->ev, k, m, 64);
+	for (i = 0; i < n && i < 64; i++)
+		if (strcmp(m[i].name, c->rule) == 0)
+			break;
+	if (i == n || i == 64)
+		fail_msg("%s: no match for %s=%s", c->rule, c->ev[0].key,
+		    c->ev[0].value);
+	if (strcmp(c->class, m[i].class >= 0 ?
+	    fp_class_name((enum fp_class)m[i].class) : "") != 0 ||
+	    strcmp(c->vendor, m[i].vendor != NULL ? m[i].vendor : "") != 0 ||
+	    strcmp(c->model, m[i].model != NULL ? m[i].model : "") != 0)
+		fail_msg("%s: claims %s / %s / %s", c->rule,
+		    m[i].class >= 0 ? fp_class_name((enum fp_class)m[i].class) :
+		    "", m[i].vendor != NULL ? m[i].vendor : "",
+		    m[i].model != NULL ? m[i].model : "");
+}
+
+static void
+test_fpdb_builtin_cases(void **state)
+{
+	struct fpdb *db;
+	size_t i;
+
+	(void)state;
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(fpdb_load_builtin(db, stderr), 0);
+	for (i = 0; i < sizeof(builtin_cases) / sizeof(builtin_cases[0]); i++)
+		expect_case(db, &builtin_cases[i]);
+	fpdb_free(db);
+}
+
 int
 main(void)
 {
@@ -1155,6 +1225,7 @@ main(void)
 		cmocka_unit_test(test_fpdb_load_dir),
 		cmocka_unit_test(test_fpdb_load_file_errors),
 		cmocka_unit_test(test_fpdb_builtin),
+		cmocka_unit_test(test_fpdb_builtin_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
