@@ -242,7 +242,7 @@ static const struct ward_host ward_hosts[W_NHOSTS] = {
 	/* b0:5c:da HP Inc.: a LaserJet on the ward. */
 	[W_PRINTER] = { M(b0, 5c, da, 5a, 3c, 2b), 40, IP4(10, 40, 0, 120),
 	    IP4(10, 40, 0, 120), 64, 40000, &dhcp_printer,
-	    "printer", "HP", NULL },
+	    "printer", "HP", "HP LaserJet Pro M404dn" },	/* mDNS "ty" */
 };
 
 /* The scenario's state: addresses can change, counters advance. */

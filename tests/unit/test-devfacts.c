@@ -483,6 +483,20 @@ test_devfacts_dns(void **state)
 		{ S, EVIDENCE_MDNS_NAME, "Printer 3" },
 		{ S, EVIDENCE_HOSTNAME_MDNS, "printer3" },
 	};
+	/* The TXT strings a printer (Bonjour Printing) and a HomeKit or
+	 * Cast device (md=) announce; other keys say nothing. */
+	static const char *const txt[] = {
+		"txtvers=1", "ty=HP LaserJet Pro M404dn", "USB_MFG=HP",
+		"usb_MDL=HP LaserJet Pro M404-M405", "md=Chromecast", "ty=",
+		"noequals", "pdl=application/pdf", "model=x",
+	};
+	static const struct want mdns_txt[] = {
+		{ S, EVIDENCE_MDNS_MODEL, "HP LaserJet Pro M404dn" },
+		{ S, EVIDENCE_MDNS_MANUFACTURER, "HP" },
+		{ S, EVIDENCE_MDNS_MODEL, "HP LaserJet Pro M404-M405" },
+		{ S, EVIDENCE_MDNS_MODEL, "Chromecast" },
+	};
+	struct dns_rr *rr;
 	static const char *const names[] = {
 		"a.example", "b.example", "c.example", "d.example", "e.example",
 	};
@@ -517,6 +531,26 @@ test_devfacts_dns(void **state)
 	d->rrs[2].type = DNS_TYPE_A;
 	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOCLIENT, d), mdns,
 	    NELEM(mdns));
+
+	/* A TXT record (RFC 6763 6): length-prefixed "key=value" strings;
+	 * the last one claims more bytes than the rdata has. */
+	memset(d, 0, sizeof(*d));
+	d->flags = DNS_FLAG_QR | DNS_FLAG_AA;
+	d->n_rrs = 1;
+	rr = &d->rrs[0];
+	strcpy(rr->name.text, "HP LaserJet._ipp._tcp.local");
+	rr->type = DNS_TYPE_TXT;
+	rr->has_rdata = true;
+	for (i = 0; i < NELEM(txt); i++) {
+		rr->rdata[rr->rdata_len++] = (uint8_t)strlen(txt[i]);
+		memcpy(rr->rdata + rr->rdata_len, txt[i], strlen(txt[i]));
+		rr->rdata_len += strlen(txt[i]);
+	}
+	rr->rdata[rr->rdata_len++] = 40;
+	memcpy(rr->rdata + rr->rdata_len, "md=Cut", 6);
+	rr->rdata_len += 6;
+	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOCLIENT, d), mdns_txt,
+	    NELEM(mdns_txt));
 	free(d);
 }
 

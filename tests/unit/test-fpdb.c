@@ -1160,6 +1160,25 @@ static const struct fp_case builtin_cases[] = {
 	    { { "hl7.sending_app", "CLOVERLEAF" } } },
 	{ "intersystems-sending-app", "", "InterSystems", "",
 	    { { "hl7.sending_app", "HEALTHSHARE" } } },
+	/* The maker at the head of the model a printer announces. */
+	{ "mdns-model-hp", "", "HP", "",
+	    { { "mdns.model", "HP LaserJet Pro M404dn" } } },
+	{ "mdns-model-brother", "", "Brother", "",
+	    { { "mdns.model", "Brother HL-L2350DW series" } } },
+	{ "mdns-model-canon", "", "Canon", "",
+	    { { "mdns.model", "Canon iR-ADV C5535" } } },
+	{ "mdns-model-epson", "", "Epson", "",
+	    { { "mdns.model", "EPSON WF-C5790 Series" } } },
+	{ "mdns-model-xerox", "", "Xerox", "",
+	    { { "mdns.model", "Xerox VersaLink C405" } } },
+	{ "mdns-model-lexmark", "", "Lexmark", "",
+	    { { "mdns.model", "Lexmark MS621" } } },
+	{ "mdns-model-ricoh", "", "Ricoh", "",
+	    { { "mdns.model", "RICOH IM C3000" } } },
+	{ "mdns-model-kyocera", "", "Kyocera", "",
+	    { { "mdns.model", "Kyocera ECOSYS P3155dn" } } },
+	{ "mdns-model-zebra", "", "Zebra", "",
+	    { { "mdns.model", "Zebra ZD421" } } },
 };
 
 static void
