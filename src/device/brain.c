@@ -164,6 +164,7 @@ brain_config_defaults(struct brain_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
 	c->fingerprints = xstrdup(BRAIN_FP_BUILTIN);
+	c->builtin_fingerprints = true;
 	c->oui_dir = xstrdup(OUI_DEFAULT_DIR);
 	c->state_file = xstrdup(BRAIN_STATE_AUTO);
 	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
@@ -179,17 +180,33 @@ brain_config_free(struct brain_config *c)
 	c->fingerprints = c->oui_dir = c->state_file = NULL;
 }
 
+/*
+ * The fingerprint set: the files of devices.fingerprints, a site's
+ * own, first, then the compiled-in set unless
+ * devices.builtin-fingerprints is false.  Local entries come first so
+ * that a local vendor spelling wins (the first matching vendor entry
+ * does) and a local fingerprint replaces the built-in one of its name
+ * (fpdb_load_builtin() skips those).
+ */
 static struct fpdb *
 brain_load_fp(const struct brain_config *c, FILE *err)
 {
 	struct fpdb *fp = fpdb_new();
-	int n;
+	bool local = c->fingerprints != NULL &&
+	    strcmp(c->fingerprints, BRAIN_FP_BUILTIN) != 0;
+	int n = 0;
 
-	if (c->fingerprints != NULL &&
-	    strcmp(c->fingerprints, BRAIN_FP_BUILTIN) != 0)
-		n = fpdb_load_dir(fp, c->fingerprints, err);
-	else
-		n = fpdb_load_builtin(fp, err);
+	if (!local && !c->builtin_fingerprints) {
+		if (err != NULL)
+			fprintf(err, "devices.builtin-fingerprints is false "
+			    "and devices.fingerprints names no directory: no "
+			    "fingerprints\n");
+		n++;
+	}
+	if (local)
+		n += fpdb_load_dir(fp, c->fingerprints, err);
+	if (c->builtin_fingerprints)
+		n += fpdb_load_builtin(fp, err);
 	if (n != 0) {
 		fpdb_free(fp);
 		return NULL;

@@ -48,6 +48,7 @@
 struct brain_config {
 	bool		 enabled;
 	char		*fingerprints;	/* directory, or BRAIN_FP_BUILTIN */
+	bool		 builtin_fingerprints;	/* the compiled-in set too */
 	char		*oui_dir;	/* registry directory */
 	char		*state_file;	/* or BRAIN_STATE_AUTO: by mode */
 	uint32_t	 max_devices;

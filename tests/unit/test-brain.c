@@ -46,6 +46,7 @@ fix_new(const char *db, unsigned nworkers)
 	free(x->cfg.fingerprints);
 	free(x->cfg.oui_dir);
 	x->cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	x->cfg.builtin_fingerprints = false;	/* the fixture's alone */
 	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	if (db != NULL)
 		strlcpy(x->db, db, sizeof(x->db));
@@ -564,6 +565,7 @@ test_router_relay_gateway(void **state)
 	free(cfg.fingerprints);
 	free(cfg.oui_dir);
 	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	cfg.builtin_fingerprints = false;
 	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	cfg.medical_vlans[0] = 20;
 	cfg.medical_vlans[1] = 40;
@@ -931,6 +933,7 @@ test_medical_vlan_alert(void **state)
 	free(cfg.fingerprints);
 	free(cfg.oui_dir);
 	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	cfg.builtin_fingerprints = false;
 	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	cfg.medical_vlans[0] = 20;
 	cfg.n_medical_vlans = 1;
@@ -947,6 +950,104 @@ test_medical_vlan_alert(void **state)
 	    "on medical VLAN 20", "00:40:c1:00:00:01"));
 	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_ALERTS), 1);
 	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * devices.fingerprints adds a site's files to the built-in set (it
+ * used to replace it); a local fingerprint named as a built-in one
+ * replaces that one; devices.builtin-fingerprints: false leaves the
+ * local files alone, and without them is an error.
+ */
+static struct fix *
+fix_fp(const char *dir, bool builtin, FILE *err)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+
+	brain_config_defaults(&x->cfg);
+	free(x->cfg.fingerprints);
+	free(x->cfg.oui_dir);
+	x->cfg.fingerprints = strdup(dir);
+	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
+	x->cfg.builtin_fingerprints = builtin;
+	x->b = brain_new(&x->cfg, 1, NULL, out_open(&x->out), &x->ctr, err);
+	return x;
+}
+
+static void
+feed_sysmex(struct fix *x)
+{
+	struct brain_queue q = { 0 };
+
+	/* A Sysmex analyzer (built-in rules) with a Baxter vendor class
+	 * (the fixture's rule). */
+	evidence(&q, 1 * SEC, 40, MAC_CT, "10.40.0.62", "hl7.sending_app",
+	    "SYSMEX");
+	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.63", "dhcp.vendor_class",
+	    "Baxter SIGMA Spectrum");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	brain_queue_free(&q);
+}
+
+static void
+test_fingerprints_local_and_builtin(void **state)
+{
+	char tmpl[] = "/tmp/ww-fp-XXXXXX", path[128], *msgs;
+	struct fix *x;
+	size_t mlen;
+	FILE *f;
+
+	(void)state;
+	/* The fixture's files and the built-in set together. */
+	x = fix_fp(WW_SRCDIR "/tests/unit/brain/fp", true, stderr);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04",
+	    "\"rule\":\"sysmex-sending-app\""));
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:03",
+	    "\"rule\":\"pump-by-vendor-class\""));
+	fix_free(x);
+
+	/* The fixture's files alone. */
+	x = fix_fp(WW_SRCDIR "/tests/unit/brain/fp", false, stderr);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_null(find_line(&x->out, "sysmex-sending-app", NULL, NULL));
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:03",
+	    "\"rule\":\"pump-by-vendor-class\""));
+	fix_free(x);
+
+	/* A local file replaces the built-in fingerprint of its name. */
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/site.yaml", tmpl);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("fingerprints:\n  - name: sysmex-sending-app\n"
+	    "    class: lab-analyzer\n    vendor: Site Sysmex\n"
+	    "    confidence: 99\n    match: {hl7.sending_app: SYSMEX}\n", f);
+	fclose(f);
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	x = fix_fp(tmpl, true, f);
+	fclose(f);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04",
+	    "\"vendor\":\"Site Sysmex\""));
+	fix_free(x);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(tmpl), 0);
+
+	/* Neither: an error, for the run and for -T. */
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	x = fix_fp(BRAIN_FP_BUILTIN, false, f);
+	assert_null(x->b);
+	assert_int_equal(brain_check(&x->cfg, f), -1);
+	fclose(f);
+	assert_non_null(strstr(msgs, "devices.builtin-fingerprints is false "
+	    "and devices.fingerprints names no directory"));
+	free(msgs);
 	fix_free(x);
 }
 
@@ -1004,6 +1105,7 @@ main(void)
 		cmocka_unit_test(test_persistence_and_alerts),
 		cmocka_unit_test(test_medical_vlan_alert),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_fingerprints_local_and_builtin),
 	};
 
 	log_init(0, false);

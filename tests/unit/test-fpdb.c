@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "app/evidence.h"
 #include "util/cfgyaml.h"
 #include "device/fpdb.h"
 #include "util/util.h"
@@ -31,6 +32,43 @@
 	"    class: server\n"						\
 	"    match:\n"							\
 	"      hostname: h\n"
+
+/*
+ * What the first bad class or match key of a file is told: every class
+ * ("unknown" last) and every evidence key fingerprints match.
+ */
+static const char *
+classes_note(void)
+{
+	static char buf[2048];
+	int i;
+
+	strlcpy(buf, " (classes: ", sizeof(buf));
+	for (i = 1; i < FP_CLASS_MAX; i++) {
+		strlcat(buf, fp_class_name((enum fp_class)i), sizeof(buf));
+		strlcat(buf, ", ", sizeof(buf));
+	}
+	strlcat(buf, "unknown)", sizeof(buf));
+	return buf;
+}
+
+static const char *
+keys_note(void)
+{
+	static char buf[2048];
+	const char *k;
+	unsigned i;
+
+	strlcpy(buf, " (keys: ", sizeof(buf));
+	for (i = 0; (k = evidence_key_name(i)) != NULL; i++)
+		if (fp_key_valid(k)) {
+			if (buf[strlen(buf) - 1] != ' ')
+				strlcat(buf, ", ", sizeof(buf));
+			strlcat(buf, k, sizeof(buf));
+		}
+	strlcat(buf, ")", sizeof(buf));
+	return buf;
+}
 
 static const char *
 srcdir(void)
@@ -238,6 +276,8 @@ test_fpdb_load_valid(void **state)
 static void
 test_fpdb_unknown_keys(void **state)
 {
+	char want[4096];
+
 	(void)state;
 	expect("fingerprint:\n" ENTRY_A, 1,
 	    NAME ":1:1: unknown key \"fingerprint\" (expected vendors or "
@@ -245,17 +285,23 @@ test_fpdb_unknown_keys(void **state)
 	expect("fingerprints:\n" ENTRY_A "    colour: red\n", 1,
 	    NAME ":6:5: unknown key \"colour\" (expected name, class, "
 	    "vendor, model, confidence or match)\n");
+	/* The first bad key of a file lists the good ones. */
+	snprintf(want, sizeof(want),
+	    NAME ":6:7: unknown evidence key \"Hostname\"%s\n"
+	    NAME ":7:7: unknown evidence key \"dhcp.option60\"\n",
+	    keys_note());
 	expect("fingerprints:\n" ENTRY_A "      Hostname: x\n"
-	    "      dhcp.option60: y\n", 2,
-	    NAME ":6:7: unknown evidence key \"Hostname\"\n"
-	    NAME ":7:7: unknown evidence key \"dhcp.option60\"\n");
+	    "      dhcp.option60: y\n", 2, want);
 	/* Keys of app/evidence.def that fingerprints do not match. */
-	expect("fingerprints:\n" ENTRY_A "      hostname.dhcp: x\n"
-	    "      hl7.from: y\n", 2,
+	snprintf(want, sizeof(want),
 	    NAME ":6:7: evidence key \"hostname.dhcp\" is not matched by "
-	    "fingerprints\n"
+	    "fingerprints%s\n"
 	    NAME ":7:7: evidence key \"hl7.from\" is not matched by "
-	    "fingerprints\n");
+	    "fingerprints\n", keys_note());
+	expect("fingerprints:\n" ENTRY_A "      hostname.dhcp: x\n"
+	    "      hl7.from: y\n", 2, want);
+	assert_non_null(strstr(keys_note(), ", hostname, "));
+	assert_null(strstr(keys_note(), "hostname.dhcp"));
 	expect("vendors:\n  - name: X\n    match: x\n    matches: y\n", 1,
 	    NAME ":4:5: unknown key \"matches\" (expected name or match)\n");
 	expect("? [a]\n: b\n", 1, NAME ":1:3: keys must be names, not a "
@@ -336,7 +382,7 @@ static void
 test_fpdb_duplicate_across_files(void **state)
 {
 	struct fpdb *db;
-	char *msgs;
+	char *msgs, want[4096];
 
 	(void)state;
 	assert_non_null(db = fpdb_new());
@@ -353,24 +399,31 @@ test_fpdb_duplicate_across_files(void **state)
 	fpdb_free(db);
 
 	/* An entry left out for another error still holds its name. */
+	snprintf(want, sizeof(want), NAME ":2:22: unknown class \"pump\"%s\n"
+	    NAME ":3:12: duplicate fingerprint \"a\" (first at " NAME
+	    ":2:12)\n", classes_note());
 	expect("fingerprints:\n"
 	    "  - {name: a, class: pump, match: {hostname: x}}\n"
-	    "  - {name: a, class: iot, match: {hostname: x}}\n", 2,
-	    NAME ":2:22: unknown class \"pump\"\n"
-	    NAME ":3:12: duplicate fingerprint \"a\" (first at " NAME
-	    ":2:12)\n");
+	    "  - {name: a, class: iot, match: {hostname: x}}\n", 2, want);
 }
 
 static void
 test_fpdb_values(void **state)
 {
+	char want[4096];
+
 	(void)state;
+	snprintf(want, sizeof(want), NAME ":3:12: unknown class \"pump\"%s\n",
+	    classes_note());
 	expect("fingerprints:\n  - name: a\n    class: pump\n"
-	    "    match: {hostname: h}\n", 1,
-	    NAME ":3:12: unknown class \"pump\"\n");
+	    "    match: {hostname: h}\n", 1, want);
+	snprintf(want, sizeof(want), NAME ":3:12: unknown class "
+	    "\"Server\"%s\n", classes_note());
 	expect("fingerprints:\n  - name: a\n    class: Server\n"
-	    "    match: {hostname: h}\n", 1,
-	    NAME ":3:12: unknown class \"Server\"\n");
+	    "    match: {hostname: h}\n", 1, want);
+	assert_non_null(strstr(classes_note(), " (classes: infusion-pump, "
+	    "patient-monitor, "));
+	assert_non_null(strstr(classes_note(), ", iot, unknown)"));
 	expect("fingerprints:\n  - name: a\n    class:\n    vendor: V\n"
 	    "    match: {hostname: h}\n", 1,
 	    NAME ":3:11: class: missing value\n");
@@ -537,26 +590,26 @@ test_fpdb_all_errors_one_pass(void **state)
 	    "  - name: ok\n"				/* 16 */
 	    "    match: {}\n"				/* 17 */
 	    "extra: 1\n";				/* 18 */
-	static const char want[] =
+	struct fpdb *db;
+	char *msgs, want[8192];
+
+	(void)state;
+	snprintf(want, sizeof(want),
 	    NAME ":4:5: missing match\n"
 	    NAME ":12:5: unknown key \"colour\" (expected name, class, vendor, "
 	    "model, confidence or match)\n"
 	    NAME ":9:11: name: \"Bad!\" has characters other than a-z, 0-9, "
 	    "'.' and '-'\n"
-	    NAME ":10:12: unknown class \"toaster\"\n"
+	    NAME ":10:12: unknown class \"toaster\"%s\n"
 	    NAME ":11:17: confidence: 0 is out of range (1 to 100)\n"
 	    NAME ":14:17: hostname: empty list\n"
-	    NAME ":15:7: unknown evidence key \"ip\"\n"
+	    NAME ":15:7: unknown evidence key \"ip\"%s\n"
 	    NAME ":16:11: duplicate fingerprint \"ok\" (first at " NAME
 	    ":6:11)\n"
 	    NAME ":16:5: none of class, vendor and model is set\n"
 	    NAME ":17:12: match: empty\n"
 	    NAME ":18:1: unknown key \"extra\" (expected vendors or "
-	    "fingerprints)\n";
-	struct fpdb *db;
-	char *msgs;
-
-	(void)state;
+	    "fingerprints)\n", classes_note(), keys_note());
 	expect(yaml, 11, want);
 
 	/* The good entries are kept; the load as a whole has failed. */
@@ -1037,10 +1090,11 @@ test_fpdb_load_dir(void **state)
 	assert_non_null(db = fpdb_new());
 	assert_int_equal(load_dir(db, dir, &msgs), 3);
 	snprintf(want, sizeof(want),
-	    "%s/a.yaml:2:22: unknown class \"x\"\n"
+	    "%s/a.yaml:2:22: unknown class \"x\"%s\n"
 	    "%s/b.yaml:2:12: duplicate fingerprint \"ten\" (first at "
 	    "%s/10.yaml:2:12)\n"
-	    "%s/dir.yaml: Is a directory\n", dir, dir, dir, dir);
+	    "%s/dir.yaml: Is a directory\n", dir, classes_note(), dir, dir,
+	    dir);
 	assert_string_equal(msgs, want);
 	free(msgs);
 	assert_int_equal(fpdb_count(db), 3);
@@ -1128,6 +1182,35 @@ test_fpdb_builtin(void **state)
 	fclose(f);
 	assert_non_null(strstr(msgs, ": duplicate fingerprint \""));
 	free(msgs);
+	assert_int_equal(fpdb_replaced_count(db), 0);
+	fpdb_free(db);
+
+	/* After a site's file, a built-in fingerprint of a name it has is
+	 * left out: the local one replaces it. */
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(load_as(db, "site.yaml", "fingerprints:\n"
+	    "  - {name: printer-raw-9100, class: iot, match: "
+	    "{port.server: tcp/9100}}\n"
+	    "  - {name: site-only, class: iot, match: {hostname: x}}\n",
+	    &msgs), 0);
+	free(msgs);
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	assert_int_equal(fpdb_load_builtin(db, f), 0);
+	fclose(f);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_int_equal(fpdb_replaced_count(db), 1);
+	assert_non_null(dir = fpdb_new());
+	assert_int_equal(fpdb_load_builtin(dir, stderr), 0);
+	assert_int_equal(fpdb_count(db), fpdb_count(dir) + 1);
+	fpdb_free(dir);
+	{
+		struct fp_evidence ev = { "port.server", "tcp/9100" };
+		struct fp_match m[4];
+
+		assert_int_equal(fpdb_match(db, &ev, 1, m, 4), 1);
+		assert_int_equal(m[0].class, FP_CLASS_IOT);
+	}
 	fpdb_free(db);
 }
 
