@@ -21,8 +21,11 @@ Every capture is read with --test-mode -l TMP --state TMP/s.db, and the
         or the canonical name a vendors: glob gives it, claimed with
         source "oui": as the vendor answer, or as an alternative that
         lost to an answer of at least its confidence (a stronger source
-        named another vendor).  Locally administered and multicast
-        addresses, unknown prefixes and "Private" have no oui.vendor;
+        named another vendor), except for a hypervisor's prefix, which
+        makes the device a virtual_machine and claims no vendor.
+        Locally administered and multicast
+        addresses, the null address 00:00:00:00:00:00, unknown
+        prefixes and "Private" have no oui.vendor;
   dhcp  (captures whose ground truth shows DHCPv4) every client the
         truth names with a host name (option 12) or a vendor class
         (option 60) is a device, found by its client MAC (chaddr) when
@@ -107,6 +110,8 @@ def registry_names(reg, mac):
     """Names of the longest prefix of mac; [] when it has none."""
     if mac[0] & 0x03:
         return []               # multicast or locally administered
+    if not any(mac):
+        return []               # no station's, though 00-00-00 is Xerox's
     v = int.from_bytes(mac, "big")
     for bits in (36, 28, 24):
         names = reg[bits].get(v >> (48 - bits))
@@ -383,6 +388,16 @@ def dev_name(d):
                        else " vlan %s" % d["vlan"])
 
 
+# The prefixes of hypervisors' virtual NICs (wardwatch-devices(7)).
+HYPERVISORS = {
+    b"\x00\x50\x56": "VMware", b"\x00\x0c\x29": "VMware",
+    b"\x00\x05\x69": "VMware", b"\x00\x1c\x14": "VMware",
+    b"\x08\x00\x27": "VirtualBox", b"\x00\x15\x5d": "Hyper-V",
+    b"\x52\x54\x00": "QEMU/KVM", b"\x00\x16\x3e": "Xen",
+    b"\x00\x1c\x42": "Parallels",
+}
+
+
 def check_oui(devs, reg, vendors, stats):
     """Problems found, devices with a registry vendor."""
     bad, nven = [], 0
@@ -410,6 +425,19 @@ def check_oui(devs, reg, vendors, stats):
         for n in names:
             accept |= canonical(vendors, n)
         attrs = d.get("attributes") or {}
+        if mac[:3] in HYPERVISORS:
+            # The registry names the virtual NIC's maker: a fact, no
+            # vendor claim.
+            claims = [v for v in [attrs.get("vendor") or {}] +
+                      ((d.get("alternatives") or {}).get("vendor") or [])
+                      if "oui" in sources(v)]
+            if d.get("virtual_machine") != HYPERVISORS[mac[:3]] or claims:
+                bad.append("%s: virtual_machine expected %s and no oui "
+                           "vendor, got %s and %s" % (
+                               dev_name(d), HYPERVISORS[mac[:3]],
+                               json.dumps(d.get("virtual_machine")),
+                               json.dumps([v.get("value") for v in claims])))
+            continue
         answer = attrs.get("vendor") or {}
         if answer.get("value") in accept and "oui" in sources(answer):
             continue

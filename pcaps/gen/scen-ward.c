@@ -33,7 +33,8 @@
  *
  * scen_ward_truth() writes the ground truth from the same table, as
  * tab-separated mac, vlan, ip (after the last lease), class, vendor
- * and model ("-" when nothing on the wire claims one).  Vendor names are
+ * and model ("-" when nothing on the wire claims one), and the
+ * hypervisor of a virtual machine's NIC ("-": none).  Vendor names are
  * the canonical names of profiles/fingerprints/10-vendors.yaml.
  */
 #include <config.h>
@@ -99,8 +100,9 @@ struct ward_host {
 	uint16_t	 eport;		/* first ephemeral port */
 	const struct ward_dhcp *dhcp;	/* NULL: static address */
 	const char	*class;
-	const char	*vendor;
+	const char	*vendor;	/* NULL: not claimed */
 	const char	*model;		/* NULL: not claimed */
+	const char	*vm;		/* hypervisor of a virtual NIC */
 };
 
 /*
@@ -152,17 +154,21 @@ static const struct ward_host ward_hosts[W_NHOSTS] = {
 	[W_R40] = { M(00, 1b, 54, 14, 40, 01), 40, IP4(10, 40, 0, 1),
 	    IP4(10, 40, 0, 1), 255, 0, NULL,
 	    "network-infrastructure", "Cisco", NULL },
-	/* 00:50:56 VMware: three virtual servers. */
+	/*
+	 * 00:50:56 VMware: three virtual servers.  VMware made the
+	 * virtual NIC, not the software: the DNS server and the engine
+	 * name no maker on the wire.
+	 */
 	[W_DHCPDNS] = { M(00, 50, 56, 9a, 40, 0a), 40, IP4(10, 40, 0, 10),
 	    IP4(10, 40, 0, 10), 128, 50000, NULL,
-	    "server", "VMware", NULL },
+	    "server", NULL, NULL, "VMware" },
 	[W_ENGINE] = { M(00, 50, 56, 9a, 40, 05), 40, IP4(10, 40, 0, 5),
 	    IP4(10, 40, 0, 5), 64, 41000, NULL,
-	    "interface-engine", "VMware", NULL },
+	    "interface-engine", NULL, NULL, "VMware" },
 	/* ICU Medical MedNet: speaks for the Plum 360 pumps. */
 	[W_MEDNET] = { M(00, 50, 56, 9a, 40, 07), 40, IP4(10, 40, 0, 7),
 	    IP4(10, 40, 0, 7), 128, 51000, NULL,
-	    "medical-gateway", "ICU Medical", NULL },
+	    "medical-gateway", "ICU Medical", NULL, "VMware" },
 	/* 00:09:fb Philips Patient Monitoring (IntelliVue). */
 	[W_MON_PHILIPS] = { M(00, 09, fb, 4a, 07, 21), 20, IP4(10, 20, 0, 21),
 	    IP4(10, 20, 0, 21), 64, 1025, &dhcp_monitor,
@@ -236,7 +242,7 @@ static const struct ward_host ward_hosts[W_NHOSTS] = {
 	/* b0:5c:da HP Inc.: a LaserJet on the ward. */
 	[W_PRINTER] = { M(b0, 5c, da, 5a, 3c, 2b), 40, IP4(10, 40, 0, 120),
 	    IP4(10, 40, 0, 120), 64, 40000, &dhcp_printer,
-	    "printer", "HP", NULL },
+	    "printer", "HP", "HP LaserJet Pro M404dn" },	/* mDNS "ty" */
 };
 
 /* The scenario's state: addresses can change, counters advance. */
@@ -1843,17 +1849,20 @@ scen_ward_truth(FILE *fp)
 	uint32_t ip;
 	size_t i;
 
-	if (fprintf(fp, "mac\tvlan\tip\tclass\tvendor\tmodel\n") < 0)
+	if (fprintf(fp, "mac\tvlan\tip\tclass\tvendor\tmodel\t"
+	    "virtual_machine\n") < 0)
 		return -1;
 	for (i = 0; i < W_NHOSTS; i++) {
 		h = &ward_hosts[i];
 		m = h->mac;
 		ip = h->final_ip;
 		if (fprintf(fp, "%02x:%02x:%02x:%02x:%02x:%02x\t%u\t"
-		    "%u.%u.%u.%u\t%s\t%s\t%s\n", m[0], m[1], m[2], m[3], m[4],
-		    m[5], (unsigned)h->vlan, ip >> 24, ip >> 16 & 0xff,
-		    ip >> 8 & 0xff, ip & 0xff, h->class, h->vendor,
-		    h->model != NULL ? h->model : "-") < 0)
+		    "%u.%u.%u.%u\t%s\t%s\t%s\t%s\n", m[0], m[1], m[2], m[3],
+		    m[4], m[5], (unsigned)h->vlan, ip >> 24, ip >> 16 & 0xff,
+		    ip >> 8 & 0xff, ip & 0xff, h->class,
+		    h->vendor != NULL ? h->vendor : "-",
+		    h->model != NULL ? h->model : "-",
+		    h->vm != NULL ? h->vm : "-") < 0)
 			return -1;
 	}
 	return 0;

@@ -133,9 +133,17 @@ struct app_sink {
 	/* A DHCP lease: the host with hardware address mac has ip. */
 	void	 (*lease)(const struct app_sink *, const uint8_t mac[6],
 		    const uint8_t ip[4], bool relayed);
-	/* ip is a router's own address (DHCP option 3); false when there
-	 * is no room for it, and so for none after it. */
-	bool	 (*router)(const struct app_sink *, const uint8_t ip[4]);
+	/* ip is a router's own address (DHCP option 3) on the segment of
+	 * the client a reply is for, which a relay may have forwarded
+	 * from another segment (relayed); false when there is no room for
+	 * it, and so for none after it. */
+	bool	 (*router)(const struct app_sink *, const uint8_t ip[4],
+		    bool relayed);
+	/* The subnet of the client with hardware address mac: addr is an
+	 * address in it (the client's, or its relay's), mask its mask
+	 * (DHCP option 1). */
+	void	 (*subnet)(const struct app_sink *, const uint8_t mac[6],
+		    const uint8_t addr[4], const uint8_t mask[4], bool relayed);
 	/* An end's IP address as text (UTIL_ADDRBUF bytes); false if the
 	 * flow is not IP. */
 	bool	 (*address)(const struct app_sink *, int end, char *buf);

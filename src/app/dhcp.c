@@ -419,8 +419,12 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 }
 
 /*
- * Device evidence.  A reply makes its sender a DHCP server, names the
- * gateways (option 3) and, for an ACK, the client's address.  A
+ * Device evidence.  A reply makes its sender a DHCP server (or, when
+ * it comes from the relay's address on the client's segment, giaddr, a
+ * relay agent passing the server's answer on), names the
+ * gateways (option 3) and the client's subnet (option 1, with the
+ * address it gives, or the relay's: RFC 2131 4.3.1 picks the subnet
+ * from giaddr) and, for an ACK, the client's address.  A
  * request is about the hardware address it carries, which is not the
  * packet's source when a relay (giaddr) forwarded it: its host name,
  * FQDN, vendor class and parameter list (in order, "1,3,6,15").
@@ -433,13 +437,23 @@ dhcp_facts(const void *fact, int dir, const struct app_sink *sink)
 	char buf[APP_VALUE_MAX];
 	size_t i, n;
 	bool relayed = memcmp(d->giaddr, zero, 4) != 0;
+	char from[UTIL_ADDRBUF], relay[UTIL_ADDRBUF];
+	const uint8_t *in;
 
 	if (d->op == 2) {
+		util_format_ip(4, d->giaddr, relay);
 		app_evidence(sink, APP_END_SENDER(dir), EVIDENCE_BEHAVIOUR,
-		    "dhcp_server");
+		    relayed && sink->address(sink, APP_END_SENDER(dir), from) &&
+		    strcmp(from, relay) == 0 ? "dhcp_relay" : "dhcp_server");
 		for (i = 0; i < d->n_routers && i < DHCP_MAX_ADDRS; i++)
-			if (!sink->router(sink, d->routers[i]))
+			if (!sink->router(sink, d->routers[i], relayed))
 				break;
+		in = memcmp(d->yiaddr, zero, 4) != 0 ? d->yiaddr :
+		    memcmp(d->ciaddr, zero, 4) != 0 ? d->ciaddr : d->giaddr;
+		if (d->has_subnet_mask && d->has_mac &&
+		    memcmp(in, zero, 4) != 0)
+			sink->subnet(sink, d->chaddr, in, d->subnet_mask,
+			    relayed);
 		if (d->msg_type == 5 && d->has_mac &&
 		    memcmp(d->yiaddr, zero, 4) != 0)
 			sink->lease(sink, d->chaddr, d->yiaddr, relayed);

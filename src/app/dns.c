@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/dns.h"
 #include "output/jsonw.h"
@@ -997,9 +998,53 @@ dns_facts(const void *fact, int dir, const struct app_sink *sink)
 }
 
 /*
+ * The keys of DNS-SD TXT records that name the device's model or
+ * maker: the Bonjour Printing Specification's "ty" (make and model),
+ * "usb_MDL" and "usb_MFG" (the IEEE 1284 device ID's MDL and MFG),
+ * and "md", the model of HomeKit accessories and Google Cast devices.
+ * RFC 6763 6.4: keys compare case-insensitively.
+ */
+static const struct {
+	const char		*key;
+	enum evidence_key	 ev;
+} mdns_txt_keys[] = {
+	{ "ty", EVIDENCE_MDNS_MODEL },
+	{ "md", EVIDENCE_MDNS_MODEL },
+	{ "usb_MDL", EVIDENCE_MDNS_MODEL },
+	{ "usb_MFG", EVIDENCE_MDNS_MANUFACTURER },
+};
+
+/* Evidence in the "key=value" character-strings of a TXT rdata. */
+static void
+mdns_txt_facts(const struct dns_rr *rr, int tx, const struct app_sink *sink)
+{
+	struct breader br;
+	const char *s, *eq;
+	size_t l, k, i;
+
+	br_init(&br, rr->rdata, rr->rdata_len);
+	while (br_left(&br) > 0) {
+		l = br_u8(&br);
+		if (l > br_left(&br))
+			break;		/* cut at DNS_MAX_RDATA: half a name */
+		s = (const char *)br_bytes(&br, l);
+		if (l == 0 || (eq = memchr(s, '=', l)) == NULL)
+			continue;
+		k = (size_t)(eq - s);
+		for (i = 0; i < sizeof(mdns_txt_keys) /
+		    sizeof(mdns_txt_keys[0]); i++)
+			if (strlen(mdns_txt_keys[i].key) == k &&
+			    strncasecmp(s, mdns_txt_keys[i].key, k) == 0)
+				sink->evidence(sink, tx, mdns_txt_keys[i].ev,
+				    eq + 1, l - k - 1);
+	}
+}
+
+/*
  * Device evidence of an mDNS response: what the sender is and offers
  * (RFC 6763): the service types and instance names of its PTR records,
- * and its host name from the A and AAAA records under .local.
+ * its model and maker from its TXT records, and its host name from the
+ * A and AAAA records under .local.
  */
 static void
 mdns_facts(const void *fact, int dir, const struct app_sink *sink)
@@ -1021,6 +1066,8 @@ mdns_facts(const void *fact, int dir, const struct app_sink *sink)
 			    (const char *)rr->rdata);
 			if (strchr((const char *)rr->rdata, '.') != NULL)
 				app_evidence(sink, tx, EVIDENCE_MDNS_NAME, buf);
+		} else if (rr->type == DNS_TYPE_TXT && rr->has_rdata) {
+			mdns_txt_facts(rr, tx, sink);
 		} else if ((rr->type == DNS_TYPE_A ||
 		    rr->type == DNS_TYPE_AAAA) && strstr(rr->name.text,
 		    ".local") != NULL) {

@@ -66,12 +66,35 @@ struct brain_dev {
 	bool		 shown_has_ip;
 	uint64_t	 ts_us;		/* of the event that last changed it */
 	uint64_t	 lease_us;	/* its address came from DHCP then */
+	bool		 merged;	/* folded into another device */
 };
 
 struct brain_ipent {
 	struct dev_ip	 ip;
 	struct brain_dev *dev;
+	/* A MAC that used the address while another MAC held it: when
+	 * the holder turns out to be a router, the address is this one's. */
+	struct brain_dev *want;
 	struct brain_ipent *next;
+};
+
+/*
+ * A router's address on a client's segment (DHCP option 3).  Its VLAN
+ * is the reply's, unless a relay forwarded the reply from another
+ * segment: then it is the VLAN of the subnet the address is in.
+ */
+struct brain_gw {
+	struct dev_ip	 ip;
+	uint16_t	 vlan;
+	bool		 vlan_known;
+};
+
+/* A client's subnet (DHCP option 1), and the VLAN its clients are on. */
+struct brain_subnet {
+	uint32_t	 net;		/* host byte order */
+	uint8_t		 plen;
+	uint16_t	 vlan;
+	bool		 vlan_known;
 };
 
 /* A queue handed over by a worker at a tick (threaded brain). */
@@ -124,8 +147,13 @@ struct brain {
 	struct brain_ipent **ip_tab;
 	struct brain_dev **touched;
 	size_t		 ntouched, tcap;
-	struct dev_ip	 gw[BRAIN_MAX_GATEWAYS];	/* DHCP option 3 */
+	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
 	size_t		 ngw;
+	struct brain_subnet subnet[BRAIN_MAX_SUBNETS];
+	size_t		 nsubnet;
+	/* IPv4 destinations of frames to ff:ff:ff:ff:ff:ff (host order). */
+	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
+	size_t		 nbcast;
 
 	struct counters	*ctr;
 	struct record_writer rw;	/* device records and alerts */
@@ -142,6 +170,7 @@ brain_config_defaults(struct brain_config *c)
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
 	c->fingerprints = xstrdup(BRAIN_FP_BUILTIN);
+	c->builtin_fingerprints = true;
 	c->oui_dir = xstrdup(OUI_DEFAULT_DIR);
 	c->state_file = xstrdup(BRAIN_STATE_AUTO);
 	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
@@ -158,17 +187,33 @@ brain_config_free(struct brain_config *c)
 	c->fingerprints = c->oui_dir = c->state_file = NULL;
 }
 
+/*
+ * The fingerprint set: the files of devices.fingerprints, a site's
+ * own, first, then the compiled-in set unless
+ * devices.builtin-fingerprints is false.  Local entries come first so
+ * that a local vendor spelling wins (the first matching vendor entry
+ * does) and a local fingerprint replaces the built-in one of its name
+ * (fpdb_load_builtin() skips those).
+ */
 static struct fpdb *
 brain_load_fp(const struct brain_config *c, FILE *err)
 {
 	struct fpdb *fp = fpdb_new();
-	int n;
+	bool local = c->fingerprints != NULL &&
+	    strcmp(c->fingerprints, BRAIN_FP_BUILTIN) != 0;
+	int n = 0;
 
-	if (c->fingerprints != NULL &&
-	    strcmp(c->fingerprints, BRAIN_FP_BUILTIN) != 0)
-		n = fpdb_load_dir(fp, c->fingerprints, err);
-	else
-		n = fpdb_load_builtin(fp, err);
+	if (!local && !c->builtin_fingerprints) {
+		if (err != NULL)
+			fprintf(err, "devices.builtin-fingerprints is false "
+			    "and devices.fingerprints names no directory: no "
+			    "fingerprints\n");
+		n++;
+	}
+	if (local)
+		n += fpdb_load_dir(fp, c->fingerprints, err);
+	if (c->builtin_fingerprints)
+		n += fpdb_load_builtin(fp, err);
 	if (n != 0) {
 		fpdb_free(fp);
 		return NULL;
@@ -300,16 +345,41 @@ brain_ip_own(struct brain *b, const struct dev_ip *ip, struct brain_dev *n)
 	e->dev = n;
 }
 
+static void brain_touch(struct brain *, struct brain_dev *, uint8_t,
+    uint64_t);
+
+/* The MAC that wanted an address gets it (its holder routes). */
+static struct brain_dev *
+brain_ip_give(struct brain *b, struct brain_ipent *e, uint64_t ts)
+{
+	struct brain_dev *w = e->want;
+
+	e->want = NULL;
+	if (w == NULL || (w->d.flags & DEV_F_ROUTER))
+		return NULL;
+	e->dev = w;
+	if (!w->d.has_ip || (dev_ip_is4(&e->ip) && !dev_ip_is4(&w->d.ip))) {
+		if (dev_set_ip(&w->d, &e->ip)) {
+			w->d.unsaved = true;
+			brain_touch(b, w, CH_IP, ts);
+		}
+	}
+	return w;
+}
+
 static void
-brain_ip_disown(struct brain *b, struct brain_dev *n)
+brain_ip_disown(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct brain_ipent *e;
 	size_t i;
 
 	for (i = 0; i < BRAIN_HASH_SIZE; i++)
 		for (e = b->ip_tab[i]; e != NULL; e = e->next)
-			if (e->dev == n)
+			if (e->dev == n) {
 				e->dev = NULL;
+				if (e->want != n)
+					(void)brain_ip_give(b, e, ts);
+			}
 }
 
 static void
@@ -330,7 +400,10 @@ brain_touch(struct brain *b, struct brain_dev *n, uint8_t changes,
 	n->touched = true;
 }
 
-static bool brain_is_gateway(const struct brain *, const struct dev_ip *);
+static bool brain_gw_local(const struct brain *, const struct brain_dev *,
+    const struct dev_ip *);
+static const struct brain_gw *brain_gw_find(const struct brain *,
+    const struct dev_ip *);
 static void brain_vendor_claim(struct brain *, struct brain_dev *,
     const char *, const char *, unsigned, const char *, uint64_t);
 
@@ -366,8 +439,8 @@ brain_insert(struct brain *b, struct brain_dev *n)
 		n->mac_next = b->mac_tab[h];
 		b->mac_tab[h] = n;
 	}
-	if (d->has_ip && !(d->flags & DEV_F_ROUTER))
-		brain_ip_own(b, &d->ip, n);
+	if (d->has_ip)
+		brain_ip_own(b, &d->ip, n);	/* a router's: its own */
 }
 
 static void
@@ -391,7 +464,7 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 {
 	struct brain_dev *n;
 	struct device *d;
-	const char *org;
+	const char *org, *hv;
 
 	if ((n = brain_alloc(b)) == NULL)
 		return NULL;
@@ -410,14 +483,22 @@ brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
 	d->first_us = d->last_us = ts;
 	d->unsaved = true;
 	brain_insert(b, n);
-	ctr_inc(b->ctr, CTR_DEV_NEW);
+	hv = mac != NULL ? oui_hypervisor(mac) : NULL;
 	if (mac != NULL && b->oui != NULL &&
 	    (org = oui_lookup(b->oui, mac)) != NULL) {
 		dev_add_evidence(&n->d, BRAIN_KEY(OUI_VENDOR), org, ts);
-		brain_vendor_claim(b, n, org, "oui",
-		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
-		    ts);
+		if (hv == NULL)
+			brain_vendor_claim(b, n, org, "oui", claims_confidence(
+			    &b->claims, EVIDENCE_OUI_VENDOR), NULL, ts);
 	}
+	/*
+	 * A hypervisor's prefix names the maker of the virtual NIC, never
+	 * of the interface engine or PACS inside: a fact of its own, and
+	 * the vendor is left to the product's evidence (HL7 MSH-3, DICOM
+	 * implementation class UID, ...).
+	 */
+	if (hv != NULL)
+		dev_add_evidence(&n->d, BRAIN_KEY(VM_HYPERVISOR), hv, ts);
 	brain_touch(b, n, CH_NEW, ts);
 	return n;
 }
@@ -451,10 +532,119 @@ brain_ip_usable(const struct dev_ip *ip)
 	return ip->a[0] != 0xff && !(ip->a[0] == 0 && ip->a[15] <= 1);
 }
 
-/* The MAC sends for too many addresses: it routes.  Its identity so
- * far was borrowed from the hosts behind it: start again. */
+static uint32_t
+brain_ip4(const struct dev_ip *ip)
+{
+	const uint8_t *a = ip->a + 12;
+
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+}
+
+static uint32_t
+brain_mask(uint8_t plen)
+{
+	return plen == 0 ? 0 : 0xffffffffu << (32 - plen);
+}
+
+/*
+ * An address that names no one device: a subnet's broadcast or network
+ * address (a subnet a DHCP server described, /30 or wider) or an
+ * address seen as the destination of a frame to ff:ff:ff:ff:ff:ff.
+ * Limited broadcast and multicast are not usable at all.
+ */
+static bool
+brain_ip_group(const struct brain *b, const struct dev_ip *ip)
+{
+	uint32_t a, m;
+	size_t i;
+
+	if (!dev_ip_is4(ip))
+		return false;
+	a = brain_ip4(ip);
+	for (i = 0; i < b->nsubnet; i++) {
+		m = brain_mask(b->subnet[i].plen);
+		if (b->subnet[i].plen > 30 || (a & m) != b->subnet[i].net)
+			continue;
+		if ((a & ~m) == 0 || (a & ~m) == ~m)
+			return true;
+	}
+	for (i = 0; i < b->nbcast; i++)
+		if (b->bcast[i] == a)
+			return true;
+	return false;
+}
+
 static void
-brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
+brain_bcast_add(struct brain *b, const struct dev_ip *ip)
+{
+	uint32_t a;
+	size_t i;
+
+	if (!dev_ip_is4(ip))
+		return;
+	a = brain_ip4(ip);
+	for (i = 0; i < b->nbcast; i++)
+		if (b->bcast[i] == a)
+			return;
+	if (b->nbcast == BRAIN_MAX_BROADCASTS) {
+		ctr_inc(b->ctr, CTR_DEV_ADDR_TABLE_FULL);
+		return;
+	}
+	b->bcast[b->nbcast++] = a;
+}
+
+/* A DHCP server gave the address to a client: it is no broadcast. */
+static void
+brain_bcast_del(struct brain *b, const struct dev_ip *ip)
+{
+	uint32_t a;
+	size_t i;
+
+	if (!dev_ip_is4(ip))
+		return;
+	a = brain_ip4(ip);
+	for (i = 0; i < b->nbcast; i++)
+		if (b->bcast[i] == a) {
+			b->bcast[i] = b->bcast[--b->nbcast];
+			return;
+		}
+}
+
+/* The subnet an address is in (the first described), or -1. */
+static ssize_t
+brain_subnet_of(const struct brain *b, const struct dev_ip *ip)
+{
+	uint32_t a;
+	size_t i;
+
+	if (!dev_ip_is4(ip))
+		return -1;
+	a = brain_ip4(ip);
+	for (i = 0; i < b->nsubnet; i++)
+		if ((a & brain_mask(b->subnet[i].plen)) == b->subnet[i].net)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* A client on a known VLAN holds an address: its subnet is there. */
+static void
+brain_subnet_vlan(struct brain *b, const struct dev_ip *ip, uint16_t vlan)
+{
+	ssize_t k = brain_subnet_of(b, ip);
+
+	if (k >= 0 && !b->subnet[k].vlan_known) {
+		b->subnet[k].vlan = vlan;
+		b->subnet[k].vlan_known = true;
+	}
+}
+
+/* The MAC sends for too many addresses, or from a gateway address of
+ * its VLAN: it routes.  Its identity so far was borrowed from the hosts
+ * behind it: start again.  own: its gateway address, or NULL. */
+static void
+brain_make_router(struct brain *b, struct brain_dev *n,
+    const struct dev_ip *own, uint64_t ts)
 {
 	struct device *d = &n->d;
 	const struct dev_ip *gw;
@@ -464,28 +654,85 @@ brain_make_router(struct brain *b, struct brain_dev *n, uint64_t ts)
 	for (i = 0; i < DEV_A_MAX; i++)
 		dev_attr_clear(d, (enum dev_attr)i);
 	for (i = k = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0)
+		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0 ||
+		    strcmp(d->evidence[i].key, BRAIN_KEY(VM_HYPERVISOR)) == 0)
 			d->evidence[k++] = d->evidence[i];
 	d->n_evidence = k;
 	for (i = 0; i < k; i++)
-		brain_vendor_claim(b, n, d->evidence[i].value, "oui",
-		    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR), NULL,
-		    ts);
+		if (strcmp(d->evidence[i].key, BRAIN_KEY(OUI_VENDOR)) == 0 &&
+		    oui_hypervisor(d->mac) == NULL)
+			brain_vendor_claim(b, n, d->evidence[i].value, "oui",
+			    claims_confidence(&b->claims, EVIDENCE_OUI_VENDOR),
+			    NULL, ts);
 	dev_add_evidence(d, BRAIN_KEY(BEHAVIOUR), "router", ts);
-	brain_ip_disown(b, n);
-	/* Its own address is the one DHCP names as a gateway, if any. */
-	gw = NULL;
-	if (d->has_ip && brain_is_gateway(b, &d->ip))
+	brain_ip_disown(b, n, ts);
+	/* Its own address is the one DHCP names as a gateway on its VLAN,
+	 * if any. */
+	gw = own;
+	if (gw == NULL && d->has_ip && brain_gw_local(b, n, &d->ip))
 		gw = &d->ip;
 	for (i = 0; gw == NULL && i < n->n_seen; i++)
-		if (brain_is_gateway(b, &n->seen[i]))
+		if (brain_gw_local(b, n, &n->seen[i]))
 			gw = &n->seen[i];
-	if (gw != NULL)
+	if (gw != NULL) {
 		d->ip = *gw;
+		brain_ip_own(b, gw, n);
+	}
 	d->has_ip = gw != NULL;
 	d->n_ips = 0;
 	d->unsaved = true;
 	brain_touch(b, n, CH_IDENTITY | CH_IP, ts);
+}
+
+/*
+ * A host known by address behind a router turns out to be a MAC on a
+ * VLAN the sensor watches (the copy of a routed packet on the sender's
+ * VLAN comes before the one on the receiver's): one host, one device.
+ * The node stays in memory, marked, until brain_settle() drops it: a
+ * caller may still hold it.  Only a device no record has announced is
+ * folded; one already reported stays a device of its own.
+ */
+static void
+brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
+    uint64_t ts)
+{
+	const struct dev_value *v;
+	struct brain_ipent *e;
+	bool ch = false;
+	size_t i, k;
+	int a;
+
+	for (i = 0; i < from->d.n_evidence; i++)
+		if (dev_add_evidence(&to->d, from->d.evidence[i].key,
+		    from->d.evidence[i].value, from->d.evidence[i].first_us))
+			to->d.evidence_new = true;
+	for (a = 0; a < DEV_A_MAX; a++)
+		for (i = 0; i < from->d.attr[a].n; i++) {
+			v = &from->d.attr[a].v[i];
+			for (k = 0; k < v->n_claims; k++)
+				ch |= dev_claim(&to->d, (enum dev_attr)a,
+				    v->value, v->claims[k].confidence,
+				    v->claims[k].source, v->claims[k].rule[0] ?
+				    v->claims[k].rule : NULL, v->first_us);
+		}
+	to->d.flows += from->d.flows;
+	to->d.packets += from->d.packets;
+	to->d.bytes += from->d.bytes;
+	if (from->d.first_us < to->d.first_us)
+		to->d.first_us = from->d.first_us;
+	if (from->d.last_us > to->d.last_us)
+		to->d.last_us = from->d.last_us;
+	to->d.unsaved = true;
+	for (i = 0; i < BRAIN_HASH_SIZE; i++)
+		for (e = b->ip_tab[i]; e != NULL; e = e->next) {
+			if (e->dev == from)
+				e->dev = to;
+			if (e->want == from)
+				e->want = NULL;
+		}
+	from->merged = true;
+	ctr_inc(b->ctr, CTR_DEV_MERGED);
+	brain_touch(b, to, ch ? CH_IDENTITY : 0, ts);
 }
 
 /* A flow says this MAC used this address. */
@@ -496,6 +743,11 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 	struct brain_dev *owner;
 	uint8_t i;
 
+	/* A gateway address of its VLAN (DHCP option 3) is a router's. */
+	if (brain_gw_local(b, n, ip)) {
+		brain_make_router(b, n, ip, ts);
+		return;
+	}
 	if (n->d.has_ip && memcmp(&n->d.ip, ip, sizeof(*ip)) == 0)
 		return;
 	for (i = 0; i < n->n_seen; i++)
@@ -503,15 +755,28 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 			break;
 	if (i == n->n_seen && dev_ip_is4(ip)) {
 		if (n->n_seen + 1 >= BRAIN_ROUTER_IPS) {
-			brain_make_router(b, n, ts);
+			brain_make_router(b, n, NULL, ts);
 			return;
 		}
 		n->seen[n->n_seen++] = *ip;
 	}
 	owner = brain_find_ip(b, ip);
-	if (owner != NULL && owner != n && !(owner->d.flags & DEV_F_ROUTED))
-		return;		/* another MAC holds it: only DHCP moves it */
+	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED) &&
+	    !owner->d.announced) {
+		brain_merge(b, owner, n, ts);
+		owner = NULL;
+	}
+	if (owner != NULL && owner != n && !(owner->d.flags & DEV_F_ROUTED)) {
+		/* Another MAC holds it: only DHCP moves it, or the holder
+		 * turning out to be a router that forwarded for it. */
+		brain_ip_entry(b, ip)->want = n;
+		return;
+	}
 	brain_ip_own(b, ip, n);
+	/* A host known by address behind a router: if this MAC turns out
+	 * to be that router, the address goes back to it. */
+	if (owner != NULL && owner != n)
+		brain_ip_entry(b, ip)->want = owner;
 	/* The current address is the IPv4 one; IPv6 ones only when the
 	 * device has no other.  A flow does not move an address a DHCP
 	 * server gave: it may have started before the lease. */
@@ -525,15 +790,47 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 	}
 }
 
-static bool
-brain_is_gateway(const struct brain *b, const struct dev_ip *ip)
+static ssize_t
+brain_gw_index(const struct brain *b, const struct dev_ip *ip)
 {
 	size_t i;
 
 	for (i = 0; i < b->ngw; i++)
-		if (memcmp(&b->gw[i], ip, sizeof(*ip)) == 0)
-			return true;
-	return false;
+		if (memcmp(&b->gw[i].ip, ip, sizeof(*ip)) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static const struct brain_gw *
+brain_gw_find(const struct brain *b, const struct dev_ip *ip)
+{
+	ssize_t k = brain_gw_index(b, ip);
+
+	return k >= 0 ? &b->gw[k] : NULL;
+}
+
+/*
+ * A gateway address is a router's own on the VLAN the address serves.
+ * A relay puts its address on the client's segment in giaddr and the
+ * server answers to it, so the router interface on the server's VLAN
+ * is seen with the addresses of the other segments' gateways: those
+ * are the same router's, on other VLANs, never this interface's.  A
+ * gateway whose VLAN is not known yet is no one's.
+ */
+static bool
+brain_gw_local(const struct brain *b, const struct brain_dev *n,
+    const struct dev_ip *ip)
+{
+	const struct brain_gw *g = brain_gw_find(b, ip);
+	ssize_t k;
+
+	if (g == NULL)
+		return false;
+	if (g->vlan_known)
+		return g->vlan == n->d.vlan;
+	k = brain_subnet_of(b, ip);
+	return k >= 0 && b->subnet[k].vlan_known &&
+	    b->subnet[k].vlan == n->d.vlan;
 }
 
 /* The device's VLAN is known now (the index is by MAC: no move). */
@@ -543,6 +840,8 @@ brain_rekey(struct brain *b, struct brain_dev *n, uint16_t vlan, uint64_t ts)
 	n->d.vlan = vlan;
 	n->d.flags &= (uint8_t)~DEV_F_RELAYED;
 	n->d.unsaved = true;
+	if (n->d.has_ip && n->lease_us != 0)
+		brain_subnet_vlan(b, &n->d.ip, vlan);
 	brain_touch(b, n, CH_IDENTITY, ts);
 }
 
@@ -574,10 +873,28 @@ static struct brain_dev *
 brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
     uint64_t ts)
 {
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct brain_dev *n = NULL;
+	struct brain_ipent *ent;
 	bool ipok = e->has_ip && brain_ip_usable(&e->ip);
+	bool group = e->has_mac && (e->mac[0] & 0x01);
 
-	if (e->has_mac && !(e->mac[0] & 0x01)) {
+	if (group || (ipok && brain_ip_group(b, &e->ip))) {
+		/*
+		 * To a group MAC the address is a broadcast or multicast
+		 * one, whatever it looks like; an IPv4 address sent to the
+		 * broadcast MAC is one for every later frame too (a router
+		 * forwarding a directed broadcast sends it to its own MAC
+		 * first).
+		 */
+		if (ipok && group && memcmp(e->mac, bcast, 6) == 0 &&
+		    brain_find_ip(b, &e->ip) == NULL)
+			brain_bcast_add(b, &e->ip);
+		if (e->has_ip)
+			ctr_inc(b->ctr, CTR_DEV_GROUP_ADDRESS);
+		return NULL;
+	}
+	if (e->has_mac) {
 		n = brain_find_mac(b, e->mac, vlan);
 		if (n == NULL && (n = brain_find_mac(b, e->mac, 0)) != NULL &&
 		    !(n->d.flags & DEV_F_RELAYED))
@@ -586,13 +903,14 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 			brain_rekey(b, n, vlan, ts);	/* now we know where */
 		else if (n == NULL)
 			n = brain_new_dev(b, e->mac, vlan, NULL, ts);
-		if (n != NULL && !(n->d.flags & DEV_F_ROUTER)) {
-			if (ipok)
-				brain_bind_ip(b, n, &e->ip, ts);
+		/* Binding the address may show that the MAC routes. */
+		if (n != NULL && !(n->d.flags & DEV_F_ROUTER) && ipok)
+			brain_bind_ip(b, n, &e->ip, ts);
+		if (n != NULL && !(n->d.flags & DEV_F_ROUTER))
 			return n;
-		}
 		/* A router speaking for itself, from its gateway address. */
-		if (n != NULL && ipok && brain_is_gateway(b, &e->ip)) {
+		if (n != NULL && ipok && brain_gw_local(b, n, &e->ip)) {
+			brain_ip_own(b, &e->ip, n);
 			if (!n->d.has_ip) {
 				n->d.ip = e->ip;
 				n->d.has_ip = true;
@@ -604,8 +922,15 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 	}
 	if (!ipok)
 		return NULL;
-	if ((n = brain_find_ip(b, &e->ip)) != NULL)
-		return n;
+	if ((ent = brain_ip_entry(b, &e->ip)) != NULL) {
+		if (ent->dev != NULL)
+			return ent->dev;
+		if ((n = brain_ip_give(b, ent, ts)) != NULL)
+			return n;
+	}
+	/* A router's interface (another VLAN's gateway): not a host. */
+	if (brain_gw_find(b, &e->ip) != NULL)
+		return NULL;
 	if (!dev_ip_is_private(&e->ip))
 		return NULL;
 	return brain_new_dev(b, NULL, vlan, &e->ip, ts);
@@ -743,6 +1068,7 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 
 	if (!e->has_mac || !e->has_ip || !brain_ip_usable(&e->ip))
 		return;
+	brain_bcast_del(b, &e->ip);
 	/* A relayed lease does not say where the client is. */
 	if (ev->vlan == BRAIN_VLAN_RELAYED)
 		n = brain_relayed_dev(b, e->mac, ev->ts_us);
@@ -750,7 +1076,14 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 		n = brain_new_dev(b, e->mac, ev->vlan, NULL, ev->ts_us);
 	if (n == NULL || (n->d.flags & DEV_F_ROUTER))
 		return;
+	if (!(n->d.flags & DEV_F_RELAYED))
+		brain_subnet_vlan(b, &e->ip, n->d.vlan);
 	owner = brain_find_ip(b, &e->ip);
+	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED) &&
+	    !owner->d.announced) {
+		brain_merge(b, owner, n, ev->ts_us);
+		owner = NULL;
+	}
 	if (owner != NULL && owner != n && owner->d.has_ip &&
 	    memcmp(&owner->d.ip, &e->ip, sizeof(e->ip)) == 0) {
 		/* The server gave the address to someone else now. */
@@ -763,6 +1096,74 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 	if (dev_set_ip(&n->d, &e->ip)) {
 		n->d.unsaved = true;
 		brain_touch(b, n, CH_IP, ev->ts_us);
+	}
+}
+
+static void
+brain_apply_gateway(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_gw *g;
+	ssize_t k;
+
+	if (!ev->end[0].has_ip || !brain_ip_usable(&ev->end[0].ip))
+		return;
+	if ((k = brain_gw_index(b, &ev->end[0].ip)) >= 0)
+		g = &b->gw[k];
+	else {
+		if (b->ngw == BRAIN_MAX_GATEWAYS) {
+			ctr_inc(b->ctr, CTR_DEV_ADDR_TABLE_FULL);
+			return;
+		}
+		g = &b->gw[b->ngw++];
+		g->ip = ev->end[0].ip;
+	}
+	if (!g->vlan_known && ev->vlan != BRAIN_VLAN_RELAYED) {
+		g->vlan = ev->vlan;
+		g->vlan_known = true;
+	}
+}
+
+/*
+ * A client's subnet.  Its VLAN is the reply's, or for a relayed reply
+ * the client's own, once its frames have shown it (else a later lease
+ * or the client's first frame tells, brain_subnet_vlan()).
+ */
+static void
+brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
+{
+	const struct brain_end *e = &ev->end[0];
+	struct brain_subnet *sn;
+	struct brain_dev *c;
+	uint32_t m;
+	size_t i;
+
+	if (!e->has_ip || !dev_ip_is4(&e->ip) || ev->plen == 0 ||
+	    ev->plen > 32)
+		return;
+	m = brain_mask(ev->plen);
+	for (i = 0; i < b->nsubnet; i++)
+		if (b->subnet[i].plen == ev->plen &&
+		    b->subnet[i].net == (brain_ip4(&e->ip) & m))
+			break;
+	if (i == b->nsubnet) {
+		if (b->nsubnet == BRAIN_MAX_SUBNETS) {
+			ctr_inc(b->ctr, CTR_DEV_ADDR_TABLE_FULL);
+			return;
+		}
+		sn = &b->subnet[b->nsubnet++];
+		sn->net = brain_ip4(&e->ip) & m;
+		sn->plen = ev->plen;
+	}
+	sn = &b->subnet[i];
+	if (sn->vlan_known)
+		return;
+	if (ev->vlan != BRAIN_VLAN_RELAYED) {
+		sn->vlan = ev->vlan;
+		sn->vlan_known = true;
+	} else if (e->has_mac && (c = brain_find_mac_any(b, e->mac)) != NULL &&
+	    !(c->d.flags & DEV_F_RELAYED)) {
+		sn->vlan = c->d.vlan;
+		sn->vlan_known = true;
 	}
 }
 
@@ -782,9 +1183,10 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		brain_apply_lease(b, ev);
 		break;
 	case BRAIN_EV_ROUTER_IP:
-		if (ev->end[0].has_ip && b->ngw < BRAIN_MAX_GATEWAYS &&
-		    !brain_is_gateway(b, &ev->end[0].ip))
-			b->gw[b->ngw++] = ev->end[0].ip;
+		brain_apply_gateway(b, ev);
+		break;
+	case BRAIN_EV_SUBNET:
+		brain_apply_subnet(b, ev);
 		break;
 	}
 }
@@ -981,21 +1383,26 @@ static void
 brain_settle(struct brain *b)
 {
 	struct brain_dev *n;
-	size_t i;
-	bool ipch;
+	size_t i, k;
+	bool ipch, merged = false;
 
 	for (i = 0; i < b->ntouched; i++) {
 		n = b->touched[i];
-		if (n->d.evidence_new)
+		if (n->d.evidence_new && !n->merged)
 			brain_fingerprint(b, n);
 	}
 	for (i = 0; i < b->ntouched; i++) {
 		n = b->touched[i];
 		n->touched = false;
+		if (n->merged) {
+			merged = true;
+			continue;
+		}
 		ipch = n->d.has_ip != n->shown_has_ip || (n->d.has_ip &&
 		    memcmp(&n->d.ip, &n->shown_ip, sizeof(n->d.ip)) != 0);
 		if ((n->changes & CH_NEW) && !n->d.announced) {
 			n->d.announced = true;
+			ctr_inc(b->ctr, CTR_DEV_NEW);
 			brain_emit(b, n, "new", n->ts_us);
 			if (brain_vlan_medical(b, n->d.vlan) ||
 			    (b->cfg.n_medical_vlans == 0 && b->continuing))
@@ -1012,6 +1419,19 @@ brain_settle(struct brain *b)
 		n->changes = 0;
 	}
 	b->ntouched = 0;
+	if (!merged)
+		return;
+	/* Folded devices were new this tick: never announced or saved. */
+	for (i = k = 0; i < b->ndevs; i++) {
+		n = b->devs[i];
+		if (!n->merged) {
+			b->devs[k++] = n;
+			continue;
+		}
+		dev_free(&n->d);
+		free(n);
+	}
+	b->ndevs = k;
 }
 
 static void

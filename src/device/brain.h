@@ -35,6 +35,8 @@
 #define BRAIN_MAX_MEDICAL_VLANS		64
 #define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
 #define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
+#define BRAIN_MAX_SUBNETS		256	/* DHCP option 1 subnets kept */
+#define BRAIN_MAX_BROADCASTS		256	/* to ff:ff:ff:ff:ff:ff, kept */
 #define BRAIN_VLAN_RELAYED		UINT16_MAX	/* brain_ev.vlan */
 #define BRAIN_FP_BUILTIN		"builtin"	/* devices.fingerprints */
 #define BRAIN_STATE_AUTO		"auto"		/* devices.state-file */
@@ -48,6 +50,7 @@
 struct brain_config {
 	bool		 enabled;
 	char		*fingerprints;	/* directory, or BRAIN_FP_BUILTIN */
+	bool		 builtin_fingerprints;	/* the compiled-in set too */
 	char		*oui_dir;	/* registry directory */
 	char		*state_file;	/* or BRAIN_STATE_AUTO: by mode */
 	uint32_t	 max_devices;
@@ -63,6 +66,8 @@ enum brain_ev_kind {
 	BRAIN_EV_FLOW,		/* a flow ended: end[0] client, end[1] server */
 	BRAIN_EV_LEASE,		/* DHCP ACK: end[0] (chaddr) has this IP */
 	BRAIN_EV_ROUTER_IP,	/* DHCP option 3: end[0].ip is a router */
+	BRAIN_EV_SUBNET,	/* DHCP option 1: end[0].ip is in a subnet
+				 * of prefix plen; end[0].mac the client */
 };
 
 struct brain_end {
@@ -83,6 +88,7 @@ struct brain_ev {
 	uint16_t	 vlan;		/* or BRAIN_VLAN_RELAYED (DHCP) */
 	uint16_t	 sport, dport;
 	uint8_t		 app;		/* enum app_proto */
+	uint8_t		 plen;		/* SUBNET: prefix length, 0..32 */
 	bool		 answered;	/* FLOW: the server sent packets */
 	struct brain_end end[2];
 	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */

@@ -179,7 +179,7 @@ sink_lease(const struct app_sink *s, const uint8_t mac[6],
 }
 
 static bool
-sink_router(const struct app_sink *s, const uint8_t ip[4])
+sink_router(const struct app_sink *s, const uint8_t ip[4], bool relayed)
 {
 	struct devfacts_ctx *c = s->arg;
 	struct brain_ev *ev;
@@ -190,7 +190,36 @@ sink_router(const struct app_sink *s, const uint8_t ip[4])
 	memset(ev->end, 0, sizeof(ev->end));
 	dev_ip_from4(&ev->end[0].ip, ip);
 	ev->end[0].has_ip = true;
+	if (relayed)
+		ev->vlan = BRAIN_VLAN_RELAYED;
 	return true;
+}
+
+/* A mask counts only when its bits are contiguous (RFC 950). */
+static void
+sink_subnet(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t addr[4], const uint8_t mask[4], bool relayed)
+{
+	struct devfacts_ctx *c = s->arg;
+	struct brain_ev *ev;
+	uint32_t m = (uint32_t)mask[0] << 24 | (uint32_t)mask[1] << 16 |
+	    (uint32_t)mask[2] << 8 | mask[3];
+	uint8_t plen = 0;
+
+	while (plen < 32 && (m & (0x80000000u >> plen)))
+		plen++;
+	if (plen < 32 && (m << plen) != 0)
+		return;
+	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_SUBNET, 0)) == NULL)
+		return;
+	memset(ev->end, 0, sizeof(ev->end));
+	memcpy(ev->end[0].mac, mac, 6);
+	ev->end[0].has_mac = true;
+	dev_ip_from4(&ev->end[0].ip, addr);
+	ev->end[0].has_ip = true;
+	ev->plen = plen;
+	if (relayed)
+		ev->vlan = BRAIN_VLAN_RELAYED;
 }
 
 static bool
@@ -216,6 +245,7 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.evidence_mac = sink_evidence_mac,
 		.lease = sink_lease,
 		.router = sink_router,
+		.subnet = sink_subnet,
 		.address = sink_address,
 		.arg = &c,
 	};
@@ -286,7 +316,8 @@ sink_l2_evidence(const struct app_sink *s, int end, enum evidence_key key,
 	strlcpy(ev->value, v, sizeof(ev->value));
 }
 
-/* A frame has no hardware address, lease, router or flow to offer. */
+/* A frame has no hardware address, lease, router, subnet or flow to
+ * offer. */
 static void
 sink_l2_evidence_mac(const struct app_sink *s, const uint8_t mac[6],
     bool relayed, enum evidence_key key, const char *value, size_t len)
@@ -310,11 +341,23 @@ sink_l2_lease(const struct app_sink *s, const uint8_t mac[6],
 }
 
 static bool
-sink_l2_router(const struct app_sink *s, const uint8_t ip[4])
+sink_l2_router(const struct app_sink *s, const uint8_t ip[4], bool relayed)
 {
 	(void)s;
 	(void)ip;
+	(void)relayed;
 	return false;
+}
+
+static void
+sink_l2_subnet(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t addr[4], const uint8_t mask[4], bool relayed)
+{
+	(void)s;
+	(void)mac;
+	(void)addr;
+	(void)mask;
+	(void)relayed;
 }
 
 static bool
@@ -336,6 +379,7 @@ devfacts_lldp(struct brain_queue *q, const struct packet *p,
 		.evidence_mac = sink_l2_evidence_mac,
 		.lease = sink_l2_lease,
 		.router = sink_l2_router,
+		.subnet = sink_l2_subnet,
 		.address = sink_l2_address,
 		.arg = &c,
 	};

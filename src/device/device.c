@@ -508,6 +508,13 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 		jsonw_kv_bool(jw, "vlan_unknown", true);
 	if (d->flags & DEV_F_PRIVMAC)
 		jsonw_kv_bool(jw, "random_mac", true);
+	for (i = 0; i < d->n_evidence; i++)
+		if (strcmp(d->evidence[i].key,
+		    evidence_key_name(EVIDENCE_VM_HYPERVISOR)) == 0) {
+			jsonw_kv_str(jw, "virtual_machine",
+			    d->evidence[i].value);
+			break;
+		}
 	v = dev_best(d, DEV_A_CLASS);
 	jsonw_kv_str(jw, "class", v != NULL ? v->value : "unknown");
 	for (a = DEV_A_CLASS + 1; a < DEV_A_MAX; a++) {

@@ -164,7 +164,8 @@ const char	*dev_mac_format(const uint8_t mac[6], char *, size_t);
 struct jsonw;
 /*
  * The members of a device object (for EVE "device" records and for
- * "wardwatch inventory --json"): mac, ip, vlan, class, vendor, model,
+ * "wardwatch inventory --json"): mac, ip, vlan, virtual_machine (the
+ * hypervisor of a virtual NIC), class, vendor, model,
  * software, serial, hostname, confidence, first_seen, last_seen, lists
  * (roles, hl7_applications, ae_titles, services), "attributes" with
  * each answer's confidence and sources, "alternatives", "evidence",

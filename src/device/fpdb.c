@@ -116,6 +116,7 @@ struct fpdb_name {
 	const char	*name;
 	const char	*file;
 	size_t		 line, col;
+	bool		 builtin;	/* from the compiled-in set */
 };
 
 struct fpdb_chunk {
@@ -137,6 +138,7 @@ struct fpdb {
 	size_t			 nnames, names_cap;
 	uint32_t		*buckets;	/* names index + 1; 0: free */
 	struct fpdb_chunk	*arena;
+	size_t			 nreplaced;	/* built-ins a local file has */
 };
 
 /* One file being loaded. */
@@ -146,7 +148,14 @@ struct fpdb_load {
 	const char	*file;		/* in the arena */
 	bool		 fp_full;	/* the cap was reported */
 	bool		 vendor_full;
+	bool		 classes_listed;	/* with the first bad class */
+	bool		 keys_listed;	/* with the first bad match key */
+	bool		 builtin;	/* loading the compiled-in set */
+	bool		 replaced;	/* this entry's name is a local one's */
 };
+
+/* Room for every class or every matched evidence key, comma-separated. */
+#define FPDB_LIST_MAX		2048
 
 const char *
 fp_class_name(enum fp_class c)
@@ -347,6 +356,12 @@ size_t
 fpdb_vendor_count(const struct fpdb *db)
 {
 	return db->nvendors;
+}
+
+size_t
+fpdb_replaced_count(const struct fpdb *db)
+{
+	return db->nreplaced;
 }
 
 /* FNV-1a: names come from our own files, not from traffic. */
@@ -587,15 +602,62 @@ load_globs(struct fpdb_load *ld, const char *path,
 }
 
 /*
+ * What a file may use, said once per file with the first mistake:
+ * " (classes: infusion-pump, ..., unknown)" and " (keys: oui.vendor,
+ * ...)", the evidence keys of app/evidence.def fingerprints match.
+ */
+static const char *
+class_list(struct fpdb_load *ld, char *buf, size_t len)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	if (ld->classes_listed)
+		return buf;
+	ld->classes_listed = true;
+	strlcpy(buf, " (classes: ", len);
+	for (i = 1; i <= FP_CLASS_MAX; i++) {
+		/* "unknown" last: the others first, in their order. */
+		strlcat(buf, fpdb_classes[i % FP_CLASS_MAX], len);
+		strlcat(buf, i < FP_CLASS_MAX ? ", " : ")", len);
+	}
+	return buf;
+}
+
+static const char *
+key_list(struct fpdb_load *ld, char *buf, size_t len)
+{
+	unsigned k;
+	bool first = true;
+
+	buf[0] = '\0';
+	if (ld->keys_listed)
+		return buf;
+	ld->keys_listed = true;
+	strlcpy(buf, " (keys: ", len);
+	for (k = 0; k < EVIDENCE_MAX; k++) {
+		if (!(evidence_key_flags(k) & EVIDENCE_F_MATCH))
+			continue;
+		if (!first)
+			strlcat(buf, ", ", len);
+		strlcat(buf, evidence_key_name(k), len);
+		first = false;
+	}
+	strlcat(buf, ")", len);
+	return buf;
+}
+
+/*
  * The evidence key a match clause names, or -1 after reporting it: not
  * a name, not a key of app/evidence.def, one fingerprints do not match
  * ("hostname.dhcp" is stored as "hostname"), or a duplicate.
  */
 static int
-match_key(struct cfgyaml *y, const struct cfgyaml_node *k,
+match_key(struct fpdb_load *ld, const struct cfgyaml_node *k,
     const struct cfgyaml_node **seen)
 {
-	char show[CFGYAML_SHOWBUF];
+	struct cfgyaml *y = &ld->y;
+	char show[CFGYAML_SHOWBUF], list[FPDB_LIST_MAX];
 	int key;
 
 	if (k->kind == CFGYAML_BAD)
@@ -607,13 +669,14 @@ match_key(struct cfgyaml *y, const struct cfgyaml_node *k,
 	}
 	key = strlen(k->str) == k->len ? evidence_key_lookup(k->str) : -1;
 	if (key == -1) {
-		cfgyaml_error(y, k, "unknown evidence key %s",
-		    quote(k->str, k->len, show, sizeof(show)));
+		cfgyaml_error(y, k, "unknown evidence key %s%s",
+		    quote(k->str, k->len, show, sizeof(show)),
+		    key_list(ld, list, sizeof(list)));
 		return -1;
 	}
 	if (!(evidence_key_flags((unsigned)key) & EVIDENCE_F_MATCH)) {
 		cfgyaml_error(y, k, "evidence key \"%s\" is not matched by "
-		    "fingerprints", k->str);
+		    "fingerprints%s", k->str, key_list(ld, list, sizeof(list)));
 		return -1;
 	}
 	if (seen[key] != NULL) {
@@ -651,7 +714,7 @@ load_match(struct fpdb_load *ld, const struct cfgyaml_node *m,
 	}
 	r->clause = (uint32_t)db->nclauses;
 	for (i = 0; i + 1 < m->nkids && !stopped(y); i += 2) {
-		if ((key = match_key(y, m->kids[i], seen)) == -1)
+		if ((key = match_key(ld, m->kids[i], seen)) == -1)
 			continue;
 		first = db->nglobs;
 		if ((n = load_globs(ld, evidence_key_name((unsigned)key),
@@ -704,6 +767,11 @@ add_name(struct fpdb_load *ld, const struct cfgyaml_node *v)
 	b = name_bucket(db, s);
 	if (*b != 0) {
 		first = &db->names[*b - 1];
+		/* A site's own file replaces a built-in fingerprint. */
+		if (ld->builtin && !first->builtin) {
+			ld->replaced = true;
+			return NULL;
+		}
 		cfgyaml_error(y, v, "duplicate fingerprint \"%s\" (first at "
 		    "%s:%zu:%zu)", s, first->file, first->line, first->col);
 		return NULL;
@@ -723,6 +791,7 @@ add_name(struct fpdb_load *ld, const struct cfgyaml_node *v)
 	nm->file = ld->file;
 	nm->line = v->line;
 	nm->col = v->col;
+	nm->builtin = ld->builtin;
 	*b = (uint32_t)++db->nnames;
 	return nm->name;
 }
@@ -736,7 +805,7 @@ load_fingerprint(struct fpdb_load *ld, const struct cfgyaml_node *e)
 	    NULL };
 	const char *vendor = NULL, *model = NULL, *s;
 	struct fpdb_rule r, *rp;
-	char show[CFGYAML_SHOWBUF];
+	char show[CFGYAML_SHOWBUF], list[FPDB_LIST_MAX];
 	size_t i, nclauses = db->nclauses, nglobs = db->nglobs;
 	uint64_t conf;
 	int errs = y->nerrors, k;
@@ -769,11 +838,17 @@ load_fingerprint(struct fpdb_load *ld, const struct cfgyaml_node *e)
 		cfgyaml_error(y, e, "missing name");
 	else
 		r.name = add_name(ld, v[FP_NAME]);
+	if (ld->replaced) {
+		ld->replaced = false;
+		db->nreplaced++;
+		return;
+	}
 	if (v[FP_CLASS] != NULL &&
 	    (s = get_string(y, "class", v[FP_CLASS], FPDB_MAX_VALUE)) != NULL &&
 	    (r.class = fp_class_lookup(s)) == -1)
-		cfgyaml_error(y, v[FP_CLASS], "unknown class %s",
-		    quote(s, v[FP_CLASS]->len, show, sizeof(show)));
+		cfgyaml_error(y, v[FP_CLASS], "unknown class %s%s",
+		    quote(s, v[FP_CLASS]->len, show, sizeof(show)),
+		    class_list(ld, list, sizeof(list)));
 	if (v[FP_VENDOR] != NULL)
 		vendor = get_string(y, "vendor", v[FP_VENDOR], FPDB_MAX_VALUE);
 	if (v[FP_MODEL] != NULL)
@@ -873,9 +948,9 @@ load_vendor(struct fpdb_load *ld, const struct cfgyaml_node *e)
 	db->nglobs = nglobs;
 }
 
-int
-fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
-    size_t len, FILE *err)
+static int
+load_buffer(struct fpdb *db, const char *name, const char *buf, size_t len,
+    bool builtin, FILE *err)
 {
 	static const struct cfgyaml_limits lim = {
 		FPDB_MAX_FILE_SIZE, FPDB_MAX_DEPTH, FPDB_MAX_NODES
@@ -888,6 +963,7 @@ fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
 
 	memset(&ld, 0, sizeof(ld));
 	ld.db = db;
+	ld.builtin = builtin;
 	cfgyaml_parse(&ld.y, name, buf, len, &lim, err);
 	if ((ld.file = arena_strdup(db, name, strlen(name))) == NULL)
 		nomem(&ld);
@@ -924,6 +1000,13 @@ fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
 	nerr = ld.y.nerrors;
 	cfgyaml_free(&ld.y);
 	return nerr;
+}
+
+int
+fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
+    size_t len, FILE *err)
+{
+	return load_buffer(db, name, buf, len, false, err);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -1063,8 +1146,8 @@ fpdb_load_builtin(struct fpdb *db, FILE *err)
 		prev = best->name;
 		snprintf(name, sizeof(name), "profiles/fingerprints/%s",
 		    best->name);
-		nerr += fpdb_load_buffer(db, name, (const char *)best->data,
-		    best->len, err);
+		nerr += load_buffer(db, name, (const char *)best->data,
+		    best->len, true, err);
 	}
 	return nerr;
 }

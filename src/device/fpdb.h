@@ -88,11 +88,18 @@ int		 fpdb_load_file(struct fpdb *, const char *path, FILE *err);
  * names.  A directory without one is an error.
  */
 int		 fpdb_load_dir(struct fpdb *, const char *dir, FILE *err);
-/* The copy of profiles/fingerprints/ compiled into the binary. */
+/*
+ * The copy of profiles/fingerprints/ compiled into the binary.  Loaded
+ * after a site's own files, a built-in fingerprint whose name one of
+ * them already has is left out (the local one replaces it), not an
+ * error; vendor entries of the earlier files come first anyway.
+ */
 int		 fpdb_load_builtin(struct fpdb *, FILE *err);
 
 size_t		 fpdb_count(const struct fpdb *);	/* fingerprints */
 size_t		 fpdb_vendor_count(const struct fpdb *);
+/* Built-in fingerprints left out for a local one of the same name. */
+size_t		 fpdb_replaced_count(const struct fpdb *);
 
 /* One piece of evidence about a device; NULL members never match. */
 struct fp_evidence {

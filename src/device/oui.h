@@ -44,11 +44,19 @@ size_t		 oui_count(const struct oui_db *);	/* assignments loaded */
 /*
  * Organisation name of the longest matching prefix (MA-S/IAB 36 bits,
  * then MA-M 28, then MA-L 24).  NULL when unknown, when the registry
- * says "Private", or when the address is locally administered (bit
- * 0x02 of the first octet) or multicast (0x01).  The name lives as
- * long as the db.
+ * says "Private", when the address is locally administered (bit 0x02
+ * of the first octet) or multicast (0x01), or when it is all zero (no
+ * station's: what a capture that lost its link layer writes, which the
+ * registry would call Xerox).  The name lives as long as the db.
  */
 const char	*oui_lookup(const struct oui_db *, const uint8_t mac[6]);
+/*
+ * The hypervisor whose virtual NICs carry this MAC's prefix ("VMware",
+ * "VirtualBox", "Hyper-V", "QEMU/KVM", "Xen", "Parallels"), or NULL.
+ * The registry names the hypervisor's maker, never the product that
+ * runs in the virtual machine.  Needs no registry.
+ */
+const char	*oui_hypervisor(const uint8_t mac[6]);
 /*
  * The same for the first octets of an EUI-64 (IEEE identifiers in HL7
  * MSH-3/OBX-18).  A modified EUI-64 (an IPv6 interface identifier) has

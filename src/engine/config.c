@@ -282,7 +282,10 @@ static const struct cfgkey keys[] = {
 	    "keep the device inventory (needs app-layer for identity)"),
 	{ .path = "devices.fingerprints", .type = CFGK_STRING,
 	  FIELD(devices.fingerprints), .def = "builtin",
-	  .desc = "fingerprint files (*.yaml) directory; builtin: compiled in" },
+	  .desc = "local fingerprint files (*.yaml) added to the compiled-in "
+	  "ones; builtin: none" },
+	K_BOOL("devices.builtin-fingerprints", devices.builtin_fingerprints,
+	    "true", "use the compiled-in fingerprints (false: only local)"),
 	{ .path = "devices.oui-dir", .type = CFGK_STRING,
 	  FIELD(devices.oui_dir), .def = "/usr/share/ieee-data",
 	  .desc = "IEEE registry files (oui.csv, mam.csv, oui36.csv)" },

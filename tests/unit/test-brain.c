@@ -46,6 +46,7 @@ fix_new(const char *db, unsigned nworkers)
 	free(x->cfg.fingerprints);
 	free(x->cfg.oui_dir);
 	x->cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	x->cfg.builtin_fingerprints = false;	/* the fixture's alone */
 	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	if (db != NULL)
 		strlcpy(x->db, db, sizeof(x->db));
@@ -70,6 +71,17 @@ static const uint8_t MAC_ENG[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x03 };
 static const uint8_t MAC_RTR[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0xfe };
 static const uint8_t MAC_CT[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x04 };
 static const uint8_t MAC_PACS[6] = { 0x00, 0x11, 0x22, 0x00, 0x00, 0x05 };
+static const uint8_t MAC_RTR20[6] = { 0x00, 0x11, 0x22, 0x00, 0x20, 0x01 };
+static const uint8_t MAC_RTR30[6] = { 0x00, 0x11, 0x22, 0x00, 0x30, 0x01 };
+static const uint8_t MAC_BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MAC_MDNS[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+static const uint8_t MAC_NULL[6] = { 0, 0, 0, 0, 0, 0 };
+static const uint8_t MAC_RANDOM[6] = { 0x02, 0x00, 0x00, 0x0a, 0x0b, 0x0c };
+static const uint8_t MAC_VMWARE[6] = { 0x00, 0x50, 0x56, 0x9a, 0x40, 0x05 };
+static const uint8_t MAC_VMWARE2[6] = { 0x00, 0x50, 0x56, 0x9a, 0x40, 0x06 };
+static const uint8_t MAC_VBOX[6] = { 0x08, 0x00, 0x27, 0x12, 0x34, 0x56 };
+static const uint8_t MAC_HYPERV[6] = { 0x00, 0x15, 0x5d, 0x01, 0x02, 0x03 };
+static const uint8_t MAC_QEMU[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
 static void
 end_set(struct brain_end *e, const uint8_t *mac, const char *ip)
@@ -143,6 +155,52 @@ lease(struct brain_queue *q, uint64_t ts, uint16_t vlan, const uint8_t *mac,
 	end_set(&ev->end[0], mac, ip);
 }
 
+/* DHCP option 3: ip is a router's; vlan BRAIN_VLAN_RELAYED if relayed. */
+static void
+gateway(struct brain_queue *q, uint64_t ts, uint16_t vlan, const char *ip)
+{
+	struct brain_ev *ev = brain_queue_add(q);
+
+	assert_non_null(ev);
+	ev->kind = BRAIN_EV_ROUTER_IP;
+	ev->ts_us = ts;
+	ev->pcap_cnt = ts;
+	ev->seq = seqno++;
+	ev->vlan = vlan;
+	end_set(&ev->end[0], NULL, ip);
+}
+
+/* DHCP option 1: the client mac's subnet holds ip, prefix plen. */
+static void
+subnet(struct brain_queue *q, uint64_t ts, uint16_t vlan, const uint8_t *mac,
+    const char *ip, uint8_t plen)
+{
+	struct brain_ev *ev = brain_queue_add(q);
+
+	assert_non_null(ev);
+	ev->kind = BRAIN_EV_SUBNET;
+	ev->ts_us = ts;
+	ev->pcap_cnt = ts;
+	ev->seq = seqno++;
+	ev->vlan = vlan;
+	ev->plen = plen;
+	end_set(&ev->end[0], mac, ip);
+}
+
+/* Make mac on vlan a router: it sends for four addresses of 10.99/16. */
+static void
+make_router(struct brain_queue *q, uint64_t ts, uint16_t vlan,
+    const uint8_t *mac, const uint8_t *peer, const char *peer_ip)
+{
+	char ip[32];
+	int i;
+
+	for (i = 1; i <= 4; i++) {
+		snprintf(ip, sizeof(ip), "10.99.0.%d", i);
+		flow(q, ts + (uint64_t)i, vlan, mac, ip, peer, peer_ip, 443);
+	}
+}
+
 /* The record line with all the needles, or NULL. */
 static const char *
 find_line(const struct out *o, const char *a, const char *b, const char *c)
@@ -167,6 +225,15 @@ find_line(const struct out *o, const char *a, const char *b, const char *c)
 		p = nl != NULL ? nl + 1 : NULL;
 	}
 	return NULL;
+}
+
+/* TEST_BRAIN_DUMP=1: the records of a test on stderr, to debug it. */
+static void
+dump(const struct out *o)
+{
+	out_sync(o);
+	if (getenv("TEST_BRAIN_DUMP") != NULL && o->buf != NULL)
+		fputs(o->buf, stderr);
 }
 
 static size_t
@@ -297,6 +364,7 @@ test_router(void **state)
 
 		ev->kind = BRAIN_EV_ROUTER_IP;
 		ev->ts_us = 10 * SEC;
+		ev->vlan = 20;		/* the DHCP reply's */
 		end_set(&ev->end[0], NULL, "10.40.0.254");
 	}
 	flow(&q, 10 * SEC + 1, 20, MAC_RTR, "10.40.0.254", MAC_MON,
@@ -322,6 +390,299 @@ test_router(void **state)
 	assert_non_null(l);
 	assert_non_null(strstr(l, "\"services\":[\"tcp/2575\"]"));
 	assert_non_null(strstr(l, "\"flows\":6"));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * Broadcast, network and multicast addresses are never devices: an
+ * address sent to ff:ff:ff:ff:ff:ff (NetBIOS datagrams to
+ * 192.168.116.255 in a WannaCry capture made "(routed)
+ * 192.168.116.255"), or the broadcast or network address of a subnet a
+ * DHCP server described, also when a router forwards to it.
+ */
+static void
+test_broadcast_is_no_device(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+
+	(void)state;
+	flow(&q, 1 * SEC, 0, MAC_PUMP, "192.168.116.172", MAC_BCAST,
+	    "192.168.116.255", 138);
+	flow(&q, 1 * SEC + 1, 0, MAC_PUMP, "192.168.116.172", MAC_MDNS,
+	    "224.0.0.251", 5353);
+	/* A DHCP server says 10.30.0.0/24 is a client's subnet. */
+	subnet(&q, 1 * SEC + 2, 30, MAC_CT, "10.30.0.5", 24);
+	make_router(&q, 2 * SEC, 0, MAC_RTR, MAC_ENG, "10.40.0.2");
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	/* Through the router: the learnt broadcast, the subnet's
+	 * broadcast and network addresses, and one real host. */
+	flow(&q, 4 * SEC, 0, MAC_ENG, "10.40.0.2", MAC_RTR,
+	    "192.168.116.255", 138);
+	flow(&q, 4 * SEC + 1, 0, MAC_ENG, "10.40.0.2", MAC_RTR,
+	    "10.30.0.255", 138);
+	flow(&q, 4 * SEC + 2, 0, MAC_ENG, "10.40.0.2", MAC_RTR,
+	    "10.30.0.0", 9);
+	flow(&q, 4 * SEC + 3, 0, MAC_ENG, "10.40.0.2", MAC_RTR,
+	    "10.30.0.7", 104);
+	brain_sync(x->b, 0, 5 * SEC, &q);
+	brain_finish(x->b, 6 * SEC);
+	assert_null(find_line(&x->out, "192.168.116.255", NULL, NULL));
+	assert_null(find_line(&x->out, "224.0.0.251", NULL, NULL));
+	assert_null(find_line(&x->out, "\"ip\":\"10.30.0.255\"", NULL, NULL));
+	assert_null(find_line(&x->out, "\"ip\":\"10.30.0.0\"", NULL, NULL));
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "\"routed\":true",
+	    "\"ip\":\"10.30.0.7\""));
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_GROUP_ADDRESS), 5);
+	brain_queue_free(&q);
+	fix_free(x);
+
+	/* A lease says an address sent to the broadcast MAC was a host's
+	 * after all (a DHCP server answering yiaddr at ff:ff:ff:ff:ff:ff). */
+	x = fix_new(NULL, 1);
+	flow(&q, 1 * SEC, 0, MAC_ENG, "10.40.0.2", MAC_BCAST, "10.40.0.77",
+	    68);
+	lease(&q, 1 * SEC + 1, 0, MAC_PUMP, "10.40.0.77");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:40:c1:00:00:01",
+	    "\"ip\":\"10.40.0.77\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * The null MAC has no vendor (the registry's 00-00-00 is Xerox: a
+ * switch sending LLDP from 00:00:00:00:00:00 was a "Xerox printer"); a
+ * locally administered MAC is marked random and gets no vendor.
+ */
+static void
+test_null_and_random_mac(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	evidence(&q, 1 * SEC, 0, MAC_NULL, NULL, "hostname.lldp", "leaf0b");
+	evidence(&q, 1 * SEC + 3, 0, MAC_RANDOM, "10.20.0.80", "hostname.dhcp",
+	    "PHONE");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	assert_null(find_line(&x->out, "Xerox", NULL, NULL));
+	assert_null(find_line(&x->out, "XEROX", NULL, NULL));
+	assert_null(find_line(&x->out, "printer", NULL, NULL));
+	l = find_line(&x->out, "\"snapshot\"", "00:00:00:00:00:00", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"hostname\":\"leaf0b\""));
+	assert_null(strstr(l, "\"random_mac\""));
+	l = find_line(&x->out, "\"snapshot\"", "02:00:00:0a:0b:0c", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"random_mac\":true"));
+	assert_null(strstr(l, "\"vendor\""));
+	assert_null(strstr(l, "oui.vendor"));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * A hypervisor's prefix makes no maker: VMware was the vendor of
+ * every interface engine and PACS on a virtual machine.  It is a fact
+ * of the device (virtual_machine), and the product's own evidence
+ * names the vendor; with none, there is no vendor.
+ */
+static void
+test_hypervisor_is_no_vendor(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	evidence(&q, 1 * SEC, 40, MAC_VMWARE, "10.40.0.5", "hl7.sending_app",
+	    "RHAPSODY");
+	evidence(&q, 1 * SEC, 40, MAC_VMWARE2, "10.40.0.6",
+	    "dicom.impl_class_uid", "1.2.752.24.10.4");
+	evidence(&q, 1 * SEC, 40, MAC_VBOX, "10.40.0.7", "hostname.dhcp",
+	    "WS-7");
+	evidence(&q, 1 * SEC, 40, MAC_HYPERV, "10.40.0.8", "hostname.dhcp",
+	    "WS-8");
+	evidence(&q, 1 * SEC, 40, MAC_QEMU, "10.40.0.9", "hostname.dhcp",
+	    "WS-9");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	l = find_line(&x->out, "\"snapshot\"", "00:50:56:9a:40:05", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"VMware\""));
+	assert_non_null(strstr(l, "\"vendor\":\"Rhapsody\""));
+	assert_non_null(strstr(l, "\"class\":\"interface-engine\""));
+	assert_null(strstr(l, "\"value\":\"VMware\""));
+	/* The registry's answer stays a fact of its own. */
+	assert_non_null(strstr(l, "\"oui.vendor\":[\"VMware, Inc.\"]"));
+	l = find_line(&x->out, "\"snapshot\"", "00:50:56:9a:40:06", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"vendor\":\"Sectra\""));
+	assert_null(strstr(l, "\"value\":\"VMware\""));
+	l = find_line(&x->out, "\"snapshot\"", "08:00:27:12:34:56", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"VirtualBox\""));
+	assert_null(strstr(l, "\"vendor\""));
+	l = find_line(&x->out, "\"snapshot\"", "00:15:5d:01:02:03", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"Hyper-V\""));
+	assert_null(strstr(l, "\"vendor\""));
+	l = find_line(&x->out, "\"snapshot\"", "52:54:00:12:34:56", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"virtual_machine\":\"QEMU/KVM\""));
+	assert_non_null(strstr(l, "\"random_mac\":true"));
+	assert_null(strstr(l, "\"vendor\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * A ward behind one router with an interface per VLAN (pcaps/ward.pcap):
+ * DHCP is relayed from VLAN 20 to the server on VLAN 40, so the VLAN 40
+ * interface is the destination of replies to giaddr 10.20.0.1, the VLAN
+ * 20 interface's address.  That address is not the VLAN 40 router's
+ * (it took it: the truth is 10.40.0.1), nor a host of its own: the VLAN
+ * 20 router's.  DNS lookups the routed hosts make are not the router's.
+ */
+static void
+test_router_relay_gateway(void **state)
+{
+	struct fix *x;
+	struct brain_queue q = { 0 };
+	struct brain_config cfg;
+	const char *l;
+	char ip[32];
+	int i;
+
+	(void)state;
+	x = calloc(1, sizeof(*x));
+	brain_config_defaults(&cfg);
+	free(cfg.fingerprints);
+	free(cfg.oui_dir);
+	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	cfg.builtin_fingerprints = false;
+	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
+	cfg.medical_vlans[0] = 20;
+	cfg.medical_vlans[1] = 40;
+	cfg.n_medical_vlans = 2;
+	x->cfg = cfg;
+	x->b = brain_new(&x->cfg, 1, NULL, out_open(&x->out), &x->ctr,
+	    stderr);
+	assert_non_null(x->b);
+
+	/* VLAN 30 hosts look up names at the DNS server on VLAN 40: on
+	 * VLAN 40 their queries come from the router's MAC. */
+	for (i = 1; i <= 5; i++) {
+		snprintf(ip, sizeof(ip), "10.30.0.%d", 10 + i);
+		evidence(&q, (uint64_t)i * SEC, 40, MAC_RTR, ip, "dns.query",
+		    "pacs.hospital.example");
+		flow(&q, (uint64_t)i * SEC + 1, 40, MAC_RTR, ip, MAC_ENG,
+		    "10.40.0.10", 53);
+	}
+	brain_sync(x->b, 0, 6 * SEC, &q);
+	/* The monitor on VLAN 20 asks for an address; the relay's copy
+	 * and the server's answer cross VLAN 40. */
+	evidence(&q, 7 * SEC, 20, MAC_MON, NULL, "dhcp.params", "1,3,6");
+	gateway(&q, 7 * SEC + 10, BRAIN_VLAN_RELAYED, "10.20.0.1");
+	subnet(&q, 7 * SEC + 10, BRAIN_VLAN_RELAYED, MAC_MON, "10.20.0.21",
+	    24);
+	lease(&q, 7 * SEC + 10, BRAIN_VLAN_RELAYED, MAC_MON, "10.20.0.21");
+	flow(&q, 7 * SEC + 20, 40, MAC_ENG, "10.40.0.10", MAC_RTR,
+	    "10.20.0.1", 67);
+	brain_sync(x->b, 0, 8 * SEC, &q);
+	/* The VLAN 20 interface routes too and passes the answer on from
+	 * its own address. */
+	make_router(&q, 9 * SEC, 20, MAC_RTR20, MAC_MON, "10.20.0.21");
+	flow(&q, 9 * SEC + 10, 20, MAC_RTR20, "10.20.0.1", MAC_BCAST,
+	    "255.255.255.255", 68);
+	/* A VLAN 40 client's lease names 10.40.0.1; the relay sends from
+	 * it. */
+	gateway(&q, 9 * SEC + 20, 40, "10.40.0.1");
+	flow(&q, 9 * SEC + 30, 40, MAC_RTR, "10.40.0.1", MAC_ENG,
+	    "10.40.0.10", 67);
+	brain_sync(x->b, 0, 10 * SEC, &q);
+	/* More answers to giaddr: the VLAN 20 router's, one device. */
+	flow(&q, 11 * SEC, 40, MAC_ENG, "10.40.0.10", MAC_RTR, "10.20.0.1",
+	    67);
+	brain_sync(x->b, 0, 12 * SEC, &q);
+	brain_finish(x->b, 13 * SEC);
+	dump(&x->out);
+
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:fe", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"router\":true"));
+	assert_non_null(strstr(l, "\"ip\":\"10.40.0.1\""));
+	assert_null(strstr(l, "dns.query"));
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:20:01", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ip\":\"10.20.0.1\""));
+	/* Three flows before it routed, its own, and an answer to it. */
+	assert_non_null(strstr(l, "\"flows\":5"));
+	/* No host of the gateway's address, and no alert for one. */
+	assert_null(find_line(&x->out, "\"routed\":true",
+	    "\"ip\":\"10.20.0.1\"", NULL));
+	assert_null(find_line(&x->out, "\"event_type\":\"alert\"",
+	    "\"src_ip\":\"10.20.0.1\"", "(routed)"));
+	/* The lookups are the routed hosts'. */
+	assert_non_null(find_line(&x->out, "\"snapshot\"",
+	    "\"ip\":\"10.30.0.15\"", "\"dns.query\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * A server known by MAC on its VLAN, seen from another VLAN behind a
+ * router, is that device: also when the router's MAC first held its
+ * address (the routed copy on the sender's VLAN comes first, before
+ * the MAC was known to route), and when it was first seen routed in
+ * the same second as on its own VLAN.
+ */
+static void
+test_server_seen_from_other_vlan(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	const char *l;
+
+	(void)state;
+	/* VLAN 30 copy first: to the router's MAC, not yet a router. */
+	flow(&q, 1 * SEC, 30, MAC_CT, "10.30.0.11", MAC_RTR30, "10.40.0.10",
+	    53);
+	flow(&q, 1 * SEC + 40, 40, MAC_RTR, "10.30.0.11", MAC_ENG,
+	    "10.40.0.10", 53);
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	make_router(&q, 3 * SEC, 30, MAC_RTR30, MAC_CT, "10.30.0.11");
+	flow(&q, 4 * SEC, 30, MAC_CT, "10.30.0.11", MAC_RTR30, "10.40.0.10",
+	    53);
+	/* The PACS: routed copy, then its own VLAN's, in one second. */
+	flow(&q, 5 * SEC, 30, MAC_CT, "10.30.0.11", MAC_RTR30, "10.40.0.20",
+	    104);
+	evidence(&q, 5 * SEC + 1, 30, MAC_RTR30, "10.40.0.20", "behaviour",
+	    "dicom_scp");
+	flow(&q, 5 * SEC + 40, 40, MAC_RTR, "10.30.0.11", MAC_PACS,
+	    "10.40.0.20", 104);
+	brain_sync(x->b, 0, 6 * SEC, &q);
+	brain_finish(x->b, 7 * SEC);
+	dump(&x->out);
+	assert_null(find_line(&x->out, "\"routed\":true",
+	    "\"ip\":\"10.40.0.", NULL));
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:03", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ip\":\"10.40.0.10\""));
+	/* Its own VLAN's copy, and the routed one once the router was
+	 * known (the first went to the router's MAC). */
+	assert_non_null(strstr(l, "\"flows\":2"));
+	l = find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:05", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"ip\":\"10.40.0.20\""));
+	assert_non_null(strstr(l, "\"class\":\"pacs\""));
+	assert_non_null(strstr(l, "\"flows\":2"));
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_MERGED), 1);
 	brain_queue_free(&q);
 	fix_free(x);
 }
@@ -573,6 +934,7 @@ fix_new_medical(void)
 	free(cfg.fingerprints);
 	free(cfg.oui_dir);
 	cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
+	cfg.builtin_fingerprints = false;
 	cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
 	cfg.medical_vlans[0] = 20;
 	cfg.n_medical_vlans = 1;
@@ -689,6 +1051,104 @@ test_alert_records(void **state)
 	fix_free(x);
 }
 
+/*
+ * devices.fingerprints adds a site's files to the built-in set (it
+ * used to replace it); a local fingerprint named as a built-in one
+ * replaces that one; devices.builtin-fingerprints: false leaves the
+ * local files alone, and without them is an error.
+ */
+static struct fix *
+fix_fp(const char *dir, bool builtin, FILE *err)
+{
+	struct fix *x = calloc(1, sizeof(*x));
+
+	brain_config_defaults(&x->cfg);
+	free(x->cfg.fingerprints);
+	free(x->cfg.oui_dir);
+	x->cfg.fingerprints = strdup(dir);
+	x->cfg.oui_dir = strdup(WW_SRCDIR "/tests/unit/brain/oui");
+	x->cfg.builtin_fingerprints = builtin;
+	x->b = brain_new(&x->cfg, 1, NULL, out_open(&x->out), &x->ctr, err);
+	return x;
+}
+
+static void
+feed_sysmex(struct fix *x)
+{
+	struct brain_queue q = { 0 };
+
+	/* A Sysmex analyzer (built-in rules) with a Baxter vendor class
+	 * (the fixture's rule). */
+	evidence(&q, 1 * SEC, 40, MAC_CT, "10.40.0.62", "hl7.sending_app",
+	    "SYSMEX");
+	evidence(&q, 1 * SEC, 40, MAC_ENG, "10.40.0.63", "dhcp.vendor_class",
+	    "Baxter SIGMA Spectrum");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	brain_finish(x->b, 3 * SEC);
+	brain_queue_free(&q);
+}
+
+static void
+test_fingerprints_local_and_builtin(void **state)
+{
+	char tmpl[] = "/tmp/ww-fp-XXXXXX", path[128], *msgs;
+	struct fix *x;
+	size_t mlen;
+	FILE *f;
+
+	(void)state;
+	/* The fixture's files and the built-in set together. */
+	x = fix_fp(WW_SRCDIR "/tests/unit/brain/fp", true, stderr);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04",
+	    "\"rule\":\"sysmex-sending-app\""));
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:03",
+	    "\"rule\":\"pump-by-vendor-class\""));
+	fix_free(x);
+
+	/* The fixture's files alone. */
+	x = fix_fp(WW_SRCDIR "/tests/unit/brain/fp", false, stderr);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_null(find_line(&x->out, "sysmex-sending-app", NULL, NULL));
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:03",
+	    "\"rule\":\"pump-by-vendor-class\""));
+	fix_free(x);
+
+	/* A local file replaces the built-in fingerprint of its name. */
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(path, sizeof(path), "%s/site.yaml", tmpl);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("fingerprints:\n  - name: sysmex-sending-app\n"
+	    "    class: lab-analyzer\n    vendor: Site Sysmex\n"
+	    "    confidence: 99\n    match: {hl7.sending_app: SYSMEX}\n", f);
+	fclose(f);
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	x = fix_fp(tmpl, true, f);
+	fclose(f);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_non_null(x->b);
+	feed_sysmex(x);
+	assert_non_null(find_line(&x->out, "\"snapshot\"", "00:11:22:00:00:04",
+	    "\"vendor\":\"Site Sysmex\""));
+	fix_free(x);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(tmpl), 0);
+
+	/* Neither: an error, for the run and for -T. */
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	x = fix_fp(BRAIN_FP_BUILTIN, false, f);
+	assert_null(x->b);
+	assert_int_equal(brain_check(&x->cfg, NULL, f), -1);
+	fclose(f);
+	assert_non_null(strstr(msgs, "devices.builtin-fingerprints is false "
+	    "and devices.fingerprints names no directory"));
+	free(msgs);
+	fix_free(x);
+}
+
 /* Fingerprint errors stop the brain; a missing registry does not. */
 static void
 test_config_errors(void **state)
@@ -731,6 +1191,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dhcp_identity_and_ip_change),
 		cmocka_unit_test(test_router),
+		cmocka_unit_test(test_broadcast_is_no_device),
+		cmocka_unit_test(test_null_and_random_mac),
+		cmocka_unit_test(test_hypervisor_is_no_vendor),
+		cmocka_unit_test(test_router_relay_gateway),
+		cmocka_unit_test(test_server_seen_from_other_vlan),
 		cmocka_unit_test(test_worker_split_invariance),
 		cmocka_unit_test(test_brain_thread_same_records),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
@@ -739,6 +1204,7 @@ main(void)
 		cmocka_unit_test(test_medical_vlan_alert),
 		cmocka_unit_test(test_alert_records),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_fingerprints_local_and_builtin),
 	};
 
 	log_init(0, false);

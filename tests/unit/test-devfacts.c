@@ -49,7 +49,7 @@
 /* ------------------------------------------------------------------ */
 /* A sink that records. */
 
-enum rec_kind { REC_EV, REC_MAC, REC_LEASE, REC_ROUTER };
+enum rec_kind { REC_EV, REC_MAC, REC_LEASE, REC_ROUTER, REC_SUBNET };
 
 struct rec {
 	enum rec_kind	 kind;
@@ -57,8 +57,9 @@ struct rec {
 	int		 key;		/* REC_EV, REC_MAC */
 	char		 value[128];	/* REC_EV, REC_MAC */
 	uint8_t		 mac[6];	/* REC_MAC, REC_LEASE */
-	bool		 relayed;	/* REC_MAC, REC_LEASE */
-	uint8_t		 ip[4];		/* REC_LEASE, ROUTER */
+	bool		 relayed;	/* REC_MAC, REC_LEASE, ROUTER, SUBNET */
+	uint8_t		 ip[4];		/* REC_LEASE, ROUTER, SUBNET */
+	uint8_t		 mask[4];	/* REC_SUBNET */
 };
 
 struct recorder {
@@ -119,7 +120,7 @@ rec_lease(const struct app_sink *s, const uint8_t mac[6],
 }
 
 static bool
-rec_router(const struct app_sink *s, const uint8_t ip[4])
+rec_router(const struct app_sink *s, const uint8_t ip[4], bool relayed)
 {
 	struct recorder *rc = s->arg;
 	struct rec *r;
@@ -129,7 +130,20 @@ rec_router(const struct app_sink *s, const uint8_t ip[4])
 	rc->routers_room--;
 	r = rec_add(s, REC_ROUTER);
 	memcpy(r->ip, ip, 4);
+	r->relayed = relayed;
 	return true;
+}
+
+static void
+rec_subnet(const struct app_sink *s, const uint8_t mac[6],
+    const uint8_t addr[4], const uint8_t mask[4], bool relayed)
+{
+	struct rec *r = rec_add(s, REC_SUBNET);
+
+	memcpy(r->mac, mac, 6);
+	memcpy(r->ip, addr, 4);
+	memcpy(r->mask, mask, 4);
+	r->relayed = relayed;
 }
 
 static bool
@@ -151,6 +165,7 @@ facts_of(enum app_proto proto, int dir, const void *fact)
 		.evidence_mac = rec_evidence_mac,
 		.lease = rec_lease,
 		.router = rec_router,
+		.subnet = rec_subnet,
 		.address = rec_address,
 		.arg = &rc,
 	};
@@ -422,6 +437,32 @@ test_devfacts_dhcp(void **state)
 	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
 	assert_int_equal(rc->n, 3);
 	assert_int_equal(rc->r[2].kind, REC_ROUTER);
+	/* With option 1 it names the client's subnet; relayed, the
+	 * gateways and the subnet are another segment's. */
+	d->has_subnet_mask = true;
+	memcpy(d->subnet_mask, "\xff\xff\xff\x00", 4);
+	memcpy(d->giaddr, "\x0a\x14\x00\x01", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->n, 4);
+	assert_int_equal(rc->r[1].kind, REC_ROUTER);
+	assert_true(rc->r[1].relayed);
+	assert_int_equal(rc->r[3].kind, REC_SUBNET);
+	assert_memory_equal(rc->r[3].mac, mac, 6);
+	assert_memory_equal(rc->r[3].ip, "\x0a\x14\x00\x32", 4);
+	assert_memory_equal(rc->r[3].mask, "\xff\xff\xff\x00", 4);
+	assert_true(rc->r[3].relayed);
+	assert_string_equal(rc->r[0].value, "dhcp_server");
+	/* No address offered (a NAK): the relay's address places it. */
+	memset(d->yiaddr, 0, 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->r[3].kind, REC_SUBNET);
+	assert_memory_equal(rc->r[3].ip, "\x0a\x14\x00\x01", 4);
+	/* Sent from giaddr, on the client's segment: the relay passing
+	 * the answer on, not a DHCP server. */
+	memcpy(d->giaddr, "\x0a\x00\x00\x02", 4);
+	rc = facts_of(APP_DHCP, APP_DIR_TOCLIENT, d);
+	assert_int_equal(rc->r[0].key, EVIDENCE_BEHAVIOUR);
+	assert_string_equal(rc->r[0].value, "dhcp_relay");
 	free(d);
 }
 
@@ -442,6 +483,20 @@ test_devfacts_dns(void **state)
 		{ S, EVIDENCE_MDNS_NAME, "Printer 3" },
 		{ S, EVIDENCE_HOSTNAME_MDNS, "printer3" },
 	};
+	/* The TXT strings a printer (Bonjour Printing) and a HomeKit or
+	 * Cast device (md=) announce; other keys say nothing. */
+	static const char *const txt[] = {
+		"txtvers=1", "ty=HP LaserJet Pro M404dn", "USB_MFG=HP",
+		"usb_MDL=HP LaserJet Pro M404-M405", "md=Chromecast", "ty=",
+		"noequals", "pdl=application/pdf", "model=x",
+	};
+	static const struct want mdns_txt[] = {
+		{ S, EVIDENCE_MDNS_MODEL, "HP LaserJet Pro M404dn" },
+		{ S, EVIDENCE_MDNS_MANUFACTURER, "HP" },
+		{ S, EVIDENCE_MDNS_MODEL, "HP LaserJet Pro M404-M405" },
+		{ S, EVIDENCE_MDNS_MODEL, "Chromecast" },
+	};
+	struct dns_rr *rr;
 	static const char *const names[] = {
 		"a.example", "b.example", "c.example", "d.example", "e.example",
 	};
@@ -476,6 +531,26 @@ test_devfacts_dns(void **state)
 	d->rrs[2].type = DNS_TYPE_A;
 	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOCLIENT, d), mdns,
 	    NELEM(mdns));
+
+	/* A TXT record (RFC 6763 6): length-prefixed "key=value" strings;
+	 * the last one claims more bytes than the rdata has. */
+	memset(d, 0, sizeof(*d));
+	d->flags = DNS_FLAG_QR | DNS_FLAG_AA;
+	d->n_rrs = 1;
+	rr = &d->rrs[0];
+	strcpy(rr->name.text, "HP LaserJet._ipp._tcp.local");
+	rr->type = DNS_TYPE_TXT;
+	rr->has_rdata = true;
+	for (i = 0; i < NELEM(txt); i++) {
+		rr->rdata[rr->rdata_len++] = (uint8_t)strlen(txt[i]);
+		memcpy(rr->rdata + rr->rdata_len, txt[i], strlen(txt[i]));
+		rr->rdata_len += strlen(txt[i]);
+	}
+	rr->rdata[rr->rdata_len++] = 40;
+	memcpy(rr->rdata + rr->rdata_len, "md=Cut", 6);
+	rr->rdata_len += 6;
+	expect_evidence(facts_of(APP_MDNS, APP_DIR_TOCLIENT, d), mdns_txt,
+	    NELEM(mdns_txt));
 	free(d);
 }
 

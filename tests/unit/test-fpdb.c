@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "app/evidence.h"
 #include "util/cfgyaml.h"
 #include "device/fpdb.h"
 #include "util/util.h"
@@ -31,6 +32,43 @@
 	"    class: server\n"						\
 	"    match:\n"							\
 	"      hostname: h\n"
+
+/*
+ * What the first bad class or match key of a file is told: every class
+ * ("unknown" last) and every evidence key fingerprints match.
+ */
+static const char *
+classes_note(void)
+{
+	static char buf[2048];
+	int i;
+
+	strlcpy(buf, " (classes: ", sizeof(buf));
+	for (i = 1; i < FP_CLASS_MAX; i++) {
+		strlcat(buf, fp_class_name((enum fp_class)i), sizeof(buf));
+		strlcat(buf, ", ", sizeof(buf));
+	}
+	strlcat(buf, "unknown)", sizeof(buf));
+	return buf;
+}
+
+static const char *
+keys_note(void)
+{
+	static char buf[2048];
+	const char *k;
+	unsigned i;
+
+	strlcpy(buf, " (keys: ", sizeof(buf));
+	for (i = 0; (k = evidence_key_name(i)) != NULL; i++)
+		if (fp_key_valid(k)) {
+			if (buf[strlen(buf) - 1] != ' ')
+				strlcat(buf, ", ", sizeof(buf));
+			strlcat(buf, k, sizeof(buf));
+		}
+	strlcat(buf, ")", sizeof(buf));
+	return buf;
+}
 
 static const char *
 srcdir(void)
@@ -238,6 +276,8 @@ test_fpdb_load_valid(void **state)
 static void
 test_fpdb_unknown_keys(void **state)
 {
+	char want[4096];
+
 	(void)state;
 	expect("fingerprint:\n" ENTRY_A, 1,
 	    NAME ":1:1: unknown key \"fingerprint\" (expected vendors or "
@@ -245,17 +285,23 @@ test_fpdb_unknown_keys(void **state)
 	expect("fingerprints:\n" ENTRY_A "    colour: red\n", 1,
 	    NAME ":6:5: unknown key \"colour\" (expected name, class, "
 	    "vendor, model, confidence or match)\n");
+	/* The first bad key of a file lists the good ones. */
+	snprintf(want, sizeof(want),
+	    NAME ":6:7: unknown evidence key \"Hostname\"%s\n"
+	    NAME ":7:7: unknown evidence key \"dhcp.option60\"\n",
+	    keys_note());
 	expect("fingerprints:\n" ENTRY_A "      Hostname: x\n"
-	    "      dhcp.option60: y\n", 2,
-	    NAME ":6:7: unknown evidence key \"Hostname\"\n"
-	    NAME ":7:7: unknown evidence key \"dhcp.option60\"\n");
+	    "      dhcp.option60: y\n", 2, want);
 	/* Keys of app/evidence.def that fingerprints do not match. */
-	expect("fingerprints:\n" ENTRY_A "      hostname.dhcp: x\n"
-	    "      hl7.from: y\n", 2,
+	snprintf(want, sizeof(want),
 	    NAME ":6:7: evidence key \"hostname.dhcp\" is not matched by "
-	    "fingerprints\n"
+	    "fingerprints%s\n"
 	    NAME ":7:7: evidence key \"hl7.from\" is not matched by "
-	    "fingerprints\n");
+	    "fingerprints\n", keys_note());
+	expect("fingerprints:\n" ENTRY_A "      hostname.dhcp: x\n"
+	    "      hl7.from: y\n", 2, want);
+	assert_non_null(strstr(keys_note(), ", hostname, "));
+	assert_null(strstr(keys_note(), "hostname.dhcp"));
 	expect("vendors:\n  - name: X\n    match: x\n    matches: y\n", 1,
 	    NAME ":4:5: unknown key \"matches\" (expected name or match)\n");
 	expect("? [a]\n: b\n", 1, NAME ":1:3: keys must be names, not a "
@@ -336,7 +382,7 @@ static void
 test_fpdb_duplicate_across_files(void **state)
 {
 	struct fpdb *db;
-	char *msgs;
+	char *msgs, want[4096];
 
 	(void)state;
 	assert_non_null(db = fpdb_new());
@@ -353,24 +399,31 @@ test_fpdb_duplicate_across_files(void **state)
 	fpdb_free(db);
 
 	/* An entry left out for another error still holds its name. */
+	snprintf(want, sizeof(want), NAME ":2:22: unknown class \"pump\"%s\n"
+	    NAME ":3:12: duplicate fingerprint \"a\" (first at " NAME
+	    ":2:12)\n", classes_note());
 	expect("fingerprints:\n"
 	    "  - {name: a, class: pump, match: {hostname: x}}\n"
-	    "  - {name: a, class: iot, match: {hostname: x}}\n", 2,
-	    NAME ":2:22: unknown class \"pump\"\n"
-	    NAME ":3:12: duplicate fingerprint \"a\" (first at " NAME
-	    ":2:12)\n");
+	    "  - {name: a, class: iot, match: {hostname: x}}\n", 2, want);
 }
 
 static void
 test_fpdb_values(void **state)
 {
+	char want[4096];
+
 	(void)state;
+	snprintf(want, sizeof(want), NAME ":3:12: unknown class \"pump\"%s\n",
+	    classes_note());
 	expect("fingerprints:\n  - name: a\n    class: pump\n"
-	    "    match: {hostname: h}\n", 1,
-	    NAME ":3:12: unknown class \"pump\"\n");
+	    "    match: {hostname: h}\n", 1, want);
+	snprintf(want, sizeof(want), NAME ":3:12: unknown class "
+	    "\"Server\"%s\n", classes_note());
 	expect("fingerprints:\n  - name: a\n    class: Server\n"
-	    "    match: {hostname: h}\n", 1,
-	    NAME ":3:12: unknown class \"Server\"\n");
+	    "    match: {hostname: h}\n", 1, want);
+	assert_non_null(strstr(classes_note(), " (classes: infusion-pump, "
+	    "patient-monitor, "));
+	assert_non_null(strstr(classes_note(), ", iot, unknown)"));
 	expect("fingerprints:\n  - name: a\n    class:\n    vendor: V\n"
 	    "    match: {hostname: h}\n", 1,
 	    NAME ":3:11: class: missing value\n");
@@ -537,26 +590,26 @@ test_fpdb_all_errors_one_pass(void **state)
 	    "  - name: ok\n"				/* 16 */
 	    "    match: {}\n"				/* 17 */
 	    "extra: 1\n";				/* 18 */
-	static const char want[] =
+	struct fpdb *db;
+	char *msgs, want[8192];
+
+	(void)state;
+	snprintf(want, sizeof(want),
 	    NAME ":4:5: missing match\n"
 	    NAME ":12:5: unknown key \"colour\" (expected name, class, vendor, "
 	    "model, confidence or match)\n"
 	    NAME ":9:11: name: \"Bad!\" has characters other than a-z, 0-9, "
 	    "'.' and '-'\n"
-	    NAME ":10:12: unknown class \"toaster\"\n"
+	    NAME ":10:12: unknown class \"toaster\"%s\n"
 	    NAME ":11:17: confidence: 0 is out of range (1 to 100)\n"
 	    NAME ":14:17: hostname: empty list\n"
-	    NAME ":15:7: unknown evidence key \"ip\"\n"
+	    NAME ":15:7: unknown evidence key \"ip\"%s\n"
 	    NAME ":16:11: duplicate fingerprint \"ok\" (first at " NAME
 	    ":6:11)\n"
 	    NAME ":16:5: none of class, vendor and model is set\n"
 	    NAME ":17:12: match: empty\n"
 	    NAME ":18:1: unknown key \"extra\" (expected vendors or "
-	    "fingerprints)\n";
-	struct fpdb *db;
-	char *msgs;
-
-	(void)state;
+	    "fingerprints)\n", classes_note(), keys_note());
 	expect(yaml, 11, want);
 
 	/* The good entries are kept; the load as a whole has failed. */
@@ -1037,10 +1090,11 @@ test_fpdb_load_dir(void **state)
 	assert_non_null(db = fpdb_new());
 	assert_int_equal(load_dir(db, dir, &msgs), 3);
 	snprintf(want, sizeof(want),
-	    "%s/a.yaml:2:22: unknown class \"x\"\n"
+	    "%s/a.yaml:2:22: unknown class \"x\"%s\n"
 	    "%s/b.yaml:2:12: duplicate fingerprint \"ten\" (first at "
 	    "%s/10.yaml:2:12)\n"
-	    "%s/dir.yaml: Is a directory\n", dir, dir, dir, dir);
+	    "%s/dir.yaml: Is a directory\n", dir, classes_note(), dir, dir,
+	    dir);
 	assert_string_equal(msgs, want);
 	free(msgs);
 	assert_int_equal(fpdb_count(db), 3);
@@ -1128,6 +1182,277 @@ test_fpdb_builtin(void **state)
 	fclose(f);
 	assert_non_null(strstr(msgs, ": duplicate fingerprint \""));
 	free(msgs);
+	assert_int_equal(fpdb_replaced_count(db), 0);
+	fpdb_free(db);
+
+	/* After a site's file, a built-in fingerprint of a name it has is
+	 * left out: the local one replaces it. */
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(load_as(db, "site.yaml", "fingerprints:\n"
+	    "  - {name: printer-raw-9100, class: iot, match: "
+	    "{port.server: tcp/9100}}\n"
+	    "  - {name: site-only, class: iot, match: {hostname: x}}\n",
+	    &msgs), 0);
+	free(msgs);
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	assert_int_equal(fpdb_load_builtin(db, f), 0);
+	fclose(f);
+	assert_string_equal(msgs, "");
+	free(msgs);
+	assert_int_equal(fpdb_replaced_count(db), 1);
+	assert_non_null(dir = fpdb_new());
+	assert_int_equal(fpdb_load_builtin(dir, stderr), 0);
+	assert_int_equal(fpdb_count(db), fpdb_count(dir) + 1);
+	fpdb_free(dir);
+	{
+		struct fp_evidence ev = { "port.server", "tcp/9100" };
+		struct fp_match m[4];
+
+		assert_int_equal(fpdb_match(db, &ev, 1, m, 4), 1);
+		assert_int_equal(m[0].class, FP_CLASS_IOT);
+	}
+	fpdb_free(db);
+}
+
+/*
+ * Shipped fingerprints: each case is the evidence a device shows and
+ * the rule that must match it, with what the rule claims ("" for none).
+ * Every fingerprint added to profiles/fingerprints/ gets a case here.
+ */
+struct fp_case {
+	const char	*rule;
+	const char	*class, *vendor, *model;
+	struct fp_evidence ev[3];
+};
+
+static const struct fp_case builtin_cases[] = {
+	/* Virtual machines: pump data from one is the vendor's server. */
+	{ "pump-data-from-vm", "medical-gateway", "", "",
+	    { { "vm.hypervisor", "VMware" },
+	      { "hl7.observation", "MDC_DEV_PUMP_INFUS_LVP_MDS" } } },
+	{ "pump-data-from-nutanix-vm", "medical-gateway", "", "",
+	    { { "oui.vendor", "Nutanix" }, { "hl7.observation", "70049" } } },
+	/* Interface engines: the product is the vendor. */
+	{ "rhapsody-sending-app", "", "Rhapsody Health", "Rhapsody",
+	    { { "hl7.sending_app", "RHAPSODY_PROD" } } },
+	{ "corepoint-sending-app", "", "Rhapsody Health", "Corepoint",
+	    { { "hl7.sending_app", "Corepoint" } } },
+	{ "mirth-sending-app", "", "NextGen Healthcare", "Mirth Connect",
+	    { { "hl7.sending_app", "MIRTH" } } },
+	{ "cloverleaf-sending-app", "", "Infor", "Cloverleaf",
+	    { { "hl7.sending_app", "CLOVERLEAF" } } },
+	{ "intersystems-sending-app", "", "InterSystems", "",
+	    { { "hl7.sending_app", "HEALTHSHARE" } } },
+	/* The maker at the head of the model a printer announces. */
+	{ "mdns-model-hp", "", "HP", "",
+	    { { "mdns.model", "HP LaserJet Pro M404dn" } } },
+	{ "mdns-model-brother", "", "Brother", "",
+	    { { "mdns.model", "Brother HL-L2350DW series" } } },
+	{ "mdns-model-canon", "", "Canon", "",
+	    { { "mdns.model", "Canon iR-ADV C5535" } } },
+	{ "mdns-model-epson", "", "Epson", "",
+	    { { "mdns.model", "EPSON WF-C5790 Series" } } },
+	{ "mdns-model-xerox", "", "Xerox", "",
+	    { { "mdns.model", "Xerox VersaLink C405" } } },
+	{ "mdns-model-lexmark", "", "Lexmark", "",
+	    { { "mdns.model", "Lexmark MS621" } } },
+	{ "mdns-model-ricoh", "", "Ricoh", "",
+	    { { "mdns.model", "RICOH IM C3000" } } },
+	{ "mdns-model-kyocera", "", "Kyocera", "",
+	    { { "mdns.model", "Kyocera ECOSYS P3155dn" } } },
+	{ "mdns-model-zebra", "", "Zebra", "",
+	    { { "mdns.model", "Zebra ZD421" } } },
+	/* Baxter's pumps, their server, its CRRT systems. */
+	{ "baxter-sigma-spectrum", "infusion-pump", "Baxter", "SIGMA Spectrum",
+	    { { "hl7.equipment", "SIGMA Spectrum V8" } } },
+	{ "baxter-spectrum-iq", "infusion-pump", "Baxter", "Spectrum IQ",
+	    { { "hl7.equipment", "Spectrum IQ" } } },
+	{ "baxter-novum-iq", "infusion-pump", "Baxter", "Novum IQ",
+	    { { "hl7.equipment", "Novum IQ LVP" } } },
+	{ "baxter-dose-iq", "medical-gateway", "Baxter", "Dose IQ",
+	    { { "hl7.sending_app", "DOSE_IQ" } } },
+	{ "baxter-prismaflex", "", "Baxter", "Prismaflex",
+	    { { "hl7.equipment", "Prismaflex" } } },
+	{ "baxter-prismax", "", "Baxter", "PrisMax",
+	    { { "hl7.equipment", "PRISMAX" } } },
+	{ "oui-baxter-pump", "infusion-pump", "", "",
+	    { { "oui.vendor", "Baxter International Inc" } } },
+	/* Monitors, defibrillators, ventilators, their software. */
+	{ "zoll-x-series", "patient-monitor", "Zoll", "X Series",
+	    { { "hl7.equipment", "ZOLL X Series" } } },
+	{ "zoll-r-series", "patient-monitor", "Zoll", "R Series",
+	    { { "hl7.equipment", "R Series ALS" } } },
+	{ "zoll-rescuenet", "server", "Zoll", "RescueNet",
+	    { { "hl7.sending_app", "RescueNet" } } },
+	{ "oui-zoll-lifevest", "patient-monitor", "", "LifeVest",
+	    { { "oui.vendor", "ZOLL Lifecor Corporation" } } },
+	{ "masimo-radical-7", "patient-monitor", "Masimo", "Radical-7",
+	    { { "hl7.equipment", "Radical-7" } } },
+	{ "masimo-rad-97", "patient-monitor", "Masimo", "Rad-97",
+	    { { "hl7.equipment", "Rad-97" } } },
+	{ "masimo-root", "patient-monitor", "Masimo", "Root",
+	    { { "hl7.equipment", "Masimo Root" } } },
+	{ "masimo-patient-safetynet", "medical-gateway", "Masimo",
+	    "Patient SafetyNet",
+	    { { "hl7.sending_app", "PATIENT SAFETYNET" } } },
+	{ "nihon-kohden-life-scope", "patient-monitor", "Nihon Kohden", "",
+	    { { "hl7.equipment", "BSM-6501" } } },
+	{ "welch-allyn-connex-monitor", "patient-monitor", "Welch Allyn",
+	    "Connex", { { "hl7.equipment", "Connex VSM 6000" } } },
+	{ "welch-allyn-connex-software", "medical-gateway", "Welch Allyn", "",
+	    { { "hl7.sending_app", "CONNEX_CS" } } },
+	{ "oui-welch-allyn-vitals", "patient-monitor", "", "",
+	    { { "oui.vendor", "Welch Allyn, Inc." } } },
+	{ "stryker-lifepak", "patient-monitor", "Stryker", "LIFEPAK",
+	    { { "hl7.equipment", "LIFEPAK 15" } } },
+	{ "stryker-lifenet", "server", "Stryker", "LIFENET",
+	    { { "hl7.sending_app", "LIFENET" } } },
+	{ "oui-physio-control-defibrillator", "patient-monitor", "Stryker",
+	    "LIFEPAK", { { "oui.vendor", "Physio-Control, Inc" } } },
+	{ "getinge-servo-u", "ventilator", "Getinge", "Servo-u",
+	    { { "hl7.equipment", "SERVO-U" } } },
+	{ "getinge-servo-i", "ventilator", "Getinge", "Servo-i",
+	    { { "hl7.equipment", "Servo-i" } } },
+	{ "getinge-servo-family", "ventilator", "Getinge", "",
+	    { { "hl7.equipment", "SERVO-air" } } },
+	{ "natus-neuroworks", "", "Natus", "NeuroWorks",
+	    { { "hl7.sending_app", "NeuroWorks" } } },
+	/* Imaging. */
+	{ "dicom-impl-hologic", "", "Hologic", "",
+	    { { "dicom.impl_class_uid", "1.2.840.113681.2.3" } } },
+	{ "hologic-mammography", "imaging-modality", "Hologic", "",
+	    { { "dicom.model", "Selenia Dimensions" } } },
+	{ "carestream-drx", "imaging-modality", "Carestream", "",
+	    { { "dicom.model", "DRX-Evolution" } } },
+	{ "canon-aquilion-ct", "imaging-modality", "Canon Medical", "",
+	    { { "dicom.model", "Aquilion ONE" } } },
+	{ "canon-vantage-mr", "imaging-modality", "Canon Medical", "",
+	    { { "dicom.model", "Vantage Orian" } } },
+	{ "canon-angiography", "imaging-modality", "Canon Medical", "",
+	    { { "dicom.model", "Alphenix Core+" } } },
+	{ "canon-aplio-ultrasound", "ultrasound", "Canon Medical", "",
+	    { { "dicom.model", "Aplio i800" } } },
+	{ "agfa-dx-d", "imaging-modality", "Agfa", "",
+	    { { "dicom.model", "DX-D 300" } } },
+	{ "agfa-cr-digitizer", "imaging-modality", "Agfa", "",
+	    { { "dicom.model", "CR 30-X" } } },
+	{ "agfa-impax", "pacs", "Agfa", "",
+	    { { "hl7.sending_app", "IMPAX" } } },
+	{ "agfa-impax-receiver", "pacs", "Agfa", "",
+	    { { "hl7.receiving_app", "IMPAX_RIS" } } },
+	{ "oui-carestream-imaging", "imaging-modality", "", "",
+	    { { "oui.vendor", "Carestream Health, Inc." } } },
+	/* Laboratory. */
+	{ "beckman-au-chemistry", "lab-analyzer", "Beckman Coulter", "",
+	    { { "hl7.sending_app", "AU5800" } } },
+	{ "beckman-remisol", "server", "Beckman Coulter", "REMISOL",
+	    { { "hl7.sending_app", "REMISOL ADVANCE" } } },
+	{ "abbott-istat", "lab-analyzer", "Abbott", "i-STAT",
+	    { { "hl7.sending_app", "i-STAT" } } },
+	{ "abbott-cell-dyn", "lab-analyzer", "Abbott", "",
+	    { { "hl7.sending_app", "CELL-DYN Ruby" } } },
+	{ "abbott-poc-data-manager", "server", "Abbott", "",
+	    { { "hl7.sending_app", "RALS" } } },
+	{ "siemens-lab-analyzers", "lab-analyzer", "Siemens Healthineers", "",
+	    { { "hl7.sending_app", "RAPIDPoint 500" } } },
+	{ "siemens-centralink", "server", "Siemens Healthineers", "CentraLink",
+	    { { "hl7.sending_app", "CentraLink" } } },
+	/* Nurse call, pharmacy, sterile supply. */
+	{ "hillrom-navicare-hl7", "nurse-call", "Hillrom", "NaviCare",
+	    { { "hl7.receiving_app", "NAVICARE" } } },
+	{ "omnicell-receiver", "server", "Omnicell", "",
+	    { { "hl7.receiving_app", "OMNICELL" } } },
+	{ "omnicell-sender", "server", "Omnicell", "",
+	    { { "hl7.sending_app", "OMNICELL" } } },
+	{ "oui-getinge-sterilization", "iot", "", "",
+	    { { "oui.vendor", "Getinge Sterilization AB" } } },
+};
+
+/* Registry and DICOM spellings and the vendor they stand for. */
+static const struct {
+	const char	*org;
+	const char	*vendor;	/* NULL: no canonical name */
+} builtin_vendors[] = {
+	{ "Baxter International Inc", "Baxter" },
+	{ "Gambro Lundia AB", "Baxter" },
+	{ "ZOLL Lifecor Corporation", "Zoll" },
+	{ "Physio-Control, Inc", "Stryker" },
+	{ "Stryker Corporation", "Stryker" },
+	{ "Masimo Corporation", "Masimo" },
+	{ "NIHON KOHDEN AMERICA", "Nihon Kohden" },
+	{ "Welch Allyn, Inc.", "Welch Allyn" },
+	{ "Hill-Rom", "Hillrom" },
+	{ "Getinge Sterilization AB", "Getinge" },
+	{ "Getinge IT Solutions ApS", "Getinge" },
+	{ "Maquet Critical Care AB", "Getinge" },
+	{ "Carestream Health, Inc.", "Carestream" },
+	{ "Carestream Dental LLC", "Carestream" },
+	{ "TOSHIBA_MEC", "Canon Medical" },
+	{ "TOSHIBA_MEC_US", "Canon Medical" },
+	{ "CANON_MEC", "Canon Medical" },
+	{ "Toshiba", NULL },
+	{ "AGFA CORPORATION", "Agfa" },
+	{ "Agfa", "Agfa" },
+	{ "AGFA NDT INC.", NULL },
+	{ "HOLOGIC, Inc.", "Hologic" },
+	{ "Lorad, A Hologic Company", "Hologic" },
+	{ "Beckman Coulter K.K.", "Beckman Coulter" },
+	{ "Abbott Diagnostics Technologies AS", "Abbott" },
+	{ "Abbott Point of Care", "Abbott" },
+	{ "Siemens Healthcare Diagnostics, Inc", "Siemens Healthineers" },
+	{ "Natus Medical Incorporated", "Natus" },
+	{ "Omnicell", "Omnicell" },
+	{ "HP", "HP" },
+	{ "EPSON", "Epson" },
+};
+
+static void
+expect_case(const struct fpdb *db, const struct fp_case *c)
+{
+	struct fp_match m[64];
+	size_t n, i, k;
+
+	for (k = 0; k < 3 && c->ev[k].key != NULL; k++)
+		;
+	n = fpdb_match(db, c->ev, k, m, 64);
+	for (i = 0; i < n && i < 64; i++)
+		if (strcmp(m[i].name, c->rule) == 0)
+			break;
+	if (i == n || i == 64)
+		fail_msg("%s: no match for %s=%s", c->rule, c->ev[0].key,
+		    c->ev[0].value);
+	if (strcmp(c->class, m[i].class >= 0 ?
+	    fp_class_name((enum fp_class)m[i].class) : "") != 0 ||
+	    strcmp(c->vendor, m[i].vendor != NULL ? m[i].vendor : "") != 0 ||
+	    strcmp(c->model, m[i].model != NULL ? m[i].model : "") != 0)
+		fail_msg("%s: claims %s / %s / %s", c->rule,
+		    m[i].class >= 0 ? fp_class_name((enum fp_class)m[i].class) :
+		    "", m[i].vendor != NULL ? m[i].vendor : "",
+		    m[i].model != NULL ? m[i].model : "");
+}
+
+static void
+test_fpdb_builtin_cases(void **state)
+{
+	struct fpdb *db;
+	size_t i;
+
+	(void)state;
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(fpdb_load_builtin(db, stderr), 0);
+	for (i = 0; i < sizeof(builtin_cases) / sizeof(builtin_cases[0]); i++)
+		expect_case(db, &builtin_cases[i]);
+	for (i = 0; i < sizeof(builtin_vendors) / sizeof(builtin_vendors[0]);
+	    i++) {
+		const char *v = fpdb_vendor(db, builtin_vendors[i].org);
+
+		if (builtin_vendors[i].vendor == NULL ? v != NULL : v == NULL ||
+		    strcmp(v, builtin_vendors[i].vendor) != 0)
+			fail_msg("vendor of \"%s\": %s, want %s",
+			    builtin_vendors[i].org, v != NULL ? v : "none",
+			    builtin_vendors[i].vendor != NULL ?
+			    builtin_vendors[i].vendor : "none");
+	}
 	fpdb_free(db);
 }
 
@@ -1155,6 +1480,7 @@ main(void)
 		cmocka_unit_test(test_fpdb_load_dir),
 		cmocka_unit_test(test_fpdb_load_file_errors),
 		cmocka_unit_test(test_fpdb_builtin),
+		cmocka_unit_test(test_fpdb_builtin_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -618,6 +619,12 @@ test_oui_real_registry(void **state)
 	assert_int_equal(oui_parse_hex("00:00:0c:9f:f0:01", mac, 6), 0);
 	assert_non_null(name = oui_lookup(db, mac));
 	assert_int_equal(strncmp(name, "Cisco Systems", 13), 0);
+	/* 00-00-00 is XEROX CORPORATION's; the null MAC is no one's. */
+	assert_int_equal(oui_parse_hex("00:00:00:00:00:01", mac, 6), 0);
+	assert_non_null(name = oui_lookup(db, mac));
+	assert_int_equal(strncasecmp(name, "XEROX", 5), 0);
+	memset(mac, 0, sizeof(mac));
+	assert_null(oui_lookup(db, mac));
 	/* The release these names were taken from. */
 	if (access(OUI_DEFAULT_DIR "/mam.csv", R_OK) == 0 &&
 	    access(OUI_DEFAULT_DIR "/oui36.csv", R_OK) == 0 &&
