@@ -2008,6 +2008,9 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 		fprintf(fp, "  WARNING    the device table was full "
 		    "(devices.max-devices %u): %" PRIu64 " devices were not "
 		    "recorded\n", b->cfg.max_devices, full);
+	if ((full = ctr_get(b->ctr, CTR_DEV_ADDR_TABLE_FULL)) > 0)
+		fprintf(fp, "  WARNING    a device's address table was full "
+		    "%" PRIu64 " times (devices.address_tables_full)\n", full);
 	if ((full = ctr_get(b->ctr, CTR_DEV_EVENTS_DROPPED)) > 0)
 		fprintf(fp, "  WARNING    %" PRIu64 " device events were "
 		    "dropped (the inventory fell behind)\n", full);
