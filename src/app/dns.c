@@ -576,6 +576,27 @@ kv_name(struct jsonw *jw, const char *k, const struct dns_name *nm)
 		jsonw_strn(jw, nm->text, nm->len);
 }
 
+/* The "queries" array of a dns or mdns object (lower: mDNS's types). */
+static void
+kv_queries(struct jsonw *jw, const struct dns_facts *f, bool lower)
+{
+	size_t i;
+
+	if (f->n_queries == 0)
+		return;
+	jsonw_key(jw, "queries");
+	jsonw_arr_open(jw);
+	for (i = 0; i < f->n_queries; i++) {
+		jsonw_obj_open(jw);
+		kv_name(jw, "rrname", &f->queries[i].name);
+		if (f->queries[i].name.truncated)
+			jsonw_kv_bool(jw, "rrname_truncated", true);
+		kv_type(jw, "rrtype", f->queries[i].type, lower);
+		jsonw_obj_close(jw);
+	}
+	jsonw_arr_close(jw);
+}
+
 static const char *
 rcode_name(unsigned rc)
 {
@@ -747,19 +768,7 @@ dns_eve(struct jsonw *jw, const void *fact)
 	if (f->flags & DNS_FLAG_Z)
 		jsonw_kv_bool(jw, "z", true);
 	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
-	if (f->n_queries > 0) {
-		jsonw_key(jw, "queries");
-		jsonw_arr_open(jw);
-		for (i = 0; i < f->n_queries; i++) {
-			jsonw_obj_open(jw);
-			kv_name(jw, "rrname", &f->queries[i].name);
-			if (f->queries[i].name.truncated)
-				jsonw_kv_bool(jw, "rrname_truncated", true);
-			kv_type(jw, "rrtype", f->queries[i].type, false);
-			jsonw_obj_close(jw);
-		}
-		jsonw_arr_close(jw);
-	}
+	kv_queries(jw, f, false);
 	if (!resp)
 		return;
 	if ((rc = rcode_name(DNS_RCODE(f->flags))) != NULL)
@@ -842,19 +851,7 @@ mdns_eve(struct jsonw *jw, const void *fact)
 	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
 	if (resp)
 		jsonw_kv_uint(jw, "rcode", DNS_RCODE(f->flags));
-	if (f->n_queries > 0) {
-		jsonw_key(jw, "queries");
-		jsonw_arr_open(jw);
-		for (i = 0; i < f->n_queries; i++) {
-			jsonw_obj_open(jw);
-			kv_name(jw, "rrname", &f->queries[i].name);
-			if (f->queries[i].name.truncated)
-				jsonw_kv_bool(jw, "rrname_truncated", true);
-			kv_type(jw, "rrtype", f->queries[i].type, true);
-			jsonw_obj_close(jw);
-		}
-		jsonw_arr_close(jw);
-	}
+	kv_queries(jw, f, true);
 	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
 		if (count_section(f, sec) == 0)
 			continue;

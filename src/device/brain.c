@@ -553,6 +553,18 @@ brain_mask(uint8_t plen)
  * address seen as the destination of a frame to ff:ff:ff:ff:ff:ff.
  * Limited broadcast and multicast are not usable at all.
  */
+/* The place of a broadcast address in b->bcast, or -1. */
+static ssize_t
+brain_bcast_find(const struct brain *b, uint32_t a)
+{
+	size_t i;
+
+	for (i = 0; i < b->nbcast; i++)
+		if (b->bcast[i] == a)
+			return (ssize_t)i;
+	return -1;
+}
+
 static bool
 brain_ip_group(const struct brain *b, const struct dev_ip *ip)
 {
@@ -569,24 +581,19 @@ brain_ip_group(const struct brain *b, const struct dev_ip *ip)
 		if ((a & ~m) == 0 || (a & ~m) == ~m)
 			return true;
 	}
-	for (i = 0; i < b->nbcast; i++)
-		if (b->bcast[i] == a)
-			return true;
-	return false;
+	return brain_bcast_find(b, a) != -1;
 }
 
 static void
 brain_bcast_add(struct brain *b, const struct dev_ip *ip)
 {
 	uint32_t a;
-	size_t i;
 
 	if (!dev_ip_is4(ip))
 		return;
 	a = brain_ip4(ip);
-	for (i = 0; i < b->nbcast; i++)
-		if (b->bcast[i] == a)
-			return;
+	if (brain_bcast_find(b, a) != -1)
+		return;
 	if (b->nbcast == BRAIN_MAX_BROADCASTS) {
 		ctr_inc(b->ctr, CTR_DEV_ADDR_TABLE_FULL);
 		return;
@@ -598,17 +605,10 @@ brain_bcast_add(struct brain *b, const struct dev_ip *ip)
 static void
 brain_bcast_del(struct brain *b, const struct dev_ip *ip)
 {
-	uint32_t a;
-	size_t i;
+	ssize_t i;
 
-	if (!dev_ip_is4(ip))
-		return;
-	a = brain_ip4(ip);
-	for (i = 0; i < b->nbcast; i++)
-		if (b->bcast[i] == a) {
-			b->bcast[i] = b->bcast[--b->nbcast];
-			return;
-		}
+	if (dev_ip_is4(ip) && (i = brain_bcast_find(b, brain_ip4(ip))) != -1)
+		b->bcast[i] = b->bcast[--b->nbcast];
 }
 
 /* The subnet an address is in (the first described), or -1. */
