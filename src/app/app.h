@@ -99,6 +99,33 @@ void	app_emit(struct app_ctx *, enum app_proto, int dir, const void *fact);
 /* A malformed or hostile input: counted, reported once per flow. */
 void	app_anomaly(struct app_ctx *, enum ww_counter);
 
+/* The detection buffers of app/buffers.def. */
+enum app_buf_id {
+#define APP_BUF(id, name, proto, dir, legacy)	APP_BUF_##id,
+#include "app/buffers.def"
+#undef APP_BUF
+	APP_BUF_MAX
+};
+
+/* One instance of a detection buffer: bytes as on the wire (or
+ * normalised as the buffer's definition says), not NUL-terminated,
+ * valid only during the app_inspect() call. */
+struct app_buf {
+	enum app_buf_id	 id;
+	const uint8_t	*data;
+	size_t		 len;
+};
+
+/*
+ * A transaction (or one direction's part of it) is complete enough to
+ * match rules against: bufs are its detection buffers, fact (may be
+ * NULL) the fact whose EVE object an alert on it carries.  Parsers call
+ * it once per transaction and direction, before or after emitting the
+ * fact; it costs nothing when no rule looks at the protocol.
+ */
+void	app_inspect(struct app_ctx *, enum app_proto, int dir,
+	    const struct app_buf *bufs, size_t nbufs, const void *fact);
+
 /*
  * The ends of a flow, as evidence is about them: the client (TCP: who
  * connected; UDP: who sent first) and the server.  A frame without a

@@ -120,6 +120,7 @@ struct flow {
 	uint16_t	 app_proto;
 	uint32_t	 dev_seq;	/* device events so far (devfacts.c) */
 	void		*app_state;
+	void		*detect;	/* rule engine's (detect_flow_free) */
 };
 
 /*
