@@ -1836,11 +1836,16 @@ brain_dev_order(const void *x, const void *y)
 	return memcmp(a->mac, b->mac, 6);
 }
 
-void
+int
 brain_finish(struct brain *b, uint64_t ts_us)
 {
+	char why[STATE_ERRMSG_MAX];
+	FILE *err;
+	size_t i, unsaved = 0, stale = 0;
+	int rv = 0;
+
 	if (b == NULL)
-		return;
+		return 0;
 	brain_stop(b);
 	pthread_mutex_lock(&b->lock);
 	brain_run(b, UINT64_MAX);
@@ -1850,14 +1855,38 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);
 	record_flush(&b->rw);
+	/* Said once below, with what the database kept. */
+	err = b->err;
+	b->err = NULL;
 	brain_save(b);
+	b->err = err;
+	why[0] = '\0';
+	if (b->state != NULL)
+		strlcpy(why, state_errmsg(b->state), sizeof(why));
 	if (b->state != NULL && ts_us != 0) {
 		char buf[32];
 
 		snprintf(buf, sizeof(buf), "%" PRIu64, ts_us);
 		state_meta_set(b->state, "last_packet_us", buf);
 	}
+	/*
+	 * The last save is the one that counts: what it could not write
+	 * is lost when the process exits.  Say what the database kept.
+	 */
+	if (b->state != NULL && b->save_failed) {
+		for (i = 0; i < b->ndevs; i++)
+			if (b->devs[i]->d.unsaved) {
+				unsaved++;
+				if (b->devs[i]->d.id != 0)
+					stale++;
+			}
+		log_warnx("%s: %zu of %zu devices not saved (%zu stored as an "
+		    "earlier save left them, %zu not stored at all)", why,
+		    unsaved, b->ndevs, stale, unsaved - stale);
+		rv = -1;
+	}
 	pthread_mutex_unlock(&b->lock);
+	return rv;
 }
 
 size_t

@@ -155,8 +155,10 @@ void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
 		    struct brain_queue *);
 
 /* After every worker handed over UINT64_MAX: stop the thread, write
- * the snapshot of every device at time ts_us, save the inventory. */
-void		 brain_finish(struct brain *, uint64_t ts_us);
+ * the snapshot of every device at time ts_us, save the inventory.
+ * Returns -1 (said on the log: how many devices were not saved) when
+ * the last save failed. */
+int		 brain_finish(struct brain *, uint64_t ts_us);
 /* Devices loaded from the state database, 0 for a new inventory. */
 size_t		 brain_continuing(struct brain *);
 /* The offline summary: devices and counts by class, warnings. */

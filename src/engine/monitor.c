@@ -617,7 +617,8 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	 * say 1970) and nothing to add: no snapshot, no stats record.
 	 */
 	brain_sync(mon->brain, mon->nworkers, UINT64_MAX, &mon->bq);
-	brain_finish(mon->brain, ts);
+	if (brain_finish(mon->brain, ts) == -1)
+		rv = -1;
 	if (record_wanted(&mon->rw, RECORD_STATS) && ts != 0) {
 		/* Workers are joined: no barrier needed. */
 		sum = xcalloc(1, sizeof(*sum));

@@ -177,7 +177,7 @@ struct state {
 	bool		 empty;		/* read-only, and no schema yet */
 	bool		 immutable;	/* read-only, without -shm (below) */
 	struct stat	 ro_sb;		/* if immutable: the file at open */
-	char		 errmsg[512];
+	char		 errmsg[STATE_ERRMSG_MAX];
 };
 
 /* What opening found. */

@@ -1,0 +1,83 @@
+#!/bin/sh
+# state-failures.sh - a save of the inventory that fails is a failure
+# (TAP): with the disk full (a file size limit) or the database locked
+# by another process, the run exits 2 and says how many devices were
+# not saved, of them how many the database holds as an earlier save
+# left them; the database then holds exactly the others.
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+WW="${WARDWATCH:-$top_builddir/wardwatch}"
+tmp=$(mktemp -d) || exit 1
+lockpid=
+trap '[ -n "$lockpid" ] && kill $lockpid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() {	# check "what" test-expression...
+	what=$1
+	shift
+	if "$@"; then ok "$what"; else nok "$what"; fi
+}
+rows() {
+	python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "select count(*) from devices").fetchone()[0])' "$1"
+}
+# numbers OUT: "unsaved total stale missing" from the final message
+numbers() {
+	sed -n 's/.*: \([0-9]*\) of \([0-9]*\) devices not saved (\([0-9]*\) stored as an earlier save left them, \([0-9]*\) not stored at all)$/\1 \2 \3 \4/p' "$1"
+}
+
+echo "1..8"
+printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
+
+# Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
+# is ignored by wardwatch), as they would with ENOSPC.
+db="$tmp/full.db"
+"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/f0" --state "$db" \
+    >/dev/null 2>&1
+before=$(rows "$db")
+(ulimit -f 40; exec "$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/f1" \
+    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/full.out" 2>&1)
+check "disk full: exit 2" [ $? -eq 2 ]
+set -- $(numbers "$tmp/full.out")
+check "disk full: says how many devices were not saved ($*)" \
+    [ $# -eq 4 -a "${1:-0}" -gt 0 ]
+check "disk full: unsaved = stored as before + not stored" \
+    [ "${1:-0}" -eq $((${3:-0} + ${4:-0})) ]
+after=$(rows "$db")
+check "disk full: the database holds every device but the ${4:-?} never stored ($after of ${2:-?}; $before before)" \
+    [ "$after" -eq $((${2:-0} - ${4:-0})) ]
+
+# Locked: another process holds the database for the whole run.
+db="$tmp/locked.db"
+"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/l0" --state "$db" \
+    >/dev/null 2>&1
+before=$(rows "$db")
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+time.sleep(120)' "$db" >"$tmp/lock.out" &
+lockpid=$!
+i=0
+while ! grep -q locked "$tmp/lock.out" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+"$WW" -r "$top_srcdir/pcaps/medical-mix.pcap" -l "$tmp/l1" --state "$db" \
+    >"$tmp/locked.out" 2>&1
+check "locked: exit 2" [ $? -eq 2 ]
+check "locked: the message names the lock" \
+    grep -q 'database is locked: [0-9]* of [0-9]* devices not saved' \
+    "$tmp/locked.out"
+set -- $(numbers "$tmp/locked.out")
+kill $lockpid 2>/dev/null
+wait $lockpid 2>/dev/null
+lockpid=
+after=$(rows "$db")
+check "locked: nothing stored in this run ($after rows, $before before)" \
+    [ "$after" -eq "$before" ]
+check "locked: every device of this run counted as not stored (${4:-?} of ${2:-?}, $before loaded)" \
+    [ "${4:-0}" -eq $((${2:-0} - before)) ]
