@@ -69,13 +69,21 @@ struct brain_dev {
 	bool		 merged;	/* folded into another device */
 };
 
+/*
+ * An address the inventory knows.  Traffic makes them (every source
+ * address a MAC sends from), so the table is bounded: past
+ * BRAIN_ADDR_PER_DEVICE per device slot the least recently used entry
+ * that is not a device's current address goes.  Scans walk the LRU
+ * list, never the buckets, so that nothing depends on the hash key.
+ */
 struct brain_ipent {
 	struct dev_ip	 ip;
 	struct brain_dev *dev;
 	/* A MAC that used the address while another MAC held it: when
 	 * the holder turns out to be a router, the address is this one's. */
 	struct brain_dev *want;
-	struct brain_ipent *next;
+	struct brain_ipent *next;	/* bucket chain */
+	struct brain_ipent *lru_prev, *lru_next;	/* head: newest */
 };
 
 /*
@@ -145,6 +153,9 @@ struct brain {
 	size_t		 ndevs, devcap;
 	struct brain_dev **mac_tab;
 	struct brain_ipent **ip_tab;
+	struct brain_ipent *ip_lru, *ip_lru_tail;
+	size_t		 nip, ip_cap;
+	struct sipkey	 hkey;		/* both indexes: random */
 	struct brain_dev **touched;
 	size_t		 ntouched, tcap;
 	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
@@ -259,30 +270,30 @@ brain_check(const struct brain_config *c, FILE *out, FILE *err)
 	return rc;
 }
 
-/* Hashes: fixed, unseeded (the tables hold devices, not traffic). */
+/*
+ * Hashes: keyed with a random key, as the flow table's are, because
+ * traffic chooses the MACs and addresses (one chain of a million
+ * colliding addresses would stall the brain).  No output depends on
+ * the order of a chain or of the buckets.
+ */
 static uint32_t
-brain_hash(const void *p, size_t n, uint32_t h)
+brain_hash(const struct brain *b, const void *p, size_t n)
 {
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
+	return (uint32_t)siphash13(&b->hkey, p, n);
 }
 
 /* By MAC alone: the same MAC on every VLAN shares a chain, so relayed
  * DHCP (VLAN unknown) finds it without a scan. */
 static uint32_t
-brain_mac_bucket(const uint8_t mac[6])
+brain_mac_bucket(const struct brain *b, const uint8_t mac[6])
 {
-	return brain_hash(mac, 6, 2166136261u) & (BRAIN_HASH_SIZE - 1);
+	return brain_hash(b, mac, 6) & (BRAIN_HASH_SIZE - 1);
 }
 
 static uint32_t
-brain_ip_bucket(const struct dev_ip *ip)
+brain_ip_bucket(const struct brain *b, const struct dev_ip *ip)
 {
-	return brain_hash(ip->a, 16, 2166136261u) & (BRAIN_HASH_SIZE - 1);
+	return brain_hash(b, ip->a, 16) & (BRAIN_HASH_SIZE - 1);
 }
 
 static struct brain_dev *
@@ -290,7 +301,7 @@ brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
 {
 	struct brain_dev *n;
 
-	for (n = b->mac_tab[brain_mac_bucket(mac)]; n != NULL;
+	for (n = b->mac_tab[brain_mac_bucket(b, mac)]; n != NULL;
 	    n = n->mac_next)
 		if (n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0)
 			return n;
@@ -304,10 +315,36 @@ brain_find_mac_any(struct brain *b, const uint8_t mac[6])
 	struct brain_dev *n, *first = NULL;
 
 	/* Chains grow at the head: the last match is the oldest device. */
-	for (n = b->mac_tab[brain_mac_bucket(mac)]; n != NULL; n = n->mac_next)
+	for (n = b->mac_tab[brain_mac_bucket(b, mac)]; n != NULL; n = n->mac_next)
 		if (memcmp(n->d.mac, mac, 6) == 0)
 			first = n;
 	return first;
+}
+
+static void
+brain_lru_unlink(struct brain *b, struct brain_ipent *e)
+{
+	if (e->lru_prev != NULL)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		b->ip_lru = e->lru_next;
+	if (e->lru_next != NULL)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		b->ip_lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void
+brain_lru_push(struct brain *b, struct brain_ipent *e)
+{
+	e->lru_prev = NULL;
+	e->lru_next = b->ip_lru;
+	if (b->ip_lru != NULL)
+		b->ip_lru->lru_prev = e;
+	else
+		b->ip_lru_tail = e;
+	b->ip_lru = e;
 }
 
 static struct brain_ipent *
@@ -315,10 +352,50 @@ brain_ip_entry(struct brain *b, const struct dev_ip *ip)
 {
 	struct brain_ipent *e;
 
-	for (e = b->ip_tab[brain_ip_bucket(ip)]; e != NULL; e = e->next)
-		if (memcmp(&e->ip, ip, sizeof(*ip)) == 0)
+	for (e = b->ip_tab[brain_ip_bucket(b, ip)]; e != NULL; e = e->next)
+		if (memcmp(&e->ip, ip, sizeof(*ip)) == 0) {
+			if (e != b->ip_lru) {
+				brain_lru_unlink(b, e);
+				brain_lru_push(b, e);
+			}
 			return e;
+		}
 	return NULL;
+}
+
+/* The address a device goes by now: never the one evicted. */
+static bool
+brain_ip_current(const struct brain_ipent *e)
+{
+	return e->dev != NULL && e->dev->d.has_ip &&
+	    memcmp(&e->dev->d.ip, &e->ip, sizeof(e->ip)) == 0;
+}
+
+/* Make room for one more address: the least recently used that is no
+ * device's current address goes (what it said is forgotten, as if the
+ * address had never been seen). */
+static void
+brain_ip_evict(struct brain *b)
+{
+	struct brain_ipent *e, **pp;
+	size_t tries;
+
+	for (tries = 0; tries < b->nip; tries++) {
+		e = b->ip_lru_tail;
+		brain_lru_unlink(b, e);
+		if (brain_ip_current(e)) {
+			brain_lru_push(b, e);
+			continue;
+		}
+		for (pp = &b->ip_tab[brain_ip_bucket(b, &e->ip)]; *pp != e;
+		    pp = &(*pp)->next)
+			;
+		*pp = e->next;
+		free(e);
+		b->nip--;
+		ctr_inc(b->ctr, CTR_DEV_ADDR_EVICTED);
+		return;
+	}
 }
 
 static struct brain_dev *
@@ -336,11 +413,15 @@ brain_ip_own(struct brain *b, const struct dev_ip *ip, struct brain_dev *n)
 	uint32_t h;
 
 	if (e == NULL) {
+		if (b->nip >= b->ip_cap)
+			brain_ip_evict(b);
 		e = xcalloc(1, sizeof(*e));
 		e->ip = *ip;
-		h = brain_ip_bucket(ip);
+		h = brain_ip_bucket(b, ip);
 		e->next = b->ip_tab[h];
 		b->ip_tab[h] = e;
+		brain_lru_push(b, e);
+		b->nip++;
 	}
 	e->dev = n;
 }
@@ -371,15 +452,13 @@ static void
 brain_ip_disown(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct brain_ipent *e;
-	size_t i;
 
-	for (i = 0; i < BRAIN_HASH_SIZE; i++)
-		for (e = b->ip_tab[i]; e != NULL; e = e->next)
-			if (e->dev == n) {
-				e->dev = NULL;
-				if (e->want != n)
-					(void)brain_ip_give(b, e, ts);
-			}
+	for (e = b->ip_lru; e != NULL; e = e->lru_next)
+		if (e->dev == n) {
+			e->dev = NULL;
+			if (e->want != n)
+				(void)brain_ip_give(b, e, ts);
+		}
 }
 
 static void
@@ -435,7 +514,7 @@ brain_insert(struct brain *b, struct brain_dev *n)
 	}
 	b->devs[b->ndevs++] = n;
 	if (!(d->flags & DEV_F_ROUTED)) {
-		h = brain_mac_bucket(d->mac);
+		h = brain_mac_bucket(b, d->mac);
 		n->mac_next = b->mac_tab[h];
 		b->mac_tab[h] = n;
 	}
@@ -723,13 +802,12 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 	if (from->d.last_us > to->d.last_us)
 		to->d.last_us = from->d.last_us;
 	to->d.unsaved = true;
-	for (i = 0; i < BRAIN_HASH_SIZE; i++)
-		for (e = b->ip_tab[i]; e != NULL; e = e->next) {
-			if (e->dev == from)
-				e->dev = to;
-			if (e->want == from)
-				e->want = NULL;
-		}
+	for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+		if (e->dev == from)
+			e->dev = to;
+		if (e->want == from)
+			e->want = NULL;
+	}
 	from->merged = true;
 	ctr_inc(b->ctr, CTR_DEV_MERGED);
 	brain_touch(b, to, ch ? CH_IDENTITY : 0, ts);
@@ -1788,6 +1866,10 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->wgen = xcalloc(b->nworkers, sizeof(*b->wgen));
 	b->mac_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->mac_tab));
 	b->ip_tab = xcalloc(BRAIN_HASH_SIZE, sizeof(*b->ip_tab));
+	b->ip_cap = (size_t)b->cfg.max_devices * BRAIN_ADDR_PER_DEVICE;
+	if (b->ip_cap < BRAIN_ADDR_MIN)
+		b->ip_cap = BRAIN_ADDR_MIN;
+	sipkey_init(&b->hkey, false);
 	b->ctr = ctr;
 	b->err = err;
 	record_writer_init(&b->rw, out);
@@ -1893,6 +1975,12 @@ size_t
 brain_device_count(struct brain *b)
 {
 	return b != NULL ? b->ndevs : 0;
+}
+
+size_t
+brain_address_count(struct brain *b)
+{
+	return b != NULL ? b->nip : 0;
 }
 
 size_t
@@ -2072,11 +2160,10 @@ brain_free(struct brain *b)
 		free(b->devs[i]);
 	}
 	free(b->devs);
-	for (i = 0; i < BRAIN_HASH_SIZE && b->ip_tab != NULL; i++)
-		for (e = b->ip_tab[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e);
-		}
+	for (e = b->ip_lru; e != NULL; e = next) {
+		next = e->lru_next;
+		free(e);
+	}
 	free(b->ip_tab);
 	free(b->mac_tab);
 	free(b->touched);

@@ -37,6 +37,10 @@
 #define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
 #define BRAIN_MAX_SUBNETS		256	/* DHCP option 1 subnets kept */
 #define BRAIN_MAX_BROADCASTS		256	/* to ff:ff:ff:ff:ff:ff, kept */
+/* Addresses the inventory remembers, per device of max_devices (and
+ * at least BRAIN_ADDR_MIN): the least recently used go first. */
+#define BRAIN_ADDR_PER_DEVICE		4
+#define BRAIN_ADDR_MIN			1024
 #define BRAIN_VLAN_RELAYED		UINT16_MAX	/* brain_ev.vlan */
 #define BRAIN_FP_BUILTIN		"builtin"	/* devices.fingerprints */
 #define BRAIN_STATE_AUTO		"auto"		/* devices.state-file */
@@ -164,5 +168,7 @@ size_t		 brain_continuing(struct brain *);
 /* The offline summary: devices and counts by class, warnings. */
 void		 brain_print_summary(struct brain *, FILE *, bool verbose);
 size_t		 brain_device_count(struct brain *);
+/* Addresses remembered now (bounded: BRAIN_ADDR_PER_DEVICE). */
+size_t		 brain_address_count(struct brain *);
 
 #endif /* WW_BRAIN_H */

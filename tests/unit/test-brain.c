@@ -1185,6 +1185,45 @@ test_config_errors(void **state)
 	brain_config_free(&cfg);
 }
 
+/*
+ * One MAC sending from ever new IPv6 addresses (privacy addresses, or
+ * an attacker) cannot grow the address table: it stays at
+ * BRAIN_ADDR_PER_DEVICE per device slot, the oldest addresses go, and
+ * the device keeps its current address.
+ */
+static void
+test_address_table_bounded(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct fix *x;
+	char ip[64];
+	size_t cap;
+	uint32_t i;
+
+	(void)state;
+	x = fix_new(NULL, 1);
+	cap = (size_t)BRAIN_DEFAULT_MAX_DEVICES * BRAIN_ADDR_PER_DEVICE;
+	flow(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", MAC_ENG, "10.20.0.2",
+	    443);
+	for (i = 0; i < 3 * cap; i++) {
+		snprintf(ip, sizeof(ip), "fd00::%x:%x", i >> 16, i & 0xffff);
+		flow(&q, 2 * SEC + i, 20, MAC_PUMP, ip, MAC_ENG, "fd00::2",
+		    443);
+		if (q.n > 100000)
+			brain_sync(x->b, 0, 2 * SEC + i, &q);
+	}
+	brain_sync(x->b, 0, 9 * SEC, &q);
+	assert_true(brain_address_count(x->b) <= cap);
+	assert_true(ctr_get(&x->ctr, CTR_DEV_ADDR_EVICTED) >= 2 * cap);
+	brain_finish(x->b, 9 * SEC);
+	assert_int_equal(brain_device_count(x->b), 2);
+	/* Its IPv4 address is still its own. */
+	assert_non_null(find_line(&x->out, "\"snapshot\"",
+	    "00:40:c1:00:00:01", "\"ip\":\"10.20.0.50\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 int
 main(void)
 {
@@ -1205,6 +1244,7 @@ main(void)
 		cmocka_unit_test(test_alert_records),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_fingerprints_local_and_builtin),
+		cmocka_unit_test(test_address_table_bounded),
 	};
 
 	log_init(0, false);
