@@ -6,5 +6,5 @@
 TESTS += tests/ward.sh
 EXTRA_DIST += tests/ward.sh pcaps/ward.truth
 
-TESTS += tests/devices-state.sh tests/state-failures.sh
-EXTRA_DIST += tests/devices-state.sh tests/state-failures.sh
+TESTS += tests/devices-state.sh tests/state-failures.sh tests/table-flood.sh
+EXTRA_DIST += tests/devices-state.sh tests/state-failures.sh tests/table-flood.sh

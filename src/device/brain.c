@@ -67,6 +67,7 @@ struct brain_dev {
 	uint64_t	 ts_us;		/* of the event that last changed it */
 	uint64_t	 lease_us;	/* its address came from DHCP then */
 	bool		 merged;	/* folded into another device */
+	bool		 evicted;	/* made room for another */
 };
 
 /*
@@ -158,6 +159,10 @@ struct brain {
 	struct sipkey	 hkey;		/* both indexes: random */
 	struct brain_dev **touched;
 	size_t		 ntouched, tcap;
+	size_t		 ngone;		/* evicted, not yet dropped */
+	uint64_t	*forget;	/* rows of evicted devices */
+	size_t		 nforget;
+	bool		 full_alerted;	/* the table-full alert, once */
 	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
 	size_t		 ngw;
 	struct brain_subnet subnet[BRAIN_MAX_SUBNETS];
@@ -486,16 +491,87 @@ static const struct brain_gw *brain_gw_find(const struct brain *,
 static void brain_vendor_claim(struct brain *, struct brain_dev *,
     const char *, const char *, unsigned, const char *, uint64_t);
 
+static void brain_alert_full(struct brain *, const uint8_t *, uint16_t,
+    uint64_t);
+
+/*
+ * Room for a device seen with a MAC: the device least recently seen
+ * (before ts, so never one the event at hand is about) among those
+ * known only by an address behind a router; for one seen with an
+ * address too (confirmed), also among those known by a MAC that never
+ * had an address (a DHCP flood's).  A flood of spoofed sources fills
+ * the table with such entries, and they must not keep a ward's real
+ * devices out, in this run or, from the database, the next; a flood of
+ * new MACs cannot push out a device that ever had an address.
+ */
+static bool
+brain_evict(struct brain *b, bool confirmed, uint64_t ts)
+{
+	struct brain_dev *n, *v = NULL;
+	struct brain_dev **pp;
+	struct brain_ipent *e;
+	size_t i;
+	int rank, vrank = 0;
+
+	for (i = 0; i < b->ndevs; i++) {
+		n = b->devs[i];
+		if (n->merged || n->evicted || n->d.last_us >= ts ||
+		    (n->d.flags & DEV_F_ROUTER))
+			continue;
+		if (n->d.flags & DEV_F_ROUTED)
+			rank = 2;
+		else if (!n->d.has_ip && n->d.n_ips == 0 && confirmed)
+			rank = 1;
+		else
+			continue;
+		if (v == NULL || rank > vrank || (rank == vrank &&
+		    n->d.last_us < v->d.last_us)) {
+			v = n;
+			vrank = rank;
+		}
+	}
+	if (v == NULL)
+		return false;
+	if (!(v->d.flags & DEV_F_ROUTED)) {
+		for (pp = &b->mac_tab[brain_mac_bucket(b, v->d.mac)];
+		    *pp != NULL && *pp != v; pp = &(*pp)->mac_next)
+			;
+		if (*pp == v)
+			*pp = v->mac_next;
+	}
+	for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+		if (e->dev == v)
+			e->dev = NULL;
+		if (e->want == v)
+			e->want = NULL;
+	}
+	if (v->d.id != 0) {
+		b->forget = xreallocarray(b->forget, b->nforget + 1,
+		    sizeof(*b->forget));
+		b->forget[b->nforget++] = v->d.id;
+	}
+	v->evicted = true;
+	b->ngone++;
+	ctr_inc(b->ctr, CTR_DEV_EVICTED);
+	return true;
+}
+
 /*
  * A zeroed node: all-zero is an empty device (dev_init), whose value
  * and evidence arrays grow as they fill.  dev_free() releases them in
- * brain_free().
+ * brain_free().  When the table is full, a device seen with a MAC and
+ * an address (evict) takes the place of a weaker one; anything else
+ * is counted, and the first time raises an alert.
  */
 static struct brain_dev *
-brain_alloc(struct brain *b)
+brain_alloc(struct brain *b, const uint8_t *mac, uint16_t vlan,
+    bool confirmed, uint64_t ts)
 {
-	if (b->ndevs >= b->cfg.max_devices) {
+	if (b->ndevs - b->ngone >= b->cfg.max_devices &&
+	    !(mac != NULL && ts != 0 && brain_evict(b, confirmed, ts))) {
 		ctr_inc(b->ctr, CTR_DEV_TABLE_FULL);
+		if (ts != 0)
+			brain_alert_full(b, mac, vlan, ts);
 		return NULL;
 	}
 	return xcalloc(1, sizeof(struct brain_dev));
@@ -539,13 +615,13 @@ brain_mark_shown(struct brain_dev *n)
 
 static struct brain_dev *
 brain_new_dev(struct brain *b, const uint8_t *mac, uint16_t vlan,
-    const struct dev_ip *ip, uint64_t ts)
+    const struct dev_ip *ip, bool confirmed, uint64_t ts)
 {
 	struct brain_dev *n;
 	struct device *d;
 	const char *org, *hv;
 
-	if ((n = brain_alloc(b)) == NULL)
+	if ((n = brain_alloc(b, mac, vlan, confirmed, ts)) == NULL)
 		return NULL;
 	d = &n->d;
 	if (mac != NULL) {
@@ -938,7 +1014,7 @@ brain_relayed_dev(struct brain *b, const uint8_t mac[6], uint64_t ts)
 		return NULL;
 	if ((n = brain_find_mac_any(b, mac)) != NULL)
 		return n;
-	if ((n = brain_new_dev(b, mac, 0, NULL, ts)) != NULL)
+	if ((n = brain_new_dev(b, mac, 0, NULL, false, ts)) != NULL)
 		n->d.flags |= DEV_F_RELAYED;
 	return n;
 }
@@ -980,7 +1056,7 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 		if (n != NULL && (n->d.flags & DEV_F_RELAYED))
 			brain_rekey(b, n, vlan, ts);	/* now we know where */
 		else if (n == NULL)
-			n = brain_new_dev(b, e->mac, vlan, NULL, ts);
+			n = brain_new_dev(b, e->mac, vlan, NULL, ipok, ts);
 		/* Binding the address may show that the MAC routes. */
 		if (n != NULL && !(n->d.flags & DEV_F_ROUTER) && ipok)
 			brain_bind_ip(b, n, &e->ip, ts);
@@ -1011,7 +1087,7 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 		return NULL;
 	if (!dev_ip_is_private(&e->ip))
 		return NULL;
-	return brain_new_dev(b, NULL, vlan, &e->ip, ts);
+	return brain_new_dev(b, NULL, vlan, &e->ip, false, ts);
 }
 
 static bool
@@ -1151,7 +1227,7 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 	if (ev->vlan == BRAIN_VLAN_RELAYED)
 		n = brain_relayed_dev(b, e->mac, ev->ts_us);
 	else if ((n = brain_find_mac(b, e->mac, ev->vlan)) == NULL)
-		n = brain_new_dev(b, e->mac, ev->vlan, NULL, ev->ts_us);
+		n = brain_new_dev(b, e->mac, ev->vlan, NULL, true, ev->ts_us);
 	if (n == NULL || (n->d.flags & DEV_F_ROUTER))
 		return;
 	if (!(n->d.flags & DEV_F_RELAYED))
@@ -1456,6 +1532,49 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 		ctr_inc(b->ctr, CTR_DEV_ALERTS);
 }
 
+/*
+ * The device table is full and a device was not recorded: once a run,
+ * because a full table blinds the inventory (no record, no new-device
+ * alert) and only a counter would say so.  Named by the first device
+ * turned away.
+ */
+static void
+brain_alert_full(struct brain *b, const uint8_t *mac, uint16_t vlan,
+    uint64_t ts)
+{
+	struct jsonw *jw;
+	char buf[24];
+
+	if (b->full_alerted)
+		return;
+	b->full_alerted = true;
+	if ((jw = eve_device_begin(&b->rw, RECORD_ALERT, "alert", ts, vlan, 0,
+	    NULL, mac)) == NULL)
+		return;
+	record_set_alert(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_TABLE_FULL, 1, 1,
+	    BRAIN_SIG_TABLE_FULL);
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", BRAIN_ALERT_GID);
+	jsonw_kv_uint(jw, "signature_id", BRAIN_SID_TABLE_FULL);
+	jsonw_kv_uint(jw, "rev", 1);
+	jsonw_kv_str(jw, "signature", BRAIN_SIG_TABLE_FULL);
+	jsonw_kv_str(jw, "category", "Sensor Capacity Exceeded");
+	jsonw_kv_uint(jw, "severity", 1);
+	jsonw_key(jw, "metadata");
+	jsonw_obj_open(jw);
+	snprintf(buf, sizeof(buf), "%u", b->cfg.max_devices);
+	brain_alert_meta(jw, "max_devices", buf);
+	if (mac != NULL)
+		brain_alert_meta(jw, "mac", dev_mac_format(mac, buf,
+		    sizeof(buf)));
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	if (record_commit(&b->rw) == 0)
+		ctr_inc(b->ctr, CTR_DEV_ALERTS);
+}
+
 /* After a tick's events: fingerprints, then records for changes. */
 static void
 brain_settle(struct brain *b)
@@ -1466,13 +1585,13 @@ brain_settle(struct brain *b)
 
 	for (i = 0; i < b->ntouched; i++) {
 		n = b->touched[i];
-		if (n->d.evidence_new && !n->merged)
+		if (n->d.evidence_new && !n->merged && !n->evicted)
 			brain_fingerprint(b, n);
 	}
 	for (i = 0; i < b->ntouched; i++) {
 		n = b->touched[i];
 		n->touched = false;
-		if (n->merged) {
+		if (n->merged || n->evicted) {
 			merged = true;
 			continue;
 		}
@@ -1497,12 +1616,13 @@ brain_settle(struct brain *b)
 		n->changes = 0;
 	}
 	b->ntouched = 0;
-	if (!merged)
+	if (!merged && b->ngone == 0)
 		return;
-	/* Folded devices were new this tick: never announced or saved. */
+	/* Folded devices were new this tick: never announced or saved.
+	 * Evicted ones leave the database at the next save. */
 	for (i = k = 0; i < b->ndevs; i++) {
 		n = b->devs[i];
-		if (!n->merged) {
+		if (!n->merged && !n->evicted) {
 			b->devs[k++] = n;
 			continue;
 		}
@@ -1510,6 +1630,7 @@ brain_settle(struct brain *b)
 		free(n);
 	}
 	b->ndevs = k;
+	b->ngone = 0;
 }
 
 static void
@@ -1520,6 +1641,9 @@ brain_save(struct brain *b)
 
 	if (b->state == NULL)
 		return;
+	if (b->nforget > 0 && state_forget_devices(b->state, b->forget,
+	    b->nforget, b->save_failed ? NULL : b->err) == 0)
+		b->nforget = 0;		/* else tried again at the next save */
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
 	for (i = 0; i < b->ndevs; i++)
 		if (b->devs[i]->d.unsaved)
@@ -1839,7 +1963,7 @@ brain_load_cb(void *arg, const struct device *d)
 	struct brain *b = arg;
 	struct brain_dev *n;
 
-	if ((n = brain_alloc(b)) == NULL)
+	if ((n = brain_alloc(b, NULL, 0, false, 0)) == NULL)
 		return 0;
 	dev_copy(&n->d, d);
 	brain_insert(b, n);
@@ -2167,6 +2291,7 @@ brain_free(struct brain *b)
 	free(b->ip_tab);
 	free(b->mac_tab);
 	free(b->touched);
+	free(b->forget);
 	free(b->pend);
 	free(b->wgen);
 	fpdb_free(b->fp);

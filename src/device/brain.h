@@ -50,6 +50,8 @@
 #define BRAIN_SID_NEW_DEVICE		1
 #define BRAIN_SID_NEW_DEVICE_CLASS	2
 #define BRAIN_SIG_NEW_DEVICE	"WARDWATCH new device on a medical VLAN"
+#define BRAIN_SID_TABLE_FULL		3
+#define BRAIN_SIG_TABLE_FULL	"WARDWATCH device table full: devices not recorded"
 
 struct brain_config {
 	bool		 enabled;

@@ -114,6 +114,7 @@ enum state_stmt {
 	ST_META_SET,
 	ST_META_GET,
 	ST_COUNT,
+	ST_DEL_DEVICE,
 	ST_MAX
 };
 
@@ -162,6 +163,8 @@ static const char *const state_sql[ST_MAX] = {
 	    "WHERE device_id = ?1 ORDER BY pos",
 	[ST_SEL_IPS] =
 	    "SELECT ip FROM device_ips WHERE device_id = ?1 ORDER BY pos",
+	[ST_DEL_DEVICE] =
+	    "DELETE FROM devices WHERE id = ?1",
 	[ST_META_SET] =
 	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -974,6 +977,42 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id)
 			return -1;
 	}
 	return 0;
+}
+
+int
+state_forget_devices(struct state *s, const uint64_t *ids, size_t n,
+    FILE *err)
+{
+	sqlite3_stmt *st = s->st[ST_DEL_DEVICE];
+	size_t i;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot save: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		state_bind_u64(st, 1, ids[i]);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+	}
+	if (state_exec(s, "COMMIT") == -1)
+		goto rollback;
+	return 0;
+
+ rollback:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ fail:
+	if (err != NULL)
+		fprintf(err, "%s (%zu evicted device%s not deleted)\n",
+		    s->errmsg, n, n == 1 ? "" : "s");
+	return -1;
 }
 
 int

@@ -81,6 +81,10 @@ int		 state_meta_get(struct state *, const char *key, char *buf,
 
 /* Cap the file at about this many bytes (0: no cap); a save that would
  * grow past it fails as a full disk does. */
+/* Delete the devices of these rows (evicted from a full table), in one
+ * transaction.  0, or -1 with the message on err. */
+int		 state_forget_devices(struct state *, const uint64_t *ids,
+		    size_t n, FILE *err);
 int		 state_set_max_size(struct state *, uint64_t bytes);
 /* Number of stored devices, or -1. */
 int64_t		 state_count_devices(struct state *);
