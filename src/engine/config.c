@@ -42,6 +42,13 @@ static int	set_ndpi_protocols(struct cfgyaml *, const struct cfgkey *,
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 
+static const struct cfgenum checksum_modes[] = {
+	{ "auto", DECODE_CSUM_AUTO },
+	{ "yes", DECODE_CSUM_YES },
+	{ "no", DECODE_CSUM_NO },
+	{ NULL, 0 },
+};
+
 static const struct cfgenum defrag_policies[] = {
 	{ "first", DEFRAG_POLICY_FIRST },
 	{ "last", DEFRAG_POLICY_LAST },
@@ -187,6 +194,8 @@ static const struct cfgkey keys[] = {
 	  .set = set_vxlan_ports, .def = "[4789]",
 	  .desc = "UDP destination ports that carry VXLAN (at most 8)" },
 
+	K_ENUM("decode.checksum-checks", decode.checksum, checksum_modes,
+	    "auto", "validate IPv4, TCP and UDP checksums: auto, yes or no"),
 	K_SIZE("defrag.memcap", decode.defrag.memcap, 1 * MIB, 64 * GIB,
 	    "32mb", "memory for fragments awaiting reassembly"),
 	K_UINT("defrag.timeout", decode.defrag.timeout_s, 1, 3600, "60",
