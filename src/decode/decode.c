@@ -180,7 +180,14 @@ csum_sample(struct decoder *dec, const struct decode_state *st)
 	dec->csum_sampled++;
 	if (st->csum_bad)
 		dec->csum_nbad++;
-	if (dec->csum_nbad > DECODE_CSUM_MAX_BAD) {
+	/*
+	 * Also when most of the first few are bad: a rewritten or
+	 * host-local capture shows it at once, and a short one would
+	 * otherwise lose everything before the sample is complete.
+	 */
+	if (dec->csum_nbad > DECODE_CSUM_MAX_BAD ||
+	    (dec->csum_sampled >= DECODE_CSUM_EARLY &&
+	    dec->csum_nbad * 2 > dec->csum_sampled)) {
 		dec->csum_on = false;
 		dec->csum_sampling = false;
 		ctr_set(dec->ctr, CTR_DEC_CSUM_OFFLOADED, 1);

@@ -59,6 +59,8 @@ enum decode_csum_mode {
  */
 #define DECODE_CSUM_SAMPLE	1000
 #define DECODE_CSUM_MAX_BAD	(DECODE_CSUM_SAMPLE / 10)
+/* Or more than half of at least this many. */
+#define DECODE_CSUM_EARLY	4
 
 struct decode_config {
 	uint32_t		max_vlan_layers;

@@ -399,7 +399,7 @@ next_expired(const struct flow_table *t)
 uint64_t
 flow_table_memuse(const struct flow_table *t)
 {
-	return t->flow_mem + t->sctx.seg_mem +
+	return t->flow_mem + t->sctx.seg_mem + t->sctx.ret_mem +
 	    (t->ops.ext_memuse != NULL ? t->ops.ext_memuse(t->ops.arg) : 0);
 }
 
