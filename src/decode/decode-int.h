@@ -82,12 +82,20 @@ struct decode_state {
 	uint8_t		 proto;		/* for STEP_L4 */
 	uint8_t		 nvlan;		/* tags in this frame */
 	bool		 snapped;	/* caplen < wirelen */
+	bool		 ip_csum_done;	/* defrag built this IPv4 header */
+	bool		 v6_routing;	/* pseudo-header dst unknown */
+	bool		 csum_checked;	/* a checksum was validated */
+	bool		 csum_bad;	/* and one was wrong */
 };
 
 struct decoder {
 	struct decode_config	 cfg;
 	struct counters		*ctr;
 	struct defrag		*defrag;
+	bool			 csum_on;	/* validating now */
+	bool			 csum_sampling;	/* auto, not decided yet */
+	uint32_t		 csum_sampled;	/* packets checked while sampling */
+	uint32_t		 csum_nbad;	/* of which bad */
 };
 
 /*
@@ -99,6 +107,18 @@ bool			decode_layer(struct decoder *, struct packet *,
 /* Record an anomaly that makes the packet unusable. */
 enum decode_step	decode_invalid(struct decoder *, struct packet *,
 			    enum ww_counter);
+
+/*
+ * Validate the checksum over the L4 segment [off, off + len) of p with
+ * the pseudo-header of p's innermost IP header; a bad one is anomaly
+ * 'ev' and PKT_BAD_CSUM.  Returns false when it was bad.
+ */
+bool			decode_l4_csum(struct decoder *, struct packet *,
+			    struct decode_state *, uint32_t off, uint32_t len,
+			    enum ww_counter ev);
+/* Record a bad checksum: anomaly, packet flag, sample. */
+void			decode_csum_bad(struct decoder *, struct packet *,
+			    struct decode_state *, enum ww_counter);
 
 /* decode.c */
 enum decode_step	decode_ethernet(struct decoder *, struct packet *,

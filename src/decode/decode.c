@@ -19,6 +19,7 @@
 #include "decode/decode.h"
 #include "decode/defrag.h"
 #include "util/bytes.h"
+#include "util/log.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2		276
@@ -58,6 +59,7 @@ decode_config_defaults(struct decode_config *cfg)
 	cfg->ipip = true;
 	cfg->vxlan_ports[0] = DECODE_VXLAN_PORT;
 	cfg->n_vxlan_ports = 1;
+	cfg->checksum = DECODE_CSUM_AUTO;
 	cfg->defrag.memcap = DEFRAG_DEFAULT_MEMCAP;
 	cfg->defrag.timeout_s = DEFRAG_DEFAULT_TIMEOUT;
 	cfg->defrag.max_trackers = DEFRAG_DEFAULT_TRACKERS;
@@ -99,6 +101,8 @@ decoder_new(const struct decode_config *cfg, struct counters *ctr)
 		dec->cfg.max_tunnel_depth = UINT8_MAX;
 	if (dec->cfg.n_vxlan_ports > DECODE_MAX_VXLAN_PORTS)
 		dec->cfg.n_vxlan_ports = DECODE_MAX_VXLAN_PORTS;
+	dec->csum_on = dec->cfg.checksum != DECODE_CSUM_NO;
+	dec->csum_sampling = dec->cfg.checksum == DECODE_CSUM_AUTO;
 	if ((dec->defrag = defrag_new(&dec->cfg.defrag, ctr)) == NULL) {
 		free(dec);
 		return NULL;
@@ -119,6 +123,12 @@ void
 decoder_tick(struct decoder *dec, uint64_t now_us)
 {
 	defrag_tick(dec->defrag, now_us);
+}
+
+bool
+decoder_checksums_on(const struct decoder *dec)
+{
+	return dec->csum_on;
 }
 
 uint64_t
@@ -146,6 +156,48 @@ decode_invalid(struct decoder *dec, struct packet *p, enum ww_counter ev)
 	decode_anomaly(dec->ctr, p, ev);
 	p->flags |= PKT_INVALID;
 	return STEP_INVALID;
+}
+
+void
+decode_csum_bad(struct decoder *dec, struct packet *p,
+    struct decode_state *st, enum ww_counter ev)
+{
+	decode_anomaly(dec->ctr, p, ev);
+	p->flags |= PKT_BAD_CSUM;
+	st->csum_bad = true;
+}
+
+/*
+ * checksum-checks auto: one sample per packet that had a checksum
+ * validated.  Packets keep being judged while sampling, as Suricata
+ * does; once offload is certain, say so once and stop validating.
+ */
+static void
+csum_sample(struct decoder *dec, const struct decode_state *st)
+{
+	if (!st->csum_checked)
+		return;
+	dec->csum_sampled++;
+	if (st->csum_bad)
+		dec->csum_nbad++;
+	/*
+	 * Also when most of the first few are bad: a rewritten or
+	 * host-local capture shows it at once, and a short one would
+	 * otherwise lose everything before the sample is complete.
+	 */
+	if (dec->csum_nbad > DECODE_CSUM_MAX_BAD ||
+	    (dec->csum_sampled >= DECODE_CSUM_EARLY &&
+	    dec->csum_nbad * 2 > dec->csum_sampled)) {
+		dec->csum_on = false;
+		dec->csum_sampling = false;
+		ctr_set(dec->ctr, CTR_DEC_CSUM_OFFLOADED, 1);
+		log_warnx("checksums: %u of the first %u packets checked have "
+		    "a bad checksum: the capture host offloads checksums, "
+		    "no longer validating them (decode.checksum-checks: "
+		    "auto)", dec->csum_nbad, dec->csum_sampled);
+	} else if (dec->csum_sampled - dec->csum_nbad >=
+	    DECODE_CSUM_SAMPLE - DECODE_CSUM_MAX_BAD)
+		dec->csum_sampling = false;	/* checksums are real */
 }
 
 bool
@@ -490,12 +542,16 @@ decode_packet(struct decoder *dec, struct packet *p)
 			step = decode_vxlan(dec, p, &st);
 			break;
 		case STEP_DONE:
+			if (dec->csum_sampling)
+				csum_sample(dec, &st);
 			return DECODE_OK;
 		case STEP_NOT_IP:
 			return DECODE_NOT_IP;
 		case STEP_HELD:
 			return DECODE_HELD;
 		case STEP_INVALID:
+			if (dec->csum_sampling)
+				csum_sample(dec, &st);
 			p->flags |= PKT_INVALID;
 			ctr_inc(dec->ctr, CTR_DEC_INVALID);
 			return DECODE_INVALID;

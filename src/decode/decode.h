@@ -39,6 +39,29 @@ struct defrag_config {
 	enum defrag_policy	policy;
 };
 
+/*
+ * decode.checksum-checks, as Suricata's checksum-checks: validate the
+ * IPv4 header, TCP and UDP checksums (yes), never (no), or validate
+ * until the first DECODE_CSUM_SAMPLE checksummed packets show that the
+ * capture host offloads checksums (auto).
+ */
+enum decode_csum_mode {
+	DECODE_CSUM_AUTO,
+	DECODE_CSUM_YES,
+	DECODE_CSUM_NO,
+};
+
+/*
+ * auto: more than a tenth of the first 1000 packets checked with a bad
+ * checksum means offload (Suricata's util-checksum.c figures); one
+ * direction of a host-local capture alone is half.  The decision is
+ * taken as soon as it is certain.
+ */
+#define DECODE_CSUM_SAMPLE	1000
+#define DECODE_CSUM_MAX_BAD	(DECODE_CSUM_SAMPLE / 10)
+/* Or more than half of at least this many. */
+#define DECODE_CSUM_EARLY	4
+
 struct decode_config {
 	uint32_t		max_vlan_layers;
 	uint32_t		max_layers;
@@ -48,6 +71,7 @@ struct decode_config {
 	bool			ipip;		/* IP-in-IP, 4in6, 6in4 */
 	uint16_t		vxlan_ports[DECODE_MAX_VXLAN_PORTS];
 	uint32_t		n_vxlan_ports;
+	enum decode_csum_mode	checksum;	/* default auto */
 	struct defrag_config	defrag;
 };
 
@@ -78,6 +102,9 @@ enum decode_result	 decode_packet(struct decoder *, struct packet *);
 
 /* Expire stale fragment trackers; 'now' is packet time. */
 void			 decoder_tick(struct decoder *, uint64_t now_us);
+
+/* Are checksums still being validated (auto may have stopped)? */
+bool			 decoder_checksums_on(const struct decoder *);
 
 /* Bytes held by the defragmenter now. */
 uint64_t		 decoder_memuse(const struct decoder *);

@@ -20,6 +20,7 @@
 #include "decode/decode.h"
 #include "decode/defrag.h"
 #include "util/bytes.h"
+#include "util/csum.h"
 
 #define IPV4_HLEN		20
 #define IPV6_HLEN		40
@@ -92,6 +93,8 @@ ip_defrag(struct decoder *dec, struct packet *p, struct decode_state *st,
 	st->end = (uint32_t)len;
 	st->claim_end = len;
 	st->snapped = false;
+	/* Every fragment's header was checked; defrag wrote this one. */
+	st->ip_csum_done = true;
 	return f->ipver == 4 ? STEP_IPV4 : STEP_IPV6;
 }
 
@@ -200,7 +203,7 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	fo = br_be16(&br);
 	ttl = br_u8(&br);
 	proto = br_u8(&br);
-	br_skip(&br, 2);		/* checksum: unreliable with offload */
+	br_skip(&br, 2);		/* checksum, below */
 	src = br_bytes(&br, 4);
 	dst = br_bytes(&br, 4);
 	/* The version is the most telling, when there is a byte of it. */
@@ -216,6 +219,23 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	if (totlen < hlen)
 		return decode_invalid(dec, p,
 		    EV_IPV4_IPLEN_SMALLER_THAN_HLEN);
+	/*
+	 * RFC 791 3.1: the sum over the header, checksum included.  A
+	 * fragment with a bad one is never reassembled (the host drops
+	 * it); a whole datagram goes on to be counted in its flow.
+	 */
+	if (dec->csum_on && !st->ip_csum_done) {
+		st->csum_checked = true;
+		if (csum_fold(csum_add(0, p->data + st->off, hlen)) !=
+		    0xffff) {
+			decode_csum_bad(dec, p, st, EV_IPV4_INVALID_CSUM);
+			if ((fo & 0x3fff) != 0) {
+				p->flags |= PKT_INVALID;	/* counted */
+				return STEP_INVALID;
+			}
+		}
+	}
+	st->ip_csum_done = false;
 
 	if (p->ipver == 6) {
 		/* An IPv4 packet inside IPv6: clear the longer addresses. */
@@ -397,6 +417,7 @@ decode_ipv6(struct decoder *dec, struct packet *p, struct decode_state *st)
 	p->ipver = 6;
 	p->proto = nh;
 	p->ttl = hlim;
+	st->v6_routing = false;
 	p->ip_id = 0;
 	memcpy(p->src, src, 16);
 	memcpy(p->dst, dst, 16);
@@ -423,6 +444,10 @@ decode_ipv6(struct decoder *dec, struct packet *p, struct decode_state *st)
 			return decode_invalid(dec, p, EV_IPV6_EXTHDR_TRUNCATED);
 
 		switch (nh) {
+		case IPPROTO_ROUTING:
+			/* The pseudo-header has the final destination. */
+			st->v6_routing = true;
+			break;
 		case IPPROTO_HOPOPTS:
 			/* RFC 8200 4.1: only right after the IPv6 header. */
 			if (seen_hbh)

@@ -11,9 +11,12 @@
  */
 #include <config.h>
 
+#include <string.h>
+
 #include "decode/decode-int.h"
 #include "decode/decode.h"
 #include "util/bytes.h"
+#include "util/csum.h"
 
 #define TCP_HLEN		20
 #define UDP_HLEN		8
@@ -28,6 +31,52 @@
 #define TCPOPT_SACKOK_		4	/* RFC 2018 2 */
 #define TCPOPT_SACK_		5	/* RFC 2018 3 */
 #define TCPOPT_TS_		8	/* RFC 7323 3 */
+
+bool
+decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
+    uint32_t off, uint32_t len, enum ww_counter ev)
+{
+	uint8_t ph[40];
+	uint64_t sum;
+
+	/* RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header. */
+	if (p->ipver == 4) {
+		memcpy(ph, p->src, 4);
+		memcpy(ph + 4, p->dst, 4);
+		ph[8] = 0;
+		ph[9] = p->proto;
+		ph[10] = (uint8_t)(len >> 8);
+		ph[11] = (uint8_t)len;
+		sum = csum_add(0, ph, 12);
+	} else {
+		memcpy(ph, p->src, 16);
+		memcpy(ph + 16, p->dst, 16);
+		ph[32] = (uint8_t)(len >> 24);
+		ph[33] = (uint8_t)(len >> 16);
+		ph[34] = (uint8_t)(len >> 8);
+		ph[35] = (uint8_t)len;
+		ph[36] = ph[37] = ph[38] = 0;
+		ph[39] = p->proto;
+		sum = csum_add(0, ph, 40);
+	}
+	st->csum_checked = true;
+	if (csum_fold(csum_add(sum, p->data + off, len)) == 0xffff)
+		return true;
+	decode_csum_bad(dec, p, st, ev);
+	return false;
+}
+
+/*
+ * Can the L4 checksum be validated?  Not when checks are off, when the
+ * segment was cut by the snaplen, or behind an IPv6 routing header.
+ */
+static bool
+l4_csum_wanted(const struct decoder *dec, const struct packet *p,
+    const struct decode_state *st)
+{
+	return dec->csum_on && st->end == st->claim_end && !st->v6_routing &&
+	    !(p->flags & PKT_TRUNCATED);
+}
 
 static void
 set_payload(struct packet *p, uint32_t off, uint32_t end)
@@ -153,6 +202,9 @@ decode_tcp(struct decoder *dec, struct packet *p, struct decode_state *st)
 	p->tcp_sackok = false;
 	opts = br_sub(&br, hlen - TCP_HLEN);
 	tcp_options(dec, p, &opts);
+	if (l4_csum_wanted(dec, p, st))
+		(void)decode_l4_csum(dec, p, st, st->off, st->end - st->off,
+		    EV_TCP_INVALID_CSUM);
 	set_payload(p, st->off + (uint32_t)hlen, st->end);
 	return STEP_DONE;
 }
@@ -168,7 +220,8 @@ decode_udp(struct decoder *dec, struct packet *p, struct decode_state *st)
 	struct breader br;
 	uint64_t ip_pl, bound;
 	uint32_t end;
-	uint16_t ulen;
+	uint16_t ulen, csum;
+	bool vxlan;
 
 	if (!decode_layer(dec, p, st))
 		return STEP_INVALID;
@@ -178,7 +231,7 @@ decode_udp(struct decoder *dec, struct packet *p, struct decode_state *st)
 	p->sport = br_be16(&br);
 	p->dport = br_be16(&br);
 	ulen = br_be16(&br);
-	br_skip(&br, 2);		/* checksum */
+	csum = br_be16(&br);
 	if (!br_ok(&br))
 		return decode_invalid(dec, p, EV_UDP_PKT_TOO_SMALL);
 	/* The IP payload as claimed: a short snaplen is no UDP fault. */
@@ -190,7 +243,22 @@ decode_udp(struct decoder *dec, struct packet *p, struct decode_state *st)
 	if (st->off + bound < end)
 		end = st->off + (uint32_t)bound;
 	set_payload(p, st->off + UDP_HLEN, end);
-	if (dec->cfg.vxlan && decode_vxlan_port(dec, p->dport)) {
+	vxlan = dec->cfg.vxlan && decode_vxlan_port(dec, p->dport);
+	/*
+	 * A zero checksum is "none" over IPv4 (RFC 768); over IPv6 it is
+	 * invalid (RFC 8200 8.1) except for tunnels (RFC 6935).
+	 */
+	if (l4_csum_wanted(dec, p, st) && ulen >= UDP_HLEN &&
+	    ulen <= st->end - st->off) {
+		if (csum != 0)
+			(void)decode_l4_csum(dec, p, st, st->off, ulen,
+			    EV_UDP_INVALID_CSUM);
+		else if (p->ipver == 6 && !vxlan) {
+			st->csum_checked = true;
+			decode_csum_bad(dec, p, st, EV_UDP_INVALID_CSUM);
+		}
+	}
+	if (vxlan) {
 		st->off = p->payload_off;
 		st->end = p->payload_off + p->payload_len;
 		st->claim_end = st->end;

@@ -26,6 +26,12 @@
 #define PKT_HAS_ETH		0x0020	/* src_mac/dst_mac are valid */
 #define PKT_ARP			0x0040
 #define PKT_CAPLEN_GT_LEN	0x0080
+/*
+ * An IPv4 header, TCP or UDP checksum is wrong: the receiving host
+ * drops the packet, so its flow counts it but neither the stream nor
+ * the parsers see it (an insertion, Ptacek and Newsham 1998).
+ */
+#define PKT_BAD_CSUM		0x0100
 
 /* TCP flags as on the wire. */
 #define TH_FIN	0x01

@@ -10,6 +10,8 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -41,6 +43,33 @@ static int	set_ndpi_protocols(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+
+/* Suricata's names (stream.h says how each behaves). */
+static const struct cfgenum stream_policies[] = {
+	{ "first", STREAM_POLICY_FIRST },
+	{ "last", STREAM_POLICY_LAST },
+	{ "bsd", STREAM_POLICY_BSD },
+	{ "linux", STREAM_POLICY_LINUX },
+	{ "old-linux", STREAM_POLICY_OLD_LINUX },
+	{ "windows", STREAM_POLICY_WINDOWS },
+	{ "windows2k3", STREAM_POLICY_WINDOWS2K3 },
+	{ "vista", STREAM_POLICY_VISTA },
+	{ "solaris", STREAM_POLICY_SOLARIS },
+	{ "hpux10", STREAM_POLICY_HPUX10 },
+	{ "hpux11", STREAM_POLICY_HPUX11 },
+	{ "irix", STREAM_POLICY_IRIX },
+	{ "macos", STREAM_POLICY_MACOS },
+	{ NULL, 0 },
+};
+
+static const struct cfgenum checksum_modes[] = {
+	{ "auto", DECODE_CSUM_AUTO },
+	{ "yes", DECODE_CSUM_YES },
+	{ "no", DECODE_CSUM_NO },
+	{ NULL, 0 },
+};
 
 static const struct cfgenum defrag_policies[] = {
 	{ "first", DEFRAG_POLICY_FIRST },
@@ -187,6 +216,8 @@ static const struct cfgkey keys[] = {
 	  .set = set_vxlan_ports, .def = "[4789]",
 	  .desc = "UDP destination ports that carry VXLAN (at most 8)" },
 
+	K_ENUM("decode.checksum-checks", decode.checksum, checksum_modes,
+	    "auto", "validate IPv4, TCP and UDP checksums: auto, yes or no"),
 	K_SIZE("defrag.memcap", decode.defrag.memcap, 1 * MIB, 64 * GIB,
 	    "32mb", "memory for fragments awaiting reassembly"),
 	K_UINT("defrag.timeout", decode.defrag.timeout_s, 1, 3600, "60",
@@ -235,6 +266,11 @@ static const struct cfgkey keys[] = {
 	    "pick up TCP sessions whose handshake was not seen"),
 	K_BOOL("stream.reassembly", flow.stream.reassembly, "true",
 	    "reassemble TCP streams (false: track state only)"),
+	K_ENUM("stream.policy", flow.stream.policy, stream_policies, "first",
+	    "which copy of overlapping TCP data a host keeps, by default"),
+	{ .path = "host-os-policy", .type = CFGK_CUSTOM,
+	  FIELD(flow.stream.n_hosts), .set = set_host_os_policy, .def = "{}",
+	  .desc = "overlap policy by receiving host: name: [addresses]" },
 
 	K_UINT("community-id.seed", community_id_seed, 0, 65535, "0",
 	    "Community ID seed; sensors that are compared must agree"),
@@ -505,6 +541,109 @@ set_ndpi_protocols(struct cfgyaml *y, const struct cfgkey *k,
 			    sizeof(joined) - len, "%s%s", i > 0 ? "," : "",
 			    names[i]);
 	memcpy(cfg->ndpi_protocols, joined, sizeof(joined));
+	return 0;
+}
+
+/* One address or CIDR block ("10.1.0.0/16", "2001:db8::1"). */
+static int
+parse_cidr(const char *str, struct stream_host_policy *h)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long bits;
+	unsigned max;
+
+	if (strlen(str) >= sizeof(buf))
+		return -1;
+	strcpy(buf, str);
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash++ = '\0';
+	memset(h->addr, 0, sizeof(h->addr));
+	if (inet_pton(AF_INET, buf, h->addr) == 1)
+		h->ipver = 4;
+	else if (inet_pton(AF_INET6, buf, h->addr) == 1)
+		h->ipver = 6;
+	else
+		return -1;
+	max = h->ipver == 4 ? 32 : 128;
+	bits = max;
+	if (slash != NULL) {
+		if (*slash < '0' || *slash > '9')
+			return -1;
+		bits = strtoul(slash, &end, 10);
+		if (*end != '\0' || bits > max)
+			return -1;
+	}
+	h->prefix = (uint8_t)bits;
+	return 0;
+}
+
+/*
+ * host-os-policy, as suricata.yaml spells it: a mapping of policy name
+ * to a list of addresses and CIDR blocks of the hosts that behave so.
+ */
+static int
+set_host_os_policy(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	struct stream_config *sc = &cfg->flow.stream;
+	char show[CFGYAML_SHOWBUF];
+	const struct cfgyaml_node *name, *list, *e;
+	struct stream_host_policy h;
+	size_t i, j, n = 0;
+	int errs = y->nerrors, pol;
+
+	if (cfgyaml_is_null(v)) {
+		sc->n_hosts = 0;
+		return 0;
+	}
+	if (v->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, v, "%s: expected a mapping of policy names to "
+		    "address lists, got %s", k->path,
+		    cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i + 1 < v->nkids; i += 2) {
+		name = v->kids[i];
+		list = v->kids[i + 1];
+		for (pol = -1, j = 0; stream_policies[j].name != NULL; j++)
+			if (name->kind == CFGYAML_SCALAR &&
+			    strcmp(name->str, stream_policies[j].name) == 0)
+				pol = (int)stream_policies[j].value;
+		if (pol < 0) {
+			cfgyaml_error(y, name, "%s: unknown policy %s", k->path,
+			    cfgyaml_describe(name, show, sizeof(show)));
+			continue;
+		}
+		if (list->kind != CFGYAML_SEQ) {
+			cfgyaml_error(y, list, "%s.%s: expected a list of "
+			    "addresses, got %s", k->path, name->str,
+			    cfgyaml_describe(list, show, sizeof(show)));
+			continue;
+		}
+		for (j = 0; j < list->nkids; j++) {
+			e = list->kids[j];
+			if (e->kind != CFGYAML_SCALAR ||
+			    strlen(e->str) != e->len ||
+			    parse_cidr(e->str, &h) == -1) {
+				cfgyaml_error(y, e, "%s.%s: expected an address "
+				    "or CIDR block, got %s", k->path,
+				    name->str, cfgyaml_describe(e, show,
+				    sizeof(show)));
+				continue;
+			}
+			if (n == STREAM_MAX_HOST_POLICIES) {
+				cfgyaml_error(y, e, "%s: more than %d entries",
+				    k->path, STREAM_MAX_HOST_POLICIES);
+				return -1;
+			}
+			h.policy = (uint8_t)pol;
+			sc->hosts[n++] = h;
+		}
+	}
+	if (y->nerrors != errs)
+		return -1;
+	sc->n_hosts = (uint32_t)n;
 	return 0;
 }
 

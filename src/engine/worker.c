@@ -184,7 +184,8 @@ worker_packet(struct worker *w, const struct packet *p)
 	w->pkt = p;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);
-	if (f != NULL) {
+	/* A bad checksum: counted in its flow, never parsed. */
+	if (f != NULL && !(p->flags & PKT_BAD_CSUM)) {
 		app_packet(w->app, f, p);
 		if (p->proto == IPPROTO_UDP)
 			app_udp_packet(w->app, f, p);

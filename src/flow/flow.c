@@ -399,7 +399,7 @@ next_expired(const struct flow_table *t)
 uint64_t
 flow_table_memuse(const struct flow_table *t)
 {
-	return t->flow_mem + t->sctx.seg_mem +
+	return t->flow_mem + t->sctx.seg_mem + t->sctx.ret_mem +
 	    (t->ops.ext_memuse != NULL ? t->ops.ext_memuse(t->ops.arg) : 0);
 }
 
@@ -914,7 +914,8 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 	}
 
 	dir = flow_dir(f, p);
-	if (f->proto == IPPROTO_TCP && tcp_roles_wrong(f, p, dir)) {
+	if (f->proto == IPPROTO_TCP && !(p->flags & PKT_BAD_CSUM) &&
+	    tcp_roles_wrong(f, p, dir)) {
 		flow_swap(f);
 		dir ^= 1;
 	}
@@ -930,7 +931,9 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 		f->has_mac = true;
 	}
 
-	if (f->proto == IPPROTO_TCP) {
+	if (p->flags & PKT_BAD_CSUM) {
+		/* Counted; the host dropped it, so the session never saw it. */
+	} else if (f->proto == IPPROTO_TCP) {
 		f->tcp_flags[dir] |= p->tcp_flags;
 		stream_tcp_packet(&t->sctx, f, p, dir);
 	} else if (dir == FLOW_DIR_TOCLIENT && f->state == FLOW_STATE_NEW)

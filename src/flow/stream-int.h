@@ -37,6 +37,7 @@ struct stream_ctx {
 	void		*arg;		/* for ops and anomaly */
 	struct counters	*ctr;
 	uint64_t	 seg_mem;	/* queued segments' malloc chunks */
+	uint64_t	 ret_mem;	/* retained delivered bytes */
 	const uint64_t	*flow_mem;	/* the table's buckets and flows */
 	uint64_t	 flow_memcap;
 };

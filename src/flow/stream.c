@@ -21,10 +21,13 @@
  * sequence number whose head's prev pointer is the tail, so the common
  * cases (append behind the last hole, prepend before the first) cost
  * O(1); other inserts walk back from the tail, bounded by max_segments.
- * Queued segments never overlap: a newcomer is trimmed against what is
- * queued, and the first copy of every byte wins (a retransmission of
- * delivered bytes is dropped; overlapping bytes that differ are an
- * anomaly, the evasion case of Ptacek and Newsham 1998).
+ * Queued segments never overlap: a newcomer is merged with what is
+ * queued, and the receiver's policy (stream.policy, host-os-policy)
+ * decides which copy of each byte stands.  Delivered bytes always
+ * stand; those the receiver has not acknowledged yet are kept (struct
+ * stream_ret) so that a retransmission of them is compared.
+ * Overlapping bytes that differ are an anomaly, the evasion case of
+ * Ptacek and Newsham 1998.
  *
  * When the queue is full (segment count, stream.memcap or flow.memcap)
  * the first hole is skipped as a gap and whatever became contiguous is
@@ -79,6 +82,22 @@ seg_cost(uint64_t size)
 #define SEG_COST(size)	seg_cost((uint64_t)(size))
 
 /*
+ * Delivered bytes not yet acknowledged: a ring of 'size' bytes (a power
+ * of two) whose oldest byte, at 'head', has sequence number 'seq'; the
+ * newest is the byte before next_seq.
+ */
+struct stream_ret {
+	uint32_t	 seq;
+	uint32_t	 len;
+	uint32_t	 size;
+	uint32_t	 head;
+	uint8_t		 data[];
+};
+
+#define RET_MIN		2048u
+#define RET_COST(size)	seg_cost((uint64_t)(size) + 8)
+
+/*
  * Without reassembly a direction still follows next_seq (for RST checks)
  * across holes, but not to a sequence number absurdly far ahead.
  */
@@ -96,6 +115,7 @@ stream_config_defaults(struct stream_config *c)
 	c->memcap = STREAM_DEFAULT_MEMCAP;
 	c->midstream = true;
 	c->reassembly = true;
+	c->policy = STREAM_POLICY_FIRST;
 }
 
 void
@@ -134,6 +154,199 @@ stream_anomaly(struct stream_ctx *ctx, struct flow *f,
 	f->anom_seen |= mask;
 	if (ctx->anomaly != NULL)
 		ctx->anomaly(ctx->arg, f, p, id);
+}
+
+/* Policies. */
+
+static bool
+prefix_match(const uint8_t *a, const uint8_t *net, unsigned bits)
+{
+	unsigned i;
+
+	for (i = 0; bits >= 8; i++, bits -= 8)
+		if (a[i] != net[i])
+			return false;
+	return bits == 0 || ((a[i] ^ net[i]) & (0xff00u >> bits) & 0xff) == 0;
+}
+
+enum stream_policy
+stream_host_policy(const struct stream_config *cfg, uint8_t ipver,
+    const uint8_t *addr)
+{
+	const struct stream_host_policy *h, *best = NULL;
+	uint32_t i;
+
+	for (i = 0; i < cfg->n_hosts; i++) {
+		h = &cfg->hosts[i];
+		if (h->ipver == ipver && prefix_match(addr, h->addr, h->prefix) &&
+		    (best == NULL || h->prefix > best->prefix))
+			best = h;
+	}
+	return best != NULL ? (enum stream_policy)best->policy : cfg->policy;
+}
+
+/*
+ * Does the new copy of overlapping bytes win over the old?  The new
+ * segment is [ns, ne), the old one [os, oe): see stream.h.
+ */
+static bool
+new_wins(const struct stream_ctx *ctx, const struct flow *f, int dir,
+    uint32_t ns, uint32_t ne, uint32_t os, uint32_t oe)
+{
+	const uint8_t *rcv = dir == FLOW_DIR_TOSERVER ? f->srv_ip : f->cli_ip;
+	enum stream_policy pol = ctx->cfg->policy;
+
+	if (ctx->cfg->n_hosts > 0)
+		pol = stream_host_policy(ctx->cfg, f->ipver, rcv);
+	switch (pol) {
+	case STREAM_POLICY_LAST:
+		return true;
+	case STREAM_POLICY_BSD:
+	case STREAM_POLICY_OLD_LINUX:
+	case STREAM_POLICY_HPUX10:
+	case STREAM_POLICY_IRIX:
+	case STREAM_POLICY_MACOS:
+		return SEQ_LT(ns, os);
+	case STREAM_POLICY_LINUX:
+		return SEQ_LT(ns, os) || (ns == os && SEQ_GT(ne, oe));
+	default:
+		return false;
+	}
+}
+
+/* Retained bytes. */
+
+static void
+ret_free(struct stream_ctx *ctx, struct tcp_stream *s)
+{
+	if (s->ret == NULL)
+		return;
+	ctx->ret_mem -= RET_COST(s->ret->size);
+	free(s->ret);
+	s->ret = NULL;
+}
+
+/* Forget bytes the receiver acknowledged (ack is its next expected). */
+static void
+ret_trim(struct stream_ctx *ctx, struct tcp_stream *s, uint32_t ack)
+{
+	struct stream_ret *r = s->ret;
+	uint32_t n;
+
+	if (!SEQ_GT(ack, r->seq))
+		return;
+	n = ack - r->seq;
+	if (n >= r->len) {
+		ret_free(ctx, s);
+		return;
+	}
+	r->head = (r->head + n) & (r->size - 1);
+	r->seq += n;
+	r->len -= n;
+}
+
+/* Make room for need bytes in total, growing up to STREAM_RETAIN_MAX. */
+static void
+ret_grow(struct stream_ctx *ctx, struct tcp_stream *s, uint32_t need)
+{
+	struct stream_ret *r = s->ret, *nr;
+	uint32_t size = r != NULL ? r->size : 0, nsize, first;
+
+	if (need <= size)
+		return;
+	for (nsize = size > 0 ? size : RET_MIN; nsize < need; nsize *= 2)
+		;
+	/* Never at the cost of queueing: a quarter of stream.memcap, and
+	 * what the flow memcap leaves. */
+	if (ctx->ret_mem - (size > 0 ? RET_COST(size) : 0) + RET_COST(nsize) >
+	    ctx->cfg->memcap / 4 || *ctx->flow_mem + ctx->seg_mem +
+	    ctx->ret_mem + RET_COST(nsize) > ctx->flow_memcap)
+		return;
+	if ((nr = malloc(sizeof(*nr) + nsize)) == NULL)
+		return;
+	nr->seq = r != NULL ? r->seq : 0;
+	nr->len = r != NULL ? r->len : 0;
+	nr->size = nsize;
+	nr->head = 0;
+	if (r != NULL && r->len > 0) {
+		first = r->size - r->head;
+		if (first > r->len)
+			first = r->len;
+		memcpy(nr->data, r->data + r->head, first);
+		memcpy(nr->data + first, r->data, r->len - first);
+	}
+	ret_free(ctx, s);
+	ctx->ret_mem += RET_COST(nsize);
+	s->ret = nr;
+}
+
+/* Keep len bytes delivered at next_seq. */
+static void
+ret_append(struct stream_ctx *ctx, struct tcp_stream *s, const uint8_t *data,
+    uint32_t len)
+{
+	struct stream_ret *r;
+	uint32_t drop, at, first;
+
+	if (len > STREAM_RETAIN_MAX) {
+		ret_free(ctx, s);
+		return;
+	}
+	/* After a gap the kept bytes no longer end at next_seq. */
+	if (s->ret != NULL && s->ret->seq + s->ret->len != s->next_seq)
+		s->ret->len = 0;
+	ret_grow(ctx, s, (s->ret != NULL ? s->ret->len : 0) + len);
+	if ((r = s->ret) == NULL || r->size < len)
+		return;
+	if (r->len == 0) {
+		r->seq = s->next_seq;
+		r->head = 0;
+	}
+	if (r->len + len > r->size) {
+		/* Full: the oldest bytes go. */
+		drop = r->len + len - r->size;
+		r->head = (r->head + drop) & (r->size - 1);
+		r->seq += drop;
+		r->len -= drop;
+	}
+	at = (r->head + r->len) & (r->size - 1);
+	first = r->size - at;
+	if (first > len)
+		first = len;
+	memcpy(r->data + at, data, first);
+	memcpy(r->data, data + first, len - first);
+	r->len += len;
+}
+
+/*
+ * Compare bytes sent again at seq with the kept copy; counts the overlap
+ * and raises the anomaly when they differ.
+ */
+static void
+ret_compare(struct stream_ctx *ctx, struct flow *f, const struct packet *p,
+    const struct stream_ret *r, uint32_t seq, const uint8_t *data,
+    uint32_t len)
+{
+	uint32_t end = seq + len, rend = r->seq + r->len, a, b, at, first;
+	bool diff;
+
+	a = SEQ_GT(seq, r->seq) ? seq : r->seq;
+	b = SEQ_LT(end, rend) ? end : rend;
+	if (!SEQ_LT(a, b))
+		return;
+	data += a - seq;
+	len = b - a;
+	at = (r->head + (a - r->seq)) & (r->size - 1);
+	first = r->size - at;
+	if (first > len)
+		first = len;
+	diff = memcmp(data, r->data + at, first) != 0 ||
+	    memcmp(data + first, r->data, len - first) != 0;
+	ctr_inc(ctx->ctr, CTR_TCP_OVERLAP);
+	if (diff) {
+		ctr_inc(ctx->ctr, CTR_TCP_OVERLAP_DIFF);
+		stream_anomaly(ctx, f, p, EV_STREAM_OVERLAP_DIFF);
+	}
 }
 
 /* Segment list. */
@@ -269,6 +482,7 @@ depth_reached(struct stream_ctx *ctx, struct tcp_stream *s)
 	s->depth_reached = true;
 	ctr_inc(ctx->ctr, CTR_TCP_DEPTH_REACHED);
 	queue_free(ctx, s);
+	ret_free(ctx, s);
 }
 
 /* Hand len in-order bytes at next_seq to the application layer. */
@@ -279,6 +493,8 @@ deliver(struct stream_ctx *ctx, struct flow *f, int dir,
 	struct tcp_stream *s = &f->tcp.dir[dir];
 	uint64_t depth = ctx->cfg->depth, off, n = len;
 
+	if (len != 0 && !s->depth_reached)
+		ret_append(ctx, s, data, len);
 	s->next_seq += len;
 	if (len == 0 || s->depth_reached)
 		return;
@@ -324,6 +540,7 @@ emit_eof(struct stream_ctx *ctx, struct flow *f, int dir)
 		return;
 	s->eof = true;
 	queue_free(ctx, s);
+	ret_free(ctx, s);
 	if (ctx->cfg->reassembly && ctx->ops != NULL && ctx->ops->eof != NULL)
 		ctx->ops->eof(ctx->arg, f, dir);
 }
@@ -378,6 +595,7 @@ inorder(struct stream_ctx *ctx, struct flow *f, int dir,
 {
 	struct tcp_stream *s = &f->tcp.dir[dir];
 	uint32_t start = s->next_seq, end = start + len, skip, lim, n;
+	uint32_t pstart = p != NULL ? p->tcp_seq : start;
 	struct stream_seg *g;
 
 	for (;;) {
@@ -386,6 +604,7 @@ inorder(struct stream_ctx *ctx, struct flow *f, int dir,
 			seg_unlink(s, g);
 			skip = s->next_seq - g->seq;
 			if (skip < g->len) {
+				n = 0;
 				if (SEQ_LT(s->next_seq, end)) {
 					n = end - s->next_seq;
 					if (n > g->len - skip)
@@ -393,9 +612,17 @@ inorder(struct stream_ctx *ctx, struct flow *f, int dir,
 					overlap(ctx, f, p,
 					    data + (s->next_seq - start),
 					    g->data + skip, n);
+					if (!new_wins(ctx, f, dir, pstart,
+					    end, g->seq, g->seq + g->len))
+						n = 0;
+					else
+						deliver(ctx, f, dir, data +
+						    (s->next_seq - start), n);
 				}
-				deliver(ctx, f, dir, g->data + skip,
-				    g->len - skip);
+				if (skip + n < g->len)
+					deliver(ctx, f, dir,
+					    g->data + skip + n,
+					    g->len - skip - n);
 			}
 			seg_free(ctx, s, g);
 			continue;
@@ -423,7 +650,8 @@ room(const struct stream_ctx *ctx, const struct tcp_stream *s, uint32_t len,
 		return false;
 	}
 	if (ctx->seg_mem + cost > ctx->cfg->memcap ||
-	    *ctx->flow_mem + ctx->seg_mem + cost > ctx->flow_memcap) {
+	    *ctx->flow_mem + ctx->seg_mem + ctx->ret_mem + cost >
+	    ctx->flow_memcap) {
 		*why = EV_STREAM_MEMCAP;
 		return false;
 	}
@@ -447,6 +675,8 @@ insert(struct stream_ctx *ctx, struct flow *f, int dir,
 			n = (SEQ_LT(end, pend) ? end : pend) - seq;
 			overlap(ctx, f, p, data, prev->data + (seq - prev->seq),
 			    n);
+			if (new_wins(ctx, f, dir, seq, end, prev->seq, pend))
+				memcpy(prev->data + (seq - prev->seq), data, n);
 			if (SEQ_GEQ(pend, end))
 				return;
 			data += pend - seq;
@@ -483,7 +713,10 @@ insert(struct stream_ctx *ctx, struct flow *f, int dir,
 		xo = x->seq - seq;
 		n = SEQ_LT(x->seq + x->len, end) ? x->len : end - x->seq;
 		overlap(ctx, f, p, data + xo, x->data, n);
-		memcpy(g->data + xo, x->data, x->len);
+		if (!new_wins(ctx, f, dir, seq, end, x->seq, x->seq + x->len))
+			memcpy(g->data + xo, x->data, x->len);
+		else if (n < x->len)
+			memcpy(g->data + xo + n, x->data + n, x->len - n);
 		seg_unlink(s, x);
 		seg_free(ctx, s, x);
 		if (is_last)
@@ -503,6 +736,11 @@ out_of_order(struct stream_ctx *ctx, struct flow *f, int dir,
 	bool counted = false;
 
 	while (!room(ctx, s, len, &why)) {
+		/* Kept delivered bytes are the first to go. */
+		if (s->ret != NULL) {
+			ret_free(ctx, s);
+			continue;
+		}
 		if (!counted) {
 			if (why == EV_STREAM_MEMCAP)
 				ctr_inc(ctx->ctr, CTR_TCP_SEGMENT_MEMCAP);
@@ -551,6 +789,10 @@ stream_data(struct stream_ctx *ctx, struct flow *f, int dir,
 			s->next_seq = end;
 		return;
 	}
+	/* Bytes already delivered stand; compare them if still kept. */
+	if (SEQ_LT(seq, s->next_seq) && s->ret != NULL)
+		ret_compare(ctx, f, p, s->ret, seq, data,
+		    SEQ_LEQ(end, s->next_seq) ? len : s->next_seq - seq);
 	if (SEQ_LEQ(end, s->next_seq))
 		return;		/* a retransmission of delivered bytes */
 	if (SEQ_LT(seq, s->next_seq)) {
@@ -859,6 +1101,8 @@ stream_tcp_packet(struct stream_ctx *ctx, struct flow *f,
 	}
 
 	snd->window = (uint32_t)p->tcp_win << wshift(snd);
+	if ((fl & TH_ACK) && rcv->ret != NULL)
+		ret_trim(ctx, rcv, p->tcp_ack);
 	if (p->payload_len > 0 || (fl & TH_FIN)) {
 		if (!snd->seq_known) {
 			/* Midstream: the first data decides. */
@@ -911,5 +1155,6 @@ stream_tcp_end(struct stream_ctx *ctx, struct flow *f)
 		if (f->tcp_state != TCP_NONE)
 			close_dir(ctx, f, dir, NULL);
 		queue_free(ctx, &f->tcp.dir[dir]);
+		ret_free(ctx, &f->tcp.dir[dir]);
 	}
 }

@@ -11,8 +11,9 @@
  * A hole that is never filled is skipped when the queue is full, the
  * connection closes or the flow ends: that is a gap, counted and
  * delivered as a gap callback so parsers can resynchronise.
- * Overlaps keep the first copy of the bytes (and are counted; differing
- * data is an anomaly).  Sequence arithmetic is modulo 2^32.
+ * Overlapping bytes are counted and differing ones are an anomaly; the
+ * receiver's policy decides which copy of queued bytes is kept, and
+ * delivered bytes always stand.  Sequence arithmetic is modulo 2^32.
  */
 #ifndef WW_STREAM_H
 #define WW_STREAM_H
@@ -25,16 +26,67 @@
 #define STREAM_DEFAULT_MAX_SEGMENTS	1024
 #define STREAM_DEFAULT_MEMCAP		(64ull << 20)
 
+/*
+ * Which copy of overlapping TCP data the receiving host keeps
+ * (stream.policy, host-os-policy), as Suricata names the policies.
+ * Wardwatch models four behaviours: the old copy stands (first,
+ * windows, windows2k3, vista, solaris, hpux11), the new one wins
+ * (last), the new one wins where it starts before the old one (bsd,
+ * old-linux, hpux10, irix, macos), and linux: as bsd, or when both
+ * start together and the new one ends after.  Bytes already handed to
+ * the parsers stand under every policy.
+ */
+enum stream_policy {
+	STREAM_POLICY_FIRST,
+	STREAM_POLICY_LAST,
+	STREAM_POLICY_BSD,
+	STREAM_POLICY_LINUX,
+	STREAM_POLICY_OLD_LINUX,
+	STREAM_POLICY_WINDOWS,
+	STREAM_POLICY_WINDOWS2K3,
+	STREAM_POLICY_VISTA,
+	STREAM_POLICY_SOLARIS,
+	STREAM_POLICY_HPUX10,
+	STREAM_POLICY_HPUX11,
+	STREAM_POLICY_IRIX,
+	STREAM_POLICY_MACOS,
+};
+
+#define STREAM_MAX_HOST_POLICIES	256
+
+/* host-os-policy: one address or CIDR block and its policy. */
+struct stream_host_policy {
+	uint8_t		addr[16];	/* IPv4 in the first 4 bytes */
+	uint8_t		ipver;		/* 4 or 6 */
+	uint8_t		prefix;		/* bits */
+	uint8_t		policy;		/* enum stream_policy */
+};
+
+/*
+ * Delivered bytes the receiver has not acknowledged are kept, up to
+ * this much per direction, so a retransmission that differs from them
+ * is seen; all of it at most a quarter of stream.memcap.
+ */
+#define STREAM_RETAIN_MAX		(64u << 10)
+
 struct stream_config {
 	uint64_t	depth;		/* bytes per direction, 0 = no limit */
 	uint32_t	max_segments;	/* out-of-order segments queued */
 	uint64_t	memcap;		/* all queued segment bytes */
 	bool		midstream;	/* pick up flows without handshake */
 	bool		reassembly;	/* false: track state only */
+	enum stream_policy policy;	/* default first */
+	uint32_t	n_hosts;	/* host-os-policy entries */
+	struct stream_host_policy hosts[STREAM_MAX_HOST_POLICIES];
 };
+
+/* The policy for data sent to addr (longest matching prefix wins). */
+enum stream_policy stream_host_policy(const struct stream_config *,
+		    uint8_t ipver, const uint8_t *addr);
 
 struct flow;
 struct stream_seg;
+struct stream_ret;
 
 struct tcp_stream {
 	uint32_t	 isn;		/* first sequence number used */
@@ -53,6 +105,7 @@ struct tcp_stream {
 	uint32_t	 window;	/* last advertised, scaled */
 	bool		 fin_acked;	/* the peer acknowledged our FIN */
 	bool		 eof;		/* the eof callback was made */
+	struct stream_ret *ret;		/* delivered, not yet acknowledged */
 };
 
 struct tcp_session {

@@ -24,6 +24,7 @@
 #include "decode/decode.h"
 #include "util/events.h"
 #include "decode/packet.h"
+#include "util/csum.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2	276
@@ -54,6 +55,9 @@ setup(void **state)
 	fx->ctr = calloc(1, sizeof(*fx->ctr));
 	assert_non_null(fx->ctr);
 	decode_config_defaults(&fx->cfg);
+	/* Hand-built packets carry no checksums; test_decode_csum_* and
+	 * test_defrag_csum turn validation on. */
+	fx->cfg.checksum = DECODE_CSUM_NO;
 	fx->dec = decoder_new(&fx->cfg, fx->ctr);
 	assert_non_null(fx->dec);
 	*state = fx;
@@ -119,6 +123,7 @@ has_anom(const struct packet *p, enum ww_counter ev)
 }
 
 #define CTR(fx, id)	ctr_get((fx)->ctr, (id))
+#define ETH_HLEN_T	14
 
 /* Invariants every decoded packet keeps, whatever the result. */
 static void
@@ -549,6 +554,7 @@ test_decode_config_defaults(void **state)
 	assert_true(c.gre && c.vxlan && c.ipip);
 	assert_int_equal(c.n_vxlan_ports, 1);
 	assert_int_equal(c.vxlan_ports[0], 4789);
+	assert_int_equal(c.checksum, DECODE_CSUM_AUTO);
 	assert_int_equal(c.defrag.memcap, 32u << 20);
 	assert_int_equal(c.defrag.timeout_s, 60);
 	assert_int_equal(c.defrag.max_trackers, 65535);
@@ -2482,12 +2488,315 @@ test_decode_every_truncation(void **state)
 	free(pb);
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Checksums                                                           */
+
+/* RFC 1071 the slow way: 16-bit big-endian words, as a reference. */
+static uint32_t
+ref_sum(uint32_t sum, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n % 2)
+		sum += (uint32_t)b[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+ref_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Set the IPv4 header checksum of the header at 'ip'. */
+static void
+fix_ipv4_csum(struct pb *pb, size_t ip)
+{
+	size_t hl = (size_t)(pb->b[ip] & 0x0f) * 4;
+
+	pb_put16(pb, ip + 10, 0);
+	pb_put16(pb, ip + 10, (uint16_t)~ref_fold(ref_sum(0, pb->b + ip, hl)));
+}
+
+/* Set the TCP (coff 16) or UDP (coff 6) checksum of the segment at l4. */
+static void
+fix_l4_csum(struct pb *pb, size_t ip, size_t l4, uint8_t proto, size_t coff)
+{
+	uint8_t ph[40];
+	size_t len = pb->n - l4;
+	uint32_t sum;
+	uint16_t c;
+
+	memset(ph, 0, sizeof(ph));
+	pb_put16(pb, l4 + coff, 0);
+	if ((pb->b[ip] >> 4) == 4) {
+		memcpy(ph, pb->b + ip + 12, 8);
+		ph[9] = proto;
+		ph[10] = (uint8_t)(len >> 8);
+		ph[11] = (uint8_t)len;
+		sum = ref_sum(0, ph, 12);
+	} else {
+		memcpy(ph, pb->b + ip + 8, 32);
+		ph[34] = (uint8_t)(len >> 8);
+		ph[35] = (uint8_t)len;
+		ph[39] = proto;
+		sum = ref_sum(0, ph, 40);
+	}
+	c = (uint16_t)~ref_fold(ref_sum(sum, pb->b + l4, len));
+	if (proto == 17 && c == 0)
+		c = 0xffff;		/* RFC 768: 0 means none */
+	pb_put16(pb, l4 + coff, c);
+}
+
+/* Ethernet / IPv4 or IPv6 / TCP with n payload bytes, checksums right. */
+static void
+pb_csum_tcp(struct pb *pb, int ipver, size_t n)
+{
+	size_t ip, l4;
+
+	pb->n = 0;
+	pb_eth(pb, MAC_A, MAC_B, ipver == 4 ? 0x0800 : 0x86dd);
+	ip = ipver == 4 ? pb_ipv4(pb, 6, A4_1, A4_2) :
+	    pb_ipv6(pb, 6, A6_1, A6_2);
+	l4 = pb->n;
+	pb_tcp(pb, 40000, 2575, TH_ACK | TH_PSH);
+	while (n-- > 0)
+		pb_u8(pb, (uint8_t)(n * 7 + 1));
+	if (ipver == 4) {
+		pb_ipv4_fix(pb, ip);
+		fix_ipv4_csum(pb, ip);
+	} else
+		pb_ipv6_fix(pb, ip);
+	fix_l4_csum(pb, ip, l4, 6, 16);
+}
+
+static void
+pb_csum_udp(struct pb *pb, int ipver, size_t n, bool zero)
+{
+	size_t ip, l4;
+
+	pb->n = 0;
+	pb_eth(pb, MAC_A, MAC_B, ipver == 4 ? 0x0800 : 0x86dd);
+	ip = ipver == 4 ? pb_ipv4(pb, 17, A4_1, A4_2) :
+	    pb_ipv6(pb, 17, A6_1, A6_2);
+	l4 = pb_udp(pb, 1000, 2000);
+	while (n-- > 0)
+		pb_u8(pb, (uint8_t)(n * 13 + 5));
+	pb_udp_fix(pb, l4);
+	if (ipver == 4) {
+		pb_ipv4_fix(pb, ip);
+		fix_ipv4_csum(pb, ip);
+	} else
+		pb_ipv6_fix(pb, ip);
+	if (!zero)
+		fix_l4_csum(pb, ip, l4, 17, 6);
+}
+
+static void
+use_csum(struct fx *fx, enum decode_csum_mode m)
+{
+	fx->cfg.checksum = m;
+	reconfigure(fx);
+}
+
+/* csum_add at every length and alignment, and in even-offset parts. */
+static void
+test_decode_csum_sum(void **state)
+{
+	uint8_t buf[300];
+	size_t i, len, off, cut;
+
+	(void)state;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 151 + 3 + (i >> 3));
+	for (off = 0; off < 8; off++)
+		for (len = 0; len + off <= 260; len++)
+			assert_int_equal(csum_fold(csum_add(0, buf + off, len)),
+			    ref_fold(ref_sum(0, buf + off, len)));
+	for (cut = 0; cut <= 200; cut += 2)
+		assert_int_equal(csum_fold(csum_add(csum_add(0, buf, cut),
+		    buf + cut, 201 - cut)), ref_fold(ref_sum(0, buf, 201)));
+	/* All ones: the carries must wrap around. */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(csum_fold(csum_add(0, buf, 299)),
+	    ref_fold(ref_sum(0, buf, 299)));
+}
+
+static void
+test_decode_csum_good_and_bad(void **state)
+{
+	struct fx *fx = *state;
+	struct pb *pb = calloc(1, sizeof(*pb));
+	struct packet p;
+	size_t n;
+	int v;
+
+	assert_non_null(pb);
+	use_csum(fx, DECODE_CSUM_YES);
+	for (v = 4; v <= 6; v += 2) {
+		for (n = 0; n < 40; n += 13) {
+			pb_csum_tcp(pb, v, n);
+			assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b,
+			    pb->n), DECODE_OK);
+			assert_false(p.flags & PKT_BAD_CSUM);
+			assert_int_equal(p.anom_cnt, 0);
+			pb_csum_udp(pb, v, n, false);
+			assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b,
+			    pb->n), DECODE_OK);
+			assert_false(p.flags & PKT_BAD_CSUM);
+			assert_int_equal(p.anom_cnt, 0);
+		}
+		/* One payload bit flipped. */
+		pb_csum_tcp(pb, v, 20);
+		pb->b[pb->n - 3] ^= 0x10;
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_true(p.flags & PKT_BAD_CSUM);
+		assert_true(has_anom(&p, EV_TCP_INVALID_CSUM));
+		assert_int_equal(p.payload_len, 20);
+		pb_csum_udp(pb, v, 20, false);
+		pb->b[pb->n - 1] ^= 0x01;
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_true(p.flags & PKT_BAD_CSUM);
+		assert_true(has_anom(&p, EV_UDP_INVALID_CSUM));
+	}
+	assert_int_equal(CTR(fx, EV_TCP_INVALID_CSUM), 2);
+	assert_int_equal(CTR(fx, EV_UDP_INVALID_CSUM), 2);
+
+	/* The IPv4 header checksum (the TTL changed, not the sum). */
+	pb_csum_tcp(pb, 4, 10);
+	pb->b[ETH_HLEN_T + 8]--;
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n), DECODE_OK);
+	assert_true(p.flags & PKT_BAD_CSUM);
+	assert_true(has_anom(&p, EV_IPV4_INVALID_CSUM));
+	assert_false(has_anom(&p, EV_TCP_INVALID_CSUM));
+	assert_int_equal(CTR(fx, EV_IPV4_INVALID_CSUM), 1);
+
+	/* Zero UDP checksum: none over IPv4, invalid over IPv6. */
+	pb_csum_udp(pb, 4, 12, true);
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n), DECODE_OK);
+	assert_false(p.flags & PKT_BAD_CSUM);
+	pb_csum_udp(pb, 6, 12, true);
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n), DECODE_OK);
+	assert_true(p.flags & PKT_BAD_CSUM);
+	assert_true(has_anom(&p, EV_UDP_INVALID_CSUM));
+
+	/* Cut by the snaplen: cannot be checked, so it is not judged. */
+	pb_csum_tcp(pb, 4, 200);
+	pb->b[pb->n - 1] ^= 0xff;
+	assert_int_equal(decode_snap(fx, &p, DLT_EN10MB, pb->b, pb->n - 50,
+	    pb->n), DECODE_OK);
+	assert_false(p.flags & PKT_BAD_CSUM);
+
+	/* checksum-checks: no. */
+	use_csum(fx, DECODE_CSUM_NO);
+	pb_csum_tcp(pb, 4, 20);
+	pb->b[pb->n - 3] ^= 0x10;
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n), DECODE_OK);
+	assert_false(p.flags & PKT_BAD_CSUM);
+	assert_int_equal(p.anom_cnt, 0);
+	free(pb);
+}
+
+/*
+ * auto: validate while sampling; more than a tenth of the first 1000
+ * checked packets bad means offload, said once, then nothing is judged.
+ */
+static void
+test_decode_csum_auto(void **state)
+{
+	struct fx *fx = *state;
+	struct pb *pb = calloc(1, sizeof(*pb));
+	struct packet p;
+	unsigned i;
+
+	assert_non_null(pb);
+	assert_int_equal(fx->cfg.checksum, DECODE_CSUM_NO);
+	use_csum(fx, DECODE_CSUM_AUTO);
+	assert_true(decoder_checksums_on(fx->dec));
+	/* A capture whose every checksum is zero (offloaded). */
+	pb_csum_tcp(pb, 4, 30);
+	pb_put16(pb, ETH_HLEN_T + 20 + 16, 0);
+	/* Most of the first few bad: decided at once. */
+	for (i = 0; i < DECODE_CSUM_EARLY; i++) {
+		assert_true(decoder_checksums_on(fx->dec));
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_true(p.flags & PKT_BAD_CSUM);
+	}
+	assert_false(decoder_checksums_on(fx->dec));
+	assert_int_equal(CTR(fx, CTR_DEC_CSUM_OFFLOADED), 1);
+	assert_int_equal(CTR(fx, EV_TCP_INVALID_CSUM), DECODE_CSUM_EARLY);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_false(p.flags & PKT_BAD_CSUM);
+	}
+	assert_int_equal(CTR(fx, EV_TCP_INVALID_CSUM), DECODE_CSUM_EARLY);
+
+	/* One bad in ten (a host-local capture): decided at 101 bad. */
+	memset(fx->ctr, 0, sizeof(*fx->ctr));
+	use_csum(fx, DECODE_CSUM_AUTO);
+	for (i = 0; decoder_checksums_on(fx->dec); i++) {
+		assert_true(i < DECODE_CSUM_SAMPLE);
+		pb_csum_tcp(pb, 4, 30);
+		if (i % 9 == 8)
+			pb_put16(pb, ETH_HLEN_T + 20 + 16, 0);
+		(void)decode(fx, &p, DLT_EN10MB, pb->b, pb->n);
+	}
+	assert_int_equal(CTR(fx, EV_TCP_INVALID_CSUM), DECODE_CSUM_MAX_BAD + 1);
+	assert_int_equal(CTR(fx, CTR_DEC_CSUM_OFFLOADED), 1);
+
+	/* Real checksums: sampling ends with validation on for good. */
+	memset(fx->ctr, 0, sizeof(*fx->ctr));
+	use_csum(fx, DECODE_CSUM_AUTO);
+	/* Packets without a checksum to check do not count. */
+	for (i = 0; i < 2000; i++) {
+		pb_csum_udp(pb, 4, 10, true);
+		(void)decode(fx, &p, DLT_EN10MB, pb->b, pb->n);
+	}
+	for (i = 0; i < DECODE_CSUM_SAMPLE - DECODE_CSUM_MAX_BAD; i++) {
+		pb_csum_udp(pb, 6, 10, false);
+		(void)decode(fx, &p, DLT_EN10MB, pb->b, pb->n);
+		assert_false(p.flags & PKT_BAD_CSUM);
+	}
+	assert_true(decoder_checksums_on(fx->dec));
+	for (i = 0; i < 3 * DECODE_CSUM_MAX_BAD; i++) {
+		pb_csum_tcp(pb, 4, 30);
+		pb_put16(pb, ETH_HLEN_T + 20 + 16, 0);
+		(void)decode(fx, &p, DLT_EN10MB, pb->b, pb->n);
+		assert_true(p.flags & PKT_BAD_CSUM);
+	}
+	assert_true(decoder_checksums_on(fx->dec));
+	assert_int_equal(CTR(fx, CTR_DEC_CSUM_OFFLOADED), 0);
+
+	/* yes: never switched off. */
+	use_csum(fx, DECODE_CSUM_YES);
+	for (i = 0; i < DECODE_CSUM_SAMPLE; i++) {
+		pb_csum_tcp(pb, 4, 30);
+		pb_put16(pb, ETH_HLEN_T + 20 + 16, 0);
+		(void)decode(fx, &p, DLT_EN10MB, pb->b, pb->n);
+		assert_true(p.flags & PKT_BAD_CSUM);
+	}
+	assert_true(decoder_checksums_on(fx->dec));
+	free(pb);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_decode_config_defaults),
+		T(test_decode_csum_sum),
+		T(test_decode_csum_good_and_bad),
+		T(test_decode_csum_auto),
 		T(test_decode_datalink_supported),
 		T(test_decode_eth_ipv4_tcp_syn),
 		T(test_decode_sll_ipv4_udp),

@@ -51,6 +51,9 @@ setup(void **state)
 	assert_non_null(fx->ctr);
 	assert_non_null(fx->b);
 	decode_config_defaults(&fx->cfg);
+	/* Hand-built packets carry no checksums; test_decode_csum_* and
+	 * test_defrag_csum turn validation on. */
+	fx->cfg.checksum = DECODE_CSUM_NO;
 	fx->dec = decoder_new(&fx->cfg, fx->ctr);
 	assert_non_null(fx->dec);
 	fx->now = 1000 * SEC;
@@ -1295,12 +1298,109 @@ test_defrag_every_truncation(void **state)
 	assert_int_equal(decoder_memuse(fx->dec), 0);
 }
 
+
+/* RFC 1071 over 16-bit big-endian words (a reference, not the fast one). */
+static uint16_t
+ref_csum(uint32_t sum, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)b[i] << 8 | b[i + 1];
+	if (n % 2)
+		sum += (uint32_t)b[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * Checksums across reassembly: each fragment's IPv4 header is checked
+ * on its own (a bad one is never reassembled), the UDP checksum over
+ * the whole datagram once it is complete.
+ */
+static void
+test_defrag_csum(void **state)
+{
+	struct fx *fx = *state;
+	struct packet p;
+	uint8_t dgram[8 + 64], ph[12];
+	struct frag f = {
+		.ipver = 4, .src = A4_1, .dst = A4_2, .id = 77, .proto = 17,
+	};
+	size_t n;
+	int pass;
+
+	fx->cfg.checksum = DECODE_CSUM_YES;
+	reconfigure(fx);
+	for (pass = 0; pass < 3; pass++) {
+		fill(dgram + 8, 64, 5);
+		put16(dgram, 1000);
+		put16(dgram + 2, 2000);
+		put16(dgram + 4, sizeof(dgram));
+		put16(dgram + 6, 0);
+		memcpy(ph, A4_1, 4);
+		memcpy(ph + 4, A4_2, 4);
+		ph[8] = 0;
+		ph[9] = 17;
+		put16(ph + 10, sizeof(dgram));
+		{
+			uint32_t sum = 0;
+			size_t i;
+
+			for (i = 0; i < 12; i += 2)
+				sum += (uint32_t)ph[i] << 8 | ph[i + 1];
+			put16(dgram + 6, ref_csum(sum, dgram, sizeof(dgram)));
+		}
+		if (pass == 1)
+			dgram[20] ^= 0x40;	/* UDP checksum now wrong */
+		f.id = 77 + (uint32_t)pass;
+		f.off = 0;
+		f.more = true;
+		f.data = dgram;
+		f.len = 40;
+		n = build_frag(fx->b, &f);
+		put16(fx->b + 10, ref_csum(0, fx->b, 20));
+		assert_int_equal(decode(fx, &p, fx->b, n), DECODE_HELD);
+		f.off = 40;
+		f.more = false;
+		f.data = dgram + 40;
+		f.len = sizeof(dgram) - 40;
+		n = build_frag(fx->b, &f);
+		put16(fx->b + 10, ref_csum(0, fx->b, 20));
+		if (pass == 2)
+			fx->b[8]--;		/* header checksum wrong */
+		if (pass == 2) {
+			assert_int_equal(decode(fx, &p, fx->b, n),
+			    DECODE_INVALID);
+			assert_true(has_anom(&p, EV_IPV4_INVALID_CSUM));
+			assert_true(p.flags & PKT_BAD_CSUM);
+			continue;
+		}
+		assert_int_equal(decode(fx, &p, fx->b, n), DECODE_OK);
+		assert_true(p.flags & PKT_REASSEMBLED);
+		assert_int_equal(p.payload_len, 64);
+		if (pass == 0) {
+			assert_false(p.flags & PKT_BAD_CSUM);
+			assert_int_equal(p.anom_cnt, 0);
+		} else {
+			assert_true(p.flags & PKT_BAD_CSUM);
+			assert_true(has_anom(&p, EV_UDP_INVALID_CSUM));
+			assert_false(has_anom(&p, EV_IPV4_INVALID_CSUM));
+		}
+	}
+	assert_int_equal(CTR(fx, EV_IPV4_INVALID_CSUM), 1);
+	assert_int_equal(CTR(fx, EV_UDP_INVALID_CSUM), 1);
+	assert_int_equal(CTR(fx, CTR_DEFRAG_IPV4_REASSEMBLED), 2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(name)	cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_defrag_ipv4_orders),
+		T(test_defrag_csum),
 		T(test_defrag_ipv6_orders),
 		T(test_defrag_every_split),
 		T(test_defrag_overlap_same_start),

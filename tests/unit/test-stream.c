@@ -253,7 +253,11 @@ test_stream_inorder(void **state)
 	assert_int_equal(r.len[0], 18);
 	assert_memory_equal(r.buf[0], "GET / HTTP/1.0\r\n\r\n", 18);
 	assert_int_equal(r.len[1], 17);
-	/* Nothing was queued. */
+	/* Nothing was queued; only the unacknowledged bytes are kept. */
+	assert_int_equal(c.f->tcp.dir[0].n_segs + c.f->tcp.dir[1].n_segs, 0);
+	assert_true(flow_table_memuse(c.t) - mem <= 2 * (2048 + 128));
+	conn_ack(&c, 1, 18);
+	conn_ack(&c, 0, 17);
 	assert_int_equal(flow_table_memuse(c.t), mem);
 	assert_int_equal(c.f->tcp.dir[0].delivered, 18);
 	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_GAP), 0);
@@ -908,6 +912,154 @@ test_stream_midstream(void **state)
 	assert_int_equal(r.ngap[0], 0);
 }
 
+
+/*
+ * Every overlap shape of queued data under the policies: an old segment
+ * O is queued at [20, 30), then a new one N with other bytes arrives,
+ * then the hole [0, 20) is filled and what was delivered is checked
+ * byte by byte against the copy the policy says wins.
+ */
+struct oshape {
+	const char	*name;
+	uint32_t	 ns, ne;	/* the new segment */
+};
+
+static const struct oshape oshapes[] = {
+	{ "same start, same end", 20, 30 },
+	{ "same start, longer", 20, 35 },
+	{ "inside", 23, 27 },
+	{ "spanning", 15, 35 },
+	{ "partial head", 15, 25 },
+	{ "partial tail", 25, 35 },
+};
+
+static bool
+expect_new(enum stream_policy pol, uint32_t ns, uint32_t ne)
+{
+	switch (pol) {
+	case STREAM_POLICY_LAST:
+		return true;
+	case STREAM_POLICY_BSD:
+		return ns < 20;
+	case STREAM_POLICY_LINUX:
+		return ns < 20 || (ns == 20 && ne > 30);
+	default:
+		return false;
+	}
+}
+
+static void
+test_stream_overlap_policies(void **state)
+{
+	static const enum stream_policy pols[] = {
+		STREAM_POLICY_FIRST, STREAM_POLICY_LAST, STREAM_POLICY_BSD,
+		STREAM_POLICY_LINUX, STREAM_POLICY_WINDOWS,
+	};
+	struct flow_config cfg;
+	struct srec r;
+	struct conn c;
+	uint8_t old[64], nw[64], want[64];
+	size_t i, k, b;
+	bool nwin;
+
+	memset(old, 'o', sizeof(old));
+	memset(nw, 'n', sizeof(nw));
+	for (k = 0; k < sizeof(pols) / sizeof(pols[0]); k++)
+		for (i = 0; i < sizeof(oshapes) / sizeof(oshapes[0]); i++) {
+			const struct oshape *o = &oshapes[i];
+
+			flow_config_defaults(&cfg);
+			cfg.stream.policy = pols[k];
+			conn_open(&c, &r, &cfg, 100, 200);
+			conn_send(&c, 0, 20, old, 10, 0);
+			conn_send(&c, 0, o->ns, nw, o->ne - o->ns, 0);
+			conn_send(&c, 0, 0, "................................"
+			    "................", o->ns < 20 ? o->ns : 20, 0);
+			nwin = expect_new(pols[k], o->ns, o->ne);
+			for (b = 0; b < 40; b++) {
+				if (b < 20)
+					want[b] = b < o->ns ? '.' : 'n';
+				else if (b < 30)
+					want[b] = b >= o->ns && b < o->ne &&
+					    nwin ? 'n' : 'o';
+				else
+					want[b] = b < o->ne ? 'n' : '?';
+			}
+			b = o->ne > 30 ? o->ne : 30;
+			if (r.len[0] != b || memcmp(r.buf[0], want, b) != 0)
+				fail_msg("policy %d, %s: got %.*s", (int)pols[k],
+				    o->name, (int)r.len[0], r.buf[0]);
+			assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF),
+			    1);
+			assert_int_equal(r.anomalies[EV_STREAM_OVERLAP_DIFF], 1);
+			conn_close(&c);
+		}
+}
+
+/* host-os-policy: the receiver's longest matching block decides. */
+static void
+test_stream_host_policy(void **state)
+{
+	struct flow_config cfg;
+	struct srec r;
+	struct conn c;
+	const uint8_t srv[4] = { 10, 0, 0, 2 };
+
+	flow_config_defaults(&cfg);
+	cfg.stream.hosts[0] = (struct stream_host_policy){ { 10 }, 4, 8,
+	    STREAM_POLICY_FIRST };
+	cfg.stream.hosts[1] = (struct stream_host_policy){ { 10, 0, 0 }, 4,
+	    24, STREAM_POLICY_LAST };
+	cfg.stream.hosts[2] = (struct stream_host_policy){ { 10, 0, 0, 9 },
+	    4, 32, STREAM_POLICY_FIRST };
+	cfg.stream.n_hosts = 3;
+	assert_int_equal(stream_host_policy(&cfg.stream, 4, srv),
+	    STREAM_POLICY_LAST);
+	assert_int_equal(stream_host_policy(&cfg.stream, 6, srv),
+	    STREAM_POLICY_FIRST);
+	/* The server 10.0.0.2 is a "last" host: the second copy wins. */
+	conn_open(&c, &r, &cfg, 100, 200);
+	conn_send(&c, 0, 10, "AAAA", 4, 0);
+	conn_send(&c, 0, 10, "BBBB", 4, 0);
+	conn_send(&c, 0, 0, "0123456789", 10, 0);
+	assert_int_equal(r.len[0], 14);
+	assert_memory_equal(r.buf[0] + 10, "BBBB", 4);
+	conn_close(&c);
+}
+
+/*
+ * A retransmission of delivered bytes is compared with the copy kept
+ * until the receiver acknowledges it: differing bytes are the anomaly,
+ * the first copy stands; once acknowledged nothing is kept.
+ */
+static void
+test_stream_retransmit_differs(void **state)
+{
+	struct srec r;
+	struct conn c;
+
+	conn_open(&c, &r, NULL, 100, 200);
+	conn_send(&c, 0, 0, "MSH|^~\\&|REAL|", 14, TH_PSH);
+	conn_send(&c, 0, 0, "MSH|^~\\&|REAL|", 14, TH_PSH);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP), 1);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), 0);
+	conn_send(&c, 0, 0, "MSH|^~\\&|FAKE|", 14, TH_PSH);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), 1);
+	assert_int_equal(r.anomalies[EV_STREAM_OVERLAP_DIFF], 1);
+	/* Partly new: the old part compared, the new tail delivered. */
+	conn_send(&c, 0, 9, "XXXXX12345", 10, TH_PSH);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), 2);
+	assert_int_equal(r.len[0], 19);
+	assert_memory_equal(r.buf[0], "MSH|^~\\&|REAL|12345", 19);
+	/* Acknowledged: nothing kept, nothing compared. */
+	conn_ack(&c, 1, 19);
+	assert_null(c.f->tcp.dir[0].ret);
+	conn_send(&c, 0, 0, "MSH|^~\\&|FAKE|", 14, TH_PSH);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), 2);
+	assert_int_equal(r.len[0], 19);
+	conn_close(&c);
+}
+
 int
 main(void)
 {
@@ -918,6 +1070,9 @@ main(void)
 		cmocka_unit_test(test_stream_gap_queue_full),
 		cmocka_unit_test(test_stream_gap_at_fin),
 		cmocka_unit_test(test_stream_overlap),
+		cmocka_unit_test(test_stream_overlap_policies),
+		cmocka_unit_test(test_stream_host_policy),
+		cmocka_unit_test(test_stream_retransmit_differs),
 		cmocka_unit_test(test_stream_retransmissions),
 		cmocka_unit_test(test_stream_depth),
 		cmocka_unit_test(test_stream_seq_wrap),
