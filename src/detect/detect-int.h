@@ -347,10 +347,6 @@ uint32_t	 detect_flowbit_id(struct detect_engine *, const char *);
 struct detect_engine *detect_load_text(const struct detect_config *,
 		    const char *name, const char *text, FILE *err,
 		    struct counters *stats);
-/* Reason i of the skipped rules' (in first-seen order); false past the
- * last. */
-bool		 detect_skip_reason(const struct detect_engine *, size_t i,
-		    const char **reason, size_t *count);
 
 /* detect-match.c */
 struct detect_flow;

@@ -543,7 +543,7 @@ load_threshold(struct detect_engine *e, const char *name, const char *text,
 	while (*p != '\0') {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
-		char buf[2048], *s, *kw, *tok, *save = NULL;
+		char buf[2048], *s, *kw, *tok, *next;
 		uint64_t gid = 1, sid = 0;
 		struct thresh th;
 		char *ip = NULL;
@@ -584,9 +584,23 @@ load_threshold(struct detect_engine *e, const char *name, const char *text,
 			continue;
 		}
 		memset(&th, 0, sizeof(th));
-		for (tok = strtok_r(s, ",", &save); tok != NULL;
-		    tok = strtok_r(NULL, ",", &save)) {
+		for (tok = s; tok != NULL; tok = next) {
 			char *k, *v, *end;
+			int depth = 0;
+
+			/* fields split at commas outside brackets (ip lists) */
+			for (next = tok; *next != '\0'; next++) {
+				if (*next == '[')
+					depth++;
+				else if (*next == ']')
+					depth--;
+				else if (*next == ',' && depth <= 0)
+					break;
+			}
+			if (*next == ',')
+				*next++ = '\0';
+			else
+				next = NULL;
 
 			while (isspace((unsigned char)*tok))
 				tok++;

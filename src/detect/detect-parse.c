@@ -280,7 +280,13 @@ detect_parse_uop(const char *in, uint64_t max, struct uop *u)
 		u->b = (uint64_t)b;
 		return 0;
 	}
-	if (s[0] == '<' && s[1] == '=') {
+	if (s[0] == '!' && s[1] == '=') {
+		u->op = UOP_NE;
+		s += 2;
+	} else if (s[0] == '=' && s[1] == '=') {
+		u->op = UOP_EQ;
+		s += 2;
+	} else if (s[0] == '<' && s[1] == '=') {
 		u->op = UOP_LE;
 		s += 2;
 	} else if (s[0] == '>' && s[1] == '=') {

@@ -35,7 +35,7 @@ th_alert(void *arg, const struct detect_match *m)
 	}
 }
 
-static bool
+static inline bool
 th_alerted(uint32_t sid)
 {
 	size_t i;
@@ -46,7 +46,7 @@ th_alerted(uint32_t sid)
 	return false;
 }
 
-static size_t
+static inline size_t
 th_count(uint32_t sid)
 {
 	size_t i, n = 0;
@@ -84,7 +84,7 @@ th_load(const char *text)
 /* A packet: IPv4 a.b.c.d style addresses as uint32 host order. */
 static uint8_t th_pktbuf[65536];
 
-static void
+static inline void
 th_packet(struct packet *p, uint8_t proto, uint32_t src, uint16_t sport,
     uint32_t dst, uint16_t dport, const void *payload, size_t len)
 {
@@ -125,7 +125,7 @@ th_packet(struct packet *p, uint8_t proto, uint32_t src, uint16_t sport,
 	p->l3_len = p->caplen;
 }
 
-static void
+static inline void
 th_flow(struct flow *f, uint8_t proto, uint32_t cli, uint16_t cport,
     uint32_t srv, uint16_t sport)
 {
