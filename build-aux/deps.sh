@@ -10,7 +10,7 @@ ww_deps() {
 	*) hs=libvectorscan-dev ;;	# Hyperscan is x86-only
 	esac
 	pkgs="build-essential autoconf automake pkg-config libpcap-dev
-	    libndpi-dev $hs libyaml-dev libmaxminddb-dev libsqlite3-dev
+	    libndpi-dev $hs libpcre2-dev libyaml-dev libmaxminddb-dev libsqlite3-dev
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
 	    python3-jsonschema python3-yaml ieee-data"
 	missing=

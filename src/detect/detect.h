@@ -124,6 +124,10 @@ void		 detect_free(struct detect_engine *);
 /* "rules: N loaded, M skipped" and then one line per reason
  * ("  12 unsupported keyword 'xbits'"), as wardwatch and -T print it. */
 void		 detect_print_summary(const struct detect_engine *, FILE *);
+/* Skip reason i (first-seen order) and its count, for the stats
+ * record; false past the last. */
+bool		 detect_skip_reason(const struct detect_engine *, size_t i,
+		    const char **reason, size_t *count);
 size_t		 detect_rules_loaded(const struct detect_engine *);
 size_t		 detect_rules_skipped(const struct detect_engine *);
 /* Compile time and whether the databases came from the cache. */

@@ -169,3 +169,13 @@ UNIT_TESTS += tests/unit/test-monitor
 tests_unit_test_monitor_SOURCES = tests/unit/test-monitor.c
 tests_unit_test_monitor_LDADD = $(WW_UNIT_LIBS)
 tests_unit_test_monitor_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=pthread_create
+
+UNIT_TESTS += tests/unit/test-detect-parse
+tests_unit_test_detect_parse_SOURCES = tests/unit/test-detect-parse.c \
+	tests/unit/detect-helpers.h
+tests_unit_test_detect_parse_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-detect-match
+tests_unit_test_detect_match_SOURCES = tests/unit/test-detect-match.c \
+	tests/unit/detect-helpers.h
+tests_unit_test_detect_match_LDADD = $(WW_UNIT_LIBS)

@@ -1,0 +1,1312 @@
+/*
+ * detect/detect-load.c - loading a rule set: variables, classification,
+ * reference and threshold files, rule files (comments, lines joined
+ * with '\'), duplicate sids; then ordering, grouping and one Hyperscan
+ * database per group and buffer, cached on disk by a hash of the rules.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "detect/detect-int.h"
+#include "util/util.h"
+
+/* Suricata's defaults for the variables a configuration leaves unset. */
+static const struct {
+	const char	*name;
+	const char	*value;
+} default_addr_vars[] = {
+	{ "HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]" },
+	{ "EXTERNAL_NET", "!$HOME_NET" },
+	{ "HTTP_SERVERS", "$HOME_NET" },
+	{ "SMTP_SERVERS", "$HOME_NET" },
+	{ "SQL_SERVERS", "$HOME_NET" },
+	{ "DNS_SERVERS", "$HOME_NET" },
+	{ "TELNET_SERVERS", "$HOME_NET" },
+	{ "AIM_SERVERS", "$EXTERNAL_NET" },
+	{ "DC_SERVERS", "$HOME_NET" },
+	{ "DNP3_SERVER", "$HOME_NET" },
+	{ "DNP3_CLIENT", "$HOME_NET" },
+	{ "MODBUS_CLIENT", "$HOME_NET" },
+	{ "MODBUS_SERVER", "$HOME_NET" },
+	{ "ENIP_CLIENT", "$HOME_NET" },
+	{ "ENIP_SERVER", "$HOME_NET" },
+}, default_port_vars[] = {
+	{ "HTTP_PORTS", "80" },
+	{ "SHELLCODE_PORTS", "!80" },
+	{ "ORACLE_PORTS", "1521" },
+	{ "SSH_PORTS", "22" },
+	{ "DNP3_PORTS", "20000" },
+	{ "MODBUS_PORTS", "502" },
+	{ "FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]" },
+	{ "FTP_PORTS", "21" },
+	{ "GENEVE_PORTS", "6081" },
+	{ "VXLAN_PORTS", "4789" },
+	{ "TEREDO_PORTS", "3544" },
+};
+
+/* Suricata's classification.config, used when none is configured. */
+static const char builtin_classification[] =
+    "config classification: not-suspicious,Not Suspicious Traffic,3\n"
+    "config classification: unknown,Unknown Traffic,3\n"
+    "config classification: bad-unknown,Potentially Bad Traffic, 2\n"
+    "config classification: attempted-recon,Attempted Information Leak,2\n"
+    "config classification: successful-recon-limited,Information Leak,2\n"
+    "config classification: successful-recon-largescale,Large Scale "
+    "Information Leak,2\n"
+    "config classification: attempted-dos,Attempted Denial of Service,2\n"
+    "config classification: successful-dos,Denial of Service,2\n"
+    "config classification: attempted-user,Attempted User Privilege "
+    "Gain,1\n"
+    "config classification: unsuccessful-user,Unsuccessful User Privilege "
+    "Gain,1\n"
+    "config classification: successful-user,Successful User Privilege "
+    "Gain,1\n"
+    "config classification: attempted-admin,Attempted Administrator "
+    "Privilege Gain,1\n"
+    "config classification: successful-admin,Successful Administrator "
+    "Privilege Gain,1\n"
+    "config classification: rpc-portmap-decode,Decode of an RPC Query,2\n"
+    "config classification: shellcode-detect,Executable code was "
+    "detected,1\n"
+    "config classification: string-detect,A suspicious string was "
+    "detected,3\n"
+    "config classification: suspicious-filename-detect,A suspicious "
+    "filename was detected,2\n"
+    "config classification: suspicious-login,An attempted login using a "
+    "suspicious username was detected,2\n"
+    "config classification: system-call-detect,A system call was "
+    "detected,2\n"
+    "config classification: tcp-connection,A TCP connection was "
+    "detected,4\n"
+    "config classification: trojan-activity,A Network Trojan was "
+    "detected, 1\n"
+    "config classification: unusual-client-port-connection,A client was "
+    "using an unusual port,2\n"
+    "config classification: network-scan,Detection of a Network Scan,3\n"
+    "config classification: denial-of-service,Detection of a Denial of "
+    "Service Attack,2\n"
+    "config classification: non-standard-protocol,Detection of a "
+    "non-standard protocol or event,2\n"
+    "config classification: protocol-command-decode,Generic Protocol "
+    "Command Decode,3\n"
+    "config classification: web-application-activity,access to a "
+    "potentially vulnerable web application,2\n"
+    "config classification: web-application-attack,Web Application "
+    "Attack,1\n"
+    "config classification: misc-activity,Misc activity,3\n"
+    "config classification: misc-attack,Misc Attack,2\n"
+    "config classification: icmp-event,Generic ICMP event,3\n"
+    "config classification: inappropriate-content,Inappropriate Content "
+    "was Detected,1\n"
+    "config classification: policy-violation,Potential Corporate Privacy "
+    "Violation,1\n"
+    "config classification: default-login-attempt,Attempt to login by a "
+    "default username and password,2\n"
+    "config classification: targeted-activity,Targeted Malicious Activity "
+    "was Detected,1\n"
+    "config classification: exploit-kit,Exploit Kit Activity Detected,1\n"
+    "config classification: external-ip-check,Device Retrieving External "
+    "IP Address Detected,2\n"
+    "config classification: domain-c2,Domain Observed Used for C2 "
+    "Detected,1\n"
+    "config classification: pup-activity,Possibly Unwanted Program "
+    "Detected,2\n"
+    "config classification: credential-theft,Successful Credential Theft "
+    "Detected,1\n"
+    "config classification: social-engineering,Possible Social "
+    "Engineering Attempted,2\n"
+    "config classification: coin-mining,Crypto Currency Mining Activity "
+    "Detected,2\n"
+    "config classification: command-and-control,Malware Command and "
+    "Control Activity Detected,1\n";
+
+void
+detect_config_defaults(struct detect_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->enabled = true;
+}
+
+static void
+free_vars(struct detect_var *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+void
+detect_config_free(struct detect_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_rule_files; i++)
+		free(c->rule_files[i]);
+	free(c->rule_files);
+	free(c->default_rule_path);
+	free(c->classification_file);
+	free(c->reference_file);
+	free(c->threshold_file);
+	free_vars(c->addr_vars, c->n_addr_vars);
+	free_vars(c->port_vars, c->n_port_vars);
+	free(c->cache_dir);
+	for (i = 0; i < c->n_known_ae; i++)
+		free(c->known_ae[i]);
+	free(c->known_ae);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+add_reason(struct detect_engine *e, const char *reason)
+{
+	size_t i;
+
+	e->skipped++;
+	for (i = 0; i < e->nreasons; i++)
+		if (strcmp(e->reasons[i].text, reason) == 0) {
+			e->reasons[i].count++;
+			return;
+		}
+	e->reasons = xreallocarray(e->reasons, e->nreasons + 1,
+	    sizeof(*e->reasons));
+	e->reasons[e->nreasons].text = xstrdup(reason);
+	e->reasons[e->nreasons].count = 1;
+	e->nreasons++;
+}
+
+static void
+set_var(char ***names, char ***values, size_t *n, const char *name,
+    const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*names)[i], name) == 0) {
+			free((*values)[i]);
+			(*values)[i] = xstrdup(value);
+			return;
+		}
+	*names = xreallocarray(*names, *n + 1, sizeof(char *));
+	*values = xreallocarray(*values, *n + 1, sizeof(char *));
+	(*names)[*n] = xstrdup(name);
+	(*values)[*n] = xstrdup(value);
+	(*n)++;
+}
+
+static int
+load_vars(struct detect_engine *e, const struct detect_config *c, FILE *err)
+{
+	size_t i;
+	char why[256];
+	struct anode *n;
+
+	for (i = 0; i < sizeof(default_addr_vars) / sizeof(default_addr_vars[0]);
+	    i++)
+		set_var(&e->vnames, &e->vvalues, &e->nvars,
+		    default_addr_vars[i].name, default_addr_vars[i].value);
+	for (i = 0; i < sizeof(default_port_vars) / sizeof(default_port_vars[0]);
+	    i++)
+		set_var(&e->pvnames, &e->pvvalues, &e->npvars,
+		    default_port_vars[i].name, default_port_vars[i].value);
+	for (i = 0; i < c->n_addr_vars; i++)
+		set_var(&e->vnames, &e->vvalues, &e->nvars,
+		    c->addr_vars[i].name, c->addr_vars[i].value);
+	for (i = 0; i < c->n_port_vars; i++)
+		set_var(&e->pvnames, &e->pvvalues, &e->npvars,
+		    c->port_vars[i].name, c->port_vars[i].value);
+	/* every variable must parse, whether a rule uses it or not */
+	for (i = 0; i < e->nvars; i++) {
+		if ((n = detect_parse_addr(e, e->vvalues[i], why,
+		    sizeof(why))) == NULL) {
+			if (err != NULL)
+				(void)fprintf(err, "vars.address-groups.%s: %s\n",
+				    e->vnames[i], why);
+			return -1;
+		}
+		detect_anode_free(n);
+	}
+	for (i = 0; i < e->npvars; i++) {
+		if ((n = detect_parse_ports(e, e->pvvalues[i], why,
+		    sizeof(why))) == NULL) {
+			if (err != NULL)
+				(void)fprintf(err, "vars.port-groups.%s: %s\n",
+				    e->pvnames[i], why);
+			return -1;
+		}
+		detect_anode_free(n);
+	}
+	return 0;
+}
+
+/* "config classification: name,description,priority" */
+static int
+load_classification(struct detect_engine *e, const char *name,
+    const char *text, FILE *err)
+{
+	const char *p = text;
+	unsigned line = 0;
+	int errors = 0;
+
+	while (*p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		char buf[1024], *s, *f[3];
+		int nf = 0;
+		long prio;
+		char *end;
+
+		line++;
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		p += len + (eol != NULL);
+		s = buf;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '#' || *s == '\0')
+			continue;
+		if (strncmp(s, "config classification:", 22) != 0) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: expected 'config "
+				    "classification:'\n", name, line);
+			errors++;
+			continue;
+		}
+		s += 22;
+		while (nf < 3) {
+			char *c = nf < 2 ? strchr(s, ',') : NULL;
+
+			if (c != NULL)
+				*c = '\0';
+			f[nf++] = s;
+			if (c == NULL)
+				break;
+			s = c + 1;
+		}
+		for (int i = 0; i < nf; i++) {
+			while (isspace((unsigned char)*f[i]))
+				f[i]++;
+			end = f[i] + strlen(f[i]);
+			while (end > f[i] && isspace((unsigned char)end[-1]))
+				*--end = '\0';
+		}
+		prio = nf == 3 ? strtol(f[2], &end, 10) : 0;
+		if (nf != 3 || *end != '\0' || prio < 1 || prio > 255 ||
+		    *f[0] == '\0') {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: expected "
+				    "name,description,priority\n", name, line);
+			errors++;
+			continue;
+		}
+		e->cl_name = xreallocarray(e->cl_name, e->ncl + 1,
+		    sizeof(char *));
+		e->cl_desc = xreallocarray(e->cl_desc, e->ncl + 1,
+		    sizeof(char *));
+		e->cl_prio = xreallocarray(e->cl_prio, e->ncl + 1, 1);
+		e->cl_name[e->ncl] = xstrdup(f[0]);
+		e->cl_desc[e->ncl] = xstrdup(f[1]);
+		e->cl_prio[e->ncl] = (uint8_t)prio;
+		e->ncl++;
+	}
+	return errors > 0 ? -1 : 0;
+}
+
+/* "config reference: name url": only the names matter here. */
+static int
+load_reference(struct detect_engine *e, const char *name, const char *text,
+    FILE *err)
+{
+	const char *p = text;
+	unsigned line = 0;
+	int errors = 0;
+
+	while (*p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		char buf[1024], *s, *n;
+
+		line++;
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		p += len + (eol != NULL);
+		s = buf;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '#' || *s == '\0')
+			continue;
+		if (strncmp(s, "config reference:", 17) != 0) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: expected 'config "
+				    "reference:'\n", name, line);
+			errors++;
+			continue;
+		}
+		s += 17;
+		while (isspace((unsigned char)*s))
+			s++;
+		n = s;
+		while (*s != '\0' && !isspace((unsigned char)*s))
+			s++;
+		*s = '\0';
+		if (*n == '\0') {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:18: reference without "
+				    "a name\n", name, line);
+			errors++;
+			continue;
+		}
+		e->ref_name = xreallocarray(e->ref_name, e->nref + 1,
+		    sizeof(char *));
+		e->ref_name[e->nref++] = xstrdup(n);
+	}
+	return errors > 0 ? -1 : 0;
+}
+
+static int
+read_text(const char *path, char **text, FILE *err)
+{
+	size_t len;
+	int rc;
+
+	rc = util_read_file(path, DETECT_MAX_FILE_SIZE, text, &len);
+	if (rc != 0) {
+		if (err != NULL)
+			(void)fprintf(err, "%s: %s\n", path, strerror(rc));
+		return -1;
+	}
+	if (len > DETECT_MAX_FILE_SIZE) {
+		free(*text);
+		if (err != NULL)
+			(void)fprintf(err, "%s: file too large\n", path);
+		return -1;
+	}
+	if (memchr(*text, '\0', len) != NULL) {
+		free(*text);
+		if (err != NULL)
+			(void)fprintf(err, "%s: binary file\n", path);
+		return -1;
+	}
+	/* util_read_file() does not terminate the text */
+	*text = xreallocarray(*text, len + 1, 1);
+	(*text)[len] = '\0';
+	return 0;
+}
+
+static uint64_t
+hash_text(uint64_t h, const void *p, size_t n)
+{
+	struct sipkey k;
+	uint64_t v;
+
+	sipkey_init(&k, true);
+	v = siphash13(&k, p, n);
+	return (h ^ v) * 0x100000001b3ull + (h >> 29);
+}
+
+/* Add a parsed rule (or count it as skipped). */
+static void
+add_rule_text(struct detect_engine *e, const char *text, const char *file,
+    unsigned line, FILE *err)
+{
+	struct drule r;
+	char reason[256];
+	struct rule_src src = { file, line };
+	size_t i;
+
+	if (detect_parse_rule(e, text, &src, &r, err, reason,
+	    sizeof(reason)) != 0) {
+		add_reason(e, reason);
+		return;
+	}
+	for (i = 0; i < e->nrules; i++)
+		if (e->rules[i].info.sid == r.info.sid &&
+		    e->rules[i].info.gid == r.info.gid) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u: sid %u: duplicate sid "
+				    "(first at %s:%u)\n", file, line, r.info.sid,
+				    e->rules[i].info.file, e->rules[i].info.line);
+			add_reason(e, "duplicate sid");
+			detect_rule_free(&r);
+			return;
+		}
+	r.info.file = xstrdup(file);
+	r.info.line = line;
+	r.hash = hash_text(0, text, strlen(text));
+	e->set_hash = hash_text(e->set_hash, text, strlen(text));
+	if (e->nrules == e->caprules) {
+		e->caprules = e->caprules ? 2 * e->caprules : 64;
+		e->rules = xreallocarray(e->rules, e->caprules,
+		    sizeof(*e->rules));
+	}
+	e->rules[e->nrules++] = r;
+}
+
+/* Split a file into rules: comments, blank lines, '\' continuations. */
+static void
+load_rules_text(struct detect_engine *e, const char *name, const char *text,
+    FILE *err)
+{
+	const char *p = text;
+	unsigned line = 0, first = 0;
+	char *acc = NULL;
+	size_t acclen = 0;
+
+	while (*p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		const char *s = p;
+		bool cont;
+
+		line++;
+		p += len + (eol != NULL);
+		while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == ' ' ||
+		    s[len - 1] == '\t'))
+			len--;
+		if (acc == NULL) {
+			while (len > 0 && isspace((unsigned char)*s)) {
+				s++;
+				len--;
+			}
+			if (len == 0 || *s == '#')
+				continue;
+			first = line;
+		}
+		cont = len > 0 && s[len - 1] == '\\';
+		if (cont)
+			len--;
+		if (acclen + len + 1 > DETECT_MAX_RULE_LEN) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: rule longer than %u "
+				    "bytes\n", name, first, DETECT_MAX_RULE_LEN);
+			add_reason(e, "rule too long");
+			free(acc);
+			acc = NULL;
+			acclen = 0;
+			continue;
+		}
+		acc = realloc(acc, acclen + len + 1);
+		if (acc == NULL)
+			abort();
+		memcpy(acc + acclen, s, len);
+		acclen += len;
+		acc[acclen] = '\0';
+		if (cont && *p != '\0')
+			continue;
+		add_rule_text(e, acc, name, first, err);
+		free(acc);
+		acc = NULL;
+		acclen = 0;
+	}
+	free(acc);
+}
+
+static int
+track_of(const char *s, uint8_t *t)
+{
+	if (strcmp(s, "by_src") == 0) *t = TR_SRC;
+	else if (strcmp(s, "by_dst") == 0) *t = TR_DST;
+	else if (strcmp(s, "by_either") == 0) *t = TR_EITHER;
+	else if (strcmp(s, "by_rule") == 0) *t = TR_RULE;
+	else if (strcmp(s, "by_both") == 0) *t = TR_BOTH;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * threshold.config: suppress, threshold, event_filter (rate_filter is
+ * reported and skipped).  Overrides the rules' own threshold.
+ */
+static int
+load_threshold(struct detect_engine *e, const char *name, const char *text,
+    FILE *err)
+{
+	const char *p = text;
+	unsigned line = 0;
+	int errors = 0;
+
+	while (*p != '\0') {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		char buf[2048], *s, *kw, *tok, *next;
+		uint64_t gid = 1, sid = 0;
+		struct thresh th;
+		char *ip = NULL;
+		uint8_t track = TR_RULE;
+		bool have_gid = false, have_sid = false, bad = false;
+		bool is_supp;
+
+		line++;
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		p += len + (eol != NULL);
+		s = buf;
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '#' || *s == '\0')
+			continue;
+		kw = s;
+		while (*s != '\0' && !isspace((unsigned char)*s))
+			s++;
+		if (*s != '\0')
+			*s++ = '\0';
+		if (strcmp(kw, "rate_filter") == 0) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: rate_filter is not "
+				    "supported (the sensor is passive): line "
+				    "skipped\n", name, line);
+			continue;
+		}
+		is_supp = strcmp(kw, "suppress") == 0;
+		if (!is_supp && strcmp(kw, "threshold") != 0 &&
+		    strcmp(kw, "event_filter") != 0) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: unknown keyword "
+				    "'%s'\n", name, line, kw);
+			errors++;
+			continue;
+		}
+		memset(&th, 0, sizeof(th));
+		for (tok = s; tok != NULL; tok = next) {
+			char *k, *v, *end;
+			int depth = 0;
+
+			/* fields split at commas outside brackets (ip lists) */
+			for (next = tok; *next != '\0'; next++) {
+				if (*next == '[')
+					depth++;
+				else if (*next == ']')
+					depth--;
+				else if (*next == ',' && depth <= 0)
+					break;
+			}
+			if (*next == ',')
+				*next++ = '\0';
+			else
+				next = NULL;
+
+			while (isspace((unsigned char)*tok))
+				tok++;
+			k = tok;
+			while (*tok != '\0' && !isspace((unsigned char)*tok))
+				tok++;
+			if (*tok != '\0')
+				*tok++ = '\0';
+			while (isspace((unsigned char)*tok))
+				tok++;
+			v = tok;
+			end = v + strlen(v);
+			while (end > v && isspace((unsigned char)end[-1]))
+				*--end = '\0';
+			errno = 0;
+			if (strcmp(k, "gen_id") == 0) {
+				gid = strtoull(v, &end, 10);
+				bad |= *end != '\0' || *v == '\0';
+				have_gid = true;
+			} else if (strcmp(k, "sig_id") == 0) {
+				sid = strtoull(v, &end, 10);
+				bad |= *end != '\0' || *v == '\0' ||
+				    sid > UINT32_MAX;
+				have_sid = true;
+			} else if (strcmp(k, "track") == 0)
+				bad |= track_of(v, &track) != 0;
+			else if (strcmp(k, "ip") == 0 && is_supp)
+				ip = v;
+			else if (strcmp(k, "type") == 0 && !is_supp) {
+				if (strcmp(v, "limit") == 0) th.type = TH_LIMIT;
+				else if (strcmp(v, "threshold") == 0)
+					th.type = TH_THRESHOLD;
+				else if (strcmp(v, "both") == 0) th.type = TH_BOTH;
+				else bad = true;
+			} else if (strcmp(k, "count") == 0 && !is_supp) {
+				th.count = (uint32_t)strtoul(v, &end, 10);
+				bad |= *end != '\0' || th.count == 0;
+			} else if (strcmp(k, "seconds") == 0 && !is_supp) {
+				th.seconds = (uint32_t)strtoul(v, &end, 10);
+				bad |= *end != '\0' || th.seconds == 0;
+			} else
+				bad = true;
+		}
+		if (bad || !have_gid || !have_sid || (!is_supp &&
+		    (th.type == TH_NONE || th.count == 0 || th.seconds == 0)) ||
+		    (is_supp && track != TR_RULE && ip == NULL)) {
+			if (err != NULL)
+				(void)fprintf(err, "%s:%u:1: invalid %s line\n",
+				    name, line, kw);
+			errors++;
+			continue;
+		}
+		if (is_supp) {
+			struct suppress *sp;
+			char why[256];
+
+			e->supp = xreallocarray(e->supp, e->nsupp + 1,
+			    sizeof(*e->supp));
+			sp = &e->supp[e->nsupp];
+			memset(sp, 0, sizeof(*sp));
+			sp->gid = (uint32_t)gid;
+			sp->sid = (uint32_t)sid;
+			sp->track = track;
+			if (ip != NULL && (sp->ip = detect_parse_addr(e, ip, why,
+			    sizeof(why))) == NULL) {
+				if (err != NULL)
+					(void)fprintf(err, "%s:%u:1: %s\n", name,
+					    line, why);
+				errors++;
+				continue;
+			}
+			e->nsupp++;
+			continue;
+		}
+		th.track = track == TR_RULE ? TR_RULE : track;
+		for (size_t i = 0; i < e->nrules; i++)
+			if (e->rules[i].info.gid == gid && (sid == 0 ||
+			    e->rules[i].info.sid == sid))
+				e->rules[i].th = th;
+	}
+	return errors > 0 ? -1 : 0;
+}
+
+/*
+ * Suricata's order: pass before the rest, rules that set flowbits
+ * before those that only read them, then priority, then file order.
+ */
+static int
+flowbits_rank(const struct drule *r)
+{
+	if (r->fb_sets && !r->fb_checks)
+		return 0;
+	if (r->fb_sets)
+		return 1;
+	if (r->fb_checks)
+		return 2;
+	return 3;
+}
+
+static int
+rule_cmp(const void *a, const void *b)
+{
+	const struct drule *x = a, *y = b;
+	int ax = x->info.action == DETECT_PASS ? 0 : 1;
+	int ay = y->info.action == DETECT_PASS ? 0 : 1;
+
+	if (ax != ay)
+		return ax - ay;
+	if (flowbits_rank(x) != flowbits_rank(y))
+		return flowbits_rank(x) - flowbits_rank(y);
+	if (x->info.severity != y->info.severity)
+		return x->info.severity - y->info.severity;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* ---- grouping and Hyperscan ---- */
+
+struct fpent {
+	uint32_t	 key;
+	bool		 nocase;
+	const uint8_t	*pat;
+	uint32_t	 len;
+	uint32_t	 rule;
+};
+
+static int
+fpent_cmp(const void *a, const void *b)
+{
+	const struct fpent *x = a, *y = b;
+	int c;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->nocase != y->nocase)
+		return x->nocase - y->nocase;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	if ((c = memcmp(x->pat, y->pat, x->len)) != 0)
+		return c;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* Entries per group while building. */
+struct gbuild {
+	struct fpent	*ents;
+	size_t		 n;
+};
+
+static void
+group_add(struct dgroup *g, struct gbuild *b, const struct detect_engine *e,
+    uint32_t ix)
+{
+	const struct drule *r = &e->rules[ix];
+	const struct dm *m;
+	struct fpent *f;
+
+	if (r->fp_list < 0) {
+		g->plain = xreallocarray(g->plain, g->nplain + 1,
+		    sizeof(*g->plain));
+		g->plain[g->nplain++] = ix;
+		return;
+	}
+	m = &r->lists[r->fp_list].m[r->fp_m];
+	b->ents = xreallocarray(b->ents, b->n + 1, sizeof(*b->ents));
+	f = &b->ents[b->n++];
+	f->key = r->lists[r->fp_list].key;
+	f->nocase = (m->flags & DMF_NOCASE) != 0;
+	if (m->flags & DMF_FAST_CHOP) {
+		f->pat = m->pat + m->fp_off;
+		f->len = m->fp_len;
+	} else {
+		f->pat = m->pat;
+		f->len = m->plen;
+	}
+	f->rule = ix;
+}
+
+/* Build a group's pattern tables; databases compiled (or loaded) later. */
+static void
+group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
+{
+	size_t i, j;
+
+	if (b->n == 0)
+		return;
+	qsort(b->ents, b->n, sizeof(*b->ents), fpent_cmp);
+	for (i = 0; i < b->n; i = j) {
+		struct pdb *d;
+		size_t k;
+		uint32_t np = 0;
+
+		for (j = i; j < b->n && b->ents[j].key == b->ents[i].key; j++)
+			;
+		g->dbs = xreallocarray(g->dbs, g->ndbs + 1, sizeof(*g->dbs));
+		d = &g->dbs[g->ndbs++];
+		memset(d, 0, sizeof(*d));
+		d->key = b->ents[i].key;
+		d->rule_ix = xcalloc(j - i, sizeof(uint32_t));
+		d->pat_rules = xcalloc(j - i, sizeof(uint32_t));
+		d->pat_nrules = xcalloc(j - i, sizeof(uint32_t));
+		for (k = i; k < j; k++) {
+			const struct fpent *x = &b->ents[k];
+
+			if (k == i || x->nocase != x[-1].nocase || x->len !=
+			    x[-1].len || memcmp(x->pat, x[-1].pat, x->len) != 0) {
+				d->pat_rules[np] = (uint32_t)(k - i);
+				np++;
+			}
+			d->pat_nrules[np - 1]++;
+			d->rule_ix[k - i] = x->rule;
+		}
+		d->npat = np;
+		if (np > e->maxpat)
+			e->maxpat = np;
+		/* the sorted entries are needed to compile: keep the slice */
+		d->db = NULL;
+		e->all_dbs = xreallocarray(e->all_dbs, e->ndb_total + 1,
+		    sizeof(*e->all_dbs));
+		e->all_dbs[e->ndb_total++] = NULL;
+	}
+}
+
+static int
+compile_db(struct pdb *d, const struct fpent *ents, FILE *err)
+{
+	const char **exprs;
+	unsigned *flags, *ids;
+	size_t *lens;
+	hs_compile_error_t *ce = NULL;
+	uint32_t p;
+	int rc = 0;
+
+	exprs = xcalloc(d->npat, sizeof(*exprs));
+	flags = xcalloc(d->npat, sizeof(*flags));
+	ids = xcalloc(d->npat, sizeof(*ids));
+	lens = xcalloc(d->npat, sizeof(*lens));
+	for (p = 0; p < d->npat; p++) {
+		const struct fpent *x = &ents[d->pat_rules[p]];
+
+		exprs[p] = (const char *)x->pat;
+		lens[p] = x->len;
+		flags[p] = HS_FLAG_SINGLEMATCH | (x->nocase ?
+		    HS_FLAG_CASELESS : 0);
+		ids[p] = p;
+	}
+	if (hs_compile_lit_multi(exprs, flags, ids, lens, d->npat,
+	    HS_MODE_BLOCK, NULL, &d->db, &ce) != HS_SUCCESS) {
+		if (err != NULL)
+			(void)fprintf(err, "detect: hyperscan: %s\n",
+			    ce != NULL ? ce->message : "compile failed");
+		if (ce != NULL)
+			hs_free_compile_error(ce);
+		rc = -1;
+	}
+	free(exprs);
+	free(flags);
+	free(ids);
+	free(lens);
+	return rc;
+}
+
+static int
+group_of_pkt(const struct drule *r)
+{
+	switch (r->ipproto) {
+	case 6: return GT_TCP;
+	case 17: return GT_UDP;
+	case 1: case 58: case 255: return GT_ICMP;
+	default: return GT_IP;
+	}
+}
+
+static char *
+cache_path(const struct detect_engine *e, const char *dir)
+{
+	char *path;
+	size_t n = strlen(dir) + 64;
+
+	path = xcalloc(n, 1);
+	(void)snprintf(path, n, "%s/detect-%016llx.hsdb", dir,
+	    (unsigned long long)e->set_hash);
+	return path;
+}
+
+static const char cache_magic[8] = "WWHSDB1\n";
+
+static int
+cache_read(struct detect_engine *e, const char *dir)
+{
+	char *path = cache_path(e, dir), *buf = NULL;
+	size_t len, off = sizeof(cache_magic) + 8, i;
+	uint64_t n;
+	int rc = -1;
+
+	if (util_read_file(path, 1u << 30, &buf, &len) != 0)
+		goto out;
+	if (len < off || memcmp(buf, cache_magic, sizeof(cache_magic)) != 0)
+		goto out;
+	memcpy(&n, buf + sizeof(cache_magic), 8);
+	if (n != e->ndb_total)
+		goto out;
+	for (i = 0; i < e->ndb_total; i++) {
+		uint64_t l;
+
+		if (len - off < 8)
+			goto bad;
+		memcpy(&l, buf + off, 8);
+		off += 8;
+		if (len - off < l)
+			goto bad;
+		if (hs_deserialize_database(buf + off, l, &e->all_dbs[i]) !=
+		    HS_SUCCESS)
+			goto bad;
+		off += l;
+	}
+	rc = 0;
+	goto out;
+bad:
+	for (i = 0; i < e->ndb_total; i++)
+		if (e->all_dbs[i] != NULL) {
+			hs_free_database(e->all_dbs[i]);
+			e->all_dbs[i] = NULL;
+		}
+out:
+	free(buf);
+	free(path);
+	return rc;
+}
+
+static void
+cache_write(const struct detect_engine *e, const char *dir, FILE *err)
+{
+	char *path = cache_path(e, dir), *tmp;
+	size_t n = strlen(path) + 8, i;
+	FILE *f;
+	uint64_t cnt = e->ndb_total;
+	bool ok;
+
+	tmp = xcalloc(n, 1);
+	(void)snprintf(tmp, n, "%s.tmp", path);
+	(void)mkdir(dir, 0755);
+	if ((f = fopen(tmp, "wb")) == NULL) {
+		if (err != NULL)
+			(void)fprintf(err, "%s: %s: databases not cached\n", tmp,
+			    strerror(errno));
+		goto out;
+	}
+	ok = fwrite(cache_magic, sizeof(cache_magic), 1, f) == 1 &&
+	    fwrite(&cnt, 8, 1, f) == 1;
+	for (i = 0; ok && i < e->ndb_total; i++) {
+		char *bytes = NULL;
+		size_t len = 0;
+		uint64_t l;
+
+		if (hs_serialize_database(e->all_dbs[i], &bytes, &len) !=
+		    HS_SUCCESS) {
+			ok = false;
+			break;
+		}
+		l = len;
+		ok = fwrite(&l, 8, 1, f) == 1 && fwrite(bytes, 1, len, f) == len;
+		free(bytes);
+	}
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		if (err != NULL)
+			(void)fprintf(err, "%s: databases not cached\n", path);
+		(void)unlink(tmp);
+	}
+out:
+	free(tmp);
+	free(path);
+}
+
+static int
+build(struct detect_engine *e, const struct detect_config *c, FILE *err)
+{
+	struct gbuild *bp, *bs, *bt;
+	size_t i, ng = 0, k;
+	struct timespec t0, t1;
+	int d, rc = 0;
+	const char *ver = hs_version();
+	struct {
+		struct dgroup	*g;
+		struct gbuild	*b;
+	} *order;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* file order breaks ties, so the sort is stable */
+	for (i = 0; i < e->nrules; i++)
+		e->rules[i].order = (uint32_t)i;
+	qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
+	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
+	bp = xcalloc(GT_MAX * 2, sizeof(*bp));
+	bs = xcalloc(APP_MAX * 2, sizeof(*bs));
+	bt = xcalloc(APP_MAX * 2, sizeof(*bt));
+	for (i = 0; i < e->nrules; i++) {
+		struct drule *r = &e->rules[i];
+
+		for (d = 0; d < 2; d++) {
+			if (!(r->dirs & (1u << d)))
+				continue;
+			if (r->kind == RK_PACKET)
+				group_add(&e->pkt[group_of_pkt(r)][d],
+				    &bp[group_of_pkt(r) * 2 + d], e, (uint32_t)i);
+			else if (r->kind == RK_STREAM)
+				group_add(&e->stream[r->app][d],
+				    &bs[r->app * 2 + d], e, (uint32_t)i);
+			else
+				group_add(&e->tx[r->app][d], &bt[r->app * 2 + d],
+				    e, (uint32_t)i);
+		}
+		if (r->kind == RK_TX) {
+			if (r->app == APP_UNKNOWN)
+				for (k = 0; k < APP_MAX; k++)
+					e->wants[k] = true;
+			else
+				e->wants[r->app] = true;
+		}
+		if (r->kind == RK_STREAM) {
+			e->has_stream = true;
+			if (r->span > e->stream_tail)
+				e->stream_tail = r->span;
+		}
+	}
+	if (e->has_stream && e->stream_tail < 1)
+		e->stream_tail = 1;
+	order = xcalloc((GT_MAX + 2 * APP_MAX) * 2, sizeof(*order));
+	for (k = 0; k < GT_MAX * 2; k++) {
+		order[ng].g = &e->pkt[k / 2][k % 2];
+		order[ng++].b = &bp[k];
+	}
+	for (k = 0; k < APP_MAX * 2; k++) {
+		order[ng].g = &e->stream[k / 2][k % 2];
+		order[ng++].b = &bs[k];
+	}
+	for (k = 0; k < APP_MAX * 2; k++) {
+		order[ng].g = &e->tx[k / 2][k % 2];
+		order[ng++].b = &bt[k];
+	}
+	for (k = 0; k < ng; k++)
+		group_finish(e, order[k].g, order[k].b);
+	if (c->cache_dir != NULL && e->ndb_total > 0 &&
+	    cache_read(e, c->cache_dir) == 0)
+		e->from_cache = true;
+	{
+		size_t n = 0;
+
+		for (k = 0; k < ng; k++) {
+			struct dgroup *g = order[k].g;
+			size_t j, base = 0;
+
+			for (j = 0; j < g->ndbs; j++) {
+				struct pdb *pd = &g->dbs[j];
+				size_t cnt = 0;
+
+				for (uint32_t p = 0; p < pd->npat; p++)
+					cnt += pd->pat_nrules[p];
+				if (e->from_cache)
+					pd->db = e->all_dbs[n];
+				else if (rc == 0 && compile_db(pd,
+				    order[k].b->ents + base, err) != 0)
+					rc = -1;
+				e->all_dbs[n++] = pd->db;
+				base += cnt;
+			}
+		}
+	}
+	if (rc == 0 && !e->from_cache && c->cache_dir != NULL &&
+	    e->ndb_total > 0)
+		cache_write(e, c->cache_dir, err);
+	for (k = 0; k < ng; k++)
+		free(order[k].b->ents);
+	free(order);
+	free(bp);
+	free(bs);
+	free(bt);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	e->compile_s = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+static struct detect_engine *
+engine_new(const struct detect_config *c, FILE *err, struct counters *stats)
+{
+	struct detect_engine *e = xcalloc(1, sizeof(*e));
+	char *text;
+
+	e->stats = stats;
+	if (load_vars(e, c, err) != 0)
+		goto fail;
+	if (c->classification_file != NULL) {
+		if (read_text(c->classification_file, &text, err) != 0)
+			goto fail;
+		if (load_classification(e, c->classification_file, text,
+		    err) != 0) {
+			free(text);
+			goto fail;
+		}
+		free(text);
+	} else
+		(void)load_classification(e, "built-in classification",
+		    builtin_classification, err);
+	if (c->reference_file != NULL) {
+		if (read_text(c->reference_file, &text, err) != 0)
+			goto fail;
+		if (load_reference(e, c->reference_file, text, err) != 0) {
+			free(text);
+			goto fail;
+		}
+		free(text);
+	}
+	return e;
+fail:
+	detect_free(e);
+	return NULL;
+}
+
+static struct detect_engine *
+engine_finish(struct detect_engine *e, const struct detect_config *c,
+    FILE *err)
+{
+	char *text;
+
+	if (c->threshold_file != NULL) {
+		if (read_text(c->threshold_file, &text, err) != 0)
+			goto fail;
+		if (load_threshold(e, c->threshold_file, text, err) != 0) {
+			free(text);
+			goto fail;
+		}
+		free(text);
+	}
+	if (build(e, c, err) != 0)
+		goto fail;
+	return e;
+fail:
+	detect_free(e);
+	return NULL;
+}
+
+struct detect_engine *
+detect_load_text(const struct detect_config *c, const char *name,
+    const char *text, FILE *err, struct counters *stats)
+{
+	struct detect_engine *e = engine_new(c, err, stats);
+
+	if (e == NULL)
+		return NULL;
+	load_rules_text(e, name, text, err);
+	return engine_finish(e, c, err);
+}
+
+struct detect_engine *
+detect_load(const struct detect_config *c, FILE *err, struct counters *stats)
+{
+	struct detect_engine *e = engine_new(c, err, stats);
+	size_t i;
+
+	if (e == NULL)
+		return NULL;
+	for (i = 0; i < c->n_rule_files; i++) {
+		const char *f = c->rule_files[i];
+		char *path = NULL, *text;
+		int rc;
+
+		if (f[0] != '/' && c->default_rule_path != NULL) {
+			size_t n = strlen(c->default_rule_path) + strlen(f) + 2;
+
+			path = xcalloc(n, 1);
+			(void)snprintf(path, n, "%s/%s", c->default_rule_path, f);
+			f = path;
+		}
+		rc = read_text(f, &text, err);
+		if (rc != 0) {
+			free(path);
+			detect_free(e);
+			return NULL;
+		}
+		load_rules_text(e, f, text, err);
+		free(text);
+		free(path);
+	}
+	return engine_finish(e, c, err);
+}
+
+static void
+free_strs(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+group_free(struct dgroup *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->ndbs; i++) {
+		if (g->dbs[i].db != NULL)
+			hs_free_database(g->dbs[i].db);
+		free(g->dbs[i].rule_ix);
+		free(g->dbs[i].pat_rules);
+		free(g->dbs[i].pat_nrules);
+	}
+	free(g->dbs);
+	free(g->plain);
+}
+
+void
+detect_free(struct detect_engine *e)
+{
+	size_t i;
+	int d;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nrules; i++)
+		detect_rule_free(&e->rules[i]);
+	free(e->rules);
+	for (i = 0; i < e->nreasons; i++)
+		free(e->reasons[i].text);
+	free(e->reasons);
+	free_strs(e->vnames, e->nvars);
+	free_strs(e->vvalues, e->nvars);
+	free_strs(e->pvnames, e->npvars);
+	free_strs(e->pvvalues, e->npvars);
+	free_strs(e->cl_name, e->ncl);
+	free_strs(e->cl_desc, e->ncl);
+	free(e->cl_prio);
+	free_strs(e->ref_name, e->nref);
+	free_strs(e->fb_names, e->nfb);
+	for (i = 0; i < e->nsupp; i++)
+		detect_anode_free(e->supp[i].ip);
+	free(e->supp);
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < GT_MAX; i++)
+			group_free(&e->pkt[i][d]);
+		for (i = 0; i < APP_MAX; i++) {
+			group_free(&e->stream[i][d]);
+			group_free(&e->tx[i][d]);
+		}
+	}
+	free(e->all_dbs);
+	free(e);
+}
+
+void
+detect_print_summary(const struct detect_engine *e, FILE *f)
+{
+	size_t i;
+
+	(void)fprintf(f, "rules: %zu loaded, %zu skipped\n", e->nrules,
+	    e->skipped);
+	for (i = 0; i < e->nreasons; i++)
+		(void)fprintf(f, "  %zu %s\n", e->reasons[i].count,
+		    e->reasons[i].text);
+}
+
+bool
+detect_skip_reason(const struct detect_engine *e, size_t i,
+    const char **reason, size_t *count)
+{
+	if (i >= e->nreasons)
+		return false;
+	*reason = e->reasons[i].text;
+	*count = e->reasons[i].count;
+	return true;
+}
+
+size_t
+detect_rules_loaded(const struct detect_engine *e)
+{
+	return e->nrules;
+}
+
+size_t
+detect_rules_skipped(const struct detect_engine *e)
+{
+	return e->skipped;
+}
+
+double
+detect_compile_seconds(const struct detect_engine *e)
+{
+	return e->compile_s;
+}
+
+bool
+detect_from_cache(const struct detect_engine *e)
+{
+	return e->from_cache;
+}
+
+const struct detect_rule_info *
+detect_rule(const struct detect_engine *e, uint32_t r)
+{
+	return r < e->nrules ? &e->rules[r].info : NULL;
+}
+
+bool
+detect_wants_proto(const struct detect_engine *e, enum app_proto p)
+{
+	return (unsigned)p < APP_MAX && e->wants[p];
+}

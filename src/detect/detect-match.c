@@ -1,0 +1,1331 @@
+/*
+ * detect/detect-match.c - running the rules: Hyperscan prefilter over
+ * each buffer, then full verification of every candidate in rule order
+ * (contents with their positions and Suricata's backtracking, pcre,
+ * byte ops, sizes, header conditions, flowbits).
+ *
+ * Nothing here allocates per packet: a thread's candidate list, stamps,
+ * scratch and work buffers are sized at detect_thread_new(); a flow's
+ * state (flowbits, stream tails) is allocated once, when first needed.
+ */
+#include <config.h>
+
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect-int.h"
+#include "flow/flow.h"
+#include "decode/packet.h"
+#include "util/util.h"
+
+struct detect_flow {
+	struct detect_thread *owner;
+	uint64_t	*bits;		/* flowbits */
+	uint64_t	 ntx[2];	/* transactions seen per direction */
+	uint8_t		*tail[2];	/* last stream bytes per direction */
+	uint32_t	 tail_len[2];
+	uint64_t	 stream_off[2];	/* stream offset of tail[d][0] */
+	size_t		 size;
+};
+
+struct detect_thread {
+	const struct detect_engine *e;
+	detect_alert_fn	*fn;
+	void		*arg;
+	hs_scratch_t	*scratch;
+	pcre2_match_data *md;
+	uint32_t	*cand;
+	size_t		 ncand;
+	uint32_t	*stamp;
+	uint32_t	 cur_stamp;
+	const struct pdb *cur_db;
+	uint8_t		*sbuf;		/* stream window: tail + chunk */
+	uint8_t		*xbuf;		/* scan-time transformed buffer */
+	uint8_t		*vbuf;		/* verify-time transformed buffer */
+	uint8_t		*b64;
+	uint64_t	 memuse;
+	bool		 passed;	/* a pass rule matched: stop */
+};
+
+/* What one round of matching looks at. */
+struct mctx {
+	struct flow	*f;
+	const struct packet *p;
+	int		 dir;
+	enum app_proto	 proto;		/* tx */
+	const struct app_buf *bufs;
+	size_t		 nbufs;
+	const void	*fact;
+	uint64_t	 tx_id;
+	const enum ww_counter *events;
+	size_t		 nevents;
+	/* stream */
+	const uint8_t	*sdata;
+	size_t		 slen;
+	uint64_t	 sbase;		/* stream offset of sdata[0] */
+	size_t		 snew;		/* first byte not seen before */
+	bool		 stream;
+};
+
+struct ictx {
+	struct detect_thread *t;
+	uint64_t	 vars[DETECT_MAX_BYTEVARS];
+	int		 steps;
+	uint64_t	 base;		/* absolute positions count from here */
+	size_t		 end;		/* furthest matched byte */
+	uint8_t		 b64len_valid;
+	size_t		 b64len;
+};
+
+/* ---- buffers ---- */
+
+static const uint8_t *
+hdr_buf(const struct packet *p, unsigned dl, size_t *len)
+{
+	uint32_t a, b;
+
+	switch (dl) {
+	case DL_IPV4_HDR:
+	case DL_IPV6_HDR:
+		if (p->ipver != (dl == DL_IPV4_HDR ? 4 : 6))
+			return NULL;
+		a = p->l3_off;
+		b = p->l4_off;
+		if (dl == DL_IPV6_HDR && b > a + 40)
+			b = a + 40;
+		break;
+	case DL_TCP_HDR:
+	case DL_UDP_HDR:
+	case DL_ICMPV4_HDR:
+	case DL_ICMPV6_HDR:
+		if ((dl == DL_TCP_HDR && p->proto != IPPROTO_TCP) ||
+		    (dl == DL_UDP_HDR && p->proto != IPPROTO_UDP) ||
+		    (dl == DL_ICMPV4_HDR && p->proto != IPPROTO_ICMP) ||
+		    (dl == DL_ICMPV6_HDR && p->proto != IPPROTO_ICMPV6))
+			return NULL;
+		a = p->l4_off;
+		b = p->payload_off;
+		break;
+	default:
+		return NULL;
+	}
+	if (b < a || b > p->caplen)
+		return NULL;
+	*len = b - a;
+	return p->data + a;
+}
+
+static bool
+is_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+static int
+hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Apply the transforms of key to d into out (DETECT_TRANSFORM_MAX). */
+static const uint8_t *
+transform(uint32_t key, const uint8_t *d, size_t len, uint8_t *out,
+    size_t *olen)
+{
+	int i;
+	size_t n = len;
+
+	if ((key >> 8) == 0) {
+		*olen = len;
+		return d;
+	}
+	if (len > DETECT_TRANSFORM_MAX - 1)
+		len = DETECT_TRANSFORM_MAX - 1;
+	memmove(out, d, len);
+	n = len;
+	for (i = 0; i < DETECT_MAX_TRANSFORMS; i++) {
+		size_t r, w = 0;
+
+		switch (DL_KEY_XFORM(key, i)) {
+		case DT_NONE:
+			*olen = n;
+			return out;
+		case DT_DOTPREFIX:
+			memmove(out + 1, out, n);
+			out[0] = '.';
+			n++;
+			break;
+		case DT_TO_LOWERCASE:
+			for (r = 0; r < n; r++)
+				out[r] = (uint8_t)tolower(out[r]);
+			break;
+		case DT_TO_UPPERCASE:
+			for (r = 0; r < n; r++)
+				out[r] = (uint8_t)toupper(out[r]);
+			break;
+		case DT_STRIP_WHITESPACE:
+			for (r = 0; r < n; r++)
+				if (!is_ws(out[r]))
+					out[w++] = out[r];
+			n = w;
+			break;
+		case DT_COMPRESS_WHITESPACE:
+			for (r = 0; r < n; r++) {
+				if (is_ws(out[r]) && w > 0 && is_ws(out[w - 1]))
+					continue;
+				out[w++] = out[r];
+			}
+			n = w;
+			break;
+		case DT_URL_DECODE:
+			for (r = 0; r < n; r++) {
+				if (out[r] == '%' && r + 2 < n &&
+				    hexval(out[r + 1]) >= 0 &&
+				    hexval(out[r + 2]) >= 0) {
+					out[w++] = (uint8_t)(hexval(out[r + 1]) << 4 |
+					    hexval(out[r + 2]));
+					r += 2;
+				} else if (out[r] == '+')
+					out[w++] = ' ';
+				else
+					out[w++] = out[r];
+			}
+			n = w;
+			break;
+		}
+	}
+	*olen = n;
+	return out;
+}
+
+int
+detect_b64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t max)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = in[i];
+		int v;
+
+		if (c >= 'A' && c <= 'Z') v = c - 'A';
+		else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9') v = c - '0' + 52;
+		else if (c == '+' || c == '-') v = 62;
+		else if (c == '/' || c == '_') v = 63;
+		else if (c == '=' || is_ws(c))
+			continue;
+		else
+			break;
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == max)
+				break;
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (int)n;
+}
+
+/* ---- payload inspection ---- */
+
+static bool
+next_relative(const struct dlist *l, uint16_t i)
+{
+	const struct dm *m;
+
+	if (i >= l->n)
+		return false;
+	m = &l->m[i];
+	return (m->flags & (DMF_DISTANCE | DMF_WITHIN | DMF_RELATIVE)) != 0;
+}
+
+static const uint8_t *
+find(const uint8_t *h, size_t hlen, const uint8_t *n, size_t nlen,
+    bool nocase)
+{
+	size_t i, j;
+
+	if (nlen == 0 || hlen < nlen)
+		return NULL;
+	if (!nocase)
+		return memmem(h, hlen, n, nlen);
+	for (i = 0; i + nlen <= hlen; i++) {
+		if (tolower(h[i]) != tolower(n[0]))
+			continue;
+		for (j = 1; j < nlen; j++)
+			if (tolower(h[i + j]) != tolower(n[j]))
+				break;
+		if (j == nlen)
+			return h + i;
+	}
+	return NULL;
+}
+
+static bool
+same(const uint8_t *a, const uint8_t *b, size_t n, bool nocase)
+{
+	size_t i;
+
+	if (!nocase)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i < n; i++)
+		if (tolower(a[i]) != tolower(b[i]))
+			return false;
+	return true;
+}
+
+static int64_t
+mval(const struct ictx *ic, const struct dm *m, uint8_t flag, int32_t v)
+{
+	return (m->vars & flag) ? (int64_t)ic->vars[v] : (int64_t)v;
+}
+
+/* Read nbytes at off: binary (endianness) or text (base). */
+static bool
+read_num(const struct dm *m, const uint8_t *buf, size_t len, int64_t off,
+    uint64_t *out, size_t *used)
+{
+	uint64_t v = 0;
+	unsigned i, nb = m->nbytes;
+
+	if (off < 0 || (uint64_t)off + nb > len)
+		return false;
+	buf += off;
+	if (nb == 0)		/* string: up to the end of the buffer */
+		nb = len - (size_t)off > 20 ? 20 : (unsigned)(len - (size_t)off);
+	if (m->bflags & DBF_STRING) {
+		int base = (m->bflags & DBF_HEX) ? 16 : (m->bflags & DBF_OCT) ?
+		    8 : 10;
+		unsigned nd = 0;
+
+		for (i = 0; i < nb; i++) {
+			int d = hexval(buf[i]);
+
+			if (d < 0 || d >= base)
+				break;
+			v = v * (uint64_t)base + (uint64_t)d;
+			nd++;
+		}
+		if (nd == 0)
+			return false;
+	} else if (m->bflags & DBF_LITTLE) {
+		for (i = m->nbytes; i > 0; i--)
+			v = v << 8 | buf[i - 1];
+	} else {
+		for (i = 0; i < m->nbytes; i++)
+			v = v << 8 | buf[i];
+	}
+	if (m->bitmask != 0) {
+		uint64_t mask = m->bitmask;
+
+		v &= mask;
+		while ((mask & 1) == 0) {
+			mask >>= 1;
+			v >>= 1;
+		}
+	}
+	*out = v;
+	*used = nb;
+	return true;
+}
+
+static bool inspect(struct ictx *, const struct dlist *, uint16_t,
+		    const uint8_t *, size_t, size_t);
+
+static bool
+inspect_content(struct ictx *ic, const struct dlist *l, uint16_t i,
+    const uint8_t *buf, size_t len, size_t prev)
+{
+	const struct dm *m = &l->m[i];
+	bool nocase = (m->flags & DMF_NOCASE) != 0;
+	int64_t start, end;
+	const uint8_t *hit;
+
+	if (m->flags & (DMF_DISTANCE | DMF_WITHIN)) {
+		int64_t dist = (m->flags & DMF_DISTANCE) ?
+		    mval(ic, m, DMV_DISTANCE, m->distance) : 0;
+
+		start = (int64_t)prev + dist;
+		if (start < 0)
+			start = 0;
+		end = (int64_t)len;
+		if (m->flags & DMF_WITHIN) {
+			int64_t w = (int64_t)prev + dist +
+			    mval(ic, m, DMV_WITHIN, m->within);
+
+			if (w < end)
+				end = w;
+		}
+	} else {
+		start = (m->flags & DMF_OFFSET) ?
+		    mval(ic, m, DMV_OFFSET, m->offset) - (int64_t)ic->base : 0;
+		end = (int64_t)len;
+		if (m->flags & DMF_DEPTH) {
+			int64_t d = ((m->flags & DMF_OFFSET) ?
+			    mval(ic, m, DMV_OFFSET, m->offset) : 0) +
+			    mval(ic, m, DMV_DEPTH, m->depth) - (int64_t)ic->base;
+
+			if (d < end)
+				end = d;
+		}
+		if (start < 0) {
+			/* the window began before this buffer */
+			if ((m->flags & (DMF_OFFSET | DMF_DEPTH)) && ic->base)
+				return (m->flags & DMF_NEGATED) ?
+				    inspect(ic, l, i + 1, buf, len, prev) : false;
+			start = 0;
+		}
+	}
+	for (;;) {
+		if (end - start < (int64_t)m->plen)
+			hit = NULL;
+		else if (m->flags & DMF_ENDSWITH) {
+			hit = NULL;
+			if ((int64_t)len - (int64_t)m->plen >= start &&
+			    (int64_t)len <= end && same(buf + len - m->plen,
+			    m->pat, m->plen, nocase))
+				hit = buf + len - m->plen;
+		} else
+			hit = find(buf + start, (size_t)(end - start), m->pat,
+			    m->plen, nocase);
+		if (hit == NULL)
+			return (m->flags & DMF_NEGATED) ?
+			    inspect(ic, l, i + 1, buf, len, prev) : false;
+		if (m->flags & DMF_NEGATED)
+			return false;
+		if ((size_t)(hit - buf) + m->plen > ic->end)
+			ic->end = (size_t)(hit - buf) + m->plen;
+		if (inspect(ic, l, i + 1, buf, len, (size_t)(hit - buf) +
+		    m->plen))
+			return true;
+		if (!next_relative(l, i + 1) || (m->flags & DMF_ENDSWITH) ||
+		    ic->steps > DETECT_RECURSION_LIMIT)
+			return false;
+		start = (hit - buf) + 1;
+	}
+}
+
+static bool
+inspect_pcre(struct ictx *ic, const struct dlist *l, uint16_t i,
+    const uint8_t *buf, size_t len, size_t prev)
+{
+	const struct dm *m = &l->m[i];
+	size_t start = (m->flags & DMF_RELATIVE) ? prev : 0, off = 0;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	if (start > len)
+		return (m->flags & DMF_NEGATED) ? inspect(ic, l, i + 1, buf,
+		    len, prev) : false;
+	for (;;) {
+		rc = pcre2_match(m->re, buf + start, len - start, off, 0,
+		    ic->t->md, NULL);
+		if (rc < 0)
+			return (m->flags & DMF_NEGATED) ? inspect(ic, l, i + 1,
+			    buf, len, prev) : false;
+		if (m->flags & DMF_NEGATED)
+			return false;
+		ov = pcre2_get_ovector_pointer(ic->t->md);
+		if (start + ov[1] > ic->end)
+			ic->end = start + ov[1];
+		{
+			size_t mstart = ov[0], mend = ov[1];
+
+			if (inspect(ic, l, i + 1, buf, len, start + mend))
+				return true;
+			if (!next_relative(l, i + 1) ||
+			    ic->steps > DETECT_RECURSION_LIMIT ||
+			    mstart + 1 > len - start)
+				return false;
+			off = mstart + 1;
+		}
+	}
+}
+
+static bool
+inspect(struct ictx *ic, const struct dlist *l, uint16_t i,
+    const uint8_t *buf, size_t len, size_t prev)
+{
+	const struct dm *m;
+	int64_t off;
+	uint64_t v;
+	size_t used;
+	bool ok;
+
+	if (i >= l->n)
+		return true;
+	if (++ic->steps > DETECT_RECURSION_LIMIT)
+		return false;
+	m = &l->m[i];
+	switch (m->type) {
+	case DM_CONTENT:
+		return inspect_content(ic, l, i, buf, len, prev);
+	case DM_PCRE:
+		return inspect_pcre(ic, l, i, buf, len, prev);
+	case DM_ISDATAAT:
+		off = mval(ic, m, DMV_BOFFSET, m->boffset);
+		if (m->flags & DMF_RELATIVE)
+			ok = (uint64_t)prev + (uint64_t)off <= len;
+		else
+			ok = (uint64_t)off < len + ic->base &&
+			    (uint64_t)off >= ic->base;
+		if (m->flags & DMF_NEGATED)
+			ok = !ok;
+		return ok && inspect(ic, l, i + 1, buf, len, prev);
+	case DM_BSIZE:
+		return detect_uop(&m->u, len) &&
+		    inspect(ic, l, i + 1, buf, len, prev);
+	case DM_BYTE_TEST: {
+		uint64_t want = (m->vars & DMV_VALUE) ? ic->vars[m->value] :
+		    m->value;
+
+		off = mval(ic, m, DMV_BOFFSET, m->boffset) +
+		    ((m->flags & DMF_RELATIVE) ? (int64_t)prev : 0);
+		if (!read_num(m, buf, len, off, &v, &used))
+			return false;
+		switch (m->op) {
+		case BT_LT: ok = v < want; break;
+		case BT_GT: ok = v > want; break;
+		case BT_EQ: ok = v == want; break;
+		case BT_LE: ok = v <= want; break;
+		case BT_GE: ok = v >= want; break;
+		case BT_AND: ok = (v & want) != 0; break;
+		default: ok = (v ^ want) != 0; break;
+		}
+		if (m->bflags & DBF_NOT)
+			ok = !ok;
+		return ok && inspect(ic, l, i + 1, buf, len, prev);
+	}
+	case DM_BYTE_EXTRACT:
+		off = m->boffset + ((m->flags & DMF_RELATIVE) ? (int64_t)prev :
+		    0);
+		if (!read_num(m, buf, len, off, &v, &used))
+			return false;
+		if (m->multiplier)
+			v *= m->multiplier;
+		if ((m->bflags & DBF_ALIGN) && (v % 4))
+			v += 4 - v % 4;
+		ic->vars[m->var] = v;
+		return inspect(ic, l, i + 1, buf, len, (size_t)off + used);
+	case DM_BYTE_JUMP: {
+		int64_t pos;
+
+		off = mval(ic, m, DMV_BOFFSET, m->boffset) +
+		    ((m->flags & DMF_RELATIVE) ? (int64_t)prev : 0);
+		if (m->nbytes == 0) {
+			v = 0;
+			used = 0;
+			if (off < 0 || (uint64_t)off > len)
+				return false;
+		} else if (!read_num(m, buf, len, off, &v, &used))
+			return false;
+		if (m->multiplier)
+			v *= m->multiplier;
+		if ((m->bflags & DBF_ALIGN) && (v % 4))
+			v += 4 - v % 4;
+		if (v > len)
+			return false;
+		if (m->bflags & DBF_BEGIN)
+			pos = (int64_t)v;
+		else if (m->bflags & DBF_END)
+			pos = (int64_t)len + (int64_t)v;
+		else
+			pos = off + (int64_t)used + (int64_t)v;
+		pos += m->post_offset;
+		if (pos < 0 || (uint64_t)pos > len)
+			return false;
+		return inspect(ic, l, i + 1, buf, len, (size_t)pos);
+	}
+	case DM_B64_DECODE: {
+		size_t from = (size_t)m->b64_offset + ((m->flags &
+		    DMF_RELATIVE) ? prev : 0), n;
+		int got;
+
+		if (from > len)
+			return false;
+		n = len - from;
+		if (m->b64_bytes && m->b64_bytes < n)
+			n = m->b64_bytes;
+		got = detect_b64_decode(buf + from, n, ic->t->b64,
+		    DETECT_B64_MAX);
+		ic->b64len = got > 0 ? (size_t)got : 0;
+		ic->b64len_valid = 1;
+		return inspect(ic, l, i + 1, buf, len, prev);
+	}
+	case DM_B64_DATA: {
+		struct ictx sub;
+
+		if (!ic->b64len_valid || ic->b64len == 0)
+			return false;
+		sub = *ic;
+		sub.base = 0;
+		if (!inspect(&sub, l, i + 1, ic->t->b64, ic->b64len, 0))
+			return false;
+		ic->steps = sub.steps;
+		return true;
+	}
+	}
+	return false;
+}
+
+/* ---- header conditions ---- */
+
+static bool
+flow_established(const struct flow *f)
+{
+	if (f->proto == IPPROTO_TCP)
+		return f->tcp_state == TCP_ESTABLISHED ||
+		    f->tcp_state == TCP_FIN_WAIT ||
+		    f->tcp_state == TCP_CLOSING ||
+		    (f->state == FLOW_STATE_ESTABLISHED &&
+		    f->tcp_state != TCP_CLOSED);
+	return f->state == FLOW_STATE_ESTABLISHED;
+}
+
+static bool
+hc_match(const struct hcond *h, const struct packet *p, const struct flow *f,
+    int dir)
+{
+	uint64_t v;
+	const uint8_t *l4;
+
+	if (h->type == HC_STREAM_SIZE) {
+		uint64_t s, c;
+
+		if (f == NULL || f->proto != IPPROTO_TCP)
+			return false;
+		c = f->tcp.dir[FLOW_DIR_TOSERVER].delivered;
+		s = f->tcp.dir[FLOW_DIR_TOCLIENT].delivered;
+		switch (h->mod) {
+		case 0: return detect_uop(&h->u, s);
+		case 1: return detect_uop(&h->u, c);
+		case 2: return detect_uop(&h->u, s) && detect_uop(&h->u, c);
+		default: return detect_uop(&h->u, s) || detect_uop(&h->u, c);
+		}
+	}
+	(void)dir;
+	if (p == NULL)
+		return false;
+	l4 = p->data + p->l4_off;
+	switch (h->type) {
+	case HC_TTL: v = p->ttl; break;
+	case HC_IP_PROTO: v = p->proto; break;
+	case HC_IP_ID:
+		if (p->ipver != 4)
+			return false;
+		v = p->ip_id;
+		break;
+	case HC_DSIZE: v = p->payload_len; break;
+	case HC_ITYPE:
+	case HC_ICODE:
+		if (p->proto != IPPROTO_ICMP && p->proto != IPPROTO_ICMPV6)
+			return false;
+		v = h->type == HC_ITYPE ? p->icmp_type : p->icmp_code;
+		break;
+	case HC_ICMP_ID:
+	case HC_ICMP_SEQ: {
+		bool echo;
+
+		if (p->proto == IPPROTO_ICMP)
+			echo = p->icmp_type == 0 || p->icmp_type == 8 ||
+			    p->icmp_type == 13 || p->icmp_type == 14 ||
+			    p->icmp_type == 15 || p->icmp_type == 16 ||
+			    p->icmp_type == 17 || p->icmp_type == 18;
+		else if (p->proto == IPPROTO_ICMPV6)
+			echo = p->icmp_type == 128 || p->icmp_type == 129;
+		else
+			return false;
+		if (!echo || p->l4_off + 8 > p->caplen)
+			return false;
+		v = h->type == HC_ICMP_ID ? (uint64_t)(l4[4] << 8 | l4[5]) :
+		    (uint64_t)(l4[6] << 8 | l4[7]);
+		break;
+	}
+	case HC_WINDOW:
+	case HC_ACK:
+	case HC_SEQ:
+	case HC_TCP_MSS:
+		if (p->proto != IPPROTO_TCP)
+			return false;
+		if (h->type == HC_WINDOW) v = p->tcp_win;
+		else if (h->type == HC_ACK) v = p->tcp_ack;
+		else if (h->type == HC_SEQ) v = p->tcp_seq;
+		else {
+			if (p->tcp_mss == 0)
+				return false;
+			v = p->tcp_mss;
+		}
+		break;
+	case HC_FLAGS: {
+		uint8_t fl, want = (uint8_t)h->u.a;
+
+		if (p->proto != IPPROTO_TCP)
+			return false;
+		fl = p->tcp_flags & (uint8_t)~h->mask;
+		switch (h->mod) {
+		case '+': return (fl & want) == want;
+		case '*': return want == 0 ? fl == 0 : (fl & want) != 0;
+		case '!': return (fl & want) == 0;
+		default: return fl == want;
+		}
+	}
+	case HC_MAX: {		/* fragbits */
+		uint8_t fb, want = (uint8_t)h->u.a;
+
+		if (p->ipver != 4 || p->l3_off + 8 > p->caplen)
+			return false;
+		fb = p->data[p->l3_off + 6] & 0xe0;
+		switch (h->mod) {
+		case '+': return (fb & want) == want;
+		case '*': return (fb & want) != 0;
+		case '!': return (fb & want) == 0;
+		default: return fb == want;
+		}
+	}
+	default:
+		return false;
+	}
+	return detect_uop(&h->u, v);
+}
+
+static bool
+fb_isset(const struct detect_flow *df, uint32_t id)
+{
+	return df != NULL && df->bits != NULL &&
+	    (df->bits[id / 64] >> (id % 64)) & 1;
+}
+
+static struct detect_flow *
+flow_state(struct detect_thread *t, struct flow *f)
+{
+	struct detect_flow *df;
+	size_t words;
+
+	if (f == NULL)
+		return NULL;
+	if (f->detect != NULL)
+		return f->detect;
+	words = (t->e->nfb + 63) / 64;
+	df = xcalloc(1, sizeof(*df));
+	df->owner = t;
+	df->size = sizeof(*df);
+	if (words > 0) {
+		df->bits = xcalloc(words, sizeof(uint64_t));
+		df->size += words * sizeof(uint64_t);
+	}
+	t->memuse += df->size;
+	f->detect = df;
+	return df;
+}
+
+/* The header: protocol, addresses and ports in the rule's direction. */
+static bool
+header_match(const struct drule *r, const struct mctx *c)
+{
+	const uint8_t *src, *dst;
+	uint16_t sp, dp;
+	int ipver;
+	uint8_t proto;
+
+	if (c->p != NULL && pkt_is_ip(c->p)) {
+		ipver = c->p->ipver;
+		proto = c->p->proto;
+		src = c->p->src;
+		dst = c->p->dst;
+		sp = c->p->sport;
+		dp = c->p->dport;
+	} else if (c->f != NULL) {
+		ipver = c->f->ipver;
+		proto = c->f->proto;
+		src = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_ip : c->f->srv_ip;
+		dst = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_ip : c->f->cli_ip;
+		sp = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_port :
+		    c->f->srv_port;
+		dp = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_port :
+		    c->f->cli_port;
+	} else
+		return false;
+	if (r->ipproto == 255) {
+		if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
+			return false;
+	} else if (r->ipproto != 0 && r->ipproto != proto)
+		return false;
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+	    proto != IPPROTO_SCTP)
+		sp = dp = 0;
+	if (detect_addr_match(r->src, ipver, src) &&
+	    detect_addr_match(r->dst, ipver, dst) &&
+	    (sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	    (r->dp == NULL || r->dp->kind == AN_ANY) :
+	    detect_port_match(r->sp, sp) && detect_port_match(r->dp, dp)))
+		return true;
+	if (!r->bidir)
+		return false;
+	return detect_addr_match(r->src, ipver, dst) &&
+	    detect_addr_match(r->dst, ipver, src) &&
+	    (sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	    (r->dp == NULL || r->dp->kind == AN_ANY) :
+	    detect_port_match(r->sp, dp) && detect_port_match(r->dp, sp));
+}
+
+static bool
+conds_match(struct detect_thread *t, const struct drule *r,
+    const struct mctx *c)
+{
+	uint16_t i, j;
+	const struct detect_flow *df;
+
+	(void)t;
+	if (!header_match(r, c))
+		return false;
+	if (r->app != APP_UNKNOWN) {
+		if (r->kind == RK_TX) {
+			if (c->proto != r->app)
+				return false;
+		} else if (c->f == NULL || c->f->app_proto != r->app)
+			return false;
+	}
+	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
+	    DFL_TOCLIENT)) {
+		if (c->f == NULL)
+			return false;
+		if ((r->flow & DFL_TOSERVER) && c->dir != FLOW_DIR_TOSERVER)
+			return false;
+		if ((r->flow & DFL_TOCLIENT) && c->dir != FLOW_DIR_TOCLIENT)
+			return false;
+		if ((r->flow & DFL_ESTABLISHED) && !flow_established(c->f))
+			return false;
+		if ((r->flow & DFL_NOT_ESTABLISHED) && flow_established(c->f))
+			return false;
+	}
+	if (r->flow & (DFL_ONLY_FRAG | DFL_NO_FRAG)) {
+		bool frag = c->p != NULL && (c->p->flags & PKT_REASSEMBLED);
+
+		if ((r->flow & DFL_ONLY_FRAG) && !frag)
+			return false;
+		if ((r->flow & DFL_NO_FRAG) && frag)
+			return false;
+	}
+	for (i = 0; i < r->nhc; i++)
+		if (!hc_match(&r->hc[i], c->p, c->f, c->dir))
+			return false;
+	if (r->nevents > 0) {
+		bool hit = false;
+
+		for (i = 0; i < r->nevents && !hit; i++)
+			for (j = 0; j < c->nevents; j++)
+				if (c->events[j] == r->events[i]) {
+					hit = true;
+					break;
+				}
+		if (!hit)
+			return false;
+	}
+	df = c->f != NULL ? c->f->detect : NULL;
+	for (i = 0; i < r->nfb; i++) {
+		const struct fbop *op = &r->fb[i];
+		bool all = true, any = false;
+
+		if (op->cmd != FB_ISSET && op->cmd != FB_ISNOTSET)
+			continue;
+		for (j = 0; j < op->n; j++) {
+			bool s = fb_isset(df, op->ids[j]);
+
+			if (op->cmd == FB_ISNOTSET)
+				s = !s;
+			all &= s;
+			any |= s;
+		}
+		if (op->any ? !any : !all)
+			return false;
+	}
+	return true;
+}
+
+/* The bytes a list looks at in this round; false when absent. */
+static bool
+list_match(struct detect_thread *t, const struct drule *r,
+    const struct dlist *l, const struct mctx *c, size_t *end)
+{
+	unsigned dl = DL_KEY_BUF(l->key);
+	struct ictx ic;
+	const uint8_t *d;
+	size_t len, i;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.t = t;
+	(void)r;
+	if (dl == DL_PAYLOAD) {
+		if (c->stream) {
+			ic.base = c->sbase;
+			if (!inspect(&ic, l, 0, c->sdata, c->slen, 0))
+				return false;
+			*end = ic.end;
+			return true;
+		}
+		if (c->p == NULL || !pkt_is_ip(c->p))
+			return false;
+		d = pkt_payload(c->p);
+		len = c->p->payload_len;
+		return inspect(&ic, l, 0, d, len, 0);
+	}
+	if (dl > DL_PAYLOAD) {
+		if (c->p == NULL || (d = hdr_buf(c->p, dl, &len)) == NULL)
+			return false;
+		d = transform(l->key, d, len, t->vbuf, &len);
+		return inspect(&ic, l, 0, d, len, 0);
+	}
+	for (i = 0; i < c->nbufs; i++) {
+		if (c->bufs[i].id != dl)
+			continue;
+		d = transform(l->key, c->bufs[i].data, c->bufs[i].len, t->vbuf,
+		    &len);
+		memset(&ic, 0, sizeof(ic));
+		ic.t = t;
+		if (inspect(&ic, l, 0, d, len, 0))
+			return true;
+	}
+	return false;
+}
+
+static void
+apply_flowbits(struct detect_thread *t, const struct drule *r,
+    struct mctx *c)
+{
+	struct detect_flow *df;
+	uint16_t i, j;
+
+	if (!r->fb_sets || c->f == NULL)
+		return;
+	df = flow_state(t, c->f);
+	if (df->bits == NULL)
+		return;
+	for (i = 0; i < r->nfb; i++) {
+		const struct fbop *op = &r->fb[i];
+
+		for (j = 0; j < op->n; j++) {
+			uint32_t id = op->ids[j];
+			uint64_t bit = 1ull << (id % 64);
+
+			if (op->cmd == FB_SET)
+				df->bits[id / 64] |= bit;
+			else if (op->cmd == FB_UNSET)
+				df->bits[id / 64] &= ~bit;
+			else if (op->cmd == FB_TOGGLE)
+				df->bits[id / 64] ^= bit;
+		}
+	}
+}
+
+static void
+evaluate(struct detect_thread *t, struct mctx *c, uint32_t ix)
+{
+	const struct drule *r = &t->e->rules[ix];
+	struct detect_match dm;
+	uint16_t i;
+	size_t end = 0;
+
+	if (!conds_match(t, r, c))
+		return;
+	for (i = 0; i < r->nlists; i++) {
+		size_t e = 0;
+
+		if (r->lists[i].n == 0)
+			continue;
+		if (!list_match(t, r, &r->lists[i], c, &e))
+			return;
+		if (e > end)
+			end = e;
+	}
+	/* stream: a match wholly in bytes seen before was reported then */
+	if (c->stream && end <= c->snew)
+		return;
+	apply_flowbits(t, r, c);
+	if (r->info.action == DETECT_PASS) {
+		t->passed = true;
+		return;
+	}
+	if (r->info.noalert)
+		return;
+	memset(&dm, 0, sizeof(dm));
+	dm.rule = ix;
+	dm.dir = c->dir;
+	dm.flow = c->f;
+	dm.pkt = c->p;
+	dm.proto = c->proto;
+	dm.fact = c->fact;
+	dm.tx_id = c->tx_id;
+	t->fn(t->arg, &dm);
+}
+
+/* ---- prefilter ---- */
+
+static int
+on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
+    unsigned flags, void *arg)
+{
+	struct detect_thread *t = arg;
+	const struct pdb *d = t->cur_db;
+	uint32_t k, first = d->pat_rules[id], n = d->pat_nrules[id];
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	for (k = 0; k < n; k++) {
+		uint32_t r = d->rule_ix[first + k];
+
+		if (t->stamp[r] != t->cur_stamp) {
+			t->stamp[r] = t->cur_stamp;
+			t->cand[t->ncand++] = r;
+		}
+	}
+	return 0;
+}
+
+static void
+round_begin(struct detect_thread *t)
+{
+	t->ncand = 0;
+	t->passed = false;
+	if (++t->cur_stamp == 0) {
+		memset(t->stamp, 0, t->e->nrules * sizeof(*t->stamp));
+		t->cur_stamp = 1;
+	}
+}
+
+static void
+scan(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
+    size_t len)
+{
+	if (len == 0 || d->db == NULL)
+		return;
+	t->cur_db = d;
+	(void)hs_scan(d->db, (const char *)buf, (unsigned)len, 0, t->scratch,
+	    on_hs_match, t);
+}
+
+static void
+add_plain(struct detect_thread *t, const struct dgroup *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nplain; i++) {
+		uint32_t r = g->plain[i];
+
+		if (t->stamp[r] != t->cur_stamp) {
+			t->stamp[r] = t->cur_stamp;
+			t->cand[t->ncand++] = r;
+		}
+	}
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+run_candidates(struct detect_thread *t, struct mctx *c)
+{
+	size_t i;
+
+	if (t->ncand > 1)
+		qsort(t->cand, t->ncand, sizeof(*t->cand), u32_cmp);
+	for (i = 0; i < t->ncand && !t->passed; i++)
+		evaluate(t, c, t->cand[i]);
+}
+
+/* ---- the API ---- */
+
+struct detect_thread *
+detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
+    void *arg)
+{
+	struct detect_thread *t = xcalloc(1, sizeof(*t));
+	size_t i;
+	uint32_t maxcap = 0;
+
+	t->e = e;
+	t->fn = fn;
+	t->arg = arg;
+	for (i = 0; i < e->ndb_total; i++)
+		if (e->all_dbs[i] != NULL && hs_alloc_scratch(e->all_dbs[i],
+		    &t->scratch) != HS_SUCCESS) {
+			(void)fprintf(stderr, "detect: hs_alloc_scratch failed\n");
+			abort();
+		}
+	for (i = 0; i < e->nrules; i++) {
+		uint16_t j, k;
+
+		for (j = 0; j < e->rules[i].nlists; j++)
+			for (k = 0; k < e->rules[i].lists[j].n; k++) {
+				uint32_t cap = 0;
+
+				if (e->rules[i].lists[j].m[k].re != NULL)
+					(void)pcre2_pattern_info(
+					    e->rules[i].lists[j].m[k].re,
+					    PCRE2_INFO_CAPTURECOUNT, &cap);
+				if (cap > maxcap)
+					maxcap = cap;
+			}
+	}
+	t->md = pcre2_match_data_create(maxcap + 1, NULL);
+	t->cand = xcalloc(e->nrules + 1, sizeof(*t->cand));
+	t->stamp = xcalloc(e->nrules + 1, sizeof(*t->stamp));
+	t->sbuf = xcalloc(DETECT_STREAM_CHUNK + DETECT_STREAM_TAIL_MAX, 1);
+	t->xbuf = xcalloc(DETECT_TRANSFORM_MAX + 1, 1);
+	t->vbuf = xcalloc(DETECT_TRANSFORM_MAX + 1, 1);
+	t->b64 = xcalloc(DETECT_B64_MAX, 1);
+	return t;
+}
+
+void
+detect_thread_free(struct detect_thread *t)
+{
+	if (t == NULL)
+		return;
+	if (t->scratch != NULL)
+		hs_free_scratch(t->scratch);
+	pcre2_match_data_free(t->md);
+	free(t->cand);
+	free(t->stamp);
+	free(t->sbuf);
+	free(t->xbuf);
+	free(t->vbuf);
+	free(t->b64);
+	free(t);
+}
+
+static int
+pkt_dir(const struct flow *f, const struct packet *p)
+{
+	bool ports = f != NULL && (f->proto == IPPROTO_TCP ||
+	    f->proto == IPPROTO_UDP);
+
+	if (f == NULL)
+		return FLOW_DIR_TOSERVER;
+	if (memcmp(p->src, f->cli_ip, pkt_addrlen(p)) == 0 &&
+	    (!ports || p->sport == f->cli_port))
+		return FLOW_DIR_TOSERVER;
+	return FLOW_DIR_TOCLIENT;
+}
+
+static int
+pkt_group(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return GT_TCP;
+	case IPPROTO_UDP: return GT_UDP;
+	case IPPROTO_ICMP: case IPPROTO_ICMPV6: return GT_ICMP;
+	default: return GT_IP;
+	}
+}
+
+static void
+scan_group_pkt(struct detect_thread *t, const struct dgroup *g,
+    const struct packet *p)
+{
+	size_t i, len;
+	const uint8_t *d;
+
+	for (i = 0; i < g->ndbs; i++) {
+		unsigned dl = DL_KEY_BUF(g->dbs[i].key);
+
+		if (dl == DL_PAYLOAD) {
+			d = pkt_payload(p);
+			len = p->payload_len;
+		} else if ((d = hdr_buf(p, dl, &len)) == NULL)
+			continue;
+		d = transform(g->dbs[i].key, d, len, t->xbuf, &len);
+		scan(t, &g->dbs[i], d, len);
+	}
+	add_plain(t, g);
+}
+
+void
+detect_packet(struct detect_thread *t, struct flow *f,
+    const struct packet *p, const enum ww_counter *events, size_t nevents)
+{
+	struct mctx c;
+	int g;
+
+	if (t->e->nrules == 0 || !pkt_is_ip(p))
+		return;
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	c.p = p;
+	c.dir = pkt_dir(f, p);
+	c.events = events;
+	c.nevents = nevents;
+	round_begin(t);
+	scan_group_pkt(t, &t->e->pkt[GT_IP][c.dir], p);
+	g = pkt_group(p->proto);
+	if (g != GT_IP)
+		scan_group_pkt(t, &t->e->pkt[g][c.dir], p);
+	if (t->ncand > 0) {
+		if (f != NULL)
+			(void)flow_state(t, f);
+		run_candidates(t, &c);
+	}
+}
+
+static void
+stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
+    int dir, const uint8_t *data, size_t len)
+{
+	const struct dgroup *g[2];
+	struct mctx c;
+	size_t tl = df->tail_len[dir], keep, i, k;
+	uint64_t base = df->stream_off[dir];
+
+	memcpy(t->sbuf, df->tail[dir], tl);
+	memcpy(t->sbuf + tl, data, len);
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	c.dir = dir;
+	c.stream = true;
+	c.sdata = t->sbuf;
+	c.slen = tl + len;
+	c.sbase = base;
+	c.snew = tl;
+	round_begin(t);
+	g[0] = &t->e->stream[APP_UNKNOWN][dir];
+	g[1] = f->app_proto < APP_MAX && f->app_proto != APP_UNKNOWN ?
+	    &t->e->stream[f->app_proto][dir] : NULL;
+	for (k = 0; k < 2; k++) {
+		if (g[k] == NULL)
+			continue;
+		for (i = 0; i < g[k]->ndbs; i++)
+			scan(t, &g[k]->dbs[i], c.sdata, c.slen);
+		add_plain(t, g[k]);
+	}
+	run_candidates(t, &c);
+	/* keep the last stream_tail bytes for the next call */
+	keep = t->e->stream_tail;
+	if (keep > c.slen)
+		keep = c.slen;
+	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
+	df->stream_off[dir] = base + c.slen - keep;
+	df->tail_len[dir] = (uint32_t)keep;
+}
+
+void
+detect_stream(struct detect_thread *t, struct flow *f, int dir,
+    const uint8_t *data, size_t len)
+{
+	struct detect_flow *df;
+
+	if (!t->e->has_stream || f == NULL || len == 0 || (dir != 0 &&
+	    dir != 1))
+		return;
+	if (t->e->stream[APP_UNKNOWN][dir].ndbs == 0 &&
+	    t->e->stream[APP_UNKNOWN][dir].nplain == 0 &&
+	    (f->app_proto >= APP_MAX || (t->e->stream[f->app_proto][dir].ndbs
+	    == 0 && t->e->stream[f->app_proto][dir].nplain == 0)))
+		return;
+	df = flow_state(t, f);
+	if (df->tail[dir] == NULL) {
+		df->tail[dir] = xcalloc(t->e->stream_tail, 1);
+		df->size += t->e->stream_tail;
+		t->memuse += t->e->stream_tail;
+	}
+	while (len > 0) {
+		size_t n = len > DETECT_STREAM_CHUNK ? DETECT_STREAM_CHUNK : len;
+
+		stream_chunk(t, f, df, dir, data, n);
+		data += n;
+		len -= n;
+	}
+}
+
+static void
+scan_group_tx(struct detect_thread *t, const struct dgroup *g,
+    const struct app_buf *bufs, size_t nbufs)
+{
+	size_t i, j, len;
+	const uint8_t *d;
+
+	for (i = 0; i < g->ndbs; i++) {
+		unsigned dl = DL_KEY_BUF(g->dbs[i].key);
+
+		for (j = 0; j < nbufs; j++) {
+			if (bufs[j].id != dl)
+				continue;
+			d = transform(g->dbs[i].key, bufs[j].data, bufs[j].len,
+			    t->xbuf, &len);
+			scan(t, &g->dbs[i], d, len);
+		}
+	}
+	add_plain(t, g);
+}
+
+void
+detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
+    enum app_proto proto, int dir, const struct app_buf *bufs, size_t nbufs,
+    const void *fact, const enum ww_counter *app_events, size_t nevents)
+{
+	struct mctx c;
+	struct detect_flow *df;
+
+	if (t->e->nrules == 0 || (unsigned)proto >= APP_MAX || (dir != 0 &&
+	    dir != 1))
+		return;
+	memset(&c, 0, sizeof(c));
+	c.f = f;
+	c.p = p != NULL && pkt_is_ip(p) ? p : NULL;
+	c.dir = dir;
+	c.proto = proto;
+	c.bufs = bufs;
+	c.nbufs = nbufs;
+	c.fact = fact;
+	c.events = app_events;
+	c.nevents = nevents;
+	df = flow_state(t, f);
+	if (df != NULL)
+		c.tx_id = df->ntx[dir]++;
+	if (f == NULL && c.p == NULL)
+		return;
+	round_begin(t);
+	scan_group_tx(t, &t->e->tx[proto][dir], bufs, nbufs);
+	if (proto != APP_UNKNOWN)
+		scan_group_tx(t, &t->e->tx[APP_UNKNOWN][dir], bufs, nbufs);
+	run_candidates(t, &c);
+}
+
+void
+detect_flow_free(struct flow *f)
+{
+	struct detect_flow *df;
+
+	if (f == NULL || (df = f->detect) == NULL)
+		return;
+	if (df->owner != NULL && df->owner->memuse >= df->size)
+		df->owner->memuse -= df->size;
+	free(df->bits);
+	free(df->tail[0]);
+	free(df->tail[1]);
+	free(df);
+	f->detect = NULL;
+}
+
+uint64_t
+detect_thread_memuse(const struct detect_thread *t)
+{
+	return t->memuse;
+}

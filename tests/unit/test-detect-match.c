@@ -1,0 +1,779 @@
+/*
+ * test-detect-match.c - the rule engine's matcher (src/detect/): content
+ * positions and backtracking, nocase, negation, startswith/endswith,
+ * sizes, byte ops, pcre flags, header conditions, flowbits across
+ * packets, TCP streams split at every byte, transactions, and the alert
+ * filter (threshold, detection_filter, suppress, device classes).
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "detect-helpers.h"
+#include "device/fpdb.h"
+
+#define CLI	IP4(192, 168, 1, 10)
+#define SRV	IP4(10, 0, 0, 5)
+#define EXT	IP4(8, 8, 8, 8)
+
+/* Run e on one UDP packet CLI:1234 -> SRV:53 carrying s. */
+static void
+udp(struct detect_engine *e, const char *s, size_t len)
+{
+	struct detect_thread *t = detect_thread_new(e, th_alert, NULL);
+	struct packet p;
+
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, s, len);
+	detect_packet(t, NULL, &p, NULL, 0);
+	detect_thread_free(t);
+}
+
+#define UDP(e, s)	udp((e), (s), sizeof(s) - 1)
+
+static void
+test_content_positions(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"abs\"; content:\"abc\"; "
+	    "offset:2; depth:5; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"rel\"; content:\"abc\"; "
+	    "content:\"xyz\"; distance:2; within:5; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"neg-dist\"; content:\"xyz\"; "
+	    "content:\"abc\"; distance:-8; within:3; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"start\"; content:\"GET \"; "
+	    "startswith; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"end\"; content:\".exe\"; "
+	    "endswith; sid:5;)\n"
+	    "alert udp any any -> any any (msg:\"hex\"; content:\"|41 42|C\"; "
+	    "sid:6;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "..abc..xyz");		/* abc at 2, xyz 2 after */
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	assert_false(th_alerted(4));
+	assert_false(th_alerted(5));
+	UDP(e, "....abc");		/* abc ends at 7 = offset 2 + depth 5 */
+	assert_true(th_alerted(1));
+	UDP(e, ".....abc");		/* one byte too far */
+	assert_false(th_alerted(1));
+	UDP(e, "abc.....xyz");		/* xyz beyond within */
+	assert_false(th_alerted(2));
+	UDP(e, "GET /a.exe");
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	UDP(e, " GET /a.exe ");
+	assert_false(th_alerted(4));
+	assert_false(th_alerted(5));
+	UDP(e, "xxABCxx");
+	assert_true(th_alerted(6));
+	detect_free(e);
+}
+
+/* A relative content that fails after the first match of the one
+ * before it retries from that content's next match (Suricata). */
+static void
+test_backtracking(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"bt\"; content:\"a=\"; "
+	    "content:\"1\"; distance:0; within:1; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"bt3\"; content:\"k\"; "
+	    "content:\"v\"; distance:0; within:1; content:\"!\"; distance:0; "
+	    "within:1; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"neg\"; content:\"user\"; "
+	    "content:!\"root\"; distance:1; within:4; sid:3;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "a=0&a=2&a=1");
+	assert_true(th_alerted(1));
+	UDP(e, "a=0&a=2&a=3");
+	assert_false(th_alerted(1));
+	UDP(e, "kv.kx!kv!");
+	assert_true(th_alerted(2));
+	UDP(e, "user root");
+	assert_false(th_alerted(3));
+	UDP(e, "user root user bob");
+	assert_true(th_alerted(3));
+	detect_free(e);
+}
+
+static void
+test_nocase_negation(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"nc\"; content:\"EvIl\"; "
+	    "nocase; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"cs\"; content:\"EvIl\"; "
+	    "sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"neg\"; content:\"evil\"; "
+	    "nocase; content:!\"good\"; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"chop\"; content:\"xxLONGPATxx\"; "
+	    "fast_pattern:2,7; sid:4;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "very EVIL thing");
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));
+	assert_true(th_alerted(3));
+	UDP(e, "EvIl but good");
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_false(th_alerted(3));
+	UDP(e, "..xxLONGPATxx");
+	assert_true(th_alerted(4));
+	UDP(e, "..xxLONGPATx.");	/* prefilter hits, verify fails */
+	assert_false(th_alerted(4));
+	detect_free(e);
+}
+
+static void
+test_sizes_and_isdataat(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"dsize\"; dsize:<5; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"range\"; dsize:2<>6; "
+	    "content:\"ab\"; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"isdataat\"; content:\"ab\"; "
+	    "isdataat:2,relative; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"not\"; content:\"ab\"; "
+	    "isdataat:!1,relative; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"abs\"; content:\"ab\"; "
+	    "isdataat:5; sid:5;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "ab");
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));	/* 2 is not > 2 */
+	assert_false(th_alerted(3));
+	assert_true(th_alerted(4));
+	assert_false(th_alerted(5));
+	UDP(e, "abcd");
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	assert_false(th_alerted(4));
+	UDP(e, "abcdef");
+	assert_false(th_alerted(1));
+	assert_true(th_alerted(5));
+	detect_free(e);
+}
+
+static void
+test_byte_ops(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"bt\"; content:\"HDR\"; "
+	    "byte_test:2,>,0x100,0,relative; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"bt-le\"; content:\"HDR\"; "
+	    "byte_test:2,=,0x0201,0,relative,little; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"bt-str\"; content:\"LEN=\"; "
+	    "byte_test:3,>=,100,0,relative,string,dec; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"jump\"; content:\"HDR\"; "
+	    "byte_jump:1,0,relative; content:\"Z\"; within:1; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"extract\"; content:\"HDR\"; "
+	    "byte_extract:1,0,n,relative; content:\"Z\"; distance:n; "
+	    "within:1; sid:5;)\n"
+	    "alert udp any any -> any any (msg:\"extract-test\"; "
+	    "content:\"HDR\"; byte_extract:1,0,n,relative; "
+	    "byte_test:1,=,n,0,relative; sid:6;)\n"
+	    "alert udp any any -> any any (msg:\"mask\"; content:\"HDR\"; "
+	    "byte_test:1,=,3,0,relative,bitmask 0xf0; sid:7;)\n"
+	    "alert udp any any -> any any (msg:\"not\"; content:\"HDR\"; "
+	    "byte_test:1,!&,0x80,0,relative; sid:8;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "HDR\x01\x02");
+	assert_true(th_alerted(1));	/* 0x0102 > 0x100 */
+	assert_true(th_alerted(2));
+	assert_false(th_alerted(7));
+	assert_true(th_alerted(8));
+	UDP(e, "LEN=123");
+	assert_true(th_alerted(3));
+	UDP(e, "LEN=099");
+	assert_false(th_alerted(3));
+	/* jump 2 bytes after the length byte: lands on Z */
+	UDP(e, "HDR\x02..Z");
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	UDP(e, "HDR\x02.Z.");
+	assert_false(th_alerted(4));
+	assert_false(th_alerted(5));
+	UDP(e, "HDR\x05\x05");
+	assert_true(th_alerted(6));
+	UDP(e, "HDR\x35");
+	assert_true(th_alerted(7));
+	assert_true(th_alerted(8));
+	UDP(e, "HDR\xb5");
+	assert_false(th_alerted(8));
+	detect_free(e);
+}
+
+static void
+test_pcre(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"i\"; content:\"id=\"; "
+	    "pcre:\"/id=[a-f]+\\d/i\"; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"R\"; content:\"id=\"; "
+	    "pcre:\"/^\\d{3}/R\"; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"neg\"; content:\"id=\"; "
+	    "pcre:!\"/id=\\d/\"; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"s\"; content:\"a\"; "
+	    "pcre:\"/a.b/s\"; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"m\"; content:\"x\"; "
+	    "pcre:\"/^x$/m\"; sid:5;)\n"
+	    "alert udp any any -> any any (msg:\"after\"; content:\"id=\"; "
+	    "pcre:\"/\\d+/R\"; content:\"!\"; within:1; sid:6;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "q id=ABC7");
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));
+	assert_true(th_alerted(3));
+	UDP(e, "q id=123");
+	assert_true(th_alerted(2));
+	assert_false(th_alerted(3));
+	UDP(e, "q 123 id=x");	/* R anchors at the content's end */
+	assert_false(th_alerted(2));
+	UDP(e, "a\nb");
+	assert_true(th_alerted(4));
+	UDP(e, "y\nx\nz");
+	assert_true(th_alerted(5));
+	UDP(e, "id=12!");
+	assert_true(th_alerted(6));
+	detect_free(e);
+}
+
+static void
+test_header_addresses_ports(void **state)
+{
+	struct detect_config c;
+	struct detect_var av = { (char *)"HOME_NET", (char *)"[10.0.0.0/8]" };
+	struct detect_var pv = { (char *)"DNS_PORTS", (char *)"[53,5353]" };
+	struct detect_engine *e;
+
+	(void)state;
+	detect_config_defaults(&c);
+	c.addr_vars = &av;
+	c.n_addr_vars = 1;
+	c.port_vars = &pv;
+	c.n_port_vars = 1;
+	e = th_load_cfg(&c,
+	    "alert udp $EXTERNAL_NET any -> $HOME_NET $DNS_PORTS (msg:\"v\"; "
+	    "content:\"q\"; sid:1;)\n"
+	    "alert udp any any -> $HOME_NET 53 (msg:\"home\"; content:\"q\"; "
+	    "sid:2;)\n"
+	    "alert udp any any -> ![10.0.0.0/24,!10.0.0.5] any (msg:\"nest\"; "
+	    "content:\"q\"; sid:3;)\n"
+	    "alert udp 10.0.0.5 53 <> any any (msg:\"bidir\"; content:\"q\"; "
+	    "sid:4;)\n"
+	    "alert udp any 1000:2000 -> any !54 (msg:\"range\"; content:\"q\"; "
+	    "sid:5;)\n"
+	    "alert tcp any any -> any any (msg:\"tcp\"; content:\"q\"; "
+	    "flow:no_stream; sid:6;)\n"
+	    "alert ip any any -> 10.0.0.0/255.255.255.0 any (msg:\"mask\"; "
+	    "content:\"q\"; sid:7;)\n");
+	assert_non_null(e);
+	UDP(e, "q");		/* 192.168.1.10:1234 -> 10.0.0.5:53 */
+	assert_true(th_alerted(1));	/* HOME_NET is 10/8 only here */
+	assert_true(th_alerted(2));
+	/* ![10.0.0.0/24 except 10.0.0.5]: 10.0.0.5 is not excluded */
+	assert_true(th_alerted(3));
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	assert_false(th_alerted(6));
+	assert_true(th_alerted(7));
+	detect_free(e);
+}
+
+static void
+test_tcp_conditions(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (msg:\"syn\"; flags:S,12; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"syn+\"; flags:S+; sid:2;)\n"
+	    "alert tcp any any -> any any (msg:\"win\"; window:1024; "
+	    "ttl:<100; sid:3;)\n"
+	    "alert tcp any any -> any any (msg:\"est\"; flow:established,"
+	    "to_server; content:\"x\"; flow:no_stream; sid:4;)\n"
+	    "alert tcp-pkt any any -> any any (msg:\"pkt\"; content:\"x\"; "
+	    "sid:5;)\n"
+	    "alert ip any any -> any any (msg:\"proto\"; ip_proto:tcp; "
+	    "tcp.mss:>1000; sid:6;)\n");
+	struct detect_thread *t;
+	struct packet p;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_TCP, CLI, 40000, SRV, 80, "x", 1);
+	p.tcp_flags = TH_SYN | TH_ECE;
+	p.tcp_win = 1024;
+	p.tcp_mss = 1460;
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_true(th_alerted(1));	/* ECE masked */
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	assert_false(th_alerted(4));	/* no flow */
+	assert_true(th_alerted(5));
+	assert_true(th_alerted(6));
+	th_nalerts = 0;
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	p.tcp_flags = TH_SYN | TH_ACK;
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_false(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(4));
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_icmp(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert icmp any any -> any any (msg:\"echo\"; itype:8; icode:0; "
+	    "icmp_id:0x1234; icmp_seq:7; sid:1;)\n"
+	    "alert icmp any any -> any any (msg:\"type\"; itype:>10; sid:2;)\n");
+	struct detect_thread *t;
+	struct packet p;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_ICMP, CLI, 0, SRV, 0, "", 0);
+	p.icmp_type = 8;
+	th_pktbuf[20] = 8;
+	th_pktbuf[24] = 0x12;
+	th_pktbuf[25] = 0x34;
+	th_pktbuf[27] = 7;
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_flowbits(void **state)
+{
+	struct detect_engine *e = th_load(
+	    /* the checker comes first in the file: order is by flowbits */
+	    "alert udp any any -> any any (msg:\"check\"; flowbits:isset,"
+	    "login; content:\"cmd\"; sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"set\"; content:\"login\"; "
+	    "flowbits:set,login; flowbits:noalert; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"either\"; content:\"cmd\"; "
+	    "flowbits:isset,a|login; sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"both\"; content:\"cmd\"; "
+	    "flowbits:isset,a&login; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"notset\"; content:\"cmd\"; "
+	    "flowbits:isnotset,login; sid:5;)\n"
+	    "alert udp any any -> any any (msg:\"unset\"; content:\"logout\"; "
+	    "flowbits:unset,login; sid:6;)\n");
+	struct detect_thread *t;
+	struct packet p;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_UDP, CLI, 1234, SRV, 53);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "cmd", 3);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_false(th_alerted(2));
+	assert_true(th_alerted(5));
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "login", 5);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_int_equal(th_nalerts, 0);	/* noalert */
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "cmd", 3);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	assert_false(th_alerted(4));
+	assert_false(th_alerted(5));
+	/* set and checked in one packet: the setter runs first */
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "logout", 6);
+	detect_packet(t, &f, &p, NULL, 0);
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "login cmd", 9);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_true(th_alerted(2));
+	assert_true(detect_thread_memuse(t) > 0);
+	detect_flow_free(&f);
+	assert_null(f.detect);
+	assert_int_equal(detect_thread_memuse(t), 0);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+/* A content split across two stream chunks at every byte is found,
+ * exactly once, and not again when later bytes arrive. */
+static void
+test_stream_every_split(void **state)
+{
+	static const char msg[] = "GET /x HTTP/1.0\r\nX-Evil: ATTACKPATTERN-42"
+	    "\r\n\r\n";
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any 80 (msg:\"split\"; flow:established,"
+	    "to_server; content:\"ATTACKPATTERN\"; content:\"-42\"; "
+	    "distance:0; within:3; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"start\"; content:\"GET\"; "
+	    "depth:3; sid:2;)\n");
+	size_t len = sizeof(msg) - 1, cut;
+
+	(void)state;
+	assert_non_null(e);
+	for (cut = 0; cut <= len; cut++) {
+		struct detect_thread *t = detect_thread_new(e, th_alert, NULL);
+		struct flow f;
+
+		th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+		th_nalerts = 0;
+		detect_stream(t, &f, FLOW_DIR_TOSERVER, (const uint8_t *)msg,
+		    cut);
+		detect_stream(t, &f, FLOW_DIR_TOSERVER,
+		    (const uint8_t *)msg + cut, len - cut);
+		detect_stream(t, &f, FLOW_DIR_TOSERVER,
+		    (const uint8_t *)"more bytes", 10);
+		assert_int_equal(th_count(1), 1);
+		assert_int_equal(th_count(2), 1);
+		/* the other direction has none of it */
+		th_nalerts = 0;
+		detect_stream(t, &f, FLOW_DIR_TOCLIENT, (const uint8_t *)msg,
+		    len);
+		assert_int_equal(th_count(1), 0);
+		detect_flow_free(&f);
+		detect_thread_free(t);
+	}
+	/* every split of three pieces too */
+	for (cut = 1; cut < len; cut++) {
+		size_t cut2;
+
+		for (cut2 = cut; cut2 < len; cut2 += 7) {
+			struct detect_thread *t = detect_thread_new(e, th_alert,
+			    NULL);
+			struct flow f;
+
+			th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+			th_nalerts = 0;
+			detect_stream(t, &f, 0, (const uint8_t *)msg, cut);
+			detect_stream(t, &f, 0, (const uint8_t *)msg + cut,
+			    cut2 - cut);
+			detect_stream(t, &f, 0, (const uint8_t *)msg + cut2,
+			    len - cut2);
+			assert_int_equal(th_count(1), 1);
+			detect_flow_free(&f);
+			detect_thread_free(t);
+		}
+	}
+	detect_free(e);
+}
+
+/* A second occurrence later in the stream alerts again; depth counts
+ * from the stream's start. */
+static void
+test_stream_realert(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (msg:\"x\"; content:\"EVIL\"; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"d\"; content:\"HEAD\"; "
+	    "depth:4; sid:2;)\n");
+	struct detect_thread *t;
+	struct flow f;
+	char junk[5000];
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	detect_stream(t, &f, 0, (const uint8_t *)"HEAD EVIL", 9);
+	memset(junk, '.', sizeof(junk));
+	detect_stream(t, &f, 0, (const uint8_t *)junk, sizeof(junk));
+	detect_stream(t, &f, 0, (const uint8_t *)"HEAD EVIL", 9);
+	assert_int_equal(th_count(1), 2);
+	assert_int_equal(th_count(2), 1);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_tx_buffers(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert http any any -> any any (msg:\"uri\"; flow:to_server; "
+	    "http.method; content:\"POST\"; http.uri; content:\"/login\"; "
+	    "startswith; bsize:<20; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"legacy\"; content:\"POST\"; "
+	    "http_method; content:\"admin\"; http_uri; nocase; sid:2;)\n"
+	    "alert tcp any any -> any any (msg:\"pcreU\"; content:\"/login\"; "
+	    "http_uri; pcre:\"/user=\\w+$/U\"; sid:3;)\n"
+	    "alert dns any any -> any any (msg:\"dns\"; dns.query; dotprefix; "
+	    "content:\".evil.com\"; endswith; sid:4;)\n"
+	    "alert http any any -> any any (msg:\"code\"; http.stat_code; "
+	    "content:\"200\"; sid:5;)\n"
+	    "alert http any any -> any any (msg:\"urilen\"; urilen:>10; "
+	    "sid:6;)\n"
+	    "alert http any any -> any any (msg:\"lower\"; http.user_agent; "
+	    "to_lowercase; content:\"curl\"; sid:7;)\n");
+	struct detect_thread *t;
+	struct flow f;
+	struct app_buf req[3] = {
+		{ APP_BUF_HTTP_METHOD, (const uint8_t *)"POST", 4 },
+		{ APP_BUF_HTTP_URI, (const uint8_t *)"/login?user=ADMIN", 17 },
+		{ APP_BUF_HTTP_USER_AGENT, (const uint8_t *)"CURL/8", 6 },
+	};
+	struct app_buf resp = { APP_BUF_HTTP_STAT_CODE,
+	    (const uint8_t *)"200", 3 };
+	struct app_buf dq[2] = {
+		{ APP_BUF_DNS_QUERY, (const uint8_t *)"notevil.com", 11 },
+		{ APP_BUF_DNS_QUERY, (const uint8_t *)"www.evil.com", 12 },
+	};
+	int fact = 7;
+
+	(void)state;
+	assert_non_null(e);
+	assert_true(detect_wants_proto(e, APP_HTTP));
+	assert_true(detect_wants_proto(e, APP_DNS));
+	assert_false(detect_wants_proto(e, APP_HL7));
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	f.app_proto = APP_HTTP;
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_HTTP, FLOW_DIR_TOSERVER, req, 3, &fact,
+	    NULL, 0);
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	assert_false(th_alerted(5));
+	assert_true(th_alerted(6));
+	assert_true(th_alerted(7));
+	assert_int_equal(th_count(1), 1);
+	assert_ptr_equal(th_matches[0].fact, &fact);
+	assert_int_equal(th_matches[0].tx_id, 0);
+	assert_int_equal(th_matches[0].proto, APP_HTTP);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_HTTP, FLOW_DIR_TOCLIENT, &resp, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(5));
+	assert_int_equal(th_nalerts, 1);
+	/* the same buffers as DNS: nothing of HTTP's */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_DNS, FLOW_DIR_TOSERVER, req, 3, NULL,
+	    NULL, 0);
+	assert_int_equal(th_nalerts, 0);
+	/* any instance of a buffer may match */
+	th_flow(&f, IPPROTO_UDP, CLI, 1234, SRV, 53);
+	detect_tx(t, &f, NULL, APP_DNS, FLOW_DIR_TOSERVER, dq, 2, NULL, NULL,
+	    0);
+	assert_int_equal(th_count(4), 1);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_base64(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"b64\"; content:\"auth \"; "
+	    "base64_decode:relative; base64_data; content:\"admin:\"; "
+	    "startswith; sid:1;)\n");
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "auth YWRtaW46c2VjcmV0");	/* admin:secret */
+	assert_true(th_alerted(1));
+	UDP(e, "auth dXNlcjpzZWNyZXQ=");	/* user:secret */
+	assert_false(th_alerted(1));
+	detect_free(e);
+}
+
+static void
+test_pass_and_events(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"a\"; content:\"x\"; sid:1;)\n"
+	    "pass udp 192.168.1.10 any -> any any (msg:\"p\"; content:\"x\"; "
+	    "sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"ev\"; decode-event:"
+	    "udp.hlen_invalid; sid:3;)\n");
+	struct detect_thread *t;
+	struct packet p;
+	enum ww_counter ev = EV_UDP_HLEN_INVALID;
+
+	(void)state;
+	assert_non_null(e);
+	UDP(e, "x");
+	assert_int_equal(th_nalerts, 0);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, SRV, 53, CLI, 1234, "y", 1);
+	detect_packet(t, NULL, &p, &ev, 1);
+	assert_true(th_alerted(3));
+	th_nalerts = 0;
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_false(th_alerted(3));
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_header_buffers(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (msg:\"tcphdr\"; tcp.hdr; "
+	    "content:\"|9c 40 00 50|\"; depth:4; sid:1;)\n"
+	    "alert ip any any -> any any (msg:\"iphdr\"; ipv4.hdr; "
+	    "content:\"|45|\"; depth:1; sid:2;)\n");
+	struct detect_thread *t;
+	struct packet p;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_TCP, CLI, 40000, SRV, 80, "", 0);
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+static void
+test_alert_filter(void **state)
+{
+	static const char text[] =
+	    "alert udp any any -> any any (msg:\"limit\"; content:\"x\"; "
+	    "threshold:type limit, track by_src, count 2, seconds 60; "
+	    "sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"thr\"; content:\"x\"; "
+	    "threshold:type threshold, track by_dst, count 3, seconds 60; "
+	    "sid:2;)\n"
+	    "alert udp any any -> any any (msg:\"both\"; content:\"x\"; "
+	    "threshold:type both, track by_src, count 2, seconds 60; "
+	    "sid:3;)\n"
+	    "alert udp any any -> any any (msg:\"df\"; content:\"x\"; "
+	    "detection_filter:track by_src, count 2, seconds 60; sid:4;)\n"
+	    "alert udp any any -> any any (msg:\"supp\"; content:\"x\"; "
+	    "sid:5;)\n"
+	    "alert udp any any -> any any (msg:\"class\"; content:\"x\"; "
+	    "device.dest_class:infusion-pump,patient-monitor; sid:6;)\n"
+	    "alert udp any any -> any any (msg:\"supp-all\"; content:\"x\"; "
+	    "sid:7;)\n";
+	char path[] = "/tmp/test-detect-thXXXXXX";
+	struct detect_config c;
+	struct detect_engine *e;
+	struct detect_filter *f;
+	uint8_t a[16] = { 10, 0, 0, 1 }, b[16] = { 10, 0, 0, 2 };
+	uint8_t other[16] = { 10, 0, 0, 3 };
+	int fd, i, n[8];
+	uint32_t r[8];
+	FILE *fp;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	(void)fprintf(fp, "# test\nsuppress gen_id 1, sig_id 5, track by_src, "
+	    "ip 10.0.0.1\nsuppress gen_id 1, sig_id 7\n"
+	    "rate_filter gen_id 1, sig_id 1, track by_rule, count 1, "
+	    "seconds 1, new_action drop, timeout 10\n");
+	(void)fclose(fp);
+	detect_config_defaults(&c);
+	c.threshold_file = path;
+	e = th_load_cfg(&c, text);
+	(void)unlink(path);
+	assert_non_null(e);
+	assert_non_null(strstr(th_msgs, "rate_filter"));
+	for (i = 1; i <= 7; i++) {
+		uint32_t k;
+
+		for (k = 0; k < detect_rules_loaded(e); k++)
+			if (detect_rule(e, k)->sid == (uint32_t)i)
+				r[i] = k;
+	}
+	f = detect_filter_new(e);
+	memset(n, 0, sizeof(n));
+	for (i = 0; i < 7; i++)
+		for (int s = 1; s <= 7; s++)
+			n[s] += detect_alert_filter(f, r[s], a, b, 4,
+			    (uint64_t)i * 1000000, -1,
+			    FP_CLASS_INFUSION_PUMP);
+	assert_int_equal(n[1], 2);	/* limit 2 */
+	assert_int_equal(n[2], 2);	/* every 3rd of 7 */
+	assert_int_equal(n[3], 1);	/* once, at the 2nd */
+	assert_int_equal(n[4], 5);	/* after the 2nd */
+	assert_int_equal(n[5], 0);	/* suppressed for 10.0.0.1 */
+	assert_int_equal(n[6], 7);
+	assert_int_equal(n[7], 0);
+	/* by_src: another source has its own count; after the window,
+	 * the limit starts again */
+	assert_true(detect_alert_filter(f, r[1], other, b, 4, 0, -1, -1));
+	assert_false(detect_alert_filter(f, r[1], a, b, 4, 10000000, -1, -1));
+	assert_true(detect_alert_filter(f, r[1], a, b, 4, 70000000, -1, -1));
+	assert_true(detect_alert_filter(f, r[5], other, b, 4, 0, -1, -1));
+	/* device class: unknown or another class fails the condition */
+	assert_false(detect_alert_filter(f, r[6], a, b, 4, 0, -1, -1));
+	assert_false(detect_alert_filter(f, r[6], a, b, 4, 0, -1,
+	    FP_CLASS_PACS));
+	assert_true(detect_alert_filter(f, r[6], a, b, 4, 0, -1,
+	    FP_CLASS_PATIENT_MONITOR));
+	detect_filter_free(f);
+	detect_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_content_positions),
+		cmocka_unit_test(test_backtracking),
+		cmocka_unit_test(test_nocase_negation),
+		cmocka_unit_test(test_sizes_and_isdataat),
+		cmocka_unit_test(test_byte_ops),
+		cmocka_unit_test(test_pcre),
+		cmocka_unit_test(test_header_addresses_ports),
+		cmocka_unit_test(test_tcp_conditions),
+		cmocka_unit_test(test_icmp),
+		cmocka_unit_test(test_flowbits),
+		cmocka_unit_test(test_stream_every_split),
+		cmocka_unit_test(test_stream_realert),
+		cmocka_unit_test(test_tx_buffers),
+		cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_pass_and_events),
+		cmocka_unit_test(test_header_buffers),
+		cmocka_unit_test(test_alert_filter),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	free(th_msgs);
+	return rc;
+}
