@@ -19,6 +19,7 @@
 #include <pcap/pcap.h>
 
 #include "capture/capture.h"
+#include "detect/detect.h"
 #include "device/brain.h"
 #include "device/inventory.h"
 #include "engine/config.h"
@@ -49,11 +50,12 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
+"                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db [--fresh]] [--test-mode] [--workers n]\n"
 "                 [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
 "                 [--state db] [--workers n] [expression]\n"
-"       wardwatch -T [-c config]\n"
+"       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch -V | --help\n"
 "\n"
@@ -62,7 +64,11 @@ usage(FILE *fp)
 "  -i interface     capture live on interface\n"
 "  -c config        configuration file (default: built-in settings)\n"
 "  -l logdir        directory for eve.json (default: .)\n"
-"  -T               check the configuration, report every error, exit\n"
+"  -S rules         load this rule file instead of rule-files and the\n"
+"                   shipped rules (repeatable)\n"
+"  --strict-rules   a rule that cannot be loaded is an error\n"
+"  -T               check the configuration and rules, report every\n"
+"                   error, exit\n"
 "  -v               more diagnostics (repeat for debug)\n"
 "  -V               print the version and exit\n"
 "  --state db       device inventory database (default: logdir/\n"
@@ -318,6 +324,44 @@ print_alerts(FILE *fp, struct output *out)
 		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
 }
 
+/*
+ * The rule engine's settings from the command line: -S replaces the
+ * configured rule files (and the shipped ones); compiled databases are
+ * cached next to the inventory (none without one).
+ */
+static void
+rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
+    const char *statepath)
+{
+	struct detect_config *dc = &cfg->detect;
+	char dir[4096], *slash;
+	size_t i;
+
+	if (nrules > 0) {
+		for (i = 0; i < dc->n_rule_files; i++)
+			free(dc->rule_files[i]);
+		free(dc->rule_files);
+		dc->rule_files = xcalloc(nrules, sizeof(*dc->rule_files));
+		for (i = 0; i < nrules; i++)
+			dc->rule_files[i] = xstrdup(rules[i]);
+		dc->n_rule_files = nrules;
+		/* A file named on the command line is taken as given. */
+		free(dc->default_rule_path);
+		dc->default_rule_path = NULL;
+	}
+	dc->strict = strict;
+	free(dc->cache_dir);
+	dc->cache_dir = NULL;
+	if (statepath != NULL &&
+	    strlcpy(dir, statepath, sizeof(dir)) < sizeof(dir)) {
+		if ((slash = strrchr(dir, '/')) != NULL)
+			*slash = '\0';
+		else
+			strlcpy(dir, ".", sizeof(dir));
+		dc->cache_dir = xstrdup(dir[0] != '\0' ? dir : "/");
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -328,6 +372,7 @@ main(int argc, char *argv[])
 		{ "fresh",	no_argument,		NULL, 'F' },
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "strict-rules", no_argument,		NULL, 'X' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -343,7 +388,10 @@ main(int argc, char *argv[])
 	const char *errstr;
 	size_t nreads = 0, nfiles = 0;
 	uint64_t v;
-	bool test_config = false, test_mode = false;
+	bool test_config = false, test_mode = false, strict_rules = false;
+	char **rules = NULL;
+	size_t nrules = 0;
+	struct detect_engine *de = NULL;
 	bool eve_made, db_made, started, fresh = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
@@ -358,7 +406,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	while ((ch = getopt_long(argc, argv, "c:hi:l:r:TvV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:hi:l:r:S:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -386,6 +434,14 @@ main(int argc, char *argv[])
 			reads = xreallocarray(reads, nreads + 1,
 			    sizeof(*reads));
 			reads[nreads++] = optarg;
+			break;
+		case 'S':
+			rules = xreallocarray(rules, nrules + 1,
+			    sizeof(*rules));
+			rules[nrules++] = optarg;
+			break;
+		case 'X':
+			strict_rules = true;
 			break;
 		case 'T':
 			test_config = true;
@@ -442,12 +498,35 @@ main(int argc, char *argv[])
 		}
 		if (!cfg.devices.enabled)
 			printf("wardwatch: device inventory: off\n");
-		printf("wardwatch: threat rules: none (no rule engine in "
-		    "this version)\n");
+		if (cfg.detect.enabled) {
+			rules_setup(&cfg, rules, nrules, strict_rules, NULL);
+			if ((de = detect_load(&cfg.detect, stderr, NULL)) ==
+			    NULL) {
+				fprintf(stderr, "wardwatch: threat rules: "
+				    "errors above\n");
+				config_free(&cfg);
+				free(reads);
+				free(rules);
+				return EXIT_USAGE;
+			}
+			detect_print_summary(de, stdout);
+			nerr = strict_rules && detect_rules_skipped(de) > 0;
+			detect_free(de);
+			if (nerr) {
+				fprintf(stderr, "wardwatch: --strict-rules: "
+				    "rules were skipped\n");
+				config_free(&cfg);
+				free(reads);
+				free(rules);
+				return EXIT_USAGE;
+			}
+		} else
+			printf("wardwatch: threat rules: off\n");
 		printf("wardwatch: zero-trust policy: none (no policy engine "
 		    "in this version)\n");
 		config_free(&cfg);
 		free(reads);
+		free(rules);
 		return 0;
 	}
 	if (test_mode && iface != NULL) {
@@ -534,6 +613,28 @@ main(int argc, char *argv[])
 	eve_made = cfg.eve_enabled && outpath[0] != '<' &&
 	    access(outpath, F_OK) == -1;
 	db_made = cfg.devices.enabled && access(statepath, F_OK) == -1;
+	if (cfg.detect.enabled) {
+		FILE *sfp = strcmp(cfg.eve_filename, "-") == 0 ? stderr :
+		    stdout;
+
+		rules_setup(&cfg, rules, nrules, strict_rules,
+		    cfg.devices.enabled ? statepath : NULL);
+		if ((de = detect_load(&cfg.detect, stderr, NULL)) == NULL) {
+			fprintf(stderr, "wardwatch: threat rules: errors "
+			    "above\n");
+			status = EXIT_USAGE;
+			goto out;
+		}
+		detect_print_summary(de, sfp);
+		fflush(sfp);
+		if (strict_rules && detect_rules_skipped(de) > 0) {
+			fprintf(stderr, "wardwatch: --strict-rules: rules "
+			    "were skipped\n");
+			status = EXIT_USAGE;
+			goto out;
+		}
+		mo.detect = de;
+	}
 	if (monitor_init(&mon, &cfg, &mo) == -1) {
 		monitor_free(&mon);
 		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
@@ -575,7 +676,7 @@ main(int argc, char *argv[])
 	    mon.out);
 	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?
 	    stderr : stdout, verbose > 0);
-	if (mon.brain != NULL)
+	if (mon.brain != NULL && cfg.devices.enabled)
 		fprintf(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 		    "  inventory  %s (wardwatch inventory --state %s)\n",
 		    util_safe_str(statepath), util_safe_str(statepath));
@@ -589,6 +690,8 @@ main(int argc, char *argv[])
 	monitor_free(&mon);
 
  out:
+	detect_free(de);
+	free(rules);
 	capture_free_inputs(files, nfiles);
 	free(bpf);
 	free(reads);

@@ -125,6 +125,9 @@ struct app_buf {
  */
 void	app_inspect(struct app_ctx *, enum app_proto, int dir,
 	    const struct app_buf *bufs, size_t nbufs, const void *fact);
+/* Does any rule look at protocol p?  Parsers build buffers (and keep
+ * bodies) only when it says so. */
+bool	app_inspect_wanted(struct app_ctx *, enum app_proto);
 
 /*
  * The ends of a flow, as evidence is about them: the client (TCP: who
@@ -219,6 +222,9 @@ struct app_parser {
 	/* Optional: the device evidence in a fact of direction dir. */
 	void		 (*facts)(const void *fact, int dir,
 			    const struct app_sink *);
+	/* Optional: bytes the state holds beyond state_size now
+	 * (detection scratch, bodies kept for rules). */
+	size_t		 (*memuse)(const void *state);
 };
 
 #endif /* WW_APP_H */

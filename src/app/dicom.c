@@ -407,6 +407,41 @@ dicom_assoc_item(struct dicom_state *st, struct app_ctx *ctx, void *arg,
 	return true;
 }
 
+static void
+dicom_buf(struct app_buf *b, size_t *n, enum app_buf_id id, const char *v)
+{
+	if (v == NULL || v[0] == '\0')
+		return;
+	b[*n].id = id;
+	b[*n].data = (const uint8_t *)v;
+	b[*n].len = strlen(v);
+	(*n)++;
+}
+
+/* An association's buffers: the AE titles and the requestor's
+ * implementation version to the server, the acceptor's to the client. */
+static void
+dicom_inspect_assoc(struct app_ctx *ctx, const struct dicom_assoc *a,
+    const struct dicom_fact *f)
+{
+	struct app_buf b[4];
+	size_t n = 0;
+
+	if (a->have_rq) {
+		dicom_buf(b, &n, APP_BUF_DICOM_CALLING_AE, a->calling_ae);
+		dicom_buf(b, &n, APP_BUF_DICOM_CALLED_AE, a->called_ae);
+		dicom_buf(b, &n, APP_BUF_DICOM_IMPL_VERSION,
+		    a->rq.impl_version);
+		app_inspect(ctx, APP_DICOM, APP_DIR_TOSERVER, b, n, f);
+	}
+	n = 0;
+	if (a->have_ac) {
+		dicom_buf(b, &n, APP_BUF_DICOM_IMPL_VERSION,
+		    a->ac.impl_version);
+		app_inspect(ctx, APP_DICOM, APP_DIR_TOCLIENT, b, n, f);
+	}
+}
+
 /*
  * Emit the association fact once.
  */
@@ -421,6 +456,8 @@ dicom_emit_assoc(struct dicom_state *st, struct app_ctx *ctx, int dir)
 	f.type = DICOM_FACT_ASSOC;
 	f.u.assoc = &st->assoc;
 	app_emit(ctx, APP_DICOM, dir, &f);
+	if (app_inspect_wanted(ctx, APP_DICOM))
+		dicom_inspect_assoc(ctx, &st->assoc, &f);
 }
 
 static void
@@ -590,6 +627,20 @@ dicom_emit_command(struct app_ctx *ctx, int dir, const struct dicom_command *c)
 	f.type = DICOM_FACT_COMMAND;
 	f.u.command = c;
 	app_emit(ctx, APP_DICOM, dir, &f);
+	if (app_inspect_wanted(ctx, APP_DICOM)) {
+		/* dicom.command ("C-MOVE-RQ"), sop_class, move_destination:
+		 * the command set only, never a data set. */
+		struct app_buf b[3];
+		size_t n = 0;
+
+		if (c->flags & DICOM_CMD_HAS_FIELD)
+			dicom_buf(b, &n, APP_BUF_DICOM_COMMAND,
+			    dicom_command_name(c->command_field));
+		dicom_buf(b, &n, APP_BUF_DICOM_SOP_CLASS,
+		    c->affected_sop_class);
+		dicom_buf(b, &n, APP_BUF_DICOM_MOVE_DEST, c->move_destination);
+		app_inspect(ctx, APP_DICOM, dir, b, n, &f);
+	}
 }
 
 static bool

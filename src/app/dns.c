@@ -403,6 +403,19 @@ parse_common(void *st, struct app_ctx *ctx, enum app_proto proto, int dir,
 		return app_ok(n);	/* one bad datagram; the next may do */
 	}
 	app_emit(ctx, proto, dir, f);
+	if (proto == APP_DNS && !(f->flags & DNS_FLAG_QR) &&
+	    app_inspect_wanted(ctx, APP_DNS)) {
+		struct app_buf b[DNS_MAX_QUERIES];
+		size_t i;
+
+		/* dns.query: one per question, as Suricata has it. */
+		for (i = 0; i < f->n_queries; i++) {
+			b[i].id = APP_BUF_DNS_QUERY;
+			b[i].data = (const uint8_t *)f->queries[i].name.text;
+			b[i].len = f->queries[i].name.len;
+		}
+		app_inspect(ctx, APP_DNS, dir, b, f->n_queries, f);
+	}
 	return app_ok(n);
 }
 

@@ -694,6 +694,52 @@ struct hl7_batch {
 	char		 control_id[HL7_STR];	/* BHS-11 */
 };
 
+
+static void
+hl7_buf(struct app_buf *b, size_t *n, enum app_buf_id id, const char *v)
+{
+	if (v[0] == '\0')
+		return;
+	b[*n].id = id;
+	b[*n].data = (const uint8_t *)v;
+	b[*n].len = strlen(v);
+	(*n)++;
+}
+
+/* An HD (MSH-3, MSH-5) as the rules see it: its namespace id, else its
+ * universal id. */
+static const char *
+hl7_hd_name(const struct hl7_hd *hd)
+{
+	return hd->namespace_id[0] != '\0' ? hd->namespace_id :
+	    hd->universal_id;
+}
+
+/*
+ * A message's detection buffers, from MSH only (never a patient
+ * segment): hl7.message_type as "ADT^A01", the sending and receiving
+ * applications and the processing id.
+ */
+static void
+hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
+{
+	struct app_buf b[4];
+	char type[2 * HL7_SHORT + 1];
+	size_t n = 0;
+
+	if (f->trigger_event[0] != '\0')
+		(void)snprintf(type, sizeof(type), "%s^%s", f->message_type,
+		    f->trigger_event);
+	else
+		(void)snprintf(type, sizeof(type), "%s", f->message_type);
+	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, type);
+	hl7_buf(b, &n, APP_BUF_HL7_SENDING_APP, hl7_hd_name(&f->sending_app));
+	hl7_buf(b, &n, APP_BUF_HL7_RECEIVING_APP,
+	    hl7_hd_name(&f->receiving_app));
+	hl7_buf(b, &n, APP_BUF_HL7_PROCESSING_ID, f->processing_id);
+	app_inspect(ctx, APP_HL7, dir, b, n, f);
+}
+
 static void
 hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
     struct hl7_batch *b, const uint8_t *p, size_t len)
@@ -712,6 +758,8 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
 	}
 	st->messages++;
 	app_emit(ctx, APP_HL7, dir, &facts);
+	if (app_inspect_wanted(ctx, APP_HL7))
+		hl7_inspect(ctx, dir, &facts);
 }
 
 /*

@@ -18,7 +18,14 @@
  * Requests wait in a small queue (HTTP_MAX_PENDING, for pipelining);
  * a response takes the oldest.  When the queue is full, or bytes are
  * lost, waiting requests are reported alone.  Authorization and
- * Cookie values are never copied: they are credentials.
+ * Cookie values are never copied into facts: they are credentials.
+ *
+ * When a rule looks at HTTP (app_inspect_wanted), each message's header
+ * block and the first HTTP_BODY_LIMIT bytes of its body (dechunked) are
+ * kept in the state until the body is complete, the limit is reached
+ * or bytes are lost; then the detection buffers of app/buffers.def are
+ * built from them in a scratch buffer of the state and handed to
+ * app_inspect(), once per message.  They are never logged.
  */
 #include <config.h>
 
@@ -58,8 +65,21 @@ struct http_dir {
 	uint64_t	 body_bytes;	/* skipped, all messages */
 };
 
+/* A message kept for the rules until its body is complete. */
+struct http_insp {
+	bool		 pending;
+	uint8_t		*head;		/* header block, as on the wire */
+	size_t		 head_len, head_size;
+	uint8_t		*body;		/* dechunked, up to HTTP_BODY_LIMIT */
+	size_t		 body_len, body_size;
+	struct http_facts fact;		/* what an alert on it carries */
+};
+
 struct http_state {
 	struct http_dir	 dir[2];
+	struct http_insp insp[2];
+	uint8_t		*sc;		/* built buffers (scratch) */
+	size_t		 sc_len, sc_size;
 	struct http_facts pending[HTTP_MAX_PENDING];
 	unsigned	 head;		/* oldest pending request */
 	unsigned	 count;
@@ -72,6 +92,12 @@ static const char *const http_methods[] = {
 	"GET", "POST", "PUT", "HEAD", "OPTIONS", "DELETE", "PATCH",
 	"CONNECT", "TRACE", NULL
 };
+
+static void	http_insp_begin(struct http_state *, struct app_ctx *, int,
+		    const uint8_t *, size_t, const struct http_facts *);
+static void	http_insp_body(struct http_state *, struct app_ctx *, int,
+		    const uint8_t *, size_t);
+static void	http_insp_run(struct http_state *, struct app_ctx *, int);
 
 /* Copy n wire bytes as a printable string cut to size. */
 static void
@@ -433,6 +459,7 @@ http_message(struct http_state *st, struct app_ctx *ctx, int dir,
 			return app_error(blen);
 		}
 		http_push(st, ctx, &f);
+		http_insp_begin(st, ctx, dir, buf, blen, &f);
 		if (strcmp(f.method, "CONNECT") == 0)
 			d->phase = HTTP_BODY_EOF;	/* a tunnel follows */
 		else
@@ -472,6 +499,7 @@ http_message(struct http_state *st, struct app_ctx *ctx, int dir,
 	} else
 		app_anomaly(ctx, EV_HTTP_RESPONSE_WITHOUT_REQUEST);
 	http_emit(st, ctx, &f);
+	http_insp_begin(st, ctx, dir, buf, blen, &f);
 	if (h.bad_length && !h.chunked) {
 		app_anomaly(ctx, EV_HTTP_BAD_CONTENT_LENGTH);
 		d->phase = HTTP_STOP;
@@ -538,16 +566,13 @@ http_chunk_size(struct http_dir *d, struct app_ctx *ctx, const uint8_t *buf,
 }
 
 static struct app_result
-http_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
-    size_t len)
+http_parse1(struct http_state *st, struct app_ctx *ctx, int dir,
+    const uint8_t *buf, size_t len)
 {
-	struct http_state *st = state;
 	struct http_dir *d;
 	struct breader br;
 	size_t n, take;
 
-	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
-		return app_error(0);
 	d = &st->dir[dir];
 	br_init(&br, buf, len);
 	switch (d->phase) {
@@ -589,6 +614,7 @@ http_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		take = (uint64_t)len < d->remain ? len : (size_t)d->remain;
 		d->remain -= take;
 		d->body_bytes += take;
+		http_insp_body(st, ctx, dir, buf, take);
 		if (d->remain == 0)
 			d->phase = d->phase == HTTP_BODY_LEN ? HTTP_HEAD :
 			    HTTP_CHUNK_END;
@@ -637,11 +663,33 @@ http_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		return app_ok(n);
 	case HTTP_BODY_EOF:
 		d->body_bytes += len;
+		http_insp_body(st, ctx, dir, buf, len);
 		return app_ok(len);
 	case HTTP_STOP:
 	default:
 		return app_ok(len);
 	}
+}
+
+static struct app_result
+http_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
+    size_t len)
+{
+	struct http_state *st = state;
+	struct app_result r;
+	enum http_phase ph;
+
+	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
+		return app_error(0);
+	r = http_parse1(st, ctx, dir, buf, len);
+	/* A message whose body is complete (or that has none, or ends a
+	 * direction) goes to the rules; a tunnel's bytes are no body. */
+	ph = st->dir[dir].phase;
+	if (st->insp[dir].pending && (ph == HTTP_HEAD || ph == HTTP_STOP ||
+	    strcmp(st->insp[dir].fact.method, "CONNECT") == 0 ||
+	    r.status == PARSE_ERROR))
+		http_insp_run(st, ctx, dir);
+	return r;
 }
 
 static void
@@ -651,6 +699,9 @@ http_gap(void *state, struct app_ctx *ctx, int dir)
 
 	if (dir != APP_DIR_TOSERVER && dir != APP_DIR_TOCLIENT)
 		return;
+	/* What came of a body before the loss is all the rules get. */
+	if (st->insp[dir].pending)
+		http_insp_run(st, ctx, dir);
 	/*
 	 * Responses lost, or the server is done: the waiting requests get
 	 * none.  Requests lost (or the client's half-close) leave the
@@ -661,6 +712,592 @@ http_gap(void *state, struct app_ctx *ctx, int dir)
 	if (st->dir[dir].phase != HTTP_BODY_EOF)
 		st->dir[dir].phase = HTTP_STOP;
 	st->dir[dir].scanned = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Detection buffers (app/buffers.def) */
+
+#define HTTP_MAX_BUFS	48
+#define HTTP_SC_NONE	SIZE_MAX
+
+/* Buffers being built: raw slices of the kept message, or runs of the
+ * state's scratch (offsets until the scratch stops growing). */
+struct http_bb {
+	struct http_state *st;
+	struct app_buf	 b[HTTP_MAX_BUFS];
+	size_t		 off[HTTP_MAX_BUFS];
+	size_t		 n;
+};
+
+/* Room for n more scratch bytes (pointers into it stay valid while
+ * those are written). */
+static void
+http_sc_reserve(struct http_state *st, size_t n)
+{
+	size_t nsize;
+
+	if (st->sc_len + n <= st->sc_size)
+		return;
+	nsize = st->sc_size ? st->sc_size : 1024;
+	while (nsize < st->sc_len + n)
+		nsize *= 2;
+	st->sc = xreallocarray(st->sc, 1, nsize);
+	st->sc_size = nsize;
+}
+
+static void
+http_sc_put(struct http_state *st, const void *p, size_t n)
+{
+	http_sc_reserve(st, n);
+	if (n > 0)
+		memcpy(st->sc + st->sc_len, p, n);
+	st->sc_len += n;
+}
+
+static void
+http_bb_raw(struct http_bb *bb, enum app_buf_id id, const uint8_t *p,
+    size_t n)
+{
+	if (bb->n == HTTP_MAX_BUFS)
+		return;
+	bb->b[bb->n].id = id;
+	bb->b[bb->n].data = p;
+	bb->b[bb->n].len = n;
+	bb->off[bb->n++] = HTTP_SC_NONE;
+}
+
+/* Start a buffer built in the scratch; http_bb_end() closes it. */
+static bool
+http_bb_begin(struct http_bb *bb, enum app_buf_id id)
+{
+	if (bb->n == HTTP_MAX_BUFS)
+		return false;
+	bb->b[bb->n].id = id;
+	bb->b[bb->n].data = NULL;
+	bb->off[bb->n] = bb->st->sc_len;
+	return true;
+}
+
+static void
+http_bb_end(struct http_bb *bb)
+{
+	bb->b[bb->n].len = bb->st->sc_len - bb->off[bb->n];
+	bb->n++;
+}
+
+/* One header field of a kept block; false after the last. */
+struct http_field {
+	const uint8_t	*name, *val;
+	size_t		 nlen, vlen;
+};
+
+static bool
+http_next_field(struct breader *blk, struct http_field *hf)
+{
+	const uint8_t *line;
+	size_t n, colon;
+	ptrdiff_t nl;
+
+	while ((nl = br_find(blk, '\n')) >= 0) {
+		n = (size_t)nl;
+		if ((line = br_bytes(blk, n + 1)) == NULL)
+			return false;
+		if (n == 0 || (n == 1 && line[0] == '\r'))
+			return false;
+		if (line[0] == ' ' || line[0] == '\t')
+			continue;	/* obs-fold */
+		for (colon = 0; colon < n && line[colon] != ':'; colon++)
+			;
+		if (colon == n)
+			continue;
+		hf->name = line;
+		hf->nlen = colon;
+		hf->val = line + colon + 1;
+		hf->vlen = n - colon - 1;
+		http_trim(&hf->name, &hf->nlen);
+		http_trim(&hf->val, &hf->vlen);
+		return true;
+	}
+	return false;
+}
+
+/* The values of every field called name, joined by ", " as Suricata
+ * joins repeated headers; nothing when there is none. */
+static bool
+http_bb_header(struct http_bb *bb, const uint8_t *fields, size_t flen,
+    const char *name, enum app_buf_id id)
+{
+	struct breader blk;
+	struct http_field hf;
+	bool any = false;
+
+	br_init(&blk, fields, flen);
+	while (http_next_field(&blk, &hf)) {
+		if (!http_name_is(hf.name, hf.nlen, name))
+			continue;
+		if (!any && !http_bb_begin(bb, id))
+			return false;
+		if (any)
+			http_sc_put(bb->st, ", ", 2);
+		http_sc_put(bb->st, hf.val, hf.vlen);
+		any = true;
+	}
+	if (any)
+		http_bb_end(bb);
+	return any;
+}
+
+static int
+http_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Append p percent-decoded (a '%' without two hex digits stays). */
+static void
+http_sc_unescape(struct http_state *st, const uint8_t *p, size_t n)
+{
+	size_t i;
+	uint8_t c;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		if (c == '%' && i + 2 < n &&
+		    (hi = http_hexval(p[i + 1])) >= 0 &&
+		    (lo = http_hexval(p[i + 2])) >= 0) {
+			c = (uint8_t)(hi << 4 | lo);
+			i += 2;
+		}
+		http_sc_put(st, &c, 1);
+	}
+}
+
+/*
+ * Normalise a decoded path in place (the n bytes at p): runs of '/'
+ * become one and "." and ".." segments are resolved (RFC 3986 5.2.4),
+ * as libhtp does for Suricata's http.uri.  Returns the new length.
+ */
+static size_t
+http_path_normalise(uint8_t *p, size_t n)
+{
+	size_t i = 0, w = 0, seg, end;
+
+	while (i < n) {
+		if (p[i] != '/') {
+			/* A relative start: copy its first segment. */
+			for (end = i; end < n && p[end] != '/'; end++)
+				;
+			memmove(p + w, p + i, end - i);
+			w += end - i;
+			i = end;
+			continue;
+		}
+		while (i + 1 < n && p[i + 1] == '/')
+			i++;
+		seg = i + 1;
+		for (end = seg; end < n && p[end] != '/'; end++)
+			;
+		if (end - seg == 1 && p[seg] == '.') {
+			if (end == n)
+				p[w++] = '/';
+			i = end;
+			continue;
+		}
+		if (end - seg == 2 && p[seg] == '.' && p[seg + 1] == '.') {
+			while (w > 0 && p[w - 1] != '/')
+				w--;
+			if (w > 0)
+				w--;	/* the '/' before the dropped segment */
+			if (end == n)
+				p[w++] = '/';
+			i = end;
+			continue;
+		}
+		memmove(p + w, p + i, end - i);
+		w += end - i;
+		i = end;
+	}
+	return w;
+}
+
+/* Where an absolute-form target's authority is ("http://a:b@h:80/x"),
+ * or false for origin form. */
+static bool
+http_authority(const uint8_t *u, size_t n, size_t *start, size_t *end)
+{
+	size_t i, at = SIZE_MAX;
+
+	for (i = 0; i < n && ((u[i] >= 'a' && u[i] <= 'z') ||
+	    (u[i] >= 'A' && u[i] <= 'Z')); i++)
+		;
+	if (i == 0 || i + 3 > n || memcmp(u + i, "://", 3) != 0)
+		return false;
+	*start = i + 3;
+	for (i = *start; i < n && u[i] != '/' && u[i] != '?' && u[i] != '#';
+	    i++)
+		if (u[i] == '@')
+			at = i;
+	if (at != SIZE_MAX)
+		*start = at + 1;	/* never the userinfo */
+	*end = i;
+	return true;
+}
+
+/* http.uri: path and query of the target, percent-decoded, the path
+ * normalised. */
+static void
+http_bb_uri(struct http_bb *bb, const uint8_t *u, size_t n)
+{
+	struct http_state *st = bb->st;
+	size_t a0, a1, q, off;
+
+	if (http_authority(u, n, &a0, &a1)) {
+		u += a1;
+		n -= a1;
+	}
+	for (q = 0; q < n && u[q] != '?'; q++)
+		;
+	if (!http_bb_begin(bb, APP_BUF_HTTP_URI))
+		return;
+	off = st->sc_len;
+	http_sc_unescape(st, u, q);
+	st->sc_len = off + http_path_normalise(st->sc + off, st->sc_len - off);
+	if (q < n)
+		http_sc_unescape(st, u + q, n - q);
+	http_bb_end(bb);
+}
+
+/* http.host: lower case, without the port. */
+static void
+http_bb_host_norm(struct http_bb *bb, const uint8_t *h, size_t n)
+{
+	size_t i, end = n;
+
+	if (n > 0 && h[0] == '[') {
+		for (i = 0; i < n && h[i] != ']'; i++)
+			;
+		if (i < n)
+			end = i + 1;
+	} else {
+		for (i = n; i > 0 && h[i - 1] >= '0' && h[i - 1] <= '9'; i--)
+			;
+		if (i > 0 && h[i - 1] == ':' &&
+		    memchr(h, ':', i - 1) == NULL)
+			end = i - 1;
+	}
+	if (!http_bb_begin(bb, APP_BUF_HTTP_HOST))
+		return;
+	for (i = 0; i < end; i++) {
+		uint8_t c = (h[i] >= 'A' && h[i] <= 'Z') ?
+		    (uint8_t)(h[i] - 'A' + 'a') : h[i];
+
+		http_sc_put(bb->st, &c, 1);
+	}
+	http_bb_end(bb);
+}
+
+/* http.host.raw as sent, and http.host. */
+static void
+http_bb_host(struct http_bb *bb, const uint8_t *h, size_t n)
+{
+	http_bb_raw(bb, APP_BUF_HTTP_HOST_RAW, h, n);
+	http_bb_host_norm(bb, h, n);
+}
+
+static int
+http_b64val(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * "Authorization: Basic dXNlcjpwYXNz": login.user and login.password
+ * for the rules (default credentials); only ever in these buffers.
+ */
+static void
+http_bb_basic(struct http_bb *bb, const uint8_t *fields, size_t flen)
+{
+	struct http_state *st = bb->st;
+	struct breader blk;
+	struct http_field hf;
+	size_t off, i, colon;
+	uint32_t acc = 0;
+	int bits = 0, v;
+
+	memset(&hf, 0, sizeof(hf));
+	br_init(&blk, fields, flen);
+	while (http_next_field(&blk, &hf))
+		if (http_name_is(hf.name, hf.nlen, "authorization") &&
+		    hf.vlen > 6 && strncasecmp((const char *)hf.val,
+		    "basic ", 6) == 0)
+			break;
+	if (hf.name == NULL || !http_name_is(hf.name, hf.nlen,
+	    "authorization") || hf.vlen <= 6 ||
+	    strncasecmp((const char *)hf.val, "basic ", 6) != 0)
+		return;
+	off = st->sc_len;
+	for (i = 6; i < hf.vlen; i++) {
+		if (hf.val[i] == ' ' && st->sc_len == off)
+			continue;
+		if (hf.val[i] == '=')
+			break;
+		if ((v = http_b64val(hf.val[i])) < 0) {
+			st->sc_len = off;
+			return;		/* not base64: no login */
+		}
+		acc = acc << 6 | (uint32_t)v;
+		if ((bits += 6) >= 8) {
+			uint8_t c = (uint8_t)(acc >> (bits - 8));
+
+			bits -= 8;
+			http_sc_put(st, &c, 1);
+		}
+	}
+	for (colon = off; colon < st->sc_len && st->sc[colon] != ':'; colon++)
+		;
+	if (colon == st->sc_len || bb->n + 2 > HTTP_MAX_BUFS) {
+		st->sc_len = off;
+		return;
+	}
+	bb->b[bb->n].id = APP_BUF_LOGIN_USER;
+	bb->off[bb->n] = off;
+	bb->b[bb->n++].len = colon - off;
+	bb->b[bb->n].id = APP_BUF_LOGIN_PASSWORD;
+	bb->off[bb->n] = colon + 1;
+	bb->b[bb->n++].len = st->sc_len - colon - 1;
+}
+
+/* Headers as Suricata's normalised buffers: http.header ("Name: value"
+ * lines without the cookies), http.header_names, http.start. */
+static void
+http_bb_headers(struct http_bb *bb, const uint8_t *line, size_t llen,
+    const uint8_t *fields, size_t flen, int dir)
+{
+	struct http_state *st = bb->st;
+	const char *cookie = dir == APP_DIR_TOSERVER ? "cookie" :
+	    "set-cookie";
+	struct breader blk;
+	struct http_field hf;
+
+	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER)) {
+		br_init(&blk, fields, flen);
+		while (http_next_field(&blk, &hf)) {
+			if (http_name_is(hf.name, hf.nlen, cookie))
+				continue;
+			http_sc_put(st, hf.name, hf.nlen);
+			http_sc_put(st, ": ", 2);
+			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, "\r\n", 2);
+		}
+		http_bb_end(bb);
+	}
+	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER_NAMES)) {
+		http_sc_put(st, "\r\n", 2);
+		br_init(&blk, fields, flen);
+		while (http_next_field(&blk, &hf)) {
+			http_sc_put(st, hf.name, hf.nlen);
+			http_sc_put(st, "\r\n", 2);
+		}
+		http_sc_put(st, "\r\n", 2);
+		http_bb_end(bb);
+	}
+	if (http_bb_begin(bb, APP_BUF_HTTP_START)) {
+		http_sc_put(st, line, llen);
+		http_sc_put(st, "\r\n", 2);
+		br_init(&blk, fields, flen);
+		while (http_next_field(&blk, &hf)) {
+			http_sc_put(st, hf.name, hf.nlen);
+			http_sc_put(st, ": ", 2);
+			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, "\r\n", 2);
+		}
+		http_sc_put(st, "\r\n", 2);
+		http_bb_end(bb);
+	}
+	http_bb_raw(bb, APP_BUF_HTTP_HEADER_RAW, fields, flen);
+}
+
+static const struct {
+	const char	*name;
+	enum app_buf_id	 id;
+	int		 dir;		/* -1: both */
+} http_value_bufs[] = {
+	{ "user-agent",		APP_BUF_HTTP_USER_AGENT,	APP_DIR_TOSERVER },
+	{ "referer",		APP_BUF_HTTP_REFERER,		APP_DIR_TOSERVER },
+	{ "accept",		APP_BUF_HTTP_ACCEPT,		APP_DIR_TOSERVER },
+	{ "accept-encoding",	APP_BUF_HTTP_ACCEPT_ENC,	APP_DIR_TOSERVER },
+	{ "accept-language",	APP_BUF_HTTP_ACCEPT_LANG,	APP_DIR_TOSERVER },
+	{ "cookie",		APP_BUF_HTTP_COOKIE,		APP_DIR_TOSERVER },
+	{ "set-cookie",		APP_BUF_HTTP_COOKIE,		APP_DIR_TOCLIENT },
+	{ "connection",		APP_BUF_HTTP_CONNECTION,	-1 },
+	{ "content-type",	APP_BUF_HTTP_CONTENT_TYPE,	-1 },
+	{ "content-length",	APP_BUF_HTTP_CONTENT_LEN,	-1 },
+	{ "location",		APP_BUF_HTTP_LOCATION,		APP_DIR_TOCLIENT },
+	{ "server",		APP_BUF_HTTP_SERVER,		APP_DIR_TOCLIENT },
+};
+
+/* The tokens of a start line: [0] up to the first space, [1] to the
+ * next, [2] the rest. */
+static void
+http_start_tokens(const uint8_t *line, size_t n, const uint8_t *tok[3],
+    size_t len[3])
+{
+	size_t i, k, start = 0;
+
+	for (k = 0; k < 3; k++) {
+		tok[k] = line + start;
+		len[k] = 0;
+	}
+	for (k = 0; k < 2 && start <= n; k++) {
+		for (i = start; i < n && line[i] != ' '; i++)
+			;
+		tok[k] = line + start;
+		len[k] = i - start;
+		start = i < n ? i + 1 : n;
+	}
+	tok[2] = line + start;
+	len[2] = n - start;
+}
+
+/* Build the buffers of the kept message of dir and inspect them. */
+static void
+http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
+{
+	struct http_insp *in = &st->insp[dir];
+	struct http_bb bb;
+	const uint8_t *line, *fields, *tok[3];
+	size_t llen, flen, len[3], i, a0, a1;
+	bool req = dir == APP_DIR_TOSERVER;
+
+	in->pending = false;
+	memset(&bb, 0, sizeof(bb));
+	bb.st = st;
+	st->sc_len = 0;
+	line = in->head;
+	for (llen = 0; llen < in->head_len && line[llen] != '\n'; llen++)
+		;
+	fields = llen < in->head_len ? line + llen + 1 : line + llen;
+	flen = in->head_len - (size_t)(fields - line);
+	if (llen > 0 && line[llen - 1] == '\r')
+		llen--;
+	http_start_tokens(line, llen, tok, len);
+	if (req) {
+		http_bb_raw(&bb, APP_BUF_HTTP_REQUEST_LINE, line, llen);
+		http_bb_raw(&bb, APP_BUF_HTTP_METHOD, tok[0], len[0]);
+		http_bb_raw(&bb, APP_BUF_HTTP_URI_RAW, tok[1], len[1]);
+		http_bb_uri(&bb, tok[1], len[1]);
+		if (len[2] > 0)
+			http_bb_raw(&bb, APP_BUF_HTTP_PROTOCOL, tok[2],
+			    len[2]);
+		/* The target's authority wins over Host, as in Suricata. */
+		if (http_authority(tok[1], len[1], &a0, &a1))
+			http_bb_host(&bb, tok[1] + a0, a1 - a0);
+		else if (http_bb_header(&bb, fields, flen, "host",
+		    APP_BUF_HTTP_HOST_RAW)) {
+			size_t off = bb.off[bb.n - 1], n = bb.b[bb.n - 1].len;
+
+			/* Built from the scratch into the scratch. */
+			http_sc_reserve(st, n);
+			http_bb_host_norm(&bb, st->sc + off, n);
+		}
+		http_bb_basic(&bb, fields, flen);
+	} else {
+		http_bb_raw(&bb, APP_BUF_HTTP_RESPONSE_LINE, line, llen);
+		http_bb_raw(&bb, APP_BUF_HTTP_PROTOCOL, tok[0], len[0]);
+		http_bb_raw(&bb, APP_BUF_HTTP_STAT_CODE, tok[1], len[1]);
+		http_bb_raw(&bb, APP_BUF_HTTP_STAT_MSG, tok[2], len[2]);
+	}
+	for (i = 0; i < sizeof(http_value_bufs) / sizeof(http_value_bufs[0]);
+	    i++)
+		if (http_value_bufs[i].dir == -1 ||
+		    http_value_bufs[i].dir == dir)
+			(void)http_bb_header(&bb, fields, flen,
+			    http_value_bufs[i].name, http_value_bufs[i].id);
+	http_bb_headers(&bb, line, llen, fields, flen, dir);
+	if (in->body_len > 0) {
+		http_bb_raw(&bb, req ? APP_BUF_HTTP_REQUEST_BODY :
+		    APP_BUF_HTTP_RESPONSE_BODY, in->body, in->body_len);
+		http_bb_raw(&bb, APP_BUF_FILE_DATA, in->body, in->body_len);
+	}
+	for (i = 0; i < bb.n; i++)
+		if (bb.off[i] != HTTP_SC_NONE)
+			bb.b[i].data = st->sc + bb.off[i];
+	app_inspect(ctx, APP_HTTP, dir, bb.b, bb.n, &in->fact);
+	/* Nothing outlives the call: scratch and body are reused. */
+	explicit_bzero(st->sc, st->sc_len);
+	st->sc_len = 0;
+	in->body_len = 0;
+	in->head_len = 0;
+}
+
+/* A header block of blen bytes: keep it for the rules. */
+static void
+http_insp_begin(struct http_state *st, struct app_ctx *ctx, int dir,
+    const uint8_t *buf, size_t blen, const struct http_facts *f)
+{
+	struct http_insp *in = &st->insp[dir];
+
+	if (!app_inspect_wanted(ctx, APP_HTTP))
+		return;
+	if (in->pending)
+		http_insp_run(st, ctx, dir);	/* never: bodies end first */
+	if (blen > in->head_size) {
+		free(in->head);
+		in->head = xreallocarray(NULL, blen, 1);
+		in->head_size = blen;
+	}
+	memcpy(in->head, buf, blen);
+	in->head_len = blen;
+	in->body_len = 0;
+	in->fact = *f;
+	in->pending = true;
+}
+
+/* Body bytes of the kept message, up to the limit: at the limit the
+ * message is inspected with what it has. */
+static void
+http_insp_body(struct http_state *st, struct app_ctx *ctx, int dir,
+    const uint8_t *p, size_t n)
+{
+	struct http_insp *in = &st->insp[dir];
+	size_t take;
+
+	if (!in->pending || n == 0)
+		return;
+	take = HTTP_BODY_LIMIT - in->body_len;
+	if (take > n)
+		take = n;
+	if (in->body_len + take > in->body_size) {
+		size_t nsize = in->body_size ? in->body_size : 4096;
+
+		while (nsize < in->body_len + take)
+			nsize *= 2;
+		if (nsize > HTTP_BODY_LIMIT)
+			nsize = HTTP_BODY_LIMIT;
+		in->body = xreallocarray(in->body, 1, nsize);
+		in->body_size = nsize;
+	}
+	memcpy(in->body + in->body_len, p, take);
+	in->body_len += take;
+	if (in->body_len == HTTP_BODY_LIMIT)
+		http_insp_run(st, ctx, dir);
 }
 
 static enum app_probe
@@ -705,7 +1342,24 @@ http_state_new(void)
 static void
 http_state_free(void *state)
 {
+	struct http_state *st = state;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		free(st->insp[i].head);
+		free(st->insp[i].body);
+	}
+	free(st->sc);
 	free(state);
+}
+
+static size_t
+http_memuse(const void *state)
+{
+	const struct http_state *st = state;
+
+	return st->insp[0].head_size + st->insp[0].body_size +
+	    st->insp[1].head_size + st->insp[1].body_size + st->sc_size;
 }
 
 /* The Host header without its port, lower case, as Suricata logs it. */
@@ -823,4 +1477,5 @@ const struct app_parser http_parser = {
 	.eve = http_eve,
 	.eve_extra = http_eve_extra,
 	.facts = http_facts,
+	.memuse = http_memuse,
 };

@@ -21,6 +21,10 @@
 #define HTTP_MAX_HEADER		(16u << 10)	/* start line + headers */
 #define HTTP_MAX_CHUNK_LINE	1024		/* chunk-size line */
 #define HTTP_MAX_PENDING	8		/* requests awaiting replies */
+/* Body bytes kept for the rules (Suricata's request-body-limit and
+ * response-body-limit): a body is inspected when it is complete or
+ * when this much of it has come, whichever is first. */
+#define HTTP_BODY_LIMIT		(100u << 10)
 
 #define HTTP_METHOD_LEN		16
 #define HTTP_URI_LEN		256

@@ -86,6 +86,7 @@ struct app_flow {
 	const struct app_parser *parser;	/* NULL while detecting */
 	void		*state;
 	bool		 detect_failed;
+	size_t		 extra;		/* parser's memuse() last counted */
 	struct app_dir	 dir[2];
 	uint8_t		 n_anom;
 	uint16_t	 anom[APP_MAX_FLOW_ANOM];
@@ -106,6 +107,9 @@ struct app_engine {
 	void		(*fact)(void *, struct flow *, const struct packet *,
 			    enum app_proto, int, const void *);
 	void		*fact_arg;
+	app_inspect_fn	*inspect;
+	void		*inspect_arg;
+	bool		 wants[APP_MAX];
 	uint64_t	 mem;
 	/* The enabled parsers, in probing order. */
 	const struct app_parser *parsers[APP_NPARSERS];
@@ -288,7 +292,7 @@ app_flow_end(struct app_engine *e, struct flow *f)
 	dpi_flow_free(af->dpi);
 	if (af->parser != NULL) {
 		af->parser->state_free(af->state);
-		e->mem -= af->parser->state_size;
+		e->mem -= af->parser->state_size + af->extra;
 	}
 	dir_clear(e, &af->dir[0]);
 	dir_clear(e, &af->dir[1]);
@@ -377,6 +381,54 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 }
 
 void
+app_engine_set_inspect_sink(struct app_engine *e, app_inspect_fn *fn,
+    const bool wants[APP_MAX], void *arg)
+{
+	int i;
+
+	e->inspect = fn;
+	e->inspect_arg = arg;
+	for (i = 0; i < APP_MAX; i++)
+		e->wants[i] = fn != NULL && wants != NULL && wants[i];
+}
+
+bool
+app_inspect_wanted(struct app_ctx *ctx, enum app_proto proto)
+{
+	return (unsigned)proto < APP_MAX && ctx->eng->wants[proto];
+}
+
+void
+app_inspect(struct app_ctx *ctx, enum app_proto proto, int dir,
+    const struct app_buf *bufs, size_t nbufs, const void *fact)
+{
+	struct app_engine *e = ctx->eng;
+	enum ww_counter ev[APP_MAX_FLOW_ANOM];
+	uint8_t i;
+
+	if (!app_inspect_wanted(ctx, proto) || nbufs == 0)
+		return;
+	for (i = 0; i < ctx->af->n_anom; i++)
+		ev[i] = (enum ww_counter)ctx->af->anom[i];
+	e->inspect(e->inspect_arg, ctx->flow, e->pkt, proto, dir, bufs,
+	    nbufs, fact, ev, ctx->af->n_anom);
+}
+
+/* Count what the parser holds beyond its state (detection scratch). */
+static void
+app_extra_mem(struct app_engine *e, struct app_flow *af)
+{
+	size_t now;
+
+	if (af->parser == NULL || af->parser->memuse == NULL)
+		return;
+	now = af->parser->memuse(af->state);
+	e->mem += now;
+	e->mem -= af->extra;
+	af->extra = now;
+}
+
+void
 app_engine_set_fact_sink(struct app_engine *e, void (*fact)(void *,
     struct flow *, const struct packet *, enum app_proto, int, const void *),
     void *arg)
@@ -418,6 +470,7 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 			ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
 			d->done = true;
 			dir_clear(e, d);
+			app_extra_mem(e, af);
 			return;
 		}
 		if (r.status == PARSE_INCOMPLETE || r.consumed == 0)
@@ -435,6 +488,7 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 		d->done = true;
 		dir_clear(e, d);
 	}
+	app_extra_mem(e, af);
 }
 
 static bool
@@ -586,6 +640,7 @@ app_stream_gap(struct app_engine *e, struct flow *f, int dir)
 		struct app_ctx ctx = { e, f, af };
 
 		af->parser->gap(af->state, &ctx, dir);
+		app_extra_mem(e, af);
 	}
 }
 
@@ -605,6 +660,7 @@ app_stream_eof(struct app_engine *e, struct flow *f, int dir)
 		struct app_ctx ctx = { e, f, af };
 
 		af->parser->gap(af->state, &ctx, dir);
+		app_extra_mem(e, af);
 	}
 	af->dir[dir].done = true;
 	dir_clear(e, &af->dir[dir]);
@@ -645,6 +701,7 @@ app_udp_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (af->parser->parse(af->state, &ctx, dir, pkt_payload(p),
 	    p->payload_len).status == PARSE_ERROR)
 		ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
+	app_extra_mem(e, af);
 }
 
 static int

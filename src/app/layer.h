@@ -48,6 +48,19 @@ void		 app_engine_set_fact_sink(struct app_engine *,
 		    void (*fact)(void *, struct flow *, const struct packet *,
 		    enum app_proto, int dir, const void *), void *arg);
 
+/*
+ * A transaction's detection buffers (app_inspect()) go to inspect(),
+ * with the anomalies the flow raised so far; only for the protocols
+ * wants[] names (the rule engine's detect_wants_proto()), so parsers
+ * of other protocols build nothing.
+ */
+typedef void	 app_inspect_fn(void *, struct flow *, const struct packet *,
+		    enum app_proto, int dir, const struct app_buf *, size_t,
+		    const void *fact, const enum ww_counter *events,
+		    size_t nevents);
+void		 app_engine_set_inspect_sink(struct app_engine *,
+		    app_inspect_fn *, const bool wants[APP_MAX], void *arg);
+
 /* The packet whose processing may emit records (for their time,
  * direction and pcap_cnt); NULL when none, e.g. at flow end. */
 void		 app_engine_set_packet(struct app_engine *, const struct packet *);

@@ -84,6 +84,41 @@ ftp_emit(struct ftp_state *st, struct app_ctx *ctx, uint8_t outcome)
 	st->pending = false;
 }
 
+/*
+ * A command line for the rules: ftp.command and ftp.command_data, and
+ * at PASS login.user (as kept) with login.password, which exists only
+ * in that buffer during the call.
+ */
+static void
+ftp_inspect(struct ftp_state *st, struct app_ctx *ctx, const uint8_t *p,
+    size_t n, size_t cmd, bool pass)
+{
+	struct app_buf b[4];
+	size_t nb = 0, arg = cmd < n ? cmd + 1 : n;
+
+	b[nb].id = APP_BUF_FTP_COMMAND;
+	b[nb].data = p;
+	b[nb++].len = cmd;
+	if (cmd < n) {
+		b[nb].id = APP_BUF_FTP_COMMAND_DATA;
+		b[nb].data = p + arg;
+		b[nb++].len = n - arg;
+	}
+	if (pass) {
+		b[nb].id = APP_BUF_LOGIN_USER;
+		b[nb].data = (const uint8_t *)st->cur.user;
+		b[nb++].len = strlen(st->cur.user);
+		b[nb].id = APP_BUF_LOGIN_PASSWORD;
+		b[nb].data = p + arg;
+		b[nb++].len = n - arg;
+	} else if (cmd == 4 && strncasecmp((const char *)p, "USER", 4) == 0) {
+		b[nb].id = APP_BUF_LOGIN_USER;
+		b[nb].data = p + arg;
+		b[nb++].len = n - arg;
+	}
+	app_inspect(ctx, APP_FTP, APP_DIR_TOSERVER, b, nb, &st->cur);
+}
+
 static void
 ftp_command(struct ftp_state *st, struct app_ctx *ctx, const uint8_t *p,
     size_t n)
@@ -92,6 +127,10 @@ ftp_command(struct ftp_state *st, struct app_ctx *ctx, const uint8_t *p,
 
 	for (cmd = 0; cmd < n && p[cmd] != ' '; cmd++)
 		;
+	if (app_inspect_wanted(ctx, APP_FTP))
+		ftp_inspect(st, ctx, p, n, cmd, cmd == 4 &&
+		    strncasecmp((const char *)p, "PASS", 4) == 0 &&
+		    st->pending);
 	if (cmd == 4 && strncasecmp((const char *)p, "USER", 4) == 0) {
 		ftp_emit(st, ctx, LOGIN_UNKNOWN);
 		memset(&st->cur, 0, sizeof(st->cur));
@@ -345,6 +384,10 @@ struct telnet_state {
 	uint8_t		 ulen;
 	uint8_t		 user[LOGIN_USER_LEN];
 	bool		 user_cut;
+	/* The typed password, only while a rule looks at telnet: handed
+	 * to login.password at the end of the line, then wiped. */
+	uint8_t		 plen;
+	uint8_t		 pass[LOGIN_USER_LEN];
 	bool		 pending;
 	struct login_facts cur;
 	uint64_t	 attempts;
@@ -414,11 +457,27 @@ telnet_server(struct telnet_state *st, struct app_ctx *ctx, uint8_t c)
 	}
 }
 
+/* A login typed in full: login.user and login.password for the rules. */
+static void
+telnet_inspect(struct telnet_state *st, struct app_ctx *ctx)
+{
+	struct app_buf b[2];
+
+	b[0].id = APP_BUF_LOGIN_USER;
+	b[0].data = st->user;
+	b[0].len = st->ulen;
+	b[1].id = APP_BUF_LOGIN_PASSWORD;
+	b[1].data = st->pass;
+	b[1].len = st->plen;
+	app_inspect(ctx, APP_TELNET, APP_DIR_TOSERVER, b, 2, &st->cur);
+	explicit_bzero(st->pass, sizeof(st->pass));
+	st->plen = 0;
+}
+
 /* One byte the client typed. */
 static void
 telnet_client(struct telnet_state *st, struct app_ctx *ctx, uint8_t c)
 {
-	(void)ctx;
 	switch (st->phase) {
 	case TN_USER:
 		if (c == '\r' || c == '\n') {
@@ -440,11 +499,19 @@ telnet_client(struct telnet_state *st, struct app_ctx *ctx, uint8_t c)
 		}
 		break;
 	case TN_PASS:
-		/* The password itself is never looked at. */
+		/* The password is never kept beyond the rules' look. */
 		if (c == '\r' || c == '\n') {
 			st->cur.password_sent = true;
 			st->phase = TN_IDLE;
-		}
+			if (app_inspect_wanted(ctx, APP_TELNET))
+				telnet_inspect(st, ctx);
+		} else if (!app_inspect_wanted(ctx, APP_TELNET))
+			break;
+		else if (c == 0x08 || c == 0x7f) {
+			if (st->plen > 0)
+				st->plen--;
+		} else if (c >= 0x20 && st->plen < sizeof(st->pass))
+			st->pass[st->plen++] = c;
 		break;
 	default:
 		break;
@@ -542,6 +609,15 @@ telnet_probe(const uint8_t *buf, size_t len, int dir)
 	    APP_PROBE_YES : APP_PROBE_NO;
 }
 
+static void
+telnet_state_free(void *state)
+{
+	struct telnet_state *st = state;
+
+	explicit_bzero(st->pass, sizeof(st->pass));
+	free(st);
+}
+
 static void *
 telnet_state_new(void)
 {
@@ -569,7 +645,7 @@ const struct app_parser telnet_parser = {
 	.probe = telnet_probe,
 	.state_new = telnet_state_new,
 	.state_size = sizeof(struct telnet_state),
-	.state_free = login_state_free,
+	.state_free = telnet_state_free,
 	.parse = telnet_parse,
 	.gap = telnet_gap,
 	.eve = telnet_eve,

@@ -989,6 +989,61 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 	return false;
 }
 
+static void
+tls_buf(struct app_buf *b, size_t *n, enum app_buf_id id, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return;
+	b[*n].id = id;
+	b[*n].data = (const uint8_t *)s;
+	b[*n].len = strlen(s);
+	(*n)++;
+}
+
+/*
+ * The session's detection buffers: the client's side (tls.sni, ja3)
+ * then the server's (tls.version as Suricata names it, the first
+ * certificate, ja3s), each side once.  tls.subjectaltname and tls.certs
+ * are not built: the parser keeps neither.
+ */
+static void
+tls_inspect(const struct tls_session *s, struct app_ctx *ctx,
+    const struct tls_fact *f)
+{
+	struct app_buf b[12];
+	size_t n = 0;
+
+	if (s->client.seen) {
+		tls_buf(b, &n, APP_BUF_TLS_SNI, s->client.sni);
+		tls_buf(b, &n, APP_BUF_TLS_VERSION,
+		    tls_version_name(s->client.max_version));
+		if (s->client.ja3_str != NULL) {
+			tls_buf(b, &n, APP_BUF_JA3_HASH, s->client.ja3_hash);
+			tls_buf(b, &n, APP_BUF_JA3_STRING, s->client.ja3_str);
+		}
+		app_inspect(ctx, APP_TLS, APP_DIR_TOSERVER, b, n, f);
+	}
+	n = 0;
+	if (s->server.seen) {
+		tls_buf(b, &n, APP_BUF_TLS_VERSION,
+		    tls_version_name(s->server.version));
+		if (s->server.ja3s_str != NULL) {
+			tls_buf(b, &n, APP_BUF_JA3S_HASH, s->server.ja3s_hash);
+			tls_buf(b, &n, APP_BUF_JA3S_STRING,
+			    s->server.ja3s_str);
+		}
+	}
+	if (s->cert.seen) {
+		tls_buf(b, &n, APP_BUF_TLS_CERT_SUBJECT, s->cert.subject);
+		tls_buf(b, &n, APP_BUF_TLS_CERT_ISSUER, s->cert.issuer);
+		tls_buf(b, &n, APP_BUF_TLS_CERT_SERIAL, s->cert.serial);
+		tls_buf(b, &n, APP_BUF_TLS_CERT_FINGERPRINT,
+		    s->cert.fingerprint);
+	}
+	if (n > 0)
+		app_inspect(ctx, APP_TLS, APP_DIR_TOCLIENT, b, n, f);
+}
+
 /*
  * The session's one fact, oriented client to server as Suricata writes
  * a TLS transaction, once either side was understood.
@@ -1004,6 +1059,8 @@ tls_emit_session(struct tls_state *st, struct app_ctx *ctx)
 	f.type = TLS_FACT_SESSION;
 	f.s = &st->s;
 	app_emit(ctx, APP_TLS, APP_DIR_TOSERVER, &f);
+	if (app_inspect_wanted(ctx, APP_TLS))
+		tls_inspect(&st->s, ctx, &f);
 }
 
 /*

@@ -23,6 +23,8 @@
 
 #include "app/app.h"
 #include "app/evidence.h"
+#include "app/layer.h"
+#include "detect/detect.h"
 #include "device/brain.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
@@ -178,6 +180,9 @@ struct brain {
 	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
 	bool		 save_failed;	/* reported once until it works */
 	FILE		*err;
+
+	const struct detect_engine *detect;	/* NULL: no rules */
+	struct detect_filter *filter;
 };
 
 void
@@ -1321,6 +1326,147 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 	}
 }
 
+/* The device an alert's end is, if the inventory has it (never made). */
+static struct brain_dev *
+brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
+{
+	struct brain_dev *n = NULL;
+
+	if (!b->cfg.enabled)
+		return NULL;
+	if (e->has_mac && !(e->mac[0] & 0x01))
+		n = brain_find_mac(b, e->mac, vlan);
+	/* Behind a router the MAC is the router's: the address says. */
+	if ((n == NULL || (n->d.flags & DEV_F_ROUTER)) && e->has_ip &&
+	    brain_find_ip(b, &e->ip) != NULL)
+		n = brain_find_ip(b, &e->ip);
+	return n != NULL && !n->merged ? n : NULL;
+}
+
+static int
+brain_dev_class(const struct brain_dev *n)
+{
+	const struct dev_value *cls;
+	int c;
+
+	if (n == NULL || (cls = dev_best(&n->d, DEV_A_CLASS)) == NULL ||
+	    (c = fp_class_lookup(cls->value)) <= 0)
+		return -1;
+	return c;
+}
+
+static void
+brain_alert_dev_obj(struct jsonw *jw, const char *key,
+    const struct brain_dev *n)
+{
+	const struct dev_value *v;
+	char mac[24];
+
+	if (n == NULL)
+		return;
+	jsonw_key(jw, key);
+	jsonw_obj_open(jw);
+	if (!(n->d.flags & DEV_F_ROUTED)) {
+		dev_mac_format(n->d.mac, mac, sizeof(mac));
+		jsonw_kv_str(jw, "mac", mac);
+	}
+	v = dev_best(&n->d, DEV_A_CLASS);
+	jsonw_kv_str(jw, "class", v != NULL ? v->value : "unknown");
+	if ((v = dev_best(&n->d, DEV_A_VENDOR)) != NULL)
+		jsonw_kv_str(jw, "vendor", v->value);
+	if ((v = dev_best(&n->d, DEV_A_MODEL)) != NULL)
+		jsonw_kv_str(jw, "model", v->value);
+	jsonw_obj_close(jw);
+}
+
+/*
+ * A rule matched (on a worker): thresholds, suppressions and device
+ * classes decide here, in event order, whether it is an alert; then the
+ * record, as Suricata writes one, with the devices at both ends.
+ */
+static void
+brain_apply_alert(struct brain *b, const struct brain_ev *ev)
+{
+	const struct detect_rule_info *ri;
+	struct brain_dev *src, *dst;
+	struct jsonw *jw;
+	struct record *r;
+	size_t i, j;
+
+	if (b->detect == NULL || ev->rule >= detect_rules_loaded(b->detect))
+		goto out;
+	ri = detect_rule(b->detect, ev->rule);
+	src = brain_alert_dev(b, &ev->end[0], ev->vlan);
+	dst = brain_alert_dev(b, &ev->end[1], ev->vlan);
+	if (!detect_alert_filter(b->filter, ev->rule, ev->src, ev->dst,
+	    ev->ipver, ev->ts_us, brain_dev_class(src), brain_dev_class(dst)))
+		goto out;
+	if (ri->noalert || ri->action == DETECT_PASS)
+		goto out;
+	if ((jw = record_begin(&b->rw, RECORD_ALERT, "alert", ev->ts_us)) ==
+	    NULL)
+		goto out;
+	r = record_head(&b->rw);
+	r->flow_id = ev->flow_id;
+	if (ev->vlan != 0 && ev->vlan != BRAIN_VLAN_RELAYED)
+		record_set_vlan(r, &ev->vlan, 1);
+	if (ev->ipver == 4 || ev->ipver == 6)
+		record_set_tuple(r, ev->ipver, ev->src, ev->dst, ev->sport,
+		    ev->dport, ev->proto);
+	record_set_alert(&b->rw, ri->gid, ri->sid, ri->rev, ri->severity,
+	    ri->msg);
+	if (ev->pcap_cnt != 0)
+		jsonw_kv_uint(jw, "pcap_cnt", ev->pcap_cnt);
+	jsonw_kv_str(jw, "direction", ev->dir == 1 ? "to_client" :
+	    "to_server");
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	/* Passive: drop and reject did nothing. */
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", ri->gid);
+	jsonw_kv_uint(jw, "signature_id", ri->sid);
+	jsonw_kv_uint(jw, "rev", ri->rev);
+	jsonw_kv_str(jw, "signature", ri->msg);
+	jsonw_kv_str(jw, "category", ri->category != NULL ? ri->category :
+	    "");
+	jsonw_kv_uint(jw, "severity", ri->severity);
+	if (ri->n_meta > 0) {
+		/* Suricata's object of string lists: a key's values together. */
+		jsonw_key(jw, "metadata");
+		jsonw_obj_open(jw);
+		for (i = 0; i < ri->n_meta; i++) {
+			for (j = 0; j < i; j++)
+				if (strcmp(ri->meta_keys[j],
+				    ri->meta_keys[i]) == 0)
+					break;
+			if (j < i)
+				continue;
+			jsonw_key(jw, ri->meta_keys[i]);
+			jsonw_arr_open(jw);
+			for (j = i; j < ri->n_meta; j++)
+				if (strcmp(ri->meta_keys[j],
+				    ri->meta_keys[i]) == 0)
+					jsonw_str(jw, ri->meta_values[j]);
+			jsonw_arr_close(jw);
+		}
+		jsonw_obj_close(jw);
+	}
+	jsonw_obj_close(jw);
+	if (ev->json != NULL && ev->json_len > 0)
+		jsonw_raw(jw, ev->json, ev->json_len);
+	if (src != NULL || dst != NULL) {
+		jsonw_key(jw, "wardwatch");
+		jsonw_obj_open(jw);
+		brain_alert_dev_obj(jw, "src_device", src);
+		brain_alert_dev_obj(jw, "dest_device", dst);
+		jsonw_obj_close(jw);
+	}
+	if (record_commit(&b->rw) == 0)
+		ctr_inc(b->ctr, CTR_DETECT_ALERTS);
+ out:
+	free(ev->json);
+}
+
 static void
 brain_apply(struct brain *b, const struct brain_ev *ev)
 {
@@ -1341,6 +1487,9 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		break;
 	case BRAIN_EV_SUBNET:
 		brain_apply_subnet(b, ev);
+		break;
+	case BRAIN_EV_ALERT:
+		brain_apply_alert(b, ev);
 		break;
 	}
 }
@@ -1766,8 +1915,21 @@ brain_queue_add(struct brain_queue *q)
 }
 
 void
+brain_ev_release(struct brain_ev *ev)
+{
+	if (ev->kind == BRAIN_EV_ALERT) {
+		free(ev->json);
+		ev->json = NULL;
+	}
+}
+
+void
 brain_queue_free(struct brain_queue *q)
 {
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		brain_ev_release(&q->ev[i]);
 	free(q->ev);
 	memset(q, 0, sizeof(*q));
 }
@@ -1836,6 +1998,10 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 	if (q->n > 0 && !b->block && atomic_load_explicit(&b->inflight,
 	    memory_order_relaxed) > BRAIN_INFLIGHT_MAX) {
 		/* Live: the brain is far behind; capture does not wait. */
+		size_t i;
+
+		for (i = 0; i < q->n; i++)
+			brain_ev_release(&q->ev[i]);
 		h->dropped += q->n;
 		q->n = 0;
 	}
@@ -1974,6 +2140,16 @@ brain_load_cb(void *arg, const struct device *d)
 	return 0;
 }
 
+void
+brain_set_detect(struct brain *b, const struct detect_engine *de)
+{
+	if (b == NULL)
+		return;
+	detect_filter_free(b->filter);
+	b->detect = de;
+	b->filter = de != NULL ? detect_filter_new(de) : NULL;
+}
+
 struct brain *
 brain_new(const struct brain_config *cfg, unsigned nworkers,
     const char *state_path, struct output *out, struct counters *ctr,
@@ -2002,6 +2178,8 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	pthread_cond_init(&b->flow_cv, NULL);
 	sem_init(&b->wake, 0, 0);
 
+	if (!cfg->enabled)
+		return b;	/* alerts only: no inventory */
 	if ((b->fp = brain_load_fp(cfg, err)) == NULL ||
 	    claims_load_builtin(&b->claims, err) != 0) {
 		brain_free(b);
@@ -2171,6 +2349,9 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	size_t nby = 0, i, j, shown, fresh = 0;
 	uint64_t full;
 
+	if (b == NULL || !b->cfg.enabled)
+		return;		/* alerts only: no inventory */
+
 	if (b == NULL)
 		return;
 	pthread_mutex_lock(&b->lock);
@@ -2276,9 +2457,14 @@ brain_free(struct brain *b)
 	brain_stop(b);
 	for (h = atomic_exchange(&b->inbox, NULL); h != NULL; h = hnext) {
 		hnext = h->next;
+		for (i = 0; i < h->n; i++)
+			brain_ev_release(&h->ev[i]);
 		free(h->ev);
 		free(h);
 	}
+	for (i = 0; i < b->npend; i++)
+		brain_ev_release(&b->pend[i]);
+	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);

@@ -74,6 +74,8 @@ enum brain_ev_kind {
 	BRAIN_EV_ROUTER_IP,	/* DHCP option 3: end[0].ip is a router */
 	BRAIN_EV_SUBNET,	/* DHCP option 1: end[0].ip is in a subnet
 				 * of prefix plen; end[0].mac the client */
+	BRAIN_EV_ALERT,		/* a rule matched: end[0] the alert's
+				 * source, end[1] its destination */
 };
 
 struct brain_end {
@@ -100,6 +102,18 @@ struct brain_ev {
 	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */
 	uint8_t		 key;		/* EVIDENCE: enum evidence_key */
 	char		 value[DEV_VALUE_MAX];
+	/* ALERT: the rule (detect_rule()), the direction that matched
+	 * (FLOW_DIR_*), the flow (0: none), the alert's addresses (16
+	 * bytes, IPv4 in the first 4) and the members the worker rendered
+	 * for the record ("app_proto", "flow", the protocol object): heap,
+	 * owned by the event, freed by the brain (brain_ev_release()). */
+	uint32_t	 rule;
+	uint8_t		 dir;
+	uint8_t		 ipver;
+	uint64_t	 flow_id;
+	uint8_t		 src[16], dst[16];
+	char		*json;
+	size_t		 json_len;
 };
 
 /* A worker's queue (no lock: one writer, handed over whole). */
@@ -114,8 +128,13 @@ struct brain_queue {
 #define BRAIN_INFLIGHT_MAX	(1u << 20)
 
 struct brain;
+struct detect_engine;
 struct jsonw;
 struct output;
+
+/* What an event owns (an alert's JSON) is freed; for events that are
+ * dropped rather than applied. */
+void		 brain_ev_release(struct brain_ev *);
 
 void		 brain_config_defaults(struct brain_config *);
 void		 brain_config_free(struct brain_config *);
@@ -123,6 +142,8 @@ void		 brain_config_free(struct brain_config *);
 /*
  * Load fingerprints and the OUI registry, open the state database
  * (state_path may be NULL: no persistence) and load the inventory.
+ * With cfg->enabled false the brain keeps no inventory and only
+ * writes alerts (threat rules with devices off).
  * Records go to the output stage through the brain's own writer.
  * Returns NULL with messages on err when the fingerprints do
  * not load or the database cannot be opened.
@@ -131,6 +152,12 @@ struct brain	*brain_new(const struct brain_config *, unsigned nworkers,
 		    const char *state_path, struct output *,
 		    struct counters *, FILE *err);
 void		 brain_free(struct brain *);
+/*
+ * Threat rules: alerts (BRAIN_EV_ALERT) are filtered (thresholds,
+ * suppressions, device classes) and written in event order.  Set
+ * before brain_start(); the engine outlives the brain.
+ */
+void		 brain_set_detect(struct brain *, const struct detect_engine *);
 /*
  * Check configuration only (wardwatch -T): load the fingerprints, the
  * evidence confidences and the MAC registry, say on out what was

@@ -11,6 +11,7 @@
  */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
@@ -387,4 +388,70 @@ devfacts_lldp(struct brain_queue *q, const struct packet *p,
 	if (!(p->flags & PKT_HAS_ETH))
 		return;
 	lldp_facts(l, &sink);
+}
+
+void
+devfacts_alert(struct brain_queue *q, struct flow *f, const struct packet *p,
+    int dir, uint32_t rule, uint8_t app, char *json, size_t json_len)
+{
+	struct brain_ev *ev;
+	size_t alen;
+
+	if (f != NULL) {
+		ev = devfacts_new(q, f, p, BRAIN_EV_ALERT,
+		    dir == FLOW_DIR_TOCLIENT ? APP_END_SERVER :
+		    APP_END_CLIENT);
+		if (ev == NULL) {
+			free(json);
+			return;
+		}
+		alen = f->ipver == 6 ? 16 : 4;
+		memcpy(ev->src, dir == FLOW_DIR_TOCLIENT ? f->srv_ip :
+		    f->cli_ip, alen);
+		memcpy(ev->dst, dir == FLOW_DIR_TOCLIENT ? f->cli_ip :
+		    f->srv_ip, alen);
+		ev->sport = dir == FLOW_DIR_TOCLIENT ? f->srv_port :
+		    f->cli_port;
+		ev->dport = dir == FLOW_DIR_TOCLIENT ? f->cli_port :
+		    f->srv_port;
+		ev->ipver = f->ipver;
+		ev->flow_id = f->flow_id;
+	} else {
+		/* A packet of no flow: its own addresses, its own order. */
+		if (p == NULL || (ev = brain_queue_add(q)) == NULL) {
+			free(json);
+			return;
+		}
+		ev->kind = BRAIN_EV_ALERT;
+		ev->ts_us = p->ts_us;
+		ev->pcap_cnt = p->pcap_cnt;
+		ev->seq = rule;
+		ev->proto = p->proto;
+		ev->vlan = p->vlan_cnt > 0 ? p->vlan[p->vlan_cnt - 1] : 0;
+		ev->ipver = p->ipver;
+		alen = pkt_addrlen(p);
+		memcpy(ev->src, p->src, alen);
+		memcpy(ev->dst, p->dst, alen);
+		ev->sport = p->sport;
+		ev->dport = p->dport;
+		if (p->flags & PKT_HAS_ETH) {
+			memcpy(ev->end[0].mac, p->src_mac, 6);
+			memcpy(ev->end[1].mac, p->dst_mac, 6);
+			ev->end[0].has_mac = ev->end[1].has_mac = true;
+		}
+		if (p->ipver == 4) {
+			dev_ip_from4(&ev->end[0].ip, p->src);
+			dev_ip_from4(&ev->end[1].ip, p->dst);
+			ev->end[0].has_ip = ev->end[1].has_ip = true;
+		} else if (p->ipver == 6) {
+			dev_ip_from6(&ev->end[0].ip, p->src);
+			dev_ip_from6(&ev->end[1].ip, p->dst);
+			ev->end[0].has_ip = ev->end[1].has_ip = true;
+		}
+	}
+	ev->rule = rule;
+	ev->dir = (uint8_t)dir;
+	ev->app = app;
+	ev->json = json;
+	ev->json_len = json_len;
 }

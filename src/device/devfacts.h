@@ -4,6 +4,9 @@
 #ifndef WW_DEVFACTS_H
 #define WW_DEVFACTS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "app/app.h"
 
 struct brain_queue;
@@ -17,6 +20,16 @@ struct lldp_facts;
 /* An LLDP or CDP frame (capture thread): about its source MAC. */
 void	devfacts_lldp(struct brain_queue *, const struct packet *,
 	    const struct lldp_facts *);
+/*
+ * A rule matched: rule index, the direction that matched (FLOW_DIR_*),
+ * oriented as Suricata orients the alert (to_client: server to
+ * client); f may be NULL (a packet without a flow).  json (heap, its
+ * ownership passes to the event) holds the record members rendered on
+ * the worker.
+ */
+void	devfacts_alert(struct brain_queue *, struct flow *,
+	    const struct packet *, int dir, uint32_t rule, uint8_t app,
+	    char *json, size_t json_len);
 /* A flow ends: its ends, counters and whether the server answered. */
 void	devfacts_flow_end(struct brain_queue *, struct flow *);
 

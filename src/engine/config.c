@@ -41,6 +41,12 @@ static int	set_vxlan_ports(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_ndpi_protocols(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_rule_string(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_rule_files(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_vars(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
@@ -341,6 +347,32 @@ static const struct cfgkey keys[] = {
 	    "0: only at the end"),
 	K_ENUM("devices.record", devices.slim_records, device_records, "full",
 	    "device records: full (with evidence) or slim"),
+
+	K_BOOL("detect.enabled", detect.enabled, "true",
+	    "match threat rules (needs app-layer for protocol buffers)"),
+	{ .path = "default-rule-path", .type = CFGK_CUSTOM,
+	  FIELD(detect.default_rule_path), .set = set_rule_string, .def = "~",
+	  .desc = "directory of relative rule-files; ~: as given" },
+	{ .path = "rule-files", .type = CFGK_CUSTOM,
+	  FIELD(detect.rule_files), .set = set_rule_files, .def = "[]",
+	  .desc = "rule files (-S replaces them); []: the shipped rules" },
+	{ .path = "classification-file", .type = CFGK_CUSTOM,
+	  FIELD(detect.classification_file), .set = set_rule_string,
+	  .def = "~", .desc = "classification.config; ~: built-in" },
+	{ .path = "reference-config-file", .type = CFGK_CUSTOM,
+	  FIELD(detect.reference_file), .set = set_rule_string, .def = "~",
+	  .desc = "reference.config; ~: none" },
+	{ .path = "threshold-file", .type = CFGK_CUSTOM,
+	  FIELD(detect.threshold_file), .set = set_rule_string, .def = "~",
+	  .desc = "threshold.config (suppress, threshold, event_filter); "
+	  "~: none" },
+	{ .path = "vars.address-groups", .type = CFGK_CUSTOM,
+	  FIELD(detect.addr_vars), .set = set_vars, .def = "{}",
+	  .desc = "rule address variables (HOME_NET: ...); unset ones get "
+	  "Suricata's defaults" },
+	{ .path = "vars.port-groups", .type = CFGK_CUSTOM,
+	  FIELD(detect.port_vars), .set = set_vars, .def = "{}",
+	  .desc = "rule port variables (HTTP_PORTS: ...)" },
 };
 
 const struct cfgkey *
@@ -376,6 +408,7 @@ config_defaults(struct config *cfg)
 	cfg->ndpi_enabled = true;
 	cfg->ndpi_max_packets = 16;
 	brain_config_defaults(&cfg->devices);
+	detect_config_defaults(&cfg->detect);
 }
 
 void
@@ -388,6 +421,7 @@ config_free(struct config *cfg)
 	free(cfg->sensor_name);
 	cfg->sensor_name = NULL;
 	brain_config_free(&cfg->devices);
+	detect_config_free(&cfg->detect);
 }
 
 /*
@@ -644,6 +678,151 @@ set_host_os_policy(struct cfgyaml *y, const struct cfgkey *k,
 	if (y->nerrors != errs)
 		return -1;
 	sc->n_hosts = (uint32_t)n;
+	return 0;
+}
+
+/* A scalar string of at most CFGYAML_MAX_STRING bytes, or NULL. */
+static char *
+rule_string(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v)
+{
+	char show[CFGYAML_SHOWBUF];
+
+	if (v->kind != CFGYAML_SCALAR || v->len == 0 ||
+	    strlen(v->str) != v->len || v->len > CFGYAML_MAX_STRING) {
+		cfgyaml_error(y, v, "%s: expected a file name, got %s",
+		    k->path, cfgyaml_describe(v, show, sizeof(show)));
+		return NULL;
+	}
+	return xstrdup(v->str);
+}
+
+/*
+ * default-rule-path, classification-file, reference-config-file,
+ * threshold-file: a file name, or ~ for none.  (The field is set, not
+ * freed first: a key is set once per file, over its default NULL.)
+ */
+static int
+set_rule_string(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	char **field = (char **)(void *)((char *)base + k->off);
+	char *s = NULL;
+
+	if (!cfgyaml_is_null(v) && (s = rule_string(y, k, v)) == NULL)
+		return -1;
+	*field = s;
+	return 0;
+}
+
+/* rule-files: a list of file names ([]: the shipped rules). */
+static int
+set_rule_files(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF], **files = NULL;
+	size_t i, n = 0;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of rule files, "
+		    "got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		files = xcalloc(v->nkids, sizeof(*files));
+	for (i = 0; i < v->nkids; i++)
+		if ((files[n] = rule_string(y, k, v->kids[i])) != NULL)
+			n++;
+	if (y->nerrors != errs) {
+		while (n > 0)
+			free(files[--n]);
+		free(files);
+		return -1;
+	}
+	cfg->detect.rule_files = files;
+	cfg->detect.n_rule_files = n;
+	return 0;
+}
+
+/*
+ * vars.address-groups and vars.port-groups: NAME: value, where the
+ * value is a scalar ("[10.0.0.0/8,!10.1.0.0/16]", "any", "$HOME_NET");
+ * the rule engine checks the values when it loads.
+ */
+static int
+set_vars(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	bool addr = strcmp(k->path, "vars.address-groups") == 0;
+	char show[CFGYAML_SHOWBUF];
+	struct detect_var *vars = NULL;
+	size_t i, j, n = 0;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, v, "%s: expected a mapping of NAME: value, "
+		    "got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	if (v->nkids / 2 > DETECT_MAX_VARS) {
+		cfgyaml_error(y, v, "%s: more than %d variables", k->path,
+		    DETECT_MAX_VARS);
+		return -1;
+	}
+	if (v->nkids > 0)
+		vars = xcalloc(v->nkids / 2, sizeof(*vars));
+	for (i = 0; i + 1 < v->nkids; i += 2) {
+		const struct cfgyaml_node *key = v->kids[i],
+		    *val = v->kids[i + 1];
+
+		if (key->kind != CFGYAML_SCALAR || key->len == 0 ||
+		    strlen(key->str) != key->len ||
+		    strspn(key->str, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_") != key->len) {
+			cfgyaml_error(y, key, "%s: bad variable name %s",
+			    k->path, cfgyaml_describe(key, show,
+			    sizeof(show)));
+			continue;
+		}
+		if (val->kind != CFGYAML_SCALAR || val->len == 0 ||
+		    strlen(val->str) != val->len) {
+			cfgyaml_error(y, val, "%s.%s: expected an %s, got %s",
+			    k->path, key->str, addr ? "address list" :
+			    "port list", cfgyaml_describe(val, show,
+			    sizeof(show)));
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (strcmp(vars[j].name, key->str) == 0)
+				break;
+		if (j < n) {
+			cfgyaml_error(y, key, "%s: duplicate variable %s",
+			    k->path, key->str);
+			continue;
+		}
+		vars[n].name = xstrdup(key->str);
+		vars[n++].value = xstrdup(val->str);
+	}
+	if (y->nerrors != errs) {
+		for (j = 0; j < n; j++) {
+			free(vars[j].name);
+			free(vars[j].value);
+		}
+		free(vars);
+		return -1;
+	}
+	if (addr) {
+		cfg->detect.addr_vars = vars;
+		cfg->detect.n_addr_vars = n;
+	} else {
+		cfg->detect.port_vars = vars;
+		cfg->detect.n_port_vars = n;
+	}
 	return 0;
 }
 

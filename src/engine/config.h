@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "decode/decode.h"
+#include "detect/detect.h"
 #include "device/brain.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -82,6 +83,11 @@ struct config {
 
 	/* devices */
 	struct brain_config devices;
+
+	/* threat rules: default-rule-path, rule-files, classification-file,
+	 * reference-config-file, threshold-file, vars (as suricata.yaml
+	 * spells them) and detect.enabled */
+	struct detect_config detect;
 };
 
 void	config_defaults(struct config *);

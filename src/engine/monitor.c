@@ -17,6 +17,7 @@
 #include "app/lldp.h"
 #include "decode/decode.h"
 #include "decode/packet.h"
+#include "detect/detect.h"
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "engine/config.h"
@@ -115,7 +116,7 @@ monitor_l2(struct monitor *mon, struct packet *p)
 	jsonw_obj_close(jw);
 	record_commit(&mon->rw);
  facts:
-	if (mon->brain != NULL)
+	if (mon->brain != NULL && mon->cfg->devices.enabled)
 		devfacts_lldp(&mon->bq, p, &f);
 }
 
@@ -187,12 +188,24 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	}
 	if (n > CONFIG_MAX_WORKERS)
 		n = CONFIG_MAX_WORKERS;
-	if (cfg->devices.enabled) {
-		/* Workers and the capture thread (LLDP, CDP) feed it. */
-		mon->brain = brain_new(&cfg->devices, n + 1, opts->state_path,
+	if (cfg->devices.enabled || opts->detect != NULL) {
+		/* Workers and the capture thread (LLDP, CDP) feed it; with
+		 * devices off it only writes the rules' alerts. */
+		mon->brain = brain_new(&cfg->devices, n + 1,
+		    cfg->devices.enabled ? opts->state_path : NULL,
 		    mon->out, &mon->brain_ctr, stderr);
 		if (mon->brain == NULL)
 			return -1;
+		brain_set_detect(mon->brain, opts->detect);
+	}
+	if (opts->detect != NULL) {
+		for (i = 0; i < APP_MAX; i++)
+			mon->detect_protos[i] = detect_wants_proto(opts->detect,
+			    (enum app_proto)i);
+		ctr_set(&mon->ctr, CTR_DETECT_RULES_LOADED,
+		    detect_rules_loaded(opts->detect));
+		ctr_set(&mon->ctr, CTR_DETECT_RULES_SKIPPED,
+		    detect_rules_skipped(opts->detect));
 	}
 	mon->nworkers = n;
 	mon->threaded = n > 1;
@@ -204,6 +217,9 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	ws.eve = &mon->eve;
 	ws.out = mon->out;
 	ws.brain = mon->brain;
+	ws.devices = cfg->devices.enabled;
+	ws.detect = opts->detect;
+	ws.detect_protos = mon->detect_protos;
 	ws.nworkers = n;
 	ws.barrier = monitor_barrier_reached;
 	ws.arg = mon;

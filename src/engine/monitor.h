@@ -22,6 +22,7 @@
 
 struct brain;
 struct config;
+struct detect_engine;
 struct decoder;
 struct worker;
 
@@ -32,6 +33,7 @@ struct monitor_opts {
 	bool		 live;		/* -i: outputs never hold up capture */
 	uint32_t	 workers;	/* 0: from the config */
 	const char	*state_path;	/* inventory database, or NULL */
+	const struct detect_engine *detect;	/* threat rules, or NULL */
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	volatile sig_atomic_t *reopen;	/* set by SIGHUP */
 };
@@ -64,7 +66,8 @@ struct monitor {
 	struct record_writer	 rw;		/* capture thread's records */
 	struct counters		 ctr;		/* capture thread */
 	struct counters		 brain_ctr;	/* device brain (its lock) */
-	struct brain		*brain;		/* NULL: devices off */
+	struct brain		*brain;		/* NULL: devices and rules off */
+	bool			 detect_protos[APP_MAX];	/* rules look */
 	struct brain_queue	 bq;		/* capture thread's (LLDP) */
 	struct decoder		*dec;
 

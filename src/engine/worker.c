@@ -11,11 +11,13 @@
 
 #include "app/layer.h"
 #include "decode/packet.h"
+#include "detect/detect.h"
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "engine/worker.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/jsonw.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -67,8 +69,10 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 
 	eve_flow(&w->rw, f, flow_end_reason_name(reason), app_flow_proto(f),
 	    app_flow_eve, &w->eve);
-	if (w->setup.brain != NULL)
+	if (w->setup.devices)
 		devfacts_flow_end(&w->bq, f);
+	if (w->dt != NULL)
+		detect_flow_free(f);
 	app_flow_end(w->app, f);
 	app_engine_set_packet(w->app, w->pkt);
 }
@@ -79,8 +83,76 @@ worker_app_fact(void *arg, struct flow *f, const struct packet *p,
 {
 	struct worker *w = arg;
 
-	if (w->setup.brain != NULL)
+	if (w->setup.devices)
 		devfacts_app(&w->bq, f, p, proto, dir, fact);
+}
+
+/*
+ * A candidate alert: the record's members that only the worker knows
+ * (the flow's counters, the transaction's protocol object, rendered
+ * with its parser's eve hook) go with it to the brain, which decides
+ * in event order (thresholds, device classes) and writes it.  No
+ * payload, ever.
+ */
+static void
+worker_alert(void *arg, const struct detect_match *m)
+{
+	struct worker *w = arg;
+	const struct app_parser *ap;
+	const char *name, *txt;
+	struct jsonw *jw = w->ajw;
+	char ts[40], *json = NULL;
+	size_t len = 0;
+
+	if (w->setup.brain == NULL)
+		return;
+	jsonw_reset(jw);
+	jsonw_obj_open(jw);
+	if (m->flow != NULL) {
+		const struct flow *f = m->flow;
+
+		if ((name = app_flow_proto(f)) != NULL)
+			jsonw_kv_str(jw, "app_proto", name);
+		jsonw_key(jw, "flow");
+		jsonw_obj_open(jw);
+		jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
+		jsonw_kv_uint(jw, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
+		jsonw_kv_uint(jw, "bytes_toserver",
+		    f->bytes[FLOW_DIR_TOSERVER]);
+		jsonw_kv_uint(jw, "bytes_toclient",
+		    f->bytes[FLOW_DIR_TOCLIENT]);
+		util_format_ts(f->ts_first, w->eve.localtime, ts);
+		jsonw_kv_str(jw, "start", ts);
+		jsonw_obj_close(jw);
+	}
+	if (m->fact != NULL && (ap = app_parser_get(m->proto)) != NULL &&
+	    ap->eve != NULL && (name = app_proto_name(m->proto)) != NULL) {
+		jsonw_key(jw, name);
+		jsonw_obj_open(jw);
+		ap->eve(jw, m->fact);
+		jsonw_obj_close(jw);
+	}
+	jsonw_obj_close(jw);
+	/* The members without the braces: the brain adds them to its
+	 * record. */
+	if (jsonw_ok(jw) && (txt = jsonw_text(jw, &len)) != NULL && len > 2) {
+		json = xcalloc(1, len - 2 + 1);
+		memcpy(json, txt + 1, len - 2);
+		len -= 2;
+	} else
+		len = 0;
+	devfacts_alert(&w->bq, m->flow, m->pkt != NULL ? m->pkt : w->pkt,
+	    m->dir, m->rule, (uint8_t)m->proto, json, len);
+}
+
+static void
+worker_inspect(void *arg, struct flow *f, const struct packet *p,
+    enum app_proto proto, int dir, const struct app_buf *bufs, size_t n,
+    const void *fact, const enum ww_counter *ev, size_t nev)
+{
+	struct worker *w = arg;
+
+	detect_tx(w->dt, f, p, proto, dir, bufs, n, fact, ev, nev);
 }
 
 static void
@@ -89,6 +161,8 @@ worker_stream_data(void *arg, struct flow *f, int dir, const uint8_t *p,
 {
 	struct worker *w = arg;
 
+	if (w->dt != NULL)
+		detect_stream(w->dt, f, dir, p, n);
 	app_stream_data(w->app, f, dir, p, n);
 }
 
@@ -129,7 +203,8 @@ worker_app_memuse(void *arg)
 {
 	struct worker *w = arg;
 
-	return w->app != NULL ? app_engine_memuse(w->app) : 0;
+	return (w->app != NULL ? app_engine_memuse(w->app) : 0) +
+	    (w->dt != NULL ? detect_thread_memuse(w->dt) : 0);
 }
 
 struct worker *
@@ -160,6 +235,13 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 	ops.arg = w;
 	w->app = app_engine_new(su->app, &w->ctr, &w->eve, &w->rw);
 	app_engine_set_fact_sink(w->app, worker_app_fact, w);
+	if (su->detect != NULL) {
+		w->dt = detect_thread_new(su->detect, worker_alert, w);
+		w->ajw = xcalloc(1, sizeof(*w->ajw));
+		jsonw_init(w->ajw, 64u << 10);
+		app_engine_set_inspect_sink(w->app, worker_inspect,
+		    su->detect_protos, w);
+	}
 	w->ft = flow_table_new(&fc, &ops, &w->ctr, su->key->k0);
 	if (w->ft == NULL) {
 		app_engine_free(w->app);
@@ -184,7 +266,16 @@ worker_packet(struct worker *w, const struct packet *p)
 	w->pkt = p;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);
-	/* A bad checksum: counted in its flow, never parsed. */
+	/* A bad checksum: counted in its flow, never parsed nor matched
+	 * (the host dropped it too: an insertion must not alert). */
+	if (w->dt != NULL && !(p->flags & PKT_BAD_CSUM)) {
+		enum ww_counter ev[PKT_MAX_ANOM];
+		uint8_t i;
+
+		for (i = 0; i < p->anom_cnt && i < PKT_MAX_ANOM; i++)
+			ev[i] = (enum ww_counter)p->anom[i];
+		detect_packet(w->dt, f, p, ev, i);
+	}
 	if (f != NULL && !(p->flags & PKT_BAD_CSUM)) {
 		app_packet(w->app, f, p);
 		if (p->proto == IPPROTO_UDP)
@@ -457,6 +548,11 @@ worker_free(struct worker *w)
 		return;
 	flow_table_free(w->ft);		/* ends flows: uses w->app */
 	app_engine_free(w->app);
+	detect_thread_free(w->dt);
+	if (w->ajw != NULL) {
+		jsonw_free(w->ajw);
+		free(w->ajw);
+	}
 	for (b = w->spare; b != NULL; b = next) {
 		next = b->next;
 		free(b->buf);

@@ -45,6 +45,8 @@ struct sipkey;
 struct flow_table;
 struct app_engine;
 struct batch;
+struct detect_engine;
+struct detect_thread;
 
 /* What a worker is made of; the pointers outlive it. */
 struct worker_setup {
@@ -53,7 +55,10 @@ struct worker_setup {
 	const struct sipkey	*key;		/* the flow hash key */
 	const struct eve_opts	*eve;
 	struct output		*out;
-	struct brain		*brain;		/* NULL: devices off */
+	struct brain		*brain;		/* NULL: devices and rules off */
+	bool			 devices;	/* device events to the brain */
+	const struct detect_engine *detect;	/* NULL: no rules */
+	const bool		*detect_protos;	/* [APP_MAX]: rules look */
 	uint32_t		 nworkers;	/* caps are shared out */
 	/* A barrier record was reached (any worker's thread). */
 	void			(*barrier)(void *, uint64_t seq);
@@ -68,6 +73,8 @@ struct worker {
 	bool			 running;	/* its thread was started */
 	struct flow_table	*ft;
 	struct app_engine	*app;
+	struct detect_thread	*dt;		/* NULL: no rules */
+	struct jsonw		*ajw;		/* alert members being rendered */
 	struct counters		 ctr;
 	struct record_writer	 rw;		/* flow, anomaly, app records */
 	struct eve_opts		 eve;

@@ -897,12 +897,15 @@ static const struct msg conv_full[] = {
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Play a conversation; message 'split' (if < n) is cut at 'at'. */
+static bool play_inspect;	/* have the parser build buffers */
+
 static struct fx *
 play(const struct msg *m, size_t n, size_t split, size_t at)
 {
 	struct fx *f = fx_new();
 	size_t i;
 
+	f->ctx.inspect = play_inspect;
 	for (i = 0; i < n; i++) {
 		if (i == split) {
 			fx_feed(f, m[i].dir, m[i].p, at);
@@ -2337,6 +2340,43 @@ test_dicom_reject_and_abort_bad_length(void **unused)
 	fx_free(f);
 }
 
+#define DBUF(mi, id)	mock_buf((mi), APP_BUF_##id, 0, NULL)
+
+/* The association's and the commands' buffers; never a data set. */
+static void
+test_dicom_buffers(void **unused)
+{
+	struct fx *f;
+	const struct mock_inspect *mi = NULL;
+	unsigned k;
+
+	(void)unused;
+	play_inspect = true;
+	f = play(conv_full, 9, SIZE_MAX, 0);
+	play_inspect = false;
+	assert_true(f->ctx.n_insp >= 4);
+	/* The association: to the server, then the acceptor's side. */
+	for (k = 0; k < f->ctx.n_insp; k++) {
+		mi = mock_insp(&f->ctx, k);
+		if (mi != NULL && DBUF(mi, DICOM_CALLING_AE) != NULL)
+			break;
+	}
+	assert_true(k < f->ctx.n_insp);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_string_equal(DBUF(mi, DICOM_CALLING_AE), "CT_SCANNER_01");
+	assert_string_equal(DBUF(mi, DICOM_CALLED_AE), "PACS_MAIN");
+	assert_string_equal(DBUF(mi, DICOM_IMPL_VERSION), "OFFIS_DCMTK_366");
+	mi = mock_insp(&f->ctx, 0);
+	assert_string_equal(DBUF(mi, DICOM_COMMAND), "C-MOVE-RQ");
+	assert_string_equal(DBUF(mi, DICOM_MOVE_DEST), "WORKSTATION7");
+	mi = mock_insp(&f->ctx, 1);
+	assert_string_equal(DBUF(mi, DICOM_COMMAND), "C-FIND-RQ");
+	assert_string_equal(DBUF(mi, DICOM_SOP_CLASS),
+	    "1.2.840.10008.5.1.4.1.2.2.1");
+	mock_reset(&f->ctx);
+	fx_free(f);
+}
+
 int
 main(void)
 {
@@ -2349,6 +2389,7 @@ main(void)
 		cmocka_unit_test(test_dicom_store_midstream_sniff),
 		cmocka_unit_test(test_dicom_patient_name_never_in_output),
 		cmocka_unit_test(test_dicom_find_and_move),
+		cmocka_unit_test(test_dicom_buffers),
 		cmocka_unit_test(test_dicom_command_fragmented_across_pdus),
 		cmocka_unit_test(test_dicom_release_and_abort),
 		cmocka_unit_test(test_dicom_every_truncation_is_incomplete),

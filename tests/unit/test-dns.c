@@ -736,7 +736,7 @@ test_dns_tcp_splits(void **state)
 	(void)state;
 	for (at = 0; at <= n; at++) {
 		struct tcp_seen t = { 0 };
-		struct app_ctx ctx = { tcp_fact, &t, 0, 0, { 0 } };
+		struct app_ctx ctx = { .on_fact = tcp_fact, .user = &t };
 		void *st = dns_tcp_parser.state_new();
 
 		assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n,
@@ -800,7 +800,7 @@ test_dns_tcp_lost_framing(void **state)
 	uint8_t b[256], *cut;
 	size_t n = build_tcp_stream(b), len, left;
 	struct tcp_seen t = { 0 };
-	struct app_ctx ctx = { tcp_fact, &t, 0, 0, { 0 } };
+	struct app_ctx ctx = { .on_fact = tcp_fact, .user = &t };
 	void *st;
 
 	(void)state;
@@ -840,6 +840,36 @@ test_dns_tcp_lost_framing(void **state)
 	}
 }
 
+/* dns.query: one per question of a query, none for a response or mDNS. */
+static void
+test_dns_buffers(void **state)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	void *st;
+
+	(void)state;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.inspect = true;
+	st = dns_parser.state_new();
+	(void)dns_parser.parse(st, &ctx, APP_DIR_TOSERVER, query,
+	    sizeof(query));
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_int_equal(mi->proto, APP_DNS);
+	assert_int_equal(mock_buf_count(mi, APP_BUF_DNS_QUERY), 1);
+	assert_string_equal(mock_buf(mi, APP_BUF_DNS_QUERY, 0, NULL),
+	    "www.example.com");
+	(void)dns_parser.parse(st, &ctx, APP_DIR_TOCLIENT, response,
+	    sizeof(response));
+	assert_int_equal(ctx.n_insp, 1);
+	(void)mdns_parser.parse(st, &ctx, APP_DIR_TOSERVER, query,
+	    sizeof(query));
+	assert_int_equal(ctx.n_insp, 1);
+	mock_reset(&ctx);
+	dns_parser.state_free(st);
+}
+
 int
 main(void)
 {
@@ -861,6 +891,7 @@ main(void)
 		cmocka_unit_test(test_dns_tcp_splits),
 		cmocka_unit_test(test_dns_tcp_probe),
 		cmocka_unit_test(test_dns_tcp_lost_framing),
+		cmocka_unit_test(test_dns_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

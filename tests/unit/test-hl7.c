@@ -1341,6 +1341,37 @@ test_hl7_gap(void **state)
 	fx_free(&fx);
 }
 
+/* MSH only: message type, applications, processing id; no PID. */
+static void
+test_hl7_buffers(void **state)
+{
+	static const char b[] = FRAMED(ADT);
+	const struct mock_inspect *mi;
+	struct fixture fx;
+	size_t left, i;
+
+	(void)state;
+	fx_init(&fx);
+	fx.ctx.inspect = true;
+	assert_int_equal(fx_feed(&fx, b, SLEN(b), NULL, 0, &left), PARSE_OK);
+	assert_int_equal(fx.ctx.n_insp, 1);
+	mi = mock_insp(&fx.ctx, 0);
+	assert_int_equal(mi->proto, APP_HL7);
+	assert_string_equal(mock_buf(mi, APP_BUF_HL7_MESSAGE_TYPE, 0, NULL),
+	    "ADT^A01");
+	assert_string_equal(mock_buf(mi, APP_BUF_HL7_SENDING_APP, 0, NULL),
+	    "ADT_SYS");
+	assert_string_equal(mock_buf(mi, APP_BUF_HL7_RECEIVING_APP, 0, NULL),
+	    "MONITOR_GW");
+	assert_string_equal(mock_buf(mi, APP_BUF_HL7_PROCESSING_ID, 0, NULL),
+	    "P");
+	assert_int_equal(mi->nbufs, 4);
+	for (i = 0; i < mi->nbufs; i++)
+		assert_null(strstr(mi->data[i], "PID"));
+	mock_reset(&fx.ctx);
+	fx_free(&fx);
+}
+
 int
 main(void)
 {
@@ -1348,6 +1379,7 @@ main(void)
 		cmocka_unit_test(test_hl7_oru),
 		cmocka_unit_test(test_hl7_rgv_prt),
 		cmocka_unit_test(test_hl7_adt),
+		cmocka_unit_test(test_hl7_buffers),
 		cmocka_unit_test(test_hl7_ack_nak),
 		cmocka_unit_test(test_hl7_equ),
 		cmocka_unit_test(test_hl7_custom_delimiters),

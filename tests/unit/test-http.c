@@ -506,6 +506,274 @@ test_http_probe(void **unused)
 	    APP_DIR_TOCLIENT), APP_PROBE_NO);
 }
 
+/* ---- detection buffers (app_inspect) ---- */
+
+#define BUF(mi, id)	mock_buf((mi), APP_BUF_##id, 0, NULL)
+
+static void *
+insp_new(struct app_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->inspect = true;
+	return http_parser.state_new();
+}
+
+static void
+feed_all(void *st, struct app_ctx *ctx, int dir, const char *s, size_t n)
+{
+	size_t left;
+
+	(void)mock_feed(&http_parser, st, ctx, dir, (const uint8_t *)s, n,
+	    NULL, 0, &left);
+}
+
+static void
+test_http_buffers_request(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	size_t len;
+	void *st = insp_new(&ctx);
+	static const char req[] =
+	    "GET /a/./b/../c//d%41%2fe?x=%41+1&y=%zz HTTP/1.1\r\n"
+	    "Host: Pump-17.Ward3.example:8080\r\n"
+	    "User-Agent: InfusionAgent/2.1  \r\n"
+	    "User-Agent: Second\r\n"
+	    "Accept: */*\r\n"
+	    "Accept-Encoding: gzip\r\n"
+	    "Accept-Language: en\r\n"
+	    "Referer: http://x/\r\n"
+	    "Connection: keep-alive\r\n"
+	    "Authorization: Basic YWRtaW46c2VjcmV0\r\n"
+	    "Cookie: session=1\r\n"
+	    "\r\n";
+
+	(void)unused;
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_int_equal(mi->proto, APP_HTTP);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_true(mi->has_fact);
+	assert_string_equal(BUF(mi, HTTP_METHOD), "GET");
+	assert_string_equal(BUF(mi, HTTP_URI_RAW),
+	    "/a/./b/../c//d%41%2fe?x=%41+1&y=%zz");
+	/* decoded, dot segments resolved, slashes compressed */
+	assert_string_equal(BUF(mi, HTTP_URI), "/a/c/dA/e?x=A+1&y=%zz");
+	assert_string_equal(BUF(mi, HTTP_PROTOCOL), "HTTP/1.1");
+	assert_string_equal(BUF(mi, HTTP_REQUEST_LINE),
+	    "GET /a/./b/../c//d%41%2fe?x=%41+1&y=%zz HTTP/1.1");
+	assert_string_equal(BUF(mi, HTTP_HOST), "pump-17.ward3.example");
+	assert_string_equal(BUF(mi, HTTP_HOST_RAW),
+	    "Pump-17.Ward3.example:8080");
+	assert_string_equal(BUF(mi, HTTP_USER_AGENT),
+	    "InfusionAgent/2.1, Second");
+	assert_string_equal(BUF(mi, HTTP_ACCEPT), "*/*");
+	assert_string_equal(BUF(mi, HTTP_ACCEPT_ENC), "gzip");
+	assert_string_equal(BUF(mi, HTTP_ACCEPT_LANG), "en");
+	assert_string_equal(BUF(mi, HTTP_REFERER), "http://x/");
+	assert_string_equal(BUF(mi, HTTP_CONNECTION), "keep-alive");
+	assert_string_equal(BUF(mi, HTTP_COOKIE), "session=1");
+	assert_string_equal(BUF(mi, LOGIN_USER), "admin");
+	assert_string_equal(BUF(mi, LOGIN_PASSWORD), "secret");
+	/* normalised headers: no cookie, trailing blanks gone */
+	assert_string_equal(BUF(mi, HTTP_HEADER),
+	    "Host: Pump-17.Ward3.example:8080\r\n"
+	    "User-Agent: InfusionAgent/2.1\r\n"
+	    "User-Agent: Second\r\n"
+	    "Accept: */*\r\n"
+	    "Accept-Encoding: gzip\r\n"
+	    "Accept-Language: en\r\n"
+	    "Referer: http://x/\r\n"
+	    "Connection: keep-alive\r\n"
+	    "Authorization: Basic YWRtaW46c2VjcmV0\r\n");
+	assert_string_equal(BUF(mi, HTTP_HEADER_NAMES),
+	    "\r\nHost\r\nUser-Agent\r\nUser-Agent\r\nAccept\r\n"
+	    "Accept-Encoding\r\nAccept-Language\r\nReferer\r\nConnection\r\n"
+	    "Authorization\r\nCookie\r\n\r\n");
+	assert_non_null(strstr(BUF(mi, HTTP_START),
+	    "HTTP/1.1\r\nHost: Pump-17"));
+	assert_non_null(strstr(BUF(mi, HTTP_START), "Cookie: session=1\r\n"
+	    "\r\n"));
+	assert_string_equal(mock_buf(mi, APP_BUF_HTTP_HEADER_RAW, 0, &len),
+	    strchr(req, '\n') + 1);
+	assert_null(BUF(mi, HTTP_REQUEST_BODY));
+	assert_null(BUF(mi, FILE_DATA));
+	mock_reset(&ctx);
+	http_parser.state_free(st);
+}
+
+/* A proxy request: host from the target, never its userinfo. */
+static void
+test_http_buffers_absolute(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	void *st = insp_new(&ctx);
+	static const char req[] =
+	    "GET http://u:p@Example.COM:81/x/%2e%2e/y HTTP/1.0\r\n"
+	    "Host: other\r\n\r\n";
+
+	(void)unused;
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
+	mi = mock_insp(&ctx, 0);
+	assert_non_null(mi);
+	assert_string_equal(BUF(mi, HTTP_URI), "/y");
+	assert_string_equal(BUF(mi, HTTP_HOST), "example.com");
+	assert_string_equal(BUF(mi, HTTP_HOST_RAW), "Example.COM:81");
+	mock_reset(&ctx);
+	http_parser.state_free(st);
+}
+
+static void
+test_http_buffers_response_chunked(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	size_t len, i, split;
+	static const char req[] = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+	static const char resp[] =
+	    "HTTP/1.1 404 Not Found\r\n"
+	    "Server: lighttpd\r\n"
+	    "Location: /elsewhere\r\n"
+	    "Set-Cookie: a=b\r\n"
+	    "Content-Type: text/html\r\n"
+	    "Transfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nhello\r\n3;ext=1\r\n wo\r\n0\r\n\r\n";
+
+	(void)unused;
+	/* Every split point gives the same buffers. */
+	for (split = 1; split < sizeof(resp) - 1; split++) {
+		void *st = insp_new(&ctx);
+
+		feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
+		(void)mock_feed(&http_parser, st, &ctx, APP_DIR_TOCLIENT,
+		    (const uint8_t *)resp, sizeof(resp) - 1, &split, 1, &i);
+		assert_int_equal(ctx.n_insp, 2);
+		mi = mock_insp(&ctx, 0);
+		assert_int_equal(mi->dir, APP_DIR_TOCLIENT);
+		assert_string_equal(BUF(mi, HTTP_RESPONSE_LINE),
+		    "HTTP/1.1 404 Not Found");
+		assert_string_equal(BUF(mi, HTTP_STAT_CODE), "404");
+		assert_string_equal(BUF(mi, HTTP_STAT_MSG), "Not Found");
+		assert_string_equal(BUF(mi, HTTP_PROTOCOL), "HTTP/1.1");
+		assert_string_equal(BUF(mi, HTTP_SERVER), "lighttpd");
+		assert_string_equal(BUF(mi, HTTP_LOCATION), "/elsewhere");
+		assert_string_equal(BUF(mi, HTTP_COOKIE), "a=b");
+		assert_string_equal(BUF(mi, HTTP_CONTENT_TYPE), "text/html");
+		assert_string_equal(mock_buf(mi, APP_BUF_HTTP_RESPONSE_BODY, 0,
+		    &len), "hello wo");
+		assert_string_equal(BUF(mi, FILE_DATA), "hello wo");
+		assert_null(strstr(BUF(mi, HTTP_HEADER), "Set-Cookie"));
+		mock_reset(&ctx);
+		http_parser.state_free(st);
+	}
+}
+
+/* A request body by length: inspected once it is whole. */
+static void
+test_http_buffers_request_body(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	void *st = insp_new(&ctx);
+	static const char req[] =
+	    "POST /login HTTP/1.1\r\nContent-Length: 9\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+	    "user=root"
+	    "GET /next HTTP/1.1\r\n\r\n";
+
+	size_t head = strstr(req, "user=") - req;
+
+	(void)unused;
+	/* The head and part of the body: not inspected yet. */
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req, head + 4);
+	assert_int_equal(ctx.n_insp, 0);
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req + head + 4,
+	    sizeof(req) - 1 - head - 4);
+	assert_int_equal(ctx.n_insp, 2);
+	mi = mock_insp(&ctx, 1);
+	assert_string_equal(BUF(mi, HTTP_REQUEST_BODY), "user=root");
+	assert_string_equal(BUF(mi, HTTP_CONTENT_LEN), "9");
+	assert_string_equal(BUF(mi, HTTP_CONTENT_TYPE),
+	    "application/x-www-form-urlencoded");
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(BUF(mi, HTTP_URI), "/next");
+	assert_null(BUF(mi, HTTP_REQUEST_BODY));
+	mock_reset(&ctx);
+	http_parser.state_free(st);
+}
+
+/* A body past the limit: inspected at the limit, with the limit. */
+static void
+test_http_buffers_body_limit(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	void *st = insp_new(&ctx);
+	char head[128];
+	uint8_t *body;
+	size_t blen = HTTP_BODY_LIMIT + 5000, len = 0;
+	int n;
+
+	(void)unused;
+	n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n"
+	    "Content-Length: %zu\r\n\r\n", blen);
+	feed_all(st, &ctx, APP_DIR_TOCLIENT, head, (size_t)n);
+	body = malloc(blen);
+	memset(body, 'A', blen);
+	feed_all(st, &ctx, APP_DIR_TOCLIENT, (const char *)body, 70000);
+	assert_int_equal(ctx.n_insp, 0);
+	assert_true(http_parser.memuse(st) >= 70000);
+	feed_all(st, &ctx, APP_DIR_TOCLIENT, (const char *)body + 70000,
+	    blen - 70000);
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_non_null(mock_buf(mi, APP_BUF_HTTP_RESPONSE_BODY, 0, &len));
+	assert_int_equal(len, HTTP_BODY_LIMIT);
+	free(body);
+	mock_reset(&ctx);
+	http_parser.state_free(st);
+}
+
+/* A body cut by a gap is inspected with what came. */
+static void
+test_http_buffers_gap(void **unused)
+{
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	void *st = insp_new(&ctx);
+	static const char req[] =
+	    "PUT /f HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial";
+
+	(void)unused;
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
+	assert_int_equal(ctx.n_insp, 0);
+	http_parser.gap(st, &ctx, APP_DIR_TOSERVER);
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(BUF(mi, HTTP_REQUEST_BODY), "partial");
+	mock_reset(&ctx);
+	http_parser.state_free(st);
+}
+
+/* Nobody wants HTTP: nothing is kept or built. */
+static void
+test_http_buffers_unwanted(void **unused)
+{
+	struct app_ctx ctx;
+	void *st = insp_new(&ctx);
+	static const char req[] =
+	    "POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+
+	(void)unused;
+	ctx.inspect = false;
+	feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
+	assert_int_equal(ctx.n_insp, 0);
+	assert_int_equal(http_parser.memuse(st), 0);
+	http_parser.state_free(st);
+}
+
 int
 main(void)
 {
@@ -521,6 +789,13 @@ main(void)
 		cmocka_unit_test(test_http_privacy),
 		cmocka_unit_test(test_http_eve),
 		cmocka_unit_test(test_http_probe),
+		cmocka_unit_test(test_http_buffers_request),
+		cmocka_unit_test(test_http_buffers_absolute),
+		cmocka_unit_test(test_http_buffers_response_chunked),
+		cmocka_unit_test(test_http_buffers_request_body),
+		cmocka_unit_test(test_http_buffers_body_limit),
+		cmocka_unit_test(test_http_buffers_gap),
+		cmocka_unit_test(test_http_buffers_unwanted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,8 @@ static const struct step telnet_session[] = {
 
 #define NSTEPS(a)	(sizeof(a) / sizeof(a[0]))
 
+static bool run_inspect;	/* have the parsers build buffers */
+
 /* Run a session; step 'split_step' is cut at 'split' (0: not cut). */
 static void
 run(const struct app_parser *ap, const struct step *steps, size_t n,
@@ -100,6 +102,7 @@ run(const struct app_parser *ap, const struct step *steps, size_t n,
 
 	memset(ctx, 0, sizeof(*ctx));
 	memset(c, 0, sizeof(*c));
+	ctx->inspect = run_inspect;
 	ctx->on_fact = on_fact;
 	ctx->user = c;
 	for (i = 0; i < n; i++) {
@@ -474,6 +477,60 @@ test_login_probe(void **unused)
 	    APP_DIR_TOCLIENT), APP_PROBE_NO);
 }
 
+#define LBUF(mi, id)	mock_buf((mi), APP_BUF_##id, 0, NULL)
+
+/* ftp.command, ftp.command_data, and the login at PASS. */
+static void
+test_login_ftp_buffers(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	const struct mock_inspect *mi;
+
+	(void)unused;
+	run_inspect = true;
+	run(&ftp_parser, ftp_session, NSTEPS(ftp_session), 0, 0, &ctx, &c);
+	run_inspect = false;
+	assert_int_equal(ctx.n_insp, 4);
+	mi = mock_insp(&ctx, 3);
+	assert_string_equal(LBUF(mi, FTP_COMMAND), "USER");
+	assert_string_equal(LBUF(mi, FTP_COMMAND_DATA), "alice");
+	assert_string_equal(LBUF(mi, LOGIN_USER), "alice");
+	assert_null(LBUF(mi, LOGIN_PASSWORD));
+	mi = mock_insp(&ctx, 2);
+	assert_string_equal(LBUF(mi, FTP_COMMAND), "PASS");
+	assert_string_equal(LBUF(mi, LOGIN_USER), "alice");
+	assert_string_equal(LBUF(mi, LOGIN_PASSWORD), "s3cretpw");
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(LBUF(mi, LOGIN_USER), "bob");
+	assert_string_equal(LBUF(mi, LOGIN_PASSWORD), "pw2bob");
+	mock_reset(&ctx);
+}
+
+/* Telnet: the typed user and password (with their edits), per login. */
+static void
+test_login_telnet_buffers(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	const struct mock_inspect *mi;
+
+	(void)unused;
+	run_inspect = true;
+	run(&telnet_parser, telnet_session, NSTEPS(telnet_session), 0, 0,
+	    &ctx, &c);
+	run_inspect = false;
+	assert_int_equal(ctx.n_insp, 2);
+	mi = mock_insp(&ctx, 1);
+	assert_int_equal(mi->proto, APP_TELNET);
+	assert_string_equal(LBUF(mi, LOGIN_USER), "admin");
+	assert_string_equal(LBUF(mi, LOGIN_PASSWORD), "hunter2");
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(LBUF(mi, LOGIN_USER), "root");
+	assert_string_equal(LBUF(mi, LOGIN_PASSWORD), "toor");
+	mock_reset(&ctx);
+}
+
 int
 main(void)
 {
@@ -488,6 +545,8 @@ main(void)
 		cmocka_unit_test(test_login_eve),
 		cmocka_unit_test(test_login_eve_truncated),
 		cmocka_unit_test(test_login_probe),
+		cmocka_unit_test(test_login_ftp_buffers),
+		cmocka_unit_test(test_login_telnet_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

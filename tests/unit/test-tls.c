@@ -850,6 +850,49 @@ test_tls_probe(void **unused)
 	    APP_DIR_TOSERVER), APP_PROBE_NO);
 }
 
+/* The session's buffers: the client's side, then the server's. */
+static void
+test_tls_buffers(void **unused)
+{
+	struct app_ctx ctx;
+	struct seen sn;
+	const struct mock_inspect *mi;
+	void *st = tls_parser.state_new();
+
+	(void)unused;
+	ctx_init(&ctx, &sn);
+	ctx.inspect = true;
+	(void)parse_exact(st, &ctx, APP_DIR_TOSERVER, client_hello,
+	    sizeof(client_hello));
+	(void)parse_exact(st, &ctx, APP_DIR_TOCLIENT, server_flight,
+	    sizeof(server_flight));
+	assert_int_equal(ctx.n_insp, 2);
+	mi = mock_insp(&ctx, 1);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_SNI, 0, NULL),
+	    "pacs.hospital.example");
+	assert_string_equal(mock_buf(mi, APP_BUF_JA3_HASH, 0, NULL), JA3_MD5);
+	assert_string_equal(mock_buf(mi, APP_BUF_JA3_STRING, 0, NULL),
+	    JA3_STR);
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_VERSION, 0, NULL),
+	    "TLS 1.3");
+	mi = mock_insp(&ctx, 0);
+	assert_int_equal(mi->dir, APP_DIR_TOCLIENT);
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_CERT_SUBJECT, 0, NULL),
+	    "O=Example Hospital, CN=pacs.hospital.example");
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_CERT_SERIAL, 0, NULL),
+	    "00:C3:A1:5E:42:77:10:9B");
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_CERT_FINGERPRINT, 0,
+	    NULL), CERT_SHA1);
+	assert_string_equal(mock_buf(mi, APP_BUF_JA3S_HASH, 0, NULL),
+	    JA3S_MD5);
+	assert_string_equal(mock_buf(mi, APP_BUF_TLS_VERSION, 0, NULL),
+	    "TLS 1.2");
+	assert_non_null(mock_buf(mi, APP_BUF_TLS_CERT_ISSUER, 0, NULL));
+	mock_reset(&ctx);
+	tls_parser.state_free(st);
+}
+
 int
 main(void)
 {
@@ -865,6 +908,7 @@ main(void)
 		cmocka_unit_test(test_tls_gap),
 		cmocka_unit_test(test_tls_version_names),
 		cmocka_unit_test(test_tls_probe),
+		cmocka_unit_test(test_tls_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
