@@ -52,7 +52,7 @@ sids=$(sed -n 's/^alert .*[(; ]sid:\([0-9]*\);.*/\1/p' "$RULES")
 rows=$(grep -v '^#' "$TABLE" | awk 'NF { print $1 }')
 n_rules=$(echo "$sids" | wc -l)
 n_rows=$(echo "$rows" | wc -l)
-echo "1..$((2 * n_rows + 5))"
+echo "1..$((2 * n_rows + 6))"
 i=0
 
 # --- the set itself -----------------------------------------------------
@@ -114,6 +114,22 @@ if [ -z "$badc" ]; then
 	echo "ok $i - every device class named is an inventory class"
 else
 	echo "not ok $i - unknown device classes:$badc"
+fi
+
+# Every rule has its entry in wardwatch-rules(7), SHIPPED RULES (or in
+# the section file waiting to be appended to it).
+i=$((i + 1))
+doc="$top_srcdir/man/wardwatch-rules.7"
+grep -q '^\.Sh SHIPPED RULES' "$doc" 2>/dev/null ||
+    doc="$top_srcdir/man/iomt-rules.inc"
+undoc=
+for s in $sids; do
+	grep -q "^\.It Sy $s No " "$doc" || undoc="$undoc $s"
+done
+if [ -z "$undoc" ]; then
+	echo "ok $i - every rule documented in $(basename "$doc")"
+else
+	echo "not ok $i - rules missing from $(basename "$doc"):$undoc"
 fi
 
 # --- loading ------------------------------------------------------------

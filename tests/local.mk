@@ -9,7 +9,8 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
 	tests/eve-validate.py tests/sv-truth.py tests/regress \
 	tests/output-faults.sh tests/summary.sh tests/eve-schema.sh \
-	tests/iomt-rules.sh tests/iomt-rules.tsv rules/iomt.rules
+	tests/iomt-rules.sh tests/iomt-rules.tsv rules/iomt.rules \
+	man/iomt-rules.inc
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch
