@@ -112,6 +112,9 @@ int	scen_ward(struct gen *);
 int	scen_ward_truth(FILE *);	/* beside ward.pcap */
 int	scen_bench(struct gen *);
 int	scen_hospital(struct gen *);
+/* The rule captures of scen-iomt.c (iomt-NAME-pos, iomt-NAME-neg). */
+const struct scenario *scen_iomt_find(const char *);
+const struct scenario *scen_iomt_get(size_t);
 
 /* An addressable endpoint for the UDP and ICMP scenarios. */
 struct host {

@@ -12,7 +12,8 @@ pcaps_gen_pcapgen_SOURCES = pcaps/gen/pcapgen.c pcaps/gen/gen.c \
 	pcaps/gen/scen-basic.c pcaps/gen/scen-ip.c pcaps/gen/scen-tunnel.c \
 	pcaps/gen/scen-malformed.c pcaps/gen/scen-medical.c \
 	pcaps/gen/scen-dicom.c pcaps/gen/scen-bench.c pcaps/gen/scen-ward.c \
-	pcaps/gen/scen-services.c pcaps/gen/scen-hospital.c
+	pcaps/gen/scen-services.c pcaps/gen/scen-hospital.c \
+	pcaps/gen/scen-iomt.c pcaps/gen/scen-iomt.def
 pcaps_gen_pcapgen_LDADD = -lm
 
 PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \

@@ -163,7 +163,7 @@ find(const char *name)
 		    (scenarios[i].file != NULL &&
 		    strcmp(scenarios[i].file, name) == 0))
 			return &scenarios[i];
-	return NULL;
+	return scen_iomt_find(name);
 }
 
 static int
@@ -258,6 +258,8 @@ main(int argc, char *argv[])
 			printf("%-18s %-22s %s\n", scenarios[i].name,
 			    scenarios[i].file != NULL ? scenarios[i].file :
 			    "-", scenarios[i].descr);
+		for (i = 0; (sc = scen_iomt_get(i)) != NULL; i++)
+			printf("%-18s %-22s %s\n", sc->name, "-", sc->descr);
 		return 0;
 	}
 	if ((g = calloc(1, sizeof(*g))) == NULL) {
