@@ -37,6 +37,11 @@ static const struct {
 	{ "MODBUS_SERVER", "$HOME_NET" },
 	{ "ENIP_CLIENT", "$HOME_NET" },
 	{ "ENIP_SERVER", "$HOME_NET" },
+	/* Wardwatch's own, for rules/iomt.rules (wardwatch-rules(7)). */
+	{ "MEDICAL_NET", "$HOME_NET" },
+	{ "DICOM_CLIENTS", "$MEDICAL_NET" },
+	{ "PACS_SERVERS", "$HOME_NET" },
+	{ "HL7_SERVERS", "$HOME_NET" },
 }, default_port_vars[] = {
 	{ "HTTP_PORTS", "80" },
 	{ "SHELLCODE_PORTS", "!80" },
@@ -49,6 +54,10 @@ static const struct {
 	{ "GENEVE_PORTS", "6081" },
 	{ "VXLAN_PORTS", "4789" },
 	{ "TEREDO_PORTS", "3544" },
+	{ "DICOM_PORTS", "[104,11112,4242]" },
+	{ "HL7_PORTS", "[2575,6661]" },
+	{ "TELNET_PORTS", "[23,2323]" },
+	{ "MQTT_PORTS", "1883" },
 };
 
 /* Suricata's classification.config, used when none is configured. */
@@ -1163,6 +1172,15 @@ detect_load(const struct detect_config *c, FILE *err, struct counters *stats)
 
 	if (e == NULL)
 		return NULL;
+	if (c->n_rule_files == 0)
+		for (i = 0; i < rules_builtin_nfiles; i++) {
+			char name[128];
+
+			(void)snprintf(name, sizeof(name), "built-in %s",
+			    rules_builtin_files[i].name);
+			load_rules_text(e, name,
+			    (const char *)rules_builtin_files[i].data, err);
+		}
 	for (i = 0; i < c->n_rule_files; i++) {
 		const char *f = c->rule_files[i];
 		char *path = NULL, *text;

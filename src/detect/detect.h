@@ -84,6 +84,16 @@ struct detect_config {
 	size_t		  n_known_ae;
 };
 
+/* The shipped rules (rules/NAME.rules), built in (rules-builtin.c, by
+ * build-aux/embed.sh): what a run without rule files loads. */
+struct rules_builtin_file {
+	const char		*name;
+	const unsigned char	*data;
+	size_t			 len;
+};
+extern const struct rules_builtin_file	rules_builtin_files[];
+extern const size_t			rules_builtin_nfiles;
+
 void		 detect_config_defaults(struct detect_config *);
 void		 detect_config_free(struct detect_config *);
 
