@@ -169,3 +169,7 @@ UNIT_TESTS += tests/unit/test-monitor
 tests_unit_test_monitor_SOURCES = tests/unit/test-monitor.c
 tests_unit_test_monitor_LDADD = $(WW_UNIT_LIBS)
 tests_unit_test_monitor_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=pthread_create
+
+UNIT_TESTS += tests/unit/test-smb
+tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
+tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)
