@@ -3,12 +3,13 @@
 TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh tests/events-doc.sh \
 	tests/docrefs.sh tests/privacy.sh tests/reader.sh tests/output-faults.sh \
-	tests/summary.sh tests/eve-schema.sh
+	tests/summary.sh tests/eve-schema.sh tests/smb-corpus.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
 	tests/eve-validate.py tests/sv-truth.py tests/regress \
-	tests/output-faults.sh tests/summary.sh tests/eve-schema.sh
+	tests/output-faults.sh tests/summary.sh tests/eve-schema.sh \
+	tests/smb-corpus.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch
