@@ -129,6 +129,19 @@ tests_fuzz_fuzz_http_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-http.c tests/fuzz/corpus/http
 
+## fuzz-smb: the SMB parser, fed a two-way stream (see fuzz-smb.c for
+## the input format and how to run it).  app/smb.c is compiled again
+## with coverage instrumentation; its object takes precedence over
+## libwardwatch.a's copy.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-smb
+tests_fuzz_fuzz_smb_SOURCES = tests/fuzz/fuzz-smb.c src/app/smb.c
+tests_fuzz_fuzz_smb_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_smb_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_smb_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-smb.c tests/fuzz/corpus/smb
+
 ## fuzz-lldp: the LLDP and CDP parsers, one PDU per input behind a
 ## selector octet (see fuzz-lldp.c for the input format and how to run
 ## it).  app/lldp.c is compiled again with coverage instrumentation;

@@ -179,3 +179,7 @@ UNIT_TESTS += tests/unit/test-detect-match
 tests_unit_test_detect_match_SOURCES = tests/unit/test-detect-match.c \
 	tests/unit/detect-helpers.h
 tests_unit_test_detect_match_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-smb
+tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
+tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)

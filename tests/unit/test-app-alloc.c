@@ -30,6 +30,7 @@
 #include "app/login.h"
 #include "app/mqtt.h"
 #include "app/ssdp.h"
+#include "app/smb.h"
 #include "app/ssh.h"
 #include "app/tls.h"
 #include "util/util.h"
@@ -42,7 +43,7 @@ void	 __wrap_fatal(const char *, ...) __attribute__((noreturn));
 static const struct app_parser *const parsers[] = {
 	&hl7_parser, &dicom_parser, &tls_parser, &ssh_parser, &dns_parser,
 	&mdns_parser, &ssdp_parser, &http_parser, &mqtt_parser, &ftp_parser,
-	&telnet_parser, &dns_tcp_parser, &dhcp_parser,
+	&telnet_parser, &dns_tcp_parser, &dhcp_parser, &smb_parser,
 };
 
 static bool	 calloc_fails;

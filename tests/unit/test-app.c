@@ -28,6 +28,7 @@
 #include "app/login.h"
 #include "app/mqtt.h"
 #include "app/ssdp.h"
+#include "app/smb.h"
 #include "app/ssh.h"
 #include "app/tls.h"
 #include "decode/packet.h"
@@ -211,9 +212,9 @@ static void
 test_app_probe_order(void **state)
 {
 	static const struct app_parser *const tcp[] = {
-		&hl7_parser, &dicom_parser, &tls_parser, &ssh_parser,
-		&http_parser, &mqtt_parser, &ftp_parser, &telnet_parser,
-		&dns_tcp_parser,
+		&hl7_parser, &dicom_parser, &tls_parser, &smb_parser,
+		&ssh_parser, &http_parser, &mqtt_parser, &ftp_parser,
+		&telnet_parser, &dns_tcp_parser,
 	};
 	static const struct app_parser *const udp[] = {
 		&dns_parser, &mdns_parser, &ssdp_parser, &dhcp_parser,
@@ -229,13 +230,13 @@ test_app_probe_order(void **state)
 	};
 	static const struct app_parser *const tcp_53[] = {
 		&dns_tcp_parser, &hl7_parser, &dicom_parser, &tls_parser,
-		&ssh_parser, &http_parser, &mqtt_parser, &ftp_parser,
-		&telnet_parser,
+		&smb_parser, &ssh_parser, &http_parser, &mqtt_parser,
+		&ftp_parser, &telnet_parser,
 	};
 	static const struct app_parser *const tcp_104_443[] = {
-		&dicom_parser, &tls_parser, &hl7_parser, &ssh_parser,
-		&http_parser, &mqtt_parser, &ftp_parser, &telnet_parser,
-		&dns_tcp_parser,
+		&dicom_parser, &tls_parser, &hl7_parser, &smb_parser,
+		&ssh_parser, &http_parser, &mqtt_parser, &ftp_parser,
+		&telnet_parser, &dns_tcp_parser,
 	};
 	const struct app_parser *got[NELEM(parsers)];
 	struct counters *ctr;

@@ -108,7 +108,7 @@ test_claims_errors(void **state)
 	snprintf(yaml, sizeof(yaml), "%s  hostname.dhcp: 0\n", complete());
 	expect(yaml, 1, "");
 	expect("claims:\n  ssh.software: 101\n  dns.query: 1\n"
-	    "  hl7.serial: x\n  ssh.software: 2\n", 4 + 19,
+	    "  hl7.serial: x\n  ssh.software: 2\n", 4 + 21,
 	    NAME ":2:17: ssh.software: 101 is out of range (1 to 100)\n"
 	    NAME ":3:3: evidence key \"dns.query\" names no device "
 	    "attribute\n"
@@ -116,14 +116,14 @@ test_claims_errors(void **state)
 	    NAME ":5:3: duplicate key \"ssh.software\" (first at line 2, "
 	    "column 3)\n"
 	    NAME ": claims: no confidence for \"oui.vendor\"\n");
-	expect("claims:\n  oui.vendr: 40\n", 1 + 21,
+	expect("claims:\n  oui.vendr: 40\n", 1 + 23,
 	    NAME ":2:3: unknown evidence key \"oui.vendr\"\n");
 	expect("", 1, NAME ": missing claims\n");
 	expect("claim: {}\n", 2, NAME ":1:1: unknown key \"claim\" (expected "
 	    "claims)\n" NAME ": missing claims\n");
 	expect("- claims\n", 1, NAME ":1:1: expected a mapping at the top "
 	    "level, got a list\n");
-	expect("claims: [oui.vendor]\n", 1 + 21, NAME ":1:9: claims: expected "
+	expect("claims: [oui.vendor]\n", 1 + 23, NAME ":1:9: claims: expected "
 	    "a mapping of evidence keys to confidences, got a list\n");
 	snprintf(yaml, sizeof(yaml), "%sclaims: {}\n", complete());
 	expect(yaml, 1, "");

@@ -25,7 +25,7 @@
 #define NAME	"t.yaml"
 /* The application protocols in the order of app/protocols.def. */
 #define EVE_TYPES "flow, anomaly, stats, device, alert, lldp, cdp, hl7, " \
-	"dicom, dhcp, dns, mdns, ssdp, http, tls, ssh, mqtt, ftp or telnet"
+	"dicom, dhcp, dns, mdns, ssdp, http, tls, ssh, mqtt, ftp, telnet or smb"
 
 static const char *
 srcdir(void)
