@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,7 @@ usage(FILE *fp)
 "                 [--state db [--fresh]] [--test-mode] [--workers n]\n"
 "                 [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
+"                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
@@ -129,11 +131,14 @@ check_filter(const char *bpf)
 }
 
 /* Remove what a run that never started made (the database's journal
- * files with it). */
+ * files with it, and the rule engine's compiled databases cached next
+ * to it). */
 static void
 remove_made(const char *eve, const char *db)
 {
-	char path[4200];
+	char path[4200], *slash;
+	glob_t g;
+	size_t i;
 
 	if (eve != NULL)
 		unlink(eve);
@@ -143,6 +148,17 @@ remove_made(const char *eve, const char *db)
 		unlink(path);
 		snprintf(path, sizeof(path), "%s-shm", db);
 		unlink(path);
+		strlcpy(path, db, sizeof(path));
+		if ((slash = strrchr(path, '/')) != NULL)
+			slash[1] = '\0';
+		else
+			path[0] = '\0';
+		strlcat(path, "detect-*.hsdb", sizeof(path));
+		if (glob(path, GLOB_NOSORT, NULL, &g) == 0) {
+			for (i = 0; i < g.gl_pathc; i++)
+				unlink(g.gl_pathv[i]);
+			globfree(&g);
+		}
 	}
 }
 
@@ -625,8 +641,12 @@ main(int argc, char *argv[])
 			status = EXIT_USAGE;
 			goto out;
 		}
-		detect_print_summary(de, sfp);
-		fflush(sfp);
+		/* Offline, the summary says it after its first line (the
+		 * packet count, or that the inventory continues). */
+		if (iface != NULL) {
+			detect_print_summary(de, sfp);
+			fflush(sfp);
+		}
 		if (strict_rules && detect_rules_skipped(de) > 0) {
 			fprintf(stderr, "wardwatch: --strict-rules: rules "
 			    "were skipped\n");
@@ -672,6 +692,9 @@ main(int argc, char *argv[])
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    &sum, outpath, iface, test_mode);
+	if (de != NULL && iface == NULL)
+		detect_print_summary(de, strcmp(cfg.eve_filename, "-") == 0 ?
+		    stderr : stdout);
 	print_alerts(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    mon.out);
 	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?

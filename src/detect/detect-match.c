@@ -740,7 +740,14 @@ header_match(const struct drule *r, const struct mctx *c)
 	int ipver;
 	uint8_t proto;
 
-	if (c->p != NULL && pkt_is_ip(c->p)) {
+	/*
+	 * Streams and transactions are matched by the flow and the
+	 * direction of their bytes: the packet at hand may be the other
+	 * direction's (stream bytes are delivered when acknowledged; a
+	 * response completes a transaction).
+	 */
+	if (c->p != NULL && pkt_is_ip(c->p) && (c->f == NULL ||
+	    (!c->stream && c->proto == APP_UNKNOWN))) {
 		ipver = c->p->ipver;
 		proto = c->p->proto;
 		src = c->p->src;
