@@ -1001,7 +1001,8 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	/* file order breaks ties, so the sort is stable */
 	for (i = 0; i < e->nrules; i++)
 		e->rules[i].order = (uint32_t)i;
-	qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
+	if (e->nrules > 1)
+		qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
 	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
 	bp = xcalloc(GT_MAX * 2, sizeof(*bp));
 	bs = xcalloc(APP_MAX * 2, sizeof(*bs));

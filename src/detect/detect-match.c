@@ -773,11 +773,12 @@ header_match(const struct drule *r, const struct mctx *c)
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
 	    proto != IPPROTO_SCTP)
 		sp = dp = 0;
-	if (detect_addr_match(r->src, ipver, src) &&
-	    detect_addr_match(r->dst, ipver, dst) &&
-	    (sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	/* ports first: cheaper, and they tell most rules apart */
+	if ((sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
 	    (r->dp == NULL || r->dp->kind == AN_ANY) :
-	    detect_port_match(r->sp, sp) && detect_port_match(r->dp, dp)))
+	    detect_port_match(r->dp, dp) && detect_port_match(r->sp, sp)) &&
+	    detect_addr_match(r->dst, ipver, dst) &&
+	    detect_addr_match(r->src, ipver, src))
 		return true;
 	if (!r->bidir)
 		return false;
@@ -796,8 +797,6 @@ conds_match(struct detect_thread *t, const struct drule *r,
 	const struct detect_flow *df;
 
 	(void)t;
-	if (!header_match(r, c))
-		return false;
 	if (r->app != APP_UNKNOWN) {
 		if (r->kind == RK_TX) {
 			if (c->proto != r->app)
@@ -805,6 +804,8 @@ conds_match(struct detect_thread *t, const struct drule *r,
 		} else if (c->f == NULL || c->f->app_proto != r->app)
 			return false;
 	}
+	if (!header_match(r, c))
+		return false;
 	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
 	    DFL_TOCLIENT)) {
 		if (c->f == NULL)
@@ -1039,12 +1040,48 @@ add_plain(struct detect_thread *t, const struct dgroup *g)
 	}
 }
 
-static int
-u32_cmp(const void *a, const void *b)
+/* In place, without allocating (qsort may malloc): insertion sort for
+ * the usual handful of candidates, heapsort beyond. */
+static void
+sort_u32(uint32_t *a, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	size_t i, j, start, end, root, child;
+	uint32_t x;
 
-	return x < y ? -1 : x > y;
+	if (n <= 32) {
+		for (i = 1; i < n; i++) {
+			x = a[i];
+			for (j = i; j > 0 && a[j - 1] > x; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	for (start = n / 2; start-- > 0;) {
+		for (root = start; (child = 2 * root + 1) < n; root = child) {
+			if (child + 1 < n && a[child] < a[child + 1])
+				child++;
+			if (a[root] >= a[child])
+				break;
+			x = a[root];
+			a[root] = a[child];
+			a[child] = x;
+		}
+	}
+	for (end = n - 1; end > 0; end--) {
+		x = a[0];
+		a[0] = a[end];
+		a[end] = x;
+		for (root = 0; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end && a[child] < a[child + 1])
+				child++;
+			if (a[root] >= a[child])
+				break;
+			x = a[root];
+			a[root] = a[child];
+			a[child] = x;
+		}
+	}
 }
 
 static void
@@ -1052,8 +1089,7 @@ run_candidates(struct detect_thread *t, struct mctx *c)
 {
 	size_t i;
 
-	if (t->ncand > 1)
-		qsort(t->cand, t->ncand, sizeof(*t->cand), u32_cmp);
+	sort_u32(t->cand, t->ncand);
 	for (i = 0; i < t->ncand && !t->passed; i++)
 		evaluate(t, c, t->cand[i]);
 }

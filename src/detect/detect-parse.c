@@ -2345,7 +2345,9 @@ detect_parse_rule(struct detect_engine *e, const char *text,
 	pc.lm_list = -1;
 	r->info.gid = DETECT_GID;
 	r->fp_list = r->fp_m = -1;
-	buf = xstrdup(text);
+	/* one spare byte: a header token glued to '(' gets a NUL inserted */
+	buf = xcalloc(strlen(text) + 2, 1);
+	memcpy(buf, text, strlen(text));
 	opts = xcalloc(DETECT_MAX_OPTS, sizeof(*opts));
 
 	/* header: seven fields, brackets may hold spaces */

@@ -154,3 +154,24 @@ tests_fuzz_fuzz_lldp_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_lldp_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-lldp.c tests/fuzz/corpus/lldp
+
+## fuzz-rules: the rule loader (rule text, then one packet through what
+## loaded); fuzz-detect: the matcher on a fixed rule set (see each file
+## for the input format).  src/detect/ is compiled again with coverage.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-rules tests/fuzz/fuzz-detect
+tests_fuzz_fuzz_rules_SOURCES = tests/fuzz/fuzz-rules.c \
+	src/detect/detect-parse.c src/detect/detect-load.c \
+	src/detect/detect-match.c src/detect/detect-filter.c
+tests_fuzz_fuzz_rules_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_rules_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_rules_LDADD = $(WW_LIBS)
+tests_fuzz_fuzz_detect_SOURCES = tests/fuzz/fuzz-detect.c \
+	src/detect/detect-parse.c src/detect/detect-load.c \
+	src/detect/detect-match.c src/detect/detect-filter.c
+tests_fuzz_fuzz_detect_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_detect_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_detect_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-rules.c tests/fuzz/fuzz-detect.c \
+	tests/fuzz/corpus/rules tests/fuzz/corpus/detect

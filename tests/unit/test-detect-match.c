@@ -589,6 +589,7 @@ test_tx_buffers(void **state)
 	    NULL, 0);
 	assert_int_equal(th_nalerts, 0);
 	/* any instance of a buffer may match */
+	detect_flow_free(&f);
 	th_flow(&f, IPPROTO_UDP, CLI, 1234, SRV, 53);
 	detect_tx(t, &f, NULL, APP_DNS, FLOW_DIR_TOSERVER, dq, 2, NULL, NULL,
 	    0);
