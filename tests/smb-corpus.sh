@@ -38,13 +38,17 @@ trap 'rm -rf "$tmp"' EXIT
 ls "$CORPUS"/attacks/es_*.pcap 2>/dev/null >"$tmp/list"
 n=$(wc -l <"$tmp/list")
 echo "1..$((n + 1))"
+# These captures were taken on the attacking or attacked host, whose
+# outgoing checksums the network card fills in: what is checked here
+# is SMB, so checksums are not (Suricata's -k none).
+printf 'decode:\n  checksum-checks: no\n' >"$tmp/k.yaml"
 i=0
 while read -r f; do
 	i=$((i + 1))
 	name=$(basename "$f")
 	rm -rf "$tmp/out"
 	mkdir -p "$tmp/out"
-	if ! "$WW" -r "$f" -l "$tmp/out" --test-mode \
+	if ! "$WW" -r "$f" -l "$tmp/out" --test-mode -c "$tmp/k.yaml" \
 	    --state "$tmp/out/ww.db" >/dev/null 2>"$tmp/out/stderr"; then
 		echo "not ok $i - $name: wardwatch failed"
 		sed 's/^/# /' "$tmp/out/stderr" | head -5
@@ -123,8 +127,8 @@ if [ ! -f "$f" ]; then
 fi
 rm -rf "$tmp/out"
 mkdir -p "$tmp/out"
-"$WW" -r "$f" -l "$tmp/out" --test-mode --state "$tmp/out/ww.db" \
-    >/dev/null 2>&1
+"$WW" -r "$f" -l "$tmp/out" --test-mode -c "$tmp/k.yaml" \
+    --state "$tmp/out/ww.db" >/dev/null 2>&1
 if /usr/bin/python3 - "$tmp/out/eve.json" <<'PY'
 import json, sys
 ok = False

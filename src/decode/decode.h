@@ -58,6 +58,9 @@ enum decode_csum_mode {
  * taken as soon as it is certain.
  */
 #define DECODE_CSUM_SAMPLE	1000
+/* Longer IP datagrams (not from fragments) were captured before the
+ * sender's card segmented them: their checksums are not judged. */
+#define DECODE_CSUM_MTU		1500
 #define DECODE_CSUM_MAX_BAD	(DECODE_CSUM_SAMPLE / 10)
 /* Or more than half of at least this many. */
 #define DECODE_CSUM_EARLY	4

@@ -68,14 +68,18 @@ decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
 
 /*
  * Can the L4 checksum be validated?  Not when checks are off, when the
- * segment was cut by the snaplen, or behind an IPv6 routing header.
+ * segment was cut by the snaplen, or behind an IPv6 routing header;
+ * nor for a datagram longer than an Ethernet MTU that was not put
+ * together from fragments: the capture host saw it before its network
+ * card segmented it (TSO/GSO), and the card fills in the checksums.
  */
 static bool
 l4_csum_wanted(const struct decoder *dec, const struct packet *p,
     const struct decode_state *st)
 {
 	return dec->csum_on && st->end == st->claim_end && !st->v6_routing &&
-	    !(p->flags & PKT_TRUNCATED);
+	    !(p->flags & PKT_TRUNCATED) && (p->l3_len <= DECODE_CSUM_MTU ||
+	    (p->flags & PKT_REASSEMBLED));
 }
 
 static void

@@ -2694,6 +2694,21 @@ test_decode_csum_good_and_bad(void **state)
 	    pb->n), DECODE_OK);
 	assert_false(p.flags & PKT_BAD_CSUM);
 
+	/* Longer than an Ethernet MTU: captured before the sender's card
+	 * segmented it (TSO), which fills in the checksum; not judged. */
+	{
+		pb_csum_tcp(pb, 4, 1500);
+		pb->b[pb->n - 3] ^= 0x10;
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_false(p.flags & PKT_BAD_CSUM);
+		pb_csum_tcp(pb, 4, 1400);
+		pb->b[pb->n - 3] ^= 0x10;
+		assert_int_equal(decode(fx, &p, DLT_EN10MB, pb->b, pb->n),
+		    DECODE_OK);
+		assert_true(p.flags & PKT_BAD_CSUM);
+	}
+
 	/* checksum-checks: no. */
 	use_csum(fx, DECODE_CSUM_NO);
 	pb_csum_tcp(pb, 4, 20);
