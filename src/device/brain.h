@@ -99,21 +99,33 @@ struct brain_ev {
 	uint8_t		 plen;		/* SUBNET: prefix length, 0..32 */
 	bool		 answered;	/* FLOW: the server sent packets */
 	struct brain_end end[2];
-	uint64_t	 pkts[2], bytes[2];	/* FLOW: to server, to client */
-	uint8_t		 key;		/* EVIDENCE: enum evidence_key */
-	char		 value[DEV_VALUE_MAX];
-	/* ALERT: the rule (detect_rule()), the direction that matched
-	 * (FLOW_DIR_*), the flow (0: none), the alert's addresses (16
-	 * bytes, IPv4 in the first 4) and the members the worker rendered
-	 * for the record ("app_proto", "flow", the protocol object): heap,
-	 * owned by the event, freed by the brain (brain_ev_release()). */
-	uint32_t	 rule;
-	uint8_t		 dir;
-	uint8_t		 ipver;
-	uint64_t	 flow_id;
-	uint8_t		 src[16], dst[16];
-	char		*json;
-	size_t		 json_len;
+	/* What only one kind has (a queue holds a million events). */
+	union {
+		/* FLOW: to server, to client */
+		struct {
+			uint64_t pkts[2], bytes[2];
+		};
+		/* EVIDENCE */
+		struct {
+			uint8_t	 key;	/* enum evidence_key */
+			char	 value[DEV_VALUE_MAX];
+		};
+		/* ALERT: the rule (detect_rule()), the direction that
+		 * matched (FLOW_DIR_*), the flow (0: none), the alert's
+		 * addresses (16 bytes, IPv4 in the first 4) and the
+		 * members the worker rendered for the record
+		 * ("app_proto", "flow", the protocol object): heap, owned
+		 * by the event, freed by the brain (brain_ev_release()). */
+		struct {
+			uint32_t rule;
+			uint8_t	 dir;
+			uint8_t	 ipver;
+			uint32_t json_len;
+			uint64_t flow_id;
+			uint8_t	 src[16], dst[16];
+			char	*json;
+		};
+	};
 };
 
 /* A worker's queue (no lock: one writer, handed over whole). */

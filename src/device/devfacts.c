@@ -11,6 +11,7 @@
  */
 #include <config.h>
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,16 +119,98 @@ devfacts_copy(char *dst, const char *src, size_t srclen)
 	dst[n] = '\0';
 }
 
-/* Evidence about an end of the flow; NULL if empty or no room. */
+/*
+ * Evidence a flow sent lately, per end and key: the hashes of the
+ * values sent in the last minute, at most DEV_MAX_PER_KEY of them (a
+ * device keeps no more values of one key).  An HL7 session repeats its
+ * MSH-3 to MSH-6 in every message, a DICOM association its AE titles
+ * in every command: a value already sent this minute, or a new one
+ * when the device already got all it keeps from this flow, tells the
+ * inventory nothing (the flow's end brings its last time), and the
+ * brain is not fed the same value a hundred thousand times.  What is
+ * skipped depends on the flow alone, so the inventory is the same for
+ * any number of workers.  Only TCP sessions are thinned: a UDP "flow"
+ * (DNS, DHCP relays, mDNS) carries few messages, often for several
+ * hosts, and what a router's end means can change while it lasts.
+ */
+#define DEVFACTS_RESEND_S	60
+#define DEVFACTS_MAX_SLOTS	48
+
+struct devfacts_slot {
+	uint16_t	 tag;		/* key * 2 + end */
+	uint8_t		 n;
+	uint32_t	 since;		/* seconds of packet time */
+	uint32_t	 h[DEV_MAX_PER_KEY];
+};
+
+struct devfacts_sent {
+	size_t		 n, cap;
+	struct devfacts_slot s[];
+};
+
+static bool
+devfacts_repeated(struct flow *f, int end, enum evidence_key key,
+    const char *v, uint64_t ts_us)
+{
+	struct devfacts_sent *ds = f->dev_sent;
+	struct devfacts_slot *sl = NULL;
+	uint32_t h = 2166136261u, now = (uint32_t)(ts_us / 1000000u);
+	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
+	size_t i;
+
+	for (; *v != '\0'; v++)
+		h = (h ^ (uint8_t)*v) * 16777619u;
+	for (i = 0; ds != NULL && i < ds->n; i++)
+		if (ds->s[i].tag == tag) {
+			sl = &ds->s[i];
+			break;
+		}
+	if (sl == NULL) {
+		if (ds != NULL && ds->n == DEVFACTS_MAX_SLOTS)
+			return false;		/* not remembered */
+		if (ds == NULL || ds->n == ds->cap) {
+			size_t cap = ds == NULL ? 8 : ds->cap * 2;
+
+			ds = xreallocarray(ds, 1, sizeof(*ds) +
+			    cap * sizeof(ds->s[0]));
+			if (f->dev_sent == NULL)
+				ds->n = 0;
+			ds->cap = cap;
+			f->dev_sent = ds;
+		}
+		sl = &ds->s[ds->n++];
+		memset(sl, 0, sizeof(*sl));
+		sl->tag = tag;
+		sl->since = now;
+	}
+	if (now < sl->since || now - sl->since >= DEVFACTS_RESEND_S) {
+		sl->n = 0;		/* a minute on: say it again */
+		sl->since = now;
+	}
+	for (i = 0; i < sl->n; i++)
+		if (sl->h[i] == h)
+			return true;
+	if (sl->n == DEV_MAX_PER_KEY)
+		return true;
+	sl->h[sl->n++] = h;
+	return false;
+}
+
+/* Evidence about an end of the flow; NULL if empty, repeated or no
+ * room. */
 static struct brain_ev *
-devfacts_flow_evidence(struct devfacts_ctx *c, int end, enum evidence_key key,
-    const char *value, size_t len)
+devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
+    enum evidence_key key, const char *value, size_t len)
 {
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
 
 	devfacts_copy(v, value, len);
 	if (v[0] == '\0')
+		return NULL;
+	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP &&
+	    devfacts_repeated(c->f, end, key, v,
+	    c->p != NULL ? c->p->ts_us : c->f->ts_last))
 		return NULL;
 	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_EVIDENCE,
 	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
@@ -141,7 +224,7 @@ static void
 sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
     const char *value, size_t len)
 {
-	(void)devfacts_flow_evidence(s->arg, end, key, value, len);
+	(void)devfacts_flow_evidence(s->arg, end, NULL, key, value, len);
 }
 
 /* The host a DHCP request names by hardware address, wherever it is. */
@@ -151,7 +234,8 @@ sink_evidence_mac(const struct app_sink *s, const uint8_t mac[6],
 {
 	struct brain_ev *ev;
 
-	ev = devfacts_flow_evidence(s->arg, APP_END_CLIENT, key, value, len);
+	ev = devfacts_flow_evidence(s->arg, APP_END_CLIENT, mac, key, value,
+	    len);
 	if (ev == NULL)
 		return;
 	memset(&ev->end[0], 0, sizeof(ev->end[0]));
@@ -263,6 +347,8 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 {
 	struct brain_ev *ev;
 
+	free(f->dev_sent);
+	f->dev_sent = NULL;
 	if (f->ipver != 4 && f->ipver != 6)
 		return;
 	if ((ev = devfacts_new(q, f, NULL, BRAIN_EV_FLOW, APP_END_CLIENT)) ==
@@ -453,5 +539,5 @@ devfacts_alert(struct brain_queue *q, struct flow *f, const struct packet *p,
 	ev->dir = (uint8_t)dir;
 	ev->app = app;
 	ev->json = json;
-	ev->json_len = json_len;
+	ev->json_len = (uint32_t)json_len;
 }

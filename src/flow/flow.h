@@ -119,6 +119,7 @@ struct flow {
 	/* Application layer (later issues). */
 	uint16_t	 app_proto;
 	uint32_t	 dev_seq;	/* device events so far (devfacts.c) */
+	void		*dev_sent;	/* evidence sent lately (devfacts.c) */
 	void		*app_state;
 	void		*detect;	/* rule engine's (detect_flow_free) */
 };

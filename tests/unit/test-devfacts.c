@@ -662,6 +662,14 @@ flow_init(struct flow *f)
 	f->ts_last = 2000000;
 }
 
+/* What the evidence it sent left on a flow (freed at its end). */
+static void
+flow_done(struct flow *f)
+{
+	free(f->dev_sent);
+	f->dev_sent = NULL;
+}
+
 static void
 expect_event(const struct brain_ev *ev, const uint8_t *mac,
     enum evidence_key key, const char *value)
@@ -725,6 +733,7 @@ test_devfacts_sink_values(void **state)
 	assert_int_equal(q.ev[2].pcap_cnt, 0);
 	assert_int_equal(q.ev[2].seq, 2);
 	free(h);
+	flow_done(&f);
 	brain_queue_free(&q);
 }
 
@@ -752,6 +761,7 @@ test_devfacts_sink_hosts(void **state)
 	expect_event(&q.ev[3], srv_mac, EVIDENCE_HL7_FROM, "10.0.0.1");
 	/* Not an IP flow: nobody to name as the sender. */
 	q.n = 0;
+	flow_done(&f);
 	f.ipver = 0;
 	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, 3);
@@ -759,6 +769,7 @@ test_devfacts_sink_hosts(void **state)
 
 	/* A relayed request is about the client's hardware address. */
 	q.n = 0;
+	flow_done(&f);
 	flow_init(&f);
 	f.proto = IPPROTO_UDP;
 	assert_non_null(d = calloc(1, sizeof(*d)));
@@ -801,6 +812,64 @@ test_devfacts_sink_hosts(void **state)
 	assert_memory_equal(q.ev[3].end[0].ip.a + 12, d->yiaddr, 4);
 	assert_int_equal(q.ev[3].vlan, 20);
 	free(d);
+	brain_queue_free(&q);
+}
+
+/*
+ * A TCP session's repeats: the same value of a key again within a
+ * minute, or a new one once the device got all it keeps of the key
+ * (DEV_MAX_PER_KEY) from this flow, makes no event; a minute on, the
+ * values are said again.  UDP flows are never thinned.
+ */
+static void
+test_devfacts_repeats(void **state)
+{
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct packet p;
+	struct flow f;
+	size_t n1, i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	p.ts_us = 10 * 1000000ull;
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	n1 = q.n;
+	assert_true(n1 >= 3);
+	p.ts_us += 30 * 1000000ull;
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1);		/* all repeats */
+	strcpy(h->message_type, "ADT");
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1 + 1);		/* only the new type */
+	expect_event(&q.ev[n1], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "ADT");
+	/* More values of one key than a device keeps: the rest are not
+	 * sent (ORU and ADT are 2 of them). */
+	for (i = 0; i < DEV_MAX_PER_KEY + 3; i++) {
+		snprintf(h->message_type, sizeof(h->message_type), "T%zu", i);
+		devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	}
+	assert_int_equal(q.n, n1 + DEV_MAX_PER_KEY - 1);
+	/* A minute after the first: everything once more. */
+	p.ts_us += 31 * 1000000ull;
+	strcpy(h->message_type, "ORU");
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1 + DEV_MAX_PER_KEY - 1 + n1);
+	flow_done(&f);
+
+	/* UDP: every message speaks. */
+	q.n = 0;
+	flow_init(&f);
+	f.proto = IPPROTO_UDP;
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, 2 * n1);
+	assert_null(f.dev_sent);
+	free(h);
 	brain_queue_free(&q);
 }
 
@@ -957,6 +1026,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_others),
 		cmocka_unit_test(test_devfacts_sink_values),
 		cmocka_unit_test(test_devfacts_sink_hosts),
+		cmocka_unit_test(test_devfacts_repeats),
 		cmocka_unit_test(test_devfacts_lldp),
 		cmocka_unit_test(test_devfacts_service_types),
 		cmocka_unit_test(test_devfacts_service_at_start),
