@@ -849,9 +849,13 @@ brain_make_router(struct brain *b, struct brain_dev *n,
  * VLAN the sensor watches (the copy of a routed packet on the sender's
  * VLAN comes before the one on the receiver's): one host, one device.
  * The node stays in memory, marked, until brain_settle() drops it: a
- * caller may still hold it.  Only a device no record has announced is
- * folded; one already reported stays a device of its own.
+ * caller may still hold it.  One already reported gets a last record,
+ * "merged", naming the device it is now part of, and leaves the
+ * database: a SIEM that saw it knows where it went.
  */
+static void brain_emit_merged(struct brain *, struct brain_dev *,
+    struct brain_dev *, uint64_t);
+
 static void
 brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
     uint64_t ts)
@@ -890,7 +894,15 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 			e->want = NULL;
 	}
 	from->merged = true;
+	b->ngone++;		/* dropped at the end of the tick */
 	ctr_inc(b->ctr, CTR_DEV_MERGED);
+	if (from->d.announced)
+		brain_emit_merged(b, from, to, ts);
+	if (from->d.id != 0) {
+		b->forget = xreallocarray(b->forget, b->nforget + 1,
+		    sizeof(*b->forget));
+		b->forget[b->nforget++] = from->d.id;
+	}
 	brain_touch(b, to, ch ? CH_IDENTITY : 0, ts);
 }
 
@@ -920,8 +932,7 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 		n->seen[n->n_seen++] = *ip;
 	}
 	owner = brain_find_ip(b, ip);
-	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED) &&
-	    !owner->d.announced) {
+	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED)) {
 		brain_merge(b, owner, n, ts);
 		owner = NULL;
 	}
@@ -1238,8 +1249,7 @@ brain_apply_lease(struct brain *b, const struct brain_ev *ev)
 	if (!(n->d.flags & DEV_F_RELAYED))
 		brain_subnet_vlan(b, &e->ip, n->d.vlan);
 	owner = brain_find_ip(b, &e->ip);
-	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED) &&
-	    !owner->d.announced) {
+	if (owner != NULL && owner != n && (owner->d.flags & DEV_F_ROUTED)) {
 		brain_merge(b, owner, n, ev->ts_us);
 		owner = NULL;
 	}
@@ -1611,6 +1621,38 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
+}
+
+/*
+ * A device already reported turned out to be part of another (a host
+ * first seen by address behind a router, then by MAC): its last record
+ * says which, by the other's MAC and VLAN.
+ */
+static void
+brain_emit_merged(struct brain *b, struct brain_dev *n,
+    struct brain_dev *into, uint64_t ts)
+{
+	struct jsonw *jw;
+	char buf[64];
+
+	if ((jw = brain_record(b, n, RECORD_DEVICE, "device", ts)) == NULL)
+		return;		/* outputs.eve.types */
+	jsonw_key(jw, "device");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "event", "merged");
+	if (n->d.has_ip)
+		jsonw_kv_str(jw, "ip", dev_ip_format(&n->d.ip, buf,
+		    sizeof(buf)));
+	jsonw_kv_bool(jw, "routed", true);
+	jsonw_key(jw, "merged_into");
+	jsonw_obj_open(jw);
+	if (!(into->d.flags & DEV_F_ROUTED))
+		jsonw_kv_str(jw, "mac", dev_mac_format(into->d.mac, buf,
+		    sizeof(buf)));
+	jsonw_kv_uint(jw, "vlan", into->d.vlan);
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	(void)record_commit(&b->rw);
 }
 
 /* One alert.metadata member: a key and its one value (Suricata's

@@ -1224,6 +1224,46 @@ test_address_table_bounded(void **state)
 	fix_free(x);
 }
 
+/*
+ * A host first seen by address behind a router, and reported, then by
+ * its MAC on a watched VLAN: one device.  The routed one's last record
+ * says it was merged and into which device; the snapshot has one.
+ */
+static void
+test_routed_then_mac(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct fix *x;
+	const char *l;
+
+	(void)state;
+	x = fix_new(NULL, 1);
+	/* The PACS's traffic reaches VLAN 20 through the router first. */
+	make_router(&q, 1 * SEC, 20, MAC_RTR20, MAC_MON, "10.20.0.21");
+	flow(&q, 2 * SEC, 20, MAC_MON, "10.20.0.21", MAC_RTR20, "10.30.0.40",
+	    104);
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	dump(&x->out);
+	assert_non_null(find_line(&x->out, "\"event\":\"new\"",
+	    "\"routed\":true", "10.30.0.40"));
+	/* Then the PACS itself, on VLAN 30. */
+	flow(&q, 4 * SEC, 30, MAC_CT, "10.30.0.11", MAC_PACS, "10.30.0.40",
+	    104);
+	brain_sync(x->b, 0, 5 * SEC, &q);
+	brain_finish(x->b, 6 * SEC);
+	dump(&x->out);
+	l = find_line(&x->out, "\"event\":\"merged\"", "10.30.0.40", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"merged_into\":{\"mac\":"
+	    "\"00:11:22:00:00:05\",\"vlan\":30}"));
+	assert_null(find_line(&x->out, "\"snapshot\"", "\"routed\":true",
+	    "10.30.0.40"));
+	assert_non_null(find_line(&x->out, "\"snapshot\"",
+	    "00:11:22:00:00:05", "\"ip\":\"10.30.0.40\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 int
 main(void)
 {
@@ -1245,6 +1285,7 @@ main(void)
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_fingerprints_local_and_builtin),
 		cmocka_unit_test(test_address_table_bounded),
+		cmocka_unit_test(test_routed_then_mac),
 	};
 
 	log_init(0, false);
