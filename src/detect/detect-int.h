@@ -73,7 +73,30 @@ enum dm_type {
 	DM_BSIZE,		/* bsize, and urilen on http.uri */
 	DM_B64_DECODE,
 	DM_B64_DATA,		/* the rest of the list looks at the decoded bytes */
+	DM_VALUE,		/* mqtt.type:CONNECT, smb.version:1, ... */
 };
+
+/*
+ * Keywords with a value on a buffer that parsers write as text
+ * (app/buffers.def): an integer compared as dsize is (smb.version:1,
+ * mqtt.qos:>0), a name that stands for its index in names
+ * (mqtt.type:CONNECT or mqtt.type:1), or flags, the buffer listing the
+ * names of those set separated by commas (mqtt.connect.flags:
+ * !username,!password).  A DM_VALUE's vk indexes detect_vkws; its u is
+ * the comparison, or for flags u.a the names that must be set and u.b
+ * those that must not.
+ */
+enum vk_kind { VK_UINT, VK_ENUM, VK_FLAGS };
+struct detect_vkw {
+	const char	*name;		/* keyword, the buffer's name */
+	uint8_t		 dl;		/* APP_BUF_* */
+	uint8_t		 kind;		/* enum vk_kind */
+	const char *const *names;	/* ENUM: by value; FLAGS: bit i */
+	uint8_t		 nnames;
+	uint64_t	 max;		/* UINT, ENUM */
+};
+extern const struct detect_vkw	detect_vkws[];
+extern const size_t		detect_nvkws;
 
 #define DMF_NEGATED	0x0001
 #define DMF_NOCASE	0x0002
@@ -141,6 +164,7 @@ struct dm {
 	struct uop	 u;		/* bsize */
 	uint32_t	 b64_bytes;	/* base64_decode bytes (0: all) */
 	int32_t		 b64_offset;
+	uint8_t		 vk;		/* DM_VALUE: detect_vkws index */
 };
 
 struct dlist {

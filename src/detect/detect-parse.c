@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decode/packet.h"
 #include "detect/detect-int.h"
@@ -102,6 +103,34 @@ detect_app_lookup(const char *name)
 			return i;
 	return -1;
 }
+
+/* ---- keywords with a value on a text buffer ---- */
+
+static const char *const vk_mqtt_types[] = {
+	"UNASSIGNED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+	"PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK",
+	"PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
+};
+static const char *const vk_mqtt_flags[] = { "dup", "retain" };
+static const char *const vk_mqtt_cflags[] = {
+	"username", "password", "will", "will_retain", "clean_session",
+};
+
+#define VK_N(a)	(uint8_t)(sizeof(a) / sizeof(a[0]))
+
+const struct detect_vkw detect_vkws[] = {
+	{ "mqtt.type", APP_BUF_MQTT_TYPE, VK_ENUM, vk_mqtt_types,
+	    VK_N(vk_mqtt_types), 15 },
+	{ "mqtt.flags", APP_BUF_MQTT_FLAGS, VK_FLAGS, vk_mqtt_flags,
+	    VK_N(vk_mqtt_flags), 0 },
+	{ "mqtt.qos", APP_BUF_MQTT_QOS, VK_UINT, NULL, 0, 3 },
+	{ "mqtt.protocol_version", APP_BUF_MQTT_PROTOCOL_VERSION, VK_UINT,
+	    NULL, 0, 255 },
+	{ "mqtt.connect.flags", APP_BUF_MQTT_CONNECT_FLAGS, VK_FLAGS,
+	    vk_mqtt_cflags, VK_N(vk_mqtt_cflags), 0 },
+	{ "smb.version", APP_BUF_SMB_VERSION, VK_UINT, NULL, 0, 3 },
+};
+const size_t detect_nvkws = sizeof(detect_vkws) / sizeof(detect_vkws[0]);
 
 /* ---- the parse context ---- */
 
@@ -1769,6 +1798,93 @@ parse_proto_keyword(struct pctx *pc, char *v)
 	return add_hc(pc, HC_IP_PROTO, s, 255);
 }
 
+static int
+vk_names(const struct detect_vkw *k, char *out, size_t size)
+{
+	uint8_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < k->nnames; i++) {
+		if (i > 0)
+			(void)strlcat(out, ", ", size);
+		(void)strlcat(out, k->names[i], size);
+	}
+	return 0;
+}
+
+/* mqtt.type:CONNECT and the other detect_vkws: a DM_VALUE on the
+ * buffer (which does not become the sticky one, as in Suricata). */
+static int
+parse_value_kw(struct pctx *pc, size_t ix, char *v)
+{
+	const struct detect_vkw *k = &detect_vkws[ix];
+	char names[256], *f[16], *s = trim(v);
+	struct dm m;
+	int nf, i;
+	uint8_t j;
+
+	memset(&m, 0, sizeof(m));
+	m.type = DM_VALUE;
+	m.vk = (uint8_t)ix;
+	switch (k->kind) {
+	case VK_ENUM: {
+		bool neg = *s == '!';
+		char *name = neg ? trim(s + 1) : s;
+
+		for (j = 0; j < k->nnames; j++)
+			if (strcasecmp(k->names[j], name) == 0)
+				break;
+		if (j < k->nnames) {
+			m.u.op = neg ? UOP_NE : UOP_EQ;
+			m.u.a = j;
+			break;
+		}
+		if (!isdigit((unsigned char)*name) && strchr("<>=!", *s) ==
+		    NULL) {
+			(void)vk_names(k, names, sizeof(names));
+			return pfail(pc, pc->col, "invalid value", " for %s: "
+			    "'%s' (one of %s, or a number)", k->name, s, names);
+		}
+	}
+		/* FALLTHROUGH */
+	case VK_UINT:
+		if (detect_parse_uop(s, k->max, &m.u) != 0)
+			return pfail(pc, pc->col, "invalid value", " for %s: "
+			    "'%s' (0 to %llu)", k->name, s,
+			    (unsigned long long)k->max);
+		break;
+	case VK_FLAGS:
+		if ((nf = split(s, f, 16)) < 1)
+			return pfail(pc, pc->col, "invalid value", " for %s",
+			    k->name);
+		for (i = 0; i < nf; i++) {
+			bool neg = f[i][0] == '!';
+			char *name = neg ? trim(f[i] + 1) : f[i];
+
+			for (j = 0; j < k->nnames; j++)
+				if (strcmp(k->names[j], name) == 0)
+					break;
+			if (j == k->nnames) {
+				(void)vk_names(k, names, sizeof(names));
+				return pfail(pc, pc->col, "invalid value",
+				    " for %s: '%s' (flags: %s, each may have "
+				    "'!')", k->name, name, names);
+			}
+			if ((neg ? m.u.a : m.u.b) & (1ull << j))
+				return pfail(pc, pc->col, "invalid value",
+				    " for %s: '%s' both set and not set",
+				    k->name, name);
+			if (neg)
+				m.u.b |= 1ull << j;
+			else
+				m.u.a |= 1ull << j;
+		}
+		break;
+	}
+	*add_dm(pc, k->dl, DM_VALUE) = m;
+	return 0;
+}
+
 /* Keywords that do nothing here, accepted so rules load. */
 static const char *const noop_keywords[] = {
 	"rev", "gid", "reference", "tag", "prefilter", "rawbytes_legacy",
@@ -1787,9 +1903,13 @@ handle_opt(struct pctx *pc, struct opt *o)
 	pc->col = o->col;
 	/* sticky buffers, their legacy names, legacy modifiers */
 	if ((dl = detect_dl_lookup(kw)) >= 0) {
-		if (v != NULL)
+		if (v != NULL) {
+			for (i = 0; i < detect_nvkws; i++)
+				if (detect_vkws[i].dl == dl)
+					return parse_value_kw(pc, i, v);
 			return pfail(pc, pc->col, "sticky buffer takes no value",
 			    " (%s)", kw);
+		}
 		return set_sticky(pc, dl);
 	}
 	for (i = 0; i < APP_BUF_MAX; i++) {

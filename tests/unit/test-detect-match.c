@@ -751,6 +751,112 @@ test_alert_filter(void **state)
 	detect_free(e);
 }
 
+/* mqtt.type:CONNECT and the other keywords with a value on a buffer
+ * written as text (detect-int.h, DM_VALUE). */
+static void
+test_value_keywords(void **state)
+{
+#define B(id, s)	{ APP_BUF_##id, (const uint8_t *)(s), sizeof(s) - 1 }
+	struct detect_engine *e = th_load(
+	    "alert mqtt any any -> any any (mqtt.type:CONNECT; "
+	    "mqtt.connect.flags:!username,!password; sid:1;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:1; mqtt.connect.flags:"
+	    "username,clean_session; sid:2;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:SUBSCRIBE; mqtt.topic; "
+	    "content:\"#\"; endswith; sid:3;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:!CONNECT; sid:4;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:>7; mqtt.qos:1; sid:5;)\n"
+	    "alert mqtt any any -> any any (mqtt.flags:retain,!dup; sid:6;)\n"
+	    "alert mqtt any any -> any any (mqtt.protocol_version:<5; sid:7;)\n"
+	    "alert smb any any -> any any (smb.version:1; sid:8;)\n"
+	    "alert smb any any -> any any (smb.version:2; sid:9;)\n");
+	const struct app_buf anon[] = { B(MQTT_TYPE, "CONNECT"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "0"),
+	    B(MQTT_PROTOCOL_VERSION, "4"),
+	    B(MQTT_CONNECT_FLAGS, "clean_session") };
+	const struct app_buf user[] = { B(MQTT_TYPE, "CONNECT"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "0"),
+	    B(MQTT_PROTOCOL_VERSION, "5"),
+	    B(MQTT_CONNECT_FLAGS, "username,password,clean_session") };
+	const struct app_buf sub[] = { B(MQTT_TYPE, "SUBSCRIBE"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "1"), B(MQTT_TOPIC, "a/b"),
+	    B(MQTT_TOPIC, "ward/#") };
+	const struct app_buf pub[] = { B(MQTT_TYPE, "PUBLISH"),
+	    B(MQTT_FLAGS, "retain"), B(MQTT_QOS, "1"),
+	    B(MQTT_TOPIC, "ward/#") };
+	const struct app_buf pubdup[] = { B(MQTT_TYPE, "PUBLISH"),
+	    B(MQTT_FLAGS, "dup,retain"), B(MQTT_QOS, "0") };
+	const struct app_buf smb1[] = { B(SMB_VERSION, "1") };
+	const struct app_buf smb2[] = { B(SMB_VERSION, "2") };
+	const struct app_buf junk[] = { B(SMB_VERSION, "1x"),
+	    B(MQTT_TYPE, "CONNECTX") };
+#undef B
+	struct detect_thread *t;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(detect_rules_loaded(e), 9);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 1883);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, anon, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));
+	assert_false(th_alerted(4));
+	assert_true(th_alerted(7));
+	assert_int_equal(th_nalerts, 2);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, user, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(2));
+	assert_int_equal(th_nalerts, 1);
+	/* any instance of mqtt.topic; SUBSCRIBE is 8 */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, sub, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(3));
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	assert_int_equal(th_nalerts, 3);
+	/* the topic alone is not enough: the type is PUBLISH (3) */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOCLIENT, pub, 4, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(6));
+	assert_int_equal(th_nalerts, 2);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOCLIENT, pubdup, 3, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(4));
+	assert_int_equal(th_nalerts, 1);
+	detect_flow_free(&f);
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40001, SRV, 445);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOSERVER, smb1, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(8));
+	assert_int_equal(th_nalerts, 1);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOCLIENT, smb2, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(9));
+	assert_int_equal(th_nalerts, 1);
+	/* text that is not exactly a value matches nothing */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOSERVER, junk, 1, NULL,
+	    NULL, 0);
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, junk + 1, 1,
+	    NULL, NULL, 0);
+	assert_int_equal(th_nalerts, 0);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
 int
 main(void)
 {
@@ -772,6 +878,7 @@ main(void)
 		cmocka_unit_test(test_pass_and_events),
 		cmocka_unit_test(test_header_buffers),
 		cmocka_unit_test(test_alert_filter),
+		cmocka_unit_test(test_value_keywords),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
