@@ -537,6 +537,9 @@ inspect(struct ictx *ic, const struct dlist *l, uint16_t i,
 	case DM_VALUE:
 		return value_match(m, buf, len) &&
 		    inspect(ic, l, i + 1, buf, len, prev);
+	case DM_DATASET:
+		return detect_dataset_match(ic->t->e, m->ds, m->op, buf, len) &&
+		    inspect(ic, l, i + 1, buf, len, prev);
 	case DM_BYTE_TEST: {
 		uint64_t want = (m->vars & DMV_VALUE) ? ic->vars[m->value] :
 		    m->value;

@@ -1885,6 +1885,119 @@ parse_value_kw(struct pctx *pc, size_t ix, char *v)
 	return 0;
 }
 
+/* "16mb", "4096", "1gb": bytes. */
+static int
+ds_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		return -1;
+	if (strcasecmp(end, "kb") == 0 || strcasecmp(end, "kib") == 0)
+		mul = 1ull << 10;
+	else if (strcasecmp(end, "mb") == 0 || strcasecmp(end, "mib") == 0)
+		mul = 1ull << 20;
+	else if (strcasecmp(end, "gb") == 0 || strcasecmp(end, "gib") == 0)
+		mul = 1ull << 30;
+	else if (*end != '\0')
+		return -1;
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/*
+ * dataset:set|unset|isset|isnotset,NAME[,type T][,load FILE]
+ * [,memcap SIZE][,hashsize N]: the sticky buffer against a set.  A
+ * relative FILE is under default-rule-path, else beside the rule file.
+ */
+static int
+parse_dataset(struct pctx *pc, char *v)
+{
+	static const char *const cmds[] = { "set", "unset", "isset",
+	    "isnotset" };
+	char *f[12], why[512], path[4096];
+	const char *load = NULL;
+	uint64_t memcap = 0, hs = 0;
+	int nf, i, type = -1, cmd = -1, ix;
+	struct dm *m;
+
+	if (v == NULL || (nf = split(v, f, 12)) < 2)
+		return pfail(pc, pc->col, "invalid dataset", NULL);
+	if (pc->sticky < 0)
+		return pfail(pc, pc->col, "dataset needs a sticky buffer", NULL);
+	for (i = 0; i < 4; i++)
+		if (strcmp(f[0], cmds[i]) == 0)
+			cmd = i;
+	if (cmd < 0)
+		return pfail(pc, pc->col, "invalid dataset command", " '%s'",
+		    f[0]);
+	if (f[1][0] == '\0' || strspn(f[1], "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(f[1]))
+		return pfail(pc, pc->col, "invalid dataset name", " '%s'",
+		    f[1]);
+	for (i = 2; i < nf; i++) {
+		char *k = f[i], *val = k;
+
+		while (*val != '\0' && !isspace((unsigned char)*val))
+			val++;
+		if (*val != '\0')
+			*val++ = '\0';
+		val = trim(val);
+		if (strcmp(k, "type") == 0) {
+			if ((type = detect_dataset_type(val)) < 0)
+				return pfail(pc, pc->col, "invalid dataset type",
+				    " '%s' (string, md5, sha256, ipv4 or ip)",
+				    val);
+		} else if (strcmp(k, "load") == 0 && *val != '\0') {
+			load = val;
+		} else if (strcmp(k, "memcap") == 0) {
+			if (ds_parse_size(val, &memcap) != 0 || memcap == 0)
+				return pfail(pc, pc->col, "invalid dataset "
+				    "memcap", " '%s'", val);
+		} else if (strcmp(k, "hashsize") == 0) {
+			if (ds_parse_size(val, &hs) != 0 || hs == 0 ||
+			    hs > UINT32_MAX)
+				return pfail(pc, pc->col, "invalid dataset "
+				    "hashsize", " '%s'", val);
+		} else if (strcmp(k, "save") == 0 || strcmp(k, "state") == 0) {
+			char reason[64];
+
+			/* the sensor writes no rule data */
+			(void)snprintf(reason, sizeof(reason),
+			    "unsupported dataset option '%s'", k);
+			return pfail(pc, 0, reason, NULL);
+		} else
+			return pfail(pc, pc->col, "invalid dataset option",
+			    " '%s'", k);
+	}
+	if (load != NULL && load[0] != '/') {
+		const char *slash = strrchr(pc->src->file, '/');
+
+		if (pc->e->rule_path != NULL)
+			(void)snprintf(path, sizeof(path), "%s/%s",
+			    pc->e->rule_path, load);
+		else if (slash != NULL)
+			(void)snprintf(path, sizeof(path), "%.*s/%s",
+			    (int)(slash - pc->src->file), pc->src->file, load);
+		else
+			(void)snprintf(path, sizeof(path), "%s", load);
+		load = path;
+	}
+	if ((ix = detect_dataset_get(pc->e, f[1], type, load, memcap,
+	    (uint32_t)hs, why, sizeof(why))) < 0)
+		return pfail(pc, pc->col, "invalid dataset", ": %s", why);
+	m = add_dm(pc, cur_key(pc), DM_DATASET);
+	m->op = (uint8_t)cmd;
+	m->ds = (uint16_t)ix;
+	return 0;
+}
+
 /* Keywords that do nothing here, accepted so rules load. */
 static const char *const noop_keywords[] = {
 	"rev", "gid", "reference", "tag", "prefilter", "rawbytes_legacy",
@@ -2038,6 +2151,8 @@ handle_opt(struct pctx *pc, struct opt *o)
 	}
 	if (strcmp(kw, "dsize") == 0)
 		return add_hc(pc, HC_DSIZE, v, 65535);
+	if (strcmp(kw, "dataset") == 0)
+		return parse_dataset(pc, v);
 	if (strcmp(kw, "flow") == 0)
 		return v == NULL ? pfail(pc, pc->col, "flow needs a value",
 		    NULL) : parse_flow(pc, v);
