@@ -1109,7 +1109,7 @@ static int
 load_datasets(struct detect_engine *e, const struct detect_config *c,
     FILE *err)
 {
-	char why[512];
+	char why[512], path[4096];
 	size_t i;
 	int ix, type;
 
@@ -1124,8 +1124,16 @@ load_datasets(struct detect_engine *e, const struct detect_config *c,
 			    d->type);
 			return -1;
 		}
-		if (detect_dataset_get(e, d->name, type, d->load, d->memcap,
-		    d->hashsize, why, sizeof(why)) < 0) {
+		if (d->load != NULL && d->load[0] != '/' &&
+		    c->default_rule_path != NULL)
+			(void)snprintf(path, sizeof(path), "%s/%s",
+			    c->default_rule_path, d->load);
+		else
+			(void)snprintf(path, sizeof(path), "%s",
+			    d->load != NULL ? d->load : "");
+		if (detect_dataset_get(e, d->name, type, d->load != NULL ?
+		    path : NULL, d->memcap, d->hashsize, why,
+		    sizeof(why)) < 0) {
 			(void)fprintf(err, "datasets.%s: %s\n", d->name, why);
 			return -1;
 		}
