@@ -12,7 +12,7 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/output-faults.sh tests/summary.sh tests/eve-schema.sh \
 	tests/rules.sh \
 	tests/iomt-rules.sh tests/iomt-rules.tsv rules/iomt.rules \
-	man/iomt-rules.inc tests/smb-corpus.sh
+	tests/smb-corpus.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

@@ -16,6 +16,12 @@
  * read: only the flags that say they were sent.  Acknowledgements of
  * PUBLISH are logged only when they report an error (MQTT 5 reason
  * code 0x80 or above): a healthy session sends one per message.
+ *
+ * When a rule looks at MQTT, every control packet read is handed to
+ * the rule engine (app_inspect(), the mqtt.* rows of buffers.def): its
+ * type, flags, QoS, the protocol level, a CONNECT's client id, flags
+ * and user name (read for this only, never kept), a PUBLISH's topic
+ * and a SUBSCRIBE's or UNSUBSCRIBE's filters.
  */
 #include <config.h>
 
@@ -23,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +102,97 @@ mqtt_string(struct breader *br, size_t *n)
 {
 	*n = br_be16(br);
 	return br_bytes(br, *n);
+}
+
+/* Suricata's names of the packet types (mqtt.type), by type. */
+static const char *const mqtt_type_names[16] = {
+	"UNASSIGNED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+	"PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK",
+	"PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
+};
+
+/* What one control packet adds to the packet-level buffers. */
+struct mqtt_insp {
+	const char	*client_id;
+	const uint8_t	*user;		/* CONNECT user name, never kept */
+	size_t		 user_len;
+	bool		 connect;
+	uint8_t		 connect_flags;
+	const struct mqtt_facts *filters;	/* SUBSCRIBE, UNSUBSCRIBE */
+	const char	*topic;			/* PUBLISH */
+};
+
+/* "a,b" of the names whose bits are set, in table order. */
+static void
+mqtt_flag_text(char *out, size_t size, uint8_t v, const uint8_t *bits,
+    const char *const *names, size_t n)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if ((v & bits[i]) == 0)
+			continue;
+		if (out[0] != '\0')
+			(void)strlcat(out, ",", size);
+		(void)strlcat(out, names[i], size);
+	}
+}
+
+#define MQTT_INSP_BUFS	(6 + MQTT_MAX_FILTERS)
+
+static void
+mqtt_inspect(struct mqtt_state *st, struct app_ctx *ctx, int dir,
+    uint8_t b0, const struct mqtt_insp *in, const void *fact)
+{
+	static const uint8_t hbits[] = { 0x08, 0x01 };
+	static const char *const hnames[] = { "dup", "retain" };
+	static const uint8_t cbits[] = { MQTT_CF_USERNAME, MQTT_CF_PASSWORD,
+	    MQTT_CF_WILL, MQTT_CF_WILL_RETAIN, MQTT_CF_CLEAN };
+	static const char *const cnames[] = { "username", "password", "will",
+	    "will_retain", "clean_session" };
+	struct app_buf b[MQTT_INSP_BUFS];
+	char flags[16], qos[4], ver[4], cflags[64];
+	const char *type = mqtt_type_names[b0 >> 4];
+	size_t n = 0;
+	uint8_t i;
+
+	if (!app_inspect_wanted(ctx, APP_MQTT))
+		return;
+	b[n++] = (struct app_buf){ APP_BUF_MQTT_TYPE, (const uint8_t *)type,
+	    strlen(type) };
+	mqtt_flag_text(flags, sizeof(flags), b0 & 0x0f, hbits, hnames, 2);
+	b[n++] = (struct app_buf){ APP_BUF_MQTT_FLAGS,
+	    (const uint8_t *)flags, strlen(flags) };
+	(void)snprintf(qos, sizeof(qos), "%u", (unsigned)(b0 >> 1) & 3);
+	b[n++] = (struct app_buf){ APP_BUF_MQTT_QOS, (const uint8_t *)qos,
+	    strlen(qos) };
+	if (st->version != 0) {
+		(void)snprintf(ver, sizeof(ver), "%u", st->version);
+		b[n++] = (struct app_buf){ APP_BUF_MQTT_PROTOCOL_VERSION,
+		    (const uint8_t *)ver, strlen(ver) };
+	}
+	if (in != NULL && in->connect) {
+		mqtt_flag_text(cflags, sizeof(cflags), in->connect_flags,
+		    cbits, cnames, 5);
+		b[n++] = (struct app_buf){ APP_BUF_MQTT_CONNECT_FLAGS,
+		    (const uint8_t *)cflags, strlen(cflags) };
+		b[n++] = (struct app_buf){ APP_BUF_MQTT_CLIENT_ID,
+		    (const uint8_t *)in->client_id, strlen(in->client_id) };
+		if (in->user != NULL)
+			b[n++] = (struct app_buf){ APP_BUF_MQTT_USERNAME,
+			    in->user, in->user_len };
+	}
+	if (in != NULL && in->topic != NULL)
+		b[n++] = (struct app_buf){ APP_BUF_MQTT_TOPIC,
+		    (const uint8_t *)in->topic, strlen(in->topic) };
+	if (in != NULL && in->filters != NULL)
+		for (i = 0; i < in->filters->n_filters &&
+		    n < MQTT_INSP_BUFS; i++)
+			b[n++] = (struct app_buf){ APP_BUF_MQTT_TOPIC,
+			    (const uint8_t *)in->filters->filter[i],
+			    strlen(in->filters->filter[i]) };
+	app_inspect(ctx, APP_MQTT, dir, b, n, fact);
 }
 
 /* Property identifiers (5.0 section 2.2.2.2) and their types. */
@@ -247,6 +345,7 @@ mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
     struct breader *pkt)
 {
 	struct mqtt_facts f;
+	struct mqtt_insp in;
 	const uint8_t *p;
 	size_t n;
 
@@ -281,8 +380,22 @@ mqtt_connect(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 		if (!br_ok(pkt))
 			return false;
 	}
+	memset(&in, 0, sizeof(in));
+	in.connect = true;
+	in.connect_flags = f.connect_flags;
+	in.client_id = f.client_id;
+	if (f.connect_flags & MQTT_CF_USERNAME) {
+		/* for the rule engine only; a short one is no error */
+		p = mqtt_string(pkt, &n);
+		if (br_ok(pkt)) {
+			in.user = p;
+			in.user_len = n;
+		}
+	}
 	mqtt_emit_connect(st, ctx);
 	st->version = f.protocol_version;
+	mqtt_inspect(st, ctx, APP_DIR_TOSERVER, (uint8_t)(MQTT_CONNECT << 4 |
+	    hdr), &in, &f);
 	st->connect = f;
 	st->connect_pending = true;
 	return true;
@@ -312,6 +425,8 @@ mqtt_connack(struct mqtt_state *st, struct app_ctx *ctx, uint8_t hdr,
 	if (st->version == 5 && br_left(pkt) > 0 &&
 	    !mqtt_props(pkt, &f.connack_props))
 		memset(&f.connack_props, 0, sizeof(f.connack_props));
+	mqtt_inspect(st, ctx, APP_DIR_TOCLIENT, (uint8_t)(MQTT_CONNACK << 4 |
+	    hdr), NULL, &f);
 	app_emit(ctx, APP_MQTT, APP_DIR_TOCLIENT, &f);
 	return true;
 }
@@ -323,6 +438,7 @@ mqtt_publish(struct mqtt_state *st, struct app_ctx *ctx, int dir,
     uint16_t id)
 {
 	struct mqtt_facts f;
+	struct mqtt_insp in;
 	unsigned i;
 
 	memset(&f, 0, sizeof(f));
@@ -331,6 +447,10 @@ mqtt_publish(struct mqtt_state *st, struct app_ctx *ctx, int dir,
 	mqtt_copy(f.topic, sizeof(f.topic), topic, tlen, &f.topic_truncated);
 	f.has_message_id = has_id;
 	f.message_id = id;
+	memset(&in, 0, sizeof(in));
+	in.topic = f.topic;
+	mqtt_inspect(st, ctx, dir, (uint8_t)(MQTT_PUBLISH << 4 | hdr), &in,
+	    &f);
 	for (i = 0; i < st->n_topics; i++)
 		if (strcmp(st->topics[i], f.topic) == 0)
 			return;
@@ -358,6 +478,7 @@ mqtt_ack(struct mqtt_state *st, struct app_ctx *ctx, int dir, uint8_t type,
 	f.msg_id = br_be16(pkt);
 	if (!br_ok(pkt))
 		return false;
+	mqtt_inspect(st, ctx, dir, (uint8_t)(type << 4 | hdr), NULL, &f);
 	if (st->version != 5 || br_left(pkt) == 0)
 		return true;
 	f.has_msg_reason = true;
@@ -383,6 +504,7 @@ mqtt_sub(struct mqtt_state *st, struct app_ctx *ctx, int dir, uint8_t type,
 {
 	struct mqtt_facts f;
 	struct mqtt_props unused;
+	struct mqtt_insp in;
 	const uint8_t *p;
 	size_t n;
 	uint8_t code;
@@ -417,6 +539,10 @@ mqtt_sub(struct mqtt_state *st, struct app_ctx *ctx, int dir, uint8_t type,
 	/* 3.8.3, 3.10.3: at least one filter; acks may be empty (3.1.1). */
 	if (filters && f.n_filters == 0)
 		return false;
+	memset(&in, 0, sizeof(in));
+	if (filters)
+		in.filters = &f;
+	mqtt_inspect(st, ctx, dir, (uint8_t)(type << 4 | hdr), &in, &f);
 	app_emit(ctx, APP_MQTT, dir, &f);
 	return true;
 }
@@ -441,6 +567,8 @@ mqtt_disconnect(struct mqtt_state *st, struct app_ctx *ctx, int dir,
 			    sizeof(f.disconnect_props));
 	} else if (st->version == 5)
 		f.has_reason = true;	/* 3.14.2.1: absent means 0 */
+	mqtt_inspect(st, ctx, dir, (uint8_t)(MQTT_DISCONNECT << 4 | hdr), NULL,
+	    &f);
 	app_emit(ctx, APP_MQTT, dir, &f);
 }
 
@@ -565,6 +693,8 @@ mqtt_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 		mqtt_disconnect(st, ctx, dir, b0 & 0x0f, &pkt);
 		break;
 	default:
+		/* PINGREQ, PINGRESP, AUTH: no fact, still a packet */
+		mqtt_inspect(st, ctx, dir, b0, NULL, NULL);
 		break;
 	}
 	if (!ok)

@@ -73,7 +73,35 @@ enum dm_type {
 	DM_BSIZE,		/* bsize, and urilen on http.uri */
 	DM_B64_DECODE,
 	DM_B64_DATA,		/* the rest of the list looks at the decoded bytes */
+	DM_VALUE,		/* mqtt.type:CONNECT, smb.version:1, ... */
+	DM_DATASET,		/* dataset:isset,NAME (op: enum ds_cmd) */
 };
+
+/* Datasets (detect-dataset.c). */
+enum ds_type { DS_STRING, DS_MD5, DS_SHA256, DS_IPV4, DS_IP, DS_TYPE_MAX };
+enum ds_cmd { DS_SET, DS_UNSET, DS_ISSET, DS_ISNOTSET };
+
+/*
+ * Keywords with a value on a buffer that parsers write as text
+ * (app/buffers.def): an integer compared as dsize is (smb.version:1,
+ * mqtt.qos:>0), a name that stands for its index in names
+ * (mqtt.type:CONNECT or mqtt.type:1), or flags, the buffer listing the
+ * names of those set separated by commas (mqtt.connect.flags:
+ * !username,!password).  A DM_VALUE's vk indexes detect_vkws; its u is
+ * the comparison, or for flags u.a the names that must be set and u.b
+ * those that must not.
+ */
+enum vk_kind { VK_UINT, VK_ENUM, VK_FLAGS };
+struct detect_vkw {
+	const char	*name;		/* keyword, the buffer's name */
+	uint8_t		 dl;		/* APP_BUF_* */
+	uint8_t		 kind;		/* enum vk_kind */
+	const char *const *names;	/* ENUM: by value; FLAGS: bit i */
+	uint8_t		 nnames;
+	uint64_t	 max;		/* UINT, ENUM */
+};
+extern const struct detect_vkw	detect_vkws[];
+extern const size_t		detect_nvkws;
 
 #define DMF_NEGATED	0x0001
 #define DMF_NOCASE	0x0002
@@ -141,6 +169,8 @@ struct dm {
 	struct uop	 u;		/* bsize */
 	uint32_t	 b64_bytes;	/* base64_decode bytes (0: all) */
 	int32_t		 b64_offset;
+	uint8_t		 vk;		/* DM_VALUE: detect_vkws index */
+	uint16_t	 ds;		/* DM_DATASET: the engine's ds index */
 };
 
 struct dlist {
@@ -312,6 +342,10 @@ struct detect_engine {
 	size_t		 ndb_total;
 	hs_database_t	**all_dbs;	/* in build order, for the cache */
 	struct counters	*stats;
+	/* datasets, and where a rule's relative "load FILE" is */
+	struct dataset	**ds;
+	size_t		 nds;
+	char		*rule_path;
 };
 
 /* Parse context for one rule. */
@@ -347,6 +381,22 @@ uint32_t	 detect_flowbit_id(struct detect_engine *, const char *);
 struct detect_engine *detect_load_text(const struct detect_config *,
 		    const char *name, const char *text, FILE *err,
 		    struct counters *stats);
+
+/* detect-dataset.c */
+int		 detect_dataset_type(const char *);	/* -1: unknown */
+int		 detect_dataset_find(const struct detect_engine *,
+		    const char *);
+/* The set NAME, made if new (type -1: it must exist); load FILE adds
+ * its entries.  Its index, or -1 with the reason in why. */
+int		 detect_dataset_get(struct detect_engine *, const char *name,
+		    int type, const char *load, uint64_t memcap,
+		    uint32_t hashsize, char *why, size_t whylen);
+int		 detect_dataset_add(struct detect_engine *, int,
+		    const uint8_t *, size_t);
+size_t		 detect_dataset_size(const struct detect_engine *, int);
+bool		 detect_dataset_match(const struct detect_engine *,
+		    unsigned ds, unsigned cmd, const uint8_t *, size_t);
+void		 detect_datasets_free(struct detect_engine *);
 
 /* detect-match.c */
 struct detect_flow;

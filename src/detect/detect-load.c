@@ -173,6 +173,12 @@ detect_config_free(struct detect_config *c)
 	for (i = 0; i < c->n_known_ae; i++)
 		free(c->known_ae[i]);
 	free(c->known_ae);
+	for (i = 0; i < c->n_datasets; i++) {
+		free(c->datasets[i].name);
+		free(c->datasets[i].type);
+		free(c->datasets[i].load);
+	}
+	free(c->datasets);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -1094,6 +1100,59 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	return rc;
 }
 
+/*
+ * The configuration's datasets, and "dicom-known-ae" (always there, so
+ * that the shipped rule on it loads; empty, every AE title is unknown)
+ * from dicom.known-ae-titles.  A bad set is a configuration error.
+ */
+static int
+load_datasets(struct detect_engine *e, const struct detect_config *c,
+    FILE *err)
+{
+	char why[512], path[4096];
+	size_t i;
+	int ix, type;
+
+	if (c->default_rule_path != NULL)
+		e->rule_path = xstrdup(c->default_rule_path);
+	for (i = 0; i < c->n_datasets; i++) {
+		const struct detect_dataset_config *d = &c->datasets[i];
+
+		if ((type = detect_dataset_type(d->type)) < 0) {
+			(void)fprintf(err, "datasets.%s: unknown type '%s' "
+			    "(string, md5, sha256, ipv4 or ip)\n", d->name,
+			    d->type);
+			return -1;
+		}
+		if (d->load != NULL && d->load[0] != '/' &&
+		    c->default_rule_path != NULL)
+			(void)snprintf(path, sizeof(path), "%s/%s",
+			    c->default_rule_path, d->load);
+		else
+			(void)snprintf(path, sizeof(path), "%s",
+			    d->load != NULL ? d->load : "");
+		if (detect_dataset_get(e, d->name, type, d->load != NULL ?
+		    path : NULL, d->memcap, d->hashsize, why,
+		    sizeof(why)) < 0) {
+			(void)fprintf(err, "datasets.%s: %s\n", d->name, why);
+			return -1;
+		}
+	}
+	if ((ix = detect_dataset_get(e, "dicom-known-ae", DS_STRING, NULL, 0,
+	    0, why, sizeof(why))) < 0) {
+		(void)fprintf(err, "dicom.known-ae-titles: %s\n", why);
+		return -1;
+	}
+	for (i = 0; i < c->n_known_ae; i++)
+		if (detect_dataset_add(e, ix, (const uint8_t *)c->known_ae[i],
+		    strlen(c->known_ae[i])) != 0) {
+			(void)fprintf(err, "dicom.known-ae-titles: cannot add "
+			    "'%s'\n", c->known_ae[i]);
+			return -1;
+		}
+	return 0;
+}
+
 static struct detect_engine *
 engine_new(const struct detect_config *c, FILE *err, struct counters *stats)
 {
@@ -1124,6 +1183,8 @@ engine_new(const struct detect_config *c, FILE *err, struct counters *stats)
 		}
 		free(text);
 	}
+	if (load_datasets(e, c, err) != 0)
+		goto fail;
 	return e;
 fail:
 	detect_free(e);
@@ -1241,6 +1302,8 @@ detect_free(struct detect_engine *e)
 
 	if (e == NULL)
 		return;
+	detect_datasets_free(e);
+	free(e->rule_path);
 	for (i = 0; i < e->nrules; i++)
 		detect_rule_free(&e->rules[i]);
 	free(e->rules);

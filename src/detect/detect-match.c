@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "detect/detect-int.h"
 #include "flow/flow.h"
@@ -345,6 +346,51 @@ read_num(const struct dm *m, const uint8_t *buf, size_t len, int64_t off,
 static bool inspect(struct ictx *, const struct dlist *, uint16_t,
 		    const uint8_t *, size_t, size_t);
 
+/* Is name (NUL-terminated) the len bytes at p, case aside? */
+static bool
+name_is(const char *name, const uint8_t *p, size_t len)
+{
+	return strlen(name) == len && strncasecmp(name, (const char *)p,
+	    len) == 0;
+}
+
+/* A DM_VALUE (detect-int.h): the buffer is the value as text. */
+static bool
+value_match(const struct dm *m, const uint8_t *buf, size_t len)
+{
+	const struct detect_vkw *k = &detect_vkws[m->vk];
+	uint64_t v = 0, bits = 0;
+	size_t i, s;
+	uint8_t j;
+
+	switch (k->kind) {
+	case VK_UINT:
+		if (len == 0 || len > 19)
+			return false;
+		for (i = 0; i < len; i++) {
+			if (buf[i] < '0' || buf[i] > '9')
+				return false;
+			v = v * 10 + (uint64_t)(buf[i] - '0');
+		}
+		return detect_uop(&m->u, v);
+	case VK_ENUM:
+		for (j = 0; j < k->nnames; j++)
+			if (name_is(k->names[j], buf, len))
+				return detect_uop(&m->u, j);
+		return false;
+	default:
+		for (s = 0, i = 0; i <= len; i++) {
+			if (i < len && buf[i] != ',')
+				continue;
+			for (j = 0; j < k->nnames; j++)
+				if (name_is(k->names[j], buf + s, i - s))
+					bits |= 1ull << j;
+			s = i + 1;
+		}
+		return (bits & m->u.a) == m->u.a && (bits & m->u.b) == 0;
+	}
+}
+
 static bool
 inspect_content(struct ictx *ic, const struct dlist *l, uint16_t i,
     const uint8_t *buf, size_t len, size_t prev)
@@ -487,6 +533,12 @@ inspect(struct ictx *ic, const struct dlist *l, uint16_t i,
 		return ok && inspect(ic, l, i + 1, buf, len, prev);
 	case DM_BSIZE:
 		return detect_uop(&m->u, len) &&
+		    inspect(ic, l, i + 1, buf, len, prev);
+	case DM_VALUE:
+		return value_match(m, buf, len) &&
+		    inspect(ic, l, i + 1, buf, len, prev);
+	case DM_DATASET:
+		return detect_dataset_match(ic->t->e, m->ds, m->op, buf, len) &&
 		    inspect(ic, l, i + 1, buf, len, prev);
 	case DM_BYTE_TEST: {
 		uint64_t want = (m->vars & DMV_VALUE) ? ic->vars[m->value] :

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decode/packet.h"
 #include "detect/detect-int.h"
@@ -102,6 +103,34 @@ detect_app_lookup(const char *name)
 			return i;
 	return -1;
 }
+
+/* ---- keywords with a value on a text buffer ---- */
+
+static const char *const vk_mqtt_types[] = {
+	"UNASSIGNED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+	"PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK",
+	"PINGREQ", "PINGRESP", "DISCONNECT", "AUTH",
+};
+static const char *const vk_mqtt_flags[] = { "dup", "retain" };
+static const char *const vk_mqtt_cflags[] = {
+	"username", "password", "will", "will_retain", "clean_session",
+};
+
+#define VK_N(a)	(uint8_t)(sizeof(a) / sizeof(a[0]))
+
+const struct detect_vkw detect_vkws[] = {
+	{ "mqtt.type", APP_BUF_MQTT_TYPE, VK_ENUM, vk_mqtt_types,
+	    VK_N(vk_mqtt_types), 15 },
+	{ "mqtt.flags", APP_BUF_MQTT_FLAGS, VK_FLAGS, vk_mqtt_flags,
+	    VK_N(vk_mqtt_flags), 0 },
+	{ "mqtt.qos", APP_BUF_MQTT_QOS, VK_UINT, NULL, 0, 3 },
+	{ "mqtt.protocol_version", APP_BUF_MQTT_PROTOCOL_VERSION, VK_UINT,
+	    NULL, 0, 255 },
+	{ "mqtt.connect.flags", APP_BUF_MQTT_CONNECT_FLAGS, VK_FLAGS,
+	    vk_mqtt_cflags, VK_N(vk_mqtt_cflags), 0 },
+	{ "smb.version", APP_BUF_SMB_VERSION, VK_UINT, NULL, 0, 3 },
+};
+const size_t detect_nvkws = sizeof(detect_vkws) / sizeof(detect_vkws[0]);
 
 /* ---- the parse context ---- */
 
@@ -1769,6 +1798,206 @@ parse_proto_keyword(struct pctx *pc, char *v)
 	return add_hc(pc, HC_IP_PROTO, s, 255);
 }
 
+static int
+vk_names(const struct detect_vkw *k, char *out, size_t size)
+{
+	uint8_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < k->nnames; i++) {
+		if (i > 0)
+			(void)strlcat(out, ", ", size);
+		(void)strlcat(out, k->names[i], size);
+	}
+	return 0;
+}
+
+/* mqtt.type:CONNECT and the other detect_vkws: a DM_VALUE on the
+ * buffer (which does not become the sticky one, as in Suricata). */
+static int
+parse_value_kw(struct pctx *pc, size_t ix, char *v)
+{
+	const struct detect_vkw *k = &detect_vkws[ix];
+	char names[256], *f[16], *s = trim(v);
+	struct dm m;
+	int nf, i;
+	uint8_t j;
+
+	memset(&m, 0, sizeof(m));
+	m.type = DM_VALUE;
+	m.vk = (uint8_t)ix;
+	switch (k->kind) {
+	case VK_ENUM: {
+		bool neg = *s == '!';
+		char *name = neg ? trim(s + 1) : s;
+
+		for (j = 0; j < k->nnames; j++)
+			if (strcasecmp(k->names[j], name) == 0)
+				break;
+		if (j < k->nnames) {
+			m.u.op = neg ? UOP_NE : UOP_EQ;
+			m.u.a = j;
+			break;
+		}
+		if (!isdigit((unsigned char)*name) && strchr("<>=!", *s) ==
+		    NULL) {
+			(void)vk_names(k, names, sizeof(names));
+			return pfail(pc, pc->col, "invalid value", " for %s: "
+			    "'%s' (one of %s, or a number)", k->name, s, names);
+		}
+	}
+		/* FALLTHROUGH */
+	case VK_UINT:
+		if (detect_parse_uop(s, k->max, &m.u) != 0)
+			return pfail(pc, pc->col, "invalid value", " for %s: "
+			    "'%s' (0 to %llu)", k->name, s,
+			    (unsigned long long)k->max);
+		break;
+	case VK_FLAGS:
+		if ((nf = split(s, f, 16)) < 1)
+			return pfail(pc, pc->col, "invalid value", " for %s",
+			    k->name);
+		for (i = 0; i < nf; i++) {
+			bool neg = f[i][0] == '!';
+			char *name = neg ? trim(f[i] + 1) : f[i];
+
+			for (j = 0; j < k->nnames; j++)
+				if (strcmp(k->names[j], name) == 0)
+					break;
+			if (j == k->nnames) {
+				(void)vk_names(k, names, sizeof(names));
+				return pfail(pc, pc->col, "invalid value",
+				    " for %s: '%s' (flags: %s, each may have "
+				    "'!')", k->name, name, names);
+			}
+			if ((neg ? m.u.a : m.u.b) & (1ull << j))
+				return pfail(pc, pc->col, "invalid value",
+				    " for %s: '%s' both set and not set",
+				    k->name, name);
+			if (neg)
+				m.u.b |= 1ull << j;
+			else
+				m.u.a |= 1ull << j;
+		}
+		break;
+	}
+	*add_dm(pc, k->dl, DM_VALUE) = m;
+	return 0;
+}
+
+/* "16mb", "4096", "1gb": bytes. */
+static int
+ds_parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+	uint64_t mul = 1;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		return -1;
+	if (strcasecmp(end, "kb") == 0 || strcasecmp(end, "kib") == 0)
+		mul = 1ull << 10;
+	else if (strcasecmp(end, "mb") == 0 || strcasecmp(end, "mib") == 0)
+		mul = 1ull << 20;
+	else if (strcasecmp(end, "gb") == 0 || strcasecmp(end, "gib") == 0)
+		mul = 1ull << 30;
+	else if (*end != '\0')
+		return -1;
+	if (v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/*
+ * dataset:set|unset|isset|isnotset,NAME[,type T][,load FILE]
+ * [,memcap SIZE][,hashsize N]: the sticky buffer against a set.  A
+ * relative FILE is under default-rule-path, else beside the rule file.
+ */
+static int
+parse_dataset(struct pctx *pc, char *v)
+{
+	static const char *const cmds[] = { "set", "unset", "isset",
+	    "isnotset" };
+	char *f[12], why[512], path[4096];
+	const char *load = NULL;
+	uint64_t memcap = 0, hs = 0;
+	int nf, i, type = -1, cmd = -1, ix;
+	struct dm *m;
+
+	if (v == NULL || (nf = split(v, f, 12)) < 2)
+		return pfail(pc, pc->col, "invalid dataset", NULL);
+	if (pc->sticky < 0)
+		return pfail(pc, pc->col, "dataset needs a sticky buffer", NULL);
+	for (i = 0; i < 4; i++)
+		if (strcmp(f[0], cmds[i]) == 0)
+			cmd = i;
+	if (cmd < 0)
+		return pfail(pc, pc->col, "invalid dataset command", " '%s'",
+		    f[0]);
+	if (f[1][0] == '\0' || strspn(f[1], "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != strlen(f[1]))
+		return pfail(pc, pc->col, "invalid dataset name", " '%s'",
+		    f[1]);
+	for (i = 2; i < nf; i++) {
+		char *k = f[i], *val = k;
+
+		while (*val != '\0' && !isspace((unsigned char)*val))
+			val++;
+		if (*val != '\0')
+			*val++ = '\0';
+		val = trim(val);
+		if (strcmp(k, "type") == 0) {
+			if ((type = detect_dataset_type(val)) < 0)
+				return pfail(pc, pc->col, "invalid dataset type",
+				    " '%s' (string, md5, sha256, ipv4 or ip)",
+				    val);
+		} else if (strcmp(k, "load") == 0 && *val != '\0') {
+			load = val;
+		} else if (strcmp(k, "memcap") == 0) {
+			if (ds_parse_size(val, &memcap) != 0 || memcap == 0)
+				return pfail(pc, pc->col, "invalid dataset "
+				    "memcap", " '%s'", val);
+		} else if (strcmp(k, "hashsize") == 0) {
+			if (ds_parse_size(val, &hs) != 0 || hs == 0 ||
+			    hs > UINT32_MAX)
+				return pfail(pc, pc->col, "invalid dataset "
+				    "hashsize", " '%s'", val);
+		} else if (strcmp(k, "save") == 0 || strcmp(k, "state") == 0) {
+			char reason[64];
+
+			/* the sensor writes no rule data */
+			(void)snprintf(reason, sizeof(reason),
+			    "unsupported dataset option '%s'", k);
+			return pfail(pc, 0, reason, NULL);
+		} else
+			return pfail(pc, pc->col, "invalid dataset option",
+			    " '%s'", k);
+	}
+	if (load != NULL && load[0] != '/') {
+		const char *slash = strrchr(pc->src->file, '/');
+
+		if (pc->e->rule_path != NULL)
+			(void)snprintf(path, sizeof(path), "%s/%s",
+			    pc->e->rule_path, load);
+		else if (slash != NULL)
+			(void)snprintf(path, sizeof(path), "%.*s/%s",
+			    (int)(slash - pc->src->file), pc->src->file, load);
+		else
+			(void)snprintf(path, sizeof(path), "%s", load);
+		load = path;
+	}
+	if ((ix = detect_dataset_get(pc->e, f[1], type, load, memcap,
+	    (uint32_t)hs, why, sizeof(why))) < 0)
+		return pfail(pc, pc->col, "invalid dataset", ": %s", why);
+	m = add_dm(pc, cur_key(pc), DM_DATASET);
+	m->op = (uint8_t)cmd;
+	m->ds = (uint16_t)ix;
+	return 0;
+}
+
 /* Keywords that do nothing here, accepted so rules load. */
 static const char *const noop_keywords[] = {
 	"rev", "gid", "reference", "tag", "prefilter", "rawbytes_legacy",
@@ -1787,9 +2016,13 @@ handle_opt(struct pctx *pc, struct opt *o)
 	pc->col = o->col;
 	/* sticky buffers, their legacy names, legacy modifiers */
 	if ((dl = detect_dl_lookup(kw)) >= 0) {
-		if (v != NULL)
+		if (v != NULL) {
+			for (i = 0; i < detect_nvkws; i++)
+				if (detect_vkws[i].dl == dl)
+					return parse_value_kw(pc, i, v);
 			return pfail(pc, pc->col, "sticky buffer takes no value",
 			    " (%s)", kw);
+		}
 		return set_sticky(pc, dl);
 	}
 	for (i = 0; i < APP_BUF_MAX; i++) {
@@ -1918,6 +2151,8 @@ handle_opt(struct pctx *pc, struct opt *o)
 	}
 	if (strcmp(kw, "dsize") == 0)
 		return add_hc(pc, HC_DSIZE, v, 65535);
+	if (strcmp(kw, "dataset") == 0)
+		return parse_dataset(pc, v);
 	if (strcmp(kw, "flow") == 0)
 		return v == NULL ? pfail(pc, pc->col, "flow needs a value",
 		    NULL) : parse_flow(pc, v);

@@ -82,6 +82,18 @@ struct detect_config {
 	 * dicom.move_destination checks; may be empty. */
 	char		**known_ae;
 	size_t		  n_known_ae;
+	/* datasets: NAME: {type, load, memcap, hashsize}, as suricata.yaml
+	 * declares them for dataset:isset,NAME rules */
+	struct detect_dataset_config *datasets;
+	size_t		  n_datasets;
+};
+
+struct detect_dataset_config {
+	char		*name;
+	char		*type;		/* string, md5, sha256, ipv4, ip */
+	char		*load;		/* a file of entries, or NULL */
+	uint64_t	 memcap;	/* bytes; 0: 16 MiB */
+	uint32_t	 hashsize;	/* buckets; 0: 4096 */
 };
 
 /* The shipped rules (rules/NAME.rules), built in (rules-builtin.c, by

@@ -47,6 +47,10 @@ static int	set_rule_files(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_vars(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_known_ae(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_datasets(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
@@ -373,6 +377,13 @@ static const struct cfgkey keys[] = {
 	{ .path = "vars.port-groups", .type = CFGK_CUSTOM,
 	  FIELD(detect.port_vars), .set = set_vars, .def = "{}",
 	  .desc = "rule port variables (HTTP_PORTS: ...)" },
+	{ .path = "datasets", .type = CFGK_CUSTOM,
+	  FIELD(detect.datasets), .set = set_datasets, .def = "{}",
+	  .desc = "sets for dataset rules: NAME: {type, load, memcap, "
+	  "hashsize}" },
+	{ .path = "dicom.known-ae-titles", .type = CFGK_CUSTOM,
+	  FIELD(detect.known_ae), .set = set_known_ae, .def = "[]",
+	  .desc = "AE titles the site knows (the dataset dicom-known-ae)" },
 };
 
 const struct cfgkey *
@@ -744,6 +755,174 @@ set_rule_files(struct cfgyaml *y, const struct cfgkey *k,
 	}
 	cfg->detect.rule_files = files;
 	cfg->detect.n_rule_files = n;
+	return 0;
+}
+
+/* dicom.known-ae-titles: a list of AE titles, 1 to 16 characters. */
+static int
+set_known_ae(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF], **ae = NULL;
+	size_t i, n = 0;
+
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of AE titles, got %s",
+		    k->path, cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		ae = xcalloc(v->nkids, sizeof(*ae));
+	for (i = 0; i < v->nkids; i++) {
+		const struct cfgyaml_node *t = v->kids[i];
+
+		/* PS3.5 6.2: 16 characters, no backslash or control */
+		if (t->kind != CFGYAML_SCALAR || t->len == 0 || t->len > 16 ||
+		    strlen(t->str) != t->len || strchr(t->str, '\\') !=
+		    NULL) {
+			cfgyaml_error(y, t, "%s: expected an AE title (1 to 16 "
+			    "characters), got %s", k->path,
+			    cfgyaml_describe(t, show, sizeof(show)));
+			continue;
+		}
+		ae[n++] = xstrdup(t->str);
+	}
+	if (n != v->nkids) {
+		while (n > 0)
+			free(ae[--n]);
+		free(ae);
+		return -1;
+	}
+	cfg->detect.known_ae = ae;
+	cfg->detect.n_known_ae = n;
+	return 0;
+}
+
+/*
+ * datasets: NAME: {type: string|md5|sha256|ipv4|ip, load: FILE,
+ * memcap: SIZE, hashsize: N}, as suricata.yaml declares them; the rule
+ * engine reads the files when it loads.
+ */
+static int
+set_datasets(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	static const char *const types[] = { "string", "md5", "sha256",
+	    "ipv4", "ip" };
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF];
+	struct detect_dataset_config *ds = NULL, *d;
+	size_t i, j, n = 0;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, v, "%s: expected a mapping of NAME: {type, "
+		    "load}, got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		ds = xcalloc(v->nkids / 2, sizeof(*ds));
+	for (i = 0; i + 1 < v->nkids; i += 2) {
+		const struct cfgyaml_node *key = v->kids[i],
+		    *val = v->kids[i + 1];
+
+		if (key->kind != CFGYAML_SCALAR || key->len == 0 ||
+		    strlen(key->str) != key->len ||
+		    strspn(key->str, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_.-") != key->len) {
+			cfgyaml_error(y, key, "%s: bad dataset name %s",
+			    k->path, cfgyaml_describe(key, show,
+			    sizeof(show)));
+			continue;
+		}
+		if (val->kind != CFGYAML_MAP) {
+			cfgyaml_error(y, val, "%s.%s: expected {type, load}, "
+			    "got %s", k->path, key->str, cfgyaml_describe(val,
+			    show, sizeof(show)));
+			continue;
+		}
+		d = &ds[n];
+		for (j = 0; j + 1 < val->nkids; j += 2) {
+			const struct cfgyaml_node *sk = val->kids[j],
+			    *sv = val->kids[j + 1];
+			const char *name = sk->kind == CFGYAML_SCALAR ?
+			    sk->str : "";
+			const char *errstr;
+			uint64_t u;
+			size_t t;
+
+			if (sv->kind != CFGYAML_SCALAR || sv->len == 0 ||
+			    strlen(sv->str) != sv->len) {
+				cfgyaml_error(y, sv, "%s.%s.%s: expected a "
+				    "value, got %s", k->path, key->str, name,
+				    cfgyaml_describe(sv, show, sizeof(show)));
+				continue;
+			}
+			if (strcmp(name, "type") == 0) {
+				for (t = 0; t < 5 && strcmp(types[t],
+				    sv->str) != 0; t++)
+					;
+				if (t == 5)
+					cfgyaml_error(y, sv, "%s.%s.type: "
+					    "expected string, md5, sha256, "
+					    "ipv4 or ip, got %s", k->path,
+					    key->str, cfgyaml_describe(sv, show,
+					    sizeof(show)));
+				else if (d->type == NULL)
+					d->type = xstrdup(sv->str);
+			} else if (strcmp(name, "load") == 0) {
+				if (d->load == NULL)
+					d->load = xstrdup(sv->str);
+			} else if (strcmp(name, "memcap") == 0) {
+				if (parse_size(sv->str, 1, UINT64_MAX, &u,
+				    &errstr) != 0)
+					cfgyaml_error(y, sv, "%s.%s.memcap: "
+					    "invalid size %s", k->path,
+					    key->str, cfgyaml_describe(sv,
+					    show, sizeof(show)));
+				else
+					d->memcap = u;
+			} else if (strcmp(name, "hashsize") == 0) {
+				if (parse_uint(sv->str, 1, 1u << 24, &u,
+				    &errstr) != 0)
+					cfgyaml_error(y, sv, "%s.%s.hashsize: "
+					    "expected 1 to 16777216, got %s",
+					    k->path, key->str,
+					    cfgyaml_describe(sv, show,
+					    sizeof(show)));
+				else
+					d->hashsize = (uint32_t)u;
+			} else
+				cfgyaml_error(y, sk, "%s.%s: unknown key %s "
+				    "(type, load, memcap, hashsize)", k->path,
+				    key->str, cfgyaml_describe(sk, show,
+				    sizeof(show)));
+		}
+		if (d->type == NULL && y->nerrors == errs)
+			cfgyaml_error(y, val, "%s.%s: needs a type", k->path,
+			    key->str);
+		for (j = 0; j < n; j++)
+			if (strcmp(ds[j].name, key->str) == 0)
+				break;
+		if (j < n)
+			cfgyaml_error(y, key, "%s: duplicate dataset %s",
+			    k->path, key->str);
+		d->name = xstrdup(key->str);
+		n++;
+	}
+	if (y->nerrors != errs) {
+		for (j = 0; j < n; j++) {
+			free(ds[j].name);
+			free(ds[j].type);
+			free(ds[j].load);
+		}
+		free(ds);
+		return -1;
+	}
+	cfg->detect.datasets = ds;
+	cfg->detect.n_datasets = n;
 	return 0;
 }
 

@@ -403,6 +403,7 @@ test_config_sample_file(void **state)
 	cfg.path = cfg.eve_filename = cfg.sensor_name = NULL;
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
+	cfg.detect.cache_dir = NULL;	/* set by main, no key */
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_int_equal(config_load_buffer(&cfg, path, buf, len, f), 0);
 	fclose(f);
@@ -521,6 +522,21 @@ static void
 test_config_wrong_types(void **state)
 {
 	(void)state;
+	expect("dicom:\n  known-ae-titles: [PACS, ABCDEFGHIJKLMNOPQ]\n", 1,
+	    NAME ":2:27: dicom.known-ae-titles: expected an AE title (1 to 16 "
+	    "characters), got \"ABCDEFGHIJKLMNOPQ\"\n");
+	expect("dicom:\n  known-ae-titles: PACS\n", 1,
+	    NAME ":2:20: dicom.known-ae-titles: expected a list of AE titles, "
+	    "got \"PACS\"\n");
+	expect("datasets:\n  bad: {type: blob}\n", 1,
+	    NAME ":2:15: datasets.bad.type: expected string, md5, sha256, ipv4 "
+	    "or ip, got \"blob\"\n");
+	expect("datasets:\n  bad: {load: x.lst}\n", 1,
+	    NAME ":2:8: datasets.bad: needs a type\n");
+	expect("datasets:\n  ok: {type: md5, memcap: 1mb, hashsize: 64}\n"
+	    "  ok2: {type: ip, colour: red}\n", 1,
+	    NAME ":3:19: datasets.ok2: unknown key \"colour\" (type, load, "
+	    "memcap, hashsize)\n");
 	expect("workers: many\n", 1,
 	    NAME ":1:10: workers: expected an integer, got \"many\"\n");
 	expect("workers: \"4\"\n", 1,

@@ -751,6 +751,248 @@ test_alert_filter(void **state)
 	detect_free(e);
 }
 
+/* mqtt.type:CONNECT and the other keywords with a value on a buffer
+ * written as text (detect-int.h, DM_VALUE). */
+static void
+test_value_keywords(void **state)
+{
+#define B(id, s)	{ APP_BUF_##id, (const uint8_t *)(s), sizeof(s) - 1 }
+	struct detect_engine *e = th_load(
+	    "alert mqtt any any -> any any (mqtt.type:CONNECT; "
+	    "mqtt.connect.flags:!username,!password; sid:1;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:1; mqtt.connect.flags:"
+	    "username,clean_session; sid:2;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:SUBSCRIBE; mqtt.topic; "
+	    "content:\"#\"; endswith; sid:3;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:!CONNECT; sid:4;)\n"
+	    "alert mqtt any any -> any any (mqtt.type:>7; mqtt.qos:1; sid:5;)\n"
+	    "alert mqtt any any -> any any (mqtt.flags:retain,!dup; sid:6;)\n"
+	    "alert mqtt any any -> any any (mqtt.protocol_version:<5; sid:7;)\n"
+	    "alert smb any any -> any any (smb.version:1; sid:8;)\n"
+	    "alert smb any any -> any any (smb.version:2; sid:9;)\n");
+	const struct app_buf anon[] = { B(MQTT_TYPE, "CONNECT"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "0"),
+	    B(MQTT_PROTOCOL_VERSION, "4"),
+	    B(MQTT_CONNECT_FLAGS, "clean_session") };
+	const struct app_buf user[] = { B(MQTT_TYPE, "CONNECT"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "0"),
+	    B(MQTT_PROTOCOL_VERSION, "5"),
+	    B(MQTT_CONNECT_FLAGS, "username,password,clean_session") };
+	const struct app_buf sub[] = { B(MQTT_TYPE, "SUBSCRIBE"),
+	    B(MQTT_FLAGS, ""), B(MQTT_QOS, "1"), B(MQTT_TOPIC, "a/b"),
+	    B(MQTT_TOPIC, "ward/#") };
+	const struct app_buf pub[] = { B(MQTT_TYPE, "PUBLISH"),
+	    B(MQTT_FLAGS, "retain"), B(MQTT_QOS, "1"),
+	    B(MQTT_TOPIC, "ward/#") };
+	const struct app_buf pubdup[] = { B(MQTT_TYPE, "PUBLISH"),
+	    B(MQTT_FLAGS, "dup,retain"), B(MQTT_QOS, "0") };
+	const struct app_buf smb1[] = { B(SMB_VERSION, "1") };
+	const struct app_buf smb2[] = { B(SMB_VERSION, "2") };
+	const struct app_buf junk[] = { B(SMB_VERSION, "1x"),
+	    B(MQTT_TYPE, "CONNECTX") };
+#undef B
+	struct detect_thread *t;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	assert_int_equal(detect_rules_loaded(e), 9);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 1883);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, anon, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(1));
+	assert_false(th_alerted(2));
+	assert_false(th_alerted(4));
+	assert_true(th_alerted(7));
+	assert_int_equal(th_nalerts, 2);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, user, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(2));
+	assert_int_equal(th_nalerts, 1);
+	/* any instance of mqtt.topic; SUBSCRIBE is 8 */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, sub, 5, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(3));
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	assert_int_equal(th_nalerts, 3);
+	/* the topic alone is not enough: the type is PUBLISH (3) */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOCLIENT, pub, 4, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(6));
+	assert_int_equal(th_nalerts, 2);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOCLIENT, pubdup, 3, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(4));
+	assert_int_equal(th_nalerts, 1);
+	detect_flow_free(&f);
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40001, SRV, 445);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOSERVER, smb1, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(8));
+	assert_int_equal(th_nalerts, 1);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOCLIENT, smb2, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(9));
+	assert_int_equal(th_nalerts, 1);
+	/* text that is not exactly a value matches nothing */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_SMB, FLOW_DIR_TOSERVER, junk, 1, NULL,
+	    NULL, 0);
+	detect_tx(t, &f, NULL, APP_MQTT, FLOW_DIR_TOSERVER, junk + 1, 1,
+	    NULL, NULL, 0);
+	assert_int_equal(th_nalerts, 0);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+/* dataset: config sets, dicom-known-ae, load files, set/isset. */
+static void
+test_datasets(void **state)
+{
+#define B(id, s)	{ APP_BUF_##id, (const uint8_t *)(s), sizeof(s) - 1 }
+	char dir[] = "/tmp/ww-ds-XXXXXX", path[256], rules[2048];
+	struct detect_config c;
+	struct detect_dataset_config dc[2];
+	struct detect_engine *e;
+	struct detect_thread *t;
+	struct flow f;
+	FILE *fp;
+	const struct app_buf known[] = { B(DICOM_MOVE_DEST, "PACS_MAIN") };
+	const struct app_buf unknown[] = { B(DICOM_MOVE_DEST, "EVIL_AE") };
+	const struct app_buf sni_bad[] = { B(TLS_SNI, "evil.example"),
+	    B(JA3_HASH, "e7d705a3286e19ea42f587b344ee6865") };
+	const struct app_buf sni_new[] = { B(TLS_SNI, "new.example") };
+	char *ae[] = { "PACS_MAIN", "WS_READ_01" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/bad.lst", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	/* "evil.example" in base64, a comment, an empty line */
+	(void)fputs("# bad hosts\nZXZpbC5leGFtcGxl\n\n", fp);
+	(void)fclose(fp);
+	(void)snprintf(path, sizeof(path), "%s/ja3.lst", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	(void)fputs("E7D705A3286E19EA42F587B344EE6865\n", fp);
+	(void)fclose(fp);
+	detect_config_defaults(&c);
+	c.known_ae = ae;
+	c.n_known_ae = 2;
+	memset(dc, 0, sizeof(dc));
+	dc[0].name = "bad-hosts";
+	dc[0].type = "string";
+	dc[0].load = "bad.lst";
+	c.datasets = dc;
+	c.n_datasets = 1;
+	c.default_rule_path = dir;
+	(void)snprintf(rules, sizeof(rules),
+	    "alert dicom any any -> any any (dicom.move_destination; "
+	    "dataset:isnotset,dicom-known-ae,type string; sid:1;)\n"
+	    "alert dicom any any -> any any (dicom.move_destination; "
+	    "dataset:isset,dicom-known-ae; sid:2;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:isset,bad-hosts; "
+	    "sid:3;)\n"
+	    "alert tls any any -> any any (ja3.hash; dataset:isset,ja3,type "
+	    "md5,load ja3.lst,memcap 1mb,hashsize 64; sid:4;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:set,seen,type "
+	    "string; sid:5;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:isset,nope; "
+	    "sid:6;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:isset,bad-hosts,"
+	    "type md5; sid:7;)\n"
+	    "alert tls any any -> any any (dataset:isset,bad-hosts; sid:8;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:isset,x,type "
+	    "string,save x.lst; sid:9;)\n"
+	    "alert tls any any -> any any (tls.sni; dataset:isset,y,type "
+	    "string,load missing.lst; sid:10;)\n");
+	e = th_load_cfg(&c, rules);
+	assert_non_null(e);
+	assert_int_equal(detect_rules_loaded(e), 5);
+	assert_non_null(strstr(th_msgs, "test.rules:6:40: sid 6: invalid "
+	    "dataset: dataset 'nope' needs a type\n"));
+	assert_non_null(strstr(th_msgs, "test.rules:7:40: sid 7: invalid "
+	    "dataset: dataset 'bad-hosts' is of type string, not md5\n"));
+	assert_non_null(strstr(th_msgs, "test.rules:8:31: sid 8: dataset "
+	    "needs a sticky buffer\n"));
+	assert_non_null(strstr(th_msgs, "test.rules:9: sid 9: unsupported "
+	    "dataset option 'save'\n"));
+	assert_non_null(strstr(th_msgs, "missing.lst: No such file"));
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 104);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_DICOM, FLOW_DIR_TOSERVER, known, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(2));
+	assert_int_equal(th_nalerts, 1);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_DICOM, FLOW_DIR_TOSERVER, unknown, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(1));
+	assert_int_equal(th_nalerts, 1);
+	detect_flow_free(&f);
+	th_flow(&f, IPPROTO_TCP, CLI, 40001, SRV, 443);
+	th_nalerts = 0;
+	/* the load file's base64 and its upper-case hex both match */
+	detect_tx(t, &f, NULL, APP_TLS, FLOW_DIR_TOSERVER, sni_bad, 2, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(3));
+	assert_true(th_alerted(4));
+	assert_true(th_alerted(5));
+	assert_int_equal(th_nalerts, 3);
+	/* set matches only when the value is new */
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_TLS, FLOW_DIR_TOSERVER, sni_bad, 1, NULL,
+	    NULL, 0);
+	assert_int_equal(th_nalerts, 1);
+	assert_true(th_alerted(3));
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_TLS, FLOW_DIR_TOSERVER, sni_new, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(5));
+	assert_int_equal(th_nalerts, 1);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+	(void)snprintf(path, sizeof(path), "%s/bad.lst", dir);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/ja3.lst", dir);
+	(void)unlink(path);
+	(void)rmdir(dir);
+#undef B
+}
+
+/* A set the configuration names with a bad file fails the load. */
+static void
+test_dataset_config_errors(void **state)
+{
+	struct detect_config c;
+	struct detect_dataset_config dc;
+
+	(void)state;
+	detect_config_defaults(&c);
+	memset(&dc, 0, sizeof(dc));
+	dc.name = "h";
+	dc.type = "md5";
+	dc.load = "/nonexistent/h.lst";
+	c.datasets = &dc;
+	c.n_datasets = 1;
+	assert_null(th_load_cfg(&c, ""));
+	assert_string_equal(th_msgs, "datasets.h: /nonexistent/h.lst: No such "
+	    "file or directory\n");
+}
+
 int
 main(void)
 {
@@ -772,6 +1014,9 @@ main(void)
 		cmocka_unit_test(test_pass_and_events),
 		cmocka_unit_test(test_header_buffers),
 		cmocka_unit_test(test_alert_filter),
+		cmocka_unit_test(test_value_keywords),
+		cmocka_unit_test(test_datasets),
+		cmocka_unit_test(test_dataset_config_errors),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

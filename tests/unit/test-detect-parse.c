@@ -159,6 +159,24 @@ static const char *const good[] = {
 	    "$DNP3_PORTS,$MODBUS_PORTS,$GENEVE_PORTS,$VXLAN_PORTS,"
 	    "$TEREDO_PORTS] (sid:1;)",
 	"alert tcp $SMTP_SERVERS any -> $SQL_SERVERS any (sid:1;)",
+	/* keywords with a value on a text buffer */
+	"alert mqtt any any -> any any (mqtt.type:CONNECT; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type:publish; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type:!CONNECT; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type:2; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type:>7; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.flags:dup,!retain; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.qos:2; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.protocol_version:>=4; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.protocol_version:3-5; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.connect.flags:!username,"
+	    "!password; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type:SUBSCRIBE; mqtt.topic; "
+	    "content:\"#\"; endswith; sid:1;)",
+	"alert smb any any -> any any (smb.version:1; sid:1;)",
+	"alert smb any any -> any any (smb.version:2; smb.share; "
+	    "content:\"IPC$\"; sid:1;)",
+	"alert mqtt any any -> any any (mqtt.type; content:\"CONN\"; sid:1;)",
 };
 
 static void
@@ -281,6 +299,30 @@ static const struct {
 	{ "alert tcp any any -> any any (http.uri: x; sid:1;)",
 	    "test.rules:1:31: sid 1: sticky buffer takes no value "
 	    "(http.uri)\n" },
+	{ "alert mqtt any any -> any any (mqtt.type:CONNECTED; sid:1;)",
+	    "test.rules:1:32: sid 1: invalid value for mqtt.type: 'CONNECTED' "
+	    "(one of UNASSIGNED, CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, "
+	    "PUBREL, PUBCOMP, SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK, "
+	    "PINGREQ, PINGRESP, DISCONNECT, AUTH, or a number)\n" },
+	{ "alert mqtt any any -> any any (mqtt.type:16; sid:1;)",
+	    "test.rules:1:32: sid 1: invalid value for mqtt.type: '16' (0 to "
+	    "15)\n" },
+	{ "alert mqtt any any -> any any (mqtt.qos:x; sid:1;)",
+	    "test.rules:1:32: sid 1: invalid value for mqtt.qos: 'x' (0 to "
+	    "3)\n" },
+	{ "alert mqtt any any -> any any (mqtt.connect.flags:!user; sid:1;)",
+	    "test.rules:1:32: sid 1: invalid value for mqtt.connect.flags: "
+	    "'user' (flags: username, password, will, will_retain, "
+	    "clean_session, each may have '!')\n" },
+	{ "alert mqtt any any -> any any (mqtt.flags:dup,!dup; sid:1;)",
+	    "test.rules:1:32: sid 1: invalid value for mqtt.flags: 'dup' both "
+	    "set and not set\n" },
+	{ "alert smb any any -> any any (smb.version:one; sid:1;)",
+	    "test.rules:1:31: sid 1: invalid value for smb.version: 'one' (0 "
+	    "to 3)\n" },
+	{ "alert dns any any -> any any (smb.version:1; sid:1;)",
+	    "test.rules:1: sid 1: buffers of another protocol than the "
+	    "rule's\n" },
 	{ "alert tcp any any -> any any (http.method; content:\"G\"; "
 	    "http.stat_code; content:\"2\"; sid:1;)",
 	    "test.rules:1: sid 1: buffers of both directions in one rule\n" },

@@ -651,6 +651,127 @@ test_mqtt_privacy(void **unused)
 	mqtt_parser.state_free(st);
 }
 
+/* The detection buffers of each packet (app_inspect()). */
+static void
+test_mqtt_inspect(void **unused)
+{
+	struct app_ctx ctx;
+	struct capture c;
+	const struct mock_inspect *mi;
+	unsigned k;
+	size_t i;
+	void *st = mqtt_parser.state_new();
+
+	(void)unused;
+	setup(&ctx, &c);
+	ctx.inspect = true;
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, connect311,
+	    sizeof(connect311), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOCLIENT, connack,
+	    sizeof(connack), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, rest311,
+	    sizeof(rest311), NULL, 0, NULL);
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOSERVER, subs311,
+	    sizeof(subs311), NULL, 0, NULL);
+	/* CONNECT CONNACK PUBLISH PUBLISH DISCONNECT SUBSCRIBE PUBACK
+	 * UNSUBSCRIBE */
+	assert_int_equal(ctx.n_insp, 8);
+	assert_int_equal(ctx.n_anom, 0);
+
+	mi = mock_insp(&ctx, 7);
+	assert_int_equal(mi->proto, APP_MQTT);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_true(mi->has_fact);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TYPE, 0, NULL),
+	    "CONNECT");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_FLAGS, 0, NULL), "");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_QOS, 0, NULL), "0");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_PROTOCOL_VERSION, 0,
+	    NULL), "4");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_CONNECT_FLAGS, 0, NULL),
+	    "username,password,clean_session");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_CLIENT_ID, 0, NULL),
+	    "pump-17");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_USERNAME, 0, NULL),
+	    "nurse.jane");
+	assert_null(mock_buf(mi, APP_BUF_MQTT_TOPIC, 0, NULL));
+
+	mi = mock_insp(&ctx, 6);
+	assert_int_equal(mi->dir, APP_DIR_TOCLIENT);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TYPE, 0, NULL),
+	    "CONNACK");
+	assert_null(mock_buf(mi, APP_BUF_MQTT_CONNECT_FLAGS, 0, NULL));
+
+	/* Both PUBLISHes are inspected, though one fact is reported. */
+	mi = mock_insp(&ctx, 5);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TYPE, 0, NULL),
+	    "PUBLISH");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_QOS, 0, NULL), "1");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TOPIC, 0, NULL),
+	    "ward3/pump17/rate");
+	mi = mock_insp(&ctx, 4);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_QOS, 0, NULL), "0");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TOPIC, 0, NULL),
+	    "ward3/pump17/rate");
+	assert_string_equal(mock_buf(mock_insp(&ctx, 3), APP_BUF_MQTT_TYPE,
+	    0, NULL), "DISCONNECT");
+
+	mi = mock_insp(&ctx, 2);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TYPE, 0, NULL),
+	    "SUBSCRIBE");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_QOS, 0, NULL), "1");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TOPIC, 0, NULL),
+	    "ward3/+/rate");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TOPIC, 1, NULL),
+	    "ward3/alarms/#");
+	assert_string_equal(mock_buf(mock_insp(&ctx, 1), APP_BUF_MQTT_TYPE,
+	    0, NULL), "PUBACK");
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TYPE, 0, NULL),
+	    "UNSUBSCRIBE");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_TOPIC, 0, NULL),
+	    "ward3/+/rate");
+
+	/* The password and payloads are never handed over. */
+	for (k = 0; k < 8; k++) {
+		mi = mock_insp(&ctx, k);
+		for (i = 0; i < mi->nbufs; i++) {
+			assert_null(strstr(mi->data[i], "s3cretpw"));
+			assert_null(strstr(mi->data[i], "SECRETPAYLOAD"));
+		}
+	}
+	mock_reset(&ctx);
+	mqtt_parser.state_free(st);
+}
+
+/* A retained, duplicate PUBLISH: mqtt.flags lists what is set. */
+static void
+test_mqtt_inspect_flags(void **unused)
+{
+	static const uint8_t pub[] = {
+		0x3b, 0x05, 0x00, 0x01, 't', 0x00, 0x09,
+	};
+	struct app_ctx ctx;
+	struct capture c;
+	const struct mock_inspect *mi;
+	void *st = mqtt_parser.state_new();
+
+	(void)unused;
+	setup(&ctx, &c);
+	ctx.inspect = true;
+	(void)mock_feed(&mqtt_parser, st, &ctx, APP_DIR_TOCLIENT, pub,
+	    sizeof(pub), NULL, 0, NULL);
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_FLAGS, 0, NULL),
+	    "dup,retain");
+	assert_string_equal(mock_buf(mi, APP_BUF_MQTT_QOS, 0, NULL), "1");
+	/* no CONNECT seen: no protocol level */
+	assert_null(mock_buf(mi, APP_BUF_MQTT_PROTOCOL_VERSION, 0, NULL));
+	mock_reset(&ctx);
+	mqtt_parser.state_free(st);
+}
+
 static void
 test_mqtt_eve(void **unused)
 {
@@ -706,6 +827,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mqtt_session),
+		cmocka_unit_test(test_mqtt_inspect),
+		cmocka_unit_test(test_mqtt_inspect_flags),
 		cmocka_unit_test(test_mqtt_v5),
 		cmocka_unit_test(test_mqtt_truncations),
 		cmocka_unit_test(test_mqtt_every_split),
