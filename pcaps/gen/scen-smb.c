@@ -268,9 +268,9 @@ session_setup(struct conv *c, struct pkt *b, uint16_t mid, int leg)
 static void
 negotiate(struct conv *c, struct pkt *b)
 {
-	static const char *dialects[] = { "PC NETWORK PROGRAM 1.0",
-	    "LANMAN1.0", "Windows for Workgroups 3.1a", "LM1.2X002",
-	    "LANMAN2.1", "NT LM 0.12", "SMB 2.002", "SMB 2.???" };
+	/* What Windows 7 offers over SMB1. */
+	static const char *dialects[] = { "NT LM 0.12", "SMB 2.002",
+	    "SMB 2.???" };
 	static const uint8_t guid[16] = { 0x9b, 0x2f, 0x61, 0x0c, 0x3e,
 	    0x47, 0x4d, 0x15, 0xa8, 0x70, 0x2e, 0x5c, 0x11, 0xd3, 0x40,
 	    0x40 };
@@ -288,7 +288,7 @@ negotiate(struct conv *c, struct pkt *b)
 
 	hdr(b, 0x72, 0, 1, 0, 0, 1);
 	w = words(b, 17);
-	set16le(b, w, 5);			/* NT LM 0.12 */
+	set16le(b, w, 0);			/* NT LM 0.12 */
 	b->buf[w + 2] = 0x03;			/* user security, encrypt */
 	set16le(b, w + 3, 50);			/* max mpx */
 	set16le(b, w + 5, 1);			/* max VCs */
