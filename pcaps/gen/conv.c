@@ -98,6 +98,8 @@ conv_build(struct conv *c, struct pkt *p, int dir, uint8_t flags,
 	    (flags & TCP_SYN) ? sizeof(opts) : 0);
 	pkt_bytes(p, data, n);
 	pkt_finish(p);
+	if (c->fixup != NULL)
+		c->fixup(c, p, dir);
 }
 
 /* Emit a segment at the current sequence numbers and advance them. */

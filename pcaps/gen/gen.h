@@ -70,6 +70,8 @@ struct conv {
 	/* Outer headers before the IP layer; replaces the link if set. */
 	void		(*encap)(struct conv *, struct pkt *, int dir);
 	void		*encap_arg;
+	/* Called after pkt_finish(): a sender whose card fills in checksums. */
+	void		(*fixup)(struct conv *, struct pkt *, int dir);
 };
 
 void	conv_init(struct conv *, struct gen *, const struct pkt_link *);
@@ -112,6 +114,10 @@ int	scen_ward(struct gen *);
 int	scen_ward_truth(FILE *);	/* beside ward.pcap */
 int	scen_bench(struct gen *);
 int	scen_hospital(struct gen *);
+int	scen_evasion_hl7_insertion(struct gen *);
+int	scen_evasion_overlap(struct gen *);
+int	scen_checksum_offload(struct gen *);
+int	scen_smb_win7(struct gen *);
 /* The rule captures of scen-iomt.c (iomt-NAME-pos, iomt-NAME-neg). */
 const struct scenario *scen_iomt_find(const char *);
 const struct scenario *scen_iomt_get(size_t);

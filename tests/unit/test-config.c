@@ -21,6 +21,7 @@
 #include "util/util.h"
 /* By path: -I. would find autoconf's config.h under this name first. */
 #include "engine/config.h"
+#include "flow/stream.h"
 
 #define NAME	"t.yaml"
 /* The application protocols in the order of app/protocols.def. */
@@ -648,6 +649,139 @@ test_config_out_of_range(void **state)
 	    "0\n", 0, "");
 }
 
+/*
+ * stream.policy and host-os-policy (suricata.yaml's spelling): the
+ * entries kept, the longest prefix deciding, and each error at the node
+ * it is about.  A bad entry is reported and the others still checked.
+ */
+static void
+test_config_host_os_policy(void **state)
+{
+	static const uint8_t a4[4] = { 10, 20, 1, 7 }, b4[4] = { 10, 20, 9, 1 },
+	    c4[4] = { 10, 30, 1, 5 }, d4[4] = { 192, 0, 2, 1 };
+	static const uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 1 };
+	static const char *names[] = { "first", "last", "bsd", "linux",
+	    "old-linux", "windows", "windows2k3", "vista", "solaris",
+	    "hpux10", "hpux11", "irix", "macos" };
+	const struct stream_config *sc;
+	struct config cfg;
+	char *msgs, buf[128], *big;
+	const size_t cap = 64 + 257 * 24;	/* "    - 10.0.1.0\n" lines */
+	size_t i, n;
+
+	(void)state;
+	assert_int_equal(load(&cfg, "stream:\n  policy: last\n"
+	    "host-os-policy:\n  windows: [10.20.0.0/16]\n"
+	    "  linux: [10.20.1.0/24, 10.30.1.5, \"2001:db8::/32\"]\n"
+	    "  vista: []\n", &msgs), 0);
+	assert_string_equal(msgs, "");
+	sc = &cfg.flow.stream;
+	assert_int_equal(sc->policy, STREAM_POLICY_LAST);
+	assert_int_equal(sc->n_hosts, 4);
+	assert_int_equal(sc->hosts[0].ipver, 4);
+	assert_int_equal(sc->hosts[0].prefix, 16);
+	assert_int_equal(sc->hosts[0].policy, STREAM_POLICY_WINDOWS);
+	assert_memory_equal(sc->hosts[0].addr, "\x0a\x14\x00\x00", 4);
+	assert_int_equal(sc->hosts[2].prefix, 32);	/* a bare address */
+	assert_int_equal(sc->hosts[3].ipver, 6);
+	assert_int_equal(sc->hosts[3].prefix, 32);
+	assert_int_equal(sc->hosts[3].policy, STREAM_POLICY_LINUX);
+	/* The longest prefix wins; unnamed hosts get stream.policy. */
+	assert_int_equal(stream_host_policy(sc, 4, a4), STREAM_POLICY_LINUX);
+	assert_int_equal(stream_host_policy(sc, 4, b4),
+	    STREAM_POLICY_WINDOWS);
+	assert_int_equal(stream_host_policy(sc, 4, c4), STREAM_POLICY_LINUX);
+	assert_int_equal(stream_host_policy(sc, 4, d4), STREAM_POLICY_LAST);
+	assert_int_equal(stream_host_policy(sc, 6, a6), STREAM_POLICY_LINUX);
+	/* An IPv4 entry never matches an IPv6 address with its bytes. */
+	assert_int_equal(stream_host_policy(sc, 6, (const uint8_t *)
+	    "\x0a\x14\x01\x07\0\0\0\0\0\0\0\0\0\0\0\0"), STREAM_POLICY_LAST);
+	free(msgs);
+	config_free(&cfg);
+
+	/* Every Suricata name is a policy; ~ and {} name no host. */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		(void)snprintf(buf, sizeof(buf), "stream:\n  policy: %s\n"
+		    "host-os-policy:\n  %s: [10.0.0.1]\n", names[i],
+		    names[i]);
+		assert_int_equal(load(&cfg, buf, &msgs), 0);
+		assert_int_equal(cfg.flow.stream.policy, (int)i);
+		assert_int_equal(cfg.flow.stream.hosts[0].policy, i);
+		free(msgs);
+		config_free(&cfg);
+	}
+	assert_int_equal(load(&cfg, "host-os-policy: ~\n", &msgs), 0);
+	assert_int_equal(cfg.flow.stream.n_hosts, 0);
+	free(msgs);
+	config_free(&cfg);
+	assert_int_equal(load(&cfg, "host-os-policy: {}\n", &msgs), 0);
+	assert_int_equal(cfg.flow.stream.n_hosts, 0);
+	free(msgs);
+	config_free(&cfg);
+
+	expect("stream:\n  policy: ms-dos\n", 1,
+	    NAME ":2:11: stream.policy: unknown value \"ms-dos\" (expected "
+	    "first, last, bsd, linux, old-linux, windows, windows2k3, vista, "
+	    "solaris, hpux10, hpux11, irix or macos)\n");
+	expect("host-os-policy: windows\n", 1,
+	    NAME ":1:17: host-os-policy: expected a mapping of policy names "
+	    "to address lists, got \"windows\"\n");
+	expect("host-os-policy: [windows, 10.0.0.1]\n", 1,
+	    NAME ":1:17: host-os-policy: expected a mapping of policy names "
+	    "to address lists, got a list\n");
+	expect("host-os-policy:\n  Windows: [10.0.0.1]\n", 1,
+	    NAME ":2:3: host-os-policy: unknown policy \"Windows\"\n");
+	expect("host-os-policy:\n  windows: 10.0.0.1\n", 1,
+	    NAME ":2:12: host-os-policy.windows: expected a list of "
+	    "addresses, got \"10.0.0.1\"\n");
+	expect("host-os-policy:\n  windows: {net: 10.0.0.0/8}\n", 1,
+	    NAME ":2:12: host-os-policy.windows: expected a list of "
+	    "addresses, got a mapping\n");
+	expect("host-os-policy:\n  linux:\n    - 10.0.0.256\n"
+	    "    - 10.0.0.0/33\n    - \"2001:db8::/129\"\n    - host.example\n"
+	    "    - 10.0.0.0/\n    - 10.0.0.0/x8\n    - 10.0.0.0/-1\n"
+	    "    - [10.0.0.1]\n    - 10.0.0.0/24\n", 8,
+	    NAME ":3:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"10.0.0.256\"\n"
+	    NAME ":4:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"10.0.0.0/33\"\n"
+	    NAME ":5:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got a quoted string\n"
+	    NAME ":6:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"host.example\"\n"
+	    NAME ":7:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"10.0.0.0/\"\n"
+	    NAME ":8:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"10.0.0.0/x8\"\n"
+	    NAME ":9:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got \"10.0.0.0/-1\"\n"
+	    NAME ":10:7: host-os-policy.linux: expected an address or CIDR "
+	    "block, got a list\n");
+	/* An unknown policy does not hide a bad address after it. */
+	expect("host-os-policy:\n  dos: [10.0.0.1]\n  bsd: [10.1.0.0/16, "
+	    "fe80::1%eth0]\n", 2,
+	    NAME ":2:3: host-os-policy: unknown policy \"dos\"\n"
+	    NAME ":3:22: host-os-policy.bsd: expected an address or CIDR "
+	    "block, got \"fe80::1%eth0\"\n");
+
+	/* 256 entries fit; the 257th is one error, where it is. */
+	assert_non_null(big = malloc(cap));
+	i = (size_t)snprintf(big, cap, "host-os-policy:\n  windows:\n");
+	for (n = 0; n < 257; n++)
+		i += (size_t)snprintf(big + i, cap - i,
+		    "    - 10.0.%zu.%zu\n", n / 256, n % 256);
+	assert_true(i < cap);
+	expect(big, 1, NAME ":259:7: host-os-policy: more than 256 "
+	    "entries\n");
+	big[strlen(big) - strlen("    - 10.0.1.0\n")] = '\0';
+	assert_int_equal(load(&cfg, big, &msgs), 0);
+	assert_int_equal(cfg.flow.stream.n_hosts, 256);
+	free(msgs);
+	config_free(&cfg);
+	free(big);
+}
+
 static void
 test_config_lists(void **state)
 {
@@ -1156,6 +1290,7 @@ main(void)
 		cmocka_unit_test(test_config_wrong_types),
 		cmocka_unit_test(test_config_out_of_range),
 		cmocka_unit_test(test_config_lists),
+		cmocka_unit_test(test_config_host_os_policy),
 		cmocka_unit_test(test_config_strings),
 		cmocka_unit_test(test_config_duplicate_keys),
 		cmocka_unit_test(test_config_anchors_aliases_tags),
