@@ -285,7 +285,7 @@ struct dgroup {
  * 0.  Ranges with few rules of their own share one group, so that the
  * number of databases stays bounded (DETECT_MAX_PORT_GROUPS).
  */
-#define DETECT_MAX_PORT_GROUPS	24
+#define DETECT_MAX_PORT_GROUPS	8
 struct dsel {
 	uint16_t	*seg_lo;
 	uint16_t	*seg_ix;

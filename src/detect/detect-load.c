@@ -1240,7 +1240,7 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 		qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
 	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
 	/* how rules are grouped is part of what the cache holds */
-	e->set_hash = hash_text(e->set_hash, "port-groups/24", 14);
+	e->set_hash = hash_text(e->set_hash, "port-groups/8", 13);
 	nsel = (GT_MAX + 2 * APP_MAX) * 2;
 	sels = xcalloc(nsel, sizeof(*sels));
 	mem = xcalloc(nsel, sizeof(*mem));
@@ -1255,8 +1255,11 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 			sels[k].s = &e->stream[x - GT_MAX][k % 2];
 			sels[k].keyed = true;
 		} else {
+			/* transactions are already split by protocol, and
+			 * app-layer rules mostly take any port: splitting
+			 * them would multiply the largest databases */
 			sels[k].s = &e->tx[x - GT_MAX - APP_MAX][k % 2];
-			sels[k].keyed = true;
+			sels[k].keyed = false;
 		}
 	}
 	for (i = 0; i < e->nrules; i++) {
