@@ -343,7 +343,8 @@ print_alerts(FILE *fp, struct output *out)
 /*
  * The rule engine's settings from the command line: -S replaces the
  * configured rule files (and the shipped ones); compiled databases are
- * cached next to the inventory (none without one).
+ * cached in the inventory's directory (whether the inventory is on or
+ * not; none without a state path, as for -T).
  */
 static void
 rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
@@ -633,8 +634,10 @@ main(int argc, char *argv[])
 		FILE *sfp = strcmp(cfg.eve_filename, "-") == 0 ? stderr :
 		    stdout;
 
-		rules_setup(&cfg, rules, nrules, strict_rules,
-		    cfg.devices.enabled ? statepath : NULL);
+		/* The cache goes in the state directory even with the
+		 * inventory off: a restart with a large feed must not
+		 * compile it again. */
+		rules_setup(&cfg, rules, nrules, strict_rules, statepath);
 		if ((de = detect_load(&cfg.detect, stderr, NULL)) == NULL) {
 			fprintf(stderr, "wardwatch: threat rules: errors "
 			    "above\n");

@@ -295,12 +295,33 @@ struct pdb {
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
 };
 
-/* Rules run together: one protocol (transport or app) and direction. */
+/* Rules run together: one protocol (transport or app), direction and
+ * range of server ports. */
 struct dgroup {
 	struct pdb	*dbs;
 	size_t		 ndbs;
 	uint32_t	*plain;		/* rules without fast pattern */
 	size_t		 nplain;
+	uint32_t	 nrules;
+	uint32_t	 span;		/* stream bytes its rules need */
+};
+
+/*
+ * A protocol and direction's rules, split as Suricata splits them by
+ * port: toserver by the rules' destination ports, toclient by their
+ * source ports (both for <>), so that a packet, stream or transaction
+ * only runs the rules whose ports can match its server port.  Port p
+ * uses sg[seg_ix[i]] for the last i with seg_lo[i] <= p; seg_lo[0] is
+ * 0.  Ranges with few rules of their own share one group, so that the
+ * number of databases stays bounded (DETECT_MAX_PORT_GROUPS).
+ */
+#define DETECT_MAX_PORT_GROUPS	8
+struct dsel {
+	uint16_t	*seg_lo;
+	uint16_t	*seg_ix;
+	uint32_t	 nseg;
+	struct dgroup	*sg;
+	uint32_t	 nsg;
 };
 
 /* Groups: packet rules by transport, stream rules by app proto, tx
@@ -328,9 +349,9 @@ struct detect_engine {
 	size_t		 nfb;
 	struct suppress	*supp;
 	size_t		 nsupp;
-	struct dgroup	 pkt[GT_MAX][2];
-	struct dgroup	 stream[APP_MAX][2];
-	struct dgroup	 tx[APP_MAX][2];
+	struct dsel	 pkt[GT_MAX][2];
+	struct dsel	 stream[APP_MAX][2];
+	struct dsel	 tx[APP_MAX][2];
 	uint32_t	 maxpat;	/* largest npat of any database */
 	uint32_t	 stream_tail;
 	bool		 wants[APP_MAX];
@@ -397,6 +418,8 @@ size_t		 detect_dataset_size(const struct detect_engine *, int);
 bool		 detect_dataset_match(const struct detect_engine *,
 		    unsigned ds, unsigned cmd, const uint8_t *, size_t);
 void		 detect_datasets_free(struct detect_engine *);
+/* detect-load.c: the group of sel for server port p (NULL: no rules). */
+const struct dgroup *detect_sel(const struct dsel *, uint16_t p);
 
 /* detect-match.c */
 struct detect_flow;

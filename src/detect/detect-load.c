@@ -990,18 +990,253 @@ out:
 	free(path);
 }
 
+/* ---- port groups ---- */
+
+/* A rule in direction d can only match server port p if: toserver,
+ * its destination ports hold p; toclient, its source ports; <>, either. */
+static bool
+key_port_match(const struct drule *r, int d, uint16_t p)
+{
+	if (detect_port_match(d == 0 ? r->dp : r->sp, p))
+		return true;
+	return r->bidir && detect_port_match(d == 0 ? r->sp : r->dp, p);
+}
+
+/* Where membership can change: each range's first port and the one
+ * after its last. */
+static void
+port_bounds(const struct anode *n, uint32_t **v, size_t *nv)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (n->kind == AN_RANGE) {
+		*v = xreallocarray(*v, *nv + 2, sizeof(**v));
+		(*v)[(*nv)++] = (uint32_t)(n->lo[0] << 8 | n->lo[1]);
+		(*v)[(*nv)++] = (uint32_t)(n->hi[0] << 8 | n->hi[1]) + 1;
+	}
+	for (i = 0; i < n->nkids; i++)
+		port_bounds(&n->kids[i], v, nv);
+}
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A set of rules (ascending indexes) while splitting by port. */
+struct rset {
+	uint32_t	*v;
+	size_t		 n;
+};
+
+static size_t
+rset_find(struct rset *sets, size_t nsets, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nsets; i++)
+		if (sets[i].n == n && (n == 0 ||
+		    memcmp(sets[i].v, v, n * sizeof(*v)) == 0))
+			return i;
+	return nsets;
+}
+
+/* a := a | b, both ascending. */
+static void
+rset_union(struct rset *a, const struct rset *b)
+{
+	uint32_t *v = xcalloc(a->n + b->n + 1, sizeof(*v));
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < a->n || j < b->n) {
+		if (j == b->n || (i < a->n && a->v[i] < b->v[j]))
+			v[n++] = a->v[i++];
+		else if (i == a->n || b->v[j] < a->v[i])
+			v[n++] = b->v[j++];
+		else {
+			v[n++] = a->v[i++];
+			j++;
+		}
+	}
+	free(a->v);
+	a->v = v;
+	a->n = n;
+}
+
+static int
+rset_size_cmp(const void *a, const void *b)
+{
+	const struct rset *x = *(const struct rset *const *)a;
+	const struct rset *y = *(const struct rset *const *)b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Split a protocol and direction's rules (mem, ascending) by server
+ * port into s: segments of the port space with the same rules share a
+ * group.  Past DETECT_MAX_PORT_GROUPS groups, the smallest ones are
+ * merged into one (never the group of the ports no rule names, which
+ * most traffic uses), so a packet may get a few rules more to verify
+ * than its ports allow, never fewer.
+ */
+static void
+sel_split(const struct detect_engine *e, struct dsel *s, const uint32_t *mem,
+    size_t nmem, int d, bool keyed, struct rset **setsp, size_t *nsetsp)
+{
+	uint32_t *b = NULL, *cur;
+	size_t nb = 0, i, k, nsets = 0, ncur, nu;
+	struct rset *sets = NULL;
+	uint32_t *map;
+
+	if (keyed) {
+		b = xreallocarray(b, 1, sizeof(*b));
+		b[nb++] = 0;
+		for (i = 0; i < nmem; i++) {
+			const struct drule *r = &e->rules[mem[i]];
+
+			port_bounds(d == 0 || r->bidir ? r->dp : NULL, &b, &nb);
+			port_bounds(d == 1 || r->bidir ? r->sp : NULL, &b, &nb);
+		}
+		qsort(b, nb, sizeof(*b), u32_cmp);
+		for (i = k = 0; i < nb; i++)
+			if (b[i] <= 0xffff && (k == 0 || b[i] != b[k - 1]))
+				b[k++] = b[i];
+		nb = k;
+	} else {
+		b = xcalloc(1, sizeof(*b));
+		nb = 1;
+	}
+	cur = xcalloc(nmem + 1, sizeof(*cur));
+	s->seg_lo = xcalloc(nb, sizeof(*s->seg_lo));
+	s->seg_ix = xcalloc(nb, sizeof(*s->seg_ix));
+	for (i = 0; i < nb; i++) {
+		size_t ix;
+
+		for (k = ncur = 0; k < nmem; k++)
+			if (!keyed || key_port_match(&e->rules[mem[k]], d,
+			    (uint16_t)b[i]))
+				cur[ncur++] = mem[k];
+		if ((ix = rset_find(sets, nsets, cur, ncur)) == nsets) {
+			sets = xreallocarray(sets, nsets + 1, sizeof(*sets));
+			sets[nsets].v = xcalloc(ncur + 1, sizeof(*cur));
+			memcpy(sets[nsets].v, cur, ncur * sizeof(*cur));
+			sets[nsets++].n = ncur;
+		}
+		if (s->nseg > 0 && s->seg_ix[s->nseg - 1] == ix)
+			continue;
+		s->seg_lo[s->nseg] = (uint16_t)b[i];
+		s->seg_ix[s->nseg++] = (uint16_t)ix;
+	}
+	free(cur);
+	free(b);
+	/* Too many: keep the largest and the one of unnamed ports (the
+	 * smallest: every set holds the rules for any port), merge the
+	 * rest. */
+	map = xcalloc(nsets + 1, sizeof(*map));
+	for (i = 0; i < nsets; i++)
+		map[i] = (uint32_t)i;
+	if (nsets > DETECT_MAX_PORT_GROUPS) {
+		struct rset **by = xcalloc(nsets, sizeof(*by)), *keep;
+		size_t base = 0, into;
+		uint32_t *newid;
+
+		for (i = 1; i < nsets; i++)
+			if (sets[i].n < sets[base].n)
+				base = i;
+		for (i = k = 0; i < nsets; i++)
+			if (i != base)
+				by[k++] = &sets[i];
+		qsort(by, k, sizeof(*by), rset_size_cmp);
+		/* by[0 .. MAX-3] stay, by[MAX-2 ..] merge into by[MAX-2] */
+		into = (size_t)(by[DETECT_MAX_PORT_GROUPS - 2] - sets);
+		for (i = DETECT_MAX_PORT_GROUPS - 1; i < k; i++) {
+			rset_union(&sets[into], by[i]);
+			map[by[i] - sets] = (uint32_t)into;
+		}
+		/* renumber what stays, in first-seen order */
+		keep = xcalloc(DETECT_MAX_PORT_GROUPS, sizeof(*keep));
+		newid = xcalloc(nsets, sizeof(*newid));
+		nu = 0;
+		for (i = 0; i < nsets; i++)
+			if (map[i] == i) {
+				keep[nu] = sets[i];
+				newid[i] = (uint32_t)nu++;
+			}
+		for (i = 0; i < nsets; i++)
+			if (map[i] != i) {
+				free(sets[i].v);
+				newid[i] = newid[map[i]];
+			}
+		memcpy(map, newid, nsets * sizeof(*map));
+		free(newid);
+		free(by);
+		for (i = 0; i < s->nseg; i++)
+			s->seg_ix[i] = (uint16_t)map[s->seg_ix[i]];
+		free(sets);
+		sets = keep;
+		nsets = nu;
+		for (i = k = 0; i < s->nseg; i++) {
+			if (k > 0 && s->seg_ix[k - 1] == s->seg_ix[i])
+				continue;
+			s->seg_lo[k] = s->seg_lo[i];
+			s->seg_ix[k++] = s->seg_ix[i];
+		}
+		s->nseg = (uint32_t)k;
+	}
+	free(map);
+	*setsp = sets;
+	*nsetsp = nsets;
+}
+
+const struct dgroup *
+detect_sel(const struct dsel *s, uint16_t p)
+{
+	uint32_t lo = 0, hi = s->nseg;
+	const struct dgroup *g;
+
+	if (s->nseg == 0)
+		return NULL;
+	/* the last segment starting at or below p */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->seg_lo[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	g = &s->sg[s->seg_ix[lo]];
+	return g->nrules > 0 ? g : NULL;
+}
+
+/* One group being built: its rules' fast patterns. */
+struct unit {
+	struct dgroup	*g;
+	struct gbuild	 b;
+};
+
 static int
 build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 {
-	struct gbuild *bp, *bs, *bt;
-	size_t i, ng = 0, k;
+	struct rset *mem;
+	size_t i, k, nsel, nunits = 0;
 	struct timespec t0, t1;
 	int d, rc = 0;
 	const char *ver = hs_version();
+	struct unit *units = NULL;
 	struct {
-		struct dgroup	*g;
-		struct gbuild	*b;
-	} *order;
+		struct dsel	*s;
+		int		 d;
+		bool		 keyed;
+	} *sels;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* file order breaks ties, so the sort is stable */
@@ -1010,24 +1245,45 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	if (e->nrules > 1)
 		qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
 	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
-	bp = xcalloc(GT_MAX * 2, sizeof(*bp));
-	bs = xcalloc(APP_MAX * 2, sizeof(*bs));
-	bt = xcalloc(APP_MAX * 2, sizeof(*bt));
+	/* how rules are grouped is part of what the cache holds */
+	e->set_hash = hash_text(e->set_hash, "port-groups/8", 13);
+	nsel = (GT_MAX + 2 * APP_MAX) * 2;
+	sels = xcalloc(nsel, sizeof(*sels));
+	mem = xcalloc(nsel, sizeof(*mem));
+	for (k = 0; k < nsel; k++) {
+		size_t x = k / 2;
+
+		sels[k].d = (int)(k % 2);
+		if (x < GT_MAX) {
+			sels[k].s = &e->pkt[x][k % 2];
+			sels[k].keyed = x == GT_TCP || x == GT_UDP;
+		} else if (x < GT_MAX + APP_MAX) {
+			sels[k].s = &e->stream[x - GT_MAX][k % 2];
+			sels[k].keyed = true;
+		} else {
+			/* transactions are already split by protocol, and
+			 * app-layer rules mostly take any port: splitting
+			 * them would multiply the largest databases */
+			sels[k].s = &e->tx[x - GT_MAX - APP_MAX][k % 2];
+			sels[k].keyed = false;
+		}
+	}
 	for (i = 0; i < e->nrules; i++) {
 		struct drule *r = &e->rules[i];
 
 		for (d = 0; d < 2; d++) {
+			struct rset *m;
+
 			if (!(r->dirs & (1u << d)))
 				continue;
 			if (r->kind == RK_PACKET)
-				group_add(&e->pkt[group_of_pkt(r)][d],
-				    &bp[group_of_pkt(r) * 2 + d], e, (uint32_t)i);
+				m = &mem[group_of_pkt(r) * 2 + d];
 			else if (r->kind == RK_STREAM)
-				group_add(&e->stream[r->app][d],
-				    &bs[r->app * 2 + d], e, (uint32_t)i);
+				m = &mem[(GT_MAX + r->app) * 2 + d];
 			else
-				group_add(&e->tx[r->app][d], &bt[r->app * 2 + d],
-				    e, (uint32_t)i);
+				m = &mem[(GT_MAX + APP_MAX + r->app) * 2 + d];
+			m->v = xreallocarray(m->v, m->n + 1, sizeof(*m->v));
+			m->v[m->n++] = (uint32_t)i;
 		}
 		if (r->kind == RK_TX) {
 			if (r->app == APP_UNKNOWN)
@@ -1044,29 +1300,51 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	}
 	if (e->has_stream && e->stream_tail < 1)
 		e->stream_tail = 1;
-	order = xcalloc((GT_MAX + 2 * APP_MAX) * 2, sizeof(*order));
-	for (k = 0; k < GT_MAX * 2; k++) {
-		order[ng].g = &e->pkt[k / 2][k % 2];
-		order[ng++].b = &bp[k];
+	for (k = 0; k < nsel; k++) {
+		struct dsel *s = sels[k].s;
+		struct rset *sets;
+		size_t nsets, j;
+
+		if (mem[k].n == 0)
+			continue;
+		sel_split(e, s, mem[k].v, mem[k].n, sels[k].d, sels[k].keyed,
+		    &sets, &nsets);
+		s->sg = xcalloc(nsets, sizeof(*s->sg));
+		s->nsg = (uint32_t)nsets;
+		units = xreallocarray(units, nunits + nsets, sizeof(*units));
+		for (j = 0; j < nsets; j++) {
+			struct unit *u = &units[nunits++];
+			struct dgroup *g = &s->sg[j];
+
+			memset(u, 0, sizeof(*u));
+			u->g = g;
+			g->nrules = (uint32_t)sets[j].n;
+			for (i = 0; i < sets[j].n; i++) {
+				const struct drule *r = &e->rules[sets[j].v[i]];
+
+				group_add(g, &u->b, e, sets[j].v[i]);
+				if (r->kind == RK_STREAM && r->span > g->span)
+					g->span = r->span;
+			}
+			if (g->nrules > 0 && e->has_stream && g->span < 1)
+				g->span = 1;
+			free(sets[j].v);
+			group_finish(e, g, &u->b);
+		}
+		free(sets);
 	}
-	for (k = 0; k < APP_MAX * 2; k++) {
-		order[ng].g = &e->stream[k / 2][k % 2];
-		order[ng++].b = &bs[k];
-	}
-	for (k = 0; k < APP_MAX * 2; k++) {
-		order[ng].g = &e->tx[k / 2][k % 2];
-		order[ng++].b = &bt[k];
-	}
-	for (k = 0; k < ng; k++)
-		group_finish(e, order[k].g, order[k].b);
+	for (k = 0; k < nsel; k++)
+		free(mem[k].v);
+	free(mem);
+	free(sels);
 	if (c->cache_dir != NULL && e->ndb_total > 0 &&
 	    cache_read(e, c->cache_dir) == 0)
 		e->from_cache = true;
 	{
 		size_t n = 0;
 
-		for (k = 0; k < ng; k++) {
-			struct dgroup *g = order[k].g;
+		for (k = 0; k < nunits; k++) {
+			struct dgroup *g = units[k].g;
 			size_t j, base = 0;
 
 			for (j = 0; j < g->ndbs; j++) {
@@ -1078,7 +1356,7 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 				if (e->from_cache)
 					pd->db = e->all_dbs[n];
 				else if (rc == 0 && compile_db(pd,
-				    order[k].b->ents + base, err) != 0)
+				    units[k].b.ents + base, err) != 0)
 					rc = -1;
 				e->all_dbs[n++] = pd->db;
 				base += cnt;
@@ -1088,12 +1366,9 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	if (rc == 0 && !e->from_cache && c->cache_dir != NULL &&
 	    e->ndb_total > 0)
 		cache_write(e, c->cache_dir, err);
-	for (k = 0; k < ng; k++)
-		free(order[k].b->ents);
-	free(order);
-	free(bp);
-	free(bs);
-	free(bt);
+	for (k = 0; k < nunits; k++)
+		free(units[k].b.ents);
+	free(units);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
 	e->compile_s = (double)(t1.tv_sec - t0.tv_sec) +
 	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -1294,6 +1569,18 @@ group_free(struct dgroup *g)
 	free(g->plain);
 }
 
+static void
+sel_free(struct dsel *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nsg; i++)
+		group_free(&s->sg[i]);
+	free(s->sg);
+	free(s->seg_lo);
+	free(s->seg_ix);
+}
+
 void
 detect_free(struct detect_engine *e)
 {
@@ -1324,10 +1611,10 @@ detect_free(struct detect_engine *e)
 	free(e->supp);
 	for (d = 0; d < 2; d++) {
 		for (i = 0; i < GT_MAX; i++)
-			group_free(&e->pkt[i][d]);
+			sel_free(&e->pkt[i][d]);
 		for (i = 0; i < APP_MAX; i++) {
-			group_free(&e->stream[i][d]);
-			group_free(&e->tx[i][d]);
+			sel_free(&e->stream[i][d]);
+			sel_free(&e->tx[i][d]);
 		}
 	}
 	free(e->all_dbs);

@@ -1239,6 +1239,8 @@ scan_group_pkt(struct detect_thread *t, const struct dgroup *g,
 	size_t i, len;
 	const uint8_t *d;
 
+	if (g == NULL)
+		return;
 	for (i = 0; i < g->ndbs; i++) {
 		unsigned dl = DL_KEY_BUF(g->dbs[i].key);
 
@@ -1269,10 +1271,13 @@ detect_packet(struct detect_thread *t, struct flow *f,
 	c.events = events;
 	c.nevents = nevents;
 	round_begin(t);
-	scan_group_pkt(t, &t->e->pkt[GT_IP][c.dir], p);
+	scan_group_pkt(t, detect_sel(&t->e->pkt[GT_IP][c.dir], 0), p);
 	g = pkt_group(p->proto);
+	/* TCP and UDP groups are split by the server's port: toserver the
+	 * packet's destination port, toclient its source port */
 	if (g != GT_IP)
-		scan_group_pkt(t, &t->e->pkt[g][c.dir], p);
+		scan_group_pkt(t, detect_sel(&t->e->pkt[g][c.dir],
+		    c.dir == FLOW_DIR_TOSERVER ? p->dport : p->sport), p);
 	if (t->ncand > 0) {
 		if (f != NULL)
 			(void)flow_state(t, f);
@@ -1280,11 +1285,32 @@ detect_packet(struct detect_thread *t, struct flow *f,
 	}
 }
 
+/* The server port a flow's groups are chosen by (0 without ports, as
+ * header_match() sees it). */
+static uint16_t
+flow_port(const struct flow *f)
+{
+	if (f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP &&
+	    f->proto != IPPROTO_SCTP)
+		return 0;
+	return f->srv_port;
+}
+
+static void
+stream_groups(const struct detect_thread *t, const struct flow *f, int dir,
+    const struct dgroup *g[2])
+{
+	uint16_t port = flow_port(f);
+
+	g[0] = detect_sel(&t->e->stream[APP_UNKNOWN][dir], port);
+	g[1] = f->app_proto < APP_MAX && f->app_proto != APP_UNKNOWN ?
+	    detect_sel(&t->e->stream[f->app_proto][dir], port) : NULL;
+}
+
 static void
 stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
-    int dir, const uint8_t *data, size_t len)
+    int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
 {
-	const struct dgroup *g[2];
 	struct mctx c;
 	size_t tl = df->tail_len[dir], keep, i, k;
 	uint64_t base = df->stream_off[dir];
@@ -1300,9 +1326,6 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	c.sbase = base;
 	c.snew = tl;
 	round_begin(t);
-	g[0] = &t->e->stream[APP_UNKNOWN][dir];
-	g[1] = f->app_proto < APP_MAX && f->app_proto != APP_UNKNOWN ?
-	    &t->e->stream[f->app_proto][dir] : NULL;
 	for (k = 0; k < 2; k++) {
 		if (g[k] == NULL)
 			continue;
@@ -1311,8 +1334,13 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 		add_plain(t, g[k]);
 	}
 	run_candidates(t, &c);
-	/* keep the last stream_tail bytes for the next call */
-	keep = t->e->stream_tail;
+	/* keep what the longest rule of these groups needs */
+	keep = 0;
+	for (k = 0; k < 2; k++)
+		if (g[k] != NULL && g[k]->span > keep)
+			keep = g[k]->span;
+	if (keep > t->e->stream_tail)
+		keep = t->e->stream_tail;
 	if (keep > c.slen)
 		keep = c.slen;
 	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
@@ -1325,25 +1353,33 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
     const uint8_t *data, size_t len)
 {
 	struct detect_flow *df;
+	const struct dgroup *g[2];
 
 	if (!t->e->has_stream || f == NULL || len == 0 || (dir != 0 &&
 	    dir != 1))
 		return;
-	if (t->e->stream[APP_UNKNOWN][dir].ndbs == 0 &&
-	    t->e->stream[APP_UNKNOWN][dir].nplain == 0 &&
-	    (f->app_proto >= APP_MAX || (t->e->stream[f->app_proto][dir].ndbs
-	    == 0 && t->e->stream[f->app_proto][dir].nplain == 0)))
+	/* no stream rule can apply to this protocol and port (yet: the
+	 * protocol may be known later); positions stay right */
+	stream_groups(t, f, dir, g);
+	if (g[0] == NULL && g[1] == NULL) {
+		if ((df = f->detect) != NULL && df->tail[dir] != NULL) {
+			df->stream_off[dir] += df->tail_len[dir] + len;
+			df->tail_len[dir] = 0;
+		}
 		return;
+	}
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
 		df->tail[dir] = xcalloc(t->e->stream_tail, 1);
 		df->size += t->e->stream_tail;
 		t->memuse += t->e->stream_tail;
+		/* bytes delivered before any rule looked */
+		df->stream_off[dir] = f->tcp.dir[dir].delivered;
 	}
 	while (len > 0) {
 		size_t n = len > DETECT_STREAM_CHUNK ? DETECT_STREAM_CHUNK : len;
 
-		stream_chunk(t, f, df, dir, data, n);
+		stream_chunk(t, f, df, dir, data, n, g);
 		data += n;
 		len -= n;
 	}
@@ -1356,6 +1392,8 @@ scan_group_tx(struct detect_thread *t, const struct dgroup *g,
 	size_t i, j, len;
 	const uint8_t *d;
 
+	if (g == NULL)
+		return;
 	for (i = 0; i < g->ndbs; i++) {
 		unsigned dl = DL_KEY_BUF(g->dbs[i].key);
 
@@ -1377,6 +1415,7 @@ detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
 {
 	struct mctx c;
 	struct detect_flow *df;
+	uint16_t port;
 
 	if (t->e->nrules == 0 || (unsigned)proto >= APP_MAX || (dir != 0 &&
 	    dir != 1))
@@ -1396,11 +1435,17 @@ detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
 		c.tx_id = df->ntx[dir]++;
 	if (f == NULL && c.p == NULL)
 		return;
+	if (f != NULL)
+		port = flow_port(f);
+	else
+		port = dir == FLOW_DIR_TOSERVER ? c.p->dport : c.p->sport;
 	round_begin(t);
-	scan_group_tx(t, &t->e->tx[proto][dir], bufs, nbufs);
+	scan_group_tx(t, detect_sel(&t->e->tx[proto][dir], port), bufs, nbufs);
 	if (proto != APP_UNKNOWN)
-		scan_group_tx(t, &t->e->tx[APP_UNKNOWN][dir], bufs, nbufs);
-	run_candidates(t, &c);
+		scan_group_tx(t, detect_sel(&t->e->tx[APP_UNKNOWN][dir], port),
+		    bufs, nbufs);
+	if (t->ncand > 0)
+		run_candidates(t, &c);
 }
 
 void

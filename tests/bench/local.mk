@@ -7,7 +7,7 @@
 ##              [BENCH_HOSP_SIZE_MB=300] [BENCH_HOSP_FLOWS=20000]
 ##              [BENCH_DEVICES=5000] [BENCH_SCENARIOS="bench hospital"]
 ##              [BENCH_REPEAT=1] [BENCH_PCAP=file] [BENCH_COMPARE=binary]
-##              [BENCH_PEERS=1]
+##              [BENCH_PEERS=1] [BENCH_RULES=feed.rules]
 ##
 ## The captures are kept in tests/bench/data/ and reused; make
 ## bench-clean removes them.
@@ -30,6 +30,7 @@ BENCH_REPEAT = 1
 BENCH_PCAP =
 BENCH_COMPARE =
 BENCH_PEERS = 0
+BENCH_RULES =
 
 ## pcapgen is only needed to generate a capture, so it is built in the
 ## recipe rather than listed as a prerequisite: BENCH_PCAP=file works
@@ -49,6 +50,7 @@ bench: wardwatch$(EXEEXT) tests/bench/barecount$(EXEEXT) \
 	    BENCH_SCENARIOS='$(BENCH_SCENARIOS)' \
 	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_PCAP='$(BENCH_PCAP)' \
 	    BENCH_COMPARE='$(BENCH_COMPARE)' BENCH_PEERS='$(BENCH_PEERS)' \
+	    BENCH_RULES='$(BENCH_RULES)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/run-bench.sh
 
 bench-clean:

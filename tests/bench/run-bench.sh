@@ -20,6 +20,9 @@
 #   BENCH_COMPARE   another wardwatch binary (an older build) to run
 #                   beside this one, interleaved, in the same table
 #   BENCH_PEERS     1: also run Suricata and ndpiReader when installed
+#   BENCH_RULES     a large rule feed (an ET Open download, say): a run
+#                   with it (-S FILE, cached databases) beside the run
+#                   without rules, and its compile and cached start-up
 #   WARDWATCH, BARECOUNT, RUNSTAT, PCAPGEN   override the binaries
 # See tests/bench/README.md for how to read the output.
 
@@ -61,6 +64,9 @@ done
 for b in "$WW" "$BARE" "$RUNSTAT"; do
 	[ -x "$b" ] || die "$b: not built (run make bench, or make it first)"
 done
+if [ -n "$BENCH_RULES" ] && [ ! -r "$BENCH_RULES" ]; then
+	die "BENCH_RULES=$BENCH_RULES: cannot read it"
+fi
 if [ -n "$BENCH_COMPARE" ] && [ ! -x "$BENCH_COMPARE" ]; then
 	die "BENCH_COMPARE=$BENCH_COMPARE: not an executable"
 fi
@@ -189,8 +195,13 @@ ww_records() {
 printf 'app-layer:\n  enabled: false\ndevices:\n  enabled: false\n' \
     >"$tmp/noapp.yaml"
 printf 'devices:\n  enabled: false\n' >"$tmp/nodev.yaml"
+# The rule engine's cost: the app layer run (shipped rules) against the
+# same without rules, and with a large feed when BENCH_RULES names one.
+printf 'devices:\n  enabled: false\ndetect:\n  enabled: false\n' \
+    >"$tmp/norules.yaml"
 # The same configuration for both binaries: only the code differs.
-wwruns="ww1 ww2 wwapp wwall"
+wwruns="ww1 ww2 wwapp wwall wwnorule"
+[ -n "$BENCH_RULES" ] && wwruns="$wwruns wwfeed"
 [ -n "$BENCH_COMPARE" ] && wwruns="$wwruns cmp1 cmp2 cmpapp cmpall"
 
 # ww_run SC RUN REP: one wardwatch run and its counts.
@@ -198,9 +209,14 @@ ww_run() {
 	sc=$1 r=$2 rep=$3
 	bin=$WW
 	case $r in cmp*) bin=$BENCH_COMPARE ;; esac
+	set --
 	case $r in
 	*app) conf="$tmp/nodev.yaml" nw=1 ;;
 	*all) conf=/dev/null nw=1 ;;
+	*norule) conf="$tmp/norules.yaml" nw=1 ;;
+	# the feed's databases come from the cache start_up() filled
+	*feed) conf="$tmp/nodev.yaml" nw=1
+		set -- -S "$BENCH_RULES" --state "$tmp/feedstate/wardwatch.db" ;;
 	*1) conf="$tmp/noapp.yaml" nw=1 ;;
 	*2) conf="$tmp/noapp.yaml" nw=2 ;;
 	esac
@@ -208,7 +224,7 @@ ww_run() {
 	mkdir "$tmp/log" || exit 1
 	# shellcheck disable=SC2086 # BENCH_WW_ARGS is a word list
 	run "$sc-$r" "$rep" "$bin" -r "$pcap" -l "$tmp/log" --workers $nw \
-	    -c "$conf" $BENCH_WW_ARGS || return
+	    -c "$conf" "$@" $BENCH_WW_ARGS || return
 	out="$tmp/$sc-$r.$rep.out"
 	ww_records "$out" "$tmp/log" >"$tmp/$sc-$r.$rep.rec"
 	counts=$(ww_count "$out")
@@ -273,6 +289,8 @@ label() {
 	ww2) echo "wardwatch --workers 2" ;;
 	wwapp) echo "... + app layer, 1" ;;
 	wwall) echo "... + devices, 1" ;;
+	wwnorule) echo "... app, rules off, 1" ;;
+	wwfeed) echo "... app, feed rules, 1" ;;
 	cmp1) echo "compare --workers 1" ;;
 	cmp2) echo "compare --workers 2" ;;
 	cmpapp) echo "compare + app, 1" ;;
@@ -386,6 +404,11 @@ report() {
 	t2="target 2 workers faster than 1 in wall time"
 	target_eff "$t1" ww1 "$w1" 25
 	target_eff "$t3" wwapp "$wa" 12
+	# The rules' cost: against the run without rules, not the bare loop.
+	rules_ratio "rules: shipped set (app layer run) vs rules off" wwapp \
+	    ""
+	[ -n "$BENCH_RULES" ] && rules_ratio "target packets/CPU-s with\
+ BENCH_RULES >= 60% of rules off" wwfeed 60
 	case " $mismatch " in
 	*" $sc-ww1 "* | *" $sc-ww2 "*)
 		echo "$t2: INVALID (wrong packet count)" ;;
@@ -404,6 +427,30 @@ report() {
 	esac
 }
 
+# rules_ratio TEXT RUN [PERCENT]: a run's packets per CPU-second against
+# the run without rules of the same capture, and its alerts.
+rules_ratio() {
+	case " $mismatch " in
+	*" $sc-$2 "* | *" $sc-wwnorule "*)
+		echo "$1: INVALID (wrong packet count)"; return ;;
+	esac
+	a=$(best "$sc-$2")
+	b=$(best "$sc-wwnorule")
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		echo "$1: FAILED (a run failed)"
+		return
+	fi
+	al=$(sed -n 's/^  alerts *\([0-9]*\).*/\1/p' "$tmp/$sc-$2.1.out" |
+	    head -n 1)
+	awk -v t="$1" -v a="$a" -v b="$b" -v min="$3" -v al="${al:-?}" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		r = x[2] > 0 ? 100 * y[2] / x[2] : 0
+		v = min == "" ? "" : (r >= min ? "PASS " : "MISS ")
+		printf "%s: %s(%.1f%%; %.3f s vs %.3f s; %s alerts)\n", t, v,
+		    r, x[2], y[2], al
+	}'
+}
+
 # target_eff TEXT RUN BEST PERCENT
 target_eff() {
 	case " $mismatch " in
@@ -420,6 +467,74 @@ target_eff() {
 		printf "%s: %s (%.1f%%)\n", t, v, r
 	}'
 }
+
+# start_up: what loading rules costs before the first packet, on a
+# capture without packets: rules off, the shipped set, and the feed
+# compiled (fresh state directory) and then from its cache.
+start_up() {
+	printf '\324\303\262\241\002\000\004\000\000\000\000\000' \
+	    >"$tmp/empty.pcap"
+	printf '\000\000\000\000\377\377\000\000\001\000\000\000' \
+	    >>"$tmp/empty.pcap"
+	suruns="st-off st-ship"
+	[ -n "$BENCH_RULES" ] && suruns="$suruns st-cold st-warm"
+	rep=1
+	while [ $rep -le "$repeat" ]; do
+		for r in $suruns; do
+			# the feed's cache stays in feedstate/ for the
+			# runs on the captures; the rest start afresh
+			state="$tmp/log/wardwatch.db"
+			set --
+			conf="$tmp/nodev.yaml"
+			case $r in
+			st-off) conf="$tmp/norules.yaml" ;;
+			st-cold) rm -rf "$tmp/feedstate"
+				state="$tmp/feedstate/wardwatch.db"
+				set -- -S "$BENCH_RULES" ;;
+			st-warm) state="$tmp/feedstate/wardwatch.db"
+				set -- -S "$BENCH_RULES" ;;
+			esac
+			rm -rf "$tmp/log"
+			mkdir -p "$tmp/log" "$tmp/feedstate" || exit 1
+			run "$r" "$rep" "$WW" -r "$tmp/empty.pcap" -l "$tmp/log" \
+			    --workers 1 -c "$conf" --state "$state" "$@" ||
+			    continue
+		done
+		rep=$((rep + 1))
+	done
+	echo
+	echo "wardwatch bench: start-up, a capture without packets," \
+	    "best of $repeat"
+	printf '%-34s %7s %7s %7s\n' run "wall s" "CPU s" "RSS MiB"
+	for r in $suruns; do
+		case $r in
+		st-off) l="rules off" ;;
+		st-ship) l="shipped rules" ;;
+		st-cold) l="BENCH_RULES, compiled" ;;
+		st-warm) l="BENCH_RULES, from the cache" ;;
+		esac
+		b=$(best "$r")
+		if [ -z "$b" ]; then
+			printf '%-34s FAILED\n' "$l"
+			continue
+		fi
+		echo "$l $b" | awk '{ n = NF; l = $1; for (i = 2; i <= n - 3; i++)
+		    l = l " " $i; printf "%-34s %7.3f %7.3f %7.1f\n", l,
+		    $(n - 2), $(n - 1), $n / 1024 }'
+	done
+	if [ -n "$BENCH_RULES" ]; then
+		sed -n 's/^\(rules: .*\)/  BENCH_RULES: \1/p' \
+		    "$tmp/st-cold.1.out" | head -n 1
+		awk -v o="$(best st-off)" -v c="$(best st-cold)" \
+		    -v w="$(best st-warm)" 'BEGIN {
+			split(o, x, " "); split(c, y, " "); split(w, z, " ")
+			printf "  rule compile %.3f s CPU (compiled - rules off);" \
+			    " cached start-up %.3f s wall, %.3f s CPU\n",
+			    y[2] - x[2], z[1], z[2]
+		}'
+	fi
+}
+start_up
 
 mismatch=
 for sc in $scenarios; do

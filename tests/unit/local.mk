@@ -180,6 +180,11 @@ tests_unit_test_detect_match_SOURCES = tests/unit/test-detect-match.c \
 	tests/unit/detect-helpers.h
 tests_unit_test_detect_match_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-detect-group
+tests_unit_test_detect_group_SOURCES = tests/unit/test-detect-group.c \
+	tests/unit/detect-helpers.h
+tests_unit_test_detect_group_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-smb
 tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
 tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)

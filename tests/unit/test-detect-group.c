@@ -1,0 +1,208 @@
+/*
+ * test-detect-group.c - how the rule engine groups rules (src/detect/
+ * detect-load.c): split by server port as Suricata does, with the
+ * number of groups bounded, and never a rule missing from the group of
+ * a port it can match; stream positions when a flow's first bytes had
+ * no rule to look at them.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "detect-helpers.h"
+#include "util/util.h"
+
+#define CLI	IP4(192, 168, 1, 10)
+#define SRV	IP4(10, 0, 0, 5)
+
+static bool
+group_has(const struct dgroup *g, const struct detect_engine *e,
+    uint32_t sid)
+{
+	size_t i, j;
+	uint32_t k;
+
+	if (g == NULL)
+		return false;
+	for (i = 0; i < g->nplain; i++)
+		if (e->rules[g->plain[i]].info.sid == sid)
+			return true;
+	for (i = 0; i < g->ndbs; i++)
+		for (j = 0; j < g->dbs[i].npat; j++)
+			for (k = 0; k < g->dbs[i].pat_nrules[j]; k++)
+				if (e->rules[g->dbs[i].rule_ix[
+				    g->dbs[i].pat_rules[j] + k]].info.sid == sid)
+					return true;
+	return false;
+}
+
+/* A stream of "xATTACKx" to the server's port: the sids that alert. */
+static void
+stream_to(struct detect_engine *e, uint16_t port)
+{
+	struct detect_thread *t = detect_thread_new(e, th_alert, NULL);
+	struct flow f;
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, port);
+	th_nalerts = 0;
+	detect_stream(t, &f, FLOW_DIR_TOSERVER, (const uint8_t *)"xATTACKx", 8);
+	detect_flow_free(&f);
+	detect_thread_free(t);
+}
+
+static void
+test_port_groups(void **state)
+{
+	char *text, *p;
+	size_t i, n = 64 << 10;
+	struct detect_engine *e;
+	const struct dsel *s;
+
+	(void)state;
+	text = xcalloc(n, 1);
+	p = text;
+	p += snprintf(p, n - (size_t)(p - text),
+	    "alert tcp any any -> any 445 (msg:\"smb\"; content:\"ATTACK\"; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"any\"; content:\"ATTACK\"; "
+	    "sid:2;)\n"
+	    "alert tcp any any -> any !445 (msg:\"not\"; content:\"ATTACK\"; "
+	    "sid:3;)\n"
+	    "alert tcp any 80 <> any any (msg:\"bi\"; content:\"ATTACK\"; "
+	    "sid:4;)\n"
+	    "alert tcp any any -> any [8000:8100,!8050] (msg:\"rng\"; "
+	    "content:\"ATTACK\"; sid:5;)\n");
+	/* more distinct ports than groups: some must share */
+	for (i = 0; i < 3 * DETECT_MAX_PORT_GROUPS; i++)
+		p += snprintf(p, n - (size_t)(p - text),
+		    "alert tcp any any -> any %zu (msg:\"p\"; "
+		    "content:\"ATTACK\"; sid:%zu;)\n", 1000 + i, 100 + i);
+	e = th_load(text);
+	free(text);
+	assert_non_null(e);
+	s = &e->stream[APP_UNKNOWN][FLOW_DIR_TOSERVER];
+	assert_true(s->nsg <= DETECT_MAX_PORT_GROUPS);
+	assert_true(s->nsg > 1);
+	/* a port no rule names gets only the rules for any port */
+	assert_true(group_has(detect_sel(s, 2575), e, 2));
+	assert_true(group_has(detect_sel(s, 2575), e, 3));
+	assert_false(group_has(detect_sel(s, 2575), e, 1));
+	assert_false(group_has(detect_sel(s, 2575), e, 100));
+	/* (445's group may be a merged one, holding sid 3 as well) */
+	assert_true(group_has(detect_sel(s, 445), e, 1));
+	assert_true(group_has(detect_sel(s, 80), e, 4));
+	assert_false(group_has(detect_sel(s, 8050), e, 5));
+	assert_true(group_has(detect_sel(s, 8100), e, 5));
+	/* <>: its source ports count for the server port too */
+	assert_true(group_has(detect_sel(s, 80), e, 4));
+
+	/* what alerts is what the ports allow, merged groups or not */
+	stream_to(e, 445);
+	assert_true(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_false(th_alerted(3));
+	stream_to(e, 2575);
+	assert_int_equal(th_nalerts, 2);
+	assert_true(th_alerted(2));
+	assert_true(th_alerted(3));
+	stream_to(e, 8050);
+	assert_false(th_alerted(5));
+	stream_to(e, 8000);
+	assert_true(th_alerted(5));
+	for (i = 0; i < 3 * DETECT_MAX_PORT_GROUPS; i++) {
+		stream_to(e, (uint16_t)(1000 + i));
+		assert_int_equal(th_nalerts, 3);
+		assert_true(th_alerted((uint32_t)(100 + i)));
+	}
+	detect_free(e);
+}
+
+/* Packets: toserver by destination port, toclient by source port. */
+static void
+test_port_groups_packets(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any 53 (msg:\"q\"; content:\"Q\"; sid:1;)\n"
+	    "alert udp any 53 -> any any (msg:\"r\"; content:\"Q\"; sid:2;)\n"
+	    "alert udp any any -> any 5353 (msg:\"m\"; content:\"Q\"; "
+	    "sid:3;)\n");
+	struct detect_thread *t;
+	struct packet p;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_UDP, CLI, 1234, SRV, 53);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, "Q", 1);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_int_equal(th_nalerts, 1);
+	assert_true(th_alerted(1));
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, SRV, 53, CLI, 1234, "Q", 1);
+	detect_packet(t, &f, &p, NULL, 0);
+	assert_int_equal(th_nalerts, 1);
+	assert_true(th_alerted(2));
+	/* no flow: the packet's own ports */
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 5353, "Q", 1);
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_int_equal(th_nalerts, 1);
+	assert_true(th_alerted(3));
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+/*
+ * Bytes no rule looked at (the protocol was not known yet) still count
+ * for positions: depth:4 must not match 10 bytes into the stream.
+ */
+static void
+test_stream_offset_after_skip(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert http any any -> any any (msg:\"d\"; content:\"HEAD\"; "
+	    "depth:4; sid:1;)\n"
+	    "alert http any any -> any any (msg:\"o\"; content:\"HEAD\"; "
+	    "offset:10; depth:4; sid:2;)\n");
+	struct detect_thread *t;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	/* the stream module counts what it delivered */
+	detect_stream(t, &f, 0, (const uint8_t *)"0123456789", 10);
+	f.tcp.dir[0].delivered += 10;
+	f.app_proto = APP_HTTP;
+	detect_stream(t, &f, 0, (const uint8_t *)"HEAD / HTTP/1.0\r\n", 17);
+	assert_false(th_alerted(1));
+	assert_true(th_alerted(2));
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_port_groups),
+		cmocka_unit_test(test_port_groups_packets),
+		cmocka_unit_test(test_stream_offset_after_skip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
