@@ -2,13 +2,21 @@
 """sv-truth.py - check an eve.json against a suricata-verify test.yaml.
 
 usage: sv-truth.py TRUTH EVE EVENT_TYPE...
+       sv-truth.py --alerts RULES SKIPPED TRUTH EVE
 
 Evaluates every "filter" check of the truth file whose match names one
 of the given event types (other checks are Suricata features we do not
-claim: alerts, rules, stats).  A check passes when the number of
-records matching every key equals its "count".  Keys are dotted paths
-with [i] list indices, as suricata-verify writes them.  Prints one line
-per check and exits 1 if any failed.
+claim: rules, stats).  A check passes when the number of records
+matching every key equals its "count".  Keys are dotted paths with [i]
+list indices, as suricata-verify writes them.  Prints one line per
+check and exits 1 if any failed.
+
+--alerts evaluates the alert checks only.  RULES is the test's rule
+file (to find the sid of a check that names its rule by
+alert.signature) and SKIPPED a file of wardwatch's messages about
+rules it did not load ("file:line: sid N: why"): a check on such a rule
+is skipped with the reason, not failed.  Exit status 0 when every other
+check passed, 1 when one failed, 77 when none was left to evaluate.
 """
 import json
 import re
@@ -43,7 +51,73 @@ def matches(rec, match):
     return True
 
 
+def rule_sids(path):
+    """msg -> sid of each rule in a rule file (continuation lines
+    joined)."""
+    text = open(path, encoding="utf-8", errors="replace").read()
+    text = re.sub(r"\\\n", " ", text)
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        sid = re.search(r"[(;\s]sid\s*:\s*(\d+)", line)
+        msg = re.search(r'msg\s*:\s*"((?:[^"\\]|\\.)*)"', line)
+        if sid and msg:
+            out.setdefault(msg.group(1), int(sid.group(1)))
+    return out
+
+
+def skipped_sids(path):
+    """sid -> why, from "file:line: sid N: why" messages."""
+    out = {}
+    for line in open(path, encoding="utf-8", errors="replace"):
+        m = re.search(r": sid (\d+): (.*)$", line.rstrip("\n"))
+        if m:
+            out.setdefault(int(m.group(1)), m.group(2))
+    return out
+
+
+def alerts(rules, skipped, truth, eve):
+    with open(truth, encoding="utf-8") as fp:
+        doc = yaml.safe_load(fp)
+    with open(eve, encoding="utf-8") as fp:
+        recs = [json.loads(line) for line in fp]
+    msgs = rule_sids(rules)
+    skip = skipped_sids(skipped)
+    bad = n = nskip = 0
+    for check in doc.get("checks", []):
+        flt = check.get("filter") if isinstance(check, dict) else None
+        if not flt or "match" not in flt:
+            continue
+        match = flt["match"]
+        if match.get("event_type") != "alert":
+            continue
+        sid = match.get("alert.signature_id")
+        if sid is None and "alert.signature" in match:
+            sid = msgs.get(match["alert.signature"])
+        want = flt.get("count", 1)
+        if sid in skip:
+            nskip += 1
+            print(f"skip: sid {sid} x{want}: {skip[sid]}")
+            continue
+        n += 1
+        got = sum(1 for r in recs if matches(r, match))
+        if got == want:
+            print(f"ok: sid {sid} x{want}")
+        else:
+            bad += 1
+            print(f"FAIL: sid {sid}: {got} alerts match, want {want}: "
+                  f"{match}")
+    print(f"{n} alert checks, {bad} failed, {nskip} skipped")
+    if bad:
+        return 1
+    return 77 if n == 0 else 0
+
+
 def main():
+    if len(sys.argv) == 6 and sys.argv[1] == "--alerts":
+        return alerts(*sys.argv[2:])
     truth, eve, types = sys.argv[1], sys.argv[2], set(sys.argv[3:])
     with open(truth, encoding="utf-8") as fp:
         doc = yaml.safe_load(fp)
