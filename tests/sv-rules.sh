@@ -47,11 +47,15 @@ while read -r f; do
 		head -20 "$out/stderr" | sed 's/^/# /'
 		continue
 	fi
-	if [ $rc -ne 0 ]; then
+	# Exit 2 is a damaged or undecodable capture, told by name: what
+	# was read is checked all the same.
+	if [ $rc -ne 0 ] && { [ $rc -ne 2 ] ||
+	    ! grep -q "^wardwatch: $f: " "$out/stderr"; }; then
 		echo "not ok $i - $name: exit $rc"
 		head -10 "$out/stderr" | sed 's/^/# /'
 		continue
 	fi
+	[ -f "$out/eve.json" ] || : >"$out/eve.json"
 	/usr/bin/python3 "$top_srcdir/tests/sv-truth.py" --alerts \
 	    "$f.truth.rules" "$out/stderr" "$f.truth" "$out/eve.json" \
 	    >"$out/sv.out" 2>&1
@@ -70,11 +74,24 @@ while read -r f; do
 	else
 		todo=
 		case $name in
+		svchdlc_http.pcap)
+			todo=" # TODO link type C_HDLC (104) is not decoded";;
+		svdoh_http2.pcap)
+			todo=" # TODO DNS over HTTP/2 is not parsed";;
+		svdns_truncated_rname.pcap)
+			# The test moves DNS over TCP to port 1053 with
+			# Suricata's detection-ports setting.
+			todo=" # TODO DNS over TCP on port 1053";;
+		svmqtt5_pub_jpeg.pcap)
+			todo=" # TODO MQTT buffers (mqtt.connect.username)";;
 		svdecode_too_small.pcap)
-			# sid 1 twice (rev 1, rev 2 behind requires: version
-			# >= 8): Suricata keeps the higher rev, Wardwatch the
-			# first (wardwatch-rules(7)).
-			todo=" # TODO duplicate sid: Suricata keeps the higher rev";;
+			# sid 1 twice: rev 2 behind requires: version >= 8.
+			# Suricata 8 keeps the higher rev; Wardwatch does not
+			# know requires, and keeps the first of a duplicate
+			# sid (wardwatch-rules(7)).
+			# An IPv6 TCP header cut short is ipv6.zero_len_payload
+			# here, not tcp.pkt_too_small.
+			todo=" # TODO sid 1 rev 2 needs Suricata 8's requires; IPv6 tcp.pkt_too_small";;
 		esac
 		echo "not ok $i - $name: $(tail -1 "$out/sv.out")$todo"
 		grep -v '^ok' "$out/sv.out" | head -10 | sed 's/^/# /'
