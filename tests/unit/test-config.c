@@ -403,6 +403,17 @@ test_config_sample_file(void **state)
 	cfg.path = cfg.eve_filename = cfg.sensor_name = NULL;
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
+	/* The rule keys free what they replace; what no key sets is
+	 * freed by config_free(). */
+	cfg.detect.rule_files = NULL;
+	cfg.detect.n_rule_files = 0;
+	cfg.detect.default_rule_path = cfg.detect.classification_file = NULL;
+	cfg.detect.reference_file = cfg.detect.threshold_file = NULL;
+	cfg.detect.addr_vars = cfg.detect.port_vars = NULL;
+	cfg.detect.n_addr_vars = cfg.detect.n_port_vars = 0;
+	cfg.detect.cache_dir = NULL;
+	cfg.detect.known_ae = NULL;
+	cfg.detect.n_known_ae = 0;
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_int_equal(config_load_buffer(&cfg, path, buf, len, f), 0);
 	fclose(f);
