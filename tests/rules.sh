@@ -3,7 +3,8 @@
 # pcaps/services.pcap fires exactly the expected alerts, the same with 1
 # and 3 workers and with devices off; -T prints the summary and exits 1
 # on a missing rule file; alerts validate against the EVE schema when
-# it is there.
+# it is there; decode-event rules fire on malformed packets, which join
+# no flow (pcaps/malformed.pcap).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -18,7 +19,7 @@ if ! command -v jq >/dev/null 2>&1; then
 	echo "1..0 # SKIP jq not installed"
 	exit 0
 fi
-echo "1..7"
+echo "1..8"
 cat > "$tmp/t.rules" <<'R'
 alert http any any -> any any (msg:"TEST config uri"; flow:to_server; http.uri; content:"/config"; sid:9000001; rev:1;)
 alert http any any -> any any (msg:"TEST never"; http.uri; content:"/no-such-path"; sid:9000002; rev:1;)
@@ -63,3 +64,18 @@ if "$WW" -T -S "$tmp/none.rules" >/dev/null 2>&1; then
 else
 	ok "-T with a missing rule file exits 1"
 fi
+
+# A malformed packet is matched for its decode events, once each.
+echo 'alert tcp any any -> any any (msg:"TEST tcp too small"; decode-event:tcp.pkt_too_small; sid:9000003; rev:1;)' >"$tmp/d.rules"
+printf 'decode:\n  checksum-checks: no\n' >"$tmp/k.yaml"
+"$WW" --test-mode -r "$top_srcdir/pcaps/malformed.pcap" -l "$tmp/d" \
+    -c "$tmp/k.yaml" -S "$tmp/d.rules" >/dev/null 2>&1
+want=$(jq -r 'select(.event_type=="anomaly" and
+    .anomaly.event=="decode.tcp.pkt_too_small") | .pcap_cnt' \
+    "$tmp/d/eve.json" | sort -n | paste -sd, -)
+got=$(jq -r 'select(.event_type=="alert" and
+    .alert.signature_id==9000003) | .pcap_cnt' "$tmp/d/eve.json" |
+    sort -n | paste -sd, -)
+[ -n "$want" ] && [ "$got" = "$want" ] &&
+    ok "decode-event rule on malformed packets ($got)" ||
+    notok "decode-event: alerts on packets '$got', anomalies on '$want'"

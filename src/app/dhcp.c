@@ -238,6 +238,28 @@ dhcp_state_free(void *st)
 	free(st);
 }
 
+/* Each message is a transaction: its hostname and vendor class (as
+ * on the wire, options 12 and 60) for dhcp.hostname and
+ * dhcp.vendor_class. */
+static void
+dhcp_inspect(struct app_ctx *ctx, int dir, const struct dhcp_facts *d)
+{
+	struct app_buf b[2];
+	size_t n = 0;
+
+	if (d->has_hostname) {
+		b[n].id = APP_BUF_DHCP_HOSTNAME;
+		b[n].data = d->hostname;
+		b[n++].len = d->hostname_len;
+	}
+	if (d->has_vendor_class) {
+		b[n].id = APP_BUF_DHCP_VENDOR_CLASS;
+		b[n].data = d->vendor_class;
+		b[n++].len = d->vendor_class_len;
+	}
+	app_inspect(ctx, APP_DHCP, dir, b, n, d);
+}
+
 static struct app_result
 dhcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
     size_t n)
@@ -249,6 +271,8 @@ dhcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
 		return app_ok(n);	/* one bad datagram; the next may do */
 	}
 	app_emit(ctx, APP_DHCP, dir, d);
+	if (app_inspect_wanted(ctx, APP_DHCP))
+		dhcp_inspect(ctx, dir, d);
 	return app_ok(n);
 }
 

@@ -81,6 +81,57 @@ ssh_emit(struct ssh_state *st, struct app_ctx *ctx, int dir)
 	app_emit(ctx, APP_SSH, dir, &f);
 }
 
+static void
+ssh_buf(struct app_buf *b, size_t *n, enum app_buf_id id, const char *s)
+{
+	b[*n].id = id;
+	b[*n].data = (const uint8_t *)s;
+	b[(*n)++].len = strlen(s);
+}
+
+/*
+ * Detection: a side's identification line is one transaction
+ * (ssh.proto, ssh.software), inspected as soon as it is read so that a
+ * scanner that closes before the key exchange is seen; its KEXINIT is
+ * another (ssh.hassh and ssh.hassh.string from the client,
+ * ssh.hassh.server and ssh.hassh.server.string from the server).
+ */
+static void
+ssh_inspect_banner(struct ssh_state *st, struct app_ctx *ctx, int dir)
+{
+	struct app_buf b[2];
+	struct ssh_fact f;
+	size_t n = 0;
+
+	f.client = &st->side[APP_DIR_TOSERVER];
+	f.server = &st->side[APP_DIR_TOCLIENT];
+	ssh_buf(b, &n, APP_BUF_SSH_PROTO, st->side[dir].proto_version);
+	ssh_buf(b, &n, APP_BUF_SSH_SOFTWARE, st->side[dir].software_version);
+	app_inspect(ctx, APP_SSH, dir, b, n, &f);
+}
+
+static void
+ssh_inspect_kexinit(struct ssh_state *st, struct app_ctx *ctx, int dir)
+{
+	const struct ssh_side *sd = &st->side[dir];
+	struct app_buf b[2];
+	struct ssh_fact f;
+	size_t n = 0;
+
+	if (!sd->kexinit || sd->hassh_str == NULL)
+		return;
+	f.client = &st->side[APP_DIR_TOSERVER];
+	f.server = &st->side[APP_DIR_TOCLIENT];
+	if (dir == APP_DIR_TOSERVER) {
+		ssh_buf(b, &n, APP_BUF_SSH_HASSH, sd->hassh);
+		ssh_buf(b, &n, APP_BUF_SSH_HASSH_STRING, sd->hassh_str);
+	} else {
+		ssh_buf(b, &n, APP_BUF_SSH_HASSH_SERVER, sd->hassh);
+		ssh_buf(b, &n, APP_BUF_SSH_HASSH_SERVER_STRING, sd->hassh_str);
+	}
+	app_inspect(ctx, APP_SSH, dir, b, n, &f);
+}
+
 /*
  * Identification string (RFC 4253 4.2):
  *	SSH-protoversion-softwareversion SP comments CR LF
@@ -218,6 +269,8 @@ ssh_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 				goto out_dead;
 			}
 			d->mode = SSH_MODE_PACKETS;
+			if (app_inspect_wanted(ctx, APP_SSH))
+				ssh_inspect_banner(st, ctx, dir);
 			/* SSH 1 (1.x but 1.99) frames packets differently:
 			 * the banner is all we read of it. */
 			if (sd->proto_version[0] == '1' &&
@@ -262,6 +315,8 @@ ssh_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 			continue;
 		if (!ssh_parse_kexinit(sd, dir, &payload))
 			app_anomaly(ctx, EV_SSH_INVALID_KEXINIT);
+		else if (app_inspect_wanted(ctx, APP_SSH))
+			ssh_inspect_kexinit(st, ctx, dir);
 		d->mode = SSH_MODE_OPAQUE;
 		if (st->dir[!dir].mode >= SSH_MODE_OPAQUE)
 			ssh_emit(st, ctx, dir);

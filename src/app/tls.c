@@ -67,6 +67,10 @@
 #define DER_UTCTIME		0x17
 #define DER_GENTIME		0x18
 #define DER_CTX0		0xa0
+#define DER_CTX3		0xa3	/* tbsCertificate's extensions */
+#define DER_BOOLEAN		0x01
+#define DER_OCTETS		0x04
+#define DER_SAN_DNS		0x82	/* GeneralName dNSName [2] */
 
 enum tls_dir_mode {
 	TLS_MODE_RECORDS,	/* parsing records */
@@ -87,6 +91,11 @@ struct tls_state {
 	struct tls_session s;
 	bool		 session_emitted;
 	struct tls_dir	 dir[2];
+	/* The server's certificate_list (at most TLS_MAX_HANDSHAKE bytes),
+	 * kept only while a rule looks at TLS, for tls.certs and
+	 * tls.subjectaltname, and freed once the session is inspected. */
+	uint8_t		*certs;
+	size_t		 certs_len;
 };
 
 /* RFC 8701: 0x0a0a, 0x1a1a, ... 0xfafa. */
@@ -982,11 +991,97 @@ tls_parse_certificate(struct tls_state *st, struct app_ctx *ctx,
 	}
 	tls_sha1_colons(c->fingerprint, der.base, der.len);
 	c->seen = true;
+	/* The message is at most TLS_MAX_HANDSHAKE: so is the copy. */
+	if (app_inspect_wanted(ctx, APP_TLS) && st->certs == NULL &&
+	    list.len > 0 && (st->certs = malloc(list.len)) != NULL) {
+		memcpy(st->certs, list.base, list.len);
+		st->certs_len = list.len;
+	}
 	return true;
 
  out_bad:
 	app_anomaly(ctx, EV_TLS_INVALID_HANDSHAKE);
 	return false;
+}
+
+/*
+ * tls.certs (each certificate's DER, as Suricata) and
+ * tls.subjectaltname (each dNSName of the server's certificate,
+ * RFC 5280 4.2.1.6) from the kept certificate_list: at most max
+ * buffers in all, pointing into the list.  A malformed certificate
+ * ends the walk; what was found before it stays.
+ */
+static void
+tls_sans(struct breader *der, struct app_buf *b, size_t *n, size_t max)
+{
+	static const uint8_t san_oid[] = { 0x55, 0x1d, 0x11 };
+	struct breader cert, tbs, el, exts, ext, oid, val, names, gn;
+	uint8_t tag = 0;
+
+	if (!der_next(der, &tag, &cert) || tag != DER_SEQUENCE ||
+	    !der_next(&cert, &tag, &tbs) || tag != DER_SEQUENCE)
+		return;
+	/* [0] version, serial, signature, issuer, validity, subject,
+	 * subjectPublicKeyInfo; then [1], [2] and [3] extensions. */
+	while (br_left(&tbs) > 0) {
+		if (!der_next(&tbs, &tag, &el))
+			return;
+		if (tag == DER_CTX3)
+			break;
+	}
+	if (tag != DER_CTX3 || !der_next(&el, &tag, &exts) ||
+	    tag != DER_SEQUENCE)
+		return;
+	while (br_left(&exts) > 0) {
+		if (!der_next(&exts, &tag, &ext) || tag != DER_SEQUENCE ||
+		    !der_next(&ext, &tag, &oid) || tag != DER_OID ||
+		    !der_next(&ext, &tag, &val))
+			return;
+		if (oid.len != sizeof(san_oid) ||
+		    memcmp(oid.base, san_oid, sizeof(san_oid)) != 0)
+			continue;
+		if (tag == DER_BOOLEAN && !der_next(&ext, &tag, &val))
+			return;
+		if (tag != DER_OCTETS || !der_next(&val, &tag, &names) ||
+		    tag != DER_SEQUENCE)
+			return;
+		while (br_left(&names) > 0 && *n < max) {
+			if (!der_next(&names, &tag, &gn))
+				return;
+			if (tag != DER_SAN_DNS || gn.len == 0)
+				continue;
+			b[*n].id = APP_BUF_TLS_SUBJECTALTNAME;
+			b[*n].data = gn.base;
+			b[(*n)++].len = gn.len;
+		}
+		return;
+	}
+}
+
+static void
+tls_cert_bufs(const struct tls_state *st, struct app_buf *b, size_t *n,
+    size_t max)
+{
+	struct breader list, der;
+	size_t len;
+	bool first = true;
+
+	if (st->certs == NULL)
+		return;
+	br_init(&list, st->certs, st->certs_len);
+	while (br_left(&list) > 0 && *n < max) {
+		if (!tls_be24(&list, &len))
+			return;
+		der = br_sub(&list, len);
+		if (!br_ok(&list) || len == 0)
+			return;
+		b[*n].id = APP_BUF_TLS_CERTS;
+		b[*n].data = der.base;
+		b[(*n)++].len = der.len;
+		if (first)
+			tls_sans(&der, b, n, max);
+		first = false;
+	}
 }
 
 static void
@@ -1003,14 +1098,15 @@ tls_buf(struct app_buf *b, size_t *n, enum app_buf_id id, const char *s)
 /*
  * The session's detection buffers: the client's side (tls.sni, ja3)
  * then the server's (tls.version as Suricata names it, the first
- * certificate, ja3s), each side once.  tls.subjectaltname and tls.certs
- * are not built: the parser keeps neither.
+ * certificate, every certificate of the chain for tls.certs and the
+ * first one's DNS names for tls.subjectaltname, ja3s), each side once.
  */
 static void
-tls_inspect(const struct tls_session *s, struct app_ctx *ctx,
+tls_inspect(const struct tls_state *st, struct app_ctx *ctx,
     const struct tls_fact *f)
 {
-	struct app_buf b[12];
+	const struct tls_session *s = &st->s;
+	struct app_buf b[12 + TLS_MAX_CERT_BUFS];
 	size_t n = 0;
 
 	if (s->client.seen) {
@@ -1039,6 +1135,7 @@ tls_inspect(const struct tls_session *s, struct app_ctx *ctx,
 		tls_buf(b, &n, APP_BUF_TLS_CERT_SERIAL, s->cert.serial);
 		tls_buf(b, &n, APP_BUF_TLS_CERT_FINGERPRINT,
 		    s->cert.fingerprint);
+		tls_cert_bufs(st, b, &n, sizeof(b) / sizeof(b[0]));
 	}
 	if (n > 0)
 		app_inspect(ctx, APP_TLS, APP_DIR_TOCLIENT, b, n, f);
@@ -1060,7 +1157,10 @@ tls_emit_session(struct tls_state *st, struct app_ctx *ctx)
 	f.s = &st->s;
 	app_emit(ctx, APP_TLS, APP_DIR_TOSERVER, &f);
 	if (app_inspect_wanted(ctx, APP_TLS))
-		tls_inspect(&st->s, ctx, &f);
+		tls_inspect(st, ctx, &f);
+	free(st->certs);
+	st->certs = NULL;
+	st->certs_len = 0;
 }
 
 /*
@@ -1281,7 +1381,17 @@ tls_state_free(void *state)
 	free(st->s.server.ja3s_str);
 	free(st->dir[0].hs);
 	free(st->dir[1].hs);
+	free(st->certs);
 	free(st);
+}
+
+/* The certificate list kept for rules, until the session is told. */
+static size_t
+tls_memuse(const void *state)
+{
+	const struct tls_state *st = state;
+
+	return st->certs_len;
 }
 
 /*
@@ -1429,4 +1539,5 @@ const struct app_parser tls_parser = {
 	.gap = tls_gap,
 	.eve = tls_eve,
 	.facts = tls_facts,
+	.memuse = tls_memuse,
 };

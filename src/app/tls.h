@@ -33,6 +33,8 @@
  * chain longer than this is not parsed (the session is still told). */
 #define TLS_MAX_HANDSHAKE	(64u << 10)
 #define TLS_SNI_MAX		255
+/* tls.certs and tls.subjectaltname buffers handed to rules, together */
+#define TLS_MAX_CERT_BUFS	64
 #define TLS_MAX_ALPN		8	/* protocol names kept per side */
 #define TLS_ALPN_MAX		32
 #define TLS_DN_MAX		512	/* "CN=..., O=..." */

@@ -915,6 +915,29 @@ conds_match(struct detect_thread *t, const struct drule *r,
 	return true;
 }
 
+/*
+ * Positions in the stream count from its start (depth:4 is its first 4
+ * bytes).  Suricata also inspects each packet's payload when the stream
+ * does not match, unless the rule is for the stream only
+ * (flow:only_stream, tcp-stream): ET's SMB rules anchor each message
+ * with offset and depth.  That second look only matters for a list
+ * with absolute positions, in a round with bytes before the new ones.
+ */
+static bool
+stream_fallback(const struct drule *r, const struct dlist *l,
+    const struct mctx *c)
+{
+	uint16_t i;
+
+	if (r->stream_only || (r->flow & DFL_ONLY_STREAM) || c->snew == 0 ||
+	    c->snew >= c->slen)
+		return false;
+	for (i = 0; i < l->n; i++)
+		if (l->m[i].flags & (DMF_OFFSET | DMF_DEPTH | DMF_STARTSWITH))
+			return true;
+	return false;
+}
+
 /* The bytes a list looks at in this round; false when absent. */
 static bool
 list_match(struct detect_thread *t, const struct drule *r,
@@ -927,13 +950,38 @@ list_match(struct detect_thread *t, const struct drule *r,
 
 	memset(&ic, 0, sizeof(ic));
 	ic.t = t;
-	(void)r;
 	if (dl == DL_PAYLOAD) {
 		if (c->stream) {
 			ic.base = c->sbase;
-			if (!inspect(&ic, l, 0, c->sdata, c->slen, 0))
+			if (inspect(&ic, l, 0, c->sdata, c->slen, 0) &&
+			    ic.end > c->snew) {
+				*end = ic.end;
+				return true;
+			}
+			/* The first match was wholly in bytes seen before
+			 * (and reported then): a later one in the new
+			 * bytes, positions still from the stream's start. */
+			if (c->snew > 0 && c->snew < c->slen) {
+				memset(&ic, 0, sizeof(ic));
+				ic.t = t;
+				ic.base = c->sbase + c->snew;
+				if (inspect(&ic, l, 0, c->sdata + c->snew,
+				    c->slen - c->snew, 0)) {
+					*end = c->snew + ic.end;
+					return true;
+				}
+			}
+			if (!stream_fallback(r, l, c))
 				return false;
-			*end = ic.end;
+			/* As Suricata tries a packet's payload when the
+			 * stream did not match: the bytes this delivery
+			 * added, positions counted from their start. */
+			memset(&ic, 0, sizeof(ic));
+			ic.t = t;
+			if (!inspect(&ic, l, 0, c->sdata + c->snew,
+			    c->slen - c->snew, 0))
+				return false;
+			*end = c->snew + ic.end;
 			return true;
 		}
 		if (c->p == NULL || !pkt_is_ip(c->p))

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "app/app.h"
 #include "app/evidence.h"
 #include "app/layer.h"
@@ -500,6 +502,13 @@ devfacts_alert(struct brain_queue *q, struct flow *f, const struct packet *p,
 		    f->cli_port;
 		ev->dport = dir == FLOW_DIR_TOCLIENT ? f->cli_port :
 		    f->srv_port;
+		/* An ICMP flow's "ports" are its first packet's type and
+		 * code: the alert names the matched packet's own. */
+		if ((f->proto == IPPROTO_ICMP || f->proto == IPPROTO_ICMPV6) &&
+		    p != NULL && p->proto == f->proto) {
+			ev->sport = p->icmp_type;
+			ev->dport = p->icmp_code;
+		}
 		ev->ipver = f->ipver;
 		ev->flow_id = f->flow_id;
 	} else {

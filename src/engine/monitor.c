@@ -409,7 +409,13 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	if (r == DECODE_NOT_IP && (p.flags & PKT_HAS_ETH) &&
 	    mon->cfg->app_enabled)
 		monitor_l2(mon, &p);
-	if (r != DECODE_OK)
+	/* A malformed IP packet still goes to a worker, for the rules on
+	 * its decode events (decode-event:tcp.pkt_too_small), as Suricata
+	 * matches them; it joins no flow. */
+	if (r == DECODE_INVALID && (p.ipver == 4 || p.ipver == 6) &&
+	    mon->opts.detect != NULL)
+		p.flags |= PKT_INVALID;
+	else if (r != DECODE_OK)
 		return;
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
 	    mon->cfg->flow.vlan_in_key);

@@ -257,12 +257,29 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 }
 
 static void
+worker_detect_invalid(struct worker *w, const struct packet *p)
+{
+	enum ww_counter ev[PKT_MAX_ANOM];
+	uint8_t i;
+
+	for (i = 0; i < p->anom_cnt && i < PKT_MAX_ANOM; i++)
+		ev[i] = (enum ww_counter)p->anom[i];
+	detect_packet(w->dt, NULL, p, ev, i);
+}
+
+static void
 worker_packet(struct worker *w, const struct packet *p)
 {
 	struct flow *f;
 
 	if (p->ts_us > w->now_us)
 		w->now_us = p->ts_us;
+	/* Malformed (monitor.c): only its decode-event rules. */
+	if (p->flags & PKT_INVALID) {
+		if (w->dt != NULL)
+			worker_detect_invalid(w, p);
+		return;
+	}
 	w->pkt = p;
 	app_engine_set_packet(w->app, p);
 	f = flow_handle_packet(w->ft, p);

@@ -494,7 +494,9 @@ test_stream_every_split(void **state)
 }
 
 /* A second occurrence later in the stream alerts again; depth counts
- * from the stream's start. */
+ * from the stream's start, and, as Suricata looks at each packet's
+ * payload when the stream does not match, from the start of each
+ * delivery too, unless the rule is for the stream only. */
 static void
 test_stream_realert(void **state)
 {
@@ -502,7 +504,11 @@ test_stream_realert(void **state)
 	    "alert tcp any any -> any any (msg:\"x\"; content:\"EVIL\"; "
 	    "sid:1;)\n"
 	    "alert tcp any any -> any any (msg:\"d\"; content:\"HEAD\"; "
-	    "depth:4; sid:2;)\n");
+	    "depth:4; sid:2;)\n"
+	    "alert tcp any any -> any any (msg:\"s\"; flow:only_stream; "
+	    "content:\"HEAD\"; depth:4; sid:3;)\n"
+	    "alert tcp any any -> any any (msg:\"o\"; content:\"EVIL\"; "
+	    "offset:5; depth:4; sid:4;)\n");
 	struct detect_thread *t;
 	struct flow f;
 	char junk[5000];
@@ -517,7 +523,15 @@ test_stream_realert(void **state)
 	detect_stream(t, &f, 0, (const uint8_t *)junk, sizeof(junk));
 	detect_stream(t, &f, 0, (const uint8_t *)"HEAD EVIL", 9);
 	assert_int_equal(th_count(1), 2);
-	assert_int_equal(th_count(2), 1);
+	assert_int_equal(th_count(2), 2);
+	assert_int_equal(th_count(3), 1);
+	assert_int_equal(th_count(4), 2);
+	/* Not where the delivery does not put it. */
+	th_nalerts = 0;
+	detect_stream(t, &f, 0, (const uint8_t *)"xHEAD EVIL", 10);
+	assert_int_equal(th_count(2), 0);
+	assert_int_equal(th_count(4), 0);
+	assert_int_equal(th_count(1), 1);
 	detect_flow_free(&f);
 	detect_thread_free(t);
 	detect_free(e);

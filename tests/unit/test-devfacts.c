@@ -1015,11 +1015,57 @@ test_devfacts_service_at_start(void **state)
 	free(buf);
 }
 
+/*
+ * An alert on an ICMP flow names the matched packet's type and code,
+ * not the flow's (its first packet's): an echo reply alerts as type 0
+ * code 0 on the echo request's flow, oriented server to client.
+ */
+static void
+test_devfacts_alert_icmp(void **state)
+{
+	struct brain_queue q;
+	struct packet p;
+	struct flow f;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	flow_init(&f);
+	f.proto = IPPROTO_ICMP;
+	f.ipver = 4;
+	f.cli_port = 8;		/* echo request, code 0 */
+	f.srv_port = 0;
+	memcpy(f.cli_ip, "\x0a\x00\x00\x01", 4);
+	memcpy(f.srv_ip, "\x0a\x00\x00\x02", 4);
+	p.proto = IPPROTO_ICMP;
+	p.icmp_type = 0;	/* echo reply */
+	p.icmp_code = 0;
+	devfacts_alert(&q, &f, &p, FLOW_DIR_TOCLIENT, 3, APP_UNKNOWN, NULL,
+	    0);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.ev[0].kind, BRAIN_EV_ALERT);
+	assert_memory_equal(q.ev[0].src, "\x0a\x00\x00\x02", 4);
+	assert_int_equal(q.ev[0].sport, 0);
+	assert_int_equal(q.ev[0].dport, 0);
+	/* A TCP flow's alert keeps the flow's ports, reversed. */
+	f.proto = IPPROTO_TCP;
+	f.cli_port = 40000;
+	f.srv_port = 80;
+	p.proto = IPPROTO_TCP;
+	devfacts_alert(&q, &f, &p, FLOW_DIR_TOCLIENT, 3, APP_UNKNOWN, NULL,
+	    0);
+	assert_int_equal(q.n, 2);
+	assert_int_equal(q.ev[1].sport, 80);
+	assert_int_equal(q.ev[1].dport, 40000);
+	brain_queue_free(&q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_devfacts_hl7),
+		cmocka_unit_test(test_devfacts_alert_icmp),
 		cmocka_unit_test(test_devfacts_dicom),
 		cmocka_unit_test(test_devfacts_dhcp),
 		cmocka_unit_test(test_devfacts_dns),

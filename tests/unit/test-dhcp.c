@@ -181,6 +181,43 @@ test_dhcp_eve(void **state)
 	jsonw_free(&jw);
 }
 
+/* dhcp.hostname and dhcp.vendor_class: one inspection per message,
+ * the options as on the wire; none built unless a rule wants DHCP. */
+static void
+test_dhcp_buffers(void **state)
+{
+	uint8_t b[300];
+	size_t n = build_request(b);
+	const struct mock_inspect *mi;
+	struct app_ctx ctx = { 0 };
+	void *st;
+
+	(void)state;
+	st = dhcp_parser.state_new();
+	(void)dhcp_parser.parse(st, &ctx, APP_DIR_TOSERVER, b, n);
+	assert_int_equal(ctx.n_insp, 0);
+	ctx.inspect = true;
+	(void)dhcp_parser.parse(st, &ctx, APP_DIR_TOSERVER, b, n);
+	assert_int_equal(ctx.n_insp, 1);
+	mi = mock_insp(&ctx, 0);
+	assert_int_equal(mi->proto, APP_DHCP);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_true(mi->has_fact);
+	assert_string_equal(mock_buf(mi, APP_BUF_DHCP_HOSTNAME, 0, NULL),
+	    "nas1");
+	assert_string_equal(mock_buf(mi, APP_BUF_DHCP_VENDOR_CLASS, 0, NULL),
+	    "PUMP-OS 9.02");
+	/* Without option 12 (its code turned into a pad-less unknown
+	 * option 250), only the vendor class. */
+	b[240 + 3 + 9] = 250;
+	(void)dhcp_parser.parse(st, &ctx, APP_DIR_TOSERVER, b, n);
+	mi = mock_insp(&ctx, 0);
+	assert_int_equal(mock_buf_count(mi, APP_BUF_DHCP_HOSTNAME), 0);
+	assert_int_equal(mock_buf_count(mi, APP_BUF_DHCP_VENDOR_CLASS), 1);
+	mock_reset(&ctx);
+	dhcp_parser.state_free(st);
+}
+
 int
 main(void)
 {
@@ -191,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_dhcp_option_overload),
 		cmocka_unit_test(test_dhcp_not_dhcp),
 		cmocka_unit_test(test_dhcp_eve),
+		cmocka_unit_test(test_dhcp_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

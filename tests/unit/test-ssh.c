@@ -469,6 +469,64 @@ test_ssh_probe(void **unused)
 	    APP_DIR_TOSERVER), APP_PROBE_NO);
 }
 
+/*
+ * Detection buffers: each side's banner is inspected when read
+ * (ssh.proto, ssh.software), its KEXINIT after (ssh.hassh and its
+ * string from the client, ssh.hassh.server and its string from the
+ * server); nothing without a rule on SSH.
+ */
+static void
+test_ssh_buffers(void **unused)
+{
+	struct app_ctx ctx;
+	struct seen sn;
+	const struct mock_inspect *mi;
+	void *st = ssh_parser.state_new();
+
+	(void)unused;
+	ctx_init(&ctx, &sn);
+	ctx.inspect = true;
+	(void)parse_exact(st, &ctx, APP_DIR_TOSERVER, ssh_client,
+	    sizeof(ssh_client));
+	assert_int_equal(ctx.n_insp, 2);
+	mi = mock_insp(&ctx, 1);
+	assert_int_equal(mi->dir, APP_DIR_TOSERVER);
+	assert_int_equal(mi->proto, APP_SSH);
+	assert_true(mi->has_fact);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_PROTO, 0, NULL), "2.0");
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_SOFTWARE, 0, NULL),
+	    "OpenSSH_9.2p1");
+	assert_int_equal(mock_buf_count(mi, APP_BUF_SSH_HASSH), 0);
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_HASSH, 0, NULL), HASSH_C);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_HASSH_STRING, 0, NULL),
+	    HASSH_C_STR);
+	assert_int_equal(mock_buf_count(mi, APP_BUF_SSH_HASSH_SERVER), 0);
+	(void)parse_exact(st, &ctx, APP_DIR_TOCLIENT, ssh_server,
+	    sizeof(ssh_server));
+	assert_int_equal(ctx.n_insp, 4);
+	mi = mock_insp(&ctx, 1);
+	assert_int_equal(mi->dir, APP_DIR_TOCLIENT);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_SOFTWARE, 0, NULL),
+	    "dropbear_2022.83");
+	mi = mock_insp(&ctx, 0);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_HASSH_SERVER, 0, NULL),
+	    HASSH_S);
+	assert_string_equal(mock_buf(mi, APP_BUF_SSH_HASSH_SERVER_STRING, 0,
+	    NULL), HASSH_S_STR);
+	assert_int_equal(mock_buf_count(mi, APP_BUF_SSH_HASSH), 0);
+	mock_reset(&ctx);
+	ssh_parser.state_free(st);
+
+	/* No rule looks at SSH: no buffers. */
+	st = ssh_parser.state_new();
+	ctx_init(&ctx, &sn);
+	(void)parse_exact(st, &ctx, APP_DIR_TOSERVER, ssh_client,
+	    sizeof(ssh_client));
+	assert_int_equal(ctx.n_insp, 0);
+	ssh_parser.state_free(st);
+}
+
 int
 main(void)
 {
@@ -479,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_ssh_lying_lengths),
 		cmocka_unit_test(test_ssh_version_1),
 		cmocka_unit_test(test_ssh_probe),
+		cmocka_unit_test(test_ssh_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
