@@ -1284,6 +1284,22 @@ tls_state_free(void *state)
 	free(st);
 }
 
+/* The handshake reassembly buffers and the fingerprint strings. */
+static size_t
+tls_memuse(const void *state)
+{
+	const struct tls_state *st = state;
+	size_t n;
+
+	n = mem_cost(st->dir[0].hs != NULL ? st->dir[0].hs_size : 0) +
+	    mem_cost(st->dir[1].hs != NULL ? st->dir[1].hs_size : 0);
+	if (st->s.client.ja3_str != NULL)
+		n += mem_cost(strlen(st->s.client.ja3_str) + 1);
+	if (st->s.server.ja3s_str != NULL)
+		n += mem_cost(strlen(st->s.server.ja3s_str) + 1);
+	return n;
+}
+
 /*
  * Probe: both sides open with a handshake record,
  *	16 | 03 00..04 | length (1 .. TLS_MAX_RECORD)
@@ -1429,4 +1445,5 @@ const struct app_parser tls_parser = {
 	.gap = tls_gap,
 	.eve = tls_eve,
 	.facts = tls_facts,
+	.memuse = tls_memuse,
 };

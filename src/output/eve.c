@@ -491,6 +491,7 @@ eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
 	stats_section(jw, c, "flow");
 	jsonw_kv_uint(jw, "active", x->flow_active);
 	jsonw_kv_uint(jw, "memuse", x->flow_memuse);
+	jsonw_kv_uint(jw, "memuse_peak", x->flow_memuse_peak);
 	jsonw_obj_close(jw);
 
 	jsonw_key(jw, "tcp");
