@@ -5,7 +5,7 @@
 # mapped, and its pages counted in the resident size).  Peak resident
 # size is the child's ru_maxrss, compared with a run of the same
 # configuration on a one-flow capture; the stats record's flow.memuse_peak
-# is compared with the cap.  Resident-size checks are skipped in a
+# (wardwatch.flow_memuse_peak) is compared with the cap.  Resident-size checks are skipped in a
 # sanitizer build (shadow memory and quarantine).
 #  1. 100 HL7 flows each holding an unterminated 840 KB MLLP frame, under
 #     flow.memcap 4mb: emergency mode, evictions, memuse and peak
@@ -56,13 +56,15 @@ PY
 }
 
 # stat DIR KEY: a member of the last stats record's "flow" object
+# (memuse_peak: its "wardwatch" object's flow_memuse_peak)
 stat() {
 	python3 -c 'import json, sys
 s = None
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if r.get("event_type") == "stats":
-        s = r["stats"]["flow"]
+        s = dict(r["stats"]["flow"])
+        s["memuse_peak"] = r["wardwatch"]["flow_memuse_peak"]
 print(s.get(sys.argv[2], -1) if s else -1)' "$1/eve.json" "$2"
 }
 

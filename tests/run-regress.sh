@@ -22,7 +22,7 @@ if ! command -v jq >/dev/null 2>&1; then
 fi
 
 normalise() {
-	jq -c 'del(.stats.flow.memuse, .stats.flow.memuse_peak,
+	jq -c 'del(.stats.flow.memuse, .wardwatch.flow_memuse_peak,
 	    .stats.defrag.memuse)' "$1"
 }
 

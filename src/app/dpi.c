@@ -206,7 +206,7 @@ dpi_malloc(size_t n)
 	void *p;
 
 	if ((p = malloc(n)) != NULL)
-		dpi_heap += (int64_t)(malloc_usable_size(p) + sizeof(size_t));
+		dpi_heap += (int64_t)mem_cost(malloc_usable_size(p));
 	return p;
 }
 
@@ -214,7 +214,7 @@ static void
 dpi_free(void *p)
 {
 	if (p != NULL)
-		dpi_heap -= (int64_t)(malloc_usable_size(p) + sizeof(size_t));
+		dpi_heap -= (int64_t)mem_cost(malloc_usable_size(p));
 	free(p);
 }
 
