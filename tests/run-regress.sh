@@ -22,7 +22,8 @@ if ! command -v jq >/dev/null 2>&1; then
 fi
 
 normalise() {
-	jq -c 'del(.stats.flow.memuse, .stats.defrag.memuse)' "$1"
+	jq -c 'del(.stats.flow.memuse, .wardwatch.flow_memuse_peak,
+	    .stats.defrag.memuse)' "$1"
 }
 
 n=$(grep -cv '^\s*\(#\|$\)' "$LIST")

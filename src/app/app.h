@@ -204,7 +204,11 @@ struct app_parser {
 
 	/* Decide from the first bytes of a direction (any port). */
 	enum app_probe	 (*probe)(const uint8_t *, size_t, int dir);
-	void		*(*state_new)(void);	/* never NULL: xcalloc */
+	/* NULL for a parser that keeps nothing between datagrams (its
+	 * state is NULL; parse into a thread's scratch), else never fails:
+	 * xcalloc.  Per-flow state is what the next packet needs, no more:
+	 * it counts against flow.memcap for every flow. */
+	void		*(*state_new)(void);
 	void		 (*state_free)(void *);
 	size_t		 state_size;	/* what state_new() allocates */
 	/* TCP: stream bytes of one direction.  UDP: one whole datagram. */
@@ -223,8 +227,23 @@ struct app_parser {
 	void		 (*facts)(const void *fact, int dir,
 			    const struct app_sink *);
 	/* Optional: bytes the state holds beyond state_size now
-	 * (detection scratch, bodies kept for rules). */
+	 * (detection scratch, bodies kept for rules, reassembly buffers),
+	 * each block counted at mem_cost() of its size. */
 	size_t		 (*memuse)(const void *state);
 };
+
+/* A flow's state for ap: NULL for a parser without one. */
+static inline void *
+app_state_new(const struct app_parser *ap)
+{
+	return ap->state_new != NULL ? ap->state_new() : NULL;
+}
+
+static inline void
+app_state_free(const struct app_parser *ap, void *state)
+{
+	if (ap->state_free != NULL)
+		ap->state_free(state);
+}
 
 #endif /* WW_APP_H */

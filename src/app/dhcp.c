@@ -226,17 +226,8 @@ dhcp_probe(const uint8_t *p, size_t n, int dir)
 	return APP_PROBE_YES;
 }
 
-static void *
-dhcp_state_new(void)
-{
-	return xcalloc(1, sizeof(struct dhcp_facts));
-}
-
-static void
-dhcp_state_free(void *st)
-{
-	free(st);
-}
+/* Each datagram is parsed into this thread's scratch: no flow state. */
+static _Thread_local struct dhcp_facts dhcp_scratch;
 
 /* Each message is a transaction: its hostname and vendor class (as
  * on the wire, options 12 and 60) for dhcp.hostname and
@@ -264,8 +255,9 @@ static struct app_result
 dhcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
     size_t n)
 {
-	struct dhcp_facts *d = st;
+	struct dhcp_facts *d = &dhcp_scratch;
 
+	(void)st;
 	if (dhcp_parse_message(p, n, d, ctx) == -1) {
 		app_anomaly(ctx, EV_DHCP_MALFORMED);
 		return app_ok(n);	/* one bad datagram; the next may do */
@@ -512,9 +504,9 @@ const struct app_parser dhcp_parser = {
 	.anom_first = EV_DHCP_MALFORMED,
 	.anom_last = EV_DHCP_OPT_TRUNCATED,
 	.probe = dhcp_probe,
-	.state_new = dhcp_state_new,
-	.state_size = sizeof(struct dhcp_facts),
-	.state_free = dhcp_state_free,
+	.state_new = NULL,		/* each datagram whole */
+	.state_size = 0,
+	.state_free = NULL,
 	.parse = dhcp_parse,
 	.gap = NULL,
 	.eve = dhcp_eve,

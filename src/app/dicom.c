@@ -1314,6 +1314,25 @@ dicom_state_new(void)
 	return st;
 }
 
+/*
+ * The command sets being reassembled (DICOM_MAX_CMD_SET a direction)
+ * and the presentation contexts proposed (capacity a power of two).
+ */
+static size_t
+dicom_memuse(const void *state)
+{
+	const struct dicom_state *st = state;
+	size_t cap = 1, n;
+
+	n = mem_cost(st->dir[0].cmd_size) + mem_cost(st->dir[1].cmd_size);
+	if (st->assoc.pctx != NULL) {
+		while (cap < st->assoc.n_pctx)
+			cap *= 2;
+		n += mem_cost(cap * sizeof(*st->assoc.pctx));
+	}
+	return n;
+}
+
 static void
 dicom_state_free(void *state)
 {
@@ -1861,4 +1880,5 @@ const struct app_parser dicom_parser = {
 	.gap = dicom_gap,
 	.eve = dicom_eve,
 	.facts = dicom_facts,
+	.memuse = dicom_memuse,
 };

@@ -380,11 +380,14 @@ mdns_probe(const uint8_t *p, size_t n, int dir)
 	return probe_message(p, n, true);
 }
 
-static void *
-dns_state_new(void)
-{
-	return xcalloc(1, sizeof(struct dns_facts));
-}
+/*
+ * A message is parsed into this thread's scratch facts: a datagram is
+ * whole, so nothing of it is needed by the next one, and a UDP flow
+ * (most are one query and its answer) keeps no state at all.  Keeping
+ * the facts (18 KB) per flow let a resolver's churn of short flows fill
+ * flow.memcap and push out long-lived device sessions.
+ */
+static _Thread_local struct dns_facts dns_scratch;
 
 static void
 dns_state_free(void *st)
@@ -396,7 +399,9 @@ static struct app_result
 parse_common(void *st, struct app_ctx *ctx, enum app_proto proto, int dir,
     const uint8_t *p, size_t n)
 {
-	struct dns_facts *f = st;
+	struct dns_facts *f = &dns_scratch;
+
+	(void)st;
 
 	if (dns_parse_message(p, n, f, ctx) == -1) {
 		app_anomaly(ctx, EV_DNS_MALFORMED);
@@ -443,7 +448,6 @@ mdns_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
  * not parsed further.
  */
 struct dns_tcp_state {
-	struct dns_facts f;
 	bool		 lost[2];	/* a gap: framing unknown */
 };
 
@@ -465,10 +469,9 @@ dns_tcp_probe(const uint8_t *p, size_t n, int dir)
 	if (probe_message(p + DNS_TCP_LEN, len, false) != APP_PROBE_YES)
 		return APP_PROBE_NO;
 	/* Clean, or stopped only by a compression loop (as above). */
-	f = xcalloc(1, sizeof(*f));
+	f = &dns_scratch;
 	ok = dns_parse_message(p + DNS_TCP_LEN, len, f, NULL) == 0 &&
 	    (!f->malformed || f->pointer_loop);
-	free(f);
 	return ok ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
@@ -498,7 +501,7 @@ dns_tcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
 		if (n - off - DNS_TCP_LEN < len)
 			return app_incomplete(off,
 			    DNS_TCP_LEN + len - (n - off));
-		(void)parse_common(&ts->f, ctx, APP_DNS, dir,
+		(void)parse_common(NULL, ctx, APP_DNS, dir,
 		    p + off + DNS_TCP_LEN, len);
 		off += DNS_TCP_LEN + len;
 	}
@@ -1094,9 +1097,9 @@ const struct app_parser dns_parser = {
 	.anom_first = EV_DNS_MALFORMED,
 	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = dns_probe,
-	.state_new = dns_state_new,
-	.state_size = sizeof(struct dns_facts),
-	.state_free = dns_state_free,
+	.state_new = NULL,		/* each datagram whole */
+	.state_size = 0,
+	.state_free = NULL,
 	.parse = dns_parse,
 	.gap = NULL,
 	.eve = dns_eve,
@@ -1128,9 +1131,9 @@ const struct app_parser mdns_parser = {
 	.anom_first = EV_DNS_MALFORMED,
 	.anom_last = EV_DNS_NAME_TOO_LONG,
 	.probe = mdns_probe,
-	.state_new = dns_state_new,
-	.state_size = sizeof(struct dns_facts),
-	.state_free = dns_state_free,
+	.state_new = NULL,		/* each datagram whole */
+	.state_size = 0,
+	.state_free = NULL,
 	.parse = mdns_parse,
 	.gap = NULL,
 	.eve = mdns_eve,

@@ -34,6 +34,7 @@
  */
 #include <config.h>
 
+#include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -52,6 +53,7 @@
 
 #include "app/dpi.h"
 #include "util/bytes.h"
+#include "util/util.h"
 
 /*
  * configure's HAVE_NDPI_GLOBAL_CONTEXT probe also passes on 4.2 (gcc 12
@@ -185,7 +187,36 @@ struct dpi_flow {
 	const char	*app_proto;	/* dpi_name_map or engine->lower */
 	const char	*category;	/* owned by nDPI or its module */
 	char		 name[DPI_NDPI_NAME_MAX];	/* "" if unknown */
+	int64_t		 heap;		/* nDPI's allocations for it, net */
 };
+
+/*
+ * nDPI allocates through hooks we set: each thread counts what nDPI
+ * holds on its heap (malloc chunks), so the calls for one flow can be
+ * charged to it: its flow structure and whatever the dissectors
+ * allocate into it (host names, certificates, reassembly).  What a
+ * call leaves in the module (its caches) is charged to the flow too
+ * until the flow ends; those are bounded and shared.
+ */
+static _Thread_local int64_t dpi_heap;
+
+static void *
+dpi_malloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n)) != NULL)
+		dpi_heap += (int64_t)mem_cost(malloc_usable_size(p));
+	return p;
+}
+
+static void
+dpi_free(void *p)
+{
+	if (p != NULL)
+		dpi_heap -= (int64_t)mem_cost(malloc_usable_size(p));
+	free(p);
+}
 
 /*
  * ndpi_init_detection_module() calls must not run in parallel
@@ -412,6 +443,10 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 
 	/* The whole set-up under the lock: it builds nDPI's automata. */
 	pthread_mutex_lock(&dpi_module_lock);
+	set_ndpi_malloc(dpi_malloc);
+	set_ndpi_free(dpi_free);
+	set_ndpi_flow_malloc(dpi_malloc);
+	set_ndpi_flow_free(dpi_free);
 	if ((eng->ndpi = shim_module_new()) == NULL) {
 		pthread_mutex_unlock(&dpi_module_lock);
 		snprintf(err, errlen, "nDPI initialisation failed");
@@ -464,8 +499,8 @@ dpi_get_stats(const struct dpi_engine *eng, struct dpi_stats *st)
 size_t
 dpi_flow_size(void)
 {
-	return sizeof(struct dpi_flow) +
-	    ndpi_detection_get_sizeof_ndpi_flow_struct();
+	return mem_cost(sizeof(struct dpi_flow)) +
+	    mem_cost(ndpi_detection_get_sizeof_ndpi_flow_struct());
 }
 
 struct dpi_flow *
@@ -473,6 +508,7 @@ dpi_flow_new(struct dpi_engine *eng)
 {
 	struct dpi_flow *f;
 	size_t sz = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	int64_t before = dpi_heap;
 
 	(void)eng;
 	if ((f = calloc(1, sizeof(*f))) == NULL)
@@ -483,6 +519,7 @@ dpi_flow_new(struct dpi_engine *eng)
 		return NULL;
 	}
 	memset(f->nf, 0, sz);
+	f->heap = dpi_heap - before;
 	return f;
 }
 
@@ -500,8 +537,7 @@ dpi_flow_memuse(const struct dpi_flow *f)
 {
 	if (f == NULL)
 		return 0;
-	return sizeof(*f) + (f->nf != NULL ?
-	    ndpi_detection_get_sizeof_ndpi_flow_struct() : 0);
+	return mem_cost(sizeof(*f)) + (f->heap > 0 ? (size_t)f->heap : 0);
 }
 
 void
@@ -606,8 +642,8 @@ flow_finish(struct dpi_engine *eng, struct dpi_flow *f, uint64_t *counter)
 	return DPI_DONE;
 }
 
-enum dpi_status
-dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
+static enum dpi_status
+dpi_packet1(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
     size_t l3len, uint64_t ts_us, int dir)
 {
 	ndpi_protocol p;
@@ -642,6 +678,18 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 	if (f->npkts >= eng->max_packets)
 		return flow_finish(eng, f, &eng->stats.flows_packet_limit);
 	return DPI_MORE;
+}
+
+enum dpi_status
+dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
+    size_t l3len, uint64_t ts_us, int dir)
+{
+	int64_t before = dpi_heap;
+	enum dpi_status st;
+
+	st = dpi_packet1(eng, f, l3, l3len, ts_us, dir);
+	f->heap += dpi_heap - before;
+	return st;
 }
 
 const char *

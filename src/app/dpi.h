@@ -84,15 +84,19 @@ void	dpi_engine_free(struct dpi_engine *);
 void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
 
 /*
- * Bytes one flow costs until DPI_DONE: our struct plus nDPI's (688 in
- * 4.2).  Buffers nDPI's dissectors allocate on the side (TLS message
- * reassembly) are not included; the 32 KiB per-flow budget bounds them.
- * After DONE a flow costs sizeof its answer, about 100 bytes.
+ * Bytes a flow costs when it starts: our struct plus nDPI's (688 in
+ * 4.2), as malloc chunks.  After DONE a flow costs sizeof its answer,
+ * about 100 bytes.
  */
 size_t	dpi_flow_size(void);
 
 struct dpi_flow *dpi_flow_new(struct dpi_engine *);
-/* Bytes this flow holds now: dpi_flow_size() until DONE, then less. */
+/*
+ * Bytes this flow holds now, as malloc chunks: our struct and all nDPI
+ * allocated for it, its flow structure and what its dissectors keep on
+ * the side (TLS reassembly, names), counted through nDPI's allocator
+ * hooks; only our struct once DONE.
+ */
 size_t	dpi_flow_memuse(const struct dpi_flow *);
 void	dpi_flow_free(struct dpi_flow *);
 

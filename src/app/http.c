@@ -1358,8 +1358,10 @@ http_memuse(const void *state)
 {
 	const struct http_state *st = state;
 
-	return st->insp[0].head_size + st->insp[0].body_size +
-	    st->insp[1].head_size + st->insp[1].body_size + st->sc_size;
+	return mem_cost(st->insp[0].head_size) +
+	    mem_cost(st->insp[0].body_size) +
+	    mem_cost(st->insp[1].head_size) +
+	    mem_cost(st->insp[1].body_size) + mem_cost(st->sc_size);
 }
 
 /* The Host header without its port, lower case, as Suricata logs it. */

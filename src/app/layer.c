@@ -87,6 +87,8 @@ struct app_flow {
 	void		*state;
 	bool		 detect_failed;
 	size_t		 extra;		/* parser's memuse() last counted */
+	size_t		 dpi_mem;	/* dpi_flow_memuse() last counted */
+	size_t		 mem;		/* all this flow holds here */
 	struct app_dir	 dir[2];
 	uint8_t		 n_anom;
 	uint16_t	 anom[APP_MAX_FLOW_ANOM];
@@ -110,7 +112,7 @@ struct app_engine {
 	app_inspect_fn	*inspect;
 	void		*inspect_arg;
 	bool		 wants[APP_MAX];
-	uint64_t	 mem;
+	uint64_t	 mem;		/* the sum of every af->mem */
 	/* The enabled parsers, in probing order. */
 	const struct app_parser *parsers[APP_NPARSERS];
 	size_t		 nparsers;
@@ -243,18 +245,44 @@ app_engine_memuse(const struct app_engine *e)
 	return e->mem;
 }
 
+uint64_t
+app_flow_memuse(const struct flow *f)
+{
+	const struct app_flow *af = f->app_state;
+
+	return af != NULL ? af->mem : 0;
+}
+
 /*
- * e->mem is what the application layer holds for its flows: this
- * struct, nDPI's flow state until nDPI is done, the parser's state and
- * the bytes buffered per direction.  The flow table counts it against
- * flow.memcap (flow_ops.ext_memuse), so an emergency eviction frees it.
+ * af->mem is what the application layer holds for a flow, each block
+ * at what malloc takes for it (mem_cost): this struct, nDPI's flow state
+ * until nDPI is done, the parser's state and private heap (memuse op)
+ * and the bytes buffered per direction.  e->mem is their sum: the flow
+ * table counts it against flow.memcap (flow_ops.ext_memuse) and the
+ * flow's own share when it picks a flow to evict (flow_ops.flow_memuse).
  */
+static void
+mem_add(struct app_engine *e, struct app_flow *af, size_t n)
+{
+	e->mem += n;
+	af->mem += n;
+}
+
+static void
+mem_sub(struct app_engine *e, struct app_flow *af, size_t n)
+{
+	e->mem -= n;
+	af->mem -= n;
+}
+
 static struct app_flow *
 app_flow_get(struct app_engine *e, struct flow *f)
 {
+	struct app_flow *af;
+
 	if (f->app_state == NULL) {
-		f->app_state = xcalloc(1, sizeof(struct app_flow));
-		e->mem += sizeof(struct app_flow);
+		f->app_state = af = xcalloc(1, sizeof(struct app_flow));
+		mem_add(e, af, mem_cost(sizeof(struct app_flow)));
 	}
 	return f->app_state;
 }
@@ -266,16 +294,17 @@ app_set_parser(struct app_engine *e, struct flow *f, struct app_flow *af,
     const struct app_parser *ap)
 {
 	af->parser = ap;
-	af->state = ap->state_new();
-	e->mem += ap->state_size;
+	/* A parser without state (each datagram whole) holds nothing. */
+	if ((af->state = app_state_new(ap)) != NULL)
+		mem_add(e, af, mem_cost(ap->state_size));
 	f->app_proto = (uint16_t)ap->proto;
 	ctr_inc(e->ctr, CTR_APP_DETECTED);
 }
 
 static void
-dir_clear(struct app_engine *e, struct app_dir *d)
+dir_clear(struct app_engine *e, struct app_flow *af, struct app_dir *d)
 {
-	e->mem -= d->size;
+	mem_sub(e, af, mem_cost(d->size));
 	free(d->buf);
 	d->buf = NULL;
 	d->len = d->size = 0;
@@ -288,23 +317,20 @@ app_flow_end(struct app_engine *e, struct flow *f)
 
 	if (af == NULL)
 		return;
-	e->mem -= dpi_flow_memuse(af->dpi);
 	dpi_flow_free(af->dpi);
-	if (af->parser != NULL) {
-		af->parser->state_free(af->state);
-		e->mem -= af->parser->state_size + af->extra;
-	}
-	dir_clear(e, &af->dir[0]);
-	dir_clear(e, &af->dir[1]);
+	if (af->parser != NULL)
+		app_state_free(af->parser, af->state);
+	free(af->dir[0].buf);
+	free(af->dir[1].buf);
+	e->mem -= af->mem;
 	free(af);
-	e->mem -= sizeof(struct app_flow);
 	f->app_state = NULL;
 }
 
 /* Keep bytes of a direction; false when the cap would be exceeded. */
 static bool
-dir_append(struct app_engine *e, struct app_dir *d, const uint8_t *p,
-    size_t n, size_t cap)
+dir_append(struct app_engine *e, struct app_flow *af, struct app_dir *d,
+    const uint8_t *p, size_t n, size_t cap)
 {
 	if (n > cap || d->len > cap - n)
 		return false;
@@ -316,7 +342,7 @@ dir_append(struct app_engine *e, struct app_dir *d, const uint8_t *p,
 		if (nsize > cap)
 			nsize = cap;
 		d->buf = xreallocarray(d->buf, 1, nsize);
-		e->mem += nsize - d->size;
+		mem_add(e, af, mem_cost(nsize) - mem_cost(d->size));
 		d->size = nsize;
 	}
 	memcpy(d->buf + d->len, p, n);
@@ -423,8 +449,8 @@ app_extra_mem(struct app_engine *e, struct app_flow *af)
 	if (af->parser == NULL || af->parser->memuse == NULL)
 		return;
 	now = af->parser->memuse(af->state);
-	e->mem += now;
-	e->mem -= af->extra;
+	mem_add(e, af, now);
+	mem_sub(e, af, af->extra);
 	af->extra = now;
 }
 
@@ -451,10 +477,10 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 	if (d->done)
 		return;
 	if (d->len > 0) {
-		if (!dir_append(e, d, p, n, e->cfg.max_buffer)) {
+		if (!dir_append(e, af, d, p, n, e->cfg.max_buffer)) {
 			app_anomaly(&ctx, EV_APP_BUFFER_FULL);
 			d->done = true;
-			dir_clear(e, d);
+			dir_clear(e, af, d);
 			return;
 		}
 		data = d->buf;
@@ -469,7 +495,7 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 		if (r.status == PARSE_ERROR) {
 			ctr_inc(e->ctr, CTR_APP_PARSE_ERRORS);
 			d->done = true;
-			dir_clear(e, d);
+			dir_clear(e, af, d);
 			app_extra_mem(e, af);
 			return;
 		}
@@ -481,12 +507,12 @@ app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,
 		memmove(d->buf, data, have);
 		d->len = have;
 		if (have == 0)
-			dir_clear(e, d);
+			dir_clear(e, af, d);
 	} else if (have > 0 &&
-	    !dir_append(e, d, data, have, e->cfg.max_buffer)) {
+	    !dir_append(e, af, d, data, have, e->cfg.max_buffer)) {
 		app_anomaly(&ctx, EV_APP_BUFFER_FULL);
 		d->done = true;
-		dir_clear(e, d);
+		dir_clear(e, af, d);
 	}
 	app_extra_mem(e, af);
 }
@@ -570,7 +596,7 @@ app_start(struct app_engine *e, struct flow *f, struct app_flow *af,
 			continue;
 		d->buf = NULL;
 		d->len = 0;
-		e->mem -= d->size;
+		mem_sub(e, af, mem_cost(d->size));
 		d->size = 0;
 		app_parse(e, f, af, i, buf, len);
 		free(buf);
@@ -581,8 +607,8 @@ static void
 app_detect_fail(struct app_engine *e, struct app_flow *af)
 {
 	af->detect_failed = true;
-	dir_clear(e, &af->dir[0]);
-	dir_clear(e, &af->dir[1]);
+	dir_clear(e, af, &af->dir[0]);
+	dir_clear(e, af, &af->dir[1]);
 }
 
 void
@@ -608,7 +634,7 @@ app_stream_data(struct app_engine *e, struct flow *f, int dir,
 		return;
 	take = n < e->cfg.detect_bytes - d->len ? n :
 	    e->cfg.detect_bytes - d->len;
-	(void)dir_append(e, d, p, take, e->cfg.detect_bytes);
+	(void)dir_append(e, af, d, p, take, e->cfg.detect_bytes);
 	if ((ap = app_probe(e, f, d, dir, IPPROTO_TCP)) != NULL) {
 		app_start(e, f, af, ap);
 		/* Bytes beyond what was buffered for probing. */
@@ -620,7 +646,7 @@ app_stream_data(struct app_engine *e, struct flow *f, int dir,
 	    d->len >= e->cfg.detect_bytes)
 		app_detect_fail(e, af);
 	else if (d->said_no)
-		dir_clear(e, d);
+		dir_clear(e, af, d);
 }
 
 void
@@ -635,7 +661,7 @@ app_stream_gap(struct app_engine *e, struct flow *f, int dir)
 		app_detect_fail(e, af);
 		return;
 	}
-	dir_clear(e, &af->dir[dir]);
+	dir_clear(e, af, &af->dir[dir]);
 	if (af->parser->gap != NULL && !af->dir[dir].done) {
 		struct app_ctx ctx = { e, f, af };
 
@@ -663,7 +689,7 @@ app_stream_eof(struct app_engine *e, struct flow *f, int dir)
 		app_extra_mem(e, af);
 	}
 	af->dir[dir].done = true;
-	dir_clear(e, &af->dir[dir]);
+	dir_clear(e, af, &af->dir[dir]);
 }
 
 void
@@ -727,16 +753,15 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 			af->dpi_done = true;
 			return;
 		}
-		e->mem += dpi_flow_memuse(af->dpi);
 	}
-	/* l3_len is already trimmed to what was captured. */
+	/* l3_len is already trimmed to what was captured.  Once done,
+	 * nDPI's own state is gone; the answer stays. */
 	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off, p->l3_len,
-	    p->ts_us, packet_dir(f, p)) == DPI_DONE) {
+	    p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		af->dpi_done = true;
-		/* nDPI's own state is gone (it cost dpi_flow_size() until
-		 * now); the answer stays. */
-		e->mem -= dpi_flow_size() - dpi_flow_memuse(af->dpi);
-	}
+	mem_add(e, af, dpi_flow_memuse(af->dpi));
+	mem_sub(e, af, af->dpi_mem);
+	af->dpi_mem = dpi_flow_memuse(af->dpi);
 }
 
 const char *

@@ -83,8 +83,11 @@ void		 app_flow_eve(struct jsonw *, const struct flow *);
 /* The flow ends: free its application state. */
 void		 app_flow_end(struct app_engine *, struct flow *);
 
-/* Bytes held in direction buffers now. */
+/* What the application layer holds for all its flows now (malloc
+ * chunks: state, private heaps, nDPI, direction buffers). */
 uint64_t	 app_engine_memuse(const struct app_engine *);
+/* The same for one flow. */
+uint64_t	 app_flow_memuse(const struct flow *);
 
 /* "hl7", "dicom", ... (app/protocols.def) or NULL for APP_UNKNOWN. */
 const char	*app_proto_name(unsigned);

@@ -1793,6 +1793,15 @@ smb_state_free(void *state)
 	free(state);
 }
 
+/* The open-request bitmap, once SMB1 asks for it. */
+static size_t
+smb_memuse(const void *state)
+{
+	const struct smb_state *st = state;
+
+	return st->open_mids != NULL ? mem_cost(SMB_MID_BITMAP) : 0;
+}
+
 /* ---- output ---- */
 
 static void
@@ -2009,4 +2018,5 @@ const struct app_parser smb_parser = {
 	.eve_extra = smb_eve_extra,
 	.has_extra = smb_has_extra,
 	.facts = smb_facts,
+	.memuse = smb_memuse,
 };

@@ -178,24 +178,16 @@ ssdp_probe(const uint8_t *p, size_t n, int dir)
 	return APP_PROBE_YES;
 }
 
-static void *
-ssdp_state_new(void)
-{
-	return xcalloc(1, sizeof(struct ssdp_facts));
-}
-
-static void
-ssdp_state_free(void *st)
-{
-	free(st);
-}
+/* Each datagram is parsed into this thread's scratch: no flow state. */
+static _Thread_local struct ssdp_facts ssdp_scratch;
 
 static struct app_result
 ssdp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
     size_t n)
 {
-	struct ssdp_facts *f = st;
+	struct ssdp_facts *f = &ssdp_scratch;
 
+	(void)st;
 	if (ssdp_parse_message(p, n, f, ctx) == -1) {
 		app_anomaly(ctx, EV_SSDP_MALFORMED);
 		return app_ok(n);	/* one bad datagram; the next may do */
@@ -262,9 +254,9 @@ const struct app_parser ssdp_parser = {
 	.anom_first = EV_SSDP_MALFORMED,
 	.anom_last = EV_SSDP_LINE_TOO_LONG,
 	.probe = ssdp_probe,
-	.state_new = ssdp_state_new,
-	.state_size = sizeof(struct ssdp_facts),
-	.state_free = ssdp_state_free,
+	.state_new = NULL,		/* each datagram whole */
+	.state_size = 0,
+	.state_free = NULL,
 	.parse = ssdp_parse,
 	.gap = NULL,
 	.eve = ssdp_eve,

@@ -348,6 +348,19 @@ ssh_state_new(void)
 	return xcalloc(1, sizeof(struct ssh_state));
 }
 
+/* The HASSH strings, once the key exchanges are seen. */
+static size_t
+ssh_memuse(const void *state)
+{
+	const struct ssh_state *st = state;
+	size_t i, n = 0;
+
+	for (i = 0; i < 2; i++)
+		if (st->side[i].hassh_str != NULL)
+			n += mem_cost(strlen(st->side[i].hassh_str) + 1);
+	return n;
+}
+
 static void
 ssh_state_free(void *state)
 {
@@ -436,4 +449,5 @@ const struct app_parser ssh_parser = {
 	.gap = ssh_gap,
 	.eve = ssh_eve,
 	.facts = ssh_facts,
+	.memuse = ssh_memuse,
 };

@@ -1385,13 +1385,23 @@ tls_state_free(void *state)
 	free(st);
 }
 
-/* The certificate list kept for rules, until the session is told. */
+/* The handshake reassembly buffers, the fingerprint strings and the
+ * certificate list kept for rules until the session is told. */
 static size_t
 tls_memuse(const void *state)
 {
 	const struct tls_state *st = state;
+	size_t n;
 
-	return st->certs_len;
+	n = mem_cost(st->dir[0].hs != NULL ? st->dir[0].hs_size : 0) +
+	    mem_cost(st->dir[1].hs != NULL ? st->dir[1].hs_size : 0);
+	if (st->s.client.ja3_str != NULL)
+		n += mem_cost(strlen(st->s.client.ja3_str) + 1);
+	if (st->s.server.ja3s_str != NULL)
+		n += mem_cost(strlen(st->s.server.ja3s_str) + 1);
+	if (st->certs != NULL)
+		n += mem_cost(st->certs_len);
+	return n;
 }
 
 /*

@@ -773,10 +773,11 @@ flow_state(struct detect_thread *t, struct flow *f)
 	words = (t->e->nfb + 63) / 64;
 	df = xcalloc(1, sizeof(*df));
 	df->owner = t;
-	df->size = sizeof(*df);
+	/* What malloc takes for it, as the flow table counts flows. */
+	df->size = mem_cost(sizeof(*df));
 	if (words > 0) {
 		df->bits = xcalloc(words, sizeof(uint64_t));
-		df->size += words * sizeof(uint64_t);
+		df->size += mem_cost(words * sizeof(uint64_t));
 	}
 	t->memuse += df->size;
 	f->detect = df;
@@ -1419,8 +1420,8 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
 		df->tail[dir] = xcalloc(t->e->stream_tail, 1);
-		df->size += t->e->stream_tail;
-		t->memuse += t->e->stream_tail;
+		df->size += mem_cost(t->e->stream_tail);
+		t->memuse += mem_cost(t->e->stream_tail);
 		/* bytes delivered before any rule looked */
 		df->stream_off[dir] = f->tcp.dir[dir].delivered;
 	}
@@ -1516,4 +1517,14 @@ uint64_t
 detect_thread_memuse(const struct detect_thread *t)
 {
 	return t->memuse;
+}
+
+uint64_t
+detect_flow_memuse(const struct flow *f)
+{
+	const struct detect_flow *df;
+
+	if (f == NULL || (df = f->detect) == NULL)
+		return 0;
+	return df->size;
 }

@@ -204,6 +204,8 @@ void		 detect_tx(struct detect_thread *, struct flow *,
 void		 detect_flow_free(struct flow *);
 /* Bytes of per-flow detection state held now (for flow.memcap). */
 uint64_t	 detect_thread_memuse(const struct detect_thread *);
+/* The same for one flow (0 when it has none). */
+uint64_t	 detect_flow_memuse(const struct flow *);
 
 /*
  * Thresholds, suppressions and detection_filter, applied in one place

@@ -289,6 +289,8 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 		counters_merge(sum, &mon->workers[i]->ctr);
 		x->flow_active += worker_flow_active(mon->workers[i]);
 		x->flow_memuse += worker_flow_memuse(mon->workers[i]);
+		x->flow_memuse_peak +=
+		    worker_flow_memuse_peak(mon->workers[i]);
 	}
 	x->defrag_memuse = decoder_memuse(mon->dec);
 	x->max_pkt_size = mon->max_pkt_size;

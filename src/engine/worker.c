@@ -199,6 +199,13 @@ worker_flow_anomaly(void *arg, struct flow *f, const struct packet *p,
 }
 
 static uint64_t
+worker_flow_memuse1(void *arg, const struct flow *f)
+{
+	(void)arg;
+	return app_flow_memuse(f) + detect_flow_memuse(f);
+}
+
+static uint64_t
 worker_app_memuse(void *arg)
 {
 	struct worker *w = arg;
@@ -232,6 +239,7 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 	ops.anomaly = worker_flow_anomaly;
 	ops.stream = &worker_stream_ops;
 	ops.ext_memuse = worker_app_memuse;
+	ops.flow_memuse = worker_flow_memuse1;
 	ops.arg = w;
 	w->app = app_engine_new(su->app, &w->ctr, &w->eve, &w->rw);
 	app_engine_set_fact_sink(w->app, worker_app_fact, w);
@@ -300,6 +308,9 @@ worker_packet(struct worker *w, const struct packet *p)
 	}
 	w->pkt = NULL;
 	app_engine_set_packet(w->app, NULL);
+	/* What the packet made the flows hold (buffers, parser heaps)
+	 * counts now, not only when the next flow is created. */
+	flow_table_memcheck(w->ft);
 }
 
 static void
@@ -597,4 +608,10 @@ uint64_t
 worker_flow_memuse(struct worker *w)
 {
 	return flow_table_memuse(w->ft);
+}
+
+uint64_t
+worker_flow_memuse_peak(struct worker *w)
+{
+	return flow_table_memuse_peak(w->ft);
 }

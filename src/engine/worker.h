@@ -121,5 +121,6 @@ void		 worker_free(struct worker *);
 
 uint64_t	 worker_flow_active(struct worker *);
 uint64_t	 worker_flow_memuse(struct worker *);
+uint64_t	 worker_flow_memuse_peak(struct worker *);
 
 #endif /* WW_WORKER_H */

@@ -23,12 +23,15 @@
  * flow.memcap, each at what it takes from the allocator: a flow its
  * share of a slab (the slab's size over the nodes it holds, so the
  * slab header and the tail no node fits are counted too), a segment its
- * malloc chunk (stream.c).  The buckets count too, though they are
- * allocated once and never given back (the recovery mark is a share of
- * the memcap less the buckets).  A new flow that would cross the memcap
- * switches the table to emergency mode (emergency timeouts) and evicts
- * the least recently used flows until usage is below the recovery mark,
- * at most FLOW_EVICT_BATCH per packet beyond what the new flow needs;
+ * malloc chunk (stream.c), and what the caller holds for its flows
+ * (ext_memuse: application state, parsers' heaps and buffers, nDPI's,
+ * rule state).  The buckets count too, though they are allocated once
+ * and never given back (the recovery mark is a share of the memcap less
+ * the buckets).  A new flow that would cross the memcap, or a packet
+ * after which usage is above it (bytes buffered by an old flow), switch
+ * the table to emergency mode (emergency timeouts) and evict flows
+ * (lru_victim) until usage is below the recovery mark, at most
+ * FLOW_EVICT_BATCH per packet once usage is back under the memcap;
  * ticks carry on evicting, and the mode ends once usage is below the
  * mark.  Freed flows are kept on a spare list so churn does not hit the
  * allocator for every flow.
@@ -54,6 +57,8 @@
 #define FLOW_KEY_MAX		(4 + 2 * PKT_MAX_VLAN + 2 * (16 + 2))
 
 #define FLOW_EVICT_BATCH	64	/* per new flow, beyond its own room */
+#define FLOW_EVICT_SCAN		8	/* oldest flows of each list weighed */
+#define FLOW_EVICT_CHEAP		16384	/* bytes: added to a cheap flow */
 #define FLOW_TICK_BUDGET	4096	/* flows ended per tick */
 #define FLOW_SLAB_SIZE		(2u << 20)	/* a huge page */
 #define FLOW_SLAB_HDR		64		/* struct flow_slab, aligned */
@@ -102,6 +107,7 @@ struct flow_table {
 	uint64_t	 slab_mem;	/* bytes of slabs allocated */
 	uint64_t	 now;		/* largest time seen */
 	uint64_t	 recovery_mark;	/* bytes: below it, emergency ends */
+	uint64_t	 mem_peak;
 	bool		 emergency;
 	struct stream_ctx sctx;
 	struct counters	 own_ctr;	/* when the caller gave none */
@@ -370,6 +376,40 @@ lru_oldest(const struct flow_table *t)
 	return best;
 }
 
+/*
+ * The flow to evict: of the FLOW_EVICT_SCAN least recently used flows
+ * of each list, the one that holds the most, so one eviction frees
+ * what a flood of buffered bytes took.  A flow that is cheap to lose
+ * counts FLOW_EVICT_CHEAP more: UDP, ICMP and other datagram flows
+ * (each datagram is parsed on its own) and TCP that never completed its
+ * handshake (a SYN flood), so a flood of small flows evicts its own
+ * kind before idle device sessions (HL7, DICOM) whose loss leaves the
+ * rest of a session unparsed.  Ties go to the least recently used.
+ */
+static struct flow *
+lru_victim(const struct flow_table *t)
+{
+	struct flow *best = NULL, *f;
+	uint64_t w, bestw = 0;
+	unsigned pk, tk, i;
+
+	for (pk = 0; pk < FLOW_PROTO_MAX; pk++)
+		for (tk = 0; tk < FLOW_TO_MAX; tk++)
+			for (i = 0, f = t->lru[pk][tk].head;
+			    f != NULL && i < FLOW_EVICT_SCAN;
+			    i++, f = f->lru_next) {
+				w = flow_memuse(t, f);
+				if (pk != FLOW_PROTO_TCP || tk == FLOW_TO_NEW)
+					w += FLOW_EVICT_CHEAP;
+				if (best == NULL || w > bestw || (w == bestw &&
+				    node(f)->touched < node(best)->touched)) {
+					best = f;
+					bestw = w;
+				}
+			}
+	return best;
+}
+
 /* The expired flow with the earliest deadline, or NULL. */
 static struct flow *
 next_expired(const struct flow_table *t)
@@ -401,6 +441,24 @@ flow_table_memuse(const struct flow_table *t)
 {
 	return t->flow_mem + t->sctx.seg_mem + t->sctx.ret_mem +
 	    (t->ops.ext_memuse != NULL ? t->ops.ext_memuse(t->ops.arg) : 0);
+}
+
+uint64_t
+flow_table_memuse_peak(const struct flow_table *t)
+{
+	return t->mem_peak;
+}
+
+uint64_t
+flow_memuse(const struct flow_table *t, const struct flow *f)
+{
+	uint64_t n = t->node_cost;
+
+	if (f->proto == IPPROTO_TCP)
+		n += stream_tcp_memuse(f);
+	if (t->ops.flow_memuse != NULL)
+		n += t->ops.flow_memuse(t->ops.arg, f);
+	return n;
 }
 
 uint64_t
@@ -521,10 +579,12 @@ flow_evict(struct flow_table *t, uint64_t need, unsigned batch)
 	uint64_t use;
 	unsigned n = 0;
 
-	while ((f = lru_oldest(t)) != NULL) {
+	for (;;) {
 		use = flow_table_memuse(t);
 		if (use + need <= t->cfg.memcap &&
 		    (use < t->recovery_mark || n >= batch))
+			break;
+		if ((f = lru_victim(t)) == NULL)
 			break;
 		flow_finish(t, f, FLOW_END_FORCED);
 		ctr_inc(t->ctr, CTR_FLOW_EVICTED);
@@ -627,6 +687,22 @@ flow_table_free(struct flow_table *t)
 	}
 	free(t->buckets);
 	free(t);
+}
+
+void
+flow_table_memcheck(struct flow_table *t)
+{
+	uint64_t use = flow_table_memuse(t);
+
+	if (use > t->mem_peak)
+		t->mem_peak = use;
+	if (use <= t->cfg.memcap)
+		return;
+	if (!t->emergency) {
+		t->emergency = true;
+		ctr_inc(t->ctr, CTR_FLOW_EMERG_ENTERED);
+	}
+	flow_evict(t, 0, FLOW_EVICT_BATCH);
 }
 
 void
@@ -785,6 +861,8 @@ flow_create(struct flow_table *t, const struct packet *p,
 	lru_append(&t->lru[n->pk][n->tk], f);
 	t->active++;
 	t->flow_mem += t->node_cost;
+	if (flow_table_memuse(t) > t->mem_peak)
+		t->mem_peak = flow_table_memuse(t);
 
 	ctr_inc(t->ctr, CTR_FLOW_TOTAL);
 	switch (p->proto) {

@@ -8,12 +8,14 @@
  *
  * Memory: the hash buckets, every flow (its share of the slab it lives
  * in), its queued stream segments (as malloc sizes them) and what the
- * caller holds for its flows (flow_ops.ext_memuse) count against
- * flow.memcap.  The buckets take at most an eighth of the memcap: a
- * small memcap gets fewer buckets than flow.hash-size asks for.
- * At the cap the table enters emergency mode: timeouts shrink to the
- * emergency values and the least recently used flows are evicted
- * (reason "forced") until usage falls below the recovery mark.
+ * caller holds for its flows (flow_ops.ext_memuse: application state,
+ * parsers' heaps, buffers, rule state) count against flow.memcap.  The
+ * buckets take at most an eighth of the memcap: a small memcap gets
+ * fewer buckets than flow.hash-size asks for.  At the cap, whether a
+ * new flow or a packet of an old one took usage there, the table enters
+ * emergency mode: timeouts shrink to the emergency values and flows are
+ * evicted (reason "forced") until usage falls below the recovery mark:
+ * of the least recently used, the one holding the most first.
  */
 #ifndef WW_FLOW_H
 #define WW_FLOW_H
@@ -145,6 +147,9 @@ struct flow_ops {
 	/* Optional: bytes the flows' owner holds beside the table
 	 * (application state); counted against the memcap. */
 	uint64_t (*ext_memuse)(void *arg);
+	/* Optional: the part of that one flow holds, to choose whom to
+	 * evict. */
+	uint64_t (*flow_memuse)(void *arg, const struct flow *);
 	void	*arg;
 };
 
@@ -164,6 +169,12 @@ void		 flow_table_free(struct flow_table *);
  */
 struct flow	*flow_handle_packet(struct flow_table *, const struct packet *);
 
+/*
+ * After a packet has been handled in full (its flow is no longer in
+ * use): enter emergency mode and evict if usage is above the memcap.
+ */
+void		 flow_table_memcheck(struct flow_table *);
+
 /* Expire idle flows; 'now' is packet time (offline) or wall time. */
 void		 flow_table_tick(struct flow_table *, uint64_t now_us);
 /* End every flow now with the given reason. */
@@ -171,6 +182,10 @@ void		 flow_table_flush(struct flow_table *, enum flow_end_reason);
 
 uint64_t	 flow_table_active(const struct flow_table *);
 uint64_t	 flow_table_memuse(const struct flow_table *);
+/* The most flow_table_memuse() was after a packet or a new flow. */
+uint64_t	 flow_table_memuse_peak(const struct flow_table *);
+/* What the table holds for one flow (its node, streams, flow_memuse). */
+uint64_t	 flow_memuse(const struct flow_table *, const struct flow *);
 
 /* Names for output: "timeout", "forced", "shutdown", "tcp_reuse". */
 const char	*flow_end_reason_name(enum flow_end_reason);

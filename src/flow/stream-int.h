@@ -64,6 +64,8 @@ bool	stream_tcp_is_reuse(const struct flow *, const struct packet *,
  * Called once, before the flow_end callback.
  */
 void	stream_tcp_end(struct stream_ctx *, struct flow *);
+/* About what a flow's queued segments and retained bytes take. */
+uint64_t stream_tcp_memuse(const struct flow *);
 
 /*
  * Count anomaly id on f and tell the flow_ops.anomaly callback the first

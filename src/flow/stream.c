@@ -1146,6 +1146,23 @@ stream_tcp_is_reuse(const struct flow *f, const struct packet *p, int dir)
 	}
 }
 
+uint64_t
+stream_tcp_memuse(const struct flow *f)
+{
+	const struct tcp_stream *s;
+	uint64_t n = 0;
+	int d;
+
+	/* Segment headers and data; sizes past len are not kept. */
+	for (d = 0; d < 2; d++) {
+		s = &f->tcp.dir[d];
+		n += s->n_segs * SEG_COST(0) + s->seg_bytes;
+		if (s->ret != NULL)
+			n += RET_COST(s->ret->size);
+	}
+	return n;
+}
+
 void
 stream_tcp_end(struct stream_ctx *ctx, struct flow *f)
 {

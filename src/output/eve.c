@@ -511,6 +511,8 @@ eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
 	jsonw_kv_uint(jw, "workers", x->workers);
 	jsonw_kv_uint(jw, "files_read", x->files_read);
 	jsonw_kv_uint(jw, "files_failed", x->files_failed);
+	/* Suricata's stats.flow has no place for it. */
+	jsonw_kv_uint(jw, "flow_memuse_peak", x->flow_memuse_peak);
 	jsonw_key(jw, "counters");
 	jsonw_obj_open(jw);
 	for (i = 0; i < EV_MAX; i++)

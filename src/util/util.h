@@ -26,6 +26,21 @@ void	*xreallocarray(void *, size_t, size_t);	/* fatal on failure */
 char	*xstrdup(const char *);
 
 /*
+ * What a malloc of n bytes takes from the heap, as glibc sizes a chunk
+ * (malloc/malloc.c, request2size): n plus one size word, rounded up to
+ * 16 bytes, 32 at least; 0 for 0 (nothing allocated).  Memory caps count
+ * this, not n: small blocks cost up to twice what was asked for.
+ */
+static inline size_t
+mem_cost(size_t n)
+{
+	if (n == 0)
+		return 0;
+	n = (n + sizeof(size_t) + 15) & ~(size_t)15;
+	return n < 32 ? 32 : n;
+}
+
+/*
  * Parse a decimal unsigned integer in [min, max].  The whole string
  * must be a number.  Returns 0 or -1 with *errstr set ("too large",
  * "too small", "invalid").

@@ -134,10 +134,10 @@ run(const struct app_parser *ap, struct app_ctx *ctx, const uint8_t *p,
 	void *st;
 
 	(void)ap->probe(p, n, APP_DIR_TOSERVER);
-	st = ap->state_new();
+	st = app_state_new(ap);
 	r = ap->parse(st, ctx, APP_DIR_TOSERVER, p, n);
 	check(r.status != PARSE_INCOMPLETE && r.consumed <= n);
-	ap->state_free(st);
+	app_state_free(ap, st);
 }
 
 /* A stream in two pieces, fed as app/layer.c does (tail kept). */
@@ -157,7 +157,7 @@ run_stream(const struct app_parser *ap, struct app_ctx *ctx,
 	cut = p[0] % n;
 	if ((buf = malloc(n)) == NULL)
 		abort();
-	st = ap->state_new();
+	st = app_state_new(ap);
 	for (piece = 0; piece < 2; piece++) {
 		end = piece == 0 ? cut : n;
 		memcpy(buf + have, p + off, end - off);
@@ -174,7 +174,7 @@ run_stream(const struct app_parser *ap, struct app_ctx *ctx,
 	}
 	if (ap->gap != NULL)
 		ap->gap(st, ctx, APP_DIR_TOSERVER);
-	ap->state_free(st);
+	app_state_free(ap, st);
 	free(buf);
 }
 

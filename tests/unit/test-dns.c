@@ -386,11 +386,11 @@ test_dns_pointer_loop_detected(void **state)
 		assert_int_equal(mdns_parser.probe(v[i].p, v[i].n, 0),
 		    APP_PROBE_YES);
 		memset(&ctx, 0, sizeof(ctx));
-		st = dns_parser.state_new();
+		st = app_state_new(&dns_parser);
 		r = dns_parser.parse(st, &ctx, 0, v[i].p, v[i].n);
 		assert_int_equal(r.status, PARSE_OK);
 		assert_true(mock_has_anomaly(&ctx, EV_DNS_POINTER_LOOP));
-		dns_parser.state_free(st);
+		app_state_free(&dns_parser, st);
 
 		/* TCP: the same message after its two-octet length. */
 		b[0] = 0;
@@ -399,11 +399,11 @@ test_dns_pointer_loop_detected(void **state)
 		assert_int_equal(dns_tcp_parser.probe(b, v[i].n + 2, 0),
 		    APP_PROBE_YES);
 		memset(&ctx, 0, sizeof(ctx));
-		st = dns_tcp_parser.state_new();
+		st = app_state_new(&dns_tcp_parser);
 		assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b,
 		    v[i].n + 2, NULL, 0, &left), PARSE_OK);
 		assert_true(mock_has_anomaly(&ctx, EV_DNS_POINTER_LOOP));
-		dns_tcp_parser.state_free(st);
+		app_state_free(&dns_tcp_parser, st);
 	}
 
 	/* Without a known class after it, a looping name is not DNS. */
@@ -663,7 +663,7 @@ test_dns_parse_op(void **state)
 	struct app_result r;
 
 	(void)state;
-	st = dns_parser.state_new();
+	st = app_state_new(&dns_parser);
 	r = dns_parser.parse(st, &ctx, 0, query, sizeof(query));
 	assert_int_equal(r.status, PARSE_OK);
 	assert_int_equal(r.consumed, sizeof(query));
@@ -672,11 +672,11 @@ test_dns_parse_op(void **state)
 	assert_int_equal(r.status, PARSE_OK);
 	assert_true(mock_has_anomaly(&ctx, EV_DNS_MALFORMED));
 	assert_int_equal(ctx.n_facts, 1);
-	dns_parser.state_free(st);
-	st = mdns_parser.state_new();
+	app_state_free(&dns_parser, st);
+	st = app_state_new(&mdns_parser);
 	r = mdns_parser.parse(st, &ctx, 0, query, sizeof(query));
 	assert_int_equal(got, APP_MDNS);
-	mdns_parser.state_free(st);
+	app_state_free(&mdns_parser, st);
 }
 
 /*
@@ -737,7 +737,7 @@ test_dns_tcp_splits(void **state)
 	for (at = 0; at <= n; at++) {
 		struct tcp_seen t = { 0 };
 		struct app_ctx ctx = { .on_fact = tcp_fact, .user = &t };
-		void *st = dns_tcp_parser.state_new();
+		void *st = app_state_new(&dns_tcp_parser);
 
 		assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n,
 		    &at, at < n ? 1 : 0, &left), PARSE_OK);
@@ -749,7 +749,7 @@ test_dns_tcp_splits(void **state)
 		assert_string_equal(t.qname[0], "www.example.com");
 		assert_string_equal(t.qname[1], "www.example.com");
 		assert_int_equal(t.n_rrs[1], 5);
-		dns_tcp_parser.state_free(st);
+		app_state_free(&dns_tcp_parser, st);
 	}
 }
 
@@ -805,16 +805,16 @@ test_dns_tcp_lost_framing(void **state)
 
 	(void)state;
 	b[2 + sizeof(query) + 1] = 3;	/* second length: 3 */
-	st = dns_tcp_parser.state_new();
+	st = app_state_new(&dns_tcp_parser);
 	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n, NULL,
 	    0, &left), PARSE_OK);
 	assert_int_equal(t.n, 1);
 	assert_true(mock_has_anomaly(&ctx, EV_DNS_MALFORMED));
-	dns_tcp_parser.state_free(st);
+	app_state_free(&dns_tcp_parser, st);
 
 	n = build_tcp_stream(b);
 	memset(&t, 0, sizeof(t));
-	st = dns_tcp_parser.state_new();
+	st = app_state_new(&dns_tcp_parser);
 	dns_tcp_parser.gap(st, &ctx, 0);
 	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 0, b, n, NULL,
 	    0, &left), PARSE_OK);
@@ -823,19 +823,19 @@ test_dns_tcp_lost_framing(void **state)
 	assert_int_equal(mock_feed(&dns_tcp_parser, st, &ctx, 1, b, n, NULL,
 	    0, &left), PARSE_OK);
 	assert_int_equal(t.n, 2);
-	dns_tcp_parser.state_free(st);
+	app_state_free(&dns_tcp_parser, st);
 
 	for (len = 0; len < n; len++) {
 		memset(&t, 0, sizeof(t));
 		cut = malloc(len ? len : 1);
 		memcpy(cut, b, len);
-		st = dns_tcp_parser.state_new();
+		st = app_state_new(&dns_tcp_parser);
 		(void)mock_feed(&dns_tcp_parser, st, &ctx, 0, cut, len, NULL,
 		    0, &left);
 		assert_int_equal(t.n, len >= 2 + sizeof(query) ? 1 : 0);
 		assert_int_equal(left, len - (len >= 2 + sizeof(query) ?
 		    2 + sizeof(query) : 0));
-		dns_tcp_parser.state_free(st);
+		app_state_free(&dns_tcp_parser, st);
 		free(cut);
 	}
 }
@@ -851,7 +851,7 @@ test_dns_buffers(void **state)
 	(void)state;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.inspect = true;
-	st = dns_parser.state_new();
+	st = app_state_new(&dns_parser);
 	(void)dns_parser.parse(st, &ctx, APP_DIR_TOSERVER, query,
 	    sizeof(query));
 	assert_int_equal(ctx.n_insp, 1);
@@ -867,7 +867,7 @@ test_dns_buffers(void **state)
 	    sizeof(query));
 	assert_int_equal(ctx.n_insp, 1);
 	mock_reset(&ctx);
-	dns_parser.state_free(st);
+	app_state_free(&dns_parser, st);
 }
 
 int

@@ -995,6 +995,74 @@ test_flow_memcap_owner_memory(void **state)
 	rec_free(&r);
 }
 
+static uint64_t
+rec_flow_memuse(void *arg, const struct flow *f)
+{
+	(void)arg;
+	return f->app_state != NULL ? *(const uint64_t *)f->app_state : 0;
+}
+
+/*
+ * An old flow that grows (a parser buffering an endless frame) crosses
+ * the memcap with no new flow: the check after its packet enters
+ * emergency mode and evicts the flow holding the most, not the least
+ * recently used one; and between two flows alike, a TCP session that
+ * completed its handshake outlives UDP flows (cheap to lose).
+ */
+static void
+test_flow_memcheck_old_flow_grows(void **state)
+{
+	struct rec r;
+	struct flow_config cfg;
+	struct flow_ops ops;
+	struct flow_table *t;
+	struct packet p;
+	struct flow *f, *big = NULL;
+	uint64_t ns = node_size(), base, id;
+	unsigned i;
+
+	(void)state;
+	flow_config_defaults(&cfg);
+	base = set_room(&cfg, 100 * ns);
+	memset(&r, 0, sizeof(r));
+	memset(&ops, 0, sizeof(ops));
+	ops.flow_end = rec_end;
+	ops.stream = &rec_stream;
+	ops.ext_memuse = rec_ext_memuse;
+	ops.flow_memuse = rec_flow_memuse;
+	ops.arg = &r;
+	assert_non_null(t = flow_table_new(&cfg, &ops, &r.ctr, 1));
+	for (i = 0; i < 10; i++) {
+		p = pkt4(IPPROTO_UDP, A, (uint16_t)i, B, 53, T0 + i);
+		assert_non_null(f = flow_handle_packet(t, &p));
+		assert_non_null(f->app_state = malloc(sizeof(uint64_t)));
+		*(uint64_t *)f->app_state = ns;
+		r.ext += ns;
+		if (i == 3)
+			big = f;
+	}
+	flow_table_memcheck(t);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(flow_table_memuse_peak(t), base + 20 * ns);
+	/* The fourth flow's state grows to 85 nodes: 104 in all. */
+	id = big->flow_id;
+	*(uint64_t *)big->app_state = 85 * ns;
+	r.ext += 84 * ns;
+	assert_int_equal(flow_memuse(t, big), 86 * ns);
+	flow_table_memcheck(t);
+	assert_int_equal(ctr_get(&r.ctr, CTR_FLOW_EMERG_ENTERED), 1);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ids[0], id);
+	assert_int_equal(r.why[0], FLOW_END_FORCED);
+	assert_int_equal(flow_table_memuse_peak(t), base + 104 * ns);
+	assert_int_equal(flow_table_memuse(t), base + 18 * ns);
+	flow_table_tick(t, T0 + 20);
+	assert_int_equal(ctr_get(&r.ctr, CTR_FLOW_EMERG_OVER), 1);
+	flow_table_free(t);
+	assert_int_equal(r.ext, 0);
+	rec_free(&r);
+}
+
 /*
  * flow.memuse is what the flows take from the allocator.  N TCP flows,
  * each with one segment queued behind a hole (1 to 1460 bytes), grow
@@ -1500,13 +1568,13 @@ test_flow_end_bracket(void **state)
 	assert_int_equal(b.bad, 0);
 	flow_table_free(t);
 
-	/* Eviction: room for two flows; a third one evicts the oldest. */
+	/* Eviction: room for two flows; a third session evicts the first,
+	 * which holds queued bytes (UDP flows would go first: they are
+	 * cheap to lose). */
 	t = brk_table(&b, 2 * node_size() + 64);
-	f = brk_conv(t, &b, 40002, T0);
-	p = pkt4(IPPROTO_UDP, A, 1, B, 2, T0 + 10);
-	assert_non_null(brk_feed(t, &b, &p));
-	p = pkt4(IPPROTO_UDP, A, 3, B, 4, T0 + 20);
-	assert_non_null(brk_feed(t, &b, &p));
+	(void)brk_conv(t, &b, 40002, T0);
+	(void)brk_conv(t, &b, 40003, T0 + 10);
+	(void)brk_conv(t, &b, 40004, T0 + 20);
 	assert_true(ctr_get(&b.ctr, CTR_FLOW_EVICTED) > 0);
 	assert_true(b.inside >= 4);
 	assert_int_equal(b.ends, b.endings);
@@ -1933,6 +2001,7 @@ main(void)
 		cmocka_unit_test(test_flow_absurd_timestamps),
 		cmocka_unit_test(test_flow_memcap_emergency),
 		cmocka_unit_test(test_flow_memcap_owner_memory),
+		cmocka_unit_test(test_flow_memcheck_old_flow_grows),
 		cmocka_unit_test(test_flow_memcap_flood_flat),
 		cmocka_unit_test(test_flow_memuse_matches_allocator),
 		cmocka_unit_test(test_flow_end_exactly_once),

@@ -204,7 +204,7 @@ test_ssdp_probe_no(void **state)
 		    strlen(no[i]), 0), APP_PROBE_NO);
 	/* Through the parse op: an anomaly, no fact. */
 	{
-		void *st = ssdp_parser.state_new();
+		void *st = app_state_new(&ssdp_parser);
 		struct app_result r = ssdp_parser.parse(st, &ctx, 0,
 		    (const uint8_t *)no[0], strlen(no[0]));
 
@@ -214,7 +214,7 @@ test_ssdp_probe_no(void **state)
 		r = ssdp_parser.parse(st, &ctx, 0, (const uint8_t *)notify,
 		    sizeof(notify) - 1);
 		assert_int_equal(ctx.n_facts, 1);
-		ssdp_parser.state_free(st);
+		app_state_free(&ssdp_parser, st);
 	}
 	(void)f;
 }
