@@ -193,7 +193,7 @@ test_dhcp_buffers(void **state)
 	void *st;
 
 	(void)state;
-	st = dhcp_parser.state_new();
+	st = app_state_new(&dhcp_parser);
 	(void)dhcp_parser.parse(st, &ctx, APP_DIR_TOSERVER, b, n);
 	assert_int_equal(ctx.n_insp, 0);
 	ctx.inspect = true;
@@ -215,7 +215,7 @@ test_dhcp_buffers(void **state)
 	assert_int_equal(mock_buf_count(mi, APP_BUF_DHCP_HOSTNAME), 0);
 	assert_int_equal(mock_buf_count(mi, APP_BUF_DHCP_VENDOR_CLASS), 1);
 	mock_reset(&ctx);
-	dhcp_parser.state_free(st);
+	app_state_free(&dhcp_parser, st);
 }
 
 int
