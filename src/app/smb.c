@@ -613,7 +613,7 @@ smb_tree_add(struct smb_state *st, uint32_t tid, const char *share,
 	t->used = true;
 	t->tid = tid;
 	t->pipe = pipe;
-	(void)snprintf(t->share, sizeof(t->share), "%s", share);
+	strlcpy(t->share, share, sizeof(t->share));	/* cut to fit */
 }
 
 static struct smb_file *

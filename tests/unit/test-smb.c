@@ -36,7 +36,7 @@ struct capture {
 	unsigned	 n;
 	struct smb_facts f[MAX_FACTS];
 	unsigned	 ninspect;
-	unsigned	 bufmask[MAX_INSPECT];	/* 1 << (id - SMB_SHARE) */
+	unsigned	 bufmask[MAX_INSPECT];	/* 1 << (id - SMB_SHARE), SMB's */
 	size_t		 file_data[MAX_INSPECT];
 	char		 share[MAX_INSPECT][64];
 	char		 pipe[MAX_INSPECT][64];
@@ -103,7 +103,8 @@ app_inspect(struct app_ctx *ctx, enum app_proto proto, int dir,
 		default:
 			fail_msg("unexpected buffer %d", bufs[i].id);
 		}
-		c->bufmask[k] |= 1u << (bufs[i].id - APP_BUF_SMB_SHARE);
+		if (bufs[i].id >= APP_BUF_SMB_SHARE)	/* not file.data */
+			c->bufmask[k] |= 1u << (bufs[i].id - APP_BUF_SMB_SHARE);
 	}
 }
 
