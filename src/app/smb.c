@@ -1117,8 +1117,11 @@ smb1_trans(struct smb_state *st, struct app_ctx *ctx,
 			count = le32(w + 23);
 			disp = le32(w + 31);
 		} else if (kind != SMB_TK_NT && m->wc >= 8) {
-			count = le16(w + 12);
-			disp = le16(w + 16);
+			/* TotalParam, TotalData, ParamCount, ParamOffset,
+			 * ParamDisp, DataCount, DataOffset, DataDisp
+			 * (MS-CIFS 2.2.4.34.1, 2.2.4.47.1) */
+			count = le16(w + 10);
+			disp = le16(w + 14);
 		} else
 			return;
 		if ((uint64_t)disp + count > t->total_data) {

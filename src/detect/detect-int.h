@@ -29,6 +29,8 @@
 #define DETECT_MAX_VARS_DEPTH	8	/* $VAR inside $VAR */
 #define DETECT_MAX_BYTEVARS	8	/* byte_extract names per rule */
 #define DETECT_MAX_TRANSFORMS	4	/* per sticky buffer */
+#define DETECT_PCRE_MATCH_LIMIT	3500	/* Suricata's pcre.match-limit */
+#define DETECT_PCRE_DEPTH_LIMIT	1500	/* ... match-limit-recursion */
 #define DETECT_RECURSION_LIMIT	3000	/* backtracking steps, as Suricata */
 #define DETECT_STREAM_CHUNK	(64u << 10)	/* stream bytes per scan */
 #define DETECT_STREAM_TAIL_MAX	2048	/* bytes kept per direction */

@@ -1245,8 +1245,23 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	if (e->nrules > 1)
 		qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
 	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
-	/* how rules are grouped is part of what the cache holds */
-	e->set_hash = hash_text(e->set_hash, "port-groups/8", 13);
+	/* how rules are grouped is part of what the cache holds, and the
+	 * groups depend on the variables the rules' ports and addresses
+	 * name: a database built for other values must never be read */
+	e->set_hash = hash_text(e->set_hash, "port-groups/8 " PACKAGE_VERSION,
+	    strlen("port-groups/8 " PACKAGE_VERSION));
+	for (i = 0; i < e->nvars; i++) {
+		e->set_hash = hash_text(e->set_hash, e->vnames[i],
+		    strlen(e->vnames[i]) + 1);
+		e->set_hash = hash_text(e->set_hash, e->vvalues[i],
+		    strlen(e->vvalues[i]) + 1);
+	}
+	for (i = 0; i < e->npvars; i++) {
+		e->set_hash = hash_text(e->set_hash, e->pvnames[i],
+		    strlen(e->pvnames[i]) + 1);
+		e->set_hash = hash_text(e->set_hash, e->pvvalues[i],
+		    strlen(e->pvvalues[i]) + 1);
+	}
 	nsel = (GT_MAX + 2 * APP_MAX) * 2;
 	sels = xcalloc(nsel, sizeof(*sels));
 	mem = xcalloc(nsel, sizeof(*mem));

@@ -37,6 +37,8 @@ struct detect_thread {
 	void		*arg;
 	hs_scratch_t	*scratch;
 	pcre2_match_data *md;
+	pcre2_match_context *mc;	/* Suricata's backtracking limits */
+	uint64_t	 pcre_limits;	/* matches cut short by them */
 	uint32_t	*cand;
 	size_t		 ncand;
 	uint32_t	*stamp;
@@ -149,8 +151,9 @@ transform(uint32_t key, const uint8_t *d, size_t len, uint8_t *out,
 		*olen = len;
 		return d;
 	}
-	if (len > DETECT_TRANSFORM_MAX - 1)
-		len = DETECT_TRANSFORM_MAX - 1;
+	/* Room for every transform to add its byte (dotprefix). */
+	if (len > DETECT_TRANSFORM_MAX - DETECT_MAX_TRANSFORMS)
+		len = DETECT_TRANSFORM_MAX - DETECT_MAX_TRANSFORMS;
 	memmove(out, d, len);
 	n = len;
 	for (i = 0; i < DETECT_MAX_TRANSFORMS; i++) {
@@ -478,7 +481,9 @@ inspect_pcre(struct ictx *ic, const struct dlist *l, uint16_t i,
 		    len, prev) : false;
 	for (;;) {
 		rc = pcre2_match(m->re, buf + start, len - start, off, 0,
-		    ic->t->md, NULL);
+		    ic->t->md, ic->t->mc);
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+			ic->t->pcre_limits++;	/* no match, as in Suricata */
 		if (rc < 0)
 			return (m->flags & DMF_NEGATED) ? inspect(ic, l, i + 1,
 			    buf, len, prev) : false;
@@ -1088,8 +1093,12 @@ on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
 {
 	struct detect_thread *t = arg;
 	const struct pdb *d = t->cur_db;
-	uint32_t k, first = d->pat_rules[id], n = d->pat_nrules[id];
+	uint32_t k, first, n;
 
+	if (id >= d->npat)
+		return 0;	/* not a pattern of ours: never trusted */
+	first = d->pat_rules[id];
+	n = d->pat_nrules[id];
 	(void)from;
 	(void)to;
 	(void)flags;
@@ -1230,6 +1239,12 @@ detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
 			}
 	}
 	t->md = pcre2_match_data_create(maxcap + 1, NULL);
+	/* A hostile payload must not make a pattern backtrack for long:
+	 * Suricata's pcre.match-limit and match-limit-recursion. */
+	if ((t->mc = pcre2_match_context_create(NULL)) != NULL) {
+		(void)pcre2_set_match_limit(t->mc, DETECT_PCRE_MATCH_LIMIT);
+		(void)pcre2_set_depth_limit(t->mc, DETECT_PCRE_DEPTH_LIMIT);
+	}
 	t->cand = xcalloc(e->nrules + 1, sizeof(*t->cand));
 	t->stamp = xcalloc(e->nrules + 1, sizeof(*t->stamp));
 	t->sbuf = xcalloc(DETECT_STREAM_CHUNK + DETECT_STREAM_TAIL_MAX, 1);
@@ -1237,6 +1252,12 @@ detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
 	t->vbuf = xcalloc(DETECT_TRANSFORM_MAX + 1, 1);
 	t->b64 = xcalloc(DETECT_B64_MAX, 1);
 	return t;
+}
+
+uint64_t
+detect_thread_pcre_limits(const struct detect_thread *t)
+{
+	return t->pcre_limits;
 }
 
 void
@@ -1247,6 +1268,7 @@ detect_thread_free(struct detect_thread *t)
 	if (t->scratch != NULL)
 		hs_free_scratch(t->scratch);
 	pcre2_match_data_free(t->md);
+	pcre2_match_context_free(t->mc);
 	free(t->cand);
 	free(t->stamp);
 	free(t->sbuf);
@@ -1422,8 +1444,9 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 		df->tail[dir] = xcalloc(t->e->stream_tail, 1);
 		df->size += mem_cost(t->e->stream_tail);
 		t->memuse += mem_cost(t->e->stream_tail);
-		/* bytes delivered before any rule looked */
-		df->stream_off[dir] = f->tcp.dir[dir].delivered;
+		/* bytes delivered (or lost) before any rule looked */
+		df->stream_off[dir] = f->tcp.dir[dir].delivered +
+		    f->tcp.dir[dir].gap_bytes;
 	}
 	while (len > 0) {
 		size_t n = len > DETECT_STREAM_CHUNK ? DETECT_STREAM_CHUNK : len;
@@ -1432,6 +1455,25 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 		data += n;
 		len -= n;
 	}
+}
+
+/*
+ * Bytes of a direction were lost: what was kept of the stream no
+ * longer joins what follows (no content; distance may span the hole),
+ * and positions go on counting past it.
+ */
+void
+detect_stream_gap(struct detect_thread *t, struct flow *f, int dir,
+    uint64_t len)
+{
+	struct detect_flow *df;
+
+	(void)t;
+	if (f == NULL || (dir != 0 && dir != 1) || (df = f->detect) == NULL ||
+	    df->tail[dir] == NULL)
+		return;
+	df->stream_off[dir] += df->tail_len[dir] + len;
+	df->tail_len[dir] = 0;
 }
 
 static void

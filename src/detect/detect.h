@@ -195,6 +195,9 @@ void		 detect_packet(struct detect_thread *, struct flow *f,
 /* In-order bytes of one TCP direction, as delivered to the app layer. */
 void		 detect_stream(struct detect_thread *, struct flow *, int dir,
 		    const uint8_t *, size_t);
+/* len bytes of one TCP direction were lost (a gap). */
+void		 detect_stream_gap(struct detect_thread *, struct flow *,
+		    int dir, uint64_t len);
 /* A transaction's buffers (app_inspect()); p may be NULL. */
 void		 detect_tx(struct detect_thread *, struct flow *,
 		    const struct packet *p, enum app_proto, int dir,
@@ -202,6 +205,9 @@ void		 detect_tx(struct detect_thread *, struct flow *,
 		    const enum ww_counter *app_events, size_t nevents);
 /* The flow ends: free its detection state. */
 void		 detect_flow_free(struct flow *);
+/* pcre evaluations given up at the backtracking limits (Suricata's
+ * pcre.match-limit 3500 and match-limit-recursion 1500): no match. */
+uint64_t	 detect_thread_pcre_limits(const struct detect_thread *);
 /* Bytes of per-flow detection state held now (for flow.memcap). */
 uint64_t	 detect_thread_memuse(const struct detect_thread *);
 /* The same for one flow (0 when it has none). */

@@ -171,7 +171,8 @@ worker_stream_gap(void *arg, struct flow *f, int dir, uint64_t len)
 {
 	struct worker *w = arg;
 
-	(void)len;
+	if (w->dt != NULL)
+		detect_stream_gap(w->dt, f, dir, len);
 	app_stream_gap(w->app, f, dir);
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -537,6 +538,37 @@ test_stream_realert(void **state)
 	detect_free(e);
 }
 
+/*
+ * A gap: what was kept before it does not join what follows (a
+ * content split by the hole is not found), and stream positions count
+ * the lost bytes.
+ */
+static void
+test_stream_gap(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (msg:\"x\"; flow:only_stream; "
+	    "content:\"EVIL\"; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"o\"; flow:only_stream; "
+	    "content:\"MARK\"; offset:20; depth:4; sid:2;)\n");
+	struct detect_thread *t;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	detect_stream(t, &f, 0, (const uint8_t *)"0123456EV", 9);
+	detect_stream_gap(t, &f, 0, 11);
+	detect_stream(t, &f, 0, (const uint8_t *)"MARKIL", 6);
+	assert_int_equal(th_count(1), 0);	/* "EV" + hole + "IL" */
+	assert_int_equal(th_count(2), 1);	/* at 9 + 11 = 20 */
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
 static void
 test_tx_buffers(void **state)
 {
@@ -609,6 +641,71 @@ test_tx_buffers(void **state)
 	    0);
 	assert_int_equal(th_count(4), 1);
 	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
+/*
+ * A buffer as large as a transform holds, with every transform adding
+ * its byte (four dotprefix): the result still fits (ASan watches).
+ */
+static void
+test_transform_full(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert http any any -> any any (msg:\"dots\"; "
+	    "http.request_body; dotprefix; dotprefix; dotprefix; dotprefix; "
+	    "content:\"....AAAA\"; startswith; sid:1;)\n");
+	struct detect_thread *t;
+	struct app_buf body;
+	uint8_t *big;
+	struct flow f;
+
+	(void)state;
+	assert_non_null(e);
+	assert_non_null(big = malloc(100 << 10));
+	memset(big, 'A', 100 << 10);
+	body = (struct app_buf){ APP_BUF_HTTP_REQUEST_BODY, big, 100 << 10 };
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	f.app_proto = APP_HTTP;
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, APP_HTTP, FLOW_DIR_TOSERVER, &body, 1, NULL,
+	    NULL, 0);
+	assert_true(th_alerted(1));
+	detect_flow_free(&f);
+	detect_thread_free(t);
+	detect_free(e);
+	free(big);
+}
+
+/*
+ * A pattern that backtracks exponentially on a hostile payload gives
+ * up at Suricata's match limit (no match, counted) instead of running
+ * to PCRE2's own ten million steps on every packet; a plain one still
+ * matches.
+ */
+static void
+test_pcre_limits(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert udp any any -> any any (msg:\"bomb\"; content:\"aaaa\"; "
+	    "pcre:\"/^(a+)+$/\"; sid:1;)\n"
+	    "alert udp any any -> any any (msg:\"ok\"; content:\"aaaa\"; "
+	    "pcre:\"/a{8}!/\"; sid:2;)\n");
+	struct detect_thread *t;
+	struct packet p;
+	char buf[] = "aaaaaaaaaaaaaaaaaaaa!";	/* 20 a's: 2^20 ways */
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_packet(&p, IPPROTO_UDP, CLI, 1234, SRV, 53, buf, sizeof(buf) - 1);
+	detect_packet(t, NULL, &p, NULL, 0);
+	assert_false(th_alerted(1));
+	assert_true(th_alerted(2));
+	assert_int_equal(detect_thread_pcre_limits(t), 1);
 	detect_thread_free(t);
 	detect_free(e);
 }
@@ -1023,7 +1120,10 @@ main(void)
 		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_stream_every_split),
 		cmocka_unit_test(test_stream_realert),
+		cmocka_unit_test(test_stream_gap),
 		cmocka_unit_test(test_tx_buffers),
+		cmocka_unit_test(test_transform_full),
+		cmocka_unit_test(test_pcre_limits),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_pass_and_events),
 		cmocka_unit_test(test_header_buffers),

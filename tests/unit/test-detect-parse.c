@@ -626,6 +626,33 @@ test_cache(void **state)
 	assert_non_null(e);
 	assert_false(detect_from_cache(e));
 	detect_free(e);
+	/* nor the same rules with other values of their variables: the
+	 * port groups differ, and a database of other groups must never
+	 * be read (its pattern ids would name other rules) */
+	{
+		const char *vt = "alert tcp any any -> any $P1 (content:"
+		    "\"AAAA\"; sid:1;)\nalert tcp any any -> any $P2 ("
+		    "content:\"BBBB\"; sid:2;)\n";
+		struct detect_var pv[2] = {
+			{ (char *)"P1", (char *)"80" },
+			{ (char *)"P2", (char *)"443" },
+		};
+
+		c.port_vars = pv;
+		c.n_port_vars = 2;
+		e = th_load_cfg(&c, vt);
+		assert_non_null(e);
+		assert_false(detect_from_cache(e));
+		detect_free(e);
+		pv[0].value = (char *)"443";
+		pv[1].value = (char *)"80";
+		e = th_load_cfg(&c, vt);
+		assert_non_null(e);
+		assert_false(detect_from_cache(e));
+		detect_free(e);
+		c.port_vars = NULL;
+		c.n_port_vars = 0;
+	}
 	rm_dir(dir);
 }
 

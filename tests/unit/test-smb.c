@@ -1080,8 +1080,8 @@ trans(struct pdu *p, uint8_t cmd, uint16_t mid, uint32_t total,
 		w = p->n;
 		zeros(p, 18);
 		set16(p, w + 2, total);
-		set16(p, w + 12, count);
-		set16(p, w + 16, subcmd);	/* displacement */
+		set16(p, w + 10, count);	/* DataCount */
+		set16(p, w + 14, subcmd);	/* DataDisplacement */
 	}
 	u16(p, 0);
 	end(p);
