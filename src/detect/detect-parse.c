@@ -1575,8 +1575,12 @@ parse_flowbits(struct pctx *pc, char *v)
 	for (tok = strtok_r(names, "|&", &save); tok != NULL;
 	    tok = strtok_r(NULL, "|&", &save)) {
 		tok = trim(tok);
-		if (*tok == '\0' || strchr(tok, ' ') != NULL)
+		if (*tok == '\0' || strchr(tok, ' ') != NULL) {
+			/* not counted in nfb yet: the rule's free misses it */
+			free(op->ids);
+			op->ids = NULL;
 			return pfail(pc, pc->col, "invalid flowbit name", NULL);
+		}
 		op->ids = xreallocarray(op->ids, op->n + 1, sizeof(*op->ids));
 		op->ids[op->n++] = detect_flowbit_id(pc->e, tok);
 	}
