@@ -264,6 +264,35 @@ load_vars(struct detect_engine *e, const struct detect_config *c, FILE *err)
 	return 0;
 }
 
+/*
+ * The next line of a Suricata config file (classification, reference,
+ * threshold) in buf, cut to fit, without its leading blanks; a comment
+ * or blank line is "".  NULL at the end of the text.
+ */
+static char *
+next_conf_line(const char **pp, char *buf, size_t size, unsigned *line)
+{
+	const char *p = *pp, *eol;
+	size_t len;
+	char *s;
+
+	if (*p == '\0')
+		return NULL;
+	eol = strchr(p, '\n');
+	len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+	*pp = p + len + (eol != NULL);
+	(*line)++;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	for (s = buf; isspace((unsigned char)*s); s++)
+		;
+	if (*s == '#')
+		*s = '\0';
+	return s;
+}
+
 /* "config classification: name,description,priority" */
 static int
 load_classification(struct detect_engine *e, const char *name,
@@ -272,25 +301,14 @@ load_classification(struct detect_engine *e, const char *name,
 	const char *p = text;
 	unsigned line = 0;
 	int errors = 0;
+	char buf[1024], *s;
 
-	while (*p != '\0') {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
-		char buf[1024], *s, *f[3];
+	while ((s = next_conf_line(&p, buf, sizeof(buf), &line)) != NULL) {
+		char *f[3], *end;
 		int nf = 0;
 		long prio;
-		char *end;
 
-		line++;
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, p, len);
-		buf[len] = '\0';
-		p += len + (eol != NULL);
-		s = buf;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '#' || *s == '\0')
+		if (*s == '\0')
 			continue;
 		if (strncmp(s, "config classification:", 22) != 0) {
 			if (err != NULL)
@@ -347,22 +365,10 @@ load_reference(struct detect_engine *e, const char *name, const char *text,
 	const char *p = text;
 	unsigned line = 0;
 	int errors = 0;
+	char buf[1024], *s, *n;
 
-	while (*p != '\0') {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
-		char buf[1024], *s, *n;
-
-		line++;
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, p, len);
-		buf[len] = '\0';
-		p += len + (eol != NULL);
-		s = buf;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '#' || *s == '\0')
+	while ((s = next_conf_line(&p, buf, sizeof(buf), &line)) != NULL) {
+		if (*s == '\0')
 			continue;
 		if (strncmp(s, "config reference:", 17) != 0) {
 			if (err != NULL)
@@ -554,11 +560,10 @@ load_threshold(struct detect_engine *e, const char *name, const char *text,
 	const char *p = text;
 	unsigned line = 0;
 	int errors = 0;
+	char buf[2048], *s;
 
-	while (*p != '\0') {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
-		char buf[2048], *s, *kw, *tok, *next;
+	while ((s = next_conf_line(&p, buf, sizeof(buf), &line)) != NULL) {
+		char *kw, *tok, *next;
 		uint64_t gid = 1, sid = 0;
 		struct thresh th;
 		char *ip = NULL;
@@ -566,16 +571,7 @@ load_threshold(struct detect_engine *e, const char *name, const char *text,
 		bool have_gid = false, have_sid = false, bad = false;
 		bool is_supp;
 
-		line++;
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, p, len);
-		buf[len] = '\0';
-		p += len + (eol != NULL);
-		s = buf;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '#' || *s == '\0')
+		if (*s == '\0')
 			continue;
 		kw = s;
 		while (*s != '\0' && !isspace((unsigned char)*s))

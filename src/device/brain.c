@@ -499,6 +499,18 @@ static void brain_vendor_claim(struct brain *, struct brain_dev *,
 static void brain_alert_full(struct brain *, const uint8_t *, uint16_t,
     uint64_t);
 
+/* A device that leaves the inventory leaves the database at the next
+ * save (if it ever got there). */
+static void
+brain_forget(struct brain *b, const struct device *d)
+{
+	if (d->id == 0)
+		return;
+	b->forget = xreallocarray(b->forget, b->nforget + 1,
+	    sizeof(*b->forget));
+	b->forget[b->nforget++] = d->id;
+}
+
 /*
  * Room for a device seen with a MAC: the device least recently seen
  * (before ts, so never one the event at hand is about) among those
@@ -550,11 +562,7 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 		if (e->want == v)
 			e->want = NULL;
 	}
-	if (v->d.id != 0) {
-		b->forget = xreallocarray(b->forget, b->nforget + 1,
-		    sizeof(*b->forget));
-		b->forget[b->nforget++] = v->d.id;
-	}
+	brain_forget(b, &v->d);
 	v->evicted = true;
 	b->ngone++;
 	ctr_inc(b->ctr, CTR_DEV_EVICTED);
@@ -898,11 +906,7 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 	ctr_inc(b->ctr, CTR_DEV_MERGED);
 	if (from->d.announced)
 		brain_emit_merged(b, from, to, ts);
-	if (from->d.id != 0) {
-		b->forget = xreallocarray(b->forget, b->nforget + 1,
-		    sizeof(*b->forget));
-		b->forget[b->nforget++] = from->d.id;
-	}
+	brain_forget(b, &from->d);
 	brain_touch(b, to, ch ? CH_IDENTITY : 0, ts);
 }
 

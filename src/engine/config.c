@@ -597,9 +597,8 @@ parse_cidr(const char *str, struct stream_host_policy *h)
 	unsigned long bits;
 	unsigned max;
 
-	if (strlen(str) >= sizeof(buf))
+	if (strlcpy(buf, str, sizeof(buf)) >= sizeof(buf))
 		return -1;
-	strcpy(buf, str);
 	if ((slash = strchr(buf, '/')) != NULL)
 		*slash++ = '\0';
 	memset(h->addr, 0, sizeof(h->addr));
