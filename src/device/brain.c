@@ -68,6 +68,7 @@ brain_config_defaults(struct brain_config *c)
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
 	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
 	c->alert_window = BRAIN_DEFAULT_ALERT_WINDOW;
+	bl_config_defaults(&c->baseline);
 }
 
 void

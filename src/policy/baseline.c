@@ -270,9 +270,23 @@ bl_lookup(const struct bl_set *s, const char *key, uint64_t h)
 	return NULL;
 }
 
+/* Keys are kept cut to BL_KEY_MAX - 1 bytes: hash and compare the
+ * cut key, so that two long keys alike up to there are one item. */
+static const char *
+bl_cut(const char *key, char *buf)
+{
+	if (strlen(key) < BL_KEY_MAX)
+		return key;
+	strlcpy(buf, key, BL_KEY_MAX);
+	return buf;
+}
+
 const struct bl_item *
 bl_find(const struct bl_dev *d, enum bl_kind k, const char *key)
 {
+	char buf[BL_KEY_MAX];
+
+	key = bl_cut(key, buf);
 	return bl_lookup(&d->set[k], key, bl_hash(key));
 }
 
@@ -282,9 +296,12 @@ bl_add(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 {
 	struct bl_set *s = &d->set[k];
 	struct bl_item *it;
-	uint64_t h = bl_hash(key);
+	char buf[BL_KEY_MAX];
+	uint64_t h;
 	uint32_t ncap;
 
+	key = bl_cut(key, buf);
+	h = bl_hash(key);
 	if ((it = bl_lookup(s, key, h)) != NULL)
 		return it;
 	if (s->n >= c->max[k]) {
@@ -311,8 +328,11 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
     const char *key, uint64_t ts)
 {
 	struct bl_item *it;
-	uint64_t h = bl_hash(key);
+	char buf[BL_KEY_MAX];
+	uint64_t h;
 
+	key = bl_cut(key, buf);
+	h = bl_hash(key);
 	if ((it = bl_lookup(&d->set[k], key, h)) != NULL) {
 		if (it->count < UINT32_MAX)
 			it->count++;

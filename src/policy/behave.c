@@ -200,6 +200,22 @@ bh_win_count(const struct bh_dev *d, enum bh_what w)
 	return d != NULL ? d->win[w].n : 0;
 }
 
+/* A detection's second count shares the window of its first. */
+static uint32_t
+bh_window(const struct bh_config *c, enum bh_what w)
+{
+	switch (w) {
+	case BH_SCAN_PORTS:
+		return c->window[BH_SCAN_PEERS];
+	case BH_SMB_HOSTS:
+		return c->window[BH_SMB_FILES];
+	case BH_FLOOD_PACKETS:
+		return c->window[BH_FLOOD_FLOWS];
+	default:
+		return c->window[w];
+	}
+}
+
 static size_t
 bh_check(const struct bh_config *c, enum bh_what w, uint32_t seen,
     struct bh_hit *hit)
@@ -209,7 +225,7 @@ bh_check(const struct bh_config *c, enum bh_what w, uint32_t seen,
 	hit->what = w;
 	hit->seen = seen;
 	hit->threshold = c->threshold[w];
-	hit->window = c->window[w];
+	hit->window = bh_window(c, w);
 	return 1;
 }
 
@@ -221,7 +237,8 @@ bh_distinct(struct bh_dev *d, const struct bh_config *c, enum bh_what w,
 
 	if (c->threshold[w] == 0)
 		return 0;
-	n = bh_win_add(&d->win[w], c->threshold[w], key, now, c->window[w]);
+	n = bh_win_add(&d->win[w], c->threshold[w], key, now,
+	    bh_window(c, w));
 	return bh_check(c, w, n, hit);
 }
 
@@ -233,7 +250,7 @@ bh_counted(struct bh_dev *d, const struct bh_config *c, enum bh_what w,
 
 	if (c->threshold[w] == 0)
 		return 0;
-	n = bh_ring_add(&d->ring[w], c->threshold[w], now, c->window[w]);
+	n = bh_ring_add(&d->ring[w], c->threshold[w], now, bh_window(c, w));
 	return bh_check(c, w, n, hit);
 }
 
@@ -249,8 +266,6 @@ bh_flood(struct bh_dev *d, const struct bh_config *c, uint32_t now,
 	if (c->threshold[BH_FLOOD_FLOWS] == 0 &&
 	    c->threshold[BH_FLOOD_PACKETS] == 0)
 		return 0;
-	if (c->window[BH_FLOOD_PACKETS] > win)
-		win = c->window[BH_FLOOD_PACKETS];
 	peer |= 1;		/* 0 marks a free slot */
 	for (i = 0; i < BH_FLOOD_PEERS; i++)
 		if (d->flood[i].peer == peer) {

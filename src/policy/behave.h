@@ -42,7 +42,9 @@ enum bh_what {
 struct bh_config {
 	bool		 enabled;
 	uint32_t	 threshold[BH_WHAT_MAX];
-	uint32_t	 window[BH_WHAT_MAX];	/* seconds */
+	/* Seconds; a detection's second count (scan ports, SMB hosts,
+	 * flood packets) uses the window of its first. */
+	uint32_t	 window[BH_WHAT_MAX];
 	bool		 new_ae;	/* C-MOVE/C-GET to an AE never seen */
 	bool		 phi_internet;	/* HL7/DICOM to the internet */
 	uint32_t	 off_hours_flows;	/* 0: off */
