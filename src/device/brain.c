@@ -26,6 +26,7 @@
 #include "app/layer.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/brain-baseline.h"
 #include "device/brain-int.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
@@ -1106,6 +1107,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
+	brain_bl_flow(b, ev, c, s);
 }
 
 static void
@@ -1710,6 +1712,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	}
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
+	brain_bl_record(jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -1908,6 +1911,7 @@ brain_settle(struct brain *b)
 			b->devs[k++] = n;
 			continue;
 		}
+		brain_bl_dev_free(n);
 		dev_free(&n->d);
 		free(n);
 	}
@@ -1919,6 +1923,8 @@ static void
 brain_save(struct brain *b)
 {
 	struct device **v;
+	struct bl_dev **bls;
+	struct brain_dev **nv;
 	size_t i, n = 0;
 
 	if (b->state == NULL)
@@ -1927,14 +1933,21 @@ brain_save(struct brain *b)
 	    b->nforget, b->save_failed ? NULL : b->err) == 0)
 		b->nforget = 0;		/* else tried again at the next save */
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	bls = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*bls));
+	nv = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*nv));
 	for (i = 0; i < b->ndevs; i++)
-		if (b->devs[i]->d.unsaved)
+		if (b->devs[i]->d.unsaved) {
+			nv[n] = b->devs[i];
+			bls[n] = brain_bl_to_save(b->devs[i]);
 			v[n++] = &b->devs[i]->d;
+		}
 	if (n > 0) {
-		if (state_save_devices(b->state, v, n,
+		if (state_save_devices_bl(b->state, v, bls, n,
 		    b->save_failed ? NULL : b->err) == 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				v[i]->unsaved = false;
+				brain_bl_saved(nv[i]);
+			}
 			if (b->save_failed)
 				log_info("state: saving works again");
 			b->save_failed = false;
@@ -1945,6 +1958,8 @@ brain_save(struct brain *b)
 		}
 	}
 	free(v);
+	free(bls);
+	free(nv);
 	b->saved_us = b->now_us;
 }
 
@@ -2339,6 +2354,12 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		b->continuing = b->ndevs > 0;
 		b->nloaded = b->ndevs;
 	}
+	if (brain_bl_load(b) != 0) {
+		if (err != NULL)
+			fprintf(err, "%s\n", state_errmsg(b->state));
+		brain_free(b);
+		return NULL;
+	}
 	return b;
 }
 
@@ -2373,6 +2394,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
+	brain_bl_finish(b, ts_us);
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);
@@ -2563,6 +2585,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	free(v);
 
  warnings:
+	brain_bl_summary(b, fp);
 	/* What the inventory could not do, where the user reads. */
 	if ((full = ctr_get(b->ctr, CTR_DEV_TABLE_FULL)) > 0)
 		fprintf(fp, "  WARNING    the device table was full "
@@ -2604,6 +2627,7 @@ brain_free(struct brain *b)
 		brain_ev_release(&b->pend[i]);
 	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
+		brain_bl_dev_free(b->devs[i]);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}
@@ -2619,6 +2643,7 @@ brain_free(struct brain *b)
 	free(b->pend);
 	free(b->wgen);
 	free(b->held);
+	brain_bl_free(b);
 	zones_free(b->own_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);
