@@ -27,6 +27,11 @@
 
 #include "app/app.h"
 #include "app/layer.h"
+#if defined(__has_include)
+#if __has_include("app/activity.h")
+#include "app/activity.h"
+#endif
+#endif
 #include "device/brain-baseline.h"
 #include "device/brain-int.h"
 #include "output/jsonw.h"
@@ -683,18 +688,170 @@ bl_ae_pair_add(struct brain_bl *g, const char *pair)
 	bl_ae_add(g, bl_ae_hash(tab + 1, strlen(tab + 1)));
 }
 
-#ifdef BRAIN_HAVE_ACTIVITY
-#include "app/activity.h"
-#endif
+/* An actor's peer for the behaviours: its address, else MAC. */
+static bool
+bl_end_internet(struct brain *b, const struct brain_dev *p,
+    const struct brain_end *e)
+{
+	return (p != NULL ? brain_dev_zone(b, p) : brain_end_zone(b, e, -1)) ==
+	    ZONE_INTERNET;
+}
+
+static void
+bl_hits(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
+    const struct bh_hit *hit, size_t nhit, const char *unit)
+{
+	char seen[128];
+	size_t i;
+
+	for (i = 0; i < nhit; i++) {
+		snprintf(seen, sizeof(seen), "%u %s in %us (threshold %u)",
+		    hit[i].seen, hit[i].what == BH_SMB_HOSTS ? "hosts" :
+		    unit, hit[i].window, hit[i].threshold);
+		bl_behaviour(b, ev, n, &hit[i], seen);
+	}
+}
+
+static void
+bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
+    struct brain_dev *p)
+{
+	const char *type = ev->value;
+
+	if (type[0] == '\0')
+		return;
+	if (bl_end_internet(b, p, &ev->end[1]))
+		bl_phi_internet(b, ev, a, &ev->end[1], "HL7");
+	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_HL7_SENT,
+	    BL_SID_NEW_HL7_SENT, type, "only the HL7 message types it "
+	    "learned to send");
+	if (p != NULL && p != a) {
+		bl_get(b, p, ev->ts_us);
+		bl_observe_dev(b, ev, p, a, &ev->end[0], false, BL_HL7_RECV,
+		    BL_SID_NEW_HL7_RECV, type, "only the HL7 message types "
+		    "it learned to receive");
+	}
+}
+
+static void
+bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *a, struct brain_dev *p)
+{
+	if (ev->value[0] == '\0')
+		return;
+	bl_ae_pair_add(b->bl, ev->value);
+	if (bl_end_internet(b, p, &ev->end[1]))
+		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM");
+	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
+	    BL_SID_NEW_DICOM_AE, ev->value, "only the AE title pairs it "
+	    "learned");
+}
+
+static void
+bl_dicom_command(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *a, struct brain_dev *p)
+{
+	const struct bh_config *bc = &b->cfg.baseline.detect;
+	char cmd[DEV_VALUE_MAX], seen[DEV_VALUE_MAX + 96], reason[96];
+	const char *dest, *tab;
+	struct bh_hit hit[1];
+	struct blx x;
+	size_t n;
+
+	strlcpy(cmd, ev->value, sizeof(cmd));
+	dest = NULL;
+	if ((tab = strchr(ev->value, '\t')) != NULL) {
+		cmd[tab - ev->value] = '\0';
+		dest = tab + 1;
+	}
+	if (cmd[0] == '\0')
+		return;
+	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_CMD,
+	    BL_SID_NEW_DICOM_CMD, cmd, "only the DICOM commands it learned");
+	if (!bc->enabled)
+		return;
+	if (strcmp(cmd, "C-FIND") == 0) {
+		n = bh_dicom_find(bh_get(a), bc, ev->ts_us, hit);
+		bl_hits(b, ev, a, hit, n, "C-FIND requests");
+	} else if (strcmp(cmd, "C-MOVE") == 0 || strcmp(cmd, "C-GET") == 0) {
+		n = bh_dicom_move(bh_get(a), bc, ev->ts_us, hit);
+		bl_hits(b, ev, a, hit, n, "C-MOVE/C-GET requests");
+	}
+	/* A retrieval sent to an AE no association ever named: where do
+	 * the studies go? */
+	if (dest != NULL && dest[0] != '\0' && bc->new_ae &&
+	    !bl_ae_known(b->bl, bl_ae_hash(dest, strlen(dest)))) {
+		memset(&x, 0, sizeof(x));
+		x.sid = BL_SID_DICOM_NEW_AE;
+		x.bl = a->bl;
+		x.kind = BL_DICOM_AE;
+		snprintf(seen, sizeof(seen), "%s to AE title \"%s\"", cmd,
+		    dest);
+		x.seen = seen;
+		x.expected = "retrievals to AE titles that associations use";
+		snprintf(reason, sizeof(reason), "dicom-new-ae %s", dest);
+		ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
+		bl_alert(b, ev, a, p, &ev->end[1], true, reason, &x);
+	}
+}
 
 void
-brain_bl_activity(struct brain *b, const struct brain_ev *ev)
+brain_bl_activity(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *a, struct brain_dev *p)
 {
-#ifdef BRAIN_HAVE_ACTIVITY
-	brain_bl_activity_apply(b, ev);
+#if defined(__has_include)
+#if __has_include("app/activity.h")
+#define BL_HAVE_ACTIVITY 1
+#endif
+#endif
+#ifdef BL_HAVE_ACTIVITY
+	const struct bh_config *bc = &b->cfg.baseline.detect;
+	struct bh_hit hit[2];
+	size_t n;
+
+	if (b->bl == NULL || a == NULL)
+		return;
+	bl_get(b, a, ev->ts_us);
+	a->d.unsaved = true;
+	switch (ev->key) {
+	case ACT_HL7_MESSAGE:
+		bl_hl7(b, ev, a, p);
+		break;
+	case ACT_DICOM_ASSOC:
+		bl_dicom_assoc(b, ev, a, p);
+		break;
+	case ACT_DICOM_COMMAND:
+		bl_dicom_command(b, ev, a, p);
+		break;
+	case ACT_LOGIN:
+		/* Logins inside the site: lateral movement. */
+		if (!bc->enabled || bl_end_internet(b, p, &ev->end[1]))
+			break;
+		n = bh_login(bh_get(a), bc, ev->ts_us, bl_end_hash(&ev->end[1]),
+		    hit);
+		bl_hits(b, ev, a, hit, n, "hosts logged into in clear");
+		break;
+	case ACT_SMB_WRITE:
+	case ACT_SMB_RENAME:
+	case ACT_SMB_DELETE:
+		if (!bc->enabled)
+			break;
+		n = bh_smb_write(bh_get(a), bc, ev->ts_us,
+		    bl_end_hash(&ev->end[1]), bh_hash(ev->value,
+		    strlen(ev->value)), hit);
+		bl_hits(b, ev, a, hit, n, "files written, renamed or deleted");
+		break;
+	default:
+		break;
+	}
 #else
 	(void)b;
 	(void)ev;
+	(void)a;
+	(void)p;
+	(void)bl_hl7;
+	(void)bl_dicom_assoc;
+	(void)bl_dicom_command;
 #endif
 }
 

@@ -53,8 +53,10 @@ void	brain_bl_dev_free(struct brain_dev *);
 /* A flow ended: c its client, s its server (either may be NULL). */
 void	brain_bl_flow(struct brain *, const struct brain_ev *,
 	    struct brain_dev *c, struct brain_dev *s);
-/* An application activity (HL7 message, DICOM command, login, SMB). */
-void	brain_bl_activity(struct brain *, const struct brain_ev *);
+/* An application activity (HL7 message, DICOM command, login, SMB):
+ * a the actor (NULL: not a device), p its peer (NULL: none known). */
+void	brain_bl_activity(struct brain *, const struct brain_ev *,
+	    struct brain_dev *a, struct brain_dev *p);
 /* The baseline of n to save with it (NULL: none, or unchanged), and
  * after a save that worked: they are stored. */
 struct bl_dev *brain_bl_to_save(struct brain_dev *);
