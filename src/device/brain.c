@@ -1567,6 +1567,18 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 	free(ev->json);
 }
 
+/*
+ * A device did something (app/activity.def): the judgments (policy,
+ * baselines) see it; the inventory keeps nothing of it.
+ */
+static void
+brain_apply_activity(struct brain *b, const struct brain_ev *ev)
+{
+	if (!b->cfg.enabled || ev->key >= ACT_MAX)
+		return;
+	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
+}
+
 static void
 brain_apply(struct brain *b, const struct brain_ev *ev)
 {
@@ -1590,6 +1602,9 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		break;
 	case BRAIN_EV_ALERT:
 		brain_apply_alert(b, ev);
+		break;
+	case BRAIN_EV_ACTIVITY:
+		brain_apply_activity(b, ev);
 		break;
 	}
 }
