@@ -25,13 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/activity.h"
 #include "app/app.h"
 #include "app/layer.h"
-#if defined(__has_include)
-#if __has_include("app/activity.h")
-#include "app/activity.h"
-#endif
-#endif
 #include "device/brain-baseline.h"
 #include "device/brain-int.h"
 #include "output/jsonw.h"
@@ -799,12 +795,6 @@ void
 brain_bl_activity(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *a, struct brain_dev *p)
 {
-#if defined(__has_include)
-#if __has_include("app/activity.h")
-#define BL_HAVE_ACTIVITY 1
-#endif
-#endif
-#ifdef BL_HAVE_ACTIVITY
 	const struct bh_config *bc = &b->cfg.baseline.detect;
 	struct bh_hit hit[2];
 	size_t n;
@@ -844,15 +834,6 @@ brain_bl_activity(struct brain *b, const struct brain_ev *ev,
 	default:
 		break;
 	}
-#else
-	(void)b;
-	(void)ev;
-	(void)a;
-	(void)p;
-	(void)bl_hl7;
-	(void)bl_dicom_assoc;
-	(void)bl_dicom_command;
-#endif
 }
 
 struct bl_dev *

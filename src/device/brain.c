@@ -1570,6 +1570,25 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 	free(ev->json);
 }
 
+/*
+ * A device did something (app/activity.def): the judgments (policy,
+ * baselines) see it; the inventory keeps nothing of it.
+ */
+static void
+brain_apply_activity(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *a, *p;
+
+	if (!b->cfg.enabled || ev->key >= ACT_MAX)
+		return;
+	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
+	/* The actor as its flow would make it: an activity often comes
+	 * long before the flow ends. */
+	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
+	p = brain_resolve(b, &ev->end[1], ev->vlan, ev->ts_us);
+	brain_bl_activity(b, ev, a, p != a ? p : NULL);
+}
+
 static void
 brain_apply(struct brain *b, const struct brain_ev *ev)
 {
@@ -1593,6 +1612,9 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		break;
 	case BRAIN_EV_ALERT:
 		brain_apply_alert(b, ev);
+		break;
+	case BRAIN_EV_ACTIVITY:
+		brain_apply_activity(b, ev);
 		break;
 	}
 }
