@@ -1582,10 +1582,10 @@ brain_apply_activity(struct brain *b, const struct brain_ev *ev)
 	if (!b->cfg.enabled || ev->key >= ACT_MAX)
 		return;
 	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
-	/* The actor as its flow would make it: an activity often comes
-	 * long before the flow ends. */
+	/* The actor as its flow would make it (an activity often comes
+	 * long before the flow ends); its peer only if already known. */
 	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
-	p = brain_resolve(b, &ev->end[1], ev->vlan, ev->ts_us);
+	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
 	brain_bl_activity(b, ev, a, p != a ? p : NULL);
 }
 
