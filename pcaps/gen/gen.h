@@ -118,6 +118,13 @@ int	scen_evasion_hl7_insertion(struct gen *);
 int	scen_evasion_overlap(struct gen *);
 int	scen_checksum_offload(struct gen *);
 int	scen_smb_win7(struct gen *);
+/* Baselines (scen-baseline.c): a learning day, halves of it, a day of
+ * incidents and a quiet day. */
+int	scen_baseline_day1(struct gen *);
+int	scen_baseline_day1_am(struct gen *);
+int	scen_baseline_day1_pm(struct gen *);
+int	scen_baseline_day2(struct gen *);
+int	scen_baseline_quiet(struct gen *);
 /* The rule captures of scen-iomt.c (iomt-NAME-pos, iomt-NAME-neg). */
 const struct scenario *scen_iomt_find(const char *);
 const struct scenario *scen_iomt_get(size_t);
@@ -147,5 +154,8 @@ int	scen_dicom_echo(struct gen *, const struct pkt_link *,
 	    const struct host *scu, const struct host *scp);
 int	scen_dicom_assoc_4gb(struct gen *);
 int	scen_dns_pointer_loop(struct gen *);
+int	scen_smb_write_files(struct gen *, const struct pkt_link *,
+	    const struct host *cli, uint16_t cport, const struct host *srv,
+	    const char *share, unsigned n, uint64_t gap_ns);
 
 #endif /* GEN_H */

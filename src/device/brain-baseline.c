@@ -46,6 +46,7 @@ struct brain_bl {
 	size_t		 nae;
 	uint64_t	 ae_dropped;
 	uint64_t	 alerts[BL_SIDS];
+	uint64_t	 run_start_us;	/* the run's first event */
 };
 
 struct bl_sig {
@@ -340,15 +341,22 @@ bl_deviate(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 {
 	char reason[BL_KEY_MAX + 32];
 	struct blx x;
+	uint32_t count;
 
+	ctr_inc(b->ctr, CTR_BL_DEVIATIONS);
+	/* Once per item and window, whoever the peer (a scan meets a new
+	 * service on a hundred hosts: one alert). */
+	if (!bl_dedup(n->bl, bl_sigs[sid].reason, key, ev->ts_us,
+	    b->cfg.alert_window, &count))
+		return;
 	memset(&x, 0, sizeof(x));
 	x.sid = sid;
 	x.bl = n->bl;
 	x.kind = (int)kind;
 	x.seen = key;
 	x.expected = expected;
+	x.occurrences = count;
 	snprintf(reason, sizeof(reason), "%s %s", bl_sigs[sid].reason, key);
-	ctr_inc(b->ctr, CTR_BL_DEVIATIONS);
 	bl_alert(b, ev, n, peer, pe, is_src, reason, &x);
 }
 
@@ -563,12 +571,16 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		}
 	}
 	bl_peer_key(b, s, pe, key, sizeof(key), &zone);
+	/* An internet address is reached through a router, whose MAC
+	 * names no peer: the address does. */
+	if (pe->has_ip && brain_end_zone(b, pe, -1) == ZONE_INTERNET)
+		zone = ZONE_INTERNET;
 	if (bl_is_clinical(ev->app) && zone == ZONE_INTERNET)
 		bl_phi_internet(b, ev, c, pe, ev->app == APP_HL7 ? "HL7" :
 		    "DICOM");
 	if (!ev->answered)
 		return;
-	if (zone == ZONE_INTERNET && s == NULL) {
+	if (zone == ZONE_INTERNET) {
 		/* Internet peers are their own table, by address. */
 		if (pe->has_ip) {
 			dev_ip_format(&pe->ip, a, sizeof(a));
@@ -596,6 +608,12 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 
 	if (b->bl == NULL)
 		return;
+	if (b->bl->run_start_us == 0)
+		b->bl->run_start_us = ev->ts_us;
+	/* Both ends have their baseline before either is judged: a peer
+	 * first seen now is learning, a newcomer. */
+	if (s != NULL)
+		bl_get(b, s, ev->ts_us);
 	if (c != NULL) {
 		bl_get(b, c, ev->ts_us);
 		bl_count(c->bl, cfg, ev->ts_us, ev->pkts[0] + ev->pkts[1],
@@ -801,6 +819,8 @@ brain_bl_activity(struct brain *b, const struct brain_ev *ev,
 
 	if (b->bl == NULL || a == NULL)
 		return;
+	if (b->bl->run_start_us == 0)
+		b->bl->run_start_us = ev->ts_us;
 	bl_get(b, a, ev->ts_us);
 	a->d.unsaved = true;
 	switch (ev->key) {
@@ -943,6 +963,9 @@ brain_bl_finish(struct brain *b, uint64_t ts)
 
 		if (n->bl == NULL || n->bl->mode == BL_ENFORCING)
 			continue;
+		/* The whole run watched it: hours it was silent in are
+		 * hours it does not talk in. */
+		bl_cover(n->bl, b->bl->run_start_us, ts);
 		bl_enforce(n->bl, ts);
 		n->d.unsaved = true;
 	}

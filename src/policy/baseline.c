@@ -242,6 +242,13 @@ bl_tick(struct bl_dev *d, const struct bl_config *c, uint64_t ts)
 }
 
 void
+bl_cover(struct bl_dev *d, uint64_t from, uint64_t to)
+{
+	if (from != 0 && from <= to)
+		d->hours_covered |= bl_hours_span(from, to);
+}
+
+void
 bl_enforce(struct bl_dev *d, uint64_t ts)
 {
 	if (d->mode == BL_LEARNING)

@@ -163,6 +163,9 @@ struct bl_dev	*bl_dev_clone(const struct bl_dev *);
  */
 bool		 bl_tick(struct bl_dev *, const struct bl_config *,
 		    uint64_t ts_us);
+/* The sensor watched the device learning from..to: hours of the day
+ * it was silent in then are hours it does not talk in. */
+void		 bl_cover(struct bl_dev *, uint64_t from_us, uint64_t to_us);
 /* A --learn run ended (or a reset): enforce from now on. */
 void		 bl_enforce(struct bl_dev *, uint64_t ts_us);
 /* Start learning again for the run (--learn over a known device). */
