@@ -437,7 +437,8 @@ static const char *const bl_metric_names[BL_M_MAX] = {
 /* Volume and hours of an enforcing device after traffic. */
 static void
 bl_check_hours(struct brain *b, const struct brain_ev *ev,
-    struct brain_dev *n, bool is_src)
+    struct brain_dev *n, struct brain_dev *peer, const struct brain_end *pe,
+    bool is_src)
 {
 	const struct bl_config *c = &b->cfg.baseline;
 	struct bl_dev *bl = n->bl;
@@ -471,7 +472,11 @@ bl_check_hours(struct brain *b, const struct brain_ev *ev,
 		snprintf(reason, sizeof(reason), "volume %s %u",
 		    bl_metric_names[m], bl->cur_hour);
 		ctr_inc(b->ctr, CTR_BL_DEVIATIONS);
-		bl_alert(b, ev, n, NULL, NULL, is_src, reason, &x);
+		/* Once an hour whatever the peer (every flow after the
+		 * bound is over it too). */
+		if (bl_dedup(bl, "volume", reason, ev->ts_us,
+		    b->cfg.alert_window, &x.occurrences))
+			bl_alert(b, ev, n, peer, pe, is_src, reason, &x);
 	}
 	if (is_src && bl_off_hours(bl, c, &h)) {
 		memset(&x, 0, sizeof(x));
@@ -487,7 +492,9 @@ bl_check_hours(struct brain *b, const struct brain_ev *ev,
 		x.seen = seen;
 		snprintf(reason, sizeof(reason), "off-hours %u", bl->cur_hour);
 		ctr_inc(b->ctr, CTR_BL_DEVIATIONS);
-		bl_alert(b, ev, n, NULL, NULL, true, reason, &x);
+		if (bl_dedup(bl, "off-hours", reason, ev->ts_us,
+		    b->cfg.alert_window, &x.occurrences))
+			bl_alert(b, ev, n, peer, pe, true, reason, &x);
 	}
 }
 
@@ -619,7 +626,7 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		bl_count(c->bl, cfg, ev->ts_us, ev->pkts[0] + ev->pkts[1],
 		    ev->bytes[0] + ev->bytes[1], 1, true);
 		bl_flow_client(b, ev, c, s);
-		bl_check_hours(b, ev, c, true);
+		bl_check_hours(b, ev, c, s, &ev->end[1], true);
 		c->d.unsaved = true;
 	}
 	if (s != NULL && s != c) {
@@ -632,7 +639,7 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key,
 			    "only the services it learned to offer");
 		}
-		bl_check_hours(b, ev, s, false);
+		bl_check_hours(b, ev, s, c, &ev->end[0], false);
 		s->d.unsaved = true;
 	}
 }
