@@ -81,7 +81,7 @@ run quiet ward-day2-quiet.pcap "$tmp/quiet.db"
 
 # The scorer's TAP, numbered after ours; the plan comes last.
 /usr/bin/python3 "$SCORE" --tap "$TRUTH" "$tmp/day2/eve.json" \
-    "$tmp/quiet/eve.json" >"$tmp/score" 2>&1
+    "$tmp/quiet/eve.json" "$tmp/day1/eve.json" >"$tmp/score" 2>&1
 awk -v n="$n" '
 /^1\.\./ { next }
 /^(not )?ok [0-9]+/ {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """days-score.py - score the alerts of the two-day ward scenario.
 
-    days-score.py [--tap] TRUTH DAY2_EVE QUIET_EVE
+    days-score.py [--tap] TRUTH DAY2_EVE QUIET_EVE [DAY1_EVE]
     days-score.py --kinds TRUTH
     days-score.py --selftest TRUTH
 
@@ -32,6 +32,11 @@ A false alarm is, on the quiet day, any gid 9200 or 9300 alert, and any
 gid 9100 (inventory) alert naming a device of a benign change other than
 the new device: the renewed and the moved devices by MAC or by old or
 new address, the router by its address.
+
+With DAY1_EVE (the learning day's eve.json), its gid 9200 and 9300
+alerts are listed too, for information: the first day has no incident,
+and what the site does differently from the shipped profiles should be
+findings at the end of learning, not alerts.
 
 Prints "detected N/M incidents, K false alarms (quiet day)", a line per
 missed incident and per false alarm; exits 0 only when all are
@@ -171,7 +176,7 @@ def check_kinds(rows):
     return bad == 0
 
 
-def score(rows, day2, quiet, tap):
+def score(rows, day2, quiet, tap, day1=None):
     slack = float(os.environ.get("DAYS_SLACK", "3600"))
     any_gid = os.environ.get("DAYS_ANY_GID") == "1"
     strict_kw = os.environ.get("DAYS_STRICT_KEYWORDS") == "1"
@@ -271,6 +276,11 @@ def score(rows, day2, quiet, tap):
             print(f"# false alarm: {describe(rec)}")
         for rec in unmatched[:20]:
             print(f"# day 2, matches no incident: {describe(rec)}")
+        if day1 is not None:
+            learn = [r for r in day1 if r["alert"].get("gid") in (9200, 9300)]
+            print(f"# learning day: {len(learn)} policy and baseline alerts")
+            for rec in learn[:20]:
+                print(f"# learning day: {describe(rec)}")
         print(f"# {summary}")
     else:
         print(summary)
@@ -353,11 +363,12 @@ def main(argv):
         return 0 if selftest(read_truth(argv[2])) else 1
     tap = len(argv) > 1 and argv[1] == "--tap"
     args = argv[2:] if tap else argv[1:]
-    if len(args) != 3:
+    if len(args) not in (3, 4):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     rows = read_truth(args[0])
-    ok = score(rows, read_alerts(args[1]), read_alerts(args[2]), tap)
+    day1 = read_alerts(args[3]) if len(args) == 4 else None
+    ok = score(rows, read_alerts(args[1]), read_alerts(args[2]), tap, day1)
     return 0 if ok or tap else 1
 
 
