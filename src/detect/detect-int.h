@@ -295,6 +295,7 @@ struct pdb {
 	uint32_t	*pat_rules;	/* per pattern: first in rule_ix */
 	uint32_t	*pat_nrules;
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
+	uint32_t	 maxlen;	/* of its patterns */
 };
 
 /* Rules run together: one protocol (transport or app), direction and
@@ -333,6 +334,8 @@ enum { GT_IP, GT_TCP, GT_UDP, GT_ICMP, GT_MAX };
 struct detect_engine {
 	struct drule	*rules;
 	size_t		 nrules, caprules;
+	uint32_t	*sid_tab;	/* rule index + 1 by (gid, sid) */
+	size_t		 sid_cap;
 	struct reason	*reasons;
 	size_t		 nreasons;
 	size_t		 skipped;
