@@ -178,23 +178,38 @@ blc_table(const struct blc *c, FILE *fp)
 	}
 }
 
-static void
-blc_hours(uint32_t mask, FILE *fp)
+/* Hours of the day as "08-17, 22" (none: "none"). */
+static const char *
+blc_hours_text(uint32_t mask, char *buf, size_t len)
 {
-	int h, e, first = 1;
+	size_t used = 0;
+	int h, e, w;
 
+	buf[0] = '\0';
 	for (h = 0; h < 24; h++) {
 		if (!(mask & (1u << h)))
 			continue;
 		for (e = h; e + 1 < 24 && (mask & (1u << (e + 1))); e++)
 			;
-		fprintf(fp, "%s%02d", first ? "" : ", ", h);
-		if (e != h)
-			fprintf(fp, "-%02d", e);
-		first = 0;
+		w = e == h ? snprintf(buf + used, len - used, "%s%02d",
+		    used ? "," : "", h) : snprintf(buf + used, len - used,
+		    "%s%02d-%02d", used ? "," : "", h, e);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
 		h = e;
 	}
-	fputs(first ? "none\n" : "\n", fp);
+	if (used == 0)
+		strlcpy(buf, "none", len);
+	return buf;
+}
+
+static void
+blc_hours(uint32_t mask, FILE *fp)
+{
+	char buf[128];
+
+	fprintf(fp, "%s\n", blc_hours_text(mask, buf, sizeof(buf)));
 }
 
 static void
@@ -204,7 +219,7 @@ blc_detail(const struct blc *c, const struct blc_dev *v, FILE *fp)
 	    "flows" };
 	const struct bl_dev *bl = v->bl;
 	char name[48], buf[DEV_VALUE_MAX * 4 + 1], ts[UTIL_TSBUF];
-	char key[BL_KEY_MAX * 4 + 1], ip[64];
+	char key[BL_KEY_MAX * 4 + 1], ip[64], hours[128];
 	uint32_t med, mad, i;
 	uint64_t bound;
 	unsigned h;
@@ -250,8 +265,9 @@ blc_detail(const struct blc *c, const struct blc_dev *v, FILE *fp)
 			util_escape_ctl(s->v[i].key, key, sizeof(key));
 			util_format_ts(s->v[i].first_us, false, ts);
 			ts[19] = '\0';
-			fprintf(fp, "    %-40s %8u  since %s\n", key,
-			    s->v[i].count, ts);
+			fprintf(fp, "    %-40s %8u  since %s  hours %s\n",
+			    key, s->v[i].count, ts, blc_hours_text(
+			    s->v[i].hours, hours, sizeof(hours)));
 		}
 	}
 	if (bl->vol == NULL)

@@ -498,6 +498,39 @@ bl_check_hours(struct brain *b, const struct brain_ev *ev,
 	}
 }
 
+/* A service it knows, used at an hour it never used it in. */
+static void
+bl_service_hours(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *c, struct brain_dev *s, const struct brain_end *pe,
+    const char *key)
+{
+	const struct bl_item *it = bl_find(c->bl, BL_SERVICE, key);
+	char reason[BL_KEY_MAX + 48], seen[BL_KEY_MAX + 48];
+	char exp[BL_KEY_MAX + 192], hours[96];
+	unsigned h = bl_hour_of_day(ev->ts_us);
+	struct blx x;
+
+	if (b->cfg.baseline.detect.off_hours_flows == 0 ||
+	    !bl_item_off_hours(c->bl, it, ev->ts_us))
+		return;
+	ctr_inc(b->ctr, CTR_BL_DEVIATIONS);
+	snprintf(reason, sizeof(reason), "off-hours %s %u", key,
+	    (unsigned)(ev->ts_us / 3600000000ull));
+	memset(&x, 0, sizeof(x));
+	if (!bl_dedup(c->bl, "off-hours", reason, ev->ts_us,
+	    b->cfg.alert_window, &x.occurrences))
+		return;
+	bl_hours_text(it->hours, hours, sizeof(hours));
+	snprintf(exp, sizeof(exp), "uses %s in hours %s (UTC)", key, hours);
+	snprintf(seen, sizeof(seen), "%s in hour %02u", key, h);
+	x.sid = BL_SID_OFF_HOURS;
+	x.bl = c->bl;
+	x.kind = -1;
+	x.expected = exp;
+	x.seen = seen;
+	bl_alert(b, ev, c, s, pe, true, reason, &x);
+}
+
 static bool
 bl_is_clinical(uint8_t app)
 {
@@ -604,6 +637,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 	bl_service_key(ev, false, key, sizeof(key));
 	bl_observe_dev(b, ev, c, s, pe, true, BL_SERVICE, BL_SID_NEW_SERVICE,
 	    key, "only the services it learned to use");
+	bl_service_hours(b, ev, c, s, pe, key);
 }
 
 void
@@ -623,8 +657,11 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		bl_get(b, s, ev->ts_us);
 	if (c != NULL) {
 		bl_get(b, c, ev->ts_us);
+		/* Talking is starting a conversation from a client port: a
+		 * DHCP server or relay answering from port 67 is not. */
 		bl_count(c->bl, cfg, ev->ts_us, ev->pkts[0] + ev->pkts[1],
-		    ev->bytes[0] + ev->bytes[1], 1, true);
+		    ev->bytes[0] + ev->bytes[1], 1, (ev->proto != 6 &&
+		    ev->proto != 17) || ev->sport >= 1024);
 		bl_flow_client(b, ev, c, s);
 		bl_check_hours(b, ev, c, s, &ev->end[1], true);
 		c->d.unsaved = true;
@@ -633,7 +670,9 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		bl_get(b, s, ev->ts_us);
 		bl_count(s->bl, cfg, ev->ts_us, ev->pkts[0] + ev->pkts[1],
 		    ev->bytes[0] + ev->bytes[1], 1, false);
-		if (ev->answered) {
+		/* A service is a port that answers: an echo reply or an
+		 * ICMP error is none. */
+		if (ev->answered && (ev->proto == 6 || ev->proto == 17)) {
 			bl_service_key(ev, true, key, sizeof(key));
 			bl_observe_dev(b, ev, s, c, &ev->end[0], false,
 			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key,
@@ -714,8 +753,10 @@ static bool
 bl_end_internet(struct brain *b, const struct brain_dev *p,
     const struct brain_end *e)
 {
-	return (p != NULL ? brain_dev_zone(b, p) : brain_end_zone(b, e, -1)) ==
-	    ZONE_INTERNET;
+	/* The address first: an internet peer's MAC is a router's. */
+	if (e->has_ip)
+		return brain_end_zone(b, e, -1) == ZONE_INTERNET;
+	return p != NULL && brain_dev_zone(b, p) == ZONE_INTERNET;
 }
 
 static void
@@ -796,7 +837,8 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 		bl_hits(b, ev, a, hit, n, "C-FIND requests");
 	} else if (strcmp(cmd, "C-MOVE") == 0 || strcmp(cmd, "C-GET") == 0) {
 		n = bh_dicom_move(bh_get(a), bc, ev->ts_us, hit);
-		bl_hits(b, ev, a, hit, n, "C-MOVE/C-GET requests");
+		bl_hits(b, ev, a, hit, n, "studies retrieved (C-MOVE/C-GET "
+		    "requests)");
 	}
 	/* A retrieval sent to an AE no association ever named: where do
 	 * the studies go? */

@@ -403,18 +403,18 @@ static const struct cfgkey keys[] = {
 	    "every device"),
 	K_UINT("baseline.detections.scan.peers",
 	    devices.baseline.detect.threshold[BH_SCAN_PEERS], 0,
-	    BH_MAX_THRESHOLD, "64", "distinct peers a device starts flows "
+	    BH_MAX_THRESHOLD, "32", "distinct peers a device starts flows "
 	    "to in a window: a scan; 0: off"),
 	K_UINT("baseline.detections.scan.ports",
 	    devices.baseline.detect.threshold[BH_SCAN_PORTS], 0,
-	    BH_MAX_THRESHOLD, "100", "distinct ports it tries in a window"),
+	    BH_MAX_THRESHOLD, "50", "distinct ports it tries in a window"),
 	{ .path = "baseline.detections.scan.window", .type = CFGK_CUSTOM,
 	  FIELD(devices.baseline.detect.window[BH_SCAN_PEERS]), .min = 1,
 	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
 	  .desc = "the scan window" },
 	K_UINT("baseline.detections.cleartext-logins.hosts",
 	    devices.baseline.detect.threshold[BH_LOGINS], 0,
-	    BH_MAX_THRESHOLD, "3", "distinct hosts a device logs into in "
+	    BH_MAX_THRESHOLD, "2", "distinct hosts a device logs into in "
 	    "clear in a window"),
 	{ .path = "baseline.detections.cleartext-logins.window",
 	  .type = CFGK_CUSTOM, FIELD(devices.baseline.detect.window[BH_LOGINS]),
@@ -422,11 +422,11 @@ static const struct cfgkey keys[] = {
 	  .desc = "the cleartext logins window" },
 	K_UINT("baseline.detections.smb.files",
 	    devices.baseline.detect.threshold[BH_SMB_FILES], 0,
-	    BH_MAX_THRESHOLD, "50", "distinct files a device writes, "
+	    BH_MAX_THRESHOLD, "30", "distinct files a device writes, "
 	    "renames or deletes over SMB in a window"),
 	K_UINT("baseline.detections.smb.hosts",
 	    devices.baseline.detect.threshold[BH_SMB_HOSTS], 0,
-	    BH_MAX_THRESHOLD, "4", "distinct hosts it writes files on in a "
+	    BH_MAX_THRESHOLD, "3", "distinct hosts it writes files on in a "
 	    "window"),
 	{ .path = "baseline.detections.smb.window", .type = CFGK_CUSTOM,
 	  FIELD(devices.baseline.detect.window[BH_SMB_FILES]), .min = 1,
@@ -466,7 +466,7 @@ static const struct cfgkey keys[] = {
 	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
 	  .desc = "the flood window" },
 	K_UINT("baseline.detections.off-hours.flows",
-	    devices.baseline.detect.off_hours_flows, 0, 1000000, "5",
+	    devices.baseline.detect.off_hours_flows, 0, 1000000, "1",
 	    "flows started in an hour of the day never active "
 	    "while learning"),
 

@@ -345,6 +345,8 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 			it->count++;
 		if (ts > it->last_us)
 			it->last_us = ts;
+		if (d->mode == BL_LEARNING)
+			it->hours |= 1u << bl_hour_of_day(ts);
 		d->changed = true;
 		return BL_KNOWN;
 	}
@@ -354,6 +356,7 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 		return BL_FULL;
 	it->count = 1;
 	it->first_us = it->last_us = ts;
+	it->hours = 1u << bl_hour_of_day(ts);
 	return BL_LEARNED;
 }
 
@@ -484,6 +487,24 @@ bl_vol_over(const struct bl_dev *d, const struct bl_config *c,
 	return false;
 }
 
+/* The hours of the run of silent hours (circular) that h is in. */
+static unsigned
+bl_quiet_run(uint32_t mask, unsigned h)
+{
+	unsigned n = 0, i;
+
+	mask &= 0xffffff;
+	if (mask & (1u << h))
+		return 0;
+	if (mask == 0)
+		return 24;
+	for (i = h; !(mask & (1u << i)); i = (i + 1) % 24)
+		n++;
+	for (i = (h + 23) % 24; !(mask & (1u << i)); i = (i + 23) % 24)
+		n++;
+	return n;
+}
+
 bool
 bl_off_hours(const struct bl_dev *d, const struct bl_config *c,
     unsigned *hour)
@@ -494,7 +515,8 @@ bl_off_hours(const struct bl_dev *d, const struct bl_config *c,
 	    c->detect.off_hours_flows == 0 ||
 	    d->cur_initiated < c->detect.off_hours_flows)
 		return false;
-	if (!(d->hours_covered & (1u << h)) || (d->hours_active & (1u << h)))
+	if (!(d->hours_covered & (1u << h)) ||
+	    bl_quiet_run(d->hours_active, h) < BL_QUIET_HOURS)
 		return false;
 	/* A device that never started a conversation while learning is
 	 * a server: its hours are its clients'. */
@@ -502,6 +524,18 @@ bl_off_hours(const struct bl_dev *d, const struct bl_config *c,
 		return false;
 	*hour = h;
 	return true;
+}
+
+bool
+bl_item_off_hours(const struct bl_dev *d, const struct bl_item *it,
+    uint64_t ts)
+{
+	uint32_t bit = 1u << bl_hour_of_day(ts);
+
+	return d->mode == BL_ENFORCING && it != NULL &&
+	    it->count >= BL_HOURS_MIN_USES && it->hours != 0 &&
+	    !(it->hours & bit) && (d->hours_covered & bit) &&
+	    bl_quiet_run(it->hours, bl_hour_of_day(ts)) >= BL_QUIET_HOURS;
 }
 
 bool

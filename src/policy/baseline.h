@@ -86,6 +86,7 @@ struct bl_item {
 	uint64_t	 hash;
 	uint64_t	 first_us, last_us;
 	uint32_t	 count;
+	uint32_t	 hours;		/* bit h: used in hour h while learning */
 	uint32_t	 asn;		/* BL_EXTERNAL: 0 unknown */
 	char		 cc[3];		/* BL_EXTERNAL: country, "" unknown */
 	char		 key[BL_KEY_MAX];
@@ -213,6 +214,20 @@ bool		 bl_vol_over(const struct bl_dev *, const struct bl_config *,
 		    uint32_t *median, uint32_t *mad, unsigned *hour);
 bool		 bl_off_hours(const struct bl_dev *, const struct bl_config *,
 		    unsigned *hour);
+/*
+ * Enforcing: an item (a service it uses, a peer) used at ts, in an
+ * hour of the day its learning covered and it never used the item in,
+ * though it used it BL_HOURS_MIN_USES times or more.
+ */
+#define BL_HOURS_MIN_USES	3
+/*
+ * Both judge only hours inside a silent stretch of at least this many
+ * hours while learning (its night): a gap between two busy hours, or
+ * a lookup every four hours, is no pattern to break.
+ */
+#define BL_QUIET_HOURS		6
+bool		 bl_item_off_hours(const struct bl_dev *, const struct bl_item *,
+		    uint64_t ts_us);
 
 /*
  * A deviation or behaviour (reason, key) seen at ts: true when it is

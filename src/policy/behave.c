@@ -33,15 +33,15 @@ bh_config_defaults(struct bh_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->enabled = true;
-	c->threshold[BH_SCAN_PEERS] = 64;
+	c->threshold[BH_SCAN_PEERS] = 32;
 	c->window[BH_SCAN_PEERS] = 60;
-	c->threshold[BH_SCAN_PORTS] = 100;
+	c->threshold[BH_SCAN_PORTS] = 50;
 	c->window[BH_SCAN_PORTS] = 60;
-	c->threshold[BH_LOGINS] = 3;
+	c->threshold[BH_LOGINS] = 2;
 	c->window[BH_LOGINS] = 600;
-	c->threshold[BH_SMB_FILES] = 50;
+	c->threshold[BH_SMB_FILES] = 30;
 	c->window[BH_SMB_FILES] = 60;
-	c->threshold[BH_SMB_HOSTS] = 4;
+	c->threshold[BH_SMB_HOSTS] = 3;
 	c->window[BH_SMB_HOSTS] = 60;
 	c->threshold[BH_FINDS] = 30;
 	c->window[BH_FINDS] = 60;
@@ -53,7 +53,7 @@ bh_config_defaults(struct bh_config *c)
 	c->window[BH_FLOOD_PACKETS] = 60;
 	c->new_ae = true;
 	c->phi_internet = true;
-	c->off_hours_flows = 5;
+	c->off_hours_flows = 1;
 }
 
 const char *

@@ -128,6 +128,7 @@ static const char state_schema_v2[] =
 "  count     INTEGER NOT NULL,\n"
 "  first_us  INTEGER NOT NULL,\n"
 "  last_us   INTEGER NOT NULL,\n"
+"  hours     INTEGER NOT NULL DEFAULT 0,  -- bit h: used in hour h\n"
 "  asn       INTEGER NOT NULL DEFAULT 0,\n"
 "  country   TEXT NOT NULL DEFAULT '',\n"
 "  PRIMARY KEY (device_id, kind, key)\n"
@@ -232,14 +233,14 @@ static const char *const state_sql[ST_MAX] = {
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
 	[ST_BL_INS_ITEM] =
 	    "INSERT INTO baseline_items (device_id, kind, key, count, "
-	    "first_us, last_us, asn, country) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "first_us, last_us, asn, country, hours) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_BL_SEL] =
 	    "SELECT device_id, mode, learn_start_us, learn_until_us, "
 	    "hours_active, hours_covered, fan_peers, fan_ports, volume, "
 	    "dropped FROM baselines ORDER BY device_id",
 	[ST_BL_SEL_ITEMS] =
-	    "SELECT kind, key, count, first_us, last_us, asn, country "
+	    "SELECT kind, key, count, first_us, last_us, asn, country, hours "
 	    "FROM baseline_items WHERE device_id = ?1 "
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
@@ -1182,6 +1183,7 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl)
 			state_bind_u64(st, 6, it->last_us);
 			sqlite3_bind_int64(st, 7, it->asn);
 			state_bind_text(st, 8, it->cc);
+			sqlite3_bind_int64(st, 9, it->hours);
 			if ((rc = state_step_done(s, st)) == -1)
 				return -1;
 		}
@@ -1541,6 +1543,7 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 		v = sqlite3_column_int64(st, 5);
 		it->asn = (uint32_t)(v < 0 || v > UINT32_MAX ? 0 : v);
 		state_col_text(st, 6, it->cc, sizeof(it->cc));
+		it->hours = (uint32_t)sqlite3_column_int64(st, 7) & 0xffffff;
 	}
 	if (rc != SQLITE_DONE)
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));

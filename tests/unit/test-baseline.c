@@ -245,6 +245,7 @@ test_off_hours(void **state)
 	(void)state;
 	bl_config_defaults(&c);
 	c.learn_run = true;
+	c.detect.off_hours_flows = 5;
 	d = bl_dev_new(&c, T0);
 	/* Learned: active 08:00-17:00 over a whole day. */
 	for (i = 8; i < 18; i++)
@@ -267,6 +268,43 @@ test_off_hours(void **state)
 	for (i = 0; i < 10; i++)
 		bl_count(d, &c, T0 + DAY + 9 * HOUR + i, 1, 1, 1, true);
 	assert_false(bl_off_hours(d, &c, &h));
+	bl_dev_free(d);
+
+	/* A lunch break is no night: an hour between busy ones is not
+	 * judged, nor a lookup every four hours (no silent stretch). */
+	c.learn_run = true;
+	d = bl_dev_new(&c, T0);
+	for (i = 8; i < 18; i++)
+		if (i != 12)
+			bl_count(d, &c, T0 + i * HOUR, 1, 1, 1, true);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	c.detect.off_hours_flows = 1;
+	bl_count(d, &c, T0 + DAY + 12 * HOUR, 1, 1, 1, true);
+	assert_false(bl_off_hours(d, &c, &h));
+	bl_count(d, &c, T0 + DAY + 22 * HOUR, 1, 1, 1, true);
+	assert_true(bl_off_hours(d, &c, &h));
+	bl_dev_free(d);
+	d = bl_dev_new(&c, T0);
+	for (i = 2; i < 24; i += 4)
+		assert_int_equal(bl_observe(d, &c, BL_SERVICE, "udp/53 dns "
+		    "client", T0 + i * HOUR), i == 2 ? BL_LEARNED : BL_KNOWN);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	assert_false(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "udp/53 dns client"), T0 + DAY + 7 * HOUR));
+	bl_dev_free(d);
+	/* A service of the day, used at night, is. */
+	d = bl_dev_new(&c, T0);
+	for (i = 7; i < 18; i++)
+		bl_observe(d, &c, BL_SERVICE, "tcp/104 dicom client",
+		    T0 + i * HOUR);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	assert_true(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "tcp/104 dicom client"), T0 + DAY + 3 * HOUR));
+	assert_false(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "tcp/104 dicom client"), T0 + DAY + 9 * HOUR));
 	bl_dev_free(d);
 
 	/* Learning that never covered 03:00 cannot judge it. */
@@ -409,6 +447,7 @@ test_behave_counted(void **state)
 	assert_int_equal(hit[1].what, BH_SMB_HOSTS);
 
 	/* Logins in clear to three hosts in ten minutes. */
+	c.threshold[BH_LOGINS] = 3;
 	assert_int_equal(bh_login(d, &c, T0, 1, hit), 0);
 	assert_int_equal(bh_login(d, &c, T0 + 60 * SEC, 1, hit), 0);
 	assert_int_equal(bh_login(d, &c, T0 + 120 * SEC, 2, hit), 0);
