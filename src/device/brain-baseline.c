@@ -1043,15 +1043,19 @@ brain_bl_record(struct jsonw *jw, const struct brain_dev *n)
 void
 brain_bl_summary(struct brain *b, FILE *fp)
 {
-	size_t i, learning = 0, enforcing = 0;
-	uint64_t dev = 0, beh = 0;
-	int s;
+	size_t i, learning = 0, enforcing = 0, mem = 0;
+	uint64_t dev = 0, beh = 0, dropped = 0;
+	int s, k;
 
 	if (b->bl == NULL)
 		return;
 	for (i = 0; i < b->ndevs; i++) {
+		mem += bh_dev_memory(b->devs[i]->bh);
 		if (b->devs[i]->bl == NULL)
 			continue;
+		mem += bl_dev_memory(b->devs[i]->bl);
+		for (k = 0; k < BL_KIND_MAX; k++)
+			dropped += b->devs[i]->bl->set[k].dropped;
 		if (b->devs[i]->bl->mode == BL_ENFORCING)
 			enforcing++;
 		else
@@ -1070,4 +1074,8 @@ brain_bl_summary(struct brain *b, FILE *fp)
 	    enforcing, b->cfg.baseline.learn_run ? " from the next run "
 	    "(--learn)" : "", dev, dev == 1 ? "" : "s", beh,
 	    beh == 1 ? "" : "s");
+	/* What the caps hold (wardwatch.yaml(5) baseline.max-*). */
+	fprintf(fp, "             %.1f MiB of tables and windows, %" PRIu64
+	    " item%s over the caps not kept\n", (double)mem / 1048576.0,
+	    dropped, dropped == 1 ? "" : "s");
 }

@@ -2,8 +2,10 @@
  * test-baseline.c - per-device baselines (policy/baseline.c) and the
  * attack behaviours (policy/behave.c): robust statistics, caps with
  * their counters, learning and enforcing, one report per window, the
- * volume text of the database, and the sliding windows' thresholds
- * and bounded memory.
+ * volume text of the database, the baselines in the state database
+ * (saved with their device, loaded back alike, a version 1 file
+ * upgraded, reset), and the sliding windows' thresholds and bounded
+ * memory.
  */
 #include <config.h>
 
@@ -17,8 +19,13 @@
 
 #include <cmocka.h>
 
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "device/device.h"
 #include "policy/baseline.h"
 #include "policy/behave.h"
+#include "state/state.h"
 
 #define SEC	1000000ull
 #define HOUR	(3600 * SEC)
@@ -490,6 +497,173 @@ test_behave_flood(void **state)
 	bh_dev_free(d);
 }
 
+struct loaded {
+	uint64_t	 id;
+	struct bl_dev	*bl;
+	int		 n;
+};
+
+static int
+load_cb(void *arg, uint64_t id, struct bl_dev *bl)
+{
+	struct loaded *l = arg;
+
+	l->n++;
+	if (l->bl != NULL)
+		bl_dev_free(l->bl);
+	l->id = id;
+	l->bl = bl;
+	return 0;
+}
+
+static void
+sql(const char *path, const char *q)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_state_roundtrip(void **state)
+{
+	static const uint32_t flows[] = { 7, 8, 9 };
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], *v1, *v2;
+	struct device d, *dp = &d;
+	struct bl_config c;
+	struct bl_dev *bl;
+	struct loaded l;
+	struct state *st;
+	const struct bl_item *it;
+	int k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	bl_config_defaults(&c);
+	c.max[BL_PEER] = 2;
+	bl = learned_days(&c, flows, 3);
+	bl_observe(bl, &c, BL_PEER, "mac:00:09:fb:00:00:01", T0 + HOUR);
+	bl_observe(bl, &c, BL_PEER, "ip:10.0.0.9", T0 + 2 * HOUR);
+	bl_observe(bl, &c, BL_PEER, "zone:internet", T0 + 3 * HOUR);
+	bl_observe(bl, &c, BL_HL7_SENT, "ORU^R01", T0 + 3 * HOUR);
+	bl_observe(bl, &c, BL_DICOM_AE, "RADWS1\tPACS01", T0 + 4 * HOUR);
+	bl_fanout(bl, 5, 2);
+	bl_enforce(bl, T0 + 3 * DAY);
+
+	memset(&d, 0, sizeof(d));
+	d.mac[0] = 0x02;
+	d.mac[5] = 0x01;
+	d.vlan = 20;
+	d.first_us = d.last_us = T0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_true(d.id != 0);
+	state_close(st);
+
+	/* Read back, read-only: every field alike. */
+	memset(&l, 0, sizeof(l));
+	assert_non_null(st = state_open_readonly(path, stderr));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	state_close(st);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.id, d.id);
+	assert_int_equal(l.bl->mode, BL_ENFORCING);
+	assert_int_equal(l.bl->learn_start_us, bl->learn_start_us);
+	assert_int_equal(l.bl->learn_until_us, T0 + 3 * DAY);
+	assert_int_equal(l.bl->hours_active, bl->hours_active);
+	assert_int_equal(l.bl->hours_covered, bl->hours_covered);
+	assert_int_equal(l.bl->fan_peers, 5);
+	for (k = 0; k < BL_KIND_MAX; k++)
+		assert_int_equal(l.bl->set[k].n, bl->set[k].n);
+	/* The peer that did not fit is counted, in the database too. */
+	assert_int_equal(l.bl->set[BL_PEER].dropped, 1);
+	assert_non_null(it = bl_find(l.bl, BL_DICOM_AE, "RADWS1\tPACS01"));
+	assert_int_equal(it->hours, 1u << 4);
+	assert_int_equal(it->first_us, T0 + 4 * HOUR);
+	v1 = bl_vol_format(bl);
+	v2 = bl_vol_format(l.bl);
+	assert_string_equal(v1, v2);
+	free(v1);
+	free(v2);
+	bl_dev_free(l.bl);
+
+	/* A version 1 file (no baselines) opened for writing is
+	 * upgraded; read-only it simply has none. */
+	sql(path, "DROP TABLE baseline_items; DROP TABLE baselines; "
+	    "PRAGMA user_version = 1");
+	memset(&l, 0, sizeof(l));
+	assert_non_null(st = state_open_readonly(path, stderr));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 0);
+	state_close(st);
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 1);
+	bl_dev_free(l.bl);
+
+	/* reset: the device learns again. */
+	assert_int_equal(state_reset_baselines(st, &d.id, 1, stderr), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 0);
+	state_close(st);
+
+	bl_dev_free(bl);
+	dev_free(&d);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Many devices, many peers: each table stays within its cap. */
+static void
+test_many_devices_caps(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	struct bh_dev *h;
+	struct bh_hit hit[4];
+	char key[48];
+	size_t mem = 0, dev_max = 0, m;
+	int i, j;
+
+	(void)state;
+	bl_config_defaults(&c);
+	for (i = 0; i < 2000; i++) {
+		d = bl_dev_new(&c, T0);
+		h = bh_dev_new();
+		for (j = 0; j < 500; j++) {
+			snprintf(key, sizeof(key), "ip:10.%d.%d.%d", i % 200,
+			    j / 250, j % 250);
+			(void)bl_observe(d, &c, BL_PEER, key, T0 + j * SEC);
+			snprintf(key, sizeof(key), "tcp/%d - client", 1000 + j);
+			(void)bl_observe(d, &c, BL_SERVICE, key, T0 + j * SEC);
+			(void)bh_flow(h, &c.detect, T0 + j * SEC, (uint32_t)j,
+			    (uint16_t)(1000 + j), 1, hit);
+		}
+		assert_int_equal(d->set[BL_PEER].n, c.max[BL_PEER]);
+		assert_int_equal(d->set[BL_PEER].dropped, 500 - c.max[BL_PEER]);
+		assert_true(d->set[BL_SERVICE].cap <= c.max[BL_SERVICE]);
+		m = bl_dev_memory(d) + bh_dev_memory(h);
+		if (m > dev_max)
+			dev_max = m;
+		mem += m;
+		bl_dev_free(d);
+		bh_dev_free(h);
+	}
+	/* 64 peers, 32 services, windows of 32 and 50 keys. */
+	print_message("# %zu bytes per device at most, %zu in all\n",
+	    dev_max, mem);
+	assert_true(dev_max < 16384);
+}
+
 int
 main(void)
 {
@@ -506,6 +680,8 @@ main(void)
 		cmocka_unit_test(test_behave_scan),
 		cmocka_unit_test(test_behave_counted),
 		cmocka_unit_test(test_behave_flood),
+		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_many_devices_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
