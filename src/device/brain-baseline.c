@@ -47,7 +47,10 @@ struct brain_bl {
 	uint64_t	 ae_dropped;
 	uint64_t	 alerts[BL_SIDS];
 	uint64_t	 run_start_us;	/* the run's first event */
+	bool		 final;		/* the last save: everything */
 };
+
+#define BL_SAVE_EVERY		(3600ull * 1000000u)	/* us */
 
 struct bl_sig {
 	uint8_t		 severity;
@@ -905,17 +908,30 @@ brain_bl_activity(struct brain *b, const struct brain_ev *ev,
 	}
 }
 
+/*
+ * A changed baseline is saved at most every BL_SAVE_EVERY of traffic
+ * time, and at the end of the run: rewriting every learning device's
+ * tables at every inventory save costs more than learning them, and a
+ * crash loses at most that much learning.
+ */
 struct bl_dev *
-brain_bl_to_save(struct brain_dev *n)
+brain_bl_to_save(struct brain *b, struct brain_dev *n)
 {
-	return n->bl != NULL && n->bl->changed ? n->bl : NULL;
+	if (n->bl == NULL || !n->bl->changed)
+		return NULL;
+	if (b->bl->final || n->bl->saved_us == 0 ||
+	    b->now_us >= n->bl->saved_us + BL_SAVE_EVERY)
+		return n->bl;
+	return NULL;
 }
 
 void
-brain_bl_saved(struct brain_dev *n)
+brain_bl_saved(struct brain *b, struct brain_dev *n, struct bl_dev *bl)
 {
-	if (n->bl != NULL)
-		n->bl->changed = false;
+	if (bl == NULL || n->bl != bl)
+		return;
+	bl->changed = false;
+	bl->saved_us = b->now_us != 0 ? b->now_us : 1;
 }
 
 void
@@ -974,6 +990,8 @@ brain_bl_load(struct brain *b)
 	struct bl_load l;
 	int rc;
 
+	if (!b->cfg.baseline.enabled)
+		return 0;	/* no baselines: every hook does nothing */
 	if (b->bl == NULL) {
 		b->bl = xcalloc(1, sizeof(*b->bl));
 		b->bl->ae = xcalloc(BL_AE_SLOTS, sizeof(*b->bl->ae));
@@ -1005,12 +1023,18 @@ brain_bl_finish(struct brain *b, uint64_t ts)
 {
 	size_t i;
 
-	if (b->bl == NULL || !b->cfg.baseline.learn_run)
+	if (b->bl == NULL)
 		return;
+	b->bl->final = true;
 	for (i = 0; i < b->ndevs; i++) {
 		struct brain_dev *n = b->devs[i];
 
-		if (n->bl == NULL || n->bl->mode == BL_ENFORCING)
+		if (n->bl == NULL)
+			continue;
+		/* The last save keeps the counts of the run too. */
+		n->bl->changed = true;
+		n->d.unsaved = true;
+		if (!b->cfg.baseline.learn_run || n->bl->mode == BL_ENFORCING)
 			continue;
 		/* The whole run watched it: hours it was silent in are
 		 * hours it does not talk in. */

@@ -57,10 +57,11 @@ void	brain_bl_flow(struct brain *, const struct brain_ev *,
  * a the actor (NULL: not a device), p its peer (NULL: none known). */
 void	brain_bl_activity(struct brain *, const struct brain_ev *,
 	    struct brain_dev *a, struct brain_dev *p);
-/* The baseline of n to save with it (NULL: none, or unchanged), and
- * after a save that worked: they are stored. */
-struct bl_dev *brain_bl_to_save(struct brain_dev *);
-void	brain_bl_saved(struct brain_dev *);
+/* The baseline of n to save with it (NULL: none, unchanged, or saved
+ * less than an hour of traffic ago), and after a save that worked: it
+ * is stored. */
+struct bl_dev *brain_bl_to_save(struct brain *, struct brain_dev *);
+void	brain_bl_saved(struct brain *, struct brain_dev *, struct bl_dev *);
 /* End of the run: a --learn run's devices enforce from the next. */
 void	brain_bl_finish(struct brain *, uint64_t ts_us);
 /* The "baseline" member of a device record. */

@@ -1960,7 +1960,7 @@ brain_save(struct brain *b)
 	for (i = 0; i < b->ndevs; i++)
 		if (b->devs[i]->d.unsaved) {
 			nv[n] = b->devs[i];
-			bls[n] = brain_bl_to_save(b->devs[i]);
+			bls[n] = brain_bl_to_save(b, b->devs[i]);
 			v[n++] = &b->devs[i]->d;
 		}
 	if (n > 0) {
@@ -1968,7 +1968,7 @@ brain_save(struct brain *b)
 		    b->save_failed ? NULL : b->err) == 0) {
 			for (i = 0; i < n; i++) {
 				v[i]->unsaved = false;
-				brain_bl_saved(nv[i]);
+				brain_bl_saved(b, nv[i], bls[i]);
 			}
 			if (b->save_failed)
 				log_info("state: saving works again");

@@ -355,6 +355,8 @@ static const struct cfgkey keys[] = {
 	K_ENUM("devices.record", devices.slim_records, device_records, "full",
 	    "device records: full (with evidence) or slim"),
 
+	K_BOOL("baseline.enabled", devices.baseline.enabled, "true",
+	    "learn baselines and detect attack behaviour (needs devices)"),
 	{ .path = "baseline.learning-period", .type = CFGK_CUSTOM,
 	  FIELD(devices.baseline.learning_period), .min = 3600,
 	  .max = 31536000, .set = set_duration, .def = "7d",

@@ -38,6 +38,7 @@ void
 bl_config_defaults(struct bl_config *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->enabled = true;
 	c->learning_period = BL_DEFAULT_LEARNING;
 	c->max[BL_PEER] = BL_DEFAULT_MAX_PEERS;
 	c->max[BL_SERVICE] = BL_DEFAULT_MAX_SERVICES;
@@ -345,9 +346,14 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 			it->count++;
 		if (ts > it->last_us)
 			it->last_us = ts;
-		if (d->mode == BL_LEARNING)
+		/* Counts alone wait for the next structural change or the
+		 * end of the run (bl_touch()): saving every table at every
+		 * save interval would cost more than learning them. */
+		if (d->mode == BL_LEARNING &&
+		    !(it->hours & (1u << bl_hour_of_day(ts)))) {
 			it->hours |= 1u << bl_hour_of_day(ts);
-		d->changed = true;
+			d->changed = true;
+		}
 		return BL_KNOWN;
 	}
 	if (d->mode == BL_ENFORCING)
@@ -376,7 +382,8 @@ bl_count(struct bl_dev *d, const struct bl_config *c, uint64_t ts,
 	    UINT32_MAX : s->m[BL_M_FLOWS] + flows;
 	if (initiated) {
 		d->cur_initiated += flows;
-		if (d->mode == BL_LEARNING) {
+		if (d->mode == BL_LEARNING &&
+		    !(d->hours_active & (1u << bl_hour_of_day(ts)))) {
 			d->hours_active |= 1u << bl_hour_of_day(ts);
 			d->changed = true;
 		}

@@ -71,6 +71,7 @@ enum bl_metric {
 };
 
 struct bl_config {
+	bool		 enabled;	/* false: no baselines, no behaviours */
 	uint32_t	 learning_period;	/* seconds of traffic time */
 	uint32_t	 max[BL_KIND_MAX];	/* items kept per table */
 	uint32_t	 vol_mad;	/* upper bound: median + k * MAD ... */
@@ -129,6 +130,7 @@ struct bl_dev {
 	struct bl_sample cur;
 	uint32_t	 cur_initiated;	/* flows it started this hour */
 	bool		 changed;	/* since the last save */
+	uint64_t	 saved_us;	/* traffic time of the last save */
 	struct bl_dedup	 dedup[BL_DEDUP_MAX];
 	uint32_t	 ndedup;
 	uint64_t	 dedup_dropped;
