@@ -220,21 +220,18 @@ bl_alert(struct brain *b, const struct brain_ev *ev, struct brain_dev *dev,
 		b->bl->alerts[x->sid]++;
 }
 
+/* The baseline of the same MAC on another VLAN (a moved device). */
 static struct bl_dev *
 bl_find_moved(struct brain *b, const struct brain_dev *n)
 {
-	size_t i;
+	const struct brain_dev *o;
 
 	if (n->d.flags & DEV_F_ROUTED)
 		return NULL;
-	for (i = 0; i < b->ndevs; i++) {
-		const struct brain_dev *o = b->devs[i];
-
+	for (o = brain_mac_chain(b, n->d.mac); o != NULL; o = o->mac_next)
 		if (o != n && o->bl != NULL && !o->merged && !o->evicted &&
-		    !(o->d.flags & DEV_F_ROUTED) &&
 		    memcmp(o->d.mac, n->d.mac, 6) == 0)
 			return o->bl;
-	}
 	return NULL;
 }
 

@@ -180,6 +180,9 @@ struct brain_held {
 	uint32_t	 held;		/* occurrences since */
 };
 
+/* The devices whose MAC hashes as mac's, by mac_next (the MAC on
+ * every VLAN is among them; compare d.mac). */
+struct brain_dev *brain_mac_chain(const struct brain *, const uint8_t mac[6]);
 /* The device an alert's end is, if the inventory has it (never made). */
 struct brain_dev *brain_alert_dev(struct brain *, const struct brain_end *,
 		    uint16_t vlan);

@@ -193,6 +193,13 @@ brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
 	return NULL;
 }
 
+/* The chain of devices whose MAC hashes as mac's (every VLAN's). */
+struct brain_dev *
+brain_mac_chain(const struct brain *b, const uint8_t mac[6])
+{
+	return b->mac_tab[brain_mac_bucket(b, mac)];
+}
+
 /* The same MAC on any VLAN (relayed DHCP does not say which). */
 static struct brain_dev *
 brain_find_mac_any(struct brain *b, const uint8_t mac[6])

@@ -206,6 +206,7 @@ bl_sample(struct bl_dev *d)
 	i = d->vol->n[h] % BL_VOL_SAMPLES;
 	d->vol->s[h][i] = d->cur;
 	d->vol->n[h]++;
+	d->bound_hour = 0;
 	d->changed = true;
 }
 
@@ -471,7 +472,7 @@ bl_vol_bound(const struct bl_dev *d, const struct bl_config *c,
 }
 
 bool
-bl_vol_over(const struct bl_dev *d, const struct bl_config *c,
+bl_vol_over(struct bl_dev *d, const struct bl_config *c,
     enum bl_metric *mp, uint64_t *seen, uint64_t *bound, uint32_t *median,
     uint32_t *mad, unsigned *hour)
 {
@@ -480,16 +481,25 @@ bl_vol_over(const struct bl_dev *d, const struct bl_config *c,
 
 	if (d->mode != BL_ENFORCING || d->cur_hour == 0)
 		return false;
+	/* Sorting the samples once an hour, not at every flow. */
+	if (d->bound_hour != d->cur_hour) {
+		d->bound_ok = 0;
+		for (m = 0; m < BL_M_MAX; m++)
+			if (bl_vol_bound(d, c, h, (enum bl_metric)m,
+			    &d->bound_med[m], &d->bound_mad[m], &d->bound[m]))
+				d->bound_ok |= 1u << m;
+		d->bound_hour = d->cur_hour;
+	}
 	for (m = 0; m < BL_M_MAX; m++) {
-		if (!bl_vol_bound(d, c, h, (enum bl_metric)m, median, mad,
-		    bound))
-			return false;
-		if (d->cur.m[m] > *bound) {
-			*mp = (enum bl_metric)m;
-			*seen = d->cur.m[m];
-			*hour = h;
-			return true;
-		}
+		if (!(d->bound_ok & (1u << m)) || d->cur.m[m] <= d->bound[m])
+			continue;
+		*mp = (enum bl_metric)m;
+		*seen = d->cur.m[m];
+		*bound = d->bound[m];
+		*median = d->bound_med[m];
+		*mad = d->bound_mad[m];
+		*hour = h;
+		return true;
 	}
 	return false;
 }
@@ -666,5 +676,6 @@ bl_vol_parse(struct bl_dev *d, const char *s)
 	if (d->vol == NULL)
 		d->vol = xcalloc(1, sizeof(*d->vol));
 	*d->vol = v;
+	d->bound_hour = 0;
 	return 0;
 }

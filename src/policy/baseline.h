@@ -129,6 +129,12 @@ struct bl_dev {
 	uint32_t	 cur_hour;	/* hours since 1970; 0: none */
 	struct bl_sample cur;
 	uint32_t	 cur_initiated;	/* flows it started this hour */
+	/* The bounds of the hour being counted, worked out once (bit m
+	 * of bound_ok: metric m has samples). */
+	uint64_t	 bound[BL_M_MAX];
+	uint32_t	 bound_med[BL_M_MAX], bound_mad[BL_M_MAX];
+	uint8_t		 bound_ok;
+	uint32_t	 bound_hour;	/* cur_hour they are of; 0: none */
 	bool		 changed;	/* since the last save */
 	uint64_t	 saved_us;	/* traffic time of the last save */
 	struct bl_dedup	 dedup[BL_DEDUP_MAX];
@@ -211,7 +217,7 @@ bool		 bl_vol_bound(const struct bl_dev *, const struct bl_config *,
  * its learning covered and it never was.  'hour' is the hour of the
  * day (0..23).
  */
-bool		 bl_vol_over(const struct bl_dev *, const struct bl_config *,
+bool		 bl_vol_over(struct bl_dev *, const struct bl_config *,
 		    enum bl_metric *, uint64_t *seen, uint64_t *bound,
 		    uint32_t *median, uint32_t *mad, unsigned *hour);
 bool		 bl_off_hours(const struct bl_dev *, const struct bl_config *,
