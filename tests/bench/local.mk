@@ -13,10 +13,13 @@
 ## bench-clean removes them.
 
 ## Built with everything else, so that warnings in them show up at once.
-noinst_PROGRAMS += tests/bench/barecount tests/bench/runstat
+noinst_PROGRAMS += tests/bench/barecount tests/bench/runstat \
+	tests/bench/blmem
 tests_bench_barecount_SOURCES = tests/bench/barecount.c
 tests_bench_barecount_LDADD = $(PCAP_LIBS)
 tests_bench_runstat_SOURCES = tests/bench/runstat.c
+tests_bench_blmem_SOURCES = tests/bench/blmem.c
+tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
 	tests/bench/baseline-mem.sh
