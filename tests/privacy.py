@@ -28,7 +28,9 @@ def patient_values(raw):
     return values
 
 
-TIMES = ("timestamp", "start", "end", "first_seen", "last_seen")
+TIMES = ("timestamp", "start", "end", "first_seen", "last_seen",
+         "learning_since", "learning_until", "enforcing_since",
+         "learned_from", "learned_until")
 
 
 def strings(obj, key=None):
