@@ -296,10 +296,11 @@ dcm_command(struct pkt *b, uint16_t field, uint16_t id, const char *dest)
 	pkt_u8(b, 0x03);			/* command, last fragment */
 	dcm_elem(b, 0x0000, "\0\0\0\0", 4);
 	grp = b->len;
+	/* 27 characters and the NUL that pads them to 28. */
 	if (field == 0x0020)
-		dcm_elem(b, 0x0002, find, sizeof(find) + 1);
+		dcm_elem(b, 0x0002, find, sizeof(find));
 	else
-		dcm_elem(b, 0x0002, move, sizeof(move) + 1);
+		dcm_elem(b, 0x0002, move, sizeof(move));
 	dcm_us(b, 0x0100, field);
 	dcm_us(b, 0x0110, id);
 	if (dest != NULL) {
