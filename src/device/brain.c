@@ -204,6 +204,26 @@ brain_find_mac_any(struct brain *b, const uint8_t mac[6])
 	return first;
 }
 
+/*
+ * The device's MAC is already known on another VLAN: a device that
+ * moved (a cart wheeled to another ward, a port patched to another
+ * VLAN) or that is on several, not a new one.
+ */
+static bool
+brain_mac_elsewhere(struct brain *b, const struct brain_dev *d)
+{
+	struct brain_dev *n;
+
+	if (d->d.flags & DEV_F_ROUTED)
+		return false;
+	for (n = b->mac_tab[brain_mac_bucket(b, d->d.mac)]; n != NULL;
+	    n = n->mac_next)
+		if (n != d && !n->merged && !n->evicted &&
+		    memcmp(n->d.mac, d->d.mac, 6) == 0)
+			return true;
+	return false;
+}
+
 static void
 brain_lru_unlink(struct brain *b, struct brain_ipent *e)
 {
@@ -916,6 +936,13 @@ brain_relayed_dev(struct brain *b, const uint8_t mac[6], uint64_t ts)
  * The device an end of a flow is: by MAC unless the MAC is a router's
  * or a group address, else by address when the address is private.
  */
+/* A TTL a sender starts with: no router has counted it down. */
+static bool
+brain_ttl_initial(uint8_t ttl)
+{
+	return ttl == 255 || ttl == 128 || ttl == 64 || ttl == 32;
+}
+
 static struct brain_dev *
 brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
     uint64_t ts)
@@ -969,6 +996,14 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 	}
 	if (!ipok)
 		return NULL;
+	/*
+	 * A router speaking for itself from another interface's address
+	 * (a probe, a log line): nothing it forwarded, whose TTL would be
+	 * one less than a sender's first.
+	 */
+	if (n != NULL && brain_ttl_initial(e->ttl) &&
+	    brain_ip_entry(b, &e->ip) == NULL)
+		return n;
 	if ((ent = brain_ip_entry(b, &e->ip)) != NULL) {
 		if (ent->dev != NULL)
 			return ent->dev;
@@ -1897,8 +1932,9 @@ brain_settle(struct brain *b)
 			n->d.announced = true;
 			ctr_inc(b->ctr, CTR_DEV_NEW);
 			brain_emit(b, n, "new", n->ts_us);
-			if (brain_vlan_medical(b, n->d.vlan) ||
-			    (b->cfg.n_medical_vlans == 0 && b->continuing))
+			if ((brain_vlan_medical(b, n->d.vlan) ||
+			    (b->cfg.n_medical_vlans == 0 && b->continuing)) &&
+			    !brain_mac_elsewhere(b, n))
 				brain_alert_new(b, n, n->ts_us);
 		} else if (brain_identity_changed(n)) {
 			ctr_inc(b->ctr, CTR_DEV_CHANGED);

@@ -91,6 +91,7 @@ struct brain_end {
 	bool		 has_mac;
 	bool		 has_ip;
 	struct dev_ip	 ip;
+	uint8_t		 ttl;		/* of its first packet; 0: unknown */
 };
 
 struct brain_ev {
