@@ -19,6 +19,9 @@
 #include "output/record.h"
 #include "util/util.h"
 
+struct bh_dev;
+struct bl_dev;
+struct brain_bl;
 struct detect_engine;
 struct detect_filter;
 struct fpdb;
@@ -45,6 +48,8 @@ struct brain_dev {
 	uint64_t	 lease_us;	/* its address came from DHCP then */
 	bool		 merged;	/* folded into another device */
 	bool		 evicted;	/* made room for another */
+	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
+	struct bh_dev	*bh;		/* behaviour windows */
 };
 
 /*
@@ -164,6 +169,7 @@ struct brain {
 	struct zones	*own_zones;
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
+	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
 };
 
 /* Alerts remembered for the alert window (brain_explain()). */

@@ -26,6 +26,7 @@
 #include "app/layer.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/brain-baseline.h"
 #include "device/brain-int.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
@@ -68,6 +69,7 @@ brain_config_defaults(struct brain_config *c)
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
 	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
 	c->alert_window = BRAIN_DEFAULT_ALERT_WINDOW;
+	bl_config_defaults(&c->baseline);
 }
 
 void
@@ -1140,6 +1142,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
+	brain_bl_flow(b, ev, c, s);
 }
 
 static void
@@ -1609,9 +1612,16 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 static void
 brain_apply_activity(struct brain *b, const struct brain_ev *ev)
 {
+	struct brain_dev *a, *p;
+
 	if (!b->cfg.enabled || ev->key >= ACT_MAX)
 		return;
 	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
+	/* The actor as its flow would make it (an activity often comes
+	 * long before the flow ends); its peer only if already known. */
+	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
+	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
+	brain_bl_activity(b, ev, a, p != a ? p : NULL);
 }
 
 static void
@@ -1759,6 +1769,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	}
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
+	brain_bl_record(jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -1958,6 +1969,7 @@ brain_settle(struct brain *b)
 			b->devs[k++] = n;
 			continue;
 		}
+		brain_bl_dev_free(n);
 		dev_free(&n->d);
 		free(n);
 	}
@@ -1969,6 +1981,8 @@ static void
 brain_save(struct brain *b)
 {
 	struct device **v;
+	struct bl_dev **bls;
+	struct brain_dev **nv;
 	size_t i, n = 0;
 
 	if (b->state == NULL)
@@ -1977,14 +1991,21 @@ brain_save(struct brain *b)
 	    b->nforget, b->save_failed ? NULL : b->err) == 0)
 		b->nforget = 0;		/* else tried again at the next save */
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	bls = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*bls));
+	nv = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*nv));
 	for (i = 0; i < b->ndevs; i++)
-		if (b->devs[i]->d.unsaved)
+		if (b->devs[i]->d.unsaved) {
+			nv[n] = b->devs[i];
+			bls[n] = brain_bl_to_save(b->devs[i]);
 			v[n++] = &b->devs[i]->d;
+		}
 	if (n > 0) {
-		if (state_save_devices(b->state, v, n,
+		if (state_save_devices_bl(b->state, v, bls, n,
 		    b->save_failed ? NULL : b->err) == 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				v[i]->unsaved = false;
+				brain_bl_saved(nv[i]);
+			}
 			if (b->save_failed)
 				log_info("state: saving works again");
 			b->save_failed = false;
@@ -1995,6 +2016,8 @@ brain_save(struct brain *b)
 		}
 	}
 	free(v);
+	free(bls);
+	free(nv);
 	b->saved_us = b->now_us;
 }
 
@@ -2389,6 +2412,12 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		b->continuing = b->ndevs > 0;
 		b->nloaded = b->ndevs;
 	}
+	if (brain_bl_load(b) != 0) {
+		if (err != NULL)
+			fprintf(err, "%s\n", state_errmsg(b->state));
+		brain_free(b);
+		return NULL;
+	}
 	return b;
 }
 
@@ -2423,6 +2452,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
+	brain_bl_finish(b, ts_us);
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);
@@ -2613,6 +2643,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	free(v);
 
  warnings:
+	brain_bl_summary(b, fp);
 	/* What the inventory could not do, where the user reads. */
 	if ((full = ctr_get(b->ctr, CTR_DEV_TABLE_FULL)) > 0)
 		fprintf(fp, "  WARNING    the device table was full "
@@ -2654,6 +2685,7 @@ brain_free(struct brain *b)
 		brain_ev_release(&b->pend[i]);
 	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
+		brain_bl_dev_free(b->devs[i]);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}
@@ -2669,6 +2701,7 @@ brain_free(struct brain *b)
 	free(b->pend);
 	free(b->wgen);
 	free(b->held);
+	brain_bl_free(b);
 	zones_free(b->own_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);

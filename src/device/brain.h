@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "device/device.h"
+#include "policy/baseline.h"
 #include "util/events.h"
 
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
@@ -71,6 +72,9 @@ struct brain_config {
 	 * (device, reason, peer). */
 	struct zones	*zones;
 	uint32_t	 alert_window;	/* seconds */
+	/* Baselines and attack behaviours (baseline: in the config);
+	 * baseline.learn_run is --learn. */
+	struct bl_config baseline;
 };
 
 enum brain_ev_kind {

@@ -192,3 +192,7 @@ tests_unit_test_detect_group_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-smb
 tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
 tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-baseline
+tests_unit_test_baseline_SOURCES = tests/unit/test-baseline.c
+tests_unit_test_baseline_LDADD = $(WW_UNIT_LIBS)
