@@ -188,3 +188,7 @@ tests_unit_test_detect_group_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-smb
 tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
 tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-policy
+tests_unit_test_policy_SOURCES = tests/unit/test-policy.c
+tests_unit_test_policy_LDADD = $(WW_UNIT_LIBS)
