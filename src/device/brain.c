@@ -26,12 +26,14 @@
 #include "app/layer.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/brain-int.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
 #include "device/oui.h"
 #include "output/eve.h"
 #include "output/jsonw.h"
 #include "output/record.h"
+#include "policy/zone.h"
 #include "state/state.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -46,144 +48,12 @@
 #define BRAIN_NO_OUI	"warning: no MAC vendor registry: vendors come " \
 	"from other evidence only (install ieee-data)"
 
-#define CH_NEW		0x01
-#define CH_IP		0x02
-#define CH_IDENTITY	0x04
 
 /* Every key fits a device's evidence. */
 #define WW_EVIDENCE(id, key, attr, flags)				\
 	_Static_assert(sizeof(key) <= DEV_KEY_MAX, key ": DEV_KEY_MAX");
 #include "app/evidence.def"
 #undef WW_EVIDENCE
-
-struct brain_dev {
-	struct device	 d;
-	struct brain_dev *mac_next;	/* (mac, vlan) chain */
-	uint8_t		 n_seen;	/* flow source addresses */
-	struct dev_ip	 seen[BRAIN_ROUTER_IPS];
-	uint8_t		 changes;	/* CH_*, since the last record */
-	bool		 touched;	/* in brain->touched */
-	char		 shown[DEV_A_MAX][DEV_VALUE_MAX]; /* last record's */
-	struct dev_ip	 shown_ip;
-	bool		 shown_has_ip;
-	uint64_t	 ts_us;		/* of the event that last changed it */
-	uint64_t	 lease_us;	/* its address came from DHCP then */
-	bool		 merged;	/* folded into another device */
-	bool		 evicted;	/* made room for another */
-};
-
-/*
- * An address the inventory knows.  Traffic makes them (every source
- * address a MAC sends from), so the table is bounded: past
- * BRAIN_ADDR_PER_DEVICE per device slot the least recently used entry
- * that is not a device's current address goes.  Scans walk the LRU
- * list, never the buckets, so that nothing depends on the hash key.
- */
-struct brain_ipent {
-	struct dev_ip	 ip;
-	struct brain_dev *dev;
-	/* A MAC that used the address while another MAC held it: when
-	 * the holder turns out to be a router, the address is this one's. */
-	struct brain_dev *want;
-	struct brain_ipent *next;	/* bucket chain */
-	struct brain_ipent *lru_prev, *lru_next;	/* head: newest */
-};
-
-/*
- * A router's address on a client's segment (DHCP option 3).  Its VLAN
- * is the reply's, unless a relay forwarded the reply from another
- * segment: then it is the VLAN of the subnet the address is in.
- */
-struct brain_gw {
-	struct dev_ip	 ip;
-	uint16_t	 vlan;
-	bool		 vlan_known;
-};
-
-/* A client's subnet (DHCP option 1), and the VLAN its clients are on. */
-struct brain_subnet {
-	uint32_t	 net;		/* host byte order */
-	uint8_t		 plen;
-	uint16_t	 vlan;
-	bool		 vlan_known;
-};
-
-/* A queue handed over by a worker at a tick (threaded brain). */
-struct brain_handover {
-	struct brain_handover *next;
-	unsigned	 worker;
-	uint64_t	 gen;
-	struct brain_ev	*ev;
-	size_t		 n;
-	uint64_t	 dropped;
-};
-
-struct brain {
-	struct brain_config cfg;
-	pthread_mutex_t	 lock;		/* the inventory (not threaded) */
-	unsigned	 nworkers;
-
-	/*
-	 * The brain's thread.  Workers push their queues onto the inbox
-	 * (a lock-free stack) and post the semaphore; the thread takes the
-	 * whole stack at once.  Only the flow control below has a lock,
-	 * and a worker takes it only when the brain is far behind.
-	 */
-	bool		 threaded;
-	bool		 block;		/* offline: wait rather than drop */
-	pthread_t	 thread;
-	sem_t		 wake;
-	_Atomic(struct brain_handover *) inbox;
-	_Atomic uint64_t inflight;	/* events handed over, not taken */
-	_Atomic uint64_t handed;	/* handovers pushed */
-	_Atomic bool	 stop;
-	pthread_mutex_t	 flow_lock;
-	pthread_cond_t	 flow_cv;	/* inflight fell, or done rose */
-	uint64_t	 done;		/* handovers applied (flow_lock) */
-
-	uint64_t	*wgen;		/* last tick handed over, per worker */
-	struct brain_ev	*pend;		/* handed over, not yet applied */
-	size_t		 npend, pcap;
-
-	struct fpdb	*fp;
-	struct claims	 claims;	/* profiles/claims.yaml */
-	struct oui_db	*oui;
-	struct state	*state;
-	bool		 continuing;	/* the database held devices */
-	size_t		 nloaded;	/* devices it held */
-
-	struct brain_dev **devs;	/* in creation order */
-	size_t		 ndevs, devcap;
-	struct brain_dev **mac_tab;
-	struct brain_ipent **ip_tab;
-	struct brain_ipent *ip_lru, *ip_lru_tail;
-	size_t		 nip, ip_cap;
-	struct sipkey	 hkey;		/* both indexes: random */
-	struct brain_dev **touched;
-	size_t		 ntouched, tcap;
-	size_t		 ngone;		/* evicted, not yet dropped */
-	uint64_t	*forget;	/* rows of evicted devices */
-	size_t		 nforget;
-	bool		 full_alerted;	/* the table-full alert, once */
-	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
-	size_t		 ngw;
-	struct brain_subnet subnet[BRAIN_MAX_SUBNETS];
-	size_t		 nsubnet;
-	/* IPv4 destinations of frames to ff:ff:ff:ff:ff:ff (host order). */
-	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
-	size_t		 nbcast;
-
-	struct counters	*ctr;
-	struct record_writer rw;	/* device records and alerts */
-	uint64_t	 now_us;	/* newest event applied */
-	uint64_t	 saved_us;	/* packet time of the last save */
-	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
-	bool		 save_failed;	/* reported once until it works */
-	FILE		*err;
-
-	const struct detect_engine *detect;	/* NULL: no rules */
-	struct detect_filter *filter;
-};
 
 void
 brain_config_defaults(struct brain_config *c)
@@ -197,6 +67,7 @@ brain_config_defaults(struct brain_config *c)
 	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
 	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
+	c->alert_window = BRAIN_DEFAULT_ALERT_WINDOW;
 }
 
 void
@@ -205,7 +76,9 @@ brain_config_free(struct brain_config *c)
 	free(c->fingerprints);
 	free(c->oui_dir);
 	free(c->state_file);
+	zones_free(c->zones);
 	c->fingerprints = c->oui_dir = c->state_file = NULL;
+	c->zones = NULL;
 }
 
 /*
@@ -1341,7 +1214,7 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 }
 
 /* The device an alert's end is, if the inventory has it (never made). */
-static struct brain_dev *
+struct brain_dev *
 brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
 {
 	struct brain_dev *n = NULL;
@@ -1370,9 +1243,11 @@ brain_dev_class(const struct brain_dev *n)
 }
 
 static void
-brain_alert_dev_obj(struct jsonw *jw, const char *key,
+brain_alert_dev_obj(const struct brain *b, struct jsonw *jw, const char *key,
     const struct brain_dev *n)
 {
+	int zone = n != NULL ? brain_dev_zone(b, n) : -1;
+
 	const struct dev_value *v;
 	char mac[24];
 
@@ -1390,7 +1265,218 @@ brain_alert_dev_obj(struct jsonw *jw, const char *key,
 		jsonw_kv_str(jw, "vendor", v->value);
 	if ((v = dev_best(&n->d, DEV_A_MODEL)) != NULL)
 		jsonw_kv_str(jw, "model", v->value);
+	if (zone >= 0)
+		jsonw_kv_str(jw, "zone", zones_name(b->zones, zone));
 	jsonw_obj_close(jw);
+}
+
+int
+brain_dev_zone(const struct brain *b, const struct brain_dev *n)
+{
+	int vlan = (n->d.flags & (DEV_F_ROUTED | DEV_F_RELAYED)) ? -1 :
+	    n->d.vlan;
+
+	return zones_place(b->zones, vlan, n->d.has_ip ? n->d.ip.a : NULL);
+}
+
+int
+brain_end_zone(const struct brain *b, const struct brain_end *e, int vlan)
+{
+	return zones_place(b->zones, vlan, e->has_ip ? e->ip.a : NULL);
+}
+
+/* The alert window's key, gathered before it is hashed. */
+struct brain_keybuf {
+	uint8_t		 b[256];
+	size_t		 n;
+};
+
+static void
+brain_key_add(struct brain_keybuf *kb, const void *p, size_t n)
+{
+	if (n > sizeof(kb->b) - kb->n)
+		n = sizeof(kb->b) - kb->n;
+	memcpy(kb->b + kb->n, p, n);
+	kb->n += n;
+}
+
+/* Who a device is, for the alert window's key. */
+static void
+brain_held_ident(struct brain_keybuf *sb, const struct brain_dev *n,
+    const struct brain_end *e)
+{
+	static const uint8_t none[1];
+
+	if (n != NULL) {
+		if (n->d.flags & DEV_F_ROUTED)
+			brain_key_add(sb, n->d.ip.a, sizeof(n->d.ip.a));
+		else {
+			brain_key_add(sb, n->d.mac, sizeof(n->d.mac));
+			brain_key_add(sb, &n->d.vlan, sizeof(n->d.vlan));
+		}
+	} else if (e != NULL && e->has_ip)
+		brain_key_add(sb, e->ip.a, sizeof(e->ip.a));
+	else
+		brain_key_add(sb, none, sizeof(none));
+}
+
+/* Keep what is still inside its window; forget the rest. */
+static void
+brain_held_sweep(struct brain *b, uint64_t now, uint64_t window)
+{
+	struct brain_held *old = b->held, *h;
+	size_t i, j;
+
+	b->held = xcalloc(BRAIN_HELD_SLOTS, sizeof(*b->held));
+	b->nheld = 0;
+	for (i = 0; i < BRAIN_HELD_SLOTS; i++) {
+		if (old[i].key == 0 || old[i].emitted_us + window <= now)
+			continue;
+		for (j = old[i].key & (BRAIN_HELD_SLOTS - 1);
+		    b->held[j].key != 0; j = (j + 1) & (BRAIN_HELD_SLOTS - 1))
+			;
+		h = &b->held[j];
+		*h = old[i];
+		b->nheld++;
+	}
+	free(old);
+	/* Everything recent: forget it all rather than stop alerting. */
+	if (b->nheld >= BRAIN_HELD_SLOTS / 4 * 3) {
+		memset(b->held, 0, BRAIN_HELD_SLOTS * sizeof(*b->held));
+		b->nheld = 0;
+	}
+}
+
+static struct brain_held *
+brain_held_find(struct brain *b, uint64_t key)
+{
+	size_t j;
+
+	for (j = key & (BRAIN_HELD_SLOTS - 1); b->held[j].key != 0;
+	    j = (j + 1) & (BRAIN_HELD_SLOTS - 1))
+		if (b->held[j].key == key)
+			return &b->held[j];
+	return &b->held[j];
+}
+
+/* An address of a brain end as record_set_tuple() takes it. */
+static int
+brain_end_addr(const struct dev_ip *ip, uint8_t out[16])
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	memset(out, 0, 16);
+	if (memcmp(ip->a, v4mapped, 12) == 0) {
+		memcpy(out, ip->a + 12, 4);
+		return 4;
+	}
+	memcpy(out, ip->a, 16);
+	return 6;
+}
+
+bool
+brain_explain(struct brain *b, const struct brain_explain *x)
+{
+	struct brain_dev *src = x->dev_is_src ? x->dev : x->peer;
+	struct brain_dev *dst = x->dev_is_src ? x->peer : x->dev;
+	const struct dev_ip *sip = NULL, *dip = NULL;
+	uint64_t window = (uint64_t)b->cfg.alert_window * 1000000, key;
+	uint8_t sa[16], da[16];
+	struct brain_held *h;
+	struct brain_keybuf sb;
+	struct jsonw *jw;
+	struct record *r;
+	uint32_t count;
+	int v;
+
+	sb.n = 0;
+	brain_key_add(&sb, &x->gid, sizeof(x->gid));
+	brain_key_add(&sb, &x->sid, sizeof(x->sid));
+	brain_held_ident(&sb, x->dev, NULL);
+	brain_held_ident(&sb, x->peer, x->peer_end);
+	if (x->reason != NULL)
+		brain_key_add(&sb, x->reason, strlen(x->reason));
+	if ((key = siphash13(&b->hkey, sb.b, sb.n)) == 0)
+		key = 1;
+	h = brain_held_find(b, key);
+	if (h->key == key && window > 0 && x->ts_us < h->emitted_us + window) {
+		h->held++;
+		ctr_inc(b->ctr, CTR_DEV_JUDGED_HELD);
+		return false;
+	}
+	if (h->key != key && b->nheld + 1 >= BRAIN_HELD_SLOTS / 4 * 3) {
+		brain_held_sweep(b, x->ts_us, window);
+		h = brain_held_find(b, key);
+	}
+	count = h->key == key ? h->held + 1 : 1;
+	if (h->key != key) {
+		h->key = key;
+		b->nheld++;
+	}
+	h->emitted_us = x->ts_us;
+	h->held = 0;
+
+	if ((jw = record_begin(&b->rw, RECORD_ALERT, "alert", x->ts_us)) ==
+	    NULL)
+		return false;
+	r = record_head(&b->rw);
+	if (x->ev != NULL) {
+		if (x->ev->vlan != 0 && x->ev->vlan != BRAIN_VLAN_RELAYED)
+			record_set_vlan(r, &x->ev->vlan, 1);
+		if (x->ev->end[0].has_ip && x->ev->end[1].has_ip) {
+			v = brain_end_addr(&x->ev->end[0].ip, sa);
+			if (brain_end_addr(&x->ev->end[1].ip, da) == v)
+				record_set_tuple(r, v, sa, da, x->ev->sport,
+				    x->ev->dport, x->ev->proto);
+		}
+	} else {
+		if (src != NULL && src->d.has_ip)
+			sip = &src->d.ip;
+		if (dst != NULL && dst->d.has_ip)
+			dip = &dst->d.ip;
+		if (x->peer == NULL && x->peer_end != NULL &&
+		    x->peer_end->has_ip) {
+			if (x->dev_is_src)
+				dip = &x->peer_end->ip;
+			else
+				sip = &x->peer_end->ip;
+		}
+		if (sip != NULL && dip != NULL) {
+			v = brain_end_addr(sip, sa);
+			if (brain_end_addr(dip, da) == v)
+				record_set_tuple(r, v, sa, da, 0, 0, 0);
+		}
+	}
+	record_set_alert(&b->rw, x->gid, x->sid, x->rev, x->severity,
+	    x->signature);
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", x->gid);
+	jsonw_kv_uint(jw, "signature_id", x->sid);
+	jsonw_kv_uint(jw, "rev", x->rev);
+	jsonw_kv_str(jw, "signature", x->signature);
+	jsonw_kv_str(jw, "category", x->category != NULL ? x->category : "");
+	jsonw_kv_uint(jw, "severity", x->severity);
+	jsonw_obj_close(jw);
+	if (x->obj_key != NULL) {
+		jsonw_key(jw, x->obj_key);
+		jsonw_obj_open(jw);
+		if (x->obj != NULL)
+			x->obj(jw, x->arg);
+		jsonw_kv_uint(jw, "count", count);
+		jsonw_obj_close(jw);
+	}
+	jsonw_key(jw, "wardwatch");
+	jsonw_obj_open(jw);
+	brain_alert_dev_obj(b, jw, "src_device", src);
+	brain_alert_dev_obj(b, jw, "dest_device", dst);
+	jsonw_obj_close(jw);
+	if (record_commit(&b->rw) != 0)
+		return false;
+	ctr_inc(b->ctr, CTR_DEV_JUDGED_ALERTS);
+	return true;
 }
 
 /*
@@ -1471,8 +1557,8 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 	if (src != NULL || dst != NULL) {
 		jsonw_key(jw, "wardwatch");
 		jsonw_obj_open(jw);
-		brain_alert_dev_obj(jw, "src_device", src);
-		brain_alert_dev_obj(jw, "dest_device", dst);
+		brain_alert_dev_obj(b, jw, "src_device", src);
+		brain_alert_dev_obj(b, jw, "dest_device", dst);
 		jsonw_obj_close(jw);
 	}
 	if (record_commit(&b->rw) == 0)
@@ -2206,6 +2292,11 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b = xcalloc(1, sizeof(*b));
 	b->cfg = *cfg;
 	b->cfg.fingerprints = b->cfg.oui_dir = b->cfg.state_file = NULL;
+	/* The config's zones are borrowed: it outlives the brain. */
+	b->cfg.zones = NULL;
+	if ((b->zones = cfg->zones) == NULL)
+		b->zones = b->own_zones = zones_new();
+	b->held = xcalloc(BRAIN_HELD_SLOTS, sizeof(*b->held));
 	if (b->cfg.max_devices == 0)
 		b->cfg.max_devices = BRAIN_DEFAULT_MAX_DEVICES;
 	b->nworkers = nworkers > 0 ? nworkers : 1;
@@ -2526,6 +2617,8 @@ brain_free(struct brain *b)
 	free(b->forget);
 	free(b->pend);
 	free(b->wgen);
+	free(b->held);
+	zones_free(b->own_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);
 	if (b->state != NULL)

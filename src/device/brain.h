@@ -32,6 +32,7 @@
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
 #define BRAIN_DEFAULT_SNAPSHOT_INTERVAL	86400	/* a day: any SIEM keeps one */
+#define BRAIN_DEFAULT_ALERT_WINDOW	3600	/* seconds of packet time */
 #define BRAIN_MAX_MEDICAL_VLANS		64
 #define BRAIN_ROUTER_IPS		4	/* source IPs that make a router */
 #define BRAIN_MAX_GATEWAYS		64	/* DHCP option 3 addresses kept */
@@ -65,6 +66,11 @@ struct brain_config {
 	bool		 slim_records;	/* devices.record: slim */
 	uint16_t	 medical_vlans[BRAIN_MAX_MEDICAL_VLANS];
 	uint32_t	 n_medical_vlans;
+	/* Judgments: zones (policy/zone.h; owned, NULL: the built-ins
+	 * only) and the window in which one alert stands for the same
+	 * (device, reason, peer). */
+	struct zones	*zones;
+	uint32_t	 alert_window;	/* seconds */
 };
 
 enum brain_ev_kind {

@@ -127,6 +127,10 @@ UNIT_TESTS += tests/unit/test-brain
 tests_unit_test_brain_SOURCES = tests/unit/test-brain.c
 tests_unit_test_brain_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-zone
+tests_unit_test_zone_SOURCES = tests/unit/test-zone.c
+tests_unit_test_zone_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-oui
 tests_unit_test_oui_SOURCES = tests/unit/test-oui.c
 tests_unit_test_oui_LDADD = $(WW_UNIT_LIBS)

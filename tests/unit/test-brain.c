@@ -22,6 +22,8 @@
 
 #include "app/evidence.h"
 #include "device/brain.h"
+#include "device/brain-int.h"
+#include "policy/zone.h"
 #include "output/eve.h"
 #include "sink-mock.h"
 #include "util/events.h"
@@ -1264,6 +1266,82 @@ test_routed_then_mac(void **state)
 	fix_free(x);
 }
 
+static void
+explain_obj(struct jsonw *jw, const void *arg)
+{
+	jsonw_kv_str(jw, "seen", arg);
+}
+
+/* Judgments: one alert per (device, sid, reason, peer) per window, the
+ * next one with the count of those held back; another reason or peer
+ * is another alert; zones of both devices in the record. */
+static void
+test_explain_window(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	struct brain_explain e;
+	struct brain_end ce, se;
+	struct brain_dev *pump, *mon;
+	struct zones *z;
+	const char *l;
+	int i;
+
+	(void)state;
+	/* A zone of its own for VLAN 20. */
+	z = zones_new();
+	assert_true(zones_add_vlan(z, zones_add(z, "medical"), 20) == 0);
+	x->b->zones = z;
+	flow(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    23);
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	end_set(&ce, MAC_PUMP, "10.20.0.50");
+	end_set(&se, MAC_MON, "10.20.0.51");
+	pump = brain_alert_dev(x->b, &ce, 20);
+	mon = brain_alert_dev(x->b, &se, 20);
+	assert_non_null(pump);
+	assert_non_null(mon);
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_dev_zone(x->b, pump)), "medical");
+	memset(&e, 0, sizeof(e));
+	e.gid = 9200;
+	e.sid = 3;
+	e.rev = 1;
+	e.severity = 1;
+	e.signature = "WARDWATCH test judgment";
+	e.category = "Policy Violation";
+	e.dev = pump;
+	e.peer = mon;
+	e.dev_is_src = true;
+	e.reason = "telnet";
+	e.obj_key = "policy";
+	e.obj = explain_obj;
+	e.arg = "tcp/23";
+	for (i = 0; i < 5; i++) {
+		e.ts_us = (uint64_t)(3 + i) * SEC;
+		assert_true(brain_explain(x->b, &e) == (i == 0));
+	}
+	e.reason = "ftp";			/* another reason */
+	assert_true(brain_explain(x->b, &e));
+	e.reason = "telnet";
+	e.peer = NULL;				/* another peer */
+	assert_true(brain_explain(x->b, &e));
+	e.peer = mon;
+	e.ts_us = 3 * SEC + 3600 * SEC;		/* the window passed */
+	assert_true(brain_explain(x->b, &e));
+	record_flush(&x->b->rw);
+	dump(&x->out);
+	assert_int_equal(count_lines(&x->out, "\"signature_id\":3"), 4);
+	l = find_line(&x->out, "\"count\":5", "\"seen\":\"tcp/23\"", NULL);
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"gid\":9200"));
+	assert_non_null(strstr(l, "\"src_ip\":\"10.20.0.50\""));
+	assert_non_null(strstr(l, "\"zone\":\"medical\""));
+	x->b->zones = x->b->own_zones;
+	zones_free(z);
+	fix_free(x);
+}
+
 int
 main(void)
 {
@@ -1286,6 +1364,7 @@ main(void)
 		cmocka_unit_test(test_fingerprints_local_and_builtin),
 		cmocka_unit_test(test_address_table_bounded),
 		cmocka_unit_test(test_routed_then_mac),
+		cmocka_unit_test(test_explain_window),
 	};
 
 	log_init(0, false);

@@ -404,6 +404,8 @@ test_config_sample_file(void **state)
 	cfg.path = cfg.eve_filename = cfg.sensor_name = NULL;
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
+	cfg.devices.zones = NULL;
+	cfg.devices.alert_window = BRAIN_DEFAULT_ALERT_WINDOW;	/* no key yet */
 	cfg.detect.cache_dir = NULL;	/* set by main, no key */
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_int_equal(config_load_buffer(&cfg, path, buf, len, f), 0);

@@ -1,0 +1,209 @@
+/*
+ * brain-int.h - the brain's own structures, for the files of the brain
+ * (brain.c and its judgments: brain-policy.c, brain-baseline.c).
+ * Nothing outside src/device/brain*.c includes it.
+ */
+#ifndef WW_BRAIN_INT_H
+#define WW_BRAIN_INT_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "device/brain.h"
+#include "device/claims.h"
+#include "device/device.h"
+#include "output/record.h"
+#include "util/util.h"
+
+struct detect_engine;
+struct detect_filter;
+struct fpdb;
+struct jsonw;
+struct oui_db;
+struct state;
+struct zones;
+
+#define CH_NEW		0x01
+#define CH_IP		0x02
+#define CH_IDENTITY	0x04
+
+struct brain_dev {
+	struct device	 d;
+	struct brain_dev *mac_next;	/* (mac, vlan) chain */
+	uint8_t		 n_seen;	/* flow source addresses */
+	struct dev_ip	 seen[BRAIN_ROUTER_IPS];
+	uint8_t		 changes;	/* CH_*, since the last record */
+	bool		 touched;	/* in brain->touched */
+	char		 shown[DEV_A_MAX][DEV_VALUE_MAX]; /* last record's */
+	struct dev_ip	 shown_ip;
+	bool		 shown_has_ip;
+	uint64_t	 ts_us;		/* of the event that last changed it */
+	uint64_t	 lease_us;	/* its address came from DHCP then */
+	bool		 merged;	/* folded into another device */
+	bool		 evicted;	/* made room for another */
+};
+
+/*
+ * An address the inventory knows.  Traffic makes them (every source
+ * address a MAC sends from), so the table is bounded: past
+ * BRAIN_ADDR_PER_DEVICE per device slot the least recently used entry
+ * that is not a device's current address goes.  Scans walk the LRU
+ * list, never the buckets, so that nothing depends on the hash key.
+ */
+struct brain_ipent {
+	struct dev_ip	 ip;
+	struct brain_dev *dev;
+	/* A MAC that used the address while another MAC held it: when
+	 * the holder turns out to be a router, the address is this one's. */
+	struct brain_dev *want;
+	struct brain_ipent *next;	/* bucket chain */
+	struct brain_ipent *lru_prev, *lru_next;	/* head: newest */
+};
+
+/*
+ * A router's address on a client's segment (DHCP option 3).  Its VLAN
+ * is the reply's, unless a relay forwarded the reply from another
+ * segment: then it is the VLAN of the subnet the address is in.
+ */
+struct brain_gw {
+	struct dev_ip	 ip;
+	uint16_t	 vlan;
+	bool		 vlan_known;
+};
+
+/* A client's subnet (DHCP option 1), and the VLAN its clients are on. */
+struct brain_subnet {
+	uint32_t	 net;		/* host byte order */
+	uint8_t		 plen;
+	uint16_t	 vlan;
+	bool		 vlan_known;
+};
+
+/* A queue handed over by a worker at a tick (threaded brain). */
+struct brain_handover {
+	struct brain_handover *next;
+	unsigned	 worker;
+	uint64_t	 gen;
+	struct brain_ev	*ev;
+	size_t		 n;
+	uint64_t	 dropped;
+};
+
+struct brain {
+	struct brain_config cfg;
+	pthread_mutex_t	 lock;		/* the inventory (not threaded) */
+	unsigned	 nworkers;
+
+	/*
+	 * The brain's thread.  Workers push their queues onto the inbox
+	 * (a lock-free stack) and post the semaphore; the thread takes the
+	 * whole stack at once.  Only the flow control below has a lock,
+	 * and a worker takes it only when the brain is far behind.
+	 */
+	bool		 threaded;
+	bool		 block;		/* offline: wait rather than drop */
+	pthread_t	 thread;
+	sem_t		 wake;
+	_Atomic(struct brain_handover *) inbox;
+	_Atomic uint64_t inflight;	/* events handed over, not taken */
+	_Atomic uint64_t handed;	/* handovers pushed */
+	_Atomic bool	 stop;
+	pthread_mutex_t	 flow_lock;
+	pthread_cond_t	 flow_cv;	/* inflight fell, or done rose */
+	uint64_t	 done;		/* handovers applied (flow_lock) */
+
+	uint64_t	*wgen;		/* last tick handed over, per worker */
+	struct brain_ev	*pend;		/* handed over, not yet applied */
+	size_t		 npend, pcap;
+
+	struct fpdb	*fp;
+	struct claims	 claims;	/* profiles/claims.yaml */
+	struct oui_db	*oui;
+	struct state	*state;
+	bool		 continuing;	/* the database held devices */
+	size_t		 nloaded;	/* devices it held */
+
+	struct brain_dev **devs;	/* in creation order */
+	size_t		 ndevs, devcap;
+	struct brain_dev **mac_tab;
+	struct brain_ipent **ip_tab;
+	struct brain_ipent *ip_lru, *ip_lru_tail;
+	size_t		 nip, ip_cap;
+	struct sipkey	 hkey;		/* both indexes: random */
+	struct brain_dev **touched;
+	size_t		 ntouched, tcap;
+	size_t		 ngone;		/* evicted, not yet dropped */
+	uint64_t	*forget;	/* rows of evicted devices */
+	size_t		 nforget;
+	bool		 full_alerted;	/* the table-full alert, once */
+	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
+	size_t		 ngw;
+	struct brain_subnet subnet[BRAIN_MAX_SUBNETS];
+	size_t		 nsubnet;
+	/* IPv4 destinations of frames to ff:ff:ff:ff:ff:ff (host order). */
+	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
+	size_t		 nbcast;
+
+	struct counters	*ctr;
+	struct record_writer rw;	/* device records and alerts */
+	uint64_t	 now_us;	/* newest event applied */
+	uint64_t	 saved_us;	/* packet time of the last save */
+	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
+	bool		 save_failed;	/* reported once until it works */
+	FILE		*err;
+
+	const struct detect_engine *detect;	/* NULL: no rules */
+	struct detect_filter *filter;
+
+	/* Judgments (policy, baselines): zones and the alert window. */
+	const struct zones *zones;	/* the config's, or own_zones */
+	struct zones	*own_zones;
+	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
+	size_t		 nheld;
+};
+
+/* Alerts remembered for the alert window (brain_explain()). */
+#define BRAIN_HELD_SLOTS	65536u
+struct brain_held {
+	uint64_t	 key;		/* 0: empty */
+	uint64_t	 emitted_us;	/* last written */
+	uint32_t	 held;		/* occurrences since */
+};
+
+/* The device an alert's end is, if the inventory has it (never made). */
+struct brain_dev *brain_alert_dev(struct brain *, const struct brain_end *,
+		    uint16_t vlan);
+/* The zone a device is in (policy/zone.h ids). */
+int		 brain_dev_zone(const struct brain *, const struct brain_dev *);
+/* The zone of an address seen on vlan (-1: a router's, or unknown). */
+int		 brain_end_zone(const struct brain *, const struct brain_end *,
+		    int vlan);
+
+/*
+ * An alert of the brain's own judgments: policy (gid 9200) and
+ * baselines (gid 9300).  One per (device, sid, reason, peer) per
+ * alert window: the next one after the window carries how many were
+ * held back ("count" in the obj_key object).
+ */
+struct brain_explain {
+	uint32_t	 gid, sid, rev;
+	uint8_t		 severity;	/* 1 highest .. 4 */
+	const char	*signature, *category;
+	struct brain_dev *dev;		/* the device judged */
+	struct brain_dev *peer;		/* NULL: not a device we know */
+	const struct brain_end *peer_end; /* its address then, or NULL */
+	bool		 dev_is_src;	/* the device initiated */
+	const struct brain_ev *ev;	/* tuple, vlan, flow; or NULL */
+	uint64_t	 ts_us;
+	const char	*reason;	/* with dev, sid and peer: the key */
+	const char	*obj_key;	/* "policy" | "baseline" */
+	void		 (*obj)(struct jsonw *, const void *arg);
+	const void	*arg;
+};
+bool		 brain_explain(struct brain *, const struct brain_explain *);
+
+#endif
