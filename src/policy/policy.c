@@ -1442,12 +1442,13 @@ policy_learn_fanout(struct pol_profile *ln, uint32_t npeers)
 		ln->max_fanout = npeers;
 }
 
-void
+bool
 policy_learn_country(struct pol_profile *ln, const char *c)
 {
 	if (c != NULL && strlen(c) == 2 && isupper((unsigned char)c[0]) &&
 	    isupper((unsigned char)c[1]))
-		(void)pol_learn_name(&ln->countries, c);
+		return pol_learn_name(&ln->countries, c);
+	return false;
 }
 
 void
@@ -1486,6 +1487,53 @@ policy_profile_merge(struct pol_profile *a, const struct pol_profile *b)
 	a->cleartext_logins |= b->cleartext_logins;
 	if (b->max_fanout > a->max_fanout)
 		a->max_fanout = b->max_fanout;
+}
+
+static void
+pol_names_copy(struct pol_names *to, const struct pol_names *from)
+{
+	size_t i;
+
+	memset(to, 0, sizeof(*to));
+	to->line = from->line;
+	for (i = 0; i < from->n; i++)
+		pol_names_add(to, from->v[i]);
+}
+
+static void
+pol_list_copy(struct pol_list *to, const struct pol_list *from)
+{
+	memset(to, 0, sizeof(*to));
+	to->line = from->line;
+	if (from->n > 0) {
+		to->v = xreallocarray(NULL, from->n, sizeof(*to->v));
+		memcpy(to->v, from->v, from->n * sizeof(*to->v));
+		to->n = from->n;
+	}
+}
+
+void
+policy_adopt(struct policy *pol, const struct pol_profile *from)
+{
+	struct pol_profile *p = xcalloc(1, sizeof(*p));
+
+	*p = *from;
+	p->file = policy_intern(pol, from->file);
+	pol_list_copy(&p->initiate, &from->initiate);
+	pol_list_copy(&p->accept, &from->accept);
+	pol_names_copy(&p->hl7_send, &from->hl7_send);
+	pol_names_copy(&p->hl7_receive, &from->hl7_receive);
+	pol_names_copy(&p->dicom_scu, &from->dicom_scu);
+	pol_names_copy(&p->dicom_scp, &from->dicom_scp);
+	pol_names_copy(&p->dicom_ae, &from->dicom_ae);
+	pol_names_copy(&p->countries, &from->countries);
+	policy_add(pol, p);
+}
+
+void
+policy_entry_format(const struct pol_entry *e, char *buf, size_t len)
+{
+	pol_entry_str(e, buf, len);
 }
 
 /* ---- writing ---- */

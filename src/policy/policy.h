@@ -213,10 +213,15 @@ bool		 policy_learn_hl7(struct pol_profile *, bool sent,
 bool		 policy_learn_dicom(struct pol_profile *, bool scu,
 		    const char *cmd, const char *ae);
 void		 policy_learn_fanout(struct pol_profile *, uint32_t npeers);
-void		 policy_learn_country(struct pol_profile *, const char *);
+bool		 policy_learn_country(struct pol_profile *, const char *);
 /* Merge b's lists into a (policy suggest --class). */
 void		 policy_profile_merge(struct pol_profile *,
 		    const struct pol_profile *);
+
+/* Add a copy of a profile (of another policy) as if loaded last. */
+void		 policy_adopt(struct policy *, const struct pol_profile *);
+/* An entry in words: "zone infra udp/53 dns". */
+void		 policy_entry_format(const struct pol_entry *, char *, size_t);
 
 /* Write a profile as YAML in the schema policy_load_buffer() reads. */
 void		 policy_write_yaml(FILE *, const struct pol_profile *);

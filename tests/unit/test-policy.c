@@ -4,7 +4,7 @@
  * found device first, then fingerprint, then class, then the default
  * (deny for medical classes, observe otherwise), judging follows the
  * allow-lists, a learned set widens them, and a profile written out
- * loads again to the same judgments.  Zones: placement order.
+ * loads again to the same judgments.  (Zone placement: test-zone.c.)
  */
 #include <config.h>
 
@@ -19,7 +19,6 @@
 #include <cmocka.h>
 
 #include "policy/policy.h"
-#include "policy/zone.h"
 
 #define NAME	"p.yaml"
 
@@ -497,76 +496,6 @@ test_write_roundtrip(void **state)
 	policy_free(p);
 }
 
-static void
-ip4(uint8_t ip[16], unsigned a, unsigned b, unsigned c, unsigned d)
-{
-	memset(ip, 0, 16);
-	ip[10] = ip[11] = 0xff;
-	ip[12] = (uint8_t)a;
-	ip[13] = (uint8_t)b;
-	ip[14] = (uint8_t)c;
-	ip[15] = (uint8_t)d;
-}
-
-static void
-test_zones(void **state)
-{
-	struct zones *z = zones_new();
-	uint8_t ip[16], net[16];
-	int med, pacs, infra;
-
-	(void)state;
-	assert_int_equal(zones_count(z), ZONE_BUILTIN_N);
-	assert_int_equal(zones_lookup(z, "internet"), ZONE_INTERNET);
-	med = zones_add(z, "medical");
-	pacs = zones_add(z, "pacs");
-	infra = zones_add(z, "infrastructure");
-	assert_int_equal(zones_add(z, "medical"), med);
-	assert_int_equal(zones_add_vlan(z, med, 20), 0);
-	assert_int_equal(zones_add_vlan(z, med, 20), 0);
-	assert_int_equal(zones_add_vlan(z, pacs, 20), -1);
-	ip4(net, 10, 20, 0, 0);
-	assert_int_equal(zones_add_subnet(z, pacs, net, 96 + 16), 0);
-	ip4(net, 10, 20, 5, 0);
-	assert_int_equal(zones_add_subnet(z, infra, net, 96 + 24), 0);
-	/* The longest subnet first, then the VLAN, else local. */
-	ip4(ip, 10, 20, 5, 9);
-	assert_string_equal(zones_name(z, zones_place(z, 20, ip)),
-	    "infrastructure");
-	ip4(ip, 10, 20, 6, 9);
-	assert_int_equal(zones_place(z, 20, ip), pacs);
-	ip4(ip, 10, 30, 6, 9);
-	assert_int_equal(zones_place(z, 20, ip), med);
-	assert_int_equal(zones_place(z, -1, ip), ZONE_LOCAL);
-	assert_int_equal(zones_place(z, 21, ip), ZONE_LOCAL);
-	assert_int_equal(zones_place(z, 20, NULL), med);
-	/* Group and link-local addresses, then the internet, beat VLANs. */
-	ip4(ip, 224, 0, 0, 251);
-	assert_int_equal(zones_place(z, 20, ip), ZONE_MULTICAST);
-	ip4(ip, 255, 255, 255, 255);
-	assert_int_equal(zones_place(z, 20, ip), ZONE_MULTICAST);
-	ip4(ip, 169, 254, 1, 1);
-	assert_int_equal(zones_place(z, 20, ip), ZONE_LINK_LOCAL);
-	ip4(ip, 81, 2, 69, 142);
-	assert_int_equal(zones_place(z, 20, ip), ZONE_INTERNET);
-	assert_true(zones_ip_public(ip));
-	ip4(ip, 172, 31, 0, 1);
-	assert_false(zones_ip_public(ip));
-	ip4(ip, 192, 0, 2, 1);
-	assert_false(zones_ip_public(ip));
-	memset(ip, 0, 16);
-	ip[0] = 0xfe;
-	ip[1] = 0x80;
-	assert_int_equal(zones_place(z, 20, ip), ZONE_LINK_LOCAL);
-	ip[0] = 0x26;
-	ip[1] = 0x00;
-	assert_int_equal(zones_place(NULL, 20, ip), ZONE_INTERNET);
-	ip[0] = 0xfd;
-	assert_int_equal(zones_place(NULL, 20, ip), ZONE_LOCAL);
-	assert_null(zones_name(z, 99));
-	zones_free(z);
-}
-
 int
 main(void)
 {
@@ -581,7 +510,6 @@ main(void)
 		cmocka_unit_test(test_judge_apps),
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_write_roundtrip),
-		cmocka_unit_test(test_zones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
