@@ -116,6 +116,10 @@ static const struct scenario scenarios[] = {
 	{ "ward", "ward.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_ward,
 	    "25 labelled devices on VLANs 20/30/40 (+ ward.truth)" },
+	{ "policy", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_policy,
+	    "the ward, then a pump's telnet login and internet HTTPS and a "
+	    "CT's sweep (tests/policy.sh), not committed" },
 	{ "bench", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_bench,
 	    "large mixed capture (--size-mb, --flows), not committed" },

@@ -22,6 +22,10 @@
  */
 #include <config.h>
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +48,11 @@
 
 struct pol_dev {
 	struct pol_profile learned;	/* enforced with the profile */
-	struct pol_profile seen;	/* everything: policy suggest */
+	/* Everything it did, by the class it had then (policy suggest
+	 * writes each class's profile from what its devices did while
+	 * they had it). */
+	struct pol_profile *seen;
+	size_t		 nseen;
 	bool		 learning;
 	bool		 seen_dirty;
 	uint32_t	 alerts;	/* written */
@@ -170,11 +178,15 @@ void
 brain_policy_dev_free(struct brain_dev *n)
 {
 	struct pol_dev *pd = n->pol;
+	size_t i;
 
 	if (pd == NULL)
 		return;
+
 	policy_profile_clear(&pd->learned);
-	policy_profile_clear(&pd->seen);
+	for (i = 0; i < pd->nseen; i++)
+		policy_profile_clear(&pd->seen[i]);
+	free(pd->seen);
 	free(pd->fo_peers);
 	free(pd);
 	n->pol = NULL;
@@ -197,7 +209,6 @@ pol_dev(struct brain_dev *n)
 	if (n->pol == NULL) {
 		n->pol = xcalloc(1, sizeof(*n->pol));
 		policy_profile_init(&n->pol->learned, POL_T_LEARNED, NULL);
-		policy_profile_init(&n->pol->seen, POL_T_LEARNED, NULL);
 	}
 	return n->pol;
 }
@@ -208,6 +219,20 @@ pol_dev_class(const struct brain_dev *n)
 	const struct dev_value *v = dev_best(&n->d, DEV_A_CLASS);
 
 	return v != NULL ? v->value : "unknown";
+}
+
+/* What a device did while of this class (bounded: one per class). */
+static struct pol_profile *
+pol_seen(struct pol_dev *pd, const char *class)
+{
+	size_t i;
+
+	for (i = 0; i < pd->nseen; i++)
+		if (strcmp(pd->seen[i].name, class) == 0)
+			return &pd->seen[i];
+	pd->seen = xreallocarray(pd->seen, pd->nseen + 1, sizeof(*pd->seen));
+	policy_profile_init(&pd->seen[pd->nseen], POL_T_CLASS, class);
+	return &pd->seen[pd->nseen++];
 }
 
 /* The fingerprint rule behind the device's class, if any. */
@@ -413,7 +438,7 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		    sizeof(*pd->fo_peers));
 	}
 	pd->fo_peers[pd->fo_n++] = h;
-	policy_learn_fanout(&pd->seen, pd->fo_n);
+	policy_learn_fanout(pol_seen(pd, pol_dev_class(n)), pd->fo_n);
 	if (policy_judge_fanout(p, ln, pd->fo_n, &v) == POL_OK)
 		return;
 	if (pd->learning && !b->pol->strict) {
@@ -452,11 +477,12 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		geo = &gi;
 		if (gi.country[0] != '\0') {
 			f.country = gi.country;
-			if (policy_learn_country(&pd->seen, gi.country))
+			if (policy_learn_country(pol_seen(pd,
+			    pol_dev_class(n)), gi.country))
 				pd->seen_dirty = true;
 		}
 	}
-	if (policy_learn_flow(&pd->seen, &f))
+	if (policy_learn_flow(pol_seen(pd, pol_dev_class(n)), &f))
 		pd->seen_dirty = true;
 	if (initiated)
 		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
@@ -525,6 +551,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		const struct pol_profile *p;
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
+		struct pol_profile *seen_p;
 		const char *zone;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
@@ -533,18 +560,19 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			continue;
 		p = pol_profile_of(b, n);
 		pd = pol_dev(n);
+		seen_p = pol_seen(pd, pol_dev_class(n));
 		ln = b->pol->strict ? NULL : &pd->learned;
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
 		case 'h':
-			ch = policy_learn_hl7(&pd->seen, side == 0, value);
+			ch = policy_learn_hl7(seen_p, side == 0, value);
 			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
 			snprintf(seen, sizeof(seen), "HL7 %s %s %s in zone %s",
 			    value, side == 0 ? "sent to" : "received from",
 			    o != NULL ? pol_dev_class(o) : "a host", zone);
 			break;
 		case 'd':
-			ch = policy_learn_dicom(&pd->seen, side == 0, value,
+			ch = policy_learn_dicom(seen_p, side == 0, value,
 			    ae);
 			sid = policy_judge_dicom(p, ln, side == 0, value, ae,
 			    &v);
@@ -556,7 +584,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			break;
 		case 'a':
 			/* The other side's AE title, seen from each side. */
-			ch = policy_learn_dicom(&pd->seen, side == 0, NULL,
+			ch = policy_learn_dicom(seen_p, side == 0, NULL,
 			    side == 0 ? ae : value);
 			sid = policy_judge_dicom(p, ln, side == 0, NULL,
 			    side == 0 ? ae : value, &v);
@@ -567,8 +595,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		case 'l':
 			if (side != 0)
 				continue;	/* the client chose cleartext */
-			if (!pd->seen.cleartext_logins)
-				ch = pd->seen.cleartext_logins = true;
+			if (!seen_p->cleartext_logins)
+				ch = seen_p->cleartext_logins = true;
 			sid = policy_judge_login(p, value, &v);
 			if (sid != POL_OK && ln != NULL && ln->cleartext_logins)
 				sid = POL_OK;
@@ -769,7 +797,7 @@ void
 brain_policy_save(struct brain *b)
 {
 	char key[128], *text;
-	size_t i, len;
+	size_t i, k, len;
 	FILE *f;
 
 	if (b->pol == NULL || b->state == NULL)
@@ -783,7 +811,8 @@ brain_policy_save(struct brain *b)
 		if ((f = open_memstream(&text, &len)) == NULL)
 			return;
 		fputs("profiles:\n", f);
-		policy_write_yaml(f, &n->pol->seen);
+		for (k = 0; k < n->pol->nseen; k++)
+			policy_write_yaml(f, &n->pol->seen[k]);
 		fclose(f);
 		pol_seen_key(&n->d, key, sizeof(key));
 		if (len < POL_SEEN_MAX && state_meta_set(b->state, key,
@@ -793,22 +822,18 @@ brain_policy_save(struct brain *b)
 	}
 }
 
-/* A saved set: the one profile of its YAML. */
-static int
-pol_seen_parse(const char *text, struct pol_profile *out)
+/* A saved set: one profile per class the device had. */
+static struct policy *
+pol_seen_parse(const char *text)
 {
 	struct policy *pol = brain_policy_new();
-	const struct pol_profile *p;
-	int rc = -1;
 
-	if (policy_load_buffer(pol, "state", text, strlen(text), NULL) == 0 &&
-	    policy_count(pol) == 1) {
-		p = policy_at(pol, 0);
-		policy_profile_merge(out, p);
-		rc = 0;
+	if (policy_load_buffer(pol, "state", text, strlen(text), NULL) !=
+	    0) {
+		policy_free(pol);
+		return NULL;
 	}
-	policy_free(pol);
-	return rc;
+	return pol;
 }
 
 void
@@ -823,10 +848,17 @@ brain_policy_load(struct brain *b)
 	for (i = 0; i < b->ndevs; i++) {
 		struct brain_dev *n = b->devs[i];
 
+		struct policy *pol;
+		size_t k;
+
 		pol_seen_key(&n->d, key, sizeof(key));
-		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) != 0)
+		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) != 0 ||
+		    (pol = pol_seen_parse(buf)) == NULL)
 			continue;
-		(void)pol_seen_parse(buf, &pol_dev(n)->seen);
+		for (k = 0; k < policy_count(pol); k++)
+			policy_profile_merge(pol_seen(pol_dev(n),
+			    policy_at(pol, k)->name), policy_at(pol, k));
+		policy_free(pol);
 	}
 	free(buf);
 }
@@ -850,35 +882,49 @@ pol_suggest_cb(void *arg, const struct device *d)
 	struct pol_suggest *s = arg;
 	const struct dev_value *cv = dev_best(d, DEV_A_CLASS);
 	const char *cls = cv != NULL ? cv->value : "unknown";
-	struct pol_profile seen, *p;
+	const struct pol_profile *seen;
+	struct pol_profile *p;
+	struct policy *pol;
 	char key[128], mac[24];
-	size_t i;
+	const char *name;
+	size_t i, k;
 
 	if (s->has_mac && ((d->flags & DEV_F_ROUTED) ||
 	    memcmp(d->mac, s->mac, 6) != 0))
 		return 0;
-	if (s->class != NULL && strcmp(s->class, cls) != 0)
-		return 0;
 	pol_seen_key(d, key, sizeof(key));
 	if (state_meta_get(s->st, key, s->buf, POL_SEEN_MAX) != 0)
 		s->buf[0] = '\0';
-	policy_profile_init(&seen, POL_T_LEARNED, NULL);
-	(void)pol_seen_parse(s->buf, &seen);
-	s->ndevs++;
-	/* A device's own profile, or one per class. */
+	if (s->has_mac || (s->class != NULL ? strcmp(s->class, cls) == 0 :
+	    true))
+		s->ndevs++;
+	if ((pol = pol_seen_parse(s->buf)) == NULL)
+		return 0;
 	if (s->has_mac)
 		dev_mac_format(d->mac, mac, sizeof(mac));
-	for (i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].name, s->has_mac ? mac : cls) == 0)
-			break;
-	if (i == s->n) {
-		s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
-		p = &s->v[s->n++];
-		policy_profile_init(p, s->has_mac ? POL_T_DEVICE : POL_T_CLASS,
-		    s->has_mac ? mac : cls);
+	/*
+	 * A device's own profile (everything it did), or one per class:
+	 * what each device did while it had that class, so that reading
+	 * the traffic again judges every flow by a profile that has it.
+	 */
+	for (k = 0; k < policy_count(pol); k++) {
+		seen = policy_at(pol, k);
+		name = s->has_mac ? mac : seen->name;
+		if (s->class != NULL && !s->has_mac &&
+		    strcmp(s->class, name) != 0)
+			continue;
+		for (i = 0; i < s->n; i++)
+			if (strcmp(s->v[i].name, name) == 0)
+				break;
+		if (i == s->n) {
+			s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+			p = &s->v[s->n++];
+			policy_profile_init(p, s->has_mac ? POL_T_DEVICE :
+			    POL_T_CLASS, name);
+		}
+		policy_profile_merge(&s->v[i], seen);
 	}
-	policy_profile_merge(&s->v[i], &seen);
-	policy_profile_clear(&seen);
+	policy_free(pol);
 	return 0;
 }
 
@@ -940,7 +986,10 @@ brain_policy_suggest(const char *path, const char *mac, const char *class,
 		/* Room above what was seen: a window is never the busiest. */
 		if (p->max_fanout > 0)
 			p->max_fanout += p->max_fanout / 2 + 2;
-		p->mode = POL_MODE_ENFORCE;
+		/* Devices not identified yet stay observed, as shipped. */
+		p->mode = p->target == POL_T_CLASS &&
+		    strcmp(p->name, "unknown") == 0 ? POL_MODE_OBSERVE :
+		    POL_MODE_ENFORCE;
 		policy_write_yaml(out, p);
 	}
  out:
@@ -950,4 +999,83 @@ brain_policy_suggest(const char *path, const char *mac, const char *class,
 	free(s.buf);
 	state_close(s.st);
 	return rc;
+}
+
+static void
+policy_usage(FILE *fp)
+{
+	fprintf(fp, "usage: wardwatch policy suggest --state db "
+	    "[--device mac | --class name]\n");
+}
+
+/* wardwatch policy suggest --state DB [--device MAC | --class NAME] */
+int
+policy_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "class",	required_argument,	NULL,	'C' },
+		{ "device",	required_argument,	NULL,	'd' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ "state",	required_argument,	NULL,	's' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	const char *path = NULL, *mac = NULL, *class = NULL;
+	struct stat sb;
+	int ch;
+
+	if (argc < 2 || strcmp(argv[1], "suggest") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)) {
+			policy_usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "wardwatch policy: %s%s%s\n", argc < 2 ?
+		    "a command is required (suggest)" : "unknown command \"",
+		    argc < 2 ? "" : util_safe_str(argv[1]), argc < 2 ? "" :
+		    "\" (commands: suggest)");
+		policy_usage(stderr);
+		return 1;
+	}
+	argc--;
+	argv++;
+	/* glibc: 0 restarts the scan, as main() may have used getopt. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			class = optarg;
+			break;
+		case 'd':
+			mac = optarg;
+			break;
+		case 'h':
+			policy_usage(stdout);
+			return 0;
+		case 's':
+			path = optarg;
+			break;
+		default:
+			policy_usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wardwatch policy suggest: unexpected argument "
+		    "\"%s\"\n", util_safe_str(argv[optind]));
+		policy_usage(stderr);
+		return 1;
+	}
+	if (path == NULL || (mac != NULL && class != NULL)) {
+		fprintf(stderr, "wardwatch policy suggest: %s\n", path == NULL ?
+		    "--state is required" : "--device and --class exclude "
+		    "each other");
+		policy_usage(stderr);
+		return 1;
+	}
+	if (stat(path, &sb) == -1) {
+		fprintf(stderr, "%s: %s\n", path, errno == ENOENT ?
+		    "no such inventory" : strerror(errno));
+		return errno == ENOENT ? 1 : 2;
+	}
+	return brain_policy_suggest(path, mac, class, stdout, stderr);
 }

@@ -2555,9 +2555,9 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	for (j = 0; j < nby; j++)
 		fprintf(fp, "%s%s %zu", j ? ", " : "", by[j].name, by[j].n);
 	fputs(")\n", fp);
-	fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %4s  %-11s%s\n",
-	    "MAC", "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "CONF", "POLICY",
-	    b->continuing ? "  NEW" : "");
+	fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %4s  %-*s%s\n",
+	    "MAC", "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "CONF",
+	    b->continuing ? 11 : 0, "POLICY", b->continuing ? "  NEW" : "");
 	shown = verbose ? b->ndevs : (b->ndevs < 40 ? b->ndevs : 40);
 	for (i = 0; i < shown; i++) {
 		const struct device *d = &v[i]->d;
@@ -2579,7 +2579,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 		else
 			strlcpy(vlan, "-", sizeof(vlan));
 		fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %3u%%  "
-		    "%-11s%s\n", mac, vlan, ip,
+		    "%-*s%s\n", mac, vlan, ip,
 		    brain_cell(cls != NULL ? cls->value : "unknown", 22, c1,
 		    sizeof(c1)),
 		    brain_cell(ven != NULL ? ven->value : NULL, 20, c2,
@@ -2587,6 +2587,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 		    brain_cell(mod != NULL ? mod->value : NULL, 18, c3,
 		    sizeof(c3)),
 		    cls != NULL ? cls->confidence : 0,
+		    b->continuing ? 11 : 0,
 		    brain_policy_cell(b, v[i], pol, sizeof(pol)),
 		    b->continuing && !d->known ? "  new" : "");
 	}

@@ -212,6 +212,8 @@ int		 brain_policy_check(const struct brain_config *, FILE *out,
 		    FILE *err);
 int		 brain_policy_suggest(const char *state, const char *mac,
 		    const char *class, FILE *out, FILE *err);
+/* wardwatch policy suggest ... (argv[0] is "policy"). */
+int		 policy_main(int argc, char **argv);
 
 /*
  * Run the brain on a thread of its own: from then on brain_sync() only

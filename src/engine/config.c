@@ -366,19 +366,18 @@ static const struct cfgkey keys[] = {
 	K_ENUM("devices.record", devices.slim_records, device_records, "full",
 	    "device records: full (with evidence) or slim"),
 	K_UINT("devices.alert-window", devices.alert_window, 0, 31536000,
-	    "3600", "seconds in which one policy or baseline alert stands for "
-	    "the same device, reason and peer; 0: no grouping"),
+	    "3600", "seconds one policy or baseline alert stands for its "
+	    "repeats; 0: none"),
 
 	{ .path = "zones", .type = CFGK_CUSTOM, FIELD(devices.zones),
 	  .set = set_zones, .def = "{}",
 	  .desc = "named segments: NAME: {vlans: [...], subnets: [...]}" },
 	{ .path = "policy.files", .type = CFGK_CUSTOM,
 	  FIELD(devices.n_policy_files), .set = set_policy_files,
-	  .def = "[]", .desc = "policy files added to the shipped profiles, "
-	  "in order (wardwatch-policy(5))" },
+	  .def = "[]", .desc = "policy files added to the shipped profiles" },
 	K_ENUM("policy.mode", devices.policy_mode, policy_modes, "learned",
-	    "learned: a profile plus what the device did while learning; "
-	    "strict: the profiles alone"),
+	    "learned: profiles and what devices did learning; strict: "
+	    "profiles"),
 	{ .path = "policy.overrides", .type = CFGK_CUSTOM,
 	  FIELD(devices.n_policy_overrides), .set = set_policy_overrides,
 	  .def = "[]", .desc = "the site's own profiles, loaded last" },
@@ -1070,6 +1069,8 @@ set_zones(struct cfgyaml *y, const struct cfgkey *k,
 		    cfgyaml_describe(v, show, sizeof(show)));
 		return -1;
 	}
+	if (v->nkids == 0)
+		return 0;
 	z = zones_new();
 	for (i = 0; i + 1 < v->nkids; i += 2) {
 		name = v->kids[i];

@@ -1070,22 +1070,33 @@ policy_load_node(struct policy *pol, struct cfgyaml *y,
 
 /* ---- judging ---- */
 
+/*
+ * An entry matches when each term it gives does.  Two terms give the
+ * benefit of the doubt, because the sensor cannot tell yet, and a flow
+ * to an allowed service is no incident: a peer device not identified
+ * (class unknown) matches a class on the entry's other terms, and a
+ * flow whose application the parsers did not recognise (cut short, a
+ * handshake alone) matches an application on the entry's ports, when
+ * it names some.
+ */
 static bool
 pol_entry_match(const struct pol_entry *e, const struct pol_flow *f)
 {
+	bool ports = !(e->port_lo == 0 && e->port_hi == 65535);
+
 	if (e->zone[0] != '\0' && strcmp(e->zone, f->peer_zone) != 0)
 		return false;
 	if (e->class[0] != '\0' && (f->peer_class == NULL ||
-	    strcmp(e->class, f->peer_class) != 0))
+	    (strcmp(e->class, f->peer_class) != 0 &&
+	    strcmp(f->peer_class, "unknown") != 0)))
 		return false;
 	if (e->proto != 0 && e->proto != f->proto)
 		return false;
 	if ((f->proto == 6 || f->proto == 17) &&
 	    (f->port < e->port_lo || f->port > e->port_hi))
 		return false;
-	/* An application the parsers did not recognise: the port decides
-	 * (a flow cut short, a handshake alone). */
-	if (e->app[0] != '\0' && f->app != NULL && strcmp(e->app, f->app) != 0)
+	if (e->app[0] != '\0' && (f->app != NULL ? strcmp(e->app, f->app) !=
+	    0 : !ports))
 		return false;
 	return true;
 }
@@ -1150,26 +1161,52 @@ pol_entry_str(const struct pol_entry *e, char *buf, size_t len)
 	}
 }
 
+/* Entries that differ in their ports alone are said together. */
+static bool
+pol_entry_same_but_port(const struct pol_entry *x, const struct pol_entry *y)
+{
+	return strcmp(x->zone, y->zone) == 0 &&
+	    strcmp(x->class, y->class) == 0 && x->proto == y->proto &&
+	    strcmp(x->app, y->app) == 0 && (x->proto == 6 || x->proto == 17) &&
+	    !(x->port_lo == 0 && x->port_hi == 65535) &&
+	    !(y->port_lo == 0 && y->port_hi == 65535);
+}
+
+static void
+pol_expect_one(char *buf, size_t len, const struct pol_list *l, size_t *n)
+{
+	char one[200];
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++, (*n)++) {
+		const struct pol_entry *e = &l->v[i];
+
+		if (i > 0 && pol_entry_same_but_port(&l->v[i - 1], e) &&
+		    e->app[0] == '\0') {
+			if (e->port_lo == e->port_hi)
+				snprintf(one, sizeof(one), ",%u", e->port_lo);
+			else
+				snprintf(one, sizeof(one), ",%u-%u",
+				    e->port_lo, e->port_hi);
+			pol_cat(buf, len, one);
+			continue;
+		}
+		pol_entry_str(e, one, sizeof(one));
+		if (*n > 0)
+			pol_cat(buf, len, "; ");
+		pol_cat(buf, len, one);
+	}
+}
+
 static void
 pol_expect_list(char *buf, size_t len, const char *what,
     const struct pol_list *a, const struct pol_list *b)
 {
-	char one[200];
-	size_t i, n = 0;
+	size_t n = 0;
 
 	snprintf(buf, len, "%s: ", what);
-	for (i = 0; a != NULL && i < a->n; i++, n++) {
-		pol_entry_str(&a->v[i], one, sizeof(one));
-		if (n > 0)
-			pol_cat(buf, len, "; ");
-		pol_cat(buf, len, one);
-	}
-	for (i = 0; b != NULL && i < b->n; i++, n++) {
-		pol_entry_str(&b->v[i], one, sizeof(one));
-		if (n > 0)
-			pol_cat(buf, len, "; ");
-		pol_cat(buf, len, one);
-	}
+	pol_expect_one(buf, len, a, &n);
+	pol_expect_one(buf, len, b, &n);
 	if (n == 0)
 		pol_cat(buf, len, "nothing");
 }
@@ -1451,6 +1488,16 @@ policy_learn_country(struct pol_profile *ln, const char *c)
 	return false;
 }
 
+/* The same entry, wherever it was written. */
+static bool
+pol_entry_eq(const struct pol_entry *x, const struct pol_entry *y)
+{
+	return strcmp(x->zone, y->zone) == 0 &&
+	    strcmp(x->class, y->class) == 0 && x->proto == y->proto &&
+	    x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
+	    strcmp(x->app, y->app) == 0;
+}
+
 void
 policy_profile_merge(struct pol_profile *a, const struct pol_profile *b)
 {
@@ -1464,8 +1511,7 @@ policy_profile_merge(struct pol_profile *a, const struct pol_profile *b)
 			size_t k;
 
 			for (k = 0; k < to->n; k++)
-				if (memcmp(&to->v[k], &from->v[j],
-				    sizeof(to->v[k])) == 0)
+				if (pol_entry_eq(&to->v[k], &from->v[j]))
 					break;
 			if (k == to->n && to->n < POL_MAX_ENTRIES)
 				pol_list_add(to, &from->v[j]);

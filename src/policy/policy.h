@@ -169,7 +169,7 @@ struct pol_verdict {
 	enum pol_sid	 sid;
 	const struct pol_profile *p;	/* the profile broken */
 	uint32_t	 line;		/* of the rule broken */
-	char		 expected[256];	/* what it allowed, in words */
+	char		 expected[512];	/* what it allowed, in words */
 };
 
 /*

@@ -301,8 +301,15 @@ test_judge_flow(void **state)
 	f.port = 2577;
 	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
 	    POL_SID_CONNECTION);
-	f.peer_class = NULL;
+	f.peer_class = NULL;	/* not a device */
 	f.port = 2575;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	/* A device not identified yet: its class is given the benefit of
+	 * the doubt, not its port. */
+	f.peer_class = "unknown";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.port = 23;
 	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
 	    POL_SID_CONNECTION);
 	/* Accept: zone and class both. */
@@ -321,6 +328,27 @@ test_judge_flow(void **state)
 	    POL_SID_INTERNET);
 	assert_int_equal(v.line, 7);
 	assert_string_equal(v.expected, "internet: deny");
+	policy_free(p);
+}
+
+/* An application without ports is not given the benefit of the doubt. */
+static void
+test_judge_app_only(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p,
+	    "class: iot\ninitiate: [ { proto: udp, app: ssdp } ]\n");
+	struct pol_flow f = { true, "local", NULL, 17, 50123, "ssdp", NULL };
+	struct pol_verdict v;
+
+	(void)state;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.app = NULL;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	f.app = "dns";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
 	policy_free(p);
 }
 
@@ -506,6 +534,7 @@ main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_judge_flow),
+		cmocka_unit_test(test_judge_app_only),
 		cmocka_unit_test(test_judge_internet),
 		cmocka_unit_test(test_judge_apps),
 		cmocka_unit_test(test_learned),
