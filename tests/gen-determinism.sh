@@ -25,7 +25,7 @@ fi
 files=$(cd "$tmp" && ls -- *.pcap *.pcapng *.truth 2>/dev/null |
     LC_ALL=C sort)
 set -- $files
-echo "1..$(($# + 2))"
+echo "1..$(($# + 4))"
 i=0
 for f in "$@"; do
 	i=$((i + 1))
@@ -39,7 +39,7 @@ for f in "$@"; do
 	fi
 done
 # A second run must write the same bytes too (no clock, no stray memory).
-# The hospital benchmark scenario is not committed: a small one, twice.
+# The hospital benchmark scenarios are not committed: small ones, twice.
 i=$((i + 1))
 mkdir "$tmp/again"
 "$GEN" --all "$tmp/again" 2>/dev/null
@@ -64,3 +64,17 @@ elif cmp -s "$tmp/h1.pcap" "$tmp/h2.pcap"; then
 else
 	echo "not ok $i - hospital ($small) differs between two runs"
 fi
+for sc in hospital-baseline hospital-baseline-day2; do
+	i=$((i + 1))
+	small="--devices 300 --flows 3000"
+	# shellcheck disable=SC2086 # $small is a word list
+	if ! "$GEN" $sc "$tmp/b1.pcap" $small 2>"$tmp/err" ||
+	    ! "$GEN" $sc "$tmp/b2.pcap" $small 2>>"$tmp/err"; then
+		echo "not ok $i - pcapgen $sc failed"
+		sed 's/^/# /' "$tmp/err"
+	elif cmp -s "$tmp/b1.pcap" "$tmp/b2.pcap"; then
+		echo "ok $i - $sc ($small) writes the same bytes twice"
+	else
+		echo "not ok $i - $sc ($small) differs between two runs"
+	fi
+done

@@ -17,7 +17,7 @@ GEO="$top_srcdir/../shared/corpus/geoip"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..16"
+echo "1..17"
 i=0
 ok() {
 	i=$((i + 1))
@@ -68,7 +68,7 @@ n=$(alerts "$tmp/w/eve.json" | wc -l)
 [ "$n" -eq 0 ]
 ok $? "ward.pcap: no policy alert ($n)"
 
-# 3-10: the incidents.
+# 3-11: the incidents.
 "$GEN" policy "$tmp/policy.pcap" >"$tmp/out" 2>&1
 ok $? "pcapgen policy"
 if [ -r "$GEO/GeoLite2-Country-Test.mmdb" ]; then
@@ -87,6 +87,9 @@ grep '"gid":9200' "$e" | grep '"dest_port":23' | grep -q \
     '"rule":"profiles/policy/patient-monitor.yaml:[0-9]*".*"seen":"accepted tcp/23 telnet from class infusion-pump in zone medical"'
 ok $? "the monitor accepting it is judged by its own profile"
 grep '"gid":9200' "$e" | grep -q \
+    '"signature_id":3,.*"severity":1.*"rule":"profiles/policy/infusion-pump.yaml:[0-9]*".*"expected":"cleartext-logins: forbid","seen":"telnet login to patient-monitor in zone medical"'
+ok $? "the pump's telnet login: sid 3, severity 1"
+grep '"gid":9200' "$e" | grep -q \
     '"signature_id":2,.*"severity":1.*"expected":"internet: deny".*"peer":{"ip":"81.2.69.142","zone":"internet"'
 ok $? "pump to the internet: sid 2, severity 1, the peer's zone"
 if [ "$cfg" = "$tmp/geo.yaml" ]; then
@@ -101,7 +104,7 @@ ok $? "the CT's sweep: fan-out over its profile's limit, once"
 grep -q '^    00:12:21:39:00:31 .* enforce [1-9]' "$tmp/out"
 ok $? "the summary shows the pump's policy state and alerts"
 
-# 11-12: the window: the same violation again is held, not repeated.
+# 12-13: the window: the same violation again is held, not repeated.
 n=$(grep '"gid":9200' "$e" | grep -c '"signature_id":6,')
 [ "$n" -eq 1 ]
 ok $? "one fan-out alert per window ($n)"
@@ -109,7 +112,7 @@ grep '"event":"snapshot"' "$e" | grep '00:12:21:39:00:31' | grep -q \
     '"zone":"medical","policy":{"profile":"infusion-pump","file":"profiles/policy/infusion-pump.yaml","mode":"enforce","state":"enforcing","alerts":[1-9]'
 ok $? "device records carry zone and policy state"
 
-# 13-16: policy suggest round trip.
+# 14-17: policy suggest round trip.
 "$WW" -r "$tmp/policy.pcap" -c "$tmp/zones.yaml" -l "$tmp/s1" \
     --state "$tmp/s.db" >"$tmp/out" 2>&1 &&
 "$WW" policy suggest --state "$tmp/s.db" >"$tmp/suggested.yaml" \

@@ -119,6 +119,13 @@ int	scen_evasion_hl7_insertion(struct gen *);
 int	scen_evasion_overlap(struct gen *);
 int	scen_checksum_offload(struct gen *);
 int	scen_smb_win7(struct gen *);
+/* Two days of a ward (scen-days.c) and the baseline memory benchmark. */
+int	scen_ward_day1(struct gen *);
+int	scen_ward_day2(struct gen *);
+int	scen_ward_day2_quiet(struct gen *);
+int	scen_ward_days_truth(FILE *);	/* ward-days.truth */
+int	scen_hospital_baseline(struct gen *);
+int	scen_hospital_baseline_day2(struct gen *);
 /* The rule captures of scen-iomt.c (iomt-NAME-pos, iomt-NAME-neg). */
 const struct scenario *scen_iomt_find(const char *);
 const struct scenario *scen_iomt_get(size_t);
@@ -147,6 +154,10 @@ size_t	scen_dns(uint8_t *, size_t, uint16_t id, const char *name,
 int	scen_dicom_echo(struct gen *, const struct pkt_link *,
 	    const struct host *scu, const struct host *scp);
 int	scen_dicom_assoc_4gb(struct gen *);
+void	scen_smb1_session(struct conv *, const char *user, const char *host,
+	    const char *share);
+void	scen_smb1_file(struct conv *, uint16_t mid, const char *name,
+	    const uint8_t *, size_t, const char *rename_to);
 int	scen_dns_pointer_loop(struct gen *);
 
 #endif /* GEN_H */

@@ -14,7 +14,7 @@ pcaps_gen_pcapgen_SOURCES = pcaps/gen/pcapgen.c pcaps/gen/gen.c \
 	pcaps/gen/scen-dicom.c pcaps/gen/scen-bench.c pcaps/gen/scen-ward.c \
 	pcaps/gen/scen-services.c pcaps/gen/scen-hospital.c \
 	pcaps/gen/scen-iomt.c pcaps/gen/scen-iomt.def \
-	pcaps/gen/scen-evasion.c pcaps/gen/scen-smb.c \
+	pcaps/gen/scen-evasion.c pcaps/gen/scen-smb.c pcaps/gen/scen-days.c \
 	pcaps/gen/scen-policy.c
 pcaps_gen_pcapgen_LDADD = -lm
 
@@ -30,7 +30,8 @@ PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \
 	pcaps/ward.pcap pcaps/services.pcap pcaps/dicom-assoc-rq-4gb.pcap \
 	pcaps/dns-pointer-loop.pcap pcaps/evasion-hl7-insertion.pcap \
 	pcaps/evasion-overlap.pcap pcaps/checksum-offload.pcap \
-	pcaps/smb-win7.pcap
+	pcaps/smb-win7.pcap pcaps/ward-day1.pcap pcaps/ward-day2.pcap \
+	pcaps/ward-day2-quiet.pcap
 
 # Regenerate every committed capture; review the result with git diff.
 pcaps: pcaps/gen/pcapgen$(EXEEXT)

@@ -116,6 +116,16 @@ static const struct scenario scenarios[] = {
 	{ "ward", "ward.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_ward,
 	    "25 labelled devices on VLANs 20/30/40 (+ ward.truth)" },
+	{ "ward-day1", "ward-day1.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_ward_day1,
+	    "a ward's learning day: 49 devices, 6 VLANs, 24 h (scen-days.c)" },
+	{ "ward-day2", "ward-day2.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_ward_day2,
+	    "the next day: benign changes and 12 incidents "
+	    "(+ ward-days.truth)" },
+	{ "ward-day2-quiet", "ward-day2-quiet.pcap", PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_ward_day2_quiet,
+	    "the next day with its benign changes only" },
 	{ "policy", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_policy,
 	    "the ward, then a pump's telnet login and internet HTTPS and a "
@@ -128,20 +138,30 @@ static const struct scenario scenarios[] = {
 	    "hospital scale: HL7, DICOM, DHCP, DNS, TLS, HTTP from "
 	    "--devices devices on 20 VLANs (--size-mb, --flows), "
 	    "not committed" },
+	{ "hospital-baseline", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_hospital_baseline,
+	    "--devices devices (10000) with many UDP peers each over a "
+	    "day, not committed" },
+	{ "hospital-baseline-day2", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_hospital_baseline_day2,
+	    "the next day, a quarter of the peers changed, not committed" },
 };
 
 #define NSCENARIOS	(sizeof(scenarios) / sizeof(scenarios[0]))
 
 /*
  * Scenarios that also write their ground truth beside the capture:
- * OUTFILE with ".pcap" replaced by the extension (or appended to it).
+ * OUTFILE with ".pcap" replaced by the extension (or appended to it),
+ * or, with a name, that file in OUTFILE's directory.
  */
 static const struct {
 	const char	*scenario;
 	const char	*ext;
+	const char	*name;
 	int		(*write)(FILE *);
 } truths[] = {
-	{ "ward", ".truth", scen_ward_truth },
+	{ "ward", ".truth", NULL, scen_ward_truth },
+	{ "ward-day2", NULL, "ward-days.truth", scen_ward_days_truth },
 };
 
 static void
@@ -197,10 +217,17 @@ write_truth(const struct scenario *sc, const char *path)
 	if (i == sizeof(truths) / sizeof(truths[0]))
 		return 0;
 	n = strlen(path);
-	if (n >= 5 && strcmp(path + n - 5, ".pcap") == 0)
-		n -= 5;
-	rc = snprintf(tpath, sizeof(tpath), "%.*s%s", (int)n, path,
-	    truths[i].ext);
+	if (truths[i].name != NULL) {
+		while (n > 0 && path[n - 1] != '/')
+			n--;
+		rc = snprintf(tpath, sizeof(tpath), "%.*s%s", (int)n, path,
+		    truths[i].name);
+	} else {
+		if (n >= 5 && strcmp(path + n - 5, ".pcap") == 0)
+			n -= 5;
+		rc = snprintf(tpath, sizeof(tpath), "%.*s%s", (int)n, path,
+		    truths[i].ext);
+	}
 	if (rc < 0 || (size_t)rc >= sizeof(tpath)) {
 		fprintf(stderr, "pcapgen: %s: path too long\n", path);
 		return -1;

@@ -49,6 +49,9 @@ static const struct pkt_link smb_link = { .type = PKT_LINK_ETH };
 
 static struct pkt smb_pdu;	/* one message at a time */
 
+/* Who logs on (NTLMSSP AUTHENTICATE); scen_smb1_session() sets them. */
+static const char *smb_user = "ctuser", *smb_host = "CT-CONSOLE-01";
+
 static void
 set16le(struct pkt *b, size_t at, uint32_t v)
 {
@@ -202,8 +205,8 @@ ntlm_challenge(struct pkt *b)
 static void
 ntlm_authenticate(struct pkt *b)
 {
-	static const char *domain = "HOSPITAL", *user = "ctuser",
-	    *host = "CT-CONSOLE-01";
+	static const char *domain = "HOSPITAL";
+	const char *user = smb_user, *host = smb_host;
 	size_t off = 72, dl = 2 * strlen(domain), ul = 2 * strlen(user),
 	    hl = 2 * strlen(host);
 
@@ -410,6 +413,74 @@ close_fid(struct conv *c, struct pkt *b, uint16_t mid, uint16_t tid,
 	at = bytes_begin(b);
 	bytes_end(b, at);
 	send_pdu(c, 1, b);
+}
+
+/* SMB_COM_RENAME ([MS-CIFS] 2.2.4.8): two buffer-format 0x04 names. */
+static void
+rename_file(struct conv *c, struct pkt *b, uint16_t mid, uint16_t tid,
+    const char *from, const char *to)
+{
+	size_t w, at;
+
+	hdr(b, 0x07, 0, 0, tid, SMB_UID, mid);
+	w = words(b, 1);
+	set16le(b, w, 0x0016);			/* hidden, system, directory */
+	at = bytes_begin(b);
+	pkt_u8(b, 0x04);
+	align2(b);
+	uni(b, from, 1);
+	pkt_u8(b, 0x04);
+	align2(b);
+	uni(b, to, 1);
+	bytes_end(b, at);
+	send_pdu(c, 0, b);
+
+	hdr(b, 0x07, 0, 1, tid, SMB_UID, mid);
+	(void)words(b, 0);
+	at = bytes_begin(b);
+	bytes_end(b, at);
+	send_pdu(c, 1, b);
+}
+
+/*
+ * For other scenarios (scen-days.c): a Windows 7 client of user on
+ * host negotiates, logs on and connects to share (\\SERVER\SHARE);
+ * message ids from 1 to 4.
+ */
+void
+scen_smb1_session(struct conv *c, const char *user, const char *host,
+    const char *share)
+{
+	struct pkt *b = &smb_pdu;
+
+	smb_user = user;
+	smb_host = host;
+	negotiate(c, b);
+	session_setup(c, b, 2, 1);
+	session_setup(c, b, 3, 2);
+	tree_connect(c, b, 4, share, SMB_TID_IMAGES, 0);
+	smb_user = "ctuser";
+	smb_host = "CT-CONSOLE-01";
+}
+
+/*
+ * One file on the share of scen_smb1_session(): created and written,
+ * or, with rename_to, opened, overwritten and renamed, as ransomware
+ * does.  Uses message ids mid to mid + 3.
+ */
+void
+scen_smb1_file(struct conv *c, uint16_t mid, const char *name,
+    const uint8_t *data, size_t n, const char *rename_to)
+{
+	struct pkt *b = &smb_pdu;
+
+	nt_create(c, b, mid, SMB_TID_IMAGES, name, SMB_FID_STUDY,
+	    rename_to != NULL ? 1 : 2);
+	write_andx(c, b, (uint16_t)(mid + 1), data, n);
+	close_fid(c, b, (uint16_t)(mid + 2), SMB_TID_IMAGES, SMB_FID_STUDY);
+	if (rename_to != NULL)
+		rename_file(c, b, (uint16_t)(mid + 3), SMB_TID_IMAGES, name,
+		    rename_to);
 }
 
 int

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "app/activity.h"
 #include "app/evidence.h"
 #include "util/events.h"
 
@@ -177,6 +178,10 @@ struct app_sink {
 	/* An end's IP address as text (UTIL_ADDRBUF bytes); false if the
 	 * flow is not IP. */
 	bool	 (*address)(const struct app_sink *, int end, char *buf);
+	/* Optional: the end did something (app/activity.def), len bytes
+	 * of value, every time it does (not thinned like evidence). */
+	void	 (*activity)(const struct app_sink *, int end,
+		    enum activity, const char *value, size_t len);
 	void	*arg;
 };
 
@@ -186,6 +191,15 @@ app_evidence(const struct app_sink *sink, int end, enum evidence_key key,
     const char *value)
 {
 	sink->evidence(sink, end, key, value, strlen(value));
+}
+
+/* An activity whose value is a C string. */
+static inline void
+app_activity(const struct app_sink *sink, int end, enum activity act,
+    const char *value)
+{
+	if (sink->activity != NULL)
+		sink->activity(sink, end, act, value, strlen(value));
 }
 
 struct jsonw;

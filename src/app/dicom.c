@@ -1812,6 +1812,28 @@ dicom_facts_scp(const struct dicom_assoc *a)
  * association (the requestor is the TCP client, PS3.8 9.1.1), the
  * roles it shows, and the equipment a C-STORE data set names.
  */
+/* A request, as what its sender did: "C-FIND", "C-MOVE\tDEST_AE". */
+static void
+dicom_facts_command(const struct dicom_command *c, int tx,
+    const struct app_sink *sink)
+{
+	const char *name = dicom_command_name(c->command_field);
+	char buf[32 + DICOM_AE_MAX];
+	size_t n;
+
+	if (name == NULL || (c->command_field & 0x8000) ||
+	    c->command_field == 0x0FFF)
+		return;
+	strlcpy(buf, name, sizeof(buf));
+	if ((n = strlen(buf)) > 3 && strcmp(buf + n - 3, "-RQ") == 0)
+		buf[n - 3] = '\0';
+	if (c->command_field == 0x0021 || c->command_field == 0x0010) {
+		strlcat(buf, "\t", sizeof(buf));
+		strlcat(buf, c->move_destination, sizeof(buf));
+	}
+	app_activity(sink, tx, ACT_DICOM_COMMAND, buf);
+}
+
 static void
 dicom_facts(const void *fact, int dir, const struct app_sink *sink)
 {
@@ -1819,12 +1841,17 @@ dicom_facts(const void *fact, int dir, const struct app_sink *sink)
 	const struct dicom_assoc *a;
 	const struct dicom_equipment *e;
 	int tx = APP_END_SENDER(dir);
+	char buf[2 * DICOM_AE_MAX + 2];
 	size_t i;
 
 	switch (df->type) {
 	case DICOM_FACT_ASSOC:
 		a = df->u.assoc;
 		if (a->have_rq) {
+			snprintf(buf, sizeof(buf), "%s\t%s", a->calling_ae,
+			    a->called_ae);
+			app_activity(sink, APP_END_CLIENT, ACT_DICOM_ASSOC,
+			    buf);
 			app_evidence(sink, APP_END_CLIENT,
 			    EVIDENCE_DICOM_CALLING_AE, a->calling_ae);
 			app_evidence(sink, APP_END_SERVER,
@@ -1846,6 +1873,7 @@ dicom_facts(const void *fact, int dir, const struct app_sink *sink)
 		}
 		break;
 	case DICOM_FACT_COMMAND:
+		dicom_facts_command(df->u.command, tx, sink);
 		if (!(df->u.command->flags & DICOM_CMD_HAS_EQUIPMENT))
 			break;
 		e = &df->u.command->equipment;

@@ -1,11 +1,13 @@
 /*
- * evidence.c - names and flags of the evidence keys (evidence.def).
+ * evidence.c - names and flags of the evidence keys (evidence.def)
+ * and of the activities (activity.def).
  */
 #include <config.h>
 
 #include <stddef.h>
 #include <string.h>
 
+#include "app/activity.h"
 #include "app/evidence.h"
 
 static const struct {
@@ -40,4 +42,38 @@ unsigned
 evidence_key_flags(unsigned k)
 {
 	return k < EVIDENCE_MAX ? evidence_table[k].flags : 0;
+}
+
+static const struct {
+	const char	*name;
+	unsigned	 flags;
+} activity_table[ACT_MAX] = {
+#define WW_ACTIVITY(id, name, flags)	[ACT_##id] = { name, flags },
+#include "app/activity.def"
+#undef WW_ACTIVITY
+};
+
+const char *
+activity_name(unsigned a)
+{
+	return a < ACT_MAX ? activity_table[a].name : NULL;
+}
+
+int
+activity_lookup(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < ACT_MAX; i++)
+		if (strcmp(activity_table[i].name, s) == 0)
+			return (int)i;
+	return -1;
+}
+
+unsigned
+activity_flags(unsigned a)
+{
+	return a < ACT_MAX ? activity_table[a].flags : 0;
 }

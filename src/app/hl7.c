@@ -1052,6 +1052,7 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 		else
 			strlcpy(buf, h->message_type, sizeof(buf));
 		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+		app_activity(sink, tx, ACT_HL7_MESSAGE, buf);
 	}
 	app_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
 	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);

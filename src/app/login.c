@@ -339,6 +339,24 @@ ftp_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
+/*
+ * A login attempt is the client's act: the protocol and the outcome,
+ * never the user name (device evidence does not need it) or password.
+ */
+static void
+login_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct login_facts *f = fact;
+	char buf[32];
+
+	(void)dir;
+	snprintf(buf, sizeof(buf), "%s\t%s",
+	    f->protocol == APP_TELNET ? "telnet" : "ftp",
+	    f->outcome == LOGIN_SUCCESS ? "ok" :
+	    f->outcome == LOGIN_FAILURE ? "fail" : "unknown");
+	app_activity(sink, APP_END_CLIENT, ACT_LOGIN, buf);
+}
+
 const struct app_parser ftp_parser = {
 	.proto = APP_FTP,
 	.ipproto = IPPROTO_TCP,
@@ -353,6 +371,7 @@ const struct app_parser ftp_parser = {
 	.gap = ftp_gap,
 	.eve = ftp_eve,
 	.eve_extra = ftp_eve_extra,
+	.facts = login_facts,
 };
 
 /* ------------------------------------------------------------------ */
@@ -649,4 +668,5 @@ const struct app_parser telnet_parser = {
 	.parse = telnet_parse,
 	.gap = telnet_gap,
 	.eve = telnet_eve,
+	.facts = login_facts,
 };

@@ -1977,6 +1977,35 @@ smb_evidence_version(const struct app_sink *sink, int end, uint8_t major,
 
 /* Device evidence: what each end says of its operating system and
  * name.  A user name identifies a person, not a device: never kept. */
+/*
+ * What a client did to a file: wrote, renamed or deleted it.  The
+ * name goes to the sink whole and is hashed there (it may name a
+ * patient); a request the server refused did nothing.
+ */
+static void
+smb_facts_activity(const struct smb_facts *f, const struct app_sink *sink)
+{
+	char name[2 * SMB_NAME_LEN + 2];
+	enum activity act;
+	bool write;
+
+	if (!f->has_request || (f->has_response && f->status != 0) ||
+	    f->named_pipe)
+		return;
+	write = f->version == 1 ? f->command == SMB1_WRITE_ANDX :
+	    f->command == SMB2_WRITE;
+	if (f->rename)
+		act = ACT_SMB_RENAME;
+	else if (f->delete)
+		act = ACT_SMB_DELETE;
+	else if (write)
+		act = ACT_SMB_WRITE;
+	else
+		return;
+	snprintf(name, sizeof(name), "%s\\%s", f->share, f->filename);
+	app_activity(sink, APP_END_CLIENT, act, name);
+}
+
 static void
 smb_facts(const void *fact, int dir, const struct app_sink *sink)
 {
@@ -2003,6 +2032,7 @@ smb_facts(const void *fact, int dir, const struct app_sink *sink)
 	    f->resp_native_os);
 	app_evidence(sink, APP_END_SERVER, EVIDENCE_SMB_NATIVE_LM,
 	    f->resp_native_lm);
+	smb_facts_activity(f, sink);
 }
 
 const struct app_parser smb_parser = {

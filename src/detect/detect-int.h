@@ -295,6 +295,7 @@ struct pdb {
 	uint32_t	*pat_rules;	/* per pattern: first in rule_ix */
 	uint32_t	*pat_nrules;
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
+	uint32_t	 maxlen;	/* of its patterns */
 };
 
 /* Rules run together: one protocol (transport or app), direction and

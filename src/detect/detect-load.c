@@ -822,6 +822,8 @@ group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
 			}
 			d->pat_nrules[np - 1]++;
 			d->rule_ix[k - i] = x->rule;
+			if (x->len > d->maxlen)
+				d->maxlen = (uint32_t)x->len;
 		}
 		d->npat = np;
 		if (np > e->maxpat)

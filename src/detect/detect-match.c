@@ -21,6 +21,22 @@
 #include "decode/packet.h"
 #include "util/util.h"
 
+/*
+ * A stream is scanned once: each chunk's new bytes, and before them
+ * only as much of the kept tail as the longest pattern needs to end in
+ * them.  Rules whose pattern was found in bytes still in the tail are
+ * carried to the next chunk as candidates (their verification needs
+ * the whole window), until the bytes of the chunk that found them have
+ * left the tail.  More than DETECT_CARRY_MAX of them, or a new
+ * protocol (new groups), and the next chunk scans the whole window as
+ * before.
+ */
+#define DETECT_CARRY_MAX	16
+struct detect_carry {
+	uint32_t	 rule;
+	uint64_t	 until;		/* stream offset: the chunk's end */
+};
+
 struct detect_flow {
 	struct detect_thread *owner;
 	uint64_t	*bits;		/* flowbits */
@@ -28,6 +44,10 @@ struct detect_flow {
 	uint8_t		*tail[2];	/* last stream bytes per direction */
 	uint32_t	 tail_len[2];
 	uint64_t	 stream_off[2];	/* stream offset of tail[d][0] */
+	struct detect_carry *carry[2];	/* DETECT_CARRY_MAX, on demand */
+	uint8_t		 ncarry[2];
+	bool		 rescan[2];	/* scan the whole window next */
+	uint8_t		 sproto[2];	/* app_proto the tail was scanned for */
 	size_t		 size;
 };
 
@@ -1378,13 +1398,68 @@ stream_groups(const struct detect_thread *t, const struct flow *f, int dir,
 	    detect_sel(&t->e->stream[f->app_proto][dir], port) : NULL;
 }
 
+/*
+ * The candidates of this chunk so far are those its scan found
+ * (cand[0..nfound)): carried ones whose chunk is still in the window
+ * join them, and the next chunk carries both, as long as what found
+ * them stays in the tail (until > next).  Too many: the next chunk
+ * scans its whole window instead.
+ */
+static void
+carry_update(struct detect_thread *t, struct detect_flow *df, int dir,
+    size_t nfound, uint64_t end, uint64_t next, bool keeps)
+{
+	struct detect_carry *cy = df->carry[dir], tmp[DETECT_CARRY_MAX];
+	size_t i, n = 0, old = df->ncarry[dir];
+	bool over = false;
+
+	/* last chunk's carried rules are candidates again */
+	for (i = 0; i < old; i++) {
+		uint32_t r = cy[i].rule;
+
+		if (t->stamp[r] != t->cur_stamp) {
+			t->stamp[r] = t->cur_stamp;
+			t->cand[t->ncand++] = r;
+			if (cy[i].until > next && keeps)
+				tmp[n++] = cy[i];
+		}
+	}
+	if (!keeps) {
+		df->ncarry[dir] = 0;
+		df->rescan[dir] = false;
+		return;
+	}
+	for (i = 0; i < nfound; i++) {
+		if (n == DETECT_CARRY_MAX) {
+			over = true;
+			break;
+		}
+		tmp[n].rule = t->cand[i];
+		tmp[n++].until = end;
+	}
+	df->rescan[dir] = over;
+	if (over || n == 0) {
+		df->ncarry[dir] = 0;
+		return;
+	}
+	if (cy == NULL) {
+		cy = df->carry[dir] = xcalloc(DETECT_CARRY_MAX, sizeof(*cy));
+		df->size += mem_cost(DETECT_CARRY_MAX * sizeof(*cy));
+		t->memuse += mem_cost(DETECT_CARRY_MAX * sizeof(*cy));
+	}
+	memcpy(cy, tmp, n * sizeof(*cy));
+	df->ncarry[dir] = (uint8_t)n;
+}
+
 static void
 stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
     int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
 {
 	struct mctx c;
-	size_t tl = df->tail_len[dir], keep, i, k;
-	uint64_t base = df->stream_off[dir];
+	size_t tl = df->tail_len[dir], keep, i, k, from, nfound;
+	uint64_t base = df->stream_off[dir], next;
+	uint32_t maxlen;
+	bool full;
 
 	memcpy(t->sbuf, df->tail[dir], tl);
 	memcpy(t->sbuf + tl, data, len);
@@ -1396,26 +1471,41 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	c.slen = tl + len;
 	c.sbase = base;
 	c.snew = tl;
-	round_begin(t);
+	/* keep what the longest rule of these groups needs */
+	keep = 0;
+	maxlen = 0;
 	for (k = 0; k < 2; k++) {
 		if (g[k] == NULL)
 			continue;
-		for (i = 0; i < g[k]->ndbs; i++)
-			scan(t, &g[k]->dbs[i], c.sdata, c.slen);
-		add_plain(t, g[k]);
-	}
-	run_candidates(t, &c);
-	/* keep what the longest rule of these groups needs */
-	keep = 0;
-	for (k = 0; k < 2; k++)
-		if (g[k] != NULL && g[k]->span > keep)
+		if (g[k]->span > keep)
 			keep = g[k]->span;
+		for (i = 0; i < g[k]->ndbs; i++)
+			if (g[k]->dbs[i].maxlen > maxlen)
+				maxlen = g[k]->dbs[i].maxlen;
+	}
 	if (keep > t->e->stream_tail)
 		keep = t->e->stream_tail;
 	if (keep > c.slen)
 		keep = c.slen;
+	next = base + c.slen - keep;
+	/* a pattern that ends in the new bytes starts no earlier */
+	full = df->rescan[dir] || df->sproto[dir] != (uint8_t)f->app_proto;
+	from = full || maxlen == 0 || tl < maxlen ? 0 : tl - (maxlen - 1);
+	round_begin(t);
+	for (k = 0; k < 2; k++)
+		if (g[k] != NULL)
+			for (i = 0; i < g[k]->ndbs; i++)
+				scan(t, &g[k]->dbs[i], c.sdata + from,
+				    c.slen - from);
+	nfound = t->ncand;
+	carry_update(t, df, dir, nfound, base + c.slen, next, keep > 0);
+	for (k = 0; k < 2; k++)
+		if (g[k] != NULL)
+			add_plain(t, g[k]);
+	df->sproto[dir] = (uint8_t)f->app_proto;
+	run_candidates(t, &c);
 	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
-	df->stream_off[dir] = base + c.slen - keep;
+	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
 }
 
@@ -1436,6 +1526,8 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 		if ((df = f->detect) != NULL && df->tail[dir] != NULL) {
 			df->stream_off[dir] += df->tail_len[dir] + len;
 			df->tail_len[dir] = 0;
+			df->ncarry[dir] = 0;
+			df->rescan[dir] = false;
 		}
 		return;
 	}
@@ -1474,6 +1566,8 @@ detect_stream_gap(struct detect_thread *t, struct flow *f, int dir,
 		return;
 	df->stream_off[dir] += df->tail_len[dir] + len;
 	df->tail_len[dir] = 0;
+	df->ncarry[dir] = 0;
+	df->rescan[dir] = false;
 }
 
 static void
@@ -1551,6 +1645,8 @@ detect_flow_free(struct flow *f)
 	free(df->bits);
 	free(df->tail[0]);
 	free(df->tail[1]);
+	free(df->carry[0]);
+	free(df->carry[1]);
 	free(df);
 	f->detect = NULL;
 }

@@ -226,6 +226,7 @@ void		 brain_policy_free(struct brain *);
 void		 brain_policy_dev_free(struct brain_dev *);
 void		 brain_policy_flow(struct brain *, const struct brain_ev *,
 		    struct brain_dev *client, struct brain_dev *server);
+void		 brain_policy_activity(struct brain *, const struct brain_ev *);
 void		 brain_policy_act(struct brain *, const struct brain_ev *,
 		    int kind, struct brain_dev *actor, struct brain_dev *peer,
 		    const char *value, const char *ae);

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/activity.h"
 #include "app/app.h"
 #include "app/layer.h"
 #include "device/brain-int.h"
@@ -630,6 +631,46 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
 		    reason, seen, kind == 'h' ? "hl7" : kind == 'l' ? NULL :
 		    "dicom");
+	}
+}
+
+/*
+ * An activity event (app/activity.def): end[0] the actor, end[1] its
+ * peer, found (never made) in the inventory.  SMB writes are the
+ * baselines' (ransomware), not the profiles'.
+ */
+void
+brain_policy_activity(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *a, *p;
+	char v[DEV_VALUE_MAX], *tab;
+
+	if (b->pol == NULL)
+		return;
+	a = brain_alert_dev(b, &ev->end[0], ev->vlan);
+	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
+	if (a == NULL && p == NULL)
+		return;
+	strlcpy(v, ev->value, sizeof(v));
+	if ((tab = strchr(v, '\t')) != NULL)
+		*tab++ = '\0';
+	switch (ev->key) {
+	case ACT_HL7_MESSAGE:
+		brain_policy_act(b, ev, 'h', a, p, v, NULL);
+		break;
+	case ACT_DICOM_ASSOC:
+		/* The calling AE is the actor's, the called its peer's. */
+		if (tab != NULL)
+			brain_policy_act(b, ev, 'a', a, p, v, tab);
+		break;
+	case ACT_DICOM_COMMAND:
+		brain_policy_act(b, ev, 'd', a, p, v, tab);
+		break;
+	case ACT_LOGIN:
+		brain_policy_act(b, ev, 'l', a, p, v, NULL);
+		break;
+	default:
+		break;
 	}
 }
 

@@ -1581,6 +1581,19 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 	free(ev->json);
 }
 
+/*
+ * A device did something (app/activity.def): the judgments (policy,
+ * baselines) see it; the inventory keeps nothing of it.
+ */
+static void
+brain_apply_activity(struct brain *b, const struct brain_ev *ev)
+{
+	if (!b->cfg.enabled || ev->key >= ACT_MAX)
+		return;
+	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
+	brain_policy_activity(b, ev);
+}
+
 static void
 brain_apply(struct brain *b, const struct brain_ev *ev)
 {
@@ -1604,6 +1617,9 @@ brain_apply(struct brain *b, const struct brain_ev *ev)
 		break;
 	case BRAIN_EV_ALERT:
 		brain_apply_alert(b, ev);
+		break;
+	case BRAIN_EV_ACTIVITY:
+		brain_apply_activity(b, ev);
 		break;
 	}
 }

@@ -92,6 +92,8 @@ enum brain_ev_kind {
 				 * of prefix plen; end[0].mac the client */
 	BRAIN_EV_ALERT,		/* a rule matched: end[0] the alert's
 				 * source, end[1] its destination */
+	BRAIN_EV_ACTIVITY,	/* end[0] did key (enum activity) with
+				 * value to end[1]; sport is end[0]'s */
 };
 
 struct brain_end {
@@ -121,7 +123,7 @@ struct brain_ev {
 		struct {
 			uint64_t pkts[2], bytes[2];
 		};
-		/* EVIDENCE */
+		/* EVIDENCE, ACTIVITY */
 		struct {
 			uint8_t	 key;	/* enum evidence_key */
 			char	 value[DEV_VALUE_MAX];

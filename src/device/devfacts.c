@@ -11,11 +11,12 @@
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <netinet/in.h>
 
 #include "app/app.h"
 #include "app/evidence.h"
@@ -39,6 +40,7 @@ struct devfacts_ctx {
 	const struct packet	*p;	/* NULL: the end of a flow */
 	const struct lldp_facts	*l2;	/* the frame's facts */
 	uint32_t		 seq;	/* layer 2: per frame */
+	uint8_t			 app;	/* enum app_proto of the fact */
 };
 
 static uint64_t
@@ -321,12 +323,70 @@ sink_address(const struct app_sink *s, int end, char *buf)
 	return true;
 }
 
+/* The key of the hash that stands for names that may be patient data
+ * (ACTIVITY_F_HASHED): random per run, never written anywhere. */
+static struct sipkey devfacts_name_key;
+static pthread_once_t devfacts_name_once = PTHREAD_ONCE_INIT;
+
+static void
+devfacts_name_init(void)
+{
+	sipkey_init(&devfacts_name_key, false);
+}
+
+/* An activity's value: as evidence is copied, but its fields are
+ * separated by tabs, which stay. */
+static void
+devfacts_copy_act(char *dst, const char *src, size_t srclen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < srclen && src[i] != '\0' && n < DEV_VALUE_MAX - 1;
+	    i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[n++] = c == '\t' ? '\t' : c < 0x20 || c == 0x7f ? '?' :
+		    (char)c;
+	}
+	dst[n] = '\0';
+}
+
+/* An act of an end of the flow: every one, unthinned. */
+static void
+sink_activity(const struct app_sink *s, int end, enum activity act,
+    const char *value, size_t len)
+{
+	struct devfacts_ctx *c = s->arg;
+	struct brain_ev *ev;
+	uint16_t port;
+
+	if (c->f == NULL || act >= ACT_MAX)
+		return;
+	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_ACTIVITY,
+	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
+		return;
+	/* end[0] is the actor: its port first. */
+	if (end == APP_END_SERVER) {
+		port = ev->sport;
+		ev->sport = ev->dport;
+		ev->dport = port;
+	}
+	ev->app = c->app;
+	ev->key = (uint8_t)act;
+	if (activity_flags(act) & ACTIVITY_F_HASHED) {
+		pthread_once(&devfacts_name_once, devfacts_name_init);
+		snprintf(ev->value, sizeof(ev->value), "%016" PRIx64,
+		    siphash24(&devfacts_name_key, value, len));
+	} else
+		devfacts_copy_act(ev->value, value, len);
+}
+
 void
 devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact)
 {
 	const struct app_parser *ap = app_parser_get(proto);
-	struct devfacts_ctx c = { q, f, p, NULL, 0 };
+	struct devfacts_ctx c = { q, f, p, NULL, 0, (uint8_t)proto };
 	const struct app_sink sink = {
 		.evidence = sink_evidence,
 		.evidence_mac = sink_evidence_mac,
@@ -334,6 +394,7 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.router = sink_router,
 		.subnet = sink_subnet,
 		.address = sink_address,
+		.activity = sink_activity,
 		.arg = &c,
 	};
 
@@ -343,6 +404,7 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 
 _Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
 _Static_assert(EVIDENCE_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
+_Static_assert(ACT_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
 
 void
 devfacts_flow_end(struct brain_queue *q, struct flow *f)
@@ -462,7 +524,7 @@ void
 devfacts_lldp(struct brain_queue *q, const struct packet *p,
     const struct lldp_facts *l)
 {
-	struct devfacts_ctx c = { q, NULL, p, l, 0 };
+	struct devfacts_ctx c = { q, NULL, p, l, 0, 0 };
 	const struct app_sink sink = {
 		.evidence = sink_l2_evidence,
 		.evidence_mac = sink_l2_evidence_mac,

@@ -1282,8 +1282,10 @@ policy_judge_flow(const struct pol_profile *p, const struct pol_profile *ln,
 	return pol_fail(v, POL_SID_CONNECTION, p, mine->line);
 }
 
-/* "ORU^R01" against "ORU^R01", "ORU^*", "*"; a type's third component
- * (the message structure, "ORU^R01^ORU_R01") is not compared. */
+/* "ORU^R01" against "ORU^R01", "ORU^*", "ORU" (a type alone: any of
+ * its trigger events, as "ACK" for "ACK^R01") and "*"; a type's third
+ * component (the message structure, "ORU^R01^ORU_R01") is not
+ * compared. */
 static bool
 pol_hl7_match(const char *pat, const char *type)
 {
@@ -1294,6 +1296,9 @@ pol_hl7_match(const char *pat, const char *type)
 		return true;
 	if (n >= 1 && pat[n - 1] == '*')
 		return strncmp(pat, type, n - 1) == 0;
+	if (strchr(pat, '^') == NULL)
+		return strncmp(pat, type, n) == 0 &&
+		    (type[n] == '\0' || type[n] == '^');
 	tn = strlen(type);
 	if ((c = strchr(type, '^')) != NULL && (c = strchr(c + 1, '^')) != NULL)
 		tn = (size_t)(c - type);

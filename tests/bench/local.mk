@@ -18,7 +18,8 @@ tests_bench_barecount_SOURCES = tests/bench/barecount.c
 tests_bench_barecount_LDADD = $(PCAP_LIBS)
 tests_bench_runstat_SOURCES = tests/bench/runstat.c
 
-EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md
+EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
+	tests/bench/baseline-mem.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -53,7 +54,21 @@ bench: wardwatch$(EXEEXT) tests/bench/barecount$(EXEEXT) \
 	    BENCH_RULES='$(BENCH_RULES)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/run-bench.sh
 
+## The baselines' memory at hospital scale: learn on one day of
+## pcapgen's hospital-baseline capture, enforce on the next.
+##   make bench-baseline [BENCH_BASELINE_DEVICES=10000]
+##                       [BENCH_BASELINE_PEERS=40]
+BENCH_BASELINE_DEVICES = 10000
+BENCH_BASELINE_PEERS = 40
+
+bench-baseline: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT) \
+    pcaps/gen/pcapgen$(EXEEXT)
+	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    BENCH_BASELINE_DEVICES='$(BENCH_BASELINE_DEVICES)' \
+	    BENCH_BASELINE_PEERS='$(BENCH_BASELINE_PEERS)' \
+	    $(SHELL) $(top_srcdir)/tests/bench/baseline-mem.sh
+
 bench-clean:
 	rm -rf tests/bench/data
 
-.PHONY: bench bench-clean
+.PHONY: bench bench-baseline bench-clean

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "app/activity.h"
 #include "app/app.h"
 #include "app/evidence.h"
 #include "device/brain.h"
@@ -392,8 +393,27 @@ test_activity(void **state)
 	ev.ts_us = 4 * SEC;
 	brain_policy_act(x->b, &ev, 'd', x->b->devs[0], x->b->devs[2],
 	    "C-FIND", NULL);
+	/* The same through the brain's queue, as the parsers send it: a
+	 * telnet login from the pump to the monitor. */
+	{
+		struct brain_ev *e = brain_queue_add(&q);
+
+		e->kind = BRAIN_EV_ACTIVITY;
+		e->ts_us = 5 * SEC;
+		e->fkey = 99;
+		e->vlan = 20;
+		e->proto = 6;
+		e->dport = 23;
+		e->key = ACT_LOGIN;
+		strlcpy(e->value, "telnet\tok", sizeof(e->value));
+		end_set(&e->end[0], MAC_PUMP, "10.20.0.50");
+		end_set(&e->end[1], MAC_MON, "10.20.0.51");
+		brain_sync(x->b, 0, 6 * SEC, &q);
+	}
 	record_flush(&x->b->rw);
-	assert_int_equal(count(&x->out, "\"gid\":9200"), 3);
+	assert_non_null(line_with(&x->out, "\"signature_id\":3,",
+	    "\"seen\":\"telnet login to patient-monitor in zone medical\""));
+	assert_int_equal(count(&x->out, "\"gid\":9200"), 4);
 	assert_non_null(line_with(&x->out, "\"signature_id\":4,",
 	    "\"expected\":\"hl7.send: none\""));
 	assert_non_null(line_with(&x->out, "\"signature_id\":3,",

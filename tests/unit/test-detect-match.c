@@ -494,6 +494,72 @@ test_stream_every_split(void **state)
 	detect_free(e);
 }
 
+/*
+ * A stream is scanned once: a rule whose fast pattern came in an
+ * earlier delivery is carried until the rest arrives, also when more
+ * rules than a flow carries wait at once (the next delivery scans
+ * everything again).  Delivered byte by byte, in 7-byte pieces or
+ * whole, the same alerts.
+ */
+static void
+test_stream_carry(void **state)
+{
+	char rules[8192], msg[2048];
+	size_t rl = 0, ml = 0, len, step, i;
+	static const size_t steps[] = { 0, 1, 7, 64 };
+	unsigned want[32];
+	struct detect_engine *e;
+
+	(void)state;
+	/* 24 rules: a fast pattern early, the rest 200 bytes later or
+	 * more */
+	for (i = 0; i < 24; i++)
+		rl += (size_t)snprintf(rules + rl, sizeof(rules) - rl,
+		    "alert tcp any any -> any 80 (msg:\"c%zu\"; "
+		    "content:\"FASTPATTERN-%02zu\"; content:\"END%02zu\"; "
+		    "distance:200; sid:%zu;)\n", i, i, i, i + 1);
+	rl += (size_t)snprintf(rules + rl, sizeof(rules) - rl,
+	    "alert tcp any any -> any 80 (msg:\"far\"; content:\"HEAD\"; "
+	    "content:\"TAIL\"; distance:900; within:20; sid:100;)\n");
+	assert_non_null(e = th_load(rules));
+	for (i = 0; i < 24; i++)
+		ml += (size_t)snprintf(msg + ml, sizeof(msg) - ml,
+		    "FASTPATTERN-%02zu", i);
+	ml += (size_t)snprintf(msg + ml, sizeof(msg) - ml, "HEAD");
+	assert_int_equal(ml, 340);
+	memset(msg + ml, '.', 600 - ml);
+	ml = 600;
+	for (i = 0; i < 24; i += 2)	/* only the even ones complete */
+		ml += (size_t)snprintf(msg + ml, sizeof(msg) - ml, "END%02zu",
+		    i);
+	memset(msg + ml, '.', 1240 - ml);
+	ml = 1240;			/* TAIL 900 to 920 after HEAD */
+	ml += (size_t)snprintf(msg + ml, sizeof(msg) - ml, "xxTAIL..");
+	len = ml;
+	for (step = 0; step < sizeof(steps) / sizeof(steps[0]); step++) {
+		struct detect_thread *t = detect_thread_new(e, th_alert, NULL);
+		struct flow f;
+		size_t off, n = steps[step] == 0 ? len : steps[step];
+
+		th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+		th_nalerts = 0;
+		for (off = 0; off < len; off += n)
+			detect_stream(t, &f, FLOW_DIR_TOSERVER,
+			    (const uint8_t *)msg + off,
+			    len - off < n ? len - off : n);
+		for (i = 0; i < 24; i++) {
+			if (step == 0)
+				want[i] = th_count((uint32_t)i + 1);
+			assert_int_equal(want[i], i % 2 == 0 ? 1 : 0);
+			assert_int_equal(th_count((uint32_t)i + 1), want[i]);
+		}
+		assert_int_equal(th_count(100), 1);
+		detect_flow_free(&f);
+		detect_thread_free(t);
+	}
+	detect_free(e);
+}
+
 /* A second occurrence later in the stream alerts again; depth counts
  * from the stream's start, and, as Suricata looks at each packet's
  * payload when the stream does not match, from the start of each
@@ -1119,6 +1185,7 @@ main(void)
 		cmocka_unit_test(test_icmp),
 		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_stream_every_split),
+		cmocka_unit_test(test_stream_carry),
 		cmocka_unit_test(test_stream_realert),
 		cmocka_unit_test(test_stream_gap),
 		cmocka_unit_test(test_tx_buffers),

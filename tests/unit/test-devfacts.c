@@ -32,7 +32,9 @@
 #include "app/http.h"
 #include "app/layer.h"
 #include "app/lldp.h"
+#include "app/login.h"
 #include "app/mqtt.h"
+#include "app/smb.h"
 #include "app/ssdp.h"
 #include "app/ssh.h"
 #include "app/tls.h"
@@ -737,6 +739,21 @@ test_devfacts_sink_values(void **state)
 	brain_queue_free(&q);
 }
 
+/* devfacts_app() without the activity events (every message has one):
+ * for tests of the evidence alone. */
+static void
+devfacts_app_evidence(struct brain_queue *q, struct flow *f,
+    const struct packet *p, enum app_proto proto, int dir, const void *fact)
+{
+	size_t i, n;
+
+	devfacts_app(q, f, p, proto, dir, fact);
+	for (i = n = 0; i < q->n; i++)
+		if (q->ev[i].kind != BRAIN_EV_ACTIVITY)
+			q->ev[n++] = q->ev[i];
+	q->n = n;
+}
+
 /* The sink's addresses, hardware addresses, leases and routers. */
 static void
 test_devfacts_sink_hosts(void **state)
@@ -753,7 +770,7 @@ test_devfacts_sink_hosts(void **state)
 	flow_init(&f);
 	assert_non_null(h = calloc(1, sizeof(*h)));
 	strcpy(h->message_type, "ADT");
-	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, 4);
 	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "ADT");
 	expect_event(&q.ev[1], cli_mac, EVIDENCE_BEHAVIOUR, "hl7_sender");
@@ -763,7 +780,7 @@ test_devfacts_sink_hosts(void **state)
 	q.n = 0;
 	flow_done(&f);
 	f.ipver = 0;
-	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, 3);
 	free(h);
 
@@ -780,7 +797,7 @@ test_devfacts_sink_hosts(void **state)
 	d->has_hostname = true;
 	d->hostname_len = 6;
 	memcpy(d->hostname, "PUMP\x00\x01", 6);	/* raw option bytes */
-	devfacts_app(&q, &f, NULL, APP_DHCP, APP_DIR_TOSERVER, d);
+	devfacts_app_evidence(&q, &f, NULL, APP_DHCP, APP_DIR_TOSERVER, d);
 	assert_int_equal(q.n, 1);
 	expect_event(&q.ev[0], pump, EVIDENCE_HOSTNAME_DHCP, "PUMP");
 	assert_false(q.ev[0].end[0].has_ip);
@@ -797,7 +814,7 @@ test_devfacts_sink_hosts(void **state)
 	d->n_routers = 2;
 	memcpy(d->routers[0], "\x0a\x14\x00\x01", 4);
 	memcpy(d->routers[1], "\x0a\x14\x00\x02", 4);
-	devfacts_app(&q, &f, NULL, APP_DHCP, APP_DIR_TOCLIENT, d);
+	devfacts_app_evidence(&q, &f, NULL, APP_DHCP, APP_DIR_TOCLIENT, d);
 	assert_int_equal(q.n, 4);
 	expect_event(&q.ev[0], srv_mac, EVIDENCE_BEHAVIOUR, "dhcp_server");
 	for (i = 1; i < 3; i++) {
@@ -837,27 +854,27 @@ test_devfacts_repeats(void **state)
 	assert_non_null(h = calloc(1, sizeof(*h)));
 	strcpy(h->message_type, "ORU");
 	p.ts_us = 10 * 1000000ull;
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	n1 = q.n;
 	assert_true(n1 >= 3);
 	p.ts_us += 30 * 1000000ull;
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, n1);		/* all repeats */
 	strcpy(h->message_type, "ADT");
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, n1 + 1);		/* only the new type */
 	expect_event(&q.ev[n1], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "ADT");
 	/* More values of one key than a device keeps: the rest are not
 	 * sent (ORU and ADT are 2 of them). */
 	for (i = 0; i < DEV_MAX_PER_KEY + 3; i++) {
 		snprintf(h->message_type, sizeof(h->message_type), "T%zu", i);
-		devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	}
 	assert_int_equal(q.n, n1 + DEV_MAX_PER_KEY - 1);
 	/* A minute after the first: everything once more. */
 	p.ts_us += 31 * 1000000ull;
 	strcpy(h->message_type, "ORU");
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, n1 + DEV_MAX_PER_KEY - 1 + n1);
 	flow_done(&f);
 
@@ -865,8 +882,8 @@ test_devfacts_repeats(void **state)
 	q.n = 0;
 	flow_init(&f);
 	f.proto = IPPROTO_UDP;
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
-	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, 2 * n1);
 	assert_null(f.dev_sent);
 	free(h);
@@ -1060,11 +1077,132 @@ test_devfacts_alert_icmp(void **state)
 	brain_queue_free(&q);
 }
 
+/* The activity events of a queue, in order. */
+static size_t
+activities(const struct brain_queue *q, const struct brain_ev **out,
+    size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < q->n && n < max; i++)
+		if (q->ev[i].kind == BRAIN_EV_ACTIVITY)
+			out[n++] = &q->ev[i];
+	return n;
+}
+
+/* Acts go to the brain every time, the actor first with its own port;
+ * file names leave only as a keyed hash. */
+static void
+test_devfacts_activity(void **state)
+{
+	const struct brain_ev *a[8];
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct dicom_command cmd;
+	struct dicom_fact df;
+	struct login_facts lf;
+	struct smb_facts *sf;
+	struct flow f;
+	size_t i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	strcpy(h->trigger_event, "R01");
+	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
+	strcpy(h->message_type, "ACK");
+	h->trigger_event[0] = '\0';
+	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOCLIENT, h);
+	assert_int_equal(activities(&q, a, 8), 3);
+	for (i = 0; i < 2; i++) {	/* not thinned like evidence */
+		assert_int_equal(a[i]->key, ACT_HL7_MESSAGE);
+		assert_string_equal(a[i]->value, "ORU^R01");
+		assert_memory_equal(a[i]->end[0].mac, cli_mac, 6);
+		assert_memory_equal(a[i]->end[1].mac, srv_mac, 6);
+		assert_int_equal(a[i]->sport, 40000);
+		assert_int_equal(a[i]->dport, 2575);
+		assert_int_equal(a[i]->app, APP_HL7);
+	}
+	assert_string_equal(a[2]->value, "ACK");
+	assert_memory_equal(a[2]->end[0].mac, srv_mac, 6);
+	assert_int_equal(a[2]->sport, 2575);
+	assert_int_equal(a[2]->dport, 40000);
+	free(h);
+	brain_queue_free(&q);
+
+	/* DICOM: requests only, C-MOVE with its destination. */
+	memset(&q, 0, sizeof(q));
+	memset(&cmd, 0, sizeof(cmd));
+	memset(&df, 0, sizeof(df));
+	df.type = DICOM_FACT_COMMAND;
+	df.u.command = &cmd;
+	cmd.command_field = 0x0021;
+	strcpy(cmd.move_destination, "EXFIL_AE");
+	devfacts_app(&q, &f, NULL, APP_DICOM, APP_DIR_TOSERVER, &df);
+	cmd.command_field = 0x8021;		/* the answer: no act */
+	devfacts_app(&q, &f, NULL, APP_DICOM, APP_DIR_TOCLIENT, &df);
+	cmd.command_field = 0x0020;
+	devfacts_app(&q, &f, NULL, APP_DICOM, APP_DIR_TOSERVER, &df);
+	assert_int_equal(activities(&q, a, 8), 2);
+	assert_int_equal(a[0]->key, ACT_DICOM_COMMAND);
+	assert_string_equal(a[0]->value, "C-MOVE\tEXFIL_AE");
+	assert_string_equal(a[1]->value, "C-FIND");
+	brain_queue_free(&q);
+
+	/* A login: the protocol and outcome, never the user. */
+	memset(&q, 0, sizeof(q));
+	memset(&lf, 0, sizeof(lf));
+	lf.protocol = APP_TELNET;
+	strcpy(lf.user, "biomed");
+	lf.outcome = LOGIN_SUCCESS;
+	devfacts_app(&q, &f, NULL, APP_TELNET, APP_DIR_TOCLIENT, &lf);
+	assert_int_equal(activities(&q, a, 8), 1);
+	assert_int_equal(a[0]->key, ACT_LOGIN);
+	assert_string_equal(a[0]->value, "telnet\tok");
+	assert_memory_equal(a[0]->end[0].mac, cli_mac, 6);
+	brain_queue_free(&q);
+
+	/* SMB: a write and a rename, names hashed; a refused write and
+	 * a read are no act. */
+	memset(&q, 0, sizeof(q));
+	assert_non_null(sf = calloc(1, sizeof(*sf)));
+	sf->version = 2;
+	sf->has_request = true;
+	sf->command = 9;			/* WRITE */
+	strcpy(sf->share, "\\\\fs\\scans");
+	strcpy(sf->filename, "DOE_JOHN_CT.dcm");
+	devfacts_app(&q, &f, NULL, APP_SMB, APP_DIR_TOSERVER, sf);
+	devfacts_app(&q, &f, NULL, APP_SMB, APP_DIR_TOSERVER, sf);
+	sf->rename = true;
+	devfacts_app(&q, &f, NULL, APP_SMB, APP_DIR_TOSERVER, sf);
+	sf->rename = false;
+	sf->has_response = true;
+	sf->status = 0xc0000022;		/* ACCESS_DENIED */
+	devfacts_app(&q, &f, NULL, APP_SMB, APP_DIR_TOCLIENT, sf);
+	sf->status = 0;
+	sf->command = 8;			/* READ */
+	devfacts_app(&q, &f, NULL, APP_SMB, APP_DIR_TOCLIENT, sf);
+	assert_int_equal(activities(&q, a, 8), 3);
+	assert_int_equal(a[0]->key, ACT_SMB_WRITE);
+	assert_int_equal(a[2]->key, ACT_SMB_RENAME);
+	assert_int_equal(strlen(a[0]->value), 16);
+	assert_null(strstr(a[0]->value, "DOE"));
+	assert_string_equal(a[0]->value, a[1]->value);	/* same file */
+	assert_string_equal(a[0]->value, a[2]->value);
+	free(sf);
+	brain_queue_free(&q);
+	flow_done(&f);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_devfacts_hl7),
+		cmocka_unit_test(test_devfacts_activity),
 		cmocka_unit_test(test_devfacts_alert_icmp),
 		cmocka_unit_test(test_devfacts_dicom),
 		cmocka_unit_test(test_devfacts_dhcp),

@@ -409,6 +409,11 @@ test_judge_apps(void **state)
 	assert_string_equal(v.expected, "hl7.send: ORU^R01, ADT^*");
 	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ORU^R01", &v),
 	    POL_SID_HL7);
+	/* A type alone: any of its trigger events. */
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ACK^R01^ACK",
+	    &v), POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ACKX^R01", &v),
+	    POL_SID_HL7);
 	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-STORE", "MOD1",
 	    &v), POL_OK);
 	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-MOVE", NULL,
