@@ -83,9 +83,11 @@ alerts "$e" | sort | uniq -c | sed 's/^/# /'
 grep '"gid":9200' "$e" | grep '"dest_port":23' | grep -q \
     '"rule":"profiles/policy/infusion-pump.yaml:6".*"expected":"initiate: .*class interface-engine tcp/2575.*"seen":"initiated tcp/23 telnet to class patient-monitor in zone medical"'
 ok $? "pump telnet to a monitor: the rule's file:line, what it allows, what was seen"
-grep '"gid":9200' "$e" | grep '"dest_port":23' | grep -q \
-    '"rule":"profiles/policy/patient-monitor.yaml:[0-9]*".*"seen":"accepted tcp/23 telnet from class infusion-pump in zone medical"'
-ok $? "the monitor accepting it is judged by its own profile"
+! grep '"gid":9200' "$e" | grep '"dest_port":23' | grep -q \
+    '"profile":"patient-monitor"' &&
+grep '"event":"snapshot"' "$e" | grep '00:09:fb:4a:07:21' | grep -q \
+    '"policy":{"profile":"patient-monitor",.*"alerts":[0-9]*,"violations":[1-9]'
+ok $? "the monitor accepting it: a violation of its profile, counted, no second alert"
 grep '"gid":9200' "$e" | grep -q \
     '"signature_id":3,.*"severity":1.*"rule":"profiles/policy/infusion-pump.yaml:[0-9]*".*"expected":"cleartext-logins: forbid","seen":"telnet login to patient-monitor in zone medical"'
 ok $? "the pump's telnet login: sid 3, severity 1"

@@ -44,6 +44,13 @@
 #include "util/log.h"
 
 #define POL_FANOUT_TRACK	1024	/* peers remembered per window */
+/*
+ * Alerts of one device per alert window for violations that name a
+ * peer (sids 1, 4, 5): a device that breaks its profile with many
+ * peers (a sweep) says so in the first ones, and the rest are counted;
+ * internet, cleartext and fan-out alerts always go out.
+ */
+#define POL_PEER_ALERTS_PER_WINDOW 8
 #define POL_SEEN_KEY		"policy.seen."
 #define POL_SEEN_MAX		(256u << 10)	/* bytes of one saved set */
 
@@ -58,6 +65,8 @@ struct pol_dev {
 	bool		 seen_dirty;
 	uint32_t	 alerts;	/* written */
 	uint32_t	 violations;	/* judged so, alerts or not */
+	uint64_t	 aw_start_us;	/* POL_PEER_ALERTS_PER_WINDOW */
+	uint32_t	 aw_n;
 	/* Fan-out: distinct peers initiated to in the current window. */
 	uint64_t	 fo_start_us;
 	uint64_t	*fo_peers;
@@ -332,17 +341,31 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
     const struct brain_end *peer_end, const char *peer_zone,
     const struct geo_info *geo, bool initiated, const struct brain_ev *ev,
     const struct pol_verdict *v, const char *reason, const char *seen,
-    const char *app)
+    const char *app, bool quiet)
 {
 	struct pol_dev *pd = pol_dev(n);
+	uint64_t ts = ev != NULL ? ev->ts_us : b->now_us;
+	uint64_t window = (uint64_t)b->cfg.alert_window * 1000000u;
 	struct brain_explain x;
 	struct pol_alert a;
 	bool medical;
 
 	pd->violations++;
 	ctr_inc(b->ctr, CTR_POLICY_VIOLATIONS);
-	if (v->p->mode == POL_MODE_OBSERVE)
+	if (v->p->mode == POL_MODE_OBSERVE || quiet)
 		return false;
+	if (v->sid == POL_SID_CONNECTION || v->sid == POL_SID_HL7 ||
+	    v->sid == POL_SID_DICOM) {
+		if (pd->aw_start_us == 0 || ts >= pd->aw_start_us + window ||
+		    ts < pd->aw_start_us) {
+			pd->aw_start_us = ts;
+			pd->aw_n = 0;
+		}
+		if (window > 0 && pd->aw_n >= POL_PEER_ALERTS_PER_WINDOW) {
+			ctr_inc(b->ctr, CTR_DEV_JUDGED_HELD);
+			return false;
+		}
+	}
 	medical = policy_class_medical(pol_dev_class(n)) ||
 	    (peer != NULL && policy_class_medical(pol_dev_class(peer)));
 	a.v = v;
@@ -362,7 +385,7 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
 	x.peer_end = peer_end;
 	x.dev_is_src = initiated;
 	x.ev = ev;
-	x.ts_us = ev != NULL ? ev->ts_us : b->now_us;
+	x.ts_us = ts;
 	x.reason = reason;
 	x.obj_key = "policy";
 	x.obj = pol_alert_obj;
@@ -370,6 +393,9 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
 	if (!brain_explain(b, &x))
 		return false;
 	pd->alerts++;
+	if (v->sid == POL_SID_CONNECTION || v->sid == POL_SID_HL7 ||
+	    v->sid == POL_SID_DICOM)
+		pd->aw_n++;
 	return true;
 }
 
@@ -450,13 +476,14 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	    "last in zone %s", pd->fo_n, p->fanout_window, peer_zone);
 	/* One alert per window: the reason names the window. */
 	(void)pol_violation(b, n, NULL, NULL, NULL, NULL, true, ev, &v,
-	    "fan-out", seen, NULL);
+	    "fan-out", seen, NULL, false);
 }
 
 /* Judge device n's side of a flow. */
-static void
+static bool
 pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
-    bool initiated, struct brain_dev *peer, const struct brain_end *pe)
+    bool initiated, struct brain_dev *peer, const struct brain_end *pe,
+    bool quiet)
 {
 	const struct pol_profile *p = pol_profile_of(b, n);
 	struct pol_dev *pd = pol_dev(n);
@@ -488,12 +515,12 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	if (initiated)
 		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
 	if (policy_judge_flow(p, ln, &f, &v) == POL_OK)
-		return;
+		return false;
 	if (pd->learning && !b->pol->strict) {
 		(void)policy_learn_flow(&pd->learned, &f);
 		if (f.country != NULL)
 			(void)policy_learn_country(&pd->learned, f.country);
-		return;
+		return false;
 	}
 	if (f.proto == 6 || f.proto == 17)
 		snprintf(port, sizeof(port), "/%u", f.port);
@@ -510,21 +537,29 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	snprintf(reason, sizeof(reason), "%c%u/%u", initiated ? 'i' : 'a',
 	    f.proto, f.port);
 	(void)pol_violation(b, n, peer, pe, f.peer_zone, geo, initiated, ev,
-	    &v, reason, seen, f.app);
+	    &v, reason, seen, f.app, quiet);
+	return v.p->mode == POL_MODE_ENFORCE;
 }
 
 void
 brain_policy_flow(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *c, struct brain_dev *s)
 {
+	bool alerted = false;
+
 	if (b->pol == NULL || c == s)
 		return;
-	/* A flow nobody answered is an attempt: judged all the same, for
-	 * the initiator; the acceptor did nothing. */
+	/*
+	 * A flow nobody answered is an attempt: judged all the same, for
+	 * the initiator; the acceptor did nothing.  When the initiator's
+	 * profile already forbids the flow, the acceptor's violation is
+	 * counted but raises no alert of its own: the one alert names
+	 * both devices.
+	 */
 	if (pol_judged(b, c))
-		pol_flow_side(b, ev, c, true, s, &ev->end[1]);
+		alerted = pol_flow_side(b, ev, c, true, s, &ev->end[1], false);
 	if (pol_judged(b, s) && ev->answered)
-		pol_flow_side(b, ev, s, false, c, &ev->end[0]);
+		(void)pol_flow_side(b, ev, s, false, c, &ev->end[0], alerted);
 }
 
 /*
@@ -630,7 +665,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		    value != NULL ? value : "");
 		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
 		    reason, seen, kind == 'h' ? "hl7" : kind == 'l' ? NULL :
-		    "dicom");
+		    "dicom", false);
 	}
 }
 
