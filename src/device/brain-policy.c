@@ -52,6 +52,7 @@
  */
 #define POL_PEER_ALERTS_PER_WINDOW 8
 #define POL_SEEN_KEY		"policy.seen."
+#define POL_LEARNED_KEY		"policy.learned."
 #define POL_SEEN_MAX		(256u << 10)	/* bytes of one saved set */
 
 struct pol_dev {
@@ -470,6 +471,7 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		return;
 	if (pd->learning && !b->pol->strict) {
 		policy_learn_fanout(&pd->learned, pd->fo_n);
+		pd->seen_dirty = true;
 		return;
 	}
 	snprintf(seen, sizeof(seen), "%" PRIu32 " peers in %" PRIu32 " s, the "
@@ -520,6 +522,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		(void)policy_learn_flow(&pd->learned, &f);
 		if (f.country != NULL)
 			(void)policy_learn_country(&pd->learned, f.country);
+		pd->seen_dirty = true;
 		return false;
 	}
 	if (f.proto == 6 || f.proto == 17)
@@ -659,6 +662,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 				    side == 0, NULL, side == 0 ? ae : value);
 			else
 				pd->learned.cleartext_logins = true;
+			pd->seen_dirty = true;
 			continue;
 		}
 		snprintf(reason, sizeof(reason), "%c%d:%s", kind, side,
@@ -857,24 +861,53 @@ brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
 /* ---- persistence of what devices did (policy suggest) ---- */
 
 static void
-pol_seen_key(const struct device *d, char *buf, size_t len)
+pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 {
 	char s[64];
 
 	if (d->flags & DEV_F_ROUTED)
-		snprintf(buf, len, POL_SEEN_KEY "ip/%s", dev_ip_format(&d->ip,
-		    s, sizeof(s)));
+		snprintf(buf, len, "%sip/%s", prefix, dev_ip_format(&d->ip, s,
+		    sizeof(s)));
 	else
-		snprintf(buf, len, POL_SEEN_KEY "%s/%u", dev_mac_format(d->mac,
-		    s, sizeof(s)), d->vlan);
+		snprintf(buf, len, "%s%s/%u", prefix, dev_mac_format(d->mac, s,
+		    sizeof(s)), d->vlan);
+}
+
+static void
+pol_seen_key(const struct device *d, char *buf, size_t len)
+{
+	pol_key(POL_SEEN_KEY, d, buf, len);
+}
+
+/* One profile (or a set) as the YAML the state keeps. */
+static int
+pol_save_one(struct brain *b, const char *key,
+    const struct pol_profile *v, size_t n)
+{
+	char *text;
+	size_t len, i;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return -1;
+	fputs("profiles:\n", f);
+	for (i = 0; i < n; i++)
+		policy_write_yaml(f, &v[i]);
+	fclose(f);
+	if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) == 0)
+		rc = 0;
+	free(text);
+	return rc;
 }
 
 void
 brain_policy_save(struct brain *b)
 {
-	char key[128], *text;
-	size_t i, k, len;
-	FILE *f;
+	char key[128], key2[128];
+	struct pol_profile ln;
+	size_t i;
+	int rc;
 
 	if (b->pol == NULL || b->state == NULL)
 		return;
@@ -884,17 +917,17 @@ brain_policy_save(struct brain *b)
 		if (n->pol == NULL || !n->pol->seen_dirty || n->merged ||
 		    n->evicted)
 			continue;
-		if ((f = open_memstream(&text, &len)) == NULL)
-			return;
-		fputs("profiles:\n", f);
-		for (k = 0; k < n->pol->nseen; k++)
-			policy_write_yaml(f, &n->pol->seen[k]);
-		fclose(f);
 		pol_seen_key(&n->d, key, sizeof(key));
-		if (len < POL_SEEN_MAX && state_meta_set(b->state, key,
-		    text) == 0)
+		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
+		/* The learned set under the device's class, to load again. */
+		ln = n->pol->learned;
+		ln.target = POL_T_CLASS;
+		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
+		rc = pol_save_one(b, key, n->pol->seen, n->pol->nseen);
+		if (rc == 0)
+			rc = pol_save_one(b, key2, &ln, 1);
+		if (rc == 0)
 			n->pol->seen_dirty = false;
-		free(text);
 	}
 }
 
@@ -927,6 +960,14 @@ brain_policy_load(struct brain *b)
 		struct policy *pol;
 		size_t k;
 
+		pol_key(POL_LEARNED_KEY, &n->d, key, sizeof(key));
+		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) == 0 &&
+		    (pol = pol_seen_parse(buf)) != NULL) {
+			if (policy_count(pol) == 1)
+				policy_profile_merge(&pol_dev(n)->learned,
+				    policy_at(pol, 0));
+			policy_free(pol);
+		}
 		pol_seen_key(&n->d, key, sizeof(key));
 		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) != 0 ||
 		    (pol = pol_seen_parse(buf)) == NULL)

@@ -55,6 +55,8 @@ struct fix {
 	char db[64];
 };
 
+static const char *reuse_db;	/* fix_new(): this database, kept */
+
 static struct fix *
 fix_new(bool strict, bool with_db)
 {
@@ -80,7 +82,9 @@ fix_new(bool strict, bool with_db)
 	x->cfg.zones = zones_new();
 	assert_int_equal(zones_add_vlan(x->cfg.zones,
 	    zones_add(x->cfg.zones, "medical"), 20), 0);
-	if (with_db) {
+	if (with_db && reuse_db != NULL)
+		strlcpy(x->db, reuse_db, sizeof(x->db));
+	else if (with_db) {
 		strlcpy(x->db, "/tmp/test-brain-policy-db.XXXXXX",
 		    sizeof(x->db));
 		assert_true((fd = mkstemp(x->db)) >= 0);
@@ -367,6 +371,42 @@ test_learning(void **state)
 	}
 }
 
+/* What a device learned is enforced in the next run too. */
+static void
+test_learned_persists(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct fix *x;
+	char db[64];
+
+	(void)state;
+	x = fix_new(false, true);
+	ward(x, &q);
+	brain_policy_learning(x->b, x->b->devs[0], true, 2 * SEC);
+	flow(&q, 3 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51", 23,
+	    APP_TELNET);
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	brain_policy_learning(x->b, x->b->devs[0], false, 4 * SEC);
+	assert_int_equal(brain_finish(x->b, 5 * SEC), 0);
+	strlcpy(db, x->db, sizeof(db));
+	fix_free(x);
+
+	reuse_db = db;
+	x = fix_new(false, true);
+	reuse_db = NULL;
+	flow(&q, 6000 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    23, APP_TELNET);
+	flow(&q, 6001 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    22, APP_SSH);
+	brain_sync(x->b, 0, 6002 * SEC, &q);
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"gid\":9200"), 1);
+	assert_non_null(line_with(&x->out, "\"gid\":9200", "tcp/22 ssh"));
+	brain_queue_free(&q);
+	fix_free(x);
+	unlink(db);
+}
+
 /* HL7 and DICOM activity, logins: judged for the actor and its peer. */
 static void
 test_activity(void **state)
@@ -489,6 +529,7 @@ main(void)
 		cmocka_unit_test(test_records_and_observe),
 		cmocka_unit_test(test_router_not_judged),
 		cmocka_unit_test(test_learning),
+		cmocka_unit_test(test_learned_persists),
 		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_suggest),
 	};
