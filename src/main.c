@@ -510,8 +510,8 @@ main(int argc, char *argv[])
 		    cfgpath ? util_safe_str(cfgpath) : "(built-in)");
 		if (cfg.devices.enabled &&
 		    brain_check(&cfg.devices, stdout, stderr) == -1) {
-			fprintf(stderr, "wardwatch: device fingerprints or "
-			    "evidence confidences: errors above\n");
+			fprintf(stderr, "wardwatch: device fingerprints, "
+			    "evidence confidences or policy: errors above\n");
 			config_free(&cfg);
 			free(reads);
 			return EXIT_USAGE;
@@ -542,8 +542,6 @@ main(int argc, char *argv[])
 			}
 		} else
 			printf("wardwatch: threat rules: off\n");
-		printf("wardwatch: zero-trust policy: none (no policy engine "
-		    "in this version)\n");
 		config_free(&cfg);
 		free(reads);
 		free(rules);

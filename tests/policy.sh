@@ -17,7 +17,7 @@ GEO="$top_srcdir/../shared/corpus/geoip"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..17"
+echo "1..19"
 i=0
 ok() {
 	i=$((i + 1))
@@ -140,3 +140,21 @@ grep -q 'proto: tcp, port: 23, app: telnet' "$tmp/dev.yaml" &&
 "$WW" policy suggest --state "$tmp/s.db" --class toaster >"$tmp/out" 2>&1
 [ $? -eq 1 ]
 ok $? "suggest for one device; an unknown class is a usage error"
+
+# 18-19: -T reports every error of a policy file at its line and column;
+# a geoip database that is not there is a warning, never an error.
+printf 'class: infusion-pump\ninitiate:\n  - { proto: tcp, port: 99999 }\nhl7: { send: [oru] }\n' \
+    >"$tmp/bad.yaml"
+printf 'policy:\n  files: [%s, %s]\n' "$tmp/bad.yaml" "$tmp/none.yaml" \
+    >"$tmp/badc.yaml"
+"$WW" -T -c "$tmp/badc.yaml" >"$tmp/out" 2>&1
+[ $? -eq 1 ] &&
+grep -q "^$tmp/bad.yaml:3:25: port: \"99999\" is not a port" "$tmp/out" &&
+grep -q "^$tmp/bad.yaml:4:15: hl7.send: expected an HL7 message type" \
+    "$tmp/out" &&
+grep -q "^$tmp/none.yaml: No such file or directory" "$tmp/out"
+ok $? "-T: every error of the policy files, file:line:col, exit 1"
+printf 'geoip:\n  country-database: %s/none.mmdb\n' "$tmp" >"$tmp/g.yaml"
+"$WW" -T -c "$tmp/g.yaml" >"$tmp/out" 2>&1 &&
+grep -q "warning: $tmp/none.mmdb: .*no geo from it" "$tmp/out"
+ok $? "-T: a missing geoip database is a warning"

@@ -22,6 +22,7 @@
 struct detect_engine;
 struct detect_filter;
 struct fpdb;
+struct geo;
 struct jsonw;
 struct oui_db;
 struct state;
@@ -238,6 +239,9 @@ void		 brain_policy_dev_json(struct brain *, struct jsonw *,
 const char	*brain_policy_cell(struct brain *, const struct brain_dev *,
 		    char *, size_t);
 void		 brain_policy_save(struct brain *);
+/* The geoip databases (policy/geo.h), for the baselines too; NULL:
+ * none (geo_lookup() then finds nothing). */
+const struct geo *brain_policy_geo(const struct brain *);
 void		 brain_policy_load(struct brain *);
 
 #endif

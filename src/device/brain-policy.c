@@ -803,6 +803,12 @@ brain_policy_learning(struct brain *b, struct brain_dev *n, bool learning,
 		ctr_inc(b->ctr, CTR_POLICY_FINDINGS);
 }
 
+const struct geo *
+brain_policy_geo(const struct brain *b)
+{
+	return b->pol != NULL ? b->pol->geo : NULL;
+}
+
 bool
 brain_policy_is_learning(const struct brain_dev *n)
 {

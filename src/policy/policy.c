@@ -1013,11 +1013,11 @@ policy_load_file(struct policy *pol, const char *path, FILE *err)
 {
 	char *buf;
 	size_t len;
-	int n;
+	int n, e;
 
-	if (util_read_file(path, POL_MAX_FILE_SIZE, &buf, &len) == -1) {
+	if ((e = util_read_file(path, POL_MAX_FILE_SIZE, &buf, &len)) != 0) {
 		if (err != NULL)
-			fprintf(err, "%s: %s\n", path, strerror(errno));
+			fprintf(err, "%s: %s\n", path, strerror(e));
 		return 1;
 	}
 	n = policy_load_buffer(pol, path, buf, len, err);
