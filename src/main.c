@@ -61,6 +61,7 @@ usage(FILE *fp)
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch baseline show | reset --state db [--device mac]\n"
+"       wardwatch policy suggest --state db [--device mac | --class name]\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -422,11 +423,13 @@ main(int argc, char *argv[])
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
 		return baseline_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policy") == 0)
+		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */
 		fprintf(stderr, "wardwatch: unknown command \"%s\" "
-		    "(commands: inventory, baseline)\n",
+		    "(commands: inventory, baseline, policy)\n",
 		    util_safe_str(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
@@ -519,8 +522,8 @@ main(int argc, char *argv[])
 		    cfgpath ? util_safe_str(cfgpath) : "(built-in)");
 		if (cfg.devices.enabled &&
 		    brain_check(&cfg.devices, stdout, stderr) == -1) {
-			fprintf(stderr, "wardwatch: device fingerprints or "
-			    "evidence confidences: errors above\n");
+			fprintf(stderr, "wardwatch: device fingerprints, "
+			    "evidence confidences or policy: errors above\n");
 			config_free(&cfg);
 			free(reads);
 			return EXIT_USAGE;
@@ -551,8 +554,6 @@ main(int argc, char *argv[])
 			}
 		} else
 			printf("wardwatch: threat rules: off\n");
-		printf("wardwatch: zero-trust policy: none (no policy engine "
-		    "in this version)\n");
 		config_free(&cfg);
 		free(reads);
 		free(rules);

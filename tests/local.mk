@@ -25,3 +25,7 @@ regress-update: wardwatch
 	    top_builddir='$(abs_top_builddir)' \
 	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
 .PHONY: regress-update
+
+# Zero-trust policy on generated captures (pcapgen policy).
+TESTS += tests/policy.sh
+EXTRA_DIST += tests/policy.sh

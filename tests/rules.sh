@@ -25,8 +25,7 @@ alert http any any -> any any (msg:"TEST config uri"; flow:to_server; http.uri; 
 alert http any any -> any any (msg:"TEST never"; http.uri; content:"/no-such-path"; sid:9000002; rev:1;)
 R
 pcap="$top_srcdir/pcaps/services.pcap"
-# The rules' alerts (gid 1): the inventory, policy and baselines raise
-# their own on this capture (a cleartext login to two hosts).
+# Rule alerts (gid 1): the inventory, policy and baselines raise theirs.
 sids() { jq -r 'select(.event_type=="alert" and .alert.gid==1) |
     .alert.signature_id' "$1" |
     sort | uniq -c | tr -s ' ' | sed 's/^ //'; }

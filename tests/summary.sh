@@ -27,7 +27,7 @@ ok() {
 "$WW" -r "$P/ward.pcap" -l "$tmp/a" >"$tmp/out" 2>&1
 head -1 "$tmp/out" | grep -q '^wardwatch: [0-9]* packets'
 ok $? "a new inventory: the first line is the packet count"
-grep -q '^    MAC  *VLAN IP  *CLASS  *VENDOR  *MODEL  *CONF$' "$tmp/out"
+grep -q '^    MAC  *VLAN IP  *CLASS  *VENDOR  *MODEL  *CONF  POLICY$' "$tmp/out"
 ok $? "the device table has a header row"
 # The first device listed is a medical one (ward.pcap has routers and
 # servers on lower addresses of the same VLANs).
@@ -42,7 +42,7 @@ head -1 "$tmp/out" | grep -q \
     '^wardwatch: continuing the inventory in .*a/wardwatch.db (25 devices'
 ok $? "a continued inventory says so on the first line"
 grep -q ' first seen in this run' "$tmp/out" &&
-    grep -q '  NEW$' "$tmp/out" && grep -q '%  new$' "$tmp/out"
+    grep -q '  NEW$' "$tmp/out" && grep -q '%  [a-z]* [0-9]*  *new$' "$tmp/out"
 ok $? "devices first seen in this run are marked"
 grep -q '^  alerts     [1-9][0-9]* (severity 1: 0, 2: [1-9]' "$tmp/out" &&
     grep -q '\[2\] 9100:1 WARDWATCH new device on a medical VLAN' "$tmp/out"
@@ -84,7 +84,7 @@ ok $? "-T says what it checked"
 rc=$?
 [ $rc -eq 0 ] && grep -q 'warning: no MAC vendor registry' "$tmp/out"
 ok $? "-T: a missing MAC registry is the run's warning, not an error"
-grep -q 'threat rules: \|zero-trust policy: ' "$tmp/out"
+grep -q 'threat rules: \|rules: [0-9]* loaded' "$tmp/out" && grep -q 'policy: [0-9]* profiles' "$tmp/out"
 ok $? "-T names the rules and the policy"
 
 # devices.snapshot-interval: a full snapshot every minute of packet time

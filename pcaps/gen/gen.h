@@ -112,6 +112,7 @@ int	scen_medical_mix(struct gen *);
 int	scen_services(struct gen *);
 int	scen_ward(struct gen *);
 int	scen_ward_truth(FILE *);	/* beside ward.pcap */
+int	scen_policy(struct gen *);	/* ward + policy violations */
 int	scen_bench(struct gen *);
 int	scen_hospital(struct gen *);
 int	scen_evasion_hl7_insertion(struct gen *);

@@ -142,6 +142,10 @@ static const struct scenario scenarios[] = {
 	{ "ward-day2-quiet", "ward-day2-quiet.pcap", PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_ward_day2_quiet,
 	    "the next day with its benign changes only" },
+	{ "policy", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_policy,
+	    "the ward, then a pump's telnet login and internet HTTPS and a "
+	    "CT's sweep (tests/policy.sh), not committed" },
 	{ "bench", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_bench,
 	    "large mixed capture (--size-mb, --flows), not committed" },

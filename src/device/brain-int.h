@@ -25,6 +25,7 @@ struct brain_bl;
 struct detect_engine;
 struct detect_filter;
 struct fpdb;
+struct geo;
 struct jsonw;
 struct oui_db;
 struct state;
@@ -50,6 +51,7 @@ struct brain_dev {
 	bool		 evicted;	/* made room for another */
 	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
 	struct bh_dev	*bh;		/* behaviour windows */
+	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
 };
 
 /*
@@ -170,6 +172,7 @@ struct brain {
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
 	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
+	struct brain_pol *pol;		/* brain-policy.c */
 };
 
 /* Alerts remembered for the alert window (brain_explain()). */
@@ -214,5 +217,40 @@ struct brain_explain {
 	const void	*arg;
 };
 bool		 brain_explain(struct brain *, const struct brain_explain *);
+/* Start a record about a device (its address and MAC in the head). */
+struct jsonw	*brain_device_record(struct brain *, const struct brain_dev *,
+		    const char *event_type, uint64_t ts);
+
+/*
+ * brain-policy.c: zero-trust judgments (gid 9200).  init loads the
+ * profiles (-1: errors on err); flow and act judge both ends of an
+ * event; learning is set by the baseline's learning state (see there);
+ * dev_json adds "zone" and "policy" to a device record; save and load
+ * keep what each device did (for policy suggest) in the state.
+ */
+struct pol_dev;
+struct brain_pol;
+int		 brain_policy_init(struct brain *, const struct brain_config *,
+		    FILE *err);
+void		 brain_policy_free(struct brain *);
+void		 brain_policy_dev_free(struct brain_dev *);
+void		 brain_policy_flow(struct brain *, const struct brain_ev *,
+		    struct brain_dev *client, struct brain_dev *server);
+void		 brain_policy_activity(struct brain *, const struct brain_ev *);
+void		 brain_policy_act(struct brain *, const struct brain_ev *,
+		    int kind, struct brain_dev *actor, struct brain_dev *peer,
+		    const char *value, const char *ae);
+void		 brain_policy_learning(struct brain *, struct brain_dev *,
+		    bool learning, uint64_t ts_us);
+bool		 brain_policy_is_learning(const struct brain_dev *);
+void		 brain_policy_dev_json(struct brain *, struct jsonw *,
+		    const struct brain_dev *);
+const char	*brain_policy_cell(struct brain *, const struct brain_dev *,
+		    char *, size_t);
+void		 brain_policy_save(struct brain *);
+/* The geoip databases (policy/geo.h), for the baselines too; NULL:
+ * none (geo_lookup() then finds nothing). */
+const struct geo *brain_policy_geo(const struct brain *);
+void		 brain_policy_load(struct brain *);
 
 #endif

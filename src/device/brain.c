@@ -34,6 +34,7 @@
 #include "output/eve.h"
 #include "output/jsonw.h"
 #include "output/record.h"
+#include "policy/policy.h"
 #include "policy/zone.h"
 #include "state/state.h"
 #include "util/log.h"
@@ -81,6 +82,16 @@ brain_config_free(struct brain_config *c)
 	zones_free(c->zones);
 	c->fingerprints = c->oui_dir = c->state_file = NULL;
 	c->zones = NULL;
+	while (c->n_policy_files > 0)
+		free(c->policy_files[--c->n_policy_files]);
+	free(c->policy_files);
+	c->policy_files = NULL;
+	policy_free(c->policy_overrides);
+	c->policy_overrides = NULL;
+	c->n_policy_overrides = 0;
+	free(c->geoip_country);
+	free(c->geoip_asn);
+	c->geoip_country = c->geoip_asn = NULL;
 }
 
 /*
@@ -139,6 +150,8 @@ brain_check(const struct brain_config *c, FILE *out, FILE *err)
 		rc = -1;
 	else if (out != NULL)
 		fprintf(out, "wardwatch: evidence confidences: built in\n");
+	if (brain_policy_check(c, out, err) != 0)
+		rc = -1;
 	/*
 	 * A missing registry is the warning a run gives (vendors then
 	 * come from other evidence), never an error: the shipped unit
@@ -211,6 +224,26 @@ brain_find_mac_any(struct brain *b, const uint8_t mac[6])
 		if (memcmp(n->d.mac, mac, 6) == 0)
 			first = n;
 	return first;
+}
+
+/*
+ * The device's MAC is already known on another VLAN: a device that
+ * moved (a cart wheeled to another ward, a port patched to another
+ * VLAN) or that is on several, not a new one.
+ */
+static bool
+brain_mac_elsewhere(struct brain *b, const struct brain_dev *d)
+{
+	struct brain_dev *n;
+
+	if (d->d.flags & DEV_F_ROUTED)
+		return false;
+	for (n = b->mac_tab[brain_mac_bucket(b, d->d.mac)]; n != NULL;
+	    n = n->mac_next)
+		if (n != d && !n->merged && !n->evicted &&
+		    memcmp(n->d.mac, d->d.mac, 6) == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -925,6 +958,13 @@ brain_relayed_dev(struct brain *b, const uint8_t mac[6], uint64_t ts)
  * The device an end of a flow is: by MAC unless the MAC is a router's
  * or a group address, else by address when the address is private.
  */
+/* A TTL a sender starts with: no router has counted it down. */
+static bool
+brain_ttl_initial(uint8_t ttl)
+{
+	return ttl == 255 || ttl == 128 || ttl == 64 || ttl == 32;
+}
+
 static struct brain_dev *
 brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
     uint64_t ts)
@@ -978,6 +1018,14 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 	}
 	if (!ipok)
 		return NULL;
+	/*
+	 * A router speaking for itself from another interface's address
+	 * (a probe, a log line): nothing it forwarded, whose TTL would be
+	 * one less than a sender's first.
+	 */
+	if (n != NULL && brain_ttl_initial(e->ttl) &&
+	    brain_ip_entry(b, &e->ip) == NULL)
+		return n;
 	if ((ent = brain_ip_entry(b, &e->ip)) != NULL) {
 		if (ent->dev != NULL)
 			return ent->dev;
@@ -1107,6 +1155,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 			n->d.last_us = ev->ts_us;
 		n->d.unsaved = true;
 	}
+	brain_policy_flow(b, ev, c, s);
 	/* A service is what answers on a registered port. */
 	if (s != NULL && ev->answered && (ev->proto == 6 || ev->proto == 17) &&
 	    ev->dport != 0 && ev->dport < 49152) {
@@ -1594,6 +1643,7 @@ brain_apply_activity(struct brain *b, const struct brain_ev *ev)
 	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
 	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
 	brain_bl_activity(b, ev, a, p != a ? p : NULL);
+	brain_policy_activity(b, ev);
 }
 
 static void
@@ -1704,6 +1754,13 @@ brain_record(struct brain *b, const struct brain_dev *n, unsigned type,
 	    ip->a, mac);
 }
 
+struct jsonw *
+brain_device_record(struct brain *b, const struct brain_dev *n,
+    const char *event_type, uint64_t ts)
+{
+	return brain_record(b, n, RECORD_DEVICE, event_type, ts);
+}
+
 static void
 brain_emit(struct brain *b, struct brain_dev *n, const char *event,
     uint64_t ts)
@@ -1742,6 +1799,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	brain_bl_record(jw, n);
+	brain_policy_dev_json(b, jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -1915,8 +1973,9 @@ brain_settle(struct brain *b)
 			n->d.announced = true;
 			ctr_inc(b->ctr, CTR_DEV_NEW);
 			brain_emit(b, n, "new", n->ts_us);
-			if (brain_vlan_medical(b, n->d.vlan) ||
-			    (b->cfg.n_medical_vlans == 0 && b->continuing))
+			if ((brain_vlan_medical(b, n->d.vlan) ||
+			    (b->cfg.n_medical_vlans == 0 && b->continuing)) &&
+			    !brain_mac_elsewhere(b, n))
 				brain_alert_new(b, n, n->ts_us);
 		} else if (brain_identity_changed(n)) {
 			ctr_inc(b->ctr, CTR_DEV_CHANGED);
@@ -1941,6 +2000,7 @@ brain_settle(struct brain *b)
 			continue;
 		}
 		brain_bl_dev_free(n);
+		brain_policy_dev_free(n);
 		dev_free(&n->d);
 		free(n);
 	}
@@ -1989,6 +2049,7 @@ brain_save(struct brain *b)
 	free(v);
 	free(bls);
 	free(nv);
+	brain_policy_save(b);
 	b->saved_us = b->now_us;
 }
 
@@ -2339,6 +2400,10 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->cfg.fingerprints = b->cfg.oui_dir = b->cfg.state_file = NULL;
 	/* The config's zones are borrowed: it outlives the brain. */
 	b->cfg.zones = NULL;
+	b->cfg.policy_files = NULL;
+	b->cfg.n_policy_files = 0;
+	b->cfg.policy_overrides = NULL;
+	b->cfg.geoip_country = b->cfg.geoip_asn = NULL;
 	if ((b->zones = cfg->zones) == NULL)
 		b->zones = b->own_zones = zones_new();
 	b->held = xcalloc(BRAIN_HELD_SLOTS, sizeof(*b->held));
@@ -2367,6 +2432,10 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		brain_free(b);
 		return NULL;
 	}
+	if (brain_policy_init(b, cfg, err) != 0) {
+		brain_free(b);
+		return NULL;
+	}
 	b->oui = oui_load(cfg->oui_dir != NULL ? cfg->oui_dir :
 	    OUI_DEFAULT_DIR, err);
 	if (b->oui == NULL)
@@ -2382,6 +2451,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		}
 		b->continuing = b->ndevs > 0;
 		b->nloaded = b->ndevs;
+		brain_policy_load(b);
 	}
 	if (brain_bl_load(b) != 0) {
 		if (err != NULL)
@@ -2530,7 +2600,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 {
 	struct brain_dev **v;
 	const struct dev_value *cls, *ven, *mod;
-	char ip[64], mac[24], vlan[8], c1[32], c2[32], c3[32];
+	char ip[64], mac[24], vlan[8], c1[32], c2[32], c3[32], pol[24];
 	struct {
 		const char *name;
 		size_t n;
@@ -2574,9 +2644,9 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	for (j = 0; j < nby; j++)
 		fprintf(fp, "%s%s %zu", j ? ", " : "", by[j].name, by[j].n);
 	fputs(")\n", fp);
-	fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %4s%s\n", "MAC",
-	    "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "CONF",
-	    b->continuing ? "  NEW" : "");
+	fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %4s  %-*s%s\n",
+	    "MAC", "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "CONF",
+	    b->continuing ? 11 : 0, "POLICY", b->continuing ? "  NEW" : "");
 	shown = verbose ? b->ndevs : (b->ndevs < 40 ? b->ndevs : 40);
 	for (i = 0; i < shown; i++) {
 		const struct device *d = &v[i]->d;
@@ -2597,8 +2667,8 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 			snprintf(vlan, sizeof(vlan), "%u", d->vlan);
 		else
 			strlcpy(vlan, "-", sizeof(vlan));
-		fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %3u%%%s\n",
-		    mac, vlan, ip,
+		fprintf(fp, "    %-17s %4s %-15s %-22s %-20s %-18s %3u%%  "
+		    "%-*s%s\n", mac, vlan, ip,
 		    brain_cell(cls != NULL ? cls->value : "unknown", 22, c1,
 		    sizeof(c1)),
 		    brain_cell(ven != NULL ? ven->value : NULL, 20, c2,
@@ -2606,6 +2676,8 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 		    brain_cell(mod != NULL ? mod->value : NULL, 18, c3,
 		    sizeof(c3)),
 		    cls != NULL ? cls->confidence : 0,
+		    b->continuing ? 11 : 0,
+		    brain_policy_cell(b, v[i], pol, sizeof(pol)),
 		    b->continuing && !d->known ? "  new" : "");
 	}
 	if (shown < b->ndevs)
@@ -2657,10 +2729,12 @@ brain_free(struct brain *b)
 	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
 		brain_bl_dev_free(b->devs[i]);
+		brain_policy_dev_free(b->devs[i]);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}
 	free(b->devs);
+	brain_policy_free(b);
 	for (e = b->ip_lru; e != NULL; e = next) {
 		next = e->lru_next;
 		free(e);

@@ -75,6 +75,16 @@ struct brain_config {
 	/* Baselines and attack behaviours (baseline: in the config);
 	 * baseline.learn_run is --learn. */
 	struct bl_config baseline;
+	/* Zero-trust policy (policy/policy.h): site files added to the
+	 * shipped profiles in order, then the config's own profiles
+	 * (owned; NULL: none); enum pol_set_mode. */
+	char		**policy_files;
+	uint32_t	 n_policy_files;
+	struct policy	*policy_overrides;
+	uint32_t	 n_policy_overrides;	/* profiles in it */
+	uint8_t		 policy_mode;
+	/* geoip: MaxMind databases, NULL: none (policy/geo.h). */
+	char		*geoip_country, *geoip_asn;
 };
 
 enum brain_ev_kind {
@@ -95,6 +105,7 @@ struct brain_end {
 	bool		 has_mac;
 	bool		 has_ip;
 	struct dev_ip	 ip;
+	uint8_t		 ttl;		/* of its first packet; 0: unknown */
 };
 
 struct brain_ev {
@@ -153,6 +164,7 @@ struct brain_queue {
 
 struct brain;
 struct detect_engine;
+struct policy;
 struct jsonw;
 struct output;
 
@@ -191,6 +203,24 @@ void		 brain_set_detect(struct brain *, const struct detect_engine *);
  */
 int		 brain_check(const struct brain_config *, FILE *out,
 		    FILE *err);
+
+/*
+ * Zero-trust policy (brain-policy.c).  brain_policy_new(): an empty
+ * policy that knows the device classes and application names (for
+ * the config's policy.overrides).  brain_policy_check(): load the
+ * shipped profiles, policy.files and the overrides, report errors on
+ * err and a summary on out (-T); -1 on errors.  brain_policy_suggest():
+ * "wardwatch policy suggest": profiles in the policy file schema from
+ * what the devices of a state database did (mac or class may be NULL);
+ * 0, 1 usage (no such device), 2 the database.
+ */
+struct policy	*brain_policy_new(void);
+int		 brain_policy_check(const struct brain_config *, FILE *out,
+		    FILE *err);
+int		 brain_policy_suggest(const char *state, const char *mac,
+		    const char *class, FILE *out, FILE *err);
+/* wardwatch policy suggest ... (argv[0] is "policy"). */
+int		 policy_main(int argc, char **argv);
 
 /*
  * Run the brain on a thread of its own: from then on brain_sync() only

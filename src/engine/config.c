@@ -26,6 +26,8 @@
 #include "engine/config.h"
 #include "flow/flow.h"
 #include "flow/stream.h"
+#include "policy/policy.h"
+#include "policy/zone.h"
 #include "util/cfgyaml.h"
 #include "util/util.h"
 
@@ -58,6 +60,18 @@ static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_duration(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_zones(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_policy_files(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_policy_overrides(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+
+static const struct cfgenum policy_modes[] = {
+	{ "learned", POL_SET_LEARNED },
+	{ "strict", POL_SET_STRICT },
+	{ NULL, 0 },
+};
 
 /* Suricata's names (stream.h says how each behaves). */
 static const struct cfgenum stream_policies[] = {
@@ -354,6 +368,28 @@ static const struct cfgkey keys[] = {
 	    "0: only at the end"),
 	K_ENUM("devices.record", devices.slim_records, device_records, "full",
 	    "device records: full (with evidence) or slim"),
+	K_UINT("devices.alert-window", devices.alert_window, 0, 31536000,
+	    "3600", "seconds one policy or baseline alert stands for its "
+	    "repeats; 0: none"),
+
+	{ .path = "zones", .type = CFGK_CUSTOM, FIELD(devices.zones),
+	  .set = set_zones, .def = "{}",
+	  .desc = "named segments: NAME: {vlans: [...], subnets: [...]}" },
+	{ .path = "policy.files", .type = CFGK_CUSTOM,
+	  FIELD(devices.n_policy_files), .set = set_policy_files,
+	  .def = "[]", .desc = "policy files added to the shipped profiles" },
+	K_ENUM("policy.mode", devices.policy_mode, policy_modes, "learned",
+	    "learned: profiles and what devices did learning; strict: "
+	    "profiles"),
+	{ .path = "policy.overrides", .type = CFGK_CUSTOM,
+	  FIELD(devices.n_policy_overrides), .set = set_policy_overrides,
+	  .def = "[]", .desc = "the site's own profiles, loaded last" },
+	{ .path = "geoip.country-database", .type = CFGK_CUSTOM,
+	  FIELD(devices.geoip_country), .set = set_rule_string, .def = "~",
+	  .desc = "MaxMind country database (Country or City); ~: none" },
+	{ .path = "geoip.asn-database", .type = CFGK_CUSTOM,
+	  FIELD(devices.geoip_asn), .set = set_rule_string, .def = "~",
+	  .desc = "MaxMind ASN database (GeoLite2 ASN); ~: none" },
 
 	K_BOOL("baseline.enabled", devices.baseline.enabled, "true",
 	    "learn baselines and detect attack behaviour (needs devices)"),
@@ -1170,6 +1206,210 @@ set_vars(struct cfgyaml *y, const struct cfgkey *k,
 		cfg->detect.port_vars = vars;
 		cfg->detect.n_port_vars = n;
 	}
+	return 0;
+}
+
+/*
+ * zones: a mapping of zone names to their VLANs and subnets.  A VLAN
+ * belongs to one zone; built-in zones (internet, multicast, link-local,
+ * local) take subnets only.  (The field is set, not freed first: a key
+ * is set once per file, over its default NULL.)
+ */
+static int
+set_zones(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF];
+	const struct cfgyaml_node *name, *body, *key, *val, *e;
+	struct stream_host_policy h;
+	struct zones *z;
+	uint8_t a[16];
+	uint64_t vlan;
+	size_t i, j, m;
+	int errs = y->nerrors, id, other;
+
+	cfg->devices.zones = NULL;
+	if (cfgyaml_is_null(v))
+		return 0;
+	if (v->kind != CFGYAML_MAP) {
+		cfgyaml_error(y, v, "%s: expected a mapping of zone names to "
+		    "{vlans, subnets}, got %s", k->path,
+		    cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	if (v->nkids == 0)
+		return 0;
+	z = zones_new();
+	for (i = 0; i + 1 < v->nkids; i += 2) {
+		name = v->kids[i];
+		body = v->kids[i + 1];
+		if (name->kind != CFGYAML_SCALAR ||
+		    strlen(name->str) != name->len) {
+			cfgyaml_error(y, name, "%s: expected a zone name, got "
+			    "%s", k->path, cfgyaml_describe(name, show,
+			    sizeof(show)));
+			continue;
+		}
+		for (j = 0; j < i; j += 2)
+			if (strcmp(v->kids[j]->str, name->str) == 0)
+				break;
+		if (j < i) {
+			cfgyaml_error(y, name, "%s: duplicate zone \"%s\"",
+			    k->path, name->str);
+			continue;
+		}
+		if ((id = zones_add(z, name->str)) < 0) {
+			cfgyaml_error(y, name, "%s: bad zone name %s (letters, "
+			    "digits, . _ -, under %d characters; at most %d "
+			    "zones)", k->path, cfgyaml_describe(name, show,
+			    sizeof(show)), ZONE_NAME_MAX, ZONE_MAX);
+			continue;
+		}
+		if (cfgyaml_is_null(body))
+			continue;
+		if (body->kind != CFGYAML_MAP) {
+			cfgyaml_error(y, body, "%s.%s: expected a mapping with "
+			    "vlans and subnets, got %s", k->path, name->str,
+			    cfgyaml_describe(body, show, sizeof(show)));
+			continue;
+		}
+		for (j = 0; j + 1 < body->nkids; j += 2) {
+			key = body->kids[j];
+			val = body->kids[j + 1];
+			if (key->kind != CFGYAML_SCALAR ||
+			    (strcmp(key->str, "vlans") != 0 &&
+			    strcmp(key->str, "subnets") != 0)) {
+				cfgyaml_error(y, key, "%s.%s: unknown key %s "
+				    "(expected vlans or subnets)", k->path,
+				    name->str, cfgyaml_describe(key, show,
+				    sizeof(show)));
+				continue;
+			}
+			if (val->kind != CFGYAML_SEQ) {
+				cfgyaml_error(y, val, "%s.%s.%s: expected a "
+				    "list, got %s", k->path, name->str,
+				    key->str, cfgyaml_describe(val, show,
+				    sizeof(show)));
+				continue;
+			}
+			for (m = 0; m < val->nkids; m++) {
+				e = val->kids[m];
+				if (key->str[0] == 'v') {
+					if (cfgyaml_get_uint(y, "VLAN", e, 1,
+					    4094, &vlan) == -1)
+						continue;
+					if (id < ZONE_BUILTIN_N) {
+						cfgyaml_error(y, e, "%s.%s: a "
+						    "built-in zone takes no "
+						    "VLANs", k->path,
+						    name->str);
+						continue;
+					}
+					if (zones_add_vlan(z, id,
+					    (uint16_t)vlan) == 0)
+						continue;
+					for (other = ZONE_BUILTIN_N; other <
+					    (int)zones_count(z); other++)
+						if (other != id && zones_place(
+						    z, (int)vlan, NULL) ==
+						    other)
+							break;
+					cfgyaml_error(y, e, "%s.%s: VLAN %u is "
+					    "in zone %s already", k->path,
+					    name->str, (unsigned)vlan,
+					    zones_name(z, other));
+					continue;
+				}
+				if (e->kind != CFGYAML_SCALAR ||
+				    strlen(e->str) != e->len ||
+				    strchr(e->str, '/') == NULL ||
+				    parse_cidr(e->str, &h) == -1) {
+					cfgyaml_error(y, e, "%s.%s: expected a "
+					    "subnet (10.20.0.0/16, fd00::/8), "
+					    "got %s", k->path, name->str,
+					    cfgyaml_describe(e, show,
+					    sizeof(show)));
+					continue;
+				}
+				memset(a, 0, sizeof(a));
+				if (h.ipver == 4) {
+					a[10] = a[11] = 0xff;
+					memcpy(a + 12, h.addr, 4);
+				} else
+					memcpy(a, h.addr, 16);
+				if (zones_add_subnet(z, id, a, h.ipver == 4 ?
+				    96u + h.prefix : h.prefix) == -1)
+					cfgyaml_error(y, e, "%s: more than %d "
+					    "subnets", k->path,
+					    ZONE_MAX_SUBNETS);
+			}
+		}
+	}
+	if (y->nerrors != errs) {
+		zones_free(z);
+		return -1;
+	}
+	cfg->devices.zones = z;
+	return 0;
+}
+
+/* policy.files: a list of file names, loaded in order. */
+static int
+set_policy_files(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF], **files = NULL;
+	size_t i, n = 0;
+	int errs = y->nerrors;
+
+	cfg->devices.policy_files = NULL;
+	cfg->devices.n_policy_files = 0;
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of policy files, "
+		    "got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		files = xcalloc(v->nkids, sizeof(*files));
+	for (i = 0; i < v->nkids; i++)
+		if ((files[n] = rule_string(y, k, v->kids[i])) != NULL)
+			n++;
+	if (y->nerrors != errs) {
+		while (n > 0)
+			free(files[--n]);
+		free(files);
+		return -1;
+	}
+	cfg->devices.policy_files = files;
+	cfg->devices.n_policy_files = (uint32_t)n;
+	return 0;
+}
+
+/* policy.overrides: profiles in the schema of the policy files. */
+static int
+set_policy_overrides(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	struct policy *pol;
+
+	(void)k;
+	cfg->devices.policy_overrides = NULL;
+	cfg->devices.n_policy_overrides = 0;
+	pol = brain_policy_new();
+	if (policy_load_node(pol, y, v) != 0) {
+		policy_free(pol);
+		return -1;
+	}
+	if (policy_count(pol) == 0) {
+		policy_free(pol);
+		return 0;
+	}
+	cfg->devices.policy_overrides = pol;
+	cfg->devices.n_policy_overrides = (uint32_t)policy_count(pol);
 	return 0;
 }
 

@@ -21,6 +21,8 @@
 #include "util/util.h"
 /* By path: -I. would find autoconf's config.h under this name first. */
 #include "engine/config.h"
+#include "policy/policy.h"
+#include "policy/zone.h"
 #include "flow/stream.h"
 
 #define NAME	"t.yaml"
@@ -405,7 +407,9 @@ test_config_sample_file(void **state)
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
 	cfg.devices.zones = NULL;
-	cfg.devices.alert_window = BRAIN_DEFAULT_ALERT_WINDOW;	/* no key yet */
+	cfg.devices.policy_files = NULL;
+	cfg.devices.policy_overrides = NULL;
+	cfg.devices.geoip_country = cfg.devices.geoip_asn = NULL;
 	cfg.detect.cache_dir = NULL;	/* set by main, no key */
 	assert_non_null(f = open_memstream(&msgs, &mlen));
 	assert_int_equal(config_load_buffer(&cfg, path, buf, len, f), 0);
@@ -782,6 +786,85 @@ test_config_host_os_policy(void **state)
 	free(msgs);
 	config_free(&cfg);
 	free(big);
+}
+
+/*
+ * zones, policy and geoip: zones place addresses; every mistake is an
+ * error at its line and column (unknown key, bad VLAN, bad subnet, a
+ * VLAN in two zones, VLANs for a built-in zone); policy.overrides are
+ * profiles checked as policy files are.
+ */
+static void
+test_config_zones_policy(void **state)
+{
+	struct config cfg;
+	uint8_t ip[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+	    10, 30, 0, 40 };
+	char *msgs;
+
+	(void)state;
+	assert_int_equal(load(&cfg, "zones:\n  medical: { vlans: [20, 21] }\n"
+	    "  pacs: { subnets: [10.30.0.40/32, 'fd00::/8'] }\n  empty:\n"
+	    "policy:\n  files: [a.yaml, b.yaml]\n  mode: strict\n"
+	    "  overrides:\n    - class: pacs\n      mode: observe\n"
+	    "geoip:\n  country-database: /x/c.mmdb\n"
+	    "devices:\n  alert-window: 60\n", &msgs), 0);
+	assert_string_equal(msgs, "");
+	assert_non_null(cfg.devices.zones);
+	assert_string_equal(zones_name(cfg.devices.zones,
+	    zones_place(cfg.devices.zones, 21, NULL)), "medical");
+	assert_string_equal(zones_name(cfg.devices.zones,
+	    zones_place(cfg.devices.zones, 20, ip)), "pacs");
+	assert_int_equal(zones_lookup(cfg.devices.zones, "empty"),
+	    ZONE_BUILTIN_N + 2);
+	assert_int_equal(cfg.devices.n_policy_files, 2);
+	assert_string_equal(cfg.devices.policy_files[1], "b.yaml");
+	assert_int_equal(cfg.devices.policy_mode, POL_SET_STRICT);
+	assert_int_equal(cfg.devices.n_policy_overrides, 1);
+	assert_int_equal(policy_at(cfg.devices.policy_overrides, 0)->mode,
+	    POL_MODE_OBSERVE);
+	assert_string_equal(cfg.devices.geoip_country, "/x/c.mmdb");
+	assert_null(cfg.devices.geoip_asn);
+	assert_int_equal(cfg.devices.alert_window, 60);
+	free(msgs);
+	config_free(&cfg);
+
+	expect("zones: [a]\n", 1, NAME ":1:8: zones: expected a mapping of "
+	    "zone names to {vlans, subnets}, got a list\n");
+	expect("zones:\n  medical: { vlan: [20] }\n", 1, NAME ":2:14: "
+	    "zones.medical: unknown key \"vlan\" (expected vlans or subnets)\n");
+	expect("zones:\n  medical: [20]\n", 1, NAME ":2:12: zones.medical: "
+	    "expected a mapping with vlans and subnets, got a list\n");
+	expect("zones:\n  medical: { vlans: 20 }\n", 1, NAME ":2:21: "
+	    "zones.medical.vlans: expected a list, got \"20\"\n");
+	expect("zones:\n  medical: { vlans: [4095] }\n", 1, NAME ":2:22: "
+	    "VLAN: 4095 is out of range (1 to 4094)\n");
+	expect("zones:\n  medical: { subnets: [10.0.0.1] }\n", 1, NAME
+	    ":2:24: zones.medical: expected a subnet (10.20.0.0/16, "
+	    "fd00::/8), got \"10.0.0.1\"\n");
+	expect("zones:\n  medical: { subnets: [10.0.0.0/33] }\n", 1, NAME
+	    ":2:24: zones.medical: expected a subnet (10.20.0.0/16, "
+	    "fd00::/8), got \"10.0.0.0/33\"\n");
+	expect("zones:\n  medical: { vlans: [20] }\n  pacs: { vlans: [30, 20] "
+	    "}\n", 1, NAME ":3:23: zones.pacs: VLAN 20 is in zone medical "
+	    "already\n");
+	expect("zones:\n  internet: { vlans: [20] }\n", 1, NAME ":2:23: "
+	    "zones.internet: a built-in zone takes no VLANs\n");
+	expect("zones:\n  a b: {}\n", 1, NAME ":2:3: zones: bad zone name "
+	    "\"a b\" (letters, digits, . _ -, under 32 characters; at most 64 "
+	    "zones)\n");
+	expect("zones:\n  a: {}\n  a: {}\n", 1, NAME ":3:3: zones: duplicate "
+	    "zone \"a\"\n");
+	expect("policy:\n  files: x.yaml\n", 1, NAME ":2:10: policy.files: "
+	    "expected a list of policy files, got \"x.yaml\"\n");
+	expect("policy:\n  mode: loose\n", 1, NAME ":2:9: policy.mode: "
+	    "unknown value \"loose\" (expected learned or strict)\n");
+	expect("policy:\n  overrides:\n    - class: toaster\n", 1, NAME
+	    ":3:14: class: unknown device class \"toaster\"\n");
+	expect("policy:\n  overrides: 3\n", 1, NAME ":2:14: policy.overrides: "
+	    "expected a list of profiles, got \"3\"\n");
+	expect("geoip:\n  asn-database: [a]\n", 1, NAME ":2:17: "
+	    "geoip.asn-database: expected a file name, got a list\n");
 }
 
 static void
@@ -1293,6 +1376,7 @@ main(void)
 		cmocka_unit_test(test_config_out_of_range),
 		cmocka_unit_test(test_config_lists),
 		cmocka_unit_test(test_config_host_os_policy),
+		cmocka_unit_test(test_config_zones_policy),
 		cmocka_unit_test(test_config_strings),
 		cmocka_unit_test(test_config_duplicate_keys),
 		cmocka_unit_test(test_config_anchors_aliases_tags),

@@ -1,0 +1,1204 @@
+/*
+ * brain-policy.c - the brain's zero-trust judgments (gid 9200).
+ *
+ * On every flow and activity event both ends are judged, each against
+ * the profile that governs it (policy/policy.h: by MAC, fingerprint
+ * rule, class, else the default), from its own side: the initiator's
+ * "initiate" list, the acceptor's "accept" list.  A violation of an
+ * enforcing profile is an alert through brain_explain() (one per
+ * device, kind, reason and peer per alert window), with a "policy"
+ * object that says what the profile allowed, what was seen and where
+ * the rule lives; an observing profile's violations are only counted.
+ *
+ * Learning: with policy.mode learned (the default), what a device does
+ * while it is learning and its profile does not allow is added to the
+ * device's own learned set instead of raising alerts, and when it stops
+ * learning the differences are written once, as a device record
+ * ("policy_findings"), not as alerts.  Who decides that a device is
+ * learning is the baseline's business: it calls
+ * brain_policy_learning().  Everything a device does is also recorded
+ * (bounded) in its "seen" set, saved in the state database, from which
+ * "wardwatch policy suggest" writes profiles.
+ */
+#include <config.h>
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/activity.h"
+#include "app/app.h"
+#include "app/layer.h"
+#include "device/brain-int.h"
+#include "device/fpdb.h"
+#include "output/jsonw.h"
+#include "policy/geo.h"
+#include "policy/policy.h"
+#include "policy/zone.h"
+#include "state/state.h"
+#include "util/log.h"
+
+#define POL_FANOUT_TRACK	1024	/* peers remembered per window */
+/*
+ * Alerts of one device per alert window for violations that name a
+ * peer (sids 1, 4, 5): a device that breaks its profile with many
+ * peers (a sweep) says so in the first ones, and the rest are counted;
+ * internet, cleartext and fan-out alerts always go out.
+ */
+#define POL_PEER_ALERTS_PER_WINDOW 8
+#define POL_SEEN_KEY		"policy.seen."
+#define POL_LEARNED_KEY		"policy.learned."
+#define POL_SEEN_MAX		(256u << 10)	/* bytes of one saved set */
+
+struct pol_dev {
+	struct pol_profile learned;	/* enforced with the profile */
+	/* Everything it did, by the class it had then (policy suggest
+	 * writes each class's profile from what its devices did while
+	 * they had it). */
+	struct pol_profile *seen;
+	size_t		 nseen;
+	bool		 learning;
+	bool		 seen_dirty;
+	uint32_t	 alerts;	/* written */
+	uint32_t	 violations;	/* judged so, alerts or not */
+	uint64_t	 aw_start_us;	/* POL_PEER_ALERTS_PER_WINDOW */
+	uint32_t	 aw_n;
+	/* Fan-out: distinct peers initiated to in the current window. */
+	uint64_t	 fo_start_us;
+	uint64_t	*fo_peers;
+	uint32_t	 fo_n, fo_cap;
+};
+
+struct brain_pol {
+	struct policy	*policy;
+	struct geo	*geo;
+	bool		 strict;
+};
+
+/* What the alert's "policy" object says. */
+struct pol_alert {
+	const struct pol_verdict *v;
+	const char	*seen;
+	const char	*peer_zone;
+	const struct brain_end *peer_end;
+	const struct geo_info *geo;	/* NULL: none */
+};
+
+static const char *const *
+pol_class_names(size_t *n)
+{
+	static const char *names[FP_CLASS_MAX];
+	int i;
+
+	for (i = 0; i < FP_CLASS_MAX; i++)
+		names[i] = fp_class_name((enum fp_class)i);
+	*n = FP_CLASS_MAX;
+	return names;
+}
+
+static const char *const *
+pol_app_names(size_t *n)
+{
+	static const char *names[APP_MAX];
+	size_t i, k = 0;
+
+	for (i = 1; i < APP_MAX; i++)
+		if (app_proto_name((unsigned)i) != NULL)
+			names[k++] = app_proto_name((unsigned)i);
+	*n = k;
+	return names;
+}
+
+struct policy *
+brain_policy_new(void)
+{
+	struct policy *pol = policy_new();
+	const char *const *v;
+	size_t n;
+
+	v = pol_class_names(&n);
+	policy_set_classes(pol, v, n);
+	v = pol_app_names(&n);
+	policy_set_apps(pol, v, n);
+	return pol;
+}
+
+/* The shipped profiles, the site's files in order, the config's own. */
+static struct policy *
+pol_load(const struct brain_config *c, FILE *err, int *nerr)
+{
+	struct policy *pol = brain_policy_new();
+	size_t i;
+
+	*nerr = policy_load_builtin(pol, err);
+	for (i = 0; i < c->n_policy_files; i++)
+		*nerr += policy_load_file(pol, c->policy_files[i], err);
+	if (c->policy_overrides != NULL)
+		for (i = 0; i < policy_count(c->policy_overrides); i++)
+			policy_adopt(pol, policy_at(c->policy_overrides, i));
+	policy_set_mode(pol, (enum pol_set_mode)c->policy_mode);
+	return pol;
+}
+
+int
+brain_policy_check(const struct brain_config *c, FILE *out, FILE *err)
+{
+	struct policy *pol;
+	struct geo *g;
+	int nerr;
+
+	pol = pol_load(c, err, &nerr);
+	if (out != NULL && nerr == 0)
+		fprintf(out, "wardwatch: policy: %zu profiles (%s), mode %s\n",
+		    policy_count(pol), c->n_policy_files > 0 ||
+		    c->policy_overrides != NULL ? "shipped and the site's" :
+		    "shipped", c->policy_mode == POL_SET_STRICT ? "strict" :
+		    "learned");
+	policy_free(pol);
+	g = geo_open(c->geoip_country, c->geoip_asn, err);
+	if (out != NULL && g != NULL)
+		fprintf(out, "wardwatch: geoip: %s%s%s\n",
+		    c->geoip_country != NULL ? c->geoip_country : "",
+		    c->geoip_country != NULL && c->geoip_asn != NULL ? ", " :
+		    "", c->geoip_asn != NULL ? c->geoip_asn : "");
+	geo_close(g);
+	return nerr == 0 ? 0 : -1;
+}
+
+int
+brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
+{
+	struct brain_pol *bp = xcalloc(1, sizeof(*bp));
+	int nerr;
+
+	b->pol = bp;
+	bp->policy = pol_load(c, err, &nerr);
+	if (nerr != 0)
+		return -1;
+	bp->strict = c->policy_mode == POL_SET_STRICT;
+	bp->geo = geo_open(c->geoip_country, c->geoip_asn, err);
+	return 0;
+}
+
+void
+brain_policy_dev_free(struct brain_dev *n)
+{
+	struct pol_dev *pd = n->pol;
+	size_t i;
+
+	if (pd == NULL)
+		return;
+
+	policy_profile_clear(&pd->learned);
+	for (i = 0; i < pd->nseen; i++)
+		policy_profile_clear(&pd->seen[i]);
+	free(pd->seen);
+	free(pd->fo_peers);
+	free(pd);
+	n->pol = NULL;
+}
+
+void
+brain_policy_free(struct brain *b)
+{
+	if (b->pol == NULL)
+		return;
+	policy_free(b->pol->policy);
+	geo_close(b->pol->geo);
+	free(b->pol);
+	b->pol = NULL;
+}
+
+static struct pol_dev *
+pol_dev(struct brain_dev *n)
+{
+	if (n->pol == NULL) {
+		n->pol = xcalloc(1, sizeof(*n->pol));
+		policy_profile_init(&n->pol->learned, POL_T_LEARNED, NULL);
+	}
+	return n->pol;
+}
+
+static const char *
+pol_dev_class(const struct brain_dev *n)
+{
+	const struct dev_value *v = dev_best(&n->d, DEV_A_CLASS);
+
+	return v != NULL ? v->value : "unknown";
+}
+
+/* What a device did while of this class (bounded: one per class). */
+static struct pol_profile *
+pol_seen(struct pol_dev *pd, const char *class)
+{
+	size_t i;
+
+	for (i = 0; i < pd->nseen; i++)
+		if (strcmp(pd->seen[i].name, class) == 0)
+			return &pd->seen[i];
+	pd->seen = xreallocarray(pd->seen, pd->nseen + 1, sizeof(*pd->seen));
+	policy_profile_init(&pd->seen[pd->nseen], POL_T_CLASS, class);
+	return &pd->seen[pd->nseen++];
+}
+
+/* The fingerprint rule behind the device's class, if any. */
+static const char *
+pol_dev_rule(const struct brain_dev *n)
+{
+	const struct dev_value *v = dev_best(&n->d, DEV_A_CLASS);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->n_claims; i++)
+		if (v->claims[i].rule[0] != '\0')
+			return v->claims[i].rule;
+	return NULL;
+}
+
+static const struct pol_profile *
+pol_profile_of(const struct brain *b, const struct brain_dev *n)
+{
+	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
+	    NULL : n->d.mac, pol_dev_rule(n), pol_dev_class(n));
+}
+
+/* A device is judged unless it routes (its own address included). */
+static bool
+pol_judged(const struct brain *b, const struct brain_dev *n)
+{
+	return b->pol != NULL && n != NULL && !n->merged && !n->evicted &&
+	    !(n->d.flags & DEV_F_ROUTER);
+}
+
+static void
+pol_alert_obj(struct jsonw *jw, const void *arg)
+{
+	const struct pol_alert *a = arg;
+	const struct pol_verdict *v = a->v;
+	char rule[512], ip[64];
+
+	jsonw_kv_str(jw, "violation", policy_sid_name(v->sid));
+	jsonw_kv_str(jw, "profile", v->p->target == POL_T_DEVICE ?
+	    "device" : v->p->name);
+	snprintf(rule, sizeof(rule), "%s:%" PRIu32, v->p->file, v->line);
+	jsonw_kv_str(jw, "rule", rule);
+	jsonw_kv_str(jw, "mode", v->p->mode == POL_MODE_OBSERVE ? "observe" :
+	    "enforce");
+	jsonw_kv_str(jw, "expected", v->expected);
+	jsonw_kv_str(jw, "seen", a->seen);
+	if (a->peer_zone == NULL)
+		return;
+	jsonw_key(jw, "peer");
+	jsonw_obj_open(jw);
+	if (a->peer_end != NULL && a->peer_end->has_ip)
+		jsonw_kv_str(jw, "ip", dev_ip_format(&a->peer_end->ip, ip,
+		    sizeof(ip)));
+	jsonw_kv_str(jw, "zone", a->peer_zone);
+	if (a->geo != NULL && a->geo->country[0] != '\0')
+		jsonw_kv_str(jw, "country", a->geo->country);
+	if (a->geo != NULL && a->geo->asn != 0)
+		jsonw_kv_uint(jw, "asn", a->geo->asn);
+	if (a->geo != NULL && a->geo->as_org[0] != '\0')
+		jsonw_kv_str(jw, "as_org", a->geo->as_org);
+	jsonw_obj_close(jw);
+}
+
+/*
+ * Severity by clinical impact: patient data leaving the segment and a
+ * medical device reaching the internet first; then what a medical
+ * device or a login does; the rest last.
+ */
+static uint8_t
+pol_severity(enum pol_sid sid, bool medical, const char *app)
+{
+	bool phi = app != NULL && (strcmp(app, "hl7") == 0 ||
+	    strcmp(app, "dicom") == 0);
+
+	switch (sid) {
+	case POL_SID_INTERNET:
+		return medical || phi ? 1 : 2;
+	case POL_SID_CLEARTEXT:
+		return medical ? 1 : 2;
+	case POL_SID_HL7:
+	case POL_SID_DICOM:
+		return 2;
+	case POL_SID_CONNECTION:
+	case POL_SID_FANOUT:
+	default:
+		return medical ? 2 : 3;
+	}
+}
+
+/*
+ * A violation: learned away while learning, counted when observing,
+ * else an alert.  Returns true when an alert was written.
+ */
+static bool
+pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
+    const struct brain_end *peer_end, const char *peer_zone,
+    const struct geo_info *geo, bool initiated, const struct brain_ev *ev,
+    const struct pol_verdict *v, const char *reason, const char *seen,
+    const char *app, bool quiet)
+{
+	struct pol_dev *pd = pol_dev(n);
+	uint64_t ts = ev != NULL ? ev->ts_us : b->now_us;
+	uint64_t window = (uint64_t)b->cfg.alert_window * 1000000u;
+	struct brain_explain x;
+	struct pol_alert a;
+	bool medical;
+
+	pd->violations++;
+	ctr_inc(b->ctr, CTR_POLICY_VIOLATIONS);
+	if (v->p->mode == POL_MODE_OBSERVE || quiet)
+		return false;
+	if (v->sid == POL_SID_CONNECTION || v->sid == POL_SID_HL7 ||
+	    v->sid == POL_SID_DICOM) {
+		if (pd->aw_start_us == 0 || ts >= pd->aw_start_us + window ||
+		    ts < pd->aw_start_us) {
+			pd->aw_start_us = ts;
+			pd->aw_n = 0;
+		}
+		if (window > 0 && pd->aw_n >= POL_PEER_ALERTS_PER_WINDOW) {
+			ctr_inc(b->ctr, CTR_DEV_JUDGED_HELD);
+			return false;
+		}
+	}
+	medical = policy_class_medical(pol_dev_class(n)) ||
+	    (peer != NULL && policy_class_medical(pol_dev_class(peer)));
+	a.v = v;
+	a.seen = seen;
+	a.peer_zone = peer_zone;
+	a.peer_end = peer_end;
+	a.geo = geo;
+	memset(&x, 0, sizeof(x));
+	x.gid = POL_GID;
+	x.sid = v->sid;
+	x.rev = 1;
+	x.severity = pol_severity(v->sid, medical, app);
+	x.signature = policy_sid_signature(v->sid);
+	x.category = policy_sid_category(v->sid);
+	x.dev = n;
+	x.peer = peer;
+	x.peer_end = peer_end;
+	x.dev_is_src = initiated;
+	x.ev = ev;
+	x.ts_us = ts;
+	x.reason = reason;
+	x.obj_key = "policy";
+	x.obj = pol_alert_obj;
+	x.arg = &a;
+	if (!brain_explain(b, &x))
+		return false;
+	pd->alerts++;
+	if (v->sid == POL_SID_CONNECTION || v->sid == POL_SID_HL7 ||
+	    v->sid == POL_SID_DICOM)
+		pd->aw_n++;
+	return true;
+}
+
+static const char *
+pol_proto(uint8_t p)
+{
+	switch (p) {
+	case 1:
+	case 58:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	default:
+		return "ip";
+	}
+}
+
+/* The peer's zone and class, for judging from n's side. */
+static const char *
+pol_peer_zone(const struct brain *b, const struct brain_dev *peer,
+    const struct brain_end *e, uint16_t vlan)
+{
+	int z;
+
+	if (peer != NULL && !(peer->d.flags & DEV_F_ROUTER))
+		z = brain_dev_zone(b, peer);
+	else
+		z = brain_end_zone(b, e, vlan == BRAIN_VLAN_RELAYED ? -1 :
+		    (int)vlan);
+	return zones_name(b->zones, z);
+}
+
+/* Fan-out: peers n initiated to in its profile's window. */
+static void
+pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
+    struct brain_dev *peer, const struct brain_end *pe,
+    const char *peer_zone, const struct brain_ev *ev)
+{
+	struct pol_dev *pd = pol_dev(n);
+	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
+	uint64_t h, window = (uint64_t)p->fanout_window * 1000000u;
+	struct pol_verdict v;
+	char seen[128];
+	uint32_t i;
+
+	if (pd->fo_start_us == 0 || ev->ts_us >= pd->fo_start_us + window ||
+	    ev->ts_us < pd->fo_start_us) {
+		pd->fo_start_us = ev->ts_us;
+		pd->fo_n = 0;
+	}
+	if (peer != NULL && !(peer->d.flags & DEV_F_ROUTED))
+		h = siphash13(&b->hkey, peer->d.mac, 6);
+	else if (pe->has_ip)
+		h = siphash13(&b->hkey, pe->ip.a, 16);
+	else
+		return;
+	for (i = 0; i < pd->fo_n; i++)
+		if (pd->fo_peers[i] == h)
+			return;
+	if (pd->fo_n == POL_FANOUT_TRACK)
+		return;
+	if (pd->fo_n == pd->fo_cap) {
+		pd->fo_cap = pd->fo_cap ? pd->fo_cap * 2 : 8;
+		pd->fo_peers = xreallocarray(pd->fo_peers, pd->fo_cap,
+		    sizeof(*pd->fo_peers));
+	}
+	pd->fo_peers[pd->fo_n++] = h;
+	policy_learn_fanout(pol_seen(pd, pol_dev_class(n)), pd->fo_n);
+	if (policy_judge_fanout(p, ln, pd->fo_n, &v) == POL_OK)
+		return;
+	if (pd->learning && !b->pol->strict) {
+		policy_learn_fanout(&pd->learned, pd->fo_n);
+		pd->seen_dirty = true;
+		return;
+	}
+	snprintf(seen, sizeof(seen), "%" PRIu32 " peers in %" PRIu32 " s, the "
+	    "last in zone %s", pd->fo_n, p->fanout_window, peer_zone);
+	/* One alert per window: the reason names the window. */
+	(void)pol_violation(b, n, NULL, NULL, NULL, NULL, true, ev, &v,
+	    "fan-out", seen, NULL, false);
+}
+
+/* Judge device n's side of a flow. */
+static bool
+pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
+    bool initiated, struct brain_dev *peer, const struct brain_end *pe,
+    bool quiet)
+{
+	const struct pol_profile *p = pol_profile_of(b, n);
+	struct pol_dev *pd = pol_dev(n);
+	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
+	struct geo_info gi, *geo = NULL;
+	struct pol_verdict v;
+	struct pol_flow f;
+	char seen[256], reason[64], port[16];
+
+	memset(&f, 0, sizeof(f));
+	f.initiated = initiated;
+	f.peer_zone = pol_peer_zone(b, peer, pe, ev->vlan);
+	f.peer_class = peer != NULL ? pol_dev_class(peer) : NULL;
+	f.proto = ev->proto;
+	f.port = ev->dport;
+	f.app = ev->app != APP_UNKNOWN ? app_proto_name(ev->app) : NULL;
+	if (strcmp(f.peer_zone, "internet") == 0 && pe->has_ip &&
+	    geo_lookup(b->pol->geo, pe->ip.a, &gi)) {
+		geo = &gi;
+		if (gi.country[0] != '\0') {
+			f.country = gi.country;
+			if (policy_learn_country(pol_seen(pd,
+			    pol_dev_class(n)), gi.country))
+				pd->seen_dirty = true;
+		}
+	}
+	if (policy_learn_flow(pol_seen(pd, pol_dev_class(n)), &f))
+		pd->seen_dirty = true;
+	if (initiated)
+		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
+	if (policy_judge_flow(p, ln, &f, &v) == POL_OK)
+		return false;
+	if (pd->learning && !b->pol->strict) {
+		(void)policy_learn_flow(&pd->learned, &f);
+		if (f.country != NULL)
+			(void)policy_learn_country(&pd->learned, f.country);
+		pd->seen_dirty = true;
+		return false;
+	}
+	if (f.proto == 6 || f.proto == 17)
+		snprintf(port, sizeof(port), "/%u", f.port);
+	else
+		port[0] = '\0';
+	snprintf(seen, sizeof(seen), "%s %s%s%s%s %s %s%s%s in zone %s%s%s",
+	    initiated ? "initiated" : "accepted", pol_proto(f.proto), port,
+	    f.app != NULL ? " " : "", f.app != NULL ? f.app : "",
+	    initiated ? "to" : "from", f.peer_class != NULL ? "class " : "",
+	    f.peer_class != NULL ? f.peer_class : "a host",
+	    f.peer_class != NULL ? "" : "", f.peer_zone,
+	    f.country != NULL ? ", country " : "",
+	    f.country != NULL ? f.country : "");
+	snprintf(reason, sizeof(reason), "%c%u/%u", initiated ? 'i' : 'a',
+	    f.proto, f.port);
+	(void)pol_violation(b, n, peer, pe, f.peer_zone, geo, initiated, ev,
+	    &v, reason, seen, f.app, quiet);
+	return v.p->mode == POL_MODE_ENFORCE;
+}
+
+void
+brain_policy_flow(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *c, struct brain_dev *s)
+{
+	bool alerted = false;
+
+	if (b->pol == NULL || c == s)
+		return;
+	/*
+	 * A flow nobody answered is an attempt: judged all the same, for
+	 * the initiator; the acceptor did nothing.  When the initiator's
+	 * profile already forbids the flow, the acceptor's violation is
+	 * counted but raises no alert of its own: the one alert names
+	 * both devices.
+	 */
+	if (pol_judged(b, c))
+		alerted = pol_flow_side(b, ev, c, true, s, &ev->end[1], false);
+	if (pol_judged(b, s) && ev->answered)
+		(void)pol_flow_side(b, ev, s, false, c, &ev->end[0], alerted);
+}
+
+/*
+ * Application activity (HL7 messages, DICOM commands, logins): judged
+ * for the actor and, where the other side's profile speaks of it, for
+ * the peer.  kind: 'h' HL7 type sent, 'd' DICOM command, 'a' DICOM
+ * association (value: the peer's AE title), 'l' login (value: the
+ * protocol).
+ */
+void
+brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
+    struct brain_dev *actor, struct brain_dev *peer, const char *value,
+    const char *ae)
+{
+	struct pol_verdict v;
+	char seen[256], reason[96];
+	int side;
+
+	if (b->pol == NULL)
+		return;
+	for (side = 0; side < 2; side++) {
+		struct brain_dev *n = side == 0 ? actor : peer;
+		struct brain_dev *o = side == 0 ? peer : actor;
+		const struct brain_end *oe = &ev->end[side == 0 ? 1 : 0];
+		const struct pol_profile *p;
+		struct pol_dev *pd;
+		const struct pol_profile *ln;
+		struct pol_profile *seen_p;
+		const char *zone;
+		enum pol_sid sid = POL_OK;
+		bool ch = false;
+
+		if (!pol_judged(b, n))
+			continue;
+		p = pol_profile_of(b, n);
+		pd = pol_dev(n);
+		seen_p = pol_seen(pd, pol_dev_class(n));
+		ln = b->pol->strict ? NULL : &pd->learned;
+		zone = pol_peer_zone(b, o, oe, ev->vlan);
+		switch (kind) {
+		case 'h':
+			ch = policy_learn_hl7(seen_p, side == 0, value);
+			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
+			snprintf(seen, sizeof(seen), "HL7 %s %s %s in zone %s",
+			    value, side == 0 ? "sent to" : "received from",
+			    o != NULL ? pol_dev_class(o) : "a host", zone);
+			break;
+		case 'd':
+			ch = policy_learn_dicom(seen_p, side == 0, value,
+			    ae);
+			sid = policy_judge_dicom(p, ln, side == 0, value, ae,
+			    &v);
+			snprintf(seen, sizeof(seen), "DICOM %s%s%s %s %s in "
+			    "zone %s", value, ae != NULL ? " to AE " : "",
+			    ae != NULL ? ae : "", side == 0 ? "requested of" :
+			    "requested by", o != NULL ? pol_dev_class(o) :
+			    "a host", zone);
+			break;
+		case 'a':
+			/* The other side's AE title, seen from each side. */
+			ch = policy_learn_dicom(seen_p, side == 0, NULL,
+			    side == 0 ? ae : value);
+			sid = policy_judge_dicom(p, ln, side == 0, NULL,
+			    side == 0 ? ae : value, &v);
+			snprintf(seen, sizeof(seen), "DICOM association %s AE "
+			    "%s", side == 0 ? "to" : "from", side == 0 ? ae :
+			    value);
+			break;
+		case 'l':
+			if (side != 0)
+				continue;	/* the client chose cleartext */
+			if (!seen_p->cleartext_logins)
+				ch = seen_p->cleartext_logins = true;
+			sid = policy_judge_login(p, value, &v);
+			if (sid != POL_OK && ln != NULL && ln->cleartext_logins)
+				sid = POL_OK;
+			snprintf(seen, sizeof(seen), "%s login to %s in zone "
+			    "%s", value, o != NULL ? pol_dev_class(o) :
+			    "a host", zone);
+			break;
+		default:
+			return;
+		}
+		if (ch)
+			pd->seen_dirty = true;
+		if (sid == POL_OK)
+			continue;
+		if (pd->learning && !b->pol->strict) {
+			if (kind == 'h')
+				(void)policy_learn_hl7(&pd->learned, side == 0,
+				    value);
+			else if (kind == 'd')
+				(void)policy_learn_dicom(&pd->learned,
+				    side == 0, value, ae);
+			else if (kind == 'a')
+				(void)policy_learn_dicom(&pd->learned,
+				    side == 0, NULL, side == 0 ? ae : value);
+			else
+				pd->learned.cleartext_logins = true;
+			pd->seen_dirty = true;
+			continue;
+		}
+		snprintf(reason, sizeof(reason), "%c%d:%s", kind, side,
+		    value != NULL ? value : "");
+		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
+		    reason, seen, kind == 'h' ? "hl7" : kind == 'l' ? NULL :
+		    "dicom", false);
+	}
+}
+
+/*
+ * An activity event (app/activity.def): end[0] the actor, end[1] its
+ * peer, found (never made) in the inventory.  SMB writes are the
+ * baselines' (ransomware), not the profiles'.
+ */
+void
+brain_policy_activity(struct brain *b, const struct brain_ev *ev)
+{
+	struct brain_dev *a, *p;
+	char v[DEV_VALUE_MAX], *tab;
+
+	if (b->pol == NULL)
+		return;
+	a = brain_alert_dev(b, &ev->end[0], ev->vlan);
+	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
+	if (a == NULL && p == NULL)
+		return;
+	strlcpy(v, ev->value, sizeof(v));
+	if ((tab = strchr(v, '\t')) != NULL)
+		*tab++ = '\0';
+	switch (ev->key) {
+	case ACT_HL7_MESSAGE:
+		brain_policy_act(b, ev, 'h', a, p, v, NULL);
+		break;
+	case ACT_DICOM_ASSOC:
+		/* The calling AE is the actor's, the called its peer's. */
+		if (tab != NULL)
+			brain_policy_act(b, ev, 'a', a, p, v, tab);
+		break;
+	case ACT_DICOM_COMMAND:
+		brain_policy_act(b, ev, 'd', a, p, v, tab);
+		break;
+	case ACT_LOGIN:
+		brain_policy_act(b, ev, 'l', a, p, v, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The baseline says whether a device learns.  When it stops, what it
+ * learned beyond its profile is reported once, as findings.
+ */
+void
+brain_policy_learning(struct brain *b, struct brain_dev *n, bool learning,
+    uint64_t ts_us)
+{
+	struct pol_dev *pd;
+	const struct pol_profile *p;
+	struct jsonw *jw;
+	char buf[64];
+	size_t i;
+
+	if (b->pol == NULL || n == NULL)
+		return;
+	pd = pol_dev(n);
+	if (pd->learning == learning)
+		return;
+	pd->learning = learning;
+	if (learning || b->pol->strict)
+		return;
+	/* The end of learning: what the profile did not allow. */
+	if (pd->learned.initiate.n + pd->learned.accept.n +
+	    pd->learned.hl7_send.n + pd->learned.hl7_receive.n +
+	    pd->learned.dicom_scu.n + pd->learned.dicom_scp.n +
+	    pd->learned.dicom_ae.n == 0 && !pd->learned.cleartext_logins &&
+	    !pd->learned.internet && pd->learned.max_fanout == 0)
+		return;
+	p = pol_profile_of(b, n);
+	if ((jw = brain_device_record(b, n, "device", ts_us)) == NULL)
+		return;
+	jsonw_key(jw, "device");
+	jsonw_obj_open(jw);
+	if (!(n->d.flags & DEV_F_ROUTED))
+		jsonw_kv_str(jw, "mac", dev_mac_format(n->d.mac, buf,
+		    sizeof(buf)));
+	jsonw_kv_str(jw, "event", "policy_findings");
+	jsonw_kv_str(jw, "class", pol_dev_class(n));
+	jsonw_obj_close(jw);
+	jsonw_key(jw, "policy");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "profile", p->file);
+	jsonw_kv_str(jw, "note", "done while learning, not allowed by the "
+	    "profile: allowed from now on (policy.mode learned)");
+	jsonw_key(jw, "differences");
+	jsonw_obj_open(jw);
+	jsonw_key(jw, "initiate");
+	jsonw_arr_open(jw);
+	for (i = 0; i < pd->learned.initiate.n; i++) {
+		char e[200];
+
+		policy_entry_format(&pd->learned.initiate.v[i], e, sizeof(e));
+		jsonw_str(jw, e);
+	}
+	jsonw_arr_close(jw);
+	jsonw_key(jw, "accept");
+	jsonw_arr_open(jw);
+	for (i = 0; i < pd->learned.accept.n; i++) {
+		char e[200];
+
+		policy_entry_format(&pd->learned.accept.v[i], e, sizeof(e));
+		jsonw_str(jw, e);
+	}
+	jsonw_arr_close(jw);
+#define NAMES(key, f)							\
+	jsonw_key(jw, key);						\
+	jsonw_arr_open(jw);						\
+	for (i = 0; i < pd->learned.f.n; i++)				\
+		jsonw_str(jw, pd->learned.f.v[i]);			\
+	jsonw_arr_close(jw);
+	NAMES("hl7_send", hl7_send)
+	NAMES("hl7_receive", hl7_receive)
+	NAMES("dicom_scu", dicom_scu)
+	NAMES("dicom_scp", dicom_scp)
+	NAMES("dicom_ae_titles", dicom_ae)
+	NAMES("countries", countries)
+#undef NAMES
+	if (pd->learned.internet)
+		jsonw_kv_bool(jw, "internet", true);
+	if (pd->learned.cleartext_logins)
+		jsonw_kv_bool(jw, "cleartext_logins", true);
+	if (pd->learned.max_fanout > 0)
+		jsonw_kv_uint(jw, "max_fan_out", pd->learned.max_fanout);
+	jsonw_obj_close(jw);
+	jsonw_obj_close(jw);
+	if (record_commit(&b->rw) == 0)
+		ctr_inc(b->ctr, CTR_POLICY_FINDINGS);
+}
+
+const struct geo *
+brain_policy_geo(const struct brain *b)
+{
+	return b->pol != NULL ? b->pol->geo : NULL;
+}
+
+bool
+brain_policy_is_learning(const struct brain_dev *n)
+{
+	return n->pol != NULL && n->pol->learning;
+}
+
+/* Members of a device record: its zone and its policy state. */
+void
+brain_policy_dev_json(struct brain *b, struct jsonw *jw,
+    const struct brain_dev *n)
+{
+	const struct pol_profile *p;
+
+	jsonw_kv_str(jw, "zone", zones_name(b->zones, brain_dev_zone(b, n)));
+	if (b->pol == NULL || (n->d.flags & DEV_F_ROUTER))
+		return;
+	p = pol_profile_of(b, n);
+	jsonw_key(jw, "policy");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "profile", p->target == POL_T_DEVICE ? "device" :
+	    p->name);
+	jsonw_kv_str(jw, "file", p->file);
+	jsonw_kv_str(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
+	    "enforce");
+	jsonw_kv_str(jw, "state", n->pol != NULL && n->pol->learning ?
+	    "learning" : "enforcing");
+	jsonw_kv_uint(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
+	jsonw_kv_uint(jw, "violations", n->pol != NULL ?
+	    n->pol->violations : 0);
+	jsonw_obj_close(jw);
+}
+
+/* The summary's POLICY column: "enforce 3", "observe", "learning". */
+const char *
+brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
+    size_t len)
+{
+	const struct pol_profile *p;
+
+	if (b->pol == NULL || (n->d.flags & DEV_F_ROUTER)) {
+		strlcpy(buf, "-", len);
+		return buf;
+	}
+	p = pol_profile_of(b, n);
+	if (n->pol != NULL && n->pol->learning)
+		snprintf(buf, len, "learning");
+	else if (p->mode == POL_MODE_OBSERVE)
+		snprintf(buf, len, "observe %" PRIu32, n->pol != NULL ?
+		    n->pol->violations : 0);
+	else
+		snprintf(buf, len, "enforce %" PRIu32, n->pol != NULL ?
+		    n->pol->alerts : 0);
+	return buf;
+}
+
+/* ---- persistence of what devices did (policy suggest) ---- */
+
+static void
+pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
+{
+	char s[64];
+
+	if (d->flags & DEV_F_ROUTED)
+		snprintf(buf, len, "%sip/%s", prefix, dev_ip_format(&d->ip, s,
+		    sizeof(s)));
+	else
+		snprintf(buf, len, "%s%s/%u", prefix, dev_mac_format(d->mac, s,
+		    sizeof(s)), d->vlan);
+}
+
+static void
+pol_seen_key(const struct device *d, char *buf, size_t len)
+{
+	pol_key(POL_SEEN_KEY, d, buf, len);
+}
+
+/* One profile (or a set) as the YAML the state keeps. */
+static int
+pol_save_one(struct brain *b, const char *key,
+    const struct pol_profile *v, size_t n)
+{
+	char *text;
+	size_t len, i;
+	FILE *f;
+	int rc = -1;
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		return -1;
+	fputs("profiles:\n", f);
+	for (i = 0; i < n; i++)
+		policy_write_yaml(f, &v[i]);
+	fclose(f);
+	if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) == 0)
+		rc = 0;
+	free(text);
+	return rc;
+}
+
+void
+brain_policy_save(struct brain *b)
+{
+	char key[128], key2[128];
+	struct pol_profile ln;
+	size_t i;
+	int rc;
+
+	if (b->pol == NULL || b->state == NULL)
+		return;
+	for (i = 0; i < b->ndevs; i++) {
+		struct brain_dev *n = b->devs[i];
+
+		if (n->pol == NULL || !n->pol->seen_dirty || n->merged ||
+		    n->evicted)
+			continue;
+		pol_seen_key(&n->d, key, sizeof(key));
+		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
+		/* The learned set under the device's class, to load again. */
+		ln = n->pol->learned;
+		ln.target = POL_T_CLASS;
+		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
+		rc = pol_save_one(b, key, n->pol->seen, n->pol->nseen);
+		if (rc == 0)
+			rc = pol_save_one(b, key2, &ln, 1);
+		if (rc == 0)
+			n->pol->seen_dirty = false;
+	}
+}
+
+/* A saved set: one profile per class the device had. */
+static struct policy *
+pol_seen_parse(const char *text)
+{
+	struct policy *pol = brain_policy_new();
+
+	if (policy_load_buffer(pol, "state", text, strlen(text), NULL) !=
+	    0) {
+		policy_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+void
+brain_policy_load(struct brain *b)
+{
+	char key[128], *buf;
+	size_t i;
+
+	if (b->pol == NULL || b->state == NULL)
+		return;
+	buf = xcalloc(1, POL_SEEN_MAX);
+	for (i = 0; i < b->ndevs; i++) {
+		struct brain_dev *n = b->devs[i];
+
+		struct policy *pol;
+		size_t k;
+
+		pol_key(POL_LEARNED_KEY, &n->d, key, sizeof(key));
+		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) == 0 &&
+		    (pol = pol_seen_parse(buf)) != NULL) {
+			if (policy_count(pol) == 1)
+				policy_profile_merge(&pol_dev(n)->learned,
+				    policy_at(pol, 0));
+			policy_free(pol);
+		}
+		pol_seen_key(&n->d, key, sizeof(key));
+		if (state_meta_get(b->state, key, buf, POL_SEEN_MAX) != 0 ||
+		    (pol = pol_seen_parse(buf)) == NULL)
+			continue;
+		for (k = 0; k < policy_count(pol); k++)
+			policy_profile_merge(pol_seen(pol_dev(n),
+			    policy_at(pol, k)->name), policy_at(pol, k));
+		policy_free(pol);
+	}
+	free(buf);
+}
+
+/* ---- wardwatch policy suggest ---- */
+
+struct pol_suggest {
+	struct state	*st;
+	const char	*class;		/* NULL: any */
+	bool		 has_mac;
+	uint8_t		 mac[6];
+	struct pol_profile *v;		/* one per class or the device */
+	size_t		 n;
+	char		*buf;
+	size_t		 ndevs;
+};
+
+static int
+pol_suggest_cb(void *arg, const struct device *d)
+{
+	struct pol_suggest *s = arg;
+	const struct dev_value *cv = dev_best(d, DEV_A_CLASS);
+	const char *cls = cv != NULL ? cv->value : "unknown";
+	const struct pol_profile *seen;
+	struct pol_profile *p;
+	struct policy *pol;
+	char key[128], mac[24];
+	const char *name;
+	size_t i, k;
+
+	if (s->has_mac && ((d->flags & DEV_F_ROUTED) ||
+	    memcmp(d->mac, s->mac, 6) != 0))
+		return 0;
+	pol_seen_key(d, key, sizeof(key));
+	if (state_meta_get(s->st, key, s->buf, POL_SEEN_MAX) != 0)
+		s->buf[0] = '\0';
+	if (s->has_mac || (s->class != NULL ? strcmp(s->class, cls) == 0 :
+	    true))
+		s->ndevs++;
+	if ((pol = pol_seen_parse(s->buf)) == NULL)
+		return 0;
+	if (s->has_mac)
+		dev_mac_format(d->mac, mac, sizeof(mac));
+	/*
+	 * A device's own profile (everything it did), or one per class:
+	 * what each device did while it had that class, so that reading
+	 * the traffic again judges every flow by a profile that has it.
+	 */
+	for (k = 0; k < policy_count(pol); k++) {
+		seen = policy_at(pol, k);
+		name = s->has_mac ? mac : seen->name;
+		if (s->class != NULL && !s->has_mac &&
+		    strcmp(s->class, name) != 0)
+			continue;
+		for (i = 0; i < s->n; i++)
+			if (strcmp(s->v[i].name, name) == 0)
+				break;
+		if (i == s->n) {
+			s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+			p = &s->v[s->n++];
+			policy_profile_init(p, s->has_mac ? POL_T_DEVICE :
+			    POL_T_CLASS, name);
+		}
+		policy_profile_merge(&s->v[i], seen);
+	}
+	policy_free(pol);
+	return 0;
+}
+
+int
+brain_policy_suggest(const char *path, const char *mac, const char *class,
+    FILE *out, FILE *err)
+{
+	struct pol_suggest s;
+	struct pol_profile *p;
+	size_t i;
+	int rc = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (mac != NULL) {
+		char y[64];
+		struct policy *pol = policy_new();
+
+		/* The policy loader's MAC syntax. */
+		snprintf(y, sizeof(y), "device: %s\n", mac);
+		if (policy_load_buffer(pol, "--device", y, strlen(y), NULL) !=
+		    0 || policy_count(pol) != 1) {
+			fprintf(err, "wardwatch: --device %s: not a MAC "
+			    "address\n", mac);
+			policy_free(pol);
+			return 1;
+		}
+		memcpy(s.mac, policy_at(pol, 0)->mac, 6);
+		policy_free(pol);
+		s.has_mac = true;
+	}
+	if (class != NULL && fp_class_lookup(class) < 0) {
+		fprintf(err, "wardwatch: --class %s: no such device class\n",
+		    class);
+		return 1;
+	}
+	s.class = class;
+	if ((s.st = state_open_readonly(path, err)) == NULL)
+		return 2;
+	s.buf = xcalloc(1, POL_SEEN_MAX);
+	if (state_load_devices(s.st, pol_suggest_cb, &s) != 0) {
+		fprintf(err, "wardwatch: %s\n", state_errmsg(s.st));
+		rc = 2;
+		goto out;
+	}
+	if (s.ndevs == 0) {
+		fprintf(err, "wardwatch: %s: no device%s%s%s\n", path,
+		    mac != NULL ? " " : "", mac != NULL ? mac : class != NULL ?
+		    " of class " : "", mac == NULL && class != NULL ? class :
+		    "");
+		rc = 1;
+		goto out;
+	}
+	fprintf(out, "# wardwatch policy suggest: what %zu device%s did "
+	    "(%s).\n# Review, then add to policy.files "
+	    "(wardwatch-policy(5)).\nprofiles:\n", s.ndevs, s.ndevs == 1 ?
+	    "" : "s", path);
+	for (i = 0; i < s.n; i++) {
+		p = &s.v[i];
+		/* Room above what was seen: a window is never the busiest. */
+		if (p->max_fanout > 0)
+			p->max_fanout += p->max_fanout / 2 + 2;
+		/* Devices not identified yet stay observed, as shipped. */
+		p->mode = p->target == POL_T_CLASS &&
+		    strcmp(p->name, "unknown") == 0 ? POL_MODE_OBSERVE :
+		    POL_MODE_ENFORCE;
+		policy_write_yaml(out, p);
+	}
+ out:
+	for (i = 0; i < s.n; i++)
+		policy_profile_clear(&s.v[i]);
+	free(s.v);
+	free(s.buf);
+	state_close(s.st);
+	return rc;
+}
+
+static void
+policy_usage(FILE *fp)
+{
+	fprintf(fp, "usage: wardwatch policy suggest --state db "
+	    "[--device mac | --class name]\n");
+}
+
+/* wardwatch policy suggest --state DB [--device MAC | --class NAME] */
+int
+policy_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "class",	required_argument,	NULL,	'C' },
+		{ "device",	required_argument,	NULL,	'd' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ "state",	required_argument,	NULL,	's' },
+		{ NULL,		0,			NULL,	0 }
+	};
+	const char *path = NULL, *mac = NULL, *class = NULL;
+	struct stat sb;
+	int ch;
+
+	if (argc < 2 || strcmp(argv[1], "suggest") != 0) {
+		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0)) {
+			policy_usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "wardwatch policy: %s%s%s\n", argc < 2 ?
+		    "a command is required (suggest)" : "unknown command \"",
+		    argc < 2 ? "" : util_safe_str(argv[1]), argc < 2 ? "" :
+		    "\" (commands: suggest)");
+		policy_usage(stderr);
+		return 1;
+	}
+	argc--;
+	argv++;
+	/* glibc: 0 restarts the scan, as main() may have used getopt. */
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			class = optarg;
+			break;
+		case 'd':
+			mac = optarg;
+			break;
+		case 'h':
+			policy_usage(stdout);
+			return 0;
+		case 's':
+			path = optarg;
+			break;
+		default:
+			policy_usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "wardwatch policy suggest: unexpected argument "
+		    "\"%s\"\n", util_safe_str(argv[optind]));
+		policy_usage(stderr);
+		return 1;
+	}
+	if (path == NULL || (mac != NULL && class != NULL)) {
+		fprintf(stderr, "wardwatch policy suggest: %s\n", path == NULL ?
+		    "--state is required" : "--device and --class exclude "
+		    "each other");
+		policy_usage(stderr);
+		return 1;
+	}
+	if (stat(path, &sb) == -1) {
+		fprintf(stderr, "%s: %s\n", path, errno == ENOENT ?
+		    "no such inventory" : strerror(errno));
+		return errno == ENOENT ? 1 : 2;
+	}
+	return brain_policy_suggest(path, mac, class, stdout, stderr);
+}

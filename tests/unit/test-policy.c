@@ -1,0 +1,552 @@
+/*
+ * test-policy.c - zero-trust profiles: the shipped ones load, every
+ * mistake in a file is reported at its line and column, profiles are
+ * found device first, then fingerprint, then class, then the default
+ * (deny for medical classes, observe otherwise), judging follows the
+ * allow-lists, a learned set widens them, and a profile written out
+ * loads again to the same judgments.  (Zone placement: test-zone.c.)
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy/policy.h"
+
+#define NAME	"p.yaml"
+
+static const char *const classes[] = {
+	"unknown", "infusion-pump", "patient-monitor", "ventilator",
+	"imaging-modality", "imaging-workstation", "ultrasound",
+	"lab-analyzer", "medical-gateway", "interface-engine", "pacs",
+	"nurse-call", "clinical-workstation", "server", "printer",
+	"network-infrastructure", "iot",
+};
+static const char *const apps[] = {
+	"hl7", "dicom", "dhcp", "dns", "mdns", "ssdp", "http", "tls", "ssh",
+	"mqtt", "ftp", "telnet", "smb",
+};
+
+static struct policy *
+pol_new(void)
+{
+	struct policy *p = policy_new();
+
+	policy_set_classes(p, classes, sizeof(classes) / sizeof(classes[0]));
+	policy_set_apps(p, apps, sizeof(apps) / sizeof(apps[0]));
+	return p;
+}
+
+static int mismatches;
+
+/* yaml gives nerr errors, and the first message is want. */
+static void
+expect(const char *yaml, int nerr, const char *want)
+{
+	struct policy *p = pol_new();
+	char *msgs;
+	size_t mlen;
+	FILE *f;
+	int n;
+
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	n = policy_load_buffer(p, NAME, yaml, strlen(yaml), f);
+	fclose(f);
+	if (n != nerr || (want != NULL && strncmp(msgs, want,
+	    strlen(want)) != 0)) {
+		print_error("%s\n-> %d errors (want %d):\n%s(want: %s)\n",
+		    yaml, n, nerr, msgs, want != NULL ? want : "");
+		mismatches++;
+	}
+	if (nerr == 0 && yaml[0] != '\0')
+		assert_int_equal(policy_count(p), 1);
+	free(msgs);
+	policy_free(p);
+}
+
+static void
+test_builtin(void **state)
+{
+	struct policy *p = pol_new();
+	size_t i, j;
+
+	(void)state;
+	assert_int_equal(policy_load_builtin(p, stderr), 0);
+	/* One profile per device class, named after its file. */
+	assert_int_equal(policy_count(p), sizeof(classes) / sizeof(classes[0]));
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		const struct pol_profile *pr = policy_find(p, NULL, NULL,
+		    classes[i]);
+		char want[128];
+
+		assert_string_equal(pr->name, classes[i]);
+		snprintf(want, sizeof(want), "profiles/policy/%s.yaml",
+		    classes[i]);
+		assert_string_equal(pr->file, want);
+		for (j = 0; j < pr->initiate.n; j++)
+			assert_true(pr->initiate.v[j].line > 0);
+	}
+	policy_free(p);
+}
+
+static void
+test_good(void **state)
+{
+	(void)state;
+	expect("class: infusion-pump\n", 0, NULL);
+	expect("profiles:\n  - class: pacs\n    mode: observe\n", 0, NULL);
+	expect("device: 00:11:22:aa:BB:cc\ninitiate:\n"
+	    "  - { zone: [a, b], proto: tcp, port: [1, 2-3, any] }\n", 0,
+	    NULL);
+	expect("fingerprint: baxter-sigma\nhl7: { send: [ORU^R01, ADT^*, "
+	    "'*', ACK] }\ndicom: { scu: [C-STORE], ae-titles: [PACS1] }\n"
+	    "internet: allow\ncountries: [US, DE]\ncleartext-logins: allow\n"
+	    "max-fan-out: 3\nfan-out-window: 60\ndescription: x\n", 0, NULL);
+	expect("", 0, NULL);	/* empty: no profile */
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect("- a\n", 1, NAME ":1:1: expected a profile or a mapping "
+	    "with profiles, got a list");
+	expect("mode: enforce\n", 1, NAME ":1:1: profile names no class, "
+	    "device or fingerprint");
+	expect("class: pacs\ndevice: 00:11:22:33:44:55\n", 1, NAME ":1:1: "
+	    "profile names more than one");
+	expect("class: toaster\n", 1, NAME ":1:8: class: unknown device "
+	    "class \"toaster\"");
+	expect("class: pacs\nfoo: 1\n", 1, NAME ":2:1: unknown key \"foo\"");
+	expect("class: pacs\nmode: enforce\nmode: observe\n", 1, NAME ":3:1: "
+	    "duplicate key \"mode\" (first at line 2, column 1)");
+	expect("class: pacs\nmode: strict\n", 1, NAME ":2:7: mode: expected "
+	    "enforce or observe");
+	expect("device: 00:11:22\n", 1, NAME ":1:9: device: expected a MAC");
+	expect("class: pacs\ninitiate: 3\n", 1, NAME ":2:11: initiate: "
+	    "expected a list of entries");
+	expect("class: pacs\ninitiate: [3]\n", 1, NAME ":2:12: initiate: "
+	    "expected an entry");
+	expect("class: pacs\naccept:\n  - { host: x }\n", 1, NAME ":3:7: "
+	    "accept: unknown key \"host\"");
+	expect("class: pacs\naccept:\n  - { proto: sctp }\n", 1, NAME
+	    ":3:14: proto: expected tcp, udp, icmp or any");
+	expect("class: pacs\naccept:\n  - { proto: tcp, port: 70000 }\n", 1,
+	    NAME ":3:25: port: \"70000\" is not a port");
+	expect("class: pacs\naccept:\n  - { proto: tcp, port: 9-3 }\n", 1,
+	    NAME ":3:25: port: \"9-3\" is not a port");
+	expect("class: pacs\naccept:\n  - { proto: tcp, port: x }\n", 1,
+	    NAME ":3:25: port: expected a port, a range");
+	expect("class: pacs\naccept:\n  - { port: 80 }\n", 1, NAME ":3:7: "
+	    "accept: a port needs proto tcp or udp");
+	expect("class: pacs\naccept:\n  - { class: toaster }\n", 1, NAME
+	    ":3:14: class: unknown device class \"toaster\"");
+	expect("class: pacs\naccept:\n  - { app: gopher }\n", 1, NAME
+	    ":3:12: app: unknown application protocol \"gopher\"");
+	expect("class: pacs\naccept:\n  - { zone: [] }\n", 1, NAME ":3:13: "
+	    "zone: empty list");
+	expect("class: pacs\naccept:\n  - { zone: {a: b} }\n", 1, NAME
+	    ":3:13: zone: expected a name or a list");
+	expect("class: pacs\naccept:\n  - { zone: a, zone: b }\n", 1, NAME
+	    ":3:16: accept: duplicate key \"zone\"");
+	expect("class: pacs\nhl7: [ORU]\n", 1, NAME ":2:6: hl7: expected a "
+	    "mapping");
+	expect("class: pacs\nhl7: { sent: [] }\n", 1, NAME ":2:8: hl7: "
+	    "unknown key \"sent\"");
+	expect("class: pacs\nhl7: { send: [oru^r01] }\n", 1, NAME ":2:15: "
+	    "hl7.send: expected an HL7 message type");
+	expect("class: pacs\nhl7: { send: [ORU^R01, ORU^R01] }\n", 1, NAME
+	    ":2:24: hl7.send: duplicate \"ORU^R01\"");
+	expect("class: pacs\nhl7: { send: ORU }\n", 1, NAME ":2:14: hl7.send: "
+	    "expected a list");
+	expect("class: pacs\ndicom: { scu: [C-STOR] }\n", 1, NAME ":2:16: "
+	    "dicom.scu: unknown DICOM command \"C-STOR\"");
+	expect("class: pacs\ndicom: { ae-titles: [ABCDEFGHIJKLMNOPQ] }\n", 1,
+	    NAME ":2:22: dicom.ae-titles: AE title \"ABCDEFGHIJKLMNOPQ\" is "
+	    "longer than 16");
+	expect("class: pacs\ninternet: maybe\n", 1, NAME ":2:11: internet: "
+	    "expected allow or deny");
+	expect("class: pacs\ninternet: allow\ncountries: [usa]\n", 1, NAME
+	    ":3:13: countries: expected an ISO 3166 country code");
+	expect("class: pacs\ncountries: [US]\n", 1, NAME ":2:1: countries: "
+	    "needs internet: allow");
+	expect("class: pacs\ncleartext-logins: sometimes\n", 1, NAME ":2:19: "
+	    "cleartext-logins: expected allow or forbid");
+	expect("class: pacs\nmax-fan-out: -1\n", 1, NAME ":2:14: max-fan-out");
+	expect("class: pacs\nfan-out-window: 0\n", 1, NAME ":2:17: "
+	    "fan-out-window");
+	expect("class: pacs\ndescription: [a]\n", 1, NAME ":2:14: "
+	    "description: expected a string");
+	expect("profiles: 3\n", 1, NAME ":1:11: profiles: expected a list");
+	expect("profiles: []\nclass: pacs\n", 1, NAME ":2:1: unknown key "
+	    "\"class\" beside profiles");
+	expect("profiles:\n  - 3\n", 1, NAME ":2:5: expected a profile");
+	expect("class: &a pacs\n", 1, NAME ":1:8: ");
+	expect("class: [pacs\n", 1, NAME ":");
+	/* Every error of a file, not only the first. */
+	expect("class: pacs\nmode: x\ninternet: y\n", 2, NAME ":2:7: ");
+	assert_int_equal(mismatches, 0);
+}
+
+static void
+test_load_file(void **state)
+{
+	struct policy *p = pol_new();
+	char *msgs;
+	size_t mlen;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(f = open_memstream(&msgs, &mlen));
+	assert_int_equal(policy_load_file(p, "/nonexistent/x.yaml", f), 1);
+	fclose(f);
+	assert_string_equal(msgs, "/nonexistent/x.yaml: No such file or "
+	    "directory\n");
+	assert_int_equal(policy_count(p), 0);
+	free(msgs);
+	policy_free(p);
+}
+
+static void
+test_find(void **state)
+{
+	static const uint8_t mac[6] = { 0, 0x11, 0x22, 0xaa, 0xbb, 0xcc };
+	static const uint8_t other[6] = { 2, 0, 0, 0, 0, 1 };
+	const char *y1 =
+	    "profiles:\n"
+	    "  - class: infusion-pump\n"
+	    "  - fingerprint: baxter-sigma\n"
+	    "  - device: 00:11:22:aa:bb:cc\n";
+	const char *y2 = "class: infusion-pump\nmode: observe\n";
+	struct policy *p = pol_new();
+	const struct pol_profile *r;
+
+	(void)state;
+	assert_int_equal(policy_load_buffer(p, "a.yaml", y1, strlen(y1),
+	    stderr), 0);
+	assert_int_equal(policy_count(p), 3);
+	r = policy_find(p, mac, "baxter-sigma", "infusion-pump");
+	assert_int_equal(r->target, POL_T_DEVICE);
+	assert_int_equal(r->line, 4);
+	r = policy_find(p, other, "baxter-sigma", "infusion-pump");
+	assert_int_equal(r->target, POL_T_FINGERPRINT);
+	r = policy_find(p, other, "other-rule", "infusion-pump");
+	assert_int_equal(r->target, POL_T_CLASS);
+	assert_string_equal(r->file, "a.yaml");
+	assert_int_equal(r->mode, POL_MODE_ENFORCE);
+	/* A later file replaces the earlier profile of the same class. */
+	assert_int_equal(policy_load_buffer(p, "b.yaml", y2, strlen(y2),
+	    stderr), 0);
+	assert_int_equal(policy_count(p), 3);
+	r = policy_find(p, NULL, NULL, "infusion-pump");
+	assert_string_equal(r->file, "b.yaml");
+	assert_int_equal(r->mode, POL_MODE_OBSERVE);
+	/* Defaults: medical classes deny all, the rest observe. */
+	r = policy_find(p, NULL, NULL, "ventilator");
+	assert_int_equal(r->mode, POL_MODE_ENFORCE);
+	assert_int_equal(r->initiate.n, 0);
+	assert_false(r->internet);
+	assert_string_equal(r->file, POL_DEFAULT_FILE);
+	r = policy_find(p, NULL, NULL, "printer");
+	assert_int_equal(r->mode, POL_MODE_OBSERVE);
+	r = policy_find(p, NULL, NULL, NULL);
+	assert_int_equal(r->mode, POL_MODE_OBSERVE);
+	assert_true(policy_class_medical("pacs"));
+	assert_false(policy_class_medical("printer"));
+	policy_free(p);
+}
+
+static const struct pol_profile *
+one(struct policy *p, const char *yaml)
+{
+	assert_int_equal(policy_load_buffer(p, NAME, yaml, strlen(yaml),
+	    stderr), 0);
+	return policy_at(p, policy_count(p) - 1);
+}
+
+static void
+test_judge_flow(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p,
+	    "class: infusion-pump\n"			/* 1 */
+	    "initiate:\n"				/* 2 */
+	    "  - { zone: infra, proto: udp, port: 53, app: dns }\n"
+	    "  - { class: interface-engine, proto: tcp, port: 2575-2576 }\n"
+	    "accept:\n"					/* 5 */
+	    "  - { zone: biomed, class: medical-gateway, proto: tcp }\n"
+	    "internet: deny\n");			/* 7 */
+	struct pol_flow f = { true, "infra", NULL, 17, 53, "dns", NULL };
+	struct pol_verdict v;
+
+	(void)state;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.app = NULL;	/* not recognised: the port decides */
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.app = "mdns";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	assert_int_equal(v.line, 2);
+	assert_ptr_equal(v.p, pr);
+	assert_string_equal(v.expected, "initiate: zone infra udp/53 dns; "
+	    "class interface-engine tcp/2575-2576");
+	f = (struct pol_flow){ true, "local", "interface-engine", 6, 2576,
+	    "hl7", NULL };
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.port = 2577;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	f.peer_class = NULL;	/* not a device */
+	f.port = 2575;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	/* A device not identified yet: its class is given the benefit of
+	 * the doubt, not its port. */
+	f.peer_class = "unknown";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.port = 23;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	/* Accept: zone and class both. */
+	f = (struct pol_flow){ false, "biomed", "medical-gateway", 6, 443,
+	    "tls", NULL };
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.peer_zone = "medical";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	assert_int_equal(v.line, 5);
+	assert_string_equal(v.expected, "accept: zone biomed class "
+	    "medical-gateway tcp");
+	/* The internet is judged first, at its own line. */
+	f = (struct pol_flow){ true, "internet", NULL, 6, 443, "tls", "US" };
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_INTERNET);
+	assert_int_equal(v.line, 7);
+	assert_string_equal(v.expected, "internet: deny");
+	policy_free(p);
+}
+
+/* An application without ports is not given the benefit of the doubt. */
+static void
+test_judge_app_only(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p,
+	    "class: iot\ninitiate: [ { proto: udp, app: ssdp } ]\n");
+	struct pol_flow f = { true, "local", NULL, 17, 50123, "ssdp", NULL };
+	struct pol_verdict v;
+
+	(void)state;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.app = NULL;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	f.app = "dns";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	policy_free(p);
+}
+
+static void
+test_judge_internet(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p,
+	    "class: iot\n"
+	    "initiate: [ { zone: internet, proto: tcp, port: 443 } ]\n"
+	    "internet: allow\n"
+	    "countries: [DE]\n");
+	struct pol_flow f = { true, "internet", NULL, 6, 443, "tls", "DE" };
+	struct pol_profile ln;
+	struct pol_verdict v;
+
+	(void)state;
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.country = NULL;	/* no database: the country is not judged */
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v), POL_OK);
+	f.country = "CN";
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_INTERNET);
+	assert_int_equal(v.line, 4);
+	assert_string_equal(v.expected, "countries: DE");
+	policy_profile_init(&ln, POL_T_LEARNED, NULL);
+	policy_learn_country(&ln, "CN");
+	assert_int_equal(policy_judge_flow(pr, &ln, &f, &v), POL_OK);
+	f.country = "DE";
+	f.port = 80;
+	assert_int_equal(policy_judge_flow(pr, &ln, &f, &v),
+	    POL_SID_CONNECTION);
+	policy_profile_clear(&ln);
+	policy_free(p);
+}
+
+static void
+test_judge_apps(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p,
+	    "class: pacs\n"
+	    "hl7: { send: [ORU^R01, ADT^*], receive: [ACK] }\n"
+	    "dicom: { scu: [C-STORE], scp: ['*'], ae-titles: [MOD1] }\n"
+	    "max-fan-out: 2\n");
+	struct pol_verdict v;
+
+	(void)state;
+	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ORU^R01", &v),
+	    POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ORU^R01^ORU_R01",
+	    &v), POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ADT^A08", &v),
+	    POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ORM^O01", &v),
+	    POL_SID_HL7);
+	assert_int_equal(v.line, 2);
+	assert_string_equal(v.expected, "hl7.send: ORU^R01, ADT^*");
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ORU^R01", &v),
+	    POL_SID_HL7);
+	/* A type alone: any of its trigger events. */
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ACK^R01^ACK",
+	    &v), POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ACKX^R01", &v),
+	    POL_SID_HL7);
+	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-STORE", "MOD1",
+	    &v), POL_OK);
+	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-MOVE", NULL,
+	    &v), POL_SID_DICOM);
+	assert_string_equal(v.expected, "dicom.scu: C-STORE");
+	assert_int_equal(policy_judge_dicom(pr, NULL, false, "C-MOVE", "X",
+	    &v), POL_SID_DICOM);
+	assert_string_equal(v.expected, "dicom.ae-titles: MOD1");
+	assert_int_equal(policy_judge_login(pr, "telnet", &v),
+	    POL_SID_CLEARTEXT);
+	assert_int_equal(policy_judge_fanout(pr, NULL, 2, &v), POL_OK);
+	assert_int_equal(policy_judge_fanout(pr, NULL, 3, &v),
+	    POL_SID_FANOUT);
+	assert_int_equal(v.line, 4);
+	policy_free(p);
+}
+
+/* What a device did while learning widens its profile. */
+static void
+test_learned(void **state)
+{
+	struct policy *p = pol_new();
+	const struct pol_profile *pr = one(p, "class: patient-monitor\n");
+	struct pol_flow f = { true, "local", "patient-monitor", 6, 23,
+	    "telnet", NULL };
+	struct pol_profile ln;
+	struct pol_verdict v;
+	unsigned i;
+
+	(void)state;
+	policy_profile_init(&ln, POL_T_LEARNED, NULL);
+	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
+	    POL_SID_CONNECTION);
+	assert_true(policy_learn_flow(&ln, &f));
+	assert_false(policy_learn_flow(&ln, &f));	/* known already */
+	assert_int_equal(policy_judge_flow(pr, &ln, &f, &v), POL_OK);
+	/* Learned by class: the same port to another class is not. */
+	f.peer_class = "pacs";
+	assert_int_equal(policy_judge_flow(pr, &ln, &f, &v),
+	    POL_SID_CONNECTION);
+	assert_non_null(strstr(v.expected, "class patient-monitor tcp/23 "
+	    "telnet"));
+	/* Bounded. */
+	for (i = 0; i < 2 * POL_LEARN_MAX; i++) {
+		f.port = (uint16_t)(1000 + i);
+		(void)policy_learn_flow(&ln, &f);
+	}
+	assert_int_equal(ln.initiate.n, POL_LEARN_MAX);
+	assert_true(policy_learn_hl7(&ln, true, "ORU^R01^ORU_R01"));
+	assert_false(policy_learn_hl7(&ln, true, "ORU^R01"));
+	assert_int_equal(policy_judge_hl7(pr, &ln, true, "ORU^R01", &v),
+	    POL_OK);
+	policy_learn_fanout(&ln, 5);
+	policy_learn_fanout(&ln, 3);
+	assert_int_equal(ln.max_fanout, 5);
+	policy_profile_clear(&ln);
+	policy_free(p);
+}
+
+/* A recorded profile written out loads again and allows what it saw. */
+static void
+test_write_roundtrip(void **state)
+{
+	struct pol_flow flows[] = {
+		{ true, "local", "pacs", 6, 104, "dicom", NULL },
+		{ true, "multicast", NULL, 17, 67, "dhcp", NULL },
+		{ false, "biomed", NULL, 1, 0, NULL, NULL },
+		{ true, "internet", NULL, 6, 443, "tls", "US" },
+		{ false, "local", "unknown", 6, 8080, NULL, NULL },
+	};
+	struct pol_profile rec;
+	struct policy *p = pol_new();
+	const struct pol_profile *pr;
+	struct pol_verdict v;
+	char *buf;
+	size_t len, i;
+	FILE *f;
+
+	(void)state;
+	policy_profile_init(&rec, POL_T_DEVICE, "00:11:22:33:44:55");
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+		assert_true(policy_learn_flow(&rec, &flows[i]));
+	policy_learn_country(&rec, "US");
+	assert_true(policy_learn_hl7(&rec, false, "ADT^A01"));
+	assert_true(policy_learn_dicom(&rec, true, "C-STORE", "PACS \"1\""));
+	policy_learn_fanout(&rec, 4);
+	assert_non_null(f = open_memstream(&buf, &len));
+	fputs("profiles:\n", f);
+	policy_write_yaml(f, &rec);
+	fclose(f);
+	if (policy_load_buffer(p, "s.yaml", buf, len, stderr) != 0)
+		fail_msg("%s", buf);
+	pr = policy_find(p, (const uint8_t[6]){ 0, 0x11, 0x22, 0x33, 0x44,
+	    0x55 }, NULL, "pacs");
+	assert_int_equal(pr->target, POL_T_DEVICE);
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+		assert_int_equal(policy_judge_flow(pr, NULL, &flows[i], &v),
+		    POL_OK);
+	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ADT^A01", &v),
+	    POL_OK);
+	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-STORE",
+	    "PACS \"1\"", &v), POL_OK);
+	assert_int_equal(policy_judge_fanout(pr, NULL, 4, &v), POL_OK);
+	assert_int_equal(policy_judge_fanout(pr, NULL, 5, &v),
+	    POL_SID_FANOUT);
+	assert_int_equal(policy_judge_login(pr, "ftp", &v),
+	    POL_SID_CLEARTEXT);
+	flows[3].country = "FR";
+	assert_int_equal(policy_judge_flow(pr, NULL, &flows[3], &v),
+	    POL_SID_INTERNET);
+	free(buf);
+	policy_profile_clear(&rec);
+	policy_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_judge_flow),
+		cmocka_unit_test(test_judge_app_only),
+		cmocka_unit_test(test_judge_internet),
+		cmocka_unit_test(test_judge_apps),
+		cmocka_unit_test(test_learned),
+		cmocka_unit_test(test_write_roundtrip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
