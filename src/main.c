@@ -25,6 +25,7 @@
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/verify.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -59,6 +60,7 @@ usage(FILE *fp)
 "                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
+"       wardwatch verify --key-file key | -c config file ...\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -415,11 +417,13 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "verify") == 0)
+		return verify_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */
 		fprintf(stderr, "wardwatch: unknown command \"%s\" "
-		    "(commands: inventory)\n", util_safe_str(argv[1]));
+		    "(commands: inventory, verify)\n", util_safe_str(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -698,6 +702,8 @@ main(int argc, char *argv[])
 	if (de != NULL && iface == NULL)
 		detect_print_summary(de, strcmp(cfg.eve_filename, "-") == 0 ?
 		    stderr : stdout);
+	output_print_summary(mon.out, strcmp(cfg.eve_filename, "-") == 0 ?
+	    stderr : stdout);
 	print_alerts(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    mon.out);
 	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?

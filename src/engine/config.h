@@ -21,6 +21,7 @@
 #include "device/brain.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/outspec.h"
 
 #define CONFIG_MAX_FILE_SIZE	(4u << 20)	/* bytes */
 #define CONFIG_MAX_DEPTH	32		/* nested collections */
@@ -61,6 +62,9 @@ struct config {
 	bool		 eve_enabled;
 	char		*eve_filename;	/* relative to LOGDIR; "-" = stdout */
 	struct record_types eve_types;	/* EVE_T_* bits */
+	/* outputs: as a list of eve-log entries (none: outputs.eve) */
+	struct output_spec *outputs;
+	size_t		 noutputs;
 
 	/* stats */
 	uint32_t	 stats_interval;	/* seconds of packet time; 0 = end only */

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "output/record.h"
 #include "util/events.h"
@@ -28,6 +29,12 @@ struct output_config {
 	uint32_t	 queue_batches;	/* 0: OUTPUT_DEFAULT_QUEUE */
 	bool		 localtime;	/* timestamps in local time */
 	const char	*host;		/* "host" of every record, or NULL */
+	/*
+	 * The file that keeps the sensor's record numbers ("seq") across
+	 * runs, or NULL: no "seq".  Numbers are taken from it in blocks,
+	 * so a crash shows as a gap, never as a number used twice.
+	 */
+	const char	*seq_path;
 };
 
 struct output;
@@ -73,6 +80,12 @@ void		 output_counters(struct output *, struct counters *to);
  * any record was lost during the run.
  */
 int		 output_close(struct output *);
+/* Each output's counters as "outputs" (a stats record's "wardwatch"
+ * object), and as lines of the end-of-run summary. */
+struct jsonw;
+void		 output_stats_json(struct output *, struct jsonw *);
+void		 output_print_summary(struct output *, FILE *);
+
 /*
  * After output_close(): the alerts written, by signature, most frequent
  * first; *other counts those past the table's size.

@@ -188,3 +188,11 @@ tests_unit_test_detect_group_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-smb
 tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
 tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-syslogfmt
+tests_unit_test_syslogfmt_SOURCES = tests/unit/test-syslogfmt.c
+tests_unit_test_syslogfmt_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-spool
+tests_unit_test_spool_SOURCES = tests/unit/test-spool.c
+tests_unit_test_spool_LDADD = $(WW_UNIT_LIBS)
