@@ -590,6 +590,9 @@ main(int argc, char *argv[])
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A reopen request must not fail a read of -r - (a pipe) with
+	 * EINTR: logrotate's SIGHUP would end the run. */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit makes write(2) fail with EFBIG, which the

@@ -676,7 +676,8 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	}
 	record_flush(&mon->rw);
 	if (output_close(mon->out) == -1) {
-		log_warnx("eve.json: some records could not be written");
+		log_warnx("outputs: some records could not be written or "
+		    "delivered");
 		rv = -1;
 	}
 	capture_close(&mon->cap);

@@ -547,7 +547,7 @@ output_file_chain(struct sink *s, const char *keyfile, const char *statedir,
 			if (*p == '/')
 				*p = '_';
 		if (snprintf(o->chain_state, sizeof(o->chain_state),
-		    "%.3800s/%s.chain", statedir, name) >=
+		    "%.3800s/wardwatch-chain-%s", statedir, name) >=
 		    (int)sizeof(o->chain_state))
 			o->chain_state[0] = '\0';
 	}

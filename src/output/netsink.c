@@ -154,6 +154,32 @@ ns_err(struct netsink *ns, const char *fmt, const char *what)
 	    "");
 }
 
+/*
+ * The end of a run: end the stream cleanly (TLS close_notify, then a
+ * FIN) and read what the collector still sends until it closes too.
+ * Closing a socket with unread bytes (a TLS 1.3 session ticket) makes
+ * the kernel send a reset, and a collector may then throw away the
+ * last records it had not read yet.
+ */
+static void
+ns_close_gently(struct netsink *ns)
+{
+	struct pollfd pfd;
+	char buf[4096];
+	int n = 0;
+
+	if (ns->fd == -1 || !atomic_load(&ns->connected))
+		return;
+	if (ns->ssl != NULL)
+		SSL_shutdown(ns->ssl);
+	shutdown(ns->fd, SHUT_WR);
+	pfd.fd = ns->fd;
+	pfd.events = POLLIN;
+	while (n++ < 50 && poll(&pfd, 1, 100) == 1 &&
+	    recv(ns->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+}
+
 static void
 ns_disconnect(struct netsink *ns)
 {
@@ -346,6 +372,22 @@ ns_connect(struct netsink *ns)
 			return -1;
 		}
 		redisSetTimeout(ns->rc, tv);
+		/* A Redis still loading its data answers LOADING to what
+		 * it cannot do yet, and may do the next command of a
+		 * pipeline: no records until it answers a PING. */
+		{
+			redisReply *rep = redisCommand(ns->rc, "PING");
+
+			if (rep == NULL || rep->type == REDIS_REPLY_ERROR) {
+				ns_err(ns, "not ready", rep != NULL ?
+				    rep->str : ns->rc->errstr);
+				if (rep != NULL)
+					freeReplyObject(rep);
+				ns_disconnect(ns);
+				return -1;
+			}
+			freeReplyObject(rep);
+		}
 		rc = 0;
 		break;
 	}
@@ -435,6 +477,22 @@ write_all(struct netsink *ns, const char *p, size_t len, int *err)
 	return 0 * off + len;
 }
 
+#ifdef HAVE_HIREDIS
+/* Error replies that mean "not now" rather than "never". */
+static bool
+redis_transient(const char *e)
+{
+	static const char *const v[] = { "LOADING", "BUSY", "TRYAGAIN",
+	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", NULL };
+	size_t i;
+
+	for (i = 0; v[i] != NULL; i++)
+		if (e != NULL && strncmp(e, v[i], strlen(v[i])) == 0)
+			return true;
+	return false;
+}
+#endif
+
 /*
  * Send up to n messages; returns how many were delivered (the rest are
  * to be sent again), and *dropped those that can never be sent (a
@@ -504,7 +562,17 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				*fail = true;
 				return done;
 			}
+			if (rep->type == REDIS_REPLY_ERROR &&
+			    redis_transient(rep->str)) {
+				/* Loading its data after a restart: this and
+				 * the rest again, later. */
+				ns_err(ns, "not ready", rep->str);
+				freeReplyObject(rep);
+				*fail = true;
+				return done;
+			}
 			if (rep->type == REDIS_REPLY_ERROR) {
+				/* WRONGTYPE and the like: never accepted. */
 				log_ratelimit(&ns->last_err, 60, "output %s: "
 				    "%s", ns->name, rep->str);
 				(*dropped)++;
@@ -713,6 +781,7 @@ ns_main(void *arg)
 		if (stop)
 			break;
 	}
+	ns_close_gently(ns);
 	ns_disconnect(ns);
 	return NULL;
 }
