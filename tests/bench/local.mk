@@ -18,7 +18,8 @@ tests_bench_barecount_SOURCES = tests/bench/barecount.c
 tests_bench_barecount_LDADD = $(PCAP_LIBS)
 tests_bench_runstat_SOURCES = tests/bench/runstat.c
 
-EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md
+EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
+	tests/bench/siem-bench.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -53,7 +54,17 @@ bench: wardwatch$(EXEEXT) tests/bench/barecount$(EXEEXT) \
 	    BENCH_RULES='$(BENCH_RULES)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/run-bench.sh
 
+## What the SIEM outputs cost (syslog over TCP, Redis) against the EVE
+## file alone; needs rsyslog and redis-server.
+bench-siem: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT)
+	@if test -z '$(BENCH_PCAP)'; then \
+	    $(MAKE) $(AM_MAKEFLAGS) pcaps/gen/pcapgen$(EXEEXT) || exit 1; \
+	fi
+	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_PCAP='$(BENCH_PCAP)' \
+	    $(SHELL) $(top_srcdir)/tests/bench/siem-bench.sh
+
 bench-clean:
 	rm -rf tests/bench/data
 
-.PHONY: bench bench-clean
+.PHONY: bench bench-clean bench-siem
