@@ -16,7 +16,7 @@ import sys
 import jsonschema
 
 OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet",
-       "lldp", "cdp", "seq", "prev")
+       "lldp", "cdp", "hygiene", "seq", "prev")
 
 
 def main():

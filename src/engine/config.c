@@ -56,6 +56,8 @@ static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_suppress(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 
 /* Suricata's names (stream.h says how each behaves). */
 static const struct cfgenum stream_policies[] = {
@@ -298,6 +300,15 @@ static const struct cfgkey keys[] = {
 	  .enums = eve_types, .def = eve_types_def,
 	  .desc = "record types written" },
 
+	K_UINT("alert-hygiene.rate-limit.count", hygiene.rate_count, 0,
+	    1000000, "0", "alerts of one signature from one source device "
+	    "per window; 0 means no limit"),
+	K_UINT("alert-hygiene.rate-limit.seconds", hygiene.rate_seconds, 1,
+	    86400, "60", "the rate limit's window, seconds of packet time"),
+	{ .path = "alert-hygiene.suppress", .type = CFGK_CUSTOM,
+	  FIELD(hygiene.nsuppress), .set = set_suppress, .def = "[]",
+	  .desc = "alerts never written: {sid, gid, src} each" },
+
 	K_UINT("stats.interval", stats_interval, 0, 86400, "30",
 	    "seconds between stats records; 0 means only at the end"),
 
@@ -410,6 +421,7 @@ config_defaults(struct config *cfg)
 	cfg->eve_filename = xstrdup("eve.json");
 	cfg->sensor_name = xstrdup(CONFIG_SENSOR_AUTO);
 	cfg->eve_types.bits = config_eve_default;
+	cfg->hygiene.rate_seconds = 60;
 	cfg->stats_interval = CONFIG_DEFAULT_STATS_INTERVAL;
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
 	cfg->ts_localtime = false;
@@ -693,6 +705,91 @@ set_host_os_policy(struct cfgyaml *y, const struct cfgkey *k,
 	if (y->nerrors != errs)
 		return -1;
 	sc->n_hosts = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * alert-hygiene.suppress: a list of {sid: N, gid: N, src: ADDR[/BITS]},
+ * gid and src optional (any).
+ */
+static int
+set_suppress(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	struct output_suppress e, out[OUTPUT_MAX_SUPPRESS];
+	struct stream_host_policy h;
+	char show[CFGYAML_SHOWBUF];
+	const struct cfgyaml_node *m, *key, *val;
+	size_t i, j, n = 0;
+	uint64_t x;
+	bool have_sid;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of {sid, gid, src}, "
+		    "got %s", k->path, cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		m = v->kids[i];
+		if (m->kind != CFGYAML_MAP) {
+			cfgyaml_error(y, m, "%s: expected {sid, gid, src}, got "
+			    "%s", k->path, cfgyaml_describe(m, show,
+			    sizeof(show)));
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		have_sid = false;
+		for (j = 0; j + 1 < m->nkids; j += 2) {
+			key = m->kids[j];
+			val = m->kids[j + 1];
+			if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "sid") == 0) {
+				if (cfgyaml_get_uint(y, k->path, val, 1,
+				    UINT32_MAX, &x) == 0) {
+					e.sid = (uint32_t)x;
+					have_sid = true;
+				}
+			} else if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "gid") == 0) {
+				if (cfgyaml_get_uint(y, k->path, val, 1,
+				    UINT32_MAX, &x) == 0)
+					e.gid = (uint32_t)x;
+			} else if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "src") == 0) {
+				if (val->kind != CFGYAML_SCALAR ||
+				    strlen(val->str) != val->len ||
+				    parse_cidr(val->str, &h) == -1) {
+					cfgyaml_error(y, val, "%s: src: expected "
+					    "an address or CIDR block, got %s",
+					    k->path, cfgyaml_describe(val, show,
+					    sizeof(show)));
+					continue;
+				}
+				e.ipver = h.ipver;
+				e.prefix = h.prefix;
+				memcpy(e.addr, h.addr, sizeof(e.addr));
+			} else
+				cfgyaml_error(y, key, "%s: unknown key %s "
+				    "(sid, gid, src)", k->path,
+				    cfgyaml_describe(key, show, sizeof(show)));
+		}
+		if (!have_sid) {
+			cfgyaml_error(y, m, "%s: an entry needs sid", k->path);
+			continue;
+		}
+		if (n == OUTPUT_MAX_SUPPRESS) {
+			cfgyaml_error(y, m, "%s: more than %d entries", k->path,
+			    OUTPUT_MAX_SUPPRESS);
+			return -1;
+		}
+		out[n++] = e;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	memcpy(cfg->hygiene.suppress, out, n * sizeof(out[0]));
+	cfg->hygiene.nsuppress = (uint32_t)n;
 	return 0;
 }
 

@@ -154,6 +154,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	oc.test_mode = opts->test_mode;
 	oc.block = !opts->live;
 	oc.localtime = cfg->ts_localtime;
+	oc.hygiene = cfg->hygiene;
 	if (strcmp(cfg->sensor_name, CONFIG_SENSOR_AUTO) != 0)
 		oc.host = cfg->sensor_name;
 	else if (!opts->test_mode &&

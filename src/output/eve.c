@@ -103,7 +103,8 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
-    const char *in_iface, const char *host, bool localtime, uint64_t seq)
+    const char *in_iface, const char *host, bool localtime, uint64_t seq,
+    uint64_t held)
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 
@@ -136,6 +137,12 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 	}
 	if (r->len > 0)
 		jsonw_raw(jw, body, r->len);
+	if (held > 0) {
+		jsonw_key(jw, "hygiene");
+		jsonw_obj_open(jw);
+		jsonw_kv_uint(jw, "suppressed", held);
+		jsonw_obj_close(jw);
+	}
 	if (host != NULL)
 		jsonw_kv_str(jw, "host", host);
 	if (seq != 0)

@@ -64,11 +64,13 @@ const char	*eve_proto_name(uint8_t proto, char buf[8]);
  * fields (timestamp, flow_id, in_iface, event_type, vlan, the tuple)
  * followed by its body, then "host" (the sensor's name, as Suricata
  * writes it last) when there is one, then "seq" (the sensor's record
- * number) unless it is 0.
+ * number) unless it is 0.  An alert that alert hygiene let through
+ * after holding back 'held' of its kind says so in "hygiene" (before
+ * "host").
  */
 void	eve_format(struct jsonw *, const struct record *, const char *body,
 	    const char *in_iface, const char *host, bool localtime,
-	    uint64_t seq);
+	    uint64_t seq, uint64_t held);
 
 /*
  * Producers.  Each writes one whole record through the writer, or

@@ -62,6 +62,11 @@ struct output {
 
 	struct jsonw	 jw;		/* the thread's line */
 
+	/* Alert hygiene: (signature, source) pairs, open addressing. */
+	struct hyg_slot	*hyg;
+	uint64_t	 hyg_suppressed;	/* alerts held back */
+	uint64_t	 hyg_full;		/* pairs not tracked */
+
 	/* Record numbers: next to give, and the end of the block taken
 	 * from seq_path (the output thread). */
 	uint64_t	 seq_next;
@@ -77,6 +82,97 @@ struct output {
 };
 
 static uint64_t	output_lost(struct output *);
+
+#define HYG_SLOTS	16384		/* (signature, source) pairs */
+
+struct hyg_slot {
+	bool		 used;
+	uint8_t		 ipver;
+	uint32_t	 gid, sid;
+	uint8_t		 src[16];
+	uint64_t	 window_us;	/* start of the current window */
+	uint32_t	 passed;	/* in the window */
+	uint64_t	 held;		/* suppressed since the last pass */
+};
+
+static bool
+addr_in(const uint8_t *a, const uint8_t *net, unsigned bits)
+{
+	unsigned i;
+
+	for (i = 0; i + 8 <= bits; i += 8)
+		if (a[i / 8] != net[i / 8])
+			return false;
+	if (i < bits && ((a[i / 8] ^ net[i / 8]) &
+	    (uint8_t)(0xff << (8 - (bits - i)))) != 0)
+		return false;
+	return true;
+}
+
+/*
+ * An alert: -1 to hold it back, else how many of its pair were held
+ * back since the last one that passed (this one carries the count).
+ */
+static int64_t
+hygiene(struct output *o, const struct record *r)
+{
+	const struct output_hygiene *h = &o->cfg.hygiene;
+	const struct output_suppress *e;
+	struct hyg_slot *sl;
+	uint64_t k, held;
+	size_t i, n;
+
+	for (i = 0; i < h->nsuppress; i++) {
+		e = &h->suppress[i];
+		if (e->sid == r->sid && (e->gid == 0 || e->gid == r->gid) &&
+		    (e->ipver == 0 || (e->ipver == r->ipver &&
+		    addr_in(r->src, e->addr, e->prefix)))) {
+			o->hyg_suppressed++;
+			return -1;
+		}
+	}
+	if (h->rate_count == 0)
+		return 0;
+	if (o->hyg == NULL)
+		o->hyg = xcalloc(HYG_SLOTS, sizeof(*o->hyg));
+	k = (uint64_t)r->gid * 0x9e3779b97f4a7c15ull ^ r->sid;
+	for (i = 0; i < 16; i++)
+		k = (k ^ r->src[i]) * 0x100000001b3ull;
+	for (n = 0, i = k % HYG_SLOTS; n < HYG_SLOTS; n++,
+	    i = (i + 1) % HYG_SLOTS) {
+		sl = &o->hyg[i];
+		if (!sl->used)
+			break;
+		if (sl->gid == r->gid && sl->sid == r->sid &&
+		    sl->ipver == r->ipver && memcmp(sl->src, r->src, 16) == 0)
+			break;
+	}
+	if (n == HYG_SLOTS) {
+		o->hyg_full++;		/* not tracked: passes */
+		return 0;
+	}
+	if (!sl->used) {
+		sl->used = true;
+		sl->gid = r->gid;
+		sl->sid = r->sid;
+		sl->ipver = r->ipver;
+		memcpy(sl->src, r->src, 16);
+		sl->window_us = r->ts_us;
+	}
+	if (r->ts_us >= sl->window_us + (uint64_t)h->rate_seconds * 1000000) {
+		sl->window_us = r->ts_us;
+		sl->passed = 0;
+	}
+	if (sl->passed >= h->rate_count) {
+		sl->held++;
+		o->hyg_suppressed++;
+		return -1;
+	}
+	sl->passed++;
+	held = sl->held;
+	sl->held = 0;
+	return (int64_t)held;
+}
 
 #define SEQ_BLOCK	65536	/* numbers taken from the file at once */
 
@@ -318,6 +414,10 @@ output_record(struct output *o, const struct record *r, const char *iface)
 	size_t len = 0, i;
 	bool written = false;
 	uint64_t seq = 0;
+	int64_t held = 0;
+
+	if ((r->flags & RECORD_F_ALERT) && (held = hygiene(o, r)) < 0)
+		return;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = o->sinks[i];
@@ -328,7 +428,8 @@ output_record(struct output *o, const struct record *r, const char *iface)
 			seq = seq_take(o);
 			jsonw_reset(&o->jw);
 			eve_format(&o->jw, r, (const char *)(r + 1), iface,
-			    o->cfg.host, o->cfg.localtime, seq);
+			    o->cfg.host, o->cfg.localtime, seq,
+			    (uint64_t)held);
 			line = jsonw_text(&o->jw, &len);
 			if (!jsonw_ok(&o->jw)) {
 				/* Head and body cannot exceed the cap the
@@ -575,8 +676,13 @@ output_print_summary(struct output *o, FILE *fp)
 	struct sink_figures f;
 	size_t i;
 
-	if (o == NULL || (o->nsinks < 2 && (o->nsinks == 0 ||
-	    !o->sinks[0]->async)))
+	if (o == NULL)
+		return;
+	if (o->hyg_suppressed > 0)
+		fprintf(fp, "  hygiene    %" PRIu64 " alerts held back by "
+		    "alert-hygiene (each pair's next alert says how many)\n",
+		    o->hyg_suppressed);
+	if (o->nsinks < 2 && (o->nsinks == 0 || !o->sinks[0]->async))
 		return;
 	for (i = 0; i < o->nsinks; i++) {
 		sink_figures(o->sinks[i], &f);
@@ -688,6 +794,7 @@ output_free(struct output *o)
 		o->sinks[i]->ops->free(o->sinks[i]);
 	jsonw_free(&o->jw);
 	free(o->iface);
+	free(o->hyg);
 	free(o->seq_path);
 	free((char *)(uintptr_t)o->cfg.host);
 	pthread_mutex_destroy(&o->lock);

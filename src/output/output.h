@@ -23,6 +23,28 @@
 #define OUTPUT_BATCH_SIZE	(64u << 10)	/* bytes a producer fills */
 #define OUTPUT_DEFAULT_QUEUE	256		/* batches in flight: 16 MiB */
 
+/*
+ * Alert hygiene (alert-hygiene in wardwatch.yaml): alerts of one
+ * signature from one source device (its address) pass at most
+ * rate_count times per rate_seconds of packet time; the rest are
+ * suppressed and counted, and the next alert of that pair that passes
+ * says how many ("hygiene": {"suppressed": n}).  Suppress entries drop
+ * a signature (gid 0: any gid) for a source (ipver 0: any) outright.
+ */
+#define OUTPUT_MAX_SUPPRESS	64
+struct output_suppress {
+	uint32_t	 gid, sid;
+	uint8_t		 ipver;		/* 0: any source */
+	uint8_t		 prefix;
+	uint8_t		 addr[16];
+};
+struct output_hygiene {
+	uint32_t	 rate_count;	/* 0: no rate limit */
+	uint32_t	 rate_seconds;
+	uint32_t	 nsuppress;
+	struct output_suppress suppress[OUTPUT_MAX_SUPPRESS];
+};
+
 struct output_config {
 	bool		 test_mode;	/* keep records, write them sorted */
 	bool		 block;		/* producers wait when the queue is full */
@@ -35,6 +57,7 @@ struct output_config {
 	 * so a crash shows as a gap, never as a number used twice.
 	 */
 	const char	*seq_path;
+	struct output_hygiene hygiene;
 };
 
 struct output;
