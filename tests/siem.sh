@@ -30,7 +30,7 @@ notok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | head -15 | cut -c1-300 | sed 's/^/# /'
 }
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
-N=21
+N=23
 echo "1..$N"
 
 RSYSLOGD=$(command -v rsyslogd || ls /usr/sbin/rsyslogd 2>/dev/null)
@@ -298,6 +298,103 @@ CONF
 			notok "syslog TLS: wrong name (exit $rc_name)" \
 			    "$(cat "$d/err-name" | head -4)"
 		fi
+	fi
+fi
+
+# --- unix sockets and the local syslog socket -------------------------
+# A listener on a unix socket that stores what it gets: stream bytes as
+# they come, one line per datagram.
+listen_unix() {
+	python3 -c '
+import socket, sys
+path, kind, out = sys.argv[1:4]
+s = socket.socket(socket.AF_UNIX,
+                  socket.SOCK_STREAM if kind == "stream" else socket.SOCK_DGRAM)
+s.bind(path)
+with open(out, "wb") as f:
+    if kind == "stream":
+        s.listen(1)
+        c, _ = s.accept()
+        while True:
+            b = c.recv(1 << 16)
+            if not b:
+                break
+            f.write(b)
+            f.flush()
+    else:
+        while True:
+            f.write(s.recv(1 << 20) + b"\n")
+            f.flush()
+' "$1" "$2" "$3" &
+	lpid=$!
+	pids="$pids $lpid"
+	n=0
+	while [ $n -lt 50 ] && [ ! -S "$1" ]; do sleep 0.1; n=$((n + 1)); done
+}
+d="$tmp/unix"; mkdir -p "$d"
+listen_unix "$d/stream.sock" stream "$d/stream.txt"
+spid=$lpid
+listen_unix "$d/dgram.sock" dgram "$d/dgram.txt"
+dpid=$lpid
+cat >"$d/c.yaml" <<CONF
+outputs:
+  - eve-log:
+      filename: eve.json
+  - eve-log:
+      filetype: unix_stream
+      filename: $d/stream.sock
+  - eve-log:
+      filetype: unix_dgram
+      filename: $d/dgram.sock
+      types: [alert, device]
+CONF
+run "$d"
+sleep 0.5
+kill "$dpid" 2>/dev/null
+wait "$spid" 2>/dev/null
+select_types "$d/eve.json" '["alert","device"]' >"$d/want"
+if [ "$rc" -eq 0 ] && cmp -s "$d/eve.json" "$d/stream.txt" &&
+    cmp -s "$d/want" "$d/dgram.txt"; then
+	ok "unix_stream (all $(wc -l <"$d/eve.json") records as JSON lines) and unix_dgram (the $(wc -l <"$d/want") alert and device records, one per datagram)"
+else
+	notok "unix sockets: exit $rc" "$(cat "$d/err"; wc -l "$d/eve.json" "$d/stream.txt" "$d/want" "$d/dgram.txt")"
+fi
+if [ -z "$RSYSLOGD" ]; then
+	skip "rsyslog not installed: local syslog socket"
+else
+	d="$tmp/local"; mkdir -p "$d"
+	mkdir -p "$d/work"
+	cat >"$d/rs.conf" <<CONF
+global(workDirectory="$d/work" maxMessageSize="1m")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="$d/log" ruleset="r" UseSpecialParser="off" ParseHostname="on")
+template(name="msgonly" type="string" string="%msg%\\n")
+ruleset(name="r") { action(type="omfile" file="$d/msg.txt" template="msgonly") }
+CONF
+	"$RSYSLOGD" -n -f "$d/rs.conf" -i "$d/pid" >"$d/rs.log" 2>&1 &
+	rspid=$!
+	pids="$pids $rspid"
+	n=0
+	while [ $n -lt 50 ] && [ ! -S "$d/log" ]; do sleep 0.1; n=$((n + 1)); done
+	cat >"$d/c.yaml" <<CONF
+outputs:
+  - eve-log:
+      filename: eve.json
+  - eve-log:
+      filetype: syslog
+      filename: $d/log
+      format: rfc3164
+      types: [alert, device]
+CONF
+	run "$d"
+	stop_rsyslog
+	select_types "$d/eve.json" '["alert","device"]' >"$d/want"
+	sed 's/^ //' "$d/msg.txt" >"$d/got"
+	if [ "$rc" -eq 0 ] && [ -s "$d/want" ] && cmp -s "$d/want" "$d/got"; then
+		ok "local syslog socket (rsyslog imuxsock), RFC 3164: the $(wc -l <"$d/want") alert and device records"
+	else
+		notok "local syslog socket: exit $rc" \
+		    "$(cat "$d/err" "$d/rs.log"; wc -l "$d/want" "$d/got"; diff "$d/want" "$d/got" | head -3 | cut -c1-100)"
 	fi
 fi
 

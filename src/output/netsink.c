@@ -120,16 +120,22 @@ sanitize(char *s)
 void
 outspec_name(const struct output_spec *sp, char *buf, size_t len)
 {
+	unsigned port = sp->port;
+
+	if (port == 0 && sp->kind == OUTK_SYSLOG)
+		port = sp->transport == OUTT_TLS ? 6514 : 514;
+	else if (port == 0 && sp->kind == OUTK_REDIS)
+		port = 6379;
 	if (sp->name != NULL)
 		snprintf(buf, len, "%s", sp->name);
 	else if (sp->kind == OUTK_SYSLOG && sp->server != NULL)
 		snprintf(buf, len, "syslog-%s-%s-%u", tr_names[sp->transport],
-		    sp->server, sp->port);
+		    sp->server, port);
 	else if (sp->kind == OUTK_SYSLOG)
 		snprintf(buf, len, "syslog-local");
 	else if (sp->kind == OUTK_REDIS)
 		snprintf(buf, len, "redis-%s-%u-%s", sp->server != NULL ?
-		    sp->server : "127.0.0.1", sp->port, sp->redis_key);
+		    sp->server : "127.0.0.1", port, sp->redis_key);
 	else
 		snprintf(buf, len, "%s-%s", kind_names[sp->kind],
 		    sp->filename != NULL ? sp->filename : "-");

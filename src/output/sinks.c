@@ -27,6 +27,23 @@ sinks_open(struct output *out, const struct output_spec *v, size_t n,
 	ne.host = env->host;
 	ne.statedir = env->statedir;
 	ne.block = env->block;
+	/* A network output's name is its spool's file: one output's. */
+	for (i = 0; i < n; i++) {
+		char name[256], other[256];
+		size_t j;
+
+		if (v[i].kind == OUTK_REGULAR || v[i].kind == OUTK_STDOUT)
+			continue;
+		outspec_name(&v[i], name, sizeof(name));
+		for (j = 0; j < i; j++) {
+			outspec_name(&v[j], other, sizeof(other));
+			if (strcmp(name, other) == 0) {
+				log_warnx("outputs: two outputs are called %s: "
+				    "give one a name", name);
+				return -1;
+			}
+		}
+	}
 	for (i = 0; i < n; i++) {
 		const struct output_spec *sp = &v[i];
 
