@@ -4,6 +4,8 @@
 # check; run directly to install without building.  Sourced, so it
 # sets no shell options of its caller.
 
+# libhiredis-dev builds the Redis output; rsyslog, rsyslog-openssl and
+# redis-server are the collectors tests/siem.sh starts on loopback.
 ww_deps() {
 	case $(dpkg --print-architecture 2>/dev/null) in
 	amd64) hs=libhyperscan-dev ;;
@@ -12,7 +14,8 @@ ww_deps() {
 	pkgs="build-essential autoconf automake pkg-config libpcap-dev
 	    libndpi-dev $hs libpcre2-dev libyaml-dev libmaxminddb-dev libsqlite3-dev
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
-	    python3-jsonschema python3-yaml ieee-data"
+	    python3-jsonschema python3-yaml ieee-data libhiredis-dev
+	    rsyslog rsyslog-openssl redis-server"
 	missing=
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

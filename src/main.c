@@ -26,6 +26,7 @@
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/verify.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -62,6 +63,7 @@ usage(FILE *fp)
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch baseline show | reset --state db [--device mac]\n"
 "       wardwatch policy suggest --state db [--device mac | --class name]\n"
+"       wardwatch verify --key-file key | -c config file ...\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -425,11 +427,13 @@ main(int argc, char *argv[])
 		return baseline_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "verify") == 0)
+		return verify_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */
 		fprintf(stderr, "wardwatch: unknown command \"%s\" "
-		    "(commands: inventory, baseline, policy)\n",
+		    "(commands: inventory, baseline, policy, verify)\n",
 		    util_safe_str(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
@@ -599,6 +603,9 @@ main(int argc, char *argv[])
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A reopen request must not fail a read of -r - (a pipe) with
+	 * EINTR: logrotate's SIGHUP would end the run. */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit makes write(2) fail with EFBIG, which the
@@ -711,6 +718,8 @@ main(int argc, char *argv[])
 	if (de != NULL && iface == NULL)
 		detect_print_summary(de, strcmp(cfg.eve_filename, "-") == 0 ?
 		    stderr : stdout);
+	output_print_summary(mon.out, strcmp(cfg.eve_filename, "-") == 0 ?
+	    stderr : stdout);
 	print_alerts(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
 	    mon.out);
 	brain_print_summary(mon.brain, strcmp(cfg.eve_filename, "-") == 0 ?

@@ -3,9 +3,10 @@
 
 usage: eve-validate.py SCHEMA [--max-per-type N] FILE...
 
-Wardwatch's own top-level objects are removed first: wardwatch-events(7)
-promises that with those removed every record validates against
-Suricata's schema.
+Wardwatch's own top-level objects are removed first, and its two own
+top-level members "seq" (the sensor's record number) and "prev" (the
+hash chain): wardwatch-events(7) promises that with those removed every
+record validates against Suricata's schema.
 Prints one line per invalid record (file:line: reason) and a summary;
 exits 1 if any record is invalid or not JSON.
 """
@@ -15,7 +16,7 @@ import sys
 import jsonschema
 
 OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet",
-       "lldp", "cdp")
+       "lldp", "cdp", "hygiene", "seq", "prev")
 
 
 def main():

@@ -6,7 +6,8 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/summary.sh tests/eve-schema.sh tests/rules.sh \
 	tests/iomt-rules.sh tests/smb-corpus.sh tests/evasion.sh \
 	tests/smb-inventory.sh tests/sv-rules.sh tests/et-open.sh \
-	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh
+	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh \
+	tests/siem.sh tests/verify.sh tests/alert-hygiene.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
@@ -17,7 +18,9 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/smb-corpus.sh tests/evasion.sh tests/smb-inventory.sh \
 	tests/sv-rules.sh tests/et-open.sh tests/memcap.sh tests/floodgen.py \
 	tests/baseline-days.sh tests/days-score.py tests/days.yaml \
-	pcaps/ward-days.truth tests/baseline.sh
+	pcaps/ward-days.truth tests/baseline.sh \
+	tests/siem.sh tests/verify.sh tests/pcap-trickle.py \
+	tests/alert-hygiene.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

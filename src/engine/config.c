@@ -16,6 +16,7 @@
 #include <inttypes.h>
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,6 +73,8 @@ static const struct cfgenum policy_modes[] = {
 	{ "strict", POL_SET_STRICT },
 	{ NULL, 0 },
 };
+static int	set_suppress(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 
 /* Suricata's names (stream.h says how each behaves). */
 static const struct cfgenum stream_policies[] = {
@@ -313,6 +316,15 @@ static const struct cfgkey keys[] = {
 	{ .path = "outputs.eve.types", .type = CFGK_FLAGS, FIELD(eve_types),
 	  .enums = eve_types, .def = eve_types_def,
 	  .desc = "record types written" },
+
+	K_UINT("alert-hygiene.rate-limit.count", hygiene.rate_count, 0,
+	    1000000, "0", "alerts of one signature from one source device "
+	    "per window; 0 means no limit"),
+	K_UINT("alert-hygiene.rate-limit.seconds", hygiene.rate_seconds, 1,
+	    86400, "60", "the rate limit's window, seconds of packet time"),
+	{ .path = "alert-hygiene.suppress", .type = CFGK_CUSTOM,
+	  FIELD(hygiene.nsuppress), .set = set_suppress, .def = "[]",
+	  .desc = "alerts never written: {sid, gid, src} each" },
 
 	K_UINT("stats.interval", stats_interval, 0, 86400, "30",
 	    "seconds between stats records; 0 means only at the end"),
@@ -565,6 +577,7 @@ config_defaults(struct config *cfg)
 	cfg->eve_filename = xstrdup("eve.json");
 	cfg->sensor_name = xstrdup(CONFIG_SENSOR_AUTO);
 	cfg->eve_types.bits = config_eve_default;
+	cfg->hygiene.rate_seconds = 60;
 	cfg->stats_interval = CONFIG_DEFAULT_STATS_INTERVAL;
 	cfg->anomaly_rate = CONFIG_DEFAULT_ANOMALY_RATE;
 	cfg->ts_localtime = false;
@@ -585,6 +598,10 @@ config_free(struct config *cfg)
 	cfg->path = NULL;
 	free(cfg->eve_filename);
 	cfg->eve_filename = NULL;
+	while (cfg->noutputs > 0)
+		outspec_free(&cfg->outputs[--cfg->noutputs]);
+	free(cfg->outputs);
+	cfg->outputs = NULL;
 	free(cfg->sensor_name);
 	cfg->sensor_name = NULL;
 	brain_config_free(&cfg->devices);
@@ -893,6 +910,91 @@ set_host_os_policy(struct cfgyaml *y, const struct cfgkey *k,
 	if (y->nerrors != errs)
 		return -1;
 	sc->n_hosts = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * alert-hygiene.suppress: a list of {sid: N, gid: N, src: ADDR[/BITS]},
+ * gid and src optional (any).
+ */
+static int
+set_suppress(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	struct output_suppress e, out[OUTPUT_MAX_SUPPRESS];
+	struct stream_host_policy h;
+	char show[CFGYAML_SHOWBUF];
+	const struct cfgyaml_node *m, *key, *val;
+	size_t i, j, n = 0;
+	uint64_t x;
+	bool have_sid;
+	int errs = y->nerrors;
+
+	if (v->kind != CFGYAML_SEQ) {
+		cfgyaml_error(y, v, "%s: expected a list of {sid, gid, src}, "
+		    "got %s", k->path, cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	for (i = 0; i < v->nkids; i++) {
+		m = v->kids[i];
+		if (m->kind != CFGYAML_MAP) {
+			cfgyaml_error(y, m, "%s: expected {sid, gid, src}, got "
+			    "%s", k->path, cfgyaml_describe(m, show,
+			    sizeof(show)));
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		have_sid = false;
+		for (j = 0; j + 1 < m->nkids; j += 2) {
+			key = m->kids[j];
+			val = m->kids[j + 1];
+			if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "sid") == 0) {
+				if (cfgyaml_get_uint(y, k->path, val, 1,
+				    UINT32_MAX, &x) == 0) {
+					e.sid = (uint32_t)x;
+					have_sid = true;
+				}
+			} else if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "gid") == 0) {
+				if (cfgyaml_get_uint(y, k->path, val, 1,
+				    UINT32_MAX, &x) == 0)
+					e.gid = (uint32_t)x;
+			} else if (key->kind == CFGYAML_SCALAR &&
+			    strcmp(key->str, "src") == 0) {
+				if (val->kind != CFGYAML_SCALAR ||
+				    strlen(val->str) != val->len ||
+				    parse_cidr(val->str, &h) == -1) {
+					cfgyaml_error(y, val, "%s: src: expected "
+					    "an address or CIDR block, got %s",
+					    k->path, cfgyaml_describe(val, show,
+					    sizeof(show)));
+					continue;
+				}
+				e.ipver = h.ipver;
+				e.prefix = h.prefix;
+				memcpy(e.addr, h.addr, sizeof(e.addr));
+			} else
+				cfgyaml_error(y, key, "%s: unknown key %s "
+				    "(sid, gid, src)", k->path,
+				    cfgyaml_describe(key, show, sizeof(show)));
+		}
+		if (!have_sid) {
+			cfgyaml_error(y, m, "%s: an entry needs sid", k->path);
+			continue;
+		}
+		if (n == OUTPUT_MAX_SUPPRESS) {
+			cfgyaml_error(y, m, "%s: more than %d entries", k->path,
+			    OUTPUT_MAX_SUPPRESS);
+			return -1;
+		}
+		out[n++] = e;
+	}
+	if (y->nerrors != errs)
+		return -1;
+	memcpy(cfg->hygiene.suppress, out, n * sizeof(out[0]));
+	cfg->hygiene.nsuppress = (uint32_t)n;
 	return 0;
 }
 
@@ -1432,6 +1534,219 @@ set_vxlan_ports(struct cfgyaml *y, const struct cfgkey *k,
 	return 0;
 }
 
+/*
+ * outputs: as Suricata writes it, a list of "- eve-log:" entries, each
+ * a mapping read with its own key table (paths relative to the entry).
+ */
+#define SFIELD(f)	.off = offsetof(struct output_spec, f),		\
+			.size = sizeof(((struct output_spec *)NULL)->f)
+#define S_STR(p, f)	{ .path = p, .type = CFGK_STRING, SFIELD(f) }
+#define S_ENUM(p, f, e)	{ .path = p, .type = CFGK_ENUM, SFIELD(f), .enums = e }
+
+static const struct cfgenum out_kinds[] = {
+	{ "regular", OUTK_REGULAR }, { "stdout", OUTK_STDOUT },
+	{ "unix_stream", OUTK_UNIX_STREAM }, { "unix_dgram", OUTK_UNIX_DGRAM },
+	{ "syslog", OUTK_SYSLOG }, { "redis", OUTK_REDIS }, { NULL, 0 },
+};
+static const struct cfgenum out_formats[] = {
+	{ "rfc5424", OUTF_RFC5424 }, { "rfc3164", OUTF_RFC3164 },
+	{ "cef", OUTF_CEF }, { NULL, 0 },
+};
+#define OUTT_UNSET	99
+static const struct cfgenum out_transports[] = {
+	{ "local", OUTT_LOCAL }, { "udp", OUTT_UDP }, { "tcp", OUTT_TCP },
+	{ "tls", OUTT_TLS }, { NULL, 0 },
+};
+static const struct cfgenum out_redis_modes[] = {
+	{ "list", OUTR_LIST }, { "rpush", OUTR_LIST },
+	{ "channel", OUTR_CHANNEL }, { "publish", OUTR_CHANNEL },
+	{ "stream", OUTR_STREAM }, { NULL, 0 },
+};
+static const struct cfgenum out_modes[] = {
+	{ "append", 0 }, { "rotate", 1 }, { NULL, 0 },
+};
+static const struct cfgenum out_drops[] = {
+	{ "oldest", 0 }, { "newest", 1 }, { NULL, 0 },
+};
+static const struct cfgenum facilities[] = {
+	{ "kern", 0 }, { "user", 1 }, { "mail", 2 }, { "daemon", 3 },
+	{ "auth", 4 }, { "syslog", 5 }, { "lpr", 6 }, { "news", 7 },
+	{ "uucp", 8 }, { "cron", 9 }, { "authpriv", 10 }, { "ftp", 11 },
+	{ "local0", 16 }, { "local1", 17 }, { "local2", 18 },
+	{ "local3", 19 }, { "local4", 20 }, { "local5", 21 },
+	{ "local6", 22 }, { "local7", 23 }, { NULL, 0 },
+};
+
+static const struct cfgkey out_keys[] = {
+	S_ENUM("filetype", kind, out_kinds),
+	S_STR("filename", filename),
+	S_STR("name", name),
+	{ .path = "types", .type = CFGK_FLAGS, SFIELD(types),
+	  .enums = eve_types },
+	{ .path = "queue", .type = CFGK_UINT, SFIELD(queue), .min = 16,
+	  .max = 10000000 },
+	S_ENUM("mode", rotate, out_modes),
+	{ .path = "max-size", .type = CFGK_SIZE, SFIELD(max_size),
+	  .min = 4096, .max = 1ull << 50 },
+	S_STR("hash-chain.key-file", chain_key),
+	S_STR("server", server),
+	{ .path = "port", .type = CFGK_UINT, SFIELD(port), .min = 1,
+	  .max = 65535 },
+	S_ENUM("transport", transport, out_transports),
+	S_ENUM("format", format, out_formats),
+	S_ENUM("facility", facility, facilities),
+	{ .path = "max-message", .type = CFGK_SIZE, SFIELD(max_dgram),
+	  .min = 480, .max = 65507 },
+	S_STR("ca-file", ca_file),
+	S_STR("cert-file", cert_file),
+	S_STR("key-file", key_file),
+	S_STR("tls-name", tls_name),
+	S_ENUM("redis.mode", redis_mode, out_redis_modes),
+	S_STR("redis.key", redis_key),
+	{ .path = "redis.maxlen", .type = CFGK_UINT, SFIELD(redis_maxlen),
+	  .min = 0, .max = UINT64_MAX / 2 },
+	{ .path = "spool.max-size", .type = CFGK_SIZE, SFIELD(spool_max),
+	  .min = 4096, .max = 1ull << 50 },
+	S_ENUM("spool.drop", spool_drop, out_drops),
+};
+
+void
+outspec_free(struct output_spec *sp)
+{
+	free(sp->name);
+	free(sp->filename);
+	free(sp->chain_key);
+	free(sp->server);
+	free(sp->ca_file);
+	free(sp->cert_file);
+	free(sp->key_file);
+	free(sp->tls_name);
+	free(sp->redis_key);
+	memset(sp, 0, sizeof(*sp));
+}
+
+/* The root's "outputs" value slot when it is a list, else NULL. */
+static struct cfgyaml_node **
+outputs_list(struct cfgyaml_node *root)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < root->nkids; i += 2)
+		if (root->kids[i]->kind == CFGYAML_SCALAR &&
+		    strcmp(root->kids[i]->str, "outputs") == 0 &&
+		    root->kids[i + 1]->kind == CFGYAML_SEQ)
+			return &root->kids[i + 1];
+	return NULL;
+}
+
+static void
+load_output(struct cfgyaml *y, const struct cfgyaml_node *item,
+    struct config *cfg)
+{
+	struct output_spec sp;
+	const struct cfgyaml_node *body, *saved;
+	char show[CFGYAML_SHOWBUF];
+	bool net;
+	int errs = y->nerrors;
+
+	if (item->kind != CFGYAML_MAP || item->nkids != 2 ||
+	    item->kids[0]->kind != CFGYAML_SCALAR ||
+	    strcmp(item->kids[0]->str, "eve-log") != 0) {
+		cfgyaml_error(y, item, "outputs: expected \"- eve-log:\" and "
+		    "its settings, got %s", item->kind == CFGYAML_MAP &&
+		    item->nkids > 0 ? cfgyaml_describe(item->kids[0], show,
+		    sizeof(show)) : cfgyaml_describe(item, show,
+		    sizeof(show)));
+		return;
+	}
+	body = item->kids[1];
+	memset(&sp, 0, sizeof(sp));
+	sp.types.bits = config_eve_default;
+	sp.transport = OUTT_UNSET;
+	sp.facility = 21;		/* local5, as Suricata */
+	if (!cfgyaml_is_null(body)) {
+		if (body->kind != CFGYAML_MAP) {
+			cfgyaml_error(y, body, "outputs: eve-log: expected a "
+			    "mapping, got %s", cfgyaml_describe(body, show,
+			    sizeof(show)));
+			return;
+		}
+		saved = y->root;
+		y->root = (struct cfgyaml_node *)(uintptr_t)body;
+		cfgyaml_apply(y, out_keys, sizeof(out_keys) /
+		    sizeof(out_keys[0]), &sp);
+		y->root = (struct cfgyaml_node *)(uintptr_t)saved;
+	}
+	if (sp.transport == OUTT_UNSET)
+		sp.transport = sp.server != NULL ? OUTT_TCP : OUTT_LOCAL;
+	net = sp.kind == OUTK_SYSLOG || sp.kind == OUTK_REDIS ||
+	    sp.kind == OUTK_UNIX_STREAM || sp.kind == OUTK_UNIX_DGRAM;
+	if (sp.kind == OUTK_REGULAR && sp.filename == NULL)
+		sp.filename = xstrdup("eve.json");
+	if (sp.kind == OUTK_STDOUT) {
+		free(sp.filename);
+		sp.filename = xstrdup("-");
+	}
+	if ((sp.kind == OUTK_UNIX_STREAM || sp.kind == OUTK_UNIX_DGRAM) &&
+	    sp.filename == NULL)
+		cfgyaml_error(y, body, "outputs: eve-log: a %s output needs "
+		    "filename (the socket)", out_kinds[sp.kind].name);
+	if (sp.kind == OUTK_SYSLOG && sp.transport != OUTT_LOCAL &&
+	    sp.server == NULL)
+		cfgyaml_error(y, body, "outputs: eve-log: syslog over %s "
+		    "needs server", out_transports[sp.transport].name);
+	if (sp.kind == OUTK_REDIS && sp.redis_key == NULL)
+		sp.redis_key = xstrdup("wardwatch");
+	if (sp.spool_max > 0 && !net)
+		cfgyaml_error(y, body, "outputs: eve-log: spool is for "
+		    "network outputs (syslog, redis, unix sockets)");
+	if (sp.chain_key != NULL && sp.kind != OUTK_REGULAR)
+		cfgyaml_error(y, body, "outputs: eve-log: hash-chain is for "
+		    "regular files");
+	if (sp.rotate && sp.max_size == 0)
+		cfgyaml_error(y, body, "outputs: eve-log: mode: rotate needs "
+		    "max-size");
+	if ((sp.cert_file != NULL || sp.ca_file != NULL) &&
+	    sp.transport != OUTT_TLS)
+		cfgyaml_error(y, body, "outputs: eve-log: ca-file and "
+		    "cert-file are for transport: tls");
+	if (y->nerrors != errs || cfg->noutputs >= 8) {
+		if (cfg->noutputs >= 8)
+			cfgyaml_error(y, item, "outputs: at most 8 outputs");
+		outspec_free(&sp);
+		return;
+	}
+	cfg->outputs = xreallocarray(cfg->outputs, cfg->noutputs + 1,
+	    sizeof(*cfg->outputs));
+	cfg->outputs[cfg->noutputs++] = sp;
+}
+
+static void
+load_outputs(struct cfgyaml *y, const struct cfgyaml_node *list,
+    struct config *cfg)
+{
+	size_t i;
+
+	while (cfg->noutputs > 0)
+		outspec_free(&cfg->outputs[--cfg->noutputs]);
+	for (i = 0; i < list->nkids && !y->aborted; i++)
+		load_output(y, list->kids[i], cfg);
+	/* The first file is "the" EVE file (the summary, -l). */
+	cfg->eve_enabled = false;
+	for (i = 0; i < cfg->noutputs; i++)
+		if (cfg->outputs[i].kind == OUTK_REGULAR ||
+		    cfg->outputs[i].kind == OUTK_STDOUT) {
+			cfg->eve_enabled = true;
+			free(cfg->eve_filename);
+			cfg->eve_filename = xstrdup(cfg->outputs[i].filename);
+			cfg->eve_types = cfg->outputs[i].types;
+			break;
+		}
+	if (list->nkids == 0)
+		cfgyaml_error(y, list, "outputs: empty list (to write "
+		    "nothing, set outputs: eve: enabled: false)");
+}
+
 int
 config_load_buffer(struct config *cfg, const char *name, const char *buf,
     size_t len, FILE *err)
@@ -1442,8 +1757,22 @@ config_load_buffer(struct config *cfg, const char *name, const char *buf,
 	struct cfgyaml y;
 	int nerr;
 
+	static struct cfgyaml_node none = {
+		.kind = CFGYAML_SCALAR, .str = (char *)"", .plain = true
+	};
+	struct cfgyaml_node **list = NULL, *saved = NULL;
+
 	cfgyaml_parse(&y, name, buf, len, &lim, err);
+	/* outputs: as a list is read on its own (load_outputs). */
+	if (!y.aborted && y.root != NULL && y.root->kind == CFGYAML_MAP &&
+	    (list = outputs_list(y.root)) != NULL) {
+		load_outputs(&y, *list, cfg);
+		saved = *list;
+		*list = &none;
+	}
 	nerr = cfgyaml_apply(&y, keys, sizeof(keys) / sizeof(keys[0]), cfg);
+	if (list != NULL)
+		*list = saved;
 	cfgyaml_free(&y);
 	return nerr;
 }

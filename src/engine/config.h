@@ -21,6 +21,8 @@
 #include "device/brain.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/outspec.h"
+#include "output/output.h"
 
 #define CONFIG_MAX_FILE_SIZE	(4u << 20)	/* bytes */
 #define CONFIG_MAX_DEPTH	32		/* nested collections */
@@ -61,6 +63,13 @@ struct config {
 	bool		 eve_enabled;
 	char		*eve_filename;	/* relative to LOGDIR; "-" = stdout */
 	struct record_types eve_types;	/* EVE_T_* bits */
+	/* alert-hygiene: rate limits and suppressions per (signature,
+	 * source device), applied by the output stage */
+	struct output_hygiene hygiene;
+
+	/* outputs: as a list of eve-log entries (none: outputs.eve) */
+	struct output_spec *outputs;
+	size_t		 noutputs;
 
 	/* stats */
 	uint32_t	 stats_interval;	/* seconds of packet time; 0 = end only */

@@ -28,6 +28,7 @@
 #include "output/file.h"
 #include "output/output.h"
 #include "output/record.h"
+#include "output/sinks.h"
 #include "util/log.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
@@ -126,7 +127,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 {
 	struct output_config oc;
 	struct worker_setup ws;
-	char host[256] = "";
+	char host[256] = "", seqpath[4096], statedir[4096], *slash;
 	uint32_t i, n;
 
 	memset(mon, 0, sizeof(*mon));
@@ -153,13 +154,35 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	oc.test_mode = opts->test_mode;
 	oc.block = !opts->live;
 	oc.localtime = cfg->ts_localtime;
+	oc.hygiene = cfg->hygiene;
 	if (strcmp(cfg->sensor_name, CONFIG_SENSOR_AUTO) != 0)
 		oc.host = cfg->sensor_name;
 	else if (!opts->test_mode &&
 	    gethostname(host, sizeof(host) - 1) == 0 && host[0] != '\0')
 		oc.host = host;		/* test mode: no host name */
+	if (opts->state_path != NULL) {
+		snprintf(seqpath, sizeof(seqpath), "%s.seq", opts->state_path);
+		oc.seq_path = seqpath;
+		snprintf(statedir, sizeof(statedir), "%s", opts->state_path);
+		if ((slash = strrchr(statedir, '/')) != NULL)
+			*slash = '\0';
+		else
+			strlcpy(statedir, ".", sizeof(statedir));
+	}
 	mon->out = output_new(&oc);
-	if (cfg->eve_enabled) {
+	if (cfg->noutputs > 0) {
+		struct sinks_env se = {
+			.logdir = opts->logdir,
+			.statedir = opts->state_path != NULL ? statedir : NULL,
+			.host = oc.host,
+			.test_mode = opts->test_mode,
+			.block = !opts->live,
+		};
+
+		if (sinks_open(mon->out, cfg->outputs, cfg->noutputs,
+		    &se) == -1)
+			return -1;
+	} else if (cfg->eve_enabled) {
 		struct sink *eve;
 
 		eve = output_file_open(opts->logdir, cfg->eve_filename,
@@ -297,6 +320,8 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	x->workers = mon->nworkers;
 	x->files_read = mon->files_read;
 	x->files_failed = mon->files_failed;
+	/* Per-output figures depend on timing: not in test mode. */
+	x->out = mon->opts.test_mode ? NULL : mon->out;
 	if (mon->cap.live || mon->first_us == 0)
 		x->uptime_s = (uint64_t)(wall_now() - mon->wall_start);
 	else
@@ -652,7 +677,8 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	}
 	record_flush(&mon->rw);
 	if (output_close(mon->out) == -1) {
-		log_warnx("eve.json: some records could not be written");
+		log_warnx("outputs: some records could not be written or "
+		    "delivered");
 		rv = -1;
 	}
 	capture_close(&mon->cap);

@@ -13,6 +13,7 @@
 #include "flow/communityid.h"
 #include "flow/flow.h"
 #include "output/eve.h"
+#include "output/output.h"
 #include "output/jsonw.h"
 #include "output/record.h"
 #include "util/util.h"
@@ -102,7 +103,8 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
-    const char *in_iface, const char *host, bool localtime)
+    const char *in_iface, const char *host, bool localtime, uint64_t seq,
+    uint64_t held)
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 
@@ -135,8 +137,16 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 	}
 	if (r->len > 0)
 		jsonw_raw(jw, body, r->len);
+	if (held > 0) {
+		jsonw_key(jw, "hygiene");
+		jsonw_obj_open(jw);
+		jsonw_kv_uint(jw, "suppressed", held);
+		jsonw_obj_close(jw);
+	}
 	if (host != NULL)
 		jsonw_kv_str(jw, "host", host);
+	if (seq != 0)
+		jsonw_kv_uint(jw, "seq", seq);
 	jsonw_obj_close(jw);
 }
 
@@ -529,6 +539,8 @@ eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
 			jsonw_kv_uint(jw, ev_name((enum ww_counter)i),
 			    ctr_get(c, (enum ww_counter)i));
 	jsonw_obj_close(jw);
+	if (x->out != NULL)
+		output_stats_json(x->out, jw);
 	jsonw_obj_close(jw);	/* wardwatch */
 	record_commit(rw);
 }

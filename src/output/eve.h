@@ -29,6 +29,7 @@
 
 struct flow;
 struct jsonw;
+struct output;
 struct packet;
 struct record;
 struct record_writer;
@@ -51,6 +52,7 @@ struct eve_stats_extra {
 	uint32_t	 workers;
 	uint32_t	 files_read;
 	uint32_t	 files_failed;
+	struct output	*out;		/* per-output counters, or NULL */
 };
 
 /* Protocol name as Suricata writes it ("TCP", "UDP", "ICMP", "IPv6-ICMP",
@@ -61,10 +63,14 @@ const char	*eve_proto_name(uint8_t proto, char buf[8]);
  * The output thread: a record's EVE line, the head from its typed
  * fields (timestamp, flow_id, in_iface, event_type, vlan, the tuple)
  * followed by its body, then "host" (the sensor's name, as Suricata
- * writes it last) when there is one.
+ * writes it last) when there is one, then "seq" (the sensor's record
+ * number) unless it is 0.  An alert that alert hygiene let through
+ * after holding back 'held' of its kind says so in "hygiene" (before
+ * "host").
  */
 void	eve_format(struct jsonw *, const struct record *, const char *body,
-	    const char *in_iface, const char *host, bool localtime);
+	    const char *in_iface, const char *host, bool localtime,
+	    uint64_t seq, uint64_t held);
 
 /*
  * Producers.  Each writes one whole record through the writer, or

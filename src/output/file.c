@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output/chain.h"
 #include "output/file.h"
 #include "output/sink.h"
 #include "util/log.h"
@@ -51,6 +53,13 @@ struct file_sink {
 	char		**recs;
 	size_t		 nrecs;
 	size_t		 cap_recs;
+	uint64_t	 min_seq;	/* test mode: renumbered from it */
+
+	uint64_t	 rotate_size;	/* 0: append forever */
+	struct chain	*chain;		/* NULL: no hash chain */
+	char		 chain_state[PATH_MAX];	/* "" : none */
+	char		*cbuf;		/* a chained line */
+	size_t		 ccap;
 };
 
 static int
@@ -197,14 +206,90 @@ file_keep(struct file_sink *o, const char *line, size_t len)
 	o->recs[o->nrecs++] = r;
 }
 
+/*
+ * The line with the chain value before it as its last member; the
+ * chain moves on to the value after it (chain.h).
+ */
+static const char *
+chain_line(struct file_sink *o, const char *line, size_t *len)
+{
+	char hex[CHAIN_HEX + 1];
+	size_t n = *len;
+
+	if (n == 0 || line[n - 1] != '}')
+		return line;
+	if (o->ccap < n + CHAIN_HEX + 16) {
+		o->ccap = n + CHAIN_HEX + 16;
+		o->cbuf = xreallocarray(o->cbuf, o->ccap, 1);
+	}
+	chain_hex(o->chain->prev, hex);
+	memcpy(o->cbuf, line, n - 1);
+	n = n - 1 + (size_t)snprintf(o->cbuf + n - 1, o->ccap - n + 1,
+	    ",\"prev\":\"%s\"}", hex);
+	chain_hmac(o->chain, o->cbuf, n, o->chain->prev);
+	*len = n;
+	return o->cbuf;
+}
+
+/* Keep the chain's last value for a file that starts empty later. */
+static void
+chain_save(struct file_sink *o)
+{
+	char hex[CHAIN_HEX + 2], tmp[PATH_MAX + 8];
+	FILE *f;
+
+	if (o->chain == NULL || o->chain_state[0] == '\0')
+		return;
+	chain_hex(o->chain->prev, hex);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", o->chain_state);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fprintf(f, "%s\n", hex);
+	if (fclose(f) == 0)
+		rename(tmp, o->chain_state);
+}
+
+/* Move the full file aside as path.N (the next free N) and start anew. */
+static void
+file_rotate(struct file_sink *o)
+{
+	char to[PATH_MAX + 16];
+	struct stat st;
+	unsigned i;
+
+	if (o->fd == -1 || fstat(o->fd, &st) == -1 ||
+	    (uint64_t)st.st_size < o->rotate_size)
+		return;
+	for (i = 1; i < 100000; i++) {
+		snprintf(to, sizeof(to), "%s.%u", o->path, i);
+		if (access(to, F_OK) == -1)
+			break;
+	}
+	if (rename(o->path, to) == -1) {
+		log_ratelimit(&o->last_err, 60, "%s: rotate: %s", o->path,
+		    strerror(errno));
+		return;
+	}
+	file_close_fd(o);
+	chain_save(o);
+	if (file_open_fd(o) == -1)
+		log_warn("%s", o->path);
+}
+
 /* Append a line to the buffer, draining first when it would not fit. */
 static uint64_t
 file_put(struct file_sink *o, const char *line, size_t len)
 {
 	uint64_t lost = 0;
 
-	if (o->len + len + 1 > FILE_BUF_SIZE)
+	if (o->chain != NULL)
+		line = chain_line(o, line, &len);
+
+	if (o->len + len + 1 > FILE_BUF_SIZE) {
 		lost += file_drain(o);
+		if (o->rotate_size > 0)
+			file_rotate(o);
+	}
 	if (len + 1 > FILE_BUF_SIZE) {
 		/* A line bigger than the buffer goes out on its own. */
 		char *saved = o->buf;
@@ -234,6 +319,8 @@ file_write(struct sink *s, const struct record *r, const char *line,
 
 	(void)r;
 	if (o->test_mode) {
+		if (s->seq != 0 && (o->min_seq == 0 || s->seq < o->min_seq))
+			o->min_seq = s->seq;
 		file_keep(o, line, len);
 		return 0;
 	}
@@ -244,8 +331,39 @@ static uint64_t
 file_flush(struct sink *s)
 {
 	struct file_sink *o = (struct file_sink *)s;
+	uint64_t lost;
 
-	return o->test_mode ? 0 : file_drain(o);
+	if (o->test_mode)
+		return 0;
+	lost = file_drain(o);
+	if (o->rotate_size > 0)
+		file_rotate(o);
+	return lost;
+}
+
+/*
+ * Test mode: the lines are sorted, so their "seq" (the last member
+ * but "prev") is given again in file order, from the smallest.
+ */
+static char *
+renumber(char *line, uint64_t seq)
+{
+	char *p, *q, *end, *n;
+	size_t len = strlen(line);
+
+	for (p = NULL, q = line; (q = strstr(q, ",\"seq\":")) != NULL; q++)
+		p = q;
+	if (p == NULL)
+		return line;
+	p += 7;
+	for (end = p; *end >= '0' && *end <= '9'; end++)
+		;
+	n = xcalloc(1, len + 24);
+	memcpy(n, line, (size_t)(p - line));
+	snprintf(n + (p - line), len + 24 - (size_t)(p - line), "%" PRIu64
+	    "%s", seq, end);
+	free(line);
+	return n;
 }
 
 static uint64_t
@@ -258,6 +376,7 @@ file_reopen(struct sink *s)
 		return 0;
 	lost = file_drain(o);
 	file_close_fd(o);
+	chain_save(o);
 	if (file_open_fd(o) == -1) {
 		log_warn("%s", o->path);
 		o->last_open = time(NULL);
@@ -283,6 +402,9 @@ file_close(struct sink *s)
 		if (o->nrecs > 1)	/* qsort(NULL, 0) is undefined */
 			qsort(o->recs, o->nrecs, sizeof(*o->recs), cmp_rec);
 		for (i = 0; i < o->nrecs; i++) {
+			if (o->min_seq != 0)
+				o->recs[i] = renumber(o->recs[i],
+				    o->min_seq + i);
 			lost += file_put(o, o->recs[i], strlen(o->recs[i]));
 			free(o->recs[i]);
 		}
@@ -291,6 +413,7 @@ file_close(struct sink *s)
 		o->nrecs = 0;
 	}
 	lost += file_drain(o);
+	chain_save(o);
 	if (!o->is_stdout && o->fd != -1) {
 		if (fsync(o->fd) == -1 && errno != EINVAL) {
 			log_warn("%s: fsync", o->path);
@@ -317,6 +440,8 @@ file_free(struct sink *s)
 		free(o->recs[i]);
 	free(o->recs);
 	free(o->buf);
+	free(o->cbuf);
+	free(o->chain);
 	free(o);
 }
 
@@ -338,6 +463,7 @@ output_file_open(const char *logdir, const char *filename, bool test_mode,
 	o = xcalloc(1, sizeof(*o));
 	o->s.ops = &file_ops;
 	o->s.name = o->path;
+	o->s.kind = strcmp(filename, "-") == 0 ? "stdout" : "regular";
 	o->s.types = *types;
 	o->test_mode = test_mode;
 	o->fd = -1;
@@ -366,4 +492,74 @@ output_file_open(const char *logdir, const char *filename, bool test_mode,
 		return NULL;
 	}
 	return &o->s;
+}
+
+void
+output_file_rotate(struct sink *s, uint64_t max_size)
+{
+	((struct file_sink *)s)->rotate_size = max_size;
+}
+
+/* The value after the last whole line of the file, if it has one. */
+static int
+chain_from_file(struct file_sink *o)
+{
+	char *buf = NULL, *last = NULL;
+	size_t cap = 0, llen = 0;
+	ssize_t n;
+	FILE *f;
+
+	if ((f = fopen(o->path, "r")) == NULL)
+		return -1;
+	while ((n = getline(&buf, &cap, f)) > 0) {
+		if (buf[n - 1] != '\n')
+			break;
+		free(last);
+		last = xcalloc(1, (size_t)n);
+		memcpy(last, buf, (size_t)n - 1);
+		llen = (size_t)n - 1;
+	}
+	fclose(f);
+	free(buf);
+	if (last == NULL)
+		return -1;
+	chain_hmac(o->chain, last, llen, o->chain->prev);
+	free(last);
+	return 0;
+}
+
+int
+output_file_chain(struct sink *s, const char *keyfile, const char *statedir,
+    char *err, size_t errlen)
+{
+	struct file_sink *o = (struct file_sink *)s;
+	char name[256], hex[CHAIN_HEX + 8], *p;
+	FILE *f;
+
+	o->chain = xcalloc(1, sizeof(*o->chain));
+	if (chain_load_key(o->chain, keyfile, err, errlen) == -1)
+		return -1;
+	if (statedir != NULL) {
+		/* The file's name alone: paths could be too long. */
+		p = strrchr(o->path, '/');
+		strlcpy(name, p != NULL ? p + 1 : o->path, sizeof(name));
+		for (p = name; *p != '\0'; p++)
+			if (*p == '/')
+				*p = '_';
+		if (snprintf(o->chain_state, sizeof(o->chain_state),
+		    "%.3800s/wardwatch-chain-%s", statedir, name) >=
+		    (int)sizeof(o->chain_state))
+			o->chain_state[0] = '\0';
+	}
+	if (chain_from_file(o) == 0)
+		return 0;
+	/* An empty file: it follows the one rotated before it. */
+	if (o->chain_state[0] != '\0' &&
+	    (f = fopen(o->chain_state, "r")) != NULL) {
+		if (fgets(hex, sizeof(hex), f) != NULL &&
+		    chain_unhex(hex, o->chain->prev) == 0)
+			(void)0;
+		fclose(f);
+	}
+	return 0;
 }

@@ -15,10 +15,13 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output/eve.h"
 #include "output/output.h"
@@ -59,12 +62,169 @@ struct output {
 
 	struct jsonw	 jw;		/* the thread's line */
 
+	/* Alert hygiene: (signature, source) pairs, open addressing. */
+	struct hyg_slot	*hyg;
+	uint64_t	 hyg_suppressed;	/* alerts held back */
+	uint64_t	 hyg_full;		/* pairs not tracked */
+
+	/* Record numbers: next to give, and the end of the block taken
+	 * from seq_path (the output thread). */
+	uint64_t	 seq_next;
+	uint64_t	 seq_reserved;
+	uint64_t	 seq_first;	/* as loaded */
+	char		*seq_path;
+
 	/* Alerts written, by signature (the output thread; read after
 	 * output_close()). */
 	struct output_alert sigs[OUTPUT_MAX_SIGS];
 	size_t		 nsigs;
 	uint64_t	 sig_other;	/* beyond OUTPUT_MAX_SIGS */
 };
+
+static uint64_t	output_lost(struct output *);
+
+#define HYG_SLOTS	16384		/* (signature, source) pairs */
+
+struct hyg_slot {
+	bool		 used;
+	uint8_t		 ipver;
+	uint32_t	 gid, sid;
+	uint8_t		 src[16];
+	uint64_t	 window_us;	/* start of the current window */
+	uint32_t	 passed;	/* in the window */
+	uint64_t	 held;		/* suppressed since the last pass */
+};
+
+static bool
+addr_in(const uint8_t *a, const uint8_t *net, unsigned bits)
+{
+	unsigned i;
+
+	for (i = 0; i + 8 <= bits; i += 8)
+		if (a[i / 8] != net[i / 8])
+			return false;
+	if (i < bits && ((a[i / 8] ^ net[i / 8]) &
+	    (uint8_t)(0xff << (8 - (bits - i)))) != 0)
+		return false;
+	return true;
+}
+
+/*
+ * An alert: -1 to hold it back, else how many of its pair were held
+ * back since the last one that passed (this one carries the count).
+ */
+static int64_t
+hygiene(struct output *o, const struct record *r)
+{
+	const struct output_hygiene *h = &o->cfg.hygiene;
+	const struct output_suppress *e;
+	struct hyg_slot *sl;
+	uint64_t k, held;
+	size_t i, n;
+
+	for (i = 0; i < h->nsuppress; i++) {
+		e = &h->suppress[i];
+		if (e->sid == r->sid && (e->gid == 0 || e->gid == r->gid) &&
+		    (e->ipver == 0 || (e->ipver == r->ipver &&
+		    addr_in(r->src, e->addr, e->prefix)))) {
+			o->hyg_suppressed++;
+			return -1;
+		}
+	}
+	if (h->rate_count == 0)
+		return 0;
+	if (o->hyg == NULL)
+		o->hyg = xcalloc(HYG_SLOTS, sizeof(*o->hyg));
+	k = (uint64_t)r->gid * 0x9e3779b97f4a7c15ull ^ r->sid;
+	for (i = 0; i < 16; i++)
+		k = (k ^ r->src[i]) * 0x100000001b3ull;
+	for (n = 0, i = k % HYG_SLOTS; n < HYG_SLOTS; n++,
+	    i = (i + 1) % HYG_SLOTS) {
+		sl = &o->hyg[i];
+		if (!sl->used)
+			break;
+		if (sl->gid == r->gid && sl->sid == r->sid &&
+		    sl->ipver == r->ipver && memcmp(sl->src, r->src, 16) == 0)
+			break;
+	}
+	if (n == HYG_SLOTS) {
+		o->hyg_full++;		/* not tracked: passes */
+		return 0;
+	}
+	if (!sl->used) {
+		sl->used = true;
+		sl->gid = r->gid;
+		sl->sid = r->sid;
+		sl->ipver = r->ipver;
+		memcpy(sl->src, r->src, 16);
+		sl->window_us = r->ts_us;
+	}
+	if (r->ts_us >= sl->window_us + (uint64_t)h->rate_seconds * 1000000) {
+		sl->window_us = r->ts_us;
+		sl->passed = 0;
+	}
+	if (sl->passed >= h->rate_count) {
+		sl->held++;
+		o->hyg_suppressed++;
+		return -1;
+	}
+	sl->passed++;
+	held = sl->held;
+	sl->held = 0;
+	return (int64_t)held;
+}
+
+#define SEQ_BLOCK	65536	/* numbers taken from the file at once */
+
+/* The next record number kept in path (1 for a new sensor). */
+static uint64_t
+seq_load(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return 1;
+	if (fscanf(f, "%llu", &v) != 1 || v == 0)
+		v = 1;
+	fclose(f);
+	return (uint64_t)v;
+}
+
+static void
+seq_store(const char *path, uint64_t v)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("%s", tmp);
+		return;
+	}
+	fprintf(f, "%llu\n", (unsigned long long)v);
+	if (fflush(f) != 0 || fsync(fileno(f)) == -1) {
+		log_warn("%s", tmp);
+		fclose(f);
+		return;
+	}
+	fclose(f);
+	if (rename(tmp, path) == -1)
+		log_warn("%s", path);
+}
+
+/* The next record number (the output thread). */
+static uint64_t
+seq_take(struct output *o)
+{
+	if (o->seq_path == NULL)
+		return 0;
+	if (o->seq_next >= o->seq_reserved) {
+		o->seq_reserved = o->seq_next + SEQ_BLOCK;
+		seq_store(o->seq_path, o->seq_reserved);
+	}
+	return o->seq_next++;
+}
 
 struct output *
 output_new(const struct output_config *cfg)
@@ -74,6 +234,12 @@ output_new(const struct output_config *cfg)
 	o = xcalloc(1, sizeof(*o));
 	o->cfg = *cfg;
 	o->cfg.host = cfg->host != NULL ? xstrdup(cfg->host) : NULL;
+	if (cfg->seq_path != NULL) {
+		o->seq_path = xstrdup(cfg->seq_path);
+		o->seq_next = seq_load(o->seq_path);
+		o->seq_reserved = o->seq_first = o->seq_next;
+	}
+	o->cfg.seq_path = NULL;
 	if (o->cfg.queue_batches == 0)
 		o->cfg.queue_batches = OUTPUT_DEFAULT_QUEUE;
 	pthread_mutex_init(&o->lock, NULL);
@@ -203,9 +369,12 @@ output_batch_submit(struct output *o, struct record_batch *b)
 }
 
 static void
-sinks_lost(struct output *o, uint64_t n)
+sinks_lost(struct output *o, struct sink *s, uint64_t n)
 {
 	output_count_lost(o, n);
+	if (n > 0)
+		atomic_fetch_add_explicit(&s->c.dropped, n,
+		    memory_order_relaxed);
 }
 
 static void
@@ -244,6 +413,11 @@ output_record(struct output *o, const struct record *r, const char *iface)
 	const char *line = NULL;
 	size_t len = 0, i;
 	bool written = false;
+	uint64_t seq = 0;
+	int64_t held = 0;
+
+	if ((r->flags & RECORD_F_ALERT) && (held = hygiene(o, r)) < 0)
+		return;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = o->sinks[i];
@@ -251,9 +425,11 @@ output_record(struct output *o, const struct record *r, const char *iface)
 		if (!record_types_has(&s->types, r->type))
 			continue;
 		if (line == NULL) {
+			seq = seq_take(o);
 			jsonw_reset(&o->jw);
 			eve_format(&o->jw, r, (const char *)(r + 1), iface,
-			    o->cfg.host, o->cfg.localtime);
+			    o->cfg.host, o->cfg.localtime, seq,
+			    (uint64_t)held);
 			line = jsonw_text(&o->jw, &len);
 			if (!jsonw_ok(&o->jw)) {
 				/* Head and body cannot exceed the cap the
@@ -262,7 +438,10 @@ output_record(struct output *o, const struct record *r, const char *iface)
 				return;
 			}
 		}
-		sinks_lost(o, s->ops->write(s, r, line, len));
+		s->seq = seq;
+		atomic_fetch_add_explicit(&s->c.queued, 1,
+		    memory_order_relaxed);
+		sinks_lost(o, s, s->ops->write(s, r, line, len));
 		written = true;
 	}
 	if (written && (r->flags & RECORD_F_ALERT))
@@ -290,7 +469,8 @@ output_sinks_flush(struct output *o)
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++)
-		sinks_lost(o, o->sinks[i]->ops->flush(o->sinks[i]));
+		sinks_lost(o, o->sinks[i], o->sinks[i]->ops->flush(
+		    o->sinks[i]));
 }
 
 /* The sinks' write errors, for stats records made on other threads. */
@@ -339,8 +519,8 @@ output_main(void *arg)
 			size_t i;
 
 			for (i = 0; i < o->nsinks; i++)
-				sinks_lost(o, o->sinks[i]->ops->reopen(
-				    o->sinks[i]));
+				sinks_lost(o, o->sinks[i],
+				    o->sinks[i]->ops->reopen(o->sinks[i]));
 		}
 		output_note_errors(o);
 
@@ -401,7 +581,8 @@ output_drain(struct output *o)
 		output_run_batch(o, b, o->iface);
 	if (reopen)
 		for (i = 0; i < o->nsinks; i++)
-			sinks_lost(o, o->sinks[i]->ops->reopen(o->sinks[i]));
+			sinks_lost(o, o->sinks[i],
+			    o->sinks[i]->ops->reopen(o->sinks[i]));
 	output_sinks_flush(o);
 	output_note_errors(o);
 	pthread_mutex_lock(&o->lock);
@@ -430,6 +611,94 @@ output_reopen(struct output *o)
 	pthread_mutex_unlock(&o->lock);
 }
 
+/* Records lost: by the stage, and by outputs that deliver on their
+ * own threads. */
+static uint64_t
+output_lost(struct output *o)
+{
+	uint64_t n;
+	size_t i;
+
+	n = atomic_load_explicit(&o->lost, memory_order_relaxed);
+	for (i = 0; i < o->nsinks; i++)
+		if (o->sinks[i]->async)
+			n += atomic_load_explicit(&o->sinks[i]->c.dropped,
+			    memory_order_relaxed);
+	return n;
+}
+
+struct sink_figures {
+	uint64_t	 sent, queued, spooled, replayed, dropped, reconnects;
+};
+
+static void
+sink_figures(struct sink *s, struct sink_figures *f)
+{
+	f->queued = atomic_load(&s->c.queued);
+	f->dropped = atomic_load(&s->c.dropped);
+	f->spooled = atomic_load(&s->c.spooled);
+	f->replayed = atomic_load(&s->c.replayed);
+	f->reconnects = atomic_load(&s->c.reconnects);
+	if (s->async)
+		f->sent = atomic_load(&s->c.sent);
+	else
+		f->sent = f->queued > f->dropped ? f->queued - f->dropped : 0;
+}
+
+void
+output_stats_json(struct output *o, struct jsonw *jw)
+{
+	struct sink_figures f;
+	size_t i;
+
+	jsonw_key(jw, "outputs");
+	jsonw_arr_open(jw);
+	for (i = 0; i < o->nsinks; i++) {
+		sink_figures(o->sinks[i], &f);
+		jsonw_obj_open(jw);
+		jsonw_kv_str(jw, "name", o->sinks[i]->name);
+		jsonw_kv_str(jw, "filetype", o->sinks[i]->kind != NULL ?
+		    o->sinks[i]->kind : "regular");
+		jsonw_kv_uint(jw, "sent", f.sent);
+		jsonw_kv_uint(jw, "queued", f.queued);
+		jsonw_kv_uint(jw, "spooled", f.spooled);
+		jsonw_kv_uint(jw, "replayed", f.replayed);
+		jsonw_kv_uint(jw, "dropped", f.dropped);
+		jsonw_kv_uint(jw, "reconnects", f.reconnects);
+		jsonw_obj_close(jw);
+	}
+	jsonw_arr_close(jw);
+}
+
+void
+output_print_summary(struct output *o, FILE *fp)
+{
+	struct sink_figures f;
+	size_t i;
+
+	if (o == NULL)
+		return;
+	if (o->hyg_suppressed > 0)
+		fprintf(fp, "  hygiene    %" PRIu64 " alerts held back by "
+		    "alert-hygiene (each pair's next alert says how many)\n",
+		    o->hyg_suppressed);
+	if (o->nsinks < 2 && (o->nsinks == 0 || !o->sinks[0]->async))
+		return;
+	for (i = 0; i < o->nsinks; i++) {
+		sink_figures(o->sinks[i], &f);
+		fprintf(fp, "  output     %s: %" PRIu64 " sent", o->sinks[i]->name,
+		    f.sent);
+		if (f.spooled || f.replayed)
+			fprintf(fp, ", %" PRIu64 " spooled, %" PRIu64
+			    " replayed", f.spooled, f.replayed);
+		if (f.reconnects)
+			fprintf(fp, ", %" PRIu64 " reconnects", f.reconnects);
+		if (f.dropped)
+			fprintf(fp, ", %" PRIu64 " DROPPED", f.dropped);
+		fprintf(fp, "\n");
+	}
+}
+
 void
 output_counters(struct output *o, struct counters *to)
 {
@@ -438,8 +707,7 @@ output_counters(struct output *o, struct counters *to)
 	we = atomic_load_explicit(&o->write_errors, memory_order_relaxed);
 	ctr_add(to, CTR_EVE_RECORDS,
 	    atomic_load_explicit(&o->committed, memory_order_relaxed));
-	ctr_add(to, CTR_EVE_DROPPED,
-	    atomic_load_explicit(&o->lost, memory_order_relaxed));
+	ctr_add(to, CTR_EVE_DROPPED, output_lost(o));
 	ctr_add(to, CTR_EVE_WRITE_ERRORS, we);
 }
 
@@ -452,8 +720,7 @@ output_close(struct output *o)
 	pthread_mutex_lock(&o->lock);
 	if (o->closed) {
 		pthread_mutex_unlock(&o->lock);
-		return atomic_load_explicit(&o->lost,
-		    memory_order_relaxed) > 0 ? -1 : 0;
+		return output_lost(o) > 0 ? -1 : 0;
 	}
 	o->closed = true;
 	if (o->started) {
@@ -474,10 +741,13 @@ output_close(struct output *o)
 	o->nqueued = 0;
 	pthread_mutex_unlock(&o->lock);
 	for (i = 0; i < o->nsinks; i++)
-		sinks_lost(o, o->sinks[i]->ops->close(o->sinks[i]));
+		sinks_lost(o, o->sinks[i], o->sinks[i]->ops->close(
+		    o->sinks[i]));
 	output_note_errors(o);
-	return atomic_load_explicit(&o->lost, memory_order_relaxed) > 0 ?
-	    -1 : 0;
+	/* A run that numbered nothing leaves no file behind. */
+	if (o->seq_path != NULL && o->seq_reserved != o->seq_first)
+		seq_store(o->seq_path, o->seq_next);
+	return output_lost(o) > 0 ? -1 : 0;
 }
 
 static int
@@ -524,6 +794,8 @@ output_free(struct output *o)
 		o->sinks[i]->ops->free(o->sinks[i]);
 	jsonw_free(&o->jw);
 	free(o->iface);
+	free(o->hyg);
+	free(o->seq_path);
 	free((char *)(uintptr_t)o->cfg.host);
 	pthread_mutex_destroy(&o->lock);
 	pthread_cond_destroy(&o->cv_work);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "output/record.h"
 #include "util/events.h"
@@ -22,12 +23,41 @@
 #define OUTPUT_BATCH_SIZE	(64u << 10)	/* bytes a producer fills */
 #define OUTPUT_DEFAULT_QUEUE	256		/* batches in flight: 16 MiB */
 
+/*
+ * Alert hygiene (alert-hygiene in wardwatch.yaml): alerts of one
+ * signature from one source device (its address) pass at most
+ * rate_count times per rate_seconds of packet time; the rest are
+ * suppressed and counted, and the next alert of that pair that passes
+ * says how many ("hygiene": {"suppressed": n}).  Suppress entries drop
+ * a signature (gid 0: any gid) for a source (ipver 0: any) outright.
+ */
+#define OUTPUT_MAX_SUPPRESS	64
+struct output_suppress {
+	uint32_t	 gid, sid;
+	uint8_t		 ipver;		/* 0: any source */
+	uint8_t		 prefix;
+	uint8_t		 addr[16];
+};
+struct output_hygiene {
+	uint32_t	 rate_count;	/* 0: no rate limit */
+	uint32_t	 rate_seconds;
+	uint32_t	 nsuppress;
+	struct output_suppress suppress[OUTPUT_MAX_SUPPRESS];
+};
+
 struct output_config {
 	bool		 test_mode;	/* keep records, write them sorted */
 	bool		 block;		/* producers wait when the queue is full */
 	uint32_t	 queue_batches;	/* 0: OUTPUT_DEFAULT_QUEUE */
 	bool		 localtime;	/* timestamps in local time */
 	const char	*host;		/* "host" of every record, or NULL */
+	/*
+	 * The file that keeps the sensor's record numbers ("seq") across
+	 * runs, or NULL: no "seq".  Numbers are taken from it in blocks,
+	 * so a crash shows as a gap, never as a number used twice.
+	 */
+	const char	*seq_path;
+	struct output_hygiene hygiene;
 };
 
 struct output;
@@ -73,6 +103,12 @@ void		 output_counters(struct output *, struct counters *to);
  * any record was lost during the run.
  */
 int		 output_close(struct output *);
+/* Each output's counters as "outputs" (a stats record's "wardwatch"
+ * object), and as lines of the end-of-run summary. */
+struct jsonw;
+void		 output_stats_json(struct output *, struct jsonw *);
+void		 output_print_summary(struct output *, FILE *);
+
 /*
  * After output_close(): the alerts written, by signature, most frequent
  * first; *other counts those past the table's size.

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "output/record.h"
@@ -32,11 +33,31 @@ struct sink_ops {
 	void		 (*free)(struct sink *);
 };
 
+/*
+ * What became of the records handed to a sink (stats records and the
+ * summary).  The output stage counts 'queued' (handed over) and, for a
+ * sink whose losses it is told of by return values, 'dropped'; a sink
+ * that delivers on a thread of its own ('async') counts the rest
+ * itself, atomically.
+ */
+struct sink_counters {
+	_Atomic uint64_t sent;		/* delivered */
+	_Atomic uint64_t queued;	/* handed to the sink */
+	_Atomic uint64_t spooled;	/* went to the disk spool */
+	_Atomic uint64_t replayed;	/* delivered from the spool */
+	_Atomic uint64_t dropped;	/* lost, for whatever reason */
+	_Atomic uint64_t reconnects;	/* connections made again */
+};
+
 struct sink {
 	const struct sink_ops *ops;
 	const char	*name;		/* for messages: a path, "<stdout>" */
+	const char	*kind;		/* "regular", "syslog", ... */
 	struct record_types types;	/* what it wants */
 	uint64_t	 write_errors;	/* failed writes (output thread) */
+	uint64_t	 seq;		/* of the record being written */
+	bool		 async;		/* counts its own sent and dropped */
+	struct sink_counters c;
 };
 
 #endif /* WW_SINK_H */

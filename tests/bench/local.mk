@@ -22,7 +22,7 @@ tests_bench_blmem_SOURCES = tests/bench/blmem.c
 tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
-	tests/bench/baseline-mem.sh
+	tests/bench/baseline-mem.sh tests/bench/siem-bench.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -71,7 +71,17 @@ bench-baseline: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT) \
 	    BENCH_BASELINE_PEERS='$(BENCH_BASELINE_PEERS)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/baseline-mem.sh
 
+## What the SIEM outputs cost (syslog over TCP, Redis) against the EVE
+## file alone; needs rsyslog and redis-server.
+bench-siem: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT)
+	@if test -z '$(BENCH_PCAP)'; then \
+	    $(MAKE) $(AM_MAKEFLAGS) pcaps/gen/pcapgen$(EXEEXT) || exit 1; \
+	fi
+	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_PCAP='$(BENCH_PCAP)' \
+	    $(SHELL) $(top_srcdir)/tests/bench/siem-bench.sh
+
 bench-clean:
 	rm -rf tests/bench/data
 
-.PHONY: bench bench-baseline bench-clean
+.PHONY: bench bench-baseline bench-clean bench-siem

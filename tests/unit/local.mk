@@ -209,3 +209,11 @@ tests_unit_test_brain_policy_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-geo
 tests_unit_test_geo_SOURCES = tests/unit/test-geo.c
 tests_unit_test_geo_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-syslogfmt
+tests_unit_test_syslogfmt_SOURCES = tests/unit/test-syslogfmt.c
+tests_unit_test_syslogfmt_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-spool
+tests_unit_test_spool_SOURCES = tests/unit/test-spool.c
+tests_unit_test_spool_LDADD = $(WW_UNIT_LIBS)

@@ -404,6 +404,8 @@ test_config_sample_file(void **state)
 	buf = slurp(path, &len);
 	memset(&cfg, 0x5a, sizeof(cfg));
 	cfg.path = cfg.eve_filename = cfg.sensor_name = NULL;
+	cfg.outputs = NULL;		/* the list form: not in the sample */
+	cfg.noutputs = 0;
 	cfg.devices.fingerprints = cfg.devices.oui_dir = NULL;
 	cfg.devices.state_file = NULL;
 	cfg.devices.zones = NULL;
@@ -1361,6 +1363,91 @@ test_config_load_file_errors(void **state)
 	config_free(&cfg);
 }
 
+
+/*
+ * outputs: as a list of eve-log entries (issue 13): each entry read
+ * with its own keys; the first file is the EVE file of the summary;
+ * mistakes reported at their line and column.
+ */
+static void
+test_config_outputs_list(void **state)
+{
+	struct config cfg;
+	char *msgs;
+
+	(void)state;
+	assert_int_equal(load(&cfg,
+	    "outputs:\n"
+	    "  - eve-log:\n"
+	    "      filetype: regular\n"
+	    "      filename: all.json\n"
+	    "      mode: rotate\n"
+	    "      max-size: 1mb\n"
+	    "      hash-chain:\n"
+	    "        key-file: /etc/k\n"
+	    "  - eve-log:\n"
+	    "      filetype: syslog\n"
+	    "      server: 127.0.0.1\n"
+	    "      port: 6514\n"
+	    "      transport: tls\n"
+	    "      format: cef\n"
+	    "      ca-file: /etc/ca.pem\n"
+	    "      spool: { max-size: 256mb, drop: newest }\n"
+	    "      types: [alert, device]\n"
+	    "  - eve-log:\n"
+	    "      filetype: redis\n"
+	    "      redis: { mode: stream, key: ww, maxlen: 1000 }\n",
+	    &msgs), 0);
+	free(msgs);
+	assert_int_equal(cfg.noutputs, 3);
+	assert_true(cfg.eve_enabled);
+	assert_string_equal(cfg.eve_filename, "all.json");
+	assert_int_equal(cfg.outputs[0].kind, OUTK_REGULAR);
+	assert_int_equal(cfg.outputs[0].rotate, 1);
+	assert_int_equal(cfg.outputs[0].max_size, 1u << 20);
+	assert_string_equal(cfg.outputs[0].chain_key, "/etc/k");
+	assert_int_equal(cfg.outputs[1].kind, OUTK_SYSLOG);
+	assert_int_equal(cfg.outputs[1].transport, OUTT_TLS);
+	assert_int_equal(cfg.outputs[1].format, OUTF_CEF);
+	assert_int_equal(cfg.outputs[1].port, 6514);
+	assert_int_equal(cfg.outputs[1].facility, 21);
+	assert_int_equal(cfg.outputs[1].spool_max, 256u << 20);
+	assert_int_equal(cfg.outputs[1].spool_drop, 1);
+	assert_int_equal(cfg.outputs[1].types.bits, EVE_T_ALERT | EVE_T_DEVICE);
+	assert_int_equal(cfg.outputs[2].kind, OUTK_REDIS);
+	assert_int_equal(cfg.outputs[2].redis_mode, OUTR_STREAM);
+	assert_string_equal(cfg.outputs[2].redis_key, "ww");
+	assert_int_equal(cfg.outputs[2].redis_maxlen, 1000);
+	config_free(&cfg);
+
+	/* A server means TCP unless told; no file output: no EVE file. */
+	assert_int_equal(load(&cfg, "outputs:\n  - eve-log:\n"
+	    "      filetype: syslog\n      server: h\n", &msgs), 0);
+	free(msgs);
+	assert_int_equal(cfg.outputs[0].transport, OUTT_TCP);
+	assert_false(cfg.eve_enabled);
+	config_free(&cfg);
+
+	expect("outputs:\n  - fast:\n      enabled: yes\n", 1,
+	    NAME ":2:5: outputs: expected \"- eve-log:\" and its settings, "
+	    "got \"fast\"\n");
+	expect("outputs:\n  - eve-log:\n      filetype: syslg\n", 1,
+	    NAME ":3:17: filetype: unknown value \"syslg\" (expected regular, "
+	    "stdout, unix_stream, unix_dgram, syslog or redis)\n");
+	expect("outputs:\n  - eve-log:\n      filetype: syslog\n"
+	    "      transport: udp\n", 1,
+	    NAME ":3:7: outputs: eve-log: syslog over udp needs server\n");
+	expect("outputs:\n  - eve-log:\n      filetype: regular\n"
+	    "      spool: { max-size: 1mb }\n", 1,
+	    NAME ":3:7: outputs: eve-log: spool is for network outputs "
+	    "(syslog, redis, unix sockets)\n");
+	expect("outputs:\n  - eve-log:\n      filetype: unix_stream\n", 1,
+	    NAME ":3:7: outputs: eve-log: a unix_stream output needs "
+	    "filename (the socket)\n");
+	expect("outputs:\n  - eve-log:\n      servr: x\n", 1,
+	    NAME ":3:7: unknown key \"servr\"\n");
+}
+
 int
 main(void)
 {
@@ -1377,6 +1464,7 @@ main(void)
 		cmocka_unit_test(test_config_lists),
 		cmocka_unit_test(test_config_host_os_policy),
 		cmocka_unit_test(test_config_zones_policy),
+		cmocka_unit_test(test_config_outputs_list),
 		cmocka_unit_test(test_config_strings),
 		cmocka_unit_test(test_config_duplicate_keys),
 		cmocka_unit_test(test_config_anchors_aliases_tags),
