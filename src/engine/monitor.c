@@ -165,7 +165,10 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 		eve = output_file_open(opts->logdir, cfg->eve_filename,
 		    opts->test_mode, &cfg->eve_types);
 		if (eve == NULL) {
-			log_warn("%s/%s", opts->logdir, cfg->eve_filename);
+			log_warnx("%s%s%s: %s", cfg->eve_filename[0] == '/' ?
+			    "" : opts->logdir, cfg->eve_filename[0] == '/' ?
+			    "" : "/", cfg->eve_filename,
+			    util_open_strerror(errno));
 			return -1;
 		}
 		output_add_sink(mon->out, eve);
