@@ -25,6 +25,7 @@
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/sandbox.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -56,7 +57,8 @@ usage(FILE *fp)
 "                 [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
-"                 [--state db] [--workers n] [expression]\n"
+"                 [--state db] [--workers n] [--user user | --allow-root]\n"
+"                 [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch -V | --help\n"
@@ -79,6 +81,11 @@ usage(FILE *fp)
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
+"  --user user      -i: once the capture and files are open, run as\n"
+"                   this user (default: " SANDBOX_USER ", else " SANDBOX_FALLBACK ")\n"
+"  --allow-root     -i: keep running as root (still no capability)\n"
+"  --sandbox-test   -i: open everything, enter the sandbox, try what it\n"
+"                   must refuse, report each check, exit\n"
 "  --help           print this help and exit\n"
 "  expression       a pcap-filter(7) expression applied to all input\n");
 }
@@ -340,6 +347,22 @@ print_alerts(FILE *fp, struct output *out)
 		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
 }
 
+/* The directory part of path ("." for a bare name), in buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t len)
+{
+	char *slash;
+
+	strlcpy(buf, path, len);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		strlcpy(buf, ".", len);
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+	return buf;
+}
+
 /*
  * The rule engine's settings from the command line: -S replaces the
  * configured rule files (and the shipped ones); compiled databases are
@@ -390,6 +413,9 @@ main(int argc, char *argv[])
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "strict-rules", no_argument,		NULL, 'X' },
+		{ "user",	required_argument,	NULL, 'U' },
+		{ "allow-root",	no_argument,		NULL, 'R' },
+		{ "sandbox-test", no_argument,		NULL, 'Z' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -412,7 +438,13 @@ main(int argc, char *argv[])
 	bool eve_made, db_made, started, fresh = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
+	struct sandbox_opts sbo;
+	struct sandbox_state sbs;
+	bool sandbox_test = false;
+	int rc, sandbox_bad = 0;
+	char statedir[4096], outdir[4096];
 
+	memset(&sbo, 0, sizeof(sbo));
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
@@ -459,6 +491,15 @@ main(int argc, char *argv[])
 			break;
 		case 'X':
 			strict_rules = true;
+			break;
+		case 'U':
+			sbo.user = optarg;
+			break;
+		case 'R':
+			sbo.allow_root = true;
+			break;
+		case 'Z':
+			sandbox_test = true;
 			break;
 		case 'T':
 			test_config = true;
@@ -556,6 +597,26 @@ main(int argc, char *argv[])
 	if ((nreads == 0) == (iface == NULL)) {
 		fprintf(stderr, "wardwatch: give either -r or -i\n");
 		usage(stderr);
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (iface == NULL && (sbo.user != NULL || sbo.allow_root ||
+	    sandbox_test)) {
+		fprintf(stderr, "wardwatch: --user, --allow-root and "
+		    "--sandbox-test are for -i\n");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (sbo.user != NULL && sbo.allow_root) {
+		fprintf(stderr, "wardwatch: give --user or --allow-root, not "
+		    "both\n");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (iface != NULL && sandbox_prepare(&sbo, stderr) == -1) {
 		config_free(&cfg);
 		free(reads);
 		return EXIT_USAGE;
@@ -658,7 +719,31 @@ main(int argc, char *argv[])
 		}
 		mo.detect = de;
 	}
-	if (monitor_init(&mon, &cfg, &mo) == -1) {
+	rc = monitor_init(&mon, &cfg, &mo);
+	if (rc == 0 && iface != NULL && monitor_open_live(&mon, iface) == -1)
+		rc = -1;
+	else if (rc == 0 && iface != NULL) {
+		/* Everything is open: keep no privilege from here on. */
+		sbo.write_dirs[sbo.nwrite_dirs++] = logdir;
+		if (cfg.devices.enabled || cfg.detect.enabled)
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(statepath,
+			    statedir, sizeof(statedir));
+		if (outpath[0] == '/')
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(outpath,
+			    outdir, sizeof(outdir));
+		if (sandbox_enter(&sbo, &sbs, stderr) == -1) {
+			fprintf(stderr, "wardwatch: cannot give up privileges: "
+			    "not starting\n");
+			rc = -1;
+		} else if (sandbox_test) {
+			sandbox_bad = sandbox_selftest(&sbo, &sbs, stdout);
+			fflush(stdout);
+			quit = 1;
+		}
+	}
+	if (rc == 0)
+		rc = monitor_start(&mon);
+	if (rc == -1) {
 		monitor_free(&mon);
 		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
 		    NULL);
@@ -691,6 +776,11 @@ main(int argc, char *argv[])
 		goto out;
 	}
 
+	if (sandbox_test && sandbox_bad > 0) {
+		fprintf(stderr, "wardwatch: --sandbox-test: %d check%s "
+		    "failed\n", sandbox_bad, sandbox_bad == 1 ? "" : "s");
+		status = EXIT_RUNTIME;
+	}
 	if (!cfg.eve_enabled)
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,

@@ -173,10 +173,6 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 		}
 		output_add_sink(mon->out, eve);
 	}
-	if (output_start(mon->out) == -1) {
-		log_warn("output thread");
-		return -1;
-	}
 	record_writer_init(&mon->rw, mon->out);
 	if ((mon->dec = decoder_new(&cfg->decode, &mon->ctr)) == NULL) {
 		log_warnx("cannot create the decoder");
@@ -233,12 +229,29 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 			return -1;
 		}
 	}
-	for (i = 0; i < n; i++)
+	return 0;
+}
+
+/*
+ * The threads start apart from monitor_init(), so that the live sensor
+ * can give up its privileges in between: with every file and capture
+ * open and a single thread, which the others inherit.
+ */
+int
+monitor_start(struct monitor *mon)
+{
+	uint32_t i;
+
+	if (output_start(mon->out) == -1) {
+		log_warn("output thread");
+		return -1;
+	}
+	for (i = 0; i < mon->nworkers; i++)
 		if (worker_start(mon->workers[i]) == -1) {
 			log_warn("worker %u: pthread_create", i);
 			return -1;	/* monitor_free() ends the others */
 		}
-	if (brain_start(mon->brain, !opts->live) == -1) {
+	if (brain_start(mon->brain, !mon->opts.live) == -1) {
 		log_warn("device brain: pthread_create");
 		return -1;
 	}
@@ -565,18 +578,27 @@ live_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 }
 
 int
-monitor_run_live(struct monitor *mon, const char *iface)
+monitor_open_live(struct monitor *mon, const char *iface)
 {
 	char err[CAPTURE_ERRBUF];
-	int n, status = 0;
 
 	if (capture_open_live(&mon->cap, iface, mon->cfg->snaplen,
 	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
 	    sizeof(err)) == -1) {
 		log_warnx("%s", err);
-		return 2;
+		return -1;
 	}
 	output_set_iface(mon->out, mon->cap.name);
+	return 0;
+}
+
+int
+monitor_run_live(struct monitor *mon, const char *iface)
+{
+	int n, status = 0;
+
+	if (!mon->cap.live && monitor_open_live(mon, iface) == -1)
+		return 2;
 	log_info("listening on %s, link type %s", iface,
 	    pcap_datalink_val_to_name(mon->cap.datalink));
 	while (!*mon->opts.stop) {

@@ -97,8 +97,13 @@ struct monitor {
 	double			 wall_start;
 };
 
+/* Open the outputs and the inventory, make the workers. */
 int	monitor_init(struct monitor *, const struct config *,
 	    const struct monitor_opts *);
+/* Live: open the capture (before giving up privileges). */
+int	monitor_open_live(struct monitor *, const char *iface);
+/* Start the output, worker and device brain threads. */
+int	monitor_start(struct monitor *);
 /* Returns 0, or 2 when an input could not be read completely. */
 int	monitor_run_offline(struct monitor *, char **files, size_t nfiles);
 int	monitor_run_live(struct monitor *, const char *iface);
