@@ -22,6 +22,7 @@
 #include "capture/capture.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/fpdb.h"
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
@@ -37,12 +38,15 @@
 
 static volatile sig_atomic_t	quit;
 static volatile sig_atomic_t	reopen;
+static volatile sig_atomic_t	stats_now;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		reopen = 1;
+	else if (sig == SIGUSR1)
+		stats_now = 1;
 	else
 		quit = 1;
 }
@@ -402,6 +406,113 @@ rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
 	}
 }
 
+/*
+ * SIGHUP, live: the configuration file is read again and the rules and
+ * fingerprints it names are built beside the running ones; they are
+ * swapped in only when all of them load.  A rule set that skips more
+ * rules than the running one is refused too (an edit that broke a
+ * rule): a restart accepts it.  Settings other than rules and
+ * fingerprints (workers, memory caps, outputs) take effect at restart.
+ */
+struct reload_ctx {
+	const char		*cfgpath;	/* NULL: built-in settings */
+	char			**rules;	/* -S */
+	size_t			 nrules;
+	bool			 strict;
+	const char		*statepath;
+	bool			 devices;	/* fingerprints to reload */
+	struct detect_engine	**de;		/* main's: the running rules */
+	struct config		*cur;		/* the last reloaded config */
+	struct config		*next;
+	struct detect_engine	*de_next;
+	struct fpdb		*fp_next;
+};
+
+static void
+reload_abort(void *arg)
+{
+	struct reload_ctx *r = arg;
+
+	detect_free(r->de_next);
+	r->de_next = NULL;
+	fpdb_free(r->fp_next);
+	r->fp_next = NULL;
+	if (r->next != NULL) {
+		config_free(r->next);
+		free(r->next);
+		r->next = NULL;
+	}
+}
+
+static int
+reload_prepare(void *arg, FILE *err)
+{
+	struct reload_ctx *r = arg;
+	struct config *c;
+	int nerr;
+
+	c = r->next = xcalloc(1, sizeof(*c));
+	config_defaults(c);
+	if (r->cfgpath != NULL && (nerr = config_load(c, r->cfgpath,
+	    err)) > 0) {
+		fprintf(err, "wardwatch: %s: %d error%s\n",
+		    util_safe_str(r->cfgpath), nerr, nerr == 1 ? "" : "s");
+		goto fail;
+	}
+	if (*r->de != NULL && c->detect.enabled) {
+		rules_setup(c, r->rules, r->nrules, r->strict, r->statepath);
+		if ((r->de_next = detect_load(&c->detect, err, NULL)) == NULL)
+			goto fail;
+		if (detect_rules_skipped(r->de_next) >
+		    detect_rules_skipped(*r->de) ||
+		    (r->strict && detect_rules_skipped(r->de_next) > 0)) {
+			fprintf(err, "wardwatch: reload: the new rules skip "
+			    "%zu rule%s, the running ones %zu (reasons "
+			    "above; a restart accepts them)\n",
+			    detect_rules_skipped(r->de_next),
+			    detect_rules_skipped(r->de_next) == 1 ? "" : "s",
+			    detect_rules_skipped(*r->de));
+			goto fail;
+		}
+	} else if (*r->de != NULL)
+		fprintf(err, "wardwatch: reload: threat rules stay on until "
+		    "a restart\n");
+	if (r->devices && c->devices.enabled &&
+	    (r->fp_next = brain_fp_load(&c->devices, err)) == NULL)
+		goto fail;
+	return 0;
+
+ fail:
+	reload_abort(r);
+	return -1;
+}
+
+static void
+reload_commit(void *arg, struct monitor *mon)
+{
+	struct reload_ctx *r = arg;
+	struct detect_engine *old = NULL;
+
+	if (r->de_next != NULL) {
+		monitor_set_detect(mon, r->de_next);
+		old = *r->de;
+		*r->de = r->de_next;
+		r->de_next = NULL;
+		detect_print_summary(*r->de, stderr);
+	}
+	if (r->fp_next != NULL) {
+		brain_reload(mon->brain, r->fp_next, NULL);
+		r->fp_next = NULL;
+	}
+	detect_free(old);
+	if (r->cur != NULL) {
+		config_free(r->cur);
+		free(r->cur);
+	}
+	r->cur = r->next;
+	r->next = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -442,9 +553,12 @@ main(int argc, char *argv[])
 	struct sandbox_state sbs;
 	bool sandbox_test = false;
 	int rc, sandbox_bad = 0;
+	struct reload_ctx rctx;
+	struct monitor_reload mr;
 	char statedir[4096], outdir[4096];
 
 	memset(&sbo, 0, sizeof(sbo));
+	memset(&rctx, 0, sizeof(rctx));
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
@@ -648,6 +762,7 @@ main(int argc, char *argv[])
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit makes write(2) fail with EFBIG, which the
 	 * output counts, instead of killing the sensor. */
@@ -675,6 +790,7 @@ main(int argc, char *argv[])
 	mo.state_path = statepath;
 	mo.stop = &quit;
 	mo.reopen = &reopen;
+	mo.stats_now = &stats_now;
 
 	if (strcmp(cfg.eve_filename, "-") == 0)
 		strlcpy(outpath, "<stdout>", sizeof(outpath));
@@ -731,6 +847,10 @@ main(int argc, char *argv[])
 		if (outpath[0] == '/')
 			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(outpath,
 			    outdir, sizeof(outdir));
+		if (outpath[0] != '<')
+			sbo.own_files[sbo.nown_files++] = outpath;
+		if (cfg.devices.enabled)
+			sbo.own_files[sbo.nown_files++] = statepath;
 		if (sandbox_enter(&sbo, &sbs, stderr) == -1) {
 			fprintf(stderr, "wardwatch: cannot give up privileges: "
 			    "not starting\n");
@@ -740,6 +860,22 @@ main(int argc, char *argv[])
 			fflush(stdout);
 			quit = 1;
 		}
+	}
+	if (rc == 0 && iface != NULL) {
+		rctx.cfgpath = cfgpath;
+		rctx.rules = rules;
+		rctx.nrules = nrules;
+		rctx.strict = strict_rules;
+		rctx.statepath = statepath;
+		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
+		rctx.de = &de;
+		memset(&mr, 0, sizeof(mr));
+		mr.name = "configuration, rules and fingerprints";
+		mr.prepare = reload_prepare;
+		mr.commit = reload_commit;
+		mr.abort = reload_abort;
+		mr.arg = &rctx;
+		(void)monitor_add_reload(&mon, &mr);
 	}
 	if (rc == 0)
 		rc = monitor_start(&mon);
@@ -807,6 +943,10 @@ main(int argc, char *argv[])
 
  out:
 	detect_free(de);
+	if (rctx.cur != NULL) {
+		config_free(rctx.cur);
+		free(rctx.cur);
+	}
 	free(rules);
 	capture_free_inputs(files, nfiles);
 	free(bpf);

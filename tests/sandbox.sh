@@ -51,7 +51,7 @@ nok() { i=$((i + 1)); echo "not ok $i - $*"; }
 
 wait_listening() {
 	n=0
-	while ! grep -q 'listening on' "$1" && [ $n -lt 100 ]; do
+	while ! grep -q 'listening on' "$1" 2>/dev/null && [ $n -lt 100 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done

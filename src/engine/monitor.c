@@ -68,6 +68,7 @@ anomaly_budget_reset(struct monitor *mon)
  */
 static void	monitor_anomalies(struct monitor *, const struct packet *);
 static void	monitor_barrier_reached(void *, uint64_t);
+static void	monitor_push_all(struct monitor *);
 
 static void
 monitor_l2(struct monitor *mon, struct packet *p)
@@ -368,6 +369,83 @@ monitor_clock(struct monitor *mon, uint64_t now)
 	}
 }
 
+/*
+ * Every worker and the device brain idle, with everything given to
+ * them applied: the workers and the capture thread hand their events
+ * over as at a tick, then a barrier, then the brain catches up.
+ */
+static void
+monitor_quiesce(struct monitor *mon)
+{
+	uint32_t i;
+
+	brain_sync(mon->brain, mon->nworkers, mon->now_us, &mon->bq);
+	for (i = 0; i < mon->nworkers; i++)
+		worker_enqueue_tick(mon->workers[i], mon->now_us);
+	monitor_push_all(mon);
+	monitor_barrier(mon);
+	brain_quiesce(mon->brain);
+}
+
+int
+monitor_add_reload(struct monitor *mon, const struct monitor_reload *r)
+{
+	if (mon->nreload >= MONITOR_MAX_RELOAD)
+		return -1;
+	mon->reload[mon->nreload++] = *r;
+	return 0;
+}
+
+int
+monitor_reload(struct monitor *mon)
+{
+	size_t i, ok;
+
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return 0;
+	log_warnx("SIGHUP: reloading");
+	for (ok = 0; ok < mon->nreload; ok++)
+		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
+			break;
+	if (ok < mon->nreload) {
+		for (i = 0; i < ok; i++)
+			if (mon->reload[i].abort != NULL)
+				mon->reload[i].abort(mon->reload[i].arg);
+		mon->reload_failures++;
+		log_warnx("reload: %s: errors above; the running "
+		    "configuration, rules and fingerprints stay",
+		    mon->reload[ok].name);
+		return -1;
+	}
+	monitor_quiesce(mon);
+	for (i = 0; i < mon->nreload; i++)
+		mon->reload[i].commit(mon->reload[i].arg, mon);
+	mon->reloads++;
+	log_warnx("reload: done (%zu part%s)", mon->nreload,
+	    mon->nreload == 1 ? "" : "s");
+	return 0;
+}
+
+void
+monitor_set_detect(struct monitor *mon, const struct detect_engine *de)
+{
+	uint32_t i;
+
+	if (de == NULL || mon->opts.detect == NULL)
+		return;		/* rules off at start stay off */
+	for (i = 0; i < mon->nworkers; i++)
+		worker_set_detect(mon->workers[i], de);
+	for (i = 0; i < APP_MAX; i++)
+		mon->detect_protos[i] = detect_wants_proto(de,
+		    (enum app_proto)i);
+	brain_reload(mon->brain, NULL, de);
+	mon->opts.detect = de;
+	ctr_set(&mon->ctr, CTR_DETECT_RULES_LOADED, detect_rules_loaded(de));
+	ctr_set(&mon->ctr, CTR_DETECT_RULES_SKIPPED,
+	    detect_rules_skipped(de));
+}
+
 static void
 monitor_anomalies(struct monitor *mon, const struct packet *p)
 {
@@ -514,7 +592,7 @@ monitor_read_file(struct monitor *mon, const char *path)
 		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			output_reopen(mon->out);
+			(void)monitor_reload(mon);
 		}
 		rv = capture_next(&mon->cap, &h, &bytes);
 		if (rv == 1) {
@@ -604,7 +682,11 @@ monitor_run_live(struct monitor *mon, const char *iface)
 	while (!*mon->opts.stop) {
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			output_reopen(mon->out);
+			(void)monitor_reload(mon);
+		}
+		if (mon->opts.stats_now != NULL && *mon->opts.stats_now) {
+			*mon->opts.stats_now = 0;
+			monitor_emit_stats(mon, wall_us());
 		}
 		/*
 		 * With TPACKET_V3 the read timeout only runs once a packet

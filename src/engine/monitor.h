@@ -36,7 +36,26 @@ struct monitor_opts {
 	const struct detect_engine *detect;	/* threat rules, or NULL */
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	volatile sig_atomic_t *reopen;	/* set by SIGHUP */
+	volatile sig_atomic_t *stats_now;	/* SIGUSR1, or NULL */
 };
+
+/*
+ * A part of the sensor that reloads on SIGHUP (rules, fingerprints;
+ * the policy engine later).  prepare() builds the new set beside the
+ * running one, reporting problems on err as file:line:col, and returns
+ * 0 or -1.  Only when every part prepared is each commit() called, with
+ * every worker and the device brain idle; otherwise abort() drops what
+ * was prepared and the running sets stay.
+ */
+struct monitor;
+struct monitor_reload {
+	const char	*name;
+	int		(*prepare)(void *arg, FILE *err);
+	void		(*commit)(void *arg, struct monitor *);
+	void		(*abort)(void *arg);
+	void		*arg;
+};
+#define MONITOR_MAX_RELOAD	8
 
 struct monitor_summary {
 	uint64_t	 packets;
@@ -95,6 +114,10 @@ struct monitor {
 	bool			 interrupted;	/* offline: stopped early */
 	uint64_t		 kernel_drops;
 	double			 wall_start;
+
+	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
+	size_t			 nreload;
+	uint64_t		 reloads, reload_failures;
 };
 
 /* Open the outputs and the inventory, make the workers. */
@@ -107,6 +130,14 @@ int	monitor_start(struct monitor *);
 /* Returns 0, or 2 when an input could not be read completely. */
 int	monitor_run_offline(struct monitor *, char **files, size_t nfiles);
 int	monitor_run_live(struct monitor *, const char *iface);
+/* Register a part that reloads on SIGHUP (above); -1 when full. */
+int	monitor_add_reload(struct monitor *, const struct monitor_reload *);
+/* SIGHUP: reopen the log files, then reload every registered part,
+ * all or none.  Returns 0, or -1 when the running sets stay. */
+int	monitor_reload(struct monitor *);
+/* For a commit(): the workers, the brain and the capture thread use
+ * these rules from now on (the caller frees the old ones). */
+void	monitor_set_detect(struct monitor *, const struct detect_engine *);
 /* Flush, final stats, close outputs; fills the summary. */
 int	monitor_finish(struct monitor *, struct monitor_summary *);
 void	monitor_free(struct monitor *);

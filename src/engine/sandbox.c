@@ -125,10 +125,26 @@ drop_caps(FILE *err)
 }
 
 static int
-become_user(FILE *err)
+become_user(const struct sandbox_opts *o, FILE *err)
 {
+	char path[4200];
+	struct stat st;
+	size_t i, j;
+	static const char *const ext[] = { "", "-wal", "-shm" };
+
 	if (geteuid() != 0 || sb_uid == 0)
 		return 0;
+	/* Only what root owns: never a link, never another user's. */
+	for (i = 0; i < o->nown_files; i++)
+		for (j = 0; j < sizeof(ext) / sizeof(ext[0]); j++) {
+			snprintf(path, sizeof(path), "%s%s", o->own_files[i],
+			    ext[j]);
+			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+			    st.st_uid == 0 && fchownat(AT_FDCWD, path, sb_uid,
+			    sb_gid, AT_SYMLINK_NOFOLLOW) == -1)
+				fprintf(err, "wardwatch: chown %s: %s\n",
+				    util_safe_str(path), strerror(errno));
+		}
 	if (setgroups(1, &sb_gid) == -1 ||
 	    setresgid(sb_gid, sb_gid, sb_gid) == -1 ||
 	    setresuid(sb_uid, sb_uid, sb_uid) == -1) {
@@ -386,7 +402,7 @@ sandbox_enter(const struct sandbox_opts *o, struct sandbox_state *st,
 		    "capability)\n");
 	if ((ll = landlock_rules(o, &st->landlock_abi, err)) == -1)
 		return -1;
-	if (become_user(err) == -1 || drop_caps(err) == -1) {
+	if (become_user(o, err) == -1 || drop_caps(err) == -1) {
 		if (ll >= 0)
 			close(ll);
 		return -1;

@@ -21,6 +21,10 @@ struct sandbox_opts {
 	/* Directories the sensor may still create and write files in. */
 	const char	*write_dirs[SANDBOX_MAX_DIRS];
 	size_t		 nwrite_dirs;
+	/* Files root made for the run (eve.json, the inventory): given
+	 * to the user, who reopens them after rotation. */
+	const char	*own_files[SANDBOX_MAX_DIRS];
+	size_t		 nown_files;
 };
 
 /* What was put in place, for the log and the self-test. */

@@ -568,6 +568,29 @@ worker_finish(struct worker *w)
 	w->threaded = false;
 }
 
+static void
+worker_forget_detect(struct flow *f, void *arg)
+{
+	(void)arg;
+	detect_flow_free(f);
+}
+
+/*
+ * Reload: the flows stay, their rule state (flowbits, what alerted,
+ * stream positions) belonged to the old rules and goes; the next
+ * packet of each flow starts it again under the new ones.
+ */
+void
+worker_set_detect(struct worker *w, const struct detect_engine *de)
+{
+	if (w->dt == NULL || de == NULL)
+		return;
+	flow_table_foreach(w->ft, worker_forget_detect, NULL);
+	detect_thread_free(w->dt);
+	w->dt = detect_thread_new(de, worker_alert, w);
+	w->setup.detect = de;
+}
+
 void
 worker_free(struct worker *w)
 {

@@ -115,6 +115,12 @@ void		 worker_enqueue_tick(struct worker *, uint64_t now_us);
 void		 worker_enqueue_barrier(struct worker *, uint64_t seq);
 /* Send the batch being filled (latency: live mode calls it often). */
 void		 worker_push(struct worker *);
+/*
+ * Use other rules from now on.  Only while the worker is idle (after a
+ * barrier, nothing queued): the capture thread calls it on reload.
+ */
+void		 worker_set_detect(struct worker *,
+		    const struct detect_engine *);
 /* End all flows, stop and join the thread. */
 void		 worker_finish(struct worker *);
 void		 worker_free(struct worker *);
