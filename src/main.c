@@ -26,12 +26,14 @@
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/notify.h"
 #include "engine/sandbox.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
 
 #define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
+#define WW_PIDFILE	"/run/wardwatch.pid"
 
 #define EXIT_USAGE	1
 #define EXIT_RUNTIME	2
@@ -59,10 +61,10 @@ usage(FILE *fp)
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db [--fresh]] [--test-mode] [--workers n]\n"
 "                 [expression]\n"
-"       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
+"       wardwatch -i interface [-vD] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db] [--workers n] [--user user | --allow-root]\n"
-"                 [--sandbox-test] [expression]\n"
+"                 [--pidfile file] [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch -V | --help\n"
@@ -71,6 +73,8 @@ usage(FILE *fp)
 "                   directory in name order (repeatable)\n"
 "  -i interface     capture live on interface\n"
 "  -c config        configuration file (default: built-in settings)\n"
+"  -D               -i: run in the background (logging to syslog)\n"
+"                   with a pid file\n"
 "  -l logdir        directory for eve.json (default: .)\n"
 "  -S rules         load this rule file instead of rule-files and the\n"
 "                   shipped rules (repeatable)\n"
@@ -88,6 +92,7 @@ usage(FILE *fp)
 "  --user user      -i: once the capture and files are open, run as\n"
 "                   this user (default: " SANDBOX_USER ", else " SANDBOX_FALLBACK ")\n"
 "  --allow-root     -i: keep running as root (still no capability)\n"
+"  --pidfile file   -D: the pid file (default: " WW_PIDFILE ")\n"
 "  --sandbox-test   -i: open everything, enter the sandbox, try what it\n"
 "                   must refuse, report each check, exit\n"
 "  --help           print this help and exit\n"
@@ -527,6 +532,7 @@ main(int argc, char *argv[])
 		{ "user",	required_argument,	NULL, 'U' },
 		{ "allow-root",	no_argument,		NULL, 'R' },
 		{ "sandbox-test", no_argument,		NULL, 'Z' },
+		{ "pidfile",	required_argument,	NULL, 'p' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -551,7 +557,8 @@ main(int argc, char *argv[])
 	uint32_t workers = 0;
 	struct sandbox_opts sbo;
 	struct sandbox_state sbs;
-	bool sandbox_test = false;
+	bool sandbox_test = false, daemonize = false;
+	const char *pidfile = NULL;
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
@@ -569,7 +576,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	while ((ch = getopt_long(argc, argv, "c:hi:l:r:S:TvV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:Dhi:l:r:S:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -614,6 +621,12 @@ main(int argc, char *argv[])
 			break;
 		case 'Z':
 			sandbox_test = true;
+			break;
+		case 'D':
+			daemonize = true;
+			break;
+		case 'p':
+			pidfile = optarg;
 			break;
 		case 'T':
 			test_config = true;
@@ -716,9 +729,9 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if (iface == NULL && (sbo.user != NULL || sbo.allow_root ||
-	    sandbox_test)) {
-		fprintf(stderr, "wardwatch: --user, --allow-root and "
-		    "--sandbox-test are for -i\n");
+	    sandbox_test || daemonize || pidfile != NULL)) {
+		fprintf(stderr, "wardwatch: -D, --pidfile, --user, "
+		    "--allow-root and --sandbox-test are for -i\n");
 		config_free(&cfg);
 		free(reads);
 		return EXIT_USAGE;
@@ -838,7 +851,16 @@ main(int argc, char *argv[])
 	rc = monitor_init(&mon, &cfg, &mo);
 	if (rc == 0 && iface != NULL && monitor_open_live(&mon, iface) == -1)
 		rc = -1;
-	else if (rc == 0 && iface != NULL) {
+	else if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
+	    notify_pidfile(pidfile != NULL ? pidfile : WW_PIDFILE) == -1)) {
+		/* daemon(3) keeps the directory: -l and --state may be
+		 * relative. */
+		log_warn("-D");
+		rc = -1;
+	} else if (rc == 0 && iface != NULL) {
+		if (daemonize)
+			log_init(verbose, true);
+		notify_init();
 		/* Everything is open: keep no privilege from here on. */
 		sbo.write_dirs[sbo.nwrite_dirs++] = logdir;
 		if (cfg.devices.enabled || cfg.detect.enabled)

@@ -22,6 +22,7 @@
 #include "device/devfacts.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/notify.h"
 #include "engine/worker.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -405,6 +406,7 @@ monitor_reload(struct monitor *mon)
 	if (mon->nreload == 0)
 		return 0;
 	log_warnx("SIGHUP: reloading");
+	notify_reloading();
 	for (ok = 0; ok < mon->nreload; ok++)
 		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
 			break;
@@ -416,6 +418,7 @@ monitor_reload(struct monitor *mon)
 		log_warnx("reload: %s: errors above; the running "
 		    "configuration, rules and fingerprints stay",
 		    mon->reload[ok].name);
+		notify_ready("reload failed: the running rules stay");
 		return -1;
 	}
 	monitor_quiesce(mon);
@@ -424,6 +427,7 @@ monitor_reload(struct monitor *mon)
 	mon->reloads++;
 	log_warnx("reload: done (%zu part%s)", mon->nreload,
 	    mon->nreload == 1 ? "" : "s");
+	notify_ready("reloaded");
 	return 0;
 }
 
@@ -670,16 +674,42 @@ monitor_open_live(struct monitor *mon, const char *iface)
 	return 0;
 }
 
+/* The unit's status line: what an operator checks first. */
+static void
+monitor_notify_status(struct monitor *mon, bool ready)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s: %" PRIu64 " packets, %" PRIu64
+	    " dropped, %zu devices, %" PRIu64 " alerts", mon->cap.name,
+	    ctr_get(&mon->ctr, CTR_PKTS), mon->cap.drop + mon->cap.ifdrop,
+	    brain_device_count(mon->brain),
+	    ctr_get(&mon->brain_ctr, CTR_DETECT_ALERTS) +
+	    ctr_get(&mon->brain_ctr, CTR_DEV_ALERTS));
+	if (ready)
+		notify_ready(buf);
+	else
+		notify_status(buf);
+}
+
 int
 monitor_run_live(struct monitor *mon, const char *iface)
 {
 	int n, status = 0;
+	uint64_t now, next_status = 0;
 
 	if (!mon->cap.live && monitor_open_live(mon, iface) == -1)
 		return 2;
 	log_info("listening on %s, link type %s", iface,
 	    pcap_datalink_val_to_name(mon->cap.datalink));
+	monitor_notify_status(mon, true);
 	while (!*mon->opts.stop) {
+		now = wall_us();
+		notify_watchdog(now);
+		if (now >= next_status) {
+			monitor_notify_status(mon, false);
+			next_status = now + 5000000;
+		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
 			(void)monitor_reload(mon);
@@ -719,6 +749,7 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
 		ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
 	}
+	notify_stopping();
 	capture_update_stats(&mon->cap);
 	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
 	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
