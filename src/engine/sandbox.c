@@ -297,7 +297,7 @@ static const char *const allowed[] = {
 	"fallocate", "fadvise64", "unlink", "unlinkat", "rename",
 	"renameat", "renameat2", "mkdir", "mkdirat", "rmdir", "access",
 	"faccessat", "faccessat2", "getcwd", "readlink", "readlinkat",
-	"getdents64", "geteuid", "getuid", "getegid", "getgid",
+	"getdents", "getdents64", "geteuid", "getuid", "getegid", "getgid",
 	"getresuid", "getresgid", "getgroups", "uname", "sysinfo",
 	"prlimit64", "getrlimit", "sched_yield", "sched_getaffinity",
 	"rseq", "set_tid_address", "connect", "sendto", "sendmsg",
