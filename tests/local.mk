@@ -25,3 +25,15 @@ regress-update: wardwatch
 	    top_builddir='$(abs_top_builddir)' \
 	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
 .PHONY: regress-update
+
+# The Debian package: built from the working tree in a scratch copy
+# (about two minutes here), lintian-checked; deb-check also installs it
+# with dpkg -i, checks it and purges it.  Not part of check: it changes
+# the machine (build-aux/check runs it after the test suites).
+deb:
+	$(SHELL) $(top_srcdir)/build-aux/deb.sh $(abs_top_builddir)/deb
+deb-check: deb
+	DEB="$$(ls $(abs_top_builddir)/deb/wardwatch_*.deb | \
+	    grep -v dbgsym | tail -1)" \
+	    $(SHELL) $(top_srcdir)/tests/deb-install.sh
+.PHONY: deb deb-check
