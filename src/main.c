@@ -63,7 +63,8 @@ usage(FILE *fp)
 "                 [expression]\n"
 "       wardwatch -i interface [-vD] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
-"                 [--state db] [--workers n] [--user user | --allow-root]\n"
+"                 [--state db] [--workers n] [--buffer-size size]\n"
+"                 [--user user | --allow-root]\n"
 "                 [--pidfile file] [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
@@ -92,6 +93,8 @@ usage(FILE *fp)
 "  --user user      -i: once the capture and files are open, run as\n"
 "                   this user (default: " SANDBOX_USER ", else " SANDBOX_FALLBACK ")\n"
 "  --allow-root     -i: keep running as root (still no capability)\n"
+"  --buffer-size size  -i: kernel capture ring (1mb to 1gb; default:\n"
+"                   capture.buffer-size, 64mb)\n"
 "  --pidfile file   -D: the pid file (default: " WW_PIDFILE ")\n"
 "  --sandbox-test   -i: open everything, enter the sandbox, try what it\n"
 "                   must refuse, report each check, exit\n"
@@ -533,6 +536,7 @@ main(int argc, char *argv[])
 		{ "allow-root",	no_argument,		NULL, 'R' },
 		{ "sandbox-test", no_argument,		NULL, 'Z' },
 		{ "pidfile",	required_argument,	NULL, 'p' },
+		{ "buffer-size", required_argument,	NULL, 'b' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -559,6 +563,7 @@ main(int argc, char *argv[])
 	struct sandbox_state sbs;
 	bool sandbox_test = false, daemonize = false;
 	const char *pidfile = NULL;
+	uint32_t buffer_size = 0;
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
@@ -628,6 +633,15 @@ main(int argc, char *argv[])
 		case 'p':
 			pidfile = optarg;
 			break;
+		case 'b':
+			if (parse_size(optarg, 1u << 20, 1u << 30, &v,
+			    &errstr) == -1) {
+				fprintf(stderr, "wardwatch: --buffer-size %s: "
+				    "%s (1mb to 1gb)\n", optarg, errstr);
+				return EXIT_USAGE;
+			}
+			buffer_size = (uint32_t)v;
+			break;
 		case 'T':
 			test_config = true;
 			break;
@@ -668,6 +682,8 @@ main(int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
+	if (buffer_size != 0)
+		cfg.buffer_size = buffer_size;
 	if (test_config) {
 		/* Say what was checked, so a unit's ExecStartPre log shows
 		 * what the sensor will run with. */
@@ -729,9 +745,10 @@ main(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 	if (iface == NULL && (sbo.user != NULL || sbo.allow_root ||
-	    sandbox_test || daemonize || pidfile != NULL)) {
-		fprintf(stderr, "wardwatch: -D, --pidfile, --user, "
-		    "--allow-root and --sandbox-test are for -i\n");
+	    sandbox_test || daemonize || pidfile != NULL ||
+	    buffer_size != 0)) {
+		fprintf(stderr, "wardwatch: -D, --pidfile, --buffer-size, "
+		    "--user, --allow-root and --sandbox-test are for -i\n");
 		config_free(&cfg);
 		free(reads);
 		return EXIT_USAGE;

@@ -7,7 +7,7 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/iomt-rules.sh tests/smb-corpus.sh tests/evasion.sh \
 	tests/smb-inventory.sh tests/sv-rules.sh tests/et-open.sh \
 	tests/memcap.sh tests/file-safety.sh tests/sandbox.sh tests/reload.sh \
-	tests/daemon.sh
+	tests/daemon.sh tests/capture-health.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
@@ -17,7 +17,8 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/iomt-rules.sh tests/iomt-rules.tsv rules/iomt.rules \
 	tests/smb-corpus.sh tests/evasion.sh tests/smb-inventory.sh \
 	tests/sv-rules.sh tests/et-open.sh tests/memcap.sh tests/floodgen.py \
-	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh
+	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh \
+	tests/capture-health.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

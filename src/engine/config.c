@@ -208,6 +208,20 @@ static const struct cfgkey keys[] = {
 	    "put the interface into promiscuous mode"),
 	K_SIZE("capture.buffer-size", buffer_size, 1 * MIB, 1 * GIB, "64mb",
 	    "kernel capture buffer"),
+	K_UINT("capture.dedup-window", dedup_window, 0, 1000000, "2000",
+	    "microseconds within which a copy of a frame is dropped (live)"),
+	K_UINT("capture.health.interval", health_interval, 0, 86400, "10",
+	    "seconds between capture health checks (live)"),
+	K_UINT("capture.health.drop-percent", health_drop_pct, 0, 100, "1",
+	    "packets dropped per interval that raise an alert"),
+	K_UINT("capture.health.silence", health_silence, 0, 86400, "60",
+	    "seconds without a packet that raise an alert"),
+	K_UINT("capture.health.one-way-percent", health_oneway_pct, 1, 100,
+	    "80", "TCP flows seen in one direction that raise an alert"),
+	K_UINT("capture.health.min-flows", health_min_flows, 1, 1000000, "20",
+	    "TCP flows in an interval before one-way traffic is judged"),
+	K_UINT("capture.health.duplicate-percent", health_dup_pct, 0, 100,
+	    "1", "duplicate frames per interval that raise an alert"),
 
 	K_UINT("decode.max-vlan-layers", decode.max_vlan_layers, 1, 3, "3",
 	    "802.1Q tags decoded before a packet is an anomaly"),
@@ -401,6 +415,13 @@ config_defaults(struct config *cfg)
 	cfg->snaplen = CONFIG_DEFAULT_SNAPLEN;
 	cfg->promisc = true;
 	cfg->buffer_size = CONFIG_DEFAULT_BUFFER_SIZE;
+	cfg->dedup_window = 2000;
+	cfg->health_interval = 10;
+	cfg->health_drop_pct = 1;
+	cfg->health_silence = 60;
+	cfg->health_oneway_pct = 80;
+	cfg->health_min_flows = 20;
+	cfg->health_dup_pct = 1;
 	decode_config_defaults(&cfg->decode);
 	flow_config_defaults(&cfg->flow);
 	stream_config_defaults(&cfg->flow.stream);

@@ -49,6 +49,14 @@ struct config {
 	uint32_t	 snaplen;	/* default 262144 */
 	bool		 promisc;	/* default true */
 	uint32_t	 buffer_size;	/* kernel ring, bytes; default 64 MiB */
+	/* capture health (live; engine/health.h) */
+	uint32_t	 health_interval;	/* seconds; 0: no checks */
+	uint32_t	 health_drop_pct;	/* of packets, per interval */
+	uint32_t	 health_silence;	/* seconds without a packet */
+	uint32_t	 health_oneway_pct;	/* of the TCP flows */
+	uint32_t	 health_min_flows;	/* to judge one-way traffic */
+	uint32_t	 health_dup_pct;	/* of packets, per interval */
+	uint32_t	 dedup_window;		/* microseconds; 0: keep copies */
 
 	struct decode_config decode;
 	struct flow_config flow;	/* includes stream */

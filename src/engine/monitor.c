@@ -21,6 +21,7 @@
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "engine/config.h"
+#include "engine/health.h"
 #include "engine/monitor.h"
 #include "engine/notify.h"
 #include "engine/worker.h"
@@ -315,6 +316,16 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	x->workers = mon->nworkers;
 	x->files_read = mon->files_read;
 	x->files_failed = mon->files_failed;
+	if (mon->health != NULL) {
+		struct health_counts hc;
+
+		health_counts(mon->health, &hc);
+		x->live_health = true;
+		x->iface_rx_dropped = hc.iface_rx_dropped;
+		x->iface_rx_missed = hc.iface_rx_missed;
+		x->duplicates = hc.duplicates;
+		x->health_alerts = hc.alerts;
+	}
 	if (mon->cap.live || mon->first_us == 0)
 		x->uptime_s = (uint64_t)(wall_now() - mon->wall_start);
 	else
@@ -494,6 +505,7 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 
 	ctr_inc(&mon->ctr, CTR_PKTS);
 	ctr_add(&mon->ctr, CTR_BYTES, h->len);
+	health_alive(mon->health, ts);
 	if (h->len > mon->max_pkt_size)
 		mon->max_pkt_size = h->len;
 	if (ts < mon->now_us) {
@@ -519,6 +531,12 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 		return;
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
 	    mon->cfg->flow.vlan_in_key);
+	if (mon->health != NULL) {
+		/* A second copy from another mirrored VLAN goes no further. */
+		if (health_duplicate(mon->health, &p))
+			return;
+		health_packet(mon->health, &p);
+	}
 	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
 	/* Reassembled datagrams live in the defragmenter: copy those. */
 	if (capture_stable(&mon->cap) && p.data == bytes)
@@ -671,6 +689,7 @@ monitor_open_live(struct monitor *mon, const char *iface)
 		return -1;
 	}
 	output_set_iface(mon->out, mon->cap.name);
+	mon->health = health_new(mon->cfg, iface);
 	return 0;
 }
 
@@ -748,6 +767,7 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
 		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
 		ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
+		health_tick(mon->health, wall_us(), &mon->cap, &mon->rw);
 	}
 	notify_stopping();
 	capture_update_stats(&mon->cap);
@@ -852,6 +872,8 @@ monitor_free(struct monitor *mon)
 		output_free(mon->out);
 		mon->out = NULL;
 	}
+	health_free(mon->health);
+	mon->health = NULL;
 	pthread_mutex_destroy(&mon->bar_lock);
 	pthread_cond_destroy(&mon->bar_cv);
 }

@@ -57,6 +57,8 @@ struct monitor_reload {
 };
 #define MONITOR_MAX_RELOAD	8
 
+struct health;
+
 struct monitor_summary {
 	uint64_t	 packets;
 	uint64_t	 bytes;
@@ -109,6 +111,7 @@ struct monitor {
 	uint32_t		 anom_budget[EV_MAX];	/* records left */
 
 	struct capture		 cap;
+	struct health		*health;	/* live: capture health */
 	uint32_t		 files_read;
 	uint32_t		 files_failed;
 	bool			 interrupted;	/* offline: stopped early */
