@@ -72,7 +72,8 @@ usage(FILE *fp)
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
 "                   directory in name order (repeatable)\n"
-"  -i interface     capture live on interface\n"
+"  -i interface     capture live on interface (repeatable: up to 8,\n"
+"                   read as one, e.g. both directions of a port)\n"
 "  -c config        configuration file (default: built-in settings)\n"
 "  -D               -i: run in the background (logging to syslog)\n"
 "                   with a pid file\n"
@@ -563,6 +564,8 @@ main(int argc, char *argv[])
 	struct sandbox_state sbs;
 	bool sandbox_test = false, daemonize = false;
 	const char *pidfile = NULL;
+	const char *ifaces[MONITOR_MAX_IFACES];
+	size_t niface = 0, ii;
 	uint32_t buffer_size = 0;
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
@@ -591,7 +594,14 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return 0;
 		case 'i':
-			iface = optarg;
+			if (niface >= MONITOR_MAX_IFACES) {
+				fprintf(stderr, "wardwatch: -i: at most %d "
+				    "interfaces\n", MONITOR_MAX_IFACES);
+				return EXIT_USAGE;
+			}
+			ifaces[niface++] = optarg;
+			if (iface == NULL)
+				iface = optarg;
 			break;
 		case 'l':
 			logdir = optarg;
@@ -866,9 +876,10 @@ main(int argc, char *argv[])
 		mo.detect = de;
 	}
 	rc = monitor_init(&mon, &cfg, &mo);
-	if (rc == 0 && iface != NULL && monitor_open_live(&mon, iface) == -1)
-		rc = -1;
-	else if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
+	for (ii = 0; rc == 0 && ii < niface; ii++)
+		if (monitor_open_live(&mon, ifaces[ii]) == -1)
+			rc = -1;
+	if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
 	    notify_pidfile(pidfile != NULL ? pidfile : WW_PIDFILE) == -1)) {
 		/* daemon(3) keeps the directory: -l and --state may be
 		 * relative. */
@@ -959,7 +970,7 @@ main(int argc, char *argv[])
 	if (!cfg.eve_enabled)
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
-	    &sum, outpath, iface, test_mode);
+	    &sum, outpath, iface != NULL ? mon.ifaces : NULL, test_mode);
 	if (de != NULL && iface == NULL)
 		detect_print_summary(de, strcmp(cfg.eve_filename, "-") == 0 ?
 		    stderr : stdout);

@@ -5,7 +5,10 @@
 # replay (every frame again from another VLAN, TTL one less), a replay
 # that stops, and a flood while the sensor is stopped (kernel drops)
 # each raise their alert (gid 9101); copies are dropped and counted in
-# stats.  Skipped without root, namespaces, iproute2, tcpreplay,
+# stats.  A worker that hangs (WARDWATCH_TEST_STALL) makes the sensor
+# exit 2 for its service manager to restart it.  Two interfaces (-i twice) carrying the two directions of the
+# conversations are read as one: two-way flows, no one-way alert.
+# Skipped without root, namespaces, iproute2, tcpreplay,
 # python3 or jq (TAP).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -37,74 +40,14 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-for dev in wwa wwb; do
+nsx ip link add wxa type veth peer name wxb || skip "cannot create veth"
+for dev in wwa wwb wxa wxb; do
 	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
 	nsx ip link set "$dev" up
 done
 
-# 30 TCP conversations: two-way, one-way, and two-way sent twice.
-python3 - "$tmp" <<'EOF'
-import struct, sys
-out = sys.argv[1]
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-
-def frame(src, dst, sport, dport, seq, ack, flags, data=b"", ttl=64,
-          vlan=None, ipid=1):
-    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
-                      65535, 0, 0) + data
-    ph = bytes(src) + bytes(dst) + struct.pack("!BBH", 0, 6, len(tcp))
-    tcp = tcp[:16] + struct.pack("!H", csum(ph + tcp)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), ipid, 0x4000,
-                     ttl, 6, 0, bytes(src), bytes(dst))
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    smac = bytes([2, 0, 0, 0, 1, src[3]])
-    dmac = bytes([2, 0, 0, 0, 1, dst[3]])
-    if vlan is None:
-        return dmac + smac + b"\x08\x00" + ip + tcp
-    return dmac + smac + struct.pack("!HH", 0x8100, vlan) + b"\x08\x00" + \
-        ip + tcp
-
-def conversations():
-    pkts = []
-    for i in range(30):
-        c, s = [10, 9, 0, 10 + i], [10, 9, 1, 5]
-        cp, sp = 40000 + i, 2575
-        cs, ss = 1000 * i, 500000 + i
-        ipid = 100 * i
-        pkts.append((True, frame(c, s, cp, sp, cs, 0, 0x02, ipid=ipid)))
-        pkts.append((False, frame(s, c, sp, cp, ss, cs + 1, 0x12, ipid=ipid + 1)))
-        pkts.append((True, frame(c, s, cp, sp, cs + 1, ss + 1, 0x10, ipid=ipid + 2)))
-        pkts.append((True, frame(c, s, cp, sp, cs + 1, ss + 1, 0x18,
-                                 b"MSH|^~\\&|PUMP|WARD3|%d\r" % i, ipid=ipid + 3)))
-        pkts.append((False, frame(s, c, sp, cp, ss + 1, cs + 26, 0x10, ipid=ipid + 4)))
-    return pkts
-
-def write(name, frames):
-    with open("%s/%s" % (out, name), "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for n, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000, n, len(fr), len(fr)))
-            f.write(fr)
-
-conv = conversations()
-write("two-way.pcap", [f for _, f in conv])
-write("one-way.pcap", [f for toserver, f in conv if toserver])
-dup = []
-for _, f in conv:
-    # The copy from the other mirrored VLAN: tagged, TTL one less.
-    ip = f[14:]
-    ip2 = ip[:8] + bytes([ip[8] - 1]) + ip[9:]
-    dup.append(f[:12] + struct.pack("!HH", 0x8100, 20) + f[12:])
-    dup.append(f[:12] + struct.pack("!HH", 0x8100, 30) + f[12:14] + ip2)
-write("dup.pcap", dup)
-EOF
+# The captures (tests/spangen.py).
+python3 "$top_srcdir/tests/spangen.py" "$tmp" || exit 1
 
 cat >"$tmp/health.yaml" <<'EOF'
 capture:
@@ -117,7 +60,7 @@ chmod 644 "$tmp/health.yaml"
 d="$tmp/run"
 mkdir -p "$d"
 chown nobody "$d"
-echo "1..7"
+echo "1..11"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -125,6 +68,14 @@ health() {	# SID: health alerts with that sid so far
 	jq -r "select(.event_type == \"alert\" and .alert.gid == 9101 and
 	    .alert.signature_id == $1) | .alert.signature_id" "$d/eve.json" |
 	    wc -l
+}
+# until_health SID: wait (8 s at most) for a health alert of SID.
+until_health() {
+	n=0
+	while [ "$(health "$1")" -lt 1 ] && [ $n -lt 80 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 }
 replay() {
 	nsx tcpreplay -q -i wwa --pps 1000 "$tmp/$1" >/dev/null 2>&1
@@ -149,7 +100,7 @@ else
 fi
 
 replay one-way.pcap
-sleep 1.5
+until_health 3
 if [ "$(health 3)" -ge 1 ]; then
 	ok "a one-way replay raises the one-way traffic alert"
 else
@@ -159,7 +110,7 @@ fi
 
 # At full speed, as a switch sends both copies: microseconds apart.
 nsx tcpreplay -q -i wwa --topspeed "$tmp/dup.pcap" >/dev/null 2>&1
-sleep 1.5
+until_health 4
 kill -USR1 "$pid"
 sleep 0.5
 dups=$(jq -r 'select(.event_type == "stats") | .stats.capture.duplicates' \
@@ -173,7 +124,8 @@ else
 	nok "duplicates: alert $(health 4), stats.capture.duplicates '$dups'"
 fi
 
-sleep 3.5
+sleep 3
+until_health 2
 if [ "$(health 2)" -ge 1 ]; then
 	ok "traffic that stops raises the traffic-stopped alert"
 else
@@ -184,7 +136,7 @@ fi
 kill -STOP "$pid"
 nsx tcpreplay -q -i wwa --topspeed -l 100 "$tmp/two-way.pcap" >/dev/null 2>&1
 kill -CONT "$pid"
-sleep 2.5
+until_health 1
 kill -USR1 "$pid"
 sleep 0.5
 kd=$(jq -r 'select(.event_type == "stats") | .stats.capture.kernel_drops' \
@@ -206,4 +158,80 @@ if [ "$al" = "$(printf 'Sensor Capture Health\twwb')" ]; then
 	ok "health alerts name the interface (category Sensor Capture Health)"
 else
 	nok "health alerts: $al"
+fi
+
+# Two interfaces, one direction each (a tap's two ports).
+d="$tmp/two"
+mkdir -p "$d"
+chown nobody "$d"
+ip netns exec "$ns" "$WW" -i wwb -i wxb -l "$d" -c "$tmp/health.yaml" \
+    --user nobody -v >"$d/out" 2>&1 &
+pid=$!
+n=0
+while [ "$(grep -c 'listening on' "$d/out" 2>/dev/null)" != 2 ] &&
+    [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+nsx tcpreplay -q -i wwa --pps 1000 "$tmp/to-server.pcap" >/dev/null 2>&1 &
+r1=$!
+nsx tcpreplay -q -i wxa --pps 1000 "$tmp/to-client.pcap" >/dev/null 2>&1
+wait $r1
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+two=$(jq -r 'select(.event_type == "flow" and .flow.pkts_toserver == 3 and
+    .flow.pkts_toclient == 2) | .in_iface' "$d/eve.json" | sort | uniq -c |
+    awk '{ print $1, $2 }')
+if [ $rc -eq 0 ] && [ "$two" = "30 wwb,wxb" ]; then
+	ok "-i wwb -i wxb: 30 two-way flows from the two directions, in_iface wwb,wxb"
+else
+	nok "two interfaces: exit $rc, flows '$two'"
+	sed 's/^/# /' "$d/out" | head -5
+fi
+if [ "$(health 3)" -eq 0 ]; then
+	ok "two interfaces of one port: no one-way alert"
+else
+	nok "two interfaces: one-way alert"
+fi
+if [ "$(grep -c 'listening on' "$d/out")" -eq 2 ] &&
+    grep -q '"event_type":"stats"' "$d/eve.json"; then
+	ok "both interfaces listened on; stats written"
+else
+	nok "listening lines: $(grep -c 'listening on' "$d/out")"
+fi
+
+# The worker watchdog: worker 0 hangs on its first packet.
+d="$tmp/stall"
+mkdir -p "$d"
+chown nobody "$d"
+printf 'capture:\n  health:\n    worker-stall: 2\n' >"$tmp/stall.yaml"
+chmod 644 "$tmp/stall.yaml"
+WARDWATCH_TEST_STALL=1 ip netns exec "$ns" "$WW" -i wwb -l "$d" \
+    -c "$tmp/stall.yaml" --user nobody --workers 2 >"$d/out" 2>&1 &
+pid=$!
+n=0
+while ! grep -q 'rules:' "$d/out" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
+replay two-way.pcap
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+wait "$pid"
+rc=$?
+pid=
+if [ $rc -eq 2 ] &&
+    grep -q "worker 0 made no progress for 2 s with [0-9]* batches waiting: exiting" \
+    "$d/out"; then
+	ok "a hung worker: reported, exit 2 for a restart"
+else
+	nok "hung worker: exit $rc"
+	sed 's/^/# /' "$d/out" | tail -3
 fi

@@ -18,7 +18,7 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/smb-corpus.sh tests/evasion.sh tests/smb-inventory.sh \
 	tests/sv-rules.sh tests/et-open.sh tests/memcap.sh tests/floodgen.py \
 	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh \
-	tests/capture-health.sh
+	tests/capture-health.sh tests/spangen.py
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

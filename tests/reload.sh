@@ -64,7 +64,16 @@ replay() {
 }
 alerts() {
 	jq -r "select(.event_type == \"alert\" and .alert.signature_id == $1)
-	    | .alert.signature_id" "$d/eve.json" | wc -l
+	    | .alert.signature_id" "$d/eve.json" 2>/dev/null | wc -l
+}
+# until_alerts SID N: wait (10 s at most) for N alerts of SID; a busy
+# machine delivers them late.
+until_alerts() {
+	n=0
+	while [ "$(alerts "$1")" -lt "$2" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
 }
 
 d="$tmp/run"
@@ -78,6 +87,7 @@ ip netns exec "$ns" "$WW" -i wwb -l "$d" -S "$rules" --user nobody \
 pid=$!
 wait_for "$d/out" 'listening on' 1
 replay
+until_alerts 9000001 1
 n1=$(alerts 9000001)
 
 # A broken rule file: the error with its place, the old rules stay.
@@ -96,6 +106,7 @@ else
 	sed 's/^/# /' "$d/out" | tail -5
 fi
 replay
+until_alerts 9000001 $((n1 + 1))
 n2=$(alerts 9000001)
 if [ "$n1" -ge 1 ] && [ "$n2" -gt "$n1" ] && [ "$(alerts 9000002)" -eq 0 ]
 then
@@ -115,6 +126,7 @@ else
 	sed 's/^/# /' "$d/out" | tail -5
 fi
 replay
+until_alerts 9000002 1
 if [ "$(alerts 9000002)" -ge 1 ] && [ "$(alerts 9000001)" -eq "$n2" ]; then
 	ok "the new rules match, the old ones no longer"
 else

@@ -222,6 +222,8 @@ static const struct cfgkey keys[] = {
 	    "TCP flows in an interval before one-way traffic is judged"),
 	K_UINT("capture.health.duplicate-percent", health_dup_pct, 0, 100,
 	    "1", "duplicate frames per interval that raise an alert"),
+	K_UINT("capture.health.worker-stall", worker_stall, 0, 86400, "60",
+	    "seconds a worker may hold work without progress (live)"),
 
 	K_UINT("decode.max-vlan-layers", decode.max_vlan_layers, 1, 3, "3",
 	    "802.1Q tags decoded before a packet is an anomaly"),
@@ -422,6 +424,7 @@ config_defaults(struct config *cfg)
 	cfg->health_oneway_pct = 80;
 	cfg->health_min_flows = 20;
 	cfg->health_dup_pct = 1;
+	cfg->worker_stall = 60;
 	decode_config_defaults(&cfg->decode);
 	flow_config_defaults(&cfg->flow);
 	stream_config_defaults(&cfg->flow.stream);

@@ -36,6 +36,8 @@ enum { AL_DROPS, AL_SILENT, AL_ONE_WAY, AL_DUPS, AL_MAX };
 
 struct health {
 	char		 iface[64];
+	char		 scope[256];	/* one-way: the interfaces judged */
+	bool		 oneway;	/* this one judges it */
 	uint32_t	 interval_s, drop_pct, silence_s, oneway_pct;
 	uint32_t	 min_flows, dup_pct, window_us;
 	struct sipkey	 key;
@@ -101,11 +103,22 @@ health_new(const struct config *cfg, const char *iface)
 	if (h->window_us > 0)
 		h->dup = xcalloc(HEALTH_DUP_SLOTS, sizeof(*h->dup));
 	h->dir = xcalloc(HEALTH_DIR_SLOTS, sizeof(*h->dir));
+	h->oneway = true;
+	strlcpy(h->scope, iface, sizeof(h->scope));
 	h->sys_ok = true;
 	sys_read(h, &h->sys_drop0, &h->sys_miss0);
 	h->sys_drop_prev = h->sys_drop0;
 	h->sys_miss_prev = h->sys_miss0;
 	return h;
+}
+
+void
+health_oneway_scope(struct health *h, bool judge, const char *ifaces)
+{
+	if (h == NULL)
+		return;
+	h->oneway = judge;
+	strlcpy(h->scope, ifaces, sizeof(h->scope));
 }
 
 void
@@ -200,9 +213,10 @@ alert(struct health *h, struct record_writer *rw, uint64_t ts, unsigned sid,
     const char *sig, uint8_t severity, const char *k1, uint64_t v1,
     const char *k2, uint64_t v2)
 {
+	const char *iface = sid == HEALTH_SID_ONE_WAY ? h->scope : h->iface;
 	struct jsonw *jw;
 
-	log_warnx("%s: %s (%s %" PRIu64 ", %s %" PRIu64 ")", h->iface, sig,
+	log_warnx("%s: %s (%s %" PRIu64 ", %s %" PRIu64 ")", iface, sig,
 	    k1, v1, k2, v2);
 	if ((jw = record_begin(rw, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
@@ -219,7 +233,7 @@ alert(struct health *h, struct record_writer *rw, uint64_t ts, unsigned sid,
 	jsonw_obj_close(jw);
 	jsonw_key(jw, "capture");
 	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "iface", h->iface);
+	jsonw_kv_str(jw, "iface", iface);
 	jsonw_kv_uint(jw, "interval", h->interval_s);
 	jsonw_kv_uint(jw, k1, v1);
 	jsonw_kv_uint(jw, k2, v2);
@@ -307,7 +321,8 @@ health_tick(struct health *h, uint64_t now_us, const struct capture *cap,
 	}
 	log_debug("%s: health: %" PRIu64 " TCP flows, %" PRIu64 " one way, %" PRIu64 " packets, %" PRIu64 " copies", h->iface, flows, oneway, h->pkts_iv, h->dups_iv);
 	memset(h->dir, 0, HEALTH_DIR_SLOTS * sizeof(*h->dir));
-	if (changed(h, AL_ONE_WAY, flows >= h->min_flows && flows > 0 &&
+	if (h->oneway && changed(h, AL_ONE_WAY, flows >= h->min_flows &&
+	    flows > 0 &&
 	    oneway * 100 >= (uint64_t)h->oneway_pct * flows))
 		alert(h, rw, now_us, HEALTH_SID_ONE_WAY,
 		    "WARDWATCH one-way traffic on capture interface "

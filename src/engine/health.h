@@ -41,6 +41,14 @@ struct health_counts {
 struct health;
 
 struct health	*health_new(const struct config *, const char *iface);
+/*
+ * Several interfaces may carry the two directions of one port: one-way
+ * traffic is judged over all of them, by one health (judge true, the
+ * interfaces' names for its alert) that every packet's direction is
+ * given to; the others do not judge it.
+ */
+void		 health_oneway_scope(struct health *, bool judge,
+		    const char *ifaces);
 void		 health_free(struct health *);
 /* A copy of a frame seen within the window: count it, drop it. */
 bool		 health_duplicate(struct health *, const struct packet *);

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
+	mon->cur = &mon->cap;
 	mon->cfg = cfg;
 	mon->opts = *opts;
 	mon->wall_start = wall_now();
@@ -316,15 +318,17 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	x->workers = mon->nworkers;
 	x->files_read = mon->files_read;
 	x->files_failed = mon->files_failed;
-	if (mon->health != NULL) {
+	for (i = 0; i < mon->ncaps; i++) {
 		struct health_counts hc;
 
-		health_counts(mon->health, &hc);
+		if (mon->healths[i] == NULL)
+			continue;
+		health_counts(mon->healths[i], &hc);
 		x->live_health = true;
-		x->iface_rx_dropped = hc.iface_rx_dropped;
-		x->iface_rx_missed = hc.iface_rx_missed;
-		x->duplicates = hc.duplicates;
-		x->health_alerts = hc.alerts;
+		x->iface_rx_dropped += hc.iface_rx_dropped;
+		x->iface_rx_missed += hc.iface_rx_missed;
+		x->duplicates += hc.duplicates;
+		x->health_alerts += hc.alerts;
 	}
 	if (mon->cap.live || mon->first_us == 0)
 		x->uptime_s = (uint64_t)(wall_now() - mon->wall_start);
@@ -496,11 +500,11 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	ts = h->ts.tv_sec < 0 ? 0 : (uint64_t)h->ts.tv_sec * 1000000ULL +
 	    (uint64_t)(h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec % 1000000);
 	p.ts_us = ts;
-	p.pcap_cnt = mon->cap.pkts;
+	p.pcap_cnt = mon->cur->pkts;
 	p.data = bytes;
 	p.caplen = h->caplen;
 	p.wirelen = h->len;
-	p.datalink = mon->cap.datalink;
+	p.datalink = mon->cur->datalink;
 	p.tcp_wscale = 0xff;
 
 	ctr_inc(&mon->ctr, CTR_PKTS);
@@ -535,7 +539,8 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 		/* A second copy from another mirrored VLAN goes no further. */
 		if (health_duplicate(mon->health, &p))
 			return;
-		health_packet(mon->health, &p);
+		/* Directions over every interface (health_oneway_scope). */
+		health_packet(mon->healths[0], &p);
 	}
 	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
 	/* Reassembled datagrams live in the defragmenter: copy those. */
@@ -673,35 +678,116 @@ live_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct monitor *mon = (struct monitor *)arg;
 
-	mon->cap.pkts++;
+	mon->cur->pkts++;
 	monitor_packet(mon, h, bytes);
+}
+
+static struct capture *
+live_cap(struct monitor *mon, size_t i)
+{
+	return i == 0 ? &mon->cap : &mon->xcap[i - 1];
 }
 
 int
 monitor_open_live(struct monitor *mon, const char *iface)
 {
 	char err[CAPTURE_ERRBUF];
+	struct capture *c;
 
-	if (capture_open_live(&mon->cap, iface, mon->cfg->snaplen,
+	if (mon->ncaps >= MONITOR_MAX_IFACES) {
+		log_warnx("%s: at most %d interfaces", iface,
+		    MONITOR_MAX_IFACES);
+		return -1;
+	}
+	c = live_cap(mon, mon->ncaps);
+	if (capture_open_live(c, iface, mon->cfg->snaplen,
 	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
 	    sizeof(err)) == -1) {
 		log_warnx("%s", err);
 		return -1;
 	}
-	output_set_iface(mon->out, mon->cap.name);
-	mon->health = health_new(mon->cfg, iface);
+	/* Records say where they were seen: "eth1", or "eth1,eth2" when
+	 * one sensor reads both directions of a port from two. */
+	if (mon->ncaps > 0)
+		strlcat(mon->ifaces, ",", sizeof(mon->ifaces));
+	strlcat(mon->ifaces, c->name, sizeof(mon->ifaces));
+	output_set_iface(mon->out, mon->ifaces);
+	mon->healths[mon->ncaps] = health_new(mon->cfg, iface);
+	health_oneway_scope(mon->healths[mon->ncaps], mon->ncaps == 0,
+	    mon->ifaces);
+	health_oneway_scope(mon->healths[0], true, mon->ifaces);
+	mon->ncaps++;
 	return 0;
+}
+
+/*
+ * A worker with batches waiting that finishes none for
+ * capture.health.worker-stall seconds is stuck: capture would back up
+ * behind it forever.  Say which, tell systemd, and exit at once (the
+ * stuck thread could not be joined) for the service manager to
+ * restart the sensor; the inventory loses at most one save interval.
+ */
+static void
+monitor_watch_workers(struct monitor *mon, uint64_t now)
+{
+	uint64_t done, limit = (uint64_t)mon->cfg->worker_stall * 1000000ULL;
+	char buf[160];
+	uint32_t i;
+
+	if (limit == 0 || !mon->threaded)
+		return;
+	for (i = 0; i < mon->nworkers; i++) {
+		done = worker_progress(mon->workers[i]);
+		if (done != mon->wd_done[i] || mon->wd_since[i] == 0 ||
+		    worker_pending(mon->workers[i]) == 0) {
+			mon->wd_done[i] = done;
+			mon->wd_since[i] = now;
+			continue;
+		}
+		if (now - mon->wd_since[i] < limit)
+			continue;
+		snprintf(buf, sizeof(buf), "worker %u made no progress for "
+		    "%u s with %" PRIu64 " batches waiting: exiting for a "
+		    "restart", i, mon->cfg->worker_stall,
+		    worker_pending(mon->workers[i]));
+		log_warnx("%s", buf);
+		notify_status(buf);
+		_exit(2);
+	}
+}
+
+/* Kernel counters of every interface, summed. */
+static void
+monitor_live_stats(struct monitor *mon)
+{
+	uint64_t recv = 0, drop = 0, ifdrop = 0;
+	size_t i;
+
+	for (i = 0; i < mon->ncaps; i++) {
+		struct capture *c = live_cap(mon, i);
+
+		capture_update_stats(c);
+		recv += c->recv;
+		drop += c->drop;
+		ifdrop += c->ifdrop;
+	}
+	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, recv);
+	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, drop);
+	ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, ifdrop);
+	mon->kernel_drops = drop;
 }
 
 /* The unit's status line: what an operator checks first. */
 static void
 monitor_notify_status(struct monitor *mon, bool ready)
 {
-	char buf[256];
+	char buf[512];
 
 	snprintf(buf, sizeof(buf), "%s: %" PRIu64 " packets, %" PRIu64
-	    " dropped, %zu devices, %" PRIu64 " alerts", mon->cap.name,
-	    ctr_get(&mon->ctr, CTR_PKTS), mon->cap.drop + mon->cap.ifdrop,
+	    " dropped, %zu devices, %" PRIu64 " alerts", mon->ifaces,
+	    ctr_get(&mon->ctr, CTR_PKTS),
+	    ctr_get(&mon->ctr, CTR_KERNEL_DROPS) +
+	    ctr_get(&mon->ctr, CTR_KERNEL_IFDROPS),
 	    brain_device_count(mon->brain),
 	    ctr_get(&mon->brain_ctr, CTR_DETECT_ALERTS) +
 	    ctr_get(&mon->brain_ctr, CTR_DEV_ALERTS));
@@ -711,16 +797,40 @@ monitor_notify_status(struct monitor *mon, bool ready)
 		notify_status(buf);
 }
 
+/*
+ * With TPACKET_V3 the read timeout only runs once a packet has arrived,
+ * so a quiet segment would block pcap_dispatch forever: wait in poll(2)
+ * ourselves, on every interface, then read without blocking.  A signal
+ * interrupts the poll.
+ */
+static int
+monitor_wait(struct monitor *mon, int timeout_ms)
+{
+	struct pollfd pfd[MONITOR_MAX_IFACES];
+	size_t i;
+
+	for (i = 0; i < mon->ncaps; i++) {
+		pfd[i].fd = live_cap(mon, i)->fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	return poll(pfd, (nfds_t)mon->ncaps, timeout_ms);
+}
+
 int
 monitor_run_live(struct monitor *mon, const char *iface)
 {
+	struct capture *c;
 	int n, status = 0;
 	uint64_t now, next_status = 0;
+	size_t i;
 
-	if (!mon->cap.live && monitor_open_live(mon, iface) == -1)
+	if (mon->ncaps == 0 && monitor_open_live(mon, iface) == -1)
 		return 2;
-	log_info("listening on %s, link type %s", iface,
-	    pcap_datalink_val_to_name(mon->cap.datalink));
+	for (i = 0; i < mon->ncaps; i++)
+		log_info("listening on %s, link type %s",
+		    live_cap(mon, i)->name,
+		    pcap_datalink_val_to_name(live_cap(mon, i)->datalink));
 	monitor_notify_status(mon, true);
 	while (!*mon->opts.stop) {
 		now = wall_us();
@@ -737,44 +847,41 @@ monitor_run_live(struct monitor *mon, const char *iface)
 			*mon->opts.stats_now = 0;
 			monitor_emit_stats(mon, wall_us());
 		}
-		/*
-		 * With TPACKET_V3 the read timeout only runs once a packet
-		 * has arrived, so a quiet segment would block pcap_dispatch
-		 * forever: wait in poll(2) ourselves, then read without
-		 * blocking.  A signal interrupts the poll.
-		 */
-		if (capture_wait(&mon->cap, MONITOR_POLL_MS) == -1 &&
+		if (monitor_wait(mon, MONITOR_POLL_MS) == -1 &&
 		    errno != EINTR) {
-			log_warn("%s: poll", iface);
+			log_warn("%s: poll", mon->ifaces);
 			status = 2;
 			break;
 		}
-		n = pcap_dispatch(mon->cap.pcap, -1, live_cb, (u_char *)mon);
-		if (n == PCAP_ERROR_BREAK)
-			break;
-		if (n < 0) {
-			log_warnx("%s: %s", iface, pcap_geterr(mon->cap.pcap));
-			ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
-			status = 2;
-			break;
+		for (i = 0; i < mon->ncaps && status == 0; i++) {
+			c = mon->cur = live_cap(mon, i);
+			mon->health = mon->healths[i];
+			n = pcap_dispatch(c->pcap, -1, live_cb, (u_char *)mon);
+			if (n == PCAP_ERROR_BREAK)
+				break;
+			if (n < 0) {
+				log_warnx("%s: %s", c->name,
+				    pcap_geterr(c->pcap));
+				ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
+				status = 2;
+			}
 		}
+		if (status != 0)
+			break;
 		/* Quiet segments: the clock still moves, records still go. */
 		monitor_clock(mon, wall_us());
 		monitor_push_all(mon);
 		record_flush(&mon->rw);
 		output_flush(mon->out);
-		capture_update_stats(&mon->cap);
-		ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
-		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
-		ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
-		health_tick(mon->health, wall_us(), &mon->cap, &mon->rw);
+		monitor_live_stats(mon);
+		now = wall_us();
+		monitor_watch_workers(mon, now);
+		for (i = 0; i < mon->ncaps; i++)
+			health_tick(mon->healths[i], now, live_cap(mon, i),
+			    &mon->rw);
 	}
 	notify_stopping();
-	capture_update_stats(&mon->cap);
-	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
-	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
-	ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
-	mon->kernel_drops = mon->cap.drop;
+	monitor_live_stats(mon);
 	monitor_push_all(mon);
 	return status;
 }
@@ -872,8 +979,13 @@ monitor_free(struct monitor *mon)
 		output_free(mon->out);
 		mon->out = NULL;
 	}
-	health_free(mon->health);
+	for (i = 0; i < MONITOR_MAX_IFACES; i++) {
+		health_free(mon->healths[i]);
+		mon->healths[i] = NULL;
+	}
 	mon->health = NULL;
+	for (i = 0; i + 1 < MONITOR_MAX_IFACES; i++)
+		capture_close(&mon->xcap[i]);
 	pthread_mutex_destroy(&mon->bar_lock);
 	pthread_cond_destroy(&mon->bar_cv);
 }

@@ -14,6 +14,7 @@
 #include "app/layer.h"
 #include "capture/capture.h"
 #include "device/brain.h"
+#include "engine/config.h"
 #include "output/eve.h"
 #include "output/output.h"
 #include "output/record.h"
@@ -56,6 +57,7 @@ struct monitor_reload {
 	void		*arg;
 };
 #define MONITOR_MAX_RELOAD	8
+#define MONITOR_MAX_IFACES	8
 
 struct health;
 
@@ -110,13 +112,22 @@ struct monitor {
 	uint64_t		 release_at;	/* mapped file offset */
 	uint32_t		 anom_budget[EV_MAX];	/* records left */
 
-	struct capture		 cap;
-	struct health		*health;	/* live: capture health */
+	struct capture		 cap;		/* offline; first interface */
+	struct capture		 xcap[MONITOR_MAX_IFACES - 1];	/* more -i */
+	struct capture		*cur;		/* being read */
+	size_t			 ncaps;		/* live interfaces */
+	char			 ifaces[256];	/* "eth1,eth2" */
+	struct health		*healths[MONITOR_MAX_IFACES];
+	struct health		*health;	/* cur's */
 	uint32_t		 files_read;
 	uint32_t		 files_failed;
 	bool			 interrupted;	/* offline: stopped early */
 	uint64_t		 kernel_drops;
 	double			 wall_start;
+
+	/* Worker watchdog (live): progress seen, and since when. */
+	uint64_t		 wd_done[CONFIG_MAX_WORKERS];
+	uint64_t		 wd_since[CONFIG_MAX_WORKERS];
 
 	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
 	size_t			 nreload;

@@ -81,6 +81,7 @@ struct worker {
 	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
 	const struct packet	*pkt;		/* being handled, or NULL */
+	bool			 stall_test;	/* WARDWATCH_TEST_STALL */
 
 	/* Queue from the capture thread (threaded mode). */
 	pthread_mutex_t		 lock;
@@ -121,6 +122,13 @@ void		 worker_push(struct worker *);
  */
 void		 worker_set_detect(struct worker *,
 		    const struct detect_engine *);
+/*
+ * Batches given to the worker and not yet run (threaded mode), and how
+ * many it has run: the capture thread's watchdog compares the latter
+ * over time while the former is not zero.
+ */
+uint64_t	 worker_pending(struct worker *);
+uint64_t	 worker_progress(struct worker *);
 /* End all flows, stop and join the thread. */
 void		 worker_finish(struct worker *);
 void		 worker_free(struct worker *);

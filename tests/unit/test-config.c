@@ -234,6 +234,7 @@ test_config_full_round_trip(void **state)
 	assert_int_equal(cfg.health_oneway_pct, 90);
 	assert_int_equal(cfg.health_min_flows, 50);
 	assert_int_equal(cfg.health_dup_pct, 5);
+	assert_int_equal(cfg.worker_stall, 120);
 	assert_int_equal(cfg.decode.max_vlan_layers, 2);
 	assert_int_equal(cfg.decode.max_layers, 20);
 	assert_int_equal(cfg.decode.max_tunnel_depth, 0);
