@@ -18,7 +18,8 @@ tests_bench_barecount_SOURCES = tests/bench/barecount.c
 tests_bench_barecount_LDADD = $(PCAP_LIBS)
 tests_bench_runstat_SOURCES = tests/bench/runstat.c
 
-EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md
+EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
+	tests/bench/churn.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -57,3 +58,10 @@ bench-clean:
 	rm -rf tests/bench/data
 
 .PHONY: bench bench-clean
+
+# Issue 14 item 8: RSS under a long churn of short flows (a report).
+#   make bench-churn [CHURN_FLOWS=10000000]
+CHURN_FLOWS = 10000000
+bench-churn: wardwatch$(EXEEXT)
+	$(SHELL) $(top_srcdir)/tests/bench/churn.sh $(CHURN_FLOWS) ./wardwatch$(EXEEXT)
+.PHONY: bench-churn
