@@ -747,8 +747,16 @@ main(int argc, char *argv[])
 		free(reads);
 		return EXIT_USAGE;
 	}
+	/* No -r and no -i: the configuration's interfaces, if any. */
+	if (nreads == 0 && iface == NULL && !test_mode) {
+		for (ii = 0; ii < cfg.n_interfaces; ii++)
+			ifaces[niface++] = cfg.interfaces[ii];
+		if (niface > 0)
+			iface = ifaces[0];
+	}
 	if ((nreads == 0) == (iface == NULL)) {
-		fprintf(stderr, "wardwatch: give either -r or -i\n");
+		fprintf(stderr, "wardwatch: give either -r or -i (or "
+		    "capture.interfaces in the configuration)\n");
 		usage(stderr);
 		config_free(&cfg);
 		free(reads);

@@ -160,11 +160,15 @@ else
 	nok "health alerts: $al"
 fi
 
-# Two interfaces, one direction each (a tap's two ports).
+# Two interfaces, one direction each (a tap's two ports), named by
+# capture.interfaces (as by -i wwb -i wxb) with no -i.
 d="$tmp/two"
 mkdir -p "$d"
 chown nobody "$d"
-ip netns exec "$ns" "$WW" -i wwb -i wxb -l "$d" -c "$tmp/health.yaml" \
+sed 's/^capture:$/capture:\n  interfaces: [wwb, wxb]/' "$tmp/health.yaml" \
+    >"$tmp/two.yaml"
+chmod 644 "$tmp/two.yaml"
+ip netns exec "$ns" "$WW" -l "$d" -c "$tmp/two.yaml" \
     --user nobody -v >"$d/out" 2>&1 &
 pid=$!
 n=0
@@ -186,7 +190,7 @@ two=$(jq -r 'select(.event_type == "flow" and .flow.pkts_toserver == 3 and
     .flow.pkts_toclient == 2) | .in_iface' "$d/eve.json" | sort | uniq -c |
     awk '{ print $1, $2 }')
 if [ $rc -eq 0 ] && [ "$two" = "30 wwb,wxb" ]; then
-	ok "-i wwb -i wxb: 30 two-way flows from the two directions, in_iface wwb,wxb"
+	ok "capture.interfaces [wwb, wxb]: 30 two-way flows from the two directions, in_iface wwb,wxb"
 else
 	nok "two interfaces: exit $rc, flows '$two'"
 	sed 's/^/# /' "$d/out" | head -5

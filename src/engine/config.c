@@ -47,6 +47,8 @@ static int	set_rule_files(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_vars(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_interfaces(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 static int	set_known_ae(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_datasets(struct cfgyaml *, const struct cfgkey *,
@@ -208,6 +210,9 @@ static const struct cfgkey keys[] = {
 	    "put the interface into promiscuous mode"),
 	K_SIZE("capture.buffer-size", buffer_size, 1 * MIB, 1 * GIB, "64mb",
 	    "kernel capture buffer"),
+	{ .path = "capture.interfaces", .type = CFGK_CUSTOM,
+	  FIELD(interfaces), .set = set_interfaces, .def = "[]",
+	  .desc = "interfaces a live start without -i captures on" },
 	K_UINT("capture.dedup-window", dedup_window, 0, 1000000, "2000",
 	    "microseconds within which a copy of a frame is dropped (live)"),
 	K_UINT("capture.health.interval", health_interval, 0, 86400, "10",
@@ -455,6 +460,10 @@ config_free(struct config *cfg)
 	cfg->eve_filename = NULL;
 	free(cfg->sensor_name);
 	cfg->sensor_name = NULL;
+	while (cfg->n_interfaces > 0)
+		free(cfg->interfaces[--cfg->n_interfaces]);
+	free(cfg->interfaces);
+	cfg->interfaces = NULL;
 	brain_config_free(&cfg->devices);
 	detect_config_free(&cfg->detect);
 }
@@ -778,6 +787,47 @@ set_rule_files(struct cfgyaml *y, const struct cfgkey *k,
 	}
 	cfg->detect.rule_files = files;
 	cfg->detect.n_rule_files = n;
+	return 0;
+}
+
+/* capture.interfaces: a list of interface names (IFNAMSIZ). */
+static int
+set_interfaces(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF], **names = NULL;
+	size_t i, n = 0;
+
+	if (v->kind != CFGYAML_SEQ || v->nkids > CONFIG_MAX_INTERFACES) {
+		cfgyaml_error(y, v, "%s: expected a list of at most %d "
+		    "interfaces, got %s", k->path, CONFIG_MAX_INTERFACES,
+		    cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		names = xcalloc(v->nkids, sizeof(*names));
+	for (i = 0; i < v->nkids; i++) {
+		const struct cfgyaml_node *t = v->kids[i];
+
+		if (t->kind != CFGYAML_SCALAR || t->len == 0 || t->len > 15 ||
+		    strlen(t->str) != t->len || strpbrk(t->str, "/ \t") !=
+		    NULL) {
+			cfgyaml_error(y, t, "%s: expected an interface name "
+			    "(1 to 15 characters), got %s", k->path,
+			    cfgyaml_describe(t, show, sizeof(show)));
+			continue;
+		}
+		names[n++] = xstrdup(t->str);
+	}
+	if (n != v->nkids) {
+		while (n > 0)
+			free(names[--n]);
+		free(names);
+		return -1;
+	}
+	cfg->interfaces = names;
+	cfg->n_interfaces = n;
 	return 0;
 }
 

@@ -228,6 +228,8 @@ test_config_full_round_trip(void **state)
 	assert_false(cfg.promisc);
 	assert_int_equal(cfg.buffer_size, 128u << 20);
 	assert_int_equal(cfg.dedup_window, 500);
+	assert_int_equal(cfg.n_interfaces, 2);
+	assert_string_equal(cfg.interfaces[1], "eth2");
 	assert_int_equal(cfg.health_interval, 5);
 	assert_int_equal(cfg.health_drop_pct, 2);
 	assert_int_equal(cfg.health_silence, 30);
