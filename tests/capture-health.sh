@@ -6,8 +6,9 @@
 # that stops, and a flood while the sensor is stopped (kernel drops)
 # each raise their alert (gid 9101); copies are dropped and counted in
 # stats.  A worker that hangs (WARDWATCH_TEST_STALL) makes the sensor
-# exit 2 for its service manager to restart it.  Two interfaces (-i twice) carrying the two directions of the
-# conversations are read as one: two-way flows, no one-way alert.
+# exit 2 for its service manager to restart it.  Two interfaces
+# (capture.interfaces) carrying the two directions of the conversations
+# are read as one: two-way flows, no one-way alert.
 # Skipped without root, namespaces, iproute2, tcpreplay,
 # python3 or jq (TAP).
 
