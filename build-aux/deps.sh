@@ -15,7 +15,8 @@ ww_deps() {
 	    libndpi-dev $hs libpcre2-dev libyaml-dev libmaxminddb-dev libsqlite3-dev
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
 	    python3-jsonschema python3-yaml ieee-data libhiredis-dev
-	    rsyslog rsyslog-openssl redis-server"
+	    rsyslog rsyslog-openssl redis-server
+	    libseccomp-dev libsystemd-dev systemd debhelper lintian fakeroot"
 	missing=
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

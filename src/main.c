@@ -23,27 +23,34 @@
 #include "detect/detect.h"
 #include "device/brain.h"
 #include "device/baseline-cmd.h"
+#include "device/fpdb.h"
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/notify.h"
+#include "engine/sandbox.h"
 #include "engine/verify.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
 
 #define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
+#define WW_PIDFILE	"/run/wardwatch.pid"
 
 #define EXIT_USAGE	1
 #define EXIT_RUNTIME	2
 
 static volatile sig_atomic_t	quit;
 static volatile sig_atomic_t	reopen;
+static volatile sig_atomic_t	stats_now;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		reopen = 1;
+	else if (sig == SIGUSR1)
+		stats_now = 1;
 	else
 		quit = 1;
 }
@@ -56,9 +63,11 @@ usage(FILE *fp)
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db [--fresh]] [--learn] [--test-mode]\n"
 "                 [--workers n] [expression]\n"
-"       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
+"       wardwatch -i interface [-vD] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
-"                 [--state db] [--workers n] [expression]\n"
+"                 [--state db] [--workers n] [--buffer-size size]\n"
+"                 [--user user | --allow-root]\n"
+"                 [--pidfile file] [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch baseline show | reset --state db [--device mac]\n"
@@ -68,8 +77,11 @@ usage(FILE *fp)
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
 "                   directory in name order (repeatable)\n"
-"  -i interface     capture live on interface\n"
+"  -i interface     capture live on interface (repeatable: up to 8,\n"
+"                   read as one, e.g. both directions of a port)\n"
 "  -c config        configuration file (default: built-in settings)\n"
+"  -D               -i: run in the background (logging to syslog)\n"
+"                   with a pid file\n"
 "  -l logdir        directory for eve.json (default: .)\n"
 "  -S rules         load this rule file instead of rule-files and the\n"
 "                   shipped rules (repeatable)\n"
@@ -86,6 +98,14 @@ usage(FILE *fp)
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
+"  --user user      -i: once the capture and files are open, run as\n"
+"                   this user (default: " SANDBOX_USER ", else " SANDBOX_FALLBACK ")\n"
+"  --allow-root     -i: keep running as root (still no capability)\n"
+"  --buffer-size size  -i: kernel capture ring (1mb to 1gb; default:\n"
+"                   capture.buffer-size, 64mb)\n"
+"  --pidfile file   -D: the pid file (default: " WW_PIDFILE ")\n"
+"  --sandbox-test   -i: open everything, enter the sandbox, try what it\n"
+"                   must refuse, report each check, exit\n"
 "  --help           print this help and exit\n"
 "  expression       a pcap-filter(7) expression applied to all input\n");
 }
@@ -347,6 +367,22 @@ print_alerts(FILE *fp, struct output *out)
 		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
 }
 
+/* The directory part of path ("." for a bare name), in buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t len)
+{
+	char *slash;
+
+	strlcpy(buf, path, len);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		strlcpy(buf, ".", len);
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+	return buf;
+}
+
 /*
  * The rule engine's settings from the command line: -S replaces the
  * configured rule files (and the shipped ones); compiled databases are
@@ -386,6 +422,113 @@ rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
 	}
 }
 
+/*
+ * SIGHUP, live: the configuration file is read again and the rules and
+ * fingerprints it names are built beside the running ones; they are
+ * swapped in only when all of them load.  A rule set that skips more
+ * rules than the running one is refused too (an edit that broke a
+ * rule): a restart accepts it.  Settings other than rules and
+ * fingerprints (workers, memory caps, outputs) take effect at restart.
+ */
+struct reload_ctx {
+	const char		*cfgpath;	/* NULL: built-in settings */
+	char			**rules;	/* -S */
+	size_t			 nrules;
+	bool			 strict;
+	const char		*statepath;
+	bool			 devices;	/* fingerprints to reload */
+	struct detect_engine	**de;		/* main's: the running rules */
+	struct config		*cur;		/* the last reloaded config */
+	struct config		*next;
+	struct detect_engine	*de_next;
+	struct fpdb		*fp_next;
+};
+
+static void
+reload_abort(void *arg)
+{
+	struct reload_ctx *r = arg;
+
+	detect_free(r->de_next);
+	r->de_next = NULL;
+	fpdb_free(r->fp_next);
+	r->fp_next = NULL;
+	if (r->next != NULL) {
+		config_free(r->next);
+		free(r->next);
+		r->next = NULL;
+	}
+}
+
+static int
+reload_prepare(void *arg, FILE *err)
+{
+	struct reload_ctx *r = arg;
+	struct config *c;
+	int nerr;
+
+	c = r->next = xcalloc(1, sizeof(*c));
+	config_defaults(c);
+	if (r->cfgpath != NULL && (nerr = config_load(c, r->cfgpath,
+	    err)) > 0) {
+		fprintf(err, "wardwatch: %s: %d error%s\n",
+		    util_safe_str(r->cfgpath), nerr, nerr == 1 ? "" : "s");
+		goto fail;
+	}
+	if (*r->de != NULL && c->detect.enabled) {
+		rules_setup(c, r->rules, r->nrules, r->strict, r->statepath);
+		if ((r->de_next = detect_load(&c->detect, err, NULL)) == NULL)
+			goto fail;
+		if (detect_rules_skipped(r->de_next) >
+		    detect_rules_skipped(*r->de) ||
+		    (r->strict && detect_rules_skipped(r->de_next) > 0)) {
+			fprintf(err, "wardwatch: reload: the new rules skip "
+			    "%zu rule%s, the running ones %zu (reasons "
+			    "above; a restart accepts them)\n",
+			    detect_rules_skipped(r->de_next),
+			    detect_rules_skipped(r->de_next) == 1 ? "" : "s",
+			    detect_rules_skipped(*r->de));
+			goto fail;
+		}
+	} else if (*r->de != NULL)
+		fprintf(err, "wardwatch: reload: threat rules stay on until "
+		    "a restart\n");
+	if (r->devices && c->devices.enabled &&
+	    (r->fp_next = brain_fp_load(&c->devices, err)) == NULL)
+		goto fail;
+	return 0;
+
+ fail:
+	reload_abort(r);
+	return -1;
+}
+
+static void
+reload_commit(void *arg, struct monitor *mon)
+{
+	struct reload_ctx *r = arg;
+	struct detect_engine *old = NULL;
+
+	if (r->de_next != NULL) {
+		monitor_set_detect(mon, r->de_next);
+		old = *r->de;
+		*r->de = r->de_next;
+		r->de_next = NULL;
+		detect_print_summary(*r->de, stderr);
+	}
+	if (r->fp_next != NULL) {
+		brain_reload(mon->brain, r->fp_next, NULL);
+		r->fp_next = NULL;
+	}
+	detect_free(old);
+	if (r->cur != NULL) {
+		config_free(r->cur);
+		free(r->cur);
+	}
+	r->cur = r->next;
+	r->next = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -398,6 +541,11 @@ main(int argc, char *argv[])
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "strict-rules", no_argument,		NULL, 'X' },
+		{ "user",	required_argument,	NULL, 'U' },
+		{ "allow-root",	no_argument,		NULL, 'R' },
+		{ "sandbox-test", no_argument,		NULL, 'Z' },
+		{ "pidfile",	required_argument,	NULL, 'p' },
+		{ "buffer-size", required_argument,	NULL, 'b' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -420,7 +568,20 @@ main(int argc, char *argv[])
 	bool eve_made, db_made, started, fresh = false, learn = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
+	struct sandbox_opts sbo;
+	struct sandbox_state sbs;
+	bool sandbox_test = false, daemonize = false;
+	const char *pidfile = NULL;
+	const char *ifaces[MONITOR_MAX_IFACES];
+	size_t niface = 0, ii;
+	uint32_t buffer_size = 0;
+	int rc, sandbox_bad = 0;
+	struct reload_ctx rctx;
+	struct monitor_reload mr;
+	char statedir[4096], outdir[4096];
 
+	memset(&sbo, 0, sizeof(sbo));
+	memset(&rctx, 0, sizeof(rctx));
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
@@ -438,7 +599,7 @@ main(int argc, char *argv[])
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	while ((ch = getopt_long(argc, argv, "c:hi:l:r:S:TvV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:Dhi:l:r:S:TvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -448,7 +609,14 @@ main(int argc, char *argv[])
 			usage(stdout);
 			return 0;
 		case 'i':
-			iface = optarg;
+			if (niface >= MONITOR_MAX_IFACES) {
+				fprintf(stderr, "wardwatch: -i: at most %d "
+				    "interfaces\n", MONITOR_MAX_IFACES);
+				return EXIT_USAGE;
+			}
+			ifaces[niface++] = optarg;
+			if (iface == NULL)
+				iface = optarg;
 			break;
 		case 'l':
 			logdir = optarg;
@@ -477,6 +645,30 @@ main(int argc, char *argv[])
 			break;
 		case 'X':
 			strict_rules = true;
+			break;
+		case 'U':
+			sbo.user = optarg;
+			break;
+		case 'R':
+			sbo.allow_root = true;
+			break;
+		case 'Z':
+			sandbox_test = true;
+			break;
+		case 'D':
+			daemonize = true;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'b':
+			if (parse_size(optarg, 1u << 20, 1u << 30, &v,
+			    &errstr) == -1) {
+				fprintf(stderr, "wardwatch: --buffer-size %s: "
+				    "%s (1mb to 1gb)\n", optarg, errstr);
+				return EXIT_USAGE;
+			}
+			buffer_size = (uint32_t)v;
 			break;
 		case 'T':
 			test_config = true;
@@ -519,6 +711,8 @@ main(int argc, char *argv[])
 		}
 	}
 	cfg.devices.baseline.learn_run = learn;
+	if (buffer_size != 0)
+		cfg.buffer_size = buffer_size;
 	if (test_config) {
 		/* Say what was checked, so a unit's ExecStartPre log shows
 		 * what the sensor will run with. */
@@ -570,9 +764,38 @@ main(int argc, char *argv[])
 		free(reads);
 		return EXIT_USAGE;
 	}
+	/* No -r and no -i: the configuration's interfaces, if any. */
+	if (nreads == 0 && iface == NULL && !test_mode) {
+		for (ii = 0; ii < cfg.n_interfaces; ii++)
+			ifaces[niface++] = cfg.interfaces[ii];
+		if (niface > 0)
+			iface = ifaces[0];
+	}
 	if ((nreads == 0) == (iface == NULL)) {
-		fprintf(stderr, "wardwatch: give either -r or -i\n");
+		fprintf(stderr, "wardwatch: give either -r or -i (or "
+		    "capture.interfaces in the configuration)\n");
 		usage(stderr);
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (iface == NULL && (sbo.user != NULL || sbo.allow_root ||
+	    sandbox_test || daemonize || pidfile != NULL ||
+	    buffer_size != 0)) {
+		fprintf(stderr, "wardwatch: -D, --pidfile, --buffer-size, "
+		    "--user, --allow-root and --sandbox-test are for -i\n");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (sbo.user != NULL && sbo.allow_root) {
+		fprintf(stderr, "wardwatch: give --user or --allow-root, not "
+		    "both\n");
+		config_free(&cfg);
+		free(reads);
+		return EXIT_USAGE;
+	}
+	if (iface != NULL && sandbox_prepare(&sbo, stderr) == -1) {
 		config_free(&cfg);
 		free(reads);
 		return EXIT_USAGE;
@@ -607,6 +830,7 @@ main(int argc, char *argv[])
 	 * EINTR: logrotate's SIGHUP would end the run. */
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit makes write(2) fail with EFBIG, which the
 	 * output counts, instead of killing the sensor. */
@@ -634,6 +858,7 @@ main(int argc, char *argv[])
 	mo.state_path = statepath;
 	mo.stop = &quit;
 	mo.reopen = &reopen;
+	mo.stats_now = &stats_now;
 
 	if (strcmp(cfg.eve_filename, "-") == 0)
 		strlcpy(outpath, "<stdout>", sizeof(outpath));
@@ -678,7 +903,61 @@ main(int argc, char *argv[])
 		}
 		mo.detect = de;
 	}
-	if (monitor_init(&mon, &cfg, &mo) == -1) {
+	rc = monitor_init(&mon, &cfg, &mo);
+	for (ii = 0; rc == 0 && ii < niface; ii++)
+		if (monitor_open_live(&mon, ifaces[ii]) == -1)
+			rc = -1;
+	if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
+	    notify_pidfile(pidfile != NULL ? pidfile : WW_PIDFILE) == -1)) {
+		/* daemon(3) keeps the directory: -l and --state may be
+		 * relative. */
+		log_warn("-D");
+		rc = -1;
+	} else if (rc == 0 && iface != NULL) {
+		if (daemonize)
+			log_init(verbose, true);
+		notify_init();
+		/* Everything is open: keep no privilege from here on. */
+		sbo.write_dirs[sbo.nwrite_dirs++] = logdir;
+		if (cfg.devices.enabled || cfg.detect.enabled)
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(statepath,
+			    statedir, sizeof(statedir));
+		if (outpath[0] == '/')
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(outpath,
+			    outdir, sizeof(outdir));
+		if (outpath[0] != '<')
+			sbo.own_files[sbo.nown_files++] = outpath;
+		if (cfg.devices.enabled)
+			sbo.own_files[sbo.nown_files++] = statepath;
+		if (sandbox_enter(&sbo, &sbs, stderr) == -1) {
+			fprintf(stderr, "wardwatch: cannot give up privileges: "
+			    "not starting\n");
+			rc = -1;
+		} else if (sandbox_test) {
+			sandbox_bad = sandbox_selftest(&sbo, &sbs, stdout);
+			fflush(stdout);
+			quit = 1;
+		}
+	}
+	if (rc == 0 && iface != NULL) {
+		rctx.cfgpath = cfgpath;
+		rctx.rules = rules;
+		rctx.nrules = nrules;
+		rctx.strict = strict_rules;
+		rctx.statepath = statepath;
+		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
+		rctx.de = &de;
+		memset(&mr, 0, sizeof(mr));
+		mr.name = "configuration, rules and fingerprints";
+		mr.prepare = reload_prepare;
+		mr.commit = reload_commit;
+		mr.abort = reload_abort;
+		mr.arg = &rctx;
+		(void)monitor_add_reload(&mon, &mr);
+	}
+	if (rc == 0)
+		rc = monitor_start(&mon);
+	if (rc == -1) {
 		monitor_free(&mon);
 		remove_made(eve_made ? outpath : NULL, db_made ? statepath :
 		    NULL);
@@ -711,10 +990,15 @@ main(int argc, char *argv[])
 		goto out;
 	}
 
+	if (sandbox_test && sandbox_bad > 0) {
+		fprintf(stderr, "wardwatch: --sandbox-test: %d check%s "
+		    "failed\n", sandbox_bad, sandbox_bad == 1 ? "" : "s");
+		status = EXIT_RUNTIME;
+	}
 	if (!cfg.eve_enabled)
 		strlcpy(outpath, "(EVE output disabled)", sizeof(outpath));
 	print_summary(strcmp(cfg.eve_filename, "-") == 0 ? stderr : stdout,
-	    &sum, outpath, iface, test_mode);
+	    &sum, outpath, iface != NULL ? mon.ifaces : NULL, test_mode);
 	if (de != NULL && iface == NULL)
 		detect_print_summary(de, strcmp(cfg.eve_filename, "-") == 0 ?
 		    stderr : stdout);
@@ -739,6 +1023,10 @@ main(int argc, char *argv[])
 
  out:
 	detect_free(de);
+	if (rctx.cur != NULL) {
+		config_free(rctx.cur);
+		free(rctx.cur);
+	}
 	free(rules);
 	capture_free_inputs(files, nfiles);
 	free(bpf);

@@ -9,6 +9,10 @@
 #                                     then FLOWS DNS queries from new ports,
 #                                     each answered, then one more message
 #                                     on each session
+#   floodgen.py churn OUT FLOWS       FLOWS short flows (a DNS query and its
+#                                     answer) from 50 hosts, each on a new
+#                                     port: the churn bench (OUT may be
+#                                     /dev/stdout)
 import struct
 import sys
 
@@ -139,7 +143,18 @@ def dns(path, flows, nsess):
         s.send(b"\x0b" + MSH % (1000 + i) + b"\x1c\r")
 
 
+def churn(path, flows):
+    pc = Pcap(path)
+    res = bytes([10, 1, 0, 53])
+    for i in range(flows):
+        cli = bytes([10, 5, 0, 1 + i % 50])
+        q = dns_query(i)
+        pc.udp(cli, res, 1024 + (i // 50) % 60000, 53, q)
+        pc.udp(res, cli, 53, 1024 + (i // 50) % 60000, q[:2] +
+               struct.pack("!H", 0x8183) + q[4:])
+
+
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     args = [int(a) for a in sys.argv[3:]]
-    {"hl7": hl7, "syn": syn, "dns": dns}[kind](out, *args)
+    {"hl7": hl7, "syn": syn, "dns": dns, "churn": churn}[kind](out, *args)

@@ -58,7 +58,8 @@ for name in "$@"; do
 	pid=$!
 	# Wait until the capture is open.
 	n=0
-	while ! grep -q 'listening on' "$tmp/$name/live.out" && [ $n -lt 50 ]
+	while ! grep -q 'listening on' "$tmp/$name/live.out" 2>/dev/null &&
+	    [ $n -lt 50 ]
 	do
 		sleep 0.1
 		n=$((n + 1))

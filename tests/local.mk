@@ -7,7 +7,9 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/iomt-rules.sh tests/smb-corpus.sh tests/evasion.sh \
 	tests/smb-inventory.sh tests/sv-rules.sh tests/et-open.sh \
 	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh \
-	tests/siem.sh tests/verify.sh tests/alert-hygiene.sh
+	tests/siem.sh tests/verify.sh tests/alert-hygiene.sh \
+	tests/file-safety.sh tests/sandbox.sh tests/reload.sh \
+	tests/daemon.sh tests/capture-health.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
@@ -20,7 +22,9 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/baseline-days.sh tests/days-score.py tests/days.yaml \
 	pcaps/ward-days.truth tests/baseline.sh \
 	tests/siem.sh tests/verify.sh tests/pcap-trickle.py \
-	tests/alert-hygiene.sh
+	tests/alert-hygiene.sh \
+	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh \
+	tests/capture-health.sh tests/spangen.py
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch
@@ -32,3 +36,15 @@ regress-update: wardwatch
 # Zero-trust policy on generated captures (pcapgen policy).
 TESTS += tests/policy.sh
 EXTRA_DIST += tests/policy.sh
+
+# The Debian package: built from the working tree in a scratch copy
+# (about two minutes here), lintian-checked; deb-check also installs it
+# with dpkg -i, checks it and purges it.  Not part of check: it changes
+# the machine (build-aux/check runs it after the test suites).
+deb:
+	$(SHELL) $(top_srcdir)/build-aux/deb.sh $(abs_top_builddir)/deb
+deb-check: deb
+	DEB="$$(ls $(abs_top_builddir)/deb/wardwatch_*.deb | \
+	    grep -v dbgsym | tail -1)" \
+	    $(SHELL) $(top_srcdir)/tests/deb-install.sh
+.PHONY: deb deb-check

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1007,14 +1008,19 @@ cache_write(const struct detect_engine *e, const char *dir, FILE *err)
 	FILE *f;
 	uint64_t cnt = e->ndb_total;
 	bool ok;
+	int fd;
 
 	tmp = xcalloc(n, 1);
 	(void)snprintf(tmp, n, "%s.tmp", path);
 	(void)mkdir(dir, 0755);
-	if ((f = fopen(tmp, "wb")) == NULL) {
+	/* No symlink or FIFO planted as the temporary file is followed. */
+	fd = util_open_regular(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	if (fd == -1 || (f = fdopen(fd, "wb")) == NULL) {
 		if (err != NULL)
 			(void)fprintf(err, "%s: %s: databases not cached\n", tmp,
-			    strerror(errno));
+			    util_open_strerror(errno));
+		if (fd != -1)
+			close(fd);
 		goto out;
 	}
 	ok = fwrite(cache_magic, sizeof(cache_magic), 1, f) == 1 &&

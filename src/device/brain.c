@@ -2388,6 +2388,32 @@ brain_set_detect(struct brain *b, const struct detect_engine *de)
 	b->filter = de != NULL ? detect_filter_new(de) : NULL;
 }
 
+struct fpdb *
+brain_fp_load(const struct brain_config *c, FILE *err)
+{
+	return brain_load_fp(c, err);
+}
+
+void
+brain_reload(struct brain *b, struct fpdb *fp, const struct detect_engine *de)
+{
+	struct fpdb *old = NULL;
+
+	if (b == NULL) {
+		fpdb_free(fp);
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	if (fp != NULL) {
+		old = b->fp;
+		b->fp = fp;
+	}
+	if (de != NULL && de != b->detect)
+		brain_set_detect(b, de);
+	pthread_mutex_unlock(&b->lock);
+	fpdb_free(old);
+}
+
 struct brain *
 brain_new(const struct brain_config *cfg, unsigned nworkers,
     const char *state_path, struct output *out, struct counters *ctr,

@@ -30,6 +30,8 @@
 #include "policy/baseline.h"
 #include "util/events.h"
 
+struct fpdb;
+
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
 #define BRAIN_DEFAULT_SNAPSHOT_INTERVAL	86400	/* a day: any SIEM keeps one */
@@ -194,6 +196,17 @@ void		 brain_free(struct brain *);
  * before brain_start(); the engine outlives the brain.
  */
 void		 brain_set_detect(struct brain *, const struct detect_engine *);
+/*
+ * Reload (SIGHUP): fingerprints loaded beside the running ones
+ * (brain_fp_load(): NULL with the errors on err) and new rules are
+ * swapped in under the brain's lock.  The caller has quiesced the
+ * brain, so no earlier event is judged by rules it was not found with.
+ * fp NULL keeps the fingerprints, de NULL the rules; the replaced
+ * fingerprints are freed (the caller frees the old rules).
+ */
+struct fpdb	*brain_fp_load(const struct brain_config *, FILE *err);
+void		 brain_reload(struct brain *, struct fpdb *,
+		    const struct detect_engine *);
 /*
  * Check configuration only (wardwatch -T): load the fingerprints, the
  * evidence confidences and the MAC registry, say on out what was

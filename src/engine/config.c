@@ -51,6 +51,8 @@ static int	set_rule_files(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_vars(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
+static int	set_interfaces(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
 static int	set_known_ae(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_datasets(struct cfgyaml *, const struct cfgkey *,
@@ -228,6 +230,25 @@ static const struct cfgkey keys[] = {
 	    "put the interface into promiscuous mode"),
 	K_SIZE("capture.buffer-size", buffer_size, 1 * MIB, 1 * GIB, "64mb",
 	    "kernel capture buffer"),
+	{ .path = "capture.interfaces", .type = CFGK_CUSTOM,
+	  FIELD(interfaces), .set = set_interfaces, .def = "[]",
+	  .desc = "interfaces a live start without -i captures on" },
+	K_UINT("capture.dedup-window", dedup_window, 0, 1000000, "2000",
+	    "microseconds within which a copy of a frame is dropped (live)"),
+	K_UINT("capture.health.interval", health_interval, 0, 86400, "10",
+	    "seconds between capture health checks (live)"),
+	K_UINT("capture.health.drop-percent", health_drop_pct, 0, 100, "1",
+	    "packets dropped per interval that raise an alert"),
+	K_UINT("capture.health.silence", health_silence, 0, 86400, "60",
+	    "seconds without a packet that raise an alert"),
+	K_UINT("capture.health.one-way-percent", health_oneway_pct, 1, 100,
+	    "80", "TCP flows seen in one direction that raise an alert"),
+	K_UINT("capture.health.min-flows", health_min_flows, 1, 1000000, "20",
+	    "TCP flows in an interval before one-way traffic is judged"),
+	K_UINT("capture.health.duplicate-percent", health_dup_pct, 0, 100,
+	    "1", "duplicate frames per interval that raise an alert"),
+	K_UINT("capture.health.worker-stall", worker_stall, 0, 86400, "60",
+	    "seconds a worker may hold work without progress (live)"),
 
 	K_UINT("decode.max-vlan-layers", decode.max_vlan_layers, 1, 3, "3",
 	    "802.1Q tags decoded before a packet is an anomaly"),
@@ -569,6 +590,14 @@ config_defaults(struct config *cfg)
 	cfg->snaplen = CONFIG_DEFAULT_SNAPLEN;
 	cfg->promisc = true;
 	cfg->buffer_size = CONFIG_DEFAULT_BUFFER_SIZE;
+	cfg->dedup_window = 2000;
+	cfg->health_interval = 10;
+	cfg->health_drop_pct = 1;
+	cfg->health_silence = 60;
+	cfg->health_oneway_pct = 80;
+	cfg->health_min_flows = 20;
+	cfg->health_dup_pct = 1;
+	cfg->worker_stall = 60;
 	decode_config_defaults(&cfg->decode);
 	flow_config_defaults(&cfg->flow);
 	stream_config_defaults(&cfg->flow.stream);
@@ -604,6 +633,10 @@ config_free(struct config *cfg)
 	cfg->outputs = NULL;
 	free(cfg->sensor_name);
 	cfg->sensor_name = NULL;
+	while (cfg->n_interfaces > 0)
+		free(cfg->interfaces[--cfg->n_interfaces]);
+	free(cfg->interfaces);
+	cfg->interfaces = NULL;
 	brain_config_free(&cfg->devices);
 	detect_config_free(&cfg->detect);
 }
@@ -1061,6 +1094,47 @@ set_rule_files(struct cfgyaml *y, const struct cfgkey *k,
 	}
 	cfg->detect.rule_files = files;
 	cfg->detect.n_rule_files = n;
+	return 0;
+}
+
+/* capture.interfaces: a list of interface names (IFNAMSIZ). */
+static int
+set_interfaces(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	struct config *cfg = base;
+	char show[CFGYAML_SHOWBUF], **names = NULL;
+	size_t i, n = 0;
+
+	if (v->kind != CFGYAML_SEQ || v->nkids > CONFIG_MAX_INTERFACES) {
+		cfgyaml_error(y, v, "%s: expected a list of at most %d "
+		    "interfaces, got %s", k->path, CONFIG_MAX_INTERFACES,
+		    cfgyaml_describe(v, show, sizeof(show)));
+		return -1;
+	}
+	if (v->nkids > 0)
+		names = xcalloc(v->nkids, sizeof(*names));
+	for (i = 0; i < v->nkids; i++) {
+		const struct cfgyaml_node *t = v->kids[i];
+
+		if (t->kind != CFGYAML_SCALAR || t->len == 0 || t->len > 15 ||
+		    strlen(t->str) != t->len || strpbrk(t->str, "/ \t") !=
+		    NULL) {
+			cfgyaml_error(y, t, "%s: expected an interface name "
+			    "(1 to 15 characters), got %s", k->path,
+			    cfgyaml_describe(t, show, sizeof(show)));
+			continue;
+		}
+		names[n++] = xstrdup(t->str);
+	}
+	if (n != v->nkids) {
+		while (n > 0)
+			free(names[--n]);
+		free(names);
+		return -1;
+	}
+	cfg->interfaces = names;
+	cfg->n_interfaces = n;
 	return 0;
 }
 

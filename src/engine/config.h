@@ -28,6 +28,7 @@
 #define CONFIG_MAX_DEPTH	32		/* nested collections */
 #define CONFIG_MAX_NODES	100000
 #define CONFIG_MAX_WORKERS	64
+#define CONFIG_MAX_INTERFACES	8	/* monitor.h MONITOR_MAX_IFACES */
 /* app-layer.ndpi.protocols, comma-joined: room for ~150 names. */
 #define CONFIG_NDPI_PROTOCOLS_MAX 2048
 
@@ -51,6 +52,18 @@ struct config {
 	uint32_t	 snaplen;	/* default 262144 */
 	bool		 promisc;	/* default true */
 	uint32_t	 buffer_size;	/* kernel ring, bytes; default 64 MiB */
+	/* capture.interfaces: what a live start with no -i reads */
+	char		**interfaces;
+	size_t		  n_interfaces;
+	/* capture health (live; engine/health.h) */
+	uint32_t	 health_interval;	/* seconds; 0: no checks */
+	uint32_t	 health_drop_pct;	/* of packets, per interval */
+	uint32_t	 health_silence;	/* seconds without a packet */
+	uint32_t	 health_oneway_pct;	/* of the TCP flows */
+	uint32_t	 health_min_flows;	/* to judge one-way traffic */
+	uint32_t	 health_dup_pct;	/* of packets, per interval */
+	uint32_t	 dedup_window;		/* microseconds; 0: keep copies */
+	uint32_t	 worker_stall;		/* seconds; 0: no watchdog */
 
 	struct decode_config decode;
 	struct flow_config flow;	/* includes stream */

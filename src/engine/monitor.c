@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,9 @@
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "engine/config.h"
+#include "engine/health.h"
 #include "engine/monitor.h"
+#include "engine/notify.h"
 #include "engine/worker.h"
 #include "flow/flow.h"
 #include "output/eve.h"
@@ -69,6 +72,7 @@ anomaly_budget_reset(struct monitor *mon)
  */
 static void	monitor_anomalies(struct monitor *, const struct packet *);
 static void	monitor_barrier_reached(void *, uint64_t);
+static void	monitor_push_all(struct monitor *);
 
 static void
 monitor_l2(struct monitor *mon, struct packet *p)
@@ -132,6 +136,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
+	mon->cur = &mon->cap;
 	mon->cfg = cfg;
 	mon->opts = *opts;
 	mon->wall_start = wall_now();
@@ -188,14 +193,13 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 		eve = output_file_open(opts->logdir, cfg->eve_filename,
 		    opts->test_mode, &cfg->eve_types);
 		if (eve == NULL) {
-			log_warn("%s/%s", opts->logdir, cfg->eve_filename);
+			log_warnx("%s%s%s: %s", cfg->eve_filename[0] == '/' ?
+			    "" : opts->logdir, cfg->eve_filename[0] == '/' ?
+			    "" : "/", cfg->eve_filename,
+			    util_open_strerror(errno));
 			return -1;
 		}
 		output_add_sink(mon->out, eve);
-	}
-	if (output_start(mon->out) == -1) {
-		log_warn("output thread");
-		return -1;
 	}
 	record_writer_init(&mon->rw, mon->out);
 	if ((mon->dec = decoder_new(&cfg->decode, &mon->ctr)) == NULL) {
@@ -253,12 +257,29 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 			return -1;
 		}
 	}
-	for (i = 0; i < n; i++)
+	return 0;
+}
+
+/*
+ * The threads start apart from monitor_init(), so that the live sensor
+ * can give up its privileges in between: with every file and capture
+ * open and a single thread, which the others inherit.
+ */
+int
+monitor_start(struct monitor *mon)
+{
+	uint32_t i;
+
+	if (output_start(mon->out) == -1) {
+		log_warn("output thread");
+		return -1;
+	}
+	for (i = 0; i < mon->nworkers; i++)
 		if (worker_start(mon->workers[i]) == -1) {
 			log_warn("worker %u: pthread_create", i);
 			return -1;	/* monitor_free() ends the others */
 		}
-	if (brain_start(mon->brain, !opts->live) == -1) {
+	if (brain_start(mon->brain, !mon->opts.live) == -1) {
 		log_warn("device brain: pthread_create");
 		return -1;
 	}
@@ -322,6 +343,18 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	x->files_failed = mon->files_failed;
 	/* Per-output figures depend on timing: not in test mode. */
 	x->out = mon->opts.test_mode ? NULL : mon->out;
+	for (i = 0; i < mon->ncaps; i++) {
+		struct health_counts hc;
+
+		if (mon->healths[i] == NULL)
+			continue;
+		health_counts(mon->healths[i], &hc);
+		x->live_health = true;
+		x->iface_rx_dropped += hc.iface_rx_dropped;
+		x->iface_rx_missed += hc.iface_rx_missed;
+		x->duplicates += hc.duplicates;
+		x->health_alerts += hc.alerts;
+	}
 	if (mon->cap.live || mon->first_us == 0)
 		x->uptime_s = (uint64_t)(wall_now() - mon->wall_start);
 	else
@@ -377,6 +410,86 @@ monitor_clock(struct monitor *mon, uint64_t now)
 	}
 }
 
+/*
+ * Every worker and the device brain idle, with everything given to
+ * them applied: the workers and the capture thread hand their events
+ * over as at a tick, then a barrier, then the brain catches up.
+ */
+static void
+monitor_quiesce(struct monitor *mon)
+{
+	uint32_t i;
+
+	brain_sync(mon->brain, mon->nworkers, mon->now_us, &mon->bq);
+	for (i = 0; i < mon->nworkers; i++)
+		worker_enqueue_tick(mon->workers[i], mon->now_us);
+	monitor_push_all(mon);
+	monitor_barrier(mon);
+	brain_quiesce(mon->brain);
+}
+
+int
+monitor_add_reload(struct monitor *mon, const struct monitor_reload *r)
+{
+	if (mon->nreload >= MONITOR_MAX_RELOAD)
+		return -1;
+	mon->reload[mon->nreload++] = *r;
+	return 0;
+}
+
+int
+monitor_reload(struct monitor *mon)
+{
+	size_t i, ok;
+
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return 0;
+	log_warnx("SIGHUP: reloading");
+	notify_reloading();
+	for (ok = 0; ok < mon->nreload; ok++)
+		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
+			break;
+	if (ok < mon->nreload) {
+		for (i = 0; i < ok; i++)
+			if (mon->reload[i].abort != NULL)
+				mon->reload[i].abort(mon->reload[i].arg);
+		mon->reload_failures++;
+		log_warnx("reload: %s: errors above; the running "
+		    "configuration, rules and fingerprints stay",
+		    mon->reload[ok].name);
+		notify_ready("reload failed: the running rules stay");
+		return -1;
+	}
+	monitor_quiesce(mon);
+	for (i = 0; i < mon->nreload; i++)
+		mon->reload[i].commit(mon->reload[i].arg, mon);
+	mon->reloads++;
+	log_warnx("reload: done (%zu part%s)", mon->nreload,
+	    mon->nreload == 1 ? "" : "s");
+	notify_ready("reloaded");
+	return 0;
+}
+
+void
+monitor_set_detect(struct monitor *mon, const struct detect_engine *de)
+{
+	uint32_t i;
+
+	if (de == NULL || mon->opts.detect == NULL)
+		return;		/* rules off at start stay off */
+	for (i = 0; i < mon->nworkers; i++)
+		worker_set_detect(mon->workers[i], de);
+	for (i = 0; i < APP_MAX; i++)
+		mon->detect_protos[i] = detect_wants_proto(de,
+		    (enum app_proto)i);
+	brain_reload(mon->brain, NULL, de);
+	mon->opts.detect = de;
+	ctr_set(&mon->ctr, CTR_DETECT_RULES_LOADED, detect_rules_loaded(de));
+	ctr_set(&mon->ctr, CTR_DETECT_RULES_SKIPPED,
+	    detect_rules_skipped(de));
+}
+
 static void
 monitor_anomalies(struct monitor *mon, const struct packet *p)
 {
@@ -412,15 +525,16 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	ts = h->ts.tv_sec < 0 ? 0 : (uint64_t)h->ts.tv_sec * 1000000ULL +
 	    (uint64_t)(h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec % 1000000);
 	p.ts_us = ts;
-	p.pcap_cnt = mon->cap.pkts;
+	p.pcap_cnt = mon->cur->pkts;
 	p.data = bytes;
 	p.caplen = h->caplen;
 	p.wirelen = h->len;
-	p.datalink = mon->cap.datalink;
+	p.datalink = mon->cur->datalink;
 	p.tcp_wscale = 0xff;
 
 	ctr_inc(&mon->ctr, CTR_PKTS);
 	ctr_add(&mon->ctr, CTR_BYTES, h->len);
+	health_alive(mon->health, ts);
 	if (h->len > mon->max_pkt_size)
 		mon->max_pkt_size = h->len;
 	if (ts < mon->now_us) {
@@ -446,6 +560,13 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 		return;
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
 	    mon->cfg->flow.vlan_in_key);
+	if (mon->health != NULL) {
+		/* A second copy from another mirrored VLAN goes no further. */
+		if (health_duplicate(mon->health, &p))
+			return;
+		/* Directions over every interface (health_oneway_scope). */
+		health_packet(mon->healths[0], &p);
+	}
 	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
 	/* Reassembled datagrams live in the defragmenter: copy those. */
 	if (capture_stable(&mon->cap) && p.data == bytes)
@@ -523,7 +644,7 @@ monitor_read_file(struct monitor *mon, const char *path)
 		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			output_reopen(mon->out);
+			(void)monitor_reload(mon);
 		}
 		rv = capture_next(&mon->cap, &h, &bytes);
 		if (rv == 1) {
@@ -582,66 +703,210 @@ live_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct monitor *mon = (struct monitor *)arg;
 
-	mon->cap.pkts++;
+	mon->cur->pkts++;
 	monitor_packet(mon, h, bytes);
+}
+
+static struct capture *
+live_cap(struct monitor *mon, size_t i)
+{
+	return i == 0 ? &mon->cap : &mon->xcap[i - 1];
+}
+
+int
+monitor_open_live(struct monitor *mon, const char *iface)
+{
+	char err[CAPTURE_ERRBUF];
+	struct capture *c;
+
+	if (mon->ncaps >= MONITOR_MAX_IFACES) {
+		log_warnx("%s: at most %d interfaces", iface,
+		    MONITOR_MAX_IFACES);
+		return -1;
+	}
+	c = live_cap(mon, mon->ncaps);
+	if (capture_open_live(c, iface, mon->cfg->snaplen,
+	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		return -1;
+	}
+	/* Records say where they were seen: "eth1", or "eth1,eth2" when
+	 * one sensor reads both directions of a port from two. */
+	if (mon->ncaps > 0)
+		strlcat(mon->ifaces, ",", sizeof(mon->ifaces));
+	strlcat(mon->ifaces, c->name, sizeof(mon->ifaces));
+	output_set_iface(mon->out, mon->ifaces);
+	mon->healths[mon->ncaps] = health_new(mon->cfg, iface);
+	health_oneway_scope(mon->healths[mon->ncaps], mon->ncaps == 0,
+	    mon->ifaces);
+	health_oneway_scope(mon->healths[0], true, mon->ifaces);
+	mon->ncaps++;
+	return 0;
+}
+
+/*
+ * A worker with batches waiting that finishes none for
+ * capture.health.worker-stall seconds is stuck: capture would back up
+ * behind it forever.  Say which, tell systemd, and exit at once (the
+ * stuck thread could not be joined) for the service manager to
+ * restart the sensor; the inventory loses at most one save interval.
+ */
+static void
+monitor_watch_workers(struct monitor *mon, uint64_t now)
+{
+	uint64_t done, limit = (uint64_t)mon->cfg->worker_stall * 1000000ULL;
+	char buf[160];
+	uint32_t i;
+
+	if (limit == 0 || !mon->threaded)
+		return;
+	for (i = 0; i < mon->nworkers; i++) {
+		done = worker_progress(mon->workers[i]);
+		if (done != mon->wd_done[i] || mon->wd_since[i] == 0 ||
+		    worker_pending(mon->workers[i]) == 0) {
+			mon->wd_done[i] = done;
+			mon->wd_since[i] = now;
+			continue;
+		}
+		if (now - mon->wd_since[i] < limit)
+			continue;
+		snprintf(buf, sizeof(buf), "worker %u made no progress for "
+		    "%u s with %" PRIu64 " batches waiting: exiting for a "
+		    "restart", i, mon->cfg->worker_stall,
+		    worker_pending(mon->workers[i]));
+		log_warnx("%s", buf);
+		notify_status(buf);
+		_exit(2);
+	}
+}
+
+/* Kernel counters of every interface, summed. */
+static void
+monitor_live_stats(struct monitor *mon)
+{
+	uint64_t recv = 0, drop = 0, ifdrop = 0;
+	size_t i;
+
+	for (i = 0; i < mon->ncaps; i++) {
+		struct capture *c = live_cap(mon, i);
+
+		capture_update_stats(c);
+		recv += c->recv;
+		drop += c->drop;
+		ifdrop += c->ifdrop;
+	}
+	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, recv);
+	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, drop);
+	ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, ifdrop);
+	mon->kernel_drops = drop;
+}
+
+/* The unit's status line: what an operator checks first. */
+static void
+monitor_notify_status(struct monitor *mon, bool ready)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s: %" PRIu64 " packets, %" PRIu64
+	    " dropped, %zu devices, %" PRIu64 " alerts", mon->ifaces,
+	    ctr_get(&mon->ctr, CTR_PKTS),
+	    ctr_get(&mon->ctr, CTR_KERNEL_DROPS) +
+	    ctr_get(&mon->ctr, CTR_KERNEL_IFDROPS),
+	    brain_device_count(mon->brain),
+	    ctr_get(&mon->brain_ctr, CTR_DETECT_ALERTS) +
+	    ctr_get(&mon->brain_ctr, CTR_DEV_ALERTS));
+	if (ready)
+		notify_ready(buf);
+	else
+		notify_status(buf);
+}
+
+/*
+ * With TPACKET_V3 the read timeout only runs once a packet has arrived,
+ * so a quiet segment would block pcap_dispatch forever: wait in poll(2)
+ * ourselves, on every interface, then read without blocking.  A signal
+ * interrupts the poll.
+ */
+static int
+monitor_wait(struct monitor *mon, int timeout_ms)
+{
+	struct pollfd pfd[MONITOR_MAX_IFACES];
+	size_t i;
+
+	for (i = 0; i < mon->ncaps; i++) {
+		pfd[i].fd = live_cap(mon, i)->fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	return poll(pfd, (nfds_t)mon->ncaps, timeout_ms);
 }
 
 int
 monitor_run_live(struct monitor *mon, const char *iface)
 {
-	char err[CAPTURE_ERRBUF];
+	struct capture *c;
 	int n, status = 0;
+	uint64_t now, next_status = 0;
+	size_t i;
 
-	if (capture_open_live(&mon->cap, iface, mon->cfg->snaplen,
-	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
-	    sizeof(err)) == -1) {
-		log_warnx("%s", err);
+	if (mon->ncaps == 0 && monitor_open_live(mon, iface) == -1)
 		return 2;
-	}
-	output_set_iface(mon->out, mon->cap.name);
-	log_info("listening on %s, link type %s", iface,
-	    pcap_datalink_val_to_name(mon->cap.datalink));
+	for (i = 0; i < mon->ncaps; i++)
+		log_info("listening on %s, link type %s",
+		    live_cap(mon, i)->name,
+		    pcap_datalink_val_to_name(live_cap(mon, i)->datalink));
+	monitor_notify_status(mon, true);
 	while (!*mon->opts.stop) {
+		now = wall_us();
+		notify_watchdog(now);
+		if (now >= next_status) {
+			monitor_notify_status(mon, false);
+			next_status = now + 5000000;
+		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			output_reopen(mon->out);
+			(void)monitor_reload(mon);
 		}
-		/*
-		 * With TPACKET_V3 the read timeout only runs once a packet
-		 * has arrived, so a quiet segment would block pcap_dispatch
-		 * forever: wait in poll(2) ourselves, then read without
-		 * blocking.  A signal interrupts the poll.
-		 */
-		if (capture_wait(&mon->cap, MONITOR_POLL_MS) == -1 &&
+		if (mon->opts.stats_now != NULL && *mon->opts.stats_now) {
+			*mon->opts.stats_now = 0;
+			monitor_emit_stats(mon, wall_us());
+		}
+		if (monitor_wait(mon, MONITOR_POLL_MS) == -1 &&
 		    errno != EINTR) {
-			log_warn("%s: poll", iface);
+			log_warn("%s: poll", mon->ifaces);
 			status = 2;
 			break;
 		}
-		n = pcap_dispatch(mon->cap.pcap, -1, live_cb, (u_char *)mon);
-		if (n == PCAP_ERROR_BREAK)
-			break;
-		if (n < 0) {
-			log_warnx("%s: %s", iface, pcap_geterr(mon->cap.pcap));
-			ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
-			status = 2;
-			break;
+		for (i = 0; i < mon->ncaps && status == 0; i++) {
+			c = mon->cur = live_cap(mon, i);
+			mon->health = mon->healths[i];
+			n = pcap_dispatch(c->pcap, -1, live_cb, (u_char *)mon);
+			if (n == PCAP_ERROR_BREAK)
+				break;
+			if (n < 0) {
+				log_warnx("%s: %s", c->name,
+				    pcap_geterr(c->pcap));
+				ctr_inc(&mon->ctr, CTR_CAPTURE_ERRORS);
+				status = 2;
+			}
 		}
+		if (status != 0)
+			break;
 		/* Quiet segments: the clock still moves, records still go. */
 		monitor_clock(mon, wall_us());
 		monitor_push_all(mon);
 		record_flush(&mon->rw);
 		output_flush(mon->out);
-		capture_update_stats(&mon->cap);
-		ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
-		ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
-		ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
+		monitor_live_stats(mon);
+		now = wall_us();
+		monitor_watch_workers(mon, now);
+		for (i = 0; i < mon->ncaps; i++)
+			health_tick(mon->healths[i], now, live_cap(mon, i),
+			    &mon->rw);
 	}
-	capture_update_stats(&mon->cap);
-	ctr_set(&mon->ctr, CTR_KERNEL_PACKETS, mon->cap.recv);
-	ctr_set(&mon->ctr, CTR_KERNEL_DROPS, mon->cap.drop);
-	ctr_set(&mon->ctr, CTR_KERNEL_IFDROPS, mon->cap.ifdrop);
-	mon->kernel_drops = mon->cap.drop;
+	notify_stopping();
+	monitor_live_stats(mon);
 	monitor_push_all(mon);
 	return status;
 }
@@ -740,6 +1005,13 @@ monitor_free(struct monitor *mon)
 		output_free(mon->out);
 		mon->out = NULL;
 	}
+	for (i = 0; i < MONITOR_MAX_IFACES; i++) {
+		health_free(mon->healths[i]);
+		mon->healths[i] = NULL;
+	}
+	mon->health = NULL;
+	for (i = 0; i + 1 < MONITOR_MAX_IFACES; i++)
+		capture_close(&mon->xcap[i]);
 	pthread_mutex_destroy(&mon->bar_lock);
 	pthread_cond_destroy(&mon->bar_cv);
 }

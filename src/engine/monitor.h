@@ -14,6 +14,7 @@
 #include "app/layer.h"
 #include "capture/capture.h"
 #include "device/brain.h"
+#include "engine/config.h"
 #include "output/eve.h"
 #include "output/output.h"
 #include "output/record.h"
@@ -36,7 +37,29 @@ struct monitor_opts {
 	const struct detect_engine *detect;	/* threat rules, or NULL */
 	volatile sig_atomic_t *stop;	/* set by SIGINT/SIGTERM */
 	volatile sig_atomic_t *reopen;	/* set by SIGHUP */
+	volatile sig_atomic_t *stats_now;	/* SIGUSR1, or NULL */
 };
+
+/*
+ * A part of the sensor that reloads on SIGHUP (rules, fingerprints;
+ * the policy engine later).  prepare() builds the new set beside the
+ * running one, reporting problems on err as file:line:col, and returns
+ * 0 or -1.  Only when every part prepared is each commit() called, with
+ * every worker and the device brain idle; otherwise abort() drops what
+ * was prepared and the running sets stay.
+ */
+struct monitor;
+struct monitor_reload {
+	const char	*name;
+	int		(*prepare)(void *arg, FILE *err);
+	void		(*commit)(void *arg, struct monitor *);
+	void		(*abort)(void *arg);
+	void		*arg;
+};
+#define MONITOR_MAX_RELOAD	8
+#define MONITOR_MAX_IFACES	8
+
+struct health;
 
 struct monitor_summary {
 	uint64_t	 packets;
@@ -89,19 +112,46 @@ struct monitor {
 	uint64_t		 release_at;	/* mapped file offset */
 	uint32_t		 anom_budget[EV_MAX];	/* records left */
 
-	struct capture		 cap;
+	struct capture		 cap;		/* offline; first interface */
+	struct capture		 xcap[MONITOR_MAX_IFACES - 1];	/* more -i */
+	struct capture		*cur;		/* being read */
+	size_t			 ncaps;		/* live interfaces */
+	char			 ifaces[256];	/* "eth1,eth2" */
+	struct health		*healths[MONITOR_MAX_IFACES];
+	struct health		*health;	/* cur's */
 	uint32_t		 files_read;
 	uint32_t		 files_failed;
 	bool			 interrupted;	/* offline: stopped early */
 	uint64_t		 kernel_drops;
 	double			 wall_start;
+
+	/* Worker watchdog (live): progress seen, and since when. */
+	uint64_t		 wd_done[CONFIG_MAX_WORKERS];
+	uint64_t		 wd_since[CONFIG_MAX_WORKERS];
+
+	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
+	size_t			 nreload;
+	uint64_t		 reloads, reload_failures;
 };
 
+/* Open the outputs and the inventory, make the workers. */
 int	monitor_init(struct monitor *, const struct config *,
 	    const struct monitor_opts *);
+/* Live: open the capture (before giving up privileges). */
+int	monitor_open_live(struct monitor *, const char *iface);
+/* Start the output, worker and device brain threads. */
+int	monitor_start(struct monitor *);
 /* Returns 0, or 2 when an input could not be read completely. */
 int	monitor_run_offline(struct monitor *, char **files, size_t nfiles);
 int	monitor_run_live(struct monitor *, const char *iface);
+/* Register a part that reloads on SIGHUP (above); -1 when full. */
+int	monitor_add_reload(struct monitor *, const struct monitor_reload *);
+/* SIGHUP: reopen the log files, then reload every registered part,
+ * all or none.  Returns 0, or -1 when the running sets stay. */
+int	monitor_reload(struct monitor *);
+/* For a commit(): the workers, the brain and the capture thread use
+ * these rules from now on (the caller frees the old ones). */
+void	monitor_set_detect(struct monitor *, const struct detect_engine *);
 /* Flush, final stats, close outputs; fills the summary. */
 int	monitor_finish(struct monitor *, struct monitor_summary *);
 void	monitor_free(struct monitor *);

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/layer.h"
 #include "decode/packet.h"
@@ -226,6 +227,8 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 	w->setup = *su;
 	w->id = id;
 	w->threaded = threaded;
+	w->stall_test = id == 0 && threaded &&
+	    getenv("WARDWATCH_TEST_STALL") != NULL;
 	record_writer_init(&w->rw, su->out);
 	w->eve = *su->eve;
 	w->eve.pcap_filename = NULL;
@@ -341,6 +344,11 @@ worker_run_batch(struct worker *w, struct batch *b)
 		off += sizeof(h);
 		switch (h.kind) {
 		case REC_PACKET:
+			if (w->stall_test) {
+				/* The watchdog's test: this worker hangs. */
+				w->stall_test = false;
+				sleep(3600);
+			}
 			memcpy(&p, b->buf + off, sizeof(p));
 			if (h.arg != REC_BY_REF)
 				p.data = b->buf + off + REC_ALIGN(sizeof(p));
@@ -566,6 +574,43 @@ worker_finish(struct worker *w)
 	pthread_join(w->thread, NULL);
 	w->running = false;
 	w->threaded = false;
+}
+
+uint64_t
+worker_progress(struct worker *w)
+{
+	return atomic_load_explicit(&w->done_seq, memory_order_acquire);
+}
+
+uint64_t
+worker_pending(struct worker *w)
+{
+	uint64_t done = worker_progress(w);
+
+	return w->threaded && w->push_seq > done ? w->push_seq - done : 0;
+}
+
+static void
+worker_forget_detect(struct flow *f, void *arg)
+{
+	(void)arg;
+	detect_flow_free(f);
+}
+
+/*
+ * Reload: the flows stay, their rule state (flowbits, what alerted,
+ * stream positions) belonged to the old rules and goes; the next
+ * packet of each flow starts it again under the new ones.
+ */
+void
+worker_set_detect(struct worker *w, const struct detect_engine *de)
+{
+	if (w->dt == NULL || de == NULL)
+		return;
+	flow_table_foreach(w->ft, worker_forget_detect, NULL);
+	detect_thread_free(w->dt);
+	w->dt = detect_thread_new(de, worker_alert, w);
+	w->setup.detect = de;
 }
 
 void

@@ -81,6 +81,7 @@ struct worker {
 	struct brain_queue	 bq;		/* device events of this tick */
 	uint64_t		 now_us;
 	const struct packet	*pkt;		/* being handled, or NULL */
+	bool			 stall_test;	/* WARDWATCH_TEST_STALL */
 
 	/* Queue from the capture thread (threaded mode). */
 	pthread_mutex_t		 lock;
@@ -115,6 +116,19 @@ void		 worker_enqueue_tick(struct worker *, uint64_t now_us);
 void		 worker_enqueue_barrier(struct worker *, uint64_t seq);
 /* Send the batch being filled (latency: live mode calls it often). */
 void		 worker_push(struct worker *);
+/*
+ * Use other rules from now on.  Only while the worker is idle (after a
+ * barrier, nothing queued): the capture thread calls it on reload.
+ */
+void		 worker_set_detect(struct worker *,
+		    const struct detect_engine *);
+/*
+ * Batches given to the worker and not yet run (threaded mode), and how
+ * many it has run: the capture thread's watchdog compares the latter
+ * over time while the former is not zero.
+ */
+uint64_t	 worker_pending(struct worker *);
+uint64_t	 worker_progress(struct worker *);
 /* End all flows, stop and join the thread. */
 void		 worker_finish(struct worker *);
 void		 worker_free(struct worker *);

@@ -674,6 +674,21 @@ flow_table_flush(struct flow_table *t, enum flow_end_reason why)
 }
 
 void
+flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *),
+    void *arg)
+{
+	struct flow *f, *next;
+	unsigned pk, tk;
+
+	for (pk = 0; pk < FLOW_PROTO_MAX; pk++)
+		for (tk = 0; tk < FLOW_TO_MAX; tk++)
+			for (f = t->lru[pk][tk].head; f != NULL; f = next) {
+				next = f->lru_next;
+				fn(f, arg);
+			}
+}
+
+void
 flow_table_free(struct flow_table *t)
 {
 	struct flow_slab *sl;

@@ -180,6 +180,9 @@ void		 flow_table_memcheck(struct flow_table *);
 void		 flow_table_tick(struct flow_table *, uint64_t now_us);
 /* End every flow now with the given reason. */
 void		 flow_table_flush(struct flow_table *, enum flow_end_reason);
+/* Call fn for every live flow (fn must not end or remove it). */
+void		 flow_table_foreach(struct flow_table *,
+		    void (*fn)(struct flow *, void *), void *);
 
 uint64_t	 flow_table_active(const struct flow_table *);
 uint64_t	 flow_table_memuse(const struct flow_table *);

@@ -485,6 +485,12 @@ eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
 	jsonw_key(jw, "capture");
 	jsonw_obj_open(jw);
 	stats_section(jw, c, "capture");
+	if (x->live_health) {
+		jsonw_kv_uint(jw, "iface_rx_dropped", x->iface_rx_dropped);
+		jsonw_kv_uint(jw, "iface_rx_missed", x->iface_rx_missed);
+		jsonw_kv_uint(jw, "duplicates", x->duplicates);
+		jsonw_kv_uint(jw, "health_alerts", x->health_alerts);
+	}
 	jsonw_obj_close(jw);
 
 	jsonw_key(jw, "decoder");

@@ -53,6 +53,10 @@ struct eve_stats_extra {
 	uint32_t	 files_read;
 	uint32_t	 files_failed;
 	struct output	*out;		/* per-output counters, or NULL */
+	/* Live only (capture health): written when live_health. */
+	bool		 live_health;
+	uint64_t	 iface_rx_dropped, iface_rx_missed;
+	uint64_t	 duplicates, health_alerts;
 };
 
 /* Protocol name as Suricata writes it ("TCP", "UDP", "ICMP", "IPv6-ICMP",

@@ -69,7 +69,8 @@ file_open_fd(struct file_sink *o)
 		o->fd = STDOUT_FILENO;
 		return 0;
 	}
-	o->fd = open(o->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	/* A symlink or FIFO planted in the log directory is refused. */
+	o->fd = util_open_regular(o->path, O_WRONLY | O_CREAT | O_APPEND,
 	    0640);
 	return o->fd == -1 ? -1 : 0;
 }
@@ -134,7 +135,7 @@ file_drain(struct file_sink *o)
 			if (o->fd == -1)
 				log_ratelimit(&o->last_err, 60,
 				    "%s: cannot open: %s", o->path,
-				    strerror(errno));
+				    util_open_strerror(errno));
 			o->last_open = now;
 			goto out_drop;
 		}
@@ -378,7 +379,7 @@ file_reopen(struct sink *s)
 	file_close_fd(o);
 	chain_save(o);
 	if (file_open_fd(o) == -1) {
-		log_warn("%s", o->path);
+		log_warnx("%s: %s", o->path, util_open_strerror(errno));
 		o->last_open = time(NULL);
 	}
 	o->broken_line = false;

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -252,6 +253,7 @@ struct state {
 	sqlite3_stmt	*st[ST_MAX];
 	char		*path;
 	bool		 readonly;
+	int		 lockfd;	/* read-write: flock(2) held, or -1 */
 	bool		 empty;		/* read-only, and no schema yet */
 	bool		 immutable;	/* read-only, without -shm (below) */
 	int		 version;	/* of the file (read-only: may be 1) */
@@ -321,6 +323,12 @@ state_disconnect(struct state *s, bool keep_wal)
 		    NULL);
 	sqlite3_close(s->db);
 	s->db = NULL;
+	/* After SQLite's close: closing a descriptor of the file drops
+	 * the process's POSIX locks on it, SQLite's too. */
+	if (s->lockfd != -1) {
+		close(s->lockfd);
+		s->lockfd = -1;
+	}
 }
 
 /* Fixed SQL only (no data): pragmas and transaction control. */
@@ -611,20 +619,50 @@ state_connect(struct state *s, char *reason, size_t rlen)
 	/*
 	 * Create a new file ourselves: the error is the real one (SQLite
 	 * retries read-only and reports that attempt's ENOENT), and the
-	 * inventory is not for everyone to read (-wal, -shm follow).
+	 * inventory is not for everyone to read (-wal, -shm follow).  A
+	 * symbolic link or a FIFO planted in its place (or in its
+	 * journals') is refused, and the descriptor kept holds the lock
+	 * that makes one sensor per file.
 	 */
 	if (!s->readonly) {
-		fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+		static const char *const ext[] = { "-wal", "-shm",
+		    "-journal" };
+		char jpath[4200];
+		struct stat sb;
+
+		for (i = 0; i < (int)(sizeof(ext) / sizeof(ext[0])); i++) {
+			snprintf(jpath, sizeof(jpath), "%s%s", s->path,
+			    ext[i]);
+			if (lstat(jpath, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+				state_seterr(s, "its %s: %s", ext[i],
+				    util_open_strerror(S_ISLNK(sb.st_mode) ?
+				    ELOOP : EFTYPE_WW));
+				return STATE_CHECK_ERROR;
+			}
+		}
+		fd = util_open_regular(s->path, O_RDWR | O_CREAT,
 		    STATE_FILE_MODE);
-		if (fd == -1 && errno != EEXIST) {
-			state_seterr(s, "%s", strerror(errno));
+		if (fd == -1) {
+			state_seterr(s, "%s", util_open_strerror(errno));
 			return STATE_CHECK_ERROR;
 		}
-		if (fd != -1)
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			if (errno == EWOULDBLOCK)
+				state_seterr(s, "in use by another wardwatch "
+				    "process (one sensor per state file: give "
+				    "each its own --state)");
+			else
+				state_seterr(s, "lock: %s", strerror(errno));
 			close(fd);
+			return STATE_CHECK_ERROR;
+		}
+		s->lockfd = fd;
 	}
 	flags = s->readonly ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+#ifdef SQLITE_OPEN_NOFOLLOW
+	flags |= SQLITE_OPEN_NOFOLLOW;
+#endif
 	rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		if (s->db != NULL && sqlite3_system_errno(s->db) != 0)
@@ -829,6 +867,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 		return NULL;
 	}
 	s->readonly = readonly;
+	s->lockfd = -1;
 	r = state_connect(s, reason, sizeof(reason));
 	if (r == STATE_CHECK_DAMAGED) {
 		state_disconnect(s, true);

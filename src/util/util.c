@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -481,4 +482,49 @@ util_safe_str(const char *s)
 		return "(null)";
 	util_escape_ctl(s, b, sizeof(bufs[0]));
 	return b;
+}
+
+int
+util_open_regular(const char *path, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, fl, saved;
+
+	/* O_NONBLOCK: a FIFO's open would wait for a reader forever. */
+	fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+	if (fd == -1) {
+		/* A FIFO opened write-only without a reader: ENXIO. */
+		if (errno == ENXIO)
+			errno = EFTYPE_WW;
+		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	/* A character device (/dev/null, /dev/full) can only be made by
+	 * root: nobody else can plant one. */
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		errno = EFTYPE_WW;
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		goto fail;
+	return fd;
+
+ fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+const char *
+util_open_strerror(int err)
+{
+	if (err == ELOOP)
+		return "a symbolic link: refused (the sensor never follows "
+		    "one for a file it writes)";
+	if (err == EFTYPE_WW)
+		return "not a regular file: refused";
+	return strerror(err);
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);
@@ -82,5 +83,18 @@ void	util_format_mac(const uint8_t mac[6], char *buf);	/* 18 bytes */
  * or an errno value (nothing to free).
  */
 int	util_read_file(const char *path, size_t max, char **, size_t *);
+
+/*
+ * Open a file the sensor writes (output, state, spool) so that nobody
+ * else can turn it: a symbolic link is not followed (ELOOP) and only a
+ * regular file or a character device (only root makes those) is
+ * accepted (EFTYPE_WW for a FIFO, socket, block device or directory,
+ * found without blocking on a FIFO's open).  Created with the given
+ * mode and the process umask.  Returns the descriptor (close-on-exec,
+ * blocking) or -1 with errno set; util_open_strerror() words it.
+ */
+#define EFTYPE_WW	(-2)		/* errno-like: not a regular file */
+int	util_open_regular(const char *path, int flags, mode_t mode);
+const char *util_open_strerror(int err);
 
 #endif /* WW_UTIL_H */

@@ -22,7 +22,8 @@ tests_bench_blmem_SOURCES = tests/bench/blmem.c
 tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
-	tests/bench/baseline-mem.sh tests/bench/siem-bench.sh
+	tests/bench/baseline-mem.sh tests/bench/siem-bench.sh \
+	tests/bench/churn.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -85,3 +86,10 @@ bench-clean:
 	rm -rf tests/bench/data
 
 .PHONY: bench bench-baseline bench-clean bench-siem
+
+# Issue 14 item 8: RSS under a long churn of short flows (a report).
+#   make bench-churn [CHURN_FLOWS=10000000]
+CHURN_FLOWS = 10000000
+bench-churn: wardwatch$(EXEEXT)
+	$(SHELL) $(top_srcdir)/tests/bench/churn.sh $(CHURN_FLOWS) ./wardwatch$(EXEEXT)
+.PHONY: bench-churn

@@ -229,6 +229,16 @@ test_config_full_round_trip(void **state)
 	assert_int_equal(cfg.snaplen, 1518);
 	assert_false(cfg.promisc);
 	assert_int_equal(cfg.buffer_size, 128u << 20);
+	assert_int_equal(cfg.dedup_window, 500);
+	assert_int_equal(cfg.n_interfaces, 2);
+	assert_string_equal(cfg.interfaces[1], "eth2");
+	assert_int_equal(cfg.health_interval, 5);
+	assert_int_equal(cfg.health_drop_pct, 2);
+	assert_int_equal(cfg.health_silence, 30);
+	assert_int_equal(cfg.health_oneway_pct, 90);
+	assert_int_equal(cfg.health_min_flows, 50);
+	assert_int_equal(cfg.health_dup_pct, 5);
+	assert_int_equal(cfg.worker_stall, 120);
 	assert_int_equal(cfg.decode.max_vlan_layers, 2);
 	assert_int_equal(cfg.decode.max_layers, 20);
 	assert_int_equal(cfg.decode.max_tunnel_depth, 0);

@@ -42,7 +42,7 @@ static volatile sig_atomic_t stop, reopen;
 
 /*
  * With three workers, the output thread is created first, then the
- * workers, then the brain.  Whichever fails, monitor_init() fails and
+ * workers, then the brain.  Whichever fails, monitor_start() fails and
  * monitor_free() returns: the threads already started were ended
  * before their queues and locks were destroyed (a worker left waiting
  * on a destroyed condition variable hangs or crashes here).
@@ -68,7 +68,8 @@ test_monitor_thread_start_fails(void **state)
 		mo.reopen = &reopen;
 		calls = 0;
 		fail_at = at;
-		assert_int_equal(monitor_init(&mon, &cfg, &mo), -1);
+		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+		assert_int_equal(monitor_start(&mon), -1);
 		monitor_free(&mon);
 		config_free(&cfg);
 	}
@@ -77,6 +78,7 @@ test_monitor_thread_start_fails(void **state)
 	calls = 0;
 	fail_at = 0;
 	assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+	assert_int_equal(monitor_start(&mon), 0);
 	monitor_free(&mon);
 	config_free(&cfg);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

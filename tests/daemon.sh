@@ -1,0 +1,197 @@
+#!/bin/sh
+# daemon.sh - the live sensor as a service (issue 14 item 1): the
+# shipped unit passes "systemd-analyze verify" and scores 2.0 or lower
+# in "systemd-analyze security"; under a notification socket (as
+# systemd gives a Type=notify unit) it says READY with a status line,
+# pings the watchdog, says RELOADING then READY on SIGHUP and STOPPING
+# on SIGTERM; -D goes to the background with a locked pid file; after
+# logrotate's move and SIGHUP a new eve.json is written by the user.
+# Parts skip without systemd-analyze, root, namespaces or tcpreplay.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+WW="${WARDWATCH:-$top_builddir/wardwatch}"
+WW=$(cd "$(dirname "$WW")" && pwd)/$(basename "$WW")
+UNIT="$top_srcdir/etc/wardwatch.service"
+PCAP="$top_srcdir/pcaps/tcp-basic.pcap"
+
+tmp=$(mktemp -d) || exit 1
+chmod 755 "$tmp"
+pid=
+ns=
+listener=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	[ -n "$listener" ] && kill "$listener" 2>/dev/null
+	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+echo "1..9"
+i=0
+ok() { i=$((i + 1)); echo "ok $i - $*"; }
+nok() { i=$((i + 1)); echo "not ok $i - $*"; }
+skipn() {
+	while [ "$1" -gt 0 ]; do
+		i=$((i + 1))
+		echo "ok $i # SKIP $2"
+		set -- $(($1 - 1)) "$2"
+	done
+}
+
+# The unit, with this build's binary where the package puts its own.
+if command -v systemd-analyze >/dev/null 2>&1; then
+	sed "s|/usr/sbin/wardwatch|$WW|g" "$UNIT" >"$tmp/wardwatch.service"
+	if systemd-analyze verify --man=no "$tmp/wardwatch.service" \
+	    >"$tmp/verify" 2>&1; then
+		ok "systemd-analyze verify wardwatch.service"
+	else
+		nok "systemd-analyze verify"
+		sed 's/^/# /' "$tmp/verify"
+	fi
+	score=$(systemd-analyze security --offline=true \
+	    "$tmp/wardwatch.service" 2>/dev/null |
+	    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
+	if [ -n "$score" ] &&
+	    awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }'; then
+		ok "systemd-analyze security: $score (2.0 or lower)"
+	else
+		nok "systemd-analyze security: '$score'"
+	fi
+else
+	echo "# systemd-analyze is not installed: the unit is not checked"
+	skipn 2 "no systemd-analyze"
+fi
+
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
+    ! command -v tcpreplay >/dev/null 2>&1 ||
+    ! command -v python3 >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1
+then
+	skipn 7 "needs root, iproute2, tcpreplay, python3, user nobody"
+	exit 0
+fi
+ns="wwdm$$"
+if ! ip netns add "$ns" 2>/dev/null; then
+	ns=
+	skipn 7 "cannot create a network namespace"
+	exit 0
+fi
+nsx() {
+	ip netns exec "$ns" "$@"
+}
+nsx ip link add wwa type veth peer name wwb
+for dev in wwa wwb; do
+	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	nsx ip link set "$dev" up
+done
+wait_for() {
+	n=0
+	while [ $n -lt 100 ]; do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		n=$((n + 1))
+	done
+	return 1
+}
+
+# A notification socket, as systemd passes it.
+sock="$tmp/notify"
+python3 - "$sock" >"$tmp/notes" <<'EOF' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+while True:
+    m = s.recv(4096).decode()
+    print(m.replace("\n", " | "), flush=True)
+EOF
+listener=$!
+n=0
+while [ ! -S "$sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+d="$tmp/run"
+mkdir -p "$d"
+chown nobody "$d"
+NOTIFY_SOCKET="$sock" WATCHDOG_USEC=1000000 ip netns exec "$ns" "$WW" \
+    -i wwb -l "$d" --user nobody -v >"$d/out" 2>&1 &
+pid=$!
+wait_for "$tmp/notes" "READY=1"
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1.5
+if grep -q "READY=1 | STATUS=wwb: [0-9]* packets, [0-9]* dropped, [0-9]* devices, [0-9]* alerts" "$tmp/notes" &&
+    grep -q "^WATCHDOG=1" "$tmp/notes"; then
+	ok "sd_notify: READY with a status line, watchdog pings"
+else
+	nok "sd_notify: $(head -3 "$tmp/notes" | tr '\n' ' ')"
+fi
+
+# logrotate: move the file, SIGHUP, the user writes a new one.
+mv "$d/eve.json" "$d/eve.json.1"
+kill -HUP "$pid"
+wait_for "$tmp/notes" "RELOADING=1"
+sleep 0.5
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+kill -USR1 "$pid"
+sleep 1
+if grep -q "RELOADING=1" "$tmp/notes" &&
+    [ "$(grep -c "READY=1" "$tmp/notes")" -ge 2 ]; then
+	ok "SIGHUP: RELOADING, then READY"
+else
+	nok "SIGHUP notifications: $(tr '\n' ' ' <"$tmp/notes" | cut -c1-200)"
+fi
+owner=$(stat -c %U "$d/eve.json" 2>/dev/null)
+if [ "$owner" = nobody ] && grep -q '"event_type":"stats"' "$d/eve.json"
+then
+	ok "after rotation and SIGHUP: a new eve.json, written as nobody"
+else
+	nok "after rotation: eve.json owner '$owner'"
+	sed 's/^/# /' "$d/out" | tail -3
+fi
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ $rc -eq 0 ] && grep -q "STOPPING=1" "$tmp/notes"; then
+	ok "SIGTERM: STOPPING, exit 0"
+else
+	nok "SIGTERM: exit $rc"
+fi
+
+# -D: the parent returns at once; the daemon holds its pid file.
+d="$tmp/bg"
+mkdir -p "$d"
+chown nobody "$d"
+nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww.pid" \
+    >"$tmp/bg.out" 2>&1
+rc=$?
+n=0
+while [ ! -s "$tmp/ww.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+pid=$(cat "$tmp/ww.pid" 2>/dev/null)
+if [ $rc -eq 0 ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null &&
+    [ "$(awk '/^Uid:/ { print $2 }' /proc/"$pid"/status)" = "$(id -u nobody)" ]
+then
+	ok "-D: exit 0, the daemon runs as nobody with its pid in the pid file"
+else
+	nok "-D: exit $rc, pid '$pid'"
+	sed 's/^/# /' "$tmp/bg.out"
+fi
+nsx "$WW" -i wwb -l "$tmp/bg2" --user nobody -D --pidfile "$tmp/ww.pid" \
+    >"$tmp/bg2.out" 2>&1
+sleep 0.5
+# The refusal comes after the fork: it is the second pid file lock.
+if [ "$(cat "$tmp/ww.pid")" = "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	ok "-D twice on one pid file: the first daemon keeps it"
+else
+	nok "-D twice: pid file now '$(cat "$tmp/ww.pid")'"
+fi
+kill -TERM "$pid" 2>/dev/null
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if ! kill -0 "$pid" 2>/dev/null; then
+	ok "-D: SIGTERM ends the daemon"
+	pid=
+else
+	nok "-D: the daemon did not end on SIGTERM"
+fi

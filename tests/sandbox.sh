@@ -1,0 +1,159 @@
+#!/bin/sh
+# sandbox.sh - least privilege of the live sensor (issue 14 item 2), in
+# a network namespace on a veth pair this test creates: started as
+# root, the sensor runs as --user with no capability, no_new_privs and
+# a seccomp filter in every thread, reads traffic replayed onto the
+# veth and exits 0 on SIGTERM; --sandbox-test shows a forbidden system
+# call refused and a write outside the allowed directories failing.
+# Skipped without root, namespaces, iproute2 or tcpreplay (TAP).
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+WW="${WARDWATCH:-$top_builddir/wardwatch}"
+WW=$(cd "$(dirname "$WW")" && pwd)/$(basename "$WW")
+PCAP="$top_srcdir/pcaps/tcp-basic.pcap"
+
+skip() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip "not root"
+command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not installed"
+command -v tcpreplay >/dev/null 2>&1 || skip "tcpreplay not installed"
+command -v jq >/dev/null 2>&1 || skip "jq not installed"
+id nobody >/dev/null 2>&1 || skip "no user nobody"
+"$WW" --help | grep -q -- --sandbox-test || skip "no sandbox in this build"
+ns="wwsb$$"
+ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+tmp=$(mktemp -d) || exit 1
+chmod 755 "$tmp"
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+nsx() {
+	ip netns exec "$ns" "$@"
+}
+nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
+for dev in wwa wwb; do
+	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
+	nsx ip link set "$dev" up
+done
+
+echo "1..9"
+i=0
+ok() { i=$((i + 1)); echo "ok $i - $*"; }
+nok() { i=$((i + 1)); echo "not ok $i - $*"; }
+
+wait_listening() {
+	n=0
+	while ! grep -q 'listening on' "$1" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+# The daemon: root at start, nobody once the capture is open.
+d="$tmp/run"
+mkdir -p "$d"
+chown nobody "$d"
+ip netns exec "$ns" "$WW" -i wwb -l "$d" --user nobody --workers 2 -v \
+    >"$d/out" 2>&1 &
+pid=$!
+wait_listening "$d/out"
+st=/proc/$pid/status
+uid=$(awk '/^Uid:/ { print $2 $3 $4 $5 }' "$st")
+nobody=$(id -u nobody)
+if [ "$uid" = "$nobody$nobody$nobody$nobody" ]; then
+	ok "runs as nobody (real, effective, saved, file system uid)"
+else
+	nok "Uid line: $(grep ^Uid: "$st")"
+fi
+caps=$(awk '/^Cap(Inh|Prm|Eff|Amb):/ { printf "%s ", $2 }' "$st")
+if [ "$caps" = "0000000000000000 0000000000000000 0000000000000000 0000000000000000 " ]
+then
+	ok "no capability: CapInh, CapPrm, CapEff, CapAmb all 0"
+else
+	nok "capabilities: $caps"
+fi
+nnp=$(awk '/^NoNewPrivs:/ { print $2 }' "$st")
+[ "$nnp" = 1 ] && ok "NoNewPrivs 1" || nok "NoNewPrivs '$nnp'"
+# Every thread: the workers, the device brain and the output thread.
+nt=0
+bad=0
+for t in /proc/$pid/task/*/status; do
+	nt=$((nt + 1))
+	s=$(awk '/^Seccomp:/ { print $2 }' "$t")
+	e=$(awk '/^CapEff:/ { print $2 }' "$t")
+	[ "$s" = 2 ] && [ "$e" = 0000000000000000 ] || bad=$((bad + 1))
+done
+if [ $nt -ge 4 ] && [ $bad -eq 0 ]; then
+	ok "Seccomp 2 and CapEff 0 in all $nt threads"
+else
+	nok "$bad of $nt threads without seccomp filter or with capabilities"
+fi
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+flows=$(jq -r 'select(.event_type == "flow") | .proto' "$d/eve.json" |
+    wc -l)
+if [ $rc -eq 0 ] && [ "$flows" -ge 1 ]; then
+	ok "reads the replayed traffic in the sandbox; SIGTERM: exit 0"
+else
+	nok "exit $rc, $flows flow records"
+	sed 's/^/# /' "$d/out" | head -10
+fi
+
+# The self-test: what must be refused is, in a sensor like the above.
+d="$tmp/self"
+mkdir -p "$d"
+chown nobody "$d"
+nsx "$WW" -i wwb -l "$d" --user nobody --sandbox-test >"$d/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "sandbox: ok: execve refused" "$d/out" &&
+    grep -q "sandbox: ok: a new packet socket refused" "$d/out" &&
+    ! grep -q "sandbox: FAILED" "$d/out"; then
+	ok "--sandbox-test: a system call outside the allow-list is refused"
+else
+	nok "--sandbox-test: exit $rc"
+	grep sandbox "$d/out" | sed 's/^/# /'
+fi
+if grep -q "sandbox: ok: a file outside the write directories" "$d/out"
+then
+	ok "--sandbox-test: a write outside the allowed directories fails"
+elif grep -q "sandbox: skipped: Landlock" "$d/out"; then
+	ok "# SKIP Landlock not in this kernel"
+else
+	nok "--sandbox-test: no Landlock check"
+fi
+
+# An unknown user is a usage error, before anything is opened.
+nsx "$WW" -i wwb -l "$tmp/nouser" --user no-such-user-ww >"$tmp/nouser.out" \
+    2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q "no-such-user-ww: no such user" "$tmp/nouser.out" &&
+    [ ! -e "$tmp/nouser/eve.json" ]; then
+	ok "--user with an unknown user: exit 1, nothing opened"
+else
+	nok "--user unknown: exit $rc"
+fi
+
+# --allow-root: root, but still no capability.
+d="$tmp/root"
+mkdir -p "$d"
+nsx "$WW" -i wwb -l "$d" --allow-root --sandbox-test >"$d/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "no capability" "$d/out" &&
+    grep -q "allow-root: staying root" "$d/out"; then
+	ok "--allow-root: stays root without capabilities, filter on"
+else
+	nok "--allow-root: exit $rc"
+	grep sandbox "$d/out" | sed 's/^/# /'
+fi
