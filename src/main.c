@@ -22,6 +22,7 @@
 #include "capture/capture.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/baseline-cmd.h"
 #include "device/inventory.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
@@ -52,14 +53,15 @@ usage(FILE *fp)
 	fprintf(fp,
 "usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
-"                 [--state db [--fresh]] [--test-mode] [--workers n]\n"
-"                 [expression]\n"
+"                 [--state db [--fresh]] [--learn] [--test-mode]\n"
+"                 [--workers n] [expression]\n"
 "       wardwatch -i interface [-v] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
 "       wardwatch policy suggest --state db [--device mac | --class name]\n"
+"       wardwatch baseline show | reset --state db [--device mac]\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -77,6 +79,8 @@ usage(FILE *fp)
 "  --state db       device inventory database (default: logdir/\n"
 "                   wardwatch.db offline, " WW_LIVE_STATE " live)\n"
 "  --fresh          start a new inventory (the old one is kept as db.old)\n"
+"  --learn          every device learns its baseline during this run and\n"
+"                   enforces from the next run on\n"
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
@@ -388,6 +392,7 @@ main(int argc, char *argv[])
 		{ "test-mode",	no_argument,		NULL, 'M' },
 		{ "state",	required_argument,	NULL, 'P' },
 		{ "fresh",	no_argument,		NULL, 'F' },
+		{ "learn",	no_argument,		NULL, 'L' },
 		{ "workers",	required_argument,	NULL, 'w' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "strict-rules", no_argument,		NULL, 'X' },
@@ -410,7 +415,7 @@ main(int argc, char *argv[])
 	char **rules = NULL;
 	size_t nrules = 0;
 	struct detect_engine *de = NULL;
-	bool eve_made, db_made, started, fresh = false;
+	bool eve_made, db_made, started, fresh = false, learn = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 
@@ -418,11 +423,14 @@ main(int argc, char *argv[])
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "policy") == 0)
 		return policy_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
+		return baseline_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */
 		fprintf(stderr, "wardwatch: unknown command \"%s\" "
-		    "(commands: inventory, policy)\n", util_safe_str(argv[1]));
+		    "(commands: inventory, baseline, policy)\n",
+		    util_safe_str(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -449,6 +457,9 @@ main(int argc, char *argv[])
 			break;
 		case 'F':
 			fresh = true;
+			break;
+		case 'L':
+			learn = true;
 			break;
 		case 'r':
 			reads = xreallocarray(reads, nreads + 1,
@@ -503,6 +514,7 @@ main(int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 	}
+	cfg.devices.baseline.learn_run = learn;
 	if (test_config) {
 		/* Say what was checked, so a unit's ExecStartPre log shows
 		 * what the sensor will run with. */

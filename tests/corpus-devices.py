@@ -110,8 +110,10 @@ def registry_names(reg, mac):
     """Names of the longest prefix of mac; [] when it has none."""
     if mac[0] & 0x03:
         return []               # multicast or locally administered
-    if not any(mac):
-        return []               # no station's, though 00-00-00 is Xerox's
+    if not any(mac[:3]):
+        # 00-00-00 is Xerox's in the registry, but only made-up
+        # addresses carry it today (the null one among them): no one's
+        return []
     v = int.from_bytes(mac, "big")
     for bits in (36, 28, 24):
         names = reg[bits].get(v >> (48 - bits))

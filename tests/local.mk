@@ -6,7 +6,7 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/summary.sh tests/eve-schema.sh tests/rules.sh \
 	tests/iomt-rules.sh tests/smb-corpus.sh tests/evasion.sh \
 	tests/smb-inventory.sh tests/sv-rules.sh tests/et-open.sh \
-	tests/memcap.sh tests/baseline-days.sh
+	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
@@ -17,7 +17,7 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/smb-corpus.sh tests/evasion.sh tests/smb-inventory.sh \
 	tests/sv-rules.sh tests/et-open.sh tests/memcap.sh tests/floodgen.py \
 	tests/baseline-days.sh tests/days-score.py tests/days.yaml \
-	pcaps/ward-days.truth
+	pcaps/ward-days.truth tests/baseline.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

@@ -84,7 +84,7 @@ ok $? "-T says what it checked"
 rc=$?
 [ $rc -eq 0 ] && grep -q 'warning: no MAC vendor registry' "$tmp/out"
 ok $? "-T: a missing MAC registry is the run's warning, not an error"
-grep -q 'threat rules: \|zero-trust policy: ' "$tmp/out"
+grep -q 'threat rules: \|rules: [0-9]* loaded' "$tmp/out" && grep -q 'policy: [0-9]* profiles' "$tmp/out"
 ok $? "-T names the rules and the policy"
 
 # devices.snapshot-interval: a full snapshot every minute of packet time

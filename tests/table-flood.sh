@@ -48,7 +48,8 @@ for i in range(300):
                       8192, 0, 0)
     pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
     tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), i, 0, 64, 6,
+    # TTL 63: forwarded by the router (64 would be the router's own)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), i, 0, 63, 6,
                      0, src, dst)
     ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
     frame = dst_mac + rtr + struct.pack("!HHH", 0x8100, 20, 0x0800) + ip + tcp

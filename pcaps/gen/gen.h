@@ -119,6 +119,13 @@ int	scen_evasion_hl7_insertion(struct gen *);
 int	scen_evasion_overlap(struct gen *);
 int	scen_checksum_offload(struct gen *);
 int	scen_smb_win7(struct gen *);
+/* Baselines (scen-baseline.c): a learning day, halves of it, a day of
+ * incidents and a quiet day. */
+int	scen_baseline_day1(struct gen *);
+int	scen_baseline_day1_am(struct gen *);
+int	scen_baseline_day1_pm(struct gen *);
+int	scen_baseline_day2(struct gen *);
+int	scen_baseline_quiet(struct gen *);
 /* Two days of a ward (scen-days.c) and the baseline memory benchmark. */
 int	scen_ward_day1(struct gen *);
 int	scen_ward_day2(struct gen *);
@@ -159,5 +166,8 @@ void	scen_smb1_session(struct conv *, const char *user, const char *host,
 void	scen_smb1_file(struct conv *, uint16_t mid, const char *name,
 	    const uint8_t *, size_t, const char *rename_to);
 int	scen_dns_pointer_loop(struct gen *);
+int	scen_smb_write_files(struct gen *, const struct pkt_link *,
+	    const struct host *cli, uint16_t cport, const struct host *srv,
+	    const char *share, unsigned n, uint64_t gap_ns);
 
 #endif /* GEN_H */

@@ -18,6 +18,7 @@
  */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "gen.h"
@@ -511,6 +512,42 @@ scen_smb_win7(struct gen *g)
 	write_andx(&c, b, 9, study, sizeof(study));
 	close_fid(&c, b, 10, SMB_TID_IMAGES, SMB_FID_STUDY);
 	gen_wait(g, 2 * GEN_NS);
+	conv_close(&c, 0);
+	return 0;
+}
+
+/*
+ * A client that writes n small files on a share, one after another,
+ * each under a new name, gap_ns apart: what ransomware does to a file
+ * server (scen-baseline.c).
+ */
+int
+scen_smb_write_files(struct gen *g, const struct pkt_link *link,
+    const struct host *cli, uint16_t cport, const struct host *srv,
+    const char *share, unsigned n, uint64_t gap_ns)
+{
+	struct pkt *b = &smb_pdu;
+	uint8_t data[512];
+	char name[64];
+	struct conv c;
+	uint16_t mid = 2;
+	unsigned i;
+
+	scen_fill(data, sizeof(data), n);
+	scen_conv(&c, g, link, cli, cport, srv, SMB_PORT);
+	conv_open(&c);
+	negotiate(&c, b);
+	session_setup(&c, b, mid++, 1);
+	session_setup(&c, b, mid++, 2);
+	tree_connect(&c, b, mid++, share, SMB_TID_IMAGES, 0);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "EXPORT\\IMG%05u.dcm.locked", i);
+		nt_create(&c, b, mid++, SMB_TID_IMAGES, name, SMB_FID_STUDY,
+		    2);
+		write_andx(&c, b, mid++, data, sizeof(data));
+		close_fid(&c, b, mid++, SMB_TID_IMAGES, SMB_FID_STUDY);
+		gen_wait(g, gap_ns);
+	}
 	conv_close(&c, 0);
 	return 0;
 }

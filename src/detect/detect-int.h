@@ -334,6 +334,8 @@ enum { GT_IP, GT_TCP, GT_UDP, GT_ICMP, GT_MAX };
 struct detect_engine {
 	struct drule	*rules;
 	size_t		 nrules, caprules;
+	uint32_t	*sid_tab;	/* rule index + 1 by (gid, sid) */
+	size_t		 sid_cap;
 	struct reason	*reasons;
 	size_t		 nreasons;
 	size_t		 skipped;

@@ -440,6 +440,63 @@ hash_text(uint64_t h, const void *p, size_t n)
 }
 
 /* Add a parsed rule (or count it as skipped). */
+/*
+ * Rules by (gid, sid), for the duplicate check: open addressing over
+ * rule index + 1, twice the rules at least.
+ */
+static uint64_t
+sid_hash(uint32_t gid, uint32_t sid)
+{
+	uint64_t h = ((uint64_t)gid << 32 | sid) * 0x9e3779b97f4a7c15ull;
+
+	return h ^ (h >> 29);
+}
+
+static size_t
+sid_find(const struct detect_engine *e, uint32_t gid, uint32_t sid)
+{
+	size_t i, mask = e->sid_cap - 1;
+
+	if (e->sid_cap == 0)
+		return e->nrules;
+	for (i = sid_hash(gid, sid) & mask; e->sid_tab[i] != 0;
+	    i = (i + 1) & mask) {
+		const struct drule *r = &e->rules[e->sid_tab[i] - 1];
+
+		if (r->info.sid == sid && r->info.gid == gid)
+			return e->sid_tab[i] - 1;
+	}
+	return e->nrules;
+}
+
+static void
+sid_add(struct detect_engine *e, size_t ix)
+{
+	size_t i, mask;
+
+	if (2 * e->nrules > e->sid_cap) {
+		size_t k;
+
+		free(e->sid_tab);
+		e->sid_cap = e->sid_cap == 0 ? 1024 : 2 * e->sid_cap;
+		e->sid_tab = xcalloc(e->sid_cap, sizeof(*e->sid_tab));
+		mask = e->sid_cap - 1;
+		for (k = 0; k < e->nrules; k++) {
+			for (i = sid_hash(e->rules[k].info.gid,
+			    e->rules[k].info.sid) & mask; e->sid_tab[i] != 0;
+			    i = (i + 1) & mask)
+				;
+			e->sid_tab[i] = (uint32_t)k + 1;
+		}
+		return;
+	}
+	mask = e->sid_cap - 1;
+	for (i = sid_hash(e->rules[ix].info.gid, e->rules[ix].info.sid) & mask;
+	    e->sid_tab[i] != 0; i = (i + 1) & mask)
+		;
+	e->sid_tab[i] = (uint32_t)ix + 1;
+}
+
 static void
 add_rule_text(struct detect_engine *e, const char *text, const char *file,
     unsigned line, FILE *err)
@@ -454,17 +511,15 @@ add_rule_text(struct detect_engine *e, const char *text, const char *file,
 		add_reason(e, reason);
 		return;
 	}
-	for (i = 0; i < e->nrules; i++)
-		if (e->rules[i].info.sid == r.info.sid &&
-		    e->rules[i].info.gid == r.info.gid) {
-			if (err != NULL)
-				(void)fprintf(err, "%s:%u: sid %u: duplicate sid "
-				    "(first at %s:%u)\n", file, line, r.info.sid,
-				    e->rules[i].info.file, e->rules[i].info.line);
-			add_reason(e, "duplicate sid");
-			detect_rule_free(&r);
-			return;
-		}
+	if ((i = sid_find(e, r.info.gid, r.info.sid)) < e->nrules) {
+		if (err != NULL)
+			(void)fprintf(err, "%s:%u: sid %u: duplicate sid "
+			    "(first at %s:%u)\n", file, line, r.info.sid,
+			    e->rules[i].info.file, e->rules[i].info.line);
+		add_reason(e, "duplicate sid");
+		detect_rule_free(&r);
+		return;
+	}
 	r.info.file = xstrdup(file);
 	r.info.line = line;
 	r.hash = hash_text(0, text, strlen(text));
@@ -475,6 +530,7 @@ add_rule_text(struct detect_engine *e, const char *text, const char *file,
 		    sizeof(*e->rules));
 	}
 	e->rules[e->nrules++] = r;
+	sid_add(e, e->nrules - 1);
 }
 
 /* Split a file into rules: comments, blank lines, '\' continuations. */
@@ -1242,6 +1298,10 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 		e->rules[i].order = (uint32_t)i;
 	if (e->nrules > 1)
 		qsort(e->rules, e->nrules, sizeof(*e->rules), rule_cmp);
+	/* the duplicate check's index names places the sort moved */
+	free(e->sid_tab);
+	e->sid_tab = NULL;
+	e->sid_cap = 0;
 	e->set_hash = hash_text(e->set_hash, ver, strlen(ver));
 	/* how rules are grouped is part of what the cache holds, and the
 	 * groups depend on the variables the rules' ports and addresses
@@ -1607,6 +1667,7 @@ detect_free(struct detect_engine *e)
 	for (i = 0; i < e->nrules; i++)
 		detect_rule_free(&e->rules[i]);
 	free(e->rules);
+	free(e->sid_tab);
 	for (i = 0; i < e->nreasons; i++)
 		free(e->reasons[i].text);
 	free(e->reasons);

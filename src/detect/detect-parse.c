@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,21 +64,89 @@ detect_dl_name(unsigned dl)
 	return dl < DL_MAX ? dl_table[dl].name : "?";
 }
 
-int
-detect_dl_lookup(const char *name)
+/*
+ * Buffer names, their Suricata 7 aliases and legacy modifier names,
+ * found by hash: rule sets of ten thousand rules ask for every option.
+ */
+struct dl_name {
+	const char	*name;
+	int16_t		 dl;		/* as a sticky buffer, or -1 */
+	int16_t		 legacy;	/* as a legacy name, or -1 */
+};
+
+#define DL_NAME_SLOTS	1024	/* a power of 2, over 2 * 2 * DL_MAX */
+static struct dl_name dl_names[DL_NAME_SLOTS];
+static pthread_once_t dl_names_once = PTHREAD_ONCE_INIT;
+
+static uint32_t
+dl_name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+static struct dl_name *
+dl_name_slot(const char *name)
+{
+	uint32_t i = dl_name_hash(name) & (DL_NAME_SLOTS - 1);
+
+	while (dl_names[i].name != NULL && strcmp(dl_names[i].name, name) != 0)
+		i = (i + 1) & (DL_NAME_SLOTS - 1);
+	return &dl_names[i];
+}
+
+static void
+dl_name_add(const char *name, int dl, int legacy)
+{
+	struct dl_name *n = dl_name_slot(name);
+
+	if (n->name == NULL) {
+		n->name = name;
+		n->dl = n->legacy = -1;
+	}
+	/* the first of a name wins, as the table's order did */
+	if (dl >= 0 && n->dl < 0)
+		n->dl = (int16_t)dl;
+	if (legacy >= 0 && n->legacy < 0)
+		n->legacy = (int16_t)legacy;
+}
+
+static void
+dl_names_init(void)
 {
 	int i;
 
+	_Static_assert(4 * DL_MAX < DL_NAME_SLOTS, "DL_NAME_SLOTS");
 	for (i = 0; i < DL_MAX; i++)
-		if (dl_table[i].name != NULL && strcmp(dl_table[i].name,
-		    name) == 0)
-			return i;
+		if (dl_table[i].name != NULL)
+			dl_name_add(dl_table[i].name, i, -1);
 	/* Suricata 7 aliases */
-	if (strcmp(name, "file_data") == 0)
-		return APP_BUF_FILE_DATA;
-	if (strcmp(name, "http.request_header") == 0)
-		return APP_BUF_HTTP_HEADER;
-	return -1;
+	dl_name_add("file_data", APP_BUF_FILE_DATA, -1);
+	dl_name_add("http.request_header", APP_BUF_HTTP_HEADER, -1);
+	for (i = 0; i < APP_BUF_MAX; i++)
+		if (dl_table[i].legacy != NULL)
+			dl_name_add(dl_table[i].legacy, -1, i);
+}
+
+static const struct dl_name *
+dl_name_find(const char *name)
+{
+	const struct dl_name *n;
+
+	(void)pthread_once(&dl_names_once, dl_names_init);
+	n = dl_name_slot(name);
+	return n->name != NULL ? n : NULL;
+}
+
+int
+detect_dl_lookup(const char *name)
+{
+	const struct dl_name *n = dl_name_find(name);
+
+	return n != NULL ? n->dl : -1;
 }
 
 /* The buffer's app protocol and directions (bit 0 toserver). */
@@ -2010,6 +2079,7 @@ static const char *const noop_keywords[] = {
 static int
 handle_opt(struct pctx *pc, struct opt *o)
 {
+	const struct dl_name *ln;
 	struct drule *r = pc->r;
 	const char *kw = o->name;
 	char *v = o->val;
@@ -2029,13 +2099,10 @@ handle_opt(struct pctx *pc, struct opt *o)
 		}
 		return set_sticky(pc, dl);
 	}
-	for (i = 0; i < APP_BUF_MAX; i++) {
-		if (dl_table[i].legacy == NULL || strcmp(dl_table[i].legacy,
-		    kw) != 0)
-			continue;
+	if ((ln = dl_name_find(kw)) != NULL && ln->legacy >= 0) {
 		if (strncmp(kw, "http_", 5) == 0)
-			return legacy_mod(pc, (int)i, kw);
-		return set_sticky(pc, (int)i);
+			return legacy_mod(pc, ln->legacy, kw);
+		return set_sticky(pc, ln->legacy);
 	}
 	if (strcmp(kw, "ja3_hash") == 0 || strcmp(kw, "ja3s_hash") == 0)
 		return set_sticky(pc, kw[3] == 's' ? APP_BUF_JA3S_HASH :

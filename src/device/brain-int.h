@@ -19,6 +19,9 @@
 #include "output/record.h"
 #include "util/util.h"
 
+struct bh_dev;
+struct bl_dev;
+struct brain_bl;
 struct detect_engine;
 struct detect_filter;
 struct fpdb;
@@ -47,6 +50,8 @@ struct brain_dev {
 	bool		 merged;	/* folded into another device */
 	bool		 evicted;	/* made room for another */
 	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
+	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
+	struct bh_dev	*bh;		/* behaviour windows */
 };
 
 /*
@@ -167,6 +172,7 @@ struct brain {
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
 	struct brain_pol *pol;		/* brain-policy.c */
+	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
 };
 
 /* Alerts remembered for the alert window (brain_explain()). */
@@ -227,13 +233,16 @@ void		 brain_policy_free(struct brain *);
 void		 brain_policy_dev_free(struct brain_dev *);
 void		 brain_policy_flow(struct brain *, const struct brain_ev *,
 		    struct brain_dev *client, struct brain_dev *server);
-void		 brain_policy_activity(struct brain *, const struct brain_ev *);
+void		 brain_policy_activity(struct brain *, const struct brain_ev *,
+		    struct brain_dev *actor, struct brain_dev *peer);
 void		 brain_policy_act(struct brain *, const struct brain_ev *,
 		    int kind, struct brain_dev *actor, struct brain_dev *peer,
 		    const char *value, const char *ae);
 void		 brain_policy_learning(struct brain *, struct brain_dev *,
 		    bool learning, uint64_t ts_us);
 bool		 brain_policy_is_learning(const struct brain_dev *);
+/* End of a run: differences of devices still learning, once. */
+void		 brain_policy_finish(struct brain *, uint64_t ts_us);
 void		 brain_policy_dev_json(struct brain *, struct jsonw *,
 		    const struct brain_dev *);
 const char	*brain_policy_cell(struct brain *, const struct brain_dev *,

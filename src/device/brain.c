@@ -26,6 +26,7 @@
 #include "app/layer.h"
 #include "detect/detect.h"
 #include "device/brain.h"
+#include "device/brain-baseline.h"
 #include "device/brain-int.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
@@ -69,6 +70,7 @@ brain_config_defaults(struct brain_config *c)
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
 	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
 	c->alert_window = BRAIN_DEFAULT_ALERT_WINDOW;
+	bl_config_defaults(&c->baseline);
 }
 
 void
@@ -215,6 +217,26 @@ brain_find_mac_any(struct brain *b, const uint8_t mac[6])
 		if (memcmp(n->d.mac, mac, 6) == 0)
 			first = n;
 	return first;
+}
+
+/*
+ * The device's MAC is already known on another VLAN: a device that
+ * moved (a cart wheeled to another ward, a port patched to another
+ * VLAN) or that is on several, not a new one.
+ */
+static bool
+brain_mac_elsewhere(struct brain *b, const struct brain_dev *d)
+{
+	struct brain_dev *n;
+
+	if (d->d.flags & DEV_F_ROUTED)
+		return false;
+	for (n = b->mac_tab[brain_mac_bucket(b, d->d.mac)]; n != NULL;
+	    n = n->mac_next)
+		if (n != d && !n->merged && !n->evicted &&
+		    memcmp(n->d.mac, d->d.mac, 6) == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -929,6 +951,13 @@ brain_relayed_dev(struct brain *b, const uint8_t mac[6], uint64_t ts)
  * The device an end of a flow is: by MAC unless the MAC is a router's
  * or a group address, else by address when the address is private.
  */
+/* A TTL a sender starts with: no router has counted it down. */
+static bool
+brain_ttl_initial(uint8_t ttl)
+{
+	return ttl == 255 || ttl == 128 || ttl == 64 || ttl == 32;
+}
+
 static struct brain_dev *
 brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
     uint64_t ts)
@@ -982,6 +1011,14 @@ brain_resolve(struct brain *b, const struct brain_end *e, uint16_t vlan,
 	}
 	if (!ipok)
 		return NULL;
+	/*
+	 * A router speaking for itself from another interface's address
+	 * (a probe, a log line): nothing it forwarded, whose TTL would be
+	 * one less than a sender's first.
+	 */
+	if (n != NULL && brain_ttl_initial(e->ttl) &&
+	    brain_ip_entry(b, &e->ip) == NULL)
+		return n;
 	if ((ent = brain_ip_entry(b, &e->ip)) != NULL) {
 		if (ent->dev != NULL)
 			return ent->dev;
@@ -1111,7 +1148,6 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 			n->d.last_us = ev->ts_us;
 		n->d.unsaved = true;
 	}
-	brain_policy_flow(b, ev, c, s);
 	/* A service is what answers on a registered port. */
 	if (s != NULL && ev->answered && (ev->proto == 6 || ev->proto == 17) &&
 	    ev->dport != 0 && ev->dport < 49152) {
@@ -1119,6 +1155,9 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
+	brain_bl_flow(b, ev, c, s);
+	/* After the baselines: whether a device learns is theirs. */
+	brain_policy_flow(b, ev, c, s);
 }
 
 static void
@@ -1588,10 +1627,17 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 static void
 brain_apply_activity(struct brain *b, const struct brain_ev *ev)
 {
+	struct brain_dev *a, *p;
+
 	if (!b->cfg.enabled || ev->key >= ACT_MAX)
 		return;
 	ctr_inc(b->ctr, CTR_DEV_ACTIVITIES);
-	brain_policy_activity(b, ev);
+	/* The actor as its flow would make it (an activity often comes
+	 * long before the flow ends); its peer only if already known. */
+	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
+	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
+	brain_bl_activity(b, ev, a, p != a ? p : NULL);
+	brain_policy_activity(b, ev, a, p != a ? p : NULL);
 }
 
 static void
@@ -1747,6 +1793,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	brain_policy_dev_json(b, jw, n);
+	brain_bl_record(jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -1920,8 +1967,9 @@ brain_settle(struct brain *b)
 			n->d.announced = true;
 			ctr_inc(b->ctr, CTR_DEV_NEW);
 			brain_emit(b, n, "new", n->ts_us);
-			if (brain_vlan_medical(b, n->d.vlan) ||
-			    (b->cfg.n_medical_vlans == 0 && b->continuing))
+			if ((brain_vlan_medical(b, n->d.vlan) ||
+			    (b->cfg.n_medical_vlans == 0 && b->continuing)) &&
+			    !brain_mac_elsewhere(b, n))
 				brain_alert_new(b, n, n->ts_us);
 		} else if (brain_identity_changed(n)) {
 			ctr_inc(b->ctr, CTR_DEV_CHANGED);
@@ -1946,6 +1994,7 @@ brain_settle(struct brain *b)
 			continue;
 		}
 		brain_policy_dev_free(n);
+		brain_bl_dev_free(n);
 		dev_free(&n->d);
 		free(n);
 	}
@@ -1957,6 +2006,8 @@ static void
 brain_save(struct brain *b)
 {
 	struct device **v;
+	struct bl_dev **bls;
+	struct brain_dev **nv;
 	size_t i, n = 0;
 
 	if (b->state == NULL)
@@ -1965,14 +2016,21 @@ brain_save(struct brain *b)
 	    b->nforget, b->save_failed ? NULL : b->err) == 0)
 		b->nforget = 0;		/* else tried again at the next save */
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	bls = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*bls));
+	nv = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*nv));
 	for (i = 0; i < b->ndevs; i++)
-		if (b->devs[i]->d.unsaved)
+		if (b->devs[i]->d.unsaved) {
+			nv[n] = b->devs[i];
+			bls[n] = brain_bl_to_save(b->devs[i]);
 			v[n++] = &b->devs[i]->d;
+		}
 	if (n > 0) {
-		if (state_save_devices(b->state, v, n,
+		if (state_save_devices_bl(b->state, v, bls, n,
 		    b->save_failed ? NULL : b->err) == 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				v[i]->unsaved = false;
+				brain_bl_saved(nv[i]);
+			}
 			if (b->save_failed)
 				log_info("state: saving works again");
 			b->save_failed = false;
@@ -1983,6 +2041,8 @@ brain_save(struct brain *b)
 		}
 	}
 	free(v);
+	free(bls);
+	free(nv);
 	brain_policy_save(b);
 	b->saved_us = b->now_us;
 }
@@ -2387,6 +2447,12 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		b->nloaded = b->ndevs;
 		brain_policy_load(b);
 	}
+	if (brain_bl_load(b) != 0) {
+		if (err != NULL)
+			fprintf(err, "%s\n", state_errmsg(b->state));
+		brain_free(b);
+		return NULL;
+	}
 	return b;
 }
 
@@ -2421,6 +2487,8 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	brain_run(b, UINT64_MAX);
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
+	brain_bl_finish(b, ts_us);
+	brain_policy_finish(b, ts_us);
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);
@@ -2613,6 +2681,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	free(v);
 
  warnings:
+	brain_bl_summary(b, fp);
 	/* What the inventory could not do, where the user reads. */
 	if ((full = ctr_get(b->ctr, CTR_DEV_TABLE_FULL)) > 0)
 		fprintf(fp, "  WARNING    the device table was full "
@@ -2655,6 +2724,7 @@ brain_free(struct brain *b)
 	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
 		brain_policy_dev_free(b->devs[i]);
+		brain_bl_dev_free(b->devs[i]);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}
@@ -2671,6 +2741,7 @@ brain_free(struct brain *b)
 	free(b->pend);
 	free(b->wgen);
 	free(b->held);
+	brain_bl_free(b);
 	zones_free(b->own_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);

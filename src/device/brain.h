@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "device/device.h"
+#include "policy/baseline.h"
 #include "util/events.h"
 
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
@@ -81,6 +82,9 @@ struct brain_config {
 	uint8_t		 policy_mode;
 	/* geoip: MaxMind databases, NULL: none (policy/geo.h). */
 	char		*geoip_country, *geoip_asn;
+	/* Baselines and attack behaviours (baseline: in the config);
+	 * baseline.learn_run is --learn. */
+	struct bl_config baseline;
 };
 
 enum brain_ev_kind {
@@ -101,6 +105,7 @@ struct brain_end {
 	bool		 has_mac;
 	bool		 has_ip;
 	struct dev_ip	 ip;
+	uint8_t		 ttl;		/* of its first packet; 0: unknown */
 };
 
 struct brain_ev {

@@ -71,6 +71,8 @@ devfacts_end(const struct flow *f, int side, struct brain_end *e)
 		    f->srv_mac, 6);
 		e->has_mac = true;
 	}
+	e->ttl = f->ttl[side == APP_END_CLIENT ? FLOW_DIR_TOSERVER :
+	    FLOW_DIR_TOCLIENT];
 	if (f->ipver == 4) {
 		dev_ip_from4(&e->ip, ip);
 		e->has_ip = true;

@@ -675,10 +675,15 @@ lookup(const struct oui_db *db, const uint8_t *p)
 	uint64_t key;
 	size_t i;
 
-	/* IEEE 802 section 8.2: I/G and U/L bits; neither has a vendor,
-	 * and nor has the null address. */
+	/*
+	 * IEEE 802 section 8.2: I/G and U/L bits; neither has a vendor,
+	 * and nor has the null address.  Nor has the rest of 00-00-00:
+	 * Xerox's block from the 1970s, which today's devices do not
+	 * carry; addresses in it are made up (test tools, zeroed NVRAM,
+	 * synthetic captures), and "Xerox" would call them printers.
+	 */
 	if (db == NULL || (p[0] & 0x03) != 0 ||
-	    (p[0] | p[1] | p[2] | p[3] | p[4] | p[5]) == 0)
+	    (p[0] | p[1] | p[2]) == 0)
 		return NULL;
 	key = (uint64_t)p[0] << 28 | (uint64_t)p[1] << 20 |
 	    (uint64_t)p[2] << 12 | (uint64_t)p[3] << 4 | (uint64_t)p[4] >> 4;

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -56,6 +57,8 @@ static int	set_datasets(struct cfgyaml *, const struct cfgkey *,
 static int	set_medical_vlans(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_host_os_policy(struct cfgyaml *, const struct cfgkey *,
+		    const struct cfgyaml_node *, void *);
+static int	set_duration(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
 static int	set_zones(struct cfgyaml *, const struct cfgkey *,
 		    const struct cfgyaml_node *, void *);
@@ -388,6 +391,121 @@ static const struct cfgkey keys[] = {
 	  FIELD(devices.geoip_asn), .set = set_rule_string, .def = "~",
 	  .desc = "MaxMind ASN database (GeoLite2 ASN); ~: none" },
 
+	{ .path = "baseline.learning-period", .type = CFGK_CUSTOM,
+	  FIELD(devices.baseline.learning_period), .min = 3600,
+	  .max = 31536000, .set = set_duration, .def = "7d",
+	  .desc = "traffic time a new device learns before it enforces "
+	  "(--learn: the whole run)" },
+	K_UINT("baseline.max-peers", devices.baseline.max[BL_PEER], 1, 4096,
+	    "64", "peers learned per device; more are counted"),
+	K_UINT("baseline.max-services", devices.baseline.max[BL_SERVICE], 1,
+	    4096, "32", "services (transport, port, application, role) "
+	    "learned per device"),
+	K_UINT("baseline.max-hl7-sent", devices.baseline.max[BL_HL7_SENT], 1,
+	    4096, "16", "HL7 message types learned as sent, per device"),
+	K_UINT("baseline.max-hl7-received", devices.baseline.max[BL_HL7_RECV],
+	    1, 4096, "16", "HL7 message types learned as received"),
+	K_UINT("baseline.max-dicom-ae-pairs",
+	    devices.baseline.max[BL_DICOM_AE], 1, 4096, "16",
+	    "DICOM (calling, called) AE title pairs learned per device"),
+	K_UINT("baseline.max-dicom-commands",
+	    devices.baseline.max[BL_DICOM_CMD], 1, 4096, "16",
+	    "DICOM commands learned per device"),
+	K_UINT("baseline.max-external", devices.baseline.max[BL_EXTERNAL], 1,
+	    4096, "32", "internet destinations learned per device"),
+	K_UINT("baseline.volume.mad", devices.baseline.vol_mad, 1, 100, "5",
+	    "an hour is over when above median + this many robust "
+	    "deviations ..."),
+	K_UINT("baseline.volume.ratio", devices.baseline.vol_ratio, 1, 1000,
+	    "4", "... and above this many times the median ..."),
+	K_UINT("baseline.volume.min-flows",
+	    devices.baseline.vol_min[BL_M_FLOWS], 0, 100000000, "50",
+	    "... and above the median by this many flows (or packets, or "
+	    "bytes)"),
+	K_UINT("baseline.volume.min-packets",
+	    devices.baseline.vol_min[BL_M_PACKETS], 0, 1000000000, "5000",
+	    "margin in packets an hour"),
+	K_SIZE("baseline.volume.min-bytes",
+	    devices.baseline.vol_min[BL_M_BYTES], 0, 4 * GIB - 1, "8mb",
+	    "margin in bytes an hour"),
+	K_UINT("baseline.fan-out.ratio", devices.baseline.fan_ratio, 1, 1000,
+	    "3", "more distinct peers in a window than this many times the "
+	    "most learned ..."),
+	K_UINT("baseline.fan-out.slack", devices.baseline.fan_slack, 0,
+	    BH_MAX_THRESHOLD, "10", "... plus this many is a deviation"),
+	K_BOOL("baseline.detections.enabled",
+	    devices.baseline.detect.enabled, "true",
+	    "detect attack behaviour (scans, ransomware, sweeps, ...) on "
+	    "every device"),
+	K_UINT("baseline.detections.scan.peers",
+	    devices.baseline.detect.threshold[BH_SCAN_PEERS], 0,
+	    BH_MAX_THRESHOLD, "32", "distinct peers a device starts flows "
+	    "to in a window: a scan; 0: off"),
+	K_UINT("baseline.detections.scan.ports",
+	    devices.baseline.detect.threshold[BH_SCAN_PORTS], 0,
+	    BH_MAX_THRESHOLD, "50", "distinct ports it tries in a window"),
+	{ .path = "baseline.detections.scan.window", .type = CFGK_CUSTOM,
+	  FIELD(devices.baseline.detect.window[BH_SCAN_PEERS]), .min = 1,
+	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
+	  .desc = "the scan window" },
+	K_UINT("baseline.detections.cleartext-logins.hosts",
+	    devices.baseline.detect.threshold[BH_LOGINS], 0,
+	    BH_MAX_THRESHOLD, "2", "distinct hosts a device logs into in "
+	    "clear in a window"),
+	{ .path = "baseline.detections.cleartext-logins.window",
+	  .type = CFGK_CUSTOM, FIELD(devices.baseline.detect.window[BH_LOGINS]),
+	  .min = 1, .max = BH_MAX_WINDOW, .set = set_duration, .def = "10m",
+	  .desc = "the cleartext logins window" },
+	K_UINT("baseline.detections.smb.files",
+	    devices.baseline.detect.threshold[BH_SMB_FILES], 0,
+	    BH_MAX_THRESHOLD, "30", "distinct files a device writes, "
+	    "renames or deletes over SMB in a window"),
+	K_UINT("baseline.detections.smb.hosts",
+	    devices.baseline.detect.threshold[BH_SMB_HOSTS], 0,
+	    BH_MAX_THRESHOLD, "3", "distinct hosts it writes files on in a "
+	    "window"),
+	{ .path = "baseline.detections.smb.window", .type = CFGK_CUSTOM,
+	  FIELD(devices.baseline.detect.window[BH_SMB_FILES]), .min = 1,
+	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
+	  .desc = "the SMB window" },
+	K_UINT("baseline.detections.dicom-find.requests",
+	    devices.baseline.detect.threshold[BH_FINDS], 0, BH_MAX_THRESHOLD,
+	    "30", "C-FIND requests of a device in a window: a sweep"),
+	{ .path = "baseline.detections.dicom-find.window", .type = CFGK_CUSTOM,
+	  FIELD(devices.baseline.detect.window[BH_FINDS]), .min = 1,
+	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
+	  .desc = "the C-FIND window" },
+	K_UINT("baseline.detections.dicom-retrieve.requests",
+	    devices.baseline.detect.threshold[BH_MOVES], 0, BH_MAX_THRESHOLD,
+	    "25", "C-MOVE and C-GET requests of a device in a window: mass "
+	    "retrieval"),
+	{ .path = "baseline.detections.dicom-retrieve.window",
+	  .type = CFGK_CUSTOM, FIELD(devices.baseline.detect.window[BH_MOVES]),
+	  .min = 1, .max = BH_MAX_WINDOW, .set = set_duration, .def = "10m",
+	  .desc = "the retrieval window" },
+	K_BOOL("baseline.detections.dicom-new-ae",
+	    devices.baseline.detect.new_ae, "true",
+	    "a C-MOVE to an AE title no association ever named"),
+	K_BOOL("baseline.detections.phi-to-internet",
+	    devices.baseline.detect.phi_internet, "true",
+	    "HL7 or DICOM sent to an internet address"),
+	K_UINT("baseline.detections.flood.flows",
+	    devices.baseline.detect.threshold[BH_FLOOD_FLOWS], 0,
+	    1000000000, "1000", "flows from a device to one peer in a "
+	    "window"),
+	K_UINT("baseline.detections.flood.packets",
+	    devices.baseline.detect.threshold[BH_FLOOD_PACKETS], 0,
+	    4000000000u, "100000", "packets from a device to one peer in a "
+	    "window"),
+	{ .path = "baseline.detections.flood.window", .type = CFGK_CUSTOM,
+	  FIELD(devices.baseline.detect.window[BH_FLOOD_FLOWS]), .min = 1,
+	  .max = BH_MAX_WINDOW, .set = set_duration, .def = "60s",
+	  .desc = "the flood window" },
+	K_UINT("baseline.detections.off-hours.flows",
+	    devices.baseline.detect.off_hours_flows, 0, 1000000, "1",
+	    "flows started in an hour of the day never active "
+	    "while learning"),
+
 	K_BOOL("detect.enabled", detect.enabled, "true",
 	    "match threat rules (needs app-layer for protocol buffers)"),
 	{ .path = "default-rule-path", .type = CFGK_CUSTOM,
@@ -521,6 +639,55 @@ get_u16_list(struct cfgyaml *y, const struct cfgkey *k,
 		return -1;
 	memcpy(out, vals, n * sizeof(vals[0]));
 	return (int)n;
+}
+
+/*
+ * A duration in seconds: a number, or one with a unit, "90s", "10m",
+ * "12h", "7d" (what a clinical engineer writes for a learning period).
+ */
+static int
+set_duration(struct cfgyaml *y, const struct cfgkey *k,
+    const struct cfgyaml_node *v, void *base)
+{
+	static const struct {
+		char		 unit;
+		uint64_t	 mult;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	char show[CFGYAML_SHOWBUF], num[32];
+	const char *errstr;
+	uint64_t x, mult = 1;
+	size_t n, i;
+
+	if (v->kind != CFGYAML_SCALAR || cfgyaml_is_null(v) || !v->plain ||
+	    (n = strlen(v->str)) == 0 || n >= sizeof(num)) {
+		cfgyaml_error(y, v, "%s: expected a duration (60s, 10m, 12h, "
+		    "7d), got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	memcpy(num, v->str, n + 1);
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (num[n - 1] == units[i].unit) {
+			mult = units[i].mult;
+			num[--n] = '\0';
+			break;
+		}
+	if (n == 0 || (num[0] == '0' && num[1] != '\0') ||
+	    parse_uint(num, 0, UINT32_MAX, &x, &errstr) == -1) {
+		cfgyaml_error(y, v, "%s: expected a duration (60s, 10m, 12h, "
+		    "7d), got %s", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)));
+		return -1;
+	}
+	x *= mult;
+	if (x < k->min || x > k->max) {
+		cfgyaml_error(y, v, "%s: %s is out of range (%" PRIu64 "s to "
+		    "%" PRIu64 "s)", k->path, cfgyaml_describe(v, show,
+		    sizeof(show)), k->min, k->max);
+		return -1;
+	}
+	*(uint32_t *)(void *)((char *)base + k->off) = (uint32_t)x;
+	return 0;
 }
 
 /* devices.medical-vlans: a list of distinct VLAN ids. */

@@ -913,6 +913,9 @@ flow_swap(struct flow *f)
 	fl = f->tcp_flags[0];
 	f->tcp_flags[0] = f->tcp_flags[1];
 	f->tcp_flags[1] = fl;
+	fl = f->ttl[0];
+	f->ttl[0] = f->ttl[1];
+	f->ttl[1] = fl;
 	s = f->tcp.dir[0];
 	f->tcp.dir[0] = f->tcp.dir[1];
 	f->tcp.dir[1] = s;
@@ -997,7 +1000,8 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 		flow_swap(f);
 		dir ^= 1;
 	}
-	f->pkts[dir]++;
+	if (f->pkts[dir]++ == 0)
+		f->ttl[dir] = p->ttl;
 	f->bytes[dir] += p->wirelen;
 	if (p->ts_us > f->ts_last)
 		f->ts_last = p->ts_us;

@@ -112,6 +112,7 @@ struct flow {
 	uint64_t	 pkts[2];	/* [FLOW_DIR_*] */
 	uint64_t	 bytes[2];	/* wire bytes incl. L2 */
 	uint8_t		 tcp_flags[2];	/* OR of flags per direction */
+	uint8_t		 ttl[2];	/* of each direction's first packet */
 	enum tcp_state	 tcp_state;
 	enum flow_state	 state;
 	uint32_t	 flags;

@@ -12,6 +12,13 @@
  * unsigned 64-bit counters go through SQLite's signed INTEGER and come
  * back bit for bit.
  *
+ * Schema version 2 adds the baselines (policy/baseline.h): one row per
+ * device in "baselines" (learning or enforcing, hours, fan-out, hourly
+ * volume samples as text) and its learned items in "baseline_items"
+ * (peers, services, HL7 types, DICOM AE pairs and commands, external
+ * destinations).  A version 1 file is upgraded when opened for
+ * writing; read-only, it simply has no baselines.
+ *
  * Every statement is prepared once at open and takes its data as bound
  * parameters; no SQL is ever built from data.
  */
@@ -32,6 +39,7 @@
 #include <sqlite3.h>
 
 #include "device/device.h"
+#include "policy/baseline.h"
 #include "state/state.h"
 #include "util/util.h"
 
@@ -96,7 +104,37 @@ static const char state_schema[] =
 "  PRIMARY KEY (device_id, pos)\n"
 ") WITHOUT ROWID;\n"
 "PRAGMA user_version = 1;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 1, "state_schema makes version 1");
+
+/* Version 2: baselines; also the upgrade of a version 1 file. */
+static const char state_schema_v2[] =
+"CREATE TABLE baselines (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  mode      TEXT NOT NULL,     -- learning | enforcing\n"
+"  learn_start_us INTEGER NOT NULL,\n"
+"  learn_until_us INTEGER NOT NULL,  -- -1: to the end of a --learn run\n"
+"  hours_active INTEGER NOT NULL,    -- bit h: hour h (UTC)\n"
+"  hours_covered INTEGER NOT NULL,\n"
+"  fan_peers INTEGER NOT NULL,\n"
+"  fan_ports INTEGER NOT NULL,\n"
+"  volume    TEXT NOT NULL,     -- hour:n pkts,KiB,flows ...;...\n"
+"  dropped   TEXT NOT NULL DEFAULT ''  -- kind:n ... not kept (caps)\n"
+");\n"
+"CREATE TABLE baseline_items (\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  kind      TEXT NOT NULL,     -- peer, service, hl7-sent, ...\n"
+"  key       TEXT NOT NULL,\n"
+"  count     INTEGER NOT NULL,\n"
+"  first_us  INTEGER NOT NULL,\n"
+"  last_us   INTEGER NOT NULL,\n"
+"  hours     INTEGER NOT NULL DEFAULT 0,  -- bit h: used in hour h\n"
+"  asn       INTEGER NOT NULL DEFAULT 0,\n"
+"  country   TEXT NOT NULL DEFAULT '',\n"
+"  PRIMARY KEY (device_id, kind, key)\n"
+") WITHOUT ROWID;\n"
+"PRAGMA user_version = 2;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 2, "state_schema_v2 makes version 2");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -115,6 +153,15 @@ enum state_stmt {
 	ST_META_GET,
 	ST_COUNT,
 	ST_DEL_DEVICE,
+	/* Version 2 (a read-only version 1 file has none). */
+	ST_BL_FIRST,
+	ST_BL_UPSERT = ST_BL_FIRST,
+	ST_BL_DEL_ITEMS,
+	ST_BL_INS_ITEM,
+	ST_BL_SEL,
+	ST_BL_SEL_ITEMS,
+	ST_BL_DEL,
+	ST_BL_DEL_ALL,
 	ST_MAX
 };
 
@@ -170,6 +217,34 @@ static const char *const state_sql[ST_MAX] = {
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
+	[ST_BL_UPSERT] =
+	    "INSERT INTO baselines (device_id, mode, learn_start_us, "
+	    "learn_until_us, hours_active, hours_covered, fan_peers, "
+	    "fan_ports, volume, dropped) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT (device_id) DO UPDATE SET mode = excluded.mode, "
+	    "learn_start_us = excluded.learn_start_us, "
+	    "learn_until_us = excluded.learn_until_us, "
+	    "hours_active = excluded.hours_active, "
+	    "hours_covered = excluded.hours_covered, "
+	    "fan_peers = excluded.fan_peers, fan_ports = excluded.fan_ports, "
+	    "volume = excluded.volume, dropped = excluded.dropped",
+	[ST_BL_DEL_ITEMS] =
+	    "DELETE FROM baseline_items WHERE device_id = ?1",
+	[ST_BL_INS_ITEM] =
+	    "INSERT INTO baseline_items (device_id, kind, key, count, "
+	    "first_us, last_us, asn, country, hours) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_BL_SEL] =
+	    "SELECT device_id, mode, learn_start_us, learn_until_us, "
+	    "hours_active, hours_covered, fan_peers, fan_ports, volume, "
+	    "dropped FROM baselines ORDER BY device_id",
+	[ST_BL_SEL_ITEMS] =
+	    "SELECT kind, key, count, first_us, last_us, asn, country, hours "
+	    "FROM baseline_items WHERE device_id = ?1 "
+	    "ORDER BY kind, first_us, key",
+	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
+	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
 };
 
 struct state {
@@ -179,6 +254,7 @@ struct state {
 	bool		 readonly;
 	bool		 empty;		/* read-only, and no schema yet */
 	bool		 immutable;	/* read-only, without -shm (below) */
+	int		 version;	/* of the file (read-only: may be 1) */
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
 };
@@ -319,7 +395,8 @@ state_create_schema(struct state *s)
 	state_utc_now(now, sizeof(now), false);
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
-	if (state_exec(s, state_schema) == -1)
+	if (state_exec(s, state_schema) == -1 ||
+	    state_exec(s, state_schema_v2) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -342,6 +419,21 @@ state_create_schema(struct state *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+/* A version 1 file gets the baselines' tables. */
+static int
+state_upgrade(struct state *s)
+{
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		return -1;
+	if (state_exec(s, state_schema_v2) == -1 ||
+	    state_exec(s, "COMMIT") == -1) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -628,9 +720,15 @@ state_connect(struct state *s, char *reason, size_t rlen)
 			return STATE_CHECK_ERROR;
 		if (fresh && state_create_schema(s) == -1)
 			return STATE_CHECK_ERROR;
+		if (version == 1 && state_upgrade(s) == -1)
+			return STATE_CHECK_ERROR;
+		version = STATE_SCHEMA_VERSION;
 	}
+	s->version = fresh ? STATE_SCHEMA_VERSION : version;
 
 	for (i = 0; i < ST_MAX; i++) {
+		if (i >= ST_BL_FIRST && s->version < 2)
+			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc == SQLITE_OK) {
@@ -1019,6 +1117,83 @@ int
 state_save_devices(struct state *s, struct device *const *devs, size_t n,
     FILE *err)
 {
+	return state_save_devices_bl(s, devs, NULL, n, err);
+}
+
+/* Store cnt kind:n pairs, "peer:3 external:1", of what did not fit. */
+static void
+state_bl_dropped(const struct bl_dev *bl, char *buf, size_t len)
+{
+	size_t used = 0;
+	int k, w;
+
+	buf[0] = '\0';
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		if (bl->set[k].dropped == 0)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s:%llu",
+		    used ? " " : "", bl_kind_name((enum bl_kind)k),
+		    (unsigned long long)bl->set[k].dropped);
+		if (w < 0 || (size_t)w >= len - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static int
+state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl)
+{
+	sqlite3_stmt *st;
+	const struct bl_item *it;
+	char dropped[256], *vol;
+	uint32_t i;
+	int k, rc;
+
+	if (s->version < 2)
+		return 0;
+	st = s->st[ST_BL_UPSERT];
+	state_bind_u64(st, 1, id);
+	state_bind_text(st, 2, bl_mode_name(bl->mode));
+	state_bind_u64(st, 3, bl->learn_start_us);
+	state_bind_u64(st, 4, bl->learn_until_us);
+	sqlite3_bind_int64(st, 5, bl->hours_active);
+	sqlite3_bind_int64(st, 6, bl->hours_covered);
+	sqlite3_bind_int64(st, 7, bl->fan_peers);
+	sqlite3_bind_int64(st, 8, bl->fan_ports);
+	vol = bl_vol_format(bl);
+	state_bind_text(st, 9, vol);
+	free(vol);
+	state_bl_dropped(bl, dropped, sizeof(dropped));
+	state_bind_text(st, 10, dropped);
+	if (state_step_done(s, st) == -1)
+		return -1;
+	st = s->st[ST_BL_DEL_ITEMS];
+	state_bind_u64(st, 1, id);
+	if (state_step_done(s, st) == -1)
+		return -1;
+	for (k = 0; k < BL_KIND_MAX; k++)
+		for (i = 0; i < bl->set[k].n; i++) {
+			it = &bl->set[k].v[i];
+			st = s->st[ST_BL_INS_ITEM];
+			state_bind_u64(st, 1, id);
+			state_bind_text(st, 2, bl_kind_name((enum bl_kind)k));
+			state_bind_text(st, 3, it->key);
+			sqlite3_bind_int64(st, 4, it->count);
+			state_bind_u64(st, 5, it->first_us);
+			state_bind_u64(st, 6, it->last_us);
+			sqlite3_bind_int64(st, 7, it->asn);
+			state_bind_text(st, 8, it->cc);
+			sqlite3_bind_int64(st, 9, it->hours);
+			if ((rc = state_step_done(s, st)) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+int
+state_save_devices_bl(struct state *s, struct device *const *devs,
+    struct bl_dev *const *bls, size_t n, FILE *err)
+{
 	uint64_t *ids;
 	size_t i;
 
@@ -1035,9 +1210,13 @@ state_save_devices(struct state *s, struct device *const *devs, size_t n,
 	}
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (state_save_one(s, devs[i], &ids[i]) == -1)
 			goto out_rollback;
+		if (bls != NULL && bls[i] != NULL &&
+		    state_save_baseline(s, ids[i], bls[i]) == -1)
+			goto out_rollback;
+	}
 	if (state_exec(s, "COMMIT") == -1)
 		goto out_rollback;
 	/* Only now do new devices learn their rows: a rollback above
@@ -1319,4 +1498,157 @@ state_count_devices(struct state *s)
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
 	return n;
+}
+
+/* "peer:3 external:1" back into the tables' counters. */
+static void
+state_bl_parse_dropped(struct bl_dev *bl, const char *t)
+{
+	char kind[32];
+	unsigned long long n;
+	int k, used;
+
+	while (sscanf(t, " %31[a-z0-9-]:%llu%n", kind, &n, &used) == 2) {
+		if ((k = bl_kind_lookup(kind)) >= 0)
+			bl->set[k].dropped += n;
+		t += used;
+	}
+}
+
+static int
+state_load_bl_items(struct state *s, const struct bl_config *cfg,
+    uint64_t id, struct bl_dev *bl)
+{
+	sqlite3_stmt *st = s->st[ST_BL_SEL_ITEMS];
+	struct bl_item *it;
+	char kind[32], key[BL_KEY_MAX * 2];
+	sqlite3_int64 v;
+	int k, rc;
+
+	state_bind_u64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state_col_text(st, 0, kind, sizeof(kind));
+		state_col_text(st, 1, key, sizeof(key));
+		/* A kind this build does not know, or past a cap: counted
+		 * by bl_add(), or skipped. */
+		if ((k = bl_kind_lookup(kind)) < 0 || key[0] == '\0')
+			continue;
+		if ((it = bl_add(bl, cfg, (enum bl_kind)k, key)) == NULL)
+			continue;
+		v = sqlite3_column_int64(st, 2);
+		it->count = (uint32_t)(v < 0 ? 0 : v > UINT32_MAX ?
+		    UINT32_MAX : v);
+		it->first_us = state_col_u64(st, 3);
+		it->last_us = state_col_u64(st, 4);
+		v = sqlite3_column_int64(st, 5);
+		it->asn = (uint32_t)(v < 0 || v > UINT32_MAX ? 0 : v);
+		state_col_text(st, 6, it->cc, sizeof(it->cc));
+		it->hours = (uint32_t)sqlite3_column_int64(st, 7) & 0xffffff;
+	}
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+state_load_baselines(struct state *s, const struct bl_config *cfg,
+    int (*cb)(void *arg, uint64_t id, struct bl_dev *), void *arg)
+{
+	sqlite3_stmt *st;
+	struct bl_dev *bl;
+	char buf[64], *vol;
+	const unsigned char *t;
+	uint64_t id;
+	int rc, ret = 0, mode;
+
+	s->errmsg[0] = '\0';
+	if (s->empty || s->version < 2)
+		return 0;
+	if (state_exec(s, "BEGIN") == -1)
+		return -1;
+	st = s->st[ST_BL_SEL];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = state_col_u64(st, 0);
+		bl = bl_dev_new(cfg, state_col_u64(st, 2));
+		state_col_text(st, 1, buf, sizeof(buf));
+		mode = bl_mode_lookup(buf);
+		bl->mode = mode == BL_ENFORCING ? BL_ENFORCING : BL_LEARNING;
+		bl->learn_start_us = state_col_u64(st, 2);
+		bl->learn_until_us = state_col_u64(st, 3);
+		bl->hours_active = (uint32_t)sqlite3_column_int64(st, 4) &
+		    0xffffff;
+		bl->hours_covered = (uint32_t)sqlite3_column_int64(st, 5) &
+		    0xffffff;
+		bl->fan_peers = (uint32_t)sqlite3_column_int64(st, 6);
+		bl->fan_ports = (uint32_t)sqlite3_column_int64(st, 7);
+		t = sqlite3_column_text(st, 8);
+		vol = xstrdup(t != NULL ? (const char *)t : "");
+		/* Bad samples are dropped, not the baseline. */
+		(void)bl_vol_parse(bl, vol);
+		free(vol);
+		t = sqlite3_column_text(st, 9);
+		state_bl_parse_dropped(bl, t != NULL ? (const char *)t : "");
+		if (state_load_bl_items(s, cfg, id, bl) == -1) {
+			bl_dev_free(bl);
+			ret = -1;
+			break;
+		}
+		bl->changed = false;
+		if ((ret = cb(arg, id, bl)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
+		ret = -1;
+	return ret;
+}
+
+int
+state_reset_baselines(struct state *s, const uint64_t *ids, size_t n,
+    FILE *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
+	if (ids == NULL) {
+		if (state_step_done(s, s->st[ST_BL_DEL_ALL]) == -1)
+			goto rollback;
+	}
+	for (i = 0; ids != NULL && i < n; i++) {
+		st = s->st[ST_BL_DEL_ITEMS];
+		state_bind_u64(st, 1, ids[i]);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+		st = s->st[ST_BL_DEL];
+		state_bind_u64(st, 1, ids[i]);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+	}
+	/* Items without their baseline row are no one's. */
+	if (ids == NULL && state_exec(s, "DELETE FROM baseline_items") == -1)
+		goto rollback;
+	if (state_exec(s, "COMMIT") == -1)
+		goto rollback;
+	return 0;
+
+ rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ fail:
+	state_report(s, err);
+	return -1;
 }

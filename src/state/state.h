@@ -24,10 +24,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	1	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	2	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 
+struct bl_config;
+struct bl_dev;
 struct device;
 struct state;
 
@@ -69,6 +71,24 @@ int		 state_load_devices(struct state *,
  * call may try again.  The bookkeeping flags are the caller's.
  */
 int		 state_save_devices(struct state *, struct device *const *,
+		    size_t n, FILE *err);
+/* The same with each device's baseline (bls may be NULL, and entries
+ * NULL: that device's stored baseline is left as it is). */
+int		 state_save_devices_bl(struct state *,
+		    struct device *const *, struct bl_dev *const *bls,
+		    size_t n, FILE *err);
+/*
+ * Every stored baseline, in device id order: cb gets the device's row
+ * id and a baseline it owns (bl_dev_free() it if not kept).  Items past
+ * the caps of cfg are counted as dropped.  0, or as
+ * state_load_devices().  A read-only version 1 file has none.
+ */
+int		 state_load_baselines(struct state *, const struct bl_config *,
+		    int (*cb)(void *arg, uint64_t id, struct bl_dev *),
+		    void *arg);
+/* Forget the baselines of these devices (ids NULL: of every device),
+ * in one transaction: they learn again from their next traffic. */
+int		 state_reset_baselines(struct state *, const uint64_t *ids,
 		    size_t n, FILE *err);
 
 /* Small key/value metadata ("created" is set when the file is made). */

@@ -205,3 +205,7 @@ tests_unit_test_brain_policy_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-geo
 tests_unit_test_geo_SOURCES = tests/unit/test-geo.c
 tests_unit_test_geo_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-baseline
+tests_unit_test_baseline_SOURCES = tests/unit/test-baseline.c
+tests_unit_test_baseline_LDADD = $(WW_UNIT_LIBS)

@@ -1266,6 +1266,70 @@ test_routed_then_mac(void **state)
 	fix_free(x);
 }
 
+/* A device wheeled to another VLAN is not new there: a record for it
+ * on its new VLAN, no new-device alert. */
+static void
+test_moved_not_new(void **state)
+{
+	struct fix *x;
+	struct brain_queue q = { 0 };
+
+	(void)state;
+	x = fix_new(NULL, 1);
+	x->b->cfg.medical_vlans[0] = 10;
+	x->b->cfg.medical_vlans[1] = 20;
+	x->b->cfg.n_medical_vlans = 2;
+	flow(&q, 1 * SEC, 20, MAC_CT, "10.20.0.52", MAC_PACS, "10.20.0.40",
+	    104);
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	assert_int_equal(count_lines(&x->out, "\"signature_id\":1,"), 2);
+	flow(&q, 3 * SEC, 10, MAC_CT, "10.10.0.150", MAC_MON, "10.10.0.20",
+	    104);
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	dump(&x->out);
+	/* the monitor is new; the cart is not */
+	assert_int_equal(count_lines(&x->out, "\"signature_id\":1,"), 3);
+	assert_non_null(find_line(&x->out, "\"event\":\"new\"",
+	    "\"vlan\":10", "00:11:22:00:00:04"));
+	assert_null(find_line(&x->out, "\"event_type\":\"alert\"",
+	    "\"vlan\":[10]", "00:11:22:00:00:04"));
+	fix_free(x);
+}
+
+/* A router speaking for itself from another interface's address keeps
+ * its TTL whole: that address is the router's, not a host behind it;
+ * one hop less and it is a host. */
+static void
+test_router_own_address(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	struct brain_ev *ev;
+	struct brain_end e;
+	int i;
+
+	(void)state;
+	make_router(&q, 1 * SEC, 10, MAC_RTR, MAC_MON, "10.10.0.20");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	for (i = 0; i < 2; i++) {
+		flow(&q, (3 + (uint64_t)i) * SEC, 10, MAC_RTR,
+		    i == 0 ? "10.30.0.1" : "10.30.0.77", MAC_MON, "10.10.0.20",
+		    7);
+		ev = &q.ev[q.n - 1];
+		ev->proto = 1;
+		ev->end[0].ttl = i == 0 ? 255 : 63;
+	}
+	brain_sync(x->b, 0, 6 * SEC, &q);
+	dump(&x->out);
+	end_set(&e, NULL, "10.30.0.1");
+	assert_null(brain_alert_dev(x->b, &e, 10));
+	assert_null(find_line(&x->out, "\"event\":\"new\"", "10.30.0.1",
+	    NULL));
+	end_set(&e, NULL, "10.30.0.77");
+	assert_non_null(brain_alert_dev(x->b, &e, 10));
+	fix_free(x);
+}
+
 static void
 explain_obj(struct jsonw *jw, const void *arg)
 {
@@ -1365,6 +1429,8 @@ main(void)
 		cmocka_unit_test(test_address_table_bounded),
 		cmocka_unit_test(test_routed_then_mac),
 		cmocka_unit_test(test_explain_window),
+		cmocka_unit_test(test_moved_not_new),
+		cmocka_unit_test(test_router_own_address),
 	};
 
 	log_init(0, false);

@@ -716,10 +716,41 @@ test_et_open_sample(void **state)
 	globfree(&g);
 }
 
+/* Duplicates among thousands of rules (the index grows as they load):
+ * the first of each sid stays, gids apart. */
+static void
+test_duplicate_sids_many(void **state)
+{
+	size_t cap = 5000 * 80, n = 0, i;
+	char *text = malloc(cap);
+	struct detect_engine *e;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 1; i <= 4000; i++)
+		n += (size_t)snprintf(text + n, cap - n, "alert tcp any any -> "
+		    "any any (msg:\"r%zu\"; sid:%zu;)\n", i, i);
+	n += (size_t)snprintf(text + n, cap - n,
+	    "alert tcp any any -> any any (msg:\"d1\"; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"d2\"; sid:2048;)\n"
+	    "alert tcp any any -> any any (msg:\"d3\"; sid:4000;)\n"
+	    "alert tcp any any -> any any (msg:\"g2\"; gid:2; sid:4000;)\n");
+	assert_non_null(e = th_load(text));
+	assert_int_equal(detect_rules_loaded(e), 4001);
+	assert_int_equal(detect_rules_skipped(e), 3);
+	assert_non_null(strstr(th_msgs, "test.rules:4002: sid 2048: "
+	    "duplicate sid (first at test.rules:2048)\n"));
+	for (i = 0; i < detect_rules_loaded(e); i++)
+		assert_null(strstr(detect_rule(e, (uint32_t)i)->msg, "d"));
+	detect_free(e);
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duplicate_sids_many),
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_summary),

@@ -1,0 +1,688 @@
+/*
+ * test-baseline.c - per-device baselines (policy/baseline.c) and the
+ * attack behaviours (policy/behave.c): robust statistics, caps with
+ * their counters, learning and enforcing, one report per window, the
+ * volume text of the database, the baselines in the state database
+ * (saved with their device, loaded back alike, a version 1 file
+ * upgraded, reset), and the sliding windows' thresholds and bounded
+ * memory.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "device/device.h"
+#include "policy/baseline.h"
+#include "policy/behave.h"
+#include "state/state.h"
+
+#define SEC	1000000ull
+#define HOUR	(3600 * SEC)
+#define DAY	(24 * HOUR)
+/* 2026-01-05T00:00:00Z, a Monday. */
+#define T0	(1767571200ull * SEC)
+
+static void
+test_median_mad(void **state)
+{
+	uint32_t v1[] = { 5 }, v2[] = { 9, 1 }, v3[] = { 10, 11, 9, 10, 500 };
+	uint32_t v4[] = { 4000000000u, 4000000002u };
+
+	(void)state;
+	assert_int_equal(bl_median(v1, 0), 0);
+	assert_int_equal(bl_median(v1, 1), 5);
+	assert_int_equal(bl_median(v2, 2), 5);
+	/* One outlier moves neither the median nor the MAD. */
+	assert_int_equal(bl_median(v3, 5), 10);
+	assert_int_equal(bl_mad(v3, 5, 10), 1);
+	/* No overflow in the middle of two large values. */
+	assert_int_equal(bl_median(v4, 2), 4000000001u);
+}
+
+/* A device that learned n days of 'flows' flows an hour at 10:00. */
+static struct bl_dev *
+learned_days(const struct bl_config *c, const uint32_t *flows, size_t n)
+{
+	struct bl_dev *d = bl_dev_new(c, T0);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bl_count(d, c, T0 + i * DAY + 10 * HOUR, flows[i] * 10,
+		    flows[i] * 1000, flows[i], true);
+	return d;
+}
+
+static void
+test_volume_bound(void **state)
+{
+	static const uint32_t flows[] = { 100, 110, 90, 100, 105, 95, 2000 };
+	struct bl_config c;
+	struct bl_dev *d;
+	uint32_t med, mad;
+	uint64_t bound, seen;
+	enum bl_metric m;
+	unsigned h;
+
+	(void)state;
+	bl_config_defaults(&c);
+	d = learned_days(&c, flows, 7);
+	/* The last day's 10:00 is still being counted. */
+	bl_tick(d, &c, T0 + 7 * DAY);
+	assert_int_equal(d->mode, BL_ENFORCING);
+	assert_non_null(d->vol);
+	assert_int_equal(d->vol->n[10], 7);
+	assert_true(bl_vol_bound(d, &c, 10, BL_M_FLOWS, &med, &mad, &bound));
+	assert_int_equal(med, 100);
+	assert_int_equal(mad, 5);
+	/* ratio 4 beats median + 5 * 1.4826 * 5; the busy day did not
+	 * drag the bound up as a mean would (about 370). */
+	assert_int_equal(bound, 400);
+	/* No sample at 03:00: no bound, never a volume deviation. */
+	assert_false(bl_vol_bound(d, &c, 3, BL_M_FLOWS, &med, &mad, &bound));
+
+	/* Enforcing, day 8 at 10:00: 300 flows is fine, 401 is over. */
+	bl_count(d, &c, T0 + 8 * DAY + 10 * HOUR, 3000, 300000, 300, true);
+	assert_false(bl_vol_over(d, &c, &m, &seen, &bound, &med, &mad, &h));
+	bl_count(d, &c, T0 + 8 * DAY + 10 * HOUR + 60 * SEC, 100, 100, 101,
+	    true);
+	assert_true(bl_vol_over(d, &c, &m, &seen, &bound, &med, &mad, &h));
+	assert_int_equal(m, BL_M_FLOWS);
+	assert_int_equal(seen, 401);
+	assert_int_equal(bound, 400);
+	assert_int_equal(h, 10);
+	/* A quiet hour is no deviation: only more than the bound is. */
+	bl_count(d, &c, T0 + 9 * DAY + 10 * HOUR, 1, 1, 1, true);
+	assert_false(bl_vol_over(d, &c, &m, &seen, &bound, &med, &mad, &h));
+	bl_dev_free(d);
+}
+
+/* All samples alike (MAD 0): the minimum margin still applies. */
+static void
+test_volume_flat(void **state)
+{
+	static const uint32_t flows[] = { 2, 2, 2 };
+	struct bl_config c;
+	struct bl_dev *d;
+	uint32_t med, mad;
+	uint64_t bound;
+
+	(void)state;
+	bl_config_defaults(&c);
+	d = learned_days(&c, flows, 3);
+	bl_enforce(d, T0 + 3 * DAY);
+	assert_true(bl_vol_bound(d, &c, 10, BL_M_FLOWS, &med, &mad, &bound));
+	assert_int_equal(med, 2);
+	assert_int_equal(mad, 0);
+	assert_int_equal(bound, 2 + BL_DEFAULT_VOL_FLOWS);
+	bl_dev_free(d);
+}
+
+static void
+test_learning_transition(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+
+	(void)state;
+	bl_config_defaults(&c);
+	c.learning_period = 86400;
+	d = bl_dev_new(&c, T0);
+	assert_int_equal(d->mode, BL_LEARNING);
+	assert_int_equal(d->learn_until_us, T0 + DAY);
+	assert_int_equal(bl_observe(d, &c, BL_PEER, "mac:00:00:00:00:00:01",
+	    T0 + HOUR), BL_LEARNED);
+	assert_int_equal(bl_observe(d, &c, BL_PEER, "mac:00:00:00:00:00:01",
+	    T0 + 2 * HOUR), BL_KNOWN);
+	assert_false(bl_tick(d, &c, T0 + DAY - 1));
+	assert_true(bl_tick(d, &c, T0 + DAY));
+	assert_int_equal(d->mode, BL_ENFORCING);
+	assert_false(bl_tick(d, &c, T0 + DAY + 1));
+	/* Learning spanned the whole day. */
+	assert_int_equal(d->hours_covered, 0xffffff);
+	assert_int_equal(bl_observe(d, &c, BL_PEER, "mac:00:00:00:00:00:01",
+	    T0 + DAY + HOUR), BL_KNOWN);
+	assert_int_equal(bl_observe(d, &c, BL_PEER, "mac:00:00:00:00:00:02",
+	    T0 + DAY + HOUR), BL_NEW);
+	/* A deviation is not learned. */
+	assert_null(bl_find(d, BL_PEER, "mac:00:00:00:00:00:02"));
+	assert_int_equal(bl_find(d, BL_PEER, "mac:00:00:00:00:00:01")->count,
+	    3);
+	bl_dev_free(d);
+
+	/* --learn: the run is the period, whatever its length. */
+	c.learn_run = true;
+	d = bl_dev_new(&c, T0);
+	assert_false(bl_tick(d, &c, T0 + 30 * DAY));
+	assert_int_equal(d->mode, BL_LEARNING);
+	bl_enforce(d, T0 + 30 * DAY);
+	assert_int_equal(d->mode, BL_ENFORCING);
+	assert_int_equal(d->learn_until_us, T0 + 30 * DAY);
+	/* Learning again in a later --learn run keeps what it knew. */
+	bl_relearn(d, T0 + 31 * DAY);
+	assert_int_equal(d->mode, BL_LEARNING);
+	assert_int_equal(d->hours_covered, 0xffffff);
+	bl_dev_free(d);
+}
+
+static void
+test_caps(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	char key[32];
+	int i;
+
+	(void)state;
+	bl_config_defaults(&c);
+	c.max[BL_PEER] = 10;
+	d = bl_dev_new(&c, T0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(key, sizeof(key), "ip:10.0.%d.%d", i / 256, i % 256);
+		assert_int_equal(bl_observe(d, &c, BL_PEER, key, T0 + i),
+		    i < 10 ? BL_LEARNED : BL_FULL);
+	}
+	assert_int_equal(d->set[BL_PEER].n, 10);
+	assert_true(d->set[BL_PEER].cap <= 10);
+	assert_int_equal(d->set[BL_PEER].dropped, 990);
+	/* A key longer than the table keeps is cut, and still found. */
+	memset(key, 'x', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	assert_int_equal(bl_observe(d, &c, BL_SERVICE, key, T0), BL_LEARNED);
+	assert_int_equal(bl_observe(d, &c, BL_SERVICE, key, T0), BL_KNOWN);
+	assert_true(bl_dev_memory(d) < sizeof(*d) + 16 * sizeof(struct
+	    bl_item));
+	bl_dev_free(d);
+}
+
+static void
+test_dedup_window(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	uint32_t n = 0;
+	char key[16];
+	int i;
+
+	(void)state;
+	bl_config_defaults(&c);
+	d = bl_dev_new(&c, T0);
+	assert_true(bl_dedup(d, "new-peer", "ip:10.0.0.1", T0, 3600, &n));
+	assert_int_equal(n, 1);
+	for (i = 1; i <= 9; i++)
+		assert_false(bl_dedup(d, "new-peer", "ip:10.0.0.1",
+		    T0 + i * 60 * SEC, 3600, &n));
+	/* Another key or another reason is reported on its own. */
+	assert_true(bl_dedup(d, "new-peer", "ip:10.0.0.2", T0, 3600, &n));
+	assert_true(bl_dedup(d, "new-service", "ip:10.0.0.1", T0, 3600, &n));
+	/* After the window: reported again, with the count meanwhile. */
+	assert_true(bl_dedup(d, "new-peer", "ip:10.0.0.1", T0 + HOUR, 3600,
+	    &n));
+	assert_int_equal(n, 10);
+	assert_false(bl_dedup(d, "new-peer", "ip:10.0.0.1", T0 + HOUR + 1,
+	    3600, &n));
+	/* The table is bounded: the oldest report is forgotten. */
+	for (i = 0; i < 2 * BL_DEDUP_MAX; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		assert_true(bl_dedup(d, "x", key, T0 + 2 * HOUR + i, 3600, &n));
+	}
+	assert_int_equal(d->ndedup, BL_DEDUP_MAX);
+	assert_true(d->dedup_dropped > 0);
+	bl_dev_free(d);
+}
+
+static void
+test_off_hours(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	unsigned h;
+	int i;
+
+	(void)state;
+	bl_config_defaults(&c);
+	c.learn_run = true;
+	c.detect.off_hours_flows = 5;
+	d = bl_dev_new(&c, T0);
+	/* Learned: active 08:00-17:00 over a whole day. */
+	for (i = 8; i < 18; i++)
+		bl_count(d, &c, T0 + i * HOUR, 10, 1000, 2, true);
+	bl_count(d, &c, T0 + 23 * HOUR + 59 * 60 * SEC, 1, 1, 1, false);
+	bl_enforce(d, T0 + DAY);
+	assert_int_equal(d->hours_covered, 0xffffff);
+	/* Answering at night is not talking. */
+	for (i = 0; i < 10; i++)
+		bl_count(d, &c, T0 + DAY + 3 * HOUR + i, 1, 1, 1, false);
+	assert_false(bl_off_hours(d, &c, &h));
+	/* Starting conversations at 03:00: below the minimum, then over. */
+	for (i = 0; i < 4; i++)
+		bl_count(d, &c, T0 + DAY + 3 * HOUR + 100 + i, 1, 1, 1, true);
+	assert_false(bl_off_hours(d, &c, &h));
+	bl_count(d, &c, T0 + DAY + 3 * HOUR + 200, 1, 1, 1, true);
+	assert_true(bl_off_hours(d, &c, &h));
+	assert_int_equal(h, 3);
+	/* At 09:00 it is at home. */
+	for (i = 0; i < 10; i++)
+		bl_count(d, &c, T0 + DAY + 9 * HOUR + i, 1, 1, 1, true);
+	assert_false(bl_off_hours(d, &c, &h));
+	bl_dev_free(d);
+
+	/* A lunch break is no night: an hour between busy ones is not
+	 * judged, nor a lookup every four hours (no silent stretch). */
+	c.learn_run = true;
+	d = bl_dev_new(&c, T0);
+	for (i = 8; i < 18; i++)
+		if (i != 12)
+			bl_count(d, &c, T0 + i * HOUR, 1, 1, 1, true);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	c.detect.off_hours_flows = 1;
+	bl_count(d, &c, T0 + DAY + 12 * HOUR, 1, 1, 1, true);
+	assert_false(bl_off_hours(d, &c, &h));
+	bl_count(d, &c, T0 + DAY + 22 * HOUR, 1, 1, 1, true);
+	assert_true(bl_off_hours(d, &c, &h));
+	bl_dev_free(d);
+	d = bl_dev_new(&c, T0);
+	for (i = 2; i < 24; i += 4)
+		assert_int_equal(bl_observe(d, &c, BL_SERVICE, "udp/53 dns "
+		    "client", T0 + i * HOUR), i == 2 ? BL_LEARNED : BL_KNOWN);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	assert_false(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "udp/53 dns client"), T0 + DAY + 7 * HOUR));
+	bl_dev_free(d);
+	/* A service of the day, used at night, is. */
+	d = bl_dev_new(&c, T0);
+	for (i = 7; i < 18; i++)
+		bl_observe(d, &c, BL_SERVICE, "tcp/104 dicom client",
+		    T0 + i * HOUR);
+	bl_enforce(d, T0 + DAY);
+	bl_cover(d, T0, T0 + DAY);
+	assert_true(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "tcp/104 dicom client"), T0 + DAY + 3 * HOUR));
+	assert_false(bl_item_off_hours(d, bl_find(d, BL_SERVICE,
+	    "tcp/104 dicom client"), T0 + DAY + 9 * HOUR));
+	bl_dev_free(d);
+
+	/* Learning that never covered 03:00 cannot judge it. */
+	c.learn_run = true;
+	d = bl_dev_new(&c, T0 + 8 * HOUR);
+	bl_count(d, &c, T0 + 9 * HOUR, 1, 1, 1, true);
+	bl_enforce(d, T0 + 12 * HOUR);
+	for (i = 0; i < 10; i++)
+		bl_count(d, &c, T0 + DAY + 3 * HOUR + i, 1, 1, 1, true);
+	assert_false(bl_off_hours(d, &c, &h));
+	bl_dev_free(d);
+}
+
+static void
+test_vol_text(void **state)
+{
+	static const uint32_t flows[] = { 7, 8, 9 };
+	struct bl_config c;
+	struct bl_dev *d, *e;
+	char *t, *u;
+
+	(void)state;
+	bl_config_defaults(&c);
+	d = learned_days(&c, flows, 3);
+	bl_enforce(d, T0 + 3 * DAY);
+	t = bl_vol_format(d);
+	assert_string_equal(t, "10:3 70,7,7 80,8,8 90,9,9");
+	e = bl_dev_new(&c, T0);
+	assert_int_equal(bl_vol_parse(e, t), 0);
+	u = bl_vol_format(e);
+	assert_string_equal(t, u);
+	free(u);
+	assert_int_equal(bl_vol_parse(e, ""), 0);
+	assert_int_equal(bl_vol_parse(e, "24:1 1,1,1"), -1);
+	assert_int_equal(bl_vol_parse(e, "1:2 1,1,1"), -1);
+	assert_int_equal(bl_vol_parse(e, "1:1 1,1"), -1);
+	assert_int_equal(bl_vol_parse(e, "1:1 1,1,1;x"), -1);
+	assert_int_equal(bl_vol_parse(e, "1:0"), -1);
+	/* A failed parse left the last good samples. */
+	u = bl_vol_format(e);
+	assert_string_equal(u, "");
+	free(u);
+	free(t);
+	bl_dev_free(e);
+	bl_dev_free(d);
+}
+
+static void
+test_clone(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d, *e;
+
+	(void)state;
+	bl_config_defaults(&c);
+	d = bl_dev_new(&c, T0);
+	bl_observe(d, &c, BL_HL7_SENT, "ORU^R01", T0);
+	bl_count(d, &c, T0, 1, 1, 1, true);
+	bl_tick(d, &c, T0 + 2 * HOUR);
+	e = bl_dev_clone(d);
+	bl_dev_free(d);
+	assert_non_null(bl_find(e, BL_HL7_SENT, "ORU^R01"));
+	assert_non_null(e->vol);
+	assert_int_equal(e->vol->n[0], 1);
+	bl_dev_free(e);
+}
+
+/* Behaviours: thresholds within the window, not across it. */
+static void
+test_behave_scan(void **state)
+{
+	struct bh_config c;
+	struct bh_dev *d;
+	struct bh_hit hit[4];
+	uint32_t i;
+	size_t n;
+
+	(void)state;
+	bh_config_defaults(&c);
+	c.threshold[BH_SCAN_PEERS] = 10;
+	c.window[BH_SCAN_PEERS] = 60;
+	d = bh_dev_new();
+	/* Nine peers a minute apart, forever: never a scan. */
+	for (i = 0; i < 100; i++)
+		assert_int_equal(bh_flow(d, &c, T0 + i * 61 * SEC, i, 443, 3,
+		    hit), 0);
+	/* Ten distinct peers in ten seconds: a scan, said once each. */
+	for (i = 0; i < 10; i++) {
+		n = bh_flow(d, &c, T0 + DAY + i * SEC, 1000 + i, 22, 1, hit);
+		if (i < 9)
+			assert_int_equal(n, 0);
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(hit[0].what, BH_SCAN_PEERS);
+	assert_int_equal(hit[0].seen, 10);
+	assert_int_equal(hit[0].threshold, 10);
+	/* The same peer again is not a new one. */
+	assert_int_equal(bh_win_count(d, BH_SCAN_PEERS), 10);
+	/* Memory: the window never holds more than its threshold. */
+	for (i = 0; i < 100000; i++)
+		(void)bh_flow(d, &c, T0 + 2 * DAY + i, i, (uint16_t)i, 1, hit);
+	assert_true(d->win[BH_SCAN_PEERS].cap <= 10);
+	assert_true(d->win[BH_SCAN_PORTS].cap <= c.threshold[BH_SCAN_PORTS]);
+	bh_dev_free(d);
+}
+
+static void
+test_behave_counted(void **state)
+{
+	struct bh_config c;
+	struct bh_dev *d;
+	struct bh_hit hit[2];
+	int i;
+
+	(void)state;
+	bh_config_defaults(&c);
+	c.threshold[BH_FINDS] = 5;
+	c.window[BH_FINDS] = 60;
+	d = bh_dev_new();
+	for (i = 0; i < 20; i++)
+		assert_int_equal(bh_dicom_find(d, &c, T0 + i * 20 * SEC, hit),
+		    0);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(bh_dicom_find(d, &c, T0 + DAY + i * SEC,
+		    hit), 0);
+	assert_int_equal(bh_dicom_find(d, &c, T0 + DAY + 5 * SEC, hit), 1);
+	assert_int_equal(hit[0].what, BH_FINDS);
+	assert_int_equal(hit[0].seen, 5);
+
+	/* SMB: files and hosts. */
+	c.threshold[BH_SMB_FILES] = 20;
+	c.threshold[BH_SMB_HOSTS] = 3;
+	for (i = 0; i < 19; i++)
+		assert_int_equal(bh_smb_write(d, &c, T0 + i * SEC, 7, i, hit),
+		    0);
+	assert_int_equal(bh_smb_write(d, &c, T0 + 19 * SEC, 7, 19, hit), 1);
+	assert_int_equal(hit[0].what, BH_SMB_FILES);
+	assert_int_equal(bh_smb_write(d, &c, T0 + 20 * SEC, 8, 1, hit), 1);
+	assert_int_equal(bh_smb_write(d, &c, T0 + 21 * SEC, 9, 1, hit), 2);
+	assert_int_equal(hit[1].what, BH_SMB_HOSTS);
+
+	/* Logins in clear to three hosts in ten minutes. */
+	c.threshold[BH_LOGINS] = 3;
+	assert_int_equal(bh_login(d, &c, T0, 1, hit), 0);
+	assert_int_equal(bh_login(d, &c, T0 + 60 * SEC, 1, hit), 0);
+	assert_int_equal(bh_login(d, &c, T0 + 120 * SEC, 2, hit), 0);
+	assert_int_equal(bh_login(d, &c, T0 + 180 * SEC, 3, hit), 1);
+	assert_int_equal(hit[0].what, BH_LOGINS);
+	/* Disabled: nothing. */
+	c.enabled = false;
+	assert_int_equal(bh_login(d, &c, T0 + 181 * SEC, 4, hit), 0);
+	bh_dev_free(d);
+}
+
+static void
+test_behave_flood(void **state)
+{
+	struct bh_config c;
+	struct bh_dev *d;
+	struct bh_hit hit[4];
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	bh_config_defaults(&c);
+	c.threshold[BH_FLOOD_FLOWS] = 100;
+	c.threshold[BH_SCAN_PORTS] = 0;
+	d = bh_dev_new();
+	/* Other peers come and go meanwhile: the flood's slot stays. */
+	for (i = 0; i < 100; i++) {
+		n = bh_flow(d, &c, T0 + i * 100000, 42, 80, 2, hit);
+		(void)bh_flow(d, &c, T0 + i * 100000, 1000 + i % 2, 80, 2,
+		    hit);
+	}
+	assert_int_equal(n, 1);
+	assert_int_equal(hit[0].what, BH_FLOOD_FLOWS);
+	assert_int_equal(hit[0].seen, 100);
+	/* A burst of one big flow is packets. */
+	c.threshold[BH_FLOOD_PACKETS] = 1000;
+	n = bh_flow(d, &c, T0 + DAY, 77, 80, 5000, hit);
+	assert_int_equal(n, 1);
+	assert_int_equal(hit[0].what, BH_FLOOD_PACKETS);
+	bh_dev_free(d);
+}
+
+struct loaded {
+	uint64_t	 id;
+	struct bl_dev	*bl;
+	int		 n;
+};
+
+static int
+load_cb(void *arg, uint64_t id, struct bl_dev *bl)
+{
+	struct loaded *l = arg;
+
+	l->n++;
+	if (l->bl != NULL)
+		bl_dev_free(l->bl);
+	l->id = id;
+	l->bl = bl;
+	return 0;
+}
+
+static void
+sql(const char *path, const char *q)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_state_roundtrip(void **state)
+{
+	static const uint32_t flows[] = { 7, 8, 9 };
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], *v1, *v2;
+	struct device d, *dp = &d;
+	struct bl_config c;
+	struct bl_dev *bl;
+	struct loaded l;
+	struct state *st;
+	const struct bl_item *it;
+	int k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	bl_config_defaults(&c);
+	c.max[BL_PEER] = 2;
+	bl = learned_days(&c, flows, 3);
+	bl_observe(bl, &c, BL_PEER, "mac:00:09:fb:00:00:01", T0 + HOUR);
+	bl_observe(bl, &c, BL_PEER, "ip:10.0.0.9", T0 + 2 * HOUR);
+	bl_observe(bl, &c, BL_PEER, "zone:internet", T0 + 3 * HOUR);
+	bl_observe(bl, &c, BL_HL7_SENT, "ORU^R01", T0 + 3 * HOUR);
+	bl_observe(bl, &c, BL_DICOM_AE, "RADWS1\tPACS01", T0 + 4 * HOUR);
+	bl_fanout(bl, 5, 2);
+	bl_enforce(bl, T0 + 3 * DAY);
+
+	memset(&d, 0, sizeof(d));
+	d.mac[0] = 0x02;
+	d.mac[5] = 0x01;
+	d.vlan = 20;
+	d.first_us = d.last_us = T0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_true(d.id != 0);
+	state_close(st);
+
+	/* Read back, read-only: every field alike. */
+	memset(&l, 0, sizeof(l));
+	assert_non_null(st = state_open_readonly(path, stderr));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	state_close(st);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.id, d.id);
+	assert_int_equal(l.bl->mode, BL_ENFORCING);
+	assert_int_equal(l.bl->learn_start_us, bl->learn_start_us);
+	assert_int_equal(l.bl->learn_until_us, T0 + 3 * DAY);
+	assert_int_equal(l.bl->hours_active, bl->hours_active);
+	assert_int_equal(l.bl->hours_covered, bl->hours_covered);
+	assert_int_equal(l.bl->fan_peers, 5);
+	for (k = 0; k < BL_KIND_MAX; k++)
+		assert_int_equal(l.bl->set[k].n, bl->set[k].n);
+	/* The peer that did not fit is counted, in the database too. */
+	assert_int_equal(l.bl->set[BL_PEER].dropped, 1);
+	assert_non_null(it = bl_find(l.bl, BL_DICOM_AE, "RADWS1\tPACS01"));
+	assert_int_equal(it->hours, 1u << 4);
+	assert_int_equal(it->first_us, T0 + 4 * HOUR);
+	v1 = bl_vol_format(bl);
+	v2 = bl_vol_format(l.bl);
+	assert_string_equal(v1, v2);
+	free(v1);
+	free(v2);
+	bl_dev_free(l.bl);
+
+	/* A version 1 file (no baselines) opened for writing is
+	 * upgraded; read-only it simply has none. */
+	sql(path, "DROP TABLE baseline_items; DROP TABLE baselines; "
+	    "PRAGMA user_version = 1");
+	memset(&l, 0, sizeof(l));
+	assert_non_null(st = state_open_readonly(path, stderr));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 0);
+	state_close(st);
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 1);
+	bl_dev_free(l.bl);
+
+	/* reset: the device learns again. */
+	assert_int_equal(state_reset_baselines(st, &d.id, 1, stderr), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 0);
+	state_close(st);
+
+	bl_dev_free(bl);
+	dev_free(&d);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Many devices, many peers: each table stays within its cap. */
+static void
+test_many_devices_caps(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	struct bh_dev *h;
+	struct bh_hit hit[4];
+	char key[48];
+	size_t mem = 0, dev_max = 0, m;
+	int i, j;
+
+	(void)state;
+	bl_config_defaults(&c);
+	for (i = 0; i < 2000; i++) {
+		d = bl_dev_new(&c, T0);
+		h = bh_dev_new();
+		for (j = 0; j < 500; j++) {
+			snprintf(key, sizeof(key), "ip:10.%d.%d.%d", i % 200,
+			    j / 250, j % 250);
+			(void)bl_observe(d, &c, BL_PEER, key, T0 + j * SEC);
+			snprintf(key, sizeof(key), "tcp/%d - client", 1000 + j);
+			(void)bl_observe(d, &c, BL_SERVICE, key, T0 + j * SEC);
+			(void)bh_flow(h, &c.detect, T0 + j * SEC, (uint32_t)j,
+			    (uint16_t)(1000 + j), 1, hit);
+		}
+		assert_int_equal(d->set[BL_PEER].n, c.max[BL_PEER]);
+		assert_int_equal(d->set[BL_PEER].dropped, 500 - c.max[BL_PEER]);
+		assert_true(d->set[BL_SERVICE].cap <= c.max[BL_SERVICE]);
+		m = bl_dev_memory(d) + bh_dev_memory(h);
+		if (m > dev_max)
+			dev_max = m;
+		mem += m;
+		bl_dev_free(d);
+		bh_dev_free(h);
+	}
+	/* 64 peers, 32 services, windows of 32 and 50 keys. */
+	print_message("# %zu bytes per device at most, %zu in all\n",
+	    dev_max, mem);
+	assert_true(dev_max < 16384);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_median_mad),
+		cmocka_unit_test(test_volume_bound),
+		cmocka_unit_test(test_volume_flat),
+		cmocka_unit_test(test_learning_transition),
+		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_dedup_window),
+		cmocka_unit_test(test_off_hours),
+		cmocka_unit_test(test_vol_text),
+		cmocka_unit_test(test_clone),
+		cmocka_unit_test(test_behave_scan),
+		cmocka_unit_test(test_behave_counted),
+		cmocka_unit_test(test_behave_flood),
+		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_many_devices_caps),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
