@@ -60,8 +60,8 @@ usage(FILE *fp)
 "                 [--state db] [--workers n] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
-"       wardwatch policy suggest --state db [--device mac | --class name]\n"
 "       wardwatch baseline show | reset --state db [--device mac]\n"
+"       wardwatch policy suggest --state db [--device mac | --class name]\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -421,10 +421,10 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "policy") == 0)
-		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
 		return baseline_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "policy") == 0)
+		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */

@@ -6,9 +6,9 @@ usage: privacy.py CAPTURE EVE
 Finds every HL7 PID, NK1 and PV1 segment in the raw bytes of CAPTURE,
 splits it into fields, components and subcomponents, and fails if any
 value of four or more characters is a word of a string in EVE (the
-records wardwatch wrote for that capture; times are left out, since
-"000000" is both a fake MRN and a microsecond count).  Prints what
-leaked.
+records wardwatch wrote for that capture; times are left out, every
+string shaped as an EVE time whatever its key, since "000000" is both a
+fake MRN and a microsecond count).  Prints what leaked.
 """
 import json
 import re
@@ -28,7 +28,7 @@ def patient_values(raw):
     return values
 
 
-TIMES = ("timestamp", "start", "end", "first_seen", "last_seen")
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d{4}")
 
 
 def strings(obj, key=None):
@@ -38,7 +38,7 @@ def strings(obj, key=None):
     elif isinstance(obj, list):
         for v in obj:
             yield from strings(v, key)
-    elif isinstance(obj, str) and key not in TIMES:
+    elif isinstance(obj, str) and not TIME.fullmatch(obj):
         yield obj
 
 

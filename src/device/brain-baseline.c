@@ -651,6 +651,12 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		return;
 	if (b->bl->run_start_us == 0)
 		b->bl->run_start_us = ev->ts_us;
+	/* A router has no baseline: what it forwards is its hosts', and
+	 * what it says itself (probes, logs, routing) is the network's. */
+	if (c != NULL && (c->d.flags & DEV_F_ROUTER))
+		c = NULL;
+	if (s != NULL && (s->d.flags & DEV_F_ROUTER))
+		s = NULL;
 	/* Both ends have their baseline before either is judged: a peer
 	 * first seen now is learning, a newcomer. */
 	if (s != NULL)
@@ -866,8 +872,10 @@ brain_bl_activity(struct brain *b, const struct brain_ev *ev,
 	struct bh_hit hit[2];
 	size_t n;
 
-	if (b->bl == NULL || a == NULL)
+	if (b->bl == NULL || a == NULL || (a->d.flags & DEV_F_ROUTER))
 		return;
+	if (p != NULL && (p->d.flags & DEV_F_ROUTER))
+		p = NULL;
 	if (b->bl->run_start_us == 0)
 		b->bl->run_start_us = ev->ts_us;
 	bl_get(b, a, ev->ts_us);

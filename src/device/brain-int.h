@@ -49,9 +49,9 @@ struct brain_dev {
 	uint64_t	 lease_us;	/* its address came from DHCP then */
 	bool		 merged;	/* folded into another device */
 	bool		 evicted;	/* made room for another */
-	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
 	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
 	struct bh_dev	*bh;		/* behaviour windows */
+	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
 };
 
 /*
@@ -171,8 +171,8 @@ struct brain {
 	struct zones	*own_zones;
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
-	struct brain_pol *pol;		/* brain-policy.c */
 	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
+	struct brain_pol *pol;		/* brain-policy.c */
 };
 
 /* Alerts remembered for the alert window (brain_explain()). */

@@ -1792,8 +1792,8 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	}
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
-	brain_policy_dev_json(b, jw, n);
 	brain_bl_record(jw, n);
+	brain_policy_dev_json(b, jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -1993,8 +1993,8 @@ brain_settle(struct brain *b)
 			b->devs[k++] = n;
 			continue;
 		}
-		brain_policy_dev_free(n);
 		brain_bl_dev_free(n);
+		brain_policy_dev_free(n);
 		dev_free(&n->d);
 		free(n);
 	}
@@ -2723,8 +2723,8 @@ brain_free(struct brain *b)
 		brain_ev_release(&b->pend[i]);
 	detect_filter_free(b->filter);
 	for (i = 0; i < b->ndevs; i++) {
-		brain_policy_dev_free(b->devs[i]);
 		brain_bl_dev_free(b->devs[i]);
+		brain_policy_dev_free(b->devs[i]);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}

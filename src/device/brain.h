@@ -72,6 +72,9 @@ struct brain_config {
 	 * (device, reason, peer). */
 	struct zones	*zones;
 	uint32_t	 alert_window;	/* seconds */
+	/* Baselines and attack behaviours (baseline: in the config);
+	 * baseline.learn_run is --learn. */
+	struct bl_config baseline;
 	/* Zero-trust policy (policy/policy.h): site files added to the
 	 * shipped profiles in order, then the config's own profiles
 	 * (owned; NULL: none); enum pol_set_mode. */
@@ -82,9 +85,6 @@ struct brain_config {
 	uint8_t		 policy_mode;
 	/* geoip: MaxMind databases, NULL: none (policy/geo.h). */
 	char		*geoip_country, *geoip_asn;
-	/* Baselines and attack behaviours (baseline: in the config);
-	 * baseline.learn_run is --learn. */
-	struct bl_config baseline;
 };
 
 enum brain_ev_kind {

@@ -193,6 +193,10 @@ UNIT_TESTS += tests/unit/test-smb
 tests_unit_test_smb_SOURCES = tests/unit/test-smb.c
 tests_unit_test_smb_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-baseline
+tests_unit_test_baseline_SOURCES = tests/unit/test-baseline.c
+tests_unit_test_baseline_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-policy
 tests_unit_test_policy_SOURCES = tests/unit/test-policy.c
 tests_unit_test_policy_LDADD = $(WW_UNIT_LIBS)
@@ -205,7 +209,3 @@ tests_unit_test_brain_policy_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-geo
 tests_unit_test_geo_SOURCES = tests/unit/test-geo.c
 tests_unit_test_geo_LDADD = $(WW_UNIT_LIBS)
-
-UNIT_TESTS += tests/unit/test-baseline
-tests_unit_test_baseline_SOURCES = tests/unit/test-baseline.c
-tests_unit_test_baseline_LDADD = $(WW_UNIT_LIBS)
