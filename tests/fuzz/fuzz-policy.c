@@ -2,10 +2,10 @@
  * fuzz-policy.c - libFuzzer target for the zero-trust profile loader.
  *
  * The input is a policy file; policy_load_buffer() must report errors
- * and never crash, leak or hang, whatever the bytes.  Every profile it
- * took is then written out (policy_write_yaml(), the writer of
- * "policy suggest") and must load again without an error: the writer
- * speaks the loader's schema.  Seeds: profiles/policy, e.g.
+ * and never crash, leak or hang, whatever the bytes.  The profiles of
+ * a file without errors are then written out (policy_write_yaml(), the
+ * writer of "policy suggest") and must load again without an error:
+ * the writer speaks the loader's schema.  Seeds: profiles/policy, e.g.
  *
  *	mkdir corpus && ./tests/fuzz/fuzz-policy corpus \
  *	    $top_srcdir/profiles/policy
@@ -34,10 +34,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		return 0;
 	pol = brain_policy_new();
-	(void)policy_load_buffer(pol, "fuzz.yaml", (const char *)data, size,
-	    devnull);
-	if (policy_count(pol) > 0 && (f = open_memstream(&text, &len)) !=
-	    NULL) {
+	/* A file with errors is refused as a whole (-T, start-up): only a
+	 * clean one must survive the writer. */
+	if (policy_load_buffer(pol, "fuzz.yaml", (const char *)data, size,
+	    devnull) == 0 && policy_count(pol) > 0 &&
+	    (f = open_memstream(&text, &len)) != NULL) {
 		fputs("profiles:\n", f);
 		for (i = 0; i < policy_count(pol); i++)
 			policy_write_yaml(f, policy_at(pol, i));
