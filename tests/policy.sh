@@ -60,15 +60,16 @@ geoip:
 EOF
 } >"$tmp/geo.yaml"
 
-# 1-2: the benign ward.
+# 1-2: the benign ward, learnt (--learn: its devices enforce from the
+# next run on).
 "$WW" -r "$top_srcdir/pcaps/ward.pcap" -c "$tmp/zones.yaml" -l "$tmp/w" \
-    >"$tmp/out" 2>&1
+    --learn --state "$tmp/ward.db" >"$tmp/out" 2>&1
 ok $? "ward.pcap runs under the shipped profiles"
 n=$(alerts "$tmp/w/eve.json" | wc -l)
 [ "$n" -eq 0 ]
 ok $? "ward.pcap: no policy alert ($n)"
 
-# 3-11: the incidents.
+# 3-11: the incidents (the ward again, then what its profiles forbid).
 "$GEN" policy "$tmp/policy.pcap" >"$tmp/out" 2>&1
 ok $? "pcapgen policy"
 if [ -r "$GEO/GeoLite2-Country-Test.mmdb" ]; then
@@ -76,8 +77,10 @@ if [ -r "$GEO/GeoLite2-Country-Test.mmdb" ]; then
 else
 	cfg="$tmp/zones.yaml"
 fi
-"$WW" -r "$tmp/policy.pcap" -c "$cfg" -l "$tmp/p" >"$tmp/out" 2>&1
-ok $? "the policy scenario runs"
+cp "$tmp/ward.db" "$tmp/p.db"
+"$WW" -r "$tmp/policy.pcap" -c "$cfg" -l "$tmp/p" --state "$tmp/p.db" \
+    >"$tmp/out" 2>&1
+ok $? "the policy scenario runs, the ward's devices enforcing"
 e="$tmp/p/eve.json"
 alerts "$e" | sort | uniq -c | sed 's/^/# /'
 grep '"gid":9200' "$e" | grep '"dest_port":23' | grep -q \

@@ -236,13 +236,16 @@ void		 brain_policy_free(struct brain *);
 void		 brain_policy_dev_free(struct brain_dev *);
 void		 brain_policy_flow(struct brain *, const struct brain_ev *,
 		    struct brain_dev *client, struct brain_dev *server);
-void		 brain_policy_activity(struct brain *, const struct brain_ev *);
+void		 brain_policy_activity(struct brain *, const struct brain_ev *,
+		    struct brain_dev *actor, struct brain_dev *peer);
 void		 brain_policy_act(struct brain *, const struct brain_ev *,
 		    int kind, struct brain_dev *actor, struct brain_dev *peer,
 		    const char *value, const char *ae);
 void		 brain_policy_learning(struct brain *, struct brain_dev *,
 		    bool learning, uint64_t ts_us);
 bool		 brain_policy_is_learning(const struct brain_dev *);
+/* End of a run: differences of devices still learning, once. */
+void		 brain_policy_finish(struct brain *, uint64_t ts_us);
 void		 brain_policy_dev_json(struct brain *, struct jsonw *,
 		    const struct brain_dev *);
 const char	*brain_policy_cell(struct brain *, const struct brain_dev *,

@@ -37,6 +37,7 @@
 #include "device/brain-int.h"
 #include "device/fpdb.h"
 #include "output/jsonw.h"
+#include "policy/baseline.h"
 #include "policy/geo.h"
 #include "policy/policy.h"
 #include "policy/zone.h"
@@ -62,8 +63,10 @@ struct pol_dev {
 	 * they had it). */
 	struct pol_profile *seen;
 	size_t		 nseen;
-	bool		 learning;
+	bool		 learning;	/* as last seen */
 	bool		 seen_dirty;
+	/* Findings already written: the learned lists up to these. */
+	uint32_t	 rep[8];
 	uint32_t	 alerts;	/* written */
 	uint32_t	 violations;	/* judged so, alerts or not */
 	uint64_t	 aw_start_us;	/* POL_PEER_ALERTS_PER_WINDOW */
@@ -222,6 +225,53 @@ pol_dev(struct brain_dev *n)
 		policy_profile_init(&n->pol->learned, POL_T_LEARNED, NULL);
 	}
 	return n->pol;
+}
+
+static void pol_findings(struct brain *, struct brain_dev *, uint64_t);
+static void pol_reported(struct pol_dev *);
+
+static bool
+pol_country_in(const struct pol_profile *p, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < p->countries.n; i++)
+		if (strcmp(p->countries.v[i], c) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether a device learns is the baselines' (policy/baseline.h): a
+ * device learns while its baseline does (a newcomer for its learning
+ * period, every device in a --learn run).  When it stops, what it did
+ * beyond its profile is written as findings.
+ */
+static bool
+pol_learning(struct brain *b, struct brain_dev *n, uint64_t ts)
+{
+	struct pol_dev *pd = pol_dev(n);
+	bool l;
+
+	if (n->bl != NULL && (l = n->bl->mode != BL_ENFORCING) !=
+	    pd->learning) {
+		pd->learning = l;
+		if (!l)
+			pol_findings(b, n, ts);
+	}
+	return pd->learning;
+}
+
+/*
+ * While learning (policy.mode learned), a violation is learned, not an
+ * alert, except what is never normal practice: a medical device on
+ * the internet or a cleartext login alerts from the first packet (and
+ * is learned too: one alert, then a finding).
+ */
+static bool
+pol_absorbed(enum pol_sid sid)
+{
+	return sid != POL_SID_INTERNET && sid != POL_SID_CLEARTEXT;
 }
 
 static const char *
@@ -469,7 +519,8 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	policy_learn_fanout(pol_seen(pd, pol_dev_class(n)), pd->fo_n);
 	if (policy_judge_fanout(p, ln, pd->fo_n, &v) == POL_OK)
 		return;
-	if (pd->learning && !b->pol->strict) {
+	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
+	    p->mode == POL_MODE_ENFORCE) {
 		policy_learn_fanout(&pd->learned, pd->fo_n);
 		pd->seen_dirty = true;
 		return;
@@ -518,12 +569,14 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
 	if (policy_judge_flow(p, ln, &f, &v) == POL_OK)
 		return false;
-	if (pd->learning && !b->pol->strict) {
+	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
+	    p->mode == POL_MODE_ENFORCE) {
 		(void)policy_learn_flow(&pd->learned, &f);
 		if (f.country != NULL)
 			(void)policy_learn_country(&pd->learned, f.country);
 		pd->seen_dirty = true;
-		return false;
+		if (pol_absorbed(v.sid))
+			return false;
 	}
 	if (f.proto == 6 || f.proto == 17)
 		snprintf(port, sizeof(port), "/%u", f.port);
@@ -650,7 +703,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			pd->seen_dirty = true;
 		if (sid == POL_OK)
 			continue;
-		if (pd->learning && !b->pol->strict) {
+		if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
+	    p->mode == POL_MODE_ENFORCE) {
 			if (kind == 'h')
 				(void)policy_learn_hl7(&pd->learned, side == 0,
 				    value);
@@ -663,7 +717,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			else
 				pd->learned.cleartext_logins = true;
 			pd->seen_dirty = true;
-			continue;
+			if (pol_absorbed(sid))
+				continue;
 		}
 		snprintf(reason, sizeof(reason), "%c%d:%s", kind, side,
 		    value != NULL ? value : "");
@@ -675,19 +730,17 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 
 /*
  * An activity event (app/activity.def): end[0] the actor, end[1] its
- * peer, found (never made) in the inventory.  SMB writes are the
+ * peer (NULL: not a device the inventory knows).  SMB writes are the
  * baselines' (ransomware), not the profiles'.
  */
 void
-brain_policy_activity(struct brain *b, const struct brain_ev *ev)
+brain_policy_activity(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *a, struct brain_dev *p)
 {
-	struct brain_dev *a, *p;
 	char v[DEV_VALUE_MAX], *tab;
 
 	if (b->pol == NULL)
 		return;
-	a = brain_alert_dev(b, &ev->end[0], ev->vlan);
-	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
 	if (a == NULL && p == NULL)
 		return;
 	strlcpy(v, ev->value, sizeof(v));
@@ -713,36 +766,87 @@ brain_policy_activity(struct brain *b, const struct brain_ev *ev)
 	}
 }
 
-/*
- * The baseline says whether a device learns.  When it stops, what it
- * learned beyond its profile is reported once, as findings.
- */
-void
-brain_policy_learning(struct brain *b, struct brain_dev *n, bool learning,
-    uint64_t ts_us)
+/* A learned entry that the profile allows (as a flow it stands for). */
+static bool
+pol_entry_allowed(const struct pol_profile *p, bool initiated,
+    const struct pol_entry *e)
 {
-	struct pol_dev *pd;
-	const struct pol_profile *p;
-	struct jsonw *jw;
-	char buf[64];
-	size_t i;
+	struct pol_verdict v;
+	struct pol_flow f;
 
-	if (b->pol == NULL || n == NULL)
+	memset(&f, 0, sizeof(f));
+	f.initiated = initiated;
+	f.peer_zone = e->zone[0] != '\0' ? e->zone : "local";
+	f.peer_class = e->class[0] != '\0' ? e->class : NULL;
+	f.proto = e->proto;
+	f.port = e->port_lo;
+	f.app = e->app[0] != '\0' ? e->app : NULL;
+	return policy_judge_flow(p, NULL, &f, &v) == POL_OK;
+}
+
+/* A learned name (nkeys order of pol_findings()) the profile allows. */
+static bool
+pol_name_allowed(const struct pol_profile *p, size_t k, const char *s)
+{
+	struct pol_verdict v;
+
+	switch (k) {
+	case 0:
+	case 1:
+		return policy_judge_hl7(p, NULL, k == 0, s, &v) == POL_OK;
+	case 2:
+	case 3:
+		return policy_judge_dicom(p, NULL, k == 2, s, NULL, &v) ==
+		    POL_OK;
+	case 4:
+		return policy_judge_dicom(p, NULL, true, NULL, s, &v) ==
+		    POL_OK;
+	default:
+		return p->countries.n == 0 || pol_country_in(p, s);
+	}
+}
+
+/*
+ * What a device learned beyond its profile and was not reported yet,
+ * as one "policy_findings" device record: at the end of its learning,
+ * and at the end of a run for a device still learning (each difference
+ * once).
+ */
+static void
+pol_findings(struct brain *b, struct brain_dev *n, uint64_t ts_us)
+{
+	struct pol_dev *pd = n->pol;
+	const struct pol_profile *p, *ln;
+	const struct pol_names *names[6];
+	static const char *const nkeys[6] = { "hl7_send", "hl7_receive",
+	    "dicom_scu", "dicom_scp", "dicom_ae_titles", "countries" };
+	struct jsonw *jw;
+	char buf[200];
+	size_t i, k, total = 0;
+
+	if (b->pol == NULL || pd == NULL || b->pol->strict)
 		return;
-	pd = pol_dev(n);
-	if (pd->learning == learning)
-		return;
-	pd->learning = learning;
-	if (learning || b->pol->strict)
-		return;
-	/* The end of learning: what the profile did not allow. */
-	if (pd->learned.initiate.n + pd->learned.accept.n +
-	    pd->learned.hl7_send.n + pd->learned.hl7_receive.n +
-	    pd->learned.dicom_scu.n + pd->learned.dicom_scp.n +
-	    pd->learned.dicom_ae.n == 0 && !pd->learned.cleartext_logins &&
-	    !pd->learned.internet && pd->learned.max_fanout == 0)
-		return;
+	ln = &pd->learned;
+	names[0] = &ln->hl7_send;
+	names[1] = &ln->hl7_receive;
+	names[2] = &ln->dicom_scu;
+	names[3] = &ln->dicom_scp;
+	names[4] = &ln->dicom_ae;
+	names[5] = &ln->countries;
 	p = pol_profile_of(b, n);
+	for (k = 0; k < 2; k++) {
+		const struct pol_list *l = k ? &ln->accept : &ln->initiate;
+
+		for (i = pd->rep[k]; i < l->n; i++)
+			total += !pol_entry_allowed(p, k == 0, &l->v[i]);
+	}
+	for (k = 0; k < 6; k++)
+		for (i = pd->rep[2 + k]; i < names[k]->n; i++)
+			total += !pol_name_allowed(p, k, names[k]->v[i]);
+	if (total == 0) {
+		pol_reported(pd);
+		return;
+	}
 	if ((jw = brain_device_record(b, n, "device", ts_us)) == NULL)
 		return;
 	jsonw_key(jw, "device");
@@ -756,51 +860,99 @@ brain_policy_learning(struct brain *b, struct brain_dev *n, bool learning,
 	jsonw_key(jw, "policy");
 	jsonw_obj_open(jw);
 	jsonw_kv_str(jw, "profile", p->file);
-	jsonw_kv_str(jw, "note", "done while learning, not allowed by the "
-	    "profile: allowed from now on (policy.mode learned)");
+	jsonw_kv_str(jw, "state", pd->learning ? "learning" : "enforcing");
+	jsonw_kv_str(jw, "note", "done while learning and not allowed by "
+	    "the profile: allowed for this device from now on "
+	    "(policy.mode learned)");
 	jsonw_key(jw, "differences");
 	jsonw_obj_open(jw);
-	jsonw_key(jw, "initiate");
-	jsonw_arr_open(jw);
-	for (i = 0; i < pd->learned.initiate.n; i++) {
-		char e[200];
+	for (k = 0; k < 2; k++) {
+		const struct pol_list *l = k ? &ln->accept : &ln->initiate;
 
-		policy_entry_format(&pd->learned.initiate.v[i], e, sizeof(e));
-		jsonw_str(jw, e);
+		jsonw_key(jw, k ? "accept" : "initiate");
+		jsonw_arr_open(jw);
+		for (i = pd->rep[k]; i < l->n; i++) {
+			/* Learned under another class, and now allowed. */
+			if (pol_entry_allowed(p, k == 0, &l->v[i]))
+				continue;
+			policy_entry_format(&l->v[i], buf, sizeof(buf));
+			jsonw_str(jw, buf);
+		}
+		jsonw_arr_close(jw);
+		pd->rep[k] = (uint32_t)l->n;
 	}
-	jsonw_arr_close(jw);
-	jsonw_key(jw, "accept");
-	jsonw_arr_open(jw);
-	for (i = 0; i < pd->learned.accept.n; i++) {
-		char e[200];
-
-		policy_entry_format(&pd->learned.accept.v[i], e, sizeof(e));
-		jsonw_str(jw, e);
+	for (k = 0; k < 6; k++) {
+		jsonw_key(jw, nkeys[k]);
+		jsonw_arr_open(jw);
+		for (i = pd->rep[2 + k]; i < names[k]->n; i++)
+			if (!pol_name_allowed(p, k, names[k]->v[i]))
+				jsonw_str(jw, names[k]->v[i]);
+		jsonw_arr_close(jw);
+		pd->rep[2 + k] = (uint32_t)names[k]->n;
 	}
-	jsonw_arr_close(jw);
-#define NAMES(key, f)							\
-	jsonw_key(jw, key);						\
-	jsonw_arr_open(jw);						\
-	for (i = 0; i < pd->learned.f.n; i++)				\
-		jsonw_str(jw, pd->learned.f.v[i]);			\
-	jsonw_arr_close(jw);
-	NAMES("hl7_send", hl7_send)
-	NAMES("hl7_receive", hl7_receive)
-	NAMES("dicom_scu", dicom_scu)
-	NAMES("dicom_scp", dicom_scp)
-	NAMES("dicom_ae_titles", dicom_ae)
-	NAMES("countries", countries)
-#undef NAMES
-	if (pd->learned.internet)
+	if (ln->internet)
 		jsonw_kv_bool(jw, "internet", true);
-	if (pd->learned.cleartext_logins)
+	if (ln->cleartext_logins)
 		jsonw_kv_bool(jw, "cleartext_logins", true);
-	if (pd->learned.max_fanout > 0)
-		jsonw_kv_uint(jw, "max_fan_out", pd->learned.max_fanout);
+	if (ln->max_fanout > 0)
+		jsonw_kv_uint(jw, "max_fan_out", ln->max_fanout);
 	jsonw_obj_close(jw);
 	jsonw_obj_close(jw);
 	if (record_commit(&b->rw) == 0)
 		ctr_inc(b->ctr, CTR_POLICY_FINDINGS);
+}
+
+/* Everything learned so far counts as reported (an earlier run did). */
+static void
+pol_reported(struct pol_dev *pd)
+{
+	const struct pol_profile *ln = &pd->learned;
+
+	pd->rep[0] = (uint32_t)ln->initiate.n;
+	pd->rep[1] = (uint32_t)ln->accept.n;
+	pd->rep[2] = (uint32_t)ln->hl7_send.n;
+	pd->rep[3] = (uint32_t)ln->hl7_receive.n;
+	pd->rep[4] = (uint32_t)ln->dicom_scu.n;
+	pd->rep[5] = (uint32_t)ln->dicom_scp.n;
+	pd->rep[6] = (uint32_t)ln->dicom_ae.n;
+	pd->rep[7] = (uint32_t)ln->countries.n;
+}
+
+/*
+ * For a device without a baseline (baselines off, tests): the caller
+ * says whether it learns.  A device with one follows it.
+ */
+void
+brain_policy_learning(struct brain *b, struct brain_dev *n, bool learning,
+    uint64_t ts_us)
+{
+	struct pol_dev *pd;
+
+	if (b->pol == NULL || n == NULL)
+		return;
+	pd = pol_dev(n);
+	if (pd->learning == learning)
+		return;
+	pd->learning = learning;
+	if (!learning)
+		pol_findings(b, n, ts_us);
+}
+
+void
+brain_policy_finish(struct brain *b, uint64_t ts_us)
+{
+	size_t i;
+
+	if (b->pol == NULL)
+		return;
+	for (i = 0; i < b->ndevs; i++) {
+		struct brain_dev *n = b->devs[i];
+
+		if (n->pol == NULL || n->merged || n->evicted)
+			continue;
+		(void)pol_learning(b, n, ts_us);
+		pol_findings(b, n, ts_us);
+	}
 }
 
 const struct geo *
@@ -812,6 +964,8 @@ brain_policy_geo(const struct brain *b)
 bool
 brain_policy_is_learning(const struct brain_dev *n)
 {
+	if (n->bl != NULL)
+		return n->bl->mode != BL_ENFORCING;
 	return n->pol != NULL && n->pol->learning;
 }
 
@@ -833,8 +987,8 @@ brain_policy_dev_json(struct brain *b, struct jsonw *jw,
 	jsonw_kv_str(jw, "file", p->file);
 	jsonw_kv_str(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
-	jsonw_kv_str(jw, "state", n->pol != NULL && n->pol->learning ?
-	    "learning" : "enforcing");
+	jsonw_kv_str(jw, "state", brain_policy_is_learning(n) ? "learning" :
+	    "enforcing");
 	jsonw_kv_uint(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
 	jsonw_kv_uint(jw, "violations", n->pol != NULL ?
 	    n->pol->violations : 0);
@@ -853,7 +1007,7 @@ brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
 		return buf;
 	}
 	p = pol_profile_of(b, n);
-	if (n->pol != NULL && n->pol->learning)
+	if (brain_policy_is_learning(n) && !b->pol->strict)
 		snprintf(buf, len, "learning");
 	else if (p->mode == POL_MODE_OBSERVE)
 		snprintf(buf, len, "observe %" PRIu32, n->pol != NULL ?
@@ -972,6 +1126,7 @@ brain_policy_load(struct brain *b)
 			if (policy_count(pol) == 1)
 				policy_profile_merge(&pol_dev(n)->learned,
 				    policy_at(pol, 0));
+			pol_reported(pol_dev(n));
 			policy_free(pol);
 		}
 		pol_seen_key(&n->d, key, sizeof(key));

@@ -1155,7 +1155,6 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 			n->d.last_us = ev->ts_us;
 		n->d.unsaved = true;
 	}
-	brain_policy_flow(b, ev, c, s);
 	/* A service is what answers on a registered port. */
 	if (s != NULL && ev->answered && (ev->proto == 6 || ev->proto == 17) &&
 	    ev->dport != 0 && ev->dport < 49152) {
@@ -1164,6 +1163,8 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
 	brain_bl_flow(b, ev, c, s);
+	/* After the baselines: whether a device learns is theirs. */
+	brain_policy_flow(b, ev, c, s);
 }
 
 static void
@@ -1643,7 +1644,7 @@ brain_apply_activity(struct brain *b, const struct brain_ev *ev)
 	a = brain_resolve(b, &ev->end[0], ev->vlan, ev->ts_us);
 	p = brain_alert_dev(b, &ev->end[1], ev->vlan);
 	brain_bl_activity(b, ev, a, p != a ? p : NULL);
-	brain_policy_activity(b, ev);
+	brain_policy_activity(b, ev, a, p != a ? p : NULL);
 }
 
 static void
@@ -2520,6 +2521,7 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	if (ts_us < b->now_us)
 		ts_us = b->now_us;
 	brain_bl_finish(b, ts_us);
+	brain_policy_finish(b, ts_us);
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);

@@ -456,6 +456,7 @@ pol_load_entry(struct pol_load *l, const char *what,
 	size_t nz = 0, nc = 0, np = 0, i, j, a, b, c;
 	uint16_t lo[POL_ENTRY_ITEMS], hi[POL_ENTRY_ITEMS];
 	int errs = l->y->nerrors;
+	bool bad = false;	/* a node already reported (alias, tag) */
 	const char *s;
 
 	if (m->kind == CFGYAML_BAD)
@@ -492,14 +493,17 @@ pol_load_entry(struct pol_load *l, const char *what,
 		switch (j) {
 		case 0:
 			nz = pol_items(l, v, "zone", zones, POL_ENTRY_ITEMS);
+			bad |= nz == 0;
 			for (a = 0; a < nz; a++)
-				(void)pol_name(l, zones[a], "zone");
+				bad |= pol_name(l, zones[a], "zone") == NULL;
 			break;
 		case 1:
 			nc = pol_items(l, v, "class", classes,
 			    POL_ENTRY_ITEMS);
+			bad |= nc == 0;
 			for (a = 0; a < nc; a++)
-				(void)pol_class(l, classes[a], "class");
+				bad |= pol_class(l, classes[a], "class") ==
+				    NULL;
 			break;
 		case 2:
 			if (pol_key_is(v, "tcp"))
@@ -517,12 +521,16 @@ pol_load_entry(struct pol_load *l, const char *what,
 			break;
 		case 3:
 			np = pol_items(l, v, "port", ports, POL_ENTRY_ITEMS);
+			bad |= np == 0;
 			for (a = 0; a < np; a++)
-				(void)pol_port(l, ports[a], &lo[a], &hi[a]);
+				bad |= pol_port(l, ports[a], &lo[a], &hi[a]) ==
+				    -1;
 			break;
 		case 4:
-			if ((s = pol_name(l, v, "app")) == NULL)
+			if ((s = pol_name(l, v, "app")) == NULL) {
+				bad = true;
 				break;
+			}
 			if (!pol_known(l->pol->apps, l->pol->napps, s)) {
 				cfgyaml_error(l->y, v, "app: unknown "
 				    "application protocol \"%s\"", s);
@@ -535,7 +543,7 @@ pol_load_entry(struct pol_load *l, const char *what,
 	if (np > 0 && e.proto != 6 && e.proto != 17)
 		cfgyaml_error(l->y, seen[3], "%s: a port needs proto tcp or "
 		    "udp", what);
-	if (l->y->nerrors != errs)
+	if (bad || l->y->nerrors != errs)
 		return;
 	/* Every combination of the lists: one entry each. */
 	for (a = 0; a < (nz ? nz : 1); a++)
@@ -929,6 +937,13 @@ pol_load_profile(struct pol_load *l, const struct cfgyaml_node *m)
 	if (ntarget == 0)
 		cfgyaml_error(l->y, m, "profile names no class, device or "
 		    "fingerprint");
+	if (p->name[0] == '\0') {
+		/* Never a profile without a name: its node (a tag, an
+		 * alias) was reported when the YAML was read. */
+		policy_profile_clear(p);
+		free(p);
+		return;
+	}
 	else if (ntarget > 1)
 		cfgyaml_error(l->y, m, "profile names more than one of class, "
 		    "device and fingerprint");

@@ -175,3 +175,16 @@ tests_fuzz_fuzz_detect_LDADD = $(WW_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/fuzz-rules.c tests/fuzz/fuzz-detect.c \
 	tests/fuzz/corpus/rules tests/fuzz/corpus/detect
+
+## fuzz-policy: the zero-trust profile loader, and its writer read back
+## (see fuzz-policy.c).  policy.c is compiled again with coverage
+## instrumentation; its object takes precedence over libwardwatch.a's.
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz-policy
+tests_fuzz_fuzz_policy_SOURCES = tests/fuzz/fuzz-policy.c \
+	src/policy/policy.c src/util/cfgyaml.c
+tests_fuzz_fuzz_policy_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_policy_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_policy_LDADD = $(WW_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/fuzz-policy.c

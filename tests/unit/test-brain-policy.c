@@ -56,6 +56,9 @@ struct fix {
 };
 
 static const char *reuse_db;	/* fix_new(): this database, kept */
+/* Devices' baselines learn this long (seconds; 0: they enforce at
+ * once), and policy learns with them. */
+static uint32_t learning_period;
 
 static struct fix *
 fix_new(bool strict, bool with_db)
@@ -79,6 +82,7 @@ fix_new(bool strict, bool with_db)
 	x->cfg.policy_files[0] = strdup(x->file);
 	x->cfg.n_policy_files = 1;
 	x->cfg.policy_mode = strict ? POL_SET_STRICT : POL_SET_LEARNED;
+	x->cfg.baseline.learning_period = learning_period;
 	x->cfg.zones = zones_new();
 	assert_int_equal(zones_add_vlan(x->cfg.zones,
 	    zones_add(x->cfg.zones, "medical"), 20), 0);
@@ -328,7 +332,11 @@ test_router_not_judged(void **state)
 	fix_free(x);
 }
 
-/* Learning: absorbed, allowed later, findings once; strict alerts. */
+/*
+ * Learning (the baselines' period): absorbed, allowed later, findings
+ * once; strict alerts; a medical device on the internet alerts even
+ * while it learns.
+ */
 static void
 test_learning(void **state)
 {
@@ -338,37 +346,75 @@ test_learning(void **state)
 	int strict;
 
 	(void)state;
+	learning_period = 3600;
 	for (strict = 0; strict < 2; strict++) {
 		x = fix_new(strict, false);
 		ward(x, &q);
-		brain_policy_learning(x->b, x->b->devs[0], true, 2 * SEC);
-		assert_true(brain_policy_is_learning(x->b->devs[0]));
 		flow(&q, 3 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON,
 		    "10.20.0.51", 23, APP_TELNET);
-		brain_sync(x->b, 0, 4 * SEC, &q);
-		brain_policy_learning(x->b, x->b->devs[0], false, 4 * SEC);
+		flow(&q, 4 * SEC, MAC_PUMP, "10.20.0.50", NULL, "81.2.69.142",
+		    443, APP_TLS);
+		brain_sync(x->b, 0, 5 * SEC, &q);
+		assert_true(brain_policy_is_learning(x->b->devs[0]));
+		/* Its baseline's period ends: it enforces. */
 		flow(&q, 5000 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON,
 		    "10.20.0.51", 23, APP_TELNET);
 		flow(&q, 5001 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON,
 		    "10.20.0.51", 22, APP_SSH);
 		brain_sync(x->b, 0, 5002 * SEC, &q);
+		assert_false(brain_policy_is_learning(x->b->devs[0]));
 		record_flush(&x->b->rw);
+		assert_non_null(line_with(&x->out, "\"signature_id\":2,",
+		    "81.2.69.142"));
 		l = line_with(&x->out, "\"event\":\"policy_findings\"", NULL);
 		if (strict) {
 			assert_null(l);
-			assert_int_equal(count(&x->out, "\"gid\":9200"), 3);
+			assert_int_equal(count(&x->out, "\"gid\":9200"), 4);
 		} else {
 			assert_non_null(l);
 			assert_non_null(strstr(l, "\"initiate\":[\"class "
-			    "patient-monitor tcp/23 telnet\"]"));
+			    "patient-monitor tcp/23 telnet\",\"zone internet "
+			    "tcp/443 tls\"]"));
+			assert_non_null(strstr(l, "\"internet\":true"));
 			/* Telnet learned; SSH was not. */
-			assert_int_equal(count(&x->out, "\"gid\":9200"), 1);
+			assert_int_equal(count(&x->out, "\"gid\":9200"), 2);
 			assert_non_null(line_with(&x->out, "\"gid\":9200",
 			    "tcp/22 ssh"));
 		}
 		brain_queue_free(&q);
 		fix_free(x);
 	}
+	learning_period = 0;
+}
+
+/* A run that ends while the device still learns: its findings so far,
+ * once. */
+static void
+test_learning_run_end(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct fix *x;
+	const char *l;
+
+	(void)state;
+	learning_period = 3600;
+	x = fix_new(false, false);
+	learning_period = 0;
+	ward(x, &q);
+	flow(&q, 3 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51", 23,
+	    APP_TELNET);
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	assert_int_equal(brain_finish(x->b, 5 * SEC), 0);
+	/* The pump's (the monitor's profile observes: nothing learned). */
+	assert_int_equal(count(&x->out, "\"event\":\"policy_findings\""),
+	    1);
+	l = line_with(&x->out, "\"event\":\"policy_findings\"",
+	    "00:40:c1:00:00:01");
+	assert_non_null(l);
+	assert_non_null(strstr(l, "\"state\":\"learning\""));
+	assert_int_equal(count(&x->out, "\"gid\":9200"), 0);
+	brain_queue_free(&q);
+	fix_free(x);
 }
 
 /* What a device learned is enforced in the next run too. */
@@ -380,13 +426,13 @@ test_learned_persists(void **state)
 	char db[64];
 
 	(void)state;
+	learning_period = 3600;
 	x = fix_new(false, true);
+	learning_period = 0;
 	ward(x, &q);
-	brain_policy_learning(x->b, x->b->devs[0], true, 2 * SEC);
 	flow(&q, 3 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51", 23,
 	    APP_TELNET);
 	brain_sync(x->b, 0, 4 * SEC, &q);
-	brain_policy_learning(x->b, x->b->devs[0], false, 4 * SEC);
 	assert_int_equal(brain_finish(x->b, 5 * SEC), 0);
 	strlcpy(db, x->db, sizeof(db));
 	fix_free(x);
@@ -529,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_records_and_observe),
 		cmocka_unit_test(test_router_not_judged),
 		cmocka_unit_test(test_learning),
+		cmocka_unit_test(test_learning_run_end),
 		cmocka_unit_test(test_learned_persists),
 		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_suggest),

@@ -195,6 +195,35 @@ test_errors(void **state)
 	assert_int_equal(mismatches, 0);
 }
 
+/* Found by fuzz-policy: nodes the YAML reader already refused (a tag,
+ * an alias) inside a profile make no profile and no crash. */
+static void
+test_refused_nodes(void **state)
+{
+	static const char *const docs[] = {
+		"class: !ot\n",
+		"class: pacs\naccept:\n  - { zone: [*a] }\n",
+		"class: pacs\naccept:\n  - { proto: tcp, port: *a }\n",
+		"class: pacs\naccept:\n  - { class: !x pacs, app: *b }\n",
+	};
+	struct policy *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		p = pol_new();
+		assert_true(policy_load_buffer(p, NAME, docs[i],
+		    strlen(docs[i]), NULL) > 0);
+		if (i == 0)
+			assert_int_equal(policy_count(p), 0);
+		else {
+			assert_int_equal(policy_count(p), 1);
+			assert_int_equal(policy_at(p, 0)->accept.n, 0);
+		}
+		policy_free(p);
+	}
+}
+
 static void
 test_load_file(void **state)
 {
@@ -538,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_refused_nodes),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_judge_flow),
