@@ -209,3 +209,7 @@ tests_unit_test_brain_policy_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-geo
 tests_unit_test_geo_SOURCES = tests/unit/test-geo.c
 tests_unit_test_geo_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-findings
+tests_unit_test_findings_SOURCES = tests/unit/test-findings.c
+tests_unit_test_findings_LDADD = $(WW_UNIT_LIBS)
