@@ -144,7 +144,7 @@ static const char state_schema_v2[] =
 
 /* Version 3: alert counts per device and signature. */
 static const char state_schema_v3[] =
-"CREATE TABLE device_alerts (\n"
+"CREATE TABLE IF NOT EXISTS device_alerts (\n"
 "  device_id INTEGER NOT NULL\n"
 "            REFERENCES devices (id) ON DELETE CASCADE,\n"
 "  gid       INTEGER NOT NULL,\n"
