@@ -29,3 +29,7 @@ regress-update: wardwatch
 # Zero-trust policy on generated captures (pcapgen policy).
 TESTS += tests/policy.sh
 EXTRA_DIST += tests/policy.sh
+
+# The offline assessment (wardwatch report).
+TESTS += tests/report.sh
+EXTRA_DIST += tests/report.sh tests/report/ward.md

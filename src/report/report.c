@@ -46,8 +46,16 @@
 #define RP_MAP_DEVICES		300
 #define RP_MAP_COLS		6	/* devices per row in a zone box */
 
+/* MACs to devices, sorted, for peers named "mac:...". */
+struct rp_macidx {
+	uint8_t		 mac[6];
+	uint32_t	 dev;
+};
+
 struct rp {
 	const char	*path;
+	struct rp_macidx *ix;
+	size_t		 nix;
 	struct device	**devs;		/* by id */
 	struct bl_dev	**bls;
 	struct fnd_dev	*fd;
@@ -312,6 +320,17 @@ rp_order_cmp(const void *pa, const void *pb)
 }
 
 static int
+rp_macidx_cmp(const void *pa, const void *pb)
+{
+	const struct rp_macidx *a = pa, *b = pb;
+	int c;
+
+	if ((c = memcmp(a->mac, b->mac, 6)) != 0)
+		return c;
+	return a->dev < b->dev ? -1 : a->dev > b->dev;
+}
+
+static int
 rp_load(struct rp *r, FILE *err)
 {
 	struct bl_config cfg;
@@ -347,6 +366,14 @@ rp_load(struct rp *r, FILE *err)
 		}
 	}
 	findings_compute(r->fd, r->n, &r->fl);
+	r->ix = xcalloc(r->n ? r->n : 1, sizeof(*r->ix));
+	for (i = 0; i < r->n; i++)
+		if (!(r->devs[i]->flags & DEV_F_ROUTED)) {
+			memcpy(r->ix[r->nix].mac, r->devs[i]->mac, 6);
+			r->ix[r->nix++].dev = (uint32_t)i;
+		}
+	if (r->nix > 1)
+		qsort(r->ix, r->nix, sizeof(*r->ix), rp_macidx_cmp);
 	r->order = xcalloc(r->n ? r->n : 1, sizeof(*r->order));
 	for (i = 0; i < r->n; i++)
 		r->order[i] = i;
@@ -393,6 +420,7 @@ rp_free(struct rp *r)
 	free(r->fd);
 	free(r->alerts);
 	free(r->order);
+	free(r->ix);
 	free(r->policy);
 	findings_free(&r->fl);
 }
@@ -438,24 +466,39 @@ rp_classes(const struct rp *r, size_t *np)
 	return v;
 }
 
-/* Device indexes by risk, highest first (then inventory order). */
+/* Device indexes by risk, highest first, then inventory order. */
+struct rp_rank {
+	int		 risk;
+	size_t		 pos, dev;
+};
+
+static int
+rp_rank_cmp(const void *pa, const void *pb)
+{
+	const struct rp_rank *a = pa, *b = pb;
+
+	if (a->risk != b->risk)
+		return a->risk > b->risk ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
 static size_t *
 rp_by_risk(const struct rp *r)
 {
+	struct rp_rank *k = xcalloc(r->n ? r->n : 1, sizeof(*k));
 	size_t *v = xcalloc(r->n ? r->n : 1, sizeof(*v));
-	size_t i, j, t;
+	size_t i;
 
+	for (i = 0; i < r->n; i++) {
+		k[i].risk = r->fd[r->order[i]].risk;
+		k[i].pos = i;
+		k[i].dev = r->order[i];
+	}
+	if (r->n > 1)
+		qsort(k, r->n, sizeof(*k), rp_rank_cmp);
 	for (i = 0; i < r->n; i++)
-		v[i] = r->order[i];
-	/* Insertion sort is stable; the top is all that is read, so
-	 * stop early past what is shown. */
-	for (i = 1; i < r->n; i++)
-		for (j = i; j > 0 && r->fd[v[j]].risk >
-		    r->fd[v[j - 1]].risk; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+		v[i] = k[i].dev;
+	free(k);
 	return v;
 }
 
@@ -501,12 +544,18 @@ rp_edge_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * The edges of the map: device pairs (by = false) or VLAN pairs with
+ * the number of device pairs (by = true), merged and sorted.  A MAC
+ * index keeps this linear in the peers for 10,000 devices.
+ */
+/* The device of a "mac:" peer item (the first by id), or -1. */
 static long
 rp_peer_dev(const struct rp *r, const char *key)
 {
 	unsigned v[6];
 	uint8_t mac[6];
-	size_t i;
+	size_t lo = 0, hi = r->nix, mid;
 	int k;
 
 	if (strncmp(key, "mac:", 4) != 0 || sscanf(key + 4,
@@ -515,77 +564,36 @@ rp_peer_dev(const struct rp *r, const char *key)
 		return -1;
 	for (k = 0; k < 6; k++)
 		mac[k] = (uint8_t)v[k];
-	for (i = 0; i < r->n; i++)
-		if (!(r->devs[i]->flags & DEV_F_ROUTED) &&
-		    memcmp(r->devs[i]->mac, mac, 6) == 0)
-			return (long)i;
-	return -1;
-}
-
-/*
- * The edges of the map: device pairs (by = false) or VLAN pairs with
- * the number of device pairs (by = true), merged and sorted.  A MAC
- * index keeps this linear in the peers for 10,000 devices.
- */
-struct rp_macidx {
-	uint8_t		 mac[6];
-	uint32_t	 dev;
-};
-
-static int
-rp_macidx_cmp(const void *pa, const void *pb)
-{
-	const struct rp_macidx *a = pa, *b = pb;
-	int c;
-
-	if ((c = memcmp(a->mac, b->mac, 6)) != 0)
-		return c;
-	return a->dev < b->dev ? -1 : a->dev > b->dev;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(r->ix[mid].mac, mac, 6) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->nix && memcmp(r->ix[lo].mac, mac, 6) == 0 ?
+	    (long)r->ix[lo].dev : -1;
 }
 
 static struct rp_edge *
 rp_edges(const struct rp *r, bool by_vlan, size_t *np)
 {
-	struct rp_macidx *ix, key;
 	struct rp_edge *e = NULL;
 	const struct bl_set *set;
-	size_t i, k, n = 0, cap = 0, nix = 0, lo, hi, mid, o;
-	unsigned v[6];
+	size_t i, k, n = 0, cap = 0, o;
 	uint32_t a, b, t;
-	int m;
+	long p;
 
-	ix = xcalloc(r->n ? r->n : 1, sizeof(*ix));
-	for (i = 0; i < r->n; i++)
-		if (!(r->devs[i]->flags & DEV_F_ROUTED)) {
-			memcpy(ix[nix].mac, r->devs[i]->mac, 6);
-			ix[nix++].dev = (uint32_t)i;
-		}
-	if (nix > 1)
-		qsort(ix, nix, sizeof(*ix), rp_macidx_cmp);
 	for (i = 0; i < r->n; i++) {
 		if (r->bls[i] == NULL)
 			continue;
 		set = &r->bls[i]->set[BL_PEER];
 		for (k = 0; k < set->n; k++) {
-			if (strncmp(set->v[k].key, "mac:", 4) != 0 ||
-			    sscanf(set->v[k].key + 4,
-			    "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2],
-			    &v[3], &v[4], &v[5]) != 6)
-				continue;
-			for (m = 0; m < 6; m++)
-				key.mac[m] = (uint8_t)v[m];
-			for (lo = 0, hi = nix; lo < hi;) {
-				mid = lo + (hi - lo) / 2;
-				if (memcmp(ix[mid].mac, key.mac, 6) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo == nix || memcmp(ix[lo].mac, key.mac, 6) != 0 ||
-			    ix[lo].dev == i)
+			if ((p = rp_peer_dev(r, set->v[k].key)) < 0 ||
+			    (size_t)p == i)
 				continue;
 			a = (uint32_t)i;
-			b = ix[lo].dev;
+			b = (uint32_t)p;
 			if (by_vlan) {
 				a = r->devs[a]->vlan;
 				b = r->devs[b]->vlan;
@@ -604,7 +612,6 @@ rp_edges(const struct rp *r, bool by_vlan, size_t *np)
 			e[n++].n = 1;
 		}
 	}
-	free(ix);
 	if (n > 1)
 		qsort(e, n, sizeof(*e), rp_edge_cmp);
 	for (i = 0, o = 0; i < n; i++) {
