@@ -12,7 +12,7 @@ ww_deps() {
 	pkgs="build-essential autoconf automake pkg-config libpcap-dev
 	    libndpi-dev $hs libpcre2-dev libyaml-dev libmaxminddb-dev libsqlite3-dev
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
-	    python3-jsonschema python3-yaml ieee-data"
+	    python3-jsonschema python3-yaml ieee-data chromium"
 	missing=
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
