@@ -44,7 +44,7 @@
 /* Past this many devices the map draws zones and the edges between
  * them only: a browser draws 10,000 dots, nobody reads them. */
 #define RP_MAP_DEVICES		300
-#define RP_MAP_COLS		6	/* devices per row in a zone box */
+#define RP_MAP_COLS		5	/* devices per row in a zone box */
 
 /* MACs to devices, sorted, for peers named "mac:...". */
 struct rp_macidx {
@@ -922,10 +922,10 @@ rp_html_map(FILE *fp, const struct rp *r)
 	zi = xcalloc(65536, sizeof(*zi));
 	for (i = 0; i < nv; i++) {
 		zi[vl[i]] = i;
-		zh[i] = agg ? 80 : 50 + 40.0 * (double)((cnt[i] +
+		zh[i] = agg ? 80 : 62 + 40.0 * (double)((cnt[i] +
 		    RP_MAP_COLS - 1) / RP_MAP_COLS);
 	}
-	y = 20;
+	y = 50;		/* room for the curves above the first row */
 	for (row = 0; row < rows; row++) {
 		rowh = 0;
 		for (col = 0; col < cols && row * cols + col < nv; col++) {
@@ -938,13 +938,13 @@ rp_html_map(FILE *fp, const struct rp *r)
 		y += rowh + 60;
 	}
 	W = 20 + (double)cols * (bw + 60);
-	H = y;
+	H = y + 30;
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" "
 	    "role=\"img\" aria-label=\"communication map\">\n", W, H, W, H);
 	fprintf(fp, "<style>.z{fill:#f4f8fc;stroke:#246}.zt{font:bold 13px "
 	    "sans-serif}.d{fill:#246}.dm{fill:#c30}.dl{font:9px sans-serif}"
-	    ".e{stroke:#888;stroke-opacity:.5}.el{font:11px sans-serif;"
+	    ".e{stroke:#888;stroke-opacity:.5;fill:none}.el{font:11px sans-serif;"
 	    "fill:#555}</style>\n");
 	for (i = 0; i < nv; i++) {
 		fprintf(fp, "<rect class=\"z\" x=\"%.0f\" y=\"%.0f\" "
@@ -986,13 +986,20 @@ rp_html_map(FILE *fp, const struct rp *r)
 
 		dx[i] = zx[z] + 25 + (double)(pos % RP_MAP_COLS) *
 		    (bw - 30) / RP_MAP_COLS;
-		dy[i] = zy[z] + 45 + 40.0 * (double)(pos / RP_MAP_COLS);
+		/* Zig-zag, so that a line along a row passes no dot. */
+		dy[i] = zy[z] + 45 + 40.0 * (double)(pos / RP_MAP_COLS) +
+		    (pos % 2 == 1 ? 12 : 0);
 	}
 	e = rp_edges(r, false, &ne);
-	for (i = 0; i < ne; i++)
-		fprintf(fp, "<line class=\"e\" x1=\"%.0f\" y1=\"%.0f\" "
-		    "x2=\"%.0f\" y2=\"%.0f\"/>\n", dx[e[i].a], dy[e[i].a],
-		    dx[e[i].b], dy[e[i].b]);
+	/* Curves bowing to one side: edges along a row stay apart. */
+	for (i = 0; i < ne; i++) {
+		double x1 = dx[e[i].a], y1 = dy[e[i].a], x2 = dx[e[i].b],
+		    y2 = dy[e[i].b], mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
+
+		fprintf(fp, "<path class=\"e\" d=\"M%.0f %.0fQ%.0f %.0f "
+		    "%.0f %.0f\"/>\n", x1, y1, mx - (y2 - y1) / 10,
+		    my + (x2 - x1) / 10, x2, y2);
+	}
 	free(e);
 	for (k = 0; k < r->n; k++) {
 		i = r->order[k];
