@@ -120,6 +120,32 @@ assert not leaked, leaked
 ' "$top_srcdir/tests" "$top_srcdir/pcaps/ward.pcap" "$tmp/ward/report.md" \
     "$tmp/ward/r.html" "$tmp/ward/inv.csv"
 
+# Values from the wire are the sender's: a hostile vendor and model.
+cp "$tmp/ward/wardwatch.db" "$tmp/evil.db"
+python3 - "$tmp/evil.db" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE device_values SET value = ? WHERE attribute = 'vendor' AND "
+          "device_id = (SELECT min(device_id) FROM device_values WHERE "
+          "attribute = 'vendor')", ("<script>alert(1)</script>\u202e|x",))
+c.execute("UPDATE device_values SET value = ? WHERE attribute = 'model' AND "
+          "device_id = (SELECT min(device_id) FROM device_values WHERE "
+          "attribute = 'model')", ("=HYPERLINK(\"http://x\")",))
+c.commit()
+EOF
+for f in html md csv; do
+	"$WW" report --state "$tmp/evil.db" -o "$tmp/evil.$f" 2>/dev/null
+done
+check "hostile values are escaped (HTML, Markdown, CSV formula, bidi)" \
+    python3 -c '
+import sys
+h, m, c = (open(f, encoding="utf-8").read() for f in sys.argv[1:4])
+assert "<script>alert" not in h and "&lt;script&gt;alert(1)" in h
+assert "\u202e" not in h + m + c and "\\xe2\\x80\\xae" in h
+assert "\\<script\\>" in m and "\\|x" in m
+assert "\x27=HYPERLINK" in c and "\"=HYPERLINK" not in c
+' "$tmp/evil.html" "$tmp/evil.md" "$tmp/evil.csv"
+
 # 10,000 devices in three VLANs, each with peers: the map aggregates.
 # The schema of a real run, then the devices.
 "$WW" -r "$top_srcdir/pcaps/tcp-basic.pcap" -l "$tmp/big" --test-mode \
