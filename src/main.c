@@ -738,7 +738,11 @@ main(int argc, char *argv[])
 	}
 	monitor_free(&mon);
 	/* After the brain's last save: the report sees all of the run. */
-	if (reportpath != NULL && cfg.devices.enabled) {
+	if (reportpath != NULL && !cfg.devices.enabled)
+		fprintf(stderr, "wardwatch: --report %s: no report, the device "
+		    "inventory is off (devices.enabled)\n",
+		    util_safe_str(reportpath));
+	else if (reportpath != NULL) {
 		if (report_write(statepath, reportpath,
 		    report_format_of(reportpath), stderr) != 0)
 			status = EXIT_RUNTIME;

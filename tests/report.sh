@@ -7,7 +7,9 @@
 # are in it, the CSV has every column and a row per device, the HTML is
 # self-contained with every section, no report holds a patient value,
 # a 10,000-device inventory gives an HTML file with a zone map, and
-# the HTML renders in headless Chromium (loads without a script error,
+# the command line's errors exit as documented, an empty inventory
+# still has every section, and the HTML renders in headless Chromium
+# (loads without a script error,
 # not a blank page, every section in the DOM); that last part is
 # skipped with a message when chromium is not installed.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -119,6 +121,38 @@ leaked = sorted(v for v in vals if words(v) <= out)
 assert not leaked, leaked
 ' "$top_srcdir/tests" "$top_srcdir/pcaps/ward.pcap" "$tmp/ward/report.md" \
     "$tmp/ward/r.html" "$tmp/ward/inv.csv"
+
+# The command line: usage errors exit 1, a file that cannot be written 2.
+status() {	# status WANT PATTERN command...: exit status and message
+	want=$1 pat=$2
+	shift 2
+	"$@" >"$tmp/st.out" 2>&1
+	rc=$?
+	[ "$rc" -eq "$want" ] && grep -q -- "$pat" "$tmp/st.out"
+}
+check "report --help" status 0 "usage: wardwatch report" "$WW" report --help
+check "report without --state is a usage error" \
+    status 1 "--state is required" "$WW" report -o "$tmp/x.html"
+check "report of a missing database is a usage error" \
+    status 1 "no such inventory" "$WW" report --state "$tmp/none.db"
+check "an unknown format is a usage error" \
+    status 1 "unknown format \"pdf\"" "$WW" report --state \
+    "$tmp/ward/wardwatch.db" --format pdf
+check "a report that cannot be written is a runtime failure" \
+    status 2 "$tmp/no/dir/r.html" "$WW" report --state \
+    "$tmp/ward/wardwatch.db" -o "$tmp/no/dir/r.html"
+cp "$tmp/ward/wardwatch.db" "$tmp/empty.db"
+python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("PRAGMA foreign_keys = ON")
+c.execute("DELETE FROM devices")
+c.commit()' "$tmp/empty.db"
+check "an empty inventory gives a report with every section" sh -c '
+	"$1" report --state "$2" -o "$3" && for s in $4; do
+	grep -q "<section id=\"$s\">" "$3" || exit 1; done &&
+	grep -q "No findings" "$3"' sh "$WW" "$tmp/empty.db" "$tmp/empty.html" \
+    "$SECTIONS"
 
 # Values from the wire are the sender's: a hostile vendor and model.
 cp "$tmp/ward/wardwatch.db" "$tmp/evil.db"
