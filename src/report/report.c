@@ -331,7 +331,7 @@ rp_macidx_cmp(const void *pa, const void *pb)
 }
 
 static int
-rp_load(struct rp *r, FILE *err)
+rp_load(struct rp *r, bool policy, FILE *err)
 {
 	struct bl_config cfg;
 	struct state *st;
@@ -383,7 +383,7 @@ rp_load(struct rp *r, FILE *err)
 	rp_sort_ctx = NULL;
 
 	/* The proposed policy, naming the file only (deterministic). */
-	if (r->n > 0 && (mem = open_memstream(&r->policy, &len)) != NULL) {
+	if (policy && r->n > 0 && (mem = open_memstream(&r->policy, &len)) != NULL) {
 		FILE *null = fopen("/dev/null", "w");
 
 		if (brain_policy_suggest(r->path, NULL, NULL, mem,
@@ -1303,7 +1303,7 @@ report_write(const char *state, const char *out, enum report_format fmt,
 	}
 	memset(&r, 0, sizeof(r));
 	r.path = state;
-	if ((rc = rp_load(&r, err)) != 0) {
+	if ((rc = rp_load(&r, true, err)) != 0) {
 		rp_free(&r);
 		return rc;
 	}
@@ -1337,6 +1337,34 @@ report_write(const char *state, const char *out, enum report_format fmt,
 	}
 	rp_free(&r);
 	return rc;
+}
+
+int
+report_risks(const char *state, uint64_t **ids, int **risks, size_t *n,
+    FILE *err)
+{
+	struct rp r;
+	size_t i;
+	int rc;
+
+	*ids = NULL;
+	*risks = NULL;
+	*n = 0;
+	memset(&r, 0, sizeof(r));
+	r.path = state;
+	if ((rc = rp_load(&r, false, err)) != 0) {
+		rp_free(&r);
+		return -1;
+	}
+	*ids = xcalloc(r.n ? r.n : 1, sizeof(**ids));
+	*risks = xcalloc(r.n ? r.n : 1, sizeof(**risks));
+	for (i = 0; i < r.n; i++) {
+		(*ids)[i] = r.devs[i]->id;
+		(*risks)[i] = r.fd[i].risk;
+	}
+	*n = r.n;
+	rp_free(&r);
+	return 0;
 }
 
 static void

@@ -5,6 +5,8 @@
 #ifndef WW_REPORT_H
 #define WW_REPORT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum report_format {
@@ -25,6 +27,14 @@ enum report_format report_format_of(const char *path);
  */
 int	report_write(const char *state, const char *out, enum report_format,
 	    FILE *err);
+
+/*
+ * The risk score of every device of the database at state, by device
+ * id (ascending), for "wardwatch inventory": arrays the caller frees.
+ * 0, or -1 with the message on err.
+ */
+int	report_risks(const char *state, uint64_t **ids, int **risks,
+	    size_t *n, FILE *err);
 
 /* wardwatch report ... (argv[0] is "report"); the exit status. */
 int	report_main(int argc, char **argv);
