@@ -526,7 +526,7 @@ rp_period(const struct rp *r, char *buf, size_t len)
 	snprintf(buf, len, "%.19sZ to %.19sZ", a, b);
 }
 
-/* VLAN-to-VLAN: device pairs that talk (a peer item), by VLAN pair. */
+/* VLAN-to-VLAN: links (a device and a learned peer), by VLAN pair. */
 struct rp_edge {
 	uint32_t	 a, b;		/* device index or VLAN */
 	uint32_t	 n;
@@ -546,7 +546,7 @@ rp_edge_cmp(const void *pa, const void *pb)
 
 /*
  * The edges of the map: device pairs (by = false) or VLAN pairs with
- * the number of device pairs (by = true), merged and sorted.  A MAC
+ * the number of links (by = true), merged and sorted.  A MAC
  * index keeps this linear in the peers for 10,000 devices.
  */
 /* The device of a "mac:" peer item (the first by id), or -1. */
@@ -764,8 +764,9 @@ rp_write_md(FILE *fp, const struct rp *r)
 	if (ne == 0)
 		fprintf(fp, "No learned peers.\n");
 	else
-		fprintf(fp, "| From VLAN | To VLAN | Device pairs |\n"
-		    "|---:|---:|---:|\n");
+		fprintf(fp, "Links: a device on one VLAN starts "
+		    "conversations with a device on the other (its learned "
+		    "peers).\n\n| VLAN | VLAN | Links |\n|---:|---:|---:|\n");
 	for (i = 0; i < ne; i++)
 		fprintf(fp, "| %u | %u | %u |\n", e[i].a, e[i].b, e[i].n);
 	free(e);
@@ -894,7 +895,7 @@ rp_html_devlink(FILE *fp, const struct rp *r, size_t i)
  * The map: one box per VLAN (zone), in a grid, each device a dot with
  * its address, an edge per pair that talks.  Past RP_MAP_DEVICES the
  * boxes hold counts and the edges join VLANs, labelled with the number
- * of device pairs.
+ * of links.
  */
 static void
 rp_html_map(FILE *fp, const struct rp *r)
@@ -971,9 +972,10 @@ rp_html_map(FILE *fp, const struct rp *r)
 			    2, e[i].n);
 		}
 		free(e);
-		fprintf(fp, "</svg>\n<p>%zu devices: VLANs and the device "
-		    "pairs between them (each device is in the inventory).</p>"
-		    "\n", r->n);
+		fprintf(fp, "</svg>\n<p>%zu devices: VLANs and the number of "
+		    "links between them (a device that starts conversations "
+		    "with another; each device is in the inventory).</p>\n",
+		    r->n);
 		goto out;
 	}
 	dx = xcalloc(r->n ? r->n : 1, sizeof(*dx));
