@@ -4,7 +4,8 @@
 # (UPDATE=1 rewrites it; review the diff), "-r --report" and "wardwatch
 # report" agree, the bundled captures' findings (cleartext logins and
 # the telnet and FTP services of services.pcap, SMBv1 in smb-win7.pcap)
-# are in it, the CSV has every column and a row per device, the HTML is
+# are in it (and, with the optional corpus, EternalBlue's SMBv1), the
+# CSV has every column and a row per device, the HTML is
 # self-contained with every section, no report holds a patient value,
 # a 10,000-device inventory gives an HTML file with a zone map, and
 # the command line's errors exit as documented, an empty inventory
@@ -228,6 +229,21 @@ assert svg.count("<circle") == 0 and svg.count("<rect") == 3, svg[:300]
 assert "VLAN 40 (3333 devices)" in svg
 assert h.count("class=\"dev\"") == 10000
 ' "$tmp/big/r.html" "$rc"
+
+# A real capture (the optional corpus): EternalBlue over SMBv1.
+CORPUS="${WW_CORPUS:-$top_srcdir/../shared/corpus}"
+eb="$CORPUS/attacks/es_eternalblue_success_win7.pcap"
+if [ -f "$eb" ]; then
+	mkdir -p "$tmp/eb"
+	"$WW" -r "$eb" -l "$tmp/eb" --test-mode --report "$tmp/eb/r.md" \
+	    >/dev/null 2>&1
+	check "corpus EternalBlue: SMBv1 (WW-F002) on both ends, the exploit grouped" \
+	    sh -c 'grep -A6 "^### WW-F002" "$1" | grep -c "^- " | grep -qx 2 &&
+	    grep -q "^### WW-A1-9200202 .*EternalBlue" "$1"' sh "$tmp/eb/r.md"
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP no corpus at $CORPUS"
+fi
 
 if ! command -v chromium >/dev/null 2>&1; then
 	echo "# chromium not installed: the HTML is not rendered (apt-get install chromium)"
