@@ -66,6 +66,9 @@ s="$tmp/services/report.md"
 check "services.pcap: cleartext logins (WW-F001) on the FTP and telnet servers" \
     sh -c 'grep -A6 "^### WW-F001" "$1" | grep -q "10.50.0.20 (" &&
 	grep -A6 "^### WW-F001" "$1" | grep -q "10.50.0.22 ("' sh "$s"
+check "services.pcap: the client's telnet and FTP logins on one line" \
+    sh -c 'grep -A6 "^### WW-F001" "$1" | grep "10.50.0.10 (" |
+	grep "telnet login" | grep -q "FTP login"' sh "$s"
 check "services.pcap: telnet (WW-F003) and FTP (WW-F004) offered" \
     sh -c 'grep -A4 "^### WW-F003" "$1" | grep -q "tcp/23 telnet server" &&
 	grep -A4 "^### WW-F004" "$1" | grep -q "tcp/21 ftp server"' sh "$s"

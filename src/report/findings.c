@@ -168,10 +168,23 @@ fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
 {
 	struct fnd_hit *h;
 	va_list ap;
+	size_t n;
 
-	/* One hit per device: later evidence for it is not repeated. */
-	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev)
+	/* One hit per device: more evidence for it joins the line (up
+	 * to its size), so that a device's FTP and telnet logins are
+	 * both told. */
+	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
+		h = &f->hits[f->nhits - 1];
+		n = strlen(h->evidence);
+		if (n + 3 < sizeof(h->evidence)) {
+			strlcat(h->evidence, "; ", sizeof(h->evidence));
+			va_start(ap, fmt);
+			vsnprintf(h->evidence + n + 2, sizeof(h->evidence) -
+			    n - 2, fmt, ap);
+			va_end(ap);
+		}
 		return;
+	}
 	f->hits = xreallocarray(f->hits, f->nhits + 1, sizeof(*f->hits));
 	h = &f->hits[f->nhits++];
 	h->dev = dev;

@@ -50,7 +50,7 @@ enum fnd_kind {
 	FND_KIND_MAX
 };
 
-#define FND_EVIDENCE_MAX	160	/* one device's evidence line */
+#define FND_EVIDENCE_MAX	320	/* one device's evidence line */
 #define FND_REASON_MAX		192
 #define FND_REASONS_MAX		12
 
