@@ -16,7 +16,8 @@ ww_deps() {
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
 	    python3-jsonschema python3-yaml ieee-data libhiredis-dev
 	    rsyslog rsyslog-openssl redis-server
-	    libseccomp-dev libsystemd-dev systemd debhelper lintian fakeroot"
+	    libseccomp-dev libsystemd-dev systemd debhelper lintian fakeroot
+	    chromium"
 	missing=
 	for p in $pkgs; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |

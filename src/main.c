@@ -25,6 +25,7 @@
 #include "device/baseline-cmd.h"
 #include "device/fpdb.h"
 #include "device/inventory.h"
+#include "report/report.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
 #include "engine/notify.h"
@@ -62,7 +63,7 @@ usage(FILE *fp)
 "usage: wardwatch -r file|dir [-r ...] [-Tv] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db [--fresh]] [--learn] [--test-mode]\n"
-"                 [--workers n] [expression]\n"
+"                 [--report file] [--workers n] [expression]\n"
 "       wardwatch -i interface [-vD] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
 "                 [--state db] [--workers n] [--buffer-size size]\n"
@@ -73,6 +74,7 @@ usage(FILE *fp)
 "       wardwatch baseline show | reset --state db [--device mac]\n"
 "       wardwatch policy suggest --state db [--device mac | --class name]\n"
 "       wardwatch verify --key-file key | -c config file ...\n"
+"       wardwatch report --state db [-o file] [--format html|md|csv]\n"
 "       wardwatch -V | --help\n"
 "\n"
 "  -r file|dir      read a pcap or pcapng file, or every file in a\n"
@@ -95,6 +97,8 @@ usage(FILE *fp)
 "  --fresh          start a new inventory (the old one is kept as db.old)\n"
 "  --learn          every device learns its baseline during this run and\n"
 "                   enforces from the next run on\n"
+"  --report file    at the end of the run, write the assessment there\n"
+"                   (HTML; Markdown for .md, CSV for .csv)\n"
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
@@ -546,6 +550,7 @@ main(int argc, char *argv[])
 		{ "sandbox-test", no_argument,		NULL, 'Z' },
 		{ "pidfile",	required_argument,	NULL, 'p' },
 		{ "buffer-size", required_argument,	NULL, 'b' },
+		{ "report",	required_argument,	NULL, 'G' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct config cfg;
@@ -556,7 +561,7 @@ main(int argc, char *argv[])
 	char **reads = NULL, **files = NULL, *bpf = NULL;
 	char err[CAPTURE_ERRBUF], outpath[4096];
 	const char *iface = NULL, *cfgpath = NULL, *logdir = ".";
-	const char *statepath = NULL;
+	const char *statepath = NULL, *reportpath = NULL;
 	char statebuf[4096];
 	const char *errstr;
 	size_t nreads = 0, nfiles = 0;
@@ -590,11 +595,13 @@ main(int argc, char *argv[])
 		return policy_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "verify") == 0)
 		return verify_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		/* A word before any option is a command, never a filter:
 		 * "wardwatch inventroy" must not read a capture. */
 		fprintf(stderr, "wardwatch: unknown command \"%s\" "
-		    "(commands: inventory, baseline, policy, verify)\n",
+		    "(commands: inventory, baseline, policy, report, verify)\n",
 		    util_safe_str(argv[1]));
 		usage(stderr);
 		return EXIT_USAGE;
@@ -626,6 +633,9 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			statepath = optarg;
+			break;
+		case 'G':
+			reportpath = optarg;
 			break;
 		case 'F':
 			fresh = true;
@@ -1020,6 +1030,20 @@ main(int argc, char *argv[])
 		status = EXIT_RUNTIME;
 	}
 	monitor_free(&mon);
+	/* After the brain's last save: the report sees all of the run. */
+	if (reportpath != NULL && !cfg.devices.enabled)
+		fprintf(stderr, "wardwatch: --report %s: no report, the device "
+		    "inventory is off (devices.enabled)\n",
+		    util_safe_str(reportpath));
+	else if (reportpath != NULL) {
+		if (report_write(statepath, reportpath,
+		    report_format_of(reportpath), stderr) != 0)
+			status = EXIT_RUNTIME;
+		else
+			fprintf(strcmp(cfg.eve_filename, "-") == 0 ? stderr :
+			    stdout, "  report     %s\n",
+			    util_safe_str(reportpath));
+	}
 
  out:
 	detect_free(de);

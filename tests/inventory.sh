@@ -77,7 +77,7 @@ import sys
 lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
 head = lines[0]
 cols = ["MAC", "VLAN", "IP", "CLASS", "VENDOR", "MODEL", "SOFTWARE",
-        "CONF", "LAST SEEN"]
+        "CONF", "RISK", "LAST SEEN"]
 assert head.split("  ")[0] == "MAC", head
 pos = [head.index(c) for c in cols]
 assert pos == sorted(pos), head
@@ -143,8 +143,9 @@ assert raw.count(b"\r\n") == 6 and raw.count(b"\n") == 6, raw
 rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0] == ["mac", "vlan", "ip", "class", "vendor", "model",
                    "software", "serial", "hostname", "confidence",
-                   "first_seen", "last_seen"], rows[0]
-assert len(rows) == 6 and all(len(r) == 12 for r in rows)
+                   "first_seen", "last_seen", "risk"], rows[0]
+assert len(rows) == 6 and all(len(r) == 13 for r in rows)
+assert all(0 <= int(r[12]) <= 100 for r in rows[1:]), rows
 d = {r[2]: dict(zip(rows[0], r)) for r in rows[1:]}
 pump = d["10.20.0.5"]
 assert pump["mac"] == "00:09:fb:01:02:03" and pump["vlan"] == "20"

@@ -48,3 +48,7 @@ deb-check: deb
 	    grep -v dbgsym | tail -1)" \
 	    $(SHELL) $(top_srcdir)/tests/deb-install.sh
 .PHONY: deb deb-check
+
+# The offline assessment (wardwatch report).
+TESTS += tests/report.sh
+EXTRA_DIST += tests/report.sh tests/report/ward.md

@@ -17,6 +17,7 @@
 #include "device/claims.h"
 #include "device/device.h"
 #include "output/record.h"
+#include "state/state.h"
 #include "util/util.h"
 
 struct bh_dev;
@@ -52,7 +53,23 @@ struct brain_dev {
 	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
 	struct bh_dev	*bh;		/* behaviour windows */
 	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
+	/* Alerts naming it since the last save, per signature (added to
+	 * the state's counts at the save; wardwatch report). */
+	struct state_alert *alerts;
+	uint8_t		 nalerts;
 };
+#define BRAIN_ALERTS_PER_DEV	32	/* signatures counted per save */
+/*
+ * A rule alert whose end was no device yet (its flow had not ended):
+ * counted for it at the next save, when the inventory has it.
+ */
+struct brain_alert_pend {
+	struct brain_end end;
+	uint16_t	 vlan;
+	bool		 as_src;
+	struct state_alert a;
+};
+#define BRAIN_ALERTS_PENDING	4096
 
 /*
  * An address the inventory knows.  Traffic makes them (every source
@@ -173,6 +190,8 @@ struct brain {
 	size_t		 nheld;
 	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
 	struct brain_pol *pol;		/* brain-policy.c */
+	struct brain_alert_pend *apend;	/* BRAIN_ALERTS_PENDING */
+	size_t		 napend;
 };
 
 /* Alerts remembered for the alert window (brain_explain()). */

@@ -1435,6 +1435,53 @@ brain_end_addr(const struct dev_ip *ip, uint8_t out[16])
 	return 6;
 }
 
+/*
+ * Count an alert for a device, for the assessment's findings: per
+ * signature until the next save adds the counts to the state.  Past
+ * BRAIN_ALERTS_PER_DEV signatures in one save interval the rest are
+ * counted as dropped (the alerts themselves were written).
+ */
+static void
+brain_alert_count(struct brain *b, struct brain_dev *n, uint32_t gid,
+    uint32_t sid, uint8_t severity, const char *signature, bool as_src,
+    uint64_t ts_us)
+{
+	struct state_alert *a;
+	size_t i;
+
+	if (n == NULL || b->state == NULL)
+		return;
+	for (i = 0; i < n->nalerts; i++)
+		if (n->alerts[i].gid == gid && n->alerts[i].sid == sid)
+			break;
+	if (i == n->nalerts) {
+		if (n->nalerts == BRAIN_ALERTS_PER_DEV) {
+			ctr_inc(b->ctr, CTR_DEV_ALERT_COUNTS_DROPPED);
+			return;
+		}
+		n->alerts = xreallocarray(n->alerts, n->nalerts + 1,
+		    sizeof(*n->alerts));
+		a = &n->alerts[n->nalerts++];
+		memset(a, 0, sizeof(*a));
+		a->gid = gid;
+		a->sid = sid;
+		a->severity = severity;
+		strlcpy(a->signature, signature != NULL ? signature : "",
+		    sizeof(a->signature));
+		a->first_us = ts_us;
+	}
+	a = &n->alerts[i];
+	if (as_src)
+		a->as_src++;
+	else
+		a->as_dst++;
+	if (ts_us < a->first_us)
+		a->first_us = ts_us;
+	if (ts_us > a->last_us)
+		a->last_us = ts_us;
+	n->d.unsaved = true;
+}
+
 bool
 brain_explain(struct brain *b, const struct brain_explain *x)
 {
@@ -1536,7 +1583,90 @@ brain_explain(struct brain *b, const struct brain_explain *x)
 	if (record_commit(&b->rw) != 0)
 		return false;
 	ctr_inc(b->ctr, CTR_DEV_JUDGED_ALERTS);
+	brain_alert_count(b, x->dev, x->gid, x->sid, x->severity,
+	    x->signature, true, x->ts_us);
 	return true;
+}
+
+/* A rule alert for one end: counted now, or when its device exists. */
+static void
+brain_alert_tally(struct brain *b, struct brain_dev *n,
+    const struct brain_end *e, uint16_t vlan,
+    const struct detect_rule_info *ri, bool as_src, uint64_t ts_us)
+{
+	struct brain_alert_pend *p;
+	size_t i;
+
+	if (b->state == NULL || !b->cfg.enabled)
+		return;
+	if (n != NULL) {
+		brain_alert_count(b, n, ri->gid, ri->sid, ri->severity,
+		    ri->msg, as_src, ts_us);
+		return;
+	}
+	if (!e->has_mac && !e->has_ip)
+		return;
+	for (i = 0; i < b->napend; i++) {
+		p = &b->apend[i];
+		if (p->a.gid == ri->gid && p->a.sid == ri->sid &&
+		    p->as_src == as_src && p->vlan == vlan &&
+		    memcmp(&p->end, e, sizeof(*e)) == 0) {
+			p->a.as_src++;
+			p->a.last_us = ts_us;
+			return;
+		}
+	}
+	if (b->napend == BRAIN_ALERTS_PENDING) {
+		ctr_inc(b->ctr, CTR_DEV_ALERT_COUNTS_DROPPED);
+		return;
+	}
+	if (b->apend == NULL)
+		b->apend = xcalloc(BRAIN_ALERTS_PENDING, sizeof(*b->apend));
+	p = &b->apend[b->napend++];
+	memset(p, 0, sizeof(*p));
+	p->end = *e;
+	p->vlan = vlan;
+	p->as_src = as_src;
+	p->a.gid = ri->gid;
+	p->a.sid = ri->sid;
+	p->a.severity = ri->severity;
+	strlcpy(p->a.signature, ri->msg != NULL ? ri->msg : "",
+	    sizeof(p->a.signature));
+	p->a.as_src = 1;
+	p->a.first_us = p->a.last_us = ts_us;
+}
+
+/* Pending alerts whose device the inventory now has. */
+static void
+brain_alert_resolve(struct brain *b)
+{
+	struct brain_alert_pend *p;
+	struct brain_dev *n;
+	struct state_alert *a;
+	size_t i, k, j;
+
+	for (i = k = 0; i < b->napend; i++) {
+		p = &b->apend[i];
+		if ((n = brain_alert_dev(b, &p->end, p->vlan)) == NULL) {
+			b->apend[k++] = *p;
+			continue;
+		}
+		brain_alert_count(b, n, p->a.gid, p->a.sid, p->a.severity,
+		    p->a.signature, p->as_src, p->a.first_us);
+		for (j = 0; j < n->nalerts; j++) {
+			a = &n->alerts[j];
+			if (a->gid != p->a.gid || a->sid != p->a.sid)
+				continue;
+			/* The first was counted above; the rest here. */
+			if (p->as_src)
+				a->as_src += p->a.as_src - 1;
+			else
+				a->as_dst += p->a.as_src - 1;
+			if (p->a.last_us > a->last_us)
+				a->last_us = p->a.last_us;
+		}
+	}
+	b->napend = k;
 }
 
 /*
@@ -1621,8 +1751,14 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 		brain_alert_dev_obj(b, jw, "dest_device", dst);
 		jsonw_obj_close(jw);
 	}
-	if (record_commit(&b->rw) == 0)
+	if (record_commit(&b->rw) == 0) {
 		ctr_inc(b->ctr, CTR_DETECT_ALERTS);
+		brain_alert_tally(b, src, &ev->end[0], ev->vlan, ri, true,
+		    ev->ts_us);
+		if (dst != src || dst == NULL)
+			brain_alert_tally(b, dst, &ev->end[1], ev->vlan, ri,
+			    false, ev->ts_us);
+	}
  out:
 	free(ev->json);
 }
@@ -2002,11 +2138,46 @@ brain_settle(struct brain *b)
 		}
 		brain_bl_dev_free(n);
 		brain_policy_dev_free(n);
+		free(n->alerts);
 		dev_free(&n->d);
 		free(n);
 	}
 	b->ndevs = k;
 	b->ngone = 0;
+}
+
+/* The alert counts of saved devices, added to the state's. */
+static void
+brain_save_alerts(struct brain *b)
+{
+	struct state_alert *v = NULL;
+	struct brain_dev *n;
+	size_t i, j, k = 0, cap = 0;
+
+	for (i = 0; i < b->ndevs; i++) {
+		n = b->devs[i];
+		if (n->nalerts == 0 || n->d.id == 0 || n->d.unsaved)
+			continue;
+		if (k + n->nalerts > cap) {
+			cap = (k + n->nalerts) * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		for (j = 0; j < n->nalerts; j++) {
+			v[k] = n->alerts[j];
+			v[k++].device_id = n->d.id;
+		}
+	}
+	if (k > 0 && state_add_alerts(b->state, v, k, b->save_failed ? NULL :
+	    b->err) == 0)
+		for (i = 0; i < b->ndevs; i++) {
+			n = b->devs[i];
+			if (n->nalerts == 0 || n->d.id == 0 || n->d.unsaved)
+				continue;
+			free(n->alerts);
+			n->alerts = NULL;
+			n->nalerts = 0;
+		}
+	free(v);
 }
 
 static void
@@ -2022,6 +2193,7 @@ brain_save(struct brain *b)
 	if (b->nforget > 0 && state_forget_devices(b->state, b->forget,
 	    b->nforget, b->save_failed ? NULL : b->err) == 0)
 		b->nforget = 0;		/* else tried again at the next save */
+	brain_alert_resolve(b);
 	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
 	bls = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*bls));
 	nv = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*nv));
@@ -2050,6 +2222,7 @@ brain_save(struct brain *b)
 	free(v);
 	free(bls);
 	free(nv);
+	brain_save_alerts(b);
 	brain_policy_save(b);
 	b->saved_us = b->now_us;
 }
@@ -2758,10 +2931,12 @@ brain_free(struct brain *b)
 	for (i = 0; i < b->ndevs; i++) {
 		brain_bl_dev_free(b->devs[i]);
 		brain_policy_dev_free(b->devs[i]);
+		free(b->devs[i]->alerts);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);
 	}
 	free(b->devs);
+	free(b->apend);
 	brain_policy_free(b);
 	for (e = b->ip_lru; e != NULL; e = next) {
 		next = e->lru_next;

@@ -31,6 +31,7 @@
 #include "device/fpdb.h"
 #include "device/inventory.h"
 #include "output/jsonw.h"
+#include "report/report.h"
 #include "state/state.h"
 #include "util/util.h"
 
@@ -55,6 +56,7 @@ enum inv_col {
 	INV_C_MODEL,
 	INV_C_SOFTWARE,
 	INV_C_CONF,
+	INV_C_RISK,
 	INV_C_LAST,
 	INV_NCOLS
 };
@@ -68,6 +70,7 @@ static const char *const inv_heads[INV_NCOLS] = {
 	[INV_C_MODEL] = "MODEL",
 	[INV_C_SOFTWARE] = "SOFTWARE",
 	[INV_C_CONF] = "CONF",
+	[INV_C_RISK] = "RISK",
 	[INV_C_LAST] = "LAST SEEN",
 };
 
@@ -97,7 +100,28 @@ struct inventory {
 	size_t		 nrows, caprows;
 	struct inv_class *classes;
 	size_t		 nclasses;
+
+	/* Risk scores (wardwatch-report's), by device id. */
+	uint64_t	*risk_ids;
+	int		*risks;
+	size_t		 nrisks;
 };
+
+static int
+inv_risk(const struct inventory *inv, uint64_t id)
+{
+	size_t lo = 0, hi = inv->nrisks, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (inv->risk_ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < inv->nrisks && inv->risk_ids[lo] == id ? inv->risks[lo] :
+	    -1;
+}
 
 static void
 inventory_usage(FILE *fp)
@@ -302,7 +326,7 @@ inv_csv_field(FILE *fp, const char *s, bool text, bool last)
 
 static const char *const inv_csv_head[] = {
 	"mac", "vlan", "ip", "class", "vendor", "model", "software",
-	"serial", "hostname", "confidence", "first_seen", "last_seen"
+	"serial", "hostname", "confidence", "first_seen", "last_seen", "risk"
 };
 
 static int
@@ -336,7 +360,10 @@ inv_csv(struct inventory *inv, const struct device *d)
 	util_format_ts(d->first_us, false, ts);
 	inv_csv_field(inv->out, ts, false, false);
 	util_format_ts(d->last_us, false, ts);
-	inv_csv_field(inv->out, ts, false, true);
+	inv_csv_field(inv->out, ts, false, false);
+	snprintf(buf, sizeof(buf), "%d", inv_risk(inv, d->id));
+	inv_csv_field(inv->out, inv_risk(inv, d->id) >= 0 ? buf : "", false,
+	    true);
 	return 0;
 }
 
@@ -400,6 +427,8 @@ inv_row_add(struct inventory *inv, const struct device *d)
 	r->col[INV_C_SOFTWARE] = inv_cell(inv_value(d, DEV_A_SOFTWARE));
 	snprintf(buf, sizeof(buf), "%u", cls != NULL ? cls->confidence : 0);
 	r->col[INV_C_CONF] = xstrdup(cls != NULL ? buf : "-");
+	snprintf(buf, sizeof(buf), "%d", inv_risk(inv, d->id));
+	r->col[INV_C_RISK] = xstrdup(inv_risk(inv, d->id) >= 0 ? buf : "-");
 	if (d->last_us != 0) {
 		/* Seconds are enough on a screen: "2024-01-31T13:45:01Z". */
 		util_format_ts(d->last_us, false, ts);
@@ -476,7 +505,7 @@ inv_table_line(FILE *fp, const char *const *cells, const size_t *width)
 
 	for (c = 0; c < INV_NCOLS; c++) {
 		w = inv_width(cells[c]);
-		if (c == INV_C_VLAN || c == INV_C_CONF) {
+		if (c == INV_C_VLAN || c == INV_C_CONF || c == INV_C_RISK) {
 			inv_pad(fp, width[c] - w);
 			fputs(cells[c], fp);
 		} else {
@@ -541,6 +570,8 @@ inv_free(struct inventory *inv)
 	for (i = 0; i < inv->nclasses; i++)
 		free(inv->classes[i].name);
 	free(inv->classes);
+	free(inv->risk_ids);
+	free(inv->risks);
 	jsonw_free(&inv->jw);
 }
 
@@ -618,8 +649,14 @@ inventory_main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return INV_EXIT_RUNTIME;
 	}
-	if ((st = state_open_readonly(path, stderr)) == NULL)
+	/* Risk needs every device (who reaches whom) before the first. */
+	if (inv.fmt != INV_JSON && report_risks(path, &inv.risk_ids,
+	    &inv.risks, &inv.nrisks, stderr) == -1)
 		return INV_EXIT_RUNTIME;
+	if ((st = state_open_readonly(path, stderr)) == NULL) {
+		inv_free(&inv);
+		return INV_EXIT_RUNTIME;
+	}
 
 	if (inv.fmt == INV_JSON)
 		jsonw_init(&inv.jw, JSONW_DEFAULT_CAP);

@@ -19,6 +19,13 @@
  * destinations).  A version 1 file is upgraded when opened for
  * writing; read-only, it simply has no baselines.
  *
+ * Schema version 3 adds "device_alerts": per device and signature, how
+ * many alerts named the device as source and as destination (or as
+ * the device judged), first and last, for the offline assessment
+ * (wardwatch report).  Saving adds to the stored counts, so they
+ * accumulate across runs.  Older files are upgraded when opened for
+ * writing; read-only, they have no alerts.
+ *
  * Every statement is prepared once at open and takes its data as bound
  * parameters; no SQL is ever built from data.
  */
@@ -135,7 +142,24 @@ static const char state_schema_v2[] =
 "  PRIMARY KEY (device_id, kind, key)\n"
 ") WITHOUT ROWID;\n"
 "PRAGMA user_version = 2;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 2, "state_schema_v2 makes version 2");
+
+/* Version 3: alert counts per device and signature. */
+static const char state_schema_v3[] =
+"CREATE TABLE IF NOT EXISTS device_alerts (\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  gid       INTEGER NOT NULL,\n"
+"  sid       INTEGER NOT NULL,\n"
+"  severity  INTEGER NOT NULL,\n"
+"  signature TEXT NOT NULL,\n"
+"  as_src    INTEGER NOT NULL DEFAULT 0,  -- or the device judged\n"
+"  as_dst    INTEGER NOT NULL DEFAULT 0,\n"
+"  first_us  INTEGER NOT NULL,\n"
+"  last_us   INTEGER NOT NULL,\n"
+"  PRIMARY KEY (device_id, gid, sid)\n"
+") WITHOUT ROWID;\n"
+"PRAGMA user_version = 3;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 3, "state_schema_v3 makes version 3");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -163,6 +187,10 @@ enum state_stmt {
 	ST_BL_SEL_ITEMS,
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
+	/* Version 3. */
+	ST_AL_FIRST,
+	ST_AL_ADD = ST_AL_FIRST,
+	ST_AL_SEL,
 	ST_MAX
 };
 
@@ -246,6 +274,20 @@ static const char *const state_sql[ST_MAX] = {
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
 	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
+	[ST_AL_ADD] =
+	    "INSERT INTO device_alerts (device_id, gid, sid, severity, "
+	    "signature, as_src, as_dst, first_us, last_us) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+	    "ON CONFLICT (device_id, gid, sid) DO UPDATE SET "
+	    "severity = excluded.severity, signature = excluded.signature, "
+	    "as_src = as_src + excluded.as_src, "
+	    "as_dst = as_dst + excluded.as_dst, "
+	    "first_us = min(first_us, excluded.first_us), "
+	    "last_us = max(last_us, excluded.last_us)",
+	[ST_AL_SEL] =
+	    "SELECT device_id, gid, sid, severity, signature, as_src, "
+	    "as_dst, first_us, last_us FROM device_alerts "
+	    "ORDER BY device_id, gid, sid",
 };
 
 struct state {
@@ -404,7 +446,8 @@ state_create_schema(struct state *s)
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if (state_exec(s, state_schema) == -1 ||
-	    state_exec(s, state_schema_v2) == -1)
+	    state_exec(s, state_schema_v2) == -1 ||
+	    state_exec(s, state_schema_v3) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -429,13 +472,14 @@ state_create_schema(struct state *s)
 	return -1;
 }
 
-/* A version 1 file gets the baselines' tables. */
+/* A version 1 file gets the baselines' tables, 1 and 2 the alerts'. */
 static int
-state_upgrade(struct state *s)
+state_upgrade(struct state *s, int version)
 {
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
-	if (state_exec(s, state_schema_v2) == -1 ||
+	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
+	    state_exec(s, state_schema_v3) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -758,7 +802,8 @@ state_connect(struct state *s, char *reason, size_t rlen)
 			return STATE_CHECK_ERROR;
 		if (fresh && state_create_schema(s) == -1)
 			return STATE_CHECK_ERROR;
-		if (version == 1 && state_upgrade(s) == -1)
+		if (!fresh && version < STATE_SCHEMA_VERSION &&
+		    state_upgrade(s, version) == -1)
 			return STATE_CHECK_ERROR;
 		version = STATE_SCHEMA_VERSION;
 	}
@@ -766,6 +811,8 @@ state_connect(struct state *s, char *reason, size_t rlen)
 
 	for (i = 0; i < ST_MAX; i++) {
 		if (i >= ST_BL_FIRST && s->version < 2)
+			continue;
+		if (i >= ST_AL_FIRST && s->version < 3)
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -1690,4 +1737,85 @@ state_reset_baselines(struct state *s, const uint64_t *ids, size_t n,
  fail:
 	state_report(s, err);
 	return -1;
+}
+
+int
+state_add_alerts(struct state *s, const struct state_alert *a, size_t n,
+    FILE *err)
+{
+	sqlite3_stmt *st = s->st[ST_AL_ADD];
+	size_t i;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty || st == NULL) {
+		state_seterr(s, "cannot write: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		state_bind_u64(st, 1, a[i].device_id);
+		sqlite3_bind_int64(st, 2, a[i].gid);
+		sqlite3_bind_int64(st, 3, a[i].sid);
+		sqlite3_bind_int(st, 4, a[i].severity);
+		sqlite3_bind_text(st, 5, a[i].signature, -1, SQLITE_STATIC);
+		state_bind_u64(st, 6, a[i].as_src);
+		state_bind_u64(st, 7, a[i].as_dst);
+		state_bind_u64(st, 8, a[i].first_us);
+		state_bind_u64(st, 9, a[i].last_us);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+	}
+	if (state_exec(s, "COMMIT") == -1)
+		goto rollback;
+	return 0;
+
+ rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ fail:
+	state_report(s, err);
+	return -1;
+}
+
+int
+state_load_alerts(struct state *s,
+    int (*cb)(void *arg, const struct state_alert *), void *arg)
+{
+	struct state_alert a;
+	sqlite3_stmt *st;
+	int rc, ret = 0;
+
+	s->errmsg[0] = '\0';
+	if (s->empty || s->version < 3)
+		return 0;
+	if (state_exec(s, "BEGIN") == -1)
+		return -1;
+	st = s->st[ST_AL_SEL];
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		a.device_id = state_col_u64(st, 0);
+		a.gid = (uint32_t)sqlite3_column_int64(st, 1);
+		a.sid = (uint32_t)sqlite3_column_int64(st, 2);
+		a.severity = (uint8_t)sqlite3_column_int(st, 3);
+		state_col_text(st, 4, a.signature, sizeof(a.signature));
+		a.as_src = state_col_u64(st, 5);
+		a.as_dst = state_col_u64(st, 6);
+		a.first_us = state_col_u64(st, 7);
+		a.last_us = state_col_u64(st, 8);
+		if ((ret = cb(arg, &a)) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
+		ret = -1;
+	return ret;
 }

@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	2	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	3	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 
@@ -90,6 +90,30 @@ int		 state_load_baselines(struct state *, const struct bl_config *,
  * in one transaction: they learn again from their next traffic. */
 int		 state_reset_baselines(struct state *, const uint64_t *ids,
 		    size_t n, FILE *err);
+
+/*
+ * Alert counts per device and signature (schema version 3): as_src
+ * counts alerts with the device as source (or as the device a policy
+ * or baseline alert judged), as_dst as destination.
+ */
+#define STATE_SIG_MAX		128	/* signature, with its NUL */
+struct state_alert {
+	uint64_t	 device_id;
+	uint32_t	 gid, sid;
+	uint8_t		 severity;	/* 1 highest .. 4 */
+	char		 signature[STATE_SIG_MAX];
+	uint64_t	 as_src, as_dst;
+	uint64_t	 first_us, last_us;
+};
+/* Add these counts to the stored ones (one transaction): 0, or -1
+ * with the message on err and nothing changed. */
+int		 state_add_alerts(struct state *, const struct state_alert *,
+		    size_t n, FILE *err);
+/* Every stored count, by device id, gid and sid; as
+ * state_load_devices().  Older files have none. */
+int		 state_load_alerts(struct state *,
+		    int (*cb)(void *arg, const struct state_alert *),
+		    void *arg);
 
 /* Small key/value metadata ("created" is set when the file is made). */
 int		 state_meta_set(struct state *, const char *key,

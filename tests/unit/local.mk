@@ -217,3 +217,7 @@ tests_unit_test_syslogfmt_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-spool
 tests_unit_test_spool_SOURCES = tests/unit/test-spool.c
 tests_unit_test_spool_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-findings
+tests_unit_test_findings_SOURCES = tests/unit/test-findings.c
+tests_unit_test_findings_LDADD = $(WW_UNIT_LIBS)

@@ -1,0 +1,647 @@
+/*
+ * findings.c - what is wrong on a ward, from what the sensor learned.
+ *
+ * Each kind of finding reads what the state keeps of a device: its
+ * evidence (SMB1-only fields, the JA4 of its TLS clients), its
+ * baseline (services offered and used, peers it starts conversations
+ * with, public destinations) and the alerts counted for it.  Nothing
+ * here is a guess the data cannot back: the evidence line of every hit
+ * says what it rests on.  Zones are VLANs here: the state does not
+ * keep the config's zones, and a VLAN is what a network engineer
+ * changes ACLs on.
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "device/fpdb.h"
+#include "policy/baseline.h"
+#include "policy/policy.h"
+#include "report/findings.h"
+#include "util/util.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct fnd_kind_info {
+	const char	*id;
+	enum fnd_sev	 sev;
+	const char	*title;
+	const char	*remediation;
+};
+
+static const struct fnd_kind_info fnd_kinds[FND_KIND_MAX] = {
+	[FND_CLEARTEXT_LOGIN] = { "WW-F001", FND_HIGH,
+	    "Cleartext login (telnet, FTP) seen",
+	    "Disable the cleartext service or move it to SSH/SFTP; change "
+	    "the exposed account's password." },
+	[FND_SMB1] = { "WW-F002", FND_HIGH, "SMBv1 in use",
+	    "Disable SMBv1 on both ends (vendor-approved patch or "
+	    "setting); until then block TCP 139/445 between segments." },
+	[FND_TELNET] = { "WW-F003", FND_HIGH, "Telnet service offered",
+	    "Disable telnet; where the vendor needs it, allow TCP 23 only "
+	    "from the service jump host." },
+	[FND_FTP] = { "WW-F004", FND_MEDIUM, "FTP service offered",
+	    "Replace FTP with SFTP/FTPS or restrict TCP 21 to the hosts "
+	    "that must transfer files." },
+	[FND_HTTP] = { "WW-F005", FND_LOW,
+	    "Unencrypted HTTP service offered",
+	    "Enable HTTPS on the device's web interface and restrict TCP 80 "
+	    "to management hosts." },
+	[FND_OLD_TLS] = { "WW-F006", FND_MEDIUM, "TLS below 1.2 offered",
+	    "Update the device's software or TLS settings so that it "
+	    "offers TLS 1.2 or newer only." },
+	[FND_EXTERNAL] = { "WW-F007", FND_HIGH,
+	    "Traffic leaving the private address space",
+	    "Confirm each public destination with the vendor; deny the "
+	    "rest at the segment's firewall." },
+	[FND_CROSS_VLAN] = { "WW-F008", FND_LOW,
+	    "Medical device reachable from other VLANs",
+	    "Allow only the listed peers and ports to reach the device "
+	    "(ACL on the VLAN's gateway)." },
+	[FND_UNKNOWN_MEDICAL] = { "WW-F009", FND_MEDIUM,
+	    "Unidentified device on a medical VLAN",
+	    "Identify the device (owner, asset tag) or remove it from the "
+	    "medical VLAN." },
+	[FND_SNMP] = { "WW-F010", FND_MEDIUM, "SNMP service offered",
+	    "Use SNMPv3 with authentication and privacy; disable v1/v2c "
+	    "communities." },
+	[FND_CLINICAL_CROSS] = { "WW-F011", FND_LOW,
+	    "Cleartext clinical protocol (HL7, DICOM) crossing VLANs",
+	    "Carry HL7 over TLS (MLLP/S) and DICOM over TLS between "
+	    "segments, or keep the peers on one segment." },
+	[FND_ALERT] = { "WW-A", FND_MEDIUM, "",
+	    NULL },
+};
+
+static const char *const fnd_sev_names[FND_SEV_MAX] = {
+	"critical", "high", "medium", "low", "info"
+};
+
+static const unsigned fnd_sev_weight[FND_SEV_MAX] = { 25, 15, 8, 3, 1 };
+
+/* Clinical weight per class, in percent. */
+static const struct {
+	const char	*class;
+	unsigned	 w;
+} fnd_impact[] = {
+	{ "infusion-pump",		100 },
+	{ "ventilator",			100 },
+	{ "patient-monitor",		85 },
+	{ "nurse-call",			75 },
+	{ "imaging-modality",		70 },
+	{ "ultrasound",			70 },
+	{ "medical-gateway",		65 },
+	{ "interface-engine",		60 },
+	{ "pacs",			60 },
+	{ "lab-analyzer",		60 },
+	{ "imaging-workstation",	50 },
+	{ "clinical-workstation",	50 },
+	{ "server",			45 },
+	{ "network-infrastructure",	45 },
+	{ "iot",			40 },
+	{ "printer",			30 },
+};
+#define FND_IMPACT_UNKNOWN	50	/* could be anything: the middle */
+
+const char *
+fnd_sev_name(enum fnd_sev s)
+{
+	return s < FND_SEV_MAX ? fnd_sev_names[s] : "unknown";
+}
+
+const char *
+fnd_kind_id(enum fnd_kind k)
+{
+	return k < FND_KIND_MAX ? fnd_kinds[k].id : "";
+}
+
+unsigned
+findings_impact(const char *class)
+{
+	size_t i;
+
+	for (i = 0; class != NULL && i < nitems(fnd_impact); i++)
+		if (strcmp(fnd_impact[i].class, class) == 0)
+			return fnd_impact[i].w;
+	return FND_IMPACT_UNKNOWN;
+}
+
+int
+findings_risk(const struct fnd_risk_in *in)
+{
+	unsigned exposure, weakness, sum, s;
+	unsigned long r;
+
+	exposure = (in->services > 4 ? 4 : in->services) * 5;
+	exposure += (in->cross_peers > 5 ? 5 : in->cross_peers) * 2;
+	exposure += in->external > 0 ? 10 : 0;
+	for (weakness = 0, s = 0; s < FND_SEV_MAX; s++) {
+		weakness += (in->sev[s] > 60 ? 60 : in->sev[s]) *
+		    fnd_sev_weight[s];
+		if (weakness > 60)
+			weakness = 60;
+	}
+	sum = exposure + weakness;
+	if (sum > 100)
+		sum = 100;
+	/* impact% * (20 + 0.8 sum), rounded: all in integers. */
+	r = (unsigned long)findings_impact(in->class) * (200 + 8 * sum);
+	return (int)((r + 500) / 1000);
+}
+
+/* ---- building the list ---- */
+
+struct fnd_ctx {
+	struct fnd_dev	*devs;
+	size_t		 ndevs;
+	struct finding	 fixed[FND_KIND_MAX];	/* FND_ALERT unused */
+	struct finding	*alerts;
+	size_t		 nalerts;
+};
+
+static void
+fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
+{
+	struct fnd_hit *h;
+	va_list ap;
+	size_t n;
+
+	/* One hit per device: more evidence for it joins the line (up
+	 * to its size), so that a device's FTP and telnet logins are
+	 * both told. */
+	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
+		h = &f->hits[f->nhits - 1];
+		n = strlen(h->evidence);
+		if (n + 3 < sizeof(h->evidence)) {
+			strlcat(h->evidence, "; ", sizeof(h->evidence));
+			va_start(ap, fmt);
+			vsnprintf(h->evidence + n + 2, sizeof(h->evidence) -
+			    n - 2, fmt, ap);
+			va_end(ap);
+		}
+		return;
+	}
+	f->hits = xreallocarray(f->hits, f->nhits + 1, sizeof(*f->hits));
+	h = &f->hits[f->nhits++];
+	h->dev = dev;
+	va_start(ap, fmt);
+	vsnprintf(h->evidence, sizeof(h->evidence), fmt, ap);
+	va_end(ap);
+}
+
+static void
+fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
+    ...)
+{
+	struct finding *f = &c->fixed[k];
+	char buf[FND_EVIDENCE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fnd_hit_add(f, dev, "%s", buf);
+}
+
+/* "tcp/23 telnet server": transport, port, application, role. */
+static bool
+fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
+    char *app, size_t alen, bool *server)
+{
+	char p[8], a[32], r[16];
+
+	if (sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
+		return false;
+	strlcpy(proto, p, plen);
+	strlcpy(app, a, alen);
+	*server = strcmp(r, "server") == 0;
+	return true;
+}
+
+/* The TLS version a JA4 fingerprint says the client offered at most. */
+static const char *
+fnd_ja4_old(const char *ja4)
+{
+	if (strlen(ja4) < 4 || (ja4[0] != 't' && ja4[0] != 'q' &&
+	    ja4[0] != 'd'))
+		return NULL;
+	if (strncmp(ja4 + 1, "10", 2) == 0)
+		return "TLS 1.0";
+	if (strncmp(ja4 + 1, "11", 2) == 0)
+		return "TLS 1.1";
+	if (strncmp(ja4 + 1, "s3", 2) == 0)
+		return "SSL 3.0";
+	if (strncmp(ja4 + 1, "s2", 2) == 0)
+		return "SSL 2.0";
+	return NULL;
+}
+
+struct fnd_macent {
+	uint8_t		 mac[6];
+	size_t		 dev;
+};
+
+static int
+fnd_mac_cmp(const void *a, const void *b)
+{
+	const struct fnd_macent *x = a, *y = b;
+	int c;
+
+	if ((c = memcmp(x->mac, y->mac, 6)) != 0)
+		return c;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+static bool
+fnd_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned v[6];
+	int i;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
+	    &v[4], &v[5]) != 6)
+		return false;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)v[i];
+	return true;
+}
+
+/* The device of a "mac:" peer item (the first by id), or -1. */
+static long
+fnd_peer(const struct fnd_macent *tab, size_t n, const char *key)
+{
+	struct fnd_macent k;
+	size_t lo = 0, hi = n, mid;
+
+	if (strncmp(key, "mac:", 4) != 0 || !fnd_parse_mac(key + 4, k.mac))
+		return -1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(tab[mid].mac, k.mac, 6) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && memcmp(tab[lo].mac, k.mac, 6) == 0 ?
+	    (long)tab[lo].dev : -1;
+}
+
+static const char *
+fnd_class(const struct device *d)
+{
+	const struct dev_value *v = dev_best(d, DEV_A_CLASS);
+
+	return v != NULL ? v->value : "unknown";
+}
+
+static bool
+fnd_has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, w, n) == 0)
+			return true;
+	return false;
+}
+
+static enum fnd_sev
+fnd_alert_sev(uint8_t severity)
+{
+	switch (severity) {
+	case 1:
+		return FND_HIGH;
+	case 2:
+		return FND_MEDIUM;
+	case 3:
+		return FND_LOW;
+	default:
+		return FND_INFO;
+	}
+}
+
+static void
+fnd_alerts(struct fnd_ctx *c, size_t i)
+{
+	const struct fnd_dev *fd = &c->devs[i];
+	const struct state_alert *a;
+	struct finding *f;
+	char ts1[UTIL_TSBUF], ts2[UTIL_TSBUF];
+	size_t k, j;
+
+	for (k = 0; k < fd->nalerts; k++) {
+		a = &fd->alerts[k];
+		util_format_ts(a->first_us, false, ts1);
+		util_format_ts(a->last_us, false, ts2);
+		for (j = 0; j < c->nalerts; j++)
+			if (c->alerts[j].gid == a->gid &&
+			    c->alerts[j].sid == a->sid)
+				break;
+		if (j == c->nalerts) {
+			c->alerts = xreallocarray(c->alerts, c->nalerts + 1,
+			    sizeof(*c->alerts));
+			f = &c->alerts[c->nalerts++];
+			memset(f, 0, sizeof(*f));
+			f->kind = FND_ALERT;
+			f->gid = a->gid;
+			f->sid = a->sid;
+			f->sev = fnd_alert_sev(a->severity);
+			snprintf(f->id, sizeof(f->id), "WW-A%u-%u", a->gid,
+			    a->sid);
+			strlcpy(f->title, a->signature, sizeof(f->title));
+			f->remediation = a->gid == 9200 ?
+			    "Check the flow against the device's zero-trust "
+			    "profile: fix the device or the network, or add "
+			    "the flow to the profile (policy suggest)." :
+			    a->gid == 9300 ?
+			    "Ask the device's owner whether the change is "
+			    "expected; if not, isolate the device and "
+			    "investigate." :
+			    "Investigate the flows named in the alerts and "
+			    "fix or block what the rule describes.";
+		}
+		fnd_hit_add(&c->alerts[j], i, "%llu as source, %llu as "
+		    "destination, %.19sZ to %.19sZ",
+		    (unsigned long long)a->as_src,
+		    (unsigned long long)a->as_dst, ts1, ts2);
+		if (fnd_has_word(a->signature, "cleartext") &&
+		    fnd_has_word(a->signature, "login"))
+			fnd_add(c, FND_CLEARTEXT_LOGIN, i, "%llu alert%s \"%s\" "
+			    "(%s)", (unsigned long long)(a->as_src +
+			    a->as_dst), a->as_src + a->as_dst == 1 ? "" : "s",
+			    a->signature, a->as_src > 0 ? "as client" :
+			    "as server");
+		if (fnd_has_word(a->signature, "SMBv1"))
+			fnd_add(c, FND_SMB1, i, "alert \"%s\"", a->signature);
+	}
+}
+
+static void
+fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
+{
+	struct fnd_dev *fd = &c->devs[i];
+	const struct device *d = fd->d;
+	const struct bl_set *set;
+	const char *v;
+	char proto[8], app[32];
+	unsigned port;
+	bool server;
+	size_t k;
+
+	/* Native OS and LAN Manager strings exist only in SMB1. */
+	for (k = 0; k < d->n_evidence; k++)
+		if (strcmp(d->evidence[k].key, "smb.native_os") == 0 ||
+		    strcmp(d->evidence[k].key, "smb.native_lm") == 0) {
+			fnd_add(c, FND_SMB1, i, "SMB1 session setup: %s \"%s\"",
+			    d->evidence[k].key, d->evidence[k].value);
+			break;
+		}
+	for (k = 0; k < d->n_evidence; k++)
+		if (strcmp(d->evidence[k].key, "tls.ja4") == 0 &&
+		    (v = fnd_ja4_old(d->evidence[k].value)) != NULL) {
+			fnd_add(c, FND_OLD_TLS, i, "TLS client offering %s at "
+			    "most (JA4 %s)", v, d->evidence[k].value);
+			break;
+		}
+	if (strcmp(fd->class, "unknown") == 0 && d->vlan != 0 &&
+	    medvlan[d->vlan])
+		fnd_add(c, FND_UNKNOWN_MEDICAL, i, "no class on VLAN %u, "
+		    "where medical devices are", d->vlan);
+	if (fd->bl == NULL)
+		return;
+	set = &fd->bl->set[BL_SERVICE];
+	for (k = 0; k < set->n; k++) {
+		if (!fnd_service(set->v[k].key, proto, sizeof(proto), &port,
+		    app, sizeof(app), &server))
+			continue;
+		if (!server)
+			continue;
+		fd->services_offered++;
+		if (strcmp(app, "telnet") == 0 || (strcmp(proto, "tcp") == 0 &&
+		    port == 23))
+			fnd_add(c, FND_TELNET, i, "offers %s (%u flow%s)",
+			    set->v[k].key, set->v[k].count,
+			    set->v[k].count == 1 ? "" : "s");
+		else if (strcmp(app, "ftp") == 0 || (strcmp(proto, "tcp") ==
+		    0 && port == 21))
+			fnd_add(c, FND_FTP, i, "offers %s (%u flow%s)",
+			    set->v[k].key, set->v[k].count,
+			    set->v[k].count == 1 ? "" : "s");
+		else if (strcmp(app, "http") == 0)
+			fnd_add(c, FND_HTTP, i, "offers %s (%u flow%s)",
+			    set->v[k].key, set->v[k].count,
+			    set->v[k].count == 1 ? "" : "s");
+		else if (strcmp(app, "snmp") == 0 || (strcmp(proto, "udp") ==
+		    0 && port == 161))
+			fnd_add(c, FND_SNMP, i, "offers %s (%u flow%s)",
+			    set->v[k].key, set->v[k].count,
+			    set->v[k].count == 1 ? "" : "s");
+	}
+	set = &fd->bl->set[BL_EXTERNAL];
+	fd->external = set->n;
+	if (set->n > 0)
+		fnd_add(c, FND_EXTERNAL, i, "%u public destination%s, first "
+		    "%s%s%s", set->n, set->n == 1 ? "" : "s", set->v[0].key,
+		    set->v[0].cc[0] != '\0' ? " in " : "", set->v[0].cc);
+}
+
+/* Peers across VLANs: who reaches a medical device, who carries
+ * clinical protocols to another segment. */
+static void
+fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
+{
+	struct fnd_dev *fd, *pd;
+	const struct bl_set *set;
+	unsigned *cross;
+	uint16_t *first_vlan;
+	size_t i, k;
+	long p;
+	bool clinical;
+	char proto[8], app[32];
+	unsigned port, ncross;
+	bool server;
+
+	cross = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*cross));
+	first_vlan = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*first_vlan));
+	for (i = 0; i < c->ndevs; i++) {
+		fd = &c->devs[i];
+		if (fd->bl == NULL)
+			continue;
+		clinical = false;
+		set = &fd->bl->set[BL_SERVICE];
+		for (k = 0; k < set->n; k++)
+			if (fnd_service(set->v[k].key, proto, sizeof(proto),
+			    &port, app, sizeof(app), &server) && !server &&
+			    (strcmp(app, "hl7") == 0 ||
+			    strcmp(app, "dicom") == 0))
+				clinical = true;
+		set = &fd->bl->set[BL_PEER];
+		ncross = 0;
+		for (k = 0; k < set->n; k++) {
+			if ((p = fnd_peer(tab, ntab, set->v[k].key)) < 0 ||
+			    (size_t)p == i)
+				continue;
+			pd = &c->devs[p];
+			fd->peers_out++;
+			pd->peers_in++;
+			if (pd->d->vlan == fd->d->vlan)
+				continue;
+			ncross++;
+			if (cross[p]++ == 0)
+				first_vlan[p] = fd->d->vlan;
+		}
+		if (clinical && ncross > 0)
+			fnd_add(c, FND_CLINICAL_CROSS, i, "HL7 or DICOM client "
+			    "on VLAN %u talking to %u device%s on other VLANs",
+			    fd->d->vlan, ncross, ncross == 1 ? "" : "s");
+	}
+	for (i = 0; i < c->ndevs; i++) {
+		fd = &c->devs[i];
+		if (cross[i] == 0 || !policy_class_medical(fd->class))
+			continue;
+		fnd_add(c, FND_CROSS_VLAN, i, "reached by %u device%s from "
+		    "other VLANs (first from VLAN %u); it is on VLAN %u",
+		    cross[i], cross[i] == 1 ? "" : "s", first_vlan[i],
+		    fd->d->vlan);
+	}
+	/* The risk's exposure counts those peers. */
+	for (i = 0; i < c->ndevs; i++)
+		c->devs[i].peers_in = cross[i];
+	free(cross);
+	free(first_vlan);
+}
+
+static int
+fnd_cmp(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+
+	if (a->sev != b->sev)
+		return a->sev < b->sev ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->gid != b->gid)
+		return a->gid < b->gid ? -1 : 1;
+	if (a->sid != b->sid)
+		return a->sid < b->sid ? -1 : 1;
+	return 0;
+}
+
+static void
+fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
+{
+	struct fnd_risk_in *in;
+	struct fnd_dev *fd;
+	const struct finding *f;
+	size_t i, k;
+	unsigned w;
+
+	in = xcalloc(n ? n : 1, sizeof(*in));
+	for (i = 0; i < l->n; i++) {
+		f = &l->v[i];
+		for (k = 0; k < f->nhits; k++) {
+			fd = &devs[f->hits[k].dev];
+			in[f->hits[k].dev].sev[f->sev]++;
+			fd->nfindings++;
+			if (fd->nreasons < FND_REASONS_MAX)
+				snprintf(fd->reasons[fd->nreasons++],
+				    FND_REASON_MAX, "%s %s: %.60s",
+				    fnd_sev_name(f->sev), f->id, f->title);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		fd = &devs[i];
+		in[i].class = fd->class;
+		in[i].services = fd->services_offered;
+		in[i].cross_peers = fd->peers_in;
+		in[i].external = fd->external;
+		fd->risk = findings_risk(&in[i]);
+		/* The exposure and impact reasons first, then findings. */
+		w = findings_impact(fd->class);
+		if (fd->nreasons == FND_REASONS_MAX)
+			fd->nreasons--;
+		memmove(fd->reasons[1], fd->reasons[0],
+		    fd->nreasons * sizeof(fd->reasons[0]));
+		fd->nreasons++;
+		snprintf(fd->reasons[0], FND_REASON_MAX, "clinical impact %u%% "
+		    "(%s); %u service%s offered, reached from %u device%s on "
+		    "other VLANs, %u public destination%s", w, fd->class,
+		    fd->services_offered, fd->services_offered == 1 ? "" : "s",
+		    fd->peers_in, fd->peers_in == 1 ? "" : "s", fd->external,
+		    fd->external == 1 ? "" : "s");
+	}
+	free(in);
+}
+
+void
+findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
+{
+	struct fnd_ctx c;
+	struct fnd_macent *tab;
+	bool *medvlan;
+	size_t i, k, ntab = 0;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
+	c.devs = devs;
+	c.ndevs = n;
+	for (k = 0; k < FND_KIND_MAX; k++) {
+		c.fixed[k].kind = (enum fnd_kind)k;
+		c.fixed[k].sev = fnd_kinds[k].sev;
+		strlcpy(c.fixed[k].id, fnd_kinds[k].id, sizeof(c.fixed[k].id));
+		strlcpy(c.fixed[k].title, fnd_kinds[k].title,
+		    sizeof(c.fixed[k].title));
+		c.fixed[k].remediation = fnd_kinds[k].remediation;
+	}
+	medvlan = xcalloc(65536, sizeof(*medvlan));
+	tab = xcalloc(n ? n : 1, sizeof(*tab));
+	for (i = 0; i < n; i++) {
+		devs[i].class = fnd_class(devs[i].d);
+		devs[i].risk = 0;
+		devs[i].nreasons = devs[i].nfindings = 0;
+		devs[i].services_offered = devs[i].peers_in = 0;
+		devs[i].peers_out = devs[i].external = 0;
+		if (policy_class_medical(devs[i].class) && devs[i].d->vlan != 0)
+			medvlan[devs[i].d->vlan] = true;
+		if (!(devs[i].d->flags & DEV_F_ROUTED)) {
+			memcpy(tab[ntab].mac, devs[i].d->mac, 6);
+			tab[ntab++].dev = i;
+		}
+	}
+	if (ntab > 1)
+		qsort(tab, ntab, sizeof(*tab), fnd_mac_cmp);
+	for (i = 0; i < n; i++) {
+		fnd_alerts(&c, i);
+		fnd_device(&c, i, medvlan);
+	}
+	fnd_peers(&c, tab, ntab);
+	free(tab);
+	free(medvlan);
+
+	out->v = xreallocarray(NULL, FND_KIND_MAX + c.nalerts + 1,
+	    sizeof(*out->v));
+	for (k = 0; k < FND_KIND_MAX; k++)
+		if (c.fixed[k].nhits > 0)
+			out->v[out->n++] = c.fixed[k];
+	for (k = 0; k < c.nalerts; k++)
+		out->v[out->n++] = c.alerts[k];
+	free(c.alerts);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), fnd_cmp);
+	fnd_risks(out, devs, n);
+}
+
+void
+findings_free(struct fnd_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].hits);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}

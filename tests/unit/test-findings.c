@@ -1,0 +1,393 @@
+/*
+ * test-findings.c - the assessment's findings, risk scores and the
+ * state's alert counts (report/findings.h, state_add_alerts()).
+ *
+ * Each finding kind on devices that have it and on devices that do
+ * not; the risk score monotonic in each of its inputs and ordered by
+ * clinical impact; alert counts added across saves and a version 2
+ * state file upgraded.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "device/device.h"
+#include "policy/baseline.h"
+#include "report/findings.h"
+#include "state/state.h"
+
+#define TS	1700000000000000ull
+
+static void
+test_risk_monotonic(void **unused)
+{
+	static const char *const classes[] = {
+		"ventilator", "infusion-pump", "patient-monitor",
+		"imaging-modality", "clinical-workstation", "printer",
+	};
+	struct fnd_risk_in in, up;
+	unsigned *field[3 + FND_SEV_MAX];
+	int base, prev, s, i, k;
+	size_t c;
+
+	(void)unused;
+	for (c = 0; c < sizeof(classes) / sizeof(*classes); c++) {
+		memset(&in, 0, sizeof(in));
+		in.class = classes[c];
+		/* Every input alone, from 0 to well past its cap. */
+		for (k = 0; k < 3 + FND_SEV_MAX; k++) {
+			up = in;
+			field[0] = &up.services;
+			field[1] = &up.cross_peers;
+			field[2] = &up.external;
+			for (s = 0; s < FND_SEV_MAX; s++)
+				field[3 + s] = &up.sev[s];
+			prev = findings_risk(&up);
+			for (i = 1; i < 30; i++) {
+				*field[k] = (unsigned)i;
+				base = findings_risk(&up);
+				assert_true(base >= prev);
+				assert_true(base >= 0 && base <= 100);
+				prev = base;
+			}
+			/* And it mattered. */
+			assert_true(prev > findings_risk(&in));
+		}
+	}
+	/* Clinical impact orders equal devices. */
+	memset(&in, 0, sizeof(in));
+	in.services = 2;
+	in.sev[FND_HIGH] = 1;
+	for (c = 1, prev = 101; c < sizeof(classes) / sizeof(*classes); c++) {
+		in.class = classes[c];
+		base = findings_risk(&in);
+		assert_true(base < prev);
+		prev = base;
+	}
+	in.class = "ventilator";
+	assert_int_equal(findings_risk(&in), findings_risk(&(struct
+	    fnd_risk_in){ .class = "infusion-pump", .services = 2,
+	    .sev = { [FND_HIGH] = 1 } }));
+	/* Everything at once is 100 for a pump, 30 for a printer's
+	 * weight. */
+	memset(&in, 0, sizeof(in));
+	in.class = "infusion-pump";
+	in.services = 10;
+	in.cross_peers = 10;
+	in.external = 3;
+	in.sev[FND_CRITICAL] = 5;
+	assert_int_equal(findings_risk(&in), 100);
+	in.class = "printer";
+	assert_int_equal(findings_risk(&in), 30);
+	in.class = "no-such-class";
+	assert_int_equal(findings_impact(in.class), 50);
+}
+
+/* A device with a class (NULL: none), on vlan, with a MAC ending n. */
+static struct device *
+mkdev(const char *class, uint16_t vlan, uint8_t n)
+{
+	struct device *d = calloc(1, sizeof(*d));
+
+	assert_non_null(d);
+	dev_init(d);
+	d->id = n;
+	d->vlan = vlan;
+	d->mac[0] = 0x02;
+	d->mac[5] = n;
+	d->has_ip = true;
+	dev_ip_from4(&d->ip, (const uint8_t[4]){ 10, (uint8_t)vlan, 0, n });
+	d->first_us = TS;
+	d->last_us = TS + 1000000;
+	if (class != NULL)
+		dev_claim(d, DEV_A_CLASS, class, 90, "test", "", TS);
+	return d;
+}
+
+static struct bl_dev *
+mkbl(const char *const *services, const char *const *peers,
+    const char *external)
+{
+	struct bl_config cfg;
+	struct bl_dev *bl;
+	struct bl_item *it;
+
+	bl_config_defaults(&cfg);
+	bl = bl_dev_new(&cfg, TS);
+	for (; services != NULL && *services != NULL; services++) {
+		it = bl_add(bl, &cfg, BL_SERVICE, *services);
+		assert_non_null(it);
+		it->count = 3;
+	}
+	for (; peers != NULL && *peers != NULL; peers++)
+		assert_non_null(bl_add(bl, &cfg, BL_PEER, *peers));
+	if (external != NULL)
+		assert_non_null(bl_add(bl, &cfg, BL_EXTERNAL, external));
+	return bl;
+}
+
+static const struct finding *
+find(const struct fnd_list *l, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].id, id) == 0)
+			return &l->v[i];
+	return NULL;
+}
+
+/* The finding id names exactly these devices (by index). */
+static void
+expect(const struct fnd_list *l, const char *id, const size_t *devs,
+    size_t n)
+{
+	const struct finding *f = find(l, id);
+	size_t i;
+
+	if (n == 0) {
+		if (f != NULL)
+			fail_msg("%s: unexpected finding", id);
+		return;
+	}
+	if (f == NULL)
+		fail_msg("%s: no finding", id);
+	assert_int_equal(f->nhits, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(f->hits[i].dev, devs[i]);
+	assert_non_null(f->remediation);
+	assert_true(f->remediation[0] != '\0');
+}
+
+static void
+test_findings_each_kind(void **unused)
+{
+	static const char *const pump_svc[] = {
+		"tcp/23 telnet server", "tcp/21 ftp server",
+		"tcp/80 http server", "udp/161 snmp server",
+		"tcp/2575 hl7 client", NULL
+	};
+	static const char *const ws_svc[] = { "tcp/2575 hl7 client", NULL };
+	static const char *const ws_peers[] = { "mac:02:00:00:00:00:01",
+	    NULL };
+	struct state_alert al[2];
+	struct device *d[4];
+	struct bl_dev *bl[4];
+	struct fnd_dev fd[4];
+	struct fnd_list l;
+	size_t i;
+
+	(void)unused;
+	d[0] = mkdev("infusion-pump", 20, 1);
+	dev_add_evidence(d[0], "smb.native_os", "Windows 5.1", TS);
+	dev_add_evidence(d[0], "tls.ja4", "t11d1305h2_8daaf6152771_e5627efa2ab1",
+	    TS);
+	bl[0] = mkbl(pump_svc, NULL, "ip:203.0.113.5");
+	d[1] = mkdev(NULL, 20, 2);		/* unknown, medical VLAN */
+	bl[1] = NULL;
+	d[2] = mkdev("clinical-workstation", 40, 3);
+	bl[2] = mkbl(ws_svc, ws_peers, NULL);
+	d[3] = mkdev(NULL, 50, 4);		/* unknown, other VLAN */
+	bl[3] = NULL;
+
+	memset(al, 0, sizeof(al));
+	al[0].gid = 1;
+	al[0].sid = 9200101;
+	al[0].severity = 1;
+	strcpy(al[0].signature, "WARDWATCH IOMT cleartext FTP login to a "
+	    "medical device");
+	al[0].as_dst = 4;
+	al[0].first_us = TS;
+	al[0].last_us = TS + 9000000;
+	al[1] = al[0];
+	al[1].as_dst = 0;
+	al[1].as_src = 4;
+
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < 4; i++) {
+		fd[i].d = d[i];
+		fd[i].bl = bl[i];
+	}
+	fd[0].alerts = &al[0];
+	fd[0].nalerts = 1;
+	fd[2].alerts = &al[1];
+	fd[2].nalerts = 1;
+	findings_compute(fd, 4, &l);
+
+	expect(&l, "WW-F001", (const size_t[]){ 0, 2 }, 2);
+	expect(&l, "WW-F002", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F003", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F004", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F005", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F006", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F007", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F008", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F009", (const size_t[]){ 1 }, 1);
+	expect(&l, "WW-F010", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F011", (const size_t[]){ 2 }, 1);
+	expect(&l, "WW-A1-9200101", (const size_t[]){ 0, 2 }, 2);
+	assert_non_null(strstr(find(&l, "WW-F006")->hits[0].evidence,
+	    "TLS 1.1"));
+	assert_non_null(strstr(find(&l, "WW-A1-9200101")->hits[0].evidence,
+	    "0 as source, 4 as destination"));
+	/* Ordered by severity. */
+	for (i = 1; i < l.n; i++)
+		assert_true(l.v[i - 1].sev <= l.v[i].sev);
+	/* The pump is the riskiest, with its reasons. */
+	assert_true(fd[0].risk > fd[1].risk && fd[0].risk > fd[2].risk);
+	assert_true(fd[0].nreasons > 5);
+	assert_non_null(strstr(fd[0].reasons[0], "infusion-pump"));
+	assert_int_equal(fd[0].services_offered, 4);
+	assert_int_equal(fd[0].peers_in, 1);
+	findings_free(&l);
+
+	/* The same ward without any of it: no finding at all. */
+	for (i = 0; i < 4; i++) {
+		if (bl[i] != NULL)
+			bl_dev_free(bl[i]);
+		dev_free(d[i]);
+		free(d[i]);
+	}
+	d[0] = mkdev("infusion-pump", 20, 1);
+	bl[0] = mkbl(ws_svc, NULL, NULL);
+	d[1] = mkdev("patient-monitor", 20, 2);
+	bl[1] = NULL;
+	d[2] = mkdev("clinical-workstation", 20, 3);
+	bl[2] = mkbl(ws_svc, ws_peers, NULL);	/* same VLAN */
+	d[3] = mkdev(NULL, 50, 4);		/* not a medical VLAN */
+	bl[3] = NULL;
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < 4; i++) {
+		fd[i].d = d[i];
+		fd[i].bl = bl[i];
+	}
+	findings_compute(fd, 4, &l);
+	if (l.n != 0)
+		fail_msg("unexpected finding %s", l.v[0].id);
+	assert_int_equal(fd[0].nreasons, 1);
+	findings_free(&l);
+	for (i = 0; i < 4; i++) {
+		if (bl[i] != NULL)
+			bl_dev_free(bl[i]);
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
+struct al_sum {
+	uint64_t	 src, dst, first, last;
+	size_t		 n;
+};
+
+static int
+al_cb(void *arg, const struct state_alert *a)
+{
+	struct al_sum *s = arg;
+
+	s->n++;
+	s->src += a->as_src;
+	s->dst += a->as_dst;
+	s->first = a->first_us;
+	s->last = a->last_us;
+	return 0;
+}
+
+static void
+test_state_alerts(void **unused)
+{
+	char path[] = "/tmp/test-findings-XXXXXX";
+	char db[64], wal[80], shm[80];
+	struct state_alert a;
+	struct device *d, *v[1];
+	struct state *st;
+	struct al_sum s;
+	sqlite3 *raw;
+	int fd;
+
+	(void)unused;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof(db), "%s.db", path);
+	snprintf(wal, sizeof(wal), "%s-wal", db);
+	snprintf(shm, sizeof(shm), "%s-shm", db);
+
+	assert_non_null(st = state_open(db, stderr));
+	d = mkdev("infusion-pump", 20, 1);
+	d->id = 0;
+	v[0] = d;
+	assert_int_equal(state_save_devices(st, v, 1, stderr), 0);
+	memset(&a, 0, sizeof(a));
+	a.device_id = d->id;
+	a.gid = 1;
+	a.sid = 9200101;
+	a.severity = 1;
+	strcpy(a.signature, "cleartext FTP login");
+	a.as_src = 2;
+	a.first_us = TS + 5;
+	a.last_us = TS + 9;
+	assert_int_equal(state_add_alerts(st, &a, 1, stderr), 0);
+	/* A second save adds: counts sum, first and last widen. */
+	a.as_src = 1;
+	a.as_dst = 3;
+	a.first_us = TS + 1;
+	a.last_us = TS + 7;
+	assert_int_equal(state_add_alerts(st, &a, 1, stderr), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(state_load_alerts(st, al_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.src, 3);
+	assert_int_equal(s.dst, 3);
+	assert_int_equal(s.first, TS + 1);
+	assert_int_equal(s.last, TS + 9);
+	state_close(st);
+
+	/* A version 2 file (no alert table) is upgraded on open. */
+	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "DROP TABLE device_alerts; "
+	    "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	assert_non_null(st = state_open_readonly(db, stderr));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(state_load_alerts(st, al_cb, &s), 0);
+	assert_int_equal(s.n, 0);		/* read-only: none, no error */
+	state_close(st);
+	assert_non_null(st = state_open(db, stderr));
+	assert_int_equal(state_count_devices(st), 1);
+	assert_int_equal(state_add_alerts(st, &a, 1, stderr), 0);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(state_load_alerts(st, al_cb, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.dst, 3);
+	state_close(st);
+
+	dev_free(d);
+	free(d);
+	unlink(db);
+	unlink(wal);
+	unlink(shm);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_risk_monotonic),
+		cmocka_unit_test(test_findings_each_kind),
+		cmocka_unit_test(test_state_alerts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
