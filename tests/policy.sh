@@ -17,7 +17,7 @@ GEO="$top_srcdir/../shared/corpus/geoip"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..19"
+echo "1..20"
 i=0
 ok() {
 	i=$((i + 1))
@@ -161,3 +161,16 @@ printf 'geoip:\n  country-database: %s/none.mmdb\n' "$tmp" >"$tmp/g.yaml"
 "$WW" -T -c "$tmp/g.yaml" >"$tmp/out" 2>&1 &&
 grep -q "warning: $tmp/none.mmdb: .*no geo from it" "$tmp/out"
 ok $? "-T: a missing geoip database is a warning"
+
+# A learning device's internet destinations keep their country
+# (baseline show), from the same databases.
+if [ -r "$GEO/GeoLite2-Country-Test.mmdb" ]; then
+	"$WW" -r "$tmp/policy.pcap" -c "$tmp/geo.yaml" -l "$tmp/bl" --learn \
+	    --state "$tmp/bl.db" >"$tmp/out" 2>&1 &&
+	"$WW" baseline show --state "$tmp/bl.db" --device 00:12:21:39:00:31 \
+	    >"$tmp/out" 2>&1 &&
+	grep -q '^    81\.2\.69\.142 .* country GB' "$tmp/out"
+	ok $? "baseline: the pump's learned internet destination is in GB"
+else
+	skip "no MaxMind test databases"
+fi

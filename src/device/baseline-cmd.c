@@ -265,9 +265,14 @@ blc_detail(const struct blc *c, const struct blc_dev *v, FILE *fp)
 			util_escape_ctl(s->v[i].key, key, sizeof(key));
 			util_format_ts(s->v[i].first_us, false, ts);
 			ts[19] = '\0';
-			fprintf(fp, "    %-40s %8u  since %s  hours %s\n",
+			fprintf(fp, "    %-40s %8u  since %s  hours %s",
 			    key, s->v[i].count, ts, blc_hours_text(
 			    s->v[i].hours, hours, sizeof(hours)));
+			if (s->v[i].cc[0] != '\0')
+				fprintf(fp, "  country %s", s->v[i].cc);
+			if (s->v[i].asn != 0)
+				fprintf(fp, "  AS%u", s->v[i].asn);
+			fprintf(fp, "\n");
 		}
 	}
 	if (bl->vol == NULL)

@@ -33,6 +33,7 @@
 #include "output/jsonw.h"
 #include "policy/baseline.h"
 #include "policy/behave.h"
+#include "policy/geo.h"
 #include "policy/zone.h"
 #include "state/state.h"
 #include "util/log.h"
@@ -381,6 +382,25 @@ bl_observe_dev(struct brain *b, const struct brain_ev *ev,
 	}
 }
 
+/* A learned internet destination gets its country and AS once, from
+ * the geoip databases of the configuration (none: it stays unknown). */
+static void
+bl_external_geo(struct brain *b, struct brain_dev *n,
+    const struct brain_end *pe, const char *key)
+{
+	struct bl_item *it;
+	struct geo_info gi;
+
+	it = (struct bl_item *)bl_find(n->bl, BL_EXTERNAL, key);
+	if (it == NULL || it->cc[0] != '\0' || it->asn != 0)
+		return;
+	if (!geo_lookup(brain_policy_geo(b), pe->ip.a, &gi))
+		return;
+	strlcpy(it->cc, gi.country, sizeof(it->cc));
+	it->asn = gi.asn;
+	n->d.unsaved = true;
+}
+
 static void
 bl_behaviour(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     const struct bh_hit *hit, const char *seen)
@@ -627,6 +647,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 			bl_observe_dev(b, ev, c, NULL, pe, true, BL_EXTERNAL,
 			    BL_SID_NEW_EXTERNAL, a, "only the internet "
 			    "destinations it learned");
+			bl_external_geo(b, c, pe, a);
 		}
 	} else if (bl_peer_settled(s))
 		bl_observe_dev(b, ev, c, s, pe, true, BL_PEER,
