@@ -58,11 +58,26 @@ wait_listening() {
 }
 
 # The daemon: root at start, nobody once the capture is open.
+# With a syslog output too: its delivery thread is one of those checked
+# (made with the output stage, after the sandbox, not before it).
+nsx ip link set lo up
 d="$tmp/run"
 mkdir -p "$d"
 chown nobody "$d"
-ip netns exec "$ns" "$WW" -i wwb -l "$d" --user nobody --workers 2 -v \
-    >"$d/out" 2>&1 &
+cat >"$tmp/net.yaml" <<'EOF'
+outputs:
+  - eve-log:
+      filetype: regular
+      filename: eve.json
+  - eve-log:
+      filetype: syslog
+      server: 127.0.0.1
+      port: 5514
+      transport: udp
+      types: [flow]
+EOF
+ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/net.yaml" --user nobody \
+    --workers 2 -v >"$d/out" 2>&1 &
 pid=$!
 wait_listening "$d/out"
 st=/proc/$pid/status
@@ -91,7 +106,7 @@ for t in /proc/$pid/task/*/status; do
 	e=$(awk '/^CapEff:/ { print $2 }' "$t")
 	[ "$s" = 2 ] && [ "$e" = 0000000000000000 ] || bad=$((bad + 1))
 done
-if [ $nt -ge 4 ] && [ $bad -eq 0 ]; then
+if [ $nt -ge 5 ] && [ $bad -eq 0 ]; then
 	ok "Seccomp 2 and CapEff 0 in all $nt threads"
 else
 	nok "$bad of $nt threads without seccomp filter or with capabilities"

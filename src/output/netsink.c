@@ -853,6 +853,23 @@ ns_nop(struct sink *s)
 	return 0;
 }
 
+/* The delivery thread, made when the output stage starts (sink.h). */
+static int
+ns_start(struct sink *s, char *err, size_t errlen)
+{
+	struct netsink *ns = (struct netsink *)s;
+	int rc;
+
+	if (ns->started)
+		return 0;
+	if ((rc = pthread_create(&ns->thread, NULL, ns_main, ns)) != 0) {
+		snprintf(err, errlen, "thread: %s", strerror(rc));
+		return -1;
+	}
+	ns->started = true;
+	return 0;
+}
+
 static uint64_t
 ns_close(struct sink *s)
 {
@@ -902,6 +919,7 @@ static const struct sink_ops ns_ops = {
 	.reopen = ns_nop,
 	.close = ns_close,
 	.free = ns_free,
+	.start = ns_start,
 };
 
 static int
@@ -953,7 +971,6 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 {
 	struct netsink *ns;
 	char path[PATH_MAX];
-	int rc;
 
 	ns = xcalloc(1, sizeof(*ns));
 	ns->s.ops = &ns_ops;
@@ -1009,12 +1026,7 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 			    "from an earlier run are sent first", ns->name,
 			    spool_recovered(ns->spool));
 	}
-	if ((rc = pthread_create(&ns->thread, NULL, ns_main, ns)) != 0) {
-		snprintf(err, errlen, "%s: thread: %s", ns->name,
-		    strerror(rc));
-		goto fail;
-	}
-	ns->started = true;
+	/* The thread starts with the output stage (ns_start). */
 	return &ns->s;
  fail:
 	ns_free(&ns->s);

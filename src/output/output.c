@@ -547,8 +547,20 @@ output_main(void *arg)
 int
 output_start(struct output *o)
 {
+	char err[256];
+	size_t i;
 	int rc;
 
+	for (i = 0; i < o->nsinks; i++) {
+		struct sink *s = o->sinks[i];
+
+		if (s->ops->start != NULL && s->ops->start(s, err,
+		    sizeof(err)) != 0) {
+			log_warnx("output %s: %s", s->name, err);
+			errno = EAGAIN;
+			return -1;
+		}
+	}
 	if ((rc = pthread_create(&o->thread, NULL, output_main, o)) != 0) {
 		errno = rc;
 		return -1;

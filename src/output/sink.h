@@ -31,6 +31,14 @@ struct sink_ops {
 	/* Write what is left and close; returns the records lost. */
 	uint64_t	 (*close)(struct sink *);
 	void		 (*free)(struct sink *);
+	/*
+	 * Optional: start what delivers on a thread of its own, when the
+	 * output stage starts: after the live sensor has dropped its
+	 * privileges and confined itself (a thread made before would keep
+	 * them) and after -D forked (a thread does not cross a fork).
+	 * Returns 0, or -1 with a message in err.
+	 */
+	int		 (*start)(struct sink *, char *err, size_t errlen);
 };
 
 /*
