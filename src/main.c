@@ -583,7 +583,14 @@ main(int argc, char *argv[])
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
-	char statedir[4096], outdir[4096];
+	char statedir[4096], outdir[4096], reportdir[4096];
+	/* SANDBOX_MAX_DIRS: the log, state, eve and report directories,
+	 * and up to this many of other file outputs. */
+#define SANDBOX_EXTRA_DIRS	4
+	_Static_assert(4 + SANDBOX_EXTRA_DIRS <= SANDBOX_MAX_DIRS,
+	    "write directories");
+	char extradir[SANDBOX_EXTRA_DIRS][4096];
+	size_t nextra = 0;
 
 	memset(&sbo, 0, sizeof(sbo));
 	memset(&rctx, 0, sizeof(rctx));
@@ -929,12 +936,30 @@ main(int argc, char *argv[])
 		notify_init();
 		/* Everything is open: keep no privilege from here on. */
 		sbo.write_dirs[sbo.nwrite_dirs++] = logdir;
-		if (cfg.devices.enabled || cfg.detect.enabled)
+		/* The state directory holds more than the inventory: the
+		 * record numbers (seq), spools and hash-chain state. */
+		if (statepath != NULL)
 			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(statepath,
 			    statedir, sizeof(statedir));
 		if (outpath[0] == '/')
 			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(outpath,
 			    outdir, sizeof(outdir));
+		if (reportpath != NULL)
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(reportpath,
+			    reportdir, sizeof(reportdir));
+		/* Files of outputs: elsewhere than the log directory. */
+		for (ii = 0; ii < cfg.noutputs && nextra < SANDBOX_EXTRA_DIRS;
+		    ii++) {
+			const struct output_spec *os = &cfg.outputs[ii];
+
+			if (os->kind != OUTK_REGULAR || os->filename == NULL ||
+			    os->filename[0] != '/')
+				continue;
+			sbo.write_dirs[sbo.nwrite_dirs++] = dir_of(
+			    os->filename, extradir[nextra],
+			    sizeof(extradir[nextra]));
+			nextra++;
+		}
 		if (outpath[0] != '<')
 			sbo.own_files[sbo.nown_files++] = outpath;
 		if (cfg.devices.enabled)

@@ -44,7 +44,7 @@ for dev in wwa wwb; do
 	nsx ip link set "$dev" up
 done
 
-echo "1..9"
+echo "1..10"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -127,6 +127,52 @@ else
 fi
 
 # The self-test: what must be refused is, in a sensor like the above.
+# A forwarder (no inventory, no rules) still numbers its records in the
+# state directory, and writes a file output kept elsewhere, under
+# Landlock.
+d="$tmp/fwd"
+st="$tmp/fwdstate"
+ot="$tmp/fwdother"
+mkdir -p "$d" "$st" "$ot"
+chown nobody "$d" "$st" "$ot"
+cat >"$tmp/fwd.yaml" <<EOF
+devices:
+  enabled: false
+detect:
+  enabled: false
+outputs:
+  - eve-log:
+      filetype: regular
+      filename: eve.json
+  - eve-log:
+      filetype: regular
+      filename: $ot/flows.json
+      types: [flow]
+EOF
+ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/fwd.yaml" \
+    --state "$st/w.db" --user nobody -v >"$d/out" 2>&1 &
+pid=$!
+wait_listening "$d/out"
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1
+mv "$ot/flows.json" "$ot/flows.json.1"
+kill -HUP "$pid"
+sleep 1
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ $rc -eq 0 ] && [ -s "$st/w.db.seq" ] && [ -s "$ot/flows.json" ] &&
+    ! grep -q "Permission denied" "$d/out"; then
+	ok "a forwarder writes its seq in the state directory and reopens a file output elsewhere"
+else
+	nok "forwarder: exit $rc"
+	sed 's/^/# /' "$d/out" | head -10
+	ls -l "$st" "$ot" | sed 's/^/# /'
+fi
+
 d="$tmp/self"
 mkdir -p "$d"
 chown nobody "$d"

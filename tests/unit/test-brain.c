@@ -1293,6 +1293,7 @@ test_moved_not_new(void **state)
 	    "\"vlan\":10", "00:11:22:00:00:04"));
 	assert_null(find_line(&x->out, "\"event_type\":\"alert\"",
 	    "\"vlan\":[10]", "00:11:22:00:00:04"));
+	brain_queue_free(&q);
 	fix_free(x);
 }
 
@@ -1327,6 +1328,7 @@ test_router_own_address(void **state)
 	    NULL));
 	end_set(&e, NULL, "10.30.0.77");
 	assert_non_null(brain_alert_dev(x->b, &e, 10));
+	brain_queue_free(&q);
 	fix_free(x);
 }
 
@@ -1403,6 +1405,7 @@ test_explain_window(void **state)
 	assert_non_null(strstr(l, "\"zone\":\"medical\""));
 	x->b->zones = x->b->own_zones;
 	zones_free(z);
+	brain_queue_free(&q);
 	fix_free(x);
 }
 
