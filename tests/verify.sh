@@ -18,7 +18,7 @@ notok() {
 	i=$((i + 1)); echo "not ok $i - $1"
 	[ -n "$2" ] && printf '%s\n' "$2" | head -8 | sed 's/^/# /'
 }
-echo "1..14"
+echo "1..15"
 
 printf 'a key of thirty-two bytes, ok!!\n' >"$tmp/key"
 printf 'another key of thirty-two bytes\n' >"$tmp/key2"
@@ -118,6 +118,35 @@ if [ $? -eq 2 ]; then
 	ok "rotated files given in the wrong order: broken"
 else
 	notok "rotated files out of order verified" "$(cat "$tmp/v.out")"
+fi
+
+# Two chained outputs with one name in two directories: each keeps its
+# own chain across a logrotate move and the next run.
+mkdir -p "$tmp/two/a" "$tmp/two/b"
+cat >"$tmp/two/c.yaml" <<CONF
+outputs:
+  - eve-log:
+      filename: $tmp/two/a/eve.json
+      hash-chain:
+        key-file: $tmp/key
+  - eve-log:
+      filename: $tmp/two/b/eve.json
+      types: [flow]
+      hash-chain:
+        key-file: $tmp/key
+CONF
+"$WW" -r "$PCAP" -l "$tmp/two" -c "$tmp/two/c.yaml" >/dev/null 2>&1
+mv "$tmp/two/a/eve.json" "$tmp/two/a/eve.json.1"
+mv "$tmp/two/b/eve.json" "$tmp/two/b/eve.json.1"
+"$WW" -r "$PCAP" -l "$tmp/two" -c "$tmp/two/c.yaml" >/dev/null 2>&1
+"$WW" verify --key-file "$tmp/key" "$tmp/two/a/eve.json.1" \
+    "$tmp/two/a/eve.json" >"$tmp/v.out" 2>&1 && ra=0 || ra=$?
+"$WW" verify --key-file "$tmp/key" "$tmp/two/b/eve.json.1" \
+    "$tmp/two/b/eve.json" >>"$tmp/v.out" 2>&1 && rb=0 || rb=$?
+if [ "$ra" -eq 0 ] && [ "$rb" -eq 0 ]; then
+	ok "two outputs named eve.json in two directories: two intact chains"
+else
+	notok "two outputs of one name: exit $ra, $rb" "$(cat "$tmp/v.out")"
 fi
 
 # The key from the configuration.

@@ -541,15 +541,18 @@ output_file_chain(struct sink *s, const char *keyfile, const char *statedir,
 	if (chain_load_key(o->chain, keyfile, err, errlen) == -1)
 		return -1;
 	if (statedir != NULL) {
-		/* The file's name alone: paths could be too long. */
+		/* The file's name and a hash of its path: paths could be
+		 * too long, and two outputs may share a name in two
+		 * directories (one chain state each). */
+		uint32_t h = 2166136261u;
+
+		for (p = o->path; *p != '\0'; p++)
+			h = (h ^ (uint8_t)*p) * 16777619u;
 		p = strrchr(o->path, '/');
 		strlcpy(name, p != NULL ? p + 1 : o->path, sizeof(name));
-		for (p = name; *p != '\0'; p++)
-			if (*p == '/')
-				*p = '_';
 		if (snprintf(o->chain_state, sizeof(o->chain_state),
-		    "%.3800s/wardwatch-chain-%s", statedir, name) >=
-		    (int)sizeof(o->chain_state))
+		    "%.3800s/wardwatch-chain-%.200s-%08x", statedir, name,
+		    (unsigned)h) >= (int)sizeof(o->chain_state))
 			o->chain_state[0] = '\0';
 	}
 	if (chain_from_file(o) == 0)
