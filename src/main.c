@@ -500,6 +500,21 @@ reload_prepare(void *arg, FILE *err)
 	if (r->devices && c->devices.enabled &&
 	    (r->fp_next = brain_fp_load(&c->devices, err)) == NULL)
 		goto fail;
+	/*
+	 * Zones, policy, baselines and geoip are not swapped in a running
+	 * brain: a configuration whose policy does not load is refused
+	 * all the same (a restart would fail on it), and a good one says
+	 * that those parts wait for a restart.
+	 */
+	if (r->devices && c->devices.enabled) {
+		if (brain_policy_check(&c->devices, NULL, err) != 0) {
+			fprintf(err, "wardwatch: reload: the zero-trust policy "
+			    "does not load (errors above)\n");
+			goto fail;
+		}
+		fprintf(err, "wardwatch: reload: zones, policy, baselines "
+		    "and geoip stay as they are until a restart\n");
+	}
 	return 0;
 
  fail:

@@ -43,7 +43,7 @@ for dev in wwa wwb; do
 	nsx ip link set "$dev" up
 done
 
-echo "1..10"
+echo "1..11"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -82,8 +82,14 @@ chown nobody "$d"
 rules="$tmp/local.rules"
 echo 'alert http any any -> any any (msg:"one"; http.uri; content:"/status"; sid:9000001;)' >"$rules"
 chmod 644 "$rules"
-ip netns exec "$ns" "$WW" -i wwb -l "$d" -S "$rules" --user nobody \
-    --workers 2 -v >"$d/out" 2>&1 &
+# A site policy file, broken later: a reload must refuse it.
+site="$tmp/site.yaml"
+printf 'class: infusion-pump\ninitiate:\n  - { proto: tcp, port: 2575 }\n' \
+    >"$site"
+printf 'policy:\n  files: [%s]\n' "$site" >"$tmp/c.yaml"
+chmod 644 "$site" "$tmp/c.yaml"
+ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/c.yaml" -S "$rules" \
+    --user nobody --workers 2 -v >"$d/out" 2>&1 &
 pid=$!
 wait_for "$d/out" 'listening on' 1
 replay
@@ -131,6 +137,20 @@ if [ "$(alerts 9000002)" -ge 1 ] && [ "$(alerts 9000001)" -eq "$n2" ]; then
 	ok "the new rules match, the old ones no longer"
 else
 	nok "after the reload: 9000001 $(alerts 9000001), 9000002 $(alerts 9000002)"
+fi
+
+# A policy file that no longer loads: the reload is refused with its
+# place, whatever else it would change.
+printf 'class: infusion-pump\ninitiate:\n  - { proto: tcp, port: 99999 }\n' \
+    >"$site"
+kill -HUP "$pid"
+wait_for "$d/out" 'reload:' 3
+if grep -q "$site:3:25: port: \"99999\" is not a port" "$d/out" &&
+    grep -q "reload: the zero-trust policy does not load" "$d/out"; then
+	ok "SIGHUP with a broken policy file: refused, file:line:col"
+else
+	nok "SIGHUP with a broken policy file"
+	sed 's/^/# /' "$d/out" | tail -5
 fi
 
 # SIGUSR1: a stats record now.
