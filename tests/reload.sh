@@ -144,7 +144,7 @@ fi
 printf 'class: infusion-pump\ninitiate:\n  - { proto: tcp, port: 99999 }\n' \
     >"$site"
 kill -HUP "$pid"
-wait_for "$d/out" 'reload:' 3
+wait_for "$d/out" 'reload: the zero-trust policy' 1
 if grep -q "$site:3:25: port: \"99999\" is not a port" "$d/out" &&
     grep -q "reload: the zero-trust policy does not load" "$d/out"; then
 	ok "SIGHUP with a broken policy file: refused, file:line:col"
