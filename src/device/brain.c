@@ -1423,11 +1423,8 @@ brain_held_find(struct brain *b, uint64_t key)
 static int
 brain_end_addr(const struct dev_ip *ip, uint8_t out[16])
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
 	memset(out, 0, 16);
-	if (memcmp(ip->a, v4mapped, 12) == 0) {
+	if (dev_ip_is4(ip)) {
 		memcpy(out, ip->a + 12, 4);
 		return 4;
 	}
