@@ -79,6 +79,30 @@ done
 run day2 ward-day2.pcap "$tmp/day2.db"
 run quiet ward-day2-quiet.pcap "$tmp/quiet.db"
 
+# A retrieval's destination, told apart: the C-GET by a title the site
+# never saw is the behaviour (sid 26), the known viewer's C-GETs of
+# every day are nothing.
+/usr/bin/python3 - "$tmp/day2/eve.json" "$tmp/quiet/eve.json" \
+    >"$tmp/msg" 2>&1 <<'PY'
+import json, sys
+
+def b26(path):
+    out = []
+    for line in open(path):
+        r = json.loads(line)
+        a = r.get("alert") or {}
+        if a.get("gid") == 9300 and a.get("signature_id") == 26:
+            out.append(r.get("baseline", {}).get("seen", ""))
+    return out
+
+day2, quiet = b26(sys.argv[1]), b26(sys.argv[2])
+ok = 'C-GET to AE title "GETSCU"' in day2 and \
+    not any("RAD_RS" in s for s in day2) and not quiet
+print("day2:", day2, "quiet:", quiet)
+sys.exit(0 if ok else 1)
+PY
+check $? "C-GET as an unknown AE title is sid 26, the known viewer's are not"
+
 # The scorer's TAP, numbered after ours; the plan comes last.
 /usr/bin/python3 "$SCORE" --tap "$TRUTH" "$tmp/day2/eve.json" \
     "$tmp/quiet/eve.json" "$tmp/day1/eve.json" >"$tmp/score" 2>&1

@@ -58,6 +58,7 @@ KINDS = {
     "ransomware": 9300,
     "dicom-find-sweep": 9300,
     "dicom-move-unknown-ae": 9300,
+    "dicom-get-unknown-ae": 9300,
     "mass-retrieval": 9300,
     "hl7-internet": 9300,
     "dicom-internet": 9300,

@@ -1045,8 +1045,10 @@ days_tls(struct days *d, int cli, int srv, const char *sni, size_t up,
 #define UID_US		"1.2.840.10008.5.1.4.1.1.6.1"
 #define UID_FIND_STUDY	"1.2.840.10008.5.1.4.1.2.2.1"
 #define UID_MOVE_STUDY	"1.2.840.10008.5.1.4.1.2.2.2"
+#define UID_GET_STUDY	"1.2.840.10008.5.1.4.1.2.2.3"
 
 #define DIMSE_C_STORE	0x0001
+#define DIMSE_C_GET	0x0010
 #define DIMSE_C_FIND	0x0020
 #define DIMSE_C_MOVE	0x0021
 #define DIMSE_C_ECHO	0x0030
@@ -1079,6 +1081,7 @@ static const struct dcm_equip eq_us1 = { "EPIQ7_US2", "US", UID_US,
 #define AE_PACS		"SECTRA_PACS"
 #define AE_CLOUD	"CLOUD_ARCHIVE"
 #define AE_EXFIL	"EXFIL_SCP"
+#define AE_GETSCU	"GETSCU"	/* a DICOM toolkit's default title */
 
 static void
 dcm_item(struct pkt *b, uint8_t type, const char *s)
@@ -1653,6 +1656,57 @@ inc_move_unknown(struct days *d)
 	dcm_move(d, D_RADWS1, AE_EXFIL, 1);
 }
 
+/*
+ * ns Study Root C-GETs by ws under the AE title ae: the PACS sends each
+ * study's image back on the same association (C-STORE sub-operation on
+ * the second presentation context), then the C-GET's final response.
+ */
+static void
+dcm_get(struct days *d, int ws, const char *ae, unsigned ns)
+{
+	static const struct dcm_equip pacs_ct = { AE_PACS, "CT", UID_CT,
+	    "SIEMENS", "SOMATOM go.Up", "1.3.12.2.1107.5.1.4.95123" };
+	const char *as[2] = { UID_GET_STUDY, UID_CT };
+	char study[96], inst[96];
+	struct dconv c;
+	unsigned i;
+	size_t pdv;
+
+	dc_init(&c, d, ws, D_PACS, DICOM_PORT);
+	dcm_open(d, &c, ae, AE_PACS, as, 2);
+	for (i = 0; i < ns; i++) {
+		dcm_uid(d, study, sizeof(study), eq_ct.uid_root, "1");
+		dcm_command(d->b, 1, UID_GET_STUDY, DIMSE_C_GET,
+		    (uint16_t)(i + 1), DIMSE_DATA, 0, NULL, NULL);
+		dc_data(&c, 0, d->b->buf, d->b->len);
+		pdv = dcm_data_begin(d->b, 1);
+		dcm_el(d->b, 0x0008, 0x0052, "CS", "STUDY");
+		dcm_el(d->b, 0x0020, 0x000d, "UI", study);
+		dcm_data_end(d->b, pdv);
+		dc_data(&c, 0, d->b->buf, d->b->len);
+		dcm_uid(d, inst, sizeof(inst), pacs_ct.uid_root, "3");
+		dcm_command(d->b, 3, UID_CT, DIMSE_C_STORE, (uint16_t)(i + 1),
+		    DIMSE_DATA, 0, inst, NULL);
+		dc_data(&c, 1, d->b->buf, d->b->len);
+		dcm_image(d, 3, &pacs_ct, inst, study);
+		dc_data(&c, 1, d->b->buf, d->b->len);
+		dcm_command(d->b, 3, UID_CT, DIMSE_C_STORE | DIMSE_RSP,
+		    (uint16_t)(i + 1), DIMSE_NO_DATA, 0, inst, NULL);
+		dc_data(&c, 0, d->b->buf, d->b->len);
+		dcm_command(d->b, 1, UID_GET_STUDY, DIMSE_C_GET | DIMSE_RSP,
+		    (uint16_t)(i + 1), DIMSE_NO_DATA, 0, NULL, NULL);
+		dc_data(&c, 1, d->b->buf, d->b->len);
+		gen_wait(d->g, 30 * GEN_MS);
+	}
+	dcm_release(d, &c);
+}
+
+static void
+inc_get_unknown(struct days *d)
+{
+	dcm_get(d, D_RADWS0, AE_GETSCU, 2);
+}
+
 static void
 inc_mass_retrieval(struct days *d)
 {
@@ -1747,6 +1801,9 @@ static const struct incident incidents[] = {
 	{ "I6", "mass-retrieval", 9300, D_RADWS0, D_PACS, NULL, HM(16, 5),
 	    120, "studies", inc_mass_retrieval,
 	    "a reading workstation retrieves 30 studies in two minutes" },
+	{ "I11", "dicom-get-unknown-ae", 9300, D_RADWS0, D_PACS, NULL,
+	    HM(17, 5), 60, AE_GETSCU, inc_get_unknown,
+	    "a reading workstation C-GETs 2 studies as AE GETSCU, never seen" },
 	{ "I8", "dicom-internet", 9300, D_MR, D_EXT_DICOM, NULL, HM(17, 35),
 	    60, "internet", inc_dicom_internet,
 	    "the MR stores 3 images to an internet address (SE)" },
@@ -1901,6 +1958,9 @@ normal_slot(struct days *d, unsigned slot)
 	if (daytime && due(slot, 6, 5)) {
 		dcm_find(d, D_RADWS1, 1, 1);
 		dcm_move(d, D_RADWS1, radws_ae(D_RADWS1), 1);
+		/* Its viewer fetches priors with C-GET now and then. */
+		if (due(slot, 12, 5))
+			dcm_get(d, D_RADWS1, radws_ae(D_RADWS1), 1);
 		idle(d);
 	}
 

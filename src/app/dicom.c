@@ -77,6 +77,8 @@
 #define DICOM_TAG_SCAN_END	DICOM_TAG_SOFTWARE
 
 #define DICOM_CMD_C_STORE_RQ	0x0001
+#define DICOM_CMD_C_GET_RQ	0x0010
+#define DICOM_CMD_C_MOVE_RQ	0x0021
 
 #define DICOM_TS_IMPLICIT_LE	"1.2.840.10008.1.2"
 #define DICOM_TS_EXPLICIT_LE	"1.2.840.10008.1.2.1"
@@ -979,6 +981,12 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 		d->scan.hdr_need = 8;
 		return;
 	}
+	/* A C-GET's data comes back on its own association, to the AE
+	 * title its sender used there. */
+	if (c.command_field == DICOM_CMD_C_GET_RQ && st->assoc.have_rq)
+		strlcpy(c.get_destination, dir == APP_DIR_TOSERVER ?
+		    st->assoc.calling_ae : st->assoc.called_ae,
+		    sizeof(c.get_destination));
 	dicom_emit_command(ctx, dir, &c);
 }
 
@@ -1812,7 +1820,10 @@ dicom_facts_scp(const struct dicom_assoc *a)
  * association (the requestor is the TCP client, PS3.8 9.1.1), the
  * roles it shows, and the equipment a C-STORE data set names.
  */
-/* A request, as what its sender did: "C-FIND", "C-MOVE\tDEST_AE". */
+/*
+ * A request, as what its sender did: "C-FIND", "C-MOVE\tDEST_AE",
+ * "C-GET\tDEST_AE" (the sender's own AE title: where the data goes).
+ */
 static void
 dicom_facts_command(const struct dicom_command *c, int tx,
     const struct app_sink *sink)
@@ -1827,9 +1838,13 @@ dicom_facts_command(const struct dicom_command *c, int tx,
 	strlcpy(buf, name, sizeof(buf));
 	if ((n = strlen(buf)) > 3 && strcmp(buf + n - 3, "-RQ") == 0)
 		buf[n - 3] = '\0';
-	if (c->command_field == 0x0021 || c->command_field == 0x0010) {
+	if (c->command_field == DICOM_CMD_C_MOVE_RQ) {
 		strlcat(buf, "\t", sizeof(buf));
 		strlcat(buf, c->move_destination, sizeof(buf));
+	} else if (c->command_field == DICOM_CMD_C_GET_RQ &&
+	    c->get_destination[0] != '\0') {
+		strlcat(buf, "\t", sizeof(buf));
+		strlcat(buf, c->get_destination, sizeof(buf));
 	}
 	app_activity(sink, tx, ACT_DICOM_COMMAND, buf);
 }

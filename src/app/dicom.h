@@ -170,6 +170,9 @@ struct dicom_command {
 	uint16_t	 data_set_type;
 	char		 affected_sop_class[DICOM_UID_MAX + 1];
 	char		 move_destination[DICOM_AE_MAX + 1];
+	/* C-GET-RQ: the AE title its sender had in the association, where
+	 * the data goes (for the brain; not in EVE). */
+	char		 get_destination[DICOM_AE_MAX + 1];
 	struct dicom_equipment equipment;	/* C-STORE-RQ only */
 };
 

@@ -39,6 +39,8 @@
 #include "util/log.h"
 
 #define BL_AE_SLOTS		16384u	/* AE titles remembered (a set) */
+#define BL_AE_FRESH		64	/* AE titles new to the site, lately */
+#define BL_AE_FRESH_US		(3600ull * 1000000u)
 #define BL_SIDS			32
 #define BL_LEARNED_SHOWN	8	/* learned items an alert lists */
 
@@ -46,6 +48,10 @@ struct brain_bl {
 	uint64_t	*ae;		/* hashes of AE titles seen; 0 free */
 	size_t		 nae;
 	uint64_t	 ae_dropped;
+	struct {
+		uint64_t h, ts_us;
+	}		 fresh[BL_AE_FRESH];	/* calling AEs first seen */
+	unsigned	 fresh_next;
 	uint64_t	 alerts[BL_SIDS];
 	uint64_t	 run_start_us;	/* the run's first event */
 	bool		 final;		/* the last save: everything */
@@ -822,12 +828,45 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
 	}
 }
 
+/*
+ * A calling AE title no association named before: remembered for an
+ * hour, so that a C-GET from it (its data comes back to that title) is
+ * known to send studies somewhere new.
+ */
+static void
+bl_ae_fresh_note(struct brain_bl *g, const char *pair, uint64_t ts_us)
+{
+	const char *tab = strchr(pair, '\t');
+	uint64_t h;
+
+	h = bl_ae_hash(pair, tab != NULL ? (size_t)(tab - pair) :
+	    strlen(pair));
+	if (bl_ae_known(g, h))
+		return;
+	g->fresh[g->fresh_next].h = h;
+	g->fresh[g->fresh_next].ts_us = ts_us;
+	g->fresh_next = (g->fresh_next + 1) % BL_AE_FRESH;
+}
+
+static bool
+bl_ae_fresh(const struct brain_bl *g, uint64_t h, uint64_t ts_us)
+{
+	size_t i;
+
+	for (i = 0; i < BL_AE_FRESH; i++)
+		if (g->fresh[i].h == h && ts_us >= g->fresh[i].ts_us &&
+		    ts_us - g->fresh[i].ts_us <= BL_AE_FRESH_US)
+			return true;
+	return false;
+}
+
 static void
 bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *a, struct brain_dev *p)
 {
 	if (ev->value[0] == '\0')
 		return;
+	bl_ae_fresh_note(b->bl, ev->value, ev->ts_us);
 	bl_ae_pair_add(b->bl, ev->value);
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM");
@@ -868,8 +907,16 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 		    "requests)");
 	}
 	/* A retrieval sent to an AE no association ever named: where do
-	 * the studies go? */
-	if (dest != NULL && dest[0] != '\0' && bc->new_ae &&
+	 * the studies go?  A C-GET's goes back to its requester's title,
+	 * named by this very association: new if it was new there, once
+	 * one side has a settled baseline (while a site learns, every
+	 * title is new). */
+	if (dest == NULL || dest[0] == '\0' || !bc->new_ae)
+		return;
+	if (strcmp(cmd, "C-GET") == 0 ? bl_ae_fresh(b->bl,
+	    bl_ae_hash(dest, strlen(dest)), ev->ts_us) &&
+	    ((a->bl != NULL && a->bl->mode == BL_ENFORCING) ||
+	    (p != NULL && p->bl != NULL && p->bl->mode == BL_ENFORCING)) :
 	    !bl_ae_known(b->bl, bl_ae_hash(dest, strlen(dest)))) {
 		memset(&x, 0, sizeof(x));
 		x.sid = BL_SID_DICOM_NEW_AE;
@@ -878,7 +925,9 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 		snprintf(seen, sizeof(seen), "%s to AE title \"%s\"", cmd,
 		    dest);
 		x.seen = seen;
-		x.expected = "retrievals to AE titles that associations use";
+		x.expected = strcmp(cmd, "C-GET") == 0 ? "retrievals by "
+		    "AE titles the site knew before" : "retrievals to AE "
+		    "titles that associations use";
 		snprintf(reason, sizeof(reason), "dicom-new-ae %s", dest);
 		ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
 		bl_alert(b, ev, a, p, &ev->end[1], true, reason, &x);

@@ -644,7 +644,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
 		struct pol_profile *seen_p;
-		const char *zone;
+		const char *zone, *dae = NULL;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
 
@@ -664,13 +664,17 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			    o != NULL ? pol_dev_class(o) : "a host", zone);
 			break;
 		case 'd':
+			/* A C-GET's destination is its requester's own AE
+			 * title: a peer's AE only for the side that sends. */
+			dae = side == 0 && strcmp(value, "C-GET") == 0 ?
+			    NULL : ae;
 			ch = policy_learn_dicom(seen_p, side == 0, value,
-			    ae);
-			sid = policy_judge_dicom(p, ln, side == 0, value, ae,
+			    dae);
+			sid = policy_judge_dicom(p, ln, side == 0, value, dae,
 			    &v);
 			snprintf(seen, sizeof(seen), "DICOM %s%s%s %s %s in "
-			    "zone %s", value, ae != NULL ? " to AE " : "",
-			    ae != NULL ? ae : "", side == 0 ? "requested of" :
+			    "zone %s", value, dae != NULL ? " to AE " : "",
+			    dae != NULL ? dae : "", side == 0 ? "requested of" :
 			    "requested by", o != NULL ? pol_dev_class(o) :
 			    "a host", zone);
 			break;
@@ -710,7 +714,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 				    value);
 			else if (kind == 'd')
 				(void)policy_learn_dicom(&pd->learned,
-				    side == 0, value, ae);
+				    side == 0, value, dae);
 			else if (kind == 'a')
 				(void)policy_learn_dicom(&pd->learned,
 				    side == 0, NULL, side == 0 ? ae : value);
