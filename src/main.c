@@ -507,7 +507,8 @@ reload_prepare(void *arg, FILE *err)
 	 * that those parts wait for a restart.
 	 */
 	if (r->devices && c->devices.enabled) {
-		if (brain_policy_check(&c->devices, NULL, err) != 0) {
+		if (brain_policy_check(&c->devices, r->fp_next, NULL,
+		    err) != 0) {
 			fprintf(err, "wardwatch: reload: the zero-trust policy "
 			    "does not load (errors above)\n");
 			goto fail;

@@ -79,6 +79,49 @@ done
 run day2 ward-day2.pcap "$tmp/day2.db"
 run quiet ward-day2-quiet.pcap "$tmp/quiet.db"
 
+# Devices seen again after days: the quiet day a week later (every
+# timestamp moved on by 7 days) on what the first day learnt.
+/usr/bin/python3 - "$PCAPS/ward-day2-quiet.pcap" "$tmp/week.pcap" \
+    604800 <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+assert struct.unpack("<I", b[:4])[0] == 0xa1b2c3d4
+out, i = bytearray(b[:24]), 24
+while i + 16 <= len(b):
+    ts, us, incl, orig = struct.unpack("<IIII", b[i:i + 16])
+    out += struct.pack("<IIII", ts + int(sys.argv[3]), us, incl, orig)
+    out += b[i + 16:i + 16 + incl]
+    i += 16 + incl
+open(sys.argv[2], "wb").write(out)
+PY
+for f in "$tmp"/learnt.db*; do
+	[ -f "$f" ] || continue
+	cp "$f" "$tmp/week${f#"$tmp"/learnt}"
+done
+mkdir "$tmp/week"
+"$WW" --test-mode -c "$cfg" -r "$tmp/week.pcap" --state "$tmp/week.db" \
+    -l "$tmp/week" >"$tmp/week.out" 2>&1
+rc=$?
+/usr/bin/python3 - "$tmp/week/eve.json" >"$tmp/msg" 2>&1 <<'PY'
+import json, sys
+bad = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    a = r.get("alert")
+    if a is None:
+        continue
+    # The quiet day's new monitor (B4) is new: the only one allowed.
+    if a["gid"] in (9200, 9300) or (a["gid"] == 9100 and
+            r.get("src_ip") != "10.10.0.29"):
+        bad.append("%s %s:%s %s" % (r["timestamp"], a["gid"],
+                                    a["signature_id"], a["signature"]))
+print("\n".join(bad) or "none")
+sys.exit(1 if bad else 0)
+PY
+py=$?
+[ $rc -eq 0 ] && [ $py -eq 0 ]
+check $? "a week later, devices seen again: no policy, baseline or new-device alert"
+
 # A retrieval's destination, told apart: the C-GET by a title the site
 # never saw is the behaviour (sid 26), the known viewer's C-GETs of
 # every day are nothing.

@@ -88,7 +88,7 @@ show() {	# show DB [DEVICE]: wardwatch baseline show
 	fi
 }
 
-echo "1..24"
+echo "1..26"
 
 # Learn the first day.
 run "$tmp/l1" -r "$tmp/day1.pcap" --learn --state "$tmp/a.db"
@@ -211,11 +211,25 @@ check "a bad duration is a file:line:col error" \
     "$tmp/bad.err"
 
 # reset
+"$WW" policy suggest --state "$tmp/a.db" --device "$WS" >"$tmp/sug-before" \
+    2>&1
 "$WW" baseline reset --state "$tmp/a.db" --device "$WS" >/dev/null 2>&1
 check "baseline reset --device exits 0" test $? -eq 0
 show "$tmp/a.db" "$WS" >"$tmp/show-reset" 2>&1
 check "after a reset the device has no baseline" \
     grep -q "no baseline" "$tmp/show-reset"
+"$WW" policy suggest --state "$tmp/a.db" --device "$WS" >"$tmp/sug-after" \
+    2>&1
+check "what the policy saw of it goes with the reset ($(grep -c port: "$tmp/sug-before") ports before, $(grep -c port: "$tmp/sug-after") after)" \
+    test "$(grep -c port: "$tmp/sug-before")" -gt 0 -a \
+    "$(grep -c port: "$tmp/sug-after")" -eq 0
+"$WW" baseline reset --state "$tmp/a.db" >/dev/null 2>&1
+nk=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM meta WHERE key LIKE \x27policy.%\x27").fetchone()[0])' \
+    "$tmp/a.db")
+check "baseline reset of every device leaves no policy key ($nk)" \
+    test "$nk" -eq 0
 "$WW" baseline reset --state "$tmp/a.db" --device 02:00:00:00:00:99 \
     >/dev/null 2>&1
 check "reset of an unknown device is a usage error" test $? -eq 1

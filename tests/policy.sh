@@ -17,7 +17,7 @@ GEO="$top_srcdir/../shared/corpus/geoip"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-echo "1..20"
+echo "1..21"
 i=0
 ok() {
 	i=$((i + 1))
@@ -157,6 +157,16 @@ grep -q "^$tmp/bad.yaml:4:15: hl7.send: expected an HL7 message type" \
     "$tmp/out" &&
 grep -q "^$tmp/none.yaml: No such file or directory" "$tmp/out"
 ok $? "-T: every error of the policy files, file:line:col, exit 1"
+printf 'fingerprint: bbraun-spacecom-pcd01\nmode: observe\n' \
+    >"$tmp/fp.yaml"
+printf 'policy:\n  files: [%s]\n  overrides:\n    - fingerprint: bbraun-spacecom-pcdO1\n      mode: observe\n' \
+    "$tmp/fp.yaml" >"$tmp/fpc.yaml"
+"$WW" -T -c "$tmp/fpc.yaml" >"$tmp/out" 2>&1
+[ $? -eq 1 ] &&
+grep -q "^$tmp/fpc.yaml:4:20: fingerprint: no fingerprint is named \"bbraun-spacecom-pcdO1\"" \
+    "$tmp/out" &&
+[ "$(grep -c 'no fingerprint is named' "$tmp/out")" -eq 1 ]
+ok $? "-T: a profile for a fingerprint that does not exist is an error at its name"
 printf 'geoip:\n  country-database: %s/none.mmdb\n' "$tmp" >"$tmp/g.yaml"
 "$WW" -T -c "$tmp/g.yaml" >"$tmp/out" 2>&1 &&
 grep -q "warning: $tmp/none.mmdb: .*no geo from it" "$tmp/out"

@@ -21,7 +21,7 @@ check() {	# check "what" test-expression...
 	if "$@"; then ok "$what"; else nok "$what"; fi
 }
 
-echo "1..7"
+echo "1..8"
 # The flood: Ethernet, 802.1Q VLAN 20, IPv4, TCP SYN to 10.20.0.250:80,
 # correct checksums, one second apart from 2026-11-01 07:00 (a host
 # that is not in the ward capture).
@@ -107,3 +107,21 @@ check "every ward device is alerted as on a fresh inventory ($a2 of $a1)" \
     [ "$a1" -gt 0 -a "$a1" -eq "$a2" ]
 ev=$(counter "$tmp/2/eve.json" devices.evicted)
 check "spoofed entries were evicted to make room ($ev)" [ "$ev" -gt 0 ]
+# What the policy kept of an evicted entry (keyed by its address) goes
+# with it: no key in the state names a device the state does not have.
+orphans=$(python3 - "$tmp/s.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+have = set()
+for mac, vlan, ip in db.execute("SELECT mac, vlan, ip FROM devices"):
+    have.add("%s/%s" % (mac, vlan))
+    if ip:
+        have.add("ip/" + ip)
+keys = [k for (k,) in db.execute(
+    "SELECT key FROM meta WHERE key LIKE 'policy.%'")]
+print(len([k for k in keys if k.split(".", 2)[2] not in have]),
+      "of", len(keys))
+PY
+)
+check "no policy key outlives its device ($orphans)" \
+    [ "${orphans%% *}" = 0 ]

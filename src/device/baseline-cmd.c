@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 
 #include "device/baseline-cmd.h"
+#include "device/brain.h"
 #include "device/device.h"
 #include "policy/baseline.h"
 #include "state/state.h"
@@ -421,7 +422,16 @@ baseline_main(int argc, char **argv)
 		if (state_reset_baselines(st, device != NULL ? ids : NULL, n,
 		    stderr) != 0)
 			status = BLC_EXIT_RUNTIME;
-		else
+		/* What the policy learned beside it goes too. */
+		for (i = 0; status == 0 && i < (device != NULL ? c.n : 1);
+		    i++)
+			if (brain_policy_reset(st, device != NULL ? &c.v[i].d :
+			    NULL) != 0) {
+				fprintf(stderr, "%s: %s\n", path,
+				    state_errmsg(st));
+				status = BLC_EXIT_RUNTIME;
+			}
+		if (status == 0)
 			printf("wardwatch baseline: %zu baseline%s reset; "
 			    "%s learn%s again from %s next traffic\n", n,
 			    n == 1 ? "" : "s", n == 1 ? "the device" :

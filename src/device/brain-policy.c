@@ -65,6 +65,7 @@ struct pol_dev {
 	size_t		 nseen;
 	bool		 learning;	/* as last seen */
 	bool		 seen_dirty;
+	bool		 in_state;	/* its keys are in the state */
 	/* Findings already written: the learned lists up to these. */
 	uint32_t	 rep[8];
 	uint32_t	 alerts;	/* written */
@@ -81,6 +82,10 @@ struct brain_pol {
 	struct policy	*policy;
 	struct geo	*geo;
 	bool		 strict;
+	/* Keys of devices that left the inventory: deleted at the next
+	 * save, so a later device at the same address starts afresh. */
+	char		**gone;
+	size_t		 ngone;
 };
 
 /* What the alert's "policy" object says. */
@@ -133,9 +138,11 @@ brain_policy_new(void)
 
 /* The shipped profiles, the site's files in order, the config's own. */
 static struct policy *
-pol_load(const struct brain_config *c, FILE *err, int *nerr)
+pol_load(const struct brain_config *c, const struct fpdb *fp, FILE *err,
+    int *nerr)
 {
 	struct policy *pol = brain_policy_new();
+	const struct pol_profile *p;
 	size_t i;
 
 	*nerr = policy_load_builtin(pol, err);
@@ -145,17 +152,29 @@ pol_load(const struct brain_config *c, FILE *err, int *nerr)
 		for (i = 0; i < policy_count(c->policy_overrides); i++)
 			policy_adopt(pol, policy_at(c->policy_overrides, i));
 	policy_set_mode(pol, (enum pol_set_mode)c->policy_mode);
+	/* A profile for a fingerprint no device can match is a typo. */
+	for (i = 0; fp != NULL && i < policy_count(pol); i++) {
+		p = policy_at(pol, i);
+		if (p->target != POL_T_FINGERPRINT || fpdb_has(fp, p->name))
+			continue;
+		if (err != NULL)
+			fprintf(err, "%s:%" PRIu32 ":%" PRIu32 ": fingerprint: "
+			    "no fingerprint is named \"%s\"\n", p->file,
+			    p->name_line, p->name_col, util_safe_str(p->name));
+		(*nerr)++;
+	}
 	return pol;
 }
 
 int
-brain_policy_check(const struct brain_config *c, FILE *out, FILE *err)
+brain_policy_check(const struct brain_config *c, const struct fpdb *fp,
+    FILE *out, FILE *err)
 {
 	struct policy *pol;
 	struct geo *g;
 	int nerr;
 
-	pol = pol_load(c, err, &nerr);
+	pol = pol_load(c, fp, err, &nerr);
 	if (out != NULL && nerr == 0)
 		fprintf(out, "wardwatch: policy: %zu profiles (%s), mode %s\n",
 		    policy_count(pol), c->n_policy_files > 0 ||
@@ -180,7 +199,7 @@ brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
 	int nerr;
 
 	b->pol = bp;
-	bp->policy = pol_load(c, err, &nerr);
+	bp->policy = pol_load(c, b->fp, err, &nerr);
 	if (nerr != 0)
 		return -1;
 	bp->strict = c->policy_mode == POL_SET_STRICT;
@@ -213,6 +232,9 @@ brain_policy_free(struct brain *b)
 		return;
 	policy_free(b->pol->policy);
 	geo_close(b->pol->geo);
+	while (b->pol->ngone > 0)
+		free(b->pol->gone[--b->pol->ngone]);
+	free(b->pol->gone);
 	free(b->pol);
 	b->pol = NULL;
 }
@@ -1075,6 +1097,12 @@ brain_policy_save(struct brain *b)
 
 	if (b->pol == NULL || b->state == NULL)
 		return;
+	while (b->pol->ngone > 0) {
+		if (state_meta_delete(b->state, b->pol->gone[b->pol->ngone -
+		    1]) != 0)
+			break;		/* tried again at the next save */
+		free(b->pol->gone[--b->pol->ngone]);
+	}
 	for (i = 0; i < b->ndevs; i++) {
 		struct brain_dev *n = b->devs[i];
 
@@ -1092,7 +1120,48 @@ brain_policy_save(struct brain *b)
 			rc = pol_save_one(b, key2, &ln, 1);
 		if (rc == 0)
 			n->pol->seen_dirty = false;
+		n->pol->in_state = true;	/* one of them may be */
 	}
+}
+
+/* A device leaves the inventory (evicted, or merged into another). */
+void
+brain_policy_forget(struct brain *b, struct brain_dev *n)
+{
+	char key[128];
+	int k;
+
+	if (b->pol == NULL || n->pol == NULL || !n->pol->in_state)
+		return;
+	for (k = 0; k < 2; k++) {
+		pol_key(k ? POL_LEARNED_KEY : POL_SEEN_KEY, &n->d, key,
+		    sizeof(key));
+		b->pol->gone = xreallocarray(b->pol->gone, b->pol->ngone + 1,
+		    sizeof(*b->pol->gone));
+		b->pol->gone[b->pol->ngone++] = xstrdup(key);
+	}
+	n->pol->in_state = false;
+}
+
+int
+brain_policy_reset(struct state *st, const struct device *d)
+{
+	char key[128];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if (d == NULL) {
+			if (state_meta_delete_prefix(st, k ? POL_LEARNED_KEY :
+			    POL_SEEN_KEY) != 0)
+				return -1;
+			continue;
+		}
+		pol_key(k ? POL_LEARNED_KEY : POL_SEEN_KEY, d, key,
+		    sizeof(key));
+		if (state_meta_delete(st, key) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* A saved set: one profile per class the device had. */
@@ -1131,6 +1200,7 @@ brain_policy_load(struct brain *b)
 				policy_profile_merge(&pol_dev(n)->learned,
 				    policy_at(pol, 0));
 			pol_reported(pol_dev(n));
+			pol_dev(n)->in_state = true;
 			policy_free(pol);
 		}
 		pol_seen_key(&n->d, key, sizeof(key));
@@ -1140,6 +1210,7 @@ brain_policy_load(struct brain *b)
 		for (k = 0; k < policy_count(pol); k++)
 			policy_profile_merge(pol_seen(pol_dev(n),
 			    policy_at(pol, k)->name), policy_at(pol, k));
+		pol_dev(n)->in_state = true;
 		policy_free(pol);
 	}
 	free(buf);

@@ -145,13 +145,13 @@ brain_check(const struct brain_config *c, FILE *out, FILE *err)
 		    c->fingerprints == NULL || strcmp(c->fingerprints,
 		    BRAIN_FP_BUILTIN) == 0 ? "built in" :
 		    util_safe_str(c->fingerprints));
-	fpdb_free(fp);
 	if (claims_load_builtin(&claims, err) != 0)
 		rc = -1;
 	else if (out != NULL)
 		fprintf(out, "wardwatch: evidence confidences: built in\n");
-	if (brain_policy_check(c, out, err) != 0)
+	if (brain_policy_check(c, fp, out, err) != 0)
 		rc = -1;
+	fpdb_free(fp);
 	/*
 	 * A missing registry is the warning a run gives (vendors then
 	 * come from other evidence), never an error: the shipped unit
@@ -478,6 +478,7 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 			e->want = NULL;
 	}
 	brain_forget(b, &v->d);
+	brain_policy_forget(b, v);
 	v->evicted = true;
 	b->ngone++;
 	ctr_inc(b->ctr, CTR_DEV_EVICTED);
@@ -822,6 +823,7 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 	if (from->d.announced)
 		brain_emit_merged(b, from, to, ts);
 	brain_forget(b, &from->d);
+	brain_policy_forget(b, from);
 	brain_touch(b, to, ch ? CH_IDENTITY : 0, ts);
 }
 

@@ -31,6 +31,7 @@
 #include "util/events.h"
 
 struct fpdb;
+struct state;
 
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
@@ -221,17 +222,24 @@ int		 brain_check(const struct brain_config *, FILE *out,
  * Zero-trust policy (brain-policy.c).  brain_policy_new(): an empty
  * policy that knows the device classes and application names (for
  * the config's policy.overrides).  brain_policy_check(): load the
- * shipped profiles, policy.files and the overrides, report errors on
+ * shipped profiles, policy.files and the overrides (fingerprint names
+ * checked against the fpdb, if not NULL), report errors on
  * err and a summary on out (-T); -1 on errors.  brain_policy_suggest():
  * "wardwatch policy suggest": profiles in the policy file schema from
  * what the devices of a state database did (mac or class may be NULL);
  * 0, 1 usage (no such device), 2 the database.
  */
 struct policy	*brain_policy_new(void);
-int		 brain_policy_check(const struct brain_config *, FILE *out,
-		    FILE *err);
+int		 brain_policy_check(const struct brain_config *,
+		    const struct fpdb *, FILE *out, FILE *err);
 int		 brain_policy_suggest(const char *state, const char *mac,
 		    const char *class, FILE *out, FILE *err);
+/*
+ * What the policy keeps of a device in the state (what it did, what it
+ * learned): gone with "baseline reset" (d NULL: every device's); 0 or
+ * -1 (state_errmsg()).
+ */
+int		 brain_policy_reset(struct state *, const struct device *d);
 /* wardwatch policy suggest ... (argv[0] is "policy"). */
 int		 policy_main(int argc, char **argv);
 

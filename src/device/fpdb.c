@@ -389,6 +389,12 @@ name_bucket(const struct fpdb *db, const char *name)
 	return &db->buckets[i];
 }
 
+bool
+fpdb_has(const struct fpdb *db, const char *name)
+{
+	return db->nnames > 0 && *name_bucket(db, name) != 0;
+}
+
 static bool
 stopped(const struct cfgyaml *y)
 {

@@ -100,6 +100,8 @@ size_t		 fpdb_count(const struct fpdb *);	/* fingerprints */
 size_t		 fpdb_vendor_count(const struct fpdb *);
 /* Built-in fingerprints left out for a local one of the same name. */
 size_t		 fpdb_replaced_count(const struct fpdb *);
+/* Whether a fingerprint of that name is loaded. */
+bool		 fpdb_has(const struct fpdb *, const char *name);
 
 /* One piece of evidence about a device; NULL members never match. */
 struct fp_evidence {

@@ -870,6 +870,8 @@ pol_load_profile(struct pol_load *l, const struct cfgyaml_node *m)
 		case PK_FINGERPRINT:
 			ntarget++;
 			p->target = POL_T_FINGERPRINT;
+			p->name_line = (uint32_t)v->line;
+			p->name_col = (uint32_t)v->col;
 			if ((s = pol_name(l, v, "fingerprint")) != NULL)
 				strlcpy(p->name, s, sizeof(p->name));
 			break;

@@ -91,6 +91,7 @@ struct pol_profile {
 	uint8_t		 mac[6];	/* POL_T_DEVICE */
 	const char	*file;		/* owned by the policy */
 	uint32_t	 line;		/* where the profile starts */
+	uint32_t	 name_line, name_col;	/* its class/device/rule */
 	uint8_t		 mode;		/* enum pol_mode */
 	uint32_t	 mode_line;
 	struct pol_list	 initiate, accept;

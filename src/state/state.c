@@ -176,6 +176,8 @@ enum state_stmt {
 	ST_SEL_IPS,
 	ST_META_SET,
 	ST_META_GET,
+	ST_META_DEL,
+	ST_META_DEL_PREFIX,
 	ST_COUNT,
 	ST_DEL_DEVICE,
 	/* Version 2 (a read-only version 1 file has none). */
@@ -245,6 +247,9 @@ static const char *const state_sql[ST_MAX] = {
 	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_DEL] = "DELETE FROM meta WHERE key = ?1",
+	[ST_META_DEL_PREFIX] =
+	    "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
 	[ST_BL_UPSERT] =
 	    "INSERT INTO baselines (device_id, mode, learn_start_us, "
@@ -1501,6 +1506,37 @@ state_meta_set(struct state *s, const char *key, const char *value)
 	state_bind_text(st, 1, key);
 	state_bind_text(st, 2, value);
 	return state_step_done(s, st);
+}
+
+static int
+state_meta_del(struct state *s, int which, const char *key)
+{
+	sqlite3_stmt *st;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		return -1;
+	}
+	st = s->st[which];
+	state_bind_text(st, 1, key);
+	return state_step_done(s, st);
+}
+
+int
+state_meta_delete(struct state *s, const char *key)
+{
+	return state_meta_del(s, ST_META_DEL, key);
+}
+
+int
+state_meta_delete_prefix(struct state *s, const char *prefix)
+{
+	if (prefix[0] == '\0') {
+		state_seterr(s, "meta: no prefix");
+		return -1;
+	}
+	return state_meta_del(s, ST_META_DEL_PREFIX, prefix);
 }
 
 int

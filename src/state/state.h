@@ -122,6 +122,9 @@ int		 state_meta_set(struct state *, const char *key,
  * (a value longer than len - 1 is an error, not truncated). */
 int		 state_meta_get(struct state *, const char *key, char *buf,
 		    size_t len);
+/* Delete one key, or every key that starts with prefix. */
+int		 state_meta_delete(struct state *, const char *key);
+int		 state_meta_delete_prefix(struct state *, const char *prefix);
 
 /* Cap the file at about this many bytes (0: no cap); a save that would
  * grow past it fails as a full disk does. */
