@@ -32,7 +32,7 @@ ok $? "the device table has a header row"
 # The first device listed is a medical one (ward.pcap has routers and
 # servers on lower addresses of the same VLANs).
 sed -n '/^    MAC /{n;p;q}' "$tmp/out" | grep -q \
-    'patient-monitor\|infusion-pump\|ventilator\|imaging\|ultrasound\|lab-analyzer\|nurse-call'
+    'patient-monitor\|infusion-pump\|ventilator\|dialysis\|imaging\|ultrasound\|lab-analyzer\|nurse-call'
 ok $? "medical devices are listed first"
 grep -q '^  alerts     0$' "$tmp/out"
 ok $? "an alerts line, also when there are none"

@@ -56,6 +56,7 @@ static const char *const fpdb_classes[FP_CLASS_MAX] = {
 	[FP_CLASS_INFUSION_PUMP] = "infusion-pump",
 	[FP_CLASS_PATIENT_MONITOR] = "patient-monitor",
 	[FP_CLASS_VENTILATOR] = "ventilator",
+	[FP_CLASS_DIALYSIS] = "dialysis",
 	[FP_CLASS_IMAGING_MODALITY] = "imaging-modality",
 	[FP_CLASS_IMAGING_WORKSTATION] = "imaging-workstation",
 	[FP_CLASS_ULTRASOUND] = "ultrasound",

@@ -42,7 +42,8 @@ struct policy {
 
 /* Medical classes: denied all that no profile allows. */
 static const char *const pol_medical[] = {
-	"infusion-pump", "patient-monitor", "ventilator", "imaging-modality",
+	"infusion-pump", "patient-monitor", "ventilator", "dialysis",
+	"imaging-modality",
 	"imaging-workstation", "ultrasound", "lab-analyzer",
 	"medical-gateway", "interface-engine", "pacs", "nurse-call",
 };

@@ -90,6 +90,7 @@ static const struct {
 } fnd_impact[] = {
 	{ "infusion-pump",		100 },
 	{ "ventilator",			100 },
+	{ "dialysis",			95 },
 	{ "patient-monitor",		85 },
 	{ "nurse-call",			75 },
 	{ "imaging-modality",		70 },

@@ -285,7 +285,7 @@ static const struct {
 	{ "alert tcp any any -> any any (device.dest_class:toaster; sid:1;)",
 	    "test.rules:1:31: sid 1: unknown device class 'toaster' "
 	    "(classes: unknown, infusion-pump, patient-monitor, ventilator, "
-	    "imaging-modality, imaging-workstation, ultrasound, lab-analyzer, "
+	    "dialysis, imaging-modality, imaging-workstation, ultrasound, lab-analyzer, "
 	    "medical-gateway, interface-engine, pacs, nurse-call, "
 	    "clinical-workstation, server, printer, network-infrastructure, "
 	    "iot)\n" },

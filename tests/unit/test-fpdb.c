@@ -135,7 +135,7 @@ static void
 test_fpdb_classes(void **state)
 {
 	static const char *const names[] = {
-		"infusion-pump", "patient-monitor", "ventilator",
+		"infusion-pump", "patient-monitor", "ventilator", "dialysis",
 		"imaging-modality", "imaging-workstation", "ultrasound",
 		"lab-analyzer", "medical-gateway", "interface-engine", "pacs",
 		"nurse-call", "clinical-workstation", "server", "printer",
@@ -1271,12 +1271,16 @@ static const struct fp_case builtin_cases[] = {
 	    { { "hl7.equipment", "Novum IQ LVP" } } },
 	{ "baxter-dose-iq", "medical-gateway", "Baxter", "Dose IQ",
 	    { { "hl7.sending_app", "DOSE_IQ" } } },
-	{ "baxter-prismaflex", "", "Baxter", "Prismaflex",
+	{ "baxter-prismaflex", "dialysis", "Baxter", "Prismaflex",
 	    { { "hl7.equipment", "Prismaflex" } } },
-	{ "baxter-prismax", "", "Baxter", "PrisMax",
+	{ "baxter-prismax", "dialysis", "Baxter", "PrisMax",
 	    { { "hl7.equipment", "PRISMAX" } } },
 	{ "oui-baxter-pump", "infusion-pump", "", "",
 	    { { "oui.vendor", "Baxter International Inc" } } },
+	{ "oui-gambro-crrt", "dialysis", "", "",
+	    { { "oui.vendor", "Gambro Lundia AB" } } },
+	{ "oui-fresenius-medical-care", "dialysis", "", "",
+	    { { "oui.vendor", "Fresenius Medical Care AG & Co. KGaA" } } },
 	/* Monitors, defibrillators, ventilators, their software. */
 	{ "zoll-x-series", "patient-monitor", "Zoll", "X Series",
 	    { { "hl7.equipment", "ZOLL X Series" } } },

@@ -24,7 +24,7 @@
 
 static const char *const classes[] = {
 	"unknown", "infusion-pump", "patient-monitor", "ventilator",
-	"imaging-modality", "imaging-workstation", "ultrasound",
+	"dialysis", "imaging-modality", "imaging-workstation", "ultrasound",
 	"lab-analyzer", "medical-gateway", "interface-engine", "pacs",
 	"nurse-call", "clinical-workstation", "server", "printer",
 	"network-infrastructure", "iot",
