@@ -31,6 +31,7 @@
 #include "engine/notify.h"
 #include "engine/sandbox.h"
 #include "engine/verify.h"
+#include "output/netsink.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -241,9 +242,26 @@ set_aside(const char *db)
 	return 0;
 }
 
-/* -l: made (with its parents) when missing, as mkdir -p would. */
+/* The directory part of path ("." for a bare name), in buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t len)
+{
+	char *slash;
+
+	strlcpy(buf, path, len);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		strlcpy(buf, ".", len);
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+	return buf;
+}
+
+/* -l: made (with its parents) when missing, as mkdir -p would; live,
+ * each directory made is handed to the user the sensor becomes. */
 static int
-make_logdir(const char *dir)
+make_logdir(const char *dir, struct sandbox_opts *own)
 {
 	char path[4096], *p;
 	struct stat st;
@@ -263,11 +281,17 @@ make_logdir(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0750) == -1 && errno != EEXIST)
+		if (mkdir(path, 0750) == 0) {
+			if (own != NULL)
+				sandbox_own(own, path, false);
+		} else if (errno != EEXIST)
 			goto out_err;
 		*p = '/';
 	}
-	if (mkdir(path, 0750) == -1 && errno != EEXIST)
+	if (mkdir(path, 0750) == 0) {
+		if (own != NULL)
+			sandbox_own(own, path, false);
+	} else if (errno != EEXIST)
 		goto out_err;
 	return 0;
 
@@ -275,6 +299,55 @@ make_logdir(const char *dir)
 	fprintf(stderr, "wardwatch: -l %s: %s\n", util_safe_str(path),
 	    strerror(errno));
 	return -1;
+}
+
+/*
+ * Live, started as root: what root made before the change of user is
+ * the user's, so that the next start (as the unit's User=, or after a
+ * rotation) can open it: the outputs, the inventory with its journals
+ * and record numbers, network outputs' spools, the rule cache and the
+ * hash-chain states in the state directory.
+ */
+static void
+own_made(struct sandbox_opts *sbo, const struct config *cfg,
+    const char *logdir, const char *outpath, const char *statepath)
+{
+	static const char *const ext[] = { "", "-wal", "-shm", ".seq" };
+	char path[4200], dir[4096];
+	size_t i;
+
+	if (outpath[0] != '<')
+		sandbox_own(sbo, outpath, false);
+	for (i = 0; i < cfg->noutputs; i++) {
+		const struct output_spec *os = &cfg->outputs[i];
+
+		if (os->kind == OUTK_REGULAR && os->filename != NULL) {
+			if (os->filename[0] == '/')
+				strlcpy(path, os->filename, sizeof(path));
+			else
+				snprintf(path, sizeof(path), "%s/%s", logdir,
+				    os->filename);
+			sandbox_own(sbo, path, false);
+		} else if (os->kind != OUTK_STDOUT && os->spool_max > 0 &&
+		    statepath != NULL) {
+			netsink_spool_path(os, dir_of(statepath, dir,
+			    sizeof(dir)), path, sizeof(path) - 8);
+			sandbox_own(sbo, path, false);
+			strlcat(path, ".head", sizeof(path));
+			sandbox_own(sbo, path, false);
+		}
+	}
+	if (statepath == NULL)
+		return;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", statepath, ext[i]);
+		sandbox_own(sbo, path, false);
+	}
+	dir_of(statepath, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/detect-*.hsdb", dir);
+	sandbox_own(sbo, path, true);
+	snprintf(path, sizeof(path), "%s/wardwatch-chain-*", dir);
+	sandbox_own(sbo, path, true);
 }
 
 static void
@@ -369,22 +442,6 @@ print_alerts(FILE *fp, struct output *out)
 	if (n > 10 || other > 0)
 		fprintf(fp, "    ... and %zu more signatures\n",
 		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
-}
-
-/* The directory part of path ("." for a bare name), in buf. */
-static const char *
-dir_of(const char *path, char *buf, size_t len)
-{
-	char *slash;
-
-	strlcpy(buf, path, len);
-	if ((slash = strrchr(buf, '/')) == NULL)
-		strlcpy(buf, ".", len);
-	else if (slash == buf)
-		buf[1] = '\0';
-	else
-		*slash = '\0';
-	return buf;
 }
 
 /*
@@ -585,7 +642,7 @@ main(int argc, char *argv[])
 	char **rules = NULL;
 	size_t nrules = 0;
 	struct detect_engine *de = NULL;
-	bool eve_made, db_made, started, fresh = false, learn = false;
+	bool eve_made, db_made, statedir_made, started, fresh = false, learn = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 	struct sandbox_opts sbo;
@@ -839,7 +896,7 @@ main(int argc, char *argv[])
 		free(bpf);
 		return EXIT_USAGE;
 	}
-	if (make_logdir(logdir) == -1) {
+	if (make_logdir(logdir, iface != NULL ? &sbo : NULL) == -1) {
 		config_free(&cfg);
 		free(reads);
 		free(bpf);
@@ -907,6 +964,9 @@ main(int argc, char *argv[])
 	eve_made = cfg.eve_enabled && outpath[0] != '<' &&
 	    access(outpath, F_OK) == -1;
 	db_made = cfg.devices.enabled && access(statepath, F_OK) == -1;
+	/* The rule cache makes the state directory when it is missing. */
+	statedir_made = access(dir_of(statepath, statedir, sizeof(statedir)),
+	    F_OK) == -1;
 	if (cfg.detect.enabled) {
 		FILE *sfp = strcmp(cfg.eve_filename, "-") == 0 ? stderr :
 		    stdout;
@@ -975,10 +1035,10 @@ main(int argc, char *argv[])
 			    sizeof(extradir[nextra]));
 			nextra++;
 		}
-		if (outpath[0] != '<')
-			sbo.own_files[sbo.nown_files++] = outpath;
-		if (cfg.devices.enabled)
-			sbo.own_files[sbo.nown_files++] = statepath;
+		if (statedir_made)
+			sandbox_own(&sbo, dir_of(statepath, statedir,
+			    sizeof(statedir)), false);
+		own_made(&sbo, &cfg, logdir, outpath, statepath);
 		if (sandbox_enter(&sbo, &sbs, stderr) == -1) {
 			fprintf(stderr, "wardwatch: cannot give up privileges: "
 			    "not starting\n");
@@ -1086,6 +1146,7 @@ main(int argc, char *argv[])
 	}
 
  out:
+	sandbox_opts_free(&sbo);
 	detect_free(de);
 	if (rctx.cur != NULL) {
 		config_free(rctx.cur);
