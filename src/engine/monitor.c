@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,19 +438,13 @@ monitor_add_reload(struct monitor *mon, const struct monitor_reload *r)
 	return 0;
 }
 
-int
-monitor_reload(struct monitor *mon)
+/* Every part prepared: swap them in with the workers and brain idle;
+ * otherwise drop what was prepared. */
+static int
+monitor_reload_end(struct monitor *mon, size_t ok)
 {
-	size_t i, ok;
+	size_t i;
 
-	output_reopen(mon->out);
-	if (mon->nreload == 0)
-		return 0;
-	log_warnx("SIGHUP: reloading");
-	notify_reloading();
-	for (ok = 0; ok < mon->nreload; ok++)
-		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
-			break;
 	if (ok < mon->nreload) {
 		for (i = 0; i < ok; i++)
 			if (mon->reload[i].abort != NULL)
@@ -469,6 +464,89 @@ monitor_reload(struct monitor *mon)
 	    mon->nreload == 1 ? "" : "s");
 	notify_ready("reloaded");
 	return 0;
+}
+
+static size_t
+monitor_reload_prepare(struct monitor *mon)
+{
+	size_t ok;
+
+	for (ok = 0; ok < mon->nreload; ok++)
+		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
+			break;
+	return ok;
+}
+
+int
+monitor_reload(struct monitor *mon)
+{
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return 0;
+	log_warnx("SIGHUP: reloading");
+	notify_reloading();
+	return monitor_reload_end(mon, monitor_reload_prepare(mon));
+}
+
+static void *
+reload_main(void *arg)
+{
+	struct monitor *mon = arg;
+
+	mon->reload_ok = monitor_reload_prepare(mon);
+	atomic_store(&mon->reload_done, 1);
+	return NULL;
+}
+
+/* How long systemd is asked to wait, again and again, while a reload
+ * prepares (RELOADING=1 has a timeout of its own). */
+#define RELOAD_EXTEND_US	30000000ULL
+
+void
+monitor_reload_start(struct monitor *mon)
+{
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return;
+	if (mon->reload_running) {
+		/* Files are reopened now; the parts are read again once
+		 * the running reload ends (they may have changed since
+		 * it read them). */
+		mon->reload_again = true;
+		return;
+	}
+	log_warnx("SIGHUP: reloading");
+	notify_reloading();
+	notify_extend(RELOAD_EXTEND_US);
+	mon->reload_extend_us = wall_us();
+	atomic_store(&mon->reload_done, 0);
+	if (pthread_create(&mon->reload_thr, NULL, reload_main, mon) != 0) {
+		log_warn("reload: no thread; preparing on the capture thread");
+		(void)monitor_reload_end(mon, monitor_reload_prepare(mon));
+		return;
+	}
+	mon->reload_running = true;
+}
+
+void
+monitor_reload_poll(struct monitor *mon, uint64_t now)
+{
+	if (!mon->reload_running)
+		return;
+	if (!atomic_load(&mon->reload_done)) {
+		if (now - mon->reload_extend_us >= RELOAD_EXTEND_US / 3) {
+			notify_extend(RELOAD_EXTEND_US);
+			mon->reload_extend_us = now;
+		}
+		return;
+	}
+	pthread_join(mon->reload_thr, NULL);
+	mon->reload_running = false;
+	(void)monitor_reload_end(mon, mon->reload_ok);
+	if (mon->reload_again) {
+		mon->reload_again = false;
+		monitor_reload_start(mon);
+	}
 }
 
 void
@@ -866,8 +944,9 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			(void)monitor_reload(mon);
+			monitor_reload_start(mon);
 		}
+		monitor_reload_poll(mon, now);
 		if (mon->opts.stats_now != NULL && *mon->opts.stats_now) {
 			*mon->opts.stats_now = 0;
 			monitor_emit_stats(mon, wall_us());
@@ -906,6 +985,15 @@ monitor_run_live(struct monitor *mon, const char *iface)
 			    &mon->rw);
 	}
 	notify_stopping();
+	if (mon->reload_running) {
+		/* Stopping: what was being prepared is not swapped in. */
+		pthread_join(mon->reload_thr, NULL);
+		mon->reload_running = false;
+		mon->reload_ok = 0;
+		for (i = 0; i < mon->nreload; i++)
+			if (mon->reload[i].abort != NULL)
+				mon->reload[i].abort(mon->reload[i].arg);
+	}
 	monitor_live_stats(mon);
 	monitor_push_all(mon);
 	return status;

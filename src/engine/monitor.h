@@ -132,6 +132,14 @@ struct monitor {
 	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
 	size_t			 nreload;
 	uint64_t		 reloads, reload_failures;
+	/* Live: the parts are prepared on a thread of their own while
+	 * capture (and the watchdog) go on; committed by the loop. */
+	pthread_t		 reload_thr;
+	bool			 reload_running;
+	bool			 reload_again;	/* SIGHUP during one */
+	_Atomic int		 reload_done;	/* prepared: thread ended */
+	size_t			 reload_ok;	/* parts prepared */
+	uint64_t		 reload_extend_us;
 };
 
 /* Open the outputs and the inventory, make the workers. */
@@ -149,6 +157,13 @@ int	monitor_add_reload(struct monitor *, const struct monitor_reload *);
 /* SIGHUP: reopen the log files, then reload every registered part,
  * all or none.  Returns 0, or -1 when the running sets stay. */
 int	monitor_reload(struct monitor *);
+/*
+ * Live: the same, with the preparing (a large rule set compiles for
+ * minutes) on a thread of its own; monitor_reload_poll() commits once
+ * it is done.  The capture loop calls both.
+ */
+void	monitor_reload_start(struct monitor *);
+void	monitor_reload_poll(struct monitor *, uint64_t now_us);
 /* For a commit(): the workers, the brain and the capture thread use
  * these rules from now on (the caller frees the old ones). */
 void	monitor_set_detect(struct monitor *, const struct detect_engine *);
