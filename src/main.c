@@ -2,7 +2,8 @@
  * main.c - command line, signals and exit status.
  *
  * Exit status: 0 success, 1 usage or configuration error, 2 runtime
- * failure (an input that could not be read, an output that failed).
+ * failure (an input that could not be read, an output that failed), 3
+ * live: the watchdog found the sensor stuck (for a restart).
  */
 #include <config.h>
 
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -84,7 +87,7 @@ usage(FILE *fp)
 "                   read as one, e.g. both directions of a port)\n"
 "  -c config        configuration file (default: built-in settings)\n"
 "  -D               -i: run in the background (logging to syslog)\n"
-"                   with a pid file\n"
+"                   with a pid file, restarted when stuck or crashed\n"
 "  -l logdir        directory for eve.json (default: .)\n"
 "  -S rules         load this rule file instead of rule-files and the\n"
 "                   shipped rules (repeatable)\n"
@@ -113,6 +116,96 @@ usage(FILE *fp)
 "                   must refuse, report each check, exit\n"
 "  --help           print this help and exit\n"
 "  expression       a pcap-filter(7) expression applied to all input\n");
+}
+
+/*
+ * -D: nothing like systemd's Restart= watches a daemon, so the daemon
+ * forks a supervisor that keeps nothing open and waits: a sensor its
+ * watchdog found stuck (exit status 3) or that crashed is started
+ * again, the way it was first started (the supervisor stays root to
+ * open the capture again), at most SUPERVISE_MAX times in
+ * SUPERVISE_WINDOW seconds.  Any other end is the supervisor's too.
+ * Returns in the sensor, which writes the pid file (signals go to it).
+ */
+#define SUPERVISE_MAX		5
+#define SUPERVISE_WINDOW	300
+#define SUPERVISE_ENV		"WARDWATCH_SUPERVISED"
+
+static volatile sig_atomic_t	sup_sig;
+static char			**argv_start;	/* as given */
+
+static void
+on_sup_signal(int sig)
+{
+	sup_sig = sig;
+}
+
+static int
+supervise(void)
+{
+	struct sigaction sa;
+	const char *env;
+	char buf[64];
+	long first = 0, n = 0;
+	pid_t child, w;
+	int st, sig;
+
+	if ((env = getenv(SUPERVISE_ENV)) != NULL &&
+	    sscanf(env, "%ld:%ld", &n, &first) != 2)
+		n = first = 0;
+	if ((child = fork()) == -1)
+		return -1;
+	if (child == 0)
+		return 0;
+	(void)close_range(3, ~0U, 0);
+	log_init(log_getverbose(), true);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sup_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	for (;;) {
+		w = waitpid(child, &st, 0);
+		if (w == -1 && errno == EINTR) {
+			if ((sig = sup_sig) != 0) {
+				sup_sig = 0;
+				(void)kill(child, sig);
+			}
+			continue;
+		}
+		if (w == -1)
+			_exit(EXIT_RUNTIME);
+		break;
+	}
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == MONITOR_EXIT_STALL) &&
+	    !(WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV ||
+	    WTERMSIG(st) == SIGBUS || WTERMSIG(st) == SIGABRT ||
+	    WTERMSIG(st) == SIGILL || WTERMSIG(st) == SIGFPE ||
+	    WTERMSIG(st) == SIGSYS)))
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_RUNTIME);
+	if (first == 0 || time(NULL) - first > SUPERVISE_WINDOW) {
+		first = (long)time(NULL);
+		n = 0;
+	}
+	if (++n > SUPERVISE_MAX) {
+		log_warnx("-D: the sensor ended %ld times in %d s: not "
+		    "restarting it again", n, SUPERVISE_WINDOW);
+		_exit(EXIT_RUNTIME);
+	}
+	if (WIFEXITED(st))
+		log_warnx("-D: the sensor exited with status %d (stuck): "
+		    "restarting it", WEXITSTATUS(st));
+	else
+		log_warnx("-D: the sensor was killed by signal %d: "
+		    "restarting it", WTERMSIG(st));
+	snprintf(buf, sizeof(buf), "%ld:%ld", n, first);
+	setenv(SUPERVISE_ENV, buf, 1);
+	sleep(2);
+	execv("/proc/self/exe", argv_start);
+	log_warn("-D: cannot start the sensor again");
+	_exit(EXIT_RUNTIME);
 }
 
 static char *
@@ -666,6 +759,10 @@ main(int argc, char *argv[])
 
 	memset(&sbo, 0, sizeof(sbo));
 	memset(&rctx, 0, sizeof(rctx));
+	/* -D's supervisor starts the sensor again with these (getopt
+	 * reorders argv). */
+	argv_start = xcalloc((size_t)argc + 1, sizeof(*argv_start));
+	memcpy(argv_start, argv, (size_t)argc * sizeof(*argv));
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
@@ -1000,6 +1097,7 @@ main(int argc, char *argv[])
 		if (monitor_open_live(&mon, ifaces[ii]) == -1)
 			rc = -1;
 	if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
+	    supervise() == -1 ||
 	    notify_pidfile(pidfile != NULL ? pidfile : WW_PIDFILE) == -1)) {
 		/* daemon(3) keeps the directory: -l and --state may be
 		 * relative. */

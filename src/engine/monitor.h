@@ -57,6 +57,8 @@ struct monitor_reload {
 	void		*arg;
 };
 #define MONITOR_MAX_RELOAD	8
+/* Exit status of a sensor its watchdog found stuck: for a restart. */
+#define MONITOR_EXIT_STALL	3
 #define MONITOR_MAX_IFACES	8
 
 struct health;
@@ -125,9 +127,17 @@ struct monitor {
 	uint64_t		 kernel_drops;
 	double			 wall_start;
 
-	/* Worker watchdog (live): progress seen, and since when. */
+	/* Watchdog (live), a thread of its own: each worker's progress
+	 * seen and since when, and the capture loop's last turn (it
+	 * blocks when a stuck worker's queue is full). */
 	uint64_t		 wd_done[CONFIG_MAX_WORKERS];
 	uint64_t		 wd_since[CONFIG_MAX_WORKERS];
+	_Atomic uint64_t	 wd_beat;
+	pthread_t		 wd_thr;
+	bool			 wd_running;
+	pthread_mutex_t		 wd_lock;
+	pthread_cond_t		 wd_cv;
+	bool			 wd_stop;
 
 	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
 	size_t			 nreload;
