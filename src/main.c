@@ -577,12 +577,13 @@ rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
 }
 
 /*
- * SIGHUP, live: the configuration file is read again and the rules and
- * fingerprints it names are built beside the running ones; they are
- * swapped in only when all of them load.  A rule set that skips more
- * rules than the running one is refused too (an edit that broke a
- * rule): a restart accepts it.  Settings other than rules and
- * fingerprints (workers, memory caps, outputs) take effect at restart.
+ * SIGHUP, live: the configuration file is read again and the rules,
+ * fingerprints, zones, policy, geoip and baseline settings it names are
+ * built beside the running ones (on the monitor's reload thread); they
+ * are swapped in only when all of them load.  A rule set that skips
+ * more rules than the running one is refused too (an edit that broke a
+ * rule): a restart accepts it.  Other settings (workers, memory caps,
+ * outputs) take effect at restart.
  */
 struct reload_ctx {
 	const char		*cfgpath;	/* NULL: built-in settings */
@@ -596,6 +597,7 @@ struct reload_ctx {
 	struct config		*next;
 	struct detect_engine	*de_next;
 	struct fpdb		*fp_next;
+	struct brain_judge	*judge_next;
 };
 
 static void
@@ -607,6 +609,8 @@ reload_abort(void *arg)
 	r->de_next = NULL;
 	fpdb_free(r->fp_next);
 	r->fp_next = NULL;
+	brain_judge_free(r->judge_next);
+	r->judge_next = NULL;
 	if (r->next != NULL) {
 		config_free(r->next);
 		free(r->next);
@@ -650,20 +654,13 @@ reload_prepare(void *arg, FILE *err)
 	if (r->devices && c->devices.enabled &&
 	    (r->fp_next = brain_fp_load(&c->devices, err)) == NULL)
 		goto fail;
-	/*
-	 * Zones, policy, baselines and geoip are not swapped in a running
-	 * brain: a configuration whose policy does not load is refused
-	 * all the same (a restart would fail on it), and a good one says
-	 * that those parts wait for a restart.
-	 */
-	if (r->devices && c->devices.enabled) {
-		if (brain_policy_check(&c->devices, NULL, err) != 0) {
-			fprintf(err, "wardwatch: reload: the zero-trust policy "
-			    "does not load (errors above)\n");
-			goto fail;
-		}
-		fprintf(err, "wardwatch: reload: zones, policy, baselines "
-		    "and geoip stay as they are until a restart\n");
+	/* Zones, policy, geoip and the baselines' settings: built beside
+	 * the running ones, swapped in with the rest. */
+	if (r->devices && c->devices.enabled &&
+	    (r->judge_next = brain_judge_load(&c->devices, err)) == NULL) {
+		fprintf(err, "wardwatch: reload: the zero-trust policy does "
+		    "not load (errors above)\n");
+		goto fail;
 	}
 	return 0;
 
@@ -688,6 +685,10 @@ reload_commit(void *arg, struct monitor *mon)
 	if (r->fp_next != NULL) {
 		brain_reload(mon->brain, r->fp_next, NULL);
 		r->fp_next = NULL;
+	}
+	if (r->judge_next != NULL) {
+		brain_reload_judge(mon->brain, r->judge_next);
+		r->judge_next = NULL;
 	}
 	detect_free(old);
 	if (r->cur != NULL) {
@@ -1156,7 +1157,8 @@ main(int argc, char *argv[])
 		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
 		rctx.de = &de;
 		memset(&mr, 0, sizeof(mr));
-		mr.name = "configuration, rules and fingerprints";
+		mr.name = "configuration, rules, fingerprints, zones and "
+		    "policy";
 		mr.prepare = reload_prepare;
 		mr.commit = reload_commit;
 		mr.abort = reload_abort;

@@ -2585,6 +2585,19 @@ brain_reload(struct brain *b, struct fpdb *fp, const struct detect_engine *de)
 	fpdb_free(old);
 }
 
+void
+brain_reload_judge(struct brain *b, struct brain_judge *j)
+{
+	if (b == NULL || j == NULL) {
+		brain_judge_free(j);
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	brain_judge_apply(b, j);
+	pthread_mutex_unlock(&b->lock);
+	brain_judge_free(j);
+}
+
 struct brain *
 brain_new(const struct brain_config *cfg, unsigned nworkers,
     const char *state_path, struct output *out, struct counters *ctr,
@@ -2948,6 +2961,7 @@ brain_free(struct brain *b)
 	free(b->held);
 	brain_bl_free(b);
 	zones_free(b->own_zones);
+	zones_free(b->reload_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);
 	if (b->state != NULL)
