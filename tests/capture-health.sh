@@ -26,27 +26,19 @@ skip() {
 for t in ip tcpreplay python3 jq; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"
 done
-ns="wwhl$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+. "$top_srcdir/tests/netns.sh"
+netns_setup wwhl wwa:wwb wxa:wxb ||
+    { netns_cleanup; skip "cannot create a network namespace or veth"; }
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-nsx ip link add wxa type veth peer name wxb || skip "cannot create veth"
-for dev in wwa wwb wxa wxb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 
 # The captures (tests/spangen.py).
 python3 "$top_srcdir/tests/spangen.py" "$tmp" || exit 1

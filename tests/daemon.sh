@@ -17,15 +17,15 @@ PCAP="$top_srcdir/pcaps/tcp-basic.pcap"
 
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
+. "$top_srcdir/tests/netns.sh"
 pid=
-ns=
 listener=
 listener2=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
 	[ -n "$listener2" ] && kill "$listener2" 2>/dev/null
-	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -72,20 +72,11 @@ then
 	skipn 8 "needs root, iproute2, tcpreplay, python3, user nobody"
 	exit 0
 fi
-ns="wwdm$$"
-if ! ip netns add "$ns" 2>/dev/null; then
-	ns=
-	skipn 8 "cannot create a network namespace"
+if ! netns_setup wwdm; then
+	netns_cleanup
+	skipn 8 "cannot create a network namespace or veth"
 	exit 0
 fi
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb
-for dev in wwa wwb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 wait_for() {
 	n=0
 	while [ $n -lt 100 ]; do
