@@ -2448,6 +2448,7 @@ brain_main(void *arg)
 	struct brain_handover *list, *h, *next, *fifo;
 	uint64_t n;
 
+	util_thread_name("ww-brain");
 	for (;;) {
 		while (sem_wait(&b->wake) == -1 && errno == EINTR)
 			;

@@ -493,6 +493,7 @@ reload_main(void *arg)
 {
 	struct monitor *mon = arg;
 
+	util_thread_name("ww-reload");
 	mon->reload_ok = monitor_reload_prepare(mon);
 	atomic_store(&mon->reload_done, 1);
 	return NULL;
@@ -894,6 +895,7 @@ watchdog_main(void *arg)
 	struct monitor *mon = arg;
 	struct timespec ts;
 
+	util_thread_name("ww-watchdog");
 	pthread_mutex_lock(&mon->wd_lock);
 	while (!mon->wd_stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);

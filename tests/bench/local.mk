@@ -85,11 +85,11 @@ bench-siem: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT)
 ## Live capture speed: a veth pair in a network namespace, tcpreplay
 ## at increasing rates; the highest rate without a kernel drop.  As root.
 ##   make bench-live [LIVE_SIZE_MB=100] [LIVE_FLOWS=20000]
-##                   [LIVE_RATES="100 250 500 750 1000 1500 2000"]
+##                   [LIVE_RATES="100 250 500 750 1000 1500 2000 max"]
 ##                   [LIVE_WORKERS=n] [LIVE_ARGS="-c my.yaml"] [LIVE_PCAP=f]
 LIVE_SIZE_MB = 100
 LIVE_FLOWS = 20000
-LIVE_RATES = 100 250 500 750 1000 1500 2000
+LIVE_RATES = 100 250 500 750 1000 1500 2000 max
 LIVE_WORKERS =
 LIVE_ARGS =
 LIVE_PCAP =
