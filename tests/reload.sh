@@ -95,7 +95,7 @@ alert http any any -> any any (msg:"two"; http.uri; content:"/status"; sid:90000
 alert tcp any any -> (msg:"broken"; sid:9000003;)
 EOF
 kill -HUP "$pid"
-wait_for "$d/out" 'reload:' 1
+wait_for "$d/out" 'rules and fingerprints stay' 1
 if grep -q "local.rules:2:[0-9]*: incomplete rule header" "$d/out" &&
     grep -q "reload: .*running configuration, rules and fingerprints stay" \
     "$d/out"; then
