@@ -736,7 +736,8 @@ main(int argc, char *argv[])
 	char **rules = NULL;
 	size_t nrules = 0;
 	struct detect_engine *de = NULL;
-	bool eve_made, db_made, statedir_made, started, fresh = false, learn = false;
+	bool eve_made, db_made, statedir_made, started;
+	bool fresh = false, learn = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 	struct sandbox_opts sbo;

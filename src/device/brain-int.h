@@ -186,7 +186,7 @@ struct brain {
 	/* Judgments (policy, baselines): zones and the alert window. */
 	const struct zones *zones;	/* the config's, or own_zones */
 	struct zones	*own_zones;
-	struct zones	*reload_zones;	/* a reload's (brain_reload_judge) */
+	struct zones	*reload_zones;	/* brain_reload_judge()'s */
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
 	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */

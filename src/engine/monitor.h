@@ -146,8 +146,8 @@ struct monitor {
 	 * capture (and the watchdog) go on; committed by the loop. */
 	pthread_t		 reload_thr;
 	bool			 reload_running;
-	bool			 reload_again;	/* SIGHUP during one */
-	_Atomic int		 reload_done;	/* prepared: thread ended */
+	bool			 reload_again;	/* SIGHUP meanwhile */
+	_Atomic int		 reload_done;	/* the thread ended */
 	size_t			 reload_ok;	/* parts prepared */
 	uint64_t		 reload_extend_us;
 };
