@@ -2,7 +2,8 @@
  * main.c - command line, signals and exit status.
  *
  * Exit status: 0 success, 1 usage or configuration error, 2 runtime
- * failure (an input that could not be read, an output that failed).
+ * failure (an input that could not be read, an output that failed), 3
+ * live: the watchdog found the sensor stuck (for a restart).
  */
 #include <config.h>
 
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -31,6 +34,7 @@
 #include "engine/notify.h"
 #include "engine/sandbox.h"
 #include "engine/verify.h"
+#include "output/netsink.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -83,7 +87,7 @@ usage(FILE *fp)
 "                   read as one, e.g. both directions of a port)\n"
 "  -c config        configuration file (default: built-in settings)\n"
 "  -D               -i: run in the background (logging to syslog)\n"
-"                   with a pid file\n"
+"                   with a pid file, restarted when stuck or crashed\n"
 "  -l logdir        directory for eve.json (default: .)\n"
 "  -S rules         load this rule file instead of rule-files and the\n"
 "                   shipped rules (repeatable)\n"
@@ -112,6 +116,96 @@ usage(FILE *fp)
 "                   must refuse, report each check, exit\n"
 "  --help           print this help and exit\n"
 "  expression       a pcap-filter(7) expression applied to all input\n");
+}
+
+/*
+ * -D: nothing like systemd's Restart= watches a daemon, so the daemon
+ * forks a supervisor that keeps nothing open and waits: a sensor its
+ * watchdog found stuck (exit status 3) or that crashed is started
+ * again, the way it was first started (the supervisor stays root to
+ * open the capture again), at most SUPERVISE_MAX times in
+ * SUPERVISE_WINDOW seconds.  Any other end is the supervisor's too.
+ * Returns in the sensor, which writes the pid file (signals go to it).
+ */
+#define SUPERVISE_MAX		5
+#define SUPERVISE_WINDOW	300
+#define SUPERVISE_ENV		"WARDWATCH_SUPERVISED"
+
+static volatile sig_atomic_t	sup_sig;
+static char			**argv_start;	/* as given */
+
+static void
+on_sup_signal(int sig)
+{
+	sup_sig = sig;
+}
+
+static int
+supervise(void)
+{
+	struct sigaction sa;
+	const char *env;
+	char buf[64];
+	long first = 0, n = 0;
+	pid_t child, w;
+	int st, sig;
+
+	if ((env = getenv(SUPERVISE_ENV)) != NULL &&
+	    sscanf(env, "%ld:%ld", &n, &first) != 2)
+		n = first = 0;
+	if ((child = fork()) == -1)
+		return -1;
+	if (child == 0)
+		return 0;
+	(void)close_range(3, ~0U, 0);
+	log_init(log_getverbose(), true);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sup_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	for (;;) {
+		w = waitpid(child, &st, 0);
+		if (w == -1 && errno == EINTR) {
+			if ((sig = sup_sig) != 0) {
+				sup_sig = 0;
+				(void)kill(child, sig);
+			}
+			continue;
+		}
+		if (w == -1)
+			_exit(EXIT_RUNTIME);
+		break;
+	}
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == MONITOR_EXIT_STALL) &&
+	    !(WIFSIGNALED(st) && (WTERMSIG(st) == SIGSEGV ||
+	    WTERMSIG(st) == SIGBUS || WTERMSIG(st) == SIGABRT ||
+	    WTERMSIG(st) == SIGILL || WTERMSIG(st) == SIGFPE ||
+	    WTERMSIG(st) == SIGSYS)))
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_RUNTIME);
+	if (first == 0 || time(NULL) - first > SUPERVISE_WINDOW) {
+		first = (long)time(NULL);
+		n = 0;
+	}
+	if (++n > SUPERVISE_MAX) {
+		log_warnx("-D: the sensor ended %ld times in %d s: not "
+		    "restarting it again", n, SUPERVISE_WINDOW);
+		_exit(EXIT_RUNTIME);
+	}
+	if (WIFEXITED(st))
+		log_warnx("-D: the sensor exited with status %d (stuck): "
+		    "restarting it", WEXITSTATUS(st));
+	else
+		log_warnx("-D: the sensor was killed by signal %d: "
+		    "restarting it", WTERMSIG(st));
+	snprintf(buf, sizeof(buf), "%ld:%ld", n, first);
+	setenv(SUPERVISE_ENV, buf, 1);
+	sleep(2);
+	execv("/proc/self/exe", argv_start);
+	log_warn("-D: cannot start the sensor again");
+	_exit(EXIT_RUNTIME);
 }
 
 static char *
@@ -241,9 +335,26 @@ set_aside(const char *db)
 	return 0;
 }
 
-/* -l: made (with its parents) when missing, as mkdir -p would. */
+/* The directory part of path ("." for a bare name), in buf. */
+static const char *
+dir_of(const char *path, char *buf, size_t len)
+{
+	char *slash;
+
+	strlcpy(buf, path, len);
+	if ((slash = strrchr(buf, '/')) == NULL)
+		strlcpy(buf, ".", len);
+	else if (slash == buf)
+		buf[1] = '\0';
+	else
+		*slash = '\0';
+	return buf;
+}
+
+/* -l: made (with its parents) when missing, as mkdir -p would; live,
+ * each directory made is handed to the user the sensor becomes. */
 static int
-make_logdir(const char *dir)
+make_logdir(const char *dir, struct sandbox_opts *own)
 {
 	char path[4096], *p;
 	struct stat st;
@@ -263,11 +374,17 @@ make_logdir(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0750) == -1 && errno != EEXIST)
+		if (mkdir(path, 0750) == 0) {
+			if (own != NULL)
+				sandbox_own(own, path, false);
+		} else if (errno != EEXIST)
 			goto out_err;
 		*p = '/';
 	}
-	if (mkdir(path, 0750) == -1 && errno != EEXIST)
+	if (mkdir(path, 0750) == 0) {
+		if (own != NULL)
+			sandbox_own(own, path, false);
+	} else if (errno != EEXIST)
 		goto out_err;
 	return 0;
 
@@ -275,6 +392,55 @@ make_logdir(const char *dir)
 	fprintf(stderr, "wardwatch: -l %s: %s\n", util_safe_str(path),
 	    strerror(errno));
 	return -1;
+}
+
+/*
+ * Live, started as root: what root made before the change of user is
+ * the user's, so that the next start (as the unit's User=, or after a
+ * rotation) can open it: the outputs, the inventory with its journals
+ * and record numbers, network outputs' spools, the rule cache and the
+ * hash-chain states in the state directory.
+ */
+static void
+own_made(struct sandbox_opts *sbo, const struct config *cfg,
+    const char *logdir, const char *outpath, const char *statepath)
+{
+	static const char *const ext[] = { "", "-wal", "-shm", ".seq" };
+	char path[4200], dir[4096];
+	size_t i;
+
+	if (outpath[0] != '<')
+		sandbox_own(sbo, outpath, false);
+	for (i = 0; i < cfg->noutputs; i++) {
+		const struct output_spec *os = &cfg->outputs[i];
+
+		if (os->kind == OUTK_REGULAR && os->filename != NULL) {
+			if (os->filename[0] == '/')
+				strlcpy(path, os->filename, sizeof(path));
+			else
+				snprintf(path, sizeof(path), "%s/%s", logdir,
+				    os->filename);
+			sandbox_own(sbo, path, false);
+		} else if (os->kind != OUTK_STDOUT && os->spool_max > 0 &&
+		    statepath != NULL) {
+			netsink_spool_path(os, dir_of(statepath, dir,
+			    sizeof(dir)), path, sizeof(path) - 8);
+			sandbox_own(sbo, path, false);
+			strlcat(path, ".head", sizeof(path));
+			sandbox_own(sbo, path, false);
+		}
+	}
+	if (statepath == NULL)
+		return;
+	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", statepath, ext[i]);
+		sandbox_own(sbo, path, false);
+	}
+	dir_of(statepath, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/detect-*.hsdb", dir);
+	sandbox_own(sbo, path, true);
+	snprintf(path, sizeof(path), "%s/wardwatch-chain-*", dir);
+	sandbox_own(sbo, path, true);
 }
 
 static void
@@ -371,22 +537,6 @@ print_alerts(FILE *fp, struct output *out)
 		    (n > 10 ? n - 10 : 0) + (other > 0 ? 1 : 0));
 }
 
-/* The directory part of path ("." for a bare name), in buf. */
-static const char *
-dir_of(const char *path, char *buf, size_t len)
-{
-	char *slash;
-
-	strlcpy(buf, path, len);
-	if ((slash = strrchr(buf, '/')) == NULL)
-		strlcpy(buf, ".", len);
-	else if (slash == buf)
-		buf[1] = '\0';
-	else
-		*slash = '\0';
-	return buf;
-}
-
 /*
  * The rule engine's settings from the command line: -S replaces the
  * configured rule files (and the shipped ones); compiled databases are
@@ -427,12 +577,13 @@ rules_setup(struct config *cfg, char **rules, size_t nrules, bool strict,
 }
 
 /*
- * SIGHUP, live: the configuration file is read again and the rules and
- * fingerprints it names are built beside the running ones; they are
- * swapped in only when all of them load.  A rule set that skips more
- * rules than the running one is refused too (an edit that broke a
- * rule): a restart accepts it.  Settings other than rules and
- * fingerprints (workers, memory caps, outputs) take effect at restart.
+ * SIGHUP, live: the configuration file is read again and the rules,
+ * fingerprints, zones, policy, geoip and baseline settings it names are
+ * built beside the running ones (on the monitor's reload thread); they
+ * are swapped in only when all of them load.  A rule set that skips
+ * more rules than the running one is refused too (an edit that broke a
+ * rule): a restart accepts it.  Other settings (workers, memory caps,
+ * outputs) take effect at restart.
  */
 struct reload_ctx {
 	const char		*cfgpath;	/* NULL: built-in settings */
@@ -446,6 +597,7 @@ struct reload_ctx {
 	struct config		*next;
 	struct detect_engine	*de_next;
 	struct fpdb		*fp_next;
+	struct brain_judge	*judge_next;
 };
 
 static void
@@ -457,6 +609,8 @@ reload_abort(void *arg)
 	r->de_next = NULL;
 	fpdb_free(r->fp_next);
 	r->fp_next = NULL;
+	brain_judge_free(r->judge_next);
+	r->judge_next = NULL;
 	if (r->next != NULL) {
 		config_free(r->next);
 		free(r->next);
@@ -500,21 +654,14 @@ reload_prepare(void *arg, FILE *err)
 	if (r->devices && c->devices.enabled &&
 	    (r->fp_next = brain_fp_load(&c->devices, err)) == NULL)
 		goto fail;
-	/*
-	 * Zones, policy, baselines and geoip are not swapped in a running
-	 * brain: a configuration whose policy does not load is refused
-	 * all the same (a restart would fail on it), and a good one says
-	 * that those parts wait for a restart.
-	 */
-	if (r->devices && c->devices.enabled) {
-		if (brain_policy_check(&c->devices, r->fp_next, NULL,
-		    err) != 0) {
-			fprintf(err, "wardwatch: reload: the zero-trust policy "
-			    "does not load (errors above)\n");
-			goto fail;
-		}
-		fprintf(err, "wardwatch: reload: zones, policy, baselines "
-		    "and geoip stay as they are until a restart\n");
+	/* Zones, policy, geoip and the baselines' settings: built beside
+	 * the running ones, swapped in with the rest. */
+	if (r->devices && c->devices.enabled &&
+	    (r->judge_next = brain_judge_load(&c->devices, r->fp_next,
+	    err)) == NULL) {
+		fprintf(err, "wardwatch: reload: the zero-trust policy does "
+		    "not load (errors above)\n");
+		goto fail;
 	}
 	return 0;
 
@@ -539,6 +686,10 @@ reload_commit(void *arg, struct monitor *mon)
 	if (r->fp_next != NULL) {
 		brain_reload(mon->brain, r->fp_next, NULL);
 		r->fp_next = NULL;
+	}
+	if (r->judge_next != NULL) {
+		brain_reload_judge(mon->brain, r->judge_next);
+		r->judge_next = NULL;
 	}
 	detect_free(old);
 	if (r->cur != NULL) {
@@ -586,7 +737,8 @@ main(int argc, char *argv[])
 	char **rules = NULL;
 	size_t nrules = 0;
 	struct detect_engine *de = NULL;
-	bool eve_made, db_made, started, fresh = false, learn = false;
+	bool eve_made, db_made, statedir_made, started;
+	bool fresh = false, learn = false;
 	int ch, verbose = 0, status = 0, nerr;
 	uint32_t workers = 0;
 	struct sandbox_opts sbo;
@@ -610,6 +762,10 @@ main(int argc, char *argv[])
 
 	memset(&sbo, 0, sizeof(sbo));
 	memset(&rctx, 0, sizeof(rctx));
+	/* -D's supervisor starts the sensor again with these (getopt
+	 * reorders argv). */
+	argv_start = xcalloc((size_t)argc + 1, sizeof(*argv_start));
+	memcpy(argv_start, argv, (size_t)argc * sizeof(*argv));
 	if (argc > 1 && strcmp(argv[1], "inventory") == 0)
 		return inventory_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "baseline") == 0)
@@ -840,7 +996,7 @@ main(int argc, char *argv[])
 		free(bpf);
 		return EXIT_USAGE;
 	}
-	if (make_logdir(logdir) == -1) {
+	if (make_logdir(logdir, iface != NULL ? &sbo : NULL) == -1) {
 		config_free(&cfg);
 		free(reads);
 		free(bpf);
@@ -908,6 +1064,9 @@ main(int argc, char *argv[])
 	eve_made = cfg.eve_enabled && outpath[0] != '<' &&
 	    access(outpath, F_OK) == -1;
 	db_made = cfg.devices.enabled && access(statepath, F_OK) == -1;
+	/* The rule cache makes the state directory when it is missing. */
+	statedir_made = access(dir_of(statepath, statedir, sizeof(statedir)),
+	    F_OK) == -1;
 	if (cfg.detect.enabled) {
 		FILE *sfp = strcmp(cfg.eve_filename, "-") == 0 ? stderr :
 		    stdout;
@@ -941,6 +1100,7 @@ main(int argc, char *argv[])
 		if (monitor_open_live(&mon, ifaces[ii]) == -1)
 			rc = -1;
 	if (rc == 0 && iface != NULL && daemonize && (daemon(1, 0) == -1 ||
+	    supervise() == -1 ||
 	    notify_pidfile(pidfile != NULL ? pidfile : WW_PIDFILE) == -1)) {
 		/* daemon(3) keeps the directory: -l and --state may be
 		 * relative. */
@@ -976,10 +1136,10 @@ main(int argc, char *argv[])
 			    sizeof(extradir[nextra]));
 			nextra++;
 		}
-		if (outpath[0] != '<')
-			sbo.own_files[sbo.nown_files++] = outpath;
-		if (cfg.devices.enabled)
-			sbo.own_files[sbo.nown_files++] = statepath;
+		if (statedir_made)
+			sandbox_own(&sbo, dir_of(statepath, statedir,
+			    sizeof(statedir)), false);
+		own_made(&sbo, &cfg, logdir, outpath, statepath);
 		if (sandbox_enter(&sbo, &sbs, stderr) == -1) {
 			fprintf(stderr, "wardwatch: cannot give up privileges: "
 			    "not starting\n");
@@ -999,7 +1159,8 @@ main(int argc, char *argv[])
 		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
 		rctx.de = &de;
 		memset(&mr, 0, sizeof(mr));
-		mr.name = "configuration, rules and fingerprints";
+		mr.name = "configuration, rules, fingerprints, zones and "
+		    "policy";
 		mr.prepare = reload_prepare;
 		mr.commit = reload_commit;
 		mr.abort = reload_abort;
@@ -1087,6 +1248,7 @@ main(int argc, char *argv[])
 	}
 
  out:
+	sandbox_opts_free(&sbo);
 	detect_free(de);
 	if (rctx.cur != NULL) {
 		config_free(rctx.cur);

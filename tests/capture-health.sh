@@ -6,7 +6,8 @@
 # that stops, and a flood while the sensor is stopped (kernel drops)
 # each raise their alert (gid 9101); copies are dropped and counted in
 # stats.  A worker that hangs (WARDWATCH_TEST_STALL) makes the sensor
-# exit 2 for its service manager to restart it.  Two interfaces
+# alert and exit 3 for its service manager to restart it, and under -D
+# (its queue full, capture blocked behind it) -D's supervisor does.  Two interfaces
 # (capture.interfaces) carrying the two directions of the conversations
 # are read as one: two-way flows, no one-way alert.
 # Skipped without root, namespaces, iproute2, tcpreplay,
@@ -25,27 +26,19 @@ skip() {
 for t in ip tcpreplay python3 jq; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"
 done
-ns="wwhl$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+. "$top_srcdir/tests/netns.sh"
+netns_setup wwhl wwa:wwb wxa:wxb ||
+    { netns_cleanup; skip "cannot create a network namespace or veth"; }
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-nsx ip link add wxa type veth peer name wxb || skip "cannot create veth"
-for dev in wwa wwb wxa wxb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 
 # The captures (tests/spangen.py).
 python3 "$top_srcdir/tests/spangen.py" "$tmp" || exit 1
@@ -61,7 +54,7 @@ chmod 644 "$tmp/health.yaml"
 d="$tmp/run"
 mkdir -p "$d"
 chown nobody "$d"
-echo "1..11"
+echo "1..13"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -232,11 +225,66 @@ done
 wait "$pid"
 rc=$?
 pid=
-if [ $rc -eq 2 ] &&
-    grep -q "worker 0 made no progress for 2 s with [0-9]* batches waiting: exiting" \
+if [ $rc -eq 3 ] &&
+    grep -q "worker 0 made no progress for 2 s with [0-9]* batches waiting.*: exiting" \
     "$d/out"; then
-	ok "a hung worker: reported, exit 2 for a restart"
+	ok "a hung worker: reported, exit 3 for a restart"
 else
 	nok "hung worker: exit $rc"
 	sed 's/^/# /' "$d/out" | tail -3
 fi
+if [ "$(health 5)" -eq 1 ] && jq -e 'select(.event_type == "alert" and
+    .alert.signature_id == 5) | .capture.stalled == "worker 0"' \
+    "$d/eve.json" >/dev/null; then
+	ok "a hung worker: a sensor stalled alert before the exit"
+else
+	nok "hung worker: $(health 5) stall alerts"
+fi
+
+# Under -D, worker 0 hangs while traffic goes on: its queue fills and
+# the capture thread blocks behind it.  The watchdog's own thread still
+# notices, an alert says so, the sensor exits 3, and -D's supervisor
+# starts it again (a new pid in the pid file, running as the user).
+d="$tmp/stallbg"
+mkdir -p "$d"
+chown nobody "$d"
+WARDWATCH_TEST_STALL=1 nsx "$WW" -i wwb -l "$d" -c "$tmp/stall.yaml" \
+    --user nobody --workers 2 -D --pidfile "$tmp/stall.pid" \
+    >"$tmp/stallbg.out" 2>&1
+n=0
+while [ ! -s "$tmp/stall.pid" ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+pid1=$(cat "$tmp/stall.pid" 2>/dev/null)
+sleep 1
+nsx tcpreplay -q -i wwa --pps 2000 --loop 20 "$tmp/two-way.pcap" \
+    >/dev/null 2>&1
+n=0
+pid2=$pid1
+while [ "$pid2" = "$pid1" ] && [ $n -lt 200 ]; do
+	sleep 0.1
+	pid2=$(cat "$tmp/stall.pid" 2>/dev/null)
+	n=$((n + 1))
+done
+sleep 0.5
+pid=$pid2
+full=$(jq -r 'select(.event_type == "alert" and .alert.gid == 9101 and
+    .alert.signature_id == 5) | .capture.batches_waiting' "$d/eve.json" |
+    head -1)
+if [ -n "$pid1" ] && [ -n "$pid2" ] && [ "$pid2" != "$pid1" ] &&
+    kill -0 "$pid2" 2>/dev/null &&
+    [ "$(awk '/^Uid:/ { print $2 }' /proc/"$pid2"/status)" = "$(id -u nobody)" ] &&
+    [ "${full:-0}" -ge 8 ]; then
+	ok "-D: a worker hung with its queue full: alert ($full batches waiting), exit, started again (pid $pid1, then $pid2)"
+else
+	nok "-D stall: pid $pid1 then '$pid2', alert batches '$full'"
+	sed 's/^/# /' "$tmp/stallbg.out" | tail -3
+fi
+kill -TERM "$pid2" 2>/dev/null
+n=0
+while kill -0 "$pid2" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+pid=

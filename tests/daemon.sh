@@ -4,8 +4,10 @@
 # in "systemd-analyze security"; under a notification socket (as
 # systemd gives a Type=notify unit) it says READY with a status line,
 # pings the watchdog, says RELOADING then READY on SIGHUP and STOPPING
-# on SIGTERM; -D goes to the background with a locked pid file; after
-# logrotate's move and SIGHUP a new eve.json is written by the user.
+# on SIGTERM; a reload compiling a large rule set keeps pinging; -D
+# goes to the background with a locked pid file, and its supervisor
+# starts a crashed sensor again; after logrotate's move and SIGHUP a
+# new eve.json is written by the user.
 # Parts skip without systemd-analyze, root, namespaces or tcpreplay.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -17,17 +19,19 @@ PCAP="$top_srcdir/pcaps/tcp-basic.pcap"
 
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
+. "$top_srcdir/tests/netns.sh"
 pid=
-ns=
 listener=
+listener2=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
-	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
+	[ -n "$listener2" ] && kill "$listener2" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..9"
+echo "1..11"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -67,23 +71,14 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
     ! command -v tcpreplay >/dev/null 2>&1 ||
     ! command -v python3 >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1
 then
-	skipn 7 "needs root, iproute2, tcpreplay, python3, user nobody"
+	skipn 9 "needs root, iproute2, tcpreplay, python3, user nobody"
 	exit 0
 fi
-ns="wwdm$$"
-if ! ip netns add "$ns" 2>/dev/null; then
-	ns=
-	skipn 7 "cannot create a network namespace"
+if ! netns_setup wwdm; then
+	netns_cleanup
+	skipn 9 "cannot create a network namespace or veth"
 	exit 0
 fi
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb
-for dev in wwa wwb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 wait_for() {
 	n=0
 	while [ $n -lt 100 ]; do
@@ -156,6 +151,72 @@ else
 	nok "SIGTERM: exit $rc"
 fi
 
+# A reload that compiles a large rule set: prepared on a thread of its
+# own, so the watchdog (2 s here) is pinged all along (WatchdogSec=
+# would kill a sensor silent for the compile) and systemd is asked for
+# more time.
+sock2="$tmp/notify2"
+python3 - "$sock2" >"$tmp/notes2" <<'EOF' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+while True:
+    m = s.recv(4096).decode()
+    print("%.3f %s" % (time.monotonic(), m.replace("\n", " | ")), flush=True)
+EOF
+listener2=$!
+n=0
+while [ ! -S "$sock2" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+d="$tmp/big"
+mkdir -p "$d"
+chown nobody "$d"
+echo 'alert tcp any any -> any any (msg:"small"; content:"wwsmall"; sid:9200001; rev:1;)' \
+    >"$tmp/live.rules"
+NOTIFY_SOCKET="$sock2" WATCHDOG_USEC=2000000 ip netns exec "$ns" "$WW" \
+    -i wwb -l "$d" -S "$tmp/live.rules" --user nobody -v >"$d/out" 2>&1 &
+pid=$!
+wait_for "$tmp/notes2" "READY=1"
+awk 'BEGIN { srand(7); for (i = 0; i < 20000; i++) { w = "";
+    for (j = 0; j < 8; j++) w = w sprintf("%c", 97 + int(rand() * 26));
+    printf "alert tcp any any -> any any (msg:\"big %d\"; content:\"%s\"; " \
+        "pcre:\"/%s[0-9]+x/\"; sid:%d; rev:1;)\n", i, w, substr(w, 1, 4),
+        9300000 + i } }' >"$tmp/live.rules"
+kill -HUP "$pid"
+n=0
+while ! grep -q "reload: done\|reload: .*errors above" "$d/out" &&
+    [ $n -lt 1200 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+kill "$listener2" 2>/dev/null
+# From RELOADING to the READY after it: how long, the longest silence
+# between watchdog pings, and whether more time was asked for.
+gaps=$(awk '/RELOADING=1/ { on = 1; t0 = $1; last = $1; next }
+    on && /^[0-9.]* WATCHDOG=1/ { if ($1 - last > g) g = $1 - last;
+        last = $1; next }
+    on && /READY=1/ { if ($1 - last > g) g = $1 - last;
+        printf "%.2f %.2f\n", $1 - t0, g; exit }' "$tmp/notes2")
+took=${gaps% *}
+gap=${gaps#* }
+if [ $rc -eq 0 ] && grep -q "reload: done" "$d/out" &&
+    grep -q "rules: 20000 loaded" "$d/out" && [ -n "$gaps" ] &&
+    awk -v t="$took" -v g="$gap" 'BEGIN { exit !(t >= 3 && g < 2.0) }' &&
+    grep -q "EXTEND_TIMEOUT_USEC=" "$tmp/notes2"; then
+	ok "a reload compiling 20000 rules (${took} s): watchdog pinged all along (longest gap ${gap} s), more time asked"
+elif [ -n "$took" ] && awk -v t="$took" 'BEGIN { exit !(t < 3) }'; then
+	ok "# SKIP the 20000 rules compiled in ${took} s: too fast to tell"
+else
+	nok "large reload: exit $rc, took '$took' s, longest watchdog gap '$gap' s"
+	grep -v "^[0-9.]* WATCHDOG" "$tmp/notes2" | sed 's/^/# /' | head -5
+	grep "reload\|rules" "$d/out" | sed 's/^/# /' | head -5
+fi
+
 # -D: the parent returns at once; the daemon holds its pid file.
 d="$tmp/bg"
 mkdir -p "$d"
@@ -182,6 +243,23 @@ if [ "$(cat "$tmp/ww.pid")" = "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 	ok "-D twice on one pid file: the first daemon keeps it"
 else
 	nok "-D twice: pid file now '$(cat "$tmp/ww.pid")'"
+fi
+# A crash (SIGABRT): -D's supervisor starts the sensor again.
+pid1=$pid
+kill -ABRT "$pid1"
+n=0
+while [ "$(cat "$tmp/ww.pid" 2>/dev/null)" = "$pid1" ] && [ $n -lt 200 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+sleep 0.5
+pid=$(cat "$tmp/ww.pid" 2>/dev/null)
+if [ -n "$pid" ] && [ "$pid" != "$pid1" ] && kill -0 "$pid" 2>/dev/null &&
+    [ "$(awk '/^Uid:/ { print $2 }' /proc/"$pid"/status)" = "$(id -u nobody)" ]
+then
+	ok "-D: a sensor that crashed is started again (pid $pid1, then $pid)"
+else
+	nok "-D crash: pid file '$pid' after $pid1"
 fi
 kill -TERM "$pid" 2>/dev/null
 n=0

@@ -1,9 +1,10 @@
 #!/bin/sh
 # file-safety.sh - files an attacker cannot turn (issue 14 item 7): a
-# symbolic link or a FIFO planted as eve.json, the inventory database
-# or its -wal is refused with a message, nothing is written to the
-# link's target and start-up does not block; files are created 0640;
-# a second process on the same state file is refused (TAP).
+# symbolic link or a FIFO planted as eve.json, the inventory database,
+# its -wal, or a network output's spool or its head is refused with a
+# message, nothing is written to the link's target and start-up does
+# not block; files are created 0640; a second process on the same state
+# file is refused (TAP).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -14,7 +15,7 @@ command -v mkfifo >/dev/null 2>&1 || { echo "1..0 # SKIP no mkfifo"; exit 0; }
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 umask 022
-echo "1..8"
+echo "1..10"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -49,6 +50,43 @@ refused eve-fifo fifo eve.json
 refused db-link link wardwatch.db
 refused db-fifo fifo wardwatch.db
 refused wal-link link wardwatch.db-wal 'wardwatch.db: its -wal'
+
+# A network output's spool (its collector away) and the spool's head,
+# in the state directory: a link or a FIFO there is refused too.
+cat >"$tmp/spool.yaml" <<'EOF'
+outputs:
+  - eve-log:
+      filetype: regular
+      filename: eve.json
+  - eve-log:
+      filetype: syslog
+      name: away
+      server: 127.0.0.1
+      port: 9
+      transport: tcp
+      spool: { max-size: 1mb }
+EOF
+for kind in link fifo; do
+	d="$tmp/spool-$kind"
+	mkdir -p "$d"
+	echo "not to be touched" >"$tmp/spool-$kind.target"
+	case $kind in
+	link) ln -s "$tmp/spool-$kind.target" "$d/away.spool"
+	    want="away.spool: a symbolic link: refused" ;;
+	fifo) mkfifo "$d/away.spool.head"
+	    want="away.spool.head: not a regular file: refused" ;;
+	esac
+	timeout 20 "$WW" -r "$PCAP" -l "$d" -c "$tmp/spool.yaml" >"$d/out" \
+	    2>"$d/err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "$want" "$d/err" &&
+	    [ "$(cat "$tmp/spool-$kind.target")" = "not to be touched" ]; then
+		ok "$kind planted as a spool file: refused, target untouched"
+	else
+		nok "$kind planted as a spool file: exit $rc"
+		sed 's/^/# /' "$d/err" | head -5
+	fi
+done
 
 # Created 0640 whatever the umask allows beyond it.
 d="$tmp/modes"

@@ -20,24 +20,16 @@ skip() {
 command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not installed"
 command -v tcpreplay >/dev/null 2>&1 || skip "tcpreplay not installed"
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
-ns="wwtest$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+# No addresses and no IPv6 on the veth: the kernel itself sends nothing.
+. "$top_srcdir/tests/netns.sh"
+netns_setup wwtest || { netns_cleanup; skip "cannot create a network namespace or veth"; }
 tmp=$(mktemp -d) || exit 1
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-for dev in wwa wwb; do
-	# No addresses and no IPv6: the kernel itself sends nothing.
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 
 set -- $PCAPS
 echo "1..$(($# * 2))"

@@ -24,7 +24,7 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/siem.sh tests/verify.sh tests/pcap-trickle.py \
 	tests/alert-hygiene.sh \
 	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh \
-	tests/capture-health.sh tests/spangen.py
+	tests/capture-health.sh tests/spangen.py tests/netns.sh
 
 # Rewrite the golden files (all, or NAME=name); review the diff.
 regress-update: wardwatch

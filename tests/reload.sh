@@ -2,7 +2,8 @@
 # reload.sh - signals of the live sensor (issue 14 item 3), in a network
 # namespace on a veth pair: SIGHUP with a broken rule file logs the
 # error as file:line:col and keeps the running rules; SIGHUP with a good
-# one swaps them while flows and the inventory stay; SIGUSR1 writes a
+# one swaps them while flows and the inventory stay; a site policy
+# changed by SIGHUP judges the next flow; SIGUSR1 writes a
 # stats record at once; SIGTERM flushes and exits 0.  The sensor runs
 # sandboxed as nobody, as a daemon would.  Skipped without root,
 # namespaces, iproute2, tcpreplay or jq (TAP).
@@ -23,27 +24,19 @@ command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not installed"
 command -v tcpreplay >/dev/null 2>&1 || skip "tcpreplay not installed"
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
-ns="wwrl$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+. "$top_srcdir/tests/netns.sh"
+netns_setup wwrl || { netns_cleanup; skip "cannot create a network namespace or veth"; }
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-for dev in wwa wwb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 
-echo "1..11"
+echo "1..12"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -102,7 +95,7 @@ alert http any any -> any any (msg:"two"; http.uri; content:"/status"; sid:90000
 alert tcp any any -> (msg:"broken"; sid:9000003;)
 EOF
 kill -HUP "$pid"
-wait_for "$d/out" 'reload:' 1
+wait_for "$d/out" 'rules and fingerprints stay' 1
 if grep -q "local.rules:2:[0-9]*: incomplete rule header" "$d/out" &&
     grep -q "reload: .*running configuration, rules and fingerprints stay" \
     "$d/out"; then
@@ -192,6 +185,53 @@ if [ "$flows" -ge 3 ]; then
 	ok "every replay's flow was recorded ($flows flow records)"
 else
 	nok "$flows flow records for 3 replays"
+fi
+
+# The site's policy changes under a running sensor: a flow its profiles
+# allowed is denied after SIGHUP, and the next one raises the policy
+# alert (gid 9200) without a restart.
+d="$tmp/pol"
+mkdir -p "$d"
+chown nobody "$d"
+pol="$tmp/pol.yaml"
+policy_file() {	# PORT: the client may open it, the server accept it
+	cat >"$pol" <<EOF
+profiles:
+  - device: "02:00:00:00:00:01"
+    initiate:
+      - { proto: tcp, port: $1 }
+  - device: "02:00:00:00:00:02"
+    accept:
+      - { proto: tcp, port: $1 }
+EOF
+	chmod 644 "$pol"
+}
+policy_file 8080
+printf 'policy:\n  mode: strict\n  files: [%s]\n' "$pol" >"$tmp/pol-c.yaml"
+chmod 644 "$tmp/pol-c.yaml"
+ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/pol-c.yaml" \
+    --user nobody --workers 2 -v >"$d/out" 2>&1 &
+pid=$!
+wait_for "$d/out" 'listening on' 1
+replay
+wait_for "$d/eve.json" '"event_type":"flow"' 1
+p1=$(grep -c '"gid":9200' "$d/eve.json")
+policy_file 8443
+kill -HUP "$pid"
+wait_for "$d/out" 'reload: done' 1
+replay
+wait_for "$d/eve.json" '"gid":9200' 1
+p2=$(grep -c '"gid":9200' "$d/eve.json")
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ $rc -eq 0 ] && [ "$p1" -eq 0 ] && [ "$p2" -ge 1 ] &&
+    grep '"gid":9200' "$d/eve.json" | grep -q '"dest_port":8080'; then
+	ok "a site policy changed by SIGHUP: the flow it allowed raises a policy alert, no restart"
+else
+	nok "policy reload: exit $rc, policy alerts $p1 before, $p2 after"
+	grep "reload\|policy" "$d/out" | sed 's/^/# /' | head -5
 fi
 
 # Checkpoints: kill -9 loses at most one save interval of the inventory,

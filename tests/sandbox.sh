@@ -3,8 +3,10 @@
 # a network namespace on a veth pair this test creates: started as
 # root, the sensor runs as --user with no capability, no_new_privs and
 # a seccomp filter in every thread, reads traffic replayed onto the
-# veth and exits 0 on SIGTERM; --sandbox-test shows a forbidden system
-# call refused and a write outside the allowed directories failing.
+# veth and exits 0 on SIGTERM; what root made before the change is
+# the user's, and a start as the user opens it; --sandbox-test shows a
+# forbidden system call refused and a write outside the allowed
+# directories failing.
 # Skipped without root, namespaces, iproute2 or tcpreplay (TAP).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -24,27 +26,19 @@ command -v tcpreplay >/dev/null 2>&1 || skip "tcpreplay not installed"
 command -v jq >/dev/null 2>&1 || skip "jq not installed"
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 "$WW" --help | grep -q -- --sandbox-test || skip "no sandbox in this build"
-ns="wwsb$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace"
+. "$top_srcdir/tests/netns.sh"
+netns_setup wwsb || { netns_cleanup; skip "cannot create a network namespace or veth"; }
 tmp=$(mktemp -d) || exit 1
 chmod 755 "$tmp"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	ip netns del "$ns" 2>/dev/null
+	netns_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-nsx() {
-	ip netns exec "$ns" "$@"
-}
-nsx ip link add wwa type veth peer name wwb || skip "cannot create veth"
-for dev in wwa wwb; do
-	nsx sysctl -qw "net.ipv6.conf.$dev.disable_ipv6=1"
-	nsx ip link set "$dev" up
-done
 
-echo "1..10"
+echo "1..13"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -193,6 +187,93 @@ elif grep -q "sandbox: skipped: Landlock" "$d/out"; then
 	ok "# SKIP Landlock not in this kernel"
 else
 	nok "--sandbox-test: no Landlock check"
+fi
+
+# Started as root, what root made is the user's: a log directory made
+# for -l, the state directory the rule cache made, the inventory, the
+# rule cache, a second file output and a network output's spool (its
+# collector away).  The same state then opens when the sensor is
+# started as the user itself, as the unit's User= does (ambient
+# capabilities for the capture): the spool's records are found again.
+h="$tmp/hand"
+ot="$tmp/handother"
+mkdir -p "$h" "$ot"
+chown nobody "$ot"
+chmod 755 "$h"
+cat >"$tmp/hand.rules" <<'EOF'
+alert tcp any any -> any any (msg:"hand tcp"; sid:9100001; rev:1;)
+alert tcp any any -> any any (msg:"hand cached"; content:"wardwatch-hand"; sid:9100002; rev:1;)
+EOF
+cat >"$tmp/hand.yaml" <<EOF
+outputs:
+  - eve-log:
+      filetype: regular
+      filename: eve.json
+  - eve-log:
+      filetype: regular
+      filename: $ot/flows.json
+      types: [flow]
+  - eve-log:
+      filetype: syslog
+      name: away
+      server: 127.0.0.1
+      port: 5515
+      transport: tcp
+      types: [flow]
+      spool: { max-size: 1mb }
+EOF
+ip netns exec "$ns" "$WW" -i wwb -l "$h/log/eve" -c "$tmp/hand.yaml" \
+    -S "$tmp/hand.rules" --state "$h/state/w.db" --user nobody -v \
+    >"$tmp/hand1.out" 2>&1 &
+pid=$!
+wait_listening "$tmp/hand1.out"
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc1=$?
+pid=
+notmine=$(find "$h" "$ot" -mindepth 1 ! -user nobody)
+made=0
+for f in "$h"/log "$h"/log/eve "$h"/state "$h"/state/w.db "$h"/state/w.db.seq \
+    "$h"/state/away.spool "$h"/state/away.spool.head \
+    "$h"/state/detect-*.hsdb; do
+	[ -e "$f" ] && made=$((made + 1))
+done
+if [ $rc1 -eq 0 ] && [ -z "$notmine" ] && [ "$made" -eq 8 ] &&
+    [ "$(stat -c %U "$ot/flows.json")" = nobody ]; then
+	ok "started as root: directories, inventory, rule cache, spool and outputs made are the user's"
+else
+	nok "root start: exit $rc1, $made of 8 made, not the user's: $notmine"
+	sed 's/^/# /' "$tmp/hand1.out" | head -10
+fi
+ip netns exec "$ns" setpriv --reuid="$(id -u nobody)" \
+    --regid="$(id -g nobody)" --clear-groups \
+    --inh-caps=+net_raw,+net_admin --ambient-caps=+net_raw,+net_admin \
+    "$WW" -i wwb -l "$h/log/eve" -c "$tmp/hand.yaml" -S "$tmp/hand.rules" \
+    --state "$h/state/w.db" -v >"$tmp/hand2.out" 2>&1 &
+pid=$!
+wait_listening "$tmp/hand2.out"
+nsx tcpreplay -q -i wwa --pps 2000 "$PCAP" >/dev/null 2>&1
+sleep 1
+kill -TERM "$pid"
+wait "$pid"
+rc2=$?
+pid=
+if [ $rc2 -eq 0 ] &&
+    grep -q "output away: [1-9][0-9]* records in the spool" "$tmp/hand2.out" &&
+    grep -q "continuing the inventory" "$tmp/hand2.out" &&
+    ! grep -q -i "permission denied" "$tmp/hand2.out"; then
+	ok "then started as the user: the same spool, inventory and outputs open"
+else
+	nok "user start: exit $rc2"
+	sed 's/^/# /' "$tmp/hand2.out" | head -10
+fi
+if grep -q "hand tcp" "$h/log/eve/eve.json" &&
+    [ "$(grep -c '"event_type":"flow"' "$ot/flows.json")" -ge 2 ]; then
+	ok "both runs wrote the eve log and the second file output"
+else
+	nok "outputs: $(grep -c . "$ot/flows.json") flow records"
 fi
 
 # An unknown user is a usage error, before anything is opened.

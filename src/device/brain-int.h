@@ -186,6 +186,7 @@ struct brain {
 	/* Judgments (policy, baselines): zones and the alert window. */
 	const struct zones *zones;	/* the config's, or own_zones */
 	struct zones	*own_zones;
+	struct zones	*reload_zones;	/* brain_reload_judge()'s */
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
 	size_t		 nheld;
 	struct brain_bl	*bl;		/* baselines (brain-baseline.c) */
@@ -274,6 +275,10 @@ void		 brain_policy_save(struct brain *);
 /* The geoip databases (policy/geo.h), for the baselines too; NULL:
  * none (geo_lookup() then finds nothing). */
 const struct geo *brain_policy_geo(const struct brain *);
+/* Swap policy and geoip with the judge's (which then holds the old). */
+void		 brain_policy_swap(struct brain *, struct brain_judge *);
+/* All of the judge's parts; the judge then holds the replaced ones. */
+void		 brain_judge_apply(struct brain *, struct brain_judge *);
 void		 brain_policy_load(struct brain *);
 
 #endif

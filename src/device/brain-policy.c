@@ -207,6 +207,90 @@ brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
 	return 0;
 }
 
+struct brain_judge {
+	struct policy	*policy;
+	struct geo	*geo;
+	bool		 strict;
+	struct zones	*zones;		/* NULL: the built-ins */
+	uint32_t	 alert_window;
+	struct bl_config baseline;
+};
+
+struct brain_judge *
+brain_judge_load(struct brain_config *c, const struct fpdb *fp, FILE *err)
+{
+	struct brain_judge *j = xcalloc(1, sizeof(*j));
+	int nerr;
+
+	j->policy = pol_load(c, fp, err, &nerr);
+	if (nerr != 0) {
+		brain_judge_free(j);
+		return NULL;
+	}
+	j->strict = c->policy_mode == POL_SET_STRICT;
+	j->geo = geo_open(c->geoip_country, c->geoip_asn, err);
+	j->zones = c->zones;
+	c->zones = NULL;
+	j->alert_window = c->alert_window;
+	j->baseline = c->baseline;
+	return j;
+}
+
+void
+brain_judge_free(struct brain_judge *j)
+{
+	if (j == NULL)
+		return;
+	policy_free(j->policy);
+	geo_close(j->geo);
+	zones_free(j->zones);
+	free(j);
+}
+
+void
+brain_policy_swap(struct brain *b, struct brain_judge *j)
+{
+	struct policy *pol;
+	struct geo *geo;
+
+	if (b->pol == NULL)
+		return;
+	pol = b->pol->policy;
+	geo = b->pol->geo;
+	b->pol->policy = j->policy;
+	b->pol->geo = j->geo;
+	b->pol->strict = j->strict;
+	j->policy = pol;
+	j->geo = geo;
+}
+
+/* Under the brain's lock (brain_reload_judge). */
+void
+brain_judge_apply(struct brain *b, struct brain_judge *j)
+{
+	struct bl_config bl = j->baseline;
+	struct zones *z;
+
+	brain_policy_swap(b, j);
+	z = b->reload_zones;
+	b->reload_zones = j->zones;
+	j->zones = z;
+	if (b->reload_zones != NULL)
+		b->zones = b->reload_zones;
+	else {
+		if (b->own_zones == NULL)
+			b->own_zones = zones_new();
+		b->zones = b->own_zones;
+	}
+	b->cfg.alert_window = j->alert_window;
+	/* What memory was sized for stays as at start. */
+	bl.enabled = b->cfg.baseline.enabled;
+	bl.learn_run = b->cfg.baseline.learn_run;
+	memcpy(bl.max, b->cfg.baseline.max, sizeof(bl.max));
+	bl.detect.enabled = b->cfg.baseline.detect.enabled;
+	b->cfg.baseline = bl;
+}
+
 void
 brain_policy_dev_free(struct brain_dev *n)
 {

@@ -2450,6 +2450,7 @@ brain_main(void *arg)
 	struct brain_handover *list, *h, *next, *fifo;
 	uint64_t n;
 
+	util_thread_name("ww-brain");
 	for (;;) {
 		while (sem_wait(&b->wake) == -1 && errno == EINTR)
 			;
@@ -2585,6 +2586,19 @@ brain_reload(struct brain *b, struct fpdb *fp, const struct detect_engine *de)
 		brain_set_detect(b, de);
 	pthread_mutex_unlock(&b->lock);
 	fpdb_free(old);
+}
+
+void
+brain_reload_judge(struct brain *b, struct brain_judge *j)
+{
+	if (b == NULL || j == NULL) {
+		brain_judge_free(j);
+		return;
+	}
+	pthread_mutex_lock(&b->lock);
+	brain_judge_apply(b, j);
+	pthread_mutex_unlock(&b->lock);
+	brain_judge_free(j);
 }
 
 struct brain *
@@ -2950,6 +2964,7 @@ brain_free(struct brain *b)
 	free(b->held);
 	brain_bl_free(b);
 	zones_free(b->own_zones);
+	zones_free(b->reload_zones);
 	fpdb_free(b->fp);
 	oui_free(b->oui);
 	if (b->state != NULL)

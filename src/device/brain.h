@@ -209,6 +209,20 @@ struct fpdb	*brain_fp_load(const struct brain_config *, FILE *err);
 void		 brain_reload(struct brain *, struct fpdb *,
 		    const struct detect_engine *);
 /*
+ * Reload of the judgments: zones, the zero-trust policy, geoip, the
+ * alert window and the baselines' thresholds and behaviour settings
+ * are built beside the running ones (brain_judge_load(): NULL with the
+ * errors on err; it takes the config's zones) and swapped in under the
+ * brain's lock by brain_reload_judge(), which frees what they replace.
+ * Whether baselines and behaviours run at all, and their table sizes,
+ * stay as at start (memory was sized for them).
+ */
+struct brain_judge;
+struct brain_judge *brain_judge_load(struct brain_config *,
+		    const struct fpdb *, FILE *err);
+void		 brain_judge_free(struct brain_judge *);
+void		 brain_reload_judge(struct brain *, struct brain_judge *);
+/*
  * Check configuration only (wardwatch -T): load the fingerprints, the
  * evidence confidences and the MAC registry, say on out what was
  * loaded (out may be NULL), report errors and warnings on err.

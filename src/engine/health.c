@@ -242,6 +242,36 @@ alert(struct health *h, struct record_writer *rw, uint64_t ts, unsigned sid,
 		h->c.alerts++;
 }
 
+void
+health_stall_alert(struct record_writer *rw, uint64_t now_us,
+    const char *ifaces, const char *what, uint32_t seconds, uint64_t pending)
+{
+	static const char sig[] = "WARDWATCH sensor stalled: restarting";
+	struct jsonw *jw;
+
+	if ((jw = record_begin(rw, RECORD_ALERT, "alert", now_us)) == NULL)
+		return;
+	record_set_alert(rw, HEALTH_GID, HEALTH_SID_STALL, 1, 1, sig);
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", HEALTH_GID);
+	jsonw_kv_uint(jw, "signature_id", HEALTH_SID_STALL);
+	jsonw_kv_uint(jw, "rev", 1);
+	jsonw_kv_str(jw, "signature", sig);
+	jsonw_kv_str(jw, "category", "Sensor Capture Health");
+	jsonw_kv_uint(jw, "severity", 1);
+	jsonw_obj_close(jw);
+	jsonw_key(jw, "capture");
+	jsonw_obj_open(jw);
+	jsonw_kv_str(jw, "iface", ifaces);
+	jsonw_kv_str(jw, "stalled", what);
+	jsonw_kv_uint(jw, "stall_seconds", seconds);
+	jsonw_kv_uint(jw, "batches_waiting", pending);
+	jsonw_obj_close(jw);
+	(void)record_commit(rw);
+}
+
 /* A condition's state this interval: alert when it starts, log when it
  * ends (so a flapping port does not flood the SIEM). */
 static bool

@@ -24,6 +24,7 @@
 #define HEALTH_SID_SILENT	2
 #define HEALTH_SID_ONE_WAY	3
 #define HEALTH_SID_DUPLICATES	4
+#define HEALTH_SID_STALL	5
 
 struct capture;
 struct config;
@@ -60,5 +61,13 @@ void		 health_packet(struct health *, const struct packet *);
 void		 health_tick(struct health *, uint64_t now_us,
 		    const struct capture *, struct record_writer *);
 void		 health_counts(const struct health *, struct health_counts *);
+/*
+ * The sensor's watchdog: a worker (or the capture loop) made no
+ * progress for 'seconds'; the alert goes out before the sensor exits
+ * for a restart.  Any thread, with a writer of its own.
+ */
+void		 health_stall_alert(struct record_writer *, uint64_t now_us,
+		    const char *ifaces, const char *what, uint32_t seconds,
+		    uint64_t pending);
 
 #endif /* WW_HEALTH_H */

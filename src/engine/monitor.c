@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -437,19 +438,13 @@ monitor_add_reload(struct monitor *mon, const struct monitor_reload *r)
 	return 0;
 }
 
-int
-monitor_reload(struct monitor *mon)
+/* Every part prepared: swap them in with the workers and brain idle;
+ * otherwise drop what was prepared. */
+static int
+monitor_reload_end(struct monitor *mon, size_t ok)
 {
-	size_t i, ok;
+	size_t i;
 
-	output_reopen(mon->out);
-	if (mon->nreload == 0)
-		return 0;
-	log_warnx("SIGHUP: reloading");
-	notify_reloading();
-	for (ok = 0; ok < mon->nreload; ok++)
-		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
-			break;
 	if (ok < mon->nreload) {
 		for (i = 0; i < ok; i++)
 			if (mon->reload[i].abort != NULL)
@@ -469,6 +464,90 @@ monitor_reload(struct monitor *mon)
 	    mon->nreload == 1 ? "" : "s");
 	notify_ready("reloaded");
 	return 0;
+}
+
+static size_t
+monitor_reload_prepare(struct monitor *mon)
+{
+	size_t ok;
+
+	for (ok = 0; ok < mon->nreload; ok++)
+		if (mon->reload[ok].prepare(mon->reload[ok].arg, stderr) == -1)
+			break;
+	return ok;
+}
+
+int
+monitor_reload(struct monitor *mon)
+{
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return 0;
+	log_warnx("SIGHUP: reloading");
+	notify_reloading();
+	return monitor_reload_end(mon, monitor_reload_prepare(mon));
+}
+
+static void *
+reload_main(void *arg)
+{
+	struct monitor *mon = arg;
+
+	util_thread_name("ww-reload");
+	mon->reload_ok = monitor_reload_prepare(mon);
+	atomic_store(&mon->reload_done, 1);
+	return NULL;
+}
+
+/* How long systemd is asked to wait, again and again, while a reload
+ * prepares (RELOADING=1 has a timeout of its own). */
+#define RELOAD_EXTEND_US	30000000ULL
+
+void
+monitor_reload_start(struct monitor *mon)
+{
+	output_reopen(mon->out);
+	if (mon->nreload == 0)
+		return;
+	if (mon->reload_running) {
+		/* Files are reopened now; the parts are read again once
+		 * the running reload ends (they may have changed since
+		 * it read them). */
+		mon->reload_again = true;
+		return;
+	}
+	log_warnx("SIGHUP: reloading");
+	notify_reloading();
+	notify_extend(RELOAD_EXTEND_US);
+	mon->reload_extend_us = wall_us();
+	atomic_store(&mon->reload_done, 0);
+	if (pthread_create(&mon->reload_thr, NULL, reload_main, mon) != 0) {
+		log_warn("reload: no thread; preparing on the capture thread");
+		(void)monitor_reload_end(mon, monitor_reload_prepare(mon));
+		return;
+	}
+	mon->reload_running = true;
+}
+
+void
+monitor_reload_poll(struct monitor *mon, uint64_t now)
+{
+	if (!mon->reload_running)
+		return;
+	if (!atomic_load(&mon->reload_done)) {
+		if (now - mon->reload_extend_us >= RELOAD_EXTEND_US / 3) {
+			notify_extend(RELOAD_EXTEND_US);
+			mon->reload_extend_us = now;
+		}
+		return;
+	}
+	pthread_join(mon->reload_thr, NULL);
+	mon->reload_running = false;
+	(void)monitor_reload_end(mon, mon->reload_ok);
+	if (mon->reload_again) {
+		mon->reload_again = false;
+		monitor_reload_start(mon);
+	}
 }
 
 void
@@ -746,21 +825,51 @@ monitor_open_live(struct monitor *mon, const char *iface)
 }
 
 /*
+ * The watchdog found the sensor stuck (a bug, a pathological input):
+ * capture would back up behind it forever.  Say what, tell systemd,
+ * send an alert, and exit at once (a stuck thread cannot be joined)
+ * with a status of its own, for the service manager (or -D's
+ * supervisor) to restart the sensor; the inventory loses at most one
+ * save interval.
+ */
+static void
+monitor_stalled(struct monitor *mon, uint64_t now, const char *what,
+    uint64_t pending)
+{
+	struct record_writer rw;
+	char buf[200];
+
+	snprintf(buf, sizeof(buf), "%s made no progress for %u s with "
+	    "%" PRIu64 " batches waiting%s: exiting for a restart", what,
+	    mon->cfg->worker_stall, pending, pending >= WORKER_QUEUE_LEN ?
+	    " (its queue is full: capture is blocked)" : "");
+	log_warnx("%s", buf);
+	notify_status(buf);
+	record_writer_init(&rw, mon->out);
+	health_stall_alert(&rw, now, mon->ifaces, what, mon->cfg->worker_stall,
+	    pending);
+	record_flush(&rw);
+	output_flush(mon->out);
+	/* The output thread writes it out, unless it is what is stuck. */
+	sleep(1);
+	_exit(MONITOR_EXIT_STALL);
+}
+
+/*
  * A worker with batches waiting that finishes none for
- * capture.health.worker-stall seconds is stuck: capture would back up
- * behind it forever.  Say which, tell systemd, and exit at once (the
- * stuck thread could not be joined) for the service manager to
- * restart the sensor; the inventory loses at most one save interval.
+ * capture.health.worker-stall seconds is stuck; so is a capture loop
+ * that has not come round for as long.  Checked on the watchdog's own
+ * thread: a capture thread blocked on a stuck worker's full queue
+ * could not check anything.
  */
 static void
 monitor_watch_workers(struct monitor *mon, uint64_t now)
 {
-	uint64_t done, limit = (uint64_t)mon->cfg->worker_stall * 1000000ULL;
-	char buf[160];
+	uint64_t done, beat, limit;
+	char what[32];
 	uint32_t i;
 
-	if (limit == 0 || !mon->threaded)
-		return;
+	limit = (uint64_t)mon->cfg->worker_stall * 1000000ULL;
 	for (i = 0; i < mon->nworkers; i++) {
 		done = worker_progress(mon->workers[i]);
 		if (done != mon->wd_done[i] || mon->wd_since[i] == 0 ||
@@ -771,14 +880,67 @@ monitor_watch_workers(struct monitor *mon, uint64_t now)
 		}
 		if (now - mon->wd_since[i] < limit)
 			continue;
-		snprintf(buf, sizeof(buf), "worker %u made no progress for "
-		    "%u s with %" PRIu64 " batches waiting: exiting for a "
-		    "restart", i, mon->cfg->worker_stall,
+		snprintf(what, sizeof(what), "worker %u", i);
+		monitor_stalled(mon, now, what,
 		    worker_pending(mon->workers[i]));
-		log_warnx("%s", buf);
-		notify_status(buf);
-		_exit(2);
 	}
+	beat = atomic_load(&mon->wd_beat);
+	if (beat != 0 && now > beat && now - beat >= limit)
+		monitor_stalled(mon, now, "the capture loop", 0);
+}
+
+static void *
+watchdog_main(void *arg)
+{
+	struct monitor *mon = arg;
+	struct timespec ts;
+
+	util_thread_name("ww-watchdog");
+	pthread_mutex_lock(&mon->wd_lock);
+	while (!mon->wd_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		(void)pthread_cond_timedwait(&mon->wd_cv, &mon->wd_lock, &ts);
+		if (mon->wd_stop)
+			break;
+		pthread_mutex_unlock(&mon->wd_lock);
+		monitor_watch_workers(mon, wall_us());
+		pthread_mutex_lock(&mon->wd_lock);
+	}
+	pthread_mutex_unlock(&mon->wd_lock);
+	return NULL;
+}
+
+static void
+watchdog_start(struct monitor *mon)
+{
+	if (mon->cfg->worker_stall == 0 || !mon->threaded)
+		return;
+	pthread_mutex_init(&mon->wd_lock, NULL);
+	pthread_cond_init(&mon->wd_cv, NULL);
+	atomic_store(&mon->wd_beat, wall_us());
+	if (pthread_create(&mon->wd_thr, NULL, watchdog_main, mon) != 0) {
+		log_warn("watchdog: no thread; stuck workers go unnoticed");
+		return;
+	}
+	mon->wd_running = true;
+}
+
+static void
+watchdog_stop(struct monitor *mon)
+{
+	if (!mon->wd_running)
+		return;
+	pthread_mutex_lock(&mon->wd_lock);
+	mon->wd_stop = true;
+	pthread_cond_signal(&mon->wd_cv);
+	pthread_mutex_unlock(&mon->wd_lock);
+	pthread_join(mon->wd_thr, NULL);
+	mon->wd_running = false;
 }
 
 /* Kernel counters of every interface, summed. */
@@ -857,6 +1019,7 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		    live_cap(mon, i)->name,
 		    pcap_datalink_val_to_name(live_cap(mon, i)->datalink));
 	monitor_notify_status(mon, true);
+	watchdog_start(mon);
 	while (!*mon->opts.stop) {
 		now = wall_us();
 		notify_watchdog(now);
@@ -866,8 +1029,9 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		}
 		if (*mon->opts.reopen) {
 			*mon->opts.reopen = 0;
-			(void)monitor_reload(mon);
+			monitor_reload_start(mon);
 		}
+		monitor_reload_poll(mon, now);
 		if (mon->opts.stats_now != NULL && *mon->opts.stats_now) {
 			*mon->opts.stats_now = 0;
 			monitor_emit_stats(mon, wall_us());
@@ -900,12 +1064,22 @@ monitor_run_live(struct monitor *mon, const char *iface)
 		output_flush(mon->out);
 		monitor_live_stats(mon);
 		now = wall_us();
-		monitor_watch_workers(mon, now);
+		atomic_store(&mon->wd_beat, now);
 		for (i = 0; i < mon->ncaps; i++)
 			health_tick(mon->healths[i], now, live_cap(mon, i),
 			    &mon->rw);
 	}
 	notify_stopping();
+	watchdog_stop(mon);
+	if (mon->reload_running) {
+		/* Stopping: what was being prepared is not swapped in. */
+		pthread_join(mon->reload_thr, NULL);
+		mon->reload_running = false;
+		mon->reload_ok = 0;
+		for (i = 0; i < mon->nreload; i++)
+			if (mon->reload[i].abort != NULL)
+				mon->reload[i].abort(mon->reload[i].arg);
+	}
 	monitor_live_stats(mon);
 	monitor_push_all(mon);
 	return status;

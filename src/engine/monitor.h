@@ -57,6 +57,8 @@ struct monitor_reload {
 	void		*arg;
 };
 #define MONITOR_MAX_RELOAD	8
+/* Exit status of a sensor its watchdog found stuck: for a restart. */
+#define MONITOR_EXIT_STALL	3
 #define MONITOR_MAX_IFACES	8
 
 struct health;
@@ -125,13 +127,29 @@ struct monitor {
 	uint64_t		 kernel_drops;
 	double			 wall_start;
 
-	/* Worker watchdog (live): progress seen, and since when. */
+	/* Watchdog (live), a thread of its own: each worker's progress
+	 * seen and since when, and the capture loop's last turn (it
+	 * blocks when a stuck worker's queue is full). */
 	uint64_t		 wd_done[CONFIG_MAX_WORKERS];
 	uint64_t		 wd_since[CONFIG_MAX_WORKERS];
+	_Atomic uint64_t	 wd_beat;
+	pthread_t		 wd_thr;
+	bool			 wd_running;
+	pthread_mutex_t		 wd_lock;
+	pthread_cond_t		 wd_cv;
+	bool			 wd_stop;
 
 	struct monitor_reload	 reload[MONITOR_MAX_RELOAD];
 	size_t			 nreload;
 	uint64_t		 reloads, reload_failures;
+	/* Live: the parts are prepared on a thread of their own while
+	 * capture (and the watchdog) go on; committed by the loop. */
+	pthread_t		 reload_thr;
+	bool			 reload_running;
+	bool			 reload_again;	/* SIGHUP meanwhile */
+	_Atomic int		 reload_done;	/* the thread ended */
+	size_t			 reload_ok;	/* parts prepared */
+	uint64_t		 reload_extend_us;
 };
 
 /* Open the outputs and the inventory, make the workers. */
@@ -149,6 +167,13 @@ int	monitor_add_reload(struct monitor *, const struct monitor_reload *);
 /* SIGHUP: reopen the log files, then reload every registered part,
  * all or none.  Returns 0, or -1 when the running sets stay. */
 int	monitor_reload(struct monitor *);
+/*
+ * Live: the same, with the preparing (a large rule set compiles for
+ * minutes) on a thread of its own; monitor_reload_poll() commits once
+ * it is done.  The capture loop calls both.
+ */
+void	monitor_reload_start(struct monitor *);
+void	monitor_reload_poll(struct monitor *, uint64_t now_us);
 /* For a commit(): the workers, the brain and the capture thread use
  * these rules from now on (the caller frees the old ones). */
 void	monitor_set_detect(struct monitor *, const struct detect_engine *);

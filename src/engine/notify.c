@@ -78,6 +78,16 @@ notify_status(const char *status)
 	notify(buf);
 }
 
+void
+notify_extend(uint64_t usec)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "EXTEND_TIMEOUT_USEC=%llu",
+	    (unsigned long long)usec);
+	notify(buf);
+}
+
 /* Pinged at half the period, as sd_watchdog_enabled(3) advises. */
 void
 notify_watchdog(uint64_t now_us)

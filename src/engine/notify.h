@@ -17,6 +17,8 @@ void	notify_ready(const char *status);
 void	notify_reloading(void);
 void	notify_stopping(void);
 void	notify_status(const char *status);
+/* EXTEND_TIMEOUT_USEC: a long reload asks for more time. */
+void	notify_extend(uint64_t usec);
 /* A watchdog ping when one is due (call often). */
 void	notify_watchdog(uint64_t now_us);
 bool	notify_watchdog_enabled(void);

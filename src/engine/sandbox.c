@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
@@ -99,6 +100,36 @@ sandbox_prepare(const struct sandbox_opts *o, FILE *err)
 	return 0;
 }
 
+void
+sandbox_own(struct sandbox_opts *o, const char *path, bool pattern)
+{
+	glob_t g;
+	size_t i;
+
+	if (!pattern) {
+		o->own = xreallocarray(o->own, o->nown + 1, sizeof(*o->own));
+		o->own[o->nown++] = xstrdup(path);
+		return;
+	}
+	if (glob(path, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (i = 0; i < g.gl_pathc; i++)
+		sandbox_own(o, g.gl_pathv[i], false);
+	globfree(&g);
+}
+
+void
+sandbox_opts_free(struct sandbox_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nown; i++)
+		free(o->own[i]);
+	free(o->own);
+	o->own = NULL;
+	o->nown = 0;
+}
+
 /* Every capability out of the bounding and ambient sets (needs
  * CAP_SETPCAP: without it, as under systemd with a bounding set of its
  * own, the sets are left as they are), then out of this thread. */
@@ -127,24 +158,19 @@ drop_caps(FILE *err)
 static int
 become_user(const struct sandbox_opts *o, FILE *err)
 {
-	char path[4200];
 	struct stat st;
-	size_t i, j;
-	static const char *const ext[] = { "", "-wal", "-shm" };
+	size_t i;
 
 	if (geteuid() != 0 || sb_uid == 0)
 		return 0;
 	/* Only what root owns: never a link, never another user's. */
-	for (i = 0; i < o->nown_files; i++)
-		for (j = 0; j < sizeof(ext) / sizeof(ext[0]); j++) {
-			snprintf(path, sizeof(path), "%s%s", o->own_files[i],
-			    ext[j]);
-			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-			    st.st_uid == 0 && fchownat(AT_FDCWD, path, sb_uid,
-			    sb_gid, AT_SYMLINK_NOFOLLOW) == -1)
-				fprintf(err, "wardwatch: chown %s: %s\n",
-				    util_safe_str(path), strerror(errno));
-		}
+	for (i = 0; i < o->nown; i++)
+		if (lstat(o->own[i], &st) == 0 && (S_ISREG(st.st_mode) ||
+		    S_ISDIR(st.st_mode)) && st.st_uid == 0 &&
+		    fchownat(AT_FDCWD, o->own[i], sb_uid, sb_gid,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			fprintf(err, "wardwatch: chown %s: %s\n",
+			    util_safe_str(o->own[i]), strerror(errno));
 	if (setgroups(1, &sb_gid) == -1 ||
 	    setresgid(sb_gid, sb_gid, sb_gid) == -1 ||
 	    setresuid(sb_uid, sb_uid, sb_uid) == -1) {

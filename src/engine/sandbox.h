@@ -21,10 +21,12 @@ struct sandbox_opts {
 	/* Directories the sensor may still create and write files in. */
 	const char	*write_dirs[SANDBOX_MAX_DIRS];
 	size_t		 nwrite_dirs;
-	/* Files root made for the run (eve.json, the inventory): given
-	 * to the user, who reopens them after rotation. */
-	const char	*own_files[SANDBOX_MAX_DIRS];
-	size_t		 nown_files;
+	/* Files and directories root made for the run (outputs, the
+	 * inventory and its journals, spools, the rule cache, a log
+	 * directory made for -l): given to the user, who reopens them
+	 * after rotation and on the next start.  sandbox_own() adds. */
+	char		**own;
+	size_t		 nown;
 };
 
 /* What was put in place, for the log and the self-test. */
@@ -41,6 +43,13 @@ struct sandbox_state {
  * message on err (an unknown --user is the caller's usage error).
  */
 int	sandbox_prepare(const struct sandbox_opts *, FILE *err);
+/*
+ * Hand path (a file or a directory; each of a glob(3) pattern's
+ * matches when glob is set) to the user at sandbox_enter(): only a
+ * regular file or directory that root owns, never a link.
+ */
+void	sandbox_own(struct sandbox_opts *, const char *path, bool glob);
+void	sandbox_opts_free(struct sandbox_opts *);
 /* Drop everything; -1 (with a message) leaves the process unfit to
  * run: the caller exits. */
 int	sandbox_enter(const struct sandbox_opts *, struct sandbox_state *,

@@ -378,7 +378,10 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	bool done = false;
+	char name[16];
 
+	snprintf(name, sizeof(name), "ww-worker%u", w->id);
+	util_thread_name(name);
 	while (!done) {
 		struct batch *b;
 

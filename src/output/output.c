@@ -493,6 +493,8 @@ output_main(void *arg)
 	bool flush, reopen, stop, idle;
 	char *iface = NULL;
 
+	util_thread_name("ww-output");
+
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
 		while (o->head == NULL && !o->stop && !o->flush_req &&

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "output/spool.h"
+#include "util/log.h"
 #include "util/util.h"
 
 #define SPOOL_MAGIC	"WWSPOOL1"
@@ -167,9 +168,17 @@ spool_open(const char *path, uint64_t max_bytes, bool drop_newest)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	if ((s->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
-	    (s->hfd = open(s->hpath, O_RDWR | O_CREAT | O_CLOEXEC,
-	    0600)) == -1 || fstat(s->fd, &st) == -1)
+	/* Never through a link or into a FIFO another user planted. */
+	if ((s->fd = util_open_regular(path, O_RDWR | O_CREAT,
+	    0600)) == -1 || (s->hfd = util_open_regular(s->hpath,
+	    O_RDWR | O_CREAT, 0600)) == -1) {
+		saved = errno;
+		log_warnx("%s: %s", s->fd == -1 ? path : s->hpath,
+		    util_open_strerror(saved));
+		errno = saved == EFTYPE_WW ? EINVAL : saved;
+		goto fail;
+	}
+	if (fstat(s->fd, &st) == -1)
 		goto fail;
 	if ((uint64_t)st.st_size < SPOOL_HDR ||
 	    full_pread(s->fd, magic, 8, 0) == -1 ||
@@ -244,7 +253,7 @@ spool_compact(struct spool *s)
 	size_t chunk = 1u << 20;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", s->path);
-	if ((fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+	if ((fd = util_open_regular(tmp, O_RDWR | O_CREAT | O_TRUNC,
 	    0600)) == -1)
 		return -1;
 	buf = xcalloc(1, chunk);

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,4 +528,15 @@ util_open_strerror(int err)
 	if (err == EFTYPE_WW)
 		return "not a regular file: refused";
 	return strerror(err);
+}
+
+void
+util_thread_name(const char *name)
+{
+	char buf[16];
+
+	/* At most 15 characters; a thread names itself (prctl), which
+	 * the sandbox allows, where naming another writes to /proc. */
+	strlcpy(buf, name, sizeof(buf));
+	(void)pthread_setname_np(pthread_self(), buf);
 }

@@ -24,6 +24,8 @@ size_t	strlcat(char *, const char *, size_t);
 
 void	*xcalloc(size_t, size_t);			/* fatal on failure */
 void	*xreallocarray(void *, size_t, size_t);	/* fatal on failure */
+/* Name the calling thread (top -H, /proc/PID/task/TID/comm). */
+void	 util_thread_name(const char *);
 char	*xstrdup(const char *);
 
 /*

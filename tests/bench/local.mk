@@ -23,7 +23,7 @@ tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
 	tests/bench/baseline-mem.sh tests/bench/siem-bench.sh \
-	tests/bench/churn.sh
+	tests/bench/churn.sh tests/bench/live-bench.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -82,10 +82,32 @@ bench-siem: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT)
 	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_PCAP='$(BENCH_PCAP)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/siem-bench.sh
 
+## Live capture speed: a veth pair in a network namespace, tcpreplay
+## at increasing rates; the highest rate without a kernel drop.  As root.
+##   make bench-live [LIVE_SIZE_MB=100] [LIVE_FLOWS=20000]
+##                   [LIVE_RATES="100 250 500 750 1000 1500 2000 max"]
+##                   [LIVE_WORKERS=n] [LIVE_ARGS="-c my.yaml"] [LIVE_PCAP=f]
+LIVE_SIZE_MB = 100
+LIVE_FLOWS = 20000
+LIVE_RATES = 100 250 500 750 1000 1500 2000 max
+LIVE_WORKERS =
+LIVE_ARGS =
+LIVE_PCAP =
+
+bench-live: wardwatch$(EXEEXT)
+	@if test -z '$(LIVE_PCAP)'; then \
+	    $(MAKE) $(AM_MAKEFLAGS) pcaps/gen/pcapgen$(EXEEXT) || exit 1; \
+	fi
+	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    LIVE_SIZE_MB='$(LIVE_SIZE_MB)' LIVE_FLOWS='$(LIVE_FLOWS)' \
+	    LIVE_RATES='$(LIVE_RATES)' LIVE_WORKERS='$(LIVE_WORKERS)' \
+	    LIVE_ARGS='$(LIVE_ARGS)' LIVE_PCAP='$(LIVE_PCAP)' \
+	    $(SHELL) $(top_srcdir)/tests/bench/live-bench.sh
+
 bench-clean:
 	rm -rf tests/bench/data
 
-.PHONY: bench bench-baseline bench-clean bench-siem
+.PHONY: bench bench-baseline bench-clean bench-siem bench-live
 
 # Issue 14 item 8: RSS under a long churn of short flows (a report).
 #   make bench-churn [CHURN_FLOWS=10000000]
