@@ -984,7 +984,7 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 	/* A C-GET's data comes back on its own association, to the AE
 	 * title its sender used there. */
 	if (c.command_field == DICOM_CMD_C_GET_RQ && st->assoc.have_rq)
-		strlcpy(c.get_destination, dir == APP_DIR_TOSERVER ?
+		strlcpy(c.get_destination, dir == st->rq_dir ?
 		    st->assoc.calling_ae : st->assoc.called_ae,
 		    sizeof(c.get_destination));
 	dicom_emit_command(ctx, dir, &c);

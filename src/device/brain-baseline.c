@@ -39,7 +39,7 @@
 #include "util/log.h"
 
 #define BL_AE_SLOTS		16384u	/* AE titles remembered (a set) */
-#define BL_AE_FRESH		64	/* AE titles new to the site, lately */
+#define BL_AE_FRESH		256	/* AE titles new to the site, lately */
 #define BL_AE_FRESH_US		(3600ull * 1000000u)
 #define BL_SIDS			32
 #define BL_LEARNED_SHOWN	8	/* learned items an alert lists */
@@ -829,23 +829,35 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
 }
 
 /*
- * A calling AE title no association named before: remembered for an
- * hour, so that a C-GET from it (its data comes back to that title) is
- * known to send studies somewhere new.
+ * AE titles of an association that no association named before:
+ * remembered for an hour, so that a C-GET by one of them (its data
+ * comes back to the requester's own title) is known to send studies
+ * somewhere new.  The last BL_AE_FRESH such titles are kept.
  */
 static void
-bl_ae_fresh_note(struct brain_bl *g, const char *pair, uint64_t ts_us)
+bl_ae_fresh_one(struct brain_bl *g, const char *ae, size_t n,
+    uint64_t ts_us)
 {
-	const char *tab = strchr(pair, '\t');
-	uint64_t h;
+	uint64_t h = bl_ae_hash(ae, n);
 
-	h = bl_ae_hash(pair, tab != NULL ? (size_t)(tab - pair) :
-	    strlen(pair));
 	if (bl_ae_known(g, h))
 		return;
 	g->fresh[g->fresh_next].h = h;
 	g->fresh[g->fresh_next].ts_us = ts_us;
 	g->fresh_next = (g->fresh_next + 1) % BL_AE_FRESH;
+}
+
+static void
+bl_ae_fresh_note(struct brain_bl *g, const char *pair, uint64_t ts_us)
+{
+	const char *tab = strchr(pair, '\t');
+
+	if (tab == NULL) {
+		bl_ae_fresh_one(g, pair, strlen(pair), ts_us);
+		return;
+	}
+	bl_ae_fresh_one(g, pair, (size_t)(tab - pair), ts_us);
+	bl_ae_fresh_one(g, tab + 1, strlen(tab + 1), ts_us);
 }
 
 static bool
@@ -884,6 +896,7 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 	const char *dest, *tab;
 	struct bh_hit hit[1];
 	struct blx x;
+	uint64_t h;
 	size_t n;
 
 	strlcpy(cmd, ev->value, sizeof(cmd));
@@ -913,11 +926,12 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 	 * title is new). */
 	if (dest == NULL || dest[0] == '\0' || !bc->new_ae)
 		return;
-	if (strcmp(cmd, "C-GET") == 0 ? bl_ae_fresh(b->bl,
-	    bl_ae_hash(dest, strlen(dest)), ev->ts_us) &&
+	h = bl_ae_hash(dest, strlen(dest));
+	if (strcmp(cmd, "C-GET") == 0 ? (bl_ae_fresh(b->bl, h, ev->ts_us) ||
+	    !bl_ae_known(b->bl, h)) &&
 	    ((a->bl != NULL && a->bl->mode == BL_ENFORCING) ||
 	    (p != NULL && p->bl != NULL && p->bl->mode == BL_ENFORCING)) :
-	    !bl_ae_known(b->bl, bl_ae_hash(dest, strlen(dest)))) {
+	    !bl_ae_known(b->bl, h)) {
 		memset(&x, 0, sizeof(x));
 		x.sid = BL_SID_DICOM_NEW_AE;
 		x.bl = a->bl;

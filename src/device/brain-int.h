@@ -255,6 +255,7 @@ int		 brain_policy_init(struct brain *, const struct brain_config *,
 void		 brain_policy_free(struct brain *);
 void		 brain_policy_dev_free(struct brain_dev *);
 void		 brain_policy_forget(struct brain *, struct brain_dev *);
+void		 brain_policy_rekey(struct brain *, struct brain_dev *);
 void		 brain_policy_flow(struct brain *, const struct brain_ev *,
 		    struct brain_dev *client, struct brain_dev *server);
 void		 brain_policy_activity(struct brain *, const struct brain_ev *,

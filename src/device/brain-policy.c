@@ -84,9 +84,12 @@ struct brain_pol {
 	bool		 strict;
 	/* Keys of devices that left the inventory: deleted at the next
 	 * save, so a later device at the same address starts afresh. */
+#define POL_GONE_MAX	8192
 	char		**gone;
 	size_t		 ngone;
 };
+
+static void	pol_gone_keep(struct brain_pol *, const char *);
 
 /* What the alert's "policy" object says. */
 struct pol_alert {
@@ -1199,6 +1202,8 @@ brain_policy_save(struct brain *b)
 		ln = n->pol->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
+		pol_gone_keep(b->pol, key);
+		pol_gone_keep(b->pol, key2);
 		rc = pol_save_one(b, key, n->pol->seen, n->pol->nseen);
 		if (rc == 0)
 			rc = pol_save_one(b, key2, &ln, 1);
@@ -1208,7 +1213,11 @@ brain_policy_save(struct brain *b)
 	}
 }
 
-/* A device leaves the inventory (evicted, or merged into another). */
+/*
+ * A device leaves the inventory (evicted, or merged into another), or
+ * its key changes (brain_policy_rekey()).  Past POL_GONE_MAX keys
+ * waiting (the state refusing deletes during a flood) the rest stay.
+ */
 void
 brain_policy_forget(struct brain *b, struct brain_dev *n)
 {
@@ -1217,7 +1226,7 @@ brain_policy_forget(struct brain *b, struct brain_dev *n)
 
 	if (b->pol == NULL || n->pol == NULL || !n->pol->in_state)
 		return;
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 2 && b->pol->ngone < POL_GONE_MAX; k++) {
 		pol_key(k ? POL_LEARNED_KEY : POL_SEEN_KEY, &n->d, key,
 		    sizeof(key));
 		b->pol->gone = xreallocarray(b->pol->gone, b->pol->ngone + 1,
@@ -1225,6 +1234,30 @@ brain_policy_forget(struct brain *b, struct brain_dev *n)
 		b->pol->gone[b->pol->ngone++] = xstrdup(key);
 	}
 	n->pol->in_state = false;
+}
+
+/* Before a device's VLAN changes in place: saved again under its new
+ * key, the old one deleted. */
+void
+brain_policy_rekey(struct brain *b, struct brain_dev *n)
+{
+	if (b->pol == NULL || n->pol == NULL)
+		return;
+	brain_policy_forget(b, n);
+	n->pol->seen_dirty = true;
+}
+
+/* A key written again is no longer to be deleted. */
+static void
+pol_gone_keep(struct brain_pol *bp, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < bp->ngone; i++)
+		if (strcmp(bp->gone[i], key) == 0) {
+			free(bp->gone[i]);
+			bp->gone[i--] = bp->gone[--bp->ngone];
+		}
 }
 
 int

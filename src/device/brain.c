@@ -928,6 +928,7 @@ brain_gw_local(const struct brain *b, const struct brain_dev *n,
 static void
 brain_rekey(struct brain *b, struct brain_dev *n, uint16_t vlan, uint64_t ts)
 {
+	brain_policy_rekey(b, n);
 	n->d.vlan = vlan;
 	n->d.flags &= (uint8_t)~DEV_F_RELAYED;
 	n->d.unsaved = true;
