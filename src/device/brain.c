@@ -1580,8 +1580,10 @@ brain_explain(struct brain *b, const struct brain_explain *x)
 	if (record_commit(&b->rw) != 0)
 		return false;
 	ctr_inc(b->ctr, CTR_DEV_JUDGED_ALERTS);
+	/* By the flow's direction: a device judged for what it accepted
+	 * was its destination. */
 	brain_alert_count(b, x->dev, x->gid, x->sid, x->severity,
-	    x->signature, true, x->ts_us);
+	    x->signature, x->dev_is_src, x->ts_us);
 	return true;
 }
 
