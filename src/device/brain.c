@@ -36,6 +36,7 @@
 #include "output/record.h"
 #include "policy/policy.h"
 #include "policy/zone.h"
+#include "report/report.h"
 #include "state/state.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -1897,6 +1898,38 @@ brain_device_record(struct brain *b, const struct brain_dev *n,
 	return brain_record(b, n, RECORD_DEVICE, event_type, ts);
 }
 
+/* The device's risk and its reasons (brain_snapshot()), if known. */
+static void
+brain_risk_json(struct brain *b, struct jsonw *jw, const struct brain_dev *n)
+{
+	const struct report_risk *r;
+	const char *p, *nl;
+	size_t lo = 0, hi = b->nrisks, mid;
+
+	if (n->d.id == 0)
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (b->risks[mid].id < n->d.id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == b->nrisks || b->risks[lo].id != n->d.id)
+		return;
+	r = &b->risks[lo];
+	jsonw_key(jw, "risk");
+	jsonw_obj_open(jw);
+	jsonw_kv_int(jw, "score", r->risk);
+	jsonw_key(jw, "reasons");
+	jsonw_arr_open(jw);
+	for (p = r->reasons; p != NULL && (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
+		jsonw_strn(jw, p, (size_t)(nl - p));
+	jsonw_arr_close(jw);
+	jsonw_obj_close(jw);
+}
+
 static void
 brain_emit(struct brain *b, struct brain_dev *n, const char *event,
     uint64_t ts)
@@ -1936,6 +1969,8 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	brain_bl_record(jw, n);
 	brain_policy_dev_json(b, jw, n);
+	if (strcmp(event, "snapshot") == 0)
+		brain_risk_json(b, jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -2245,6 +2280,28 @@ brain_ev_cmp(const void *x, const void *y)
 static int brain_dev_order(const void *, const void *);
 
 /*
+ * The report's risk scores over the saved state (every device, its
+ * baseline and its alert counts), for the snapshot: none without a
+ * state, or when the state cannot be read (said once).
+ */
+static void
+brain_risks_load(struct brain *b)
+{
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (b->state == NULL || (mem = open_memstream(&msg, &len)) == NULL)
+		return;
+	if (report_risks_of(b->state, &b->risks, &b->nrisks, mem) != 0) {
+		fclose(mem);
+		log_warnx("device risk scores: %s", msg != NULL ? msg : "");
+	} else
+		fclose(mem);
+	free(msg);
+}
+
+/*
  * A "snapshot" record of every device, in a fixed order.  At the end of
  * a run, and every devices.snapshot-interval of packet time, so that a
  * SIEM whose retention is shorter than the sensor's uptime always holds
@@ -2261,8 +2318,12 @@ brain_snapshot(struct brain *b, uint64_t ts_us)
 	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
 	memcpy(v, b->devs, b->ndevs * sizeof(*v));
 	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	brain_risks_load(b);
 	for (i = 0; i < b->ndevs; i++)
 		brain_emit(b, v[i], "snapshot", ts_us);
+	report_risks_free(b->risks, b->nrisks);
+	b->risks = NULL;
+	b->nrisks = 0;
 	free(v);
 	b->snapshot_us = ts_us;
 }
@@ -2694,15 +2755,16 @@ brain_finish(struct brain *b, uint64_t ts_us)
 		ts_us = b->now_us;
 	brain_bl_finish(b, ts_us);
 	brain_policy_finish(b, ts_us);
-	/* No time at all: no packet was read, so nothing to report. */
-	if (ts_us != 0)
-		brain_snapshot(b, ts_us);
-	record_flush(&b->rw);
-	/* Said once below, with what the database kept. */
+	/* Said once below, with what the database kept.  Saved before
+	 * the snapshot, whose risk scores are the saved state's. */
 	err = b->err;
 	b->err = NULL;
 	brain_save(b);
 	b->err = err;
+	/* No time at all: no packet was read, so nothing to report. */
+	if (ts_us != 0)
+		brain_snapshot(b, ts_us);
+	record_flush(&b->rw);
 	why[0] = '\0';
 	if (b->state != NULL)
 		strlcpy(why, state_errmsg(b->state), sizeof(why));

@@ -91,6 +91,10 @@ static const struct fnd_kind_info fnd_kinds[FND_KIND_MAX] = {
 	    "Weak TLS cipher suite chosen",
 	    "Disable RC4, DES, 3DES, NULL, export and anonymous suites in the "
 	    "server's TLS settings (vendor update where they are fixed)." },
+	[FND_EOL_SOFTWARE] = { "WW-F016", FND_MEDIUM,
+	    "End-of-life software in use",
+	    "Ask the vendor for a supported software release; until then "
+	    "keep the device on a segment that only its peers reach." },
 	[FND_NDPI] = { "WW-R", FND_MEDIUM, "", NULL },
 	[FND_ALERT] = { "WW-A", FND_MEDIUM, "",
 	    NULL },
@@ -458,6 +462,40 @@ fnd_dpi_finding(struct fnd_ctx *c, size_t r)
 }
 
 /*
+ * Software past its vendor's end of support, from the versions a
+ * device tells: Windows by its NTLMSSP version or SMB1 native OS
+ * (2000, XP, Server 2003, Vista, 7, Server 2008, 8, 8.1, Server 2012),
+ * OpenSSH before 7.0 (2015), Dropbear before 2016.  Names without a
+ * version say nothing.
+ */
+static bool
+fnd_eol(const char *key, const char *v)
+{
+	static const char *const windows[] = {
+		"Windows 2000", "Windows 5.", "Windows XP", "Server 2003",
+		"Vista", "Windows 6.", "Windows 7", "Server 2008",
+		"Windows 8", "Server 2012",
+	};
+	unsigned major;
+	size_t i;
+
+	if (strcmp(key, "os.windows_version") == 0 ||
+	    strcmp(key, "smb.native_os") == 0) {
+		for (i = 0; i < nitems(windows); i++)
+			if (fnd_has_word(v, windows[i]))
+				return true;
+		return false;
+	}
+	if (strcmp(key, "ssh.software") == 0) {
+		if (sscanf(v, "OpenSSH_%u.", &major) == 1)
+			return major < 7;
+		if (sscanf(v, "dropbear_%u.", &major) == 1)
+			return major < 2016;
+	}
+	return false;
+}
+
+/*
  * What parsers and nDPI saw of a device's own weaknesses (its
  * evidence): HTTP Basic credentials, SNMP communities, its TLS
  * certificate, cipher and version, nDPI's flow risks.  Never a secret:
@@ -497,6 +535,9 @@ fnd_weak(struct fnd_ctx *c, size_t i)
 			    "server", e->value);
 		else if (strcmp(e->key, "tls.server_version") == 0)
 			fnd_add(c, FND_OLD_TLS, i, "TLS server choosing %s",
+			    e->value);
+		else if (fnd_eol(e->key, e->value))
+			fnd_add(c, FND_EOL_SOFTWARE, i, "%s \"%s\"", e->key,
 			    e->value);
 		else if (strcmp(e->key, "ndpi.risk") == 0)
 			for (r = 0; r < nitems(fnd_dpi); r++)

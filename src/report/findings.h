@@ -50,6 +50,7 @@ enum fnd_kind {
 	FND_SNMP_COMMUNITY,	/* WW-F013 */
 	FND_TLS_CERT,		/* WW-F014 */
 	FND_WEAK_CIPHER,	/* WW-F015 */
+	FND_EOL_SOFTWARE,	/* WW-F016 */
 	FND_NDPI,		/* WW-R<nn>: app/dpirisk.def */
 	FND_ALERT,		/* WW-A<gid>-<sid> */
 	FND_KIND_MAX

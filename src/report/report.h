@@ -36,6 +36,23 @@ int	report_write(const char *state, const char *out, enum report_format,
 int	report_risks(const char *state, uint64_t **ids, int **risks,
 	    size_t *n, FILE *err);
 
+/*
+ * The same, with each device's reasons, from a database the caller has
+ * open (the sensor's, for its device records): by device id,
+ * ascending; reasons are nreasons lines, each ending in a newline.
+ * 0, or -1 with the message on err; free with report_risks_free().
+ */
+struct report_risk {
+	uint64_t	 id;
+	int		 risk;
+	size_t		 nreasons;
+	char		*reasons;
+};
+struct state;
+int	report_risks_of(struct state *, struct report_risk **, size_t *n,
+	    FILE *err);
+void	report_risks_free(struct report_risk *, size_t n);
+
 /* wardwatch report ... (argv[0] is "report"); the exit status. */
 int	report_main(int argc, char **argv);
 
