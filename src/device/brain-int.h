@@ -179,7 +179,7 @@ struct brain {
 	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
 	/* Risk scores as the report computes them from the saved state,
 	 * for snapshot records: by device id, during a snapshot only. */
-	struct report_risk *risks;
+	struct brain_risk *risks;
 	size_t		 nrisks;
 	bool		 save_failed;	/* reported once until it works */
 	FILE		*err;

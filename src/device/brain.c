@@ -36,7 +36,6 @@
 #include "output/record.h"
 #include "policy/policy.h"
 #include "policy/zone.h"
-#include "report/report.h"
 #include "state/state.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -1902,7 +1901,7 @@ brain_device_record(struct brain *b, const struct brain_dev *n,
 static void
 brain_risk_json(struct brain *b, struct jsonw *jw, const struct brain_dev *n)
 {
-	const struct report_risk *r;
+	const struct brain_risk *r;
 	const char *p, *nl;
 	size_t lo = 0, hi = b->nrisks, mid;
 
@@ -2291,9 +2290,10 @@ brain_risks_load(struct brain *b)
 	size_t len = 0;
 	FILE *mem;
 
-	if (b->state == NULL || (mem = open_memstream(&msg, &len)) == NULL)
+	if (b->state == NULL || b->cfg.risks == NULL ||
+	    (mem = open_memstream(&msg, &len)) == NULL)
 		return;
-	if (report_risks_of(b->state, &b->risks, &b->nrisks, mem) != 0) {
+	if (b->cfg.risks(b->state, &b->risks, &b->nrisks, mem) != 0) {
 		fclose(mem);
 		log_warnx("device risk scores: %s", msg != NULL ? msg : "");
 	} else
@@ -2321,7 +2321,9 @@ brain_snapshot(struct brain *b, uint64_t ts_us)
 	brain_risks_load(b);
 	for (i = 0; i < b->ndevs; i++)
 		brain_emit(b, v[i], "snapshot", ts_us);
-	report_risks_free(b->risks, b->nrisks);
+	for (i = 0; i < b->nrisks; i++)
+		free(b->risks[i].reasons);
+	free(b->risks);
 	b->risks = NULL;
 	b->nrisks = 0;
 	free(v);

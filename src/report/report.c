@@ -1374,10 +1374,10 @@ report_risks(const char *state, uint64_t **ids, int **risks, size_t *n,
 }
 
 int
-report_risks_of(struct state *st, struct report_risk **out, size_t *n,
+report_risks_of(struct state *st, struct brain_risk **out, size_t *n,
     FILE *err)
 {
-	struct report_risk *v;
+	struct brain_risk *v;
 	struct rp r;
 	size_t i, k, len;
 
@@ -1406,16 +1406,6 @@ report_risks_of(struct state *st, struct report_risk **out, size_t *n,
 	*n = r.n;
 	rp_free(&r);
 	return 0;
-}
-
-void
-report_risks_free(struct report_risk *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i].reasons);
-	free(v);
 }
 
 static void

@@ -38,20 +38,14 @@ int	report_risks(const char *state, uint64_t **ids, int **risks,
 
 /*
  * The same, with each device's reasons, from a database the caller has
- * open (the sensor's, for its device records): by device id,
- * ascending; reasons are nreasons lines, each ending in a newline.
- * 0, or -1 with the message on err; free with report_risks_free().
+ * open (the sensor's, for its device records: brain_config.risks): by
+ * device id, ascending.  0, or -1 with the message on err; free each
+ * one's reasons, then the array.
  */
-struct report_risk {
-	uint64_t	 id;
-	int		 risk;
-	size_t		 nreasons;
-	char		*reasons;
-};
+struct brain_risk;
 struct state;
-int	report_risks_of(struct state *, struct report_risk **, size_t *n,
+int	report_risks_of(struct state *, struct brain_risk **, size_t *n,
 	    FILE *err);
-void	report_risks_free(struct report_risk *, size_t n);
 
 /* wardwatch report ... (argv[0] is "report"); the exit status. */
 int	report_main(int argc, char **argv);
