@@ -2281,7 +2281,8 @@ static int brain_dev_order(const void *, const void *);
 /*
  * The report's risk scores over the saved state (every device, its
  * baseline and its alert counts), for the snapshot: none without a
- * state, or when the state cannot be read (said once).
+ * state, when the last save failed, or when the state cannot be read
+ * (said).
  */
 static void
 brain_risks_load(struct brain *b)
@@ -2290,7 +2291,8 @@ brain_risks_load(struct brain *b)
 	size_t len = 0;
 	FILE *mem;
 
-	if (b->state == NULL || b->cfg.risks == NULL ||
+	/* A state the last save could not write is not this run's. */
+	if (b->state == NULL || b->cfg.risks == NULL || b->save_failed ||
 	    (mem = open_memstream(&msg, &len)) == NULL)
 		return;
 	if (b->cfg.risks(b->state, &b->risks, &b->nrisks, mem) != 0) {
@@ -2763,13 +2765,13 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	b->err = NULL;
 	brain_save(b);
 	b->err = err;
+	why[0] = '\0';
+	if (b->state != NULL)
+		strlcpy(why, state_errmsg(b->state), sizeof(why));
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);
 	record_flush(&b->rw);
-	why[0] = '\0';
-	if (b->state != NULL)
-		strlcpy(why, state_errmsg(b->state), sizeof(why));
 	if (b->state != NULL && ts_us != 0) {
 		char buf[32];
 
