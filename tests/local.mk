@@ -50,5 +50,5 @@ deb-check: deb
 .PHONY: deb deb-check
 
 # The offline assessment (wardwatch report).
-TESTS += tests/report.sh
-EXTRA_DIST += tests/report.sh tests/report/ward.md
+TESTS += tests/report.sh tests/findings.sh
+EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh

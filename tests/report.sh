@@ -5,7 +5,8 @@
 # report" agree, the bundled captures' findings (cleartext logins and
 # the telnet and FTP services of services.pcap, SMBv1 in smb-win7.pcap)
 # are in it (and, with the optional corpus, EternalBlue's SMBv1), the
-# CSV has every column and a row per device, the HTML is
+# CSV has every column and a row per device, device snapshot records
+# carry the same risk scores with their reasons, the HTML is
 # self-contained with every section, no report holds a patient value,
 # a 10,000-device inventory gives an HTML file with a zone map, and
 # the command line's errors exit as documented, an empty inventory
@@ -81,8 +82,11 @@ check "services.pcap: the riskiest device is the one that logged in" \
 check "smb-win7.pcap: SMBv1 in use (WW-F002) on both ends" \
     sh -c 'grep -A6 "^### WW-F002" "$1" | grep -c "^- " | grep -qx 2' \
     sh "$tmp/smb-win7/report.md"
+check "smb-win7.pcap: Windows 7 and Server 2003 are end-of-life (WW-F016)" \
+    sh -c 'grep -A6 "^### WW-F016" "$1" | grep -- "^- " |
+	grep -c "Windows 7\|Server 2003" | grep -qx 2' sh "$tmp/smb-win7/report.md"
 check "ward.pcap: no finding kind a quiet ward does not have" \
-    sh -c '! grep -Eq "^### WW-F00[1-7]" "$1"' sh "$tmp/ward/report.md"
+    sh -c '! grep -Eq "^### WW-F(00[1-7]|01[2-6])" "$1"' sh "$tmp/ward/report.md"
 
 "$WW" report --state "$tmp/ward/wardwatch.db" --format csv \
     -o "$tmp/ward/inv.csv" 2>"$tmp/err"
@@ -97,6 +101,21 @@ assert len(rows) == 25, len(rows)
 assert all(0 <= int(r["risk"]) <= 100 for r in rows)
 assert any(r["roles"] for r in rows) and any(int(r["peers"]) for r in rows)
 ' "$tmp/ward/inv.csv"
+
+check "device snapshot records carry the report's risk and reasons" python3 -c '
+import csv, json, sys
+risk = {(r["mac"], r["vlan"]): int(r["risk"])
+        for r in csv.DictReader(open(sys.argv[1], newline=""))}
+snaps = [json.loads(l)["device"] for l in open(sys.argv[2])
+         if "\"snapshot\"" in l]
+snaps = [d for d in snaps if d.get("event") == "snapshot"]
+assert len(snaps) == len(risk) == 25, (len(snaps), len(risk))
+for d in snaps:
+    r = d["risk"]
+    assert r["score"] == risk[(d["mac"], str(d.get("vlan", 0)))], d["mac"]
+    assert r["reasons"] and r["reasons"][0].startswith("clinical impact")
+    assert len(r["reasons"]) <= 12
+' "$tmp/ward/inv.csv" "$tmp/ward/eve.json"
 
 "$WW" report --state "$tmp/ward/wardwatch.db" -o "$tmp/ward/r.html" \
     2>"$tmp/err"

@@ -136,6 +136,9 @@ int	scen_hospital_baseline_day2(struct gen *);
 /* The rule captures of scen-iomt.c (iomt-NAME-pos, iomt-NAME-neg). */
 const struct scenario *scen_iomt_find(const char *);
 const struct scenario *scen_iomt_get(size_t);
+/* The finding captures of scen-findings.c (findings-NAME-pos, -neg). */
+const struct scenario *scen_findings_find(const char *);
+const struct scenario *scen_findings_get(size_t);
 
 /* An addressable endpoint for the UDP and ICMP scenarios. */
 struct host {

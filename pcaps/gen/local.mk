@@ -16,7 +16,8 @@ pcaps_gen_pcapgen_SOURCES = pcaps/gen/pcapgen.c pcaps/gen/gen.c \
 	pcaps/gen/scen-iomt.c pcaps/gen/scen-iomt.def \
 	pcaps/gen/scen-evasion.c pcaps/gen/scen-smb.c pcaps/gen/scen-days.c \
 	pcaps/gen/scen-baseline.c \
-	pcaps/gen/scen-policy.c
+	pcaps/gen/scen-policy.c \
+	pcaps/gen/scen-findings.c pcaps/gen/scen-findings.def
 pcaps_gen_pcapgen_LDADD = -lm
 
 PCAPGEN_CAPTURES = pcaps/tcp-basic.pcap pcaps/tcp-basic.pcapng \

@@ -209,6 +209,7 @@ parse_num(const char *s, uint64_t max, uint64_t *out)
 static const struct scenario *
 find(const char *name)
 {
+	const struct scenario *sc;
 	size_t i;
 
 	for (i = 0; i < NSCENARIOS; i++)
@@ -216,7 +217,9 @@ find(const char *name)
 		    (scenarios[i].file != NULL &&
 		    strcmp(scenarios[i].file, name) == 0))
 			return &scenarios[i];
-	return scen_iomt_find(name);
+	if ((sc = scen_iomt_find(name)) != NULL)
+		return sc;
+	return scen_findings_find(name);
 }
 
 static int
@@ -319,6 +322,8 @@ main(int argc, char *argv[])
 			    scenarios[i].file != NULL ? scenarios[i].file :
 			    "-", scenarios[i].descr);
 		for (i = 0; (sc = scen_iomt_get(i)) != NULL; i++)
+			printf("%-18s %-22s %s\n", sc->name, "-", sc->descr);
+		for (i = 0; (sc = scen_findings_get(i)) != NULL; i++)
 			printf("%-18s %-22s %s\n", sc->name, "-", sc->descr);
 		return 0;
 	}

@@ -184,6 +184,7 @@ struct dpi_flow {
 	uint16_t	 master;	/* nDPI ids of the answer */
 	uint16_t	 app;
 	uint64_t	 risk;		/* bit n set: ndpi_risk_enum n */
+	uint8_t		 snmp;		/* 1 v1, 2 v2c, 3 v3; 0 unknown */
 	const char	*app_proto;	/* dpi_name_map or engine->lower */
 	const char	*category;	/* owned by nDPI or its module */
 	char		 name[DPI_NDPI_NAME_MAX];	/* "" if unknown */
@@ -587,6 +588,56 @@ ip_len(const uint8_t *l3, size_t l3len)
 	return iplen;
 }
 
+/*
+ * The version of an SNMP message (RFC 1157, RFC 3416, RFC 3412): 1
+ * (v1), 2 (v2c), 3 (v3), or 0 when the UDP payload of the IP packet
+ * in l3 is not one.  The message is a SEQUENCE of an INTEGER version
+ * and, in v1 and v2c, the community OCTET STRING, which is checked to
+ * be there and never read.
+ */
+static uint8_t
+snmp_version(const uint8_t *l3, size_t len)
+{
+	struct breader br;
+	size_t hl, n;
+	uint8_t b, v;
+
+	br_init(&br, l3, len);
+	b = br_u8(&br);
+	if ((b >> 4) == 4) {
+		hl = (size_t)(b & 0x0f) * 4;
+		if (hl < DPI_IPV4_HDR_MIN || len < hl || l3[9] != 17 ||
+		    (l3[6] & 0x3f) != 0 || l3[7] != 0)	/* not a first */
+			return 0;				/* fragment */
+	} else if ((b >> 4) == 6) {
+		hl = DPI_IPV6_HDR_LEN;
+		if (len < hl || l3[6] != 17)
+			return 0;
+	} else
+		return 0;
+	br_init(&br, l3, len);
+	br_skip(&br, hl + 8);				/* UDP header */
+	if (br_u8(&br) != 0x30)				/* SEQUENCE */
+		return 0;
+	b = br_u8(&br);
+	if (b & 0x80) {					/* long form */
+		n = b & 0x7f;
+		if (n == 0 || n > 2)
+			return 0;
+		br_skip(&br, n);
+	}
+	if (br_u8(&br) != 0x02 || br_u8(&br) != 0x01)	/* INTEGER, 1 byte */
+		return 0;
+	v = br_u8(&br);
+	if (!br_ok(&br))
+		return 0;
+	if (v == 3)
+		return 3;
+	if (v > 1 || br_u8(&br) != 0x04 || !br_ok(&br))	/* community */
+		return 0;
+	return (uint8_t)(v + 1);
+}
+
 /* Keep nDPI's current answer: ids, names, category and risks. */
 static void
 flow_record(struct dpi_engine *eng, struct dpi_flow *f, ndpi_protocol p)
@@ -670,6 +721,9 @@ dpi_packet1(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 		p = shim_process(eng, f, eng->scratch, (uint16_t)len,
 		    ts_us / 1000, dir);
 		flow_record(eng, f, p);
+		if (f->snmp == 0 && (p.master_protocol == NDPI_PROTOCOL_SNMP ||
+		    p.app_protocol == NDPI_PROTOCOL_SNMP))
+			f->snmp = snmp_version(eng->scratch, len);
 		if ((p.master_protocol != NDPI_PROTOCOL_UNKNOWN ||
 		    p.app_protocol != NDPI_PROTOCOL_UNKNOWN) &&
 		    !ndpi_extra_dissection_possible(eng->ndpi, f->nf))
@@ -708,6 +762,36 @@ const char *
 dpi_category(const struct dpi_flow *f)
 {
 	return f->category;
+}
+
+/* nDPI's risk bits to ours (app/dpirisk.def). */
+static const struct {
+	unsigned	 nn;
+	ndpi_risk_enum	 r;
+} dpi_risk_map[] = {
+#define DPI_RISK(nn, name, ndpi, sev, ends, title, fix)	{ nn, ndpi },
+#include "app/dpirisk.def"
+#undef DPI_RISK
+};
+
+unsigned
+dpi_snmp_version(const struct dpi_flow *f)
+{
+	return f->snmp;
+}
+
+uint64_t
+dpi_risk_ids(const struct dpi_flow *f)
+{
+	uint64_t ids = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(dpi_risk_map) / sizeof(dpi_risk_map[0]); i++)
+		if ((unsigned)dpi_risk_map[i].r < 64 &&
+		    (f->risk & (UINT64_C(1) << dpi_risk_map[i].r)) &&
+		    dpi_risk_map[i].nn < 64)
+			ids |= UINT64_C(1) << dpi_risk_map[i].nn;
+	return ids;
 }
 
 size_t

@@ -118,6 +118,13 @@ const char *dpi_category(const struct dpi_flow *);
 size_t	dpi_risks(const struct dpi_flow *, const char **names,
 	    size_t max);
 
+/* The flow's risks by our numbers (app/dpirisk.def): bit nn for
+ * WW-R<nn>; risks that table leaves out are not in it. */
+uint64_t dpi_risk_ids(const struct dpi_flow *);
+/* The version of the SNMP message nDPI labelled the flow by: 1 (v1),
+ * 2 (v2c), 3 (v3), or 0 (not SNMP, or not a message we read). */
+unsigned dpi_snmp_version(const struct dpi_flow *);
+
 /*
  * The mapping table dpi_app_proto() uses: Suricata's name for an nDPI
  * protocol name ("VNC" -> "rfb"), or NULL when the table has none and

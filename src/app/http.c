@@ -246,8 +246,15 @@ http_parse_fields(struct breader *blk, int dir, struct http_facts *f,
 				http_copy(f->user_agent,
 				    sizeof(f->user_agent), val, vlen, NULL);
 			else if (http_name_is(name, nlen, "authorization") ||
-			    http_name_is(name, nlen, "proxy-authorization"))
+			    http_name_is(name, nlen, "proxy-authorization")) {
 				f->authorization = true;
+				/* The scheme only: the credentials stay on
+				 * the wire (RFC 7617). */
+				if (vlen >= 6 && strncasecmp((const char *)val,
+				    "basic", 5) == 0 && (val[5] == ' ' ||
+				    val[5] == '\t'))
+					f->basic_auth = true;
+			}
 			else if (http_name_is(name, nlen, "cookie"))
 				f->cookie = true;
 		} else {
@@ -1449,7 +1456,8 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 	jsonw_obj_close(jw);
 }
 
-/* Device evidence: the client's and the server's software. */
+/* Device evidence: the client's and the server's software, and the
+ * ends of HTTP Basic credentials sent in clear. */
 static void
 http_facts(const void *fact, int dir, const struct app_sink *sink)
 {
@@ -1459,6 +1467,12 @@ http_facts(const void *fact, int dir, const struct app_sink *sink)
 	if (h->has_request)
 		app_evidence(sink, APP_END_CLIENT, EVIDENCE_HTTP_USER_AGENT,
 		    h->user_agent);
+	if (h->has_request && h->basic_auth) {
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_HTTP_BASIC_AUTH,
+		    "client");
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_HTTP_BASIC_AUTH,
+		    "server");
+	}
 	if (h->has_response)
 		app_evidence(sink, APP_END_SERVER, EVIDENCE_HTTP_SERVER,
 		    h->server);

@@ -40,6 +40,7 @@ struct http_facts {
 	char		 host[HTTP_VALUE_LEN];
 	char		 user_agent[HTTP_VALUE_LEN];
 	bool		 authorization;		/* present; value never kept */
+	bool		 basic_auth;		/* its scheme is Basic */
 	bool		 cookie;		/* present; value never kept */
 	bool		 req_chunked;
 	bool		 req_has_length;

@@ -778,6 +778,18 @@ app_flow_proto(const struct flow *f)
 }
 
 void
+app_flow_weak(const struct flow *f, struct app_flow_weak *w)
+{
+	const struct app_flow *af = f->app_state;
+
+	memset(w, 0, sizeof(*w));
+	if (af == NULL || af->dpi == NULL)
+		return;
+	w->risks = dpi_risk_ids(af->dpi);
+	w->snmp = dpi_snmp_version(af->dpi);
+}
+
+void
 app_flow_eve(struct jsonw *jw, const struct flow *f)
 {
 	const struct app_flow *af = f->app_state;

@@ -78,6 +78,14 @@ void		 app_packet(struct app_engine *, struct flow *,
 		    const struct packet *);
 /* The flow's application protocol: our parser's, else nDPI's label. */
 const char	*app_flow_proto(const struct flow *);
+/* What nDPI saw wrong with a flow, for the device evidence: its risks
+ * by our numbers (app/dpirisk.def: bit nn for WW-R<nn>) and the SNMP
+ * version of its messages (dpi_snmp_version()); zeros without nDPI. */
+struct app_flow_weak {
+	uint64_t	 risks;
+	unsigned	 snmp;
+};
+void		 app_flow_weak(const struct flow *, struct app_flow_weak *);
 /* The "ndpi" object of a flow record (nDPI's name, category, risks). */
 void		 app_flow_eve(struct jsonw *, const struct flow *);
 /* The flow ends: free its application state. */

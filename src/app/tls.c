@@ -1519,20 +1519,94 @@ tls_eve(struct jsonw *w, const void *fact)
 
 static const uint16_t tls_ports[] = { 443, 8443, 0 };
 
-/* Device evidence: what the client's ClientHello names and hashes
- * (nothing when only the server's side was seen). */
+/*
+ * Cipher suites that protect nothing or little (IANA's TLS Cipher
+ * Suites registry): no encryption, export grade, no authentication of
+ * the server, RC4 (RFC 7465), single DES and 3DES (64-bit blocks,
+ * Sweet32).  Most specific first: an anonymous export RC4 suite is
+ * "EXPORT".
+ */
+static const struct {
+	const char	*what;
+	uint16_t	 ids[24];	/* 0-terminated but for NULL's own 0 */
+} tls_weak[] = {
+	{ "NULL", { 0x0000, 0x0001, 0x0002, 0x002c, 0x002d, 0x002e, 0x003b,
+	    0x00b0, 0x00b1, 0x00b4, 0x00b5, 0x00b8, 0x00b9, 0xc001, 0xc006,
+	    0xc00b, 0xc010, 0xc015, 0xc039, 0xc03a, 0xc03b } },
+	{ "EXPORT", { 0x0003, 0x0006, 0x0008, 0x000b, 0x000e, 0x0011, 0x0014,
+	    0x0017, 0x0019, 0x0026, 0x0027, 0x0028, 0x0029, 0x002a,
+	    0x002b } },
+	{ "anon", { 0x0018, 0x001a, 0x001b, 0x0034, 0x003a, 0x0046, 0x006c,
+	    0x006d, 0x0089, 0x009b, 0x00a6, 0x00a7, 0xc016, 0xc017, 0xc018,
+	    0xc019 } },
+	{ "RC4", { 0x0004, 0x0005, 0x0020, 0x0024, 0x008a, 0x008e, 0x0092,
+	    0xc002, 0xc007, 0xc00c, 0xc011, 0xc033 } },
+	{ "DES", { 0x0009, 0x000c, 0x000f, 0x0012, 0x0015, 0x001e,
+	    0x0022 } },
+	{ "3DES", { 0x000a, 0x000d, 0x0010, 0x0013, 0x0016, 0x001f, 0x0023,
+	    0x008b, 0x008f, 0x0093, 0xc003, 0xc008, 0xc00d, 0xc012, 0xc01a,
+	    0xc01b, 0xc01c, 0xc034 } },
+};
+
+const char *
+tls_cipher_weakness(uint16_t id)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(tls_weak) / sizeof(tls_weak[0]); i++)
+		for (k = 0; k < sizeof(tls_weak[i].ids) /
+		    sizeof(tls_weak[i].ids[0]); k++) {
+			if (tls_weak[i].ids[k] == id)
+				return tls_weak[i].what;
+			if (tls_weak[i].ids[k] == 0 && k > 0)
+				break;
+		}
+	return NULL;
+}
+
+/*
+ * Device evidence: what the client's ClientHello names and hashes;
+ * and what the assessment reports of the server: a version below 1.2
+ * or a weak cipher it chose, its certificate's expiry and whether it
+ * signed it itself.
+ */
 static void
 tls_facts(const void *fact, int dir, const struct app_sink *sink)
 {
 	const struct tls_fact *t = fact;
+	const struct tls_server_info *si;
+	const struct tls_cert_info *c;
+	const char *w;
+	char buf[32];
 
 	(void)dir;
-	if (t->s == NULL || !t->s->client.seen)
+	if (t->s == NULL)
 		return;
-	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_SNI, t->s->client.sni);
-	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA3,
-	    t->s->client.ja3_hash);
-	app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA4, t->s->client.ja4);
+	if (t->s->client.seen) {
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_SNI,
+		    t->s->client.sni);
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA3,
+		    t->s->client.ja3_hash);
+		app_evidence(sink, APP_END_CLIENT, EVIDENCE_TLS_JA4,
+		    t->s->client.ja4);
+	}
+	si = &t->s->server;
+	if (si->seen && si->version != 0 && si->version < 0x0303)
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_TLS_SERVER_VERSION,
+		    tls_version_name(si->version));
+	if (si->seen && (w = tls_cipher_weakness(si->cipher)) != NULL) {
+		snprintf(buf, sizeof(buf), "%s 0x%04x", w, si->cipher);
+		app_evidence(sink, APP_END_SERVER, EVIDENCE_TLS_WEAK_CIPHER,
+		    buf);
+	}
+	c = &t->s->cert;
+	if (!c->seen)
+		return;
+	app_evidence(sink, APP_END_SERVER, EVIDENCE_TLS_CERT_NOT_AFTER,
+	    c->notafter);
+	if (c->subject[0] != '\0' && strcmp(c->subject, c->issuer) == 0)
+		app_evidence(sink, APP_END_SERVER,
+		    EVIDENCE_TLS_CERT_SELF_SIGNED, c->subject);
 }
 
 const struct app_parser tls_parser = {

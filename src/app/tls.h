@@ -97,5 +97,8 @@ extern const struct app_parser tls_parser;
 /* "TLS 1.2", "TLSv1", "SSLv3", ... or "UNDETERMINED" (Suricata's
  * names, which spell TLS 1.0 "TLSv1"). */
 const char	*tls_version_name(uint16_t);
+/* "RC4", "3DES", "DES", "NULL", "EXPORT", "anon" for a weak cipher
+ * suite, else NULL. */
+const char	*tls_cipher_weakness(uint16_t);
 
 #endif /* WW_PROTO_TLS_H */

@@ -177,6 +177,10 @@ struct brain {
 	uint64_t	 now_us;	/* newest event applied */
 	uint64_t	 saved_us;	/* packet time of the last save */
 	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
+	/* Risk scores as the report computes them from the saved state,
+	 * for snapshot records: by device id, during a snapshot only. */
+	struct brain_risk *risks;
+	size_t		 nrisks;
 	bool		 save_failed;	/* reported once until it works */
 	FILE		*err;
 

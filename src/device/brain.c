@@ -1583,8 +1583,10 @@ brain_explain(struct brain *b, const struct brain_explain *x)
 	if (record_commit(&b->rw) != 0)
 		return false;
 	ctr_inc(b->ctr, CTR_DEV_JUDGED_ALERTS);
+	/* By the flow's direction: a device judged for what it accepted
+	 * was its destination. */
 	brain_alert_count(b, x->dev, x->gid, x->sid, x->severity,
-	    x->signature, true, x->ts_us);
+	    x->signature, x->dev_is_src, x->ts_us);
 	return true;
 }
 
@@ -1898,6 +1900,38 @@ brain_device_record(struct brain *b, const struct brain_dev *n,
 	return brain_record(b, n, RECORD_DEVICE, event_type, ts);
 }
 
+/* The device's risk and its reasons (brain_snapshot()), if known. */
+static void
+brain_risk_json(struct brain *b, struct jsonw *jw, const struct brain_dev *n)
+{
+	const struct brain_risk *r;
+	const char *p, *nl;
+	size_t lo = 0, hi = b->nrisks, mid;
+
+	if (n->d.id == 0)
+		return;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (b->risks[mid].id < n->d.id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == b->nrisks || b->risks[lo].id != n->d.id)
+		return;
+	r = &b->risks[lo];
+	jsonw_key(jw, "risk");
+	jsonw_obj_open(jw);
+	jsonw_kv_int(jw, "score", r->risk);
+	jsonw_key(jw, "reasons");
+	jsonw_arr_open(jw);
+	for (p = r->reasons; p != NULL && (nl = strchr(p, '\n')) != NULL;
+	    p = nl + 1)
+		jsonw_strn(jw, p, (size_t)(nl - p));
+	jsonw_arr_close(jw);
+	jsonw_obj_close(jw);
+}
+
 static void
 brain_emit(struct brain *b, struct brain_dev *n, const char *event,
     uint64_t ts)
@@ -1937,6 +1971,8 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	brain_bl_record(jw, n);
 	brain_policy_dev_json(b, jw, n);
+	if (strcmp(event, "snapshot") == 0)
+		brain_risk_json(b, jw, n);
 	jsonw_obj_close(jw);
 	record_commit(&b->rw);
 }
@@ -2246,6 +2282,31 @@ brain_ev_cmp(const void *x, const void *y)
 static int brain_dev_order(const void *, const void *);
 
 /*
+ * The report's risk scores over the saved state (every device, its
+ * baseline and its alert counts), for the snapshot: none without a
+ * state, when the last save failed, or when the state cannot be read
+ * (said).
+ */
+static void
+brain_risks_load(struct brain *b)
+{
+	char *msg = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	/* A state the last save could not write is not this run's. */
+	if (b->state == NULL || b->cfg.risks == NULL || b->save_failed ||
+	    (mem = open_memstream(&msg, &len)) == NULL)
+		return;
+	if (b->cfg.risks(b->state, &b->risks, &b->nrisks, mem) != 0) {
+		fclose(mem);
+		log_warnx("device risk scores: %s", msg != NULL ? msg : "");
+	} else
+		fclose(mem);
+	free(msg);
+}
+
+/*
  * A "snapshot" record of every device, in a fixed order.  At the end of
  * a run, and every devices.snapshot-interval of packet time, so that a
  * SIEM whose retention is shorter than the sensor's uptime always holds
@@ -2262,8 +2323,14 @@ brain_snapshot(struct brain *b, uint64_t ts_us)
 	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
 	memcpy(v, b->devs, b->ndevs * sizeof(*v));
 	qsort(v, b->ndevs, sizeof(*v), brain_dev_order);
+	brain_risks_load(b);
 	for (i = 0; i < b->ndevs; i++)
 		brain_emit(b, v[i], "snapshot", ts_us);
+	for (i = 0; i < b->nrisks; i++)
+		free(b->risks[i].reasons);
+	free(b->risks);
+	b->risks = NULL;
+	b->nrisks = 0;
 	free(v);
 	b->snapshot_us = ts_us;
 }
@@ -2709,11 +2776,8 @@ brain_finish(struct brain *b, uint64_t ts_us)
 		ts_us = b->now_us;
 	brain_bl_finish(b, ts_us);
 	brain_policy_finish(b, ts_us);
-	/* No time at all: no packet was read, so nothing to report. */
-	if (ts_us != 0)
-		brain_snapshot(b, ts_us);
-	record_flush(&b->rw);
-	/* Said once below, with what the database kept. */
+	/* Said once below, with what the database kept.  Saved before
+	 * the snapshot, whose risk scores are the saved state's. */
 	err = b->err;
 	b->err = NULL;
 	brain_save(b);
@@ -2721,6 +2785,10 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	why[0] = '\0';
 	if (b->state != NULL)
 		strlcpy(why, state_errmsg(b->state), sizeof(why));
+	/* No time at all: no packet was read, so nothing to report. */
+	if (ts_us != 0)
+		brain_snapshot(b, ts_us);
+	record_flush(&b->rw);
 	if (b->state != NULL && ts_us != 0) {
 		char buf[32];
 

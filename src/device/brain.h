@@ -33,6 +33,15 @@
 struct fpdb;
 struct state;
 
+/* A device's risk score and its reasons (nreasons lines, each ending
+ * in a newline; heap), by device id. */
+struct brain_risk {
+	uint64_t	 id;
+	int		 risk;
+	size_t		 nreasons;
+	char		*reasons;
+};
+
 #define BRAIN_DEFAULT_MAX_DEVICES	10000
 #define BRAIN_DEFAULT_SAVE_INTERVAL	60	/* seconds of packet time */
 #define BRAIN_DEFAULT_SNAPSHOT_INTERVAL	86400	/* a day: any SIEM keeps one */
@@ -88,6 +97,11 @@ struct brain_config {
 	uint8_t		 policy_mode;
 	/* geoip: MaxMind databases, NULL: none (policy/geo.h). */
 	char		*geoip_country, *geoip_asn;
+	/* The risk scores of snapshot records, as the report computes
+	 * them over the saved state (report_risks_of(), which the
+	 * engine sets: the report is built on the brain); NULL: none. */
+	int		(*risks)(struct state *, struct brain_risk **,
+			    size_t *, FILE *);
 };
 
 enum brain_ev_kind {

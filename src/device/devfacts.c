@@ -408,10 +408,39 @@ _Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
 _Static_assert(EVIDENCE_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
 _Static_assert(ACT_MAX <= UINT8_MAX + 1, "brain_ev.key is a uint8_t");
 
-void
-devfacts_flow_end(struct brain_queue *q, struct flow *f)
+#define DPIR_C	1u
+#define DPIR_S	2u
+#define DPIR_CS	3u
+static const struct {
+	unsigned	 nn, ends;
+	const char	*name;
+} devfacts_risks[] = {
+#define DPI_RISK(nn, name, ndpi, sev, ends, title, fix)	\
+	{ nn, DPIR_##ends, name },
+#include "app/dpirisk.def"
+#undef DPI_RISK
+};
+
+static void
+devfacts_flow_fact(struct brain_queue *q, struct flow *f, int end,
+    enum evidence_key key, const char *value)
 {
 	struct brain_ev *ev;
+
+	if ((ev = devfacts_new(q, f, NULL, BRAIN_EV_EVIDENCE, end)) == NULL)
+		return;
+	ev->key = (uint8_t)key;
+	strlcpy(ev->value, value, sizeof(ev->value));
+}
+
+void
+devfacts_flow_end(struct brain_queue *q, struct flow *f,
+    const struct app_flow_weak *weak)
+{
+	struct brain_ev *ev;
+	uint64_t risks;
+	size_t i;
+	int end;
 
 	free(f->dev_sent);
 	f->dev_sent = NULL;
@@ -426,6 +455,24 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f)
 	ev->bytes[0] = f->bytes[0];
 	ev->bytes[1] = f->bytes[1];
 	ev->answered = f->pkts[1] > 0;
+	/* After the flow, so that its ends are known to the brain. */
+	if (weak == NULL)
+		return;
+	if (weak->snmp == 1 || weak->snmp == 2)
+		for (end = APP_END_CLIENT; end <= APP_END_SERVER; end++)
+			devfacts_flow_fact(q, f, end, EVIDENCE_SNMP_VERSION,
+			    weak->snmp == 1 ? "v1" : "v2c");
+	risks = weak->risks;
+	for (i = 0; risks != 0 && i < sizeof(devfacts_risks) /
+	    sizeof(devfacts_risks[0]); i++) {
+		if (!(risks & (UINT64_C(1) << devfacts_risks[i].nn)))
+			continue;
+		for (end = APP_END_CLIENT; end <= APP_END_SERVER; end++)
+			if (devfacts_risks[i].ends & (end == APP_END_CLIENT ?
+			    DPIR_C : DPIR_S))
+				devfacts_flow_fact(q, f, end,
+				    EVIDENCE_NDPI_RISK, devfacts_risks[i].name);
+	}
 }
 
 /*

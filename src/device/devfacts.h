@@ -30,7 +30,12 @@ void	devfacts_lldp(struct brain_queue *, const struct packet *,
 void	devfacts_alert(struct brain_queue *, struct flow *,
 	    const struct packet *, int dir, uint32_t rule, uint8_t app,
 	    char *json, size_t json_len);
-/* A flow ends: its ends, counters and whether the server answered. */
-void	devfacts_flow_end(struct brain_queue *, struct flow *);
+/* A flow ends: its ends, counters and whether the server answered;
+ * then what nDPI saw wrong with it (weak may be NULL) as evidence:
+ * "ndpi.risk" about the ends each risk is about, "snmp.version" of a
+ * v1 or v2c message about both. */
+struct app_flow_weak;
+void	devfacts_flow_end(struct brain_queue *, struct flow *,
+	    const struct app_flow_weak *weak);
 
 #endif /* WW_DEVFACTS_H */

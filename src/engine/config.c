@@ -29,6 +29,7 @@
 #include "flow/stream.h"
 #include "policy/policy.h"
 #include "policy/zone.h"
+#include "report/report.h"
 #include "util/cfgyaml.h"
 #include "util/util.h"
 
@@ -617,6 +618,7 @@ config_defaults(struct config *cfg)
 	cfg->ndpi_enabled = true;
 	cfg->ndpi_max_packets = 16;
 	brain_config_defaults(&cfg->devices);
+	cfg->devices.risks = report_risks_of;
 	detect_config_defaults(&cfg->detect);
 }
 

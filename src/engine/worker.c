@@ -67,11 +67,14 @@ static void
 worker_flow_end(void *arg, struct flow *f, enum flow_end_reason reason)
 {
 	struct worker *w = arg;
+	struct app_flow_weak weak;
 
 	eve_flow(&w->rw, f, flow_end_reason_name(reason), app_flow_proto(f),
 	    app_flow_eve, &w->eve);
-	if (w->setup.devices)
-		devfacts_flow_end(&w->bq, f);
+	if (w->setup.devices) {
+		app_flow_weak(f, &weak);
+		devfacts_flow_end(&w->bq, f, &weak);
+	}
 	if (w->dt != NULL)
 		detect_flow_free(f);
 	app_flow_end(w->app, f);

@@ -4,7 +4,9 @@
  * Each kind of finding reads what the state keeps of a device: its
  * evidence (SMB1-only fields, the JA4 of its TLS clients), its
  * baseline (services offered and used, peers it starts conversations
- * with, public destinations) and the alerts counted for it.  Nothing
+ * with, public destinations), the weaknesses parsers saw (HTTP Basic
+ * credentials, SNMP communities, TLS certificates and ciphers), nDPI's
+ * flow risks under our own numbers and the alerts counted for it.  Nothing
  * here is a guess the data cannot back: the evidence line of every hit
  * says what it rests on.  Zones are VLANs here: the state does not
  * keep the config's zones, and a VLAN is what a network engineer
@@ -73,9 +75,63 @@ static const struct fnd_kind_info fnd_kinds[FND_KIND_MAX] = {
 	    "Cleartext clinical protocol (HL7, DICOM) crossing VLANs",
 	    "Carry HL7 over TLS (MLLP/S) and DICOM over TLS between "
 	    "segments, or keep the peers on one segment." },
+	[FND_HTTP_BASIC] = { "WW-F012", FND_HIGH,
+	    "HTTP Basic credentials sent in clear",
+	    "Enable HTTPS on the server and turn plain HTTP off; change the "
+	    "passwords that were sent." },
+	[FND_SNMP_COMMUNITY] = { "WW-F013", FND_HIGH,
+	    "SNMP v1/v2c community in use",
+	    "Move the device to SNMPv3 (authPriv); until then change the "
+	    "community and allow UDP 161 only from the management station." },
+	[FND_TLS_CERT] = { "WW-F014", FND_MEDIUM,
+	    "TLS certificate expired or self-signed",
+	    "Issue the device a certificate from the hospital's CA and renew "
+	    "it before it expires." },
+	[FND_WEAK_CIPHER] = { "WW-F015", FND_MEDIUM,
+	    "Weak TLS cipher suite chosen",
+	    "Disable RC4, DES, 3DES, NULL, export and anonymous suites in the "
+	    "server's TLS settings (vendor update where they are fixed)." },
+	[FND_EOL_SOFTWARE] = { "WW-F016", FND_MEDIUM,
+	    "End-of-life software in use",
+	    "Ask the vendor for a supported software release; until then "
+	    "keep the device on a segment that only its peers reach." },
+	[FND_NDPI] = { "WW-R", FND_MEDIUM, "", NULL },
 	[FND_ALERT] = { "WW-A", FND_MEDIUM, "",
 	    NULL },
 };
+
+/* nDPI's flow risks under our numbers (app/dpirisk.def). */
+static const struct {
+	unsigned	 nn;
+	const char	*name;
+	enum fnd_sev	 sev;
+	const char	*title;
+	const char	*remediation;
+} fnd_dpi[] = {
+#define DPI_RISK(nn, name, ndpi, sev, ends, title, fix)	\
+	{ nn, name, FND_##sev, title, fix },
+#include "app/dpirisk.def"
+#undef DPI_RISK
+};
+
+/*
+ * nDPI's risks that a finding of ours tells better for the same
+ * device: the device's hit for the risk goes, so that one weakness is
+ * not counted twice in its score (a telnet login is WW-F001, not also
+ * nDPI's cleartext credentials and unsafe protocol).
+ */
+#define FND_BIT(k)	(1u << (k))
+static const struct {
+	const char	*name;
+	unsigned	 kinds;
+} fnd_dpi_covered[] = {
+	{ "cleartext-credentials", FND_BIT(FND_CLEARTEXT_LOGIN) |
+	    FND_BIT(FND_HTTP_BASIC) },
+	{ "unsafe-protocol", FND_BIT(FND_CLEARTEXT_LOGIN) | FND_BIT(FND_SMB1) |
+	    FND_BIT(FND_TELNET) | FND_BIT(FND_FTP) |
+	    FND_BIT(FND_SNMP_COMMUNITY) },
+};
+_Static_assert(FND_KIND_MAX <= 32, "kinds are bits of an unsigned");
 
 static const char *const fnd_sev_names[FND_SEV_MAX] = {
 	"critical", "high", "medium", "low", "info"
@@ -159,8 +215,8 @@ findings_risk(const struct fnd_risk_in *in)
 struct fnd_ctx {
 	struct fnd_dev	*devs;
 	size_t		 ndevs;
-	struct finding	 fixed[FND_KIND_MAX];	/* FND_ALERT unused */
-	struct finding	*alerts;
+	struct finding	 fixed[FND_KIND_MAX];	/* FND_ALERT, _NDPI unused */
+	struct finding	*alerts;		/* and FND_NDPI's */
 	size_t		 nalerts;
 };
 
@@ -339,7 +395,8 @@ fnd_alerts(struct fnd_ctx *c, size_t i)
 		util_format_ts(a->first_us, false, ts1);
 		util_format_ts(a->last_us, false, ts2);
 		for (j = 0; j < c->nalerts; j++)
-			if (c->alerts[j].gid == a->gid &&
+			if (c->alerts[j].kind == FND_ALERT &&
+			    c->alerts[j].gid == a->gid &&
 			    c->alerts[j].sid == a->sid)
 				break;
 		if (j == c->nalerts) {
@@ -381,6 +438,118 @@ fnd_alerts(struct fnd_ctx *c, size_t i)
 	}
 }
 
+/* The finding of nDPI's risk nn, made on first use. */
+static struct finding *
+fnd_dpi_finding(struct fnd_ctx *c, size_t r)
+{
+	struct finding *f;
+	size_t j;
+
+	for (j = 0; j < c->nalerts; j++)
+		if (c->alerts[j].kind == FND_NDPI &&
+		    c->alerts[j].sid == fnd_dpi[r].nn)
+			return &c->alerts[j];
+	c->alerts = xreallocarray(c->alerts, c->nalerts + 1,
+	    sizeof(*c->alerts));
+	f = &c->alerts[c->nalerts++];
+	memset(f, 0, sizeof(*f));
+	f->kind = FND_NDPI;
+	f->sid = fnd_dpi[r].nn;
+	f->sev = fnd_dpi[r].sev;
+	snprintf(f->id, sizeof(f->id), "WW-R%02u", fnd_dpi[r].nn);
+	snprintf(f->title, sizeof(f->title), "nDPI: %s", fnd_dpi[r].title);
+	f->remediation = fnd_dpi[r].remediation;
+	return f;
+}
+
+/*
+ * Software past its vendor's end of support, from the versions a
+ * device tells: Windows by its NTLMSSP version or SMB1 native OS
+ * (2000, XP, Server 2003, Vista, 7, Server 2008, 8, 8.1, Server 2012),
+ * OpenSSH before 7.0 (2015), Dropbear before 2016.  Names without a
+ * version say nothing.
+ */
+static bool
+fnd_eol(const char *key, const char *v)
+{
+	static const char *const windows[] = {
+		"Windows 2000", "Windows 5.", "Windows XP", "Server 2003",
+		"Vista", "Windows 6.", "Windows 7", "Server 2008",
+		"Windows 8", "Server 2012",
+	};
+	unsigned major;
+	size_t i;
+
+	if (strcmp(key, "os.windows_version") == 0 ||
+	    strcmp(key, "smb.native_os") == 0) {
+		for (i = 0; i < nitems(windows); i++)
+			if (fnd_has_word(v, windows[i]))
+				return true;
+		return false;
+	}
+	if (strcmp(key, "ssh.software") == 0) {
+		if (sscanf(v, "OpenSSH_%u.", &major) == 1)
+			return major < 7;
+		if (sscanf(v, "dropbear_%u.", &major) == 1)
+			return major < 2016;
+	}
+	return false;
+}
+
+/*
+ * What parsers and nDPI saw of a device's own weaknesses (its
+ * evidence): HTTP Basic credentials, SNMP communities, its TLS
+ * certificate, cipher and version, nDPI's flow risks.  Never a secret:
+ * the evidence holds none.
+ */
+static void
+fnd_weak(struct fnd_ctx *c, size_t i)
+{
+	const struct device *d = c->devs[i].d;
+	const struct dev_evidence *e;
+	char ts[UTIL_TSBUF];
+	size_t k, r;
+
+	for (k = 0; k < d->n_evidence; k++) {
+		e = &d->evidence[k];
+		if (strcmp(e->key, "http.basic_auth") == 0)
+			fnd_add(c, FND_HTTP_BASIC, i, strcmp(e->value,
+			    "server") == 0 ? "was sent HTTP Basic credentials "
+			    "in clear (as a server)" : "sent HTTP Basic "
+			    "credentials in clear (as a client)");
+		else if (strcmp(e->key, "snmp.version") == 0)
+			fnd_add(c, FND_SNMP_COMMUNITY, i, "SNMP%s messages with "
+			    "a community string", e->value);
+		else if (strcmp(e->key, "tls.cert_self_signed") == 0)
+			fnd_add(c, FND_TLS_CERT, i, "self-signed certificate "
+			    "\"%s\"", e->value);
+		else if (strcmp(e->key, "tls.cert_not_after") == 0) {
+			/* Expired when it was first seen: both UTC, both
+			 * "YYYY-MM-DDTHH:MM:SS", so they compare as text. */
+			util_format_ts(e->first_us, false, ts);
+			if (strlen(e->value) == 19 && strncmp(e->value, ts,
+			    19) < 0)
+				fnd_add(c, FND_TLS_CERT, i, "certificate expired "
+				    "%.10s, presented %.10s", e->value, ts);
+		} else if (strcmp(e->key, "tls.weak_cipher") == 0)
+			fnd_add(c, FND_WEAK_CIPHER, i, "chose %s as a TLS "
+			    "server", e->value);
+		else if (strcmp(e->key, "tls.server_version") == 0)
+			fnd_add(c, FND_OLD_TLS, i, "TLS server choosing %s",
+			    e->value);
+		else if (fnd_eol(e->key, e->value))
+			fnd_add(c, FND_EOL_SOFTWARE, i, "%s \"%s\"", e->key,
+			    e->value);
+		else if (strcmp(e->key, "ndpi.risk") == 0)
+			for (r = 0; r < nitems(fnd_dpi); r++)
+				if (strcmp(fnd_dpi[r].name, e->value) == 0) {
+					fnd_hit_add(fnd_dpi_finding(c, r), i,
+					    "nDPI flow risk %s", e->value);
+					break;
+				}
+	}
+}
+
 static void
 fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 {
@@ -408,6 +577,7 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 			    "most (JA4 %s)", v, d->evidence[k].value);
 			break;
 		}
+	fnd_weak(c, i);
 	if (strcmp(fd->class, "unknown") == 0 && d->vlan != 0 &&
 	    medvlan[d->vlan])
 		fnd_add(c, FND_UNKNOWN_MEDICAL, i, "no class on VLAN %u, "
@@ -516,6 +686,54 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 	free(first_vlan);
 }
 
+static bool
+fnd_names(const struct finding *f, size_t dev)
+{
+	size_t k;
+
+	for (k = 0; k < f->nhits; k++)
+		if (f->hits[k].dev == dev)
+			return true;
+	return false;
+}
+
+/* Drop the nDPI hits a finding of ours covers (fnd_dpi_covered), and
+ * the nDPI findings left without a hit. */
+static void
+fnd_dpi_uncover(struct fnd_ctx *c)
+{
+	struct finding *f;
+	unsigned kinds;
+	size_t i, j, k, n, r;
+
+	for (i = 0, n = 0; i < c->nalerts; i++) {
+		f = &c->alerts[i];
+		kinds = 0;
+		for (r = 0; f->kind == FND_NDPI && r < nitems(fnd_dpi); r++)
+			if (fnd_dpi[r].nn == f->sid)
+				for (j = 0; j < nitems(fnd_dpi_covered); j++)
+					if (strcmp(fnd_dpi_covered[j].name,
+					    fnd_dpi[r].name) == 0)
+						kinds = fnd_dpi_covered[j].kinds;
+		for (j = 0, k = 0; kinds != 0 && j < f->nhits; j++) {
+			for (r = 0; r < FND_KIND_MAX; r++)
+				if ((kinds & FND_BIT(r)) &&
+				    fnd_names(&c->fixed[r], f->hits[j].dev))
+					break;
+			if (r == FND_KIND_MAX)
+				f->hits[k++] = f->hits[j];
+		}
+		if (kinds != 0)
+			f->nhits = k;
+		if (f->nhits == 0) {
+			free(f->hits);
+			continue;
+		}
+		c->alerts[n++] = *f;
+	}
+	c->nalerts = n;
+}
+
 static int
 fnd_cmp(const void *pa, const void *pb)
 {
@@ -620,6 +838,7 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 		fnd_device(&c, i, medvlan);
 	}
 	fnd_peers(&c, tab, ntab);
+	fnd_dpi_uncover(&c);
 	free(tab);
 	free(medvlan);
 

@@ -46,6 +46,12 @@ enum fnd_kind {
 	FND_UNKNOWN_MEDICAL,	/* WW-F009 */
 	FND_SNMP,		/* WW-F010 */
 	FND_CLINICAL_CROSS,	/* WW-F011 */
+	FND_HTTP_BASIC,		/* WW-F012 */
+	FND_SNMP_COMMUNITY,	/* WW-F013 */
+	FND_TLS_CERT,		/* WW-F014 */
+	FND_WEAK_CIPHER,	/* WW-F015 */
+	FND_EOL_SOFTWARE,	/* WW-F016 */
+	FND_NDPI,		/* WW-R<nn>: app/dpirisk.def */
 	FND_ALERT,		/* WW-A<gid>-<sid> */
 	FND_KIND_MAX
 };
@@ -83,7 +89,7 @@ struct finding {
 	const char	*remediation;
 	struct fnd_hit	*hits;
 	size_t		 nhits;
-	uint32_t	 gid, sid;	/* FND_ALERT */
+	uint32_t	 gid, sid;	/* FND_ALERT; FND_NDPI: sid nn */
 };
 
 struct fnd_list {
@@ -100,7 +106,7 @@ void		 findings_compute(struct fnd_dev *devs, size_t n,
 void		 findings_free(struct fnd_list *);
 
 const char	*fnd_sev_name(enum fnd_sev);	/* "critical", ... */
-/* "WW-F001" for a kind (FND_ALERT: "WW-A"). */
+/* "WW-F001" for a kind (FND_ALERT: "WW-A", FND_NDPI: "WW-R"). */
 const char	*fnd_kind_id(enum fnd_kind);
 
 /*

@@ -54,6 +54,7 @@ struct rp_macidx {
 
 struct rp {
 	const char	*path;
+	struct state	*st;		/* open already (not closed), or NULL */
 	struct rp_macidx *ix;
 	size_t		 nix;
 	struct device	**devs;		/* by id */
@@ -340,17 +341,20 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	char *p;
 	const char *base;
 
-	if ((st = state_open_readonly(r->path, err)) == NULL)
+	if ((st = r->st) == NULL &&
+	    (st = state_open_readonly(r->path, err)) == NULL)
 		return RP_EXIT_RUNTIME;
 	bl_config_defaults(&cfg);
 	if (state_load_devices(st, rp_dev_cb, r) != 0 ||
 	    state_load_baselines(st, &cfg, rp_bl_cb, r) != 0 ||
 	    state_load_alerts(st, rp_alert_cb, r) != 0) {
 		fprintf(err, "%s\n", state_errmsg(st));
-		state_close(st);
+		if (r->st == NULL)
+			state_close(st);
 		return RP_EXIT_RUNTIME;
 	}
-	state_close(st);
+	if (r->st == NULL)
+		state_close(st);
 
 	r->fd = xcalloc(r->n ? r->n : 1, sizeof(*r->fd));
 	for (i = 0, k = 0; i < r->n; i++) {
@@ -1364,6 +1368,41 @@ report_risks(const char *state, uint64_t **ids, int **risks, size_t *n,
 		(*ids)[i] = r.devs[i]->id;
 		(*risks)[i] = r.fd[i].risk;
 	}
+	*n = r.n;
+	rp_free(&r);
+	return 0;
+}
+
+int
+report_risks_of(struct state *st, struct brain_risk **out, size_t *n,
+    FILE *err)
+{
+	struct brain_risk *v;
+	struct rp r;
+	size_t i, k, len;
+
+	*out = NULL;
+	*n = 0;
+	memset(&r, 0, sizeof(r));
+	r.st = st;
+	if (rp_load(&r, false, err) != 0) {
+		rp_free(&r);
+		return -1;
+	}
+	v = xcalloc(r.n ? r.n : 1, sizeof(*v));
+	for (i = 0; i < r.n; i++) {
+		v[i].id = r.devs[i]->id;
+		v[i].risk = r.fd[i].risk;
+		v[i].nreasons = r.fd[i].nreasons;
+		for (k = 0, len = 0; k < r.fd[i].nreasons; k++)
+			len += strlen(r.fd[i].reasons[k]) + 1;
+		v[i].reasons = xcalloc(1, len + 1);
+		for (k = 0; k < r.fd[i].nreasons; k++) {
+			strlcat(v[i].reasons, r.fd[i].reasons[k], len + 1);
+			strlcat(v[i].reasons, "\n", len + 1);
+		}
+	}
+	*out = v;
 	*n = r.n;
 	rp_free(&r);
 	return 0;

@@ -36,6 +36,17 @@ int	report_write(const char *state, const char *out, enum report_format,
 int	report_risks(const char *state, uint64_t **ids, int **risks,
 	    size_t *n, FILE *err);
 
+/*
+ * The same, with each device's reasons, from a database the caller has
+ * open (the sensor's, for its device records: brain_config.risks): by
+ * device id, ascending.  0, or -1 with the message on err; free each
+ * one's reasons, then the array.
+ */
+struct brain_risk;
+struct state;
+int	report_risks_of(struct state *, struct brain_risk **, size_t *n,
+	    FILE *err);
+
 /* wardwatch report ... (argv[0] is "report"); the exit status. */
 int	report_main(int argc, char **argv);
 

@@ -303,6 +303,52 @@ test_records_and_observe(void **state)
 	fix_free(x);
 }
 
+/*
+ * The alert counts the assessment reads follow the flow's direction:
+ * the pump judged for what it accepted (by its policy and its
+ * baseline) counts the alerts as destination, for what it initiated
+ * as source.
+ */
+static void
+test_alert_count_direction(void **state)
+{
+	struct fix *x = fix_new(false, true);
+	struct brain_queue q = { 0 };
+	const struct brain_dev *pump;
+	size_t k, n9200 = 0, before;
+	char db[64];
+
+	(void)state;
+	ward(x, &q);
+	pump = x->b->devs[0];
+	assert_memory_equal(pump->d.mac, MAC_PUMP, 6);
+	flow(&q, 3 * SEC, MAC_MON, "10.20.0.51", MAC_PUMP, "10.20.0.50", 80,
+	    APP_HTTP);
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	assert_true(pump->nalerts >= 1);
+	for (k = 0; k < pump->nalerts; k++) {
+		n9200 += pump->alerts[k].gid == 9200;
+		assert_int_equal(pump->alerts[k].as_src, 0);
+		assert_int_equal(pump->alerts[k].as_dst, 1);
+	}
+	assert_int_equal(n9200, 1);
+	/* The pump initiates telnet to the monitor: new alerts, as
+	 * source. */
+	before = pump->nalerts;
+	flow(&q, 5 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51", 23,
+	    APP_TELNET);
+	brain_sync(x->b, 0, 6 * SEC, &q);
+	assert_true(pump->nalerts > before);
+	for (k = before; k < pump->nalerts; k++) {
+		assert_int_equal(pump->alerts[k].as_src, 1);
+		assert_int_equal(pump->alerts[k].as_dst, 0);
+	}
+	brain_queue_free(&q);
+	strlcpy(db, x->db, sizeof(db));
+	fix_free(x);
+	unlink(db);
+}
+
 /* A router, its own address included, is not a device to judge. */
 static void
 test_router_not_judged(void **state)
@@ -573,6 +619,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_allowed_and_violation),
 		cmocka_unit_test(test_records_and_observe),
+		cmocka_unit_test(test_alert_count_direction),
 		cmocka_unit_test(test_router_not_judged),
 		cmocka_unit_test(test_learning),
 		cmocka_unit_test(test_learning_run_end),

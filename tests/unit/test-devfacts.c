@@ -563,6 +563,18 @@ test_devfacts_others(void **state)
 		{ C, EVIDENCE_HTTP_USER_AGENT, "InfusionLink/2.1" },
 		{ S, EVIDENCE_HTTP_SERVER, "nginx" },
 	};
+	static const struct want basic[] = {
+		{ C, EVIDENCE_HTTP_USER_AGENT, "InfusionLink/2.1" },
+		{ C, EVIDENCE_HTTP_BASIC_AUTH, "client" },
+		{ S, EVIDENCE_HTTP_BASIC_AUTH, "server" },
+		{ S, EVIDENCE_HTTP_SERVER, "nginx" },
+	};
+	static const struct want tls_server[] = {
+		{ S, EVIDENCE_TLS_SERVER_VERSION, "TLSv1" },
+		{ S, EVIDENCE_TLS_WEAK_CIPHER, "RC4 0x0005" },
+		{ S, EVIDENCE_TLS_CERT_NOT_AFTER, "2019-01-01T00:00:00" },
+		{ S, EVIDENCE_TLS_CERT_SELF_SIGNED, "CN=pump-17" },
+	};
 	static const struct want tls[] = {
 		{ C, EVIDENCE_TLS_SNI, "pumps.example" },
 		{ C, EVIDENCE_TLS_JA3, "e7d705a3286e19ea42f587b344ee6865" },
@@ -594,6 +606,14 @@ test_devfacts_others(void **state)
 	strcpy(h->server, "nginx");
 	expect_evidence(facts_of(APP_HTTP, APP_DIR_TOCLIENT, h), http,
 	    NELEM(http));
+	/* Basic credentials: both ends told, never the credentials (the
+	 * fact has none); any other scheme tells nothing. */
+	h->authorization = true;
+	expect_evidence(facts_of(APP_HTTP, APP_DIR_TOCLIENT, h), http,
+	    NELEM(http));
+	h->basic_auth = true;
+	expect_evidence(facts_of(APP_HTTP, APP_DIR_TOCLIENT, h), basic,
+	    NELEM(basic));
 	free(h);
 
 	assert_non_null(ts = calloc(1, sizeof(*ts)));
@@ -606,6 +626,23 @@ test_devfacts_others(void **state)
 	ts->client.seen = true;
 	expect_evidence(facts_of(APP_TLS, APP_DIR_TOCLIENT, &tf), tls,
 	    NELEM(tls));
+	/* The server's side: TLS 1.2 with a strong suite and a CA's
+	 * certificate tells its expiry only; TLS 1.0, RC4 and a
+	 * certificate it issued itself tell all. */
+	ts->client.seen = false;
+	ts->server.seen = ts->cert.seen = true;
+	ts->server.version = 0x0303;
+	ts->server.cipher = 0xc02f;
+	strcpy(ts->cert.subject, "CN=pump-17");
+	strcpy(ts->cert.issuer, "CN=Hospital CA");
+	strcpy(ts->cert.notafter, "2019-01-01T00:00:00");
+	expect_evidence(facts_of(APP_TLS, APP_DIR_TOCLIENT, &tf),
+	    &tls_server[2], 1);
+	ts->server.version = 0x0301;
+	ts->server.cipher = 0x0005;
+	strcpy(ts->cert.issuer, "CN=pump-17");
+	expect_evidence(facts_of(APP_TLS, APP_DIR_TOCLIENT, &tf), tls_server,
+	    NELEM(tls_server));
 	free(ts);
 
 	memset(&cs, 0, sizeof(cs));
@@ -829,6 +866,51 @@ test_devfacts_sink_hosts(void **state)
 	assert_memory_equal(q.ev[3].end[0].ip.a + 12, d->yiaddr, 4);
 	assert_int_equal(q.ev[3].vlan, 20);
 	free(d);
+	brain_queue_free(&q);
+}
+
+/*
+ * A flow's end: its FLOW event, then what nDPI saw wrong with it: an
+ * SNMP v1 or v2c message about both ends, each risk about the ends
+ * dpirisk.def names (the client for a numeric HTTP host, both for
+ * cleartext credentials, the server for a non-standard port); nothing
+ * more for SNMPv3 or no risk.
+ */
+static void
+test_devfacts_flow_weak(void **state)
+{
+	struct brain_queue q;
+	struct app_flow_weak w;
+	struct flow f;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	memset(&w, 0, sizeof(w));
+	w.snmp = 3;
+	devfacts_flow_end(&q, &f, &w);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.ev[0].kind, BRAIN_EV_FLOW);
+	q.n = 0;
+	devfacts_flow_end(&q, &f, NULL);
+	assert_int_equal(q.n, 1);
+
+	q.n = 0;
+	w.snmp = 2;
+	w.risks = UINT64_C(1) << 8 | UINT64_C(1) << 31 | UINT64_C(1) << 5;
+	devfacts_flow_end(&q, &f, &w);
+	assert_int_equal(q.n, 1 + 2 + 1 + 1 + 2);
+	assert_int_equal(q.ev[0].kind, BRAIN_EV_FLOW);
+	expect_event(&q.ev[1], cli_mac, EVIDENCE_SNMP_VERSION, "v2c");
+	expect_event(&q.ev[2], srv_mac, EVIDENCE_SNMP_VERSION, "v2c");
+	expect_event(&q.ev[3], srv_mac, EVIDENCE_NDPI_RISK,
+	    "non-standard-port");
+	expect_event(&q.ev[4], cli_mac, EVIDENCE_NDPI_RISK,
+	    "http-numeric-host");
+	expect_event(&q.ev[5], cli_mac, EVIDENCE_NDPI_RISK,
+	    "cleartext-credentials");
+	expect_event(&q.ev[6], srv_mac, EVIDENCE_NDPI_RISK,
+	    "cleartext-credentials");
 	brain_queue_free(&q);
 }
 
@@ -1211,6 +1293,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_sink_values),
 		cmocka_unit_test(test_devfacts_sink_hosts),
 		cmocka_unit_test(test_devfacts_repeats),
+		cmocka_unit_test(test_devfacts_flow_weak),
 		cmocka_unit_test(test_devfacts_lldp),
 		cmocka_unit_test(test_devfacts_service_types),
 		cmocka_unit_test(test_devfacts_service_at_start),

@@ -515,6 +515,73 @@ test_dpi_risks_kept_after_done(void **state)
 	dpi_flow_free(f);
 }
 
+/*
+ * The version of an SNMP flow's message: v1 and v2c with a community,
+ * v3, and nothing for a message that is not SNMP's.  The TLS flow
+ * above had a risk: its number is ours (app/dpirisk.def: nDPI's "TLS
+ * (probably) Not Carrying HTTPS" is tls-not-https, WW-R11).
+ */
+static void
+test_dpi_snmp_version(void **state)
+{
+	/* GetRequest sysName.0, community "hosp-ro-7f3" (RFC 3416). */
+	static const uint8_t v2c[] = {
+		0x30, 0x29, 0x02, 0x01, 0x01,
+		0x04, 0x0b, 'h', 'o', 's', 'p', '-', 'r', 'o', '-', '7', 'f',
+		'3',
+		0xa0, 0x17, 0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02, 0x01,
+		0x00, 0x02, 0x01, 0x00, 0x30, 0x09, 0x30, 0x07, 0x06, 0x03,
+		0x2b, 0x06, 0x01, 0x05, 0x00,
+	};
+	static const uint8_t v3[] = {
+		0x30, 0x3a, 0x02, 0x01, 0x03,
+		0x30, 0x0f, 0x02, 0x02, 0x4a, 0x69, 0x02, 0x03, 0x00, 0xff,
+		0xe3, 0x04, 0x01, 0x04, 0x02, 0x01, 0x03,
+		0x04, 0x10, 0x30, 0x0e, 0x04, 0x00, 0x02, 0x01, 0x00, 0x02,
+		0x01, 0x00, 0x04, 0x00, 0x04, 0x00, 0x04, 0x00,
+		0x30, 0x12, 0x04, 0x00, 0x04, 0x00, 0xa0, 0x0c, 0x02, 0x02,
+		0x37, 0xf0, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x00,
+	};
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	const char *names[64];
+	uint8_t msg[sizeof(v2c)];
+	unsigned want;
+
+	for (want = 1; want <= 3; want++) {
+		memcpy(msg, v2c, sizeof(v2c));
+		msg[4] = (uint8_t)(want - 1);
+		assert_non_null(f = dpi_flow_new(eng));
+		conv_init(&c, IPPROTO_UDP_, 40016, 161);
+		if (want == 3)
+			conv_send(eng, f, &c, 0, 0, v3, sizeof(v3));
+		else
+			conv_send(eng, f, &c, 0, 0, msg, sizeof(msg));
+		if (dpi_app_proto(f) == NULL ||
+		    strcmp(dpi_app_proto(f), "snmp") != 0)
+			fail_msg("version %u: not labelled snmp", want);
+		assert_int_equal(dpi_snmp_version(f), want);
+		dpi_flow_free(f);
+	}
+	/* DNS: not SNMP. */
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40017, 53);
+	conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
+	assert_int_equal(dpi_snmp_version(f), 0);
+	dpi_flow_free(f);
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40018, 443);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, tls_client_hello,
+	    sizeof(tls_client_hello));
+	assert_int_equal(dpi_risks(f, names, 64), 1);
+	assert_string_equal(names[0], "TLS (probably) Not Carrying HTTPS");
+	assert_int_equal(dpi_risk_ids(f), UINT64_C(1) << 11);
+	dpi_flow_free(f);
+}
+
 /* Deterministic bytes (xorshift32) so a failure reproduces. */
 static void
 fill_random(uint8_t *p, size_t n, uint32_t *x)
@@ -1174,6 +1241,7 @@ main(void)
 		cmocka_unit_test(test_dpi_dhcp),
 		cmocka_unit_test(test_dpi_ssdp_lowercased),
 		cmocka_unit_test(test_dpi_risks_kept_after_done),
+		cmocka_unit_test(test_dpi_snmp_version),
 		cmocka_unit_test(test_dpi_unknown_done_at_limit),
 		cmocka_unit_test(test_dpi_flow_free_null_and_done),
 		cmocka_unit_test(test_dpi_flow_memuse),

@@ -285,6 +285,103 @@ test_findings_each_kind(void **unused)
 	}
 }
 
+/*
+ * The weaknesses parsers and nDPI leave as evidence: HTTP Basic
+ * (WW-F012), SNMP v1/v2c (WW-F013), a self-signed or expired
+ * certificate (WW-F014: expired when older than its first sighting),
+ * a weak cipher (WW-F015), a server's old TLS (WW-F006), nDPI's risks
+ * (WW-R<nn>, one finding per risk, unknown names ignored; a device's
+ * cleartext-credentials risk goes when WW-F012 names it, its unsafe
+ * protocol when WW-F013 does), end-of-life software by the versions
+ * devices tell (WW-F016).  Near
+ * misses (a certificate expiring after it was seen, an SNMPv3-only
+ * device has no evidence at all) make none.
+ */
+static void
+test_findings_weaknesses(void **unused)
+{
+	struct device *d[4];
+	struct fnd_dev fd[4];
+	struct fnd_list l;
+	const struct finding *f;
+	size_t i;
+
+	(void)unused;
+	d[0] = mkdev("patient-monitor", 20, 1);
+	dev_add_evidence(d[0], "http.basic_auth", "server", TS);
+	dev_add_evidence(d[0], "snmp.version", "v2c", TS);
+	dev_add_evidence(d[0], "tls.cert_self_signed", "CN=mon-1", TS);
+	dev_add_evidence(d[0], "tls.cert_not_after", "2019-01-01T00:00:00",
+	    TS);
+	dev_add_evidence(d[0], "tls.weak_cipher", "RC4 0x0005", TS);
+	dev_add_evidence(d[0], "tls.server_version", "TLSv1", TS);
+	dev_add_evidence(d[0], "ndpi.risk", "unsafe-protocol", TS);
+	dev_add_evidence(d[0], "ndpi.risk", "tls-cert-too-long", TS);
+	dev_add_evidence(d[0], "ndpi.risk", "no-such-risk", TS);
+	dev_add_evidence(d[0], "ndpi.risk", "cleartext-credentials", TS);
+	dev_add_evidence(d[0], "ssh.software", "OpenSSH_5.3", TS);
+	d[1] = mkdev("clinical-workstation", 40, 2);
+	dev_add_evidence(d[1], "http.basic_auth", "client", TS);
+	dev_add_evidence(d[1], "snmp.version", "v1", TS);
+	dev_add_evidence(d[1], "ndpi.risk", "unsafe-protocol", TS);
+	dev_add_evidence(d[1], "os.windows_version", "Windows 7 or Server "
+	    "2008 R2 (6.1 build 7601)", TS);
+	/* Expires after it was seen: valid then. */
+	d[2] = mkdev("printer", 40, 3);
+	dev_add_evidence(d[2], "tls.cert_not_after", "2030-01-01T00:00:00",
+	    TS);
+	dev_add_evidence(d[2], "tls.cert_not_after", "garbage", TS);
+	dev_add_evidence(d[2], "ndpi.risk", "unsafe-protocol", TS);
+	dev_add_evidence(d[2], "ssh.software", "OpenSSH_9.2p1", TS);
+	dev_add_evidence(d[2], "ssh.software", "dropbear_2022.83", TS);
+	d[3] = mkdev("infusion-pump", 20, 4);
+	dev_add_evidence(d[3], "ndpi.risk", "cleartext-credentials", TS);
+	dev_add_evidence(d[3], "os.windows_version", "Windows 10 or Server "
+	    "2016/2019 (10.0 build 19045)", TS);
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < 4; i++)
+		fd[i].d = d[i];
+	findings_compute(fd, 4, &l);
+	expect(&l, "WW-F012", (const size_t[]){ 0, 1 }, 2);
+	expect(&l, "WW-F013", (const size_t[]){ 0, 1 }, 2);
+	expect(&l, "WW-F014", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F015", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-F006", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-R17", (const size_t[]){ 2 }, 1);
+	expect(&l, "WW-R27", (const size_t[]){ 0 }, 1);
+	expect(&l, "WW-R31", (const size_t[]){ 3 }, 1);
+	expect(&l, "WW-F016", (const size_t[]){ 0, 1 }, 2);
+	assert_non_null(strstr(find(&l, "WW-F016")->hits[1].evidence,
+	    "os.windows_version \"Windows 7 or Server 2008 R2"));
+	f = find(&l, "WW-F014");
+	assert_non_null(strstr(f->hits[0].evidence, "self-signed "
+	    "certificate \"CN=mon-1\""));
+	assert_non_null(strstr(f->hits[0].evidence, "expired 2019-01-01, "
+	    "presented 2023-11-14"));
+	assert_non_null(strstr(find(&l, "WW-F013")->hits[1].evidence,
+	    "SNMPv1"));
+	assert_non_null(strstr(find(&l, "WW-F015")->hits[0].evidence,
+	    "RC4 0x0005"));
+	assert_non_null(strstr(find(&l, "WW-F012")->hits[0].evidence,
+	    "as a server"));
+	f = find(&l, "WW-R17");
+	assert_int_equal(f->kind, FND_NDPI);
+	assert_int_equal(f->sev, FND_MEDIUM);
+	assert_non_null(strstr(f->title, "Unsafe protocol"));
+	assert_non_null(f->remediation);
+	/* 9 ids and no more: the unknown risk made none. */
+	assert_int_equal(l.n, 9);
+	/* The weaknesses weigh in the monitor's risk. */
+	assert_true(fd[0].risk > fd[3].risk);
+	assert_int_equal(fd[2].nfindings, 1);
+	assert_int_equal(fd[3].nfindings, 1);
+	findings_free(&l);
+	for (i = 0; i < 4; i++) {
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
 struct al_sum {
 	uint64_t	 src, dst, first, last;
 	size_t		 n;
@@ -386,6 +483,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_risk_monotonic),
 		cmocka_unit_test(test_findings_each_kind),
+		cmocka_unit_test(test_findings_weaknesses),
 		cmocka_unit_test(test_state_alerts),
 	};
 

@@ -126,6 +126,7 @@ test_http_transaction(void **unused)
 	assert_string_equal(c.tx[0].host, "Pump-17.ward3.example:8080");
 	assert_string_equal(c.tx[0].user_agent, "InfusionAgent/2.1");
 	assert_true(c.tx[0].authorization);
+	assert_true(c.tx[0].basic_auth);
 	assert_true(c.tx[0].cookie);
 	assert_int_equal(c.tx[0].status, 200);
 	assert_string_equal(c.tx[0].server, "lighttpd/1.4.59");
@@ -134,6 +135,45 @@ test_http_transaction(void **unused)
 	assert_int_equal(c.tx[0].resp_length, 13);
 	assert_int_equal(ctx.n_anom, 0);
 	http_parser.state_free(st);
+}
+
+/* Only the Basic scheme (any case) is Basic; the credentials are never
+ * kept, whatever the scheme. */
+static void
+test_http_auth_scheme(void **unused)
+{
+	static const struct {
+		const char	*field;
+		bool		 basic;
+	} cases[] = {
+		{ "Authorization: basic dXNlcjpwdw==", true },
+		{ "Proxy-Authorization: BASIC\tdXNlcjpwdw==", true },
+		{ "Authorization: Bearer dXNlcjpwdw==", false },
+		{ "Authorization: Basically dXNlcjpwdw==", false },
+		{ "Authorization: Basic", false },
+		{ "X-Authorization: Basic dXNlcjpwdw==", false },
+	};
+	struct app_ctx ctx;
+	struct capture c;
+	char req[256];
+	size_t i;
+	int n;
+	void *st;
+
+	(void)unused;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: a\r\n"
+		    "%s\r\n\r\n", cases[i].field);
+		st = feed2(&ctx, &c, req, (size_t)n, NULL, 0, resp_200,
+		    sizeof(resp_200) - 1, NULL, 0);
+		assert_int_equal(c.n, 1);
+		if (c.tx[0].basic_auth != cases[i].basic)
+			fail_msg("%s: basic_auth %d", cases[i].field,
+			    c.tx[0].basic_auth);
+		assert_null(memmem(&c.tx[0], sizeof(c.tx[0]), "dXNlcjpwdw",
+		    10));
+		http_parser.state_free(st);
+	}
 }
 
 static void
@@ -779,6 +819,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_transaction),
+		cmocka_unit_test(test_http_auth_scheme),
 		cmocka_unit_test(test_http_pipelined),
 		cmocka_unit_test(test_http_chunked_request),
 		cmocka_unit_test(test_http_truncations),

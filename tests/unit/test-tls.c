@@ -815,6 +815,43 @@ test_tls_gap(void **unused)
 }
 
 /* Versions as Suricata names them (its SSLVersionToString). */
+/* Weak suites by what makes them weak; strong ones are not. */
+static void
+test_tls_cipher_weakness(void **unused)
+{
+	static const struct {
+		uint16_t	 id;
+		const char	*what;
+	} cases[] = {
+		{ 0x0000, "NULL" },	/* TLS_NULL_WITH_NULL_NULL */
+		{ 0x0002, "NULL" },	/* RSA_WITH_NULL_SHA */
+		{ 0x0003, "EXPORT" },	/* RSA_EXPORT_WITH_RC4_40_MD5 */
+		{ 0x0017, "EXPORT" },	/* DH_anon_EXPORT_WITH_RC4_40_MD5 */
+		{ 0x0034, "anon" },	/* DH_anon_WITH_AES_128_CBC_SHA */
+		{ 0x0005, "RC4" },	/* RSA_WITH_RC4_128_SHA */
+		{ 0xc011, "RC4" },	/* ECDHE_RSA_WITH_RC4_128_SHA */
+		{ 0x0009, "DES" },	/* RSA_WITH_DES_CBC_SHA */
+		{ 0x000a, "3DES" },	/* RSA_WITH_3DES_EDE_CBC_SHA */
+		{ 0xc012, "3DES" },	/* ECDHE_RSA_WITH_3DES_EDE_CBC_SHA */
+		{ 0x002f, NULL },	/* RSA_WITH_AES_128_CBC_SHA */
+		{ 0xc02f, NULL },	/* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
+		{ 0x1301, NULL },	/* TLS_AES_128_GCM_SHA256 */
+		{ 0xcca8, NULL },	/* ECDHE_RSA_WITH_CHACHA20_POLY1305 */
+	};
+	size_t i;
+	const char *w;
+
+	(void)unused;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		w = tls_cipher_weakness(cases[i].id);
+		if (cases[i].what == NULL ? w != NULL : w == NULL ||
+		    strcmp(w, cases[i].what) != 0)
+			fail_msg("0x%04x: %s, want %s", cases[i].id,
+			    w != NULL ? w : "none", cases[i].what != NULL ?
+			    cases[i].what : "none");
+	}
+}
+
 static void
 test_tls_version_names(void **unused)
 {
@@ -1017,6 +1054,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tls_client_hello),
+		cmocka_unit_test(test_tls_cipher_weakness),
 		cmocka_unit_test(test_tls_server_flight),
 		cmocka_unit_test(test_tls_every_truncation),
 		cmocka_unit_test(test_tls_every_split),
