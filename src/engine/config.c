@@ -1790,6 +1790,12 @@ load_output(struct cfgyaml *y, const struct cfgyaml_node *item,
 		cfgyaml_error(y, body, "outputs: eve-log: ca-file and "
 		    "cert-file are for transport: tls (or relp with "
 		    "relp: { tls: yes })");
+	/* librelp takes a client without a certificate as anonymous and
+	 * then checks neither the collector's name nor its chain fully. */
+	if (sp.relp_tls && sp.cert_file == NULL)
+		cfgyaml_error(y, body, "outputs: eve-log: relp: { tls: yes } "
+		    "needs cert-file (librelp checks the collector's name "
+		    "only when it has a client certificate)");
 	if ((sp.relp_tls || sp.relp_window != 0) &&
 	    (sp.kind != OUTK_SYSLOG || sp.transport != OUTT_RELP))
 		cfgyaml_error(y, body, "outputs: eve-log: relp: is for "

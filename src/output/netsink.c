@@ -102,6 +102,7 @@ struct netsink {
 	bool		 hooked;	/* relp_dbg has seen a count */
 	uint64_t	 dels;		/* acknowledgements librelp took */
 	bool		 rerr;		/* librelp reported an error */
+	bool		 rauth;		/* about a certificate */
 	char		 rwhy[256];
 #endif
 	bool		 ever;		/* connected once */
@@ -717,6 +718,8 @@ relp_onerr(void *usr, char *obj, char *msg, relpRetVal code)
 	if (ns == NULL)
 		return;
 	ns->rerr = true;
+	if (ns->rauth)
+		return;		/* the certificate's message says more */
 	snprintf(ns->rwhy, sizeof(ns->rwhy), "%s (librelp %d)", msg,
 	    (int)code);
 }
@@ -728,7 +731,7 @@ relp_onautherr(void *usr, char *info, char *msg, relpRetVal code)
 
 	if (ns == NULL)
 		return;
-	ns->rerr = true;
+	ns->rerr = ns->rauth = true;
 	snprintf(ns->rwhy, sizeof(ns->rwhy), "certificate not accepted: %s: "
 	    "%s (librelp %d)", msg, info != NULL ? info : "", (int)code);
 }
@@ -787,7 +790,7 @@ relp_connect(struct netsink *ns)
 	relpRetVal r;
 
 	relp_cur = ns;
-	ns->rerr = false;
+	ns->rerr = ns->rauth = false;
 	ns->rwhy[0] = '\0';
 	snprintf(port, sizeof(port), "%u", sp->port);
 	if (relpEngineCltConstruct(ns->re, &ns->rclt) != RELP_RET_OK) {
