@@ -32,7 +32,7 @@ notok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | head -15 | cut -c1-300 | sed 's/^/# /'
 }
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
-N=8
+N=9
 echo "1..$N"
 
 RSYSLOGD=$(command -v rsyslogd || ls /usr/sbin/rsyslogd 2>/dev/null)
@@ -58,6 +58,32 @@ elif [ "$have_relp" = no ] && [ "$rc" -ne 0 ] &&
 	ok "built without librelp: transport: relp is an error naming the library"
 else
 	notok "transport: relp with librelp=$have_relp: exit $rc" "$(cat "$d/out")"
+fi
+
+# RELP inside TLS without a client certificate (librelp would check
+# nothing of the collector's), relp: settings on another transport.
+cat >"$d/c2.yaml" <<CONF
+outputs:
+  - eve-log:
+      filetype: syslog
+      server: 127.0.0.1
+      transport: relp
+      relp: { tls: yes }
+      ca-file: /dev/null
+  - eve-log:
+      filetype: syslog
+      server: 127.0.0.1
+      transport: tcp
+      relp: { window: 64 }
+CONF
+"$WW" -T -c "$d/c2.yaml" >"$d/out2" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ] &&
+    grep -q 'c2.yaml:3:7: .*relp: { tls: yes } needs cert-file' "$d/out2" &&
+    grep -q 'c2.yaml:9:7: .*relp: is for syslog with transport: relp' "$d/out2"; then
+	ok "relp TLS without cert-file, relp: on transport tcp: file:line:col errors"
+else
+	notok "relp config errors: exit $rc" "$(cat "$d/out2")"
 fi
 
 if [ -z "$RSYSLOGD" ] || [ "$have_relp" = no ] ||
