@@ -32,7 +32,7 @@ notok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | head -15 | cut -c1-300 | sed 's/^/# /'
 }
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
-N=9
+N=10
 echo "1..$N"
 
 RSYSLOGD=$(command -v rsyslogd || ls /usr/sbin/rsyslogd 2>/dev/null)
@@ -105,14 +105,14 @@ free_port() {
 }
 
 # rsyslogd with imrelp on port $2 storing each MSG in $1/msg.txt, extra
-# imrelp settings in $3.  The ruleset's queue is Direct: rsyslog writes
+# imrelp settings in $3, module settings in $4, maxMessageSize $5 (1m).  The ruleset's queue is Direct: rsyslog writes
 # a record to its file before imrelp acknowledges it (an in-memory
 # queue would acknowledge first, and a kill -9 would lose what it held).
 start_rsyslog() {
 	d=$1
 	mkdir -p "$d/work"
 	cat >"$d/rs.conf" <<CONF
-global(workDirectory="$d/work" maxMessageSize="1m")
+global(workDirectory="$d/work" maxMessageSize="${5:-1m}")
 module(load="imrelp" $4)
 input(type="imrelp" port="$2" ruleset="r" $3)
 template(name="msgonly" type="string" string="%msg%\\n")
@@ -268,6 +268,32 @@ if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ -n "$left" ] &&
 else
 	notok "RELP end of run without the collector: exit $rc1/$rc2, left '$left'" \
 	    "$(summary "$d/out"; summary "$d/out2"; cat "$d/err" | head -3)"
+fi
+
+# A collector that closes the session on records larger than it takes
+# (imrelp maxDataSize 2k, oversizeMode abort): each such record is
+# dropped after five sessions in a row ended on it, counted and named;
+# every other record arrives, once, in order, and the run goes on.
+d="$tmp/oversize"; mkdir -p "$d"; free_port
+start_rsyslog "$d" "$p" 'maxDataSize="2k" oversizeMode="abort"' "" 2k
+conf "$d" "$p" "      spool: { max-size: 16mb }"
+"$WW" -r "$PCAP" -l "$d" -c "$d/c.yaml" >"$d/out" 2>"$d/err"
+rc=$?
+stop_rsyslog
+grep -o 'on the record of seq [0-9]*' "$d/err" | awk '{ print $NF }' >"$d/named"
+jq -r .seq "$d/msg.txt" >"$d/got"
+jq -r .seq "$d/eve.json" >"$d/seqs"
+grep -vxF -f "$d/got" "$d/seqs" >"$d/missing"
+# eve.json without the records named
+paste "$d/seqs" "$d/eve.json" | awk -F '\t' 'NR == FNR { m[$1]; next }
+    !($1 in m)' "$d/missing" - | cut -f2- >"$d/want"
+dr=$(summary "$d/out" | grep -o '[0-9]* DROPPED' | cut -d' ' -f1)
+if [ "$rc" -eq 2 ] && [ -s "$d/named" ] && cmp -s "$d/named" "$d/missing" &&
+    [ "$dr" = "$(wc -l <"$d/named")" ] && cmp -s "$d/want" "$d/msg.txt"; then
+	ok "RELP: a collector that closes the session on $dr records too large for it: those dropped, counted and named, the other $(wc -l <"$d/msg.txt") delivered once, in order (exit 2)"
+else
+	notok "RELP oversized records: exit $rc, dropped '$dr', named $(wc -l <"$d/named"), missing $(wc -l <"$d/missing")" \
+	    "$(summary "$d/out"; head -3 "$d/err")"
 fi
 
 # RELP inside TLS: a CA, a certificate for collector.test.

@@ -104,6 +104,10 @@ struct netsink {
 	bool		 rerr;		/* librelp reported an error */
 	bool		 rauth;		/* about a certificate */
 	char		 rwhy[256];
+	uint64_t	 sdels;		/* dels when the session opened */
+	uint64_t	 sopen;		/* ms, when it opened */
+	uint64_t	 stuck_seq;	/* first in flight at the last break */
+	unsigned	 stuck;		/* breaks in a row on it, no ack */
 #endif
 	bool		 ever;		/* connected once */
 	uint64_t	 next_try;	/* ms, monotonic */
@@ -685,6 +689,8 @@ ns_spool_put(struct netsink *ns, struct msg *m)
  * answered means every record was acknowledged.
  */
 #define NS_RELP_WINDOW	128
+#define NS_RELP_POISON	5	/* sessions closed on one record */
+#define NS_RELP_END	1000	/* sessions at the end of a run */
 
 /* librelp's client calls are made on the delivery thread only. */
 static _Thread_local struct netsink *relp_cur;
@@ -823,7 +829,52 @@ relp_connect(struct netsink *ns)
 		    "librelp cannot open a session");
 		return -1;
 	}
+	ns->sdels = ns->dels;
+	ns->sopen = mono_ms();
 	return 0;
+}
+
+/*
+ * A collector that closes the session on one record (too large for
+ * it: imrelp's oversizeMode="abort") would get it again forever and
+ * nothing after it: after NS_RELP_POISON sessions in a row that ended
+ * with it first in flight and nothing acknowledged, it is dropped and
+ * counted.  A session that ended on a timeout (a collector that hangs)
+ * does not count: only one the collector closed at once.
+ */
+static void
+relp_poison(struct netsink *ns)
+{
+	struct msg *m = ns->ih;
+
+	if (m == NULL || !ns->hooked || ns->dels != ns->sdels ||
+	    mono_ms() - ns->sopen >= NS_TIMEOUT_MS) {
+		ns->stuck = 0;
+		return;
+	}
+	if (ns->stuck == 0 || m->seq != ns->stuck_seq) {
+		ns->stuck_seq = m->seq;
+		ns->stuck = 1;
+		return;
+	}
+	if (++ns->stuck < NS_RELP_POISON)
+		return;
+	log_warnx("output %s: the collector closed the session %u times on "
+	    "the record of seq %" PRIu64 " (%zu bytes) without acknowledging "
+	    "it: dropped (larger than it takes?)", ns->name, ns->stuck,
+	    m->seq, m->len);
+	ns->ih = m->next;
+	if (ns->ih == NULL)
+		ns->it = NULL;
+	ns->in--;
+	if (m->spooled) {
+		spool_consume_to(ns->spool, m->after, 1);
+		if (--ns->ispool == 0)
+			ns->rpos = 0;
+	}
+	atomic_fetch_add(&ns->s.c.dropped, 1);
+	free(m);
+	ns->stuck = 0;
 }
 
 /* The session is gone: librelp's copies with it. */
@@ -832,6 +883,7 @@ relp_drop(struct netsink *ns)
 {
 	relp_cur = ns;
 	relp_acked(ns);
+	relp_poison(ns);
 	if (ns->rclt != NULL)
 		relpEngineCltDestruct(ns->re, &ns->rclt);
 	ns->rclt = NULL;
@@ -939,6 +991,7 @@ relp_finish(struct netsink *ns)
 		    ns->in);
 	else if (!ns->rerr)
 		relp_pop(ns, ns->in);
+	relp_poison(ns);
 	if (ns->in > 0)
 		ns_err(ns, "close", "records not acknowledged");
 	atomic_store(&ns->connected, false);
@@ -969,35 +1022,52 @@ relp_unwind(struct netsink *ns, struct msg *list)
 	return keep;
 }
 
-/* One round of the delivery thread for RELP; returns what is unsent. */
+/*
+ * One round of the delivery thread for RELP; returns what is unsent.
+ * At the end of a run, while the collector is there, what a broken
+ * session left is sent again (and a record it refuses is dropped in the
+ * end, relp_poison).
+ */
 static struct msg *
 relp_round(struct netsink *ns, struct msg *list, bool stop)
 {
-	if (!atomic_load(&ns->connected) && (mono_ms() >= ns->next_try ||
-	    stop)) {
-		if (relp_connect(ns) == 0) {
-			ns->delay = NS_RETRY_MIN_MS;
-			if (ns->ever)
-				atomic_fetch_add(&ns->s.c.reconnects, 1);
-			if (ns->ever || ns->last_err != 0)
-				log_info("output %s: connected", ns->name);
-			ns->ever = true;
-			ns->last_err = 0;
-			atomic_store(&ns->connected, true);
-		} else {
-			ns->next_try = mono_ms() + ns->delay;
-			ns->delay = ns->delay * 2 > NS_RETRY_MAX_MS ?
-			    NS_RETRY_MAX_MS : ns->delay * 2;
+	bool reached;
+	int tries = 0;
+
+	for (;;) {
+		if (!atomic_load(&ns->connected) && (mono_ms() >=
+		    ns->next_try || stop)) {
+			if (relp_connect(ns) == 0) {
+				ns->delay = NS_RETRY_MIN_MS;
+				if (ns->ever)
+					atomic_fetch_add(&ns->s.c.reconnects,
+					    1);
+				if (ns->ever || ns->last_err != 0)
+					log_info("output %s: connected",
+					    ns->name);
+				ns->ever = true;
+				ns->last_err = 0;
+				atomic_store(&ns->connected, true);
+			} else {
+				ns->next_try = mono_ms() + ns->delay;
+				ns->delay = ns->delay * 2 > NS_RETRY_MAX_MS ?
+				    NS_RETRY_MAX_MS : ns->delay * 2;
+			}
 		}
+		reached = atomic_load(&ns->connected);
+		if (ns->spool != NULL && atomic_load(&ns->connected))
+			relp_replay(ns);
+		if (atomic_load(&ns->connected))
+			list = relp_send_list(ns, list);
+		if (stop && atomic_load(&ns->connected))
+			relp_finish(ns);
+		if (!atomic_load(&ns->connected))
+			list = relp_unwind(ns, list);
+		if (!stop || !reached || ++tries > NS_RELP_END ||
+		    (list == NULL && ns->ih == NULL && (ns->spool == NULL ||
+		    spool_count(ns->spool) == 0)))
+			break;
 	}
-	if (ns->spool != NULL && atomic_load(&ns->connected))
-		relp_replay(ns);
-	if (atomic_load(&ns->connected))
-		list = relp_send_list(ns, list);
-	if (stop && atomic_load(&ns->connected))
-		relp_finish(ns);
-	if (!atomic_load(&ns->connected))
-		list = relp_unwind(ns, list);
 	return list;
 }
 #endif /* HAVE_LIBRELP */
