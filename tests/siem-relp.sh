@@ -22,7 +22,7 @@ pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	sleep 0.2
-	rm -rf "$tmp"
+	[ -n "$KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
 i=0
@@ -34,6 +34,16 @@ notok() {
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
 N=10
 echo "1..$N"
+
+# The ASan build: librelp 1.11 leaks on its own (its client keeps the
+# permitted-peer list and each TLS connection's peer certificate, and
+# the send buffer of a frame a broken session could not send); those
+# leaks are suppressed by librelp's module.  Under OpenSSL's
+# allocations librelp shows only with full stacks, so the TLS runs
+# unwind slowly (tls_env).  Anything else still fails the test.
+printf 'leak:librelp.so\n' >"$tmp/lsan.supp"
+export LSAN_OPTIONS="suppressions=$tmp/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+tls_env="ASAN_OPTIONS=fast_unwind_on_malloc=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 
 RSYSLOGD=$(command -v rsyslogd || ls /usr/sbin/rsyslogd 2>/dev/null)
 have_relp=no
@@ -331,7 +341,8 @@ for case in good bad name; do
       key-file: $d/clt.key
       tls-name: $name"
 	sed -i "s/filename: eve.json/filename: eve-$case.json/" "$d/c.yaml"
-	"$WW" -r "$PCAP" -l "$d" -c "$d/c.yaml" >"$d/out-$case" 2>"$d/err-$case"
+	env "$tls_env" "$WW" -r "$PCAP" -l "$d" -c "$d/c.yaml" >"$d/out-$case" \
+	    2>"$d/err-$case"
 	eval "rc_$case=\$?"
 	sleep 0.3
 done
