@@ -10,7 +10,8 @@
  * a collector that was stopped is noticed before records are written
  * into a dead socket rather than after; a collector killed while a
  * batch is in flight can still lose what the kernel took (plain syslog
- * over TCP has no acknowledgements; Redis has, and loses nothing).
+ * over TCP has no acknowledgements; Redis and RELP have, and lose
+ * nothing: RELP's own delivery is below, relp_round).
  */
 #include <config.h>
 
