@@ -222,15 +222,16 @@ else
 fi
 
 # The same without a spool: what was not acknowledged waits in memory.
+# Once killed, once stopped (rsyslog then says "serverclose").
 d="$tmp/kill-nospool"; mkdir -p "$d"; free_port
 start_rsyslog "$d" "$p"
 conf "$d" "$p" ""
 python3 "$TRICKLE" "$PCAP" 30 3 | "$WW" -r - -l "$d" -c "$d/c.yaml" \
     >"$d/out" 2>"$d/err" &
 wwpid=$!
-for pause in 0.8 0.8; do
-	sleep "$pause"
-	kill_rsyslog KILL
+for sig in KILL TERM; do
+	sleep 0.8
+	kill_rsyslog "$sig"
 	sleep 0.3
 	start_rsyslog "$d" "$p"
 done
@@ -239,7 +240,7 @@ rc=$?
 stop_rsyslog
 if [ "$rc" -eq 0 ] && same_once "$d/msg.txt" "$d/eve.json" &&
     grep -q ' [1-9][0-9]* reconnects' "$d/out"; then
-	ok "RELP, no spool: collector killed twice: the records not acknowledged are sent again from memory: all $(wc -l <"$d/eve.json") once, in order ($dups repeats)"
+	ok "RELP, no spool: collector killed, then stopped: the records not acknowledged are sent again from memory: all $(wc -l <"$d/eve.json") once, in order ($dups repeats)"
 else
 	notok "RELP kill -9 without spool: exit $rc, $(wc -l <"$d/msg.txt") stored of $(wc -l <"$d/eve.json")" \
 	    "$(summary "$d/out"; head -3 "$d/err")"
