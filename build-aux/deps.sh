@@ -4,8 +4,9 @@
 # check; run directly to install without building.  Sourced, so it
 # sets no shell options of its caller.
 
-# libhiredis-dev builds the Redis output; rsyslog, rsyslog-openssl and
-# redis-server are the collectors tests/siem.sh starts on loopback.
+# libhiredis-dev builds the Redis output, librelp-dev the RELP syslog
+# transport; rsyslog, rsyslog-openssl, rsyslog-relp and redis-server are
+# the collectors tests/siem.sh and tests/siem-relp.sh start on loopback.
 ww_deps() {
 	case $(dpkg --print-architecture 2>/dev/null) in
 	amd64) hs=libhyperscan-dev ;;
@@ -15,7 +16,7 @@ ww_deps() {
 	    libndpi-dev $hs libpcre2-dev libyaml-dev libmaxminddb-dev libsqlite3-dev
 	    libssl-dev libcmocka-dev jq tcpreplay iproute2 mandoc python3
 	    python3-jsonschema python3-yaml ieee-data libhiredis-dev
-	    rsyslog rsyslog-openssl redis-server
+	    librelp-dev rsyslog rsyslog-openssl rsyslog-relp redis-server
 	    libseccomp-dev libsystemd-dev systemd debhelper lintian fakeroot
 	    chromium"
 	missing=

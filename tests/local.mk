@@ -7,7 +7,7 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/iomt-rules.sh tests/smb-corpus.sh tests/evasion.sh \
 	tests/smb-inventory.sh tests/sv-rules.sh tests/et-open.sh \
 	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh \
-	tests/siem.sh tests/verify.sh tests/alert-hygiene.sh \
+	tests/siem.sh tests/siem-relp.sh tests/verify.sh tests/alert-hygiene.sh \
 	tests/file-safety.sh tests/sandbox.sh tests/reload.sh \
 	tests/daemon.sh tests/capture-health.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
@@ -21,7 +21,7 @@ EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/sv-rules.sh tests/et-open.sh tests/memcap.sh tests/floodgen.py \
 	tests/baseline-days.sh tests/days-score.py tests/days.yaml \
 	pcaps/ward-days.truth tests/baseline.sh \
-	tests/siem.sh tests/verify.sh tests/pcap-trickle.py \
+	tests/siem.sh tests/siem-relp.sh tests/verify.sh tests/pcap-trickle.py \
 	tests/alert-hygiene.sh \
 	tests/file-safety.sh tests/sandbox.sh tests/reload.sh tests/daemon.sh \
 	tests/capture-health.sh tests/spangen.py tests/netns.sh

@@ -1618,6 +1618,7 @@ set_vxlan_ports(struct cfgyaml *y, const struct cfgkey *k,
 			.size = sizeof(((struct output_spec *)NULL)->f)
 #define S_STR(p, f)	{ .path = p, .type = CFGK_STRING, SFIELD(f) }
 #define S_ENUM(p, f, e)	{ .path = p, .type = CFGK_ENUM, SFIELD(f), .enums = e }
+#define S_BOOL(p, f)	{ .path = p, .type = CFGK_BOOL, SFIELD(f) }
 
 static const struct cfgenum out_kinds[] = {
 	{ "regular", OUTK_REGULAR }, { "stdout", OUTK_STDOUT },
@@ -1631,7 +1632,7 @@ static const struct cfgenum out_formats[] = {
 #define OUTT_UNSET	99
 static const struct cfgenum out_transports[] = {
 	{ "local", OUTT_LOCAL }, { "udp", OUTT_UDP }, { "tcp", OUTT_TCP },
-	{ "tls", OUTT_TLS }, { NULL, 0 },
+	{ "tls", OUTT_TLS }, { "relp", OUTT_RELP }, { NULL, 0 },
 };
 static const struct cfgenum out_redis_modes[] = {
 	{ "list", OUTR_LIST }, { "rpush", OUTR_LIST },
@@ -1677,6 +1678,9 @@ static const struct cfgkey out_keys[] = {
 	S_STR("cert-file", cert_file),
 	S_STR("key-file", key_file),
 	S_STR("tls-name", tls_name),
+	S_BOOL("relp.tls", relp_tls),
+	{ .path = "relp.window", .type = CFGK_UINT, SFIELD(relp_window),
+	  .min = 2, .max = 65535 },
 	S_ENUM("redis.mode", redis_mode, out_redis_modes),
 	S_STR("redis.key", redis_key),
 	{ .path = "redis.maxlen", .type = CFGK_UINT, SFIELD(redis_maxlen),
@@ -1783,9 +1787,27 @@ load_output(struct cfgyaml *y, const struct cfgyaml_node *item,
 		cfgyaml_error(y, body, "outputs: eve-log: mode: rotate needs "
 		    "max-size");
 	if ((sp.cert_file != NULL || sp.ca_file != NULL) &&
-	    sp.transport != OUTT_TLS)
+	    sp.transport != OUTT_TLS && !(sp.transport == OUTT_RELP &&
+	    sp.relp_tls))
 		cfgyaml_error(y, body, "outputs: eve-log: ca-file and "
-		    "cert-file are for transport: tls");
+		    "cert-file are for transport: tls (or relp with "
+		    "relp: { tls: yes })");
+	/* librelp takes a client without a certificate as anonymous and
+	 * then checks neither the collector's name nor its chain fully. */
+	if (sp.relp_tls && sp.cert_file == NULL)
+		cfgyaml_error(y, body, "outputs: eve-log: relp: { tls: yes } "
+		    "needs cert-file (librelp checks the collector's name "
+		    "only when it has a client certificate)");
+	if ((sp.relp_tls || sp.relp_window != 0) &&
+	    (sp.kind != OUTK_SYSLOG || sp.transport != OUTT_RELP))
+		cfgyaml_error(y, body, "outputs: eve-log: relp: is for "
+		    "syslog with transport: relp");
+#ifndef HAVE_LIBRELP
+	if (sp.kind == OUTK_SYSLOG && sp.transport == OUTT_RELP)
+		cfgyaml_error(y, body, "outputs: eve-log: transport: relp: "
+		    "this wardwatch was built without librelp (Debian: "
+		    "librelp-dev)");
+#endif
 	if (y->nerrors != errs || cfg->noutputs >= 8) {
 		if (cfg->noutputs >= 8)
 			cfgyaml_error(y, item, "outputs: at most 8 outputs");

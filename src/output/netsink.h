@@ -1,6 +1,6 @@
 /*
  * output/netsink.h - outputs that deliver over a socket: unix stream
- * and datagram sockets, syslog (local, UDP, TCP, TLS), Redis.
+ * and datagram sockets, syslog (local, UDP, TCP, TLS, RELP), Redis.
  *
  * The output thread formats each record (syslog, CEF, or the EVE line)
  * into the output's own bounded queue and goes on; a delivery thread

@@ -33,6 +33,7 @@ enum outspec_transport {
 	OUTT_UDP,
 	OUTT_TCP,		/* RFC 6587 octet counting */
 	OUTT_TLS,		/* RFC 5425: TCP framing inside TLS */
+	OUTT_RELP,		/* RELP (librelp): acknowledged records */
 };
 
 enum outspec_redis {
@@ -68,6 +69,8 @@ struct output_spec {
 	char		*key_file;
 	char		*tls_name;	/* name checked in the certificate;
 					 * NULL: server */
+	bool		 relp_tls;	/* RELP inside TLS */
+	uint32_t	 relp_window;	/* RELP records in flight; 0: 128 */
 
 	/* redis */
 	uint32_t	 redis_mode;	/* enum outspec_redis */

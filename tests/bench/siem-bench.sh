@@ -1,8 +1,9 @@
 #!/bin/sh
 # siem-bench.sh - what the SIEM outputs cost: packets per CPU-second of
 # wardwatch -r with the EVE file alone, then with syslog over TCP
-# (rsyslog on loopback), Redis (a list on a local redis-server), and
-# both.  A report, like make bench (tests/bench/README.md): the
+# (rsyslog on loopback), syslog over RELP (rsyslog's imrelp; when
+# wardwatch has librelp and rsyslog-relp is installed), Redis (a list on
+# a local redis-server), and syslog and Redis together.  A report, like make bench (tests/bench/README.md): the
 # collectors' own CPU time is not counted, the delivery threads' is.
 #
 #   make bench-siem [BENCH_PCAP=file] [BENCH_REPEAT=n]
@@ -33,12 +34,20 @@ if [ -z "$RSYSLOGD" ] || [ -z "$REDIS" ]; then
 fi
 sp=$((30000 + $$ % 10000))
 rp=$((sp + 1))
+lp=$((sp + 2))
+relp=
+grep -q '^#define HAVE_LIBRELP 1' "$top_builddir/config.h" 2>/dev/null &&
+    ls /usr/lib/*/rsyslog/imrelp.so >/dev/null 2>&1 && relp=relp
 mkdir -p "$tmp/rs"
 cat >"$tmp/rs/rs.conf" <<CONF
 global(workDirectory="$tmp/rs" maxMessageSize="1m")
 module(load="imtcp")
 input(type="imtcp" port="$sp" ruleset="r")
 ruleset(name="r") { action(type="omfile" file="/dev/null") }
+CONF
+[ -n "$relp" ] && cat >>"$tmp/rs/rs.conf" <<CONF
+module(load="imrelp")
+input(type="imrelp" port="$lp" ruleset="r")
 CONF
 "$RSYSLOGD" -n -f "$tmp/rs/rs.conf" -i "$tmp/rs/pid" >/dev/null 2>&1 &
 pids="$pids $!"
@@ -49,6 +58,9 @@ sleep 1
 
 conf() {
 	printf 'outputs:\n  - eve-log:\n      filename: eve.json\n'
+	case $1 in relp)
+		printf '  - eve-log:\n      filetype: syslog\n      server: 127.0.0.1\n      port: %s\n      transport: relp\n' "$lp" ;;
+	esac
 	case $1 in *syslog*)
 		printf '  - eve-log:\n      filetype: syslog\n      server: 127.0.0.1\n      port: %s\n' "$sp" ;;
 	esac
@@ -56,13 +68,13 @@ conf() {
 		printf '  - eve-log:\n      filetype: redis\n      server: 127.0.0.1\n      port: %s\n      redis: { key: bench }\n' "$rp" ;;
 	esac
 }
-for c in file syslog redis syslog+redis; do
+for c in file syslog $relp redis syslog+redis; do
 	conf "$c" >"$tmp/$c.yaml"
 done
 "$WW" -r "$PCAP" -l "$tmp" >/dev/null 2>&1	# the file into the cache
 
 printf '%-22s %10s %8s %12s %9s %8s\n' run packets "CPU s" pkts/CPU-s records "vs file"
-for c in file syslog redis syslog+redis; do
+for c in file syslog $relp redis syslog+redis; do
 	best=
 	for r in $(seq 1 "$REPEAT"); do
 		rm -rf "$tmp/out"; mkdir "$tmp/out"
