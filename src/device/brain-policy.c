@@ -65,6 +65,9 @@ struct pol_dev {
 	size_t		 nseen;
 	bool		 learning;	/* as last seen */
 	bool		 seen_dirty;
+	/* Sums of the texts last saved (pol_save_one()): the same text is
+	 * not written again. */
+	uint64_t	 saved_sum[2];
 	/* Findings already written: the learned lists up to these. */
 	uint32_t	 rep[8];
 	uint32_t	 alerts;	/* written */
@@ -1039,10 +1042,11 @@ pol_seen_key(const struct device *d, char *buf, size_t len)
 	pol_key(POL_SEEN_KEY, d, buf, len);
 }
 
-/* One profile (or a set) as the YAML the state keeps. */
+/* One profile (or a set) as the YAML the state keeps; not written
+ * when it is the text saved last (*sum). */
 static int
 pol_save_one(struct brain *b, const char *key,
-    const struct pol_profile *v, size_t n)
+    const struct pol_profile *v, size_t n, uint64_t *sum, uint64_t *next)
 {
 	char *text;
 	size_t len, i;
@@ -1055,40 +1059,75 @@ pol_save_one(struct brain *b, const char *key,
 	for (i = 0; i < n; i++)
 		policy_write_yaml(f, &v[i]);
 	fclose(f);
-	if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) == 0)
+	*next = siphash13(&b->hkey, text, len) | 1;
+	if (*next == *sum)
+		rc = 0;
+	else if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) ==
+	    0)
 		rc = 0;
 	free(text);
 	return rc;
 }
 
+/*
+ * Every device whose learned or seen sets changed, in one transaction
+ * (a commit per device made the checkpoint of a busy inventory most of
+ * the brain's time).  On an error nothing is marked saved: the next
+ * checkpoint tries again.
+ */
 void
 brain_policy_save(struct brain *b)
 {
 	char key[128], key2[128];
 	struct pol_profile ln;
-	size_t i;
-	int rc;
+	struct pol_dev **done;
+	uint64_t (*sums)[2];
+	size_t i, ndone = 0;
+	int rc = 0;
 
 	if (b->pol == NULL || b->state == NULL)
 		return;
 	for (i = 0; i < b->ndevs; i++) {
-		struct brain_dev *n = b->devs[i];
+		struct pol_dev *pd = b->devs[i]->pol;
 
-		if (n->pol == NULL || !n->pol->seen_dirty || n->merged ||
-		    n->evicted)
+		if (pd != NULL && pd->seen_dirty && !b->devs[i]->merged &&
+		    !b->devs[i]->evicted)
+			break;
+	}
+	if (i == b->ndevs || state_begin(b->state) == -1)
+		return;
+	done = xreallocarray(NULL, b->ndevs, sizeof(*done));
+	sums = xreallocarray(NULL, b->ndevs, sizeof(*sums));
+	for (; i < b->ndevs && rc == 0; i++) {
+		struct brain_dev *n = b->devs[i];
+		struct pol_dev *pd = n->pol;
+
+		if (pd == NULL || !pd->seen_dirty || n->merged || n->evicted)
 			continue;
 		pol_seen_key(&n->d, key, sizeof(key));
 		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
 		/* The learned set under the device's class, to load again. */
-		ln = n->pol->learned;
+		ln = pd->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
-		rc = pol_save_one(b, key, n->pol->seen, n->pol->nseen);
+		rc = pol_save_one(b, key, pd->seen, pd->nseen,
+		    &pd->saved_sum[0], &sums[ndone][0]);
 		if (rc == 0)
-			rc = pol_save_one(b, key2, &ln, 1);
+			rc = pol_save_one(b, key2, &ln, 1, &pd->saved_sum[1],
+			    &sums[ndone][1]);
 		if (rc == 0)
-			n->pol->seen_dirty = false;
+			done[ndone++] = pd;
 	}
+	if (rc == 0 && state_commit(b->state) == 0)
+		for (i = 0; i < ndone; i++) {
+			done[i]->seen_dirty = false;
+			done[i]->saved_sum[0] = sums[i][0];
+			done[i]->saved_sum[1] = sums[i][1];
+		}
+	else if (rc != 0)
+		state_rollback(b->state);
+	free(done);
+	free(sums);
 }
 
 /* A saved set: one profile per class the device had. */
