@@ -493,9 +493,10 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	uint64_t h, window = (uint64_t)p->fanout_window * 1000000u;
+	struct pol_profile *sp;
 	struct pol_verdict v;
 	char seen[128];
-	uint32_t i;
+	uint32_t i, was;
 
 	if (pd->fo_start_us == 0 || ev->ts_us >= pd->fo_start_us + window ||
 	    ev->ts_us < pd->fo_start_us) {
@@ -519,7 +520,12 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		    sizeof(*pd->fo_peers));
 	}
 	pd->fo_peers[pd->fo_n++] = h;
-	policy_learn_fanout(pol_seen(pd, pol_dev_class(n)), pd->fo_n);
+	sp = pol_seen(pd, pol_dev_class(n));
+	was = sp->max_fanout;
+	policy_learn_fanout(sp, pd->fo_n);
+	/* A wider fan-out is saved too, not only the next flow's news. */
+	if (sp->max_fanout != was)
+		pd->seen_dirty = true;
 	if (policy_judge_fanout(p, ln, pd->fo_n, &v) == POL_OK)
 		return;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
