@@ -176,6 +176,7 @@ struct brain {
 	struct record_writer rw;	/* device records and alerts */
 	uint64_t	 now_us;	/* newest event applied */
 	uint64_t	 saved_us;	/* packet time of the last save */
+	uint64_t	 saved_wall_us;	/* monotonic clock then (offline) */
 	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
 	bool		 save_failed;	/* reported once until it works */
 	FILE		*err;
