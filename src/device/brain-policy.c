@@ -580,6 +580,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		return false;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
 	    p->mode == POL_MODE_ENFORCE) {
+		if (!pol_absorbed(v.sid))
+			policy_verdict_explain(&v);
 		(void)policy_learn_flow(&pd->learned, &f);
 		if (f.country != NULL)
 			(void)policy_learn_country(&pd->learned, f.country);
@@ -587,6 +589,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		if (pol_absorbed(v.sid))
 			return false;
 	}
+	policy_verdict_explain(&v);
 	if (f.proto == 6 || f.proto == 17)
 		snprintf(port, sizeof(port), "/%u", f.port);
 	else

@@ -430,10 +430,24 @@ pol_port(struct pol_load *l, const struct cfgyaml_node *v, uint16_t *lo,
 	return -1;
 }
 
+/* Room for n entries: the next power of two, so that learning a list
+ * entry by entry copies it log(n) times, not n. */
+static size_t
+pol_list_room(size_t n)
+{
+	size_t r = 1;
+
+	while (r < n)
+		r <<= 1;
+	return n == 0 ? 0 : r;
+}
+
 static void
 pol_list_add(struct pol_list *l, const struct pol_entry *e)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	if (pol_list_room(l->n + 1) != pol_list_room(l->n))
+		l->v = xreallocarray(l->v, pol_list_room(l->n + 1),
+		    sizeof(*l->v));
 	l->v[l->n++] = *e;
 }
 
@@ -1293,8 +1307,23 @@ policy_judge_flow(const struct pol_profile *p, const struct pol_profile *ln,
 	}
 	if (pol_list_match(mine, f) || pol_list_match(lmine, f))
 		return POL_OK;
-	pol_expect_list(v->expected, sizeof(v->expected), what, mine, lmine);
+	/* Said on demand: formatting every list for every flow judged
+	 * (most of them learned, not alerted) was most of the brain's
+	 * time at 10,000 devices. */
+	v->x_what = what;
+	v->x_a = mine;
+	v->x_b = lmine;
 	return pol_fail(v, POL_SID_CONNECTION, p, mine->line);
+}
+
+void
+policy_verdict_explain(struct pol_verdict *v)
+{
+	if (v->x_what == NULL)
+		return;
+	pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
+	    v->x_a, v->x_b);
+	v->x_what = NULL;
 }
 
 /* "ORU^R01" against "ORU^R01", "ORU^*", "ORU" (a type alone: any of
@@ -1572,7 +1601,8 @@ pol_list_copy(struct pol_list *to, const struct pol_list *from)
 	memset(to, 0, sizeof(*to));
 	to->line = from->line;
 	if (from->n > 0) {
-		to->v = xreallocarray(NULL, from->n, sizeof(*to->v));
+		to->v = xreallocarray(NULL, pol_list_room(from->n),
+		    sizeof(*to->v));
 		memcpy(to->v, from->v, from->n * sizeof(*to->v));
 		to->n = from->n;
 	}
