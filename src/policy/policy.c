@@ -1113,16 +1113,17 @@ pol_entry_match(const struct pol_entry *e, const struct pol_flow *f)
 {
 	bool ports = !(e->port_lo == 0 && e->port_hi == 65535);
 
+	/* Numbers before names: most entries differ in their port. */
+	if (e->proto != 0 && e->proto != f->proto)
+		return false;
+	if ((f->proto == 6 || f->proto == 17) &&
+	    (f->port < e->port_lo || f->port > e->port_hi))
+		return false;
 	if (e->zone[0] != '\0' && strcmp(e->zone, f->peer_zone) != 0)
 		return false;
 	if (e->class[0] != '\0' && (f->peer_class == NULL ||
 	    (strcmp(e->class, f->peer_class) != 0 &&
 	    strcmp(f->peer_class, "unknown") != 0)))
-		return false;
-	if (e->proto != 0 && e->proto != f->proto)
-		return false;
-	if ((f->proto == 6 || f->proto == 17) &&
-	    (f->port < e->port_lo || f->port > e->port_hi))
 		return false;
 	if (e->app[0] != '\0' && (f->app != NULL ? strcmp(e->app, f->app) !=
 	    0 : !ports))
@@ -1458,9 +1459,9 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 	for (i = 0; i < l->n; i++) {
 		const struct pol_entry *o = &l->v[i];
 
-		if (strcmp(o->zone, e.zone) == 0 &&
-		    strcmp(o->class, e.class) == 0 && o->proto == e.proto &&
-		    o->port_lo == e.port_lo && o->port_hi == e.port_hi &&
+		if (o->proto == e.proto && o->port_lo == e.port_lo &&
+		    o->port_hi == e.port_hi && strcmp(o->zone, e.zone) == 0 &&
+		    strcmp(o->class, e.class) == 0 &&
 		    (o->app[0] == '\0' || e.app[0] == '\0' ||
 		    strcmp(o->app, e.app) == 0)) {
 			if (o->app[0] == '\0' && e.app[0] != '\0')
