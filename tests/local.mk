@@ -33,6 +33,10 @@ regress-update: wardwatch
 	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
 .PHONY: regress-update
 
+# The events waiting for the device brain stay within their bound.
+TESTS += tests/brain-queue.sh
+EXTRA_DIST += tests/brain-queue.sh
+
 # Zero-trust policy on generated captures (pcapgen policy).
 TESTS += tests/policy.sh
 EXTRA_DIST += tests/policy.sh

@@ -133,7 +133,13 @@ struct brain {
 	pthread_t	 thread;
 	sem_t		 wake;
 	_Atomic(struct brain_handover *) inbox;
-	_Atomic uint64_t inflight;	/* events handed over, not taken */
+	/* Events handed over and not yet applied (in the inbox or
+	 * pending), the most there were, and the largest handover. */
+	_Atomic uint64_t inflight;
+	uint64_t	 inflight_peak, handover_peak;	/* brain's thread */
+	/* WARDWATCH_TEST_BRAIN_DELAY: microseconds the thread sleeps per
+	 * event, so that tests can make the brain the slow stage. */
+	unsigned long	 test_delay_us;
 	_Atomic uint64_t handed;	/* handovers pushed */
 	_Atomic bool	 stop;
 	pthread_mutex_t	 flow_lock;
@@ -176,6 +182,7 @@ struct brain {
 	struct record_writer rw;	/* device records and alerts */
 	uint64_t	 now_us;	/* newest event applied */
 	uint64_t	 saved_us;	/* packet time of the last save */
+	uint64_t	 saved_wall_us;	/* monotonic clock then (offline) */
 	uint64_t	 snapshot_us;	/* ... of the last full snapshot */
 	/* Risk scores as the report computes them from the saved state,
 	 * for snapshot records: by device id, during a snapshot only. */

@@ -66,6 +66,9 @@ struct pol_dev {
 	bool		 learning;	/* as last seen */
 	bool		 seen_dirty;
 	bool		 in_state;	/* its keys are in the state */
+	/* Sums of the texts last saved (pol_save_one()): the same text is
+	 * not written again. */
+	uint64_t	 saved_sum[2];
 	/* Findings already written: the learned lists up to these. */
 	uint32_t	 rep[8];
 	uint32_t	 alerts;	/* written */
@@ -599,9 +602,10 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	uint64_t h, window = (uint64_t)p->fanout_window * 1000000u;
+	struct pol_profile *sp;
 	struct pol_verdict v;
 	char seen[128];
-	uint32_t i;
+	uint32_t i, was;
 
 	if (pd->fo_start_us == 0 || ev->ts_us >= pd->fo_start_us + window ||
 	    ev->ts_us < pd->fo_start_us) {
@@ -625,7 +629,12 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		    sizeof(*pd->fo_peers));
 	}
 	pd->fo_peers[pd->fo_n++] = h;
-	policy_learn_fanout(pol_seen(pd, pol_dev_class(n)), pd->fo_n);
+	sp = pol_seen(pd, pol_dev_class(n));
+	was = sp->max_fanout;
+	policy_learn_fanout(sp, pd->fo_n);
+	/* A wider fan-out is saved too, not only the next flow's news. */
+	if (sp->max_fanout != was)
+		pd->seen_dirty = true;
 	if (policy_judge_fanout(p, ln, pd->fo_n, &v) == POL_OK)
 		return;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
@@ -680,6 +689,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		return false;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
 	    p->mode == POL_MODE_ENFORCE) {
+		if (!pol_absorbed(v.sid))
+			policy_verdict_explain(&v);
 		(void)policy_learn_flow(&pd->learned, &f);
 		if (f.country != NULL)
 			(void)policy_learn_country(&pd->learned, f.country);
@@ -687,6 +698,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		if (pol_absorbed(v.sid))
 			return false;
 	}
+	policy_verdict_explain(&v);
 	if (f.proto == 6 || f.proto == 17)
 		snprintf(port, sizeof(port), "/%u", f.port);
 	else
@@ -1152,10 +1164,11 @@ pol_seen_key(const struct device *d, char *buf, size_t len)
 	pol_key(POL_SEEN_KEY, d, buf, len);
 }
 
-/* One profile (or a set) as the YAML the state keeps. */
+/* One profile (or a set) as the YAML the state keeps; not written
+ * when it is the text saved last (*sum). */
 static int
 pol_save_one(struct brain *b, const char *key,
-    const struct pol_profile *v, size_t n)
+    const struct pol_profile *v, size_t n, uint64_t *sum, uint64_t *next)
 {
 	char *text;
 	size_t len, i;
@@ -1168,19 +1181,31 @@ pol_save_one(struct brain *b, const char *key,
 	for (i = 0; i < n; i++)
 		policy_write_yaml(f, &v[i]);
 	fclose(f);
-	if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) == 0)
+	*next = siphash13(&b->hkey, text, len) | 1;
+	if (*next == *sum)
+		rc = 0;
+	else if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) ==
+	    0)
 		rc = 0;
 	free(text);
 	return rc;
 }
 
+/*
+ * Every device whose learned or seen sets changed, in one transaction
+ * (a commit per device made the checkpoint of a busy inventory most of
+ * the brain's time).  On an error nothing is marked saved: the next
+ * checkpoint tries again.
+ */
 void
 brain_policy_save(struct brain *b)
 {
 	char key[128], key2[128];
 	struct pol_profile ln;
-	size_t i;
-	int rc;
+	struct pol_dev **done;
+	uint64_t (*sums)[2];
+	size_t i, ndone = 0;
+	int rc = 0;
 
 	if (b->pol == NULL || b->state == NULL)
 		return;
@@ -1191,26 +1216,49 @@ brain_policy_save(struct brain *b)
 		free(b->pol->gone[--b->pol->ngone]);
 	}
 	for (i = 0; i < b->ndevs; i++) {
-		struct brain_dev *n = b->devs[i];
+		struct pol_dev *pd = b->devs[i]->pol;
 
-		if (n->pol == NULL || !n->pol->seen_dirty || n->merged ||
-		    n->evicted)
+		if (pd != NULL && pd->seen_dirty && !b->devs[i]->merged &&
+		    !b->devs[i]->evicted)
+			break;
+	}
+	if (i == b->ndevs || state_begin(b->state) == -1)
+		return;
+	done = xreallocarray(NULL, b->ndevs, sizeof(*done));
+	sums = xreallocarray(NULL, b->ndevs, sizeof(*sums));
+	for (; i < b->ndevs && rc == 0; i++) {
+		struct brain_dev *n = b->devs[i];
+		struct pol_dev *pd = n->pol;
+
+		if (pd == NULL || !pd->seen_dirty || n->merged || n->evicted)
 			continue;
 		pol_seen_key(&n->d, key, sizeof(key));
 		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
 		/* The learned set under the device's class, to load again. */
-		ln = n->pol->learned;
+		ln = pd->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
 		pol_gone_keep(b->pol, key);
 		pol_gone_keep(b->pol, key2);
-		rc = pol_save_one(b, key, n->pol->seen, n->pol->nseen);
+		rc = pol_save_one(b, key, pd->seen, pd->nseen,
+		    &pd->saved_sum[0], &sums[ndone][0]);
 		if (rc == 0)
-			rc = pol_save_one(b, key2, &ln, 1);
+			rc = pol_save_one(b, key2, &ln, 1, &pd->saved_sum[1],
+			    &sums[ndone][1]);
 		if (rc == 0)
-			n->pol->seen_dirty = false;
-		n->pol->in_state = true;	/* one of them may be */
+			done[ndone++] = pd;
 	}
+	if (rc == 0 && state_commit(b->state) == 0)
+		for (i = 0; i < ndone; i++) {
+			done[i]->seen_dirty = false;
+			done[i]->in_state = true;
+			done[i]->saved_sum[0] = sums[i][0];
+			done[i]->saved_sum[1] = sums[i][1];
+		}
+	else if (rc != 0)
+		state_rollback(b->state);
+	free(done);
+	free(sums);
 }
 
 /*
@@ -1245,6 +1293,8 @@ brain_policy_rekey(struct brain *b, struct brain_dev *n)
 		return;
 	brain_policy_forget(b, n);
 	n->pol->seen_dirty = true;
+	/* Written under the new key even where the text is the same. */
+	n->pol->saved_sum[0] = n->pol->saved_sum[1] = 0;
 }
 
 /* A key written again is no longer to be deleted. */

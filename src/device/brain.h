@@ -76,6 +76,7 @@ struct brain_config {
 	uint32_t	 max_devices;
 	uint32_t	 save_interval;	/* seconds; 0: only at the end */
 	uint32_t	 snapshot_interval;	/* seconds; 0: only at the end */
+	uint32_t	 queue_max;	/* events waiting for the brain */
 	bool		 slim_records;	/* devices.record: slim */
 	uint16_t	 medical_vlans[BRAIN_MAX_MEDICAL_VLANS];
 	uint32_t	 n_medical_vlans;
@@ -175,9 +176,10 @@ struct brain_queue {
 	uint64_t	 dropped;	/* over BRAIN_QUEUE_MAX */
 };
 #define BRAIN_QUEUE_MAX		(1u << 20)
-/* Events handed over and not yet taken by the brain's thread: past
- * this, offline workers wait and live ones drop (and count). */
-#define BRAIN_INFLIGHT_MAX	(1u << 20)
+/* Events handed over and not yet applied by the brain's thread
+ * (devices.queue-max): past this, offline workers wait and live ones
+ * drop (and count). */
+#define BRAIN_DEFAULT_QUEUE_MAX	(1u << 18)
 
 struct brain;
 struct detect_engine;

@@ -108,6 +108,8 @@ struct device {
 	bool		 known;		/* loaded from the state database */
 	bool		 announced;	/* a "new" record was written */
 	bool		 unsaved;	/* changed since last database write */
+	uint64_t	 saved_sum;	/* of the child rows last saved, 0:
+					 * none (state.c) */
 	bool		 evidence_new;	/* fingerprints must run again */
 };
 

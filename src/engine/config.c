@@ -397,6 +397,9 @@ static const struct cfgkey keys[] = {
 	    "10000", "devices kept; more are counted, not tracked"),
 	K_UINT("devices.save-interval", devices.save_interval, 0, 86400, "60",
 	    "seconds of packet time between saves; 0: only at the end"),
+	K_UINT("devices.queue-max", devices.queue_max, 1024, 16777216,
+	    "262144", "device events waiting for the inventory: past it, "
+	    "-r waits and -i drops"),
 	K_UINT("devices.snapshot-interval", devices.snapshot_interval, 0,
 	    31536000, "86400", "seconds between snapshots of every device; "
 	    "0: only at the end"),

@@ -431,10 +431,24 @@ pol_port(struct pol_load *l, const struct cfgyaml_node *v, uint16_t *lo,
 	return -1;
 }
 
+/* Room for n entries: the next power of two, so that learning a list
+ * entry by entry copies it log(n) times, not n. */
+static size_t
+pol_list_room(size_t n)
+{
+	size_t r = 1;
+
+	while (r < n)
+		r <<= 1;
+	return n == 0 ? 0 : r;
+}
+
 static void
 pol_list_add(struct pol_list *l, const struct pol_entry *e)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	if (pol_list_room(l->n + 1) != pol_list_room(l->n))
+		l->v = xreallocarray(l->v, pol_list_room(l->n + 1),
+		    sizeof(*l->v));
 	l->v[l->n++] = *e;
 }
 
@@ -1102,16 +1116,17 @@ pol_entry_match(const struct pol_entry *e, const struct pol_flow *f)
 {
 	bool ports = !(e->port_lo == 0 && e->port_hi == 65535);
 
+	/* Numbers before names: most entries differ in their port. */
+	if (e->proto != 0 && e->proto != f->proto)
+		return false;
+	if ((f->proto == 6 || f->proto == 17) &&
+	    (f->port < e->port_lo || f->port > e->port_hi))
+		return false;
 	if (e->zone[0] != '\0' && strcmp(e->zone, f->peer_zone) != 0)
 		return false;
 	if (e->class[0] != '\0' && (f->peer_class == NULL ||
 	    (strcmp(e->class, f->peer_class) != 0 &&
 	    strcmp(f->peer_class, "unknown") != 0)))
-		return false;
-	if (e->proto != 0 && e->proto != f->proto)
-		return false;
-	if ((f->proto == 6 || f->proto == 17) &&
-	    (f->port < e->port_lo || f->port > e->port_hi))
 		return false;
 	if (e->app[0] != '\0' && (f->app != NULL ? strcmp(e->app, f->app) !=
 	    0 : !ports))
@@ -1296,8 +1311,23 @@ policy_judge_flow(const struct pol_profile *p, const struct pol_profile *ln,
 	}
 	if (pol_list_match(mine, f) || pol_list_match(lmine, f))
 		return POL_OK;
-	pol_expect_list(v->expected, sizeof(v->expected), what, mine, lmine);
+	/* Said on demand: formatting every list for every flow judged
+	 * (most of them learned, not alerted) was most of the brain's
+	 * time at 10,000 devices. */
+	v->x_what = what;
+	v->x_a = mine;
+	v->x_b = lmine;
 	return pol_fail(v, POL_SID_CONNECTION, p, mine->line);
+}
+
+void
+policy_verdict_explain(struct pol_verdict *v)
+{
+	if (v->x_what == NULL)
+		return;
+	pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
+	    v->x_a, v->x_b);
+	v->x_what = NULL;
 }
 
 /* "ORU^R01" against "ORU^R01", "ORU^*", "ORU" (a type alone: any of
@@ -1432,9 +1462,9 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 	for (i = 0; i < l->n; i++) {
 		const struct pol_entry *o = &l->v[i];
 
-		if (strcmp(o->zone, e.zone) == 0 &&
-		    strcmp(o->class, e.class) == 0 && o->proto == e.proto &&
-		    o->port_lo == e.port_lo && o->port_hi == e.port_hi &&
+		if (o->proto == e.proto && o->port_lo == e.port_lo &&
+		    o->port_hi == e.port_hi && strcmp(o->zone, e.zone) == 0 &&
+		    strcmp(o->class, e.class) == 0 &&
 		    (o->app[0] == '\0' || e.app[0] == '\0' ||
 		    strcmp(o->app, e.app) == 0)) {
 			if (o->app[0] == '\0' && e.app[0] != '\0')
@@ -1575,7 +1605,8 @@ pol_list_copy(struct pol_list *to, const struct pol_list *from)
 	memset(to, 0, sizeof(*to));
 	to->line = from->line;
 	if (from->n > 0) {
-		to->v = xreallocarray(NULL, from->n, sizeof(*to->v));
+		to->v = xreallocarray(NULL, pol_list_room(from->n),
+		    sizeof(*to->v));
 		memcpy(to->v, from->v, from->n * sizeof(*to->v));
 		to->n = from->n;
 	}

@@ -171,7 +171,15 @@ struct pol_verdict {
 	const struct pol_profile *p;	/* the profile broken */
 	uint32_t	 line;		/* of the rule broken */
 	char		 expected[512];	/* what it allowed, in words */
+	/* A connection's lists, said in expected by
+	 * policy_verdict_explain() (only an alert needs the words). */
+	const char	*x_what;
+	const struct pol_list *x_a, *x_b;
 };
+
+/* Fill v->expected of a connection verdict from the lists it was
+ * judged against, as they are now: before learning changes them. */
+void		 policy_verdict_explain(struct pol_verdict *);
 
 /*
  * Judge a device under profile p plus what it learned (NULL: nothing).

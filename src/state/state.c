@@ -163,6 +163,7 @@ _Static_assert(STATE_SCHEMA_VERSION == 3, "state_schema_v3 makes version 3");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
+	ST_DEV_UPDATE,
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
@@ -211,6 +212,10 @@ static const char *const state_sql[ST_MAX] = {
 	    "last_us = excluded.last_us, flows = excluded.flows, "
 	    "packets = excluded.packets, bytes = excluded.bytes, "
 	    "evidence_dropped = excluded.evidence_dropped",
+	[ST_DEV_UPDATE] =
+	    "UPDATE devices SET mac = ?2, vlan = ?3, flags = ?4, ip = ?5, "
+	    "first_us = ?6, last_us = ?7, flows = ?8, packets = ?9, "
+	    "bytes = ?10, evidence_dropped = ?11 WHERE id = ?1",
 	[ST_DEL_VALUES] = "DELETE FROM device_values WHERE device_id = ?1",
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
@@ -306,6 +311,11 @@ struct state {
 	int		 version;	/* of the file (read-only: may be 1) */
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
+	/* A device's children as bytes, to tell whether they changed
+	 * since its last save (state_children_sum()). */
+	struct sipkey	 sumkey;
+	uint8_t		*sumbuf;
+	size_t		 sumlen, sumcap;
 };
 
 /* What opening found. */
@@ -920,6 +930,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 	}
 	s->readonly = readonly;
 	s->lockfd = -1;
+	sipkey_init(&s->sumkey, false);
 	r = state_connect(s, reason, sizeof(reason));
 	if (r == STATE_CHECK_DAMAGED) {
 		state_disconnect(s, true);
@@ -940,6 +951,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
  out_close:
 	state_report(s, err);
 	state_disconnect(s, false);
+	free(s->sumbuf);
 	free(s->path);
 	free(s);
 	return NULL;
@@ -1068,8 +1080,107 @@ state_mac_zero(const uint8_t mac[6])
 	return memcmp(mac, zero, 6) == 0;
 }
 
+/* The device row's values: ?1 id (NULL: a new row) to ?11. */
+static void
+state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
+    size_t len)
+{
+	if (d->id != 0)
+		state_bind_u64(st, 1, d->id);
+	else
+		sqlite3_bind_null(st, 1);
+	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
+		sqlite3_bind_null(st, 2);
+	else
+		state_bind_text(st, 2, dev_mac_format(d->mac, buf, len));
+	sqlite3_bind_int(st, 3, d->vlan);
+	sqlite3_bind_int(st, 4, d->flags);
+	if (d->has_ip)
+		state_bind_text(st, 5, dev_ip_format(&d->ip, buf, len));
+	else
+		sqlite3_bind_null(st, 5);
+	state_bind_u64(st, 6, d->first_us);
+	state_bind_u64(st, 7, d->last_us);
+	state_bind_u64(st, 8, d->flows);
+	state_bind_u64(st, 9, d->packets);
+	state_bind_u64(st, 10, d->bytes);
+	sqlite3_bind_int64(st, 11, d->evidence_dropped);
+}
+
+/*
+ * What a device's child rows (values, claims, evidence, addresses)
+ * would hold, hashed: a save rewrites them only when this differs from
+ * the sum of the last committed save.  Most saves of a busy inventory
+ * only move counters and times, and rewriting every child row of every
+ * device each interval was most of the brain's time (issue 11).
+ */
+static void
+state_sum_add(struct state *s, const void *p, size_t n)
+{
+	if (s->sumlen + n > s->sumcap) {
+		while (s->sumlen + n > s->sumcap)
+			s->sumcap = s->sumcap ? s->sumcap * 2 : 4096;
+		s->sumbuf = xreallocarray(s->sumbuf, s->sumcap, 1);
+	}
+	memcpy(s->sumbuf + s->sumlen, p, n);
+	s->sumlen += n;
+}
+
+static void
+state_sum_str(struct state *s, const char *v)
+{
+	state_sum_add(s, v, strlen(v) + 1);
+}
+
+static void
+state_sum_u64(struct state *s, uint64_t v)
+{
+	state_sum_add(s, &v, sizeof(v));
+}
+
+static uint64_t
+state_children_sum(struct state *s, const struct device *d)
+{
+	const struct dev_attrset *as;
+	const struct dev_value *v;
+	size_t i, j;
+	int a;
+
+	s->sumlen = 0;
+	for (a = 0; a < DEV_A_MAX; a++) {
+		as = &d->attr[a];
+		state_sum_u64(s, as->n);
+		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
+			v = &as->v[i];
+			state_sum_str(s, v->value);
+			state_sum_u64(s, v->confidence);
+			state_sum_u64(s, v->first_us);
+			state_sum_u64(s, v->last_us);
+			state_sum_u64(s, v->n_claims);
+			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
+			    j++) {
+				state_sum_str(s, v->claims[j].source);
+				state_sum_str(s, v->claims[j].rule);
+				state_sum_u64(s, v->claims[j].confidence);
+			}
+		}
+	}
+	state_sum_u64(s, d->n_evidence);
+	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++) {
+		state_sum_str(s, d->evidence[i].key);
+		state_sum_str(s, d->evidence[i].value);
+		state_sum_u64(s, d->evidence[i].first_us);
+	}
+	state_sum_u64(s, d->n_ips);
+	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++)
+		state_sum_add(s, d->ips[i].a, sizeof(d->ips[i].a));
+	/* Never 0: that is "not saved yet". */
+	return siphash24(&s->sumkey, s->sumbuf, s->sumlen) | 1;
+}
+
 static int
-state_save_one(struct state *s, const struct device *d, uint64_t *id)
+state_save_one(struct state *s, const struct device *d, uint64_t *id,
+    uint64_t *sum)
 {
 	sqlite3_stmt *st;
 	const struct dev_attrset *as;
@@ -1079,29 +1190,21 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id)
 	size_t i, j;
 	int a;
 
+	/* A stored device whose child rows are as last saved: its row
+	 * alone.  A row that is gone (deleted behind our back) is
+	 * inserted again under its id, with its children. */
+	*sum = state_children_sum(s, d);
+	if (d->id != 0 && d->saved_sum == *sum) {
+		st = s->st[ST_DEV_UPDATE];
+		state_bind_device(st, d, buf, sizeof(buf));
+		if (state_step_done(s, st) == -1)
+			return -1;
+		*id = d->id;
+		if (sqlite3_changes(s->db) == 1)
+			return 0;
+	}
 	st = s->st[ST_DEV_UPSERT];
-	if (d->id != 0)
-		state_bind_u64(st, 1, d->id);
-	else
-		sqlite3_bind_null(st, 1);
-	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
-		sqlite3_bind_null(st, 2);
-	else
-		state_bind_text(st, 2, dev_mac_format(d->mac, buf,
-		    sizeof(buf)));
-	sqlite3_bind_int(st, 3, d->vlan);
-	sqlite3_bind_int(st, 4, d->flags);
-	if (d->has_ip)
-		state_bind_text(st, 5, dev_ip_format(&d->ip, buf,
-		    sizeof(buf)));
-	else
-		sqlite3_bind_null(st, 5);
-	state_bind_u64(st, 6, d->first_us);
-	state_bind_u64(st, 7, d->last_us);
-	state_bind_u64(st, 8, d->flows);
-	state_bind_u64(st, 9, d->packets);
-	state_bind_u64(st, 10, d->bytes);
-	sqlite3_bind_int64(st, 11, d->evidence_dropped);
+	state_bind_device(st, d, buf, sizeof(buf));
 	if (state_step_done(s, st) == -1)
 		return -1;
 	*id = d->id != 0 ? d->id :
@@ -1285,7 +1388,7 @@ int
 state_save_devices_bl(struct state *s, struct device *const *devs,
     struct bl_dev *const *bls, size_t n, FILE *err)
 {
-	uint64_t *ids;
+	uint64_t *ids, *sums;
 	size_t i;
 
 	s->errmsg[0] = '\0';
@@ -1294,15 +1397,16 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		state_report(s, err);
 		return -1;
 	}
-	if ((ids = calloc(n == 0 ? 1 : n, sizeof(*ids))) == NULL) {
+	if ((ids = calloc(n == 0 ? 2 : 2 * n, sizeof(*ids))) == NULL) {
 		state_seterr(s, "cannot save: %s", strerror(errno));
 		state_report(s, err);
 		return -1;
 	}
+	sums = ids + n;
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
 	for (i = 0; i < n; i++) {
-		if (state_save_one(s, devs[i], &ids[i]) == -1)
+		if (state_save_one(s, devs[i], &ids[i], &sums[i]) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
 		    state_save_baseline(s, ids[i], bls[i]) == -1)
@@ -1312,8 +1416,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		goto out_rollback;
 	/* Only now do new devices learn their rows: a rollback above
 	 * leaves every record as the caller gave it. */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		devs[i]->id = ids[i];
+		devs[i]->saved_sum = sums[i];
+	}
 	free(ids);
 	return 0;
 
@@ -1490,6 +1596,33 @@ state_load_devices(struct state *s,
 	dev_free(d);
 	free(d);
 	return ret;
+}
+
+int
+state_begin(struct state *s)
+{
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		return -1;
+	}
+	return state_exec(s, "BEGIN IMMEDIATE");
+}
+
+void
+state_rollback(struct state *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+state_commit(struct state *s)
+{
+	if (state_exec(s, "COMMIT") == 0)
+		return 0;
+	state_rollback(s);
+	return -1;
 }
 
 int

@@ -115,6 +115,15 @@ int		 state_load_alerts(struct state *,
 		    int (*cb)(void *arg, const struct state_alert *),
 		    void *arg);
 
+/*
+ * One transaction around several state_meta_set() calls (a checkpoint
+ * writes many): state_begin(), then state_commit(), or
+ * state_rollback() after a failed call.  0, or -1 with the reason in
+ * state_errmsg() (a failed commit is rolled back).
+ */
+int		 state_begin(struct state *);
+int		 state_commit(struct state *);
+void		 state_rollback(struct state *);
 /* Small key/value metadata ("created" is set when the file is made). */
 int		 state_meta_set(struct state *, const char *key,
 		    const char *value);

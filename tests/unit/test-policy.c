@@ -324,6 +324,10 @@ test_judge_flow(void **state)
 	    POL_SID_CONNECTION);
 	assert_int_equal(v.line, 2);
 	assert_ptr_equal(v.p, pr);
+	/* Said only when asked (an alert), and then once. */
+	assert_string_equal(v.expected, "");
+	policy_verdict_explain(&v);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "initiate: zone infra udp/53 dns; "
 	    "class interface-engine tcp/2575-2576");
 	f = (struct pol_flow){ true, "local", "interface-engine", 6, 2576,
@@ -351,6 +355,7 @@ test_judge_flow(void **state)
 	assert_int_equal(policy_judge_flow(pr, NULL, &f, &v),
 	    POL_SID_CONNECTION);
 	assert_int_equal(v.line, 5);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "accept: zone biomed class "
 	    "medical-gateway tcp");
 	/* The internet is judged first, at its own line. */
@@ -485,6 +490,7 @@ test_learned(void **state)
 	f.peer_class = "pacs";
 	assert_int_equal(policy_judge_flow(pr, &ln, &f, &v),
 	    POL_SID_CONNECTION);
+	policy_verdict_explain(&v);
 	assert_non_null(strstr(v.expected, "class patient-monitor tcp/23 "
 	    "telnet"));
 	/* Bounded. */

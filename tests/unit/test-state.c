@@ -457,6 +457,76 @@ test_state_update(void **state)
 	device_free(other);
 }
 
+/*
+ * A save whose device only moved counters and times rewrites its row
+ * alone: the child rows keep their row ids.  A changed value, claim,
+ * piece of evidence or address rewrites them, and what is loaded is
+ * what was saved either way.
+ */
+static void
+test_state_update_rows_only(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	int64_t vid, vid2;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 5);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(d->id, 1);
+	/* Child rows written from now on are counted. */
+	exec_sql(f->db, "CREATE TABLE w (n INTEGER); "
+	    "CREATE TRIGGER wv AFTER INSERT ON device_values "
+	    "BEGIN INSERT INTO w VALUES (1); END; "
+	    "CREATE TRIGGER we AFTER INSERT ON device_evidence "
+	    "BEGIN INSERT INTO w VALUES (1); END; "
+	    "CREATE TRIGGER wi AFTER INSERT ON device_ips "
+	    "BEGIN INSERT INTO w VALUES (1); END;");
+
+	d->last_us += 60000000;
+	d->flows += 3;
+	d->packets += 7;
+	d->bytes += 1000;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 0);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+
+	/* A claim's confidence, deep in the children, is a change. */
+	d->attr[DEV_A_VENDOR].v[1].claims[2].confidence ^= 1;
+	d->bytes += 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	vid = count_rows(f->db, "SELECT count(*) FROM w WHERE ?1", 1);
+	assert_true(vid > 0);
+	load_all(s, &l);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+
+	/* So is the address history, and the evidence. */
+	d->ips[3].a[15] ^= 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	vid2 = count_rows(f->db, "SELECT count(*) FROM w WHERE ?1", 1);
+	assert_int_equal(vid2, 2 * vid);
+	load_all(s, &l);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	d->evidence[10].value[0] ^= 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 3 * vid);
+	load_all(s, &l);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
 #define MANY	1000
 
 static void
@@ -942,6 +1012,34 @@ test_state_meta(void **state)
 	state_close(s);
 }
 
+/* Several writes in one transaction: all of them, or none. */
+static void
+test_state_meta_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct state *s;
+	char buf[32];
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_begin(s), 0);
+	assert_int_equal(state_meta_set(s, "a", "1"), 0);
+	assert_int_equal(state_meta_set(s, "b", "2"), 0);
+	assert_int_equal(state_commit(s), 0);
+	assert_int_equal(state_begin(s), 0);
+	assert_int_equal(state_meta_set(s, "a", "3"), 0);
+	assert_int_equal(state_meta_set(s, "c", "4"), 0);
+	state_rollback(s);
+	state_close(s);
+
+	s = open_quiet(f->db);
+	assert_int_equal(state_meta_get(s, "a", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(state_meta_get(s, "b", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "2");
+	assert_int_equal(state_meta_get(s, "c", buf, sizeof(buf)), 1);
+	state_close(s);
+}
+
 /* The read-only path never creates, repairs or moves anything. */
 static void
 test_state_readonly(void **state)
@@ -996,6 +1094,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_update, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_update_rows_only,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_many, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_damaged_random,
@@ -1022,6 +1122,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_meta_transaction,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_readonly, setup,
 		    teardown),
 	};
