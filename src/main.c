@@ -33,6 +33,7 @@
 #include "engine/verify.h"
 #include "util/events.h"
 #include "util/log.h"
+#include "util/pseudo.h"
 #include "util/util.h"
 
 #define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
@@ -440,6 +441,7 @@ struct reload_ctx {
 	size_t			 nrules;
 	bool			 strict;
 	const char		*statepath;
+	bool			 pseudonyms;	/* as the run started */
 	bool			 devices;	/* fingerprints to reload */
 	struct detect_engine	**de;		/* main's: the running rules */
 	struct config		*cur;		/* the last reloaded config */
@@ -515,6 +517,9 @@ reload_prepare(void *arg, FILE *err)
 		fprintf(err, "wardwatch: reload: zones, policy, baselines "
 		    "and geoip stay as they are until a restart\n");
 	}
+	if (c->privacy_pseudonyms != r->pseudonyms)
+		fprintf(err, "wardwatch: reload: privacy.pseudonyms stays "
+		    "%s until a restart\n", r->pseudonyms ? "on" : "off");
 	return 0;
 
  fail:
@@ -598,7 +603,7 @@ main(int argc, char *argv[])
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
-	char statedir[4096], outdir[4096], reportdir[4096];
+	char statedir[4096], outdir[4096], reportdir[4096], errbuf[512];
 	/* SANDBOX_MAX_DIRS: the log, state, eve and report directories,
 	 * and up to this many of other file outputs. */
 #define SANDBOX_EXTRA_DIRS	4
@@ -899,6 +904,16 @@ main(int argc, char *argv[])
 	else
 		snprintf(outpath, sizeof(outpath), "%s/%s", logdir,
 		    cfg.eve_filename);
+	/* Patient pseudonyms: the key is read (or made) once, before any
+	 * parser runs, and stays for the run. */
+	if (cfg.privacy_pseudonyms && pseudo_setup(cfg.privacy_key_file,
+	    dir_of(statepath, statedir, sizeof(statedir)), errbuf,
+	    sizeof(errbuf)) == -1) {
+		fprintf(stderr, "wardwatch: privacy.pseudonyms: %s\n",
+		    util_safe_str(errbuf));
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (fresh && cfg.devices.enabled && set_aside(statepath) == -1) {
 		status = EXIT_RUNTIME;
 		goto out;
@@ -995,6 +1010,7 @@ main(int argc, char *argv[])
 		rctx.nrules = nrules;
 		rctx.strict = strict_rules;
 		rctx.statepath = statepath;
+		rctx.pseudonyms = pseudo_on();
 		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
 		rctx.de = &de;
 		memset(&mr, 0, sizeof(mr));
