@@ -59,18 +59,18 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
-# rsyslog on loopback UDP, if installed: what it stores is an output.
+# rsyslog on loopback TCP, if installed: what it stores is an output.
 RSYSLOGD=$(command -v rsyslogd || ls /usr/sbin/rsyslogd 2>/dev/null)
 port=$((30000 + $$ % 20000))
 if [ -n "$RSYSLOGD" ]; then
-	while ss -lnu 2>/dev/null | grep -q ":$port "; do
+	while ss -lntu 2>/dev/null | grep -q ":$port "; do
 		port=$((port + 1))
 	done
 	mkdir -p "$tmp/rs/work"
 	cat >"$tmp/rs/rs.conf" <<CONF
 global(workDirectory="$tmp/rs/work" maxMessageSize="1m")
-module(load="imudp")
-input(type="imudp" port="$port" ruleset="r")
+module(load="imtcp")
+input(type="imtcp" port="$port" ruleset="r")
 template(name="msgonly" type="string" string="%msg%\\n")
 ruleset(name="r") {
   action(type="omfile" file="$tmp/rs/msg.txt" template="msgonly")
@@ -80,7 +80,7 @@ CONF
 	    >"$tmp/rs/log" 2>&1 &
 	rspid=$!
 	i=0
-	while [ $i -lt 50 ] && ! ss -lnu 2>/dev/null | grep -q ":$port "; do
+	while [ $i -lt 50 ] && ! ss -lnt 2>/dev/null | grep -q ":$port "; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -102,7 +102,7 @@ run() {
 			echo "      filetype: syslog"
 			echo "      server: 127.0.0.1"
 			echo "      port: $port"
-			echo "      transport: udp"
+			echo "      transport: tcp"
 		fi
 		[ $# -gt 0 ] && echo "privacy:"
 		for l in "$@"; do echo "  $l"; done
@@ -143,7 +143,7 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PY
 }
 # rs_wait DIR: until rsyslog holds as many records as every run so far
-# wrote to eve.json (UDP: it may lag), at most 10 s
+# wrote to eve.json (it may lag), at most 10 s
 rs_wait() {
 	[ -n "$rspid" ] || return 0
 	sent=$((${sent:-0} + $(wc -l <"$1/eve.json")))
@@ -157,9 +157,15 @@ rs_wait() {
 
 printf '0123456789abcdef\n' >"$tmp/k1"
 printf 'fedcba9876543210\n' >"$tmp/k2"
+# HMAC-SHA-256 under k1 of patients 3 (sent to a new AE title by
+# DICOM) and 5 (admitted over HL7 to the internet)
 expect=$(python3 -c '
 import hmac, hashlib
 print(hmac.new(b"0123456789abcdef", b"patient:ZQCANARY03",
+               hashlib.sha256).hexdigest()[:16])')
+expect5=$(python3 -c '
+import hmac, hashlib
+print(hmac.new(b"0123456789abcdef", b"patient:ZQCANARY05",
                hashlib.sha256).hexdigest()[:16])')
 
 # 1-2: off.
@@ -192,11 +198,12 @@ fi
 r=$(retrieval "$tmp/on1/eve.json")
 p1=$(pseudonyms "$tmp/on1/eve.json")
 if [ "$r" = "25 studies of 12 patients retrieved in 10 min (C-MOVE/C-GET; threshold 25) 25 12" ] &&
-    echo " $p1 " | grep -q " dicom-new-ae=$expect "; then
-	ok "pseudonyms on: 25 studies of 12 patients; the study sent to a new AE names HMAC(key, patient id) $expect"
+    echo " $p1 " | grep -q " dicom-new-ae=$expect " &&
+    echo " $p1 " | grep -q " phi-to-internet=$expect5 "; then
+	ok "pseudonyms on: 25 studies of 12 patients; the study sent to a new AE and the admission sent to the internet name HMAC(key, patient id)"
 else
-	nok "pseudonyms on: retrieval or pseudonym wrong" "$r
-$p1 (want dicom-new-ae=$expect)"
+	nok "pseudonyms on: retrieval or pseudonyms wrong" "$r
+$p1 (want dicom-new-ae=$expect phi-to-internet=$expect5)"
 fi
 if [ -n "$rspid" ]; then
 	if grep -q "$expect" "$tmp/rs/msg.txt"; then

@@ -621,9 +621,9 @@ phi_study(char *buf, size_t len, unsigned j)
 	snprintf(buf, len, "1.2.826.0.1.3680043.9.7777.%u", j);
 }
 
-/* An admission of patient k, acknowledged. */
+/* An admission of patient k to 'to', acknowledged. */
 static void
-phi_adt(struct bl_day *d, unsigned k)
+phi_adt(struct bl_day *d, unsigned k, const struct host *to)
 {
 	char msg[512], ack[256], pid[32];
 	struct conv c;
@@ -639,7 +639,7 @@ phi_adt(struct bl_day *d, unsigned k)
 	snprintf(ack, sizeof(ack),
 	    "MSH|^~\\&|ENGINE|HOSP|MONITOR|WARD20|20261102100000||ACK^A01|"
 	    "A%u|P|2.6\rMSA|AA|M%u\r", id, id);
-	bl_conv(d, &c, &bl_v20, &d->mon, &bl_hosts[H_ENGINE], HL7_PORT);
+	bl_conv(d, &c, &bl_v20, &d->mon, to, HL7_PORT);
 	conv_open(&c);
 	bl_mllp(d, &c, 0, msg);
 	bl_mllp(d, &c, 1, ack);
@@ -654,7 +654,8 @@ phi_adt(struct bl_day *d, unsigned k)
  * PHI_REPEATS times, then PHI_STUDIES - 1 more, every study a patient's
  * of PHI_PATIENTS, 5 s apart (PHI_STUDIES distinct studies in about
  * two and a half minutes: a mass retrieval), and one study of patient
- * 3 to an AE title never seen.
+ * 3 to an AE title never seen; last, the admission of patient 5 goes
+ * to an internet address.
  */
 int
 scen_baseline_phi(struct gen *g)
@@ -670,7 +671,7 @@ scen_baseline_phi(struct gen *g)
 	b = &d.b;
 	bl_at(&d, 10, 0, 0);
 	for (i = 1; i <= 3; i++)
-		phi_adt(&d, i);
+		phi_adt(&d, i, &bl_hosts[H_ENGINE]);
 	bl_at(&d, 10, 5, 0);
 	bl_conv(&d, &c, &bl_v20, &bl_hosts[H_WS], &bl_hosts[H_PACS],
 	    DICOM_PORT);
@@ -713,6 +714,9 @@ scen_baseline_phi(struct gen *g)
 	b->buf[0] = 0x06;
 	conv_data(&c, 1, b->buf, b->len);
 	conv_close(&c, 0);
+	/* Patient 5's admission sent to an internet address. */
+	bl_at(&d, 10, 20, 0);
+	phi_adt(&d, 5, &bl_hosts[H_NET]);
 	return 0;
 }
 

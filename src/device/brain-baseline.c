@@ -577,7 +577,8 @@ bl_is_clinical(uint8_t app)
 
 static void
 bl_phi_internet(struct brain *b, const struct brain_ev *ev,
-    struct brain_dev *c, const struct brain_end *pe, const char *what)
+    struct brain_dev *c, const struct brain_end *pe, const char *what,
+    const char *patient)
 {
 	char seen[128], a[UTIL_ADDRBUF];
 	struct blx x;
@@ -594,6 +595,7 @@ bl_phi_internet(struct brain *b, const struct brain_ev *ev,
 	    sizeof(a)) : "an internet address");
 	x.seen = seen;
 	x.expected = "HL7 and DICOM stay inside the site";
+	x.patient = patient;
 	ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
 	bl_alert(b, ev, c, NULL, pe, true, "phi-to-internet", &x);
 }
@@ -655,7 +657,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		zone = ZONE_INTERNET;
 	if (bl_is_clinical(ev->app) && zone == ZONE_INTERNET)
 		bl_phi_internet(b, ev, c, pe, ev->app == APP_HL7 ? "HL7" :
-		    "DICOM");
+		    "DICOM", NULL);
 	if (!ev->answered)
 		return;
 	if (zone == ZONE_INTERNET) {
@@ -842,14 +844,15 @@ static void
 bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
     struct brain_dev *p)
 {
-	char type[DEV_VALUE_MAX];
+	char type[DEV_VALUE_MAX], patient[DEV_VALUE_MAX];
 
 	/* "TYPE[\tPATIENT]" (activity.def) */
 	bl_field(ev->value, 0, type, sizeof(type));
 	if (type[0] == '\0')
 		return;
 	if (bl_end_internet(b, p, &ev->end[1]))
-		bl_phi_internet(b, ev, a, &ev->end[1], "HL7");
+		bl_phi_internet(b, ev, a, &ev->end[1], "HL7",
+		    bl_field(ev->value, 1, patient, sizeof(patient)));
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_HL7_SENT,
 	    BL_SID_NEW_HL7_SENT, type, "only the HL7 message types it "
 	    "learned to send");
@@ -869,7 +872,7 @@ bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
 		return;
 	bl_ae_pair_add(b->bl, ev->value);
 	if (bl_end_internet(b, p, &ev->end[1]))
-		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM");
+		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM", NULL);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
 	    BL_SID_NEW_DICOM_AE, ev->value, "only the AE title pairs it "
 	    "learned");

@@ -114,7 +114,7 @@ struct config {
 	/* privacy: keyed pseudonyms of patient identifiers (util/pseudo.h),
 	 * set up once at start */
 	bool		 privacy_pseudonyms;
-	char		*privacy_key_file;	/* NULL: in the state directory */
+	char		*privacy_key_file;	/* NULL: in the state dir */
 };
 
 void	config_defaults(struct config *);

@@ -8,10 +8,10 @@
  * newline).  Before "prev", "prev_seq" is the "seq" of the record
  * before it in the chain (none for a chain's first): a file of some
  * record types only has gaps in "seq", and verify still tells a
- * removed record from a changed one.  The first record of a new chain has "prev" of 64 zeros;
- * the first record of a file that follows a rotation (or a logrotate
- * move) carries the last value of the file before it, so files checked
- * in order form one chain.  Without the key nobody can make a line that
+ * removed record from a changed one.  The first record of a new chain
+ * has "prev" of 64 zeros; the first record of a file that follows a
+ * rotation (or a logrotate move) carries the last value of the file
+ * before it, so files checked in order form one chain.  Without the key nobody can make a line that
  * fits the chain, so an edit, a removal, an insertion or a reordering
  * is found at the first record it breaks.
  */

@@ -99,7 +99,8 @@ pseudo_setup(const char *keyfile, const char *statedir, char *err,
 		}
 		if (fd != -1) {
 			if (RAND_bytes(key, sizeof(key)) != 1 ||
-			    write(fd, key, sizeof(key)) != (ssize_t)sizeof(key)) {
+			    write(fd, key, sizeof(key)) !=
+			    (ssize_t)sizeof(key)) {
 				snprintf(err, errlen, "%s: cannot write a new "
 				    "key", path);
 				close(fd);
