@@ -765,6 +765,17 @@ main(int argc, char *argv[])
 		}
 		if (!cfg.devices.enabled)
 			printf("wardwatch: device inventory: off\n");
+		/* A given pseudonym key must load; one made in the state
+		 * directory is made at start, not by a check. */
+		if (cfg.privacy_pseudonyms && cfg.privacy_key_file != NULL &&
+		    pseudo_setup(cfg.privacy_key_file, NULL, errbuf,
+		    sizeof(errbuf)) == -1) {
+			fprintf(stderr, "wardwatch: privacy.pseudonyms: %s\n",
+			    util_safe_str(errbuf));
+			config_free(&cfg);
+			free(reads);
+			return EXIT_USAGE;
+		}
 		if (cfg.detect.enabled) {
 			rules_setup(&cfg, rules, nrules, strict_rules, NULL);
 			if ((de = detect_load(&cfg.detect, stderr, NULL)) ==

@@ -253,12 +253,15 @@ else
 	nok "no key file: the key or the pseudonyms changed (exit $rc)"
 fi
 
-# 9-10: a bad key file stops the start; -T and a run with it say so.
+# 9-10: a bad key file stops the start; a run and -T say so.
 printf 'short\n' >"$tmp/k3"
 run bad "pseudonyms: true" "key-file: $tmp/k3"
+"$WW" -T -c "$tmp/bad/c.yaml" >"$tmp/bad/T.out" 2>&1
+trc=$?
 if [ "$rc" -ne 0 ] && grep -q "privacy.pseudonyms: .*k3: key shorter than 16 bytes" "$tmp/bad/stderr" &&
-    [ ! -s "$tmp/bad/eve.json" ]; then
-	ok "a key shorter than 16 bytes: no start (exit $rc), said so"
+    [ ! -s "$tmp/bad/eve.json" ] && [ "$trc" -eq 1 ] &&
+    grep -q "privacy.pseudonyms: .*k3: key shorter than 16 bytes" "$tmp/bad/T.out"; then
+	ok "a key shorter than 16 bytes: no start (exit $rc), said so, and -T says so"
 else
 	nok "a key shorter than 16 bytes: accepted (exit $rc)" \
 	    "$(cat "$tmp/bad/stderr")"
