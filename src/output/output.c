@@ -170,8 +170,12 @@ hygiene(struct output *o, const struct record *r)
 		sl->passed = 0;
 	}
 	if (sl->passed >= h->rate_count) {
+		/* A summary is due when the window after this one has
+		 * passed too: an alert of the pair in it reports these
+		 * (records of other threads may come a little out of
+		 * time order). */
 		uint64_t end = sl->window_us +
-		    (uint64_t)h->rate_seconds * 1000000;
+		    2 * (uint64_t)h->rate_seconds * 1000000;
 
 		sl->held++;
 		sl->last_held_us = r->ts_us;
@@ -526,13 +530,15 @@ hyg_summary(struct output *o, struct hyg_slot *sl, const char *iface)
 }
 
 /*
- * Pairs whose window ended by now (every pair: now UINT64_MAX) with
- * alerts held back that no later alert reported: a summary each.
+ * Pairs with alerts held back that no later alert reported, whose
+ * window and the one after it have ended by now (every pair: now
+ * UINT64_MAX): a summary each.
  */
 static void
 hyg_sweep(struct output *o, uint64_t now, const char *iface)
 {
-	uint64_t win = (uint64_t)o->cfg.hygiene.rate_seconds * 1000000, end;
+	uint64_t win = 2 * (uint64_t)o->cfg.hygiene.rate_seconds * 1000000;
+	uint64_t end;
 	size_t i;
 
 	o->hyg_due = 0;
@@ -560,7 +566,7 @@ output_record(struct output *o, const struct record *r, const char *iface)
 
 	if (r->flags & RECORD_F_ALERT)
 		held = hygiene(o, r);
-	/* Pairs whose window ended with alerts held back: say so first. */
+	/* Pairs whose alerts held back are due a summary: say so first. */
 	if (o->hyg_due != 0 && r->ts_us >= o->hyg_due)
 		hyg_sweep(o, r->ts_us, iface);
 	if (held >= 0)

@@ -28,9 +28,9 @@
  * signature from one source device (its address) pass at most
  * rate_count times per rate_seconds of packet time; the rest are
  * suppressed and counted, and the next alert of that pair that passes
- * says how many ("hygiene": {"suppressed": n}).  A pair whose window
- * ends with alerts held back and no alert after them (found when a
- * later record is past the window's end, and at output_close()) gets
+ * says how many ("hygiene": {"suppressed": n}).  A pair with alerts
+ * held back and no alert after them by the end of the next window
+ * (found when a later record is past it, and at output_close()) gets
  * a summary alert instead: its signature and source, no destination,
  * "hygiene": {"suppressed": n, "summary": true}, timed as the last one
  * held.  So every alert held back is reported once.  Suppress entries
