@@ -37,6 +37,7 @@
 #include "output/netsink.h"
 #include "util/events.h"
 #include "util/log.h"
+#include "util/pseudo.h"
 #include "util/util.h"
 
 #define WW_LIVE_STATE	"/var/lib/wardwatch/wardwatch.db"
@@ -591,6 +592,7 @@ struct reload_ctx {
 	size_t			 nrules;
 	bool			 strict;
 	const char		*statepath;
+	bool			 pseudonyms;	/* as the run started */
 	bool			 devices;	/* fingerprints to reload */
 	struct detect_engine	**de;		/* main's: the running rules */
 	struct config		*cur;		/* the last reloaded config */
@@ -663,6 +665,9 @@ reload_prepare(void *arg, FILE *err)
 		    "not load (errors above)\n");
 		goto fail;
 	}
+	if (c->privacy_pseudonyms != r->pseudonyms)
+		fprintf(err, "wardwatch: reload: privacy.pseudonyms stays "
+		    "%s until a restart\n", r->pseudonyms ? "on" : "off");
 	return 0;
 
  fail:
@@ -751,7 +756,7 @@ main(int argc, char *argv[])
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
-	char statedir[4096], outdir[4096], reportdir[4096];
+	char statedir[4096], outdir[4096], reportdir[4096], errbuf[512];
 	/* SANDBOX_MAX_DIRS: the log, state, eve and report directories,
 	 * and up to this many of other file outputs. */
 #define SANDBOX_EXTRA_DIRS	4
@@ -917,6 +922,17 @@ main(int argc, char *argv[])
 		}
 		if (!cfg.devices.enabled)
 			printf("wardwatch: device inventory: off\n");
+		/* A given pseudonym key must load; one made in the state
+		 * directory is made at start, not by a check. */
+		if (cfg.privacy_pseudonyms && cfg.privacy_key_file != NULL &&
+		    pseudo_setup(cfg.privacy_key_file, NULL, errbuf,
+		    sizeof(errbuf)) == -1) {
+			fprintf(stderr, "wardwatch: privacy.pseudonyms: %s\n",
+			    util_safe_str(errbuf));
+			config_free(&cfg);
+			free(reads);
+			return EXIT_USAGE;
+		}
 		if (cfg.detect.enabled) {
 			rules_setup(&cfg, rules, nrules, strict_rules, NULL);
 			if ((de = detect_load(&cfg.detect, stderr, NULL)) ==
@@ -1056,6 +1072,16 @@ main(int argc, char *argv[])
 	else
 		snprintf(outpath, sizeof(outpath), "%s/%s", logdir,
 		    cfg.eve_filename);
+	/* Patient pseudonyms: the key is read (or made) once, before any
+	 * parser runs, and stays for the run. */
+	if (cfg.privacy_pseudonyms && pseudo_setup(cfg.privacy_key_file,
+	    dir_of(statepath, statedir, sizeof(statedir)), errbuf,
+	    sizeof(errbuf)) == -1) {
+		fprintf(stderr, "wardwatch: privacy.pseudonyms: %s\n",
+		    util_safe_str(errbuf));
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (fresh && cfg.devices.enabled && set_aside(statepath) == -1) {
 		status = EXIT_RUNTIME;
 		goto out;
@@ -1156,6 +1182,7 @@ main(int argc, char *argv[])
 		rctx.nrules = nrules;
 		rctx.strict = strict_rules;
 		rctx.statepath = statepath;
+		rctx.pseudonyms = pseudo_on();
 		rctx.devices = cfg.devices.enabled && mon.brain != NULL;
 		rctx.de = &de;
 		memset(&mr, 0, sizeof(mr));

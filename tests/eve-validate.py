@@ -4,8 +4,9 @@
 usage: eve-validate.py SCHEMA [--max-per-type N] FILE...
 
 Wardwatch's own top-level objects are removed first, and its two own
-top-level members "seq" (the sensor's record number) and "prev" (the
-hash chain): wardwatch-events(7) promises that with those removed every
+top-level members "seq" (the sensor's record number), "prev_seq" and
+"prev" (the hash chain): wardwatch-events(7) promises that with those
+removed every
 record validates against Suricata's schema.
 Prints one line per invalid record (file:line: reason) and a summary;
 exits 1 if any record is invalid or not JSON.
@@ -16,7 +17,7 @@ import sys
 import jsonschema
 
 OWN = ("wardwatch", "device", "hl7", "dicom", "baseline", "policy", "ssdp", "telnet",
-       "lldp", "cdp", "hygiene", "seq", "prev")
+       "lldp", "cdp", "hygiene", "seq", "prev_seq", "prev")
 
 
 def main():

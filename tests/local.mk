@@ -9,10 +9,11 @@ TESTS += tests/run-regress.sh tests/workers-invariance.sh \
 	tests/memcap.sh tests/baseline-days.sh tests/baseline.sh \
 	tests/siem.sh tests/siem-relp.sh tests/verify.sh tests/alert-hygiene.sh \
 	tests/file-safety.sh tests/sandbox.sh tests/reload.sh \
-	tests/daemon.sh tests/capture-health.sh
+	tests/daemon.sh tests/capture-health.sh tests/privacy-pseudonyms.sh
 EXTRA_DIST += tests/run-regress.sh tests/workers-invariance.sh tests/reader.sh \
 	tests/corpus.sh tests/live-capture.sh tests/cli.sh tests/manlint.sh \
 	tests/events-doc.sh tests/docrefs.sh tests/privacy.sh tests/privacy.py \
+	tests/privacy-pseudonyms.sh \
 	tests/eve-validate.py tests/sv-truth.py tests/regress \
 	tests/output-faults.sh tests/summary.sh tests/eve-schema.sh \
 	tests/rules.sh \

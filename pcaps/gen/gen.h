@@ -126,6 +126,7 @@ int	scen_baseline_day1_am(struct gen *);
 int	scen_baseline_day1_pm(struct gen *);
 int	scen_baseline_day2(struct gen *);
 int	scen_baseline_quiet(struct gen *);
+int	scen_baseline_phi(struct gen *);	/* canary patients */
 /* Two days of a ward (scen-days.c) and the baseline memory benchmark. */
 int	scen_ward_day1(struct gen *);
 int	scen_ward_day2(struct gen *);

@@ -129,6 +129,10 @@ static const struct scenario scenarios[] = {
 	    PCAPW_LINKTYPE_ETHERNET, scen_baseline_day2,
 	    "the next day with one incident of each behaviour, not "
 	    "committed" },
+	{ "baseline-phi", NULL, PCAPW_PCAP_US,
+	    PCAPW_LINKTYPE_ETHERNET, scen_baseline_phi,
+	    "admissions, queries and a mass retrieval naming canary "
+	    "patients (tests/privacy-pseudonyms.sh), not committed" },
 	{ "baseline-quiet", NULL, PCAPW_PCAP_US,
 	    PCAPW_LINKTYPE_ETHERNET, scen_baseline_quiet,
 	    "a later day of benign change only, not committed" },

@@ -275,9 +275,11 @@ dcm_us(struct pkt *b, uint16_t el, uint16_t v)
 	dcm_elem(b, el, le, 2);
 }
 
-/* A C-FIND-RQ (0x0020) or C-MOVE-RQ (0x0021) command set in a P-DATA. */
+/* A C-FIND-RQ (0x0020) or C-MOVE-RQ (0x0021) command set in a P-DATA;
+ * ds: an identifier follows (scen_baseline_phi). */
 static void
-dcm_command(struct pkt *b, uint16_t field, uint16_t id, const char *dest)
+dcm_command_ds(struct pkt *b, uint16_t field, uint16_t id, const char *dest,
+    int ds)
 {
 	/* Even lengths: UIDs padded with NUL, AE titles with a space. */
 	static const char find[] = "1.2.840.10008.5.1.4.1.2.2.1";
@@ -311,11 +313,61 @@ dcm_command(struct pkt *b, uint16_t field, uint16_t id, const char *dest)
 		dcm_elem(b, 0x0600, ae, n);
 	}
 	dcm_us(b, 0x0700, 0);
-	dcm_us(b, 0x0800, 0x0101);
+	dcm_us(b, 0x0800, ds ? 0x0000 : 0x0101);
 	gl[0] = (uint8_t)(b->len - grp);
 	gl[1] = (uint8_t)((b->len - grp) >> 8);
 	gl[2] = gl[3] = 0;
 	memcpy(b->buf + grp - 4, gl, 4);
+	pkt_set32(b->buf + pdv - 4, (uint32_t)(b->len - pdv));
+	pkt_set32(b->buf + 2, (uint32_t)(b->len - 6));
+}
+
+static void
+dcm_command(struct pkt *b, uint16_t field, uint16_t id, const char *dest)
+{
+	dcm_command_ds(b, field, id, dest, 0);
+}
+
+/* An element of an implicit VR little endian data set, padded even. */
+static void
+dcm_ds_el(struct pkt *b, uint16_t group, uint16_t el, const char *v,
+    char pad)
+{
+	size_t n = strlen(v);
+
+	pkt_le16(b, group);
+	pkt_le16(b, el);
+	pkt_le32(b, (uint32_t)(n + n % 2));
+	pkt_bytes(b, v, n);
+	if (n % 2 == 1)
+		pkt_u8(b, (uint8_t)pad);
+}
+
+/*
+ * A Study Root identifier (PS3.4 C.4) in its own P-DATA: level, the
+ * patient's name and id, the study; any of them NULL is left out.
+ */
+static void
+dcm_identifier(struct pkt *b, uint16_t field, const char *level,
+    const char *name, const char *patient, const char *study)
+{
+	size_t pdv;
+
+	pkt_reset(b);
+	pkt_u8(b, 0x04);
+	pkt_u8(b, 0);
+	pkt_be32(b, 0);
+	pkt_be32(b, 0);
+	pdv = b->len;
+	pkt_u8(b, field == 0x0020 ? 1 : 3);
+	pkt_u8(b, 0x02);			/* data set, last fragment */
+	dcm_ds_el(b, 0x0008, 0x0052, level, ' ');
+	if (name != NULL)
+		dcm_ds_el(b, 0x0010, 0x0010, name, ' ');
+	if (patient != NULL)
+		dcm_ds_el(b, 0x0010, 0x0020, patient, ' ');
+	if (study != NULL)
+		dcm_ds_el(b, 0x0020, 0x000D, study, '\0');
 	pkt_set32(b->buf + pdv - 4, (uint32_t)(b->len - pdv));
 	pkt_set32(b->buf + 2, (uint32_t)(b->len - 6));
 }
@@ -545,6 +597,126 @@ scen_baseline_day2(struct gen *g)
 			break;
 		}
 	}
+	return 0;
+}
+
+/*
+ * Patient canaries (tests/privacy-pseudonyms.sh): names, ids and study
+ * UIDs that must never reach an output.  Patient k is "ZQCANARY0k" and
+ * study j "1.2.826.0.1.3680043.9.7777.j".
+ */
+#define PHI_PATIENTS	12
+#define PHI_STUDIES	25
+#define PHI_REPEATS	6
+
+static void
+phi_patient(char *buf, size_t len, unsigned k)
+{
+	snprintf(buf, len, "ZQCANARY%02u", k);
+}
+
+static void
+phi_study(char *buf, size_t len, unsigned j)
+{
+	snprintf(buf, len, "1.2.826.0.1.3680043.9.7777.%u", j);
+}
+
+/* An admission of patient k to 'to', acknowledged. */
+static void
+phi_adt(struct bl_day *d, unsigned k, const struct host *to)
+{
+	char msg[512], ack[256], pid[32];
+	struct conv c;
+	unsigned id = d->msg++;
+
+	phi_patient(pid, sizeof(pid), k);
+	snprintf(msg, sizeof(msg),
+	    "MSH|^~\\&|MONITOR^00091FFFFE200031^EUI-64|WARD20|ENGINE|HOSP|"
+	    "20261102100000||ADT^A01^ADT_A01|M%u|P|2.6\r"
+	    "PID|1||%s^^^HOSP^MR~XVCANARYALT%u^^^NHS^NH||CANARYSURNAME^ZELDINA"
+	    "||19480229|F|||17 CANARYLANE^^QUIMBYTOWN\r"
+	    "PV1|1|I|WARD20^CANARYBED%u\r", id, pid, k, k);
+	snprintf(ack, sizeof(ack),
+	    "MSH|^~\\&|ENGINE|HOSP|MONITOR|WARD20|20261102100000||ACK^A01|"
+	    "A%u|P|2.6\rMSA|AA|M%u\r", id, id);
+	bl_conv(d, &c, &bl_v20, &d->mon, to, HL7_PORT);
+	conv_open(&c);
+	bl_mllp(d, &c, 0, msg);
+	bl_mllp(d, &c, 1, ack);
+	conv_close(&c, 0);
+	gen_wait(d->g, GEN_NS);
+}
+
+/*
+ * A morning of the learning day with patient data in the clear: three
+ * admissions over HL7, then the workstation queries the PACS for two
+ * patients (C-FIND with their names and ids) and retrieves: one study
+ * PHI_REPEATS times, then PHI_STUDIES - 1 more, every study a patient's
+ * of PHI_PATIENTS, 5 s apart (PHI_STUDIES distinct studies in about
+ * two and a half minutes: a mass retrieval), and one study of patient
+ * 3 to an AE title never seen; last, the admission of patient 5 goes
+ * to an internet address.
+ */
+int
+scen_baseline_phi(struct gen *g)
+{
+	struct bl_day d;
+	struct pkt *b;
+	struct conv c;
+	char pid[32], uid[64];
+	uint16_t id = 1;
+	unsigned i, j;
+
+	bl_day_init(&d, g, 0);
+	b = &d.b;
+	bl_at(&d, 10, 0, 0);
+	for (i = 1; i <= 3; i++)
+		phi_adt(&d, i, &bl_hosts[H_ENGINE]);
+	bl_at(&d, 10, 5, 0);
+	bl_conv(&d, &c, &bl_v20, &bl_hosts[H_WS], &bl_hosts[H_PACS],
+	    DICOM_PORT);
+	conv_open(&c);
+	dcm_assoc(b, 0);
+	conv_data(&c, 0, b->buf, b->len);
+	dcm_assoc(b, 1);
+	conv_data(&c, 1, b->buf, b->len);
+	for (i = 1; i <= 2; i++) {
+		phi_patient(pid, sizeof(pid), i);
+		dcm_command_ds(b, 0x0020, id++, NULL, 1);
+		conv_data(&c, 0, b->buf, b->len);
+		dcm_identifier(b, 0x0020, "STUDY", "CANARYSURNAME^ZELDINA",
+		    pid, NULL);
+		conv_data(&c, 0, b->buf, b->len);
+		gen_wait(g, GEN_NS);
+	}
+	for (i = 0; i < PHI_REPEATS + PHI_STUDIES - 1; i++) {
+		j = i < PHI_REPEATS ? 1 : i - PHI_REPEATS + 2;
+		phi_patient(pid, sizeof(pid), (j - 1) % PHI_PATIENTS + 1);
+		phi_study(uid, sizeof(uid), j);
+		dcm_command_ds(b, 0x0021, id++, "RADWS1", 1);
+		conv_data(&c, 0, b->buf, b->len);
+		dcm_identifier(b, 0x0021, "STUDY", NULL, pid, uid);
+		conv_data(&c, 0, b->buf, b->len);
+		gen_wait(g, 5 * GEN_NS);
+	}
+	phi_patient(pid, sizeof(pid), 3);
+	phi_study(uid, sizeof(uid), 3);
+	dcm_command_ds(b, 0x0021, id++, "EXFIL_AE", 1);
+	conv_data(&c, 0, b->buf, b->len);
+	dcm_identifier(b, 0x0021, "STUDY", NULL, pid, uid);
+	conv_data(&c, 0, b->buf, b->len);
+	pkt_reset(b);
+	pkt_u8(b, 0x05);
+	pkt_u8(b, 0);
+	pkt_be32(b, 4);
+	pkt_zero(b, 4);
+	conv_data(&c, 0, b->buf, b->len);
+	b->buf[0] = 0x06;
+	conv_data(&c, 1, b->buf, b->len);
+	conv_close(&c, 0);
+	/* Patient 5's admission sent to an internet address. */
+	bl_at(&d, 10, 20, 0);
+	phi_adt(&d, 5, &bl_hosts[H_NET]);
 	return 0;
 }
 

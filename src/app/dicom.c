@@ -73,8 +73,15 @@
 #define DICOM_TAG_MODEL		DICOM_TAG(0x0008, 0x1090)
 #define DICOM_TAG_SERIAL	DICOM_TAG(0x0018, 0x1000)
 #define DICOM_TAG_SOFTWARE	DICOM_TAG(0x0018, 0x1020)
-/* The last element the data-set scan looks for. */
+#define DICOM_TAG_PATIENT_ID	DICOM_TAG(0x0010, 0x0020)
+#define DICOM_TAG_STUDY_UID	DICOM_TAG(0x0020, 0x000D)
+/* The last element the data-set scan looks for: the equipment's, or,
+ * for pseudonyms, the study's. */
 #define DICOM_TAG_SCAN_END	DICOM_TAG_SOFTWARE
+
+#define DICOM_CMD_C_GET_RQ	0x0010
+#define DICOM_CMD_C_FIND_RQ	0x0020
+#define DICOM_CMD_C_MOVE_RQ	0x0021
 
 #define DICOM_CMD_C_STORE_RQ	0x0001
 #define DICOM_CMD_C_GET_RQ	0x0010
@@ -114,6 +121,9 @@ struct dicom_ds_scan {
 	uint8_t		 hdr_need;
 	uint32_t	 tag;
 	uint32_t	 last_tag;
+	uint32_t	 end_tag;	/* stop past this one */
+	bool		 equipment;	/* read the equipment (C-STORE) */
+	bool		 ids;		/* read the ids for pseudonyms */
 	uint32_t	 left;		/* value bytes to copy or skip */
 	uint8_t		 val[DICOM_DS_VAL_MAX];
 	uint32_t	 val_have;
@@ -134,7 +144,8 @@ struct dicom_dir {
 	uint8_t		*cmd;
 	size_t		 cmd_len;
 	size_t		 cmd_size;
-	/* A C-STORE-RQ waiting for the scan of its data set. */
+	/* A C-STORE-RQ waiting for the scan of its data set (or, for
+	 * pseudonyms, a C-FIND, C-MOVE or C-GET for its identifier). */
 	bool		 pending;
 	struct dicom_command pending_cmd;
 	struct dicom_ds_scan scan;
@@ -741,7 +752,7 @@ dicom_vr_in(const char *list, uint8_t a, uint8_t b)
 }
 
 static bool
-dicom_ds_wanted(uint32_t tag)
+dicom_ds_wanted(const struct dicom_ds_scan *s, uint32_t tag)
 {
 	switch (tag) {
 	case DICOM_TAG_SOP_CLASS:
@@ -751,19 +762,45 @@ dicom_ds_wanted(uint32_t tag)
 	case DICOM_TAG_MODEL:
 	case DICOM_TAG_SERIAL:
 	case DICOM_TAG_SOFTWARE:
-		return true;
+		/* A query's Modality is what it asks for, not its own. */
+		return s->equipment;
+	case DICOM_TAG_PATIENT_ID:
+	case DICOM_TAG_STUDY_UID:
+		return s->ids;
 	default:
 		return false;
 	}
 }
 
+/*
+ * An id becomes its pseudonym at once and is wiped.  A query pattern
+ * (wildcards) or a list of values names no single patient or study.
+ */
 static void
-dicom_ds_store(struct dicom_ds_scan *s, struct dicom_equipment *eq)
+dicom_ds_pseudonym(struct dicom_ds_scan *s, const char *kind, char *out)
 {
+	if (memchr(s->val, '*', s->val_have) == NULL &&
+	    memchr(s->val, '?', s->val_have) == NULL &&
+	    memchr(s->val, '\\', s->val_have) == NULL)
+		(void)pseudo_make(kind, s->val, s->val_have, out);
+	explicit_bzero(s->val, sizeof(s->val));
+	s->val_have = 0;
+}
+
+static void
+dicom_ds_store(struct dicom_ds_scan *s, struct dicom_command *c)
+{
+	struct dicom_equipment *eq = &c->equipment;
 	char *dst;
 	size_t dstsz;
 
 	switch (s->tag) {
+	case DICOM_TAG_PATIENT_ID:
+		dicom_ds_pseudonym(s, "patient", c->ps_patient);
+		return;
+	case DICOM_TAG_STUDY_UID:
+		dicom_ds_pseudonym(s, "study", c->ps_study);
+		return;
 	case DICOM_TAG_SOP_CLASS:
 		dst = eq->sop_class_uid;
 		dstsz = sizeof(eq->sop_class_uid);
@@ -811,7 +848,7 @@ dicom_ds_header(struct dicom_ds_scan *s)
 	group = br_le16(&br);
 	elem = br_le16(&br);
 	s->tag = DICOM_TAG(group, elem);
-	if (s->tag > DICOM_TAG_SCAN_END || s->tag < s->last_tag) {
+	if (s->tag > s->end_tag || s->tag < s->last_tag) {
 		s->state = DS_DONE;
 		return;
 	}
@@ -848,7 +885,7 @@ dicom_ds_header(struct dicom_ds_scan *s)
 	s->hdr_need = 8;
 	s->left = len;
 	s->val_have = 0;
-	if (dicom_ds_wanted(s->tag) && len <= DICOM_DS_VAL_MAX)
+	if (dicom_ds_wanted(s, s->tag) && len <= DICOM_DS_VAL_MAX)
 		s->state = DS_VALUE;
 	else
 		s->state = DS_SKIP;
@@ -858,7 +895,7 @@ dicom_ds_header(struct dicom_ds_scan *s)
 
 /* Feed the next bytes of the data set (any split) to the scan. */
 static void
-dicom_ds_feed(struct dicom_ds_scan *s, struct dicom_equipment *eq,
+dicom_ds_feed(struct dicom_ds_scan *s, struct dicom_command *c,
     struct breader *br)
 {
 	size_t n, room;
@@ -886,7 +923,7 @@ dicom_ds_feed(struct dicom_ds_scan *s, struct dicom_equipment *eq,
 			s->val_have += (uint32_t)n;
 			s->left -= (uint32_t)n;
 			if (s->left == 0) {
-				dicom_ds_store(s, eq);
+				dicom_ds_store(s, c);
 				s->state = DS_HDR;
 			}
 			break;
@@ -961,6 +998,7 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 {
 	struct dicom_dir *d = &st->dir[dir];
 	struct dicom_command c;
+	bool store, ids;
 
 	memset(&c, 0, sizeof(c));
 	c.pcid = d->pdv_pcid;
@@ -969,12 +1007,19 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 		return;
 	}
 	d->cmd_len = 0;
-	if (c.command_field == DICOM_CMD_C_STORE_RQ &&
-	    (c.flags & DICOM_CMD_HAS_DS_TYPE) &&
+	store = c.command_field == DICOM_CMD_C_STORE_RQ;
+	ids = pseudo_on() && (store || c.command_field == DICOM_CMD_C_FIND_RQ ||
+	    c.command_field == DICOM_CMD_C_MOVE_RQ ||
+	    c.command_field == DICOM_CMD_C_GET_RQ);
+	if ((store || ids) && (c.flags & DICOM_CMD_HAS_DS_TYPE) &&
 	    c.data_set_type != DICOM_DS_TYPE_NONE) {
 		memset(&d->scan, 0, sizeof(d->scan));
 		d->pending_cmd = c;
 		d->pending = true;
+		d->scan.equipment = store;
+		d->scan.ids = ids;
+		d->scan.end_tag = ids ? DICOM_TAG_STUDY_UID :
+		    DICOM_TAG_SCAN_END;
 		d->scan.enc = dicom_ds_encoding(&st->assoc, c.pcid);
 		d->scan.state = d->scan.enc == DS_ENC_UNREADABLE ?
 		    DS_DONE : DS_HDR;
@@ -1005,7 +1050,7 @@ dicom_pdv_data(struct dicom_state *st, struct app_ctx *ctx, int dir,
 	if ((d->pdv_mch & DICOM_MCH_COMMAND) == 0) {
 		/* Data set bytes: only a pending C-STORE-RQ looks. */
 		if (d->pending && d->pdv_pcid == d->pending_cmd.pcid)
-			dicom_ds_feed(&d->scan, &d->pending_cmd.equipment, br);
+			dicom_ds_feed(&d->scan, &d->pending_cmd, br);
 		br_skip(br, br_left(br));
 		if (d->pending && d->scan.state == DS_DONE)
 			dicom_pending_done(d, ctx, dir);
@@ -1822,14 +1867,15 @@ dicom_facts_scp(const struct dicom_assoc *a)
  */
 /*
  * A request, as what its sender did: "C-FIND", "C-MOVE\tDEST_AE",
- * "C-GET\tDEST_AE" (the sender's own AE title: where the data goes).
+ * "C-GET\tDEST_AE" (the sender's own AE title: where the data goes),
+ * and with pseudonyms "C-MOVE\tDEST_AE\tSTUDY\tPATIENT" (activity.def).
  */
 static void
 dicom_facts_command(const struct dicom_command *c, int tx,
     const struct app_sink *sink)
 {
 	const char *name = dicom_command_name(c->command_field);
-	char buf[32 + DICOM_AE_MAX];
+	char buf[32 + DICOM_AE_MAX + 2 * (PSEUDO_HEX + 1)];
 	size_t n;
 
 	if (name == NULL || (c->command_field & 0x8000) ||
@@ -1838,13 +1884,18 @@ dicom_facts_command(const struct dicom_command *c, int tx,
 	strlcpy(buf, name, sizeof(buf));
 	if ((n = strlen(buf)) > 3 && strcmp(buf + n - 3, "-RQ") == 0)
 		buf[n - 3] = '\0';
-	if (c->command_field == DICOM_CMD_C_MOVE_RQ) {
+	if (c->command_field == DICOM_CMD_C_MOVE_RQ ||
+	    c->command_field == DICOM_CMD_C_GET_RQ ||
+	    c->ps_study[0] != '\0' || c->ps_patient[0] != '\0') {
 		strlcat(buf, "\t", sizeof(buf));
-		strlcat(buf, c->move_destination, sizeof(buf));
-	} else if (c->command_field == DICOM_CMD_C_GET_RQ &&
-	    c->get_destination[0] != '\0') {
+		strlcat(buf, c->command_field == DICOM_CMD_C_GET_RQ ?
+		    c->get_destination : c->move_destination, sizeof(buf));
+	}
+	if (c->ps_study[0] != '\0' || c->ps_patient[0] != '\0') {
 		strlcat(buf, "\t", sizeof(buf));
-		strlcat(buf, c->get_destination, sizeof(buf));
+		strlcat(buf, c->ps_study, sizeof(buf));
+		strlcat(buf, "\t", sizeof(buf));
+		strlcat(buf, c->ps_patient, sizeof(buf));
 	}
 	app_activity(sink, tx, ACT_DICOM_COMMAND, buf);
 }

@@ -24,7 +24,10 @@
  * Strings are NUL-terminated, trimmed of DICOM padding, and bytes that
  * are not printable ASCII are replaced by '?'.  Nothing from the data
  * set is kept except the equipment elements below: patient, study and
- * every other data-set element is skipped by length, never copied.  Of
+ * every other data-set element is skipped by length, never copied;
+ * with privacy.pseudonyms on, the Patient ID and Study Instance UID of
+ * a request's data set or identifier are read only to be replaced by
+ * their keyed pseudonyms (struct dicom_command).  Of
  * a user identity only the type is kept, never the username or
  * passcode.
  */
@@ -36,6 +39,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "util/pseudo.h"
 
 /*
  * Largest association PDU (RQ, AC, RJ, release, abort) we buffer, as
@@ -174,6 +178,12 @@ struct dicom_command {
 	 * the data goes (for the brain; not in EVE). */
 	char		 get_destination[DICOM_AE_MAX + 1];
 	struct dicom_equipment equipment;	/* C-STORE-RQ only */
+	/* privacy.pseudonyms on: keyed pseudonyms (util/pseudo.h) of the
+	 * data set's or identifier's Patient ID and Study Instance UID
+	 * (C-STORE, C-FIND, C-MOVE and C-GET requests), never the ids;
+	 * "" when off or absent.  Never written to a record. */
+	char		 ps_patient[PSEUDO_HEX + 1];
+	char		 ps_study[PSEUDO_HEX + 1];
 };
 
 struct dicom_fact {

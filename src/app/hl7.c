@@ -6,7 +6,9 @@
  * acknowledgment and segment counts, for fingerprint, baseline and
  * policy.  Only MSH, PRT, OBX-3, OBX-18, EQU-1 and MSA are read; PID,
  * NK1, PV1, NTE, OBX-5 and every other field may carry PHI and are
- * never copied (their segments are only counted).
+ * never copied (their segments are only counted), except that with
+ * privacy.pseudonyms on PID-3 is read to be replaced by its keyed
+ * pseudonym (util/pseudo.h).
  *
  * Message layout (HL7 v2.5.1 chapter 2, 2.5 and 2.6), one segment a line,
  * each ended by CR:
@@ -49,6 +51,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/pseudo.h"
 #include "util/util.h"
 
 #define HL7_NONE	SIZE_MAX
@@ -368,6 +371,7 @@ enum hl7_seg {
 	HL7_SEG_OBX,
 	HL7_SEG_EQU,
 	HL7_SEG_MSA,
+	HL7_SEG_PID,		/* only for a pseudonym */
 };
 
 /* Count a segment by its id; ids are three of [A-Z0-9], else "other". */
@@ -377,7 +381,7 @@ hl7_count(struct hl7_facts *f, struct breader id)
 	static const char *const known[] = {
 		[HL7_SEG_MSH] = "MSH", [HL7_SEG_PRT] = "PRT",
 		[HL7_SEG_OBX] = "OBX", [HL7_SEG_EQU] = "EQU",
-		[HL7_SEG_MSA] = "MSA",
+		[HL7_SEG_MSA] = "MSA", [HL7_SEG_PID] = "PID",
 	};
 	char s[4];
 	unsigned i;
@@ -406,10 +410,25 @@ hl7_count(struct hl7_facts *f, struct breader id)
 		f->segs[f->n_segtypes++].n = 1;
 	} else
 		f->segs_other++;
-	for (i = HL7_SEG_MSH; i <= HL7_SEG_MSA; i++)
+	for (i = HL7_SEG_MSH; i <= HL7_SEG_PID; i++)
 		if (memcmp(known[i], s, 4) == 0)
 			return (enum hl7_seg)i;
 	return HL7_SEG_OTHER;
+}
+
+/*
+ * PID-3, the patient identifier list: the ID of its first repetition
+ * (CX.1) becomes a keyed pseudonym at once and the copy is wiped.
+ */
+static void
+hl7_pseudonym(const struct hl7_delims *d, struct breader field,
+    struct hl7_facts *f)
+{
+	char id[HL7_STR];
+
+	hl7_field_comp(d, field, 1, id, sizeof(id));
+	(void)pseudo_make("patient", id, strlen(id), f->ps_patient);
+	explicit_bzero(id, sizeof(id));
 }
 
 /* Parse the fields we keep of one segment. */
@@ -447,6 +466,12 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 		last = 2;
 		f->has_ack = true;
 		break;
+	case HL7_SEG_PID:
+		/* PID-3 only as its pseudonym, and only when wanted. */
+		if (!pseudo_on() || f->ps_patient[0] != '\0')
+			return;
+		last = 3;
+		break;
 	default:
 		return;		/* counted only: may hold PHI */
 	}
@@ -467,6 +492,10 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 		case HL7_SEG_EQU:
 			hl7_field_ei(d, hl7_first_rep(d, tok), HL7_DEV_EQU1,
 			    n, f);
+			break;
+		case HL7_SEG_PID:
+			if (n == 3)
+				hl7_pseudonym(d, tok, f);
 			break;
 		case HL7_SEG_MSA:
 			if (n == 1)
@@ -1052,6 +1081,10 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 		else
 			strlcpy(buf, h->message_type, sizeof(buf));
 		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+		if (h->ps_patient[0] != '\0') {
+			strlcat(buf, "\t", sizeof(buf));
+			strlcat(buf, h->ps_patient, sizeof(buf));
+		}
 		app_activity(sink, tx, ACT_HL7_MESSAGE, buf);
 	}
 	app_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);

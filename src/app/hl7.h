@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "app/mllp.h"
+#include "util/pseudo.h"
 
 #define HL7_MAX_SEGMENTS	10000	/* per message */
 #define HL7_MAX_DEVICES		16	/* distinct device identifiers */
@@ -98,6 +99,11 @@ struct hl7_facts {
 	bool		 in_batch;
 	uint32_t	 batch_index;		/* 1-based, in its batch */
 	char		 batch_control_id[HL7_STR];	/* BHS-11 */
+
+	/* privacy.pseudonyms on: the keyed pseudonym of the first PID-3
+	 * identifier (util/pseudo.h), never the id; "" when off.  Never
+	 * written to a record. */
+	char		 ps_patient[PSEUDO_HEX + 1];
 };
 
 enum hl7_status {

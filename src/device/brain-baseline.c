@@ -145,6 +145,9 @@ struct blx {
 	uint32_t	 median, mad;
 	uint64_t	 bound, observed;
 	uint32_t	 occurrences;	/* behaviours: since the last one */
+	/* privacy.pseudonyms: the patient of the retrieval that raised
+	 * it (util/pseudo.h), NULL or "" for none */
+	const char	*patient;
 };
 
 static void
@@ -192,7 +195,13 @@ bl_obj(struct jsonw *jw, const void *arg)
 		jsonw_kv_uint(jw, "observed", x->hit->seen);
 		jsonw_kv_uint(jw, "threshold", x->hit->threshold);
 		jsonw_kv_uint(jw, "window", x->hit->window);
+		if (x->hit->studies)
+			jsonw_kv_uint(jw, "studies", x->hit->seen);
+		if (x->hit->patients > 0)
+			jsonw_kv_uint(jw, "patients", x->hit->patients);
 	}
+	if (x->patient != NULL && x->patient[0] != '\0')
+		jsonw_kv_str(jw, "patient_pseudonym", x->patient);
 	if (x->occurrences > 0)
 		jsonw_kv_uint(jw, "occurrences", x->occurrences);
 }
@@ -408,8 +417,9 @@ bl_external_geo(struct brain *b, struct brain_dev *n,
 }
 
 static void
-bl_behaviour(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
-    const struct bh_hit *hit, const char *seen)
+bl_behaviour_of(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *n, const struct bh_hit *hit, const char *seen,
+    const char *patient)
 {
 	enum bl_sid sid = bl_bh_sid[hit->what];
 	struct blx x;
@@ -427,8 +437,16 @@ bl_behaviour(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	x.hit = hit;
 	x.seen = seen;
 	x.occurrences = count;
+	x.patient = patient;
 	ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
 	bl_alert(b, ev, n, NULL, NULL, true, bl_sigs[sid].reason, &x);
+}
+
+static void
+bl_behaviour(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
+    const struct bh_hit *hit, const char *seen)
+{
+	bl_behaviour_of(b, ev, n, hit, seen, NULL);
 }
 
 /* Hours of the day as text: "08-17, 22". */
@@ -565,7 +583,8 @@ bl_is_clinical(uint8_t app)
 
 static void
 bl_phi_internet(struct brain *b, const struct brain_ev *ev,
-    struct brain_dev *c, const struct brain_end *pe, const char *what)
+    struct brain_dev *c, const struct brain_end *pe, const char *what,
+    const char *patient)
 {
 	char seen[128], a[UTIL_ADDRBUF];
 	struct blx x;
@@ -582,6 +601,7 @@ bl_phi_internet(struct brain *b, const struct brain_ev *ev,
 	    sizeof(a)) : "an internet address");
 	x.seen = seen;
 	x.expected = "HL7 and DICOM stay inside the site";
+	x.patient = patient;
 	ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
 	bl_alert(b, ev, c, NULL, pe, true, "phi-to-internet", &x);
 }
@@ -643,7 +663,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		zone = ZONE_INTERNET;
 	if (bl_is_clinical(ev->app) && zone == ZONE_INTERNET)
 		bl_phi_internet(b, ev, c, pe, ev->app == APP_HL7 ? "HL7" :
-		    "DICOM");
+		    "DICOM", NULL);
 	if (!ev->answered)
 		return;
 	if (zone == ZONE_INTERNET) {
@@ -807,16 +827,38 @@ bl_hits(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	}
 }
 
+/* Field i (from 0) of a tab-separated activity value, into buf. */
+static const char *
+bl_field(const char *v, unsigned i, char *buf, size_t len)
+{
+	const char *e;
+
+	for (; i > 0 && v != NULL; i--)
+		if ((v = strchr(v, '\t')) != NULL)
+			v++;
+	if (v == NULL) {
+		buf[0] = '\0';
+		return buf;
+	}
+	e = strchr(v, '\t');
+	snprintf(buf, len, "%.*s", e != NULL ? (int)(e - v) : (int)strlen(v),
+	    v);
+	return buf;
+}
+
 static void
 bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
     struct brain_dev *p)
 {
-	const char *type = ev->value;
+	char type[DEV_VALUE_MAX], patient[DEV_VALUE_MAX];
 
+	/* "TYPE[\tPATIENT]" (activity.def) */
+	bl_field(ev->value, 0, type, sizeof(type));
 	if (type[0] == '\0')
 		return;
 	if (bl_end_internet(b, p, &ev->end[1]))
-		bl_phi_internet(b, ev, a, &ev->end[1], "HL7");
+		bl_phi_internet(b, ev, a, &ev->end[1], "HL7",
+		    bl_field(ev->value, 1, patient, sizeof(patient)));
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_HL7_SENT,
 	    BL_SID_NEW_HL7_SENT, type, "only the HL7 message types it "
 	    "learned to send");
@@ -881,10 +923,43 @@ bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
 	bl_ae_fresh_note(b->bl, ev->value, ev->ts_us);
 	bl_ae_pair_add(b->bl, ev->value);
 	if (bl_end_internet(b, p, &ev->end[1]))
-		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM");
+		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM", NULL);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
 	    BL_SID_NEW_DICOM_AE, ev->value, "only the AE title pairs it "
 	    "learned");
+}
+
+/* "in 600s", "in 10 min" */
+static void
+bl_window_text(uint32_t s, char *buf, size_t len)
+{
+	if (s >= 60 && s % 60 == 0)
+		snprintf(buf, len, "%u min", s / 60);
+	else
+		snprintf(buf, len, "%us", s);
+}
+
+/* A mass retrieval: studies of patients when pseudonyms name them. */
+static void
+bl_retrieve_hit(struct brain *b, const struct brain_ev *ev,
+    struct brain_dev *a, const struct bh_hit *hit, const char *patient)
+{
+	char seen[160], win[32], of[48];
+
+	bl_window_text(hit->window, win, sizeof(win));
+	of[0] = '\0';
+	if (hit->patients > 0)
+		snprintf(of, sizeof(of), " of %u patient%s", hit->patients,
+		    hit->patients == 1 ? "" : "s");
+	if (hit->studies)
+		snprintf(seen, sizeof(seen), "%u studies%s retrieved in %s "
+		    "(C-MOVE/C-GET; threshold %u)", hit->seen, of, win,
+		    hit->threshold);
+	else
+		snprintf(seen, sizeof(seen), "%u studies retrieved (C-MOVE/"
+		    "C-GET requests)%s in %us (threshold %u)", hit->seen, of,
+		    hit->window, hit->threshold);
+	bl_behaviour_of(b, ev, a, hit, seen, patient);
 }
 
 static void
@@ -892,19 +967,19 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *a, struct brain_dev *p)
 {
 	const struct bh_config *bc = &b->cfg.baseline.detect;
-	char cmd[DEV_VALUE_MAX], seen[DEV_VALUE_MAX + 96], reason[96];
-	const char *dest, *tab;
+	char cmd[DEV_VALUE_MAX], dest[DEV_VALUE_MAX], study[DEV_VALUE_MAX];
+	char patient[DEV_VALUE_MAX], seen[DEV_VALUE_MAX + 96], reason[96];
+	uint32_t hs, hp;
 	struct bh_hit hit[1];
 	struct blx x;
 	uint64_t h;
 	size_t n;
 
-	strlcpy(cmd, ev->value, sizeof(cmd));
-	dest = NULL;
-	if ((tab = strchr(ev->value, '\t')) != NULL) {
-		cmd[tab - ev->value] = '\0';
-		dest = tab + 1;
-	}
+	/* "CMD[\tDEST[\tSTUDY\tPATIENT]]" (activity.def) */
+	bl_field(ev->value, 0, cmd, sizeof(cmd));
+	bl_field(ev->value, 1, dest, sizeof(dest));
+	bl_field(ev->value, 2, study, sizeof(study));
+	bl_field(ev->value, 3, patient, sizeof(patient));
 	if (cmd[0] == '\0')
 		return;
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_CMD,
@@ -915,16 +990,21 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 		n = bh_dicom_find(bh_get(a), bc, ev->ts_us, hit);
 		bl_hits(b, ev, a, hit, n, "C-FIND requests");
 	} else if (strcmp(cmd, "C-MOVE") == 0 || strcmp(cmd, "C-GET") == 0) {
-		n = bh_dicom_move(bh_get(a), bc, ev->ts_us, hit);
-		bl_hits(b, ev, a, hit, n, "studies retrieved (C-MOVE/C-GET "
-		    "requests)");
-	}
+		hs = bh_hash(study, strlen(study));
+		hp = bh_hash(patient, strlen(patient));
+		n = bh_dicom_move(bh_get(a), bc, ev->ts_us,
+		    study[0] != '\0' ? &hs : NULL,
+		    patient[0] != '\0' ? &hp : NULL, hit);
+		if (n > 0)
+			bl_retrieve_hit(b, ev, a, &hit[0], patient);
+	} else
+		return;
 	/* A retrieval sent to an AE no association ever named: where do
 	 * the studies go?  A C-GET's goes back to its requester's title,
 	 * named by this very association: new if it was new there, once
 	 * one side has a settled baseline (while a site learns, every
 	 * title is new). */
-	if (dest == NULL || dest[0] == '\0' || !bc->new_ae)
+	if (dest[0] == '\0' || !bc->new_ae)
 		return;
 	h = bl_ae_hash(dest, strlen(dest));
 	if (strcmp(cmd, "C-GET") == 0 ? (bl_ae_fresh(b->bl, h, ev->ts_us) ||
@@ -942,6 +1022,7 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 		x.expected = strcmp(cmd, "C-GET") == 0 ? "retrievals by "
 		    "AE titles the site knew before" : "retrievals to AE "
 		    "titles that associations use";
+		x.patient = patient;
 		snprintf(reason, sizeof(reason), "dicom-new-ae %s", dest);
 		ctr_inc(b->ctr, CTR_BL_BEHAVIOURS);
 		bl_alert(b, ev, a, p, &ev->end[1], true, reason, &x);

@@ -862,7 +862,7 @@ void
 brain_policy_activity(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *a, struct brain_dev *p)
 {
-	char v[DEV_VALUE_MAX], *tab;
+	char v[DEV_VALUE_MAX], *tab, *cut;
 
 	if (b->pol == NULL)
 		return;
@@ -881,6 +881,13 @@ brain_policy_activity(struct brain *b, const struct brain_ev *ev,
 			brain_policy_act(b, ev, 'a', a, p, v, tab);
 		break;
 	case ACT_DICOM_COMMAND:
+		/* "CMD\tDEST[\tSTUDY\tPATIENT]": pseudonyms are not policy,
+		 * and only a retrieval has a destination. */
+		if (tab != NULL && (cut = strchr(tab, '\t')) != NULL)
+			*cut = '\0';
+		if (tab != NULL && strcmp(v, "C-MOVE") != 0 &&
+		    strcmp(v, "C-GET") != 0)
+			tab = NULL;
 		brain_policy_act(b, ev, 'd', a, p, v, tab);
 		break;
 	case ACT_LOGIN:

@@ -577,6 +577,12 @@ static const struct cfgkey keys[] = {
 	{ .path = "dicom.known-ae-titles", .type = CFGK_CUSTOM,
 	  FIELD(detect.known_ae), .set = set_known_ae, .def = "[]",
 	  .desc = "AE titles the site knows (the dataset dicom-known-ae)" },
+
+	K_BOOL("privacy.pseudonyms", privacy_pseudonyms, "false",
+	    "keyed pseudonyms of patient and study ids, for detections"),
+	{ .path = "privacy.key-file", .type = CFGK_CUSTOM,
+	  FIELD(privacy_key_file), .set = set_rule_string, .def = "~",
+	  .desc = "pseudonym key; ~: pseudonym.key in the state directory" },
 };
 
 const struct cfgkey *
@@ -644,6 +650,8 @@ config_free(struct config *cfg)
 	cfg->interfaces = NULL;
 	brain_config_free(&cfg->devices);
 	detect_config_free(&cfg->detect);
+	free(cfg->privacy_key_file);
+	cfg->privacy_key_file = NULL;
 }
 
 /*

@@ -110,6 +110,11 @@ struct config {
 	 * reference-config-file, threshold-file, vars (as suricata.yaml
 	 * spells them) and detect.enabled */
 	struct detect_config detect;
+
+	/* privacy: keyed pseudonyms of patient identifiers (util/pseudo.h),
+	 * set up once at start */
+	bool		 privacy_pseudonyms;
+	char		*privacy_key_file;	/* NULL: in the state dir */
 };
 
 void	config_defaults(struct config *);

@@ -101,6 +101,37 @@ chain_unhex(const char *s, unsigned char out[32])
 	return 0;
 }
 
+bool
+chain_line_seq(const char *line, size_t len, const char *key, uint64_t *out)
+{
+	const char *p, *q;
+	size_t klen = strlen(key);
+	char num[24];
+	char *end;
+	size_t i;
+
+	*out = 0;
+	if (klen == 0)
+		p = line;
+	else {
+		if ((p = memmem(line, len, key, klen)) == NULL)
+			return false;
+		/* The last one is ours (a body cannot follow it). */
+		while ((q = memmem(p + 1, len - (size_t)(p + 1 - line), key,
+		    klen)) != NULL)
+			p = q;
+		p += klen;
+	}
+	for (i = 0; i < sizeof(num) - 1 && p + i < line + len &&
+	    p[i] >= '0' && p[i] <= '9'; i++)
+		num[i] = p[i];
+	num[i] = '\0';
+	if (i == 0)
+		return false;
+	*out = strtoull(num, &end, 10);
+	return true;
+}
+
 struct vline {
 	const char	*file;
 	size_t		 lineno;
@@ -111,6 +142,8 @@ struct vline {
 	unsigned char	 mac[32];	/* value after it */
 	bool		 has_seq;
 	uint64_t	 seq;
+	bool		 has_prev_seq;
+	uint64_t	 prev_seq;	/* the seq of the record before */
 	bool		 torn;		/* no newline at the end */
 };
 
@@ -119,25 +152,15 @@ struct vline {
 static void
 parse_line(const struct chain *c, struct vline *v)
 {
-	const char *p;
-	char *end;
-
 	chain_hmac(c, v->text, v->len, v->mac);
 	if (v->len >= PREV_TAIL && memcmp(v->text + v->len - PREV_TAIL,
 	    ",\"prev\":\"", 9) == 0 && v->text[v->len - 2] == '"' &&
 	    v->text[v->len - 1] == '}' && chain_unhex(v->text + v->len -
 	    PREV_TAIL + 9, v->prev) == 0)
 		v->has_prev = true;
-	if ((p = memmem(v->text, v->len, ",\"seq\":", 7)) != NULL) {
-		/* The last one is ours (a body cannot follow it). */
-		const char *q;
-
-		while ((q = memmem(p + 1, v->len - (size_t)(p + 1 - v->text),
-		    ",\"seq\":", 7)) != NULL)
-			p = q;
-		v->seq = strtoull(p + 7, &end, 10);
-		v->has_seq = end != p + 7;
-	}
+	v->has_seq = chain_line_seq(v->text, v->len, ",\"seq\":", &v->seq);
+	v->has_prev_seq = v->has_prev && chain_line_seq(v->text, v->len,
+	    ",\"prev_seq\":", &v->prev_seq);
 }
 
 static int
@@ -249,10 +272,32 @@ chain_verify(const struct chain *c, char *const *files, int nfiles,
 		} else if (i + 1 < n && !links(&v[i], &v[i + 1])) {
 			where(out, &v[i]);
 			fprintf(out, "record changed\n");
-		} else if (v[i].has_seq && v[i - 1].has_seq &&
-		    v[i].seq > v[i - 1].seq + 1 && (i < 2 ||
-		    !v[i - 2].has_seq || v[i - 1].seq == v[i - 2].seq + 1)) {
-			/* Line i-1's own number fits: a gap after it. */
+		} else if (v[i].has_prev_seq && v[i - 1].has_seq &&
+		    v[i].prev_seq > v[i - 1].seq && (i < 2 ||
+		    !v[i - 1].has_prev_seq || !v[i - 2].has_seq ||
+		    v[i - 1].prev_seq == v[i - 2].seq)) {
+			/* Line i names another record before it, later than
+			 * line i-1, whose own link fits: records of the
+			 * chain are missing between them.  How many the
+			 * file had there (of its types) is not known. */
+			where(out, &v[i]);
+			if (v[i].prev_seq == v[i - 1].seq + 1)
+				fprintf(out, "1 record(s) removed before this "
+				    "one (seq %" PRIu64 " to %" PRIu64 ")\n",
+				    v[i].prev_seq, v[i].prev_seq);
+			else
+				fprintf(out, "record(s) removed before this "
+				    "one (among seq %" PRIu64 " to %" PRIu64
+				    ", the last seq %" PRIu64 ")\n",
+				    v[i - 1].seq + 1, v[i].prev_seq,
+				    v[i].prev_seq);
+		} else if (!v[i].has_prev_seq && v[i].has_seq &&
+		    v[i - 1].has_seq && v[i].seq > v[i - 1].seq + 1 &&
+		    (i < 2 || !v[i - 2].has_seq ||
+		    v[i - 1].seq == v[i - 2].seq + 1)) {
+			/* A file written before prev_seq: seqs were
+			 * consecutive.  Line i-1's own number fits: a gap
+			 * after it. */
 			where(out, &v[i]);
 			fprintf(out, "%" PRIu64 " record(s) removed before "
 			    "this one (seq %" PRIu64 " to %" PRIu64 ")\n",

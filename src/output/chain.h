@@ -5,10 +5,13 @@
  * Every record written to a chained file ends with "prev": the chain
  * value before it, 64 hex digits.  The value after a record is
  * HMAC-SHA-256(key, the record's line as written, "prev" included, no
- * newline).  The first record of a new chain has "prev" of 64 zeros;
- * the first record of a file that follows a rotation (or a logrotate
- * move) carries the last value of the file before it, so files checked
- * in order form one chain.  Without the key nobody can make a line that
+ * newline).  Before "prev", "prev_seq" is the "seq" of the record
+ * before it in the chain (none for a chain's first): a file of some
+ * record types only has gaps in "seq", and verify still tells a
+ * removed record from a changed one.  The first record of a new chain
+ * has "prev" of 64 zeros; the first record of a file that follows a
+ * rotation (or a logrotate move) carries the last value of the file
+ * before it, so files checked in order form one chain.  Without the key nobody can make a line that
  * fits the chain, so an edit, a removal, an insertion or a reordering
  * is found at the first record it breaks.
  */
@@ -38,6 +41,10 @@ int	chain_load_key(struct chain *, const char *path, char *err,
 void	chain_hmac(const struct chain *, const char *line, size_t len,
 	    unsigned char out[32]);
 void	chain_hex(const unsigned char v[32], char out[CHAIN_HEX + 1]);
+/* The number after the last occurrence of key in line (len bytes;
+ * key "" reads the number at its start); false if there is none. */
+bool	chain_line_seq(const char *line, size_t len, const char *key,
+	    uint64_t *out);
 /* Parse 64 hex digits; -1 if they are not. */
 int	chain_unhex(const char *, unsigned char out[32]);
 

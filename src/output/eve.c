@@ -141,6 +141,8 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		jsonw_key(jw, "hygiene");
 		jsonw_obj_open(jw);
 		jsonw_kv_uint(jw, "suppressed", held);
+		if (r->flags & RECORD_F_HYG_SUMMARY)
+			jsonw_kv_bool(jw, "summary", true);
 		jsonw_obj_close(jw);
 	}
 	if (host != NULL)

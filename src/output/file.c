@@ -60,6 +60,10 @@ struct file_sink {
 	char		 chain_state[PATH_MAX];	/* "" : none */
 	char		*cbuf;		/* a chained line */
 	size_t		 ccap;
+	/* The seq of the chain's last record, written as the next one's
+	 * "prev_seq": with a types filter seqs are not consecutive. */
+	bool		 has_last_seq;
+	uint64_t	 last_seq;
 };
 
 static int
@@ -214,20 +218,28 @@ file_keep(struct file_sink *o, const char *line, size_t len)
 static const char *
 chain_line(struct file_sink *o, const char *line, size_t *len)
 {
-	char hex[CHAIN_HEX + 1];
+	char hex[CHAIN_HEX + 1], ps[48];
 	size_t n = *len;
+	uint64_t seq;
+	bool has_seq;
 
 	if (n == 0 || line[n - 1] != '}')
 		return line;
-	if (o->ccap < n + CHAIN_HEX + 16) {
-		o->ccap = n + CHAIN_HEX + 16;
+	has_seq = chain_line_seq(line, n, ",\"seq\":", &seq);
+	ps[0] = '\0';
+	if (o->has_last_seq)
+		snprintf(ps, sizeof(ps), ",\"prev_seq\":%" PRIu64, o->last_seq);
+	if (o->ccap < n + CHAIN_HEX + sizeof(ps) + 16) {
+		o->ccap = n + CHAIN_HEX + sizeof(ps) + 16;
 		o->cbuf = xreallocarray(o->cbuf, o->ccap, 1);
 	}
 	chain_hex(o->chain->prev, hex);
 	memcpy(o->cbuf, line, n - 1);
 	n = n - 1 + (size_t)snprintf(o->cbuf + n - 1, o->ccap - n + 1,
-	    ",\"prev\":\"%s\"}", hex);
+	    "%s,\"prev\":\"%s\"}", ps, hex);
 	chain_hmac(o->chain, o->cbuf, n, o->chain->prev);
+	o->has_last_seq = has_seq;
+	o->last_seq = seq;
 	*len = n;
 	return o->cbuf;
 }
@@ -246,6 +258,8 @@ chain_save(struct file_sink *o)
 	if ((f = fopen(tmp, "w")) == NULL)
 		return;
 	fprintf(f, "%s\n", hex);
+	if (o->has_last_seq)
+		fprintf(f, "%" PRIu64 "\n", o->last_seq);
 	if (fclose(f) == 0)
 		rename(tmp, o->chain_state);
 }
@@ -525,6 +539,8 @@ chain_from_file(struct file_sink *o)
 	if (last == NULL)
 		return -1;
 	chain_hmac(o->chain, last, llen, o->chain->prev);
+	o->has_last_seq = chain_line_seq(last, llen, ",\"seq\":",
+	    &o->last_seq);
 	free(last);
 	return 0;
 }
@@ -561,8 +577,10 @@ output_file_chain(struct sink *s, const char *keyfile, const char *statedir,
 	if (o->chain_state[0] != '\0' &&
 	    (f = fopen(o->chain_state, "r")) != NULL) {
 		if (fgets(hex, sizeof(hex), f) != NULL &&
-		    chain_unhex(hex, o->chain->prev) == 0)
-			(void)0;
+		    chain_unhex(hex, o->chain->prev) == 0 &&
+		    fgets(hex, sizeof(hex), f) != NULL)
+			o->has_last_seq = chain_line_seq(hex, strlen(hex), "",
+			    &o->last_seq);
 		fclose(f);
 	}
 	return 0;

@@ -66,6 +66,9 @@ struct output {
 	struct hyg_slot	*hyg;
 	uint64_t	 hyg_suppressed;	/* alerts held back */
 	uint64_t	 hyg_full;		/* pairs not tracked */
+	uint64_t	 hyg_due;	/* first window end with alerts held
+					   back (us); 0: none */
+	uint64_t	 hyg_summaries;	/* summary alerts written */
 
 	/* Record numbers: next to give, and the end of the block taken
 	 * from seq_path (the output thread). */
@@ -93,6 +96,9 @@ struct hyg_slot {
 	uint64_t	 window_us;	/* start of the current window */
 	uint32_t	 passed;	/* in the window */
 	uint64_t	 held;		/* suppressed since the last pass */
+	uint64_t	 last_held_us;	/* the last of them */
+	uint32_t	 rev;
+	uint8_t		 severity;
 };
 
 static bool
@@ -164,8 +170,20 @@ hygiene(struct output *o, const struct record *r)
 		sl->passed = 0;
 	}
 	if (sl->passed >= h->rate_count) {
+		/* A summary is due when the window after this one has
+		 * passed too: an alert of the pair in it reports these
+		 * (records of other threads may come a little out of
+		 * time order). */
+		uint64_t end = sl->window_us +
+		    2 * (uint64_t)h->rate_seconds * 1000000;
+
 		sl->held++;
+		sl->last_held_us = r->ts_us;
+		sl->rev = r->rev;
+		sl->severity = r->severity;
 		o->hyg_suppressed++;
+		if (o->hyg_due == 0 || end < o->hyg_due)
+			o->hyg_due = end;
 		return -1;
 	}
 	sl->passed++;
@@ -408,16 +426,13 @@ output_tally(struct output *o, const struct record *r)
 
 /* Format one record once and give it to every sink that wants it. */
 static void
-output_record(struct output *o, const struct record *r, const char *iface)
+output_write(struct output *o, const struct record *r, const char *iface,
+    uint64_t held)
 {
 	const char *line = NULL;
 	size_t len = 0, i;
 	bool written = false;
 	uint64_t seq = 0;
-	int64_t held = 0;
-
-	if ((r->flags & RECORD_F_ALERT) && (held = hygiene(o, r)) < 0)
-		return;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = o->sinks[i];
@@ -444,8 +459,118 @@ output_record(struct output *o, const struct record *r, const char *iface)
 		sinks_lost(o, s, s->ops->write(s, r, line, len));
 		written = true;
 	}
-	if (written && (r->flags & RECORD_F_ALERT))
+	if (written && (r->flags & RECORD_F_ALERT) &&
+	    !(r->flags & RECORD_F_HYG_SUMMARY))
 		output_tally(o, r);
+}
+
+/* The signature text of an alert written before, or "". */
+static const char *
+output_sig_text(const struct output *o, uint32_t gid, uint32_t sid)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsigs; i++)
+		if (o->sigs[i].gid == gid && o->sigs[i].sid == sid)
+			return o->sigs[i].signature;
+	return "";
+}
+
+/* The summary alert of a pair's held-back alerts (output.h). */
+static void
+hyg_summary(struct output *o, struct hyg_slot *sl, const char *iface)
+{
+	const char *sig = output_sig_text(o, sl->gid, sl->sid), *text;
+	struct jsonw jw;
+	struct record *r;
+	size_t len, slen = strlen(sig);
+
+	jsonw_init(&jw, 1024);
+	jsonw_obj_open(&jw);
+	jsonw_key(&jw, "alert");
+	jsonw_obj_open(&jw);
+	jsonw_kv_str(&jw, "action", "allowed");
+	jsonw_kv_uint(&jw, "gid", sl->gid);
+	jsonw_kv_uint(&jw, "signature_id", sl->sid);
+	jsonw_kv_uint(&jw, "rev", sl->rev);
+	jsonw_kv_str(&jw, "signature", sig);
+	jsonw_kv_uint(&jw, "severity", sl->severity);
+	jsonw_obj_close(&jw);
+	jsonw_obj_close(&jw);
+	text = jsonw_text(&jw, &len);
+	if (!jsonw_ok(&jw) || len < 2) {
+		output_count_lost(o, 1);
+		jsonw_free(&jw);
+		return;
+	}
+	/* As record_commit() lays it out: head, body, signature. */
+	r = xcalloc(1, RECORD_SIZE(len - 2 + slen));
+	r->type = RECORD_ALERT;
+	r->flags = RECORD_F_ALERT | RECORD_F_HYG_SUMMARY;
+	r->event_type = "alert";
+	r->ts_us = sl->last_held_us;
+	r->gid = sl->gid;
+	r->sid = sl->sid;
+	r->rev = sl->rev;
+	r->severity = sl->severity;
+	r->ipver = sl->ipver;
+	if (sl->ipver == 4 || sl->ipver == 6) {
+		r->flags |= RECORD_F_SRC_ONLY;
+		memcpy(r->src, sl->src, 16);
+	}
+	r->len = (uint32_t)(len - 2);
+	r->sig_len = (uint16_t)(slen > UINT16_MAX ? UINT16_MAX : slen);
+	memcpy((char *)(r + 1), text + 1, len - 2);
+	memcpy((char *)(r + 1) + r->len, sig, r->sig_len);
+	jsonw_free(&jw);
+	output_count_committed(o, 1);
+	output_write(o, r, iface, sl->held);
+	o->hyg_summaries++;
+	free(r);
+}
+
+/*
+ * Pairs with alerts held back that no later alert reported, whose
+ * window and the one after it have ended by now (every pair: now
+ * UINT64_MAX): a summary each.
+ */
+static void
+hyg_sweep(struct output *o, uint64_t now, const char *iface)
+{
+	uint64_t win = 2 * (uint64_t)o->cfg.hygiene.rate_seconds * 1000000;
+	uint64_t end;
+	size_t i;
+
+	o->hyg_due = 0;
+	if (o->hyg == NULL)
+		return;
+	for (i = 0; i < HYG_SLOTS; i++) {
+		struct hyg_slot *sl = &o->hyg[i];
+
+		if (!sl->used || sl->held == 0)
+			continue;
+		end = sl->window_us + win;
+		if (now >= end) {
+			hyg_summary(o, sl, iface);
+			sl->held = 0;
+		} else if (o->hyg_due == 0 || end < o->hyg_due)
+			o->hyg_due = end;
+	}
+}
+
+/* Alert hygiene, then the record. */
+static void
+output_record(struct output *o, const struct record *r, const char *iface)
+{
+	int64_t held = 0;
+
+	if (r->flags & RECORD_F_ALERT)
+		held = hygiene(o, r);
+	/* Pairs whose alerts held back are due a summary: say so first. */
+	if (o->hyg_due != 0 && r->ts_us >= o->hyg_due)
+		hyg_sweep(o, r->ts_us, iface);
+	if (held >= 0)
+		output_write(o, r, iface, (uint64_t)held);
 }
 
 static void
@@ -694,8 +819,9 @@ output_print_summary(struct output *o, FILE *fp)
 		return;
 	if (o->hyg_suppressed > 0)
 		fprintf(fp, "  hygiene    %" PRIu64 " alerts held back by "
-		    "alert-hygiene (each pair's next alert says how many)\n",
-		    o->hyg_suppressed);
+		    "alert-hygiene (each pair's next alert says how many, or "
+		    "one of %" PRIu64 " summary alerts)\n", o->hyg_suppressed,
+		    o->hyg_summaries);
 	if (o->nsinks < 2 && (o->nsinks == 0 || !o->sinks[0]->async))
 		return;
 	for (i = 0; i < o->nsinks; i++) {
@@ -754,6 +880,9 @@ output_close(struct output *o)
 	o->head = o->tail = NULL;
 	o->nqueued = 0;
 	pthread_mutex_unlock(&o->lock);
+	/* Alerts held back that no later alert of their pair reported. */
+	if (o->hyg_due != 0)
+		hyg_sweep(o, UINT64_MAX, o->iface);
 	for (i = 0; i < o->nsinks; i++)
 		sinks_lost(o, o->sinks[i], o->sinks[i]->ops->close(
 		    o->sinks[i]));

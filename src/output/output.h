@@ -28,8 +28,14 @@
  * signature from one source device (its address) pass at most
  * rate_count times per rate_seconds of packet time; the rest are
  * suppressed and counted, and the next alert of that pair that passes
- * says how many ("hygiene": {"suppressed": n}).  Suppress entries drop
- * a signature (gid 0: any gid) for a source (ipver 0: any) outright.
+ * says how many ("hygiene": {"suppressed": n}).  A pair with alerts
+ * held back and no alert after them by the end of the next window
+ * (found when a later record is past it, and at output_close()) gets
+ * a summary alert instead: its signature and source, no destination,
+ * "hygiene": {"suppressed": n, "summary": true}, timed as the last one
+ * held.  So every alert held back is reported once.  Suppress entries
+ * drop a signature (gid 0: any gid) for a source (ipver 0: any)
+ * outright, uncounted per pair.
  */
 #define OUTPUT_MAX_SUPPRESS	64
 struct output_suppress {

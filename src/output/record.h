@@ -66,6 +66,9 @@ record_types_add(struct record_types *s, unsigned t)
 #define RECORD_F_TUPLE		0x01	/* src/dest addresses, proto, ports */
 #define RECORD_F_SRC_ONLY	0x02	/* src_ip alone (a device) */
 #define RECORD_F_ALERT		0x04	/* gid, sid, rev, severity are set */
+/* With RECORD_F_ALERT: alert hygiene's summary of the alerts of a pair
+ * held back and not reported by a later alert (output.h). */
+#define RECORD_F_HYG_SUMMARY	0x08
 
 struct record {
 	uint16_t	 type;		/* enum record_type (+ app id) */

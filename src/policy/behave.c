@@ -94,6 +94,8 @@ bh_dev_free(struct bh_dev *d)
 		free(d->win[i].ts);
 		free(d->ring[i].ts);
 	}
+	free(d->patients.key);
+	free(d->patients.ts);
 	free(d);
 }
 
@@ -108,6 +110,7 @@ bh_dev_memory(const struct bh_dev *d)
 	n = sizeof(*d);
 	for (i = 0; i < BH_WHAT_MAX; i++)
 		n += (size_t)d->win[i].cap * 8 + (size_t)d->ring[i].cap * 4;
+	n += (size_t)d->patients.cap * 8;
 	return n;
 }
 
@@ -222,6 +225,7 @@ bh_check(const struct bh_config *c, enum bh_what w, uint32_t seen,
 {
 	if (c->threshold[w] == 0 || seen < c->threshold[w])
 		return 0;
+	memset(hit, 0, sizeof(*hit));
 	hit->what = w;
 	hit->seen = seen;
 	hit->threshold = c->threshold[w];
@@ -347,11 +351,38 @@ bh_dicom_find(struct bh_dev *d, const struct bh_config *c, uint64_t ts_us,
 	return bh_counted(d, c, BH_FINDS, bh_sec(ts_us), hit);
 }
 
+/* Keys of a window still in it at now. */
+static uint32_t
+bh_win_fresh(const struct bh_win *w, uint32_t now, uint32_t window)
+{
+	uint32_t i, k;
+
+	for (i = k = 0; i < w->n; i++)
+		if (bh_fresh(w->ts[i], now, window))
+			k++;
+	return k;
+}
+
 size_t
 bh_dicom_move(struct bh_dev *d, const struct bh_config *c, uint64_t ts_us,
-    struct bh_hit hit[1])
+    const uint32_t *study, const uint32_t *patient, struct bh_hit hit[1])
 {
-	if (!c->enabled)
+	uint32_t now = bh_sec(ts_us), win = c->window[BH_MOVES];
+	size_t n;
+
+	if (!c->enabled || c->threshold[BH_MOVES] == 0)
 		return 0;
-	return bh_counted(d, c, BH_MOVES, bh_sec(ts_us), hit);
+	/* Patients: as many as studies can be told, no more. */
+	if (patient != NULL)
+		(void)bh_win_add(&d->patients, c->threshold[BH_MOVES],
+		    *patient, now, win);
+	if (study != NULL)
+		n = bh_distinct(d, c, BH_MOVES, now, *study, hit);
+	else
+		n = bh_counted(d, c, BH_MOVES, now, hit);
+	if (n > 0) {
+		hit->studies = study != NULL;
+		hit->patients = bh_win_fresh(&d->patients, now, win);
+	}
+	return n;
 }

@@ -33,7 +33,8 @@ enum bh_what {
 	BH_SMB_FILES,		/* distinct files written or renamed */
 	BH_SMB_HOSTS,		/* distinct hosts it wrote files on */
 	BH_FINDS,		/* C-FIND requests */
-	BH_MOVES,		/* C-MOVE and C-GET requests */
+	BH_MOVES,		/* C-MOVE and C-GET requests, or distinct
+				   studies when pseudonyms name them */
 	BH_FLOOD_FLOWS,		/* flows to one peer */
 	BH_FLOOD_PACKETS,	/* packets to one peer */
 	BH_WHAT_MAX
@@ -73,12 +74,19 @@ struct bh_dev {
 	struct bh_win	 win[BH_WHAT_MAX];	/* the distinct-key ones */
 	struct bh_ring	 ring[BH_WHAT_MAX];	/* the counted ones */
 	struct bh_flood	 flood[BH_FLOOD_PEERS];
+	/* Distinct patients retrieved (pseudonyms), in BH_MOVES' window
+	 * and at most its threshold. */
+	struct bh_win	 patients;
 };
 
 /* A threshold reached: what, how many in the window, the limits. */
 struct bh_hit {
 	enum bh_what	 what;
 	uint32_t	 seen, threshold, window;
+	/* BH_MOVES: seen counts distinct studies (else requests), and
+	 * patients the distinct patients in the window (0: unknown). */
+	bool		 studies;
+	uint32_t	 patients;
 };
 
 void		 bh_config_defaults(struct bh_config *);
@@ -103,8 +111,12 @@ size_t		 bh_smb_write(struct bh_dev *, const struct bh_config *,
 		    struct bh_hit hit[2]);
 size_t		 bh_dicom_find(struct bh_dev *, const struct bh_config *,
 		    uint64_t ts_us, struct bh_hit hit[1]);
+/* study, patient: hashes of the retrieval's pseudonyms (privacy.
+ * pseudonyms), NULL when it has none: a retrieval with a study counts
+ * distinct studies, one without counts requests. */
 size_t		 bh_dicom_move(struct bh_dev *, const struct bh_config *,
-		    uint64_t ts_us, struct bh_hit hit[1]);
+		    uint64_t ts_us, const uint32_t *study,
+		    const uint32_t *patient, struct bh_hit hit[1]);
 
 /* Distinct keys in the window now (fan-out for the baseline). */
 uint32_t	 bh_win_count(const struct bh_dev *, enum bh_what);

@@ -466,6 +466,63 @@ test_behave_counted(void **state)
 	bh_dev_free(d);
 }
 
+/*
+ * Mass retrieval: without pseudonyms every request counts; with them a
+ * study retrieved again counts once, and the hit says how many
+ * patients the studies in the window belong to.
+ */
+static void
+test_behave_retrieval(void **state)
+{
+	struct bh_config c;
+	struct bh_dev *d;
+	struct bh_hit hit[1];
+	uint32_t study, patient;
+	int i;
+
+	(void)state;
+	bh_config_defaults(&c);
+	c.threshold[BH_MOVES] = 10;
+	c.window[BH_MOVES] = 600;
+	d = bh_dev_new();
+	for (i = 0; i < 9; i++)
+		assert_int_equal(bh_dicom_move(d, &c, T0 + i * SEC, NULL, NULL,
+		    hit), 0);
+	assert_int_equal(bh_dicom_move(d, &c, T0 + 9 * SEC, NULL, NULL, hit),
+	    1);
+	assert_int_equal(hit[0].seen, 10);
+	assert_false(hit[0].studies);
+	assert_int_equal(hit[0].patients, 0);
+	bh_dev_free(d);
+
+	d = bh_dev_new();
+	study = 1;
+	patient = 100;
+	for (i = 0; i < 20; i++)
+		assert_int_equal(bh_dicom_move(d, &c, T0 + i * SEC, &study,
+		    &patient, hit), 0);
+	for (i = 2; i <= 9; i++) {
+		study = (uint32_t)i;
+		patient = 100 + (uint32_t)i % 4;
+		assert_int_equal(bh_dicom_move(d, &c, T0 + (20 + i) * SEC,
+		    &study, &patient, hit), 0);
+	}
+	study = 10;
+	patient = 200;
+	assert_int_equal(bh_dicom_move(d, &c, T0 + 40 * SEC, &study, &patient,
+	    hit), 1);
+	assert_int_equal(hit[0].what, BH_MOVES);
+	assert_int_equal(hit[0].seen, 10);
+	assert_true(hit[0].studies);
+	/* 100 (studies 1, 4, 8), 101, 102, 103 and 200. */
+	assert_int_equal(hit[0].patients, 5);
+	/* Out of the window, patients are forgotten with their studies. */
+	study = 11;
+	assert_int_equal(bh_dicom_move(d, &c, T0 + DAY, &study, NULL, hit), 0);
+	assert_true(bh_dev_memory(d) > sizeof(*d));
+	bh_dev_free(d);
+}
+
 static void
 test_behave_flood(void **state)
 {
@@ -679,6 +736,7 @@ main(void)
 		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_behave_scan),
 		cmocka_unit_test(test_behave_counted),
+		cmocka_unit_test(test_behave_retrieval),
 		cmocka_unit_test(test_behave_flood),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_many_devices_caps),

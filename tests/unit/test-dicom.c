@@ -1159,6 +1159,85 @@ test_dicom_find_and_move(void **unused)
 	fx_free(f);
 }
 
+/* The activity a command fact gives the device brain (activity.def). */
+static char act_value[128];
+
+static void
+act_evidence(const struct app_sink *s, int end, enum evidence_key k,
+    const char *v, size_t n)
+{
+	(void)s; (void)end; (void)k; (void)v; (void)n;
+}
+
+static void
+act_record(const struct app_sink *s, int end, enum activity a,
+    const char *v, size_t n)
+{
+	(void)s; (void)end;
+	if (a == ACT_DICOM_COMMAND)
+		snprintf(act_value, sizeof(act_value), "%.*s", (int)n, v);
+}
+
+static const char *
+command_activity(const struct dicom_command *c)
+{
+	const struct app_sink sink = { .evidence = act_evidence,
+	    .activity = act_record };
+	struct dicom_fact df;
+
+	df.type = DICOM_FACT_COMMAND;
+	df.u.command = c;
+	act_value[0] = '\0';
+	dicom_parser.facts(&df, APP_DIR_TOSERVER, &sink);
+	return act_value;
+}
+
+/*
+ * privacy.pseudonyms: the Patient ID and Study Instance UID of a
+ * C-STORE data set become their keyed pseudonyms (HMAC-SHA-256 under
+ * the key, as Python's hmac computes it) in the command fact and its
+ * activity, never in EVE; a query pattern gets none; off, none at all.
+ */
+static void
+test_dicom_pseudonyms(void **unused)
+{
+	struct fx *f;
+	unsigned i;
+
+	(void)unused;
+	pseudo_set_key("0123456789abcdef", 16);
+	f = play(conv_full, NELEM(conv_full), SIZE_MAX, 0);
+	assert_int_equal(f->rec.n, CONV_FULL_FACTS);
+	check_equipment(&f->rec.cmd[2], 7);
+	check_equipment(&f->rec.cmd[4], 8);
+	for (i = 2; i <= 4; i += 2) {
+		assert_string_equal(f->rec.cmd[i].ps_patient,
+		    "d1c561167967a7d9");
+		assert_string_equal(f->rec.cmd[i].ps_study,
+		    "436b8486e697daf7");
+		assert_string_equal(command_activity(&f->rec.cmd[i]),
+		    "C-STORE\t\t436b8486e697daf7\td1c561167967a7d9");
+	}
+	/* The C-FIND names a patient by name only, the study empty. */
+	assert_string_equal(f->rec.cmd[5].ps_patient, "");
+	assert_string_equal(f->rec.cmd[5].ps_study, "");
+	assert_string_equal(command_activity(&f->rec.cmd[5]), "C-FIND");
+	assert_string_equal(command_activity(&f->rec.cmd[6]),
+	    "C-MOVE\tWORKSTATION7");
+	assert_false(f->rec.leak);
+	for (i = 0; i < f->rec.n; i++) {
+		assert_null(strstr(f->rec.json[i], "d1c561167967a7d9"));
+		assert_null(strstr(f->rec.json[i], "PID12345"));
+	}
+	fx_free(f);
+	pseudo_set_key(NULL, 0);
+	f = play(conv_full, NELEM(conv_full), SIZE_MAX, 0);
+	assert_string_equal(f->rec.cmd[2].ps_patient, "");
+	assert_string_equal(f->rec.cmd[2].ps_study, "");
+	assert_string_equal(command_activity(&f->rec.cmd[2]), "C-STORE");
+	fx_free(f);
+}
+
 static void
 test_dicom_command_fragmented_across_pdus(void **unused)
 {
@@ -2389,6 +2468,7 @@ main(void)
 		cmocka_unit_test(test_dicom_store_midstream_sniff),
 		cmocka_unit_test(test_dicom_patient_name_never_in_output),
 		cmocka_unit_test(test_dicom_find_and_move),
+		cmocka_unit_test(test_dicom_pseudonyms),
 		cmocka_unit_test(test_dicom_buffers),
 		cmocka_unit_test(test_dicom_command_fragmented_across_pdus),
 		cmocka_unit_test(test_dicom_release_and_abort),

@@ -344,6 +344,71 @@ test_hl7_adt(void **state)
 	fx_free(&fx);
 }
 
+/* The HL7 activity a message gives the device brain (activity.def). */
+static char act_value[128];
+
+static void
+act_evidence(const struct app_sink *s, int end, enum evidence_key k,
+    const char *v, size_t n)
+{
+	(void)s; (void)end; (void)k; (void)v; (void)n;
+}
+
+static void
+act_record(const struct app_sink *s, int end, enum activity a,
+    const char *v, size_t n)
+{
+	(void)s; (void)end;
+	if (a == ACT_HL7_MESSAGE)
+		snprintf(act_value, sizeof(act_value), "%.*s", (int)n, v);
+}
+
+static bool
+act_address(const struct app_sink *s, int end, char *buf)
+{
+	(void)s; (void)end; (void)buf;
+	return false;
+}
+
+static const char *
+message_activity(const struct hl7_facts *f)
+{
+	const struct app_sink sink = { .evidence = act_evidence,
+	    .activity = act_record, .address = act_address };
+
+	act_value[0] = '\0';
+	hl7_parser.facts(f, APP_DIR_TOSERVER, &sink);
+	return act_value;
+}
+
+/*
+ * privacy.pseudonyms: PID-3's first identifier becomes its keyed
+ * pseudonym (HMAC-SHA-256 under the key, as Python's hmac computes it)
+ * in the facts and the activity; off, the facts hold nothing of PID.
+ */
+static void
+test_hl7_pseudonym(void **state)
+{
+	static const char b[] = FRAMED(ADT);
+	struct fixture fx;
+
+	(void)state;
+	pseudo_set_key("0123456789abcdef", 16);
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_string_equal(fx.cap->f[0].ps_patient, "10311705626cf9c4");
+	assert_int_equal(seg(&fx.cap->f[0], "PID")->n, 1);
+	assert_string_equal(message_activity(&fx.cap->f[0]),
+	    "ADT^A01\t10311705626cf9c4");
+	assert_null(memmem(&fx.cap->f[0], sizeof(fx.cap->f[0]), "ZZ12345",
+	    7));
+	fx_free(&fx);
+	pseudo_set_key(NULL, 0);
+	fx_run(&fx, b, SLEN(b), 1);
+	assert_string_equal(fx.cap->f[0].ps_patient, "");
+	assert_string_equal(message_activity(&fx.cap->f[0]), "ADT^A01");
+	fx_free(&fx);
+}
+
 static void
 test_hl7_ack_nak(void **state)
 {
@@ -1379,6 +1444,7 @@ main(void)
 		cmocka_unit_test(test_hl7_oru),
 		cmocka_unit_test(test_hl7_rgv_prt),
 		cmocka_unit_test(test_hl7_adt),
+		cmocka_unit_test(test_hl7_pseudonym),
 		cmocka_unit_test(test_hl7_buffers),
 		cmocka_unit_test(test_hl7_ack_nak),
 		cmocka_unit_test(test_hl7_equ),

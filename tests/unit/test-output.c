@@ -556,6 +556,89 @@ test_output_type_filter(void **state)
 	output_free(o);
 }
 
+/* An alert of signature sid from 10.0.0.src at second t. */
+static void
+hyg_alert(struct record_writer *w, uint32_t sid, uint8_t src, unsigned t)
+{
+	const uint8_t a[4] = { 10, 0, 0, src }, b[4] = { 10, 0, 0, 99 };
+	struct jsonw *jw;
+
+	jw = record_begin(w, RECORD_ALERT, "alert", 1000000ull * t);
+	assert_non_null(jw);
+	record_set_tuple(record_head(w), 4, a, b, 1000, 80, 6);
+	record_set_alert(w, 1, sid, 1, 2, sid == 1 ? "one" : "two");
+	jsonw_kv_uint(jw, "t", t);
+	assert_int_equal(record_commit(w), 0);
+}
+
+/*
+ * Alert hygiene, one alert per pair per 10 s: what is held back is
+ * carried by the pair's next alert in the next window, else reported
+ * by a summary alert once the next window has passed too, or at the
+ * end; every one held back is reported once.
+ */
+static void
+test_output_hygiene(void **state)
+{
+	struct output_config oc;
+	struct record_writer w;
+	struct output *o;
+	struct jsonw *jw;
+	char path[512], *line = NULL, want[6][160];
+	size_t cap = 0, n = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&oc, 0, sizeof(oc));
+	oc.hygiene.rate_count = 1;
+	oc.hygiene.rate_seconds = 10;
+	o = output_new(&oc);
+	output_add_sink(o, output_file_open(tmpdir, "eve.json", false,
+	    &all_types));
+	record_writer_init(&w, o);
+	hyg_alert(&w, 1, 1, 1);		/* passes */
+	hyg_alert(&w, 2, 2, 1);		/* passes */
+	hyg_alert(&w, 1, 1, 2);		/* held */
+	hyg_alert(&w, 2, 2, 2);		/* held */
+	hyg_alert(&w, 1, 1, 3);		/* held */
+	hyg_alert(&w, 1, 1, 15);	/* passes, carries 2 */
+	hyg_alert(&w, 1, 1, 16);	/* held: summary at the end */
+	/* Past the window after pair 2's: its summary comes first. */
+	jw = record_begin(&w, RECORD_FLOW, "flow", 25000000ull);
+	assert_non_null(jw);
+	assert_int_equal(record_commit(&w), 0);
+	record_flush(&w);
+	assert_int_equal(output_close(o), 0);
+	record_writer_free(&w);
+	output_free(o);
+
+	snprintf(want[0], sizeof(want[0]), "\"t\":1}");
+	snprintf(want[1], sizeof(want[1]), "\"t\":1}");
+	snprintf(want[2], sizeof(want[2]), "\"t\":15,\"hygiene\":"
+	    "{\"suppressed\":2}");
+	snprintf(want[3], sizeof(want[3]), "\"src_ip\":\"10.0.0.2\","
+	    "\"alert\":{\"action\":\"allowed\",\"gid\":1,"
+	    "\"signature_id\":2,\"rev\":1,\"signature\":\"two\","
+	    "\"severity\":2},\"hygiene\":{\"suppressed\":1,"
+	    "\"summary\":true}");
+	snprintf(want[4], sizeof(want[4]), "\"event_type\":\"flow\"");
+	snprintf(want[5], sizeof(want[5]), "\"signature_id\":1,\"rev\":1,"
+	    "\"signature\":\"one\",\"severity\":2},\"hygiene\":"
+	    "{\"suppressed\":1,\"summary\":true}");
+	snprintf(path, sizeof(path), "%s/eve.json", tmpdir);
+	assert_non_null(f = fopen(path, "r"));
+	while (getline(&line, &cap, f) > 0) {
+		assert_true(n < 6);
+		if (strstr(line, want[n]) == NULL)
+			fail_msg("line %zu: %s, want %s", n + 1, line,
+			    want[n]);
+		n++;
+	}
+	fclose(f);
+	free(line);
+	assert_int_equal(n, 6);
+}
+
 int
 main(void)
 {
@@ -577,6 +660,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_output_oversized_record,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_type_filter,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_hygiene,
 		    setup, teardown),
 	};
 
