@@ -204,6 +204,9 @@ supervise(void)
 	snprintf(buf, sizeof(buf), "%ld:%ld", n, first);
 	setenv(SUPERVISE_ENV, buf, 1);
 	sleep(2);
+	/* Told to stop while it waited: no new sensor. */
+	if (sup_sig == SIGTERM || sup_sig == SIGINT)
+		_exit(EXIT_RUNTIME);
 	execv("/proc/self/exe", argv_start);
 	log_warn("-D: cannot start the sensor again");
 	_exit(EXIT_RUNTIME);
@@ -442,6 +445,8 @@ own_made(struct sandbox_opts *sbo, const struct config *cfg,
 	sandbox_own(sbo, path, true);
 	snprintf(path, sizeof(path), "%s/wardwatch-chain-*", dir);
 	sandbox_own(sbo, path, true);
+	snprintf(path, sizeof(path), "%s/%s", dir, PSEUDO_KEY_FILE);
+	sandbox_own(sbo, path, false);
 }
 
 static void
@@ -1082,6 +1087,10 @@ main(int argc, char *argv[])
 		status = EXIT_USAGE;
 		goto out;
 	}
+	/* A sensor the -D supervisor starts again continues what it had:
+	 * --fresh was for the first start. */
+	if (fresh && getenv(SUPERVISE_ENV) != NULL)
+		fresh = false;
 	if (fresh && cfg.devices.enabled && set_aside(statepath) == -1) {
 		status = EXIT_RUNTIME;
 		goto out;

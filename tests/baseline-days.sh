@@ -146,6 +146,20 @@ sys.exit(0 if ok else 1)
 PY
 check $? "C-GET as an unknown AE title is sid 26, the known viewer's are not"
 
+# The same with privacy.pseudonyms on (the parser then reads every
+# C-GET's identifier): the destination is still there.
+cp "$cfg" "$tmp/days-ps.yaml"
+printf 'privacy:\n  pseudonyms: true\n' >>"$tmp/days-ps.yaml"
+for f in "$tmp"/learnt.db*; do
+	[ -f "$f" ] || continue
+	cp "$f" "$tmp/day2ps${f#"$tmp"/learnt}"
+done
+mkdir "$tmp/day2ps"
+"$WW" --test-mode -c "$tmp/days-ps.yaml" -r "$PCAPS/ward-day2.pcap" \
+    --state "$tmp/day2ps.db" -l "$tmp/day2ps" >"$tmp/msg" 2>&1 &&
+grep '"signature_id":26,' "$tmp/day2ps/eve.json" | grep -q 'C-GET to AE title \\"GETSCU\\"'
+check $? "with pseudonyms on, the C-GET by GETSCU is still sid 26"
+
 # The scorer's TAP, numbered after ours; the plan comes last.
 /usr/bin/python3 "$SCORE" --tap "$TRUTH" "$tmp/day2/eve.json" \
     "$tmp/quiet/eve.json" "$tmp/day1/eve.json" >"$tmp/score" 2>&1

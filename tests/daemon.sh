@@ -31,7 +31,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..11"
+echo "1..12"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -222,7 +222,7 @@ d="$tmp/bg"
 mkdir -p "$d"
 chown nobody "$d"
 nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww.pid" \
-    >"$tmp/bg.out" 2>&1
+    --state "$d/s.db" --fresh >"$tmp/bg.out" 2>&1
 rc=$?
 n=0
 while [ ! -s "$tmp/ww.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
@@ -260,6 +260,13 @@ then
 	ok "-D: a sensor that crashed is started again (pid $pid1, then $pid)"
 else
 	nok "-D crash: pid file '$pid' after $pid1"
+fi
+# --fresh was for the first start: the restarted sensor continues the
+# inventory instead of setting it aside again.
+if [ -f "$d/s.db" ] && [ ! -e "$d/s.db.old" ]; then
+	ok "-D --fresh: the restarted sensor keeps the inventory"
+else
+	nok "-D --fresh: the restart set the inventory aside ($(ls "$d" | tr '\n' ' '))"
 fi
 kill -TERM "$pid" 2>/dev/null
 n=0

@@ -1007,6 +1007,12 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 		return;
 	}
 	d->cmd_len = 0;
+	/* A C-GET's data comes back on its own association, to the AE
+	 * title its sender used there. */
+	if (c.command_field == DICOM_CMD_C_GET_RQ && st->assoc.have_rq)
+		strlcpy(c.get_destination, dir == st->rq_dir ?
+		    st->assoc.calling_ae : st->assoc.called_ae,
+		    sizeof(c.get_destination));
 	store = c.command_field == DICOM_CMD_C_STORE_RQ;
 	ids = pseudo_on() && (store || c.command_field == DICOM_CMD_C_FIND_RQ ||
 	    c.command_field == DICOM_CMD_C_MOVE_RQ ||
@@ -1026,12 +1032,6 @@ dicom_command_done(struct dicom_state *st, struct app_ctx *ctx, int dir)
 		d->scan.hdr_need = 8;
 		return;
 	}
-	/* A C-GET's data comes back on its own association, to the AE
-	 * title its sender used there. */
-	if (c.command_field == DICOM_CMD_C_GET_RQ && st->assoc.have_rq)
-		strlcpy(c.get_destination, dir == st->rq_dir ?
-		    st->assoc.calling_ae : st->assoc.called_ae,
-		    sizeof(c.get_destination));
 	dicom_emit_command(ctx, dir, &c);
 }
 

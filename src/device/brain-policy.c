@@ -66,6 +66,7 @@ struct pol_dev {
 	bool		 learning;	/* as last seen */
 	bool		 seen_dirty;
 	bool		 in_state;	/* its keys are in the state */
+	bool		 too_large;	/* a set over POL_SEEN_MAX, said */
 	/* Sums of the texts last saved (pol_save_one()): the same text is
 	 * not written again. */
 	uint64_t	 saved_sum[2];
@@ -1191,8 +1192,9 @@ pol_save_one(struct brain *b, const char *key,
 	*next = siphash13(&b->hkey, text, len) | 1;
 	if (*next == *sum)
 		rc = 0;
-	else if (len < POL_SEEN_MAX && state_meta_set(b->state, key, text) ==
-	    0)
+	else if (len >= POL_SEEN_MAX)
+		rc = 1;		/* too large: never written, the rest are */
+	else if (state_meta_set(b->state, key, text) == 0)
 		rc = 0;
 	free(text);
 	return rc;
@@ -1209,10 +1211,10 @@ brain_policy_save(struct brain *b)
 {
 	char key[128], key2[128];
 	struct pol_profile ln;
-	struct pol_dev **done;
+	struct brain_dev **done;
 	uint64_t (*sums)[2];
 	size_t i, ndone = 0;
-	int rc = 0;
+	int rc = 0, r1, r2;
 
 	if (b->pol == NULL || b->state == NULL)
 		return;
@@ -1245,22 +1247,42 @@ brain_policy_save(struct brain *b)
 		ln = pd->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
-		pol_gone_keep(b->pol, key);
-		pol_gone_keep(b->pol, key2);
-		rc = pol_save_one(b, key, pd->seen, pd->nseen,
+		r1 = pol_save_one(b, key, pd->seen, pd->nseen,
 		    &pd->saved_sum[0], &sums[ndone][0]);
-		if (rc == 0)
-			rc = pol_save_one(b, key2, &ln, 1, &pd->saved_sum[1],
-			    &sums[ndone][1]);
-		if (rc == 0)
-			done[ndone++] = pd;
+		r2 = r1 == -1 ? -1 : pol_save_one(b, key2, &ln, 1,
+		    &pd->saved_sum[1], &sums[ndone][1]);
+		if (r1 == -1 || r2 == -1) {
+			rc = -1;
+			break;
+		}
+		/* A set over POL_SEEN_MAX stays as last saved (said once);
+		 * it must not keep every other device's from the state. */
+		if ((r1 == 1 || r2 == 1) && !pd->too_large) {
+			pd->too_large = true;
+			log_warnx("policy: what %s did is over %u KiB: "
+			    "saved no further", key, POL_SEEN_MAX >> 10);
+		}
+		if (r1 == 1)
+			sums[ndone][0] = pd->saved_sum[0];
+		if (r2 == 1)
+			sums[ndone][1] = pd->saved_sum[1];
+		done[ndone++] = n;
 	}
 	if (rc == 0 && state_commit(b->state) == 0)
 		for (i = 0; i < ndone; i++) {
-			done[i]->seen_dirty = false;
-			done[i]->in_state = true;
-			done[i]->saved_sum[0] = sums[i][0];
-			done[i]->saved_sum[1] = sums[i][1];
+			struct pol_dev *pd = done[i]->pol;
+
+			/* Written: no longer to be deleted (a delete that
+			 * failed above is tried again at the next save). */
+			pol_seen_key(&done[i]->d, key, sizeof(key));
+			pol_key(POL_LEARNED_KEY, &done[i]->d, key2,
+			    sizeof(key2));
+			pol_gone_keep(b->pol, key);
+			pol_gone_keep(b->pol, key2);
+			pd->seen_dirty = false;
+			pd->in_state = true;
+			pd->saved_sum[0] = sums[i][0];
+			pd->saved_sum[1] = sums[i][1];
 		}
 	else if (rc != 0)
 		state_rollback(b->state);

@@ -160,17 +160,28 @@ become_user(const struct sandbox_opts *o, FILE *err)
 {
 	struct stat st;
 	size_t i;
+	int fd;
 
 	if (geteuid() != 0 || sb_uid == 0)
 		return 0;
-	/* Only what root owns: never a link, never another user's. */
-	for (i = 0; i < o->nown; i++)
-		if (lstat(o->own[i], &st) == 0 && (S_ISREG(st.st_mode) ||
-		    S_ISDIR(st.st_mode)) && st.st_uid == 0 &&
-		    fchownat(AT_FDCWD, o->own[i], sb_uid, sb_gid,
-		    AT_SYMLINK_NOFOLLOW) == -1)
+	/*
+	 * Only what root owns: never a symbolic link, never another
+	 * user's, never a file with a second name (a hard link planted
+	 * in the user's directory to a file of root's).  Checked and
+	 * changed through one descriptor, so nothing can swap it between.
+	 */
+	for (i = 0; i < o->nown; i++) {
+		if ((fd = open(o->own[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
+		    -1)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_uid == 0 &&
+		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) &&
+		    st.st_nlink == 1)) &&
+		    fchownat(fd, "", sb_uid, sb_gid, AT_EMPTY_PATH) == -1)
 			fprintf(err, "wardwatch: chown %s: %s\n",
 			    util_safe_str(o->own[i]), strerror(errno));
+		close(fd);
+	}
 	if (setgroups(1, &sb_gid) == -1 ||
 	    setresgid(sb_gid, sb_gid, sb_gid) == -1 ||
 	    setresuid(sb_uid, sb_uid, sb_uid) == -1) {

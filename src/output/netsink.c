@@ -62,6 +62,7 @@ struct msg {
 	uint64_t	 seq;
 	uint64_t	 after;		/* RELP: spool position after it */
 	bool		 spooled;	/* RELP: read from the spool */
+	bool		 refused;	/* RELP: answered with an error */
 	size_t		 len;
 	char		 data[];
 };
@@ -725,6 +726,22 @@ relp_onerr(void *usr, char *obj, char *msg, relpRetVal code)
 	if (ns == NULL)
 		return;
 	ns->rerr = true;
+	/*
+	 * An error answer: librelp has taken the record off its list as
+	 * for an acknowledgement (its DEL came just before), so it is the
+	 * last of those acknowledged and not yet popped.  Not delivered:
+	 * counted as dropped, never as sent.
+	 */
+	if (code == RELP_RET_RSP_STATE_ERR && ns->hooked && ns->unacked >= 0 &&
+	    (uint64_t)ns->unacked < ns->in) {
+		struct msg *m = ns->ih;
+		uint64_t k = ns->in - (uint64_t)ns->unacked - 1;
+
+		while (m != NULL && k-- > 0)
+			m = m->next;
+		if (m != NULL)
+			m->refused = true;
+	}
 	if (ns->rauth)
 		return;		/* the certificate's message says more */
 	snprintf(ns->rwhy, sizeof(ns->rwhy), "%s (librelp %d)", msg,
@@ -761,12 +778,19 @@ relp_pop(struct netsink *ns, uint64_t n)
 		if (ns->ih == NULL)
 			ns->it = NULL;
 		ns->in--;
-		atomic_fetch_add(&ns->s.c.sent, 1);
+		if (m->refused) {
+			log_ratelimit(&ns->last_err, 60, "output %s: the "
+			    "collector refused the record of seq %" PRIu64
+			    ": dropped", ns->name, m->seq);
+			atomic_fetch_add(&ns->s.c.dropped, 1);
+		} else
+			atomic_fetch_add(&ns->s.c.sent, 1);
 		if (m->spooled) {
 			sp++;
 			after = m->after;
 			ns->ispool--;
-			atomic_fetch_add(&ns->s.c.replayed, 1);
+			if (!m->refused)
+				atomic_fetch_add(&ns->s.c.replayed, 1);
 		}
 		free(m);
 	}

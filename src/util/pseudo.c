@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -79,6 +81,7 @@ pseudo_setup(const char *keyfile, const char *statedir, char *err,
 {
 	unsigned char key[32];
 	char path[4096];
+	struct stat st;
 	int fd, rc;
 
 	pseudo_set_key(NULL, 0);
@@ -90,35 +93,52 @@ pseudo_setup(const char *keyfile, const char *statedir, char *err,
 			return -1;
 		}
 		keyfile = path;
-		/* Made once, readable by the sensor alone: every later
-		 * run reads it, so pseudonyms stay the same. */
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd == -1 && errno != EEXIST) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-		if (fd != -1) {
-			if (RAND_bytes(key, sizeof(key)) != 1 ||
-			    write(fd, key, sizeof(key)) !=
-			    (ssize_t)sizeof(key)) {
-				snprintf(err, errlen, "%s: cannot write a new "
-				    "key", path);
-				close(fd);
-				unlink(path);
-				explicit_bzero(key, sizeof(key));
+		/*
+		 * Made once, readable by the sensor alone: every later run
+		 * reads it, so pseudonyms stay the same.  Written whole
+		 * and synced under another name, then linked into place:
+		 * a crash never leaves a short key, and of two sensors
+		 * starting at once the second takes the first's.
+		 */
+		if (access(path, F_OK) == -1 && errno == ENOENT) {
+			char tmp[4096 + 16];
+			bool ok;
+
+			snprintf(tmp, sizeof(tmp), "%s.%ld", path,
+			    (long)getpid());
+			(void)unlink(tmp);
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			    O_CLOEXEC, 0600);
+			if (fd == -1) {
+				snprintf(err, errlen, "%s: %s", tmp,
+				    strerror(errno));
 				return -1;
 			}
+			ok = RAND_bytes(key, sizeof(key)) == 1 &&
+			    write(fd, key, sizeof(key)) ==
+			    (ssize_t)sizeof(key) && fsync(fd) == 0;
 			explicit_bzero(key, sizeof(key));
-			if (close(fd) == -1) {
-				snprintf(err, errlen, "%s: %s", path,
-				    strerror(errno));
-				unlink(path);
+			if (close(fd) == -1)
+				ok = false;
+			if (ok && link(tmp, path) == -1 && errno != EEXIST)
+				ok = false;
+			(void)unlink(tmp);
+			if (!ok) {
+				snprintf(err, errlen, "%s: cannot write a new "
+				    "key", path);
 				return -1;
 			}
 		}
 	}
-	if ((fd = open(keyfile, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* Never a link or a FIFO planted where the key should be. */
+	if ((fd = open(keyfile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", keyfile, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", keyfile);
+		close(fd);
 		return -1;
 	}
 	rc = pseudo_read(fd, keyfile, err, errlen);
