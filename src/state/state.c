@@ -975,6 +975,7 @@ state_close(struct state *s)
 	if (s == NULL)
 		return;
 	state_disconnect(s, false);
+	free(s->sumbuf);
 	free(s->path);
 	free(s);
 }
