@@ -1558,17 +1558,8 @@ brain_explain(struct brain *b, const struct brain_explain *x)
 				record_set_tuple(r, v, sa, da, 0, 0, 0);
 		}
 	}
-	record_set_alert(&b->rw, x->gid, x->sid, x->rev, x->severity,
-	    x->signature);
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", x->gid);
-	jsonw_kv_uint(jw, "signature_id", x->sid);
-	jsonw_kv_uint(jw, "rev", x->rev);
-	jsonw_kv_str(jw, "signature", x->signature);
-	jsonw_kv_str(jw, "category", x->category != NULL ? x->category : "");
-	jsonw_kv_uint(jw, "severity", x->severity);
+	record_alert_open(&b->rw, x->gid, x->sid, x->rev, x->severity,
+	    x->signature, x->category);
 	jsonw_obj_close(jw);
 	if (x->obj_key != NULL) {
 		jsonw_key(jw, x->obj_key);
@@ -1708,23 +1699,12 @@ brain_apply_alert(struct brain *b, const struct brain_ev *ev)
 	if (ev->ipver == 4 || ev->ipver == 6)
 		record_set_tuple(r, ev->ipver, ev->src, ev->dst, ev->sport,
 		    ev->dport, ev->proto);
-	record_set_alert(&b->rw, ri->gid, ri->sid, ri->rev, ri->severity,
-	    ri->msg);
 	if (ev->pcap_cnt != 0)
 		jsonw_kv_uint(jw, "pcap_cnt", ev->pcap_cnt);
 	jsonw_kv_str(jw, "direction", ev->dir == 1 ? "to_client" :
 	    "to_server");
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	/* Passive: drop and reject did nothing. */
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", ri->gid);
-	jsonw_kv_uint(jw, "signature_id", ri->sid);
-	jsonw_kv_uint(jw, "rev", ri->rev);
-	jsonw_kv_str(jw, "signature", ri->msg);
-	jsonw_kv_str(jw, "category", ri->category != NULL ? ri->category :
-	    "");
-	jsonw_kv_uint(jw, "severity", ri->severity);
+	record_alert_open(&b->rw, ri->gid, ri->sid, ri->rev, ri->severity,
+	    ri->msg, ri->category);
 	if (ri->n_meta > 0) {
 		/* Suricata's object of string lists: a key's values together. */
 		jsonw_key(jw, "metadata");
@@ -2046,17 +2026,8 @@ brain_alert_new(struct brain *b, struct brain_dev *n, uint64_t ts)
 	if ((jw = brain_record(b, n, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
 	dev_mac_format(n->d.mac, mac, sizeof(mac));
-	record_set_alert(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_NEW_DEVICE, 1, 2,
-	    BRAIN_SIG_NEW_DEVICE);
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", BRAIN_ALERT_GID);
-	jsonw_kv_uint(jw, "signature_id", BRAIN_SID_NEW_DEVICE);
-	jsonw_kv_uint(jw, "rev", 1);
-	jsonw_kv_str(jw, "signature", BRAIN_SIG_NEW_DEVICE);
-	jsonw_kv_str(jw, "category", "New Device Detected");
-	jsonw_kv_uint(jw, "severity", 2);
+	record_alert_open(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_NEW_DEVICE, 1, 2,
+	    BRAIN_SIG_NEW_DEVICE, "New Device Detected");
 	jsonw_key(jw, "metadata");
 	jsonw_obj_open(jw);
 	if (has_mac)
@@ -2099,17 +2070,8 @@ brain_alert_full(struct brain *b, const uint8_t *mac, uint16_t vlan,
 	if ((jw = eve_device_begin(&b->rw, RECORD_ALERT, "alert", ts, vlan, 0,
 	    NULL, mac)) == NULL)
 		return;
-	record_set_alert(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_TABLE_FULL, 1, 1,
-	    BRAIN_SIG_TABLE_FULL);
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", BRAIN_ALERT_GID);
-	jsonw_kv_uint(jw, "signature_id", BRAIN_SID_TABLE_FULL);
-	jsonw_kv_uint(jw, "rev", 1);
-	jsonw_kv_str(jw, "signature", BRAIN_SIG_TABLE_FULL);
-	jsonw_kv_str(jw, "category", "Sensor Capacity Exceeded");
-	jsonw_kv_uint(jw, "severity", 1);
+	record_alert_open(&b->rw, BRAIN_ALERT_GID, BRAIN_SID_TABLE_FULL, 1, 1,
+	    BRAIN_SIG_TABLE_FULL, "Sensor Capacity Exceeded");
 	jsonw_key(jw, "metadata");
 	jsonw_obj_open(jw);
 	snprintf(buf, sizeof(buf), "%u", b->cfg.max_devices);

@@ -220,16 +220,8 @@ alert(struct health *h, struct record_writer *rw, uint64_t ts, unsigned sid,
 	    k1, v1, k2, v2);
 	if ((jw = record_begin(rw, RECORD_ALERT, "alert", ts)) == NULL)
 		return;
-	record_set_alert(rw, HEALTH_GID, sid, 1, severity, sig);
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", HEALTH_GID);
-	jsonw_kv_uint(jw, "signature_id", sid);
-	jsonw_kv_uint(jw, "rev", 1);
-	jsonw_kv_str(jw, "signature", sig);
-	jsonw_kv_str(jw, "category", "Sensor Capture Health");
-	jsonw_kv_uint(jw, "severity", severity);
+	record_alert_open(rw, HEALTH_GID, sid, 1, severity, sig,
+	    "Sensor Capture Health");
 	jsonw_obj_close(jw);
 	jsonw_key(jw, "capture");
 	jsonw_obj_open(jw);
@@ -251,16 +243,8 @@ health_stall_alert(struct record_writer *rw, uint64_t now_us,
 
 	if ((jw = record_begin(rw, RECORD_ALERT, "alert", now_us)) == NULL)
 		return;
-	record_set_alert(rw, HEALTH_GID, HEALTH_SID_STALL, 1, 1, sig);
-	jsonw_key(jw, "alert");
-	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "action", "allowed");
-	jsonw_kv_uint(jw, "gid", HEALTH_GID);
-	jsonw_kv_uint(jw, "signature_id", HEALTH_SID_STALL);
-	jsonw_kv_uint(jw, "rev", 1);
-	jsonw_kv_str(jw, "signature", sig);
-	jsonw_kv_str(jw, "category", "Sensor Capture Health");
-	jsonw_kv_uint(jw, "severity", 1);
+	record_alert_open(rw, HEALTH_GID, HEALTH_SID_STALL, 1, 1, sig,
+	    "Sensor Capture Health");
 	jsonw_obj_close(jw);
 	jsonw_key(jw, "capture");
 	jsonw_obj_open(jw);

@@ -99,6 +99,26 @@ record_set_alert(struct record_writer *w, uint32_t gid, uint32_t sid,
 	w->sig = signature;
 }
 
+void
+record_alert_open(struct record_writer *w, uint32_t gid, uint32_t sid,
+    uint32_t rev, uint8_t severity, const char *signature,
+    const char *category)
+{
+	struct jsonw *jw = &w->jw;
+
+	record_set_alert(w, gid, sid, rev, severity, signature);
+	jsonw_key(jw, "alert");
+	jsonw_obj_open(jw);
+	/* Passive: drop and reject did nothing. */
+	jsonw_kv_str(jw, "action", "allowed");
+	jsonw_kv_uint(jw, "gid", gid);
+	jsonw_kv_uint(jw, "signature_id", sid);
+	jsonw_kv_uint(jw, "rev", rev);
+	jsonw_kv_str(jw, "signature", signature);
+	jsonw_kv_str(jw, "category", category != NULL ? category : "");
+	jsonw_kv_uint(jw, "severity", severity);
+}
+
 int
 record_commit(struct record_writer *w)
 {

@@ -136,6 +136,14 @@ void		 record_set_alert(struct record_writer *, uint32_t gid,
 		    uint32_t sid, uint32_t rev, uint8_t severity,
 		    const char *signature);
 /*
+ * record_set_alert() and the head of Suricata's "alert" object in the
+ * body (action, gid, signature_id, rev, signature, category, severity),
+ * left open: metadata may follow; the caller closes it.
+ */
+void		 record_alert_open(struct record_writer *, uint32_t gid,
+		    uint32_t sid, uint32_t rev, uint8_t severity,
+		    const char *signature, const char *category);
+/*
  * Finish the record and keep it in the batch.  A body that overflowed
  * its writer is not written: the record is counted as dropped by the
  * output stage.  Returns 0, or -1 when the record was dropped.
