@@ -787,18 +787,32 @@ bl_ae_add(struct brain_bl *g, uint64_t h)
 	g->nae++;
 }
 
-/* "CALLING\tCALLED": both titles into the set. */
+/*
+ * "CALLING\tCALLED": both titles into the set.  Seen in traffic
+ * (ts_us not 0), a title no association named before is remembered for
+ * an hour, so that a C-GET by it (its data comes back to the
+ * requester's own title) is known to send studies somewhere new; the
+ * last BL_AE_FRESH such titles are kept.
+ */
 static void
-bl_ae_pair_add(struct brain_bl *g, const char *pair)
+bl_ae_pair_add(struct brain_bl *g, const char *pair, uint64_t ts_us)
 {
 	const char *tab = strchr(pair, '\t');
+	uint64_t h[2];
+	size_t i, n = 0;
 
-	if (tab == NULL) {
-		bl_ae_add(g, bl_ae_hash(pair, strlen(pair)));
-		return;
+	h[n++] = bl_ae_hash(pair, tab != NULL ? (size_t)(tab - pair) :
+	    strlen(pair));
+	if (tab != NULL)
+		h[n++] = bl_ae_hash(tab + 1, strlen(tab + 1));
+	for (i = 0; i < n; i++) {
+		if (ts_us != 0 && !bl_ae_known(g, h[i])) {
+			g->fresh[g->fresh_next].h = h[i];
+			g->fresh[g->fresh_next].ts_us = ts_us;
+			g->fresh_next = (g->fresh_next + 1) % BL_AE_FRESH;
+		}
+		bl_ae_add(g, h[i]);
 	}
-	bl_ae_add(g, bl_ae_hash(pair, (size_t)(tab - pair)));
-	bl_ae_add(g, bl_ae_hash(tab + 1, strlen(tab + 1)));
 }
 
 /* An actor's peer for the behaviours: its address, else MAC. */
@@ -870,38 +884,7 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
 	}
 }
 
-/*
- * AE titles of an association that no association named before:
- * remembered for an hour, so that a C-GET by one of them (its data
- * comes back to the requester's own title) is known to send studies
- * somewhere new.  The last BL_AE_FRESH such titles are kept.
- */
-static void
-bl_ae_fresh_one(struct brain_bl *g, const char *ae, size_t n,
-    uint64_t ts_us)
-{
-	uint64_t h = bl_ae_hash(ae, n);
-
-	if (bl_ae_known(g, h))
-		return;
-	g->fresh[g->fresh_next].h = h;
-	g->fresh[g->fresh_next].ts_us = ts_us;
-	g->fresh_next = (g->fresh_next + 1) % BL_AE_FRESH;
-}
-
-static void
-bl_ae_fresh_note(struct brain_bl *g, const char *pair, uint64_t ts_us)
-{
-	const char *tab = strchr(pair, '\t');
-
-	if (tab == NULL) {
-		bl_ae_fresh_one(g, pair, strlen(pair), ts_us);
-		return;
-	}
-	bl_ae_fresh_one(g, pair, (size_t)(tab - pair), ts_us);
-	bl_ae_fresh_one(g, tab + 1, strlen(tab + 1), ts_us);
-}
-
+/* A title bl_ae_pair_add() found new to the site within the hour. */
 static bool
 bl_ae_fresh(const struct brain_bl *g, uint64_t h, uint64_t ts_us)
 {
@@ -920,8 +903,7 @@ bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
 {
 	if (ev->value[0] == '\0')
 		return;
-	bl_ae_fresh_note(b->bl, ev->value, ev->ts_us);
-	bl_ae_pair_add(b->bl, ev->value);
+	bl_ae_pair_add(b->bl, ev->value, ev->ts_us);
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM", NULL);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
@@ -1150,7 +1132,7 @@ bl_load_cb(void *arg, uint64_t id, struct bl_dev *bl)
 	}
 	l->byid[lo]->bl = bl;
 	for (i = 0; i < bl->set[BL_DICOM_AE].n; i++)
-		bl_ae_pair_add(l->b->bl, bl->set[BL_DICOM_AE].v[i].key);
+		bl_ae_pair_add(l->b->bl, bl->set[BL_DICOM_AE].v[i].key, 0);
 	return 0;
 }
 
