@@ -292,7 +292,10 @@ fi
 # A collector that closes the session on records larger than it takes
 # (imrelp maxDataSize 2k, oversizeMode abort): each such record is
 # dropped after five sessions in a row ended on it, counted and named;
-# every other record arrives, once, in order, and the run goes on.
+# every other record arrives, in order, and the run goes on.  rsyslog
+# resets the connection on such a record, and the reset can discard the
+# acknowledgements of the records just before it, still unread: those
+# are sent again (the same records, as after a kill), never lost.
 d="$tmp/oversize"; mkdir -p "$d"; free_port
 start_rsyslog "$d" "$p" 'maxDataSize="2k" oversizeMode="abort"' "" 2k
 conf "$d" "$p" "      spool: { max-size: 16mb }"
@@ -300,7 +303,7 @@ conf "$d" "$p" "      spool: { max-size: 16mb }"
 rc=$?
 stop_rsyslog
 grep -o 'on the record of seq [0-9]*' "$d/err" | awk '{ print $NF }' >"$d/named"
-jq -r .seq "$d/msg.txt" >"$d/got"
+jq -r .seq "$d/msg.txt" | sort -un >"$d/got"
 jq -r .seq "$d/eve.json" >"$d/seqs"
 grep -vxF -f "$d/got" "$d/seqs" >"$d/missing"
 # eve.json without the records named
@@ -308,8 +311,8 @@ paste "$d/seqs" "$d/eve.json" | awk -F '\t' 'NR == FNR { m[$1]; next }
     !($1 in m)' "$d/missing" - | cut -f2- >"$d/want"
 dr=$(summary "$d/out" | grep -o '[0-9]* DROPPED' | cut -d' ' -f1)
 if [ "$rc" -eq 2 ] && [ -s "$d/named" ] && cmp -s "$d/named" "$d/missing" &&
-    [ "$dr" = "$(wc -l <"$d/named")" ] && cmp -s "$d/want" "$d/msg.txt"; then
-	ok "RELP: a collector that closes the session on $dr records too large for it: those dropped, counted and named, the other $(wc -l <"$d/msg.txt") delivered once, in order (exit 2)"
+    [ "$dr" = "$(wc -l <"$d/named")" ] && same_once "$d/msg.txt" "$d/want"; then
+	ok "RELP: a collector that closes the session on $dr records too large for it: those dropped, counted and named, the other $(wc -l <"$d/want") delivered once, in order (exit 2; $dups sent again whose acknowledgement the reset cut off)"
 else
 	notok "RELP oversized records: exit $rc, dropped '$dr', named $(wc -l <"$d/named"), missing $(wc -l <"$d/missing")" \
 	    "$(summary "$d/out"; head -3 "$d/err")"
