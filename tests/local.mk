@@ -38,6 +38,10 @@ regress-update: wardwatch
 TESTS += tests/brain-queue.sh
 EXTRA_DIST += tests/brain-queue.sh
 
+# Gateways, subnets and broadcast addresses kept across runs.
+TESTS += tests/net-state.sh
+EXTRA_DIST += tests/net-state.sh
+
 # Zero-trust policy on generated captures (pcapgen policy).
 TESTS += tests/policy.sh
 EXTRA_DIST += tests/policy.sh

@@ -1,6 +1,7 @@
 /*
  * brain-int.h - the brain's own structures, for the files of the brain
- * (brain.c and its judgments: brain-policy.c, brain-baseline.c).
+ * (brain.c, its judgments brain-policy.c and brain-baseline.c, and
+ * brain-net.c).
  * Nothing outside src/device/brain*.c includes it.
  */
 #ifndef WW_BRAIN_INT_H
@@ -177,6 +178,7 @@ struct brain {
 	/* IPv4 destinations of frames to ff:ff:ff:ff:ff:ff (host order). */
 	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
 	size_t		 nbcast;
+	bool		 net_changed;	/* gw, subnet or bcast: not saved */
 
 	struct counters	*ctr;
 	struct record_writer rw;	/* device records and alerts */
@@ -292,5 +294,12 @@ void		 brain_policy_swap(struct brain *, struct brain_judge *);
 /* All of the judge's parts; the judge then holds the replaced ones. */
 void		 brain_judge_apply(struct brain *, struct brain_judge *);
 void		 brain_policy_load(struct brain *);
+
+/*
+ * brain-net.c: the gateways, subnets and broadcast addresses, kept in
+ * the state (load at start, save when net_changed).
+ */
+void		 brain_net_load(struct brain *);
+void		 brain_net_save(struct brain *);
 
 #endif

@@ -686,6 +686,7 @@ brain_bcast_add(struct brain *b, const struct dev_ip *ip)
 		return;
 	}
 	b->bcast[b->nbcast++] = a;
+	b->net_changed = true;
 }
 
 /* A DHCP server gave the address to a client: it is no broadcast. */
@@ -694,8 +695,10 @@ brain_bcast_del(struct brain *b, const struct dev_ip *ip)
 {
 	ssize_t i;
 
-	if (dev_ip_is4(ip) && (i = brain_bcast_find(b, brain_ip4(ip))) != -1)
+	if (dev_ip_is4(ip) && (i = brain_bcast_find(b, brain_ip4(ip))) != -1) {
 		b->bcast[i] = b->bcast[--b->nbcast];
+		b->net_changed = true;
+	}
 }
 
 /* The subnet an address is in (the first described), or -1. */
@@ -723,6 +726,7 @@ brain_subnet_vlan(struct brain *b, const struct dev_ip *ip, uint16_t vlan)
 	if (k >= 0 && !b->subnet[k].vlan_known) {
 		b->subnet[k].vlan = vlan;
 		b->subnet[k].vlan_known = true;
+		b->net_changed = true;
 	}
 }
 
@@ -1228,10 +1232,12 @@ brain_apply_gateway(struct brain *b, const struct brain_ev *ev)
 		}
 		g = &b->gw[b->ngw++];
 		g->ip = ev->end[0].ip;
+		b->net_changed = true;
 	}
 	if (!g->vlan_known && ev->vlan != BRAIN_VLAN_RELAYED) {
 		g->vlan = ev->vlan;
 		g->vlan_known = true;
+		b->net_changed = true;
 	}
 }
 
@@ -1265,6 +1271,8 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 		sn = &b->subnet[b->nsubnet++];
 		sn->net = brain_ip4(&e->ip) & m;
 		sn->plen = ev->plen;
+		sn->vlan_known = false;
+		b->net_changed = true;
 	}
 	sn = &b->subnet[i];
 	if (sn->vlan_known)
@@ -1272,10 +1280,12 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 	if (ev->vlan != BRAIN_VLAN_RELAYED) {
 		sn->vlan = ev->vlan;
 		sn->vlan_known = true;
+		b->net_changed = true;
 	} else if (e->has_mac && (c = brain_find_mac_any(b, e->mac)) != NULL &&
 	    !(c->d.flags & DEV_F_RELAYED)) {
 		sn->vlan = c->d.vlan;
 		sn->vlan_known = true;
+		b->net_changed = true;
 	}
 }
 
@@ -2234,6 +2244,7 @@ brain_save(struct brain *b)
 	free(nv);
 	brain_save_alerts(b);
 	brain_policy_save(b);
+	brain_net_save(b);
 	b->saved_us = b->now_us;
 	b->saved_wall_us = brain_wall_us();
 }
@@ -2763,6 +2774,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		b->continuing = b->ndevs > 0;
 		b->nloaded = b->ndevs;
 		brain_policy_load(b);
+		brain_net_load(b);
 	}
 	if (brain_bl_load(b) != 0) {
 		if (err != NULL)
