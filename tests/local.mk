@@ -48,14 +48,19 @@ EXTRA_DIST += tests/policy.sh
 
 # The Debian package: built from the working tree in a scratch copy
 # (about two minutes here), lintian-checked; deb-check also installs it
-# with dpkg -i, checks it and purges it.  Not part of check: it changes
-# the machine (build-aux/check runs it after the test suites).
+# with dpkg -i, checks it and purges it, then boots systemd as PID 1 in
+# namespaces on an overlay of the root and runs the unit under it.  Not
+# part of check: it changes the machine (build-aux/check runs it after
+# the test suites).
 deb:
 	$(SHELL) $(top_srcdir)/build-aux/deb.sh $(abs_top_builddir)/deb
 deb-check: deb
 	DEB="$$(ls $(abs_top_builddir)/deb/wardwatch_*.deb | \
 	    grep -v dbgsym | tail -1)" \
 	    $(SHELL) $(top_srcdir)/tests/deb-install.sh
+	DEB="$$(ls $(abs_top_builddir)/deb/wardwatch_*.deb | \
+	    grep -v dbgsym | tail -1)" PCAP=$(abs_top_srcdir)/pcaps/ward.pcap \
+	    $(SHELL) $(top_srcdir)/tests/deb-systemd.sh
 .PHONY: deb deb-check
 
 # The offline assessment (wardwatch report).
