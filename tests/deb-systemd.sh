@@ -10,7 +10,8 @@
 # the watchdog pings, the hardening the unit asks for (the sensor runs
 # as wardwatch without capabilities, no_new_privs, seccomp), traffic
 # replayed onto the other end lands in the eve log, reload keeps the
-# same process, stop ends it with success and the state is saved.
+# same process, a kill -9 is restarted, stop ends it with success and
+# the state is saved.
 # Run by "make deb-check" after deb-install.sh.  Needs root; skipped
 # where namespaces, overlayfs or systemd are missing.
 #
@@ -18,7 +19,7 @@
 
 : "${DEB:?set DEB to the .deb to install}"
 : "${PCAP:?set PCAP to a capture to replay}"
-N=9
+N=10
 skip() {
 	echo "1..0 # SKIP $*"
 	exit 0
@@ -207,6 +208,26 @@ else
 	nok "reload: PID $(show MainPID) (was $pid), $(show ActiveState)" \
 	    "$(journal)"
 fi
+
+# A crash (kill -9): Restart=on-failure starts it again.
+inside systemctl kill -s KILL wardwatch
+n=0
+while [ $n -lt 100 ]; do
+	[ "$(show NRestarts)" = 1 ] && [ "$(show SubState)" = running ] && break
+	sleep 0.1
+	n=$((n + 1))
+done
+if [ "$(show NRestarts)" = 1 ] && [ "$(show SubState)" = running ] &&
+    [ "$(show MainPID)" != "$pid" ]; then
+	ok "killed with SIGKILL: systemd started it again (PID $(show MainPID)), running"
+else
+	nok "after SIGKILL: $(show NRestarts) restarts, $(show ActiveState)/$(show SubState)" "$(journal)"
+fi
+
+# The new process reads traffic too; stop must flush its flows.
+ip netns exec "$ns" tcpreplay -q -i wwa --pps 2000 "$base/replay.pcap" \
+    >/dev/null 2>&1
+sleep 1
 
 # Stop: exit 0, the state saved.
 inside timeout 60 systemctl stop wardwatch
