@@ -92,6 +92,9 @@ struct netsink {
 	SSL		*ssl;
 #ifdef HAVE_HIREDIS
 	redisContext	*rc;
+	char		*rdkey;		/* the last seq stored; NULL: plain */
+	char		 rsha[48];	/* of the script, loaded on rc */
+	uint64_t	 rrepeats;	/* records Redis had: not again */
 #endif
 #ifdef HAVE_LIBRELP
 	relpEngine_t	*re;
@@ -364,6 +367,101 @@ tls_start(struct netsink *ns)
 	return -1;
 }
 
+#ifdef HAVE_HIREDIS
+/*
+ * Exactly once, as the consumer sees it.  Redis answers every command,
+ * but a command it carried out whose answer a restart or a broken
+ * connection cut off is sent again.  So each record goes through this
+ * script, which stores it (RPUSH, PUBLISH or XADD) only when its seq is
+ * above the last one stored for this sensor, and stores the new last
+ * seq in the same atomic step.  KEYS[2] is per sensor and per seq
+ * epoch (output.c: a new state counts from 1 again under a new epoch),
+ * and shares KEYS[1]'s hash slot on a cluster (redis_dedupe_key).  The
+ * seqs are compared as decimal strings, exactly, beyond 2^53.
+ *
+ * KEYS[1] list, channel or stream; KEYS[2] the last seq stored.
+ * ARGV: seq, record, mode (l, c, s), stream MAXLEN (0: none).
+ * Returns 1 when stored, 0 for a record it had.
+ */
+static const char redis_script[] =
+    "local last = redis.call('GET', KEYS[2])\n"
+    "local s = ARGV[1]\n"
+    "if last and (#s < #last or (#s == #last and s <= last)) then\n"
+    "  return 0\n"
+    "end\n"
+    "if ARGV[3] == 'l' then\n"
+    "  redis.call('RPUSH', KEYS[1], ARGV[2])\n"
+    "elseif ARGV[3] == 'c' then\n"
+    "  redis.call('PUBLISH', KEYS[1], ARGV[2])\n"
+    "elseif ARGV[4] ~= '0' then\n"
+    "  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*',\n"
+    "      'seq', s, 'event', ARGV[2])\n"
+    "else\n"
+    "  redis.call('XADD', KEYS[1], '*', 'seq', s, 'event', ARGV[2])\n"
+    "end\n"
+    "redis.call('SET', KEYS[2], s)\n"
+    "return 1\n";
+
+/*
+ * wardwatch:seq:{TAG}:SENSOR:EPOCH, where TAG is what Redis Cluster
+ * hashes of the output's key (its {hash tag}, else all of it), so the
+ * two keys of the script live in one slot.
+ */
+static char *
+redis_dedupe_key(const char *key, const char *sensor, uint64_t epoch)
+{
+	const char *o, *c;
+	char *k;
+	int n;
+
+	if ((o = strchr(key, '{')) != NULL &&
+	    (c = strchr(o + 1, '}')) != NULL && c > o + 1)
+		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:%016" PRIx64,
+		    (int)(c - o - 1), o + 1, sensor, epoch);
+	else
+		n = asprintf(&k, "wardwatch:seq:{%s}:%s:%016" PRIx64, key,
+		    sensor, epoch);
+	if (n == -1)
+		fatal("asprintf");
+	return k;
+}
+
+/* Load the script on a new connection (its SHA1 for EVALSHA). */
+static int
+redis_load(struct netsink *ns)
+{
+	redisReply *rep;
+
+	rep = redisCommand(ns->rc, "SCRIPT LOAD %s", redis_script);
+	if (rep != NULL && rep->type == REDIS_REPLY_STRING &&
+	    rep->len < sizeof(ns->rsha)) {
+		memcpy(ns->rsha, rep->str, rep->len);
+		ns->rsha[rep->len] = '\0';
+		freeReplyObject(rep);
+		return 0;
+	}
+	if (rep == NULL)
+		ns_err(ns, "SCRIPT LOAD", ns->rc->errstr);
+	else if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str,
+	    "NOPERM", 6) == 0)
+		log_ratelimit(&ns->last_err, 60, "output %s: the Redis user "
+		    "may not run the deduplication script (%s): give it "
+		    "+script|load +evalsha, or set redis.dedupe: no to store "
+		    "records plainly, at least once%s", ns->name, rep->str,
+		    ns->spool != NULL ? " (records go to the spool)" : "");
+	else
+		log_ratelimit(&ns->last_err, 60, "output %s: Redis cannot "
+		    "load the deduplication script (%s): redis.dedupe: no "
+		    "stores records plainly, at least once%s", ns->name,
+		    rep->type == REDIS_REPLY_ERROR ? rep->str :
+		    "unexpected answer", ns->spool != NULL ?
+		    " (records go to the spool)" : "");
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return -1;
+}
+#endif
+
 static int
 ns_connect(struct netsink *ns)
 {
@@ -421,6 +519,10 @@ ns_connect(struct netsink *ns)
 				return -1;
 			}
 			freeReplyObject(rep);
+		}
+		if (ns->rdkey != NULL && redis_load(ns) == -1) {
+			ns_disconnect(ns);
+			return -1;
 		}
 		rc = 0;
 		break;
@@ -516,8 +618,12 @@ write_all(struct netsink *ns, const char *p, size_t len, int *err)
 static bool
 redis_transient(const char *e)
 {
+	/* NOSCRIPT: the script cache was flushed (SCRIPT FLUSH, a
+	 * failover); the connection is made again, which loads it.
+	 * NOPERM, NOAUTH: an ACL being set up, the same. */
 	static const char *const v[] = { "LOADING", "BUSY", "TRYAGAIN",
-	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", NULL };
+	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", "NOSCRIPT", "NOPERM",
+	    "NOAUTH", NULL };
 	size_t i;
 
 	for (i = 0; v[i] != NULL; i++)
@@ -571,7 +677,15 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 		const char *key = ns->spec.redis_key;
 
 		for (i = 0; i < n; i++) {
-			if (ns->spec.redis_mode == OUTR_LIST)
+			if (ns->rdkey != NULL && v[i]->seq != 0)
+				redisAppendCommand(ns->rc, "EVALSHA %s 2 %s %s "
+				    "%llu %b %s %llu", ns->rsha, key, ns->rdkey,
+				    (unsigned long long)v[i]->seq, v[i]->data,
+				    v[i]->len, ns->spec.redis_mode == OUTR_LIST ?
+				    "l" : ns->spec.redis_mode == OUTR_CHANNEL ?
+				    "c" : "s",
+				    (unsigned long long)ns->spec.redis_maxlen);
+			else if (ns->spec.redis_mode == OUTR_LIST)
 				redisAppendCommand(ns->rc, "RPUSH %s %b", key,
 				    v[i]->data, v[i]->len);
 			else if (ns->spec.redis_mode == OUTR_CHANNEL)
@@ -610,7 +724,10 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				log_ratelimit(&ns->last_err, 60, "output %s: "
 				    "%s", ns->name, rep->str);
 				(*dropped)++;
-			}
+			} else if (ns->rdkey != NULL && v[i]->seq != 0 &&
+			    rep->type == REDIS_REPLY_INTEGER &&
+			    rep->integer == 0)
+				ns->rrepeats++;	/* had it: sent before */
 			freeReplyObject(rep);
 			done++;
 		}
@@ -1368,6 +1485,12 @@ ns_close(struct sink *s)
 	if (ns->spool != NULL && spool_count(ns->spool) > 0)
 		log_info("output %s: %" PRIu64 " records left in the spool "
 		    "for the next run", ns->name, spool_count(ns->spool));
+#ifdef HAVE_HIREDIS
+	if (ns->rrepeats > 0)
+		log_info("output %s: %" PRIu64 " records sent again that Redis "
+		    "already had (their answer was cut off) were not stored "
+		    "twice", ns->name, ns->rrepeats);
+#endif
 	return 0;
 }
 
@@ -1394,6 +1517,9 @@ ns_free(struct sink *s)
 #endif
 	spool_close(ns->spool);
 	ns_disconnect(ns);
+#ifdef HAVE_HIREDIS
+	free(ns->rdkey);
+#endif
 	if (ns->ctx != NULL)
 		SSL_CTX_free(ns->ctx);
 	fmtbuf_free(&ns->fb);
@@ -1548,6 +1674,11 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 		snprintf(err, errlen, "%s: built without hiredis", ns->name);
 		goto fail;
 	}
+#else
+	/* Without seq (no state) there is nothing to deduplicate on. */
+	if (sp->kind == OUTK_REDIS && sp->redis_dedupe && env->epoch != 0)
+		ns->rdkey = redis_dedupe_key(sp->redis_key, env->host != NULL ?
+		    env->host : "-", env->epoch);
 #endif
 	if (sp->spool_max > 0) {
 		if (env->statedir == NULL) {
