@@ -6,7 +6,8 @@
 # (list, channel and stream); a second run of one state and a new state
 # with the same sensor name (their records are stored, not taken for
 # repeats); a script cache flushed during a run; an ACL user that may
-# not run scripts (a clear error; redis.dedupe: no stores plainly).
+# not run scripts (a clear error; redis.dedupe: no stores plainly); a
+# spool left by a removed state, sent by a new one.
 # Skipped with a message without redis-server, redis-cli or hiredis.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -29,7 +30,7 @@ notok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | head -15 | cut -c1-300 | sed 's/^/# /'
 }
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
-N=9
+N=10
 echo "1..$N"
 
 REDIS=$(command -v redis-server)
@@ -272,6 +273,32 @@ if [ "$rc" -eq 0 ] && [ -s "$d3/eve.json" ] && cmp -s "$d3/eve.json" "$d3/list.t
 else
 	notok "redis.dedupe: no: exit $rc, $(wc -l <"$d3/list.txt") of $(wc -l <"$d3/eve.json")" \
 	    "$(cat "$d3/err")"
+fi
+kill -9 "$redispid" 2>/dev/null
+
+# --- a spool older than the state -------------------------------------
+# A run spools its records while Redis is away; then its state is
+# removed and a new one (seq from 1 again) sends that spool first: the
+# spooled records keep the epoch of the state that numbered them, so
+# the new state's records 1, 2... are not taken for them.
+d="$tmp/oldspool"; mkdir -p "$d"; free_port
+conf "list" "" "      spool: { max-size: 16mb }" >"$d/c.yaml"
+"$WW" -r "$top_srcdir/pcaps/tcp-basic.pcap" -l "$d" -c "$d/c.yaml" \
+    >"$d/out1" 2>"$d/err1"
+rc1=$?
+n1=$(wc -l <"$d/eve.json")
+rm -f "$d"/wardwatch.db*
+start_redis
+"$WW" -r "$PCAP" -l "$d" -c "$d/c.yaml" >"$d/out2" 2>"$d/err2"
+rc2=$?
+rcli --raw lrange wwlist 0 -1 >"$d/list.txt"
+if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$n1" -gt 0 ] &&
+    [ "$(sed -n "$((n1 + 1))p" "$d/eve.json" | jq .seq)" = 1 ] &&
+    cmp -s "$d/eve.json" "$d/list.txt"; then
+	ok "a spool of $n1 records left by a removed state, sent by a new one: all $(wc -l <"$d/eve.json") records stored (each under its own epoch)"
+else
+	notok "spool older than the state: exit $rc1 $rc2, $(wc -l <"$d/list.txt") stored of $(wc -l <"$d/eve.json")" \
+	    "$(cat "$d/err2"; diff "$d/eve.json" "$d/list.txt" | head -3 | cut -c1-100)"
 fi
 kill -9 "$redispid" 2>/dev/null
 exit 0

@@ -60,6 +60,7 @@
 struct msg {
 	struct msg	*next;
 	uint64_t	 seq;
+	uint64_t	 epoch;		/* of seq (output.c); 0: unknown */
 	uint64_t	 after;		/* RELP: spool position after it */
 	bool		 spooled;	/* RELP: read from the spool */
 	bool		 refused;	/* RELP: answered with an error */
@@ -83,6 +84,7 @@ struct netsink {
 	uint32_t	 qn;
 	bool		 stop;
 	bool		 block;
+	uint64_t	 epoch;		/* of the seq of this run's records */
 	_Atomic bool	 connected;
 
 	/* The delivery thread's. */
@@ -92,7 +94,8 @@ struct netsink {
 	SSL		*ssl;
 #ifdef HAVE_HIREDIS
 	redisContext	*rc;
-	char		*rdkey;		/* the last seq stored; NULL: plain */
+	char		*rdkey;		/* the last seq stored, without the
+					 * epoch; NULL: plain */
 	char		 rsha[48];	/* of the script, loaded on rc */
 	uint64_t	 rrepeats;	/* records Redis had: not again */
 #endif
@@ -403,12 +406,12 @@ static const char redis_script[] =
     "return 1\n";
 
 /*
- * wardwatch:seq:{TAG}:SENSOR:EPOCH, where TAG is what Redis Cluster
- * hashes of the output's key (its {hash tag}, else all of it), so the
- * two keys of the script live in one slot.
+ * wardwatch:seq:{TAG}:SENSOR: (the record's epoch follows), where TAG
+ * is what Redis Cluster hashes of the output's key (its {hash tag},
+ * else all of it), so the two keys of the script live in one slot.
  */
 static char *
-redis_dedupe_key(const char *key, const char *sensor, uint64_t epoch)
+redis_dedupe_key(const char *key, const char *sensor)
 {
 	const char *o, *c;
 	char *k;
@@ -416,11 +419,10 @@ redis_dedupe_key(const char *key, const char *sensor, uint64_t epoch)
 
 	if ((o = strchr(key, '{')) != NULL &&
 	    (c = strchr(o + 1, '}')) != NULL && c > o + 1)
-		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:%016" PRIx64,
-		    (int)(c - o - 1), o + 1, sensor, epoch);
+		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:", (int)(c - o - 1),
+		    o + 1, sensor);
 	else
-		n = asprintf(&k, "wardwatch:seq:{%s}:%s:%016" PRIx64, key,
-		    sensor, epoch);
+		n = asprintf(&k, "wardwatch:seq:{%s}:%s:", key, sensor);
 	if (n == -1)
 		fatal("asprintf");
 	return k;
@@ -678,8 +680,13 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 
 		for (i = 0; i < n; i++) {
 			if (ns->rdkey != NULL && v[i]->seq != 0)
-				redisAppendCommand(ns->rc, "EVALSHA %s 2 %s %s "
-				    "%llu %b %s %llu", ns->rsha, key, ns->rdkey,
+				/* A spooled record keeps the epoch of its
+				 * seq (the spool may be older than the seq
+				 * file); an old spool's have none. */
+				redisAppendCommand(ns->rc, "EVALSHA %s 2 %s "
+				    "%s%016llx %llu %b %s %llu", ns->rsha, key,
+				    ns->rdkey, (unsigned long long)(v[i]->epoch !=
+				    0 ? v[i]->epoch : ns->epoch),
 				    (unsigned long long)v[i]->seq, v[i]->data,
 				    v[i]->len, ns->spec.redis_mode == OUTR_LIST ?
 				    "l" : ns->spec.redis_mode == OUTR_CHANNEL ?
@@ -772,7 +779,7 @@ ns_spool_put(struct netsink *ns, struct msg *m)
 {
 	uint64_t d;
 
-	d = spool_append(ns->spool, m->seq, m->data, m->len);
+	d = spool_append(ns->spool, m->seq, m->epoch, m->data, m->len);
 	if (d == UINT64_MAX) {
 		ns_err(ns, "spool", strerror(errno));
 		atomic_fetch_add(&ns->s.c.dropped, 1);
@@ -1066,14 +1073,15 @@ static void
 relp_replay(struct netsink *ns)
 {
 	struct msg *m;
-	uint64_t pos, seq;
+	uint64_t pos, seq, epoch;
 	const char *buf;
 	size_t len;
 
 	relpCltHintBurstBegin(ns->rclt);
 	while (atomic_load(&ns->connected)) {
 		pos = ns->rpos;
-		if (spool_read(ns->spool, &pos, &seq, &buf, &len) == -1) {
+		if (spool_read(ns->spool, &pos, &seq, &epoch, &buf,
+		    &len) == -1) {
 			if (ns->ispool == 0 && spool_count(ns->spool) > 0)
 				/* Records gone bad on disk: counted. */
 				atomic_fetch_add(&ns->s.c.dropped,
@@ -1081,6 +1089,7 @@ relp_replay(struct netsink *ns)
 			break;
 		}
 		m = msg_new(seq, buf, len);
+		m->epoch = epoch;
 		m->spooled = true;
 		m->after = pos;
 		if (relp_send(ns, m) == -1) {
@@ -1219,15 +1228,16 @@ static void
 ns_replay(struct netsink *ns)
 {
 	struct msg *v[NS_BATCH];
-	uint64_t pos, after[NS_BATCH], seq, dropped;
+	uint64_t pos, after[NS_BATCH], seq, epoch, dropped;
 	const char *buf;
 	size_t len, n, i, done;
 	bool fail;
 
 	while (atomic_load(&ns->connected) && spool_count(ns->spool) > 0) {
 		for (pos = 0, n = 0; n < NS_BATCH && spool_read(ns->spool,
-		    &pos, &seq, &buf, &len) == 0; n++) {
+		    &pos, &seq, &epoch, &buf, &len) == 0; n++) {
 			v[n] = msg_new(seq, buf, len);
+			v[n]->epoch = epoch;
 			after[n] = pos;
 		}
 		if (n == 0) {
@@ -1420,6 +1430,7 @@ ns_write(struct sink *s, const struct record *r, const char *line,
 		return 0;
 	}
 	m = msg_new(s->seq, b->p, b->len);
+	m->epoch = ns->epoch;
 	pthread_mutex_lock(&ns->lock);
 	while (ns->qn >= sp->queue) {
 		if (!ns->block || ns->stop || (!atomic_load(&ns->connected) &&
@@ -1659,6 +1670,7 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 	ns->sc.facility = sp->facility;
 	ns->sc.pid = (unsigned)getpid();
 	ns->block = env->block;
+	ns->epoch = env->epoch;
 	ns->delay = NS_RETRY_MIN_MS;
 	pthread_mutex_init(&ns->lock, NULL);
 	pthread_cond_init(&ns->cv, NULL);
@@ -1678,7 +1690,7 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 	/* Without seq (no state) there is nothing to deduplicate on. */
 	if (sp->kind == OUTK_REDIS && sp->redis_dedupe && env->epoch != 0)
 		ns->rdkey = redis_dedupe_key(sp->redis_key, env->host != NULL ?
-		    env->host : "-", env->epoch);
+		    env->host : "-");
 #endif
 	if (sp->spool_max > 0) {
 		if (env->statedir == NULL) {
