@@ -5,9 +5,10 @@
 # acknowledged survives); records sent again from a spool after a crash
 # (list, channel and stream); a second run of one state and a new state
 # with the same sensor name (their records are stored, not taken for
-# repeats); a script cache flushed during a run; an ACL user that may
-# not run scripts (a clear error; redis.dedupe: no stores plainly); a
-# spool left by a removed state, sent by a new one.
+# repeats); a script cache flushed during a run; two outputs to one
+# key; an ACL user that may not run scripts (a clear error;
+# redis.dedupe: no stores plainly); a spool left by a removed state,
+# sent by a new one.
 # Skipped with a message without redis-server, redis-cli or hiredis.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -30,7 +31,7 @@ notok() {
 	[ -n "$2" ] && printf '%s\n' "$2" | head -15 | cut -c1-300 | sed 's/^/# /'
 }
 skip() { i=$((i + 1)); echo "ok $i # SKIP $1"; }
-N=10
+N=11
 echo "1..$N"
 
 REDIS=$(command -v redis-server)
@@ -246,6 +247,42 @@ if [ "$rc" -eq 0 ] && [ -s "$d2/eve.json" ] && cmp -s "$d2/eve.json" "$d2/list.t
 else
 	notok "script flush: exit $rc, $(wc -l <"$d2/list.txt") stored of $(wc -l <"$d2/eve.json")" \
 	    "$(grep output "$d2/out" "$d2/err")"
+fi
+
+# --- two outputs of one sensor to one key -----------------------------
+# Each counts its own seqs: the records of one are not taken for
+# repeats because the other's seqs went further.
+d4="$d/shared"; mkdir -p "$d4"
+cat >"$d4/c.yaml" <<CONF
+sensor-name: ward-redis-test
+outputs:
+  - eve-log:
+      filename: eve.json
+  - eve-log:
+      name: alerts
+      filetype: redis
+      server: 127.0.0.1
+      port: $rp
+      redis: { mode: list, key: wwshared }
+      types: [alert, device]
+  - eve-log:
+      name: flows
+      filetype: redis
+      server: 127.0.0.1
+      port: $rp
+      redis: { mode: list, key: wwshared }
+      types: [flow, dns]
+CONF
+"$WW" -r "$PCAP" -l "$d4" -c "$d4/c.yaml" >"$d4/out" 2>"$d4/err"
+rc=$?
+rcli --raw lrange wwshared 0 -1 | sort >"$d4/got"
+jq -c 'select(.event_type as $t | ["alert","device","flow","dns"] | index($t))' \
+    "$d4/eve.json" | sort >"$d4/want"
+if [ "$rc" -eq 0 ] && [ -s "$d4/want" ] && cmp -s "$d4/want" "$d4/got"; then
+	ok "two outputs (other types) to one list: all $(wc -l <"$d4/want") records of both stored"
+else
+	notok "two outputs to one list: exit $rc, $(wc -l <"$d4/got") stored of $(wc -l <"$d4/want")" \
+	    "$(cat "$d4/err")"
 fi
 
 # --- an ACL user that may not run scripts ----------------------------

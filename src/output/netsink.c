@@ -51,6 +51,7 @@
 #define NS_BATCH	256		/* records per send */
 #define NS_BATCH_BYTES	(256u << 10)
 #define NS_UDP_MAX	65507		/* IPv4 UDP payload */
+#define NS_REDIS_RELOADS 3		/* NOSCRIPT in a row, then reconnect */
 
 struct netsink {
 	struct sink	 s;
@@ -81,6 +82,7 @@ struct netsink {
 					 * epoch; NULL: plain */
 	char		 rsha[48];	/* of the script, loaded on rc */
 	uint64_t	 rrepeats;	/* records Redis had: not again */
+	unsigned	 rnoscript;	/* NOSCRIPT, no record stored since */
 #endif
 	struct relp	*relp;		/* RELP: its own delivery */
 	struct fmtbuf	 sb;
@@ -374,12 +376,14 @@ static const char redis_script[] =
     "return 1\n";
 
 /*
- * wardwatch:seq:{TAG}:SENSOR: (the record's epoch follows), where TAG
- * is what Redis Cluster hashes of the output's key (its {hash tag},
- * else all of it), so the two keys of the script live in one slot.
+ * wardwatch:seq:{TAG}:SENSOR:OUTPUT: (the record's epoch follows),
+ * where TAG is what Redis Cluster hashes of the output's key (its {hash
+ * tag}, else all of it), so the two keys of the script live in one
+ * slot.  OUTPUT: two outputs of a sensor to one key (other types) each
+ * count their own seqs.
  */
 static char *
-redis_dedupe_key(const char *key, const char *sensor)
+redis_dedupe_key(const char *key, const char *sensor, const char *name)
 {
 	const char *o, *c;
 	char *k;
@@ -387,13 +391,31 @@ redis_dedupe_key(const char *key, const char *sensor)
 
 	if ((o = strchr(key, '{')) != NULL &&
 	    (c = strchr(o + 1, '}')) != NULL && c > o + 1)
-		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:", (int)(c - o - 1),
-		    o + 1, sensor);
+		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:%s:",
+		    (int)(c - o - 1), o + 1, sensor, name);
 	else
-		n = asprintf(&k, "wardwatch:seq:{%s}:%s:", key, sensor);
+		n = asprintf(&k, "wardwatch:seq:{%s}:%s:%s:", key, sensor,
+		    name);
 	if (n == -1)
 		fatal("asprintf");
 	return k;
+}
+
+/* Read and forget the answers to n commands sent. */
+static int
+redis_skip(struct netsink *ns, size_t n)
+{
+	redisReply *rep;
+
+	while (n-- > 0) {
+		if (redisGetReply(ns->rc, (void **)&rep) != REDIS_OK ||
+		    rep == NULL) {
+			ns_err(ns, "send", ns->rc->errstr);
+			return -1;
+		}
+		freeReplyObject(rep);
+	}
+	return 0;
 }
 
 /* Load the script on a new connection (its SHA1 for EVALSHA). */
@@ -686,6 +708,22 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				return done;
 			}
 			if (rep->type == REDIS_REPLY_ERROR &&
+			    strncmp(rep->str, "NOSCRIPT", 8) == 0 &&
+			    ns->rnoscript++ < NS_REDIS_RELOADS) {
+				/* The script cache was flushed: load it again
+				 * and send this and the rest again (any of
+				 * them stored meanwhile is not stored twice).
+				 * NOSCRIPT again and again: a reconnection,
+				 * after the back-off. */
+				freeReplyObject(rep);
+				if (redis_skip(ns, n - i - 1) == -1 ||
+				    redis_load(ns) == -1) {
+					*fail = true;
+					return done;
+				}
+				return done;
+			}
+			if (rep->type == REDIS_REPLY_ERROR &&
 			    redis_transient(rep->str)) {
 				/* Loading its data after a restart: this and
 				 * the rest again, later. */
@@ -705,6 +743,7 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				ns->rrepeats++;	/* had it: sent before */
 			freeReplyObject(rep);
 			done++;
+			ns->rnoscript = 0;
 		}
 		return done;
 #endif
@@ -1172,7 +1211,7 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 	/* Without seq (no state) there is nothing to deduplicate on. */
 	if (sp->kind == OUTK_REDIS && sp->redis_dedupe && env->epoch != 0)
 		ns->rdkey = redis_dedupe_key(sp->redis_key, env->host != NULL ?
-		    env->host : "-");
+		    env->host : "-", ns->name);
 #endif
 	if (sp->spool_max > 0) {
 		if (env->statedir == NULL) {
