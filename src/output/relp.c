@@ -2,8 +2,10 @@
  * output/relp.c - syslog over RELP (librelp) for a network output
  * (relp.h).
  *
- * Moved out of netsink.c as it was; the output's delivery thread calls
- * it, and it reaches the output only through struct netconn.
+ * The output's delivery thread (netsink.c) calls it; it reaches the
+ * output (connection state, counters, spool) only through struct
+ * netconn, and keeps the records handed to librelp until they are
+ * acknowledged.
  */
 #include <config.h>
 
