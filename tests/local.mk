@@ -34,6 +34,10 @@ regress-update: wardwatch
 	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
 .PHONY: regress-update
 
+# The Redis output stores every record exactly once.
+TESTS += tests/siem-redis.sh
+EXTRA_DIST += tests/siem-redis.sh
+
 # The events waiting for the device brain stay within their bound.
 TESTS += tests/brain-queue.sh
 EXTRA_DIST += tests/brain-queue.sh

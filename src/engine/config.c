@@ -1696,6 +1696,7 @@ static const struct cfgkey out_keys[] = {
 	S_STR("redis.key", redis_key),
 	{ .path = "redis.maxlen", .type = CFGK_UINT, SFIELD(redis_maxlen),
 	  .min = 0, .max = UINT64_MAX / 2 },
+	S_BOOL("redis.dedupe", redis_dedupe),
 	{ .path = "spool.max-size", .type = CFGK_SIZE, SFIELD(spool_max),
 	  .min = 4096, .max = 1ull << 50 },
 	S_ENUM("spool.drop", spool_drop, out_drops),
@@ -1755,6 +1756,7 @@ load_output(struct cfgyaml *y, const struct cfgyaml_node *item,
 	sp.types.bits = config_eve_default;
 	sp.transport = OUTT_UNSET;
 	sp.facility = 21;		/* local5, as Suricata */
+	sp.redis_dedupe = true;
 	if (!cfgyaml_is_null(body)) {
 		if (body->kind != CFGYAML_MAP) {
 			cfgyaml_error(y, body, "outputs: eve-log: expected a "

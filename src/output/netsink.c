@@ -11,7 +11,7 @@
  * into a dead socket rather than after; a collector killed while a
  * batch is in flight can still lose what the kernel took (plain syslog
  * over TCP has no acknowledgements; Redis and RELP have, and lose
- * nothing: RELP's own delivery is below, relp_round).
+ * nothing: RELP's own delivery is in relp.c).
  */
 #include <config.h>
 
@@ -38,12 +38,10 @@
 #ifdef HAVE_HIREDIS
 #include <hiredis/hiredis.h>
 #endif
-#ifdef HAVE_LIBRELP
-#include <stdarg.h>
-#include <librelp.h>
-#endif
 
+#include "output/netconn.h"
 #include "output/netsink.h"
+#include "output/relp.h"
 #include "output/sink.h"
 #include "output/spool.h"
 #include "output/syslogfmt.h"
@@ -52,20 +50,8 @@
 
 #define NS_BATCH	256		/* records per send */
 #define NS_BATCH_BYTES	(256u << 10)
-#define NS_TIMEOUT_MS	5000		/* connect, send */
-#define NS_RETRY_MIN_MS	200
-#define NS_RETRY_MAX_MS	5000
 #define NS_UDP_MAX	65507		/* IPv4 UDP payload */
-
-struct msg {
-	struct msg	*next;
-	uint64_t	 seq;
-	uint64_t	 after;		/* RELP: spool position after it */
-	bool		 spooled;	/* RELP: read from the spool */
-	bool		 refused;	/* RELP: answered with an error */
-	size_t		 len;
-	char		 data[];
-};
+#define NS_REDIS_RELOADS 3		/* NOSCRIPT in a row, then reconnect */
 
 struct netsink {
 	struct sink	 s;
@@ -83,44 +69,28 @@ struct netsink {
 	uint32_t	 qn;
 	bool		 stop;
 	bool		 block;
-	_Atomic bool	 connected;
+	uint64_t	 epoch;		/* of the seq of this run's records */
+	struct netconn	 nc;		/* connected: the output thread too */
 
 	/* The delivery thread's. */
-	struct spool	*spool;
 	int		 fd;
 	SSL_CTX		*ctx;
 	SSL		*ssl;
 #ifdef HAVE_HIREDIS
 	redisContext	*rc;
+	char		*rdkey;		/* the last seq stored, without the
+					 * epoch; NULL: plain */
+	char		 rsha[48];	/* of the script, loaded on rc */
+	uint64_t	 rrepeats;	/* records Redis had: not again */
+	unsigned	 rnoscript;	/* NOSCRIPT, no record stored since */
 #endif
-#ifdef HAVE_LIBRELP
-	relpEngine_t	*re;
-	relpClt_t	*rclt;
-	struct msg	*ih, *it;	/* handed to librelp, not acknowledged */
-	uint64_t	 in;		/* records in ih */
-	uint64_t	 ispool;	/* of them read from the spool */
-	uint64_t	 rpos;		/* spool position after those */
-	int		 unacked;	/* librelp's count (relp_dbg) */
-	bool		 hooked;	/* relp_dbg has seen a count */
-	uint64_t	 dels;		/* acknowledgements librelp took */
-	bool		 rerr;		/* librelp reported an error */
-	bool		 rauth;		/* about a certificate */
-	char		 rwhy[256];
-	uint64_t	 sdels;		/* dels when the session opened */
-	uint64_t	 sopen;		/* ms, when it opened */
-	uint64_t	 stuck_seq;	/* first in flight at the last break */
-	unsigned	 stuck;		/* breaks in a row on it, no ack */
-#endif
-	bool		 ever;		/* connected once */
-	uint64_t	 next_try;	/* ms, monotonic */
-	uint64_t	 delay;
-	time_t		 last_err;
+	struct relp	*relp;		/* RELP: its own delivery */
 	struct fmtbuf	 sb;
 	size_t		 ends[NS_BATCH];
 };
 
-static uint64_t
-mono_ms(void)
+uint64_t
+netconn_ms(void)
 {
 	struct timespec ts;
 
@@ -180,12 +150,18 @@ netsink_spool_path(const struct output_spec *sp, const char *statedir,
 	snprintf(buf, len, "%s/%s.spool", statedir, name);
 }
 
+void
+netconn_err(struct netconn *nc, const char *fmt, const char *what)
+{
+	log_ratelimit(&nc->last_err, 60, "output %s: %s: %s%s", nc->name,
+	    fmt, what, nc->spool != NULL ? " (records go to the spool)" :
+	    "");
+}
+
 static void
 ns_err(struct netsink *ns, const char *fmt, const char *what)
 {
-	log_ratelimit(&ns->last_err, 60, "output %s: %s: %s%s", ns->name,
-	    fmt, what, ns->spool != NULL ? " (records go to the spool)" :
-	    "");
+	netconn_err(&ns->nc, fmt, what);
 }
 
 /*
@@ -202,7 +178,7 @@ ns_close_gently(struct netsink *ns)
 	char buf[4096];
 	int n = 0;
 
-	if (ns->fd == -1 || !atomic_load(&ns->connected))
+	if (ns->fd == -1 || !atomic_load(&ns->nc.connected))
 		return;
 	if (ns->ssl != NULL)
 		SSL_shutdown(ns->ssl);
@@ -231,7 +207,7 @@ ns_disconnect(struct netsink *ns)
 		ns->rc = NULL;
 	}
 #endif
-	atomic_store(&ns->connected, false);
+	atomic_store(&ns->nc.connected, false);
 }
 
 static int
@@ -364,6 +340,120 @@ tls_start(struct netsink *ns)
 	return -1;
 }
 
+#ifdef HAVE_HIREDIS
+/*
+ * Exactly once, as the consumer sees it.  Redis answers every command,
+ * but a command it carried out whose answer a restart or a broken
+ * connection cut off is sent again.  So each record goes through this
+ * script, which stores it (RPUSH, PUBLISH or XADD) only when its seq is
+ * above the last one stored for this sensor, and stores the new last
+ * seq in the same atomic step.  KEYS[2] is per sensor and per seq
+ * epoch (output.c: a new state counts from 1 again under a new epoch),
+ * and shares KEYS[1]'s hash slot on a cluster (redis_dedupe_key).  The
+ * seqs are compared as decimal strings, exactly, beyond 2^53.
+ *
+ * KEYS[1] list, channel or stream; KEYS[2] the last seq stored.
+ * ARGV: seq, record, mode (l, c, s), stream MAXLEN (0: none).
+ * Returns 1 when stored, 0 for a record it had.
+ */
+static const char redis_script[] =
+    "local last = redis.call('GET', KEYS[2])\n"
+    "local s = ARGV[1]\n"
+    "if last and (#s < #last or (#s == #last and s <= last)) then\n"
+    "  return 0\n"
+    "end\n"
+    "if ARGV[3] == 'l' then\n"
+    "  redis.call('RPUSH', KEYS[1], ARGV[2])\n"
+    "elseif ARGV[3] == 'c' then\n"
+    "  redis.call('PUBLISH', KEYS[1], ARGV[2])\n"
+    "elseif ARGV[4] ~= '0' then\n"
+    "  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*',\n"
+    "      'seq', s, 'event', ARGV[2])\n"
+    "else\n"
+    "  redis.call('XADD', KEYS[1], '*', 'seq', s, 'event', ARGV[2])\n"
+    "end\n"
+    "redis.call('SET', KEYS[2], s)\n"
+    "return 1\n";
+
+/*
+ * wardwatch:seq:{TAG}:SENSOR:OUTPUT: (the record's epoch follows),
+ * where TAG is what Redis Cluster hashes of the output's key (its {hash
+ * tag}, else all of it), so the two keys of the script live in one
+ * slot.  OUTPUT: two outputs of a sensor to one key (other types) each
+ * count their own seqs.
+ */
+static char *
+redis_dedupe_key(const char *key, const char *sensor, const char *name)
+{
+	const char *o, *c;
+	char *k;
+	int n;
+
+	if ((o = strchr(key, '{')) != NULL &&
+	    (c = strchr(o + 1, '}')) != NULL && c > o + 1)
+		n = asprintf(&k, "wardwatch:seq:{%.*s}:%s:%s:",
+		    (int)(c - o - 1), o + 1, sensor, name);
+	else
+		n = asprintf(&k, "wardwatch:seq:{%s}:%s:%s:", key, sensor,
+		    name);
+	if (n == -1)
+		fatal("asprintf");
+	return k;
+}
+
+/* Read and forget the answers to n commands sent. */
+static int
+redis_skip(struct netsink *ns, size_t n)
+{
+	redisReply *rep;
+
+	while (n-- > 0) {
+		if (redisGetReply(ns->rc, (void **)&rep) != REDIS_OK ||
+		    rep == NULL) {
+			ns_err(ns, "send", ns->rc->errstr);
+			return -1;
+		}
+		freeReplyObject(rep);
+	}
+	return 0;
+}
+
+/* Load the script on a new connection (its SHA1 for EVALSHA). */
+static int
+redis_load(struct netsink *ns)
+{
+	redisReply *rep;
+
+	rep = redisCommand(ns->rc, "SCRIPT LOAD %s", redis_script);
+	if (rep != NULL && rep->type == REDIS_REPLY_STRING &&
+	    rep->len < sizeof(ns->rsha)) {
+		memcpy(ns->rsha, rep->str, rep->len);
+		ns->rsha[rep->len] = '\0';
+		freeReplyObject(rep);
+		return 0;
+	}
+	if (rep == NULL)
+		ns_err(ns, "SCRIPT LOAD", ns->rc->errstr);
+	else if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str,
+	    "NOPERM", 6) == 0)
+		log_ratelimit(&ns->nc.last_err, 60, "output %s: the Redis user "
+		    "may not run the deduplication script (%s): give it "
+		    "+script|load +evalsha, or set redis.dedupe: no to store "
+		    "records plainly, at least once%s", ns->name, rep->str,
+		    ns->nc.spool != NULL ? " (records go to the spool)" : "");
+	else
+		log_ratelimit(&ns->nc.last_err, 60, "output %s: Redis cannot "
+		    "load the deduplication script (%s): redis.dedupe: no "
+		    "stores records plainly, at least once%s", ns->name,
+		    rep->type == REDIS_REPLY_ERROR ? rep->str :
+		    "unexpected answer", ns->nc.spool != NULL ?
+		    " (records go to the spool)" : "");
+	if (rep != NULL)
+		freeReplyObject(rep);
+	return -1;
+}
+#endif
+
 static int
 ns_connect(struct netsink *ns)
 {
@@ -422,6 +512,10 @@ ns_connect(struct netsink *ns)
 			}
 			freeReplyObject(rep);
 		}
+		if (ns->rdkey != NULL && redis_load(ns) == -1) {
+			ns_disconnect(ns);
+			return -1;
+		}
 		rc = 0;
 		break;
 	}
@@ -439,13 +533,13 @@ ns_connect(struct netsink *ns)
 		ns_disconnect(ns);
 		return -1;
 	}
-	if (ns->ever)
+	if (ns->nc.ever)
 		atomic_fetch_add(&ns->s.c.reconnects, 1);
-	if (ns->ever || ns->last_err != 0)
+	if (ns->nc.ever || ns->nc.last_err != 0)
 		log_info("output %s: connected", ns->name);
-	ns->ever = true;
-	ns->last_err = 0;
-	atomic_store(&ns->connected, true);
+	ns->nc.ever = true;
+	ns->nc.last_err = 0;
+	atomic_store(&ns->nc.connected, true);
 	return 0;
 }
 
@@ -516,8 +610,12 @@ write_all(struct netsink *ns, const char *p, size_t len, int *err)
 static bool
 redis_transient(const char *e)
 {
+	/* NOSCRIPT: the script cache was flushed (SCRIPT FLUSH, a
+	 * failover); the connection is made again, which loads it.
+	 * NOPERM, NOAUTH: an ACL being set up, the same. */
 	static const char *const v[] = { "LOADING", "BUSY", "TRYAGAIN",
-	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", NULL };
+	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", "NOSCRIPT", "NOPERM",
+	    "NOAUTH", NULL };
 	size_t i;
 
 	for (i = 0; v[i] != NULL; i++)
@@ -569,9 +667,22 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 #ifdef HAVE_HIREDIS
 		redisReply *rep;
 		const char *key = ns->spec.redis_key;
+		uint32_t mode = ns->spec.redis_mode;
 
 		for (i = 0; i < n; i++) {
-			if (ns->spec.redis_mode == OUTR_LIST)
+			if (ns->rdkey != NULL && v[i]->seq != 0)
+				/* A spooled record keeps the epoch of its
+				 * seq (the spool may be older than the seq
+				 * file); an old spool's have none. */
+				redisAppendCommand(ns->rc, "EVALSHA %s 2 %s "
+				    "%s%016llx %llu %b %s %llu", ns->rsha, key,
+				    ns->rdkey, (unsigned long long)
+				    (v[i]->epoch != 0 ? v[i]->epoch : ns->epoch),
+				    (unsigned long long)v[i]->seq, v[i]->data,
+				    v[i]->len, mode == OUTR_LIST ? "l" :
+				    mode == OUTR_CHANNEL ? "c" : "s",
+				    (unsigned long long)ns->spec.redis_maxlen);
+			else if (ns->spec.redis_mode == OUTR_LIST)
 				redisAppendCommand(ns->rc, "RPUSH %s %b", key,
 				    v[i]->data, v[i]->len);
 			else if (ns->spec.redis_mode == OUTR_CHANNEL)
@@ -597,6 +708,22 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				return done;
 			}
 			if (rep->type == REDIS_REPLY_ERROR &&
+			    strncmp(rep->str, "NOSCRIPT", 8) == 0 &&
+			    ns->rnoscript++ < NS_REDIS_RELOADS) {
+				/* The script cache was flushed: load it again
+				 * and send this and the rest again (any of
+				 * them stored meanwhile is not stored twice).
+				 * NOSCRIPT again and again: a reconnection,
+				 * after the back-off. */
+				freeReplyObject(rep);
+				if (redis_skip(ns, n - i - 1) == -1 ||
+				    redis_load(ns) == -1) {
+					*fail = true;
+					return done;
+				}
+				return done;
+			}
+			if (rep->type == REDIS_REPLY_ERROR &&
 			    redis_transient(rep->str)) {
 				/* Loading its data after a restart: this and
 				 * the rest again, later. */
@@ -607,12 +734,16 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 			}
 			if (rep->type == REDIS_REPLY_ERROR) {
 				/* WRONGTYPE and the like: never accepted. */
-				log_ratelimit(&ns->last_err, 60, "output %s: "
+				log_ratelimit(&ns->nc.last_err, 60, "output %s: "
 				    "%s", ns->name, rep->str);
 				(*dropped)++;
-			}
+			} else if (ns->rdkey != NULL && v[i]->seq != 0 &&
+			    rep->type == REDIS_REPLY_INTEGER &&
+			    rep->integer == 0)
+				ns->rrepeats++;	/* had it: sent before */
 			freeReplyObject(rep);
 			done++;
+			ns->rnoscript = 0;
 		}
 		return done;
 #endif
@@ -638,7 +769,7 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 	return done;
 }
 
-static struct msg *
+struct msg *
 msg_new(uint64_t seq, const char *p, size_t len)
 {
 	struct msg *m;
@@ -655,7 +786,7 @@ ns_spool_put(struct netsink *ns, struct msg *m)
 {
 	uint64_t d;
 
-	d = spool_append(ns->spool, m->seq, m->data, m->len);
+	d = spool_append(ns->nc.spool, m->seq, m->epoch, m->data, m->len);
 	if (d == UINT64_MAX) {
 		ns_err(ns, "spool", strerror(errno));
 		atomic_fetch_add(&ns->s.c.dropped, 1);
@@ -668,460 +799,34 @@ ns_spool_put(struct netsink *ns, struct msg *m)
 		atomic_fetch_add(&ns->s.c.spooled, 1);
 }
 
-#ifdef HAVE_LIBRELP
-/*
- * RELP (librelp).  Every record is acknowledged by the collector, in
- * order.  librelp keeps what it sent and was not yet acknowledged, but
- * does not say which records those are; it prints its count of them to
- * its debug hook, and that is where it is read (relp_dbg).  A record
- * handed to librelp waits in ih until it is acknowledged: only then is
- * it counted sent and, when it came from the spool, taken out of the
- * spool.  When the session breaks, librelp's own copies are thrown
- * away with the client and the records not acknowledged go round again
- * (those from the spool stay in it; the rest go back in front of the
- * queue, or to the spool), so nothing is lost while the collector is
- * away, and at the end of a run what was not acknowledged is left in
- * the spool for the next start.  A record the collector stored but
- * whose acknowledgement a crash cut off is sent again (a duplicate with
- * the same seq, wardwatch.yaml(5)).
- *
- * Without the debug count (another librelp), the window bounds what may
- * be outstanding (librelp never has more than relp.window records
- * unacknowledged after a send), and a close that the collector
- * answered means every record was acknowledged.
- */
-#define NS_RELP_WINDOW	128
-#define NS_RELP_POISON	5	/* sessions closed on one record */
-#define NS_RELP_END	1000	/* sessions at the end of a run */
-
-/* librelp's client calls are made on the delivery thread only. */
-static _Thread_local struct netsink *relp_cur;
-
-static void __attribute__((format(printf, 1, 2)))
-relp_dbg(char *fmt, ...)
-{
-	struct netsink *ns = relp_cur;
-	va_list ap;
-	int n;
-
-	if (ns == NULL || (strncmp(fmt, "ADD sess %p unacked %d", 22) != 0 &&
-	    strncmp(fmt, "DEL sess %p unacked %d", 22) != 0))
-		return;
-	va_start(ap, fmt);
-	(void)va_arg(ap, void *);
-	n = va_arg(ap, int);
-	va_end(ap);
-	ns->unacked = n;
-	ns->hooked = true;
-	if (fmt[0] == 'D')
-		ns->dels++;
-}
-
-static void
-relp_onerr(void *usr, char *obj, char *msg, relpRetVal code)
-{
-	struct netsink *ns = usr != NULL ? usr : relp_cur;
-
-	(void)obj;
-	if (ns == NULL)
-		return;
-	ns->rerr = true;
-	/*
-	 * An error answer: librelp has taken the record off its list as
-	 * for an acknowledgement (its DEL came just before), so it is the
-	 * last of those acknowledged and not yet popped.  Not delivered:
-	 * counted as dropped, never as sent.
-	 */
-	if (code == RELP_RET_RSP_STATE_ERR && ns->hooked && ns->unacked >= 0 &&
-	    (uint64_t)ns->unacked < ns->in) {
-		struct msg *m = ns->ih;
-		uint64_t k = ns->in - (uint64_t)ns->unacked - 1;
-
-		while (m != NULL && k-- > 0)
-			m = m->next;
-		if (m != NULL)
-			m->refused = true;
-	}
-	if (ns->rauth)
-		return;		/* the certificate's message says more */
-	snprintf(ns->rwhy, sizeof(ns->rwhy), "%s (librelp %d)", msg,
-	    (int)code);
-}
-
-static void
-relp_onautherr(void *usr, char *info, char *msg, relpRetVal code)
-{
-	struct netsink *ns = usr != NULL ? usr : relp_cur;
-
-	if (ns == NULL)
-		return;
-	ns->rerr = ns->rauth = true;
-	snprintf(ns->rwhy, sizeof(ns->rwhy), "certificate not accepted: %s: "
-	    "%s (librelp %d)", msg, info != NULL ? info : "", (int)code);
-}
-
-static void
-relp_ongenerr(char *obj, char *msg, relpRetVal code)
-{
-	relp_onerr(NULL, obj, msg, code);
-}
-
-/* The first n records of ih were acknowledged. */
-static void
-relp_pop(struct netsink *ns, uint64_t n)
-{
-	struct msg *m;
-	uint64_t sp = 0, after = 0;
-
-	while (n-- > 0 && (m = ns->ih) != NULL) {
-		ns->ih = m->next;
-		if (ns->ih == NULL)
-			ns->it = NULL;
-		ns->in--;
-		if (m->refused) {
-			log_ratelimit(&ns->last_err, 60, "output %s: the "
-			    "collector refused the record of seq %" PRIu64
-			    ": dropped", ns->name, m->seq);
-			atomic_fetch_add(&ns->s.c.dropped, 1);
-		} else
-			atomic_fetch_add(&ns->s.c.sent, 1);
-		if (m->spooled) {
-			sp++;
-			after = m->after;
-			ns->ispool--;
-			if (!m->refused)
-				atomic_fetch_add(&ns->s.c.replayed, 1);
-		}
-		free(m);
-	}
-	if (sp > 0)
-		spool_consume_to(ns->spool, after, sp);
-	if (ns->ispool == 0)
-		ns->rpos = 0;
-}
-
-/* Forget what librelp says was acknowledged. */
-static void
-relp_acked(struct netsink *ns)
-{
-	uint64_t out = ns->in;
-
-	if (ns->hooked && ns->unacked >= 0 && (uint64_t)ns->unacked < out)
-		out = (uint64_t)ns->unacked;
-	if (out > ns->spec.relp_window)
-		out = ns->spec.relp_window;
-	relp_pop(ns, ns->in - out);
-}
-
-static int
-relp_connect(struct netsink *ns)
-{
-	const struct output_spec *sp = &ns->spec;
-	char port[16];
-	relpRetVal r;
-
-	relp_cur = ns;
-	ns->rerr = ns->rauth = false;
-	ns->rwhy[0] = '\0';
-	snprintf(port, sizeof(port), "%u", sp->port);
-	if (relpEngineCltConstruct(ns->re, &ns->rclt) != RELP_RET_OK) {
-		ns_err(ns, "connect", "librelp: cannot make a client");
-		return -1;
-	}
-	relpCltSetUsrPtr(ns->rclt, ns);
-	relpCltSetTimeout(ns->rclt, NS_TIMEOUT_MS / 1000);
-	relpCltSetConnTimeout(ns->rclt, NS_TIMEOUT_MS / 1000);
-	relpCltSetWindowSize(ns->rclt, (int)sp->relp_window);
-	if (sp->relp_tls) {
-		relpCltEnableTLS(ns->rclt);
-		if (sp->ca_file != NULL)
-			relpCltSetCACert(ns->rclt, sp->ca_file);
-		if (sp->cert_file != NULL) {
-			relpCltSetOwnCert(ns->rclt, sp->cert_file);
-			relpCltSetPrivKey(ns->rclt, sp->key_file != NULL ?
-			    sp->key_file : sp->cert_file);
-		}
-		relpCltSetAuthMode(ns->rclt, "name");
-		relpCltAddPermittedPeer(ns->rclt, sp->tls_name != NULL ?
-		    sp->tls_name : sp->server);
-	}
-	r = relpCltConnect(ns->rclt, 0, (unsigned char *)port,
-	    (unsigned char *)sp->server);
-	if (r != RELP_RET_OK) {
-		relpEngineCltDestruct(ns->re, &ns->rclt);
-		ns->rclt = NULL;
-		ns_err(ns, "connect", ns->rwhy[0] != '\0' ? ns->rwhy :
-		    "librelp cannot open a session");
-		return -1;
-	}
-	ns->sdels = ns->dels;
-	ns->sopen = mono_ms();
-	return 0;
-}
-
-/*
- * A collector that closes the session on one record (too large for
- * it: imrelp's oversizeMode="abort") would get it again forever and
- * nothing after it: after NS_RELP_POISON sessions in a row that ended
- * with it first in flight and nothing acknowledged, it is dropped and
- * counted.  A session that ended on a timeout (a collector that hangs)
- * does not count: only one the collector closed at once.
- */
-static void
-relp_poison(struct netsink *ns)
-{
-	struct msg *m = ns->ih;
-
-	if (m == NULL || !ns->hooked || ns->dels != ns->sdels ||
-	    mono_ms() - ns->sopen >= NS_TIMEOUT_MS) {
-		ns->stuck = 0;
-		return;
-	}
-	if (ns->stuck == 0 || m->seq != ns->stuck_seq) {
-		ns->stuck_seq = m->seq;
-		ns->stuck = 1;
-		return;
-	}
-	if (++ns->stuck < NS_RELP_POISON)
-		return;
-	log_warnx("output %s: the collector closed the session %u times on "
-	    "the record of seq %" PRIu64 " (%zu bytes) without acknowledging "
-	    "it: dropped (larger than it takes?)", ns->name, ns->stuck,
-	    m->seq, m->len);
-	ns->ih = m->next;
-	if (ns->ih == NULL)
-		ns->it = NULL;
-	ns->in--;
-	if (m->spooled) {
-		spool_consume_to(ns->spool, m->after, 1);
-		if (--ns->ispool == 0)
-			ns->rpos = 0;
-	}
-	atomic_fetch_add(&ns->s.c.dropped, 1);
-	free(m);
-	ns->stuck = 0;
-}
-
-/* The session is gone: librelp's copies with it. */
-static void
-relp_drop(struct netsink *ns)
-{
-	relp_cur = ns;
-	relp_acked(ns);
-	relp_poison(ns);
-	if (ns->rclt != NULL)
-		relpEngineCltDestruct(ns->re, &ns->rclt);
-	ns->rclt = NULL;
-	atomic_store(&ns->connected, false);
-}
-
-static int
-relp_send(struct netsink *ns, struct msg *m)
-{
-	relpRetVal r;
-
-	relp_cur = ns;
-	ns->rwhy[0] = '\0';
-	r = relpCltSendSyslog(ns->rclt, (unsigned char *)m->data, m->len);
-	if (r != RELP_RET_OK) {
-		ns_err(ns, "send", ns->rwhy[0] != '\0' ? ns->rwhy :
-		    "librelp session broken");
-		relp_drop(ns);
-		return -1;
-	}
-	m->next = NULL;
-	if (ns->it != NULL)
-		ns->it->next = m;
-	else
-		ns->ih = m;
-	ns->it = m;
-	ns->in++;
-	if (m->spooled) {
-		ns->ispool++;
-		ns->rpos = m->after;
-	}
-	relp_acked(ns);
-	return 0;
-}
-
-/* Send what the spool holds after the records already in flight. */
-static void
-relp_replay(struct netsink *ns)
-{
-	struct msg *m;
-	uint64_t pos, seq;
-	const char *buf;
-	size_t len;
-
-	relpCltHintBurstBegin(ns->rclt);
-	while (atomic_load(&ns->connected)) {
-		pos = ns->rpos;
-		if (spool_read(ns->spool, &pos, &seq, &buf, &len) == -1) {
-			if (ns->ispool == 0 && spool_count(ns->spool) > 0)
-				/* Records gone bad on disk: counted. */
-				atomic_fetch_add(&ns->s.c.dropped,
-				    spool_forget(ns->spool));
-			break;
-		}
-		m = msg_new(seq, buf, len);
-		m->spooled = true;
-		m->after = pos;
-		if (relp_send(ns, m) == -1) {
-			free(m);
-			return;
-		}
-	}
-	if (ns->rclt != NULL)
-		relpCltHintBurstEnd(ns->rclt);
-}
-
-/* Send a list from the queue; returns what is left of it, unsent. */
-static struct msg *
-relp_send_list(struct netsink *ns, struct msg *list)
-{
-	struct msg *m;
-
-	if (list == NULL || !atomic_load(&ns->connected))
-		return list;
-	relpCltHintBurstBegin(ns->rclt);
-	while ((m = list) != NULL) {
-		list = m->next;
-		if (relp_send(ns, m) == -1) {
-			m->next = list;
-			return m;
-		}
-	}
-	relpCltHintBurstEnd(ns->rclt);
-	return NULL;
-}
-
-/*
- * The end of a run: close the session, which librelp does only after
- * the collector answered the records before it; what it did not answer
- * is taken as not delivered.
- */
-static void
-relp_finish(struct netsink *ns)
-{
-	uint64_t dels;
-
-	relp_cur = ns;
-	relp_acked(ns);
-	dels = ns->dels;
-	ns->rerr = false;
-	relpEngineCltDestruct(ns->re, &ns->rclt);
-	ns->rclt = NULL;
-	if (ns->hooked)
-		relp_pop(ns, ns->dels - dels < ns->in ? ns->dels - dels :
-		    ns->in);
-	else if (!ns->rerr)
-		relp_pop(ns, ns->in);
-	relp_poison(ns);
-	if (ns->in > 0)
-		ns_err(ns, "close", "records not acknowledged");
-	atomic_store(&ns->connected, false);
-}
-
-/*
- * Not connected: the records not acknowledged go round again.  Those
- * from the spool are still in it; the others go in front of list.
- */
-static struct msg *
-relp_unwind(struct netsink *ns, struct msg *list)
-{
-	struct msg *m, *keep = NULL, **tail = &keep;
-
-	while ((m = ns->ih) != NULL) {
-		ns->ih = m->next;
-		if (m->spooled) {
-			free(m);
-			continue;
-		}
-		m->next = NULL;
-		*tail = m;
-		tail = &m->next;
-	}
-	ns->it = NULL;
-	ns->in = ns->ispool = ns->rpos = 0;
-	*tail = list;
-	return keep;
-}
-
-/*
- * One round of the delivery thread for RELP; returns what is unsent.
- * At the end of a run, while the collector is there, what a broken
- * session left is sent again (and a record it refuses is dropped in the
- * end, relp_poison).
- */
-static struct msg *
-relp_round(struct netsink *ns, struct msg *list, bool stop)
-{
-	bool reached;
-	int tries = 0;
-
-	for (;;) {
-		if (!atomic_load(&ns->connected) && (mono_ms() >=
-		    ns->next_try || stop)) {
-			if (relp_connect(ns) == 0) {
-				ns->delay = NS_RETRY_MIN_MS;
-				if (ns->ever)
-					atomic_fetch_add(&ns->s.c.reconnects,
-					    1);
-				if (ns->ever || ns->last_err != 0)
-					log_info("output %s: connected",
-					    ns->name);
-				ns->ever = true;
-				ns->last_err = 0;
-				atomic_store(&ns->connected, true);
-			} else {
-				ns->next_try = mono_ms() + ns->delay;
-				ns->delay = ns->delay * 2 > NS_RETRY_MAX_MS ?
-				    NS_RETRY_MAX_MS : ns->delay * 2;
-			}
-		}
-		reached = atomic_load(&ns->connected);
-		if (ns->spool != NULL && atomic_load(&ns->connected))
-			relp_replay(ns);
-		if (atomic_load(&ns->connected))
-			list = relp_send_list(ns, list);
-		if (stop && atomic_load(&ns->connected))
-			relp_finish(ns);
-		if (!atomic_load(&ns->connected))
-			list = relp_unwind(ns, list);
-		if (!stop || !reached || ++tries > NS_RELP_END ||
-		    (list == NULL && ns->ih == NULL && (ns->spool == NULL ||
-		    spool_count(ns->spool) == 0)))
-			break;
-	}
-	return list;
-}
-#endif /* HAVE_LIBRELP */
 
 /* Replay the spool while the connection holds. */
 static void
 ns_replay(struct netsink *ns)
 {
 	struct msg *v[NS_BATCH];
-	uint64_t pos, after[NS_BATCH], seq, dropped;
+	uint64_t pos, after[NS_BATCH], seq, epoch, dropped;
 	const char *buf;
 	size_t len, n, i, done;
 	bool fail;
 
-	while (atomic_load(&ns->connected) && spool_count(ns->spool) > 0) {
-		for (pos = 0, n = 0; n < NS_BATCH && spool_read(ns->spool,
-		    &pos, &seq, &buf, &len) == 0; n++) {
+	while (atomic_load(&ns->nc.connected) &&
+	    spool_count(ns->nc.spool) > 0) {
+		for (pos = 0, n = 0; n < NS_BATCH && spool_read(ns->nc.spool,
+		    &pos, &seq, &epoch, &buf, &len) == 0; n++) {
 			v[n] = msg_new(seq, buf, len);
+			v[n]->epoch = epoch;
 			after[n] = pos;
 		}
 		if (n == 0) {
 			/* Records gone bad on disk: counted, forgotten. */
 			atomic_fetch_add(&ns->s.c.dropped,
-			    spool_forget(ns->spool));
+			    spool_forget(ns->nc.spool));
 			break;
 		}
 		done = send_batch(ns, v, n, &dropped, &fail);
 		if (done > 0)
-			spool_consume_to(ns->spool, after[done - 1], done);
+			spool_consume_to(ns->nc.spool, after[done - 1], done);
 		atomic_fetch_add(&ns->s.c.sent, done - dropped);
 		atomic_fetch_add(&ns->s.c.replayed, done - dropped);
 		atomic_fetch_add(&ns->s.c.dropped, dropped);
@@ -1141,7 +846,7 @@ ns_send_list(struct netsink *ns, struct msg *list)
 	uint64_t dropped;
 	bool fail;
 
-	while (list != NULL && atomic_load(&ns->connected)) {
+	while (list != NULL && atomic_load(&ns->nc.connected)) {
 		for (n = 0, bytes = 0, m = list; m != NULL && n < NS_BATCH &&
 		    bytes < NS_BATCH_BYTES; m = m->next) {
 			v[n++] = m;
@@ -1165,19 +870,19 @@ ns_send_list(struct netsink *ns, struct msg *list)
 static struct msg *
 ns_round(struct netsink *ns, struct msg *list, bool stop)
 {
-	if (!atomic_load(&ns->connected) && (mono_ms() >= ns->next_try ||
-	    stop)) {
+	if (!atomic_load(&ns->nc.connected) &&
+	    (netconn_ms() >= ns->nc.next_try || stop)) {
 		if (ns_connect(ns) == 0)
-			ns->delay = NS_RETRY_MIN_MS;
+			ns->nc.delay = NS_RETRY_MIN_MS;
 		else {
-			ns->next_try = mono_ms() + ns->delay;
-			ns->delay = ns->delay * 2 > NS_RETRY_MAX_MS ?
-			    NS_RETRY_MAX_MS : ns->delay * 2;
+			ns->nc.next_try = netconn_ms() + ns->nc.delay;
+			ns->nc.delay = ns->nc.delay * 2 > NS_RETRY_MAX_MS ?
+			    NS_RETRY_MAX_MS : ns->nc.delay * 2;
 		}
 	}
-	if (ns->spool != NULL && atomic_load(&ns->connected))
+	if (ns->nc.spool != NULL && atomic_load(&ns->nc.connected))
 		ns_replay(ns);
-	if (atomic_load(&ns->connected))
+	if (atomic_load(&ns->nc.connected))
 		list = ns_send_list(ns, list);
 	return list;
 }
@@ -1186,12 +891,7 @@ ns_round(struct netsink *ns, struct msg *list, bool stop)
 static uint64_t
 ns_spool_busy(const struct netsink *ns)
 {
-#ifdef HAVE_LIBRELP
-	return ns->ispool;
-#else
-	(void)ns;
-	return 0;
-#endif
+	return ns->relp != NULL ? relp_spool_busy(ns->relp) : 0;
 }
 
 static void *
@@ -1206,16 +906,16 @@ ns_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&ns->lock);
 		for (;;) {
-			conn = atomic_load(&ns->connected);
-			now = mono_ms();
+			conn = atomic_load(&ns->nc.connected);
+			now = netconn_ms();
 			if (ns->stop)
 				break;
-			if (conn && (ns->qn > 0 || (ns->spool != NULL &&
-			    spool_count(ns->spool) > ns_spool_busy(ns))))
+			if (conn && (ns->qn > 0 || (ns->nc.spool != NULL &&
+			    spool_count(ns->nc.spool) > ns_spool_busy(ns))))
 				break;
-			if (!conn && ns->spool != NULL && ns->qn > 0)
+			if (!conn && ns->nc.spool != NULL && ns->qn > 0)
 				break;
-			if (!conn && now >= ns->next_try)
+			if (!conn && now >= ns->nc.next_try)
 				break;
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_nsec += 100 * 1000000L;	/* recheck often */
@@ -1232,13 +932,11 @@ ns_main(void *arg)
 		pthread_cond_broadcast(&ns->cv_space);
 		pthread_mutex_unlock(&ns->lock);
 
-#ifdef HAVE_LIBRELP
-		if (ns->re != NULL)
-			list = relp_round(ns, list, stop);
+		if (ns->relp != NULL)
+			list = relp_round(ns->relp, list, stop);
 		else
-#endif
 			list = ns_round(ns, list, stop);
-		if (list != NULL && ns->spool != NULL) {
+		if (list != NULL && ns->nc.spool != NULL) {
 			/* Away: the queue goes to the spool, in order. */
 			while ((m = list) != NULL) {
 				list = m->next;
@@ -1303,10 +1001,11 @@ ns_write(struct sink *s, const struct record *r, const char *line,
 		return 0;
 	}
 	m = msg_new(s->seq, b->p, b->len);
+	m->epoch = ns->epoch;
 	pthread_mutex_lock(&ns->lock);
 	while (ns->qn >= sp->queue) {
-		if (!ns->block || ns->stop || (!atomic_load(&ns->connected) &&
-		    ns->spool == NULL)) {
+		if (!ns->block || ns->stop ||
+		    (!atomic_load(&ns->nc.connected) && ns->nc.spool == NULL)) {
 			pthread_mutex_unlock(&ns->lock);
 			free(m);
 			atomic_fetch_add(&s->c.dropped, 1);
@@ -1365,9 +1064,15 @@ ns_close(struct sink *s)
 	pthread_mutex_unlock(&ns->lock);
 	pthread_join(ns->thread, NULL);
 	ns->started = false;
-	if (ns->spool != NULL && spool_count(ns->spool) > 0)
+	if (ns->nc.spool != NULL && spool_count(ns->nc.spool) > 0)
 		log_info("output %s: %" PRIu64 " records left in the spool "
-		    "for the next run", ns->name, spool_count(ns->spool));
+		    "for the next run", ns->name, spool_count(ns->nc.spool));
+#ifdef HAVE_HIREDIS
+	if (ns->rrepeats > 0)
+		log_info("output %s: %" PRIu64 " records sent again that Redis "
+		    "already had (their answer was cut off) were not stored "
+		    "twice", ns->name, ns->rrepeats);
+#endif
 	return 0;
 }
 
@@ -1382,18 +1087,12 @@ ns_free(struct sink *s)
 		ns->qh = m->next;
 		free(m);
 	}
-#ifdef HAVE_LIBRELP
-	if (ns->rclt != NULL)
-		relpEngineCltDestruct(ns->re, &ns->rclt);
-	if (ns->re != NULL)
-		relpEngineDestruct(&ns->re);
-	while ((m = ns->ih) != NULL) {
-		ns->ih = m->next;
-		free(m);
-	}
-#endif
-	spool_close(ns->spool);
+	relp_free(ns->relp);
+	spool_close(ns->nc.spool);
 	ns_disconnect(ns);
+#ifdef HAVE_HIREDIS
+	free(ns->rdkey);
+#endif
 	if (ns->ctx != NULL)
 		SSL_CTX_free(ns->ctx);
 	fmtbuf_free(&ns->fb);
@@ -1457,50 +1156,6 @@ tls_setup(struct netsink *ns, char *err, size_t errlen)
 	return -1;
 }
 
-/* The RELP engine of an output; a clear error without librelp. */
-static int
-relp_setup(struct netsink *ns, char *err, size_t errlen)
-{
-#ifdef HAVE_LIBRELP
-	const struct output_spec *sp = &ns->spec;
-	const char *files[3] = { sp->ca_file, sp->cert_file, sp->key_file };
-	const char *keys[3] = { "ca-file", "cert-file", "key-file" };
-	int i;
-
-	if (ns->spec.relp_window == 0)
-		ns->spec.relp_window = NS_RELP_WINDOW;
-	for (i = 0; i < 3; i++)
-		if (sp->relp_tls && files[i] != NULL &&
-		    access(files[i], R_OK) == -1) {
-			snprintf(err, errlen, "%s: %s: %s", files[i], keys[i],
-			    strerror(errno));
-			return -1;
-		}
-	if (relpEngineConstruct(&ns->re) != RELP_RET_OK) {
-		snprintf(err, errlen, "%s: librelp: cannot set up", ns->name);
-		return -1;
-	}
-	relpEngineSetDbgprint(ns->re, relp_dbg);
-	relpEngineSetOnErr(ns->re, relp_onerr);
-	relpEngineSetOnGenericErr(ns->re, relp_ongenerr);
-	relpEngineSetOnAuthErr(ns->re, relp_onautherr);
-	relpEngineSetDnsLookupMode(ns->re, 0);
-	relpEngineSetEnableCmd(ns->re, (unsigned char *)"syslog",
-	    eRelpCmdState_Required);
-	if (sp->relp_tls && relpEngineSetTLSLibByName(ns->re, "openssl") !=
-	    RELP_RET_OK) {
-		snprintf(err, errlen, "%s: librelp was built without TLS",
-		    ns->name);
-		return -1;
-	}
-	ns->unacked = -1;
-	return 0;
-#else
-	snprintf(err, errlen, "%s: transport: relp: built without librelp "
-	    "(Debian: librelp-dev)", ns->name);
-	return -1;
-#endif
-}
 
 struct sink *
 netsink_new(const struct output_spec *sp, const struct netsink_env *env,
@@ -1533,7 +1188,11 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 	ns->sc.facility = sp->facility;
 	ns->sc.pid = (unsigned)getpid();
 	ns->block = env->block;
-	ns->delay = NS_RETRY_MIN_MS;
+	ns->epoch = env->epoch;
+	ns->nc.name = ns->name;
+	ns->nc.spec = &ns->spec;
+	ns->nc.c = &ns->s.c;
+	ns->nc.delay = NS_RETRY_MIN_MS;
 	pthread_mutex_init(&ns->lock, NULL);
 	pthread_cond_init(&ns->cv, NULL);
 	pthread_cond_init(&ns->cv_space, NULL);
@@ -1541,13 +1200,18 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 	    tls_setup(ns, err, errlen) == -1)
 		goto fail;
 	if (sp->kind == OUTK_SYSLOG && sp->transport == OUTT_RELP &&
-	    relp_setup(ns, err, errlen) == -1)
+	    (ns->relp = relp_new(&ns->nc, err, errlen)) == NULL)
 		goto fail;
 #ifndef HAVE_HIREDIS
 	if (sp->kind == OUTK_REDIS) {
 		snprintf(err, errlen, "%s: built without hiredis", ns->name);
 		goto fail;
 	}
+#else
+	/* Without seq (no state) there is nothing to deduplicate on. */
+	if (sp->kind == OUTK_REDIS && sp->redis_dedupe && env->epoch != 0)
+		ns->rdkey = redis_dedupe_key(sp->redis_key, env->host != NULL ?
+		    env->host : "-", ns->name);
 #endif
 	if (sp->spool_max > 0) {
 		if (env->statedir == NULL) {
@@ -1557,15 +1221,15 @@ netsink_new(const struct output_spec *sp, const struct netsink_env *env,
 		}
 		netsink_spool_path(&ns->spec, env->statedir, path,
 		    sizeof(path));
-		if ((ns->spool = spool_open(path, sp->spool_max,
+		if ((ns->nc.spool = spool_open(path, sp->spool_max,
 		    sp->spool_drop == 1)) == NULL) {
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
-		if (spool_recovered(ns->spool) > 0)
+		if (spool_recovered(ns->nc.spool) > 0)
 			log_info("output %s: %" PRIu64 " records in the spool "
 			    "from an earlier run are sent first", ns->name,
-			    spool_recovered(ns->spool));
+			    spool_recovered(ns->nc.spool));
 	}
 	/* The thread starts with the output stage (ns_start). */
 	return &ns->s;

@@ -24,6 +24,7 @@ struct netsink_env {
 	const char	*host;		/* HOSTNAME, "host" */
 	const char	*statedir;	/* spools; NULL: none */
 	bool		 block;		/* offline: wait for room */
+	uint64_t	 epoch;		/* of the records' seq; 0: no seq */
 };
 
 /* NULL with a message in err when the output cannot be set up (a bad

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "output/eve.h"
@@ -75,6 +76,7 @@ struct output {
 	uint64_t	 seq_next;
 	uint64_t	 seq_reserved;
 	uint64_t	 seq_first;	/* as loaded */
+	uint64_t	 seq_epoch;	/* the file's; 0: no seq */
 	char		*seq_path;
 
 	/* Alerts written, by signature (the output thread; read after
@@ -194,23 +196,38 @@ hygiene(struct output *o, const struct record *r)
 
 #define SEQ_BLOCK	65536	/* numbers taken from the file at once */
 
-/* The next record number kept in path (1 for a new sensor). */
+/*
+ * The next record number kept in path (1 for a new sensor) and the
+ * numbers' epoch: a random number made with the file, so that a
+ * consumer that remembers the last seq it took (the Redis output's
+ * deduplication, netsink.c) can tell a new count from 1 (a new state)
+ * from a record it had.  A file without one (an older version's) gets
+ * one now, written with the next block.
+ */
 static uint64_t
-seq_load(const char *path)
+seq_load(const char *path, uint64_t *epoch)
 {
-	unsigned long long v = 0;
+	unsigned long long v = 0, e = 0;
 	FILE *f;
 
-	if ((f = fopen(path, "r")) == NULL)
-		return 1;
-	if (fscanf(f, "%llu", &v) != 1 || v == 0)
+	*epoch = 0;
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fscanf(f, "%llu", &v) != 1 || v == 0)
+			v = 1;
+		else if (fscanf(f, " epoch %llx", &e) == 1)
+			*epoch = e;
+		fclose(f);
+	} else
 		v = 1;
-	fclose(f);
+	while (*epoch == 0)
+		if (getrandom(epoch, sizeof(*epoch), 0) != sizeof(*epoch) &&
+		    errno != EINTR)
+			fatal("getrandom");
 	return (uint64_t)v;
 }
 
 static void
-seq_store(const char *path, uint64_t v)
+seq_store(const char *path, uint64_t v, uint64_t epoch)
 {
 	char tmp[4096];
 	FILE *f;
@@ -220,7 +237,8 @@ seq_store(const char *path, uint64_t v)
 		log_warn("%s", tmp);
 		return;
 	}
-	fprintf(f, "%llu\n", (unsigned long long)v);
+	fprintf(f, "%llu\nepoch %016llx\n", (unsigned long long)v,
+	    (unsigned long long)epoch);
 	if (fflush(f) != 0 || fsync(fileno(f)) == -1) {
 		log_warn("%s", tmp);
 		fclose(f);
@@ -239,7 +257,7 @@ seq_take(struct output *o)
 		return 0;
 	if (o->seq_next >= o->seq_reserved) {
 		o->seq_reserved = o->seq_next + SEQ_BLOCK;
-		seq_store(o->seq_path, o->seq_reserved);
+		seq_store(o->seq_path, o->seq_reserved, o->seq_epoch);
 	}
 	return o->seq_next++;
 }
@@ -254,7 +272,7 @@ output_new(const struct output_config *cfg)
 	o->cfg.host = cfg->host != NULL ? xstrdup(cfg->host) : NULL;
 	if (cfg->seq_path != NULL) {
 		o->seq_path = xstrdup(cfg->seq_path);
-		o->seq_next = seq_load(o->seq_path);
+		o->seq_next = seq_load(o->seq_path, &o->seq_epoch);
 		o->seq_reserved = o->seq_first = o->seq_next;
 	}
 	o->cfg.seq_path = NULL;
@@ -266,6 +284,12 @@ output_new(const struct output_config *cfg)
 	/* Room for a whole body (a producer's cap) and its head. */
 	jsonw_init(&o->jw, JSONW_DEFAULT_CAP + OUTPUT_HEAD_MAX);
 	return o;
+}
+
+uint64_t
+output_seq_epoch(const struct output *o)
+{
+	return o->seq_epoch;
 }
 
 void
@@ -889,7 +913,7 @@ output_close(struct output *o)
 	output_note_errors(o);
 	/* A run that numbered nothing leaves no file behind. */
 	if (o->seq_path != NULL && o->seq_reserved != o->seq_first)
-		seq_store(o->seq_path, o->seq_next);
+		seq_store(o->seq_path, o->seq_next, o->seq_epoch);
 	return output_lost(o) > 0 ? -1 : 0;
 }
 

@@ -78,6 +78,9 @@ struct output_alert {
 };
 
 struct output	*output_new(const struct output_config *);
+/* The epoch of the seq numbers (a random number kept with them in
+ * seq_path; a new file starts a new one), or 0 without seq_path. */
+uint64_t	 output_seq_epoch(const struct output *);
 /* Add a sink (before output_start); the stage owns it from then on. */
 void		 output_add_sink(struct output *, struct sink *);
 /* Start the output thread.  Returns 0, or -1 (errno set). */

@@ -76,6 +76,7 @@ struct output_spec {
 	uint32_t	 redis_mode;	/* enum outspec_redis */
 	char		*redis_key;
 	uint64_t	 redis_maxlen;	/* streams */
+	bool		 redis_dedupe;	/* store each seq once (a script) */
 
 	/* spool (network outputs) */
 	uint64_t	 spool_max;	/* bytes; 0: no spool */

@@ -27,6 +27,7 @@ sinks_open(struct output *out, const struct output_spec *v, size_t n,
 	ne.host = env->host;
 	ne.statedir = env->statedir;
 	ne.block = env->block;
+	ne.epoch = output_seq_epoch(out);
 	/* A network output's name is its spool's file: one output's. */
 	for (i = 0; i < n; i++) {
 		char name[256], other[256];

@@ -9,6 +9,12 @@
  * with rename(2).  A head that names another generation (a crash
  * between the rename and the head's update) means the start of the
  * file, which then holds only what was live.
+ *
+ * Version 2 records carry the epoch of their seq besides it (the Redis
+ * output deduplicates on both, and a spool may outlive the seq file
+ * that numbered its records).  A version 1 file (records without it)
+ * is still read, with epoch 0, and starts again as version 2 once it
+ * is empty.
  */
 #include <config.h>
 
@@ -25,9 +31,11 @@
 #include "util/log.h"
 #include "util/util.h"
 
-#define SPOOL_MAGIC	"WWSPOOL1"
+#define SPOOL_MAGIC	"WWSPOOL2"
+#define SPOOL_MAGIC_V1	"WWSPOOL1"
 #define SPOOL_HDR	16		/* magic, generation */
-#define REC_HDR		16		/* len, check, seq */
+#define REC_HDR		24		/* len, check, seq, epoch */
+#define REC_HDR_V1	16		/* len, check, seq */
 #define SPOOL_MAX_REC	(64u << 20)
 
 struct spool {
@@ -41,12 +49,13 @@ struct spool {
 	uint64_t	 recovered;
 	uint64_t	 max;
 	bool		 drop_newest;
+	bool		 v1;		/* records without their epoch */
 	char		*buf;		/* the record read */
 	size_t		 bufsz;
 };
 
 static uint32_t
-check32(uint64_t seq, const void *p, size_t len)
+check32(bool v1, uint64_t seq, uint64_t epoch, const void *p, size_t len)
 {
 	const unsigned char *b = p;
 	uint32_t h = 2166136261u;
@@ -54,6 +63,8 @@ check32(uint64_t seq, const void *p, size_t len)
 
 	for (i = 0; i < 8; i++)
 		h = (h ^ (uint8_t)(seq >> (8 * i))) * 16777619u;
+	for (i = 0; !v1 && i < 8; i++)
+		h = (h ^ (uint8_t)(epoch >> (8 * i))) * 16777619u;
 	for (i = 0; i < len; i++)
 		h = (h ^ b[i]) * 16777619u;
 	return h;
@@ -112,41 +123,55 @@ head_write(struct spool *s)
 }
 
 static int
-header_write(int fd, uint64_t gen)
+header_write(int fd, uint64_t gen, bool v1)
 {
 	char h[SPOOL_HDR];
 
-	memcpy(h, SPOOL_MAGIC, 8);
+	memcpy(h, v1 ? SPOOL_MAGIC_V1 : SPOOL_MAGIC, 8);
 	memcpy(h + 8, &gen, 8);
 	return full_pwrite(fd, h, sizeof(h), 0);
 }
 
 /* The record at off: its total size, or 0 if it is not whole. */
 static uint64_t
-rec_at(struct spool *s, uint64_t off, uint64_t end, bool load,
-    uint64_t *seq, size_t *len)
+rec_at(struct spool *s, uint64_t off, uint64_t end, uint64_t *seq,
+    uint64_t *epoch, size_t *len)
 {
+	size_t rh = s->v1 ? REC_HDR_V1 : REC_HDR;
 	uint32_t h[2];
-	uint64_t sq;
+	uint64_t sq, ep = 0;
 
-	if (end - off < REC_HDR || full_pread(s->fd, h, 8, (off_t)off) == -1 ||
-	    full_pread(s->fd, &sq, 8, (off_t)off + 8) == -1)
+	if (end - off < rh || full_pread(s->fd, h, 8, (off_t)off) == -1 ||
+	    full_pread(s->fd, &sq, 8, (off_t)off + 8) == -1 ||
+	    (!s->v1 && full_pread(s->fd, &ep, 8, (off_t)off + 16) == -1))
 		return 0;
-	if (h[0] > SPOOL_MAX_REC || end - off - REC_HDR < h[0])
+	if (h[0] > SPOOL_MAX_REC || end - off - rh < h[0])
 		return 0;
 	if (s->bufsz < h[0] + 1) {
 		s->buf = xreallocarray(s->buf, h[0] + 1, 1);
 		s->bufsz = h[0] + 1;
 	}
-	if (full_pread(s->fd, s->buf, h[0], (off_t)(off + REC_HDR)) == -1 ||
-	    check32(sq, s->buf, h[0]) != h[1])
+	if (full_pread(s->fd, s->buf, h[0], (off_t)(off + rh)) == -1 ||
+	    check32(s->v1, sq, ep, s->buf, h[0]) != h[1])
 		return 0;
-	(void)load;
 	if (seq != NULL)
 		*seq = sq;
+	if (epoch != NULL)
+		*epoch = ep;
 	if (len != NULL)
 		*len = h[0];
-	return REC_HDR + h[0];
+	return rh + h[0];
+}
+
+/* Empty: the file starts again (as version 2). */
+static void
+spool_restart(struct spool *s)
+{
+	if (ftruncate(s->fd, SPOOL_HDR) == -1)
+		return;
+	if (s->v1 && header_write(s->fd, s->gen, false) == 0)
+		s->v1 = false;
+	s->head = s->tail = SPOOL_HDR;
 }
 
 struct spool *
@@ -182,25 +207,30 @@ spool_open(const char *path, uint64_t max_bytes, bool drop_newest)
 		goto fail;
 	if ((uint64_t)st.st_size < SPOOL_HDR ||
 	    full_pread(s->fd, magic, 8, 0) == -1 ||
-	    memcmp(magic, SPOOL_MAGIC, 8) != 0 ||
+	    (memcmp(magic, SPOOL_MAGIC, 8) != 0 &&
+	    memcmp(magic, SPOOL_MAGIC_V1, 8) != 0) ||
 	    full_pread(s->fd, &s->gen, 8, 8) == -1) {
 		/* New, or not ours: start empty. */
 		s->gen = 1;
-		if (ftruncate(s->fd, 0) == -1 || header_write(s->fd, 1) == -1)
+		if (ftruncate(s->fd, 0) == -1 ||
+		    header_write(s->fd, 1, false) == -1)
 			goto fail;
 		st.st_size = SPOOL_HDR;
-	}
+	} else
+		s->v1 = memcmp(magic, SPOOL_MAGIC_V1, 8) == 0;
 	s->head = SPOOL_HDR;
 	if (full_pread(s->hfd, v, sizeof(v), 0) == 0 && v[0] == s->gen &&
 	    v[1] >= SPOOL_HDR && v[1] <= (uint64_t)st.st_size)
 		s->head = v[1];
 	/* Whole records from the head on; a torn tail is cut off. */
-	for (off = s->head; (n = rec_at(s, off, (uint64_t)st.st_size, false,
+	for (off = s->head; (n = rec_at(s, off, (uint64_t)st.st_size, NULL,
 	    NULL, NULL)) > 0; off += n)
 		s->count++;
 	if (off != (uint64_t)st.st_size && ftruncate(s->fd, (off_t)off) == -1)
 		goto fail;
 	s->tail = off;
+	if (s->count == 0 && s->v1)
+		spool_restart(s);
 	s->recovered = s->count;
 	if (head_write(s) == -1)
 		goto fail;
@@ -257,7 +287,7 @@ spool_compact(struct spool *s)
 	    0600)) == -1)
 		return -1;
 	buf = xcalloc(1, chunk);
-	if (header_write(fd, s->gen + 1) == -1)
+	if (header_write(fd, s->gen + 1, s->v1) == -1)
 		goto fail;
 	for (off = s->head; off < s->tail; off += chunk) {
 		left = s->tail - off < chunk ? s->tail - off : chunk;
@@ -289,7 +319,7 @@ spool_drop_head(struct spool *s)
 {
 	uint64_t n;
 
-	n = rec_at(s, s->head, s->tail, false, NULL, NULL);
+	n = rec_at(s, s->head, s->tail, NULL, NULL, NULL);
 	if (n == 0) {
 		/* Unreadable: forget the rest. */
 		s->head = s->tail;
@@ -301,11 +331,15 @@ spool_drop_head(struct spool *s)
 }
 
 uint64_t
-spool_append(struct spool *s, uint64_t seq, const void *p, size_t len)
+spool_append(struct spool *s, uint64_t seq, uint64_t epoch, const void *p,
+    size_t len)
 {
-	uint64_t need = REC_HDR + len, dropped = 0;
+	uint64_t need, dropped = 0;
 	uint32_t h[2];
 
+	if (s->count == 0 && s->v1)
+		spool_restart(s);
+	need = (s->v1 ? REC_HDR_V1 : REC_HDR) + len;
 	if (len > SPOOL_MAX_REC || need > s->max)
 		return 1;
 	if (s->tail - s->head + need > s->max) {
@@ -319,17 +353,18 @@ spool_append(struct spool *s, uint64_t seq, const void *p, size_t len)
 	}
 	if (s->count == 0 && s->head != SPOOL_HDR) {
 		/* Empty: start the file again. */
-		if (ftruncate(s->fd, SPOOL_HDR) == 0) {
-			s->head = s->tail = SPOOL_HDR;
-			head_write(s);
-		}
+		spool_restart(s);
+		head_write(s);
 	} else if (s->head - SPOOL_HDR >= s->max / 2 + need)
 		spool_compact(s);	/* failing, it tries again later */
+	need = (s->v1 ? REC_HDR_V1 : REC_HDR) + len;	/* restarted: v2 */
 	h[0] = (uint32_t)len;
-	h[1] = check32(seq, p, len);
+	h[1] = check32(s->v1, seq, epoch, p, len);
 	if (full_pwrite(s->fd, h, 8, (off_t)s->tail) == -1 ||
 	    full_pwrite(s->fd, &seq, 8, (off_t)s->tail + 8) == -1 ||
-	    full_pwrite(s->fd, p, len, (off_t)(s->tail + REC_HDR)) == -1) {
+	    (!s->v1 && full_pwrite(s->fd, &epoch, 8, (off_t)s->tail + 16) ==
+	    -1) ||
+	    full_pwrite(s->fd, p, len, (off_t)(s->tail + need - len)) == -1) {
 		int saved = errno;
 
 		/* ENOSPC: no torn record is left behind. */
@@ -344,14 +379,14 @@ spool_append(struct spool *s, uint64_t seq, const void *p, size_t len)
 }
 
 int
-spool_read(struct spool *s, uint64_t *pos, uint64_t *seq, const char **buf,
-    size_t *len)
+spool_read(struct spool *s, uint64_t *pos, uint64_t *seq, uint64_t *epoch,
+    const char **buf, size_t *len)
 {
 	uint64_t off = *pos == 0 ? s->head : *pos, n;
 
 	if (off < s->head || off >= s->tail)
 		return -1;
-	if ((n = rec_at(s, off, s->tail, true, seq, len)) == 0)
+	if ((n = rec_at(s, off, s->tail, seq, epoch, len)) == 0)
 		return -1;
 	*pos = off + n;
 	*buf = s->buf;
@@ -365,8 +400,8 @@ spool_consume_to(struct spool *s, uint64_t pos, uint64_t n)
 		return -1;
 	s->head = pos;
 	s->count -= n;
-	if (s->count == 0 && ftruncate(s->fd, SPOOL_HDR) == 0)
-		s->head = s->tail = SPOOL_HDR;
+	if (s->count == 0)
+		spool_restart(s);
 	return head_write(s);
 }
 
@@ -376,10 +411,8 @@ spool_forget(struct spool *s)
 	uint64_t n = s->count;
 
 	s->count = 0;
-	if (ftruncate(s->fd, SPOOL_HDR) == 0)
-		s->head = s->tail = SPOOL_HDR;
-	else
-		s->head = s->tail;
+	s->head = s->tail;
+	spool_restart(s);
 	head_write(s);
 	return n;
 }

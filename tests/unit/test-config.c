@@ -1428,6 +1428,15 @@ test_config_outputs_list(void **state)
 	assert_int_equal(cfg.outputs[2].redis_mode, OUTR_STREAM);
 	assert_string_equal(cfg.outputs[2].redis_key, "ww");
 	assert_int_equal(cfg.outputs[2].redis_maxlen, 1000);
+	assert_true(cfg.outputs[2].redis_dedupe);	/* the default */
+	config_free(&cfg);
+
+	/* redis.dedupe: no stores plainly (at least once). */
+	assert_int_equal(load(&cfg, "outputs:\n  - eve-log:\n"
+	    "      filetype: redis\n"
+	    "      redis: { key: ww, dedupe: no }\n", &msgs), 0);
+	free(msgs);
+	assert_false(cfg.outputs[0].redis_dedupe);
 	config_free(&cfg);
 
 	/* A server means TCP unless told; no file output: no EVE file. */

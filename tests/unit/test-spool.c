@@ -3,7 +3,8 @@
  * order, bounds (drop oldest, drop newest, every drop counted), and
  * crashes: a record cut short by a crash, a crash after records were
  * taken, a crash between emptying the file and noting it.  After each,
- * no record is lost or given twice.
+ * no record is lost or given twice.  Each record keeps the epoch of its
+ * seq, and a version 1 file (records without it) is still read.
  */
 #include <config.h>
 
@@ -22,6 +23,9 @@
 #include "output/spool.h"
 
 static char dir[64], path[128];
+
+/* The epoch appended with each record (any, as long as it comes back). */
+#define EPOCH(seq)	(0x9e3779b97f4a7c15ull * (seq) + 1)
 
 static int
 setup(void **state)
@@ -50,7 +54,7 @@ put(struct spool *s, uint64_t seq)
 	int n = snprintf(rec, sizeof(rec), "record %llu",
 	    (unsigned long long)seq);
 
-	assert_int_equal(spool_append(s, seq, rec, (size_t)n), 0);
+	assert_int_equal(spool_append(s, seq, EPOCH(seq), rec, (size_t)n), 0);
 }
 
 /* Take every record; they must be want, want+1, ... last. */
@@ -59,13 +63,14 @@ drain_expect(struct spool *s, uint64_t want, uint64_t last)
 {
 	const char *buf;
 	char exp[64];
-	uint64_t pos = 0, seq, n = 0;
+	uint64_t pos = 0, seq, epoch, n = 0;
 	size_t len;
 
-	while (spool_read(s, &pos, &seq, &buf, &len) == 0) {
+	while (spool_read(s, &pos, &seq, &epoch, &buf, &len) == 0) {
 		snprintf(exp, sizeof(exp), "record %llu",
 		    (unsigned long long)seq);
 		assert_int_equal(seq, want);
+		assert_int_equal(epoch, EPOCH(seq));
 		assert_int_equal(len, strlen(exp));
 		assert_memory_equal(buf, exp, len);
 		want++;
@@ -90,7 +95,8 @@ test_spool_order_and_reopen(void **state)
 		put(s, i);
 	/* Take 40 (delivered), then the process ends. */
 	for (i = 0; i < 40; i++)
-		assert_int_equal(spool_read(s, &pos, &seq, &buf, &len), 0);
+		assert_int_equal(spool_read(s, &pos, &seq, NULL, &buf, &len),
+		    0);
 	assert_int_equal(spool_consume_to(s, pos, 40), 0);
 	spool_close(s);
 	assert_non_null(s = spool_open(path, 1 << 20, false));
@@ -199,7 +205,7 @@ test_spool_bounds(void **state)
 		int len = snprintf(rec, sizeof(rec), "record %llu",
 		    (unsigned long long)i);
 
-		d = spool_append(s, i, rec, (size_t)len);
+		d = spool_append(s, i, EPOCH(i), rec, (size_t)len);
 		assert_true(d != UINT64_MAX);
 		dropped += d;
 	}
@@ -216,7 +222,7 @@ test_spool_bounds(void **state)
 
 	assert_non_null(s = spool_open(path, 4096, true));
 	for (i = 1, dropped = 0; i <= 500; i++) {
-		d = spool_append(s, i, "0123456789", 10);
+		d = spool_append(s, i, 0, "0123456789", 10);
 		dropped += d;
 	}
 	n = spool_count(s);
@@ -227,7 +233,8 @@ test_spool_bounds(void **state)
 		uint64_t pos = 0, seq;
 		size_t len;
 
-		assert_int_equal(spool_read(s, &pos, &seq, &buf, &len), 0);
+		assert_int_equal(spool_read(s, &pos, &seq, NULL, &buf, &len),
+		    0);
 		assert_int_equal(seq, 1);
 	}
 	spool_close(s);
@@ -253,6 +260,66 @@ test_spool_foreign_file(void **state)
 	spool_close(s);
 }
 
+/*
+ * A version 1 file (an earlier release's, records without an epoch):
+ * its records are read, with epoch 0; emptied, the file starts again
+ * as version 2 and keeps the epochs of what comes after.
+ */
+static void
+test_spool_version1(void **state)
+{
+	struct spool *s;
+	const char *buf;
+	char magic[8];
+	uint64_t gen = 1, seq, epoch, pos = 0, i;
+	uint32_t h[2];
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(f = fopen(path, "wb"));
+	fwrite("WWSPOOL1", 1, 8, f);
+	fwrite(&gen, 8, 1, f);
+	for (seq = 7; seq <= 9; seq++) {
+		char rec[16];
+		uint32_t c = 2166136261u;
+
+		snprintf(rec, sizeof(rec), "record %llu",
+		    (unsigned long long)seq);
+		for (i = 0; i < 8; i++)
+			c = (c ^ (uint8_t)(seq >> (8 * i))) * 16777619u;
+		for (i = 0; i < strlen(rec); i++)
+			c = (c ^ (uint8_t)rec[i]) * 16777619u;
+		h[0] = (uint32_t)strlen(rec);
+		h[1] = c;
+		fwrite(h, 4, 2, f);
+		fwrite(&seq, 8, 1, f);
+		fwrite(rec, 1, strlen(rec), f);
+	}
+	fclose(f);
+	assert_non_null(s = spool_open(path, 1 << 20, false));
+	assert_int_equal(spool_recovered(s), 3);
+	/* Appended to a version 1 file: written as version 1. */
+	assert_int_equal(spool_append(s, 10, EPOCH(10), "record 10", 9), 0);
+	for (i = 7; i <= 10; i++) {
+		assert_int_equal(spool_read(s, &pos, &seq, &epoch, &buf, &len),
+		    0);
+		assert_int_equal(seq, i);
+		assert_int_equal(epoch, 0);
+		assert_int_equal(len, i < 10 ? 8 : 9);
+	}
+	assert_int_equal(spool_consume_to(s, pos, 4), 0);
+	put(s, 11);
+	spool_close(s);
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fread(magic, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(magic, "WWSPOOL2", 8);
+	assert_non_null(s = spool_open(path, 1 << 20, false));
+	drain_expect(s, 11, 11);
+	spool_close(s);
+}
+
 int
 main(void)
 {
@@ -266,6 +333,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spool_bounds,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spool_foreign_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spool_version1,
 		    setup, teardown),
 	};
 
