@@ -57,3 +57,7 @@ deb-check: deb
 # The offline assessment (wardwatch report).
 TESTS += tests/report.sh tests/findings.sh
 EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
+
+# A record the RELP collector answers with an error is dropped, not sent.
+TESTS += tests/relp-errors.sh
+EXTRA_DIST += tests/relp-errors.sh

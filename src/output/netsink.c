@@ -63,6 +63,7 @@ struct msg {
 	uint64_t	 after;		/* RELP: spool position after it */
 	bool		 spooled;	/* RELP: read from the spool */
 	bool		 refused;	/* RELP: answered with an error */
+	uint64_t	 txnr;		/* RELP: its number in the session */
 	size_t		 len;
 	char		 data[];
 };
@@ -102,6 +103,7 @@ struct netsink {
 	uint64_t	 rpos;		/* spool position after those */
 	int		 unacked;	/* librelp's count (relp_dbg) */
 	bool		 hooked;	/* relp_dbg has seen a count */
+	uint64_t	 rtxnr;		/* the session's last number used */
 	uint64_t	 dels;		/* acknowledgements librelp took */
 	bool		 rerr;		/* librelp reported an error */
 	bool		 rauth;		/* about a certificate */
@@ -701,9 +703,31 @@ static void __attribute__((format(printf, 1, 2)))
 relp_dbg(char *fmt, ...)
 {
 	struct netsink *ns = relp_cur;
+	struct msg *m;
 	va_list ap;
-	int n;
+	int n, code;
 
+	/*
+	 * An error answer (not 200): the record of that number in the
+	 * session was not delivered.  librelp takes it off its list as for
+	 * an acknowledgement, so it is counted as dropped, never as sent,
+	 * when popped.  By number, not by position: after an error answer
+	 * librelp drops the rest of what it had read, and the answers it
+	 * reads after (closing the session) leave gaps in the list.
+	 */
+	if (ns != NULL && strncmp(fmt, "in rsp command handler, txnr %d, "
+	    "code %d", 38) == 0) {
+		va_start(ap, fmt);
+		n = va_arg(ap, int);
+		code = va_arg(ap, int);
+		va_end(ap);
+		for (m = ns->ih; code != 200 && m != NULL; m = m->next)
+			if (m->txnr == (uint64_t)n) {
+				m->refused = true;
+				break;
+			}
+		return;
+	}
 	if (ns == NULL || (strncmp(fmt, "ADD sess %p unacked %d", 22) != 0 &&
 	    strncmp(fmt, "DEL sess %p unacked %d", 22) != 0))
 		return;
@@ -726,22 +750,6 @@ relp_onerr(void *usr, char *obj, char *msg, relpRetVal code)
 	if (ns == NULL)
 		return;
 	ns->rerr = true;
-	/*
-	 * An error answer: librelp has taken the record off its list as
-	 * for an acknowledgement (its DEL came just before), so it is the
-	 * last of those acknowledged and not yet popped.  Not delivered:
-	 * counted as dropped, never as sent.
-	 */
-	if (code == RELP_RET_RSP_STATE_ERR && ns->hooked && ns->unacked >= 0 &&
-	    (uint64_t)ns->unacked < ns->in) {
-		struct msg *m = ns->ih;
-		uint64_t k = ns->in - (uint64_t)ns->unacked - 1;
-
-		while (m != NULL && k-- > 0)
-			m = m->next;
-		if (m != NULL)
-			m->refused = true;
-	}
 	if (ns->rauth)
 		return;		/* the certificate's message says more */
 	snprintf(ns->rwhy, sizeof(ns->rwhy), "%s (librelp %d)", msg,
@@ -823,6 +831,7 @@ relp_connect(struct netsink *ns)
 	relp_cur = ns;
 	ns->rerr = ns->rauth = false;
 	ns->rwhy[0] = '\0';
+	ns->rtxnr = 1;		/* the open command's */
 	snprintf(port, sizeof(port), "%u", sp->port);
 	if (relpEngineCltConstruct(ns->re, &ns->rclt) != RELP_RET_OK) {
 		ns_err(ns, "connect", "librelp: cannot make a client");
@@ -924,12 +933,16 @@ relp_send(struct netsink *ns, struct msg *m)
 	ns->rwhy[0] = '\0';
 	r = relpCltSendSyslog(ns->rclt, (unsigned char *)m->data, m->len);
 	if (r != RELP_RET_OK) {
+		/* A refused record is named before the session's error,
+		 * which would hold its message back (one a minute). */
+		relp_acked(ns);
 		ns_err(ns, "send", ns->rwhy[0] != '\0' ? ns->rwhy :
 		    "librelp session broken");
 		relp_drop(ns);
 		return -1;
 	}
 	m->next = NULL;
+	m->txnr = ++ns->rtxnr;
 	if (ns->it != NULL)
 		ns->it->next = m;
 	else
@@ -1038,6 +1051,7 @@ relp_unwind(struct netsink *ns, struct msg *list)
 			continue;
 		}
 		m->next = NULL;
+		m->refused = false;	/* judged again when sent again */
 		*tail = m;
 		tail = &m->next;
 	}
