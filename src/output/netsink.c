@@ -696,6 +696,9 @@ ns_spool_put(struct netsink *ns, struct msg *m)
 #define NS_RELP_POISON	5	/* sessions closed on one record */
 #define NS_RELP_END	1000	/* sessions at the end of a run */
 
+/* librelp's debug line for an answer (as in librelp 1.11). */
+#define RELP_DBG_RSP	"in rsp command handler, txnr %d, code %d"
+
 /* librelp's client calls are made on the delivery thread only. */
 static _Thread_local struct netsink *relp_cur;
 
@@ -715,8 +718,8 @@ relp_dbg(char *fmt, ...)
 	 * librelp drops the rest of what it had read, and the answers it
 	 * reads after (closing the session) leave gaps in the list.
 	 */
-	if (ns != NULL && strncmp(fmt, "in rsp command handler, txnr %d, "
-	    "code %d", 38) == 0) {
+	if (ns != NULL && strncmp(fmt, RELP_DBG_RSP, sizeof(RELP_DBG_RSP) -
+	    1) == 0) {
 		va_start(ap, fmt);
 		n = va_arg(ap, int);
 		code = va_arg(ap, int);
