@@ -61,3 +61,7 @@ EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
 # A record the RELP collector answers with an error is dropped, not sent.
 TESTS += tests/relp-errors.sh
 EXTRA_DIST += tests/relp-errors.sh
+
+# A policy set over its size limit keeps no other device's from the state.
+TESTS += tests/policy-save.sh
+EXTRA_DIST += tests/policy-save.sh
