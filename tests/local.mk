@@ -62,6 +62,7 @@ EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
 TESTS += tests/relp-errors.sh
 EXTRA_DIST += tests/relp-errors.sh
 
-# A policy set over its size limit keeps no other device's from the state.
+# Policy sets in the state: one over its size limit keeps no other
+# device's out; a wider fan-out alone is saved.
 TESTS += tests/policy-save.sh
 EXTRA_DIST += tests/policy-save.sh
