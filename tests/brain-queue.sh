@@ -14,7 +14,13 @@
 #    one worker, and far below the unbounded run with two (one worker's
 #    events of a tick wait for the other's);
 #  - and the records and the state database are those of a run with
-#    the default bound and no delay, with no event dropped.
+#    the default bound and no delay, with no event dropped;
+#  - live (-i, in a network namespace, the capture replayed at top
+#    speed; root, iproute2 and tcpreplay, else skipped), the workers
+#    never wait: past devices.queue-max 1024 a tick's events are
+#    dropped, counted in the stats record (devices.events_dropped) and
+#    said in the summary, and every device the run knew is in the
+#    state database.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -30,11 +36,13 @@ then
 	exit 0
 fi
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+chmod 755 "$tmp"
+. "$top_srcdir/tests/netns.sh"
+trap 'netns_cleanup; rm -rf "$tmp"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-echo "1..7"
+echo "1..8"
 
 "$GEN" hospital-baseline "$tmp/q.pcap" --devices 400 --flows 8000 \
     >/dev/null 2>&1 || { nok "pcapgen hospital-baseline"; exit 0; }
@@ -129,4 +137,52 @@ if grep -q '"event_type":"device"' "$tmp/bound2/eve.json"; then
 	ok "the inventory wrote device records"
 else
 	nok "no device records"
+fi
+
+# Live: the packet threads never wait for the brain; what does not fit
+# under devices.queue-max is dropped and counted, never lost silently.
+if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
+    ! command -v tcpreplay >/dev/null 2>&1; then
+	echo "ok $((n + 1)) # SKIP live: needs root, iproute2 and tcpreplay"
+	exit 0
+fi
+if ! netns_setup wwbq; then
+	echo "ok $((n + 1)) # SKIP live: cannot create a network namespace or veth"
+	exit 0
+fi
+mkdir "$tmp/live"
+printf 'devices:\n  queue-max: 1024\n' >"$tmp/live.yaml"
+WARDWATCH_TEST_BRAIN_DELAY=200 ip netns exec "$ns" "$WW" -i wwb \
+    -l "$tmp/live" -c "$tmp/live.yaml" --state "$tmp/live.db" --allow-root \
+    >"$tmp/live.out" 2>&1 &
+pid=$!
+w=0
+while ! grep -q 'listening on' "$tmp/live.out" && [ $w -lt 100 ]; do
+	sleep 0.1
+	w=$((w + 1))
+done
+nsx tcpreplay -q -i wwa --topspeed "$tmp/q.pcap" >/dev/null 2>&1
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+drops=$(jq -s '[.[] | select(.event_type == "stats") |
+    .wardwatch.counters["devices.events_dropped"] // 0] | max // 0' \
+    "$tmp/live/eve.json")
+said=$(sed -n 's/^  WARNING *\([0-9]*\) device events were dropped.*/\1/p' \
+    "$tmp/live.out")
+known=$(sed -n 's/^  devices *\([0-9]*\).*/\1/p' "$tmp/live.out")
+saved=$(sqlite3 "$tmp/live.db" "SELECT count(*) FROM devices" 2>/dev/null)
+jq -r 'select(.event_type == "device") | .device.mac' "$tmp/live/eve.json" |
+    sort -u >"$tmp/live.macs"
+sqlite3 "$tmp/live.db" "SELECT mac FROM devices" 2>/dev/null | sort -u \
+    >"$tmp/live.dbmacs"
+if [ "$rc" -eq 0 ] && [ "${drops:-0}" -gt 0 ] && [ "$said" = "$drops" ] &&
+    [ -n "$known" ] && [ "$known" -gt 0 ] && [ "$saved" = "$known" ] &&
+    [ -s "$tmp/live.macs" ] && cmp -s "$tmp/live.macs" "$tmp/live.dbmacs"
+then
+	ok "live, devices.queue-max 1024: $drops device events dropped, counted and said; all $known devices known saved"
+else
+	nok "live: exit $rc, '$drops' dropped in stats, '$said' said, '$known' devices known, '$saved' saved, $(wc -l <"$tmp/live.macs") in device records"
+	tail -5 "$tmp/live.out" | sed 's/^/# /'
 fi

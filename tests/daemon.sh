@@ -6,8 +6,9 @@
 # pings the watchdog, says RELOADING then READY on SIGHUP and STOPPING
 # on SIGTERM; a reload compiling a large rule set keeps pinging; -D
 # goes to the background with a locked pid file, and its supervisor
-# starts a crashed sensor again; after logrotate's move and SIGHUP a
-# new eve.json is written by the user.
+# starts a crashed sensor again, but not after a stop during its wait;
+# after logrotate's move and SIGHUP a new eve.json is written by the
+# user.
 # Parts skip without systemd-analyze, root, namespaces or tcpreplay.
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -31,7 +32,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..12"
+echo "1..13"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -71,12 +72,12 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
     ! command -v tcpreplay >/dev/null 2>&1 ||
     ! command -v python3 >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1
 then
-	skipn 9 "needs root, iproute2, tcpreplay, python3, user nobody"
+	skipn 11 "needs root, iproute2, tcpreplay, python3, user nobody"
 	exit 0
 fi
 if ! netns_setup wwdm; then
 	netns_cleanup
-	skipn 9 "cannot create a network namespace or veth"
+	skipn 11 "cannot create a network namespace or veth"
 	exit 0
 fi
 wait_for() {
@@ -279,4 +280,48 @@ if ! kill -0 "$pid" 2>/dev/null; then
 	pid=
 else
 	nok "-D: the daemon did not end on SIGTERM"
+fi
+
+# A stop while the supervisor waits to start a crashed sensor again:
+# nothing new is started and the supervisor ends.
+gone() {
+	[ ! -e "/proc/$1" ] ||
+	    [ "$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" = Z ]
+}
+d="$tmp/bg3"
+mkdir -p "$d"
+chown nobody "$d"
+nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww3.pid" \
+    >"$tmp/bg3.out" 2>&1
+n=0
+while [ ! -s "$tmp/ww3.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+pid1=$(cat "$tmp/ww3.pid" 2>/dev/null)
+sup=$(awk '/^PPid:/ { print $2 }' "/proc/$pid1/status" 2>/dev/null)
+if [ -n "$pid1" ] && [ -n "$sup" ] && [ "$sup" -gt 1 ]; then
+	kill -ABRT "$pid1"
+	# Reaped by the supervisor, which now waits 2 s before a restart.
+	n=0
+	while [ -e "/proc/$pid1" ] && [ $n -lt 100 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	kill -TERM "$sup"
+	n=0
+	while ! gone "$sup" && [ $n -lt 40 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.5
+	now=$(cat "$tmp/ww3.pid" 2>/dev/null)
+	if gone "$sup" && { [ -z "$now" ] || [ "$now" = "$pid1" ] ||
+	    gone "$now"; }; then
+		ok "-D: SIGTERM during the restart wait starts nothing and ends the supervisor"
+	else
+		nok "-D: stop during the restart wait: supervisor $sup gone? pid file '$now' after $pid1"
+		pid=$now
+		kill -TERM "$sup" 2>/dev/null
+	fi
+else
+	nok "-D: no sensor or supervisor (pid '$pid1', parent '$sup')"
+	sed 's/^/# /' "$tmp/bg3.out"
 fi

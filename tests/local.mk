@@ -70,3 +70,12 @@ deb-check: deb
 # The offline assessment (wardwatch report).
 TESTS += tests/report.sh tests/findings.sh
 EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
+
+# A record the RELP collector answers with an error is dropped, not sent.
+TESTS += tests/relp-errors.sh
+EXTRA_DIST += tests/relp-errors.sh
+
+# Policy sets in the state: one over its size limit keeps no other
+# device's out; a wider fan-out alone is saved.
+TESTS += tests/policy-save.sh
+EXTRA_DIST += tests/policy-save.sh

@@ -6,7 +6,7 @@
 # veth and exits 0 on SIGTERM; what root made before the change is
 # the user's, and a start as the user opens it; --sandbox-test shows a
 # forbidden system call refused and a write outside the allowed
-# directories failing.
+# directories failing; a hard link planted as an output file stays root's.
 # Skipped without root, namespaces, iproute2 or tcpreplay (TAP).
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
@@ -38,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..13"
+echo "1..14"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -298,4 +298,25 @@ if [ $rc -eq 0 ] && grep -q "no capability" "$d/out" &&
 else
 	nok "--allow-root: exit $rc"
 	grep sandbox "$d/out" | sed 's/^/# /'
+fi
+
+# A hard link planted in the user's log directory to a file of root's
+# elsewhere: handed to the user it would give the user root's file.  It
+# stays root's, and a message says so.
+d="$tmp/hardlink"
+mkdir -p "$d"
+chown nobody "$d"
+echo "root's own" >"$tmp/roots-file"
+chmod 644 "$tmp/roots-file"
+ln "$tmp/roots-file" "$d/eve.json"
+nsx "$WW" -i wwb -l "$d" --user nobody --sandbox-test >"$d/out" 2>&1
+rc=$?
+owner=$(stat -c %U "$tmp/roots-file")
+if [ "$owner" = root ] &&
+    grep -q "eve.json has another name (a hard link): left to root" "$d/out"
+then
+	ok "a hard link planted as eve.json is left to root, with a message (exit $rc)"
+else
+	nok "hard link planted as eve.json: owner '$owner', exit $rc"
+	sed 's/^/# /' "$d/out" | head -5
 fi

@@ -174,9 +174,12 @@ become_user(const struct sandbox_opts *o, FILE *err)
 		if ((fd = open(o->own[i], O_PATH | O_NOFOLLOW | O_CLOEXEC)) ==
 		    -1)
 			continue;
-		if (fstat(fd, &st) == 0 && st.st_uid == 0 &&
-		    (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) &&
-		    st.st_nlink == 1)) &&
+		if (fstat(fd, &st) == -1 || st.st_uid != 0)
+			;	/* not root's: not ours to hand over */
+		else if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+			fprintf(err, "wardwatch: %s has another name (a hard "
+			    "link): left to root\n", util_safe_str(o->own[i]));
+		else if ((S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)) &&
 		    fchownat(fd, "", sb_uid, sb_gid, AT_EMPTY_PATH) == -1)
 			fprintf(err, "wardwatch: chown %s: %s\n",
 			    util_safe_str(o->own[i]), strerror(errno));

@@ -30,6 +30,7 @@ struct msg {
 	uint64_t	 after;		/* RELP: spool position after it */
 	bool		 spooled;	/* RELP: read from the spool */
 	bool		 refused;	/* RELP: answered with an error */
+	uint64_t	 txnr;		/* RELP: its number in the session */
 	size_t		 len;
 	char		 data[];
 };

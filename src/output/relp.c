@@ -39,6 +39,7 @@ struct relp {
 	uint64_t	 rpos;		/* spool position after those */
 	int		 unacked;	/* librelp's count (relp_dbg) */
 	bool		 hooked;	/* relp_dbg has seen a count */
+	uint64_t	 rtxnr;		/* the session's last number used */
 	uint64_t	 dels;		/* acknowledgements librelp took */
 	bool		 rerr;		/* librelp reported an error */
 	bool		 rauth;		/* about a certificate */
@@ -74,6 +75,9 @@ struct relp {
 #define NS_RELP_POISON	5	/* sessions closed on one record */
 #define NS_RELP_END	1000	/* sessions at the end of a run */
 
+/* librelp's debug line for an answer (as in librelp 1.11). */
+#define RELP_DBG_RSP	"in rsp command handler, txnr %d, code %d"
+
 /* librelp's client calls are made on the delivery thread only. */
 static _Thread_local struct relp *relp_cur;
 
@@ -81,9 +85,31 @@ static void __attribute__((format(printf, 1, 2)))
 relp_dbg(char *fmt, ...)
 {
 	struct relp *rp = relp_cur;
+	struct msg *m;
 	va_list ap;
-	int n;
+	int n, code;
 
+	/*
+	 * An error answer (not 200): the record of that number in the
+	 * session was not delivered.  librelp takes it off its list as for
+	 * an acknowledgement, so it is counted as dropped, never as sent,
+	 * when popped.  By number, not by position: after an error answer
+	 * librelp drops the rest of what it had read, and the answers it
+	 * reads after (closing the session) leave gaps in the list.
+	 */
+	if (rp != NULL && strncmp(fmt, RELP_DBG_RSP, sizeof(RELP_DBG_RSP) -
+	    1) == 0) {
+		va_start(ap, fmt);
+		n = va_arg(ap, int);
+		code = va_arg(ap, int);
+		va_end(ap);
+		for (m = rp->ih; code != 200 && m != NULL; m = m->next)
+			if (m->txnr == (uint64_t)n) {
+				m->refused = true;
+				break;
+			}
+		return;
+	}
 	if (rp == NULL || (strncmp(fmt, "ADD sess %p unacked %d", 22) != 0 &&
 	    strncmp(fmt, "DEL sess %p unacked %d", 22) != 0))
 		return;
@@ -106,22 +132,6 @@ relp_onerr(void *usr, char *obj, char *msg, relpRetVal code)
 	if (rp == NULL)
 		return;
 	rp->rerr = true;
-	/*
-	 * An error answer: librelp has taken the record off its list as
-	 * for an acknowledgement (its DEL came just before), so it is the
-	 * last of those acknowledged and not yet popped.  Not delivered:
-	 * counted as dropped, never as sent.
-	 */
-	if (code == RELP_RET_RSP_STATE_ERR && rp->hooked && rp->unacked >= 0 &&
-	    (uint64_t)rp->unacked < rp->in) {
-		struct msg *m = rp->ih;
-		uint64_t k = rp->in - (uint64_t)rp->unacked - 1;
-
-		while (m != NULL && k-- > 0)
-			m = m->next;
-		if (m != NULL)
-			m->refused = true;
-	}
 	if (rp->rauth)
 		return;		/* the certificate's message says more */
 	snprintf(rp->rwhy, sizeof(rp->rwhy), "%s (librelp %d)", msg,
@@ -203,6 +213,7 @@ relp_connect(struct relp *rp)
 	relp_cur = rp;
 	rp->rerr = rp->rauth = false;
 	rp->rwhy[0] = '\0';
+	rp->rtxnr = 1;		/* the open command's */
 	snprintf(port, sizeof(port), "%u", sp->port);
 	if (relpEngineCltConstruct(rp->re, &rp->rclt) != RELP_RET_OK) {
 		netconn_err(rp->nc, "connect", "librelp: cannot make a client");
@@ -304,12 +315,16 @@ relp_send(struct relp *rp, struct msg *m)
 	rp->rwhy[0] = '\0';
 	r = relpCltSendSyslog(rp->rclt, (unsigned char *)m->data, m->len);
 	if (r != RELP_RET_OK) {
+		/* A refused record is named before the session's error,
+		 * which would hold its message back (one a minute). */
+		relp_acked(rp);
 		netconn_err(rp->nc, "send", rp->rwhy[0] != '\0' ? rp->rwhy :
 		    "librelp session broken");
 		relp_drop(rp);
 		return -1;
 	}
 	m->next = NULL;
+	m->txnr = ++rp->rtxnr;
 	if (rp->it != NULL)
 		rp->it->next = m;
 	else
@@ -420,6 +435,7 @@ relp_unwind(struct relp *rp, struct msg *list)
 			continue;
 		}
 		m->next = NULL;
+		m->refused = false;	/* judged again when sent again */
 		*tail = m;
 		tail = &m->next;
 	}
