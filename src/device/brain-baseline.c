@@ -293,8 +293,9 @@ bl_peer_key(struct brain *b, const struct brain_dev *p,
 	if (p != NULL) {
 		*zone = brain_dev_zone(b, p);
 		if (!(p->d.flags & DEV_F_ROUTED)) {
-			snprintf(buf, len, "mac:");
-			dev_mac_format(p->d.mac, buf + 4, len - 4);
+			strlcpy(buf, "mac:", len);
+			if (len > 4)
+				dev_mac_format(p->d.mac, buf + 4, len - 4);
 			return;
 		}
 		snprintf(buf, len, "ip:%s", dev_ip_format(&p->d.ip, a,
