@@ -123,7 +123,8 @@ for n in bare fresh continued compare; do
 	[ -s "$tmp/$n" ] || continue
 	set -- $(best "$n")
 	awk -v n="$n" -v c="$1" -v r="$2" -v b="$bare_cpu" -v f="$fresh_cpu" \
-	    'BEGIN { printf "%-28s %8.3f %8.1f %8.2f%% %8.1f%%\n", n, c,
-	    r / 1024, 100 * b / c, 100 * f / c }'
+	    'BEGIN { v = n == "bare" ? "-" : sprintf("%.1f%%", 100 * f / c)
+	    printf "%-28s %8.3f %8.1f %8.2f%% %9s\n", n, c, r / 1024,
+	    100 * b / c, v }'
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
