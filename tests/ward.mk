@@ -8,3 +8,5 @@ EXTRA_DIST += tests/ward.sh pcaps/ward.truth
 
 TESTS += tests/devices-state.sh tests/state-failures.sh tests/table-flood.sh
 EXTRA_DIST += tests/devices-state.sh tests/state-failures.sh tests/table-flood.sh
+TESTS += tests/continued-state.sh
+EXTRA_DIST += tests/continued-state.sh

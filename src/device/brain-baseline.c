@@ -268,6 +268,7 @@ bl_get(struct brain *b, struct brain_dev *n, uint64_t ts)
 		else
 			n->bl = bl_dev_new(c, ts);
 	}
+	n->bl_run = true;
 	if (c->learn_run && n->bl->learn_until_us != BL_LEARN_UNTIL_RUN)
 		bl_relearn(n->bl, ts);
 	if (bl_tick(n->bl, c, ts))
@@ -293,8 +294,9 @@ bl_peer_key(struct brain *b, const struct brain_dev *p,
 	if (p != NULL) {
 		*zone = brain_dev_zone(b, p);
 		if (!(p->d.flags & DEV_F_ROUTED)) {
-			snprintf(buf, len, "mac:");
-			dev_mac_format(p->d.mac, buf + 4, len - 4);
+			strlcpy(buf, "mac:", len);
+			if (len > 4)
+				dev_mac_format(p->d.mac, buf + 4, len - 4);
 			return;
 		}
 		snprintf(buf, len, "ip:%s", dev_ip_format(&p->d.ip, a,
@@ -1181,7 +1183,12 @@ brain_bl_finish(struct brain *b, uint64_t ts)
 	for (i = 0; i < b->ndevs; i++) {
 		struct brain_dev *n = b->devs[i];
 
-		if (n->bl == NULL)
+		/* A device the run did not meet has no counts to keep (a
+		 * continued run over a hospital's inventory rewrote every
+		 * device and its baseline at the end: a third of its CPU);
+		 * in a --learn run every device stops learning. */
+		if (n->bl == NULL || (!n->bl_run &&
+		    !b->cfg.baseline.learn_run))
 			continue;
 		/* The last save keeps the counts of the run too. */
 		n->bl->changed = true;

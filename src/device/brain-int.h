@@ -58,6 +58,11 @@ struct brain_dev {
 	 * the state's counts at the save; wardwatch report). */
 	struct state_alert *alerts;
 	uint8_t		 nalerts;
+	/* Address entries whose dev, and whose want, is this device: a
+	 * merge, an eviction or a router's disowning walks the address
+	 * list only while some are left (brain_ipent_dev/want()). */
+	uint32_t	 ip_dev_refs, ip_want_refs;
+	bool		 bl_run;	/* its baseline was used this run */
 };
 #define BRAIN_ALERTS_PER_DEV	32	/* signatures counted per save */
 /*

@@ -249,6 +249,28 @@ brain_mac_elsewhere(struct brain *b, const struct brain_dev *d)
 	return false;
 }
 
+/* Every store into an entry's dev and want goes through these, so
+ * that a device knows how many entries name it. */
+static void
+brain_ipent_dev(struct brain_ipent *e, struct brain_dev *n)
+{
+	if (e->dev != NULL)
+		e->dev->ip_dev_refs--;
+	e->dev = n;
+	if (n != NULL)
+		n->ip_dev_refs++;
+}
+
+static void
+brain_ipent_want(struct brain_ipent *e, struct brain_dev *n)
+{
+	if (e->want != NULL)
+		e->want->ip_want_refs--;
+	e->want = n;
+	if (n != NULL)
+		n->ip_want_refs++;
+}
+
 static void
 brain_lru_unlink(struct brain *b, struct brain_ipent *e)
 {
@@ -319,6 +341,8 @@ brain_ip_evict(struct brain *b)
 		    pp = &(*pp)->next)
 			;
 		*pp = e->next;
+		brain_ipent_dev(e, NULL);
+		brain_ipent_want(e, NULL);
 		free(e);
 		b->nip--;
 		ctr_inc(b->ctr, CTR_DEV_ADDR_EVICTED);
@@ -351,7 +375,7 @@ brain_ip_own(struct brain *b, const struct dev_ip *ip, struct brain_dev *n)
 		brain_lru_push(b, e);
 		b->nip++;
 	}
-	e->dev = n;
+	brain_ipent_dev(e, n);
 }
 
 static void brain_touch(struct brain *, struct brain_dev *, uint8_t,
@@ -363,10 +387,10 @@ brain_ip_give(struct brain *b, struct brain_ipent *e, uint64_t ts)
 {
 	struct brain_dev *w = e->want;
 
-	e->want = NULL;
+	brain_ipent_want(e, NULL);
 	if (w == NULL || (w->d.flags & DEV_F_ROUTER))
 		return NULL;
-	e->dev = w;
+	brain_ipent_dev(e, w);
 	if (!w->d.has_ip || (dev_ip_is4(&e->ip) && !dev_ip_is4(&w->d.ip))) {
 		if (dev_set_ip(&w->d, &e->ip)) {
 			w->d.unsaved = true;
@@ -381,9 +405,9 @@ brain_ip_disown(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct brain_ipent *e;
 
-	for (e = b->ip_lru; e != NULL; e = e->lru_next)
+	for (e = b->ip_lru; e != NULL && n->ip_dev_refs > 0; e = e->lru_next)
 		if (e->dev == n) {
-			e->dev = NULL;
+			brain_ipent_dev(e, NULL);
 			if (e->want != n)
 				(void)brain_ip_give(b, e, ts);
 		}
@@ -474,11 +498,12 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 		if (*pp == v)
 			*pp = v->mac_next;
 	}
-	for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+	for (e = b->ip_lru; e != NULL && v->ip_dev_refs + v->ip_want_refs >
+	    0; e = e->lru_next) {
 		if (e->dev == v)
-			e->dev = NULL;
+			brain_ipent_dev(e, NULL);
 		if (e->want == v)
-			e->want = NULL;
+			brain_ipent_want(e, NULL);
 	}
 	brain_forget(b, &v->d);
 	brain_policy_forget(b, v);
@@ -818,11 +843,12 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 	if (from->d.last_us > to->d.last_us)
 		to->d.last_us = from->d.last_us;
 	to->d.unsaved = true;
-	for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+	for (e = b->ip_lru; e != NULL && from->ip_dev_refs +
+	    from->ip_want_refs > 0; e = e->lru_next) {
 		if (e->dev == from)
-			e->dev = to;
+			brain_ipent_dev(e, to);
 		if (e->want == from)
-			e->want = NULL;
+			brain_ipent_want(e, NULL);
 	}
 	from->merged = true;
 	b->ngone++;		/* dropped at the end of the tick */
@@ -867,14 +893,14 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 	if (owner != NULL && owner != n && !(owner->d.flags & DEV_F_ROUTED)) {
 		/* Another MAC holds it: only DHCP moves it, or the holder
 		 * turning out to be a router that forwarded for it. */
-		brain_ip_entry(b, ip)->want = n;
+		brain_ipent_want(brain_ip_entry(b, ip), n);
 		return;
 	}
 	brain_ip_own(b, ip, n);
 	/* A host known by address behind a router: if this MAC turns out
 	 * to be that router, the address goes back to it. */
 	if (owner != NULL && owner != n)
-		brain_ip_entry(b, ip)->want = owner;
+		brain_ipent_want(brain_ip_entry(b, ip), owner);
 	/* The current address is the IPv4 one; IPv6 ones only when the
 	 * device has no other.  A flow does not move an address a DHCP
 	 * server gave: it may have started before the lease. */

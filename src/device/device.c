@@ -424,11 +424,22 @@ dev_ip_is_private(const struct dev_ip *ip)
 	    (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);	/* fe80::/10 */
 }
 
+/* "00:40:c1:00:00:01", as snprintf's %02x would write it (and cut as
+ * it would), without its cost: every record and key names a MAC. */
 const char *
 dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
 {
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	static const char hex[] = "0123456789abcdef";
+	char s[18];
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		s[i * 3] = hex[mac[i] >> 4];
+		s[i * 3 + 1] = hex[mac[i] & 0xf];
+		s[i * 3 + 2] = i < 5 ? ':' : '\0';
+	}
+	if (len > 0)
+		strlcpy(buf, s, len);
 	return buf;
 }
 

@@ -1753,3 +1753,324 @@ policy_write_yaml(FILE *fp, const struct pol_profile *p)
 	fprintf(fp, "    max-fan-out: %u\n", p->max_fanout);
 	fprintf(fp, "    fan-out-window: %u\n", p->fanout_window);
 }
+
+/*
+ * ---- the state's compact form ----
+ *
+ * What devices learned and did is saved for every device at every
+ * checkpoint and read again at every start; as YAML (the form above)
+ * reading a hospital's inventory was most of a continued run's start.
+ * The compact form is one line per item, fields split by one space:
+ *
+ *	wwpol 1				(POL_COMPACT_MAGIC, once)
+ *	p TARGET NAME MODE INTERNET CLEARTEXT MAX-FAN-OUT WINDOW
+ *	i ZONE CLASS PROTO PORT-LO PORT-HI APP	(initiate; a: accept)
+ *	s NAME				(hl7 send; r: hl7 receive)
+ *	u NAME				(dicom scu; v: scp; t: AE titles)
+ *	c NAME				(countries)
+ *
+ * TARGET is c (class), d (device), f (fingerprint) or l (learned);
+ * MODE e or o; INTERNET and CLEARTEXT 0 or 1.  A name is "-" when
+ * empty; its bytes outside '!'..'~', '%' and a lone "-" are written
+ * %XX.  Items belong to the "p" line above them.  Unlike the YAML it
+ * keeps every value as it was (any protocol number, any byte of an AE
+ * title), so what is read is what was written.
+ */
+
+static void
+pol_compact_name(FILE *fp, const char *s)
+{
+	const unsigned char *c;
+
+	fputc(' ', fp);
+	if (s[0] == '\0') {
+		fputc('-', fp);
+		return;
+	}
+	if (strcmp(s, "-") == 0) {
+		fputs("%2D", fp);
+		return;
+	}
+	for (c = (const unsigned char *)s; *c != '\0'; c++)
+		if (*c < '!' || *c > '~' || *c == '%')
+			fprintf(fp, "%%%02X", *c);
+		else
+			fputc(*c, fp);
+}
+
+static void
+pol_compact_names(FILE *fp, char tag, const struct pol_names *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		fputc(tag, fp);
+		pol_compact_name(fp, l->v[i]);
+		fputc('\n', fp);
+	}
+}
+
+static void
+pol_compact_list(FILE *fp, char tag, const struct pol_list *l)
+{
+	const struct pol_entry *e;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		e = &l->v[i];
+		fputc(tag, fp);
+		pol_compact_name(fp, e->zone);
+		pol_compact_name(fp, e->class);
+		fprintf(fp, " %u %u %u", e->proto, e->port_lo, e->port_hi);
+		pol_compact_name(fp, e->app);
+		fputc('\n', fp);
+	}
+}
+
+void
+policy_write_compact(FILE *fp, const struct pol_profile *p)
+{
+	static const char targets[] = "cdfl";
+
+	fputs("p ", fp);
+	fputc(p->target < 4 ? targets[p->target] : 'c', fp);
+	pol_compact_name(fp, p->name);
+	fprintf(fp, " %c %d %d %u %u\n", p->mode == POL_MODE_OBSERVE ? 'o' :
+	    'e', p->internet, p->cleartext_logins, p->max_fanout,
+	    p->fanout_window);
+	pol_compact_list(fp, 'i', &p->initiate);
+	pol_compact_list(fp, 'a', &p->accept);
+	pol_compact_names(fp, 's', &p->hl7_send);
+	pol_compact_names(fp, 'r', &p->hl7_receive);
+	pol_compact_names(fp, 'u', &p->dicom_scu);
+	pol_compact_names(fp, 'v', &p->dicom_scp);
+	pol_compact_names(fp, 't', &p->dicom_ae);
+	pol_compact_names(fp, 'c', &p->countries);
+}
+
+/* A line being read: its fields one after the other. */
+struct pol_cline {
+	const char	*p, *end;
+	bool		 bad;
+};
+
+static int
+pol_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The next field as a name (unescaped into out), or bad. */
+static void
+pol_cline_name(struct pol_cline *cl, char out[POL_NAME_MAX])
+{
+	size_t n = 0;
+	int hi, lo;
+
+	out[0] = '\0';
+	if (cl->bad || cl->p >= cl->end || *cl->p != ' ') {
+		cl->bad = true;
+		return;
+	}
+	cl->p++;
+	if (cl->p < cl->end && *cl->p == '-' && (cl->p + 1 == cl->end ||
+	    cl->p[1] == ' ')) {
+		cl->p++;
+		return;
+	}
+	while (cl->p < cl->end && *cl->p != ' ') {
+		char c = *cl->p++;
+
+		if (c == '%') {
+			if (cl->end - cl->p < 2 ||
+			    (hi = pol_hexval(cl->p[0])) < 0 ||
+			    (lo = pol_hexval(cl->p[1])) < 0 ||
+			    hi * 16 + lo == 0) {
+				cl->bad = true;
+				return;
+			}
+			c = (char)(hi * 16 + lo);
+			cl->p += 2;
+		}
+		if (n + 1 >= POL_NAME_MAX) {
+			cl->bad = true;
+			return;
+		}
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	if (n == 0)
+		cl->bad = true;
+}
+
+/* The next field as a number up to max, or bad. */
+static uint32_t
+pol_cline_uint(struct pol_cline *cl, uint32_t max)
+{
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (cl->bad || cl->p >= cl->end || *cl->p != ' ') {
+		cl->bad = true;
+		return 0;
+	}
+	cl->p++;
+	while (cl->p < cl->end && *cl->p >= '0' && *cl->p <= '9' && n < 10) {
+		v = v * 10 + (uint64_t)(*cl->p++ - '0');
+		n++;
+	}
+	if (n == 0 || v > max || (cl->p < cl->end && *cl->p != ' '))
+		cl->bad = true;
+	return (uint32_t)v;
+}
+
+/* The next field as one of the letters of set: its index, or bad. */
+static int
+pol_cline_letter(struct pol_cline *cl, const char *set)
+{
+	const char *c;
+
+	if (cl->bad || cl->end - cl->p < 2 || cl->p[0] != ' ' ||
+	    (cl->end - cl->p > 2 && cl->p[2] != ' ') || cl->p[1] == '\0' ||
+	    (c = strchr(set, cl->p[1])) == NULL) {
+		cl->bad = true;
+		return 0;
+	}
+	cl->p += 2;
+	return (int)(c - set);
+}
+
+static void
+pol_compact_profile_free(struct pol_profile *p)
+{
+	if (p != NULL) {
+		policy_profile_clear(p);
+		free(p);
+	}
+}
+
+int
+policy_load_compact(struct policy *pol, const char *name, const char *buf,
+    size_t len, FILE *err)
+{
+	const char *end = buf + len, *nl;
+	char s[POL_NAME_MAX];
+	struct pol_profile *p = NULL;
+	struct pol_cline cl;
+	struct pol_names *names;
+	struct pol_list *list;
+	struct pol_entry e;
+	size_t line = 1, mlen = strlen(POL_COMPACT_MAGIC);
+	const char *file = policy_intern(pol, name);
+
+	if (len < mlen || memcmp(buf, POL_COMPACT_MAGIC, mlen) != 0) {
+		if (err != NULL)
+			fprintf(err, "%s:1:1: not the compact form\n", name);
+		return 1;
+	}
+	for (buf += mlen; buf < end; buf = nl + 1) {
+		line++;
+		if ((nl = memchr(buf, '\n', (size_t)(end - buf))) == NULL)
+			goto bad;	/* every line ends */
+		cl.p = buf + 1;
+		cl.end = nl;
+		cl.bad = false;
+		names = NULL;
+		list = NULL;
+		switch (nl > buf ? *buf : '\0') {
+		case 'p':
+			if (p != NULL)
+				policy_add(pol, p);
+			p = xcalloc(1, sizeof(*p));
+			policy_profile_init(p, (enum pol_target)
+			    pol_cline_letter(&cl, "cdfl"), NULL);
+			pol_cline_name(&cl, p->name);
+			p->file = file;
+			p->line = (uint32_t)line;
+			if (!cl.bad && p->target == POL_T_DEVICE &&
+			    pol_mac(p->name, p->mac) == -1)
+				cl.bad = true;
+			p->mode = (uint8_t)pol_cline_letter(&cl, "eo");
+			p->internet = pol_cline_uint(&cl, 1) != 0;
+			p->cleartext_logins = pol_cline_uint(&cl, 1) != 0;
+			p->max_fanout = pol_cline_uint(&cl, UINT32_MAX);
+			p->fanout_window = pol_cline_uint(&cl, UINT32_MAX);
+			break;
+		case 'i':
+			list = p != NULL ? &p->initiate : NULL;
+			break;
+		case 'a':
+			list = p != NULL ? &p->accept : NULL;
+			break;
+		case 's':
+			names = p != NULL ? &p->hl7_send : NULL;
+			break;
+		case 'r':
+			names = p != NULL ? &p->hl7_receive : NULL;
+			break;
+		case 'u':
+			names = p != NULL ? &p->dicom_scu : NULL;
+			break;
+		case 'v':
+			names = p != NULL ? &p->dicom_scp : NULL;
+			break;
+		case 't':
+			names = p != NULL ? &p->dicom_ae : NULL;
+			break;
+		case 'c':
+			names = p != NULL ? &p->countries : NULL;
+			break;
+		default:
+			goto bad;
+		}
+		if (*buf != 'p' && p == NULL)
+			goto bad;
+		if (list != NULL) {
+			memset(&e, 0, sizeof(e));
+			pol_cline_name(&cl, e.zone);
+			pol_cline_name(&cl, e.class);
+			e.proto = (uint8_t)pol_cline_uint(&cl, 255);
+			e.port_lo = (uint16_t)pol_cline_uint(&cl, 65535);
+			e.port_hi = (uint16_t)pol_cline_uint(&cl, 65535);
+			pol_cline_name(&cl, e.app);
+			e.line = (uint32_t)line;
+			if (cl.bad || cl.p != cl.end ||
+			    list->n >= POL_MAX_ENTRIES)
+				goto bad;
+			pol_list_add(list, &e);
+		} else if (names != NULL) {
+			pol_cline_name(&cl, s);
+			if (cl.bad || cl.p != cl.end || s[0] == '\0' ||
+			    names->n >= POL_MAX_ENTRIES)
+				goto bad;
+			pol_names_add(names, s);
+		} else if (cl.bad || cl.p != cl.end || p->name[0] == '\0')
+			goto bad;
+	}
+	if (p != NULL)
+		policy_add(pol, p);
+	return 0;
+ bad:
+	if (err != NULL)
+		fprintf(err, "%s:%zu:1: bad line in the compact form\n", name,
+		    line);
+	pol_compact_profile_free(p);
+	return 1;
+}
+
+int
+policy_load_saved(struct policy *pol, const char *name, const char *buf,
+    size_t len, FILE *err)
+{
+	size_t mlen = strlen(POL_COMPACT_MAGIC);
+
+	if (len >= mlen && memcmp(buf, POL_COMPACT_MAGIC, mlen) == 0)
+		return policy_load_compact(pol, name, buf, len, err);
+	return policy_load_buffer(pol, name, buf, len, err);
+}

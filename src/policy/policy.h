@@ -235,6 +235,21 @@ void		 policy_entry_format(const struct pol_entry *, char *, size_t);
 /* Write a profile as YAML in the schema policy_load_buffer() reads. */
 void		 policy_write_yaml(FILE *, const struct pol_profile *);
 
+/*
+ * The state's compact form of a set of profiles (policy.c says the
+ * format): POL_COMPACT_MAGIC, then policy_write_compact() for each.
+ * policy_load_compact() adds the profiles of such a text, keeping
+ * every value as written; 0, or 1 with "name:line:col: ..." on err
+ * (may be NULL).  policy_load_saved() reads either form: the compact
+ * one, or the YAML older versions saved.
+ */
+#define POL_COMPACT_MAGIC	"wwpol 1\n"
+void		 policy_write_compact(FILE *, const struct pol_profile *);
+int		 policy_load_compact(struct policy *, const char *name,
+		    const char *buf, size_t len, FILE *err);
+int		 policy_load_saved(struct policy *, const char *name,
+		    const char *buf, size_t len, FILE *err);
+
 /* Names of the violation kinds, signatures and categories (events(7)). */
 const char	*policy_sid_signature(enum pol_sid);
 const char	*policy_sid_category(enum pol_sid);

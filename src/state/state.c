@@ -1710,6 +1710,57 @@ state_meta_get(struct state *s, const char *key, char *buf, size_t len)
 	return ret;
 }
 
+/*
+ * One query for every key under a prefix (a key range on the primary
+ * key, so only those rows are read): the brain reads what every device
+ * learned at start, and a query per key was most of that.
+ */
+int
+state_meta_each(struct state *s, const char *prefix,
+    int (*cb)(void *, const char *, const char *, size_t), void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	char hi[256];
+	size_t n = strlen(prefix);
+	int rc, ret = 0;
+
+	s->errmsg[0] = '\0';
+	if (s->empty)
+		return 0;
+	if (n == 0 || n >= sizeof(hi) || (unsigned char)prefix[n - 1] ==
+	    0xff) {
+		state_seterr(s, "meta: bad prefix");
+		return -1;
+	}
+	/* The keys from prefix up to, not including, its successor. */
+	memcpy(hi, prefix, n + 1);
+	hi[n - 1] = (char)((unsigned char)hi[n - 1] + 1);
+	if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta "
+	    "WHERE key >= ?1 AND key < ?2 ORDER BY key", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *k = sqlite3_column_text(st, 0);
+		const unsigned char *v = sqlite3_column_text(st, 1);
+
+		if (k == NULL || v == NULL)
+			continue;
+		if ((ret = cb(arg, (const char *)k, (const char *)v,
+		    (size_t)sqlite3_column_bytes(st, 1))) != 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int
 state_set_max_size(struct state *s, uint64_t bytes)
 {

@@ -134,6 +134,12 @@ int		 state_meta_get(struct state *, const char *key, char *buf,
 /* Delete one key, or every key that starts with prefix. */
 int		 state_meta_delete(struct state *, const char *key);
 int		 state_meta_delete_prefix(struct state *, const char *prefix);
+/* Every key that starts with prefix, in key order, with its value
+ * (len bytes), in one query: cb's non-zero return stops the walk and
+ * is returned; else 0, or -1 with the reason in state_errmsg(). */
+int		 state_meta_each(struct state *, const char *prefix,
+		    int (*cb)(void *arg, const char *key, const char *value,
+		    size_t len), void *arg);
 
 /* Cap the file at about this many bytes (0: no cap); a save that would
  * grow past it fails as a full disk does. */

@@ -23,7 +23,8 @@ tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
 	tests/bench/baseline-mem.sh tests/bench/siem-bench.sh \
-	tests/bench/churn.sh tests/bench/live-bench.sh
+	tests/bench/churn.sh tests/bench/live-bench.sh \
+	tests/bench/continued.sh
 
 BENCH_SIZE_MB = 300
 BENCH_FLOWS = 50000
@@ -104,10 +105,28 @@ bench-live: wardwatch$(EXEEXT)
 	    LIVE_ARGS='$(LIVE_ARGS)' LIVE_PCAP='$(LIVE_PCAP)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/live-bench.sh
 
+## A continued run (--state with a hospital's inventory) against the
+## same run on a fresh state and the bare loop.
+##   make bench-continued [BENCH_CONT_DEVICES=5000] [BENCH_CONT_BIG_MB=100]
+##                        [BENCH_CONT_SMALL_MB=20] [BENCH_COMPARE=binary]
+BENCH_CONT_DEVICES = 5000
+BENCH_CONT_BIG_MB = 100
+BENCH_CONT_SMALL_MB = 20
+
+bench-continued: wardwatch$(EXEEXT) tests/bench/barecount$(EXEEXT) \
+    tests/bench/runstat$(EXEEXT) pcaps/gen/pcapgen$(EXEEXT)
+	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	    BENCH_CONT_DEVICES='$(BENCH_CONT_DEVICES)' \
+	    BENCH_CONT_BIG_MB='$(BENCH_CONT_BIG_MB)' \
+	    BENCH_CONT_SMALL_MB='$(BENCH_CONT_SMALL_MB)' \
+	    BENCH_REPEAT='$(BENCH_REPEAT)' BENCH_COMPARE='$(BENCH_COMPARE)' \
+	    $(SHELL) $(top_srcdir)/tests/bench/continued.sh
+
 bench-clean:
 	rm -rf tests/bench/data
 
-.PHONY: bench bench-baseline bench-clean bench-siem bench-live
+.PHONY: bench bench-baseline bench-clean bench-siem bench-live \
+	bench-continued
 
 # Issue 14 item 8: RSS under a long churn of short flows (a report).
 #   make bench-churn [CHURN_FLOWS=10000000]

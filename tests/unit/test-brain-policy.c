@@ -30,6 +30,7 @@
 #include "policy/policy.h"
 #include "policy/zone.h"
 #include "sink-mock.h"
+#include "state/state.h"
 #include "util/events.h"
 #include "util/util.h"
 
@@ -499,6 +500,105 @@ test_learned_persists(void **state)
 	unlink(db);
 }
 
+/* The state's policy rows, each turned into what older versions
+ * wrote (YAML), or checked to be in the compact form. */
+struct rows {
+	char	 key[8][128];
+	char	*yaml[8];
+	size_t	 n, compact;
+};
+
+static int
+rows_cb(void *arg, const char *key, const char *value, size_t len)
+{
+	struct rows *r = arg;
+	struct policy *pol = brain_policy_new();
+	size_t i, n;
+	FILE *f;
+
+	assert_true(r->n < 8);
+	if (len >= strlen(POL_COMPACT_MAGIC) && memcmp(value,
+	    POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC)) == 0)
+		r->compact++;
+	assert_int_equal(policy_load_saved(pol, key, value, len, stderr), 0);
+	strlcpy(r->key[r->n], key, sizeof(r->key[r->n]));
+	assert_non_null(f = open_memstream(&r->yaml[r->n], &n));
+	fputs("profiles:\n", f);
+	for (i = 0; i < policy_count(pol); i++)
+		policy_write_yaml(f, policy_at(pol, i));
+	fclose(f);
+	r->n++;
+	policy_free(pol);
+	return 0;
+}
+
+/*
+ * A state written before the compact form (its sets as YAML) still
+ * loads: what the pump learned then is allowed now; the sets are
+ * written again in the compact form.
+ */
+static void
+test_learned_persists_yaml(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct rows r;
+	struct state *st;
+	struct fix *x;
+	char db[64];
+	size_t i;
+
+	(void)state;
+	learning_period = 3600;
+	x = fix_new(false, true);
+	learning_period = 0;
+	ward(x, &q);
+	flow(&q, 3 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51", 23,
+	    APP_TELNET);
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	assert_int_equal(brain_finish(x->b, 5 * SEC), 0);
+	strlcpy(db, x->db, sizeof(db));
+	fix_free(x);
+
+	/* The old form in place of the new. */
+	memset(&r, 0, sizeof(r));
+	assert_non_null(st = state_open(db, stderr));
+	assert_int_equal(state_meta_each(st, "policy.", rows_cb, &r), 0);
+	assert_true(r.n >= 2);
+	assert_int_equal(r.compact, r.n);
+	for (i = 0; i < r.n; i++) {
+		assert_non_null(strstr(r.yaml[i], "  - class: "));
+		assert_int_equal(state_meta_set(st, r.key[i], r.yaml[i]), 0);
+		free(r.yaml[i]);
+	}
+	state_close(st);
+
+	reuse_db = db;
+	x = fix_new(false, true);
+	reuse_db = NULL;
+	flow(&q, 6000 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    23, APP_TELNET);
+	flow(&q, 6001 * SEC, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    22, APP_SSH);
+	brain_sync(x->b, 0, 6002 * SEC, &q);
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"gid\":9200"), 1);
+	assert_non_null(line_with(&x->out, "\"gid\":9200", "tcp/22 ssh"));
+	assert_int_equal(brain_finish(x->b, 6003 * SEC), 0);
+	brain_queue_free(&q);
+	fix_free(x);
+
+	/* Written again, in the compact form. */
+	memset(&r, 0, sizeof(r));
+	assert_non_null(st = state_open(db, stderr));
+	assert_int_equal(state_meta_each(st, "policy.", rows_cb, &r), 0);
+	assert_true(r.n >= 2);
+	assert_int_equal(r.compact, r.n);
+	for (i = 0; i < r.n; i++)
+		free(r.yaml[i]);
+	state_close(st);
+	unlink(db);
+}
+
 /* HL7 and DICOM activity, logins: judged for the actor and its peer. */
 static void
 test_activity(void **state)
@@ -624,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_learning),
 		cmocka_unit_test(test_learning_run_end),
 		cmocka_unit_test(test_learned_persists),
+		cmocka_unit_test(test_learned_persists_yaml),
 		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_suggest),
 	};

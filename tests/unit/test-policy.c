@@ -566,6 +566,187 @@ test_write_roundtrip(void **state)
 	policy_free(p);
 }
 
+/* A set as the state kept it before the compact form (0.x: YAML). */
+static const char f_yaml_state[] =
+    "profiles:\n"
+    "  - class: infusion-pump\n"
+    "    mode: enforce\n"
+    "    initiate:\n"
+    "      - { class: pacs, proto: tcp, port: 443, app: tls }\n"
+    "      - { zone: multicast, proto: udp, port: 67, app: dhcp }\n"
+    "    accept: []\n"
+    "    hl7:\n"
+    "      send: []\n"
+    "      receive: []\n"
+    "    dicom:\n"
+    "      scu: []\n"
+    "      scp: []\n"
+    "      ae-titles: []\n"
+    "    internet: deny\n"
+    "    cleartext-logins: forbid\n"
+    "    max-fan-out: 2\n"
+    "    fan-out-window: 600\n";
+
+static void
+names_eq(const struct pol_names *a, const struct pol_names *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++)
+		assert_string_equal(a->v[i], b->v[i]);
+}
+
+static void
+list_eq(const struct pol_list *a, const struct pol_list *b)
+{
+	size_t i;
+
+	assert_int_equal(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		assert_string_equal(a->v[i].zone, b->v[i].zone);
+		assert_string_equal(a->v[i].class, b->v[i].class);
+		assert_string_equal(a->v[i].app, b->v[i].app);
+		assert_int_equal(a->v[i].proto, b->v[i].proto);
+		assert_int_equal(a->v[i].port_lo, b->v[i].port_lo);
+		assert_int_equal(a->v[i].port_hi, b->v[i].port_hi);
+	}
+}
+
+static char *
+compact_of(const struct pol_profile *v, size_t n, size_t *len)
+{
+	char *buf;
+	size_t i;
+	FILE *f;
+
+	assert_non_null(f = open_memstream(&buf, len));
+	fputs(POL_COMPACT_MAGIC, f);
+	for (i = 0; i < n; i++)
+		policy_write_compact(f, &v[i]);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The state's compact form keeps every value as it was, names with
+ * spaces, '%', '-' and bytes the YAML form refused included, and
+ * writing what was read gives the same text; a damaged text is an
+ * error, not a partial set; the YAML of older versions still reads.
+ */
+static void
+test_compact_roundtrip(void **state)
+{
+	struct pol_flow flows[] = {
+		{ true, "local", "pacs", 6, 104, "dicom", NULL },
+		{ true, "multicast", NULL, 17, 67, "dhcp", NULL },
+		{ false, "biomed", NULL, 1, 0, NULL, NULL },
+		{ true, "internet", NULL, 6, 443, "tls", "US" },
+		{ false, "local", "unknown", 58, 0, NULL, NULL },
+		{ true, "odd zone%", NULL, 17, 65535, "-", NULL },
+	};
+	static const char *const bad[] = {
+		"p c pump e 0 0 0 600\n",		/* no magic */
+		POL_COMPACT_MAGIC "i - - 6 1 1 -\n",	/* item first */
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600",	/* no \n */
+		POL_COMPACT_MAGIC "p c pump e 0 0 0\n",
+		POL_COMPACT_MAGIC "p c pump x 0 0 0 600\n",
+		POL_COMPACT_MAGIC "p c pump e 2 0 0 600\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600 7\n",
+		POL_COMPACT_MAGIC "p d 00:11 e 0 0 0 600\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ni - - 6 1 70000 -\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ni - - 6 1 1\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ns %4\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ns a%00b\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ns \n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\nz x\n",
+		POL_COMPACT_MAGIC "p c pump e 0 0 0 600\ns "
+		    "0123456789012345678901234567890123456789012345678901234567890"
+		    "123\n",
+	};
+	struct pol_profile rec[2];
+	struct policy *p = pol_new();
+	const struct pol_profile *pr;
+	char *buf, *again;
+	size_t len, len2, i, k;
+
+	(void)state;
+	policy_profile_init(&rec[0], POL_T_CLASS, "infusion-pump");
+	policy_profile_init(&rec[1], POL_T_DEVICE, "00:11:22:33:44:55");
+	for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+		assert_true(policy_learn_flow(&rec[0], &flows[i]));
+	policy_learn_country(&rec[0], "US");
+	assert_true(policy_learn_hl7(&rec[0], true, "ORU^R01"));
+	assert_true(policy_learn_hl7(&rec[0], false, "ADT^A01"));
+	assert_true(policy_learn_dicom(&rec[0], true, "C-STORE", "PACS 1%"));
+	assert_true(policy_learn_dicom(&rec[0], false, "C-FIND", "\x01-"));
+	assert_true(policy_learn_dicom(&rec[0], false, NULL, "-"));
+	rec[0].cleartext_logins = true;
+	rec[0].fanout_window = 86400;
+	policy_learn_fanout(&rec[0], 4000000000u);
+	rec[1].mode = POL_MODE_OBSERVE;
+	assert_true(policy_learn_flow(&rec[1], &flows[0]));
+	buf = compact_of(rec, 2, &len);
+	if (policy_load_compact(p, "state", buf, len, stderr) != 0)
+		fail_msg("%s", buf);
+	assert_int_equal(policy_count(p), 2);
+	for (k = 0; k < 2; k++) {
+		pr = policy_at(p, k);
+		assert_int_equal(pr->target, rec[k].target);
+		assert_string_equal(pr->name, rec[k].name);
+		assert_int_equal(pr->mode, rec[k].mode);
+		assert_int_equal(pr->internet, rec[k].internet);
+		assert_int_equal(pr->cleartext_logins,
+		    rec[k].cleartext_logins);
+		assert_int_equal(pr->max_fanout, rec[k].max_fanout);
+		assert_int_equal(pr->fanout_window, rec[k].fanout_window);
+		list_eq(&pr->initiate, &rec[k].initiate);
+		list_eq(&pr->accept, &rec[k].accept);
+		names_eq(&pr->hl7_send, &rec[k].hl7_send);
+		names_eq(&pr->hl7_receive, &rec[k].hl7_receive);
+		names_eq(&pr->dicom_scu, &rec[k].dicom_scu);
+		names_eq(&pr->dicom_scp, &rec[k].dicom_scp);
+		names_eq(&pr->dicom_ae, &rec[k].dicom_ae);
+		names_eq(&pr->countries, &rec[k].countries);
+	}
+	assert_memory_equal(policy_at(p, 1)->mac,
+	    ((const uint8_t[6]){ 0, 0x11, 0x22, 0x33, 0x44, 0x55 }), 6);
+	/* Read and written again: the same text. */
+	again = compact_of(policy_at(p, 0), 1, &len2);
+	assert_true(len2 < len);
+	assert_memory_equal(again, buf, len2);
+	free(again);
+	/* Every truncation is an error or a shorter set, never a crash. */
+	for (i = 0; i < len; i++) {
+		struct policy *t = pol_new();
+
+		(void)policy_load_compact(t, "state", buf, i, NULL);
+		policy_free(t);
+	}
+	free(buf);
+	policy_free(p);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = pol_new();
+		if (policy_load_compact(p, "state", bad[i], strlen(bad[i]),
+		    NULL) != 1)
+			fail_msg("read: %s", bad[i]);
+		policy_free(p);
+	}
+	/* The YAML of older versions, through the same door. */
+	p = pol_new();
+	assert_int_equal(policy_load_saved(p, "state", f_yaml_state,
+	    strlen(f_yaml_state), stderr), 0);
+	assert_int_equal(policy_count(p), 1);
+	pr = policy_at(p, 0);
+	assert_string_equal(pr->name, "infusion-pump");
+	assert_int_equal(pr->initiate.n, 2);
+	assert_string_equal(pr->initiate.v[1].zone, "multicast");
+	assert_int_equal(pr->max_fanout, 2);
+	policy_free(p);
+	for (k = 0; k < 2; k++)
+		policy_profile_clear(&rec[k]);
+}
+
 int
 main(void)
 {
@@ -582,6 +763,7 @@ main(void)
 		cmocka_unit_test(test_judge_apps),
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_write_roundtrip),
+		cmocka_unit_test(test_compact_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
