@@ -57,3 +57,7 @@ deb-check: deb
 # The offline assessment (wardwatch report).
 TESTS += tests/report.sh tests/findings.sh
 EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
+
+# The communication map (inventory --peers, peers in records, caps).
+TESTS += tests/peers.sh
+EXTRA_DIST += tests/peers.sh
