@@ -203,6 +203,21 @@ make_router(struct brain_queue *q, uint64_t ts, uint16_t vlan,
 	}
 }
 
+/*
+ * A device record's "peers" (brain-peers.c) names other devices by
+ * MAC: cut it from a line, so that a search for a device's MAC finds
+ * that device's record, not a record that lists it as a peer.
+ */
+static void
+cut_peers(char *line)
+{
+	char *s = strstr(line, ",\"peers\":["), *e;
+
+	if (s == NULL || (e = strchr(s, ']')) == NULL)
+		return;
+	memmove(s, e + 1, strlen(e + 1) + 1);
+}
+
 /* The record line with all the needles, or NULL. */
 static const char *
 find_line(const struct out *o, const char *a, const char *b, const char *c)
@@ -220,6 +235,7 @@ find_line(const struct out *o, const char *a, const char *b, const char *c)
 			n = sizeof(line) - 1;
 		memcpy(line, p, n);
 		line[n] = '\0';
+		cut_peers(line);
 		if ((a == NULL || strstr(line, a)) &&
 		    (b == NULL || strstr(line, b)) &&
 		    (c == NULL || strstr(line, c)))
