@@ -678,6 +678,12 @@ static const char *const inv_peers_csv_head[] = {
 };
 
 static int
+inv_peer_cmp(const void *a, const void *b)
+{
+	return peers_cmp(a, b);
+}
+
+static int
 inv_peers_cb(void *arg, uint64_t id, const char *zone, struct peer_tab *t)
 {
 	struct inv_peers *p = arg;
@@ -701,8 +707,11 @@ inv_peers_cb(void *arg, uint64_t id, const char *zone, struct peer_tab *t)
 	x = &p->v[lo];
 	if (inv->class != NULL && strcasecmp(x->cls, inv->class) != 0)
 		return 0;
+	/* The table is ours: sorted in place, most bytes first. */
+	qsort(t->v, t->n, sizeof(*t->v), inv_peer_cmp);
 	idx = xcalloc(t->n, sizeof(*idx));
-	n = peers_top(t, idx, t->n);
+	for (n = 0; n < t->n; n++)
+		idx[n] = n;
 	if (x->routed)
 		strlcpy(mac, "", sizeof(mac));
 	else
@@ -779,11 +788,15 @@ inv_peers_cb(void *arg, uint64_t id, const char *zone, struct peer_tab *t)
 		}
 		jsonw_arr_close(&inv->jw);
 		jsonw_obj_close(&inv->jw);
-		if (jsonw_ok(&inv->jw)) {
-			t_len = jsonw_text(&inv->jw, &len);
-			fwrite(t_len, 1, len, inv->out);
-			putc('\n', inv->out);
+		if (!jsonw_ok(&inv->jw)) {
+			fprintf(stderr, "wardwatch inventory: device %llu: "
+			    "record too large\n", (unsigned long long)id);
+			free(idx);
+			return -1;
 		}
+		t_len = jsonw_text(&inv->jw, &len);
+		fwrite(t_len, 1, len, inv->out);
+		putc('\n', inv->out);
 		break;
 	case INV_CSV:
 		for (k = 0; k < n; k++) {
@@ -950,8 +963,11 @@ inventory_main(int argc, char **argv)
 		return INV_EXIT_RUNTIME;
 	}
 
+	/* A device's whole map is one line: up to PEERS_MAX_MAX entries
+	 * of a few hundred bytes each. */
 	if (inv.fmt == INV_JSON)
-		jsonw_init(&inv.jw, JSONW_DEFAULT_CAP);
+		jsonw_init(&inv.jw, peers ? 4 * JSONW_DEFAULT_CAP :
+		    JSONW_DEFAULT_CAP);
 	if (peers) {
 		if ((r = inv_peers(&inv, st)) != 0) {
 			if (state_errmsg(st)[0] != '\0')
