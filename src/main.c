@@ -76,6 +76,7 @@ usage(FILE *fp)
 "                 [--pidfile file] [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
 "       wardwatch inventory --state db [--json | --csv] [--class name]\n"
+"                           [--peers]\n"
 "       wardwatch baseline show | reset --state db [--device mac]\n"
 "       wardwatch policy suggest --state db [--device mac | --class name]\n"
 "       wardwatch verify --key-file key | -c config file ...\n"

@@ -79,3 +79,7 @@ EXTRA_DIST += tests/relp-errors.sh
 # device's out; a wider fan-out alone is saved.
 TESTS += tests/policy-save.sh
 EXTRA_DIST += tests/policy-save.sh
+
+# The communication map (inventory --peers, peers in records, caps).
+TESTS += tests/peers.sh
+EXTRA_DIST += tests/peers.sh

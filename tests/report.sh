@@ -99,7 +99,11 @@ want = ("mac vlan ip class vendor model software serial hostname "
 assert list(rows[0].keys()) == want, rows[0].keys()
 assert len(rows) == 25, len(rows)
 assert all(0 <= int(r["risk"]) <= 100 for r in rows)
-assert any(r["roles"] for r in rows) and any(int(r["peers"]) for r in rows)
+assert any(r["roles"] for r in rows)
+# The peers column: the top peers with service and volume.
+pacs = [r for r in rows if r["ip"] == "10.30.0.40"][0]
+assert "accepted tcp/104 dicom 88:4b:39:1c:70:11 10.30.0.11 (1 flows, " \
+    in pacs["peers"], pacs["peers"]
 ' "$tmp/ward/inv.csv"
 
 check "device snapshot records carry the report's risk and reasons" python3 -c '
@@ -203,7 +207,8 @@ assert "\\<script\\>" in m and "\\|x" in m
 assert "\x27=HYPERLINK" in c and "\"=HYPERLINK" not in c
 ' "$tmp/evil.html" "$tmp/evil.md" "$tmp/evil.csv"
 
-# 10,000 devices in three VLANs, each with peers: the map aggregates.
+# 10,000 devices in three VLANs and zones, each with peers: the map
+# aggregates by zone, the matrices sum flows and bytes.
 # The schema of a real run, then the devices.
 "$WW" -r "$top_srcdir/pcaps/tcp-basic.pcap" -l "$tmp/big" --test-mode \
     >/dev/null 2>&1
@@ -211,7 +216,8 @@ python3 - "$tmp/big/wardwatch.db" <<'EOF'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 for t in ("baseline_items", "baselines", "device_alerts", "device_evidence",
-          "device_ips", "device_claims", "device_values", "devices"):
+          "device_ips", "device_claims", "device_values", "device_peers",
+          "device_comm", "devices"):
     c.execute("DELETE FROM " + t)
 cls = ["infusion-pump", "patient-monitor", "printer", "server"]
 for i in range(10000):
@@ -227,12 +233,22 @@ for i in range(10000):
               "learn_until_us, hours_active, hours_covered, fan_peers, "
               "fan_ports, volume) VALUES (?, 'learning', 1, 2, 0, 0, 0, 0, "
               "'')", (i + 1,))
+    zone = {20: "icu", 30: "imaging", 40: "office"}
+    c.execute("INSERT INTO device_comm (device_id, zone) VALUES (?, ?)",
+              (i + 1, zone[vlan]))
     for k in (1, 7):
         j = (i + k) % 10000
         c.execute("INSERT INTO baseline_items (device_id, kind, key, count, "
                   "first_us, last_us) VALUES (?, 'peer', ?, 1, 1, 2)",
                   (i + 1, "mac:02:00:00:%02x:%02x:%02x" %
                    (j >> 16, (j >> 8) & 255, j & 255)))
+        c.execute("INSERT INTO device_peers (device_id, peer, direction, "
+                  "proto, port, app, peer_zone, peer_vlan, flows, packets, "
+                  "bytes, first_us, last_us) VALUES (?, ?, 'initiated', 6, "
+                  "2575, 'hl7', ?, ?, 2, 10, 1000, 1, 2)",
+                  (i + 1, "mac:02:00:00:%02x:%02x:%02x" %
+                   (j >> 16, (j >> 8) & 255, j & 255),
+                   zone[20 + (j % 3) * 10], 20 + (j % 3) * 10))
 c.commit()
 EOF
 start=$(date +%s)
@@ -241,14 +257,20 @@ start=$(date +%s)
 rc=$?
 end=$(date +%s)
 echo "# 10,000 devices: report in $((end - start)) s, $(wc -c <"$tmp/big/r.html") bytes"
-check "10,000 devices: a report, with the map by zone (VLAN) only" \
+check "10,000 devices: a report, the map by zone only, the matrices summed" \
     python3 -c '
 import sys
 h = open(sys.argv[1], encoding="utf-8").read()
 assert sys.argv[2] == "0", "exit status " + sys.argv[2]
 svg = h[h.index("<svg"):h.index("</svg>")]
 assert svg.count("<circle") == 0 and svg.count("<rect") == 3, svg[:300]
-assert "VLAN 40 (3333 devices)" in svg
+assert "zone office (3333 devices)" in svg
+# Zone icu (i % 3 == 0) reaches imaging at i + 1 and i + 7 (but for
+# the last few, whose peers wrap around to device 0, in icu).
+assert "<tr><td>icu</td><td>imaging</td><td class=\"n\">6664</td><td " \
+    "class=\"n\">13328</td><td class=\"n\">6664000</td></tr>" in h
+assert "<tr><td>icu</td><td>icu</td><td class=\"n\">4</td>" in h
+assert "<tr><td>20</td><td>30</td><td class=\"n\">6664</td>" in h
 assert h.count("class=\"dev\"") == 10000
 ' "$tmp/big/r.html" "$rc"
 

@@ -431,6 +431,12 @@ baseline_main(int argc, char **argv)
 				    state_errmsg(st));
 				status = BLC_EXIT_RUNTIME;
 			}
+		/* And what it talked to (the communication map). */
+		for (i = 0; i < c.n; i++)
+			ids[i] = c.v[i].d.id;
+		if (status == 0 && state_reset_peers(st, device != NULL ?
+		    ids : NULL, c.n, stderr) != 0)
+			status = BLC_EXIT_RUNTIME;
 		if (status == 0)
 			printf("wardwatch baseline: %zu baseline%s reset; "
 			    "%s learn%s again from %s next traffic\n", n,

@@ -54,6 +54,7 @@ struct brain_dev {
 	struct bl_dev	*bl;		/* baseline (brain-baseline.c) */
 	struct bh_dev	*bh;		/* behaviour windows */
 	struct pol_dev	*pol;		/* brain-policy.c; NULL: nothing yet */
+	struct pe_dev	*pe;		/* brain-peers.c; NULL: no peers yet */
 	/* Alerts naming it since the last save, per signature (added to
 	 * the state's counts at the save; wardwatch report). */
 	struct state_alert *alerts;

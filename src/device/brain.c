@@ -30,6 +30,8 @@
 #include "device/brain.h"
 #include "device/brain-baseline.h"
 #include "device/brain-int.h"
+#include "device/brain-peers.h"
+#include "device/peers.h"
 #include "device/claims.h"
 #include "device/fpdb.h"
 #include "device/oui.h"
@@ -69,6 +71,7 @@ brain_config_defaults(struct brain_config *c)
 	c->oui_dir = xstrdup(OUI_DEFAULT_DIR);
 	c->state_file = xstrdup(BRAIN_STATE_AUTO);
 	c->max_devices = BRAIN_DEFAULT_MAX_DEVICES;
+	c->max_peers = PEERS_DEFAULT_MAX;
 	c->save_interval = BRAIN_DEFAULT_SAVE_INTERVAL;
 	c->snapshot_interval = BRAIN_DEFAULT_SNAPSHOT_INTERVAL;
 	c->queue_max = BRAIN_DEFAULT_QUEUE_MAX;
@@ -850,6 +853,7 @@ brain_merge(struct brain *b, struct brain_dev *from, struct brain_dev *to,
 		if (e->want == from)
 			brain_ipent_want(e, NULL);
 	}
+	brain_peers_merge(b, to, from);
 	from->merged = true;
 	b->ngone++;		/* dropped at the end of the tick */
 	ctr_inc(b->ctr, CTR_DEV_MERGED);
@@ -1199,6 +1203,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}
 	brain_bl_flow(b, ev, c, s);
+	brain_peers_flow(b, ev, c, s);
 	/* After the baselines: whether a device learns is theirs. */
 	brain_policy_flow(b, ev, c, s);
 }
@@ -1989,6 +1994,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |
 	    (b->cfg.slim_records ? DEV_JSON_SLIM : 0));
 	brain_bl_record(jw, n);
+	brain_peers_record(b, jw, n);
 	brain_policy_dev_json(b, jw, n);
 	if (strcmp(event, "snapshot") == 0)
 		brain_risk_json(b, jw, n);
@@ -2175,6 +2181,7 @@ brain_settle(struct brain *b)
 		}
 		brain_bl_dev_free(n);
 		brain_policy_dev_free(n);
+		brain_peers_dev_free(n);
 		free(n->alerts);
 		dev_free(&n->d);
 		free(n);
@@ -2268,6 +2275,7 @@ brain_save(struct brain *b)
 	free(v);
 	free(bls);
 	free(nv);
+	brain_peers_save(b);
 	brain_save_alerts(b);
 	brain_policy_save(b);
 	brain_net_save(b);
@@ -2802,7 +2810,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 		brain_policy_load(b);
 		brain_net_load(b);
 	}
-	if (brain_bl_load(b) != 0) {
+	if (brain_bl_load(b) != 0 || brain_peers_load(b) != 0) {
 		if (err != NULL)
 			fprintf(err, "%s\n", state_errmsg(b->state));
 		brain_free(b);
@@ -3086,6 +3094,7 @@ brain_free(struct brain *b)
 	for (i = 0; i < b->ndevs; i++) {
 		brain_bl_dev_free(b->devs[i]);
 		brain_policy_dev_free(b->devs[i]);
+		brain_peers_dev_free(b->devs[i]);
 		free(b->devs[i]->alerts);
 		dev_free(&b->devs[i]->d);
 		free(b->devs[i]);

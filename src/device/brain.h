@@ -74,6 +74,7 @@ struct brain_config {
 	char		*oui_dir;	/* registry directory */
 	char		*state_file;	/* or BRAIN_STATE_AUTO: by mode */
 	uint32_t	 max_devices;
+	uint32_t	 max_peers;	/* per device (device/peers.h) */
 	uint32_t	 save_interval;	/* seconds; 0: only at the end */
 	uint32_t	 snapshot_interval;	/* seconds; 0: only at the end */
 	uint32_t	 queue_max;	/* events waiting for the brain */

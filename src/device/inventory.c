@@ -30,6 +30,7 @@
 #include "device/device.h"
 #include "device/fpdb.h"
 #include "device/inventory.h"
+#include "device/peers.h"
 #include "output/jsonw.h"
 #include "report/report.h"
 #include "state/state.h"
@@ -132,11 +133,15 @@ inventory_usage(FILE *fp)
 
 	fprintf(fp,
 "usage: wardwatch inventory --state db [--json | --csv] [--class name]\n"
+"                           [--peers]\n"
 "\n"
 "  --state db       the state database the sensor keeps\n"
 "  --json           one JSON object per device and line\n"
 "  --csv            comma-separated values (RFC 4180) with a header\n"
 "  --class name     only devices of this class (\"unknown\": no class)\n"
+"  --peers          each device's peers instead: direction, service,\n"
+"                   application, flows and bytes (the communication\n"
+"                   map; --csv: one row per peer entry)\n"
 "  --help           print this help and exit\n"
 "\n"
 "classes:");
@@ -575,6 +580,301 @@ inv_free(struct inventory *inv)
 	jsonw_free(&inv->jw);
 }
 
+/* ---- --peers: the communication map ---- */
+
+struct inv_pdev {
+	uint64_t	 id;
+	uint8_t		 mac[6];
+	bool		 routed, has_ip;
+	uint16_t	 vlan;
+	struct dev_ip	 ip;
+	char		 cls[DEV_VALUE_MAX];
+};
+
+struct inv_peers {
+	struct inventory *inv;
+	struct inv_pdev	*v;		/* by id */
+	size_t		 n, cap;
+	size_t		*bymac;		/* indexes, by MAC */
+	uint64_t	 entries;
+};
+
+static int
+inv_pdev_cb(void *arg, const struct device *d)
+{
+	struct inv_peers *p = arg;
+	struct inv_pdev *x;
+	const char *c;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	}
+	x = &p->v[p->n++];
+	memset(x, 0, sizeof(*x));
+	x->id = d->id;
+	memcpy(x->mac, d->mac, 6);
+	x->routed = (d->flags & DEV_F_ROUTED) != 0;
+	x->has_ip = d->has_ip;
+	x->ip = d->ip;
+	x->vlan = d->vlan;
+	c = inv_value(d, DEV_A_CLASS);
+	strlcpy(x->cls, c != NULL ? c : "unknown", sizeof(x->cls));
+	return 0;
+}
+
+static const struct inv_peers *inv_peers_ctx;	/* qsort has none */
+
+static int
+inv_bymac_cmp(const void *a, const void *b)
+{
+	const struct inv_pdev *x = &inv_peers_ctx->v[*(const size_t *)a];
+	const struct inv_pdev *y = &inv_peers_ctx->v[*(const size_t *)b];
+	int c;
+
+	if ((c = memcmp(x->mac, y->mac, 6)) != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The address of the device a "mac:" peer names (the first by id). */
+static const char *
+inv_peer_ip(const struct inv_peers *p, const char *key, char *buf,
+    size_t len)
+{
+	unsigned v[6];
+	uint8_t mac[6];
+	size_t lo = 0, hi = p->n, mid;
+	int k;
+
+	buf[0] = '\0';
+	if (strncmp(key, "ip:", 3) == 0) {
+		strlcpy(buf, key + 3, len);
+		return buf;
+	}
+	if (strncmp(key, "mac:", 4) != 0 || sscanf(key + 4,
+	    "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3], &v[4],
+	    &v[5]) != 6)
+		return buf;
+	for (k = 0; k < 6; k++)
+		mac[k] = (uint8_t)v[k];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(p->v[p->bymac[mid]].mac, mac, 6) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->n && memcmp(p->v[p->bymac[lo]].mac, mac, 6) == 0 &&
+	    p->v[p->bymac[lo]].has_ip)
+		dev_ip_format(&p->v[p->bymac[lo]].ip, buf, len);
+	return buf;
+}
+
+static const char *const inv_peers_csv_head[] = {
+	"mac", "vlan", "ip", "class", "zone", "peer", "peer_ip", "peer_zone",
+	"peer_vlan", "direction", "service", "app_proto", "flows", "packets",
+	"bytes", "first_seen", "last_seen",
+};
+
+static int
+inv_peer_cmp(const void *a, const void *b)
+{
+	return peers_cmp(a, b);
+}
+
+static int
+inv_peers_cb(void *arg, uint64_t id, const char *zone, struct peer_tab *t)
+{
+	struct inv_peers *p = arg;
+	struct inventory *inv = p->inv;
+	const struct inv_pdev *x;
+	const struct peer_ent *e;
+	size_t lo = 0, hi = p->n, mid, *idx, k, n;
+	char mac[24], ip[64], pip[64], svc[32], num[32], ts[UTIL_TSBUF];
+	const char *t_len;
+	size_t len;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == p->n || p->v[lo].id != id || t->n == 0)
+		return 0;
+	x = &p->v[lo];
+	if (inv->class != NULL && strcasecmp(x->cls, inv->class) != 0)
+		return 0;
+	/* The table is ours: sorted in place, most bytes first. */
+	qsort(t->v, t->n, sizeof(*t->v), inv_peer_cmp);
+	idx = xcalloc(t->n, sizeof(*idx));
+	for (n = 0; n < t->n; n++)
+		idx[n] = n;
+	if (x->routed)
+		strlcpy(mac, "", sizeof(mac));
+	else
+		dev_mac_format(x->mac, mac, sizeof(mac));
+	if (x->has_ip)
+		dev_ip_format(&x->ip, ip, sizeof(ip));
+	else
+		ip[0] = '\0';
+	switch (inv->fmt) {
+	case INV_TABLE:
+		fprintf(inv->out, "%s%s%s vlan %u %s, zone %s: %u peer "
+		    "entr%s", mac, mac[0] != '\0' && ip[0] != '\0' ? " " : "",
+		    ip, x->vlan, x->cls, zone[0] != '\0' ? zone : "?", t->n,
+		    t->n == 1 ? "y" : "ies");
+		if (t->dropped > 0)
+			fprintf(inv->out, " (%llu more not kept)",
+			    (unsigned long long)t->dropped);
+		putc('\n', inv->out);
+		for (k = 0; k < n; k++) {
+			e = &t->v[idx[k]];
+			inv_peer_ip(p, e->peer, pip, sizeof(pip));
+			fprintf(inv->out, "  %-9s %-15s %-8s %s%s%s%s, zone "
+			    "%s: %llu flow%s, %llu bytes\n",
+			    peers_dir_name(e->dir), peers_service(e, svc,
+			    sizeof(svc)), e->app[0] != '\0' ? e->app : "-",
+			    e->peer, pip[0] != '\0' && e->peer[0] != 'i' ?
+			    " (" : "", e->peer[0] != 'i' ? pip : "",
+			    pip[0] != '\0' && e->peer[0] != 'i' ? ")" : "",
+			    e->zone[0] != '\0' ? e->zone : "?",
+			    (unsigned long long)e->flows, e->flows == 1 ? "" :
+			    "s", (unsigned long long)e->bytes);
+		}
+		break;
+	case INV_JSON:
+		jsonw_reset(&inv->jw);
+		jsonw_obj_open(&inv->jw);
+		if (mac[0] != '\0')
+			jsonw_kv_str(&inv->jw, "mac", mac);
+		jsonw_kv_uint(&inv->jw, "vlan", x->vlan);
+		if (ip[0] != '\0')
+			jsonw_kv_str(&inv->jw, "ip", ip);
+		jsonw_kv_str(&inv->jw, "class", x->cls);
+		jsonw_kv_str(&inv->jw, "zone", zone);
+		jsonw_kv_uint(&inv->jw, "peers_dropped", t->dropped);
+		jsonw_key(&inv->jw, "peers");
+		jsonw_arr_open(&inv->jw);
+		for (k = 0; k < n; k++) {
+			e = &t->v[idx[k]];
+			jsonw_obj_open(&inv->jw);
+			jsonw_kv_str(&inv->jw, "peer", e->peer);
+			if (inv_peer_ip(p, e->peer, pip, sizeof(pip))[0] !=
+			    '\0')
+				jsonw_kv_str(&inv->jw, "peer_ip", pip);
+			jsonw_kv_str(&inv->jw, "zone", e->zone);
+			if (e->vlan >= 0)
+				jsonw_kv_uint(&inv->jw, "vlan",
+				    (uint64_t)e->vlan);
+			jsonw_kv_str(&inv->jw, "direction",
+			    peers_dir_name(e->dir));
+			jsonw_kv_str(&inv->jw, "service", peers_service(e,
+			    svc, sizeof(svc)));
+			jsonw_kv_uint(&inv->jw, "proto", e->proto);
+			jsonw_kv_uint(&inv->jw, "port", e->port);
+			if (e->app[0] != '\0')
+				jsonw_kv_str(&inv->jw, "app_proto", e->app);
+			jsonw_kv_uint(&inv->jw, "flows", e->flows);
+			jsonw_kv_uint(&inv->jw, "packets", e->packets);
+			jsonw_kv_uint(&inv->jw, "bytes", e->bytes);
+			util_format_ts(e->first_us, false, ts);
+			jsonw_kv_str(&inv->jw, "first_seen", ts);
+			util_format_ts(e->last_us, false, ts);
+			jsonw_kv_str(&inv->jw, "last_seen", ts);
+			jsonw_obj_close(&inv->jw);
+		}
+		jsonw_arr_close(&inv->jw);
+		jsonw_obj_close(&inv->jw);
+		if (!jsonw_ok(&inv->jw)) {
+			fprintf(stderr, "wardwatch inventory: device %llu: "
+			    "record too large\n", (unsigned long long)id);
+			free(idx);
+			return -1;
+		}
+		t_len = jsonw_text(&inv->jw, &len);
+		fwrite(t_len, 1, len, inv->out);
+		putc('\n', inv->out);
+		break;
+	case INV_CSV:
+		for (k = 0; k < n; k++) {
+			e = &t->v[idx[k]];
+			inv_csv_field(inv->out, mac, false, false);
+			snprintf(num, sizeof(num), "%u", x->vlan);
+			inv_csv_field(inv->out, num, false, false);
+			inv_csv_field(inv->out, ip, false, false);
+			inv_csv_field(inv->out, x->cls, true, false);
+			inv_csv_field(inv->out, zone, true, false);
+			inv_csv_field(inv->out, e->peer, true, false);
+			inv_csv_field(inv->out, inv_peer_ip(p, e->peer, pip,
+			    sizeof(pip)), false, false);
+			inv_csv_field(inv->out, e->zone, true, false);
+			if (e->vlan >= 0)
+				snprintf(num, sizeof(num), "%d", e->vlan);
+			else
+				num[0] = '\0';
+			inv_csv_field(inv->out, num, false, false);
+			inv_csv_field(inv->out, peers_dir_name(e->dir), false,
+			    false);
+			inv_csv_field(inv->out, peers_service(e, svc,
+			    sizeof(svc)), false, false);
+			inv_csv_field(inv->out, e->app, true, false);
+			snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)e->flows);
+			inv_csv_field(inv->out, num, false, false);
+			snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)e->packets);
+			inv_csv_field(inv->out, num, false, false);
+			snprintf(num, sizeof(num), "%llu",
+			    (unsigned long long)e->bytes);
+			inv_csv_field(inv->out, num, false, false);
+			util_format_ts(e->first_us, false, ts);
+			inv_csv_field(inv->out, ts, false, false);
+			util_format_ts(e->last_us, false, ts);
+			inv_csv_field(inv->out, ts, false, true);
+		}
+		break;
+	}
+	p->entries += n;
+	free(idx);
+	return 0;
+}
+
+static int
+inv_peers(struct inventory *inv, struct state *st)
+{
+	struct inv_peers p;
+	size_t i;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	p.inv = inv;
+	if ((r = state_load_devices(st, inv_pdev_cb, &p)) != 0)
+		goto out;
+	p.bymac = xcalloc(p.n ? p.n : 1, sizeof(*p.bymac));
+	for (i = 0; i < p.n; i++)
+		p.bymac[i] = i;
+	inv_peers_ctx = &p;
+	if (p.n > 1)
+		qsort(p.bymac, p.n, sizeof(*p.bymac), inv_bymac_cmp);
+	inv_peers_ctx = NULL;
+	if (inv->fmt == INV_CSV)
+		for (i = 0; i < sizeof(inv_peers_csv_head) /
+		    sizeof(*inv_peers_csv_head); i++)
+			inv_csv_field(inv->out, inv_peers_csv_head[i], false,
+			    i + 1 == sizeof(inv_peers_csv_head) /
+			    sizeof(*inv_peers_csv_head));
+	r = state_load_peers(st, PEERS_MAX_MAX, inv_peers_cb, &p);
+	if (r == 0 && inv->fmt == INV_TABLE && p.entries == 0)
+		fprintf(inv->out, "no peers recorded\n");
+ out:
+	free(p.v);
+	free(p.bymac);
+	return r;
+}
+
 int
 inventory_main(int argc, char **argv)
 {
@@ -583,6 +883,7 @@ inventory_main(int argc, char **argv)
 		{ "csv",	no_argument,		NULL,	'c' },
 		{ "help",	no_argument,		NULL,	'h' },
 		{ "json",	no_argument,		NULL,	'j' },
+		{ "peers",	no_argument,		NULL,	'p' },
 		{ "state",	required_argument,	NULL,	's' },
 		{ NULL,		0,			NULL,	0 }
 	};
@@ -592,6 +893,7 @@ inventory_main(int argc, char **argv)
 	const char *path = NULL;
 	size_t i;
 	int ch, r, status = 0;
+	bool peers = false;
 
 	memset(&inv, 0, sizeof(inv));
 	inv.fmt = INV_TABLE;
@@ -616,6 +918,9 @@ inventory_main(int argc, char **argv)
 		case 'h':
 			inventory_usage(stdout);
 			return 0;
+		case 'p':
+			peers = true;
+			break;
 		case 's':
 			path = optarg;
 			break;
@@ -650,7 +955,7 @@ inventory_main(int argc, char **argv)
 		return INV_EXIT_RUNTIME;
 	}
 	/* Risk needs every device (who reaches whom) before the first. */
-	if (inv.fmt != INV_JSON && report_risks(path, &inv.risk_ids,
+	if (inv.fmt != INV_JSON && !peers && report_risks(path, &inv.risk_ids,
 	    &inv.risks, &inv.nrisks, stderr) == -1)
 		return INV_EXIT_RUNTIME;
 	if ((st = state_open_readonly(path, stderr)) == NULL) {
@@ -658,8 +963,19 @@ inventory_main(int argc, char **argv)
 		return INV_EXIT_RUNTIME;
 	}
 
+	/* A device's whole map is one line: up to PEERS_MAX_MAX entries
+	 * of a few hundred bytes each. */
 	if (inv.fmt == INV_JSON)
-		jsonw_init(&inv.jw, JSONW_DEFAULT_CAP);
+		jsonw_init(&inv.jw, peers ? 4 * JSONW_DEFAULT_CAP :
+		    JSONW_DEFAULT_CAP);
+	if (peers) {
+		if ((r = inv_peers(&inv, st)) != 0) {
+			if (state_errmsg(st)[0] != '\0')
+				fprintf(stderr, "%s\n", state_errmsg(st));
+			status = INV_EXIT_RUNTIME;
+		}
+		goto out;
+	}
 	if (inv.fmt == INV_CSV)
 		for (i = 0; i < sizeof(inv_csv_head) / sizeof(*inv_csv_head);
 		    i++)
@@ -673,6 +989,7 @@ inventory_main(int argc, char **argv)
 		status = INV_EXIT_RUNTIME;
 	else if (inv.fmt == INV_TABLE)
 		inv_table(&inv);
+ out:
 	if (fflush(inv.out) == EOF || ferror(inv.out)) {
 		fprintf(stderr, "wardwatch inventory: standard output: %s\n",
 		    strerror(errno));

@@ -395,6 +395,8 @@ static const struct cfgkey keys[] = {
 	  .desc = "VLANs where a new device raises an alert" },
 	K_UINT("devices.max-devices", devices.max_devices, 16, 1000000,
 	    "10000", "devices kept; more are counted, not tracked"),
+	K_UINT("devices.max-peers", devices.max_peers, 1, 4096, "64",
+	    "peers kept per device (communication map); more are counted"),
 	K_UINT("devices.save-interval", devices.save_interval, 0, 86400, "60",
 	    "seconds of packet time between saves; 0: only at the end"),
 	K_UINT("devices.queue-max", devices.queue_max, 1024, 16777216,

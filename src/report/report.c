@@ -3,8 +3,9 @@
  * engineering need from a capture, in one file.
  *
  * The state database (opened read-only) holds the devices, what each
- * learned and the alerts counted for it; findings.c turns those into
- * findings and risk scores.  The HTML is one self-contained file: the
+ * learned, the alerts counted for it and its communication map (its
+ * peers, with protocols, ports and volumes, and its zone); findings.c
+ * turns those into findings and risk scores.  The HTML is one self-contained file: the
  * CSS, the inventory filter's few lines of script and the map (SVG,
  * drawn here) are inline, nothing is fetched, and it prints.  Output
  * depends only on the database: no clock, no path but the file's
@@ -29,6 +30,7 @@
 
 #include "device/brain.h"
 #include "device/device.h"
+#include "device/peers.h"
 #include "policy/baseline.h"
 #include "policy/policy.h"
 #include "report/findings.h"
@@ -59,6 +61,11 @@ struct rp {
 	size_t		 nix;
 	struct device	**devs;		/* by id */
 	struct bl_dev	**bls;
+	struct peer_tab	*pt;		/* by device, as devs */
+	char		(*zone)[PEERS_ZONE_MAX];	/* "": not stored */
+	size_t		*grp;		/* map group of each device */
+	struct rp_group	*groups;	/* rp_groups() */
+	size_t		 ngroups;
 	struct fnd_dev	*fd;
 	size_t		 n, cap;
 	struct state_alert *alerts;	/* by device id */
@@ -244,7 +251,11 @@ rp_dev_cb(void *arg, const struct device *d)
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->devs = xreallocarray(r->devs, r->cap, sizeof(*r->devs));
 		r->bls = xreallocarray(r->bls, r->cap, sizeof(*r->bls));
+		r->pt = xreallocarray(r->pt, r->cap, sizeof(*r->pt));
+		r->zone = xreallocarray(r->zone, r->cap, sizeof(*r->zone));
 	}
+	memset(&r->pt[r->n], 0, sizeof(*r->pt));
+	r->zone[r->n][0] = '\0';
 	r->devs[r->n] = xcalloc(1, sizeof(struct device));
 	dev_copy(r->devs[r->n], d);
 	r->bls[r->n] = NULL;
@@ -283,6 +294,21 @@ rp_bl_cb(void *arg, uint64_t id, struct bl_dev *bl)
 		return 0;
 	}
 	r->bls[i] = bl;
+	return 0;
+}
+
+static int
+rp_peers_cb(void *arg, uint64_t id, const char *zone, struct peer_tab *t)
+{
+	struct rp *r = arg;
+	long i = rp_find(r, id);
+
+	if (i < 0)
+		return 0;
+	strlcpy(r->zone[i], zone, sizeof(r->zone[i]));
+	peers_clear(&r->pt[i]);
+	r->pt[i] = *t;
+	memset(t, 0, sizeof(*t));
 	return 0;
 }
 
@@ -331,6 +357,8 @@ rp_macidx_cmp(const void *pa, const void *pb)
 	return a->dev < b->dev ? -1 : a->dev > b->dev;
 }
 
+static struct rp_group *rp_groups(struct rp *, size_t *);
+
 static int
 rp_load(struct rp *r, bool policy, FILE *err)
 {
@@ -347,7 +375,8 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	bl_config_defaults(&cfg);
 	if (state_load_devices(st, rp_dev_cb, r) != 0 ||
 	    state_load_baselines(st, &cfg, rp_bl_cb, r) != 0 ||
-	    state_load_alerts(st, rp_alert_cb, r) != 0) {
+	    state_load_alerts(st, rp_alert_cb, r) != 0 ||
+	    state_load_peers(st, PEERS_MAX_MAX, rp_peers_cb, r) != 0) {
 		fprintf(err, "%s\n", state_errmsg(st));
 		if (r->st == NULL)
 			state_close(st);
@@ -385,6 +414,7 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	if (r->n > 1)
 		qsort(r->order, r->n, sizeof(*r->order), rp_order_cmp);
 	rp_sort_ctx = NULL;
+	r->groups = rp_groups(r, &r->ngroups);
 
 	/* The proposed policy, naming the file only (deterministic). */
 	if (policy && r->n > 0 && (mem = open_memstream(&r->policy, &len)) != NULL) {
@@ -418,9 +448,14 @@ rp_free(struct rp *r)
 		dev_free(r->devs[i]);
 		free(r->devs[i]);
 		bl_dev_free(r->bls[i]);
+		peers_clear(&r->pt[i]);
 	}
 	free(r->devs);
 	free(r->bls);
+	free(r->pt);
+	free(r->zone);
+	free(r->grp);
+	free(r->groups);
 	free(r->fd);
 	free(r->alerts);
 	free(r->order);
@@ -579,33 +614,37 @@ rp_peer_dev(const struct rp *r, const char *key)
 	    (long)r->ix[lo].dev : -1;
 }
 
+/*
+ * Device pairs that talk (one started a flow with the other), merged
+ * and sorted, with the number of entries between them; by_group: the
+ * map groups of the two instead.
+ */
 static struct rp_edge *
-rp_edges(const struct rp *r, bool by_vlan, size_t *np)
+rp_edges(const struct rp *r, bool by_group, size_t *np)
 {
 	struct rp_edge *e = NULL;
-	const struct bl_set *set;
+	const struct peer_tab *t;
 	size_t i, k, n = 0, cap = 0, o;
-	uint32_t a, b, t;
+	uint32_t a, b, tmp;
 	long p;
 
 	for (i = 0; i < r->n; i++) {
-		if (r->bls[i] == NULL)
-			continue;
-		set = &r->bls[i]->set[BL_PEER];
-		for (k = 0; k < set->n; k++) {
-			if ((p = rp_peer_dev(r, set->v[k].key)) < 0 ||
+		t = &r->pt[i];
+		for (k = 0; k < t->n; k++) {
+			if (t->v[k].dir != PEERS_INITIATED ||
+			    (p = rp_peer_dev(r, t->v[k].peer)) < 0 ||
 			    (size_t)p == i)
 				continue;
 			a = (uint32_t)i;
 			b = (uint32_t)p;
-			if (by_vlan) {
-				a = r->devs[a]->vlan;
-				b = r->devs[b]->vlan;
+			if (by_group) {
+				a = (uint32_t)r->grp[a];
+				b = (uint32_t)r->grp[b];
 			}
 			if (a > b) {
-				t = a;
+				tmp = a;
 				a = b;
-				b = t;
+				b = tmp;
 			}
 			if (n == cap) {
 				cap = cap ? cap * 2 : 256;
@@ -629,26 +668,191 @@ rp_edges(const struct rp *r, bool by_vlan, size_t *np)
 	return e;
 }
 
-/* The VLANs, in order, with their device counts. */
-static uint16_t *
-rp_vlans(const struct rp *r, size_t *np, size_t **counts)
-{
-	uint32_t *c = xcalloc(65536, sizeof(*c));
-	uint16_t *v;
-	size_t i, n = 0;
+/*
+ * The map's groups: a device's zone as the state keeps it, or its VLAN
+ * for a state that has none (an older file).  Zones first, by name,
+ * then VLANs by number.
+ */
+struct rp_group {
+	const char	*zone;		/* NULL: by VLAN */
+	uint16_t	 vlan;
+	size_t		 n;		/* devices */
+};
 
-	for (i = 0; i < r->n; i++)
-		c[r->devs[i]->vlan]++;
-	v = xcalloc(65536, sizeof(*v));
-	*counts = xcalloc(65536, sizeof(**counts));
-	for (i = 0; i < 65536; i++)
-		if (c[i] > 0) {
-			(*counts)[n] = c[i];
-			v[n++] = (uint16_t)i;
+static int
+rp_group_cmp(const void *pa, const void *pb)
+{
+	const struct rp_group *a = pa, *b = pb;
+
+	if ((a->zone == NULL) != (b->zone == NULL))
+		return a->zone != NULL ? -1 : 1;
+	if (a->zone != NULL)
+		return strcmp(a->zone, b->zone);
+	return a->vlan < b->vlan ? -1 : a->vlan > b->vlan;
+}
+
+static struct rp_group *
+rp_groups(struct rp *r, size_t *np)
+{
+	struct rp_group *g = NULL, key;
+	size_t i, n = 0, o, lo, hi, mid;
+
+	for (i = 0; i < r->n; i++) {
+		g = xreallocarray(g, n + 1, sizeof(*g));
+		g[n].zone = r->zone[i][0] != '\0' ? r->zone[i] : NULL;
+		g[n].vlan = r->zone[i][0] != '\0' ? 0 : r->devs[i]->vlan;
+		g[n++].n = 1;
+	}
+	if (n > 1)
+		qsort(g, n, sizeof(*g), rp_group_cmp);
+	for (i = 0, o = 0; i < n; i++) {
+		if (o > 0 && rp_group_cmp(&g[o - 1], &g[i]) == 0) {
+			g[o - 1].n++;
+			continue;
 		}
-	free(c);
-	*np = n;
-	return v;
+		g[o++] = g[i];
+	}
+	free(r->grp);
+	r->grp = xcalloc(r->n ? r->n : 1, sizeof(*r->grp));
+	for (i = 0; i < r->n; i++) {
+		key.zone = r->zone[i][0] != '\0' ? r->zone[i] : NULL;
+		key.vlan = r->zone[i][0] != '\0' ? 0 : r->devs[i]->vlan;
+		for (lo = 0, hi = o; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			if (rp_group_cmp(&g[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		r->grp[i] = lo;
+	}
+	*np = o;
+	return g;
+}
+
+/*
+ * The matrices: flows and bytes from one VLAN (or zone) to another,
+ * from every device's peers.  A flow between two devices is counted
+ * once, by the one that started it; one that a host that is no device
+ * started (an internet host, a router's own) by the device that
+ * accepted it.  VLAN -1: not a watched device's ("other").
+ */
+struct rp_cell {
+	int32_t		 va, vb;
+	char		 za[PEERS_ZONE_MAX], zb[PEERS_ZONE_MAX];
+	uint64_t	 flows, bytes;
+	uint32_t	 links;
+};
+
+static int
+rp_cell_cmp(const void *pa, const void *pb)
+{
+	const struct rp_cell *a = pa, *b = pb;
+	int c;
+
+	if (a->va != b->va)
+		return a->va < b->va ? -1 : 1;
+	if (a->vb != b->vb)
+		return a->vb < b->vb ? -1 : 1;
+	if ((c = strcmp(a->za, b->za)) != 0)
+		return c;
+	return strcmp(a->zb, b->zb);
+}
+
+static struct rp_cell *
+rp_matrix(const struct rp *r, bool zones, size_t *np)
+{
+	struct rp_cell *c = NULL, x;
+	const struct peer_tab *t;
+	const struct peer_ent *e;
+	const struct device *d;
+	size_t i, k, n = 0, cap = 0, o;
+	int32_t dv;
+	const char *dz;
+
+	for (i = 0; i < r->n; i++) {
+		t = &r->pt[i];
+		d = r->devs[i];
+		dv = (d->flags & DEV_F_ROUTED) ? -1 : d->vlan;
+		dz = r->zone[i][0] != '\0' ? r->zone[i] : "?";
+		for (k = 0; k < t->n; k++) {
+			e = &t->v[k];
+			memset(&x, 0, sizeof(x));
+			if (e->dir == PEERS_INITIATED) {
+				x.va = dv;
+				x.vb = e->vlan;
+				strlcpy(x.za, dz, sizeof(x.za));
+				strlcpy(x.zb, e->zone[0] != '\0' ? e->zone :
+				    "?", sizeof(x.zb));
+			} else if (strncmp(e->peer, "zone:", 5) == 0) {
+				x.va = -1;
+				x.vb = dv;
+				strlcpy(x.za, e->zone[0] != '\0' ? e->zone :
+				    "?", sizeof(x.za));
+				strlcpy(x.zb, dz, sizeof(x.zb));
+			} else
+				continue;
+			if (zones)
+				x.va = x.vb = 0;
+			else
+				x.za[0] = x.zb[0] = '\0';
+			x.flows = e->flows;
+			x.bytes = e->bytes;
+			x.links = 1;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				c = xreallocarray(c, cap, sizeof(*c));
+			}
+			c[n++] = x;
+		}
+	}
+	if (n > 1)
+		qsort(c, n, sizeof(*c), rp_cell_cmp);
+	for (i = 0, o = 0; i < n; i++) {
+		if (o > 0 && rp_cell_cmp(&c[o - 1], &c[i]) == 0) {
+			c[o - 1].flows += c[i].flows;
+			c[o - 1].bytes += c[i].bytes;
+			c[o - 1].links++;
+			continue;
+		}
+		c[o++] = c[i];
+	}
+	*np = o;
+	return c;
+}
+
+static const char *
+rp_vlan_name(int32_t v, char *buf, size_t len)
+{
+	if (v < 0)
+		strlcpy(buf, "other", len);
+	else
+		snprintf(buf, len, "%d", v);
+	return buf;
+}
+
+/* The peer as a line names it: its device, or its key. */
+static const char *
+rp_peer_name(const struct rp *r, const struct peer_ent *e, char *buf,
+    size_t len)
+{
+	long p = rp_peer_dev(r, e->peer);
+
+	if (p >= 0)
+		return rp_name(r->devs[p], buf, len);
+	strlcpy(buf, e->peer, len);
+	return buf;
+}
+
+static const char *
+rp_peer_what(const struct peer_ent *e, char *buf, size_t len)
+{
+	char svc[32];
+
+	snprintf(buf, len, "%s %s%s%s", peers_dir_name(e->dir),
+	    peers_service(e, svc, sizeof(svc)), e->app[0] != '\0' ? " " : "",
+	    e->app);
+	return buf;
 }
 
 /* ---- Markdown ---- */
@@ -665,14 +869,89 @@ rp_md_dev_line(FILE *fp, const struct rp *r, size_t i)
 }
 
 static void
+rp_md_matrix(FILE *fp, const struct rp *r, bool zones)
+{
+	struct rp_cell *c;
+	size_t i, n;
+	char a[32], b[32];
+
+	c = rp_matrix(r, zones, &n);
+	fprintf(fp, "\n### %s\n\n", zones ? "Zone to zone" : "VLAN to VLAN");
+	if (n == 0) {
+		fprintf(fp, "No peers recorded.\n");
+		free(c);
+		return;
+	}
+	fprintf(fp, "| From %s | To %s | Entries | Flows | Bytes |\n"
+	    "|%s|%s|---:|---:|---:|\n", zones ? "zone" : "VLAN",
+	    zones ? "zone" : "VLAN", zones ? "---" : "---:",
+	    zones ? "---" : "---:");
+	for (i = 0; i < n; i++) {
+		fputs("| ", fp);
+		rp_md(fp, zones ? c[i].za : rp_vlan_name(c[i].va, a,
+		    sizeof(a)));
+		fputs(" | ", fp);
+		rp_md(fp, zones ? c[i].zb : rp_vlan_name(c[i].vb, b,
+		    sizeof(b)));
+		fprintf(fp, " | %u | %llu | %llu |\n", c[i].links,
+		    (unsigned long long)c[i].flows,
+		    (unsigned long long)c[i].bytes);
+	}
+	free(c);
+}
+
+static void
+rp_md_map(FILE *fp, const struct rp *r)
+{
+	const struct peer_tab *t;
+	const struct peer_ent *e;
+	size_t i, k, n, idx[RP_PEERS_SHOWN];
+	char buf[128];
+
+	fprintf(fp, "\n## Communication map\n\nEvery flow, from the "
+	    "device that started it (or, from a host that is no device, "
+	    "to the device that accepted it); entries are (peer, "
+	    "direction, service, application).  VLAN other: not a watched "
+	    "device's.\n");
+	rp_md_matrix(fp, r, false);
+	rp_md_matrix(fp, r, true);
+	fprintf(fp, "\n### Peers per device\n\nMost bytes first, at most "
+	    "%d per device.\n", RP_PEERS_SHOWN);
+	for (i = 0; i < r->n; i++) {
+		t = &r->pt[r->order[i]];
+		if (t->n == 0)
+			continue;
+		fputs("\n- ", fp);
+		rp_md_dev_line(fp, r, r->order[i]);
+		fprintf(fp, ": %u entr%s", t->n, t->n == 1 ? "y" : "ies");
+		if (t->dropped > 0)
+			fprintf(fp, ", %llu more not kept",
+			    (unsigned long long)t->dropped);
+		n = peers_top(t, idx, RP_PEERS_SHOWN);
+		for (k = 0; k < n; k++) {
+			e = &t->v[idx[k]];
+			fputs("\n  - ", fp);
+			rp_md(fp, rp_peer_what(e, buf, sizeof(buf)));
+			fputs(" ", fp);
+			rp_md(fp, rp_peer_name(r, e, buf, sizeof(buf)));
+			fputs(" (zone ", fp);
+			rp_md(fp, e->zone[0] != '\0' ? e->zone : "?");
+			fprintf(fp, "): %llu flow%s, %llu bytes",
+			    (unsigned long long)e->flows, e->flows == 1 ? "" :
+			    "s", (unsigned long long)e->bytes);
+		}
+		putc('\n', fp);
+	}
+}
+
+static void
 rp_write_md(FILE *fp, const struct rp *r)
 {
 	struct rp_count *cls;
-	struct rp_edge *e;
 	const struct finding *f;
 	const struct device *d;
 	const struct fnd_dev *fd;
-	size_t sev[FND_SEV_MAX], ncls, i, k, ne, *top;
+	size_t sev[FND_SEV_MAX], ncls, i, k, *top;
 	char buf[256], mac[24], ip[64];
 	const char *base = strrchr(r->path, '/');
 
@@ -763,17 +1042,7 @@ rp_write_md(FILE *fp, const struct rp *r)
 		putc('\n', fp);
 	}
 
-	fprintf(fp, "\n## Communication map (VLAN to VLAN)\n\n");
-	e = rp_edges(r, true, &ne);
-	if (ne == 0)
-		fprintf(fp, "No learned peers.\n");
-	else
-		fprintf(fp, "Links: a device on one VLAN starts "
-		    "conversations with a device on the other (its learned "
-		    "peers).\n\n| VLAN | VLAN | Links |\n|---:|---:|---:|\n");
-	for (i = 0; i < ne; i++)
-		fprintf(fp, "| %u | %u | %u |\n", e[i].a, e[i].b, e[i].n);
-	free(e);
+	rp_md_map(fp, r);
 
 	fprintf(fp, "\n## Appendix: proposed zero-trust policy\n\n");
 	if (r->policy != NULL)
@@ -790,6 +1059,32 @@ static const char *const rp_csv_head[] = {
 	"roles", "services", "previous_ips", "peers", "risk", "findings",
 	"risk_reasons"
 };
+
+/* A device's top peers, "initiated tcp/104 dicom 10.30.0.40 (1 flows,
+ * 5417 bytes); ..." (what fits). */
+static const char *
+rp_csv_peers(const struct rp *r, size_t i, char *buf, size_t len)
+{
+	const struct peer_tab *t = &r->pt[i];
+	const struct peer_ent *e;
+	size_t idx[RP_PEERS_SHOWN], n, k;
+	char what[64], name[128], one[256];
+
+	buf[0] = '\0';
+	n = peers_top(t, idx, RP_PEERS_SHOWN);
+	for (k = 0; k < n; k++) {
+		e = &t->v[idx[k]];
+		snprintf(one, sizeof(one), "%s%s %s (%llu flows, %llu bytes)",
+		    k > 0 ? "; " : "", rp_peer_what(e, what, sizeof(what)),
+		    rp_peer_name(r, e, name, sizeof(name)),
+		    (unsigned long long)e->flows,
+		    (unsigned long long)e->bytes);
+		if (strlen(buf) + strlen(one) + 1 > len)
+			break;
+		strlcat(buf, one, len);
+	}
+	return buf;
+}
 
 static void
 rp_write_csv(FILE *fp, const struct rp *r)
@@ -832,9 +1127,8 @@ rp_write_csv(FILE *fp, const struct rp *r)
 			    sizeof(buf));
 		}
 		rp_csv(fp, buf, false);
-		snprintf(buf, sizeof(buf), "%u", r->bls[r->order[i]] != NULL ?
-		    r->bls[r->order[i]]->set[BL_PEER].n : 0);
-		rp_csv(fp, buf, false);
+		rp_csv(fp, rp_csv_peers(r, r->order[i], buf, sizeof(buf)),
+		    false);
 		snprintf(buf, sizeof(buf), "%d", fd->risk);
 		rp_csv(fp, buf, false);
 		snprintf(buf, sizeof(buf), "%zu", fd->nfindings);
@@ -895,28 +1189,71 @@ rp_html_devlink(FILE *fp, const struct rp *r, size_t i)
 	fputs(")", fp);
 }
 
+/* A map group's title: "zone NAME" or "VLAN n". */
+static void
+rp_html_group(FILE *fp, const struct rp_group *g)
+{
+	if (g->zone != NULL) {
+		fputs("zone ", fp);
+		rp_html(fp, g->zone);
+	} else
+		fprintf(fp, "VLAN %u", g->vlan);
+	fprintf(fp, " (%zu device%s)", g->n, g->n == 1 ? "" : "s");
+}
+
+static void
+rp_html_matrix(FILE *fp, const struct rp *r, bool zones)
+{
+	struct rp_cell *c;
+	size_t i, n;
+	char a[32], b[32];
+
+	c = rp_matrix(r, zones, &n);
+	fprintf(fp, "<h3>%s</h3>\n", zones ? "Zone to zone" : "VLAN to VLAN");
+	if (n == 0) {
+		fputs("<p>No peers recorded.</p>\n", fp);
+		free(c);
+		return;
+	}
+	fprintf(fp, "<table><tr><th>From %s</th><th>To %s</th><th>Entries"
+	    "</th><th>Flows</th><th>Bytes</th></tr>\n", zones ? "zone" :
+	    "VLAN", zones ? "zone" : "VLAN");
+	for (i = 0; i < n; i++) {
+		fputs("<tr><td>", fp);
+		rp_html(fp, zones ? c[i].za : rp_vlan_name(c[i].va, a,
+		    sizeof(a)));
+		fputs("</td><td>", fp);
+		rp_html(fp, zones ? c[i].zb : rp_vlan_name(c[i].vb, b,
+		    sizeof(b)));
+		fprintf(fp, "</td><td class=\"n\">%u</td><td class=\"n\">%llu"
+		    "</td><td class=\"n\">%llu</td></tr>\n", c[i].links,
+		    (unsigned long long)c[i].flows,
+		    (unsigned long long)c[i].bytes);
+	}
+	fputs("</table>\n", fp);
+	free(c);
+}
+
 /*
- * The map: one box per VLAN (zone), in a grid, each device a dot with
- * its address, an edge per pair that talks.  Past RP_MAP_DEVICES the
- * boxes hold counts and the edges join VLANs, labelled with the number
- * of links.
+ * The map: one box per zone (or per VLAN, for devices whose zone the
+ * state does not hold), in a grid, each device a dot with its address,
+ * an edge per pair that talks.  Past RP_MAP_DEVICES the boxes hold
+ * counts and the edges join zones, labelled with the number of links.
+ * The VLAN-to-VLAN and zone-to-zone matrices follow.
  */
 static void
 rp_html_map(FILE *fp, const struct rp *r)
 {
 	struct rp_edge *e;
-	uint16_t *vl;
-	size_t *cnt, nv, i, k, ne, cols, rows, col, row, *zi;
+	const struct rp_group *g = r->groups;
+	size_t *cnt, nv = r->ngroups, i, k, ne, cols, rows, col, row;
 	double *zx, *zy, *zh, *dx, *dy, bw = 300, rowh, W, H, y;
 	bool agg = r->n > RP_MAP_DEVICES;
 	char ip[64];
 	const struct device *d;
 
-	vl = rp_vlans(r, &nv, &cnt);
 	if (nv == 0) {
 		fprintf(fp, "<p>No devices.</p>\n");
-		free(vl);
-		free(cnt);
 		return;
 	}
 	cols = nv < 4 ? nv : 4;
@@ -924,12 +1261,10 @@ rp_html_map(FILE *fp, const struct rp *r)
 	zx = xcalloc(nv, sizeof(*zx));
 	zy = xcalloc(nv, sizeof(*zy));
 	zh = xcalloc(nv, sizeof(*zh));
-	zi = xcalloc(65536, sizeof(*zi));
-	for (i = 0; i < nv; i++) {
-		zi[vl[i]] = i;
-		zh[i] = agg ? 80 : 62 + 40.0 * (double)((cnt[i] +
+	cnt = xcalloc(nv, sizeof(*cnt));
+	for (i = 0; i < nv; i++)
+		zh[i] = agg ? 80 : 62 + 40.0 * (double)((g[i].n +
 		    RP_MAP_COLS - 1) / RP_MAP_COLS);
-	}
 	y = 50;		/* room for the curves above the first row */
 	for (row = 0; row < rows; row++) {
 		rowh = 0;
@@ -955,14 +1290,15 @@ rp_html_map(FILE *fp, const struct rp *r)
 		fprintf(fp, "<rect class=\"z\" x=\"%.0f\" y=\"%.0f\" "
 		    "width=\"%.0f\" height=\"%.0f\" rx=\"8\"/>\n", zx[i], zy[i],
 		    bw, zh[i]);
-		fprintf(fp, "<text class=\"zt\" x=\"%.0f\" y=\"%.0f\">VLAN %u "
-		    "(%zu device%s)</text>\n", zx[i] + 8, zy[i] + 18, vl[i],
-		    cnt[i], cnt[i] == 1 ? "" : "s");
+		fprintf(fp, "<text class=\"zt\" x=\"%.0f\" y=\"%.0f\">",
+		    zx[i] + 8, zy[i] + 18);
+		rp_html_group(fp, &g[i]);
+		fputs("</text>\n", fp);
 	}
 	if (agg) {
 		e = rp_edges(r, true, &ne);
 		for (i = 0; i < ne; i++) {
-			size_t a = zi[e[i].a], b = zi[e[i].b];
+			size_t a = e[i].a, b = e[i].b;
 			double w = e[i].n > 50 ? 8 : 1 + (double)e[i].n / 7;
 
 			if (a == b)
@@ -976,7 +1312,7 @@ rp_html_map(FILE *fp, const struct rp *r)
 			    2, e[i].n);
 		}
 		free(e);
-		fprintf(fp, "</svg>\n<p>%zu devices: VLANs and the number of "
+		fprintf(fp, "</svg>\n<p>%zu devices: zones and the number of "
 		    "links between them (a device that starts conversations "
 		    "with another; each device is in the inventory).</p>\n",
 		    r->n);
@@ -984,11 +1320,10 @@ rp_html_map(FILE *fp, const struct rp *r)
 	}
 	dx = xcalloc(r->n ? r->n : 1, sizeof(*dx));
 	dy = xcalloc(r->n ? r->n : 1, sizeof(*dy));
-	memset(cnt, 0, nv * sizeof(*cnt));
 	for (k = 0; k < r->n; k++) {
 		i = r->order[k];
 		d = r->devs[i];
-		size_t z = zi[d->vlan], pos = cnt[z]++;
+		size_t z = r->grp[i], pos = cnt[z]++;
 
 		dx[i] = zx[z] + 25 + (double)(pos % RP_MAP_COLS) *
 		    (bw - 30) / RP_MAP_COLS;
@@ -1025,13 +1360,13 @@ rp_html_map(FILE *fp, const struct rp *r)
 	free(dx);
 	free(dy);
 	fprintf(fp, "</svg>\n<p>Red: medical devices.  Lines: a device "
-	    "started conversations with the other (learned peers).</p>\n");
+	    "started conversations with the other.</p>\n");
  out:
+	rp_html_matrix(fp, r, false);
+	rp_html_matrix(fp, r, true);
 	free(zx);
 	free(zy);
 	free(zh);
-	free(zi);
-	free(vl);
 	free(cnt);
 }
 
@@ -1090,7 +1425,45 @@ rp_html_device(FILE *fp, const struct rp *r, size_t i)
 		fputs("</li>", fp);
 	}
 	fputs("</ul>\n", fp);
-	if (r->bls[i] != NULL && r->bls[i]->set[BL_PEER].n > 0) {
+	if (r->pt[i].n > 0) {
+		const struct peer_tab *t = &r->pt[i];
+		const struct peer_ent *e;
+		size_t idx[RP_PEERS_SHOWN], n;
+		char svc[32];
+
+		fprintf(fp, "<p>Peers (%u entr%s, most bytes first", t->n,
+		    t->n == 1 ? "y" : "ies");
+		if (t->dropped > 0)
+			fprintf(fp, "; %llu more not kept",
+			    (unsigned long long)t->dropped);
+		fputs("):</p><table><tr><th>Peer</th><th>Zone</th><th>"
+		    "Direction</th><th>Service</th><th>Application</th><th>"
+		    "Flows</th><th>Bytes</th></tr>\n", fp);
+		n = peers_top(t, idx, RP_PEERS_SHOWN);
+		for (k = 0; k < n; k++) {
+			e = &t->v[idx[k]];
+			fputs("<tr><td>", fp);
+			if ((p = rp_peer_dev(r, e->peer)) >= 0)
+				rp_html_devlink(fp, r, (size_t)p);
+			else
+				rp_html(fp, e->peer);
+			fputs("</td><td>", fp);
+			rp_html(fp, e->zone);
+			fprintf(fp, "</td><td>%s</td><td>%s</td><td>",
+			    peers_dir_name(e->dir), peers_service(e, svc,
+			    sizeof(svc)));
+			rp_html(fp, e->app);
+			fprintf(fp, "</td><td class=\"n\">%llu</td><td "
+			    "class=\"n\">%llu</td></tr>\n",
+			    (unsigned long long)e->flows,
+			    (unsigned long long)e->bytes);
+		}
+		if (t->n > n)
+			fprintf(fp, "<tr><td colspan=\"7\">and %zu more</td>"
+			    "</tr>\n", (size_t)t->n - n);
+		fputs("</table>\n", fp);
+	} else if (r->bls[i] != NULL && r->bls[i]->set[BL_PEER].n > 0) {
+		/* An older state: the peers its baseline learned. */
 		set = &r->bls[i]->set[BL_PEER];
 		fputs("<p>Peers it talks to:</p><ul>", fp);
 		for (k = shown = 0; k < set->n && shown < RP_PEERS_SHOWN; k++,

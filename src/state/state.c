@@ -26,6 +26,17 @@
  * accumulate across runs.  Older files are upgraded when opened for
  * writing; read-only, they have no alerts.
  *
+ * Schema version 4 adds the communication map (device/peers.h): per
+ * device and (peer, direction, transport, server port, application)
+ * in "device_peers", flows, packets, bytes, first and last seen, with
+ * the peer's zone and VLAN; and per device in "device_comm" its zone
+ * and how many peers its table had no room for.  Only entries changed
+ * since the last save are written, with their totals (the sensor
+ * loads them at start, so counts accumulate across runs).  Both go
+ * with their device (ON DELETE CASCADE): an evicted or merged device
+ * leaves no rows.  Older files are upgraded when opened for writing;
+ * read-only, they have no peers.
+ *
  * Every statement is prepared once at open and takes its data as bound
  * parameters; no SQL is ever built from data.
  */
@@ -47,6 +58,7 @@
 #include <sqlite3.h>
 
 #include "device/device.h"
+#include "device/peers.h"
 #include "policy/baseline.h"
 #include "state/state.h"
 #include "util/util.h"
@@ -159,7 +171,34 @@ static const char state_schema_v3[] =
 "  PRIMARY KEY (device_id, gid, sid)\n"
 ") WITHOUT ROWID;\n"
 "PRAGMA user_version = 3;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 3, "state_schema_v3 makes version 3");
+
+/* Version 4: the communication map, and each device's zone. */
+static const char state_schema_v4[] =
+"CREATE TABLE IF NOT EXISTS device_peers (\n"
+"  device_id INTEGER NOT NULL\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  peer      TEXT NOT NULL,     -- mac:.., ip:.., zone:..\n"
+"  direction TEXT NOT NULL,     -- initiated | accepted\n"
+"  proto     INTEGER NOT NULL,  -- IP protocol\n"
+"  port      INTEGER NOT NULL,  -- server port; 0: ephemeral, none\n"
+"  app       TEXT NOT NULL DEFAULT '',\n"
+"  peer_zone TEXT NOT NULL DEFAULT '',\n"
+"  peer_vlan INTEGER NOT NULL DEFAULT -1,\n"
+"  flows     INTEGER NOT NULL DEFAULT 0,\n"
+"  packets   INTEGER NOT NULL DEFAULT 0,\n"
+"  bytes     INTEGER NOT NULL DEFAULT 0,\n"
+"  first_us  INTEGER NOT NULL,\n"
+"  last_us   INTEGER NOT NULL,\n"
+"  PRIMARY KEY (device_id, peer, direction, proto, port, app)\n"
+") WITHOUT ROWID;\n"
+"CREATE TABLE IF NOT EXISTS device_comm (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  zone      TEXT NOT NULL DEFAULT '',\n"
+"  peers_dropped INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"PRAGMA user_version = 4;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 4, "state_schema_v4 makes version 4");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -194,6 +233,14 @@ enum state_stmt {
 	ST_AL_FIRST,
 	ST_AL_ADD = ST_AL_FIRST,
 	ST_AL_SEL,
+	/* Version 4. */
+	ST_PE_FIRST,
+	ST_PE_UPSERT = ST_PE_FIRST,
+	ST_PE_COMM,
+	ST_PE_SEL,
+	ST_PE_SEL_COMM,
+	ST_PE_DEL,
+	ST_PE_DEL_COMM,
 	ST_MAX
 };
 
@@ -298,6 +345,30 @@ static const char *const state_sql[ST_MAX] = {
 	    "SELECT device_id, gid, sid, severity, signature, as_src, "
 	    "as_dst, first_us, last_us FROM device_alerts "
 	    "ORDER BY device_id, gid, sid",
+	[ST_PE_UPSERT] =
+	    "INSERT INTO device_peers (device_id, peer, direction, proto, "
+	    "port, app, peer_zone, peer_vlan, flows, packets, bytes, "
+	    "first_us, last_us) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+	    "ON CONFLICT (device_id, peer, direction, proto, port, app) DO "
+	    "UPDATE SET peer_zone = excluded.peer_zone, "
+	    "peer_vlan = excluded.peer_vlan, flows = excluded.flows, "
+	    "packets = excluded.packets, bytes = excluded.bytes, "
+	    "first_us = excluded.first_us, last_us = excluded.last_us",
+	[ST_PE_COMM] =
+	    "INSERT INTO device_comm (device_id, zone, peers_dropped) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE SET "
+	    "zone = excluded.zone, peers_dropped = excluded.peers_dropped",
+	[ST_PE_SEL] =
+	    "SELECT device_id, peer, direction, proto, port, app, peer_zone, "
+	    "peer_vlan, flows, packets, bytes, first_us, last_us "
+	    "FROM device_peers ORDER BY device_id, peer, direction, proto, "
+	    "port, app",
+	[ST_PE_SEL_COMM] =
+	    "SELECT device_id, zone, peers_dropped FROM device_comm "
+	    "ORDER BY device_id",
+	[ST_PE_DEL] = "DELETE FROM device_peers WHERE device_id = ?1",
+	[ST_PE_DEL_COMM] = "DELETE FROM device_comm WHERE device_id = ?1",
 };
 
 struct state {
@@ -462,7 +533,8 @@ state_create_schema(struct state *s)
 		return -1;
 	if (state_exec(s, state_schema) == -1 ||
 	    state_exec(s, state_schema_v2) == -1 ||
-	    state_exec(s, state_schema_v3) == -1)
+	    state_exec(s, state_schema_v3) == -1 ||
+	    state_exec(s, state_schema_v4) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -487,14 +559,16 @@ state_create_schema(struct state *s)
 	return -1;
 }
 
-/* A version 1 file gets the baselines' tables, 1 and 2 the alerts'. */
+/* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
+ * 1 to 3 the communication map's. */
 static int
 state_upgrade(struct state *s, int version)
 {
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
-	    state_exec(s, state_schema_v3) == -1 ||
+	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
+	    state_exec(s, state_schema_v4) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -828,6 +902,8 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		if (i >= ST_BL_FIRST && s->version < 2)
 			continue;
 		if (i >= ST_AL_FIRST && s->version < 3)
+			continue;
+		if (i >= ST_PE_FIRST && s->version < 4)
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -2039,4 +2115,206 @@ state_load_alerts(struct state *s,
 	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
 		ret = -1;
 	return ret;
+}
+
+/* ---- the communication map (version 4) ---- */
+
+int
+state_save_peers(struct state *s, const struct state_peers *p, size_t n,
+    FILE *err)
+{
+	sqlite3_stmt *st;
+	const struct peer_ent *e;
+	size_t i;
+	uint32_t k;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty || s->st[ST_PE_UPSERT] == NULL) {
+		state_seterr(s, "cannot write: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		st = s->st[ST_PE_COMM];
+		state_bind_u64(st, 1, p[i].device_id);
+		sqlite3_bind_text(st, 2, p[i].zone != NULL ? p[i].zone : "",
+		    -1, SQLITE_STATIC);
+		state_bind_u64(st, 3, p[i].tab != NULL ? p[i].tab->dropped :
+		    0);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+		st = s->st[ST_PE_UPSERT];
+		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
+			e = &p[i].tab->v[k];
+			if (!e->dirty)
+				continue;
+			state_bind_u64(st, 1, p[i].device_id);
+			sqlite3_bind_text(st, 2, e->peer, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, peers_dir_name(e->dir), -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int(st, 4, e->proto);
+			sqlite3_bind_int(st, 5, e->port);
+			sqlite3_bind_text(st, 6, e->app, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 7, e->zone, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 8, e->vlan);
+			state_bind_u64(st, 9, e->flows);
+			state_bind_u64(st, 10, e->packets);
+			state_bind_u64(st, 11, e->bytes);
+			state_bind_u64(st, 12, e->first_us);
+			state_bind_u64(st, 13, e->last_us);
+			if (state_step_done(s, st) == -1)
+				goto rollback;
+		}
+	}
+	if (state_exec(s, "COMMIT") == -1)
+		goto rollback;
+	return 0;
+
+ rollback:
+	sqlite3_reset(s->st[ST_PE_UPSERT]);
+	sqlite3_reset(s->st[ST_PE_COMM]);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ fail:
+	state_report(s, err);
+	return -1;
+}
+
+/* The comm row of id, if any: st steps in device id order. */
+static void
+state_comm_of(sqlite3_stmt *st, int *rc, uint64_t id, char *zone,
+    size_t zlen, uint64_t *dropped)
+{
+	zone[0] = '\0';
+	*dropped = 0;
+	while (*rc == SQLITE_ROW && state_col_u64(st, 0) < id)
+		*rc = sqlite3_step(st);
+	if (*rc == SQLITE_ROW && state_col_u64(st, 0) == id) {
+		state_col_text(st, 1, zone, zlen);
+		*dropped = state_col_u64(st, 2);
+	}
+}
+
+int
+state_load_peers(struct state *s, uint32_t max,
+    int (*cb)(void *arg, uint64_t id, const char *zone,
+    struct peer_tab *), void *arg)
+{
+	sqlite3_stmt *st, *sc;
+	struct peer_tab t;
+	struct peer_ent e;
+	char buf[16], zone[PEERS_ZONE_MAX];
+	uint64_t id, cur = 0, dropped;
+	int rc, rcc, ret = 0;
+	uint32_t k;
+
+	s->errmsg[0] = '\0';
+	if (s->empty || s->version < 4)
+		return 0;
+	if (state_exec(s, "BEGIN") == -1)
+		return -1;
+	st = s->st[ST_PE_SEL];
+	sc = s->st[ST_PE_SEL_COMM];
+	memset(&t, 0, sizeof(t));
+	rcc = sqlite3_step(sc);
+	/* Devices with a zone and no peers are called too, with their
+	 * table empty: walk both in device id order. */
+	rc = sqlite3_step(st);
+	for (;;) {
+		uint64_t pid = rc == SQLITE_ROW ? state_col_u64(st, 0) :
+		    UINT64_MAX;
+		uint64_t cid = rcc == SQLITE_ROW ? state_col_u64(sc, 0) :
+		    UINT64_MAX;
+
+		if (pid == UINT64_MAX && cid == UINT64_MAX)
+			break;
+		cur = pid < cid ? pid : cid;
+		state_comm_of(sc, &rcc, cur, zone, sizeof(zone), &dropped);
+		memset(&t, 0, sizeof(t));
+		for (; rc == SQLITE_ROW && (id = state_col_u64(st, 0)) ==
+		    cur; rc = sqlite3_step(st)) {
+			memset(&e, 0, sizeof(e));
+			state_col_text(st, 1, e.peer, sizeof(e.peer));
+			state_col_text(st, 2, buf, sizeof(buf));
+			e.dir = strcmp(buf, "accepted") == 0 ?
+			    PEERS_ACCEPTED : PEERS_INITIATED;
+			e.proto = (uint8_t)sqlite3_column_int(st, 3);
+			e.port = (uint16_t)sqlite3_column_int(st, 4);
+			state_col_text(st, 5, e.app, sizeof(e.app));
+			state_col_text(st, 6, e.zone, sizeof(e.zone));
+			e.vlan = sqlite3_column_int(st, 7);
+			e.flows = state_col_u64(st, 8);
+			e.packets = state_col_u64(st, 9);
+			e.bytes = state_col_u64(st, 10);
+			e.first_us = state_col_u64(st, 11);
+			e.last_us = state_col_u64(st, 12);
+			/* Rows past a lowered cap are dropped, counted. */
+			(void)peers_add(&t, max, &e);
+		}
+		t.dropped += dropped;
+		for (k = 0; k < t.n; k++)
+			t.v[k].dirty = false;
+		t.dirty = false;
+		if (rcc == SQLITE_ROW && state_col_u64(sc, 0) == cur)
+			rcc = sqlite3_step(sc);
+		ret = cb(arg, cur, zone, &t);
+		peers_clear(&t);
+		if (ret != 0)
+			break;
+	}
+	if (ret == 0 && ((rc != SQLITE_DONE && rc != SQLITE_ROW) ||
+	    (rcc != SQLITE_DONE && rcc != SQLITE_ROW))) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		ret = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_reset(sc);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
+		ret = -1;
+	return ret;
+}
+
+int
+state_reset_peers(struct state *s, const uint64_t *ids, size_t n,
+    FILE *err)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty || s->st[ST_PE_DEL] == NULL) {
+		state_seterr(s, "cannot write: opened read-only");
+		state_report(s, err);
+		return -1;
+	}
+	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+		goto fail;
+	if (ids == NULL && (state_exec(s, "DELETE FROM device_peers") == -1 ||
+	    state_exec(s, "UPDATE device_comm SET peers_dropped = 0") == -1))
+		goto rollback;
+	for (i = 0; ids != NULL && i < n; i++) {
+		st = s->st[ST_PE_DEL];
+		state_bind_u64(st, 1, ids[i]);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+		st = s->st[ST_PE_DEL_COMM];
+		state_bind_u64(st, 1, ids[i]);
+		if (state_step_done(s, st) == -1)
+			goto rollback;
+	}
+	if (state_exec(s, "COMMIT") == -1)
+		goto rollback;
+	return 0;
+
+ rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+ fail:
+	state_report(s, err);
+	return -1;
 }

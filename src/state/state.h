@@ -24,13 +24,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	3	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	4	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 
 struct bl_config;
 struct bl_dev;
 struct device;
+struct peer_tab;
 struct state;
 
 /*
@@ -114,6 +115,35 @@ int		 state_add_alerts(struct state *, const struct state_alert *,
 int		 state_load_alerts(struct state *,
 		    int (*cb)(void *arg, const struct state_alert *),
 		    void *arg);
+
+/*
+ * The communication map (schema version 4, device/peers.h): one
+ * device's zone (NULL: "") and peer table, of which only the entries
+ * marked dirty are written, with their totals, and its dropped count.
+ */
+struct state_peers {
+	uint64_t	 device_id;
+	const char	*zone;
+	const struct peer_tab *tab;	/* NULL: the zone only */
+};
+/* Save these in one transaction: 0, or -1 with the message on err
+ * and nothing changed (the caller keeps its dirty marks). */
+int		 state_save_peers(struct state *, const struct state_peers *,
+		    size_t n, FILE *err);
+/*
+ * Every device that has peers or a stored zone, in id order: cb gets
+ * its zone ("": none) and a table it may take over (move the array
+ * and zero *tab; else it is freed), entries clean, at most max of
+ * them (the rest counted in dropped).  As state_load_devices();
+ * older files have none.
+ */
+int		 state_load_peers(struct state *, uint32_t max,
+		    int (*cb)(void *arg, uint64_t id, const char *zone,
+		    struct peer_tab *), void *arg);
+/* Forget the peers of these devices (ids NULL: of every device) in
+ * one transaction (wardwatch baseline reset). */
+int		 state_reset_peers(struct state *, const uint64_t *ids,
+		    size_t n, FILE *err);
 
 /*
  * One transaction around several state_meta_set() calls (a checkpoint

@@ -225,3 +225,7 @@ tests_unit_test_spool_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-findings
 tests_unit_test_findings_SOURCES = tests/unit/test-findings.c
 tests_unit_test_findings_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-peers
+tests_unit_test_peers_SOURCES = tests/unit/test-peers.c
+tests_unit_test_peers_LDADD = $(WW_UNIT_LIBS)

@@ -200,6 +200,21 @@ count(const struct out *o, const char *needle)
 	return n;
 }
 
+/*
+ * A device record's "peers" (brain-peers.c) names other devices by
+ * MAC: cut it from a line, so that a search for a device's MAC finds
+ * that device's record, not a record that lists it as a peer.
+ */
+static void
+cut_peers(char *line)
+{
+	char *s = strstr(line, ",\"peers\":["), *e;
+
+	if (s == NULL || (e = strchr(s, ']')) == NULL)
+		return;
+	memmove(s, e + 1, strlen(e + 1) + 1);
+}
+
 static char *
 line_with(const struct out *o, const char *a, const char *b)
 {
@@ -216,6 +231,7 @@ line_with(const struct out *o, const char *a, const char *b)
 			n = sizeof(line) - 1;
 		memcpy(line, p, n);
 		line[n] = '\0';
+		cut_peers(line);
 		if (strstr(line, a) && (b == NULL || strstr(line, b)))
 			return line;
 	}
