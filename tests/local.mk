@@ -57,3 +57,10 @@ deb-check: deb
 # The offline assessment (wardwatch report).
 TESTS += tests/report.sh tests/findings.sh
 EXTRA_DIST += tests/report.sh tests/report/ward.md tests/findings.sh
+
+# Issue 14 item 5: capture.mode fanout against the single reader, and
+# the capture health and reload tests again with fan-out.
+TESTS += tests/fanout.sh tests/capture-health-fanout.sh \
+	tests/reload-fanout.sh
+EXTRA_DIST += tests/fanout.sh tests/capture-health-fanout.sh \
+	tests/reload-fanout.sh

@@ -65,8 +65,26 @@ struct worker_setup {
 	void			*arg;
 };
 
+/*
+ * Fan-out (capture.mode: fanout): the worker reads packets itself, from
+ * a capture of its own, between the control records of its queue.
+ */
+struct worker;
+struct worker_source {
+	/* Wait up to timeout_ms for packets, handle those ready (each
+	 * through worker_handle_packet()); -1: the capture failed. */
+	int		(*run)(void *arg, struct worker *, int timeout_ms);
+	/* A tick (now_us) or a barrier or the flush (0): the source's
+	 * housekeeping on the worker's thread. */
+	void		(*tick)(void *arg, uint64_t now_us);
+	void		*arg;
+};
+#define WORKER_SOURCE_POLL_MS	10	/* control records wait at most */
+
 struct worker {
 	struct worker_setup	 setup;
+	struct worker_source	 src;		/* fan-out, or run == NULL */
+	_Atomic bool		 src_failed;	/* run() returned -1 */
 	unsigned		 id;
 	pthread_t		 thread;
 	bool			 threaded;
@@ -100,7 +118,12 @@ struct worker {
 
 struct worker	*worker_new(const struct worker_setup *, unsigned id,
 		    bool threaded);
+/* Fan-out: read from this source (before worker_start()). */
+void		 worker_set_source(struct worker *,
+		    const struct worker_source *);
 int		 worker_start(struct worker *);
+/* A packet a source read (on the worker's thread). */
+void		 worker_handle_packet(struct worker *, const struct packet *);
 /* Give the worker a packet (copied in threaded mode). */
 void		 worker_enqueue_packet(struct worker *, const struct packet *);
 /*
