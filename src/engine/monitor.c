@@ -208,7 +208,7 @@ monitor_fanout_init(struct monitor *mon)
 {
 	struct worker_source src;
 	struct monitor_reader *rd;
-	uint32_t i;
+	uint32_t i, k;
 
 	mon->fanout = xcalloc(mon->nworkers, sizeof(*mon->fanout));
 	for (i = 0; i < mon->nworkers; i++) {
@@ -219,6 +219,8 @@ monitor_fanout_init(struct monitor *mon)
 		rd->rw = &rd->w->rw;
 		rd->bq = &rd->w->bq;
 		rd->anom_budget = rd->budget;
+		for (k = 0; k < EV_MAX; k++)
+			rd->budget[k] = mon->cfg->anomaly_rate;
 		rd->cur = &rd->caps[0];
 		if ((rd->dec = decoder_new(&mon->cfg->decode, rd->ctr)) ==
 		    NULL) {
@@ -1201,9 +1203,12 @@ monitor_notify_status(struct monitor *mon, bool ready)
 {
 	char buf[512];
 
+	/* Fan-out: the workers count what they read; the kernel's count
+	 * of the sockets stands for it here. */
 	snprintf(buf, sizeof(buf), "%s: %" PRIu64 " packets, %" PRIu64
 	    " dropped, %zu devices, %" PRIu64 " alerts", mon->ifaces,
-	    ctr_get(&mon->ctr, CTR_PKTS),
+	    ctr_get(&mon->ctr, mon->fanout != NULL ? CTR_KERNEL_PACKETS :
+	    CTR_PKTS),
 	    ctr_get(&mon->ctr, CTR_KERNEL_DROPS) +
 	    ctr_get(&mon->ctr, CTR_KERNEL_IFDROPS),
 	    brain_device_count(mon->brain),
