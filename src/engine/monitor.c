@@ -969,25 +969,23 @@ live_cap(struct monitor *mon, size_t i)
 
 /*
  * Fan-out: a socket per worker on the interface, in one PACKET_FANOUT
- * group of its own; the ring (capture.buffer-size) is shared out, so
- * the kernel holds as much for the interface as with one reader.
+ * group of its own, each with a ring of capture.buffer-size (as
+ * Suricata's AF_PACKET threads have): a burst of one flow goes to one
+ * socket, and a ring shared out would hold only its part of it.
  */
 static int
 monitor_open_fanout(struct monitor *mon, const char *iface)
 {
 	char err[CAPTURE_ERRBUF];
 	struct capture *c;
-	uint32_t i, ring;
+	uint32_t i;
 	int group = -1;
 
-	ring = mon->cfg->buffer_size / mon->nworkers;
-	if (ring < (1u << 20))
-		ring = 1u << 20;
 	for (i = 0; i < mon->nworkers; i++) {
 		c = &mon->fanout[i].caps[mon->ncaps];
 		if (capture_open_live(c, iface, mon->cfg->snaplen,
-		    mon->cfg->promisc, ring, mon->opts.bpf, err,
-		    sizeof(err)) == -1 ||
+		    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf,
+		    err, sizeof(err)) == -1 ||
 		    capture_fanout(c, &group, err, sizeof(err)) == -1) {
 			log_warnx("%s", err);
 			return -1;
