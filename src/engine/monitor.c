@@ -38,6 +38,7 @@
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
 #define MONITOR_POLL_MS		100		/* live: longest wait */
 #define MONITOR_RELEASE_STEP	(32u << 20)	/* mapped file bytes */
+#define MONITOR_FANOUT_BURST	1024		/* packets per dispatch */
 
 static double
 wall_now(void)
@@ -161,7 +162,10 @@ fanout_run(void *arg, struct worker *w, int timeout_ms)
 	for (i = 0; i < mon->ncaps; i++) {
 		rd->cur = &rd->caps[i];
 		rd->health = mon->healths[i];
-		n = pcap_dispatch(rd->cur->pcap, -1, fanout_cb, (u_char *)rd);
+		/* Bounded, so that a busy socket still lets the worker
+		 * look at its queue (a barrier waits for it). */
+		n = pcap_dispatch(rd->cur->pcap, MONITOR_FANOUT_BURST,
+		    fanout_cb, (u_char *)rd);
 		if (n < 0 && n != PCAP_ERROR_BREAK) {
 			log_warnx("%s: worker %u: %s", rd->cur->name,
 			    rd->w->id, pcap_geterr(rd->cur->pcap));

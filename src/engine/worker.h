@@ -13,6 +13,11 @@
  * lie; worker_ref_floor() tells the reader which bytes are still to be
  * read.
  *
+ * With fan-out (capture.mode: fanout), the kernel shares the packets
+ * out instead, by its own symmetric flow hash: each worker reads a
+ * socket of its own (struct worker_source) and its queue carries only
+ * control records.
+ *
  * Besides packets, a batch carries control records: a clock tick (so
  * every worker expires flows at the same packet times whatever the
  * number of workers), a barrier (the stats reporter waits until every
