@@ -71,7 +71,8 @@ usage(FILE *fp)
 "                 [--report file] [--workers n] [expression]\n"
 "       wardwatch -i interface [-vD] [-c config] [-l logdir]\n"
 "                 [-S rules [-S ...]] [--strict-rules]\n"
-"                 [--state db] [--workers n] [--buffer-size size]\n"
+"                 [--state db] [--workers n] [--fanout]\n"
+"                 [--buffer-size size]\n"
 "                 [--user user | --allow-root]\n"
 "                 [--pidfile file] [--sandbox-test] [expression]\n"
 "       wardwatch -T [-c config] [-S rules ...] [--strict-rules]\n"
@@ -108,6 +109,8 @@ usage(FILE *fp)
 "  --test-mode      deterministic output: fixed hash keys, records\n"
 "                   sorted, timestamps from packets only\n"
 "  --workers n      flow worker threads (default: config, else cores)\n"
+"  --fanout         -i: each worker reads its share of the interface\n"
+"                   (PACKET_FANOUT by flow hash; capture.mode: fanout)\n"
 "  --user user      -i: once the capture and files are open, run as\n"
 "                   this user (default: " SANDBOX_USER ", else " SANDBOX_FALLBACK ")\n"
 "  --allow-root     -i: keep running as root (still no capability)\n"
@@ -728,6 +731,7 @@ main(int argc, char *argv[])
 		{ "sandbox-test", no_argument,		NULL, 'Z' },
 		{ "pidfile",	required_argument,	NULL, 'p' },
 		{ "buffer-size", required_argument,	NULL, 'b' },
+		{ "fanout",	no_argument,		NULL, 'f' },
 		{ "report",	required_argument,	NULL, 'G' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -759,6 +763,7 @@ main(int argc, char *argv[])
 	const char *ifaces[MONITOR_MAX_IFACES];
 	size_t niface = 0, ii;
 	uint32_t buffer_size = 0;
+	bool fanout = false;
 	int rc, sandbox_bad = 0;
 	struct reload_ctx rctx;
 	struct monitor_reload mr;
@@ -861,6 +866,9 @@ main(int argc, char *argv[])
 		case 'p':
 			pidfile = optarg;
 			break;
+		case 'f':
+			fanout = true;
+			break;
 		case 'b':
 			if (parse_size(optarg, 1u << 20, 1u << 30, &v,
 			    &errstr) == -1) {
@@ -913,6 +921,8 @@ main(int argc, char *argv[])
 	cfg.devices.baseline.learn_run = learn;
 	if (buffer_size != 0)
 		cfg.buffer_size = buffer_size;
+	if (fanout)
+		cfg.fanout = true;
 	if (test_config) {
 		/* Say what was checked, so a unit's ExecStartPre log shows
 		 * what the sensor will run with. */
@@ -992,9 +1002,10 @@ main(int argc, char *argv[])
 	}
 	if (iface == NULL && (sbo.user != NULL || sbo.allow_root ||
 	    sandbox_test || daemonize || pidfile != NULL ||
-	    buffer_size != 0)) {
+	    buffer_size != 0 || fanout)) {
 		fprintf(stderr, "wardwatch: -D, --pidfile, --buffer-size, "
-		    "--user, --allow-root and --sandbox-test are for -i\n");
+		    "--fanout, --user, --allow-root and --sandbox-test are "
+		    "for -i\n");
 		config_free(&cfg);
 		free(reads);
 		return EXIT_USAGE;
@@ -1052,6 +1063,7 @@ main(int argc, char *argv[])
 	mo.bpf = bpf;
 	mo.test_mode = test_mode;
 	mo.live = iface != NULL;
+	mo.fanout = cfg.fanout;
 	mo.workers = workers;
 	/* The inventory: --state, else the config, else by mode. */
 	if (statepath == NULL &&

@@ -83,3 +83,10 @@ EXTRA_DIST += tests/policy-save.sh
 # The communication map (inventory --peers, peers in records, caps).
 TESTS += tests/peers.sh
 EXTRA_DIST += tests/peers.sh
+
+# Issue 14 item 5: capture.mode fanout against the single reader, and
+# the capture health and reload tests again with fan-out.
+TESTS += tests/fanout.sh tests/capture-health-fanout.sh \
+	tests/reload-fanout.sh
+EXTRA_DIST += tests/fanout.sh tests/capture-health-fanout.sh \
+	tests/reload-fanout.sh

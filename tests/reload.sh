@@ -8,6 +8,9 @@
 # sandboxed as nobody, as a daemon would.  Skipped without root,
 # namespaces, iproute2, tcpreplay or jq (TAP).
 
+# WW_LIVE_ARGS: more arguments for every live sensor (the -fanout.sh
+# wrapper runs the same with --fanout --workers 2).
+
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -82,7 +85,7 @@ printf 'class: infusion-pump\ninitiate:\n  - { proto: tcp, port: 2575 }\n' \
 printf 'policy:\n  files: [%s]\n' "$site" >"$tmp/c.yaml"
 chmod 644 "$site" "$tmp/c.yaml"
 ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/c.yaml" -S "$rules" \
-    --user nobody --workers 2 -v >"$d/out" 2>&1 &
+    --user nobody --workers 2 -v $WW_LIVE_ARGS >"$d/out" 2>&1 &
 pid=$!
 wait_for "$d/out" 'listening on' 1
 replay
@@ -210,7 +213,7 @@ policy_file 8080
 printf 'policy:\n  mode: strict\n  files: [%s]\n' "$pol" >"$tmp/pol-c.yaml"
 chmod 644 "$tmp/pol-c.yaml"
 ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/pol-c.yaml" \
-    --user nobody --workers 2 -v >"$d/out" 2>&1 &
+    --user nobody --workers 2 -v $WW_LIVE_ARGS >"$d/out" 2>&1 &
 pid=$!
 wait_for "$d/out" 'listening on' 1
 replay
@@ -242,7 +245,7 @@ chown nobody "$d"
 printf 'devices:\n  save-interval: 1\n' >"$tmp/ckpt.yaml"
 chmod 644 "$tmp/ckpt.yaml"
 ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/ckpt.yaml" --user nobody \
-    -v >"$d/out" 2>&1 &
+    -v $WW_LIVE_ARGS >"$d/out" 2>&1 &
 pid=$!
 wait_for "$d/out" 'listening on' 1
 replay
@@ -263,7 +266,7 @@ else
 	nok "kill -9: learned '$want', saved '$got'"
 fi
 ip netns exec "$ns" "$WW" -i wwb -l "$d" -c "$tmp/ckpt.yaml" --user nobody \
-    -v >"$d/out2" 2>&1 &
+    -v $WW_LIVE_ARGS >"$d/out2" 2>&1 &
 pid=$!
 wait_for "$d/out2" 'listening on' 1
 kill -TERM "$pid"

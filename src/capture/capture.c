@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/if_packet.h>
 
 #include "capture/capture.h"
 #include "decode/decode.h"
@@ -582,4 +585,42 @@ capture_update_stats(struct capture *c)
 	c->last_recv = ps.ps_recv;
 	c->last_drop = ps.ps_drop;
 	c->last_ifdrop = ps.ps_ifdrop;
+}
+
+/*
+ * PACKET_FANOUT_HASH uses the kernel's symmetric flow hash (addresses
+ * and ports sorted, since Linux 4.7), so both directions of a TCP or
+ * UDP flow reach the same socket.  A group id is per network
+ * namespace: the first socket asks for an unused one
+ * (PACKET_FANOUT_FLAG_UNIQUEID) rather than guessing, so two sensors
+ * on one interface never share out each other's packets.
+ */
+int
+capture_fanout(struct capture *c, int *group, char *err, size_t errlen)
+{
+	uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+	uint32_t v;
+	socklen_t len = sizeof(v);
+	int fd = pcap_fileno(c->pcap);
+
+	if (*group < 0)
+		v = (mode | PACKET_FANOUT_FLAG_UNIQUEID) << 16;
+	else
+		v = mode << 16 | (uint32_t)*group;
+	if (fd == -1 || setsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v,
+	    sizeof(v)) == -1) {
+		snprintf(err, errlen, "%s: PACKET_FANOUT: %s", c->name,
+		    strerror(fd == -1 ? EBADF : errno));
+		return -1;
+	}
+	if (*group < 0) {
+		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &v, &len) ==
+		    -1) {
+			snprintf(err, errlen, "%s: PACKET_FANOUT group: %s",
+			    c->name, strerror(errno));
+			return -1;
+		}
+		*group = (int)(v & 0xffff);
+	}
+	return 0;
 }

@@ -99,5 +99,15 @@ void	capture_release(struct capture *, uint64_t below);
 int	capture_wait(struct capture *, int timeout_ms);
 /* Update the widened kernel counters (live only). */
 void	capture_update_stats(struct capture *);
+/*
+ * Live: join the socket to a PACKET_FANOUT group that shares the
+ * interface's packets out by the kernel's symmetric flow hash, IPv4
+ * fragments reassembled first (so a datagram goes where its flow
+ * goes).  *group < 0: a new group, whose id (unique, chosen by the
+ * kernel) is stored in *group for the other members.  0, or -1 with
+ * a message in err.
+ */
+int	capture_fanout(struct capture *, int *group, char *err,
+	    size_t errlen);
 
 #endif /* WW_CAPTURE_H */

@@ -192,6 +192,12 @@ static const struct cfgenum device_records[] = {
 	{ NULL, 0 },
 };
 
+static const struct cfgenum capture_modes[] = {
+	{ "single", 0 },
+	{ "fanout", 1 },
+	{ NULL, 0 },
+};
+
 static const struct cfgenum timestamp_zones[] = {
 	{ "utc", 0 },
 	{ "local", 1 },
@@ -231,6 +237,8 @@ static const struct cfgkey keys[] = {
 	    "put the interface into promiscuous mode"),
 	K_SIZE("capture.buffer-size", buffer_size, 1 * MIB, 1 * GIB, "64mb",
 	    "kernel capture buffer"),
+	K_ENUM("capture.mode", fanout, capture_modes, "single",
+	    "live: single (one reader) or fanout (each worker reads)"),
 	{ .path = "capture.interfaces", .type = CFGK_CUSTOM,
 	  FIELD(interfaces), .set = set_interfaces, .def = "[]",
 	  .desc = "interfaces a live start without -i captures on" },

@@ -63,6 +63,7 @@ struct config {
 	uint32_t	 health_min_flows;	/* to judge one-way traffic */
 	uint32_t	 health_dup_pct;	/* of packets, per interval */
 	uint32_t	 dedup_window;		/* microseconds; 0: keep copies */
+	bool		 fanout;	/* capture.mode: fanout (live) */
 	uint32_t	 worker_stall;		/* seconds; 0: no watchdog */
 
 	struct decode_config decode;

@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,23 @@ struct health {
 	uint64_t	 sys_drop0, sys_miss0, sys_drop_prev, sys_miss_prev;
 	bool		 on[AL_MAX];
 	struct health_counts c;
+	bool		 shared;	/* fan-out: lock taken */
+	pthread_mutex_t	 lock;
 };
+
+static void
+h_lock(struct health *h)
+{
+	if (h->shared)
+		pthread_mutex_lock(&h->lock);
+}
+
+static void
+h_unlock(struct health *h)
+{
+	if (h->shared)
+		pthread_mutex_unlock(&h->lock);
+}
 
 /* One counter of /sys/class/net/IFACE/statistics; false if absent. */
 static bool
@@ -122,10 +139,21 @@ health_oneway_scope(struct health *h, bool judge, const char *ifaces)
 }
 
 void
+health_share(struct health *h)
+{
+	if (h == NULL || h->shared)
+		return;
+	pthread_mutex_init(&h->lock, NULL);
+	h->shared = true;
+}
+
+void
 health_free(struct health *h)
 {
 	if (h == NULL)
 		return;
+	if (h->shared)
+		pthread_mutex_destroy(&h->lock);
 	free(h->dup);
 	free(h->dir);
 	free(h);
@@ -167,15 +195,18 @@ health_duplicate(struct health *h, const struct packet *p)
 		memcpy(k.pay, p->data + p->payload_off, n);
 	k.paylen = (uint8_t)n;
 	hv = siphash13(&h->key, &k, sizeof(k)) | 1;	/* never 0 */
+	h_lock(h);
 	s = &h->dup[hv & (HEALTH_DUP_SLOTS - 1)];
 	if (s->h == hv && (p->ts_us >= s->ts ? p->ts_us - s->ts :
 	    s->ts - p->ts_us) <= h->window_us) {
 		h->c.duplicates++;
 		h->dups_iv++;
+		h_unlock(h);
 		return true;
 	}
 	s->h = hv;
 	s->ts = p->ts_us;
+	h_unlock(h);
 	return false;
 }
 
@@ -184,9 +215,11 @@ health_alive(struct health *h, uint64_t ts_us)
 {
 	if (h == NULL)
 		return;
+	h_lock(h);
 	if (ts_us > h->last_pkt_us)
 		h->last_pkt_us = ts_us;
 	h->pkts_iv++;
+	h_unlock(h);
 }
 
 void
@@ -200,12 +233,14 @@ health_packet(struct health *h, const struct packet *p)
 	/* Direction: from the lower address (then port) or towards it. */
 	c = memcmp(p->src, p->dst, sizeof(p->src));
 	dir = c < 0 || (c == 0 && p->sport < p->dport) ? 0 : 1;
+	h_lock(h);
 	s = &h->dir[p->flow_hash % HEALTH_DIR_SLOTS];
 	if (s->tag != p->flow_hash) {
 		s->tag = p->flow_hash;
 		s->dirs = 0;
 	}
 	s->dirs |= (uint8_t)(1u << dir);
+	h_unlock(h);
 }
 
 static void
@@ -270,8 +305,22 @@ changed(struct health *h, int which, bool now)
 	return now && !was;
 }
 
+static void	health_tick1(struct health *, uint64_t,
+		    const struct capture *, struct record_writer *);
+
 void
 health_tick(struct health *h, uint64_t now_us, const struct capture *cap,
+    struct record_writer *rw)
+{
+	if (h == NULL)
+		return;
+	h_lock(h);
+	health_tick1(h, now_us, cap, rw);
+	h_unlock(h);
+}
+
+static void
+health_tick1(struct health *h, uint64_t now_us, const struct capture *cap,
     struct record_writer *rw)
 {
 	uint64_t kdrop, recv, sdrop = 0, smiss = 0, drops, base;
@@ -361,5 +410,7 @@ health_counts(const struct health *h, struct health_counts *c)
 		memset(c, 0, sizeof(*c));
 		return;
 	}
+	h_lock((struct health *)h);
 	*c = h->c;
+	h_unlock((struct health *)h);
 }

@@ -51,6 +51,13 @@ struct health	*health_new(const struct config *, const char *iface);
 void		 health_oneway_scope(struct health *, bool judge,
 		    const char *ifaces);
 void		 health_free(struct health *);
+/*
+ * Fan-out: several workers' threads give it their frames (a frame and
+ * its copies hash to one socket, but the table is one per interface,
+ * so copies are found whichever socket has them); from now on every
+ * call takes its lock.
+ */
+void		 health_share(struct health *);
 /* A copy of a frame seen within the window: count it, drop it. */
 bool		 health_duplicate(struct health *, const struct packet *);
 /* Every frame captured: the time of the last one. */

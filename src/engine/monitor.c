@@ -38,6 +38,7 @@
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
 #define MONITOR_POLL_MS		100		/* live: longest wait */
 #define MONITOR_RELEASE_STEP	(32u << 20)	/* mapped file bytes */
+#define MONITOR_FANOUT_BURST	1024		/* packets per dispatch */
 
 static double
 wall_now(void)
@@ -71,13 +72,15 @@ anomaly_budget_reset(struct monitor *mon)
  * flowless: the capture thread parses them itself, writes an "lldp" or
  * "cdp" record and hands the facts to the device brain.
  */
-static void	monitor_anomalies(struct monitor *, const struct packet *);
+static void	monitor_anomalies(struct monitor_reader *,
+		    const struct packet *);
 static void	monitor_barrier_reached(void *, uint64_t);
 static void	monitor_push_all(struct monitor *);
 
 static void
-monitor_l2(struct monitor *mon, struct packet *p)
+monitor_l2(struct monitor_reader *rd, struct packet *p)
 {
+	struct monitor *mon = rd->mon;
 	static const uint8_t snap_cdp[8] = {
 		0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00
 	};
@@ -105,25 +108,136 @@ monitor_l2(struct monitor *mon, struct packet *p)
 	if (anom != EV_MAX) {
 		/* Counted and written (rate-limited) as decode anomalies. */
 		p->anom_cnt = 0;
-		decode_anomaly(&mon->ctr, p, anom);
-		monitor_anomalies(mon, p);
+		decode_anomaly(rd->ctr, p, anom);
+		monitor_anomalies(rd, p);
 	}
 	if (rc != 0 && f.n_tlvs == 0)
 		return;
 	type = f.proto == LLDP_PROTO_CDP ? RECORD_CDP : RECORD_LLDP;
 	name = f.proto == LLDP_PROTO_CDP ? "cdp" : "lldp";
-	if ((jw = eve_l2_begin(&mon->rw, type, p, name, &mon->eve)) == NULL)
+	if ((jw = eve_l2_begin(rd->rw, type, p, name, &mon->eve)) == NULL)
 		goto facts;
-	ctr_inc(&mon->ctr, f.proto == LLDP_PROTO_CDP ? CTR_APP_CDP :
+	ctr_inc(rd->ctr, f.proto == LLDP_PROTO_CDP ? CTR_APP_CDP :
 	    CTR_APP_LLDP);
 	jsonw_key(jw, name);
 	jsonw_obj_open(jw);
 	lldp_eve(jw, &f);
 	jsonw_obj_close(jw);
-	record_commit(&mon->rw);
+	record_commit(rd->rw);
  facts:
 	if (mon->brain != NULL && mon->cfg->devices.enabled)
-		devfacts_lldp(&mon->bq, p, &f);
+		devfacts_lldp(rd->bq, p, &f);
+}
+
+static void	monitor_packet(struct monitor_reader *,
+		    const struct pcap_pkthdr *, const uint8_t *);
+
+static void
+fanout_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct monitor_reader *rd = (struct monitor_reader *)arg;
+
+	rd->cur->pkts++;
+	monitor_packet(rd, h, bytes);
+}
+
+/* A worker's own sockets (worker_source.run, on its thread). */
+static int
+fanout_run(void *arg, struct worker *w, int timeout_ms)
+{
+	struct monitor_reader *rd = arg;
+	struct monitor *mon = rd->mon;
+	struct pollfd pfd[MONITOR_MAX_IFACES];
+	size_t i;
+	int n;
+
+	(void)w;
+	for (i = 0; i < mon->ncaps; i++) {
+		pfd[i].fd = rd->caps[i].fd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	if (poll(pfd, (nfds_t)mon->ncaps, timeout_ms) == -1)
+		return errno == EINTR ? 0 : -1;
+	for (i = 0; i < mon->ncaps; i++) {
+		rd->cur = &rd->caps[i];
+		rd->health = mon->healths[i];
+		/* Bounded, so that a busy socket still lets the worker
+		 * look at its queue (a barrier waits for it). */
+		n = pcap_dispatch(rd->cur->pcap, MONITOR_FANOUT_BURST,
+		    fanout_cb, (u_char *)rd);
+		if (n < 0 && n != PCAP_ERROR_BREAK) {
+			log_warnx("%s: worker %u: %s", rd->cur->name,
+			    rd->w->id, pcap_geterr(rd->cur->pcap));
+			ctr_inc(rd->ctr, CTR_CAPTURE_ERRORS);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * worker_source.tick, on the worker's thread: the defragmenter's
+ * clock, the anomaly budget's interval, and the kernel counters the
+ * capture thread sums (pcap_stats on the worker's own handle).
+ */
+static void
+fanout_tick(void *arg, uint64_t now_us)
+{
+	struct monitor_reader *rd = arg;
+	struct monitor *mon = rd->mon;
+	size_t i;
+
+	if (now_us != 0) {
+		decoder_tick(rd->dec, now_us);
+		if (now_us >= rd->next_budget_us) {
+			for (i = 0; i < EV_MAX; i++)
+				rd->budget[i] = mon->cfg->anomaly_rate;
+			rd->next_budget_us = now_us + (uint64_t)(
+			    mon->cfg->stats_interval ?
+			    mon->cfg->stats_interval : 60) * 1000000ULL;
+		}
+	}
+	for (i = 0; i < mon->ncaps; i++) {
+		capture_update_stats(&rd->caps[i]);
+		atomic_store(&rd->k_recv[i], rd->caps[i].recv);
+		atomic_store(&rd->k_drop[i], rd->caps[i].drop);
+		atomic_store(&rd->k_ifdrop[i], rd->caps[i].ifdrop);
+	}
+}
+
+/* One reader per worker; their sockets open in monitor_open_live(). */
+static int
+monitor_fanout_init(struct monitor *mon)
+{
+	struct worker_source src;
+	struct monitor_reader *rd;
+	uint32_t i, k;
+
+	mon->fanout = xcalloc(mon->nworkers, sizeof(*mon->fanout));
+	for (i = 0; i < mon->nworkers; i++) {
+		rd = &mon->fanout[i];
+		rd->mon = mon;
+		rd->w = mon->workers[i];
+		rd->ctr = &rd->w->ctr;
+		rd->rw = &rd->w->rw;
+		rd->bq = &rd->w->bq;
+		rd->anom_budget = rd->budget;
+		for (k = 0; k < EV_MAX; k++)
+			rd->budget[k] = mon->cfg->anomaly_rate;
+		rd->cur = &rd->caps[0];
+		if ((rd->dec = decoder_new(&mon->cfg->decode, rd->ctr)) ==
+		    NULL) {
+			log_warnx("worker %u: cannot create the decoder", i);
+			return -1;
+		}
+		memset(&src, 0, sizeof(src));
+		src.run = fanout_run;
+		src.tick = fanout_tick;
+		src.arg = rd;
+		worker_set_source(rd->w, &src);
+	}
+	return 0;
 }
 
 int
@@ -137,7 +251,6 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
-	mon->cur = &mon->cap;
 	mon->cfg = cfg;
 	mon->opts = *opts;
 	mon->wall_start = wall_now();
@@ -207,6 +320,13 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 		log_warnx("cannot create the decoder");
 		return -1;
 	}
+	mon->rd.mon = mon;
+	mon->rd.cur = &mon->cap;
+	mon->rd.dec = mon->dec;
+	mon->rd.ctr = &mon->ctr;
+	mon->rd.rw = &mon->rw;
+	mon->rd.bq = &mon->bq;
+	mon->rd.anom_budget = mon->anom_budget;
 
 	n = opts->workers ? opts->workers : cfg->workers;
 	if (n == 0) {
@@ -258,6 +378,13 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 			return -1;
 		}
 	}
+	if (opts->fanout && opts->live) {
+		if (n < 2)
+			log_info("capture.mode fanout with one worker: one "
+			    "reader");
+		else if (monitor_fanout_init(mon) == -1)
+			return -1;
+	}
 	return 0;
 }
 
@@ -292,9 +419,24 @@ monitor_barrier_reached(void *arg, uint64_t seq)
 {
 	struct monitor *mon = arg;
 
-	(void)seq;
 	pthread_mutex_lock(&mon->bar_lock);
 	mon->bar_seq++;
+	pthread_cond_broadcast(&mon->bar_cv);
+	/* Fan-out: stay idle until the capture thread is done (stats
+	 * summed, rules swapped): this worker would read on. */
+	while (mon->bar_hold != 0 && mon->bar_hold == seq)
+		pthread_cond_wait(&mon->bar_cv, &mon->bar_lock);
+	pthread_mutex_unlock(&mon->bar_lock);
+}
+
+/* Fan-out: the workers a barrier holds go back to reading. */
+static void
+monitor_resume(struct monitor *mon)
+{
+	if (mon->fanout == NULL)
+		return;
+	pthread_mutex_lock(&mon->bar_lock);
+	mon->bar_hold = 0;
 	pthread_cond_broadcast(&mon->bar_cv);
 	pthread_mutex_unlock(&mon->bar_lock);
 }
@@ -310,6 +452,8 @@ monitor_barrier(struct monitor *mon)
 		return;
 	pthread_mutex_lock(&mon->bar_lock);
 	target = mon->bar_seq + mon->nworkers;
+	if (mon->fanout != NULL)
+		mon->bar_hold = target;
 	pthread_mutex_unlock(&mon->bar_lock);
 	for (i = 0; i < mon->nworkers; i++)
 		worker_enqueue_barrier(mon->workers[i], target);
@@ -339,6 +483,12 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 	}
 	x->defrag_memuse = decoder_memuse(mon->dec);
 	x->max_pkt_size = mon->max_pkt_size;
+	for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {
+		/* The workers are held at a barrier, or joined. */
+		x->defrag_memuse += decoder_memuse(mon->fanout[i].dec);
+		if (mon->fanout[i].max_pkt_size > x->max_pkt_size)
+			x->max_pkt_size = mon->fanout[i].max_pkt_size;
+	}
 	x->workers = mon->nworkers;
 	x->files_read = mon->files_read;
 	x->files_failed = mon->files_failed;
@@ -362,6 +512,8 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 		x->uptime_s = (mon->now_us - mon->first_us) / 1000000;
 }
 
+static void	monitor_live_stats(struct monitor *);
+
 static void
 monitor_emit_stats(struct monitor *mon, uint64_t ts_us)
 {
@@ -369,13 +521,18 @@ monitor_emit_stats(struct monitor *mon, uint64_t ts_us)
 	struct eve_stats_extra x;
 
 	monitor_barrier(mon);
-	if (!record_wanted(&mon->rw, RECORD_STATS))
+	if (!record_wanted(&mon->rw, RECORD_STATS)) {
+		monitor_resume(mon);
 		return;
+	}
 	/* Deterministic output: the device counters as of this tick. */
 	if (mon->opts.test_mode)
 		brain_quiesce(mon->brain);
 	sum = xcalloc(1, sizeof(*sum));
+	if (mon->fanout != NULL)
+		monitor_live_stats(mon);
 	monitor_sum(mon, sum, &x);
+	monitor_resume(mon);
 	eve_stats(&mon->rw, ts_us, sum, &x);
 	free(sum);
 }
@@ -459,6 +616,7 @@ monitor_reload_end(struct monitor *mon, size_t ok)
 	monitor_quiesce(mon);
 	for (i = 0; i < mon->nreload; i++)
 		mon->reload[i].commit(mon->reload[i].arg, mon);
+	monitor_resume(mon);
 	mon->reloads++;
 	log_warnx("reload: done (%zu part%s)", mon->nreload,
 	    mon->nreload == 1 ? "" : "s");
@@ -570,33 +728,37 @@ monitor_set_detect(struct monitor *mon, const struct detect_engine *de)
 }
 
 static void
-monitor_anomalies(struct monitor *mon, const struct packet *p)
+monitor_anomalies(struct monitor_reader *rd, const struct packet *p)
 {
+	struct monitor *mon = rd->mon;
 	uint8_t i;
 
-	if (!record_wanted(&mon->rw, RECORD_ANOMALY))
+	if (!record_wanted(rd->rw, RECORD_ANOMALY))
 		return;
 	for (i = 0; i < p->anom_cnt; i++) {
 		enum ww_counter ev = (enum ww_counter)p->anom[i];
 
 		if (mon->cfg->anomaly_rate != 0) {
-			if (mon->anom_budget[ev] == 0) {
-				ctr_inc(&mon->ctr, CTR_ANOMALY_SUPPRESSED);
+			if (rd->anom_budget[ev] == 0) {
+				ctr_inc(rd->ctr, CTR_ANOMALY_SUPPRESSED);
 				continue;
 			}
-			mon->anom_budget[ev]--;
+			rd->anom_budget[ev]--;
 		}
-		eve_anomaly_packet(&mon->rw, p, ev, &mon->eve);
+		eve_anomaly_packet(rd->rw, p, ev, &mon->eve);
 	}
 }
 
 static void
-monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
+monitor_packet(struct monitor_reader *rd, const struct pcap_pkthdr *h,
     const uint8_t *bytes)
 {
+	struct monitor *mon = rd->mon;
 	struct packet p;
 	enum decode_result r;
-	uint64_t ts;
+	uint64_t ts, *now = rd->w != NULL ? &rd->now_us : &mon->now_us;
+	uint64_t *maxsz = rd->w != NULL ? &rd->max_pkt_size :
+	    &mon->max_pkt_size;
 	struct worker *w;
 
 	memset(&p, 0, sizeof(p));
@@ -604,31 +766,43 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 	ts = h->ts.tv_sec < 0 ? 0 : (uint64_t)h->ts.tv_sec * 1000000ULL +
 	    (uint64_t)(h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec % 1000000);
 	p.ts_us = ts;
-	p.pcap_cnt = mon->cur->pkts;
+	p.pcap_cnt = rd->cur->pkts;
 	p.data = bytes;
 	p.caplen = h->caplen;
 	p.wirelen = h->len;
-	p.datalink = mon->cur->datalink;
+	p.datalink = rd->cur->datalink;
 	p.tcp_wscale = 0xff;
 
-	ctr_inc(&mon->ctr, CTR_PKTS);
-	ctr_add(&mon->ctr, CTR_BYTES, h->len);
-	health_alive(mon->health, ts);
-	if (h->len > mon->max_pkt_size)
-		mon->max_pkt_size = h->len;
-	if (ts < mon->now_us) {
-		/* Flow timers keep using the latest time seen. */
-		decode_anomaly(&mon->ctr, &p, EV_TIME_BACKWARDS);
-		p.ts_us = mon->now_us;
+	ctr_inc(rd->ctr, CTR_PKTS);
+	ctr_add(rd->ctr, CTR_BYTES, h->len);
+	health_alive(rd->health, ts);
+	if (h->len > *maxsz)
+		*maxsz = h->len;
+	if (ts < *now) {
+		/*
+		 * Flow timers keep using the latest time seen.  Live, the
+		 * capture thread's clock also moves with the wall clock
+		 * while it waits: a packet the kernel stamped before that
+		 * is not a time going backwards.
+		 */
+		if (rd->w != NULL || ts < mon->pkt_last_us)
+			decode_anomaly(rd->ctr, &p, EV_TIME_BACKWARDS);
+		p.ts_us = *now;
 	}
-	monitor_clock(mon, p.ts_us);
+	if (rd->w == NULL && ts > mon->pkt_last_us)
+		mon->pkt_last_us = ts;
+	/* Fan-out: the capture thread keeps the clock (wall time). */
+	if (rd->w == NULL)
+		monitor_clock(mon, p.ts_us);
+	else if (p.ts_us > rd->now_us)
+		rd->now_us = p.ts_us;
 
-	r = decode_packet(mon->dec, &p);
+	r = decode_packet(rd->dec, &p);
 	if (p.anom_cnt > 0)
-		monitor_anomalies(mon, &p);
+		monitor_anomalies(rd, &p);
 	if (r == DECODE_NOT_IP && (p.flags & PKT_HAS_ETH) &&
 	    mon->cfg->app_enabled)
-		monitor_l2(mon, &p);
+		monitor_l2(rd, &p);
 	/* A malformed IP packet still goes to a worker, for the rules on
 	 * its decode events (decode-event:tcp.pkt_too_small), as Suricata
 	 * matches them; it joins no flow. */
@@ -639,12 +813,17 @@ monitor_packet(struct monitor *mon, const struct pcap_pkthdr *h,
 		return;
 	p.flow_hash = flow_hash_packet(&mon->key, &p,
 	    mon->cfg->flow.vlan_in_key);
-	if (mon->health != NULL) {
+	if (rd->health != NULL) {
 		/* A second copy from another mirrored VLAN goes no further. */
-		if (health_duplicate(mon->health, &p))
+		if (health_duplicate(rd->health, &p))
 			return;
 		/* Directions over every interface (health_oneway_scope). */
 		health_packet(mon->healths[0], &p);
+	}
+	if (rd->w != NULL) {
+		/* Fan-out: the kernel chose this worker by flow hash. */
+		worker_handle_packet(rd->w, &p);
+		return;
 	}
 	w = mon->workers[(p.flow_hash >> 32) % mon->nworkers];
 	/* Reassembled datagrams live in the defragmenter: copy those. */
@@ -728,7 +907,7 @@ monitor_read_file(struct monitor *mon, const char *path)
 		rv = capture_next(&mon->cap, &h, &bytes);
 		if (rv == 1) {
 			mon->cap.pkts++;
-			monitor_packet(mon, h, bytes);
+			monitor_packet(&mon->rd, h, bytes);
 			if (capture_stable(&mon->cap) &&
 			    mon->cap.map_off >= mon->release_at)
 				monitor_release(mon);
@@ -782,14 +961,43 @@ live_cb(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct monitor *mon = (struct monitor *)arg;
 
-	mon->cur->pkts++;
-	monitor_packet(mon, h, bytes);
+	mon->rd.cur->pkts++;
+	monitor_packet(&mon->rd, h, bytes);
 }
 
 static struct capture *
 live_cap(struct monitor *mon, size_t i)
 {
 	return i == 0 ? &mon->cap : &mon->xcap[i - 1];
+}
+
+/*
+ * Fan-out: a socket per worker on the interface, in one PACKET_FANOUT
+ * group of its own, each with a ring of capture.buffer-size (as
+ * Suricata's AF_PACKET threads have): a burst of one flow goes to one
+ * socket, and a ring shared out would hold only its part of it.
+ */
+static int
+monitor_open_fanout(struct monitor *mon, const char *iface)
+{
+	char err[CAPTURE_ERRBUF];
+	struct capture *c;
+	uint32_t i;
+	int group = -1;
+
+	for (i = 0; i < mon->nworkers; i++) {
+		c = &mon->fanout[i].caps[mon->ncaps];
+		if (capture_open_live(c, iface, mon->cfg->snaplen,
+		    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf,
+		    err, sizeof(err)) == -1 ||
+		    capture_fanout(c, &group, err, sizeof(err)) == -1) {
+			log_warnx("%s", err);
+			return -1;
+		}
+	}
+	log_info("%s: fan-out group %d, %u sockets (flow hash)", iface,
+	    group, mon->nworkers);
+	return 0;
 }
 
 int
@@ -804,7 +1012,14 @@ monitor_open_live(struct monitor *mon, const char *iface)
 		return -1;
 	}
 	c = live_cap(mon, mon->ncaps);
-	if (capture_open_live(c, iface, mon->cfg->snaplen,
+	if (mon->fanout != NULL) {
+		if (monitor_open_fanout(mon, iface) == -1)
+			return -1;
+		/* The first reader's socket stands for the interface. */
+		c->name = xstrdup(iface);
+		c->live = true;
+		c->datalink = mon->fanout[0].caps[mon->ncaps].datalink;
+	} else if (capture_open_live(c, iface, mon->cfg->snaplen,
 	    mon->cfg->promisc, mon->cfg->buffer_size, mon->opts.bpf, err,
 	    sizeof(err)) == -1) {
 		log_warnx("%s", err);
@@ -817,6 +1032,8 @@ monitor_open_live(struct monitor *mon, const char *iface)
 	strlcat(mon->ifaces, c->name, sizeof(mon->ifaces));
 	output_set_iface(mon->out, mon->ifaces);
 	mon->healths[mon->ncaps] = health_new(mon->cfg, iface);
+	if (mon->fanout != NULL)
+		health_share(mon->healths[mon->ncaps]);
 	health_oneway_scope(mon->healths[mon->ncaps], mon->ncaps == 0,
 	    mon->ifaces);
 	health_oneway_scope(mon->healths[0], true, mon->ifaces);
@@ -943,6 +1160,21 @@ watchdog_stop(struct monitor *mon)
 	mon->wd_running = false;
 }
 
+/* Fan-out: an interface's counters are its sockets' (one per worker,
+ * each updated on its worker's thread), summed. */
+static void
+monitor_fanout_stats(struct monitor *mon, size_t i, struct capture *c)
+{
+	uint32_t j;
+
+	c->recv = c->drop = c->ifdrop = 0;
+	for (j = 0; j < mon->nworkers; j++) {
+		c->recv += atomic_load(&mon->fanout[j].k_recv[i]);
+		c->drop += atomic_load(&mon->fanout[j].k_drop[i]);
+		c->ifdrop += atomic_load(&mon->fanout[j].k_ifdrop[i]);
+	}
+}
+
 /* Kernel counters of every interface, summed. */
 static void
 monitor_live_stats(struct monitor *mon)
@@ -953,7 +1185,10 @@ monitor_live_stats(struct monitor *mon)
 	for (i = 0; i < mon->ncaps; i++) {
 		struct capture *c = live_cap(mon, i);
 
-		capture_update_stats(c);
+		if (mon->fanout != NULL)
+			monitor_fanout_stats(mon, i, c);
+		else
+			capture_update_stats(c);
 		recv += c->recv;
 		drop += c->drop;
 		ifdrop += c->ifdrop;
@@ -970,9 +1205,12 @@ monitor_notify_status(struct monitor *mon, bool ready)
 {
 	char buf[512];
 
+	/* Fan-out: the workers count what they read; the kernel's count
+	 * of the sockets stands for it here. */
 	snprintf(buf, sizeof(buf), "%s: %" PRIu64 " packets, %" PRIu64
 	    " dropped, %zu devices, %" PRIu64 " alerts", mon->ifaces,
-	    ctr_get(&mon->ctr, CTR_PKTS),
+	    ctr_get(&mon->ctr, mon->fanout != NULL ? CTR_KERNEL_PACKETS :
+	    CTR_PKTS),
 	    ctr_get(&mon->ctr, CTR_KERNEL_DROPS) +
 	    ctr_get(&mon->ctr, CTR_KERNEL_IFDROPS),
 	    brain_device_count(mon->brain),
@@ -1036,15 +1274,27 @@ monitor_run_live(struct monitor *mon, const char *iface)
 			*mon->opts.stats_now = 0;
 			monitor_emit_stats(mon, wall_us());
 		}
-		if (monitor_wait(mon, MONITOR_POLL_MS) == -1 &&
+		if (mon->fanout != NULL) {
+			/* The workers read; this thread keeps the clock. */
+			if (poll(NULL, 0, MONITOR_POLL_MS) == -1 &&
+			    errno != EINTR) {
+				log_warn("poll");
+				status = 2;
+				break;
+			}
+			for (i = 0; i < mon->nworkers; i++)
+				if (atomic_load(&mon->workers[i]->src_failed))
+					status = 2;
+		} else if (monitor_wait(mon, MONITOR_POLL_MS) == -1 &&
 		    errno != EINTR) {
 			log_warn("%s: poll", mon->ifaces);
 			status = 2;
 			break;
 		}
-		for (i = 0; i < mon->ncaps && status == 0; i++) {
-			c = mon->cur = live_cap(mon, i);
-			mon->health = mon->healths[i];
+		for (i = 0; i < mon->ncaps && status == 0 &&
+		    mon->fanout == NULL; i++) {
+			c = mon->rd.cur = live_cap(mon, i);
+			mon->rd.health = mon->healths[i];
 			n = pcap_dispatch(c->pcap, -1, live_cb, (u_char *)mon);
 			if (n == PCAP_ERROR_BREAK)
 				break;
@@ -1096,6 +1346,16 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 
 	for (i = 0; i < mon->nworkers; i++)
 		worker_finish(mon->workers[i]);
+	for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {
+		uint64_t n = 0;
+		size_t k;
+
+		for (k = 0; k < mon->ncaps; k++)
+			n += mon->fanout[i].caps[k].pkts;
+		log_info("fan-out: worker %u read %" PRIu64 " packets", i, n);
+	}
+	if (mon->fanout != NULL)
+		monitor_live_stats(mon);	/* as of their flush */
 	ts = mon->now_us;
 	if (mon->cap.live)
 		ts = wall_us();
@@ -1164,6 +1424,17 @@ monitor_free(struct monitor *mon)
 			if (mon->workers[i] != NULL &&
 			    mon->workers[i]->running)
 				worker_finish(mon->workers[i]);
+		/* Fan-out: the readers' decoders count into the workers. */
+		for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {
+			size_t k;
+
+			for (k = 0; k < MONITOR_MAX_IFACES; k++)
+				capture_close(&mon->fanout[i].caps[k]);
+			if (mon->fanout[i].dec != NULL)
+				decoder_free(mon->fanout[i].dec);
+		}
+		free(mon->fanout);
+		mon->fanout = NULL;
 		for (i = 0; i < mon->nworkers; i++)
 			worker_free(mon->workers[i]);
 		free(mon->workers);
@@ -1183,7 +1454,6 @@ monitor_free(struct monitor *mon)
 		health_free(mon->healths[i]);
 		mon->healths[i] = NULL;
 	}
-	mon->health = NULL;
 	for (i = 0; i + 1 < MONITOR_MAX_IFACES; i++)
 		capture_close(&mon->xcap[i]);
 	pthread_mutex_destroy(&mon->bar_lock);

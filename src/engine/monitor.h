@@ -32,6 +32,7 @@ struct monitor_opts {
 	const char	*bpf;		/* or NULL */
 	bool		 test_mode;	/* deterministic output */
 	bool		 live;		/* -i: outputs never hold up capture */
+	bool		 fanout;	/* -i: each worker reads its share */
 	uint32_t	 workers;	/* 0: from the config */
 	const char	*state_path;	/* inventory database, or NULL */
 	const struct detect_engine *detect;	/* threat rules, or NULL */
@@ -62,6 +63,36 @@ struct monitor_reload {
 #define MONITOR_MAX_IFACES	8
 
 struct health;
+
+/*
+ * Who reads and decodes packets: the capture thread (one reader, which
+ * hands each packet to a worker by flow hash), or with fan-out each
+ * worker from sockets of its own that the kernel shares the interface
+ * out to by flow hash (capture.mode: fanout).  A reader has its own
+ * decoder (and defragmenter), counters and anomaly budget.
+ */
+struct monitor_reader {
+	struct monitor		*mon;
+	struct worker		*w;		/* fan-out: its worker */
+	struct capture		*cur;		/* being read */
+	struct health		*health;	/* cur's */
+	struct decoder		*dec;
+	struct counters		*ctr;
+	struct record_writer	*rw;
+	struct brain_queue	*bq;
+	uint32_t		*anom_budget;	/* [EV_MAX] */
+
+	/* Fan-out only: */
+	struct capture		 caps[MONITOR_MAX_IFACES];
+	uint64_t		 now_us;	/* packet clock */
+	uint64_t		 max_pkt_size;
+	uint64_t		 next_budget_us;
+	uint32_t		 budget[EV_MAX];
+	/* Kernel counters per interface, for the capture thread. */
+	_Atomic uint64_t	 k_recv[MONITOR_MAX_IFACES];
+	_Atomic uint64_t	 k_drop[MONITOR_MAX_IFACES];
+	_Atomic uint64_t	 k_ifdrop[MONITOR_MAX_IFACES];
+};
 
 struct monitor_summary {
 	uint64_t	 packets;
@@ -99,14 +130,19 @@ struct monitor {
 	struct worker		**workers;
 	uint32_t		 nworkers;
 	bool			 threaded;
+	struct monitor_reader	 rd;		/* the capture thread's */
+	struct monitor_reader	*fanout;	/* [nworkers], or NULL */
 
-	/* Barrier: workers report here. */
+	/* Barrier: workers report here (with fan-out, they wait there
+	 * until bar_hold is cleared: they read on their own). */
 	pthread_mutex_t		 bar_lock;
 	pthread_cond_t		 bar_cv;
 	uint64_t		 bar_seq;
+	uint64_t		 bar_hold;
 
 	/* Packet clock (max time seen) and schedules. */
 	uint64_t		 now_us;
+	uint64_t		 pkt_last_us;	/* latest packet time */
 	uint64_t		 first_us;
 	uint64_t		 next_tick_us;
 	uint64_t		 next_stats_us;
@@ -116,11 +152,9 @@ struct monitor {
 
 	struct capture		 cap;		/* offline; first interface */
 	struct capture		 xcap[MONITOR_MAX_IFACES - 1];	/* more -i */
-	struct capture		*cur;		/* being read */
 	size_t			 ncaps;		/* live interfaces */
 	char			 ifaces[256];	/* "eth1,eth2" */
 	struct health		*healths[MONITOR_MAX_IFACES];
-	struct health		*health;	/* cur's */
 	uint32_t		 files_read;
 	uint32_t		 files_failed;
 	bool			 interrupted;	/* offline: stopped early */

@@ -287,6 +287,11 @@ worker_packet(struct worker *w, const struct packet *p)
 {
 	struct flow *f;
 
+	if (w->stall_test) {
+		/* The watchdog's test: this worker hangs. */
+		w->stall_test = false;
+		sleep(3600);
+	}
 	if (p->ts_us > w->now_us)
 		w->now_us = p->ts_us;
 	/* Malformed (monitor.c): only its decode-event rules. */
@@ -347,23 +352,24 @@ worker_run_batch(struct worker *w, struct batch *b)
 		off += sizeof(h);
 		switch (h.kind) {
 		case REC_PACKET:
-			if (w->stall_test) {
-				/* The watchdog's test: this worker hangs. */
-				w->stall_test = false;
-				sleep(3600);
-			}
 			memcpy(&p, b->buf + off, sizeof(p));
 			if (h.arg != REC_BY_REF)
 				p.data = b->buf + off + REC_ALIGN(sizeof(p));
 			worker_packet(w, &p);
 			break;
 		case REC_TICK:
+			if (w->src.tick != NULL)
+				w->src.tick(w->src.arg, h.arg);
 			worker_tick(w, h.arg);
 			break;
 		case REC_BARRIER:
+			if (w->src.tick != NULL)
+				w->src.tick(w->src.arg, 0);
 			w->setup.barrier(w->setup.arg, h.arg);
 			break;
 		case REC_FLUSH:
+			if (w->src.tick != NULL)
+				w->src.tick(w->src.arg, 0);
 			flow_table_flush(w->ft, FLOW_END_SHUTDOWN);
 			record_flush(&w->rw);
 			brain_sync(w->setup.brain, w->id, UINT64_MAX, &w->bq);
@@ -374,6 +380,18 @@ worker_run_batch(struct worker *w, struct batch *b)
 	}
 	b->used = 0;
 	return done;
+}
+
+void
+worker_handle_packet(struct worker *w, const struct packet *p)
+{
+	worker_packet(w, p);
+}
+
+void
+worker_set_source(struct worker *w, const struct worker_source *src)
+{
+	w->src = *src;
 }
 
 static void *
@@ -389,6 +407,19 @@ worker_main(void *arg)
 		struct batch *b;
 
 		pthread_mutex_lock(&w->lock);
+		/*
+		 * Fan-out: packets come from the worker's own capture;
+		 * the queue brings only ticks, barriers and the flush,
+		 * looked at every WORKER_SOURCE_POLL_MS at least.
+		 */
+		while (w->q_count == 0 && w->src.run != NULL &&
+		    !atomic_load(&w->src_failed)) {
+			pthread_mutex_unlock(&w->lock);
+			if (w->src.run(w->src.arg, w,
+			    WORKER_SOURCE_POLL_MS) == -1)
+				atomic_store(&w->src_failed, true);
+			pthread_mutex_lock(&w->lock);
+		}
 		while (w->q_count == 0)
 			pthread_cond_wait(&w->cv_work, &w->lock);
 		b = w->queue[w->q_head];

@@ -13,6 +13,11 @@
  * lie; worker_ref_floor() tells the reader which bytes are still to be
  * read.
  *
+ * With fan-out (capture.mode: fanout), the kernel shares the packets
+ * out instead, by its own symmetric flow hash: each worker reads a
+ * socket of its own (struct worker_source) and its queue carries only
+ * control records.
+ *
  * Besides packets, a batch carries control records: a clock tick (so
  * every worker expires flows at the same packet times whatever the
  * number of workers), a barrier (the stats reporter waits until every
@@ -65,8 +70,26 @@ struct worker_setup {
 	void			*arg;
 };
 
+/*
+ * Fan-out (capture.mode: fanout): the worker reads packets itself, from
+ * a capture of its own, between the control records of its queue.
+ */
+struct worker;
+struct worker_source {
+	/* Wait up to timeout_ms for packets, handle those ready (each
+	 * through worker_handle_packet()); -1: the capture failed. */
+	int		(*run)(void *arg, struct worker *, int timeout_ms);
+	/* A tick (now_us) or a barrier or the flush (0): the source's
+	 * housekeeping on the worker's thread. */
+	void		(*tick)(void *arg, uint64_t now_us);
+	void		*arg;
+};
+#define WORKER_SOURCE_POLL_MS	10	/* control records wait at most */
+
 struct worker {
 	struct worker_setup	 setup;
+	struct worker_source	 src;		/* fan-out, or run == NULL */
+	_Atomic bool		 src_failed;	/* run() returned -1 */
 	unsigned		 id;
 	pthread_t		 thread;
 	bool			 threaded;
@@ -100,7 +123,12 @@ struct worker {
 
 struct worker	*worker_new(const struct worker_setup *, unsigned id,
 		    bool threaded);
+/* Fan-out: read from this source (before worker_start()). */
+void		 worker_set_source(struct worker *,
+		    const struct worker_source *);
 int		 worker_start(struct worker *);
+/* A packet a source read (on the worker's thread). */
+void		 worker_handle_packet(struct worker *, const struct packet *);
 /* Give the worker a packet (copied in threaded mode). */
 void		 worker_enqueue_packet(struct worker *, const struct packet *);
 /*

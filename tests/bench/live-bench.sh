@@ -3,7 +3,10 @@
 # one end of a veth pair in a network namespace this script creates,
 # tcpreplay of the mixed bench capture on the other end at increasing
 # rates; each rate is a run of its own, and the report is the highest
-# rate at which the kernel dropped nothing.
+# rate at which the kernel dropped nothing, for the single reader (one
+# capture thread hands packets to the workers) and for fan-out (each
+# worker reads its own PACKET_FANOUT socket, --fanout), one after the
+# other.
 #
 # A report, not a test: run by hand, as root; it exits 0 when the
 # target is missed and non-zero only when it cannot run.
@@ -16,6 +19,7 @@
 #                   1500 2000 max"; max: as fast as tcpreplay can); the
 #                   runs stop after the second rate with drops
 #   LIVE_WORKERS    --workers (default: the configuration's, cores)
+#   LIVE_MODES      "single fanout" (default), or one of them
 #   LIVE_ARGS       more wardwatch arguments ("-c my.yaml")
 #   LIVE_PCAP       replay this capture instead of generating one
 #   WARDWATCH, PCAPGEN   override the binaries
@@ -28,6 +32,7 @@ PCAPGEN="${PCAPGEN:-$top_builddir/pcaps/gen/pcapgen}"
 size_mb="${LIVE_SIZE_MB:-100}"
 flows="${LIVE_FLOWS:-20000}"
 rates="${LIVE_RATES:-100 250 500 750 1000 1500 2000 max}"
+modes="${LIVE_MODES:-single fanout}"
 
 die() {
 	echo "bench-live: $*" >&2
@@ -37,6 +42,12 @@ die() {
 [ "$(id -u)" -eq 0 ] || die "run as root (a network namespace, a veth)"
 for t in ip tcpreplay jq; do
 	command -v $t >/dev/null 2>&1 || die "$t is not installed"
+done
+for m in $modes; do
+	case $m in
+	single | fanout) ;;
+	*) die "LIVE_MODES: '$m' is not single or fanout" ;;
+	esac
 done
 for r in $rates; do
 	case $r in
@@ -94,18 +105,24 @@ npkts=$(capinfos -c -M "$pcap" 2>/dev/null |
     awk '/Number of packets/ { print $NF }')
 echo "bench-live: $pcap${npkts:+ ($npkts packets)}, $(nproc) cores," \
     "wardwatch ${LIVE_WORKERS:+--workers $LIVE_WORKERS }$LIVE_ARGS"
+echo "bench-live: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+summary=
+for mode in $modes; do
+fo=
+[ "$mode" = fanout ] && fo=--fanout
+echo "bench-live: $mode reader${fo:+ ($fo)}"
 printf '%8s %9s %10s %10s %9s %8s %6s\n' "target" "achieved" "sent" \
     "captured" "k.drops" "ifdrops" "cpu%"
 best=0
 bad=0
 for r in $rates; do
-	d="$tmp/r$r"
+	d="$tmp/$mode-r$r"
 	mkdir -p "$d"
 	chown nobody "$d" 2>/dev/null
 	# shellcheck disable=SC2086
 	ip netns exec "$ns" "$WW" -i wwb -l "$d" --state "$d/w.db" \
-	    ${LIVE_WORKERS:+--workers $LIVE_WORKERS} $LIVE_ARGS -v \
-	    >"$d/out" 2>&1 &
+	    --user nobody ${LIVE_WORKERS:+--workers $LIVE_WORKERS} $fo \
+	    $LIVE_ARGS -v >"$d/out" 2>&1 &
 	pid=$!
 	n=0
 	while ! grep -q 'listening on' "$d/out" 2>/dev/null &&
@@ -161,7 +178,11 @@ for r in $rates; do
 		[ $bad -ge 2 ] && break
 	fi
 done
-echo "bench-live: highest rate reached with no kernel drop: ${best} Mbit/s" \
-    "(target: 1000 Mbit/s of the mixed capture with everything on;" \
-    "the achieved column is what tcpreplay managed)"
+summary="$summary
+bench-live: $mode reader: highest rate reached with no kernel drop: ${best} Mbit/s"
+done
+echo "bench-live: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$summary" | sed 1d
+echo "bench-live: target: 1000 Mbit/s of the mixed capture with" \
+    "everything on; the achieved column is what tcpreplay managed"
 exit 0

@@ -14,11 +14,12 @@
 
 ## Built with everything else, so that warnings in them show up at once.
 noinst_PROGRAMS += tests/bench/barecount tests/bench/runstat \
-	tests/bench/blmem
+	tests/bench/blmem tests/bench/churngen
 tests_bench_barecount_SOURCES = tests/bench/barecount.c
 tests_bench_barecount_LDADD = $(PCAP_LIBS)
 tests_bench_runstat_SOURCES = tests/bench/runstat.c
 tests_bench_blmem_SOURCES = tests/bench/blmem.c
+tests_bench_churngen_SOURCES = tests/bench/churngen.c
 tests_bench_blmem_LDADD = $(WW_LIBS)
 
 EXTRA_DIST += tests/bench/run-bench.sh tests/bench/README.md \
@@ -88,10 +89,12 @@ bench-siem: wardwatch$(EXEEXT) tests/bench/runstat$(EXEEXT)
 ##   make bench-live [LIVE_SIZE_MB=100] [LIVE_FLOWS=20000]
 ##                   [LIVE_RATES="100 250 500 750 1000 1500 2000 max"]
 ##                   [LIVE_WORKERS=n] [LIVE_ARGS="-c my.yaml"] [LIVE_PCAP=f]
+##                   [LIVE_MODES="single fanout"]
 LIVE_SIZE_MB = 100
 LIVE_FLOWS = 20000
 LIVE_RATES = 100 250 500 750 1000 1500 2000 max
 LIVE_WORKERS =
+LIVE_MODES = single fanout
 LIVE_ARGS =
 LIVE_PCAP =
 
@@ -102,6 +105,7 @@ bench-live: wardwatch$(EXEEXT)
 	@top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
 	    LIVE_SIZE_MB='$(LIVE_SIZE_MB)' LIVE_FLOWS='$(LIVE_FLOWS)' \
 	    LIVE_RATES='$(LIVE_RATES)' LIVE_WORKERS='$(LIVE_WORKERS)' \
+	    LIVE_MODES='$(LIVE_MODES)' \
 	    LIVE_ARGS='$(LIVE_ARGS)' LIVE_PCAP='$(LIVE_PCAP)' \
 	    $(SHELL) $(top_srcdir)/tests/bench/live-bench.sh
 
@@ -131,6 +135,7 @@ bench-clean:
 # Issue 14 item 8: RSS under a long churn of short flows (a report).
 #   make bench-churn [CHURN_FLOWS=10000000]
 CHURN_FLOWS = 10000000
-bench-churn: wardwatch$(EXEEXT)
-	$(SHELL) $(top_srcdir)/tests/bench/churn.sh $(CHURN_FLOWS) ./wardwatch$(EXEEXT)
+bench-churn: wardwatch$(EXEEXT) tests/bench/churngen$(EXEEXT)
+	$(SHELL) $(top_srcdir)/tests/bench/churn.sh $(CHURN_FLOWS) ./wardwatch$(EXEEXT) \
+	    ./tests/bench/churngen$(EXEEXT)
 .PHONY: bench-churn
