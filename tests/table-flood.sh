@@ -21,10 +21,14 @@ check() {	# check "what" test-expression...
 	if "$@"; then ok "$what"; else nok "$what"; fi
 }
 
-echo "1..8"
+echo "1..10"
 # The flood: Ethernet, 802.1Q VLAN 20, IPv4, TCP SYN to 10.20.0.250:80,
 # correct checksums, one second apart from 2026-11-01 07:00 (a host
 # that is not in the ward capture).
+# Run 3: 3040 hosts with MACs and addresses of their own in 1.5 s on a
+# 40-device table, all of whose devices have addresses (none may give
+# its place): the table is walked for victims at most once a second,
+# not once per newcomer (devices.evict_walks).
 python3 - "$tmp/flood.pcap" <<'PY'
 import struct, sys
 
@@ -125,3 +129,46 @@ PY
 )
 check "no policy key outlives its device ($orphans)" \
     [ "${orphans%% *}" = 0 ]
+
+# Run 3: the MAC flood on a full table with nothing to evict.
+python3 - "$tmp/macs.pcap" <<'PY'
+import struct, sys
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+out = open(sys.argv[1], "wb")
+out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+dst_mac = bytes.fromhex("001ec00000fa")
+dst = bytes([10, 20, 0, 250])
+t0 = 1793516400
+for i in range(3040):
+    mac = bytes([0x00, 0x1e, 0xc0, 0x10, i >> 8, i & 0xff])
+    src = bytes([10, 20, 100 + i // 250, 1 + i % 250])
+    data = b"<14>flood"
+    u = struct.pack("!HHHH", 40000, 514, 8 + len(data), 0) + data
+    c = csum(src + dst + struct.pack("!BBH", 0, 17, len(u)) + u) or 0xffff
+    u = u[:6] + struct.pack("!H", c) + u[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), i, 0, 64, 17,
+                     0, src, dst)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    frame = dst_mac + mac + struct.pack("!HHH", 0x8100, 20, 0x0800) + ip + u
+    us = i * 500
+    out.write(struct.pack("<IIII", t0 + us // 1000000, us % 1000000,
+                          len(frame), len(frame)))
+    out.write(frame)
+PY
+"$WW" --test-mode -r "$tmp/macs.pcap" -c "$tmp/c.yaml" -l "$tmp/3" \
+    --state "$tmp/macs.db" >"$tmp/out3" 2>&1
+rc=$?
+walks=$(counter "$tmp/3/eve.json" devices.evict_walks)
+tf=$(counter "$tmp/3/eve.json" devices.table_full)
+check "3040 new MACs with addresses on a full table: $tf turned away" \
+    [ "$rc" -eq 0 -a "$tf" -ge 3000 ]
+check "... with $walks walks of the table for a victim (at most one a second, not one per newcomer)" \
+    [ "$walks" -ge 1 -a "$walks" -le 3 ]

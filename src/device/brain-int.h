@@ -37,6 +37,8 @@ struct zones;
 #define CH_IP		0x02
 #define CH_IDENTITY	0x04
 
+#define BRAIN_EVICT_BATCH	64	/* victims one walk of the table keeps */
+
 struct brain_dev {
 	struct device	 d;
 	struct brain_dev *mac_next;	/* (mac, vlan) chain */
@@ -177,6 +179,17 @@ struct brain {
 	uint64_t	*forget;	/* rows of evicted devices */
 	size_t		 nforget;
 	bool		 full_alerted;	/* the table-full alert, once */
+	/*
+	 * Eviction (brain_evict): the best victims one walk of the table
+	 * found, best first, each with its last_us then (a device seen
+	 * since is no longer one); emptied when devices are freed.  A walk
+	 * that found none is not tried again for a second of traffic.
+	 */
+	struct brain_dev *evq[BRAIN_EVICT_BATCH];
+	uint64_t	 evq_last[BRAIN_EVICT_BATCH];
+	uint8_t		 evq_rank[BRAIN_EVICT_BATCH];	/* then */
+	size_t		 nevq, evq_pos;
+	uint64_t	 evict_none_until;
 	struct brain_gw	 gw[BRAIN_MAX_GATEWAYS];
 	size_t		 ngw;
 	struct brain_subnet subnet[BRAIN_MAX_SUBNETS];

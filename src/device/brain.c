@@ -466,31 +466,84 @@ brain_forget(struct brain *b, const struct device *d)
  * devices out, in this run or, from the database, the next; a flood of
  * new MACs cannot push out a device that ever had an address.
  */
+/* 2: known by address behind a router; 1: never had an address; 0. */
+static int
+brain_evict_rank(const struct brain_dev *n)
+{
+	if (n->d.flags & DEV_F_ROUTED)
+		return 2;
+	if (!n->d.has_ip && n->d.n_ips == 0)
+		return 1;
+	return 0;
+}
+
 static bool
 brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 {
 	struct brain_dev *n, *v = NULL;
 	struct brain_dev **pp;
 	struct brain_ipent *e;
-	size_t i;
-	int rank, vrank = 0;
+	size_t i, k;
+	int rank;
+	bool walked;
 
-	for (i = 0; i < b->ndevs; i++) {
-		n = b->devs[i];
-		if (n->merged || n->evicted || n->d.last_us >= ts ||
-		    (n->d.flags & DEV_F_ROUTER))
-			continue;
-		if (n->d.flags & DEV_F_ROUTED)
-			rank = 2;
-		else if (!n->d.has_ip && n->d.n_ips == 0 && confirmed)
-			rank = 1;
-		else
-			continue;
-		if (v == NULL || rank > vrank || (rank == vrank &&
-		    n->d.last_us < v->d.last_us)) {
-			v = n;
-			vrank = rank;
+	/*
+	 * The victim: a device known by address behind a router (rank 2)
+	 * before one that never had an address (rank 1, only for a
+	 * confirmed newcomer), the least recently seen first; never one
+	 * seen at ts, never a router.  One walk of the table keeps the
+	 * BRAIN_EVICT_BATCH best, so that a flood of new MACs on a full
+	 * table costs one walk per batch, not one per newcomer; a walk
+	 * that finds none waits a second of traffic (the table holds
+	 * devices with addresses then: nothing to take the place of).
+	 */
+	for (walked = false;; walked = true) {
+		while (v == NULL && b->evq_pos < b->nevq) {
+			if (b->evq_rank[b->evq_pos] == 1 && !confirmed)
+				return false;	/* the rest: for confirmed */
+			n = b->evq[b->evq_pos];
+			rank = brain_evict_rank(n);
+			if (!(n->merged || n->evicted ||
+			    n->d.last_us != b->evq_last[b->evq_pos] ||
+			    n->d.last_us >= ts || (n->d.flags & DEV_F_ROUTER) ||
+			    rank == 0 || (rank == 1 && !confirmed)))
+				v = n;
+			b->evq_pos++;
 		}
+		if (v != NULL)
+			break;
+		if (walked || ts < b->evict_none_until)
+			return false;
+		b->nevq = b->evq_pos = 0;
+		ctr_inc(b->ctr, CTR_DEV_EVICT_WALKS);
+		for (i = 0; i < b->ndevs; i++) {
+			n = b->devs[i];
+			if (n->merged || n->evicted || n->d.last_us >= ts ||
+			    (n->d.flags & DEV_F_ROUTER) ||
+			    (rank = brain_evict_rank(n)) == 0)
+				continue;
+			/* In order: rank down, last_us up, then the table's
+			 * order (a tie goes to the earlier). */
+			for (k = b->nevq; k > 0 && (rank > b->evq_rank[k - 1] ||
+			    (rank == b->evq_rank[k - 1] &&
+			    n->d.last_us < b->evq_last[k - 1])); k--)
+				;
+			if (k == BRAIN_EVICT_BATCH)
+				continue;
+			if (b->nevq < BRAIN_EVICT_BATCH)
+				b->nevq++;
+			memmove(&b->evq[k + 1], &b->evq[k],
+			    (b->nevq - 1 - k) * sizeof(b->evq[0]));
+			memmove(&b->evq_last[k + 1], &b->evq_last[k],
+			    (b->nevq - 1 - k) * sizeof(b->evq_last[0]));
+			memmove(&b->evq_rank[k + 1], &b->evq_rank[k],
+			    (b->nevq - 1 - k) * sizeof(b->evq_rank[0]));
+			b->evq[k] = n;
+			b->evq_last[k] = n->d.last_us;
+			b->evq_rank[k] = (uint8_t)rank;
+		}
+		if (b->nevq == 0)
+			b->evict_none_until = ts + 1000000;
 	}
 	if (v == NULL)
 		return false;
@@ -2171,6 +2224,7 @@ brain_settle(struct brain *b)
 	b->ntouched = 0;
 	if (!merged && b->ngone == 0)
 		return;
+	b->nevq = b->evq_pos = 0;	/* it may name those freed below */
 	/* Folded devices were new this tick: never announced or saved.
 	 * Evicted ones leave the database at the next save. */
 	for (i = k = 0; i < b->ndevs; i++) {
