@@ -42,6 +42,10 @@ EXTRA_DIST += tests/siem-redis.sh
 TESTS += tests/brain-queue.sh
 EXTRA_DIST += tests/brain-queue.sh
 
+# A closed TCP session keeps its late packets (closed timeout 0).
+TESTS += tests/flow-close.sh
+EXTRA_DIST += tests/flow-close.sh
+
 # Gateways, subnets and broadcast addresses kept across runs.
 TESTS += tests/net-state.sh
 EXTRA_DIST += tests/net-state.sh

@@ -985,8 +985,18 @@ flow_handle_packet(struct flow_table *t, const struct packet *p)
 	else
 		h = flow_hash_packet(&t->hkey, p, t->cfg.vlan_in_key);
 
+	/*
+	 * A closed TCP session's late packets (the last ACK after both
+	 * FINs, a FIN sent again) are its own, even past the closed
+	 * timeout: with the emergency one at 0 each last ACK otherwise
+	 * found its session expired and began a mid-stream flow of one
+	 * packet (4.9 M of them for 5 M sessions in the churn bench).
+	 * The next tick ends the session.  A SYN is a new session.
+	 */
 	if ((f = flow_lookup(t, p, h)) != NULL) {
-		if (flow_expired(t, node(f))) {
+		if (flow_expired(t, node(f)) && !(f->proto == IPPROTO_TCP &&
+		    f->state == FLOW_STATE_CLOSED &&
+		    !(p->tcp_flags & TH_SYN))) {
 			old_id = f->flow_id;
 			flow_finish(t, f, FLOW_END_TIMEOUT);
 			f = NULL;

@@ -14,9 +14,10 @@
  * MAC address, talking to SERVERS servers (default 1999, prime to
  * HOSTS, so each client meets every server in turn: far more peers
  * than a baseline keeps); 9999 devices in all, just under the
- * inventory's default cap of 10000 (past the cap, every event of an
- * unknown device costs a scan of the whole table, which would make
- * the run hours long; HOSTS 20000 shows it).  Client ports cycle, so
+ * inventory's default cap of 10000 (past the cap newcomers are turned
+ * away, counted in devices.table_full; HOSTS 20000 shows it, and
+ * devices.evict_walks that the table is walked for a victim at most
+ * once a second, not once per newcomer).  Client ports cycle, so
  * a tuple comes back only after HOSTS * 60000 flows.  Checksums are
  * correct.
  */
