@@ -344,36 +344,47 @@ tls_start(struct netsink *ns)
 /*
  * Exactly once, as the consumer sees it.  Redis answers every command,
  * but a command it carried out whose answer a restart or a broken
- * connection cut off is sent again.  So each record goes through this
- * script, which stores it (RPUSH, PUBLISH or XADD) only when its seq is
- * above the last one stored for this sensor, and stores the new last
- * seq in the same atomic step.  KEYS[2] is per sensor and per seq
- * epoch (output.c: a new state counts from 1 again under a new epoch),
- * and shares KEYS[1]'s hash slot on a cluster (redis_dedupe_key).  The
- * seqs are compared as decimal strings, exactly, beyond 2^53.
+ * connection cut off is sent again.  So records go through this
+ * script, which stores each (RPUSH, PUBLISH or XADD) only when its seq
+ * is above the last one stored for this sensor, and stores the new
+ * last seq with it.  KEYS[2] is per sensor and per seq epoch (output.c:
+ * a new state counts from 1 again under a new epoch), and shares
+ * KEYS[1]'s hash slot on a cluster (redis_dedupe_key).  The seqs are
+ * compared as decimal strings, exactly, beyond 2^53.
+ *
+ * A whole batch is one call, so that an error (NOSCRIPT, BUSY) means
+ * none of it ran: with one call per record in a pipeline, a record
+ * refused while later ones were stored was then refused again as one
+ * Redis had (their seqs above its own), and lost.
  *
  * KEYS[1] list, channel or stream; KEYS[2] the last seq stored.
- * ARGV: seq, record, mode (l, c, s), stream MAXLEN (0: none).
- * Returns 1 when stored, 0 for a record it had.
+ * ARGV: mode (l, c, s), stream MAXLEN (0: none), then seq and record
+ * for each record, in order.  Returns how many it stored; the others
+ * it had.
  */
 static const char redis_script[] =
     "local last = redis.call('GET', KEYS[2])\n"
-    "local s = ARGV[1]\n"
-    "if last and (#s < #last or (#s == #last and s <= last)) then\n"
-    "  return 0\n"
+    "local mode, maxlen, n = ARGV[1], ARGV[2], 0\n"
+    "for i = 3, #ARGV - 1, 2 do\n"
+    "  local s = ARGV[i]\n"
+    "  if not last or #s > #last or (#s == #last and s > last) then\n"
+    "    if mode == 'l' then\n"
+    "      redis.call('RPUSH', KEYS[1], ARGV[i + 1])\n"
+    "    elseif mode == 'c' then\n"
+    "      redis.call('PUBLISH', KEYS[1], ARGV[i + 1])\n"
+    "    elseif maxlen ~= '0' then\n"
+    "      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*',\n"
+    "          'seq', s, 'event', ARGV[i + 1])\n"
+    "    else\n"
+    "      redis.call('XADD', KEYS[1], '*', 'seq', s, 'event',\n"
+    "          ARGV[i + 1])\n"
+    "    end\n"
+    "    redis.call('SET', KEYS[2], s)\n"
+    "    last = s\n"
+    "    n = n + 1\n"
+    "  end\n"
     "end\n"
-    "if ARGV[3] == 'l' then\n"
-    "  redis.call('RPUSH', KEYS[1], ARGV[2])\n"
-    "elseif ARGV[3] == 'c' then\n"
-    "  redis.call('PUBLISH', KEYS[1], ARGV[2])\n"
-    "elseif ARGV[4] ~= '0' then\n"
-    "  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*',\n"
-    "      'seq', s, 'event', ARGV[2])\n"
-    "else\n"
-    "  redis.call('XADD', KEYS[1], '*', 'seq', s, 'event', ARGV[2])\n"
-    "end\n"
-    "redis.call('SET', KEYS[2], s)\n"
-    "return 1\n";
+    "return n\n";
 
 /*
  * wardwatch:seq:{TAG}:SENSOR:OUTPUT: (the record's epoch follows),
@@ -399,23 +410,6 @@ redis_dedupe_key(const char *key, const char *sensor, const char *name)
 	if (n == -1)
 		fatal("asprintf");
 	return k;
-}
-
-/* Read and forget the answers to n commands sent. */
-static int
-redis_skip(struct netsink *ns, size_t n)
-{
-	redisReply *rep;
-
-	while (n-- > 0) {
-		if (redisGetReply(ns->rc, (void **)&rep) != REDIS_OK ||
-		    rep == NULL) {
-			ns_err(ns, "send", ns->rc->errstr);
-			return -1;
-		}
-		freeReplyObject(rep);
-	}
-	return 0;
 }
 
 /* Load the script on a new connection (its SHA1 for EVALSHA). */
@@ -612,16 +606,104 @@ redis_transient(const char *e)
 {
 	/* NOSCRIPT: the script cache was flushed (SCRIPT FLUSH, a
 	 * failover); the connection is made again, which loads it.
-	 * NOPERM, NOAUTH: an ACL being set up, the same. */
+	 * NOPERM, NOAUTH: an ACL being set up, the same.  OOM: Redis at
+	 * its maxmemory (noeviction) until a consumer takes records. */
 	static const char *const v[] = { "LOADING", "BUSY", "TRYAGAIN",
 	    "MASTERDOWN", "CLUSTERDOWN", "READONLY", "NOSCRIPT", "NOPERM",
-	    "NOAUTH", NULL };
+	    "NOAUTH", "OOM", NULL };
 	size_t i;
 
 	for (i = 0; v[i] != NULL; i++)
 		if (e != NULL && strncmp(e, v[i], strlen(v[i])) == 0)
 			return true;
 	return false;
+}
+#endif
+
+#ifdef HAVE_HIREDIS
+/* n records Redis refused for good (WRONGTYPE and the like). */
+static void
+redis_refused(struct netsink *ns, const char *why, size_t n,
+    uint64_t *dropped)
+{
+	log_ratelimit(&ns->nc.last_err, 60, "output %s: %s", ns->name, why);
+	*dropped += n;
+}
+
+/*
+ * The records with a seq, through the script: the leading run of v
+ * whose seqs are of one epoch, in one call (redis_script).  An old
+ * spool's records have no epoch (0): they count under epoch 0, never
+ * under the seq file's, whose seqs may have started again since.
+ */
+static size_t
+redis_send_once(struct netsink *ns, struct msg **v, size_t n,
+    uint64_t *dropped, bool *fail)
+{
+	const char *argv[7 + 2 * NS_BATCH];
+	size_t argl[7 + 2 * NS_BATCH];
+	char dkey[256], seqs[NS_BATCH][24], maxlen[24];
+	uint32_t mode = ns->spec.redis_mode;
+	redisReply *rep;
+	size_t i, k, a;
+	uint64_t epoch = v[0]->epoch;
+
+	for (k = 0; k < n && v[k]->seq != 0 && v[k]->epoch == epoch; k++)
+		;
+	snprintf(dkey, sizeof(dkey), "%s%016llx", ns->rdkey,
+	    (unsigned long long)epoch);
+	snprintf(maxlen, sizeof(maxlen), "%llu",
+	    (unsigned long long)ns->spec.redis_maxlen);
+	a = 0;
+	argv[a] = "EVALSHA"; argl[a++] = 7;
+	argv[a] = ns->rsha; argl[a++] = strlen(ns->rsha);
+	argv[a] = "2"; argl[a++] = 1;
+	argv[a] = ns->spec.redis_key; argl[a++] = strlen(ns->spec.redis_key);
+	argv[a] = dkey; argl[a++] = strlen(dkey);
+	argv[a] = mode == OUTR_LIST ? "l" : mode == OUTR_CHANNEL ? "c" : "s";
+	argl[a++] = 1;
+	argv[a] = maxlen; argl[a++] = strlen(maxlen);
+	for (i = 0; i < k; i++) {
+		snprintf(seqs[i], sizeof(seqs[i]), "%llu",
+		    (unsigned long long)v[i]->seq);
+		argv[a] = seqs[i]; argl[a++] = strlen(seqs[i]);
+		argv[a] = v[i]->data; argl[a++] = v[i]->len;
+	}
+	rep = redisCommandArgv(ns->rc, (int)a, argv, argl);
+	if (rep == NULL) {
+		ns_err(ns, "send", ns->rc->errstr);
+		*fail = true;
+		return 0;
+	}
+	if (rep->type == REDIS_REPLY_ERROR &&
+	    strncmp(rep->str, "NOSCRIPT", 8) == 0 &&
+	    ns->rnoscript++ < NS_REDIS_RELOADS) {
+		/* The script cache was flushed: load it again and send
+		 * the batch again (none of it ran).  NOSCRIPT again and
+		 * again: a reconnection, after the back-off. */
+		freeReplyObject(rep);
+		if (redis_load(ns) == -1)
+			*fail = true;
+		return 0;
+	}
+	if (rep->type == REDIS_REPLY_ERROR && redis_transient(rep->str)) {
+		/* Loading its data after a restart, busy: none of it ran;
+		 * the batch again, later. */
+		ns_err(ns, "not ready", rep->str);
+		freeReplyObject(rep);
+		*fail = true;
+		return 0;
+	}
+	if (rep->type == REDIS_REPLY_ERROR)
+		/* WRONGTYPE and the like: never accepted (those the
+		 * script stored before the error have their seq). */
+		redis_refused(ns, rep->str, k, dropped);
+	else if (rep->type == REDIS_REPLY_INTEGER && rep->integer >= 0 &&
+	    (uint64_t)rep->integer <= k)
+		ns->rrepeats += k - (size_t)rep->integer;
+	freeReplyObject(rep);
+	ns->rnoscript = 0;
+	return k;
 }
 #endif
 
@@ -667,22 +749,11 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 #ifdef HAVE_HIREDIS
 		redisReply *rep;
 		const char *key = ns->spec.redis_key;
-		uint32_t mode = ns->spec.redis_mode;
 
+		if (ns->rdkey != NULL && v[0]->seq != 0)
+			return redis_send_once(ns, v, n, dropped, fail);
 		for (i = 0; i < n; i++) {
-			if (ns->rdkey != NULL && v[i]->seq != 0)
-				/* A spooled record keeps the epoch of its
-				 * seq (the spool may be older than the seq
-				 * file); an old spool's have none. */
-				redisAppendCommand(ns->rc, "EVALSHA %s 2 %s "
-				    "%s%016llx %llu %b %s %llu", ns->rsha, key,
-				    ns->rdkey, (unsigned long long)
-				    (v[i]->epoch != 0 ? v[i]->epoch : ns->epoch),
-				    (unsigned long long)v[i]->seq, v[i]->data,
-				    v[i]->len, mode == OUTR_LIST ? "l" :
-				    mode == OUTR_CHANNEL ? "c" : "s",
-				    (unsigned long long)ns->spec.redis_maxlen);
-			else if (ns->spec.redis_mode == OUTR_LIST)
+			if (ns->spec.redis_mode == OUTR_LIST)
 				redisAppendCommand(ns->rc, "RPUSH %s %b", key,
 				    v[i]->data, v[i]->len);
 			else if (ns->spec.redis_mode == OUTR_CHANNEL)
@@ -708,22 +779,6 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				return done;
 			}
 			if (rep->type == REDIS_REPLY_ERROR &&
-			    strncmp(rep->str, "NOSCRIPT", 8) == 0 &&
-			    ns->rnoscript++ < NS_REDIS_RELOADS) {
-				/* The script cache was flushed: load it again
-				 * and send this and the rest again (any of
-				 * them stored meanwhile is not stored twice).
-				 * NOSCRIPT again and again: a reconnection,
-				 * after the back-off. */
-				freeReplyObject(rep);
-				if (redis_skip(ns, n - i - 1) == -1 ||
-				    redis_load(ns) == -1) {
-					*fail = true;
-					return done;
-				}
-				return done;
-			}
-			if (rep->type == REDIS_REPLY_ERROR &&
 			    redis_transient(rep->str)) {
 				/* Loading its data after a restart: this and
 				 * the rest again, later. */
@@ -732,18 +787,11 @@ send_batch(struct netsink *ns, struct msg **v, size_t n, uint64_t *dropped,
 				*fail = true;
 				return done;
 			}
-			if (rep->type == REDIS_REPLY_ERROR) {
+			if (rep->type == REDIS_REPLY_ERROR)
 				/* WRONGTYPE and the like: never accepted. */
-				log_ratelimit(&ns->nc.last_err, 60, "output %s: "
-				    "%s", ns->name, rep->str);
-				(*dropped)++;
-			} else if (ns->rdkey != NULL && v[i]->seq != 0 &&
-			    rep->type == REDIS_REPLY_INTEGER &&
-			    rep->integer == 0)
-				ns->rrepeats++;	/* had it: sent before */
+				redis_refused(ns, rep->str, 1, dropped);
 			freeReplyObject(rep);
 			done++;
-			ns->rnoscript = 0;
 		}
 		return done;
 #endif
