@@ -52,6 +52,7 @@ struct capture {
 	int		 datalink;
 	int		 fd;		/* live: for poll(2) */
 	uint64_t	 pkts;		/* records read from this source */
+	uint64_t	 last_us;	/* newest time stamp read from it */
 	/* Live: pcap_stats counters widened to 64 bits. */
 	uint32_t	 last_recv, last_drop, last_ifdrop;
 	uint64_t	 recv, drop, ifdrop;

@@ -783,12 +783,17 @@ monitor_packet(struct monitor_reader *rd, const struct pcap_pkthdr *h,
 		 * Flow timers keep using the latest time seen.  Live, the
 		 * capture thread's clock also moves with the wall clock
 		 * while it waits: a packet the kernel stamped before that
-		 * is not a time going backwards.
+		 * is not a time going backwards.  A fan-out worker reads
+		 * several interfaces' sockets in turn: only a time older
+		 * than its own socket's last is.
 		 */
-		if (rd->w != NULL || ts < mon->pkt_last_us)
+		if (rd->w != NULL ? ts < rd->cur->last_us :
+		    ts < mon->pkt_last_us)
 			decode_anomaly(rd->ctr, &p, EV_TIME_BACKWARDS);
 		p.ts_us = *now;
 	}
+	if (rd->w != NULL && ts > rd->cur->last_us)
+		rd->cur->last_us = ts;
 	if (rd->w == NULL && ts > mon->pkt_last_us)
 		mon->pkt_last_us = ts;
 	/* Fan-out: the capture thread keeps the clock (wall time). */

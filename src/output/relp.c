@@ -324,7 +324,9 @@ relp_send(struct relp *rp, struct msg *m)
 		return -1;
 	}
 	m->next = NULL;
-	m->txnr = ++rp->rtxnr;
+	/* librelp's numbers go from 999999999 back to 1. */
+	rp->rtxnr = rp->rtxnr >= 999999999 ? 1 : rp->rtxnr + 1;
+	m->txnr = rp->rtxnr;
 	if (rp->it != NULL)
 		rp->it->next = m;
 	else
