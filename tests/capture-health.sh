@@ -38,6 +38,9 @@ pid=
 cleanup() {
 	[ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	# -D's supervisor and its sensor, whatever the pid file said (a
+	# failed stall case left both running).
+	pkill -TERM -f -- "--pidfile $tmp/stall.pid" 2>/dev/null
 	netns_cleanup
 	rm -rf "$tmp"
 }
