@@ -41,6 +41,8 @@ EXTRA_DIST += tests/siem-redis.sh
 # The events waiting for the device brain stay within their bound.
 TESTS += tests/brain-queue.sh
 EXTRA_DIST += tests/brain-queue.sh
+TESTS += tests/brain-parts.sh
+EXTRA_DIST += tests/brain-parts.sh
 
 # A closed TCP session keeps its late packets (closed timeout 0).
 TESTS += tests/flow-close.sh

@@ -121,6 +121,7 @@ struct brain_handover {
 	struct brain_handover *next;
 	unsigned	 worker;
 	uint64_t	 gen;
+	bool		 tick;		/* false: brain_sync_part() */
 	struct brain_ev	*ev;
 	size_t		 n;
 	uint64_t	 dropped;
@@ -156,6 +157,9 @@ struct brain {
 	uint64_t	 done;		/* handovers applied (flow_lock) */
 
 	uint64_t	*wgen;		/* last tick handed over, per worker */
+	uint64_t	*ticks;		/* tick gens handed over, not reached */
+	size_t		 nticks, tickcap;
+	bool		 unsettled;	/* events applied since the last tick */
 	struct brain_ev	*pend;		/* handed over, not yet applied */
 	size_t		 npend, pcap;
 

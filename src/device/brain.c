@@ -2355,6 +2355,47 @@ brain_save_due(struct brain *b)
 	return !b->block || brain_wall_us() - b->saved_wall_us >= iv;
 }
 
+/* A tick handed over by a producer (the others hand over the same). */
+static void
+brain_ticks_add(struct brain *b, uint64_t gen)
+{
+	size_t i;
+
+	/* Each producer's ticks rise: most often the gen is known, or
+	 * above every one held. */
+	for (i = b->nticks; i > 0 && b->ticks[i - 1] > gen; i--)
+		;
+	if (i > 0 && b->ticks[i - 1] == gen)
+		return;
+	if (b->nticks == b->tickcap) {
+		b->tickcap = b->tickcap ? b->tickcap * 2 : 8;
+		b->ticks = xreallocarray(b->ticks, b->tickcap,
+		    sizeof(*b->ticks));
+	}
+	memmove(b->ticks + i + 1, b->ticks + i,
+	    (b->nticks - i) * sizeof(*b->ticks));
+	b->ticks[i] = gen;
+	b->nticks++;
+}
+
+/* Whether every producer has come to a tick at or before gen (the
+ * end is one); those ticks are then passed. */
+static bool
+brain_ticks_reached(struct brain *b, uint64_t gen)
+{
+	size_t n;
+
+	for (n = 0; n < b->nticks && b->ticks[n] <= gen; n++)
+		;
+	if (n > 0) {
+		memmove(b->ticks, b->ticks + n,
+		    (b->nticks - n) * sizeof(*b->ticks));
+		b->nticks -= n;
+		return true;
+	}
+	return gen == UINT64_MAX;
+}
+
 static int
 brain_ev_cmp(const void *x, const void *y)
 {
@@ -2432,10 +2473,12 @@ static void
 brain_run(struct brain *b, uint64_t gen)
 {
 	size_t i, n;
+	bool tick;
 
 	/* Snapshots follow the ticks (packet time), events or not; the
 	 * first tick is the start. */
-	if (gen != UINT64_MAX) {
+	tick = brain_ticks_reached(b, gen);
+	if (gen != UINT64_MAX && tick) {
 		if (b->snapshot_us == 0)
 			b->snapshot_us = gen;
 		else if (b->cfg.snapshot_interval > 0 && gen - b->snapshot_us >=
@@ -2453,13 +2496,19 @@ brain_run(struct brain *b, uint64_t gen)
 		}
 		n++;
 	}
-	if (n == 0)
+	if (n == 0 && !(tick && b->unsettled))
 		return;
 	qsort(b->pend, n, sizeof(b->pend[0]), brain_ev_cmp);
 	for (i = 0; i < n; i++)
 		brain_apply(b, &b->pend[i]);
 	memmove(b->pend, b->pend + n, (b->npend - n) * sizeof(b->pend[0]));
 	b->npend -= n;
+	if (!tick) {
+		/* Between ticks: the rest of the tick's events come first. */
+		b->unsettled = true;
+		return;
+	}
+	b->unsettled = false;
 	brain_settle(b);
 	if (gen != UINT64_MAX && brain_save_due(b))
 		brain_save(b);
@@ -2505,10 +2554,13 @@ brain_queue_free(struct brain_queue *q)
 
 /* Take a handed-over queue into the pending events (brain's side). */
 static void
-brain_take(struct brain *b, unsigned worker, uint64_t gen,
+brain_take(struct brain *b, unsigned worker, uint64_t gen, bool tick,
     const struct brain_ev *ev, size_t n, uint64_t dropped)
 {
 	size_t i;
+
+	if (tick && gen != UINT64_MAX)
+		brain_ticks_add(b, gen);
 
 	if (dropped > 0)
 		ctr_add(b->ctr, CTR_DEV_EVENTS_DROPPED, dropped);
@@ -2541,8 +2593,8 @@ brain_advance(struct brain *b)
 	}
 }
 
-void
-brain_sync(struct brain *b, unsigned worker, uint64_t gen,
+static void
+brain_hand(struct brain *b, unsigned worker, uint64_t gen, bool tick,
     struct brain_queue *q)
 {
 	struct brain_handover *h;
@@ -2554,7 +2606,7 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 	}
 	if (!b->threaded) {
 		pthread_mutex_lock(&b->lock);
-		brain_take(b, worker, gen, q->ev, q->n, q->dropped);
+		brain_take(b, worker, gen, tick, q->ev, q->n, q->dropped);
 		q->n = 0;
 		q->dropped = 0;
 		brain_advance(b);
@@ -2564,6 +2616,7 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 	h = xcalloc(1, sizeof(*h));
 	h->worker = worker;
 	h->gen = gen;
+	h->tick = tick;
 	h->dropped = q->dropped;
 	if (q->n > 0 && !b->block && atomic_load_explicit(&b->inflight,
 	    memory_order_relaxed) > b->cfg.queue_max) {
@@ -2624,6 +2677,20 @@ brain_sync(struct brain *b, unsigned worker, uint64_t gen,
 	}
 }
 
+void
+brain_sync(struct brain *b, unsigned worker, uint64_t gen,
+    struct brain_queue *q)
+{
+	brain_hand(b, worker, gen, true, q);
+}
+
+void
+brain_sync_part(struct brain *b, unsigned worker, uint64_t gen,
+    struct brain_queue *q)
+{
+	brain_hand(b, worker, gen, false, q);
+}
+
 static void *
 brain_main(void *arg)
 {
@@ -2664,8 +2731,8 @@ brain_main(void *arg)
 				b->inflight_peak = waiting;
 			if (h->n > b->handover_peak)
 				b->handover_peak = h->n;
-			brain_take(b, h->worker, h->gen, h->ev, h->n,
-			    h->dropped);
+			brain_take(b, h->worker, h->gen, h->tick, h->ev,
+			    h->n, h->dropped);
 			taken = b->npend;
 			free(h->ev);
 			free(h);
@@ -3166,6 +3233,7 @@ brain_free(struct brain *b)
 	free(b->forget);
 	free(b->pend);
 	free(b->wgen);
+	free(b->ticks);
 	free(b->held);
 	brain_bl_free(b);
 	zones_free(b->own_zones);

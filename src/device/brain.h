@@ -292,6 +292,16 @@ void		 brain_queue_free(struct brain_queue *);
 /* Hand over everything queued up to tick 'gen' (UINT64_MAX: the end). */
 void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
 		    struct brain_queue *);
+/*
+ * The same between two ticks, so that a tick of a fast capture does
+ * not wait whole in memory: the brain applies the events once every
+ * producer handed over 'gen', but settles (fingerprints, device
+ * records), checkpoints and snapshots only at ticks, so what it
+ * decides is what it decided with the tick's events in one piece.
+ * Every producer must hand over the same gens, strictly increasing.
+ */
+void		 brain_sync_part(struct brain *, unsigned worker, uint64_t gen,
+		    struct brain_queue *);
 
 /* After every worker handed over UINT64_MAX: stop the thread, write
  * the snapshot of every device at time ts_us, save the inventory.

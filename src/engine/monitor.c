@@ -36,6 +36,13 @@
 #include "util/log.h"
 
 #define MONITOR_TICK_US		1000000ULL	/* flow expiry granularity */
+/*
+ * Device events wait for the brain at most this many packets, though a
+ * tick is a second: a fast capture holds a few hundred thousand packets
+ * a second, and their events (about 170 bytes each) waited whole, in
+ * the workers' queues and the brain's, before it could apply any.
+ */
+#define MONITOR_PART_PKTS	16384
 #define MONITOR_POLL_MS		100		/* live: longest wait */
 #define MONITOR_RELEASE_STEP	(32u << 20)	/* mapped file bytes */
 #define MONITOR_FANOUT_BURST	1024		/* packets per dispatch */
@@ -247,6 +254,8 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	struct output_config oc;
 	struct worker_setup ws;
 	char host[256] = "", seqpath[4096], statedir[4096], *slash;
+	const char *env;
+	unsigned long v;
 	uint32_t i, n;
 
 	memset(mon, 0, sizeof(*mon));
@@ -346,6 +355,10 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 			return -1;
 		brain_set_detect(mon->brain, opts->detect);
 	}
+	mon->part_max = MONITOR_PART_PKTS;
+	if ((env = getenv("WARDWATCH_TEST_PART_PKTS")) != NULL &&
+	    (v = strtoul(env, NULL, 10)) > 0)
+		mon->part_max = v;
 	if (opts->detect != NULL) {
 		for (i = 0; i < APP_MAX; i++)
 			mon->detect_protos[i] = detect_wants_proto(opts->detect,
@@ -559,6 +572,21 @@ monitor_clock(struct monitor *mon, uint64_t now)
 		decoder_tick(mon->dec, mon->now_us);
 		record_flush(&mon->rw);
 		mon->next_tick_us = mon->now_us + MONITOR_TICK_US;
+		mon->brain_gen = mon->now_us;
+		mon->part_pkts = 0;
+	} else if (mon->part_pkts >= mon->part_max &&
+	    mon->brain != NULL && mon->now_us - 1 > mon->brain_gen) {
+		/*
+		 * Its gen is below any tick still to come, even one at this
+		 * very time: a tick that came with the same gen could be
+		 * settled before every worker had handed over its part.
+		 */
+		mon->brain_gen = mon->now_us - 1;
+		brain_sync_part(mon->brain, mon->nworkers, mon->brain_gen,
+		    &mon->bq);
+		for (i = 0; i < mon->nworkers; i++)
+			worker_enqueue_part(mon->workers[i], mon->brain_gen);
+		mon->part_pkts = 0;
 	}
 	if (mon->next_stats_us != 0 && mon->now_us >= mon->next_stats_us) {
 		monitor_emit_stats(mon, mon->now_us);
@@ -579,6 +607,7 @@ monitor_quiesce(struct monitor *mon)
 	uint32_t i;
 
 	brain_sync(mon->brain, mon->nworkers, mon->now_us, &mon->bq);
+	mon->brain_gen = mon->now_us;
 	for (i = 0; i < mon->nworkers; i++)
 		worker_enqueue_tick(mon->workers[i], mon->now_us);
 	monitor_push_all(mon);
@@ -797,8 +826,10 @@ monitor_packet(struct monitor_reader *rd, const struct pcap_pkthdr *h,
 	if (rd->w == NULL && ts > mon->pkt_last_us)
 		mon->pkt_last_us = ts;
 	/* Fan-out: the capture thread keeps the clock (wall time). */
-	if (rd->w == NULL)
+	if (rd->w == NULL) {
+		mon->part_pkts++;
 		monitor_clock(mon, p.ts_us);
+	}
 	else if (p.ts_us > rd->now_us)
 		rd->now_us = p.ts_us;
 

@@ -145,6 +145,9 @@ struct monitor {
 	uint64_t		 pkt_last_us;	/* latest packet time */
 	uint64_t		 first_us;
 	uint64_t		 next_tick_us;
+	uint64_t		 brain_gen;	/* last handed to the brain */
+	uint64_t		 part_pkts;	/* packets since then */
+	uint64_t		 part_max;	/* hand over after that many */
 	uint64_t		 next_stats_us;
 	uint64_t		 max_pkt_size;
 	uint64_t		 release_at;	/* mapped file offset */

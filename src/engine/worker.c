@@ -25,6 +25,7 @@
 enum rec_kind {
 	REC_PACKET,
 	REC_TICK,
+	REC_PART,
 	REC_BARRIER,
 	REC_FLUSH,
 };
@@ -362,6 +363,9 @@ worker_run_batch(struct worker *w, struct batch *b)
 				w->src.tick(w->src.arg, h.arg);
 			worker_tick(w, h.arg);
 			break;
+		case REC_PART:
+			brain_sync_part(w->setup.brain, w->id, h.arg, &w->bq);
+			break;
 		case REC_BARRIER:
 			if (w->src.tick != NULL)
 				w->src.tick(w->src.arg, 0);
@@ -577,6 +581,16 @@ worker_enqueue_tick(struct worker *w, uint64_t now_us)
 		return;
 	}
 	(void)rec_reserve(w, REC_TICK, now_us, 0);
+}
+
+void
+worker_enqueue_part(struct worker *w, uint64_t gen)
+{
+	if (!w->threaded) {
+		brain_sync_part(w->setup.brain, w->id, gen, &w->bq);
+		return;
+	}
+	(void)rec_reserve(w, REC_PART, gen, 0);
 }
 
 void

@@ -141,6 +141,8 @@ void		 worker_enqueue_packet_ref(struct worker *,
 /* The lowest pos still to be read by the worker, or 'now' if none. */
 uint64_t	 worker_ref_floor(struct worker *, uint64_t now);
 void		 worker_enqueue_tick(struct worker *, uint64_t now_us);
+/* Hand the device events over between ticks (brain_sync_part()). */
+void		 worker_enqueue_part(struct worker *, uint64_t gen);
 void		 worker_enqueue_barrier(struct worker *, uint64_t seq);
 /* Send the batch being filled (latency: live mode calls it often). */
 void		 worker_push(struct worker *);
