@@ -32,6 +32,7 @@
  * before.
  */
 #define DETECT_CARRY_MAX	16
+#define DETECT_TAIL_START	64	/* a direction's tail at first */
 struct detect_carry {
 	uint32_t	 rule;
 	uint64_t	 until;		/* stream offset: the chunk's end */
@@ -43,6 +44,7 @@ struct detect_flow {
 	uint64_t	 ntx[2];	/* transactions seen per direction */
 	uint8_t		*tail[2];	/* last stream bytes per direction */
 	uint32_t	 tail_len[2];
+	uint32_t	 tail_cap[2];	/* what the groups seen needed */
 	uint64_t	 stream_off[2];	/* stream offset of tail[d][0] */
 	struct detect_carry *carry[2];	/* DETECT_CARRY_MAX, on demand */
 	uint8_t		 ncarry[2];
@@ -1504,6 +1506,18 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 			add_plain(t, g[k]);
 	df->sproto[dir] = (uint8_t)f->app_proto;
 	run_candidates(t, &c);
+	if (keep > df->tail_cap[dir]) {
+		/* The groups of most flows' ports need far less than the
+		 * longest rule of all (2 KiB a direction): grow on demand. */
+		size_t cap = (keep + 63) & ~(size_t)63;
+
+		if (cap > t->e->stream_tail)
+			cap = t->e->stream_tail;
+		df->tail[dir] = xreallocarray(df->tail[dir], cap, 1);
+		df->size += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
+		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
+		df->tail_cap[dir] = (uint32_t)cap;
+	}
 	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
 	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
@@ -1533,9 +1547,10 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 	}
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
-		df->tail[dir] = xcalloc(t->e->stream_tail, 1);
-		df->size += mem_cost(t->e->stream_tail);
-		t->memuse += mem_cost(t->e->stream_tail);
+		df->tail[dir] = xcalloc(DETECT_TAIL_START, 1);
+		df->tail_cap[dir] = DETECT_TAIL_START;
+		df->size += mem_cost(DETECT_TAIL_START);
+		t->memuse += mem_cost(DETECT_TAIL_START);
 		/* bytes delivered (or lost) before any rule looked */
 		df->stream_off[dir] = f->tcp.dir[dir].delivered +
 		    f->tcp.dir[dir].gap_bytes;

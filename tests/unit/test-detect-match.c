@@ -560,6 +560,57 @@ test_stream_carry(void **state)
 	detect_free(e);
 }
 
+/*
+ * A direction keeps as much of its stream as its port's rules need,
+ * not what the longest rule of all needs: an HL7 session under a set
+ * with a 2 KiB rule elsewhere holds a few bytes, and a flow that meets
+ * the long rule grows its tail to it (and still matches across
+ * deliveries).  Memory use counts what is held, and none after.
+ */
+static void
+test_stream_tail_size(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any 9999 (msg:\"long\"; content:\"BEGIN\"; "
+	    "content:\"END\"; distance:0; within:2000; sid:1;)\n"
+	    "alert tcp any any -> any 2575 (msg:\"short\"; "
+	    "content:\"EVILHL7\"; sid:2;)\n");
+	struct detect_thread *t;
+	struct flow f, g;
+	char msg[1600];
+	size_t off;
+	uint64_t small;
+
+	(void)state;
+	assert_non_null(e);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_nalerts = 0;
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 2575);
+	memset(msg, 'x', sizeof(msg));
+	memcpy(msg + 1000, "EVILHL7", 7);
+	for (off = 0; off < sizeof(msg); off += 100)
+		detect_stream(t, &f, FLOW_DIR_TOSERVER, (const uint8_t *)msg +
+		    off, 100);
+	assert_int_equal(th_count(2), 1);
+	small = detect_thread_memuse(t);
+	assert_true(small > 0);
+	assert_true(small < 512);
+	th_flow(&g, IPPROTO_TCP, CLI, 40001, SRV, 9999);
+	memset(msg, '.', sizeof(msg));
+	memcpy(msg, "BEGIN", 5);
+	memcpy(msg + 1500, "END", 3);
+	for (off = 0; off < sizeof(msg); off += 50)
+		detect_stream(t, &g, FLOW_DIR_TOSERVER, (const uint8_t *)msg +
+		    off, 50);
+	assert_int_equal(th_count(1), 1);
+	assert_true(detect_thread_memuse(t) > small + 1500);
+	detect_flow_free(&f);
+	detect_flow_free(&g);
+	assert_int_equal(detect_thread_memuse(t), 0);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
 /* A second occurrence later in the stream alerts again; depth counts
  * from the stream's start, and, as Suricata looks at each packet's
  * payload when the stream does not match, from the start of each
@@ -1186,6 +1237,7 @@ main(void)
 		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_stream_every_split),
 		cmocka_unit_test(test_stream_carry),
+		cmocka_unit_test(test_stream_tail_size),
 		cmocka_unit_test(test_stream_realert),
 		cmocka_unit_test(test_stream_gap),
 		cmocka_unit_test(test_tx_buffers),
