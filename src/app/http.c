@@ -80,7 +80,10 @@ struct http_state {
 	struct http_insp insp[2];
 	uint8_t		*sc;		/* built buffers (scratch) */
 	size_t		 sc_len, sc_size;
-	struct http_facts pending[HTTP_MAX_PENDING];
+	/* A ring that grows to HTTP_MAX_PENDING as pipelining needs
+	 * (a request's facts are about 1 KB; most flows wait for one). */
+	struct http_facts *pending;
+	unsigned	 cap;
 	unsigned	 head;		/* oldest pending request */
 	unsigned	 count;
 	uint64_t	 transactions;	/* emitted */
@@ -392,7 +395,7 @@ http_flush(struct http_state *st, struct app_ctx *ctx)
 {
 	while (st->count > 0) {
 		http_emit(st, ctx, &st->pending[st->head]);
-		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->head = (st->head + 1) % st->cap;
 		st->count--;
 	}
 }
@@ -403,10 +406,23 @@ http_push(struct http_state *st, struct app_ctx *ctx,
 {
 	if (st->count == HTTP_MAX_PENDING) {
 		http_emit(st, ctx, &st->pending[st->head]);
-		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->head = (st->head + 1) % st->cap;
 		st->count--;
 	}
-	st->pending[(st->head + st->count) % HTTP_MAX_PENDING] = *f;
+	if (st->count == st->cap) {
+		struct http_facts *p;
+		unsigned i, cap = st->cap ? st->cap * 2 : 1;
+
+		/* In order from the start: the ring's size changes. */
+		p = xreallocarray(NULL, cap, sizeof(*p));
+		for (i = 0; i < st->count; i++)
+			p[i] = st->pending[(st->head + i) % st->cap];
+		free(st->pending);
+		st->pending = p;
+		st->cap = cap;
+		st->head = 0;
+	}
+	st->pending[(st->head + st->count) % st->cap] = *f;
 	st->count++;
 }
 
@@ -501,7 +517,7 @@ http_message(struct http_state *st, struct app_ctx *ctx, int dir,
 	f.resp_has_length = h.has_length && !h.chunked;
 	f.resp_length = f.resp_has_length ? h.length : 0;
 	if (st->count > 0) {
-		st->head = (st->head + 1) % HTTP_MAX_PENDING;
+		st->head = (st->head + 1) % st->cap;
 		st->count--;
 	} else
 		app_anomaly(ctx, EV_HTTP_RESPONSE_WITHOUT_REQUEST);
@@ -1357,6 +1373,7 @@ http_state_free(void *state)
 		free(st->insp[i].body);
 	}
 	free(st->sc);
+	free(st->pending);
 	free(state);
 }
 
@@ -1368,7 +1385,8 @@ http_memuse(const void *state)
 	return mem_cost(st->insp[0].head_size) +
 	    mem_cost(st->insp[0].body_size) +
 	    mem_cost(st->insp[1].head_size) +
-	    mem_cost(st->insp[1].body_size) + mem_cost(st->sc_size);
+	    mem_cost(st->insp[1].body_size) + mem_cost(st->sc_size) +
+	    mem_cost(st->cap * sizeof(*st->pending));
 }
 
 /* The Host header without its port, lower case, as Suricata logs it. */

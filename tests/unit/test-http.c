@@ -23,6 +23,7 @@
 #include "app-mock.h"
 #include "output/jsonw.h"
 #include "app/http.h"
+#include "util/util.h"
 
 #define MAX_TX	16
 
@@ -197,6 +198,54 @@ test_http_pipelined(void **unused)
 	assert_int_equal(c.tx[1].status, 200);
 	/* No body after HEAD, whatever Content-Length says. */
 	assert_int_equal(c.tx[1].resp_length, 999);
+	assert_int_equal(ctx.n_anom, 0);
+	http_parser.state_free(st);
+}
+
+/*
+ * The waiting requests' ring grows as pipelining needs, in order
+ * across its wrap: three requests, two answered; ten more (the oldest
+ * three of the eleven waiting are reported alone past eight); eight
+ * answers.  A new flow holds no room for any.
+ */
+static void
+test_http_pipelined_ring(void **unused)
+{
+	static const char resp[] = "HTTP/1.1 204 No Content\r\n\r\n";
+	struct app_ctx ctx;
+	struct capture c;
+	char req[64];
+	void *st;
+	int i, len;
+
+	(void)unused;
+	st = feed2(&ctx, &c, NULL, 0, NULL, 0, NULL, 0, NULL, 0);
+	assert_int_equal(http_parser.memuse(st), 0);
+	for (i = 1; i <= 13; i++) {
+		len = snprintf(req, sizeof(req), "GET /%d HTTP/1.1\r\n\r\n",
+		    i);
+		(void)mock_feed(&http_parser, st, &ctx, APP_DIR_TOSERVER,
+		    (const uint8_t *)req, (size_t)len, NULL, 0, NULL);
+		if (i == 3)
+			for (len = 0; len < 2; len++)
+				(void)mock_feed(&http_parser, st, &ctx,
+				    APP_DIR_TOCLIENT, (const uint8_t *)resp,
+				    sizeof(resp) - 1, NULL, 0, NULL);
+	}
+	for (i = 0; i < 8; i++)
+		(void)mock_feed(&http_parser, st, &ctx, APP_DIR_TOCLIENT,
+		    (const uint8_t *)resp, sizeof(resp) - 1, NULL, 0, NULL);
+	assert_int_equal(c.n, 13);
+	for (i = 0; i < 13; i++) {
+		(void)snprintf(req, sizeof(req), "/%d", i + 1);
+		assert_string_equal(c.tx[i].uri, req);
+		/* /3, /4 and /5 were pushed out unanswered */
+		if (i >= 2 && i <= 4)
+			assert_false(c.tx[i].has_response);
+		else
+			assert_int_equal(c.tx[i].status, 204);
+	}
+	assert_true(http_parser.memuse(st) >= 8 * sizeof(struct http_facts));
 	assert_int_equal(ctx.n_anom, 0);
 	http_parser.state_free(st);
 }
@@ -810,7 +859,9 @@ test_http_buffers_unwanted(void **unused)
 	ctx.inspect = false;
 	feed_all(st, &ctx, APP_DIR_TOSERVER, req, sizeof(req) - 1);
 	assert_int_equal(ctx.n_insp, 0);
-	assert_int_equal(http_parser.memuse(st), 0);
+	/* The request waiting for its response, no kept message. */
+	assert_int_equal(http_parser.memuse(st),
+	    mem_cost(sizeof(struct http_facts)));
 	http_parser.state_free(st);
 }
 
@@ -821,6 +872,7 @@ main(void)
 		cmocka_unit_test(test_http_transaction),
 		cmocka_unit_test(test_http_auth_scheme),
 		cmocka_unit_test(test_http_pipelined),
+		cmocka_unit_test(test_http_pipelined_ring),
 		cmocka_unit_test(test_http_chunked_request),
 		cmocka_unit_test(test_http_truncations),
 		cmocka_unit_test(test_http_every_split),
