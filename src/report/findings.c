@@ -756,17 +756,29 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 	struct fnd_risk_in *in;
 	struct fnd_dev *fd;
 	const struct finding *f;
-	size_t i, k;
+	size_t i, k, total;
 	unsigned w;
 
 	in = xcalloc(n ? n : 1, sizeof(*in));
+	for (i = 0; i < l->n; i++)
+		for (k = 0; k < l->v[i].nhits; k++)
+			devs[l->v[i].hits[k].dev].nfindings++;
+	/* Room for each device's reasons: its findings and the first. */
+	for (i = 0, total = 0; i < n; i++)
+		total += devs[i].nfindings + 1 < FND_REASONS_MAX ?
+		    devs[i].nfindings + 1 : FND_REASONS_MAX;
+	l->reasons = xcalloc(total ? total : 1, sizeof(*l->reasons));
+	for (i = 0, total = 0; i < n; i++) {
+		devs[i].reasons = l->reasons + total;
+		total += devs[i].nfindings + 1 < FND_REASONS_MAX ?
+		    devs[i].nfindings + 1 : FND_REASONS_MAX;
+	}
 	for (i = 0; i < l->n; i++) {
 		f = &l->v[i];
 		for (k = 0; k < f->nhits; k++) {
 			fd = &devs[f->hits[k].dev];
 			in[f->hits[k].dev].sev[f->sev]++;
-			fd->nfindings++;
-			if (fd->nreasons < FND_REASONS_MAX)
+			if (fd->nreasons < FND_REASONS_MAX - 1)
 				snprintf(fd->reasons[fd->nreasons++],
 				    FND_REASON_MAX, "%s %s: %.60s",
 				    fnd_sev_name(f->sev), f->id, f->title);
@@ -781,8 +793,6 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		fd->risk = findings_risk(&in[i]);
 		/* The exposure and impact reasons first, then findings. */
 		w = findings_impact(fd->class);
-		if (fd->nreasons == FND_REASONS_MAX)
-			fd->nreasons--;
 		memmove(fd->reasons[1], fd->reasons[0],
 		    fd->nreasons * sizeof(fd->reasons[0]));
 		fd->nreasons++;
@@ -863,5 +873,6 @@ findings_free(struct fnd_list *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i].hits);
 	free(l->v);
+	free(l->reasons);
 	memset(l, 0, sizeof(*l));
 }

@@ -75,6 +75,7 @@ struct rp {
 	char		*policy;	/* policy suggest's YAML */
 	size_t		 policy_len;
 	uint64_t	 first_us, last_us;
+	bool		 risks_only;	/* report_risks_of(): no peers, order */
 };
 
 /* ---- cleaning and escaping ---- */
@@ -376,7 +377,8 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	if (state_load_devices(st, rp_dev_cb, r) != 0 ||
 	    state_load_baselines(st, &cfg, rp_bl_cb, r) != 0 ||
 	    state_load_alerts(st, rp_alert_cb, r) != 0 ||
-	    state_load_peers(st, PEERS_MAX_MAX, rp_peers_cb, r) != 0) {
+	    (!r->risks_only &&
+	    state_load_peers(st, PEERS_MAX_MAX, rp_peers_cb, r) != 0)) {
 		fprintf(err, "%s\n", state_errmsg(st));
 		if (r->st == NULL)
 			state_close(st);
@@ -399,6 +401,8 @@ rp_load(struct rp *r, bool policy, FILE *err)
 		}
 	}
 	findings_compute(r->fd, r->n, &r->fl);
+	if (r->risks_only)
+		return 0;
 	r->ix = xcalloc(r->n ? r->n : 1, sizeof(*r->ix));
 	for (i = 0; i < r->n; i++)
 		if (!(r->devs[i]->flags & DEV_F_ROUTED)) {
@@ -1758,6 +1762,7 @@ report_risks_of(struct state *st, struct brain_risk **out, size_t *n,
 	*n = 0;
 	memset(&r, 0, sizeof(r));
 	r.st = st;
+	r.risks_only = true;
 	if (rp_load(&r, false, err) != 0) {
 		rp_free(&r);
 		return -1;

@@ -181,7 +181,7 @@ test_findings_each_kind(void **unused)
 	static const char *const ws_svc[] = { "tcp/2575 hl7 client", NULL };
 	static const char *const ws_peers[] = { "mac:02:00:00:00:00:01",
 	    NULL };
-	struct state_alert al[2];
+	struct state_alert al[2], alx[5];
 	struct device *d[4];
 	struct bl_dev *bl[4];
 	struct fnd_dev fd[4];
@@ -219,8 +219,14 @@ test_findings_each_kind(void **unused)
 		fd[i].d = d[i];
 		fd[i].bl = bl[i];
 	}
-	fd[0].alerts = &al[0];
-	fd[0].nalerts = 1;
+	/* Four more rules on the pump: more findings and reasons than
+	 * a device keeps. */
+	for (i = 0; i < 5; i++) {
+		alx[i] = al[0];
+		alx[i].sid = 9200101 + (uint32_t)i;
+	}
+	fd[0].alerts = alx;
+	fd[0].nalerts = 5;
 	fd[2].alerts = &al[1];
 	fd[2].nalerts = 1;
 	findings_compute(fd, 4, &l);
@@ -246,8 +252,15 @@ test_findings_each_kind(void **unused)
 		assert_true(l.v[i - 1].sev <= l.v[i].sev);
 	/* The pump is the riskiest, with its reasons. */
 	assert_true(fd[0].risk > fd[1].risk && fd[0].risk > fd[2].risk);
-	assert_true(fd[0].nreasons > 5);
+	assert_true(fd[0].nfindings > FND_REASONS_MAX);
+	assert_int_equal(fd[0].nreasons, FND_REASONS_MAX);
 	assert_non_null(strstr(fd[0].reasons[0], "infusion-pump"));
+	for (i = 1; i < FND_REASONS_MAX; i++)
+		assert_non_null(strstr(fd[0].reasons[i], " WW-"));
+	/* Each device's reasons are its own. */
+	assert_int_equal(fd[1].nreasons, 2);
+	assert_non_null(strstr(fd[1].reasons[1], "WW-F009"));
+	assert_non_null(strstr(fd[1].reasons[0], "clinical impact"));
 	assert_int_equal(fd[0].services_offered, 4);
 	assert_int_equal(fd[0].peers_in, 1);
 	findings_free(&l);
