@@ -746,6 +746,17 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 	return st;
 }
 
+void
+dpi_stop(struct dpi_engine *eng, struct dpi_flow *f)
+{
+	int64_t before = dpi_heap;
+
+	if (f->done)
+		return;
+	(void)flow_finish(eng, f, &eng->stats.flows_stopped);
+	f->heap += dpi_heap - before;
+}
+
 const char *
 dpi_app_proto(const struct dpi_flow *f)
 {

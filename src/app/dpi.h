@@ -58,6 +58,7 @@ struct dpi_stats {
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
+	uint64_t	 flows_stopped;		/* DONE: dpi_stop() */
 };
 
 struct dpi_engine;
@@ -107,6 +108,8 @@ void	dpi_flow_free(struct dpi_flow *);
  */
 enum dpi_status dpi_packet(struct dpi_engine *, struct dpi_flow *,
 	    const uint8_t *l3, size_t l3len, uint64_t ts_us, int dir);
+/* No more packets: its answer is what nDPI has now (its give-up guess). */
+void	dpi_stop(struct dpi_engine *, struct dpi_flow *);
 
 /* Suricata's app_proto name ("tls", "krb5", "rfb") or NULL if unknown. */
 const char *dpi_app_proto(const struct dpi_flow *);

@@ -754,10 +754,19 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 			return;
 		}
 	}
+	/*
+	 * HL7 and DICOM are ours alone (nDPI 4.2 has no dissector for
+	 * either): once a parser of ours has the flow, nDPI would only run
+	 * every dissector on the next packets of a long session, up to
+	 * max-packets, and find nothing.  Its answer so far stays.
+	 */
+	if (f->app_proto == APP_HL7 || f->app_proto == APP_DICOM) {
+		dpi_stop(e->dpi, af->dpi);
+		af->dpi_done = true;
 	/* l3_len is already trimmed to what was captured.  Once done,
 	 * nDPI's own state is gone; the answer stays. */
-	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off, p->l3_len,
-	    p->ts_us, packet_dir(f, p)) == DPI_DONE)
+	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
+	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		af->dpi_done = true;
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);

@@ -777,6 +777,36 @@ test_dpi_flow_memuse(void **state)
 	dpi_flow_free(f);
 }
 
+/*
+ * dpi_stop() ends a flow at once: nDPI's state is released, later
+ * packets are not fed, the stop is counted, and stopping again or a
+ * finished flow changes nothing.
+ */
+static void
+test_dpi_stop(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_stats st0, st1;
+	struct dpi_flow *f;
+	struct conv c;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_UDP_, 40014, 47004);
+	assert_int_equal(conv_send(eng, f, &c, 0, 0, "x", 1), DPI_MORE);
+	dpi_get_stats(eng, &st0);
+	dpi_stop(eng, f);
+	dpi_get_stats(eng, &st1);
+	assert_int_equal(st1.flows_stopped, st0.flows_stopped + 1);
+	assert_true(dpi_flow_memuse(f) < 200);
+	assert_int_equal(conv_send(eng, f, &c, 0, 0, "x", 1), DPI_DONE);
+	dpi_get_stats(eng, &st0);
+	assert_int_equal(st0.pkts_fed, st1.pkts_fed);
+	dpi_stop(eng, f);
+	dpi_get_stats(eng, &st1);
+	assert_int_equal(st1.flows_stopped, st0.flows_stopped);
+	dpi_flow_free(f);
+}
+
 /* wardwatch.yaml(5) spells out the default list, in its order. */
 static void
 test_dpi_default_list_in_manual(void **state)
@@ -1245,6 +1275,7 @@ main(void)
 		cmocka_unit_test(test_dpi_unknown_done_at_limit),
 		cmocka_unit_test(test_dpi_flow_free_null_and_done),
 		cmocka_unit_test(test_dpi_flow_memuse),
+		cmocka_unit_test(test_dpi_stop),
 		cmocka_unit_test(test_dpi_every_truncation),
 		cmocka_unit_test(test_dpi_hostile_ip),
 		cmocka_unit_test(test_dpi_guard_page),
