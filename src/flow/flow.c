@@ -696,6 +696,7 @@ flow_table_free(struct flow_table *t)
 	if (t == NULL)
 		return;
 	flow_table_flush(t, FLOW_END_SHUTDOWN);
+	stream_ctx_clear(&t->sctx);
 	while ((sl = t->slabs) != NULL) {
 		t->slabs = sl->next;
 		free(sl);

@@ -40,11 +40,17 @@ struct stream_ctx {
 	uint64_t	 ret_mem;	/* retained delivered bytes */
 	const uint64_t	*flow_mem;	/* the table's buckets and flows */
 	uint64_t	 flow_memcap;
+	/* Retained-bytes buffers of the first size, given back and kept
+	 * for the next (a direction's are freed at every full ACK). */
+	struct stream_ret *pool[32];
+	unsigned	 npool;
 };
 
 void	stream_ctx_init(struct stream_ctx *, const struct stream_config *,
 	    const struct flow_ops *, struct counters *,
 	    const uint64_t *flow_mem, uint64_t flow_memcap);
+/* What the context keeps of its own (after every flow is gone). */
+void	stream_ctx_clear(struct stream_ctx *);
 
 /*
  * Track one TCP packet of flow f sent in direction dir: state machine,

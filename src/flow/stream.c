@@ -136,6 +136,13 @@ stream_ctx_init(struct stream_ctx *ctx, const struct stream_config *cfg,
 }
 
 void
+stream_ctx_clear(struct stream_ctx *ctx)
+{
+	while (ctx->npool > 0)
+		free(ctx->pool[--ctx->npool]);
+}
+
+void
 stream_anomaly(struct stream_ctx *ctx, struct flow *f,
     const struct packet *p, enum ww_counter id)
 {
@@ -222,7 +229,13 @@ ret_free(struct stream_ctx *ctx, struct tcp_stream *s)
 	if (s->ret == NULL)
 		return;
 	ctx->ret_mem -= RET_COST(s->ret->size);
-	free(s->ret);
+	/* Each ACK that covers everything frees it: malloc and free of
+	 * 2 KB at every segment of a request-response session. */
+	if (s->ret->size == RET_MIN && ctx->npool <
+	    sizeof(ctx->pool) / sizeof(ctx->pool[0]))
+		ctx->pool[ctx->npool++] = s->ret;
+	else
+		free(s->ret);
 	s->ret = NULL;
 }
 
@@ -262,7 +275,9 @@ ret_grow(struct stream_ctx *ctx, struct tcp_stream *s, uint32_t need)
 	    ctx->cfg->memcap / 4 || *ctx->flow_mem + ctx->seg_mem +
 	    ctx->ret_mem + RET_COST(nsize) > ctx->flow_memcap)
 		return;
-	if ((nr = malloc(sizeof(*nr) + nsize)) == NULL)
+	if (nsize == RET_MIN && ctx->npool > 0)
+		nr = ctx->pool[--ctx->npool];
+	else if ((nr = malloc(sizeof(*nr) + nsize)) == NULL)
 		return;
 	nr->seq = r != NULL ? r->seq : 0;
 	nr->len = r != NULL ? r->len : 0;
