@@ -2414,29 +2414,59 @@ brain_ev_cmp(const void *x, const void *y)
 
 static int brain_dev_order(const void *, const void *);
 
+static int
+brain_dev_id_cmp(const void *x, const void *y)
+{
+	const struct brain_dev *a = *(const struct brain_dev *const *)x;
+	const struct brain_dev *c = *(const struct brain_dev *const *)y;
+
+	return a->d.id < c->d.id ? -1 : a->d.id > c->d.id;
+}
+
 /*
  * The report's risk scores over the saved state (every device, its
- * baseline and its alert counts), for the snapshot: none without a
- * state, when the last save failed, or when the state cannot be read
- * (said).
+ * baseline and the state's alert counts), for the snapshot: none
+ * without a state, when the last save failed, or when the alert counts
+ * cannot be read (said).  The devices and baselines are the brain's
+ * own, as saved (the save came first): reading them back doubled the
+ * inventory's memory at the end of every run.
  */
 static void
 brain_risks_load(struct brain *b)
 {
+	const struct device **devs;
+	const struct bl_dev **bls;
+	struct brain_dev **v;
 	char *msg = NULL;
-	size_t len = 0;
+	size_t len = 0, i, n;
 	FILE *mem;
 
 	/* A state the last save could not write is not this run's. */
 	if (b->state == NULL || b->cfg.risks == NULL || b->save_failed ||
 	    (mem = open_memstream(&msg, &len)) == NULL)
 		return;
-	if (b->cfg.risks(b->state, &b->risks, &b->nrisks, mem) != 0) {
+	v = xreallocarray(NULL, b->ndevs ? b->ndevs : 1, sizeof(*v));
+	for (i = n = 0; i < b->ndevs; i++)
+		if (b->devs[i]->d.id != 0 && !b->devs[i]->merged &&
+		    !b->devs[i]->evicted)
+			v[n++] = b->devs[i];
+	qsort(v, n, sizeof(*v), brain_dev_id_cmp);
+	devs = xreallocarray(NULL, n ? n : 1, sizeof(*devs));
+	bls = xreallocarray(NULL, n ? n : 1, sizeof(*bls));
+	for (i = 0; i < n; i++) {
+		devs[i] = &v[i]->d;
+		bls[i] = v[i]->bl;
+	}
+	if (b->cfg.risks(b->state, devs, bls, n, &b->risks, &b->nrisks,
+	    mem) != 0) {
 		fclose(mem);
 		log_warnx("device risk scores: %s", msg != NULL ? msg : "");
 	} else
 		fclose(mem);
 	free(msg);
+	free(bls);
+	free(devs);
+	free(v);
 }
 
 /*

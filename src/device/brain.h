@@ -100,10 +100,11 @@ struct brain_config {
 	/* geoip: MaxMind databases, NULL: none (policy/geo.h). */
 	char		*geoip_country, *geoip_asn;
 	/* The risk scores of snapshot records, as the report computes
-	 * them over the saved state (report_risks_of(), which the
+	 * them over the saved devices (report_risks_of(), which the
 	 * engine sets: the report is built on the brain); NULL: none. */
-	int		(*risks)(struct state *, struct brain_risk **,
-			    size_t *, FILE *);
+	int		(*risks)(struct state *, const struct device *const *,
+			    const struct bl_dev *const *, size_t,
+			    struct brain_risk **, size_t *, FILE *);
 };
 
 enum brain_ev_kind {

@@ -75,7 +75,6 @@ struct rp {
 	char		*policy;	/* policy suggest's YAML */
 	size_t		 policy_len;
 	uint64_t	 first_us, last_us;
-	bool		 risks_only;	/* report_risks_of(): no peers, order */
 };
 
 /* ---- cleaning and escaping ---- */
@@ -377,8 +376,7 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	if (state_load_devices(st, rp_dev_cb, r) != 0 ||
 	    state_load_baselines(st, &cfg, rp_bl_cb, r) != 0 ||
 	    state_load_alerts(st, rp_alert_cb, r) != 0 ||
-	    (!r->risks_only &&
-	    state_load_peers(st, PEERS_MAX_MAX, rp_peers_cb, r) != 0)) {
+	    state_load_peers(st, PEERS_MAX_MAX, rp_peers_cb, r) != 0) {
 		fprintf(err, "%s\n", state_errmsg(st));
 		if (r->st == NULL)
 			state_close(st);
@@ -401,8 +399,6 @@ rp_load(struct rp *r, bool policy, FILE *err)
 		}
 	}
 	findings_compute(r->fd, r->n, &r->fl);
-	if (r->risks_only)
-		return 0;
 	r->ix = xcalloc(r->n ? r->n : 1, sizeof(*r->ix));
 	for (i = 0; i < r->n; i++)
 		if (!(r->devs[i]->flags & DEV_F_ROUTED)) {
@@ -1751,38 +1747,56 @@ report_risks(const char *state, uint64_t **ids, int **risks, size_t *n,
 }
 
 int
-report_risks_of(struct state *st, struct brain_risk **out, size_t *n,
-    FILE *err)
+report_risks_of(struct state *st, const struct device *const *devs,
+    const struct bl_dev *const *bls, size_t n, struct brain_risk **out,
+    size_t *nout, FILE *err)
 {
 	struct brain_risk *v;
+	struct fnd_dev *fd;
+	struct fnd_list fl;
 	struct rp r;
 	size_t i, k, len;
 
 	*out = NULL;
-	*n = 0;
+	*nout = 0;
 	memset(&r, 0, sizeof(r));
-	r.st = st;
-	r.risks_only = true;
-	if (rp_load(&r, false, err) != 0) {
-		rp_free(&r);
+	if (state_load_alerts(st, rp_alert_cb, &r) != 0) {
+		fprintf(err, "%s\n", state_errmsg(st));
+		free(r.alerts);
 		return -1;
 	}
-	v = xcalloc(r.n ? r.n : 1, sizeof(*v));
-	for (i = 0; i < r.n; i++) {
-		v[i].id = r.devs[i]->id;
-		v[i].risk = r.fd[i].risk;
-		v[i].nreasons = r.fd[i].nreasons;
-		for (k = 0, len = 0; k < r.fd[i].nreasons; k++)
-			len += strlen(r.fd[i].reasons[k]) + 1;
+	/* As rp_load() pairs them: both in ascending device id. */
+	fd = xcalloc(n ? n : 1, sizeof(*fd));
+	for (i = 0, k = 0; i < n; i++) {
+		fd[i].d = devs[i];
+		fd[i].bl = bls[i];
+		while (k < r.nalerts && r.alerts[k].device_id < devs[i]->id)
+			k++;
+		fd[i].alerts = r.alerts != NULL ? &r.alerts[k] : NULL;
+		while (k < r.nalerts && r.alerts[k].device_id == devs[i]->id) {
+			fd[i].nalerts++;
+			k++;
+		}
+	}
+	findings_compute(fd, n, &fl);
+	v = xcalloc(n ? n : 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].id = devs[i]->id;
+		v[i].risk = fd[i].risk;
+		v[i].nreasons = fd[i].nreasons;
+		for (k = 0, len = 0; k < fd[i].nreasons; k++)
+			len += strlen(fd[i].reasons[k]) + 1;
 		v[i].reasons = xcalloc(1, len + 1);
-		for (k = 0; k < r.fd[i].nreasons; k++) {
-			strlcat(v[i].reasons, r.fd[i].reasons[k], len + 1);
+		for (k = 0; k < fd[i].nreasons; k++) {
+			strlcat(v[i].reasons, fd[i].reasons[k], len + 1);
 			strlcat(v[i].reasons, "\n", len + 1);
 		}
 	}
 	*out = v;
-	*n = r.n;
-	rp_free(&r);
+	*nout = n;
+	findings_free(&fl);
+	free(fd);
+	free(r.alerts);
 	return 0;
 }
 

@@ -37,15 +37,21 @@ int	report_risks(const char *state, uint64_t **ids, int **risks,
 	    size_t *n, FILE *err);
 
 /*
- * The same, with each device's reasons, from a database the caller has
- * open (the sensor's, for its device records: brain_config.risks): by
- * device id, ascending.  0, or -1 with the message on err; free each
- * one's reasons, then the array.
+ * The same, with each device's reasons, for the sensor's device records
+ * (brain_config.risks): of the n devices it holds as saved, in ascending
+ * id, with their baselines (NULL: none), and the alert counts of the
+ * database it has open.  Read back from the database, they were a
+ * second copy of the whole inventory at the end of every run.  By
+ * device id; 0, or -1 with the message on err; free each one's reasons,
+ * then the array.
  */
+struct bl_dev;
 struct brain_risk;
+struct device;
 struct state;
-int	report_risks_of(struct state *, struct brain_risk **, size_t *n,
-	    FILE *err);
+int	report_risks_of(struct state *, const struct device *const *devs,
+	    const struct bl_dev *const *bls, size_t n,
+	    struct brain_risk **, size_t *nout, FILE *err);
 
 /* wardwatch report ... (argv[0] is "report"); the exit status. */
 int	report_main(int argc, char **argv);
