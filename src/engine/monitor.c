@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <inttypes.h>
@@ -345,6 +346,16 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	}
 	if (n > CONFIG_MAX_WORKERS)
 		n = CONFIG_MAX_WORKERS;
+#ifdef M_ARENA_MAX
+	/*
+	 * glibc gives threads arenas of their own, up to 8 a core, and what
+	 * one frees serves only its own: the capture, brain and output
+	 * threads' arenas held 15 MB of the hospital capture's 160 MB peak.
+	 * One a worker and one for the rest; MALLOC_ARENA_MAX still wins.
+	 */
+	if (getenv("MALLOC_ARENA_MAX") == NULL)
+		(void)mallopt(M_ARENA_MAX, (int)n + 1);
+#endif
 	if (cfg->devices.enabled || opts->detect != NULL) {
 		/* Workers and the capture thread (LLDP, CDP) feed it; with
 		 * devices off it only writes the rules' alerts. */
