@@ -16,12 +16,12 @@
 #include <string.h>
 
 #include <netinet/in.h>
-#include <openssl/evp.h>
 
 #include "app/app.h"
 #include "app/ssh.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/digest.h"
 #include "util/events.h"
 #include "util/util.h"
 
@@ -179,7 +179,7 @@ ssh_parse_kexinit(struct ssh_side *sd, int dir, struct breader *msg)
 	    SSH_NL_COMP_C2S };
 	static const int s2c[] = { SSH_NL_KEX, SSH_NL_ENC_S2C, SSH_NL_MAC_S2C,
 	    SSH_NL_COMP_S2C };
-	uint8_t md[EVP_MAX_MD_SIZE];
+	uint8_t md[UTIL_MD_SIZE];
 	static const char hx[] = "0123456789abcdef";
 	unsigned int mdlen = 0;
 	size_t i, total = 0, o = 0;
@@ -201,8 +201,7 @@ ssh_parse_kexinit(struct ssh_side *sd, int dir, struct breader *msg)
 		memcpy(s + o, nl[pick[i]].base, nl[pick[i]].len);
 		o += nl[pick[i]].len;
 	}
-	if (EVP_Digest(s, o, md, &mdlen, EVP_md5(), NULL) != 1 ||
-	    mdlen != 16) {
+	if ((mdlen = util_digest(UTIL_MD5, s, o, md)) != 16) {
 		free(s);
 		return false;
 	}

@@ -26,12 +26,12 @@
 #include <string.h>
 
 #include <netinet/in.h>
-#include <openssl/evp.h>
 
 #include "app/app.h"
 #include "app/tls.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/digest.h"
 #include "util/events.h"
 #include "util/util.h"
 
@@ -153,11 +153,10 @@ tls_hex(char *dst, const uint8_t *p, size_t n)
 static void
 tls_md5_hex(char out[33], const char *s)
 {
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	uint8_t md[UTIL_MD_SIZE];
+	unsigned int n;
 
-	if (EVP_Digest(s, strlen(s), md, &n, EVP_md5(), NULL) != 1 ||
-	    n != 16) {
+	if ((n = util_digest(UTIL_MD5, s, strlen(s), md)) != 16) {
 		out[0] = '\0';
 		return;
 	}
@@ -170,12 +169,11 @@ static void
 tls_sha1_colons(char out[TLS_SHA1_LEN * 3], const uint8_t *p, size_t n)
 {
 	static const char hx[] = "0123456789abcdef";
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	uint8_t md[UTIL_MD_SIZE];
+	unsigned int i;
 
 	out[0] = '\0';
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha1(), NULL) != 1 ||
-	    mdlen != TLS_SHA1_LEN)
+	if (util_digest(UTIL_SHA1, p, n, md) != TLS_SHA1_LEN)
 		return;
 	for (i = 0; i < TLS_SHA1_LEN; i++) {
 		out[3 * i] = hx[md[i] >> 4];
@@ -327,12 +325,12 @@ tls_cmp_u16(const void *a, const void *b)
 static void
 tls_sha256_12(char out[13], const char *s)
 {
-	uint8_t md[EVP_MAX_MD_SIZE];
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	uint8_t md[UTIL_MD_SIZE];
+	char hex[2 * UTIL_MD_SIZE + 1];
 	unsigned int n = 0;
 
-	if (s[0] == '\0' || EVP_Digest(s, strlen(s), md, &n, EVP_sha256(),
-	    NULL) != 1 || n < 6) {
+	if (s[0] == '\0' ||
+	    (n = util_digest(UTIL_SHA256, s, strlen(s), md)) < 6) {
 		memcpy(out, "000000000000", 13);
 		return;
 	}

@@ -40,6 +40,9 @@ tests_unit_test_communityid_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-sha1
 tests_unit_test_sha1_SOURCES = tests/unit/test-sha1.c
 tests_unit_test_sha1_LDADD = $(WW_UNIT_LIBS)
+UNIT_TESTS += tests/unit/test-digest
+tests_unit_test_digest_SOURCES = tests/unit/test-digest.c
+tests_unit_test_digest_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-pseudo
 tests_unit_test_pseudo_SOURCES = tests/unit/test-pseudo.c
