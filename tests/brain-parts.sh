@@ -120,3 +120,4 @@ else
 	nok "ward.pcap: parts of 3 packets change the records or the state"
 	diff "$tmp/ward.r" "$tmp/ward3.r" | head -4 | cut -c1-200 | sed 's/^/# /'
 fi
+

@@ -155,6 +155,7 @@ struct brain {
 	pthread_mutex_t	 flow_lock;
 	pthread_cond_t	 flow_cv;	/* inflight fell, or done rose */
 	uint64_t	 done;		/* handovers applied (flow_lock) */
+	uint32_t	 wait_max;	/* offline: workers wait past it */
 
 	uint64_t	*wgen;		/* last tick handed over, per worker */
 	uint64_t	*ticks;		/* tick gens handed over, not reached */

@@ -2697,10 +2697,10 @@ brain_hand(struct brain *b, unsigned worker, uint64_t gen, bool tick,
 	 * whose handover the brain applies only once all have come.
 	 */
 	if (b->block && gen != UINT64_MAX && atomic_load_explicit(
-	    &b->inflight, memory_order_relaxed) > b->cfg.queue_max) {
+	    &b->inflight, memory_order_relaxed) > b->wait_max) {
 		pthread_mutex_lock(&b->flow_lock);
 		while (atomic_load_explicit(&b->inflight,
-		    memory_order_relaxed) > b->cfg.queue_max &&
+		    memory_order_relaxed) > b->wait_max &&
 		    b->done < ticket)
 			pthread_cond_wait(&b->flow_cv, &b->flow_lock);
 		pthread_mutex_unlock(&b->flow_lock);
@@ -2792,6 +2792,10 @@ brain_start(struct brain *b, bool block)
 	if (b == NULL || b->threaded)
 		return 0;
 	b->block = block;
+	/* Reading a file gains nothing from running far ahead of the
+	 * brain: what waits is memory (under load, 45 MB at the default). */
+	b->wait_max = b->cfg.queue_max < BRAIN_OFFLINE_QUEUE_MAX ?
+	    b->cfg.queue_max : BRAIN_OFFLINE_QUEUE_MAX;
 	b->saved_wall_us = brain_wall_us();
 	if ((delay = getenv("WARDWATCH_TEST_BRAIN_DELAY")) != NULL)
 		b->test_delay_us = strtoul(delay, NULL, 10);
@@ -3210,9 +3214,11 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 		    "dropped (the inventory fell behind)\n", full);
 	if (verbose && b->handover_peak > 0)
 		fprintf(fp, "  queue      at most %" PRIu64 " device events "
-		    "waited for the inventory (devices.queue-max %u, the "
+		    "waited for the inventory (devices.queue-max %u%s, the "
 		    "largest handover %" PRIu64 ")\n", b->inflight_peak,
-		    b->cfg.queue_max, b->handover_peak);
+		    b->block ? b->wait_max : b->cfg.queue_max,
+		    b->block && b->wait_max < b->cfg.queue_max ?
+		    " offline" : "", b->handover_peak);
 	if (b->oui == NULL)
 		fprintf(fp, "  WARNING    no MAC vendor registry: vendors "
 		    "come from other evidence only (install ieee-data)\n");

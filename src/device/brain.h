@@ -182,6 +182,8 @@ struct brain_queue {
  * (devices.queue-max): past this, offline workers wait and live ones
  * drop (and count). */
 #define BRAIN_DEFAULT_QUEUE_MAX	(1u << 18)
+/* Offline, workers wait past this many, if below devices.queue-max. */
+#define BRAIN_OFFLINE_QUEUE_MAX	(1u << 16)
 
 struct brain;
 struct detect_engine;

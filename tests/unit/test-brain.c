@@ -815,6 +815,59 @@ test_brain_thread_same_records(void **state)
 	fix_free(two);
 }
 
+/*
+ * Reading a file, a worker far ahead of a slow brain waits past 65536
+ * events waiting (BRAIN_OFFLINE_QUEUE_MAX), though devices.queue-max
+ * is four times that: 48 parts of 4096 events handed over at once,
+ * the brain sleeping 3 microseconds an event.  Nothing is lost.
+ */
+static void
+test_brain_offline_wait(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct brain_ev *ev;
+	struct fix *x;
+	char *buf = NULL;
+	size_t len = 0, i, k;
+	unsigned long most = 0, big = 0;
+	FILE *mem;
+	const char *p;
+
+	(void)state;
+	x = fix_new(NULL, 1);
+	assert_int_equal(x->cfg.queue_max, BRAIN_DEFAULT_QUEUE_MAX);
+	setenv("WARDWATCH_TEST_BRAIN_DELAY", "3", 1);
+	assert_int_equal(brain_start(x->b, true), 0);
+	unsetenv("WARDWATCH_TEST_BRAIN_DELAY");
+	for (i = 0; i < 48; i++) {
+		for (k = 0; k < 4096; k++) {
+			assert_non_null(ev = brain_queue_add(&q));
+			ev->kind = BRAIN_EV_FLOW;
+			ev->ts_us = 1 * SEC + i;
+			ev->seq = (uint32_t)k;
+		}
+		brain_sync_part(x->b, 0, 1 * SEC + i, &q);
+	}
+	brain_sync(x->b, 0, UINT64_MAX, &q);
+	brain_quiesce(x->b);
+	assert_non_null(mem = open_memstream(&buf, &len));
+	brain_print_summary(x->b, mem, true);
+	fclose(mem);
+	assert_non_null(p = strstr(buf, "at most "));
+	most = strtoul(p + 8, NULL, 10);
+	assert_non_null(p = strstr(buf, "the largest handover "));
+	big = strtoul(p + 21, NULL, 10);
+	assert_int_equal(big, 4096);
+	/* It did run ahead up to the bound, and not past it. */
+	assert_true(most >= BRAIN_OFFLINE_QUEUE_MAX - 4096);
+	assert_true(most <= BRAIN_OFFLINE_QUEUE_MAX + 2 * big);
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_EVENTS_DROPPED), 0);
+	free(buf);
+	brain_finish(x->b, 2 * SEC);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 static void
 test_worker_split_invariance(void **state)
 {
@@ -1469,6 +1522,7 @@ main(void)
 		cmocka_unit_test(test_server_seen_from_other_vlan),
 		cmocka_unit_test(test_worker_split_invariance),
 		cmocka_unit_test(test_brain_thread_same_records),
+		cmocka_unit_test(test_brain_offline_wait),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
 		cmocka_unit_test(test_hl7_hub),
 		cmocka_unit_test(test_persistence_and_alerts),
