@@ -329,6 +329,87 @@ test_jsonw_escape_table(void **state)
 	jsonw_free(&w);
 }
 
+/*
+ * jsonw_str() and jsonw_key() measure and check a NUL-terminated string
+ * in one pass and copy a plain one whole: every byte class must still
+ * take the escaping path, at any place in the string, and the one copy
+ * must stop at the cap like the rest.
+ */
+static void
+test_jsonw_cstring_paths(void **state)
+{
+	static const char *const in[] = {
+		"", "plain", "q\"uote", "back\\slash", "\b\f\n\r\t",
+		"\x01x", "x\x1f", "del\x7f", "caf\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xff", "a\xc3", "\xc3", "tail\"",
+		"\"head", "mid\\dle and more plain bytes after it",
+	};
+	struct jsonw w, ref;
+	char want[128];
+	const char *s;
+	size_t i, len, c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	jsonw_init(&ref, 0);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		/* The value: as jsonw_strn() writes it. */
+		strcpy(want, str_json(&ref, in[i], strlen(in[i])));
+		jsonw_reset(&w);
+		jsonw_str(&w, in[i]);
+		assert_true(jsonw_ok(&w));
+		assert_string_equal(jsonw_text(&w, NULL), want);
+		/* The key: the same string, then a colon. */
+		jsonw_reset(&w);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, in[i]);
+		jsonw_uint(&w, 1);
+		jsonw_key(&w, in[i]);
+		jsonw_null(&w);
+		jsonw_obj_close(&w);
+		assert_true(jsonw_ok(&w));
+		s = jsonw_text(&w, &len);
+		assert_true(json_valid(s, len));
+		assert_int_equal(len, 2 * strlen(want) + 10);
+		assert_memory_equal(s + 1, want, strlen(want));
+		assert_memory_equal(s + 1 + strlen(want), ":1,", 3);
+	}
+	jsonw_free(&ref);
+	jsonw_free(&w);
+
+	/* At the cap: {"key":1} is 9 bytes; the key's one copy needs 7. */
+	for (c = 1; c < 12; c++) {
+		jsonw_init(&w, c);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "key");
+		jsonw_uint(&w, 1);
+		jsonw_obj_close(&w);
+		s = jsonw_text(&w, &len);
+		assert_true(len <= c);
+		assert_int_equal(strlen(s), len);
+		if (c >= 9) {
+			assert_true(jsonw_ok(&w));
+			assert_string_equal(s, "{\"key\":1}");
+		} else {
+			assert_false(jsonw_ok(&w));
+			/* Nothing of a key that did not fit. */
+			assert_true(len == 1 || len == 7 || len == 8);
+		}
+		jsonw_free(&w);
+		/* A value string the same way: "abc" is 5 bytes. */
+		jsonw_init(&w, c);
+		jsonw_str(&w, "abc");
+		s = jsonw_text(&w, &len);
+		if (c >= 5)
+			assert_string_equal(s, "\"abc\"");
+		else {
+			assert_false(jsonw_ok(&w));
+			assert_int_equal(len, 0);
+		}
+		jsonw_free(&w);
+	}
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -740,6 +821,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonw_escape_table),
+		cmocka_unit_test(test_jsonw_cstring_paths),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),
