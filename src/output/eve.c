@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "decode/packet.h"
-#include "flow/communityid.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/output.h"
@@ -185,11 +184,12 @@ tcp_flags_hex(struct jsonw *jw, const char *key, uint8_t flags)
 }
 
 void
-eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
+eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN], ts[UTIL_TSBUF];
+	char ts[UTIL_TSBUF];
+	const char *cid;
 	struct jsonw *jw;
 	uint8_t all;
 
@@ -222,11 +222,8 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 	if (f->has_mac)
 		kv_ether(jw, f->cli_mac, f->srv_mac);
 
-	if (f->ipver == 4 || f->ipver == 6) {
-		if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip,
-		    f->srv_ip, f->proto, f->cli_port, f->srv_port, cid) == 0)
-			jsonw_kv_str(jw, "community_id", cid);
-	}
+	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
+		jsonw_kv_str(jw, "community_id", cid);
 
 	if (f->proto == 6) {
 		all = f->tcp_flags[0] | f->tcp_flags[1];
@@ -280,11 +277,11 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 }
 
 struct jsonw *
-eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
+eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
     const char *name, int dir, const struct packet *p,
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN];
+	const char *cid;
 	bool rev = dir == FLOW_DIR_TOCLIENT;
 	struct jsonw *jw;
 
@@ -296,8 +293,7 @@ eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
 	if (f->has_mac)
 		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
 		    rev ? f->cli_mac : f->srv_mac);
-	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
-	    f->proto, f->cli_port, f->srv_port, cid) == 0)
+	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
 		jsonw_kv_str(jw, "community_id", cid);
 	jsonw_kv_str(jw, "app_proto", name);
 	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");

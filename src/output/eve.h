@@ -82,7 +82,7 @@ void	eve_format(struct jsonw *, const struct record *, const char *body,
  * written in Suricata's order; extra() adds the application layer's
  * objects (nDPI's) after "tcp".
  */
-void	eve_flow(struct record_writer *, const struct flow *,
+void	eve_flow(struct record_writer *, struct flow *,
 	    const char *reason, const char *app_proto,
 	    void (*extra)(struct jsonw *, const struct flow *),
 	    const struct eve_opts *);
@@ -110,7 +110,7 @@ void	eve_stats(struct record_writer *, uint64_t ts_us,
  * and "direction".
  */
 struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
-	    const struct flow *, const char *name, int dir,
+	    struct flow *, const char *name, int dir,
 	    const struct packet *, const struct eve_opts *);
 /*
  * A device record or a device alert: the device's VLAN and address
