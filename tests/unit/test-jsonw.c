@@ -410,6 +410,54 @@ test_jsonw_cstring_paths(void **state)
 	}
 }
 
+/*
+ * Every byte value, alone among plain bytes at every offset of strings
+ * of 1 to 24 bytes, is escaped alike through jsonw_strn() and
+ * jsonw_str() (the one-pass scan of the latter stops at each).
+ */
+static void
+test_jsonw_word_scan(void **state)
+{
+	struct jsonw w;
+	char in[32], want[64], esc[8];
+	size_t len, pos, c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (c = 1; c < 256; c++) {
+		switch (c) {
+		case '\b': strcpy(esc, "\\b"); break;
+		case '\f': strcpy(esc, "\\f"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\t': strcpy(esc, "\\t"); break;
+		case '"': strcpy(esc, "\\\""); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		default:
+			/* Alone, a byte from 0x80 up is not UTF-8. */
+			if (c < 0x20 || c >= 0x80)
+				snprintf(esc, sizeof(esc), "\\u%04zx", c);
+			else
+				snprintf(esc, sizeof(esc), "%c", (int)c);
+		}
+		for (len = 1; len <= 24; len++)
+			for (pos = 0; pos < len; pos++) {
+				memset(in, 'a', len);
+				in[len] = '\0';
+				in[pos] = (char)c;
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"",
+				    (int)pos, in, esc, (int)(len - pos - 1),
+				    in + pos + 1);
+				assert_string_equal(str_json(&w, in, len),
+				    want);
+				jsonw_reset(&w);
+				jsonw_str(&w, in);
+				assert_string_equal(jsonw_text(&w, NULL), want);
+			}
+	}
+	jsonw_free(&w);
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -822,6 +870,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonw_escape_table),
 		cmocka_unit_test(test_jsonw_cstring_paths),
+		cmocka_unit_test(test_jsonw_word_scan),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),
