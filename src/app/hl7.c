@@ -918,24 +918,36 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /* EVE */
 
-static void
-hl7_kv(struct jsonw *w, const char *k, const char *v)
+/* A member when its value is not empty; k is a literal (JSONW_KEY). */
+#define HL7_KV(w, k, v)	do {						\
+	const char *v_ = (v);						\
+									\
+	if (v_[0] != '\0')						\
+		JSONW_KV_STR(w, k, v_);					\
+} while (0)
+
+/* An HD object under the literal key k, when it has anything. */
+#define HL7_KV_HD(w, k, hd)	do {					\
+	if (hl7_hd_any(hd)) {						\
+		JSONW_KEY(w, k);					\
+		hl7_eve_hd(w, hd);					\
+	}								\
+} while (0)
+
+static bool
+hl7_hd_any(const struct hl7_hd *hd)
 {
-	if (v[0] != '\0')
-		jsonw_kv_str(w, k, v);
+	return hd->namespace_id[0] != '\0' || hd->universal_id[0] != '\0' ||
+	    hd->universal_id_type[0] != '\0';
 }
 
 static void
-hl7_eve_hd(struct jsonw *w, const char *k, const struct hl7_hd *hd)
+hl7_eve_hd(struct jsonw *w, const struct hl7_hd *hd)
 {
-	if (hd->namespace_id[0] == '\0' && hd->universal_id[0] == '\0' &&
-	    hd->universal_id_type[0] == '\0')
-		return;
-	jsonw_key(w, k);
 	jsonw_obj_open(w);
-	hl7_kv(w, "namespace_id", hd->namespace_id);
-	hl7_kv(w, "universal_id", hd->universal_id);
-	hl7_kv(w, "universal_id_type", hd->universal_id_type);
+	HL7_KV(w, "namespace_id", hd->namespace_id);
+	HL7_KV(w, "universal_id", hd->universal_id);
+	HL7_KV(w, "universal_id_type", hd->universal_id_type);
 	jsonw_obj_close(w);
 }
 
@@ -953,71 +965,71 @@ hl7_eve(struct jsonw *w, const void *fact)
 	const struct hl7_device *dev;
 	unsigned i;
 
-	hl7_kv(w, "message_type", f->message_type);
-	hl7_kv(w, "trigger_event", f->trigger_event);
-	hl7_kv(w, "message_structure", f->message_structure);
-	hl7_kv(w, "control_id", f->control_id);
-	hl7_kv(w, "processing_id", f->processing_id);
-	hl7_kv(w, "version", f->version);
-	hl7_kv(w, "delimiters", f->delimiters);
-	hl7_eve_hd(w, "sending_application", &f->sending_app);
-	hl7_eve_hd(w, "sending_facility", &f->sending_fac);
-	hl7_eve_hd(w, "receiving_application", &f->receiving_app);
-	hl7_eve_hd(w, "receiving_facility", &f->receiving_fac);
-	hl7_kv(w, "profile", f->profile);
-	hl7_kv(w, "profile_universal_id", f->profile_oid);
+	HL7_KV(w, "message_type", f->message_type);
+	HL7_KV(w, "trigger_event", f->trigger_event);
+	HL7_KV(w, "message_structure", f->message_structure);
+	HL7_KV(w, "control_id", f->control_id);
+	HL7_KV(w, "processing_id", f->processing_id);
+	HL7_KV(w, "version", f->version);
+	HL7_KV(w, "delimiters", f->delimiters);
+	HL7_KV_HD(w, "sending_application", &f->sending_app);
+	HL7_KV_HD(w, "sending_facility", &f->sending_fac);
+	HL7_KV_HD(w, "receiving_application", &f->receiving_app);
+	HL7_KV_HD(w, "receiving_facility", &f->receiving_fac);
+	HL7_KV(w, "profile", f->profile);
+	HL7_KV(w, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		jsonw_key(w, "batch");
+		JSONW_KEY(w, "batch");
 		jsonw_obj_open(w);
-		jsonw_kv_uint(w, "index", f->batch_index);
-		hl7_kv(w, "control_id", f->batch_control_id);
+		JSONW_KV_UINT(w, "index", f->batch_index);
+		HL7_KV(w, "control_id", f->batch_control_id);
 		jsonw_obj_close(w);
 	}
 	if (f->has_ack) {
-		jsonw_key(w, "ack");
+		JSONW_KEY(w, "ack");
 		jsonw_obj_open(w);
-		hl7_kv(w, "code", f->ack_code);
-		hl7_kv(w, "control_id", f->ack_control_id);
+		HL7_KV(w, "code", f->ack_code);
+		HL7_KV(w, "control_id", f->ack_control_id);
 		jsonw_obj_close(w);
 	}
 	if (f->n_devices > 0) {
-		jsonw_key(w, "devices");
+		JSONW_KEY(w, "devices");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_devices && i < HL7_MAX_DEVICES; i++) {
 			dev = &f->devices[i];
 			jsonw_obj_open(w);
-			jsonw_kv_str(w, "source",
+			JSONW_KV_STR(w, "source",
 			    dev->source < sizeof(hl7_dev_sources) /
 			    sizeof(hl7_dev_sources[0]) ?
 			    hl7_dev_sources[dev->source] : "unknown");
 			if (dev->source == HL7_DEV_PRT)
-				jsonw_kv_uint(w, "field", dev->field);
-			hl7_kv(w, "id", dev->id);
-			hl7_kv(w, "namespace", dev->hd.namespace_id);
-			hl7_kv(w, "universal_id", dev->hd.universal_id);
+				JSONW_KV_UINT(w, "field", dev->field);
+			HL7_KV(w, "id", dev->id);
+			HL7_KV(w, "namespace", dev->hd.namespace_id);
+			HL7_KV(w, "universal_id", dev->hd.universal_id);
 			/* An EUI-64 is flagged one way: its type, spelt as
 			 * HL7 table 0301 does whatever the sender's case. */
-			hl7_kv(w, "type", dev->eui64 ? "EUI-64" :
+			HL7_KV(w, "type", dev->eui64 ? "EUI-64" :
 			    dev->hd.universal_id_type);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->devices_dropped > 0)
-		jsonw_kv_uint(w, "devices_dropped", f->devices_dropped);
+		JSONW_KV_UINT(w, "devices_dropped", f->devices_dropped);
 	if (f->n_obs > 0) {
-		jsonw_key(w, "observations");
+		JSONW_KEY(w, "observations");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_obs && i < HL7_MAX_OBS; i++) {
 			jsonw_obj_open(w);
-			hl7_kv(w, "code", f->obs[i].code);
-			hl7_kv(w, "system", f->obs[i].system);
+			HL7_KV(w, "code", f->obs[i].code);
+			HL7_KV(w, "system", f->obs[i].system);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->obs_dropped > 0)
-		jsonw_kv_uint(w, "observations_dropped", f->obs_dropped);
+		JSONW_KV_UINT(w, "observations_dropped", f->obs_dropped);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
@@ -1025,22 +1037,22 @@ hl7_eve(struct jsonw *w, const void *fact)
 	 * that is not three of [A-Z0-9] are only counted.
 	 */
 	if (f->n_segtypes > 0) {
-		jsonw_key(w, "segments");
+		JSONW_KEY(w, "segments");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++) {
 			jsonw_obj_open(w);
-			jsonw_kv_str(w, "id", f->segs[i].id);
-			jsonw_kv_uint(w, "count", f->segs[i].n);
+			JSONW_KV_STR(w, "id", f->segs[i].id);
+			JSONW_KV_UINT(w, "count", f->segs[i].n);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->segs_other > 0)
-		jsonw_kv_uint(w, "segments_other", f->segs_other);
-	jsonw_kv_uint(w, "segment_count", f->n_segments);
-	jsonw_kv_uint(w, "length", f->length);
+		JSONW_KV_UINT(w, "segments_other", f->segs_other);
+	JSONW_KV_UINT(w, "segment_count", f->n_segments);
+	JSONW_KV_UINT(w, "length", f->length);
 	if (f->truncated)
-		jsonw_kv_bool(w, "truncated", true);
+		JSONW_KV_BOOL(w, "truncated", true);
 }
 
 /*

@@ -55,15 +55,6 @@ proto_is_icmp(uint8_t proto)
 	return proto == 1 || proto == 58;
 }
 
-static void
-kv_ts(struct jsonw *jw, const char *key, uint64_t ts_us, bool localtime)
-{
-	char ts[UTIL_TSBUF];
-
-	util_format_ts(ts_us, localtime, ts);
-	jsonw_kv_str(jw, key, ts);
-}
-
 /*
  * Suricata's "ether" object: the MAC addresses oriented as the record's
  * tuple (src_mac is src_ip's), each written when known (non-NULL).
@@ -73,15 +64,15 @@ kv_ether(struct jsonw *jw, const uint8_t *src, const uint8_t *dst)
 {
 	char mac[18];
 
-	jsonw_key(jw, "ether");
+	JSONW_KEY(jw, "ether");
 	jsonw_obj_open(jw);
 	if (src != NULL) {
 		util_format_mac(src, mac);
-		jsonw_kv_str(jw, "src_mac", mac);
+		JSONW_KV_STR(jw, "src_mac", mac);
 	}
 	if (dst != NULL) {
 		util_format_mac(dst, mac);
-		jsonw_kv_str(jw, "dest_mac", mac);
+		JSONW_KV_STR(jw, "dest_mac", mac);
 	}
 	jsonw_obj_close(jw);
 }
@@ -93,7 +84,7 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 
 	if (cnt == 0)
 		return;
-	jsonw_key(jw, "vlan");
+	JSONW_KEY(jw, "vlan");
 	jsonw_arr_open(jw);
 	for (i = 0; i < cnt; i++)
 		jsonw_uint(jw, vlan[i]);
@@ -105,49 +96,50 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
     uint64_t held)
 {
-	char a[UTIL_ADDRBUF], pbuf[8];
+	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
 
 	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", r->ts_us, localtime);
+	util_format_ts(r->ts_us, localtime, ts);
+	JSONW_KV_STR(jw, "timestamp", ts);
 	if (r->flow_id != 0)
-		jsonw_kv_uint(jw, "flow_id", r->flow_id);
+		JSONW_KV_UINT(jw, "flow_id", r->flow_id);
 	/* Suricata's stats records have no interface. */
 	if (in_iface != NULL && r->type != RECORD_STATS)
-		jsonw_kv_str(jw, "in_iface", in_iface);
-	jsonw_kv_str(jw, "event_type", r->event_type);
+		JSONW_KV_STR(jw, "in_iface", in_iface);
+	JSONW_KV_STR(jw, "event_type", r->event_type);
 	kv_vlan(jw, r->vlan, r->vlan_cnt);
 	if (r->flags & RECORD_F_SRC_ONLY) {
 		util_format_ip(r->ipver, r->src, a);
-		jsonw_kv_str(jw, "src_ip", a);
+		JSONW_KV_STR(jw, "src_ip", a);
 	} else if (r->flags & RECORD_F_TUPLE) {
 		util_format_ip(r->ipver, r->src, a);
-		jsonw_kv_str(jw, "src_ip", a);
+		JSONW_KV_STR(jw, "src_ip", a);
 		if (proto_has_ports(r->proto))
-			jsonw_kv_uint(jw, "src_port", r->sport);
+			JSONW_KV_UINT(jw, "src_port", r->sport);
 		util_format_ip(r->ipver, r->dst, a);
-		jsonw_kv_str(jw, "dest_ip", a);
+		JSONW_KV_STR(jw, "dest_ip", a);
 		if (proto_has_ports(r->proto))
-			jsonw_kv_uint(jw, "dest_port", r->dport);
-		jsonw_kv_str(jw, "proto", eve_proto_name(r->proto, pbuf));
+			JSONW_KV_UINT(jw, "dest_port", r->dport);
+		JSONW_KV_STR(jw, "proto", eve_proto_name(r->proto, pbuf));
 		if (proto_is_icmp(r->proto)) {
-			jsonw_kv_uint(jw, "icmp_type", r->sport);
-			jsonw_kv_uint(jw, "icmp_code", r->dport);
+			JSONW_KV_UINT(jw, "icmp_type", r->sport);
+			JSONW_KV_UINT(jw, "icmp_code", r->dport);
 		}
 	}
 	if (r->len > 0)
 		jsonw_raw(jw, body, r->len);
 	if (held > 0) {
-		jsonw_key(jw, "hygiene");
+		JSONW_KEY(jw, "hygiene");
 		jsonw_obj_open(jw);
-		jsonw_kv_uint(jw, "suppressed", held);
+		JSONW_KV_UINT(jw, "suppressed", held);
 		if (r->flags & RECORD_F_HYG_SUMMARY)
-			jsonw_kv_bool(jw, "summary", true);
+			JSONW_KV_BOOL(jw, "summary", true);
 		jsonw_obj_close(jw);
 	}
 	if (host != NULL)
-		jsonw_kv_str(jw, "host", host);
+		JSONW_KV_STR(jw, "host", host);
 	if (seq != 0)
-		jsonw_kv_uint(jw, "seq", seq);
+		JSONW_KV_UINT(jw, "seq", seq);
 	jsonw_obj_close(jw);
 }
 
@@ -289,14 +281,14 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 	    f->ts_last, f, rev)) == NULL)
 		return NULL;
 	if (p != NULL && p->pcap_cnt != 0)
-		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
+		JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
 	if (f->has_mac)
 		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
 		    rev ? f->cli_mac : f->srv_mac);
 	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		jsonw_kv_str(jw, "community_id", cid);
-	jsonw_kv_str(jw, "app_proto", name);
-	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");
+		JSONW_KV_STR(jw, "community_id", cid);
+	JSONW_KV_STR(jw, "app_proto", name);
+	JSONW_KV_STR(jw, "direction", rev ? "to_client" : "to_server");
 	return jw;
 }
 

@@ -347,6 +347,23 @@ jsonw_key(struct jsonw *w, const char *k)
 	w->need_comma[w->depth] = false;
 }
 
+/*
+ * q is a key as JSONW_KEY() makes it, "key": with nothing to escape
+ * between the quotes.  Not checked here, which would cost what the
+ * literal saves: the keys are literals, and tests/jsonw-keys.sh checks
+ * every one in the source.
+ */
+void
+jsonw_key_quoted(struct jsonw *w, const char *q, size_t n)
+{
+	if (w->overflow)
+		return;
+	sep(w);
+	put(w, q, n);
+	/* The value that follows takes no comma. */
+	w->need_comma[w->depth] = false;
+}
+
 void
 jsonw_str(struct jsonw *w, const char *s)
 {

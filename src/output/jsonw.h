@@ -38,6 +38,14 @@ void	jsonw_arr_open(struct jsonw *);
 void	jsonw_arr_close(struct jsonw *);
 /* A key inside an object; follow it with exactly one value. */
 void	jsonw_key(struct jsonw *, const char *);
+/*
+ * A key known when compiling: k is a string literal that needs no
+ * escaping (tests/jsonw-keys.sh checks), written with its quotes and
+ * colon in one copy.  For the keys of every record; jsonw_key() for
+ * the rest.
+ */
+#define JSONW_KEY(w, k)	jsonw_key_quoted((w), "\"" k "\":", sizeof(k) + 2)
+void	jsonw_key_quoted(struct jsonw *, const char *, size_t);
 
 void	jsonw_str(struct jsonw *, const char *);
 void	jsonw_strn(struct jsonw *, const char *, size_t);	/* any bytes */
@@ -54,6 +62,19 @@ void	jsonw_kv_str(struct jsonw *, const char *, const char *);
 void	jsonw_kv_uint(struct jsonw *, const char *, uint64_t);
 void	jsonw_kv_int(struct jsonw *, const char *, int64_t);
 void	jsonw_kv_bool(struct jsonw *, const char *, bool);
+/* The same with a literal key (JSONW_KEY). */
+#define JSONW_KV_STR(w, k, v)	do {					\
+	JSONW_KEY(w, k);						\
+	jsonw_str((w), (v));						\
+} while (0)
+#define JSONW_KV_UINT(w, k, v)	do {					\
+	JSONW_KEY(w, k);						\
+	jsonw_uint((w), (v));						\
+} while (0)
+#define JSONW_KV_BOOL(w, k, v)	do {					\
+	JSONW_KEY(w, k);						\
+	jsonw_bool((w), (v));						\
+} while (0)
 
 /* The text so far, NUL-terminated (valid until the next write). */
 const char *jsonw_text(struct jsonw *, size_t *len);

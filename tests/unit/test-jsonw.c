@@ -458,6 +458,66 @@ test_jsonw_word_scan(void **state)
 	jsonw_free(&w);
 }
 
+/* A literal key (JSONW_KEY) writes what jsonw_key() writes, commas and
+ * nesting included, and stops at the cap like any write. */
+static void
+test_jsonw_literal_key(void **state)
+{
+	struct jsonw a, b;
+	const char *s;
+	size_t c, len;
+
+	(void)state;
+	jsonw_init(&a, 0);
+	jsonw_init(&b, 0);
+	jsonw_obj_open(&a);
+	JSONW_KV_STR(&a, "event_type", "hl7");
+	JSONW_KV_UINT(&a, "seq", 7);
+	JSONW_KEY(&a, "ether");
+	jsonw_obj_open(&a);
+	JSONW_KV_BOOL(&a, "x", true);
+	JSONW_KV_STR(&a, "src_mac", "00:11:22:33:44:55");
+	jsonw_obj_close(&a);
+	JSONW_KEY(&a, "");
+	jsonw_null(&a);
+	jsonw_obj_close(&a);
+	jsonw_obj_open(&b);
+	jsonw_kv_str(&b, "event_type", "hl7");
+	jsonw_kv_uint(&b, "seq", 7);
+	jsonw_key(&b, "ether");
+	jsonw_obj_open(&b);
+	jsonw_kv_bool(&b, "x", true);
+	jsonw_kv_str(&b, "src_mac", "00:11:22:33:44:55");
+	jsonw_obj_close(&b);
+	jsonw_key(&b, "");
+	jsonw_null(&b);
+	jsonw_obj_close(&b);
+	assert_true(jsonw_ok(&a));
+	assert_string_equal(jsonw_text(&a, NULL), jsonw_text(&b, NULL));
+	assert_string_equal(jsonw_text(&a, NULL), "{\"event_type\":\"hl7\","
+	    "\"seq\":7,\"ether\":{\"x\":true,\"src_mac\":"
+	    "\"00:11:22:33:44:55\"},\"\":null}");
+	jsonw_free(&a);
+	jsonw_free(&b);
+
+	/* {"key":1} is 9 bytes; the key's copy needs 6 after the brace. */
+	for (c = 1; c < 12; c++) {
+		jsonw_init(&a, c);
+		jsonw_obj_open(&a);
+		JSONW_KV_UINT(&a, "key", 1);
+		jsonw_obj_close(&a);
+		s = jsonw_text(&a, &len);
+		assert_true(len <= c);
+		if (c >= 9)
+			assert_string_equal(s, "{\"key\":1}");
+		else {
+			assert_false(jsonw_ok(&a));
+			assert_true(len == 1 || len == 7 || len == 8);
+		}
+		jsonw_free(&a);
+	}
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -871,6 +931,7 @@ main(void)
 		cmocka_unit_test(test_jsonw_escape_table),
 		cmocka_unit_test(test_jsonw_cstring_paths),
 		cmocka_unit_test(test_jsonw_word_scan),
+		cmocka_unit_test(test_jsonw_literal_key),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),
