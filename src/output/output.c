@@ -349,7 +349,8 @@ output_batch_get(struct output *o, size_t need)
 	}
 	if (b == NULL) {
 		b = xcalloc(1, sizeof(*b));
-		b->buf = xcalloc(1, need);
+		/* Not zeroed: only what record_commit() wrote is read. */
+		b->buf = xreallocarray(NULL, 1, need);
 		b->size = need;
 	}
 	b->next = NULL;
