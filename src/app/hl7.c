@@ -142,33 +142,31 @@ static void
 hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
     size_t size)
 {
-	struct breader look;
-	size_t o = 0;
-	uint8_t c, e, t;
+	/* The view's bytes, read in place: the loop runs for every byte
+	 * of every value kept, and the bounds are checked here once. */
+	const uint8_t *p = br_cur(&src);
+	size_t n = br_ok(&src) ? br_left(&src) : 0, i = 0, o = 0;
+	uint8_t c, e;
 
-	while (br_left(&src) > 0 && o + 1 < size) {
-		c = br_u8(&src);
-		if (c == d->esc) {
-			look = src;
-			e = br_u8(&look);
-			t = br_u8(&look);
-			if (br_ok(&look) && t == d->esc) {
-				switch (e) {
-				case 'F': c = d->fs; break;
-				case 'S': c = d->comp; break;
-				case 'T': c = d->sub; break;
-				case 'R': c = d->rep; break;
-				case 'E': c = d->esc; break;
-				case 'P':
-					if (d->has_trunc)
-						c = d->trunc;
-					break;
-				default:
-					break;
-				}
-				if (c != d->esc || e == 'E')
-					br_skip(&src, 2);
+	while (i < n && o + 1 < size) {
+		c = p[i++];
+		if (c == d->esc && n - i >= 2 && p[i + 1] == d->esc) {
+			e = p[i];
+			switch (e) {
+			case 'F': c = d->fs; break;
+			case 'S': c = d->comp; break;
+			case 'T': c = d->sub; break;
+			case 'R': c = d->rep; break;
+			case 'E': c = d->esc; break;
+			case 'P':
+				if (d->has_trunc)
+					c = d->trunc;
+				break;
+			default:
+				break;
 			}
+			if (c != d->esc || e == 'E')
+				i += 2;
 		}
 		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
