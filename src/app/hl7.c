@@ -743,6 +743,23 @@ hl7_hd_name(const struct hl7_hd *hd)
 }
 
 /*
+ * "type^trigger", or the type alone without a trigger, cut to size as
+ * snprintf would: made twice for every message (rules and device
+ * facts), where snprintf cost more than the rest of either.
+ */
+static void
+hl7_type_name(char *out, size_t size, const char *type,
+    const char *trigger)
+{
+	size_t o = strlcpy(out, type, size);
+
+	if (trigger[0] == '\0' || o + 1 >= size)
+		return;
+	out[o] = '^';
+	strlcpy(out + o + 1, trigger, size - o - 1);
+}
+
+/*
  * A message's detection buffers, from MSH only (never a patient
  * segment): hl7.message_type as "ADT^A01", the sending and receiving
  * applications and the processing id.
@@ -754,11 +771,7 @@ hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 	char type[2 * HL7_SHORT + 1];
 	size_t n = 0;
 
-	if (f->trigger_event[0] != '\0')
-		(void)snprintf(type, sizeof(type), "%s^%s", f->message_type,
-		    f->trigger_event);
-	else
-		(void)snprintf(type, sizeof(type), "%s", f->message_type);
+	hl7_type_name(type, sizeof(type), f->message_type, f->trigger_event);
 	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, type);
 	hl7_buf(b, &n, APP_BUF_HL7_SENDING_APP, hl7_hd_name(&f->sending_app));
 	hl7_buf(b, &n, APP_BUF_HL7_RECEIVING_APP,
@@ -1085,11 +1098,8 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	app_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
-		if (h->trigger_event[0] != '\0')
-			snprintf(buf, sizeof(buf), "%s^%s", h->message_type,
-			    h->trigger_event);
-		else
-			strlcpy(buf, h->message_type, sizeof(buf));
+		hl7_type_name(buf, sizeof(buf), h->message_type,
+		    h->trigger_event);
 		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));
