@@ -348,13 +348,14 @@ jsonw_key(struct jsonw *w, const char *k)
 }
 
 /*
- * q is a key as JSONW_KEY() makes it, "key": with nothing to escape
- * between the quotes.  Not checked here, which would cost what the
+ * jsonw_key_quoted() (jsonw.h) when the buffer must grow or has
+ * overflowed.  q is a key as JSONW_KEY() makes it, "key": with nothing
+ * to escape between the quotes.  Not checked, which would cost what the
  * literal saves: the keys are literals, and tests/jsonw-keys.sh checks
  * every one in the source.
  */
 void
-jsonw_key_quoted(struct jsonw *w, const char *q, size_t n)
+jsonw_key_quoted_slow(struct jsonw *w, const char *q, size_t n)
 {
 	if (w->overflow)
 		return;

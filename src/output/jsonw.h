@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define JSONW_MAX_DEPTH		32
 #define JSONW_DEFAULT_CAP	(1u << 20)
@@ -45,7 +46,28 @@ void	jsonw_key(struct jsonw *, const char *);
  * the rest.
  */
 #define JSONW_KEY(w, k)	jsonw_key_quoted((w), "\"" k "\":", sizeof(k) + 2)
-void	jsonw_key_quoted(struct jsonw *, const char *, size_t);
+void	jsonw_key_quoted_slow(struct jsonw *, const char *, size_t);
+
+/* Inline, so that the copy of a literal of known length is a few moves;
+ * jsonw.c has the rest (growth, the cap). */
+static inline void
+jsonw_key_quoted(struct jsonw *w, const char *q, size_t n)
+{
+	char *o;
+
+	/* Room for a comma, the key and the NUL jsonw_text() adds. */
+	if (w->overflow || w->size - w->len <= n + 1) {
+		jsonw_key_quoted_slow(w, q, n);
+		return;
+	}
+	o = w->buf + w->len;
+	if (w->need_comma[w->depth])
+		*o++ = ',';
+	memcpy(o, q, n);
+	w->len = (size_t)(o + n - w->buf);
+	/* The value that follows takes no comma. */
+	w->need_comma[w->depth] = false;
+}
 
 void	jsonw_str(struct jsonw *, const char *);
 void	jsonw_strn(struct jsonw *, const char *, size_t);	/* any bytes */
