@@ -68,11 +68,11 @@ kv_ether(struct jsonw *jw, const uint8_t *src, const uint8_t *dst)
 	jsonw_obj_open(jw);
 	if (src != NULL) {
 		util_format_mac(src, mac);
-		JSONW_KV_STR(jw, "src_mac", mac);
+		JSONW_KV_PLAIN(jw, "src_mac", mac);
 	}
 	if (dst != NULL) {
 		util_format_mac(dst, mac);
-		JSONW_KV_STR(jw, "dest_mac", mac);
+		JSONW_KV_PLAIN(jw, "dest_mac", mac);
 	}
 	jsonw_obj_close(jw);
 }
@@ -100,27 +100,27 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 
 	jsonw_obj_open(jw);
 	util_format_ts(r->ts_us, localtime, ts);
-	JSONW_KV_STR(jw, "timestamp", ts);
+	JSONW_KV_PLAIN(jw, "timestamp", ts);
 	if (r->flow_id != 0)
 		JSONW_KV_UINT(jw, "flow_id", r->flow_id);
 	/* Suricata's stats records have no interface. */
 	if (in_iface != NULL && r->type != RECORD_STATS)
 		JSONW_KV_STR(jw, "in_iface", in_iface);
-	JSONW_KV_STR(jw, "event_type", r->event_type);
+	JSONW_KV_PLAIN(jw, "event_type", r->event_type);
 	kv_vlan(jw, r->vlan, r->vlan_cnt);
 	if (r->flags & RECORD_F_SRC_ONLY) {
 		util_format_ip(r->ipver, r->src, a);
-		JSONW_KV_STR(jw, "src_ip", a);
+		JSONW_KV_PLAIN(jw, "src_ip", a);
 	} else if (r->flags & RECORD_F_TUPLE) {
 		util_format_ip(r->ipver, r->src, a);
-		JSONW_KV_STR(jw, "src_ip", a);
+		JSONW_KV_PLAIN(jw, "src_ip", a);
 		if (proto_has_ports(r->proto))
 			JSONW_KV_UINT(jw, "src_port", r->sport);
 		util_format_ip(r->ipver, r->dst, a);
-		JSONW_KV_STR(jw, "dest_ip", a);
+		JSONW_KV_PLAIN(jw, "dest_ip", a);
 		if (proto_has_ports(r->proto))
 			JSONW_KV_UINT(jw, "dest_port", r->dport);
-		JSONW_KV_STR(jw, "proto", eve_proto_name(r->proto, pbuf));
+		JSONW_KV_PLAIN(jw, "proto", eve_proto_name(r->proto, pbuf));
 		if (proto_is_icmp(r->proto)) {
 			JSONW_KV_UINT(jw, "icmp_type", r->sport);
 			JSONW_KV_UINT(jw, "icmp_code", r->dport);
@@ -286,9 +286,9 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
 		    rev ? f->cli_mac : f->srv_mac);
 	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		JSONW_KV_STR(jw, "community_id", cid);
-	JSONW_KV_STR(jw, "app_proto", name);
-	JSONW_KV_STR(jw, "direction", rev ? "to_client" : "to_server");
+		JSONW_KV_PLAIN(jw, "community_id", cid);
+	JSONW_KV_PLAIN(jw, "app_proto", name);
+	JSONW_KV_PLAIN(jw, "direction", rev ? "to_client" : "to_server");
 	return jw;
 }
 

@@ -379,6 +379,24 @@ jsonw_str(struct jsonw *w, const char *s)
 }
 
 void
+jsonw_str_plain(struct jsonw *w, const char *s)
+{
+	size_t n = strlen(s);
+	char *o;
+
+	if (w->overflow)
+		return;
+	sep(w);
+	if (!reserve(w, n + 2))
+		return;
+	o = w->buf + w->len;
+	o[0] = '"';
+	memcpy(o + 1, s, n);
+	o[n + 1] = '"';
+	w->len += n + 2;
+}
+
+void
 jsonw_strn(struct jsonw *w, const char *s, size_t n)
 {
 	if (w->overflow)

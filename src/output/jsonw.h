@@ -71,6 +71,12 @@ jsonw_key_quoted(struct jsonw *w, const char *q, size_t n)
 
 void	jsonw_str(struct jsonw *, const char *);
 void	jsonw_strn(struct jsonw *, const char *, size_t);	/* any bytes */
+/*
+ * A string our own formatters made, that needs no escaping: a time,
+ * an address, a MAC, a Community ID, a name from a table.  Copied with
+ * its quotes, not scanned; never for bytes from the wire or a config.
+ */
+void	jsonw_str_plain(struct jsonw *, const char *);
 void	jsonw_uint(struct jsonw *, uint64_t);
 void	jsonw_int(struct jsonw *, int64_t);
 void	jsonw_bool(struct jsonw *, bool);
@@ -88,6 +94,10 @@ void	jsonw_kv_bool(struct jsonw *, const char *, bool);
 #define JSONW_KV_STR(w, k, v)	do {					\
 	JSONW_KEY(w, k);						\
 	jsonw_str((w), (v));						\
+} while (0)
+#define JSONW_KV_PLAIN(w, k, v)	do {					\
+	JSONW_KEY(w, k);						\
+	jsonw_str_plain((w), (v));					\
 } while (0)
 #define JSONW_KV_UINT(w, k, v)	do {					\
 	JSONW_KEY(w, k);						\

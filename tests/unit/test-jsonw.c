@@ -458,8 +458,9 @@ test_jsonw_word_scan(void **state)
 	jsonw_free(&w);
 }
 
-/* A literal key (JSONW_KEY) writes what jsonw_key() writes, commas and
- * nesting included, and stops at the cap like any write. */
+/* A literal key (JSONW_KEY) and a plain value (jsonw_str_plain) write
+ * what jsonw_key() and jsonw_str() write, commas and nesting included,
+ * and stop at the cap like any write. */
 static void
 test_jsonw_literal_key(void **state)
 {
@@ -480,6 +481,12 @@ test_jsonw_literal_key(void **state)
 	jsonw_obj_close(&a);
 	JSONW_KEY(&a, "");
 	jsonw_null(&a);
+	JSONW_KV_PLAIN(&a, "ts", "2026-11-02T08:00:00.000003+0000");
+	JSONW_KEY(&a, "arr");
+	jsonw_arr_open(&a);
+	jsonw_str_plain(&a, "");
+	jsonw_str_plain(&a, "1:lAV4Hku27dsqgsol12P3TDPFj1M=");
+	jsonw_arr_close(&a);
 	jsonw_obj_close(&a);
 	jsonw_obj_open(&b);
 	jsonw_kv_str(&b, "event_type", "hl7");
@@ -491,12 +498,20 @@ test_jsonw_literal_key(void **state)
 	jsonw_obj_close(&b);
 	jsonw_key(&b, "");
 	jsonw_null(&b);
+	jsonw_kv_str(&b, "ts", "2026-11-02T08:00:00.000003+0000");
+	jsonw_key(&b, "arr");
+	jsonw_arr_open(&b);
+	jsonw_str(&b, "");
+	jsonw_str(&b, "1:lAV4Hku27dsqgsol12P3TDPFj1M=");
+	jsonw_arr_close(&b);
 	jsonw_obj_close(&b);
 	assert_true(jsonw_ok(&a));
 	assert_string_equal(jsonw_text(&a, NULL), jsonw_text(&b, NULL));
 	assert_string_equal(jsonw_text(&a, NULL), "{\"event_type\":\"hl7\","
 	    "\"seq\":7,\"ether\":{\"x\":true,\"src_mac\":"
-	    "\"00:11:22:33:44:55\"},\"\":null}");
+	    "\"00:11:22:33:44:55\"},\"\":null,"
+	    "\"ts\":\"2026-11-02T08:00:00.000003+0000\","
+	    "\"arr\":[\"\",\"1:lAV4Hku27dsqgsol12P3TDPFj1M=\"]}");
 	jsonw_free(&a);
 	jsonw_free(&b);
 
@@ -513,6 +528,17 @@ test_jsonw_literal_key(void **state)
 		else {
 			assert_false(jsonw_ok(&a));
 			assert_true(len == 1 || len == 7 || len == 8);
+		}
+		jsonw_free(&a);
+		/* A plain value the same way: "abc" is 5 bytes. */
+		jsonw_init(&a, c);
+		jsonw_str_plain(&a, "abc");
+		s = jsonw_text(&a, &len);
+		if (c >= 5)
+			assert_string_equal(s, "\"abc\"");
+		else {
+			assert_false(jsonw_ok(&a));
+			assert_int_equal(len, 0);
 		}
 		jsonw_free(&a);
 	}
