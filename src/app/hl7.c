@@ -88,20 +88,29 @@ hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 	sp->done = false;
 }
 
+/*
+ * The next token.  Called for every field and component of a message
+ * (50 a message): the token before a separator is cut out directly, as
+ * br_find(), br_sub() and br_skip() would, without their checks again.
+ */
 static bool
 hl7_split_next(struct hl7_split *sp, struct breader *tok)
 {
-	ptrdiff_t pos;
+	const uint8_t *p, *q = NULL;
+	size_t n;
 
 	if (sp->done)
 		return false;
-	pos = br_find(&sp->br, sp->sep);
-	if (pos < 0) {
+	p = br_cur(&sp->br);
+	if (br_ok(&sp->br) && br_left(&sp->br) > 0)
+		q = memchr(p, sp->sep, br_left(&sp->br));
+	if (q == NULL) {
 		*tok = br_sub(&sp->br, br_left(&sp->br));
 		sp->done = true;
 	} else {
-		*tok = br_sub(&sp->br, (size_t)pos);
-		br_skip(&sp->br, 1);
+		n = (size_t)(q - p);
+		br_init(tok, p, n);
+		sp->br.off += n + 1;
 	}
 	return true;
 }
