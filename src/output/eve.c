@@ -94,12 +94,12 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
-    uint64_t held)
+    uint64_t held, struct util_tscache *tsc)
 {
 	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
 
 	jsonw_obj_open(jw);
-	util_format_ts(r->ts_us, localtime, ts);
+	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
 	JSONW_KV_PLAIN(jw, "timestamp", ts);
 	if (r->flow_id != 0)
 		JSONW_KV_UINT(jw, "flow_id", r->flow_id);

@@ -33,6 +33,7 @@ struct output;
 struct packet;
 struct record;
 struct record_writer;
+struct util_tscache;
 
 /* What the producers of records need to know (their thread only). */
 struct eve_opts {
@@ -74,7 +75,7 @@ const char	*eve_proto_name(uint8_t proto, char buf[8]);
  */
 void	eve_format(struct jsonw *, const struct record *, const char *body,
 	    const char *in_iface, const char *host, bool localtime,
-	    uint64_t seq, uint64_t held);
+	    uint64_t seq, uint64_t held, struct util_tscache *);
 
 /*
  * Producers.  Each writes one whole record through the writer, or
