@@ -96,3 +96,7 @@ TESTS += tests/fanout.sh tests/capture-health-fanout.sh \
 	tests/reload-fanout.sh
 EXTRA_DIST += tests/fanout.sh tests/capture-health-fanout.sh \
 	tests/reload-fanout.sh
+
+# Keys copied without escaping are plain literals.
+TESTS += tests/jsonw-keys.sh
+EXTRA_DIST += tests/jsonw-keys.sh

@@ -88,20 +88,29 @@ hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 	sp->done = false;
 }
 
+/*
+ * The next token.  Called for every field and component of a message
+ * (50 a message): the token before a separator is cut out directly, as
+ * br_find(), br_sub() and br_skip() would, without their checks again.
+ */
 static bool
 hl7_split_next(struct hl7_split *sp, struct breader *tok)
 {
-	ptrdiff_t pos;
+	const uint8_t *p, *q = NULL;
+	size_t n;
 
 	if (sp->done)
 		return false;
-	pos = br_find(&sp->br, sp->sep);
-	if (pos < 0) {
+	p = br_cur(&sp->br);
+	if (br_ok(&sp->br) && br_left(&sp->br) > 0)
+		q = memchr(p, sp->sep, br_left(&sp->br));
+	if (q == NULL) {
 		*tok = br_sub(&sp->br, br_left(&sp->br));
 		sp->done = true;
 	} else {
-		*tok = br_sub(&sp->br, (size_t)pos);
-		br_skip(&sp->br, 1);
+		n = (size_t)(q - p);
+		br_init(tok, p, n);
+		sp->br.off += n + 1;
 	}
 	return true;
 }
@@ -142,33 +151,31 @@ static void
 hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
     size_t size)
 {
-	struct breader look;
-	size_t o = 0;
-	uint8_t c, e, t;
+	/* The view's bytes, read in place: the loop runs for every byte
+	 * of every value kept, and the bounds are checked here once. */
+	const uint8_t *p = br_cur(&src);
+	size_t n = br_ok(&src) ? br_left(&src) : 0, i = 0, o = 0;
+	uint8_t c, e;
 
-	while (br_left(&src) > 0 && o + 1 < size) {
-		c = br_u8(&src);
-		if (c == d->esc) {
-			look = src;
-			e = br_u8(&look);
-			t = br_u8(&look);
-			if (br_ok(&look) && t == d->esc) {
-				switch (e) {
-				case 'F': c = d->fs; break;
-				case 'S': c = d->comp; break;
-				case 'T': c = d->sub; break;
-				case 'R': c = d->rep; break;
-				case 'E': c = d->esc; break;
-				case 'P':
-					if (d->has_trunc)
-						c = d->trunc;
-					break;
-				default:
-					break;
-				}
-				if (c != d->esc || e == 'E')
-					br_skip(&src, 2);
+	while (i < n && o + 1 < size) {
+		c = p[i++];
+		if (c == d->esc && n - i >= 2 && p[i + 1] == d->esc) {
+			e = p[i];
+			switch (e) {
+			case 'F': c = d->fs; break;
+			case 'S': c = d->comp; break;
+			case 'T': c = d->sub; break;
+			case 'R': c = d->rep; break;
+			case 'E': c = d->esc; break;
+			case 'P':
+				if (d->has_trunc)
+					c = d->trunc;
+				break;
+			default:
+				break;
 			}
+			if (c != d->esc || e == 'E')
+				i += 2;
 		}
 		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
@@ -745,6 +752,23 @@ hl7_hd_name(const struct hl7_hd *hd)
 }
 
 /*
+ * "type^trigger", or the type alone without a trigger, cut to size as
+ * snprintf would: made twice for every message (rules and device
+ * facts), where snprintf cost more than the rest of either.
+ */
+static void
+hl7_type_name(char *out, size_t size, const char *type,
+    const char *trigger)
+{
+	size_t o = strlcpy(out, type, size);
+
+	if (trigger[0] == '\0' || o + 1 >= size)
+		return;
+	out[o] = '^';
+	strlcpy(out + o + 1, trigger, size - o - 1);
+}
+
+/*
  * A message's detection buffers, from MSH only (never a patient
  * segment): hl7.message_type as "ADT^A01", the sending and receiving
  * applications and the processing id.
@@ -756,11 +780,7 @@ hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 	char type[2 * HL7_SHORT + 1];
 	size_t n = 0;
 
-	if (f->trigger_event[0] != '\0')
-		(void)snprintf(type, sizeof(type), "%s^%s", f->message_type,
-		    f->trigger_event);
-	else
-		(void)snprintf(type, sizeof(type), "%s", f->message_type);
+	hl7_type_name(type, sizeof(type), f->message_type, f->trigger_event);
 	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, type);
 	hl7_buf(b, &n, APP_BUF_HL7_SENDING_APP, hl7_hd_name(&f->sending_app));
 	hl7_buf(b, &n, APP_BUF_HL7_RECEIVING_APP,
@@ -918,24 +938,36 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /* EVE */
 
-static void
-hl7_kv(struct jsonw *w, const char *k, const char *v)
+/* A member when its value is not empty; k is a literal (JSONW_KEY). */
+#define HL7_KV(w, k, v)	do {						\
+	const char *v_ = (v);						\
+									\
+	if (v_[0] != '\0')						\
+		JSONW_KV_STR(w, k, v_);					\
+} while (0)
+
+/* An HD object under the literal key k, when it has anything. */
+#define HL7_KV_HD(w, k, hd)	do {					\
+	if (hl7_hd_any(hd)) {						\
+		JSONW_KEY(w, k);					\
+		hl7_eve_hd(w, hd);					\
+	}								\
+} while (0)
+
+static bool
+hl7_hd_any(const struct hl7_hd *hd)
 {
-	if (v[0] != '\0')
-		jsonw_kv_str(w, k, v);
+	return hd->namespace_id[0] != '\0' || hd->universal_id[0] != '\0' ||
+	    hd->universal_id_type[0] != '\0';
 }
 
 static void
-hl7_eve_hd(struct jsonw *w, const char *k, const struct hl7_hd *hd)
+hl7_eve_hd(struct jsonw *w, const struct hl7_hd *hd)
 {
-	if (hd->namespace_id[0] == '\0' && hd->universal_id[0] == '\0' &&
-	    hd->universal_id_type[0] == '\0')
-		return;
-	jsonw_key(w, k);
 	jsonw_obj_open(w);
-	hl7_kv(w, "namespace_id", hd->namespace_id);
-	hl7_kv(w, "universal_id", hd->universal_id);
-	hl7_kv(w, "universal_id_type", hd->universal_id_type);
+	HL7_KV(w, "namespace_id", hd->namespace_id);
+	HL7_KV(w, "universal_id", hd->universal_id);
+	HL7_KV(w, "universal_id_type", hd->universal_id_type);
 	jsonw_obj_close(w);
 }
 
@@ -953,71 +985,71 @@ hl7_eve(struct jsonw *w, const void *fact)
 	const struct hl7_device *dev;
 	unsigned i;
 
-	hl7_kv(w, "message_type", f->message_type);
-	hl7_kv(w, "trigger_event", f->trigger_event);
-	hl7_kv(w, "message_structure", f->message_structure);
-	hl7_kv(w, "control_id", f->control_id);
-	hl7_kv(w, "processing_id", f->processing_id);
-	hl7_kv(w, "version", f->version);
-	hl7_kv(w, "delimiters", f->delimiters);
-	hl7_eve_hd(w, "sending_application", &f->sending_app);
-	hl7_eve_hd(w, "sending_facility", &f->sending_fac);
-	hl7_eve_hd(w, "receiving_application", &f->receiving_app);
-	hl7_eve_hd(w, "receiving_facility", &f->receiving_fac);
-	hl7_kv(w, "profile", f->profile);
-	hl7_kv(w, "profile_universal_id", f->profile_oid);
+	HL7_KV(w, "message_type", f->message_type);
+	HL7_KV(w, "trigger_event", f->trigger_event);
+	HL7_KV(w, "message_structure", f->message_structure);
+	HL7_KV(w, "control_id", f->control_id);
+	HL7_KV(w, "processing_id", f->processing_id);
+	HL7_KV(w, "version", f->version);
+	HL7_KV(w, "delimiters", f->delimiters);
+	HL7_KV_HD(w, "sending_application", &f->sending_app);
+	HL7_KV_HD(w, "sending_facility", &f->sending_fac);
+	HL7_KV_HD(w, "receiving_application", &f->receiving_app);
+	HL7_KV_HD(w, "receiving_facility", &f->receiving_fac);
+	HL7_KV(w, "profile", f->profile);
+	HL7_KV(w, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		jsonw_key(w, "batch");
+		JSONW_KEY(w, "batch");
 		jsonw_obj_open(w);
-		jsonw_kv_uint(w, "index", f->batch_index);
-		hl7_kv(w, "control_id", f->batch_control_id);
+		JSONW_KV_UINT(w, "index", f->batch_index);
+		HL7_KV(w, "control_id", f->batch_control_id);
 		jsonw_obj_close(w);
 	}
 	if (f->has_ack) {
-		jsonw_key(w, "ack");
+		JSONW_KEY(w, "ack");
 		jsonw_obj_open(w);
-		hl7_kv(w, "code", f->ack_code);
-		hl7_kv(w, "control_id", f->ack_control_id);
+		HL7_KV(w, "code", f->ack_code);
+		HL7_KV(w, "control_id", f->ack_control_id);
 		jsonw_obj_close(w);
 	}
 	if (f->n_devices > 0) {
-		jsonw_key(w, "devices");
+		JSONW_KEY(w, "devices");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_devices && i < HL7_MAX_DEVICES; i++) {
 			dev = &f->devices[i];
 			jsonw_obj_open(w);
-			jsonw_kv_str(w, "source",
+			JSONW_KV_STR(w, "source",
 			    dev->source < sizeof(hl7_dev_sources) /
 			    sizeof(hl7_dev_sources[0]) ?
 			    hl7_dev_sources[dev->source] : "unknown");
 			if (dev->source == HL7_DEV_PRT)
-				jsonw_kv_uint(w, "field", dev->field);
-			hl7_kv(w, "id", dev->id);
-			hl7_kv(w, "namespace", dev->hd.namespace_id);
-			hl7_kv(w, "universal_id", dev->hd.universal_id);
+				JSONW_KV_UINT(w, "field", dev->field);
+			HL7_KV(w, "id", dev->id);
+			HL7_KV(w, "namespace", dev->hd.namespace_id);
+			HL7_KV(w, "universal_id", dev->hd.universal_id);
 			/* An EUI-64 is flagged one way: its type, spelt as
 			 * HL7 table 0301 does whatever the sender's case. */
-			hl7_kv(w, "type", dev->eui64 ? "EUI-64" :
+			HL7_KV(w, "type", dev->eui64 ? "EUI-64" :
 			    dev->hd.universal_id_type);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->devices_dropped > 0)
-		jsonw_kv_uint(w, "devices_dropped", f->devices_dropped);
+		JSONW_KV_UINT(w, "devices_dropped", f->devices_dropped);
 	if (f->n_obs > 0) {
-		jsonw_key(w, "observations");
+		JSONW_KEY(w, "observations");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_obs && i < HL7_MAX_OBS; i++) {
 			jsonw_obj_open(w);
-			hl7_kv(w, "code", f->obs[i].code);
-			hl7_kv(w, "system", f->obs[i].system);
+			HL7_KV(w, "code", f->obs[i].code);
+			HL7_KV(w, "system", f->obs[i].system);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->obs_dropped > 0)
-		jsonw_kv_uint(w, "observations_dropped", f->obs_dropped);
+		JSONW_KV_UINT(w, "observations_dropped", f->obs_dropped);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
@@ -1025,22 +1057,22 @@ hl7_eve(struct jsonw *w, const void *fact)
 	 * that is not three of [A-Z0-9] are only counted.
 	 */
 	if (f->n_segtypes > 0) {
-		jsonw_key(w, "segments");
+		JSONW_KEY(w, "segments");
 		jsonw_arr_open(w);
 		for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++) {
 			jsonw_obj_open(w);
-			jsonw_kv_str(w, "id", f->segs[i].id);
-			jsonw_kv_uint(w, "count", f->segs[i].n);
+			JSONW_KV_STR(w, "id", f->segs[i].id);
+			JSONW_KV_UINT(w, "count", f->segs[i].n);
 			jsonw_obj_close(w);
 		}
 		jsonw_arr_close(w);
 	}
 	if (f->segs_other > 0)
-		jsonw_kv_uint(w, "segments_other", f->segs_other);
-	jsonw_kv_uint(w, "segment_count", f->n_segments);
-	jsonw_kv_uint(w, "length", f->length);
+		JSONW_KV_UINT(w, "segments_other", f->segs_other);
+	JSONW_KV_UINT(w, "segment_count", f->n_segments);
+	JSONW_KV_UINT(w, "length", f->length);
 	if (f->truncated)
-		jsonw_kv_bool(w, "truncated", true);
+		JSONW_KV_BOOL(w, "truncated", true);
 }
 
 /*
@@ -1075,11 +1107,8 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	app_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
-		if (h->trigger_event[0] != '\0')
-			snprintf(buf, sizeof(buf), "%s^%s", h->message_type,
-			    h->trigger_event);
-		else
-			strlcpy(buf, h->message_type, sizeof(buf));
+		hl7_type_name(buf, sizeof(buf), h->message_type,
+		    h->trigger_event);
 		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));

@@ -398,7 +398,7 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	jsonw_obj_close(jw);
 	if (ap->eve_extra != NULL &&
 	    (ap->has_extra == NULL || ap->has_extra(fact))) {
-		jsonw_key(jw, "wardwatch");
+		JSONW_KEY(jw, "wardwatch");
 		jsonw_obj_open(jw);
 		ap->eve_extra(jw, fact);
 		jsonw_obj_close(jw);

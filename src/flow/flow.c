@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "decode/packet.h"
+#include "flow/communityid.h"
 #include "flow/flow.h"
 #include "flow/stream-int.h"
 #include "flow/stream.h"
@@ -194,6 +195,20 @@ tcp_state_name(enum tcp_state s)
 		return "closed";
 	}
 	return "unknown";
+}
+
+const char *
+flow_community_id(struct flow *f, uint16_t seed)
+{
+	if (f->has_cid && f->cid_seed == seed)
+		return f->cid;
+	if ((f->ipver != 4 && f->ipver != 6) ||
+	    communityid_v1(seed, f->ipver, f->cli_ip, f->srv_ip, f->proto,
+	    f->cli_port, f->srv_port, f->cid) != 0)
+		return NULL;
+	f->cid_seed = seed;
+	f->has_cid = true;
+	return f->cid;
 }
 
 static bool
@@ -911,6 +926,9 @@ flow_swap(struct flow *f)
 	uint8_t fl;
 	struct tcp_stream s;
 
+	/* TCP's Community ID is the same either way round, but a one-way
+	 * ICMP type's is not: should other protocols swap, make it again. */
+	f->has_cid = false;
 	memcpy(ip, f->cli_ip, sizeof(ip));
 	memcpy(f->cli_ip, f->srv_ip, sizeof(ip));
 	memcpy(f->srv_ip, ip, sizeof(ip));

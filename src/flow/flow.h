@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "decode/packet.h"
+#include "flow/communityid.h"
 #include "flow/stream.h"
 #include "util/events.h"
 
@@ -118,6 +119,11 @@ struct flow {
 	uint32_t	 flags;
 	uint64_t	 anom_seen;	/* bit per stream anomaly, dedup */
 	struct tcp_session tcp;		/* streams, see stream.h */
+	/* Community ID, made by flow_community_id() for the first record
+	 * that needs it and kept: it depends on the tuple and seed only. */
+	char		 cid[COMMUNITYID_LEN];
+	uint16_t	 cid_seed;
+	bool		 has_cid;
 
 	/* Application layer (later issues). */
 	uint16_t	 app_proto;
@@ -195,6 +201,13 @@ uint64_t	 flow_memuse(const struct flow_table *, const struct flow *);
 const char	*flow_end_reason_name(enum flow_end_reason);
 const char	*flow_state_name(enum flow_state);
 const char	*tcp_state_name(enum tcp_state);
+
+/*
+ * The flow's Community ID v1 (communityid.h) with this seed, or NULL
+ * when it has none (not IP).  Made once and kept with the flow: every
+ * record of the flow carries it, and it is the same in both directions.
+ */
+const char	*flow_community_id(struct flow *, uint16_t seed);
 
 /*
  * Symmetric keyed hash of a packet's flow key: both directions give the

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "decode/packet.h"
-#include "flow/communityid.h"
 #include "flow/flow.h"
 #include "output/eve.h"
 #include "output/output.h"
@@ -56,15 +55,6 @@ proto_is_icmp(uint8_t proto)
 	return proto == 1 || proto == 58;
 }
 
-static void
-kv_ts(struct jsonw *jw, const char *key, uint64_t ts_us, bool localtime)
-{
-	char ts[UTIL_TSBUF];
-
-	util_format_ts(ts_us, localtime, ts);
-	jsonw_kv_str(jw, key, ts);
-}
-
 /*
  * Suricata's "ether" object: the MAC addresses oriented as the record's
  * tuple (src_mac is src_ip's), each written when known (non-NULL).
@@ -74,15 +64,15 @@ kv_ether(struct jsonw *jw, const uint8_t *src, const uint8_t *dst)
 {
 	char mac[18];
 
-	jsonw_key(jw, "ether");
+	JSONW_KEY(jw, "ether");
 	jsonw_obj_open(jw);
 	if (src != NULL) {
 		util_format_mac(src, mac);
-		jsonw_kv_str(jw, "src_mac", mac);
+		JSONW_KV_PLAIN(jw, "src_mac", mac);
 	}
 	if (dst != NULL) {
 		util_format_mac(dst, mac);
-		jsonw_kv_str(jw, "dest_mac", mac);
+		JSONW_KV_PLAIN(jw, "dest_mac", mac);
 	}
 	jsonw_obj_close(jw);
 }
@@ -94,7 +84,7 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 
 	if (cnt == 0)
 		return;
-	jsonw_key(jw, "vlan");
+	JSONW_KEY(jw, "vlan");
 	jsonw_arr_open(jw);
 	for (i = 0; i < cnt; i++)
 		jsonw_uint(jw, vlan[i]);
@@ -104,51 +94,52 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
-    uint64_t held)
+    uint64_t held, struct util_tscache *tsc)
 {
-	char a[UTIL_ADDRBUF], pbuf[8];
+	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
 
 	jsonw_obj_open(jw);
-	kv_ts(jw, "timestamp", r->ts_us, localtime);
+	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
+	JSONW_KV_PLAIN(jw, "timestamp", ts);
 	if (r->flow_id != 0)
-		jsonw_kv_uint(jw, "flow_id", r->flow_id);
+		JSONW_KV_UINT(jw, "flow_id", r->flow_id);
 	/* Suricata's stats records have no interface. */
 	if (in_iface != NULL && r->type != RECORD_STATS)
-		jsonw_kv_str(jw, "in_iface", in_iface);
-	jsonw_kv_str(jw, "event_type", r->event_type);
+		JSONW_KV_STR(jw, "in_iface", in_iface);
+	JSONW_KV_PLAIN(jw, "event_type", r->event_type);
 	kv_vlan(jw, r->vlan, r->vlan_cnt);
 	if (r->flags & RECORD_F_SRC_ONLY) {
 		util_format_ip(r->ipver, r->src, a);
-		jsonw_kv_str(jw, "src_ip", a);
+		JSONW_KV_PLAIN(jw, "src_ip", a);
 	} else if (r->flags & RECORD_F_TUPLE) {
 		util_format_ip(r->ipver, r->src, a);
-		jsonw_kv_str(jw, "src_ip", a);
+		JSONW_KV_PLAIN(jw, "src_ip", a);
 		if (proto_has_ports(r->proto))
-			jsonw_kv_uint(jw, "src_port", r->sport);
+			JSONW_KV_UINT(jw, "src_port", r->sport);
 		util_format_ip(r->ipver, r->dst, a);
-		jsonw_kv_str(jw, "dest_ip", a);
+		JSONW_KV_PLAIN(jw, "dest_ip", a);
 		if (proto_has_ports(r->proto))
-			jsonw_kv_uint(jw, "dest_port", r->dport);
-		jsonw_kv_str(jw, "proto", eve_proto_name(r->proto, pbuf));
+			JSONW_KV_UINT(jw, "dest_port", r->dport);
+		JSONW_KV_PLAIN(jw, "proto", eve_proto_name(r->proto, pbuf));
 		if (proto_is_icmp(r->proto)) {
-			jsonw_kv_uint(jw, "icmp_type", r->sport);
-			jsonw_kv_uint(jw, "icmp_code", r->dport);
+			JSONW_KV_UINT(jw, "icmp_type", r->sport);
+			JSONW_KV_UINT(jw, "icmp_code", r->dport);
 		}
 	}
 	if (r->len > 0)
 		jsonw_raw(jw, body, r->len);
 	if (held > 0) {
-		jsonw_key(jw, "hygiene");
+		JSONW_KEY(jw, "hygiene");
 		jsonw_obj_open(jw);
-		jsonw_kv_uint(jw, "suppressed", held);
+		JSONW_KV_UINT(jw, "suppressed", held);
 		if (r->flags & RECORD_F_HYG_SUMMARY)
-			jsonw_kv_bool(jw, "summary", true);
+			JSONW_KV_BOOL(jw, "summary", true);
 		jsonw_obj_close(jw);
 	}
 	if (host != NULL)
-		jsonw_kv_str(jw, "host", host);
+		JSONW_KV_STR(jw, "host", host);
 	if (seq != 0)
-		jsonw_kv_uint(jw, "seq", seq);
+		JSONW_KV_UINT(jw, "seq", seq);
 	jsonw_obj_close(jw);
 }
 
@@ -185,11 +176,12 @@ tcp_flags_hex(struct jsonw *jw, const char *key, uint8_t flags)
 }
 
 void
-eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
+eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN], ts[UTIL_TSBUF];
+	char ts[UTIL_TSBUF];
+	const char *cid;
 	struct jsonw *jw;
 	uint8_t all;
 
@@ -222,11 +214,8 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 	if (f->has_mac)
 		kv_ether(jw, f->cli_mac, f->srv_mac);
 
-	if (f->ipver == 4 || f->ipver == 6) {
-		if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip,
-		    f->srv_ip, f->proto, f->cli_port, f->srv_port, cid) == 0)
-			jsonw_kv_str(jw, "community_id", cid);
-	}
+	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
+		jsonw_kv_str(jw, "community_id", cid);
 
 	if (f->proto == 6) {
 		all = f->tcp_flags[0] | f->tcp_flags[1];
@@ -280,11 +269,11 @@ eve_flow(struct record_writer *rw, const struct flow *f, const char *reason,
 }
 
 struct jsonw *
-eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
+eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
     const char *name, int dir, const struct packet *p,
     const struct eve_opts *o)
 {
-	char cid[COMMUNITYID_LEN];
+	const char *cid;
 	bool rev = dir == FLOW_DIR_TOCLIENT;
 	struct jsonw *jw;
 
@@ -292,15 +281,14 @@ eve_app_begin(struct record_writer *rw, unsigned type, const struct flow *f,
 	    f->ts_last, f, rev)) == NULL)
 		return NULL;
 	if (p != NULL && p->pcap_cnt != 0)
-		jsonw_kv_uint(jw, "pcap_cnt", p->pcap_cnt);
+		JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
 	if (f->has_mac)
 		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
 		    rev ? f->cli_mac : f->srv_mac);
-	if (communityid_v1(o->cid_seed, f->ipver, f->cli_ip, f->srv_ip,
-	    f->proto, f->cli_port, f->srv_port, cid) == 0)
-		jsonw_kv_str(jw, "community_id", cid);
-	jsonw_kv_str(jw, "app_proto", name);
-	jsonw_kv_str(jw, "direction", rev ? "to_client" : "to_server");
+	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
+		JSONW_KV_PLAIN(jw, "community_id", cid);
+	JSONW_KV_PLAIN(jw, "app_proto", name);
+	JSONW_KV_PLAIN(jw, "direction", rev ? "to_client" : "to_server");
 	return jw;
 }
 

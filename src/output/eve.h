@@ -33,6 +33,7 @@ struct output;
 struct packet;
 struct record;
 struct record_writer;
+struct util_tscache;
 
 /* What the producers of records need to know (their thread only). */
 struct eve_opts {
@@ -74,7 +75,7 @@ const char	*eve_proto_name(uint8_t proto, char buf[8]);
  */
 void	eve_format(struct jsonw *, const struct record *, const char *body,
 	    const char *in_iface, const char *host, bool localtime,
-	    uint64_t seq, uint64_t held);
+	    uint64_t seq, uint64_t held, struct util_tscache *);
 
 /*
  * Producers.  Each writes one whole record through the writer, or
@@ -82,7 +83,7 @@ void	eve_format(struct jsonw *, const struct record *, const char *body,
  * written in Suricata's order; extra() adds the application layer's
  * objects (nDPI's) after "tcp".
  */
-void	eve_flow(struct record_writer *, const struct flow *,
+void	eve_flow(struct record_writer *, struct flow *,
 	    const char *reason, const char *app_proto,
 	    void (*extra)(struct jsonw *, const struct flow *),
 	    const struct eve_opts *);
@@ -110,7 +111,7 @@ void	eve_stats(struct record_writer *, uint64_t ts_us,
  * and "direction".
  */
 struct jsonw *eve_app_begin(struct record_writer *, unsigned type,
-	    const struct flow *, const char *name, int dir,
+	    struct flow *, const char *name, int dir,
 	    const struct packet *, const struct eve_opts *);
 /*
  * A device record or a device alert: the device's VLAN and address

@@ -298,14 +298,69 @@ put_string(struct jsonw *w, const uint8_t *s, size_t n)
 	putc1(w, '"');
 }
 
+/*
+ * Bytes of the NUL-terminated s before the first that needs work: NUL
+ * is a control byte, so one pass both measures a plain string and
+ * checks it (no strlen first).
+ */
+static inline size_t
+plain_prefix(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+
+	while (jclass[*p] == JC_PLAIN)
+		p++;
+	return (size_t)(p - (const uint8_t *)s);
+}
+
+/* A NUL-terminated string, quoted, then tail (a key's colon, or ""). */
+static void
+put_cstring(struct jsonw *w, const char *s, const char *tail, size_t tlen)
+{
+	size_t n = plain_prefix(s);
+	char *o;
+
+	if (s[n] != '\0') {
+		put_string(w, (const uint8_t *)s, n + strlen(s + n));
+		put(w, tail, tlen);
+		return;
+	}
+	/* Plain, the common case (every key): one copy. */
+	if (!reserve(w, n + 2 + tlen))
+		return;
+	o = w->buf + w->len;
+	o[0] = '"';
+	memcpy(o + 1, s, n);
+	o[n + 1] = '"';
+	memcpy(o + n + 2, tail, tlen);
+	w->len += n + 2 + tlen;
+}
+
 void
 jsonw_key(struct jsonw *w, const char *k)
 {
 	if (w->overflow)
 		return;
 	sep(w);
-	put_string(w, (const uint8_t *)k, strlen(k));
-	putc1(w, ':');
+	put_cstring(w, k, ":", 1);
+	/* The value that follows takes no comma. */
+	w->need_comma[w->depth] = false;
+}
+
+/*
+ * jsonw_key_quoted() (jsonw.h) when the buffer must grow or has
+ * overflowed.  q is a key as JSONW_KEY() makes it, "key": with nothing
+ * to escape between the quotes.  Not checked, which would cost what the
+ * literal saves: the keys are literals, and tests/jsonw-keys.sh checks
+ * every one in the source.
+ */
+void
+jsonw_key_quoted_slow(struct jsonw *w, const char *q, size_t n)
+{
+	if (w->overflow)
+		return;
+	sep(w);
+	put(w, q, n);
 	/* The value that follows takes no comma. */
 	w->need_comma[w->depth] = false;
 }
@@ -317,7 +372,28 @@ jsonw_str(struct jsonw *w, const char *s)
 		jsonw_null(w);
 		return;
 	}
-	jsonw_strn(w, s, strlen(s));
+	if (w->overflow)
+		return;
+	sep(w);
+	put_cstring(w, s, "", 0);
+}
+
+void
+jsonw_str_plain(struct jsonw *w, const char *s)
+{
+	size_t n = strlen(s);
+	char *o;
+
+	if (w->overflow)
+		return;
+	sep(w);
+	if (!reserve(w, n + 2))
+		return;
+	o = w->buf + w->len;
+	o[0] = '"';
+	memcpy(o + 1, s, n);
+	o[n + 1] = '"';
+	w->len += n + 2;
 }
 
 void

@@ -62,6 +62,7 @@ struct output {
 	_Atomic uint64_t write_errors;
 
 	struct jsonw	 jw;		/* the thread's line */
+	struct util_tscache tsc;	/* the thread's last timestamp */
 
 	/* Alert hygiene: (signature, source) pairs, open addressing. */
 	struct hyg_slot	*hyg;
@@ -349,7 +350,8 @@ output_batch_get(struct output *o, size_t need)
 	}
 	if (b == NULL) {
 		b = xcalloc(1, sizeof(*b));
-		b->buf = xcalloc(1, need);
+		/* Not zeroed: only what record_commit() wrote is read. */
+		b->buf = xreallocarray(NULL, 1, need);
 		b->size = need;
 	}
 	b->next = NULL;
@@ -468,7 +470,7 @@ output_write(struct output *o, const struct record *r, const char *iface,
 			jsonw_reset(&o->jw);
 			eve_format(&o->jw, r, (const char *)(r + 1), iface,
 			    o->cfg.host, o->cfg.localtime, seq,
-			    (uint64_t)held);
+			    (uint64_t)held, &o->tsc);
 			line = jsonw_text(&o->jw, &len);
 			if (!jsonw_ok(&o->jw)) {
 				/* Head and body cannot exceed the cap the

@@ -351,6 +351,28 @@ util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 }
 
 void
+util_format_ts_cached(struct util_tscache *c, uint64_t ts_us, bool localtime,
+    char *buf)
+{
+	uint64_t sec = ts_us / 1000000;
+	const char *dot;
+
+	if (!c->valid || c->sec != sec || c->localtime != localtime) {
+		util_format_ts(ts_us, localtime, c->buf);
+		/* Every form has ".uuuuuu" after the seconds. */
+		dot = strchr(c->buf, '.');
+		c->valid = dot != NULL && dot - c->buf < UTIL_TSBUF - 7;
+		c->dot = c->valid ? (uint8_t)(dot - c->buf) : 0;
+		c->sec = sec;
+		c->localtime = localtime;
+		memcpy(buf, c->buf, UTIL_TSBUF);
+		return;
+	}
+	memcpy(buf, c->buf, UTIL_TSBUF);
+	put_digits(buf + c->dot + 1, ts_us % 1000000, 6);
+}
+
+void
 util_format_ip(int ipver, const uint8_t *addr, char *buf)
 {
 	char *p = buf;

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "util/events.h"
+#include "flow/communityid.h"
 #include "flow/flow.h"
 #include "decode/packet.h"
 #include "flow/stream-int.h"
@@ -385,6 +386,77 @@ test_flow_pure_syn_decides(void **state)
 	assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 1);
 	assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 1);
 	assert_int_equal(f->tcp_state, TCP_SYN_SENT);
+	flow_table_free(t);
+	rec_free(&r);
+}
+
+/*
+ * The Community ID is made once per flow and kept: the spec's value
+ * for the tuple, whichever way the packets go, a pointer into the flow
+ * and not made again (changing the tuple behind its back shows it); a
+ * new seed makes it again; a swap of the ends (a SYN after a stray
+ * packet) keeps the spec's value.
+ */
+static void
+test_flow_community_id(void **state)
+{
+	struct rec r;
+	struct flow_config cfg;
+	struct flow_table *t;
+	struct flow *f;
+	struct packet p;
+	const char *id;
+	char want[COMMUNITYID_LEN], seven[COMMUNITYID_LEN];
+	uint8_t a[4], b[4];
+
+	(void)state;
+	put32(a, A);
+	put32(b, B);
+	assert_int_equal(communityid_v1(0, 4, a, b, IPPROTO_TCP, 40000, 2575,
+	    want), 0);
+	assert_int_equal(communityid_v1(7, 4, a, b, IPPROTO_TCP, 40000, 2575,
+	    seven), 0);
+	memset(&r, 0, sizeof(r));
+	t = table(&r, NULL, 1);
+	f = handshake(t, 1000, 5000, T0);
+	assert_false(f->has_cid);
+	id = flow_community_id(f, 0);
+	assert_non_null(id);
+	assert_string_equal(id, want);
+	assert_ptr_equal(id, f->cid);
+	p = tcp4(B, 2575, A, 40000, TH_ACK, 5001, 1001, T0 + 3);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	f->cli_port = 1;
+	assert_string_equal(flow_community_id(f, 0), want);
+	f->cli_port = 40000;
+	assert_string_equal(flow_community_id(f, 7), seven);
+	assert_string_equal(flow_community_id(f, 0), want);
+	flow_table_free(t);
+	rec_free(&r);
+
+	/* Ends swapped after the ID was made: still the spec's. */
+	flow_config_defaults(&cfg);
+	cfg.stream.midstream = false;
+	memset(&r, 0, sizeof(r));
+	t = table(&r, &cfg, 1);
+	p = tcp4(B, 2575, A, 40000, TH_ACK, 99, 1, T0);
+	f = flow_handle_packet(t, &p);
+	assert_string_equal(flow_community_id(f, 0), want);
+	p = tcp4(A, 40000, B, 2575, TH_SYN, 1000, 0, T0 + 1);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	assert_int_equal(f->cli_port, 40000);
+	assert_false(f->has_cid);
+	assert_string_equal(flow_community_id(f, 0), want);
+	flow_table_free(t);
+	rec_free(&r);
+
+	/* No IP, no ID. */
+	memset(&r, 0, sizeof(r));
+	t = table(&r, NULL, 1);
+	f = handshake(t, 1000, 5000, T0);
+	f->ipver = 0;
+	assert_null(flow_community_id(f, 3));
+	f->ipver = 4;
 	flow_table_free(t);
 	rec_free(&r);
 }
@@ -1989,6 +2061,7 @@ main(void)
 		cmocka_unit_test(test_flow_both_directions_one_flow),
 		cmocka_unit_test(test_flow_client_server),
 		cmocka_unit_test(test_flow_pure_syn_decides),
+		cmocka_unit_test(test_flow_community_id),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_hash_symmetric),
 		cmocka_unit_test(test_flow_hash_collision_flood),

@@ -329,6 +329,221 @@ test_jsonw_escape_table(void **state)
 	jsonw_free(&w);
 }
 
+/*
+ * jsonw_str() and jsonw_key() measure and check a NUL-terminated string
+ * in one pass and copy a plain one whole: every byte class must still
+ * take the escaping path, at any place in the string, and the one copy
+ * must stop at the cap like the rest.
+ */
+static void
+test_jsonw_cstring_paths(void **state)
+{
+	static const char *const in[] = {
+		"", "plain", "q\"uote", "back\\slash", "\b\f\n\r\t",
+		"\x01x", "x\x1f", "del\x7f", "caf\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xff", "a\xc3", "\xc3", "tail\"",
+		"\"head", "mid\\dle and more plain bytes after it",
+	};
+	struct jsonw w, ref;
+	char want[128];
+	const char *s;
+	size_t i, len, c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	jsonw_init(&ref, 0);
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		/* The value: as jsonw_strn() writes it. */
+		strcpy(want, str_json(&ref, in[i], strlen(in[i])));
+		jsonw_reset(&w);
+		jsonw_str(&w, in[i]);
+		assert_true(jsonw_ok(&w));
+		assert_string_equal(jsonw_text(&w, NULL), want);
+		/* The key: the same string, then a colon. */
+		jsonw_reset(&w);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, in[i]);
+		jsonw_uint(&w, 1);
+		jsonw_key(&w, in[i]);
+		jsonw_null(&w);
+		jsonw_obj_close(&w);
+		assert_true(jsonw_ok(&w));
+		s = jsonw_text(&w, &len);
+		assert_true(json_valid(s, len));
+		assert_int_equal(len, 2 * strlen(want) + 10);
+		assert_memory_equal(s + 1, want, strlen(want));
+		assert_memory_equal(s + 1 + strlen(want), ":1,", 3);
+	}
+	jsonw_free(&ref);
+	jsonw_free(&w);
+
+	/* At the cap: {"key":1} is 9 bytes; the key's one copy needs 7. */
+	for (c = 1; c < 12; c++) {
+		jsonw_init(&w, c);
+		jsonw_obj_open(&w);
+		jsonw_key(&w, "key");
+		jsonw_uint(&w, 1);
+		jsonw_obj_close(&w);
+		s = jsonw_text(&w, &len);
+		assert_true(len <= c);
+		assert_int_equal(strlen(s), len);
+		if (c >= 9) {
+			assert_true(jsonw_ok(&w));
+			assert_string_equal(s, "{\"key\":1}");
+		} else {
+			assert_false(jsonw_ok(&w));
+			/* Nothing of a key that did not fit. */
+			assert_true(len == 1 || len == 7 || len == 8);
+		}
+		jsonw_free(&w);
+		/* A value string the same way: "abc" is 5 bytes. */
+		jsonw_init(&w, c);
+		jsonw_str(&w, "abc");
+		s = jsonw_text(&w, &len);
+		if (c >= 5)
+			assert_string_equal(s, "\"abc\"");
+		else {
+			assert_false(jsonw_ok(&w));
+			assert_int_equal(len, 0);
+		}
+		jsonw_free(&w);
+	}
+}
+
+/*
+ * Every byte value, alone among plain bytes at every offset of strings
+ * of 1 to 24 bytes, is escaped alike through jsonw_strn() and
+ * jsonw_str() (the one-pass scan of the latter stops at each).
+ */
+static void
+test_jsonw_word_scan(void **state)
+{
+	struct jsonw w;
+	char in[32], want[64], esc[8];
+	size_t len, pos, c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	for (c = 1; c < 256; c++) {
+		switch (c) {
+		case '\b': strcpy(esc, "\\b"); break;
+		case '\f': strcpy(esc, "\\f"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\t': strcpy(esc, "\\t"); break;
+		case '"': strcpy(esc, "\\\""); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		default:
+			/* Alone, a byte from 0x80 up is not UTF-8. */
+			if (c < 0x20 || c >= 0x80)
+				snprintf(esc, sizeof(esc), "\\u%04zx", c);
+			else
+				snprintf(esc, sizeof(esc), "%c", (int)c);
+		}
+		for (len = 1; len <= 24; len++)
+			for (pos = 0; pos < len; pos++) {
+				memset(in, 'a', len);
+				in[len] = '\0';
+				in[pos] = (char)c;
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"",
+				    (int)pos, in, esc, (int)(len - pos - 1),
+				    in + pos + 1);
+				assert_string_equal(str_json(&w, in, len),
+				    want);
+				jsonw_reset(&w);
+				jsonw_str(&w, in);
+				assert_string_equal(jsonw_text(&w, NULL), want);
+			}
+	}
+	jsonw_free(&w);
+}
+
+/* A literal key (JSONW_KEY) and a plain value (jsonw_str_plain) write
+ * what jsonw_key() and jsonw_str() write, commas and nesting included,
+ * and stop at the cap like any write. */
+static void
+test_jsonw_literal_key(void **state)
+{
+	struct jsonw a, b;
+	const char *s;
+	size_t c, len;
+
+	(void)state;
+	jsonw_init(&a, 0);
+	jsonw_init(&b, 0);
+	jsonw_obj_open(&a);
+	JSONW_KV_STR(&a, "event_type", "hl7");
+	JSONW_KV_UINT(&a, "seq", 7);
+	JSONW_KEY(&a, "ether");
+	jsonw_obj_open(&a);
+	JSONW_KV_BOOL(&a, "x", true);
+	JSONW_KV_STR(&a, "src_mac", "00:11:22:33:44:55");
+	jsonw_obj_close(&a);
+	JSONW_KEY(&a, "");
+	jsonw_null(&a);
+	JSONW_KV_PLAIN(&a, "ts", "2026-11-02T08:00:00.000003+0000");
+	JSONW_KEY(&a, "arr");
+	jsonw_arr_open(&a);
+	jsonw_str_plain(&a, "");
+	jsonw_str_plain(&a, "1:lAV4Hku27dsqgsol12P3TDPFj1M=");
+	jsonw_arr_close(&a);
+	jsonw_obj_close(&a);
+	jsonw_obj_open(&b);
+	jsonw_kv_str(&b, "event_type", "hl7");
+	jsonw_kv_uint(&b, "seq", 7);
+	jsonw_key(&b, "ether");
+	jsonw_obj_open(&b);
+	jsonw_kv_bool(&b, "x", true);
+	jsonw_kv_str(&b, "src_mac", "00:11:22:33:44:55");
+	jsonw_obj_close(&b);
+	jsonw_key(&b, "");
+	jsonw_null(&b);
+	jsonw_kv_str(&b, "ts", "2026-11-02T08:00:00.000003+0000");
+	jsonw_key(&b, "arr");
+	jsonw_arr_open(&b);
+	jsonw_str(&b, "");
+	jsonw_str(&b, "1:lAV4Hku27dsqgsol12P3TDPFj1M=");
+	jsonw_arr_close(&b);
+	jsonw_obj_close(&b);
+	assert_true(jsonw_ok(&a));
+	assert_string_equal(jsonw_text(&a, NULL), jsonw_text(&b, NULL));
+	assert_string_equal(jsonw_text(&a, NULL), "{\"event_type\":\"hl7\","
+	    "\"seq\":7,\"ether\":{\"x\":true,\"src_mac\":"
+	    "\"00:11:22:33:44:55\"},\"\":null,"
+	    "\"ts\":\"2026-11-02T08:00:00.000003+0000\","
+	    "\"arr\":[\"\",\"1:lAV4Hku27dsqgsol12P3TDPFj1M=\"]}");
+	jsonw_free(&a);
+	jsonw_free(&b);
+
+	/* {"key":1} is 9 bytes; the key's copy needs 6 after the brace. */
+	for (c = 1; c < 12; c++) {
+		jsonw_init(&a, c);
+		jsonw_obj_open(&a);
+		JSONW_KV_UINT(&a, "key", 1);
+		jsonw_obj_close(&a);
+		s = jsonw_text(&a, &len);
+		assert_true(len <= c);
+		if (c >= 9)
+			assert_string_equal(s, "{\"key\":1}");
+		else {
+			assert_false(jsonw_ok(&a));
+			assert_true(len == 1 || len == 7 || len == 8);
+		}
+		jsonw_free(&a);
+		/* A plain value the same way: "abc" is 5 bytes. */
+		jsonw_init(&a, c);
+		jsonw_str_plain(&a, "abc");
+		s = jsonw_text(&a, &len);
+		if (c >= 5)
+			assert_string_equal(s, "\"abc\"");
+		else {
+			assert_false(jsonw_ok(&a));
+			assert_int_equal(len, 0);
+		}
+		jsonw_free(&a);
+	}
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -740,6 +955,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonw_escape_table),
+		cmocka_unit_test(test_jsonw_cstring_paths),
+		cmocka_unit_test(test_jsonw_word_scan),
+		cmocka_unit_test(test_jsonw_literal_key),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),

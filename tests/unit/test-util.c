@@ -260,6 +260,43 @@ test_util_format_ts(void **state)
 	tzset();
 }
 
+/* The cache of the last second gives what util_format_ts() gives, in
+ * the same second, the next, going back, and with local time toggled. */
+static void
+test_util_format_ts_cached(void **state)
+{
+	static const uint64_t t[] = {
+		1706708701123456ULL, 1706708701123457ULL, 1706708701999999ULL,
+		1706708702000000ULL, 1706708701000001ULL, 1706708701000001ULL,
+		0, 1, 999999, 1000000, 253402300799000001ULL,
+		253402300799999999ULL, 253402300800000000ULL,
+		UINT64_MAX, UINT64_MAX - 1,
+	};
+	struct util_tscache c;
+	char want[UTIL_TSBUF], got[UTIL_TSBUF];
+	char *oldtz = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	size_t i, k;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	setenv("TZ", "EST5", 1);
+	tzset();
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+			bool lt = k == 1 || (k == 2 && i % 2 == 1);
+
+			util_format_ts(t[i], lt, want);
+			util_format_ts_cached(&c, t[i], lt, got);
+			assert_string_equal(got, want);
+		}
+	if (oldtz != NULL) {
+		setenv("TZ", oldtz, 1);
+		free(oldtz);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
+
 static void
 test_util_format_ip_mac(void **state)
 {
@@ -309,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_util_parse_size),
 		cmocka_unit_test(test_util_strlcpy_strlcat),
 		cmocka_unit_test(test_util_format_ts),
+		cmocka_unit_test(test_util_format_ts_cached),
 		cmocka_unit_test(test_util_format_ip_mac),
 	};
 
