@@ -775,12 +775,18 @@ test_http_buffers_request_body(void **unused)
 	size_t head = strstr(req, "user=") - req;
 
 	(void)unused;
-	/* The head and part of the body: not inspected yet. */
+	/* The head and part of the body: not inspected yet, kept. */
 	feed_all(st, &ctx, APP_DIR_TOSERVER, req, head + 4);
 	assert_int_equal(ctx.n_insp, 0);
+	assert_true(http_parser.memuse(st) > mem_cost(head) +
+	    mem_cost(sizeof(struct http_facts)));
 	feed_all(st, &ctx, APP_DIR_TOSERVER, req + head + 4,
 	    sizeof(req) - 1 - head - 4);
 	assert_int_equal(ctx.n_insp, 2);
+	/* Both inspected: no message kept, only the two requests that
+	 * wait for their responses. */
+	assert_int_equal(http_parser.memuse(st),
+	    mem_cost(2 * sizeof(struct http_facts)));
 	mi = mock_insp(&ctx, 1);
 	assert_string_equal(BUF(mi, HTTP_REQUEST_BODY), "user=root");
 	assert_string_equal(BUF(mi, HTTP_CONTENT_LEN), "9");
