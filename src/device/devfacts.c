@@ -151,26 +151,63 @@ struct devfacts_slot {
 
 struct devfacts_sent {
 	size_t		 n, cap;
+	size_t		 next;		/* where the next key likely is */
 	struct devfacts_slot s[];
 };
 
+/*
+ * FNV-1a of what devfacts_copy() makes of the value, without making it
+ * (most values are repeats): leading blanks skipped, control bytes as
+ * '?', cut at DEV_VALUE_MAX - 1, trailing spaces not counted.  0 and
+ * *empty when nothing is left.
+ */
+static uint32_t
+devfacts_hash(const char *src, size_t srclen, bool *empty)
+{
+	uint32_t h = 2166136261u, kept = h;
+	size_t i, n = 0, upto = 0;
+
+	while (srclen > 0 && (*src == ' ' || *src == '\t')) {
+		src++;
+		srclen--;
+	}
+	for (i = 0; i < srclen && src[i] != '\0' && n < DEV_VALUE_MAX - 1;
+	    i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (c < 0x20 || c == 0x7f)
+			c = '?';
+		h = (h ^ c) * 16777619u;
+		n++;
+		if (c != ' ') {
+			kept = h;
+			upto = n;
+		}
+	}
+	*empty = upto == 0;
+	return kept;
+}
+
 static bool
 devfacts_repeated(struct flow *f, int end, enum evidence_key key,
-    const char *v, uint64_t ts_us)
+    uint32_t h, uint64_t ts_us)
 {
 	struct devfacts_sent *ds = f->dev_sent;
 	struct devfacts_slot *sl = NULL;
-	uint32_t h = 2166136261u, now = (uint32_t)(ts_us / 1000000u);
+	uint32_t now = (uint32_t)(ts_us / 1000000u);
 	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
-	size_t i;
+	size_t i, k;
 
-	for (; *v != '\0'; v++)
-		h = (h ^ (uint8_t)*v) * 16777619u;
-	for (i = 0; ds != NULL && i < ds->n; i++)
+	/* A parser says the same keys in the same order every message:
+	 * look after the last one found first. */
+	for (k = 0; ds != NULL && k < ds->n; k++) {
+		i = ds->next + k < ds->n ? ds->next + k : ds->next + k - ds->n;
 		if (ds->s[i].tag == tag) {
 			sl = &ds->s[i];
+			ds->next = i + 1 < ds->n ? i + 1 : 0;
 			break;
 		}
+	}
 	if (sl == NULL) {
 		if (ds != NULL && ds->n == DEVFACTS_MAX_SLOTS)
 			return false;		/* not remembered */
@@ -180,7 +217,7 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 			ds = xreallocarray(ds, 1, sizeof(*ds) +
 			    cap * sizeof(ds->s[0]));
 			if (f->dev_sent == NULL)
-				ds->n = 0;
+				ds->n = ds->next = 0;
 			ds->cap = cap;
 			f->dev_sent = ds;
 		}
@@ -210,13 +247,17 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 {
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
+	bool empty;
+	uint32_t h;
 
+	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
+		h = devfacts_hash(value, len, &empty);
+		if (empty || devfacts_repeated(c->f, end, key, h,
+		    c->p != NULL ? c->p->ts_us : c->f->ts_last))
+			return NULL;
+	}
 	devfacts_copy(v, value, len);
 	if (v[0] == '\0')
-		return NULL;
-	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP &&
-	    devfacts_repeated(c->f, end, key, v,
-	    c->p != NULL ? c->p->ts_us : c->f->ts_last))
 		return NULL;
 	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_EVIDENCE,
 	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)

@@ -942,6 +942,28 @@ test_devfacts_repeats(void **state)
 	p.ts_us += 30 * 1000000ull;
 	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, n1);		/* all repeats */
+	/* Repeats are told by what would be sent, not the wire bytes:
+	 * blanks around it, other control bytes, bytes past the cut. */
+	strcpy(h->message_type, " \tORU  ");
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1);
+	strcpy(h->message_type, "   ");
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1);		/* empty: nothing */
+	strcpy(h->message_type, "A\001B C");
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1 + 1);
+	expect_event(&q.ev[n1], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "A?B C");
+	strcpy(h->message_type, "A\037B C ");
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1 + 1);
+	flow_done(&f);
+	q.n = 0;
+	p.ts_us = 10 * 1000000ull;
+	strcpy(h->message_type, "ORU");
+	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_int_equal(q.n, n1);
+	p.ts_us += 30 * 1000000ull;
 	strcpy(h->message_type, "ADT");
 	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, n1 + 1);		/* only the new type */
