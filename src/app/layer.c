@@ -82,7 +82,6 @@ struct app_dir {
 
 struct app_flow {
 	struct dpi_flow	*dpi;		/* nDPI's state, until it is done */
-	bool		 dpi_done;
 	const struct app_parser *parser;	/* NULL while detecting */
 	void		*state;
 	bool		 detect_failed;
@@ -743,14 +742,14 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 {
 	struct app_flow *af;
 
-	if (e->dpi == NULL)
+	/* In the flow, not its app state: most packets of a flow come
+	 * after nDPI is done, and need not touch the state at all. */
+	if (e->dpi == NULL || f->app_dpi_done)
 		return;
 	af = app_flow_get(e, f);
-	if (af->dpi_done)
-		return;
 	if (af->dpi == NULL) {
 		if ((af->dpi = dpi_flow_new(e->dpi)) == NULL) {
-			af->dpi_done = true;
+			f->app_dpi_done = true;
 			return;
 		}
 	}
@@ -762,12 +761,12 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	 */
 	if (f->app_proto == APP_HL7 || f->app_proto == APP_DICOM) {
 		dpi_stop(e->dpi, af->dpi);
-		af->dpi_done = true;
+		f->app_dpi_done = true;
 	/* l3_len is already trimmed to what was captured.  Once done,
 	 * nDPI's own state is gone; the answer stays. */
 	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
 	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
-		af->dpi_done = true;
+		f->app_dpi_done = true;
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);
 	af->dpi_mem = dpi_flow_memuse(af->dpi);

@@ -127,6 +127,7 @@ struct flow {
 
 	/* Application layer (later issues). */
 	uint16_t	 app_proto;
+	bool		 app_dpi_done;	/* nDPI has its answer (layer.c) */
 	uint32_t	 dev_seq;	/* device events so far (devfacts.c) */
 	void		*dev_sent;	/* evidence sent lately (devfacts.c) */
 	void		*app_state;
