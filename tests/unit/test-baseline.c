@@ -588,6 +588,7 @@ test_state_roundtrip(void **state)
 {
 	static const uint32_t flows[] = { 7, 8, 9 };
 	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], *v1, *v2;
+	uint32_t n_hl7;
 	struct device d, *dp = &d;
 	struct bl_config c;
 	struct bl_dev *bl;
@@ -646,6 +647,22 @@ test_state_roundtrip(void **state)
 	free(v1);
 	free(v2);
 	bl_dev_free(l.bl);
+
+	/* A second save replaces the items: the first save of a device
+	 * skips the delete (it has none), a later one must not. */
+	n_hl7 = bl->set[BL_HL7_SENT].n;
+	assert_true(n_hl7 > 0);
+	bl->set[BL_HL7_SENT].n = 0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	state_close(st);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.bl->set[BL_HL7_SENT].n, 0);
+	assert_int_equal(l.bl->set[BL_PEER].n, bl->set[BL_PEER].n);
+	bl_dev_free(l.bl);
+	bl->set[BL_HL7_SENT].n = n_hl7;
 
 	/* A version 1 file (no baselines) opened for writing is
 	 * upgraded; read-only it simply has none. */
