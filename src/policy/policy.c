@@ -128,6 +128,7 @@ names_free(struct pol_names *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->h);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -269,12 +270,16 @@ policy_find(const struct policy *pol, const uint8_t mac[6], const char *rule,
 			if (mac != NULL && memcmp(p->mac, mac, 6) == 0)
 				return p;
 			break;
+		/* The first byte spares most calls to strcmp(): asked
+		 * for both ends of every event. */
 		case POL_T_FINGERPRINT:
-			if (rule != NULL && strcmp(p->name, rule) == 0)
+			if (rule != NULL && p->name[0] == rule[0] &&
+			    strcmp(p->name, rule) == 0)
 				byrule = p;
 			break;
 		case POL_T_CLASS:
-			if (class != NULL && strcmp(p->name, class) == 0)
+			if (class != NULL && p->name[0] == class[0] &&
+			    strcmp(p->name, class) == 0)
 				byclass = p;
 			break;
 		}
@@ -609,22 +614,50 @@ pol_load_list(struct pol_load *l, const char *what,
 		pol_load_entry(l, what, v->kids[i], list);
 }
 
+/* FNV-1a: the lists are short and capped, so a collision costs one
+ * strcmp() more, never a long chain. */
+uint32_t
+policy_name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Learning asks this of every HL7 message: hashes first, strings only
+ * for the one that matches. */
 static bool
-pol_names_has(const struct pol_names *l, const char *s)
+pol_names_has_hash(const struct pol_names *l, const char *s, uint32_t h)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
+		if (l->h[i] == h && strcmp(l->v[i], s) == 0)
 			return true;
 	return false;
+}
+
+static bool
+pol_names_has(const struct pol_names *l, const char *s)
+{
+	return pol_names_has_hash(l, s, policy_name_hash(s));
+}
+
+static void
+pol_names_add_hash(struct pol_names *l, const char *s, uint32_t h)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->h = xreallocarray(l->h, l->n + 1, sizeof(*l->h));
+	l->h[l->n] = h;
+	l->v[l->n++] = xstrdup(s);
 }
 
 static void
 pol_names_add(struct pol_names *l, const char *s)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = xstrdup(s);
+	pol_names_add_hash(l, s, policy_name_hash(s));
 }
 
 enum pol_namekind { NK_HL7, NK_DIMSE, NK_AE, NK_COUNTRY };
@@ -1484,10 +1517,14 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 static bool
 pol_learn_name(struct pol_names *l, const char *s)
 {
-	if (s == NULL || s[0] == '\0' || strlen(s) >= POL_NAME_MAX ||
-	    pol_names_has(l, s) || l->n >= POL_LEARN_MAX)
+	uint32_t h;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) >= POL_NAME_MAX)
 		return false;
-	pol_names_add(l, s);
+	h = policy_name_hash(s);
+	if (pol_names_has_hash(l, s, h) || l->n >= POL_LEARN_MAX)
+		return false;
+	pol_names_add_hash(l, s, h);
 	return true;
 }
 

@@ -83,6 +83,7 @@ struct pol_names {
 	char		**v;
 	size_t		 n;
 	uint32_t	 line;		/* of the key; 0: not given */
+	uint32_t	*h;		/* policy_name_hash() of each v */
 };
 
 struct pol_profile {
@@ -222,6 +223,8 @@ bool		 policy_learn_hl7(struct pol_profile *, bool sent,
 bool		 policy_learn_dicom(struct pol_profile *, bool scu,
 		    const char *cmd, const char *ae);
 void		 policy_learn_fanout(struct pol_profile *, uint32_t npeers);
+/* The hash of a name that struct pol_names keeps beside it (FNV-1a). */
+uint32_t	 policy_name_hash(const char *);
 bool		 policy_learn_country(struct pol_profile *, const char *);
 /* Merge b's lists into a (policy suggest --class). */
 void		 policy_profile_merge(struct pol_profile *,

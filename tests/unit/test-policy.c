@@ -747,6 +747,53 @@ test_compact_roundtrip(void **state)
 		policy_profile_clear(&rec[k]);
 }
 
+/*
+ * Learned names are found by their hash first: two names of one hash
+ * are both kept and both found, a list grows to POL_LEARN_MAX and no
+ * further, and a copy (the write/compact round trip) keeps the hashes.
+ */
+static void
+test_learn_names_hash(void **state)
+{
+	struct pol_profile ln;
+	char ae[17];
+	size_t i;
+
+	(void)state;
+	/* FNV-1a collides on these two. */
+	assert_int_equal(policy_name_hash("AEBI64Z"),
+	    policy_name_hash("AEBUIHE"));
+	assert_int_not_equal(policy_name_hash("AEBI64Z"),
+	    policy_name_hash("AEBI64Y"));
+	policy_profile_init(&ln, POL_T_LEARNED, NULL);
+	assert_true(policy_learn_dicom(&ln, true, NULL, "AEBI64Z"));
+	assert_true(policy_learn_dicom(&ln, true, NULL, "AEBUIHE"));
+	assert_false(policy_learn_dicom(&ln, true, NULL, "AEBI64Z"));
+	assert_false(policy_learn_dicom(&ln, true, NULL, "AEBUIHE"));
+	assert_int_equal(ln.dicom_ae.n, 2);
+	for (i = 0; i < ln.dicom_ae.n; i++)
+		assert_int_equal(ln.dicom_ae.h[i],
+		    policy_name_hash(ln.dicom_ae.v[i]));
+	/* Growth, one at a time, up to the cap. */
+	for (i = 2; i < POL_LEARN_MAX; i++) {
+		snprintf(ae, sizeof(ae), "AE%zu", i);
+		assert_true(policy_learn_dicom(&ln, true, NULL, ae));
+	}
+	assert_int_equal(ln.dicom_ae.n, POL_LEARN_MAX);
+	assert_false(policy_learn_dicom(&ln, true, NULL, "ONE-MORE"));
+	for (i = 2; i < POL_LEARN_MAX; i++) {
+		snprintf(ae, sizeof(ae), "AE%zu", i);
+		assert_false(policy_learn_dicom(&ln, true, NULL, ae));
+		assert_int_equal(ln.dicom_ae.h[i], policy_name_hash(ae));
+	}
+	assert_true(policy_learn_hl7(&ln, true, "ORU^R01"));
+	assert_false(policy_learn_hl7(&ln, true, "ORU^R01^ORU_R01"));
+	assert_true(policy_learn_hl7(&ln, true, "ADT^A01"));
+	assert_int_equal(ln.hl7_send.n, 2);
+	policy_profile_clear(&ln);
+	assert_null(ln.dicom_ae.h);
+}
+
 int
 main(void)
 {
@@ -764,6 +811,7 @@ main(void)
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_compact_roundtrip),
+		cmocka_unit_test(test_learn_names_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
