@@ -158,6 +158,8 @@ struct brain {
 	uint64_t	*wgen;		/* last tick handed over, per worker */
 	struct brain_ev	*pend;		/* handed over, not yet applied */
 	size_t		 npend, pcap;
+	struct brain_ev	**order;	/* brain_run(): pend in order */
+	size_t		 ocap;
 
 	struct fpdb	*fp;
 	struct claims	 claims;	/* profiles/claims.yaml */
