@@ -448,11 +448,19 @@ pol_dev_rule(const struct brain_dev *n)
 	return NULL;
 }
 
+/* class: pol_dev_class(n), which the caller may have at hand. */
+static const struct pol_profile *
+pol_profile_cls(const struct brain *b, const struct brain_dev *n,
+    const char *class)
+{
+	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
+	    NULL : n->d.mac, pol_dev_rule(n), class);
+}
+
 static const struct pol_profile *
 pol_profile_of(const struct brain *b, const struct brain_dev *n)
 {
-	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
-	    NULL : n->d.mac, pol_dev_rule(n), pol_dev_class(n));
+	return pol_profile_cls(b, n, pol_dev_class(n));
 }
 
 /* A device is judged unless it routes (its own address included). */
@@ -711,7 +719,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool initiated, struct brain_dev *peer, const struct brain_end *pe,
     bool quiet)
 {
-	const struct pol_profile *p = pol_profile_of(b, n);
+	const char *cls = pol_dev_class(n);
+	const struct pol_profile *p = pol_profile_cls(b, n, cls);
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
@@ -731,12 +740,12 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		geo = &gi;
 		if (gi.country[0] != '\0') {
 			f.country = gi.country;
-			if (policy_learn_country(pol_seen(pd,
-			    pol_dev_class(n)), gi.country))
+			if (policy_learn_country(pol_seen(pd, cls),
+			    gi.country))
 				pd->seen_dirty = true;
 		}
 	}
-	if (policy_learn_flow(pol_seen(pd, pol_dev_class(n)), &f))
+	if (policy_learn_flow(pol_seen(pd, cls), &f))
 		pd->seen_dirty = true;
 	if (initiated)
 		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
@@ -821,15 +830,16 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
 		struct pol_profile *seen_p;
-		const char *zone, *dae = NULL;
+		const char *zone, *dae = NULL, *cls;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
 
 		if (!pol_judged(b, n))
 			continue;
-		p = pol_profile_of(b, n);
+		cls = pol_dev_class(n);
+		p = pol_profile_cls(b, n, cls);
 		pd = pol_dev(n);
-		seen_p = pol_seen(pd, pol_dev_class(n));
+		seen_p = pol_seen(pd, cls);
 		ln = b->pol->strict ? NULL : &pd->learned;
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
