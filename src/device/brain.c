@@ -1377,7 +1377,7 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 struct brain_dev *
 brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
 {
-	struct brain_dev *n = NULL;
+	struct brain_dev *n = NULL, *byip;
 
 	if (!b->cfg.enabled)
 		return NULL;
@@ -1385,8 +1385,8 @@ brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
 		n = brain_find_mac(b, e->mac, vlan);
 	/* Behind a router the MAC is the router's: the address says. */
 	if ((n == NULL || (n->d.flags & DEV_F_ROUTER)) && e->has_ip &&
-	    brain_find_ip(b, &e->ip) != NULL)
-		n = brain_find_ip(b, &e->ip);
+	    (byip = brain_find_ip(b, &e->ip)) != NULL)
+		n = byip;
 	return n != NULL && !n->merged ? n : NULL;
 }
 
