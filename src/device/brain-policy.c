@@ -498,6 +498,7 @@ pol_alert_obj(struct jsonw *jw, const void *arg)
 {
 	const struct pol_alert *a = arg;
 	const struct pol_verdict *v = a->v;
+	struct pol_verdict w;
 	char rule[512], ip[64], seen[256];
 
 	jsonw_kv_str(jw, "violation", policy_sid_name(v->sid));
@@ -507,6 +508,13 @@ pol_alert_obj(struct jsonw *jw, const void *arg)
 	jsonw_kv_str(jw, "rule", rule);
 	jsonw_kv_str(jw, "mode", v->p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
+	if (v->x_what != NULL) {
+		/* Said now that an alert is written (the lists are as
+		 * judged: see brain_policy_act()). */
+		w = *v;
+		policy_verdict_explain(&w);
+		v = &w;
+	}
 	jsonw_kv_str(jw, "expected", v->expected);
 	if (a->seen != NULL)
 		jsonw_kv_str(jw, "seen", a->seen);
@@ -882,6 +890,9 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			continue;
 		if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
 	    p->mode == POL_MODE_ENFORCE) {
+			/* What the lists allowed before this learns. */
+			if (!pol_absorbed(sid))
+				policy_verdict_explain(&v);
 			if (kind == 'h')
 				(void)policy_learn_hl7(&pd->learned, side == 0,
 				    value);

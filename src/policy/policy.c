@@ -291,6 +291,20 @@ policy_find(const struct policy *pol, const uint8_t mac[6], const char *rule,
 	return policy_class_medical(class) ? &pol->deny : &pol->observe;
 }
 
+/* A verdict says nothing yet: its fields, not the bytes of expected
+ * (every judgment of every event starts here). */
+static void
+pol_verdict_clear(struct pol_verdict *v)
+{
+	v->sid = POL_OK;
+	v->p = NULL;
+	v->line = 0;
+	v->expected[0] = '\0';
+	v->x_what = NULL;
+	v->x_a = v->x_b = NULL;
+	v->x_na = v->x_nb = NULL;
+}
+
 /* ---- loading ---- */
 
 struct pol_load {
@@ -1324,7 +1338,7 @@ policy_judge_flow(const struct pol_profile *p, const struct pol_profile *ln,
 	    &ln->initiate : &ln->accept;
 	const char *what = f->initiated ? "initiate" : "accept";
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (strcmp(f->peer_zone, "internet") == 0) {
 		if (!p->internet && !(ln != NULL && ln->internet)) {
 			snprintf(v->expected, sizeof(v->expected),
@@ -1358,9 +1372,23 @@ policy_verdict_explain(struct pol_verdict *v)
 {
 	if (v->x_what == NULL)
 		return;
-	pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
-	    v->x_a, v->x_b);
+	if (v->x_na != NULL)
+		pol_expect_names(v->expected, sizeof(v->expected), v->x_what,
+		    v->x_na, v->x_nb);
+	else
+		pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
+		    v->x_a, v->x_b);
 	v->x_what = NULL;
+}
+
+/* An HL7 or DICOM verdict's names, said when asked. */
+static void
+pol_expect_later(struct pol_verdict *v, const char *what,
+    const struct pol_names *a, const struct pol_names *b)
+{
+	v->x_what = what;
+	v->x_na = a;
+	v->x_nb = b;
 }
 
 /* "ORU^R01" against "ORU^R01", "ORU^*", "ORU" (a type alone: any of
@@ -1406,11 +1434,10 @@ policy_judge_hl7(const struct pol_profile *p, const struct pol_profile *ln,
 	const struct pol_names *ll = ln == NULL ? NULL : sent ?
 	    &ln->hl7_send : &ln->hl7_receive;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (pol_names_match(l, type, true) || pol_names_match(ll, type, true))
 		return POL_OK;
-	pol_expect_names(v->expected, sizeof(v->expected), sent ?
-	    "hl7.send" : "hl7.receive", l, ll);
+	pol_expect_later(v, sent ? "hl7.send" : "hl7.receive", l, ll);
 	return pol_fail(v, POL_SID_HL7, p, l->line);
 }
 
@@ -1422,19 +1449,17 @@ policy_judge_dicom(const struct pol_profile *p, const struct pol_profile *ln,
 	const struct pol_names *ll = ln == NULL ? NULL : scu ?
 	    &ln->dicom_scu : &ln->dicom_scp;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (cmd != NULL && !pol_names_match(l, cmd, false) &&
 	    !pol_names_match(ll, cmd, false)) {
-		pol_expect_names(v->expected, sizeof(v->expected), scu ?
-		    "dicom.scu" : "dicom.scp", l, ll);
+		pol_expect_later(v, scu ? "dicom.scu" : "dicom.scp", l, ll);
 		return pol_fail(v, POL_SID_DICOM, p, l->line);
 	}
 	if (ae != NULL && p->dicom_ae.n > 0 &&
 	    !pol_names_match(&p->dicom_ae, ae, false) &&
 	    !(ln != NULL && pol_names_match(&ln->dicom_ae, ae, false))) {
-		pol_expect_names(v->expected, sizeof(v->expected),
-		    "dicom.ae-titles", &p->dicom_ae, ln != NULL ?
-		    &ln->dicom_ae : NULL);
+		pol_expect_later(v, "dicom.ae-titles", &p->dicom_ae,
+		    ln != NULL ? &ln->dicom_ae : NULL);
 		return pol_fail(v, POL_SID_DICOM, p, p->dicom_ae.line);
 	}
 	return POL_OK;
@@ -1444,7 +1469,7 @@ enum pol_sid
 policy_judge_login(const struct pol_profile *p, const char *proto,
     struct pol_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	(void)proto;
 	if (p->cleartext_logins)
 		return POL_OK;
@@ -1458,7 +1483,7 @@ policy_judge_fanout(const struct pol_profile *p, const struct pol_profile *ln,
 {
 	uint32_t max = p->max_fanout;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (max == 0)
 		return POL_OK;
 	if (ln != NULL && ln->max_fanout > max)

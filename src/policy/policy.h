@@ -176,10 +176,13 @@ struct pol_verdict {
 	 * policy_verdict_explain() (only an alert needs the words). */
 	const char	*x_what;
 	const struct pol_list *x_a, *x_b;
+	/* Or the names of an HL7 or DICOM verdict (x_na not NULL). */
+	const struct pol_names *x_na, *x_nb;
 };
 
-/* Fill v->expected of a connection verdict from the lists it was
- * judged against, as they are now: before learning changes them. */
+/* Fill v->expected of a connection, HL7 or DICOM verdict from the
+ * lists it was judged against, as they are now: before learning changes
+ * them.  Other verdicts have theirs from the judgment. */
 void		 policy_verdict_explain(struct pol_verdict *);
 
 /*

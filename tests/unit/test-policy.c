@@ -442,6 +442,9 @@ test_judge_apps(void **state)
 	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ORM^O01", &v),
 	    POL_SID_HL7);
 	assert_int_equal(v.line, 2);
+	/* As a connection's: said only when asked. */
+	assert_string_equal(v.expected, "");
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "hl7.send: ORU^R01, ADT^*");
 	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ORU^R01", &v),
 	    POL_SID_HL7);
@@ -454,9 +457,12 @@ test_judge_apps(void **state)
 	    &v), POL_OK);
 	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-MOVE", NULL,
 	    &v), POL_SID_DICOM);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "dicom.scu: C-STORE");
 	assert_int_equal(policy_judge_dicom(pr, NULL, false, "C-MOVE", "X",
 	    &v), POL_SID_DICOM);
+	policy_verdict_explain(&v);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "dicom.ae-titles: MOD1");
 	assert_int_equal(policy_judge_login(pr, "telnet", &v),
 	    POL_SID_CLEARTEXT);
