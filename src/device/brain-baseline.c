@@ -848,6 +848,7 @@ static const char *
 bl_field(const char *v, unsigned i, char *buf, size_t len)
 {
 	const char *e;
+	size_t n;
 
 	for (; i > 0 && v != NULL; i--)
 		if ((v = strchr(v, '\t')) != NULL)
@@ -856,9 +857,12 @@ bl_field(const char *v, unsigned i, char *buf, size_t len)
 		buf[0] = '\0';
 		return buf;
 	}
-	e = strchr(v, '\t');
-	snprintf(buf, len, "%.*s", e != NULL ? (int)(e - v) : (int)strlen(v),
-	    v);
+	/* Copied, cut to the buffer: every HL7 message comes here. */
+	n = (e = strchr(v, '\t')) != NULL ? (size_t)(e - v) : strlen(v);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
 	return buf;
 }
 

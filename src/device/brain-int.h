@@ -163,6 +163,8 @@ struct brain {
 	bool		 unsettled;	/* events applied since the last tick */
 	struct brain_ev	*pend;		/* handed over, not yet applied */
 	size_t		 npend, pcap;
+	struct brain_ev	**order;	/* brain_run(): pend in order */
+	size_t		 ocap;
 
 	struct fpdb	*fp;
 	struct claims	 claims;	/* profiles/claims.yaml */

@@ -100,9 +100,17 @@ struct brain_pol {
 static void	pol_gone_keep(struct brain_pol *, const char *);
 
 /* What the alert's "policy" object says. */
+/* What an activity was, put in words only when an alert is written
+ * (most violations are held back by the alert window). */
+struct pol_act_seen {
+	int		 kind, side;
+	const char	*value, *dae, *ae, *oclass, *zone;
+};
+
 struct pol_alert {
 	const struct pol_verdict *v;
-	const char	*seen;
+	const char	*seen;		/* NULL: act's, in words */
+	const struct pol_act_seen *act;
 	const char	*peer_zone;
 	const struct brain_end *peer_end;
 	const struct geo_info *geo;	/* NULL: none */
@@ -412,10 +420,12 @@ pol_seen(struct pol_dev *pd, const char *class)
 
 	/* Mostly the class of the last event. */
 	if (pd->seen_last < pd->nseen &&
+	    pd->seen[pd->seen_last].name[0] == class[0] &&
 	    strcmp(pd->seen[pd->seen_last].name, class) == 0)
 		return &pd->seen[pd->seen_last];
 	for (i = 0; i < pd->nseen; i++)
-		if (strcmp(pd->seen[i].name, class) == 0) {
+		if (pd->seen[i].name[0] == class[0] &&
+		    strcmp(pd->seen[i].name, class) == 0) {
 			pd->seen_last = i;
 			return &pd->seen[i];
 		}
@@ -438,11 +448,19 @@ pol_dev_rule(const struct brain_dev *n)
 	return NULL;
 }
 
+/* class: pol_dev_class(n), which the caller may have at hand. */
+static const struct pol_profile *
+pol_profile_cls(const struct brain *b, const struct brain_dev *n,
+    const char *class)
+{
+	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
+	    NULL : n->d.mac, pol_dev_rule(n), class);
+}
+
 static const struct pol_profile *
 pol_profile_of(const struct brain *b, const struct brain_dev *n)
 {
-	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
-	    NULL : n->d.mac, pol_dev_rule(n), pol_dev_class(n));
+	return pol_profile_cls(b, n, pol_dev_class(n));
 }
 
 /* A device is judged unless it routes (its own address included). */
@@ -453,12 +471,35 @@ pol_judged(const struct brain *b, const struct brain_dev *n)
 	    !(n->d.flags & DEV_F_ROUTER);
 }
 
+/* An activity in words, as brain_policy_act() saw it. */
+static void
+pol_act_words(const struct pol_act_seen *a, char *seen, size_t len)
+{
+	if (a->kind == 'h')
+		snprintf(seen, len, "HL7 %s %s %s in zone %s", a->value,
+		    a->side == 0 ? "sent to" : "received from", a->oclass,
+		    a->zone);
+	else if (a->kind == 'd')
+		snprintf(seen, len, "DICOM %s%s%s %s %s in zone %s", a->value,
+		    a->dae != NULL ? " to AE " : "",
+		    a->dae != NULL ? a->dae : "", a->side == 0 ?
+		    "requested of" : "requested by", a->oclass, a->zone);
+	else if (a->kind == 'a')
+		snprintf(seen, len, "DICOM association %s AE %s",
+		    a->side == 0 ? "to" : "from", a->side == 0 ? a->ae :
+		    a->value);
+	else
+		snprintf(seen, len, "%s login to %s in zone %s", a->value,
+		    a->oclass, a->zone);
+}
+
 static void
 pol_alert_obj(struct jsonw *jw, const void *arg)
 {
 	const struct pol_alert *a = arg;
 	const struct pol_verdict *v = a->v;
-	char rule[512], ip[64];
+	struct pol_verdict w;
+	char rule[512], ip[64], seen[256];
 
 	jsonw_kv_str(jw, "violation", policy_sid_name(v->sid));
 	jsonw_kv_str(jw, "profile", v->p->target == POL_T_DEVICE ?
@@ -467,8 +508,20 @@ pol_alert_obj(struct jsonw *jw, const void *arg)
 	jsonw_kv_str(jw, "rule", rule);
 	jsonw_kv_str(jw, "mode", v->p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
+	if (v->x_what != NULL) {
+		/* Said now that an alert is written (the lists are as
+		 * judged: see brain_policy_act()). */
+		w = *v;
+		policy_verdict_explain(&w);
+		v = &w;
+	}
 	jsonw_kv_str(jw, "expected", v->expected);
-	jsonw_kv_str(jw, "seen", a->seen);
+	if (a->seen != NULL)
+		jsonw_kv_str(jw, "seen", a->seen);
+	else {
+		pol_act_words(a->act, seen, sizeof(seen));
+		jsonw_kv_str(jw, "seen", seen);
+	}
 	if (a->peer_zone == NULL)
 		return;
 	jsonw_key(jw, "peer");
@@ -521,7 +574,7 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
     const struct brain_end *peer_end, const char *peer_zone,
     const struct geo_info *geo, bool initiated, const struct brain_ev *ev,
     const struct pol_verdict *v, const char *reason, const char *seen,
-    const char *app, bool quiet)
+    const struct pol_act_seen *act, const char *app, bool quiet)
 {
 	struct pol_dev *pd = pol_dev(n);
 	uint64_t ts = ev != NULL ? ev->ts_us : b->now_us;
@@ -550,6 +603,7 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
 	    (peer != NULL && policy_class_medical(pol_dev_class(peer)));
 	a.v = v;
 	a.seen = seen;
+	a.act = act;
 	a.peer_zone = peer_zone;
 	a.peer_end = peer_end;
 	a.geo = geo;
@@ -664,7 +718,7 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	    "last in zone %s", pd->fo_n, p->fanout_window, peer_zone);
 	/* One alert per window: the reason names the window. */
 	(void)pol_violation(b, n, NULL, NULL, NULL, NULL, true, ev, &v,
-	    "fan-out", seen, NULL, false);
+	    "fan-out", seen, NULL, NULL, false);
 }
 
 /* Judge device n's side of a flow. */
@@ -673,7 +727,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool initiated, struct brain_dev *peer, const struct brain_end *pe,
     bool quiet)
 {
-	const struct pol_profile *p = pol_profile_of(b, n);
+	const char *cls = pol_dev_class(n);
+	const struct pol_profile *p = pol_profile_cls(b, n, cls);
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
@@ -693,12 +748,12 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		geo = &gi;
 		if (gi.country[0] != '\0') {
 			f.country = gi.country;
-			if (policy_learn_country(pol_seen(pd,
-			    pol_dev_class(n)), gi.country))
+			if (policy_learn_country(pol_seen(pd, cls),
+			    gi.country))
 				pd->seen_dirty = true;
 		}
 	}
-	if (policy_learn_flow(pol_seen(pd, pol_dev_class(n)), &f))
+	if (policy_learn_flow(pol_seen(pd, cls), &f))
 		pd->seen_dirty = true;
 	if (initiated)
 		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
@@ -731,7 +786,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	snprintf(reason, sizeof(reason), "%c%u/%u", initiated ? 'i' : 'a',
 	    f.proto, f.port);
 	(void)pol_violation(b, n, peer, pe, f.peer_zone, geo, initiated, ev,
-	    &v, reason, seen, f.app, quiet);
+	    &v, reason, seen, NULL, f.app, quiet);
 	return v.p->mode == POL_MODE_ENFORCE;
 }
 
@@ -769,7 +824,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
     const char *ae)
 {
 	struct pol_verdict v;
-	char seen[256], reason[96];
+	struct pol_act_seen act;
+	char reason[96];
 	int side;
 
 	if (b->pol == NULL)
@@ -782,15 +838,16 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
 		struct pol_profile *seen_p;
-		const char *zone, *dae = NULL;
+		const char *zone, *dae = NULL, *cls;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
 
 		if (!pol_judged(b, n))
 			continue;
-		p = pol_profile_of(b, n);
+		cls = pol_dev_class(n);
+		p = pol_profile_cls(b, n, cls);
 		pd = pol_dev(n);
-		seen_p = pol_seen(pd, pol_dev_class(n));
+		seen_p = pol_seen(pd, cls);
 		ln = b->pol->strict ? NULL : &pd->learned;
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
@@ -833,6 +890,9 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			continue;
 		if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
 	    p->mode == POL_MODE_ENFORCE) {
+			/* What the lists allowed before this learns. */
+			if (!pol_absorbed(sid))
+				policy_verdict_explain(&v);
 			if (kind == 'h')
 				(void)policy_learn_hl7(&pd->learned, side == 0,
 				    value);
@@ -848,32 +908,23 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			if (pol_absorbed(sid))
 				continue;
 		}
-		/* What was seen, in words: for a violation only (most
-		 * activity is allowed, and this was a third of the time
-		 * the brain spent on HL7 messages). */
-		if (kind == 'h')
-			snprintf(seen, sizeof(seen), "HL7 %s %s %s in zone %s",
-			    value, side == 0 ? "sent to" : "received from",
-			    o != NULL ? pol_dev_class(o) : "a host", zone);
-		else if (kind == 'd')
-			snprintf(seen, sizeof(seen), "DICOM %s%s%s %s %s in "
-			    "zone %s", value, dae != NULL ? " to AE " : "",
-			    dae != NULL ? dae : "", side == 0 ? "requested of" :
-			    "requested by", o != NULL ? pol_dev_class(o) :
-			    "a host", zone);
-		else if (kind == 'a')
-			snprintf(seen, sizeof(seen), "DICOM association %s AE "
-			    "%s", side == 0 ? "to" : "from", side == 0 ? ae :
-			    value);
-		else
-			snprintf(seen, sizeof(seen), "%s login to %s in zone "
-			    "%s", value, o != NULL ? pol_dev_class(o) :
-			    "a host", zone);
-		snprintf(reason, sizeof(reason), "%c%d:%s", kind, side,
-		    value != NULL ? value : "");
+		/* What was seen goes in words only into an alert that is
+		 * written (pol_act_words()); the reason is the key. */
+		act.kind = kind;
+		act.side = side;
+		act.value = value;
+		act.dae = dae;
+		act.ae = ae;
+		act.oclass = o != NULL ? pol_dev_class(o) : "a host";
+		act.zone = zone;
+		reason[0] = (char)kind;
+		reason[1] = (char)('0' + side);
+		reason[2] = ':';
+		strlcpy(reason + 3, value != NULL ? value : "",
+		    sizeof(reason) - 3);
 		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
-		    reason, seen, kind == 'h' ? "hl7" : kind == 'l' ? NULL :
-		    "dicom", false);
+		    reason, NULL, &act, kind == 'h' ? "hl7" : kind == 'l' ?
+		    NULL : "dicom", false);
 	}
 }
 

@@ -1377,7 +1377,7 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 struct brain_dev *
 brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
 {
-	struct brain_dev *n = NULL;
+	struct brain_dev *n = NULL, *byip;
 
 	if (!b->cfg.enabled)
 		return NULL;
@@ -1385,8 +1385,8 @@ brain_alert_dev(struct brain *b, const struct brain_end *e, uint16_t vlan)
 		n = brain_find_mac(b, e->mac, vlan);
 	/* Behind a router the MAC is the router's: the address says. */
 	if ((n == NULL || (n->d.flags & DEV_F_ROUTER)) && e->has_ip &&
-	    brain_find_ip(b, &e->ip) != NULL)
-		n = brain_find_ip(b, &e->ip);
+	    (byip = brain_find_ip(b, &e->ip)) != NULL)
+		n = byip;
 	return n != NULL && !n->merged ? n : NULL;
 }
 
@@ -2412,6 +2412,20 @@ brain_ev_cmp(const void *x, const void *y)
 	return 0;
 }
 
+/* By pointer into pend: events alike by brain_ev_cmp() keep the order
+ * they were handed over in, as a stable sort of pend would. */
+static int
+brain_evp_cmp(const void *x, const void *y)
+{
+	const struct brain_ev *a = *(struct brain_ev *const *)x;
+	const struct brain_ev *b = *(struct brain_ev *const *)y;
+	int c;
+
+	if ((c = brain_ev_cmp(a, b)) != 0)
+		return c;
+	return a < b ? -1 : a > b;
+}
+
 static int brain_dev_order(const void *, const void *);
 
 static int
@@ -2528,9 +2542,29 @@ brain_run(struct brain *b, uint64_t gen)
 	}
 	if (n == 0 && !(tick && b->unsettled))
 		return;
-	qsort(b->pend, n, sizeof(b->pend[0]), brain_ev_cmp);
-	for (i = 0; i < n; i++)
-		brain_apply(b, &b->pend[i]);
+	/*
+	 * A single worker mostly hands events over in order: checked
+	 * first.  Otherwise pointers are sorted, not the events (a few
+	 * hundred bytes each, which qsort() moved about).
+	 */
+	for (i = 1; i < n && brain_ev_cmp(&b->pend[i - 1], &b->pend[i]) <= 0;
+	    i++)
+		;
+	if (i >= n) {
+		for (i = 0; i < n; i++)
+			brain_apply(b, &b->pend[i]);
+	} else {
+		if (n > b->ocap) {
+			b->ocap = n;
+			b->order = xreallocarray(b->order, n,
+			    sizeof(*b->order));
+		}
+		for (i = 0; i < n; i++)
+			b->order[i] = &b->pend[i];
+		qsort(b->order, n, sizeof(*b->order), brain_evp_cmp);
+		for (i = 0; i < n; i++)
+			brain_apply(b, b->order[i]);
+	}
 	memmove(b->pend, b->pend + n, (b->npend - n) * sizeof(b->pend[0]));
 	b->npend -= n;
 	if (!tick) {
@@ -3268,6 +3302,7 @@ brain_free(struct brain *b)
 	free(b->touched);
 	free(b->forget);
 	free(b->pend);
+	free(b->order);
 	free(b->wgen);
 	free(b->ticks);
 	free(b->held);

@@ -1176,11 +1176,14 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
     struct fp_match *out, size_t max)
 {
 	signed char kbuf[FPDB_MATCH_STACK], *kidx;
+	/* On the stack: the evidence of each key, in order (-1 ends). */
+	short head[EVIDENCE_MAX], next[FPDB_MATCH_STACK];
+	bool chained = n <= FPDB_MATCH_STACK;
 	const struct fpdb_rule *r;
 	const struct fpdb_clause *c;
 	const char *src = NULL;
 	size_t i, j, e, found = 0;
-	int key;
+	int key, k;
 
 	/* Resolve each evidence key once; without memory, every time. */
 	kidx = n <= sizeof(kbuf) ? kbuf : malloc(n);
@@ -1188,18 +1191,40 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 		for (e = 0; e < n; e++)
 			kidx[e] = (signed char)(ev[e].value != NULL ?
 			    key_lookup(ev[e].key) : -1);
+	/*
+	 * A clause looks only at the evidence of its key: most rules
+	 * name keys a device has none of, and end at their first clause
+	 * without a scan of its evidence.
+	 */
+	if (chained) {
+		for (k = 0; k < EVIDENCE_MAX; k++)
+			head[k] = -1;
+		for (e = n; e-- > 0;)
+			if ((k = kidx[e]) >= 0 && k < EVIDENCE_MAX) {
+				next[e] = head[k];
+				head[k] = (short)e;
+			}
+	}
 	for (i = 0; i < db->nrules; i++) {
 		r = &db->rules[i];
 		for (j = 0; j < r->nclauses; j++) {
 			c = &db->clauses[r->clause + j];
-			for (e = 0; e < n; e++) {
-				key = kidx != NULL ? kidx[e] :
-				    ev[e].value != NULL ?
-				    key_lookup(ev[e].key) : -1;
-				if (key == c->key &&
-				    clause_matches(db, c, ev[e].value))
-					break;
-			}
+			if (chained && c->key < EVIDENCE_MAX) {
+				for (k = head[c->key]; k != -1; k = next[k])
+					if (clause_matches(db, c,
+					    ev[k].value))
+						break;
+				e = k == -1 ? n : (size_t)k;
+			} else
+				for (e = 0; e < n; e++) {
+					key = kidx != NULL ? kidx[e] :
+					    ev[e].value != NULL ?
+					    key_lookup(ev[e].key) : -1;
+					if (key == c->key &&
+					    clause_matches(db, c,
+					    ev[e].value))
+						break;
+				}
 			if (e == n)
 				break;
 			if (j == 0)

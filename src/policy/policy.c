@@ -128,6 +128,7 @@ names_free(struct pol_names *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+	free(l->h);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -269,12 +270,16 @@ policy_find(const struct policy *pol, const uint8_t mac[6], const char *rule,
 			if (mac != NULL && memcmp(p->mac, mac, 6) == 0)
 				return p;
 			break;
+		/* The first byte spares most calls to strcmp(): asked
+		 * for both ends of every event. */
 		case POL_T_FINGERPRINT:
-			if (rule != NULL && strcmp(p->name, rule) == 0)
+			if (rule != NULL && p->name[0] == rule[0] &&
+			    strcmp(p->name, rule) == 0)
 				byrule = p;
 			break;
 		case POL_T_CLASS:
-			if (class != NULL && strcmp(p->name, class) == 0)
+			if (class != NULL && p->name[0] == class[0] &&
+			    strcmp(p->name, class) == 0)
 				byclass = p;
 			break;
 		}
@@ -284,6 +289,20 @@ policy_find(const struct policy *pol, const uint8_t mac[6], const char *rule,
 	if (byclass != NULL)
 		return byclass;
 	return policy_class_medical(class) ? &pol->deny : &pol->observe;
+}
+
+/* A verdict says nothing yet: its fields, not the bytes of expected
+ * (every judgment of every event starts here). */
+static void
+pol_verdict_clear(struct pol_verdict *v)
+{
+	v->sid = POL_OK;
+	v->p = NULL;
+	v->line = 0;
+	v->expected[0] = '\0';
+	v->x_what = NULL;
+	v->x_a = v->x_b = NULL;
+	v->x_na = v->x_nb = NULL;
 }
 
 /* ---- loading ---- */
@@ -609,22 +628,50 @@ pol_load_list(struct pol_load *l, const char *what,
 		pol_load_entry(l, what, v->kids[i], list);
 }
 
+/* FNV-1a: the lists are short and capped, so a collision costs one
+ * strcmp() more, never a long chain. */
+uint32_t
+policy_name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+/* Learning asks this of every HL7 message: hashes first, strings only
+ * for the one that matches. */
 static bool
-pol_names_has(const struct pol_names *l, const char *s)
+pol_names_has_hash(const struct pol_names *l, const char *s, uint32_t h)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], s) == 0)
+		if (l->h[i] == h && strcmp(l->v[i], s) == 0)
 			return true;
 	return false;
+}
+
+static bool
+pol_names_has(const struct pol_names *l, const char *s)
+{
+	return pol_names_has_hash(l, s, policy_name_hash(s));
+}
+
+static void
+pol_names_add_hash(struct pol_names *l, const char *s, uint32_t h)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->h = xreallocarray(l->h, l->n + 1, sizeof(*l->h));
+	l->h[l->n] = h;
+	l->v[l->n++] = xstrdup(s);
 }
 
 static void
 pol_names_add(struct pol_names *l, const char *s)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = xstrdup(s);
+	pol_names_add_hash(l, s, policy_name_hash(s));
 }
 
 enum pol_namekind { NK_HL7, NK_DIMSE, NK_AE, NK_COUNTRY };
@@ -1291,7 +1338,7 @@ policy_judge_flow(const struct pol_profile *p, const struct pol_profile *ln,
 	    &ln->initiate : &ln->accept;
 	const char *what = f->initiated ? "initiate" : "accept";
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (strcmp(f->peer_zone, "internet") == 0) {
 		if (!p->internet && !(ln != NULL && ln->internet)) {
 			snprintf(v->expected, sizeof(v->expected),
@@ -1325,9 +1372,23 @@ policy_verdict_explain(struct pol_verdict *v)
 {
 	if (v->x_what == NULL)
 		return;
-	pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
-	    v->x_a, v->x_b);
+	if (v->x_na != NULL)
+		pol_expect_names(v->expected, sizeof(v->expected), v->x_what,
+		    v->x_na, v->x_nb);
+	else
+		pol_expect_list(v->expected, sizeof(v->expected), v->x_what,
+		    v->x_a, v->x_b);
 	v->x_what = NULL;
+}
+
+/* An HL7 or DICOM verdict's names, said when asked. */
+static void
+pol_expect_later(struct pol_verdict *v, const char *what,
+    const struct pol_names *a, const struct pol_names *b)
+{
+	v->x_what = what;
+	v->x_na = a;
+	v->x_nb = b;
 }
 
 /* "ORU^R01" against "ORU^R01", "ORU^*", "ORU" (a type alone: any of
@@ -1373,11 +1434,10 @@ policy_judge_hl7(const struct pol_profile *p, const struct pol_profile *ln,
 	const struct pol_names *ll = ln == NULL ? NULL : sent ?
 	    &ln->hl7_send : &ln->hl7_receive;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (pol_names_match(l, type, true) || pol_names_match(ll, type, true))
 		return POL_OK;
-	pol_expect_names(v->expected, sizeof(v->expected), sent ?
-	    "hl7.send" : "hl7.receive", l, ll);
+	pol_expect_later(v, sent ? "hl7.send" : "hl7.receive", l, ll);
 	return pol_fail(v, POL_SID_HL7, p, l->line);
 }
 
@@ -1389,19 +1449,17 @@ policy_judge_dicom(const struct pol_profile *p, const struct pol_profile *ln,
 	const struct pol_names *ll = ln == NULL ? NULL : scu ?
 	    &ln->dicom_scu : &ln->dicom_scp;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (cmd != NULL && !pol_names_match(l, cmd, false) &&
 	    !pol_names_match(ll, cmd, false)) {
-		pol_expect_names(v->expected, sizeof(v->expected), scu ?
-		    "dicom.scu" : "dicom.scp", l, ll);
+		pol_expect_later(v, scu ? "dicom.scu" : "dicom.scp", l, ll);
 		return pol_fail(v, POL_SID_DICOM, p, l->line);
 	}
 	if (ae != NULL && p->dicom_ae.n > 0 &&
 	    !pol_names_match(&p->dicom_ae, ae, false) &&
 	    !(ln != NULL && pol_names_match(&ln->dicom_ae, ae, false))) {
-		pol_expect_names(v->expected, sizeof(v->expected),
-		    "dicom.ae-titles", &p->dicom_ae, ln != NULL ?
-		    &ln->dicom_ae : NULL);
+		pol_expect_later(v, "dicom.ae-titles", &p->dicom_ae,
+		    ln != NULL ? &ln->dicom_ae : NULL);
 		return pol_fail(v, POL_SID_DICOM, p, p->dicom_ae.line);
 	}
 	return POL_OK;
@@ -1411,7 +1469,7 @@ enum pol_sid
 policy_judge_login(const struct pol_profile *p, const char *proto,
     struct pol_verdict *v)
 {
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	(void)proto;
 	if (p->cleartext_logins)
 		return POL_OK;
@@ -1425,7 +1483,7 @@ policy_judge_fanout(const struct pol_profile *p, const struct pol_profile *ln,
 {
 	uint32_t max = p->max_fanout;
 
-	memset(v, 0, sizeof(*v));
+	pol_verdict_clear(v);
 	if (max == 0)
 		return POL_OK;
 	if (ln != NULL && ln->max_fanout > max)
@@ -1484,10 +1542,14 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 static bool
 pol_learn_name(struct pol_names *l, const char *s)
 {
-	if (s == NULL || s[0] == '\0' || strlen(s) >= POL_NAME_MAX ||
-	    pol_names_has(l, s) || l->n >= POL_LEARN_MAX)
+	uint32_t h;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) >= POL_NAME_MAX)
 		return false;
-	pol_names_add(l, s);
+	h = policy_name_hash(s);
+	if (pol_names_has_hash(l, s, h) || l->n >= POL_LEARN_MAX)
+		return false;
+	pol_names_add_hash(l, s, h);
 	return true;
 }
 

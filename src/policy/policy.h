@@ -83,6 +83,7 @@ struct pol_names {
 	char		**v;
 	size_t		 n;
 	uint32_t	 line;		/* of the key; 0: not given */
+	uint32_t	*h;		/* policy_name_hash() of each v */
 };
 
 struct pol_profile {
@@ -175,10 +176,13 @@ struct pol_verdict {
 	 * policy_verdict_explain() (only an alert needs the words). */
 	const char	*x_what;
 	const struct pol_list *x_a, *x_b;
+	/* Or the names of an HL7 or DICOM verdict (x_na not NULL). */
+	const struct pol_names *x_na, *x_nb;
 };
 
-/* Fill v->expected of a connection verdict from the lists it was
- * judged against, as they are now: before learning changes them. */
+/* Fill v->expected of a connection, HL7 or DICOM verdict from the
+ * lists it was judged against, as they are now: before learning changes
+ * them.  Other verdicts have theirs from the judgment. */
 void		 policy_verdict_explain(struct pol_verdict *);
 
 /*
@@ -222,6 +226,8 @@ bool		 policy_learn_hl7(struct pol_profile *, bool sent,
 bool		 policy_learn_dicom(struct pol_profile *, bool scu,
 		    const char *cmd, const char *ae);
 void		 policy_learn_fanout(struct pol_profile *, uint32_t npeers);
+/* The hash of a name that struct pol_names keeps beside it (FNV-1a). */
+uint32_t	 policy_name_hash(const char *);
 bool		 policy_learn_country(struct pol_profile *, const char *);
 /* Merge b's lists into a (policy suggest --class). */
 void		 policy_profile_merge(struct pol_profile *,

@@ -588,6 +588,7 @@ test_state_roundtrip(void **state)
 {
 	static const uint32_t flows[] = { 7, 8, 9 };
 	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], *v1, *v2;
+	uint32_t n_hl7;
 	struct device d, *dp = &d;
 	struct bl_config c;
 	struct bl_dev *bl;
@@ -647,6 +648,22 @@ test_state_roundtrip(void **state)
 	free(v2);
 	bl_dev_free(l.bl);
 
+	/* A second save replaces the items: the first save of a device
+	 * skips the delete (it has none), a later one must not. */
+	n_hl7 = bl->set[BL_HL7_SENT].n;
+	assert_true(n_hl7 > 0);
+	bl->set[BL_HL7_SENT].n = 0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	state_close(st);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.bl->set[BL_HL7_SENT].n, 0);
+	assert_int_equal(l.bl->set[BL_PEER].n, bl->set[BL_PEER].n);
+	bl_dev_free(l.bl);
+	bl->set[BL_HL7_SENT].n = n_hl7;
+
 	/* A version 1 file (no baselines) opened for writing is
 	 * upgraded; read-only it simply has none. */
 	sql(path, "DROP TABLE baseline_items; DROP TABLE baselines; "
@@ -669,6 +686,70 @@ test_state_roundtrip(void **state)
 	assert_int_equal(l.n, 0);
 	state_close(st);
 
+	bl_dev_free(bl);
+	dev_free(&d);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Items go in by statements of several rows, across kinds: all come
+ * back, whatever the count. */
+static void
+test_state_items_batches(void **state)
+{
+	static const uint32_t flows[] = { 7, 8, 9 };
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], key[64];
+	struct device d, *dp = &d;
+	struct bl_config c;
+	struct bl_dev *bl;
+	struct loaded l;
+	struct state *st;
+	const struct bl_item *it, *lt;
+	uint32_t i;
+	int k;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	bl_config_defaults(&c);
+	bl = learned_days(&c, flows, 3);
+	for (i = 0; i < 37; i++) {
+		snprintf(key, sizeof(key), "ip:10.0.%u.%u", i / 10, i % 10);
+		bl_observe(bl, &c, BL_PEER, key, T0 + HOUR);
+	}
+	for (i = 0; i < 5; i++) {
+		snprintf(key, sizeof(key), "ORU^R%02u", i);
+		bl_observe(bl, &c, BL_HL7_SENT, key, T0 + 2 * HOUR);
+	}
+	bl_observe(bl, &c, BL_HL7_RECV, "ACK", T0 + 2 * HOUR);
+	memset(&d, 0, sizeof(d));
+	d.mac[0] = 0x02;
+	d.mac[5] = 0x02;
+	d.first_us = d.last_us = T0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	state_close(st);
+	assert_int_equal(l.n, 1);
+	assert_true(bl->set[BL_PEER].n > 32);
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		assert_int_equal(l.bl->set[k].n, bl->set[k].n);
+		for (i = 0; i < bl->set[k].n; i++) {
+			it = &bl->set[k].v[i];
+			assert_non_null(lt = bl_find(l.bl, (enum bl_kind)k,
+			    it->key));
+			assert_int_equal(lt->count, it->count);
+			assert_int_equal(lt->first_us, it->first_us);
+			assert_int_equal(lt->last_us, it->last_us);
+			assert_int_equal(lt->hours, it->hours);
+		}
+	}
+	bl_dev_free(l.bl);
 	bl_dev_free(bl);
 	dev_free(&d);
 	unlink(path);
@@ -725,6 +806,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_items_batches),
 		cmocka_unit_test(test_median_mad),
 		cmocka_unit_test(test_volume_bound),
 		cmocka_unit_test(test_volume_flat),

@@ -668,6 +668,12 @@ test_activity(void **state)
 	    "\"seen\":\"telnet login to interface-engine"));
 	assert_non_null(line_with(&x->out, "\"signature_id\":5,",
 	    "\"expected\":\"dicom.scu: none\""));
+	/* What was seen, in words (written only with the alert). */
+	assert_non_null(line_with(&x->out, "\"signature_id\":4,",
+	    "\"seen\":\"HL7 ORU^R01 sent to interface-engine in zone "));
+	assert_non_null(line_with(&x->out, "\"signature_id\":5,",
+	    "\"seen\":\"DICOM C-FIND requested of interface-engine in "
+	    "zone "));
 	/* The interface engine's own profile allows HL7 and C-FIND. */
 	assert_null(line_with(&x->out, "\"gid\":9200",
 	    "\"profile\":\"interface-engine\""));

@@ -893,6 +893,18 @@ test_fpdb_match(void **state)
 	assert_string_equal(m[1].source, "hostname");
 	assert_ptr_equal(m[1].value, ev[0].value);
 
+	/* Of several values that match, the first in order is the
+	 * provenance, keys interleaved as they may be. */
+	ev[0] = (struct fp_evidence){ "dhcp.vendor_class", "Alaris" };
+	ev[1] = (struct fp_evidence){ "hostname", "SIQ-2" };
+	ev[2] = (struct fp_evidence){ "dhcp.vendor_class", "Baxter.a" };
+	ev[3] = (struct fp_evidence){ "dhcp.vendor_class", "Baxter.b" };
+	assert_int_equal(fpdb_match(db, ev, 4, m, 4), 2);
+	assert_string_equal(m[0].name, "pump");
+	assert_ptr_equal(m[0].value, ev[2].value);
+	assert_string_equal(m[1].name, "any-host");
+	assert_ptr_equal(m[1].value, ev[1].value);
+
 	/* A key's value matching another key's glob does not count. */
 	ev[0] = (struct fp_evidence){ "hostname", "Baxter.1" };
 	ev[1] = (struct fp_evidence){ "dhcp.vendor_class", "SIQ-1" };

@@ -442,6 +442,9 @@ test_judge_apps(void **state)
 	assert_int_equal(policy_judge_hl7(pr, NULL, true, "ORM^O01", &v),
 	    POL_SID_HL7);
 	assert_int_equal(v.line, 2);
+	/* As a connection's: said only when asked. */
+	assert_string_equal(v.expected, "");
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "hl7.send: ORU^R01, ADT^*");
 	assert_int_equal(policy_judge_hl7(pr, NULL, false, "ORU^R01", &v),
 	    POL_SID_HL7);
@@ -454,9 +457,12 @@ test_judge_apps(void **state)
 	    &v), POL_OK);
 	assert_int_equal(policy_judge_dicom(pr, NULL, true, "C-MOVE", NULL,
 	    &v), POL_SID_DICOM);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "dicom.scu: C-STORE");
 	assert_int_equal(policy_judge_dicom(pr, NULL, false, "C-MOVE", "X",
 	    &v), POL_SID_DICOM);
+	policy_verdict_explain(&v);
+	policy_verdict_explain(&v);
 	assert_string_equal(v.expected, "dicom.ae-titles: MOD1");
 	assert_int_equal(policy_judge_login(pr, "telnet", &v),
 	    POL_SID_CLEARTEXT);
@@ -747,6 +753,53 @@ test_compact_roundtrip(void **state)
 		policy_profile_clear(&rec[k]);
 }
 
+/*
+ * Learned names are found by their hash first: two names of one hash
+ * are both kept and both found, a list grows to POL_LEARN_MAX and no
+ * further, and a copy (the write/compact round trip) keeps the hashes.
+ */
+static void
+test_learn_names_hash(void **state)
+{
+	struct pol_profile ln;
+	char ae[17];
+	size_t i;
+
+	(void)state;
+	/* FNV-1a collides on these two. */
+	assert_int_equal(policy_name_hash("AEBI64Z"),
+	    policy_name_hash("AEBUIHE"));
+	assert_int_not_equal(policy_name_hash("AEBI64Z"),
+	    policy_name_hash("AEBI64Y"));
+	policy_profile_init(&ln, POL_T_LEARNED, NULL);
+	assert_true(policy_learn_dicom(&ln, true, NULL, "AEBI64Z"));
+	assert_true(policy_learn_dicom(&ln, true, NULL, "AEBUIHE"));
+	assert_false(policy_learn_dicom(&ln, true, NULL, "AEBI64Z"));
+	assert_false(policy_learn_dicom(&ln, true, NULL, "AEBUIHE"));
+	assert_int_equal(ln.dicom_ae.n, 2);
+	for (i = 0; i < ln.dicom_ae.n; i++)
+		assert_int_equal(ln.dicom_ae.h[i],
+		    policy_name_hash(ln.dicom_ae.v[i]));
+	/* Growth, one at a time, up to the cap. */
+	for (i = 2; i < POL_LEARN_MAX; i++) {
+		snprintf(ae, sizeof(ae), "AE%zu", i);
+		assert_true(policy_learn_dicom(&ln, true, NULL, ae));
+	}
+	assert_int_equal(ln.dicom_ae.n, POL_LEARN_MAX);
+	assert_false(policy_learn_dicom(&ln, true, NULL, "ONE-MORE"));
+	for (i = 2; i < POL_LEARN_MAX; i++) {
+		snprintf(ae, sizeof(ae), "AE%zu", i);
+		assert_false(policy_learn_dicom(&ln, true, NULL, ae));
+		assert_int_equal(ln.dicom_ae.h[i], policy_name_hash(ae));
+	}
+	assert_true(policy_learn_hl7(&ln, true, "ORU^R01"));
+	assert_false(policy_learn_hl7(&ln, true, "ORU^R01^ORU_R01"));
+	assert_true(policy_learn_hl7(&ln, true, "ADT^A01"));
+	assert_int_equal(ln.hl7_send.n, 2);
+	policy_profile_clear(&ln);
+	assert_null(ln.dicom_ae.h);
+}
+
 int
 main(void)
 {
@@ -764,6 +817,7 @@ main(void)
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_compact_roundtrip),
+		cmocka_unit_test(test_learn_names_hash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -527,6 +527,48 @@ test_state_update_rows_only(void **state)
 	device_free(d);
 }
 
+/*
+ * Evidence goes in by statements of several rows: counts below, at and
+ * past a statement's rows all come back as saved, in order.
+ */
+static void
+test_state_evidence_batches(void **state)
+{
+#define NCOUNTS	8
+	static const size_t counts[NCOUNTS] = { 0, 1, 15, 16, 17, 33, 40,
+	    DEV_MAX_EVIDENCE };
+	struct fixture *f = *state;
+	struct device *p[NCOUNTS];
+	struct state *s;
+	struct loaded l;
+	size_t i;
+
+	for (i = 0; i < NCOUNTS; i++) {
+		assert_non_null(p[i] = calloc(1, sizeof(*p[i])));
+		fill_device(p[i], (unsigned)i);
+		p[i]->n_evidence = counts[i];
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, p, NCOUNTS, stderr), 0);
+	load_all(s, &l);
+	assert_int_equal(l.n, NCOUNTS);
+	for (i = 0; i < NCOUNTS; i++) {
+		assert_int_equal(l.d[i].n_evidence, counts[i]);
+		assert_device_equal(p[i], &l.d[i]);
+	}
+	loaded_free(&l);
+	/* Fewer on the next save: the old rows go. */
+	p[7]->n_evidence = 18;
+	p[7]->evidence[17].value[0] ^= 1;
+	assert_int_equal(state_save_devices(s, &p[7], 1, stderr), 0);
+	load_all(s, &l);
+	assert_device_equal(p[7], &l.d[7]);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < NCOUNTS; i++)
+		device_free(p[i]);
+}
+
 #define MANY	1000
 
 static void
@@ -1094,6 +1136,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_update, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_evidence_batches,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_update_rows_only,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_many, setup,
