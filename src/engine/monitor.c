@@ -840,8 +840,7 @@ monitor_packet(struct monitor_reader *rd, const struct pcap_pkthdr *h,
 	if (rd->w == NULL) {
 		mon->part_pkts++;
 		monitor_clock(mon, p.ts_us);
-	}
-	else if (p.ts_us > rd->now_us)
+	} else if (p.ts_us > rd->now_us)
 		rd->now_us = p.ts_us;
 
 	r = decode_packet(rd->dec, &p);
