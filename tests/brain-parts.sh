@@ -13,7 +13,10 @@
 #    part's events, against the whole second without parts;
 #  - the records and the state database do not depend on the number
 #    of workers with parts;
-#  - the ward's records are those of a run without parts.
+#  - the ward's records are those of a run without parts, also with a
+#    snapshot every second (taken once a tick is settled: never of a
+#    device before its "new" record);
+#  - a capture whose packets all have time 0 is read whole.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -33,7 +36,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-echo "1..6"
+echo "1..8"
 
 "$GEN" hospital "$tmp/h.pcap" --size-mb 12 --flows 1500 --devices 400 \
     >/dev/null 2>&1 || { nok "pcapgen hospital"; exit 0; }
@@ -121,3 +124,61 @@ else
 	diff "$tmp/ward.r" "$tmp/ward3.r" | head -4 | cut -c1-200 | sed 's/^/# /'
 fi
 
+# Snapshots every second: the same with parts of 3 packets as without,
+# and none of a device before its "new" record.
+printf 'devices:\n  snapshot-interval: 1\n' >"$tmp/snap.yaml"
+for pp in 3 100000000; do
+	mkdir "$tmp/snap$pp"
+	WARDWATCH_TEST_PART_PKTS=$pp "$WW" --test-mode -r "$WARD" \
+	    -l "$tmp/snap$pp" -c "$tmp/snap.yaml" --workers 2 \
+	    >/dev/null 2>&1
+	recs snap$pp >"$tmp/snap$pp.r"
+done
+early=$(python3 - "$tmp/snap3.r" <<'PY'
+import json, sys
+seen, early = set(), 0
+for line in open(sys.argv[1]):
+    d = json.loads(line).get("device")
+    if d is None:
+        continue
+    k = (d.get("mac"), d.get("vlan"), d.get("ip") if not d.get("mac") else 0)
+    if d["event"] == "new":
+        seen.add(k)
+    elif d["event"] == "snapshot" and k not in seen:
+        early += 1
+print(early)
+PY
+)
+nsnap=$(grep -c '"event":"snapshot"' "$tmp/snap3.r")
+if [ "$early" = 0 ] && [ "$nsnap" -gt 100 ] &&
+    cmp -s "$tmp/snap3.r" "$tmp/snap100000000.r"; then
+	ok "snapshots every second: $nsnap, the same with parts of 3 packets, none before a device's new record"
+else
+	nok "snapshots every second: '$nsnap', $early before a new record, or different with parts"
+fi
+
+# Time 0 (a synthetic capture): parts are handed over from time 2 on
+# only, never as the end (0 - 1).
+python3 - "$WARD" "$tmp/zero.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+out, o = [d[:24]], 24
+while o < len(d):
+    ts, us, cl, ln = struct.unpack("<IIII", d[o:o + 16])
+    out.append(struct.pack("<IIII", 0, 0, cl, ln) + d[o + 16:o + 16 + cl])
+    o += 16 + cl
+open(sys.argv[2], "wb").write(b"".join(out))
+PY
+for w in 1 2; do
+	mkdir "$tmp/zero$w"
+	WARDWATCH_TEST_PART_PKTS=3 "$WW" --test-mode -r "$tmp/zero.pcap" \
+	    -l "$tmp/zero$w" --state "$tmp/zero$w.db" --workers $w \
+	    >"$tmp/zero$w.out" 2>&1
+	echo $? >"$tmp/zero$w.rc"
+done
+if [ "$(cat "$tmp/zero1.rc")" = 0 ] && [ "$(cat "$tmp/zero2.rc")" = 0 ] &&
+    same zero1 zero2 && grep -q '"event":"new"' "$tmp/zero1.r"; then
+	ok "time 0 with parts of 3: the same records and state with 1 and 2 workers"
+else
+	nok "time 0 with parts of 3: exit $(cat "$tmp/zero1.rc")/$(cat "$tmp/zero2.rc"), or records differ"
+fi

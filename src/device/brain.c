@@ -2438,12 +2438,14 @@ brain_dev_id_cmp(const void *x, const void *y)
 }
 
 /*
- * The report's risk scores over the saved state (every device, its
- * baseline and the state's alert counts), for the snapshot: none
- * without a state, when the last save failed, or when the alert counts
- * cannot be read (said).  The devices and baselines are the brain's
- * own, as saved (the save came first): reading them back doubled the
- * inventory's memory at the end of every run.
+ * The report's risk scores over the inventory (every device with a
+ * row, its baseline, and the state's alert counts), for the snapshot:
+ * none without a state, when the last save failed, or when the alert
+ * counts cannot be read (said).  The devices and baselines are the
+ * brain's own: reading them back doubled the inventory's memory at the
+ * end of every run.  At the end the save came first, so they are what
+ * was saved; a periodic snapshot scores them as they are, with the
+ * alert counts of the last save.
  */
 static void
 brain_risks_load(struct brain *b)
@@ -2512,6 +2514,24 @@ brain_snapshot(struct brain *b, uint64_t ts_us)
 	b->snapshot_us = ts_us;
 }
 
+/*
+ * Snapshots follow the ticks (packet time), events or not, once the
+ * tick's events are applied and settled (with parts of a tick applied
+ * before it, the inventory is only whole then); the first tick is the
+ * start.
+ */
+static void
+brain_run_snapshot(struct brain *b, uint64_t gen, bool tick)
+{
+	if (gen == UINT64_MAX || !tick)
+		return;
+	if (b->snapshot_us == 0)
+		b->snapshot_us = gen;
+	else if (b->cfg.snapshot_interval > 0 && gen - b->snapshot_us >=
+	    (uint64_t)b->cfg.snapshot_interval * 1000000u)
+		brain_snapshot(b, gen);
+}
+
 /* Apply every pending event of ticks up to gen, in canonical order. */
 static void
 brain_run(struct brain *b, uint64_t gen)
@@ -2519,16 +2539,7 @@ brain_run(struct brain *b, uint64_t gen)
 	size_t i, n;
 	bool tick;
 
-	/* Snapshots follow the ticks (packet time), events or not; the
-	 * first tick is the start. */
 	tick = brain_ticks_reached(b, gen);
-	if (gen != UINT64_MAX && tick) {
-		if (b->snapshot_us == 0)
-			b->snapshot_us = gen;
-		else if (b->cfg.snapshot_interval > 0 && gen - b->snapshot_us >=
-		    (uint64_t)b->cfg.snapshot_interval * 1000000u)
-			brain_snapshot(b, gen);
-	}
 	for (i = n = 0; i < b->npend; i++) {
 		if (b->pend[i].gen > gen)
 			continue;
@@ -2540,8 +2551,10 @@ brain_run(struct brain *b, uint64_t gen)
 		}
 		n++;
 	}
-	if (n == 0 && !(tick && b->unsettled))
+	if (n == 0 && !(tick && b->unsettled)) {
+		brain_run_snapshot(b, gen, tick);
 		return;
+	}
 	/*
 	 * A single worker mostly hands events over in order: checked
 	 * first.  Otherwise pointers are sorted, not the events (a few
@@ -2574,6 +2587,7 @@ brain_run(struct brain *b, uint64_t gen)
 	}
 	b->unsettled = false;
 	brain_settle(b);
+	brain_run_snapshot(b, gen, tick);
 	if (gen != UINT64_MAX && brain_save_due(b))
 		brain_save(b);
 }

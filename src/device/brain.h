@@ -298,10 +298,14 @@ void		 brain_sync(struct brain *, unsigned worker, uint64_t gen,
 /*
  * The same between two ticks, so that a tick of a fast capture does
  * not wait whole in memory: the brain applies the events once every
- * producer handed over 'gen', but settles (fingerprints, device
- * records), checkpoints and snapshots only at ticks, so what it
- * decides is what it decided with the tick's events in one piece.
- * Every producer must hand over the same gens, strictly increasing.
+ * producer handed over 'gen' (their policy alerts are written then),
+ * but settles (fingerprints, new and changed device records),
+ * checkpoints and snapshots only at ticks.  A part's events are sorted
+ * among themselves, not with the rest of the tick's: an event of a
+ * later part that carries an earlier time (a flow's end has its last
+ * packet's) is applied after them.  Every producer must hand over the
+ * same gens, strictly increasing, so the result does not depend on the
+ * number of workers.
  */
 void		 brain_sync_part(struct brain *, unsigned worker, uint64_t gen,
 		    struct brain_queue *);

@@ -586,11 +586,12 @@ monitor_clock(struct monitor *mon, uint64_t now)
 		mon->brain_gen = mon->now_us;
 		mon->part_pkts = 0;
 	} else if (mon->part_pkts >= mon->part_max &&
-	    mon->brain != NULL && mon->now_us - 1 > mon->brain_gen) {
+	    mon->brain != NULL && mon->now_us > mon->brain_gen + 1) {
 		/*
 		 * Its gen is below any tick still to come, even one at this
 		 * very time: a tick that came with the same gen could be
-		 * settled before every worker had handed over its part.
+		 * settled before every worker had handed over its part.  Not
+		 * at time 0 or 1: gen 0 is "nothing yet", and 0 - 1 the end.
 		 */
 		mon->brain_gen = mon->now_us - 1;
 		brain_sync_part(mon->brain, mon->nworkers, mon->brain_gen,
