@@ -104,11 +104,19 @@ devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
 	return ev;
 }
 
-/* Printable, trimmed, cut: evidence values are names, not data. */
-static void
-devfacts_copy(char *dst, const char *src, size_t srclen)
+/*
+ * Printable, trimmed, cut: evidence values are names, not data.  Leading
+ * blanks skipped, control bytes as '?', cut at DEV_VALUE_MAX - 1,
+ * trailing spaces dropped; into dst (DEV_VALUE_MAX bytes) unless it is
+ * NULL.  Returns the FNV-1a of the result, which a repeat is told by
+ * without making it (most values are repeats); *empty when nothing is
+ * left.
+ */
+static uint32_t
+devfacts_clean(char *dst, const char *src, size_t srclen, bool *empty)
 {
-	size_t i, n = 0;
+	uint32_t h = 2166136261u, kept = h;
+	size_t i, n = 0, upto = 0;
 
 	while (srclen > 0 && (*src == ' ' || *src == '\t')) {
 		src++;
@@ -118,11 +126,21 @@ devfacts_copy(char *dst, const char *src, size_t srclen)
 	    i++) {
 		unsigned char c = (unsigned char)src[i];
 
-		dst[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		if (c < 0x20 || c == 0x7f)
+			c = '?';
+		if (dst != NULL)
+			dst[n] = (char)c;
+		h = (h ^ c) * 16777619u;
+		n++;
+		if (c != ' ') {
+			kept = h;
+			upto = n;
+		}
 	}
-	while (n > 0 && (dst[n - 1] == ' ' || dst[n - 1] == '\t'))
-		n--;
-	dst[n] = '\0';
+	if (dst != NULL)
+		dst[upto] = '\0';
+	*empty = upto == 0;
+	return kept;
 }
 
 /*
@@ -154,39 +172,6 @@ struct devfacts_sent {
 	size_t		 next;		/* where the next key likely is */
 	struct devfacts_slot s[];
 };
-
-/*
- * FNV-1a of what devfacts_copy() makes of the value, without making it
- * (most values are repeats): leading blanks skipped, control bytes as
- * '?', cut at DEV_VALUE_MAX - 1, trailing spaces not counted.  0 and
- * *empty when nothing is left.
- */
-static uint32_t
-devfacts_hash(const char *src, size_t srclen, bool *empty)
-{
-	uint32_t h = 2166136261u, kept = h;
-	size_t i, n = 0, upto = 0;
-
-	while (srclen > 0 && (*src == ' ' || *src == '\t')) {
-		src++;
-		srclen--;
-	}
-	for (i = 0; i < srclen && src[i] != '\0' && n < DEV_VALUE_MAX - 1;
-	    i++) {
-		unsigned char c = (unsigned char)src[i];
-
-		if (c < 0x20 || c == 0x7f)
-			c = '?';
-		h = (h ^ c) * 16777619u;
-		n++;
-		if (c != ' ') {
-			kept = h;
-			upto = n;
-		}
-	}
-	*empty = upto == 0;
-	return kept;
-}
 
 static bool
 devfacts_repeated(struct flow *f, int end, enum evidence_key key,
@@ -251,13 +236,13 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 	uint32_t h;
 
 	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
-		h = devfacts_hash(value, len, &empty);
+		h = devfacts_clean(NULL, value, len, &empty);
 		if (empty || devfacts_repeated(c->f, end, key, h,
 		    c->p != NULL ? c->p->ts_us : c->f->ts_last))
 			return NULL;
 	}
-	devfacts_copy(v, value, len);
-	if (v[0] == '\0')
+	(void)devfacts_clean(v, value, len, &empty);
+	if (empty)
 		return NULL;
 	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_EVIDENCE,
 	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
@@ -533,10 +518,11 @@ sink_l2_evidence(const struct app_sink *s, int end, enum evidence_key key,
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
 	uint32_t seq = c->seq++;
+	bool empty;
 
 	(void)end;
-	devfacts_copy(v, value, len);
-	if (v[0] == '\0' || (ev = brain_queue_add(c->q)) == NULL)
+	(void)devfacts_clean(v, value, len, &empty);
+	if (empty || (ev = brain_queue_add(c->q)) == NULL)
 		return;
 	ev->kind = BRAIN_EV_EVIDENCE;
 	ev->ts_us = p->ts_us;
