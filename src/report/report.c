@@ -359,13 +359,36 @@ rp_macidx_cmp(const void *pa, const void *pb)
 
 static struct rp_group *rp_groups(struct rp *, size_t *);
 
+/* The findings' view of n devices with their baselines and alert
+ * counts, all in ascending device id. */
+static struct fnd_dev *
+rp_fnd_devs(const struct device *const *devs, const struct bl_dev *const *bls,
+    size_t n, const struct state_alert *alerts, size_t nalerts)
+{
+	struct fnd_dev *fd = xcalloc(n ? n : 1, sizeof(*fd));
+	size_t i, k;
+
+	for (i = 0, k = 0; i < n; i++) {
+		fd[i].d = devs[i];
+		fd[i].bl = bls[i];
+		while (k < nalerts && alerts[k].device_id < devs[i]->id)
+			k++;
+		fd[i].alerts = alerts != NULL ? &alerts[k] : NULL;
+		while (k < nalerts && alerts[k].device_id == devs[i]->id) {
+			fd[i].nalerts++;
+			k++;
+		}
+	}
+	return fd;
+}
+
 static int
 rp_load(struct rp *r, bool policy, FILE *err)
 {
 	struct bl_config cfg;
 	struct state *st;
 	FILE *mem;
-	size_t i, k, len;
+	size_t i, len;
 	char *p;
 	const char *base;
 
@@ -385,19 +408,9 @@ rp_load(struct rp *r, bool policy, FILE *err)
 	if (r->st == NULL)
 		state_close(st);
 
-	r->fd = xcalloc(r->n ? r->n : 1, sizeof(*r->fd));
-	for (i = 0, k = 0; i < r->n; i++) {
-		r->fd[i].d = r->devs[i];
-		r->fd[i].bl = r->bls[i];
-		while (k < r->nalerts && r->alerts[k].device_id < r->devs[i]->id)
-			k++;
-		r->fd[i].alerts = r->alerts != NULL ? &r->alerts[k] : NULL;
-		while (k < r->nalerts && r->alerts[k].device_id ==
-		    r->devs[i]->id) {
-			r->fd[i].nalerts++;
-			k++;
-		}
-	}
+	r->fd = rp_fnd_devs((const struct device *const *)r->devs,
+	    (const struct bl_dev *const *)r->bls, r->n, r->alerts,
+	    r->nalerts);
 	findings_compute(r->fd, r->n, &r->fl);
 	r->ix = xcalloc(r->n ? r->n : 1, sizeof(*r->ix));
 	for (i = 0; i < r->n; i++)
@@ -1765,19 +1778,7 @@ report_risks_of(struct state *st, const struct device *const *devs,
 		free(r.alerts);
 		return -1;
 	}
-	/* As rp_load() pairs them: both in ascending device id. */
-	fd = xcalloc(n ? n : 1, sizeof(*fd));
-	for (i = 0, k = 0; i < n; i++) {
-		fd[i].d = devs[i];
-		fd[i].bl = bls[i];
-		while (k < r.nalerts && r.alerts[k].device_id < devs[i]->id)
-			k++;
-		fd[i].alerts = r.alerts != NULL ? &r.alerts[k] : NULL;
-		while (k < r.nalerts && r.alerts[k].device_id == devs[i]->id) {
-			fd[i].nalerts++;
-			k++;
-		}
-	}
+	fd = rp_fnd_devs(devs, bls, n, r.alerts, r.nalerts);
 	findings_compute(fd, n, &fl);
 	v = xcalloc(n ? n : 1, sizeof(*v));
 	for (i = 0; i < n; i++) {
