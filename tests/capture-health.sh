@@ -268,9 +268,8 @@ pid1=$(cat "$tmp/stall.pid" 2>/dev/null)
 sleep 1
 nsx tcpreplay -q -i wwa --pps 2000 --loop 20 "$tmp/two-way.pcap" \
     >/dev/null 2>&1
-# The new sensor truncates the pid file before it writes its pid: a
-# read between the two finds it empty (seen in CI under load), which
-# is not yet the restart.
+# The pid file goes from the old pid to the new one by a rename
+# (daemon.sh 14); an empty read is still taken as not yet restarted.
 n=0
 pid2=$pid1
 while { [ -z "$pid2" ] || [ "$pid2" = "$pid1" ]; } && [ $n -lt 200 ]; do

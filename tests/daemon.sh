@@ -7,6 +7,8 @@
 # on SIGTERM; a reload compiling a large rule set keeps pinging; -D
 # goes to the background with a locked pid file, and its supervisor
 # starts a crashed sensor again, but not after a stop during its wait;
+# the pid file is replaced whole, never found empty (strace holds the
+# sensor after any ftruncate, where it used to empty the file);
 # after logrotate's move and SIGHUP a new eve.json is written by the
 # user.
 # Parts skip without systemd-analyze, root, namespaces or tcpreplay.
@@ -32,7 +34,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..13"
+echo "1..14"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -72,12 +74,12 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
     ! command -v tcpreplay >/dev/null 2>&1 ||
     ! command -v python3 >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1
 then
-	skipn 11 "needs root, iproute2, tcpreplay, python3, user nobody"
+	skipn 12 "needs root, iproute2, tcpreplay, python3, user nobody"
 	exit 0
 fi
 if ! netns_setup wwdm; then
 	netns_cleanup
-	skipn 11 "cannot create a network namespace or veth"
+	skipn 12 "cannot create a network namespace or veth"
 	exit 0
 fi
 wait_for() {
@@ -324,4 +326,47 @@ if [ -n "$pid1" ] && [ -n "$sup" ] && [ "$sup" -gt 1 ]; then
 else
 	nok "-D: no sensor or supervisor (pid '$pid1', parent '$sup')"
 	sed 's/^/# /' "$tmp/bg3.out"
+fi
+
+# A stale pid file (a daemon that died): the new daemon's pid replaces
+# it whole, by a rename.  It used to be truncated, then written: strace
+# holds the sensor a second after each ftruncate, and a reader then
+# found the file empty.
+if ! command -v strace >/dev/null 2>&1; then
+	skipn 1 "strace not installed"
+else
+	d="$tmp/bg4"
+	mkdir -p "$d"
+	chown nobody "$d"
+	echo 99999 >"$tmp/ww4.pid"
+	ip netns exec "$ns" strace -f -o /dev/null -e trace=ftruncate \
+	    -e inject=ftruncate:delay_exit=1000000 "$WW" -i wwb -l "$d" \
+	    --user nobody -D --pidfile "$tmp/ww4.pid" >"$tmp/bg4.out" 2>&1 &
+	strace_pid=$!
+	seen=
+	n=0
+	while [ $n -lt 300 ]; do
+		v=$(cat "$tmp/ww4.pid" 2>/dev/null)
+		case $v in
+		99999) ;;
+		"") seen="${seen:-empty}" ;;
+		*) break ;;
+		esac
+		sleep 0.01
+		n=$((n + 1))
+	done
+	if [ -z "$seen" ] && [ -n "$v" ] && [ "$v" != 99999 ] &&
+	    kill -0 "$v" 2>/dev/null && [ ! -e "$tmp/ww4.pid".?????? ]; then
+		ok "-D: a stale pid file is replaced whole, never empty (99999, then $v)"
+	else
+		nok "-D: pid file went 99999, '$seen', '$v'"
+		sed 's/^/# /' "$tmp/bg4.out" | tail -3
+	fi
+	case $v in 99999|"") ;; *) kill -TERM "$v" 2>/dev/null ;; esac
+	n=0
+	while kill -0 "$strace_pid" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill "$strace_pid" 2>/dev/null || :
 fi

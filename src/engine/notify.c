@@ -5,9 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef HAVE_LIBSYSTEMD
@@ -98,11 +101,43 @@ notify_watchdog(uint64_t now_us)
 	notify("WATCHDOG=1");
 }
 
+/*
+ * A new file with the pid, locked, renamed over the old one: a reader
+ * sees the old pid or the new one, never an empty file between a
+ * truncate and a write (a supervisor's restart used to show one).
+ * Returns the new file's descriptor, or -1 with errno set.
+ */
+static int
+pid_replace(const char *path, const char *buf, size_t n)
+{
+	char tmp[PATH_MAX];
+	int fd, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* mkstemp(3): O_EXCL, so nothing planted there is followed. */
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
+		return -1;
+	if (fchmod(fd, 0644) == -1 || flock(fd, LOCK_EX | LOCK_NB) == -1 ||
+	    write(fd, buf, n) != (ssize_t)n || rename(tmp, path) == -1) {
+		saved = errno;
+		(void)unlink(tmp);
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 int
 notify_pidfile(const char *path)
 {
+	struct stat st;
 	char buf[32];
-	int n;
+	int n, fd;
 
 	if ((pid_fd = util_open_regular(path, O_WRONLY | O_CREAT, 0644)) ==
 	    -1) {
@@ -110,6 +145,7 @@ notify_pidfile(const char *path)
 		    util_safe_str(path), util_open_strerror(errno));
 		return -1;
 	}
+	/* The lock is the one a second daemon tries first. */
 	if (flock(pid_fd, LOCK_EX | LOCK_NB) == -1) {
 		fprintf(stderr, "wardwatch: pid file %s: %s\n",
 		    util_safe_str(path), errno == EWOULDBLOCK ?
@@ -120,6 +156,18 @@ notify_pidfile(const char *path)
 		return -1;
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	/*
+	 * Replaced whole where it can be: a regular file in a directory
+	 * we may write.  A character device (/dev/null) is never renamed
+	 * over, and a pid file made for us in a directory we may not
+	 * write is written in place, as before.
+	 */
+	if (fstat(pid_fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (fd = pid_replace(path, buf, (size_t)n)) != -1) {
+		close(pid_fd);		/* the old file, now unlinked */
+		pid_fd = fd;
+		return 0;
+	}
 	if (ftruncate(pid_fd, 0) == -1 || write(pid_fd, buf, (size_t)n) != n) {
 		fprintf(stderr, "wardwatch: pid file %s: %s\n",
 		    util_safe_str(path), strerror(errno));
