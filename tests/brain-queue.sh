@@ -67,6 +67,7 @@ largest() {
 }
 norm() {
 	jq -c 'del(.stats.flow.memuse, .wardwatch.flow_memuse_peak,
+	    .wardwatch.queue_memuse_peak,
 	    .stats.defrag.memuse)' "$tmp/$1/eve.json"
 }
 dump() {

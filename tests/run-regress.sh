@@ -23,6 +23,7 @@ fi
 
 normalise() {
 	jq -c 'del(.stats.flow.memuse, .wardwatch.flow_memuse_peak,
+	    .wardwatch.queue_memuse_peak,
 	    .stats.defrag.memuse)' "$1"
 }
 

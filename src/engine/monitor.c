@@ -504,7 +504,11 @@ monitor_sum(struct monitor *mon, struct counters *sum,
 		x->flow_memuse += worker_flow_memuse(mon->workers[i]);
 		x->flow_memuse_peak +=
 		    worker_flow_memuse_peak(mon->workers[i]);
+		x->queue_memuse_peak +=
+		    worker_queue_memuse_peak(mon->workers[i]);
 	}
+	/* Peaks summed: never less than what they held at once. */
+	x->queue_memuse_peak += output_queue_memuse_peak(mon->out);
 	x->defrag_memuse = decoder_memuse(mon->dec);
 	x->max_pkt_size = mon->max_pkt_size;
 	for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {

@@ -473,6 +473,8 @@ batch_get(struct worker *w)
 	if (b == NULL) {
 		b = xcalloc(1, sizeof(*b));
 		b->buf = xcalloc(1, WORKER_BATCH_SIZE);
+		atomic_fetch_add_explicit(&w->nbatches, 1,
+		    memory_order_relaxed);
 	}
 	b->used = 0;
 	b->next = NULL;
@@ -711,4 +713,12 @@ uint64_t
 worker_flow_memuse_peak(struct worker *w)
 {
 	return flow_table_memuse_peak(w->ft);
+}
+
+/* Batches are never freed before the end: their number is the peak. */
+uint64_t
+worker_queue_memuse_peak(struct worker *w)
+{
+	return atomic_load_explicit(&w->nbatches, memory_order_relaxed) *
+	    (sizeof(struct batch) + WORKER_BATCH_SIZE);
 }

@@ -114,6 +114,8 @@ struct worker {
 	unsigned		 q_head, q_count;
 	struct batch		*spare;		/* recycled batches */
 	struct batch		*cur;		/* being filled */
+	/* Batches allocated (kept for reuse until worker_free()). */
+	_Atomic uint64_t	 nbatches;
 	/* By-reference packets: batches pushed and run, and the lowest
 	 * position each pushed batch refers to (by sequence number). */
 	uint64_t		 push_seq;
@@ -166,5 +168,7 @@ void		 worker_free(struct worker *);
 uint64_t	 worker_flow_active(struct worker *);
 uint64_t	 worker_flow_memuse(struct worker *);
 uint64_t	 worker_flow_memuse_peak(struct worker *);
+/* The most its packet queue's batches took, in bytes. */
+uint64_t	 worker_queue_memuse_peak(struct worker *);
 
 #endif /* WW_WORKER_H */

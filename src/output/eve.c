@@ -519,6 +519,7 @@ eve_stats(struct record_writer *rw, uint64_t ts_us, const struct counters *c,
 	jsonw_kv_uint(jw, "files_failed", x->files_failed);
 	/* Suricata's stats.flow has no place for it. */
 	jsonw_kv_uint(jw, "flow_memuse_peak", x->flow_memuse_peak);
+	jsonw_kv_uint(jw, "queue_memuse_peak", x->queue_memuse_peak);
 	jsonw_key(jw, "counters");
 	jsonw_obj_open(jw);
 	for (i = 0; i < EV_MAX; i++)

@@ -48,6 +48,7 @@ struct eve_stats_extra {
 	uint64_t	 flow_active;
 	uint64_t	 flow_memuse;
 	uint64_t	 flow_memuse_peak;	/* the workers' peaks, summed */
+	uint64_t	 queue_memuse_peak;	/* packet and record queues */
 	uint64_t	 defrag_memuse;
 	uint64_t	 max_pkt_size;
 	uint32_t	 workers;

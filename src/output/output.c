@@ -56,6 +56,10 @@ struct output {
 	bool		 closed;
 	pthread_t	 thread;
 
+	/* Bytes of record batches allocated (queued, being filled or
+	 * spare), and the most they reached. */
+	_Atomic uint64_t batch_bytes, batch_peak;
+
 	/* Counters: committed by producers, the rest by the thread. */
 	_Atomic uint64_t committed;
 	_Atomic uint64_t lost;
@@ -334,6 +338,27 @@ output_count_committed(struct output *o, uint64_t n)
 	atomic_fetch_add_explicit(&o->committed, n, memory_order_relaxed);
 }
 
+static void
+batch_bytes_add(struct output *o, uint64_t n)
+{
+	uint64_t now, peak;
+
+	now = atomic_fetch_add_explicit(&o->batch_bytes, n,
+	    memory_order_relaxed) + n;
+	peak = atomic_load_explicit(&o->batch_peak, memory_order_relaxed);
+	while (now > peak && !atomic_compare_exchange_weak_explicit(
+	    &o->batch_peak, &peak, now, memory_order_relaxed,
+	    memory_order_relaxed))
+		;
+}
+
+uint64_t
+output_queue_memuse_peak(struct output *o)
+{
+	return o == NULL ? 0 :
+	    atomic_load_explicit(&o->batch_peak, memory_order_relaxed);
+}
+
 struct record_batch *
 output_batch_get(struct output *o, size_t need)
 {
@@ -353,6 +378,7 @@ output_batch_get(struct output *o, size_t need)
 		/* Not zeroed: only what record_commit() wrote is read. */
 		b->buf = xreallocarray(NULL, 1, need);
 		b->size = need;
+		batch_bytes_add(o, need + sizeof(*b));
 	}
 	b->next = NULL;
 	b->used = 0;
@@ -361,8 +387,10 @@ output_batch_get(struct output *o, size_t need)
 }
 
 static void
-batch_free(struct record_batch *b)
+batch_free(struct output *o, struct record_batch *b)
 {
+	atomic_fetch_sub_explicit(&o->batch_bytes, b->size + sizeof(*b),
+	    memory_order_relaxed);
 	free(b->buf);
 	free(b);
 }
@@ -376,7 +404,7 @@ batch_put_locked(struct output *o, struct record_batch *b)
 		o->spare = b;
 		o->nspare++;
 	} else
-		batch_free(b);
+		batch_free(o, b);
 }
 
 void
@@ -901,7 +929,7 @@ output_close(struct output *o)
 	for (b = o->head; b != NULL; b = next) {
 		next = b->next;
 		output_run_batch(o, b, o->iface);
-		batch_free(b);
+		batch_free(o, b);
 	}
 	o->head = o->tail = NULL;
 	o->nqueued = 0;
@@ -953,11 +981,11 @@ output_free(struct output *o)
 		return;
 	for (b = o->head; b != NULL; b = next) {
 		next = b->next;
-		batch_free(b);
+		batch_free(o, b);
 	}
 	for (b = o->spare; b != NULL; b = next) {
 		next = b->next;
-		batch_free(b);
+		batch_free(o, b);
 	}
 	for (i = 0; i < o->nsinks; i++)
 		o->sinks[i]->ops->free(o->sinks[i]);

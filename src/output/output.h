@@ -106,6 +106,8 @@ void		 output_reopen(struct output *);
 void		 output_drain(struct output *);
 /* Counters of the stage (output.eve.*), summed into 'to'. */
 void		 output_counters(struct output *, struct counters *to);
+/* The most the record batches took at once, in bytes. */
+uint64_t	 output_queue_memuse_peak(struct output *);
 /*
  * Write what is queued, stop the thread and close the sinks.  Every
  * producer must have flushed its writer before.  Returns 0, or -1 when
