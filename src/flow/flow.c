@@ -277,7 +277,17 @@ key_build(const struct packet *p, bool vlan_in_key, uint8_t *b)
 	}
 	lop = is_icmp(p->proto) ? 0 : p->sport;
 	hip = is_icmp(p->proto) ? 0 : p->dport;
-	c = memcmp(p->src, p->dst, alen);
+	if (alen == 4) {
+		uint32_t s, d;
+
+		/* memcmp()'s order: the addresses are in network order. */
+		memcpy(&s, p->src, 4);
+		memcpy(&d, p->dst, 4);
+		s = ntohl(s);
+		d = ntohl(d);
+		c = s < d ? -1 : s > d;
+	} else
+		c = memcmp(p->src, p->dst, alen);
 	if (c > 0 || (c == 0 && lop > hip)) {
 		lo = p->dst;
 		hi = p->src;
@@ -776,10 +786,33 @@ flow_table_longest_chain(const struct flow_table *t)
 
 /* Packets. */
 
-static bool
+/* Fixed-size loads: memcmp() with a length known only at run time is
+ * a library call on every packet's lookup. */
+static inline bool
 addr_eq(const uint8_t *a, const uint8_t *b, size_t alen)
 {
-	return memcmp(a, b, alen) == 0;
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (alen == 4) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		return u == v;
+	}
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+static inline bool
+vlan_eq(const uint16_t *a, const uint16_t *b, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 static bool
@@ -793,8 +826,7 @@ flow_match(const struct flow_table *t, const struct flow *f,
 		return false;
 	if (t->cfg.vlan_in_key) {
 		vc = vlan_count(p);
-		if (f->vlan_cnt != vc ||
-		    memcmp(f->vlan, p->vlan, vc * sizeof(f->vlan[0])) != 0)
+		if (f->vlan_cnt != vc || !vlan_eq(f->vlan, p->vlan, vc))
 			return false;
 	}
 	if (is_icmp(f->proto))
