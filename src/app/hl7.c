@@ -145,18 +145,28 @@ hl7_first_rep(const struct hl7_delims *d, struct breader field)
  * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
  * \H\, \.br\ ...) and a lone escape character are kept as they are.
  * The output is never longer than the input or the array, and control
- * bytes become '?'.
+ * bytes become '?'.  Returns the length of the output.
  */
-static void
+static size_t
 hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
     size_t size)
 {
 	/* The view's bytes, read in place: the loop runs for every byte
 	 * of every value kept, and the bounds are checked here once. */
 	const uint8_t *p = br_cur(&src);
-	size_t n = br_ok(&src) ? br_left(&src) : 0, i = 0, o = 0;
+	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
 	uint8_t c, e;
 
+	/* Most values hold no escape: up to the first escape character,
+	 * a byte in is a byte out. */
+	o = n < size - 1 ? n : size - 1;
+	for (i = 0; i < o; i++) {
+		c = p[i];
+		if (c == d->esc)
+			break;
+		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	o = i;
 	while (i < n && o + 1 < size) {
 		c = p[i++];
 		if (c == d->esc && n - i >= 2 && p[i + 1] == d->esc) {
@@ -180,6 +190,7 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
 	dst[o] = '\0';
+	return o;
 }
 
 static bool
@@ -592,7 +603,15 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	bool nonstd = false;
 	uint8_t c;
 
-	memset(f, 0, sizeof(*f));
+	/* 5 KiB, most of it the device, observation and segment tables:
+	 * only their counts are cleared, nothing reads past them. */
+	memset(f, 0, offsetof(struct hl7_facts, devices));
+	memset(&f->n_obs, 0, offsetof(struct hl7_facts, obs) -
+	    offsetof(struct hl7_facts, n_obs));
+	memset(&f->n_segments, 0, offsetof(struct hl7_facts, segs) -
+	    offsetof(struct hl7_facts, n_segments));
+	memset(&f->truncated, 0, sizeof(*f) -
+	    offsetof(struct hl7_facts, truncated));
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	br_init(&msg, p, len);
 	seg = msg;

@@ -147,6 +147,20 @@ struct fixture {
 	struct cap	*cap;
 };
 
+/* A copy of facts to compare whole: the table entries past their counts,
+ * which the parser leaves as they were, are cleared. */
+static void
+facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
+{
+	memcpy(dst, src, sizeof(*dst));
+	memset(dst->devices + dst->n_devices, 0, (HL7_MAX_DEVICES -
+	    dst->n_devices) * sizeof(dst->devices[0]));
+	memset(dst->obs + dst->n_obs, 0, (HL7_MAX_OBS - dst->n_obs) *
+	    sizeof(dst->obs[0]));
+	memset(dst->segs + dst->n_segtypes, 0, (HL7_MAX_SEGTYPES -
+	    dst->n_segtypes) * sizeof(dst->segs[0]));
+}
+
 static void
 on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 {
@@ -155,7 +169,7 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 	assert_int_equal(proto, APP_HL7);
 	if (cap->n < CAP_MAX) {
 		cap->dir[cap->n] = dir;
-		memcpy(&cap->f[cap->n], fact, sizeof(cap->f[0]));
+		facts_copy(&cap->f[cap->n], fact);
 	}
 	cap->n++;
 }
@@ -1383,6 +1397,77 @@ test_hl7_eve_eui64_once(void **state)
 	free(f);
 }
 
+/*
+ * The parser clears the counts of its device, observation and segment
+ * tables, not the tables: facts parsed over the remains of a larger
+ * message (all of every table filled, then every byte 0xa5) are the
+ * same facts, with the same record and evidence, as parsed into zeroed
+ * memory.
+ */
+static void
+test_hl7_stale_tables(void **state)
+{
+	static const char big[] = "MSH|^~\\&|A|B|C|D|||ORU^R01|1|P|2.6\r";
+	static const char small[] =
+	    "MSH|^~\\&|GW^0011223344556677^EUI-64|B|C|D|||ORU^R01|7|P|2.6\r"
+	    "PID|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|||||||||||||||"
+	    "MR-1^NS^0A0B0C0D0E0F1011^EUI-64\rPRT|1||||||||||||||||||||"
+	    "SN42\r";
+	struct hl7_facts *ref, *f, *a, *b;
+	struct app_ctx ctx;
+	struct jsonw w1, w2;
+	char *msg;
+	size_t n, size = 64 * 1024;
+	unsigned i, pass;
+
+	(void)state;
+	msg = malloc(size);
+	ref = calloc(1, sizeof(*ref));
+	f = malloc(sizeof(*f));
+	a = malloc(sizeof(*a));
+	b = malloc(sizeof(*b));
+	assert_non_null(msg);
+	assert_non_null(ref);
+	assert_non_null(f);
+	assert_non_null(a);
+	assert_non_null(b);
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(hl7_parse_message((const uint8_t *)small,
+	    SLEN(small), HL7_MAX_SEGMENTS, ref, &ctx), HL7_OK);
+	assert_int_equal(ref->n_devices, 3);
+	assert_int_equal(ref->n_obs, 1);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			n = (size_t)snprintf(msg, size, "%s", big);
+			for (i = 0; i < 40; i++)
+				n += (size_t)snprintf(msg + n, size - n,
+				    "Z%02u|\rOBX|%u|NM|%u^LONG_NAME_%u^MDC|||"
+				    "||||||||||||DEVICE_%u^NS%u^%u^TYPE%u\r",
+				    i, i, i, i, i, i, i, i);
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			assert_int_equal(f->n_devices, HL7_MAX_DEVICES);
+			assert_int_equal(f->n_obs, HL7_MAX_OBS);
+			assert_int_equal(f->n_segtypes, HL7_MAX_SEGTYPES);
+		} else
+			memset(f, 0xa5, sizeof(*f));
+		assert_int_equal(hl7_parse_message((const uint8_t *)small,
+		    SLEN(small), HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+		facts_copy(a, ref);
+		facts_copy(b, f);
+		assert_memory_equal(a, b, sizeof(*a));
+		assert_string_equal(eve_text(ref, &w1), eve_text(f, &w2));
+		jsonw_free(&w1);
+		jsonw_free(&w2);
+	}
+	free(b);
+	free(a);
+	free(f);
+	free(ref);
+	free(msg);
+}
+
 /* A gap inside a frame drops it; the next frame parses. */
 static void
 test_hl7_gap(void **state)
@@ -1469,6 +1554,7 @@ main(void)
 		cmocka_unit_test(test_hl7_eve),
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
+		cmocka_unit_test(test_hl7_stale_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
