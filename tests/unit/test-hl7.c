@@ -1468,6 +1468,59 @@ test_hl7_stale_tables(void **state)
 	free(msg);
 }
 
+/*
+ * Fields and components are found 8 bytes at a time: values of every
+ * length from empty to past the arrays, of bytes close to the
+ * separators (the separator with its top bit set, its neighbours, a
+ * control byte), end where their separator is.
+ */
+static void
+test_hl7_field_lengths(void **state)
+{
+	static const uint8_t fill[] = { 'a', 0xfc, 0x7d, 0x7b, 0xde, 0x01 };
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	char msg[512], id[128], trig[128], want[128];
+	size_t len, k, n, i;
+
+	(void)state;
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	for (k = 0; k < sizeof(fill); k++)
+		for (len = 0; len <= 80; len++) {
+			for (i = 0; i < len; i++) {
+				id[i] = (char)fill[k];
+				trig[i] = (char)(fill[(k + 1) %
+				    sizeof(fill)]);
+			}
+			id[len] = trig[len] = '\0';
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|A|B|C|D|||ORU^%s^S|%s|P|2.6\r"
+			    "OBX|1|NM|%s^N^MDC\r", trig, id, id);
+			memset(&ctx, 0, sizeof(ctx));
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			for (i = 0; i < len && i < HL7_STR - 1; i++)
+				want[i] = fill[k] < 0x20 ? '?' : id[i];
+			want[i] = '\0';
+			assert_string_equal(f->control_id, want);
+			want[i < HL7_SHORT + 7 ? i : HL7_SHORT + 7] = '\0';
+			if (len == 0)
+				assert_int_equal(f->n_obs, 0);
+			else
+				assert_string_equal(f->obs[0].code, want);
+			for (i = 0; i < len && i < HL7_SHORT - 1; i++)
+				want[i] = (uint8_t)trig[i] < 0x20 ? '?' :
+				    trig[i];
+			want[i] = '\0';
+			assert_string_equal(f->trigger_event, want);
+			assert_string_equal(f->message_structure, "S");
+			assert_string_equal(f->processing_id, "P");
+			assert_string_equal(f->version, "2.6");
+		}
+	free(f);
+}
+
 /* A gap inside a frame drops it; the next frame parses. */
 static void
 test_hl7_gap(void **state)
@@ -1555,6 +1608,7 @@ main(void)
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
 		cmocka_unit_test(test_hl7_stale_tables),
+		cmocka_unit_test(test_hl7_field_lengths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
