@@ -140,6 +140,26 @@ hl7_first_rep(const struct hl7_delims *d, struct breader field)
 	return rep;
 }
 
+#define HL7_ONES	0x0101010101010101ull
+#define HL7_HIGHS	0x8080808080808080ull
+
+/* Is a byte of w equal to c?  (Whether any is: exact.) */
+static inline bool
+hl7_word_has(uint64_t w, uint8_t c)
+{
+	uint64_t x = w ^ HL7_ONES * c;
+
+	return ((x - HL7_ONES) & ~x & HL7_HIGHS) != 0;
+}
+
+/* Is a byte of w below 0x20 or equal to 0x7f? */
+static inline bool
+hl7_word_has_ctl(uint64_t w)
+{
+	return ((w - HL7_ONES * 0x20) & ~w & HL7_HIGHS) != 0 ||
+	    hl7_word_has(w, 0x7f);
+}
+
 /*
  * Copy a value, decoding the escapes that stand for delimiters (\F\ \S\
  * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
@@ -155,12 +175,20 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 	 * of every value kept, and the bounds are checked here once. */
 	const uint8_t *p = br_cur(&src);
 	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
+	uint64_t w;
 	uint8_t c, e;
 
 	/* Most values hold no escape: up to the first escape character,
-	 * a byte in is a byte out. */
+	 * a byte in is a byte out, 8 at a time while none of them is the
+	 * escape character or a control byte. */
 	o = n < size - 1 ? n : size - 1;
-	for (i = 0; i < o; i++) {
+	for (i = 0; i + 8 <= o; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (hl7_word_has(w, d->esc) || hl7_word_has_ctl(w))
+			break;
+		memcpy(dst + i, &w, 8);
+	}
+	for (; i < o; i++) {
 		c = p[i];
 		if (c == d->esc)
 			break;

@@ -1469,15 +1469,17 @@ test_hl7_stale_tables(void **state)
 }
 
 /*
- * Fields and components are found 8 bytes at a time: values of every
- * length from empty to past the arrays, of bytes close to the
- * separators (the separator with its top bit set, its neighbours, a
- * control byte), end where their separator is.
+ * Values of every length from empty to past the arrays, of bytes close
+ * to the separators (the separator with its top bit set, its
+ * neighbours), of control bytes and DEL, end where their separator is
+ * and are copied 8 bytes at a time alike; an escape or a control byte
+ * at any place of a value is decoded or replaced where it is.
  */
 static void
 test_hl7_field_lengths(void **state)
 {
-	static const uint8_t fill[] = { 'a', 0xfc, 0x7d, 0x7b, 0xde, 0x01 };
+	static const uint8_t fill[] = { 'a', 0xfc, 0x7d, 0x7b, 0xde, 0x01,
+	    0x7f, 0x1f, 0x20, 0xa0, 0xdc };
 	struct hl7_facts *f;
 	struct app_ctx ctx;
 	char msg[512], id[128], trig[128], want[128];
@@ -1501,7 +1503,8 @@ test_hl7_field_lengths(void **state)
 			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
 			    &ctx), HL7_OK);
 			for (i = 0; i < len && i < HL7_STR - 1; i++)
-				want[i] = fill[k] < 0x20 ? '?' : id[i];
+				want[i] = fill[k] < 0x20 || fill[k] == 0x7f ?
+				    '?' : id[i];
 			want[i] = '\0';
 			assert_string_equal(f->control_id, want);
 			want[i < HL7_SHORT + 7 ? i : HL7_SHORT + 7] = '\0';
@@ -1510,13 +1513,33 @@ test_hl7_field_lengths(void **state)
 			else
 				assert_string_equal(f->obs[0].code, want);
 			for (i = 0; i < len && i < HL7_SHORT - 1; i++)
-				want[i] = (uint8_t)trig[i] < 0x20 ? '?' :
-				    trig[i];
+				want[i] = (uint8_t)trig[i] < 0x20 ||
+				    trig[i] == 0x7f ? '?' : trig[i];
 			want[i] = '\0';
 			assert_string_equal(f->trigger_event, want);
 			assert_string_equal(f->message_structure, "S");
 			assert_string_equal(f->processing_id, "P");
 			assert_string_equal(f->version, "2.6");
+		}
+	/* An escape, and a control byte, at every place of a value. */
+	for (len = 0; len <= 70; len++)
+		for (k = 0; k < 2; k++) {
+			memset(id, 'a', len);
+			snprintf(id + len, sizeof(id) - len, "%s",
+			    k == 0 ? "\\F\\bbbbbbbbbbbbbbbbbb" :
+			    "\x7f" "bbbbbbbbbbbbbbbbbb");
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|A|B|C|D|||ORU^R01|%s|P|2.6\r", id);
+			memset(&ctx, 0, sizeof(ctx));
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			memset(want, 'a', len);
+			snprintf(want + len, sizeof(want) - len, "%s",
+			    k == 0 ? "|bbbbbbbbbbbbbbbbbb" :
+			    "?bbbbbbbbbbbbbbbbbb");
+			want[HL7_STR - 1] = '\0';
+			assert_string_equal(f->control_id, want);
 		}
 	free(f);
 }
