@@ -115,18 +115,35 @@ hl7_split_next(struct hl7_split *sp, struct breader *tok)
 	return true;
 }
 
-/* The first k components of a repetition; missing ones are empty. */
+/*
+ * The first k components of the first repetition of a field (or of a
+ * repetition); missing ones are empty.  One pass over the bytes, that
+ * stops at the k-th component separator or the first repetition
+ * separator: components are a few bytes long, and a search call for
+ * each separator cost more than the pass.
+ */
 static void
-hl7_components(const struct hl7_delims *d, struct breader rep,
+hl7_components(const struct hl7_delims *d, struct breader field,
     struct breader *out, unsigned k)
 {
-	struct hl7_split sp;
-	unsigned i;
+	const uint8_t *p = br_cur(&field);
+	size_t n = br_ok(&field) ? br_left(&field) : 0, i, start = 0;
+	unsigned j = 0;
+	uint8_t c;
 
-	hl7_split_init(&sp, rep, d->comp);
-	for (i = 0; i < k; i++)
-		if (!hl7_split_next(&sp, &out[i]))
-			br_init(&out[i], NULL, 0);
+	for (i = 0; i < n; i++) {
+		c = p[i];
+		if (c == d->comp) {
+			br_init(&out[j], p + start, i - start);
+			start = i + 1;
+			if (++j == k)
+				return;
+		} else if (c == d->rep)
+			break;
+	}
+	br_init(&out[j++], p + start, i - start);
+	for (; j < k; j++)
+		br_init(&out[j], NULL, 0);
 }
 
 static struct breader
@@ -251,7 +268,7 @@ hl7_field_hd(const struct hl7_delims *d, struct breader field,
 {
 	struct breader comps[3];
 
-	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	hl7_components(d, field, comps, 3);
 	hl7_hd(d, comps, hd);
 }
 
@@ -262,7 +279,7 @@ hl7_field_comp(const struct hl7_delims *d, struct breader field, unsigned n,
 {
 	struct breader comps[3];
 
-	hl7_components(d, hl7_first_rep(d, field), comps, n);
+	hl7_components(d, field, comps, n);
 	hl7_copy(d, comps[n - 1], dst, size);
 }
 
@@ -339,7 +356,7 @@ hl7_field_obs(const struct hl7_delims *d, struct breader field,
 	struct hl7_obs o;
 	unsigned i;
 
-	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	hl7_components(d, field, comps, 3);
 	memset(&o, 0, sizeof(o));
 	hl7_copy(d, comps[0], o.code, sizeof(o.code));
 	hl7_copy(d, comps[2], o.system, sizeof(o.system));
@@ -381,7 +398,7 @@ hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
 		hl7_field_hd(d, field, &f->receiving_fac);
 		break;
 	case 9:
-		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_components(d, field, comps, 3);
 		hl7_copy(d, comps[0], f->message_type,
 		    sizeof(f->message_type));
 		hl7_copy(d, comps[1], f->trigger_event,
@@ -401,7 +418,7 @@ hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
 		hl7_field_comp(d, field, 1, f->version, sizeof(f->version));
 		break;
 	case 21:
-		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_components(d, field, comps, 3);
 		hl7_copy(d, comps[0], f->profile, sizeof(f->profile));
 		hl7_copy(d, comps[2], f->profile_oid, sizeof(f->profile_oid));
 		break;

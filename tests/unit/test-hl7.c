@@ -1544,6 +1544,57 @@ test_hl7_field_lengths(void **state)
 	free(f);
 }
 
+/*
+ * The components of a field's first repetition, found in one pass: the
+ * pass stops at the first repetition separator or past the components
+ * wanted, and components the field does not have are empty.
+ */
+static void
+test_hl7_first_rep_comps(void **state)
+{
+	static const struct {
+		const char	*field, *ns, *uid, *type;
+	} cases[] = {
+		{ "", "", "", "" },
+		{ "A", "A", "", "" },
+		{ "A^B", "A", "B", "" },
+		{ "A^B^C", "A", "B", "C" },
+		{ "A^B^C^D^E", "A", "B", "C" },
+		{ "A^B^C~X^Y^Z", "A", "B", "C" },
+		{ "A~B^C^D", "A", "", "" },
+		{ "A^B~C^D", "A", "B", "" },
+		{ "~A^B^C", "", "", "" },
+		{ "^^C", "", "", "C" },
+		{ "^^", "", "", "" },
+		{ "^B~", "", "B", "" },
+		{ "A\\S\\B^C\\R\\D^E~F", "A^B", "C~D", "E" },
+		{ "A&B^C&D^E&F", "A&B", "C&D", "E&F" },
+	};
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	char msg[256];
+	size_t i, n;
+
+	(void)state;
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = (size_t)snprintf(msg, sizeof(msg),
+		    "MSH|^~\\&|%s|%s||||||1|P|2.6\r", cases[i].field,
+		    cases[i].field);
+		memset(&ctx, 0, sizeof(ctx));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+		assert_string_equal(f->sending_app.namespace_id, cases[i].ns);
+		assert_string_equal(f->sending_app.universal_id, cases[i].uid);
+		assert_string_equal(f->sending_app.universal_id_type,
+		    cases[i].type);
+		assert_string_equal(f->sending_fac.namespace_id, cases[i].ns);
+		assert_string_equal(f->sending_fac.universal_id_type,
+		    cases[i].type);
+	}
+	free(f);
+}
+
 /* A gap inside a frame drops it; the next frame parses. */
 static void
 test_hl7_gap(void **state)
@@ -1632,6 +1683,7 @@ main(void)
 		cmocka_unit_test(test_hl7_gap),
 		cmocka_unit_test(test_hl7_stale_tables),
 		cmocka_unit_test(test_hl7_field_lengths),
+		cmocka_unit_test(test_hl7_first_rep_comps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
