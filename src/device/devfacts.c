@@ -258,7 +258,7 @@ struct devfacts_slot {
 
 struct devfacts_sent {
 	size_t		 n, cap;
-	size_t		 next;		/* where the next key likely is */
+	size_t		 last;		/* the slot found last */
 	struct devfacts_slot s[];
 };
 
@@ -272,13 +272,14 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
 	size_t i, k;
 
-	/* A parser says the same keys in the same order every message:
-	 * look after the last one found first. */
+	/* A parser says the same keys in the same order every message,
+	 * and a key often several times running (an HL7 message's OBX-3
+	 * codes): look at the slot found last, then at the ones after it. */
 	for (k = 0; ds != NULL && k < ds->n; k++) {
-		i = ds->next + k < ds->n ? ds->next + k : ds->next + k - ds->n;
+		i = ds->last + k < ds->n ? ds->last + k : ds->last + k - ds->n;
 		if (ds->s[i].tag == tag) {
 			sl = &ds->s[i];
-			ds->next = i + 1 < ds->n ? i + 1 : 0;
+			ds->last = i;
 			break;
 		}
 	}
@@ -291,10 +292,11 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 			ds = xreallocarray(ds, 1, sizeof(*ds) +
 			    cap * sizeof(ds->s[0]));
 			if (f->dev_sent == NULL)
-				ds->n = ds->next = 0;
+				ds->n = ds->last = 0;
 			ds->cap = cap;
 			f->dev_sent = ds;
 		}
+		ds->last = ds->n;
 		sl = &ds->s[ds->n++];
 		memset(sl, 0, sizeof(*sl));
 		sl->tag = tag;
