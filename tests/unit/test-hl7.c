@@ -1479,7 +1479,8 @@ static void
 test_hl7_field_lengths(void **state)
 {
 	static const uint8_t fill[] = { 'a', 0xfc, 0x7d, 0x7b, 0xde, 0x01,
-	    0x7f, 0x1f, 0x20, 0xa0, 0xdc };
+	    0x7f, 0x1f, 0x20, 0xa0, 0xdc, 0xfe, 0x7e ^ 0x01, 0x5e ^ 0x01,
+	    0xa6 };
 	struct hl7_facts *f;
 	struct app_ctx ctx;
 	char msg[512], id[128], trig[128], want[128];
@@ -1569,6 +1570,16 @@ test_hl7_first_rep_comps(void **state)
 		{ "^B~", "", "B", "" },
 		{ "A\\S\\B^C\\R\\D^E~F", "A^B", "C~D", "E" },
 		{ "A&B^C&D^E&F", "A&B", "C&D", "E&F" },
+		/* Separators past the first 8 bytes, at every place of a
+		 * word. */
+		{ "AAAAAAAAAAA~BBBB^C", "AAAAAAAAAAA", "", "" },
+		{ "AAAAAAAA^BBBBBBBBBB~CCCC^D", "AAAAAAAA", "BBBBBBBBBB", "" },
+		{ "AAAAAAAAA^BBBBBBBBBBB^CCCCCCCCCCCCC^DDDDDDDDD",
+		  "AAAAAAAAA", "BBBBBBBBBBB", "CCCCCCCCCCCCC" },
+		{ "AAAAAAA^^CCCCCCCCCCCCCCC~", "AAAAAAA", "",
+		  "CCCCCCCCCCCCCCC" },
+		{ "\xfe\xfe\xfe\xfe\xde\xde\xde\xde\xfe^x~y",
+		  "\xfe\xfe\xfe\xfe\xde\xde\xde\xde\xfe", "x", "" },
 	};
 	struct hl7_facts *f;
 	struct app_ctx ctx;
