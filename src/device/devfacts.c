@@ -113,17 +113,8 @@ devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
 	return devfacts_new_key(q, f, p, kind, side, devfacts_fkey(f));
 }
 
-/* An event of the fact being sunk: its flow's key is made once for all
- * the events of the fact (an HL7 message makes several). */
-static struct brain_ev *
-devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
-{
-	if (!c->has_fkey) {
-		c->fkey = devfacts_fkey(c->f);
-		c->has_fkey = true;
-	}
-	return devfacts_new_key(c->q, c->f, c->p, kind, side, c->fkey);
-}
+static struct brain_ev *devfacts_ctx_new(struct devfacts_ctx *,
+	    enum brain_ev_kind, int);
 
 /*
  * Printable, trimmed, cut: evidence values are names, not data.  Leading
@@ -259,6 +250,8 @@ struct devfacts_slot {
 struct devfacts_sent {
 	size_t		 n, cap;
 	size_t		 last;		/* the slot found last */
+	bool		 has_fkey;
+	uint64_t	 fkey;		/* devfacts_fkey() of the flow */
 	struct devfacts_slot s[];
 };
 
@@ -291,8 +284,10 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 
 			ds = xreallocarray(ds, 1, sizeof(*ds) +
 			    cap * sizeof(ds->s[0]));
-			if (f->dev_sent == NULL)
+			if (f->dev_sent == NULL) {
 				ds->n = ds->last = 0;
+				ds->has_fkey = false;
+			}
 			ds->cap = cap;
 			f->dev_sent = ds;
 		}
@@ -313,6 +308,31 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 		return true;
 	sl->h[sl->n++] = h;
 	return false;
+}
+
+/*
+ * An event of the fact being sunk.  Its flow's key is made once for all
+ * the events of the fact (an HL7 message makes several), and kept with
+ * the flow's evidence, when it has any, for its later facts.
+ */
+static struct brain_ev *
+devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
+{
+	struct devfacts_sent *ds = c->f->dev_sent;
+
+	if (!c->has_fkey) {
+		if (ds != NULL && ds->has_fkey)
+			c->fkey = ds->fkey;
+		else {
+			c->fkey = devfacts_fkey(c->f);
+			if (ds != NULL) {
+				ds->fkey = c->fkey;
+				ds->has_fkey = true;
+			}
+		}
+		c->has_fkey = true;
+	}
+	return devfacts_new_key(c->q, c->f, c->p, kind, side, c->fkey);
 }
 
 /* Evidence about an end of the flow; NULL if empty, repeated or no

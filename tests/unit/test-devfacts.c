@@ -996,6 +996,59 @@ test_devfacts_repeats(void **state)
 }
 
 /*
+ * A flow's key, kept with its evidence once made: every event of its
+ * later facts carries the key a fresh flow of the same tuple and start
+ * gets, and the flow's end takes it away with the evidence (a new flow
+ * in the same place gets its own).
+ */
+static void
+test_devfacts_flow_key(void **state)
+{
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct packet p;
+	struct flow f, g;
+	uint64_t key;
+	size_t i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 10 * 1000000ull;
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	strcpy(h->sending_app.namespace_id, "GW");
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_non_null(f.dev_sent);
+	assert_true(q.n >= 2);
+	key = q.ev[0].fkey;
+	for (i = 0; i < 3; i++) {
+		p.ts_us += 1000000;
+		devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	}
+	/* A fresh flow of the same tuple and start: the same key. */
+	flow_init(&g);
+	devfacts_app(&q, &g, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	for (i = 0; i < q.n; i++)
+		assert_true(q.ev[i].fkey == key);
+	flow_done(&g);
+	/* The end frees what the flow kept; a later start, another key. */
+	q.n = 0;
+	devfacts_flow_end(&q, &f, NULL);
+	assert_null(f.dev_sent);
+	f.ts_first += 1;
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_true(q.n >= 3);
+	for (i = 1; i < q.n; i++)
+		assert_true(q.ev[i].fkey != key);
+	assert_true(q.ev[0].fkey == key);	/* the end of the old one */
+	flow_done(&f);
+	free(h);
+	brain_queue_free(&q);
+}
+
+/*
  * Repeats are told by a hash of the value as it would be sent: made in
  * place from a value that needs no cleaning, a word at a time, and from
  * the cleaned copy otherwise.  Each pair of values below is sent as
@@ -1400,6 +1453,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_sink_hosts),
 		cmocka_unit_test(test_devfacts_repeats),
 		cmocka_unit_test(test_devfacts_repeat_hash),
+		cmocka_unit_test(test_devfacts_flow_key),
 		cmocka_unit_test(test_devfacts_flow_weak),
 		cmocka_unit_test(test_devfacts_lldp),
 		cmocka_unit_test(test_devfacts_service_types),
