@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/hl7.h"
 #include "output/jsonw.h"
@@ -1198,6 +1197,16 @@ hl7_eve(struct jsonw *w, const void *fact)
 		JSONW_KV_BOOL(w, "truncated", true);
 }
 
+/* Most messages leave some of the fields evidence is made of empty
+ * (universal ids, profiles): the sink would drop them. */
+static inline void
+hl7_evidence(const struct app_sink *sink, int end, enum evidence_key key,
+    const char *value)
+{
+	if (value[0] != '\0')
+		app_evidence(sink, end, key, value);
+}
+
 /*
  * Device evidence of a message: the sender's applications, facility,
  * versions, equipment and observation codes (never values); the
@@ -1220,52 +1229,52 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	char buf[64], ip[UTIL_ADDRBUF];
 	unsigned i;
 
-	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
 	    h->sending_app.namespace_id);
-	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
-		app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+	if (!hl7_streq_ci(h->sending_app.universal_id_type, "EUI-64"))
+		hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
 		    h->sending_app.universal_id);
-	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
+	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
 	    h->sending_fac.namespace_id);
-	app_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
+	hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
 		hl7_type_name(buf, sizeof(buf), h->message_type,
 		    h->trigger_event);
-		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+		hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));
 			strlcat(buf, h->ps_patient, sizeof(buf));
 		}
 		app_activity(sink, tx, ACT_HL7_MESSAGE, buf);
 	}
-	app_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
-	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
-	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
 	if (!ack) {
-		app_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
-		app_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
+		hl7_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
+		hl7_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
 		if (sink->address(sink, tx, ip))
-			app_evidence(sink, !tx, EVIDENCE_HL7_FROM, ip);
+			hl7_evidence(sink, !tx, EVIDENCE_HL7_FROM, ip);
 	}
 	for (i = 0; i < h->n_devices; i++) {
 		d = &h->devices[i];
 		if (d->eui64) {
 			if (d->source < sizeof(eui64) / sizeof(eui64[0]))
-				app_evidence(sink, tx, eui64[d->source],
+				hl7_evidence(sink, tx, eui64[d->source],
 				    d->hd.universal_id[0] != '\0' ?
 				    d->hd.universal_id : d->id);
 		} else if (d->source == HL7_DEV_PRT && d->field == 20)
-			app_evidence(sink, tx, EVIDENCE_HL7_SERIAL, d->id);
+			hl7_evidence(sink, tx, EVIDENCE_HL7_SERIAL, d->id);
 		else
-			app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
-		app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT,
+			hl7_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
+		hl7_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT,
 		    d->hd.namespace_id);
 	}
 	for (i = 0; i < h->n_obs; i++) {
-		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		hl7_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
 		    h->obs[i].code);
-		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		hl7_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
 		    h->obs[i].name);
 	}
 }
