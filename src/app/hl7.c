@@ -45,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/hl7.h"
 #include "output/jsonw.h"
@@ -68,7 +67,8 @@ struct hl7_delims {
 
 /* Splits a reader at a separator; the last token may be empty. */
 struct hl7_split {
-	struct breader	 br;
+	const uint8_t	*p;	/* the next token's first byte */
+	const uint8_t	*end;
 	uint8_t		 sep;
 	bool		 done;
 };
@@ -80,53 +80,128 @@ struct hl7_eol {
 	uint8_t		 c;
 };
 
-static void
+static inline void
 hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 {
-	sp->br = br;
+	sp->p = br_cur(&br);
+	sp->end = sp->p + (br_ok(&br) ? br_left(&br) : 0);
 	sp->sep = sep;
 	sp->done = false;
 }
 
 /*
- * The next token.  Called for every field and component of a message
- * (50 a message): the token before a separator is cut out directly, as
- * br_find(), br_sub() and br_skip() would, without their checks again.
+ * The first c in p[0..n), or NULL.  A field is a few bytes long and
+ * is looked for in the rest of its segment: 8 bytes are tested at a
+ * time inline, where memchr's call and set-up cost more than the
+ * search (a byte equal to c is a zero byte of w ^ c..c; the lowest
+ * byte flagged is the first such, as borrows only flag bytes above a
+ * zero byte).
  */
-static bool
+static inline const uint8_t *
+hl7_find(const uint8_t *p, size_t n, uint8_t c)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t w, x;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		x = w ^ ones * c;
+		x = (x - ones) & ~x & ones * 0x80;
+		if (x != 0)
+			return p + i + (unsigned)__builtin_ctzll(x) / 8;
+	}
+	for (; i < n; i++)
+		if (p[i] == c)
+			return p + i;
+	return NULL;
+#else
+	return n > 0 ? memchr(p, c, n) : NULL;
+#endif
+}
+
+/*
+ * The next token.  Called for every field of the segments read and
+ * every repetition of a device identifier (60 a message): inline, on
+ * two pointers.
+ */
+static inline bool
 hl7_split_next(struct hl7_split *sp, struct breader *tok)
 {
-	const uint8_t *p, *q = NULL;
-	size_t n;
+	const uint8_t *q;
 
 	if (sp->done)
 		return false;
-	p = br_cur(&sp->br);
-	if (br_ok(&sp->br) && br_left(&sp->br) > 0)
-		q = memchr(p, sp->sep, br_left(&sp->br));
+	q = hl7_find(sp->p, (size_t)(sp->end - sp->p), sp->sep);
 	if (q == NULL) {
-		*tok = br_sub(&sp->br, br_left(&sp->br));
+		br_init(tok, sp->p, (size_t)(sp->end - sp->p));
 		sp->done = true;
 	} else {
-		n = (size_t)(q - p);
-		br_init(tok, p, n);
-		sp->br.off += n + 1;
+		br_init(tok, sp->p, (size_t)(q - sp->p));
+		sp->p = q + 1;
 	}
 	return true;
 }
 
-/* The first k components of a repetition; missing ones are empty. */
+/*
+ * The first k components of the first repetition of a field (or of a
+ * repetition); missing ones are empty.  One pass over the bytes, 8 at
+ * a time where it can, that stops at the k-th component separator or
+ * the first repetition separator: components are a few bytes long,
+ * and a search call for each separator cost more than the pass.
+ */
 static void
-hl7_components(const struct hl7_delims *d, struct breader rep,
+hl7_components(const struct hl7_delims *d, struct breader field,
     struct breader *out, unsigned k)
 {
-	struct hl7_split sp;
-	unsigned i;
+	const uint8_t *p = br_cur(&field);
+	size_t n = br_ok(&field) ? br_left(&field) : 0, i = 0, start = 0;
+	unsigned j = 0;
+	bool at_rep = false;
+	uint8_t c;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+	const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+	const uint64_t cm = ones * d->comp, rp = ones * d->rep;
+	uint64_t w, x, y, m;
 
-	hl7_split_init(&sp, rep, d->comp);
-	for (i = 0; i < k; i++)
-		if (!hl7_split_next(&sp, &out[i]))
-			br_init(&out[i], NULL, 0);
+	/* 8 bytes at a time (as hl7_find()): the lowest byte flagged in
+	 * either test is the first separator of either kind. */
+	while (i + 8 <= n) {
+		memcpy(&w, p + i, 8);
+		x = w ^ cm;
+		y = w ^ rp;
+		m = (((x - ones) & ~x) | ((y - ones) & ~y)) & highs;
+		if (m == 0) {
+			i += 8;
+			continue;
+		}
+		i += (unsigned)__builtin_ctzll(m) / 8;
+		if (p[i] == d->rep) {
+			at_rep = true;
+			break;
+		}
+		br_init(&out[j], p + start, i - start);
+		start = ++i;
+		if (++j == k)
+			return;
+	}
+#endif
+	for (; !at_rep && i < n; i++) {
+		c = p[i];
+		if (c == d->comp) {
+			br_init(&out[j], p + start, i - start);
+			start = i + 1;
+			if (++j == k)
+				return;
+		} else if (c == d->rep)
+			break;
+	}
+	br_init(&out[j++], p + start, i - start);
+	for (; j < k; j++)
+		br_init(&out[j], NULL, 0);
 }
 
 static struct breader
@@ -140,23 +215,61 @@ hl7_first_rep(const struct hl7_delims *d, struct breader field)
 	return rep;
 }
 
+#define HL7_ONES	0x0101010101010101ull
+#define HL7_HIGHS	0x8080808080808080ull
+
+/* Is a byte of w equal to c?  (Whether any is: exact.) */
+static inline bool
+hl7_word_has(uint64_t w, uint8_t c)
+{
+	uint64_t x = w ^ HL7_ONES * c;
+
+	return ((x - HL7_ONES) & ~x & HL7_HIGHS) != 0;
+}
+
+/* Is a byte of w below 0x20 or equal to 0x7f? */
+static inline bool
+hl7_word_has_ctl(uint64_t w)
+{
+	return ((w - HL7_ONES * 0x20) & ~w & HL7_HIGHS) != 0 ||
+	    hl7_word_has(w, 0x7f);
+}
+
 /*
  * Copy a value, decoding the escapes that stand for delimiters (\F\ \S\
  * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
  * \H\, \.br\ ...) and a lone escape character are kept as they are.
  * The output is never longer than the input or the array, and control
- * bytes become '?'.
+ * bytes become '?'.  Returns the length of the output.
  */
-static void
+static size_t
 hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
     size_t size)
 {
 	/* The view's bytes, read in place: the loop runs for every byte
 	 * of every value kept, and the bounds are checked here once. */
 	const uint8_t *p = br_cur(&src);
-	size_t n = br_ok(&src) ? br_left(&src) : 0, i = 0, o = 0;
+	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
+	uint64_t w;
 	uint8_t c, e;
 
+	/* Most values hold no escape: up to the first escape character,
+	 * a byte in is a byte out, 8 at a time while none of them is the
+	 * escape character or a control byte. */
+	o = n < size - 1 ? n : size - 1;
+	for (i = 0; i + 8 <= o; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (hl7_word_has(w, d->esc) || hl7_word_has_ctl(w))
+			break;
+		memcpy(dst + i, &w, 8);
+	}
+	for (; i < o; i++) {
+		c = p[i];
+		if (c == d->esc)
+			break;
+		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	o = i;
 	while (i < n && o + 1 < size) {
 		c = p[i++];
 		if (c == d->esc && n - i >= 2 && p[i + 1] == d->esc) {
@@ -180,6 +293,7 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
 	dst[o] = '\0';
+	return o;
 }
 
 static bool
@@ -212,7 +326,7 @@ hl7_field_hd(const struct hl7_delims *d, struct breader field,
 {
 	struct breader comps[3];
 
-	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	hl7_components(d, field, comps, 3);
 	hl7_hd(d, comps, hd);
 }
 
@@ -223,7 +337,7 @@ hl7_field_comp(const struct hl7_delims *d, struct breader field, unsigned n,
 {
 	struct breader comps[3];
 
-	hl7_components(d, hl7_first_rep(d, field), comps, n);
+	hl7_components(d, field, comps, n);
 	hl7_copy(d, comps[n - 1], dst, size);
 }
 
@@ -300,7 +414,7 @@ hl7_field_obs(const struct hl7_delims *d, struct breader field,
 	struct hl7_obs o;
 	unsigned i;
 
-	hl7_components(d, hl7_first_rep(d, field), comps, 3);
+	hl7_components(d, field, comps, 3);
 	memset(&o, 0, sizeof(o));
 	hl7_copy(d, comps[0], o.code, sizeof(o.code));
 	hl7_copy(d, comps[2], o.system, sizeof(o.system));
@@ -342,7 +456,7 @@ hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
 		hl7_field_hd(d, field, &f->receiving_fac);
 		break;
 	case 9:
-		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_components(d, field, comps, 3);
 		hl7_copy(d, comps[0], f->message_type,
 		    sizeof(f->message_type));
 		hl7_copy(d, comps[1], f->trigger_event,
@@ -362,7 +476,7 @@ hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
 		hl7_field_comp(d, field, 1, f->version, sizeof(f->version));
 		break;
 	case 21:
-		hl7_components(d, hl7_first_rep(d, field), comps, 3);
+		hl7_components(d, field, comps, 3);
 		hl7_copy(d, comps[0], f->profile, sizeof(f->profile));
 		hl7_copy(d, comps[2], f->profile_oid, sizeof(f->profile_oid));
 		break;
@@ -592,7 +706,15 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	bool nonstd = false;
 	uint8_t c;
 
-	memset(f, 0, sizeof(*f));
+	/* 5 KiB, most of it the device, observation and segment tables:
+	 * only their counts are cleared, nothing reads past them. */
+	memset(f, 0, offsetof(struct hl7_facts, devices));
+	memset(&f->n_obs, 0, offsetof(struct hl7_facts, obs) -
+	    offsetof(struct hl7_facts, n_obs));
+	memset(&f->n_segments, 0, offsetof(struct hl7_facts, segs) -
+	    offsetof(struct hl7_facts, n_segments));
+	memset(&f->truncated, 0, sizeof(*f) -
+	    offsetof(struct hl7_facts, truncated));
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	br_init(&msg, p, len);
 	seg = msg;
@@ -1075,6 +1197,16 @@ hl7_eve(struct jsonw *w, const void *fact)
 		JSONW_KV_BOOL(w, "truncated", true);
 }
 
+/* Most messages leave some of the fields evidence is made of empty
+ * (universal ids, profiles): the sink would drop them. */
+static inline void
+hl7_evidence(const struct app_sink *sink, int end, enum evidence_key key,
+    const char *value)
+{
+	if (value[0] != '\0')
+		app_evidence(sink, end, key, value);
+}
+
 /*
  * Device evidence of a message: the sender's applications, facility,
  * versions, equipment and observation codes (never values); the
@@ -1097,52 +1229,52 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	char buf[64], ip[UTIL_ADDRBUF];
 	unsigned i;
 
-	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
 	    h->sending_app.namespace_id);
-	if (strcasecmp(h->sending_app.universal_id_type, "EUI-64") != 0)
-		app_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+	if (!hl7_streq_ci(h->sending_app.universal_id_type, "EUI-64"))
+		hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
 		    h->sending_app.universal_id);
-	app_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
+	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
 	    h->sending_fac.namespace_id);
-	app_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
+	hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
 		hl7_type_name(buf, sizeof(buf), h->message_type,
 		    h->trigger_event);
-		app_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+		hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));
 			strlcat(buf, h->ps_patient, sizeof(buf));
 		}
 		app_activity(sink, tx, ACT_HL7_MESSAGE, buf);
 	}
-	app_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
-	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
-	app_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
+	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
 	if (!ack) {
-		app_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
-		app_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
+		hl7_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
+		hl7_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
 		if (sink->address(sink, tx, ip))
-			app_evidence(sink, !tx, EVIDENCE_HL7_FROM, ip);
+			hl7_evidence(sink, !tx, EVIDENCE_HL7_FROM, ip);
 	}
 	for (i = 0; i < h->n_devices; i++) {
 		d = &h->devices[i];
 		if (d->eui64) {
 			if (d->source < sizeof(eui64) / sizeof(eui64[0]))
-				app_evidence(sink, tx, eui64[d->source],
+				hl7_evidence(sink, tx, eui64[d->source],
 				    d->hd.universal_id[0] != '\0' ?
 				    d->hd.universal_id : d->id);
 		} else if (d->source == HL7_DEV_PRT && d->field == 20)
-			app_evidence(sink, tx, EVIDENCE_HL7_SERIAL, d->id);
+			hl7_evidence(sink, tx, EVIDENCE_HL7_SERIAL, d->id);
 		else
-			app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
-		app_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT,
+			hl7_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT, d->id);
+		hl7_evidence(sink, tx, EVIDENCE_HL7_EQUIPMENT,
 		    d->hd.namespace_id);
 	}
 	for (i = 0; i < h->n_obs; i++) {
-		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		hl7_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
 		    h->obs[i].code);
-		app_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
+		hl7_evidence(sink, tx, EVIDENCE_HL7_OBSERVATION,
 		    h->obs[i].name);
 	}
 }

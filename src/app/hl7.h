@@ -114,7 +114,9 @@ enum hl7_status {
 
 /*
  * Tokenize one message (the bytes inside an MLLP frame) into *f, in
- * time linear in len.  Anomalies go to ctx.
+ * time linear in len.  Anomalies go to ctx.  The entries of the device,
+ * observation and segment tables past their counts are left as they
+ * were.
  */
 enum hl7_status hl7_parse_message(const uint8_t *msg, size_t len,
 	    size_t max_segments, struct hl7_facts *f, struct app_ctx *ctx);

@@ -41,6 +41,8 @@ struct devfacts_ctx {
 	const struct lldp_facts	*l2;	/* the frame's facts */
 	uint32_t		 seq;	/* layer 2: per frame */
 	uint8_t			 app;	/* enum app_proto of the fact */
+	bool			 has_fkey;
+	uint64_t		 fkey;	/* devfacts_fkey(f), once made */
 };
 
 static uint64_t
@@ -83,8 +85,8 @@ devfacts_end(const struct flow *f, int side, struct brain_end *e)
 }
 
 static struct brain_ev *
-devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
-    enum brain_ev_kind kind, int side)
+devfacts_new_key(struct brain_queue *q, struct flow *f,
+    const struct packet *p, enum brain_ev_kind kind, int side, uint64_t fkey)
 {
 	struct brain_ev *ev;
 
@@ -93,7 +95,7 @@ devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
 	ev->kind = (uint8_t)kind;
 	ev->ts_us = p != NULL ? p->ts_us : f->ts_last;
 	ev->pcap_cnt = p != NULL ? p->pcap_cnt : 0;
-	ev->fkey = devfacts_fkey(f);
+	ev->fkey = fkey;
 	ev->seq = f->dev_seq++;
 	ev->proto = f->proto;
 	ev->vlan = f->vlan_cnt > 0 ? f->vlan[f->vlan_cnt - 1] : 0;
@@ -104,18 +106,25 @@ devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
 	return ev;
 }
 
+static struct brain_ev *
+devfacts_new(struct brain_queue *q, struct flow *f, const struct packet *p,
+    enum brain_ev_kind kind, int side)
+{
+	return devfacts_new_key(q, f, p, kind, side, devfacts_fkey(f));
+}
+
+static struct brain_ev *devfacts_ctx_new(struct devfacts_ctx *,
+	    enum brain_ev_kind, int);
+
 /*
  * Printable, trimmed, cut: evidence values are names, not data.  Leading
  * blanks skipped, control bytes as '?', cut at DEV_VALUE_MAX - 1,
- * trailing spaces dropped; into dst (DEV_VALUE_MAX bytes) unless it is
- * NULL.  Returns the FNV-1a of the result, which a repeat is told by
- * without making it (most values are repeats); *empty when nothing is
- * left.
+ * trailing spaces dropped; into dst (DEV_VALUE_MAX bytes).  Returns the
+ * length of the result (0: nothing left).
  */
-static uint32_t
-devfacts_clean(char *dst, const char *src, size_t srclen, bool *empty)
+static size_t
+devfacts_clean(char *dst, const char *src, size_t srclen)
 {
-	uint32_t h = 2166136261u, kept = h;
 	size_t i, n = 0, upto = 0;
 
 	while (srclen > 0 && (*src == ' ' || *src == '\t')) {
@@ -128,19 +137,90 @@ devfacts_clean(char *dst, const char *src, size_t srclen, bool *empty)
 
 		if (c < 0x20 || c == 0x7f)
 			c = '?';
-		if (dst != NULL)
-			dst[n] = (char)c;
-		h = (h ^ c) * 16777619u;
-		n++;
-		if (c != ' ') {
-			kept = h;
+		dst[n++] = (char)c;
+		if (c != ' ')
 			upto = n;
-		}
 	}
-	if (dst != NULL)
-		dst[upto] = '\0';
-	*empty = upto == 0;
-	return kept;
+	dst[upto] = '\0';
+	return upto;
+}
+
+#define DEVFACTS_ONES	0x0101010101010101ull
+#define DEVFACTS_MIX	0xff51afd7ed558ccdull
+
+/* Does the word hold a byte devfacts_clean() rewrites or stops at (NUL,
+ * another control byte, DEL)?  Bytes below 0x20, then bytes equal to
+ * 0x7f: exact for the word as a whole. */
+static inline bool
+devfacts_word_dirty(uint64_t x)
+{
+	uint64_t d = x ^ DEVFACTS_ONES * 0x7f;
+
+	return (((x - DEVFACTS_ONES * 0x20) & ~x) |
+	    ((d - DEVFACTS_ONES) & ~d)) & DEVFACTS_ONES * 0x80;
+}
+
+static inline uint64_t
+devfacts_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * DEVFACTS_MIX;
+	return h ^ h >> 32;
+}
+
+/*
+ * The hash a repeat is told by: of a value as devfacts_clean() leaves
+ * it, 8 bytes at a time; *empty when nothing is left.  Most values are
+ * names as they are (nothing to skip, replace or trim): those are
+ * hashed in place, checked a word at a time as they are read, and the
+ * rest are cleaned first.  Either way the same bytes give the same
+ * hash.
+ */
+static uint32_t
+devfacts_hash(const char *src, size_t srclen, bool *empty)
+{
+	char v[DEV_VALUE_MAX];
+	const char *s = src;
+	size_t n = srclen < DEV_VALUE_MAX - 1 ? srclen : DEV_VALUE_MAX - 1;
+	size_t i, len;
+	uint64_t h, w;
+
+	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ')
+		goto slow;
+	len = n;
+	h = DEVFACTS_MIX ^ len;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (devfacts_word_dirty(w))
+			goto slow;
+		h = devfacts_mix(h, w);
+	}
+	goto tail;
+slow:
+	len = devfacts_clean(v, src, srclen);
+	s = v;
+	h = DEVFACTS_MIX ^ len;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = devfacts_mix(h, w);
+	}
+tail:
+	if (i < len) {
+		for (w = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (s != v && (c < 0x20 || c == 0x7f)) {
+				s = NULL;
+				break;
+			}
+			w = w << 8 | c;
+		}
+		if (s == NULL)
+			goto slow;
+		h = devfacts_mix(h, w);
+	}
+	*empty = len == 0;
+	h *= DEVFACTS_MIX;
+	return (uint32_t)(h ^ h >> 29);
 }
 
 /*
@@ -169,7 +249,9 @@ struct devfacts_slot {
 
 struct devfacts_sent {
 	size_t		 n, cap;
-	size_t		 next;		/* where the next key likely is */
+	size_t		 last;		/* the slot found last */
+	bool		 has_fkey;
+	uint64_t	 fkey;		/* devfacts_fkey() of the flow */
 	struct devfacts_slot s[];
 };
 
@@ -183,13 +265,14 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
 	size_t i, k;
 
-	/* A parser says the same keys in the same order every message:
-	 * look after the last one found first. */
+	/* A parser says the same keys in the same order every message,
+	 * and a key often several times running (an HL7 message's OBX-3
+	 * codes): look at the slot found last, then at the ones after it. */
 	for (k = 0; ds != NULL && k < ds->n; k++) {
-		i = ds->next + k < ds->n ? ds->next + k : ds->next + k - ds->n;
+		i = ds->last + k < ds->n ? ds->last + k : ds->last + k - ds->n;
 		if (ds->s[i].tag == tag) {
 			sl = &ds->s[i];
-			ds->next = i + 1 < ds->n ? i + 1 : 0;
+			ds->last = i;
 			break;
 		}
 	}
@@ -201,11 +284,14 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 
 			ds = xreallocarray(ds, 1, sizeof(*ds) +
 			    cap * sizeof(ds->s[0]));
-			if (f->dev_sent == NULL)
-				ds->n = ds->next = 0;
+			if (f->dev_sent == NULL) {
+				ds->n = ds->last = 0;
+				ds->has_fkey = false;
+			}
 			ds->cap = cap;
 			f->dev_sent = ds;
 		}
+		ds->last = ds->n;
 		sl = &ds->s[ds->n++];
 		memset(sl, 0, sizeof(*sl));
 		sl->tag = tag;
@@ -224,6 +310,31 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 	return false;
 }
 
+/*
+ * An event of the fact being sunk.  Its flow's key is made once for all
+ * the events of the fact (an HL7 message makes several), and kept with
+ * the flow's evidence, when it has any, for its later facts.
+ */
+static struct brain_ev *
+devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
+{
+	struct devfacts_sent *ds = c->f->dev_sent;
+
+	if (!c->has_fkey) {
+		if (ds != NULL && ds->has_fkey)
+			c->fkey = ds->fkey;
+		else {
+			c->fkey = devfacts_fkey(c->f);
+			if (ds != NULL) {
+				ds->fkey = c->fkey;
+				ds->has_fkey = true;
+			}
+		}
+		c->has_fkey = true;
+	}
+	return devfacts_new_key(c->q, c->f, c->p, kind, side, c->fkey);
+}
+
 /* Evidence about an end of the flow; NULL if empty, repeated or no
  * room. */
 static struct brain_ev *
@@ -236,15 +347,14 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 	uint32_t h;
 
 	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
-		h = devfacts_clean(NULL, value, len, &empty);
+		h = devfacts_hash(value, len, &empty);
 		if (empty || devfacts_repeated(c->f, end, key, h,
 		    c->p != NULL ? c->p->ts_us : c->f->ts_last))
 			return NULL;
 	}
-	(void)devfacts_clean(v, value, len, &empty);
-	if (empty)
+	if (devfacts_clean(v, value, len) == 0)
 		return NULL;
-	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_EVIDENCE,
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_EVIDENCE,
 	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
 		return NULL;
 	ev->key = (uint8_t)key;
@@ -284,7 +394,7 @@ sink_lease(const struct app_sink *s, const uint8_t mac[6],
 	struct devfacts_ctx *c = s->arg;
 	struct brain_ev *ev;
 
-	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_LEASE, 0)) == NULL)
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_LEASE, 0)) == NULL)
 		return;
 	memset(ev->end, 0, sizeof(ev->end));
 	memcpy(ev->end[0].mac, mac, 6);
@@ -301,8 +411,7 @@ sink_router(const struct app_sink *s, const uint8_t ip[4], bool relayed)
 	struct devfacts_ctx *c = s->arg;
 	struct brain_ev *ev;
 
-	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_ROUTER_IP,
-	    0)) == NULL)
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_ROUTER_IP, 0)) == NULL)
 		return false;
 	memset(ev->end, 0, sizeof(ev->end));
 	dev_ip_from4(&ev->end[0].ip, ip);
@@ -327,7 +436,7 @@ sink_subnet(const struct app_sink *s, const uint8_t mac[6],
 		plen++;
 	if (plen < 32 && (m << plen) != 0)
 		return;
-	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_SUBNET, 0)) == NULL)
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_SUBNET, 0)) == NULL)
 		return;
 	memset(ev->end, 0, sizeof(ev->end));
 	memcpy(ev->end[0].mac, mac, 6);
@@ -390,7 +499,7 @@ sink_activity(const struct app_sink *s, int end, enum activity act,
 
 	if (c->f == NULL || act >= ACT_MAX)
 		return;
-	if ((ev = devfacts_new(c->q, c->f, c->p, BRAIN_EV_ACTIVITY,
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_ACTIVITY,
 	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
 		return;
 	/* end[0] is the actor: its port first. */
@@ -414,7 +523,7 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact)
 {
 	const struct app_parser *ap = app_parser_get(proto);
-	struct devfacts_ctx c = { q, f, p, NULL, 0, (uint8_t)proto };
+	struct devfacts_ctx c = { q, f, p, NULL, 0, (uint8_t)proto, false, 0 };
 	const struct app_sink sink = {
 		.evidence = sink_evidence,
 		.evidence_mac = sink_evidence_mac,
@@ -518,11 +627,10 @@ sink_l2_evidence(const struct app_sink *s, int end, enum evidence_key key,
 	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
 	uint32_t seq = c->seq++;
-	bool empty;
 
 	(void)end;
-	(void)devfacts_clean(v, value, len, &empty);
-	if (empty || (ev = brain_queue_add(c->q)) == NULL)
+	if (devfacts_clean(v, value, len) == 0 ||
+	    (ev = brain_queue_add(c->q)) == NULL)
 		return;
 	ev->kind = BRAIN_EV_EVIDENCE;
 	ev->ts_us = p->ts_us;
@@ -600,7 +708,7 @@ void
 devfacts_lldp(struct brain_queue *q, const struct packet *p,
     const struct lldp_facts *l)
 {
-	struct devfacts_ctx c = { q, NULL, p, l, 0, 0 };
+	struct devfacts_ctx c = { q, NULL, p, l, 0, 0, false, 0 };
 	const struct app_sink sink = {
 		.evidence = sink_l2_evidence,
 		.evidence_mac = sink_l2_evidence_mac,

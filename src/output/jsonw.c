@@ -313,9 +313,11 @@ plain_prefix(const char *s)
 	return (size_t)(p - (const uint8_t *)s);
 }
 
-/* A NUL-terminated string, quoted, then tail (a key's colon, or ""). */
+/* put_cstring() when the string is long, needs escaping or the buffer
+ * is short of room. */
 static void
-put_cstring(struct jsonw *w, const char *s, const char *tail, size_t tlen)
+put_cstring_slow(struct jsonw *w, const char *s, const char *tail,
+    size_t tlen)
 {
 	size_t n = plain_prefix(s);
 	char *o;
@@ -325,7 +327,7 @@ put_cstring(struct jsonw *w, const char *s, const char *tail, size_t tlen)
 		put(w, tail, tlen);
 		return;
 	}
-	/* Plain, the common case (every key): one copy. */
+	/* Plain: one copy. */
 	if (!reserve(w, n + 2 + tlen))
 		return;
 	o = w->buf + w->len;
@@ -334,6 +336,38 @@ put_cstring(struct jsonw *w, const char *s, const char *tail, size_t tlen)
 	o[n + 1] = '"';
 	memcpy(o + n + 2, tail, tlen);
 	w->len += n + 2 + tlen;
+}
+
+/* Strings up to this long are copied as they are checked. */
+#define JSONW_SHORT	64
+
+/*
+ * A NUL-terminated string, quoted, then tail (a key's colon, or "").
+ * Most are short and plain (names, codes, every key): with room in the
+ * buffer for the longest short one, each byte is checked and copied in
+ * the one pass, with no call; the rest start again on the slow path.
+ */
+static inline void
+put_cstring(struct jsonw *w, const char *s, const char *tail, size_t tlen)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n;
+	char *o;
+
+	if (w->size - w->len > JSONW_SHORT + 2 + tlen) {
+		o = w->buf + w->len + 1;
+		for (n = 0; n < JSONW_SHORT && jclass[p[n]] == JC_PLAIN; n++)
+			o[n] = (char)p[n];
+		if (p[n] == '\0') {
+			o[-1] = '"';
+			o[n] = '"';
+			if (tlen > 0)
+				memcpy(o + n + 1, tail, tlen);
+			w->len += n + 2 + tlen;
+			return;
+		}
+	}
+	put_cstring_slow(w, s, tail, tlen);
 }
 
 void

@@ -42,6 +42,7 @@
 #include "device/brain.h"
 #include "device/devfacts.h"
 #include "flow/flow.h"
+#include "util/util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -995,6 +996,142 @@ test_devfacts_repeats(void **state)
 }
 
 /*
+ * A flow's key, kept with its evidence once made: every event of its
+ * later facts carries the key a fresh flow of the same tuple and start
+ * gets, and the flow's end takes it away with the evidence (a new flow
+ * in the same place gets its own).
+ */
+static void
+test_devfacts_flow_key(void **state)
+{
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct packet p;
+	struct flow f, g;
+	uint64_t key;
+	size_t i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 10 * 1000000ull;
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	strcpy(h->sending_app.namespace_id, "GW");
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_non_null(f.dev_sent);
+	assert_true(q.n >= 2);
+	key = q.ev[0].fkey;
+	for (i = 0; i < 3; i++) {
+		p.ts_us += 1000000;
+		devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	}
+	/* A fresh flow of the same tuple and start: the same key. */
+	flow_init(&g);
+	devfacts_app(&q, &g, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	for (i = 0; i < q.n; i++)
+		assert_true(q.ev[i].fkey == key);
+	flow_done(&g);
+	/* The end frees what the flow kept; a later start, another key. */
+	q.n = 0;
+	devfacts_flow_end(&q, &f, NULL);
+	assert_null(f.dev_sent);
+	f.ts_first += 1;
+	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+	assert_true(q.n >= 3);
+	for (i = 1; i < q.n; i++)
+		assert_true(q.ev[i].fkey != key);
+	assert_true(q.ev[0].fkey == key);	/* the end of the old one */
+	flow_done(&f);
+	free(h);
+	brain_queue_free(&q);
+}
+
+/*
+ * Repeats are told by a hash of the value as it would be sent: made in
+ * place from a value that needs no cleaning, a word at a time, and from
+ * the cleaned copy otherwise.  Each pair of values below is sent as
+ * the one name of a key, on a flow that has sent nothing yet: the
+ * second is a repeat when both clean to the same bytes, whichever way
+ * each was hashed, and new otherwise.
+ */
+static void
+test_devfacts_repeat_hash(void **state)
+{
+	static const struct {
+		const char	*a, *b;
+		bool		 same;
+	} pairs[] = {
+		{ "MINDRAY_EGW", "MINDRAY_EGW", true },
+		{ "MINDRAY_EGW", "MINDRAY_EGX", false },
+		{ "MINDRAY_EGW", "MINDRAY_EG", false },
+		{ "MINDRAY_EGW", " MINDRAY_EGW  ", true },
+		{ "MINDRAY_EGW", "\tMINDRAY_EGW", true },
+		{ "MINDRAY_EGW", "MINDRAY_EGW\t", false },
+		{ "MINDRAY_EGW?", "MINDRAY_EGW\t", true },
+		/* A control byte in the first word, the second, the tail. */
+		{ "MIND?AY_EGW", "MIND\001AY_EGW", true },
+		{ "MINDRAY_E?W", "MINDRAY_E\177W", true },
+		{ "0123456789abcdef?", "0123456789abcdef\033", true },
+		{ "0123456789abcdef", "0123456789abcdef ", true },
+		{ "01234567", "01234567 ", true },
+		{ "01234567", "0123456", false },
+		{ "a", "b", false },
+		{ "A B", "A B ", true },
+		{ "A?B", "A B", false },
+		/* Cut at DEV_VALUE_MAX - 1: what lies past it does not count,
+		 * nor do the spaces the cut leaves at the end. */
+		{ "0123456789012345678901234567890123456789012345678901234567890"
+		  "12xyz",
+		  "0123456789012345678901234567890123456789012345678901234567890"
+		  "12abc", true },
+		{ "0123456789012345678901234567890123456789012345678901234567890"
+		  "1 xyz",
+		  "0123456789012345678901234567890123456789012345678901234567890"
+		  "1", true },
+		{ "0123456789012345678901234567890123456789012345678901234567890"
+		  "12",
+		  "0123456789012345678901234567890123456789012345678901234567890"
+		  "13", false },
+	};
+	struct brain_queue q;
+	struct hl7_facts *h;
+	struct packet p;
+	struct flow f;
+	size_t i, n0, n1;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 10 * 1000000ull;
+	flow_init(&f);
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	for (i = 0; i < NELEM(pairs); i++) {
+		flow_done(&f);
+		q.n = 0;
+		devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		n0 = q.n;
+		strlcpy(h->sending_app.namespace_id, pairs[i].a,
+		    sizeof(h->sending_app.namespace_id));
+		devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		n1 = q.n;
+		assert_int_equal(n1, n0 + 1);
+		strlcpy(h->sending_app.namespace_id, pairs[i].b,
+		    sizeof(h->sending_app.namespace_id));
+		devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		if (q.n != n1 + (pairs[i].same ? 0 : 1))
+			fail_msg("pair %zu (\"%s\", \"%s\"): %zu new events",
+			    i, pairs[i].a, pairs[i].b, q.n - n1);
+		h->sending_app.namespace_id[0] = '\0';
+	}
+	flow_done(&f);
+	free(h);
+	brain_queue_free(&q);
+}
+
+/*
  * LLDP: about the frame's source and first management address,
  * numbered by place in the frame (an empty description still counts).
  */
@@ -1315,6 +1452,8 @@ main(void)
 		cmocka_unit_test(test_devfacts_sink_values),
 		cmocka_unit_test(test_devfacts_sink_hosts),
 		cmocka_unit_test(test_devfacts_repeats),
+		cmocka_unit_test(test_devfacts_repeat_hash),
+		cmocka_unit_test(test_devfacts_flow_key),
 		cmocka_unit_test(test_devfacts_flow_weak),
 		cmocka_unit_test(test_devfacts_lldp),
 		cmocka_unit_test(test_devfacts_service_types),

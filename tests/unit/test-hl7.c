@@ -147,6 +147,20 @@ struct fixture {
 	struct cap	*cap;
 };
 
+/* A copy of facts to compare whole: the table entries past their counts,
+ * which the parser leaves as they were, are cleared. */
+static void
+facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
+{
+	memcpy(dst, src, sizeof(*dst));
+	memset(dst->devices + dst->n_devices, 0, (HL7_MAX_DEVICES -
+	    dst->n_devices) * sizeof(dst->devices[0]));
+	memset(dst->obs + dst->n_obs, 0, (HL7_MAX_OBS - dst->n_obs) *
+	    sizeof(dst->obs[0]));
+	memset(dst->segs + dst->n_segtypes, 0, (HL7_MAX_SEGTYPES -
+	    dst->n_segtypes) * sizeof(dst->segs[0]));
+}
+
 static void
 on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 {
@@ -155,7 +169,7 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 	assert_int_equal(proto, APP_HL7);
 	if (cap->n < CAP_MAX) {
 		cap->dir[cap->n] = dir;
-		memcpy(&cap->f[cap->n], fact, sizeof(cap->f[0]));
+		facts_copy(&cap->f[cap->n], fact);
 	}
 	cap->n++;
 }
@@ -1383,6 +1397,215 @@ test_hl7_eve_eui64_once(void **state)
 	free(f);
 }
 
+/*
+ * The parser clears the counts of its device, observation and segment
+ * tables, not the tables: facts parsed over the remains of a larger
+ * message (all of every table filled, then every byte 0xa5) are the
+ * same facts, with the same record and evidence, as parsed into zeroed
+ * memory.
+ */
+static void
+test_hl7_stale_tables(void **state)
+{
+	static const char big[] = "MSH|^~\\&|A|B|C|D|||ORU^R01|1|P|2.6\r";
+	static const char small[] =
+	    "MSH|^~\\&|GW^0011223344556677^EUI-64|B|C|D|||ORU^R01|7|P|2.6\r"
+	    "PID|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|||||||||||||||"
+	    "MR-1^NS^0A0B0C0D0E0F1011^EUI-64\rPRT|1||||||||||||||||||||"
+	    "SN42\r";
+	struct hl7_facts *ref, *f, *a, *b;
+	struct app_ctx ctx;
+	struct jsonw w1, w2;
+	char *msg;
+	size_t n, size = 64 * 1024;
+	unsigned i, pass;
+
+	(void)state;
+	msg = malloc(size);
+	ref = calloc(1, sizeof(*ref));
+	f = malloc(sizeof(*f));
+	a = malloc(sizeof(*a));
+	b = malloc(sizeof(*b));
+	assert_non_null(msg);
+	assert_non_null(ref);
+	assert_non_null(f);
+	assert_non_null(a);
+	assert_non_null(b);
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(hl7_parse_message((const uint8_t *)small,
+	    SLEN(small), HL7_MAX_SEGMENTS, ref, &ctx), HL7_OK);
+	assert_int_equal(ref->n_devices, 3);
+	assert_int_equal(ref->n_obs, 1);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			n = (size_t)snprintf(msg, size, "%s", big);
+			for (i = 0; i < 40; i++)
+				n += (size_t)snprintf(msg + n, size - n,
+				    "Z%02u|\rOBX|%u|NM|%u^LONG_NAME_%u^MDC|||"
+				    "||||||||||||DEVICE_%u^NS%u^%u^TYPE%u\r",
+				    i, i, i, i, i, i, i, i);
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			assert_int_equal(f->n_devices, HL7_MAX_DEVICES);
+			assert_int_equal(f->n_obs, HL7_MAX_OBS);
+			assert_int_equal(f->n_segtypes, HL7_MAX_SEGTYPES);
+		} else
+			memset(f, 0xa5, sizeof(*f));
+		assert_int_equal(hl7_parse_message((const uint8_t *)small,
+		    SLEN(small), HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+		facts_copy(a, ref);
+		facts_copy(b, f);
+		assert_memory_equal(a, b, sizeof(*a));
+		assert_string_equal(eve_text(ref, &w1), eve_text(f, &w2));
+		jsonw_free(&w1);
+		jsonw_free(&w2);
+	}
+	free(b);
+	free(a);
+	free(f);
+	free(ref);
+	free(msg);
+}
+
+/*
+ * Values of every length from empty to past the arrays, of bytes close
+ * to the separators (the separator with its top bit set, its
+ * neighbours), of control bytes and DEL, end where their separator is
+ * and are copied 8 bytes at a time alike; an escape or a control byte
+ * at any place of a value is decoded or replaced where it is.
+ */
+static void
+test_hl7_field_lengths(void **state)
+{
+	static const uint8_t fill[] = { 'a', 0xfc, 0x7d, 0x7b, 0xde, 0x01,
+	    0x7f, 0x1f, 0x20, 0xa0, 0xdc, 0xfe, 0x7e ^ 0x01, 0x5e ^ 0x01,
+	    0xa6 };
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	char msg[512], id[128], trig[128], want[128];
+	size_t len, k, n, i;
+
+	(void)state;
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	for (k = 0; k < sizeof(fill); k++)
+		for (len = 0; len <= 80; len++) {
+			for (i = 0; i < len; i++) {
+				id[i] = (char)fill[k];
+				trig[i] = (char)(fill[(k + 1) %
+				    sizeof(fill)]);
+			}
+			id[len] = trig[len] = '\0';
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|A|B|C|D|||ORU^%s^S|%s|P|2.6\r"
+			    "OBX|1|NM|%s^N^MDC\r", trig, id, id);
+			memset(&ctx, 0, sizeof(ctx));
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			for (i = 0; i < len && i < HL7_STR - 1; i++)
+				want[i] = fill[k] < 0x20 || fill[k] == 0x7f ?
+				    '?' : id[i];
+			want[i] = '\0';
+			assert_string_equal(f->control_id, want);
+			want[i < HL7_SHORT + 7 ? i : HL7_SHORT + 7] = '\0';
+			if (len == 0)
+				assert_int_equal(f->n_obs, 0);
+			else
+				assert_string_equal(f->obs[0].code, want);
+			for (i = 0; i < len && i < HL7_SHORT - 1; i++)
+				want[i] = (uint8_t)trig[i] < 0x20 ||
+				    trig[i] == 0x7f ? '?' : trig[i];
+			want[i] = '\0';
+			assert_string_equal(f->trigger_event, want);
+			assert_string_equal(f->message_structure, "S");
+			assert_string_equal(f->processing_id, "P");
+			assert_string_equal(f->version, "2.6");
+		}
+	/* An escape, and a control byte, at every place of a value. */
+	for (len = 0; len <= 70; len++)
+		for (k = 0; k < 2; k++) {
+			memset(id, 'a', len);
+			snprintf(id + len, sizeof(id) - len, "%s",
+			    k == 0 ? "\\F\\bbbbbbbbbbbbbbbbbb" :
+			    "\x7f" "bbbbbbbbbbbbbbbbbb");
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|A|B|C|D|||ORU^R01|%s|P|2.6\r", id);
+			memset(&ctx, 0, sizeof(ctx));
+			assert_int_equal(hl7_parse_message(
+			    (const uint8_t *)msg, n, HL7_MAX_SEGMENTS, f,
+			    &ctx), HL7_OK);
+			memset(want, 'a', len);
+			snprintf(want + len, sizeof(want) - len, "%s",
+			    k == 0 ? "|bbbbbbbbbbbbbbbbbb" :
+			    "?bbbbbbbbbbbbbbbbbb");
+			want[HL7_STR - 1] = '\0';
+			assert_string_equal(f->control_id, want);
+		}
+	free(f);
+}
+
+/*
+ * The components of a field's first repetition, found in one pass: the
+ * pass stops at the first repetition separator or past the components
+ * wanted, and components the field does not have are empty.
+ */
+static void
+test_hl7_first_rep_comps(void **state)
+{
+	static const struct {
+		const char	*field, *ns, *uid, *type;
+	} cases[] = {
+		{ "", "", "", "" },
+		{ "A", "A", "", "" },
+		{ "A^B", "A", "B", "" },
+		{ "A^B^C", "A", "B", "C" },
+		{ "A^B^C^D^E", "A", "B", "C" },
+		{ "A^B^C~X^Y^Z", "A", "B", "C" },
+		{ "A~B^C^D", "A", "", "" },
+		{ "A^B~C^D", "A", "B", "" },
+		{ "~A^B^C", "", "", "" },
+		{ "^^C", "", "", "C" },
+		{ "^^", "", "", "" },
+		{ "^B~", "", "B", "" },
+		{ "A\\S\\B^C\\R\\D^E~F", "A^B", "C~D", "E" },
+		{ "A&B^C&D^E&F", "A&B", "C&D", "E&F" },
+		/* Separators past the first 8 bytes, at every place of a
+		 * word. */
+		{ "AAAAAAAAAAA~BBBB^C", "AAAAAAAAAAA", "", "" },
+		{ "AAAAAAAA^BBBBBBBBBB~CCCC^D", "AAAAAAAA", "BBBBBBBBBB", "" },
+		{ "AAAAAAAAA^BBBBBBBBBBB^CCCCCCCCCCCCC^DDDDDDDDD",
+		  "AAAAAAAAA", "BBBBBBBBBBB", "CCCCCCCCCCCCC" },
+		{ "AAAAAAA^^CCCCCCCCCCCCCCC~", "AAAAAAA", "",
+		  "CCCCCCCCCCCCCCC" },
+		{ "\xfe\xfe\xfe\xfe\xde\xde\xde\xde\xfe^x~y",
+		  "\xfe\xfe\xfe\xfe\xde\xde\xde\xde\xfe", "x", "" },
+	};
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	char msg[256];
+	size_t i, n;
+
+	(void)state;
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = (size_t)snprintf(msg, sizeof(msg),
+		    "MSH|^~\\&|%s|%s||||||1|P|2.6\r", cases[i].field,
+		    cases[i].field);
+		memset(&ctx, 0, sizeof(ctx));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+		assert_string_equal(f->sending_app.namespace_id, cases[i].ns);
+		assert_string_equal(f->sending_app.universal_id, cases[i].uid);
+		assert_string_equal(f->sending_app.universal_id_type,
+		    cases[i].type);
+		assert_string_equal(f->sending_fac.namespace_id, cases[i].ns);
+		assert_string_equal(f->sending_fac.universal_id_type,
+		    cases[i].type);
+	}
+	free(f);
+}
+
 /* A gap inside a frame drops it; the next frame parses. */
 static void
 test_hl7_gap(void **state)
@@ -1469,6 +1692,9 @@ main(void)
 		cmocka_unit_test(test_hl7_eve),
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
+		cmocka_unit_test(test_hl7_stale_tables),
+		cmocka_unit_test(test_hl7_field_lengths),
+		cmocka_unit_test(test_hl7_first_rep_comps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

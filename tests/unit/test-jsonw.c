@@ -412,14 +412,16 @@ test_jsonw_cstring_paths(void **state)
 
 /*
  * Every byte value, alone among plain bytes at every offset of strings
- * of 1 to 24 bytes, is escaped alike through jsonw_strn() and
- * jsonw_str() (the one-pass scan of the latter stops at each).
+ * of 1 to 24 bytes and of 60 to 70 (around the longest string
+ * jsonw_str() and jsonw_key() copy as they check it), is escaped alike
+ * through jsonw_strn(), jsonw_str() and jsonw_key() (the one-pass scan
+ * of the latter two stops at each).
  */
 static void
 test_jsonw_word_scan(void **state)
 {
 	struct jsonw w;
-	char in[32], want[64], esc[8];
+	char in[80], want[128], key[136], esc[8];
 	size_t len, pos, c;
 
 	(void)state;
@@ -440,7 +442,9 @@ test_jsonw_word_scan(void **state)
 			else
 				snprintf(esc, sizeof(esc), "%c", (int)c);
 		}
-		for (len = 1; len <= 24; len++)
+		for (len = 1; len <= 70; len++) {
+			if (len == 25)
+				len = 60;
 			for (pos = 0; pos < len; pos++) {
 				memset(in, 'a', len);
 				in[len] = '\0';
@@ -453,7 +457,15 @@ test_jsonw_word_scan(void **state)
 				jsonw_reset(&w);
 				jsonw_str(&w, in);
 				assert_string_equal(jsonw_text(&w, NULL), want);
+				snprintf(key, sizeof(key), "{%s:1}", want);
+				jsonw_reset(&w);
+				jsonw_obj_open(&w);
+				jsonw_key(&w, in);
+				jsonw_uint(&w, 1);
+				jsonw_obj_close(&w);
+				assert_string_equal(jsonw_text(&w, NULL), key);
 			}
+		}
 	}
 	jsonw_free(&w);
 }
