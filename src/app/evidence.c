@@ -32,8 +32,11 @@ evidence_key_lookup(const char *s)
 
 	if (s == NULL)
 		return -1;
+	/* The first byte spares most calls to strcmp(): every key of a
+	 * device's evidence is looked up each time it is fingerprinted. */
 	for (i = 0; i < EVIDENCE_MAX; i++)
-		if (strcmp(evidence_table[i].key, s) == 0)
+		if (evidence_table[i].key[0] == s[0] &&
+		    strcmp(evidence_table[i].key, s) == 0)
 			return (int)i;
 	return -1;
 }

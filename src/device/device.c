@@ -314,11 +314,16 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
 
 	if (key == NULL || value == NULL || value[0] == '\0')
 		return false;
-	if (dev_has_evidence(d, key, value))
-		return false;
+	/* dev_has_evidence() and the count of the key's values in one
+	 * walk: the key is compared once per entry. */
 	for (i = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, key) == 0)
+		if (d->evidence[i].key[0] == key[0] &&
+		    strcmp(d->evidence[i].key, key) == 0) {
+			if (strncmp(d->evidence[i].value, value,
+			    DEV_VALUE_MAX - 1) == 0)
+				return false;
 			same++;
+		}
 	if (d->n_evidence == DEV_MAX_EVIDENCE || same >= DEV_MAX_PER_KEY) {
 		d->evidence_dropped++;
 		return false;

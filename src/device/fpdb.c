@@ -1159,15 +1159,32 @@ fpdb_load_builtin(struct fpdb *db, FILE *err)
 	return nerr;
 }
 
+/*
+ * Whether a glob cannot match str because it starts with a plain
+ * character that str does not start with (most globs are a vendor's or
+ * product's name and a '*': every device is matched against them all).
+ */
+static bool
+glob_skips(const char *pattern, const char *str)
+{
+	unsigned char c = (unsigned char)pattern[0];
+
+	return c != '*' && c != '?' && c != '\\' && c != '\0' &&
+	    lower(c) != lower((unsigned char)str[0]);
+}
+
 static bool
 clause_matches(const struct fpdb *db, const struct fpdb_clause *c,
     const char *value)
 {
+	const char *g;
 	size_t i;
 
-	for (i = 0; i < c->nglobs; i++)
-		if (fp_glob(db->globs[c->glob + i], value))
+	for (i = 0; i < c->nglobs; i++) {
+		g = db->globs[c->glob + i];
+		if (!glob_skips(g, value) && fp_glob(g, value))
 			return true;
+	}
 	return false;
 }
 
@@ -1260,7 +1277,8 @@ fpdb_vendor(const struct fpdb *db, const char *org)
 	for (i = 0; i < db->nvendors; i++) {
 		v = &db->vendors[i];
 		for (j = 0; j < v->nglobs; j++)
-			if (fp_glob(db->globs[v->glob + j], org))
+			if (!glob_skips(db->globs[v->glob + j], org) &&
+			    fp_glob(db->globs[v->glob + j], org))
 				return v->name;
 	}
 	return NULL;
