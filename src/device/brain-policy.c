@@ -107,9 +107,16 @@ struct pol_act_seen {
 	const char	*value, *dae, *ae, *oclass, *zone;
 };
 
+/* What a flow was, put in words likewise (pol_flow_words()). */
+struct pol_flow_seen {
+	const struct pol_flow *f;
+	bool		 initiated;
+};
+
 struct pol_alert {
 	const struct pol_verdict *v;
-	const char	*seen;		/* NULL: act's, in words */
+	const char	*seen;		/* NULL: flow's or act's, in words */
+	const struct pol_flow_seen *flow;
 	const struct pol_act_seen *act;
 	const char	*peer_zone;
 	const struct brain_end *peer_end;
@@ -493,6 +500,29 @@ pol_act_words(const struct pol_act_seen *a, char *seen, size_t len)
 		    a->oclass, a->zone);
 }
 
+static const char *pol_proto(uint8_t);
+
+static void
+pol_flow_words(const struct pol_flow_seen *fs, char *seen, size_t len)
+{
+	const struct pol_flow *f = fs->f;
+	bool initiated = fs->initiated;
+	char port[16];
+
+	if (f->proto == 6 || f->proto == 17)
+		snprintf(port, sizeof(port), "/%u", f->port);
+	else
+		port[0] = '\0';
+	snprintf(seen, len, "%s %s%s%s%s %s %s%s%s in zone %s%s%s",
+	    initiated ? "initiated" : "accepted", pol_proto(f->proto), port,
+	    f->app != NULL ? " " : "", f->app != NULL ? f->app : "",
+	    initiated ? "to" : "from", f->peer_class != NULL ? "class " : "",
+	    f->peer_class != NULL ? f->peer_class : "a host",
+	    f->peer_class != NULL ? "" : "", f->peer_zone,
+	    f->country != NULL ? ", country " : "",
+	    f->country != NULL ? f->country : "");
+}
+
 static void
 pol_alert_obj(struct jsonw *jw, const void *arg)
 {
@@ -518,7 +548,10 @@ pol_alert_obj(struct jsonw *jw, const void *arg)
 	jsonw_kv_str(jw, "expected", v->expected);
 	if (a->seen != NULL)
 		jsonw_kv_str(jw, "seen", a->seen);
-	else {
+	else if (a->flow != NULL) {
+		pol_flow_words(a->flow, seen, sizeof(seen));
+		jsonw_kv_str(jw, "seen", seen);
+	} else {
 		pol_act_words(a->act, seen, sizeof(seen));
 		jsonw_kv_str(jw, "seen", seen);
 	}
@@ -574,7 +607,8 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
     const struct brain_end *peer_end, const char *peer_zone,
     const struct geo_info *geo, bool initiated, const struct brain_ev *ev,
     const struct pol_verdict *v, const char *reason, const char *seen,
-    const struct pol_act_seen *act, const char *app, bool quiet)
+    const struct pol_flow_seen *flow, const struct pol_act_seen *act,
+    const char *app, bool quiet)
 {
 	struct pol_dev *pd = pol_dev(n);
 	uint64_t ts = ev != NULL ? ev->ts_us : b->now_us;
@@ -603,6 +637,7 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
 	    (peer != NULL && policy_class_medical(pol_dev_class(peer)));
 	a.v = v;
 	a.seen = seen;
+	a.flow = flow;
 	a.act = act;
 	a.peer_zone = peer_zone;
 	a.peer_end = peer_end;
@@ -718,7 +753,26 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	    "last in zone %s", pd->fo_n, p->fanout_window, peer_zone);
 	/* One alert per window: the reason names the window. */
 	(void)pol_violation(b, n, NULL, NULL, NULL, NULL, true, ev, &v,
-	    "fan-out", seen, NULL, NULL, false);
+	    "fan-out", seen, NULL, NULL, NULL, false);
+}
+
+/* "%c%u/%u" of side, protocol and port, without printf. */
+static void
+pol_flow_reason(char *buf, size_t len, bool initiated, unsigned proto,
+    unsigned port)
+{
+	char tmp[32], *p = tmp + sizeof(tmp);
+	unsigned u;
+	int i;
+
+	*--p = '\0';
+	for (i = 0, u = port; i == 0 || u != 0; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	*--p = '/';
+	for (i = 0, u = proto; i == 0 || u != 0; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	*--p = initiated ? 'i' : 'a';
+	strlcpy(buf, p, len);
 }
 
 /* Judge device n's side of a flow. */
@@ -734,7 +788,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	struct geo_info gi, *geo = NULL;
 	struct pol_verdict v;
 	struct pol_flow f;
-	char seen[256], reason[64], port[16];
+	struct pol_flow_seen fs;
+	char reason[64];
 
 	memset(&f, 0, sizeof(f));
 	f.initiated = initiated;
@@ -771,22 +826,13 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 			return false;
 	}
 	policy_verdict_explain(&v);
-	if (f.proto == 6 || f.proto == 17)
-		snprintf(port, sizeof(port), "/%u", f.port);
-	else
-		port[0] = '\0';
-	snprintf(seen, sizeof(seen), "%s %s%s%s%s %s %s%s%s in zone %s%s%s",
-	    initiated ? "initiated" : "accepted", pol_proto(f.proto), port,
-	    f.app != NULL ? " " : "", f.app != NULL ? f.app : "",
-	    initiated ? "to" : "from", f.peer_class != NULL ? "class " : "",
-	    f.peer_class != NULL ? f.peer_class : "a host",
-	    f.peer_class != NULL ? "" : "", f.peer_zone,
-	    f.country != NULL ? ", country " : "",
-	    f.country != NULL ? f.country : "");
-	snprintf(reason, sizeof(reason), "%c%u/%u", initiated ? 'i' : 'a',
-	    f.proto, f.port);
+	/* What was seen goes in words only into an alert that is written
+	 * (pol_flow_words()); the reason is the key. */
+	fs.f = &f;
+	fs.initiated = initiated;
+	pol_flow_reason(reason, sizeof(reason), initiated, f.proto, f.port);
 	(void)pol_violation(b, n, peer, pe, f.peer_zone, geo, initiated, ev,
-	    &v, reason, seen, NULL, f.app, quiet);
+	    &v, reason, NULL, &fs, NULL, f.app, quiet);
 	return v.p->mode == POL_MODE_ENFORCE;
 }
 
@@ -923,7 +969,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		strlcpy(reason + 3, value != NULL ? value : "",
 		    sizeof(reason) - 3);
 		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
-		    reason, NULL, &act, kind == 'h' ? "hl7" : kind == 'l' ?
+		    reason, NULL, NULL, &act, kind == 'h' ? "hl7" : kind == 'l' ?
 		    NULL : "dicom", false);
 	}
 }
