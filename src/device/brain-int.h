@@ -205,6 +205,15 @@ struct brain {
 	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
 	size_t		 nbcast;
 	bool		 net_changed;	/* gw, subnet or bcast: not saved */
+	/*
+	 * What brain_net_index() made of gw and subnet, so that an address
+	 * of every flow's ends is seldom compared with each: a bit per
+	 * gateway's last byte (mod 64), and the low bits of an address
+	 * that are all 0 or all 1 in a network or broadcast address of
+	 * every subnet of /30 or wider (0: there is none).
+	 */
+	uint64_t	 gw_bloom;
+	uint32_t	 subnet_low;
 
 	struct counters	*ctr;
 	struct record_writer rw;	/* device records and alerts */
@@ -326,6 +335,8 @@ void		 brain_policy_load(struct brain *);
  * the state (load at start, save when net_changed).
  */
 void		 brain_net_load(struct brain *);
+/* gw_bloom and subnet_low again, after gw or subnet grew (brain.c). */
+void		 brain_net_index(struct brain *);
 void		 brain_net_save(struct brain *);
 
 #endif
