@@ -66,6 +66,12 @@ struct brain_dev {
 	 * list only while some are left (brain_ipent_dev/want()). */
 	uint32_t	 ip_dev_refs, ip_want_refs;
 	bool		 bl_run;	/* its baseline was used this run */
+	/* brain_dev_zone()'s last answer and what it was asked of: the
+	 * zones (by b->zones_gen), its VLAN, address or none. */
+	uint32_t	 zone_gen;	/* 0: none yet */
+	int		 zone, zone_vlan;
+	bool		 zone_has_ip;
+	struct dev_ip	 zone_ip;
 };
 #define BRAIN_ALERTS_PER_DEV	32	/* signatures counted per save */
 /*
@@ -233,6 +239,7 @@ struct brain {
 
 	/* Judgments (policy, baselines): zones and the alert window. */
 	const struct zones *zones;	/* the config's, or own_zones */
+	uint32_t	 zones_gen;	/* changes with zones (from 1) */
 	struct zones	*own_zones;
 	struct zones	*reload_zones;	/* brain_reload_judge()'s */
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */

@@ -1461,13 +1461,29 @@ brain_alert_dev_obj(const struct brain *b, struct jsonw *jw, const char *key,
 	jsonw_obj_close(jw);
 }
 
+/*
+ * Asked for the ends of every flow and activity, mostly of devices whose
+ * zones, VLAN and address have not changed: the last answer is kept in
+ * the device (a cache, hence the cast: n is the caller's to read).
+ */
 int
 brain_dev_zone(const struct brain *b, const struct brain_dev *n)
 {
+	struct brain_dev *c = (struct brain_dev *)(uintptr_t)n;
 	int vlan = (n->d.flags & (DEV_F_ROUTED | DEV_F_RELAYED)) ? -1 :
 	    n->d.vlan;
 
-	return zones_place(b->zones, vlan, n->d.has_ip ? n->d.ip.a : NULL);
+	if (n->zone_gen == b->zones_gen && n->zone_vlan == vlan &&
+	    n->zone_has_ip == n->d.has_ip && (!n->d.has_ip ||
+	    memcmp(&n->zone_ip, &n->d.ip, sizeof(n->d.ip)) == 0))
+		return n->zone;
+	c->zone = zones_place(b->zones, vlan, n->d.has_ip ? n->d.ip.a : NULL);
+	c->zone_gen = b->zones_gen;
+	c->zone_vlan = vlan;
+	c->zone_has_ip = n->d.has_ip;
+	if (n->d.has_ip)
+		c->zone_ip = n->d.ip;
+	return n->zone;
 }
 
 int
@@ -2996,6 +3012,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->cfg.geoip_country = b->cfg.geoip_asn = NULL;
 	if ((b->zones = cfg->zones) == NULL)
 		b->zones = b->own_zones = zones_new();
+	b->zones_gen = 1;
 	b->held = xcalloc(BRAIN_HELD_SLOTS, sizeof(*b->held));
 	if (b->cfg.max_devices == 0)
 		b->cfg.max_devices = BRAIN_DEFAULT_MAX_DEVICES;
