@@ -100,6 +100,7 @@ struct fpdb_rule {
 	unsigned	 confidence;
 	uint32_t	 clause;	/* first, in db->clauses */
 	uint32_t	 nclauses;	/* >= 1 */
+	uint64_t	 keys[2];	/* a bit per clause's key (< 128) */
 };
 
 struct fpdb_vendor {
@@ -883,6 +884,12 @@ load_fingerprint(struct fpdb_load *ld, const struct cfgyaml_node *e)
 	    sizeof(*rp))) == NULL)
 		goto out_nomem;
 	db->rules = rp;
+	memset(r.keys, 0, sizeof(r.keys));
+	for (i = 0; i < r.nclauses; i++) {
+		k = db->clauses[r.clause + i].key;
+		if (k < 128)
+			r.keys[k / 64] |= 1ull << (k % 64);
+	}
 	rp[db->nrules++] = r;
 	return;
 
@@ -1199,15 +1206,21 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	const struct fpdb_rule *r;
 	const struct fpdb_clause *c;
 	const char *src = NULL;
+	uint64_t have[2] = { ~0ull, ~0ull };
 	size_t i, j, e, found = 0;
 	int key, k;
 
 	/* Resolve each evidence key once; without memory, every time. */
 	kidx = n <= sizeof(kbuf) ? kbuf : malloc(n);
-	if (kidx != NULL)
-		for (e = 0; e < n; e++)
+	if (kidx != NULL) {
+		have[0] = have[1] = 0;
+		for (e = 0; e < n; e++) {
 			kidx[e] = (signed char)(ev[e].value != NULL ?
 			    key_lookup(ev[e].key) : -1);
+			if ((k = kidx[e]) >= 0)	/* a signed char */
+				have[k / 64] |= 1ull << (k % 64);
+		}
+	}
 	/*
 	 * A clause looks only at the evidence of its key: most rules
 	 * name keys a device has none of, and end at their first clause
@@ -1224,6 +1237,11 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	}
 	for (i = 0; i < db->nrules; i++) {
 		r = &db->rules[i];
+		/* A rule with a clause on a key the device has no evidence
+		 * of cannot match (most rules, for most devices). */
+		if ((r->keys[0] & ~have[0]) != 0 ||
+		    (r->keys[1] & ~have[1]) != 0)
+			continue;
 		for (j = 0; j < r->nclauses; j++) {
 			c = &db->clauses[r->clause + j];
 			if (chained && c->key < EVIDENCE_MAX) {
