@@ -1606,20 +1606,30 @@ pol_learn_name(struct pol_names *l, const char *s)
 bool
 policy_learn_hl7(struct pol_profile *ln, bool sent, const char *type)
 {
+	struct pol_names *l = sent ? &ln->hl7_send : &ln->hl7_receive;
 	char t[POL_NAME_MAX];
 	size_t i, carets = 0;
+	uint32_t h = 2166136261u;
 
 	/* Message type and trigger event only, as profiles name them: up
-	 * to a second '^' of what fits in t. */
+	 * to a second '^' of what fits in t; hashed as policy_name_hash()
+	 * does on the way. */
 	for (i = 0; i < sizeof(t) - 1 && type[i] != '\0'; i++) {
 		if (type[i] == '^' && ++carets == 2)
 			break;
 		t[i] = type[i];
+		h = (h ^ (uint8_t)t[i]) * 16777619u;
 	}
 	t[i] = '\0';
-	if (!pol_hl7_ok(t))
+	/* pol_learn_name() with the checks of a name already known (the
+	 * usual case: nothing to learn, whatever the check would say)
+	 * after the lookup. */
+	if (t[0] == '\0' || pol_names_has_hash(l, t, h))
 		return false;
-	return pol_learn_name(sent ? &ln->hl7_send : &ln->hl7_receive, t);
+	if (!pol_hl7_ok(t) || l->n >= POL_LEARN_MAX)
+		return false;
+	pol_names_add_hash(l, t, h);
+	return true;
 }
 
 bool
