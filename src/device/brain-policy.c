@@ -81,10 +81,17 @@ struct pol_dev {
 	uint64_t	 fo_start_us;
 	uint64_t	*fo_peers;
 	uint32_t	 fo_n, fo_cap;
+	/* pol_profile_pd()'s last answer, and what it was asked of: the
+	 * policy (by generation), class, rule and whether it routed. */
+	const struct pol_profile *pc;
+	uint32_t	 pc_gen;	/* 0: none yet */
+	bool		 pc_routed;
+	char		 pc_class[DEV_VALUE_MAX], pc_rule[DEV_VALUE_MAX];
 };
 
 struct brain_pol {
 	struct policy	*policy;
+	uint32_t	 gen;		/* changes with policy (from 1) */
 	struct geo	*geo;
 	bool		 strict;
 	/* POL_SEEN_MAX, which WARDWATCH_TEST_POLICY_SET_MAX lowers so that
@@ -226,6 +233,7 @@ brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
 	int nerr;
 
 	b->pol = bp;
+	bp->gen = 1;
 	bp->seen_max = POL_SEEN_MAX;
 	if ((max = getenv("WARDWATCH_TEST_POLICY_SET_MAX")) != NULL &&
 	    strtoul(max, NULL, 10) > 0 && strtoul(max, NULL, 10) < POL_SEEN_MAX)
@@ -289,6 +297,7 @@ brain_policy_swap(struct brain *b, struct brain_judge *j)
 	pol = b->pol->policy;
 	geo = b->pol->geo;
 	b->pol->policy = j->policy;
+	b->pol->gen++;		/* pol_profile_pd()'s answers are old */
 	b->pol->geo = j->geo;
 	b->pol->strict = j->strict;
 	j->policy = pol;
@@ -463,6 +472,35 @@ pol_profile_cls(const struct brain *b, const struct brain_dev *n,
 {
 	return policy_find(b->pol->policy, (n->d.flags & DEV_F_ROUTED) ?
 	    NULL : n->d.mac, pol_dev_rule(n), class);
+}
+
+/*
+ * pol_profile_cls() for a device judged on an event (both ends of every
+ * flow and activity): mostly the answer for the same class and rule as
+ * last time, which the device keeps.
+ */
+static const struct pol_profile *
+pol_profile_pd(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, const char *class)
+{
+	const char *rule = pol_dev_rule(n);
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+
+	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
+	    strcmp(pd->pc_class, class) == 0 &&
+	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0)
+		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
+	pd->pc = pol_profile_cls(b, n, class);
+	/* A class or rule too long to keep is asked again each time. */
+	if (strlcpy(pd->pc_class, class, sizeof(pd->pc_class)) >=
+	    sizeof(pd->pc_class) || strlcpy(pd->pc_rule, rule != NULL ?
+	    rule : "", sizeof(pd->pc_rule)) >= sizeof(pd->pc_rule)) {
+		pd->pc_gen = 0;
+		return pd->pc;
+	}
+	pd->pc_gen = b->pol->gen;
+	pd->pc_routed = routed;
+	return pd->pc;
 }
 
 static const struct pol_profile *
@@ -783,8 +821,8 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool quiet)
 {
 	const char *cls = pol_dev_class(n);
-	const struct pol_profile *p = pol_profile_cls(b, n, cls);
 	struct pol_dev *pd = pol_dev(n);
+	const struct pol_profile *p = pol_profile_pd(b, n, pd, cls);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
 	struct pol_verdict v;
@@ -892,8 +930,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		if (!pol_judged(b, n))
 			continue;
 		cls = pol_dev_class(n);
-		p = pol_profile_cls(b, n, cls);
 		pd = pol_dev(n);
+		p = pol_profile_pd(b, n, pd, cls);
 		seen_p = pol_seen(pd, cls);
 		ln = b->pol->strict ? NULL : &pd->learned;
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
