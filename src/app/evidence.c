@@ -12,9 +12,11 @@
 
 static const struct {
 	const char	*key;
+	size_t		 len;		/* strlen(key) */
 	unsigned	 flags;
 } evidence_table[EVIDENCE_MAX] = {
-#define WW_EVIDENCE(id, key, attr, flags)	[EVIDENCE_##id] = { key, flags },
+#define WW_EVIDENCE(id, key, attr, flags)	\
+	[EVIDENCE_##id] = { key, sizeof(key) - 1, flags },
 #include "app/evidence.def"
 #undef WW_EVIDENCE
 };
@@ -28,12 +30,18 @@ evidence_key_name(unsigned k)
 int
 evidence_key_lookup(const char *s)
 {
-	size_t i;
+	size_t i, n;
 
 	if (s == NULL)
 		return -1;
+	/* The length and the first byte spare most comparisons (keys
+	 * share prefixes): every key of a device's evidence is looked up
+	 * each time it is fingerprinted. */
+	n = strlen(s);
 	for (i = 0; i < EVIDENCE_MAX; i++)
-		if (strcmp(evidence_table[i].key, s) == 0)
+		if (evidence_table[i].len == n &&
+		    evidence_table[i].key[0] == s[0] &&
+		    memcmp(evidence_table[i].key, s, n) == 0)
 			return (int)i;
 	return -1;
 }

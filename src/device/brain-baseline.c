@@ -322,25 +322,55 @@ bl_app_name(uint8_t app)
 	return app != APP_UNKNOWN ? app_proto_name(app) : "-";
 }
 
+/* Text appended at *p, before end (bl_service_key()). */
+static char *
+bl_put(char *p, const char *end, const char *s)
+{
+	if (s == NULL)
+		s = "(null)";	/* as printf says it */
+	while (*s != '\0' && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+static char *
+bl_put_uint(char *p, const char *end, unsigned u)
+{
+	char d[16], *q = d + sizeof(d);
+
+	*--q = '\0';
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	return bl_put(p, end, q);
+}
+
+/* As snprintf() would write it (every flow of every device). */
 static void
 bl_service_key(const struct brain_ev *ev, bool server, char *buf,
     size_t len)
 {
 	const char *role = server ? "server" : "client";
+	char tmp[256], *p = tmp, *end = tmp + sizeof(tmp) - 1;
 
 	if (ev->proto == 6 || ev->proto == 17) {
+		p = bl_put(p, end, ev->proto == 6 ? "tcp/" : "udp/");
 		if (ev->dport >= 49152)
-			snprintf(buf, len, "%s/ephemeral %s %s", ev->proto == 6 ?
-			    "tcp" : "udp", bl_app_name(ev->app), role);
+			p = bl_put(p, end, "ephemeral");
 		else
-			snprintf(buf, len, "%s/%u %s %s", ev->proto == 6 ?
-			    "tcp" : "udp", ev->dport, bl_app_name(ev->app),
-			    role);
+			p = bl_put_uint(p, end, ev->dport);
+		p = bl_put(p, end, " ");
+		p = bl_put(p, end, bl_app_name(ev->app));
 	} else if (ev->proto == 1 || ev->proto == 58)
-		snprintf(buf, len, "%s %s", ev->proto == 1 ? "icmp" : "icmp6",
-		    role);
-	else
-		snprintf(buf, len, "ip/%u %s", ev->proto, role);
+		p = bl_put(p, end, ev->proto == 1 ? "icmp" : "icmp6");
+	else {
+		p = bl_put(p, end, "ip/");
+		p = bl_put_uint(p, end, ev->proto);
+	}
+	p = bl_put(p, end, " ");
+	p = bl_put(p, end, role);
+	*p = '\0';
+	strlcpy(buf, tmp, len);
 }
 
 /* A peer still learning is a newcomer: meeting it is no deviation. */

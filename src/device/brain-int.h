@@ -66,6 +66,12 @@ struct brain_dev {
 	 * list only while some are left (brain_ipent_dev/want()). */
 	uint32_t	 ip_dev_refs, ip_want_refs;
 	bool		 bl_run;	/* its baseline was used this run */
+	/* brain_dev_zone()'s last answer and what it was asked of: the
+	 * zones (by b->zones_gen), its VLAN, address or none. */
+	uint32_t	 zone_gen;	/* 0: none yet */
+	int		 zone, zone_vlan;
+	bool		 zone_has_ip;
+	struct dev_ip	 zone_ip;
 };
 #define BRAIN_ALERTS_PER_DEV	32	/* signatures counted per save */
 /*
@@ -205,6 +211,15 @@ struct brain {
 	uint32_t	 bcast[BRAIN_MAX_BROADCASTS];
 	size_t		 nbcast;
 	bool		 net_changed;	/* gw, subnet or bcast: not saved */
+	/*
+	 * What brain_net_index() made of gw and subnet, so that an address
+	 * of every flow's ends is seldom compared with each: a bit per
+	 * gateway's last byte (mod 64), and the low bits of an address
+	 * that are all 0 or all 1 in a network or broadcast address of
+	 * every subnet of /30 or wider (0: there is none).
+	 */
+	uint64_t	 gw_bloom;
+	uint32_t	 subnet_low;
 
 	struct counters	*ctr;
 	struct record_writer rw;	/* device records and alerts */
@@ -224,6 +239,7 @@ struct brain {
 
 	/* Judgments (policy, baselines): zones and the alert window. */
 	const struct zones *zones;	/* the config's, or own_zones */
+	uint32_t	 zones_gen;	/* changes with zones (from 1) */
 	struct zones	*own_zones;
 	struct zones	*reload_zones;	/* brain_reload_judge()'s */
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */
@@ -326,6 +342,8 @@ void		 brain_policy_load(struct brain *);
  * the state (load at start, save when net_changed).
  */
 void		 brain_net_load(struct brain *);
+/* gw_bloom and subnet_low again, after gw or subnet grew (brain.c). */
+void		 brain_net_index(struct brain *);
 void		 brain_net_save(struct brain *);
 
 #endif

@@ -252,4 +252,5 @@ brain_net_load(struct brain *b)
 	}
 	free(buf);
 	b->net_changed = false;
+	brain_net_index(b);
 }

@@ -81,10 +81,17 @@ struct pol_dev {
 	uint64_t	 fo_start_us;
 	uint64_t	*fo_peers;
 	uint32_t	 fo_n, fo_cap;
+	/* pol_profile_pd()'s last answer, and what it was asked of: the
+	 * policy (by generation), class, rule and whether it routed. */
+	const struct pol_profile *pc;
+	uint32_t	 pc_gen;	/* 0: none yet */
+	bool		 pc_routed;
+	char		 pc_class[DEV_VALUE_MAX], pc_rule[DEV_VALUE_MAX];
 };
 
 struct brain_pol {
 	struct policy	*policy;
+	uint32_t	 gen;		/* changes with policy (from 1) */
 	struct geo	*geo;
 	bool		 strict;
 	/* POL_SEEN_MAX, which WARDWATCH_TEST_POLICY_SET_MAX lowers so that
@@ -107,9 +114,16 @@ struct pol_act_seen {
 	const char	*value, *dae, *ae, *oclass, *zone;
 };
 
+/* What a flow was, put in words likewise (pol_flow_words()). */
+struct pol_flow_seen {
+	const struct pol_flow *f;
+	bool		 initiated;
+};
+
 struct pol_alert {
 	const struct pol_verdict *v;
-	const char	*seen;		/* NULL: act's, in words */
+	const char	*seen;		/* NULL: flow's or act's, in words */
+	const struct pol_flow_seen *flow;
 	const struct pol_act_seen *act;
 	const char	*peer_zone;
 	const struct brain_end *peer_end;
@@ -219,6 +233,7 @@ brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
 	int nerr;
 
 	b->pol = bp;
+	bp->gen = 1;
 	bp->seen_max = POL_SEEN_MAX;
 	if ((max = getenv("WARDWATCH_TEST_POLICY_SET_MAX")) != NULL &&
 	    strtoul(max, NULL, 10) > 0 && strtoul(max, NULL, 10) < POL_SEEN_MAX)
@@ -282,6 +297,7 @@ brain_policy_swap(struct brain *b, struct brain_judge *j)
 	pol = b->pol->policy;
 	geo = b->pol->geo;
 	b->pol->policy = j->policy;
+	b->pol->gen++;		/* pol_profile_pd()'s answers are old */
 	b->pol->geo = j->geo;
 	b->pol->strict = j->strict;
 	j->policy = pol;
@@ -306,6 +322,7 @@ brain_judge_apply(struct brain *b, struct brain_judge *j)
 			b->own_zones = zones_new();
 		b->zones = b->own_zones;
 	}
+	b->zones_gen++;		/* brain_dev_zone()'s answers are old */
 	b->cfg.alert_window = j->alert_window;
 	/* What memory was sized for stays as at start. */
 	bl.enabled = b->cfg.baseline.enabled;
@@ -457,6 +474,35 @@ pol_profile_cls(const struct brain *b, const struct brain_dev *n,
 	    NULL : n->d.mac, pol_dev_rule(n), class);
 }
 
+/*
+ * pol_profile_cls() for a device judged on an event (both ends of every
+ * flow and activity): mostly the answer for the same class and rule as
+ * last time, which the device keeps.
+ */
+static const struct pol_profile *
+pol_profile_pd(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, const char *class)
+{
+	const char *rule = pol_dev_rule(n);
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+
+	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
+	    strcmp(pd->pc_class, class) == 0 &&
+	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0)
+		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
+	pd->pc = pol_profile_cls(b, n, class);
+	/* A class or rule too long to keep is asked again each time. */
+	if (strlcpy(pd->pc_class, class, sizeof(pd->pc_class)) >=
+	    sizeof(pd->pc_class) || strlcpy(pd->pc_rule, rule != NULL ?
+	    rule : "", sizeof(pd->pc_rule)) >= sizeof(pd->pc_rule)) {
+		pd->pc_gen = 0;
+		return pd->pc;
+	}
+	pd->pc_gen = b->pol->gen;
+	pd->pc_routed = routed;
+	return pd->pc;
+}
+
 static const struct pol_profile *
 pol_profile_of(const struct brain *b, const struct brain_dev *n)
 {
@@ -493,6 +539,29 @@ pol_act_words(const struct pol_act_seen *a, char *seen, size_t len)
 		    a->oclass, a->zone);
 }
 
+static const char *pol_proto(uint8_t);
+
+static void
+pol_flow_words(const struct pol_flow_seen *fs, char *seen, size_t len)
+{
+	const struct pol_flow *f = fs->f;
+	bool initiated = fs->initiated;
+	char port[16];
+
+	if (f->proto == 6 || f->proto == 17)
+		snprintf(port, sizeof(port), "/%u", f->port);
+	else
+		port[0] = '\0';
+	snprintf(seen, len, "%s %s%s%s%s %s %s%s%s in zone %s%s%s",
+	    initiated ? "initiated" : "accepted", pol_proto(f->proto), port,
+	    f->app != NULL ? " " : "", f->app != NULL ? f->app : "",
+	    initiated ? "to" : "from", f->peer_class != NULL ? "class " : "",
+	    f->peer_class != NULL ? f->peer_class : "a host",
+	    f->peer_class != NULL ? "" : "", f->peer_zone,
+	    f->country != NULL ? ", country " : "",
+	    f->country != NULL ? f->country : "");
+}
+
 static void
 pol_alert_obj(struct jsonw *jw, const void *arg)
 {
@@ -518,7 +587,10 @@ pol_alert_obj(struct jsonw *jw, const void *arg)
 	jsonw_kv_str(jw, "expected", v->expected);
 	if (a->seen != NULL)
 		jsonw_kv_str(jw, "seen", a->seen);
-	else {
+	else if (a->flow != NULL) {
+		pol_flow_words(a->flow, seen, sizeof(seen));
+		jsonw_kv_str(jw, "seen", seen);
+	} else {
 		pol_act_words(a->act, seen, sizeof(seen));
 		jsonw_kv_str(jw, "seen", seen);
 	}
@@ -574,7 +646,8 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
     const struct brain_end *peer_end, const char *peer_zone,
     const struct geo_info *geo, bool initiated, const struct brain_ev *ev,
     const struct pol_verdict *v, const char *reason, const char *seen,
-    const struct pol_act_seen *act, const char *app, bool quiet)
+    const struct pol_flow_seen *flow, const struct pol_act_seen *act,
+    const char *app, bool quiet)
 {
 	struct pol_dev *pd = pol_dev(n);
 	uint64_t ts = ev != NULL ? ev->ts_us : b->now_us;
@@ -603,6 +676,7 @@ pol_violation(struct brain *b, struct brain_dev *n, struct brain_dev *peer,
 	    (peer != NULL && policy_class_medical(pol_dev_class(peer)));
 	a.v = v;
 	a.seen = seen;
+	a.flow = flow;
 	a.act = act;
 	a.peer_zone = peer_zone;
 	a.peer_end = peer_end;
@@ -718,7 +792,26 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 	    "last in zone %s", pd->fo_n, p->fanout_window, peer_zone);
 	/* One alert per window: the reason names the window. */
 	(void)pol_violation(b, n, NULL, NULL, NULL, NULL, true, ev, &v,
-	    "fan-out", seen, NULL, NULL, false);
+	    "fan-out", seen, NULL, NULL, NULL, false);
+}
+
+/* "%c%u/%u" of side, protocol and port, without printf. */
+static void
+pol_flow_reason(char *buf, size_t len, bool initiated, unsigned proto,
+    unsigned port)
+{
+	char tmp[32], *p = tmp + sizeof(tmp);
+	unsigned u;
+	int i;
+
+	*--p = '\0';
+	for (i = 0, u = port; i == 0 || u != 0; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	*--p = '/';
+	for (i = 0, u = proto; i == 0 || u != 0; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	*--p = initiated ? 'i' : 'a';
+	strlcpy(buf, p, len);
 }
 
 /* Judge device n's side of a flow. */
@@ -728,13 +821,14 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool quiet)
 {
 	const char *cls = pol_dev_class(n);
-	const struct pol_profile *p = pol_profile_cls(b, n, cls);
 	struct pol_dev *pd = pol_dev(n);
+	const struct pol_profile *p = pol_profile_pd(b, n, pd, cls);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
 	struct pol_verdict v;
 	struct pol_flow f;
-	char seen[256], reason[64], port[16];
+	struct pol_flow_seen fs;
+	char reason[64];
 
 	memset(&f, 0, sizeof(f));
 	f.initiated = initiated;
@@ -771,22 +865,13 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 			return false;
 	}
 	policy_verdict_explain(&v);
-	if (f.proto == 6 || f.proto == 17)
-		snprintf(port, sizeof(port), "/%u", f.port);
-	else
-		port[0] = '\0';
-	snprintf(seen, sizeof(seen), "%s %s%s%s%s %s %s%s%s in zone %s%s%s",
-	    initiated ? "initiated" : "accepted", pol_proto(f.proto), port,
-	    f.app != NULL ? " " : "", f.app != NULL ? f.app : "",
-	    initiated ? "to" : "from", f.peer_class != NULL ? "class " : "",
-	    f.peer_class != NULL ? f.peer_class : "a host",
-	    f.peer_class != NULL ? "" : "", f.peer_zone,
-	    f.country != NULL ? ", country " : "",
-	    f.country != NULL ? f.country : "");
-	snprintf(reason, sizeof(reason), "%c%u/%u", initiated ? 'i' : 'a',
-	    f.proto, f.port);
+	/* What was seen goes in words only into an alert that is written
+	 * (pol_flow_words()); the reason is the key. */
+	fs.f = &f;
+	fs.initiated = initiated;
+	pol_flow_reason(reason, sizeof(reason), initiated, f.proto, f.port);
 	(void)pol_violation(b, n, peer, pe, f.peer_zone, geo, initiated, ev,
-	    &v, reason, seen, NULL, f.app, quiet);
+	    &v, reason, NULL, &fs, NULL, f.app, quiet);
 	return v.p->mode == POL_MODE_ENFORCE;
 }
 
@@ -845,8 +930,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		if (!pol_judged(b, n))
 			continue;
 		cls = pol_dev_class(n);
-		p = pol_profile_cls(b, n, cls);
 		pd = pol_dev(n);
+		p = pol_profile_pd(b, n, pd, cls);
 		seen_p = pol_seen(pd, cls);
 		ln = b->pol->strict ? NULL : &pd->learned;
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
@@ -923,7 +1008,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		strlcpy(reason + 3, value != NULL ? value : "",
 		    sizeof(reason) - 3);
 		(void)pol_violation(b, n, o, oe, zone, NULL, side == 0, ev, &v,
-		    reason, NULL, &act, kind == 'h' ? "hl7" : kind == 'l' ?
+		    reason, NULL, NULL, &act, kind == 'h' ? "hl7" : kind == 'l' ?
 		    NULL : "dicom", false);
 	}
 }

@@ -733,15 +733,35 @@ brain_bcast_find(const struct brain *b, uint32_t a)
 	return -1;
 }
 
+void
+brain_net_index(struct brain *b)
+{
+	unsigned host = 32;
+	size_t i;
+
+	b->gw_bloom = 0;
+	for (i = 0; i < b->ngw; i++)
+		b->gw_bloom |= 1ull << (b->gw[i].ip.a[15] & 63);
+	for (i = 0; i < b->nsubnet; i++)
+		if (b->subnet[i].plen <= 30 &&
+		    32u - b->subnet[i].plen < host)
+			host = 32u - b->subnet[i].plen;
+	b->subnet_low = host == 32 ? 0 : (1u << host) - 1;
+}
+
 static bool
 brain_ip_group(const struct brain *b, const struct dev_ip *ip)
 {
-	uint32_t a, m;
+	uint32_t a, m, low = b->subnet_low;
 	size_t i;
 
 	if (!dev_ip_is4(ip))
 		return false;
 	a = brain_ip4(ip);
+	/* The host bits of a network or broadcast address are all 0 or
+	 * all 1, the lowest of them too: most addresses need no walk. */
+	if (low == 0 || ((a & low) != 0 && (a & low) != low))
+		return brain_bcast_find(b, a) != -1;
 	for (i = 0; i < b->nsubnet; i++) {
 		m = brain_mask(b->subnet[i].plen);
 		if (b->subnet[i].plen > 30 || (a & m) != b->subnet[i].net)
@@ -974,11 +994,20 @@ brain_bind_ip(struct brain *b, struct brain_dev *n, const struct dev_ip *ip,
 static ssize_t
 brain_gw_index(const struct brain *b, const struct dev_ip *ip)
 {
+	uint32_t last, gl;
 	size_t i;
 
-	for (i = 0; i < b->ngw; i++)
-		if (memcmp(&b->gw[i].ip, ip, sizeof(*ip)) == 0)
+	/* Every flow's ends are asked about here: most addresses are no
+	 * gateway's by their last byte, the rest by their last four. */
+	if (!(b->gw_bloom & (1ull << (ip->a[15] & 63))))
+		return -1;
+	memcpy(&last, ip->a + 12, sizeof(last));
+	for (i = 0; i < b->ngw; i++) {
+		memcpy(&gl, b->gw[i].ip.a + 12, sizeof(gl));
+		if (gl == last &&
+		    memcmp(&b->gw[i].ip, ip, sizeof(*ip)) == 0)
 			return (ssize_t)i;
+	}
 	return -1;
 }
 
@@ -1317,6 +1346,7 @@ brain_apply_gateway(struct brain *b, const struct brain_ev *ev)
 		g = &b->gw[b->ngw++];
 		g->ip = ev->end[0].ip;
 		b->net_changed = true;
+		brain_net_index(b);
 	}
 	if (!g->vlan_known && ev->vlan != BRAIN_VLAN_RELAYED) {
 		g->vlan = ev->vlan;
@@ -1357,6 +1387,7 @@ brain_apply_subnet(struct brain *b, const struct brain_ev *ev)
 		sn->plen = ev->plen;
 		sn->vlan_known = false;
 		b->net_changed = true;
+		brain_net_index(b);
 	}
 	sn = &b->subnet[i];
 	if (sn->vlan_known)
@@ -1430,13 +1461,29 @@ brain_alert_dev_obj(const struct brain *b, struct jsonw *jw, const char *key,
 	jsonw_obj_close(jw);
 }
 
+/*
+ * Asked for the ends of every flow and activity, mostly of devices whose
+ * zones, VLAN and address have not changed: the last answer is kept in
+ * the device (a cache, hence the cast: n is the caller's to read).
+ */
 int
 brain_dev_zone(const struct brain *b, const struct brain_dev *n)
 {
+	struct brain_dev *c = (struct brain_dev *)(uintptr_t)n;
 	int vlan = (n->d.flags & (DEV_F_ROUTED | DEV_F_RELAYED)) ? -1 :
 	    n->d.vlan;
 
-	return zones_place(b->zones, vlan, n->d.has_ip ? n->d.ip.a : NULL);
+	if (n->zone_gen == b->zones_gen && n->zone_vlan == vlan &&
+	    n->zone_has_ip == n->d.has_ip && (!n->d.has_ip ||
+	    memcmp(&n->zone_ip, &n->d.ip, sizeof(n->d.ip)) == 0))
+		return n->zone;
+	c->zone = zones_place(b->zones, vlan, n->d.has_ip ? n->d.ip.a : NULL);
+	c->zone_gen = b->zones_gen;
+	c->zone_vlan = vlan;
+	c->zone_has_ip = n->d.has_ip;
+	if (n->d.has_ip)
+		c->zone_ip = n->d.ip;
+	return n->zone;
 }
 
 int
@@ -2965,6 +3012,7 @@ brain_new(const struct brain_config *cfg, unsigned nworkers,
 	b->cfg.geoip_country = b->cfg.geoip_asn = NULL;
 	if ((b->zones = cfg->zones) == NULL)
 		b->zones = b->own_zones = zones_new();
+	b->zones_gen = 1;
 	b->held = xcalloc(BRAIN_HELD_SLOTS, sizeof(*b->held));
 	if (b->cfg.max_devices == 0)
 		b->cfg.max_devices = BRAIN_DEFAULT_MAX_DEVICES;

@@ -314,11 +314,16 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
 
 	if (key == NULL || value == NULL || value[0] == '\0')
 		return false;
-	if (dev_has_evidence(d, key, value))
-		return false;
+	/* dev_has_evidence() and the count of the key's values in one
+	 * walk: the key is compared once per entry. */
 	for (i = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, key) == 0)
+		if (d->evidence[i].key[0] == key[0] &&
+		    strcmp(d->evidence[i].key, key) == 0) {
+			if (strncmp(d->evidence[i].value, value,
+			    DEV_VALUE_MAX - 1) == 0)
+				return false;
 			same++;
+		}
 	if (d->n_evidence == DEV_MAX_EVIDENCE || same >= DEV_MAX_PER_KEY) {
 		d->evidence_dropped++;
 		return false;
@@ -385,6 +390,12 @@ dev_ip_is4(const struct dev_ip *ip)
 const char *
 dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
 {
+	/* inet_ntop(AF_INET) goes through sprintf(): every device record
+	 * has its addresses written. */
+	if (dev_ip_is4(ip) && len >= INET_ADDRSTRLEN) {
+		util_format_ip(4, ip->a + 12, buf);
+		return buf;
+	}
 	if (dev_ip_is4(ip))
 		return inet_ntop(AF_INET, ip->a + 12, buf, (socklen_t)len);
 	return inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
@@ -474,6 +485,13 @@ dev_json_value(struct jsonw *jw, const struct dev_value *v)
 	jsonw_obj_close(jw);
 }
 
+/* Keys share prefixes but seldom a first byte with the one asked. */
+static bool
+dev_key_eq(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 /* The evidence values of one key, as a JSON array member. */
 static void
 dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
@@ -483,7 +501,7 @@ dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
 	bool open = false;
 
 	for (i = 0; i < d->n_evidence; i++) {
-		if (strcmp(d->evidence[i].key, key) != 0)
+		if (!dev_key_eq(d->evidence[i].key, key))
 			continue;
 		if (!open) {
 			jsonw_key(jw, name);
@@ -520,8 +538,8 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 	if (d->flags & DEV_F_PRIVMAC)
 		jsonw_kv_bool(jw, "random_mac", true);
 	for (i = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key,
-		    evidence_key_name(EVIDENCE_VM_HYPERVISOR)) == 0) {
+		if (dev_key_eq(d->evidence[i].key,
+		    evidence_key_name(EVIDENCE_VM_HYPERVISOR))) {
 			jsonw_kv_str(jw, "virtual_machine",
 			    d->evidence[i].value);
 			break;
@@ -592,8 +610,8 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 			size_t k;
 
 			for (k = 0; k < i; k++)
-				if (strcmp(d->evidence[k].key,
-				    d->evidence[i].key) == 0)
+				if (dev_key_eq(d->evidence[k].key,
+				    d->evidence[i].key))
 					break;
 			if (k < i)
 				continue;	/* written with its first */

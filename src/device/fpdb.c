@@ -100,6 +100,7 @@ struct fpdb_rule {
 	unsigned	 confidence;
 	uint32_t	 clause;	/* first, in db->clauses */
 	uint32_t	 nclauses;	/* >= 1 */
+	uint64_t	 keys[2];	/* a bit per clause's key (< 128) */
 };
 
 struct fpdb_vendor {
@@ -883,6 +884,12 @@ load_fingerprint(struct fpdb_load *ld, const struct cfgyaml_node *e)
 	    sizeof(*rp))) == NULL)
 		goto out_nomem;
 	db->rules = rp;
+	memset(r.keys, 0, sizeof(r.keys));
+	for (i = 0; i < r.nclauses; i++) {
+		k = db->clauses[r.clause + i].key;
+		if (k < 128)
+			r.keys[k / 64] |= 1ull << (k % 64);
+	}
 	rp[db->nrules++] = r;
 	return;
 
@@ -1159,15 +1166,32 @@ fpdb_load_builtin(struct fpdb *db, FILE *err)
 	return nerr;
 }
 
+/*
+ * Whether a glob cannot match str because it starts with a plain
+ * character that str does not start with (most globs are a vendor's or
+ * product's name and a '*': every device is matched against them all).
+ */
+static bool
+glob_skips(const char *pattern, const char *str)
+{
+	unsigned char c = (unsigned char)pattern[0];
+
+	return c != '*' && c != '?' && c != '\\' && c != '\0' &&
+	    lower(c) != lower((unsigned char)str[0]);
+}
+
 static bool
 clause_matches(const struct fpdb *db, const struct fpdb_clause *c,
     const char *value)
 {
+	const char *g;
 	size_t i;
 
-	for (i = 0; i < c->nglobs; i++)
-		if (fp_glob(db->globs[c->glob + i], value))
+	for (i = 0; i < c->nglobs; i++) {
+		g = db->globs[c->glob + i];
+		if (!glob_skips(g, value) && fp_glob(g, value))
 			return true;
+	}
 	return false;
 }
 
@@ -1182,15 +1206,21 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	const struct fpdb_rule *r;
 	const struct fpdb_clause *c;
 	const char *src = NULL;
+	uint64_t have[2] = { ~0ull, ~0ull };
 	size_t i, j, e, found = 0;
 	int key, k;
 
 	/* Resolve each evidence key once; without memory, every time. */
 	kidx = n <= sizeof(kbuf) ? kbuf : malloc(n);
-	if (kidx != NULL)
-		for (e = 0; e < n; e++)
+	if (kidx != NULL) {
+		have[0] = have[1] = 0;
+		for (e = 0; e < n; e++) {
 			kidx[e] = (signed char)(ev[e].value != NULL ?
 			    key_lookup(ev[e].key) : -1);
+			if ((k = kidx[e]) >= 0)	/* a signed char */
+				have[k / 64] |= 1ull << (k % 64);
+		}
+	}
 	/*
 	 * A clause looks only at the evidence of its key: most rules
 	 * name keys a device has none of, and end at their first clause
@@ -1207,6 +1237,11 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	}
 	for (i = 0; i < db->nrules; i++) {
 		r = &db->rules[i];
+		/* A rule with a clause on a key the device has no evidence
+		 * of cannot match (most rules, for most devices). */
+		if ((r->keys[0] & ~have[0]) != 0 ||
+		    (r->keys[1] & ~have[1]) != 0)
+			continue;
 		for (j = 0; j < r->nclauses; j++) {
 			c = &db->clauses[r->clause + j];
 			if (chained && c->key < EVIDENCE_MAX) {
@@ -1260,7 +1295,8 @@ fpdb_vendor(const struct fpdb *db, const char *org)
 	for (i = 0; i < db->nvendors; i++) {
 		v = &db->vendors[i];
 		for (j = 0; j < v->nglobs; j++)
-			if (fp_glob(db->globs[v->glob + j], org))
+			if (!glob_skips(db->globs[v->glob + j], org) &&
+			    fp_glob(db->globs[v->glob + j], org))
 				return v->name;
 	}
 	return NULL;

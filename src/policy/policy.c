@@ -38,6 +38,14 @@ struct policy {
 	const char *const *apps;
 	size_t		 napps;
 	struct pol_profile deny, observe;	/* the defaults */
+	/*
+	 * Fingerprint and class profiles by target and name, for
+	 * policy_find() (asked for both ends of every event): open
+	 * addressing, a power of two at least twice as large as what it
+	 * holds; NULL slots are empty.  Device profiles are few: walked.
+	 */
+	struct pol_profile **idx;
+	size_t		 idx_size, idx_n, ndevice;
 };
 
 /* Medical classes: denied all that no profile allows. */
@@ -174,6 +182,7 @@ policy_free(struct policy *pol)
 		free(pol->files[i]);
 	free(pol->files);
 	free(pol->v);
+	free(pol->idx);
 	free(pol);
 }
 
@@ -229,6 +238,52 @@ policy_intern(struct policy *pol, const char *name)
 	return pol->files[pol->nfiles++];
 }
 
+static size_t
+pol_idx_slot(const struct policy *pol, unsigned target, const char *name)
+{
+	size_t mask = pol->idx_size - 1, i;
+
+	i = (policy_name_hash(name) + target * 0x9e3779b9u) & mask;
+	while (pol->idx[i] != NULL && (pol->idx[i]->target != target ||
+	    strcmp(pol->idx[i]->name, name) != 0))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static const struct pol_profile *
+pol_idx_get(const struct policy *pol, unsigned target, const char *name)
+{
+	if (pol->idx_n == 0)
+		return NULL;
+	return pol->idx[pol_idx_slot(pol, target, name)];
+}
+
+/* Index p, or put it in the place of the profile of its name. */
+static void
+pol_idx_put(struct policy *pol, struct pol_profile *p)
+{
+	struct pol_profile **old = pol->idx;
+	size_t i, n = pol->idx_size;
+
+	if (p->target == POL_T_DEVICE) {
+		pol->ndevice++;
+		return;
+	}
+	if ((pol->idx_n + 1) * 2 > pol->idx_size) {
+		pol->idx_size = n != 0 ? n * 2 : 64;
+		pol->idx = xcalloc(pol->idx_size, sizeof(*pol->idx));
+		for (i = 0; i < n; i++)
+			if (old[i] != NULL)
+				pol->idx[pol_idx_slot(pol, old[i]->target,
+				    old[i]->name)] = old[i];
+		free(old);
+	}
+	i = pol_idx_slot(pol, p->target, p->name);
+	if (pol->idx[i] == NULL)
+		pol->idx_n++;
+	pol->idx[i] = p;
+}
+
 /* A later profile for the same target replaces the earlier one. */
 static void
 policy_add(struct policy *pol, struct pol_profile *p)
@@ -242,6 +297,8 @@ policy_add(struct policy *pol, struct pol_profile *p)
 			continue;
 		if (p->target == POL_T_DEVICE ? memcmp(o->mac, p->mac, 6) == 0 :
 		    strcmp(o->name, p->name) == 0) {
+			if (p->target != POL_T_DEVICE)
+				pol_idx_put(pol, p);
 			policy_profile_clear(o);
 			free(o);
 			pol->v[i] = p;
@@ -253,6 +310,7 @@ policy_add(struct policy *pol, struct pol_profile *p)
 		pol->v = xreallocarray(pol->v, pol->cap, sizeof(*pol->v));
 	}
 	pol->v[pol->n++] = p;
+	pol_idx_put(pol, p);
 }
 
 const struct pol_profile *
@@ -262,28 +320,18 @@ policy_find(const struct policy *pol, const uint8_t mac[6], const char *rule,
 	const struct pol_profile *byrule = NULL, *byclass = NULL;
 	size_t i;
 
-	for (i = 0; i < pol->n; i++) {
+	/* A name has one profile per target (policy_add()): the index
+	 * finds it; devices come first and are walked. */
+	for (i = 0; mac != NULL && pol->ndevice > 0 && i < pol->n; i++) {
 		const struct pol_profile *p = pol->v[i];
 
-		switch (p->target) {
-		case POL_T_DEVICE:
-			if (mac != NULL && memcmp(p->mac, mac, 6) == 0)
-				return p;
-			break;
-		/* The first byte spares most calls to strcmp(): asked
-		 * for both ends of every event. */
-		case POL_T_FINGERPRINT:
-			if (rule != NULL && p->name[0] == rule[0] &&
-			    strcmp(p->name, rule) == 0)
-				byrule = p;
-			break;
-		case POL_T_CLASS:
-			if (class != NULL && p->name[0] == class[0] &&
-			    strcmp(p->name, class) == 0)
-				byclass = p;
-			break;
-		}
+		if (p->target == POL_T_DEVICE && memcmp(p->mac, mac, 6) == 0)
+			return p;
 	}
+	if (rule != NULL)
+		byrule = pol_idx_get(pol, POL_T_FINGERPRINT, rule);
+	if (class != NULL && byrule == NULL)
+		byclass = pol_idx_get(pol, POL_T_CLASS, class);
 	if (byrule != NULL)
 		return byrule;
 	if (byclass != NULL)
@@ -682,8 +730,10 @@ pol_hl7_ok(const char *s)
 {
 	size_t i, carets = 0;
 
-	if (strcmp(s, "*") == 0)
+	if (s[0] == '*' && s[1] == '\0')
 		return true;
+	/* isupper() and isdigit() of the C locale (the program sets none),
+	 * without their table lookups: learning asks of every message. */
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == '^') {
 			if (++carets > 1 || i == 0)
@@ -691,8 +741,8 @@ pol_hl7_ok(const char *s)
 		} else if (s[i] == '*') {
 			if (s[i + 1] != '\0' || carets == 0 || s[i - 1] != '^')
 				return false;
-		} else if (!isupper((unsigned char)s[i]) &&
-		    !isdigit((unsigned char)s[i]) && s[i] != '_')
+		} else if (!(s[i] >= 'A' && s[i] <= 'Z') &&
+		    !(s[i] >= '0' && s[i] <= '9') && s[i] != '_')
 			return false;
 	}
 	return s[i - 1] != '^';
@@ -1556,16 +1606,30 @@ pol_learn_name(struct pol_names *l, const char *s)
 bool
 policy_learn_hl7(struct pol_profile *ln, bool sent, const char *type)
 {
+	struct pol_names *l = sent ? &ln->hl7_send : &ln->hl7_receive;
 	char t[POL_NAME_MAX];
-	const char *c;
+	size_t i, carets = 0;
+	uint32_t h = 2166136261u;
 
-	/* Message type and trigger event only, as profiles name them. */
-	strlcpy(t, type, sizeof(t));
-	if ((c = strchr(t, '^')) != NULL && (c = strchr(c + 1, '^')) != NULL)
-		t[c - t] = '\0';
-	if (!pol_hl7_ok(t))
+	/* Message type and trigger event only, as profiles name them: up
+	 * to a second '^' of what fits in t; hashed as policy_name_hash()
+	 * does on the way. */
+	for (i = 0; i < sizeof(t) - 1 && type[i] != '\0'; i++) {
+		if (type[i] == '^' && ++carets == 2)
+			break;
+		t[i] = type[i];
+		h = (h ^ (uint8_t)t[i]) * 16777619u;
+	}
+	t[i] = '\0';
+	/* pol_learn_name() with the checks of a name already known (the
+	 * usual case: nothing to learn, whatever the check would say)
+	 * after the lookup. */
+	if (t[0] == '\0' || pol_names_has_hash(l, t, h))
 		return false;
-	return pol_learn_name(sent ? &ln->hl7_send : &ln->hl7_receive, t);
+	if (!pol_hl7_ok(t) || l->n >= POL_LEARN_MAX)
+		return false;
+	pol_names_add_hash(l, t, h);
+	return true;
 }
 
 bool

@@ -494,6 +494,56 @@ test_broadcast_is_no_device(void **state)
 }
 
 /*
+ * Network and broadcast addresses of subnets of several sizes, and
+ * hosts beside them: most addresses are told from the subnets' by
+ * their lowest bits alone (brain_net_index()), the rest by the walk.
+ * A /31 has no such addresses.
+ */
+static void
+test_broadcast_subnet_sizes(void **state)
+{
+	static const struct {
+		const char	*ip;
+		bool		 group;
+	} to[] = {
+		{ "10.60.0.4", true }, { "10.60.0.7", true },
+		{ "10.60.0.5", false }, { "10.60.0.6", false },
+		{ "10.50.15.255", true }, { "10.50.0.0", true },
+		{ "10.50.1.3", false }, { "10.50.1.4", false },
+		{ "10.50.0.255", false }, { "10.70.0.0", false },
+		{ "10.70.0.1", false },
+	};
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	char want[64];
+	size_t i, ngroup = 0;
+
+	(void)state;
+	subnet(&q, 1 * SEC, 30, MAC_CT, "10.50.0.5", 20);
+	subnet(&q, 1 * SEC + 1, 30, MAC_CT, "10.60.0.5", 30);
+	subnet(&q, 1 * SEC + 2, 30, MAC_CT, "10.70.0.1", 31);
+	make_router(&q, 2 * SEC, 0, MAC_RTR, MAC_ENG, "10.40.0.2");
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	for (i = 0; i < sizeof(to) / sizeof(to[0]); i++)
+		flow(&q, 4 * SEC + i, 0, MAC_ENG, "10.40.0.2", MAC_RTR,
+		    to[i].ip, 104);
+	brain_sync(x->b, 0, 5 * SEC, &q);
+	brain_finish(x->b, 6 * SEC);
+	for (i = 0; i < sizeof(to) / sizeof(to[0]); i++) {
+		snprintf(want, sizeof(want), "\"ip\":\"%s\"", to[i].ip);
+		if (to[i].group) {
+			assert_null(find_line(&x->out, want, NULL, NULL));
+			ngroup++;
+		} else
+			assert_non_null(find_line(&x->out, "\"snapshot\"",
+			    "\"routed\":true", want));
+	}
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_GROUP_ADDRESS), ngroup);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
  * The null MAC has no vendor (the registry's 00-00-00 is Xerox: a
  * switch sending LLDP from 00:00:00:00:00:00 was a "Xerox printer"); a
  * locally administered MAC is marked random and gets no vendor.
@@ -1516,6 +1566,7 @@ main(void)
 		cmocka_unit_test(test_dhcp_identity_and_ip_change),
 		cmocka_unit_test(test_router),
 		cmocka_unit_test(test_broadcast_is_no_device),
+		cmocka_unit_test(test_broadcast_subnet_sizes),
 		cmocka_unit_test(test_null_and_random_mac),
 		cmocka_unit_test(test_hypervisor_is_no_vendor),
 		cmocka_unit_test(test_router_relay_gateway),

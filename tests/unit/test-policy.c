@@ -292,6 +292,89 @@ test_find(void **state)
 	policy_free(p);
 }
 
+/*
+ * policy_find() through its index: many profiles (the index grows
+ * several times), a class and a fingerprint of the same name, later
+ * files replacing some; every answer is the one a walk of the profiles
+ * in order would give.
+ */
+static void
+test_find_many(void **state)
+{
+	struct policy *p = policy_new();
+	const struct pol_profile *r, *q, *byrule, *byclass;
+	static char names[300][16];
+	static const char *cls[300];
+	char *y = NULL, name[64];
+	size_t len = 0, i, k;
+	FILE *f;
+	int n;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "cls-%zu", i);
+		cls[i] = names[i];
+	}
+	policy_set_classes(p, cls, 300);
+	policy_set_apps(p, apps, sizeof(apps) / sizeof(apps[0]));
+	for (n = 0; n < 3; n++) {
+		assert_non_null(f = open_memstream(&y, &len));
+		fprintf(f, "profiles:\n");
+		for (i = 0; i < 300; i += (size_t)n + 1) {
+			fprintf(f, "  - class: cls-%zu\n    mode: %s\n", i,
+			    n == 1 ? "observe" : "enforce");
+			if (i % 3 == 0)
+				fprintf(f, "  - fingerprint: %s%zu\n",
+				    i % 2 ? "cls-" : "fp-", i);
+		}
+		fclose(f);
+		assert_int_equal(policy_load_buffer(p, n == 0 ? "a.yaml" :
+		    n == 1 ? "b.yaml" : "c.yaml", y, len, stderr), 0);
+		free(y);
+		y = NULL;
+	}
+	assert_int_equal(policy_count(p), 400);
+	for (i = 0; i < 310; i++) {
+		snprintf(name, sizeof(name), "cls-%zu", i);
+		byclass = byrule = NULL;
+		for (k = 0; k < policy_count(p); k++) {
+			q = policy_at(p, k);
+			if (q->target == POL_T_CLASS &&
+			    strcmp(q->name, name) == 0)
+				byclass = q;
+			if (q->target == POL_T_FINGERPRINT &&
+			    strcmp(q->name, name) == 0)
+				byrule = q;
+		}
+		r = policy_find(p, NULL, NULL, name);
+		if (i < 300)
+			assert_ptr_equal(r, byclass);
+		else
+			assert_string_equal(r->file, POL_DEFAULT_FILE);
+		r = policy_find(p, NULL, name, "no-such-class");
+		if (byrule != NULL)
+			assert_ptr_equal(r, byrule);
+		else
+			assert_string_equal(r->file, POL_DEFAULT_FILE);
+		r = policy_find(p, NULL, name, name);
+		assert_ptr_equal(r, byrule != NULL ? byrule : byclass != NULL ?
+		    byclass : r);
+	}
+	/* Replaced by the later files: b.yaml for even, then c.yaml for
+	 * multiples of 3. */
+	assert_string_equal(policy_find(p, NULL, NULL, "cls-1")->file,
+	    "a.yaml");
+	assert_string_equal(policy_find(p, NULL, NULL, "cls-4")->file,
+	    "b.yaml");
+	assert_string_equal(policy_find(p, NULL, NULL, "cls-6")->file,
+	    "c.yaml");
+	assert_int_equal(policy_find(p, NULL, NULL, "cls-4")->mode,
+	    POL_MODE_OBSERVE);
+	assert_int_equal(policy_find(p, NULL, NULL, "cls-6")->mode,
+	    POL_MODE_ENFORCE);
+	policy_free(p);
+}
+
 static const struct pol_profile *
 one(struct policy *p, const char *yaml)
 {
@@ -818,6 +901,7 @@ main(void)
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_compact_roundtrip),
 		cmocka_unit_test(test_learn_names_hash),
+		cmocka_unit_test(test_find_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

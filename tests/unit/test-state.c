@@ -458,6 +458,68 @@ test_state_update(void **state)
 }
 
 /*
+ * Value rows get the ids of one insert at a time (the largest id + 1,
+ * after the device's old rows went) and their claims name them: a
+ * first save, a device saved again behind another, and the device with
+ * the largest ids saved again (its old ids are given again).  Whatever
+ * batches the inserts must keep these.
+ */
+static void
+test_state_value_ids(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d, *other;
+	struct state *s;
+	struct loaded l;
+	int nv = DEV_A_MAX * DEV_MAX_VALUES;
+	int nc = nv * DEV_MAX_CLAIMS;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	assert_non_null(other = calloc(1, sizeof(*other)));
+	fill_device(d, 5);
+	fill_device(other, 6);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(state_save_devices(s, &other, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT max(id) FROM "
+	    "device_values WHERE device_id = ?1", 1), nv);
+	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
+	    "device_values WHERE device_id = ?1", 2), nv + 1);
+	/* Ids in save order: an attribute's values one after another. */
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_values a JOIN device_values b ON b.device_id = "
+	    "a.device_id AND b.attribute = a.attribute AND b.pos = a.pos + 1 "
+	    "WHERE a.device_id = ?1 AND b.id != a.id + 1", 1), 0);
+
+	/* d again, with one claim less: after other's ids. */
+	d->attr[DEV_A_CLASS].v[0].n_claims = 2;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
+	    "device_values WHERE device_id = ?1", 1), 2 * nv + 1);
+	assert_int_equal(count_rows(f->db, "SELECT max(id) FROM "
+	    "device_values WHERE device_id = ?1", 1), 3 * nv);
+	/* d has the largest ids: saved again, it is given them again. */
+	d->attr[DEV_A_CLASS].v[0].n_claims = 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
+	    "device_values WHERE device_id = ?1", 1), 2 * nv + 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims c JOIN device_values v ON v.id = c.value_id "
+	    "WHERE v.device_id = ?1", 1), nc - 2);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims c JOIN device_values v ON v.id = c.value_id "
+	    "WHERE v.device_id = ?1", 2), nc);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	assert_device_equal(d, &l.d[0]);
+	assert_device_equal(other, &l.d[1]);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+	device_free(other);
+}
+
+/*
  * A save whose device only moved counters and times rewrites its row
  * alone: the child rows keep their row ids.  A changed value, claim,
  * piece of evidence or address rewrites them, and what is loaded is
@@ -1163,6 +1225,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_unwritable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_full, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_value_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
