@@ -767,6 +767,15 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
 	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		f->app_dpi_done = true;
+	/*
+	 * Both sides have sent FIN (or one RST): no new bytes will come,
+	 * yet a closed flow stays in the table until its timeout.  Free
+	 * nDPI's state (its TLS reassembly holds up to 32 KiB) now.
+	 */
+	else if (f->state == FLOW_STATE_CLOSED) {
+		dpi_release(e->dpi, af->dpi);
+		f->app_dpi_done = true;
+	}
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);
 	af->dpi_mem = dpi_flow_memuse(af->dpi);
