@@ -13,6 +13,9 @@
 #                                     answer) from 50 hosts, each on a new
 #                                     port: the churn bench (OUT may be
 #                                     /dev/stdout)
+#   floodgen.py closed OUT FLOWS KB   TCP flows one after the other, each
+#                                     sending KB kilobytes no parser or
+#                                     nDPI names, then closed by FINs
 import struct
 import sys
 
@@ -154,7 +157,21 @@ def churn(path, flows):
                struct.pack("!H", 0x8183) + q[4:])
 
 
+def closed(path, flows, kb):
+    pc = Pcap(path)
+    srv = bytes([10, 1, 0, 1])
+    body = bytes((i * 7 + 13) % 251 for i in range(kb * 1024))
+    for i in range(flows):
+        cli = bytes([10, 6, i // 250 % 250, 1 + i % 250])
+        s = Session(pc, cli, srv, 1024 + i % 60000, 9999)
+        s.send(body)
+        pc.tcp(cli, srv, s.sp, s.dp, s.cseq, s.sseq, 0x11)
+        pc.tcp(srv, cli, s.dp, s.sp, s.sseq, s.cseq + 1, 0x11)
+        pc.tcp(cli, srv, s.sp, s.dp, s.cseq + 1, s.sseq + 1, 0x10)
+
+
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     args = [int(a) for a in sys.argv[3:]]
-    {"hl7": hl7, "syn": syn, "dns": dns, "churn": churn}[kind](out, *args)
+    {"hl7": hl7, "syn": syn, "dns": dns, "churn": churn,
+     "closed": closed}[kind](out, *args)
