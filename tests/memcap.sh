@@ -25,6 +25,8 @@
 #     names and closing: a closed flow waits for its timeout holding no
 #     nDPI state (nDPI 4.2 would keep the 4 KB in its TLS reassembly),
 #     so the peak is under 2 KB a flow above the table's own.
+#  5. The same with HTTP requests and their answers: once both sides
+#     have closed, the HTTP parser's state (2 KB) is freed too.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -94,7 +96,7 @@ check() {	# check "what" test-expression...
 	if "$@"; then ok "$what"; else nok "$what"; fi
 }
 
-echo "1..16"
+echo "1..17"
 MIB=1048576
 
 # 1. Unterminated HL7 frames.
@@ -194,4 +196,13 @@ peak=$(stat "$tmp/closed" memuse_peak)
 table=$(stat "$tmp/closed" memuse)
 echo "# 2000 closed flows: memuse_peak $peak, the empty table $table"
 check "closed flows: memuse_peak under 2 KB a flow above the table" \
+    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
+
+# 5. Closed flows give their parser's state back.
+python3 "$GEN" closed "$tmp/closedh.pcap" 2000 1 1 || exit 1
+run "$tmp/closedh.pcap" "$tmp/c1g.yaml" "$tmp/closedh" >/dev/null || exit 1
+peak=$(stat "$tmp/closedh" memuse_peak)
+table=$(stat "$tmp/closedh" memuse)
+echo "# 2000 closed HTTP flows: memuse_peak $peak, the empty table $table"
+check "closed HTTP flows: memuse_peak under 2 KB a flow above the table" \
     test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
