@@ -6,8 +6,9 @@
  * the init and packet calls).  One engine per worker thread: nDPI's
  * detection module is not thread-safe.  One dpi_flow per flow, fed the
  * first packets of the flow (at most max_packets of them and 32 KiB in
- * all); once it returns DPI_DONE it keeps only the answer (names,
- * category, risks) and nDPI's per-flow state is freed.
+ * all); once it returns DPI_DONE, or the caller ends it (dpi_stop(),
+ * dpi_release()), it keeps only the answer (names, category, risks) and
+ * nDPI's per-flow state is freed.
  *
  * nDPI's answer is raw: 4.2 labels HL7 flows Unknown and DICOM flows
  * Cassandra, so the caller prefers its own content detection and uses
