@@ -13,6 +13,12 @@
 #                                     answer) from 50 hosts, each on a new
 #                                     port: the churn bench (OUT may be
 #                                     /dev/stdout)
+#   floodgen.py closed OUT FLOWS KB [HTTP]
+#                                     TCP flows one after the other, each
+#                                     sending KB kilobytes no parser or
+#                                     nDPI names (HTTP 1: an HTTP request
+#                                     to port 80 with a KB-kilobyte body
+#                                     and its answer), then closed by FINs
 import struct
 import sys
 
@@ -154,7 +160,28 @@ def churn(path, flows):
                struct.pack("!H", 0x8183) + q[4:])
 
 
+def closed(path, flows, kb, http=0):
+    pc = Pcap(path)
+    srv = bytes([10, 1, 0, 1])
+    body = bytes((i * 7 + 13) % 251 for i in range(kb * 1024))
+    if http:
+        body = (b"POST /obs HTTP/1.1\r\nHost: emr\r\nContent-Length: "
+                b"%d\r\n\r\n" % len(body)) + body
+    for i in range(flows):
+        cli = bytes([10, 6, i // 250 % 250, 1 + i % 250])
+        s = Session(pc, cli, srv, 1024 + i % 60000, 80 if http else 9999)
+        s.send(body)
+        if http:
+            ok = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+            pc.tcp(srv, cli, s.dp, s.sp, s.sseq, s.cseq, 0x18, ok)
+            s.sseq += len(ok)
+        pc.tcp(cli, srv, s.sp, s.dp, s.cseq, s.sseq, 0x11)
+        pc.tcp(srv, cli, s.dp, s.sp, s.sseq, s.cseq + 1, 0x11)
+        pc.tcp(cli, srv, s.sp, s.dp, s.cseq + 1, s.sseq + 1, 0x10)
+
+
 if __name__ == "__main__":
     kind, out = sys.argv[1], sys.argv[2]
     args = [int(a) for a in sys.argv[3:]]
-    {"hl7": hl7, "syn": syn, "dns": dns, "churn": churn}[kind](out, *args)
+    {"hl7": hl7, "syn": syn, "dns": dns, "churn": churn,
+     "closed": closed}[kind](out, *args)

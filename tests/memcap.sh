@@ -21,6 +21,12 @@
 #     worker, 272 batches of 64 KiB), reported as queue_memuse_peak and
 #     checked against them: they fill when their threads are starved (a
 #     loaded machine), so the resident-size checks allow what they held.
+#  4. 2,000 TCP flows one after the other, each sending 4 KB that nothing
+#     names and closing: a closed flow waits for its timeout holding no
+#     nDPI state (nDPI 4.2 would keep the 4 KB in its TLS reassembly),
+#     so the peak is under 2 KB a flow above the table's own.
+#  5. The same with HTTP requests and their answers: once both sides
+#     have closed, the HTTP parser's state (2 KB) is freed too.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -90,7 +96,7 @@ check() {	# check "what" test-expression...
 	if "$@"; then ok "$what"; else nok "$what"; fi
 }
 
-echo "1..15"
+echo "1..17"
 MIB=1048576
 
 # 1. Unterminated HL7 frames.
@@ -182,3 +188,21 @@ fi
 # spare, one per producer (worker, brain, monitor) of 64 KiB.
 check "syn flood: the queues within their bounds ($qpeak bytes)" \
     test "$qpeak" -gt 0 -a "$qpeak" -le $((10 * 524352 + 275 * 65600))
+
+# 4. Closed flows give nDPI's state back.
+python3 "$GEN" closed "$tmp/closed.pcap" 2000 4 || exit 1
+run "$tmp/closed.pcap" "$tmp/c1g.yaml" "$tmp/closed" >/dev/null || exit 1
+peak=$(stat "$tmp/closed" memuse_peak)
+table=$(stat "$tmp/closed" memuse)
+echo "# 2000 closed flows: memuse_peak $peak, the empty table $table"
+check "closed flows: memuse_peak under 2 KB a flow above the table" \
+    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
+
+# 5. Closed flows give their parser's state back.
+python3 "$GEN" closed "$tmp/closedh.pcap" 2000 1 1 || exit 1
+run "$tmp/closedh.pcap" "$tmp/c1g.yaml" "$tmp/closedh" >/dev/null || exit 1
+peak=$(stat "$tmp/closedh" memuse_peak)
+table=$(stat "$tmp/closedh" memuse)
+echo "# 2000 closed HTTP flows: memuse_peak $peak, the empty table $table"
+check "closed HTTP flows: memuse_peak under 2 KB a flow above the table" \
+    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))

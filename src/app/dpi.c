@@ -757,6 +757,21 @@ dpi_stop(struct dpi_engine *eng, struct dpi_flow *f)
 	f->heap += dpi_heap - before;
 }
 
+void
+dpi_release(struct dpi_engine *eng, struct dpi_flow *f)
+{
+	int64_t before = dpi_heap;
+
+	if (f->done)
+		return;
+	/* No giveup: the answer stays what the last packet left, as it
+	 * would have been when the flow ended. */
+	flow_release_ndpi(f);
+	f->done = true;
+	eng->stats.flows_closed++;
+	f->heap += dpi_heap - before;
+}
+
 const char *
 dpi_app_proto(const struct dpi_flow *f)
 {

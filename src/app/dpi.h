@@ -6,8 +6,9 @@
  * the init and packet calls).  One engine per worker thread: nDPI's
  * detection module is not thread-safe.  One dpi_flow per flow, fed the
  * first packets of the flow (at most max_packets of them and 32 KiB in
- * all); once it returns DPI_DONE it keeps only the answer (names,
- * category, risks) and nDPI's per-flow state is freed.
+ * all); once it returns DPI_DONE, or the caller ends it (dpi_stop(),
+ * dpi_release()), it keeps only the answer (names, category, risks) and
+ * nDPI's per-flow state is freed.
  *
  * nDPI's answer is raw: 4.2 labels HL7 flows Unknown and DICOM flows
  * Cassandra, so the caller prefers its own content detection and uses
@@ -59,6 +60,7 @@ struct dpi_stats {
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
 	uint64_t	 flows_stopped;		/* DONE: dpi_stop() */
+	uint64_t	 flows_closed;		/* DONE: dpi_release() */
 };
 
 struct dpi_engine;
@@ -110,6 +112,13 @@ enum dpi_status dpi_packet(struct dpi_engine *, struct dpi_flow *,
 	    const uint8_t *l3, size_t l3len, uint64_t ts_us, int dir);
 /* No more packets: its answer is what nDPI has now (its give-up guess). */
 void	dpi_stop(struct dpi_engine *, struct dpi_flow *);
+
+/*
+ * The flow is over (TCP closed both ways): nDPI's state is freed now
+ * rather than when the flow leaves the table, and the answer stays
+ * what the packets so far gave, without dpi_stop()'s give-up.
+ */
+void	dpi_release(struct dpi_engine *, struct dpi_flow *);
 
 /* Suricata's app_proto name ("tls", "krb5", "rfb") or NULL if unknown. */
 const char *dpi_app_proto(const struct dpi_flow *);

@@ -317,7 +317,7 @@ app_flow_end(struct app_engine *e, struct flow *f)
 	if (af == NULL)
 		return;
 	dpi_flow_free(af->dpi);
-	if (af->parser != NULL)
+	if (af->parser != NULL && af->state != NULL)
 		app_state_free(af->parser, af->state);
 	free(af->dir[0].buf);
 	free(af->dir[1].buf);
@@ -445,7 +445,8 @@ app_extra_mem(struct app_engine *e, struct app_flow *af)
 {
 	size_t now;
 
-	if (af->parser == NULL || af->parser->memuse == NULL)
+	if (af->parser == NULL || af->parser->memuse == NULL ||
+	    af->state == NULL)
 		return;
 	now = af->parser->memuse(af->state);
 	mem_add(e, af, now);
@@ -689,6 +690,17 @@ app_stream_eof(struct app_engine *e, struct flow *f, int dir)
 	}
 	af->dir[dir].done = true;
 	dir_clear(e, af, &af->dir[dir]);
+	/*
+	 * Both directions have ended: the parser will not be called
+	 * again, so its state (2 KiB for TLS, 16 KiB for SMB) need not
+	 * wait in the table with the closed flow for its timeout.
+	 */
+	if (af->dir[dir ^ 1].done && af->state != NULL) {
+		mem_sub(e, af, mem_cost(af->parser->state_size) + af->extra);
+		app_state_free(af->parser, af->state);
+		af->state = NULL;
+		af->extra = 0;
+	}
 }
 
 void
@@ -767,6 +779,15 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
 	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		f->app_dpi_done = true;
+	/*
+	 * Both sides have sent FIN (or one RST): no new bytes will come,
+	 * yet a closed flow stays in the table until its timeout.  Free
+	 * nDPI's state (its TLS reassembly holds up to 32 KiB) now.
+	 */
+	else if (f->state == FLOW_STATE_CLOSED) {
+		dpi_release(e->dpi, af->dpi);
+		f->app_dpi_done = true;
+	}
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);
 	af->dpi_mem = dpi_flow_memuse(af->dpi);

@@ -514,7 +514,8 @@ flow_release(struct flow_table *t, struct flow_node *n)
  * Flow nodes come from 2 MiB slabs that the kernel may back with huge
  * pages (madvise): a sensor touches a random flow for every packet, and
  * with 4 KiB pages most of those touches also miss the TLB.  Slabs are
- * kept until the table is freed; the memcap bounds how many there are.
+ * kept until a flush empties the table (slabs_free()); the memcap bounds
+ * how many there are.
  */
 static void *
 flow_huge_alloc(size_t size)
@@ -548,6 +549,29 @@ flow_slab_node(struct flow_table *t)
 	t->slab_next += sizeof(struct flow_node);
 	return memset(t->slab_next - sizeof(struct flow_node), 0,
 	    sizeof(struct flow_node));
+}
+
+/*
+ * An empty table gives its slabs back: at the end of input the flush
+ * ends every flow, and what follows (the device brain working through
+ * its queue) should not run beside a whole table of unused nodes.
+ */
+static void
+slabs_free(struct flow_table *t)
+{
+	struct flow_slab *sl;
+
+	if (t->active != 0)
+		return;
+	while ((sl = t->slabs) != NULL) {
+		t->slabs = sl->next;
+		free(sl);
+	}
+	t->spare = NULL;
+	t->nspare = 0;
+	t->slab_next = NULL;
+	t->slab_left = 0;
+	t->slab_mem = 0;
 }
 
 static struct flow_node *
@@ -696,6 +720,7 @@ flow_table_flush(struct flow_table *t, enum flow_end_reason why)
 	while ((f = lru_oldest(t)) != NULL)
 		flow_finish(t, f, why);
 	emergency_check(t);
+	slabs_free(t);
 }
 
 void
@@ -716,16 +741,10 @@ flow_table_foreach(struct flow_table *t, void (*fn)(struct flow *, void *),
 void
 flow_table_free(struct flow_table *t)
 {
-	struct flow_slab *sl;
-
 	if (t == NULL)
 		return;
-	flow_table_flush(t, FLOW_END_SHUTDOWN);
+	flow_table_flush(t, FLOW_END_SHUTDOWN);	/* frees the slabs */
 	stream_ctx_clear(&t->sctx);
-	while ((sl = t->slabs) != NULL) {
-		t->slabs = sl->next;
-		free(sl);
-	}
 	free(t->buckets);
 	free(t);
 }

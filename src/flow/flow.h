@@ -185,7 +185,8 @@ void		 flow_table_memcheck(struct flow_table *);
 
 /* Expire idle flows; 'now' is packet time (offline) or wall time. */
 void		 flow_table_tick(struct flow_table *, uint64_t now_us);
-/* End every flow now with the given reason. */
+/* End every flow now with the given reason; the emptied table frees
+ * the slabs its flows lived in. */
 void		 flow_table_flush(struct flow_table *, enum flow_end_reason);
 /* Call fn for every live flow (fn must not end or remove it). */
 void		 flow_table_foreach(struct flow_table *,

@@ -807,6 +807,49 @@ test_dpi_stop(void **state)
 	dpi_flow_free(f);
 }
 
+/*
+ * dpi_release() (the TCP flow has closed): a TLS flow that nDPI would
+ * go on reading for the server's certificate gives back nDPI's state,
+ * its TLS reassembly buffer included, keeps its answer and risks, is
+ * counted as closed and takes no more packets.
+ */
+static void
+test_dpi_release(void **state)
+{
+	struct dpi_engine *eng = *state;
+	struct dpi_stats st0, st1;
+	struct dpi_flow *f;
+	struct conv c;
+	const char *names[64], *first;
+	size_t n;
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40016, 443);
+	tcp_handshake(eng, f, &c);
+	assert_int_equal(conv_send(eng, f, &c, 0, TH_PSH | TH_ACK,
+	    tls_client_hello, sizeof(tls_client_hello)), DPI_MORE);
+	assert_string_equal(dpi_app_proto(f), "tls");
+	assert_true(dpi_flow_memuse(f) > dpi_flow_size());
+	assert_true((n = dpi_risks(f, names, 64)) >= 1);
+	first = names[0];
+	dpi_get_stats(eng, &st0);
+	dpi_release(eng, f);
+	dpi_get_stats(eng, &st1);
+	assert_int_equal(st1.flows_closed, st0.flows_closed + 1);
+	assert_int_equal(st1.flows_stopped, st0.flows_stopped);
+	assert_true(dpi_flow_memuse(f) < 200);
+	assert_string_equal(dpi_app_proto(f), "tls");
+	assert_non_null(dpi_ndpi_name(f));
+	assert_int_equal(dpi_risks(f, names, 64), n);
+	assert_string_equal(names[0], first);
+	assert_int_equal(conv_send(eng, f, &c, 1, TH_ACK, NULL, 0), DPI_DONE);
+	dpi_release(eng, f);
+	dpi_get_stats(eng, &st0);
+	assert_int_equal(st0.pkts_fed, st1.pkts_fed);
+	assert_int_equal(st0.flows_closed, st1.flows_closed);
+	dpi_flow_free(f);
+}
+
 /* wardwatch.yaml(5) spells out the default list, in its order. */
 static void
 test_dpi_default_list_in_manual(void **state)
@@ -1276,6 +1319,7 @@ main(void)
 		cmocka_unit_test(test_dpi_flow_free_null_and_done),
 		cmocka_unit_test(test_dpi_flow_memuse),
 		cmocka_unit_test(test_dpi_stop),
+		cmocka_unit_test(test_dpi_release),
 		cmocka_unit_test(test_dpi_every_truncation),
 		cmocka_unit_test(test_dpi_hostile_ip),
 		cmocka_unit_test(test_dpi_guard_page),

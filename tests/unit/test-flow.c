@@ -1235,6 +1235,39 @@ test_flow_memuse_matches_allocator(void **state)
 	flow_table_free(t);
 }
 
+/*
+ * A flush that empties the table gives the slabs back (the device brain
+ * runs on after the end of input); new flows then get a new slab.
+ */
+static void
+test_flow_flush_frees_slabs(void **state)
+{
+	struct flow_config cfg;
+	struct flow_table *t;
+	struct counters ctr;
+	struct packet p;
+	uint32_t i;
+
+	(void)state;
+	flow_config_defaults(&cfg);
+	memset(&ctr, 0, sizeof(ctr));
+	assert_non_null(t = flow_table_new(&cfg, NULL, &ctr, 1));
+	for (i = 0; i < 20000; i++) {
+		p = tcp4(0x0b000000u + i, 40000, B, 80, TH_SYN, 1000, 0,
+		    T0 + i);
+		assert_non_null(flow_handle_packet(t, &p));
+	}
+	assert_true(flow_table_slab_mem(t) > (2u << 20));
+	flow_table_flush(t, FLOW_END_SHUTDOWN);
+	assert_int_equal(flow_table_active(t), 0);
+	assert_int_equal(flow_table_slab_mem(t), 0);
+	p = tcp4(0x0c000001u, 40000, B, 80, TH_SYN, 1000, 0, T0 + i);
+	assert_non_null(flow_handle_packet(t, &p));
+	assert_int_equal(flow_table_active(t), 1);
+	assert_true(flow_table_slab_mem(t) > 0);
+	flow_table_free(t);
+}
+
 static void
 test_flow_memcap_flood_flat(void **state)
 {
@@ -2076,6 +2109,7 @@ main(void)
 		cmocka_unit_test(test_flow_memcap_owner_memory),
 		cmocka_unit_test(test_flow_memcheck_old_flow_grows),
 		cmocka_unit_test(test_flow_memcap_flood_flat),
+		cmocka_unit_test(test_flow_flush_frees_slabs),
 		cmocka_unit_test(test_flow_memuse_matches_allocator),
 		cmocka_unit_test(test_flow_end_exactly_once),
 		cmocka_unit_test(test_flow_tcp_reuse),
