@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "output/eve.h"
@@ -35,14 +34,6 @@
 #define OUTPUT_HEAD_MAX		4096	/* the EVE head and "host" */
 #define OUTPUT_MAX_SIGS		256	/* signatures counted by name */
 #define OUTPUT_SPARE_BATCHES	16	/* kept for reuse */
-/*
- * Offline, producers wake the thread once this many batches wait, not
- * for each one: a wake-up costs both threads a futex call and a
- * context switch.  A batch that waits alone is written within
- * OUTPUT_WAKE_MS all the same (a capture read from a slow pipe).
- */
-#define OUTPUT_WAKE_BATCHES	8
-#define OUTPUT_WAKE_MS		200
 
 struct output {
 	struct output_config cfg;
@@ -280,7 +271,6 @@ struct output *
 output_new(const struct output_config *cfg)
 {
 	struct output *o;
-	pthread_condattr_t ca;
 
 	o = xcalloc(1, sizeof(*o));
 	o->cfg = *cfg;
@@ -294,10 +284,7 @@ output_new(const struct output_config *cfg)
 	if (o->cfg.queue_batches == 0)
 		o->cfg.queue_batches = OUTPUT_DEFAULT_QUEUE;
 	pthread_mutex_init(&o->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&o->cv_work, &ca);
-	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&o->cv_work, NULL);
 	pthread_cond_init(&o->cv_space, NULL);
 	/* Room for a whole body (a producer's cap) and its head. */
 	jsonw_init(&o->jw, JSONW_DEFAULT_CAP + OUTPUT_HEAD_MAX);
@@ -449,8 +436,7 @@ output_batch_submit(struct output *o, struct record_batch *b)
 		o->head = b;
 	o->tail = b;
 	o->nqueued++;
-	if (!o->cfg.block || o->nqueued >= OUTPUT_WAKE_BATCHES)
-		pthread_cond_signal(&o->cv_work);
+	pthread_cond_signal(&o->cv_work);
 	pthread_mutex_unlock(&o->lock);
 }
 
@@ -678,25 +664,6 @@ output_note_errors(struct output *o)
 	atomic_store_explicit(&o->write_errors, we, memory_order_relaxed);
 }
 
-/* Offline: producers wake the thread only for OUTPUT_WAKE_BATCHES
- * batches, so it looks again every OUTPUT_WAKE_MS.  True when the wait
- * timed out. */
-static bool
-output_wait_more(struct output *o)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += OUTPUT_WAKE_MS / 1000;
-	ts.tv_nsec += (OUTPUT_WAKE_MS % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return pthread_cond_timedwait(&o->cv_work, &o->lock, &ts) ==
-	    ETIMEDOUT;
-}
-
 static void *
 output_main(void *arg)
 {
@@ -709,15 +676,9 @@ output_main(void *arg)
 
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
-		while (!o->stop && !o->flush_req && !o->reopen_req) {
-			if (o->head != NULL && (!o->cfg.block ||
-			    o->nqueued >= OUTPUT_WAKE_BATCHES))
-				break;
-			if (!o->cfg.block)
-				pthread_cond_wait(&o->cv_work, &o->lock);
-			else if (output_wait_more(o) && o->head != NULL)
-				break;
-		}
+		while (o->head == NULL && !o->stop && !o->flush_req &&
+		    !o->reopen_req)
+			pthread_cond_wait(&o->cv_work, &o->lock);
 		list = o->head;
 		o->head = o->tail = NULL;
 		o->nqueued = 0;

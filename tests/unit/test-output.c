@@ -252,35 +252,6 @@ test_output_file_whole(void **state)
 	output_free(o);
 }
 
-/*
- * Offline, producers wake the output thread only once several batches
- * wait; one batch alone (a capture read from a slow pipe) is written
- * all the same, within a moment, while the run goes on.
- */
-static void
-test_output_lone_batch_written(void **state)
-{
-	struct record_writer w;
-	struct output *o;
-	struct content c;
-	int i;
-
-	(void)state;
-	o = stage_new("eve.json", true, true, 0);
-	record_writer_init(&w, o);
-	commit_n(&w, 10, 200, 0);
-	record_flush(&w);		/* one batch, no wake-up */
-	memset(&c, 0, sizeof(c));
-	for (i = 0; i < 40 && c.whole < 10; i++) {
-		usleep(50000);
-		read_back("eve.json", &c);
-	}
-	assert_int_equal(c.whole, 10);	/* within 2 s, not at the close */
-	assert_int_equal(output_close(o), 0);
-	record_writer_free(&w);
-	output_free(o);
-}
-
 /* ENOSPC on every write: all counted, the run goes on. */
 static void
 test_output_dev_full(void **state)
@@ -672,8 +643,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_output_lone_batch_written,
-		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_file_whole,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_dev_full,
