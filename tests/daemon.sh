@@ -8,7 +8,9 @@
 # goes to the background with a locked pid file, and its supervisor
 # starts a crashed sensor again, but not after a stop during its wait;
 # the pid file is replaced whole, never found empty (strace holds the
-# sensor after any ftruncate, where it used to empty the file);
+# sensor after any ftruncate, where it used to empty the file), and a
+# daemon that opened it just before another renamed its own over it is
+# still refused (strace holds its lock a moment);
 # after logrotate's move and SIGHUP a new eve.json is written by the
 # user.
 # Parts skip without systemd-analyze, root, namespaces or tcpreplay.
@@ -34,7 +36,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..14"
+echo "1..15"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -74,12 +76,12 @@ if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null 2>&1 ||
     ! command -v tcpreplay >/dev/null 2>&1 ||
     ! command -v python3 >/dev/null 2>&1 || ! id nobody >/dev/null 2>&1
 then
-	skipn 12 "needs root, iproute2, tcpreplay, python3, user nobody"
+	skipn 13 "needs root, iproute2, tcpreplay, python3, user nobody"
 	exit 0
 fi
 if ! netns_setup wwdm; then
 	netns_cleanup
-	skipn 12 "cannot create a network namespace or veth"
+	skipn 13 "cannot create a network namespace or veth"
 	exit 0
 fi
 wait_for() {
@@ -333,7 +335,7 @@ fi
 # holds the sensor a second after each ftruncate, and a reader then
 # found the file empty.
 if ! command -v strace >/dev/null 2>&1; then
-	skipn 1 "strace not installed"
+	skipn 2 "strace not installed"
 else
 	d="$tmp/bg4"
 	mkdir -p "$d"
@@ -363,6 +365,52 @@ else
 		sed 's/^/# /' "$tmp/bg4.out" | tail -3
 	fi
 	case $v in 99999|"") ;; *) kill -TERM "$v" 2>/dev/null ;; esac
+	n=0
+	while kill -0 "$strace_pid" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill "$strace_pid" 2>/dev/null || :
+
+	# Daemon B opens the pid file, and strace holds it 1.5 s before
+	# its lock; meanwhile daemon A locks the same file, renames its
+	# own over it and lets the first go.  B's lock then succeeds on a
+	# file that is no longer the pid file: it must look again and be
+	# refused, leaving one daemon (a supervisor and a sensor).
+	sensors() {
+		for p in /proc/[0-9]*; do
+			[ "$(readlink "$p/exe" 2>/dev/null)" = "$WW" ] &&
+			    tr '\0' ' ' <"$p/cmdline" 2>/dev/null |
+			    grep -q -- "--pidfile $tmp/ww5.pid" && echo "${p#/proc/}"
+		done
+	}
+	d="$tmp/bg5"
+	mkdir -p "$d/a" "$d/b"
+	chown nobody "$d/a" "$d/b"
+	ip netns exec "$ns" strace -f -o /dev/null -e trace=flock \
+	    -e inject=flock:delay_enter=1500000 "$WW" -i wwb -l "$d/b" \
+	    --user nobody -D --pidfile "$tmp/ww5.pid" >"$tmp/bg5b.out" 2>&1 &
+	strace_pid=$!
+	n=0
+	while ! find /proc/[0-9]*/fd -lname "$tmp/ww5.pid" 2>/dev/null |
+	    grep -q . && [ $n -lt 100 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+	nsx "$WW" -i wwb -l "$d/a" --user nobody -D --pidfile "$tmp/ww5.pid" \
+	    >"$tmp/bg5a.out" 2>&1
+	sleep 3
+	running=$(sensors | wc -l)
+	v=$(cat "$tmp/ww5.pid" 2>/dev/null)
+	if [ "$running" -eq 2 ] && [ -n "$v" ] && kill -0 "$v" 2>/dev/null
+	then
+		ok "-D: a daemon that locked a pid file just replaced is refused (one left, pid $v)"
+	else
+		nok "-D: two daemons raced for one pid file: $running processes run, pid file '$v'"
+	fi
+	for p in $(sensors); do
+		kill -TERM "$p" 2>/dev/null
+	done
 	n=0
 	while kill -0 "$strace_pid" 2>/dev/null && [ $n -lt 100 ]; do
 		sleep 0.1

@@ -135,25 +135,48 @@ pid_replace(const char *path, const char *buf, size_t n)
 int
 notify_pidfile(const char *path)
 {
-	struct stat st;
+	struct stat st, now;
 	char buf[32];
-	int n, fd;
+	int n, fd, tries;
 
-	if ((pid_fd = util_open_regular(path, O_WRONLY | O_CREAT, 0644)) ==
-	    -1) {
-		fprintf(stderr, "wardwatch: pid file %s: %s\n",
-		    util_safe_str(path), util_open_strerror(errno));
-		return -1;
-	}
-	/* The lock is the one a second daemon tries first. */
-	if (flock(pid_fd, LOCK_EX | LOCK_NB) == -1) {
-		fprintf(stderr, "wardwatch: pid file %s: %s\n",
-		    util_safe_str(path), errno == EWOULDBLOCK ?
-		    "locked: another wardwatch daemon is running" :
-		    strerror(errno));
+	for (tries = 0;; tries++) {
+		if ((pid_fd = util_open_regular(path, O_WRONLY | O_CREAT,
+		    0644)) == -1) {
+			fprintf(stderr, "wardwatch: pid file %s: %s\n",
+			    util_safe_str(path), util_open_strerror(errno));
+			return -1;
+		}
+		/* The lock is the one a second daemon tries first. */
+		if (flock(pid_fd, LOCK_EX | LOCK_NB) == -1) {
+			fprintf(stderr, "wardwatch: pid file %s: %s\n",
+			    util_safe_str(path), errno == EWOULDBLOCK ?
+			    "locked: another wardwatch daemon is running" :
+			    strerror(errno));
+			close(pid_fd);
+			pid_fd = -1;
+			return -1;
+		}
+		/*
+		 * Another daemon may have renamed its own file over the
+		 * one we opened, and let go of this one, between our
+		 * open and our lock: ours is then no longer the pid
+		 * file, and its lock proves nothing.  Open it again.
+		 */
+		if (fstat(pid_fd, &st) == -1) {
+			memset(&st, 0, sizeof(st));	/* written in place */
+			break;
+		}
+		if (stat(path, &now) == -1 ||
+		    (st.st_dev == now.st_dev && st.st_ino == now.st_ino))
+			break;
 		close(pid_fd);
 		pid_fd = -1;
-		return -1;
+		if (tries == 8) {
+			fprintf(stderr, "wardwatch: pid file %s: replaced "
+			    "again and again while locking it\n",
+			    util_safe_str(path));
+			return -1;
+		}
 	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	/*
@@ -162,7 +185,7 @@ notify_pidfile(const char *path)
 	 * over, and a pid file made for us in a directory we may not
 	 * write is written in place, as before.
 	 */
-	if (fstat(pid_fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (S_ISREG(st.st_mode) &&
 	    (fd = pid_replace(path, buf, (size_t)n)) != -1) {
 		close(pid_fd);		/* the old file, now unlinked */
 		pid_fd = fd;
