@@ -84,7 +84,9 @@ static inline void
 hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 {
 	sp->p = br_cur(&br);
-	sp->end = sp->p + (br_ok(&br) ? br_left(&br) : 0);
+	/* A reader that failed may have no buffer: no offset on NULL. */
+	sp->end = sp->p == NULL || !br_ok(&br) ? sp->p :
+	    sp->p + br_left(&br);
 	sp->sep = sep;
 	sp->done = false;
 }
