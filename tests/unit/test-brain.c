@@ -1488,6 +1488,48 @@ explain_obj(struct jsonw *jw, const void *arg)
 	jsonw_kv_str(jw, "seen", arg);
 }
 
+/*
+ * A device's zone is kept with the zones' generation: a reload that
+ * moves its VLAN to another zone (at another index) places it anew.
+ */
+static void
+test_zone_reload(void **state)
+{
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	struct brain_judge *j;
+	struct brain_end ce;
+	struct brain_dev *pump;
+	struct zones *z1, *z2;
+
+	(void)state;
+	z1 = zones_new();
+	assert_true(zones_add_vlan(z1, zones_add(z1, "medical"), 20) == 0);
+	x->b->zones = z1;
+	flow(&q, 1 * SEC, 20, MAC_PUMP, "10.20.0.50", MAC_MON, "10.20.0.51",
+	    23);
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	end_set(&ce, MAC_PUMP, "10.20.0.50");
+	assert_non_null(pump = brain_alert_dev(x->b, &ce, 20));
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_dev_zone(x->b, pump)), "medical");
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_dev_zone(x->b, pump)), "medical");	/* kept */
+	/* The reload: "medical" now elsewhere, VLAN 20 in "imaging". */
+	z2 = zones_new();
+	assert_true(zones_add_vlan(z2, zones_add(z2, "medical"), 30) == 0);
+	assert_true(zones_add_vlan(z2, zones_add(z2, "imaging"), 20) == 0);
+	x->cfg.zones = z2;
+	assert_non_null(j = brain_judge_load(&x->cfg, NULL, stderr));
+	brain_reload_judge(x->b, j);
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_dev_zone(x->b, pump)), "imaging");
+	x->b->zones = x->b->own_zones;
+	zones_free(z1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 /* Judgments: one alert per (device, sid, reason, peer) per window, the
  * next one with the count of those held back; another reason or peer
  * is another alert; zones of both devices in the record. */
@@ -1584,6 +1626,7 @@ main(void)
 		cmocka_unit_test(test_address_table_bounded),
 		cmocka_unit_test(test_routed_then_mac),
 		cmocka_unit_test(test_explain_window),
+		cmocka_unit_test(test_zone_reload),
 		cmocka_unit_test(test_moved_not_new),
 		cmocka_unit_test(test_router_own_address),
 	};
