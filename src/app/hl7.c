@@ -52,6 +52,7 @@
 #include "util/events.h"
 #include "util/pseudo.h"
 #include "util/util.h"
+#include "util/word.h"
 
 #define HL7_NONE	SIZE_MAX
 
@@ -104,15 +105,12 @@ hl7_find(const uint8_t *p, size_t n, uint8_t c)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
     (defined(__GNUC__) || defined(__clang__))
-	const uint64_t ones = 0x0101010101010101ull;
 	uint64_t w, x;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
-		x = w ^ ones * c;
-		x = (x - ones) & ~x & ones * 0x80;
-		if (x != 0)
+		if ((x = word_eq(w, c)) != 0)
 			return p + i + (unsigned)__builtin_ctzll(x) / 8;
 	}
 	for (; i < n; i++)
@@ -165,17 +163,13 @@ hl7_components(const struct hl7_delims *d, struct breader field,
 	uint8_t c;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
     (defined(__GNUC__) || defined(__clang__))
-	const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
-	const uint64_t cm = ones * d->comp, rp = ones * d->rep;
-	uint64_t w, x, y, m;
+	uint64_t w, m;
 
 	/* 8 bytes at a time (as hl7_find()): the lowest byte flagged in
 	 * either test is the first separator of either kind. */
 	while (i + 8 <= n) {
 		memcpy(&w, p + i, 8);
-		x = w ^ cm;
-		y = w ^ rp;
-		m = (((x - ones) & ~x) | ((y - ones) & ~y)) & highs;
+		m = word_eq(w, d->comp) | word_eq(w, d->rep);
 		if (m == 0) {
 			i += 8;
 			continue;
@@ -217,26 +211,6 @@ hl7_first_rep(const struct hl7_delims *d, struct breader field)
 	return rep;
 }
 
-#define HL7_ONES	0x0101010101010101ull
-#define HL7_HIGHS	0x8080808080808080ull
-
-/* Is a byte of w equal to c?  (Whether any is: exact.) */
-static inline bool
-hl7_word_has(uint64_t w, uint8_t c)
-{
-	uint64_t x = w ^ HL7_ONES * c;
-
-	return ((x - HL7_ONES) & ~x & HL7_HIGHS) != 0;
-}
-
-/* Is a byte of w below 0x20 or equal to 0x7f? */
-static inline bool
-hl7_word_has_ctl(uint64_t w)
-{
-	return ((w - HL7_ONES * 0x20) & ~w & HL7_HIGHS) != 0 ||
-	    hl7_word_has(w, 0x7f);
-}
-
 /*
  * Copy a value, decoding the escapes that stand for delimiters (\F\ \S\
  * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
@@ -261,7 +235,7 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 	o = n < size - 1 ? n : size - 1;
 	for (i = 0; i + 8 <= o; i += 8) {
 		memcpy(&w, p + i, 8);
-		if (hl7_word_has(w, d->esc) || hl7_word_has_ctl(w))
+		if ((word_eq(w, d->esc) | word_ctl(w)) != 0)
 			break;
 		memcpy(dst + i, &w, 8);
 	}

@@ -27,6 +27,7 @@
 #include "device/devfacts.h"
 #include "flow/flow.h"
 #include "util/util.h"
+#include "util/word.h"
 
 _Static_assert(APP_VALUE_MAX == DEV_VALUE_MAX,
     "parsers cut evidence values where devices do");
@@ -145,20 +146,7 @@ devfacts_clean(char *dst, const char *src, size_t srclen)
 	return upto;
 }
 
-#define DEVFACTS_ONES	0x0101010101010101ull
 #define DEVFACTS_MIX	0xff51afd7ed558ccdull
-
-/* Does the word hold a byte devfacts_clean() rewrites or stops at (NUL,
- * another control byte, DEL)?  Bytes below 0x20, then bytes equal to
- * 0x7f: exact for the word as a whole. */
-static inline bool
-devfacts_word_dirty(uint64_t x)
-{
-	uint64_t d = x ^ DEVFACTS_ONES * 0x7f;
-
-	return (((x - DEVFACTS_ONES * 0x20) & ~x) |
-	    ((d - DEVFACTS_ONES) & ~d)) & DEVFACTS_ONES * 0x80;
-}
 
 static inline uint64_t
 devfacts_mix(uint64_t h, uint64_t w)
@@ -190,7 +178,9 @@ devfacts_hash(const char *src, size_t srclen, bool *empty)
 	h = DEVFACTS_MIX ^ len;
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (devfacts_word_dirty(w))
+		/* A byte devfacts_clean() rewrites or stops at (NUL,
+		 * another control byte, DEL). */
+		if (word_ctl(w) != 0)
 			goto slow;
 		h = devfacts_mix(h, w);
 	}
