@@ -102,6 +102,24 @@ static void	http_insp_body(struct http_state *, struct app_ctx *, int,
 		    const uint8_t *, size_t);
 static void	http_insp_run(struct http_state *, struct app_ctx *, int);
 
+/*
+ * A buffer of wire bytes moved to a bigger one: what it held may be
+ * a patient's, so the old block is wiped before it is freed (realloc
+ * would free it as it was).
+ */
+static void *
+http_grow(void *old, size_t used, size_t nsize)
+{
+	void *p = xreallocarray(NULL, nsize, 1);
+
+	if (old != NULL) {
+		memcpy(p, old, used);
+		explicit_bzero(old, used);
+		free(old);
+	}
+	return p;
+}
+
 /* Copy n wire bytes as a printable string cut to size. */
 static void
 http_copy(char *dst, size_t size, const uint8_t *p, size_t n, bool *cut)
@@ -417,6 +435,9 @@ http_push(struct http_state *st, struct app_ctx *ctx,
 		p = xreallocarray(NULL, cap, sizeof(*p));
 		for (i = 0; i < st->count; i++)
 			p[i] = st->pending[(st->head + i) % st->cap];
+		if (st->pending != NULL)
+			explicit_bzero(st->pending,
+			    st->cap * sizeof(*st->pending));
 		free(st->pending);
 		st->pending = p;
 		st->cap = cap;
@@ -764,7 +785,7 @@ http_sc_reserve(struct http_state *st, size_t n)
 	nsize = st->sc_size ? st->sc_size : 1024;
 	while (nsize < st->sc_len + n)
 		nsize *= 2;
-	st->sc = xreallocarray(st->sc, 1, nsize);
+	st->sc = http_grow(st->sc, st->sc_len, nsize);
 	st->sc_size = nsize;
 }
 
@@ -1330,7 +1351,7 @@ http_insp_body(struct http_state *st, struct app_ctx *ctx, int dir,
 			nsize *= 2;
 		if (nsize > HTTP_BODY_LIMIT)
 			nsize = HTTP_BODY_LIMIT;
-		in->body = xreallocarray(in->body, 1, nsize);
+		in->body = http_grow(in->body, in->body_len, nsize);
 		in->body_size = nsize;
 	}
 	memcpy(in->body + in->body_len, p, take);
@@ -1384,12 +1405,19 @@ http_state_free(void *state)
 	struct http_state *st = state;
 	int i;
 
+	/* A message kept for the rules, requests waiting for their
+	 * answers: wire bytes and what was read from them. */
 	for (i = 0; i < 2; i++) {
-		free(st->insp[i].head);
-		free(st->insp[i].body);
+		http_wipe(&st->insp[i].head, &st->insp[i].head_len,
+		    &st->insp[i].head_size);
+		http_wipe(&st->insp[i].body, &st->insp[i].body_len,
+		    &st->insp[i].body_size);
 	}
-	free(st->sc);
+	http_wipe(&st->sc, &st->sc_len, &st->sc_size);
+	if (st->pending != NULL)
+		explicit_bzero(st->pending, st->cap * sizeof(*st->pending));
 	free(st->pending);
+	explicit_bzero(st, sizeof(*st));
 	free(state);
 }
 

@@ -92,6 +92,10 @@ tests_unit_test_hl7_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-http
 tests_unit_test_http_SOURCES = tests/unit/test-http.c
+# free() and realloc() are wrapped to see that a parser's buffers are
+# wiped.
+tests_unit_test_http_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=free \
+	-Wl,--wrap=realloc
 tests_unit_test_http_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-mqtt

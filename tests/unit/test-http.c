@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <malloc.h>
 
 #include "app-mock.h"
 #include "output/jsonw.h"
@@ -871,6 +872,88 @@ test_http_buffers_unwanted(void **unused)
 	http_parser.state_free(st);
 }
 
+/*
+ * free() and realloc() are wrapped (tests/unit/local.mk): while a
+ * marker is watched, every block given back or moved is searched for
+ * it, so a test can tell that what a parser held was wiped before it
+ * went back to the allocator.
+ */
+void	__real_free(void *);
+void	__wrap_free(void *);
+void	*__real_realloc(void *, size_t);
+void	*__wrap_realloc(void *, size_t);
+
+static const char *free_watch;
+static unsigned free_seen;
+
+static void
+free_check(void *p)
+{
+	size_t n;
+
+	if (p != NULL && free_watch != NULL &&
+	    (n = malloc_usable_size(p)) >= strlen(free_watch) &&
+	    memmem(p, n, free_watch, strlen(free_watch)) != NULL)
+		free_seen++;
+}
+
+void
+__wrap_free(void *p)
+{
+	free_check(p);
+	__real_free(p);
+}
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	free_check(p);
+	return __real_realloc(p, n);
+}
+
+/*
+ * A message kept for the rules, and requests waiting for answers,
+ * are wiped when the flow ends mid-message, and a body's buffer when
+ * it moves to a bigger one.
+ */
+static void
+test_http_free_wipes(void **unused)
+{
+	struct app_ctx ctx;
+	char req[256], chunk[1024];
+	void *st;
+	size_t i;
+
+	(void)unused;
+	snprintf(req, sizeof(req), "POST /chart?mrn=MRN0451 HTTP/1.1\r\n"
+	    "Content-Length: 20000\r\n\r\nPID|1||MRN0451^^^H|");
+	memset(chunk, 'x', sizeof(chunk));
+	/* Off: only the facts wait.  On: the head and body are kept. */
+	for (i = 0; i < 2; i++) {
+		st = i == 0 ? http_parser.state_new() : insp_new(&ctx);
+		if (i == 0) {
+			memset(&ctx, 0, sizeof(ctx));
+			ctx.on_fact = NULL;
+		}
+		feed_all(st, &ctx, APP_DIR_TOSERVER, req, strlen(req));
+		/* From here on, mock_feed()'s own copies hold only 'x'. */
+		free_watch = "MRN0451";
+		free_seen = 0;
+		feed_all(st, &ctx, APP_DIR_TOSERVER, chunk, sizeof(chunk));
+		feed_all(st, &ctx, APP_DIR_TOSERVER, chunk, sizeof(chunk));
+		feed_all(st, &ctx, APP_DIR_TOSERVER, chunk, sizeof(chunk));
+		feed_all(st, &ctx, APP_DIR_TOSERVER, chunk, sizeof(chunk));
+		feed_all(st, &ctx, APP_DIR_TOSERVER, chunk, sizeof(chunk));
+		assert_int_equal(ctx.n_insp, 0);	/* 20000: not yet */
+		if (i == 1)
+			assert_true(http_parser.memuse(st) > mem_cost(8192));
+		http_parser.state_free(st);
+		free_watch = NULL;
+		assert_int_equal(free_seen, 0);
+		mock_reset(&ctx);
+	}
+}
+
 int
 main(void)
 {
@@ -895,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_http_buffers_body_limit),
 		cmocka_unit_test(test_http_buffers_gap),
 		cmocka_unit_test(test_http_buffers_unwanted),
+		cmocka_unit_test(test_http_free_wipes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
