@@ -36,7 +36,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-echo "1..15"
+echo "1..16"
 i=0
 ok() { i=$((i + 1)); echo "ok $i - $*"; }
 nok() { i=$((i + 1)); echo "not ok $i - $*"; }
@@ -329,6 +329,43 @@ else
 	nok "-D: no sensor or supervisor (pid '$pid1', parent '$sup')"
 	sed 's/^/# /' "$tmp/bg3.out"
 fi
+
+# A daemon killed between making its new pid file and renaming it left
+# "<pid file>.XXXXXX": the next daemon removes such leftovers, but not
+# a file of another name, nor one that is locked.
+d="$tmp/bg6"
+mkdir -p "$d"
+chown nobody "$d"
+: >"$tmp/ww6.pid.Ab3xY9"
+: >"$tmp/ww6.pid.keep"
+: >"$tmp/ww6.pid.Zz0000"
+flock "$tmp/ww6.pid.Zz0000" sleep 30 &
+flock_pid=$!
+n=0
+while ! find /proc/[0-9]*/fd -lname "$tmp/ww6.pid.Zz0000" 2>/dev/null |
+    grep -q . && [ $n -lt 100 ]; do
+	sleep 0.02
+	n=$((n + 1))
+done
+nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww6.pid" \
+    >"$tmp/bg6.out" 2>&1
+n=0
+while [ ! -s "$tmp/ww6.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+v=$(cat "$tmp/ww6.pid" 2>/dev/null)
+if [ -n "$v" ] && [ ! -e "$tmp/ww6.pid.Ab3xY9" ] &&
+    [ -e "$tmp/ww6.pid.keep" ] && [ -e "$tmp/ww6.pid.Zz0000" ]; then
+	ok "-D: a leftover new pid file is removed, other and locked files stay"
+else
+	nok "-D: pid file '$v'; left: $(ls "$tmp" | grep ww6 | tr '\n' ' ')"
+	sed 's/^/# /' "$tmp/bg6.out" | tail -3
+fi
+[ -n "$v" ] && kill -TERM "$v" 2>/dev/null
+kill "$flock_pid" 2>/dev/null
+n=0
+while [ -n "$v" ] && kill -0 "$v" 2>/dev/null && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 
 # A stale pid file (a daemon that died): the new daemon's pid replaces
 # it whole, by a rename.  It used to be truncated, then written: strace

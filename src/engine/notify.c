@@ -3,8 +3,11 @@
  */
 #include <config.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +135,53 @@ pid_replace(const char *path, const char *buf, size_t n)
 	return fd;
 }
 
+/*
+ * A daemon killed between pid_replace()'s mkostemp() and its rename
+ * left "<path>.XXXXXX" behind.  With the pid file's lock held no other
+ * daemon is making one; a file of that name that is not locked is
+ * such a leftover.  One that is locked is left alone.
+ */
+static void
+pid_sweep(const char *path)
+{
+	char dirbuf[PATH_MAX], basebuf[PATH_MAX];
+	const char *dir, *base;
+	struct dirent *de;
+	struct stat st;
+	size_t blen, i;
+	DIR *d;
+	int fd;
+
+	if (strlcpy(dirbuf, path, sizeof(dirbuf)) >= sizeof(dirbuf) ||
+	    strlcpy(basebuf, path, sizeof(basebuf)) >= sizeof(basebuf))
+		return;
+	dir = dirname(dirbuf);
+	base = basename(basebuf);
+	blen = strlen(base);
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strlen(de->d_name) != blen + 7 ||
+		    strncmp(de->d_name, base, blen) != 0 ||
+		    de->d_name[blen] != '.')
+			continue;
+		for (i = blen + 1; i < blen + 7; i++)
+			if (!isalnum((unsigned char)de->d_name[i]))
+				break;
+		if (i < blen + 7)
+			continue;
+		fd = openat(dirfd(d), de->d_name, O_RDONLY | O_NOFOLLOW |
+		    O_NONBLOCK | O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+		close(fd);
+	}
+	closedir(d);
+}
+
 int
 notify_pidfile(const char *path)
 {
@@ -185,6 +235,8 @@ notify_pidfile(const char *path)
 	 * over, and a pid file made for us in a directory we may not
 	 * write is written in place, as before.
 	 */
+	if (S_ISREG(st.st_mode))
+		pid_sweep(path);
 	if (S_ISREG(st.st_mode) &&
 	    (fd = pid_replace(path, buf, (size_t)n)) != -1) {
 		close(pid_fd);		/* the old file, now unlinked */
