@@ -2459,18 +2459,57 @@ brain_ev_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* By pointer into pend: events alike by brain_ev_cmp() keep the order
- * they were handed over in, as a stable sort of pend would. */
-static int
-brain_evp_cmp(const void *x, const void *y)
+/*
+ * Pointers to events put in brain_ev_cmp() order, events alike keeping
+ * the order they came in (as a stable sort would).  Each worker hands
+ * its events over nearly in order, so v is a few runs in order, one
+ * per part handed over: they are merged two by two, log2(runs) passes
+ * over v instead of qsort()'s log2(n).  tmp has room for n.
+ */
+void
+brain_order_events(struct brain_ev **v, struct brain_ev **tmp, size_t n)
 {
-	const struct brain_ev *a = *(struct brain_ev *const *)x;
-	const struct brain_ev *b = *(struct brain_ev *const *)y;
-	int c;
+	struct brain_ev **src = v, **dst = tmp, **t;
+	size_t lo, mid, hi, a, b, k, runs;
 
-	if ((c = brain_ev_cmp(a, b)) != 0)
-		return c;
-	return a < b ? -1 : a > b;
+	if (n < 2)
+		return;
+	/* The runs' ends are found again in each pass: a pass merges a
+	 * run with the next, whatever their lengths. */
+	for (;;) {
+		runs = 0;
+		for (lo = 0; lo < n; lo = hi) {
+			for (mid = lo + 1; mid < n &&
+			    brain_ev_cmp(src[mid - 1], src[mid]) <= 0; mid++)
+				;
+			if (mid == n) {
+				hi = n;		/* the last run, alone */
+				memcpy(dst + lo, src + lo,
+				    (hi - lo) * sizeof(*src));
+				runs++;
+				break;
+			}
+			for (hi = mid + 1; hi < n &&
+			    brain_ev_cmp(src[hi - 1], src[hi]) <= 0; hi++)
+				;
+			/* Ties go to the left run: it came first. */
+			for (a = lo, b = mid, k = lo; a < mid && b < hi; k++)
+				dst[k] = brain_ev_cmp(src[b], src[a]) < 0 ?
+				    src[b++] : src[a++];
+			while (a < mid)
+				dst[k++] = src[a++];
+			while (b < hi)
+				dst[k++] = src[b++];
+			runs++;
+		}
+		t = src;
+		src = dst;
+		dst = t;
+		if (runs <= 1)
+			break;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
 }
 
 static int brain_dev_order(const void *, const void *);
@@ -2616,12 +2655,12 @@ brain_run(struct brain *b, uint64_t gen)
 	} else {
 		if (n > b->ocap) {
 			b->ocap = n;
-			b->order = xreallocarray(b->order, n,
+			b->order = xreallocarray(b->order, 2 * n,
 			    sizeof(*b->order));
 		}
 		for (i = 0; i < n; i++)
 			b->order[i] = &b->pend[i];
-		qsort(b->order, n, sizeof(*b->order), brain_evp_cmp);
+		brain_order_events(b->order, b->order + b->ocap, n);
 		for (i = 0; i < n; i++)
 			brain_apply(b, b->order[i]);
 	}

@@ -866,6 +866,77 @@ test_brain_thread_same_records(void **state)
 }
 
 /*
+ * The order events are applied in: time, packet, flow, sequence, and
+ * the order they came in for ties.  brain_order_events() merges the
+ * runs the workers' parts make; it must agree with a stable sort for
+ * any input: runs of any length, ties across runs, no order at all.
+ */
+static int
+ev_order_ref(const void *x, const void *y)
+{
+	const struct brain_ev *a = *(struct brain_ev *const *)x;
+	const struct brain_ev *b = *(struct brain_ev *const *)y;
+
+	if (a->ts_us != b->ts_us)
+		return a->ts_us < b->ts_us ? -1 : 1;
+	if (a->pcap_cnt != b->pcap_cnt)
+		return a->pcap_cnt < b->pcap_cnt ? -1 : 1;
+	if (a->fkey != b->fkey)
+		return a->fkey < b->fkey ? -1 : 1;
+	if (a->seq != b->seq)
+		return a->seq < b->seq ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void
+test_brain_order_events(void **state)
+{
+	enum { N = 3000 };
+	struct brain_ev *ev = calloc(N, sizeof(*ev));
+	struct brain_ev **got = calloc(2 * N, sizeof(*got));
+	struct brain_ev **want = calloc(N, sizeof(*want));
+	unsigned seed = 7, round;
+	size_t i, n, runlen;
+
+	(void)state;
+	assert_non_null(ev);
+	for (round = 0; round < 200; round++) {
+		n = round < 4 ? round : 1 + (size_t)rand_r(&seed) % N;
+		/* Runs of 1 (no order) to n (in order) events. */
+		runlen = 1 + (size_t)rand_r(&seed) % (round % 5 == 0 ? (size_t)2 : n);
+		for (i = 0; i < n; i++) {
+			uint64_t t = i % runlen;
+
+			if (round % 3 == 0)
+				t = (uint64_t)rand_r(&seed) % 4;
+			/* Few values: many ties, broken at each level. */
+			ev[i].ts_us = t / 2;
+			ev[i].pcap_cnt = (uint64_t)rand_r(&seed) % 2;
+			ev[i].fkey = t % 2 == 0 ? 5 : (uint64_t)rand_r(&seed) % 3;
+			ev[i].seq = (uint32_t)rand_r(&seed) % 2u;
+			if (round % 3 != 0) {
+				/* In order within a run. */
+				ev[i].pcap_cnt = 0;
+				ev[i].fkey = 0;
+				ev[i].seq = 0;
+				ev[i].ts_us = t;
+			}
+			got[i] = want[i] = &ev[i];
+		}
+		qsort(want, n, sizeof(*want), ev_order_ref);
+		brain_order_events(got, got + N, n);
+		for (i = 0; i < n; i++)
+			if (got[i] != want[i])
+				fail_msg("round %u: n %zu, runs of %zu: event %zu "
+				    "is #%td, want #%td", round, n, runlen, i,
+				    got[i] - ev, want[i] - ev);
+	}
+	free(ev);
+	free(got);
+	free(want);
+}
+
+/*
  * Reading a file, a worker far ahead of a slow brain waits past 65536
  * events waiting (BRAIN_OFFLINE_QUEUE_MAX), though devices.queue-max
  * is four times that: 48 parts of 4096 events handed over at once,
@@ -1615,6 +1686,7 @@ main(void)
 		cmocka_unit_test(test_server_seen_from_other_vlan),
 		cmocka_unit_test(test_worker_split_invariance),
 		cmocka_unit_test(test_brain_thread_same_records),
+		cmocka_unit_test(test_brain_order_events),
 		cmocka_unit_test(test_brain_offline_wait),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
 		cmocka_unit_test(test_hl7_hub),
