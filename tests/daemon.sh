@@ -47,6 +47,23 @@ skipn() {
 		set -- $(($1 - 1)) "$2"
 	done
 }
+# Wait up to 10 s for process $1 to end.
+wait_gone() {
+	n=0
+	while kill -0 "$1" 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+# Wait up to 2 s for some process to hold file $1 open.
+wait_open() {
+	n=0
+	while ! find /proc/[0-9]*/fd -lname "$1" 2>/dev/null | grep -q . &&
+	    [ $n -lt 100 ]; do
+		sleep 0.02
+		n=$((n + 1))
+	done
+}
 
 # The unit, with this build's binary where the package puts its own.
 if command -v systemd-analyze >/dev/null 2>&1; then
@@ -274,11 +291,7 @@ else
 	nok "-D --fresh: the restart set the inventory aside ($(ls "$d" | tr '\n' ' '))"
 fi
 kill -TERM "$pid" 2>/dev/null
-n=0
-while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_gone "$pid"
 if ! kill -0 "$pid" 2>/dev/null; then
 	ok "-D: SIGTERM ends the daemon"
 	pid=
@@ -341,12 +354,7 @@ chown nobody "$d"
 : >"$tmp/ww6.pid.Zz0000"
 flock "$tmp/ww6.pid.Zz0000" sleep 30 &
 flock_pid=$!
-n=0
-while ! find /proc/[0-9]*/fd -lname "$tmp/ww6.pid.Zz0000" 2>/dev/null |
-    grep -q . && [ $n -lt 100 ]; do
-	sleep 0.02
-	n=$((n + 1))
-done
+wait_open "$tmp/ww6.pid.Zz0000"
 nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww6.pid" \
     >"$tmp/bg6.out" 2>&1
 n=0
@@ -359,13 +367,11 @@ else
 	nok "-D: pid file '$v'; left: $(ls "$tmp" | grep ww6 | tr '\n' ' ')"
 	sed 's/^/# /' "$tmp/bg6.out" | tail -3
 fi
-[ -n "$v" ] && kill -TERM "$v" 2>/dev/null
 kill "$flock_pid" 2>/dev/null
-n=0
-while [ -n "$v" ] && kill -0 "$v" 2>/dev/null && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+if [ -n "$v" ]; then
+	kill -TERM "$v" 2>/dev/null
+	wait_gone "$v"
+fi
 
 # A stale pid file (a daemon that died): the new daemon's pid replaces
 # it whole, by a rename.  It used to be truncated, then written: strace
@@ -402,11 +408,7 @@ else
 		sed 's/^/# /' "$tmp/bg4.out" | tail -3
 	fi
 	case $v in 99999|"") ;; *) kill -TERM "$v" 2>/dev/null ;; esac
-	n=0
-	while kill -0 "$strace_pid" 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_gone "$strace_pid"
 	kill "$strace_pid" 2>/dev/null || :
 
 	# Daemon B opens the pid file, and strace holds it 1.5 s before
@@ -428,12 +430,7 @@ else
 	    -e inject=flock:delay_enter=1500000 "$WW" -i wwb -l "$d/b" \
 	    --user nobody -D --pidfile "$tmp/ww5.pid" >"$tmp/bg5b.out" 2>&1 &
 	strace_pid=$!
-	n=0
-	while ! find /proc/[0-9]*/fd -lname "$tmp/ww5.pid" 2>/dev/null |
-	    grep -q . && [ $n -lt 100 ]; do
-		sleep 0.02
-		n=$((n + 1))
-	done
+	wait_open "$tmp/ww5.pid"
 	nsx "$WW" -i wwb -l "$d/a" --user nobody -D --pidfile "$tmp/ww5.pid" \
 	    >"$tmp/bg5a.out" 2>&1
 	sleep 3
@@ -448,10 +445,6 @@ else
 	for p in $(sensors); do
 		kill -TERM "$p" 2>/dev/null
 	done
-	n=0
-	while kill -0 "$strace_pid" 2>/dev/null && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	wait_gone "$strace_pid"
 	kill "$strace_pid" 2>/dev/null || :
 fi

@@ -189,20 +189,19 @@ fi
 check "syn flood: the queues within their bounds ($qpeak bytes)" \
     test "$qpeak" -gt 0 -a "$qpeak" -le $((10 * 524352 + 275 * 65600))
 
-# 4. Closed flows give nDPI's state back.
-python3 "$GEN" closed "$tmp/closed.pcap" 2000 4 || exit 1
-run "$tmp/closed.pcap" "$tmp/c1g.yaml" "$tmp/closed" >/dev/null || exit 1
-peak=$(stat "$tmp/closed" memuse_peak)
-table=$(stat "$tmp/closed" memuse)
-echo "# 2000 closed flows: memuse_peak $peak, the empty table $table"
-check "closed flows: memuse_peak under 2 KB a flow above the table" \
-    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
-
-# 5. Closed flows give their parser's state back.
-python3 "$GEN" closed "$tmp/closedh.pcap" 2000 1 1 || exit 1
-run "$tmp/closedh.pcap" "$tmp/c1g.yaml" "$tmp/closedh" >/dev/null || exit 1
-peak=$(stat "$tmp/closedh" memuse_peak)
-table=$(stat "$tmp/closedh" memuse)
-echo "# 2000 closed HTTP flows: memuse_peak $peak, the empty table $table"
-check "closed HTTP flows: memuse_peak under 2 KB a flow above the table" \
-    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
+# 4 and 5. Closed flows give nDPI's state back, and their parser's.
+# closed NAME WHAT GENARGS...: 2000 flows that close, at most 2 KB a
+# flow held above the empty table.
+closed() {
+	name=$1 what=$2
+	shift 2
+	python3 "$GEN" closed "$tmp/$name.pcap" 2000 "$@" || exit 1
+	run "$tmp/$name.pcap" "$tmp/c1g.yaml" "$tmp/$name" >/dev/null || exit 1
+	peak=$(stat "$tmp/$name" memuse_peak)
+	table=$(stat "$tmp/$name" memuse)
+	echo "# 2000 $what: memuse_peak $peak, the empty table $table"
+	check "$what: memuse_peak under 2 KB a flow above the table" \
+	    test "$peak" -gt "$table" -a $((peak - table)) -le $((2000 * 2048))
+}
+closed closed "closed flows" 4
+closed closedh "closed HTTP flows" 1 1
