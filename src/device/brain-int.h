@@ -38,6 +38,7 @@ struct zones;
 #define CH_IDENTITY	0x04
 
 #define BRAIN_EVICT_BATCH	64	/* victims one walk of the table keeps */
+#define BRAIN_MEMO		1024	/* lookups kept, a power of 2 */
 
 struct brain_dev {
 	struct device	 d;
@@ -186,6 +187,16 @@ struct brain {
 	struct brain_ipent *ip_lru, *ip_lru_tail;
 	size_t		 nip, ip_cap;
 	struct sipkey	 hkey;		/* both indexes: random */
+	/*
+	 * The devices and addresses found last, in a slot of their MAC's
+	 * or the address's last two bytes: events come in time order, a
+	 * few of each flow among thousands of others, and most name an
+	 * end seen a moment ago.  A slot is emptied when its entry leaves
+	 * its chain, or a device of that MAC joins a chain or changes
+	 * VLAN: what a slot holds is what the chain would give.
+	 */
+	struct brain_dev *memo_dev[BRAIN_MEMO];
+	struct brain_ipent *memo_ip[BRAIN_MEMO];
 	struct brain_dev **touched;
 	size_t		 ntouched, tcap;
 	size_t		 ngone;		/* evicted, not yet dropped */

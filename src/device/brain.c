@@ -200,15 +200,32 @@ brain_ip_bucket(const struct brain *b, const struct dev_ip *ip)
 	return brain_hash(b, ip->a, 16) & (BRAIN_HASH_SIZE - 1);
 }
 
+static size_t
+brain_memo_mac(const uint8_t mac[6])
+{
+	return ((size_t)mac[4] << 8 | mac[5]) & (BRAIN_MEMO - 1);
+}
+
+static size_t
+brain_memo_ip(const struct dev_ip *ip)
+{
+	return ((size_t)ip->a[14] << 8 | ip->a[15]) & (BRAIN_MEMO - 1);
+}
+
 static struct brain_dev *
 brain_find_mac(struct brain *b, const uint8_t mac[6], uint16_t vlan)
 {
-	struct brain_dev *n;
+	size_t k = brain_memo_mac(mac);
+	struct brain_dev *n = b->memo_dev[k];
 
+	if (n != NULL && n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0)
+		return n;
 	for (n = b->mac_tab[brain_mac_bucket(b, mac)]; n != NULL;
 	    n = n->mac_next)
-		if (n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0)
+		if (n->d.vlan == vlan && memcmp(n->d.mac, mac, 6) == 0) {
+			b->memo_dev[k] = n;
 			return n;
+		}
 	return NULL;
 }
 
@@ -303,17 +320,23 @@ brain_lru_push(struct brain *b, struct brain_ipent *e)
 static struct brain_ipent *
 brain_ip_entry(struct brain *b, const struct dev_ip *ip)
 {
-	struct brain_ipent *e;
+	size_t k = brain_memo_ip(ip);
+	struct brain_ipent *e = b->memo_ip[k];
 
-	for (e = b->ip_tab[brain_ip_bucket(b, ip)]; e != NULL; e = e->next)
-		if (memcmp(&e->ip, ip, sizeof(*ip)) == 0) {
-			if (e != b->ip_lru) {
-				brain_lru_unlink(b, e);
-				brain_lru_push(b, e);
-			}
-			return e;
-		}
-	return NULL;
+	if (e == NULL || memcmp(&e->ip, ip, sizeof(*ip)) != 0) {
+		for (e = b->ip_tab[brain_ip_bucket(b, ip)]; e != NULL;
+		    e = e->next)
+			if (memcmp(&e->ip, ip, sizeof(*ip)) == 0)
+				break;
+		if (e == NULL)
+			return NULL;
+		b->memo_ip[k] = e;
+	}
+	if (e != b->ip_lru) {
+		brain_lru_unlink(b, e);
+		brain_lru_push(b, e);
+	}
+	return e;
 }
 
 /* The address a device goes by now: never the one evicted. */
@@ -344,6 +367,7 @@ brain_ip_evict(struct brain *b)
 		    pp = &(*pp)->next)
 			;
 		*pp = e->next;
+		b->memo_ip[brain_memo_ip(&e->ip)] = NULL;
 		brain_ipent_dev(e, NULL);
 		brain_ipent_want(e, NULL);
 		free(e);
@@ -375,6 +399,7 @@ brain_ip_own(struct brain *b, const struct dev_ip *ip, struct brain_dev *n)
 		h = brain_ip_bucket(b, ip);
 		e->next = b->ip_tab[h];
 		b->ip_tab[h] = e;
+		b->memo_ip[brain_memo_ip(ip)] = NULL;
 		brain_lru_push(b, e);
 		b->nip++;
 	}
@@ -553,6 +578,7 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 			;
 		if (*pp == v)
 			*pp = v->mac_next;
+		b->memo_dev[brain_memo_mac(v->d.mac)] = NULL;
 	}
 	for (e = b->ip_lru; e != NULL && v->ip_dev_refs + v->ip_want_refs >
 	    0; e = e->lru_next) {
@@ -606,6 +632,7 @@ brain_insert(struct brain *b, struct brain_dev *n)
 		h = brain_mac_bucket(b, d->mac);
 		n->mac_next = b->mac_tab[h];
 		b->mac_tab[h] = n;
+		b->memo_dev[brain_memo_mac(d->mac)] = NULL;
 	}
 	if (d->has_ip)
 		brain_ip_own(b, &d->ip, n);	/* a router's: its own */
@@ -1049,6 +1076,7 @@ brain_rekey(struct brain *b, struct brain_dev *n, uint16_t vlan, uint64_t ts)
 {
 	brain_policy_rekey(b, n);
 	n->d.vlan = vlan;
+	b->memo_dev[brain_memo_mac(n->d.mac)] = NULL;
 	n->d.flags &= (uint8_t)~DEV_F_RELAYED;
 	n->d.unsaved = true;
 	if (n->d.has_ip && n->lease_us != 0)

@@ -39,12 +39,16 @@ struct fix {
 	char db[128];
 };
 
+static uint32_t fix_max_devices;	/* 0: the default */
+
 static struct fix *
 fix_new(const char *db, unsigned nworkers)
 {
 	struct fix *x = calloc(1, sizeof(*x));
 
 	brain_config_defaults(&x->cfg);
+	if (fix_max_devices != 0)
+		x->cfg.max_devices = fix_max_devices;
 	free(x->cfg.fingerprints);
 	free(x->cfg.oui_dir);
 	x->cfg.fingerprints = strdup(WW_SRCDIR "/tests/unit/brain/fp");
@@ -863,6 +867,101 @@ test_brain_thread_same_records(void **state)
 	brain_queue_free(&fb.q);
 	fix_free(one);
 	fix_free(two);
+}
+
+/*
+ * A device found by MAC is remembered (brain_find_mac()'s slots): once
+ * it is evicted and freed, its MAC must make a new device, not find
+ * the old one.  A table of 16: X, then 15 others, then a newcomer with
+ * an address takes X's place; X comes back with an address and takes
+ * another's.
+ */
+static struct brain_dev *
+find_dev(struct brain *b, const uint8_t *mac)
+{
+	size_t i;
+
+	for (i = 0; i < b->ndevs; i++)
+		if (memcmp(b->devs[i]->d.mac, mac, 6) == 0 &&
+		    !b->devs[i]->evicted && !b->devs[i]->merged)
+			return b->devs[i];
+	return NULL;
+}
+
+/* Every remembered device and address is one the tables still hold. */
+static void
+memo_sane(struct brain *b)
+{
+	struct brain_ipent *e;
+	size_t k, i;
+
+	for (k = 0; k < BRAIN_MEMO; k++) {
+		if (b->memo_dev[k] != NULL) {
+			for (i = 0; i < b->ndevs; i++)
+				if (b->devs[i] == b->memo_dev[k])
+					break;
+			assert_true(i < b->ndevs);
+			assert_false(b->devs[i]->evicted);
+		}
+		if (b->memo_ip[k] != NULL) {
+			for (e = b->ip_lru; e != NULL; e = e->lru_next)
+				if (e == b->memo_ip[k])
+					break;
+			assert_non_null(e);
+		}
+	}
+}
+
+static void
+test_brain_memo_evicted(void **state)
+{
+	static const uint8_t X[6] = { 0x00, 0x11, 0x22, 0x00, 0x09, 0x00 };
+	static const uint8_t N1[6] = { 0x00, 0x11, 0x22, 0x00, 0x09, 0x01 };
+	struct brain_queue q = { 0 };
+	struct brain_dev *n;
+	struct dev_ip want;
+	uint8_t mac[6];
+	struct fix *x;
+	int i;
+
+	(void)state;
+	fix_max_devices = 16;
+	x = fix_new(NULL, 1);
+	fix_max_devices = 0;
+	/* Twice: the second finds it in the table and remembers it. */
+	evidence(&q, 1 * SEC, 20, X, NULL, "hostname.dhcp", "X");
+	evidence(&q, 1 * SEC, 20, X, NULL, "hostname.dhcp", "X2");
+	brain_sync(x->b, 0, 1 * SEC, &q);
+	memo_sane(x->b);
+	assert_non_null(n = find_dev(x->b, X));
+	for (i = 0; i < BRAIN_MEMO && x->b->memo_dev[i] != n; i++)
+		;
+	assert_true(i < BRAIN_MEMO);		/* remembered */
+	memcpy(mac, X, 6);
+	for (i = 0; i < 15; i++) {
+		mac[4] = 0x0a;
+		mac[5] = (uint8_t)i;
+		evidence(&q, 2 * SEC, 20, mac, NULL, "hostname.dhcp", "other");
+	}
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	memo_sane(x->b);
+	assert_int_equal(brain_device_count(x->b), 16);
+	evidence(&q, 3 * SEC, 20, N1, "10.20.0.50", "hostname.dhcp", "N1");
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	memo_sane(x->b);
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_EVICTED), 1);
+	assert_null(find_dev(x->b, X));
+	evidence(&q, 4 * SEC, 20, X, "10.20.0.60", "hostname.dhcp", "X3");
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	memo_sane(x->b);
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_EVICTED), 2);
+	assert_non_null(n = find_dev(x->b, X));
+	assert_int_equal(dev_ip_parse("10.20.0.60", &want), 0);
+	assert_true(n->d.has_ip);
+	assert_memory_equal(&n->d.ip, &want, sizeof(want));
+	brain_finish(x->b, 5 * SEC);
+	brain_queue_free(&q);
+	fix_free(x);
 }
 
 /*
@@ -1687,6 +1786,7 @@ main(void)
 		cmocka_unit_test(test_worker_split_invariance),
 		cmocka_unit_test(test_brain_thread_same_records),
 		cmocka_unit_test(test_brain_order_events),
+		cmocka_unit_test(test_brain_memo_evicted),
 		cmocka_unit_test(test_brain_offline_wait),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
 		cmocka_unit_test(test_hl7_hub),
