@@ -1080,6 +1080,11 @@ test_devfacts_repeat_hash(void **state)
 		{ "a", "b", false },
 		{ "A B", "A B ", true },
 		{ "A?B", "A B", false },
+		/* A control byte in a short value's only word, and as the
+		 * last byte of a long one's tail. */
+		{ "A?B", "A\001B", true },
+		{ "MINDRAY_EG?", "MINDRAY_EG\177", true },
+		{ "MINDRAY_EGW", "MINDRAY_EGW\001", false },
 		/* Cut at DEV_VALUE_MAX - 1: what lies past it does not count,
 		 * nor do the spaces the cut leaves at the end. */
 		{ "0123456789012345678901234567890123456789012345678901234567890"
