@@ -276,6 +276,7 @@ struct brain_dev *brain_mac_chain(const struct brain *, const uint8_t mac[6]);
 struct brain_dev *brain_alert_dev(struct brain *, const struct brain_end *,
 		    uint16_t vlan);
 /* The zone a device is in (policy/zone.h ids). */
+int		 brain_ev_cmp(const void *, const void *);
 void		 brain_order_events(struct brain_ev **, struct brain_ev **,
 		    size_t);
 int		 brain_dev_zone(const struct brain *, const struct brain_dev *);

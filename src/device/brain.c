@@ -2471,7 +2471,8 @@ brain_ticks_reached(struct brain *b, uint64_t gen)
 	return gen == UINT64_MAX;
 }
 
-static int
+/* The order events are applied in: time, packet, flow, sequence. */
+int
 brain_ev_cmp(const void *x, const void *y)
 {
 	const struct brain_ev *a = x, *b = y;

@@ -965,26 +965,21 @@ test_brain_memo_evicted(void **state)
 }
 
 /*
- * The order events are applied in: time, packet, flow, sequence, and
- * the order they came in for ties.  brain_order_events() merges the
- * runs the workers' parts make; it must agree with a stable sort for
- * any input: runs of any length, ties across runs, no order at all.
+ * The order events are applied in (brain_ev_cmp()), and the order they
+ * came in for ties.  brain_order_events() merges the runs the workers'
+ * parts make; it must agree with a stable sort for any input: runs of
+ * any length, ties across runs, no order at all.
  */
 static int
 ev_order_ref(const void *x, const void *y)
 {
 	const struct brain_ev *a = *(struct brain_ev *const *)x;
 	const struct brain_ev *b = *(struct brain_ev *const *)y;
+	int c;
 
-	if (a->ts_us != b->ts_us)
-		return a->ts_us < b->ts_us ? -1 : 1;
-	if (a->pcap_cnt != b->pcap_cnt)
-		return a->pcap_cnt < b->pcap_cnt ? -1 : 1;
-	if (a->fkey != b->fkey)
-		return a->fkey < b->fkey ? -1 : 1;
-	if (a->seq != b->seq)
-		return a->seq < b->seq ? -1 : 1;
-	return a < b ? -1 : a > b;
+	if ((c = brain_ev_cmp(a, b)) != 0)
+		return c;
+	return a < b ? -1 : a > b;	/* ties: as they came */
 }
 
 static void
