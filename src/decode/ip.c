@@ -226,7 +226,7 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	 */
 	if (dec->csum_on && !st->ip_csum_done) {
 		st->csum_checked = true;
-		if (csum_fold(csum_add(0, p->data + st->off, hlen)) !=
+		if (csum_fold(csum_add_words(0, p->data + st->off, hlen)) !=
 		    0xffff) {
 			decode_csum_bad(dec, p, st, EV_IPV4_INVALID_CSUM);
 			if ((fo & 0x3fff) != 0) {

@@ -47,7 +47,7 @@ decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
 		ph[9] = p->proto;
 		ph[10] = (uint8_t)(len >> 8);
 		ph[11] = (uint8_t)len;
-		sum = csum_add(0, ph, 12);
+		sum = csum_add_words(0, ph, 12);
 	} else {
 		memcpy(ph, p->src, 16);
 		memcpy(ph + 16, p->dst, 16);
@@ -57,7 +57,7 @@ decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
 		ph[35] = (uint8_t)len;
 		ph[36] = ph[37] = ph[38] = 0;
 		ph[39] = p->proto;
-		sum = csum_add(0, ph, 40);
+		sum = csum_add_words(0, ph, 40);
 	}
 	st->csum_checked = true;
 	if (csum_fold(csum_add(sum, p->data + off, len)) == 0xffff)

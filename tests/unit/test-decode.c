@@ -2625,6 +2625,23 @@ test_decode_csum_sum(void **state)
 	memset(buf, 0xff, sizeof(buf));
 	assert_int_equal(csum_fold(csum_add(0, buf, 299)),
 	    ref_fold(ref_sum(0, buf, 299)));
+	/* A header's words (4 to 64 bytes), alone and before the rest,
+	 * at every alignment; all ones, then mixed bytes. */
+	for (i = 0; i < 2; i++) {
+		if (i == 1)
+			for (len = 0; len < sizeof(buf); len++)
+				buf[len] = (uint8_t)(len * 151 + 3 + (len >> 3));
+		for (off = 0; off < 8; off++)
+			for (len = 0; len <= 64; len += 4) {
+				assert_int_equal(csum_fold(csum_add_words(0,
+				    buf + off, len)),
+				    ref_fold(ref_sum(0, buf + off, len)));
+				assert_int_equal(csum_fold(csum_add(
+				    csum_add_words(0, buf + off, len),
+				    buf + off + len, 101)),
+				    ref_fold(ref_sum(0, buf + off, len + 101)));
+			}
+	}
 }
 
 static void
