@@ -210,6 +210,7 @@ enum state_stmt {
 	ST_INS_CLAIM,
 	ST_INS_EVIDENCE,
 	ST_INS_IP,
+	ST_UPD_VALUE,
 	ST_SEL_DEVICES,
 	ST_SEL_VALUES,
 	ST_SEL_EVIDENCE,
@@ -279,6 +280,9 @@ static const char *const state_sql[ST_MAX] = {
 	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_IP] =
 	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
+	[ST_UPD_VALUE] =
+	    "UPDATE device_values SET confidence = ?4, first_us = ?5, "
+	    "last_us = ?6 WHERE device_id = ?1 AND attribute = ?2 AND pos = ?3",
 	[ST_SEL_DEVICES] =
 	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
 	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
@@ -405,7 +409,7 @@ struct state {
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
 	/* A device's children as bytes, to tell whether they changed
-	 * since its last save (state_children_sum()). */
+	 * since its last save (state_parts_sum()). */
 	struct sipkey	 sumkey;
 	uint8_t		*sumbuf;
 	size_t		 sumlen, sumcap;
@@ -1258,12 +1262,29 @@ state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
 }
 
 /*
- * What a device's child rows (values, claims, evidence, addresses)
- * would hold, hashed: a save rewrites them only when this differs from
- * the sum of the last committed save.  Most saves of a busy inventory
+ * What a device's child rows would hold, hashed by part: a save
+ * rewrites a part only when its sum differs from that of the last
+ * committed save (or of the load).  Most saves of a busy inventory
  * only move counters and times, and rewriting every child row of every
- * device each interval was most of the brain's time (issue 11).
+ * device each interval was most of the brain's time (issue 11); so was,
+ * at the end of a run on a loaded inventory, rewriting all of a device's
+ * rows because one value was seen again.  The parts:
+ *  - SP_VALUES: which values, in which order, with which claims
+ *    (rows of device_values and device_claims, rewritten together);
+ *  - SP_VALNUM: the values' confidence and times, updated in place
+ *    when SP_VALUES is as saved;
+ *  - SP_EVIDENCE: evidence only grows at its end: when the rows saved
+ *    are still its start, only the new ones are inserted;
+ *  - SP_IPS: the earlier addresses.
  */
+enum state_part {
+	SP_VALUES,
+	SP_VALNUM,
+	SP_EVIDENCE,
+	SP_IPS
+};
+_Static_assert(SP_IPS + 1 == DEV_SAVED_PARTS, "a sum per part");
+
 static void
 state_sum_add(struct state *s, const void *p, size_t n)
 {
@@ -1288,12 +1309,24 @@ state_sum_u64(struct state *s, uint64_t v)
 	state_sum_add(s, &v, sizeof(v));
 }
 
+/* Never 0: that is "not saved yet". */
 static uint64_t
-state_children_sum(struct state *s, const struct device *d)
+state_sum_of(struct state *s, size_t len)
+{
+	return siphash24(&s->sumkey, s->sumbuf, len) | 1;
+}
+
+/*
+ * The sums of d's parts into sum[]; *ev_start: that of its first
+ * d->saved_evidence pieces of evidence (0 if it has fewer).
+ */
+static void
+state_parts_sum(struct state *s, const struct device *d,
+    uint64_t sum[DEV_SAVED_PARTS], uint64_t *ev_start)
 {
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	size_t i, j;
+	size_t i, j, n, start;
 	int a;
 
 	s->sumlen = 0;
@@ -1303,9 +1336,6 @@ state_children_sum(struct state *s, const struct device *d)
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
 			state_sum_str(s, v->value);
-			state_sum_u64(s, v->confidence);
-			state_sum_u64(s, v->first_us);
-			state_sum_u64(s, v->last_us);
 			state_sum_u64(s, v->n_claims);
 			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
 			    j++) {
@@ -1315,79 +1345,90 @@ state_children_sum(struct state *s, const struct device *d)
 			}
 		}
 	}
-	state_sum_u64(s, d->n_evidence);
-	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++) {
+	sum[SP_VALUES] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
+	for (a = 0; a < DEV_A_MAX; a++) {
+		as = &d->attr[a];
+		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
+			v = &as->v[i];
+			state_sum_u64(s, v->confidence);
+			state_sum_u64(s, v->first_us);
+			state_sum_u64(s, v->last_us);
+		}
+	}
+	sum[SP_VALNUM] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
+	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
+	    DEV_MAX_EVIDENCE;
+	start = 0;
+	for (i = 0; i < n; i++) {
+		if (i == d->saved_evidence)
+			start = s->sumlen;
 		state_sum_str(s, d->evidence[i].key);
 		state_sum_str(s, d->evidence[i].value);
 		state_sum_u64(s, d->evidence[i].first_us);
 	}
+	if (n == d->saved_evidence)
+		start = s->sumlen;
+	*ev_start = d->saved_evidence <= n ? state_sum_of(s, start) : 0;
+	sum[SP_EVIDENCE] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
 	state_sum_u64(s, d->n_ips);
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++)
 		state_sum_add(s, d->ips[i].a, sizeof(d->ips[i].a));
-	/* Never 0: that is "not saved yet". */
-	return siphash24(&s->sumkey, s->sumbuf, s->sumlen) | 1;
+	sum[SP_IPS] = state_sum_of(s, s->sumlen);
+}
+
+/* Delete device id's rows of table st (ST_DEL_*), unless it is new. */
+static int
+state_del_children(struct state *s, enum state_stmt which, uint64_t id,
+    bool fresh)
+{
+	sqlite3_stmt *st = s->st[which];
+
+	if (fresh)
+		return 0;
+	state_bind_u64(st, 1, id);
+	return state_step_done(s, st);
 }
 
 static int
-state_save_one(struct state *s, const struct device *d, uint64_t *id,
-    uint64_t *sum, bool *fresh)
+state_save_values(struct state *s, const struct device *d, uint64_t id,
+    bool rewrite)
 {
 	sqlite3_stmt *st;
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_int64 vid;
-	size_t i, j, k, n;
-	int a, p;
-
-	/* A stored device whose child rows are as last saved: its row
-	 * alone.  A row that is gone (deleted behind our back) is
-	 * inserted again under its id, with its children. */
-	*sum = state_children_sum(s, d);
-	*fresh = false;
-	if (d->id != 0 && d->saved_sum == *sum) {
-		st = s->st[ST_DEV_UPDATE];
-		state_bind_device(st, d, buf, sizeof(buf));
-		if (state_step_done(s, st) == -1)
-			return -1;
-		*id = d->id;
-		if (sqlite3_changes(s->db) == 1)
-			return 0;
-	}
-	st = s->st[ST_DEV_UPSERT];
-	state_bind_device(st, d, buf, sizeof(buf));
-	if (state_step_done(s, st) == -1)
-		return -1;
-	*id = d->id != 0 ? d->id :
-	    (uint64_t)sqlite3_last_insert_rowid(s->db);
-
-	/* Replace the children; claims go with their values (cascade).
-	 * A new row has none: AUTOINCREMENT never gives an id twice, and
-	 * foreign keys keep rows from naming a device that is not there
-	 * (four statements of a first save's dozen). */
-	*fresh = d->id == 0;
-	for (i = ST_DEL_VALUES; i <= ST_DEL_IPS && !*fresh; i++) {
-		st = s->st[i];
-		state_bind_u64(st, 1, *id);
-		if (state_step_done(s, st) == -1)
-			return -1;
-	}
+	size_t i, j;
+	int a;
 
 	for (a = 0; a < DEV_A_MAX; a++) {
 		as = &d->attr[a];
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
-			st = s->st[ST_INS_VALUE];
-			state_bind_u64(st, 1, *id);
+			st = s->st[rewrite ? ST_INS_VALUE : ST_UPD_VALUE];
+			state_bind_u64(st, 1, id);
 			state_bind_static(st, 2,
 			    dev_attr_name((enum dev_attr)a));
 			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			state_bind_static(st, 4, v->value);
-			sqlite3_bind_int(st, 5, v->confidence);
-			state_bind_u64(st, 6, v->first_us);
-			state_bind_u64(st, 7, v->last_us);
+			if (rewrite) {
+				state_bind_static(st, 4, v->value);
+				sqlite3_bind_int(st, 5, v->confidence);
+				state_bind_u64(st, 6, v->first_us);
+				state_bind_u64(st, 7, v->last_us);
+			} else {
+				sqlite3_bind_int(st, 4, v->confidence);
+				state_bind_u64(st, 5, v->first_us);
+				state_bind_u64(st, 6, v->last_us);
+			}
 			if (state_step_done(s, st) == -1)
 				return -1;
+			if (!rewrite)
+				continue;
 			vid = sqlite3_last_insert_rowid(s->db);
 			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
 			    j++) {
@@ -1403,15 +1444,26 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 			}
 		}
 	}
+	return 0;
+}
+
+/* Evidence rows from, to its end. */
+static int
+state_save_evidence(struct state *s, const struct device *d, uint64_t id,
+    size_t from)
+{
+	sqlite3_stmt *st;
+	size_t i, j, k, n;
+	int p;
 
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	for (i = 0; i < n; i += k) {
+	for (i = from; i < n; i += k) {
 		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
 		if ((st = state_rows(s, SR_EVIDENCE, k)) == NULL)
 			return -1;
 		for (j = 0, p = 1; j < k; j++, p += 5) {
-			state_bind_u64(st, p, *id);
+			state_bind_u64(st, p, id);
 			sqlite3_bind_int64(st, p + 1, (sqlite3_int64)(i + j));
 			state_bind_static(st, p + 2, d->evidence[i + j].key);
 			state_bind_static(st, p + 3,
@@ -1421,7 +1473,69 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
+	return 0;
+}
 
+static int
+state_save_one(struct state *s, const struct device *d, uint64_t *id,
+    uint64_t sum[DEV_SAVED_PARTS], bool *fresh)
+{
+	sqlite3_stmt *st;
+	char buf[INET6_ADDRSTRLEN + 1];
+	uint64_t ev_start;
+	size_t i;
+	bool all;
+
+	state_parts_sum(s, d, sum, &ev_start);
+	*fresh = false;
+	all = true;
+	/* A stored device: its row, then the parts that changed.  A row
+	 * that is gone (deleted behind our back) is inserted again under
+	 * its id, with all its children. */
+	if (d->id != 0) {
+		st = s->st[ST_DEV_UPDATE];
+		state_bind_device(st, d, buf, sizeof(buf));
+		if (state_step_done(s, st) == -1)
+			return -1;
+		*id = d->id;
+		all = sqlite3_changes(s->db) != 1;
+	}
+	if (all) {
+		st = s->st[ST_DEV_UPSERT];
+		state_bind_device(st, d, buf, sizeof(buf));
+		if (state_step_done(s, st) == -1)
+			return -1;
+		*id = d->id != 0 ? d->id :
+		    (uint64_t)sqlite3_last_insert_rowid(s->db);
+		/* A new row has no children: AUTOINCREMENT never gives an
+		 * id twice, and foreign keys keep rows from naming a
+		 * device that is not there. */
+		*fresh = d->id == 0;
+	}
+
+	/* Claims go with their values (cascade). */
+	if (all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
+		if (state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
+		    state_save_values(s, d, *id, true) == -1)
+			return -1;
+	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
+	    state_save_values(s, d, *id, false) == -1)
+		return -1;
+
+	if (all || d->saved_sum[SP_EVIDENCE] == 0 ||
+	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
+	    ev_start != d->saved_sum[SP_EVIDENCE])) {
+		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
+		    -1 || state_save_evidence(s, d, *id, 0) == -1)
+			return -1;
+	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
+	    state_save_evidence(s, d, *id, d->saved_evidence) == -1)
+		return -1;
+
+	if (!all && sum[SP_IPS] == d->saved_sum[SP_IPS])
+		return 0;
+	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
+		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
 		state_bind_u64(st, 1, *id);
@@ -1580,7 +1694,7 @@ int
 state_save_devices_bl(struct state *s, struct device *const *devs,
     struct bl_dev *const *bls, size_t n, FILE *err)
 {
-	uint64_t *ids, *sums;
+	uint64_t *ids, (*sums)[DEV_SAVED_PARTS];
 	size_t i;
 	bool fresh;
 
@@ -1590,16 +1704,17 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		state_report(s, err);
 		return -1;
 	}
-	if ((ids = calloc(n == 0 ? 2 : 2 * n, sizeof(*ids))) == NULL) {
+	if ((ids = calloc(n == 0 ? 1 + DEV_SAVED_PARTS :
+	    (1 + DEV_SAVED_PARTS) * n, sizeof(*ids))) == NULL) {
 		state_seterr(s, "cannot save: %s", strerror(errno));
 		state_report(s, err);
 		return -1;
 	}
-	sums = ids + n;
+	sums = (uint64_t (*)[DEV_SAVED_PARTS])(ids + n);
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
 	for (i = 0; i < n; i++) {
-		if (state_save_one(s, devs[i], &ids[i], &sums[i],
+		if (state_save_one(s, devs[i], &ids[i], sums[i],
 		    &fresh) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
@@ -1612,7 +1727,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	 * leaves every record as the caller gave it. */
 	for (i = 0; i < n; i++) {
 		devs[i]->id = ids[i];
-		devs[i]->saved_sum = sums[i];
+		memcpy(devs[i]->saved_sum, sums[i],
+		    sizeof(devs[i]->saved_sum));
+		devs[i]->saved_evidence = devs[i]->n_evidence <
+		    DEV_MAX_EVIDENCE ? devs[i]->n_evidence : DEV_MAX_EVIDENCE;
 	}
 	free(ids);
 	return 0;
@@ -1760,6 +1878,7 @@ state_load_devices(struct state *s,
 {
 	sqlite3_stmt *st;
 	struct device *d;
+	uint64_t ev_start;
 	int rc, ret = 0;
 
 	s->errmsg[0] = '\0';
@@ -1785,6 +1904,12 @@ state_load_devices(struct state *s,
 			break;
 		}
 		d->known = true;
+		/* As stored: a save writes what changes after this. */
+		if (!s->readonly) {
+			d->saved_evidence = 0;
+			state_parts_sum(s, d, d->saved_sum, &ev_start);
+			d->saved_evidence = d->n_evidence;
+		}
 		if ((ret = cb(arg, d)) != 0)
 			break;
 	}
