@@ -230,6 +230,7 @@ enum state_stmt {
 	ST_BL_SEL_ITEMS,
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
+	ST_BL_UPD_ITEM,
 	/* Version 3. */
 	ST_AL_FIRST,
 	ST_AL_ADD = ST_AL_FIRST,
@@ -335,6 +336,10 @@ static const char *const state_sql[ST_MAX] = {
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
 	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
+	[ST_BL_UPD_ITEM] =
+	    "UPDATE baseline_items SET count = ?4, first_us = ?5, "
+	    "last_us = ?6, asn = ?7, country = ?8, hours = ?9 "
+	    "WHERE device_id = ?1 AND kind = ?2 AND key = ?3",
 	[ST_AL_ADD] =
 	    "INSERT INTO device_alerts (device_id, gid, sid, severity, "
 	    "signature, as_src, as_dst, first_us, last_us) "
@@ -1478,17 +1483,16 @@ state_save_evidence(struct state *s, const struct device *d, uint64_t id,
 
 static int
 state_save_one(struct state *s, const struct device *d, uint64_t *id,
-    uint64_t sum[DEV_SAVED_PARTS], bool *fresh)
+    uint64_t sum[DEV_SAVED_PARTS], bool *fresh, bool *all)
 {
 	sqlite3_stmt *st;
 	char buf[INET6_ADDRSTRLEN + 1];
 	uint64_t ev_start;
 	size_t i;
-	bool all;
 
 	state_parts_sum(s, d, sum, &ev_start);
 	*fresh = false;
-	all = true;
+	*all = true;
 	/* A stored device: its row, then the parts that changed.  A row
 	 * that is gone (deleted behind our back) is inserted again under
 	 * its id, with all its children. */
@@ -1498,9 +1502,9 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		if (state_step_done(s, st) == -1)
 			return -1;
 		*id = d->id;
-		all = sqlite3_changes(s->db) != 1;
+		*all = sqlite3_changes(s->db) != 1;
 	}
-	if (all) {
+	if (*all) {
 		st = s->st[ST_DEV_UPSERT];
 		state_bind_device(st, d, buf, sizeof(buf));
 		if (state_step_done(s, st) == -1)
@@ -1514,7 +1518,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	}
 
 	/* Claims go with their values (cascade). */
-	if (all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
+	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
 		if (state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
 		    state_save_values(s, d, *id, true) == -1)
 			return -1;
@@ -1522,7 +1526,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	    state_save_values(s, d, *id, false) == -1)
 		return -1;
 
-	if (all || d->saved_sum[SP_EVIDENCE] == 0 ||
+	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
 	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
 	    ev_start != d->saved_sum[SP_EVIDENCE])) {
 		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
@@ -1532,7 +1536,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	    state_save_evidence(s, d, *id, d->saved_evidence) == -1)
 		return -1;
 
-	if (!all && sum[SP_IPS] == d->saved_sum[SP_IPS])
+	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
 		return 0;
 	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
 		return -1;
@@ -1611,15 +1615,71 @@ state_bl_dropped(const struct bl_dev *bl, char *buf, size_t len)
 	}
 }
 
+/* What an item's row holds besides its key. */
+static uint64_t
+state_item_sum(struct state *s, const struct bl_item *it)
+{
+	s->sumlen = 0;
+	state_sum_u64(s, it->count);
+	state_sum_u64(s, it->first_us);
+	state_sum_u64(s, it->last_us);
+	state_sum_u64(s, it->asn);
+	state_sum_u64(s, it->hours);
+	state_sum_add(s, it->cc, sizeof(it->cc));
+	return state_sum_of(s, s->sumlen);
+}
+
+/* An item's values from ?p + 3 on (count to hours), as both the insert
+ * and the update take them. */
+static void
+state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
+{
+	sqlite3_bind_int64(st, p + 3, it->count);
+	state_bind_u64(st, p + 4, it->first_us);
+	state_bind_u64(st, p + 5, it->last_us);
+	sqlite3_bind_int64(st, p + 6, it->asn);
+	state_bind_static(st, p + 7, it->cc);
+	sqlite3_bind_int64(st, p + 8, it->hours);
+}
+
+/* Items ins[] of kinds kins[] as n rows of one statement. */
 static int
-state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
-    bool fresh)
+state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
+    const int *kins, int n)
 {
 	sqlite3_stmt *st;
-	const struct bl_item *it;
+	int i, p;
+
+	if ((st = state_rows(s, SR_BL_ITEMS, (size_t)n)) == NULL)
+		return -1;
+	for (p = 1, i = 0; i < n; i++, p += 9) {
+		state_bind_u64(st, p, id);
+		state_bind_static(st, p + 1,
+		    bl_kind_name((enum bl_kind)kins[i]));
+		state_bind_static(st, p + 2, ins[i]->key);
+		state_bind_item(st, p, ins[i]);
+	}
+	return state_step_done(s, st);
+}
+
+/*
+ * The baseline row, and its items: all of them again when the rows
+ * stored are not known to be those of bl's items (rewrite), else the
+ * new items inserted and the changed ones updated.  Items only ever
+ * join a baseline (a set cut shorter is written again), so none is to
+ * be deleted; rewriting every item of a learner whose counts went up
+ * was most of a checkpoint (issue 11).
+ */
+static int
+state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
+    bool fresh, bool rewrite)
+{
+	sqlite3_stmt *st;
+	const struct bl_item *it, *ins[STATE_ROWS_MAX];
+	int kins[STATE_ROWS_MAX];
 	char dropped[256], *vol;
-	uint32_t i, i2, n;
-	int k, k2, p, rc;
+	uint32_t i;
+	int k, n;
 
 	if (s->version < 2)
 		return 0;
@@ -1639,55 +1699,60 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 	state_bind_text(st, 10, dropped);
 	if (state_step_done(s, st) == -1)
 		return -1;
+	rewrite = rewrite || fresh || !bl->items_stored;
+	for (k = 0; k < BL_KIND_MAX && !rewrite; k++)
+		rewrite = bl->set[k].n < bl->set[k].stored;	/* cut */
 	/* A device row new in this save has no items yet (as above). */
 	st = s->st[ST_BL_DEL_ITEMS];
-	if (!fresh) {
+	if (rewrite && !fresh) {
 		state_bind_u64(st, 1, id);
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
-	/* Every kind's items in order, STATE_ROWS_MAX to a statement. */
-	k = 0;
-	i = 0;
-	for (;;) {
-		for (n = 0, k2 = k, i2 = i; n < STATE_ROWS_MAX &&
-		    k2 < BL_KIND_MAX; ) {
-			if (i2 >= bl->set[k2].n) {
-				k2++;
-				i2 = 0;
+	/* Every kind's items in order; new ones STATE_ROWS_MAX to a
+	 * statement. */
+	n = 0;
+	for (k = 0; k < BL_KIND_MAX; k++)
+		for (i = 0; i < bl->set[k].n; i++) {
+			it = &bl->set[k].v[i];
+			if (!rewrite && it->saved != 0) {
+				if (state_item_sum(s, it) == it->saved)
+					continue;
+				st = s->st[ST_BL_UPD_ITEM];
+				state_bind_u64(st, 1, id);
+				state_bind_static(st, 2,
+				    bl_kind_name((enum bl_kind)k));
+				state_bind_static(st, 3, it->key);
+				state_bind_item(st, 1, it);
+				if (state_step_done(s, st) == -1)
+					return -1;
 				continue;
 			}
-			n++;
-			i2++;
-		}
-		if (n == 0)
-			break;
-		if ((st = state_rows(s, SR_BL_ITEMS, n)) == NULL)
-			return -1;
-		for (p = 1; n > 0; ) {
-			if (i >= bl->set[k].n) {
-				k++;
-				i = 0;
-				continue;
+			kins[n] = k;
+			ins[n++] = it;
+			if (n == STATE_ROWS_MAX) {
+				if (state_bl_insert(s, id, ins, kins, n) == -1)
+					return -1;
+				n = 0;
 			}
-			it = &bl->set[k].v[i++];
-			state_bind_u64(st, p, id);
-			state_bind_static(st, p + 1,
-			    bl_kind_name((enum bl_kind)k));
-			state_bind_static(st, p + 2, it->key);
-			sqlite3_bind_int64(st, p + 3, it->count);
-			state_bind_u64(st, p + 4, it->first_us);
-			state_bind_u64(st, p + 5, it->last_us);
-			sqlite3_bind_int64(st, p + 6, it->asn);
-			state_bind_static(st, p + 7, it->cc);
-			sqlite3_bind_int64(st, p + 8, it->hours);
-			p += 9;
-			n--;
 		}
-		if ((rc = state_step_done(s, st)) == -1)
-			return -1;
+	return n > 0 ? state_bl_insert(s, id, ins, kins, n) : 0;
+}
+
+/* After a committed save of bl: its items' rows are as they are. */
+static void
+state_baseline_stored(struct state *s, struct bl_dev *bl)
+{
+	uint32_t i;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		for (i = 0; i < bl->set[k].n; i++)
+			bl->set[k].v[i].saved = state_item_sum(s,
+			    &bl->set[k].v[i]);
+		bl->set[k].stored = bl->set[k].n;
 	}
-	return 0;
+	bl->items_stored = true;
 }
 
 int
@@ -1696,7 +1761,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 {
 	uint64_t *ids, (*sums)[DEV_SAVED_PARTS];
 	size_t i;
-	bool fresh;
+	bool fresh, all;
 
 	s->errmsg[0] = '\0';
 	if (s->readonly || s->empty) {
@@ -1715,10 +1780,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		goto out_fail;
 	for (i = 0; i < n; i++) {
 		if (state_save_one(s, devs[i], &ids[i], sums[i],
-		    &fresh) == -1)
+		    &fresh, &all) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
-		    state_save_baseline(s, ids[i], bls[i], fresh) == -1)
+		    state_save_baseline(s, ids[i], bls[i], fresh, all) == -1)
 			goto out_rollback;
 	}
 	if (state_exec(s, "COMMIT") == -1)
@@ -1731,6 +1796,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		    sizeof(devs[i]->saved_sum));
 		devs[i]->saved_evidence = devs[i]->n_evidence <
 		    DEV_MAX_EVIDENCE ? devs[i]->n_evidence : DEV_MAX_EVIDENCE;
+		if (bls != NULL && bls[i] != NULL && s->version >= 2)
+			state_baseline_stored(s, bls[i]);
 	}
 	free(ids);
 	return 0;
@@ -2157,10 +2224,14 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	struct bl_item *it;
 	char kind[32], key[BL_KEY_MAX * 2];
 	sqlite3_int64 v;
+	uint64_t rows = 0, items = 0;
 	int k, rc;
 
 	state_bind_u64(st, 1, id);
+	for (k = 0; k < BL_KIND_MAX; k++)
+		items -= bl->set[k].n;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
 		state_col_text(st, 0, kind, sizeof(kind));
 		state_col_text(st, 1, key, sizeof(key));
 		/* A kind this build does not know, or past a cap: counted
@@ -2182,6 +2253,13 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	if (rc != SQLITE_DONE)
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
+	/* Every row an item, as stored: a save writes what changes after
+	 * this.  A row skipped, cut or capped: the first save rewrites
+	 * them all, as before. */
+	for (k = 0; k < BL_KIND_MAX; k++)
+		items += bl->set[k].n;
+	if (rc == SQLITE_DONE && rows == items && !s->readonly)
+		state_baseline_stored(s, bl);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
