@@ -2469,6 +2469,12 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		goto fail;
 	for (i = 0; i < n; i++) {
 		st = s->st[ST_PE_COMM];
+		/* The comm row as stored: its peers alone (issue 11). */
+		if (p[i].tab != NULL && p[i].tab->comm_stored &&
+		    p[i].zone_stored != NULL && p[i].tab->dropped_stored ==
+		    p[i].tab->dropped && strcmp(p[i].zone_stored,
+		    p[i].zone != NULL ? p[i].zone : "") == 0)
+			goto peers;
 		state_bind_u64(st, 1, p[i].device_id);
 		sqlite3_bind_text(st, 2, p[i].zone != NULL ? p[i].zone : "",
 		    -1, SQLITE_STATIC);
@@ -2476,6 +2482,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		    0);
 		if (state_step_done(s, st) == -1)
 			goto rollback;
+ peers:
 		st = s->st[ST_PE_UPSERT];
 		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
 			e = &p[i].tab->v[k];
@@ -2514,7 +2521,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 }
 
 /* The comm row of id, if any: st steps in device id order. */
-static void
+static bool
 state_comm_of(sqlite3_stmt *st, int *rc, uint64_t id, char *zone,
     size_t zlen, uint64_t *dropped)
 {
@@ -2525,7 +2532,9 @@ state_comm_of(sqlite3_stmt *st, int *rc, uint64_t id, char *zone,
 	if (*rc == SQLITE_ROW && state_col_u64(st, 0) == id) {
 		state_col_text(st, 1, zone, zlen);
 		*dropped = state_col_u64(st, 2);
+		return true;
 	}
+	return false;
 }
 
 int
@@ -2540,6 +2549,7 @@ state_load_peers(struct state *s, uint32_t max,
 	uint64_t id, cur = 0, dropped;
 	int rc, rcc, ret = 0;
 	uint32_t k;
+	bool comm;
 
 	s->errmsg[0] = '\0';
 	if (s->empty || s->version < 4)
@@ -2562,7 +2572,8 @@ state_load_peers(struct state *s, uint32_t max,
 		if (pid == UINT64_MAX && cid == UINT64_MAX)
 			break;
 		cur = pid < cid ? pid : cid;
-		state_comm_of(sc, &rcc, cur, zone, sizeof(zone), &dropped);
+		comm = state_comm_of(sc, &rcc, cur, zone, sizeof(zone),
+		    &dropped);
 		memset(&t, 0, sizeof(t));
 		for (; rc == SQLITE_ROW && (id = state_col_u64(st, 0)) ==
 		    cur; rc = sqlite3_step(st)) {
@@ -2585,6 +2596,8 @@ state_load_peers(struct state *s, uint32_t max,
 			(void)peers_add(&t, max, &e);
 		}
 		t.dropped += dropped;
+		t.comm_stored = comm;
+		t.dropped_stored = dropped;
 		for (k = 0; k < t.n; k++)
 			t.v[k].dirty = false;
 		t.dirty = false;
