@@ -203,6 +203,7 @@ _Static_assert(STATE_SCHEMA_VERSION == 4, "state_schema_v4 makes version 4");
 enum state_stmt {
 	ST_DEV_UPSERT,
 	ST_DEV_UPDATE,
+	ST_DEL_CLAIMS,
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
@@ -265,6 +266,9 @@ static const char *const state_sql[ST_MAX] = {
 	    "UPDATE devices SET mac = ?2, vlan = ?3, flags = ?4, ip = ?5, "
 	    "first_us = ?6, last_us = ?7, flows = ?8, packets = ?9, "
 	    "bytes = ?10, evidence_dropped = ?11 WHERE id = ?1",
+	[ST_DEL_CLAIMS] =
+	    "DELETE FROM device_claims WHERE value_id IN "
+	    "(SELECT id FROM device_values WHERE device_id = ?1)",
 	[ST_DEL_VALUES] = "DELETE FROM device_values WHERE device_id = ?1",
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
@@ -1517,9 +1521,10 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*fresh = d->id == 0;
 	}
 
-	/* Claims go with their values (cascade). */
+	/* Claims first: no cascade here (state_save_devices_bl()). */
 	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
-		if (state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
+		if (state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
+		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
 		    state_save_values(s, d, *id, true) == -1)
 			return -1;
 	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
@@ -1565,7 +1570,9 @@ state_forget_devices(struct state *s, const uint64_t *ids, size_t n,
 		state_report(s, err);
 		return -1;
 	}
-	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+	/* The cascade takes a device's rows along: never without it. */
+	if (state_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
+	    state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		state_bind_u64(st, 1, ids[i]);
@@ -1755,6 +1762,14 @@ state_baseline_stored(struct state *s, struct bl_dev *bl)
 	bl->items_stored = true;
 }
 
+/* Foreign keys on again after a save (state_forget_devices() makes
+ * sure of it before it relies on them). */
+static void
+state_fk_on(struct state *s)
+{
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
 int
 state_save_devices_bl(struct state *s, struct device *const *devs,
     struct bl_dev *const *bls, size_t n, FILE *err)
@@ -1776,6 +1791,17 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		return -1;
 	}
 	sums = (uint64_t (*)[DEV_SAVED_PARTS])(ids + n);
+	/*
+	 * Without foreign key checks: every child row goes in right after
+	 * its device's row, in the same transaction, so none can name a
+	 * device that is not there; the check of each (a lookup of the
+	 * device) was a ninth of a first save of a hospital's inventory
+	 * (issue 11).  Nothing here relies on a cascade (claims are
+	 * deleted with their values by hand); the pragma holds outside a
+	 * transaction only, and is on again for everything else.
+	 */
+	if (state_exec(s, "PRAGMA foreign_keys = OFF") == -1)
+		goto out_fail;
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
 	for (i = 0; i < n; i++) {
@@ -1788,6 +1814,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	}
 	if (state_exec(s, "COMMIT") == -1)
 		goto out_rollback;
+	state_fk_on(s);
 	/* Only now do new devices learn their rows: a rollback above
 	 * leaves every record as the caller gave it. */
 	for (i = 0; i < n; i++) {
@@ -1819,6 +1846,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  out_fail:
+	state_fk_on(s);
 	if (err != NULL)
 		fprintf(err, "%s (%zu device%s not saved)\n", s->errmsg, n,
 		    n == 1 ? "" : "s");

@@ -629,6 +629,21 @@ test_state_update_rows_only(void **state)
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
+
+	/* Saves check no foreign keys, yet leave no row naming a value
+	 * or device that is not there, and the cascade works after. */
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "pragma_foreign_key_check WHERE ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims WHERE ?1", 1), count_rows(f->db, "SELECT "
+	    "sum(n) FROM (SELECT count(*) AS n FROM device_claims c JOIN "
+	    "device_values v ON v.id = c.value_id WHERE v.device_id = ?1)",
+	    1));
+	assert_int_equal(state_forget_devices(s, &d->id, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_claims WHERE ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE ?1", 1), 0);
 	state_close(s);
 	device_free(d);
 #undef WROTE
