@@ -37,6 +37,12 @@
  * leaves no rows.  Older files are upgraded when opened for writing;
  * read-only, they have no peers.
  *
+ * A save writes what changed since the last save or the load: a
+ * device's row, the parts of its child rows whose sums differ
+ * (state_parts_sum()), a baseline's new and changed items, a peer
+ * table's dirty entries and its comm row if that differs.  A device
+ * save runs without foreign key checks (state_save_devices_bl()).
+ *
  * Every statement is prepared once at open and takes its data as bound
  * parameters; no SQL is ever built from data.
  */
