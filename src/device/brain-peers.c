@@ -221,6 +221,7 @@ brain_peers_save(struct brain *b)
 		v[k].device_id = n->d.id;
 		v[k].zone = zone;
 		v[k].tab = &pe_get(n)->t;
+		v[k].zone_stored = n->pe->zone_saved;
 		nv[k++] = n;
 	}
 	if (k > 0 && state_save_peers(b->state, v, k,
@@ -232,6 +233,8 @@ brain_peers_save(struct brain *b)
 			for (j = 0; j < n->pe->t.n; j++)
 				n->pe->t.v[j].dirty = false;
 			n->pe->t.dirty = false;
+			n->pe->t.comm_stored = true;
+			n->pe->t.dropped_stored = n->pe->t.dropped;
 		}
 	else if (k > 0)
 		ctr_inc(b->ctr, CTR_DEV_SAVE_ERRORS);

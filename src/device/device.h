@@ -86,6 +86,9 @@ struct dev_ip {
 #define DEV_F_PRIVMAC	0x04	/* locally administered (random) MAC */
 #define DEV_F_RELAYED	0x08	/* known from relayed DHCP: VLAN unknown */
 
+/* Parts of a device's child rows a save writes on their own. */
+#define DEV_SAVED_PARTS	4
+
 struct device {
 	uint64_t	 id;		/* inventory row, 0 until stored */
 	uint8_t		 mac[6];	/* zero when DEV_F_ROUTED */
@@ -108,8 +111,10 @@ struct device {
 	bool		 known;		/* loaded from the state database */
 	bool		 announced;	/* a "new" record was written */
 	bool		 unsaved;	/* changed since last database write */
-	uint64_t	 saved_sum;	/* of the child rows last saved, 0:
-					 * none (state.c) */
+	/* Of the child rows last saved or loaded, by part (state.c):
+	 * 0 none. */
+	uint64_t	 saved_sum[DEV_SAVED_PARTS];
+	size_t		 saved_evidence;	/* evidence rows of that */
 	bool		 evidence_new;	/* fingerprints must run again */
 };
 

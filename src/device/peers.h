@@ -51,6 +51,10 @@ struct peer_tab {
 	uint32_t	 n, cap;	/* cap: allocated, never past max */
 	uint64_t	 dropped;	/* entries that did not fit */
 	bool		 dirty;		/* anything to save (dropped too) */
+	/* The device's comm row as stored (loaded or saved): written
+	 * again only when its zone or dropped count differ. */
+	bool		 comm_stored;
+	uint64_t	 dropped_stored;
 };
 
 /* Server port as kept: ports from 49152 up are "ephemeral" (0). */

@@ -187,6 +187,7 @@ bl_dev_clone(const struct bl_dev *s)
 		*d->vol = *s->vol;
 	}
 	d->changed = true;
+	d->items_stored = false;	/* its rows, if any, are another's */
 	return d;
 }
 

@@ -91,12 +91,15 @@ struct bl_item {
 	uint32_t	 asn;		/* BL_EXTERNAL: 0 unknown */
 	char		 cc[3];		/* BL_EXTERNAL: country, "" unknown */
 	char		 key[BL_KEY_MAX];
+	uint64_t	 saved;		/* sum of its stored row (state.c);
+					 * 0: not stored */
 };
 
 struct bl_set {
 	struct bl_item	*v;
 	uint32_t	 n, cap;	/* cap: allocated, <= config max */
 	uint64_t	 dropped;	/* not kept: the table was full */
+	uint32_t	 stored;	/* n when last stored (state.c) */
 };
 
 /* One hour of one device: packets, KiB, flows. */
@@ -137,6 +140,9 @@ struct bl_dev {
 	uint32_t	 bound_hour;	/* cur_hour they are of; 0: none */
 	bool		 changed;	/* since the last save */
 	uint64_t	 saved_us;	/* traffic time of the last save */
+	/* The state's item rows of this device are those of the items
+	 * with a saved sum (state.c); false: unknown, rewrite all. */
+	bool		 items_stored;
 	struct bl_dedup	 dedup[BL_DEDUP_MAX];
 	uint32_t	 ndedup;
 	uint64_t	 dedup_dropped;

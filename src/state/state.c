@@ -37,6 +37,12 @@
  * leaves no rows.  Older files are upgraded when opened for writing;
  * read-only, they have no peers.
  *
+ * A save writes what changed since the last save or the load: a
+ * device's row, the parts of its child rows whose sums differ
+ * (state_parts_sum()), a baseline's new and changed items, a peer
+ * table's dirty entries and its comm row if that differs.  A device
+ * save runs without foreign key checks (state_save_devices_bl()).
+ *
  * Every statement is prepared once at open and takes its data as bound
  * parameters; no SQL is ever built from data.
  */
@@ -203,6 +209,7 @@ _Static_assert(STATE_SCHEMA_VERSION == 4, "state_schema_v4 makes version 4");
 enum state_stmt {
 	ST_DEV_UPSERT,
 	ST_DEV_UPDATE,
+	ST_DEL_CLAIMS,
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
@@ -210,6 +217,7 @@ enum state_stmt {
 	ST_INS_CLAIM,
 	ST_INS_EVIDENCE,
 	ST_INS_IP,
+	ST_UPD_VALUE,
 	ST_SEL_DEVICES,
 	ST_SEL_VALUES,
 	ST_SEL_EVIDENCE,
@@ -229,6 +237,7 @@ enum state_stmt {
 	ST_BL_SEL_ITEMS,
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
+	ST_BL_UPD_ITEM,
 	/* Version 3. */
 	ST_AL_FIRST,
 	ST_AL_ADD = ST_AL_FIRST,
@@ -263,6 +272,9 @@ static const char *const state_sql[ST_MAX] = {
 	    "UPDATE devices SET mac = ?2, vlan = ?3, flags = ?4, ip = ?5, "
 	    "first_us = ?6, last_us = ?7, flows = ?8, packets = ?9, "
 	    "bytes = ?10, evidence_dropped = ?11 WHERE id = ?1",
+	[ST_DEL_CLAIMS] =
+	    "DELETE FROM device_claims WHERE value_id IN "
+	    "(SELECT id FROM device_values WHERE device_id = ?1)",
 	[ST_DEL_VALUES] = "DELETE FROM device_values WHERE device_id = ?1",
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
@@ -279,6 +291,9 @@ static const char *const state_sql[ST_MAX] = {
 	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_IP] =
 	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
+	[ST_UPD_VALUE] =
+	    "UPDATE device_values SET confidence = ?4, first_us = ?5, "
+	    "last_us = ?6 WHERE device_id = ?1 AND attribute = ?2 AND pos = ?3",
 	[ST_SEL_DEVICES] =
 	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
 	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
@@ -331,6 +346,10 @@ static const char *const state_sql[ST_MAX] = {
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
 	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
+	[ST_BL_UPD_ITEM] =
+	    "UPDATE baseline_items SET count = ?4, first_us = ?5, "
+	    "last_us = ?6, asn = ?7, country = ?8, hours = ?9 "
+	    "WHERE device_id = ?1 AND kind = ?2 AND key = ?3",
 	[ST_AL_ADD] =
 	    "INSERT INTO device_alerts (device_id, gid, sid, severity, "
 	    "signature, as_src, as_dst, first_us, last_us) "
@@ -405,7 +424,7 @@ struct state {
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
 	/* A device's children as bytes, to tell whether they changed
-	 * since its last save (state_children_sum()). */
+	 * since its last save (state_parts_sum()). */
 	struct sipkey	 sumkey;
 	uint8_t		*sumbuf;
 	size_t		 sumlen, sumcap;
@@ -1258,12 +1277,29 @@ state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
 }
 
 /*
- * What a device's child rows (values, claims, evidence, addresses)
- * would hold, hashed: a save rewrites them only when this differs from
- * the sum of the last committed save.  Most saves of a busy inventory
+ * What a device's child rows would hold, hashed by part: a save
+ * rewrites a part only when its sum differs from that of the last
+ * committed save (or of the load).  Most saves of a busy inventory
  * only move counters and times, and rewriting every child row of every
- * device each interval was most of the brain's time (issue 11).
+ * device each interval was most of the brain's time (issue 11); so was,
+ * at the end of a run on a loaded inventory, rewriting all of a device's
+ * rows because one value was seen again.  The parts:
+ *  - SP_VALUES: which values, in which order, with which claims
+ *    (rows of device_values and device_claims, rewritten together);
+ *  - SP_VALNUM: the values' confidence and times, updated in place
+ *    when SP_VALUES is as saved;
+ *  - SP_EVIDENCE: evidence only grows at its end: when the rows saved
+ *    are still its start, only the new ones are inserted;
+ *  - SP_IPS: the earlier addresses.
  */
+enum state_part {
+	SP_VALUES,
+	SP_VALNUM,
+	SP_EVIDENCE,
+	SP_IPS
+};
+_Static_assert(SP_IPS + 1 == DEV_SAVED_PARTS, "a sum per part");
+
 static void
 state_sum_add(struct state *s, const void *p, size_t n)
 {
@@ -1288,12 +1324,24 @@ state_sum_u64(struct state *s, uint64_t v)
 	state_sum_add(s, &v, sizeof(v));
 }
 
+/* Never 0: that is "not saved yet". */
 static uint64_t
-state_children_sum(struct state *s, const struct device *d)
+state_sum_of(struct state *s, size_t len)
+{
+	return siphash24(&s->sumkey, s->sumbuf, len) | 1;
+}
+
+/*
+ * The sums of d's parts into sum[]; *ev_start: that of its first
+ * d->saved_evidence pieces of evidence (0 if it has fewer).
+ */
+static void
+state_parts_sum(struct state *s, const struct device *d,
+    uint64_t sum[DEV_SAVED_PARTS], uint64_t *ev_start)
 {
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	size_t i, j;
+	size_t i, j, n, start;
 	int a;
 
 	s->sumlen = 0;
@@ -1303,9 +1351,6 @@ state_children_sum(struct state *s, const struct device *d)
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
 			state_sum_str(s, v->value);
-			state_sum_u64(s, v->confidence);
-			state_sum_u64(s, v->first_us);
-			state_sum_u64(s, v->last_us);
 			state_sum_u64(s, v->n_claims);
 			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
 			    j++) {
@@ -1315,79 +1360,90 @@ state_children_sum(struct state *s, const struct device *d)
 			}
 		}
 	}
-	state_sum_u64(s, d->n_evidence);
-	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++) {
+	sum[SP_VALUES] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
+	for (a = 0; a < DEV_A_MAX; a++) {
+		as = &d->attr[a];
+		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
+			v = &as->v[i];
+			state_sum_u64(s, v->confidence);
+			state_sum_u64(s, v->first_us);
+			state_sum_u64(s, v->last_us);
+		}
+	}
+	sum[SP_VALNUM] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
+	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
+	    DEV_MAX_EVIDENCE;
+	start = 0;
+	for (i = 0; i < n; i++) {
+		if (i == d->saved_evidence)
+			start = s->sumlen;
 		state_sum_str(s, d->evidence[i].key);
 		state_sum_str(s, d->evidence[i].value);
 		state_sum_u64(s, d->evidence[i].first_us);
 	}
+	if (n == d->saved_evidence)
+		start = s->sumlen;
+	*ev_start = d->saved_evidence <= n ? state_sum_of(s, start) : 0;
+	sum[SP_EVIDENCE] = state_sum_of(s, s->sumlen);
+
+	s->sumlen = 0;
 	state_sum_u64(s, d->n_ips);
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++)
 		state_sum_add(s, d->ips[i].a, sizeof(d->ips[i].a));
-	/* Never 0: that is "not saved yet". */
-	return siphash24(&s->sumkey, s->sumbuf, s->sumlen) | 1;
+	sum[SP_IPS] = state_sum_of(s, s->sumlen);
+}
+
+/* Delete device id's rows of table st (ST_DEL_*), unless it is new. */
+static int
+state_del_children(struct state *s, enum state_stmt which, uint64_t id,
+    bool fresh)
+{
+	sqlite3_stmt *st = s->st[which];
+
+	if (fresh)
+		return 0;
+	state_bind_u64(st, 1, id);
+	return state_step_done(s, st);
 }
 
 static int
-state_save_one(struct state *s, const struct device *d, uint64_t *id,
-    uint64_t *sum, bool *fresh)
+state_save_values(struct state *s, const struct device *d, uint64_t id,
+    bool rewrite)
 {
 	sqlite3_stmt *st;
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_int64 vid;
-	size_t i, j, k, n;
-	int a, p;
-
-	/* A stored device whose child rows are as last saved: its row
-	 * alone.  A row that is gone (deleted behind our back) is
-	 * inserted again under its id, with its children. */
-	*sum = state_children_sum(s, d);
-	*fresh = false;
-	if (d->id != 0 && d->saved_sum == *sum) {
-		st = s->st[ST_DEV_UPDATE];
-		state_bind_device(st, d, buf, sizeof(buf));
-		if (state_step_done(s, st) == -1)
-			return -1;
-		*id = d->id;
-		if (sqlite3_changes(s->db) == 1)
-			return 0;
-	}
-	st = s->st[ST_DEV_UPSERT];
-	state_bind_device(st, d, buf, sizeof(buf));
-	if (state_step_done(s, st) == -1)
-		return -1;
-	*id = d->id != 0 ? d->id :
-	    (uint64_t)sqlite3_last_insert_rowid(s->db);
-
-	/* Replace the children; claims go with their values (cascade).
-	 * A new row has none: AUTOINCREMENT never gives an id twice, and
-	 * foreign keys keep rows from naming a device that is not there
-	 * (four statements of a first save's dozen). */
-	*fresh = d->id == 0;
-	for (i = ST_DEL_VALUES; i <= ST_DEL_IPS && !*fresh; i++) {
-		st = s->st[i];
-		state_bind_u64(st, 1, *id);
-		if (state_step_done(s, st) == -1)
-			return -1;
-	}
+	size_t i, j;
+	int a;
 
 	for (a = 0; a < DEV_A_MAX; a++) {
 		as = &d->attr[a];
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
-			st = s->st[ST_INS_VALUE];
-			state_bind_u64(st, 1, *id);
+			st = s->st[rewrite ? ST_INS_VALUE : ST_UPD_VALUE];
+			state_bind_u64(st, 1, id);
 			state_bind_static(st, 2,
 			    dev_attr_name((enum dev_attr)a));
 			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			state_bind_static(st, 4, v->value);
-			sqlite3_bind_int(st, 5, v->confidence);
-			state_bind_u64(st, 6, v->first_us);
-			state_bind_u64(st, 7, v->last_us);
+			if (rewrite) {
+				state_bind_static(st, 4, v->value);
+				sqlite3_bind_int(st, 5, v->confidence);
+				state_bind_u64(st, 6, v->first_us);
+				state_bind_u64(st, 7, v->last_us);
+			} else {
+				sqlite3_bind_int(st, 4, v->confidence);
+				state_bind_u64(st, 5, v->first_us);
+				state_bind_u64(st, 6, v->last_us);
+			}
 			if (state_step_done(s, st) == -1)
 				return -1;
+			if (!rewrite)
+				continue;
 			vid = sqlite3_last_insert_rowid(s->db);
 			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
 			    j++) {
@@ -1403,15 +1459,26 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 			}
 		}
 	}
+	return 0;
+}
+
+/* Evidence rows from, to its end. */
+static int
+state_save_evidence(struct state *s, const struct device *d, uint64_t id,
+    size_t from)
+{
+	sqlite3_stmt *st;
+	size_t i, j, k, n;
+	int p;
 
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	for (i = 0; i < n; i += k) {
+	for (i = from; i < n; i += k) {
 		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
 		if ((st = state_rows(s, SR_EVIDENCE, k)) == NULL)
 			return -1;
 		for (j = 0, p = 1; j < k; j++, p += 5) {
-			state_bind_u64(st, p, *id);
+			state_bind_u64(st, p, id);
 			sqlite3_bind_int64(st, p + 1, (sqlite3_int64)(i + j));
 			state_bind_static(st, p + 2, d->evidence[i + j].key);
 			state_bind_static(st, p + 3,
@@ -1421,7 +1488,69 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
+	return 0;
+}
 
+static int
+state_save_one(struct state *s, const struct device *d, uint64_t *id,
+    uint64_t sum[DEV_SAVED_PARTS], bool *fresh, bool *all)
+{
+	sqlite3_stmt *st;
+	char buf[INET6_ADDRSTRLEN + 1];
+	uint64_t ev_start;
+	size_t i;
+
+	state_parts_sum(s, d, sum, &ev_start);
+	*fresh = false;
+	*all = true;
+	/* A stored device: its row, then the parts that changed.  A row
+	 * that is gone (deleted behind our back) is inserted again under
+	 * its id, with all its children. */
+	if (d->id != 0) {
+		st = s->st[ST_DEV_UPDATE];
+		state_bind_device(st, d, buf, sizeof(buf));
+		if (state_step_done(s, st) == -1)
+			return -1;
+		*id = d->id;
+		*all = sqlite3_changes(s->db) != 1;
+	}
+	if (*all) {
+		st = s->st[ST_DEV_UPSERT];
+		state_bind_device(st, d, buf, sizeof(buf));
+		if (state_step_done(s, st) == -1)
+			return -1;
+		*id = d->id != 0 ? d->id :
+		    (uint64_t)sqlite3_last_insert_rowid(s->db);
+		/* A new row has no children: AUTOINCREMENT never gives an
+		 * id twice, and foreign keys keep rows from naming a
+		 * device that is not there. */
+		*fresh = d->id == 0;
+	}
+
+	/* Claims first: no cascade here (state_save_devices_bl()). */
+	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
+		if (state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
+		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
+		    state_save_values(s, d, *id, true) == -1)
+			return -1;
+	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
+	    state_save_values(s, d, *id, false) == -1)
+		return -1;
+
+	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
+	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
+	    ev_start != d->saved_sum[SP_EVIDENCE])) {
+		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
+		    -1 || state_save_evidence(s, d, *id, 0) == -1)
+			return -1;
+	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
+	    state_save_evidence(s, d, *id, d->saved_evidence) == -1)
+		return -1;
+
+	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
+		return 0;
+	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
+		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
 		state_bind_u64(st, 1, *id);
@@ -1447,7 +1576,9 @@ state_forget_devices(struct state *s, const uint64_t *ids, size_t n,
 		state_report(s, err);
 		return -1;
 	}
-	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+	/* The cascade takes a device's rows along: never without it. */
+	if (state_exec(s, "PRAGMA foreign_keys = ON") == -1 ||
+	    state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		state_bind_u64(st, 1, ids[i]);
@@ -1497,15 +1628,71 @@ state_bl_dropped(const struct bl_dev *bl, char *buf, size_t len)
 	}
 }
 
+/* What an item's row holds besides its key. */
+static uint64_t
+state_item_sum(struct state *s, const struct bl_item *it)
+{
+	s->sumlen = 0;
+	state_sum_u64(s, it->count);
+	state_sum_u64(s, it->first_us);
+	state_sum_u64(s, it->last_us);
+	state_sum_u64(s, it->asn);
+	state_sum_u64(s, it->hours);
+	state_sum_add(s, it->cc, sizeof(it->cc));
+	return state_sum_of(s, s->sumlen);
+}
+
+/* An item's values from ?p + 3 on (count to hours), as both the insert
+ * and the update take them. */
+static void
+state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
+{
+	sqlite3_bind_int64(st, p + 3, it->count);
+	state_bind_u64(st, p + 4, it->first_us);
+	state_bind_u64(st, p + 5, it->last_us);
+	sqlite3_bind_int64(st, p + 6, it->asn);
+	state_bind_static(st, p + 7, it->cc);
+	sqlite3_bind_int64(st, p + 8, it->hours);
+}
+
+/* Items ins[] of kinds kins[] as n rows of one statement. */
 static int
-state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
-    bool fresh)
+state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
+    const int *kins, int n)
 {
 	sqlite3_stmt *st;
-	const struct bl_item *it;
+	int i, p;
+
+	if ((st = state_rows(s, SR_BL_ITEMS, (size_t)n)) == NULL)
+		return -1;
+	for (p = 1, i = 0; i < n; i++, p += 9) {
+		state_bind_u64(st, p, id);
+		state_bind_static(st, p + 1,
+		    bl_kind_name((enum bl_kind)kins[i]));
+		state_bind_static(st, p + 2, ins[i]->key);
+		state_bind_item(st, p, ins[i]);
+	}
+	return state_step_done(s, st);
+}
+
+/*
+ * The baseline row, and its items: all of them again when the rows
+ * stored are not known to be those of bl's items (rewrite), else the
+ * new items inserted and the changed ones updated.  Items only ever
+ * join a baseline (a set cut shorter is written again), so none is to
+ * be deleted; rewriting every item of a learner whose counts went up
+ * was most of a checkpoint (issue 11).
+ */
+static int
+state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
+    bool fresh, bool rewrite)
+{
+	sqlite3_stmt *st;
+	const struct bl_item *it, *ins[STATE_ROWS_MAX];
+	int kins[STATE_ROWS_MAX];
 	char dropped[256], *vol;
-	uint32_t i, i2, n;
-	int k, k2, p, rc;
+	uint32_t i;
+	int k, n;
 
 	if (s->version < 2)
 		return 0;
@@ -1525,64 +1712,77 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 	state_bind_text(st, 10, dropped);
 	if (state_step_done(s, st) == -1)
 		return -1;
+	rewrite = rewrite || fresh || !bl->items_stored;
+	for (k = 0; k < BL_KIND_MAX && !rewrite; k++)
+		rewrite = bl->set[k].n < bl->set[k].stored;	/* cut */
 	/* A device row new in this save has no items yet (as above). */
 	st = s->st[ST_BL_DEL_ITEMS];
-	if (!fresh) {
+	if (rewrite && !fresh) {
 		state_bind_u64(st, 1, id);
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
-	/* Every kind's items in order, STATE_ROWS_MAX to a statement. */
-	k = 0;
-	i = 0;
-	for (;;) {
-		for (n = 0, k2 = k, i2 = i; n < STATE_ROWS_MAX &&
-		    k2 < BL_KIND_MAX; ) {
-			if (i2 >= bl->set[k2].n) {
-				k2++;
-				i2 = 0;
+	/* Every kind's items in order; new ones STATE_ROWS_MAX to a
+	 * statement. */
+	n = 0;
+	for (k = 0; k < BL_KIND_MAX; k++)
+		for (i = 0; i < bl->set[k].n; i++) {
+			it = &bl->set[k].v[i];
+			if (!rewrite && it->saved != 0) {
+				if (state_item_sum(s, it) == it->saved)
+					continue;
+				st = s->st[ST_BL_UPD_ITEM];
+				state_bind_u64(st, 1, id);
+				state_bind_static(st, 2,
+				    bl_kind_name((enum bl_kind)k));
+				state_bind_static(st, 3, it->key);
+				state_bind_item(st, 1, it);
+				if (state_step_done(s, st) == -1)
+					return -1;
 				continue;
 			}
-			n++;
-			i2++;
-		}
-		if (n == 0)
-			break;
-		if ((st = state_rows(s, SR_BL_ITEMS, n)) == NULL)
-			return -1;
-		for (p = 1; n > 0; ) {
-			if (i >= bl->set[k].n) {
-				k++;
-				i = 0;
-				continue;
+			kins[n] = k;
+			ins[n++] = it;
+			if (n == STATE_ROWS_MAX) {
+				if (state_bl_insert(s, id, ins, kins, n) == -1)
+					return -1;
+				n = 0;
 			}
-			it = &bl->set[k].v[i++];
-			state_bind_u64(st, p, id);
-			state_bind_static(st, p + 1,
-			    bl_kind_name((enum bl_kind)k));
-			state_bind_static(st, p + 2, it->key);
-			sqlite3_bind_int64(st, p + 3, it->count);
-			state_bind_u64(st, p + 4, it->first_us);
-			state_bind_u64(st, p + 5, it->last_us);
-			sqlite3_bind_int64(st, p + 6, it->asn);
-			state_bind_static(st, p + 7, it->cc);
-			sqlite3_bind_int64(st, p + 8, it->hours);
-			p += 9;
-			n--;
 		}
-		if ((rc = state_step_done(s, st)) == -1)
-			return -1;
+	return n > 0 ? state_bl_insert(s, id, ins, kins, n) : 0;
+}
+
+/* After a committed save of bl: its items' rows are as they are. */
+static void
+state_baseline_stored(struct state *s, struct bl_dev *bl)
+{
+	uint32_t i;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		for (i = 0; i < bl->set[k].n; i++)
+			bl->set[k].v[i].saved = state_item_sum(s,
+			    &bl->set[k].v[i]);
+		bl->set[k].stored = bl->set[k].n;
 	}
-	return 0;
+	bl->items_stored = true;
+}
+
+/* Foreign keys on again after a save (state_forget_devices() makes
+ * sure of it before it relies on them). */
+static void
+state_fk_on(struct state *s)
+{
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 }
 
 int
 state_save_devices_bl(struct state *s, struct device *const *devs,
     struct bl_dev *const *bls, size_t n, FILE *err)
 {
-	uint64_t *ids, *sums;
+	uint64_t *ids, (*sums)[DEV_SAVED_PARTS];
 	size_t i;
-	bool fresh;
+	bool fresh, all;
 
 	s->errmsg[0] = '\0';
 	if (s->readonly || s->empty) {
@@ -1590,29 +1790,47 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		state_report(s, err);
 		return -1;
 	}
-	if ((ids = calloc(n == 0 ? 2 : 2 * n, sizeof(*ids))) == NULL) {
+	if ((ids = calloc(n == 0 ? 1 + DEV_SAVED_PARTS :
+	    (1 + DEV_SAVED_PARTS) * n, sizeof(*ids))) == NULL) {
 		state_seterr(s, "cannot save: %s", strerror(errno));
 		state_report(s, err);
 		return -1;
 	}
-	sums = ids + n;
+	sums = (uint64_t (*)[DEV_SAVED_PARTS])(ids + n);
+	/*
+	 * Without foreign key checks: every child row goes in right after
+	 * its device's row, in the same transaction, so none can name a
+	 * device that is not there; the check of each (a lookup of the
+	 * device) was a ninth of a first save of a hospital's inventory
+	 * (issue 11).  Nothing here relies on a cascade (claims are
+	 * deleted with their values by hand); the pragma holds outside a
+	 * transaction only, and is on again for everything else.
+	 */
+	if (state_exec(s, "PRAGMA foreign_keys = OFF") == -1)
+		goto out_fail;
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
 	for (i = 0; i < n; i++) {
-		if (state_save_one(s, devs[i], &ids[i], &sums[i],
-		    &fresh) == -1)
+		if (state_save_one(s, devs[i], &ids[i], sums[i],
+		    &fresh, &all) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
-		    state_save_baseline(s, ids[i], bls[i], fresh) == -1)
+		    state_save_baseline(s, ids[i], bls[i], fresh, all) == -1)
 			goto out_rollback;
 	}
 	if (state_exec(s, "COMMIT") == -1)
 		goto out_rollback;
+	state_fk_on(s);
 	/* Only now do new devices learn their rows: a rollback above
 	 * leaves every record as the caller gave it. */
 	for (i = 0; i < n; i++) {
 		devs[i]->id = ids[i];
-		devs[i]->saved_sum = sums[i];
+		memcpy(devs[i]->saved_sum, sums[i],
+		    sizeof(devs[i]->saved_sum));
+		devs[i]->saved_evidence = devs[i]->n_evidence <
+		    DEV_MAX_EVIDENCE ? devs[i]->n_evidence : DEV_MAX_EVIDENCE;
+		if (bls != NULL && bls[i] != NULL && s->version >= 2)
+			state_baseline_stored(s, bls[i]);
 	}
 	free(ids);
 	return 0;
@@ -1634,6 +1852,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  out_fail:
+	state_fk_on(s);
 	if (err != NULL)
 		fprintf(err, "%s (%zu device%s not saved)\n", s->errmsg, n,
 		    n == 1 ? "" : "s");
@@ -1760,6 +1979,7 @@ state_load_devices(struct state *s,
 {
 	sqlite3_stmt *st;
 	struct device *d;
+	uint64_t ev_start;
 	int rc, ret = 0;
 
 	s->errmsg[0] = '\0';
@@ -1785,6 +2005,12 @@ state_load_devices(struct state *s,
 			break;
 		}
 		d->known = true;
+		/* As stored: a save writes what changes after this. */
+		if (!s->readonly) {
+			d->saved_evidence = 0;
+			state_parts_sum(s, d, d->saved_sum, &ev_start);
+			d->saved_evidence = d->n_evidence;
+		}
 		if ((ret = cb(arg, d)) != 0)
 			break;
 	}
@@ -2032,10 +2258,14 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	struct bl_item *it;
 	char kind[32], key[BL_KEY_MAX * 2];
 	sqlite3_int64 v;
+	uint64_t rows = 0, items = 0;
 	int k, rc;
 
 	state_bind_u64(st, 1, id);
+	for (k = 0; k < BL_KIND_MAX; k++)
+		items -= bl->set[k].n;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
 		state_col_text(st, 0, kind, sizeof(kind));
 		state_col_text(st, 1, key, sizeof(key));
 		/* A kind this build does not know, or past a cap: counted
@@ -2057,6 +2287,13 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	if (rc != SQLITE_DONE)
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
+	/* Every row an item, as stored: a save writes what changes after
+	 * this.  A row skipped, cut or capped: the first save rewrites
+	 * them all, as before. */
+	for (k = 0; k < BL_KIND_MAX; k++)
+		items += bl->set[k].n;
+	if (rc == SQLITE_DONE && rows == items && !s->readonly)
+		state_baseline_stored(s, bl);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -2266,6 +2503,12 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		goto fail;
 	for (i = 0; i < n; i++) {
 		st = s->st[ST_PE_COMM];
+		/* The comm row as stored: its peers alone (issue 11). */
+		if (p[i].tab != NULL && p[i].tab->comm_stored &&
+		    p[i].zone_stored != NULL && p[i].tab->dropped_stored ==
+		    p[i].tab->dropped && strcmp(p[i].zone_stored,
+		    p[i].zone != NULL ? p[i].zone : "") == 0)
+			goto peers;
 		state_bind_u64(st, 1, p[i].device_id);
 		sqlite3_bind_text(st, 2, p[i].zone != NULL ? p[i].zone : "",
 		    -1, SQLITE_STATIC);
@@ -2273,6 +2516,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		    0);
 		if (state_step_done(s, st) == -1)
 			goto rollback;
+ peers:
 		st = s->st[ST_PE_UPSERT];
 		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
 			e = &p[i].tab->v[k];
@@ -2311,7 +2555,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 }
 
 /* The comm row of id, if any: st steps in device id order. */
-static void
+static bool
 state_comm_of(sqlite3_stmt *st, int *rc, uint64_t id, char *zone,
     size_t zlen, uint64_t *dropped)
 {
@@ -2322,7 +2566,9 @@ state_comm_of(sqlite3_stmt *st, int *rc, uint64_t id, char *zone,
 	if (*rc == SQLITE_ROW && state_col_u64(st, 0) == id) {
 		state_col_text(st, 1, zone, zlen);
 		*dropped = state_col_u64(st, 2);
+		return true;
 	}
+	return false;
 }
 
 int
@@ -2337,6 +2583,7 @@ state_load_peers(struct state *s, uint32_t max,
 	uint64_t id, cur = 0, dropped;
 	int rc, rcc, ret = 0;
 	uint32_t k;
+	bool comm;
 
 	s->errmsg[0] = '\0';
 	if (s->empty || s->version < 4)
@@ -2359,7 +2606,8 @@ state_load_peers(struct state *s, uint32_t max,
 		if (pid == UINT64_MAX && cid == UINT64_MAX)
 			break;
 		cur = pid < cid ? pid : cid;
-		state_comm_of(sc, &rcc, cur, zone, sizeof(zone), &dropped);
+		comm = state_comm_of(sc, &rcc, cur, zone, sizeof(zone),
+		    &dropped);
 		memset(&t, 0, sizeof(t));
 		for (; rc == SQLITE_ROW && (id = state_col_u64(st, 0)) ==
 		    cur; rc = sqlite3_step(st)) {
@@ -2382,6 +2630,8 @@ state_load_peers(struct state *s, uint32_t max,
 			(void)peers_add(&t, max, &e);
 		}
 		t.dropped += dropped;
+		t.comm_stored = comm;
+		t.dropped_stored = dropped;
 		for (k = 0; k < t.n; k++)
 			t.v[k].dirty = false;
 		t.dirty = false;

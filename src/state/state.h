@@ -125,6 +125,7 @@ struct state_peers {
 	uint64_t	 device_id;
 	const char	*zone;
 	const struct peer_tab *tab;	/* NULL: the zone only */
+	const char	*zone_stored;	/* of tab's comm row; NULL: none */
 };
 /* Save these in one transaction: 0, or -1 with the message on err
  * and nothing changed (the caller keeps its dirty marks). */

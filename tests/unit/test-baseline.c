@@ -760,6 +760,111 @@ test_state_items_batches(void **state)
 	rmdir(dir);
 }
 
+static int64_t
+count_sql(const char *path, const char *q)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * A later save writes the items that changed: a new one inserted, one
+ * counted up updated, the rest left alone; so does a save of what was
+ * loaded from the state.  A set cut shorter is written whole again.
+ */
+static void
+test_state_items_changed_only(void **state)
+{
+	static const uint32_t flows[] = { 7, 8, 9 };
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], key[64];
+	struct device d, *dp = &d;
+	struct bl_config c;
+	struct bl_dev *bl;
+	struct loaded l;
+	struct state *st;
+	uint32_t i, n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	bl_config_defaults(&c);
+	bl = learned_days(&c, flows, 3);
+	for (i = 0; i < 20; i++) {
+		snprintf(key, sizeof(key), "ip:10.0.%u.%u", i / 10, i % 10);
+		bl_observe(bl, &c, BL_PEER, key, T0 + HOUR);
+	}
+	memset(&d, 0, sizeof(d));
+	d.mac[0] = 0x02;
+	d.mac[5] = 0x03;
+	d.first_us = d.last_us = T0;
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	n = bl->set[BL_PEER].n;
+	sql(path, "CREATE TABLE w (t TEXT); "
+	    "CREATE TRIGGER wi AFTER INSERT ON baseline_items "
+	    "BEGIN INSERT INTO w VALUES ('i'); END; "
+	    "CREATE TRIGGER wu AFTER UPDATE ON baseline_items "
+	    "BEGIN INSERT INTO w VALUES ('u'); END; "
+	    "CREATE TRIGGER wd AFTER DELETE ON baseline_items "
+	    "BEGIN INSERT INTO w VALUES ('d'); END;");
+
+	bl_observe(bl, &c, BL_PEER, "ip:10.0.0.3", T0 + 2 * HOUR);
+	bl_observe(bl, &c, BL_PEER, "ip:10.9.9.9", T0 + 2 * HOUR);
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
+	    "WHERE t = 'i'"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
+	    "WHERE t = 'u'"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
+	    "WHERE t = 'd'"), 0);
+	assert_int_equal(count_sql(path, "SELECT count FROM baseline_items "
+	    "WHERE key = 'ip:10.0.0.3'"), bl_find(bl, BL_PEER,
+	    "ip:10.0.0.3")->count);
+	sql(path, "DELETE FROM w");
+
+	/* Loaded, as stored: only what moves after the load. */
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.bl->set[BL_PEER].n, n + 1);
+	bl_observe(l.bl, &c, BL_PEER, "ip:10.0.0.4", T0 + 3 * HOUR);
+	assert_int_equal(state_save_devices_bl(st, &dp, &l.bl, 1, stderr),
+	    0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w"), 1);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
+	    "WHERE t = 'u'"), 1);
+	bl_dev_free(l.bl);
+	sql(path, "DELETE FROM w");
+
+	/* Cut shorter: all again, and no more rows than items. */
+	bl->set[BL_PEER].n = 5;
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_true(count_sql(path, "SELECT count(*) FROM w "
+	    "WHERE t = 'd'") > 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM "
+	    "baseline_items WHERE kind = 'peer'"), 5);
+	state_close(st);
+
+	bl_dev_free(bl);
+	dev_free(&d);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Many devices, many peers: each table stays within its cap. */
 static void
 test_many_devices_caps(void **state)
@@ -807,6 +912,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_items_batches),
+		cmocka_unit_test(test_state_items_changed_only),
 		cmocka_unit_test(test_median_mad),
 		cmocka_unit_test(test_volume_bound),
 		cmocka_unit_test(test_volume_flat),

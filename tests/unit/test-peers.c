@@ -262,6 +262,7 @@ test_state(void **state)
 
 	assert_non_null(st = state_open(path, stderr));
 	assert_int_equal(state_save_devices(st, &dp, 1, stderr), 0);
+	memset(&sp, 0, sizeof(sp));
 	sp.device_id = d.id;
 	sp.zone = "medical";
 	sp.tab = &t;
@@ -294,8 +295,25 @@ test_state(void **state)
 	peers_add(&l.t, 64, &e);
 	sql(path, "UPDATE device_peers SET bytes = 7 WHERE peer = "
 	    "'zone:internet'");
+	/* The comm row as loaded (zone, dropped) is not written again:
+	 * a mark put behind the sensor's back stays. */
+	assert_true(l.t.comm_stored);
+	assert_int_equal(l.t.dropped_stored, 1);
+	sql(path, "UPDATE device_comm SET peers_dropped = 5");
+	l.t.dropped_stored = 1;
 	assert_non_null(st = state_open(path, stderr));
 	sp.tab = &l.t;
+	sp.zone_stored = "medical";
+	assert_int_equal(state_save_peers(st, &sp, 1, stderr), 0);
+	assert_int_equal(rows(path, "SELECT peers_dropped FROM device_comm"),
+	    5);
+	/* Another zone: written. */
+	sp.zone = "icu";
+	assert_int_equal(state_save_peers(st, &sp, 1, stderr), 0);
+	assert_int_equal(rows(path, "SELECT peers_dropped FROM device_comm"),
+	    1);
+	sp.zone = "medical";
+	sp.zone_stored = NULL;
 	assert_int_equal(state_save_peers(st, &sp, 1, stderr), 0);
 	state_close(st);
 	assert_int_equal(rows(path, "SELECT bytes FROM device_peers WHERE "
