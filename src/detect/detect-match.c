@@ -1625,13 +1625,18 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	uint32_t maxlen;
 	bool full;
 
-	memcpy(t->sbuf, df->tail[dir], tl);
-	memcpy(t->sbuf + tl, data, len);
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.dir = dir;
 	c.stream = true;
-	c.sdata = t->sbuf;
+	/* nothing kept before these bytes: they are the window */
+	if (tl == 0)
+		c.sdata = data;
+	else {
+		memcpy(t->sbuf, df->tail[dir], tl);
+		memcpy(t->sbuf + tl, data, len);
+		c.sdata = t->sbuf;
+	}
 	c.slen = tl + len;
 	c.sbase = base;
 	c.snew = tl;
@@ -1680,7 +1685,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		df->tail_cap[dir] = (uint32_t)cap;
 	}
-	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
+	memcpy(df->tail[dir], c.sdata + c.slen - keep, keep);
 	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
 }
