@@ -24,18 +24,29 @@
 #define CLI2	IP4(192, 168, 1, 11)
 #define SRV	IP4(10, 0, 0, 5)
 
-/* One packet of f (or of no flow): the sids it alerted are in th_sids. */
+/*
+ * A packet of f (or of no flow), twice: the first makes the cache, the
+ * second uses it, and both must alert alike.  The sids are in th_sids.
+ */
 static void
 pkt(struct detect_thread *t, struct flow *f, uint32_t src, uint16_t sp,
     uint32_t dst, uint16_t dp, uint8_t flags, const char *payload)
 {
 	struct packet p;
+	uint32_t first[TH_MAX_ALERTS];
+	size_t n;
 
 	th_nalerts = 0;
 	th_packet(&p, IPPROTO_TCP, src, sp, dst, dp, payload,
 	    strlen(payload));
 	p.tcp_flags = flags;
 	detect_packet(t, f, &p, NULL, 0);
+	n = th_nalerts;
+	memcpy(first, th_sids, n * sizeof(first[0]));
+	th_nalerts = 0;
+	detect_packet(t, f, &p, NULL, 0);
+	assert_int_equal(th_nalerts, n);
+	assert_memory_equal(th_sids, first, n * sizeof(first[0]));
 }
 
 /* The header of a rule depends on the packet's direction: each
