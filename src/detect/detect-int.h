@@ -364,6 +364,9 @@ struct detect_engine {
 	double		 compile_s;
 	bool		 from_cache;
 	uint64_t	 set_hash;
+	/* Unique per engine loaded in this process (never 0): what a
+	 * flow's cached header results were computed under. */
+	uint64_t	 gen;
 	/* threshold.config overrides, by rule index (TH_NONE: none) */
 	size_t		 ndb_total;
 	hs_database_t	**all_dbs;	/* in build order, for the cache */

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1510,10 +1511,14 @@ load_datasets(struct detect_engine *e, const struct detect_config *c,
 static struct detect_engine *
 engine_new(const struct detect_config *c, FILE *err, struct counters *stats)
 {
+	/* A reload's engine may get a freed one's address: flows tell
+	 * engines apart by this instead. */
+	static _Atomic uint64_t last_gen;
 	struct detect_engine *e = xcalloc(1, sizeof(*e));
 	char *text;
 
 	e->stats = stats;
+	e->gen = atomic_fetch_add(&last_gen, 1) + 1;
 	if (load_vars(e, c, err) != 0)
 		goto fail;
 	if (c->classification_file != NULL) {

@@ -38,8 +38,30 @@ struct detect_carry {
 	uint64_t	 until;		/* stream offset: the chunk's end */
 };
 
+/*
+ * A flow direction's header results: which of the rules without a fast
+ * pattern in its packet groups (the IP group's, then the transport's)
+ * pass the header (protocol, addresses, ports, flow direction), which
+ * every packet of it would otherwise match again.  Made for one engine
+ * (gen) and one tuple; a packet with another (a swap of client and
+ * server, a same-host flow) makes it again.  Per-packet conditions
+ * (flags, ttl, dsize, established, app protocol, flowbits) are still
+ * checked each time.
+ */
+struct detect_hcache {
+	uint64_t	 gen;
+	const struct dgroup *g[2];
+	uint32_t	 n0;		/* g[0]'s plain rules: bits 0..n0-1 */
+	uint32_t	 nwords;
+	uint8_t		 src[16], dst[16];
+	uint16_t	 sp, dp;
+	uint8_t		 ipver, proto;
+	uint64_t	 pass[];
+};
+
 struct detect_flow {
 	struct detect_thread *owner;
+	struct detect_hcache *hc[2];	/* per direction, on demand */
 	uint64_t	*bits;		/* flowbits */
 	uint64_t	 ntx[2];	/* transactions seen per direction */
 	uint8_t		*tail[2];	/* last stream bytes per direction */
@@ -65,6 +87,7 @@ struct detect_thread {
 	size_t		 ncand;
 	uint32_t	*stamp;
 	uint32_t	 cur_stamp;
+	uint32_t	*hdr_ok;	/* = cur_stamp: header known to pass */
 	const struct pdb *cur_db;
 	uint8_t		*sbuf;		/* stream window: tail + chunk */
 	uint8_t		*xbuf;		/* scan-time transformed buffer */
@@ -870,13 +893,12 @@ header_match(const struct drule *r, const struct mctx *c)
 }
 
 static bool
-conds_match(struct detect_thread *t, const struct drule *r,
-    const struct mctx *c)
+conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 {
+	const struct drule *r = &t->e->rules[ix];
 	uint16_t i, j;
 	const struct detect_flow *df;
 
-	(void)t;
 	if (r->app != APP_UNKNOWN) {
 		if (r->kind == RK_TX) {
 			if (c->proto != r->app)
@@ -884,7 +906,7 @@ conds_match(struct detect_thread *t, const struct drule *r,
 		} else if (c->f == NULL || c->f->app_proto != r->app)
 			return false;
 	}
-	if (!header_match(r, c))
+	if (t->hdr_ok[ix] != t->cur_stamp && !header_match(r, c))
 		return false;
 	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
 	    DFL_TOCLIENT)) {
@@ -1074,7 +1096,7 @@ evaluate(struct detect_thread *t, struct mctx *c, uint32_t ix)
 	uint16_t i;
 	size_t end = 0;
 
-	if (!conds_match(t, r, c))
+	if (!conds_match(t, ix, c))
 		return;
 	for (i = 0; i < r->nlists; i++) {
 		size_t e = 0;
@@ -1142,6 +1164,7 @@ round_begin(struct detect_thread *t)
 	t->passed = false;
 	if (++t->cur_stamp == 0) {
 		memset(t->stamp, 0, t->e->nrules * sizeof(*t->stamp));
+		memset(t->hdr_ok, 0, t->e->nrules * sizeof(*t->hdr_ok));
 		t->cur_stamp = 1;
 	}
 }
@@ -1269,6 +1292,7 @@ detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
 	}
 	t->cand = xcalloc(e->nrules + 1, sizeof(*t->cand));
 	t->stamp = xcalloc(e->nrules + 1, sizeof(*t->stamp));
+	t->hdr_ok = xcalloc(e->nrules + 1, sizeof(*t->hdr_ok));
 	t->sbuf = xcalloc(DETECT_STREAM_CHUNK + DETECT_STREAM_TAIL_MAX, 1);
 	t->xbuf = xcalloc(DETECT_TRANSFORM_MAX + 1, 1);
 	t->vbuf = xcalloc(DETECT_TRANSFORM_MAX + 1, 1);
@@ -1293,11 +1317,30 @@ detect_thread_free(struct detect_thread *t)
 	pcre2_match_context_free(t->mc);
 	free(t->cand);
 	free(t->stamp);
+	free(t->hdr_ok);
 	free(t->sbuf);
 	free(t->xbuf);
 	free(t->vbuf);
 	free(t->b64);
 	free(t);
+}
+
+/* a == b for an address of ipver's length, without a libc call per
+ * packet */
+static inline bool
+addr_same(const uint8_t *a, const uint8_t *b, int ipver)
+{
+	uint64_t x[2], y[2];
+	uint32_t u, v;
+
+	if (ipver == 6) {
+		memcpy(x, a, 16);
+		memcpy(y, b, 16);
+		return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+	}
+	memcpy(&u, a, 4);
+	memcpy(&v, b, 4);
+	return u == v;
 }
 
 static int
@@ -1308,7 +1351,7 @@ pkt_dir(const struct flow *f, const struct packet *p)
 
 	if (f == NULL)
 		return FLOW_DIR_TOSERVER;
-	if (memcmp(p->src, f->cli_ip, pkt_addrlen(p)) == 0 &&
+	if (addr_same(p->src, f->cli_ip, p->ipver) &&
 	    (!ports || p->sport == f->cli_port))
 		return FLOW_DIR_TOSERVER;
 	return FLOW_DIR_TOCLIENT;
@@ -1327,7 +1370,7 @@ pkt_group(uint8_t proto)
 
 static void
 scan_group_pkt(struct detect_thread *t, const struct dgroup *g,
-    const struct packet *p)
+    const struct packet *p, bool plain)
 {
 	size_t i, len;
 	const uint8_t *d;
@@ -1345,7 +1388,106 @@ scan_group_pkt(struct detect_thread *t, const struct dgroup *g,
 		d = transform(g->dbs[i].key, d, len, t->xbuf, &len);
 		scan(t, &g->dbs[i], d, len);
 	}
-	add_plain(t, g);
+	if (plain)
+		add_plain(t, g);
+}
+
+/* Does the cache entry h hold p's tuple (as header_match() sees it)? */
+static inline bool
+hcache_same(const struct detect_hcache *h, const struct packet *p)
+{
+	return h->ipver == p->ipver && h->proto == p->proto &&
+	    h->sp == p->sport && h->dp == p->dport &&
+	    addr_same(h->src, p->src, p->ipver) &&
+	    addr_same(h->dst, p->dst, p->ipver);
+}
+
+/* The header result of the i-th plain rule of h's groups. */
+static uint32_t
+hcache_rule(const struct detect_hcache *h, uint32_t i)
+{
+	return i < h->n0 ? h->g[0]->plain[i] : h->g[1]->plain[i - h->n0];
+}
+
+/*
+ * The header results of c's flow direction, made now if the flow has
+ * none for this engine and tuple; NULL when its groups have no rule
+ * without a fast pattern (nothing to save).
+ */
+static struct detect_hcache *
+hcache_get(struct detect_thread *t, struct mctx *c,
+    const struct dgroup *g0, const struct dgroup *g1)
+{
+	struct detect_flow *df;
+	struct detect_hcache *h;
+	uint32_t n0, n, i, words;
+	size_t cost;
+
+	if ((df = c->f->detect) != NULL && (h = df->hc[c->dir]) != NULL &&
+	    h->gen == t->e->gen && hcache_same(h, c->p))
+		return h;
+	n0 = g0 != NULL ? (uint32_t)g0->nplain : 0;
+	n = n0 + (g1 != NULL ? (uint32_t)g1->nplain : 0);
+	if (n == 0)
+		return NULL;
+	df = flow_state(t, c->f);
+	words = (n + 63) / 64;
+	h = df->hc[c->dir];
+	if (h == NULL || h->nwords != words) {
+		cost = h != NULL ? mem_cost(sizeof(*h) + h->nwords * 8) : 0;
+		h = xreallocarray(h, 1, sizeof(*h) + words * sizeof(uint64_t));
+		df->hc[c->dir] = h;
+		df->size += mem_cost(sizeof(*h) + words * 8) - cost;
+		t->memuse += mem_cost(sizeof(*h) + words * 8) - cost;
+		h->nwords = words;
+	}
+	h->gen = t->e->gen;
+	h->g[0] = g0;
+	h->g[1] = g1;
+	h->n0 = n0;
+	memset(h->src, 0, sizeof(h->src));
+	memset(h->dst, 0, sizeof(h->dst));
+	memcpy(h->src, c->p->src, pkt_addrlen(c->p));
+	memcpy(h->dst, c->p->dst, pkt_addrlen(c->p));
+	h->sp = c->p->sport;
+	h->dp = c->p->dport;
+	h->ipver = c->p->ipver;
+	h->proto = c->p->proto;
+	memset(h->pass, 0, words * sizeof(uint64_t));
+	for (i = 0; i < n; i++) {
+		const struct drule *r = &t->e->rules[hcache_rule(h, i)];
+
+		if ((r->flow & DFL_TOSERVER) && c->dir != FLOW_DIR_TOSERVER)
+			continue;
+		if ((r->flow & DFL_TOCLIENT) && c->dir != FLOW_DIR_TOCLIENT)
+			continue;
+		if (header_match(r, c))
+			h->pass[i / 64] |= 1ull << (i % 64);
+	}
+	return h;
+}
+
+/* add_plain() of h's groups, without the rules whose header fails. */
+static void
+add_cached(struct detect_thread *t, const struct detect_hcache *h)
+{
+	uint32_t w;
+
+	for (w = 0; w < h->nwords; w++) {
+		uint64_t bits = h->pass[w];
+
+		while (bits != 0) {
+			uint32_t r = hcache_rule(h, w * 64 +
+			    (uint32_t)__builtin_ctzll(bits));
+
+			bits &= bits - 1;
+			t->hdr_ok[r] = t->cur_stamp;
+			if (t->stamp[r] != t->cur_stamp) {
+				t->stamp[r] = t->cur_stamp;
+				t->cand[t->ncand++] = r;
+			}
+		}
+	}
 }
 
 void
@@ -1353,6 +1495,9 @@ detect_packet(struct detect_thread *t, struct flow *f,
     const struct packet *p, const enum ww_counter *events, size_t nevents)
 {
 	struct mctx c;
+	const struct detect_flow *df;
+	const struct detect_hcache *h = NULL;
+	const struct dgroup *g0, *g1 = NULL;
 	int g;
 
 	if (t->e->nrules == 0 || !pkt_is_ip(p))
@@ -1363,14 +1508,31 @@ detect_packet(struct detect_thread *t, struct flow *f,
 	c.dir = pkt_dir(f, p);
 	c.events = events;
 	c.nevents = nevents;
+	/* the flow's groups and header results, when it has them */
+	df = f != NULL ? f->detect : NULL;
+	if (df != NULL && (h = df->hc[c.dir]) != NULL &&
+	    (h->gen != t->e->gen || !hcache_same(h, p)))
+		h = NULL;
+	if (h != NULL) {
+		g0 = h->g[0];
+		g1 = h->g[1];
+	} else {
+		g0 = detect_sel(&t->e->pkt[GT_IP][c.dir], 0);
+		g = pkt_group(p->proto);
+		/* TCP and UDP groups are split by the server's port:
+		 * toserver the packet's destination port, toclient its
+		 * source port */
+		if (g != GT_IP)
+			g1 = detect_sel(&t->e->pkt[g][c.dir],
+			    c.dir == FLOW_DIR_TOSERVER ? p->dport : p->sport);
+		if (f != NULL)
+			h = hcache_get(t, &c, g0, g1);
+	}
 	round_begin(t);
-	scan_group_pkt(t, detect_sel(&t->e->pkt[GT_IP][c.dir], 0), p);
-	g = pkt_group(p->proto);
-	/* TCP and UDP groups are split by the server's port: toserver the
-	 * packet's destination port, toclient its source port */
-	if (g != GT_IP)
-		scan_group_pkt(t, detect_sel(&t->e->pkt[g][c.dir],
-		    c.dir == FLOW_DIR_TOSERVER ? p->dport : p->sport), p);
+	scan_group_pkt(t, g0, p, h == NULL);
+	scan_group_pkt(t, g1, p, h == NULL);
+	if (h != NULL)
+		add_cached(t, h);
 	if (t->ncand > 0) {
 		if (f != NULL)
 			(void)flow_state(t, f);
@@ -1463,13 +1625,18 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	uint32_t maxlen;
 	bool full;
 
-	memcpy(t->sbuf, df->tail[dir], tl);
-	memcpy(t->sbuf + tl, data, len);
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.dir = dir;
 	c.stream = true;
-	c.sdata = t->sbuf;
+	/* nothing kept before these bytes: they are the window */
+	if (tl == 0)
+		c.sdata = data;
+	else {
+		memcpy(t->sbuf, df->tail[dir], tl);
+		memcpy(t->sbuf + tl, data, len);
+		c.sdata = t->sbuf;
+	}
 	c.slen = tl + len;
 	c.sbase = base;
 	c.snew = tl;
@@ -1518,7 +1685,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		df->tail_cap[dir] = (uint32_t)cap;
 	}
-	memcpy(df->tail[dir], t->sbuf + c.slen - keep, keep);
+	memcpy(df->tail[dir], c.sdata + c.slen - keep, keep);
 	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
 }
@@ -1658,6 +1825,8 @@ detect_flow_free(struct flow *f)
 	if (df->owner != NULL && df->owner->memuse >= df->size)
 		df->owner->memuse -= df->size;
 	free(df->bits);
+	free(df->hc[0]);
+	free(df->hc[1]);
 	free(df->tail[0]);
 	free(df->tail[1]);
 	free(df->carry[0]);

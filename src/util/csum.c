@@ -1,5 +1,6 @@
 /*
- * csum.c - the Internet checksum, eight bytes per step.
+ * csum.c - the Internet checksum, sixteen bytes per step with SSE2,
+ * else eight.
  *
  * Each 64-bit load is split into its two 32-bit halves, added to two
  * 64-bit accumulators: 2^32 loads before they could overflow, far more
@@ -9,6 +10,9 @@
 #include <config.h>
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "util/csum.h"
 
@@ -19,6 +23,31 @@ csum_add(uint64_t sum, const void *buf, size_t n)
 	uint64_t a = 0, b = 0, w;
 	uint16_t h;
 
+#ifdef __SSE2__
+	/*
+	 * Sixteen bytes a step: the four 32-bit words widened to 64-bit
+	 * lanes, half the instructions of the loop below (decode checks
+	 * every packet's checksums).
+	 */
+	if (n >= 64) {
+		__m128i z = _mm_setzero_si128(), s0 = z, s1 = z, v;
+		uint64_t l[2];
+
+		while (n >= 32) {
+			v = _mm_loadu_si128((const void *)p);
+			s0 = _mm_add_epi64(s0, _mm_unpacklo_epi32(v, z));
+			s1 = _mm_add_epi64(s1, _mm_unpackhi_epi32(v, z));
+			v = _mm_loadu_si128((const void *)(p + 16));
+			s0 = _mm_add_epi64(s0, _mm_unpacklo_epi32(v, z));
+			s1 = _mm_add_epi64(s1, _mm_unpackhi_epi32(v, z));
+			p += 32;
+			n -= 32;
+		}
+		_mm_storeu_si128((void *)l, _mm_add_epi64(s0, s1));
+		a = l[0];
+		b = l[1];
+	}
+#endif
 	while (n >= 32) {
 		memcpy(&w, p, 8);
 		a += w & 0xffffffffu;

@@ -23,11 +23,40 @@ be32(const uint8_t *p)
 	    (uint32_t)p[2] << 8 | p[3];
 }
 
-/* One 512-bit block (FIPS 180-4 6.1.2, the 80-word schedule in 16). */
+/*
+ * One 512-bit block (FIPS 180-4 6.1.2, the 80-word schedule in 16).
+ * The 80 rounds are written out, the five working variables trading
+ * names instead of values (R(a, b, c, d, e), then R(e, a, b, c, d),
+ * ...): a flow record hashes one block, and the loop's per-round
+ * branches and moves cost three times the hashing.
+ */
+#define F1(b, c, d)	((d) ^ ((b) & ((c) ^ (d))))		/* Ch */
+#define F2(b, c, d)	((b) ^ (c) ^ (d))			/* Parity */
+#define F3(b, c, d)	(((b) & (c)) | ((d) & ((b) | (c))))	/* Maj */
+#define K1		0x5a827999u
+#define K2		0x6ed9eba1u
+#define K3		0x8f1bbcdcu
+#define K4		0xca62c1d6u
+/* word i of the schedule, made in place from i = 16 on */
+#define SW(i)	((i) < 16 ? w[(i) & 15] : (w[(i) & 15] =		\
+		    ROL(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^	\
+		    w[((i) + 2) & 15] ^ w[(i) & 15], 1)))
+#define R(a, b, c, d, e, f, k, i) do {					\
+	(e) += ROL(a, 5) + f(b, c, d) + (k) + SW(i);			\
+	(b) = ROL(b, 30);						\
+} while (0)
+#define R5(f, k, i) do {						\
+	R(a, b, c, d, e, f, k, (i));					\
+	R(e, a, b, c, d, f, k, (i) + 1);				\
+	R(d, e, a, b, c, f, k, (i) + 2);				\
+	R(c, d, e, a, b, f, k, (i) + 3);				\
+	R(b, c, d, e, a, f, k, (i) + 4);				\
+} while (0)
+
 static void
 sha1_block(uint32_t h[5], const uint8_t *blk)
 {
-	uint32_t w[16], a, b, c, d, e, f, k, t;
+	uint32_t w[16], a, b, c, d, e;
 	unsigned i;
 
 	for (i = 0; i < 16; i++)
@@ -37,32 +66,22 @@ sha1_block(uint32_t h[5], const uint8_t *blk)
 	c = h[2];
 	d = h[3];
 	e = h[4];
-	for (i = 0; i < 80; i++) {
-		if (i >= 16) {
-			t = w[(i + 13) & 15] ^ w[(i + 8) & 15] ^
-			    w[(i + 2) & 15] ^ w[i & 15];
-			w[i & 15] = ROL(t, 1);
-		}
-		if (i < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xca62c1d6;
-		}
-		t = ROL(a, 5) + f + e + k + w[i & 15];
-		e = d;
-		d = c;
-		c = ROL(b, 30);
-		b = a;
-		a = t;
-	}
+	R5(F1, K1, 0);
+	R5(F1, K1, 5);
+	R5(F1, K1, 10);
+	R5(F1, K1, 15);
+	R5(F2, K2, 20);
+	R5(F2, K2, 25);
+	R5(F2, K2, 30);
+	R5(F2, K2, 35);
+	R5(F3, K3, 40);
+	R5(F3, K3, 45);
+	R5(F3, K3, 50);
+	R5(F3, K3, 55);
+	R5(F2, K4, 60);
+	R5(F2, K4, 65);
+	R5(F2, K4, 70);
+	R5(F2, K4, 75);
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;

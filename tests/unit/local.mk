@@ -195,6 +195,11 @@ tests_unit_test_detect_match_SOURCES = tests/unit/test-detect-match.c \
 	tests/unit/detect-helpers.h
 tests_unit_test_detect_match_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-detect-cache
+tests_unit_test_detect_cache_SOURCES = tests/unit/test-detect-cache.c \
+	tests/unit/detect-helpers.h
+tests_unit_test_detect_cache_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-detect-group
 tests_unit_test_detect_group_SOURCES = tests/unit/test-detect-group.c \
 	tests/unit/detect-helpers.h
