@@ -84,10 +84,12 @@ struct hl7_eol {
 static inline void
 hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 {
-	sp->p = br_cur(&br);
-	/* A reader that failed may have no buffer: no offset on NULL. */
-	sp->end = sp->p == NULL || !br_ok(&br) ? sp->p :
-	    sp->p + br_left(&br);
+	size_t n = br_ok(&br) ? br_left(&br) : 0;
+
+	/* A reader that failed, or a missing component's view, may have
+	 * no buffer: no offset on NULL, not even 0. */
+	sp->p = n > 0 ? br_cur(&br) : (const uint8_t *)"";
+	sp->end = sp->p + n;
 	sp->sep = sep;
 	sp->done = false;
 }
@@ -156,8 +158,9 @@ static void
 hl7_components(const struct hl7_delims *d, struct breader field,
     struct breader *out, unsigned k)
 {
-	const uint8_t *p = br_cur(&field);
 	size_t n = br_ok(&field) ? br_left(&field) : 0, i = 0, start = 0;
+	/* A missing component's view has no buffer: no offset on NULL. */
+	const uint8_t *p = n > 0 ? br_cur(&field) : (const uint8_t *)"";
 	unsigned j = 0;
 	bool at_rep = false;
 	uint8_t c;
@@ -224,8 +227,9 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 {
 	/* The view's bytes, read in place: the loop runs for every byte
 	 * of every value kept, and the bounds are checked here once. */
-	const uint8_t *p = br_cur(&src);
 	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
+	/* A missing component's view has no buffer: no offset on NULL. */
+	const uint8_t *p = n > 0 ? br_cur(&src) : (const uint8_t *)"";
 	uint64_t w;
 	uint8_t c, e;
 
