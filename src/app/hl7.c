@@ -84,10 +84,12 @@ struct hl7_eol {
 static inline void
 hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
 {
-	sp->p = br_cur(&br);
-	/* A reader that failed may have no buffer: no offset on NULL. */
-	sp->end = sp->p == NULL || !br_ok(&br) ? sp->p :
-	    sp->p + br_left(&br);
+	size_t n = br_ok(&br) ? br_left(&br) : 0;
+
+	/* A reader that failed, or a missing component's view, may have
+	 * no buffer: no offset on NULL, not even 0. */
+	sp->p = n > 0 ? br_cur(&br) : (const uint8_t *)"";
+	sp->end = sp->p + n;
 	sp->sep = sep;
 	sp->done = false;
 }
@@ -156,8 +158,9 @@ static void
 hl7_components(const struct hl7_delims *d, struct breader field,
     struct breader *out, unsigned k)
 {
-	const uint8_t *p = br_cur(&field);
 	size_t n = br_ok(&field) ? br_left(&field) : 0, i = 0, start = 0;
+	/* A missing component's view has no buffer: no offset on NULL. */
+	const uint8_t *p = n > 0 ? br_cur(&field) : (const uint8_t *)"";
 	unsigned j = 0;
 	bool at_rep = false;
 	uint8_t c;
@@ -224,8 +227,9 @@ hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
 {
 	/* The view's bytes, read in place: the loop runs for every byte
 	 * of every value kept, and the bounds are checked here once. */
-	const uint8_t *p = br_cur(&src);
 	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
+	/* A missing component's view has no buffer: no offset on NULL. */
+	const uint8_t *p = n > 0 ? br_cur(&src) : (const uint8_t *)"";
 	uint64_t w;
 	uint8_t c, e;
 
@@ -670,17 +674,29 @@ hl7_eol_next(struct hl7_eol *e, const struct breader *msg)
 	return e->pos;
 }
 
-enum hl7_status
-hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
-    struct hl7_facts *f, struct app_ctx *ctx)
-{
-	struct hl7_eol cr = { 0, false, '\r' }, lf = { 0, false, '\n' };
+/*
+ * A message parsed one segment at a time, as its segments are found:
+ * by hl7_parse_message() and by hl7_block(), which cuts a block into
+ * messages in the same one walk over its segments.
+ */
+struct hl7_msg {
+	struct hl7_facts *f;
 	struct hl7_delims d;
-	struct breader msg, seg, look;
-	const uint8_t *m;
-	size_t end, e2, seglen;
-	bool nonstd = false;
-	uint8_t c;
+	size_t		 max_segments;
+	bool		 nonstd;	/* a segment ended with LF or CR LF */
+	bool		 stopped;	/* at max_segments */
+};
+
+/*
+ * Start a message at its first segment, seg[0..seglen) ("MSH" and the
+ * delimiters), more: the message has bytes after "MSH".  Returns false
+ * (the anomaly counted, no facts) when it cannot be read.
+ */
+static bool
+hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
+    const uint8_t *seg, size_t seglen, bool more, struct app_ctx *ctx)
+{
+	struct breader br;
 
 	/* 5 KiB, most of it the device, observation and segment tables:
 	 * only their counts are cleared, nothing reads past them. */
@@ -691,58 +707,59 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	    offsetof(struct hl7_facts, n_segments));
 	memset(&f->truncated, 0, sizeof(*f) -
 	    offsetof(struct hl7_facts, truncated));
-	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
-	br_init(&msg, p, len);
-	seg = msg;
-	m = br_bytes(&seg, 3);
-	if (m == NULL || memcmp(m, "MSH", 3) != 0 || br_left(&seg) == 0) {
+	m->f = f;
+	m->max_segments = max_segments;
+	m->nonstd = false;
+	m->stopped = false;
+	if (seglen < 3 || memcmp(seg, "MSH", 3) != 0 || !more) {
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
-		return HL7_REJECT;
+		return false;
 	}
-
 	/* The delimiters, read in the first segment only. */
-	end = hl7_eol_next(&cr, &msg);
-	e2 = hl7_eol_next(&lf, &msg);
-	if (e2 < end)
-		end = e2;
-	seg = msg;
-	if (end != HL7_NONE)
-		seg = br_sub(&seg, end);
-	if (!hl7_delims(seg, &d, f->delimiters, sizeof(f->delimiters))) {
+	br_init(&br, seg, seglen);
+	if (!hl7_delims(br, &m->d, f->delimiters, sizeof(f->delimiters))) {
 		app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);
-		return HL7_REJECT;
+		return false;
 	}
+	return true;
+}
 
-	while (br_left(&msg) > 0) {
-		end = hl7_eol_next(&cr, &msg);
-		e2 = hl7_eol_next(&lf, &msg);
-		if (e2 < end)
-			end = e2;
-		seglen = end == HL7_NONE ? br_left(&msg) : end - br_off(&msg);
-		seg = br_sub(&msg, seglen);
-		if (end != HL7_NONE) {
-			c = br_u8(&msg);
-			if (c == '\n')
-				nonstd = true;
-			else {
-				look = msg;
-				if (br_u8(&look) == '\n' && br_ok(&look)) {
-					msg = look;	/* CR LF */
-					nonstd = true;
-				}
-			}
-		}
-		if (seglen == 0)
-			continue;
-		if (f->n_segments == max_segments) {
-			app_anomaly(ctx, EV_HL7_TOO_MANY_SEGMENTS);
-			f->truncated = true;
-			break;
-		}
-		hl7_segment(&d, seg, f->n_segments == 0, f);
-		f->n_segments++;
+/*
+ * The next segment of the message, seg[0..seglen), ended by term (CR
+ * or LF; -1: by the message's end); lf_next: an LF follows a CR, and
+ * with it makes the CR LF the segment ends with.
+ */
+static void
+hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
+    size_t seglen, int term, bool lf_next)
+{
+	struct breader br;
+
+	if (m->stopped)
+		return;
+	if (term == '\n' || (term == '\r' && lf_next))
+		m->nonstd = true;
+	if (seglen == 0)
+		return;
+	if (m->f->n_segments == m->max_segments) {
+		app_anomaly(ctx, EV_HL7_TOO_MANY_SEGMENTS);
+		m->f->truncated = true;
+		m->stopped = true;
+		return;
 	}
-	if (nonstd)
+	br_init(&br, seg, seglen);
+	hl7_segment(&m->d, br, m->f->n_segments == 0, m->f);
+	m->f->n_segments++;
+}
+
+/* The message ends; len: its bytes, terminators included. */
+static enum hl7_status
+hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
+{
+	struct hl7_facts *f = m->f;
+
+	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+	if (m->nonstd)
 		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);
 
 	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
@@ -758,6 +775,44 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 		hl7_add_device(f, &dev);
 	}
 	return f->truncated ? HL7_TRUNCATED : HL7_OK;
+}
+
+/* The end of the segment at the reader's position: the first CR or LF,
+ * or HL7_NONE. */
+static inline size_t
+hl7_seg_end(struct hl7_eol *cr, struct hl7_eol *lf, const struct breader *br)
+{
+	size_t end = hl7_eol_next(cr, br), e2 = hl7_eol_next(lf, br);
+
+	return e2 < end ? e2 : end;
+}
+
+enum hl7_status
+hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
+    struct hl7_facts *f, struct app_ctx *ctx)
+{
+	struct hl7_eol cr = { 0, false, '\r' }, lf = { 0, false, '\n' };
+	struct hl7_msg m;
+	struct breader msg;
+	size_t off, end, seglen;
+
+	br_init(&msg, p, len);
+	end = hl7_seg_end(&cr, &lf, &msg);
+	seglen = end == HL7_NONE ? len : end;
+	if (!hl7_msg_start(&m, f, max_segments, p, seglen, len > 3, ctx)) {
+		f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+		return HL7_REJECT;
+	}
+	while (br_left(&msg) > 0 && !m.stopped) {
+		off = br_off(&msg);
+		end = hl7_seg_end(&cr, &lf, &msg);
+		seglen = end == HL7_NONE ? br_left(&msg) : end - off;
+		hl7_msg_segment(&m, ctx, p + off, seglen,
+		    end != HL7_NONE ? p[end] : -1,
+		    end != HL7_NONE && end + 1 < len && p[end + 1] == '\n');
+		br_skip(&msg, seglen + (end != HL7_NONE ? 1 : 0));
+	}
+	return hl7_msg_end(&m, ctx, len);
 }
 
 /* The parser ops. */
@@ -887,26 +942,30 @@ hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 	app_inspect(ctx, APP_HL7, dir, b, n, f);
 }
 
+/*
+ * A message of the block ends (len bytes): its facts, if it could be
+ * read (parsing), go to the record and the rules.
+ */
 static void
 hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
-    struct hl7_batch *b, const uint8_t *p, size_t len)
+    struct hl7_batch *b, struct hl7_msg *m, bool parsing, size_t len)
 {
-	struct hl7_facts facts;		/* 5 KiB: not kept per flow */
+	struct hl7_facts *facts = m->f;
 
 	b->index++;
-	if (hl7_parse_message(p, len, st->max_segments, &facts, ctx) ==
-	    HL7_REJECT)
+	if (!parsing)
 		return;
+	(void)hl7_msg_end(m, ctx, len);
 	if (b->in_batch) {
-		facts.in_batch = true;
-		facts.batch_index = b->index;
-		memcpy(facts.batch_control_id, b->control_id,
-		    sizeof(facts.batch_control_id));
+		facts->in_batch = true;
+		facts->batch_index = b->index;
+		memcpy(facts->batch_control_id, b->control_id,
+		    sizeof(facts->batch_control_id));
 	}
 	st->messages++;
-	app_emit(ctx, APP_HL7, dir, &facts);
+	app_emit(ctx, APP_HL7, dir, facts);
 	if (app_inspect_wanted(ctx, APP_HL7))
-		hl7_inspect(ctx, dir, &facts);
+		hl7_inspect(ctx, dir, facts);
 }
 
 /*
@@ -955,52 +1014,62 @@ hl7_batch_seg(struct app_ctx *ctx, struct hl7_batch *b,
 /*
  * One MLLP block: a message, or a batch of them.  Segments are walked
  * once (memchr for each CR and LF, remembered); a message runs from an
- * MSH to the segment before the next MSH or batch segment.
+ * MSH to the segment before the next MSH or batch segment, and each of
+ * its segments is parsed as the walk finds it.
  */
 static void
 hl7_block(struct hl7_state *st, struct app_ctx *ctx, int dir,
     const uint8_t *p, size_t len)
 {
 	struct hl7_eol cr = { 0, false, '\r' }, lf = { 0, false, '\n' };
+	struct hl7_facts facts;		/* 5 KiB: not kept per flow */
 	struct hl7_batch b;
 	struct hl7_delims d, *last = NULL;
-	struct breader blk, seg;
-	size_t off, end, e2, seglen, start = HL7_NONE;
+	struct hl7_msg m;
+	struct breader blk;
+	size_t off, end, seglen, start = HL7_NONE;
 	bool stray = false;	/* a segment outside any message */
-	char enc[8];
+	bool parsing = false;	/* in a message that can be read */
 
 	memset(&b, 0, sizeof(b));
 	br_init(&blk, p, len);
 	while (br_left(&blk) > 0) {
 		off = br_off(&blk);
-		end = hl7_eol_next(&cr, &blk);
-		e2 = hl7_eol_next(&lf, &blk);
-		if (e2 < end)
-			end = e2;
+		end = hl7_seg_end(&cr, &lf, &blk);
 		seglen = end == HL7_NONE ? br_left(&blk) : end - off;
 		if (seglen >= 3 && memcmp(p + off, "MSH", 3) == 0) {
 			if (start != HL7_NONE) {
 				b.in_batch = true;
-				hl7_emit_message(st, ctx, dir, &b, p + start,
+				hl7_emit_message(st, ctx, dir, &b, &m, parsing,
 				    off - start);
 			}
 			start = off;
 			b.found++;
-			br_init(&seg, p + off, seglen);
-			if (hl7_delims(seg, &d, enc, sizeof(enc)))
+			parsing = hl7_msg_start(&m, &facts, st->max_segments,
+			    p + off, seglen, seglen > 3 || end != HL7_NONE,
+			    ctx);
+			if (parsing) {
+				d = m.d;
 				last = &d;
+			}
 		} else if (hl7_is_batch_seg(p + off, seglen)) {
 			if (start != HL7_NONE)
-				hl7_emit_message(st, ctx, dir, &b, p + start,
+				hl7_emit_message(st, ctx, dir, &b, &m, parsing,
 				    off - start);
 			start = HL7_NONE;
+			parsing = false;
 			hl7_batch_seg(ctx, &b, last, p + off, seglen);
 		} else if (start == HL7_NONE && seglen > 0)
 			stray = true;
+		if (parsing)
+			hl7_msg_segment(&m, ctx, p + off, seglen,
+			    end != HL7_NONE ? p[end] : -1,
+			    end != HL7_NONE && end + 1 < len &&
+			    p[end + 1] == '\n');
 		br_skip(&blk, seglen + (end != HL7_NONE ? 1 : 0));
 	}
 	if (start != HL7_NONE)
-		hl7_emit_message(st, ctx, dir, &b, p + start, len - start);
+		hl7_emit_message(st, ctx, dir, &b, &m, parsing, len - start);
 	if (b.found == 0 || stray)
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
 }

@@ -56,6 +56,70 @@ proto_is_icmp(uint8_t proto)
 }
 
 /*
+ * The heads of records (eve_format(), eve_app_begin()) are runs of
+ * members whose keys are literals and whose values our own formatters
+ * make: they are built in a buffer of the caller's, sized for the
+ * longest run, and handed to the writer in one copy.  These write at
+ * o and return the end.
+ */
+#define PUT_LIT(o, s)	put_bytes((o), (s), sizeof(s) - 1)
+
+static inline char *
+put_bytes(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
+}
+
+/* A string that needs no escaping (jsonw_str_plain()), quoted. */
+static inline char *
+put_plain(char *o, const char *s, size_t n)
+{
+	*o++ = '"';
+	memcpy(o, s, n);
+	o[n] = '"';
+	return o + n + 1;
+}
+
+static inline char *
+put_u64(char *o, uint64_t v)
+{
+	char d[20];
+	size_t n = jsonw_fmt_u64(v, d);
+
+	memcpy(o, d + 20 - n, n);
+	return o + n;
+}
+
+/* A MAC as util_format_mac() writes it, quoted. */
+static char *
+put_mac(char *o, const uint8_t *m)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	*o++ = '"';
+	for (i = 0; i < 6; i++) {
+		o[0] = hex[m[i] >> 4];
+		o[1] = hex[m[i] & 0xf];
+		o[2] = ':';
+		o += 3;
+	}
+	o[-1] = '"';
+	return o;
+}
+
+/* An address as util_format_ip() writes it, quoted. */
+static char *
+put_ip(char *o, uint8_t ipver, const uint8_t *addr)
+{
+	char a[UTIL_ADDRBUF];
+
+	util_format_ip(ipver, addr, a);
+	return put_plain(o, a, strlen(a));
+}
+
+/*
  * Suricata's "ether" object: the MAC addresses oriented as the record's
  * tuple (src_mac is src_ip's), each written when known (non-NULL).
  */
@@ -91,39 +155,107 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	jsonw_arr_close(jw);
 }
 
+/* Longest head run: event_type, the VLANs, two IPv6 addresses, ports,
+ * protocol, ICMP type and code (eve_format()). */
+#define EVE_HEAD_MAX	(64 + 8 + 3 * 21 + 2 * (14 + UTIL_ADDRBUF) + \
+	    2 * 14 + 20 + 2 * 14 + 64)
+/* Names and types are short literals; a longer one takes the writer. */
+#define EVE_NAME_MAX	64
+
+/* The head from "event_type" to the tuple, at o. */
+static char *
+head_run(char *o, const struct record *r, size_t etlen)
+{
+	char pbuf[8];
+	const char *pn;
+	uint8_t i;
+
+	o = PUT_LIT(o, "\"event_type\":");
+	o = put_plain(o, r->event_type, etlen);
+	if (r->vlan_cnt > 0) {
+		o = PUT_LIT(o, ",\"vlan\":[");
+		for (i = 0; i < r->vlan_cnt; i++) {
+			if (i > 0)
+				*o++ = ',';
+			o = put_u64(o, r->vlan[i]);
+		}
+		*o++ = ']';
+	}
+	if (r->flags & RECORD_F_SRC_ONLY) {
+		o = PUT_LIT(o, ",\"src_ip\":");
+		o = put_ip(o, r->ipver, r->src);
+	} else if (r->flags & RECORD_F_TUPLE) {
+		o = PUT_LIT(o, ",\"src_ip\":");
+		o = put_ip(o, r->ipver, r->src);
+		if (proto_has_ports(r->proto)) {
+			o = PUT_LIT(o, ",\"src_port\":");
+			o = put_u64(o, r->sport);
+		}
+		o = PUT_LIT(o, ",\"dest_ip\":");
+		o = put_ip(o, r->ipver, r->dst);
+		if (proto_has_ports(r->proto)) {
+			o = PUT_LIT(o, ",\"dest_port\":");
+			o = put_u64(o, r->dport);
+		}
+		pn = eve_proto_name(r->proto, pbuf);
+		o = PUT_LIT(o, ",\"proto\":");
+		o = put_plain(o, pn, strlen(pn));
+		if (proto_is_icmp(r->proto)) {
+			o = PUT_LIT(o, ",\"icmp_type\":");
+			o = put_u64(o, r->sport);
+			o = PUT_LIT(o, ",\"icmp_code\":");
+			o = put_u64(o, r->dport);
+		}
+	}
+	return o;
+}
+
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
     uint64_t held, struct util_tscache *tsc)
 {
 	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
+	char b[EVE_HEAD_MAX], *o;
+	size_t etlen;
 
 	jsonw_obj_open(jw);
 	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
-	JSONW_KV_PLAIN(jw, "timestamp", ts);
-	if (r->flow_id != 0)
-		JSONW_KV_UINT(jw, "flow_id", r->flow_id);
+	o = PUT_LIT(b, "\"timestamp\":");
+	o = put_plain(o, ts, strlen(ts));
+	if (r->flow_id != 0) {
+		o = PUT_LIT(o, ",\"flow_id\":");
+		o = put_u64(o, r->flow_id);
+	}
+	jsonw_raw(jw, b, (size_t)(o - b));
 	/* Suricata's stats records have no interface. */
 	if (in_iface != NULL && r->type != RECORD_STATS)
 		JSONW_KV_STR(jw, "in_iface", in_iface);
-	JSONW_KV_PLAIN(jw, "event_type", r->event_type);
-	kv_vlan(jw, r->vlan, r->vlan_cnt);
-	if (r->flags & RECORD_F_SRC_ONLY) {
-		util_format_ip(r->ipver, r->src, a);
-		JSONW_KV_PLAIN(jw, "src_ip", a);
-	} else if (r->flags & RECORD_F_TUPLE) {
-		util_format_ip(r->ipver, r->src, a);
-		JSONW_KV_PLAIN(jw, "src_ip", a);
-		if (proto_has_ports(r->proto))
-			JSONW_KV_UINT(jw, "src_port", r->sport);
-		util_format_ip(r->ipver, r->dst, a);
-		JSONW_KV_PLAIN(jw, "dest_ip", a);
-		if (proto_has_ports(r->proto))
-			JSONW_KV_UINT(jw, "dest_port", r->dport);
-		JSONW_KV_PLAIN(jw, "proto", eve_proto_name(r->proto, pbuf));
-		if (proto_is_icmp(r->proto)) {
-			JSONW_KV_UINT(jw, "icmp_type", r->sport);
-			JSONW_KV_UINT(jw, "icmp_code", r->dport);
+	if ((etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
+	    r->vlan_cnt <= PKT_MAX_VLAN) {
+		o = head_run(b, r, etlen);
+		jsonw_raw(jw, b, (size_t)(o - b));
+	} else {
+		JSONW_KV_PLAIN(jw, "event_type", r->event_type);
+		kv_vlan(jw, r->vlan, r->vlan_cnt);
+		if (r->flags & RECORD_F_SRC_ONLY) {
+			util_format_ip(r->ipver, r->src, a);
+			JSONW_KV_PLAIN(jw, "src_ip", a);
+		} else if (r->flags & RECORD_F_TUPLE) {
+			util_format_ip(r->ipver, r->src, a);
+			JSONW_KV_PLAIN(jw, "src_ip", a);
+			if (proto_has_ports(r->proto))
+				JSONW_KV_UINT(jw, "src_port", r->sport);
+			util_format_ip(r->ipver, r->dst, a);
+			JSONW_KV_PLAIN(jw, "dest_ip", a);
+			if (proto_has_ports(r->proto))
+				JSONW_KV_UINT(jw, "dest_port", r->dport);
+			JSONW_KV_PLAIN(jw, "proto",
+			    eve_proto_name(r->proto, pbuf));
+			if (proto_is_icmp(r->proto)) {
+				JSONW_KV_UINT(jw, "icmp_type", r->sport);
+				JSONW_KV_UINT(jw, "icmp_code", r->dport);
+			}
 		}
 	}
 	if (r->len > 0)
@@ -273,22 +405,58 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
     const char *name, int dir, const struct packet *p,
     const struct eve_opts *o)
 {
+	/* pcap_cnt, ether, community_id, app_proto, direction. */
+	char b[32 + 72 + 20 + COMMUNITYID_LEN + 16 + EVE_NAME_MAX + 26], *e;
 	const char *cid;
 	bool rev = dir == FLOW_DIR_TOCLIENT;
 	struct jsonw *jw;
+	size_t nlen, clen;
 
 	if ((jw = flow_begin(rw, type, name, p != NULL ? p->ts_us :
 	    f->ts_last, f, rev)) == NULL)
 		return NULL;
-	if (p != NULL && p->pcap_cnt != 0)
-		JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
-	if (f->has_mac)
-		kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
-		    rev ? f->cli_mac : f->srv_mac);
-	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		JSONW_KV_PLAIN(jw, "community_id", cid);
-	JSONW_KV_PLAIN(jw, "app_proto", name);
-	JSONW_KV_PLAIN(jw, "direction", rev ? "to_client" : "to_server");
+	cid = flow_community_id(f, o->cid_seed);
+	nlen = strlen(name);
+	clen = cid != NULL ? strlen(cid) : 0;
+	if (nlen > EVE_NAME_MAX || clen >= COMMUNITYID_LEN) {
+		if (p != NULL && p->pcap_cnt != 0)
+			JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
+		if (f->has_mac)
+			kv_ether(jw, rev ? f->srv_mac : f->cli_mac,
+			    rev ? f->cli_mac : f->srv_mac);
+		if (cid != NULL)
+			JSONW_KV_PLAIN(jw, "community_id", cid);
+		JSONW_KV_PLAIN(jw, "app_proto", name);
+		JSONW_KV_PLAIN(jw, "direction",
+		    rev ? "to_client" : "to_server");
+		return jw;
+	}
+	/* One run, as the members above write it. */
+	e = b;
+	if (p != NULL && p->pcap_cnt != 0) {
+		e = PUT_LIT(e, "\"pcap_cnt\":");
+		e = put_u64(e, p->pcap_cnt);
+		*e++ = ',';
+	}
+	if (f->has_mac) {
+		e = PUT_LIT(e, "\"ether\":{\"src_mac\":");
+		e = put_mac(e, rev ? f->srv_mac : f->cli_mac);
+		e = PUT_LIT(e, ",\"dest_mac\":");
+		e = put_mac(e, rev ? f->cli_mac : f->srv_mac);
+		e = PUT_LIT(e, "},");
+	}
+	if (cid != NULL) {
+		e = PUT_LIT(e, "\"community_id\":");
+		e = put_plain(e, cid, clen);
+		*e++ = ',';
+	}
+	e = PUT_LIT(e, "\"app_proto\":");
+	e = put_plain(e, name, nlen);
+	if (rev)
+		e = PUT_LIT(e, ",\"direction\":\"to_client\"");
+	else
+		e = PUT_LIT(e, ",\"direction\":\"to_server\"");
+	jsonw_raw(jw, b, (size_t)(e - b));
 	return jw;
 }
 

@@ -440,8 +440,8 @@ jsonw_strn(struct jsonw *w, const char *s, size_t n)
 }
 
 /* Decimal digits of v, right-aligned in out[20]; returns the count. */
-static size_t
-fmt_u64(uint64_t v, char out[20])
+size_t
+jsonw_fmt_u64(uint64_t v, char out[20])
 {
 	char *p = out + 20;
 
@@ -471,7 +471,7 @@ jsonw_uint(struct jsonw *w, uint64_t v)
 	if (w->overflow)
 		return;
 	sep(w);
-	n = fmt_u64(v, tmp);
+	n = jsonw_fmt_u64(v, tmp);
 	put(w, tmp + 20 - n, n);
 }
 
@@ -485,7 +485,7 @@ jsonw_int(struct jsonw *w, int64_t v)
 		return;
 	sep(w);
 	/* Negate in unsigned arithmetic: INT64_MIN has no positive twin. */
-	n = fmt_u64(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, tmp + 1);
+	n = jsonw_fmt_u64(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, tmp + 1);
 	if (v < 0) {
 		tmp[21 - n - 1] = '-';
 		n++;

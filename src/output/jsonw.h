@@ -82,6 +82,9 @@ void	jsonw_int(struct jsonw *, int64_t);
 void	jsonw_bool(struct jsonw *, bool);
 void	jsonw_null(struct jsonw *);
 void	jsonw_double(struct jsonw *, double);	/* finite, else null */
+/* Decimal digits of v, right-aligned in out[20]; returns how many (for
+ * callers that build a run of members in a buffer of their own). */
+size_t	jsonw_fmt_u64(uint64_t v, char out[20]);
 /* Insert already-valid JSON text as a value. */
 void	jsonw_raw(struct jsonw *, const char *, size_t);
 

@@ -217,6 +217,10 @@ UNIT_TESTS += tests/unit/test-policy
 tests_unit_test_policy_SOURCES = tests/unit/test-policy.c
 tests_unit_test_policy_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-eve
+tests_unit_test_eve_SOURCES = tests/unit/test-eve.c tests/unit/sink-mock.h
+tests_unit_test_eve_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-brain-policy
 tests_unit_test_brain_policy_SOURCES = tests/unit/test-brain-policy.c \
 	tests/unit/sink-mock.h

@@ -937,6 +937,179 @@ test_hl7_too_many_segments(void **state)
 	fx_free(&fx);
 }
 
+/* Segment ends as a sloppy sender writes them (test_hl7_block_cut). */
+enum ends { ENDS_CR, ENDS_LF, ENDS_CRLF, ENDS_MIXED };
+
+static size_t
+reend(char *out, const char *in, enum ends e)
+{
+	static const char *const mixed[] = { "\r", "\n", "\r\n", "\r\r\n",
+	    "\n\r" };
+	const char *t;
+	size_t n = 0, k = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in != '\r') {
+			out[n++] = *in;
+			continue;
+		}
+		t = e == ENDS_CR ? "\r" : e == ENDS_LF ? "\n" :
+		    e == ENDS_CRLF ? "\r\n" : mixed[k++ % 5];
+		n += strlen(strcpy(out + n, t));
+	}
+	return n;
+}
+
+static bool
+is_batch_seg(const char *p, size_t n)
+{
+	return n >= 3 && (p[0] == 'B' || p[0] == 'F') &&
+	    (p[1] == 'H' || p[1] == 'T') && p[2] == 'S';
+}
+
+/*
+ * blk[0..n) in one MLLP frame, through the stream parser, against the
+ * block cut by hand at each MSH and batch segment and each piece given
+ * to hl7_parse_message(): the same facts (but for the batch members)
+ * and the same anomalies in the same order.  The stream parser reads
+ * each message's segments in the one walk that cuts the block.
+ */
+static void
+block_vs_messages(const char *blk, size_t n, size_t max_segments)
+{
+	struct fixture fx;
+	struct app_ctx ref;
+	struct hl7_facts *f, *g;
+	enum ww_counter anom[MOCK_MAX_ANOM];
+	size_t off, end, start = SIZE_MAX, len, nanom = 0, k = 0, i;
+	char *framed;
+
+	framed = malloc(n + 3);
+	assert_non_null(framed);
+	framed[0] = 0x0b;
+	memcpy(framed + 1, blk, n);
+	framed[n + 1] = 0x1c;
+	framed[n + 2] = 0x0d;
+	fx_init(&fx);
+	hl7_state_set_limits(fx.st, MLLP_MAX_MSG, max_segments);
+	assert_int_equal(fx_feed(&fx, framed, n + 3, NULL, 0, NULL),
+	    PARSE_OK);
+
+	f = calloc(2, sizeof(*f));
+	assert_non_null(f);
+	g = f + 1;
+	for (off = 0;; off = end + 1) {
+		if (off > n)
+			off = n;	/* after an unended last segment */
+		for (end = off; end < n && blk[end] != '\r' &&
+		    blk[end] != '\n'; end++)
+			;
+		if (off < n && !(end - off >= 3 && (memcmp(blk + off, "MSH",
+		    3) == 0 || is_batch_seg(blk + off, end - off))))
+			continue;
+		if (start != SIZE_MAX) {
+			len = off - start;
+			memset(&ref, 0, sizeof(ref));
+			if (hl7_parse_message((const uint8_t *)blk + start,
+			    len, max_segments, f, &ref) != HL7_REJECT) {
+				assert_true(k < fx.cap->n && k < CAP_MAX);
+				facts_copy(g, f);
+				facts_copy(f, &fx.cap->f[k++]);
+				f->in_batch = false;
+				f->batch_index = 0;
+				memset(f->batch_control_id, 0,
+				    sizeof(f->batch_control_id));
+				assert_memory_equal(f, g, sizeof(*f));
+			}
+			for (i = 0; i < ref.n_anom; i++)
+				anom[nanom++] = ref.anom[i];
+		}
+		if (off == n)
+			break;
+		start = memcmp(blk + off, "MSH", 3) == 0 ? off : SIZE_MAX;
+	}
+	assert_int_equal(k, fx.cap->n);
+	assert_int_equal(nanom, fx.ctx.n_anom);
+	for (i = 0; i < nanom; i++)
+		assert_int_equal(anom[i], fx.ctx.anom[i]);
+	free(f);
+	fx_free(&fx);
+	free(framed);
+}
+
+/*
+ * Blocks of several messages with every kind of segment end, an empty
+ * segment, a message that cannot be read between two that can, and an
+ * MSH with nothing after it, at every segment limit: each message's
+ * facts and anomalies are those of the message parsed alone.
+ */
+static void
+test_hl7_block_cut(void **state)
+{
+	static const char *const blocks[] = {
+		ACK NAK,
+		ORU RGV ADT,
+		FHS BHS ORU RGV "BTS|2\r" "FTS|1\r",
+		ACK "MSH|^^\\&|A\r" "MSA|AA|1\r" NAK,
+		ACK "\r\rZZZ|1\r\r" NAK "MSA|AE|2",
+		NAK "MSH",
+		ACK "MSH\r" NAK,
+	};
+	size_t i, n, lim;
+	char *buf;
+	int e;
+
+	(void)state;
+	/* A cut at the segment limit sees the CR LF of the segment that
+	 * is one too many, not the LF of a segment after it. */
+	for (i = 0; i < 2; i++) {
+		static const char *const m[] = {
+			"MSH|^~\\&|A\rPID|1\r\nOBX|1\r",
+			"MSH|^~\\&|A\rPID|1\rOBX|1\r\n",
+		};
+		struct app_ctx ctx;
+		struct hl7_facts *f;
+		struct fixture fx;
+
+		f = calloc(1, sizeof(*f));
+		assert_non_null(f);
+		memset(&ctx, 0, sizeof(ctx));
+		assert_int_equal(hl7_parse_message((const uint8_t *)m[i],
+		    strlen(m[i]), 1, f, &ctx), HL7_TRUNCATED);
+		assert_int_equal(ctx.n_anom, 2 - i);
+		assert_int_equal(ctx.anom[0], EV_HL7_TOO_MANY_SEGMENTS);
+		if (i == 0)
+			assert_int_equal(ctx.anom[1],
+			    EV_HL7_NONSTANDARD_TERMINATOR);
+		free(f);
+		block_vs_messages(m[i], strlen(m[i]), 1);
+		/* And through the stream parser, the frame's own bytes. */
+		fx_init(&fx);
+		hl7_state_set_limits(fx.st, MLLP_MAX_MSG, 1);
+		n = strlen(m[i]);
+		buf = malloc(n + 3);
+		assert_non_null(buf);
+		buf[0] = 0x0b;
+		memcpy(buf + 1, m[i], n);
+		memcpy(buf + 1 + n, "\x1c\r", 2);
+		fx_feed(&fx, buf, n + 3, NULL, 0, NULL);
+		assert_int_equal(fx.cap->n, 1);
+		assert_int_equal(fx.ctx.n_anom, 2 - i);
+		free(buf);
+		fx_free(&fx);
+	}
+	buf = malloc(16 * 1024);
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
+		for (e = ENDS_CR; e <= ENDS_MIXED; e++) {
+			n = reend(buf, blocks[i], (enum ends)e);
+			for (lim = 0; lim <= 14; lim++)
+				block_vs_messages(buf, n, lim);
+			block_vs_messages(buf, n, HL7_MAX_SEGMENTS);
+		}
+	free(buf);
+}
+
 /*
  * Odd segments: ids that are not three of [A-Z0-9] and ids past the
  * table are counted as "other"; a second MSH in the frame is counted
@@ -1684,6 +1857,7 @@ main(void)
 		cmocka_unit_test(test_hl7_sloppy),
 		cmocka_unit_test(test_hl7_rejected),
 		cmocka_unit_test(test_hl7_too_many_segments),
+		cmocka_unit_test(test_hl7_block_cut),
 		cmocka_unit_test(test_hl7_odd_segments),
 		cmocka_unit_test(test_hl7_caps),
 		cmocka_unit_test(test_hl7_linear),

@@ -1,0 +1,339 @@
+/*
+ * test-eve.c - the EVE heads (src/output/eve.c), built in one run of
+ * bytes each rather than member by member.
+ *
+ * eve_app_begin()'s members after the tuple and eve_format()'s head
+ * are checked as text, and each line against the one a fresh writer
+ * or output stage (nothing left from earlier records) makes: both
+ * directions of a flow, MACs, VLANs, addresses and protocols that
+ * change under the same flow id, another flow, a device record (src
+ * only) and a record with no flow at all.
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "decode/packet.h"
+#include "flow/flow.h"
+#include "output/eve.h"
+#include "output/record.h"
+#include "sink-mock.h"
+
+static const struct eve_opts opts = { .cid_seed = 0 };
+
+/* One app record of f through writer w; its line, malloc'ed. */
+static char *
+app_line(struct out *o, struct record_writer *w, struct flow *f, int dir,
+    const struct packet *p)
+{
+	struct jsonw *jw;
+	char *line;
+
+	o->len = 0;
+	if (o->buf != NULL)
+		o->buf[0] = '\0';
+	jw = eve_app_begin(w, RECORD_APP + 1, f, "hl7", dir, p, &opts);
+	assert_non_null(jw);
+	JSONW_KEY(jw, "hl7");
+	jsonw_obj_open(jw);
+	JSONW_KV_UINT(jw, "length", 1);
+	jsonw_obj_close(jw);
+	assert_int_equal(record_commit(w), 0);
+	record_flush(w);
+	out_sync(o);
+	assert_non_null(o->buf);
+	line = strdup(o->buf);
+	assert_non_null(line);
+	return line;
+}
+
+/*
+ * The line through the long-lived writer w equals a fresh writer's;
+ * returns it for the test's own checks.
+ */
+static char *
+check(struct out *o, struct record_writer *w, struct flow *f, int dir,
+    const struct packet *p)
+{
+	struct record_writer fresh;
+	char *a, *b;
+
+	/* The flow keeps its Community ID: cleared, so
+	 * that both compute it anew from the tuple. */
+	f->has_cid = false;
+	a = app_line(o, w, f, dir, p);
+	record_writer_init(&fresh, o->stage);
+	f->has_cid = false;
+	b = app_line(o, &fresh, f, dir, p);
+	record_writer_free(&fresh);
+	assert_string_equal(a, b);
+	free(b);
+	return a;
+}
+
+static void
+flow_setup(struct flow *f, uint64_t id, uint8_t last)
+{
+	static const uint8_t cm[6] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t sm[6] = { 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb };
+
+	memset(f, 0, sizeof(*f));
+	f->flow_id = id;
+	f->ipver = 4;
+	f->proto = 6;
+	f->cli_ip[0] = 10;
+	f->cli_ip[3] = last;
+	f->srv_ip[0] = 10;
+	f->srv_ip[3] = 200;
+	f->cli_port = 40000;
+	f->srv_port = 2575;
+	f->ts_last = 1000000;
+	f->has_mac = true;
+	memcpy(f->cli_mac, cm, 6);
+	memcpy(f->srv_mac, sm, 6);
+}
+
+static void
+test_eve_app_head(void **state)
+{
+	struct record_writer w;
+	struct packet p;
+	struct flow f, g;
+	struct out o;
+	char *l, *cid;
+
+	(void)state;
+	out_open(&o);
+	record_writer_init(&w, o.stage);
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 2000000;
+	p.pcap_cnt = 7;
+	flow_setup(&f, 1000, 1);
+
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, &p);
+	assert_non_null(strstr(l, "\"pcap_cnt\":7,\"ether\":{\"src_mac\":"
+	    "\"00:11:22:33:44:55\",\"dest_mac\":\"66:77:88:99:aa:bb\"},"
+	    "\"community_id\":\"1:"));
+	assert_non_null(strstr(l, "\"app_proto\":\"hl7\","
+	    "\"direction\":\"to_server\",\"hl7\":{\"length\":1}}"));
+	/* "community_id":"1:...", its value's closing quote included. */
+	cid = strdup(strstr(l, "\"community_id\""));
+	*(strchr(cid + sizeof("\"community_id\":\"") - 1, '"') + 1) = '\0';
+	free(l);
+
+	/* The other direction: MACs swapped, the same Community ID. */
+	l = check(&o, &w, &f, FLOW_DIR_TOCLIENT, &p);
+	assert_non_null(strstr(l, "\"ether\":{\"src_mac\":"
+	    "\"66:77:88:99:aa:bb\",\"dest_mac\":\"00:11:22:33:44:55\"}"));
+	assert_non_null(strstr(l, "\"direction\":\"to_client\""));
+	assert_non_null(strstr(l, cid));
+	free(l);
+
+	/* Kept: the same again, and with no packet (no pcap_cnt). */
+	free(check(&o, &w, &f, FLOW_DIR_TOSERVER, &p));
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, NULL);
+	assert_null(strstr(l, "pcap_cnt"));
+	free(l);
+
+	/* A MAC that changes mid-flow, in both directions. */
+	f.cli_mac[5] = 0x56;
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, &p);
+	assert_non_null(strstr(l, "\"src_mac\":\"00:11:22:33:44:56\""));
+	free(l);
+	l = check(&o, &w, &f, FLOW_DIR_TOCLIENT, &p);
+	assert_non_null(strstr(l, "\"dest_mac\":\"00:11:22:33:44:56\""));
+	free(l);
+	f.srv_mac[0] = 0x02;
+	l = check(&o, &w, &f, FLOW_DIR_TOCLIENT, &p);
+	assert_non_null(strstr(l, "\"src_mac\":\"02:77:88:99:aa:bb\""));
+	free(l);
+
+	/* MACs no longer known: no ether object. */
+	f.has_mac = false;
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, &p);
+	assert_null(strstr(l, "\"ether\""));
+	free(l);
+	f.has_mac = true;
+	free(check(&o, &w, &f, FLOW_DIR_TOSERVER, &p));
+
+	/* Another flow: its own Community ID, then the first flow's. */
+	flow_setup(&g, 1032, 2);
+	l = check(&o, &w, &g, FLOW_DIR_TOSERVER, &p);
+	assert_null(strstr(l, cid));
+	free(l);
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, &p);
+	assert_non_null(strstr(l, cid));
+	free(l);
+
+	/* The tuple changes under the same flow id: a new Community ID. */
+	f.srv_port = 2576;
+	l = check(&o, &w, &f, FLOW_DIR_TOSERVER, &p);
+	assert_null(strstr(l, cid));
+	free(l);
+
+	free(cid);
+	record_writer_free(&w);
+	out_close(&o);
+}
+
+/* A record's head as a test sets it. */
+struct head {
+	uint64_t	 flow_id;
+	int		 ipver;		/* 0: no tuple */
+	bool		 src_only;
+	uint8_t		 proto;
+	uint8_t		 a, b;		/* last byte of src and dest */
+	uint16_t	 sp, dp;
+	uint8_t		 nvlan;
+	uint16_t	 vlan[PKT_MAX_VLAN];
+};
+
+static char *
+head_line(struct out *o, const struct head *h)
+{
+	struct record_writer w;
+	uint8_t src[16], dst[16];
+	struct record *r;
+	struct jsonw *jw;
+	char *line;
+
+	memset(src, 0, sizeof(src));
+	memset(dst, 0, sizeof(dst));
+	src[0] = dst[0] = h->ipver == 6 ? 0xfe : 10;
+	src[h->ipver == 6 ? 15 : 3] = h->a;
+	dst[h->ipver == 6 ? 15 : 3] = h->b;
+	o->len = 0;
+	record_writer_init(&w, o->stage);
+	jw = record_begin(&w, RECORD_ANOMALY, "anomaly", 5000000);
+	assert_non_null(jw);
+	r = record_head(&w);
+	r->flow_id = h->flow_id;
+	record_set_vlan(r, h->vlan, h->nvlan);
+	if (h->src_only) {
+		r->flags |= RECORD_F_SRC_ONLY;
+		r->ipver = (uint8_t)h->ipver;
+		memcpy(r->src, src, sizeof(src));
+	} else if (h->ipver != 0)
+		record_set_tuple(r, h->ipver, src, dst, h->sp, h->dp,
+		    h->proto);
+	JSONW_KV_UINT(jw, "n", 1);
+	assert_int_equal(record_commit(&w), 0);
+	record_writer_free(&w);
+	out_sync(o);
+	assert_non_null(o->buf);
+	line = strdup(o->buf);
+	assert_non_null(line);
+	return line;
+}
+
+/* The line of the long-lived stage o equals a fresh stage's. */
+static void
+head_check(struct out *o, const struct head *h, const char *want)
+{
+	struct out fresh;
+	char *a, *b;
+
+	a = head_line(o, h);
+	out_open(&fresh);
+	b = head_line(&fresh, h);
+	out_close(&fresh);
+	assert_string_equal(a, b);
+	if (want != NULL && strstr(a, want) == NULL)
+		fail_msg("%s not in %s", want, a);
+	free(a);
+	free(b);
+}
+
+static void
+test_eve_format_head(void **state)
+{
+	struct head h;
+	struct out o;
+	unsigned i;
+
+	(void)state;
+	out_open(&o);
+	memset(&h, 0, sizeof(h));
+	h.flow_id = 77;
+	h.ipver = 4;
+	h.proto = 6;
+	h.a = 1;
+	h.b = 2;
+	h.sp = 40000;
+	h.dp = 2575;
+	/* Twice each way: made, then kept. */
+	for (i = 0; i < 2; i++) {
+		head_check(&o, &h, "\"flow_id\":77,\"event_type\":\"anomaly\","
+		    "\"src_ip\":\"10.0.0.1\",\"src_port\":40000,"
+		    "\"dest_ip\":\"10.0.0.2\",\"dest_port\":2575,"
+		    "\"proto\":\"TCP\",\"n\":1}");
+		h.a = 2, h.b = 1, h.sp = 2575, h.dp = 40000;
+		head_check(&o, &h, "\"src_ip\":\"10.0.0.2\",\"src_port\":2575,"
+		    "\"dest_ip\":\"10.0.0.1\",\"dest_port\":40000,");
+		h.a = 1, h.b = 2, h.sp = 40000, h.dp = 2575;
+	}
+	/* VLANs that come and change mid-flow. */
+	h.nvlan = 1;
+	h.vlan[0] = 10;
+	head_check(&o, &h, "\"event_type\":\"anomaly\",\"vlan\":[10],"
+	    "\"src_ip\":\"10.0.0.1\"");
+	h.vlan[0] = 11;
+	head_check(&o, &h, "\"vlan\":[11],");
+	h.nvlan = 2;
+	h.vlan[1] = 12;
+	head_check(&o, &h, "\"vlan\":[11,12],");
+	h.nvlan = 0;
+	head_check(&o, &h, "\"anomaly\",\"src_ip\"");
+	/* Another address, another protocol under the same flow id. */
+	h.b = 3;
+	head_check(&o, &h, "\"dest_ip\":\"10.0.0.3\"");
+	h.proto = 17;
+	head_check(&o, &h, "\"proto\":\"UDP\"");
+	h.proto = 1;
+	h.sp = 8;
+	h.dp = 0;
+	head_check(&o, &h, "\"dest_ip\":\"10.0.0.3\",\"proto\":\"ICMP\","
+	    "\"icmp_type\":8,\"icmp_code\":0");
+	h.ipver = 6;
+	h.proto = 58;
+	head_check(&o, &h, "\"src_ip\":\"fe00::1\",\"dest_ip\":\"fe00::3\","
+	    "\"proto\":\"IPv6-ICMP\"");
+	/* Another flow, then the first again. */
+	h.ipver = 4;
+	h.proto = 6;
+	h.sp = 40000;
+	h.dp = 2575;
+	head_check(&o, &h, "\"flow_id\":77,");
+	h.flow_id = 109;
+	head_check(&o, &h, "\"flow_id\":109,");
+	h.flow_id = 77;
+	head_check(&o, &h, "\"flow_id\":77,");
+	/* A device (src only), then no flow and no tuple. */
+	h.flow_id = 0;
+	h.src_only = true;
+	head_check(&o, &h, "\"event_type\":\"anomaly\",\"src_ip\":"
+	    "\"10.0.0.1\",\"n\"");
+	h.src_only = false;
+	h.ipver = 0;
+	head_check(&o, &h, "\"event_type\":\"anomaly\",\"n\":1}");
+	out_close(&o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_eve_app_head),
+		cmocka_unit_test(test_eve_format_head),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
