@@ -104,17 +104,19 @@ static void	http_insp_run(struct http_state *, struct app_ctx *, int);
 
 /*
  * A buffer of wire bytes moved to a bigger one: what it held may be
- * a patient's, so the old block is wiped before it is freed (realloc
- * would free it as it was).
+ * a patient's, so the old block is wiped whole before it is freed
+ * (realloc would free it as it was), past what is in use too: a
+ * buffer cut back in place keeps bytes there (a login decoded, then
+ * dropped).
  */
 static void *
-http_grow(void *old, size_t used, size_t nsize)
+http_grow(void *old, size_t used, size_t oldsize, size_t nsize)
 {
 	void *p = xreallocarray(NULL, nsize, 1);
 
 	if (old != NULL) {
 		memcpy(p, old, used);
-		explicit_bzero(old, used);
+		explicit_bzero(old, oldsize);
 		free(old);
 	}
 	return p;
@@ -785,7 +787,7 @@ http_sc_reserve(struct http_state *st, size_t n)
 	nsize = st->sc_size ? st->sc_size : 1024;
 	while (nsize < st->sc_len + n)
 		nsize *= 2;
-	st->sc = http_grow(st->sc, st->sc_len, nsize);
+	st->sc = http_grow(st->sc, st->sc_len, st->sc_size, nsize);
 	st->sc_size = nsize;
 }
 
@@ -1220,12 +1222,12 @@ http_start_tokens(const uint8_t *line, size_t n, const uint8_t *tok[3],
 	len[2] = n - start;
 }
 
-/* Zero what a buffer holds and free it. */
+/* Zero a buffer, all of it (not only what is in use), and free it. */
 static void
 http_wipe(uint8_t **p, size_t *len, size_t *size)
 {
 	if (*p != NULL) {
-		explicit_bzero(*p, *len);
+		explicit_bzero(*p, *size);
 		free(*p);
 	}
 	*p = NULL;
@@ -1351,7 +1353,8 @@ http_insp_body(struct http_state *st, struct app_ctx *ctx, int dir,
 			nsize *= 2;
 		if (nsize > HTTP_BODY_LIMIT)
 			nsize = HTTP_BODY_LIMIT;
-		in->body = http_grow(in->body, in->body_len, nsize);
+		in->body = http_grow(in->body, in->body_len, in->body_size,
+		    nsize);
 		in->body_size = nsize;
 	}
 	memcpy(in->body + in->body_len, p, take);
