@@ -345,14 +345,20 @@ fi
 
 # A daemon killed between making its new pid file and renaming it left
 # "<pid file>.XXXXXX": the next daemon removes such leftovers, but not
-# a file of another name, nor one that is locked.
+# a file of another name, one that is locked, one that holds something
+# else than a pid, or one of another owner.
 d="$tmp/bg6"
 mkdir -p "$d"
 chown nobody "$d"
-: >"$tmp/ww6.pid.Ab3xY9"
+echo 4242 >"$tmp/ww6.pid.Ab3xY9"
 : >"$tmp/ww6.pid.keep"
+echo "not a pid" >"$tmp/ww6.pid.backup"
+: >"$tmp/ww6.pid.nobody"
+chown nobody "$tmp/ww6.pid.nobody"
 : >"$tmp/ww6.pid.Zz0000"
-flock "$tmp/ww6.pid.Zz0000" sleep 30 &
+# The lock holder is sleep itself (exec): killing it lets go.
+(exec 9>"$tmp/ww6.pid.Zz0000" && flock 9 && exec sleep 30) \
+    >/dev/null 2>&1 &
 flock_pid=$!
 wait_open "$tmp/ww6.pid.Zz0000"
 nsx "$WW" -i wwb -l "$d" --user nobody -D --pidfile "$tmp/ww6.pid" \
@@ -361,8 +367,9 @@ n=0
 while [ ! -s "$tmp/ww6.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 v=$(cat "$tmp/ww6.pid" 2>/dev/null)
 if [ -n "$v" ] && [ ! -e "$tmp/ww6.pid.Ab3xY9" ] &&
-    [ -e "$tmp/ww6.pid.keep" ] && [ -e "$tmp/ww6.pid.Zz0000" ]; then
-	ok "-D: a leftover new pid file is removed, other and locked files stay"
+    [ -e "$tmp/ww6.pid.keep" ] && [ -e "$tmp/ww6.pid.Zz0000" ] &&
+    [ -e "$tmp/ww6.pid.backup" ] && [ -e "$tmp/ww6.pid.nobody" ]; then
+	ok "-D: a leftover new pid file is removed; other, locked, foreign files stay"
 else
 	nok "-D: pid file '$v'; left: $(ls "$tmp" | grep ww6 | tr '\n' ' ')"
 	sed 's/^/# /' "$tmp/bg6.out" | tail -3

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,9 +139,29 @@ pid_replace(const char *path, const char *buf, size_t n)
 /*
  * A daemon killed between pid_replace()'s mkostemp() and its rename
  * left "<path>.XXXXXX" behind.  With the pid file's lock held no other
- * daemon is making one; a file of that name that is not locked is
- * such a leftover.  One that is locked is left alone.
+ * daemon is making one; a file of that name that is not locked, is
+ * ours, has no other link and holds nothing or a pid is such a
+ * leftover.  Anything else (locked, another user's, a backup that
+ * happens to have six letters) is left alone.
  */
+static bool
+pid_leftover(int fd, const struct stat *st)
+{
+	char buf[24];
+	ssize_t n, i;
+
+	if (!S_ISREG(st->st_mode) || st->st_uid != geteuid() ||
+	    st->st_nlink != 1 || st->st_size > 20)
+		return false;
+	if ((n = pread(fd, buf, sizeof(buf), 0)) < 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)buf[i]) &&
+		    !(buf[i] == '\n' && i == n - 1))
+			return false;
+	return true;
+}
+
 static void
 pid_sweep(const char *path)
 {
@@ -174,7 +195,7 @@ pid_sweep(const char *path)
 		    O_NONBLOCK | O_CLOEXEC);
 		if (fd == -1)
 			continue;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		if (fstat(fd, &st) == 0 && pid_leftover(fd, &st) &&
 		    flock(fd, LOCK_EX | LOCK_NB) == 0)
 			(void)unlinkat(dirfd(d), de->d_name, 0);
 		close(fd);
