@@ -2259,6 +2259,7 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	char kind[32], key[BL_KEY_MAX * 2];
 	sqlite3_int64 v;
 	uint64_t rows = 0, items = 0;
+	bool cut = false;
 	int k, rc;
 
 	state_bind_u64(st, 1, id);
@@ -2272,6 +2273,10 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 		 * by bl_add(), or skipped. */
 		if ((k = bl_kind_lookup(kind)) < 0 || key[0] == '\0')
 			continue;
+		/* Kept cut: the row's key is not the item's, and an
+		 * update by the item's would find no row. */
+		if (strlen(key) >= BL_KEY_MAX)
+			cut = true;
 		if ((it = bl_add(bl, cfg, (enum bl_kind)k, key)) == NULL)
 			continue;
 		v = sqlite3_column_int64(st, 2);
@@ -2292,7 +2297,7 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	 * them all, as before. */
 	for (k = 0; k < BL_KIND_MAX; k++)
 		items += bl->set[k].n;
-	if (rc == SQLITE_DONE && rows == items && !s->readonly)
+	if (rc == SQLITE_DONE && rows == items && !cut && !s->readonly)
 		state_baseline_stored(s, bl);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
