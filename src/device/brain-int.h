@@ -275,10 +275,12 @@ struct brain_dev *brain_mac_chain(const struct brain *, const uint8_t mac[6]);
 /* The device an alert's end is, if the inventory has it (never made). */
 struct brain_dev *brain_alert_dev(struct brain *, const struct brain_end *,
 		    uint16_t vlan);
-/* The zone a device is in (policy/zone.h ids). */
+/* The order events are applied in; pointers to them put in it, ties
+ * as they came (tmp: room for n). */
 int		 brain_ev_cmp(const void *, const void *);
-void		 brain_order_events(struct brain_ev **, struct brain_ev **,
-		    size_t);
+void		 brain_order_events(struct brain_ev **, struct brain_ev **tmp,
+		    size_t n);
+/* The zone a device is in (policy/zone.h ids). */
 int		 brain_dev_zone(const struct brain *, const struct brain_dev *);
 /* The zone of an address seen on vlan (-1: a router's, or unknown). */
 int		 brain_end_zone(const struct brain *, const struct brain_end *,
