@@ -91,22 +91,15 @@ put_u64(char *o, uint64_t v)
 	return o + n;
 }
 
-/* A MAC as util_format_mac() writes it, quoted. */
+/* A MAC, quoted: util_format_mac()'s 17 characters, its NUL made the
+ * closing quote. */
 static char *
 put_mac(char *o, const uint8_t *m)
 {
-	static const char hex[] = "0123456789abcdef";
-	int i;
-
 	*o++ = '"';
-	for (i = 0; i < 6; i++) {
-		o[0] = hex[m[i] >> 4];
-		o[1] = hex[m[i] & 0xf];
-		o[2] = ':';
-		o += 3;
-	}
-	o[-1] = '"';
-	return o;
+	util_format_mac(m, o);
+	o[17] = '"';
+	return o + 18;
 }
 
 /* An address as util_format_ip() writes it, quoted. */
