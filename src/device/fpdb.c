@@ -141,7 +141,10 @@ struct fpdb {
 	uint32_t		*buckets;	/* names index + 1; 0: free */
 	struct fpdb_chunk	*arena;
 	size_t			 nreplaced;	/* built-ins a local file has */
+	struct fpdb_index	*index;		/* NULL: scan */
 };
+
+static void	index_free(struct fpdb_index *);
 
 /* One file being loaded. */
 struct fpdb_load {
@@ -339,6 +342,7 @@ fpdb_free(struct fpdb *db)
 		next = ch->next;
 		free(ch);
 	}
+	index_free(db->index);
 	free(db->buckets);
 	free(db->names);
 	free(db->vendors);
@@ -962,6 +966,309 @@ load_vendor(struct fpdb_load *ld, const struct cfgyaml_node *e)
 	db->nglobs = nglobs;
 }
 
+/*
+ * The index: every glob compiled once, and filed under its evidence key
+ * and the first byte a value must have, so that a piece of evidence
+ * meets only the globs it could match (issue 11).  A glob whose first
+ * character is a wildcard is filed under IX_ANY of its key.  Row
+ * IX_VENDORS files the vendor entries' globs.
+ *
+ * A glob of plain characters and '*' (ASCII only) is matched here, a
+ * segment at a time: the first one anchored at the start unless the
+ * glob starts with '*', the last at the end unless it ends with '*',
+ * and each one between at its leftmost place after the one before.
+ * That is what fp_glob() finds: a '*' there moves a character at a
+ * time, and a segment starting with an ASCII byte can only start on a
+ * character's first byte anyway.  A glob with '?' or other bytes keeps
+ * fp_glob(), behind the same filters: the length, the first byte, and
+ * the ASCII letters it needs.
+ */
+#define IX_ANY		256			/* slot: wildcard first */
+#define IX_SLOTS	257
+#define IX_VENDORS	EVIDENCE_MAX		/* row of vendor globs */
+#define IX_ROWS		(EVIDENCE_MAX + 1)
+#define IX_HITS		256	/* (clause, evidence) pairs on the stack */
+
+#define PAT_START	0x01	/* the first segment is at the start */
+#define PAT_END		0x02	/* the last segment is at the end */
+#define PAT_GLOB	0x04	/* '?' or a non-ASCII byte: fp_glob() */
+
+struct fpdb_pat {
+	uint64_t	 need[2];	/* lowered ASCII bytes it needs */
+	uint32_t	 lit;		/* lowered segments, in ix->lits */
+	uint16_t	 minlen;	/* bytes a value has at least */
+	uint8_t		 nseg;		/* '*'-separated segments */
+	uint8_t		 flags;		/* PAT_* */
+	uint8_t		 seglen[FPDB_MAX_GLOB / 2 + 1];
+};
+
+struct fpdb_ent {
+	uint32_t	 id;		/* clause, or vendor for IX_VENDORS */
+	uint32_t	 glob;
+};
+
+struct fpdb_index {
+	struct fpdb_pat		*pats;		/* by glob */
+	unsigned char		*lits;
+	uint32_t		*clause_rule;	/* by clause */
+	uint32_t		*off;		/* [IX_ROWS * IX_SLOTS + 1] */
+	struct fpdb_ent		*ents;
+};
+
+/* Where a glob is filed: the lowered first byte, or IX_ANY. */
+static unsigned
+pat_slot(const char *glob)
+{
+	unsigned char c = (unsigned char)glob[0];
+
+	if (c == '*' || c == '?')
+		return IX_ANY;
+	if (c == '\\' && glob[1] != '\0')
+		c = (unsigned char)glob[1];
+	return lower(c);
+}
+
+/* Compile one glob; lits has room for its length. */
+static void
+pat_compile(struct fpdb_pat *pt, const char *glob, unsigned char *lits)
+{
+	const unsigned char *p = (const unsigned char *)glob;
+	unsigned char c, *out = lits;
+	size_t seg = 0;
+	bool star = true;	/* the start: a new segment opens */
+
+	memset(pt, 0, sizeof(*pt));
+	if (*p != '*')
+		pt->flags |= PAT_START;
+	while (*p != '\0') {
+		if (*p == '*') {
+			while (*p == '*')
+				p++;
+			if (seg > 0) {
+				pt->seglen[pt->nseg++] = (uint8_t)seg;
+				seg = 0;
+			}
+			star = true;
+			continue;
+		}
+		if (*p == '?') {
+			pt->flags |= PAT_GLOB;
+			pt->minlen++;
+			p++;
+			continue;
+		}
+		c = *p++;
+		if (c == '\\' && *p != '\0')
+			c = *p++;
+		if (c >= 0x80)
+			pt->flags |= PAT_GLOB;
+		else {
+			c = lower(c);
+			pt->need[c / 64] |= 1ull << (c % 64);
+		}
+		*out++ = c;
+		seg++;
+		pt->minlen++;
+		star = false;
+	}
+	if (seg > 0)
+		pt->seglen[pt->nseg++] = (uint8_t)seg;
+	if (!star || pt->nseg == 0)
+		pt->flags |= PAT_END;
+	if (pt->nseg == 0 && !(pt->flags & PAT_START))
+		pt->flags &= (uint8_t)~PAT_END;	/* "*": anything */
+}
+
+/* Whether n bytes of s are the lowered bytes of lit. */
+static bool
+lit_eq(const unsigned char *s, const unsigned char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lower(s[i]) != lit[i])
+			return false;
+	return true;
+}
+
+/* A '*'-only ASCII glob against a value of len bytes. */
+static bool
+pat_segments(const struct fpdb_pat *pt, const unsigned char *lits,
+    const unsigned char *s, size_t len)
+{
+	const unsigned char *lit = lits + pt->lit;
+	size_t i = 0, pos = 0, end = len, n, last;
+
+	if (pt->nseg == 0)
+		return !(pt->flags & PAT_START) || len == 0;
+	last = pt->nseg;
+	if (pt->flags & PAT_START) {
+		n = pt->seglen[0];
+		if (!lit_eq(s, lit, n))
+			return false;
+		if (pt->nseg == 1 && (pt->flags & PAT_END))
+			return len == n;
+		pos = n;
+		lit += n;
+		i = 1;
+	}
+	if ((pt->flags & PAT_END) && last > i) {
+		n = pt->seglen[--last];
+		if (len - pos < n || !lit_eq(s + len - n,
+		    lits + pt->lit + (pt->minlen - n), n))
+			return false;
+		end = len - n;
+	}
+	for (; i < last; i++) {
+		n = pt->seglen[i];
+		for (;;) {
+			if (end - pos < n)
+				return false;
+			if (lower(s[pos]) == lit[0] && lit_eq(s + pos, lit, n))
+				break;
+			pos++;
+		}
+		pos += n;
+		lit += n;
+	}
+	return true;
+}
+
+/* The lowered ASCII bytes of s, and its length. */
+static size_t
+value_bytes(const char *s, uint64_t have[2])
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char c;
+
+	have[0] = have[1] = 0;
+	for (; *p != '\0'; p++)
+		if ((c = *p) < 0x80) {
+			c = lower(c);
+			have[c / 64] |= 1ull << (c % 64);
+		}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+static bool
+pat_match(const struct fpdb_index *ix, uint32_t g, const char *glob,
+    const char *s, size_t len, const uint64_t have[2])
+{
+	const struct fpdb_pat *pt = &ix->pats[g];
+
+	if (len < pt->minlen || (pt->need[0] & ~have[0]) != 0 ||
+	    (pt->need[1] & ~have[1]) != 0)
+		return false;
+	if (pt->flags & PAT_GLOB)
+		return fp_glob(glob, s);
+	return pat_segments(pt, ix->lits, (const unsigned char *)s, len);
+}
+
+static void
+index_free(struct fpdb_index *ix)
+{
+	if (ix == NULL)
+		return;
+	free(ix->pats);
+	free(ix->lits);
+	free(ix->clause_rule);
+	free(ix->off);
+	free(ix->ents);
+	free(ix);
+}
+
+/* The row and slot of a clause's or vendor's glob. */
+static size_t
+index_cell(const struct fpdb *db, size_t row, uint32_t g)
+{
+	return row * IX_SLOTS + pat_slot(db->globs[g]);
+}
+
+/*
+ * (Re)build the index of everything loaded so far.  Without memory
+ * there is none, and fpdb_match() and fpdb_vendor() scan.
+ */
+static void
+index_build(struct fpdb *db)
+{
+	struct fpdb_index *ix;
+	const struct fpdb_rule *r;
+	const struct fpdb_clause *c;
+	const struct fpdb_vendor *v;
+	size_t i, j, g, nlit = 0, cell, nents = 0;
+	uint32_t *fill;
+
+	index_free(db->index);
+	db->index = NULL;
+	if ((ix = calloc(1, sizeof(*ix))) == NULL)
+		return;
+	for (g = 0; g < db->nglobs; g++)
+		nlit += strlen(db->globs[g]);
+	for (i = 0; i < db->nclauses; i++)
+		nents += db->clauses[i].nglobs;
+	for (i = 0; i < db->nvendors; i++)
+		nents += db->vendors[i].nglobs;
+	if ((ix->pats = calloc(db->nglobs + 1, sizeof(*ix->pats))) == NULL ||
+	    (ix->lits = malloc(nlit + 1)) == NULL ||
+	    (ix->clause_rule = calloc(db->nclauses + 1,
+	    sizeof(*ix->clause_rule))) == NULL ||
+	    (ix->off = calloc(IX_ROWS * IX_SLOTS + 1,
+	    sizeof(*ix->off))) == NULL ||
+	    (fill = calloc(IX_ROWS * IX_SLOTS, sizeof(*fill))) == NULL)
+		goto out_free_ix;
+	if ((ix->ents = calloc(nents + 1, sizeof(*ix->ents))) == NULL)
+		goto out_free_fill;
+	for (g = 0, nlit = 0; g < db->nglobs; g++) {
+		pat_compile(&ix->pats[g], db->globs[g], ix->lits + nlit);
+		ix->pats[g].lit = (uint32_t)nlit;
+		nlit += strlen(db->globs[g]);
+	}
+	/* Count each cell's entries, then file them in load order. */
+	for (i = 0; i < db->nclauses; i++) {
+		c = &db->clauses[i];
+		for (j = 0; j < c->nglobs; j++)
+			ix->off[index_cell(db, c->key, c->glob + j) + 1]++;
+	}
+	for (i = 0; i < db->nvendors; i++) {
+		v = &db->vendors[i];
+		for (j = 0; j < v->nglobs; j++)
+			ix->off[index_cell(db, IX_VENDORS, v->glob + j) + 1]++;
+	}
+	for (cell = 0; cell < IX_ROWS * IX_SLOTS; cell++) {
+		ix->off[cell + 1] += ix->off[cell];
+		fill[cell] = ix->off[cell];
+	}
+	for (i = 0; i < db->nrules; i++) {
+		r = &db->rules[i];
+		for (j = 0; j < r->nclauses; j++)
+			ix->clause_rule[r->clause + j] = (uint32_t)i;
+	}
+	for (i = 0; i < db->nclauses; i++) {
+		c = &db->clauses[i];
+		for (j = 0; j < c->nglobs; j++) {
+			cell = index_cell(db, c->key, c->glob + j);
+			ix->ents[fill[cell]].id = (uint32_t)i;
+			ix->ents[fill[cell]++].glob = c->glob + (uint32_t)j;
+		}
+	}
+	for (i = 0; i < db->nvendors; i++) {
+		v = &db->vendors[i];
+		for (j = 0; j < v->nglobs; j++) {
+			cell = index_cell(db, IX_VENDORS, v->glob + j);
+			ix->ents[fill[cell]].id = (uint32_t)i;
+			ix->ents[fill[cell]++].glob = v->glob + (uint32_t)j;
+		}
+	}
+	free(fill);
+	db->index = ix;
+	return;
+
+ out_free_fill:
+	free(fill);
+ out_free_ix:
+	index_free(ix);
+}
+
 static int
 load_buffer(struct fpdb *db, const char *name, const char *buf, size_t len,
     bool builtin, FILE *err)
@@ -1013,6 +1320,7 @@ load_buffer(struct fpdb *db, const char *name, const char *buf, size_t len,
  out:
 	nerr = ld.y.nerrors;
 	cfgyaml_free(&ld.y);
+	index_build(db);
 	return nerr;
 }
 
@@ -1196,8 +1504,8 @@ clause_matches(const struct fpdb *db, const struct fpdb_clause *c,
 }
 
 size_t
-fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
-    struct fp_match *out, size_t max)
+fpdb_match_scan(const struct fpdb *db, const struct fp_evidence *ev,
+    size_t n, struct fp_match *out, size_t max)
 {
 	signed char kbuf[FPDB_MATCH_STACK], *kidx;
 	/* On the stack: the evidence of each key, in order (-1 ends). */
@@ -1285,7 +1593,7 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 }
 
 const char *
-fpdb_vendor(const struct fpdb *db, const char *org)
+fpdb_vendor_scan(const struct fpdb *db, const char *org)
 {
 	const struct fpdb_vendor *v;
 	size_t i, j;
@@ -1300,4 +1608,148 @@ fpdb_vendor(const struct fpdb *db, const char *org)
 				return v->name;
 	}
 	return NULL;
+}
+
+/* A glob of a clause matched a piece of evidence. */
+struct fpdb_hit {
+	uint32_t	 clause;
+	uint32_t	 ev;
+};
+
+/* Collect the (clause, evidence) pairs that match; -1: more than max. */
+static ssize_t
+index_hits(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
+    struct fpdb_hit *hits, size_t max)
+{
+	const struct fpdb_index *ix = db->index;
+	const struct fpdb_ent *en, *end;
+	const uint32_t *off;
+	uint64_t have[2];
+	size_t e, len, nh = 0, s;
+	int k, pass;
+
+	for (e = 0; e < n; e++) {
+		if (ev[e].value == NULL || (k = key_lookup(ev[e].key)) == -1)
+			continue;
+		off = ix->off + (size_t)k * IX_SLOTS;
+		s = lower((unsigned char)ev[e].value[0]);
+		if (off[s] == off[s + 1] && off[IX_ANY] == off[IX_ANY + 1])
+			continue;
+		len = value_bytes(ev[e].value, have);
+		for (pass = 0; pass < 2; pass++, s = IX_ANY) {
+			end = ix->ents + off[s + 1];
+			for (en = ix->ents + off[s]; en < end; en++) {
+				if (!pat_match(ix, en->glob,
+				    db->globs[en->glob], ev[e].value, len,
+				    have))
+					continue;
+				if (nh == max)
+					return -1;
+				hits[nh].clause = en->id;
+				hits[nh++].ev = (uint32_t)e;
+			}
+		}
+	}
+	return (ssize_t)nh;
+}
+
+/* By clause, then evidence: rules in file order, the first value. */
+static void
+hits_sort(struct fpdb_hit *h, size_t n)
+{
+	struct fpdb_hit t;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		t = h[i];
+		for (j = i; j > 0 && (h[j - 1].clause > t.clause ||
+		    (h[j - 1].clause == t.clause && h[j - 1].ev > t.ev)); j--)
+			h[j] = h[j - 1];
+		h[j] = t;
+	}
+}
+
+static void
+match_out(const struct fpdb *db, const struct fpdb_rule *r, const char *src,
+    struct fp_match *out)
+{
+	out->name = r->name;
+	out->class = r->class;
+	out->vendor = r->vendor;
+	out->model = r->model;
+	out->confidence = r->confidence;
+	out->key = db->clauses[r->clause].key;
+	out->source = evidence_key_name((unsigned)out->key);
+	out->value = src;
+}
+
+/*
+ * The evidence meets only the globs filed under its key and first byte
+ * (and those starting with a wildcard); a rule matches when each of its
+ * clauses has a hit.  Hits sorted by clause are rules in file order,
+ * and the first hit of a rule's first clause is the first value the
+ * scan would have taken.
+ */
+size_t
+fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
+    struct fp_match *out, size_t max)
+{
+	struct fpdb_hit hits[IX_HITS];
+	const struct fpdb_rule *r;
+	const char *src;
+	ssize_t nh;
+	size_t i, j, found = 0;
+	uint32_t want, last;
+
+	if (db->index == NULL ||
+	    (nh = index_hits(db, ev, n, hits, IX_HITS)) == -1)
+		return fpdb_match_scan(db, ev, n, out, max);
+	hits_sort(hits, (size_t)nh);
+	for (i = 0; i < (size_t)nh; i = j) {
+		r = &db->rules[db->index->clause_rule[hits[i].clause]];
+		last = r->clause + r->nclauses;
+		src = ev[hits[i].ev].value;
+		want = r->clause;
+		for (j = i; j < (size_t)nh && hits[j].clause < last; j++)
+			if (hits[j].clause == want)
+				want++;
+		/* Sorted: a clause without a hit leaves want short. */
+		if (want != last || hits[i].clause != r->clause)
+			continue;
+		if (found < max)
+			match_out(db, r, src, &out[found]);
+		found++;
+	}
+	return found;
+}
+
+const char *
+fpdb_vendor(const struct fpdb *db, const char *org)
+{
+	const struct fpdb_index *ix = db->index;
+	const struct fpdb_ent *en, *end;
+	const uint32_t *off;
+	uint64_t have[2];
+	uint32_t best = UINT32_MAX;
+	size_t s, len;
+	int pass;
+
+	if (org == NULL)
+		return NULL;
+	if (ix == NULL)
+		return fpdb_vendor_scan(db, org);
+	off = ix->off + (size_t)IX_VENDORS * IX_SLOTS;
+	s = lower((unsigned char)org[0]);
+	len = value_bytes(org, have);
+	/* Each cell is in load order: its first match is its best. */
+	for (pass = 0; pass < 2; pass++, s = IX_ANY) {
+		end = ix->ents + off[s + 1];
+		for (en = ix->ents + off[s]; en < end && en->id < best; en++)
+			if (pat_match(ix, en->glob, db->globs[en->glob], org,
+			    len, have)) {
+				best = en->id;
+				break;
+			}
+	}
+	return best == UINT32_MAX ? NULL : db->vendors[best].name;
 }

@@ -127,10 +127,17 @@ struct fp_match {
  * Every fingerprint whose match keys all match the evidence, in file
  * order (files in load order).  Returns the number found, which may
  * exceed max; only the first max are stored.  Strings point into the
- * database or the evidence.  Linear in rules x evidence.
+ * database or the evidence.  Each piece of evidence meets only the
+ * globs filed under its key and first byte (or starting with a
+ * wildcard), compiled when the files were loaded.
  */
 size_t		 fpdb_match(const struct fpdb *, const struct fp_evidence *,
 		    size_t n, struct fp_match *, size_t max);
+/* The same by a scan of every rule (linear in rules x evidence): what
+ * fpdb_match() falls back to, and the reference the tests hold it to. */
+size_t		 fpdb_match_scan(const struct fpdb *,
+		    const struct fp_evidence *, size_t n, struct fp_match *,
+		    size_t max);
 
 /*
  * The canonical vendor name for an IEEE registry organisation name
@@ -138,6 +145,8 @@ size_t		 fpdb_match(const struct fpdb *, const struct fp_evidence *,
  * entry, in load order, with a glob that matches.  NULL if none does.
  */
 const char	*fpdb_vendor(const struct fpdb *, const char *org);
+/* The same by a scan of every vendor entry. */
+const char	*fpdb_vendor_scan(const struct fpdb *, const char *org);
 
 /*
  * The built-in files, written by build-aux/embed.sh into the generated

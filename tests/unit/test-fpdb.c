@@ -1472,6 +1472,339 @@ test_fpdb_builtin_cases(void **state)
 	fpdb_free(db);
 }
 
+/*
+ * The index against the scan it replaced: random globs (wildcards,
+ * escapes, UTF-8, letter case) in random rules and vendor entries, and
+ * evidence made from those globs, mutated or not.  Every answer must be
+ * the scan's, to the pointer: the same rules in the same order, the
+ * same provenance.
+ */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static unsigned
+rng(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* A character of a glob: valid UTF-8, for the YAML parser. */
+static const char *const glob_chars[] = {
+	"a", "A", "b", "B", "c", "x", "X", ".", "-", "_", " ", "1", "^",
+	"\xc3\xa9", "\xc3\x89", "*", "*", "*", "?", "\\*", "\\?", "\\\\",
+	"\\a"
+};
+/* Few characters: globs whose segments overlap in a value. */
+static const char *const narrow_chars[] = { "a", "A", "b", "*", "?" };
+static bool narrow;
+/* What a wildcard takes: some bytes not valid UTF-8. */
+static const char *const value_chars[] = {
+	"a", "B", "c", "x", ".", "-", " ", "1", "z", "\xc3\xa9", "\x80",
+	"\xc3", "\xe2\x82\xac", "*", "?", "\\"
+};
+
+static void
+random_glob(char *buf, size_t size)
+{
+	size_t n = 1 + rng(8), i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		strlcat(buf, narrow ? narrow_chars[rng(sizeof(narrow_chars) /
+		    sizeof(narrow_chars[0]))] : glob_chars[rng(
+		    sizeof(glob_chars) / sizeof(glob_chars[0]))], size);
+	/* A lone trailing '\' is refused. */
+	for (i = strlen(buf), n = 0; i > 0 && buf[i - 1] == '\\'; i--)
+		n++;
+	if (n % 2 == 1)
+		strlcat(buf, "a", size);
+}
+
+/* A value that glob matches (mostly), its letters in any case. */
+static void
+glob_value(const char *g, char *buf, size_t size)
+{
+	char c[2] = { 0, 0 };
+	size_t i, n;
+
+	buf[0] = '\0';
+	for (; *g != '\0'; g++) {
+		if (*g == '*' || *g == '?') {
+			n = *g == '?' ? 1 : rng(4);
+			for (i = 0; i < n; i++)
+				strlcat(buf, value_chars[rng(
+				    sizeof(value_chars) /
+				    sizeof(value_chars[0]))], size);
+			continue;
+		}
+		if (*g == '\\' && g[1] != '\0')
+			g++;
+		c[0] = *g;
+		if (rng(2) && ((c[0] >= 'a' && c[0] <= 'z') ||
+		    (c[0] >= 'A' && c[0] <= 'Z')))
+			c[0] ^= 0x20;
+		strlcat(buf, c, size);
+	}
+	n = strlen(buf);
+	switch (rng(8)) {
+	case 0:
+		if (n > 0)
+			buf[rng((unsigned)n)] = 'q';
+		break;
+	case 1:
+		if (n > 0)
+			buf[n - 1] = '\0';
+		break;
+	case 2:
+		strlcat(buf, "a", size);
+		break;
+	}
+}
+
+static size_t
+expect_same_matches(const struct fpdb *db, const struct fp_evidence *ev,
+    size_t n)
+{
+	struct fp_match a[16], b[16];
+	size_t na, nb, i;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	na = fpdb_match(db, ev, n, a, 16);
+	nb = fpdb_match_scan(db, ev, n, b, 16);
+	if (na != nb)
+		fail_msg("%zu matches, the scan %zu (first value \"%s\")",
+		    na, nb, n > 0 && ev[0].value != NULL ? ev[0].value : "");
+	for (i = 0; i < na && i < 16; i++) {
+		assert_ptr_equal(a[i].name, b[i].name);
+		assert_int_equal(a[i].class, b[i].class);
+		assert_ptr_equal(a[i].vendor, b[i].vendor);
+		assert_ptr_equal(a[i].model, b[i].model);
+		assert_int_equal(a[i].confidence, b[i].confidence);
+		assert_int_equal(a[i].key, b[i].key);
+		assert_ptr_equal(a[i].source, b[i].source);
+		assert_ptr_equal(a[i].value, b[i].value);
+	}
+	return na;
+}
+
+static void
+index_random(void)
+{
+	static const char *const keys[] = {
+		"hostname", "dhcp.vendor_class", "oui.vendor", "dns.query"
+	};
+	enum { NRULES = 400, NVEND = 60, MAXG = NRULES * 9 + NVEND * 3,
+	    NSETS = 4000 };
+	char (*globs)[64], (*vals)[128], line[256], *yaml, *msgs;
+	struct fp_evidence ev[300];
+	size_t ng = 0, len = 0, cap = 1 << 20, i, j, k, n, nk, nglob;
+	size_t nmatch = 0;
+	struct fpdb *db;
+	int kk[3];
+
+	assert_non_null(globs = calloc(MAXG, sizeof(*globs)));
+	assert_non_null(vals = calloc(300, sizeof(*vals)));
+	assert_non_null(yaml = malloc(cap));
+	yaml[0] = '\0';
+	len = strlcat(yaml, "vendors:\n", cap);
+	for (i = 0; i < NVEND; i++) {
+		snprintf(line, sizeof(line), "  - name: v%zu\n    match: [", i);
+		len = strlcat(yaml, line, cap);
+		for (j = 0, nglob = 1 + rng(3); j < nglob; j++) {
+			random_glob(globs[ng], sizeof(globs[ng]));
+			snprintf(line, sizeof(line), "%s'%s'", j > 0 ? ", " : "",
+			    globs[ng++]);
+			len = strlcat(yaml, line, cap);
+		}
+		len = strlcat(yaml, "]\n", cap);
+	}
+	len = strlcat(yaml, "fingerprints:\n", cap);
+	for (i = 0; i < NRULES; i++) {
+		snprintf(line, sizeof(line), "  - name: r%zu\n    class: server\n"
+		    "    confidence: %u\n    match:\n", i, 1 + rng(100));
+		len = strlcat(yaml, line, cap);
+		/* 1..3 distinct keys, in any order. */
+		nk = 1 + rng(3);
+		for (k = 0; k < nk; k++) {
+			do {
+				kk[k] = (int)rng(3);
+				for (j = 0; j < k && kk[j] != kk[k]; j++)
+					;
+			} while (j < k);
+			snprintf(line, sizeof(line), "      %s: [", keys[kk[k]]);
+			len = strlcat(yaml, line, cap);
+			for (j = 0, nglob = 1 + rng(3); j < nglob; j++) {
+				random_glob(globs[ng], sizeof(globs[ng]));
+				snprintf(line, sizeof(line), "%s'%s'",
+				    j > 0 ? ", " : "", globs[ng++]);
+				len = strlcat(yaml, line, cap);
+			}
+			len = strlcat(yaml, "]\n", cap);
+		}
+	}
+	assert_true(len < cap);
+	assert_non_null(db = fpdb_new());
+	if (load_as(db, NAME, yaml, &msgs) != 0)
+		fail_msg("%s", msgs);
+	free(msgs);
+	assert_int_equal(fpdb_count(db), NRULES);
+
+	for (i = 0; i < NSETS; i++) {
+		n = 1 + rng(8);
+		for (j = 0; j < n; j++) {
+			if (rng(10) < 7)
+				glob_value(globs[rng((unsigned)ng)], vals[j],
+				    sizeof(vals[j]));
+			else
+				random_glob(vals[j], sizeof(vals[j]));
+			ev[j].key = keys[rng(4)];
+			ev[j].value = rng(20) == 0 ? NULL : vals[j];
+		}
+		nmatch += expect_same_matches(db, ev, n);
+		for (j = 0; j < n; j++) {
+			const char *a = fpdb_vendor(db, vals[j]);
+			const char *b = fpdb_vendor_scan(db, vals[j]);
+
+			if (a != b)
+				fail_msg("vendor of \"%s\": %s, the scan %s",
+				    vals[j], a != NULL ? a : "none",
+				    b != NULL ? b : "none");
+		}
+	}
+	/* Most sets match something, through every kind of glob. */
+	assert_true(nmatch > NSETS);
+	fpdb_free(db);
+
+	/* More (clause, evidence) pairs than the index keeps on the
+	 * stack: the scan answers. */
+	db = db_from("fingerprints:\n"
+	    "  - {name: any, class: server, match: {hostname: '*'}}\n"
+	    "  - {name: a, class: iot, match: {hostname: 'a*',"
+	    " oui.vendor: '*'}}\n");
+	for (j = 0; j < 300; j++) {
+		ev[j].key = j % 2 ? "hostname" : "oui.vendor";
+		ev[j].value = j < 150 ? "b" : "a";
+	}
+	assert_int_equal(expect_same_matches(db, ev, 300), 2);
+	fpdb_free(db);
+	free(yaml);
+	free(vals);
+	free(globs);
+}
+
+static void
+test_fpdb_index_random(void **state)
+{
+	(void)state;
+	narrow = false;
+	index_random();
+	narrow = true;
+	index_random();
+	narrow = false;
+}
+
+/*
+ * The same over the built-in files, with values made from every quoted
+ * string in them (most are globs) under every key they match.
+ */
+static void
+test_fpdb_index_builtin(void **state)
+{
+	char (*vals)[128], path[1024], *buf;
+	struct fp_evidence ev[6];
+	const char *p, *q, *key;
+	size_t nv = 0, i, j, n, len;
+	struct fpdb *db;
+	unsigned k, nkeys = 0, keyids[EVIDENCE_MAX];
+	static const char *const files[] = {
+		"10-vendors.yaml", "20-infusion.yaml", "30-monitoring.yaml",
+		"40-imaging.yaml", "50-lab.yaml", "60-it.yaml",
+		"70-behaviour.yaml"
+	};
+
+	(void)state;
+	for (k = 0; (key = evidence_key_name(k)) != NULL; k++)
+		if (fp_key_valid(key))
+			keyids[nkeys++] = k;
+	assert_non_null(vals = calloc(8192, sizeof(*vals)));
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/profiles/fingerprints/%s",
+		    srcdir(), files[i]);
+		if (util_read_file(path, 1u << 22, &buf, &len) != 0)
+			fail_msg("%s", path);
+		for (p = buf; (p = strchr(p, '"')) != NULL && nv < 8000;
+		    p = q + 1) {
+			if ((q = strchr(p + 1, '"')) == NULL)
+				break;
+			snprintf(path, sizeof(path), "%.*s",
+			    (int)(q - p - 1), p + 1);
+			for (j = 0; j < 4 && nv < 8000; j++)
+				glob_value(path, vals[nv++],
+				    sizeof(vals[0]));
+		}
+		free(buf);
+	}
+	assert_true(nv > 1000);
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(fpdb_load_builtin(db, stderr), 0);
+	for (i = 0; i < 20000; i++) {
+		n = 1 + rng(6);
+		for (j = 0; j < n; j++) {
+			ev[j].key = evidence_key_name(keyids[rng(nkeys)]);
+			ev[j].value = vals[rng((unsigned)nv)];
+		}
+		expect_same_matches(db, ev, n);
+	}
+	for (i = 0; i < nv; i++)
+		if (fpdb_vendor(db, vals[i]) != fpdb_vendor_scan(db, vals[i]))
+			fail_msg("vendor of \"%s\"", vals[i]);
+	fpdb_free(db);
+	free(vals);
+}
+
+/* One glob at a time, compiled, against fp_glob() itself. */
+static void
+test_fpdb_index_globs(void **state)
+{
+	char glob[64], val[128], yaml[512];
+	struct fp_evidence ev;
+	struct fp_match m;
+	struct fpdb *db;
+	size_t i, j, yes = 0;
+	bool want;
+
+	(void)state;
+	for (i = 0; i < 4000; i++) {
+		narrow = i % 2 == 1;
+		random_glob(glob, sizeof(glob));
+		snprintf(yaml, sizeof(yaml), "vendors:\n"
+		    "  - {name: v, match: '%s'}\n"
+		    "fingerprints:\n"
+		    "  - {name: f, class: iot, match: {hostname: '%s'}}\n",
+		    glob, glob);
+		db = db_from(yaml);
+		for (j = 0; j < 40; j++) {
+			if (j % 4 == 3)
+				random_glob(val, sizeof(val));
+			else
+				glob_value(glob, val, sizeof(val));
+			want = fp_glob(glob, val);
+			yes += want;
+			ev = (struct fp_evidence){ "hostname", val };
+			if ((fpdb_match(db, &ev, 1, &m, 1) == 1) != want ||
+			    (fpdb_vendor(db, val) != NULL) != want)
+				fail_msg("glob \"%s\", value \"%s\": want %s",
+				    glob, val, want ? "a match" : "none");
+		}
+		fpdb_free(db);
+	}
+	narrow = false;
+	assert_true(yes > 4000 * 10);
+}
+
 int
 main(void)
 {
@@ -1497,6 +1830,9 @@ main(void)
 		cmocka_unit_test(test_fpdb_load_file_errors),
 		cmocka_unit_test(test_fpdb_builtin),
 		cmocka_unit_test(test_fpdb_builtin_cases),
+		cmocka_unit_test(test_fpdb_index_globs),
+		cmocka_unit_test(test_fpdb_index_random),
+		cmocka_unit_test(test_fpdb_index_builtin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
