@@ -1244,11 +1244,11 @@ brain_bl_record(struct jsonw *jw, const struct brain_dev *n)
 
 	if (n->bl == NULL)
 		return;
-	jsonw_key(jw, "baseline");
+	JSONW_KEY(jw, "baseline");
 	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "state", bl_mode_name(n->bl->mode));
+	JSONW_KV_STR(jw, "state", bl_mode_name(n->bl->mode));
 	util_format_ts(n->bl->learn_start_us, false, ts);
-	jsonw_kv_str(jw, "learning_since", ts);
+	JSONW_KV_STR(jw, "learning_since", ts);
 	if (n->bl->learn_until_us != BL_LEARN_UNTIL_RUN) {
 		util_format_ts(n->bl->learn_until_us, false, ts);
 		jsonw_kv_str(jw, n->bl->mode == BL_ENFORCING ?

@@ -254,30 +254,30 @@ brain_peers_record(struct brain *b, struct jsonw *jw,
 	if (n->pe == NULL || n->pe->t.n == 0)
 		return;
 	k = peers_top(&n->pe->t, idx, PEERS_RECORD_TOP);
-	jsonw_key(jw, "peers");
+	JSONW_KEY(jw, "peers");
 	jsonw_arr_open(jw);
 	for (i = 0; i < k; i++) {
 		e = &n->pe->t.v[idx[i]];
 		jsonw_obj_open(jw);
-		jsonw_kv_str(jw, "peer", e->peer);
+		JSONW_KV_STR(jw, "peer", e->peer);
 		if (e->zone[0] != '\0')
-			jsonw_kv_str(jw, "zone", e->zone);
-		jsonw_kv_str(jw, "direction", peers_dir_name(e->dir));
-		jsonw_kv_str(jw, "service", peers_service(e, svc,
+			JSONW_KV_STR(jw, "zone", e->zone);
+		JSONW_KV_STR(jw, "direction", peers_dir_name(e->dir));
+		JSONW_KV_STR(jw, "service", peers_service(e, svc,
 		    sizeof(svc)));
 		if (e->app[0] != '\0')
-			jsonw_kv_str(jw, "app_proto", e->app);
-		jsonw_kv_uint(jw, "flows", e->flows);
-		jsonw_kv_uint(jw, "packets", e->packets);
-		jsonw_kv_uint(jw, "bytes", e->bytes);
+			JSONW_KV_STR(jw, "app_proto", e->app);
+		JSONW_KV_UINT(jw, "flows", e->flows);
+		JSONW_KV_UINT(jw, "packets", e->packets);
+		JSONW_KV_UINT(jw, "bytes", e->bytes);
 		jsonw_obj_close(jw);
 	}
 	jsonw_arr_close(jw);
 	if (n->pe->t.n > k || n->pe->t.dropped > 0) {
-		jsonw_key(jw, "peers_total");
+		JSONW_KEY(jw, "peers_total");
 		jsonw_obj_open(jw);
-		jsonw_kv_uint(jw, "kept", n->pe->t.n);
-		jsonw_kv_uint(jw, "dropped", n->pe->t.dropped);
+		JSONW_KV_UINT(jw, "kept", n->pe->t.n);
+		JSONW_KV_UINT(jw, "dropped", n->pe->t.dropped);
 		jsonw_obj_close(jw);
 	}
 }

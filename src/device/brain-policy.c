@@ -1268,21 +1268,21 @@ brain_policy_dev_json(struct brain *b, struct jsonw *jw,
 {
 	const struct pol_profile *p;
 
-	jsonw_kv_str(jw, "zone", zones_name(b->zones, brain_dev_zone(b, n)));
+	JSONW_KV_STR(jw, "zone", zones_name(b->zones, brain_dev_zone(b, n)));
 	if (b->pol == NULL || (n->d.flags & DEV_F_ROUTER))
 		return;
 	p = pol_profile_of(b, n);
-	jsonw_key(jw, "policy");
+	JSONW_KEY(jw, "policy");
 	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "profile", p->target == POL_T_DEVICE ? "device" :
+	JSONW_KV_STR(jw, "profile", p->target == POL_T_DEVICE ? "device" :
 	    p->name);
-	jsonw_kv_str(jw, "file", p->file);
-	jsonw_kv_str(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
+	JSONW_KV_STR(jw, "file", p->file);
+	JSONW_KV_STR(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
-	jsonw_kv_str(jw, "state", brain_policy_is_learning(n) ? "learning" :
+	JSONW_KV_STR(jw, "state", brain_policy_is_learning(n) ? "learning" :
 	    "enforcing");
-	jsonw_kv_uint(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
-	jsonw_kv_uint(jw, "violations", n->pol != NULL ?
+	JSONW_KV_UINT(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
+	JSONW_KV_UINT(jw, "violations", n->pol != NULL ?
 	    n->pol->violations : 0);
 	jsonw_obj_close(jw);
 }

@@ -2095,15 +2095,15 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 
 	if ((jw = brain_record(b, n, RECORD_DEVICE, "device", ts)) == NULL)
 		return;		/* outputs.eve.types */
-	jsonw_key(jw, "device");
+	JSONW_KEY(jw, "device");
 	jsonw_obj_open(jw);
 	/* The MAC first: what a SIEM groups a device's records by. */
 	if (!(n->d.flags & DEV_F_ROUTED))
-		jsonw_kv_str(jw, "mac", dev_mac_format(n->d.mac, buf,
+		JSONW_KV_STR(jw, "mac", dev_mac_format(n->d.mac, buf,
 		    sizeof(buf)));
-	jsonw_kv_str(jw, "event", event);
+	JSONW_KV_STR(jw, "event", event);
 	if (strcmp(event, "snapshot") != 0 && strcmp(event, "new") != 0) {
-		jsonw_key(jw, "changes");
+		JSONW_KEY(jw, "changes");
 		jsonw_arr_open(jw);
 		if (n->d.has_ip != n->shown_has_ip || (n->d.has_ip &&
 		    memcmp(&n->d.ip, &n->shown_ip, sizeof(n->d.ip)) != 0))
@@ -2116,7 +2116,7 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 		jsonw_arr_close(jw);
 		if (n->shown_has_ip && (!n->d.has_ip || memcmp(&n->d.ip,
 		    &n->shown_ip, sizeof(n->d.ip)) != 0))
-			jsonw_kv_str(jw, "previous_ip",
+			JSONW_KV_STR(jw, "previous_ip",
 			    dev_ip_format(&n->shown_ip, buf, sizeof(buf)));
 	}
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |

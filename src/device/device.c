@@ -293,13 +293,27 @@ dev_best(const struct device *d, enum dev_attr a)
 	return &d->attr[a].v[0];
 }
 
+/*
+ * Whether a stored key is key, of len bytes.  Keys share prefixes
+ * ("hl7.", "dhcp.", "dicom."), so the length and the first and last
+ * bytes are compared first: a call only for the key itself.  A key too
+ * long to store is never equal to one stored (cut short).
+ */
+static bool
+dev_key_is(const char *stored, const char *key, size_t len)
+{
+	return len < DEV_KEY_MAX && stored[len] == '\0' && (len == 0 ||
+	    (stored[0] == key[0] && stored[len - 1] == key[len - 1] &&
+	    memcmp(stored, key, len) == 0));
+}
+
 bool
 dev_has_evidence(const struct device *d, const char *key, const char *value)
 {
-	size_t i;
+	size_t i, len = strlen(key);
 
 	for (i = 0; i < d->n_evidence; i++)
-		if (strcmp(d->evidence[i].key, key) == 0 &&
+		if (dev_key_is(d->evidence[i].key, key, len) &&
 		    strncmp(d->evidence[i].value, value, DEV_VALUE_MAX - 1) == 0)
 			return true;
 	return false;
@@ -310,15 +324,15 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
     uint64_t ts_us)
 {
 	struct dev_evidence *e;
-	size_t i, same = 0;
+	size_t i, same = 0, len;
 
 	if (key == NULL || value == NULL || value[0] == '\0')
 		return false;
 	/* dev_has_evidence() and the count of the key's values in one
 	 * walk: the key is compared once per entry. */
+	len = strlen(key);
 	for (i = 0; i < d->n_evidence; i++)
-		if (d->evidence[i].key[0] == key[0] &&
-		    strcmp(d->evidence[i].key, key) == 0) {
+		if (dev_key_is(d->evidence[i].key, key, len)) {
 			if (strncmp(d->evidence[i].value, value,
 			    DEV_VALUE_MAX - 1) == 0)
 				return false;
@@ -454,13 +468,14 @@ dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
 	return buf;
 }
 
+/* A time our formatter wrote: nothing in it to escape. */
 static void
-dev_json_ts(struct jsonw *jw, const char *key, uint64_t ts_us)
+dev_json_ts(struct jsonw *jw, uint64_t ts_us)
 {
 	char buf[40];
 
 	util_format_ts(ts_us, false, buf);
-	jsonw_kv_str(jw, key, buf);
+	jsonw_str_plain(jw, buf);
 }
 
 static void
@@ -469,42 +484,38 @@ dev_json_value(struct jsonw *jw, const struct dev_value *v)
 	uint8_t i;
 
 	jsonw_obj_open(jw);
-	jsonw_kv_str(jw, "value", v->value);
-	jsonw_kv_uint(jw, "confidence", v->confidence);
-	jsonw_key(jw, "sources");
+	JSONW_KV_STR(jw, "value", v->value);
+	JSONW_KV_UINT(jw, "confidence", v->confidence);
+	JSONW_KEY(jw, "sources");
 	jsonw_arr_open(jw);
 	for (i = 0; i < v->n_claims; i++) {
 		jsonw_obj_open(jw);
-		jsonw_kv_str(jw, "source", v->claims[i].source);
+		JSONW_KV_STR(jw, "source", v->claims[i].source);
 		if (v->claims[i].rule[0] != '\0')
-			jsonw_kv_str(jw, "rule", v->claims[i].rule);
-		jsonw_kv_uint(jw, "confidence", v->claims[i].confidence);
+			JSONW_KV_STR(jw, "rule", v->claims[i].rule);
+		JSONW_KV_UINT(jw, "confidence", v->claims[i].confidence);
 		jsonw_obj_close(jw);
 	}
 	jsonw_arr_close(jw);
 	jsonw_obj_close(jw);
 }
 
-/* Keys share prefixes but seldom a first byte with the one asked. */
-static bool
-dev_key_eq(const char *a, const char *b)
-{
-	return a[0] == b[0] && strcmp(a, b) == 0;
-}
-
-/* The evidence values of one key, as a JSON array member. */
+/*
+ * The evidence values of one key, as a JSON array member named name
+ * (the key itself when NULL), from the first one, at i, on.
+ */
 static void
 dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
-    const char *key)
+    const char *key, size_t i)
 {
-	size_t i;
+	size_t len = strlen(key);
 	bool open = false;
 
-	for (i = 0; i < d->n_evidence; i++) {
-		if (!dev_key_eq(d->evidence[i].key, key))
+	for (; i < d->n_evidence; i++) {
+		if (!dev_key_is(d->evidence[i].key, key, len))
 			continue;
 		if (!open) {
-			jsonw_key(jw, name);
+			jsonw_key(jw, name != NULL ? name : key);
 			jsonw_arr_open(jw);
 			open = true;
 		}
@@ -519,33 +530,36 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 {
 	char buf[64];
 	const struct dev_value *v;
-	size_t i;
+	const char *vm = evidence_key_name(EVIDENCE_VM_HYPERVISOR);
+	size_t i, vmlen = strlen(vm);
+	uint64_t done;
 	int a;
 
+	/* MACs, addresses and times are our formatters' (plain). */
 	if (!(d->flags & DEV_F_ROUTED) && !(flags & DEV_JSON_NO_MAC))
-		jsonw_kv_str(jw, "mac", dev_mac_format(d->mac, buf,
+		JSONW_KV_PLAIN(jw, "mac", dev_mac_format(d->mac, buf,
 		    sizeof(buf)));
 	if (d->has_ip)
-		jsonw_kv_str(jw, "ip", dev_ip_format(&d->ip, buf, sizeof(buf)));
+		JSONW_KV_PLAIN(jw, "ip", dev_ip_format(&d->ip, buf,
+		    sizeof(buf)));
 	if (d->vlan != 0)
-		jsonw_kv_uint(jw, "vlan", d->vlan);
+		JSONW_KV_UINT(jw, "vlan", d->vlan);
 	if (d->flags & DEV_F_ROUTED)
-		jsonw_kv_bool(jw, "routed", true);
+		JSONW_KV_BOOL(jw, "routed", true);
 	if (d->flags & DEV_F_ROUTER)
-		jsonw_kv_bool(jw, "router", true);
+		JSONW_KV_BOOL(jw, "router", true);
 	if (d->flags & DEV_F_RELAYED)
-		jsonw_kv_bool(jw, "vlan_unknown", true);
+		JSONW_KV_BOOL(jw, "vlan_unknown", true);
 	if (d->flags & DEV_F_PRIVMAC)
-		jsonw_kv_bool(jw, "random_mac", true);
+		JSONW_KV_BOOL(jw, "random_mac", true);
 	for (i = 0; i < d->n_evidence; i++)
-		if (dev_key_eq(d->evidence[i].key,
-		    evidence_key_name(EVIDENCE_VM_HYPERVISOR))) {
-			jsonw_kv_str(jw, "virtual_machine",
+		if (dev_key_is(d->evidence[i].key, vm, vmlen)) {
+			JSONW_KV_STR(jw, "virtual_machine",
 			    d->evidence[i].value);
 			break;
 		}
 	v = dev_best(d, DEV_A_CLASS);
-	jsonw_kv_str(jw, "class", v != NULL ? v->value : "unknown");
+	JSONW_KV_STR(jw, "class", v != NULL ? v->value : "unknown");
 	for (a = DEV_A_CLASS + 1; a < DEV_A_MAX; a++) {
 		const struct dev_value *x = dev_best(d, (enum dev_attr)a);
 
@@ -553,29 +567,32 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 			jsonw_kv_str(jw, dev_attr_name((enum dev_attr)a),
 			    x->value);
 	}
-	jsonw_kv_uint(jw, "confidence", v != NULL ? v->confidence : 0);
-	dev_json_ts(jw, "first_seen", d->first_us);
-	dev_json_ts(jw, "last_seen", d->last_us);
+	JSONW_KV_UINT(jw, "confidence", v != NULL ? v->confidence : 0);
+	JSONW_KEY(jw, "first_seen");
+	dev_json_ts(jw, d->first_us);
+	JSONW_KEY(jw, "last_seen");
+	dev_json_ts(jw, d->last_us);
 	if (d->n_ips > 0) {
-		jsonw_key(jw, "previous_ips");
+		JSONW_KEY(jw, "previous_ips");
 		jsonw_arr_open(jw);
 		for (i = 0; i < d->n_ips; i++)
-			jsonw_str(jw, dev_ip_format(&d->ips[i], buf,
+			jsonw_str_plain(jw, dev_ip_format(&d->ips[i], buf,
 			    sizeof(buf)));
 		jsonw_arr_close(jw);
 	}
-	dev_json_list(jw, d, "roles", evidence_key_name(EVIDENCE_BEHAVIOUR));
+	dev_json_list(jw, d, "roles", evidence_key_name(EVIDENCE_BEHAVIOUR),
+	    0);
 	dev_json_list(jw, d, "hl7_applications",
-	    evidence_key_name(EVIDENCE_HL7_SENDING_APP));
+	    evidence_key_name(EVIDENCE_HL7_SENDING_APP), 0);
 	dev_json_list(jw, d, "ae_titles",
-	    evidence_key_name(EVIDENCE_DICOM_CALLING_AE));
+	    evidence_key_name(EVIDENCE_DICOM_CALLING_AE), 0);
 	dev_json_list(jw, d, "services",
-	    evidence_key_name(EVIDENCE_PORT_SERVER));
+	    evidence_key_name(EVIDENCE_PORT_SERVER), 0);
 
 	/* The slim form: identity without the reasons behind it. */
 	if (flags & DEV_JSON_SLIM)
 		goto counters;
-	jsonw_key(jw, "attributes");
+	JSONW_KEY(jw, "attributes");
 	jsonw_obj_open(jw);
 	for (a = 0; a < DEV_A_MAX; a++) {
 		if (d->attr[a].n == 0)
@@ -589,7 +606,7 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 		if (d->attr[a].n > 1)
 			break;
 	if (a < DEV_A_MAX) {
-		jsonw_key(jw, "alternatives");
+		JSONW_KEY(jw, "alternatives");
 		jsonw_obj_open(jw);
 		for (a = 0; a < DEV_A_MAX; a++) {
 			if (d->attr[a].n < 2)
@@ -604,26 +621,33 @@ dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 	}
 	/* The evidence itself, by key: what the answers were made of. */
 	if (d->n_evidence > 0) {
-		jsonw_key(jw, "evidence");
+		JSONW_KEY(jw, "evidence");
 		jsonw_obj_open(jw);
-		for (i = 0; i < d->n_evidence; i++) {
-			size_t k;
+		/* Each key once, at its first value, with all of them. */
+		for (i = 0, done = 0; i < d->n_evidence; i++) {
+			size_t k, len;
 
-			for (k = 0; k < i; k++)
-				if (dev_key_eq(d->evidence[k].key,
-				    d->evidence[i].key))
+			if (i < 64 && (done & (1ull << i)))
+				continue;
+			len = strlen(d->evidence[i].key);
+			for (k = i + 1; k < d->n_evidence && k < 64; k++)
+				if (dev_key_is(d->evidence[k].key,
+				    d->evidence[i].key, len))
+					done |= 1ull << k;
+			for (k = 0; k < i && i >= 64; k++)
+				if (dev_key_is(d->evidence[k].key,
+				    d->evidence[i].key, len))
 					break;
-			if (k < i)
+			if (i >= 64 && k < i)
 				continue;	/* written with its first */
-			dev_json_list(jw, d, d->evidence[i].key,
-			    d->evidence[i].key);
+			dev_json_list(jw, d, NULL, d->evidence[i].key, i);
 		}
 		jsonw_obj_close(jw);
 	}
 	if (d->evidence_dropped > 0)
-		jsonw_kv_uint(jw, "evidence_dropped", d->evidence_dropped);
+		JSONW_KV_UINT(jw, "evidence_dropped", d->evidence_dropped);
  counters:
-	jsonw_kv_uint(jw, "flows", d->flows);
-	jsonw_kv_uint(jw, "packets", d->packets);
-	jsonw_kv_uint(jw, "bytes", d->bytes);
+	JSONW_KV_UINT(jw, "flows", d->flows);
+	JSONW_KV_UINT(jw, "packets", d->packets);
+	JSONW_KV_UINT(jw, "bytes", d->bytes);
 }

@@ -192,6 +192,51 @@ test_evidence(void **state)
 	dev_free(&d);
 }
 
+/*
+ * Keys are compared by length and their first and last bytes before
+ * the rest: keys alike in all three stay apart, a prefix is not the
+ * key, and a key too long to store never equals the one stored.  The
+ * "evidence" object lists each key once, at its first value.
+ */
+static void
+test_evidence_keys_alike(void **state)
+{
+	struct device d;
+	struct jsonw jw;
+	const char *t;
+	size_t len;
+
+	(void)state;
+	dev_init(&d);
+	assert_true(dev_add_evidence(&d, "hl7.abc", "v", 1));
+	assert_true(dev_add_evidence(&d, "hl7.axc", "v", 1));
+	assert_true(dev_add_evidence(&d, "hl7.ab", "v", 1));
+	assert_true(dev_add_evidence(&d, "hl7.abcc", "v", 1));
+	assert_true(dev_add_evidence(&d, "hl7.abc", "w", 1));
+	assert_false(dev_add_evidence(&d, "hl7.axc", "v", 1));
+	assert_true(dev_has_evidence(&d, "hl7.ab", "v"));
+	assert_false(dev_has_evidence(&d, "hl7.a", "v"));
+	assert_false(dev_has_evidence(&d, "hl7.abx", "v"));
+	assert_false(dev_has_evidence(&d, "", "v"));
+	/* 24 bytes: stored cut to 23, then never found again. */
+	assert_true(dev_add_evidence(&d, "abcdefghijklmnopqrstuvwx", "v", 1));
+	assert_true(dev_add_evidence(&d, "abcdefghijklmnopqrstuvwx", "v", 1));
+	assert_false(dev_has_evidence(&d, "abcdefghijklmnopqrstuvwx", "v"));
+	assert_true(dev_has_evidence(&d, "abcdefghijklmnopqrstuvw", "v"));
+	assert_int_equal(d.n_evidence, 7);
+	jsonw_init(&jw, 8192);
+	jsonw_obj_open(&jw);
+	dev_json(&jw, &d, 0);
+	jsonw_obj_close(&jw);
+	assert_true(jsonw_ok(&jw));
+	t = jsonw_text(&jw, &len);
+	assert_non_null(strstr(t, "\"evidence\":{\"hl7.abc\":[\"v\",\"w\"],"
+	    "\"hl7.axc\":[\"v\"],\"hl7.ab\":[\"v\"],\"hl7.abcc\":[\"v\"],"
+	    "\"abcdefghijklmnopqrstuvw\":[\"v\",\"v\"]}"));
+	jsonw_free(&jw);
+	dev_free(&d);
+}
+
 static void
 test_ip_change(void **state)
 {
@@ -282,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_tie_first_seen),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_evidence_keys_alike),
 		cmocka_unit_test(test_ip_change),
 		cmocka_unit_test(test_json),
 	};
