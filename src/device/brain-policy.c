@@ -993,6 +993,13 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			if (pol_absorbed(sid))
 				continue;
 		}
+		/* Observed, a violation is only counted: nothing to put
+		 * in words (most profiles, on every message). */
+		if (v.p->mode == POL_MODE_OBSERVE) {
+			(void)pol_violation(b, n, o, oe, zone, NULL, side == 0,
+			    ev, &v, NULL, NULL, NULL, NULL, NULL, false);
+			continue;
+		}
 		/* What was seen goes in words only into an alert that is
 		 * written (pol_act_words()); the reason is the key. */
 		act.kind = kind;
