@@ -9,6 +9,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -637,6 +638,119 @@ test_oui_real_registry(void **state)
 	oui_free(db);
 }
 
+/*
+ * Many assignments in random order, some twice (the first wins), with
+ * names holding a control character (a lone CR among them) at every
+ * offset of an 8-byte word, or none: every lookup finds the first
+ * name read, its control characters made spaces.  MA-L assignments
+ * start below 0x80, MA-S ones above, so that neither hides the other.
+ */
+#define MANY	20000
+
+struct many_ent {
+	uint64_t	 prefix;	/* 24 or 36 bits */
+	bool		 mas;		/* MA-S (oui36.csv), else MA-L */
+	char		 name[40];	/* as it must come back */
+};
+
+static uint64_t many_rng = 88172645463325252ull;
+
+static uint64_t
+many_next(void)
+{
+	many_rng ^= many_rng << 13;
+	many_rng ^= many_rng >> 7;
+	many_rng ^= many_rng << 17;
+	return many_rng;
+}
+
+static void
+test_oui_many_shuffled(void **state)
+{
+	static const char ctl[] = { '\t', '\r', 0x01, 0x1f, 0x7f };
+	struct many_ent *e;
+	char dir[1024], raw[40], *csv[2], mac[32];
+	size_t cap = (size_t)MANY * 80, len[2], i, j, f;
+	struct oui_db *db;
+	uint64_t p;
+	char *msgs;
+
+	(void)state;
+	assert_non_null(e = calloc(MANY, sizeof(*e)));
+	for (f = 0; f < 2; f++) {
+		assert_non_null(csv[f] = malloc(cap));
+		len[f] = (size_t)snprintf(csv[f], cap, "Registry,Assignment,"
+		    "Organization Name,Organization Address\r\n");
+	}
+	for (i = 0; i < MANY; i++) {
+		e[i].mas = i % 4 == 0;
+		for (j = i; j-- > 0 && i % 10 == 0;)
+			if (e[j].mas == e[i].mas)
+				break;
+		if (i % 10 == 0 && j < i)
+			p = e[j].prefix;	/* an assignment again */
+		else if (e[i].mas)	/* first octet 0x80..0xfc */
+			p = (many_next() & 0x7cfffffffull) | 0x800000000ull;
+		else			/* 0x04..0x7c */
+			p = (many_next() & 0x7cffffull) | 0x040000ull;
+		e[i].prefix = p;
+		snprintf(raw, sizeof(raw), "Vendor number %zu", i);
+		if (i % 3 != 0)
+			raw[i % 17] = ctl[i % sizeof(ctl)];
+		snprintf(e[i].name, sizeof(e[i].name), "%s", raw);
+		for (j = 0; e[i].name[j] != '\0'; j++)
+			if ((unsigned char)e[i].name[j] < 0x20 ||
+			    e[i].name[j] == 0x7f)
+				e[i].name[j] = ' ';
+		trim_right(e[i].name);
+		for (j = 0; e[i].name[j] == ' '; j++)
+			;
+		memmove(e[i].name, e[i].name + j, strlen(e[i].name + j) + 1);
+		f = e[i].mas;
+		if (f)
+			format_into(csv[1] + len[1], cap - len[1],
+			    "MA-S,%09llX,%s,Somewhere\r\n",
+			    (unsigned long long)p, raw);
+		else
+			format_into(csv[0] + len[0], cap - len[0],
+			    "MA-L,%06llX,%s,Somewhere\r\n",
+			    (unsigned long long)p, raw);
+		len[f] += strlen(csv[f] + len[f]);
+	}
+	tmp_dir(dir, sizeof(dir));
+	tmp_write(dir, "oui.csv", csv[0], len[0]);
+	tmp_write(dir, "oui36.csv", csv[1], len[1]);
+	db = load(dir, &msgs);
+	tmp_remove(dir, "oui.csv");
+	tmp_remove(dir, "oui36.csv");
+	tmp_remove(dir, "");
+	if (db == NULL || msgs[0] != '\0')
+		fail_msg("%s", msgs);
+	free(msgs);
+	for (i = 0; i < MANY; i++) {
+		for (j = 0; j < i && (e[j].mas != e[i].mas ||
+		    e[j].prefix != e[i].prefix); j++)
+			;
+		p = e[i].prefix;
+		if (e[i].mas)
+			format_into(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:"
+			    "00", (unsigned)(p >> 28 & 0xff),
+			    (unsigned)(p >> 20 & 0xff),
+			    (unsigned)(p >> 12 & 0xff),
+			    (unsigned)(p >> 4 & 0xff),
+			    (unsigned)(p & 0xf) << 4 | 0x5);
+		else
+			format_into(mac, sizeof(mac), "%02x:%02x:%02x:9a:bc:de",
+			    (unsigned)(p >> 16 & 0xff),
+			    (unsigned)(p >> 8 & 0xff), (unsigned)(p & 0xff));
+		expect_name(db, mac, e[j].name);
+	}
+	oui_free(db);
+	free(csv[0]);
+	free(csv[1]);
+	free(e);
+}
+
 int
 main(void)
 {
@@ -650,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_oui_missing),
 		cmocka_unit_test(test_oui_parse_hex),
 		cmocka_unit_test(test_oui_real_registry),
+		cmocka_unit_test(test_oui_many_shuffled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
