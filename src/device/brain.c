@@ -3237,20 +3237,30 @@ brain_class_medical(const char *cls)
 	return c >= FP_CLASS_INFUSION_PUMP && c <= FP_CLASS_NURSE_CALL;
 }
 
-/* The summary's order: medical first, then by VLAN and address. */
-static int
-brain_summary_order(const void *x, const void *y)
+/*
+ * The summary's order: medical first, then by VLAN and address.  Each
+ * device's class is looked up once: the medical ones are moved ahead
+ * (in the order they were), then each part is sorted.
+ */
+static void
+brain_summary_sort(struct brain_dev **v, size_t n)
 {
-	const struct device *a = &(*(struct brain_dev *const *)x)->d;
-	const struct device *b = &(*(struct brain_dev *const *)y)->d;
-	const struct dev_value *ca = dev_best(a, DEV_A_CLASS);
-	const struct dev_value *cb = dev_best(b, DEV_A_CLASS);
-	bool ma = brain_class_medical(ca != NULL ? ca->value : NULL);
-	bool mb = brain_class_medical(cb != NULL ? cb->value : NULL);
+	const struct dev_value *c;
+	struct brain_dev **rest;
+	size_t i, k = 0, r = 0;
 
-	if (ma != mb)
-		return ma ? -1 : 1;
-	return brain_dev_order(x, y);
+	rest = xreallocarray(NULL, n, sizeof(*rest));
+	for (i = 0; i < n; i++) {
+		c = dev_best(&v[i]->d, DEV_A_CLASS);
+		if (brain_class_medical(c != NULL ? c->value : NULL))
+			v[k++] = v[i];
+		else
+			rest[r++] = v[i];
+	}
+	memcpy(v + k, rest, r * sizeof(*v));
+	free(rest);
+	qsort(v, k, sizeof(*v), brain_dev_order);
+	qsort(v + k, r, sizeof(*v), brain_dev_order);
 }
 
 /* A value cut to its column ('~' marks a cut), control bytes escaped. */
@@ -3304,7 +3314,7 @@ brain_print_summary(struct brain *b, FILE *fp, bool verbose)
 	}
 	v = xreallocarray(NULL, b->ndevs, sizeof(*v));
 	memcpy(v, b->devs, b->ndevs * sizeof(*v));
-	qsort(v, b->ndevs, sizeof(*v), brain_summary_order);
+	brain_summary_sort(v, b->ndevs);
 	for (i = 0; i < b->ndevs; i++) {
 		cls = dev_best(&v[i]->d, DEV_A_CLASS);
 		for (j = 0; j < nby; j++)
