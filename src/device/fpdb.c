@@ -1013,7 +1013,21 @@ struct fpdb_index {
 	uint32_t		*clause_rule;	/* by clause */
 	uint32_t		*off;		/* [IX_ROWS * IX_SLOTS + 1] */
 	struct fpdb_ent		*ents;
+	/* What was loaded when it was built: any more, and it is old. */
+	size_t			 nrules, nvendors, nglobs;
 };
+
+/* The index, if it covers everything loaded. */
+static const struct fpdb_index *
+index_of(const struct fpdb *db)
+{
+	const struct fpdb_index *ix = db->index;
+
+	if (ix == NULL || ix->nrules != db->nrules ||
+	    ix->nvendors != db->nvendors || ix->nglobs != db->nglobs)
+		return NULL;
+	return ix;
+}
 
 /* Where a glob is filed: the lowered first byte, or IX_ANY. */
 static unsigned
@@ -1260,6 +1274,9 @@ index_build(struct fpdb *db)
 		}
 	}
 	free(fill);
+	ix->nrules = db->nrules;
+	ix->nvendors = db->nvendors;
+	ix->nglobs = db->nglobs;
 	db->index = ix;
 	return;
 
@@ -1320,7 +1337,6 @@ load_buffer(struct fpdb *db, const char *name, const char *buf, size_t len,
  out:
 	nerr = ld.y.nerrors;
 	cfgyaml_free(&ld.y);
-	index_build(db);
 	return nerr;
 }
 
@@ -1328,7 +1344,10 @@ int
 fpdb_load_buffer(struct fpdb *db, const char *name, const char *buf,
     size_t len, FILE *err)
 {
-	return load_buffer(db, name, buf, len, false, err);
+	int nerr = load_buffer(db, name, buf, len, false, err);
+
+	index_build(db);
+	return nerr;
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -1348,8 +1367,8 @@ file_error(FILE *err, const char *fmt, ...)
  * Read at most FPDB_MAX_FILE_SIZE + 1 bytes, so that an oversized or
  * endless file is refused (by cfgyaml_parse()) without reading it all.
  */
-int
-fpdb_load_file(struct fpdb *db, const char *path, FILE *err)
+static int
+load_file(struct fpdb *db, const char *path, FILE *err)
 {
 	char *buf;
 	size_t len;
@@ -1360,8 +1379,17 @@ fpdb_load_file(struct fpdb *db, const char *path, FILE *err)
 		    e == ENOMEM ? "out of memory" : strerror(e));
 		return 1;
 	}
-	nerr = fpdb_load_buffer(db, path, buf, len, err);
+	nerr = load_buffer(db, path, buf, len, false, err);
 	free(buf);
+	return nerr;
+}
+
+int
+fpdb_load_file(struct fpdb *db, const char *path, FILE *err)
+{
+	int nerr = load_file(db, path, err);
+
+	index_build(db);
 	return nerr;
 }
 
@@ -1423,7 +1451,7 @@ fpdb_load_dir(struct fpdb *db, const char *dir, FILE *err)
 			nerr++;
 			continue;
 		}
-		nerr += fpdb_load_file(db, path, err);
+		nerr += load_file(db, path, err);
 	}
 	goto out_free_names;
 
@@ -1435,6 +1463,7 @@ fpdb_load_dir(struct fpdb *db, const char *dir, FILE *err)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+	index_build(db);
 	return nerr;
 }
 
@@ -1471,6 +1500,7 @@ fpdb_load_builtin(struct fpdb *db, FILE *err)
 		nerr += load_buffer(db, name, (const char *)best->data,
 		    best->len, true, err);
 	}
+	index_build(db);
 	return nerr;
 }
 
@@ -1621,7 +1651,7 @@ static ssize_t
 index_hits(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
     struct fpdb_hit *hits, size_t max)
 {
-	const struct fpdb_index *ix = db->index;
+	const struct fpdb_index *ix = db->index;	/* index_of() */
 	const struct fpdb_ent *en, *end;
 	const uint32_t *off;
 	uint64_t have[2];
@@ -1701,7 +1731,7 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	size_t i, j, found = 0;
 	uint32_t want, last;
 
-	if (db->index == NULL ||
+	if (index_of(db) == NULL ||
 	    (nh = index_hits(db, ev, n, hits, IX_HITS)) == -1)
 		return fpdb_match_scan(db, ev, n, out, max);
 	hits_sort(hits, (size_t)nh);
@@ -1726,7 +1756,7 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 const char *
 fpdb_vendor(const struct fpdb *db, const char *org)
 {
-	const struct fpdb_index *ix = db->index;
+	const struct fpdb_index *ix = index_of(db);
 	const struct fpdb_ent *en, *end;
 	const uint32_t *off;
 	uint64_t have[2];

@@ -1762,6 +1762,20 @@ test_fpdb_index_builtin(void **state)
 		if (fpdb_vendor(db, vals[i]) != fpdb_vendor_scan(db, vals[i]))
 			fail_msg("vendor of \"%s\"", vals[i]);
 	fpdb_free(db);
+
+	/* The same files from the directory (indexed once at its end). */
+	snprintf(path, sizeof(path), "%s/profiles/fingerprints", srcdir());
+	assert_non_null(db = fpdb_new());
+	assert_int_equal(fpdb_load_dir(db, path, stderr), 0);
+	for (i = 0; i < 5000; i++) {
+		n = 1 + rng(6);
+		for (j = 0; j < n; j++) {
+			ev[j].key = evidence_key_name(keyids[rng(nkeys)]);
+			ev[j].value = vals[rng((unsigned)nv)];
+		}
+		expect_same_matches(db, ev, n);
+	}
+	fpdb_free(db);
 	free(vals);
 }
 
