@@ -299,12 +299,13 @@ bl_peer_key(struct brain *b, const struct brain_dev *p,
 				dev_mac_format(p->d.mac, buf + 4, len - 4);
 			return;
 		}
-		snprintf(buf, len, "ip:%s", dev_ip_format(&p->d.ip, a,
-		    sizeof(a)));
+		strlcpy(buf, "ip:", len);
+		strlcat(buf, dev_ip_format(&p->d.ip, a, sizeof(a)), len);
 		return;
 	}
 	*zone = brain_end_zone(b, e, -1);
-	snprintf(buf, len, "zone:%s", zones_name(b->zones, *zone));
+	strlcpy(buf, "zone:", len);
+	strlcat(buf, zones_name(b->zones, *zone), len);
 }
 
 /* A peer's hash for the behaviours' windows: its address, else MAC. */

@@ -66,16 +66,17 @@ pe_peer(struct brain *b, const struct brain_dev *p,
 		p = NULL;
 	if (p == NULL) {
 		zone = brain_end_zone(b, e, -1);
-		snprintf(x->peer, sizeof(x->peer), "zone:%s",
-		    pe_zone_name(b, zone));
+		strlcpy(x->peer, "zone:", sizeof(x->peer));
+		strlcat(x->peer, pe_zone_name(b, zone), sizeof(x->peer));
 		x->vlan = -1;
 	} else {
 		zone = brain_dev_zone(b, p);
-		if (p->d.flags & DEV_F_ROUTED)
-			snprintf(x->peer, sizeof(x->peer), "ip:%s",
-			    dev_ip_format(&p->d.ip, a, sizeof(a)));
-		else {
-			snprintf(x->peer, sizeof(x->peer), "mac:");
+		if (p->d.flags & DEV_F_ROUTED) {
+			strlcpy(x->peer, "ip:", sizeof(x->peer));
+			strlcat(x->peer, dev_ip_format(&p->d.ip, a, sizeof(a)),
+			    sizeof(x->peer));
+		} else {
+			strlcpy(x->peer, "mac:", sizeof(x->peer));
 			dev_mac_format(p->d.mac, x->peer + 4,
 			    sizeof(x->peer) - 4);
 		}

@@ -1308,7 +1308,7 @@ brain_apply_flow(struct brain *b, const struct brain_ev *ev)
 	/* A service is what answers on a registered port. */
 	if (s != NULL && ev->answered && (ev->proto == 6 || ev->proto == 17) &&
 	    ev->dport != 0 && ev->dport < 49152) {
-		snprintf(port, sizeof(port), "%s/%u",
+		peers_port_name(port, sizeof(port),
 		    ev->proto == 6 ? "tcp" : "udp", ev->dport);
 		brain_evidence(b, s, BRAIN_KEY(PORT_SERVER), port, ev->ts_us);
 	}

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "device/peers.h"
+#include "output/jsonw.h"
 #include "util/util.h"
 
 uint16_t
@@ -149,21 +150,37 @@ peers_top(const struct peer_tab *t, size_t *idx, size_t n)
 }
 
 const char *
+peers_port_name(char *buf, size_t len, const char *proto, unsigned port)
+{
+	char d[20], tmp[64];
+	size_t n = jsonw_fmt_u64(port, d), pl = strlen(proto);
+
+	if (pl > sizeof(tmp) - 22)
+		pl = sizeof(tmp) - 22;
+	memcpy(tmp, proto, pl);
+	tmp[pl] = '/';
+	memcpy(tmp + pl + 1, d + sizeof(d) - n, n);
+	tmp[pl + 1 + n] = '\0';
+	strlcpy(buf, tmp, len);
+	return buf;
+}
+
+const char *
 peers_service(const struct peer_ent *e, char *buf, size_t len)
 {
 	if (e->proto == 6 || e->proto == 17) {
 		if (e->port == 0)
-			snprintf(buf, len, "%s/ephemeral", e->proto == 6 ?
-			    "tcp" : "udp");
+			strlcpy(buf, e->proto == 6 ? "tcp/ephemeral" :
+			    "udp/ephemeral", len);
 		else
-			snprintf(buf, len, "%s/%u", e->proto == 6 ? "tcp" :
+			peers_port_name(buf, len, e->proto == 6 ? "tcp" :
 			    "udp", e->port);
 	} else if (e->proto == 1)
-		snprintf(buf, len, "icmp");
+		strlcpy(buf, "icmp", len);
 	else if (e->proto == 58)
-		snprintf(buf, len, "icmp6");
+		strlcpy(buf, "icmp6", len);
 	else
-		snprintf(buf, len, "ip/%u", e->proto);
+		peers_port_name(buf, len, "ip", e->proto);
 	return buf;
 }
 

@@ -74,6 +74,10 @@ size_t		 peers_top(const struct peer_tab *, size_t *idx, size_t n);
 int		 peers_cmp(const struct peer_ent *, const struct peer_ent *);
 /* "tcp/2575", "udp/ephemeral", "icmp", "ip/47". */
 const char	*peers_service(const struct peer_ent *, char *, size_t);
+/* "tcp/104": a transport's name and a port (no snprintf(): it names
+ * the service of every flow). */
+const char	*peers_port_name(char *, size_t, const char *proto,
+		    unsigned port);
 const char	*peers_dir_name(uint8_t dir);
 void		 peers_clear(struct peer_tab *);
 size_t		 peers_memuse(const struct peer_tab *);

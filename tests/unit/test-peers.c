@@ -364,11 +364,52 @@ test_state(void **state)
 	rmdir(dir);
 }
 
+/* Services are named as snprintf() named them, cut short alike. */
+static void
+test_service_names(void **state)
+{
+	static const struct { uint8_t proto; uint16_t port; } c[] = {
+		{ 6, 104 }, { 17, 53 }, { 6, 0 }, { 17, 0 }, { 6, 65535 },
+		{ 17, 1 }, { 1, 0 }, { 58, 0 }, { 47, 0 }, { 0, 9 },
+		{ 255, 0 },
+	};
+	struct peer_ent e;
+	char got[32], want[32];
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		e.proto = c[i].proto;
+		e.port = c[i].port;
+		for (len = 1; len <= sizeof(got); len++) {
+			if (e.proto == 6 || e.proto == 17)
+				snprintf(want, len, "%s/%s",
+				    e.proto == 6 ? "tcp" : "udp", e.port == 0 ?
+				    "ephemeral" : "");
+			if ((e.proto == 6 || e.proto == 17) && e.port != 0)
+				snprintf(want, len, "%s/%u", e.proto == 6 ?
+				    "tcp" : "udp", e.port);
+			else if (e.proto == 1)
+				snprintf(want, len, "icmp");
+			else if (e.proto == 58)
+				snprintf(want, len, "icmp6");
+			else if (e.proto != 6 && e.proto != 17)
+				snprintf(want, len, "ip/%u", e.proto);
+			memset(got, 'x', sizeof(got));
+			assert_string_equal(peers_service(&e, got, len), want);
+		}
+	}
+	assert_string_equal(peers_port_name(got, sizeof(got), "udp", 0),
+	    "udp/0");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_insert_merge),
+		cmocka_unit_test(test_service_names),
 		cmocka_unit_test(test_cap_dropped),
 		cmocka_unit_test(test_merge_tables),
 		cmocka_unit_test(test_top),
