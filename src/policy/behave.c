@@ -127,6 +127,27 @@ bh_fresh(uint32_t ts, uint32_t now, uint32_t window)
 	return ts + window > now || ts > now;
 }
 
+/*
+ * Memory for entry n, in steps up to the window's cap: a window's cap
+ * grows with each of its first calls, and most hold a few keys.
+ */
+static void
+bh_win_room(struct bh_win *w)
+{
+	uint32_t k;
+
+	if (w->n < w->alloc)
+		return;
+	k = w->alloc == 0 ? 8 : w->alloc * 2;
+	if (k > w->cap)
+		k = w->cap;
+	if (k <= w->n)
+		k = w->n + 1;
+	w->key = xreallocarray(w->key, k, sizeof(*w->key));
+	w->ts = xreallocarray(w->ts, k, sizeof(*w->ts));
+	w->alloc = k;
+}
+
 uint32_t
 bh_win_add(struct bh_win *w, uint32_t cap, uint32_t key, uint32_t now,
     uint32_t window)
@@ -136,13 +157,10 @@ bh_win_add(struct bh_win *w, uint32_t cap, uint32_t key, uint32_t now,
 	if (cap == 0)
 		return 0;
 	if (w->cap < cap) {
-		/* Grows in steps up to the threshold, never past it. */
+		/* Grows in steps up to the threshold, never past it; the
+		 * memory only when an entry needs it (bh_win_room()). */
 		k = w->cap == 0 ? (cap < 8 ? cap : 8) : w->cap * 2;
-		if (k > cap)
-			k = cap;
-		w->key = xreallocarray(w->key, k, sizeof(*w->key));
-		w->ts = xreallocarray(w->ts, k, sizeof(*w->ts));
-		w->cap = k;
+		w->cap = k > cap ? cap : k;
 	}
 	if (w->n > cap)
 		w->n = cap;	/* the threshold went down (reload) */
@@ -168,6 +186,7 @@ bh_win_add(struct bh_win *w, uint32_t cap, uint32_t key, uint32_t now,
 		w->ts[oldest] = now;
 		return w->n;
 	}
+	bh_win_room(w);
 	w->key[w->n] = key;
 	w->ts[w->n++] = now;
 	return w->n;

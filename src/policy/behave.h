@@ -56,6 +56,7 @@ struct bh_win {
 	uint32_t	*key;
 	uint32_t	*ts;		/* seconds since 1970 */
 	uint32_t	 n, cap;
+	uint32_t	 alloc;		/* entries of key and ts: n..cap */
 };
 
 /* Times of the last cap events (a ring). */

@@ -934,10 +934,93 @@ test_many_devices_caps(void **state)
 	assert_true(dev_max < 16384);
 }
 
+/*
+ * bh_win_add() against the window as it was when it grew on every
+ * call up to its threshold: the same counts and the same keys in the
+ * same places, over random keys, times and thresholds (up and down, as
+ * a reload makes them).
+ */
+struct ref_win {
+	uint32_t	 key[64], ts[64];
+	uint32_t	 n, cap;
+};
+
+static uint32_t
+ref_win_add(struct ref_win *w, uint32_t cap, uint32_t key, uint32_t now,
+    uint32_t window)
+{
+	uint32_t i, k, oldest;
+
+	if (cap == 0)
+		return 0;
+	if (w->cap < cap) {
+		k = w->cap == 0 ? (cap < 8 ? cap : 8) : w->cap * 2;
+		w->cap = k > cap ? cap : k;
+	}
+	if (w->n > cap)
+		w->n = cap;
+	for (i = k = 0; i < w->n; i++) {
+		if (!(w->ts[i] + window > now || w->ts[i] > now))
+			continue;
+		w->key[k] = w->key[i];
+		w->ts[k++] = w->ts[i];
+	}
+	w->n = k;
+	for (i = 0; i < w->n; i++)
+		if (w->key[i] == key) {
+			w->ts[i] = now;
+			return w->n;
+		}
+	if (w->n == w->cap) {
+		if (w->cap < cap)
+			return ref_win_add(w, cap, key, now, window);
+		for (oldest = 0, i = 1; i < w->n; i++)
+			if (w->ts[i] < w->ts[oldest])
+				oldest = i;
+		w->key[oldest] = key;
+		w->ts[oldest] = now;
+		return w->n;
+	}
+	w->key[w->n] = key;
+	w->ts[w->n++] = now;
+	return w->n;
+}
+
+static void
+test_behave_window_growth(void **state)
+{
+	struct bh_win w;
+	struct ref_win r;
+	uint32_t seed = 7, cap = 20, now = 1000, key, i, run, got, want;
+
+	(void)state;
+	for (run = 0; run < 200; run++) {
+		memset(&w, 0, sizeof(w));
+		memset(&r, 0, sizeof(r));
+		for (i = 0; i < 400; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 8) % 50 == 0)	/* a reload */
+				cap = 1 + (seed >> 16) % 64;
+			key = (seed >> 12) % (run % 2 ? 8 : 90);
+			now += (seed >> 20) % 4;
+			want = ref_win_add(&r, cap, key, now, 30);
+			got = bh_win_add(&w, cap, key, now, 30);
+			assert_int_equal(got, want);
+			assert_int_equal(w.n, r.n);
+			assert_memory_equal(w.key, r.key, w.n * sizeof(*w.key));
+			assert_memory_equal(w.ts, r.ts, w.n * sizeof(*w.ts));
+			assert_true(w.cap <= 64 && w.n <= w.cap + 1);
+		}
+		free(w.key);
+		free(w.ts);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_behave_window_growth),
 		cmocka_unit_test(test_state_items_batches),
 		cmocka_unit_test(test_state_items_changed_only),
 		cmocka_unit_test(test_median_mad),
