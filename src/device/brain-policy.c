@@ -864,6 +864,12 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		if (pol_absorbed(v.sid))
 			return false;
 	}
+	/* Observed, a violation is only counted: nothing to explain. */
+	if (v.p->mode == POL_MODE_OBSERVE) {
+		(void)pol_violation(b, n, peer, pe, f.peer_zone, geo,
+		    initiated, ev, &v, NULL, NULL, NULL, NULL, f.app, quiet);
+		return false;
+	}
 	policy_verdict_explain(&v);
 	/* What was seen goes in words only into an alert that is written
 	 * (pol_flow_words()); the reason is the key. */
