@@ -988,6 +988,8 @@ load_vendor(struct fpdb_load *ld, const struct cfgyaml_node *e)
 #define IX_VENDORS	EVIDENCE_MAX		/* row of vendor globs */
 #define IX_ROWS		(EVIDENCE_MAX + 1)
 #define IX_HITS		256	/* (clause, evidence) pairs on the stack */
+#define IX_KEYSLOTS	256	/* pow2, > 2 x the keys fingerprints match */
+_Static_assert(EVIDENCE_MAX < IX_KEYSLOTS, "the key table has a free slot");
 
 #define PAT_START	0x01	/* the first segment is at the start */
 #define PAT_END		0x02	/* the last segment is at the end */
@@ -1015,7 +1017,37 @@ struct fpdb_index {
 	struct fpdb_ent		*ents;
 	/* What was loaded when it was built: any more, and it is old. */
 	size_t			 nrules, nvendors, nglobs;
+	/* The keys fingerprints match, by ix_key_hash(): id + 1, 0 free. */
+	uint8_t			 keys[IX_KEYSLOTS];
 };
+
+/* A key's slot from its length and three of its bytes (keys share
+ * prefixes, and a device's evidence keys are looked up each time it
+ * is fingerprinted). */
+static size_t
+ix_key_hash(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	return (len * 131 + (size_t)p[0] * 31 + (size_t)p[len - 1] * 7 +
+	    p[len / 2]) & (IX_KEYSLOTS - 1);
+}
+
+/* key_lookup() through the index's table. */
+static int
+ix_key_lookup(const struct fpdb_index *ix, const char *s)
+{
+	size_t len, i;
+	int k;
+
+	if (s == NULL || (len = strlen(s)) == 0)
+		return key_lookup(s);
+	for (i = ix_key_hash(s, len); (k = ix->keys[i]) != 0;
+	    i = (i + 1) & (IX_KEYSLOTS - 1))
+		if (strcmp(evidence_key_name((unsigned)k - 1), s) == 0)
+			return k - 1;
+	return -1;
+}
 
 /* The index, if it covers everything loaded. */
 static const struct fpdb_index *
@@ -1211,6 +1243,8 @@ index_build(struct fpdb *db)
 	const struct fpdb_vendor *v;
 	size_t i, j, g, nlit = 0, cell, nents = 0;
 	uint32_t *fill;
+	const char *name;
+	unsigned k;
 
 	index_free(db->index);
 	db->index = NULL;
@@ -1274,6 +1308,15 @@ index_build(struct fpdb *db)
 		}
 	}
 	free(fill);
+	for (k = 0; k < EVIDENCE_MAX; k++) {
+		if (!(evidence_key_flags(k) & EVIDENCE_F_MATCH))
+			continue;
+		name = evidence_key_name(k);
+		for (cell = ix_key_hash(name, strlen(name));
+		    ix->keys[cell] != 0; cell = (cell + 1) & (IX_KEYSLOTS - 1))
+			;
+		ix->keys[cell] = (uint8_t)(k + 1);
+	}
 	ix->nrules = db->nrules;
 	ix->nvendors = db->nvendors;
 	ix->nglobs = db->nglobs;
@@ -1659,7 +1702,8 @@ index_hits(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	int k, pass;
 
 	for (e = 0; e < n; e++) {
-		if (ev[e].value == NULL || (k = key_lookup(ev[e].key)) == -1)
+		if (ev[e].value == NULL ||
+		    (k = ix_key_lookup(ix, ev[e].key)) == -1)
 			continue;
 		off = ix->off + (size_t)k * IX_SLOTS;
 		s = lower((unsigned char)ev[e].value[0]);

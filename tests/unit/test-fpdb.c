@@ -1819,6 +1819,58 @@ test_fpdb_index_globs(void **state)
 	assert_true(yes > 4000 * 10);
 }
 
+/*
+ * Every evidence key, and strings near them, resolve through the
+ * index's key table as through evidence_key_lookup(): a rule on each
+ * key fingerprints match, evidence under every key and near-misses.
+ */
+static void
+test_fpdb_index_keys(void **state)
+{
+	char *yaml, line[128], near[6][64];
+	struct fp_evidence ev[1];
+	struct fpdb *db;
+	const char *key;
+	size_t cap = 1 << 16, i, nrules = 0;
+	unsigned k;
+
+	(void)state;
+	assert_non_null(yaml = malloc(cap));
+	strlcpy(yaml, "fingerprints:\n", cap);
+	for (k = 0; (key = evidence_key_name(k)) != NULL; k++) {
+		if (!fp_key_valid(key))
+			continue;
+		snprintf(line, sizeof(line), "  - {name: k%u, class: iot, "
+		    "match: {%s: '*'}}\n", k, key);
+		assert_true(strlcat(yaml, line, cap) < cap);
+		nrules++;
+	}
+	db = db_from(yaml);
+	assert_int_equal(fpdb_count(db), nrules);
+	for (k = 0; (key = evidence_key_name(k)) != NULL; k++) {
+		ev[0] = (struct fp_evidence){ key, "v" };
+		assert_int_equal(expect_same_matches(db, ev, 1),
+		    fp_key_valid(key) ? 1 : 0);
+		snprintf(near[0], sizeof(near[0]), "%s", key);
+		near[0][strlen(near[0]) - 1] = '\0';
+		snprintf(near[1], sizeof(near[1]), "%sx", key);
+		snprintf(near[2], sizeof(near[2]), "x%s", key + 1);
+		snprintf(near[3], sizeof(near[3]), "%s", key);
+		near[3][strlen(near[3]) / 2] ^= 0x20;
+		snprintf(near[4], sizeof(near[4]), "%s", key);
+		near[4][0] = (char)(near[4][0] == 'a' ? 'b' : 'a');
+		strlcpy(near[5], "", sizeof(near[5]));
+		for (i = 0; i < 6; i++) {
+			ev[0] = (struct fp_evidence){ near[i], "v" };
+			(void)expect_same_matches(db, ev, 1);
+		}
+	}
+	ev[0] = (struct fp_evidence){ NULL, "v" };
+	assert_int_equal(expect_same_matches(db, ev, 1), 0);
+	fpdb_free(db);
+	free(yaml);
+}
+
 int
 main(void)
 {
@@ -1845,6 +1897,7 @@ main(void)
 		cmocka_unit_test(test_fpdb_builtin),
 		cmocka_unit_test(test_fpdb_builtin_cases),
 		cmocka_unit_test(test_fpdb_index_globs),
+		cmocka_unit_test(test_fpdb_index_keys),
 		cmocka_unit_test(test_fpdb_index_random),
 		cmocka_unit_test(test_fpdb_index_builtin),
 	};
