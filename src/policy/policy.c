@@ -710,8 +710,14 @@ pol_names_has(const struct pol_names *l, const char *s)
 static void
 pol_names_add_hash(struct pol_names *l, const char *s, uint32_t h)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	l->h = xreallocarray(l->h, l->n + 1, sizeof(*l->h));
+	/* Room as pol_list_room() gives it (every name list grows here
+	 * only): learning adds a name a message, once per new name. */
+	if (pol_list_room(l->n + 1) != pol_list_room(l->n)) {
+		l->v = xreallocarray(l->v, pol_list_room(l->n + 1),
+		    sizeof(*l->v));
+		l->h = xreallocarray(l->h, pol_list_room(l->n + 1),
+		    sizeof(*l->h));
+	}
 	l->h[l->n] = h;
 	l->v[l->n++] = xstrdup(s);
 }
