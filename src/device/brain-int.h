@@ -38,7 +38,7 @@ struct zones;
 #define CH_IDENTITY	0x04
 
 #define BRAIN_EVICT_BATCH	64	/* victims one walk of the table keeps */
-#define BRAIN_MEMO		1024	/* lookups kept, a power of 2 */
+#define BRAIN_MEMO		4096	/* lookups kept, a power of 2 */
 
 struct brain_dev {
 	struct device	 d;
