@@ -1797,6 +1797,12 @@ fpdb_match(const struct fpdb *db, const struct fp_evidence *ev, size_t n,
 	return found;
 }
 
+bool
+fpdb_indexed(const struct fpdb *db)
+{
+	return index_of(db) != NULL;
+}
+
 const char *
 fpdb_vendor(const struct fpdb *db, const char *org)
 {

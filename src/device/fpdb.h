@@ -147,6 +147,9 @@ size_t		 fpdb_match_scan(const struct fpdb *,
 const char	*fpdb_vendor(const struct fpdb *, const char *org);
 /* The same by a scan of every vendor entry. */
 const char	*fpdb_vendor_scan(const struct fpdb *, const char *org);
+/* Whether fpdb_match() and fpdb_vendor() go through the index (it
+ * covers everything loaded), not the scans. */
+bool		 fpdb_indexed(const struct fpdb *);
 
 /*
  * The built-in files, written by build-aux/embed.sh into the generated

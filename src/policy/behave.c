@@ -108,6 +108,11 @@ bh_dev_memory(const struct bh_dev *d)
 	if (d == NULL)
 		return 0;
 	n = sizeof(*d);
+	/*
+	 * A window's capacity, not what it has allocated (its arrays come
+	 * when entries need them): an upper bound, kept so that the
+	 * baseline summary's figure did not move with that change.
+	 */
 	for (i = 0; i < BH_WHAT_MAX; i++)
 		n += (size_t)d->win[i].cap * 8 + (size_t)d->ring[i].cap * 4;
 	n += (size_t)d->patients.cap * 8;

@@ -1570,6 +1570,8 @@ expect_same_matches(const struct fpdb *db, const struct fp_evidence *ev,
 	struct fp_match a[16], b[16];
 	size_t na, nb, i;
 
+	/* A match through the index, not a scan because it is missing. */
+	assert_true(fpdb_indexed(db));
 	memset(a, 0, sizeof(a));
 	memset(b, 0, sizeof(b));
 	na = fpdb_match(db, ev, n, a, 16);
@@ -1615,16 +1617,17 @@ index_random(void)
 		len = strlcat(yaml, line, cap);
 		for (j = 0, nglob = 1 + rng(3); j < nglob; j++) {
 			random_glob(globs[ng], sizeof(globs[ng]));
-			snprintf(line, sizeof(line), "%s'%s'", j > 0 ? ", " : "",
-			    globs[ng++]);
+			snprintf(line, sizeof(line), "%s'%s'",
+			    j > 0 ? ", " : "", globs[ng++]);
 			len = strlcat(yaml, line, cap);
 		}
 		len = strlcat(yaml, "]\n", cap);
 	}
 	len = strlcat(yaml, "fingerprints:\n", cap);
 	for (i = 0; i < NRULES; i++) {
-		snprintf(line, sizeof(line), "  - name: r%zu\n    class: server\n"
-		    "    confidence: %u\n    match:\n", i, 1 + rng(100));
+		snprintf(line, sizeof(line), "  - name: r%zu\n"
+		    "    class: server\n    confidence: %u\n    match:\n", i,
+		    1 + rng(100));
 		len = strlcat(yaml, line, cap);
 		/* 1..3 distinct keys, in any order. */
 		nk = 1 + rng(3);
@@ -1634,7 +1637,8 @@ index_random(void)
 				for (j = 0; j < k && kk[j] != kk[k]; j++)
 					;
 			} while (j < k);
-			snprintf(line, sizeof(line), "      %s: [", keys[kk[k]]);
+			snprintf(line, sizeof(line), "      %s: [",
+			    keys[kk[k]]);
 			len = strlcat(yaml, line, cap);
 			for (j = 0, nglob = 1 + rng(3); j < nglob; j++) {
 				random_glob(globs[ng], sizeof(globs[ng]));

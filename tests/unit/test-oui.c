@@ -694,7 +694,7 @@ test_oui_many_shuffled(void **state)
 		else			/* 0x04..0x7c */
 			p = (many_next() & 0x7cffffull) | 0x040000ull;
 		e[i].prefix = p;
-		snprintf(raw, sizeof(raw), "Vendor number %zu", i);
+		snprintf(raw, sizeof(raw), "Vendor number %05zu", i);
 		if (i % 3 != 0)
 			raw[i % 17] = ctl[i % sizeof(ctl)];
 		snprintf(e[i].name, sizeof(e[i].name), "%s", raw);
@@ -733,8 +733,9 @@ test_oui_many_shuffled(void **state)
 			;
 		p = e[i].prefix;
 		if (e[i].mas)
-			format_into(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:"
-			    "00", (unsigned)(p >> 28 & 0xff),
+			format_into(mac, sizeof(mac),
+			    "%02x:%02x:%02x:%02x:%02x:00",
+			    (unsigned)(p >> 28 & 0xff),
 			    (unsigned)(p >> 20 & 0xff),
 			    (unsigned)(p >> 12 & 0xff),
 			    (unsigned)(p >> 4 & 0xff),
