@@ -1105,21 +1105,37 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /* EVE */
 
-/* A member when its value is not empty; k is a literal (JSONW_KEY). */
-#define HL7_KV(w, k, v)	do {						\
-	const char *v_ = (v);						\
-									\
-	if (v_[0] != '\0')						\
-		JSONW_KV_STR(w, k, v_);					\
+/*
+ * The record is written as one run (output/jsonw.h): no check of room
+ * or state per member, each value a word at a time from its array.
+ * hl7_msg_start() and the tables' entries leave none of the arrays'
+ * bytes unset.
+ */
+
+/* A member when its value is not empty; k is a literal (JSONW_KEY), v
+ * one of the facts' arrays. */
+#define HL7_KV(r, k, v)	do {					\
+	if ((v)[0] != '\0')						\
+		JSONW_RUN_KV_STR(r, k, v);				\
 } while (0)
 
 /* An HD object under the literal key k, when it has anything. */
-#define HL7_KV_HD(w, k, hd)	do {					\
+#define HL7_KV_HD(r, k, hd)	do {					\
 	if (hl7_hd_any(hd)) {						\
-		JSONW_KEY(w, k);					\
-		hl7_eve_hd(w, hd);					\
+		JSONW_RUN_KEY(r, k);					\
+		hl7_eve_hd(r, hd);					\
 	}								\
 } while (0)
+
+/*
+ * The most a record's object takes: every array escaped at worst (6
+ * bytes a byte), keys, punctuation and numbers.
+ */
+#define HL7_EVE_FIXED	(6 * (offsetof(struct hl7_facts, n_devices) + \
+	sizeof(((struct hl7_facts *)0)->batch_control_id)) + 2048)
+#define HL7_EVE_DEVICE	(6 * sizeof(struct hl7_device) + 256)
+#define HL7_EVE_OBS	(6 * sizeof(struct hl7_obs) + 64)
+#define HL7_EVE_SEG	(6 * sizeof(struct hl7_segcount) + 64)
 
 static bool
 hl7_hd_any(const struct hl7_hd *hd)
@@ -1129,117 +1145,138 @@ hl7_hd_any(const struct hl7_hd *hd)
 }
 
 static void
-hl7_eve_hd(struct jsonw *w, const struct hl7_hd *hd)
+hl7_eve_hd(struct jsonw_run *r, const struct hl7_hd *hd)
 {
-	jsonw_obj_open(w);
-	HL7_KV(w, "namespace_id", hd->namespace_id);
-	HL7_KV(w, "universal_id", hd->universal_id);
-	HL7_KV(w, "universal_id_type", hd->universal_id_type);
-	jsonw_obj_close(w);
+	jsonw_run_open(r, '{');
+	HL7_KV(r, "namespace_id", hd->namespace_id);
+	HL7_KV(r, "universal_id", hd->universal_id);
+	HL7_KV(r, "universal_id_type", hd->universal_id_type);
+	jsonw_run_close(r, '}');
 }
 
-static const char *const hl7_dev_sources[] = {
-	[HL7_DEV_MSH3] = "msh3",
-	[HL7_DEV_PRT] = "prt",
-	[HL7_DEV_OBX18] = "obx18",
-	[HL7_DEV_EQU1] = "equ1",
-};
+static void
+hl7_eve_device(struct jsonw_run *r, const struct hl7_device *dev)
+{
+	jsonw_run_open(r, '{');
+	switch (dev->source) {
+	case HL7_DEV_MSH3:
+		JSONW_RUN_KV_PLAIN(r, "source", "msh3");
+		break;
+	case HL7_DEV_PRT:
+		JSONW_RUN_KV_PLAIN(r, "source", "prt");
+		JSONW_RUN_KV_UINT(r, "field", dev->field);
+		break;
+	case HL7_DEV_OBX18:
+		JSONW_RUN_KV_PLAIN(r, "source", "obx18");
+		break;
+	case HL7_DEV_EQU1:
+		JSONW_RUN_KV_PLAIN(r, "source", "equ1");
+		break;
+	default:
+		JSONW_RUN_KV_PLAIN(r, "source", "unknown");
+		break;
+	}
+	HL7_KV(r, "id", dev->id);
+	HL7_KV(r, "namespace", dev->hd.namespace_id);
+	HL7_KV(r, "universal_id", dev->hd.universal_id);
+	/* An EUI-64 is flagged one way: its type, spelt as HL7 table 0301
+	 * does whatever the sender's case. */
+	if (dev->eui64)
+		JSONW_RUN_KV_PLAIN(r, "type", "EUI-64");
+	else
+		HL7_KV(r, "type", dev->hd.universal_id_type);
+	jsonw_run_close(r, '}');
+}
 
 static void
 hl7_eve(struct jsonw *w, const void *fact)
 {
 	const struct hl7_facts *f = fact;
-	const struct hl7_device *dev;
+	unsigned nd = f->n_devices < HL7_MAX_DEVICES ? f->n_devices :
+	    HL7_MAX_DEVICES;
+	unsigned no = f->n_obs < HL7_MAX_OBS ? f->n_obs : HL7_MAX_OBS;
+	unsigned ns = f->n_segtypes < HL7_MAX_SEGTYPES ? f->n_segtypes :
+	    HL7_MAX_SEGTYPES;
+	struct jsonw_run run, *r = &run;
 	unsigned i;
 
-	HL7_KV(w, "message_type", f->message_type);
-	HL7_KV(w, "trigger_event", f->trigger_event);
-	HL7_KV(w, "message_structure", f->message_structure);
-	HL7_KV(w, "control_id", f->control_id);
-	HL7_KV(w, "processing_id", f->processing_id);
-	HL7_KV(w, "version", f->version);
-	HL7_KV(w, "delimiters", f->delimiters);
-	HL7_KV_HD(w, "sending_application", &f->sending_app);
-	HL7_KV_HD(w, "sending_facility", &f->sending_fac);
-	HL7_KV_HD(w, "receiving_application", &f->receiving_app);
-	HL7_KV_HD(w, "receiving_facility", &f->receiving_fac);
-	HL7_KV(w, "profile", f->profile);
-	HL7_KV(w, "profile_universal_id", f->profile_oid);
+	jsonw_run_begin(w, r, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
+	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);
+	HL7_KV(r, "message_type", f->message_type);
+	HL7_KV(r, "trigger_event", f->trigger_event);
+	HL7_KV(r, "message_structure", f->message_structure);
+	HL7_KV(r, "control_id", f->control_id);
+	HL7_KV(r, "processing_id", f->processing_id);
+	HL7_KV(r, "version", f->version);
+	HL7_KV(r, "delimiters", f->delimiters);
+	HL7_KV_HD(r, "sending_application", &f->sending_app);
+	HL7_KV_HD(r, "sending_facility", &f->sending_fac);
+	HL7_KV_HD(r, "receiving_application", &f->receiving_app);
+	HL7_KV_HD(r, "receiving_facility", &f->receiving_fac);
+	HL7_KV(r, "profile", f->profile);
+	HL7_KV(r, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		JSONW_KEY(w, "batch");
-		jsonw_obj_open(w);
-		JSONW_KV_UINT(w, "index", f->batch_index);
-		HL7_KV(w, "control_id", f->batch_control_id);
-		jsonw_obj_close(w);
+		JSONW_RUN_KEY(r, "batch");
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_UINT(r, "index", f->batch_index);
+		HL7_KV(r, "control_id", f->batch_control_id);
+		jsonw_run_close(r, '}');
 	}
 	if (f->has_ack) {
-		JSONW_KEY(w, "ack");
-		jsonw_obj_open(w);
-		HL7_KV(w, "code", f->ack_code);
-		HL7_KV(w, "control_id", f->ack_control_id);
-		jsonw_obj_close(w);
+		JSONW_RUN_KEY(r, "ack");
+		jsonw_run_open(r, '{');
+		HL7_KV(r, "code", f->ack_code);
+		HL7_KV(r, "control_id", f->ack_control_id);
+		jsonw_run_close(r, '}');
 	}
-	if (f->n_devices > 0) {
-		JSONW_KEY(w, "devices");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_devices && i < HL7_MAX_DEVICES; i++) {
-			dev = &f->devices[i];
-			jsonw_obj_open(w);
-			JSONW_KV_STR(w, "source",
-			    dev->source < sizeof(hl7_dev_sources) /
-			    sizeof(hl7_dev_sources[0]) ?
-			    hl7_dev_sources[dev->source] : "unknown");
-			if (dev->source == HL7_DEV_PRT)
-				JSONW_KV_UINT(w, "field", dev->field);
-			HL7_KV(w, "id", dev->id);
-			HL7_KV(w, "namespace", dev->hd.namespace_id);
-			HL7_KV(w, "universal_id", dev->hd.universal_id);
-			/* An EUI-64 is flagged one way: its type, spelt as
-			 * HL7 table 0301 does whatever the sender's case. */
-			HL7_KV(w, "type", dev->eui64 ? "EUI-64" :
-			    dev->hd.universal_id_type);
-			jsonw_obj_close(w);
-		}
-		jsonw_arr_close(w);
+	if (nd > 0) {
+		JSONW_RUN_KEY(r, "devices");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < nd; i++)
+			hl7_eve_device(r, &f->devices[i]);
+		jsonw_run_close(r, ']');
 	}
 	if (f->devices_dropped > 0)
-		JSONW_KV_UINT(w, "devices_dropped", f->devices_dropped);
-	if (f->n_obs > 0) {
-		JSONW_KEY(w, "observations");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_obs && i < HL7_MAX_OBS; i++) {
-			jsonw_obj_open(w);
-			HL7_KV(w, "code", f->obs[i].code);
-			HL7_KV(w, "system", f->obs[i].system);
-			jsonw_obj_close(w);
+		JSONW_RUN_KV_UINT(r, "devices_dropped", f->devices_dropped);
+	if (no > 0) {
+		JSONW_RUN_KEY(r, "observations");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < no; i++) {
+			jsonw_run_open(r, '{');
+			HL7_KV(r, "code", f->obs[i].code);
+			HL7_KV(r, "system", f->obs[i].system);
+			jsonw_run_close(r, '}');
 		}
-		jsonw_arr_close(w);
+		jsonw_run_close(r, ']');
 	}
 	if (f->obs_dropped > 0)
-		JSONW_KV_UINT(w, "observations_dropped", f->obs_dropped);
+		JSONW_RUN_KV_UINT(r, "observations_dropped", f->obs_dropped);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
 	 * the order first seen.  Segments past the table or with an id
 	 * that is not three of [A-Z0-9] are only counted.
 	 */
-	if (f->n_segtypes > 0) {
-		JSONW_KEY(w, "segments");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++) {
-			jsonw_obj_open(w);
-			JSONW_KV_STR(w, "id", f->segs[i].id);
-			JSONW_KV_UINT(w, "count", f->segs[i].n);
-			jsonw_obj_close(w);
+	if (ns > 0) {
+		JSONW_RUN_KEY(r, "segments");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < ns; i++) {
+			jsonw_run_open(r, '{');
+			JSONW_RUN_KV_STR(r, "id", f->segs[i].id);
+			JSONW_RUN_KV_UINT(r, "count", f->segs[i].n);
+			jsonw_run_close(r, '}');
 		}
-		jsonw_arr_close(w);
+		jsonw_run_close(r, ']');
 	}
 	if (f->segs_other > 0)
-		JSONW_KV_UINT(w, "segments_other", f->segs_other);
-	JSONW_KV_UINT(w, "segment_count", f->n_segments);
-	JSONW_KV_UINT(w, "length", f->length);
-	if (f->truncated)
-		JSONW_KV_BOOL(w, "truncated", true);
+		JSONW_RUN_KV_UINT(r, "segments_other", f->segs_other);
+	JSONW_RUN_KV_UINT(r, "segment_count", f->n_segments);
+	JSONW_RUN_KV_UINT(r, "length", f->length);
+	if (f->truncated) {
+		JSONW_RUN_KEY(r, "truncated");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	jsonw_run_end(w, r);
 }
 
 /* Most messages leave some of the fields evidence is made of empty
