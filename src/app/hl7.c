@@ -479,11 +479,7 @@ enum hl7_seg {
 static enum hl7_seg
 hl7_count(struct hl7_facts *f, struct breader id)
 {
-	static const char *const known[] = {
-		[HL7_SEG_MSH] = "MSH", [HL7_SEG_PRT] = "PRT",
-		[HL7_SEG_OBX] = "OBX", [HL7_SEG_EQU] = "EQU",
-		[HL7_SEG_MSA] = "MSA", [HL7_SEG_PID] = "PID",
-	};
+	const uint8_t *p;
 	char s[4];
 	unsigned i;
 	uint8_t c;
@@ -492,8 +488,9 @@ hl7_count(struct hl7_facts *f, struct breader id)
 		f->segs_other++;
 		return HL7_SEG_OTHER;
 	}
+	p = br_cur(&id);	/* 3 bytes, checked above */
 	for (i = 0; i < 3; i++) {
-		c = br_u8(&id);
+		c = p[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
 			f->segs_other++;
 			return HL7_SEG_OTHER;
@@ -511,9 +508,31 @@ hl7_count(struct hl7_facts *f, struct breader id)
 		f->segs[f->n_segtypes++].n = 1;
 	} else
 		f->segs_other++;
-	for (i = HL7_SEG_MSH; i <= HL7_SEG_PID; i++)
-		if (memcmp(known[i], s, 4) == 0)
-			return (enum hl7_seg)i;
+	/* The ids read, by their first letter. */
+	switch (s[0]) {
+	case 'M':
+		if (memcmp(s, "MSH", 4) == 0)
+			return HL7_SEG_MSH;
+		if (memcmp(s, "MSA", 4) == 0)
+			return HL7_SEG_MSA;
+		break;
+	case 'P':
+		if (memcmp(s, "PRT", 4) == 0)
+			return HL7_SEG_PRT;
+		if (memcmp(s, "PID", 4) == 0)
+			return HL7_SEG_PID;
+		break;
+	case 'O':
+		if (memcmp(s, "OBX", 4) == 0)
+			return HL7_SEG_OBX;
+		break;
+	case 'E':
+		if (memcmp(s, "EQU", 4) == 0)
+			return HL7_SEG_EQU;
+		break;
+	default:
+		break;
+	}
 	return HL7_SEG_OTHER;
 }
 
