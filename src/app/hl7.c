@@ -148,6 +148,46 @@ hl7_split_next(struct hl7_split *sp, struct breader *tok)
 }
 
 /*
+ * Past the next k tokens, as k calls of hl7_split_next() would go;
+ * false when fewer are left.  The fields a segment's walk does not
+ * read (OBX-4 to OBX-17, a value and its ranges among them) are passed
+ * over 8 bytes at a time, every separator of a word counted at once.
+ */
+static bool
+hl7_split_skip(struct hl7_split *sp, unsigned k)
+{
+	const uint8_t *p = sp->p;
+
+	if (sp->done)
+		return k == 0;
+	if (k == 0)
+		return true;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+	for (; sp->end - p >= 8; p += 8) {
+		uint64_t w, m;
+
+		memcpy(&w, p, 8);
+		for (m = word_eq_exact(w, sp->sep); m != 0; m &= m - 1)
+			if (--k == 0) {
+				p += (unsigned)__builtin_ctzll(m) / 8;
+				sp->p = p + 1;
+				return true;
+			}
+	}
+#endif
+	for (; p < sp->end; p++)
+		if (*p == sp->sep && --k == 0) {
+			sp->p = p + 1;
+			return true;
+		}
+	/* The token after the last separator is the last one. */
+	sp->p = sp->end;
+	sp->done = true;
+	return k == 1;
+}
+
+/*
  * The first k components of the first repetition of a field (or of a
  * repetition); missing ones are empty.  One pass over the bytes, 8 at
  * a time where it can, that stops at the k-th component separator or
@@ -551,6 +591,17 @@ hl7_pseudonym(const struct hl7_delims *d, struct breader field,
 	explicit_bzero(id, sizeof(id));
 }
 
+/*
+ * The fields read of each segment, in order (MSH-1 and MSH-2 are the
+ * delimiters); the rest are passed over, never looked at.
+ */
+static const uint8_t hl7_msh_fields[] = { 3, 4, 5, 6, 9, 10, 11, 12, 21 };
+static const uint8_t hl7_prt_fields[] = { 10, 16, 17, 18, 19, 20, 21, 22 };
+static const uint8_t hl7_obx_fields[] = { 3, 18 };
+static const uint8_t hl7_equ_fields[] = { 1 };
+static const uint8_t hl7_msa_fields[] = { 1, 2 };
+static const uint8_t hl7_pid_fields[] = { 3 };
+
 /* Parse the fields we keep of one segment. */
 static void
 hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
@@ -559,7 +610,8 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 	struct hl7_split sp;
 	struct breader tok;
 	enum hl7_seg type;
-	unsigned n, last;
+	const uint8_t *want;
+	unsigned i, n, nwant, next = 1;	/* the field the next token is */
 
 	hl7_split_init(&sp, seg, d->fs);
 	hl7_split_next(&sp, &tok);
@@ -570,43 +622,57 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 			return;		/* a batch or a second message */
 		/* Token 1 is MSH-2; token n is MSH-(n+1). */
 		hl7_split_next(&sp, &tok);
-		for (n = 3; n <= 21 && hl7_split_next(&sp, &tok); n++)
-			hl7_msh_field(d, n, tok, f);
-		return;
+		next = 3;
+		want = hl7_msh_fields;
+		nwant = sizeof(hl7_msh_fields);
+		break;
 	case HL7_SEG_PRT:
-		last = 22;
+		want = hl7_prt_fields;
+		nwant = sizeof(hl7_prt_fields);
 		break;
 	case HL7_SEG_OBX:
-		last = 18;
+		want = hl7_obx_fields;
+		nwant = sizeof(hl7_obx_fields);
 		break;
 	case HL7_SEG_EQU:
-		last = 1;
+		want = hl7_equ_fields;
+		nwant = sizeof(hl7_equ_fields);
 		break;
 	case HL7_SEG_MSA:
-		last = 2;
+		want = hl7_msa_fields;
+		nwant = sizeof(hl7_msa_fields);
 		f->has_ack = true;
 		break;
 	case HL7_SEG_PID:
 		/* PID-3 only as its pseudonym, and only when wanted. */
 		if (!pseudo_on() || f->ps_patient[0] != '\0')
 			return;
-		last = 3;
+		want = hl7_pid_fields;
+		nwant = sizeof(hl7_pid_fields);
 		break;
 	default:
 		return;		/* counted only: may hold PHI */
 	}
-	for (n = 1; n <= last && hl7_split_next(&sp, &tok); n++) {
+	for (i = 0; i < nwant; i++) {
+		n = want[i];
+		if (!hl7_split_skip(&sp, n - next) ||
+		    !hl7_split_next(&sp, &tok))
+			return;
+		next = n + 1;
 		switch (type) {
+		case HL7_SEG_MSH:
+			hl7_msh_field(d, n, tok, f);
+			break;
 		case HL7_SEG_PRT:
 			if (n == 10)
 				hl7_field_ei(d, tok, HL7_DEV_PRT, n, f);
-			else if (n >= 16)
+			else
 				hl7_field_raw(d, tok, HL7_DEV_PRT, n, f);
 			break;
 		case HL7_SEG_OBX:
 			if (n == 3)
 				hl7_field_obs(d, tok, f);
-			else if (n == 18)
+			else
 				hl7_field_ei(d, tok, HL7_DEV_OBX18, n, f);
 			break;
 		case HL7_SEG_EQU:
@@ -614,8 +680,7 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 			    n, f);
 			break;
 		case HL7_SEG_PID:
-			if (n == 3)
-				hl7_pseudonym(d, tok, f);
+			hl7_pseudonym(d, tok, f);
 			break;
 		case HL7_SEG_MSA:
 			if (n == 1)
