@@ -284,13 +284,19 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 
 	/* A parser says the same keys in the same order every message,
 	 * and a key often several times running (an HL7 message's OBX-3
-	 * codes): look at the slot found last, then at the ones after it. */
-	for (k = 0; ds != NULL && k < ds->n; k++) {
-		i = ds->last + k < ds->n ? ds->last + k : ds->last + k - ds->n;
-		if (ds->s[i].tag == tag) {
+	 * codes): look at the slot found last, then at the next one, and
+	 * only then at all (a tag has one slot at most). */
+	if (ds != NULL && ds->n > 0) {
+		i = ds->last;
+		if (ds->s[i].tag != tag && ++i < ds->n &&
+		    ds->s[i].tag != tag)
+			i = ds->n;
+		for (k = 0; i >= ds->n && k < ds->n; k++)
+			if (ds->s[k].tag == tag)
+				i = k;
+		if (i < ds->n) {
 			sl = &ds->s[i];
 			ds->last = i;
-			break;
 		}
 	}
 	if (sl == NULL) {
