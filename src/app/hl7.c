@@ -837,6 +837,23 @@ hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
 	m->f->n_segments++;
 }
 
+/*
+ * "type^trigger", or the type alone without a trigger, cut to size as
+ * snprintf would: made twice for every message (rules and device
+ * facts), where snprintf cost more than the rest of either.
+ */
+static void
+hl7_type_name(char *out, size_t size, const char *type,
+    const char *trigger)
+{
+	size_t o = strlcpy(out, type, size);
+
+	if (trigger[0] == '\0' || o + 1 >= size)
+		return;
+	out[o] = '^';
+	strlcpy(out + o + 1, trigger, size - o - 1);
+}
+
 /* The message ends; len: its bytes, terminators included. */
 static enum hl7_status
 hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
@@ -846,6 +863,8 @@ hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	if (m->nonstd)
 		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);
+	hl7_type_name(f->type_name, sizeof(f->type_name), f->message_type,
+	    f->trigger_event);
 
 	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
 	if (hl7_streq_ci(f->sending_app.universal_id_type, "EUI-64")) {
@@ -990,23 +1009,6 @@ hl7_hd_name(const struct hl7_hd *hd)
 }
 
 /*
- * "type^trigger", or the type alone without a trigger, cut to size as
- * snprintf would: made twice for every message (rules and device
- * facts), where snprintf cost more than the rest of either.
- */
-static void
-hl7_type_name(char *out, size_t size, const char *type,
-    const char *trigger)
-{
-	size_t o = strlcpy(out, type, size);
-
-	if (trigger[0] == '\0' || o + 1 >= size)
-		return;
-	out[o] = '^';
-	strlcpy(out + o + 1, trigger, size - o - 1);
-}
-
-/*
  * A message's detection buffers, from MSH only (never a patient
  * segment): hl7.message_type as "ADT^A01", the sending and receiving
  * applications and the processing id.
@@ -1015,11 +1017,9 @@ static void
 hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 {
 	struct app_buf b[4];
-	char type[2 * HL7_SHORT + 1];
 	size_t n = 0;
 
-	hl7_type_name(type, sizeof(type), f->message_type, f->trigger_event);
-	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, type);
+	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, f->type_name);
 	hl7_buf(b, &n, APP_BUF_HL7_SENDING_APP, hl7_hd_name(&f->sending_app));
 	hl7_buf(b, &n, APP_BUF_HL7_RECEIVING_APP,
 	    hl7_hd_name(&f->receiving_app));
@@ -1406,8 +1406,13 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
-		hl7_type_name(buf, sizeof(buf), h->message_type,
-		    h->trigger_event);
+		/* As the parser made it; facts made otherwise (tests)
+		 * may not have it. */
+		if (h->type_name[0] != '\0')
+			memcpy(buf, h->type_name, sizeof(h->type_name));
+		else
+			hl7_type_name(buf, sizeof(buf), h->message_type,
+			    h->trigger_event);
 		hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));

@@ -239,6 +239,7 @@ assert_oru(const struct hl7_facts *f)
 	assert_string_equal(f->message_type, "ORU");
 	assert_string_equal(f->trigger_event, "R01");
 	assert_string_equal(f->message_structure, "ORU_R01");
+	assert_string_equal(f->type_name, "ORU^R01");
 	assert_string_equal(f->control_id, "MSG00001");
 	assert_string_equal(f->processing_id, "P");
 	assert_string_equal(f->version, "2.6");
@@ -435,6 +436,7 @@ test_hl7_ack_nak(void **state)
 	assert_string_equal(fx.cap->f[0].ack_code, "AA");
 	assert_string_equal(fx.cap->f[0].ack_control_id, "RGV0001");
 	assert_string_equal(fx.cap->f[0].message_type, "ACK");
+	assert_string_equal(fx.cap->f[0].type_name, "ACK^O15");
 	assert_true(fx.cap->f[1].has_ack);
 	assert_string_equal(fx.cap->f[1].ack_code, "AE");
 	assert_string_equal(fx.cap->f[1].ack_control_id, "RGV0002");
