@@ -9,7 +9,7 @@ echo "1..2"
 # JSONW_KEY, JSONW_KV_* and HL7_KV*, which wrap them (add a parser's
 # own here): their uses, not their definitions (which pass k on) nor
 # comments.
-uses=$(grep -rnE '(JSONW|HL7)_(KEY|KV(_[A-Z]+)?)\(' src --include='*.c' \
+uses=$(grep -rnE '(JSONW|HL7)_(RUN_)?(KEY|KV(_[A-Z]+)?)\(' src --include='*.c' \
     --include='*.h' | grep -vE '^[^:]+:[0-9]+:(#define| \*|/\*)' |
     grep -vE '_(KEY|KV(_[A-Z]+)?)\([a-z]+, k[,)]')
 # The key, on the same line as the macro's name: "..." of [A-Za-z0-9_.-].

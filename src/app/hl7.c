@@ -148,6 +148,46 @@ hl7_split_next(struct hl7_split *sp, struct breader *tok)
 }
 
 /*
+ * Past the next k tokens, as k calls of hl7_split_next() would go;
+ * false when fewer are left.  The fields a segment's walk does not
+ * read (OBX-4 to OBX-17, a value and its ranges among them) are passed
+ * over 8 bytes at a time, every separator of a word counted at once.
+ */
+static bool
+hl7_split_skip(struct hl7_split *sp, unsigned k)
+{
+	const uint8_t *p = sp->p;
+
+	if (sp->done)
+		return k == 0;
+	if (k == 0)
+		return true;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+	for (; sp->end - p >= 8; p += 8) {
+		uint64_t w, m;
+
+		memcpy(&w, p, 8);
+		for (m = word_eq_exact(w, sp->sep); m != 0; m &= m - 1)
+			if (--k == 0) {
+				p += (unsigned)__builtin_ctzll(m) / 8;
+				sp->p = p + 1;
+				return true;
+			}
+	}
+#endif
+	for (; p < sp->end; p++)
+		if (*p == sp->sep && --k == 0) {
+			sp->p = p + 1;
+			return true;
+		}
+	/* The token after the last separator is the last one. */
+	sp->p = sp->end;
+	sp->done = true;
+	return k == 1;
+}
+
+/*
  * The first k components of the first repetition of a field (or of a
  * repetition); missing ones are empty.  One pass over the bytes, 8 at
  * a time where it can, that stops at the k-th component separator or
@@ -479,11 +519,7 @@ enum hl7_seg {
 static enum hl7_seg
 hl7_count(struct hl7_facts *f, struct breader id)
 {
-	static const char *const known[] = {
-		[HL7_SEG_MSH] = "MSH", [HL7_SEG_PRT] = "PRT",
-		[HL7_SEG_OBX] = "OBX", [HL7_SEG_EQU] = "EQU",
-		[HL7_SEG_MSA] = "MSA", [HL7_SEG_PID] = "PID",
-	};
+	const uint8_t *p;
 	char s[4];
 	unsigned i;
 	uint8_t c;
@@ -492,8 +528,9 @@ hl7_count(struct hl7_facts *f, struct breader id)
 		f->segs_other++;
 		return HL7_SEG_OTHER;
 	}
+	p = br_cur(&id);	/* 3 bytes, checked above */
 	for (i = 0; i < 3; i++) {
-		c = br_u8(&id);
+		c = p[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
 			f->segs_other++;
 			return HL7_SEG_OTHER;
@@ -511,9 +548,31 @@ hl7_count(struct hl7_facts *f, struct breader id)
 		f->segs[f->n_segtypes++].n = 1;
 	} else
 		f->segs_other++;
-	for (i = HL7_SEG_MSH; i <= HL7_SEG_PID; i++)
-		if (memcmp(known[i], s, 4) == 0)
-			return (enum hl7_seg)i;
+	/* The ids read, by their first letter. */
+	switch (s[0]) {
+	case 'M':
+		if (memcmp(s, "MSH", 4) == 0)
+			return HL7_SEG_MSH;
+		if (memcmp(s, "MSA", 4) == 0)
+			return HL7_SEG_MSA;
+		break;
+	case 'P':
+		if (memcmp(s, "PRT", 4) == 0)
+			return HL7_SEG_PRT;
+		if (memcmp(s, "PID", 4) == 0)
+			return HL7_SEG_PID;
+		break;
+	case 'O':
+		if (memcmp(s, "OBX", 4) == 0)
+			return HL7_SEG_OBX;
+		break;
+	case 'E':
+		if (memcmp(s, "EQU", 4) == 0)
+			return HL7_SEG_EQU;
+		break;
+	default:
+		break;
+	}
 	return HL7_SEG_OTHER;
 }
 
@@ -532,6 +591,17 @@ hl7_pseudonym(const struct hl7_delims *d, struct breader field,
 	explicit_bzero(id, sizeof(id));
 }
 
+/*
+ * The fields read of each segment, in order (MSH-1 and MSH-2 are the
+ * delimiters); the rest are passed over, never looked at.
+ */
+static const uint8_t hl7_msh_fields[] = { 3, 4, 5, 6, 9, 10, 11, 12, 21 };
+static const uint8_t hl7_prt_fields[] = { 10, 16, 17, 18, 19, 20, 21, 22 };
+static const uint8_t hl7_obx_fields[] = { 3, 18 };
+static const uint8_t hl7_equ_fields[] = { 1 };
+static const uint8_t hl7_msa_fields[] = { 1, 2 };
+static const uint8_t hl7_pid_fields[] = { 3 };
+
 /* Parse the fields we keep of one segment. */
 static void
 hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
@@ -540,7 +610,8 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 	struct hl7_split sp;
 	struct breader tok;
 	enum hl7_seg type;
-	unsigned n, last;
+	const uint8_t *want;
+	unsigned i, n, nwant, next = 1;	/* the field the next token is */
 
 	hl7_split_init(&sp, seg, d->fs);
 	hl7_split_next(&sp, &tok);
@@ -551,43 +622,57 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 			return;		/* a batch or a second message */
 		/* Token 1 is MSH-2; token n is MSH-(n+1). */
 		hl7_split_next(&sp, &tok);
-		for (n = 3; n <= 21 && hl7_split_next(&sp, &tok); n++)
-			hl7_msh_field(d, n, tok, f);
-		return;
+		next = 3;
+		want = hl7_msh_fields;
+		nwant = sizeof(hl7_msh_fields);
+		break;
 	case HL7_SEG_PRT:
-		last = 22;
+		want = hl7_prt_fields;
+		nwant = sizeof(hl7_prt_fields);
 		break;
 	case HL7_SEG_OBX:
-		last = 18;
+		want = hl7_obx_fields;
+		nwant = sizeof(hl7_obx_fields);
 		break;
 	case HL7_SEG_EQU:
-		last = 1;
+		want = hl7_equ_fields;
+		nwant = sizeof(hl7_equ_fields);
 		break;
 	case HL7_SEG_MSA:
-		last = 2;
+		want = hl7_msa_fields;
+		nwant = sizeof(hl7_msa_fields);
 		f->has_ack = true;
 		break;
 	case HL7_SEG_PID:
 		/* PID-3 only as its pseudonym, and only when wanted. */
 		if (!pseudo_on() || f->ps_patient[0] != '\0')
 			return;
-		last = 3;
+		want = hl7_pid_fields;
+		nwant = sizeof(hl7_pid_fields);
 		break;
 	default:
 		return;		/* counted only: may hold PHI */
 	}
-	for (n = 1; n <= last && hl7_split_next(&sp, &tok); n++) {
+	for (i = 0; i < nwant; i++) {
+		n = want[i];
+		if (!hl7_split_skip(&sp, n - next) ||
+		    !hl7_split_next(&sp, &tok))
+			return;
+		next = n + 1;
 		switch (type) {
+		case HL7_SEG_MSH:
+			hl7_msh_field(d, n, tok, f);
+			break;
 		case HL7_SEG_PRT:
 			if (n == 10)
 				hl7_field_ei(d, tok, HL7_DEV_PRT, n, f);
-			else if (n >= 16)
+			else
 				hl7_field_raw(d, tok, HL7_DEV_PRT, n, f);
 			break;
 		case HL7_SEG_OBX:
 			if (n == 3)
 				hl7_field_obs(d, tok, f);
-			else if (n == 18)
+			else
 				hl7_field_ei(d, tok, HL7_DEV_OBX18, n, f);
 			break;
 		case HL7_SEG_EQU:
@@ -595,8 +680,7 @@ hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
 			    n, f);
 			break;
 		case HL7_SEG_PID:
-			if (n == 3)
-				hl7_pseudonym(d, tok, f);
+			hl7_pseudonym(d, tok, f);
 			break;
 		case HL7_SEG_MSA:
 			if (n == 1)
@@ -660,8 +744,9 @@ hl7_delims(struct breader msh, struct hl7_delims *d, char *out,
 	return true;
 }
 
-/* The next CR or LF at or after the reader's position. */
-static size_t
+/* The next CR or LF at or after the reader's position; twice a
+ * segment, and most often remembered: inline. */
+static inline size_t
 hl7_eol_next(struct hl7_eol *e, const struct breader *msg)
 {
 	ptrdiff_t pos;
@@ -752,6 +837,23 @@ hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
 	m->f->n_segments++;
 }
 
+/*
+ * "type^trigger", or the type alone without a trigger, cut to size as
+ * snprintf would: made twice for every message (rules and device
+ * facts), where snprintf cost more than the rest of either.
+ */
+static void
+hl7_type_name(char *out, size_t size, const char *type,
+    const char *trigger)
+{
+	size_t o = strlcpy(out, type, size);
+
+	if (trigger[0] == '\0' || o + 1 >= size)
+		return;
+	out[o] = '^';
+	strlcpy(out + o + 1, trigger, size - o - 1);
+}
+
 /* The message ends; len: its bytes, terminators included. */
 static enum hl7_status
 hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
@@ -761,6 +863,8 @@ hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	if (m->nonstd)
 		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);
+	hl7_type_name(f->type_name, sizeof(f->type_name), f->message_type,
+	    f->trigger_event);
 
 	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
 	if (hl7_streq_ci(f->sending_app.universal_id_type, "EUI-64")) {
@@ -905,23 +1009,6 @@ hl7_hd_name(const struct hl7_hd *hd)
 }
 
 /*
- * "type^trigger", or the type alone without a trigger, cut to size as
- * snprintf would: made twice for every message (rules and device
- * facts), where snprintf cost more than the rest of either.
- */
-static void
-hl7_type_name(char *out, size_t size, const char *type,
-    const char *trigger)
-{
-	size_t o = strlcpy(out, type, size);
-
-	if (trigger[0] == '\0' || o + 1 >= size)
-		return;
-	out[o] = '^';
-	strlcpy(out + o + 1, trigger, size - o - 1);
-}
-
-/*
  * A message's detection buffers, from MSH only (never a patient
  * segment): hl7.message_type as "ADT^A01", the sending and receiving
  * applications and the processing id.
@@ -930,11 +1017,9 @@ static void
 hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 {
 	struct app_buf b[4];
-	char type[2 * HL7_SHORT + 1];
 	size_t n = 0;
 
-	hl7_type_name(type, sizeof(type), f->message_type, f->trigger_event);
-	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, type);
+	hl7_buf(b, &n, APP_BUF_HL7_MESSAGE_TYPE, f->type_name);
 	hl7_buf(b, &n, APP_BUF_HL7_SENDING_APP, hl7_hd_name(&f->sending_app));
 	hl7_buf(b, &n, APP_BUF_HL7_RECEIVING_APP,
 	    hl7_hd_name(&f->receiving_app));
@@ -1105,21 +1190,37 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /* EVE */
 
-/* A member when its value is not empty; k is a literal (JSONW_KEY). */
-#define HL7_KV(w, k, v)	do {						\
-	const char *v_ = (v);						\
-									\
-	if (v_[0] != '\0')						\
-		JSONW_KV_STR(w, k, v_);					\
+/*
+ * The record is written as one run (output/jsonw.h): no check of room
+ * or state per member, each value a word at a time from its array.
+ * hl7_msg_start() and the tables' entries leave none of the arrays'
+ * bytes unset.
+ */
+
+/* A member when its value is not empty; k is a literal (JSONW_KEY), v
+ * one of the facts' arrays. */
+#define HL7_KV(r, k, v)	do {					\
+	if ((v)[0] != '\0')						\
+		JSONW_RUN_KV_STR(r, k, v);				\
 } while (0)
 
 /* An HD object under the literal key k, when it has anything. */
-#define HL7_KV_HD(w, k, hd)	do {					\
+#define HL7_KV_HD(r, k, hd)	do {					\
 	if (hl7_hd_any(hd)) {						\
-		JSONW_KEY(w, k);					\
-		hl7_eve_hd(w, hd);					\
+		JSONW_RUN_KEY(r, k);					\
+		hl7_eve_hd(r, hd);					\
 	}								\
 } while (0)
+
+/*
+ * The most a record's object takes: every array escaped at worst (6
+ * bytes a byte), keys, punctuation and numbers.
+ */
+#define HL7_EVE_FIXED	(6 * (offsetof(struct hl7_facts, n_devices) + \
+	sizeof(((struct hl7_facts *)0)->batch_control_id)) + 2048)
+#define HL7_EVE_DEVICE	(6 * sizeof(struct hl7_device) + 256)
+#define HL7_EVE_OBS	(6 * sizeof(struct hl7_obs) + 64)
+#define HL7_EVE_SEG	(6 * sizeof(struct hl7_segcount) + 64)
 
 static bool
 hl7_hd_any(const struct hl7_hd *hd)
@@ -1129,117 +1230,138 @@ hl7_hd_any(const struct hl7_hd *hd)
 }
 
 static void
-hl7_eve_hd(struct jsonw *w, const struct hl7_hd *hd)
+hl7_eve_hd(struct jsonw_run *r, const struct hl7_hd *hd)
 {
-	jsonw_obj_open(w);
-	HL7_KV(w, "namespace_id", hd->namespace_id);
-	HL7_KV(w, "universal_id", hd->universal_id);
-	HL7_KV(w, "universal_id_type", hd->universal_id_type);
-	jsonw_obj_close(w);
+	jsonw_run_open(r, '{');
+	HL7_KV(r, "namespace_id", hd->namespace_id);
+	HL7_KV(r, "universal_id", hd->universal_id);
+	HL7_KV(r, "universal_id_type", hd->universal_id_type);
+	jsonw_run_close(r, '}');
 }
 
-static const char *const hl7_dev_sources[] = {
-	[HL7_DEV_MSH3] = "msh3",
-	[HL7_DEV_PRT] = "prt",
-	[HL7_DEV_OBX18] = "obx18",
-	[HL7_DEV_EQU1] = "equ1",
-};
+static void
+hl7_eve_device(struct jsonw_run *r, const struct hl7_device *dev)
+{
+	jsonw_run_open(r, '{');
+	switch (dev->source) {
+	case HL7_DEV_MSH3:
+		JSONW_RUN_KV_PLAIN(r, "source", "msh3");
+		break;
+	case HL7_DEV_PRT:
+		JSONW_RUN_KV_PLAIN(r, "source", "prt");
+		JSONW_RUN_KV_UINT(r, "field", dev->field);
+		break;
+	case HL7_DEV_OBX18:
+		JSONW_RUN_KV_PLAIN(r, "source", "obx18");
+		break;
+	case HL7_DEV_EQU1:
+		JSONW_RUN_KV_PLAIN(r, "source", "equ1");
+		break;
+	default:
+		JSONW_RUN_KV_PLAIN(r, "source", "unknown");
+		break;
+	}
+	HL7_KV(r, "id", dev->id);
+	HL7_KV(r, "namespace", dev->hd.namespace_id);
+	HL7_KV(r, "universal_id", dev->hd.universal_id);
+	/* An EUI-64 is flagged one way: its type, spelt as HL7 table 0301
+	 * does whatever the sender's case. */
+	if (dev->eui64)
+		JSONW_RUN_KV_PLAIN(r, "type", "EUI-64");
+	else
+		HL7_KV(r, "type", dev->hd.universal_id_type);
+	jsonw_run_close(r, '}');
+}
 
 static void
 hl7_eve(struct jsonw *w, const void *fact)
 {
 	const struct hl7_facts *f = fact;
-	const struct hl7_device *dev;
+	unsigned nd = f->n_devices < HL7_MAX_DEVICES ? f->n_devices :
+	    HL7_MAX_DEVICES;
+	unsigned no = f->n_obs < HL7_MAX_OBS ? f->n_obs : HL7_MAX_OBS;
+	unsigned ns = f->n_segtypes < HL7_MAX_SEGTYPES ? f->n_segtypes :
+	    HL7_MAX_SEGTYPES;
+	struct jsonw_run run, *r = &run;
 	unsigned i;
 
-	HL7_KV(w, "message_type", f->message_type);
-	HL7_KV(w, "trigger_event", f->trigger_event);
-	HL7_KV(w, "message_structure", f->message_structure);
-	HL7_KV(w, "control_id", f->control_id);
-	HL7_KV(w, "processing_id", f->processing_id);
-	HL7_KV(w, "version", f->version);
-	HL7_KV(w, "delimiters", f->delimiters);
-	HL7_KV_HD(w, "sending_application", &f->sending_app);
-	HL7_KV_HD(w, "sending_facility", &f->sending_fac);
-	HL7_KV_HD(w, "receiving_application", &f->receiving_app);
-	HL7_KV_HD(w, "receiving_facility", &f->receiving_fac);
-	HL7_KV(w, "profile", f->profile);
-	HL7_KV(w, "profile_universal_id", f->profile_oid);
+	jsonw_run_begin(w, r, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
+	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);
+	HL7_KV(r, "message_type", f->message_type);
+	HL7_KV(r, "trigger_event", f->trigger_event);
+	HL7_KV(r, "message_structure", f->message_structure);
+	HL7_KV(r, "control_id", f->control_id);
+	HL7_KV(r, "processing_id", f->processing_id);
+	HL7_KV(r, "version", f->version);
+	HL7_KV(r, "delimiters", f->delimiters);
+	HL7_KV_HD(r, "sending_application", &f->sending_app);
+	HL7_KV_HD(r, "sending_facility", &f->sending_fac);
+	HL7_KV_HD(r, "receiving_application", &f->receiving_app);
+	HL7_KV_HD(r, "receiving_facility", &f->receiving_fac);
+	HL7_KV(r, "profile", f->profile);
+	HL7_KV(r, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		JSONW_KEY(w, "batch");
-		jsonw_obj_open(w);
-		JSONW_KV_UINT(w, "index", f->batch_index);
-		HL7_KV(w, "control_id", f->batch_control_id);
-		jsonw_obj_close(w);
+		JSONW_RUN_KEY(r, "batch");
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_UINT(r, "index", f->batch_index);
+		HL7_KV(r, "control_id", f->batch_control_id);
+		jsonw_run_close(r, '}');
 	}
 	if (f->has_ack) {
-		JSONW_KEY(w, "ack");
-		jsonw_obj_open(w);
-		HL7_KV(w, "code", f->ack_code);
-		HL7_KV(w, "control_id", f->ack_control_id);
-		jsonw_obj_close(w);
+		JSONW_RUN_KEY(r, "ack");
+		jsonw_run_open(r, '{');
+		HL7_KV(r, "code", f->ack_code);
+		HL7_KV(r, "control_id", f->ack_control_id);
+		jsonw_run_close(r, '}');
 	}
-	if (f->n_devices > 0) {
-		JSONW_KEY(w, "devices");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_devices && i < HL7_MAX_DEVICES; i++) {
-			dev = &f->devices[i];
-			jsonw_obj_open(w);
-			JSONW_KV_STR(w, "source",
-			    dev->source < sizeof(hl7_dev_sources) /
-			    sizeof(hl7_dev_sources[0]) ?
-			    hl7_dev_sources[dev->source] : "unknown");
-			if (dev->source == HL7_DEV_PRT)
-				JSONW_KV_UINT(w, "field", dev->field);
-			HL7_KV(w, "id", dev->id);
-			HL7_KV(w, "namespace", dev->hd.namespace_id);
-			HL7_KV(w, "universal_id", dev->hd.universal_id);
-			/* An EUI-64 is flagged one way: its type, spelt as
-			 * HL7 table 0301 does whatever the sender's case. */
-			HL7_KV(w, "type", dev->eui64 ? "EUI-64" :
-			    dev->hd.universal_id_type);
-			jsonw_obj_close(w);
-		}
-		jsonw_arr_close(w);
+	if (nd > 0) {
+		JSONW_RUN_KEY(r, "devices");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < nd; i++)
+			hl7_eve_device(r, &f->devices[i]);
+		jsonw_run_close(r, ']');
 	}
 	if (f->devices_dropped > 0)
-		JSONW_KV_UINT(w, "devices_dropped", f->devices_dropped);
-	if (f->n_obs > 0) {
-		JSONW_KEY(w, "observations");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_obs && i < HL7_MAX_OBS; i++) {
-			jsonw_obj_open(w);
-			HL7_KV(w, "code", f->obs[i].code);
-			HL7_KV(w, "system", f->obs[i].system);
-			jsonw_obj_close(w);
+		JSONW_RUN_KV_UINT(r, "devices_dropped", f->devices_dropped);
+	if (no > 0) {
+		JSONW_RUN_KEY(r, "observations");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < no; i++) {
+			jsonw_run_open(r, '{');
+			HL7_KV(r, "code", f->obs[i].code);
+			HL7_KV(r, "system", f->obs[i].system);
+			jsonw_run_close(r, '}');
 		}
-		jsonw_arr_close(w);
+		jsonw_run_close(r, ']');
 	}
 	if (f->obs_dropped > 0)
-		JSONW_KV_UINT(w, "observations_dropped", f->obs_dropped);
+		JSONW_RUN_KV_UINT(r, "observations_dropped", f->obs_dropped);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
 	 * the order first seen.  Segments past the table or with an id
 	 * that is not three of [A-Z0-9] are only counted.
 	 */
-	if (f->n_segtypes > 0) {
-		JSONW_KEY(w, "segments");
-		jsonw_arr_open(w);
-		for (i = 0; i < f->n_segtypes && i < HL7_MAX_SEGTYPES; i++) {
-			jsonw_obj_open(w);
-			JSONW_KV_STR(w, "id", f->segs[i].id);
-			JSONW_KV_UINT(w, "count", f->segs[i].n);
-			jsonw_obj_close(w);
+	if (ns > 0) {
+		JSONW_RUN_KEY(r, "segments");
+		jsonw_run_open(r, '[');
+		for (i = 0; i < ns; i++) {
+			jsonw_run_open(r, '{');
+			JSONW_RUN_KV_STR(r, "id", f->segs[i].id);
+			JSONW_RUN_KV_UINT(r, "count", f->segs[i].n);
+			jsonw_run_close(r, '}');
 		}
-		jsonw_arr_close(w);
+		jsonw_run_close(r, ']');
 	}
 	if (f->segs_other > 0)
-		JSONW_KV_UINT(w, "segments_other", f->segs_other);
-	JSONW_KV_UINT(w, "segment_count", f->n_segments);
-	JSONW_KV_UINT(w, "length", f->length);
-	if (f->truncated)
-		JSONW_KV_BOOL(w, "truncated", true);
+		JSONW_RUN_KV_UINT(r, "segments_other", f->segs_other);
+	JSONW_RUN_KV_UINT(r, "segment_count", f->n_segments);
+	JSONW_RUN_KV_UINT(r, "length", f->length);
+	if (f->truncated) {
+		JSONW_RUN_KEY(r, "truncated");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	jsonw_run_end(w, r);
 }
 
 /* Most messages leave some of the fields evidence is made of empty
@@ -1284,8 +1406,13 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
 	    h->receiving_app.namespace_id);
 	if (h->message_type[0] != '\0') {
-		hl7_type_name(buf, sizeof(buf), h->message_type,
-		    h->trigger_event);
+		/* As the parser made it; facts made otherwise (tests)
+		 * may not have it. */
+		if (h->type_name[0] != '\0')
+			memcpy(buf, h->type_name, sizeof(h->type_name));
+		else
+			hl7_type_name(buf, sizeof(buf), h->message_type,
+			    h->trigger_event);
 		hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));

@@ -68,6 +68,10 @@ struct hl7_facts {
 	char		 message_type[HL7_SHORT];
 	char		 trigger_event[HL7_SHORT];
 	char		 message_structure[HL7_SHORT];
+	/* "type^trigger" (the type alone without a trigger), as the rules
+	 * and the device facts name the message: made once, by the
+	 * parser. */
+	char		 type_name[2 * HL7_SHORT];
 	char		 control_id[HL7_STR];		/* MSH-10 */
 	char		 processing_id[HL7_SHORT];	/* MSH-11.1 */
 	char		 version[HL7_SHORT];		/* MSH-12.1 */

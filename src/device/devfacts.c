@@ -148,6 +148,14 @@ devfacts_clean(char *dst, const char *src, size_t srclen)
 
 #define DEVFACTS_MIX	0xff51afd7ed558ccdull
 
+/* For the slow paths of the evidence sink: most evidence is a repeat,
+ * and needs neither a copy nor the guard of a stack array. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DEVFACTS_NOINLINE	__attribute__((noinline))
+#else
+#define DEVFACTS_NOINLINE
+#endif
+
 static inline uint64_t
 devfacts_mix(uint64_t h, uint64_t w)
 {
@@ -157,60 +165,79 @@ devfacts_mix(uint64_t h, uint64_t w)
 
 /*
  * The hash a repeat is told by: of a value as devfacts_clean() leaves
- * it, 8 bytes at a time; *empty when nothing is left.  Most values are
- * names as they are (nothing to skip, replace or trim): those are
- * hashed in place, checked a word at a time as they are read, and the
- * rest are cleaned first.  Either way the same bytes give the same
- * hash.
+ * it, 8 bytes at a time, the last 1 to 7 as the little-endian number
+ * they make; *empty when nothing is left.  Most values are names as
+ * they are (nothing to skip, replace or trim): those are hashed in
+ * place, checked a word at a time as they are read, and the rest are
+ * cleaned first (devfacts_hash_clean()).  Either way the same bytes
+ * give the same hash.
  */
-static uint32_t
-devfacts_hash(const char *src, size_t srclen, bool *empty)
+static inline bool
+devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
 {
-	char v[DEV_VALUE_MAX];
-	const char *s = src;
-	size_t n = srclen < DEV_VALUE_MAX - 1 ? srclen : DEV_VALUE_MAX - 1;
-	size_t i, len;
-	uint64_t h, w;
+	uint64_t h = DEVFACTS_MIX ^ len, w;
+	size_t i, t;
 
-	if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ')
-		goto slow;
-	len = n;
-	h = DEVFACTS_MIX ^ len;
 	for (i = 0; i + 8 <= len; i += 8) {
 		memcpy(&w, s + i, 8);
 		/* A byte devfacts_clean() rewrites or stops at (NUL,
 		 * another control byte, DEL). */
 		if (word_ctl(w) != 0)
-			goto slow;
+			return false;
 		h = devfacts_mix(h, w);
 	}
-	goto tail;
-slow:
-	len = devfacts_clean(v, src, srclen);
-	s = v;
-	h = DEVFACTS_MIX ^ len;
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
+	if ((t = len - i) > 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (len >= 8) {
+			/* The word that ends the value, without the bytes
+			 * of it hashed already. */
+			memcpy(&w, s + len - 8, 8);
+			w >>= 8 * (8 - t);
+		} else
+#endif
+		for (w = 0; i < len; i++)
+			w |= (uint64_t)(unsigned char)s[i] << 8 * (i + t - len);
+		/* Only the t bytes: the zeros above them are no value's. */
+		if ((word_ctl(w) & ((1ull << 8 * t) - 1)) != 0)
+			return false;
 		h = devfacts_mix(h, w);
 	}
-tail:
-	if (i < len) {
-		for (w = 0; i < len; i++) {
-			unsigned char c = (unsigned char)s[i];
+	*hp = h;
+	return true;
+}
 
-			if (s != v && (c < 0x20 || c == 0x7f)) {
-				s = NULL;
-				break;
-			}
-			w = w << 8 | c;
-		}
-		if (s == NULL)
-			goto slow;
-		h = devfacts_mix(h, w);
-	}
-	*empty = len == 0;
+static uint32_t
+devfacts_hash_end(uint64_t h)
+{
 	h *= DEVFACTS_MIX;
 	return (uint32_t)(h ^ h >> 29);
+}
+
+/* devfacts_hash() of a value that needs cleaning: apart, as it needs
+ * a copy. */
+static DEVFACTS_NOINLINE uint32_t
+devfacts_hash_clean(const char *src, size_t srclen, bool *empty)
+{
+	char v[DEV_VALUE_MAX];
+	size_t len = devfacts_clean(v, src, srclen);
+	uint64_t h = 0;
+
+	(void)devfacts_hash_words(v, len, &h);	/* nothing left to stop it */
+	*empty = len == 0;
+	return devfacts_hash_end(h);
+}
+
+static inline uint32_t
+devfacts_hash(const char *src, size_t srclen, bool *empty)
+{
+	size_t n = srclen < DEV_VALUE_MAX - 1 ? srclen : DEV_VALUE_MAX - 1;
+	uint64_t h;
+
+	if (n == 0 || src[0] == ' ' || src[0] == '\t' || src[n - 1] == ' ' ||
+	    !devfacts_hash_words(src, n, &h))
+		return devfacts_hash_clean(src, srclen, empty);
+	*empty = false;
+	return devfacts_hash_end(h);
 }
 
 /*
@@ -257,13 +284,19 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 
 	/* A parser says the same keys in the same order every message,
 	 * and a key often several times running (an HL7 message's OBX-3
-	 * codes): look at the slot found last, then at the ones after it. */
-	for (k = 0; ds != NULL && k < ds->n; k++) {
-		i = ds->last + k < ds->n ? ds->last + k : ds->last + k - ds->n;
-		if (ds->s[i].tag == tag) {
+	 * codes): look at the slot found last, then at the next one, and
+	 * only then at all (a tag has one slot at most). */
+	if (ds != NULL && ds->n > 0) {
+		i = ds->last;
+		if (ds->s[i].tag != tag && ++i < ds->n &&
+		    ds->s[i].tag != tag)
+			i = ds->n;
+		for (k = 0; i >= ds->n && k < ds->n; k++)
+			if (ds->s[k].tag == tag)
+				i = k;
+		if (i < ds->n) {
 			sl = &ds->s[i];
 			ds->last = i;
-			break;
 		}
 	}
 	if (sl == NULL) {
@@ -325,14 +358,33 @@ devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
 	return devfacts_new_key(c->q, c->f, c->p, kind, side, c->fkey);
 }
 
+/* Evidence to send: cleaned into an event; NULL if empty or no room. */
+static DEVFACTS_NOINLINE struct brain_ev *
+devfacts_evidence_new(struct devfacts_ctx *c, int end, enum evidence_key key,
+    const char *value, size_t len)
+{
+	struct brain_ev *ev;
+	char v[DEV_VALUE_MAX];
+	size_t n;
+
+	if ((n = devfacts_clean(v, value, len)) == 0)
+		return NULL;
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_EVIDENCE,
+	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
+		return NULL;
+	ev->key = (uint8_t)key;
+	_Static_assert(sizeof(ev->value) >= DEV_VALUE_MAX,
+	    "a cleaned value fits an event's");
+	memcpy(ev->value, v, n + 1);
+	return ev;
+}
+
 /* Evidence about an end of the flow; NULL if empty, repeated or no
  * room. */
 static struct brain_ev *
 devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
     enum evidence_key key, const char *value, size_t len)
 {
-	struct brain_ev *ev;
-	char v[DEV_VALUE_MAX];
 	bool empty;
 	uint32_t h;
 
@@ -342,14 +394,7 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 		    c->p != NULL ? c->p->ts_us : c->f->ts_last))
 			return NULL;
 	}
-	if (devfacts_clean(v, value, len) == 0)
-		return NULL;
-	if ((ev = devfacts_ctx_new(c, BRAIN_EV_EVIDENCE,
-	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
-		return NULL;
-	ev->key = (uint8_t)key;
-	strlcpy(ev->value, v, sizeof(ev->value));
-	return ev;
+	return devfacts_evidence_new(c, end, key, value, len);
 }
 
 static void

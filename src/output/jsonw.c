@@ -17,12 +17,14 @@
  */
 #include <config.h>
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output/jsonw.h"
+#include "util/util.h"
 
 #define JSONW_MIN_ALLOC	256
 
@@ -437,6 +439,118 @@ jsonw_strn(struct jsonw *w, const char *s, size_t n)
 		return;
 	sep(w);
 	put_string(w, (const uint8_t *)s, n);
+}
+
+/*
+ * Runs (jsonw.h).  A run is written with no check per write: the
+ * caller's bound n must hold, and is asserted at the end.
+ */
+void
+jsonw_run_begin(struct jsonw *w, struct jsonw_run *r, size_t n)
+{
+	r->comma = w->need_comma[w->depth];
+	r->n = n;
+	r->scratch = NULL;
+	/* In the buffer when it has room, or can grow to it within the
+	 * cap; near the cap, in scratch memory, appended with one exact
+	 * put() at the end, which passes the cap where the calls would. */
+	if (!w->overflow && (w->size - w->len > n ||
+	    (n < w->cap - w->len && grow(w, n)))) {
+		r->start = r->o = w->buf + w->len;
+		return;
+	}
+	r->scratch = xcalloc(1, n + 1);
+	r->start = r->o = r->scratch;
+}
+
+void
+jsonw_run_end(struct jsonw *w, struct jsonw_run *r)
+{
+	size_t len = (size_t)(r->o - r->start);
+
+	assert(len <= r->n);
+	if (r->scratch == NULL)
+		w->len += len;
+	else {
+		if (!w->overflow && len > 0)
+			put(w, r->scratch, len);
+		/* It may hold values of a message: wiped, as the parsers'
+		 * buffers are. */
+		explicit_bzero(r->scratch, r->n + 1);
+		free(r->scratch);
+		r->scratch = NULL;
+	}
+	if (!w->overflow)
+		w->need_comma[w->depth] = r->comma;
+}
+
+/*
+ * s[0..n) escaped as put_string() escapes it, and the closing quote, at
+ * o, which has room for 6 * n + 1 bytes.  Returns the end.
+ */
+static char *
+esc_raw(char *o, const uint8_t *s, size_t n)
+{
+	size_t i = 0, u;
+
+	while (i < n) {
+		switch (jclass[s[i]]) {
+		case JC_PLAIN:
+			*o++ = (char)s[i++];
+			continue;
+		case JC_ESC:
+			o[0] = '\\';
+			switch (s[i]) {
+			case '\b': o[1] = 'b'; break;
+			case '\f': o[1] = 'f'; break;
+			case '\n': o[1] = 'n'; break;
+			case '\r': o[1] = 'r'; break;
+			case '\t': o[1] = 't'; break;
+			default: o[1] = (char)s[i]; break;	/* " and \ */
+			}
+			o += 2;
+			i++;
+			continue;
+		case JC_U8:
+			if ((u = utf8_len(s + i, n - i)) != 0) {
+				memcpy(o, s + i, u);
+				o += u;
+				i += u;
+				continue;
+			}
+			/* Not valid UTF-8: escape the byte. */
+			/* FALLTHROUGH */
+		default:
+			memcpy(o, "\\u00", 4);
+			o[4] = hexdig[s[i] >> 4];
+			o[5] = hexdig[s[i] & 0xf];
+			o += 6;
+			i++;
+			continue;
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
+char *
+jsonw_run_str_rest(char *o, const char *s, size_t i, size_t size)
+{
+	return esc_raw(o + i, (const uint8_t *)s + i, strnlen(s + i,
+	    size - i));
+}
+
+void
+jsonw_run_uint_slow(struct jsonw_run *r, uint64_t v)
+{
+	char tmp[20];
+	size_t n = jsonw_fmt_u64(v, tmp);
+
+	if (r->comma)
+		*r->o++ = ',';
+	r->comma = true;
+	memcpy(r->o, tmp + 20 - n, n);
+	r->o += n;
 }
 
 /* Decimal digits of v, right-aligned in out[20]; returns the count. */

@@ -26,6 +26,16 @@ word_eq(uint64_t w, uint8_t c)
 	return (x - WORD_ONES) & ~x & WORD_HIGHS;
 }
 
+/* Bytes equal to c, each exactly (no byte flagged wrongly): for a
+ * caller that goes through every byte flagged, not only the first. */
+static inline uint64_t
+word_eq_exact(uint64_t w, uint8_t c)
+{
+	uint64_t x = w ^ WORD_ONES * c;
+
+	return ~(((x & ~WORD_HIGHS) + ~WORD_HIGHS) | x) & WORD_HIGHS;
+}
+
 /* Bytes below n, for n at most 0x80. */
 static inline uint64_t
 word_below(uint64_t w, uint8_t n)

@@ -78,6 +78,7 @@ check_facts(const struct hl7_facts *f)
 
 	check_str(f->delimiters, sizeof(f->delimiters));
 	check_str(f->message_type, sizeof(f->message_type));
+	check_str(f->type_name, sizeof(f->type_name));
 	check_str(f->trigger_event, sizeof(f->trigger_event));
 	check_str(f->message_structure, sizeof(f->message_structure));
 	check_str(f->control_id, sizeof(f->control_id));

@@ -1085,6 +1085,20 @@ test_devfacts_repeat_hash(void **state)
 		{ "A?B", "A\001B", true },
 		{ "MINDRAY_EG?", "MINDRAY_EG\177", true },
 		{ "MINDRAY_EGW", "MINDRAY_EGW\001", false },
+		/* Tails of every length, read with the word that ends the
+		 * value: a byte of the tail counts, one before it only
+		 * once, a control byte there as anywhere. */
+		{ "01234567a", "01234567b", false },
+		{ "01234567abc", "01234567abd", false },
+		{ "0123456789abcde", "0123456789abcdf", false },
+		{ "0123456789abcde", "012345X789abcde", false },
+		{ "0123456789abcde", "0123456X89abcde", false },
+		{ "0123456789abc?", "0123456789abc\001", true },
+		{ "0123456789?bcd", "0123456789\177bcd", true },
+		{ "abc", "abd", false },
+		{ "abcdefg", "abcdefh", false },
+		{ "abcdefg", "bbcdefg", false },
+		{ "abcdef?", "abcdef\033", true },
 		/* Cut at DEV_VALUE_MAX - 1: what lies past it does not count,
 		 * nor do the spaces the cut leaves at the end. */
 		{ "0123456789012345678901234567890123456789012345678901234567890"

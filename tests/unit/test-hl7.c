@@ -239,6 +239,7 @@ assert_oru(const struct hl7_facts *f)
 	assert_string_equal(f->message_type, "ORU");
 	assert_string_equal(f->trigger_event, "R01");
 	assert_string_equal(f->message_structure, "ORU_R01");
+	assert_string_equal(f->type_name, "ORU^R01");
 	assert_string_equal(f->control_id, "MSG00001");
 	assert_string_equal(f->processing_id, "P");
 	assert_string_equal(f->version, "2.6");
@@ -435,6 +436,7 @@ test_hl7_ack_nak(void **state)
 	assert_string_equal(fx.cap->f[0].ack_code, "AA");
 	assert_string_equal(fx.cap->f[0].ack_control_id, "RGV0001");
 	assert_string_equal(fx.cap->f[0].message_type, "ACK");
+	assert_string_equal(fx.cap->f[0].type_name, "ACK^O15");
 	assert_true(fx.cap->f[1].has_ack);
 	assert_string_equal(fx.cap->f[1].ack_code, "AE");
 	assert_string_equal(fx.cap->f[1].ack_control_id, "RGV0002");
@@ -535,6 +537,81 @@ test_hl7_long_values(void **state)
 	assert_int_equal(strlen(fx.cap->f[0].sending_app.namespace_id),
 	    HL7_STR - 1);
 	fx_free(&fx);
+}
+
+/*
+ * The fields a segment's walk does not read are passed over a word at
+ * a time: OBX-18 and MSH-21 are found behind fields of every length
+ * (separators at every place in a word, components among them), and
+ * not found when the segment ends before them, right at the field
+ * before or in the middle of one.  Each message is parsed from a heap
+ * block of its own length.
+ */
+static void
+test_hl7_fields_passed_over(void **state)
+{
+	char msg[2048], fill[32];
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	size_t len, n, nf, k;
+	uint8_t *buf;
+
+	(void)state;
+	f = calloc(1, sizeof(*f));
+	assert_non_null(f);
+	for (len = 0; len < 24; len++)
+		for (nf = 15; nf <= 21; nf++) {
+			for (k = 0; k < len; k++)
+				fill[k] = k % 5 == 3 ? '^' : (char)('a' + k);
+			fill[len] = '\0';
+			n = 0;
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+			    "MSH|^~\\&|APP|FAC|RCV|RFAC|%s|%s|ORU^R01|C1|P|"
+			    "2.6", fill, fill);
+			/* MSH-13 to MSH-20, then MSH-21 if nf says so. */
+			for (k = 13; k <= 20 && k <= nf; k++)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|%s", fill);
+			if (nf >= 21)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|PROF^^1.2.3");
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+			    "\rOBX|1|NM|CODE%zu^^LN", len);
+			for (k = 4; k <= nf && k <= 17; k++)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|%s", fill);
+			if (nf >= 18)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|DEV%zu^NS^00:11^EUI-64", len);
+			if (nf >= 19)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|%s", fill);
+			assert_true(n < sizeof(msg));
+			buf = malloc(n);
+			assert_non_null(buf);
+			memcpy(buf, msg, n);
+			memset(&ctx, 0, sizeof(ctx));
+			assert_int_equal(hl7_parse_message(buf, n,
+			    HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+			assert_string_equal(f->message_type, "ORU");
+			assert_string_equal(f->control_id, "C1");
+			assert_string_equal(f->version, "2.6");
+			assert_string_equal(f->profile, nf >= 21 ? "PROF" : "");
+			assert_string_equal(f->profile_oid,
+			    nf >= 21 ? "1.2.3" : "");
+			assert_int_equal(f->n_obs, 1);
+			snprintf(fill, sizeof(fill), "CODE%zu", len);
+			assert_string_equal(f->obs[0].code, fill);
+			if (nf >= 18) {
+				assert_int_equal(f->n_devices, 1);
+				snprintf(fill, sizeof(fill), "DEV%zu", len);
+				assert_string_equal(f->devices[0].id, fill);
+				assert_true(f->devices[0].eui64);
+			} else
+				assert_int_equal(f->n_devices, 0);
+			free(buf);
+		}
+	free(f);
 }
 
 /* Every truncation of a framed message: INCOMPLETE, no facts. */
@@ -1847,6 +1924,7 @@ main(void)
 		cmocka_unit_test(test_hl7_custom_delimiters),
 		cmocka_unit_test(test_hl7_escapes),
 		cmocka_unit_test(test_hl7_long_values),
+		cmocka_unit_test(test_hl7_fields_passed_over),
 		cmocka_unit_test(test_hl7_every_truncation),
 		cmocka_unit_test(test_hl7_every_split_point),
 		cmocka_unit_test(test_hl7_every_three_way_split),

@@ -556,6 +556,183 @@ test_jsonw_literal_key(void **state)
 	}
 }
 
+/*
+ * A run's string (jsonw_run_str_in()) of an array of every size up to
+ * 65, with every byte value at every place and the NUL at every place
+ * after it (or none: the array's end cuts it), writes what jsonw_str()
+ * writes of the same string, and reads no byte past the array (each is
+ * a heap block of its own size: ASan sees any).
+ */
+static void
+test_jsonw_run_str_in(void **state)
+{
+	static const size_t sizes[] = { 1, 3, 4, 7, 8, 9, 15, 16, 17, 24,
+	    63, 64, 65 };
+	struct jsonw w, ref;
+	struct jsonw_run r;
+	char *arr, cstr[80];
+	size_t k, size, len, pos, c;
+
+	(void)state;
+	jsonw_init(&w, 0);
+	jsonw_init(&ref, 0);
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size = sizes[k];
+		arr = malloc(size);
+		assert_non_null(arr);
+		for (c = 1; c < 256; c++)
+			for (len = 1; len <= size; len++)
+				for (pos = 0; pos < len; pos++) {
+					memset(arr, 'a', size);
+					arr[pos] = (char)c;
+					if (len < size)
+						arr[len] = '\0';
+					memcpy(cstr, arr, len);
+					cstr[len] = '\0';
+					jsonw_reset(&ref);
+					jsonw_arr_open(&ref);
+					jsonw_uint(&ref, 1);
+					jsonw_str(&ref, cstr);
+					jsonw_arr_close(&ref);
+					jsonw_reset(&w);
+					jsonw_arr_open(&w);
+					jsonw_uint(&w, 1);
+					jsonw_run_begin(&w, &r, 6 * size + 10);
+					jsonw_run_str_in(&r, arr, size);
+					jsonw_run_end(&w, &r);
+					jsonw_arr_close(&w);
+					assert_true(jsonw_ok(&w));
+					assert_string_equal(jsonw_text(&w,
+					    NULL), jsonw_text(&ref, NULL));
+				}
+		/* Empty. */
+		arr[0] = '\0';
+		jsonw_reset(&w);
+		jsonw_run_begin(&w, &r, 6 * size + 10);
+		jsonw_run_str_in(&r, arr, size);
+		jsonw_run_end(&w, &r);
+		assert_string_equal(jsonw_text(&w, NULL), "\"\"");
+		free(arr);
+	}
+	jsonw_free(&ref);
+	jsonw_free(&w);
+}
+
+/* The members of one object, through a run or through the calls. */
+static void
+run_members(struct jsonw *w, bool run)
+{
+	static const char id[4] = "MSH", esc[8] = "|^~\\&";
+	static const char u8[16] = "caf\xc3\xa9 \xff", empty[16] = "";
+	struct jsonw_run r;
+
+	if (!run) {
+		jsonw_kv_str(w, "id", id);
+		jsonw_kv_str(w, "delimiters", esc);
+		jsonw_key(w, "hd");
+		jsonw_obj_open(w);
+		jsonw_kv_str(w, "u8", u8);
+		jsonw_kv_str(w, "empty", empty);
+		jsonw_obj_close(w);
+		jsonw_key(w, "list");
+		jsonw_arr_open(w);
+		jsonw_obj_open(w);
+		jsonw_kv_uint(w, "n", 0);
+		jsonw_kv_uint(w, "m", 99);
+		jsonw_obj_close(w);
+		jsonw_obj_open(w);
+		jsonw_kv_uint(w, "n", 100);
+		jsonw_kv_uint(w, "m", UINT64_MAX);
+		jsonw_kv_str(w, "s", "EUI-64");
+		jsonw_obj_close(w);
+		jsonw_uint(w, 10);
+		jsonw_str(w, id);
+		jsonw_arr_close(w);
+		jsonw_kv_bool(w, "t", true);
+		return;
+	}
+	jsonw_run_begin(w, &r, 500);
+	JSONW_RUN_KV_STR(&r, "id", id);
+	JSONW_RUN_KV_STR(&r, "delimiters", esc);
+	JSONW_RUN_KEY(&r, "hd");
+	jsonw_run_open(&r, '{');
+	JSONW_RUN_KV_STR(&r, "u8", u8);
+	JSONW_RUN_KV_STR(&r, "empty", empty);
+	jsonw_run_close(&r, '}');
+	JSONW_RUN_KEY(&r, "list");
+	jsonw_run_open(&r, '[');
+	jsonw_run_open(&r, '{');
+	JSONW_RUN_KV_UINT(&r, "n", 0);
+	JSONW_RUN_KV_UINT(&r, "m", 99);
+	jsonw_run_close(&r, '}');
+	jsonw_run_open(&r, '{');
+	JSONW_RUN_KV_UINT(&r, "n", 100);
+	JSONW_RUN_KV_UINT(&r, "m", UINT64_MAX);
+	JSONW_RUN_KV_PLAIN(&r, "s", "EUI-64");
+	jsonw_run_close(&r, '}');
+	jsonw_run_uint(&r, 10);
+	jsonw_run_str_in(&r, id, sizeof(id));
+	jsonw_run_close(&r, ']');
+	JSONW_RUN_KEY(&r, "t");
+	jsonw_run_lit(&r, "true", 4, true);
+	jsonw_run_end(w, &r);
+}
+
+/*
+ * A run writes what the calls write, commas included, after a member
+ * or first in its object, and the same at every cap: in the buffer
+ * when it has room, else in scratch memory appended whole, so the
+ * record passes the cap exactly where the calls' would.  An empty run
+ * changes nothing.
+ */
+static void
+test_jsonw_run(void **state)
+{
+	struct jsonw a, b;
+	struct jsonw_run r;
+	const char *s;
+	size_t cap, len, first;
+
+	(void)state;
+	for (first = 0; first < 2; first++)
+		for (cap = 1; cap < 700; cap++) {
+			jsonw_init(&a, cap);
+			jsonw_init(&b, cap);
+			jsonw_obj_open(&a);
+			jsonw_obj_open(&b);
+			if (first == 0) {
+				jsonw_kv_uint(&a, "before", 1);
+				jsonw_kv_uint(&b, "before", 1);
+			}
+			run_members(&a, false);
+			run_members(&b, true);
+			jsonw_kv_uint(&a, "after", 2);
+			jsonw_kv_uint(&b, "after", 2);
+			jsonw_obj_close(&a);
+			jsonw_obj_close(&b);
+			assert_int_equal(jsonw_ok(&a), jsonw_ok(&b));
+			if (jsonw_ok(&a)) {
+				s = jsonw_text(&a, &len);
+				assert_true(json_valid(s, len));
+				assert_string_equal(s, jsonw_text(&b, NULL));
+			}
+			assert_true(b.len <= cap);
+			jsonw_free(&a);
+			jsonw_free(&b);
+		}
+	jsonw_init(&a, 0);
+	jsonw_obj_open(&a);
+	jsonw_run_begin(&a, &r, 10);
+	jsonw_run_end(&a, &r);
+	JSONW_KV_UINT(&a, "x", 1);
+	jsonw_run_begin(&a, &r, 10);
+	jsonw_run_end(&a, &r);
+	JSONW_KV_UINT(&a, "y", 2);
+	jsonw_obj_close(&a);
+	assert_string_equal(jsonw_text(&a, NULL), "{\"x\":1,\"y\":2}");
+	jsonw_free(&a);
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -970,6 +1147,8 @@ main(void)
 		cmocka_unit_test(test_jsonw_cstring_paths),
 		cmocka_unit_test(test_jsonw_word_scan),
 		cmocka_unit_test(test_jsonw_literal_key),
+		cmocka_unit_test(test_jsonw_run_str_in),
+		cmocka_unit_test(test_jsonw_run),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),
