@@ -593,7 +593,8 @@ hl7_pseudonym(const struct hl7_delims *d, struct breader field,
 
 /*
  * The fields read of each segment, in order (MSH-1 and MSH-2 are the
- * delimiters); the rest are passed over, never looked at.
+ * delimiters); the rest are passed over: only their separators are
+ * counted, a word at a time, and nothing of them is copied.
  */
 static const uint8_t hl7_msh_fields[] = { 3, 4, 5, 6, 9, 10, 11, 12, 21 };
 static const uint8_t hl7_prt_fields[] = { 10, 16, 17, 18, 19, 20, 21, 22 };
@@ -839,8 +840,9 @@ hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
 
 /*
  * "type^trigger", or the type alone without a trigger, cut to size as
- * snprintf would: made twice for every message (rules and device
- * facts), where snprintf cost more than the rest of either.
+ * snprintf would: made once a message, by the parser, into the facts
+ * (the rules and the device facts read it), where snprintf cost more
+ * than the rest of either.
  */
 static void
 hl7_type_name(char *out, size_t size, const char *type,

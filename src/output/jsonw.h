@@ -129,6 +129,9 @@ void	jsonw_kv_bool(struct jsonw *, const char *, bool);
  * goes to scratch memory and jsonw_run_end() appends it as the calls
  * above would have, at the cap the same.  Commas are the run's own
  * business: r->comma says whether the next member or value takes one.
+ * Between jsonw_run_begin() and jsonw_run_end() nothing else may write
+ * to the writer: any other jsonw_ call may move its buffer, and the run
+ * points into it.
  */
 struct jsonw_run {
 	char		*o;		/* where the next byte goes */
@@ -268,6 +271,8 @@ jsonw_run_close(struct jsonw_run *r, char c)
 #define JSONW_RUN_PLAIN(r, v)						\
 	jsonw_run_lit((r), "\"" v "\"", sizeof(v) + 1, true)
 #define JSONW_RUN_KV_STR(r, k, v)	do {				\
+	_Static_assert(!__builtin_types_compatible_p(__typeof__(v),	\
+	    __typeof__(&(v)[0])), "JSONW_RUN_KV_STR: v is an array");	\
 	JSONW_RUN_KEY(r, k);						\
 	jsonw_run_str_in((r), (v), sizeof(v));				\
 } while (0)

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "util/util.h"
+#include "util/word.h"
 
 /*
  * SipHash-2-4 reference vectors (Aumasson and Bernstein, vectors.h of
@@ -337,6 +338,59 @@ test_util_format_ip_mac(void **state)
 	assert_string_equal(buf, "00:1b:21:ab:cd:ef");
 }
 
+/*
+ * word_eq_exact() flags a byte exactly when it equals c, wherever it
+ * is and whatever its neighbours: every c, every byte value at every
+ * position, among neighbours that are c, c ^ 1 (which word_eq()'s
+ * borrow can flag: HL7's field counting would then miscount), 0, 0x80
+ * and 0xff.  word_eq() must agree on whether any byte is flagged and
+ * on the lowest one.
+ */
+static void
+test_util_word_eq_exact(void **state)
+{
+	unsigned c, v, pos, k, i;
+	uint8_t b[8], bg[5];
+	uint64_t w, m, want;
+
+	(void)state;
+	/* Byte i of the load is bits 8i..8i+7: little-endian. */
+	if (*(const uint8_t *)&(const uint16_t){1} != 1)
+		skip();
+	for (c = 0; c < 256; c++) {
+		bg[0] = (uint8_t)c;
+		bg[1] = (uint8_t)(c ^ 1);
+		bg[2] = 0;
+		bg[3] = 0x80;
+		bg[4] = 0xff;
+		for (k = 0; k < 5; k++)
+			for (pos = 0; pos < 8; pos++)
+				for (v = 0; v < 256; v++) {
+					memset(b, bg[k], sizeof(b));
+					b[pos] = (uint8_t)v;
+					memcpy(&w, b, 8);
+					want = 0;
+					for (i = 0; i < 8; i++)
+						if (b[i] == c)
+							want |= 0x80ull <<
+							    (8 * i);
+					m = word_eq_exact(w, (uint8_t)c);
+					if (m != want)
+						fail_msg("c %#x, byte %#x at %u "
+						    "among %#x: %#llx, not "
+						    "%#llx", c, v, pos, bg[k],
+						    (unsigned long long)m,
+						    (unsigned long long)want);
+					m = word_eq(w, (uint8_t)c);
+					assert_int_equal(m != 0, want != 0);
+					if (want != 0)
+						assert_int_equal(
+						    __builtin_ctzll(m),
+						    __builtin_ctzll(want));
+				}
+	}
+}
+
 int
 main(void)
 {
@@ -348,6 +402,7 @@ main(void)
 		cmocka_unit_test(test_util_format_ts),
 		cmocka_unit_test(test_util_format_ts_cached),
 		cmocka_unit_test(test_util_format_ip_mac),
+		cmocka_unit_test(test_util_word_eq_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
