@@ -237,7 +237,6 @@ enum state_stmt {
 	ST_BL_SEL_ITEMS,
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
-	ST_BL_UPD_ITEM,
 	/* Version 3. */
 	ST_AL_FIRST,
 	ST_AL_ADD = ST_AL_FIRST,
@@ -346,10 +345,6 @@ static const char *const state_sql[ST_MAX] = {
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
 	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
-	[ST_BL_UPD_ITEM] =
-	    "UPDATE baseline_items SET count = ?4, first_us = ?5, "
-	    "last_us = ?6, asn = ?7, country = ?8, hours = ?9 "
-	    "WHERE device_id = ?1 AND kind = ?2 AND key = ?3",
 	[ST_AL_ADD] =
 	    "INSERT INTO device_alerts (device_id, gid, sid, severity, "
 	    "signature, as_src, as_dst, first_us, last_us) "
@@ -394,12 +389,16 @@ static const char *const state_sql[ST_MAX] = {
  * A save writes a device's evidence and a baseline's items with one
  * statement of up to STATE_ROWS_MAX rows rather than one per row: the
  * first save of 5,000 devices has 110,000 such rows, and a statement
- * costs as much again as the row it inserts.
+ * costs as much again as the row it inserts.  Rows that may be there
+ * already (an item whose count went up) are written whole with
+ * REPLACE: every column is given, so it is the update, and one
+ * statement of 16 costs a quarter less a row than an UPDATE each.
  */
 #define STATE_ROWS_MAX		16
 enum state_rows_table {
 	SR_EVIDENCE,
 	SR_BL_ITEMS,
+	SR_BL_ITEMS_SET,	/* new or changed: REPLACE */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -410,6 +409,8 @@ static const struct {
 	    "value, first_us) VALUES ", 5 },
 	[SR_BL_ITEMS] = { "INSERT INTO baseline_items (device_id, kind, key, "
 	    "count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
+	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
 };
 
 struct state {
@@ -1165,6 +1166,24 @@ state_step_done(struct state *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Step an insert of rows (state_rows()) and reset it.  Its parameters
+ * are not cleared: each use binds every one of them again before it
+ * steps, and clearing a statement of 16 rows cost as much as binding
+ * it.
+ */
+static int
+state_step_rows(struct state *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static void
 state_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -1485,7 +1504,7 @@ state_save_evidence(struct state *s, const struct device *d, uint64_t id,
 			    d->evidence[i + j].value);
 			state_bind_u64(st, p + 4, d->evidence[i + j].first_us);
 		}
-		if (state_step_done(s, st) == -1)
+		if (state_step_rows(s, st) == -1)
 			return -1;
 	}
 	return 0;
@@ -1642,8 +1661,7 @@ state_item_sum(struct state *s, const struct bl_item *it)
 	return state_sum_of(s, s->sumlen);
 }
 
-/* An item's values from ?p + 3 on (count to hours), as both the insert
- * and the update take them. */
+/* An item's values from ?p + 3 on (count to hours). */
 static void
 state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
 {
@@ -1655,15 +1673,17 @@ state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
 	sqlite3_bind_int64(st, p + 8, it->hours);
 }
 
-/* Items ins[] of kinds kins[] as n rows of one statement. */
+/* Items ins[] of kinds kins[] as n rows of one statement; with set, rows
+ * of theirs already stored are replaced. */
 static int
 state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
-    const int *kins, int n)
+    const int *kins, int n, bool set)
 {
 	sqlite3_stmt *st;
 	int i, p;
 
-	if ((st = state_rows(s, SR_BL_ITEMS, (size_t)n)) == NULL)
+	if ((st = state_rows(s, set ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	    (size_t)n)) == NULL)
 		return -1;
 	for (p = 1, i = 0; i < n; i++, p += 9) {
 		state_bind_u64(st, p, id);
@@ -1672,7 +1692,7 @@ state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
 		state_bind_static(st, p + 2, ins[i]->key);
 		state_bind_item(st, p, ins[i]);
 	}
-	return state_step_done(s, st);
+	return state_step_rows(s, st);
 }
 
 /*
@@ -1722,34 +1742,25 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
-	/* Every kind's items in order; new ones STATE_ROWS_MAX to a
-	 * statement. */
+	/* Every kind's items in order, new and changed ones
+	 * STATE_ROWS_MAX to a statement. */
 	n = 0;
 	for (k = 0; k < BL_KIND_MAX; k++)
 		for (i = 0; i < bl->set[k].n; i++) {
 			it = &bl->set[k].v[i];
-			if (!rewrite && it->saved != 0) {
-				if (state_item_sum(s, it) == it->saved)
-					continue;
-				st = s->st[ST_BL_UPD_ITEM];
-				state_bind_u64(st, 1, id);
-				state_bind_static(st, 2,
-				    bl_kind_name((enum bl_kind)k));
-				state_bind_static(st, 3, it->key);
-				state_bind_item(st, 1, it);
-				if (state_step_done(s, st) == -1)
-					return -1;
+			if (!rewrite && it->saved != 0 &&
+			    state_item_sum(s, it) == it->saved)
 				continue;
-			}
 			kins[n] = k;
 			ins[n++] = it;
 			if (n == STATE_ROWS_MAX) {
-				if (state_bl_insert(s, id, ins, kins, n) == -1)
+				if (state_bl_insert(s, id, ins, kins, n,
+				    !rewrite) == -1)
 					return -1;
 				n = 0;
 			}
 		}
-	return n > 0 ? state_bl_insert(s, id, ins, kins, n) : 0;
+	return n > 0 ? state_bl_insert(s, id, ins, kins, n, !rewrite) : 0;
 }
 
 /* After a committed save of bl: its items' rows are as they are. */
