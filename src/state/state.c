@@ -788,7 +788,7 @@ state_open_ro_fallback(struct state *s)
 		return -1;
 	}
 	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL);
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
 		state_seterr(s, "%s", s->db != NULL ? sqlite3_errmsg(s->db) :
@@ -875,8 +875,14 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		}
 		s->lockfd = fd;
 	}
-	flags = s->readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * No mutex of the connection's own: a state is used by one thread
+	 * at a time (the brain's, under its lock, or the capture thread's
+	 * once the brain's has stopped), and SQLite's took and gave back
+	 * a mutex in every bind, step and reset, a twelfth of a save.
+	 */
+	flags = (s->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 #ifdef SQLITE_OPEN_NOFOLLOW
 	flags |= SQLITE_OPEN_NOFOLLOW;
 #endif

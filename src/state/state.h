@@ -16,6 +16,10 @@
  * Saving writes a batch of devices in one transaction: a failure (disk
  * full, I/O error, read-only file) rolls all of it back and leaves the
  * caller's records as they were, so the caller simply tries again.
+ *
+ * A state is used by one thread at a time (its connection has no mutex
+ * of its own): a caller that hands it to another thread orders the two
+ * with a lock of its own, as the brain does.
  */
 #ifndef WW_STATE_H
 #define WW_STATE_H
