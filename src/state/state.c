@@ -243,9 +243,7 @@ enum state_stmt {
 	ST_AL_SEL,
 	/* Version 4. */
 	ST_PE_FIRST,
-	ST_PE_UPSERT = ST_PE_FIRST,
-	ST_PE_COMM,
-	ST_PE_SEL,
+	ST_PE_SEL = ST_PE_FIRST,
 	ST_PE_SEL_COMM,
 	ST_PE_DEL,
 	ST_PE_DEL_COMM,
@@ -359,20 +357,6 @@ static const char *const state_sql[ST_MAX] = {
 	    "SELECT device_id, gid, sid, severity, signature, as_src, "
 	    "as_dst, first_us, last_us FROM device_alerts "
 	    "ORDER BY device_id, gid, sid",
-	[ST_PE_UPSERT] =
-	    "INSERT INTO device_peers (device_id, peer, direction, proto, "
-	    "port, app, peer_zone, peer_vlan, flows, packets, bytes, "
-	    "first_us, last_us) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	    "ON CONFLICT (device_id, peer, direction, proto, port, app) DO "
-	    "UPDATE SET peer_zone = excluded.peer_zone, "
-	    "peer_vlan = excluded.peer_vlan, flows = excluded.flows, "
-	    "packets = excluded.packets, bytes = excluded.bytes, "
-	    "first_us = excluded.first_us, last_us = excluded.last_us",
-	[ST_PE_COMM] =
-	    "INSERT INTO device_comm (device_id, zone, peers_dropped) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE SET "
-	    "zone = excluded.zone, peers_dropped = excluded.peers_dropped",
 	[ST_PE_SEL] =
 	    "SELECT device_id, peer, direction, proto, port, app, peer_zone, "
 	    "peer_vlan, flows, packets, bytes, first_us, last_us "
@@ -399,6 +383,8 @@ enum state_rows_table {
 	SR_EVIDENCE,
 	SR_BL_ITEMS,
 	SR_BL_ITEMS_SET,	/* new or changed: REPLACE */
+	SR_PEERS,		/* REPLACE */
+	SR_COMM,		/* REPLACE */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -411,6 +397,11 @@ static const struct {
 	    "count, first_us, last_us, asn, country, hours) VALUES ", 9 },
 	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
 	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peer, "
+	    "direction, proto, port, app, peer_zone, peer_vlan, flows, "
+	    "packets, bytes, first_us, last_us) VALUES ", 13 },
+	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
+	    "peers_dropped) VALUES ", 3 },
 };
 
 struct state {
@@ -2504,17 +2495,78 @@ state_load_alerts(struct state *s,
 
 /* ---- the communication map (version 4) ---- */
 
+/* The comm rows of c[0..n-1] (each a device's zone and how many peers
+ * its table had no room for), as one statement. */
+static int
+state_comm_rows(struct state *s, const struct state_peers *const *c,
+    size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int p;
+
+	if (n == 0)
+		return 0;
+	if ((st = state_rows(s, SR_COMM, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 3) {
+		state_bind_u64(st, p, c[i]->device_id);
+		state_bind_static(st, p + 1, c[i]->zone != NULL ?
+		    c[i]->zone : "");
+		state_bind_u64(st, p + 2, c[i]->tab != NULL ?
+		    c[i]->tab->dropped : 0);
+	}
+	return state_step_rows(s, st);
+}
+
+/* Peer entries e[0..n-1] of devices ids[], as one statement. */
+static int
+state_peer_rows(struct state *s, const uint64_t *ids,
+    const struct peer_ent *const *e, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int p;
+
+	if (n == 0)
+		return 0;
+	if ((st = state_rows(s, SR_PEERS, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 13) {
+		state_bind_u64(st, p, ids[i]);
+		state_bind_static(st, p + 1, e[i]->peer);
+		state_bind_static(st, p + 2, peers_dir_name(e[i]->dir));
+		sqlite3_bind_int(st, p + 3, e[i]->proto);
+		sqlite3_bind_int(st, p + 4, e[i]->port);
+		state_bind_static(st, p + 5, e[i]->app);
+		state_bind_static(st, p + 6, e[i]->zone);
+		sqlite3_bind_int(st, p + 7, e[i]->vlan);
+		state_bind_u64(st, p + 8, e[i]->flows);
+		state_bind_u64(st, p + 9, e[i]->packets);
+		state_bind_u64(st, p + 10, e[i]->bytes);
+		state_bind_u64(st, p + 11, e[i]->first_us);
+		state_bind_u64(st, p + 12, e[i]->last_us);
+	}
+	return state_step_rows(s, st);
+}
+
+/*
+ * Comm rows and dirty peer entries, STATE_ROWS_MAX rows to a
+ * statement: each row is written whole (REPLACE), as new or as the
+ * update of the one stored.
+ */
 int
 state_save_peers(struct state *s, const struct state_peers *p, size_t n,
     FILE *err)
 {
-	sqlite3_stmt *st;
-	const struct peer_ent *e;
-	size_t i;
+	const struct state_peers *cm[STATE_ROWS_MAX];
+	const struct peer_ent *pe[STATE_ROWS_MAX];
+	uint64_t peid[STATE_ROWS_MAX];
+	size_t i, ncm = 0, npe = 0;
 	uint32_t k;
 
 	s->errmsg[0] = '\0';
-	if (s->readonly || s->empty || s->st[ST_PE_UPSERT] == NULL) {
+	if (s->readonly || s->empty || s->version < 4) {
 		state_seterr(s, "cannot write: opened read-only");
 		state_report(s, err);
 		return -1;
@@ -2524,51 +2576,37 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		st = s->st[ST_PE_COMM];
 		/* The comm row as stored: its peers alone (issue 11). */
-		if (p[i].tab != NULL && p[i].tab->comm_stored &&
+		if (!(p[i].tab != NULL && p[i].tab->comm_stored &&
 		    p[i].zone_stored != NULL && p[i].tab->dropped_stored ==
 		    p[i].tab->dropped && strcmp(p[i].zone_stored,
-		    p[i].zone != NULL ? p[i].zone : "") == 0)
-			goto peers;
-		state_bind_u64(st, 1, p[i].device_id);
-		sqlite3_bind_text(st, 2, p[i].zone != NULL ? p[i].zone : "",
-		    -1, SQLITE_STATIC);
-		state_bind_u64(st, 3, p[i].tab != NULL ? p[i].tab->dropped :
-		    0);
-		if (state_step_done(s, st) == -1)
-			goto rollback;
- peers:
-		st = s->st[ST_PE_UPSERT];
+		    p[i].zone != NULL ? p[i].zone : "") == 0)) {
+			cm[ncm++] = &p[i];
+			if (ncm == STATE_ROWS_MAX) {
+				if (state_comm_rows(s, cm, ncm) == -1)
+					goto rollback;
+				ncm = 0;
+			}
+		}
 		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
-			e = &p[i].tab->v[k];
-			if (!e->dirty)
+			if (!p[i].tab->v[k].dirty)
 				continue;
-			state_bind_u64(st, 1, p[i].device_id);
-			sqlite3_bind_text(st, 2, e->peer, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, peers_dir_name(e->dir), -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int(st, 4, e->proto);
-			sqlite3_bind_int(st, 5, e->port);
-			sqlite3_bind_text(st, 6, e->app, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, e->zone, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 8, e->vlan);
-			state_bind_u64(st, 9, e->flows);
-			state_bind_u64(st, 10, e->packets);
-			state_bind_u64(st, 11, e->bytes);
-			state_bind_u64(st, 12, e->first_us);
-			state_bind_u64(st, 13, e->last_us);
-			if (state_step_done(s, st) == -1)
-				goto rollback;
+			peid[npe] = p[i].device_id;
+			pe[npe++] = &p[i].tab->v[k];
+			if (npe == STATE_ROWS_MAX) {
+				if (state_peer_rows(s, peid, pe, npe) == -1)
+					goto rollback;
+				npe = 0;
+			}
 		}
 	}
-	if (state_exec(s, "COMMIT") == -1)
+	if (state_comm_rows(s, cm, ncm) == -1 ||
+	    state_peer_rows(s, peid, pe, npe) == -1 ||
+	    state_exec(s, "COMMIT") == -1)
 		goto rollback;
 	return 0;
 
  rollback:
-	sqlite3_reset(s->st[ST_PE_UPSERT]);
-	sqlite3_reset(s->st[ST_PE_COMM]);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  fail:
