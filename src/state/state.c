@@ -385,6 +385,7 @@ enum state_rows_table {
 	SR_BL_ITEMS_SET,	/* new or changed: REPLACE */
 	SR_PEERS,		/* REPLACE */
 	SR_COMM,		/* REPLACE */
+	SR_META,		/* REPLACE */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -402,6 +403,7 @@ static const struct {
 	    "packets, bytes, first_us, last_us) VALUES ", 13 },
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
+	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
 };
 
 struct state {
@@ -2076,6 +2078,33 @@ state_meta_set(struct state *s, const char *key, const char *value)
 	state_bind_text(st, 1, key);
 	state_bind_text(st, 2, value);
 	return state_step_done(s, st);
+}
+
+int
+state_meta_set_many(struct state *s, const char *const *keys,
+    const char *const *values, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i, j, k;
+	int p;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		return -1;
+	}
+	for (i = 0; i < n; i += k) {
+		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
+		if ((st = state_rows(s, SR_META, k)) == NULL)
+			return -1;
+		for (j = 0, p = 1; j < k; j++, p += 2) {
+			state_bind_static(st, p, keys[i + j]);
+			state_bind_static(st, p + 1, values[i + j]);
+		}
+		if (state_step_rows(s, st) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
