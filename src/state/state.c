@@ -213,8 +213,6 @@ enum state_stmt {
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
-	ST_INS_VALUE,
-	ST_INS_CLAIM,
 	ST_INS_EVIDENCE,
 	ST_INS_IP,
 	ST_UPD_VALUE,
@@ -276,13 +274,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
 	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
-	[ST_INS_VALUE] =
-	    "INSERT INTO device_values (device_id, attribute, pos, value, "
-	    "confidence, first_us, last_us) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_INS_CLAIM] =
-	    "INSERT INTO device_claims (value_id, pos, source, rule, "
-	    "confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_EVIDENCE] =
 	    "INSERT INTO device_evidence (device_id, pos, key, value, "
 	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -386,6 +377,8 @@ enum state_rows_table {
 	SR_PEERS,		/* REPLACE */
 	SR_COMM,		/* REPLACE */
 	SR_META,		/* REPLACE */
+	SR_VALUES,
+	SR_CLAIMS,
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -404,6 +397,40 @@ static const struct {
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
 	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
+	[SR_VALUES] = { "INSERT INTO device_values (device_id, attribute, "
+	    "pos, value, confidence, first_us, last_us) VALUES ", 7 },
+	[SR_CLAIMS] = { "INSERT INTO device_claims (value_id, pos, source, "
+	    "rule, confidence) VALUES ", 5 },
+};
+
+/*
+ * Rows of a save waiting to fill a statement of STATE_ROWS_MAX, across
+ * devices (a device has 2 values, 3 claims, 11 pieces of evidence and
+ * 4 baseline items on average: one statement each device was most of
+ * a statement's rows left empty).  They point into the devices and
+ * baselines saved, which outlive the save; state_pend_flush() writes
+ * them before the commit.
+ */
+struct state_ev_row {
+	uint64_t			 id;
+	size_t				 pos;
+	const struct dev_evidence	*e;
+};
+struct state_val_row {
+	uint64_t			 id;
+	int				 attr;
+	size_t				 pos;
+	const struct dev_value		*v;
+};
+struct state_claim_row {
+	sqlite3_int64			 vid;	/* its value's row */
+	size_t				 pos;
+	const struct dev_claim		*c;
+};
+struct state_item_row {
+	uint64_t			 id;
+	int				 kind;
+	const struct bl_item		*it;
 };
 
 struct state {
@@ -425,6 +452,12 @@ struct state {
 	/* Inserts of k rows at once (state_rows()), prepared when first
 	 * used: [table][k - 1]. */
 	sqlite3_stmt	*rows[STATE_ROWS_TABLES][STATE_ROWS_MAX];
+	/* A save's rows not written yet (above). */
+	struct state_ev_row	pev[STATE_ROWS_MAX];
+	struct state_val_row	pval[STATE_ROWS_MAX];
+	struct state_claim_row	pcl[STATE_ROWS_MAX];
+	struct state_item_row	pit[2][STATE_ROWS_MAX];	/* [replace] */
+	size_t			npev, npval, npcl, npit[2];
 };
 
 /* What opening found. */
@@ -1429,81 +1462,222 @@ state_del_children(struct state *s, enum state_stmt which, uint64_t id,
 }
 
 static int
-state_save_values(struct state *s, const struct device *d, uint64_t id,
-    bool rewrite)
+state_cl_flush(struct state *s)
 {
+	const struct state_claim_row *r = s->pcl;
 	sqlite3_stmt *st;
+	size_t i, n = s->npcl;
+	int p;
+
+	if (n == 0)
+		return 0;
+	s->npcl = 0;
+	if ((st = state_rows(s, SR_CLAIMS, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 5) {
+		sqlite3_bind_int64(st, p, r[i].vid);
+		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 2, r[i].c->source);
+		state_bind_static(st, p + 3, r[i].c->rule);
+		sqlite3_bind_int(st, p + 4, r[i].c->confidence);
+	}
+	return state_step_rows(s, st);
+}
+
+/*
+ * The values waiting, as one statement, and their claims to the
+ * claims waiting.  Rows inserted without an id take the ids after the
+ * largest one by one, so the last row's id tells every row's: the ids
+ * are those one statement a value gave.
+ */
+static int
+state_val_flush(struct state *s)
+{
+	const struct state_val_row *r = s->pval;
+	const struct dev_value *v;
+	sqlite3_stmt *st;
+	sqlite3_int64 last;
+	size_t i, j, n = s->npval;
+	int p;
+
+	if (n == 0)
+		return 0;
+	s->npval = 0;
+	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 7) {
+		state_bind_u64(st, p, r[i].id);
+		state_bind_static(st, p + 1,
+		    dev_attr_name((enum dev_attr)r[i].attr));
+		sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 3, r[i].v->value);
+		sqlite3_bind_int(st, p + 4, r[i].v->confidence);
+		state_bind_u64(st, p + 5, r[i].v->first_us);
+		state_bind_u64(st, p + 6, r[i].v->last_us);
+	}
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	last = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < n; i++) {
+		v = r[i].v;
+		for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS; j++) {
+			s->pcl[s->npcl].vid = last - (sqlite3_int64)(n - 1 - i);
+			s->pcl[s->npcl].pos = j;
+			s->pcl[s->npcl].c = &v->claims[j];
+			if (++s->npcl == STATE_ROWS_MAX &&
+			    state_cl_flush(s) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+state_ev_flush(struct state *s)
+{
+	const struct state_ev_row *r = s->pev;
+	sqlite3_stmt *st;
+	size_t i, n = s->npev;
+	int p;
+
+	if (n == 0)
+		return 0;
+	s->npev = 0;
+	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 5) {
+		state_bind_u64(st, p, r[i].id);
+		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 2, r[i].e->key);
+		state_bind_static(st, p + 3, r[i].e->value);
+		state_bind_u64(st, p + 4, r[i].e->first_us);
+	}
+	return state_step_rows(s, st);
+}
+
+/* An item's values from ?p + 3 on (count to hours). */
+static void
+state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
+{
+	sqlite3_bind_int64(st, p + 3, it->count);
+	state_bind_u64(st, p + 4, it->first_us);
+	state_bind_u64(st, p + 5, it->last_us);
+	sqlite3_bind_int64(st, p + 6, it->asn);
+	state_bind_static(st, p + 7, it->cc);
+	sqlite3_bind_int64(st, p + 8, it->hours);
+}
+
+/* The items waiting: inserted, or with replace written whole (new or
+ * changed). */
+static int
+state_it_flush(struct state *s, bool replace)
+{
+	const struct state_item_row *r = s->pit[replace];
+	sqlite3_stmt *st;
+	size_t i, n = s->npit[replace];
+	int p;
+
+	if (n == 0)
+		return 0;
+	s->npit[replace] = 0;
+	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	    n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 9) {
+		state_bind_u64(st, p, r[i].id);
+		state_bind_static(st, p + 1,
+		    bl_kind_name((enum bl_kind)r[i].kind));
+		state_bind_static(st, p + 2, r[i].it->key);
+		state_bind_item(st, p, r[i].it);
+	}
+	return state_step_rows(s, st);
+}
+
+/* Every row waiting, written. */
+static int
+state_pend_flush(struct state *s)
+{
+	if (state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
+	    state_ev_flush(s) == -1 || state_it_flush(s, false) == -1 ||
+	    state_it_flush(s, true) == -1)
+		return -1;
+	return 0;
+}
+
+/* Every row waiting, dropped (a save rolled back). */
+static void
+state_pend_drop(struct state *s)
+{
+	s->npev = s->npval = s->npcl = 0;
+	s->npit[0] = s->npit[1] = 0;
+}
+
+/* Every value of d and its claims, to be inserted. */
+static int
+state_insert_values(struct state *s, const struct device *d, uint64_t id)
+{
+	struct state_val_row *r;
+	size_t i;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++)
+		for (i = 0; i < d->attr[a].n && i < DEV_MAX_VALUES; i++) {
+			r = &s->pval[s->npval++];
+			r->id = id;
+			r->attr = a;
+			r->pos = i;
+			r->v = &d->attr[a].v[i];
+			if (s->npval == STATE_ROWS_MAX &&
+			    state_val_flush(s) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* The values' confidence and times, updated in place. */
+static int
+state_update_values(struct state *s, const struct device *d, uint64_t id)
+{
+	sqlite3_stmt *st = s->st[ST_UPD_VALUE];
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	sqlite3_int64 vid;
-	size_t i, j;
+	size_t i;
 	int a;
 
 	for (a = 0; a < DEV_A_MAX; a++) {
 		as = &d->attr[a];
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
-			st = s->st[rewrite ? ST_INS_VALUE : ST_UPD_VALUE];
 			state_bind_u64(st, 1, id);
 			state_bind_static(st, 2,
 			    dev_attr_name((enum dev_attr)a));
 			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			if (rewrite) {
-				state_bind_static(st, 4, v->value);
-				sqlite3_bind_int(st, 5, v->confidence);
-				state_bind_u64(st, 6, v->first_us);
-				state_bind_u64(st, 7, v->last_us);
-			} else {
-				sqlite3_bind_int(st, 4, v->confidence);
-				state_bind_u64(st, 5, v->first_us);
-				state_bind_u64(st, 6, v->last_us);
-			}
+			sqlite3_bind_int(st, 4, v->confidence);
+			state_bind_u64(st, 5, v->first_us);
+			state_bind_u64(st, 6, v->last_us);
 			if (state_step_done(s, st) == -1)
 				return -1;
-			if (!rewrite)
-				continue;
-			vid = sqlite3_last_insert_rowid(s->db);
-			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
-			    j++) {
-				st = s->st[ST_INS_CLAIM];
-				sqlite3_bind_int64(st, 1, vid);
-				sqlite3_bind_int64(st, 2, (sqlite3_int64)j);
-				state_bind_static(st, 3, v->claims[j].source);
-				state_bind_static(st, 4, v->claims[j].rule);
-				sqlite3_bind_int(st, 5,
-				    v->claims[j].confidence);
-				if (state_step_done(s, st) == -1)
-					return -1;
-			}
 		}
 	}
 	return 0;
 }
 
-/* Evidence rows from, to its end. */
+/* Evidence rows from, to its end, to be inserted. */
 static int
 state_save_evidence(struct state *s, const struct device *d, uint64_t id,
     size_t from)
 {
-	sqlite3_stmt *st;
-	size_t i, j, k, n;
-	int p;
+	struct state_ev_row *r;
+	size_t i, n;
 
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	for (i = from; i < n; i += k) {
-		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
-		if ((st = state_rows(s, SR_EVIDENCE, k)) == NULL)
-			return -1;
-		for (j = 0, p = 1; j < k; j++, p += 5) {
-			state_bind_u64(st, p, id);
-			sqlite3_bind_int64(st, p + 1, (sqlite3_int64)(i + j));
-			state_bind_static(st, p + 2, d->evidence[i + j].key);
-			state_bind_static(st, p + 3,
-			    d->evidence[i + j].value);
-			state_bind_u64(st, p + 4, d->evidence[i + j].first_us);
-		}
-		if (state_step_rows(s, st) == -1)
+	for (i = from; i < n; i++) {
+		r = &s->pev[s->npev++];
+		r->id = id;
+		r->pos = i;
+		r->e = &d->evidence[i];
+		if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
 			return -1;
 	}
 	return 0;
@@ -1545,14 +1719,17 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*fresh = d->id == 0;
 	}
 
-	/* Claims first: no cascade here (state_save_devices_bl()). */
+	/* Claims first: no cascade here (state_save_devices_bl()).  The
+	 * values waiting go in before any is deleted: the ids they take
+	 * are then those they took one statement a value. */
 	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
-		if (state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
+		if ((!*fresh && state_val_flush(s) == -1) ||
+		    state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
 		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
-		    state_save_values(s, d, *id, true) == -1)
+		    state_insert_values(s, d, *id) == -1)
 			return -1;
 	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
-	    state_save_values(s, d, *id, false) == -1)
+	    state_update_values(s, d, *id) == -1)
 		return -1;
 
 	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
@@ -1660,39 +1837,6 @@ state_item_sum(struct state *s, const struct bl_item *it)
 	return state_sum_of(s, s->sumlen);
 }
 
-/* An item's values from ?p + 3 on (count to hours). */
-static void
-state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
-{
-	sqlite3_bind_int64(st, p + 3, it->count);
-	state_bind_u64(st, p + 4, it->first_us);
-	state_bind_u64(st, p + 5, it->last_us);
-	sqlite3_bind_int64(st, p + 6, it->asn);
-	state_bind_static(st, p + 7, it->cc);
-	sqlite3_bind_int64(st, p + 8, it->hours);
-}
-
-/* Items ins[] of kinds kins[] as n rows of one statement; with set, rows
- * of theirs already stored are replaced. */
-static int
-state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
-    const int *kins, int n, bool set)
-{
-	sqlite3_stmt *st;
-	int i, p;
-
-	if ((st = state_rows(s, set ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
-	    (size_t)n)) == NULL)
-		return -1;
-	for (p = 1, i = 0; i < n; i++, p += 9) {
-		state_bind_u64(st, p, id);
-		state_bind_static(st, p + 1,
-		    bl_kind_name((enum bl_kind)kins[i]));
-		state_bind_static(st, p + 2, ins[i]->key);
-		state_bind_item(st, p, ins[i]);
-	}
-	return state_step_rows(s, st);
-}
 
 /*
  * The baseline row, and its items: all of them again when the rows
@@ -1707,11 +1851,11 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
     bool fresh, bool rewrite)
 {
 	sqlite3_stmt *st;
-	const struct bl_item *it, *ins[STATE_ROWS_MAX];
-	int kins[STATE_ROWS_MAX];
+	const struct bl_item *it;
+	struct state_item_row *r;
 	char dropped[256], *vol;
 	uint32_t i;
-	int k, n;
+	int k;
 
 	if (s->version < 2)
 		return 0;
@@ -1741,25 +1885,23 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
-	/* Every kind's items in order, new and changed ones
-	 * STATE_ROWS_MAX to a statement. */
-	n = 0;
+	/* Every kind's items in order, new and changed ones, to be
+	 * written: inserted, or replaced when rows may be there. */
 	for (k = 0; k < BL_KIND_MAX; k++)
 		for (i = 0; i < bl->set[k].n; i++) {
 			it = &bl->set[k].v[i];
 			if (!rewrite && it->saved != 0 &&
 			    state_item_sum(s, it) == it->saved)
 				continue;
-			kins[n] = k;
-			ins[n++] = it;
-			if (n == STATE_ROWS_MAX) {
-				if (state_bl_insert(s, id, ins, kins, n,
-				    !rewrite) == -1)
-					return -1;
-				n = 0;
-			}
+			r = &s->pit[!rewrite][s->npit[!rewrite]++];
+			r->id = id;
+			r->kind = k;
+			r->it = it;
+			if (s->npit[!rewrite] == STATE_ROWS_MAX &&
+			    state_it_flush(s, !rewrite) == -1)
+				return -1;
 		}
-	return n > 0 ? state_bl_insert(s, id, ins, kins, n, !rewrite) : 0;
+	return 0;
 }
 
 /* After a committed save of bl: its items' rows are as they are. */
@@ -1828,7 +1970,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		    state_save_baseline(s, ids[i], bls[i], fresh, all) == -1)
 			goto out_rollback;
 	}
-	if (state_exec(s, "COMMIT") == -1)
+	if (state_pend_flush(s) == -1 || state_exec(s, "COMMIT") == -1)
 		goto out_rollback;
 	state_fk_on(s);
 	/* Only now do new devices learn their rows: a rollback above
@@ -1846,6 +1988,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	return 0;
 
  out_rollback:
+	state_pend_drop(s);
 	for (i = 0; i < ST_MAX; i++) {
 		sqlite3_reset(s->st[i]);
 		sqlite3_clear_bindings(s->st[i]);
