@@ -344,6 +344,12 @@ test_vol_text(void **state)
 	u = bl_vol_format(e);
 	assert_string_equal(t, u);
 	free(u);
+	/* Hours apart, the largest numbers: written as read. */
+	assert_int_equal(bl_vol_parse(e, "0:2 4294967295,0,1 2,3,4;"
+	    "23:1 10,20,30"), 0);
+	u = bl_vol_format(e);
+	assert_string_equal(u, "0:2 4294967295,0,1 2,3,4;23:1 10,20,30");
+	free(u);
 	assert_int_equal(bl_vol_parse(e, ""), 0);
 	assert_int_equal(bl_vol_parse(e, "24:1 1,1,1"), -1);
 	assert_int_equal(bl_vol_parse(e, "1:2 1,1,1"), -1);
