@@ -14,6 +14,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,46 @@ fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
 	fnd_hit_add(f, dev, "%s", buf);
 }
 
+/*
+ * A key as baselines write it, "tcp/23 telnet server" (fields of at
+ * most 7 letters or digits, 5 digits, 31 and 15 bytes, one space
+ * apart), read without sscanf(): every service of every device is
+ * read at every snapshot.  Its fields into p, *port, a and r, or
+ * false for anything else.
+ */
+static bool
+fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
+    char r[16])
+{
+	const char *k = key, *t;
+	unsigned v = 0;
+
+	for (t = k; (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9');
+	    k++)
+		;
+	if (k == t || k - t > 7 || *k != '/')
+		return false;
+	memcpy(p, t, (size_t)(k - t));
+	p[k - t] = '\0';
+	for (t = ++k; *k >= '0' && *k <= '9' && k - t < 5; k++)
+		v = v * 10 + (unsigned)(*k - '0');
+	if (k == t || *k != ' ')
+		return false;
+	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		;
+	if (k == t || k - t > 31 || *k != ' ')
+		return false;
+	memcpy(a, t, (size_t)(k - t));
+	a[k - t] = '\0';
+	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		;
+	if (k == t || k - t > 15 || *k != '\0')
+		return false;
+	memcpy(r, t, (size_t)(k - t) + 1);
+	*port = v;
+	return true;
+}
+
 /* "tcp/23 telnet server": transport, port, application, role. */
 static bool
 fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
@@ -271,7 +312,9 @@ fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
 {
 	char p[8], a[32], r[16];
 
-	if (sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
+	/* Anything else is read as it always was. */
+	if (!fnd_service_plain(key, p, port, a, r) &&
+	    sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
 		return false;
 	strlcpy(proto, p, plen);
 	strlcpy(app, a, alen);
@@ -502,6 +545,28 @@ fnd_eol(const char *key, const char *v)
  * certificate, cipher and version, nDPI's flow risks.  Never a secret:
  * the evidence holds none.
  */
+/*
+ * Whether an evidence key may be one fnd_weak() looks at (http., os.,
+ * ndpi., smb., snmp., ssh., tls.): most are HL7's, the OUI's or DNS's,
+ * and ten comparisons each were a tenth of a snapshot's findings.
+ */
+static bool
+fnd_weak_key(const char *k)
+{
+	switch (k[0]) {
+	case 'h':
+		return k[1] == 't';
+	case 'o':
+		return k[1] == 's';
+	case 'n':
+	case 's':
+	case 't':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 fnd_weak(struct fnd_ctx *c, size_t i)
 {
@@ -512,6 +577,8 @@ fnd_weak(struct fnd_ctx *c, size_t i)
 
 	for (k = 0; k < d->n_evidence; k++) {
 		e = &d->evidence[k];
+		if (!fnd_weak_key(e->key))
+			continue;
 		if (strcmp(e->key, "http.basic_auth") == 0)
 			fnd_add(c, FND_HTTP_BASIC, i, strcmp(e->value,
 			    "server") == 0 ? "was sent HTTP Basic credentials "
