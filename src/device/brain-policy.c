@@ -1361,7 +1361,7 @@ pol_seen_key(const struct device *d, char *buf, size_t len)
  * The keys and texts to write, one after the other in the memstream f
  * of *text, each ended by a NUL; at[2 * i] and at[2 * i + 1] are where
  * the i-th key and text start (pol_save_one()).  They are written
- * together, 16 to a statement (state_meta_set_many()), once all are
+ * together, many to a statement (state_meta_set_many()), once all are
  * known: one statement a key was half of the save's time.
  */
 struct pol_text {

@@ -162,7 +162,7 @@ void		 state_rollback(struct state *);
 /* Small key/value metadata ("created" is set when the file is made). */
 int		 state_meta_set(struct state *, const char *key,
 		    const char *value);
-/* keys[i] set to values[i], i < n, STATE_ROWS_MAX (16) to a statement:
+/* keys[i] set to values[i], i < n, many rows to a statement:
  * the many keys of a checkpoint, inside state_begin() and
  * state_commit().  A key given twice ends with its last value. */
 int		 state_meta_set_many(struct state *, const char *const *keys,
