@@ -228,8 +228,7 @@ enum state_stmt {
 	ST_DEL_DEVICE,
 	/* Version 2 (a read-only version 1 file has none). */
 	ST_BL_FIRST,
-	ST_BL_UPSERT = ST_BL_FIRST,
-	ST_BL_DEL_ITEMS,
+	ST_BL_DEL_ITEMS = ST_BL_FIRST,
 	ST_BL_INS_ITEM,
 	ST_BL_SEL,
 	ST_BL_SEL_ITEMS,
@@ -306,18 +305,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_META_DEL_PREFIX] =
 	    "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
-	[ST_BL_UPSERT] =
-	    "INSERT INTO baselines (device_id, mode, learn_start_us, "
-	    "learn_until_us, hours_active, hours_covered, fan_peers, "
-	    "fan_ports, volume, dropped) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-	    "ON CONFLICT (device_id) DO UPDATE SET mode = excluded.mode, "
-	    "learn_start_us = excluded.learn_start_us, "
-	    "learn_until_us = excluded.learn_until_us, "
-	    "hours_active = excluded.hours_active, "
-	    "hours_covered = excluded.hours_covered, "
-	    "fan_peers = excluded.fan_peers, fan_ports = excluded.fan_ports, "
-	    "volume = excluded.volume, dropped = excluded.dropped",
 	[ST_BL_DEL_ITEMS] =
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
 	[ST_BL_INS_ITEM] =
@@ -381,6 +368,7 @@ enum state_rows_table {
 	SR_META,		/* REPLACE */
 	SR_VALUES,
 	SR_CLAIMS,
+	SR_BASELINES,		/* REPLACE */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -403,6 +391,9 @@ static const struct {
 	    "pos, value, confidence, first_us, last_us) VALUES ", 7 },
 	[SR_CLAIMS] = { "INSERT INTO device_claims (value_id, pos, source, "
 	    "rule, confidence) VALUES ", 5 },
+	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
+	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
+	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
 };
 
 /*
@@ -434,6 +425,12 @@ struct state_item_row {
 	int				 kind;
 	const struct bl_item		*it;
 };
+struct state_bl_row {
+	uint64_t			 id;
+	const struct bl_dev		*bl;
+	char				*vol;	/* bl_vol_format() */
+	char				 dropped[256];
+};
 
 struct state {
 	sqlite3		*db;
@@ -459,7 +456,8 @@ struct state {
 	struct state_val_row	pval[STATE_ROWS_MAX];
 	struct state_claim_row	pcl[STATE_ROWS_MAX];
 	struct state_item_row	pit[2][STATE_ROWS_MAX];	/* [replace] */
-	size_t			npev, npval, npcl, npit[2];
+	struct state_bl_row	pbl[STATE_ROWS_MAX];
+	size_t			npev, npval, npcl, npit[2], npbl;
 };
 
 /* What opening found. */
@@ -1595,13 +1593,48 @@ state_it_flush(struct state *s, bool replace)
 	return state_step_rows(s, st);
 }
 
+/* The baseline rows waiting, each written whole (new or changed). */
+static int
+state_bl_flush(struct state *s)
+{
+	const struct state_bl_row *r = s->pbl;
+	sqlite3_stmt *st;
+	size_t i, n = s->npbl;
+	int p, rc = -1;
+
+	if (n == 0)
+		return 0;
+	if ((st = state_rows(s, SR_BASELINES, n)) == NULL)
+		goto out;
+	for (i = 0, p = 1; i < n; i++, p += 10) {
+		state_bind_u64(st, p, r[i].id);
+		state_bind_static(st, p + 1, bl_mode_name(r[i].bl->mode));
+		state_bind_u64(st, p + 2, r[i].bl->learn_start_us);
+		state_bind_u64(st, p + 3, r[i].bl->learn_until_us);
+		sqlite3_bind_int64(st, p + 4, r[i].bl->hours_active);
+		sqlite3_bind_int64(st, p + 5, r[i].bl->hours_covered);
+		sqlite3_bind_int64(st, p + 6, r[i].bl->fan_peers);
+		sqlite3_bind_int64(st, p + 7, r[i].bl->fan_ports);
+		state_bind_static(st, p + 8, r[i].vol);
+		state_bind_static(st, p + 9, r[i].dropped);
+	}
+	rc = state_step_rows(s, st);
+	/* Its texts are freed: nothing of them stays bound. */
+	sqlite3_clear_bindings(st);
+ out:
+	for (i = 0; i < n; i++)
+		free(s->pbl[i].vol);
+	s->npbl = 0;
+	return rc;
+}
+
 /* Every row waiting, written. */
 static int
 state_pend_flush(struct state *s)
 {
 	if (state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
 	    state_ev_flush(s) == -1 || state_it_flush(s, false) == -1 ||
-	    state_it_flush(s, true) == -1)
+	    state_it_flush(s, true) == -1 || state_bl_flush(s) == -1)
 		return -1;
 	return 0;
 }
@@ -1610,7 +1643,11 @@ state_pend_flush(struct state *s)
 static void
 state_pend_drop(struct state *s)
 {
-	s->npev = s->npval = s->npcl = 0;
+	size_t i;
+
+	for (i = 0; i < s->npbl; i++)
+		free(s->pbl[i].vol);
+	s->npev = s->npval = s->npcl = s->npbl = 0;
 	s->npit[0] = s->npit[1] = 0;
 }
 
@@ -1855,27 +1892,19 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 	sqlite3_stmt *st;
 	const struct bl_item *it;
 	struct state_item_row *r;
-	char dropped[256], *vol;
+	struct state_bl_row *b;
 	uint32_t i;
 	int k;
 
 	if (s->version < 2)
 		return 0;
-	st = s->st[ST_BL_UPSERT];
-	state_bind_u64(st, 1, id);
-	state_bind_text(st, 2, bl_mode_name(bl->mode));
-	state_bind_u64(st, 3, bl->learn_start_us);
-	state_bind_u64(st, 4, bl->learn_until_us);
-	sqlite3_bind_int64(st, 5, bl->hours_active);
-	sqlite3_bind_int64(st, 6, bl->hours_covered);
-	sqlite3_bind_int64(st, 7, bl->fan_peers);
-	sqlite3_bind_int64(st, 8, bl->fan_ports);
-	vol = bl_vol_format(bl);
-	state_bind_text(st, 9, vol);
-	free(vol);
-	state_bl_dropped(bl, dropped, sizeof(dropped));
-	state_bind_text(st, 10, dropped);
-	if (state_step_done(s, st) == -1)
+	/* Its row, written with others (state_bl_flush()). */
+	b = &s->pbl[s->npbl++];
+	b->id = id;
+	b->bl = bl;
+	b->vol = bl_vol_format(bl);
+	state_bl_dropped(bl, b->dropped, sizeof(b->dropped));
+	if (s->npbl == STATE_ROWS_MAX && state_bl_flush(s) == -1)
 		return -1;
 	rewrite = rewrite || fresh || !bl->items_stored;
 	for (k = 0; k < BL_KIND_MAX && !rewrite; k++)
