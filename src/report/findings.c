@@ -817,14 +817,45 @@ fnd_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * At most max bytes of s at buf[*len] (a reason), cut where snprintf()
+ * would cut it: the reasons of every device are written at every
+ * snapshot, and snprintf() was a third of the findings' time.
+ */
+static void
+fnd_put(char *buf, size_t *len, const char *s, size_t max)
+{
+	size_t k = strnlen(s, max);
+
+	if (k > FND_REASON_MAX - 1 - *len)
+		k = FND_REASON_MAX - 1 - *len;
+	memcpy(buf + *len, s, k);
+	*len += k;
+	buf[*len] = '\0';
+}
+
+static void
+fnd_put_uint(char *buf, size_t *len, unsigned v)
+{
+	char d[16], *p = d + sizeof(d);
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	fnd_put(buf, len, p, SIZE_MAX);
+}
+
 static void
 fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 {
 	struct fnd_risk_in *in;
 	struct fnd_dev *fd;
 	const struct finding *f;
-	size_t i, k, total;
+	size_t i, k, total, len;
 	unsigned w;
+	char *r;
 
 	in = xcalloc(n ? n : 1, sizeof(*in));
 	for (i = 0; i < l->n; i++)
@@ -845,10 +876,16 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		for (k = 0; k < f->nhits; k++) {
 			fd = &devs[f->hits[k].dev];
 			in[f->hits[k].dev].sev[f->sev]++;
-			if (fd->nreasons < FND_REASONS_MAX - 1)
-				snprintf(fd->reasons[fd->nreasons++],
-				    FND_REASON_MAX, "%s %s: %.60s",
-				    fnd_sev_name(f->sev), f->id, f->title);
+			if (fd->nreasons < FND_REASONS_MAX - 1) {
+				/* "%s %s: %.60s" */
+				r = fd->reasons[fd->nreasons++];
+				len = 0;
+				fnd_put(r, &len, fnd_sev_name(f->sev), SIZE_MAX);
+				fnd_put(r, &len, " ", SIZE_MAX);
+				fnd_put(r, &len, f->id, SIZE_MAX);
+				fnd_put(r, &len, ": ", SIZE_MAX);
+				fnd_put(r, &len, f->title, 60);
+			}
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -863,12 +900,26 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		memmove(fd->reasons[1], fd->reasons[0],
 		    fd->nreasons * sizeof(fd->reasons[0]));
 		fd->nreasons++;
-		snprintf(fd->reasons[0], FND_REASON_MAX, "clinical impact %u%% "
-		    "(%s); %u service%s offered, reached from %u device%s on "
-		    "other VLANs, %u public destination%s", w, fd->class,
-		    fd->services_offered, fd->services_offered == 1 ? "" : "s",
-		    fd->peers_in, fd->peers_in == 1 ? "" : "s", fd->external,
-		    fd->external == 1 ? "" : "s");
+		/* "clinical impact %u%% (%s); %u service%s offered, reached
+		 * from %u device%s on other VLANs, %u public destination%s" */
+		r = fd->reasons[0];
+		len = 0;
+		fnd_put(r, &len, "clinical impact ", SIZE_MAX);
+		fnd_put_uint(r, &len, w);
+		fnd_put(r, &len, "% (", SIZE_MAX);
+		fnd_put(r, &len, fd->class, SIZE_MAX);
+		fnd_put(r, &len, "); ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->services_offered);
+		fnd_put(r, &len, fd->services_offered == 1 ? " service" :
+		    " services", SIZE_MAX);
+		fnd_put(r, &len, " offered, reached from ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->peers_in);
+		fnd_put(r, &len, fd->peers_in == 1 ? " device" : " devices",
+		    SIZE_MAX);
+		fnd_put(r, &len, " on other VLANs, ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->external);
+		fnd_put(r, &len, fd->external == 1 ? " public destination" :
+		    " public destinations", SIZE_MAX);
 	}
 	free(in);
 }
