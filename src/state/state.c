@@ -369,6 +369,7 @@ enum state_rows_table {
 	SR_VALUES,
 	SR_CLAIMS,
 	SR_BASELINES,		/* REPLACE */
+	SR_DEVICES,		/* new ones */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -394,6 +395,9 @@ static const struct {
 	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
 	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
 	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
+	[SR_DEVICES] = { "INSERT INTO devices (id, mac, vlan, flags, ip, "
+	    "first_us, last_us, flows, packets, bytes, evidence_dropped) "
+	    "VALUES ", 11 },
 };
 
 /*
@@ -405,12 +409,12 @@ static const struct {
  * them before the commit.
  */
 struct state_ev_row {
-	uint64_t			 id;
+	const uint64_t			*id;
 	size_t				 pos;
 	const struct dev_evidence	*e;
 };
 struct state_val_row {
-	uint64_t			 id;
+	const uint64_t			*id;
 	int				 attr;
 	size_t				 pos;
 	const struct dev_value		*v;
@@ -421,12 +425,18 @@ struct state_claim_row {
 	const struct dev_claim		*c;
 };
 struct state_item_row {
-	uint64_t			 id;
+	const uint64_t			*id;
 	int				 kind;
 	const struct bl_item		*it;
 };
+/* A new device's row: *id is set when it is written, and the rows of its
+ * children waiting point to it. */
+struct state_dev_row {
+	const struct device		*d;
+	uint64_t			*id;
+};
 struct state_bl_row {
-	uint64_t			 id;
+	const uint64_t			*id;
 	const struct bl_dev		*bl;
 	char				*vol;	/* bl_vol_format() */
 	char				 dropped[256];
@@ -457,7 +467,8 @@ struct state {
 	struct state_claim_row	pcl[STATE_ROWS_MAX];
 	struct state_item_row	pit[2][STATE_ROWS_MAX];	/* [replace] */
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
-	size_t			npev, npval, npcl, npit[2], npbl;
+	struct state_dev_row	pdev[STATE_ROWS_MAX];
+	size_t			npev, npval, npcl, npit[2], npbl, npdev;
 };
 
 /* What opening found. */
@@ -1302,29 +1313,36 @@ state_mac_zero(const uint8_t mac[6])
 
 /* The device row's values: ?1 id (NULL: a new row) to ?11. */
 static void
+state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
+    char *buf, size_t len)
+{
+	if (d->id != 0)
+		state_bind_u64(st, p, d->id);
+	else
+		sqlite3_bind_null(st, p);
+	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
+		sqlite3_bind_null(st, p + 1);
+	else
+		state_bind_text(st, p + 1, dev_mac_format(d->mac, buf, len));
+	sqlite3_bind_int(st, p + 2, d->vlan);
+	sqlite3_bind_int(st, p + 3, d->flags);
+	if (d->has_ip)
+		state_bind_text(st, p + 4, dev_ip_format(&d->ip, buf, len));
+	else
+		sqlite3_bind_null(st, p + 4);
+	state_bind_u64(st, p + 5, d->first_us);
+	state_bind_u64(st, p + 6, d->last_us);
+	state_bind_u64(st, p + 7, d->flows);
+	state_bind_u64(st, p + 8, d->packets);
+	state_bind_u64(st, p + 9, d->bytes);
+	sqlite3_bind_int64(st, p + 10, d->evidence_dropped);
+}
+
+static void
 state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
     size_t len)
 {
-	if (d->id != 0)
-		state_bind_u64(st, 1, d->id);
-	else
-		sqlite3_bind_null(st, 1);
-	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
-		sqlite3_bind_null(st, 2);
-	else
-		state_bind_text(st, 2, dev_mac_format(d->mac, buf, len));
-	sqlite3_bind_int(st, 3, d->vlan);
-	sqlite3_bind_int(st, 4, d->flags);
-	if (d->has_ip)
-		state_bind_text(st, 5, dev_ip_format(&d->ip, buf, len));
-	else
-		sqlite3_bind_null(st, 5);
-	state_bind_u64(st, 6, d->first_us);
-	state_bind_u64(st, 7, d->last_us);
-	state_bind_u64(st, 8, d->flows);
-	state_bind_u64(st, 9, d->packets);
-	state_bind_u64(st, 10, d->bytes);
-	sqlite3_bind_int64(st, 11, d->evidence_dropped);
+	state_bind_device_at(st, 1, d, buf, len);
 }
 
 /*
@@ -1463,6 +1481,39 @@ state_del_children(struct state *s, enum state_stmt which, uint64_t id,
 	return state_step_done(s, st);
 }
 
+/*
+ * The new devices waiting, as one statement, and their ids into the
+ * slots their children's rows point to.  Rows inserted by one
+ * statement take the ids after the largest one by one (AUTOINCREMENT
+ * too), so the last row's id tells every row's; a device's id is
+ * needed only when its children are written, and an AUTOINCREMENT
+ * insert a device was a tenth of a first save.
+ */
+static int
+state_dev_flush(struct state *s)
+{
+	const struct state_dev_row *r = s->pdev;
+	char buf[INET6_ADDRSTRLEN + 1];
+	sqlite3_stmt *st;
+	sqlite3_int64 last;
+	size_t i, n = s->npdev;
+
+	if (n == 0)
+		return 0;
+	s->npdev = 0;
+	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d, buf,
+		    sizeof(buf));
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	last = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < n; i++)
+		*r[i].id = (uint64_t)(last - (sqlite3_int64)(n - 1 - i));
+	return 0;
+}
+
 static int
 state_cl_flush(struct state *s)
 {
@@ -1504,11 +1555,13 @@ state_val_flush(struct state *s)
 
 	if (n == 0)
 		return 0;
+	if (state_dev_flush(s) == -1)
+		return -1;
 	s->npval = 0;
 	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 7) {
-		state_bind_u64(st, p, r[i].id);
+		state_bind_u64(st, p, *r[i].id);
 		state_bind_static(st, p + 1,
 		    dev_attr_name((enum dev_attr)r[i].attr));
 		sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r[i].pos);
@@ -1544,11 +1597,13 @@ state_ev_flush(struct state *s)
 
 	if (n == 0)
 		return 0;
+	if (state_dev_flush(s) == -1)
+		return -1;
 	s->npev = 0;
 	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 5) {
-		state_bind_u64(st, p, r[i].id);
+		state_bind_u64(st, p, *r[i].id);
 		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
 		state_bind_static(st, p + 2, r[i].e->key);
 		state_bind_static(st, p + 3, r[i].e->value);
@@ -1581,12 +1636,14 @@ state_it_flush(struct state *s, bool replace)
 
 	if (n == 0)
 		return 0;
+	if (state_dev_flush(s) == -1)
+		return -1;
 	s->npit[replace] = 0;
 	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
 	    n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 9) {
-		state_bind_u64(st, p, r[i].id);
+		state_bind_u64(st, p, *r[i].id);
 		state_bind_static(st, p + 1,
 		    bl_kind_name((enum bl_kind)r[i].kind));
 		state_bind_static(st, p + 2, r[i].it->key);
@@ -1606,10 +1663,11 @@ state_bl_flush(struct state *s)
 
 	if (n == 0)
 		return 0;
-	if ((st = state_rows(s, SR_BASELINES, n)) == NULL)
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_BASELINES, n)) == NULL)
 		goto out;
 	for (i = 0, p = 1; i < n; i++, p += 10) {
-		state_bind_u64(st, p, r[i].id);
+		state_bind_u64(st, p, *r[i].id);
 		state_bind_static(st, p + 1, bl_mode_name(r[i].bl->mode));
 		state_bind_u64(st, p + 2, r[i].bl->learn_start_us);
 		state_bind_u64(st, p + 3, r[i].bl->learn_until_us);
@@ -1634,7 +1692,8 @@ state_bl_flush(struct state *s)
 static int
 state_pend_flush(struct state *s)
 {
-	if (state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
+	if (state_dev_flush(s) == -1 ||
+	    state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
 	    state_ev_flush(s) == -1 || state_it_flush(s, false) == -1 ||
 	    state_it_flush(s, true) == -1 || state_bl_flush(s) == -1)
 		return -1;
@@ -1649,13 +1708,14 @@ state_pend_drop(struct state *s)
 
 	for (i = 0; i < s->npbl; i++)
 		free(s->pbl[i].vol);
-	s->npev = s->npval = s->npcl = s->npbl = 0;
+	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
 	s->npit[0] = s->npit[1] = 0;
 }
 
 /* Every value of d and its claims, to be inserted. */
 static int
-state_insert_values(struct state *s, const struct device *d, uint64_t id)
+state_insert_values(struct state *s, const struct device *d,
+    const uint64_t *id)
 {
 	struct state_val_row *r;
 	size_t i;
@@ -1705,8 +1765,8 @@ state_update_values(struct state *s, const struct device *d, uint64_t id)
 
 /* Evidence rows from, to its end, to be inserted. */
 static int
-state_save_evidence(struct state *s, const struct device *d, uint64_t id,
-    size_t from)
+state_save_evidence(struct state *s, const struct device *d,
+    const uint64_t *id, size_t from)
 {
 	struct state_ev_row *r;
 	size_t i, n;
@@ -1747,17 +1807,27 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*id = d->id;
 		*all = sqlite3_changes(s->db) != 1;
 	}
-	if (*all) {
+	if (*all && d->id == 0) {
+		/* A new row, written with others (state_dev_flush()), and
+		 * it has no children: AUTOINCREMENT never gives an id
+		 * twice, and foreign keys keep rows from naming a device
+		 * that is not there. */
+		*id = 0;
+		*fresh = true;
+		s->pdev[s->npdev].d = d;
+		s->pdev[s->npdev++].id = id;
+		if (s->npdev == STATE_ROWS_MAX && state_dev_flush(s) == -1)
+			return -1;
+	} else if (*all) {
+		/* Under its own id: the new rows waiting first, whose ids
+		 * follow the largest there before it. */
+		if (state_dev_flush(s) == -1)
+			return -1;
 		st = s->st[ST_DEV_UPSERT];
 		state_bind_device(st, d, buf, sizeof(buf));
 		if (state_step_done(s, st) == -1)
 			return -1;
-		*id = d->id != 0 ? d->id :
-		    (uint64_t)sqlite3_last_insert_rowid(s->db);
-		/* A new row has no children: AUTOINCREMENT never gives an
-		 * id twice, and foreign keys keep rows from naming a
-		 * device that is not there. */
-		*fresh = d->id == 0;
+		*id = d->id;
 	}
 
 	/* Claims first: no cascade here (state_save_devices_bl()).  The
@@ -1767,7 +1837,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		if ((!*fresh && state_val_flush(s) == -1) ||
 		    state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
 		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
-		    state_insert_values(s, d, *id) == -1)
+		    state_insert_values(s, d, id) == -1)
 			return -1;
 	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
 	    state_update_values(s, d, *id) == -1)
@@ -1777,15 +1847,18 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
 	    ev_start != d->saved_sum[SP_EVIDENCE])) {
 		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
-		    -1 || state_save_evidence(s, d, *id, 0) == -1)
+		    -1 || state_save_evidence(s, d, id, 0) == -1)
 			return -1;
 	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    state_save_evidence(s, d, *id, d->saved_evidence) == -1)
+	    state_save_evidence(s, d, id, d->saved_evidence) == -1)
 		return -1;
 
 	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
 		return 0;
 	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
+		return -1;
+	/* Its id, to name it (a new device's row written now). */
+	if (d->n_ips > 0 && *id == 0 && state_dev_flush(s) == -1)
 		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
@@ -1888,8 +1961,8 @@ state_item_sum(struct state *s, const struct bl_item *it)
  * was most of a checkpoint (issue 11).
  */
 static int
-state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
-    bool fresh, bool rewrite)
+state_save_baseline(struct state *s, const uint64_t *id,
+    const struct bl_dev *bl, bool fresh, bool rewrite)
 {
 	sqlite3_stmt *st;
 	const struct bl_item *it;
@@ -1914,7 +1987,7 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 	/* A device row new in this save has no items yet (as above). */
 	st = s->st[ST_BL_DEL_ITEMS];
 	if (rewrite && !fresh) {
-		state_bind_u64(st, 1, id);
+		state_bind_u64(st, 1, *id);
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
@@ -2000,7 +2073,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		    &fresh, &all) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
-		    state_save_baseline(s, ids[i], bls[i], fresh, all) == -1)
+		    state_save_baseline(s, &ids[i], bls[i], fresh, all) == -1)
 			goto out_rollback;
 	}
 	if (state_pend_flush(s) == -1 || state_exec(s, "COMMIT") == -1)
