@@ -353,7 +353,8 @@ static const char *const state_sql[ST_MAX] = {
  * STATE_ROWS_MAX rows rather than one per row: the first save of
  * 5,000 devices has 130,000 such rows, and a statement costs as much
  * again as the row it inserts; 64 rows to a statement cost a tenth
- * less a row than 16 (each size is prepared once, when first used).
+ * less a row than 16 (1, 2, 4 .. 64 rows, each prepared once, when
+ * first used: state_chunk()).
  * Rows that may be there already (an item whose count went up) are
  * written whole with REPLACE: every column is given, so it is the
  * update, and it costs a quarter less a row than an UPDATE each.
@@ -1482,6 +1483,44 @@ state_del_children(struct state *s, enum state_stmt which, uint64_t id,
 }
 
 /*
+ * Statements of 1, 2, 4 .. STATE_ROWS_MAX rows only: a save's last
+ * rows of a table go out as the powers of two their number is made of
+ * (45: 32, 8, 4 and 1), so at most seven statements a table are ever
+ * prepared and kept, not one of each size up to STATE_ROWS_MAX (a
+ * long-running sensor would have kept megabytes of them).
+ */
+static size_t
+state_chunk(size_t n)
+{
+	size_t k = STATE_ROWS_MAX;
+
+	while (k > n)
+		k /= 2;
+	return k;
+}
+
+/*
+ * The *np rows waiting in v (each sz bytes), written by write() a
+ * statement at a time (it writes the first n of them).  On an error
+ * they are left waiting, for state_pend_drop().
+ */
+static int
+state_pend_write(struct state *s, void *v, size_t sz, size_t *np,
+    int (*write)(struct state *, size_t))
+{
+	size_t k;
+
+	while (*np > 0) {
+		k = state_chunk(*np);
+		if (write(s, k) == -1)
+			return -1;
+		*np -= k;
+		memmove(v, (char *)v + k * sz, *np * sz);
+	}
+	return 0;
+}
+
+/*
  * The new devices waiting, as one statement, and their ids into the
  * slots their children's rows point to.  Rows inserted by one
  * statement take the ids after the largest one by one (AUTOINCREMENT
@@ -1490,17 +1529,14 @@ state_del_children(struct state *s, enum state_stmt which, uint64_t id,
  * insert a device was a tenth of a first save.
  */
 static int
-state_dev_flush(struct state *s)
+state_dev_write(struct state *s, size_t n)
 {
 	const struct state_dev_row *r = s->pdev;
 	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_stmt *st;
 	sqlite3_int64 last;
-	size_t i, n = s->npdev;
+	size_t i;
 
-	if (n == 0)
-		return 0;
-	s->npdev = 0;
 	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
@@ -1515,16 +1551,20 @@ state_dev_flush(struct state *s)
 }
 
 static int
-state_cl_flush(struct state *s)
+state_dev_flush(struct state *s)
+{
+	return state_pend_write(s, s->pdev, sizeof(*s->pdev), &s->npdev,
+	    state_dev_write);
+}
+
+static int
+state_cl_write(struct state *s, size_t n)
 {
 	const struct state_claim_row *r = s->pcl;
 	sqlite3_stmt *st;
-	size_t i, n = s->npcl;
+	size_t i;
 	int p;
 
-	if (n == 0)
-		return 0;
-	s->npcl = 0;
 	if ((st = state_rows(s, SR_CLAIMS, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 5) {
@@ -1537,6 +1577,13 @@ state_cl_flush(struct state *s)
 	return state_step_rows(s, st);
 }
 
+static int
+state_cl_flush(struct state *s)
+{
+	return state_pend_write(s, s->pcl, sizeof(*s->pcl), &s->npcl,
+	    state_cl_write);
+}
+
 /*
  * The values waiting, as one statement, and their claims to the
  * claims waiting.  Rows inserted without an id take the ids after the
@@ -1544,21 +1591,17 @@ state_cl_flush(struct state *s)
  * are those one statement a value gave.
  */
 static int
-state_val_flush(struct state *s)
+state_val_write(struct state *s, size_t n)
 {
 	const struct state_val_row *r = s->pval;
 	const struct dev_value *v;
 	sqlite3_stmt *st;
 	sqlite3_int64 last;
-	size_t i, j, n = s->npval;
+	size_t i, j;
 	int p;
 
-	if (n == 0)
-		return 0;
-	if (state_dev_flush(s) == -1)
-		return -1;
-	s->npval = 0;
-	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_VALUES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 7) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1588,19 +1631,22 @@ state_val_flush(struct state *s)
 }
 
 static int
-state_ev_flush(struct state *s)
+state_val_flush(struct state *s)
+{
+	return state_pend_write(s, s->pval, sizeof(*s->pval), &s->npval,
+	    state_val_write);
+}
+
+static int
+state_ev_write(struct state *s, size_t n)
 {
 	const struct state_ev_row *r = s->pev;
 	sqlite3_stmt *st;
-	size_t i, n = s->npev;
+	size_t i;
 	int p;
 
-	if (n == 0)
-		return 0;
-	if (state_dev_flush(s) == -1)
-		return -1;
-	s->npev = 0;
-	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_EVIDENCE, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 5) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1610,6 +1656,13 @@ state_ev_flush(struct state *s)
 		state_bind_u64(st, p + 4, r[i].e->first_us);
 	}
 	return state_step_rows(s, st);
+}
+
+static int
+state_ev_flush(struct state *s)
+{
+	return state_pend_write(s, s->pev, sizeof(*s->pev), &s->npev,
+	    state_ev_write);
 }
 
 /* An item's values from ?p + 3 on (count to hours). */
@@ -1627,19 +1680,15 @@ state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
 /* The items waiting: inserted, or with replace written whole (new or
  * changed). */
 static int
-state_it_flush(struct state *s, bool replace)
+state_it_write_as(struct state *s, size_t n, bool replace)
 {
 	const struct state_item_row *r = s->pit[replace];
 	sqlite3_stmt *st;
-	size_t i, n = s->npit[replace];
+	size_t i;
 	int p;
 
-	if (n == 0)
-		return 0;
-	if (state_dev_flush(s) == -1)
-		return -1;
-	s->npit[replace] = 0;
-	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
 	    n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 9) {
@@ -1652,20 +1701,37 @@ state_it_flush(struct state *s, bool replace)
 	return state_step_rows(s, st);
 }
 
+static int
+state_it_write(struct state *s, size_t n)
+{
+	return state_it_write_as(s, n, false);
+}
+
+static int
+state_it_write_set(struct state *s, size_t n)
+{
+	return state_it_write_as(s, n, true);
+}
+
+static int
+state_it_flush(struct state *s, bool replace)
+{
+	return state_pend_write(s, s->pit[replace], sizeof(s->pit[0][0]),
+	    &s->npit[replace], replace ? state_it_write_set : state_it_write);
+}
+
 /* The baseline rows waiting, each written whole (new or changed). */
 static int
-state_bl_flush(struct state *s)
+state_bl_write(struct state *s, size_t n)
 {
 	const struct state_bl_row *r = s->pbl;
 	sqlite3_stmt *st;
-	size_t i, n = s->npbl;
-	int p, rc = -1;
+	size_t i;
+	int p, rc;
 
-	if (n == 0)
-		return 0;
 	if (state_dev_flush(s) == -1 ||
 	    (st = state_rows(s, SR_BASELINES, n)) == NULL)
-		goto out;
+		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 10) {
 		state_bind_u64(st, p, *r[i].id);
 		state_bind_static(st, p + 1, bl_mode_name(r[i].bl->mode));
@@ -1681,11 +1747,17 @@ state_bl_flush(struct state *s)
 	rc = state_step_rows(s, st);
 	/* Its texts are freed: nothing of them stays bound. */
 	sqlite3_clear_bindings(st);
- out:
-	for (i = 0; i < n; i++)
-		free(s->pbl[i].vol);
-	s->npbl = 0;
+	if (rc == 0)
+		for (i = 0; i < n; i++)
+			free(s->pbl[i].vol);
 	return rc;
+}
+
+static int
+state_bl_flush(struct state *s)
+{
+	return state_pend_write(s, s->pbl, sizeof(*s->pbl), &s->npbl,
+	    state_bl_write);
 }
 
 /* Every row waiting, written. */
@@ -2343,7 +2415,7 @@ state_meta_set_many(struct state *s, const char *const *keys,
 		return -1;
 	}
 	for (i = 0; i < n; i += k) {
-		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
+		k = state_chunk(n - i);
 		if ((st = state_rows(s, SR_META, k)) == NULL)
 			return -1;
 		for (j = 0, p = 1; j < k; j++, p += 2) {
@@ -2774,43 +2846,46 @@ state_load_alerts(struct state *s,
 /* ---- the communication map (version 4) ---- */
 
 /* The comm rows of c[0..n-1] (each a device's zone and how many peers
- * its table had no room for), as one statement. */
+ * its table had no room for), a statement of STATE_ROWS_MAX or fewer
+ * (state_chunk()) at a time. */
 static int
 state_comm_rows(struct state *s, const struct state_peers *const *c,
     size_t n)
 {
 	sqlite3_stmt *st;
-	size_t i;
+	size_t i, k;
 	int p;
 
 	if (n == 0)
 		return 0;
-	if ((st = state_rows(s, SR_COMM, n)) == NULL)
+	if ((st = state_rows(s, SR_COMM, (k = state_chunk(n)))) == NULL)
 		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 3) {
+	for (i = 0, p = 1; i < k; i++, p += 3) {
 		state_bind_u64(st, p, c[i]->device_id);
 		state_bind_static(st, p + 1, c[i]->zone != NULL ?
 		    c[i]->zone : "");
 		state_bind_u64(st, p + 2, c[i]->tab != NULL ?
 		    c[i]->tab->dropped : 0);
 	}
-	return state_step_rows(s, st);
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	return state_comm_rows(s, c + k, n - k);	/* the rest */
 }
 
-/* Peer entries e[0..n-1] of devices ids[], as one statement. */
+/* Peer entries e[0..n-1] of devices ids[], as state_comm_rows(). */
 static int
 state_peer_rows(struct state *s, const uint64_t *ids,
     const struct peer_ent *const *e, size_t n)
 {
 	sqlite3_stmt *st;
-	size_t i;
+	size_t i, k;
 	int p;
 
 	if (n == 0)
 		return 0;
-	if ((st = state_rows(s, SR_PEERS, n)) == NULL)
+	if ((st = state_rows(s, SR_PEERS, (k = state_chunk(n)))) == NULL)
 		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 13) {
+	for (i = 0, p = 1; i < k; i++, p += 13) {
 		state_bind_u64(st, p, ids[i]);
 		state_bind_static(st, p + 1, e[i]->peer);
 		state_bind_static(st, p + 2, peers_dir_name(e[i]->dir));
@@ -2825,7 +2900,9 @@ state_peer_rows(struct state *s, const uint64_t *ids,
 		state_bind_u64(st, p + 11, e[i]->first_us);
 		state_bind_u64(st, p + 12, e[i]->last_us);
 	}
-	return state_step_rows(s, st);
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	return state_peer_rows(s, ids + k, e + k, n - k);	/* the rest */
 }
 
 /*
