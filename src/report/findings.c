@@ -880,7 +880,8 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 				/* "%s %s: %.60s" */
 				r = fd->reasons[fd->nreasons++];
 				len = 0;
-				fnd_put(r, &len, fnd_sev_name(f->sev), SIZE_MAX);
+				fnd_put(r, &len, fnd_sev_name(f->sev),
+				    SIZE_MAX);
 				fnd_put(r, &len, " ", SIZE_MAX);
 				fnd_put(r, &len, f->id, SIZE_MAX);
 				fnd_put(r, &len, ": ", SIZE_MAX);

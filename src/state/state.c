@@ -466,7 +466,8 @@ struct state {
 	struct state_ev_row	pev[STATE_ROWS_MAX];
 	struct state_val_row	pval[STATE_ROWS_MAX];
 	struct state_claim_row	pcl[STATE_ROWS_MAX];
-	struct state_item_row	pit[2][STATE_ROWS_MAX];	/* [replace] */
+	/* Items [0] inserted, [1] replaced. */
+	struct state_item_row	pit[2][STATE_ROWS_MAX];
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
 	size_t			npev, npval, npcl, npit[2], npbl, npdev;
