@@ -596,37 +596,58 @@ bl_dedup(struct bl_dev *d, const char *reason, const char *key,
 	return false;
 }
 
+/* v in decimal at p, which has room for 10 digits; past them. */
+static char *
+bl_put_u32(char *p, uint32_t v)
+{
+	char digits[10];
+	size_t k = 0;
+
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (k > 0)
+		*p++ = digits[--k];
+	return p;
+}
+
 char *
 bl_vol_format(const struct bl_dev *d)
 {
 	char *buf, *p;
-	size_t len, used = 0;
+	size_t len;
 	unsigned h, i, n;
-	int w;
 
 	/* 24 hours, 8 samples, three 10-digit numbers each. */
 	len = 24 * (8 + BL_VOL_SAMPLES * 36) + 1;
-	p = buf = xcalloc(1, len);
+	p = buf = xreallocarray(NULL, len, 1);
+	*p = '\0';
 	if (d->vol == NULL)
 		return buf;
+	/* Numbers by hand, not by snprintf(): every baseline saved has
+	 * its volume written (h40: 24 M instructions of a save). */
 	for (h = 0; h < 24; h++) {
 		if (d->vol->n[h] == 0)
 			continue;
 		n = d->vol->n[h] < BL_VOL_SAMPLES ? d->vol->n[h] :
 		    BL_VOL_SAMPLES;
-		w = snprintf(p, len - used, "%s%u:%u", used ? ";" : "", h,
-		    d->vol->n[h]);
-		used += (size_t)w;
-		p += w;
+		if (p != buf)
+			*p++ = ';';
+		p = bl_put_u32(p, h);
+		*p++ = ':';
+		p = bl_put_u32(p, d->vol->n[h]);
 		for (i = 0; i < n; i++) {
 			const struct bl_sample *s = &d->vol->s[h][i];
 
-			w = snprintf(p, len - used, " %u,%u,%u",
-			    s->m[BL_M_PACKETS], s->m[BL_M_BYTES],
-			    s->m[BL_M_FLOWS]);
-			used += (size_t)w;
-			p += w;
+			*p++ = ' ';
+			p = bl_put_u32(p, s->m[BL_M_PACKETS]);
+			*p++ = ',';
+			p = bl_put_u32(p, s->m[BL_M_BYTES]);
+			*p++ = ',';
+			p = bl_put_u32(p, s->m[BL_M_FLOWS]);
 		}
+		*p = '\0';
 	}
 	return buf;
 }

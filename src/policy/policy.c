@@ -1909,25 +1909,53 @@ policy_write_yaml(FILE *fp, const struct pol_profile *p)
  * title), so what is read is what was written.
  */
 
+/*
+ * Names and numbers go out a run at a time, not a byte or a fprintf()
+ * at a time: the text of every device's learned and seen sets is
+ * written at each checkpoint.
+ */
 static void
 pol_compact_name(FILE *fp, const char *s)
 {
-	const unsigned char *c;
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *c, *e;
+	char esc[3] = { '%', '0', '0' };
 
-	fputc(' ', fp);
 	if (s[0] == '\0') {
-		fputc('-', fp);
+		fputs(" -", fp);
 		return;
 	}
 	if (strcmp(s, "-") == 0) {
-		fputs("%2D", fp);
+		fputs(" %2D", fp);
 		return;
 	}
-	for (c = (const unsigned char *)s; *c != '\0'; c++)
-		if (*c < '!' || *c > '~' || *c == '%')
-			fprintf(fp, "%%%02X", *c);
-		else
-			fputc(*c, fp);
+	fputc(' ', fp);
+	for (c = (const unsigned char *)s; *c != '\0'; c = e + 1) {
+		for (e = c; *e != '\0' && *e >= '!' && *e <= '~' && *e != '%';
+		    e++)
+			;
+		if (e > c)
+			fwrite(c, 1, (size_t)(e - c), fp);
+		if (*e == '\0')
+			break;
+		esc[1] = hex[*e >> 4];
+		esc[2] = hex[*e & 0xf];
+		fwrite(esc, 1, 3, fp);
+	}
+}
+
+/* " v", v in decimal. */
+static void
+pol_compact_uint(FILE *fp, uint32_t v)
+{
+	char buf[16], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	*--p = ' ';
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), fp);
 }
 
 static void
@@ -1953,7 +1981,9 @@ pol_compact_list(FILE *fp, char tag, const struct pol_list *l)
 		fputc(tag, fp);
 		pol_compact_name(fp, e->zone);
 		pol_compact_name(fp, e->class);
-		fprintf(fp, " %u %u %u", e->proto, e->port_lo, e->port_hi);
+		pol_compact_uint(fp, e->proto);
+		pol_compact_uint(fp, e->port_lo);
+		pol_compact_uint(fp, e->port_hi);
 		pol_compact_name(fp, e->app);
 		fputc('\n', fp);
 	}
@@ -1967,9 +1997,12 @@ policy_write_compact(FILE *fp, const struct pol_profile *p)
 	fputs("p ", fp);
 	fputc(p->target < 4 ? targets[p->target] : 'c', fp);
 	pol_compact_name(fp, p->name);
-	fprintf(fp, " %c %d %d %u %u\n", p->mode == POL_MODE_OBSERVE ? 'o' :
-	    'e', p->internet, p->cleartext_logins, p->max_fanout,
-	    p->fanout_window);
+	fputs(p->mode == POL_MODE_OBSERVE ? " o" : " e", fp);
+	pol_compact_uint(fp, p->internet);
+	pol_compact_uint(fp, p->cleartext_logins);
+	pol_compact_uint(fp, p->max_fanout);
+	pol_compact_uint(fp, p->fanout_window);
+	fputc('\n', fp);
 	pol_compact_list(fp, 'i', &p->initiate);
 	pol_compact_list(fp, 'a', &p->accept);
 	pol_compact_names(fp, 's', &p->hl7_send);

@@ -14,6 +14,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,46 @@ fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
 	fnd_hit_add(f, dev, "%s", buf);
 }
 
+/*
+ * A key as baselines write it, "tcp/23 telnet server" (fields of at
+ * most 7 letters or digits, 5 digits, 31 and 15 bytes, one space
+ * apart), read without sscanf(): every service of every device is
+ * read at every snapshot.  Its fields into p, *port, a and r, or
+ * false for anything else.
+ */
+static bool
+fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
+    char r[16])
+{
+	const char *k = key, *t;
+	unsigned v = 0;
+
+	for (t = k; (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9');
+	    k++)
+		;
+	if (k == t || k - t > 7 || *k != '/')
+		return false;
+	memcpy(p, t, (size_t)(k - t));
+	p[k - t] = '\0';
+	for (t = ++k; *k >= '0' && *k <= '9' && k - t < 5; k++)
+		v = v * 10 + (unsigned)(*k - '0');
+	if (k == t || *k != ' ')
+		return false;
+	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		;
+	if (k == t || k - t > 31 || *k != ' ')
+		return false;
+	memcpy(a, t, (size_t)(k - t));
+	a[k - t] = '\0';
+	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		;
+	if (k == t || k - t > 15 || *k != '\0')
+		return false;
+	memcpy(r, t, (size_t)(k - t) + 1);
+	*port = v;
+	return true;
+}
+
 /* "tcp/23 telnet server": transport, port, application, role. */
 static bool
 fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
@@ -271,7 +312,9 @@ fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
 {
 	char p[8], a[32], r[16];
 
-	if (sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
+	/* Anything else is read as it always was. */
+	if (!fnd_service_plain(key, p, port, a, r) &&
+	    sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
 		return false;
 	strlcpy(proto, p, plen);
 	strlcpy(app, a, alen);
@@ -502,6 +545,28 @@ fnd_eol(const char *key, const char *v)
  * certificate, cipher and version, nDPI's flow risks.  Never a secret:
  * the evidence holds none.
  */
+/*
+ * Whether an evidence key may be one fnd_weak() looks at (http., os.,
+ * ndpi., smb., snmp., ssh., tls.): most are HL7's, the OUI's or DNS's,
+ * and ten comparisons each were a tenth of a snapshot's findings.
+ */
+static bool
+fnd_weak_key(const char *k)
+{
+	switch (k[0]) {
+	case 'h':
+		return k[1] == 't';
+	case 'o':
+		return k[1] == 's';
+	case 'n':
+	case 's':
+	case 't':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void
 fnd_weak(struct fnd_ctx *c, size_t i)
 {
@@ -512,6 +577,8 @@ fnd_weak(struct fnd_ctx *c, size_t i)
 
 	for (k = 0; k < d->n_evidence; k++) {
 		e = &d->evidence[k];
+		if (!fnd_weak_key(e->key))
+			continue;
 		if (strcmp(e->key, "http.basic_auth") == 0)
 			fnd_add(c, FND_HTTP_BASIC, i, strcmp(e->value,
 			    "server") == 0 ? "was sent HTTP Basic credentials "
@@ -750,14 +817,45 @@ fnd_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/*
+ * At most max bytes of s at buf[*len] (a reason), cut where snprintf()
+ * would cut it: the reasons of every device are written at every
+ * snapshot, and snprintf() was a third of the findings' time.
+ */
+static void
+fnd_put(char *buf, size_t *len, const char *s, size_t max)
+{
+	size_t k = strnlen(s, max);
+
+	if (k > FND_REASON_MAX - 1 - *len)
+		k = FND_REASON_MAX - 1 - *len;
+	memcpy(buf + *len, s, k);
+	*len += k;
+	buf[*len] = '\0';
+}
+
+static void
+fnd_put_uint(char *buf, size_t *len, unsigned v)
+{
+	char d[16], *p = d + sizeof(d);
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	fnd_put(buf, len, p, SIZE_MAX);
+}
+
 static void
 fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 {
 	struct fnd_risk_in *in;
 	struct fnd_dev *fd;
 	const struct finding *f;
-	size_t i, k, total;
+	size_t i, k, total, len;
 	unsigned w;
+	char *r;
 
 	in = xcalloc(n ? n : 1, sizeof(*in));
 	for (i = 0; i < l->n; i++)
@@ -778,10 +876,17 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		for (k = 0; k < f->nhits; k++) {
 			fd = &devs[f->hits[k].dev];
 			in[f->hits[k].dev].sev[f->sev]++;
-			if (fd->nreasons < FND_REASONS_MAX - 1)
-				snprintf(fd->reasons[fd->nreasons++],
-				    FND_REASON_MAX, "%s %s: %.60s",
-				    fnd_sev_name(f->sev), f->id, f->title);
+			if (fd->nreasons < FND_REASONS_MAX - 1) {
+				/* "%s %s: %.60s" */
+				r = fd->reasons[fd->nreasons++];
+				len = 0;
+				fnd_put(r, &len, fnd_sev_name(f->sev),
+				    SIZE_MAX);
+				fnd_put(r, &len, " ", SIZE_MAX);
+				fnd_put(r, &len, f->id, SIZE_MAX);
+				fnd_put(r, &len, ": ", SIZE_MAX);
+				fnd_put(r, &len, f->title, 60);
+			}
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -796,12 +901,26 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		memmove(fd->reasons[1], fd->reasons[0],
 		    fd->nreasons * sizeof(fd->reasons[0]));
 		fd->nreasons++;
-		snprintf(fd->reasons[0], FND_REASON_MAX, "clinical impact %u%% "
-		    "(%s); %u service%s offered, reached from %u device%s on "
-		    "other VLANs, %u public destination%s", w, fd->class,
-		    fd->services_offered, fd->services_offered == 1 ? "" : "s",
-		    fd->peers_in, fd->peers_in == 1 ? "" : "s", fd->external,
-		    fd->external == 1 ? "" : "s");
+		/* "clinical impact %u%% (%s); %u service%s offered, reached
+		 * from %u device%s on other VLANs, %u public destination%s" */
+		r = fd->reasons[0];
+		len = 0;
+		fnd_put(r, &len, "clinical impact ", SIZE_MAX);
+		fnd_put_uint(r, &len, w);
+		fnd_put(r, &len, "% (", SIZE_MAX);
+		fnd_put(r, &len, fd->class, SIZE_MAX);
+		fnd_put(r, &len, "); ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->services_offered);
+		fnd_put(r, &len, fd->services_offered == 1 ? " service" :
+		    " services", SIZE_MAX);
+		fnd_put(r, &len, " offered, reached from ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->peers_in);
+		fnd_put(r, &len, fd->peers_in == 1 ? " device" : " devices",
+		    SIZE_MAX);
+		fnd_put(r, &len, " on other VLANs, ", SIZE_MAX);
+		fnd_put_uint(r, &len, fd->external);
+		fnd_put(r, &len, fd->external == 1 ? " public destination" :
+		    " public destinations", SIZE_MAX);
 	}
 	free(in);
 }

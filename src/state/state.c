@@ -213,8 +213,6 @@ enum state_stmt {
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
-	ST_INS_VALUE,
-	ST_INS_CLAIM,
 	ST_INS_EVIDENCE,
 	ST_INS_IP,
 	ST_UPD_VALUE,
@@ -230,23 +228,19 @@ enum state_stmt {
 	ST_DEL_DEVICE,
 	/* Version 2 (a read-only version 1 file has none). */
 	ST_BL_FIRST,
-	ST_BL_UPSERT = ST_BL_FIRST,
-	ST_BL_DEL_ITEMS,
+	ST_BL_DEL_ITEMS = ST_BL_FIRST,
 	ST_BL_INS_ITEM,
 	ST_BL_SEL,
 	ST_BL_SEL_ITEMS,
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
-	ST_BL_UPD_ITEM,
 	/* Version 3. */
 	ST_AL_FIRST,
 	ST_AL_ADD = ST_AL_FIRST,
 	ST_AL_SEL,
 	/* Version 4. */
 	ST_PE_FIRST,
-	ST_PE_UPSERT = ST_PE_FIRST,
-	ST_PE_COMM,
-	ST_PE_SEL,
+	ST_PE_SEL = ST_PE_FIRST,
 	ST_PE_SEL_COMM,
 	ST_PE_DEL,
 	ST_PE_DEL_COMM,
@@ -279,13 +273,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
 	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
-	[ST_INS_VALUE] =
-	    "INSERT INTO device_values (device_id, attribute, pos, value, "
-	    "confidence, first_us, last_us) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[ST_INS_CLAIM] =
-	    "INSERT INTO device_claims (value_id, pos, source, rule, "
-	    "confidence) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_EVIDENCE] =
 	    "INSERT INTO device_evidence (device_id, pos, key, value, "
 	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -318,18 +305,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_META_DEL_PREFIX] =
 	    "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
-	[ST_BL_UPSERT] =
-	    "INSERT INTO baselines (device_id, mode, learn_start_us, "
-	    "learn_until_us, hours_active, hours_covered, fan_peers, "
-	    "fan_ports, volume, dropped) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-	    "ON CONFLICT (device_id) DO UPDATE SET mode = excluded.mode, "
-	    "learn_start_us = excluded.learn_start_us, "
-	    "learn_until_us = excluded.learn_until_us, "
-	    "hours_active = excluded.hours_active, "
-	    "hours_covered = excluded.hours_covered, "
-	    "fan_peers = excluded.fan_peers, fan_ports = excluded.fan_ports, "
-	    "volume = excluded.volume, dropped = excluded.dropped",
 	[ST_BL_DEL_ITEMS] =
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
 	[ST_BL_INS_ITEM] =
@@ -346,10 +321,6 @@ static const char *const state_sql[ST_MAX] = {
 	    "ORDER BY kind, first_us, key",
 	[ST_BL_DEL] = "DELETE FROM baselines WHERE device_id = ?1",
 	[ST_BL_DEL_ALL] = "DELETE FROM baselines",
-	[ST_BL_UPD_ITEM] =
-	    "UPDATE baseline_items SET count = ?4, first_us = ?5, "
-	    "last_us = ?6, asn = ?7, country = ?8, hours = ?9 "
-	    "WHERE device_id = ?1 AND kind = ?2 AND key = ?3",
 	[ST_AL_ADD] =
 	    "INSERT INTO device_alerts (device_id, gid, sid, severity, "
 	    "signature, as_src, as_dst, first_us, last_us) "
@@ -364,20 +335,6 @@ static const char *const state_sql[ST_MAX] = {
 	    "SELECT device_id, gid, sid, severity, signature, as_src, "
 	    "as_dst, first_us, last_us FROM device_alerts "
 	    "ORDER BY device_id, gid, sid",
-	[ST_PE_UPSERT] =
-	    "INSERT INTO device_peers (device_id, peer, direction, proto, "
-	    "port, app, peer_zone, peer_vlan, flows, packets, bytes, "
-	    "first_us, last_us) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	    "ON CONFLICT (device_id, peer, direction, proto, port, app) DO "
-	    "UPDATE SET peer_zone = excluded.peer_zone, "
-	    "peer_vlan = excluded.peer_vlan, flows = excluded.flows, "
-	    "packets = excluded.packets, bytes = excluded.bytes, "
-	    "first_us = excluded.first_us, last_us = excluded.last_us",
-	[ST_PE_COMM] =
-	    "INSERT INTO device_comm (device_id, zone, peers_dropped) "
-	    "VALUES (?1, ?2, ?3) ON CONFLICT (device_id) DO UPDATE SET "
-	    "zone = excluded.zone, peers_dropped = excluded.peers_dropped",
 	[ST_PE_SEL] =
 	    "SELECT device_id, peer, direction, proto, port, app, peer_zone, "
 	    "peer_vlan, flows, packets, bytes, first_us, last_us "
@@ -391,15 +348,29 @@ static const char *const state_sql[ST_MAX] = {
 };
 
 /*
- * A save writes a device's evidence and a baseline's items with one
- * statement of up to STATE_ROWS_MAX rows rather than one per row: the
- * first save of 5,000 devices has 110,000 such rows, and a statement
- * costs as much again as the row it inserts.
+ * A save writes its rows (values, claims, evidence, baseline items,
+ * peers, the policy's keys) with one statement of up to
+ * STATE_ROWS_MAX rows rather than one per row: the first save of
+ * 5,000 devices has 130,000 such rows, and a statement costs as much
+ * again as the row it inserts; 64 rows to a statement cost a tenth
+ * less a row than 16 (1, 2, 4 .. 64 rows, each prepared once, when
+ * first used: state_chunk()).
+ * Rows that may be there already (an item whose count went up) are
+ * written whole with REPLACE: every column is given, so it is the
+ * update, and it costs a quarter less a row than an UPDATE each.
  */
-#define STATE_ROWS_MAX		16
+#define STATE_ROWS_MAX		64
 enum state_rows_table {
 	SR_EVIDENCE,
 	SR_BL_ITEMS,
+	SR_BL_ITEMS_SET,	/* new or changed: REPLACE */
+	SR_PEERS,		/* REPLACE */
+	SR_COMM,		/* REPLACE */
+	SR_META,		/* REPLACE */
+	SR_VALUES,
+	SR_CLAIMS,
+	SR_BASELINES,		/* REPLACE */
+	SR_DEVICES,		/* new ones */
 	STATE_ROWS_TABLES
 };
 static const struct {
@@ -410,6 +381,66 @@ static const struct {
 	    "value, first_us) VALUES ", 5 },
 	[SR_BL_ITEMS] = { "INSERT INTO baseline_items (device_id, kind, key, "
 	    "count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
+	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peer, "
+	    "direction, proto, port, app, peer_zone, peer_vlan, flows, "
+	    "packets, bytes, first_us, last_us) VALUES ", 13 },
+	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
+	    "peers_dropped) VALUES ", 3 },
+	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
+	[SR_VALUES] = { "INSERT INTO device_values (device_id, attribute, "
+	    "pos, value, confidence, first_us, last_us) VALUES ", 7 },
+	[SR_CLAIMS] = { "INSERT INTO device_claims (value_id, pos, source, "
+	    "rule, confidence) VALUES ", 5 },
+	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
+	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
+	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
+	[SR_DEVICES] = { "INSERT INTO devices (id, mac, vlan, flags, ip, "
+	    "first_us, last_us, flows, packets, bytes, evidence_dropped) "
+	    "VALUES ", 11 },
+};
+
+/*
+ * Rows of a save waiting to fill a statement of STATE_ROWS_MAX, across
+ * devices (a device has 2 values, 3 claims, 11 pieces of evidence and
+ * 4 baseline items on average: one statement each device was most of
+ * a statement's rows left empty).  They point into the devices and
+ * baselines saved, which outlive the save; state_pend_flush() writes
+ * them before the commit.
+ */
+struct state_ev_row {
+	const uint64_t			*id;
+	size_t				 pos;
+	const struct dev_evidence	*e;
+};
+struct state_val_row {
+	const uint64_t			*id;
+	int				 attr;
+	size_t				 pos;
+	const struct dev_value		*v;
+};
+struct state_claim_row {
+	sqlite3_int64			 vid;	/* its value's row */
+	size_t				 pos;
+	const struct dev_claim		*c;
+};
+struct state_item_row {
+	const uint64_t			*id;
+	int				 kind;
+	const struct bl_item		*it;
+};
+/* A new device's row: *id is set when it is written, and the rows of its
+ * children waiting point to it. */
+struct state_dev_row {
+	const struct device		*d;
+	uint64_t			*id;
+};
+struct state_bl_row {
+	const uint64_t			*id;
+	const struct bl_dev		*bl;
+	char				*vol;	/* bl_vol_format() */
+	char				 dropped[256];
 };
 
 struct state {
@@ -431,6 +462,15 @@ struct state {
 	/* Inserts of k rows at once (state_rows()), prepared when first
 	 * used: [table][k - 1]. */
 	sqlite3_stmt	*rows[STATE_ROWS_TABLES][STATE_ROWS_MAX];
+	/* A save's rows not written yet (above). */
+	struct state_ev_row	pev[STATE_ROWS_MAX];
+	struct state_val_row	pval[STATE_ROWS_MAX];
+	struct state_claim_row	pcl[STATE_ROWS_MAX];
+	/* Items [0] inserted, [1] replaced. */
+	struct state_item_row	pit[2][STATE_ROWS_MAX];
+	struct state_bl_row	pbl[STATE_ROWS_MAX];
+	struct state_dev_row	pdev[STATE_ROWS_MAX];
+	size_t			npev, npval, npcl, npit[2], npbl, npdev;
 };
 
 /* What opening found. */
@@ -493,7 +533,7 @@ static sqlite3_stmt *
 state_rows(struct state *s, enum state_rows_table t, size_t k)
 {
 	sqlite3_stmt **st = &s->rows[t][k - 1];
-	char sql[2048];
+	char sql[4096];
 	size_t len, r;
 	int c;
 
@@ -787,7 +827,7 @@ state_open_ro_fallback(struct state *s)
 		return -1;
 	}
 	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI, NULL);
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
 		state_seterr(s, "%s", s->db != NULL ? sqlite3_errmsg(s->db) :
@@ -874,8 +914,14 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		}
 		s->lockfd = fd;
 	}
-	flags = s->readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * No mutex of the connection's own: a state is used by one thread
+	 * at a time (the brain's, under its lock, or the capture thread's
+	 * once the brain's has stopped), and SQLite's took and gave back
+	 * a mutex in every bind, step and reset, a twelfth of a save.
+	 */
+	flags = (s->readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 #ifdef SQLITE_OPEN_NOFOLLOW
 	flags |= SQLITE_OPEN_NOFOLLOW;
 #endif
@@ -1165,6 +1211,24 @@ state_step_done(struct state *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * Step an insert of rows (state_rows()) and reset it.  Its parameters
+ * are not cleared: each use binds every one of them again before it
+ * steps, and clearing a statement of many rows cost as much as
+ * binding it.
+ */
+static int
+state_step_rows(struct state *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static void
 state_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
@@ -1251,29 +1315,36 @@ state_mac_zero(const uint8_t mac[6])
 
 /* The device row's values: ?1 id (NULL: a new row) to ?11. */
 static void
+state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
+    char *buf, size_t len)
+{
+	if (d->id != 0)
+		state_bind_u64(st, p, d->id);
+	else
+		sqlite3_bind_null(st, p);
+	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
+		sqlite3_bind_null(st, p + 1);
+	else
+		state_bind_text(st, p + 1, dev_mac_format(d->mac, buf, len));
+	sqlite3_bind_int(st, p + 2, d->vlan);
+	sqlite3_bind_int(st, p + 3, d->flags);
+	if (d->has_ip)
+		state_bind_text(st, p + 4, dev_ip_format(&d->ip, buf, len));
+	else
+		sqlite3_bind_null(st, p + 4);
+	state_bind_u64(st, p + 5, d->first_us);
+	state_bind_u64(st, p + 6, d->last_us);
+	state_bind_u64(st, p + 7, d->flows);
+	state_bind_u64(st, p + 8, d->packets);
+	state_bind_u64(st, p + 9, d->bytes);
+	sqlite3_bind_int64(st, p + 10, d->evidence_dropped);
+}
+
+static void
 state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
     size_t len)
 {
-	if (d->id != 0)
-		state_bind_u64(st, 1, d->id);
-	else
-		sqlite3_bind_null(st, 1);
-	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
-		sqlite3_bind_null(st, 2);
-	else
-		state_bind_text(st, 2, dev_mac_format(d->mac, buf, len));
-	sqlite3_bind_int(st, 3, d->vlan);
-	sqlite3_bind_int(st, 4, d->flags);
-	if (d->has_ip)
-		state_bind_text(st, 5, dev_ip_format(&d->ip, buf, len));
-	else
-		sqlite3_bind_null(st, 5);
-	state_bind_u64(st, 6, d->first_us);
-	state_bind_u64(st, 7, d->last_us);
-	state_bind_u64(st, 8, d->flows);
-	state_bind_u64(st, 9, d->packets);
-	state_bind_u64(st, 10, d->bytes);
-	sqlite3_bind_int64(st, 11, d->evidence_dropped);
+	state_bind_device_at(st, 1, d, buf, len);
 }
 
 /*
@@ -1324,11 +1395,13 @@ state_sum_u64(struct state *s, uint64_t v)
 	state_sum_add(s, &v, sizeof(v));
 }
 
-/* Never 0: that is "not saved yet". */
+/* Never 0: that is "not saved yet".  SipHash-1-3 under the state's
+ * own random key: sums live in memory only (a load sums what it
+ * read), and -2-4 was most of the time of telling what changed. */
 static uint64_t
 state_sum_of(struct state *s, size_t len)
 {
-	return siphash24(&s->sumkey, s->sumbuf, len) | 1;
+	return siphash13(&s->sumkey, s->sumbuf, len) | 1;
 }
 
 /*
@@ -1410,82 +1483,375 @@ state_del_children(struct state *s, enum state_stmt which, uint64_t id,
 	return state_step_done(s, st);
 }
 
-static int
-state_save_values(struct state *s, const struct device *d, uint64_t id,
-    bool rewrite)
+/*
+ * Statements of 1, 2, 4 .. STATE_ROWS_MAX rows only: a save's last
+ * rows of a table go out as the powers of two their number is made of
+ * (45: 32, 8, 4 and 1), so at most seven statements a table are ever
+ * prepared and kept, not one of each size up to STATE_ROWS_MAX (a
+ * long-running sensor would have kept megabytes of them).
+ */
+static size_t
+state_chunk(size_t n)
 {
+	size_t k = STATE_ROWS_MAX;
+
+	while (k > n)
+		k /= 2;
+	return k;
+}
+
+/*
+ * The *np rows waiting in v (each sz bytes), written by write() a
+ * statement at a time (it writes the first n of them).  On an error
+ * they are left waiting, for state_pend_drop().
+ */
+static int
+state_pend_write(struct state *s, void *v, size_t sz, size_t *np,
+    int (*write)(struct state *, size_t))
+{
+	size_t k;
+
+	while (*np > 0) {
+		k = state_chunk(*np);
+		if (write(s, k) == -1)
+			return -1;
+		*np -= k;
+		memmove(v, (char *)v + k * sz, *np * sz);
+	}
+	return 0;
+}
+
+/*
+ * The new devices waiting, as one statement, and their ids into the
+ * slots their children's rows point to.  Rows inserted by one
+ * statement take the ids after the largest one by one (AUTOINCREMENT
+ * too), so the last row's id tells every row's; a device's id is
+ * needed only when its children are written, and an AUTOINCREMENT
+ * insert a device was a tenth of a first save.
+ */
+static int
+state_dev_write(struct state *s, size_t n)
+{
+	const struct state_dev_row *r = s->pdev;
+	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_stmt *st;
+	sqlite3_int64 last;
+	size_t i;
+
+	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d, buf,
+		    sizeof(buf));
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	last = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < n; i++)
+		*r[i].id = (uint64_t)(last - (sqlite3_int64)(n - 1 - i));
+	return 0;
+}
+
+static int
+state_dev_flush(struct state *s)
+{
+	return state_pend_write(s, s->pdev, sizeof(*s->pdev), &s->npdev,
+	    state_dev_write);
+}
+
+static int
+state_cl_write(struct state *s, size_t n)
+{
+	const struct state_claim_row *r = s->pcl;
+	sqlite3_stmt *st;
+	size_t i;
+	int p;
+
+	if ((st = state_rows(s, SR_CLAIMS, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 5) {
+		sqlite3_bind_int64(st, p, r[i].vid);
+		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 2, r[i].c->source);
+		state_bind_static(st, p + 3, r[i].c->rule);
+		sqlite3_bind_int(st, p + 4, r[i].c->confidence);
+	}
+	return state_step_rows(s, st);
+}
+
+static int
+state_cl_flush(struct state *s)
+{
+	return state_pend_write(s, s->pcl, sizeof(*s->pcl), &s->npcl,
+	    state_cl_write);
+}
+
+/*
+ * The values waiting, as one statement, and their claims to the
+ * claims waiting.  Rows inserted without an id take the ids after the
+ * largest one by one, so the last row's id tells every row's: the ids
+ * are those one statement a value gave.
+ */
+static int
+state_val_write(struct state *s, size_t n)
+{
+	const struct state_val_row *r = s->pval;
+	const struct dev_value *v;
+	sqlite3_stmt *st;
+	sqlite3_int64 last;
+	size_t i, j;
+	int p;
+
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_VALUES, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 7) {
+		state_bind_u64(st, p, *r[i].id);
+		state_bind_static(st, p + 1,
+		    dev_attr_name((enum dev_attr)r[i].attr));
+		sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 3, r[i].v->value);
+		sqlite3_bind_int(st, p + 4, r[i].v->confidence);
+		state_bind_u64(st, p + 5, r[i].v->first_us);
+		state_bind_u64(st, p + 6, r[i].v->last_us);
+	}
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	last = sqlite3_last_insert_rowid(s->db);
+	for (i = 0; i < n; i++) {
+		v = r[i].v;
+		for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS; j++) {
+			s->pcl[s->npcl].vid = last - (sqlite3_int64)(n - 1 - i);
+			s->pcl[s->npcl].pos = j;
+			s->pcl[s->npcl].c = &v->claims[j];
+			if (++s->npcl == STATE_ROWS_MAX &&
+			    state_cl_flush(s) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+state_val_flush(struct state *s)
+{
+	return state_pend_write(s, s->pval, sizeof(*s->pval), &s->npval,
+	    state_val_write);
+}
+
+static int
+state_ev_write(struct state *s, size_t n)
+{
+	const struct state_ev_row *r = s->pev;
+	sqlite3_stmt *st;
+	size_t i;
+	int p;
+
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 5) {
+		state_bind_u64(st, p, *r[i].id);
+		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
+		state_bind_static(st, p + 2, r[i].e->key);
+		state_bind_static(st, p + 3, r[i].e->value);
+		state_bind_u64(st, p + 4, r[i].e->first_us);
+	}
+	return state_step_rows(s, st);
+}
+
+static int
+state_ev_flush(struct state *s)
+{
+	return state_pend_write(s, s->pev, sizeof(*s->pev), &s->npev,
+	    state_ev_write);
+}
+
+/* An item's values from ?p + 3 on (count to hours). */
+static void
+state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
+{
+	sqlite3_bind_int64(st, p + 3, it->count);
+	state_bind_u64(st, p + 4, it->first_us);
+	state_bind_u64(st, p + 5, it->last_us);
+	sqlite3_bind_int64(st, p + 6, it->asn);
+	state_bind_static(st, p + 7, it->cc);
+	sqlite3_bind_int64(st, p + 8, it->hours);
+}
+
+/* The items waiting: inserted, or with replace written whole (new or
+ * changed). */
+static int
+state_it_write_as(struct state *s, size_t n, bool replace)
+{
+	const struct state_item_row *r = s->pit[replace];
+	sqlite3_stmt *st;
+	size_t i;
+	int p;
+
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	    n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 9) {
+		state_bind_u64(st, p, *r[i].id);
+		state_bind_static(st, p + 1,
+		    bl_kind_name((enum bl_kind)r[i].kind));
+		state_bind_static(st, p + 2, r[i].it->key);
+		state_bind_item(st, p, r[i].it);
+	}
+	return state_step_rows(s, st);
+}
+
+static int
+state_it_write(struct state *s, size_t n)
+{
+	return state_it_write_as(s, n, false);
+}
+
+static int
+state_it_write_set(struct state *s, size_t n)
+{
+	return state_it_write_as(s, n, true);
+}
+
+static int
+state_it_flush(struct state *s, bool replace)
+{
+	return state_pend_write(s, s->pit[replace], sizeof(s->pit[0][0]),
+	    &s->npit[replace], replace ? state_it_write_set : state_it_write);
+}
+
+/* The baseline rows waiting, each written whole (new or changed). */
+static int
+state_bl_write(struct state *s, size_t n)
+{
+	const struct state_bl_row *r = s->pbl;
+	sqlite3_stmt *st;
+	size_t i;
+	int p, rc;
+
+	if (state_dev_flush(s) == -1 ||
+	    (st = state_rows(s, SR_BASELINES, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 10) {
+		state_bind_u64(st, p, *r[i].id);
+		state_bind_static(st, p + 1, bl_mode_name(r[i].bl->mode));
+		state_bind_u64(st, p + 2, r[i].bl->learn_start_us);
+		state_bind_u64(st, p + 3, r[i].bl->learn_until_us);
+		sqlite3_bind_int64(st, p + 4, r[i].bl->hours_active);
+		sqlite3_bind_int64(st, p + 5, r[i].bl->hours_covered);
+		sqlite3_bind_int64(st, p + 6, r[i].bl->fan_peers);
+		sqlite3_bind_int64(st, p + 7, r[i].bl->fan_ports);
+		state_bind_static(st, p + 8, r[i].vol);
+		state_bind_static(st, p + 9, r[i].dropped);
+	}
+	rc = state_step_rows(s, st);
+	/* Its texts are freed: nothing of them stays bound. */
+	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		for (i = 0; i < n; i++)
+			free(s->pbl[i].vol);
+	return rc;
+}
+
+static int
+state_bl_flush(struct state *s)
+{
+	return state_pend_write(s, s->pbl, sizeof(*s->pbl), &s->npbl,
+	    state_bl_write);
+}
+
+/* Every row waiting, written. */
+static int
+state_pend_flush(struct state *s)
+{
+	if (state_dev_flush(s) == -1 ||
+	    state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
+	    state_ev_flush(s) == -1 || state_it_flush(s, false) == -1 ||
+	    state_it_flush(s, true) == -1 || state_bl_flush(s) == -1)
+		return -1;
+	return 0;
+}
+
+/* Every row waiting, dropped (a save rolled back). */
+static void
+state_pend_drop(struct state *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npbl; i++)
+		free(s->pbl[i].vol);
+	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
+	s->npit[0] = s->npit[1] = 0;
+}
+
+/* Every value of d and its claims, to be inserted. */
+static int
+state_insert_values(struct state *s, const struct device *d,
+    const uint64_t *id)
+{
+	struct state_val_row *r;
+	size_t i;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++)
+		for (i = 0; i < d->attr[a].n && i < DEV_MAX_VALUES; i++) {
+			r = &s->pval[s->npval++];
+			r->id = id;
+			r->attr = a;
+			r->pos = i;
+			r->v = &d->attr[a].v[i];
+			if (s->npval == STATE_ROWS_MAX &&
+			    state_val_flush(s) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* The values' confidence and times, updated in place. */
+static int
+state_update_values(struct state *s, const struct device *d, uint64_t id)
+{
+	sqlite3_stmt *st = s->st[ST_UPD_VALUE];
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	sqlite3_int64 vid;
-	size_t i, j;
+	size_t i;
 	int a;
 
 	for (a = 0; a < DEV_A_MAX; a++) {
 		as = &d->attr[a];
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
-			st = s->st[rewrite ? ST_INS_VALUE : ST_UPD_VALUE];
 			state_bind_u64(st, 1, id);
 			state_bind_static(st, 2,
 			    dev_attr_name((enum dev_attr)a));
 			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			if (rewrite) {
-				state_bind_static(st, 4, v->value);
-				sqlite3_bind_int(st, 5, v->confidence);
-				state_bind_u64(st, 6, v->first_us);
-				state_bind_u64(st, 7, v->last_us);
-			} else {
-				sqlite3_bind_int(st, 4, v->confidence);
-				state_bind_u64(st, 5, v->first_us);
-				state_bind_u64(st, 6, v->last_us);
-			}
+			sqlite3_bind_int(st, 4, v->confidence);
+			state_bind_u64(st, 5, v->first_us);
+			state_bind_u64(st, 6, v->last_us);
 			if (state_step_done(s, st) == -1)
 				return -1;
-			if (!rewrite)
-				continue;
-			vid = sqlite3_last_insert_rowid(s->db);
-			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
-			    j++) {
-				st = s->st[ST_INS_CLAIM];
-				sqlite3_bind_int64(st, 1, vid);
-				sqlite3_bind_int64(st, 2, (sqlite3_int64)j);
-				state_bind_static(st, 3, v->claims[j].source);
-				state_bind_static(st, 4, v->claims[j].rule);
-				sqlite3_bind_int(st, 5,
-				    v->claims[j].confidence);
-				if (state_step_done(s, st) == -1)
-					return -1;
-			}
 		}
 	}
 	return 0;
 }
 
-/* Evidence rows from, to its end. */
+/* Evidence rows from, to its end, to be inserted. */
 static int
-state_save_evidence(struct state *s, const struct device *d, uint64_t id,
-    size_t from)
+state_save_evidence(struct state *s, const struct device *d,
+    const uint64_t *id, size_t from)
 {
-	sqlite3_stmt *st;
-	size_t i, j, k, n;
-	int p;
+	struct state_ev_row *r;
+	size_t i, n;
 
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	for (i = from; i < n; i += k) {
-		k = n - i < STATE_ROWS_MAX ? n - i : STATE_ROWS_MAX;
-		if ((st = state_rows(s, SR_EVIDENCE, k)) == NULL)
-			return -1;
-		for (j = 0, p = 1; j < k; j++, p += 5) {
-			state_bind_u64(st, p, id);
-			sqlite3_bind_int64(st, p + 1, (sqlite3_int64)(i + j));
-			state_bind_static(st, p + 2, d->evidence[i + j].key);
-			state_bind_static(st, p + 3,
-			    d->evidence[i + j].value);
-			state_bind_u64(st, p + 4, d->evidence[i + j].first_us);
-		}
-		if (state_step_done(s, st) == -1)
+	for (i = from; i < n; i++) {
+		r = &s->pev[s->npev++];
+		r->id = id;
+		r->pos = i;
+		r->e = &d->evidence[i];
+		if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
 			return -1;
 	}
 	return 0;
@@ -1514,42 +1880,58 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*id = d->id;
 		*all = sqlite3_changes(s->db) != 1;
 	}
-	if (*all) {
+	if (*all && d->id == 0) {
+		/* A new row, written with others (state_dev_flush()), and
+		 * it has no children: AUTOINCREMENT never gives an id
+		 * twice, and foreign keys keep rows from naming a device
+		 * that is not there. */
+		*id = 0;
+		*fresh = true;
+		s->pdev[s->npdev].d = d;
+		s->pdev[s->npdev++].id = id;
+		if (s->npdev == STATE_ROWS_MAX && state_dev_flush(s) == -1)
+			return -1;
+	} else if (*all) {
+		/* Under its own id: the new rows waiting first, whose ids
+		 * follow the largest there before it. */
+		if (state_dev_flush(s) == -1)
+			return -1;
 		st = s->st[ST_DEV_UPSERT];
 		state_bind_device(st, d, buf, sizeof(buf));
 		if (state_step_done(s, st) == -1)
 			return -1;
-		*id = d->id != 0 ? d->id :
-		    (uint64_t)sqlite3_last_insert_rowid(s->db);
-		/* A new row has no children: AUTOINCREMENT never gives an
-		 * id twice, and foreign keys keep rows from naming a
-		 * device that is not there. */
-		*fresh = d->id == 0;
+		*id = d->id;
 	}
 
-	/* Claims first: no cascade here (state_save_devices_bl()). */
+	/* Claims first: no cascade here (state_save_devices_bl()).  The
+	 * values waiting go in before any is deleted: the ids they take
+	 * are then those they took one statement a value. */
 	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
-		if (state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
+		if ((!*fresh && state_val_flush(s) == -1) ||
+		    state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
 		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
-		    state_save_values(s, d, *id, true) == -1)
+		    state_insert_values(s, d, id) == -1)
 			return -1;
 	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
-	    state_save_values(s, d, *id, false) == -1)
+	    state_update_values(s, d, *id) == -1)
 		return -1;
 
 	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
 	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
 	    ev_start != d->saved_sum[SP_EVIDENCE])) {
 		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
-		    -1 || state_save_evidence(s, d, *id, 0) == -1)
+		    -1 || state_save_evidence(s, d, id, 0) == -1)
 			return -1;
 	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    state_save_evidence(s, d, *id, d->saved_evidence) == -1)
+	    state_save_evidence(s, d, id, d->saved_evidence) == -1)
 		return -1;
 
 	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
 		return 0;
 	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
+		return -1;
+	/* Its id, to name it (a new device's row written now). */
+	if (d->n_ips > 0 && *id == 0 && state_dev_flush(s) == -1)
 		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
@@ -1642,38 +2024,6 @@ state_item_sum(struct state *s, const struct bl_item *it)
 	return state_sum_of(s, s->sumlen);
 }
 
-/* An item's values from ?p + 3 on (count to hours), as both the insert
- * and the update take them. */
-static void
-state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
-{
-	sqlite3_bind_int64(st, p + 3, it->count);
-	state_bind_u64(st, p + 4, it->first_us);
-	state_bind_u64(st, p + 5, it->last_us);
-	sqlite3_bind_int64(st, p + 6, it->asn);
-	state_bind_static(st, p + 7, it->cc);
-	sqlite3_bind_int64(st, p + 8, it->hours);
-}
-
-/* Items ins[] of kinds kins[] as n rows of one statement. */
-static int
-state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
-    const int *kins, int n)
-{
-	sqlite3_stmt *st;
-	int i, p;
-
-	if ((st = state_rows(s, SR_BL_ITEMS, (size_t)n)) == NULL)
-		return -1;
-	for (p = 1, i = 0; i < n; i++, p += 9) {
-		state_bind_u64(st, p, id);
-		state_bind_static(st, p + 1,
-		    bl_kind_name((enum bl_kind)kins[i]));
-		state_bind_static(st, p + 2, ins[i]->key);
-		state_bind_item(st, p, ins[i]);
-	}
-	return state_step_done(s, st);
-}
 
 /*
  * The baseline row, and its items: all of them again when the rows
@@ -1684,33 +2034,25 @@ state_bl_insert(struct state *s, uint64_t id, const struct bl_item **ins,
  * was most of a checkpoint (issue 11).
  */
 static int
-state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
-    bool fresh, bool rewrite)
+state_save_baseline(struct state *s, const uint64_t *id,
+    const struct bl_dev *bl, bool fresh, bool rewrite)
 {
 	sqlite3_stmt *st;
-	const struct bl_item *it, *ins[STATE_ROWS_MAX];
-	int kins[STATE_ROWS_MAX];
-	char dropped[256], *vol;
+	const struct bl_item *it;
+	struct state_item_row *r;
+	struct state_bl_row *b;
 	uint32_t i;
-	int k, n;
+	int k;
 
 	if (s->version < 2)
 		return 0;
-	st = s->st[ST_BL_UPSERT];
-	state_bind_u64(st, 1, id);
-	state_bind_text(st, 2, bl_mode_name(bl->mode));
-	state_bind_u64(st, 3, bl->learn_start_us);
-	state_bind_u64(st, 4, bl->learn_until_us);
-	sqlite3_bind_int64(st, 5, bl->hours_active);
-	sqlite3_bind_int64(st, 6, bl->hours_covered);
-	sqlite3_bind_int64(st, 7, bl->fan_peers);
-	sqlite3_bind_int64(st, 8, bl->fan_ports);
-	vol = bl_vol_format(bl);
-	state_bind_text(st, 9, vol);
-	free(vol);
-	state_bl_dropped(bl, dropped, sizeof(dropped));
-	state_bind_text(st, 10, dropped);
-	if (state_step_done(s, st) == -1)
+	/* Its row, written with others (state_bl_flush()). */
+	b = &s->pbl[s->npbl++];
+	b->id = id;
+	b->bl = bl;
+	b->vol = bl_vol_format(bl);
+	state_bl_dropped(bl, b->dropped, sizeof(b->dropped));
+	if (s->npbl == STATE_ROWS_MAX && state_bl_flush(s) == -1)
 		return -1;
 	rewrite = rewrite || fresh || !bl->items_stored;
 	for (k = 0; k < BL_KIND_MAX && !rewrite; k++)
@@ -1718,38 +2060,27 @@ state_save_baseline(struct state *s, uint64_t id, const struct bl_dev *bl,
 	/* A device row new in this save has no items yet (as above). */
 	st = s->st[ST_BL_DEL_ITEMS];
 	if (rewrite && !fresh) {
-		state_bind_u64(st, 1, id);
+		state_bind_u64(st, 1, *id);
 		if (state_step_done(s, st) == -1)
 			return -1;
 	}
-	/* Every kind's items in order; new ones STATE_ROWS_MAX to a
-	 * statement. */
-	n = 0;
+	/* Every kind's items in order, new and changed ones, to be
+	 * written: inserted, or replaced when rows may be there. */
 	for (k = 0; k < BL_KIND_MAX; k++)
 		for (i = 0; i < bl->set[k].n; i++) {
 			it = &bl->set[k].v[i];
-			if (!rewrite && it->saved != 0) {
-				if (state_item_sum(s, it) == it->saved)
-					continue;
-				st = s->st[ST_BL_UPD_ITEM];
-				state_bind_u64(st, 1, id);
-				state_bind_static(st, 2,
-				    bl_kind_name((enum bl_kind)k));
-				state_bind_static(st, 3, it->key);
-				state_bind_item(st, 1, it);
-				if (state_step_done(s, st) == -1)
-					return -1;
+			if (!rewrite && it->saved != 0 &&
+			    state_item_sum(s, it) == it->saved)
 				continue;
-			}
-			kins[n] = k;
-			ins[n++] = it;
-			if (n == STATE_ROWS_MAX) {
-				if (state_bl_insert(s, id, ins, kins, n) == -1)
-					return -1;
-				n = 0;
-			}
+			r = &s->pit[!rewrite][s->npit[!rewrite]++];
+			r->id = id;
+			r->kind = k;
+			r->it = it;
+			if (s->npit[!rewrite] == STATE_ROWS_MAX &&
+			    state_it_flush(s, !rewrite) == -1)
+				return -1;
 		}
-	return n > 0 ? state_bl_insert(s, id, ins, kins, n) : 0;
+	return 0;
 }
 
 /* After a committed save of bl: its items' rows are as they are. */
@@ -1815,10 +2146,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		    &fresh, &all) == -1)
 			goto out_rollback;
 		if (bls != NULL && bls[i] != NULL &&
-		    state_save_baseline(s, ids[i], bls[i], fresh, all) == -1)
+		    state_save_baseline(s, &ids[i], bls[i], fresh, all) == -1)
 			goto out_rollback;
 	}
-	if (state_exec(s, "COMMIT") == -1)
+	if (state_pend_flush(s) == -1 || state_exec(s, "COMMIT") == -1)
 		goto out_rollback;
 	state_fk_on(s);
 	/* Only now do new devices learn their rows: a rollback above
@@ -1836,6 +2167,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	return 0;
 
  out_rollback:
+	state_pend_drop(s);
 	for (i = 0; i < ST_MAX; i++) {
 		sqlite3_reset(s->st[i]);
 		sqlite3_clear_bindings(s->st[i]);
@@ -2068,6 +2400,33 @@ state_meta_set(struct state *s, const char *key, const char *value)
 	state_bind_text(st, 1, key);
 	state_bind_text(st, 2, value);
 	return state_step_done(s, st);
+}
+
+int
+state_meta_set_many(struct state *s, const char *const *keys,
+    const char *const *values, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i, j, k;
+	int p;
+
+	s->errmsg[0] = '\0';
+	if (s->readonly || s->empty) {
+		state_seterr(s, "cannot write: opened read-only");
+		return -1;
+	}
+	for (i = 0; i < n; i += k) {
+		k = state_chunk(n - i);
+		if ((st = state_rows(s, SR_META, k)) == NULL)
+			return -1;
+		for (j = 0, p = 1; j < k; j++, p += 2) {
+			state_bind_static(st, p, keys[i + j]);
+			state_bind_static(st, p + 1, values[i + j]);
+		}
+		if (state_step_rows(s, st) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -2487,17 +2846,83 @@ state_load_alerts(struct state *s,
 
 /* ---- the communication map (version 4) ---- */
 
+/* The comm rows of c[0..n-1] (each a device's zone and how many peers
+ * its table had no room for), a statement of STATE_ROWS_MAX or fewer
+ * (state_chunk()) at a time. */
+static int
+state_comm_rows(struct state *s, const struct state_peers *const *c,
+    size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i, k;
+	int p;
+
+	if (n == 0)
+		return 0;
+	if ((st = state_rows(s, SR_COMM, (k = state_chunk(n)))) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < k; i++, p += 3) {
+		state_bind_u64(st, p, c[i]->device_id);
+		state_bind_static(st, p + 1, c[i]->zone != NULL ?
+		    c[i]->zone : "");
+		state_bind_u64(st, p + 2, c[i]->tab != NULL ?
+		    c[i]->tab->dropped : 0);
+	}
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	return state_comm_rows(s, c + k, n - k);	/* the rest */
+}
+
+/* Peer entries e[0..n-1] of devices ids[], as state_comm_rows(). */
+static int
+state_peer_rows(struct state *s, const uint64_t *ids,
+    const struct peer_ent *const *e, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i, k;
+	int p;
+
+	if (n == 0)
+		return 0;
+	if ((st = state_rows(s, SR_PEERS, (k = state_chunk(n)))) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < k; i++, p += 13) {
+		state_bind_u64(st, p, ids[i]);
+		state_bind_static(st, p + 1, e[i]->peer);
+		state_bind_static(st, p + 2, peers_dir_name(e[i]->dir));
+		sqlite3_bind_int(st, p + 3, e[i]->proto);
+		sqlite3_bind_int(st, p + 4, e[i]->port);
+		state_bind_static(st, p + 5, e[i]->app);
+		state_bind_static(st, p + 6, e[i]->zone);
+		sqlite3_bind_int(st, p + 7, e[i]->vlan);
+		state_bind_u64(st, p + 8, e[i]->flows);
+		state_bind_u64(st, p + 9, e[i]->packets);
+		state_bind_u64(st, p + 10, e[i]->bytes);
+		state_bind_u64(st, p + 11, e[i]->first_us);
+		state_bind_u64(st, p + 12, e[i]->last_us);
+	}
+	if (state_step_rows(s, st) == -1)
+		return -1;
+	return state_peer_rows(s, ids + k, e + k, n - k);	/* the rest */
+}
+
+/*
+ * Comm rows and dirty peer entries, STATE_ROWS_MAX rows to a
+ * statement: each row is written whole (REPLACE), as new or as the
+ * update of the one stored.
+ */
 int
 state_save_peers(struct state *s, const struct state_peers *p, size_t n,
     FILE *err)
 {
-	sqlite3_stmt *st;
-	const struct peer_ent *e;
-	size_t i;
+	const struct state_peers *cm[STATE_ROWS_MAX];
+	const struct peer_ent *pe[STATE_ROWS_MAX];
+	uint64_t peid[STATE_ROWS_MAX];
+	size_t i, ncm = 0, npe = 0;
 	uint32_t k;
 
 	s->errmsg[0] = '\0';
-	if (s->readonly || s->empty || s->st[ST_PE_UPSERT] == NULL) {
+	if (s->readonly || s->empty || s->version < 4) {
 		state_seterr(s, "cannot write: opened read-only");
 		state_report(s, err);
 		return -1;
@@ -2507,51 +2932,37 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		st = s->st[ST_PE_COMM];
 		/* The comm row as stored: its peers alone (issue 11). */
-		if (p[i].tab != NULL && p[i].tab->comm_stored &&
+		if (!(p[i].tab != NULL && p[i].tab->comm_stored &&
 		    p[i].zone_stored != NULL && p[i].tab->dropped_stored ==
 		    p[i].tab->dropped && strcmp(p[i].zone_stored,
-		    p[i].zone != NULL ? p[i].zone : "") == 0)
-			goto peers;
-		state_bind_u64(st, 1, p[i].device_id);
-		sqlite3_bind_text(st, 2, p[i].zone != NULL ? p[i].zone : "",
-		    -1, SQLITE_STATIC);
-		state_bind_u64(st, 3, p[i].tab != NULL ? p[i].tab->dropped :
-		    0);
-		if (state_step_done(s, st) == -1)
-			goto rollback;
- peers:
-		st = s->st[ST_PE_UPSERT];
+		    p[i].zone != NULL ? p[i].zone : "") == 0)) {
+			cm[ncm++] = &p[i];
+			if (ncm == STATE_ROWS_MAX) {
+				if (state_comm_rows(s, cm, ncm) == -1)
+					goto rollback;
+				ncm = 0;
+			}
+		}
 		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
-			e = &p[i].tab->v[k];
-			if (!e->dirty)
+			if (!p[i].tab->v[k].dirty)
 				continue;
-			state_bind_u64(st, 1, p[i].device_id);
-			sqlite3_bind_text(st, 2, e->peer, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, peers_dir_name(e->dir), -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int(st, 4, e->proto);
-			sqlite3_bind_int(st, 5, e->port);
-			sqlite3_bind_text(st, 6, e->app, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, e->zone, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 8, e->vlan);
-			state_bind_u64(st, 9, e->flows);
-			state_bind_u64(st, 10, e->packets);
-			state_bind_u64(st, 11, e->bytes);
-			state_bind_u64(st, 12, e->first_us);
-			state_bind_u64(st, 13, e->last_us);
-			if (state_step_done(s, st) == -1)
-				goto rollback;
+			peid[npe] = p[i].device_id;
+			pe[npe++] = &p[i].tab->v[k];
+			if (npe == STATE_ROWS_MAX) {
+				if (state_peer_rows(s, peid, pe, npe) == -1)
+					goto rollback;
+				npe = 0;
+			}
 		}
 	}
-	if (state_exec(s, "COMMIT") == -1)
+	if (state_comm_rows(s, cm, ncm) == -1 ||
+	    state_peer_rows(s, peid, pe, npe) == -1 ||
+	    state_exec(s, "COMMIT") == -1)
 		goto rollback;
 	return 0;
 
  rollback:
-	sqlite3_reset(s->st[ST_PE_UPSERT]);
-	sqlite3_reset(s->st[ST_PE_COMM]);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  fail:

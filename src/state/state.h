@@ -16,6 +16,10 @@
  * Saving writes a batch of devices in one transaction: a failure (disk
  * full, I/O error, read-only file) rolls all of it back and leaves the
  * caller's records as they were, so the caller simply tries again.
+ *
+ * A state is used by one thread at a time (its connection has no mutex
+ * of its own): a caller that hands it to another thread orders the two
+ * with a lock of its own, as the brain does.
  */
 #ifndef WW_STATE_H
 #define WW_STATE_H
@@ -158,6 +162,11 @@ void		 state_rollback(struct state *);
 /* Small key/value metadata ("created" is set when the file is made). */
 int		 state_meta_set(struct state *, const char *key,
 		    const char *value);
+/* keys[i] set to values[i], i < n, many rows to a statement:
+ * the many keys of a checkpoint, inside state_begin() and
+ * state_commit().  A key given twice ends with its last value. */
+int		 state_meta_set_many(struct state *, const char *const *keys,
+		    const char *const *values, size_t n);
 /* 0 and the value in buf, 1 if there is no such key, -1 on an error
  * (a value longer than len - 1 is an error, not truncated). */
 int		 state_meta_get(struct state *, const char *key, char *buf,

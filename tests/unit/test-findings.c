@@ -263,6 +263,17 @@ test_findings_each_kind(void **unused)
 	assert_non_null(strstr(fd[1].reasons[0], "clinical impact"));
 	assert_int_equal(fd[0].services_offered, 4);
 	assert_int_equal(fd[0].peers_in, 1);
+	/* The reasons' text, as it always was (one and many alike). */
+	assert_string_equal(fd[0].reasons[0], "clinical impact 100% "
+	    "(infusion-pump); 4 services offered, reached from 1 device on "
+	    "other VLANs, 1 public destination");
+	assert_string_equal(fd[0].reasons[1], "high WW-F001: Cleartext "
+	    "login (telnet, FTP) seen");
+	assert_string_equal(fd[1].reasons[0], "clinical impact 50% "
+	    "(unknown); 0 services offered, reached from 0 devices on other "
+	    "VLANs, 0 public destinations");
+	assert_string_equal(fd[1].reasons[1], "medium WW-F009: "
+	    "Unidentified device on a medical VLAN");
 	findings_free(&l);
 
 	/* The same ward without any of it: no finding at all. */

@@ -776,6 +776,25 @@ test_compact_roundtrip(void **state)
 	rec[1].mode = POL_MODE_OBSERVE;
 	assert_true(policy_learn_flow(&rec[1], &flows[0]));
 	buf = compact_of(rec, 2, &len);
+	/* The text itself, as the state holds it (escapes included). */
+	assert_string_equal(buf, POL_COMPACT_MAGIC
+	    "p c infusion-pump e 1 1 4000000000 86400\n"
+	    "i - pacs 6 104 104 dicom\n"
+	    "i multicast - 17 67 67 dhcp\n"
+	    "i internet - 6 443 443 tls\n"
+	    "i odd%20zone%25 - 17 65535 65535 %2D\n"
+	    "a biomed - 1 0 65535 -\n"
+	    "a local - 58 0 65535 -\n"
+	    "s ORU^R01\n"
+	    "r ADT^A01\n"
+	    "u C-STORE\n"
+	    "v C-FIND\n"
+	    "t PACS%201%25\n"
+	    "t %01-\n"
+	    "t %2D\n"
+	    "c US\n"
+	    "p d 00:11:22:33:44:55 o 0 0 0 600\n"
+	    "i - pacs 6 104 104 dicom\n");
 	if (policy_load_compact(p, "state", buf, len, stderr) != 0)
 		fail_msg("%s", buf);
 	assert_int_equal(policy_count(p), 2);
