@@ -4,10 +4,13 @@
 # is lowered for the test (WARDWATCH_TEST_POLICY_SET_MAX) to the median
 # size of the ward capture's saved sets, with a save every second of
 # packet time:
-#  1. every set within the limit is in the state, as a run without the
+#  1. a save written in parts of a few bytes (each device's sets
+#     written before the next, WARDWATCH_TEST_POLICY_SAVE_CHUNK=1)
+#     stores the sets a save written at once does;
+#  2. every set within the limit is in the state, as a run without the
 #     limit saves it;
-#  2. no set over it is, and each over it is said once, by its key;
-#  3. a wider fan-out alone (no other news: the same allowed service
+#  3. no set over it is, and each over it is said once, by its key;
+#  4. a wider fan-out alone (no other news: the same allowed service
 #     to one new peer after another) is saved: a device (class unknown,
 #     allowed syslog to the local zone, max-fan-out 100) sends to 20
 #     peers; the first 19 flows end before a save, the last only at
@@ -31,13 +34,14 @@ nok() {
 	i=$((i + 1)); echo "not ok $i - $1"
 	[ -n "$2" ] && printf '%s\n' "$2" | head -8 | cut -c1-200 | sed 's/^/# /'
 }
-echo "1..3"
+echo "1..4"
 
 printf 'devices:\n  save-interval: 1\n' >"$tmp/c.yaml"
-# run NAME [LIMIT]
+# run NAME [LIMIT [CHUNK]]
 run() {
 	mkdir "$tmp/$1"
-	WARDWATCH_TEST_POLICY_SET_MAX=$2 "$WW" --test-mode -r "$PCAP" \
+	WARDWATCH_TEST_POLICY_SET_MAX=$2 \
+	    WARDWATCH_TEST_POLICY_SAVE_CHUNK=$3 "$WW" --test-mode -r "$PCAP" \
 	    -l "$tmp/$1" -c "$tmp/c.yaml" --state "$tmp/$1.db" \
 	    >"$tmp/$1.out" 2>"$tmp/$1.err"
 	echo $? >"$tmp/$1.rc"
@@ -46,6 +50,14 @@ run() {
 	    >"$tmp/$1.sets"
 }
 run ref
+run parts "" 1
+if [ "$(cat "$tmp/parts.rc")" = 0 ] && [ -s "$tmp/ref.sets" ] &&
+    cmp -s "$tmp/ref.sets" "$tmp/parts.sets"; then
+	ok "a save in parts stores the $(wc -l <"$tmp/ref.sets") sets of one at once"
+else
+	nok "a save in parts: exit $(cat "$tmp/parts.rc"), sets differ" \
+	    "$(diff "$tmp/ref.sets" "$tmp/parts.sets")"
+fi
 # The limit: the median size of the sets a run without it saves.
 MAX=$(cut -d' ' -f2 "$tmp/ref.sets" | sort -n |
     awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] + 0 }')
@@ -86,7 +98,7 @@ else
 fi
 
 if ! command -v python3 >/dev/null 2>&1; then
-	echo "ok 3 # SKIP python3 not installed"
+	echo "ok 4 # SKIP python3 not installed"
 	exit 0
 fi
 # 20 one-packet UDP flows, 5 s of packet time apart, from a MAC with no

@@ -24,6 +24,7 @@
 
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -54,6 +55,8 @@
 #define POL_PEER_ALERTS_PER_WINDOW 8
 #define POL_SEEN_KEY		"policy.seen."
 #define POL_LEARNED_KEY		"policy.learned."
+/* The keys and texts a policy save holds before it writes them. */
+#define POL_SAVE_CHUNK		(4u << 20)
 #define POL_SEEN_MAX		(256u << 10)	/* bytes of one saved set */
 
 struct pol_dev {
@@ -97,6 +100,9 @@ struct brain_pol {
 	/* POL_SEEN_MAX, which WARDWATCH_TEST_POLICY_SET_MAX lowers so that
 	 * tests reach it (a real set nears it only after many classes). */
 	size_t		 seen_max;
+	/* POL_SAVE_CHUNK, which WARDWATCH_TEST_POLICY_SAVE_CHUNK lowers so
+	 * that a test's few devices are written over several chunks. */
+	size_t		 save_chunk;
 	/* Keys of devices that left the inventory: deleted at the next
 	 * save, so a later device at the same address starts afresh. */
 #define POL_GONE_MAX	8192
@@ -238,6 +244,11 @@ brain_policy_init(struct brain *b, const struct brain_config *c, FILE *err)
 	if ((max = getenv("WARDWATCH_TEST_POLICY_SET_MAX")) != NULL &&
 	    strtoul(max, NULL, 10) > 0 && strtoul(max, NULL, 10) < POL_SEEN_MAX)
 		bp->seen_max = strtoul(max, NULL, 10);
+	bp->save_chunk = POL_SAVE_CHUNK;
+	if ((max = getenv("WARDWATCH_TEST_POLICY_SAVE_CHUNK")) != NULL &&
+	    strtoul(max, NULL, 10) > 0 &&
+	    strtoul(max, NULL, 10) < POL_SAVE_CHUNK)
+		bp->save_chunk = strtoul(max, NULL, 10);
 	bp->policy = pol_load(c, b->fp, err, &nerr);
 	if (nerr != 0)
 		return -1;
@@ -1337,10 +1348,9 @@ pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 	size_t plen = strlen(prefix), k;
 	unsigned v;
 
-	if (plen > 32) {
-		strlcpy(buf, "", len);
-		return;
-	}
+	/* The prefixes are this file's own (POL_SEEN_KEY,
+	 * POL_LEARNED_KEY): room for them and the longest address. */
+	assert(plen <= 32);
 	memcpy(s, prefix, plen);
 	p = s + plen;
 	if (d->flags & DEV_F_ROUTED) {
@@ -1428,16 +1438,23 @@ pol_save_one(struct brain *b, struct pol_text *t, const char *key,
 	return 0;
 }
 
-/* A key and its text, ordered by key. */
+/* A key and its text, ordered by key, then as they came: two devices
+ * with one key (two routed ones at one address) go in that order, and
+ * the later one's text stays, as when each had its own upsert. */
 struct pol_kv {
 	const char	*key, *text;
+	size_t		 i;
 };
 
 static int
 pol_kv_cmp(const void *x, const void *y)
 {
-	return strcmp(((const struct pol_kv *)x)->key,
-	    ((const struct pol_kv *)y)->key);
+	const struct pol_kv *a = x, *b = y;
+	int c = strcmp(a->key, b->key);
+
+	if (c != 0)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
 }
 
 /* Every key and text of t into the state (a transaction is open), in
@@ -1459,6 +1476,7 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 	for (i = 0; i < t->n; i++) {
 		kv[i].key = t->text + t->at[2 * i];
 		kv[i].text = t->text + t->at[2 * i + 1];
+		kv[i].i = i;
 	}
 	qsort(kv, t->n, sizeof(*kv), pol_kv_cmp);
 	v = xreallocarray(NULL, 2 * t->n, sizeof(*v));
@@ -1469,7 +1487,11 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 	rc = state_meta_set_many(b->state, v, v + t->n, t->n);
 	free(v);
 	free(kv);
-	return rc == 0 ? 0 : -1;
+	/* Written: the stream starts again for the next ones. */
+	t->n = 0;
+	if (rc != 0 || fseek(t->f, 0, SEEK_SET) != 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -1548,6 +1570,11 @@ brain_policy_save(struct brain *b)
 		if (r2 == 1)
 			sums[ndone][1] = pd->saved_sum[1];
 		done[ndone++] = n;
+		/* What waits is written when it passes save_chunk, so that
+		 * a save of every device of a first run holds a few MiB,
+		 * not every device's texts (each up to seen_max). */
+		if (t.len >= b->pol->save_chunk)
+			rc = pol_save_texts(b, &t);
 	}
 	if (rc == 0)
 		rc = pol_save_texts(b, &t);

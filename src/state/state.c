@@ -43,8 +43,9 @@
  * table's dirty entries and its comm row if that differs.  A device
  * save runs without foreign key checks (state_save_devices_bl()).
  *
- * Every statement is prepared once at open and takes its data as bound
- * parameters; no SQL is ever built from data.
+ * Every statement is prepared once, at open or (the save's statements
+ * of many rows) at first use, and takes its data as bound parameters;
+ * no SQL is ever built from data.
  */
 #include <config.h>
 
@@ -1235,9 +1236,10 @@ state_bind_text(sqlite3_stmt *st, int i, const char *v)
 	sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* Text that outlives the step (state_step_done() unbinds it): the
- * save binds tens of thousands of strings, and copying each was a
- * tenth of its time. */
+/* Text that outlives the step: the save binds tens of thousands of
+ * strings, and copying each was a tenth of its time.  state_step_done()
+ * unbinds it; state_step_rows() leaves it bound, and every parameter of
+ * a row statement is bound again before its next step. */
 static void
 state_bind_static(sqlite3_stmt *st, int i, const char *v)
 {
@@ -1501,19 +1503,19 @@ state_chunk(size_t n)
 }
 
 /*
- * The *np rows waiting in v (each sz bytes), written by write() a
+ * The *np rows waiting in v (each sz bytes), written by put() a
  * statement at a time (it writes the first n of them).  On an error
  * they are left waiting, for state_pend_drop().
  */
 static int
 state_pend_write(struct state *s, void *v, size_t sz, size_t *np,
-    int (*write)(struct state *, size_t))
+    int (*put)(struct state *, size_t))
 {
 	size_t k;
 
 	while (*np > 0) {
 		k = state_chunk(*np);
-		if (write(s, k) == -1)
+		if (put(s, k) == -1)
 			return -1;
 		*np -= k;
 		memmove(v, (char *)v + k * sz, *np * sz);
@@ -2028,7 +2030,7 @@ state_item_sum(struct state *s, const struct bl_item *it)
 /*
  * The baseline row, and its items: all of them again when the rows
  * stored are not known to be those of bl's items (rewrite), else the
- * new items inserted and the changed ones updated.  Items only ever
+ * new and changed items written (REPLACE).  Items only ever
  * join a baseline (a set cut shorter is written again), so none is to
  * be deleted; rewriting every item of a learner whose counts went up
  * was most of a checkpoint (issue 11).
