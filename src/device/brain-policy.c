@@ -916,11 +916,15 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 {
 	struct pol_verdict v;
 	struct pol_act_seen act;
+	struct pol_hl7_name hl7;
 	char reason[96];
 	int side;
 
 	if (b->pol == NULL)
 		return;
+	/* An HL7 message's name, for the learning of both ends. */
+	if (kind == 'h')
+		policy_hl7_name(&hl7, value);
 	for (side = 0; side < 2; side++) {
 		struct brain_dev *n = side == 0 ? actor : peer;
 		struct brain_dev *o = side == 0 ? peer : actor;
@@ -943,7 +947,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
 		case 'h':
-			ch = policy_learn_hl7(seen_p, side == 0, value);
+			ch = policy_learn_hl7_name(seen_p, side == 0, &hl7);
 			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
 			break;
 		case 'd':
@@ -985,8 +989,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			if (!pol_absorbed(sid))
 				policy_verdict_explain(&v);
 			if (kind == 'h')
-				(void)policy_learn_hl7(&pd->learned, side == 0,
-				    value);
+				(void)policy_learn_hl7_name(&pd->learned,
+				    side == 0, &hl7);
 			else if (kind == 'd')
 				(void)policy_learn_dicom(&pd->learned,
 				    side == 0, value, dae);
@@ -1041,7 +1045,11 @@ brain_policy_activity(struct brain *b, const struct brain_ev *ev,
 		return;
 	if (a == NULL && p == NULL)
 		return;
-	strlcpy(v, ev->value, sizeof(v));
+	/* The whole array in one copy (a value is NUL-terminated in it;
+	 * what follows the NUL is never read). */
+	_Static_assert(sizeof(v) == sizeof(ev->value), "an event's value");
+	memcpy(v, ev->value, sizeof(v));
+	v[sizeof(v) - 1] = '\0';
 	if ((tab = strchr(v, '\t')) != NULL)
 		*tab++ = '\0';
 	switch (ev->key) {
