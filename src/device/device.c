@@ -342,9 +342,11 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
 		d->evidence_dropped++;
 		return false;
 	}
+	/* The slot is zeroed: the NULs are there, and the lengths known
+	 * or a strnlen() away. */
 	e = dev_evidence_push(d);
-	strlcpy(e->key, key, sizeof(e->key));
-	strlcpy(e->value, value, sizeof(e->value));
+	memcpy(e->key, key, len < sizeof(e->key) ? len : sizeof(e->key) - 1);
+	memcpy(e->value, value, strnlen(value, sizeof(e->value) - 1));
 	e->first_us = ts_us;
 	d->evidence_new = true;
 	return true;
