@@ -597,6 +597,8 @@ dev_run_value(struct jsonw_run *r, const struct dev_value *v)
  * piece to the next of the same key (0: the last; a piece is never
  * the next of one after it).
  */
+_Static_assert(DEV_MAX_EVIDENCE <= 256, "evidence indices are bytes");
+
 struct dev_groups {
 	uint8_t		 head[DEV_MAX_EVIDENCE];
 	uint8_t		 len[DEV_MAX_EVIDENCE];	/* of head[k]'s key */
