@@ -1295,13 +1295,16 @@ brain_policy_dev_json(struct brain *b, struct jsonw *jw,
 	p = pol_profile_of(b, n);
 	JSONW_KEY(jw, "policy");
 	jsonw_obj_open(jw);
-	JSONW_KV_STR(jw, "profile", p->target == POL_T_DEVICE ? "device" :
-	    p->name);
+	/* Our own words are copied (plain), a name from a file escaped. */
+	if (p->target == POL_T_DEVICE)
+		JSONW_KV_PLAIN(jw, "profile", "device");
+	else
+		JSONW_KV_STR(jw, "profile", p->name);
 	JSONW_KV_STR(jw, "file", p->file);
-	JSONW_KV_STR(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
+	JSONW_KV_PLAIN(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
-	JSONW_KV_STR(jw, "state", brain_policy_is_learning(n) ? "learning" :
-	    "enforcing");
+	JSONW_KV_PLAIN(jw, "state", brain_policy_is_learning(n) ?
+	    "learning" : "enforcing");
 	JSONW_KV_UINT(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
 	JSONW_KV_UINT(jw, "violations", n->pol != NULL ?
 	    n->pol->violations : 0);
