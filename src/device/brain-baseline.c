@@ -1247,13 +1247,17 @@ brain_bl_record(struct jsonw *jw, const struct brain_dev *n)
 		return;
 	JSONW_KEY(jw, "baseline");
 	jsonw_obj_open(jw);
-	JSONW_KV_STR(jw, "state", bl_mode_name(n->bl->mode));
+	/* A mode's name and our times: copied (plain). */
+	JSONW_KV_PLAIN(jw, "state", bl_mode_name(n->bl->mode));
 	util_format_ts(n->bl->learn_start_us, false, ts);
-	JSONW_KV_STR(jw, "learning_since", ts);
+	JSONW_KV_PLAIN(jw, "learning_since", ts);
 	if (n->bl->learn_until_us != BL_LEARN_UNTIL_RUN) {
 		util_format_ts(n->bl->learn_until_us, false, ts);
-		jsonw_kv_str(jw, n->bl->mode == BL_ENFORCING ?
-		    "enforcing_since" : "learning_until", ts);
+		if (n->bl->mode == BL_ENFORCING)
+			JSONW_KEY(jw, "enforcing_since");
+		else
+			JSONW_KEY(jw, "learning_until");
+		jsonw_str_plain(jw, ts);
 	}
 	jsonw_obj_close(jw);
 }

@@ -263,8 +263,9 @@ brain_peers_record(struct brain *b, struct jsonw *jw,
 		JSONW_KV_STR(jw, "peer", e->peer);
 		if (e->zone[0] != '\0')
 			JSONW_KV_STR(jw, "zone", e->zone);
-		JSONW_KV_STR(jw, "direction", peers_dir_name(e->dir));
-		JSONW_KV_STR(jw, "service", peers_service(e, svc,
+		/* Our own words and numbers: copied (plain). */
+		JSONW_KV_PLAIN(jw, "direction", peers_dir_name(e->dir));
+		JSONW_KV_PLAIN(jw, "service", peers_service(e, svc,
 		    sizeof(svc)));
 		if (e->app[0] != '\0')
 			JSONW_KV_STR(jw, "app_proto", e->app);

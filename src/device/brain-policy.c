@@ -927,11 +927,15 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 {
 	struct pol_verdict v;
 	struct pol_act_seen act;
+	struct pol_hl7_name hl7;
 	char reason[96];
 	int side;
 
 	if (b->pol == NULL)
 		return;
+	/* An HL7 message's name, for the learning of both ends. */
+	if (kind == 'h')
+		policy_hl7_name(&hl7, value);
 	for (side = 0; side < 2; side++) {
 		struct brain_dev *n = side == 0 ? actor : peer;
 		struct brain_dev *o = side == 0 ? peer : actor;
@@ -954,7 +958,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
 		case 'h':
-			ch = policy_learn_hl7(seen_p, side == 0, value);
+			ch = policy_learn_hl7_name(seen_p, side == 0, &hl7);
 			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
 			break;
 		case 'd':
@@ -996,8 +1000,8 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			if (!pol_absorbed(sid))
 				policy_verdict_explain(&v);
 			if (kind == 'h')
-				(void)policy_learn_hl7(&pd->learned, side == 0,
-				    value);
+				(void)policy_learn_hl7_name(&pd->learned,
+				    side == 0, &hl7);
 			else if (kind == 'd')
 				(void)policy_learn_dicom(&pd->learned,
 				    side == 0, value, dae);
@@ -1052,7 +1056,11 @@ brain_policy_activity(struct brain *b, const struct brain_ev *ev,
 		return;
 	if (a == NULL && p == NULL)
 		return;
-	strlcpy(v, ev->value, sizeof(v));
+	/* The whole array in one copy (a value is NUL-terminated in it;
+	 * what follows the NUL is never read). */
+	_Static_assert(sizeof(v) == sizeof(ev->value), "an event's value");
+	memcpy(v, ev->value, sizeof(v));
+	v[sizeof(v) - 1] = '\0';
 	if ((tab = strchr(v, '\t')) != NULL)
 		*tab++ = '\0';
 	switch (ev->key) {
@@ -1298,13 +1306,16 @@ brain_policy_dev_json(struct brain *b, struct jsonw *jw,
 	p = pol_profile_of(b, n);
 	JSONW_KEY(jw, "policy");
 	jsonw_obj_open(jw);
-	JSONW_KV_STR(jw, "profile", p->target == POL_T_DEVICE ? "device" :
-	    p->name);
+	/* Our own words are copied (plain), a name from a file escaped. */
+	if (p->target == POL_T_DEVICE)
+		JSONW_KV_PLAIN(jw, "profile", "device");
+	else
+		JSONW_KV_STR(jw, "profile", p->name);
 	JSONW_KV_STR(jw, "file", p->file);
-	JSONW_KV_STR(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
+	JSONW_KV_PLAIN(jw, "mode", p->mode == POL_MODE_OBSERVE ? "observe" :
 	    "enforce");
-	JSONW_KV_STR(jw, "state", brain_policy_is_learning(n) ? "learning" :
-	    "enforcing");
+	JSONW_KV_PLAIN(jw, "state", brain_policy_is_learning(n) ?
+	    "learning" : "enforcing");
 	JSONW_KV_UINT(jw, "alerts", n->pol != NULL ? n->pol->alerts : 0);
 	JSONW_KV_UINT(jw, "violations", n->pol != NULL ?
 	    n->pol->violations : 0);

@@ -2098,25 +2098,27 @@ brain_emit(struct brain *b, struct brain_dev *n, const char *event,
 	JSONW_KEY(jw, "device");
 	jsonw_obj_open(jw);
 	/* The MAC first: what a SIEM groups a device's records by. */
+	/* Our own words, MACs and addresses: copied (plain). */
 	if (!(n->d.flags & DEV_F_ROUTED))
-		JSONW_KV_STR(jw, "mac", dev_mac_format(n->d.mac, buf,
+		JSONW_KV_PLAIN(jw, "mac", dev_mac_format(n->d.mac, buf,
 		    sizeof(buf)));
-	JSONW_KV_STR(jw, "event", event);
+	JSONW_KV_PLAIN(jw, "event", event);
 	if (strcmp(event, "snapshot") != 0 && strcmp(event, "new") != 0) {
 		JSONW_KEY(jw, "changes");
 		jsonw_arr_open(jw);
 		if (n->d.has_ip != n->shown_has_ip || (n->d.has_ip &&
 		    memcmp(&n->d.ip, &n->shown_ip, sizeof(n->d.ip)) != 0))
-			jsonw_str(jw, "ip");
+			jsonw_str_plain(jw, "ip");
 		for (a = 0; a < DEV_A_MAX; a++) {
 			v = dev_best(&n->d, (enum dev_attr)a);
 			if (strcmp(n->shown[a], v != NULL ? v->value : "") != 0)
-				jsonw_str(jw, dev_attr_name((enum dev_attr)a));
+				jsonw_str_plain(jw,
+				    dev_attr_name((enum dev_attr)a));
 		}
 		jsonw_arr_close(jw);
 		if (n->shown_has_ip && (!n->d.has_ip || memcmp(&n->d.ip,
 		    &n->shown_ip, sizeof(n->d.ip)) != 0))
-			JSONW_KV_STR(jw, "previous_ip",
+			JSONW_KV_PLAIN(jw, "previous_ip",
 			    dev_ip_format(&n->shown_ip, buf, sizeof(buf)));
 	}
 	dev_json(jw, &n->d, DEV_JSON_NO_MAC |

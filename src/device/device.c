@@ -342,9 +342,11 @@ dev_add_evidence(struct device *d, const char *key, const char *value,
 		d->evidence_dropped++;
 		return false;
 	}
+	/* The slot is zeroed: the NULs are there, and the lengths known
+	 * or a strnlen() away. */
 	e = dev_evidence_push(d);
-	strlcpy(e->key, key, sizeof(e->key));
-	strlcpy(e->value, value, sizeof(e->value));
+	memcpy(e->key, key, len < sizeof(e->key) ? len : sizeof(e->key) - 1);
+	memcpy(e->value, value, strnlen(value, sizeof(e->value) - 1));
 	e->first_us = ts_us;
 	d->evidence_new = true;
 	return true;
@@ -468,186 +470,338 @@ dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
 	return buf;
 }
 
-/* A time our formatter wrote: nothing in it to escape. */
+/*
+ * A device record is written as one run (output/jsonw.h): room for the
+ * most its members can take is made once, from the counts of values,
+ * claims and evidence, and the members go straight into the buffer.
+ * The bounds below are worst cases (every byte escaped as \u00XX, every
+ * number at its largest); tests/unit/test-device.c writes such a record.
+ */
+#define DEV_JSON_STR(size)	(6 * (size) + 10)	/* jsonw_run_str_in() */
+#define DEV_JSON_NUM		21	/* a number with its comma */
+#define DEV_JSON_KEY		24	/* a literal key, its comma, '{' or '[' */
+/* mac, ip, vlan, flags, virtual_machine, an answer per attribute,
+ * confidence, times, previous addresses, the lists' and objects' keys
+ * and brackets, the counters. */
+#define DEV_JSON_FIXED	(40 * DEV_JSON_KEY + 8 * DEV_JSON_NUM +		\
+	(DEV_A_MAX + 1) * DEV_JSON_STR(DEV_VALUE_MAX) +			\
+	(DEV_MAX_IPS + 1) * (INET6_ADDRSTRLEN + 3) + 2 * (40 + 3))
+/* An attribute's value: its object, each claim's. */
+#define DEV_JSON_VALUE	(4 * DEV_JSON_KEY + DEV_JSON_NUM +		\
+	DEV_JSON_STR(DEV_VALUE_MAX) + DEV_MAX_CLAIMS * (4 * DEV_JSON_KEY +	\
+	DEV_JSON_NUM + DEV_JSON_STR(DEV_SOURCE_MAX) +			\
+	DEV_JSON_STR(DEV_RULE_MAX)))
+/* A piece of evidence: its key as a member name with its brackets, its
+ * value there and in a list. */
+#define DEV_JSON_EVIDENCE	(DEV_JSON_STR(DEV_KEY_MAX) + 4 +		\
+	2 * DEV_JSON_STR(DEV_VALUE_MAX))
+
+size_t
+dev_json_bound(const struct device *d)
+{
+	size_t n = 0;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++)
+		n += d->attr[a].n;
+	return DEV_JSON_FIXED + n * DEV_JSON_VALUE +
+	    d->n_evidence * DEV_JSON_EVIDENCE;
+}
+
+/* The attributes' names as run keys, quoted, with their colons. */
+static const struct {
+	const char	*q;
+	size_t		 n;
+} dev_attr_keys[DEV_A_MAX] = {
+#define K(a, s)	[a] = { "\"" s "\":", sizeof(s) + 2 }
+	K(DEV_A_CLASS, "class"),
+	K(DEV_A_VENDOR, "vendor"),
+	K(DEV_A_MODEL, "model"),
+	K(DEV_A_SOFTWARE, "software"),
+	K(DEV_A_SERIAL, "serial"),
+	K(DEV_A_HOSTNAME, "hostname"),
+#undef K
+};
+
 static void
-dev_json_ts(struct jsonw *jw, uint64_t ts_us)
+dev_run_attr_key(struct jsonw_run *r, int a)
+{
+	jsonw_run_lit(r, dev_attr_keys[a].q, dev_attr_keys[a].n, false);
+}
+
+/* A string our formatters made (nothing to escape), n bytes. */
+static void
+dev_run_plain(struct jsonw_run *r, const char *s, size_t n)
+{
+	char *o = r->o;
+
+	if (r->comma)
+		*o++ = ',';
+	r->comma = true;
+	*o++ = '"';
+	memcpy(o, s, n);
+	o += n;
+	*o++ = '"';
+	r->o = o;
+}
+
+static void
+dev_run_ip(struct jsonw_run *r, const struct dev_ip *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	dev_ip_format(ip, buf, sizeof(buf));
+	dev_run_plain(r, buf, strlen(buf));
+}
+
+static void
+dev_run_ts(struct jsonw_run *r, uint64_t ts_us)
 {
 	char buf[40];
 
 	util_format_ts(ts_us, false, buf);
-	jsonw_str_plain(jw, buf);
+	dev_run_plain(r, buf, strlen(buf));
 }
 
 static void
-dev_json_value(struct jsonw *jw, const struct dev_value *v)
+dev_run_true(struct jsonw_run *r)
+{
+	jsonw_run_lit(r, "true", 4, true);
+}
+
+static void
+dev_run_value(struct jsonw_run *r, const struct dev_value *v)
 {
 	uint8_t i;
 
-	jsonw_obj_open(jw);
-	JSONW_KV_STR(jw, "value", v->value);
-	JSONW_KV_UINT(jw, "confidence", v->confidence);
-	JSONW_KEY(jw, "sources");
-	jsonw_arr_open(jw);
+	jsonw_run_open(r, '{');
+	JSONW_RUN_KV_STR(r, "value", v->value);
+	JSONW_RUN_KV_UINT(r, "confidence", v->confidence);
+	JSONW_RUN_KEY(r, "sources");
+	jsonw_run_open(r, '[');
 	for (i = 0; i < v->n_claims; i++) {
-		jsonw_obj_open(jw);
-		JSONW_KV_STR(jw, "source", v->claims[i].source);
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_STR(r, "source", v->claims[i].source);
 		if (v->claims[i].rule[0] != '\0')
-			JSONW_KV_STR(jw, "rule", v->claims[i].rule);
-		JSONW_KV_UINT(jw, "confidence", v->claims[i].confidence);
-		jsonw_obj_close(jw);
+			JSONW_RUN_KV_STR(r, "rule", v->claims[i].rule);
+		JSONW_RUN_KV_UINT(r, "confidence", v->claims[i].confidence);
+		jsonw_run_close(r, '}');
 	}
-	jsonw_arr_close(jw);
-	jsonw_obj_close(jw);
+	jsonw_run_close(r, ']');
+	jsonw_run_close(r, '}');
 }
 
 /*
- * The evidence values of one key, as a JSON array member named name
- * (the key itself when NULL), from the first one, at i, on.
+ * The evidence grouped by key, in one walk: head[] holds the first
+ * piece of each key in the order the keys came, next[] links each
+ * piece to the next of the same key (0: the last; a piece is never
+ * the next of one after it).
  */
-static void
-dev_json_list(struct jsonw *jw, const struct device *d, const char *name,
-    const char *key, size_t i)
-{
-	size_t len = strlen(key);
-	bool open = false;
+_Static_assert(DEV_MAX_EVIDENCE <= 256, "evidence indices are bytes");
 
-	for (; i < d->n_evidence; i++) {
-		if (!dev_key_is(d->evidence[i].key, key, len))
+struct dev_groups {
+	uint8_t		 head[DEV_MAX_EVIDENCE];
+	uint8_t		 len[DEV_MAX_EVIDENCE];	/* of head[k]'s key */
+	uint8_t		 next[DEV_MAX_EVIDENCE];
+	size_t		 n;
+};
+
+static void
+dev_groups(struct dev_groups *g, const struct device *d)
+{
+	uint8_t tail[DEV_MAX_EVIDENCE];
+	size_t i, k, len, n = d->n_evidence;
+
+	if (n > DEV_MAX_EVIDENCE)
+		n = DEV_MAX_EVIDENCE;
+	g->n = 0;
+	for (i = 0; i < n; i++) {
+		const char *key = d->evidence[i].key;
+
+		len = strnlen(key, DEV_KEY_MAX);
+		g->next[i] = 0;
+		for (k = 0; k < g->n; k++)
+			if (g->len[k] == len && dev_key_is(
+			    d->evidence[g->head[k]].key, key, len))
+				break;
+		if (k < g->n) {
+			g->next[tail[k]] = (uint8_t)i;
+			tail[k] = (uint8_t)i;
 			continue;
-		if (!open) {
-			jsonw_key(jw, name != NULL ? name : key);
-			jsonw_arr_open(jw);
-			open = true;
 		}
-		jsonw_str(jw, d->evidence[i].value);
+		g->head[g->n] = (uint8_t)i;
+		g->len[g->n] = (uint8_t)len;
+		tail[g->n++] = (uint8_t)i;
 	}
-	if (open)
-		jsonw_arr_close(jw);
+}
+
+/* The group of key, or -1. */
+static int
+dev_group_of(const struct dev_groups *g, const struct device *d,
+    const char *key)
+{
+	size_t k, len = strlen(key);
+
+	for (k = 0; k < g->n; k++)
+		if (g->len[k] == len && dev_key_is(d->evidence[g->head[k]].key,
+		    key, len))
+			return (int)k;
+	return -1;
+}
+
+/* A group's values, as a JSON array. */
+static void
+dev_run_group(struct jsonw_run *r, const struct dev_groups *g,
+    const struct device *d, int k)
+{
+	size_t i = g->head[k];
+
+	jsonw_run_open(r, '[');
+	do {
+		jsonw_run_str_in(r, d->evidence[i].value,
+		    sizeof(d->evidence[i].value));
+	} while ((i = g->next[i]) != 0);
+	jsonw_run_close(r, ']');
 }
 
 void
 dev_json(struct jsonw *jw, const struct device *d, unsigned flags)
 {
-	char buf[64];
+	static const struct {
+		const char	*q;	/* the list's name, as a run key */
+		size_t		 n;
+		enum evidence_key key;
+	} lists[] = {
+#define L(s, k)	{ "\"" s "\":", sizeof(s) + 2, k }
+		L("roles", EVIDENCE_BEHAVIOUR),
+		L("hl7_applications", EVIDENCE_HL7_SENDING_APP),
+		L("ae_titles", EVIDENCE_DICOM_CALLING_AE),
+		L("services", EVIDENCE_PORT_SERVER),
+#undef L
+	};
+	struct dev_groups g;
+	struct jsonw_run run, *r = &run;
+	char buf[18];
 	const struct dev_value *v;
-	const char *vm = evidence_key_name(EVIDENCE_VM_HYPERVISOR);
-	size_t i, vmlen = strlen(vm);
-	uint64_t done;
-	int a;
+	size_t i, j;
+	int a, k;
 
+	dev_groups(&g, d);
+	jsonw_run_begin(jw, r, dev_json_bound(d));
 	/* MACs, addresses and times are our formatters' (plain). */
-	if (!(d->flags & DEV_F_ROUTED) && !(flags & DEV_JSON_NO_MAC))
-		JSONW_KV_PLAIN(jw, "mac", dev_mac_format(d->mac, buf,
-		    sizeof(buf)));
-	if (d->has_ip)
-		JSONW_KV_PLAIN(jw, "ip", dev_ip_format(&d->ip, buf,
-		    sizeof(buf)));
+	if (!(d->flags & DEV_F_ROUTED) && !(flags & DEV_JSON_NO_MAC)) {
+		JSONW_RUN_KEY(r, "mac");
+		dev_run_plain(r, dev_mac_format(d->mac, buf, sizeof(buf)), 17);
+	}
+	if (d->has_ip) {
+		JSONW_RUN_KEY(r, "ip");
+		dev_run_ip(r, &d->ip);
+	}
 	if (d->vlan != 0)
-		JSONW_KV_UINT(jw, "vlan", d->vlan);
-	if (d->flags & DEV_F_ROUTED)
-		JSONW_KV_BOOL(jw, "routed", true);
-	if (d->flags & DEV_F_ROUTER)
-		JSONW_KV_BOOL(jw, "router", true);
-	if (d->flags & DEV_F_RELAYED)
-		JSONW_KV_BOOL(jw, "vlan_unknown", true);
-	if (d->flags & DEV_F_PRIVMAC)
-		JSONW_KV_BOOL(jw, "random_mac", true);
-	for (i = 0; i < d->n_evidence; i++)
-		if (dev_key_is(d->evidence[i].key, vm, vmlen)) {
-			JSONW_KV_STR(jw, "virtual_machine",
-			    d->evidence[i].value);
-			break;
-		}
+		JSONW_RUN_KV_UINT(r, "vlan", d->vlan);
+	if (d->flags & DEV_F_ROUTED) {
+		JSONW_RUN_KEY(r, "routed");
+		dev_run_true(r);
+	}
+	if (d->flags & DEV_F_ROUTER) {
+		JSONW_RUN_KEY(r, "router");
+		dev_run_true(r);
+	}
+	if (d->flags & DEV_F_RELAYED) {
+		JSONW_RUN_KEY(r, "vlan_unknown");
+		dev_run_true(r);
+	}
+	if (d->flags & DEV_F_PRIVMAC) {
+		JSONW_RUN_KEY(r, "random_mac");
+		dev_run_true(r);
+	}
+	k = dev_group_of(&g, d, evidence_key_name(EVIDENCE_VM_HYPERVISOR));
+	if (k >= 0)
+		JSONW_RUN_KV_STR(r, "virtual_machine",
+		    d->evidence[g.head[k]].value);
 	v = dev_best(d, DEV_A_CLASS);
-	JSONW_KV_STR(jw, "class", v != NULL ? v->value : "unknown");
+	if (v != NULL)
+		JSONW_RUN_KV_STR(r, "class", v->value);
+	else
+		JSONW_RUN_KV_PLAIN(r, "class", "unknown");
 	for (a = DEV_A_CLASS + 1; a < DEV_A_MAX; a++) {
 		const struct dev_value *x = dev_best(d, (enum dev_attr)a);
 
-		if (x != NULL)
-			jsonw_kv_str(jw, dev_attr_name((enum dev_attr)a),
-			    x->value);
+		if (x == NULL)
+			continue;
+		dev_run_attr_key(r, a);
+		jsonw_run_str_in(r, x->value, sizeof(x->value));
 	}
-	JSONW_KV_UINT(jw, "confidence", v != NULL ? v->confidence : 0);
-	JSONW_KEY(jw, "first_seen");
-	dev_json_ts(jw, d->first_us);
-	JSONW_KEY(jw, "last_seen");
-	dev_json_ts(jw, d->last_us);
+	JSONW_RUN_KV_UINT(r, "confidence", v != NULL ? v->confidence : 0);
+	JSONW_RUN_KEY(r, "first_seen");
+	dev_run_ts(r, d->first_us);
+	JSONW_RUN_KEY(r, "last_seen");
+	dev_run_ts(r, d->last_us);
 	if (d->n_ips > 0) {
-		JSONW_KEY(jw, "previous_ips");
-		jsonw_arr_open(jw);
+		JSONW_RUN_KEY(r, "previous_ips");
+		jsonw_run_open(r, '[');
 		for (i = 0; i < d->n_ips; i++)
-			jsonw_str_plain(jw, dev_ip_format(&d->ips[i], buf,
-			    sizeof(buf)));
-		jsonw_arr_close(jw);
+			dev_run_ip(r, &d->ips[i]);
+		jsonw_run_close(r, ']');
 	}
-	dev_json_list(jw, d, "roles", evidence_key_name(EVIDENCE_BEHAVIOUR),
-	    0);
-	dev_json_list(jw, d, "hl7_applications",
-	    evidence_key_name(EVIDENCE_HL7_SENDING_APP), 0);
-	dev_json_list(jw, d, "ae_titles",
-	    evidence_key_name(EVIDENCE_DICOM_CALLING_AE), 0);
-	dev_json_list(jw, d, "services",
-	    evidence_key_name(EVIDENCE_PORT_SERVER), 0);
+	for (j = 0; j < sizeof(lists) / sizeof(lists[0]); j++) {
+		if ((k = dev_group_of(&g, d, evidence_key_name(lists[j].key)))
+		    < 0)
+			continue;
+		jsonw_run_lit(r, lists[j].q, lists[j].n, false);
+		dev_run_group(r, &g, d, k);
+	}
 
 	/* The slim form: identity without the reasons behind it. */
 	if (flags & DEV_JSON_SLIM)
 		goto counters;
-	JSONW_KEY(jw, "attributes");
-	jsonw_obj_open(jw);
+	JSONW_RUN_KEY(r, "attributes");
+	jsonw_run_open(r, '{');
 	for (a = 0; a < DEV_A_MAX; a++) {
 		if (d->attr[a].n == 0)
 			continue;
-		jsonw_key(jw, dev_attr_name((enum dev_attr)a));
-		dev_json_value(jw, &d->attr[a].v[0]);
+		dev_run_attr_key(r, a);
+		dev_run_value(r, &d->attr[a].v[0]);
 	}
-	jsonw_obj_close(jw);
+	jsonw_run_close(r, '}');
 
 	for (a = 0; a < DEV_A_MAX; a++)
 		if (d->attr[a].n > 1)
 			break;
 	if (a < DEV_A_MAX) {
-		JSONW_KEY(jw, "alternatives");
-		jsonw_obj_open(jw);
+		JSONW_RUN_KEY(r, "alternatives");
+		jsonw_run_open(r, '{');
 		for (a = 0; a < DEV_A_MAX; a++) {
 			if (d->attr[a].n < 2)
 				continue;
-			jsonw_key(jw, dev_attr_name((enum dev_attr)a));
-			jsonw_arr_open(jw);
+			dev_run_attr_key(r, a);
+			jsonw_run_open(r, '[');
 			for (i = 1; i < d->attr[a].n; i++)
-				dev_json_value(jw, &d->attr[a].v[i]);
-			jsonw_arr_close(jw);
+				dev_run_value(r, &d->attr[a].v[i]);
+			jsonw_run_close(r, ']');
 		}
-		jsonw_obj_close(jw);
+		jsonw_run_close(r, '}');
 	}
 	/* The evidence itself, by key: what the answers were made of. */
-	if (d->n_evidence > 0) {
-		JSONW_KEY(jw, "evidence");
-		jsonw_obj_open(jw);
-		/* Each key once, at its first value, with all of them. */
-		for (i = 0, done = 0; i < d->n_evidence; i++) {
-			size_t k, len;
+	if (g.n > 0) {
+		JSONW_RUN_KEY(r, "evidence");
+		jsonw_run_open(r, '{');
+		for (k = 0; k < (int)g.n; k++) {
+			const struct dev_evidence *e = &d->evidence[g.head[k]];
 
-			if (i < 64 && (done & (1ull << i)))
-				continue;
-			len = strlen(d->evidence[i].key);
-			for (k = i + 1; k < d->n_evidence && k < 64; k++)
-				if (dev_key_is(d->evidence[k].key,
-				    d->evidence[i].key, len))
-					done |= 1ull << k;
-			for (k = 0; k < i && i >= 64; k++)
-				if (dev_key_is(d->evidence[k].key,
-				    d->evidence[i].key, len))
-					break;
-			if (i >= 64 && k < i)
-				continue;	/* written with its first */
-			dev_json_list(jw, d, NULL, d->evidence[i].key, i);
+			/* The key as a member name, escaped as a value. */
+			jsonw_run_str_in(r, e->key, sizeof(e->key));
+			*r->o++ = ':';
+			r->comma = false;
+			dev_run_group(r, &g, d, k);
 		}
-		jsonw_obj_close(jw);
+		jsonw_run_close(r, '}');
 	}
 	if (d->evidence_dropped > 0)
-		JSONW_KV_UINT(jw, "evidence_dropped", d->evidence_dropped);
+		JSONW_RUN_KV_UINT(r, "evidence_dropped", d->evidence_dropped);
  counters:
-	JSONW_KV_UINT(jw, "flows", d->flows);
-	JSONW_KV_UINT(jw, "packets", d->packets);
-	JSONW_KV_UINT(jw, "bytes", d->bytes);
+	JSONW_RUN_KV_UINT(r, "flows", d->flows);
+	JSONW_RUN_KV_UINT(r, "packets", d->packets);
+	JSONW_RUN_KV_UINT(r, "bytes", d->bytes);
+	jsonw_run_end(jw, r);
 }

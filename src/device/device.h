@@ -182,5 +182,7 @@ struct jsonw;
 #define DEV_JSON_NO_MAC	0x01	/* the caller wrote "mac" first */
 #define DEV_JSON_SLIM	0x02	/* no attributes, alternatives, evidence */
 void		 dev_json(struct jsonw *, const struct device *, unsigned flags);
+/* The most bytes dev_json() writes for the device (a run's room). */
+size_t		 dev_json_bound(const struct device *);
 
 #endif /* WW_DEVICE_H */

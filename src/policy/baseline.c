@@ -91,16 +91,53 @@ bl_mode_lookup(const char *s)
 	return -1;
 }
 
+/*
+ * Of n bytes, a word at a time (every key observed is hashed, most are
+ * two or three words long).  Kept in memory only, beside the key it
+ * was made of: a lookup compares the keys too.
+ */
+/* The last 1 to 7 bytes of a key as a word, in two loads that may
+ * overlap (a copy of n bytes would be a loop). */
+static uint64_t
+bl_tail(const char *s, size_t n)
+{
+	uint32_t a, b;
+	uint16_t c, d;
+
+	if (n >= 4) {
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return (uint64_t)a | (uint64_t)b << (8 * (n - 4));
+	}
+	if (n >= 2) {
+		memcpy(&c, s, 2);
+		memcpy(&d, s + n - 2, 2);
+		return (uint64_t)c | (uint64_t)d << (8 * (n - 2));
+	}
+	return (uint8_t)s[0];
+}
+
+static uint64_t
+bl_hash_n(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 1099511628211ull;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		h = (h ^ bl_tail(s, n)) * 1099511628211ull;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
 static uint64_t
 bl_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
+	return bl_hash_n(s, strlen(s));
 }
 
 unsigned
@@ -281,23 +318,31 @@ bl_lookup(const struct bl_set *s, const char *key, uint64_t h)
 }
 
 /* Keys are kept cut to BL_KEY_MAX - 1 bytes: hash and compare the
- * cut key, so that two long keys alike up to there are one item. */
+ * cut key, so that two long keys alike up to there are one item.
+ * Returns the key to keep, its hash in *h. */
 static const char *
-bl_cut(const char *key, char *buf)
+bl_cut(const char *key, char *buf, uint64_t *h)
 {
-	if (strlen(key) < BL_KEY_MAX)
-		return key;
-	strlcpy(buf, key, BL_KEY_MAX);
-	return buf;
+	size_t n = strnlen(key, BL_KEY_MAX);
+
+	if (n == BL_KEY_MAX) {
+		n = BL_KEY_MAX - 1;
+		memcpy(buf, key, n);
+		buf[n] = '\0';
+		key = buf;
+	}
+	*h = bl_hash_n(key, n);
+	return key;
 }
 
 const struct bl_item *
 bl_find(const struct bl_dev *d, enum bl_kind k, const char *key)
 {
 	char buf[BL_KEY_MAX];
+	uint64_t h;
 
-	key = bl_cut(key, buf);
-	return bl_lookup(&d->set[k], key, bl_hash(key));
+	key = bl_cut(key, buf, &h);
+	return bl_lookup(&d->set[k], key, h);
 }
 
 struct bl_item *
@@ -310,8 +355,7 @@ bl_add(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 	uint64_t h;
 	uint32_t ncap;
 
-	key = bl_cut(key, buf);
-	h = bl_hash(key);
+	key = bl_cut(key, buf, &h);
 	if ((it = bl_lookup(s, key, h)) != NULL)
 		return it;
 	if (s->n >= c->max[k]) {
@@ -341,8 +385,7 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 	char buf[BL_KEY_MAX];
 	uint64_t h;
 
-	key = bl_cut(key, buf);
-	h = bl_hash(key);
+	key = bl_cut(key, buf, &h);
 	if ((it = bl_lookup(&d->set[k], key, h)) != NULL) {
 		if (it->count < UINT32_MAX)
 			it->count++;

@@ -1609,33 +1609,49 @@ pol_learn_name(struct pol_names *l, const char *s)
 	return true;
 }
 
-bool
-policy_learn_hl7(struct pol_profile *ln, bool sent, const char *type)
+void
+policy_hl7_name(struct pol_hl7_name *nm, const char *type)
 {
-	struct pol_names *l = sent ? &ln->hl7_send : &ln->hl7_receive;
-	char t[POL_NAME_MAX];
 	size_t i, carets = 0;
 	uint32_t h = 2166136261u;
 
 	/* Message type and trigger event only, as profiles name them: up
 	 * to a second '^' of what fits in t; hashed as policy_name_hash()
 	 * does on the way. */
-	for (i = 0; i < sizeof(t) - 1 && type[i] != '\0'; i++) {
+	for (i = 0; i < sizeof(nm->t) - 1 && type[i] != '\0'; i++) {
 		if (type[i] == '^' && ++carets == 2)
 			break;
-		t[i] = type[i];
-		h = (h ^ (uint8_t)t[i]) * 16777619u;
+		nm->t[i] = type[i];
+		h = (h ^ (uint8_t)nm->t[i]) * 16777619u;
 	}
-	t[i] = '\0';
+	nm->t[i] = '\0';
+	nm->h = h;
+}
+
+bool
+policy_learn_hl7_name(struct pol_profile *ln, bool sent,
+    const struct pol_hl7_name *nm)
+{
+	struct pol_names *l = sent ? &ln->hl7_send : &ln->hl7_receive;
+
 	/* pol_learn_name() with the checks of a name already known (the
 	 * usual case: nothing to learn, whatever the check would say)
 	 * after the lookup. */
-	if (t[0] == '\0' || pol_names_has_hash(l, t, h))
+	if (nm->t[0] == '\0' || pol_names_has_hash(l, nm->t, nm->h))
 		return false;
-	if (!pol_hl7_ok(t) || l->n >= POL_LEARN_MAX)
+	if (!pol_hl7_ok(nm->t) || l->n >= POL_LEARN_MAX)
 		return false;
-	pol_names_add_hash(l, t, h);
+	pol_names_add_hash(l, nm->t, nm->h);
 	return true;
+}
+
+bool
+policy_learn_hl7(struct pol_profile *ln, bool sent, const char *type)
+{
+	struct pol_hl7_name nm;
+
+	policy_hl7_name(&nm, type);
+	return policy_learn_hl7_name(ln, sent, &nm);
 }
 
 bool

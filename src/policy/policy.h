@@ -223,6 +223,20 @@ bool		 policy_learn_flow(struct pol_profile *,
 		    const struct pol_flow *);
 bool		 policy_learn_hl7(struct pol_profile *, bool sent,
 		    const char *type);
+/*
+ * An HL7 message's name as profiles name it (type and trigger event:
+ * up to a second '^', cut to POL_NAME_MAX - 1 bytes) with its
+ * policy_name_hash(), made once for the learning of every profile a
+ * message meets: policy_learn_hl7() is policy_hl7_name() and
+ * policy_learn_hl7_name().
+ */
+struct pol_hl7_name {
+	char		 t[POL_NAME_MAX];
+	uint32_t	 h;
+};
+void		 policy_hl7_name(struct pol_hl7_name *, const char *type);
+bool		 policy_learn_hl7_name(struct pol_profile *, bool sent,
+		    const struct pol_hl7_name *);
 bool		 policy_learn_dicom(struct pol_profile *, bool scu,
 		    const char *cmd, const char *ae);
 void		 policy_learn_fanout(struct pol_profile *, uint32_t npeers);

@@ -205,6 +205,50 @@ test_caps(void **state)
 	bl_dev_free(d);
 }
 
+/*
+ * Keys are hashed a word at a time, the last one to seven bytes in two
+ * loads that may overlap: every length up to the cut, and a change at
+ * any byte, makes a key of its own, found again by its bytes alone.
+ */
+static void
+test_keys_words(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d;
+	char key[BL_KEY_MAX + 8], other[BL_KEY_MAX + 8];
+	size_t n, i;
+
+	(void)state;
+	bl_config_defaults(&c);
+	c.max[BL_SERVICE] = 4096;
+	d = bl_dev_new(&c, T0);
+	for (i = 0; i < sizeof(key) - 1; i++)
+		key[i] = (char)('a' + i % 26);
+	key[sizeof(key) - 1] = '\0';
+	/* Every prefix: its own item, then known (past the cut, the cut
+	 * key's). */
+	for (n = 1; n < sizeof(key); n++) {
+		memcpy(other, key, n);
+		other[n] = '\0';
+		assert_int_equal(bl_observe(d, &c, BL_SERVICE, other, T0),
+		    n < BL_KEY_MAX ? BL_LEARNED : BL_KNOWN);
+		assert_int_equal(bl_observe(d, &c, BL_SERVICE, other, T0),
+		    BL_KNOWN);
+	}
+	/* One byte changed at each place of each short length. */
+	for (n = 1; n <= 17; n++)
+		for (i = 0; i < n; i++) {
+			memcpy(other, key, n);
+			other[n] = '\0';
+			other[i] = 'Z';
+			assert_int_equal(bl_observe(d, &c, BL_SERVICE, other,
+			    T0), BL_LEARNED);
+			assert_non_null(bl_find(d, BL_SERVICE, other));
+		}
+	assert_int_equal(d->set[BL_SERVICE].n, BL_KEY_MAX - 1 + 17 * 18 / 2);
+	bl_dev_free(d);
+}
+
 static void
 test_dedup_window(void **state)
 {
@@ -1036,6 +1080,7 @@ main(void)
 		cmocka_unit_test(test_volume_flat),
 		cmocka_unit_test(test_learning_transition),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_keys_words),
 		cmocka_unit_test(test_dedup_window),
 		cmocka_unit_test(test_off_hours),
 		cmocka_unit_test(test_vol_text),

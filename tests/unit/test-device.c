@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -317,6 +318,126 @@ test_json(void **state)
 	dev_free(&d);
 }
 
+/*
+ * The worst device record dev_json_bound() allows for: every string
+ * array full with no NUL, each byte escaped as \u0001, every table
+ * full, every number at its largest.  Written in one run, it must take
+ * no more than the bound (jsonw_run_end() asserts it too); the same
+ * text near the cap, where the run goes to scratch memory; and under a
+ * cap too small, an overflow with nothing written past it.
+ */
+static void
+dev_worst(struct device *d, bool named)
+{
+	static const char *const keys[] = {
+		"behaviour", "hl7.sending_app", "dicom.calling_ae",
+		"port.server", "vm.hypervisor",
+	};
+	struct dev_value *v;
+	struct dev_evidence *e;
+	size_t i, k;
+	int a;
+
+	dev_init(d);
+	memset(d->mac, 0xff, sizeof(d->mac));
+	d->vlan = UINT16_MAX;
+	d->flags = DEV_F_ROUTER | DEV_F_PRIVMAC | DEV_F_RELAYED;
+	d->has_ip = true;
+	memset(d->ip.a, 0xff, sizeof(d->ip.a));
+	for (i = 0; i < DEV_MAX_IPS; i++)
+		memset(d->ips[i].a, 0xfe, sizeof(d->ips[i].a));
+	d->n_ips = DEV_MAX_IPS;
+	d->first_us = d->last_us = 253402300799999999ull;
+	for (a = 0; a < DEV_A_MAX; a++)
+		for (i = 0; i < DEV_MAX_VALUES; i++) {
+			assert_non_null(v = dev_value_push(d,
+			    (enum dev_attr)a));
+			memset(v->value, 0x01, sizeof(v->value));
+			v->confidence = UINT8_MAX;
+			v->n_claims = DEV_MAX_CLAIMS;
+			for (k = 0; k < DEV_MAX_CLAIMS; k++) {
+				memset(v->claims[k].source, 0x01,
+				    sizeof(v->claims[k].source));
+				memset(v->claims[k].rule, 0x01,
+				    sizeof(v->claims[k].rule));
+				v->claims[k].confidence = UINT8_MAX;
+			}
+		}
+	for (i = 0; i < DEV_MAX_EVIDENCE; i++) {
+		assert_non_null(e = dev_evidence_push(d));
+		/* Named: the lists' keys, DEV_MAX_PER_KEY values each,
+		 * each value written twice. */
+		k = i / DEV_MAX_PER_KEY;
+		if (named && k < sizeof(keys) / sizeof(keys[0]))
+			memcpy(e->key, keys[k], strlen(keys[k]) + 1);
+		else
+			memset(e->key, 0x01, sizeof(e->key));
+		memset(e->value, 0x01, sizeof(e->value));
+	}
+	d->evidence_dropped = UINT32_MAX;
+	d->flows = d->packets = d->bytes = UINT64_MAX;
+}
+
+static void
+test_json_worst(void **state)
+{
+	struct device d;
+	struct jsonw jw;
+	const char *t;
+	char *full;
+	size_t i, n, len;
+	int named;
+
+	(void)state;
+	for (named = 0; named < 2; named++) {
+		dev_worst(&d, named);
+		jsonw_init(&jw, JSONW_DEFAULT_CAP);
+		jsonw_obj_open(&jw);
+		dev_json(&jw, &d, 0);
+		jsonw_obj_close(&jw);
+		assert_true(jsonw_ok(&jw));
+		t = jsonw_text(&jw, &len);
+		assert_true(len - 2 <= dev_json_bound(&d));
+		for (i = n = 0; i + 6 <= len; i++)
+			if (memcmp(t + i, "\\u0001", 6) == 0)
+				n++;
+		if (!named)
+			/* Each array's bytes all went out, escaped: the
+			 * answers, their values with claims, the
+			 * evidence's keys and values. */
+			assert_int_equal(n, DEV_A_MAX * DEV_VALUE_MAX +
+			    DEV_A_MAX * DEV_MAX_VALUES * (DEV_VALUE_MAX +
+			    DEV_MAX_CLAIMS * (DEV_SOURCE_MAX + DEV_RULE_MAX)) +
+			    DEV_MAX_EVIDENCE * (DEV_KEY_MAX + DEV_VALUE_MAX));
+		assert_non_null(strstr(t, "\"evidence_dropped\":4294967295,"
+		    "\"flows\":18446744073709551615,"
+		    "\"packets\":18446744073709551615,"
+		    "\"bytes\":18446744073709551615}"));
+		assert_non_null(full = strdup(t));
+		jsonw_free(&jw);
+		/* Just room for it: the run in scratch memory, the same
+		 * text. */
+		jsonw_init(&jw, len + 1);
+		jsonw_obj_open(&jw);
+		dev_json(&jw, &d, 0);
+		jsonw_obj_close(&jw);
+		assert_true(jsonw_ok(&jw));
+		assert_string_equal(jsonw_text(&jw, &i), full);
+		jsonw_free(&jw);
+		/* A cap the record cannot fit in: dropped. */
+		for (n = 64; n < len; n *= 2) {
+			jsonw_init(&jw, n);
+			jsonw_obj_open(&jw);
+			dev_json(&jw, &d, 0);
+			jsonw_obj_close(&jw);
+			assert_false(jsonw_ok(&jw));
+			jsonw_free(&jw);
+		}
+		free(full);
+		dev_free(&d);
+	}
+}
+
 int
 main(void)
 {
@@ -330,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_evidence_keys_alike),
 		cmocka_unit_test(test_ip_change),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_worst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
