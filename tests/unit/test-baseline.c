@@ -269,6 +269,12 @@ test_dedup_window(void **state)
 	/* Another key or another reason is reported on its own. */
 	assert_true(bl_dedup(d, "new-peer", "ip:10.0.0.2", T0, 3600, &n));
 	assert_true(bl_dedup(d, "new-service", "ip:10.0.0.1", T0, 3600, &n));
+	/* Two keys a sender can choose (an HL7 type, a DICOM AE pair)
+	 * that a hash of a word a step takes for one: each on its own. */
+	assert_true(bl_dedup(d, "new-hl7-sent", "ADT^A01_XXXXXXXX", T0,
+	    3600, &n));
+	assert_true(bl_dedup(d, "new-hl7-sent", "AE_Y6HQZr%/Qrz44", T0,
+	    3600, &n));
 	/* After the window: reported again, with the count meanwhile. */
 	assert_true(bl_dedup(d, "new-peer", "ip:10.0.0.1", T0 + HOUR, 3600,
 	    &n));
