@@ -25,6 +25,7 @@
 #include "app/dhcp.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define DHCP_FIXED_LEN		236
@@ -401,6 +402,26 @@ dhcp_eve(struct jsonw *jw, const void *fact)
 }
 
 /*
+ * The option-55 list in order as "1,3,6,15" ("%u" each, joined by
+ * commas), as many whole values as leave room for one more and a NUL
+ * in size bytes: all of them in DHCP_MAX_PARAMS * 4 + 1.  Returns the
+ * length, the text NUL-terminated.
+ */
+static size_t
+dhcp_fingerprint(const struct dhcp_facts *d, char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_params && n + 5 < size; i++) {
+		if (i > 0)
+			buf[n++] = ',';
+		n += fmt_uint(buf + n, d->params[i]);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/*
  * What Suricata's dhcp object has no place for goes in the record's
  * "wardwatch" object: the whole ordered option-55 list as the client's
  * DHCP fingerprint ("1,3,6,15", the form fingerprint databases use and
@@ -412,18 +433,15 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 {
 	const struct dhcp_facts *d = fact;
 	char fp[DHCP_MAX_PARAMS * 4 + 1];
-	size_t i, o = 0;
 
 	if (!d->has_params && !d->has_fqdn && !d->has_server_id)
 		return;
 	jsonw_key(jw, "dhcp");
 	jsonw_obj_open(jw);
 	if (d->has_params) {
-		fp[0] = '\0';
-		for (i = 0; i < d->n_params; i++)
-			o += (size_t)snprintf(fp + o, sizeof(fp) - o, "%s%u",
-			    i ? "," : "", d->params[i]);
-		jsonw_kv_str(jw, "fingerprint", fp);
+		(void)dhcp_fingerprint(d, fp, sizeof(fp));
+		jsonw_key(jw, "fingerprint");
+		jsonw_str_plain(jw, fp);
 	}
 	if (d->has_fqdn) {
 		jsonw_key(jw, "fqdn");
@@ -489,9 +507,7 @@ dhcp_facts(const void *fact, int dir, const struct app_sink *sink)
 		    EVIDENCE_DHCP_VENDOR_CLASS, (const char *)d->vendor_class,
 		    d->vendor_class_len);
 	if (d->has_params) {
-		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
-			    i ? "," : "", d->params[i]);
+		n = dhcp_fingerprint(d, buf, sizeof(buf));
 		sink->evidence_mac(sink, d->chaddr, relayed,
 		    EVIDENCE_DHCP_PARAMS, buf, n);
 	}
