@@ -30,6 +30,7 @@
 #include "app/dns.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define DNS_MIN_QUESTION	5	/* root name, type, class */
@@ -572,7 +573,7 @@ kv_type(struct jsonw *jw, const char *k, uint16_t t, bool lower)
 	size_t i;
 
 	if (s == NULL) {
-		snprintf(buf, sizeof(buf), "%u", t);
+		buf[fmt_uint(buf, t)] = '\0';
 	} else {
 		strlcpy(buf, s, sizeof(buf));
 		for (i = 0; lower && buf[i] != '\0'; i++)
@@ -769,8 +770,9 @@ dns_eve(struct jsonw *jw, const void *fact)
 	jsonw_kv_uint(jw, "version", 3);
 	jsonw_kv_str(jw, "type", resp ? "response" : "request");
 	jsonw_kv_uint(jw, "id", f->id);
-	snprintf(buf, sizeof(buf), "%x", f->flags);
-	jsonw_kv_str(jw, "flags", buf);
+	buf[fmt_hex(buf, f->flags, 0)] = '\0';
+	jsonw_key(jw, "flags");
+	jsonw_str_plain(jw, buf);
 	if (resp)
 		jsonw_kv_bool(jw, "qr", true);
 	if (f->flags & DNS_FLAG_AA)
@@ -790,7 +792,7 @@ dns_eve(struct jsonw *jw, const void *fact)
 	if ((rc = rcode_name(DNS_RCODE(f->flags))) != NULL)
 		jsonw_kv_str(jw, "rcode", rc);
 	else {
-		snprintf(buf, sizeof(buf), "%u", DNS_RCODE(f->flags));
+		buf[fmt_uint(buf, DNS_RCODE(f->flags))] = '\0';
 		jsonw_kv_str(jw, "rcode", buf);
 	}
 	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
