@@ -763,13 +763,21 @@ http_gap(void *state, struct app_ctx *ctx, int dir)
 /* ------------------------------------------------------------------ */
 /* Detection buffers (app/buffers.def) */
 
+struct http_field {
+	const uint8_t	*name, *val;
+	size_t		 nlen, vlen;
+};
+
 #define HTTP_MAX_BUFS	48
+#define HTTP_FIELDS_STACK 64	/* fields of a block read without malloc */
 #define HTTP_SC_NONE	SIZE_MAX
 
 /* Buffers being built: raw slices of the kept message, or runs of the
  * state's scratch (offsets until the scratch stops growing). */
 struct http_bb {
 	struct http_state *st;
+	const struct http_field *fl;	/* the header block's fields */
+	size_t		 nfl;
 	struct app_buf	 b[HTTP_MAX_BUFS];
 	size_t		 off[HTTP_MAX_BUFS];
 	size_t		 n;
@@ -832,10 +840,6 @@ http_bb_end(struct http_bb *bb)
 }
 
 /* One header field of a kept block; false after the last. */
-struct http_field {
-	const uint8_t	*name, *val;
-	size_t		 nlen, vlen;
-};
 
 static bool
 http_next_field(struct breader *blk, struct http_field *hf)
@@ -867,25 +871,42 @@ http_next_field(struct breader *blk, struct http_field *hf)
 	return false;
 }
 
+/*
+ * The fields of a header block of flen bytes, once, for every buffer
+ * built from them: at most one a line, so fl has room for a '\n' more
+ * than the block holds.  Returns how many.
+ */
+static size_t
+http_fields(const uint8_t *fields, size_t flen, struct http_field *fl)
+{
+	struct breader blk;
+	size_t n = 0;
+
+	br_init(&blk, fields, flen);
+	while (http_next_field(&blk, &fl[n]))
+		n++;
+	return n;
+}
+
 /* The values of every field called name, joined by ", " as Suricata
  * joins repeated headers; nothing when there is none. */
 static bool
-http_bb_header(struct http_bb *bb, const uint8_t *fields, size_t flen,
-    const char *name, enum app_buf_id id)
+http_bb_header(struct http_bb *bb, const char *name, enum app_buf_id id)
 {
-	struct breader blk;
-	struct http_field hf;
+	const struct http_field *hf;
+	size_t nl = strlen(name), i;
 	bool any = false;
 
-	br_init(&blk, fields, flen);
-	while (http_next_field(&blk, &hf)) {
-		if (!http_name_is(hf.name, hf.nlen, name))
+	for (i = 0; i < bb->nfl; i++) {
+		hf = &bb->fl[i];
+		if (hf->nlen != nl ||
+		    strncasecmp((const char *)hf->name, name, nl) != 0)
 			continue;
 		if (!any && !http_bb_begin(bb, id))
 			return false;
 		if (any)
 			http_sc_put(bb->st, ", ", 2);
-		http_sc_put(bb->st, hf.val, hf.vlen);
+		http_sc_put(bb->st, hf->val, hf->vlen);
 		any = true;
 	}
 	if (any)
@@ -1078,26 +1099,23 @@ http_b64val(uint8_t c)
  * for the rules (default credentials); only ever in these buffers.
  */
 static void
-http_bb_basic(struct http_bb *bb, const uint8_t *fields, size_t flen)
+http_bb_basic(struct http_bb *bb)
 {
 	struct http_state *st = bb->st;
-	struct breader blk;
+	const struct http_field *f = NULL;
 	struct http_field hf;
 	size_t off, i, colon;
 	uint32_t acc = 0;
 	int bits = 0, v;
 
-	memset(&hf, 0, sizeof(hf));
-	br_init(&blk, fields, flen);
-	while (http_next_field(&blk, &hf))
-		if (http_name_is(hf.name, hf.nlen, "authorization") &&
-		    hf.vlen > 6 && strncasecmp((const char *)hf.val,
-		    "basic ", 6) == 0)
-			break;
-	if (hf.name == NULL || !http_name_is(hf.name, hf.nlen,
-	    "authorization") || hf.vlen <= 6 ||
-	    strncasecmp((const char *)hf.val, "basic ", 6) != 0)
+	for (i = 0; i < bb->nfl && f == NULL; i++)
+		if (http_name_is(bb->fl[i].name, bb->fl[i].nlen,
+		    "authorization") && bb->fl[i].vlen > 6 &&
+		    strncasecmp((const char *)bb->fl[i].val, "basic ", 6) == 0)
+			f = &bb->fl[i];
+	if (f == NULL)
 		return;
+	hf = *f;
 	off = st->sc_len;
 	for (i = 6; i < hf.vlen; i++) {
 		if (hf.val[i] == ' ' && st->sc_len == off)
@@ -1139,26 +1157,24 @@ http_bb_headers(struct http_bb *bb, const uint8_t *line, size_t llen,
 	struct http_state *st = bb->st;
 	const char *cookie = dir == APP_DIR_TOSERVER ? "cookie" :
 	    "set-cookie";
-	struct breader blk;
-	struct http_field hf;
+	const struct http_field *hf;
+	size_t i;
 
 	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER)) {
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			if (http_name_is(hf.name, hf.nlen, cookie))
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			if (http_name_is(hf->name, hf->nlen, cookie))
 				continue;
-			http_sc_put(st, hf.name, hf.nlen);
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, ": ", 2);
-			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, hf->val, hf->vlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_bb_end(bb);
 	}
 	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER_NAMES)) {
 		http_sc_put(st, "\r\n", 2);
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			http_sc_put(st, hf.name, hf.nlen);
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_sc_put(st, "\r\n", 2);
@@ -1167,11 +1183,10 @@ http_bb_headers(struct http_bb *bb, const uint8_t *line, size_t llen,
 	if (http_bb_begin(bb, APP_BUF_HTTP_START)) {
 		http_sc_put(st, line, llen);
 		http_sc_put(st, "\r\n", 2);
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			http_sc_put(st, hf.name, hf.nlen);
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, ": ", 2);
-			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, hf->val, hf->vlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_sc_put(st, "\r\n", 2);
@@ -1240,8 +1255,9 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 {
 	struct http_insp *in = &st->insp[dir];
 	struct http_bb bb;
-	const uint8_t *line, *fields, *tok[3];
-	size_t llen, flen, len[3], i, a0, a1;
+	struct http_field fl_stack[HTTP_FIELDS_STACK], *fl = fl_stack;
+	const uint8_t *line, *fields, *tok[3], *nl;
+	size_t llen, flen, len[3], i, a0, a1, lines;
 	bool req = dir == APP_DIR_TOSERVER;
 
 	in->pending = false;
@@ -1255,6 +1271,13 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 	flen = in->head_len - (size_t)(fields - line);
 	if (llen > 0 && line[llen - 1] == '\r')
 		llen--;
+	for (lines = 0, nl = fields; (nl = memchr(nl, '\n',
+	    flen - (size_t)(nl - fields))) != NULL; nl++)
+		lines++;
+	if (lines + 1 > HTTP_FIELDS_STACK)
+		fl = xreallocarray(NULL, lines + 1, sizeof(*fl));
+	bb.fl = fl;
+	bb.nfl = http_fields(fields, flen, fl);
 	http_start_tokens(line, llen, tok, len);
 	if (req) {
 		http_bb_raw(&bb, APP_BUF_HTTP_REQUEST_LINE, line, llen);
@@ -1267,15 +1290,14 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 		/* The target's authority wins over Host, as in Suricata. */
 		if (http_authority(tok[1], len[1], &a0, &a1))
 			http_bb_host(&bb, tok[1] + a0, a1 - a0);
-		else if (http_bb_header(&bb, fields, flen, "host",
-		    APP_BUF_HTTP_HOST_RAW)) {
+		else if (http_bb_header(&bb, "host", APP_BUF_HTTP_HOST_RAW)) {
 			size_t off = bb.off[bb.n - 1], n = bb.b[bb.n - 1].len;
 
 			/* Built from the scratch into the scratch. */
 			http_sc_reserve(st, n);
 			http_bb_host_norm(&bb, st->sc + off, n);
 		}
-		http_bb_basic(&bb, fields, flen);
+		http_bb_basic(&bb);
 	} else {
 		http_bb_raw(&bb, APP_BUF_HTTP_RESPONSE_LINE, line, llen);
 		http_bb_raw(&bb, APP_BUF_HTTP_PROTOCOL, tok[0], len[0]);
@@ -1286,8 +1308,8 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 	    i++)
 		if (http_value_bufs[i].dir == -1 ||
 		    http_value_bufs[i].dir == dir)
-			(void)http_bb_header(&bb, fields, flen,
-			    http_value_bufs[i].name, http_value_bufs[i].id);
+			(void)http_bb_header(&bb, http_value_bufs[i].name,
+			    http_value_bufs[i].id);
 	http_bb_headers(&bb, line, llen, fields, flen, dir);
 	if (in->body_len > 0) {
 		http_bb_raw(&bb, req ? APP_BUF_HTTP_REQUEST_BODY :
@@ -1298,6 +1320,8 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 		if (bb.off[i] != HTTP_SC_NONE)
 			bb.b[i].data = st->sc + bb.off[i];
 	app_inspect(ctx, APP_HTTP, dir, bb.b, bb.n, &in->fact);
+	if (fl != fl_stack)
+		free(fl);
 	/*
 	 * Nothing outlives the call, and nothing is kept for the next
 	 * message: a keep-alive session mostly waits between messages
