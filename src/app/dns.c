@@ -748,6 +748,58 @@ count_section(const struct dns_facts *f, enum dns_section sec)
 }
 
 /*
+ * The header's members, from "version" to "opcode", as one run of
+ * bytes (output/jsonw.h): at most DNS_EVE_HEAD bytes, the flags in hex.
+ */
+#define DNS_EVE_HEAD	160
+
+static void
+dns_eve_head(struct jsonw *jw, const struct dns_facts *f, bool resp)
+{
+	struct jsonw_run run, *r = &run;
+	char hex[2 + FMT_HEX_MAX];
+	size_t n;
+
+	jsonw_run_begin(jw, r, DNS_EVE_HEAD);
+	JSONW_RUN_KV_UINT(r, "version", 3);
+	if (resp)
+		JSONW_RUN_KV_PLAIN(r, "type", "response");
+	else
+		JSONW_RUN_KV_PLAIN(r, "type", "request");
+	JSONW_RUN_KV_UINT(r, "id", f->id);
+	JSONW_RUN_KEY(r, "flags");
+	n = fmt_hex(hex + 1, f->flags, 0);
+	hex[0] = hex[n + 1] = '"';
+	jsonw_run_lit(r, hex, n + 2, true);
+	if (resp) {
+		JSONW_RUN_KEY(r, "qr");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_AA) {
+		JSONW_RUN_KEY(r, "aa");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_TC) {
+		JSONW_RUN_KEY(r, "tc");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_RD) {
+		JSONW_RUN_KEY(r, "rd");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_RA) {
+		JSONW_RUN_KEY(r, "ra");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_Z) {
+		JSONW_RUN_KEY(r, "z");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	JSONW_RUN_KV_UINT(r, "opcode", DNS_OPCODE(f->flags));
+	jsonw_run_end(jw, r);
+}
+
+/*
  * Suricata's EVE dns v3 (7.0 with version 3, the default in 8.0):
  * header fields, "queries" in both directions, then for responses the
  * rcode and the answer, authority and additional records.  OPT pseudo-
@@ -767,25 +819,7 @@ dns_eve(struct jsonw *jw, const void *fact)
 	size_t i;
 	unsigned sec;
 
-	jsonw_kv_uint(jw, "version", 3);
-	jsonw_kv_str(jw, "type", resp ? "response" : "request");
-	jsonw_kv_uint(jw, "id", f->id);
-	buf[fmt_hex(buf, f->flags, 0)] = '\0';
-	jsonw_key(jw, "flags");
-	jsonw_str_plain(jw, buf);
-	if (resp)
-		jsonw_kv_bool(jw, "qr", true);
-	if (f->flags & DNS_FLAG_AA)
-		jsonw_kv_bool(jw, "aa", true);
-	if (f->flags & DNS_FLAG_TC)
-		jsonw_kv_bool(jw, "tc", true);
-	if (f->flags & DNS_FLAG_RD)
-		jsonw_kv_bool(jw, "rd", true);
-	if (f->flags & DNS_FLAG_RA)
-		jsonw_kv_bool(jw, "ra", true);
-	if (f->flags & DNS_FLAG_Z)
-		jsonw_kv_bool(jw, "z", true);
-	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
+	dns_eve_head(jw, f, resp);
 	kv_queries(jw, f, false);
 	if (!resp)
 		return;
