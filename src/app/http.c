@@ -1485,10 +1485,10 @@ http_eve_host(struct jsonw *jw, const char *host)
 		    (char)(start[i] - 'A' + 'a') : start[i];
 	name[i] = '\0';
 	if (name[0] != '\0')
-		jsonw_kv_str(jw, "hostname", name);
+		JSONW_KV_STR(jw, "hostname", name);
 	if (end != NULL && *end == ':' && end[1] != '\0' &&
 	    parse_uint(end + 1, 1, 65535, &port, &err) == 0)
-		jsonw_kv_uint(jw, "http_port", port);
+		JSONW_KV_UINT(jw, "http_port", port);
 }
 
 static void
@@ -1498,21 +1498,21 @@ http_eve(struct jsonw *jw, const void *fact)
 
 	if (f->has_request) {
 		http_eve_host(jw, f->host);
-		jsonw_kv_str(jw, "url", f->uri);
+		JSONW_KV_STR(jw, "url", f->uri);
 		if (f->user_agent[0] != '\0')
-			jsonw_kv_str(jw, "http_user_agent", f->user_agent);
+			JSONW_KV_STR(jw, "http_user_agent", f->user_agent);
 	}
 	if (f->has_response && f->content_type[0] != '\0')
-		jsonw_kv_str(jw, "http_content_type", f->content_type);
+		JSONW_KV_STR(jw, "http_content_type", f->content_type);
 	if (f->has_request) {
-		jsonw_kv_str(jw, "http_method", f->method);
-		jsonw_kv_str(jw, "protocol", f->protocol[0] != '\0' ?
+		JSONW_KV_STR(jw, "http_method", f->method);
+		JSONW_KV_STR(jw, "protocol", f->protocol[0] != '\0' ?
 		    f->protocol : "HTTP/0.9");
 	} else if (f->resp_protocol[0] != '\0')
-		jsonw_kv_str(jw, "protocol", f->resp_protocol);
+		JSONW_KV_STR(jw, "protocol", f->resp_protocol);
 	if (f->has_response) {
-		jsonw_kv_uint(jw, "status", f->status);
-		jsonw_kv_uint(jw, "length", f->resp_length);
+		JSONW_KV_UINT(jw, "status", f->status);
+		JSONW_KV_UINT(jw, "length", f->resp_length);
 	}
 }
 
@@ -1522,26 +1522,26 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 {
 	const struct http_facts *f = fact;
 
-	jsonw_key(jw, "http");
+	JSONW_KEY(jw, "http");
 	jsonw_obj_open(jw);
 	if (f->has_response && f->server[0] != '\0')
-		jsonw_kv_str(jw, "server", f->server);
-	jsonw_kv_bool(jw, "request", f->has_request);
-	jsonw_kv_bool(jw, "response", f->has_response);
+		JSONW_KV_STR(jw, "server", f->server);
+	JSONW_KV_BOOL(jw, "request", f->has_request);
+	JSONW_KV_BOOL(jw, "response", f->has_response);
 	if (f->authorization)
-		jsonw_kv_bool(jw, "authorization", true);
+		JSONW_KV_BOOL(jw, "authorization", true);
 	if (f->cookie)
-		jsonw_kv_bool(jw, "cookie", true);
+		JSONW_KV_BOOL(jw, "cookie", true);
 	if (f->set_cookie)
-		jsonw_kv_bool(jw, "set_cookie", true);
+		JSONW_KV_BOOL(jw, "set_cookie", true);
 	if (f->uri_truncated)
-		jsonw_kv_bool(jw, "url_truncated", true);
+		JSONW_KV_BOOL(jw, "url_truncated", true);
 	if (f->req_chunked)
-		jsonw_kv_bool(jw, "request_chunked", true);
+		JSONW_KV_BOOL(jw, "request_chunked", true);
 	else if (f->req_has_length)
-		jsonw_kv_uint(jw, "request_length", f->req_length);
+		JSONW_KV_UINT(jw, "request_length", f->req_length);
 	if (f->resp_chunked)
-		jsonw_kv_bool(jw, "response_chunked", true);
+		JSONW_KV_BOOL(jw, "response_chunked", true);
 	jsonw_obj_close(jw);
 }
 

@@ -1479,8 +1479,8 @@ tls_eve_hash(struct jsonw *w, const char *key, const char *hash,
 {
 	jsonw_key(w, key);
 	jsonw_obj_open(w);
-	jsonw_kv_str(w, "hash", hash);
-	jsonw_kv_str(w, "string", str);
+	JSONW_KV_STR(w, "hash", hash);
+	JSONW_KV_STR(w, "string", str);
 	jsonw_obj_close(w);
 }
 
@@ -1502,7 +1502,7 @@ tls_eve(struct jsonw *w, const void *fact)
 	}
 	if (ci->seen)
 		tls_kv_nonempty(w, "sni", ci->sni);
-	jsonw_kv_str(w, "version", tls_version_name(si->seen ? si->version :
+	JSONW_KV_STR(w, "version", tls_version_name(si->seen ? si->version :
 	    0));
 	if (c->seen) {
 		tls_kv_nonempty(w, "notbefore", c->notbefore);
@@ -1515,31 +1515,31 @@ tls_eve(struct jsonw *w, const void *fact)
 	if (ci->seen)
 		tls_kv_nonempty(w, "ja4", ci->ja4);
 	if (ci->seen && ci->n_alpn > 0) {
-		jsonw_key(w, "client_alpns");
+		JSONW_KEY(w, "client_alpns");
 		jsonw_arr_open(w);
 		for (i = 0; i < ci->n_alpn; i++)
 			jsonw_str(w, ci->alpn[i]);
 		jsonw_arr_close(w);
 	}
 	if (si->seen && si->alpn[0] != '\0') {
-		jsonw_key(w, "server_alpns");
+		JSONW_KEY(w, "server_alpns");
 		jsonw_arr_open(w);
 		jsonw_str(w, si->alpn);
 		jsonw_arr_close(w);
 	}
 	if (ci->seen) {
 		/* The highest version offered (supported_versions). */
-		jsonw_key(w, "client_handshake");
+		JSONW_KEY(w, "client_handshake");
 		jsonw_obj_open(w);
-		jsonw_kv_str(w, "version", tls_version_name(ci->max_version));
+		JSONW_KV_STR(w, "version", tls_version_name(ci->max_version));
 		jsonw_obj_close(w);
 	}
 	if (si->seen) {
-		jsonw_key(w, "server_handshake");
+		JSONW_KEY(w, "server_handshake");
 		jsonw_obj_open(w);
-		jsonw_kv_str(w, "version",
+		JSONW_KV_STR(w, "version",
 		    tls_version_name(si->legacy_version));
-		jsonw_kv_uint(w, "cipher", si->cipher);
+		JSONW_KV_UINT(w, "cipher", si->cipher);
 		jsonw_obj_close(w);
 	}
 }
