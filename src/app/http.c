@@ -783,15 +783,12 @@ struct http_bb {
 	size_t		 n;
 };
 
-/* Room for n more scratch bytes (pointers into it stay valid while
- * those are written). */
+/* The scratch grown to hold n more bytes. */
 static void
-http_sc_reserve(struct http_state *st, size_t n)
+http_sc_grow(struct http_state *st, size_t n)
 {
 	size_t nsize;
 
-	if (st->sc_len + n <= st->sc_size)
-		return;
 	nsize = st->sc_size ? st->sc_size : 1024;
 	while (nsize < st->sc_len + n)
 		nsize *= 2;
@@ -799,7 +796,17 @@ http_sc_reserve(struct http_state *st, size_t n)
 	st->sc_size = nsize;
 }
 
-static void
+/* Room for n more scratch bytes (pointers into it stay valid while
+ * those are written): inline, as the builders put a few bytes at a
+ * time and the scratch mostly has room. */
+static inline void
+http_sc_reserve(struct http_state *st, size_t n)
+{
+	if (st->sc_len + n > st->sc_size)
+		http_sc_grow(st, n);
+}
+
+static inline void
 http_sc_put(struct http_state *st, const void *p, size_t n)
 {
 	http_sc_reserve(st, n);
