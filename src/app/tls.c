@@ -1473,14 +1473,13 @@ tls_kv_nonempty(struct jsonw *w, const char *key, const char *s)
 		jsonw_kv_str(w, key, s);
 }
 
+/* A JA3 or JA3S object: our own text (hex; digits, ',' and '-'). */
 static void
-tls_eve_hash(struct jsonw *w, const char *key, const char *hash,
-    const char *str)
+tls_eve_hash(struct jsonw *w, const char *hash, const char *str)
 {
-	jsonw_key(w, key);
 	jsonw_obj_open(w);
-	JSONW_KV_STR(w, "hash", hash);
-	JSONW_KV_STR(w, "string", str);
+	JSONW_KV_PLAIN(w, "hash", hash);
+	JSONW_KV_PLAIN(w, "string", str);
 	jsonw_obj_close(w);
 }
 
@@ -1508,10 +1507,14 @@ tls_eve(struct jsonw *w, const void *fact)
 		tls_kv_nonempty(w, "notbefore", c->notbefore);
 		tls_kv_nonempty(w, "notafter", c->notafter);
 	}
-	if (ci->seen && ci->ja3_str != NULL)
-		tls_eve_hash(w, "ja3", ci->ja3_hash, ci->ja3_str);
-	if (si->seen && si->ja3s_str != NULL)
-		tls_eve_hash(w, "ja3s", si->ja3s_hash, si->ja3s_str);
+	if (ci->seen && ci->ja3_str != NULL) {
+		JSONW_KEY(w, "ja3");
+		tls_eve_hash(w, ci->ja3_hash, ci->ja3_str);
+	}
+	if (si->seen && si->ja3s_str != NULL) {
+		JSONW_KEY(w, "ja3s");
+		tls_eve_hash(w, si->ja3s_hash, si->ja3s_str);
+	}
 	if (ci->seen)
 		tls_kv_nonempty(w, "ja4", ci->ja4);
 	if (ci->seen && ci->n_alpn > 0) {
