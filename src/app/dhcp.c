@@ -25,6 +25,7 @@
 #include "app/dhcp.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define DHCP_FIXED_LEN		236
@@ -268,17 +269,18 @@ dhcp_parse(void *st, struct app_ctx *ctx, int dir, const uint8_t *p,
 	return app_ok(n);
 }
 
+/* An address or bytes in hex as a value: our own text, plain. */
 static void
-kv_ip4(struct jsonw *jw, const char *k, const uint8_t a[4])
+ip4_value(struct jsonw *jw, const uint8_t a[4])
 {
 	char buf[UTIL_ADDRBUF];
 
 	util_format_ip(4, a, buf);
-	jsonw_kv_str(jw, k, buf);
+	jsonw_str_plain(jw, buf);
 }
 
 static void
-kv_hex(struct jsonw *jw, const char *k, const uint8_t *v, size_t n)
+hex_value(struct jsonw *jw, const uint8_t *v, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char buf[DHCP_MAX_STR * 3 + 1];
@@ -291,7 +293,7 @@ kv_hex(struct jsonw *jw, const char *k, const uint8_t *v, size_t n)
 		buf[o++] = hex[v[i] & 0xf];
 	}
 	buf[o] = '\0';
-	jsonw_kv_str(jw, k, buf);
+	jsonw_str_plain(jw, buf);
 }
 
 /*
@@ -336,7 +338,7 @@ addr_list(struct jsonw *jw, const char *k, uint8_t (*a)[4], size_t n)
 	jsonw_arr_open(jw);
 	for (i = 0; i < n; i++) {
 		util_format_ip(4, a[i], buf);
-		jsonw_str(jw, buf);
+		jsonw_str_plain(jw, buf);
 	}
 	jsonw_arr_close(jw);
 }
@@ -348,56 +350,85 @@ dhcp_eve(struct jsonw *jw, const void *fact)
 	size_t i, named = 0;
 	char mac[18];
 
-	jsonw_kv_str(jw, "type", d->op == 1 ? "request" : "reply");
-	jsonw_kv_uint(jw, "id", d->xid);
+	JSONW_KV_PLAIN(jw, "type", d->op == 1 ? "request" : "reply");
+	JSONW_KV_UINT(jw, "id", d->xid);
 	if (d->has_mac) {
 		util_format_mac(d->chaddr, mac);
-		jsonw_kv_str(jw, "client_mac", mac);
+		JSONW_KV_PLAIN(jw, "client_mac", mac);
 	}
-	kv_ip4(jw, "assigned_ip", d->yiaddr);
-	kv_ip4(jw, "client_ip", d->ciaddr);
+	JSONW_KEY(jw, "assigned_ip");
+	ip4_value(jw, d->yiaddr);
+	JSONW_KEY(jw, "client_ip");
+	ip4_value(jw, d->ciaddr);
 	if (d->op == 2) {
-		kv_ip4(jw, "relay_ip", d->giaddr);
-		kv_ip4(jw, "next_server_ip", d->siaddr);
+		JSONW_KEY(jw, "relay_ip");
+		ip4_value(jw, d->giaddr);
+		JSONW_KEY(jw, "next_server_ip");
+		ip4_value(jw, d->siaddr);
 	}
 	if (d->msg_type != 0)
-		jsonw_kv_str(jw, "dhcp_type", dhcp_type_name(d->msg_type));
+		JSONW_KV_STR(jw, "dhcp_type", dhcp_type_name(d->msg_type));
 	/* Option 61 is a type byte then the identifier (RFC 2132 9.14). */
-	if (d->client_id_len > 1)
-		kv_hex(jw, "client_id", d->client_id + 1,
-		    d->client_id_len - 1);
+	if (d->client_id_len > 1) {
+		JSONW_KEY(jw, "client_id");
+		hex_value(jw, d->client_id + 1, d->client_id_len - 1);
+	}
 	if (d->has_hostname) {
-		jsonw_key(jw, "hostname");
+		JSONW_KEY(jw, "hostname");
 		jsonw_strn(jw, (const char *)d->hostname, d->hostname_len);
 	}
 	if (d->has_vendor_class) {
-		jsonw_key(jw, "vendor_class_identifier");
+		JSONW_KEY(jw, "vendor_class_identifier");
 		jsonw_strn(jw, (const char *)d->vendor_class,
 		    d->vendor_class_len);
 	}
-	if (d->has_requested_ip)
-		kv_ip4(jw, "requested_ip", d->requested_ip);
+	if (d->has_requested_ip) {
+		JSONW_KEY(jw, "requested_ip");
+		ip4_value(jw, d->requested_ip);
+	}
 	if (d->has_lease)
-		jsonw_kv_uint(jw, "lease_time", d->lease_time);
+		JSONW_KV_UINT(jw, "lease_time", d->lease_time);
 	if (d->has_renewal)
-		jsonw_kv_uint(jw, "renewal_time", d->renewal_time);
+		JSONW_KV_UINT(jw, "renewal_time", d->renewal_time);
 	if (d->has_rebinding)
-		jsonw_kv_uint(jw, "rebinding_time", d->rebinding_time);
-	if (d->has_subnet_mask)
-		kv_ip4(jw, "subnet_mask", d->subnet_mask);
+		JSONW_KV_UINT(jw, "rebinding_time", d->rebinding_time);
+	if (d->has_subnet_mask) {
+		JSONW_KEY(jw, "subnet_mask");
+		ip4_value(jw, d->subnet_mask);
+	}
 	addr_list(jw, "routers", (uint8_t (*)[4])d->routers, d->n_routers);
 	addr_list(jw, "dns_servers", (uint8_t (*)[4])d->dns, d->n_dns);
 	for (i = 0; i < d->n_params; i++)
 		if (param_name(d->params[i]) != NULL)
 			named++;
 	if (named > 0) {
-		jsonw_key(jw, "params");
+		JSONW_KEY(jw, "params");
 		jsonw_arr_open(jw);
 		for (i = 0; i < d->n_params; i++)
 			if (param_name(d->params[i]) != NULL)
 				jsonw_str(jw, param_name(d->params[i]));
 		jsonw_arr_close(jw);
 	}
+}
+
+/*
+ * The option-55 list in order as "1,3,6,15" ("%u" each, joined by
+ * commas), as many whole values as leave room for one more and a NUL
+ * in size bytes: all of them in DHCP_MAX_PARAMS * 4 + 1.  Returns the
+ * length, the text NUL-terminated.
+ */
+static size_t
+dhcp_fingerprint(const struct dhcp_facts *d, char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_params && n + 5 < size; i++) {
+		if (i > 0)
+			buf[n++] = ',';
+		n += fmt_uint(buf + n, d->params[i]);
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 /*
@@ -412,25 +443,24 @@ dhcp_eve_extra(struct jsonw *jw, const void *fact)
 {
 	const struct dhcp_facts *d = fact;
 	char fp[DHCP_MAX_PARAMS * 4 + 1];
-	size_t i, o = 0;
 
 	if (!d->has_params && !d->has_fqdn && !d->has_server_id)
 		return;
-	jsonw_key(jw, "dhcp");
+	JSONW_KEY(jw, "dhcp");
 	jsonw_obj_open(jw);
 	if (d->has_params) {
-		fp[0] = '\0';
-		for (i = 0; i < d->n_params; i++)
-			o += (size_t)snprintf(fp + o, sizeof(fp) - o, "%s%u",
-			    i ? "," : "", d->params[i]);
-		jsonw_kv_str(jw, "fingerprint", fp);
+		(void)dhcp_fingerprint(d, fp, sizeof(fp));
+		JSONW_KEY(jw, "fingerprint");
+		jsonw_str_plain(jw, fp);
 	}
 	if (d->has_fqdn) {
-		jsonw_key(jw, "fqdn");
+		JSONW_KEY(jw, "fqdn");
 		jsonw_strn(jw, (const char *)d->fqdn, d->fqdn_len);
 	}
-	if (d->has_server_id)
-		kv_ip4(jw, "server_id", d->server_id);
+	if (d->has_server_id) {
+		JSONW_KEY(jw, "server_id");
+		ip4_value(jw, d->server_id);
+	}
 	jsonw_obj_close(jw);
 }
 
@@ -489,9 +519,7 @@ dhcp_facts(const void *fact, int dir, const struct app_sink *sink)
 		    EVIDENCE_DHCP_VENDOR_CLASS, (const char *)d->vendor_class,
 		    d->vendor_class_len);
 	if (d->has_params) {
-		for (i = n = 0; i < d->n_params && n + 5 < sizeof(buf); i++)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%u",
-			    i ? "," : "", d->params[i]);
+		n = dhcp_fingerprint(d, buf, sizeof(buf));
 		sink->evidence_mac(sink, d->chaddr, relayed,
 		    EVIDENCE_DHCP_PARAMS, buf, n);
 	}

@@ -1661,13 +1661,13 @@ dicom_eve_impl(struct jsonw *w, const char *key,
 	dicom_kv_nonempty(w, "class_uid", ui->impl_class_uid);
 	dicom_kv_nonempty(w, "version_name", ui->impl_version);
 	if (ui->has_async) {
-		jsonw_kv_uint(w, "async_ops_invoked", ui->async_invoked);
-		jsonw_kv_uint(w, "async_ops_performed", ui->async_performed);
+		JSONW_KV_UINT(w, "async_ops_invoked", ui->async_invoked);
+		JSONW_KV_UINT(w, "async_ops_performed", ui->async_performed);
 	}
 	if (ui->n_role_selection > 0)
-		jsonw_kv_uint(w, "role_selections", ui->n_role_selection);
+		JSONW_KV_UINT(w, "role_selections", ui->n_role_selection);
 	if (ui->n_ext_negotiation > 0)
-		jsonw_kv_uint(w, "extended_negotiations",
+		JSONW_KV_UINT(w, "extended_negotiations",
 		    ui->n_ext_negotiation);
 	jsonw_obj_close(w);
 }
@@ -1681,28 +1681,28 @@ dicom_eve_assoc(struct jsonw *w, const struct dicom_assoc *a)
 	const struct dicom_pctx *pc;
 	size_t i, j;
 
-	jsonw_kv_str(w, "type", "association");
-	jsonw_kv_str(w, "result", results[a->result]);
-	jsonw_kv_str(w, "called_ae", a->called_ae);
-	jsonw_kv_str(w, "calling_ae", a->calling_ae);
-	jsonw_kv_uint(w, "protocol_version", a->protocol_version);
+	JSONW_KV_STR(w, "type", "association");
+	JSONW_KV_STR(w, "result", results[a->result]);
+	JSONW_KV_STR(w, "called_ae", a->called_ae);
+	JSONW_KV_STR(w, "calling_ae", a->calling_ae);
+	JSONW_KV_UINT(w, "protocol_version", a->protocol_version);
 	dicom_kv_nonempty(w, "application_context", a->app_context);
-	jsonw_key(w, "presentation_contexts");
+	JSONW_KEY(w, "presentation_contexts");
 	jsonw_arr_open(w);
 	for (i = 0; i < a->n_pctx; i++) {
 		pc = &a->pctx[i];
 		jsonw_obj_open(w);
-		jsonw_kv_uint(w, "id", pc->id);
+		JSONW_KV_UINT(w, "id", pc->id);
 		dicom_kv_nonempty(w, "abstract_syntax", pc->abstract_syntax);
 		if (pc->n_ts > 0) {
-			jsonw_key(w, "transfer_syntaxes");
+			JSONW_KEY(w, "transfer_syntaxes");
 			jsonw_arr_open(w);
 			for (j = 0; j < pc->n_ts; j++)
 				jsonw_str(w, pc->ts[j]);
 			jsonw_arr_close(w);
 		}
 		if (pc->ts_truncated)
-			jsonw_kv_bool(w, "transfer_syntaxes_truncated", true);
+			JSONW_KV_BOOL(w, "transfer_syntaxes_truncated", true);
 		if (pc->result != DICOM_PCTX_NO_RESULT)
 			dicom_kv_code(w, "result",
 			    dicom_pctx_result_name(pc->result), pc->result);
@@ -1713,18 +1713,18 @@ dicom_eve_assoc(struct jsonw *w, const struct dicom_assoc *a)
 	}
 	jsonw_arr_close(w);
 	if (a->pctx_truncated)
-		jsonw_kv_bool(w, "presentation_contexts_truncated", true);
+		JSONW_KV_BOOL(w, "presentation_contexts_truncated", true);
 	if (a->rq.has_max_pdu || a->ac.has_max_pdu) {
-		jsonw_key(w, "max_pdu");
+		JSONW_KEY(w, "max_pdu");
 		jsonw_obj_open(w);
 		if (a->rq.has_max_pdu)
-			jsonw_kv_uint(w, "requestor", a->rq.max_pdu);
+			JSONW_KV_UINT(w, "requestor", a->rq.max_pdu);
 		if (a->ac.has_max_pdu)
-			jsonw_kv_uint(w, "acceptor", a->ac.max_pdu);
+			JSONW_KV_UINT(w, "acceptor", a->ac.max_pdu);
 		jsonw_obj_close(w);
 	}
 	if (a->rq.seen || a->ac.seen) {
-		jsonw_key(w, "implementation");
+		JSONW_KEY(w, "implementation");
 		jsonw_obj_open(w);
 		if (a->rq.seen)
 			dicom_eve_impl(w, "requestor", &a->rq);
@@ -1737,9 +1737,9 @@ dicom_eve_assoc(struct jsonw *w, const struct dicom_assoc *a)
 		    dicom_identity_name(a->user_identity_type),
 		    a->user_identity_type);
 	if (a->user_identity_response)
-		jsonw_kv_bool(w, "user_identity_response", true);
+		JSONW_KV_BOOL(w, "user_identity_response", true);
 	if (a->result == DICOM_ASSOC_REJECTED) {
-		jsonw_key(w, "reject");
+		JSONW_KEY(w, "reject");
 		jsonw_obj_open(w);
 		dicom_kv_code(w, "result", dicom_rj_result_name(a->rj_result),
 		    a->rj_result);
@@ -1751,7 +1751,7 @@ dicom_eve_assoc(struct jsonw *w, const struct dicom_assoc *a)
 		jsonw_obj_close(w);
 	}
 	if (a->aborted) {
-		jsonw_key(w, "abort");
+		JSONW_KEY(w, "abort");
 		jsonw_obj_open(w);
 		dicom_kv_code(w, "source",
 		    dicom_abort_source_name(a->abort_source), a->abort_source);
@@ -1767,25 +1767,25 @@ dicom_eve_command(struct jsonw *w, const struct dicom_command *c)
 {
 	const struct dicom_equipment *eq = &c->equipment;
 
-	jsonw_kv_str(w, "type", "command");
+	JSONW_KV_STR(w, "type", "command");
 	dicom_kv_code(w, "command", dicom_command_name(c->command_field),
 	    c->command_field);
-	jsonw_kv_uint(w, "command_field", c->command_field);
-	jsonw_kv_uint(w, "presentation_context_id", c->pcid);
+	JSONW_KV_UINT(w, "command_field", c->command_field);
+	JSONW_KV_UINT(w, "presentation_context_id", c->pcid);
 	if (c->flags & DICOM_CMD_HAS_MSG_ID)
-		jsonw_kv_uint(w, "message_id", c->message_id);
+		JSONW_KV_UINT(w, "message_id", c->message_id);
 	if (c->flags & DICOM_CMD_HAS_RESPONDED)
-		jsonw_kv_uint(w, "message_id_responded",
+		JSONW_KV_UINT(w, "message_id_responded",
 		    c->message_id_responded);
 	dicom_kv_nonempty(w, "affected_sop_class", c->affected_sop_class);
 	if (c->flags & DICOM_CMD_HAS_STATUS)
-		jsonw_kv_uint(w, "status", c->status);
+		JSONW_KV_UINT(w, "status", c->status);
 	dicom_kv_nonempty(w, "move_destination", c->move_destination);
 	if (c->flags & DICOM_CMD_HAS_DS_TYPE)
-		jsonw_kv_bool(w, "has_data_set",
+		JSONW_KV_BOOL(w, "has_data_set",
 		    c->data_set_type != DICOM_DS_TYPE_NONE);
 	if (c->flags & DICOM_CMD_HAS_EQUIPMENT) {
-		jsonw_key(w, "equipment");
+		JSONW_KEY(w, "equipment");
 		jsonw_obj_open(w);
 		dicom_kv_nonempty(w, "modality", eq->modality);
 		dicom_kv_nonempty(w, "manufacturer", eq->manufacturer);
@@ -1812,12 +1812,12 @@ dicom_eve(struct jsonw *w, const void *fact)
 		dicom_eve_command(w, f->u.command);
 		break;
 	case DICOM_FACT_RELEASE:
-		jsonw_kv_str(w, "type", "release");
-		jsonw_kv_str(w, "stage",
+		JSONW_KV_STR(w, "type", "release");
+		JSONW_KV_STR(w, "stage",
 		    f->u.release_response ? "response" : "request");
 		break;
 	case DICOM_FACT_ABORT:
-		jsonw_kv_str(w, "type", "abort");
+		JSONW_KV_STR(w, "type", "abort");
 		dicom_kv_code(w, "source",
 		    dicom_abort_source_name(f->u.abort.source),
 		    f->u.abort.source);

@@ -30,6 +30,7 @@
 #include "app/dns.h"
 #include "output/jsonw.h"
 #include "util/bytes.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define DNS_MIN_QUESTION	5	/* root name, type, class */
@@ -563,31 +564,37 @@ dns_type_name(uint16_t t)
 	}
 }
 
-/* Suricata writes an unnamed type as its number; mDNS in lower case. */
+/* "rrtype": Suricata writes an unnamed type as its number; mDNS in
+ * lower case.  Names and numbers need no escaping. */
 static void
-kv_type(struct jsonw *jw, const char *k, uint16_t t, bool lower)
+kv_rrtype(struct jsonw *jw, uint16_t t, bool lower)
 {
 	const char *s = dns_type_name(t);
 	char buf[8];
 	size_t i;
 
+	JSONW_KEY(jw, "rrtype");
+	if (s != NULL && !lower) {
+		jsonw_str_plain(jw, s);
+		return;
+	}
 	if (s == NULL) {
-		snprintf(buf, sizeof(buf), "%u", t);
+		buf[fmt_uint(buf, t)] = '\0';
 	} else {
 		strlcpy(buf, s, sizeof(buf));
-		for (i = 0; lower && buf[i] != '\0'; i++)
+		for (i = 0; buf[i] != '\0'; i++)
 			if (buf[i] >= 'A' && buf[i] <= 'Z')
 				buf[i] = (char)(buf[i] - 'A' + 'a');
 	}
-	jsonw_kv_str(jw, k, buf);
+	jsonw_str_plain(jw, buf);
 }
 
+/* A name as a value ("<root>" for the root). */
 static void
-kv_name(struct jsonw *jw, const char *k, const struct dns_name *nm)
+name_value(struct jsonw *jw, const struct dns_name *nm)
 {
-	jsonw_key(jw, k);
 	if (nm->len == 0 && !nm->truncated)
-		jsonw_str(jw, "<root>");
+		jsonw_str_plain(jw, "<root>");
 	else
 		jsonw_strn(jw, nm->text, nm->len);
 }
@@ -600,14 +607,15 @@ kv_queries(struct jsonw *jw, const struct dns_facts *f, bool lower)
 
 	if (f->n_queries == 0)
 		return;
-	jsonw_key(jw, "queries");
+	JSONW_KEY(jw, "queries");
 	jsonw_arr_open(jw);
 	for (i = 0; i < f->n_queries; i++) {
 		jsonw_obj_open(jw);
-		kv_name(jw, "rrname", &f->queries[i].name);
+		JSONW_KEY(jw, "rrname");
+		name_value(jw, &f->queries[i].name);
 		if (f->queries[i].name.truncated)
-			jsonw_kv_bool(jw, "rrname_truncated", true);
-		kv_type(jw, "rrtype", f->queries[i].type, lower);
+			JSONW_KV_BOOL(jw, "rrname_truncated", true);
+		kv_rrtype(jw, f->queries[i].type, lower);
 		jsonw_obj_close(jw);
 	}
 	jsonw_arr_close(jw);
@@ -674,7 +682,7 @@ kv_txt_joined(struct jsonw *jw, const struct dns_rr *rr)
 			memcpy(buf + o, s, l);
 		o += l;
 	}
-	jsonw_key(jw, "rdata");
+	JSONW_KEY(jw, "rdata");
 	jsonw_strn(jw, buf, o);
 }
 
@@ -693,40 +701,41 @@ dns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, unsigned sec)
 	    (type == DNS_TYPE_SOA && sec == DNS_SEC_ADDITIONAL))
 		type = DNS_TYPE_CNAME;	/* written as a plain name */
 	jsonw_obj_open(jw);
-	kv_name(jw, "rrname", &rr->name);
+	JSONW_KEY(jw, "rrname");
+	name_value(jw, &rr->name);
 	if (authority && rr->name.truncated)
-		jsonw_kv_bool(jw, "rrname_truncated", true);
-	kv_type(jw, "rrtype", rr->type, false);
-	jsonw_kv_uint(jw, "ttl", rr->ttl);
+		JSONW_KV_BOOL(jw, "rrname_truncated", true);
+	kv_rrtype(jw, rr->type, false);
+	JSONW_KV_UINT(jw, "ttl", rr->ttl);
 	if (rr->has_rdata) {
 		switch (type) {
 		case DNS_TYPE_SRV:
-			jsonw_key(jw, "srv");
+			JSONW_KEY(jw, "srv");
 			jsonw_obj_open(jw);
-			jsonw_kv_uint(jw, "priority", rr->srv_priority);
-			jsonw_kv_uint(jw, "weight", rr->srv_weight);
-			jsonw_kv_uint(jw, "port", rr->srv_port);
-			jsonw_key(jw, "name");
+			JSONW_KV_UINT(jw, "priority", rr->srv_priority);
+			JSONW_KV_UINT(jw, "weight", rr->srv_weight);
+			JSONW_KV_UINT(jw, "port", rr->srv_port);
+			JSONW_KEY(jw, "name");
 			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
 			jsonw_obj_close(jw);
 			break;
 		case DNS_TYPE_SOA:
-			jsonw_key(jw, "soa");
+			JSONW_KEY(jw, "soa");
 			jsonw_obj_open(jw);
-			jsonw_key(jw, "mname");
+			JSONW_KEY(jw, "mname");
 			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
 			if (rr->rdata_truncated)
-				jsonw_kv_bool(jw, "mname_truncated", true);
+				JSONW_KV_BOOL(jw, "mname_truncated", true);
 			jsonw_obj_close(jw);
 			break;
 		case DNS_TYPE_TXT:
 			kv_txt_joined(jw, rr);
 			break;
 		default:
-			jsonw_key(jw, "rdata");
+			JSONW_KEY(jw, "rdata");
 			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
 			if (authority && rr->rdata_truncated)
-				jsonw_kv_bool(jw, "rdata_truncated", true);
+				JSONW_KV_BOOL(jw, "rdata_truncated", true);
 			break;
 		}
 	}
@@ -744,6 +753,58 @@ count_section(const struct dns_facts *f, enum dns_section sec)
 		    f->rrs[i].type == DNS_TYPE_OPT))
 			n++;
 	return n;
+}
+
+/*
+ * The header's members, from "version" to "opcode", as one run of
+ * bytes (output/jsonw.h): at most DNS_EVE_HEAD bytes, the flags in hex.
+ */
+#define DNS_EVE_HEAD	160
+
+static void
+dns_eve_head(struct jsonw *jw, const struct dns_facts *f, bool resp)
+{
+	struct jsonw_run run, *r = &run;
+	char hex[2 + FMT_HEX_MAX];
+	size_t n;
+
+	jsonw_run_begin(jw, r, DNS_EVE_HEAD);
+	JSONW_RUN_KV_UINT(r, "version", 3);
+	if (resp)
+		JSONW_RUN_KV_PLAIN(r, "type", "response");
+	else
+		JSONW_RUN_KV_PLAIN(r, "type", "request");
+	JSONW_RUN_KV_UINT(r, "id", f->id);
+	JSONW_RUN_KEY(r, "flags");
+	n = fmt_hex(hex + 1, f->flags, 0);
+	hex[0] = hex[n + 1] = '"';
+	jsonw_run_lit(r, hex, n + 2, true);
+	if (resp) {
+		JSONW_RUN_KEY(r, "qr");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_AA) {
+		JSONW_RUN_KEY(r, "aa");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_TC) {
+		JSONW_RUN_KEY(r, "tc");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_RD) {
+		JSONW_RUN_KEY(r, "rd");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_RA) {
+		JSONW_RUN_KEY(r, "ra");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	if (f->flags & DNS_FLAG_Z) {
+		JSONW_RUN_KEY(r, "z");
+		jsonw_run_lit(r, "true", 4, true);
+	}
+	JSONW_RUN_KV_UINT(r, "opcode", DNS_OPCODE(f->flags));
+	jsonw_run_end(jw, r);
 }
 
 /*
@@ -766,32 +827,15 @@ dns_eve(struct jsonw *jw, const void *fact)
 	size_t i;
 	unsigned sec;
 
-	jsonw_kv_uint(jw, "version", 3);
-	jsonw_kv_str(jw, "type", resp ? "response" : "request");
-	jsonw_kv_uint(jw, "id", f->id);
-	snprintf(buf, sizeof(buf), "%x", f->flags);
-	jsonw_kv_str(jw, "flags", buf);
-	if (resp)
-		jsonw_kv_bool(jw, "qr", true);
-	if (f->flags & DNS_FLAG_AA)
-		jsonw_kv_bool(jw, "aa", true);
-	if (f->flags & DNS_FLAG_TC)
-		jsonw_kv_bool(jw, "tc", true);
-	if (f->flags & DNS_FLAG_RD)
-		jsonw_kv_bool(jw, "rd", true);
-	if (f->flags & DNS_FLAG_RA)
-		jsonw_kv_bool(jw, "ra", true);
-	if (f->flags & DNS_FLAG_Z)
-		jsonw_kv_bool(jw, "z", true);
-	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
+	dns_eve_head(jw, f, resp);
 	kv_queries(jw, f, false);
 	if (!resp)
 		return;
 	if ((rc = rcode_name(DNS_RCODE(f->flags))) != NULL)
-		jsonw_kv_str(jw, "rcode", rc);
+		JSONW_KV_PLAIN(jw, "rcode", rc);
 	else {
-		snprintf(buf, sizeof(buf), "%u", DNS_RCODE(f->flags));
-		jsonw_kv_str(jw, "rcode", buf);
+		buf[fmt_uint(buf, DNS_RCODE(f->flags))] = '\0';
+		JSONW_KV_PLAIN(jw, "rcode", buf);
 	}
 	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
 		if (count_section(f, sec) == 0)
@@ -811,16 +855,17 @@ static void
 mdns_eve_rr(struct jsonw *jw, const struct dns_rr *rr, bool authority)
 {
 	jsonw_obj_open(jw);
-	kv_name(jw, "rrname", &rr->name);
+	JSONW_KEY(jw, "rrname");
+	name_value(jw, &rr->name);
 	if (rr->name.truncated)
-		jsonw_kv_bool(jw, "rrname_truncated", true);
+		JSONW_KV_BOOL(jw, "rrname_truncated", true);
 	if (!authority && rr->has_rdata && rr->type == DNS_TYPE_PTR) {
-		jsonw_key(jw, "ptr");
+		JSONW_KEY(jw, "ptr");
 		jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
 	}
 	if (!authority && rr->has_rdata && rr->type == DNS_TYPE_TXT &&
 	    txt_strings(rr, NULL, SIZE_MAX) > 0) {
-		jsonw_key(jw, "txt");
+		JSONW_KEY(jw, "txt");
 		jsonw_arr_open(jw);
 		(void)txt_strings(rr, jw, SIZE_MAX);
 		jsonw_arr_close(jw);
@@ -854,19 +899,19 @@ mdns_eve(struct jsonw *jw, const void *fact)
 	size_t i;
 	unsigned sec;
 
-	jsonw_kv_str(jw, "type", resp ? "response" : "request");
-	jsonw_kv_uint(jw, "id", f->id);
+	JSONW_KV_STR(jw, "type", resp ? "response" : "request");
+	JSONW_KV_UINT(jw, "id", f->id);
 	if (f->flags & 0x07f0) {
-		jsonw_key(jw, "flags");
+		JSONW_KEY(jw, "flags");
 		jsonw_arr_open(jw);
 		for (i = 0; i < sizeof(flagname) / sizeof(flagname[0]); i++)
 			if (f->flags & flagname[i].bit)
 				jsonw_str(jw, flagname[i].name);
 		jsonw_arr_close(jw);
 	}
-	jsonw_kv_uint(jw, "opcode", DNS_OPCODE(f->flags));
+	JSONW_KV_UINT(jw, "opcode", DNS_OPCODE(f->flags));
 	if (resp)
-		jsonw_kv_uint(jw, "rcode", DNS_RCODE(f->flags));
+		JSONW_KV_UINT(jw, "rcode", DNS_RCODE(f->flags));
 	kv_queries(jw, f, true);
 	for (sec = DNS_SEC_ANSWER; sec <= DNS_SEC_ADDITIONAL; sec++) {
 		if (count_section(f, sec) == 0)
@@ -908,26 +953,27 @@ mdns_eve_extra(struct jsonw *jw, const void *fact)
 	}
 	if (n_srv + n_addr + n_txt == 0)
 		return;
-	jsonw_key(jw, "mdns");
+	JSONW_KEY(jw, "mdns");
 	jsonw_obj_open(jw);
 	if (n_srv > 0) {
-		jsonw_key(jw, "srv");
+		JSONW_KEY(jw, "srv");
 		jsonw_arr_open(jw);
 		for (i = 0; i < f->n_rrs; i++) {
 			rr = &f->rrs[i];
 			if (!rr->has_rdata || rr->type != DNS_TYPE_SRV)
 				continue;
 			jsonw_obj_open(jw);
-			kv_name(jw, "name", &rr->name);
-			jsonw_key(jw, "target");
+			JSONW_KEY(jw, "name");
+			name_value(jw, &rr->name);
+			JSONW_KEY(jw, "target");
 			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
-			jsonw_kv_uint(jw, "port", rr->srv_port);
+			JSONW_KV_UINT(jw, "port", rr->srv_port);
 			jsonw_obj_close(jw);
 		}
 		jsonw_arr_close(jw);
 	}
 	if (n_addr > 0) {
-		jsonw_key(jw, "addresses");
+		JSONW_KEY(jw, "addresses");
 		jsonw_arr_open(jw);
 		for (i = 0; i < f->n_rrs; i++) {
 			rr = &f->rrs[i];
@@ -935,15 +981,16 @@ mdns_eve_extra(struct jsonw *jw, const void *fact)
 			    rr->type != DNS_TYPE_AAAA))
 				continue;
 			jsonw_obj_open(jw);
-			kv_name(jw, "name", &rr->name);
-			jsonw_key(jw, "addr");
+			JSONW_KEY(jw, "name");
+			name_value(jw, &rr->name);
+			JSONW_KEY(jw, "addr");
 			jsonw_strn(jw, (const char *)rr->rdata, rr->rdata_len);
 			jsonw_obj_close(jw);
 		}
 		jsonw_arr_close(jw);
 	}
 	if (n_txt > 0) {
-		jsonw_key(jw, "txt");
+		JSONW_KEY(jw, "txt");
 		jsonw_arr_open(jw);
 		left = DNS_MDNS_MAX_TXT;
 		for (i = 0; i < f->n_rrs && left > 0; i++) {

@@ -763,27 +763,32 @@ http_gap(void *state, struct app_ctx *ctx, int dir)
 /* ------------------------------------------------------------------ */
 /* Detection buffers (app/buffers.def) */
 
+struct http_field {
+	const uint8_t	*name, *val;
+	size_t		 nlen, vlen;
+};
+
 #define HTTP_MAX_BUFS	48
+#define HTTP_FIELDS_STACK 64	/* fields of a block read without malloc */
 #define HTTP_SC_NONE	SIZE_MAX
 
 /* Buffers being built: raw slices of the kept message, or runs of the
  * state's scratch (offsets until the scratch stops growing). */
 struct http_bb {
 	struct http_state *st;
+	const struct http_field *fl;	/* the header block's fields */
+	size_t		 nfl;
 	struct app_buf	 b[HTTP_MAX_BUFS];
 	size_t		 off[HTTP_MAX_BUFS];
 	size_t		 n;
 };
 
-/* Room for n more scratch bytes (pointers into it stay valid while
- * those are written). */
+/* The scratch grown to hold n more bytes. */
 static void
-http_sc_reserve(struct http_state *st, size_t n)
+http_sc_grow(struct http_state *st, size_t n)
 {
 	size_t nsize;
 
-	if (st->sc_len + n <= st->sc_size)
-		return;
 	nsize = st->sc_size ? st->sc_size : 1024;
 	while (nsize < st->sc_len + n)
 		nsize *= 2;
@@ -791,7 +796,17 @@ http_sc_reserve(struct http_state *st, size_t n)
 	st->sc_size = nsize;
 }
 
-static void
+/* Room for n more scratch bytes (pointers into it stay valid while
+ * those are written): inline, as the builders put a few bytes at a
+ * time and the scratch mostly has room. */
+static inline void
+http_sc_reserve(struct http_state *st, size_t n)
+{
+	if (st->sc_len + n > st->sc_size)
+		http_sc_grow(st, n);
+}
+
+static inline void
 http_sc_put(struct http_state *st, const void *p, size_t n)
 {
 	http_sc_reserve(st, n);
@@ -832,10 +847,6 @@ http_bb_end(struct http_bb *bb)
 }
 
 /* One header field of a kept block; false after the last. */
-struct http_field {
-	const uint8_t	*name, *val;
-	size_t		 nlen, vlen;
-};
 
 static bool
 http_next_field(struct breader *blk, struct http_field *hf)
@@ -867,25 +878,42 @@ http_next_field(struct breader *blk, struct http_field *hf)
 	return false;
 }
 
+/*
+ * The fields of a header block of flen bytes, once, for every buffer
+ * built from them: at most one a line, so fl has room for a '\n' more
+ * than the block holds.  Returns how many.
+ */
+static size_t
+http_fields(const uint8_t *fields, size_t flen, struct http_field *fl)
+{
+	struct breader blk;
+	size_t n = 0;
+
+	br_init(&blk, fields, flen);
+	while (http_next_field(&blk, &fl[n]))
+		n++;
+	return n;
+}
+
 /* The values of every field called name, joined by ", " as Suricata
  * joins repeated headers; nothing when there is none. */
 static bool
-http_bb_header(struct http_bb *bb, const uint8_t *fields, size_t flen,
-    const char *name, enum app_buf_id id)
+http_bb_header(struct http_bb *bb, const char *name, enum app_buf_id id)
 {
-	struct breader blk;
-	struct http_field hf;
+	const struct http_field *hf;
+	size_t nl = strlen(name), i;
 	bool any = false;
 
-	br_init(&blk, fields, flen);
-	while (http_next_field(&blk, &hf)) {
-		if (!http_name_is(hf.name, hf.nlen, name))
+	for (i = 0; i < bb->nfl; i++) {
+		hf = &bb->fl[i];
+		if (hf->nlen != nl ||
+		    strncasecmp((const char *)hf->name, name, nl) != 0)
 			continue;
 		if (!any && !http_bb_begin(bb, id))
 			return false;
 		if (any)
 			http_sc_put(bb->st, ", ", 2);
-		http_sc_put(bb->st, hf.val, hf.vlen);
+		http_sc_put(bb->st, hf->val, hf->vlen);
 		any = true;
 	}
 	if (any)
@@ -1078,26 +1106,23 @@ http_b64val(uint8_t c)
  * for the rules (default credentials); only ever in these buffers.
  */
 static void
-http_bb_basic(struct http_bb *bb, const uint8_t *fields, size_t flen)
+http_bb_basic(struct http_bb *bb)
 {
 	struct http_state *st = bb->st;
-	struct breader blk;
+	const struct http_field *f = NULL;
 	struct http_field hf;
 	size_t off, i, colon;
 	uint32_t acc = 0;
 	int bits = 0, v;
 
-	memset(&hf, 0, sizeof(hf));
-	br_init(&blk, fields, flen);
-	while (http_next_field(&blk, &hf))
-		if (http_name_is(hf.name, hf.nlen, "authorization") &&
-		    hf.vlen > 6 && strncasecmp((const char *)hf.val,
-		    "basic ", 6) == 0)
-			break;
-	if (hf.name == NULL || !http_name_is(hf.name, hf.nlen,
-	    "authorization") || hf.vlen <= 6 ||
-	    strncasecmp((const char *)hf.val, "basic ", 6) != 0)
+	for (i = 0; i < bb->nfl && f == NULL; i++)
+		if (http_name_is(bb->fl[i].name, bb->fl[i].nlen,
+		    "authorization") && bb->fl[i].vlen > 6 &&
+		    strncasecmp((const char *)bb->fl[i].val, "basic ", 6) == 0)
+			f = &bb->fl[i];
+	if (f == NULL)
 		return;
+	hf = *f;
 	off = st->sc_len;
 	for (i = 6; i < hf.vlen; i++) {
 		if (hf.val[i] == ' ' && st->sc_len == off)
@@ -1139,26 +1164,24 @@ http_bb_headers(struct http_bb *bb, const uint8_t *line, size_t llen,
 	struct http_state *st = bb->st;
 	const char *cookie = dir == APP_DIR_TOSERVER ? "cookie" :
 	    "set-cookie";
-	struct breader blk;
-	struct http_field hf;
+	const struct http_field *hf;
+	size_t i;
 
 	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER)) {
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			if (http_name_is(hf.name, hf.nlen, cookie))
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			if (http_name_is(hf->name, hf->nlen, cookie))
 				continue;
-			http_sc_put(st, hf.name, hf.nlen);
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, ": ", 2);
-			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, hf->val, hf->vlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_bb_end(bb);
 	}
 	if (http_bb_begin(bb, APP_BUF_HTTP_HEADER_NAMES)) {
 		http_sc_put(st, "\r\n", 2);
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			http_sc_put(st, hf.name, hf.nlen);
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_sc_put(st, "\r\n", 2);
@@ -1167,11 +1190,10 @@ http_bb_headers(struct http_bb *bb, const uint8_t *line, size_t llen,
 	if (http_bb_begin(bb, APP_BUF_HTTP_START)) {
 		http_sc_put(st, line, llen);
 		http_sc_put(st, "\r\n", 2);
-		br_init(&blk, fields, flen);
-		while (http_next_field(&blk, &hf)) {
-			http_sc_put(st, hf.name, hf.nlen);
+		for (i = 0, hf = bb->fl; i < bb->nfl; i++, hf++) {
+			http_sc_put(st, hf->name, hf->nlen);
 			http_sc_put(st, ": ", 2);
-			http_sc_put(st, hf.val, hf.vlen);
+			http_sc_put(st, hf->val, hf->vlen);
 			http_sc_put(st, "\r\n", 2);
 		}
 		http_sc_put(st, "\r\n", 2);
@@ -1240,8 +1262,9 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 {
 	struct http_insp *in = &st->insp[dir];
 	struct http_bb bb;
-	const uint8_t *line, *fields, *tok[3];
-	size_t llen, flen, len[3], i, a0, a1;
+	struct http_field fl_stack[HTTP_FIELDS_STACK], *fl = fl_stack;
+	const uint8_t *line, *fields, *tok[3], *nl;
+	size_t llen, flen, len[3], i, a0, a1, lines;
 	bool req = dir == APP_DIR_TOSERVER;
 
 	in->pending = false;
@@ -1255,6 +1278,13 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 	flen = in->head_len - (size_t)(fields - line);
 	if (llen > 0 && line[llen - 1] == '\r')
 		llen--;
+	for (lines = 0, nl = fields; (nl = memchr(nl, '\n',
+	    flen - (size_t)(nl - fields))) != NULL; nl++)
+		lines++;
+	if (lines + 1 > HTTP_FIELDS_STACK)
+		fl = xreallocarray(NULL, lines + 1, sizeof(*fl));
+	bb.fl = fl;
+	bb.nfl = http_fields(fields, flen, fl);
 	http_start_tokens(line, llen, tok, len);
 	if (req) {
 		http_bb_raw(&bb, APP_BUF_HTTP_REQUEST_LINE, line, llen);
@@ -1267,15 +1297,14 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 		/* The target's authority wins over Host, as in Suricata. */
 		if (http_authority(tok[1], len[1], &a0, &a1))
 			http_bb_host(&bb, tok[1] + a0, a1 - a0);
-		else if (http_bb_header(&bb, fields, flen, "host",
-		    APP_BUF_HTTP_HOST_RAW)) {
+		else if (http_bb_header(&bb, "host", APP_BUF_HTTP_HOST_RAW)) {
 			size_t off = bb.off[bb.n - 1], n = bb.b[bb.n - 1].len;
 
 			/* Built from the scratch into the scratch. */
 			http_sc_reserve(st, n);
 			http_bb_host_norm(&bb, st->sc + off, n);
 		}
-		http_bb_basic(&bb, fields, flen);
+		http_bb_basic(&bb);
 	} else {
 		http_bb_raw(&bb, APP_BUF_HTTP_RESPONSE_LINE, line, llen);
 		http_bb_raw(&bb, APP_BUF_HTTP_PROTOCOL, tok[0], len[0]);
@@ -1286,8 +1315,8 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 	    i++)
 		if (http_value_bufs[i].dir == -1 ||
 		    http_value_bufs[i].dir == dir)
-			(void)http_bb_header(&bb, fields, flen,
-			    http_value_bufs[i].name, http_value_bufs[i].id);
+			(void)http_bb_header(&bb, http_value_bufs[i].name,
+			    http_value_bufs[i].id);
 	http_bb_headers(&bb, line, llen, fields, flen, dir);
 	if (in->body_len > 0) {
 		http_bb_raw(&bb, req ? APP_BUF_HTTP_REQUEST_BODY :
@@ -1298,6 +1327,8 @@ http_insp_run(struct http_state *st, struct app_ctx *ctx, int dir)
 		if (bb.off[i] != HTTP_SC_NONE)
 			bb.b[i].data = st->sc + bb.off[i];
 	app_inspect(ctx, APP_HTTP, dir, bb.b, bb.n, &in->fact);
+	if (fl != fl_stack)
+		free(fl);
 	/*
 	 * Nothing outlives the call, and nothing is kept for the next
 	 * message: a keep-alive session mostly waits between messages
@@ -1461,10 +1492,10 @@ http_eve_host(struct jsonw *jw, const char *host)
 		    (char)(start[i] - 'A' + 'a') : start[i];
 	name[i] = '\0';
 	if (name[0] != '\0')
-		jsonw_kv_str(jw, "hostname", name);
+		JSONW_KV_STR(jw, "hostname", name);
 	if (end != NULL && *end == ':' && end[1] != '\0' &&
 	    parse_uint(end + 1, 1, 65535, &port, &err) == 0)
-		jsonw_kv_uint(jw, "http_port", port);
+		JSONW_KV_UINT(jw, "http_port", port);
 }
 
 static void
@@ -1474,21 +1505,21 @@ http_eve(struct jsonw *jw, const void *fact)
 
 	if (f->has_request) {
 		http_eve_host(jw, f->host);
-		jsonw_kv_str(jw, "url", f->uri);
+		JSONW_KV_STR(jw, "url", f->uri);
 		if (f->user_agent[0] != '\0')
-			jsonw_kv_str(jw, "http_user_agent", f->user_agent);
+			JSONW_KV_STR(jw, "http_user_agent", f->user_agent);
 	}
 	if (f->has_response && f->content_type[0] != '\0')
-		jsonw_kv_str(jw, "http_content_type", f->content_type);
+		JSONW_KV_STR(jw, "http_content_type", f->content_type);
 	if (f->has_request) {
-		jsonw_kv_str(jw, "http_method", f->method);
-		jsonw_kv_str(jw, "protocol", f->protocol[0] != '\0' ?
+		JSONW_KV_STR(jw, "http_method", f->method);
+		JSONW_KV_STR(jw, "protocol", f->protocol[0] != '\0' ?
 		    f->protocol : "HTTP/0.9");
 	} else if (f->resp_protocol[0] != '\0')
-		jsonw_kv_str(jw, "protocol", f->resp_protocol);
+		JSONW_KV_STR(jw, "protocol", f->resp_protocol);
 	if (f->has_response) {
-		jsonw_kv_uint(jw, "status", f->status);
-		jsonw_kv_uint(jw, "length", f->resp_length);
+		JSONW_KV_UINT(jw, "status", f->status);
+		JSONW_KV_UINT(jw, "length", f->resp_length);
 	}
 }
 
@@ -1498,26 +1529,26 @@ http_eve_extra(struct jsonw *jw, const void *fact)
 {
 	const struct http_facts *f = fact;
 
-	jsonw_key(jw, "http");
+	JSONW_KEY(jw, "http");
 	jsonw_obj_open(jw);
 	if (f->has_response && f->server[0] != '\0')
-		jsonw_kv_str(jw, "server", f->server);
-	jsonw_kv_bool(jw, "request", f->has_request);
-	jsonw_kv_bool(jw, "response", f->has_response);
+		JSONW_KV_STR(jw, "server", f->server);
+	JSONW_KV_BOOL(jw, "request", f->has_request);
+	JSONW_KV_BOOL(jw, "response", f->has_response);
 	if (f->authorization)
-		jsonw_kv_bool(jw, "authorization", true);
+		JSONW_KV_BOOL(jw, "authorization", true);
 	if (f->cookie)
-		jsonw_kv_bool(jw, "cookie", true);
+		JSONW_KV_BOOL(jw, "cookie", true);
 	if (f->set_cookie)
-		jsonw_kv_bool(jw, "set_cookie", true);
+		JSONW_KV_BOOL(jw, "set_cookie", true);
 	if (f->uri_truncated)
-		jsonw_kv_bool(jw, "url_truncated", true);
+		JSONW_KV_BOOL(jw, "url_truncated", true);
 	if (f->req_chunked)
-		jsonw_kv_bool(jw, "request_chunked", true);
+		JSONW_KV_BOOL(jw, "request_chunked", true);
 	else if (f->req_has_length)
-		jsonw_kv_uint(jw, "request_length", f->req_length);
+		JSONW_KV_UINT(jw, "request_length", f->req_length);
 	if (f->resp_chunked)
-		jsonw_kv_bool(jw, "response_chunked", true);
+		JSONW_KV_BOOL(jw, "response_chunked", true);
 	jsonw_obj_close(jw);
 }
 

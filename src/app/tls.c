@@ -33,6 +33,7 @@
 #include "util/bytes.h"
 #include "util/digest.h"
 #include "util/events.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define TLS_CT_CCS		20
@@ -202,18 +203,19 @@ tls_sbuf_init(struct tls_sbuf *sb, size_t size)
 	return true;
 }
 
-/* Append v in decimal, or as 4 lowercase hex digits. */
+/* Append v in decimal, or as 4 lowercase hex digits ("%u", "%04x"). */
 static void
 tls_sbuf_add(struct tls_sbuf *sb, bool hex, unsigned v)
 {
-	int n;
+	char d[FMT_UINT_MAX];
+	size_t n = hex ? fmt_hex(d, v, 4) : fmt_uint(d, v);
 
-	if (hex)
-		n = snprintf(sb->p + sb->len, sb->size - sb->len, "%04x", v);
-	else
-		n = snprintf(sb->p + sb->len, sb->size - sb->len, "%u", v);
-	if (n > 0 && (size_t)n < sb->size - sb->len)
-		sb->len += (size_t)n;
+	if (n < sb->size - sb->len) {
+		memcpy(sb->p + sb->len, d, n);
+		sb->len += n;
+		sb->p[sb->len] = '\0';
+	} else
+		(void)fmt_put(sb->p + sb->len, sb->size - sb->len, d, n);
 }
 
 static void
@@ -371,6 +373,35 @@ tls_alnum(uint8_t c)
 	    (c >= 'A' && c <= 'Z');
 }
 
+/* Two decimal digits of n, at most 99 ("%02zu" of the JA4 counts). */
+static void
+tls_ja4_count(char *o, size_t n)
+{
+	if (n > 99)
+		n = 99;
+	o[0] = (char)('0' + n / 10);
+	o[1] = (char)('0' + n % 10);
+}
+
+/* "t%s%c%02zu%02zu%s_%s_%s": the parts are all of fixed length. */
+static void
+tls_ja4_name(char out[TLS_JA4_LEN + 1], const char vs[3], bool sni,
+    size_t nc, size_t ne, const char alpn[3], const char hb[13],
+    const char hc[13])
+{
+	out[0] = 't';
+	memcpy(out + 1, vs, 2);
+	out[3] = sni ? 'd' : 'i';
+	tls_ja4_count(out + 4, nc);
+	tls_ja4_count(out + 6, ne);
+	memcpy(out + 8, alpn, 2);
+	out[10] = '_';
+	memcpy(out + 11, hb, 12);
+	out[23] = '_';
+	memcpy(out + 24, hc, 12);
+	out[36] = '\0';
+}
+
 /*
  * JA4 (FoxIO, github.com/FoxIO-LLC/ja4, technical details), a best
  * effort written from our reading of the specification, not checked
@@ -476,9 +507,7 @@ tls_ja4(struct tls_client_info *ci, const struct tls_hello *h)
 	tls_sha256_12(hc, sb.p);
 	free(sb.p);
 
-	snprintf(ci->ja4, sizeof(ci->ja4), "t%s%c%02zu%02zu%s_%s_%s", vs,
-	    h->has_sni ? 'd' : 'i', nc > 99 ? 99 : nc,
-	    ne_all > 99 ? 99 : ne_all, alpn, hb, hc);
+	tls_ja4_name(ci->ja4, vs, h->has_sni, nc, ne_all, alpn, hb, hc);
 	free(ciphers);
 	free(exts);
 	return true;
@@ -1444,14 +1473,13 @@ tls_kv_nonempty(struct jsonw *w, const char *key, const char *s)
 		jsonw_kv_str(w, key, s);
 }
 
+/* A JA3 or JA3S object: our own text (hex; digits, ',' and '-'). */
 static void
-tls_eve_hash(struct jsonw *w, const char *key, const char *hash,
-    const char *str)
+tls_eve_hash(struct jsonw *w, const char *hash, const char *str)
 {
-	jsonw_key(w, key);
 	jsonw_obj_open(w);
-	jsonw_kv_str(w, "hash", hash);
-	jsonw_kv_str(w, "string", str);
+	JSONW_KV_PLAIN(w, "hash", hash);
+	JSONW_KV_PLAIN(w, "string", str);
 	jsonw_obj_close(w);
 }
 
@@ -1473,44 +1501,48 @@ tls_eve(struct jsonw *w, const void *fact)
 	}
 	if (ci->seen)
 		tls_kv_nonempty(w, "sni", ci->sni);
-	jsonw_kv_str(w, "version", tls_version_name(si->seen ? si->version :
+	JSONW_KV_STR(w, "version", tls_version_name(si->seen ? si->version :
 	    0));
 	if (c->seen) {
 		tls_kv_nonempty(w, "notbefore", c->notbefore);
 		tls_kv_nonempty(w, "notafter", c->notafter);
 	}
-	if (ci->seen && ci->ja3_str != NULL)
-		tls_eve_hash(w, "ja3", ci->ja3_hash, ci->ja3_str);
-	if (si->seen && si->ja3s_str != NULL)
-		tls_eve_hash(w, "ja3s", si->ja3s_hash, si->ja3s_str);
+	if (ci->seen && ci->ja3_str != NULL) {
+		JSONW_KEY(w, "ja3");
+		tls_eve_hash(w, ci->ja3_hash, ci->ja3_str);
+	}
+	if (si->seen && si->ja3s_str != NULL) {
+		JSONW_KEY(w, "ja3s");
+		tls_eve_hash(w, si->ja3s_hash, si->ja3s_str);
+	}
 	if (ci->seen)
 		tls_kv_nonempty(w, "ja4", ci->ja4);
 	if (ci->seen && ci->n_alpn > 0) {
-		jsonw_key(w, "client_alpns");
+		JSONW_KEY(w, "client_alpns");
 		jsonw_arr_open(w);
 		for (i = 0; i < ci->n_alpn; i++)
 			jsonw_str(w, ci->alpn[i]);
 		jsonw_arr_close(w);
 	}
 	if (si->seen && si->alpn[0] != '\0') {
-		jsonw_key(w, "server_alpns");
+		JSONW_KEY(w, "server_alpns");
 		jsonw_arr_open(w);
 		jsonw_str(w, si->alpn);
 		jsonw_arr_close(w);
 	}
 	if (ci->seen) {
 		/* The highest version offered (supported_versions). */
-		jsonw_key(w, "client_handshake");
+		JSONW_KEY(w, "client_handshake");
 		jsonw_obj_open(w);
-		jsonw_kv_str(w, "version", tls_version_name(ci->max_version));
+		JSONW_KV_STR(w, "version", tls_version_name(ci->max_version));
 		jsonw_obj_close(w);
 	}
 	if (si->seen) {
-		jsonw_key(w, "server_handshake");
+		JSONW_KEY(w, "server_handshake");
 		jsonw_obj_open(w);
-		jsonw_kv_str(w, "version",
+		JSONW_KV_STR(w, "version",
 		    tls_version_name(si->legacy_version));
-		jsonw_kv_uint(w, "cipher", si->cipher);
+		JSONW_KV_UINT(w, "cipher", si->cipher);
 		jsonw_obj_close(w);
 	}
 }

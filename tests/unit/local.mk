@@ -48,6 +48,10 @@ UNIT_TESTS += tests/unit/test-pseudo
 tests_unit_test_pseudo_SOURCES = tests/unit/test-pseudo.c
 tests_unit_test_pseudo_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-fmt
+tests_unit_test_fmt_SOURCES = tests/unit/test-fmt.c
+tests_unit_test_fmt_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-util
 tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_LDADD = $(WW_UNIT_LIBS)

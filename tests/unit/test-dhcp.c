@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,87 @@ test_dhcp_eve(void **state)
 	jsonw_free(&jw);
 }
 
+static char	 params_seen[APP_VALUE_MAX + 1];
+
+static void
+params_evidence(const struct app_sink *sink, const uint8_t mac[6],
+    bool relayed, enum evidence_key key, const char *value, size_t len)
+{
+	(void)sink;
+	(void)mac;
+	(void)relayed;
+	if (key != EVIDENCE_DHCP_PARAMS)
+		return;
+	assert_true(len < sizeof(params_seen));
+	memcpy(params_seen, value, len);
+	params_seen[len] = '\0';
+}
+
+/*
+ * The parameter list, written without printf, reads as snprintf()
+ * writes it: every width of value, the longest list whole in the
+ * record, and in the device evidence as many whole values as fit.
+ */
+static void
+test_dhcp_fingerprint_numbers(void **state)
+{
+	static const uint8_t edge[] = { 0, 1, 9, 10, 99, 100, 254, 255 };
+	static const size_t counts[] = { 1, 8, 12, 13, 14, 15, 16, 20,
+	    DHCP_MAX_PARAMS };
+	uint8_t b[300];
+	size_t n = build_request(b), len, k, i, o, v;
+	struct dhcp_facts d;
+	struct app_ctx ctx = { 0 };
+	struct app_sink sink = { .evidence_mac = params_evidence };
+	struct jsonw jw;
+	char want[DHCP_MAX_PARAMS * 4 + 64];
+	const char *t;
+
+	(void)state;
+	assert_int_equal(dhcp_parse_message(b, n, &d, &ctx), 0);
+	d.has_hostname = d.has_fqdn = d.has_vendor_class = false;
+	d.has_server_id = false;
+	jsonw_init(&jw, 1 << 16);
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		d.n_params = counts[k];
+		o = (size_t)snprintf(want, sizeof(want),
+		    "{\"dhcp\":{\"fingerprint\":\"");
+		for (i = 0; i < d.n_params; i++) {
+			d.params[i] = edge[(i + k) % sizeof(edge)];
+			o += (size_t)snprintf(want + o, sizeof(want) - o,
+			    "%s%u", i ? "," : "", d.params[i]);
+		}
+		(void)snprintf(want + o, sizeof(want) - o, "\"}}");
+		jsonw_reset(&jw);
+		jsonw_obj_open(&jw);
+		dhcp_parser.eve_extra(&jw, &d);
+		jsonw_obj_close(&jw);
+		t = jsonw_text(&jw, &len);
+		assert_string_equal(t, want);
+
+		/* The evidence: whole values while one more fits. */
+		for (i = o = 0; i < d.n_params && o + 5 < APP_VALUE_MAX;
+		    i++)
+			o += (size_t)snprintf(want + o, sizeof(want) - o,
+			    "%s%u", i ? "," : "", d.params[i]);
+		params_seen[0] = 'x';
+		dhcp_parser.facts(&d, APP_DIR_TOSERVER, &sink);
+		assert_string_equal(params_seen, want);
+	}
+	/* The longest list: 255 values of 3 digits. */
+	for (v = 0; v < DHCP_MAX_PARAMS; v++)
+		d.params[v] = 255;
+	d.n_params = DHCP_MAX_PARAMS;
+	jsonw_reset(&jw);
+	jsonw_obj_open(&jw);
+	dhcp_parser.eve_extra(&jw, &d);
+	jsonw_obj_close(&jw);
+	t = jsonw_text(&jw, &len);
+	assert_int_equal(len, strlen("{\"dhcp\":{\"fingerprint\":\"\"}}") +
+	    3 + 4 * (DHCP_MAX_PARAMS - 1));
+	jsonw_free(&jw);
+}
+
 /* dhcp.hostname and dhcp.vendor_class: one inspection per message,
  * the options as on the wire; none built unless a rule wants DHCP. */
 static void
@@ -228,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_dhcp_option_overload),
 		cmocka_unit_test(test_dhcp_not_dhcp),
 		cmocka_unit_test(test_dhcp_eve),
+		cmocka_unit_test(test_dhcp_fingerprint_numbers),
 		cmocka_unit_test(test_dhcp_buffers),
 	};
 

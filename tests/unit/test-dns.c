@@ -155,6 +155,61 @@ test_dns_query(void **state)
 	free(f);
 }
 
+/*
+ * The header's members, written as one run of bytes without printf,
+ * read as snprintf() and the writer's calls wrote them: every value of
+ * the flags word (the flags' own text in hex, each bit's member, the
+ * opcode, an rcode without a name as its number), ids of every width.
+ */
+static void
+test_dns_header_every_flags(void **state)
+{
+	static const uint16_t ids[] = { 0, 9, 10, 99, 100, 4660, 65535 };
+	static const struct {
+		uint16_t	 bit;
+		const char	*name;
+	} bits[] = {
+		{ DNS_FLAG_AA, "aa" }, { DNS_FLAG_TC, "tc" },
+		{ DNS_FLAG_RD, "rd" }, { DNS_FLAG_RA, "ra" },
+		{ DNS_FLAG_Z, "z" },
+	};
+	struct dns_facts *f = facts();
+	struct app_ctx ctx = { 0 };
+	char want[256];
+	unsigned v, i;
+	size_t o;
+	char *t;
+
+	(void)state;
+	assert_int_equal(dns_parse_message(query, sizeof(query), f, &ctx), 0);
+	for (v = 0; v <= 0xffff; v++) {
+		f->flags = (uint16_t)v;
+		f->id = ids[v % (sizeof(ids) / sizeof(ids[0]))];
+		o = (size_t)snprintf(want, sizeof(want), "{\"version\":3,"
+		    "\"type\":\"%s\",\"id\":%u,\"flags\":\"%x\"",
+		    v & DNS_FLAG_QR ? "response" : "request", f->id, v);
+		if (v & DNS_FLAG_QR)
+			o += (size_t)snprintf(want + o, sizeof(want) - o,
+			    ",\"qr\":true");
+		for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+			if (v & bits[i].bit)
+				o += (size_t)snprintf(want + o,
+				    sizeof(want) - o, ",\"%s\":true",
+				    bits[i].name);
+		(void)snprintf(want + o, sizeof(want) - o,
+		    ",\"opcode\":%u,\"queries\":", DNS_OPCODE(v));
+		t = eve(&dns_parser, f, false);
+		assert_memory_equal(t, want, strlen(want));
+		if ((v & DNS_FLAG_QR) && DNS_RCODE(v) > 10) {
+			(void)snprintf(want, sizeof(want),
+			    "\"rcode\":\"%u\"", DNS_RCODE(v));
+			assert_non_null(strstr(t, want));
+		}
+		free(t);
+	}
+	free(f);
+}
+
 static void
 test_dns_response(void **state)
 {
@@ -875,6 +930,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_query),
+		cmocka_unit_test(test_dns_header_every_flags),
 		cmocka_unit_test(test_dns_response),
 		cmocka_unit_test(test_dns_sections),
 		cmocka_unit_test(test_dns_every_truncation),

@@ -693,6 +693,57 @@ test_http_buffers_request(void **unused)
 	http_parser.state_free(st);
 }
 
+/*
+ * The fields are read once for all the buffers: a block of every size
+ * around the ones read without malloc (64), with the fields a buffer
+ * wants first and last, folds and lines without a colon among them.
+ */
+static void
+test_http_buffers_many_fields(void **unused)
+{
+	static const size_t counts[] = { 0, 1, 60, 61, 62, 63, 64, 65, 200 };
+	struct app_ctx ctx;
+	const struct mock_inspect *mi;
+	char *req, *names, *p, *q;
+	size_t k, i, size = 16384;
+	void *st;
+
+	(void)unused;
+	req = malloc(size);
+	names = malloc(size);
+	assert_non_null(req);
+	assert_non_null(names);
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		st = insp_new(&ctx);
+		p = req + sprintf(req, "GET / HTTP/1.1\r\n"
+		    "User-Agent: first\r\n");
+		q = names + sprintf(names, "\r\nUser-Agent\r\n");
+		for (i = 0; i < counts[k]; i++) {
+			p += sprintf(p, "X-%zu: %zu\r\n", i, i);
+			q += sprintf(q, "X-%zu\r\n", i);
+			if (i % 16 == 5)
+				p += sprintf(p, " folded\r\nno colon\r\n");
+		}
+		p += sprintf(p, "user-agent: last\r\n"
+		    "Authorization: Basic YWRtaW46c2VjcmV0\r\n\r\n");
+		(void)sprintf(q, "user-agent\r\nAuthorization\r\n\r\n");
+		assert_true((size_t)(p - req) < size);
+		feed_all(st, &ctx, APP_DIR_TOSERVER, req, (size_t)(p - req));
+		assert_int_equal(ctx.n_insp, 1);
+		mi = mock_insp(&ctx, 0);
+		assert_string_equal(BUF(mi, HTTP_USER_AGENT), "first, last");
+		assert_string_equal(BUF(mi, LOGIN_USER), "admin");
+		assert_string_equal(BUF(mi, LOGIN_PASSWORD), "secret");
+		assert_string_equal(BUF(mi, HTTP_HEADER_NAMES), names);
+		assert_non_null(strstr(BUF(mi, HTTP_HEADER),
+		    "\r\nuser-agent: last\r\nAuthorization: Basic "));
+		mock_reset(&ctx);
+		http_parser.state_free(st);
+	}
+	free(req);
+	free(names);
+}
+
 /* A proxy request: host from the target, never its userinfo. */
 static void
 test_http_buffers_absolute(void **unused)
@@ -972,6 +1023,7 @@ main(void)
 		cmocka_unit_test(test_http_eve),
 		cmocka_unit_test(test_http_probe),
 		cmocka_unit_test(test_http_buffers_request),
+		cmocka_unit_test(test_http_buffers_many_fields),
 		cmocka_unit_test(test_http_buffers_absolute),
 		cmocka_unit_test(test_http_buffers_response_chunked),
 		cmocka_unit_test(test_http_buffers_request_body),

@@ -852,6 +852,116 @@ test_tls_cipher_weakness(void **unused)
 	}
 }
 
+/*
+ * A ClientHello of TLS 1.2, no SNI and no ALPN, with the given cipher
+ * suites and as many empty extensions of types 0x2000 on.  Returns
+ * its length in out.
+ */
+static size_t
+make_hello(uint8_t *out, size_t size, const uint16_t *ciphers, size_t nc,
+    size_t ne)
+{
+	size_t n = 0, hs, i;
+
+	assert_true(size >= 5 + 4 + 2 + 32 + 1 + 2 + 2 * nc + 2 + 2 + 4 * ne);
+	out[n++] = 0x16;
+	out[n++] = 0x03;
+	out[n++] = 0x01;
+	n += 2;					/* record length */
+	out[n++] = 0x01;
+	n += 3;					/* handshake length */
+	hs = n;
+	out[n++] = 0x03;
+	out[n++] = 0x03;
+	memset(out + n, 0x5a, 32);
+	n += 32;
+	out[n++] = 0;				/* no session id */
+	out[n++] = (uint8_t)(2 * nc >> 8);
+	out[n++] = (uint8_t)(2 * nc);
+	for (i = 0; i < nc; i++) {
+		out[n++] = (uint8_t)(ciphers[i] >> 8);
+		out[n++] = (uint8_t)ciphers[i];
+	}
+	out[n++] = 1;
+	out[n++] = 0;				/* null compression */
+	out[n++] = (uint8_t)(4 * ne >> 8);
+	out[n++] = (uint8_t)(4 * ne);
+	for (i = 0; i < ne; i++) {
+		out[n++] = (uint8_t)((0x2000 + i) >> 8);
+		out[n++] = (uint8_t)(0x2000 + i);
+		out[n++] = 0;
+		out[n++] = 0;
+	}
+	out[3] = (uint8_t)((n - 5) >> 8);
+	out[4] = (uint8_t)(n - 5);
+	out[6] = (uint8_t)((n - hs) >> 16);
+	out[7] = (uint8_t)((n - hs) >> 8);
+	out[8] = (uint8_t)(n - hs);
+	return n;
+}
+
+/*
+ * JA3 and JA4 built without printf read as snprintf() would write
+ * them: JA3's decimal values at every width, from 0 to 65535, and
+ * JA4's counts of ciphers and extensions as two digits, 0, 1, 9, 10,
+ * 99, and over 99 capped at 99.
+ */
+static void
+test_tls_fingerprint_numbers(void **unused)
+{
+	static const uint16_t edge[] = {
+		0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65534, 65535,
+	};
+	static const size_t counts[] = { 0, 1, 9, 10, 99, 100, 120 };
+	uint16_t ciphers[128];
+	uint8_t hello[2048];
+	char want[1024], prefix[16];
+	struct app_ctx ctx;
+	struct seen sn;
+	size_t n, i, k, o;
+
+	(void)unused;
+	/* JA3: the edge values as ciphers. */
+	ctx_init(&ctx, &sn);
+	n = make_hello(hello, sizeof(hello), edge, 12, 3);
+	{
+		void *st = tls_parser.state_new();
+
+		(void)parse_exact(st, &ctx, APP_DIR_TOSERVER, hello, n);
+		tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+		tls_parser.state_free(st);
+	}
+	assert_int_equal(sn.n_hello, 1);
+	o = (size_t)snprintf(want, sizeof(want), "%u,", 0x0303u);
+	for (i = 0; i < 12; i++)
+		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s%u",
+		    i ? "-" : "", (unsigned)edge[i]);
+	(void)snprintf(want + o, sizeof(want) - o, ",%u-%u-%u,,", 0x2000u,
+	    0x2001u, 0x2002u);
+	assert_string_equal(sn.ja3_str, want);
+
+	/* JA4: the counts. */
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		void *st = tls_parser.state_new();
+
+		for (i = 0; i < counts[k]; i++)
+			ciphers[i] = (uint16_t)(0x0100 + i);
+		ctx_init(&ctx, &sn);
+		n = make_hello(hello, sizeof(hello), ciphers, counts[k],
+		    counts[k]);
+		(void)parse_exact(st, &ctx, APP_DIR_TOSERVER, hello, n);
+		tls_parser.gap(st, &ctx, APP_DIR_TOCLIENT);
+		tls_parser.state_free(st);
+		assert_int_equal(sn.n_hello, 1);
+		(void)snprintf(prefix, sizeof(prefix), "t12i%02zu%02zu00_",
+		    counts[k] > 99 ? 99 : counts[k],
+		    counts[k] > 99 ? 99 : counts[k]);
+		assert_int_equal(strlen(sn.ja4), TLS_JA4_LEN);
+		assert_memory_equal(sn.ja4, prefix, 11);
+		assert_int_equal(sn.ja4[23], '_');
+	}
+}
+
 static void
 test_tls_version_names(void **unused)
 {
@@ -1063,6 +1173,7 @@ main(void)
 		cmocka_unit_test(test_tls_stops_at_ccs),
 		cmocka_unit_test(test_tls_13_server_hello),
 		cmocka_unit_test(test_tls_gap),
+		cmocka_unit_test(test_tls_fingerprint_numbers),
 		cmocka_unit_test(test_tls_version_names),
 		cmocka_unit_test(test_tls_probe),
 		cmocka_unit_test(test_tls_buffers),
