@@ -847,7 +847,6 @@ http_bb_end(struct http_bb *bb)
 }
 
 /* One header field of a kept block; false after the last. */
-
 static bool
 http_next_field(struct breader *blk, struct http_field *hf)
 {

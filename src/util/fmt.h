@@ -13,6 +13,7 @@
 #ifndef WW_UTIL_FMT_H
 #define WW_UTIL_FMT_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -48,6 +49,7 @@ fmt_hex(char *out, uint64_t v, unsigned width)
 	static const char hx[] = "0123456789abcdef";
 	size_t n = 1, i;
 
+	assert(width <= FMT_HEX_MAX);
 	while (n < FMT_HEX_MAX && v >> (4 * n) != 0)
 		n++;
 	if (n < width)
@@ -65,10 +67,11 @@ fmt_hex(char *out, uint64_t v, unsigned width)
 static inline size_t
 fmt_put(char *dst, size_t size, const char *s, size_t n)
 {
-	size_t k = n < size ? n : size - 1;
+	size_t k;
 
 	if (size == 0)
 		return n;
+	k = n < size ? n : size - 1;
 	memcpy(dst, s, k);
 	dst[k] = '\0';
 	return n;

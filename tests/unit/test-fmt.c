@@ -96,8 +96,8 @@ test_fmt_hex_as_snprintf(void **state)
 	for (i = 0; i <= 0x10000; i++) {
 		snprintf(want, sizeof(want), "%04zx", i);
 		k = fmt_hex(got, i, 4);
-		assert_memory_equal(got, want, k + 0);
 		assert_int_equal(k, strlen(want));
+		assert_memory_equal(got, want, k);
 		snprintf(want, sizeof(want), "%zx", i);
 		k = fmt_hex(got, i, 0);
 		assert_int_equal(k, strlen(want));
