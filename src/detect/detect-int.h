@@ -273,6 +273,7 @@ struct drule {
 	uint32_t	 span;		/* stream bytes its payload list needs */
 	uint64_t	 hash;		/* of its text, for the cache key */
 	uint32_t	 order;		/* in the files, to break ties */
+	uint32_t	 tx_slot;	/* RK_TX: its index among its app's */
 };
 
 struct reason {
@@ -357,6 +358,7 @@ struct detect_engine {
 	struct dsel	 pkt[GT_MAX][2];
 	struct dsel	 stream[APP_MAX][2];
 	struct dsel	 tx[APP_MAX][2];
+	uint32_t	 ntx[APP_MAX];	/* RK_TX rules per app */
 	uint32_t	 maxpat;	/* largest npat of any database */
 	uint32_t	 stream_tail;
 	bool		 wants[APP_MAX];

@@ -1366,6 +1366,7 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 			m->v[m->n++] = (uint32_t)i;
 		}
 		if (r->kind == RK_TX) {
+			r->tx_slot = e->ntx[r->app]++;
 			if (r->app == APP_UNKNOWN)
 				for (k = 0; k < APP_MAX; k++)
 					e->wants[k] = true;

@@ -59,9 +59,30 @@ struct detect_hcache {
 	uint64_t	 pass[];
 };
 
+/*
+ * A flow's header results for transaction rules, per direction: a
+ * transaction is matched by the flow's tuple, the same for all of them,
+ * so each rule's protocol, addresses and ports are checked on its
+ * first candidacy and remembered, two bits per rule of the
+ * transaction's protocol (then the protocol-less ones', after n0).
+ * Made for one engine (gen), protocol and tuple, from the second
+ * transaction of a direction on: a flow with one never pays for it.
+ */
+struct detect_txcache {
+	uint64_t	 gen;
+	uint32_t	 n0;		/* slots of proto's rules */
+	uint32_t	 nwords;	/* per direction */
+	uint8_t		 cli[16], srv[16];
+	uint16_t	 cli_port, srv_port;
+	uint8_t		 ipver, proto;
+	uint16_t	 app;
+	uint64_t	 bits[];	/* [dir][word]: known, pass */
+};
+
 struct detect_flow {
 	struct detect_thread *owner;
 	struct detect_hcache *hc[2];	/* per direction, on demand */
+	struct detect_txcache *txh;	/* on demand */
 	uint64_t	*bits;		/* flowbits */
 	uint64_t	 ntx[2];	/* transactions seen per direction */
 	uint8_t		*tail[2];	/* last stream bytes per direction */
@@ -115,6 +136,7 @@ struct mctx {
 	uint64_t	 sbase;		/* stream offset of sdata[0] */
 	size_t		 snew;		/* first byte not seen before */
 	bool		 stream;
+	struct detect_txcache *txh;	/* tx: header results, or NULL */
 };
 
 struct ictx {
@@ -892,6 +914,27 @@ header_match(const struct drule *r, const struct mctx *c)
 	    detect_port_match(r->sp, dp) && detect_port_match(r->dp, sp));
 }
 
+/* header_match() of a transaction rule, from h when it is known. */
+static bool
+txcache_header(struct detect_txcache *h, const struct drule *r,
+    const struct mctx *c)
+{
+	uint32_t i = r->tx_slot + (r->app == h->app ? 0 : h->n0);
+	uint64_t bit = 1ull << (i % 64), *w;
+	bool pass;
+
+	if (i / 64 >= h->nwords)
+		return header_match(r, c);	/* not of h's groups */
+	w = &h->bits[2 * ((size_t)c->dir * h->nwords + i / 64)];
+	if (w[0] & bit)
+		return (w[1] & bit) != 0;
+	pass = header_match(r, c);
+	w[0] |= bit;
+	if (pass)
+		w[1] |= bit;
+	return pass;
+}
+
 static bool
 conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 {
@@ -906,7 +949,9 @@ conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 		} else if (c->f == NULL || c->f->app_proto != r->app)
 			return false;
 	}
-	if (t->hdr_ok[ix] != t->cur_stamp && !header_match(r, c))
+	if (t->hdr_ok[ix] != t->cur_stamp && !(c->txh != NULL &&
+	    r->kind == RK_TX ? txcache_header(c->txh, r, c) :
+	    header_match(r, c)))
 		return false;
 	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
 	    DFL_TOCLIENT)) {
@@ -1775,6 +1820,55 @@ scan_group_tx(struct detect_thread *t, const struct dgroup *g,
 	add_plain(t, g);
 }
 
+/*
+ * The transaction header results of c's flow, made (empty) if it has
+ * none for this engine, protocol and tuple.  Only where header_match()
+ * goes by the flow: a protocol, a flow.
+ */
+static struct detect_txcache *
+txcache_get(struct detect_thread *t, struct detect_flow *df,
+    const struct mctx *c)
+{
+	const struct flow *f = c->f;
+	struct detect_txcache *h = df->txh;
+	uint32_t n0, words;
+	size_t alen = f->ipver == 6 ? 16 : 4, cost, sz;
+
+	if (h != NULL && h->gen == t->e->gen && h->app == c->proto &&
+	    h->ipver == f->ipver && h->proto == f->proto &&
+	    h->cli_port == f->cli_port && h->srv_port == f->srv_port &&
+	    memcmp(h->cli, f->cli_ip, alen) == 0 &&
+	    memcmp(h->srv, f->srv_ip, alen) == 0)
+		return h;
+	n0 = t->e->ntx[c->proto];
+	words = (n0 + t->e->ntx[APP_UNKNOWN] + 63) / 64;
+	if (words == 0)
+		return NULL;
+	sz = sizeof(*h) + 2 * (size_t)words * 16;
+	if (h == NULL || h->nwords != words) {
+		cost = h != NULL ?
+		    mem_cost(sizeof(*h) + 2 * (size_t)h->nwords * 16) : 0;
+		h = xreallocarray(h, 1, sz);
+		df->txh = h;
+		df->size += mem_cost(sz) - cost;
+		t->memuse += mem_cost(sz) - cost;
+		h->nwords = words;
+	}
+	h->gen = t->e->gen;
+	h->app = (uint16_t)c->proto;
+	h->n0 = n0;
+	memset(h->cli, 0, sizeof(h->cli));
+	memset(h->srv, 0, sizeof(h->srv));
+	memcpy(h->cli, f->cli_ip, alen);
+	memcpy(h->srv, f->srv_ip, alen);
+	h->cli_port = f->cli_port;
+	h->srv_port = f->srv_port;
+	h->ipver = f->ipver;
+	h->proto = f->proto;
+	memset(h->bits, 0, 2 * (size_t)words * 16);
+	return h;
+}
+
 void
 detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const struct app_buf *bufs, size_t nbufs,
@@ -1811,8 +1905,11 @@ detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
 	if (proto != APP_UNKNOWN)
 		scan_group_tx(t, detect_sel(&t->e->tx[APP_UNKNOWN][dir], port),
 		    bufs, nbufs);
-	if (t->ncand > 0)
-		run_candidates(t, &c);
+	if (t->ncand == 0)
+		return;
+	if (df != NULL && proto != APP_UNKNOWN && c.tx_id > 0)
+		c.txh = txcache_get(t, df, &c);
+	run_candidates(t, &c);
 }
 
 void
@@ -1827,6 +1924,7 @@ detect_flow_free(struct flow *f)
 	free(df->bits);
 	free(df->hc[0]);
 	free(df->hc[1]);
+	free(df->txh);
 	free(df->tail[0]);
 	free(df->tail[1]);
 	free(df->carry[0]);
