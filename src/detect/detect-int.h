@@ -287,8 +287,16 @@ struct suppress {
 	struct anode	*ip;
 };
 
-/* One Hyperscan database: the fast patterns of a group's rules for one
- * list key. */
+/*
+ * One Hyperscan database: the fast patterns of a group's rules for one
+ * list key.  A database of a few patterns (DETECT_LIT_MAX) keeps them
+ * too: a transaction's short buffer (DETECT_LIT_SCAN bytes) is
+ * searched for them directly, the same rules found without Hyperscan's
+ * cost per scan (an HL7 message's one-byte processing ID, its message
+ * type).  Packets and streams, longer, keep Hyperscan.
+ */
+#define DETECT_LIT_MAX		4
+#define DETECT_LIT_SCAN		64
 struct pdb {
 	uint32_t	 key;
 	hs_database_t	*db;
@@ -297,6 +305,10 @@ struct pdb {
 	uint32_t	*pat_nrules;
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
 	uint32_t	 maxlen;	/* of its patterns */
+	bool		 lit;		/* npat <= DETECT_LIT_MAX */
+	bool		 lit_nocase[DETECT_LIT_MAX];
+	uint32_t	 lit_len[DETECT_LIT_MAX];
+	const uint8_t	*lit_pat[DETECT_LIT_MAX];	/* rules' bytes */
 };
 
 /* Rules run together: one protocol (transport or app), direction and
@@ -433,6 +445,11 @@ const struct dgroup *detect_sel(const struct dsel *, uint16_t p);
 
 /* detect-match.c */
 struct detect_flow;
+/* For the tests: off, every database is scanned by Hyperscan; the
+ * last round's candidates (rule indexes, ascending once run). */
+void		 detect_thread_lit_scan(struct detect_thread *, bool);
+const uint32_t	*detect_thread_candidates(const struct detect_thread *,
+		    size_t *);
 int		 detect_b64_decode(const uint8_t *, size_t, uint8_t *,
 		    size_t);
 

@@ -116,6 +116,7 @@ struct detect_thread {
 	uint8_t		*b64;
 	uint64_t	 memuse;
 	bool		 passed;	/* a pass rule matched: stop */
+	bool		 lit_scan;	/* small databases: no Hyperscan */
 };
 
 /* What one round of matching looks at. */
@@ -1176,21 +1177,16 @@ evaluate(struct detect_thread *t, struct mctx *c, uint32_t ix)
 
 /* ---- prefilter ---- */
 
-static int
-on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
-    unsigned flags, void *arg)
+/* Pattern id of d was found: its rules are candidates. */
+static void
+add_pattern(struct detect_thread *t, const struct pdb *d, unsigned id)
 {
-	struct detect_thread *t = arg;
-	const struct pdb *d = t->cur_db;
 	uint32_t k, first, n;
 
 	if (id >= d->npat)
-		return 0;	/* not a pattern of ours: never trusted */
+		return;	/* not a pattern of ours: never trusted */
 	first = d->pat_rules[id];
 	n = d->pat_nrules[id];
-	(void)from;
-	(void)to;
-	(void)flags;
 	for (k = 0; k < n; k++) {
 		uint32_t r = d->rule_ix[first + k];
 
@@ -1199,7 +1195,75 @@ on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
 			t->cand[t->ncand++] = r;
 		}
 	}
+}
+
+static int
+on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
+    unsigned flags, void *arg)
+{
+	struct detect_thread *t = arg;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	add_pattern(t, t->cur_db, id);
 	return 0;
+}
+
+/* As Hyperscan's HS_FLAG_CASELESS: ASCII letters only. */
+static inline uint8_t
+lit_fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Does n occur in h, as a Hyperscan literal would match it? */
+static bool
+lit_find(const uint8_t *h, size_t hlen, const uint8_t *n, size_t nlen,
+    bool nocase)
+{
+	size_t i, j;
+	uint8_t c0;
+
+	if (nlen == 0 || nlen > hlen)
+		return false;
+	hlen -= nlen - 1;	/* where a match can start */
+	if (!nocase) {
+		for (i = 0; i < hlen; i++) {
+			if (h[i] != n[0])
+				continue;
+			for (j = 1; j < nlen && h[i + j] == n[j]; j++)
+				;
+			if (j == nlen)
+				return true;
+		}
+		return false;
+	}
+	c0 = lit_fold(n[0]);
+	for (i = 0; i < hlen; i++) {
+		if (lit_fold(h[i]) != c0)
+			continue;
+		for (j = 1; j < nlen && lit_fold(h[i + j]) == lit_fold(n[j]);
+		    j++)
+			;
+		if (j == nlen)
+			return true;
+	}
+	return false;
+}
+
+/* Hyperscan's work for a database of a few patterns, on a short
+ * buffer. */
+static void
+scan_lit(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
+    size_t len)
+{
+	unsigned p;
+
+	for (p = 0; p < d->npat; p++)
+		if (lit_find(buf, len, d->lit_pat[p], d->lit_len[p],
+		    d->lit_nocase[p]))
+			add_pattern(t, d, p);
 }
 
 static void
@@ -1307,6 +1371,7 @@ detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
 	t->e = e;
 	t->fn = fn;
 	t->arg = arg;
+	t->lit_scan = true;
 	for (i = 0; i < e->ndb_total; i++)
 		if (e->all_dbs[i] != NULL && hs_alloc_scratch(e->all_dbs[i],
 		    &t->scratch) != HS_SUCCESS) {
@@ -1349,6 +1414,19 @@ uint64_t
 detect_thread_pcre_limits(const struct detect_thread *t)
 {
 	return t->pcre_limits;
+}
+
+void
+detect_thread_lit_scan(struct detect_thread *t, bool on)
+{
+	t->lit_scan = on;
+}
+
+const uint32_t *
+detect_thread_candidates(const struct detect_thread *t, size_t *n)
+{
+	*n = t->ncand;
+	return t->cand;
 }
 
 void
@@ -1814,7 +1892,11 @@ scan_group_tx(struct detect_thread *t, const struct dgroup *g,
 				continue;
 			d = transform(g->dbs[i].key, bufs[j].data, bufs[j].len,
 			    t->xbuf, &len);
-			scan(t, &g->dbs[i], d, len);
+			if (g->dbs[i].lit && len <= DETECT_LIT_SCAN &&
+			    len > 0 && g->dbs[i].db != NULL && t->lit_scan)
+				scan_lit(t, &g->dbs[i], d, len);
+			else
+				scan(t, &g->dbs[i], d, len);
 		}
 	}
 	add_plain(t, g);
