@@ -1044,6 +1044,20 @@ list_match(struct detect_thread *t, const struct drule *r,
 	const uint8_t *d;
 	size_t len, i;
 
+	if (dl < DL_PAYLOAD) {
+		/* a sticky buffer: any of its instances may match */
+		for (i = 0; i < c->nbufs; i++) {
+			if (c->bufs[i].id != dl)
+				continue;
+			d = transform(l->key, c->bufs[i].data, c->bufs[i].len,
+			    t->vbuf, &len);
+			memset(&ic, 0, sizeof(ic));
+			ic.t = t;
+			if (inspect(&ic, l, 0, d, len, 0))
+				return true;
+		}
+		return false;
+	}
 	memset(&ic, 0, sizeof(ic));
 	ic.t = t;
 	if (dl == DL_PAYLOAD) {
@@ -1086,23 +1100,11 @@ list_match(struct detect_thread *t, const struct drule *r,
 		len = c->p->payload_len;
 		return inspect(&ic, l, 0, d, len, 0);
 	}
-	if (dl > DL_PAYLOAD) {
-		if (c->p == NULL || (d = hdr_buf(c->p, dl, &len)) == NULL)
-			return false;
-		d = transform(l->key, d, len, t->vbuf, &len);
-		return inspect(&ic, l, 0, d, len, 0);
-	}
-	for (i = 0; i < c->nbufs; i++) {
-		if (c->bufs[i].id != dl)
-			continue;
-		d = transform(l->key, c->bufs[i].data, c->bufs[i].len, t->vbuf,
-		    &len);
-		memset(&ic, 0, sizeof(ic));
-		ic.t = t;
-		if (inspect(&ic, l, 0, d, len, 0))
-			return true;
-	}
-	return false;
+	/* a header buffer */
+	if (c->p == NULL || (d = hdr_buf(c->p, dl, &len)) == NULL)
+		return false;
+	d = transform(l->key, d, len, t->vbuf, &len);
+	return inspect(&ic, l, 0, d, len, 0);
 }
 
 static void
