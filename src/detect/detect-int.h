@@ -273,6 +273,7 @@ struct drule {
 	uint32_t	 span;		/* stream bytes its payload list needs */
 	uint64_t	 hash;		/* of its text, for the cache key */
 	uint32_t	 order;		/* in the files, to break ties */
+	uint32_t	 tx_slot;	/* RK_TX: its index among its app's */
 };
 
 struct reason {
@@ -286,8 +287,16 @@ struct suppress {
 	struct anode	*ip;
 };
 
-/* One Hyperscan database: the fast patterns of a group's rules for one
- * list key. */
+/*
+ * One Hyperscan database: the fast patterns of a group's rules for one
+ * list key.  A database of a few patterns (DETECT_LIT_MAX) keeps them
+ * too: a transaction's short buffer (DETECT_LIT_SCAN bytes) is
+ * searched for them directly, the same rules found without Hyperscan's
+ * cost per scan (an HL7 message's one-byte processing ID, its message
+ * type).  Packets and streams, longer, keep Hyperscan.
+ */
+#define DETECT_LIT_MAX		4
+#define DETECT_LIT_SCAN		64
 struct pdb {
 	uint32_t	 key;
 	hs_database_t	*db;
@@ -296,6 +305,10 @@ struct pdb {
 	uint32_t	*pat_nrules;
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
 	uint32_t	 maxlen;	/* of its patterns */
+	bool		 lit;		/* npat <= DETECT_LIT_MAX */
+	bool		 lit_nocase[DETECT_LIT_MAX];
+	uint32_t	 lit_len[DETECT_LIT_MAX];
+	const uint8_t	*lit_pat[DETECT_LIT_MAX];	/* rules' bytes */
 };
 
 /* Rules run together: one protocol (transport or app), direction and
@@ -357,6 +370,7 @@ struct detect_engine {
 	struct dsel	 pkt[GT_MAX][2];
 	struct dsel	 stream[APP_MAX][2];
 	struct dsel	 tx[APP_MAX][2];
+	uint32_t	 ntx[APP_MAX];	/* RK_TX rules per app */
 	uint32_t	 maxpat;	/* largest npat of any database */
 	uint32_t	 stream_tail;
 	bool		 wants[APP_MAX];
@@ -431,6 +445,11 @@ const struct dgroup *detect_sel(const struct dsel *, uint16_t p);
 
 /* detect-match.c */
 struct detect_flow;
+/* For the tests: off, every database is scanned by Hyperscan; the
+ * last round's candidates (rule indexes, ascending once run). */
+void		 detect_thread_lit_scan(struct detect_thread *, bool);
+const uint32_t	*detect_thread_candidates(const struct detect_thread *,
+		    size_t *);
 int		 detect_b64_decode(const uint8_t *, size_t, uint8_t *,
 		    size_t);
 

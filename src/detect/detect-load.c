@@ -884,6 +884,17 @@ group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
 				d->maxlen = (uint32_t)x->len;
 		}
 		d->npat = np;
+		if (np <= DETECT_LIT_MAX) {
+			d->lit = true;
+			for (k = 0; k < np; k++) {
+				const struct fpent *x =
+				    &b->ents[i + d->pat_rules[k]];
+
+				d->lit_pat[k] = x->pat;
+				d->lit_len[k] = x->len;
+				d->lit_nocase[k] = x->nocase;
+			}
+		}
 		if (np > e->maxpat)
 			e->maxpat = np;
 		/* the sorted entries are needed to compile: keep the slice */
@@ -1366,6 +1377,7 @@ build(struct detect_engine *e, const struct detect_config *c, FILE *err)
 			m->v[m->n++] = (uint32_t)i;
 		}
 		if (r->kind == RK_TX) {
+			r->tx_slot = e->ntx[r->app]++;
 			if (r->app == APP_UNKNOWN)
 				for (k = 0; k < APP_MAX; k++)
 					e->wants[k] = true;

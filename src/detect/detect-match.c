@@ -59,9 +59,30 @@ struct detect_hcache {
 	uint64_t	 pass[];
 };
 
+/*
+ * A flow's header results for transaction rules, per direction: a
+ * transaction is matched by the flow's tuple, the same for all of them,
+ * so each rule's protocol, addresses and ports are checked on its
+ * first candidacy and remembered, two bits per rule of the
+ * transaction's protocol (then the protocol-less ones', after n0).
+ * Made for one engine (gen), protocol and tuple, from the second
+ * transaction of a direction on: a flow with one never pays for it.
+ */
+struct detect_txcache {
+	uint64_t	 gen;
+	uint32_t	 n0;		/* slots of proto's rules */
+	uint32_t	 nwords;	/* per direction */
+	uint8_t		 cli[16], srv[16];
+	uint16_t	 cli_port, srv_port;
+	uint8_t		 ipver, proto;
+	uint16_t	 app;
+	uint64_t	 bits[];	/* [dir][word]: known, pass */
+};
+
 struct detect_flow {
 	struct detect_thread *owner;
 	struct detect_hcache *hc[2];	/* per direction, on demand */
+	struct detect_txcache *txh;	/* on demand */
 	uint64_t	*bits;		/* flowbits */
 	uint64_t	 ntx[2];	/* transactions seen per direction */
 	uint8_t		*tail[2];	/* last stream bytes per direction */
@@ -95,6 +116,7 @@ struct detect_thread {
 	uint8_t		*b64;
 	uint64_t	 memuse;
 	bool		 passed;	/* a pass rule matched: stop */
+	bool		 lit_scan;	/* small databases: no Hyperscan */
 };
 
 /* What one round of matching looks at. */
@@ -115,6 +137,7 @@ struct mctx {
 	uint64_t	 sbase;		/* stream offset of sdata[0] */
 	size_t		 snew;		/* first byte not seen before */
 	bool		 stream;
+	struct detect_txcache *txh;	/* tx: header results, or NULL */
 };
 
 struct ictx {
@@ -892,6 +915,27 @@ header_match(const struct drule *r, const struct mctx *c)
 	    detect_port_match(r->sp, dp) && detect_port_match(r->dp, sp));
 }
 
+/* header_match() of a transaction rule, from h when it is known. */
+static bool
+txcache_header(struct detect_txcache *h, const struct drule *r,
+    const struct mctx *c)
+{
+	uint32_t i = r->tx_slot + (r->app == h->app ? 0 : h->n0);
+	uint64_t bit = 1ull << (i % 64), *w;
+	bool pass;
+
+	if (i / 64 >= h->nwords)
+		return header_match(r, c);	/* not of h's groups */
+	w = &h->bits[2 * ((size_t)c->dir * h->nwords + i / 64)];
+	if (w[0] & bit)
+		return (w[1] & bit) != 0;
+	pass = header_match(r, c);
+	w[0] |= bit;
+	if (pass)
+		w[1] |= bit;
+	return pass;
+}
+
 static bool
 conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 {
@@ -906,7 +950,9 @@ conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 		} else if (c->f == NULL || c->f->app_proto != r->app)
 			return false;
 	}
-	if (t->hdr_ok[ix] != t->cur_stamp && !header_match(r, c))
+	if (t->hdr_ok[ix] != t->cur_stamp && !(c->txh != NULL &&
+	    r->kind == RK_TX ? txcache_header(c->txh, r, c) :
+	    header_match(r, c)))
 		return false;
 	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
 	    DFL_TOCLIENT)) {
@@ -998,6 +1044,20 @@ list_match(struct detect_thread *t, const struct drule *r,
 	const uint8_t *d;
 	size_t len, i;
 
+	if (dl < DL_PAYLOAD) {
+		/* a sticky buffer: any of its instances may match */
+		for (i = 0; i < c->nbufs; i++) {
+			if (c->bufs[i].id != dl)
+				continue;
+			d = transform(l->key, c->bufs[i].data, c->bufs[i].len,
+			    t->vbuf, &len);
+			memset(&ic, 0, sizeof(ic));
+			ic.t = t;
+			if (inspect(&ic, l, 0, d, len, 0))
+				return true;
+		}
+		return false;
+	}
 	memset(&ic, 0, sizeof(ic));
 	ic.t = t;
 	if (dl == DL_PAYLOAD) {
@@ -1040,23 +1100,11 @@ list_match(struct detect_thread *t, const struct drule *r,
 		len = c->p->payload_len;
 		return inspect(&ic, l, 0, d, len, 0);
 	}
-	if (dl > DL_PAYLOAD) {
-		if (c->p == NULL || (d = hdr_buf(c->p, dl, &len)) == NULL)
-			return false;
-		d = transform(l->key, d, len, t->vbuf, &len);
-		return inspect(&ic, l, 0, d, len, 0);
-	}
-	for (i = 0; i < c->nbufs; i++) {
-		if (c->bufs[i].id != dl)
-			continue;
-		d = transform(l->key, c->bufs[i].data, c->bufs[i].len, t->vbuf,
-		    &len);
-		memset(&ic, 0, sizeof(ic));
-		ic.t = t;
-		if (inspect(&ic, l, 0, d, len, 0))
-			return true;
-	}
-	return false;
+	/* a header buffer */
+	if (c->p == NULL || (d = hdr_buf(c->p, dl, &len)) == NULL)
+		return false;
+	d = transform(l->key, d, len, t->vbuf, &len);
+	return inspect(&ic, l, 0, d, len, 0);
 }
 
 static void
@@ -1131,21 +1179,16 @@ evaluate(struct detect_thread *t, struct mctx *c, uint32_t ix)
 
 /* ---- prefilter ---- */
 
-static int
-on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
-    unsigned flags, void *arg)
+/* Pattern id of d was found: its rules are candidates. */
+static void
+add_pattern(struct detect_thread *t, const struct pdb *d, unsigned id)
 {
-	struct detect_thread *t = arg;
-	const struct pdb *d = t->cur_db;
 	uint32_t k, first, n;
 
 	if (id >= d->npat)
-		return 0;	/* not a pattern of ours: never trusted */
+		return;	/* not a pattern of ours: never trusted */
 	first = d->pat_rules[id];
 	n = d->pat_nrules[id];
-	(void)from;
-	(void)to;
-	(void)flags;
 	for (k = 0; k < n; k++) {
 		uint32_t r = d->rule_ix[first + k];
 
@@ -1154,7 +1197,75 @@ on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
 			t->cand[t->ncand++] = r;
 		}
 	}
+}
+
+static int
+on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
+    unsigned flags, void *arg)
+{
+	struct detect_thread *t = arg;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	add_pattern(t, t->cur_db, id);
 	return 0;
+}
+
+/* As Hyperscan's HS_FLAG_CASELESS: ASCII letters only. */
+static inline uint8_t
+lit_fold(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Does n occur in h, as a Hyperscan literal would match it? */
+static bool
+lit_find(const uint8_t *h, size_t hlen, const uint8_t *n, size_t nlen,
+    bool nocase)
+{
+	size_t i, j;
+	uint8_t c0;
+
+	if (nlen == 0 || nlen > hlen)
+		return false;
+	hlen -= nlen - 1;	/* where a match can start */
+	if (!nocase) {
+		for (i = 0; i < hlen; i++) {
+			if (h[i] != n[0])
+				continue;
+			for (j = 1; j < nlen && h[i + j] == n[j]; j++)
+				;
+			if (j == nlen)
+				return true;
+		}
+		return false;
+	}
+	c0 = lit_fold(n[0]);
+	for (i = 0; i < hlen; i++) {
+		if (lit_fold(h[i]) != c0)
+			continue;
+		for (j = 1; j < nlen && lit_fold(h[i + j]) == lit_fold(n[j]);
+		    j++)
+			;
+		if (j == nlen)
+			return true;
+	}
+	return false;
+}
+
+/* Hyperscan's work for a database of a few patterns, on a short
+ * buffer. */
+static void
+scan_lit(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
+    size_t len)
+{
+	unsigned p;
+
+	for (p = 0; p < d->npat; p++)
+		if (lit_find(buf, len, d->lit_pat[p], d->lit_len[p],
+		    d->lit_nocase[p]))
+			add_pattern(t, d, p);
 }
 
 static void
@@ -1262,6 +1373,7 @@ detect_thread_new(const struct detect_engine *e, detect_alert_fn *fn,
 	t->e = e;
 	t->fn = fn;
 	t->arg = arg;
+	t->lit_scan = true;
 	for (i = 0; i < e->ndb_total; i++)
 		if (e->all_dbs[i] != NULL && hs_alloc_scratch(e->all_dbs[i],
 		    &t->scratch) != HS_SUCCESS) {
@@ -1304,6 +1416,19 @@ uint64_t
 detect_thread_pcre_limits(const struct detect_thread *t)
 {
 	return t->pcre_limits;
+}
+
+void
+detect_thread_lit_scan(struct detect_thread *t, bool on)
+{
+	t->lit_scan = on;
+}
+
+const uint32_t *
+detect_thread_candidates(const struct detect_thread *t, size_t *n)
+{
+	*n = t->ncand;
+	return t->cand;
 }
 
 void
@@ -1769,10 +1894,63 @@ scan_group_tx(struct detect_thread *t, const struct dgroup *g,
 				continue;
 			d = transform(g->dbs[i].key, bufs[j].data, bufs[j].len,
 			    t->xbuf, &len);
-			scan(t, &g->dbs[i], d, len);
+			if (g->dbs[i].lit && len <= DETECT_LIT_SCAN &&
+			    len > 0 && g->dbs[i].db != NULL && t->lit_scan)
+				scan_lit(t, &g->dbs[i], d, len);
+			else
+				scan(t, &g->dbs[i], d, len);
 		}
 	}
 	add_plain(t, g);
+}
+
+/*
+ * The transaction header results of c's flow, made (empty) if it has
+ * none for this engine, protocol and tuple.  Only where header_match()
+ * goes by the flow: a protocol, a flow.
+ */
+static struct detect_txcache *
+txcache_get(struct detect_thread *t, struct detect_flow *df,
+    const struct mctx *c)
+{
+	const struct flow *f = c->f;
+	struct detect_txcache *h = df->txh;
+	uint32_t n0, words;
+	size_t alen = f->ipver == 6 ? 16 : 4, cost, sz;
+
+	if (h != NULL && h->gen == t->e->gen && h->app == c->proto &&
+	    h->ipver == f->ipver && h->proto == f->proto &&
+	    h->cli_port == f->cli_port && h->srv_port == f->srv_port &&
+	    memcmp(h->cli, f->cli_ip, alen) == 0 &&
+	    memcmp(h->srv, f->srv_ip, alen) == 0)
+		return h;
+	n0 = t->e->ntx[c->proto];
+	words = (n0 + t->e->ntx[APP_UNKNOWN] + 63) / 64;
+	if (words == 0)
+		return NULL;
+	sz = sizeof(*h) + 2 * (size_t)words * 16;
+	if (h == NULL || h->nwords != words) {
+		cost = h != NULL ?
+		    mem_cost(sizeof(*h) + 2 * (size_t)h->nwords * 16) : 0;
+		h = xreallocarray(h, 1, sz);
+		df->txh = h;
+		df->size += mem_cost(sz) - cost;
+		t->memuse += mem_cost(sz) - cost;
+		h->nwords = words;
+	}
+	h->gen = t->e->gen;
+	h->app = (uint16_t)c->proto;
+	h->n0 = n0;
+	memset(h->cli, 0, sizeof(h->cli));
+	memset(h->srv, 0, sizeof(h->srv));
+	memcpy(h->cli, f->cli_ip, alen);
+	memcpy(h->srv, f->srv_ip, alen);
+	h->cli_port = f->cli_port;
+	h->srv_port = f->srv_port;
+	h->ipver = f->ipver;
+	h->proto = f->proto;
+	memset(h->bits, 0, 2 * (size_t)words * 16);
+	return h;
 }
 
 void
@@ -1811,8 +1989,11 @@ detect_tx(struct detect_thread *t, struct flow *f, const struct packet *p,
 	if (proto != APP_UNKNOWN)
 		scan_group_tx(t, detect_sel(&t->e->tx[APP_UNKNOWN][dir], port),
 		    bufs, nbufs);
-	if (t->ncand > 0)
-		run_candidates(t, &c);
+	if (t->ncand == 0)
+		return;
+	if (df != NULL && proto != APP_UNKNOWN && c.tx_id > 0)
+		c.txh = txcache_get(t, df, &c);
+	run_candidates(t, &c);
 }
 
 void
@@ -1827,6 +2008,7 @@ detect_flow_free(struct flow *f)
 	free(df->bits);
 	free(df->hc[0]);
 	free(df->hc[1]);
+	free(df->txh);
 	free(df->tail[0]);
 	free(df->tail[1]);
 	free(df->carry[0]);

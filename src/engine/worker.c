@@ -92,6 +92,12 @@ worker_app_fact(void *arg, struct flow *f, const struct packet *p,
 		devfacts_app(&w->bq, f, p, proto, dir, fact);
 }
 
+/* The flow object's bytes at most: a comma, "flow":{, four members
+ * (a comma, a key of 17 bytes with its quotes and colon, 20 digits),
+ * a comma, "start": and a quoted timestamp, }. */
+#define WORKER_ALERT_FLOW_MAX	(1 + 8 + 4 * (1 + 17 + 20) + 1 + 8 + \
+				    UTIL_TSBUF + 1 + 1)
+
 /*
  * A candidate alert: the record's members that only the worker knows
  * (the flow's counters, the transaction's protocol object, rendered
@@ -106,7 +112,7 @@ worker_alert(void *arg, const struct detect_match *m)
 	const struct app_parser *ap;
 	const char *name, *txt;
 	struct jsonw *jw = w->ajw;
-	char ts[40], *json = NULL;
+	char ts[UTIL_TSBUF + 2], *json = NULL;
 	size_t len = 0;
 
 	if (w->setup.brain == NULL)
@@ -115,20 +121,33 @@ worker_alert(void *arg, const struct detect_match *m)
 	jsonw_obj_open(jw);
 	if (m->flow != NULL) {
 		const struct flow *f = m->flow;
+		struct jsonw_run run, *r = &run;
+		size_t n;
 
 		if ((name = app_flow_proto(f)) != NULL)
 			jsonw_kv_str(jw, "app_proto", name);
-		jsonw_key(jw, "flow");
-		jsonw_obj_open(jw);
-		jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
-		jsonw_kv_uint(jw, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
-		jsonw_kv_uint(jw, "bytes_toserver",
+		/* One run, no check per member: the flow object is
+		 * written for every match, most of which the brain drops.
+		 * The timestamp is digits and punctuation, quoted as is. */
+		ts[0] = '"';
+		util_format_ts(f->ts_first, w->eve.localtime, ts + 1);
+		n = strlen(ts);
+		ts[n++] = '"';
+		jsonw_run_begin(jw, r, WORKER_ALERT_FLOW_MAX);
+		JSONW_RUN_KEY(r, "flow");
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_UINT(r, "pkts_toserver",
+		    f->pkts[FLOW_DIR_TOSERVER]);
+		JSONW_RUN_KV_UINT(r, "pkts_toclient",
+		    f->pkts[FLOW_DIR_TOCLIENT]);
+		JSONW_RUN_KV_UINT(r, "bytes_toserver",
 		    f->bytes[FLOW_DIR_TOSERVER]);
-		jsonw_kv_uint(jw, "bytes_toclient",
+		JSONW_RUN_KV_UINT(r, "bytes_toclient",
 		    f->bytes[FLOW_DIR_TOCLIENT]);
-		util_format_ts(f->ts_first, w->eve.localtime, ts);
-		jsonw_kv_str(jw, "start", ts);
-		jsonw_obj_close(jw);
+		JSONW_RUN_KEY(r, "start");
+		jsonw_run_lit(r, ts, n, true);
+		jsonw_run_close(r, '}');
+		jsonw_run_end(jw, r);
 	}
 	if (m->fact != NULL && (ap = app_parser_get(m->proto)) != NULL &&
 	    ap->eve != NULL && (name = app_proto_name(m->proto)) != NULL) {

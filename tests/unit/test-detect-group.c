@@ -195,11 +195,131 @@ test_stream_offset_after_skip(void **state)
 	detect_free(e);
 }
 
+/*
+ * A database of a few patterns searches a short buffer itself
+ * (DETECT_LIT_SCAN) instead of calling Hyperscan: the same candidates
+ * as with Hyperscan, and so the same alerts, whatever the case, place
+ * and length.
+ */
+static void
+lit_tx(struct detect_thread *t, bool lit, enum app_proto proto,
+    const struct app_buf *b, size_t n, uint32_t *sids, size_t *nsids,
+    uint32_t *cand, size_t *ncand)
+{
+	struct flow f;
+	const uint32_t *c;
+
+	detect_thread_lit_scan(t, lit);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 2575);
+	th_nalerts = 0;
+	detect_tx(t, &f, NULL, proto, FLOW_DIR_TOSERVER, b, n, NULL, NULL,
+	    0);
+	*nsids = th_nalerts;
+	memcpy(sids, th_sids, th_nalerts * sizeof(*sids));
+	c = detect_thread_candidates(t, ncand);
+	assert_true(*ncand <= TH_MAX_ALERTS);
+	memcpy(cand, c, *ncand * sizeof(*cand));
+	detect_flow_free(&f);
+}
+
+static void
+test_lit_scan(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert hl7 any any -> any any (msg:\"a\"; hl7.message_type; "
+	    "content:\"ADT\"; sid:1;)\n"
+	    "alert hl7 any any -> any any (msg:\"b\"; hl7.message_type; "
+	    "content:\"adt\"; nocase; sid:2;)\n"
+	    "alert hl7 any any -> any any (msg:\"c\"; hl7.message_type; "
+	    "content:\"^\"; sid:3;)\n"
+	    "alert hl7 any any -> any any (msg:\"d\"; hl7.message_type; "
+	    "content:\"ORU^R01\"; sid:4;)\n"
+	    "alert hl7 any any -> any any (msg:\"e\"; hl7.processing_id; "
+	    "content:\"P\"; sid:5;)\n"
+	    "alert hl7 any any -> any any (msg:\"f\"; hl7.sending_application; "
+	    "content:\"AB\"; sid:6;)\n"
+	    "alert hl7 any any -> any any (msg:\"g\"; hl7.sending_application; "
+	    "content:\"CD\"; sid:7;)\n"
+	    "alert hl7 any any -> any any (msg:\"h\"; hl7.sending_application; "
+	    "content:\"EF\"; nocase; sid:8;)\n"
+	    "alert hl7 any any -> any any (msg:\"i\"; hl7.sending_application; "
+	    "content:\"GH\"; sid:9;)\n"
+	    "alert hl7 any any -> any any (msg:\"j\"; hl7.sending_application; "
+	    "content:\"IJ\"; sid:10;)\n");
+	static const char *const types[] = {
+		"ADT^A01", "adt^a01", "aDt", "xADT", "AD", "DT", "A", "^",
+		"ORU^R01", "ORU^R0", "RU^R01", "oru^r01", "xxORU^R01",
+		"ADTADT", "AD^T", "[dt", "@DT",
+		/* 64 and 65 bytes, the pattern at the end */
+		"................................................"
+		"...........ADT^R",
+		"................................................"
+		"............ADT^R",
+	};
+	static const char *const apps[] = {
+		"AB", "xxCD", "ef", "ABCDEFGHIJ", "GHI", "J", "",
+	};
+	struct detect_thread *t;
+	const struct dgroup *g;
+	uint32_t a[TH_MAX_ALERTS], b[TH_MAX_ALERTS];
+	uint32_t ca[TH_MAX_ALERTS], cb[TH_MAX_ALERTS];
+	size_t na, nb, nca, ncb, i, k, lit = 0, hs = 0;
+
+	(void)state;
+	assert_non_null(e);
+	g = detect_sel(&e->tx[APP_HL7][FLOW_DIR_TOSERVER], 2575);
+	assert_non_null(g);
+	for (i = 0; i < g->ndbs; i++) {
+		if (g->dbs[i].lit)
+			lit++;
+		else
+			hs++;
+	}
+	assert_int_equal(lit, 2);	/* message type, processing ID */
+	assert_int_equal(hs, 1);	/* five patterns */
+	assert_int_equal(strlen(types[17]), DETECT_LIT_SCAN);
+	t = detect_thread_new(e, th_alert, NULL);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		for (k = 0; k < sizeof(apps) / sizeof(apps[0]); k++) {
+			struct app_buf buf[3] = {
+				{ APP_BUF_HL7_MESSAGE_TYPE,
+				    (const uint8_t *)types[i],
+				    strlen(types[i]) },
+				{ APP_BUF_HL7_SENDING_APP,
+				    (const uint8_t *)apps[k],
+				    strlen(apps[k]) },
+				{ APP_BUF_HL7_PROCESSING_ID,
+				    (const uint8_t *)(k % 2 ? "P" : "T"), 1 },
+			};
+
+			lit_tx(t, false, APP_HL7, buf, 3, a, &na, ca,
+			    &nca);
+			lit_tx(t, true, APP_HL7, buf, 3, b, &nb, cb, &ncb);
+			assert_int_equal(nca, ncb);
+			assert_memory_equal(ca, cb, nca * sizeof(*ca));
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, na * sizeof(*a));
+		}
+	/* and what they found */
+	{
+		struct app_buf buf = { APP_BUF_HL7_MESSAGE_TYPE,
+		    (const uint8_t *)"aDt^A01", 7 };
+
+		lit_tx(t, true, APP_HL7, &buf, 1, b, &nb, cb, &ncb);
+		assert_int_equal(nb, 2);
+		assert_int_equal(b[0], 2);
+		assert_int_equal(b[1], 3);
+	}
+	detect_thread_free(t);
+	detect_free(e);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_groups),
+		cmocka_unit_test(test_lit_scan),
 		cmocka_unit_test(test_port_groups_packets),
 		cmocka_unit_test(test_stream_offset_after_skip),
 	};
