@@ -33,6 +33,9 @@
 #define DETECT_PCRE_DEPTH_LIMIT	1500	/* ... match-limit-recursion */
 #define DETECT_RECURSION_LIMIT	3000	/* backtracking steps, as Suricata */
 #define DETECT_STREAM_CHUNK	(64u << 10)	/* stream bytes per scan */
+/* Words of a flow's remembered transaction headers (two bits a rule
+ * and direction): 256 rules of one protocol and none. */
+#define DETECT_TXCACHE_WORDS	4
 #define DETECT_STREAM_TAIL_MAX	2048	/* bytes kept per direction */
 #define DETECT_TRANSFORM_MAX	(64u << 10)	/* transformed buffer */
 #define DETECT_B64_MAX		(64u << 10)	/* base64_decode output */

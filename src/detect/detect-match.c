@@ -950,8 +950,8 @@ conds_match(struct detect_thread *t, uint32_t ix, const struct mctx *c)
 		} else if (c->f == NULL || c->f->app_proto != r->app)
 			return false;
 	}
-	if (t->hdr_ok[ix] != t->cur_stamp && !(c->txh != NULL &&
-	    r->kind == RK_TX ? txcache_header(c->txh, r, c) :
+	if (t->hdr_ok[ix] != t->cur_stamp && !((c->txh != NULL &&
+	    r->kind == RK_TX) ? txcache_header(c->txh, r, c) :
 	    header_match(r, c)))
 		return false;
 	if (r->flow & (DFL_ESTABLISHED | DFL_NOT_ESTABLISHED | DFL_TOSERVER |
@@ -1926,7 +1926,10 @@ txcache_get(struct detect_thread *t, struct detect_flow *df,
 		return h;
 	n0 = t->e->ntx[c->proto];
 	words = (n0 + t->e->ntx[APP_UNKNOWN] + 63) / 64;
-	if (words == 0)
+	/* Two bits a rule and direction: with a feed's thousands of HTTP
+	 * rules that is kilobytes a flow, against the memcap, for checks
+	 * that mostly pass on "any": only small sets are remembered. */
+	if (words == 0 || words > DETECT_TXCACHE_WORDS)
 		return NULL;
 	sz = sizeof(*h) + 2 * (size_t)words * 16;
 	if (h == NULL || h->nwords != words) {

@@ -68,7 +68,8 @@ void		sipkey_init(struct sipkey *, bool deterministic);
 /*
  * Format a time given in microseconds since the epoch as Suricata does:
  * "2024-01-31T13:45:01.123456+0000" (UTC unless localtime is set).
- * buf must hold UTIL_TSBUF bytes.
+ * buf must hold UTIL_TSBUF bytes.  Only digits and "-:T.+" are ever
+ * written (callers copy it into JSON without escaping).
  */
 #define UTIL_TSBUF	40
 void	util_format_ts(uint64_t ts_us, bool localtime, char *buf);

@@ -536,6 +536,43 @@ test_txcache_memuse(void **state)
 	detect_free(e);
 }
 
+/* More transaction rules of a protocol than DETECT_TXCACHE_WORDS
+ * holds (an ET feed's HTTP rules): nothing is remembered, and a flow
+ * costs what it did without the cache. */
+static void
+test_txcache_many_rules(void **state)
+{
+	struct detect_engine *e;
+	struct detect_thread *t;
+	struct flow f;
+	uint64_t one;
+	char *text, *p;
+	size_t i, n = 64 * DETECT_TXCACHE_WORDS + 1, size = n * 128;
+
+	(void)state;
+	assert_non_null(text = malloc(size));
+	for (i = 0, p = text; i < n; i++)
+		p += snprintf(p, size - (size_t)(p - text),
+		    "alert hl7 any any -> any any (msg:\"r%zu\"; "
+		    "hl7.message_type; content:\"ADT\"; sid:%zu;)\n",
+		    i, i + 1);
+	assert_true((size_t)(p - text) < size);
+	assert_non_null(e = th_load(text));
+	free(text);
+	t = detect_thread_new(e, th_alert, NULL);
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 2575);
+	detect_tx(t, &f, NULL, APP_HL7, FLOW_DIR_TOSERVER, tx_adt, 1, NULL,
+	    NULL, 0);
+	one = detect_flow_memuse(&f);
+	detect_tx(t, &f, NULL, APP_HL7, FLOW_DIR_TOSERVER, tx_adt, 1, NULL,
+	    NULL, 0);
+	assert_int_equal(detect_flow_memuse(&f), one);
+	detect_flow_free(&f);
+	assert_int_equal(detect_thread_memuse(t), 0);
+	detect_thread_free(t);
+	detect_free(e);
+}
+
 int
 main(void)
 {
@@ -551,6 +588,7 @@ main(void)
 		cmocka_unit_test(test_txcache_tuple),
 		cmocka_unit_test(test_txcache_reload),
 		cmocka_unit_test(test_txcache_memuse),
+		cmocka_unit_test(test_txcache_many_rules),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
