@@ -56,6 +56,21 @@ static const uint8_t jclass[256] = {
 	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 };
 
+/* The letter after the backslash of a JC_ESC byte: "\b" .. "\t", or
+ * the byte itself (" and \). */
+static inline char
+esc_letter(uint8_t c)
+{
+	switch (c) {
+	case '\b': return 'b';
+	case '\f': return 'f';
+	case '\n': return 'n';
+	case '\r': return 'r';
+	case '\t': return 't';
+	default: return (char)c;
+	}
+}
+
 static const char hexdig[16] = "0123456789abcdef";
 
 static const char digits2[201] =
@@ -266,14 +281,7 @@ put_string(struct jsonw *w, const uint8_t *s, size_t n)
 				return;
 			o = w->buf + w->len;
 			o[0] = '\\';
-			switch (s[i]) {
-			case '\b': o[1] = 'b'; break;
-			case '\f': o[1] = 'f'; break;
-			case '\n': o[1] = 'n'; break;
-			case '\r': o[1] = 'r'; break;
-			case '\t': o[1] = 't'; break;
-			default: o[1] = (char)s[i]; break;	/* " and \ */
-			}
+			o[1] = esc_letter(s[i]);
 			w->len += 2;
 			i++;
 			break;
@@ -500,14 +508,7 @@ esc_raw(char *o, const uint8_t *s, size_t n)
 			continue;
 		case JC_ESC:
 			o[0] = '\\';
-			switch (s[i]) {
-			case '\b': o[1] = 'b'; break;
-			case '\f': o[1] = 'f'; break;
-			case '\n': o[1] = 'n'; break;
-			case '\r': o[1] = 'r'; break;
-			case '\t': o[1] = 't'; break;
-			default: o[1] = (char)s[i]; break;	/* " and \ */
-			}
+			o[1] = esc_letter(s[i]);
 			o += 2;
 			i++;
 			continue;
