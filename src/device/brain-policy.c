@@ -43,6 +43,7 @@
 #include "policy/policy.h"
 #include "policy/zone.h"
 #include "state/state.h"
+#include "util/fmt.h"
 #include "util/log.h"
 
 #define POL_FANOUT_TRACK	1024	/* peers remembered per window */
@@ -1355,9 +1356,8 @@ brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
 static void
 pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 {
-	char s[128], *p, digits[8];
-	size_t plen = strlen(prefix), k;
-	unsigned v;
+	char s[128], *p;
+	size_t plen = strlen(prefix);
 
 	/* The prefixes are this file's own (POL_SEEN_KEY,
 	 * POL_LEARNED_KEY): room for them and the longest address. */
@@ -1372,14 +1372,7 @@ pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 		util_format_mac(d->mac, p);
 		p += 17;
 		*p++ = '/';
-		v = d->vlan;
-		k = 0;
-		do {
-			digits[k++] = (char)('0' + v % 10);
-			v /= 10;
-		} while (v != 0);
-		while (k > 0)
-			*p++ = digits[--k];
+		p += fmt_uint(p, d->vlan);
 		*p = '\0';
 	}
 	strlcpy(buf, s, len);

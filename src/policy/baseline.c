@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "policy/baseline.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define BL_HOUR_US	3600000000ull
@@ -659,16 +660,7 @@ bl_dedup(struct bl_dev *d, const char *reason, const char *key,
 static char *
 bl_put_u32(char *p, uint32_t v)
 {
-	char digits[10];
-	size_t k = 0;
-
-	do {
-		digits[k++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (k > 0)
-		*p++ = digits[--k];
-	return p;
+	return p + fmt_uint(p, v);
 }
 
 char *

@@ -18,6 +18,7 @@
 
 #include "policy/policy.h"
 #include "util/cfgyaml.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define POL_MAX_DEPTH		8
@@ -1964,14 +1965,10 @@ pol_compact_name(FILE *fp, const char *s)
 static void
 pol_compact_uint(FILE *fp, uint32_t v)
 {
-	char buf[16], *p = buf + sizeof(buf);
+	char buf[1 + FMT_UINT_MAX];
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	*--p = ' ';
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), fp);
+	buf[0] = ' ';
+	fwrite(buf, 1, 1 + fmt_uint(buf + 1, v), fp);
 }
 
 static void

@@ -25,6 +25,7 @@
 #include "policy/baseline.h"
 #include "policy/policy.h"
 #include "report/findings.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -837,14 +838,10 @@ fnd_put(char *buf, size_t *len, const char *s, size_t max)
 static void
 fnd_put_uint(char *buf, size_t *len, unsigned v)
 {
-	char d[16], *p = d + sizeof(d);
+	char d[FMT_UINT_MAX + 1];
 
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	fnd_put(buf, len, p, SIZE_MAX);
+	d[fmt_uint(d, v)] = '\0';
+	fnd_put(buf, len, d, SIZE_MAX);
 }
 
 static void
