@@ -66,14 +66,6 @@ struct hl7_delims {
 	bool		 has_trunc;
 };
 
-/* Splits a reader at a separator; the last token may be empty. */
-struct hl7_split {
-	const uint8_t	*p;	/* the next token's first byte */
-	const uint8_t	*end;
-	uint8_t		 sep;
-	bool		 done;
-};
-
 /* Where the next CR or LF is, remembered between segments. */
 struct hl7_eol {
 	size_t		 pos;	/* absolute offset, or HL7_NONE */
@@ -81,239 +73,318 @@ struct hl7_eol {
 	uint8_t		 c;
 };
 
-static inline void
-hl7_split_init(struct hl7_split *sp, struct breader br, uint8_t sep)
-{
-	size_t n = br_ok(&br) ? br_left(&br) : 0;
-
-	/* A reader that failed, or a missing component's view, may have
-	 * no buffer: no offset on NULL, not even 0. */
-	sp->p = n > 0 ? br_cur(&br) : (const uint8_t *)"";
-	sp->end = sp->p + n;
-	sp->sep = sep;
-	sp->done = false;
-}
-
-/*
- * The first c in p[0..n), or NULL.  A field is a few bytes long and
- * is looked for in the rest of its segment: 8 bytes are tested at a
- * time inline, where memchr's call and set-up cost more than the
- * search (a byte equal to c is a zero byte of w ^ c..c; the lowest
- * byte flagged is the first such, as borrows only flag bytes above a
- * zero byte).
- */
-static inline const uint8_t *
-hl7_find(const uint8_t *p, size_t n, uint8_t c)
-{
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
     (defined(__GNUC__) || defined(__clang__))
-	uint64_t w, x;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		if ((x = word_eq(w, c)) != 0)
-			return p + i + (unsigned)__builtin_ctzll(x) / 8;
-	}
-	for (; i < n; i++)
-		if (p[i] == c)
-			return p + i;
-	return NULL;
+#define HL7_WORDS	1	/* 8 bytes at a time (util/word.h) */
 #else
-	return n > 0 ? memchr(p, c, n) : NULL;
+#define HL7_WORDS	0
 #endif
-}
 
 /*
- * The next token.  Called for every field of the segments read and
- * every repetition of a device identifier (60 a message): inline, on
- * two pointers.
+ * Tokens 0..HL7_TOKENS-1 of a segment at most are indexed: the id and
+ * up to PRT-22, the last field read of any segment.
  */
-static inline bool
-hl7_split_next(struct hl7_split *sp, struct breader *tok)
-{
-	const uint8_t *q;
-
-	if (sp->done)
-		return false;
-	q = hl7_find(sp->p, (size_t)(sp->end - sp->p), sp->sep);
-	if (q == NULL) {
-		br_init(tok, sp->p, (size_t)(sp->end - sp->p));
-		sp->done = true;
-	} else {
-		br_init(tok, sp->p, (size_t)(q - sp->p));
-		sp->p = q + 1;
-	}
-	return true;
-}
+#define HL7_TOKENS	23
 
 /*
- * Past the next k tokens, as k calls of hl7_split_next() would go;
- * false when fewer are left.  The fields a segment's walk does not
- * read (OBX-4 to OBX-17, a value and its ranges among them) are passed
- * over 8 bytes at a time, every separator of a word counted at once.
+ * Index the first max tokens of the segment seg[0..n), split at fs:
+ * end[t] is the offset of the separator after token t, or n after the
+ * last one; token t starts at end[t - 1] + 1 (token 0, the id, at 0).
+ * Token t is field t, or MSH-(t+1) in MSH.  Returns how many tokens
+ * were indexed, at most max; the rest of the segment is not looked at.
+ * One pass, 8 bytes at a time where the buffer has them (bytes up to
+ * lim may be read: the separators of a word are taken at once, and
+ * the bytes of a last, short word past the segment are not).
  */
-static bool
-hl7_split_skip(struct hl7_split *sp, unsigned k)
+static unsigned
+hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
+    size_t *end, unsigned max)
 {
-	const uint8_t *p = sp->p;
-
-	if (sp->done)
-		return k == 0;
-	if (k == 0)
-		return true;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
-    (defined(__GNUC__) || defined(__clang__))
-	for (; sp->end - p >= 8; p += 8) {
-		uint64_t w, m;
-
-		memcpy(&w, p, 8);
-		for (m = word_eq_exact(w, sp->sep); m != 0; m &= m - 1)
-			if (--k == 0) {
-				p += (unsigned)__builtin_ctzll(m) / 8;
-				sp->p = p + 1;
-				return true;
-			}
-	}
-#endif
-	for (; p < sp->end; p++)
-		if (*p == sp->sep && --k == 0) {
-			sp->p = p + 1;
-			return true;
-		}
-	/* The token after the last separator is the last one. */
-	sp->p = sp->end;
-	sp->done = true;
-	return k == 1;
-}
-
-/*
- * The first k components of the first repetition of a field (or of a
- * repetition); missing ones are empty.  One pass over the bytes, 8 at
- * a time where it can, that stops at the k-th component separator or
- * the first repetition separator: components are a few bytes long,
- * and a search call for each separator cost more than the pass.
- */
-static void
-hl7_components(const struct hl7_delims *d, struct breader field,
-    struct breader *out, unsigned k)
-{
-	size_t n = br_ok(&field) ? br_left(&field) : 0, i = 0, start = 0;
-	/* A missing component's view has no buffer: no offset on NULL. */
-	const uint8_t *p = n > 0 ? br_cur(&field) : (const uint8_t *)"";
-	unsigned j = 0;
-	bool at_rep = false;
-	uint8_t c;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
-    (defined(__GNUC__) || defined(__clang__))
+	size_t i = 0;
+	unsigned t = 0;
+#if HL7_WORDS
 	uint64_t w, m;
 
-	/* 8 bytes at a time (as hl7_find()): the lowest byte flagged in
-	 * either test is the first separator of either kind. */
-	while (i + 8 <= n) {
-		memcpy(&w, p + i, 8);
-		m = word_eq(w, d->comp) | word_eq(w, d->rep);
-		if (m == 0) {
-			i += 8;
-			continue;
+	for (;; i += 8) {
+		if (n - i < 8) {
+			/* The last, short word, when the buffer has one:
+			 * its bytes past the segment are not looked at. */
+			if (n == i || (size_t)(lim - seg) - i < 8)
+				break;
+			memcpy(&w, seg + i, 8);
+			m = word_eq_exact(w, fs) &
+			    ~(WORD_HIGHS << (8 * (n - i)));
+		} else {
+			memcpy(&w, seg + i, 8);
+			m = word_eq_exact(w, fs);
 		}
-		i += (unsigned)__builtin_ctzll(m) / 8;
-		if (p[i] == d->rep) {
-			at_rep = true;
+		for (; m != 0; m &= m - 1) {
+			end[t] = i + (unsigned)__builtin_ctzll(m) / 8;
+			if (++t == max)
+				return t;
+		}
+		if (n - i <= 8) {
+			i = n;
 			break;
 		}
-		br_init(&out[j], p + start, i - start);
-		start = ++i;
-		if (++j == k)
-			return;
 	}
 #endif
-	for (; !at_rep && i < n; i++) {
-		c = p[i];
-		if (c == d->comp) {
-			br_init(&out[j], p + start, i - start);
-			start = i + 1;
-			if (++j == k)
-				return;
-		} else if (c == d->rep)
-			break;
-	}
-	br_init(&out[j++], p + start, i - start);
-	for (; j < k; j++)
-		br_init(&out[j], NULL, 0);
-}
-
-static struct breader
-hl7_first_rep(const struct hl7_delims *d, struct breader field)
-{
-	struct hl7_split sp;
-	struct breader rep;
-
-	hl7_split_init(&sp, field, d->rep);
-	hl7_split_next(&sp, &rep);
-	return rep;
+	for (; i < n; i++)
+		if (seg[i] == fs) {
+			end[t] = i;
+			if (++t == max)
+				return t;
+		}
+	end[t++] = n;
+	return t;
 }
 
 /*
- * Copy a value, decoding the escapes that stand for delimiters (\F\ \S\
- * \T\ \R\ \E\ and, v2.7, \P\; chapter 2.7).  Other escapes (\X..\,
- * \H\, \.br\ ...) and a lone escape character are kept as they are.
- * The output is never longer than the input or the array, and control
- * bytes become '?'.  Returns the length of the output.
+ * A cursor over a field that copies values out of it, one after the
+ * other: the components of its first repetition (HL7_CUR_COMPS), its
+ * first repetition whole (HL7_CUR_REP) or the whole field
+ * (HL7_CUR_RAW).  A value ends at s1 (the next value follows) or s2
+ * (the cursor is done: the values after it are empty).
+ */
+enum hl7_cur_mode {
+	HL7_CUR_COMPS,
+	HL7_CUR_REP,
+	HL7_CUR_RAW,
+};
+
+enum hl7_cur_state {
+	HL7_CUR_ON,		/* p is the next value's first byte */
+	HL7_CUR_AT_REP,		/* stopped at a repetition separator */
+	HL7_CUR_AT_END,		/* at the field's end */
+};
+
+struct hl7_cur {
+	const uint8_t	*p;	/* the next byte */
+	const uint8_t	*end;	/* the field's end */
+	const uint8_t	*lim;	/* bytes before it may be read */
+	const struct hl7_delims *d;
+	uint8_t		 s1;
+	uint8_t		 s2;
+	uint8_t		 state;	/* enum hl7_cur_state */
+};
+
+static inline void
+hl7_cur_init(struct hl7_cur *c, const struct hl7_delims *d,
+    const uint8_t *p, const uint8_t *end, const uint8_t *lim,
+    enum hl7_cur_mode mode)
+{
+	c->p = p;
+	c->end = end;
+	c->lim = lim;
+	c->d = d;
+	switch (mode) {
+	case HL7_CUR_COMPS:
+		c->s1 = d->comp;
+		c->s2 = d->rep;
+		break;
+	case HL7_CUR_REP:
+		c->s1 = c->s2 = d->rep;
+		break;
+	default:
+		/* No field holds its own separator. */
+		c->s1 = c->s2 = d->fs;
+		break;
+	}
+	c->state = HL7_CUR_ON;
+}
+
+/* A cursor on token t of a segment indexed by hl7_tokens(). */
+static inline void
+hl7_cur_tok(struct hl7_cur *c, const struct hl7_delims *d,
+    const uint8_t *seg, const size_t *end, unsigned t, const uint8_t *lim,
+    enum hl7_cur_mode mode)
+{
+	hl7_cur_init(c, d, seg + (t == 0 ? 0 : end[t - 1] + 1), seg + end[t],
+	    lim, mode);
+}
+
+/* The first s1 or s2 in p[0..end), or end. */
+static const uint8_t *
+hl7_cur_stop(const struct hl7_cur *c, const uint8_t *p)
+{
+#if HL7_WORDS
+	uint64_t w, m;
+
+	for (; c->end - p > 0 && c->lim - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		m = word_eq(w, c->s1) | word_eq(w, c->s2);
+		if (c->end - p < 8)
+			m |= WORD_HIGHS << (8 * (c->end - p));
+		if (m != 0) {
+			p += (unsigned)__builtin_ctzll(m) / 8;
+			return p < c->end ? p : c->end;
+		}
+	}
+#endif
+	for (; p < c->end; p++)
+		if (*p == c->s1 || *p == c->s2)
+			break;
+	return p;
+}
+
+/*
+ * Copy the next value into dst[0..size), decoding the escapes that
+ * stand for delimiters (\F\ \S\ \T\ \R\ \E\ and, v2.7, \P\; chapter
+ * 2.7).  Other escapes (\X..\, \H\, \.br\ ...) and a lone escape
+ * character are kept as they are.  The output is cut to size - 1 bytes
+ * and NUL-terminated, control bytes become '?', and no byte after the
+ * value is copied: a word holding its end is stored with zeros past
+ * it.  Returns the output's length.
+ *
+ * Most values hold no escape or control byte: they go 8 bytes at a
+ * time up to their end, a byte in a byte out, and each word is looked
+ * at once for the end, an escape and a control byte.
  */
 static size_t
-hl7_copy(const struct hl7_delims *d, struct breader src, char *dst,
-    size_t size)
+hl7_cur_copy(struct hl7_cur *c, char *dst, size_t size)
 {
-	/* The view's bytes, read in place: the loop runs for every byte
-	 * of every value kept, and the bounds are checked here once. */
-	size_t n = br_ok(&src) ? br_left(&src) : 0, i, o;
-	/* A missing component's view has no buffer: no offset on NULL. */
-	const uint8_t *p = n > 0 ? br_cur(&src) : (const uint8_t *)"";
-	uint64_t w;
-	uint8_t c, e;
+	const struct hl7_delims *d = c->d;
+	const uint8_t *p = c->p, *end = c->end;
+	size_t o = 0, cap = size - 1;
+	uint8_t ch, e;
 
-	/* Most values hold no escape: up to the first escape character,
-	 * a byte in is a byte out, 8 at a time while none of them is the
-	 * escape character or a control byte. */
-	o = n < size - 1 ? n : size - 1;
-	for (i = 0; i + 8 <= o; i += 8) {
-		memcpy(&w, p + i, 8);
-		if ((word_eq(w, d->esc) | word_ctl(w)) != 0)
-			break;
-		memcpy(dst + i, &w, 8);
+	if (c->state != HL7_CUR_ON) {
+		dst[0] = '\0';
+		return 0;
 	}
-	for (; i < o; i++) {
-		c = p[i];
-		if (c == d->esc)
-			break;
-		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+#if HL7_WORDS
+	while (cap - o >= 8 && c->lim - p >= 8) {
+		uint64_t w, m;
+		unsigned k;
+
+		memcpy(&w, p, 8);
+		m = word_eq(w, c->s1) | word_eq(w, c->s2) |
+		    word_eq(w, d->esc) | word_ctl(w);
+		if (end - p < 8)
+			m |= WORD_HIGHS << (8 * (end - p));
+		if (m == 0) {
+			memcpy(dst + o, &w, 8);
+			o += 8;
+			p += 8;
+			continue;
+		}
+		/* The bytes before the first flagged one, zeros after. */
+		k = (unsigned)__builtin_ctzll(m) / 8;
+		w &= ((uint64_t)1 << (8 * k)) - 1;
+		memcpy(dst + o, &w, 8);
+		o += k;
+		p += k;
+		if (p == end || *p == c->s1 || *p == c->s2)
+			goto out;
+		break;		/* an escape or a control byte */
 	}
-	o = i;
-	while (i < n && o + 1 < size) {
-		c = p[i++];
-		if (c == d->esc && n - i >= 2 && p[i + 1] == d->esc) {
-			e = p[i];
+#endif
+	/* A byte at a time: from an escape or a control byte, near the
+	 * end of the buffer or of dst. */
+	for (; p < end; p++) {
+		ch = *p;
+		if (ch == c->s1 || ch == c->s2)
+			break;
+		if (o == cap) {
+			p = hl7_cur_stop(c, p);
+			break;
+		}
+		if (ch == d->esc && end - p >= 3 && p[2] == d->esc &&
+		    p[1] != c->s1 && p[1] != c->s2) {
+			e = p[1];
 			switch (e) {
-			case 'F': c = d->fs; break;
-			case 'S': c = d->comp; break;
-			case 'T': c = d->sub; break;
-			case 'R': c = d->rep; break;
-			case 'E': c = d->esc; break;
+			case 'F': ch = d->fs; break;
+			case 'S': ch = d->comp; break;
+			case 'T': ch = d->sub; break;
+			case 'R': ch = d->rep; break;
+			case 'E': ch = d->esc; break;
 			case 'P':
 				if (d->has_trunc)
-					c = d->trunc;
+					ch = d->trunc;
 				break;
 			default:
 				break;
 			}
-			if (c != d->esc || e == 'E')
-				i += 2;
+			if (ch != d->esc || e == 'E')
+				p += 2;
 		}
-		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+		dst[o++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
 	}
+#if HL7_WORDS
+ out:
+#endif
 	dst[o] = '\0';
+	if (p == end)
+		c->state = HL7_CUR_AT_END;
+	else {
+		if (*p == c->s2)
+			c->state = HL7_CUR_AT_REP;
+		c->p = p + 1;
+	}
 	return o;
+}
+
+/* Pass over the next value, as hl7_cur_copy() would. */
+static void
+hl7_cur_skip(struct hl7_cur *c)
+{
+	const uint8_t *p;
+
+	if (c->state != HL7_CUR_ON)
+		return;
+	p = hl7_cur_stop(c, c->p);
+	if (p == c->end)
+		c->state = HL7_CUR_AT_END;
+	else if (*p == c->s2) {
+		c->state = HL7_CUR_AT_REP;
+		c->p = p + 1;
+	} else
+		c->p = p + 1;
+}
+
+/* To the next repetition of a COMPS cursor's field; false at the end. */
+static bool
+hl7_cur_next_rep(struct hl7_cur *c)
+{
+	const uint8_t *p;
+
+	switch (c->state) {
+	case HL7_CUR_AT_REP:
+		break;
+	case HL7_CUR_AT_END:
+		return false;
+	default:
+		/* Past the components not read. */
+		for (p = c->p; p < c->end && *p != c->s2; p++)
+			;
+		if (p == c->end) {
+			c->state = HL7_CUR_AT_END;
+			return false;
+		}
+		c->p = p + 1;
+		break;
+	}
+	c->state = HL7_CUR_ON;
+	return true;
+}
+
+/* Whether a universal id type is "EUI-64", in any case (s holds at
+ * least 8 bytes): one word compared. */
+static inline bool
+hl7_is_eui64(const char *s)
+{
+	uint64_t w, x = 0;
+
+	memcpy(&w, s, 8);
+	memcpy(&x, "eui-64", 7);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Letters in bytes 0-2 folded to lower case: 'E' and 'e' alone
+	 * become 'e', and so on; byte 7 is past the NUL. */
+	return ((w | 0x202020) & 0x00ffffffffffffffull) == x;
+#else
+	return (s[0] | 0x20) == 'e' && (s[1] | 0x20) == 'u' &&
+	    (s[2] | 0x20) == 'i' && memcmp(s + 3, "-64", 4) == 0;
+#endif
 }
 
 static bool
@@ -329,36 +400,13 @@ hl7_streq_ci(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* An HD, or the last three components of an EI, from comps[0..2]. */
+/* An HD, or the last three components of an EI, from a cursor. */
 static void
-hl7_hd(const struct hl7_delims *d, const struct breader *comps,
-    struct hl7_hd *hd)
+hl7_cur_hd(struct hl7_cur *c, struct hl7_hd *hd)
 {
-	hl7_copy(d, comps[0], hd->namespace_id, sizeof(hd->namespace_id));
-	hl7_copy(d, comps[1], hd->universal_id, sizeof(hd->universal_id));
-	hl7_copy(d, comps[2], hd->universal_id_type,
-	    sizeof(hd->universal_id_type));
-}
-
-static void
-hl7_field_hd(const struct hl7_delims *d, struct breader field,
-    struct hl7_hd *hd)
-{
-	struct breader comps[3];
-
-	hl7_components(d, field, comps, 3);
-	hl7_hd(d, comps, hd);
-}
-
-/* Component n (1-based) of the first repetition. */
-static void
-hl7_field_comp(const struct hl7_delims *d, struct breader field, unsigned n,
-    char *dst, size_t size)
-{
-	struct breader comps[3];
-
-	hl7_components(d, field, comps, n);
-	hl7_copy(d, comps[n - 1], dst, size);
+	hl7_cur_copy(c, hd->namespace_id, sizeof(hd->namespace_id));
+	hl7_cur_copy(c, hd->universal_id, sizeof(hd->universal_id));
+	hl7_cur_copy(c, hd->universal_id_type, sizeof(hd->universal_id_type));
 }
 
 static bool
@@ -388,62 +436,61 @@ hl7_add_device(struct hl7_facts *f, const struct hl7_device *dev)
 	f->devices[f->n_devices++] = *dev;
 }
 
-/* Each repetition (at most HL7_MAX_DEVICES) of an EI field. */
+/*
+ * An EI field (entity id, then an HD): each repetition, at most
+ * HL7_MAX_DEVICES, or the first only.
+ */
 static void
-hl7_field_ei(const struct hl7_delims *d, struct breader field,
-    enum hl7_dev_source src, unsigned fieldno, struct hl7_facts *f)
+hl7_field_ei(struct hl7_cur *c, bool reps, enum hl7_dev_source src,
+    unsigned fieldno, struct hl7_facts *f)
 {
 	struct hl7_device dev;
-	struct hl7_split sp;
-	struct breader rep, comps[4];
 	unsigned n = 0;
 
-	hl7_split_init(&sp, field, d->rep);
-	while (n++ < HL7_MAX_DEVICES && hl7_split_next(&sp, &rep)) {
+	do {
 		memset(&dev, 0, sizeof(dev));
 		dev.source = (uint8_t)src;
 		dev.field = (uint8_t)fieldno;
-		hl7_components(d, rep, comps, 4);
-		hl7_copy(d, comps[0], dev.id, sizeof(dev.id));
-		hl7_hd(d, comps + 1, &dev.hd);
-		dev.eui64 = hl7_streq_ci(dev.hd.universal_id_type, "EUI-64");
+		hl7_cur_copy(c, dev.id, sizeof(dev.id));
+		hl7_cur_hd(c, &dev.hd);
+		dev.eui64 = hl7_is_eui64(dev.hd.universal_id_type);
 		hl7_add_device(f, &dev);
-	}
+	} while (reps && ++n < HL7_MAX_DEVICES && hl7_cur_next_rep(c));
 }
 
 /* PRT-16..22 and the like: the whole field as sent, escapes decoded. */
 static void
-hl7_field_raw(const struct hl7_delims *d, struct breader field,
-    enum hl7_dev_source src, unsigned fieldno, struct hl7_facts *f)
+hl7_field_raw(struct hl7_cur *c, enum hl7_dev_source src, unsigned fieldno,
+    struct hl7_facts *f)
 {
 	struct hl7_device dev;
 
 	memset(&dev, 0, sizeof(dev));
 	dev.source = (uint8_t)src;
 	dev.field = (uint8_t)fieldno;
-	hl7_copy(d, field, dev.id, sizeof(dev.id));
+	hl7_cur_copy(c, dev.id, sizeof(dev.id));
 	hl7_add_device(f, &dev);
 }
 
 /* OBX-3 (CWE): keep the code and the coding system, not the text. */
 static void
-hl7_field_obs(const struct hl7_delims *d, struct breader field,
-    struct hl7_facts *f)
+hl7_field_obs(struct hl7_cur *c, struct hl7_facts *f)
 {
-	struct breader comps[3];
+	struct hl7_cur text;
 	struct hl7_obs o;
 	unsigned i;
 
-	hl7_components(d, field, comps, 3);
 	memset(&o, 0, sizeof(o));
-	hl7_copy(d, comps[0], o.code, sizeof(o.code));
-	hl7_copy(d, comps[2], o.system, sizeof(o.system));
+	hl7_cur_copy(c, o.code, sizeof(o.code));
+	text = *c;
+	hl7_cur_skip(c);
+	hl7_cur_copy(c, o.system, sizeof(o.system));
 	if (o.code[0] == '\0')
 		return;
 	/* The text of an ISO/IEEE 11073 code is its reference id
 	 * ("MDC_ECG_HEART_RATE"): nomenclature, never a patient's. */
 	if (strcmp(o.system, "MDC") == 0)
-		hl7_copy(d, comps[1], o.name, sizeof(o.name));
+		hl7_cur_copy(&text, o.name, sizeof(o.name));
 	for (i = 0; i < f->n_obs; i++)
 		if (strcmp(f->obs[i].code, o.code) == 0 &&
 		    strcmp(f->obs[i].system, o.system) == 0)
@@ -453,56 +500,6 @@ hl7_field_obs(const struct hl7_delims *d, struct breader field,
 		return;
 	}
 	f->obs[f->n_obs++] = o;
-}
-
-/* MSH-n, n >= 3 (MSH-1 and MSH-2 are the delimiters). */
-static void
-hl7_msh_field(const struct hl7_delims *d, unsigned n, struct breader field,
-    struct hl7_facts *f)
-{
-	struct breader comps[3];
-
-	switch (n) {
-	case 3:
-		hl7_field_hd(d, field, &f->sending_app);
-		break;
-	case 4:
-		hl7_field_hd(d, field, &f->sending_fac);
-		break;
-	case 5:
-		hl7_field_hd(d, field, &f->receiving_app);
-		break;
-	case 6:
-		hl7_field_hd(d, field, &f->receiving_fac);
-		break;
-	case 9:
-		hl7_components(d, field, comps, 3);
-		hl7_copy(d, comps[0], f->message_type,
-		    sizeof(f->message_type));
-		hl7_copy(d, comps[1], f->trigger_event,
-		    sizeof(f->trigger_event));
-		hl7_copy(d, comps[2], f->message_structure,
-		    sizeof(f->message_structure));
-		break;
-	case 10:
-		hl7_copy(d, hl7_first_rep(d, field), f->control_id,
-		    sizeof(f->control_id));
-		break;
-	case 11:
-		hl7_field_comp(d, field, 1, f->processing_id,
-		    sizeof(f->processing_id));
-		break;
-	case 12:
-		hl7_field_comp(d, field, 1, f->version, sizeof(f->version));
-		break;
-	case 21:
-		hl7_components(d, field, comps, 3);
-		hl7_copy(d, comps[0], f->profile, sizeof(f->profile));
-		hl7_copy(d, comps[2], f->profile_oid, sizeof(f->profile_oid));
-		break;
-	default:
-		break;
-	}
 }
 
 enum hl7_seg {
@@ -515,23 +512,24 @@ enum hl7_seg {
 	HL7_SEG_PID,		/* only for a pseudonym */
 };
 
-/* Count a segment by its id; ids are three of [A-Z0-9], else "other". */
+/*
+ * Count a segment, seg[0..n), by its id: three of [A-Z0-9] before the
+ * field separator or the segment's end, else "other".
+ */
 static enum hl7_seg
-hl7_count(struct hl7_facts *f, struct breader id)
+hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
 {
-	const uint8_t *p;
 	char s[4];
 	unsigned i;
 	uint8_t c;
 
-	if (br_left(&id) != 3) {
+	if (n < 3 || (n > 3 && seg[3] != fs)) {
 		f->segs_other++;
 		return HL7_SEG_OTHER;
 	}
-	p = br_cur(&id);	/* 3 bytes, checked above */
 	for (i = 0; i < 3; i++) {
-		c = p[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+		c = seg[i];
+		if ((uint8_t)(c - 'A') >= 26 && (uint8_t)(c - '0') >= 10) {
 			f->segs_other++;
 			return HL7_SEG_OTHER;
 		}
@@ -577,126 +575,175 @@ hl7_count(struct hl7_facts *f, struct breader id)
 }
 
 /*
- * PID-3, the patient identifier list: the ID of its first repetition
- * (CX.1) becomes a keyed pseudonym at once and the copy is wiped.
+ * A message parsed one segment at a time, as its segments are found:
+ * by hl7_parse_message() and by hl7_block(), which cuts a block into
+ * messages in the same one walk over its segments.
  */
-static void
-hl7_pseudonym(const struct hl7_delims *d, struct breader field,
-    struct hl7_facts *f)
-{
-	char id[HL7_STR];
-
-	hl7_field_comp(d, field, 1, id, sizeof(id));
-	(void)pseudo_make("patient", id, strlen(id), f->ps_patient);
-	explicit_bzero(id, sizeof(id));
-}
+struct hl7_msg {
+	struct hl7_facts *f;
+	struct hl7_delims d;
+	const uint8_t	*lim;		/* the buffer's end: may be read */
+	size_t		 max_segments;
+	size_t		 type_len;	/* of f->message_type */
+	size_t		 trigger_len;	/* of f->trigger_event */
+	bool		 nonstd;	/* a segment ended with LF or CR LF */
+	bool		 stopped;	/* at max_segments */
+};
 
 /*
- * The fields read of each segment, in order (MSH-1 and MSH-2 are the
- * delimiters); the rest are passed over: only their separators are
- * counted, a word at a time, and nothing of them is copied.
+ * MSH, indexed up to MSH-21: token t is MSH-(t+1) (MSH-1 and MSH-2 are
+ * the delimiters).  The rest of the fields are passed over unread.
  */
-static const uint8_t hl7_msh_fields[] = { 3, 4, 5, 6, 9, 10, 11, 12, 21 };
-static const uint8_t hl7_prt_fields[] = { 10, 16, 17, 18, 19, 20, 21, 22 };
-static const uint8_t hl7_obx_fields[] = { 3, 18 };
-static const uint8_t hl7_equ_fields[] = { 1 };
-static const uint8_t hl7_msa_fields[] = { 1, 2 };
-static const uint8_t hl7_pid_fields[] = { 3 };
-
-/* Parse the fields we keep of one segment. */
 static void
-hl7_segment(const struct hl7_delims *d, struct breader seg, bool first,
-    struct hl7_facts *f)
+hl7_msh(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
+    unsigned nt)
 {
-	struct hl7_split sp;
-	struct breader tok;
-	enum hl7_seg type;
-	const uint8_t *want;
-	unsigned i, n, nwant, next = 1;	/* the field the next token is */
+	static const uint8_t want[] = { 2, 3, 4, 5, 8, 9, 10, 11, 20 };
+	struct hl7_facts *f = m->f;
+	struct hl7_cur c;
+	unsigned i, t;
 
-	hl7_split_init(&sp, seg, d->fs);
-	hl7_split_next(&sp, &tok);
-	type = hl7_count(f, tok);
-	switch (type) {
-	case HL7_SEG_MSH:
-		if (!first)
-			return;		/* a batch or a second message */
-		/* Token 1 is MSH-2; token n is MSH-(n+1). */
-		hl7_split_next(&sp, &tok);
-		next = 3;
-		want = hl7_msh_fields;
-		nwant = sizeof(hl7_msh_fields);
-		break;
-	case HL7_SEG_PRT:
-		want = hl7_prt_fields;
-		nwant = sizeof(hl7_prt_fields);
-		break;
-	case HL7_SEG_OBX:
-		want = hl7_obx_fields;
-		nwant = sizeof(hl7_obx_fields);
-		break;
-	case HL7_SEG_EQU:
-		want = hl7_equ_fields;
-		nwant = sizeof(hl7_equ_fields);
-		break;
-	case HL7_SEG_MSA:
-		want = hl7_msa_fields;
-		nwant = sizeof(hl7_msa_fields);
-		f->has_ack = true;
-		break;
-	case HL7_SEG_PID:
-		/* PID-3 only as its pseudonym, and only when wanted. */
-		if (!pseudo_on() || f->ps_patient[0] != '\0')
-			return;
-		want = hl7_pid_fields;
-		nwant = sizeof(hl7_pid_fields);
-		break;
-	default:
-		return;		/* counted only: may hold PHI */
-	}
-	for (i = 0; i < nwant; i++) {
-		n = want[i];
-		if (!hl7_split_skip(&sp, n - next) ||
-		    !hl7_split_next(&sp, &tok))
-			return;
-		next = n + 1;
-		switch (type) {
-		case HL7_SEG_MSH:
-			hl7_msh_field(d, n, tok, f);
+	for (i = 0; i < sizeof(want) && want[i] < nt; i++) {
+		t = want[i];
+		hl7_cur_tok(&c, &m->d, seg, end, t, m->lim,
+		    t == 9 ? HL7_CUR_REP : HL7_CUR_COMPS);
+		switch (t) {
+		case 2:
+			hl7_cur_hd(&c, &f->sending_app);
 			break;
-		case HL7_SEG_PRT:
-			if (n == 10)
-				hl7_field_ei(d, tok, HL7_DEV_PRT, n, f);
-			else
-				hl7_field_raw(d, tok, HL7_DEV_PRT, n, f);
+		case 3:
+			hl7_cur_hd(&c, &f->sending_fac);
 			break;
-		case HL7_SEG_OBX:
-			if (n == 3)
-				hl7_field_obs(d, tok, f);
-			else
-				hl7_field_ei(d, tok, HL7_DEV_OBX18, n, f);
+		case 4:
+			hl7_cur_hd(&c, &f->receiving_app);
 			break;
-		case HL7_SEG_EQU:
-			hl7_field_ei(d, hl7_first_rep(d, tok), HL7_DEV_EQU1,
-			    n, f);
+		case 5:
+			hl7_cur_hd(&c, &f->receiving_fac);
 			break;
-		case HL7_SEG_PID:
-			hl7_pseudonym(d, tok, f);
+		case 8:
+			m->type_len = hl7_cur_copy(&c, f->message_type,
+			    sizeof(f->message_type));
+			m->trigger_len = hl7_cur_copy(&c, f->trigger_event,
+			    sizeof(f->trigger_event));
+			hl7_cur_copy(&c, f->message_structure,
+			    sizeof(f->message_structure));
 			break;
-		case HL7_SEG_MSA:
-			if (n == 1)
-				hl7_field_comp(d, tok, 1, f->ack_code,
-				    sizeof(f->ack_code));
-			else
-				hl7_copy(d, hl7_first_rep(d, tok),
-				    f->ack_control_id,
-				    sizeof(f->ack_control_id));
+		case 9:
+			hl7_cur_copy(&c, f->control_id, sizeof(f->control_id));
+			break;
+		case 10:
+			hl7_cur_copy(&c, f->processing_id,
+			    sizeof(f->processing_id));
+			break;
+		case 11:
+			hl7_cur_copy(&c, f->version, sizeof(f->version));
 			break;
 		default:
+			hl7_cur_copy(&c, f->profile, sizeof(f->profile));
+			hl7_cur_skip(&c);
+			hl7_cur_copy(&c, f->profile_oid,
+			    sizeof(f->profile_oid));
 			break;
 		}
 	}
 }
+
+/*
+ * PID-3, the patient identifier list: the ID of its first repetition
+ * (CX.1) becomes a keyed pseudonym at once and the copy is wiped.
+ */
+static void
+hl7_pseudonym(struct hl7_cur *c, struct hl7_facts *f)
+{
+	char id[HL7_STR];
+	size_t n;
+
+	n = hl7_cur_copy(c, id, sizeof(id));
+	(void)pseudo_make("patient", id, n, f->ps_patient);
+	explicit_bzero(id, sizeof(id));
+}
+
+/*
+ * Parse the fields we keep of one segment, seg[0..n).  A segment read
+ * is indexed once up to the last field wanted; every other segment is
+ * only counted: it may hold PHI.
+ */
+static void
+hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
+{
+	struct hl7_facts *f = m->f;
+	const struct hl7_delims *d = &m->d;
+	size_t end[HL7_TOKENS];
+	struct hl7_cur c;
+	unsigned nt, t;
+
+	switch (hl7_count(f, seg, n, d->fs)) {
+	case HL7_SEG_MSH:
+		if (f->n_segments != 0)
+			return;		/* a batch or a second message */
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 21);
+		hl7_msh(m, seg, end, nt);
+		break;
+	case HL7_SEG_PRT:
+		/* PRT-10 (EI), PRT-16..22 whole. */
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 23);
+		if (nt <= 10)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 10, m->lim, HL7_CUR_COMPS);
+		hl7_field_ei(&c, true, HL7_DEV_PRT, 10, f);
+		for (t = 16; t < nt; t++) {
+			hl7_cur_tok(&c, d, seg, end, t, m->lim, HL7_CUR_RAW);
+			hl7_field_raw(&c, HL7_DEV_PRT, t, f);
+		}
+		break;
+	case HL7_SEG_OBX:
+		/* OBX-3 and OBX-18 (EI). */
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 19);
+		if (nt <= 3)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 3, m->lim, HL7_CUR_COMPS);
+		hl7_field_obs(&c, f);
+		if (nt <= 18)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 18, m->lim, HL7_CUR_COMPS);
+		hl7_field_ei(&c, true, HL7_DEV_OBX18, 18, f);
+		break;
+	case HL7_SEG_EQU:
+		/* EQU-1, its first repetition (EI). */
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 2);
+		if (nt <= 1)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 1, m->lim, HL7_CUR_COMPS);
+		hl7_field_ei(&c, false, HL7_DEV_EQU1, 1, f);
+		break;
+	case HL7_SEG_MSA:
+		/* MSA-1.1, the code, and MSA-2's first repetition. */
+		f->has_ack = true;
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 3);
+		if (nt <= 1)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 1, m->lim, HL7_CUR_COMPS);
+		hl7_cur_copy(&c, f->ack_code, sizeof(f->ack_code));
+		if (nt <= 2)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 2, m->lim, HL7_CUR_REP);
+		hl7_cur_copy(&c, f->ack_control_id, sizeof(f->ack_control_id));
+		break;
+	case HL7_SEG_PID:
+		/* PID-3.1 only as its pseudonym, and only when wanted. */
+		if (!pseudo_on() || f->ps_patient[0] != '\0')
+			return;
+		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 4);
+		if (nt <= 3)
+			break;
+		hl7_cur_tok(&c, d, seg, end, 3, m->lim, HL7_CUR_COMPS);
+		hl7_pseudonym(&c, f);
+		break;
+	default:
+		break;
+	}
+}
+
 
 static bool
 hl7_printable(uint8_t c)
@@ -760,18 +807,6 @@ hl7_eol_next(struct hl7_eol *e, const struct breader *msg)
 	return e->pos;
 }
 
-/*
- * A message parsed one segment at a time, as its segments are found:
- * by hl7_parse_message() and by hl7_block(), which cuts a block into
- * messages in the same one walk over its segments.
- */
-struct hl7_msg {
-	struct hl7_facts *f;
-	struct hl7_delims d;
-	size_t		 max_segments;
-	bool		 nonstd;	/* a segment ended with LF or CR LF */
-	bool		 stopped;	/* at max_segments */
-};
 
 /*
  * Start a message at its first segment, seg[0..seglen) ("MSH" and the
@@ -780,7 +815,8 @@ struct hl7_msg {
  */
 static bool
 hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
-    const uint8_t *seg, size_t seglen, bool more, struct app_ctx *ctx)
+    const uint8_t *seg, size_t seglen, bool more, const uint8_t *lim,
+    struct app_ctx *ctx)
 {
 	struct breader br;
 
@@ -794,7 +830,10 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	memset(&f->truncated, 0, sizeof(*f) -
 	    offsetof(struct hl7_facts, truncated));
 	m->f = f;
+	m->lim = lim;
 	m->max_segments = max_segments;
+	m->type_len = 0;
+	m->trigger_len = 0;
 	m->nonstd = false;
 	m->stopped = false;
 	if (seglen < 3 || memcmp(seg, "MSH", 3) != 0 || !more) {
@@ -819,8 +858,6 @@ static void
 hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
     size_t seglen, int term, bool lf_next)
 {
-	struct breader br;
-
 	if (m->stopped)
 		return;
 	if (term == '\n' || (term == '\r' && lf_next))
@@ -833,8 +870,7 @@ hl7_msg_segment(struct hl7_msg *m, struct app_ctx *ctx, const uint8_t *seg,
 		m->stopped = true;
 		return;
 	}
-	br_init(&br, seg, seglen);
-	hl7_segment(&m->d, br, m->f->n_segments == 0, m->f);
+	hl7_segment(m, seg, seglen);
 	m->f->n_segments++;
 }
 
@@ -865,11 +901,23 @@ hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	if (m->nonstd)
 		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);
-	hl7_type_name(f->type_name, sizeof(f->type_name), f->message_type,
-	    f->trigger_event);
+	/*
+	 * hl7_type_name(), from the lengths the copies gave: a type and a
+	 * trigger are at most HL7_SHORT - 1 bytes each, so their arrays
+	 * are copied whole (each ends in a NUL) and nothing is cut.
+	 */
+	_Static_assert(sizeof(f->type_name) >= 2 * sizeof(f->message_type) &&
+	    sizeof(f->message_type) == sizeof(f->trigger_event),
+	    "type_name holds type^trigger");
+	memcpy(f->type_name, f->message_type, sizeof(f->message_type));
+	if (m->trigger_len > 0) {
+		f->type_name[m->type_len] = '^';
+		memcpy(f->type_name + m->type_len + 1, f->trigger_event,
+		    sizeof(f->trigger_event));
+	}
 
 	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
-	if (hl7_streq_ci(f->sending_app.universal_id_type, "EUI-64")) {
+	if (hl7_is_eui64(f->sending_app.universal_id_type)) {
 		struct hl7_device dev;
 
 		memset(&dev, 0, sizeof(dev));
@@ -905,7 +953,8 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	br_init(&msg, p, len);
 	end = hl7_seg_end(&cr, &lf, &msg);
 	seglen = end == HL7_NONE ? len : end;
-	if (!hl7_msg_start(&m, f, max_segments, p, seglen, len > 3, ctx)) {
+	if (!hl7_msg_start(&m, f, max_segments, p, seglen, len > 3, p + len,
+	    ctx)) {
 		f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 		return HL7_REJECT;
 	}
@@ -1062,38 +1111,38 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
  */
 static void
 hl7_batch_seg(struct app_ctx *ctx, struct hl7_batch *b,
-    const struct hl7_delims *last, const uint8_t *p, size_t n)
+    const struct hl7_delims *last, const uint8_t *p, size_t n,
+    const uint8_t *lim)
 {
 	struct hl7_delims d;
-	struct hl7_split sp;
-	struct breader seg, tok;
+	struct hl7_cur c;
+	struct breader seg;
+	size_t end[11];
 	char enc[8], count[HL7_SHORT];
-	unsigned i;
 
-	br_init(&seg, p, n);
 	if (p[1] == 'H') {			/* FHS, BHS */
 		b->in_batch = true;
 		if (p[0] != 'B')
 			return;
 		b->index = 0;
 		b->control_id[0] = '\0';
+		br_init(&seg, p, n);
 		if (!hl7_delims(seg, &d, enc, sizeof(enc))) {
 			app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);
 			return;
 		}
-		hl7_split_init(&sp, seg, d.fs);
-		for (i = 0; i <= 10 && hl7_split_next(&sp, &tok); i++)
-			if (i == 10)
-				hl7_copy(&d, hl7_first_rep(&d, tok),
-				    b->control_id, sizeof(b->control_id));
+		if (hl7_tokens(p, n, lim, d.fs, end, 11) < 11)
+			return;
+		hl7_cur_tok(&c, &d, p, end, 10, lim, HL7_CUR_REP);
+		hl7_cur_copy(&c, b->control_id, sizeof(b->control_id));
 		return;
 	}
 	if (p[0] != 'B' || last == NULL)	/* FTS; BTS before any MSH */
 		return;
-	hl7_split_init(&sp, seg, last->fs);
-	if (!hl7_split_next(&sp, &tok) || !hl7_split_next(&sp, &tok))
+	if (hl7_tokens(p, n, lim, last->fs, end, 2) < 2)
 		return;
-	hl7_copy(last, tok, count, sizeof(count));
+	hl7_cur_tok(&c, last, p, end, 1, lim, HL7_CUR_RAW);
+	hl7_cur_copy(&c, count, sizeof(count));
 	if (count[0] != '\0' && strtoul(count, NULL, 10) != b->index)
 		app_anomaly(ctx, EV_HL7_BATCH_COUNT);
 }
@@ -1134,7 +1183,7 @@ hl7_block(struct hl7_state *st, struct app_ctx *ctx, int dir,
 			b.found++;
 			parsing = hl7_msg_start(&m, &facts, st->max_segments,
 			    p + off, seglen, seglen > 3 || end != HL7_NONE,
-			    ctx);
+			    p + len, ctx);
 			if (parsing) {
 				d = m.d;
 				last = &d;
@@ -1145,7 +1194,7 @@ hl7_block(struct hl7_state *st, struct app_ctx *ctx, int dir,
 				    off - start);
 			start = HL7_NONE;
 			parsing = false;
-			hl7_batch_seg(ctx, &b, last, p + off, seglen);
+			hl7_batch_seg(ctx, &b, last, p + off, seglen, p + len);
 		} else if (start == HL7_NONE && seglen > 0)
 			stray = true;
 		if (parsing)

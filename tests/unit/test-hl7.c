@@ -1924,6 +1924,467 @@ test_hl7_first_rep_comps(void **state)
 	free(f);
 }
 
+/*
+ * The fields and components read, against a reference that splits and
+ * decodes them the plain way, one step at a time (token, repetition,
+ * component, then the escapes of chapter 2.7): messages drawn at
+ * random from pieces that matter to a tokenizer (every delimiter, the
+ * escapes, control, high and NUL-free bytes, runs that reach past a
+ * word, a vector and an array), custom delimiters with and without
+ * the truncation character, fields past the last one read, segments
+ * cut short, and a last segment with no CR at the end of the buffer.
+ * Each message is parsed from a heap copy of its exact size, so a read
+ * past it is caught under ASan.
+ */
+struct ref_d {
+	char		 fs, comp, rep, esc, sub, trunc;
+	bool		 has_trunc;
+};
+
+static uint32_t ref_rng = 2463534242u;
+
+static uint32_t
+ref_rand(void)
+{
+	ref_rng ^= ref_rng << 13;
+	ref_rng ^= ref_rng >> 17;
+	ref_rng ^= ref_rng << 5;
+	return ref_rng;
+}
+
+/* Part i of p[0..n) split at sep, as a view; empty when missing. */
+static size_t
+ref_part(const char *p, size_t n, char sep, unsigned i, const char **out)
+{
+	size_t s = 0, e;
+
+	for (;;) {
+		for (e = s; e < n && p[e] != sep; e++)
+			;
+		if (i-- == 0) {
+			*out = p + s;
+			return e - s;
+		}
+		if (e == n) {
+			*out = p + n;
+			return 0;
+		}
+		s = e + 1;
+	}
+}
+
+/* Whether a segment has field (token) f. */
+static bool
+ref_has(const struct ref_d *d, const char *seg, size_t n, unsigned f)
+{
+	size_t i;
+
+	for (i = 0; i < n && f > 0; i++)
+		f -= seg[i] == d->fs;
+	return f == 0;
+}
+
+/* The decoding hl7_copy() did before the cursor, a byte at a time. */
+static void
+ref_copy(const struct ref_d *d, const char *p, size_t n, char *dst,
+    size_t size)
+{
+	size_t i = 0, o = 0;
+	unsigned char c, e;
+
+	while (i < n && o + 1 < size) {
+		c = (unsigned char)p[i++];
+		if (c == (unsigned char)d->esc && n - i >= 2 &&
+		    p[i + 1] == d->esc) {
+			e = (unsigned char)p[i];
+			switch (e) {
+			case 'F': c = (unsigned char)d->fs; break;
+			case 'S': c = (unsigned char)d->comp; break;
+			case 'T': c = (unsigned char)d->sub; break;
+			case 'R': c = (unsigned char)d->rep; break;
+			case 'E': c = (unsigned char)d->esc; break;
+			case 'P':
+				if (d->has_trunc)
+					c = (unsigned char)d->trunc;
+				break;
+			default:
+				break;
+			}
+			if (c != (unsigned char)d->esc || e == 'E')
+				i += 2;
+		}
+		dst[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[o] = '\0';
+}
+
+/* Field f (token f) of a segment; rep 0 comp k, or -1: the whole rep,
+ * -2: the whole field. */
+static void
+ref_value(const struct ref_d *d, const char *seg, size_t n, unsigned f,
+    int comp, char *dst, size_t size)
+{
+	const char *fld, *r, *c;
+	size_t fn, rn, cn;
+
+	fn = ref_part(seg, n, d->fs, f, &fld);
+	if (comp == -2) {
+		ref_copy(d, fld, fn, dst, size);
+		return;
+	}
+	rn = ref_part(fld, fn, d->rep, 0, &r);
+	if (comp == -1) {
+		ref_copy(d, r, rn, dst, size);
+		return;
+	}
+	cn = ref_part(r, rn, d->comp, (unsigned)comp, &c);
+	ref_copy(d, c, cn, dst, size);
+}
+
+static bool
+ref_eui64(const char *s)
+{
+	return strlen(s) == 6 && (s[0] | 0x20) == 'e' &&
+	    (s[1] | 0x20) == 'u' && (s[2] | 0x20) == 'i' &&
+	    strcmp(s + 3, "-64") == 0;
+}
+
+static void
+ref_add_dev(struct hl7_facts *f, const struct hl7_device *dev)
+{
+	unsigned i;
+
+	if (dev->id[0] == '\0' && dev->hd.universal_id[0] == '\0')
+		return;
+	for (i = 0; i < f->n_devices; i++)
+		if (f->devices[i].source == dev->source &&
+		    f->devices[i].field == dev->field &&
+		    strcmp(f->devices[i].id, dev->id) == 0 &&
+		    strcmp(f->devices[i].hd.namespace_id,
+		    dev->hd.namespace_id) == 0 &&
+		    strcmp(f->devices[i].hd.universal_id,
+		    dev->hd.universal_id) == 0 &&
+		    strcmp(f->devices[i].hd.universal_id_type,
+		    dev->hd.universal_id_type) == 0)
+			return;
+	if (f->n_devices < HL7_MAX_DEVICES)
+		f->devices[f->n_devices++] = *dev;
+}
+
+/* The EIs of field fld of a segment: every repetition, or the first. */
+static void
+ref_ei(const struct ref_d *d, const char *seg, size_t n, unsigned fld,
+    bool reps, uint8_t src, struct hl7_facts *f)
+{
+	const char *fp, *r, *c;
+	size_t fn, rn, cn;
+	struct hl7_device dev;
+	unsigned i, nr = 1;
+
+	fn = ref_part(seg, n, d->fs, fld, &fp);
+	if (reps)
+		for (i = 0; i < fn; i++)
+			nr += fp[i] == d->rep;
+	for (i = 0; i < nr && i < HL7_MAX_DEVICES; i++) {
+		memset(&dev, 0, sizeof(dev));
+		dev.source = src;
+		dev.field = (uint8_t)fld;
+		rn = ref_part(fp, fn, d->rep, i, &r);
+		cn = ref_part(r, rn, d->comp, 0, &c);
+		ref_copy(d, c, cn, dev.id, sizeof(dev.id));
+		cn = ref_part(r, rn, d->comp, 1, &c);
+		ref_copy(d, c, cn, dev.hd.namespace_id,
+		    sizeof(dev.hd.namespace_id));
+		cn = ref_part(r, rn, d->comp, 2, &c);
+		ref_copy(d, c, cn, dev.hd.universal_id,
+		    sizeof(dev.hd.universal_id));
+		cn = ref_part(r, rn, d->comp, 3, &c);
+		ref_copy(d, c, cn, dev.hd.universal_id_type,
+		    sizeof(dev.hd.universal_id_type));
+		dev.eui64 = ref_eui64(dev.hd.universal_id_type);
+		ref_add_dev(f, &dev);
+	}
+}
+
+/* A field of random pieces, up to about 150 bytes. */
+static size_t
+ref_field(const struct ref_d *d, char *out)
+{
+	static const char *const words[] = {
+		"A", "bc", "DEF1", "0123456789ABCDEF", "EUI-64", "eui-64",
+		"MDC", "MDC_PULS_OXIM_SAT_O2", "\x01", "\x7f", "\t",
+		"\xc3\xa9", "\xff", " ",
+	};
+	size_t o = 0, k, n = ref_rand() % 12;
+	unsigned r;
+
+	while (n-- > 0) {
+		r = ref_rand() % 24;
+		if (r < 14) {
+			k = strlen(words[r]);
+			memcpy(out + o, words[r], k);
+			o += k;
+			continue;
+		}
+		switch (r) {
+		case 14: case 15: out[o++] = d->comp; break;
+		case 16: out[o++] = d->rep; break;
+		case 17: out[o++] = d->sub; break;
+		case 18: out[o++] = d->esc; break;	/* a lone one */
+		case 19:
+			/* An escape: the delimiters', another, or cut. */
+			out[o++] = d->esc;
+			out[o++] = "FSTREPX.H"[ref_rand() % 9];
+			if (ref_rand() % 4 != 0)
+				out[o++] = d->esc;
+			break;
+		case 20:
+			/* A run across words, vectors and the arrays. */
+			k = 1 + ref_rand() % 80;
+			memset(out + o, 'a' + (int)(ref_rand() % 26), k);
+			o += k;
+			break;
+		case 21: out[o++] = d->trunc; break;
+		default:
+			out[o++] = (char)('0' + ref_rand() % 10);
+			break;
+		}
+	}
+	return o;
+}
+
+/* A segment: id, then up to maxf fields (fewer at random). */
+static size_t
+ref_segment(const struct ref_d *d, const char *id, unsigned maxf, char *out)
+{
+	size_t o = strlen(id);
+	unsigned i, nf = ref_rand() % (maxf + 1);
+
+	memcpy(out, id, o);
+	for (i = 0; i < nf; i++) {
+		out[o++] = d->fs;
+		o += ref_field(d, out + o);
+	}
+	return o;
+}
+
+static void
+assert_hd_eq(const struct hl7_hd *a, const struct hl7_hd *b)
+{
+	assert_string_equal(a->namespace_id, b->namespace_id);
+	assert_string_equal(a->universal_id, b->universal_id);
+	assert_string_equal(a->universal_id_type, b->universal_id_type);
+}
+
+static void
+test_hl7_fields_vs_reference(void **state)
+{
+	static const char *const sets[] = {
+		"|^~\\&", "|^~\\&#", "#$%!@", "*,;/:?", "a!b\"c",
+	};
+	const char *seg[8], *v;
+	size_t segn[8], n, i;
+	struct hl7_facts *f, *r;
+	struct hl7_obs o;
+	struct ref_d d;
+	struct app_ctx ctx;
+	unsigned iter, ns, k, t;
+	uint8_t *exact;
+	char *msg;
+
+	(void)state;
+	assert_non_null(f = calloc(1, sizeof(*f)));
+	assert_non_null(r = calloc(1, sizeof(*r)));
+	assert_non_null(msg = malloc(16384));
+	for (iter = 0; iter < 30000; iter++) {
+		const char *set = sets[ref_rand() % 5];
+
+		d.fs = set[0];
+		d.comp = set[1];
+		d.rep = set[2];
+		d.esc = set[3];
+		d.sub = set[4];
+		d.has_trunc = set[5] != '\0';
+		d.trunc = d.has_trunc ? set[5] : '+';
+		/* MSH, then OBX, EQU, PRT and MSA at random. */
+		n = (size_t)sprintf(msg, "MSH%s", set);
+		seg[0] = msg;
+		n += ref_segment(&d, "", 24, msg + n);
+		segn[0] = n;
+		ns = 1;
+		while (ns < 8 && ref_rand() % 4 != 0) {
+			static const char *const ids[] = {
+				"OBX", "EQU", "PRT", "MSA", "PID", "OBXX",
+			};
+			static const unsigned maxf[] = { 22, 3, 24, 4, 5, 20 };
+
+			k = ref_rand() % 6;
+			msg[n++] = '\r';
+			seg[ns] = msg + n;
+			segn[ns] = ref_segment(&d, ids[k], maxf[k], msg + n);
+			n += segn[ns++];
+		}
+		if (ref_rand() % 2 == 0)
+			msg[n++] = '\r';
+		assert_true(n < 16384);
+		assert_non_null(exact = malloc(n));
+		memcpy(exact, msg, n);
+		memset(&ctx, 0, sizeof(ctx));
+		assert_int_equal(hl7_parse_message(exact, n, HL7_MAX_SEGMENTS,
+		    f, &ctx), HL7_OK);
+		free(exact);
+
+		/* The reference; MSH's token t is MSH-(t+1). */
+		memset(r, 0, sizeof(*r));
+		v = seg[0];
+		for (k = 0; k < 4; k++) {
+			struct hl7_hd *hd = k == 0 ? &r->sending_app :
+			    k == 1 ? &r->sending_fac : k == 2 ?
+			    &r->receiving_app : &r->receiving_fac;
+
+			ref_value(&d, v, segn[0], 2 + k, 0, hd->namespace_id,
+			    sizeof(hd->namespace_id));
+			ref_value(&d, v, segn[0], 2 + k, 1, hd->universal_id,
+			    sizeof(hd->universal_id));
+			ref_value(&d, v, segn[0], 2 + k, 2,
+			    hd->universal_id_type,
+			    sizeof(hd->universal_id_type));
+		}
+		ref_value(&d, v, segn[0], 8, 0, r->message_type,
+		    sizeof(r->message_type));
+		ref_value(&d, v, segn[0], 8, 1, r->trigger_event,
+		    sizeof(r->trigger_event));
+		ref_value(&d, v, segn[0], 8, 2, r->message_structure,
+		    sizeof(r->message_structure));
+		ref_value(&d, v, segn[0], 9, -1, r->control_id,
+		    sizeof(r->control_id));
+		ref_value(&d, v, segn[0], 10, 0, r->processing_id,
+		    sizeof(r->processing_id));
+		ref_value(&d, v, segn[0], 11, 0, r->version,
+		    sizeof(r->version));
+		ref_value(&d, v, segn[0], 20, 0, r->profile,
+		    sizeof(r->profile));
+		ref_value(&d, v, segn[0], 20, 2, r->profile_oid,
+		    sizeof(r->profile_oid));
+		for (i = 1; i < ns; i++) {
+			v = seg[i];
+			if (segn[i] >= 4 && v[3] != d.fs)
+				continue;		/* "OBXX" */
+			if (memcmp(v, "OBX", 3) == 0) {
+				memset(&o, 0, sizeof(o));
+				ref_value(&d, v, segn[i], 3, 0, o.code,
+				    sizeof(o.code));
+				ref_value(&d, v, segn[i], 3, 2, o.system,
+				    sizeof(o.system));
+				if (strcmp(o.system, "MDC") == 0)
+					ref_value(&d, v, segn[i], 3, 1,
+					    o.name, sizeof(o.name));
+				for (k = 0; k < r->n_obs; k++)
+					if (strcmp(r->obs[k].code,
+					    o.code) == 0 && strcmp(
+					    r->obs[k].system, o.system) == 0)
+						break;
+				if (o.code[0] != '\0' && k == r->n_obs &&
+				    r->n_obs < HL7_MAX_OBS)
+					r->obs[r->n_obs++] = o;
+				ref_ei(&d, v, segn[i], 18, true,
+				    HL7_DEV_OBX18, r);
+			} else if (memcmp(v, "EQU", 3) == 0)
+				ref_ei(&d, v, segn[i], 1, false,
+				    HL7_DEV_EQU1, r);
+			else if (memcmp(v, "PRT", 3) == 0) {
+				struct hl7_device dev;
+
+				if (!ref_has(&d, v, segn[i], 10))
+					continue;
+				ref_ei(&d, v, segn[i], 10, true,
+				    HL7_DEV_PRT, r);
+				for (t = 16; t <= 22; t++) {
+					if (!ref_has(&d, v, segn[i], t))
+						break;
+					memset(&dev, 0, sizeof(dev));
+					dev.source = HL7_DEV_PRT;
+					dev.field = (uint8_t)t;
+					ref_value(&d, v, segn[i], t, -2,
+					    dev.id, sizeof(dev.id));
+					ref_add_dev(r, &dev);
+				}
+			} else if (memcmp(v, "MSA", 3) == 0) {
+				/* A field missing leaves the last MSA's. */
+				r->has_ack = true;
+				if (!ref_has(&d, v, segn[i], 1))
+					continue;
+				ref_value(&d, v, segn[i], 1, 0, r->ack_code,
+				    sizeof(r->ack_code));
+				if (!ref_has(&d, v, segn[i], 2))
+					continue;
+				ref_value(&d, v, segn[i], 2, -1,
+				    r->ack_control_id,
+				    sizeof(r->ack_control_id));
+			}
+		}
+		if (ref_eui64(r->sending_app.universal_id_type)) {
+			struct hl7_device dev;
+
+			memset(&dev, 0, sizeof(dev));
+			dev.source = HL7_DEV_MSH3;
+			dev.field = 3;
+			dev.eui64 = true;
+			memcpy(dev.id, r->sending_app.universal_id,
+			    sizeof(dev.id));
+			dev.hd = r->sending_app;
+			ref_add_dev(r, &dev);
+		}
+
+		assert_hd_eq(&f->sending_app, &r->sending_app);
+		assert_hd_eq(&f->sending_fac, &r->sending_fac);
+		assert_hd_eq(&f->receiving_app, &r->receiving_app);
+		assert_hd_eq(&f->receiving_fac, &r->receiving_fac);
+		assert_string_equal(f->message_type, r->message_type);
+		assert_string_equal(f->trigger_event, r->trigger_event);
+		assert_string_equal(f->message_structure,
+		    r->message_structure);
+		snprintf(r->type_name, sizeof(r->type_name), "%s%s%s",
+		    r->message_type, r->trigger_event[0] != '\0' ? "^" : "",
+		    r->trigger_event);
+		assert_string_equal(f->type_name, r->type_name);
+		assert_string_equal(f->control_id, r->control_id);
+		assert_string_equal(f->processing_id, r->processing_id);
+		assert_string_equal(f->version, r->version);
+		assert_string_equal(f->profile, r->profile);
+		assert_string_equal(f->profile_oid, r->profile_oid);
+		assert_int_equal(f->has_ack, r->has_ack);
+		if (r->has_ack) {
+			assert_string_equal(f->ack_code, r->ack_code);
+			assert_string_equal(f->ack_control_id,
+			    r->ack_control_id);
+		}
+		assert_int_equal(f->n_obs, r->n_obs);
+		for (k = 0; k < r->n_obs; k++) {
+			assert_string_equal(f->obs[k].code, r->obs[k].code);
+			assert_string_equal(f->obs[k].system,
+			    r->obs[k].system);
+			assert_string_equal(f->obs[k].name, r->obs[k].name);
+		}
+		assert_int_equal(f->n_devices, r->n_devices);
+		for (k = 0; k < r->n_devices; k++) {
+			assert_int_equal(f->devices[k].source,
+			    r->devices[k].source);
+			assert_int_equal(f->devices[k].field,
+			    r->devices[k].field);
+			assert_int_equal(f->devices[k].eui64,
+			    r->devices[k].eui64);
+			assert_string_equal(f->devices[k].id,
+			    r->devices[k].id);
+			assert_hd_eq(&f->devices[k].hd, &r->devices[k].hd);
+		}
+		assert_int_equal(f->n_segments, ns);
+	}
+	free(msg);
+	free(r);
+	free(f);
+}
+
 /* A gap inside a frame drops it; the next frame parses. */
 static void
 test_hl7_gap(void **state)
@@ -2016,6 +2477,7 @@ main(void)
 		cmocka_unit_test(test_hl7_stale_tables),
 		cmocka_unit_test(test_hl7_field_lengths),
 		cmocka_unit_test(test_hl7_first_rep_comps),
+		cmocka_unit_test(test_hl7_fields_vs_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
