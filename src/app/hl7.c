@@ -54,6 +54,15 @@
 #include "util/util.h"
 #include "util/word.h"
 
+/* 16 bytes at a time where the target has SSE2 (every x86-64), else 8
+ * (util/word.h), else one. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define HL7_SSE2	1
+#else
+#define HL7_SSE2	0
+#endif
+
 #define HL7_NONE	SIZE_MAX
 
 struct hl7_delims {
@@ -64,6 +73,10 @@ struct hl7_delims {
 	uint8_t		 sub;
 	uint8_t		 trunc;	/* v2.7+, if has_trunc */
 	bool		 has_trunc;
+#if HL7_SSE2
+	/* The separators and the escape in every byte. */
+	__m128i		 vfs, vcomp, vrep, vesc;
+#endif
 };
 
 /* Where the next CR or LF is, remembered between segments. */
@@ -102,10 +115,35 @@ hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
 {
 	size_t i = 0;
 	unsigned t = 0;
+#if HL7_SSE2
+	const __m128i vfs = _mm_set1_epi8((char)fs);
+	unsigned v;
+
+	for (;; i += 16) {
+		if (n - i < 16) {
+			if (n == i || (size_t)(lim - seg) - i < 16)
+				break;
+			v = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const void *)(seg + i)), vfs)) &
+			    ((1u << (n - i)) - 1);
+		} else
+			v = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const void *)(seg + i)), vfs));
+		for (; v != 0; v &= v - 1) {
+			end[t] = i + (unsigned)__builtin_ctz(v);
+			if (++t == max)
+				return t;
+		}
+		if (n - i <= 16) {
+			i = n;
+			break;
+		}
+	}
+#endif
 #if HL7_WORDS
 	uint64_t w, m;
 
-	for (;; i += 8) {
+	for (; i < n; i += 8) {
 		if (n - i < 8) {
 			/* The last, short word, when the buffer has one:
 			 * its bytes past the segment are not looked at. */
@@ -166,6 +204,9 @@ struct hl7_cur {
 	uint8_t		 s1;
 	uint8_t		 s2;
 	uint8_t		 state;	/* enum hl7_cur_state */
+#if HL7_SSE2
+	const __m128i	*v1, *v2;	/* s1 and s2 in every byte */
+#endif
 };
 
 static inline void
@@ -181,13 +222,23 @@ hl7_cur_init(struct hl7_cur *c, const struct hl7_delims *d,
 	case HL7_CUR_COMPS:
 		c->s1 = d->comp;
 		c->s2 = d->rep;
+#if HL7_SSE2
+		c->v1 = &d->vcomp;
+		c->v2 = &d->vrep;
+#endif
 		break;
 	case HL7_CUR_REP:
 		c->s1 = c->s2 = d->rep;
+#if HL7_SSE2
+		c->v1 = c->v2 = &d->vrep;
+#endif
 		break;
 	default:
 		/* No field holds its own separator. */
 		c->s1 = c->s2 = d->fs;
+#if HL7_SSE2
+		c->v1 = c->v2 = &d->vfs;
+#endif
 		break;
 	}
 	c->state = HL7_CUR_ON;
@@ -207,6 +258,20 @@ hl7_cur_tok(struct hl7_cur *c, const struct hl7_delims *d,
 static const uint8_t *
 hl7_cur_stop(const struct hl7_cur *c, const uint8_t *p)
 {
+#if HL7_SSE2
+	unsigned v;
+
+	for (; c->end - p > 0 && c->lim - p >= 16; p += 16) {
+		__m128i x = _mm_loadu_si128((const void *)p);
+
+		v = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(x, *c->v1), _mm_cmpeq_epi8(x, *c->v2)));
+		if (c->end - p < 16)
+			v |= ~0u << (c->end - p);
+		if (v != 0)
+			return p + __builtin_ctz(v);
+	}
+#endif
 #if HL7_WORDS
 	uint64_t w, m;
 
@@ -227,31 +292,35 @@ hl7_cur_stop(const struct hl7_cur *c, const uint8_t *p)
 	return p;
 }
 
+/* The end of a value at p (hl7_cur_copy()): dst[o] is its NUL. */
+static inline size_t
+hl7_cur_end(struct hl7_cur *c, const uint8_t *p, char *dst, size_t o)
+{
+	dst[o] = '\0';
+	if (p == c->end)
+		c->state = HL7_CUR_AT_END;
+	else {
+		if (*p == c->s2)
+			c->state = HL7_CUR_AT_REP;
+		c->p = p + 1;
+	}
+	return o;
+}
+
 /*
- * Copy the next value into dst[0..size), decoding the escapes that
- * stand for delimiters (\F\ \S\ \T\ \R\ \E\ and, v2.7, \P\; chapter
- * 2.7).  Other escapes (\X..\, \H\, \.br\ ...) and a lone escape
- * character are kept as they are.  The output is cut to size - 1 bytes
- * and NUL-terminated, control bytes become '?', and no byte after the
- * value is copied: a word holding its end is stored with zeros past
- * it.  Returns the output's length.
- *
- * Most values hold no escape or control byte: they go 8 bytes at a
- * time up to their end, a byte in a byte out, and each word is looked
- * at once for the end, an escape and a control byte.
+ * hl7_cur_copy() from p, with o bytes of dst written: 8 bytes at a
+ * time, then one at a time from an escape or a control byte, near the
+ * end of the buffer or of dst.
  */
 static size_t
-hl7_cur_copy(struct hl7_cur *c, char *dst, size_t size)
+hl7_cur_copy_rest(struct hl7_cur *c, const uint8_t *p, char *dst,
+    size_t size, size_t o)
 {
 	const struct hl7_delims *d = c->d;
-	const uint8_t *p = c->p, *end = c->end;
-	size_t o = 0, cap = size - 1;
+	const uint8_t *end = c->end;
+	size_t cap = size - 1;
 	uint8_t ch, e;
 
-	if (c->state != HL7_CUR_ON) {
-		dst[0] = '\0';
-		return 0;
-	}
 #if HL7_WORDS
 	while (cap - o >= 8 && c->lim - p >= 8) {
 		uint64_t w, m;
@@ -275,12 +344,10 @@ hl7_cur_copy(struct hl7_cur *c, char *dst, size_t size)
 		o += k;
 		p += k;
 		if (p == end || *p == c->s1 || *p == c->s2)
-			goto out;
+			return hl7_cur_end(c, p, dst, o);
 		break;		/* an escape or a control byte */
 	}
 #endif
-	/* A byte at a time: from an escape or a control byte, near the
-	 * end of the buffer or of dst. */
 	for (; p < end; p++) {
 		ch = *p;
 		if (ch == c->s1 || ch == c->s2)
@@ -310,18 +377,77 @@ hl7_cur_copy(struct hl7_cur *c, char *dst, size_t size)
 		}
 		dst[o++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
 	}
-#if HL7_WORDS
- out:
+	return hl7_cur_end(c, p, dst, o);
+}
+
+/*
+ * Copy the next value into dst[0..size), decoding the escapes that
+ * stand for delimiters (\F\ \S\ \T\ \R\ \E\ and, v2.7, \P\; chapter
+ * 2.7).  Other escapes (\X..\, \H\, \.br\ ...) and a lone escape
+ * character are kept as they are.  The output is cut to size - 1 bytes
+ * and NUL-terminated, control bytes become '?', and no byte after the
+ * value is copied: a word holding its end is stored with zeros past
+ * it.  Returns the output's length.
+ *
+ * Most values hold no escape or control byte and are shorter than 16
+ * bytes: they go 16 bytes at a time, a byte in a byte out, each block
+ * looked at once for the end, an escape and a control byte.  The rest
+ * is hl7_cur_copy_rest()'s, out of line.
+ */
+static inline size_t
+hl7_cur_copy(struct hl7_cur *c, char *dst, size_t size)
+{
+	const uint8_t *p = c->p;
+	size_t o = 0;
+#if HL7_SSE2
+	static const uint8_t ones[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	__m128i x, y;
+	unsigned v, k;
 #endif
-	dst[o] = '\0';
-	if (p == end)
-		c->state = HL7_CUR_AT_END;
-	else {
-		if (*p == c->s2)
-			c->state = HL7_CUR_AT_REP;
-		c->p = p + 1;
+
+	if (c->state != HL7_CUR_ON) {
+		dst[0] = '\0';
+		return 0;
 	}
-	return o;
+#if HL7_SSE2
+	/* While dst has room for 16 bytes (so the first 16 of a 16-byte
+	 * array): a value that ends in them is stored with zeros past
+	 * it. */
+	while (size - o >= 16 && c->lim - p >= 16) {
+		x = _mm_loadu_si128((const void *)p);
+		y = _mm_or_si128(_mm_cmpeq_epi8(x, *c->v1),
+		    _mm_cmpeq_epi8(x, *c->v2));
+		y = _mm_or_si128(y, _mm_cmpeq_epi8(x, c->d->vesc));
+		y = _mm_or_si128(y, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+		y = _mm_or_si128(y, _mm_cmpeq_epi8(_mm_min_epu8(x,
+		    _mm_set1_epi8(0x1f)), x));
+		v = (unsigned)_mm_movemask_epi8(y);
+		if (c->end - p < 16)
+			v |= ~0u << (c->end - p);
+		if (v == 0) {
+			if (size - 1 - o < 16)
+				break;
+			_mm_storeu_si128((void *)(dst + o), x);
+			o += 16;
+			p += 16;
+			continue;
+		}
+		k = (unsigned)__builtin_ctz(v);
+		if (k > size - 1 - o)
+			break;
+		_mm_storeu_si128((void *)(dst + o), _mm_and_si128(x,
+		    _mm_loadu_si128((const void *)(ones + 16 - k))));
+		o += k;
+		p += k;
+		if (p == c->end || *p == c->s1 || *p == c->s2)
+			return hl7_cur_end(c, p, dst, o);
+		break;		/* an escape or a control byte */
+	}
+#endif
+	return hl7_cur_copy_rest(c, p, dst, size, o);
 }
 
 /* Pass over the next value, as hl7_cur_copy() would. */
@@ -751,6 +877,25 @@ hl7_printable(uint8_t c)
 	return c > 0x20 && c < 0x7f;
 }
 
+/* The delimiters from b[0..n]: MSH-1, then MSH-2 (n bytes). */
+static inline void
+hl7_delims_set(struct hl7_delims *d, const uint8_t *b, size_t n)
+{
+	d->fs = b[0];
+	d->comp = b[1];
+	d->rep = b[2];
+	d->esc = b[3];
+	d->sub = b[4];
+	d->has_trunc = n == 5;
+	d->trunc = n == 5 ? b[5] : 0;
+#if HL7_SSE2
+	d->vfs = _mm_set1_epi8((char)d->fs);
+	d->vcomp = _mm_set1_epi8((char)d->comp);
+	d->vrep = _mm_set1_epi8((char)d->rep);
+	d->vesc = _mm_set1_epi8((char)d->esc);
+#endif
+}
+
 /*
  * MSH-1 and MSH-2: "MSH" fs comp rep esc sub [trunc] fs-or-end.  Four
  * or five encoding characters, all six distinct and printable.
@@ -779,13 +924,7 @@ hl7_delims(struct breader msh, struct hl7_delims *d, char *out,
 			if (b[i] == b[j])
 				return false;
 	}
-	d->fs = b[0];
-	d->comp = b[1];
-	d->rep = b[2];
-	d->esc = b[3];
-	d->sub = b[4];
-	d->has_trunc = n == 5;
-	d->trunc = n == 5 ? b[5] : 0;
+	hl7_delims_set(d, b, n);
 	for (i = 0; i <= n && i + 1 < outsize; i++)
 		out[i] = (char)b[i];
 	out[i] = '\0';
@@ -840,7 +979,14 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
 		return false;
 	}
-	/* The delimiters, read in the first segment only. */
+	/* The delimiters, read in the first segment only; most messages
+	 * use the ones the standard suggests (2.5.4). */
+	if (seglen >= 8 && memcmp(seg + 3, "|^~\\&", 5) == 0 &&
+	    (seglen == 8 || seg[8] == '|')) {
+		hl7_delims_set(&m->d, (const uint8_t *)"|^~\\&", 4);
+		memcpy(f->delimiters, "|^~\\&", 6);
+		return true;
+	}
 	br_init(&br, seg, seglen);
 	if (!hl7_delims(br, &m->d, f->delimiters, sizeof(f->delimiters))) {
 		app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);

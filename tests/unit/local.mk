@@ -93,6 +93,13 @@ tests_unit_test_mllp_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-hl7
 tests_unit_test_hl7_SOURCES = tests/unit/test-hl7.c
 tests_unit_test_hl7_LDADD = $(WW_UNIT_LIBS)
+## The same tests on the parser built without SSE2 (as for a target
+## that has none): its 8-byte and byte paths, whole.  Its object takes
+## precedence over libwardwatch.a's.
+UNIT_TESTS += tests/unit/test-hl7-words
+tests_unit_test_hl7_words_SOURCES = tests/unit/test-hl7.c src/app/hl7.c
+tests_unit_test_hl7_words_CPPFLAGS = $(AM_CPPFLAGS) -U__SSE2__
+tests_unit_test_hl7_words_LDADD = $(WW_UNIT_LIBS)
 
 UNIT_TESTS += tests/unit/test-http
 tests_unit_test_http_SOURCES = tests/unit/test-http.c
