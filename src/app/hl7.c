@@ -1389,23 +1389,109 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /*
  * The record is written as one run (output/jsonw.h): no check of room
- * or state per member, each value a word at a time from its array.
- * hl7_msg_start() and the tables' entries leave none of the arrays'
- * bytes unset.
+ * or state per member, each value 16 or 8 bytes at a time from its
+ * array.  hl7_msg_start() and the tables' entries leave none of the
+ * arrays' bytes unset.
  */
+
+/*
+ * A NUL-terminated string in an array of size bytes (a multiple of 8),
+ * as jsonw_run_str_in() writes it: the bytes up to the first that
+ * needs work (a control byte, the NUL among them, '"', '\\', non-ASCII)
+ * are stored as they are checked, 16 at a time where the target has
+ * SSE2; jsonw_run_str_rest() escapes from there.
+ */
+JSONW_INLINE void
+hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
+{
+	char *o = r->o;
+	size_t i = 0;
+#if HL7_SSE2
+	__m128i x;
+	unsigned v;
+#endif
+#if HL7_WORDS
+	uint64_t w, m;
+#endif
+
+	if (r->comma)
+		*o++ = ',';
+	r->comma = true;
+	*o++ = '"';
+#if HL7_SSE2
+	for (; i + 16 <= size; i += 16) {
+		x = _mm_loadu_si128((const void *)(s + i));
+		_mm_storeu_si128((void *)(o + i), x);
+		/* Signed: below 0x20, or 0x80 and up. */
+		v = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_or_si128(
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')))));
+		if (v != 0) {
+			i += (unsigned)__builtin_ctz(v);
+			goto found;
+		}
+	}
+#endif
+#if HL7_WORDS
+	for (; i + 8 <= size; i += 8) {
+		memcpy(&w, s + i, 8);
+		memcpy(o + i, &w, 8);
+		if ((m = jsonw_word_special(w)) != 0) {
+			i += (unsigned)__builtin_ctzll(m) / 8;
+			goto found;
+		}
+	}
+#else
+	for (; i < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80)
+			goto found;
+		o[i] = (char)c;
+	}
+#endif
+	/* No NUL in the array: all of it, as jsonw_run_str_in(). */
+	o[size] = '"';
+	r->o = o + size + 1;
+	return;
+ found:
+	if (s[i] == '\0') {
+		o[i] = '"';
+		r->o = o + i + 1;
+	} else
+		r->o = jsonw_run_str_rest(o, s, i, size);
+}
 
 /* A member when its value is not empty; k is a literal (JSONW_KEY), v
  * one of the facts' arrays. */
 #define HL7_KV(r, k, v)	do {					\
-	if ((v)[0] != '\0')						\
-		JSONW_RUN_KV_STR(r, k, v);				\
+	if ((v)[0] != '\0') {						\
+		JSONW_RUN_KEY(r, k);					\
+		hl7_run_str((r), (v), sizeof(v));			\
+	}								\
 } while (0)
 
-/* An HD object under the literal key k, when it has anything. */
+/* The same, the literal l (with its quotes and colon) written before
+ * the value: an object's opening and its first key at once. */
+#define HL7_LIT_STR(r, l, v)	do {					\
+	jsonw_run_lit((r), l, sizeof(l) - 1, false);			\
+	hl7_run_str((r), (v), sizeof(v));				\
+} while (0)
+
+/*
+ * An HD object under the literal key k, when it has anything; most
+ * have a namespace id, written with the key and the brace.
+ */
 #define HL7_KV_HD(r, k, hd)	do {					\
-	if (hl7_hd_any(hd)) {						\
+	if ((hd)->namespace_id[0] != '\0') {				\
+		HL7_LIT_STR(r, "\"" k "\":{\"namespace_id\":",		\
+		    (hd)->namespace_id);				\
+		hl7_eve_hd_rest(r, hd);					\
+	} else if (hl7_hd_any(hd)) {					\
 		JSONW_RUN_KEY(r, k);					\
-		hl7_eve_hd(r, hd);					\
+		jsonw_run_open(r, '{');					\
+		hl7_eve_hd_rest(r, hd);					\
 	}								\
 } while (0)
 
@@ -1426,11 +1512,10 @@ hl7_hd_any(const struct hl7_hd *hd)
 	    hd->universal_id_type[0] != '\0';
 }
 
+/* An HD's universal id and its type, and the closing brace. */
 static void
-hl7_eve_hd(struct jsonw_run *r, const struct hl7_hd *hd)
+hl7_eve_hd_rest(struct jsonw_run *r, const struct hl7_hd *hd)
 {
-	jsonw_run_open(r, '{');
-	HL7_KV(r, "namespace_id", hd->namespace_id);
 	HL7_KV(r, "universal_id", hd->universal_id);
 	HL7_KV(r, "universal_id_type", hd->universal_id_type);
 	jsonw_run_close(r, '}');
@@ -1439,23 +1524,22 @@ hl7_eve_hd(struct jsonw_run *r, const struct hl7_hd *hd)
 static void
 hl7_eve_device(struct jsonw_run *r, const struct hl7_device *dev)
 {
-	jsonw_run_open(r, '{');
 	switch (dev->source) {
 	case HL7_DEV_MSH3:
-		JSONW_RUN_KV_PLAIN(r, "source", "msh3");
+		jsonw_run_lit(r, "{\"source\":\"msh3\"", 16, true);
 		break;
 	case HL7_DEV_PRT:
-		JSONW_RUN_KV_PLAIN(r, "source", "prt");
+		jsonw_run_lit(r, "{\"source\":\"prt\"", 15, true);
 		JSONW_RUN_KV_UINT(r, "field", dev->field);
 		break;
 	case HL7_DEV_OBX18:
-		JSONW_RUN_KV_PLAIN(r, "source", "obx18");
+		jsonw_run_lit(r, "{\"source\":\"obx18\"", 17, true);
 		break;
 	case HL7_DEV_EQU1:
-		JSONW_RUN_KV_PLAIN(r, "source", "equ1");
+		jsonw_run_lit(r, "{\"source\":\"equ1\"", 16, true);
 		break;
 	default:
-		JSONW_RUN_KV_PLAIN(r, "source", "unknown");
+		jsonw_run_lit(r, "{\"source\":\"unknown\"", 19, true);
 		break;
 	}
 	HL7_KV(r, "id", dev->id);
@@ -1464,9 +1548,42 @@ hl7_eve_device(struct jsonw_run *r, const struct hl7_device *dev)
 	/* An EUI-64 is flagged one way: its type, spelt as HL7 table 0301
 	 * does whatever the sender's case. */
 	if (dev->eui64)
-		JSONW_RUN_KV_PLAIN(r, "type", "EUI-64");
-	else
+		jsonw_run_lit(r, "\"type\":\"EUI-64\"}", 16, true);
+	else {
 		HL7_KV(r, "type", dev->hd.universal_id_type);
+		jsonw_run_close(r, '}');
+	}
+}
+
+/*
+ * Segment ids are values, not keys, so that a site's Z-segments add no
+ * fields to a SIEM's index: [{"id":"MSH","count":1},...] in the order
+ * first seen.  An id the parser made is three of [A-Z0-9]: written
+ * with the keys around it in one go.
+ */
+static void
+hl7_eve_seg(struct jsonw_run *r, const struct hl7_segcount *sc)
+{
+	const uint8_t *id = (const uint8_t *)sc->id;
+	unsigned i;
+
+	for (i = 0; i < 3; i++)
+		if ((uint8_t)(id[i] - 'A') >= 26 &&
+		    (uint8_t)(id[i] - '0') >= 10)
+			break;
+	if (i < 3 || id[3] != '\0') {
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_STR(r, "id", sc->id);
+		JSONW_RUN_KV_UINT(r, "count", sc->n);
+		jsonw_run_close(r, '}');
+		return;
+	}
+	jsonw_run_lit(r, "{\"id\":\"", 7, false);
+	memcpy(r->o, id, 3);
+	memcpy(r->o + 3, "\",\"count\":", 10);
+	r->o += 13;
+	r->comma = false;
+	jsonw_run_uint(r, sc->n);
 	jsonw_run_close(r, '}');
 }
 
@@ -1490,7 +1607,11 @@ hl7_eve(struct jsonw *w, const void *fact)
 	HL7_KV(r, "control_id", f->control_id);
 	HL7_KV(r, "processing_id", f->processing_id);
 	HL7_KV(r, "version", f->version);
-	HL7_KV(r, "delimiters", f->delimiters);
+	/* Most messages have the delimiters the standard suggests. */
+	if (memcmp(f->delimiters, "|^~\\&", 6) == 0)
+		jsonw_run_lit(r, "\"delimiters\":\"|^~\\\\&\"", 21, true);
+	else
+		HL7_KV(r, "delimiters", f->delimiters);
 	HL7_KV_HD(r, "sending_application", &f->sending_app);
 	HL7_KV_HD(r, "sending_facility", &f->sending_fac);
 	HL7_KV_HD(r, "receiving_application", &f->receiving_app);
@@ -1498,22 +1619,19 @@ hl7_eve(struct jsonw *w, const void *fact)
 	HL7_KV(r, "profile", f->profile);
 	HL7_KV(r, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		JSONW_RUN_KEY(r, "batch");
-		jsonw_run_open(r, '{');
-		JSONW_RUN_KV_UINT(r, "index", f->batch_index);
+		jsonw_run_lit(r, "\"batch\":{\"index\":", 17, false);
+		jsonw_run_uint(r, f->batch_index);
 		HL7_KV(r, "control_id", f->batch_control_id);
 		jsonw_run_close(r, '}');
 	}
 	if (f->has_ack) {
-		JSONW_RUN_KEY(r, "ack");
-		jsonw_run_open(r, '{');
+		jsonw_run_lit(r, "\"ack\":{", 7, false);
 		HL7_KV(r, "code", f->ack_code);
 		HL7_KV(r, "control_id", f->ack_control_id);
 		jsonw_run_close(r, '}');
 	}
 	if (nd > 0) {
-		JSONW_RUN_KEY(r, "devices");
-		jsonw_run_open(r, '[');
+		jsonw_run_lit(r, "\"devices\":[", 11, false);
 		for (i = 0; i < nd; i++)
 			hl7_eve_device(r, &f->devices[i]);
 		jsonw_run_close(r, ']');
@@ -1521,11 +1639,13 @@ hl7_eve(struct jsonw *w, const void *fact)
 	if (f->devices_dropped > 0)
 		JSONW_RUN_KV_UINT(r, "devices_dropped", f->devices_dropped);
 	if (no > 0) {
-		JSONW_RUN_KEY(r, "observations");
-		jsonw_run_open(r, '[');
+		jsonw_run_lit(r, "\"observations\":[", 16, false);
 		for (i = 0; i < no; i++) {
-			jsonw_run_open(r, '{');
-			HL7_KV(r, "code", f->obs[i].code);
+			/* An observation kept has a code. */
+			if (f->obs[i].code[0] != '\0')
+				HL7_LIT_STR(r, "{\"code\":", f->obs[i].code);
+			else
+				jsonw_run_open(r, '{');
 			HL7_KV(r, "system", f->obs[i].system);
 			jsonw_run_close(r, '}');
 		}
@@ -1533,31 +1653,20 @@ hl7_eve(struct jsonw *w, const void *fact)
 	}
 	if (f->obs_dropped > 0)
 		JSONW_RUN_KV_UINT(r, "observations_dropped", f->obs_dropped);
-	/*
-	 * Segment ids are values, not keys, so that a site's Z-segments
-	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
-	 * the order first seen.  Segments past the table or with an id
-	 * that is not three of [A-Z0-9] are only counted.
-	 */
+	/* Segments past the table or with an id that is not three of
+	 * [A-Z0-9] are only counted. */
 	if (ns > 0) {
-		JSONW_RUN_KEY(r, "segments");
-		jsonw_run_open(r, '[');
-		for (i = 0; i < ns; i++) {
-			jsonw_run_open(r, '{');
-			JSONW_RUN_KV_STR(r, "id", f->segs[i].id);
-			JSONW_RUN_KV_UINT(r, "count", f->segs[i].n);
-			jsonw_run_close(r, '}');
-		}
+		jsonw_run_lit(r, "\"segments\":[", 12, false);
+		for (i = 0; i < ns; i++)
+			hl7_eve_seg(r, &f->segs[i]);
 		jsonw_run_close(r, ']');
 	}
 	if (f->segs_other > 0)
 		JSONW_RUN_KV_UINT(r, "segments_other", f->segs_other);
 	JSONW_RUN_KV_UINT(r, "segment_count", f->n_segments);
 	JSONW_RUN_KV_UINT(r, "length", f->length);
-	if (f->truncated) {
-		JSONW_RUN_KEY(r, "truncated");
-		jsonw_run_lit(r, "true", 4, true);
-	}
+	if (f->truncated)
+		jsonw_run_lit(r, "\"truncated\":true", 16, true);
 	jsonw_run_end(w, r);
 }
 
