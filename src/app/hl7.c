@@ -1389,22 +1389,35 @@ hl7_gap(void *state, struct app_ctx *ctx, int dir)
 
 /*
  * The record is written as one run (output/jsonw.h): no check of room
- * or state per member, each value 16 or 8 bytes at a time from its
- * array.  hl7_msg_start() and the tables' entries leave none of the
- * arrays' bytes unset.
+ * or state per member.  Its output pointer and comma are kept in local
+ * variables between jsonw_run_begin() and jsonw_run_end(), so that the
+ * compiler keeps them in registers (a byte stored through the run's
+ * own pointer may alias it, and would make every write reload it);
+ * each value goes 16 or 8 bytes at a time from its array.
+ * hl7_msg_start() and the tables' entries leave none of the arrays'
+ * bytes unset.
  */
 
-/*
- * A NUL-terminated string in an array of size bytes (a multiple of 8),
- * as jsonw_run_str_in() writes it: the bytes up to the first that
- * needs work (a control byte, the NUL among them, '"', '\\', non-ASCII)
- * are stored as they are checked, 16 at a time where the target has
- * SSE2; jsonw_run_str_rest() escapes from there.
- */
-JSONW_INLINE void
-hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
+/* A literal of n bytes. */
+JSONW_INLINE char *
+hl7_put(char *o, const char *q, size_t n)
 {
-	char *o = r->o;
+	memcpy(o, q, n);
+	return o + n;
+}
+
+#define HL7_PUT(o, q)	((o) = hl7_put((o), (q), sizeof(q) - 1))
+
+/*
+ * A NUL-terminated string in an array of size bytes (cut there if it
+ * has no NUL), quoted as jsonw_run_str_in() writes it: the bytes up to the first
+ * that needs work (a control byte, the NUL among them, '"', '\\',
+ * non-ASCII) are stored as they are checked, 16 at a time where the
+ * target has SSE2; jsonw_run_str_rest() escapes from there.
+ */
+JSONW_INLINE char *
+hl7_str(char *o, const char *s, size_t size)
+{
 	size_t i = 0;
 #if HL7_SSE2
 	__m128i x;
@@ -1414,9 +1427,6 @@ hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
 	uint64_t w, m;
 #endif
 
-	if (r->comma)
-		*o++ = ',';
-	r->comma = true;
 	*o++ = '"';
 #if HL7_SSE2
 	for (; i + 16 <= size; i += 16) {
@@ -1442,7 +1452,7 @@ hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
 			goto found;
 		}
 	}
-#else
+#endif
 	for (; i < size; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -1450,49 +1460,58 @@ hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
 			goto found;
 		o[i] = (char)c;
 	}
-#endif
 	/* No NUL in the array: all of it, as jsonw_run_str_in(). */
 	o[size] = '"';
-	r->o = o + size + 1;
-	return;
+	return o + size + 1;
  found:
 	if (s[i] == '\0') {
 		o[i] = '"';
-		r->o = o + i + 1;
-	} else
-		r->o = jsonw_run_str_rest(o, s, i, size);
+		return o + i + 1;
+	}
+	return jsonw_run_str_rest(o, s, i, size);
 }
 
-/* A member when its value is not empty; k is a literal (JSONW_KEY), v
- * one of the facts' arrays. */
-#define HL7_KV(r, k, v)	do {					\
+/* A number, as jsonw_run_uint() writes it. */
+JSONW_INLINE char *
+hl7_uint(char *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n;
+
+	if (v >= 100) {
+		n = jsonw_fmt_u64(v, tmp);
+		memcpy(o, tmp + 20 - n, n);
+		return o + n;
+	}
+	if (v >= 10)
+		*o++ = (char)('0' + v / 10);
+	*o++ = (char)('0' + v % 10);
+	return o;
+}
+
+/* The comma a member takes after another. */
+#define HL7_COMMA(o, comma)	do {					\
+	if (comma)							\
+		*(o)++ = ',';						\
+} while (0)
+
+/* A member when its value, one of the facts' arrays, is not empty; k
+ * is a literal key. */
+#define HL7_KV(o, comma, k, v)	do {					\
 	if ((v)[0] != '\0') {						\
-		JSONW_RUN_KEY(r, k);					\
-		hl7_run_str((r), (v), sizeof(v));			\
+		HL7_COMMA(o, comma);					\
+		HL7_PUT(o, "\"" k "\":");				\
+		(o) = hl7_str((o), (v), sizeof(v));			\
+		(comma) = true;						\
 	}								\
 } while (0)
 
-/* The same, the literal l (with its quotes and colon) written before
- * the value: an object's opening and its first key at once. */
-#define HL7_LIT_STR(r, l, v)	do {					\
-	jsonw_run_lit((r), l, sizeof(l) - 1, false);			\
-	hl7_run_str((r), (v), sizeof(v));				\
-} while (0)
-
-/*
- * An HD object under the literal key k, when it has anything; most
- * have a namespace id, written with the key and the brace.
- */
-#define HL7_KV_HD(r, k, hd)	do {					\
-	if ((hd)->namespace_id[0] != '\0') {				\
-		HL7_LIT_STR(r, "\"" k "\":{\"namespace_id\":",		\
-		    (hd)->namespace_id);				\
-		hl7_eve_hd_rest(r, hd);					\
-	} else if (hl7_hd_any(hd)) {					\
-		JSONW_RUN_KEY(r, k);					\
-		jsonw_run_open(r, '{');					\
-		hl7_eve_hd_rest(r, hd);					\
-	}								\
+/* A member with a number. */
+#define HL7_KV_UINT(o, comma, k, v)	do {				\
+	HL7_COMMA(o, comma);						\
+	HL7_PUT(o, "\"" k "\":");					\
+	(o) = hl7_uint((o), (v));					\
+	(comma) = true;							\
 } while (0)
 
 /*
@@ -1505,86 +1524,96 @@ hl7_run_str(struct jsonw_run *r, const char *s, size_t size)
 #define HL7_EVE_OBS	(6 * sizeof(struct hl7_obs) + 64)
 #define HL7_EVE_SEG	(6 * sizeof(struct hl7_segcount) + 64)
 
-static bool
-hl7_hd_any(const struct hl7_hd *hd)
+/*
+ * An HD object under a key (the literal q, with its quotes and colon
+ * and no comma), when it has anything.
+ */
+JSONW_INLINE char *
+hl7_eve_hd(char *o, bool *comma, const char *q, size_t n,
+    const struct hl7_hd *hd)
 {
-	return hd->namespace_id[0] != '\0' || hd->universal_id[0] != '\0' ||
-	    hd->universal_id_type[0] != '\0';
+	bool c = false;
+
+	if (hd->namespace_id[0] == '\0' && hd->universal_id[0] == '\0' &&
+	    hd->universal_id_type[0] == '\0')
+		return o;
+	HL7_COMMA(o, *comma);
+	o = hl7_put(o, q, n);
+	*o++ = '{';
+	HL7_KV(o, c, "namespace_id", hd->namespace_id);
+	HL7_KV(o, c, "universal_id", hd->universal_id);
+	HL7_KV(o, c, "universal_id_type", hd->universal_id_type);
+	*o++ = '}';
+	*comma = true;
+	return o;
 }
 
-/* An HD's universal id and its type, and the closing brace. */
-static void
-hl7_eve_hd_rest(struct jsonw_run *r, const struct hl7_hd *hd)
-{
-	HL7_KV(r, "universal_id", hd->universal_id);
-	HL7_KV(r, "universal_id_type", hd->universal_id_type);
-	jsonw_run_close(r, '}');
-}
+#define HL7_EVE_HD(o, comma, k, hd)					\
+	((o) = hl7_eve_hd((o), &(comma), "\"" k "\":", sizeof(k) + 2, (hd)))
 
-static void
-hl7_eve_device(struct jsonw_run *r, const struct hl7_device *dev)
+/* One device object, the first of its array or after one. */
+static char *
+hl7_eve_device(char *o, const struct hl7_device *dev)
 {
+	bool c = true;
+
 	switch (dev->source) {
 	case HL7_DEV_MSH3:
-		jsonw_run_lit(r, "{\"source\":\"msh3\"", 16, true);
+		HL7_PUT(o, "{\"source\":\"msh3\"");
 		break;
 	case HL7_DEV_PRT:
-		jsonw_run_lit(r, "{\"source\":\"prt\"", 15, true);
-		JSONW_RUN_KV_UINT(r, "field", dev->field);
+		HL7_PUT(o, "{\"source\":\"prt\",\"field\":");
+		o = hl7_uint(o, dev->field);
 		break;
 	case HL7_DEV_OBX18:
-		jsonw_run_lit(r, "{\"source\":\"obx18\"", 17, true);
+		HL7_PUT(o, "{\"source\":\"obx18\"");
 		break;
 	case HL7_DEV_EQU1:
-		jsonw_run_lit(r, "{\"source\":\"equ1\"", 16, true);
+		HL7_PUT(o, "{\"source\":\"equ1\"");
 		break;
 	default:
-		jsonw_run_lit(r, "{\"source\":\"unknown\"", 19, true);
+		HL7_PUT(o, "{\"source\":\"unknown\"");
 		break;
 	}
-	HL7_KV(r, "id", dev->id);
-	HL7_KV(r, "namespace", dev->hd.namespace_id);
-	HL7_KV(r, "universal_id", dev->hd.universal_id);
+	HL7_KV(o, c, "id", dev->id);
+	HL7_KV(o, c, "namespace", dev->hd.namespace_id);
+	HL7_KV(o, c, "universal_id", dev->hd.universal_id);
 	/* An EUI-64 is flagged one way: its type, spelt as HL7 table 0301
 	 * does whatever the sender's case. */
 	if (dev->eui64)
-		jsonw_run_lit(r, "\"type\":\"EUI-64\"}", 16, true);
+		HL7_PUT(o, ",\"type\":\"EUI-64\"}");
 	else {
-		HL7_KV(r, "type", dev->hd.universal_id_type);
-		jsonw_run_close(r, '}');
+		HL7_KV(o, c, "type", dev->hd.universal_id_type);
+		*o++ = '}';
 	}
+	return o;
 }
 
 /*
- * Segment ids are values, not keys, so that a site's Z-segments add no
- * fields to a SIEM's index: [{"id":"MSH","count":1},...] in the order
- * first seen.  An id the parser made is three of [A-Z0-9]: written
- * with the keys around it in one go.
+ * A segment count: {"id":"MSH","count":1}.  An id the parser made is
+ * three of [A-Z0-9], which need no escaping; any other is escaped.
  */
-static void
-hl7_eve_seg(struct jsonw_run *r, const struct hl7_segcount *sc)
+JSONW_INLINE char *
+hl7_eve_seg(char *o, const struct hl7_segcount *sc)
 {
 	const uint8_t *id = (const uint8_t *)sc->id;
-	unsigned i;
 
-	for (i = 0; i < 3; i++)
-		if ((uint8_t)(id[i] - 'A') >= 26 &&
-		    (uint8_t)(id[i] - '0') >= 10)
-			break;
-	if (i < 3 || id[3] != '\0') {
-		jsonw_run_open(r, '{');
-		JSONW_RUN_KV_STR(r, "id", sc->id);
-		JSONW_RUN_KV_UINT(r, "count", sc->n);
-		jsonw_run_close(r, '}');
-		return;
+	if (((uint8_t)(id[0] - 'A') < 26 || (uint8_t)(id[0] - '0') < 10) &&
+	    ((uint8_t)(id[1] - 'A') < 26 || (uint8_t)(id[1] - '0') < 10) &&
+	    ((uint8_t)(id[2] - 'A') < 26 || (uint8_t)(id[2] - '0') < 10) &&
+	    id[3] == '\0') {
+		HL7_PUT(o, "{\"id\":\"");
+		memcpy(o, id, 3);
+		o += 3;
+		HL7_PUT(o, "\",\"count\":");
+	} else {
+		HL7_PUT(o, "{\"id\":");
+		o = hl7_str(o, sc->id, sizeof(sc->id));
+		HL7_PUT(o, ",\"count\":");
 	}
-	jsonw_run_lit(r, "{\"id\":\"", 7, false);
-	memcpy(r->o, id, 3);
-	memcpy(r->o + 3, "\",\"count\":", 10);
-	r->o += 13;
-	r->comma = false;
-	jsonw_run_uint(r, sc->n);
-	jsonw_run_close(r, '}');
+	o = hl7_uint(o, sc->n);
+	*o++ = '}';
+	return o;
 }
 
 static void
@@ -1596,78 +1625,111 @@ hl7_eve(struct jsonw *w, const void *fact)
 	unsigned no = f->n_obs < HL7_MAX_OBS ? f->n_obs : HL7_MAX_OBS;
 	unsigned ns = f->n_segtypes < HL7_MAX_SEGTYPES ? f->n_segtypes :
 	    HL7_MAX_SEGTYPES;
-	struct jsonw_run run, *r = &run;
+	struct jsonw_run run;
 	unsigned i;
+	bool comma, c;
+	char *o;
 
-	jsonw_run_begin(w, r, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
+	jsonw_run_begin(w, &run, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
 	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);
-	HL7_KV(r, "message_type", f->message_type);
-	HL7_KV(r, "trigger_event", f->trigger_event);
-	HL7_KV(r, "message_structure", f->message_structure);
-	HL7_KV(r, "control_id", f->control_id);
-	HL7_KV(r, "processing_id", f->processing_id);
-	HL7_KV(r, "version", f->version);
-	/* Most messages have the delimiters the standard suggests. */
-	if (memcmp(f->delimiters, "|^~\\&", 6) == 0)
-		jsonw_run_lit(r, "\"delimiters\":\"|^~\\\\&\"", 21, true);
-	else
-		HL7_KV(r, "delimiters", f->delimiters);
-	HL7_KV_HD(r, "sending_application", &f->sending_app);
-	HL7_KV_HD(r, "sending_facility", &f->sending_fac);
-	HL7_KV_HD(r, "receiving_application", &f->receiving_app);
-	HL7_KV_HD(r, "receiving_facility", &f->receiving_fac);
-	HL7_KV(r, "profile", f->profile);
-	HL7_KV(r, "profile_universal_id", f->profile_oid);
+	o = run.o;
+	comma = run.comma;
+	HL7_KV(o, comma, "message_type", f->message_type);
+	HL7_KV(o, comma, "trigger_event", f->trigger_event);
+	HL7_KV(o, comma, "message_structure", f->message_structure);
+	HL7_KV(o, comma, "control_id", f->control_id);
+	HL7_KV(o, comma, "processing_id", f->processing_id);
+	HL7_KV(o, comma, "version", f->version);
+	/* Most messages have the delimiters the standard suggests: the
+	 * array compared whole (the parser leaves zeros after the NUL;
+	 * anything else is written the long way, the same). */
+	_Static_assert(sizeof(f->delimiters) == 8, "delimiters in a word");
+	if (memcmp(f->delimiters, "|^~\\&\0\0", 8) == 0) {
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"delimiters\":\"|^~\\\\&\"");
+		comma = true;
+	} else
+		HL7_KV(o, comma, "delimiters", f->delimiters);
+	HL7_EVE_HD(o, comma, "sending_application", &f->sending_app);
+	HL7_EVE_HD(o, comma, "sending_facility", &f->sending_fac);
+	HL7_EVE_HD(o, comma, "receiving_application", &f->receiving_app);
+	HL7_EVE_HD(o, comma, "receiving_facility", &f->receiving_fac);
+	HL7_KV(o, comma, "profile", f->profile);
+	HL7_KV(o, comma, "profile_universal_id", f->profile_oid);
 	if (f->in_batch) {
-		jsonw_run_lit(r, "\"batch\":{\"index\":", 17, false);
-		jsonw_run_uint(r, f->batch_index);
-		HL7_KV(r, "control_id", f->batch_control_id);
-		jsonw_run_close(r, '}');
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"batch\":{\"index\":");
+		o = hl7_uint(o, f->batch_index);
+		c = true;
+		HL7_KV(o, c, "control_id", f->batch_control_id);
+		*o++ = '}';
+		comma = true;
 	}
 	if (f->has_ack) {
-		jsonw_run_lit(r, "\"ack\":{", 7, false);
-		HL7_KV(r, "code", f->ack_code);
-		HL7_KV(r, "control_id", f->ack_control_id);
-		jsonw_run_close(r, '}');
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"ack\":{");
+		c = false;
+		HL7_KV(o, c, "code", f->ack_code);
+		HL7_KV(o, c, "control_id", f->ack_control_id);
+		*o++ = '}';
+		comma = true;
 	}
 	if (nd > 0) {
-		jsonw_run_lit(r, "\"devices\":[", 11, false);
-		for (i = 0; i < nd; i++)
-			hl7_eve_device(r, &f->devices[i]);
-		jsonw_run_close(r, ']');
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"devices\":[");
+		for (i = 0; i < nd; i++) {
+			if (i > 0)
+				*o++ = ',';
+			o = hl7_eve_device(o, &f->devices[i]);
+		}
+		*o++ = ']';
+		comma = true;
 	}
 	if (f->devices_dropped > 0)
-		JSONW_RUN_KV_UINT(r, "devices_dropped", f->devices_dropped);
+		HL7_KV_UINT(o, comma, "devices_dropped", f->devices_dropped);
 	if (no > 0) {
-		jsonw_run_lit(r, "\"observations\":[", 16, false);
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"observations\":[");
 		for (i = 0; i < no; i++) {
-			/* An observation kept has a code. */
-			if (f->obs[i].code[0] != '\0')
-				HL7_LIT_STR(r, "{\"code\":", f->obs[i].code);
-			else
-				jsonw_run_open(r, '{');
-			HL7_KV(r, "system", f->obs[i].system);
-			jsonw_run_close(r, '}');
+			if (i > 0)
+				*o++ = ',';
+			*o++ = '{';
+			c = false;
+			HL7_KV(o, c, "code", f->obs[i].code);
+			HL7_KV(o, c, "system", f->obs[i].system);
+			*o++ = '}';
 		}
-		jsonw_run_close(r, ']');
+		*o++ = ']';
+		comma = true;
 	}
 	if (f->obs_dropped > 0)
-		JSONW_RUN_KV_UINT(r, "observations_dropped", f->obs_dropped);
-	/* Segments past the table or with an id that is not three of
-	 * [A-Z0-9] are only counted. */
+		HL7_KV_UINT(o, comma, "observations_dropped", f->obs_dropped);
+	/*
+	 * Segment ids are values, not keys, so that a site's Z-segments
+	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
+	 * the order first seen.  Segments past the table or with an id
+	 * that is not three of [A-Z0-9] are only counted.
+	 */
 	if (ns > 0) {
-		jsonw_run_lit(r, "\"segments\":[", 12, false);
-		for (i = 0; i < ns; i++)
-			hl7_eve_seg(r, &f->segs[i]);
-		jsonw_run_close(r, ']');
+		HL7_COMMA(o, comma);
+		HL7_PUT(o, "\"segments\":[");
+		for (i = 0; i < ns; i++) {
+			if (i > 0)
+				*o++ = ',';
+			o = hl7_eve_seg(o, &f->segs[i]);
+		}
+		*o++ = ']';
+		comma = true;
 	}
 	if (f->segs_other > 0)
-		JSONW_RUN_KV_UINT(r, "segments_other", f->segs_other);
-	JSONW_RUN_KV_UINT(r, "segment_count", f->n_segments);
-	JSONW_RUN_KV_UINT(r, "length", f->length);
+		HL7_KV_UINT(o, comma, "segments_other", f->segs_other);
+	HL7_KV_UINT(o, comma, "segment_count", f->n_segments);
+	HL7_KV_UINT(o, comma, "length", f->length);
 	if (f->truncated)
-		jsonw_run_lit(r, "\"truncated\":true", 16, true);
-	jsonw_run_end(w, r);
+		HL7_PUT(o, ",\"truncated\":true");
+	run.o = o;
+	run.comma = true;
+	jsonw_run_end(w, &run);
 }
 
 /* Most messages leave some of the fields evidence is made of empty
