@@ -603,29 +603,34 @@ static void
 hl7_field_obs(struct hl7_cur *c, struct hl7_facts *f)
 {
 	struct hl7_cur text;
-	struct hl7_obs o;
+	struct hl7_obs spare, *o;
 	unsigned i;
 
-	memset(&o, 0, sizeof(o));
-	hl7_cur_copy(c, o.code, sizeof(o.code));
+	/* Made in the table's next entry, which only the count makes
+	 * one; each array holds its string and zeros after it, so two
+	 * are compared whole. */
+	o = f->n_obs < HL7_MAX_OBS ? &f->obs[f->n_obs] : &spare;
+	memset(o, 0, sizeof(*o));
+	hl7_cur_copy(c, o->code, sizeof(o->code));
 	text = *c;
 	hl7_cur_skip(c);
-	hl7_cur_copy(c, o.system, sizeof(o.system));
-	if (o.code[0] == '\0')
+	hl7_cur_copy(c, o->system, sizeof(o->system));
+	if (o->code[0] == '\0')
 		return;
 	/* The text of an ISO/IEEE 11073 code is its reference id
 	 * ("MDC_ECG_HEART_RATE"): nomenclature, never a patient's. */
-	if (strcmp(o.system, "MDC") == 0)
-		hl7_cur_copy(&text, o.name, sizeof(o.name));
+	if (memcmp(o->system, "MDC", 4) == 0)
+		hl7_cur_copy(&text, o->name, sizeof(o->name));
 	for (i = 0; i < f->n_obs; i++)
-		if (strcmp(f->obs[i].code, o.code) == 0 &&
-		    strcmp(f->obs[i].system, o.system) == 0)
+		if (memcmp(f->obs[i].code, o->code, sizeof(o->code)) == 0 &&
+		    memcmp(f->obs[i].system, o->system,
+		    sizeof(o->system)) == 0)
 			return;
 	if (f->n_obs == HL7_MAX_OBS) {
 		f->obs_dropped++;
 		return;
 	}
-	f->obs[f->n_obs++] = o;
+	f->n_obs++;
 }
 
 enum hl7_seg {
@@ -724,54 +729,39 @@ static void
 hl7_msh(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
     unsigned nt)
 {
-	static const uint8_t want[] = { 2, 3, 4, 5, 8, 9, 10, 11, 20 };
 	struct hl7_facts *f = m->f;
 	struct hl7_cur c;
-	unsigned i, t;
 
-	for (i = 0; i < sizeof(want) && want[i] < nt; i++) {
-		t = want[i];
-		hl7_cur_tok(&c, &m->d, seg, end, t, m->lim,
-		    t == 9 ? HL7_CUR_REP : HL7_CUR_COMPS);
-		switch (t) {
-		case 2:
-			hl7_cur_hd(&c, &f->sending_app);
-			break;
-		case 3:
-			hl7_cur_hd(&c, &f->sending_fac);
-			break;
-		case 4:
-			hl7_cur_hd(&c, &f->receiving_app);
-			break;
-		case 5:
-			hl7_cur_hd(&c, &f->receiving_fac);
-			break;
-		case 8:
-			m->type_len = hl7_cur_copy(&c, f->message_type,
-			    sizeof(f->message_type));
-			m->trigger_len = hl7_cur_copy(&c, f->trigger_event,
-			    sizeof(f->trigger_event));
-			hl7_cur_copy(&c, f->message_structure,
-			    sizeof(f->message_structure));
-			break;
-		case 9:
-			hl7_cur_copy(&c, f->control_id, sizeof(f->control_id));
-			break;
-		case 10:
-			hl7_cur_copy(&c, f->processing_id,
-			    sizeof(f->processing_id));
-			break;
-		case 11:
-			hl7_cur_copy(&c, f->version, sizeof(f->version));
-			break;
-		default:
-			hl7_cur_copy(&c, f->profile, sizeof(f->profile));
-			hl7_cur_skip(&c);
-			hl7_cur_copy(&c, f->profile_oid,
-			    sizeof(f->profile_oid));
-			break;
-		}
-	}
+#define HL7_MSH_TOK(t, mode)	do {					\
+	if ((t) >= nt)							\
+		return;							\
+	hl7_cur_tok(&c, &m->d, seg, end, (t), m->lim, (mode));		\
+} while (0)
+	HL7_MSH_TOK(2, HL7_CUR_COMPS);
+	hl7_cur_hd(&c, &f->sending_app);
+	HL7_MSH_TOK(3, HL7_CUR_COMPS);
+	hl7_cur_hd(&c, &f->sending_fac);
+	HL7_MSH_TOK(4, HL7_CUR_COMPS);
+	hl7_cur_hd(&c, &f->receiving_app);
+	HL7_MSH_TOK(5, HL7_CUR_COMPS);
+	hl7_cur_hd(&c, &f->receiving_fac);
+	HL7_MSH_TOK(8, HL7_CUR_COMPS);
+	m->type_len = hl7_cur_copy(&c, f->message_type,
+	    sizeof(f->message_type));
+	m->trigger_len = hl7_cur_copy(&c, f->trigger_event,
+	    sizeof(f->trigger_event));
+	hl7_cur_copy(&c, f->message_structure, sizeof(f->message_structure));
+	HL7_MSH_TOK(9, HL7_CUR_REP);
+	hl7_cur_copy(&c, f->control_id, sizeof(f->control_id));
+	HL7_MSH_TOK(10, HL7_CUR_COMPS);
+	hl7_cur_copy(&c, f->processing_id, sizeof(f->processing_id));
+	HL7_MSH_TOK(11, HL7_CUR_COMPS);
+	hl7_cur_copy(&c, f->version, sizeof(f->version));
+	HL7_MSH_TOK(20, HL7_CUR_COMPS);
+	hl7_cur_copy(&c, f->profile, sizeof(f->profile));
+	hl7_cur_skip(&c);
+	hl7_cur_copy(&c, f->profile_oid, sizeof(f->profile_oid));
+#undef HL7_MSH_TOK
 }
 
 /*
