@@ -32,14 +32,17 @@
  * message count) that disagrees with the messages seen is an anomaly.
  *
  * Linear time: the message is walked once.  Segment ends are found with
- * memchr and the next CR and LF positions are remembered, fields are
- * split only up to the last one wanted, components only up to the
- * last one wanted, and at most HL7_MAX_DEVICES repetitions of a field
- * are looked at.  A message of nothing but delimiters costs a few
- * operations per byte.
+ * memchr and the next CR and LF positions are remembered; a segment
+ * read is indexed once, up to the last field wanted (hl7_tokens()),
+ * and each value is found and copied in one pass by a cursor over its
+ * field (hl7_cur_copy()), which stops at the last component wanted;
+ * at most HL7_MAX_DEVICES repetitions of a field are looked at.  Both
+ * go 16 bytes at a time with SSE2, else 8 (util/word.h).  A message of
+ * nothing but delimiters costs a few operations per byte.
  */
 #include <config.h>
 
+#include <assert.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -535,31 +538,48 @@ hl7_cur_hd(struct hl7_cur *c, struct hl7_hd *hd)
 	hl7_cur_copy(c, hd->universal_id_type, sizeof(hd->universal_id_type));
 }
 
-static bool
-hl7_dev_same(const struct hl7_device *a, const struct hl7_device *b)
+/*
+ * A device is made in the table's next entry (a spare one when the
+ * table is full), cleared first, which only hl7_add_device() makes
+ * one.
+ */
+static struct hl7_device *
+hl7_dev_new(struct hl7_facts *f, struct hl7_device *spare,
+    enum hl7_dev_source src, unsigned fieldno)
 {
-	return a->source == b->source && a->field == b->field &&
-	    strcmp(a->id, b->id) == 0 &&
-	    strcmp(a->hd.namespace_id, b->hd.namespace_id) == 0 &&
-	    strcmp(a->hd.universal_id, b->hd.universal_id) == 0 &&
-	    strcmp(a->hd.universal_id_type, b->hd.universal_id_type) == 0;
+	struct hl7_device *dev = f->n_devices < HL7_MAX_DEVICES ?
+	    &f->devices[f->n_devices] : spare;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->source = (uint8_t)src;
+	dev->field = (uint8_t)fieldno;
+	return dev;
 }
 
+/*
+ * Keep the device hl7_dev_new() gave, unless it names nothing or is
+ * in the table already: compared whole, as each array holds its
+ * string and zeros after it (hl7_cur_copy() stores no byte past a
+ * value, and struct hl7_device has no padding).
+ */
 static void
 hl7_add_device(struct hl7_facts *f, const struct hl7_device *dev)
 {
 	unsigned i;
 
+	_Static_assert(sizeof(struct hl7_device) == 3 + HL7_STR +
+	    sizeof(struct hl7_hd), "struct hl7_device has no padding");
 	if (dev->id[0] == '\0' && dev->hd.universal_id[0] == '\0')
 		return;
 	for (i = 0; i < f->n_devices; i++)
-		if (hl7_dev_same(&f->devices[i], dev))
+		if (memcmp(&f->devices[i], dev, sizeof(*dev)) == 0)
 			return;
 	if (f->n_devices == HL7_MAX_DEVICES) {
 		f->devices_dropped++;
 		return;
 	}
-	f->devices[f->n_devices++] = *dev;
+	assert(dev == &f->devices[f->n_devices]);
+	f->n_devices++;
 }
 
 /*
@@ -570,17 +590,15 @@ static void
 hl7_field_ei(struct hl7_cur *c, bool reps, enum hl7_dev_source src,
     unsigned fieldno, struct hl7_facts *f)
 {
-	struct hl7_device dev;
+	struct hl7_device spare, *dev;
 	unsigned n = 0;
 
 	do {
-		memset(&dev, 0, sizeof(dev));
-		dev.source = (uint8_t)src;
-		dev.field = (uint8_t)fieldno;
-		hl7_cur_copy(c, dev.id, sizeof(dev.id));
-		hl7_cur_hd(c, &dev.hd);
-		dev.eui64 = hl7_is_eui64(dev.hd.universal_id_type);
-		hl7_add_device(f, &dev);
+		dev = hl7_dev_new(f, &spare, src, fieldno);
+		hl7_cur_copy(c, dev->id, sizeof(dev->id));
+		hl7_cur_hd(c, &dev->hd);
+		dev->eui64 = hl7_is_eui64(dev->hd.universal_id_type);
+		hl7_add_device(f, dev);
 	} while (reps && ++n < HL7_MAX_DEVICES && hl7_cur_next_rep(c));
 }
 
@@ -589,13 +607,11 @@ static void
 hl7_field_raw(struct hl7_cur *c, enum hl7_dev_source src, unsigned fieldno,
     struct hl7_facts *f)
 {
-	struct hl7_device dev;
+	struct hl7_device spare, *dev;
 
-	memset(&dev, 0, sizeof(dev));
-	dev.source = (uint8_t)src;
-	dev.field = (uint8_t)fieldno;
-	hl7_cur_copy(c, dev.id, sizeof(dev.id));
-	hl7_add_device(f, &dev);
+	dev = hl7_dev_new(f, &spare, src, fieldno);
+	hl7_cur_copy(c, dev->id, sizeof(dev->id));
+	hl7_add_device(f, dev);
 }
 
 /* OBX-3 (CWE): keep the code and the coding system, not the text. */
@@ -1054,15 +1070,13 @@ hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
 
 	/* IHE PCD DEC: the device's EUI-64 as the sending application. */
 	if (hl7_is_eui64(f->sending_app.universal_id_type)) {
-		struct hl7_device dev;
+		struct hl7_device spare, *dev;
 
-		memset(&dev, 0, sizeof(dev));
-		dev.source = HL7_DEV_MSH3;
-		dev.field = 3;
-		dev.eui64 = true;
-		memcpy(dev.id, f->sending_app.universal_id, sizeof(dev.id));
-		dev.hd = f->sending_app;
-		hl7_add_device(f, &dev);
+		dev = hl7_dev_new(f, &spare, HL7_DEV_MSH3, 3);
+		dev->eui64 = true;
+		memcpy(dev->id, f->sending_app.universal_id, sizeof(dev->id));
+		dev->hd = f->sending_app;
+		hl7_add_device(f, dev);
 	}
 	return f->truncated ? HL7_TRUNCATED : HL7_OK;
 }
@@ -1400,10 +1414,10 @@ hl7_put(char *o, const char *q, size_t n)
 
 /*
  * A NUL-terminated string in an array of size bytes (cut there if it
- * has no NUL), quoted as jsonw_run_str_in() writes it: the bytes up to the first
- * that needs work (a control byte, the NUL among them, '"', '\\',
- * non-ASCII) are stored as they are checked, 16 at a time where the
- * target has SSE2; jsonw_run_str_rest() escapes from there.
+ * has no NUL), quoted as jsonw_run_str_in() writes it: the bytes up to
+ * the first that needs work (a control byte, the NUL among them, '"',
+ * '\\', non-ASCII) are stored as they are checked, 16 at a time where
+ * the target has SSE2; jsonw_run_str_rest() escapes from there.
  */
 JSONW_INLINE char *
 hl7_str(char *o, const char *s, size_t size)
@@ -1487,7 +1501,7 @@ hl7_uint(char *o, uint64_t v)
 
 /* A member when its value, one of the facts' arrays, is not empty; k
  * is a literal key. */
-#define HL7_KV(o, comma, k, v)	do {					\
+#define HL7_KV(o, k, v, comma)	do {					\
 	if ((v)[0] != '\0') {						\
 		HL7_COMMA(o, comma);					\
 		HL7_PUT(o, "\"" k "\":");				\
@@ -1497,7 +1511,7 @@ hl7_uint(char *o, uint64_t v)
 } while (0)
 
 /* A member with a number. */
-#define HL7_KV_UINT(o, comma, k, v)	do {				\
+#define HL7_KV_UINT(o, k, v, comma)	do {				\
 	HL7_COMMA(o, comma);						\
 	HL7_PUT(o, "\"" k "\":");					\
 	(o) = hl7_uint((o), (v));					\
@@ -1530,15 +1544,15 @@ hl7_eve_hd(char *o, bool *comma, const char *q, size_t n,
 	HL7_COMMA(o, *comma);
 	o = hl7_put(o, q, n);
 	*o++ = '{';
-	HL7_KV(o, c, "namespace_id", hd->namespace_id);
-	HL7_KV(o, c, "universal_id", hd->universal_id);
-	HL7_KV(o, c, "universal_id_type", hd->universal_id_type);
+	HL7_KV(o, "namespace_id", hd->namespace_id, c);
+	HL7_KV(o, "universal_id", hd->universal_id, c);
+	HL7_KV(o, "universal_id_type", hd->universal_id_type, c);
 	*o++ = '}';
 	*comma = true;
 	return o;
 }
 
-#define HL7_EVE_HD(o, comma, k, hd)					\
+#define HL7_KV_HD(o, k, hd, comma)					\
 	((o) = hl7_eve_hd((o), &(comma), "\"" k "\":", sizeof(k) + 2, (hd)))
 
 /* One device object, the first of its array or after one. */
@@ -1565,15 +1579,15 @@ hl7_eve_device(char *o, const struct hl7_device *dev)
 		HL7_PUT(o, "{\"source\":\"unknown\"");
 		break;
 	}
-	HL7_KV(o, c, "id", dev->id);
-	HL7_KV(o, c, "namespace", dev->hd.namespace_id);
-	HL7_KV(o, c, "universal_id", dev->hd.universal_id);
+	HL7_KV(o, "id", dev->id, c);
+	HL7_KV(o, "namespace", dev->hd.namespace_id, c);
+	HL7_KV(o, "universal_id", dev->hd.universal_id, c);
 	/* An EUI-64 is flagged one way: its type, spelt as HL7 table 0301
 	 * does whatever the sender's case. */
 	if (dev->eui64)
 		HL7_PUT(o, ",\"type\":\"EUI-64\"}");
 	else {
-		HL7_KV(o, c, "type", dev->hd.universal_id_type);
+		HL7_KV(o, "type", dev->hd.universal_id_type, c);
 		*o++ = '}';
 	}
 	return o;
@@ -1624,12 +1638,12 @@ hl7_eve(struct jsonw *w, const void *fact)
 	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);
 	o = run.o;
 	comma = run.comma;
-	HL7_KV(o, comma, "message_type", f->message_type);
-	HL7_KV(o, comma, "trigger_event", f->trigger_event);
-	HL7_KV(o, comma, "message_structure", f->message_structure);
-	HL7_KV(o, comma, "control_id", f->control_id);
-	HL7_KV(o, comma, "processing_id", f->processing_id);
-	HL7_KV(o, comma, "version", f->version);
+	HL7_KV(o, "message_type", f->message_type, comma);
+	HL7_KV(o, "trigger_event", f->trigger_event, comma);
+	HL7_KV(o, "message_structure", f->message_structure, comma);
+	HL7_KV(o, "control_id", f->control_id, comma);
+	HL7_KV(o, "processing_id", f->processing_id, comma);
+	HL7_KV(o, "version", f->version, comma);
 	/* Most messages have the delimiters the standard suggests: the
 	 * array compared whole (the parser leaves zeros after the NUL;
 	 * anything else is written the long way, the same). */
@@ -1639,19 +1653,19 @@ hl7_eve(struct jsonw *w, const void *fact)
 		HL7_PUT(o, "\"delimiters\":\"|^~\\\\&\"");
 		comma = true;
 	} else
-		HL7_KV(o, comma, "delimiters", f->delimiters);
-	HL7_EVE_HD(o, comma, "sending_application", &f->sending_app);
-	HL7_EVE_HD(o, comma, "sending_facility", &f->sending_fac);
-	HL7_EVE_HD(o, comma, "receiving_application", &f->receiving_app);
-	HL7_EVE_HD(o, comma, "receiving_facility", &f->receiving_fac);
-	HL7_KV(o, comma, "profile", f->profile);
-	HL7_KV(o, comma, "profile_universal_id", f->profile_oid);
+		HL7_KV(o, "delimiters", f->delimiters, comma);
+	HL7_KV_HD(o, "sending_application", &f->sending_app, comma);
+	HL7_KV_HD(o, "sending_facility", &f->sending_fac, comma);
+	HL7_KV_HD(o, "receiving_application", &f->receiving_app, comma);
+	HL7_KV_HD(o, "receiving_facility", &f->receiving_fac, comma);
+	HL7_KV(o, "profile", f->profile, comma);
+	HL7_KV(o, "profile_universal_id", f->profile_oid, comma);
 	if (f->in_batch) {
 		HL7_COMMA(o, comma);
 		HL7_PUT(o, "\"batch\":{\"index\":");
 		o = hl7_uint(o, f->batch_index);
 		c = true;
-		HL7_KV(o, c, "control_id", f->batch_control_id);
+		HL7_KV(o, "control_id", f->batch_control_id, c);
 		*o++ = '}';
 		comma = true;
 	}
@@ -1659,8 +1673,8 @@ hl7_eve(struct jsonw *w, const void *fact)
 		HL7_COMMA(o, comma);
 		HL7_PUT(o, "\"ack\":{");
 		c = false;
-		HL7_KV(o, c, "code", f->ack_code);
-		HL7_KV(o, c, "control_id", f->ack_control_id);
+		HL7_KV(o, "code", f->ack_code, c);
+		HL7_KV(o, "control_id", f->ack_control_id, c);
 		*o++ = '}';
 		comma = true;
 	}
@@ -1676,7 +1690,7 @@ hl7_eve(struct jsonw *w, const void *fact)
 		comma = true;
 	}
 	if (f->devices_dropped > 0)
-		HL7_KV_UINT(o, comma, "devices_dropped", f->devices_dropped);
+		HL7_KV_UINT(o, "devices_dropped", f->devices_dropped, comma);
 	if (no > 0) {
 		HL7_COMMA(o, comma);
 		HL7_PUT(o, "\"observations\":[");
@@ -1685,15 +1699,15 @@ hl7_eve(struct jsonw *w, const void *fact)
 				*o++ = ',';
 			*o++ = '{';
 			c = false;
-			HL7_KV(o, c, "code", f->obs[i].code);
-			HL7_KV(o, c, "system", f->obs[i].system);
+			HL7_KV(o, "code", f->obs[i].code, c);
+			HL7_KV(o, "system", f->obs[i].system, c);
 			*o++ = '}';
 		}
 		*o++ = ']';
 		comma = true;
 	}
 	if (f->obs_dropped > 0)
-		HL7_KV_UINT(o, comma, "observations_dropped", f->obs_dropped);
+		HL7_KV_UINT(o, "observations_dropped", f->obs_dropped, comma);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
@@ -1712,9 +1726,9 @@ hl7_eve(struct jsonw *w, const void *fact)
 		comma = true;
 	}
 	if (f->segs_other > 0)
-		HL7_KV_UINT(o, comma, "segments_other", f->segs_other);
-	HL7_KV_UINT(o, comma, "segment_count", f->n_segments);
-	HL7_KV_UINT(o, comma, "length", f->length);
+		HL7_KV_UINT(o, "segments_other", f->segs_other, comma);
+	HL7_KV_UINT(o, "segment_count", f->n_segments, comma);
+	HL7_KV_UINT(o, "length", f->length, comma);
 	if (f->truncated)
 		HL7_PUT(o, ",\"truncated\":true");
 	run.o = o;
