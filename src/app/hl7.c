@@ -121,7 +121,12 @@ hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
 #if HL7_SSE2
 	const __m128i vfs = _mm_set1_epi8((char)fs);
 	unsigned v;
+#endif
+#if HL7_WORDS
+	uint64_t w, m;
+#endif
 
+#if HL7_SSE2
 	for (;; i += 16) {
 		if (n - i < 16) {
 			if (n == i || (size_t)(lim - seg) - i < 16)
@@ -144,8 +149,6 @@ hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
 	}
 #endif
 #if HL7_WORDS
-	uint64_t w, m;
-
 	for (; i < n; i += 8) {
 		if (n - i < 8) {
 			/* The last, short word, when the buffer has one:
@@ -262,11 +265,16 @@ static const uint8_t *
 hl7_cur_stop(const struct hl7_cur *c, const uint8_t *p)
 {
 #if HL7_SSE2
+	__m128i x;
 	unsigned v;
+#endif
+#if HL7_WORDS
+	uint64_t w, m;
+#endif
 
+#if HL7_SSE2
 	for (; c->end - p > 0 && c->lim - p >= 16; p += 16) {
-		__m128i x = _mm_loadu_si128((const void *)p);
-
+		x = _mm_loadu_si128((const void *)p);
 		v = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 		    _mm_cmpeq_epi8(x, *c->v1), _mm_cmpeq_epi8(x, *c->v2)));
 		if (c->end - p < 16)
@@ -276,8 +284,6 @@ hl7_cur_stop(const struct hl7_cur *c, const uint8_t *p)
 	}
 #endif
 #if HL7_WORDS
-	uint64_t w, m;
-
 	for (; c->end - p > 0 && c->lim - p >= 8; p += 8) {
 		memcpy(&w, p, 8);
 		m = word_eq(w, c->s1) | word_eq(w, c->s2);
@@ -502,11 +508,11 @@ hl7_cur_next_rep(struct hl7_cur *c)
 static inline bool
 hl7_is_eui64(const char *s)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t w, x = 0;
 
 	memcpy(&w, s, 8);
 	memcpy(&x, "eui-64", 7);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* Letters in bytes 0-2 folded to lower case: 'E' and 'e' alone
 	 * become 'e', and so on; byte 7 is past the NUL. */
 	return ((w | 0x202020) & 0x00ffffffffffffffull) == x;
