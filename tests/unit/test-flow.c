@@ -538,6 +538,9 @@ test_flow_hash_symmetric(void **state)
 		if (i % 5 == 0) {
 			/* Same address both ends: the ports decide. */
 			memcpy(p.dst, p.src, sizeof(p.dst));
+		} else if (i % 7 == 0) {
+			/* IPv6 sharing a /64: the low half decides. */
+			memcpy(p.dst, p.src, 8);
 		}
 		p.vlan_cnt = (uint8_t)(i % 4);
 		p.vlan[0] = 7;
@@ -563,6 +566,19 @@ test_flow_hash_symmetric(void **state)
 	q.sport = 2;
 	q.dport = 1;
 	assert_true(flow_hash_packet(&k, &p, true) !=
+	    flow_hash_packet(&k, &q, true));
+	/* ICMP: type and code are not in the key. */
+	p = pkt4(IPPROTO_ICMP, A, 8, B, 0, T0);
+	q = pkt4(IPPROTO_ICMP, B, 0, A, 3, T0);
+	assert_true(flow_hash_packet(&k, &p, true) ==
+	    flow_hash_packet(&k, &q, true));
+	/* Nor are VLAN ids past the count. */
+	p = pkt4(IPPROTO_UDP, A, 1, B, 2, T0);
+	q = p;
+	p.vlan_cnt = q.vlan_cnt = 1;
+	p.vlan[0] = q.vlan[0] = 5;
+	q.vlan[1] = 6;
+	assert_true(flow_hash_packet(&k, &p, true) ==
 	    flow_hash_packet(&k, &q, true));
 	/* The table ignores vlan_cnt beyond PKT_MAX_VLAN. */
 	q = p;
