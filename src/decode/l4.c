@@ -36,28 +36,25 @@ bool
 decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
     uint32_t off, uint32_t len, enum ww_counter ev)
 {
-	uint8_t ph[40];
 	uint64_t sum;
 
-	/* RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header. */
+	/*
+	 * RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header, summed
+	 * in place but for its last word.
+	 */
+	sum = csum_add_words(0, p->src, pkt_addrlen(p));
+	sum = csum_add_words(sum, p->dst, pkt_addrlen(p));
 	if (p->ipver == 4) {
-		memcpy(ph, p->src, 4);
-		memcpy(ph + 4, p->dst, 4);
-		ph[8] = 0;
-		ph[9] = p->proto;
-		ph[10] = (uint8_t)(len >> 8);
-		ph[11] = (uint8_t)len;
-		sum = csum_add_words(0, ph, 12);
+		const uint8_t ph[4] = { 0, p->proto, (uint8_t)(len >> 8),
+		    (uint8_t)len };
+
+		sum = csum_add_words(sum, ph, sizeof(ph));
 	} else {
-		memcpy(ph, p->src, 16);
-		memcpy(ph + 16, p->dst, 16);
-		ph[32] = (uint8_t)(len >> 24);
-		ph[33] = (uint8_t)(len >> 16);
-		ph[34] = (uint8_t)(len >> 8);
-		ph[35] = (uint8_t)len;
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = p->proto;
-		sum = csum_add_words(0, ph, 40);
+		const uint8_t ph[8] = { (uint8_t)(len >> 24),
+		    (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len,
+		    0, 0, 0, p->proto };
+
+		sum = csum_add_words(sum, ph, sizeof(ph));
 	}
 	st->csum_checked = true;
 	if (csum_fold(csum_add(sum, p->data + off, len)) == 0xffff)

@@ -2625,6 +2625,39 @@ test_decode_csum_sum(void **state)
 	memset(buf, 0xff, sizeof(buf));
 	assert_int_equal(csum_fold(csum_add(0, buf, 299)),
 	    ref_fold(ref_sum(0, buf, 299)));
+	/*
+	 * Long buffers: the 64-byte blocks chain their carries (x86-64),
+	 * then the 8-byte words and the tail finish.  All ones, a word of
+	 * ones then a 1 (a carry out of every other add), and mixed bytes,
+	 * at every alignment and length to 1600, then a jumbo's and the
+	 * largest IP datagram's.
+	 */
+	{
+		static uint8_t big[65535 + 8];
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			for (i = 0; i < sizeof(big); i++)
+				big[i] = k == 0 ? 0xff : k == 1 ?
+				    ((i & 8) ? 0x01 : 0xff) :
+				    (uint8_t)(i * 151 + 3 + (i >> 3));
+			for (off = 0; off < 8; off++)
+				for (len = 60; len <= 1600; len += (len < 200 ?
+				    1 : 61))
+					assert_int_equal(csum_fold(csum_add(0,
+					    big + off, len)),
+					    ref_fold(ref_sum(0, big + off,
+					    len)));
+			for (off = 0; off < 2; off++) {
+				assert_int_equal(csum_fold(csum_add(0,
+				    big + off, 9000)),
+				    ref_fold(ref_sum(0, big + off, 9000)));
+				assert_int_equal(csum_fold(csum_add(0,
+				    big + off, 65535)),
+				    ref_fold(ref_sum(0, big + off, 65535)));
+			}
+		}
+	}
 	/* A header's words (4 to 64 bytes), alone and before the rest,
 	 * at every alignment; all ones, then mixed bytes. */
 	for (i = 0; i < 2; i++) {
