@@ -1726,10 +1726,23 @@ test_decode_tcp_hlen(void **state)
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, b, sizeof(b)),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_TCP_TRUNCATED));
-	/* 19 bytes of TCP. */
+	/* 19 bytes of TCP: the fields it has whole are kept. */
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, eth_ipv4_tcp_syn, 53),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_TCP_PKT_TOO_SMALL));
+	assert_int_equal(p.sport, 0xc738);
+	assert_int_equal(p.tcp_flags, TH_SYN);
+	assert_int_equal(p.tcp_win, 0xfaf0);
+	/* 11 bytes: the ports and the sequence number, nothing after. */
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, eth_ipv4_tcp_syn, 45),
+	    DECODE_INVALID);
+	assert_true(has_anom(&p, EV_TCP_PKT_TOO_SMALL));
+	assert_int_equal(p.sport, 0xc738);
+	assert_int_equal(p.dport, 0x0a0f);
+	assert_int_equal(p.tcp_seq, 0x01020304);
+	assert_int_equal(p.tcp_ack, 0);
+	assert_int_equal(p.tcp_flags, 0);
+	assert_int_equal(p.tcp_win, 0);
 }
 
 static void
