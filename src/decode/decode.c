@@ -505,6 +505,19 @@ decode_packet(struct decoder *dec, struct packet *p)
 	st.snapped = p->caplen < p->wirelen;
 
 	step = decode_link(dec, p, &st);
+	/*
+	 * The common ladder, Ethernet (tags) IPv4 then layer 4, called
+	 * straight; whatever else comes next goes through the loop.
+	 */
+	if (step == STEP_ETHERNET) {
+		step = decode_ethernet(dec, p, &st);
+		while (step == STEP_ETHERTYPE)
+			step = decode_ethertype(dec, p, &st);
+		if (step == STEP_IPV4)
+			step = decode_ipv4(dec, p, &st);
+		if (step == STEP_L4)
+			step = decode_l4(dec, p, &st);
+	}
 	for (;;) {
 		switch (step) {
 		case STEP_ETHERNET:

@@ -42,18 +42,20 @@ decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
 	 * RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header, summed
 	 * in place but for its last word.
 	 */
-	sum = csum_add_words(0, p->src, pkt_addrlen(p));
-	sum = csum_add_words(sum, p->dst, pkt_addrlen(p));
 	if (p->ipver == 4) {
 		const uint8_t ph[4] = { 0, p->proto, (uint8_t)(len >> 8),
 		    (uint8_t)len };
 
+		sum = csum_add_words(0, p->src, 4);
+		sum = csum_add_words(sum, p->dst, 4);
 		sum = csum_add_words(sum, ph, sizeof(ph));
 	} else {
 		const uint8_t ph[8] = { (uint8_t)(len >> 24),
 		    (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len,
 		    0, 0, 0, p->proto };
 
+		sum = csum_add_words(0, p->src, 16);
+		sum = csum_add_words(sum, p->dst, 16);
 		sum = csum_add_words(sum, ph, sizeof(ph));
 	}
 	st->csum_checked = true;
