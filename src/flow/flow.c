@@ -2,10 +2,11 @@
  * flow.c - the bidirectional flow table: one per worker, no locks.
  *
  * Lookup: the key (protocol, both addresses and ports, the VLAN stack)
- * is written out in a normalised order, the lower (address, port) end
- * first, and hashed with SipHash under a random per-table key, so an
- * attacker cannot aim tuples at one bucket and make every lookup walk
- * a long chain.  Buckets are chains through flow->hnext.  ICMP flows
+ * is put into 64-bit words in a normalised order, the lower (address,
+ * port) end first, and hashed with SipHash-1-3 under a random
+ * per-table key, so an attacker cannot aim tuples at one bucket and
+ * make every lookup walk a long chain.  The match also says which way
+ * the packet goes.  Buckets are chains through flow->hnext.  ICMP flows
  * have ports 0 in the key (echo request and reply are one flow) and
  * keep the first packet's type and code in cli_port/srv_port.
  *
