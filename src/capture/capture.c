@@ -403,18 +403,6 @@ capture_error(struct capture *c)
 	return c->errbuf;
 }
 
-bool
-capture_stable(const struct capture *c)
-{
-	return c->map != NULL;
-}
-
-uint64_t
-capture_offset(const struct capture *c, const u_char *data)
-{
-	return (uint64_t)(data - c->map);
-}
-
 void
 capture_release(struct capture *c, uint64_t below)
 {

@@ -89,9 +89,18 @@ const char *capture_error(struct capture *);
  * Whether the data capture_next() returns stay valid after the next
  * call: until capture_release() passes their offset, or the close.
  */
-bool	capture_stable(const struct capture *);
+static inline bool
+capture_stable(const struct capture *c)
+{
+	return c->map != NULL;
+}
+
 /* Offset in the file of a record's data (stable sources only). */
-uint64_t capture_offset(const struct capture *, const u_char *data);
+static inline uint64_t
+capture_offset(const struct capture *c, const u_char *data)
+{
+	return (uint64_t)(data - c->map);
+}
 /* Nothing before offset 'below' will be read again: let it go. */
 void	capture_release(struct capture *, uint64_t below);
 

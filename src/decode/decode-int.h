@@ -98,12 +98,38 @@ struct decoder {
 	uint32_t		 csum_nbad;	/* of which bad */
 };
 
+/* The anomaly of one header too many (decode_layer()). */
+bool			decode_layer_excess(struct decoder *, struct packet *);
+
 /*
  * Count one header against max_layers; false (with the anomaly set
- * and the packet invalid) when there are too many.
+ * and the packet invalid) when there are too many.  Inline: every
+ * packet counts three or four.
  */
-bool			decode_layer(struct decoder *, struct packet *,
-			    struct decode_state *);
+static inline bool
+decode_layer(struct decoder *dec, struct packet *p, struct decode_state *st)
+{
+	if (++st->layers <= dec->cfg.max_layers)
+		return true;
+	return decode_layer_excess(dec, p);
+}
+
+/*
+ * Fixed-offset reads for a header whose fixed part the caller has
+ * checked is there (a breader per field costs a bounds check each).
+ */
+static inline uint16_t
+decode_be16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t
+decode_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | (uint32_t)b[3];
+}
 /* Record an anomaly that makes the packet unusable. */
 enum decode_step	decode_invalid(struct decoder *, struct packet *,
 			    enum ww_counter);

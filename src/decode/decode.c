@@ -4,7 +4,9 @@
  * layer decoders in decode-ip.c, decode-l4.c and decode-tunnel.c.
  *
  * Bounds: every read goes through a struct breader over
- * [st->off, st->end) of p->data, and st->end never exceeds p->caplen.
+ * [st->off, st->end) of p->data, or, for a header of fixed size, reads
+ * at fixed offsets after one check that [st->off, st->end) holds it;
+ * st->end never exceeds p->caplen.
  * p->wirelen is only compared, never used to index: libpcap passes a
  * record whose caplen exceeds its len through unchanged.
  */
@@ -201,10 +203,8 @@ csum_sample(struct decoder *dec, const struct decode_state *st)
 }
 
 bool
-decode_layer(struct decoder *dec, struct packet *p, struct decode_state *st)
+decode_layer_excess(struct decoder *dec, struct packet *p)
 {
-	if (++st->layers <= dec->cfg.max_layers)
-		return true;
 	ctr_inc(dec->ctr, CTR_DEC_TOO_MANY_LAYERS);
 	(void)decode_invalid(dec, p, EV_LAYERS_TOO_MANY);
 	return false;
@@ -229,26 +229,20 @@ enum decode_step
 decode_ethernet(struct decoder *dec, struct packet *p,
     struct decode_state *st)
 {
-	struct breader br;
-	const uint8_t *dst, *src;
-	uint16_t type;
+	const uint8_t *h = p->data + st->off;
 
 	if (!decode_layer(dec, p, st))
 		return STEP_INVALID;
 	ctr_inc(dec->ctr, CTR_DEC_ETHERNET);
-	br_init(&br, p->data + st->off, st->end - st->off);
-	dst = br_bytes(&br, 6);
-	src = br_bytes(&br, 6);
-	type = br_be16(&br);
-	if (!br_ok(&br))
+	if (st->end - st->off < ETH_HLEN)
 		return decode_invalid(dec, p, EV_ETH_TOO_SMALL);
-	memcpy(p->dst_mac, dst, 6);
-	memcpy(p->src_mac, src, 6);
+	memcpy(p->dst_mac, h, 6);
+	memcpy(p->src_mac, h + 6, 6);
 	p->flags |= PKT_HAS_ETH;
 	p->vlan_cnt = 0;
 	st->nvlan = 0;
 	st->off += ETH_HLEN;
-	st->ethertype = type;
+	st->ethertype = decode_be16(h + 12);
 	return STEP_ETHERTYPE;
 }
 
@@ -260,8 +254,7 @@ decode_ethernet(struct decoder *dec, struct packet *p,
 static enum decode_step
 decode_vlan(struct decoder *dec, struct packet *p, struct decode_state *st)
 {
-	struct breader br;
-	uint16_t tci, type;
+	const uint8_t *h = p->data + st->off;
 
 	if (!decode_layer(dec, p, st))
 		return STEP_INVALID;
@@ -270,15 +263,12 @@ decode_vlan(struct decoder *dec, struct packet *p, struct decode_state *st)
 		ctr_inc(dec->ctr, CTR_DEC_VLAN_QINQ);
 	if (st->nvlan >= dec->cfg.max_vlan_layers)
 		return decode_invalid(dec, p, EV_VLAN_TOO_MANY_LAYERS);
-	br_init(&br, p->data + st->off, st->end - st->off);
-	tci = br_be16(&br);
-	type = br_be16(&br);
-	if (!br_ok(&br))
+	if (st->end - st->off < VLAN_HLEN)
 		return decode_invalid(dec, p, EV_VLAN_TOO_SMALL);
-	p->vlan[st->nvlan++] = tci & 0x0fff;
+	p->vlan[st->nvlan++] = decode_be16(h) & 0x0fff;
 	p->vlan_cnt = st->nvlan;
 	st->off += VLAN_HLEN;
-	st->ethertype = type;
+	st->ethertype = decode_be16(h + 2);
 	return STEP_ETHERTYPE;
 }
 
@@ -515,6 +505,19 @@ decode_packet(struct decoder *dec, struct packet *p)
 	st.snapped = p->caplen < p->wirelen;
 
 	step = decode_link(dec, p, &st);
+	/*
+	 * The common ladder, Ethernet (tags) IPv4 then layer 4, called
+	 * straight; whatever else comes next goes through the loop.
+	 */
+	if (step == STEP_ETHERNET) {
+		step = decode_ethernet(dec, p, &st);
+		while (step == STEP_ETHERTYPE)
+			step = decode_ethertype(dec, p, &st);
+		if (step == STEP_IPV4)
+			step = decode_ipv4(dec, p, &st);
+		if (step == STEP_L4)
+			step = decode_l4(dec, p, &st);
+	}
 	for (;;) {
 		switch (step) {
 		case STEP_ETHERNET:

@@ -184,9 +184,9 @@ ipv4_options(struct decoder *dec, struct packet *p, struct breader *opts)
 enum decode_step
 decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 {
-	struct breader br, opts;
+	struct breader opts;
 	struct defrag_frag f;
-	const uint8_t *src, *dst;
+	const uint8_t *h = p->data + st->off, *src, *dst;
 	uint16_t totlen, id, fo;
 	uint8_t vihl, ttl, proto;
 	size_t avail, hlen;
@@ -195,22 +195,20 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 		return STEP_INVALID;
 	ctr_inc(dec->ctr, CTR_DEC_IPV4);
 	avail = st->end - st->off;
-	br_init(&br, p->data + st->off, avail);
-	vihl = br_u8(&br);
-	br_skip(&br, 1);		/* DSCP, ECN */
-	totlen = br_be16(&br);
-	id = br_be16(&br);
-	fo = br_be16(&br);
-	ttl = br_u8(&br);
-	proto = br_u8(&br);
-	br_skip(&br, 2);		/* checksum, below */
-	src = br_bytes(&br, 4);
-	dst = br_bytes(&br, 4);
 	/* The version is the most telling, when there is a byte of it. */
-	if (avail > 0 && vihl >> 4 != 4)
+	if (avail > 0 && h[0] >> 4 != 4)
 		return decode_invalid(dec, p, EV_IPV4_WRONG_VERSION);
-	if (!br_ok(&br))
+	if (avail < IPV4_HLEN)
 		return decode_invalid(dec, p, EV_IPV4_PKT_TOO_SMALL);
+	vihl = h[0];
+	/* h[1]: DSCP, ECN; h[10]: the checksum, below. */
+	totlen = decode_be16(h + 2);
+	id = decode_be16(h + 4);
+	fo = decode_be16(h + 6);
+	ttl = h[8];
+	proto = h[9];
+	src = h + 12;
+	dst = h + 16;
 	hlen = (size_t)(vihl & 0x0f) * 4;
 	if (hlen < IPV4_HLEN)
 		return decode_invalid(dec, p, EV_IPV4_HLEN_TOO_SMALL);
@@ -251,7 +249,8 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	p->l3_off = st->off;
 	ip_set_len(dec, p, st, totlen, EV_IPV4_TRUNC_PKT);
 	if (hlen > IPV4_HLEN) {
-		opts = br_sub(&br, hlen - IPV4_HLEN);
+		/* hlen <= avail: checked above. */
+		br_init(&opts, h + IPV4_HLEN, hlen - IPV4_HLEN);
 		ipv4_options(dec, p, &opts);
 	}
 

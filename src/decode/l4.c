@@ -36,28 +36,27 @@ bool
 decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
     uint32_t off, uint32_t len, enum ww_counter ev)
 {
-	uint8_t ph[40];
 	uint64_t sum;
 
-	/* RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header. */
+	/*
+	 * RFC 9293 3.1, RFC 768, RFC 8200 8.1: the pseudo-header, summed
+	 * in place but for its last word.
+	 */
 	if (p->ipver == 4) {
-		memcpy(ph, p->src, 4);
-		memcpy(ph + 4, p->dst, 4);
-		ph[8] = 0;
-		ph[9] = p->proto;
-		ph[10] = (uint8_t)(len >> 8);
-		ph[11] = (uint8_t)len;
-		sum = csum_add_words(0, ph, 12);
+		const uint8_t ph[4] = { 0, p->proto, (uint8_t)(len >> 8),
+		    (uint8_t)len };
+
+		sum = csum_add_words(0, p->src, 4);
+		sum = csum_add_words(sum, p->dst, 4);
+		sum = csum_add_words(sum, ph, sizeof(ph));
 	} else {
-		memcpy(ph, p->src, 16);
-		memcpy(ph + 16, p->dst, 16);
-		ph[32] = (uint8_t)(len >> 24);
-		ph[33] = (uint8_t)(len >> 16);
-		ph[34] = (uint8_t)(len >> 8);
-		ph[35] = (uint8_t)len;
-		ph[36] = ph[37] = ph[38] = 0;
-		ph[39] = p->proto;
-		sum = csum_add_words(0, ph, 40);
+		const uint8_t ph[8] = { (uint8_t)(len >> 24),
+		    (uint8_t)(len >> 16), (uint8_t)(len >> 8), (uint8_t)len,
+		    0, 0, 0, p->proto };
+
+		sum = csum_add_words(0, p->src, 16);
+		sum = csum_add_words(sum, p->dst, 16);
+		sum = csum_add_words(sum, ph, sizeof(ph));
 	}
 	st->csum_checked = true;
 	if (csum_fold(csum_add(sum, p->data + off, len)) == 0xffff)
@@ -169,6 +168,25 @@ tcp_options(struct decoder *dec, struct packet *p, struct breader *opts)
 }
 
 /*
+ * A TCP header shorter than its fixed part: the fields it has whole,
+ * the others 0, as a packet's rules and alerts see them.
+ */
+static void
+tcp_short(struct packet *p, const uint8_t *h, size_t avail)
+{
+	struct breader br;
+
+	br_init(&br, h, avail);
+	p->sport = br_be16(&br);
+	p->dport = br_be16(&br);
+	p->tcp_seq = br_be32(&br);
+	p->tcp_ack = br_be32(&br);
+	(void)br_u8(&br);		/* data offset */
+	p->tcp_flags = br_u8(&br);
+	p->tcp_win = br_be16(&br);
+}
+
+/*
  * TCP header (RFC 9293 3.1):
  *	source port (2) | destination port (2) | sequence (4) | ack (4)
  *	| data offset (4) reserved (4) | flags (1) | window (2)
@@ -177,35 +195,38 @@ tcp_options(struct decoder *dec, struct packet *p, struct breader *opts)
 static enum decode_step
 decode_tcp(struct decoder *dec, struct packet *p, struct decode_state *st)
 {
-	struct breader br, opts;
-	uint8_t doff;
-	size_t hlen;
+	const uint8_t *h = p->data + st->off;
+	struct breader opts;
+	size_t avail = st->end - st->off, hlen;
 
 	if (!decode_layer(dec, p, st))
 		return STEP_INVALID;
 	ctr_inc(dec->ctr, CTR_DEC_TCP);
 	p->l4_off = st->off;
-	br_init(&br, p->data + st->off, st->end - st->off);
-	p->sport = br_be16(&br);
-	p->dport = br_be16(&br);
-	p->tcp_seq = br_be32(&br);
-	p->tcp_ack = br_be32(&br);
-	doff = br_u8(&br);
-	p->tcp_flags = br_u8(&br);
-	p->tcp_win = br_be16(&br);
-	br_skip(&br, 4);		/* checksum, urgent pointer */
-	if (!br_ok(&br))
+	if (avail < TCP_HLEN) {
+		/* What a short header has: the packet's rules may ask. */
+		tcp_short(p, h, avail);
 		return decode_invalid(dec, p, EV_TCP_PKT_TOO_SMALL);
-	hlen = (size_t)(doff >> 4) * 4;
+	}
+	p->sport = decode_be16(h);
+	p->dport = decode_be16(h + 2);
+	p->tcp_seq = decode_be32(h + 4);
+	p->tcp_ack = decode_be32(h + 8);
+	p->tcp_flags = h[13];
+	p->tcp_win = decode_be16(h + 14);
+	/* h[16..19]: checksum, urgent pointer. */
+	hlen = (size_t)(h[12] >> 4) * 4;
 	if (hlen < TCP_HLEN)
 		return decode_invalid(dec, p, EV_TCP_HLEN_TOO_SMALL);
-	if (br_left(&br) < hlen - TCP_HLEN)
+	if (avail < hlen)
 		return decode_invalid(dec, p, EV_TCP_TRUNCATED);
 	p->tcp_wscale = 0xff;
 	p->tcp_mss = 0;
 	p->tcp_sackok = false;
-	opts = br_sub(&br, hlen - TCP_HLEN);
-	tcp_options(dec, p, &opts);
+	if (hlen > TCP_HLEN) {
+		br_init(&opts, h + TCP_HLEN, hlen - TCP_HLEN);
+		tcp_options(dec, p, &opts);
+	}
 	if (l4_csum_wanted(dec, p, st))
 		(void)decode_l4_csum(dec, p, st, st->off, st->end - st->off,
 		    EV_TCP_INVALID_CSUM);

@@ -329,7 +329,9 @@ ret_append(struct stream_ctx *ctx, struct tcp_stream *s, const uint8_t *data,
 	if (first > len)
 		first = len;
 	memcpy(r->data + at, data, first);
-	memcpy(r->data, data + first, len - first);
+	/* Wrapped round the ring: rarely, so no call for 0 bytes. */
+	if (len > first)
+		memcpy(r->data, data + first, len - first);
 	r->len += len;
 }
 

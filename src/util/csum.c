@@ -1,107 +1,96 @@
 /*
- * csum.c - the Internet checksum, sixteen bytes per step with SSE2,
- * else eight.
+ * csum.c - the Internet checksum, summed as 64-bit words.
  *
- * Each 64-bit load is split into its two 32-bit halves, added to two
- * 64-bit accumulators: 2^32 loads before they could overflow, far more
- * than any packet.  Loads go through memcpy, so packets need no
- * alignment; compilers turn it into a plain load.
+ * A ones-complement sum of 64-bit words, each carry out added back in
+ * (RFC 1071 2(C)), folds to the same 16-bit sum as the 16-bit words it
+ * holds, because 2^16 - 1 divides 2^64 - 1.  On x86-64 the loop is one
+ * add-with-carry a word, the carry flag chained through the block, as
+ * Linux's csum_partial(); C compilers do not chain it (they rebuild the
+ * carry with setc, three instructions a word).  Elsewhere, and for the
+ * last words, the carry is added back in C.  Loads go through memcpy,
+ * so packets need no alignment.
  */
 #include <config.h>
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "util/csum.h"
+
+/* a + w with the carry out added back in (ones-complement addition). */
+static inline uint64_t
+add_carry(uint64_t a, uint64_t w)
+{
+	a += w;
+	return a + (a < w);
+}
 
 uint64_t
 csum_add(uint64_t sum, const void *buf, size_t n)
 {
 	const uint8_t *p = buf;
-	uint64_t a = 0, b = 0, w;
-	uint16_t h;
+	uint64_t a = 0, w;
 
-#ifdef __SSE2__
-	/*
-	 * Sixteen bytes a step: the four 32-bit words widened to 64-bit
-	 * lanes, half the instructions of the loop below (decode checks
-	 * every packet's checksums).
-	 */
+#if defined(__x86_64__) && defined(__GNUC__)
 	if (n >= 64) {
-		__m128i z = _mm_setzero_si128(), s0 = z, s1 = z, v;
-		uint64_t l[2];
+		size_t blocks = n / 64;
 
-		while (n >= 32) {
-			v = _mm_loadu_si128((const void *)p);
-			s0 = _mm_add_epi64(s0, _mm_unpacklo_epi32(v, z));
-			s1 = _mm_add_epi64(s1, _mm_unpackhi_epi32(v, z));
-			v = _mm_loadu_si128((const void *)(p + 16));
-			s0 = _mm_add_epi64(s0, _mm_unpacklo_epi32(v, z));
-			s1 = _mm_add_epi64(s1, _mm_unpackhi_epi32(v, z));
-			p += 32;
-			n -= 32;
-		}
-		_mm_storeu_si128((void *)l, _mm_add_epi64(s0, s1));
-		a = l[0];
-		b = l[1];
+		__asm__(
+		    "clc\n"
+		    "1:\n\t"
+		    "adcq 0(%[p]), %[a]\n\t"
+		    "adcq 8(%[p]), %[a]\n\t"
+		    "adcq 16(%[p]), %[a]\n\t"
+		    "adcq 24(%[p]), %[a]\n\t"
+		    "adcq 32(%[p]), %[a]\n\t"
+		    "adcq 40(%[p]), %[a]\n\t"
+		    "adcq 48(%[p]), %[a]\n\t"
+		    "adcq 56(%[p]), %[a]\n\t"
+		    "leaq 64(%[p]), %[p]\n\t"	/* lea and dec keep CF */
+		    "decq %[b]\n\t"
+		    "jnz 1b\n\t"
+		    "adcq $0, %[a]"
+		    : [a] "+r" (a), [p] "+r" (p), [b] "+r" (blocks)
+		    :
+		    : "cc", "memory");
+		n &= 63;
 	}
 #endif
-	while (n >= 32) {
-		memcpy(&w, p, 8);
-		a += w & 0xffffffffu;
-		b += w >> 32;
-		memcpy(&w, p + 8, 8);
-		a += w & 0xffffffffu;
-		b += w >> 32;
-		memcpy(&w, p + 16, 8);
-		a += w & 0xffffffffu;
-		b += w >> 32;
-		memcpy(&w, p + 24, 8);
-		a += w & 0xffffffffu;
-		b += w >> 32;
-		p += 32;
-		n -= 32;
-	}
 	while (n >= 8) {
 		memcpy(&w, p, 8);
-		a += w & 0xffffffffu;
-		b += w >> 32;
+		a = add_carry(a, w);
 		p += 8;
 		n -= 8;
 	}
-	while (n >= 2) {
-		memcpy(&h, p, 2);
-		a += h;
-		p += 2;
-		n -= 2;
-	}
-	if (n == 1) {
-		/* The odd byte is the high byte of a word padded with 0. */
-		h = 0;
-		memcpy(&h, p, 1);
-		a += h;
+	if (n > 0) {
+		/* The last bytes as a word padded with zeros. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		uint32_t u = 0;
+		uint16_t h = 0;
+		unsigned o = 0;
+
+		w = 0;
+		if (n & 4) {
+			memcpy(&u, p, 4);
+			w = u;
+			o = 4;
+		}
+		if (n & 2) {
+			memcpy(&h, p + o, 2);
+			w |= (uint64_t)h << (8 * o);
+			o += 2;
+		}
+		if (n & 1)
+			w |= (uint64_t)p[o] << (8 * o);
+#else
+		uint8_t t[8] = { 0 };
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			t[i] = p[i];
+		memcpy(&w, t, 8);
+#endif
+		a = add_carry(a, w);
 	}
 	/* Fold before adding so the caller's running sum cannot wrap. */
-	a = (a & 0xffffffffu) + (a >> 32) + (b & 0xffffffffu) + (b >> 32);
-	return sum + a;
-}
-
-uint16_t
-csum_fold(uint64_t sum)
-{
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	/*
-	 * The sum of native-order words is the byte-swapped sum of
-	 * network-order words (RFC 1071 2(B)): swap back on little-endian.
-	 */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	sum = ((sum & 0xff) << 8) | (sum >> 8);
-#endif
-	return (uint16_t)sum;
+	return sum + (a & 0xffffffffu) + (a >> 32);
 }

@@ -2,7 +2,7 @@
  * csum.h - the Internet checksum (RFC 1071) for the decoder.
  *
  * csum_add() sums a buffer in the host's byte order, eight bytes at a
- * time into 64-bit accumulators; the ones-complement sum does not care
+ * time, each carry added back in; the ones-complement sum does not care
  * in which order the bytes of a 16-bit word are added as long as every
  * part starts at an even offset of the checksummed data (RFC 1071 2(B)),
  * so callers sum the pseudo-header and the segment as separate parts.
@@ -19,8 +19,27 @@
 
 /* Add n bytes at p (p at an even offset of the checksummed data). */
 uint64_t	csum_add(uint64_t sum, const void *p, size_t n);
-/* The 16-bit ones-complement sum, not complemented, in network order. */
-uint16_t	csum_fold(uint64_t sum);
+/*
+ * The 16-bit ones-complement sum, not complemented, in network order.
+ * Inline: every packet folds two sums.
+ */
+static inline uint16_t
+csum_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	/*
+	 * The sum of native-order words is the byte-swapped sum of
+	 * network-order words (RFC 1071 2(B)): swap back on little-endian.
+	 */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	sum = ((sum & 0xff) << 8) | (sum >> 8);
+#endif
+	return (uint16_t)sum;
+}
 
 /*
  * Add n bytes at p, n a multiple of 4 and at most 64: an IPv4 header or

@@ -1726,10 +1726,23 @@ test_decode_tcp_hlen(void **state)
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, b, sizeof(b)),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_TCP_TRUNCATED));
-	/* 19 bytes of TCP. */
+	/* 19 bytes of TCP: the fields it has whole are kept. */
 	assert_int_equal(decode(fx, &p, DLT_EN10MB, eth_ipv4_tcp_syn, 53),
 	    DECODE_INVALID);
 	assert_true(has_anom(&p, EV_TCP_PKT_TOO_SMALL));
+	assert_int_equal(p.sport, 0xc738);
+	assert_int_equal(p.tcp_flags, TH_SYN);
+	assert_int_equal(p.tcp_win, 0xfaf0);
+	/* 11 bytes: the ports and the sequence number, nothing after. */
+	assert_int_equal(decode(fx, &p, DLT_EN10MB, eth_ipv4_tcp_syn, 45),
+	    DECODE_INVALID);
+	assert_true(has_anom(&p, EV_TCP_PKT_TOO_SMALL));
+	assert_int_equal(p.sport, 0xc738);
+	assert_int_equal(p.dport, 0x0a0f);
+	assert_int_equal(p.tcp_seq, 0x01020304);
+	assert_int_equal(p.tcp_ack, 0);
+	assert_int_equal(p.tcp_flags, 0);
+	assert_int_equal(p.tcp_win, 0);
 }
 
 static void
@@ -2625,6 +2638,39 @@ test_decode_csum_sum(void **state)
 	memset(buf, 0xff, sizeof(buf));
 	assert_int_equal(csum_fold(csum_add(0, buf, 299)),
 	    ref_fold(ref_sum(0, buf, 299)));
+	/*
+	 * Long buffers: the 64-byte blocks chain their carries (x86-64),
+	 * then the 8-byte words and the tail finish.  All ones, a word of
+	 * ones then a 1 (a carry out of every other add), and mixed bytes,
+	 * at every alignment and length to 1600, then a jumbo's and the
+	 * largest IP datagram's.
+	 */
+	{
+		static uint8_t big[65535 + 8];
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			for (i = 0; i < sizeof(big); i++)
+				big[i] = k == 0 ? 0xff : k == 1 ?
+				    ((i & 8) ? 0x01 : 0xff) :
+				    (uint8_t)(i * 151 + 3 + (i >> 3));
+			for (off = 0; off < 8; off++)
+				for (len = 60; len <= 1600; len += (len < 200 ?
+				    1 : 61))
+					assert_int_equal(csum_fold(csum_add(0,
+					    big + off, len)),
+					    ref_fold(ref_sum(0, big + off,
+					    len)));
+			for (off = 0; off < 2; off++) {
+				assert_int_equal(csum_fold(csum_add(0,
+				    big + off, 9000)),
+				    ref_fold(ref_sum(0, big + off, 9000)));
+				assert_int_equal(csum_fold(csum_add(0,
+				    big + off, 65535)),
+				    ref_fold(ref_sum(0, big + off, 65535)));
+			}
+		}
+	}
 	/* A header's words (4 to 64 bytes), alone and before the rest,
 	 * at every alignment; all ones, then mixed bytes. */
 	for (i = 0; i < 2; i++) {

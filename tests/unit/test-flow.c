@@ -505,6 +505,52 @@ test_flow_vlan_in_key(void **state)
 	rec_free(&r);
 }
 
+/*
+ * The lookup tells the direction: the client's end to the server's is
+ * to the server, also when both ends share the address, and a packet
+ * whose two ends are the same goes to the server.
+ */
+static void
+test_flow_lookup_direction(void **state)
+{
+	struct rec r;
+	struct flow_table *t;
+	struct packet p;
+	struct flow *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	t = table(&r, NULL, 1);
+	p = pkt4(IPPROTO_UDP, A, 1000, A, 2000, T0);
+	f = flow_handle_packet(t, &p);
+	assert_non_null(f);
+	p = rev(&p);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	p = rev(&p);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 2);
+	assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 1);
+	/* Same address, same port. */
+	p = pkt4(IPPROTO_UDP, B, 3000, B, 3000, T0);
+	f = flow_handle_packet(t, &p);
+	assert_non_null(f);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 2);
+	assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 0);
+	/* ICMP: the addresses alone; type and code may differ. */
+	p = pkt4(IPPROTO_ICMP, A, 8, B, 0, T0);
+	f = flow_handle_packet(t, &p);
+	assert_non_null(f);
+	p = pkt4(IPPROTO_ICMP, B, 0, A, 0, T0);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	p = pkt4(IPPROTO_ICMP, A, 3, B, 1, T0);
+	assert_ptr_equal(flow_handle_packet(t, &p), f);
+	assert_int_equal(f->pkts[FLOW_DIR_TOSERVER], 2);
+	assert_int_equal(f->pkts[FLOW_DIR_TOCLIENT], 1);
+	flow_table_free(t);
+	rec_free(&r);
+}
+
 static uint32_t
 rnd32(uint64_t *s)
 {
@@ -538,6 +584,9 @@ test_flow_hash_symmetric(void **state)
 		if (i % 5 == 0) {
 			/* Same address both ends: the ports decide. */
 			memcpy(p.dst, p.src, sizeof(p.dst));
+		} else if (i % 7 == 0) {
+			/* IPv6 sharing a /64: the low half decides. */
+			memcpy(p.dst, p.src, 8);
 		}
 		p.vlan_cnt = (uint8_t)(i % 4);
 		p.vlan[0] = 7;
@@ -563,6 +612,19 @@ test_flow_hash_symmetric(void **state)
 	q.sport = 2;
 	q.dport = 1;
 	assert_true(flow_hash_packet(&k, &p, true) !=
+	    flow_hash_packet(&k, &q, true));
+	/* ICMP: type and code are not in the key. */
+	p = pkt4(IPPROTO_ICMP, A, 8, B, 0, T0);
+	q = pkt4(IPPROTO_ICMP, B, 0, A, 3, T0);
+	assert_true(flow_hash_packet(&k, &p, true) ==
+	    flow_hash_packet(&k, &q, true));
+	/* Nor are VLAN ids past the count. */
+	p = pkt4(IPPROTO_UDP, A, 1, B, 2, T0);
+	q = p;
+	p.vlan_cnt = q.vlan_cnt = 1;
+	p.vlan[0] = q.vlan[0] = 5;
+	q.vlan[1] = 6;
+	assert_true(flow_hash_packet(&k, &p, true) ==
 	    flow_hash_packet(&k, &q, true));
 	/* The table ignores vlan_cnt beyond PKT_MAX_VLAN. */
 	q = p;
@@ -2097,6 +2159,7 @@ main(void)
 		cmocka_unit_test(test_flow_community_id),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_hash_symmetric),
+		cmocka_unit_test(test_flow_lookup_direction),
 		cmocka_unit_test(test_flow_hash_collision_flood),
 		cmocka_unit_test(test_flow_timeouts_per_state),
 		cmocka_unit_test(test_flow_tick_bounded_ordered),

@@ -1060,11 +1060,53 @@ test_stream_retransmit_differs(void **state)
 	conn_close(&c);
 }
 
+/*
+ * More unacknowledged bytes than the retained ring may hold (a quarter
+ * of a small stream.memcap keeps it at 4 KiB): the oldest bytes go,
+ * the ring wraps, segments are copied in two parts, and retransmitted
+ * ones are compared across the wrap.
+ */
+static void
+test_stream_retained_ring_wraps(void **state)
+{
+	enum { SEG = 1000, NSEG = 70, KEPT = 4 };
+	static uint8_t data[SEG * NSEG], seg[SEG];
+	struct flow_config cfg;
+	struct srec r;
+	struct conn c;
+	unsigned i;
+
+	(void)state;
+	flow_config_defaults(&cfg);
+	cfg.stream.memcap = 20000;
+	fill(data, sizeof(data), 3);
+	conn_open(&c, &r, &cfg, 100, 200);
+	for (i = 0; i < NSEG; i++)
+		conn_send(&c, 0, i * SEG, data + i * SEG, SEG, TH_PSH);
+	assert_int_equal(r.total[0], sizeof(data));
+	assert_non_null(c.f->tcp.dir[0].ret);
+	/* The same bytes again: no difference. */
+	for (i = NSEG - KEPT; i < NSEG; i++)
+		conn_send(&c, 0, i * SEG, data + i * SEG, SEG, TH_PSH);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP), KEPT);
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), 0);
+	/* One byte changed at either end of a segment. */
+	for (i = NSEG - KEPT; i < NSEG; i++) {
+		memcpy(seg, data + i * SEG, SEG);
+		seg[i % 2 ? 0 : SEG - 1] ^= 1;
+		conn_send(&c, 0, i * SEG, seg, SEG, TH_PSH);
+	}
+	assert_int_equal(ctr_get(&r.ctr, CTR_TCP_OVERLAP_DIFF), KEPT);
+	assert_int_equal(r.total[0], sizeof(data));
+	conn_close(&c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stream_inorder),
+		cmocka_unit_test(test_stream_retained_ring_wraps),
 		cmocka_unit_test(test_stream_every_split_point),
 		cmocka_unit_test(test_stream_all_permutations),
 		cmocka_unit_test(test_stream_gap_queue_full),

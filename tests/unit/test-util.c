@@ -74,6 +74,33 @@ test_util_siphash_reference_vectors(void **state)
 	assert_false(det.k0 == key.k0 && det.k1 == key.k1);
 }
 
+/* siphash13_words() is siphash13() of the words' little-endian bytes. */
+static void
+test_util_siphash13_words(void **state)
+{
+	struct sipkey key = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint64_t w[8], x = 0x9e3779b97f4a7c15ULL;
+	uint8_t b[64];
+	size_t n, i, j;
+
+	(void)state;
+	for (n = 0; n <= 8; n++) {
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			w[i] = x;
+			for (j = 0; j < 8; j++)
+				b[8 * i + j] = (uint8_t)(x >> (8 * j));
+		}
+		assert_true(siphash13_words(&key, w, n) ==
+		    siphash13(&key, b, 8 * n));
+	}
+	/* Another key, another value. */
+	assert_true(siphash13_words(&key, w, 3) !=
+	    siphash13_words(&(struct sipkey){ 1, 2 }, w, 3));
+}
+
 static void
 test_util_parse_uint(void **state)
 {
@@ -396,6 +423,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util_siphash_reference_vectors),
+		cmocka_unit_test(test_util_siphash13_words),
 		cmocka_unit_test(test_util_parse_uint),
 		cmocka_unit_test(test_util_parse_size),
 		cmocka_unit_test(test_util_strlcpy_strlcat),
