@@ -174,14 +174,8 @@ parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	return 0;
 }
 
-/* SipHash-2-4 (Aumasson and Bernstein), written from the paper. */
-#define ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND do {							\
-	v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);	\
-	v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;				\
-	v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;				\
-	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
-} while (0)
+/* SipHash-2-4 (Aumasson and Bernstein), written from the paper; its
+ * round, SIPHASH_ROUND, is util.h's (siphash13_words() uses it too). */
 
 /*
  * Little-endian 64-bit words: one load on a little-endian host.  gcc
@@ -255,17 +249,17 @@ siphash_cd(const struct sipkey *key, const void *src, size_t len, int c,
 		m = le64(p + i);
 		v3 ^= m;
 		for (r = 0; r < c; r++)
-			SIPROUND;
+			SIPHASH_ROUND;
 		v0 ^= m;
 	}
 	b |= le64_tail(p + i, left);
 	v3 ^= b;
 	for (i = 0; i < (size_t)c; i++)
-		SIPROUND;
+		SIPHASH_ROUND;
 	v0 ^= b;
 	v2 ^= 0xff;
 	for (i = 0; i < (size_t)d; i++)
-		SIPROUND;
+		SIPHASH_ROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
