@@ -585,8 +585,10 @@ test_flow_hash_symmetric(void **state)
 			/* Same address both ends: the ports decide. */
 			memcpy(p.dst, p.src, sizeof(p.dst));
 		} else if (i % 7 == 0) {
-			/* IPv6 sharing a /64: the low half decides. */
+			/* IPv6 sharing a /64: the low half decides (the
+			 * ports are equal, so they cannot). */
 			memcpy(p.dst, p.src, 8);
+			p.dport = p.sport;
 		}
 		p.vlan_cnt = (uint8_t)(i % 4);
 		p.vlan[0] = 7;
@@ -630,6 +632,69 @@ test_flow_hash_symmetric(void **state)
 	q = p;
 	q.vlan_cnt = 200;
 	(void)flow_hash_packet(&k, &q, true);
+}
+
+/* Every field of the key changes the hash: a field left out of the
+ * words would only show as a longer chain. */
+static void
+test_flow_hash_fields(void **state)
+{
+	struct sipkey k;
+	struct packet p, q;
+	uint64_t h;
+	unsigned v, j, b;
+
+	(void)state;
+	sipkey_init(&k, true);
+	for (v = 4; v <= 6; v += 2) {
+		p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
+		if (v == 6) {
+			p.ipver = 6;
+			for (j = 0; j < 16; j++) {
+				p.src[j] = (uint8_t)(0x20 + j);
+				p.dst[j] = (uint8_t)(0x40 + j);
+			}
+		}
+		p.vlan_cnt = 3;
+		p.vlan[0] = 7;
+		p.vlan[1] = 8;
+		p.vlan[2] = 9;
+		h = flow_hash_packet(&k, &p, true);
+		q = p;
+		q.proto = IPPROTO_UDP;
+		assert_true(flow_hash_packet(&k, &q, true) != h);
+		q = p;
+		q.ipver = v == 4 ? 6 : 4;
+		assert_true(flow_hash_packet(&k, &q, true) != h);
+		for (j = 0; j < 3; j++) {
+			q = p;
+			q.vlan_cnt = (uint8_t)j;
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+		}
+		for (j = 0; j < 3; j++) {
+			q = p;
+			q.vlan[j] = 100;
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+			/* Not in the key: no VLAN id counts. */
+			assert_true(flow_hash_packet(&k, &q, false) ==
+			    flow_hash_packet(&k, &p, false));
+		}
+		q = p;
+		q.sport = 1001;
+		assert_true(flow_hash_packet(&k, &q, true) != h);
+		q = p;
+		q.dport = 81;
+		assert_true(flow_hash_packet(&k, &q, true) != h);
+		for (j = 0; j < (v == 4 ? 4u : 16u); j++)
+			for (b = 0; b < 8; b++) {
+				q = p;
+				q.src[j] ^= (uint8_t)(1u << b);
+				assert_true(flow_hash_packet(&k, &q, true) != h);
+				q = p;
+				q.dst[j] ^= (uint8_t)(1u << b);
+				assert_true(flow_hash_packet(&k, &q, true) != h);
+			}
+	}
 }
 
 /*
@@ -2159,6 +2224,7 @@ main(void)
 		cmocka_unit_test(test_flow_community_id),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_hash_symmetric),
+		cmocka_unit_test(test_flow_hash_fields),
 		cmocka_unit_test(test_flow_lookup_direction),
 		cmocka_unit_test(test_flow_hash_collision_flood),
 		cmocka_unit_test(test_flow_timeouts_per_state),
