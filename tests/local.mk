@@ -34,6 +34,17 @@ regress-update: wardwatch
 	    $(SHELL) $(top_srcdir)/tests/run-regress.sh
 .PHONY: regress-update
 
+# The inventory a run leaves, field by field, against golden files
+# (tests/regress/inventory): the state's writer changes for speed,
+# what it stores must not.
+TESTS += tests/inventory-golden.sh
+EXTRA_DIST += tests/inventory-golden.sh
+inventory-update: wardwatch pcaps/gen/pcapgen
+	UPDATE=1 top_srcdir='$(abs_top_srcdir)' \
+	    top_builddir='$(abs_top_builddir)' \
+	    $(SHELL) $(top_srcdir)/tests/inventory-golden.sh
+.PHONY: inventory-update
+
 # The Redis output stores every record exactly once.
 TESTS += tests/siem-redis.sh
 EXTRA_DIST += tests/siem-redis.sh
