@@ -359,6 +359,10 @@ static const char *const state_sql[ST_MAX] = {
  * Rows that may be there already (an item whose count went up) are
  * written whole with REPLACE: every column is given, so it is the
  * update, and it costs a quarter less a row than an UPDATE each.
+ * Rows that are new are inserted OR ROLLBACK: a statement of many rows
+ * that may fail half-way (ABORT, the default) keeps a journal of its
+ * own to undo just itself, a twentieth of the statement's cost, and a
+ * failed save rolls all of its transaction back anyway.
  */
 #define STATE_ROWS_MAX		64
 enum state_rows_table {
@@ -378,10 +382,11 @@ static const struct {
 	const char	*head;
 	int		 ncols;
 } state_rows_sql[STATE_ROWS_TABLES] = {
-	[SR_EVIDENCE] = { "INSERT INTO device_evidence (device_id, pos, key, "
-	    "value, first_us) VALUES ", 5 },
-	[SR_BL_ITEMS] = { "INSERT INTO baseline_items (device_id, kind, key, "
-	    "count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_EVIDENCE] = { "INSERT OR ROLLBACK INTO device_evidence "
+	    "(device_id, pos, key, value, first_us) VALUES ", 5 },
+	[SR_BL_ITEMS] = { "INSERT OR ROLLBACK INTO baseline_items "
+	    "(device_id, kind, key, count, first_us, last_us, asn, country, "
+	    "hours) VALUES ", 9 },
 	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
 	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
 	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peer, "
@@ -390,16 +395,17 @@ static const struct {
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
 	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
-	[SR_VALUES] = { "INSERT INTO device_values (device_id, attribute, "
-	    "pos, value, confidence, first_us, last_us) VALUES ", 7 },
-	[SR_CLAIMS] = { "INSERT INTO device_claims (value_id, pos, source, "
-	    "rule, confidence) VALUES ", 5 },
+	[SR_VALUES] = { "INSERT OR ROLLBACK INTO device_values "
+	    "(device_id, attribute, pos, value, confidence, first_us, "
+	    "last_us) VALUES ", 7 },
+	[SR_CLAIMS] = { "INSERT OR ROLLBACK INTO device_claims "
+	    "(value_id, pos, source, rule, confidence) VALUES ", 5 },
 	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
 	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
 	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
-	[SR_DEVICES] = { "INSERT INTO devices (id, mac, vlan, flags, ip, "
-	    "first_us, last_us, flows, packets, bytes, evidence_dropped) "
-	    "VALUES ", 11 },
+	[SR_DEVICES] = { "INSERT OR ROLLBACK INTO devices (id, mac, vlan, "
+	    "flags, ip, first_us, last_us, flows, packets, bytes, "
+	    "evidence_dropped) VALUES ", 11 },
 };
 
 /*
@@ -1239,11 +1245,12 @@ state_bind_text(sqlite3_stmt *st, int i, const char *v)
 /* Text that outlives the step: the save binds tens of thousands of
  * strings, and copying each was a tenth of its time.  state_step_done()
  * unbinds it; state_step_rows() leaves it bound, and every parameter of
- * a row statement is bound again before its next step. */
+ * a row statement is bound again before its next step.  Its length is
+ * given: SQLite counts one a byte at a time. */
 static void
 state_bind_static(sqlite3_stmt *st, int i, const char *v)
 {
-	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
 }
 
 /* uint64_t through SQLite's signed INTEGER, bit for bit. */
