@@ -227,6 +227,7 @@ enum state_stmt {
 	ST_META_DEL_PREFIX,
 	ST_COUNT,
 	ST_DEL_DEVICE,
+	ST_DEV_LAST_ID,
 	/* Version 2 (a read-only version 1 file has none). */
 	ST_BL_FIRST,
 	ST_BL_DEL_ITEMS = ST_BL_FIRST,
@@ -306,6 +307,11 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_META_DEL_PREFIX] =
 	    "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
+	/* The largest id AUTOINCREMENT gave, or that is there. */
+	[ST_DEV_LAST_ID] =
+	    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'devices'), 0), coalesce((SELECT max(id) "
+	    "FROM devices), 0))",
 	[ST_BL_DEL_ITEMS] =
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
 	[ST_BL_INS_ITEM] =
@@ -437,11 +443,10 @@ struct state_item_row {
 	int				 kind;
 	const struct bl_item		*it;
 };
-/* A new device's row: *id is set when it is written, and the rows of its
- * children waiting point to it. */
+/* A new device's row, under the id the save gave it (state_next_id()). */
 struct state_dev_row {
 	const struct device		*d;
-	uint64_t			*id;
+	uint64_t			 id;
 };
 struct state_bl_row {
 	const uint64_t			*id;
@@ -478,6 +483,8 @@ struct state {
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
 	size_t			npev, npval, npcl, npit[2], npbl, npdev;
+	/* The id a save gives its next new device. */
+	uint64_t		next_id;
 };
 
 /* What opening found. */
@@ -1531,12 +1538,11 @@ state_pend_write(struct state *s, void *v, size_t sz, size_t *np,
 }
 
 /*
- * The new devices waiting, as one statement, and their ids into the
- * slots their children's rows point to.  Rows inserted by one
- * statement take the ids after the largest one by one (AUTOINCREMENT
- * too), so the last row's id tells every row's; a device's id is
- * needed only when its children are written, and an AUTOINCREMENT
- * insert a device was a tenth of a first save.
+ * The new devices waiting, as one statement, under the ids the save
+ * gave them: those AUTOINCREMENT would have given (state_next_id()),
+ * known before the rows go in, so that their children's rows need not
+ * wait for them (they did, and the devices went a few to a statement:
+ * a tenth of a first save).
  */
 static int
 state_dev_write(struct state *s, size_t n)
@@ -1544,20 +1550,16 @@ state_dev_write(struct state *s, size_t n)
 	const struct state_dev_row *r = s->pdev;
 	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_stmt *st;
-	sqlite3_int64 last;
 	size_t i;
 
 	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d, buf,
 		    sizeof(buf));
-	if (state_step_rows(s, st) == -1)
-		return -1;
-	last = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < n; i++)
-		*r[i].id = (uint64_t)(last - (sqlite3_int64)(n - 1 - i));
-	return 0;
+		state_bind_u64(st, 1 + 11 * (int)i, r[i].id);
+	}
+	return state_step_rows(s, st);
 }
 
 static int
@@ -1610,8 +1612,7 @@ state_val_write(struct state *s, size_t n)
 	size_t i, j;
 	int p;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_VALUES, n)) == NULL)
+	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 7) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1655,8 +1656,7 @@ state_ev_write(struct state *s, size_t n)
 	size_t i;
 	int p;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 5) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1697,8 +1697,7 @@ state_it_write_as(struct state *s, size_t n, bool replace)
 	size_t i;
 	int p;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
 	    n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 9) {
@@ -1739,8 +1738,7 @@ state_bl_write(struct state *s, size_t n)
 	size_t i;
 	int p, rc;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_BASELINES, n)) == NULL)
+	if ((st = state_rows(s, SR_BASELINES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 10) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1890,21 +1888,17 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*all = sqlite3_changes(s->db) != 1;
 	}
 	if (*all && d->id == 0) {
-		/* A new row, written with others (state_dev_flush()), and
-		 * it has no children: AUTOINCREMENT never gives an id
-		 * twice, and foreign keys keep rows from naming a device
-		 * that is not there. */
-		*id = 0;
+		/* A new row under the next id, written with others
+		 * (state_dev_flush()), and it has no children: no id is
+		 * ever given twice (state_next_id()). */
+		*id = s->next_id++;
 		*fresh = true;
 		s->pdev[s->npdev].d = d;
-		s->pdev[s->npdev++].id = id;
+		s->pdev[s->npdev++].id = *id;
 		if (s->npdev == STATE_ROWS_MAX && state_dev_flush(s) == -1)
 			return -1;
 	} else if (*all) {
-		/* Under its own id: the new rows waiting first, whose ids
-		 * follow the largest there before it. */
-		if (state_dev_flush(s) == -1)
-			return -1;
+		/* Under its own id. */
 		st = s->st[ST_DEV_UPSERT];
 		state_bind_device(st, d, buf, sizeof(buf));
 		if (state_step_done(s, st) == -1)
@@ -1938,9 +1932,6 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
 		return 0;
 	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
-		return -1;
-	/* Its id, to name it (a new device's row written now). */
-	if (d->n_ips > 0 && *id == 0 && state_dev_flush(s) == -1)
 		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
@@ -2108,6 +2099,35 @@ state_baseline_stored(struct state *s, struct bl_dev *bl)
 	bl->items_stored = true;
 }
 
+/*
+ * The id of the save's first new device into s->next_id: the one
+ * AUTOINCREMENT would give (the largest it ever gave, or that is
+ * there, + 1), and above those of the devices saved (a row deleted
+ * behind our back is written again under its id).  A transaction is
+ * open.
+ */
+static int
+state_next_id(struct state *s, struct device *const *devs, size_t n)
+{
+	sqlite3_stmt *st = s->st[ST_DEV_LAST_ID];
+	uint64_t last = 0;
+	size_t i;
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		last = state_col_u64(st, 0);
+	else
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (devs[i]->id > last)
+			last = devs[i]->id;
+	s->next_id = last + 1;
+	return 0;
+}
+
 /* Foreign keys on again after a save (state_forget_devices() makes
  * sure of it before it relies on them). */
 static void
@@ -2138,9 +2158,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	}
 	sums = (uint64_t (*)[DEV_SAVED_PARTS])(ids + n);
 	/*
-	 * Without foreign key checks: every child row goes in right after
-	 * its device's row, in the same transaction, so none can name a
-	 * device that is not there; the check of each (a lookup of the
+	 * Without foreign key checks: every child row goes in with its
+	 * device's row (a new one's may go first), in the same
+	 * transaction, so none can name a device that is not there when
+	 * it commits; the check of each (a lookup of the
 	 * device) was a ninth of a first save of a hospital's inventory
 	 * (issue 11).  Nothing here relies on a cascade (claims are
 	 * deleted with their values by hand); the pragma holds outside a
@@ -2150,6 +2171,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		goto out_fail;
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
+	if (state_next_id(s, devs, n) == -1)
+		goto out_rollback;
 	for (i = 0; i < n; i++) {
 		if (state_save_one(s, devs[i], &ids[i], sums[i],
 		    &fresh, &all) == -1)

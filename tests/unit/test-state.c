@@ -520,6 +520,58 @@ test_state_value_ids(void **state)
 }
 
 /*
+ * A save gives its new devices the ids AUTOINCREMENT would: after the
+ * largest ever given, also when that device's row was deleted, and
+ * around a device written back under its own id in the same save; the
+ * child rows of each (written before their device's row, in larger
+ * statements) name it.
+ */
+static void
+test_state_new_ids(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d[5], *two[3];
+	struct state *s;
+	struct loaded l;
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_device(d[i], (unsigned)(20 + i));
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	assert_int_equal(d[0]->id, 1);
+	assert_int_equal(d[1]->id, 2);
+	/* The largest id, gone: never given again. */
+	exec_sql(f->db, "PRAGMA foreign_keys = ON; "
+	    "DELETE FROM devices WHERE id = 2");
+	assert_int_equal(state_save_devices(s, &d[2], 1, stderr), 0);
+	assert_int_equal(d[2]->id, 3);
+	/* A new one, the one whose row is gone, a new one. */
+	two[0] = d[3];
+	two[1] = d[1];
+	two[2] = d[4];
+	assert_int_equal(state_save_devices(s, two, 3, stderr), 0);
+	assert_int_equal(d[3]->id, 4);
+	assert_int_equal(d[1]->id, 2);
+	assert_int_equal(d[4]->id, 5);
+	assert_int_equal(count_rows(f->db, "SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'devices' AND ?1", 1), 5);
+	load_all(s, &l);
+	assert_int_equal(l.n, 5);
+	assert_device_equal(d[0], &l.d[0]);
+	assert_device_equal(d[1], &l.d[1]);
+	assert_device_equal(d[2], &l.d[2]);
+	assert_device_equal(d[3], &l.d[3]);
+	assert_device_equal(d[4], &l.d[4]);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < 5; i++)
+		device_free(d[i]);
+}
+
+/*
  * A save whose device only moved counters and times rewrites its row
  * alone: the child rows keep their row ids.  A changed value, claim,
  * piece of evidence or address rewrites them, and what is loaded is
@@ -1348,6 +1400,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_value_ids, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_new_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
