@@ -37,6 +37,16 @@
  * leaves no rows.  Older files are upgraded when opened for writing;
  * read-only, they have no peers.
  *
+ * Schema version 5 keeps a device's evidence as one row of
+ * "device_evidence", a line a piece in order: key TAB value TAB
+ * first_us, with backslash, tab and newline in the key and value
+ * written \\, \t and \n (state_ev_put()).  A row a piece (version 4)
+ * was a third of a first save of a hospital's inventory (37,000 rows
+ * for 3,300 devices: the cost of a row is SQLite's, whatever it holds);
+ * a device's evidence is only ever read and written whole.  Older
+ * files are upgraded when opened for writing (state_upgrade_v5());
+ * read-only, their rows are read as they are.
+ *
  * A save writes what changed since the last save or the load: a
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's new and changed items, a peer
@@ -68,6 +78,7 @@
 #include "device/peers.h"
 #include "policy/baseline.h"
 #include "state/state.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 /* A new database: the sensor's user and group only. */
@@ -205,7 +216,20 @@ static const char state_schema_v4[] =
 "  peers_dropped INTEGER NOT NULL DEFAULT 0\n"
 ");\n"
 "PRAGMA user_version = 4;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 4, "state_schema_v4 makes version 4");
+
+/* Version 5: a device's evidence in one row; state_upgrade_v5() moves
+ * the rows of before into it between these two. */
+static const char state_schema_v5_head[] =
+"ALTER TABLE device_evidence RENAME TO device_evidence_v4;\n"
+"CREATE TABLE device_evidence (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  evidence  TEXT NOT NULL      -- key TAB value TAB first_us, a line each\n"
+");\n";
+static const char state_schema_v5_tail[] =
+"DROP TABLE device_evidence_v4;\n"
+"PRAGMA user_version = 5;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 5, "state_upgrade_v5 makes version 5");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -214,12 +238,12 @@ enum state_stmt {
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
-	ST_INS_EVIDENCE,
 	ST_INS_IP,
 	ST_UPD_VALUE,
 	ST_SEL_DEVICES,
 	ST_SEL_VALUES,
-	ST_SEL_EVIDENCE,
+	ST_SEL_EVIDENCE,	/* version 5 */
+	ST_SEL_EVIDENCE_V4,	/* older, read-only */
 	ST_SEL_IPS,
 	ST_META_SET,
 	ST_META_GET,
@@ -275,9 +299,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
 	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
-	[ST_INS_EVIDENCE] =
-	    "INSERT INTO device_evidence (device_id, pos, key, value, "
-	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_IP] =
 	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
 	[ST_UPD_VALUE] =
@@ -293,6 +314,8 @@ static const char *const state_sql[ST_MAX] = {
 	    "LEFT JOIN device_claims c ON c.value_id = v.id "
 	    "WHERE v.device_id = ?1 ORDER BY v.attribute, v.pos, c.pos",
 	[ST_SEL_EVIDENCE] =
+	    "SELECT evidence FROM device_evidence WHERE device_id = ?1",
+	[ST_SEL_EVIDENCE_V4] =
 	    "SELECT key, value, first_us FROM device_evidence "
 	    "WHERE device_id = ?1 ORDER BY pos",
 	[ST_SEL_IPS] =
@@ -389,7 +412,7 @@ static const struct {
 	int		 ncols;
 } state_rows_sql[STATE_ROWS_TABLES] = {
 	[SR_EVIDENCE] = { "INSERT OR ROLLBACK INTO device_evidence "
-	    "(device_id, pos, key, value, first_us) VALUES ", 5 },
+	    "(device_id, evidence) VALUES ", 2 },
 	[SR_BL_ITEMS] = { "INSERT OR ROLLBACK INTO baseline_items "
 	    "(device_id, kind, key, count, first_us, last_us, asn, country, "
 	    "hours) VALUES ", 9 },
@@ -416,7 +439,7 @@ static const struct {
 
 /*
  * Rows of a save waiting to fill a statement of STATE_ROWS_MAX, across
- * devices (a device has 2 values, 3 claims, 11 pieces of evidence and
+ * devices (a device has 2 values, 3 claims, an evidence row and
  * 4 baseline items on average: one statement each device was most of
  * a statement's rows left empty).  They point into the devices and
  * baselines saved, which outlive the save; state_pend_flush() writes
@@ -424,8 +447,7 @@ static const struct {
  */
 struct state_ev_row {
 	const uint64_t			*id;
-	size_t				 pos;
-	const struct dev_evidence	*e;
+	char				*text;	/* state_ev_text() */
 };
 struct state_val_row {
 	const uint64_t			*id;
@@ -659,6 +681,153 @@ state_utc_now(char *buf, size_t len, bool compact)
 		strlcpy(buf, "unknown", len);
 }
 
+/* A growing text (state_ev_put()). */
+struct state_txt {
+	char	*p;
+	size_t	 len, cap;
+};
+
+/* v with backslash, tab and newline escaped, at o (room for twice
+ * its length); returns its end. */
+static char *
+state_ev_esc(char *o, const char *v)
+{
+	size_t n;
+
+	for (;;) {
+		n = strcspn(v, "\\\t\n");
+		memcpy(o, v, n);
+		o += n;
+		v += n;
+		if (*v == '\0')
+			return o;
+		*o++ = '\\';
+		*o++ = *v == '\t' ? 't' : *v == '\n' ? 'n' : '\\';
+		v++;
+	}
+}
+
+/* A piece of evidence as a line of its device's row, at t's end. */
+static void
+state_ev_put(struct state_txt *t, const char *key, const char *value,
+    uint64_t first_us)
+{
+	size_t need;
+	char *o;
+
+	need = 2 * (strlen(key) + strlen(value)) + 2 + FMT_UINT_MAX + 2;
+	if (t->len + need > t->cap) {
+		while (t->len + need > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
+	}
+	o = state_ev_esc(t->p + t->len, key);
+	*o++ = '\t';
+	o = state_ev_esc(o, value);
+	*o++ = '\t';
+	o += fmt_uint(o, first_us);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+/* d's evidence as its row holds it; NULL: it has none. */
+static char *
+state_ev_text(const struct device *d)
+{
+	struct state_txt t = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++)
+		state_ev_put(&t, d->evidence[i].key, d->evidence[i].value,
+		    d->evidence[i].first_us);
+	return t.p;
+}
+
+/*
+ * One field of an evidence line, from p up to a tab, a newline or end,
+ * unescaped into buf (cut to len); returns where it stopped.
+ */
+static const char *
+state_ev_field(const char *p, const char *end, char *buf, size_t len)
+{
+	size_t k = 0;
+	char c;
+
+	while (p < end && *p != '\t' && *p != '\n') {
+		c = *p++;
+		if (c == '\\' && p < end) {
+			c = *p++;
+			c = c == 't' ? '\t' : c == 'n' ? '\n' : c;
+		}
+		if (k + 1 < len)
+			buf[k++] = c;
+	}
+	buf[k] = '\0';
+	return p;
+}
+
+/*
+ * Version 5: each device's evidence rows of before, in order, become
+ * its one row.  Every row is kept, even past what this build keeps of
+ * a device's (the load stops there).  A transaction is open.
+ */
+static int
+state_upgrade_v5(struct state *s)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	struct state_txt t = { NULL, 0, 0 };
+	const unsigned char *k, *v;
+	sqlite3_int64 id = 0;
+	int rc;
+
+	if (state_exec(s, state_schema_v5_head) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT device_id, key, value, "
+	    "first_us FROM device_evidence_v4 ORDER BY device_id, pos", -1,
+	    &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO device_evidence "
+	    "(device_id, evidence) VALUES (?1, ?2)", -1, &ins, NULL) !=
+	    SQLITE_OK)
+		goto out_sqlerr;
+	for (;;) {
+		rc = sqlite3_step(sel);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto out_sqlerr;
+		/* The device before, whole. */
+		if (t.len > 0 && (rc == SQLITE_DONE ||
+		    sqlite3_column_int64(sel, 0) != id)) {
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
+			    SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto out_sqlerr;
+			sqlite3_reset(ins);
+			t.len = 0;
+		}
+		if (rc == SQLITE_DONE)
+			break;
+		id = sqlite3_column_int64(sel, 0);
+		k = sqlite3_column_text(sel, 1);
+		v = sqlite3_column_text(sel, 2);
+		state_ev_put(&t, k != NULL ? (const char *)k : "",
+		    v != NULL ? (const char *)v : "",
+		    (uint64_t)sqlite3_column_int64(sel, 3));
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return state_exec(s, state_schema_v5_tail);
+
+ out_sqlerr:
+	state_seterr(s, "cannot upgrade the schema: %s",
+	    sqlite3_errmsg(s->db));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return -1;
+}
+
 static int
 state_create_schema(struct state *s)
 {
@@ -671,7 +840,8 @@ state_create_schema(struct state *s)
 	if (state_exec(s, state_schema) == -1 ||
 	    state_exec(s, state_schema_v2) == -1 ||
 	    state_exec(s, state_schema_v3) == -1 ||
-	    state_exec(s, state_schema_v4) == -1)
+	    state_exec(s, state_schema_v4) == -1 ||
+	    state_upgrade_v5(s) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -697,7 +867,7 @@ state_create_schema(struct state *s)
 }
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
- * 1 to 3 the communication map's. */
+ * 1 to 3 the communication map's, 1 to 4 evidence a row a device. */
 static int
 state_upgrade(struct state *s, int version)
 {
@@ -705,7 +875,8 @@ state_upgrade(struct state *s, int version)
 		return -1;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
-	    state_exec(s, state_schema_v4) == -1 ||
+	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
+	    state_upgrade_v5(s) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1048,6 +1219,9 @@ state_connect(struct state *s, char *reason, size_t rlen)
 			continue;
 		if (i >= ST_PE_FIRST && s->version < 4)
 			continue;
+		if ((i == ST_SEL_EVIDENCE && s->version < 5) ||
+		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5))
+			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc == SQLITE_OK) {
@@ -1375,8 +1549,7 @@ state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
  *    (rows of device_values and device_claims, rewritten together);
  *  - SP_VALNUM: the values' confidence and times, updated in place
  *    when SP_VALUES is as saved;
- *  - SP_EVIDENCE: evidence only grows at its end: when the rows saved
- *    are still its start, only the new ones are inserted;
+ *  - SP_EVIDENCE: the evidence (its one row);
  *  - SP_IPS: the earlier addresses.
  */
 enum state_part {
@@ -1420,17 +1593,14 @@ state_sum_of(struct state *s, size_t len)
 	return siphash13(&s->sumkey, s->sumbuf, len) | 1;
 }
 
-/*
- * The sums of d's parts into sum[]; *ev_start: that of its first
- * d->saved_evidence pieces of evidence (0 if it has fewer).
- */
+/* The sums of d's parts into sum[]. */
 static void
 state_parts_sum(struct state *s, const struct device *d,
-    uint64_t sum[DEV_SAVED_PARTS], uint64_t *ev_start)
+    uint64_t sum[DEV_SAVED_PARTS])
 {
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	size_t i, j, n, start;
+	size_t i, j, n;
 	int a;
 
 	s->sumlen = 0;
@@ -1466,17 +1636,11 @@ state_parts_sum(struct state *s, const struct device *d,
 	s->sumlen = 0;
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	start = 0;
 	for (i = 0; i < n; i++) {
-		if (i == d->saved_evidence)
-			start = s->sumlen;
 		state_sum_str(s, d->evidence[i].key);
 		state_sum_str(s, d->evidence[i].value);
 		state_sum_u64(s, d->evidence[i].first_us);
 	}
-	if (n == d->saved_evidence)
-		start = s->sumlen;
-	*ev_start = d->saved_evidence <= n ? state_sum_of(s, start) : 0;
 	sum[SP_EVIDENCE] = state_sum_of(s, s->sumlen);
 
 	s->sumlen = 0;
@@ -1654,18 +1818,21 @@ state_ev_write(struct state *s, size_t n)
 	const struct state_ev_row *r = s->pev;
 	sqlite3_stmt *st;
 	size_t i;
-	int p;
+	int p, rc;
 
 	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
 		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 5) {
+	for (i = 0, p = 1; i < n; i++, p += 2) {
 		state_bind_u64(st, p, *r[i].id);
-		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
-		state_bind_static(st, p + 2, r[i].e->key);
-		state_bind_static(st, p + 3, r[i].e->value);
-		state_bind_u64(st, p + 4, r[i].e->first_us);
+		state_bind_static(st, p + 1, r[i].text);
 	}
-	return state_step_rows(s, st);
+	rc = state_step_rows(s, st);
+	/* Its texts are freed: nothing of them stays bound. */
+	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		for (i = 0; i < n; i++)
+			free(r[i].text);
+	return rc;
 }
 
 static int
@@ -1788,6 +1955,8 @@ state_pend_drop(struct state *s)
 
 	for (i = 0; i < s->npbl; i++)
 		free(s->pbl[i].vol);
+	for (i = 0; i < s->npev; i++)
+		free(s->pev[i].text);
 	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
 	s->npit[0] = s->npit[1] = 0;
 }
@@ -1843,24 +2012,21 @@ state_update_values(struct state *s, const struct device *d, uint64_t id)
 	return 0;
 }
 
-/* Evidence rows from, to its end, to be inserted. */
+/* The evidence row of d, to be inserted (none if it has none). */
 static int
 state_save_evidence(struct state *s, const struct device *d,
-    const uint64_t *id, size_t from)
+    const uint64_t *id)
 {
 	struct state_ev_row *r;
-	size_t i, n;
+	char *text;
 
-	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
-	    DEV_MAX_EVIDENCE;
-	for (i = from; i < n; i++) {
-		r = &s->pev[s->npev++];
-		r->id = id;
-		r->pos = i;
-		r->e = &d->evidence[i];
-		if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
-			return -1;
-	}
+	if ((text = state_ev_text(d)) == NULL)
+		return 0;
+	r = &s->pev[s->npev++];
+	r->id = id;
+	r->text = text;
+	if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1870,10 +2036,9 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 {
 	sqlite3_stmt *st;
 	char buf[INET6_ADDRSTRLEN + 1];
-	uint64_t ev_start;
 	size_t i;
 
-	state_parts_sum(s, d, sum, &ev_start);
+	state_parts_sum(s, d, sum);
 	*fresh = false;
 	*all = true;
 	/* A stored device: its row, then the parts that changed.  A row
@@ -1919,14 +2084,9 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	    state_update_values(s, d, *id) == -1)
 		return -1;
 
-	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
-	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    ev_start != d->saved_sum[SP_EVIDENCE])) {
-		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
-		    -1 || state_save_evidence(s, d, id, 0) == -1)
-			return -1;
-	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    state_save_evidence(s, d, id, d->saved_evidence) == -1)
+	if ((*all || sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE]) &&
+	    (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) == -1 ||
+	    state_save_evidence(s, d, id) == -1))
 		return -1;
 
 	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
@@ -2190,8 +2350,6 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		devs[i]->id = ids[i];
 		memcpy(devs[i]->saved_sum, sums[i],
 		    sizeof(devs[i]->saved_sum));
-		devs[i]->saved_evidence = devs[i]->n_evidence <
-		    DEV_MAX_EVIDENCE ? devs[i]->n_evidence : DEV_MAX_EVIDENCE;
 		if (bls != NULL && bls[i] != NULL && s->version >= 2)
 			state_baseline_stored(s, bls[i]);
 	}
@@ -2201,6 +2359,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
  out_rollback:
 	state_pend_drop(s);
 	for (i = 0; i < ST_MAX; i++) {
+		if (s->st[i] == NULL)	/* not of this file's version */
+			continue;
 		sqlite3_reset(s->st[i]);
 		sqlite3_clear_bindings(s->st[i]);
 	}
@@ -2266,13 +2426,55 @@ state_load_values(struct state *s, struct device *d)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A device's evidence row (version 5), each line a piece. */
+static void
+state_load_ev_text(struct device *d, const char *p, const char *end)
+{
+	struct dev_evidence *e;
+	char key[DEV_KEY_MAX], value[DEV_VALUE_MAX], num[FMT_UINT_MAX + 1];
+
+	while (p < end) {
+		p = state_ev_field(p, end, key, sizeof(key));
+		if (p < end && *p == '\t')
+			p++;
+		p = state_ev_field(p, end, value, sizeof(value));
+		if (p < end && *p == '\t')
+			p++;
+		p = state_ev_field(p, end, num, sizeof(num));
+		/* Whatever else is on the line (a later build's). */
+		while (p < end && *p++ != '\n')
+			;
+		if ((e = dev_evidence_push(d)) == NULL)
+			continue;	/* more than this build keeps */
+		strlcpy(e->key, key, sizeof(e->key));
+		strlcpy(e->value, value, sizeof(e->value));
+		e->first_us = strtoull(num, NULL, 10);
+	}
+}
+
 static int
 state_load_evidence(struct state *s, struct device *d)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_EVIDENCE];
+	sqlite3_stmt *st;
 	struct dev_evidence *e;
+	const char *t;
 	int rc;
 
+	if (s->version >= 5) {
+		st = s->st[ST_SEL_EVIDENCE];
+		state_bind_u64(st, 1, d->id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if ((t = (const char *)sqlite3_column_text(st, 0)) !=
+			    NULL)
+				state_load_ev_text(d, t, t +
+				    sqlite3_column_bytes(st, 0));
+		if (rc != SQLITE_DONE)
+			state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	/* An older file, read-only: a row a piece. */
+	st = s->st[ST_SEL_EVIDENCE_V4];
 	state_bind_u64(st, 1, d->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((e = dev_evidence_push(d)) == NULL)
@@ -2343,7 +2545,6 @@ state_load_devices(struct state *s,
 {
 	sqlite3_stmt *st;
 	struct device *d;
-	uint64_t ev_start;
 	int rc, ret = 0;
 
 	s->errmsg[0] = '\0';
@@ -2371,9 +2572,7 @@ state_load_devices(struct state *s,
 		d->known = true;
 		/* As stored: a save writes what changes after this. */
 		if (!s->readonly) {
-			d->saved_evidence = 0;
-			state_parts_sum(s, d, d->saved_sum, &ev_start);
-			d->saved_evidence = d->n_evidence;
+			state_parts_sum(s, d, d->saved_sum);
 		}
 		if ((ret = cb(arg, d)) != 0)
 			break;

@@ -434,11 +434,15 @@ test_state_update(void **state)
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_claims WHERE value_id NOT IN "
 	    "(SELECT id FROM device_values) AND ?1", 1), 0);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
+	    "length(replace(evidence, char(10), '')) FROM "
 	    "device_evidence WHERE device_id = ?1", 1), 2);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_ips WHERE device_id = ?1", 1), 1);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE device_id = ?1", 2), 1);
+	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
+	    "length(replace(evidence, char(10), '')) FROM "
 	    "device_evidence WHERE device_id = ?1", 2), 1);
 
 	/* A device whose row is gone is written back under its id. */
@@ -572,6 +576,108 @@ test_state_new_ids(void **state)
 }
 
 /*
+ * Evidence is a row a device (version 5): tabs, newlines and
+ * backslashes in keys and values come back as saved.  A version 4 file
+ * (a row a piece) is read as it is when opened read-only; opened for
+ * writing it becomes version 5, every piece kept in order (one past
+ * what this build keeps of a device too), and loads the same.
+ */
+static void
+test_state_upgrade_v5(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 9);
+	strcpy(d->evidence[0].value, "tab\there\tand\\t");
+	strcpy(d->evidence[1].value, "line\nbreak\\n\\");
+	strcpy(d->evidence[2].key, "k\\\t\n");
+	strcpy(d->evidence[3].value, "");
+	d->evidence[4].first_us = UINT64_MAX;
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE ?1", 1), 1);
+
+	/* Back to version 4, with a piece past the cap. */
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "ALTER TABLE device_evidence RENAME TO ev5; "
+	    "CREATE TABLE device_evidence ("
+	    "  device_id INTEGER NOT NULL"
+	    "            REFERENCES devices (id) ON DELETE CASCADE,"
+	    "  pos       INTEGER NOT NULL,"
+	    "  key       TEXT NOT NULL,"
+	    "  value     TEXT NOT NULL,"
+	    "  first_us  INTEGER NOT NULL,"
+	    "  PRIMARY KEY (device_id, pos)"
+	    ") WITHOUT ROWID; DROP TABLE ev5; PRAGMA user_version = 4",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO device_evidence "
+	    "VALUES (1, ?1, ?2, ?3, ?4)", -1, &st, NULL), SQLITE_OK);
+	/* Out of order: pos tells the order. */
+	for (i = DEV_MAX_EVIDENCE + 1; i-- > 0;) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 2, i < DEV_MAX_EVIDENCE ?
+		    d->evidence[i].key : "extra", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, i < DEV_MAX_EVIDENCE ?
+		    d->evidence[i].value : "past the cap", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, i < DEV_MAX_EVIDENCE ?
+		    (sqlite3_int64)d->evidence[i].first_us : 7);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 4);
+
+	s = open_quiet(f->db);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE device_id = ?1", 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
+	    "length(replace(evidence, char(10), '')) FROM "
+	    "device_evidence WHERE device_id = ?1", 1), DEV_MAX_EVIDENCE + 1);
+	assert_int_equal(count_rows(f->db, "SELECT evidence LIKE "
+	    "'%' || char(10) || 'extra' || char(9) || 'past the cap' || "
+	    "char(9) || '7' || char(10) FROM device_evidence "
+	    "WHERE device_id = ?1", 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = 'device_evidence_v4' AND ?1", 1), 0);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	/* And it saves as any. */
+	d->evidence[5].value[0] ^= 1;
+	d->id = 1;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	load_all(s, &l);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
+/*
  * A save whose device only moved counters and times rewrites its row
  * alone: the child rows keep their row ids.  A changed value, claim,
  * piece of evidence or address rewrites them, and what is loaded is
@@ -652,32 +758,35 @@ test_state_update_rows_only(void **state)
 	loaded_free(&l);
 	WROTE_RESET();
 
-	/* Evidence changed in its middle: all of it again. */
+	/* Evidence changed in its middle: its row again. */
 	d->evidence[10].value[0] ^= 1;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(WROTE("e"), nev);
+	assert_int_equal(WROTE("e"), 1);
 	assert_int_equal(WROTE("v") + WROTE("i") + WROTE("u"), 0);
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
 	WROTE_RESET();
 
-	/* Evidence grown at its end: the new rows only. */
+	/* Evidence grown at its end: its row again. */
 	assert_true(d->n_evidence + 2 <= DEV_MAX_EVIDENCE);
 	assert_true(dev_add_evidence(d, "test.key", "new-1", 5));
 	assert_true(dev_add_evidence(d, "test.key", "new-2", 6));
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(WROTE("e"), 2);
+	assert_int_equal(WROTE("e"), 1);
 	assert_int_equal(WROTE("v") + WROTE("i") + WROTE("u"), 0);
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
 	WROTE_RESET();
 
-	/* Shorter, though the rest is as saved: all of it again. */
+	/* Shorter, though the rest is as saved: its row again. */
 	d->n_evidence -= 3;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(WROTE("e"), nev - 1);
+	assert_int_equal(WROTE("e"), 1);
+	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
+	    "length(replace(evidence, char(10), '')) FROM "
+	    "device_evidence WHERE device_id = ?1", 1), nev - 1);
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
@@ -1147,7 +1256,7 @@ test_state_future_version(void **state)
 	struct stat sb;
 
 	save_many(f->db, 3);
-	exec_sql(f->db, "PRAGMA user_version = 5");	/* past 4 */
+	exec_sql(f->db, "PRAGMA user_version = 6");	/* past 5 */
 	expect_open_error(f->db, f->dir, false, "newer");
 	expect_open_error(f->db, f->dir, true, "newer");
 	assert_int_equal(stat(f->db, &sb), 0);
@@ -1402,6 +1511,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_value_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_new_ids, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_upgrade_v5, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
