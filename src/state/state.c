@@ -465,6 +465,11 @@ struct state_item_row {
 	int				 kind;
 	const struct bl_item		*it;
 };
+/* A device row's texts, bound where they are (state_bind_device_at()). */
+struct state_dev_txt {
+	char				 mac[INET6_ADDRSTRLEN + 1];
+	char				 ip[INET6_ADDRSTRLEN + 1];
+};
 /* A new device's row, under the id the save gave it (state_next_id()). */
 struct state_dev_row {
 	const struct device		*d;
@@ -504,6 +509,7 @@ struct state {
 	struct state_item_row	pit[2][STATE_ROWS_MAX];
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
+	struct state_dev_txt	pdevtxt[STATE_ROWS_MAX];	/* bound */
 	size_t			npev, npval, npcl, npit[2], npbl, npdev;
 	/* The id a save gives its next new device. */
 	uint64_t		next_id;
@@ -1431,7 +1437,8 @@ state_bind_text(sqlite3_stmt *st, int i, const char *v)
 static void
 state_bind_static(sqlite3_stmt *st, int i, const char *v)
 {
-	sqlite3_bind_text(st, i, v, (int)strlen(v), SQLITE_STATIC);
+	sqlite3_bind_text(st, i, v, v != NULL ? (int)strlen(v) : 0,
+	    SQLITE_STATIC);		/* NULL: SQL NULL */
 }
 
 /* uint64_t through SQLite's signed INTEGER, bit for bit. */
@@ -1503,10 +1510,11 @@ state_mac_zero(const uint8_t mac[6])
 	return memcmp(mac, zero, 6) == 0;
 }
 
-/* The device row's values: ?1 id (NULL: a new row) to ?11. */
+/* The device row's values: ?1 id (NULL: a new row) to ?11, its texts
+ * in t, which outlives the step (state_bind_static()). */
 static void
 state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
-    char *buf, size_t len)
+    struct state_dev_txt *t)
 {
 	if (d->id != 0)
 		state_bind_u64(st, p, d->id);
@@ -1515,11 +1523,13 @@ state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
 	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
 		sqlite3_bind_null(st, p + 1);
 	else
-		state_bind_text(st, p + 1, dev_mac_format(d->mac, buf, len));
+		state_bind_static(st, p + 1, dev_mac_format(d->mac, t->mac,
+		    sizeof(t->mac)));
 	sqlite3_bind_int(st, p + 2, d->vlan);
 	sqlite3_bind_int(st, p + 3, d->flags);
 	if (d->has_ip)
-		state_bind_text(st, p + 4, dev_ip_format(&d->ip, buf, len));
+		state_bind_static(st, p + 4, dev_ip_format(&d->ip, t->ip,
+		    sizeof(t->ip)));
 	else
 		sqlite3_bind_null(st, p + 4);
 	state_bind_u64(st, p + 5, d->first_us);
@@ -1531,10 +1541,10 @@ state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
 }
 
 static void
-state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
-    size_t len)
+state_bind_device(sqlite3_stmt *st, const struct device *d,
+    struct state_dev_txt *t)
 {
-	state_bind_device_at(st, 1, d, buf, len);
+	state_bind_device_at(st, 1, d, t);
 }
 
 /*
@@ -1712,15 +1722,14 @@ static int
 state_dev_write(struct state *s, size_t n)
 {
 	const struct state_dev_row *r = s->pdev;
-	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_stmt *st;
 	size_t i;
 
 	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d, buf,
-		    sizeof(buf));
+		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d,
+		    &s->pdevtxt[i]);
 		state_bind_u64(st, 1 + 11 * (int)i, r[i].id);
 	}
 	return state_step_rows(s, st);
@@ -2035,6 +2044,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
     uint64_t sum[DEV_SAVED_PARTS], bool *fresh, bool *all)
 {
 	sqlite3_stmt *st;
+	struct state_dev_txt txt;
 	char buf[INET6_ADDRSTRLEN + 1];
 	size_t i;
 
@@ -2046,7 +2056,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	 * its id, with all its children. */
 	if (d->id != 0) {
 		st = s->st[ST_DEV_UPDATE];
-		state_bind_device(st, d, buf, sizeof(buf));
+		state_bind_device(st, d, &txt);
 		if (state_step_done(s, st) == -1)
 			return -1;
 		*id = d->id;
@@ -2065,7 +2075,7 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	} else if (*all) {
 		/* Under its own id. */
 		st = s->st[ST_DEV_UPSERT];
-		state_bind_device(st, d, buf, sizeof(buf));
+		state_bind_device(st, d, &txt);
 		if (state_step_done(s, st) == -1)
 			return -1;
 		*id = d->id;
