@@ -751,23 +751,31 @@ state_ev_text(const struct device *d)
 }
 
 /*
- * One field of an evidence line, from p up to a tab, a newline or end,
- * unescaped into buf (cut to len); returns where it stopped.
+ * One field of an evidence line, from p up to a tab, a newline, a NUL
+ * or end (p..end is NUL-terminated, as SQLite gives a text), unescaped
+ * into buf (cut to len); returns where it stopped.
  */
 static const char *
 state_ev_field(const char *p, const char *end, char *buf, size_t len)
 {
-	size_t k = 0;
-	char c;
+	size_t k = 0, n, c;
 
-	while (p < end && *p != '\t' && *p != '\n') {
-		c = *p++;
-		if (c == '\\' && p < end) {
-			c = *p++;
-			c = c == 't' ? '\t' : c == 'n' ? '\n' : c;
-		}
+	while (p < end) {
+		n = strcspn(p, "\t\n\\");
+		if (n > (size_t)(end - p))
+			n = (size_t)(end - p);
+		c = n < len - 1 - k ? n : len - 1 - k;
+		memcpy(buf + k, p, c);
+		k += c;
+		p += n;
+		/* A backslash escapes no tab, newline or NUL (a save
+		 * never writes one before them): it is dropped. */
+		if (p >= end || *p != '\\' || ++p >= end || *p == '\t' ||
+		    *p == '\n' || *p == '\0')
+			break;
 		if (k + 1 < len)
-			buf[k++] = c;
+			buf[k++] = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p;
+		p++;
 	}
 	buf[k] = '\0';
 	return p;
@@ -2440,25 +2448,25 @@ state_load_values(struct state *s, struct device *d)
 static void
 state_load_ev_text(struct device *d, const char *p, const char *end)
 {
-	struct dev_evidence *e;
-	char key[DEV_KEY_MAX], value[DEV_VALUE_MAX], num[FMT_UINT_MAX + 1];
+	struct dev_evidence *e, past;
+	uint64_t v;
 
 	while (p < end) {
-		p = state_ev_field(p, end, key, sizeof(key));
+		/* More than this build keeps: read past it. */
+		if ((e = dev_evidence_push(d)) == NULL)
+			e = &past;
+		p = state_ev_field(p, end, e->key, sizeof(e->key));
 		if (p < end && *p == '\t')
 			p++;
-		p = state_ev_field(p, end, value, sizeof(value));
+		p = state_ev_field(p, end, e->value, sizeof(e->value));
 		if (p < end && *p == '\t')
 			p++;
-		p = state_ev_field(p, end, num, sizeof(num));
+		for (v = 0; p < end && *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		e->first_us = v;
 		/* Whatever else is on the line (a later build's). */
 		while (p < end && *p++ != '\n')
 			;
-		if ((e = dev_evidence_push(d)) == NULL)
-			continue;	/* more than this build keeps */
-		strlcpy(e->key, key, sizeof(e->key));
-		strlcpy(e->value, value, sizeof(e->value));
-		e->first_us = strtoull(num, NULL, 10);
 	}
 }
 

@@ -678,6 +678,49 @@ test_state_upgrade_v5(void **state)
 }
 
 /*
+ * An evidence row that is not as a save writes it (edited by hand, or
+ * damaged) loads what it can and no more: a short line, a line with
+ * no fields, a backslash at its end, a NUL inside it.
+ */
+static void
+test_state_evidence_odd(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 11);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	exec_sql(f->db, "UPDATE device_evidence SET evidence = "
+	    "'k' || char(9) || 'v\\' || char(9) || '12' || char(9) || 'more' "
+	    "|| char(10) || 'short' || char(10) || char(10) || 'x\\' || "
+	    "char(10) || 'n' || char(0) || 'ul' || char(9) || 'v' || char(9) "
+	    "|| '7' || char(10) || 'last' || char(9) || 'no end'");
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.d[0].n_evidence, 6);
+	assert_string_equal(l.d[0].evidence[0].key, "k");
+	assert_string_equal(l.d[0].evidence[0].value, "v");
+	assert_int_equal(l.d[0].evidence[0].first_us, 12);
+	assert_string_equal(l.d[0].evidence[1].key, "short");
+	assert_string_equal(l.d[0].evidence[1].value, "");
+	assert_string_equal(l.d[0].evidence[2].key, "");
+	assert_string_equal(l.d[0].evidence[3].key, "x");
+	assert_string_equal(l.d[0].evidence[4].key, "n");
+	assert_int_equal(l.d[0].evidence[4].first_us, 0);
+	assert_string_equal(l.d[0].evidence[5].key, "last");
+	assert_string_equal(l.d[0].evidence[5].value, "no end");
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
+/*
  * A save whose device only moved counters and times rewrites its row
  * alone: the child rows keep their row ids.  A changed value, claim,
  * piece of evidence or address rewrites them, and what is loaded is
@@ -1513,6 +1556,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_new_ids, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_upgrade_v5, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
