@@ -781,13 +781,20 @@ state_ev_field(const char *p, const char *end, char *buf, size_t len)
 	return p;
 }
 
+/* What an upgrade left out of a file, said once it is committed. */
+struct state_upgrade_left {
+	size_t	orphans;	/* evidence rows of a device not there */
+};
+
 /*
  * Version 5: each device's evidence rows of before, in order, become
  * its one row.  Every row is kept, even past what this build keeps of
- * a device's (the load stops there).  A transaction is open.
+ * a device's (the load stops there), but those of a device no longer
+ * there (deleted with foreign keys off, by hand): the new table's
+ * foreign key refuses them.  A transaction is open.
  */
 static int
-state_upgrade_v5(struct state *s)
+state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 {
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	struct state_txt t = { NULL, 0, 0 };
@@ -797,8 +804,16 @@ state_upgrade_v5(struct state *s)
 
 	if (state_exec(s, state_schema_v5_head) == -1)
 		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "device_evidence_v4 WHERE device_id NOT IN "
+	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	left->orphans = (size_t)sqlite3_column_int64(sel, 0);
+	sqlite3_finalize(sel);
 	if (sqlite3_prepare_v2(s->db, "SELECT device_id, key, value, "
-	    "first_us FROM device_evidence_v4 ORDER BY device_id, pos", -1,
+	    "first_us FROM device_evidence_v4 WHERE device_id IN "
+	    "(SELECT id FROM devices) ORDER BY device_id, pos", -1,
 	    &sel, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO device_evidence "
 	    "(device_id, evidence) VALUES (?1, ?2)", -1, &ins, NULL) !=
@@ -845,6 +860,7 @@ state_upgrade_v5(struct state *s)
 static int
 state_create_schema(struct state *s)
 {
+	struct state_upgrade_left left;
 	sqlite3_stmt *st = NULL;
 	char now[32];
 
@@ -855,7 +871,7 @@ state_create_schema(struct state *s)
 	    state_exec(s, state_schema_v2) == -1 ||
 	    state_exec(s, state_schema_v3) == -1 ||
 	    state_exec(s, state_schema_v4) == -1 ||
-	    state_upgrade_v5(s) == -1)
+	    state_upgrade_v5(s, &left) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -881,21 +897,28 @@ state_create_schema(struct state *s)
 }
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
- * 1 to 3 the communication map's, 1 to 4 evidence a row a device. */
+ * 1 to 3 the communication map's, 1 to 4 evidence a row a device.
+ * What it leaves out is said on err. */
 static int
-state_upgrade(struct state *s, int version)
+state_upgrade(struct state *s, int version, FILE *err)
 {
+	struct state_upgrade_left left = { 0 };
+
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
 	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
-	    state_upgrade_v5(s) == -1 ||
+	    state_upgrade_v5(s, &left) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
+	if (err != NULL && left.orphans > 0)
+		fprintf(err, "%s: schema upgraded; %zu evidence row%s of "
+		    "devices no longer there dropped\n", s->path,
+		    left.orphans, left.orphans == 1 ? "" : "s");
 	return 0;
 }
 
@@ -1063,7 +1086,7 @@ state_ro_unchanged(struct state *s)
  * that its -wal stays as it was).
  */
 static enum state_check
-state_connect(struct state *s, char *reason, size_t rlen)
+state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 {
 	char buf[256];
 	sqlite3_stmt *st;
@@ -1220,7 +1243,7 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		if (fresh && state_create_schema(s) == -1)
 			return STATE_CHECK_ERROR;
 		if (!fresh && version < STATE_SCHEMA_VERSION &&
-		    state_upgrade(s, version) == -1)
+		    state_upgrade(s, version, err) == -1)
 			return STATE_CHECK_ERROR;
 		version = STATE_SCHEMA_VERSION;
 	}
@@ -1338,7 +1361,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 	s->readonly = readonly;
 	s->lockfd = -1;
 	sipkey_init(&s->sumkey, false);
-	r = state_connect(s, reason, sizeof(reason));
+	r = state_connect(s, reason, sizeof(reason), err);
 	if (r == STATE_CHECK_DAMAGED) {
 		state_disconnect(s, true);
 		if (readonly) {
@@ -1347,7 +1370,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 		}
 		if (state_move_aside(s, reason, err) == -1)
 			goto out_close;
-		r = state_connect(s, reason, sizeof(reason));
+		r = state_connect(s, reason, sizeof(reason), err);
 		if (r == STATE_CHECK_DAMAGED)
 			state_seterr(s, "new database damaged (%s)", reason);
 	}

@@ -678,6 +678,114 @@ test_state_upgrade_v5(void **state)
 }
 
 /*
+ * A version 5 file made version 4 again: its evidence a row a piece
+ * (as the devices saved hold it), foreign keys off as the sqlite3
+ * shell has them.
+ */
+static void
+make_v4(const char *path)
+{
+	exec_sql(path,
+	    "ALTER TABLE device_evidence RENAME TO ev5; "
+	    "CREATE TABLE device_evidence ("
+	    "  device_id INTEGER NOT NULL"
+	    "            REFERENCES devices (id) ON DELETE CASCADE,"
+	    "  pos       INTEGER NOT NULL,"
+	    "  key       TEXT NOT NULL,"
+	    "  value     TEXT NOT NULL,"
+	    "  first_us  INTEGER NOT NULL,"
+	    "  PRIMARY KEY (device_id, pos)"
+	    ") WITHOUT ROWID; DROP TABLE ev5; PRAGMA user_version = 4");
+}
+
+/* A device's evidence as version 4 rows, from pos on. */
+static void
+put_v4(const char *path, const struct device *d, int64_t id, size_t pos)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO device_evidence "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < d->n_evidence; i++) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)(pos + i));
+		sqlite3_bind_text(st, 3, d->evidence[i].key, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, d->evidence[i].value, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5,
+		    (sqlite3_int64)d->evidence[i].first_us);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* state_open() of path, what it said in *msg (to free). */
+static struct state *
+open_said(const char *path, char **msg)
+{
+	struct state *s;
+	size_t len = 0;
+	FILE *err;
+
+	*msg = NULL;
+	assert_non_null(err = open_memstream(msg, &len));
+	s = state_open(path, err);
+	fclose(err);
+	print_message("# %s", *msg);
+	return s;
+}
+
+/*
+ * A version 4 file with evidence of a device no longer there (deleted
+ * by hand with foreign keys off) upgrades: those rows are dropped, and
+ * said so; the other devices' evidence is all there.
+ */
+static void
+test_state_upgrade_orphans(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d[2];
+	struct state *s;
+	struct loaded l;
+	char *msg, want[300];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_device(d[i], (unsigned)(30 + i));
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	state_close(s);
+	make_v4(f->db);
+	put_v4(f->db, d[0], 1, 0);
+	put_v4(f->db, d[0], 7, 0);	/* no device 7 */
+	put_v4(f->db, d[1], 2, 0);
+
+	s = open_said(f->db, &msg);
+	assert_non_null(s);
+	snprintf(want, sizeof(want), "%s: schema upgraded; %zu evidence rows "
+	    "of devices no longer there dropped\n", f->db, d[0]->n_evidence);
+	assert_string_equal(msg, want);
+	free(msg);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	for (i = 0; i < 2; i++)
+		assert_device_equal(d[i], &l.d[i]);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < 2; i++)
+		device_free(d[i]);
+}
+
+/*
  * An evidence row that is not as a save writes it (edited by hand, or
  * damaged) loads what it can and no more: a short line, a line with
  * no fields, a backslash at its end, a NUL inside it.
@@ -1557,6 +1665,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_upgrade_v5, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_upgrade_orphans,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
