@@ -2479,6 +2479,14 @@ state_load_ev_text(struct device *d, const char *p, const char *end)
 		if ((e = dev_evidence_push(d)) == NULL)
 			e = &past;
 		p = state_ev_field(p, end, e->key, sizeof(e->key));
+		/* No key (an empty line): no evidence a save writes. */
+		if (e->key[0] == '\0') {
+			if (e != &past)
+				d->n_evidence--;
+			while (p < end && *p++ != '\n')
+				;
+			continue;
+		}
 		if (p < end && *p == '\t')
 			p++;
 		p = state_ev_field(p, end, e->value, sizeof(e->value));

@@ -788,7 +788,8 @@ test_state_upgrade_orphans(void **state)
 /*
  * An evidence row that is not as a save writes it (edited by hand, or
  * damaged) loads what it can and no more: a short line, a line with
- * no fields, a backslash at its end, a NUL inside it.
+ * no fields or no key (skipped), a backslash at its end, a NUL inside
+ * it.
  */
 static void
 test_state_evidence_odd(void **state)
@@ -805,24 +806,25 @@ test_state_evidence_odd(void **state)
 	state_close(s);
 	exec_sql(f->db, "UPDATE device_evidence SET evidence = "
 	    "'k' || char(9) || 'v\\' || char(9) || '12' || char(9) || 'more' "
-	    "|| char(10) || 'short' || char(10) || char(10) || 'x\\' || "
+	    "|| char(10) || 'short' || char(10) || char(10) || char(9) || "
+	    "'keyless' || char(9) || '3' || char(10) || 'x\\' || "
 	    "char(10) || 'n' || char(0) || 'ul' || char(9) || 'v' || char(9) "
 	    "|| '7' || char(10) || 'last' || char(9) || 'no end'");
 	s = open_quiet(f->db);
 	load_all(s, &l);
 	assert_int_equal(l.n, 1);
-	assert_int_equal(l.d[0].n_evidence, 6);
+	assert_int_equal(l.d[0].n_evidence, 5);
 	assert_string_equal(l.d[0].evidence[0].key, "k");
 	assert_string_equal(l.d[0].evidence[0].value, "v");
 	assert_int_equal(l.d[0].evidence[0].first_us, 12);
 	assert_string_equal(l.d[0].evidence[1].key, "short");
 	assert_string_equal(l.d[0].evidence[1].value, "");
-	assert_string_equal(l.d[0].evidence[2].key, "");
-	assert_string_equal(l.d[0].evidence[3].key, "x");
-	assert_string_equal(l.d[0].evidence[4].key, "n");
-	assert_int_equal(l.d[0].evidence[4].first_us, 0);
-	assert_string_equal(l.d[0].evidence[5].key, "last");
-	assert_string_equal(l.d[0].evidence[5].value, "no end");
+	/* The empty line and the keyless one: no evidence. */
+	assert_string_equal(l.d[0].evidence[2].key, "x");
+	assert_string_equal(l.d[0].evidence[3].key, "n");
+	assert_int_equal(l.d[0].evidence[3].first_us, 0);
+	assert_string_equal(l.d[0].evidence[4].key, "last");
+	assert_string_equal(l.d[0].evidence[4].value, "no end");
 	loaded_free(&l);
 	state_close(s);
 	device_free(d);
