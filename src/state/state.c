@@ -784,14 +784,19 @@ state_ev_field(const char *p, const char *end, char *buf, size_t len)
 /* What an upgrade left out of a file, said once it is committed. */
 struct state_upgrade_left {
 	size_t	orphans;	/* evidence rows of a device not there */
+	size_t	over;		/* past STATE_V5_MAX_LINES of a device */
 };
+
+/* Lines an upgrade keeps of a device's evidence: what later builds may
+ * keep, not what a hostile file asks (one text of any size). */
+#define STATE_V5_MAX_LINES	(4 * DEV_MAX_EVIDENCE)
 
 /*
  * Version 5: each device's evidence rows of before, in order, become
- * its one row.  Every row is kept, even past what this build keeps of
- * a device's (the load stops there), but those of a device no longer
- * there (deleted with foreign keys off, by hand): the new table's
- * foreign key refuses them.  A transaction is open.
+ * its one row.  Rows past what this build keeps of a device's are kept
+ * (the load stops there), up to STATE_V5_MAX_LINES; those of a device
+ * no longer there (deleted with foreign keys off, by hand) are not:
+ * the new table's foreign key refuses them.  A transaction is open.
  */
 static int
 state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
@@ -800,6 +805,7 @@ state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 	struct state_txt t = { NULL, 0, 0 };
 	const unsigned char *k, *v;
 	sqlite3_int64 id = 0;
+	size_t nl = 0;
 	int rc;
 
 	if (state_exec(s, state_schema_v5_head) == -1)
@@ -836,7 +842,14 @@ state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 		}
 		if (rc == SQLITE_DONE)
 			break;
-		id = sqlite3_column_int64(sel, 0);
+		if (sqlite3_column_int64(sel, 0) != id) {
+			id = sqlite3_column_int64(sel, 0);
+			nl = 0;
+		}
+		if (nl++ >= STATE_V5_MAX_LINES) {
+			left->over++;
+			continue;
+		}
 		k = sqlite3_column_text(sel, 1);
 		v = sqlite3_column_text(sel, 2);
 		state_ev_put(&t, k != NULL ? (const char *)k : "",
@@ -860,7 +873,7 @@ state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 static int
 state_create_schema(struct state *s)
 {
-	struct state_upgrade_left left;
+	struct state_upgrade_left left = { 0 };
 	sqlite3_stmt *st = NULL;
 	char now[32];
 
@@ -919,6 +932,10 @@ state_upgrade(struct state *s, int version, FILE *err)
 		fprintf(err, "%s: schema upgraded; %zu evidence row%s of "
 		    "devices no longer there dropped\n", s->path,
 		    left.orphans, left.orphans == 1 ? "" : "s");
+	if (err != NULL && left.over > 0)
+		fprintf(err, "%s: schema upgraded; %zu evidence row%s past %d "
+		    "of a device left out\n", s->path, left.over,
+		    left.over == 1 ? "" : "s", STATE_V5_MAX_LINES);
 	return 0;
 }
 

@@ -786,6 +786,54 @@ test_state_upgrade_orphans(void **state)
 }
 
 /*
+ * A version 4 file with more evidence rows of a device than later
+ * builds could keep (4 times this one's) upgrades to a row of that
+ * many lines, and says how many it left out; the load is as before.
+ */
+static void
+test_state_upgrade_many_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d[2];
+	struct state *s;
+	struct loaded l;
+	char *msg, want[300];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_device(d[i], (unsigned)(40 + i));
+	}
+	assert_int_equal(d[0]->n_evidence, DEV_MAX_EVIDENCE);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	state_close(s);
+	make_v4(f->db);
+	for (i = 0; i < 5; i++)
+		put_v4(f->db, d[0], 1, i * DEV_MAX_EVIDENCE);
+	put_v4(f->db, d[1], 2, 0);
+
+	s = open_said(f->db, &msg);
+	assert_non_null(s);
+	snprintf(want, sizeof(want), "%s: schema upgraded; %d evidence rows "
+	    "past %d of a device left out\n", f->db, DEV_MAX_EVIDENCE,
+	    4 * DEV_MAX_EVIDENCE);
+	assert_string_equal(msg, want);
+	free(msg);
+	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
+	    "length(replace(evidence, char(10), '')) FROM "
+	    "device_evidence WHERE device_id = ?1", 1), 4 * DEV_MAX_EVIDENCE);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	for (i = 0; i < 2; i++)
+		assert_device_equal(d[i], &l.d[i]);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < 2; i++)
+		device_free(d[i]);
+}
+
+/*
  * An evidence row that is not as a save writes it (edited by hand, or
  * damaged) loads what it can and no more: a short line, a line with
  * no fields or no key (skipped), a backslash at its end, a NUL inside
@@ -1668,6 +1716,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_upgrade_v5, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_upgrade_orphans,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_upgrade_many_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
