@@ -862,8 +862,7 @@ state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 	return state_exec(s, state_schema_v5_tail);
 
  out_sqlerr:
-	state_seterr(s, "cannot upgrade the schema: %s",
-	    sqlite3_errmsg(s->db));
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
 	free(t.p);
@@ -916,9 +915,11 @@ static int
 state_upgrade(struct state *s, int version, FILE *err)
 {
 	struct state_upgrade_left left = { 0 };
+	char why[STATE_ERRMSG_MAX];
+	size_t n;
 
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
-		return -1;
+		goto out_fail;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
 	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
@@ -926,7 +927,7 @@ state_upgrade(struct state *s, int version, FILE *err)
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+		goto out_fail;
 	}
 	if (err != NULL && left.orphans > 0)
 		fprintf(err, "%s: schema upgraded; %zu evidence row%s of "
@@ -937,6 +938,14 @@ state_upgrade(struct state *s, int version, FILE *err)
 		    "of a device left out\n", s->path, left.over,
 		    left.over == 1 ? "" : "s", STATE_V5_MAX_LINES);
 	return 0;
+
+ out_fail:
+	/* "PATH: why", whichever step failed: say what it was doing. */
+	n = strlen(s->path) + 2;
+	strlcpy(why, strlen(s->errmsg) >= n ? s->errmsg + n : "",
+	    sizeof(why));
+	state_seterr(s, "cannot upgrade the schema: %s", why);
+	return -1;
 }
 
 /*

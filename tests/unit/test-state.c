@@ -834,6 +834,58 @@ test_state_upgrade_many_rows(void **state)
 }
 
 /*
+ * An upgrade that fails at its first step (a table by the name it
+ * moves the old one to is there) says what failed, and leaves the
+ * version 4 file as it was: read-only it loads as before, and once
+ * the stray table is gone the upgrade goes through.
+ */
+static void
+test_state_upgrade_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	char *msg, want[300];
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 50);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	make_v4(f->db);
+	put_v4(f->db, d, 1, 0);
+	exec_sql(f->db, "CREATE TABLE device_evidence_v4 (x)");
+
+	assert_null(s = open_said(f->db, &msg));
+	snprintf(want, sizeof(want), "%s: cannot upgrade the schema: ",
+	    f->db);
+	assert_int_equal(strncmp(msg, want, strlen(want)), 0);
+	assert_non_null(strstr(msg, "device_evidence_v4"));
+	free(msg);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 4);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_evidence WHERE device_id = ?1", 1),
+	    (int64_t)d->n_evidence);
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+
+	exec_sql(f->db, "DROP TABLE device_evidence_v4");
+	s = open_quiet(f->db);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
+/*
  * An evidence row that is not as a save writes it (edited by hand, or
  * damaged) loads what it can and no more: a short line, a line with
  * no fields or no key (skipped), a backslash at its end, a NUL inside
@@ -1718,6 +1770,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_upgrade_orphans,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_upgrade_many_rows,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_upgrade_fails,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
