@@ -3,7 +3,9 @@
 # (TAP): with the disk full (a file size limit) or the database locked
 # by another process, the run exits 2 and says how many devices were
 # not saved, of them how many the database holds as an earlier save
-# left them; the database then holds exactly the others.
+# left them, and why (the device save's reason, which the saves of
+# other tables after it do not clear); the database then holds
+# exactly the others.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -29,7 +31,12 @@ numbers() {
 	sed -n 's/.*: \([0-9]*\) of \([0-9]*\) devices not saved (\([0-9]*\) stored as an earlier save left them, \([0-9]*\) not stored at all)$/\1 \2 \3 \4/p' "$1"
 }
 
-echo "1..8"
+# reason OUT: what the final message gives as the reason
+reason() {
+	sed -n 's/^wardwatch: \(.*\): [0-9]* of [0-9]* devices not saved .*/\1/p' "$1"
+}
+
+echo "1..10"
 printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
 
 # Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
@@ -44,6 +51,9 @@ check "disk full: exit 2" [ $? -eq 2 ]
 set -- $(numbers "$tmp/full.out")
 check "disk full: says how many devices were not saved ($*)" \
     [ $# -eq 4 -a "${1:-0}" -gt 0 ]
+why=$(reason "$tmp/full.out")
+check "disk full: the message gives the database's reason ($why)" \
+    eval 'case $why in "$db: "?*) true ;; *) false ;; esac'
 check "disk full: unsaved = stored as before + not stored" \
     [ "${1:-0}" -eq $((${3:-0} + ${4:-0})) ]
 after=$(rows "$db")
@@ -72,6 +82,9 @@ check "locked: exit 2" [ $? -eq 2 ]
 check "locked: the message names the lock" \
     grep -q 'database is locked: [0-9]* of [0-9]* devices not saved' \
     "$tmp/locked.out"
+why=$(reason "$tmp/locked.out")
+check "locked: the message gives the database's reason ($why)" \
+    eval 'case $why in "$db: "*locked*) true ;; *) false ;; esac'
 set -- $(numbers "$tmp/locked.out")
 kill $lockpid 2>/dev/null
 wait $lockpid 2>/dev/null
