@@ -930,6 +930,111 @@ test_state_evidence_odd(void **state)
 	device_free(d);
 }
 
+static uint32_t
+fuzz_next(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* n bytes of what trips the evidence decoder: tabs, newlines,
+ * backslashes, escape letters, digits, NULs, runs past a field's
+ * size; nul: NUL among them. */
+static void
+fuzz_bytes(char *p, size_t n, uint32_t *x, bool nul)
+{
+	static const char alpha[] = "\t\n\\\\\\tnab09";
+	size_t i = 0, run;
+
+	while (i < n) {
+		if (fuzz_next(x) % 16 == 0) {
+			run = fuzz_next(x) % 200;
+			while (run-- > 0 && i < n)
+				p[i++] = 'x';
+			continue;
+		}
+		p[i] = alpha[fuzz_next(x) % (sizeof(alpha) - 1)];
+		if (nul && fuzz_next(x) % 64 == 0)
+			p[i] = '\0';
+		i++;
+	}
+}
+
+/*
+ * The evidence row, fuzzed: random keys and values of tabs, newlines
+ * and backslashes come back as saved; random and hostile rows (long
+ * lines, escapes, a lone backslash at the end, NULs, empty lines)
+ * load no more than a device keeps, every piece with a key, and
+ * nothing past a field's size.
+ */
+static void
+test_state_evidence_fuzz(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	const struct dev_evidence *e;
+	uint32_t x = 2463534242u;
+	char buf[8192];
+	size_t i, j, len;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 60);
+	s = open_quiet(f->db);
+	for (i = 0; i < 40; i++) {
+		for (j = 0; j < d->n_evidence; j++) {
+			len = 1 + fuzz_next(&x) % (DEV_KEY_MAX - 1);
+			fuzz_bytes(d->evidence[j].key, len, &x, false);
+			d->evidence[j].key[len] = '\0';
+			len = fuzz_next(&x) % DEV_VALUE_MAX;
+			fuzz_bytes(d->evidence[j].value, len, &x, false);
+			d->evidence[j].value[len] = '\0';
+			d->evidence[j].first_us = fuzz_next(&x);
+		}
+		assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+		load_all(s, &l);
+		assert_int_equal(l.n, 1);
+		assert_device_equal(d, &l.d[0]);
+		loaded_free(&l);
+	}
+
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE device_evidence "
+	    "SET evidence = ?1", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < 400; i++) {
+		len = fuzz_next(&x) % sizeof(buf);
+		if (i % 4 == 0)
+			len %= 64;
+		fuzz_bytes(buf, len, &x, true);
+		if (i % 5 == 0 && len > 0)
+			buf[len - 1] = '\\';	/* a lone one at the end */
+		sqlite3_bind_text(st, 1, buf, (int)len, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+		load_all(s, &l);
+		assert_int_equal(l.n, 1);
+		assert_true(l.d[0].n_evidence <= DEV_MAX_EVIDENCE);
+		for (j = 0; j < l.d[0].n_evidence; j++) {
+			e = &l.d[0].evidence[j];
+			assert_true(e->key[0] != '\0');
+			assert_true(memchr(e->key, '\0', sizeof(e->key)) !=
+			    NULL);
+			assert_true(memchr(e->value, '\0',
+			    sizeof(e->value)) != NULL);
+		}
+		loaded_free(&l);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	state_close(s);
+	device_free(d);
+}
+
 /*
  * A save whose device only moved counters and times rewrites its row
  * alone: the child rows keep their row ids.  A changed value, claim,
@@ -1775,6 +1880,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_evidence_fuzz,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta_transaction,
