@@ -3,7 +3,10 @@
 # (TAP): with the disk full (a file size limit) or the database locked
 # by another process, the run exits 2 and says how many devices were
 # not saved, of them how many the database holds as an earlier save
-# left them; the database then holds exactly the others.
+# left them, and why (the device save's reason, which the saves of
+# other tables after it do not clear); the database then holds
+# exactly the others.  An upgrade of a version 4 file that fails on a
+# full disk says so and leaves the file as it was, readable.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -29,7 +32,40 @@ numbers() {
 	sed -n 's/.*: \([0-9]*\) of \([0-9]*\) devices not saved (\([0-9]*\) stored as an earlier save left them, \([0-9]*\) not stored at all)$/\1 \2 \3 \4/p' "$1"
 }
 
-echo "1..8"
+# reason OUT: what the final message gives as the reason
+reason() {
+	sed -n 's/^wardwatch: \(.*\): [0-9]* of [0-9]* devices not saved .*/\1/p' "$1"
+}
+
+# dump DB: the database's content, as a checksum
+dump() {
+	python3 -c 'import hashlib, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(hashlib.sha256("\n".join(c.iterdump()).encode()).hexdigest(),
+    c.execute("pragma user_version").fetchone()[0])' "$1"
+}
+# to_v4 DB: a version 5 file made version 4 (evidence a row a piece)
+to_v4() {
+	python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN")
+rows = c.execute("SELECT device_id, evidence FROM device_evidence").fetchall()
+c.execute("DROP TABLE device_evidence")
+c.execute("CREATE TABLE device_evidence (device_id INTEGER NOT NULL "
+    "REFERENCES devices (id) ON DELETE CASCADE, pos INTEGER NOT NULL, "
+    "key TEXT NOT NULL, value TEXT NOT NULL, first_us INTEGER NOT NULL, "
+    "PRIMARY KEY (device_id, pos)) WITHOUT ROWID")
+for dev, text in rows:
+    for pos, line in enumerate(text.split("\n")[:-1]):
+        k, v, t = line.split("\t")
+        c.execute("INSERT INTO device_evidence VALUES (?, ?, ?, ?, ?)",
+            (dev, pos, k, v, int(t)))
+c.execute("PRAGMA user_version = 4")
+c.execute("COMMIT")
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
+}
+
+echo "1..16"
 printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
 
 # Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
@@ -44,6 +80,9 @@ check "disk full: exit 2" [ $? -eq 2 ]
 set -- $(numbers "$tmp/full.out")
 check "disk full: says how many devices were not saved ($*)" \
     [ $# -eq 4 -a "${1:-0}" -gt 0 ]
+why=$(reason "$tmp/full.out")
+check "disk full: the message gives the database's reason ($why)" \
+    eval 'case $why in "$db: "?*) true ;; *) false ;; esac'
 check "disk full: unsaved = stored as before + not stored" \
     [ "${1:-0}" -eq $((${3:-0} + ${4:-0})) ]
 after=$(rows "$db")
@@ -72,6 +111,9 @@ check "locked: exit 2" [ $? -eq 2 ]
 check "locked: the message names the lock" \
     grep -q 'database is locked: [0-9]* of [0-9]* devices not saved' \
     "$tmp/locked.out"
+why=$(reason "$tmp/locked.out")
+check "locked: the message gives the database's reason ($why)" \
+    eval 'case $why in "$db: "*locked*) true ;; *) false ;; esac'
 set -- $(numbers "$tmp/locked.out")
 kill $lockpid 2>/dev/null
 wait $lockpid 2>/dev/null
@@ -81,3 +123,28 @@ check "locked: nothing stored in this run ($after rows, $before before)" \
     [ "$after" -eq "$before" ]
 check "locked: every device of this run counted as not stored (${4:-?} of ${2:-?}, $before loaded)" \
     [ "${4:-0}" -eq $((${2:-0} - before)) ]
+
+# An upgrade on a full disk: the limit leaves room for the -shm file
+# (32 KiB) but not for the upgrade's pages in the -wal.
+db="$tmp/v4.db"
+"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/u0" -c "$tmp/noeve.yaml" \
+    --state "$db" >/dev/null 2>&1
+to_v4 "$db"
+before=$(dump "$db")
+"$WW" inventory --state "$db" >"$tmp/inv0.out" 2>&1
+(ulimit -f 34; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/u1" \
+    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade.out" 2>&1)
+check "upgrade, disk full: exit 2" [ $? -eq 2 ]
+check "upgrade, disk full: says the upgrade failed" \
+    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade.out"
+after=$(dump "$db")
+check "upgrade, disk full: the version 4 file is as it was ($after)" \
+    [ "$after" = "$before" ]
+"$WW" inventory --state "$db" >"$tmp/inv1.out" 2>&1
+check "upgrade, disk full: the file reads as before" \
+    cmp -s "$tmp/inv0.out" "$tmp/inv1.out"
+"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/u2" \
+    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
+check "upgrade, room again: exit 0" [ $? -eq 0 ]
+set -- $(dump "$db")
+check "upgrade, room again: version 5" [ "${2:-}" = 5 ]

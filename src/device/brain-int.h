@@ -243,6 +243,9 @@ struct brain {
 	struct brain_risk *risks;
 	size_t		 nrisks;
 	bool		 save_failed;	/* reported once until it works */
+	/* Why the last device save failed (later saves of other
+	 * tables clear the state's message). */
+	char		 save_why[STATE_ERRMSG_MAX];
 	FILE		*err;
 
 	const struct detect_engine *detect;	/* NULL: no rules */

@@ -2400,6 +2400,8 @@ brain_save(struct brain *b)
 		} else {
 			/* Kept in memory; tried again at the next save. */
 			ctr_inc(b->ctr, CTR_DEV_SAVE_ERRORS);
+			strlcpy(b->save_why, state_errmsg(b->state),
+			    sizeof(b->save_why));
 			b->save_failed = true;
 		}
 	}
@@ -3179,9 +3181,9 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	b->err = NULL;
 	brain_save(b);
 	b->err = err;
-	why[0] = '\0';
-	if (b->state != NULL)
-		strlcpy(why, state_errmsg(b->state), sizeof(why));
+	/* The device save's reason: the saves after it (peers,
+	 * alerts, policy) clear the state's message. */
+	strlcpy(why, b->save_why, sizeof(why));
 	/* No time at all: no packet was read, so nothing to report. */
 	if (ts_us != 0)
 		brain_snapshot(b, ts_us);

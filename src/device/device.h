@@ -114,7 +114,6 @@ struct device {
 	/* Of the child rows last saved or loaded, by part (state.c):
 	 * 0 none. */
 	uint64_t	 saved_sum[DEV_SAVED_PARTS];
-	size_t		 saved_evidence;	/* evidence rows of that */
 	bool		 evidence_new;	/* fingerprints must run again */
 };
 

@@ -37,6 +37,16 @@
  * leaves no rows.  Older files are upgraded when opened for writing;
  * read-only, they have no peers.
  *
+ * Schema version 5 keeps a device's evidence as one row of
+ * "device_evidence", a line a piece in order: key TAB value TAB
+ * first_us, with backslash, tab and newline in the key and value
+ * written \\, \t and \n (state_ev_put()).  A row a piece (version 4)
+ * was a third of a first save of a hospital's inventory (37,000 rows
+ * for 3,300 devices: the cost of a row is SQLite's, whatever it holds);
+ * a device's evidence is only ever read and written whole.  Older
+ * files are upgraded when opened for writing (state_upgrade_v5());
+ * read-only, their rows are read as they are.
+ *
  * A save writes what changed since the last save or the load: a
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's new and changed items, a peer
@@ -68,6 +78,7 @@
 #include "device/peers.h"
 #include "policy/baseline.h"
 #include "state/state.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 /* A new database: the sensor's user and group only. */
@@ -205,7 +216,20 @@ static const char state_schema_v4[] =
 "  peers_dropped INTEGER NOT NULL DEFAULT 0\n"
 ");\n"
 "PRAGMA user_version = 4;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 4, "state_schema_v4 makes version 4");
+
+/* Version 5: a device's evidence in one row; state_upgrade_v5() moves
+ * the rows of before into it between these two. */
+static const char state_schema_v5_head[] =
+"ALTER TABLE device_evidence RENAME TO device_evidence_v4;\n"
+"CREATE TABLE device_evidence (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  evidence  TEXT NOT NULL      -- key TAB value TAB first_us, a line each\n"
+");\n";
+static const char state_schema_v5_tail[] =
+"DROP TABLE device_evidence_v4;\n"
+"PRAGMA user_version = 5;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 5, "state_upgrade_v5 makes version 5");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -214,12 +238,12 @@ enum state_stmt {
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
-	ST_INS_EVIDENCE,
 	ST_INS_IP,
 	ST_UPD_VALUE,
 	ST_SEL_DEVICES,
 	ST_SEL_VALUES,
-	ST_SEL_EVIDENCE,
+	ST_SEL_EVIDENCE,	/* version 5 */
+	ST_SEL_EVIDENCE_V4,	/* older, read-only */
 	ST_SEL_IPS,
 	ST_META_SET,
 	ST_META_GET,
@@ -227,6 +251,7 @@ enum state_stmt {
 	ST_META_DEL_PREFIX,
 	ST_COUNT,
 	ST_DEL_DEVICE,
+	ST_DEV_LAST_ID,
 	/* Version 2 (a read-only version 1 file has none). */
 	ST_BL_FIRST,
 	ST_BL_DEL_ITEMS = ST_BL_FIRST,
@@ -274,9 +299,6 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
 	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
-	[ST_INS_EVIDENCE] =
-	    "INSERT INTO device_evidence (device_id, pos, key, value, "
-	    "first_us) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_INS_IP] =
 	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
 	[ST_UPD_VALUE] =
@@ -292,6 +314,8 @@ static const char *const state_sql[ST_MAX] = {
 	    "LEFT JOIN device_claims c ON c.value_id = v.id "
 	    "WHERE v.device_id = ?1 ORDER BY v.attribute, v.pos, c.pos",
 	[ST_SEL_EVIDENCE] =
+	    "SELECT evidence FROM device_evidence WHERE device_id = ?1",
+	[ST_SEL_EVIDENCE_V4] =
 	    "SELECT key, value, first_us FROM device_evidence "
 	    "WHERE device_id = ?1 ORDER BY pos",
 	[ST_SEL_IPS] =
@@ -306,6 +330,11 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_META_DEL_PREFIX] =
 	    "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1",
 	[ST_COUNT] = "SELECT count(*) FROM devices",
+	/* The largest id AUTOINCREMENT gave, or that is there. */
+	[ST_DEV_LAST_ID] =
+	    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence "
+	    "WHERE name = 'devices'), 0), coalesce((SELECT max(id) "
+	    "FROM devices), 0))",
 	[ST_BL_DEL_ITEMS] =
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
 	[ST_BL_INS_ITEM] =
@@ -359,6 +388,10 @@ static const char *const state_sql[ST_MAX] = {
  * Rows that may be there already (an item whose count went up) are
  * written whole with REPLACE: every column is given, so it is the
  * update, and it costs a quarter less a row than an UPDATE each.
+ * Rows that are new are inserted OR ROLLBACK: a statement of many rows
+ * that may fail half-way (ABORT, the default) keeps a journal of its
+ * own to undo just itself, a twentieth of the statement's cost, and a
+ * failed save rolls all of its transaction back anyway.
  */
 #define STATE_ROWS_MAX		64
 enum state_rows_table {
@@ -378,10 +411,11 @@ static const struct {
 	const char	*head;
 	int		 ncols;
 } state_rows_sql[STATE_ROWS_TABLES] = {
-	[SR_EVIDENCE] = { "INSERT INTO device_evidence (device_id, pos, key, "
-	    "value, first_us) VALUES ", 5 },
-	[SR_BL_ITEMS] = { "INSERT INTO baseline_items (device_id, kind, key, "
-	    "count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_EVIDENCE] = { "INSERT OR ROLLBACK INTO device_evidence "
+	    "(device_id, evidence) VALUES ", 2 },
+	[SR_BL_ITEMS] = { "INSERT OR ROLLBACK INTO baseline_items "
+	    "(device_id, kind, key, count, first_us, last_us, asn, country, "
+	    "hours) VALUES ", 9 },
 	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
 	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
 	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peer, "
@@ -390,21 +424,22 @@ static const struct {
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
 	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
-	[SR_VALUES] = { "INSERT INTO device_values (device_id, attribute, "
-	    "pos, value, confidence, first_us, last_us) VALUES ", 7 },
-	[SR_CLAIMS] = { "INSERT INTO device_claims (value_id, pos, source, "
-	    "rule, confidence) VALUES ", 5 },
+	[SR_VALUES] = { "INSERT OR ROLLBACK INTO device_values "
+	    "(device_id, attribute, pos, value, confidence, first_us, "
+	    "last_us) VALUES ", 7 },
+	[SR_CLAIMS] = { "INSERT OR ROLLBACK INTO device_claims "
+	    "(value_id, pos, source, rule, confidence) VALUES ", 5 },
 	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
 	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
 	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
-	[SR_DEVICES] = { "INSERT INTO devices (id, mac, vlan, flags, ip, "
-	    "first_us, last_us, flows, packets, bytes, evidence_dropped) "
-	    "VALUES ", 11 },
+	[SR_DEVICES] = { "INSERT OR ROLLBACK INTO devices (id, mac, vlan, "
+	    "flags, ip, first_us, last_us, flows, packets, bytes, "
+	    "evidence_dropped) VALUES ", 11 },
 };
 
 /*
  * Rows of a save waiting to fill a statement of STATE_ROWS_MAX, across
- * devices (a device has 2 values, 3 claims, 11 pieces of evidence and
+ * devices (a device has 2 values, 3 claims, an evidence row and
  * 4 baseline items on average: one statement each device was most of
  * a statement's rows left empty).  They point into the devices and
  * baselines saved, which outlive the save; state_pend_flush() writes
@@ -412,8 +447,7 @@ static const struct {
  */
 struct state_ev_row {
 	const uint64_t			*id;
-	size_t				 pos;
-	const struct dev_evidence	*e;
+	char				*text;	/* state_ev_text() */
 };
 struct state_val_row {
 	const uint64_t			*id;
@@ -431,11 +465,15 @@ struct state_item_row {
 	int				 kind;
 	const struct bl_item		*it;
 };
-/* A new device's row: *id is set when it is written, and the rows of its
- * children waiting point to it. */
+/* A device row's texts, bound where they are (state_bind_device_at()). */
+struct state_dev_txt {
+	char				 mac[INET6_ADDRSTRLEN + 1];
+	char				 ip[INET6_ADDRSTRLEN + 1];
+};
+/* A new device's row, under the id the save gave it (state_next_id()). */
 struct state_dev_row {
 	const struct device		*d;
-	uint64_t			*id;
+	uint64_t			 id;
 };
 struct state_bl_row {
 	const uint64_t			*id;
@@ -471,7 +509,10 @@ struct state {
 	struct state_item_row	pit[2][STATE_ROWS_MAX];
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
+	struct state_dev_txt	pdevtxt[STATE_ROWS_MAX];	/* bound */
 	size_t			npev, npval, npcl, npit[2], npbl, npdev;
+	/* The id a save gives its next new device. */
+	uint64_t		next_id;
 };
 
 /* What opening found. */
@@ -646,9 +687,192 @@ state_utc_now(char *buf, size_t len, bool compact)
 		strlcpy(buf, "unknown", len);
 }
 
+/* A growing text (state_ev_put()). */
+struct state_txt {
+	char	*p;
+	size_t	 len, cap;
+};
+
+/* v with backslash, tab and newline escaped, at o (room for twice
+ * its length); returns its end. */
+static char *
+state_ev_esc(char *o, const char *v)
+{
+	size_t n;
+
+	for (;;) {
+		n = strcspn(v, "\\\t\n");
+		memcpy(o, v, n);
+		o += n;
+		v += n;
+		if (*v == '\0')
+			return o;
+		*o++ = '\\';
+		*o++ = *v == '\t' ? 't' : *v == '\n' ? 'n' : '\\';
+		v++;
+	}
+}
+
+/* A piece of evidence as a line of its device's row, at t's end. */
+static void
+state_ev_put(struct state_txt *t, const char *key, const char *value,
+    uint64_t first_us)
+{
+	size_t need;
+	char *o;
+
+	need = 2 * (strlen(key) + strlen(value)) + 2 + FMT_UINT_MAX + 2;
+	if (t->len + need > t->cap) {
+		while (t->len + need > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
+	}
+	o = state_ev_esc(t->p + t->len, key);
+	*o++ = '\t';
+	o = state_ev_esc(o, value);
+	*o++ = '\t';
+	o += fmt_uint(o, first_us);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+/* d's evidence as its row holds it; NULL: it has none. */
+static char *
+state_ev_text(const struct device *d)
+{
+	struct state_txt t = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++)
+		state_ev_put(&t, d->evidence[i].key, d->evidence[i].value,
+		    d->evidence[i].first_us);
+	return t.p;
+}
+
+/*
+ * One field of an evidence line, from p up to a tab, a newline, a NUL
+ * or end (p..end is NUL-terminated, as SQLite gives a text), unescaped
+ * into buf (cut to len); returns where it stopped.
+ */
+static const char *
+state_ev_field(const char *p, const char *end, char *buf, size_t len)
+{
+	size_t k = 0, n, c;
+
+	while (p < end) {
+		n = strcspn(p, "\t\n\\");
+		if (n > (size_t)(end - p))
+			n = (size_t)(end - p);
+		c = n < len - 1 - k ? n : len - 1 - k;
+		memcpy(buf + k, p, c);
+		k += c;
+		p += n;
+		/* A backslash escapes no tab, newline or NUL (a save
+		 * never writes one before them): it is dropped. */
+		if (p >= end || *p != '\\' || ++p >= end || *p == '\t' ||
+		    *p == '\n' || *p == '\0')
+			break;
+		if (k + 1 < len)
+			buf[k++] = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p;
+		p++;
+	}
+	buf[k] = '\0';
+	return p;
+}
+
+/* What an upgrade left out of a file, said once it is committed. */
+struct state_upgrade_left {
+	size_t	orphans;	/* evidence rows of a device not there */
+	size_t	over;		/* past STATE_V5_MAX_LINES of a device */
+};
+
+/* Lines an upgrade keeps of a device's evidence: what later builds may
+ * keep, not what a hostile file asks (one text of any size). */
+#define STATE_V5_MAX_LINES	(4 * DEV_MAX_EVIDENCE)
+
+/*
+ * Version 5: each device's evidence rows of before, in order, become
+ * its one row.  Rows past what this build keeps of a device's are kept
+ * (the load stops there), up to STATE_V5_MAX_LINES; those of a device
+ * no longer there (deleted with foreign keys off, by hand) are not:
+ * the new table's foreign key refuses them.  A transaction is open.
+ */
+static int
+state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	struct state_txt t = { NULL, 0, 0 };
+	const unsigned char *k, *v;
+	sqlite3_int64 id = 0;
+	size_t nl = 0;
+	int rc;
+
+	if (state_exec(s, state_schema_v5_head) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "device_evidence_v4 WHERE device_id NOT IN "
+	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	left->orphans = (size_t)sqlite3_column_int64(sel, 0);
+	sqlite3_finalize(sel);
+	if (sqlite3_prepare_v2(s->db, "SELECT device_id, key, value, "
+	    "first_us FROM device_evidence_v4 WHERE device_id IN "
+	    "(SELECT id FROM devices) ORDER BY device_id, pos", -1,
+	    &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO device_evidence "
+	    "(device_id, evidence) VALUES (?1, ?2)", -1, &ins, NULL) !=
+	    SQLITE_OK)
+		goto out_sqlerr;
+	for (;;) {
+		rc = sqlite3_step(sel);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto out_sqlerr;
+		/* The device before, whole. */
+		if (t.len > 0 && (rc == SQLITE_DONE ||
+		    sqlite3_column_int64(sel, 0) != id)) {
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
+			    SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto out_sqlerr;
+			sqlite3_reset(ins);
+			t.len = 0;
+		}
+		if (rc == SQLITE_DONE)
+			break;
+		if (sqlite3_column_int64(sel, 0) != id) {
+			id = sqlite3_column_int64(sel, 0);
+			nl = 0;
+		}
+		if (nl++ >= STATE_V5_MAX_LINES) {
+			left->over++;
+			continue;
+		}
+		k = sqlite3_column_text(sel, 1);
+		v = sqlite3_column_text(sel, 2);
+		state_ev_put(&t, k != NULL ? (const char *)k : "",
+		    v != NULL ? (const char *)v : "",
+		    (uint64_t)sqlite3_column_int64(sel, 3));
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return state_exec(s, state_schema_v5_tail);
+
+ out_sqlerr:
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return -1;
+}
+
 static int
 state_create_schema(struct state *s)
 {
+	struct state_upgrade_left left = { 0 };
 	sqlite3_stmt *st = NULL;
 	char now[32];
 
@@ -658,7 +882,8 @@ state_create_schema(struct state *s)
 	if (state_exec(s, state_schema) == -1 ||
 	    state_exec(s, state_schema_v2) == -1 ||
 	    state_exec(s, state_schema_v3) == -1 ||
-	    state_exec(s, state_schema_v4) == -1)
+	    state_exec(s, state_schema_v4) == -1 ||
+	    state_upgrade_v5(s, &left) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -684,21 +909,43 @@ state_create_schema(struct state *s)
 }
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
- * 1 to 3 the communication map's. */
+ * 1 to 3 the communication map's, 1 to 4 evidence a row a device.
+ * What it leaves out is said on err. */
 static int
-state_upgrade(struct state *s, int version)
+state_upgrade(struct state *s, int version, FILE *err)
 {
+	struct state_upgrade_left left = { 0 };
+	char why[STATE_ERRMSG_MAX];
+	size_t n;
+
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
-		return -1;
+		goto out_fail;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
-	    state_exec(s, state_schema_v4) == -1 ||
+	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
+	    state_upgrade_v5(s, &left) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+		goto out_fail;
 	}
+	if (err != NULL && left.orphans > 0)
+		fprintf(err, "%s: schema upgraded; %zu evidence row%s of "
+		    "devices no longer there dropped\n", s->path,
+		    left.orphans, left.orphans == 1 ? "" : "s");
+	if (err != NULL && left.over > 0)
+		fprintf(err, "%s: schema upgraded; %zu evidence row%s past %d "
+		    "of a device left out\n", s->path, left.over,
+		    left.over == 1 ? "" : "s", STATE_V5_MAX_LINES);
 	return 0;
+
+ out_fail:
+	/* "PATH: why", whichever step failed: say what it was doing. */
+	n = strlen(s->path) + 2;
+	strlcpy(why, strlen(s->errmsg) >= n ? s->errmsg + n : "",
+	    sizeof(why));
+	state_seterr(s, "cannot upgrade the schema: %s", why);
+	return -1;
 }
 
 /*
@@ -865,7 +1112,7 @@ state_ro_unchanged(struct state *s)
  * that its -wal stays as it was).
  */
 static enum state_check
-state_connect(struct state *s, char *reason, size_t rlen)
+state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 {
 	char buf[256];
 	sqlite3_stmt *st;
@@ -1022,7 +1269,7 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		if (fresh && state_create_schema(s) == -1)
 			return STATE_CHECK_ERROR;
 		if (!fresh && version < STATE_SCHEMA_VERSION &&
-		    state_upgrade(s, version) == -1)
+		    state_upgrade(s, version, err) == -1)
 			return STATE_CHECK_ERROR;
 		version = STATE_SCHEMA_VERSION;
 	}
@@ -1034,6 +1281,9 @@ state_connect(struct state *s, char *reason, size_t rlen)
 		if (i >= ST_AL_FIRST && s->version < 3)
 			continue;
 		if (i >= ST_PE_FIRST && s->version < 4)
+			continue;
+		if ((i == ST_SEL_EVIDENCE && s->version < 5) ||
+		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5))
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -1137,7 +1387,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 	s->readonly = readonly;
 	s->lockfd = -1;
 	sipkey_init(&s->sumkey, false);
-	r = state_connect(s, reason, sizeof(reason));
+	r = state_connect(s, reason, sizeof(reason), err);
 	if (r == STATE_CHECK_DAMAGED) {
 		state_disconnect(s, true);
 		if (readonly) {
@@ -1146,7 +1396,7 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 		}
 		if (state_move_aside(s, reason, err) == -1)
 			goto out_close;
-		r = state_connect(s, reason, sizeof(reason));
+		r = state_connect(s, reason, sizeof(reason), err);
 		if (r == STATE_CHECK_DAMAGED)
 			state_seterr(s, "new database damaged (%s)", reason);
 	}
@@ -1239,11 +1489,13 @@ state_bind_text(sqlite3_stmt *st, int i, const char *v)
 /* Text that outlives the step: the save binds tens of thousands of
  * strings, and copying each was a tenth of its time.  state_step_done()
  * unbinds it; state_step_rows() leaves it bound, and every parameter of
- * a row statement is bound again before its next step. */
+ * a row statement is bound again before its next step.  Its length is
+ * given: SQLite counts one a byte at a time. */
 static void
 state_bind_static(sqlite3_stmt *st, int i, const char *v)
 {
-	sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, i, v, v != NULL ? (int)strlen(v) : 0,
+	    SQLITE_STATIC);		/* NULL: SQL NULL */
 }
 
 /* uint64_t through SQLite's signed INTEGER, bit for bit. */
@@ -1315,10 +1567,11 @@ state_mac_zero(const uint8_t mac[6])
 	return memcmp(mac, zero, 6) == 0;
 }
 
-/* The device row's values: ?1 id (NULL: a new row) to ?11. */
+/* The device row's values: ?1 id (NULL: a new row) to ?11, its texts
+ * in t, which outlives the step (state_bind_static()). */
 static void
 state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
-    char *buf, size_t len)
+    struct state_dev_txt *t)
 {
 	if (d->id != 0)
 		state_bind_u64(st, p, d->id);
@@ -1327,11 +1580,13 @@ state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
 	if ((d->flags & DEV_F_ROUTED) && state_mac_zero(d->mac))
 		sqlite3_bind_null(st, p + 1);
 	else
-		state_bind_text(st, p + 1, dev_mac_format(d->mac, buf, len));
+		state_bind_static(st, p + 1, dev_mac_format(d->mac, t->mac,
+		    sizeof(t->mac)));
 	sqlite3_bind_int(st, p + 2, d->vlan);
 	sqlite3_bind_int(st, p + 3, d->flags);
 	if (d->has_ip)
-		state_bind_text(st, p + 4, dev_ip_format(&d->ip, buf, len));
+		state_bind_static(st, p + 4, dev_ip_format(&d->ip, t->ip,
+		    sizeof(t->ip)));
 	else
 		sqlite3_bind_null(st, p + 4);
 	state_bind_u64(st, p + 5, d->first_us);
@@ -1343,10 +1598,10 @@ state_bind_device_at(sqlite3_stmt *st, int p, const struct device *d,
 }
 
 static void
-state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
-    size_t len)
+state_bind_device(sqlite3_stmt *st, const struct device *d,
+    struct state_dev_txt *t)
 {
-	state_bind_device_at(st, 1, d, buf, len);
+	state_bind_device_at(st, 1, d, t);
 }
 
 /*
@@ -1361,8 +1616,7 @@ state_bind_device(sqlite3_stmt *st, const struct device *d, char *buf,
  *    (rows of device_values and device_claims, rewritten together);
  *  - SP_VALNUM: the values' confidence and times, updated in place
  *    when SP_VALUES is as saved;
- *  - SP_EVIDENCE: evidence only grows at its end: when the rows saved
- *    are still its start, only the new ones are inserted;
+ *  - SP_EVIDENCE: the evidence (its one row);
  *  - SP_IPS: the earlier addresses.
  */
 enum state_part {
@@ -1406,17 +1660,14 @@ state_sum_of(struct state *s, size_t len)
 	return siphash13(&s->sumkey, s->sumbuf, len) | 1;
 }
 
-/*
- * The sums of d's parts into sum[]; *ev_start: that of its first
- * d->saved_evidence pieces of evidence (0 if it has fewer).
- */
+/* The sums of d's parts into sum[]. */
 static void
 state_parts_sum(struct state *s, const struct device *d,
-    uint64_t sum[DEV_SAVED_PARTS], uint64_t *ev_start)
+    uint64_t sum[DEV_SAVED_PARTS])
 {
 	const struct dev_attrset *as;
 	const struct dev_value *v;
-	size_t i, j, n, start;
+	size_t i, j, n;
 	int a;
 
 	s->sumlen = 0;
@@ -1452,17 +1703,11 @@ state_parts_sum(struct state *s, const struct device *d,
 	s->sumlen = 0;
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
-	start = 0;
 	for (i = 0; i < n; i++) {
-		if (i == d->saved_evidence)
-			start = s->sumlen;
 		state_sum_str(s, d->evidence[i].key);
 		state_sum_str(s, d->evidence[i].value);
 		state_sum_u64(s, d->evidence[i].first_us);
 	}
-	if (n == d->saved_evidence)
-		start = s->sumlen;
-	*ev_start = d->saved_evidence <= n ? state_sum_of(s, start) : 0;
 	sum[SP_EVIDENCE] = state_sum_of(s, s->sumlen);
 
 	s->sumlen = 0;
@@ -1524,33 +1769,27 @@ state_pend_write(struct state *s, void *v, size_t sz, size_t *np,
 }
 
 /*
- * The new devices waiting, as one statement, and their ids into the
- * slots their children's rows point to.  Rows inserted by one
- * statement take the ids after the largest one by one (AUTOINCREMENT
- * too), so the last row's id tells every row's; a device's id is
- * needed only when its children are written, and an AUTOINCREMENT
- * insert a device was a tenth of a first save.
+ * The new devices waiting, as one statement, under the ids the save
+ * gave them: those AUTOINCREMENT would have given (state_next_id()),
+ * known before the rows go in, so that their children's rows need not
+ * wait for them (they did, and the devices went a few to a statement:
+ * a tenth of a first save).
  */
 static int
 state_dev_write(struct state *s, size_t n)
 {
 	const struct state_dev_row *r = s->pdev;
-	char buf[INET6_ADDRSTRLEN + 1];
 	sqlite3_stmt *st;
-	sqlite3_int64 last;
 	size_t i;
 
 	if ((st = state_rows(s, SR_DEVICES, n)) == NULL)
 		return -1;
-	for (i = 0; i < n; i++)
-		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d, buf,
-		    sizeof(buf));
-	if (state_step_rows(s, st) == -1)
-		return -1;
-	last = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < n; i++)
-		*r[i].id = (uint64_t)(last - (sqlite3_int64)(n - 1 - i));
-	return 0;
+	for (i = 0; i < n; i++) {
+		state_bind_device_at(st, 1 + 11 * (int)i, r[i].d,
+		    &s->pdevtxt[i]);
+		state_bind_u64(st, 1 + 11 * (int)i, r[i].id);
+	}
+	return state_step_rows(s, st);
 }
 
 static int
@@ -1603,8 +1842,7 @@ state_val_write(struct state *s, size_t n)
 	size_t i, j;
 	int p;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_VALUES, n)) == NULL)
+	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 7) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1646,19 +1884,21 @@ state_ev_write(struct state *s, size_t n)
 	const struct state_ev_row *r = s->pev;
 	sqlite3_stmt *st;
 	size_t i;
-	int p;
+	int p, rc;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
 		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 5) {
+	for (i = 0, p = 1; i < n; i++, p += 2) {
 		state_bind_u64(st, p, *r[i].id);
-		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
-		state_bind_static(st, p + 2, r[i].e->key);
-		state_bind_static(st, p + 3, r[i].e->value);
-		state_bind_u64(st, p + 4, r[i].e->first_us);
+		state_bind_static(st, p + 1, r[i].text);
 	}
-	return state_step_rows(s, st);
+	rc = state_step_rows(s, st);
+	/* Its texts are freed: nothing of them stays bound. */
+	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		for (i = 0; i < n; i++)
+			free(r[i].text);
+	return rc;
 }
 
 static int
@@ -1690,8 +1930,7 @@ state_it_write_as(struct state *s, size_t n, bool replace)
 	size_t i;
 	int p;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
+	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
 	    n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 9) {
@@ -1732,8 +1971,7 @@ state_bl_write(struct state *s, size_t n)
 	size_t i;
 	int p, rc;
 
-	if (state_dev_flush(s) == -1 ||
-	    (st = state_rows(s, SR_BASELINES, n)) == NULL)
+	if ((st = state_rows(s, SR_BASELINES, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 10) {
 		state_bind_u64(st, p, *r[i].id);
@@ -1783,6 +2021,8 @@ state_pend_drop(struct state *s)
 
 	for (i = 0; i < s->npbl; i++)
 		free(s->pbl[i].vol);
+	for (i = 0; i < s->npev; i++)
+		free(s->pev[i].text);
 	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
 	s->npit[0] = s->npit[1] = 0;
 }
@@ -1838,24 +2078,21 @@ state_update_values(struct state *s, const struct device *d, uint64_t id)
 	return 0;
 }
 
-/* Evidence rows from, to its end, to be inserted. */
+/* The evidence row of d, to be inserted (none if it has none). */
 static int
 state_save_evidence(struct state *s, const struct device *d,
-    const uint64_t *id, size_t from)
+    const uint64_t *id)
 {
 	struct state_ev_row *r;
-	size_t i, n;
+	char *text;
 
-	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
-	    DEV_MAX_EVIDENCE;
-	for (i = from; i < n; i++) {
-		r = &s->pev[s->npev++];
-		r->id = id;
-		r->pos = i;
-		r->e = &d->evidence[i];
-		if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
-			return -1;
-	}
+	if ((text = state_ev_text(d)) == NULL)
+		return 0;
+	r = &s->pev[s->npev++];
+	r->id = id;
+	r->text = text;
+	if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
+		return -1;
 	return 0;
 }
 
@@ -1864,11 +2101,11 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
     uint64_t sum[DEV_SAVED_PARTS], bool *fresh, bool *all)
 {
 	sqlite3_stmt *st;
+	struct state_dev_txt txt;
 	char buf[INET6_ADDRSTRLEN + 1];
-	uint64_t ev_start;
 	size_t i;
 
-	state_parts_sum(s, d, sum, &ev_start);
+	state_parts_sum(s, d, sum);
 	*fresh = false;
 	*all = true;
 	/* A stored device: its row, then the parts that changed.  A row
@@ -1876,30 +2113,26 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	 * its id, with all its children. */
 	if (d->id != 0) {
 		st = s->st[ST_DEV_UPDATE];
-		state_bind_device(st, d, buf, sizeof(buf));
+		state_bind_device(st, d, &txt);
 		if (state_step_done(s, st) == -1)
 			return -1;
 		*id = d->id;
 		*all = sqlite3_changes(s->db) != 1;
 	}
 	if (*all && d->id == 0) {
-		/* A new row, written with others (state_dev_flush()), and
-		 * it has no children: AUTOINCREMENT never gives an id
-		 * twice, and foreign keys keep rows from naming a device
-		 * that is not there. */
-		*id = 0;
+		/* A new row under the next id, written with others
+		 * (state_dev_flush()), and it has no children: no id is
+		 * ever given twice (state_next_id()). */
+		*id = s->next_id++;
 		*fresh = true;
 		s->pdev[s->npdev].d = d;
-		s->pdev[s->npdev++].id = id;
+		s->pdev[s->npdev++].id = *id;
 		if (s->npdev == STATE_ROWS_MAX && state_dev_flush(s) == -1)
 			return -1;
 	} else if (*all) {
-		/* Under its own id: the new rows waiting first, whose ids
-		 * follow the largest there before it. */
-		if (state_dev_flush(s) == -1)
-			return -1;
+		/* Under its own id. */
 		st = s->st[ST_DEV_UPSERT];
-		state_bind_device(st, d, buf, sizeof(buf));
+		state_bind_device(st, d, &txt);
 		if (state_step_done(s, st) == -1)
 			return -1;
 		*id = d->id;
@@ -1918,22 +2151,14 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	    state_update_values(s, d, *id) == -1)
 		return -1;
 
-	if (*all || d->saved_sum[SP_EVIDENCE] == 0 ||
-	    (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    ev_start != d->saved_sum[SP_EVIDENCE])) {
-		if (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) ==
-		    -1 || state_save_evidence(s, d, id, 0) == -1)
-			return -1;
-	} else if (sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE] &&
-	    state_save_evidence(s, d, id, d->saved_evidence) == -1)
+	if ((*all || sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE]) &&
+	    (state_del_children(s, ST_DEL_EVIDENCE, *id, *fresh) == -1 ||
+	    state_save_evidence(s, d, id) == -1))
 		return -1;
 
 	if (!*all && sum[SP_IPS] == d->saved_sum[SP_IPS])
 		return 0;
 	if (state_del_children(s, ST_DEL_IPS, *id, *fresh) == -1)
-		return -1;
-	/* Its id, to name it (a new device's row written now). */
-	if (d->n_ips > 0 && *id == 0 && state_dev_flush(s) == -1)
 		return -1;
 	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
 		st = s->st[ST_INS_IP];
@@ -2101,6 +2326,35 @@ state_baseline_stored(struct state *s, struct bl_dev *bl)
 	bl->items_stored = true;
 }
 
+/*
+ * The id of the save's first new device into s->next_id: the one
+ * AUTOINCREMENT would give (the largest it ever gave, or that is
+ * there, + 1), and above those of the devices saved (a row deleted
+ * behind our back is written again under its id).  A transaction is
+ * open.
+ */
+static int
+state_next_id(struct state *s, struct device *const *devs, size_t n)
+{
+	sqlite3_stmt *st = s->st[ST_DEV_LAST_ID];
+	uint64_t last = 0;
+	size_t i;
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		last = state_col_u64(st, 0);
+	else
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (devs[i]->id > last)
+			last = devs[i]->id;
+	s->next_id = last + 1;
+	return 0;
+}
+
 /* Foreign keys on again after a save (state_forget_devices() makes
  * sure of it before it relies on them). */
 static void
@@ -2131,9 +2385,10 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	}
 	sums = (uint64_t (*)[DEV_SAVED_PARTS])(ids + n);
 	/*
-	 * Without foreign key checks: every child row goes in right after
-	 * its device's row, in the same transaction, so none can name a
-	 * device that is not there; the check of each (a lookup of the
+	 * Without foreign key checks: every child row goes in with its
+	 * device's row (a new one's may go first), in the same
+	 * transaction, so none can name a device that is not there when
+	 * it commits; the check of each (a lookup of the
 	 * device) was a ninth of a first save of a hospital's inventory
 	 * (issue 11).  Nothing here relies on a cascade (claims are
 	 * deleted with their values by hand); the pragma holds outside a
@@ -2143,6 +2398,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		goto out_fail;
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
+	if (state_next_id(s, devs, n) == -1)
+		goto out_rollback;
 	for (i = 0; i < n; i++) {
 		if (state_save_one(s, devs[i], &ids[i], sums[i],
 		    &fresh, &all) == -1)
@@ -2160,8 +2417,6 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		devs[i]->id = ids[i];
 		memcpy(devs[i]->saved_sum, sums[i],
 		    sizeof(devs[i]->saved_sum));
-		devs[i]->saved_evidence = devs[i]->n_evidence <
-		    DEV_MAX_EVIDENCE ? devs[i]->n_evidence : DEV_MAX_EVIDENCE;
 		if (bls != NULL && bls[i] != NULL && s->version >= 2)
 			state_baseline_stored(s, bls[i]);
 	}
@@ -2171,6 +2426,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
  out_rollback:
 	state_pend_drop(s);
 	for (i = 0; i < ST_MAX; i++) {
+		if (s->st[i] == NULL)	/* not of this file's version */
+			continue;
 		sqlite3_reset(s->st[i]);
 		sqlite3_clear_bindings(s->st[i]);
 	}
@@ -2236,13 +2493,63 @@ state_load_values(struct state *s, struct device *d)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A device's evidence row (version 5), each line a piece. */
+static void
+state_load_ev_text(struct device *d, const char *p, const char *end)
+{
+	struct dev_evidence *e, past;
+	uint64_t v;
+
+	while (p < end) {
+		/* More than this build keeps: read past it. */
+		if ((e = dev_evidence_push(d)) == NULL)
+			e = &past;
+		p = state_ev_field(p, end, e->key, sizeof(e->key));
+		/* No key (an empty line): no evidence a save writes. */
+		if (e->key[0] == '\0') {
+			if (e != &past)
+				d->n_evidence--;
+			while (p < end && *p++ != '\n')
+				;
+			continue;
+		}
+		if (p < end && *p == '\t')
+			p++;
+		p = state_ev_field(p, end, e->value, sizeof(e->value));
+		if (p < end && *p == '\t')
+			p++;
+		for (v = 0; p < end && *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+		e->first_us = v;
+		/* Whatever else is on the line (a later build's). */
+		while (p < end && *p++ != '\n')
+			;
+	}
+}
+
 static int
 state_load_evidence(struct state *s, struct device *d)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_EVIDENCE];
+	sqlite3_stmt *st;
 	struct dev_evidence *e;
+	const char *t;
 	int rc;
 
+	if (s->version >= 5) {
+		st = s->st[ST_SEL_EVIDENCE];
+		state_bind_u64(st, 1, d->id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if ((t = (const char *)sqlite3_column_text(st, 0)) !=
+			    NULL)
+				state_load_ev_text(d, t, t +
+				    sqlite3_column_bytes(st, 0));
+		if (rc != SQLITE_DONE)
+			state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	/* An older file, read-only: a row a piece. */
+	st = s->st[ST_SEL_EVIDENCE_V4];
 	state_bind_u64(st, 1, d->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((e = dev_evidence_push(d)) == NULL)
@@ -2313,7 +2620,6 @@ state_load_devices(struct state *s,
 {
 	sqlite3_stmt *st;
 	struct device *d;
-	uint64_t ev_start;
 	int rc, ret = 0;
 
 	s->errmsg[0] = '\0';
@@ -2341,9 +2647,7 @@ state_load_devices(struct state *s,
 		d->known = true;
 		/* As stored: a save writes what changes after this. */
 		if (!s->readonly) {
-			d->saved_evidence = 0;
-			state_parts_sum(s, d, d->saved_sum, &ev_start);
-			d->saved_evidence = d->n_evidence;
+			state_parts_sum(s, d, d->saved_sum);
 		}
 		if ((ret = cb(arg, d)) != 0)
 			break;
@@ -2931,7 +3235,11 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	}
 	if (n == 0)
 		return 0;
-	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
+	/* Without foreign key checks, as a device save: every device
+	 * given is a saved one (its row is there), and the check of each
+	 * row (a lookup of its device) was a sixth of the save. */
+	if (state_exec(s, "PRAGMA foreign_keys = OFF") == -1 ||
+	    state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		/* The comm row as stored: its peers alone (issue 11). */
@@ -2962,12 +3270,14 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	    state_peer_rows(s, peid, pe, npe) == -1 ||
 	    state_exec(s, "COMMIT") == -1)
 		goto rollback;
+	state_fk_on(s);
 	return 0;
 
  rollback:
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  fail:
+	state_fk_on(s);
 	state_report(s, err);
 	return -1;
 }

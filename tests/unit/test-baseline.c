@@ -720,9 +720,14 @@ test_state_roundtrip(void **state)
 	bl_dev_free(l.bl);
 	bl->set[BL_HL7_SENT].n = n_hl7;
 
-	/* A version 1 file (no baselines) opened for writing is
-	 * upgraded; read-only it simply has none. */
+	/* A version 1 file (no baselines, evidence a row a piece) opened
+	 * for writing is upgraded; read-only it simply has none. */
 	sql(path, "DROP TABLE baseline_items; DROP TABLE baselines; "
+	    "DROP TABLE device_evidence; CREATE TABLE device_evidence "
+	    "(device_id INTEGER NOT NULL REFERENCES devices (id) "
+	    "ON DELETE CASCADE, pos INTEGER NOT NULL, key TEXT NOT NULL, "
+	    "value TEXT NOT NULL, first_us INTEGER NOT NULL, "
+	    "PRIMARY KEY (device_id, pos)) WITHOUT ROWID; "
 	    "PRAGMA user_version = 1");
 	memset(&l, 0, sizeof(l));
 	assert_non_null(st = state_open_readonly(path, stderr));

@@ -478,6 +478,11 @@ test_state_alerts(void **unused)
 	/* A version 2 file (no alert table) is upgraded on open. */
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "DROP TABLE device_alerts; "
+	    "DROP TABLE device_evidence; CREATE TABLE device_evidence "
+	    "(device_id INTEGER NOT NULL REFERENCES devices (id) "
+	    "ON DELETE CASCADE, pos INTEGER NOT NULL, key TEXT NOT NULL, "
+	    "value TEXT NOT NULL, first_us INTEGER NOT NULL, "
+	    "PRIMARY KEY (device_id, pos)) WITHOUT ROWID; "
 	    "PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	assert_non_null(st = state_open_readonly(db, stderr));

@@ -326,6 +326,11 @@ test_state(void **state)
 
 	/* A version 3 file: none read-only; upgraded for writing. */
 	sql(path, "DROP TABLE device_peers; DROP TABLE device_comm; "
+	    "DROP TABLE device_evidence; CREATE TABLE device_evidence "
+	    "(device_id INTEGER NOT NULL REFERENCES devices (id) "
+	    "ON DELETE CASCADE, pos INTEGER NOT NULL, key TEXT NOT NULL, "
+	    "value TEXT NOT NULL, first_us INTEGER NOT NULL, "
+	    "PRIMARY KEY (device_id, pos)) WITHOUT ROWID; "
 	    "PRAGMA user_version = 3");
 	peers_clear(&l.t);
 	memset(&l, 0, sizeof(l));
@@ -334,7 +339,7 @@ test_state(void **state)
 	assert_int_equal(l.n, 0);
 	state_close(st);
 	assert_non_null(st = state_open(path, stderr));
-	assert_int_equal(rows(path, "PRAGMA user_version"), 4);
+	assert_int_equal(rows(path, "PRAGMA user_version"), 5);
 	sp.tab = &t;
 	assert_int_equal(state_save_peers(st, &sp, 1, stderr), 0);
 	assert_int_equal(state_load_peers(st, 64, load_cb, &l), 0);
