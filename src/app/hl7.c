@@ -667,7 +667,11 @@ enum hl7_seg {
 
 /*
  * Count a segment, seg[0..n), by its id: three of [A-Z0-9] before the
- * field separator or the segment's end, else "other".
+ * field separator or the segment's end, else "other".  The separator
+ * may be a letter or a digit (MSH-1 is any printable byte but the
+ * encoding characters): an id holding it is "other" too, as when the
+ * id was the first token split at the separator, or the fields of
+ * "PRT" under separator 'T' would be read one place off.
  */
 static enum hl7_seg
 hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
@@ -682,7 +686,8 @@ hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
 	}
 	for (i = 0; i < 3; i++) {
 		c = seg[i];
-		if ((uint8_t)(c - 'A') >= 26 && (uint8_t)(c - '0') >= 10) {
+		if (((uint8_t)(c - 'A') >= 26 && (uint8_t)(c - '0') >= 10) ||
+		    c == fs) {
 			f->segs_other++;
 			return HL7_SEG_OTHER;
 		}

@@ -2181,9 +2181,12 @@ test_hl7_fields_vs_reference(void **state)
 {
 	static const char *const sets[] = {
 		"|^~\\&", "|^~\\&#", "#$%!@", "*,;/:?", "a!b\"c",
+		/* Separators that are letters of segment ids. */
+		"T^~\\&", "S^~\\&", "X^~\\&", "I^~\\&", "H^~\\&",
+		"O^~\\&", "1^~\\&",
 	};
 	const char *seg[8], *v;
-	size_t segn[8], n, i;
+	size_t segn[8], n, i, mn;
 	struct hl7_facts *f, *r;
 	struct hl7_obs o;
 	struct ref_d d;
@@ -2197,7 +2200,8 @@ test_hl7_fields_vs_reference(void **state)
 	assert_non_null(r = calloc(1, sizeof(*r)));
 	assert_non_null(msg = malloc(16384));
 	for (iter = 0; iter < 30000; iter++) {
-		const char *set = sets[ref_rand() % 5];
+		const char *set = sets[ref_rand() %
+		    (sizeof(sets) / sizeof(sets[0]))];
 
 		d.fs = set[0];
 		d.comp = set[1];
@@ -2234,42 +2238,47 @@ test_hl7_fields_vs_reference(void **state)
 		    f, &ctx), HL7_OK);
 		free(exact);
 
-		/* The reference; MSH's token t is MSH-(t+1). */
+		/* The reference; MSH's token t is MSH-(t+1).  An id is
+		 * the first token split at the separator: one that holds
+		 * the separator is no id of ours, and none of its fields
+		 * is read. */
 		memset(r, 0, sizeof(*r));
 		v = seg[0];
+		mn = memchr(v, d.fs, 3) != NULL ? 3 : segn[0];
 		for (k = 0; k < 4; k++) {
 			struct hl7_hd *hd = k == 0 ? &r->sending_app :
 			    k == 1 ? &r->sending_fac : k == 2 ?
 			    &r->receiving_app : &r->receiving_fac;
 
-			ref_value(&d, v, segn[0], 2 + k, 0, hd->namespace_id,
+			ref_value(&d, v, mn, 2 + k, 0, hd->namespace_id,
 			    sizeof(hd->namespace_id));
-			ref_value(&d, v, segn[0], 2 + k, 1, hd->universal_id,
+			ref_value(&d, v, mn, 2 + k, 1, hd->universal_id,
 			    sizeof(hd->universal_id));
-			ref_value(&d, v, segn[0], 2 + k, 2,
+			ref_value(&d, v, mn, 2 + k, 2,
 			    hd->universal_id_type,
 			    sizeof(hd->universal_id_type));
 		}
-		ref_value(&d, v, segn[0], 8, 0, r->message_type,
+		ref_value(&d, v, mn, 8, 0, r->message_type,
 		    sizeof(r->message_type));
-		ref_value(&d, v, segn[0], 8, 1, r->trigger_event,
+		ref_value(&d, v, mn, 8, 1, r->trigger_event,
 		    sizeof(r->trigger_event));
-		ref_value(&d, v, segn[0], 8, 2, r->message_structure,
+		ref_value(&d, v, mn, 8, 2, r->message_structure,
 		    sizeof(r->message_structure));
-		ref_value(&d, v, segn[0], 9, -1, r->control_id,
+		ref_value(&d, v, mn, 9, -1, r->control_id,
 		    sizeof(r->control_id));
-		ref_value(&d, v, segn[0], 10, 0, r->processing_id,
+		ref_value(&d, v, mn, 10, 0, r->processing_id,
 		    sizeof(r->processing_id));
-		ref_value(&d, v, segn[0], 11, 0, r->version,
+		ref_value(&d, v, mn, 11, 0, r->version,
 		    sizeof(r->version));
-		ref_value(&d, v, segn[0], 20, 0, r->profile,
+		ref_value(&d, v, mn, 20, 0, r->profile,
 		    sizeof(r->profile));
-		ref_value(&d, v, segn[0], 20, 2, r->profile_oid,
+		ref_value(&d, v, mn, 20, 2, r->profile_oid,
 		    sizeof(r->profile_oid));
 		for (i = 1; i < ns; i++) {
 			v = seg[i];
-			if (segn[i] >= 4 && v[3] != d.fs)
-				continue;		/* "OBXX" */
+			if ((segn[i] >= 4 && v[3] != d.fs) ||
+			    memchr(v, d.fs, 3) != NULL)
+				continue;		/* "OBXX", "PRT" under 'T' */
 			if (memcmp(v, "OBX", 3) == 0) {
 				memset(&o, 0, sizeof(o));
 				ref_value(&d, v, segn[i], 3, 0, o.code,
