@@ -26,6 +26,7 @@
 #include "output/eve.h"
 #include "output/record.h"
 #include "sink-mock.h"
+#include "util/util.h"
 
 static const struct eve_opts opts = { .cid_seed = 0 };
 
@@ -184,6 +185,49 @@ test_eve_app_head(void **state)
 	out_close(&o);
 }
 
+/*
+ * The MACs of an app record's "ether" object as util_format_mac()
+ * writes them, every hex digit in every place, either way round.
+ */
+static void
+test_eve_app_macs(void **state)
+{
+	struct record_writer w;
+	struct packet p;
+	struct flow f;
+	struct out o;
+	char want[64], mac[18], *l;
+	unsigned k, j;
+
+	(void)state;
+	out_open(&o);
+	record_writer_init(&w, o.stage);
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 2000000;
+	flow_setup(&f, 1000, 1);
+	for (k = 0; k < 16; k++) {
+		for (j = 0; j < 6; j++) {
+			f.cli_mac[j] = (uint8_t)(((k + j) & 15) << 4 |
+			    ((k + 2 * j + 1) & 15));
+			f.srv_mac[j] = (uint8_t)~f.cli_mac[j];
+		}
+		l = check(&o, &w, &f, k % 2 ? FLOW_DIR_TOCLIENT :
+		    FLOW_DIR_TOSERVER, &p);
+		util_format_mac(k % 2 ? f.srv_mac : f.cli_mac, mac);
+		snprintf(want, sizeof(want), "\"ether\":{\"src_mac\":\"%s\",",
+		    mac);
+		if (strstr(l, want) == NULL)
+			fail_msg("%s not in %s", want, l);
+		util_format_mac(k % 2 ? f.cli_mac : f.srv_mac, mac);
+		snprintf(want, sizeof(want), ",\"dest_mac\":\"%s\"},", mac);
+		if (strstr(l, want) == NULL)
+			fail_msg("%s not in %s", want, l);
+		free(l);
+	}
+	record_writer_free(&w);
+	out_close(&o);
+}
+
 /* A record's head as a test sets it. */
 struct head {
 	uint64_t	 flow_id;
@@ -332,6 +376,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_eve_app_head),
+		cmocka_unit_test(test_eve_app_macs),
 		cmocka_unit_test(test_eve_format_head),
 	};
 
