@@ -120,14 +120,68 @@ put_mac(char *o, const uint8_t *m)
 	return o + 19;
 }
 
-/* An address as util_format_ip() writes it, quoted. */
-static char *
-put_ip(char *o, uint8_t ipver, const uint8_t *addr)
+/*
+ * The decimal digits of every byte value and their count, for IPv4
+ * addresses: an address is four table reads, not four rounds of
+ * division.  Each entry is 4 bytes, written whole (the bytes past the
+ * digits are overwritten by what follows).
+ */
+struct eve_octet {
+	char		 d[3];
+	uint8_t		 n;
+};
+
+#define EVE_OCT(v)	{ {						\
+	(char)('0' + ((v) >= 100 ? (v) / 100 : (v) >= 10 ? (v) / 10 : (v))), \
+	(char)((v) >= 100 ? '0' + (v) / 10 % 10 : (v) >= 10 ?		\
+	    '0' + (v) % 10 : 0),					\
+	(char)((v) >= 100 ? '0' + (v) % 10 : 0) },			\
+	(uint8_t)(1 + ((v) >= 10) + ((v) >= 100)) }
+#define EVE_OCT4(v)	EVE_OCT(v), EVE_OCT((v) + 1), EVE_OCT((v) + 2), \
+	EVE_OCT((v) + 3)
+#define EVE_OCT16(v)	EVE_OCT4(v), EVE_OCT4((v) + 4), EVE_OCT4((v) + 8), \
+	EVE_OCT4((v) + 12)
+#define EVE_OCT64(v)	EVE_OCT16(v), EVE_OCT16((v) + 16), \
+	EVE_OCT16((v) + 32), EVE_OCT16((v) + 48)
+
+static const struct eve_octet eve_octets[256] = {
+	EVE_OCT64(0), EVE_OCT64(64), EVE_OCT64(128), EVE_OCT64(192)
+};
+
+_Static_assert(sizeof(struct eve_octet) == 4, "an octet is one word");
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EVE_NOINLINE	__attribute__((noinline))
+#else
+#define EVE_NOINLINE
+#endif
+
+/* put_ip() of an address that is not IPv4: apart, as it needs a copy. */
+static EVE_NOINLINE char *
+put_ip_other(char *o, uint8_t ipver, const uint8_t *addr)
 {
 	char a[UTIL_ADDRBUF];
 
 	util_format_ip(ipver, addr, a);
 	return put_plain(o, a, strlen(a));
+}
+
+/* An address as util_format_ip() writes it, quoted; an IPv4 address
+ * needs 2 bytes of room past its closing quote. */
+static inline char *
+put_ip(char *o, uint8_t ipver, const uint8_t *addr)
+{
+	int i;
+
+	if (ipver != 4)
+		return put_ip_other(o, ipver, addr);
+	*o++ = '"';
+	for (i = 0; i < 4; i++) {
+		memcpy(o, &eve_octets[addr[i]], 4);
+		o += eve_octets[addr[i]].n;
+		*o++ = i < 3 ? '.' : '"';
+	}
+	return o;
 }
 
 /*
@@ -166,12 +220,39 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	jsonw_arr_close(jw);
 }
 
-/* Longest head run: event_type, the VLANs, two IPv6 addresses, ports,
- * protocol, ICMP type and code (eve_format()). */
-#define EVE_HEAD_MAX	(64 + 8 + 3 * 21 + 2 * (14 + UTIL_ADDRBUF) + \
-	    2 * 14 + 20 + 2 * 14 + 64)
 /* Names and types are short literals; a longer one takes the writer. */
 #define EVE_NAME_MAX	64
+/* The sensor's and the interface's names, escaped into a run when no
+ * longer than this (6 bytes a byte at most); a longer one takes the
+ * writer. */
+#define EVE_TEXT_MAX	64
+#define EVE_TEXT_RUN	(14 + 6 * EVE_TEXT_MAX + 1)
+/* Longest head run: the timestamp and flow id, the interface, then
+ * event_type, the VLANs, two IPv6 addresses, ports, protocol, ICMP type
+ * and code (eve_format()). */
+#define EVE_HEAD_MAX	(16 + UTIL_TSBUF + 12 + 20 + EVE_TEXT_RUN + \
+	    64 + 8 + 3 * 21 + 2 * (14 + UTIL_ADDRBUF) + 2 * 14 + 20 + \
+	    2 * 14 + 64)
+
+/* A string escaped as jsonw_str() escapes it, quoted, at o (room for
+ * 6 * n + 2 bytes): copied as it is up to the first byte that needs
+ * work, the rest by the writer's escaper. */
+static char *
+put_text(char *o, const char *s, size_t n)
+{
+	size_t i;
+
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return jsonw_run_str_rest(o, s, i, n);
+		o[i] = (char)c;
+	}
+	o[n] = '"';
+	return o + n + 1;
+}
 
 /* The head from "event_type" to the tuple, at o. */
 static char *
@@ -228,7 +309,8 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 {
 	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
 	char b[EVE_HEAD_MAX], *o;
-	size_t etlen;
+	size_t etlen, n;
+	bool run;
 
 	jsonw_obj_open(jw);
 	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
@@ -238,15 +320,28 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
 	}
-	jsonw_raw(jw, b, (size_t)(o - b));
 	/* Suricata's stats records have no interface. */
-	if (in_iface != NULL && r->type != RECORD_STATS)
-		JSONW_KV_STR(jw, "in_iface", in_iface);
-	if ((etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
-	    r->vlan_cnt <= PKT_MAX_VLAN) {
-		o = head_run(b, r, etlen);
+	if (in_iface != NULL && r->type != RECORD_STATS) {
+		if ((n = strlen(in_iface)) <= EVE_TEXT_MAX) {
+			o = PUT_LIT(o, ",\"in_iface\":");
+			o = put_text(o, in_iface, n);
+		} else {
+			jsonw_raw(jw, b, (size_t)(o - b));
+			JSONW_KV_STR(jw, "in_iface", in_iface);
+			o = b;
+		}
+	}
+	/* The rest of the head in the same run when it can be. */
+	run = (etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
+	    r->vlan_cnt <= PKT_MAX_VLAN;
+	if (run) {
+		if (o > b)
+			*o++ = ',';
+		o = head_run(o, r, etlen);
+	}
+	if (o > b)
 		jsonw_raw(jw, b, (size_t)(o - b));
-	} else {
+	if (!run) {
 		JSONW_KV_PLAIN(jw, "event_type", r->event_type);
 		kv_vlan(jw, r->vlan, r->vlan_cnt);
 		if (r->flags & RECORD_F_SRC_ONLY) {
@@ -279,10 +374,23 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 			JSONW_KV_BOOL(jw, "summary", true);
 		jsonw_obj_close(jw);
 	}
-	if (host != NULL)
-		JSONW_KV_STR(jw, "host", host);
-	if (seq != 0)
-		JSONW_KV_UINT(jw, "seq", seq);
+	/* "host" and "seq": one run too. */
+	o = b;
+	if (host != NULL) {
+		if ((n = strlen(host)) <= EVE_TEXT_MAX) {
+			o = PUT_LIT(o, "\"host\":");
+			o = put_text(o, host, n);
+		} else
+			JSONW_KV_STR(jw, "host", host);
+	}
+	if (seq != 0) {
+		if (o > b)
+			*o++ = ',';
+		o = PUT_LIT(o, "\"seq\":");
+		o = put_u64(o, seq);
+	}
+	if (o > b)
+		jsonw_raw(jw, b, (size_t)(o - b));
 	jsonw_obj_close(jw);
 }
 

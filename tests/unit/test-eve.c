@@ -28,6 +28,8 @@
 #include "sink-mock.h"
 #include "util/util.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const struct eve_opts opts = { .cid_seed = 0 };
 
 /* One app record of f through writer w; its line, malloc'ed. */
@@ -371,6 +373,144 @@ test_eve_format_head(void **state)
 	out_close(&o);
 }
 
+/* One line of eve_format() for a TCP record of 10.0.0.1 to addr. */
+static char *
+format_line(const char *iface, const char *host, uint64_t seq,
+    unsigned type, const uint8_t addr[4])
+{
+	struct util_tscache tsc;
+	struct record r;
+	struct jsonw jw;
+	const char *t;
+	char *line;
+	size_t len;
+
+	memset(&tsc, 0, sizeof(tsc));
+	memset(&r, 0, sizeof(r));
+	r.type = (uint16_t)type;
+	r.event_type = "hl7";
+	r.ts_us = 5000000;
+	r.flow_id = 77;
+	record_set_tuple(&r, 4, (const uint8_t *)"\x0a\x00\x00\x01", addr,
+	    40000, 2575, 6);
+	r.len = 7;
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	eve_format(&jw, &r, "\"n\":123", iface, host, false, seq, 0, &tsc);
+	t = jsonw_text(&jw, &len);
+	assert_true(jsonw_ok(&jw));
+	assert_non_null(line = strdup(t));
+	jsonw_free(&jw);
+	return line;
+}
+
+/* A member as jsonw_kv_str() writes it, alone. */
+static char *
+kv_text(const char *k, const char *v)
+{
+	struct jsonw jw;
+	const char *t;
+	char *s;
+	size_t len;
+
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(&jw);
+	jsonw_kv_str(&jw, k, v);
+	jsonw_obj_close(&jw);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(s = strndup(t + 1, len - 2));
+	jsonw_free(&jw);
+	return s;
+}
+
+/*
+ * The interface and the sensor's name, written in the head's and the
+ * tail's runs, are escaped as the writer escapes them, at every length
+ * up to the run's limit and past it (where the writer takes them), and
+ * stay where they were: "in_iface" after "flow_id", "host" before
+ * "seq".  A stats record has no interface; seq 0 is not written.
+ */
+static void
+test_eve_format_texts(void **state)
+{
+	static const char *const texts[] = {
+		"vm", "eth0", "a\"b\\c\001d\te\x7f", "h\xc3\xa9te", "bad\xff",
+		"", "0123456789012345678901234567890123456789012345678901234"
+		"567890123",
+	};
+	static const uint8_t dst[4] = { 10, 0, 0, 2 };
+	char v[200], want[1600], *kv, *l;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NELEM(texts) + 3; i++) {
+		if (i < NELEM(texts))
+			strcpy(v, texts[i]);
+		else {
+			/* 63 to 65 bytes, with quotes to escape. */
+			n = 63 + (i - NELEM(texts));
+			memset(v, '"', n);
+			v[n] = '\0';
+		}
+		kv = kv_text("in_iface", v);
+		l = format_line(v, NULL, 9, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), "{\"timestamp\":\"1970-01-01T00:00:"
+		    "05.000000+0000\",\"flow_id\":77,%s,\"event_type\":\"hl7\","
+		    "\"src_ip\":\"10.0.0.1\",", kv);
+		if (strncmp(l, want, strlen(want)) != 0)
+			fail_msg("%s is not %s...", l, want);
+		assert_non_null(strstr(l, ",\"n\":123,\"seq\":9}"));
+		free(l);
+		free(kv);
+		kv = kv_text("host", v);
+		l = format_line(NULL, v, 9, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), ",\"n\":123,%s,\"seq\":9}", kv);
+		if (strstr(l, want) == NULL ||
+		    strcmp(l + strlen(l) - strlen(want), want) != 0)
+			fail_msg("%s does not end in %s", l, want);
+		free(l);
+		l = format_line(NULL, v, 0, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), ",\"n\":123,%s}", kv);
+		if (strcmp(l + strlen(l) - strlen(want), want) != 0)
+			fail_msg("%s does not end in %s", l, want);
+		free(l);
+		free(kv);
+	}
+	l = format_line("eth0", NULL, 0, RECORD_STATS, dst);
+	assert_null(strstr(l, "in_iface"));
+	assert_non_null(strstr(l, "\"flow_id\":77,\"event_type\":\"hl7\","));
+	assert_non_null(strstr(l, ",\"n\":123}"));
+	free(l);
+	l = format_line(NULL, NULL, 12345678901234ull, RECORD_APP + 1, dst);
+	assert_non_null(strstr(l, ",\"n\":123,\"seq\":12345678901234}"));
+	free(l);
+}
+
+/* IPv4 addresses as util_format_ip() writes them: every byte value,
+ * in every place. */
+static void
+test_eve_format_ipv4(void **state)
+{
+	char a[UTIL_ADDRBUF], want[80], *l;
+	uint8_t dst[4];
+	unsigned v, k;
+
+	(void)state;
+	for (v = 0; v < 256; v++)
+		for (k = 0; k < 4; k++) {
+			dst[k] = (uint8_t)v;
+			dst[(k + 1) % 4] = (uint8_t)(255 - v);
+			dst[(k + 2) % 4] = (uint8_t)(v / 10);
+			dst[(k + 3) % 4] = (uint8_t)(v * 7);
+			util_format_ip(4, dst, a);
+			snprintf(want, sizeof(want), ",\"dest_ip\":\"%s\","
+			    "\"dest_port\":2575,", a);
+			l = format_line(NULL, NULL, 0, RECORD_APP + 1, dst);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			free(l);
+		}
+}
+
 int
 main(void)
 {
@@ -378,6 +518,8 @@ main(void)
 		cmocka_unit_test(test_eve_app_head),
 		cmocka_unit_test(test_eve_app_macs),
 		cmocka_unit_test(test_eve_format_head),
+		cmocka_unit_test(test_eve_format_texts),
+		cmocka_unit_test(test_eve_format_ipv4),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
