@@ -11,6 +11,7 @@
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -485,6 +486,82 @@ test_eve_format_texts(void **state)
 	free(l);
 }
 
+/* A line of eve_format() with flow id and seq v. */
+static char *
+number_line(uint64_t v)
+{
+	struct util_tscache tsc;
+	struct record r;
+	struct jsonw jw;
+	const char *t;
+	char *line;
+	size_t len;
+
+	memset(&tsc, 0, sizeof(tsc));
+	memset(&r, 0, sizeof(r));
+	r.type = RECORD_ANOMALY;
+	r.event_type = "anomaly";
+	r.ts_us = 5000000;
+	r.flow_id = v;
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	eve_format(&jw, &r, "", NULL, NULL, false, v, 0, &tsc);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(line = strdup(t));
+	jsonw_free(&jw);
+	return line;
+}
+
+/*
+ * Numbers as jsonw_fmt_u64() writes them: every count of digits, each
+ * power of ten and its neighbours, chunks of 8 digits with zeros in
+ * them, the largest, and a spread of others.
+ */
+static void
+test_eve_format_numbers(void **state)
+{
+	char want[160], d[20], *l;
+	uint64_t v, p = 1, x = 88172645463325252ull;
+	unsigned k, j;
+	size_t n;
+
+	(void)state;
+	for (k = 0; k < 20; k++, p *= 10)
+		for (j = 0; j < 9; j++) {
+			switch (j) {
+			case 0: v = p; break;
+			case 1: v = p - 1; break;
+			case 2: v = p + 1; break;
+			case 3: v = p * 9 + p - 1; break;
+			case 4: v = p * 5 + 7; break;
+			case 5: v = k < 19 ? p * 10 - 1 : UINT64_MAX; break;
+			case 6: v = p + 100000000ull; break;
+			case 7: v = p * 3 + 1000000000000ull; break;
+			default:
+				/* xorshift64 */
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				v = x >> (k * 3);
+				break;
+			}
+			if (v == 0)
+				continue;
+			n = jsonw_fmt_u64(v, d);
+			snprintf(want, sizeof(want), "\"flow_id\":%" PRIu64
+			    ",", v);
+			assert_int_equal(n, strlen(want) - 11);
+			assert_memory_equal(want + 10, d + 20 - n, n);
+			l = number_line(v);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			snprintf(want, sizeof(want), ",\"seq\":%" PRIu64 "}",
+			    v);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			free(l);
+		}
+}
+
 /* IPv4 addresses as util_format_ip() writes them: every byte value,
  * in every place. */
 static void
@@ -520,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_eve_format_head),
 		cmocka_unit_test(test_eve_format_texts),
 		cmocka_unit_test(test_eve_format_ipv4),
+		cmocka_unit_test(test_eve_format_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
