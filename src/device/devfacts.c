@@ -194,8 +194,29 @@ devfacts_mix(uint64_t h, uint64_t w)
  * cleaned first (devfacts_hash_clean()).  Either way the same bytes
  * give the same hash.
  */
-static inline bool
-devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
+/*
+ * Bytes that are not printable ASCII (control bytes, DEL, 0x80 and up):
+ * whether any is flagged is exact, as the lowest is (carries and
+ * borrows only leave a flagged byte).  Cheaper than word_ctl(), and a
+ * superset of it: the fast path takes only names that are printable
+ * ASCII, which most are, and leaves the rest to the slow path.
+ */
+static inline uint64_t
+devfacts_word_odd(uint64_t w)
+{
+	return ((w + WORD_ONES) | (w - WORD_ONES * 0x20) | w) & WORD_HIGHS;
+}
+
+/* Bytes that stop the hash in place: devfacts_word_odd() (ascii) or
+ * word_ctl(). */
+static inline uint64_t
+devfacts_word_stop(uint64_t w, bool ascii)
+{
+	return ascii ? devfacts_word_odd(w) : word_ctl(w);
+}
+
+static DEVFACTS_INLINE bool
+devfacts_hash_words(const char *s, size_t len, bool ascii, uint64_t *hp)
 {
 	uint64_t h = DEVFACTS_MIX ^ len, w;
 	size_t i, t;
@@ -204,7 +225,7 @@ devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
 		memcpy(&w, s + i, 8);
 		/* A byte devfacts_clean() rewrites or stops at (NUL,
 		 * another control byte, DEL). */
-		if (word_ctl(w) != 0)
+		if (devfacts_word_stop(w, ascii) != 0)
 			return false;
 		h = devfacts_mix(h, w);
 	}
@@ -236,7 +257,8 @@ devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
 			w |= (uint64_t)(unsigned char)s[i] << 8 * (i + t - len);
 #endif
 		/* Only the t bytes: the zeros above them are no value's. */
-		if ((word_ctl(w) & ((1ull << 8 * t) - 1)) != 0)
+		if ((devfacts_word_stop(w, ascii) & ((1ull << 8 * t) - 1)) !=
+		    0)
 			return false;
 		h = devfacts_mix(h, w);
 	}
@@ -260,7 +282,7 @@ devfacts_hash_clean(const char *src, size_t srclen, bool *empty)
 	size_t len = devfacts_clean(v, src, srclen);
 	uint64_t h = 0;
 
-	(void)devfacts_hash_words(v, len, &h);	/* nothing left to stop it */
+	(void)devfacts_hash_words(v, len, false, &h);	/* nothing stops it */
 	*empty = len == 0;
 	return devfacts_hash_end(h);
 }
@@ -272,7 +294,7 @@ devfacts_hash(const char *src, size_t srclen, bool *empty)
 	uint64_t h;
 
 	if (n == 0 || src[0] == ' ' || src[0] == '\t' || src[n - 1] == ' ' ||
-	    !devfacts_hash_words(src, n, &h))
+	    !devfacts_hash_words(src, n, false, &h))
 		return devfacts_hash_clean(src, srclen, empty);
 	*empty = false;
 	return devfacts_hash_end(h);
@@ -462,9 +484,10 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 
 /*
  * Most evidence is a repeat of a value that needs no cleaning (a name
- * as it is): such a value is hashed in place and looked up, with no
- * call and no copy, and sent, when new, as it is.  Anything else takes
- * devfacts_flow_evidence(), which tells the same repeats the same way.
+ * as it is, in printable ASCII): such a value is hashed in place and
+ * looked up, with no call and no copy, and sent, when new, as it is.
+ * Anything else takes devfacts_flow_evidence(), which tells the same
+ * repeats the same way.
  */
 static void
 sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
@@ -476,7 +499,7 @@ sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
 
 	if (c->f == NULL || c->f->proto != IPPROTO_TCP || n == 0 ||
 	    value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' ||
-	    !devfacts_hash_words(value, n, &h)) {
+	    !devfacts_hash_words(value, n, true, &h)) {
 		(void)devfacts_flow_evidence(c, end, NULL, key, value, len);
 		return;
 	}

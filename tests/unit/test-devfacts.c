@@ -1099,6 +1099,14 @@ test_devfacts_repeat_hash(void **state)
 		{ "abcdefg", "abcdefh", false },
 		{ "abcdefg", "bbcdefg", false },
 		{ "abcdef?", "abcdef\033", true },
+		/* Bytes past ASCII: hashed on the slow path, as they are. */
+		{ "M\xc3\xbcller-GW", "M\xc3\xbcller-GW", true },
+		{ "M\xc3\xbcller-GW", " M\xc3\xbcller-GW  ", true },
+		{ "M\xc3\xbcller-GW", "M\xc3\xbcller-GX", false },
+		{ "M\xc3\xbcller-GW", "M\xc3\xbdller-GW", false },
+		{ "\xff\xfe", "\xff\xfe", true },
+		{ "\xff?", "\xff\001", true },
+		{ "ab\x80", "ab\x81", false },
 		/* Cut at DEV_VALUE_MAX - 1: what lies past it does not count,
 		 * nor do the spaces the cut leaves at the end. */
 		{ "0123456789012345678901234567890123456789012345678901234567890"
