@@ -1290,6 +1290,77 @@ test_devfacts_repeat_many_keys(void **state)
 	brain_queue_free(&q);
 }
 
+/* An activity's value of len bytes (NULs and all), as a parser says
+ * one. */
+struct act_said {
+	const char	*value;
+	size_t		 len;
+};
+
+static void
+act_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct act_said *sd = fact;
+
+	(void)dir;
+	sink->activity(sink, C, ACT_HL7_MESSAGE, sd->value, sd->len);
+}
+
+/*
+ * An activity's value is copied up to a NUL or DEV_VALUE_MAX - 1 bytes,
+ * tabs kept and other control bytes and DEL made '?'; bytes past ASCII
+ * stay.  Every length to past the cut, with each kind of byte at every
+ * place, against the rule written out byte by byte.
+ */
+static void
+test_devfacts_activity_values(void **state)
+{
+	static const char odd[] = { '\t', '\001', '\177', '\0', '\303', '?' };
+	char v[96], want[DEV_VALUE_MAX];
+	struct brain_queue q;
+	struct packet p;
+	struct act_said sd;
+	struct flow f;
+	size_t len, pos, k, i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	flow_init(&f);
+	for (len = 0; len <= 80; len++)
+		for (pos = 0; pos <= len; pos++)
+			for (k = 0; k < sizeof(odd); k++) {
+				for (i = 0; i < len; i++)
+					v[i] = (char)('A' + (i * 7 + k) % 26);
+				if (pos < len)
+					v[pos] = odd[k];
+				v[len] = 'Z';	/* past the length: not read */
+				for (i = 0; i < len && v[i] != '\0' &&
+				    i < DEV_VALUE_MAX - 1; i++) {
+					unsigned char c = (unsigned char)v[i];
+
+					want[i] = c == '\t' ? '\t' :
+					    c < 0x20 || c == 0x7f ? '?' :
+					    (char)c;
+				}
+				want[i] = '\0';
+				sd.value = v;
+				sd.len = len;
+				q.n = 0;
+				devfacts_facts(&q, &f, &p, APP_HL7,
+				    APP_DIR_TOSERVER, &sd, act_facts);
+				assert_int_equal(q.n, 1);
+				assert_int_equal(q.ev[0].kind,
+				    BRAIN_EV_ACTIVITY);
+				if (strcmp(q.ev[0].value, want) != 0)
+					fail_msg("len %zu, byte %zu at %zu: "
+					    "\"%s\", want \"%s\"", len, k, pos,
+					    q.ev[0].value, want);
+			}
+	flow_done(&f);
+	brain_queue_free(&q);
+}
+
 struct hashed {
 	uint32_t	 h;
 	uint32_t	 i;
@@ -1682,6 +1753,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_devfacts_hl7),
 		cmocka_unit_test(test_devfacts_activity),
+		cmocka_unit_test(test_devfacts_activity_values),
 		cmocka_unit_test(test_devfacts_alert_icmp),
 		cmocka_unit_test(test_devfacts_dicom),
 		cmocka_unit_test(test_devfacts_dhcp),
