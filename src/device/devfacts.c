@@ -497,7 +497,11 @@ sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
 	size_t n = len < DEV_VALUE_MAX - 1 ? len : DEV_VALUE_MAX - 1;
 	uint64_t h;
 
-	if (c->f == NULL || c->f->proto != IPPROTO_TCP || n == 0 ||
+	if (c->f != NULL && c->f->proto != IPPROTO_TCP) {
+		(void)devfacts_evidence_new(c, end, key, value, len);
+		return;
+	}
+	if (c->f == NULL || n == 0 ||
 	    value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' ||
 	    !devfacts_hash_words(value, n, true, &h)) {
 		(void)devfacts_flow_evidence(c, end, NULL, key, value, len);
@@ -672,9 +676,7 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact,
     void (*facts)(const void *, int, const struct app_sink *))
 {
-	struct devfacts_ctx c = { .q = q, .f = f, .p = p,
-	    .app = (uint8_t)proto, .now = (uint32_t)((p != NULL ? p->ts_us :
-	    f->ts_last) / 1000000u) };
+	struct devfacts_ctx c;
 	const struct app_sink sink = {
 		.evidence = sink_evidence,
 		.evidence_mac = sink_evidence_mac,
@@ -686,6 +688,18 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.arg = &c,
 	};
 
+	/* Member by member: the ends are made before they are read
+	 * (has_ends), and a fact of one event need not zero them. */
+	c.q = q;
+	c.f = f;
+	c.p = p;
+	c.l2 = NULL;
+	c.seq = 0;
+	c.app = (uint8_t)proto;
+	c.has_fkey = false;
+	c.has_ends = false;
+	c.now = (uint32_t)((p != NULL ? p->ts_us : f->ts_last) / 1000000u);
+	c.fkey = 0;
 	facts(fact, dir, &sink);
 }
 
