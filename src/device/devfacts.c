@@ -43,7 +43,14 @@ struct devfacts_ctx {
 	uint32_t		 seq;	/* layer 2: per frame */
 	uint8_t			 app;	/* enum app_proto of the fact */
 	bool			 has_fkey;
+	bool			 has_ends;
+	/* The fact's time in seconds (a flow's fact: its packet's, or at
+	 * the end of the flow the flow's last). */
+	uint32_t		 now;
 	uint64_t		 fkey;	/* devfacts_fkey(f), once made */
+	/* The flow's client and server as events name them
+	 * (devfacts_end()), made once for all the events of the fact. */
+	struct brain_end	 ends[2];
 };
 
 static uint64_t
@@ -85,9 +92,10 @@ devfacts_end(const struct flow *f, int side, struct brain_end *e)
 	}
 }
 
+/* An event of the flow, but for its ends. */
 static struct brain_ev *
-devfacts_new_key(struct brain_queue *q, struct flow *f,
-    const struct packet *p, enum brain_ev_kind kind, int side, uint64_t fkey)
+devfacts_add(struct brain_queue *q, struct flow *f, const struct packet *p,
+    enum brain_ev_kind kind, uint64_t fkey)
 {
 	struct brain_ev *ev;
 
@@ -102,6 +110,17 @@ devfacts_new_key(struct brain_queue *q, struct flow *f,
 	ev->vlan = f->vlan_cnt > 0 ? f->vlan[f->vlan_cnt - 1] : 0;
 	ev->sport = f->cli_port;
 	ev->dport = f->srv_port;
+	return ev;
+}
+
+static struct brain_ev *
+devfacts_new_key(struct brain_queue *q, struct flow *f,
+    const struct packet *p, enum brain_ev_kind kind, int side, uint64_t fkey)
+{
+	struct brain_ev *ev;
+
+	if ((ev = devfacts_add(q, f, p, kind, fkey)) == NULL)
+		return NULL;
 	devfacts_end(f, side, &ev->end[0]);
 	devfacts_end(f, !side, &ev->end[1]);
 	return ev;
@@ -149,11 +168,14 @@ devfacts_clean(char *dst, const char *src, size_t srclen)
 #define DEVFACTS_MIX	0xff51afd7ed558ccdull
 
 /* For the slow paths of the evidence sink: most evidence is a repeat,
- * and needs neither a copy nor the guard of a stack array. */
+ * and needs neither a copy nor the guard of a stack array; the test for
+ * a repeat goes inline into the fast path. */
 #if defined(__GNUC__) || defined(__clang__)
 #define DEVFACTS_NOINLINE	__attribute__((noinline))
+#define DEVFACTS_INLINE		inline __attribute__((always_inline))
 #else
 #define DEVFACTS_NOINLINE
+#define DEVFACTS_INLINE		inline
 #endif
 
 static inline uint64_t
@@ -172,8 +194,29 @@ devfacts_mix(uint64_t h, uint64_t w)
  * cleaned first (devfacts_hash_clean()).  Either way the same bytes
  * give the same hash.
  */
-static inline bool
-devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
+/*
+ * Bytes that are not printable ASCII (control bytes, DEL, 0x80 and up):
+ * whether any is flagged is exact, as the lowest is (carries and
+ * borrows only leave a flagged byte).  Cheaper than word_ctl(), and a
+ * superset of it: the fast path takes only names that are printable
+ * ASCII, which most are, and leaves the rest to the slow path.
+ */
+static inline uint64_t
+devfacts_word_odd(uint64_t w)
+{
+	return ((w + WORD_ONES) | (w - WORD_ONES * 0x20) | w) & WORD_HIGHS;
+}
+
+/* Bytes that stop the hash in place: devfacts_word_odd() (ascii) or
+ * word_ctl(). */
+static inline uint64_t
+devfacts_word_stop(uint64_t w, bool ascii)
+{
+	return ascii ? devfacts_word_odd(w) : word_ctl(w);
+}
+
+static DEVFACTS_INLINE bool
+devfacts_hash_words(const char *s, size_t len, bool ascii, uint64_t *hp)
 {
 	uint64_t h = DEVFACTS_MIX ^ len, w;
 	size_t i, t;
@@ -182,23 +225,40 @@ devfacts_hash_words(const char *s, size_t len, uint64_t *hp)
 		memcpy(&w, s + i, 8);
 		/* A byte devfacts_clean() rewrites or stops at (NUL,
 		 * another control byte, DEL). */
-		if (word_ctl(w) != 0)
+		if (devfacts_word_stop(w, ascii) != 0)
 			return false;
 		h = devfacts_mix(h, w);
 	}
 	if ((t = len - i) > 0) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		uint32_t lo4, hi4;
+		uint16_t lo2, hi2;
+
 		if (len >= 8) {
 			/* The word that ends the value, without the bytes
 			 * of it hashed already. */
 			memcpy(&w, s + len - 8, 8);
 			w >>= 8 * (8 - t);
+		} else if (t >= 4) {
+			/* A short value (i is 0): its first and last 4 bytes,
+			 * which overlap where t < 8, each in its place; the
+			 * bytes both hold are the same. */
+			memcpy(&lo4, s, 4);
+			memcpy(&hi4, s + t - 4, 4);
+			w = lo4 | (uint64_t)hi4 << 8 * (t - 4);
+		} else if (t >= 2) {
+			memcpy(&lo2, s, 2);
+			memcpy(&hi2, s + t - 2, 2);
+			w = lo2 | (uint64_t)hi2 << 8 * (t - 2);
 		} else
-#endif
+			w = (unsigned char)s[0];
+#else
 		for (w = 0; i < len; i++)
 			w |= (uint64_t)(unsigned char)s[i] << 8 * (i + t - len);
+#endif
 		/* Only the t bytes: the zeros above them are no value's. */
-		if ((word_ctl(w) & ((1ull << 8 * t) - 1)) != 0)
+		if ((devfacts_word_stop(w, ascii) & ((1ull << 8 * t) - 1)) !=
+		    0)
 			return false;
 		h = devfacts_mix(h, w);
 	}
@@ -222,7 +282,7 @@ devfacts_hash_clean(const char *src, size_t srclen, bool *empty)
 	size_t len = devfacts_clean(v, src, srclen);
 	uint64_t h = 0;
 
-	(void)devfacts_hash_words(v, len, &h);	/* nothing left to stop it */
+	(void)devfacts_hash_words(v, len, false, &h);	/* nothing stops it */
 	*empty = len == 0;
 	return devfacts_hash_end(h);
 }
@@ -234,7 +294,7 @@ devfacts_hash(const char *src, size_t srclen, bool *empty)
 	uint64_t h;
 
 	if (n == 0 || src[0] == ' ' || src[0] == '\t' || src[n - 1] == ' ' ||
-	    !devfacts_hash_words(src, n, &h))
+	    !devfacts_hash_words(src, n, false, &h))
 		return devfacts_hash_clean(src, srclen, empty);
 	*empty = false;
 	return devfacts_hash_end(h);
@@ -272,13 +332,12 @@ struct devfacts_sent {
 	struct devfacts_slot s[];
 };
 
-static bool
+static DEVFACTS_INLINE bool
 devfacts_repeated(struct flow *f, int end, enum evidence_key key,
-    uint32_t h, uint64_t ts_us)
+    uint32_t h, uint32_t now)
 {
 	struct devfacts_sent *ds = f->dev_sent;
 	struct devfacts_slot *sl = NULL;
-	uint32_t now = (uint32_t)(ts_us / 1000000u);
 	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
 	size_t i, k;
 
@@ -336,12 +395,14 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 /*
  * An event of the fact being sunk.  Its flow's key is made once for all
  * the events of the fact (an HL7 message makes several), and kept with
- * the flow's evidence, when it has any, for its later facts.
+ * the flow's evidence, when it has any, for its later facts; so are the
+ * flow's ends, for the fact only.
  */
 static struct brain_ev *
 devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
 {
 	struct devfacts_sent *ds = c->f->dev_sent;
+	struct brain_ev *ev;
 
 	if (!c->has_fkey) {
 		if (ds != NULL && ds->has_fkey)
@@ -355,7 +416,39 @@ devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
 		}
 		c->has_fkey = true;
 	}
-	return devfacts_new_key(c->q, c->f, c->p, kind, side, c->fkey);
+	if (!c->has_ends) {
+		memset(c->ends, 0, sizeof(c->ends));
+		devfacts_end(c->f, APP_END_CLIENT, &c->ends[APP_END_CLIENT]);
+		devfacts_end(c->f, APP_END_SERVER, &c->ends[APP_END_SERVER]);
+		c->has_ends = true;
+	}
+	if ((ev = devfacts_add(c->q, c->f, c->p, kind, c->fkey)) == NULL)
+		return NULL;
+	/* As devfacts_new_key(): the side first, then the other end. */
+	memcpy(&ev->end[0], &c->ends[side == APP_END_CLIENT ?
+	    APP_END_CLIENT : APP_END_SERVER], sizeof(ev->end[0]));
+	memcpy(&ev->end[1], &c->ends[side == APP_END_CLIENT ?
+	    APP_END_SERVER : APP_END_CLIENT], sizeof(ev->end[1]));
+	return ev;
+}
+
+/* Evidence to send, value[0..n) as devfacts_clean() would leave it (n
+ * above 0); NULL if no room. */
+static DEVFACTS_NOINLINE struct brain_ev *
+devfacts_evidence_put(struct devfacts_ctx *c, int end, enum evidence_key key,
+    const char *value, size_t n)
+{
+	struct brain_ev *ev;
+
+	if ((ev = devfacts_ctx_new(c, BRAIN_EV_EVIDENCE,
+	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
+		return NULL;
+	ev->key = (uint8_t)key;
+	_Static_assert(sizeof(ev->value) >= DEV_VALUE_MAX,
+	    "a cleaned value fits an event's");
+	memcpy(ev->value, value, n);
+	ev->value[n] = '\0';
+	return ev;
 }
 
 /* Evidence to send: cleaned into an event; NULL if empty or no room. */
@@ -363,25 +456,17 @@ static DEVFACTS_NOINLINE struct brain_ev *
 devfacts_evidence_new(struct devfacts_ctx *c, int end, enum evidence_key key,
     const char *value, size_t len)
 {
-	struct brain_ev *ev;
 	char v[DEV_VALUE_MAX];
 	size_t n;
 
 	if ((n = devfacts_clean(v, value, len)) == 0)
 		return NULL;
-	if ((ev = devfacts_ctx_new(c, BRAIN_EV_EVIDENCE,
-	    end == APP_END_SERVER ? APP_END_SERVER : APP_END_CLIENT)) == NULL)
-		return NULL;
-	ev->key = (uint8_t)key;
-	_Static_assert(sizeof(ev->value) >= DEV_VALUE_MAX,
-	    "a cleaned value fits an event's");
-	memcpy(ev->value, v, n + 1);
-	return ev;
+	return devfacts_evidence_put(c, end, key, v, n);
 }
 
 /* Evidence about an end of the flow; NULL if empty, repeated or no
  * room. */
-static struct brain_ev *
+static DEVFACTS_NOINLINE struct brain_ev *
 devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
     enum evidence_key key, const char *value, size_t len)
 {
@@ -391,17 +476,40 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
 		h = devfacts_hash(value, len, &empty);
 		if (empty || devfacts_repeated(c->f, end, key, h,
-		    c->p != NULL ? c->p->ts_us : c->f->ts_last))
+		    c->now))
 			return NULL;
 	}
 	return devfacts_evidence_new(c, end, key, value, len);
 }
 
+/*
+ * Most evidence is a repeat of a value that needs no cleaning (a name
+ * as it is, in printable ASCII): such a value is hashed in place and
+ * looked up, with no call and no copy, and sent, when new, as it is.
+ * Anything else takes devfacts_flow_evidence(), which tells the same
+ * repeats the same way.
+ */
 static void
 sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
     const char *value, size_t len)
 {
-	(void)devfacts_flow_evidence(s->arg, end, NULL, key, value, len);
+	struct devfacts_ctx *c = s->arg;
+	size_t n = len < DEV_VALUE_MAX - 1 ? len : DEV_VALUE_MAX - 1;
+	uint64_t h;
+
+	if (c->f != NULL && c->f->proto != IPPROTO_TCP) {
+		(void)devfacts_evidence_new(c, end, key, value, len);
+		return;
+	}
+	if (c->f == NULL || n == 0 ||
+	    value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' ||
+	    !devfacts_hash_words(value, n, true, &h)) {
+		(void)devfacts_flow_evidence(c, end, NULL, key, value, len);
+		return;
+	}
+	if (!devfacts_repeated(c->f, end, key, devfacts_hash_end(h),
+	    c->now))
+		(void)devfacts_evidence_put(c, end, key, value, n);
 }
 
 /* The host a DHCP request names by hardware address, wherever it is. */
@@ -558,7 +666,17 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact)
 {
 	const struct app_parser *ap = app_parser_get(proto);
-	struct devfacts_ctx c = { q, f, p, NULL, 0, (uint8_t)proto, false, 0 };
+
+	if (ap != NULL && ap->facts != NULL)
+		devfacts_facts(q, f, p, proto, dir, fact, ap->facts);
+}
+
+void
+devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
+    enum app_proto proto, int dir, const void *fact,
+    void (*facts)(const void *, int, const struct app_sink *))
+{
+	struct devfacts_ctx c;
 	const struct app_sink sink = {
 		.evidence = sink_evidence,
 		.evidence_mac = sink_evidence_mac,
@@ -570,8 +688,27 @@ devfacts_app(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.arg = &c,
 	};
 
-	if (ap != NULL && ap->facts != NULL)
-		ap->facts(fact, dir, &sink);
+	/* Member by member: the ends are made before they are read
+	 * (has_ends), and a fact of one event need not zero them. */
+	c.q = q;
+	c.f = f;
+	c.p = p;
+	c.l2 = NULL;
+	c.seq = 0;
+	c.app = (uint8_t)proto;
+	c.has_fkey = false;
+	c.has_ends = false;
+	c.now = (uint32_t)((p != NULL ? p->ts_us : f->ts_last) / 1000000u);
+	c.fkey = 0;
+	facts(fact, dir, &sink);
+}
+
+uint32_t
+devfacts_value_hash(const char *value, size_t len)
+{
+	bool empty;
+
+	return devfacts_hash(value, len, &empty);
 }
 
 _Static_assert(APP_MAX <= UINT8_MAX + 1, "brain_ev.app is a uint8_t");
@@ -743,7 +880,7 @@ void
 devfacts_lldp(struct brain_queue *q, const struct packet *p,
     const struct lldp_facts *l)
 {
-	struct devfacts_ctx c = { q, NULL, p, l, 0, 0, false, 0 };
+	struct devfacts_ctx c = { .q = q, .p = p, .l2 = l };
 	const struct app_sink sink = {
 		.evidence = sink_l2_evidence,
 		.evidence_mac = sink_l2_evidence_mac,

@@ -16,6 +16,17 @@ struct packet;
 /* A fact of an application parser; p may be NULL (end of stream). */
 void	devfacts_app(struct brain_queue *, struct flow *,
 	    const struct packet *, enum app_proto, int dir, const void *fact);
+/*
+ * The same with the facts op given, for the unit tests: they speak to
+ * the sink as a parser would.
+ */
+void	devfacts_facts(struct brain_queue *, struct flow *,
+	    const struct packet *, enum app_proto, int dir, const void *fact,
+	    void (*facts)(const void *, int, const struct app_sink *));
+/* The 32-bit hash a TCP flow tells a repeated value by (of the value as
+ * it is sent, cleaned): two values with the same one under one key and
+ * end of a flow are one to it.  For the unit tests. */
+uint32_t devfacts_value_hash(const char *value, size_t len);
 struct lldp_facts;
 /* An LLDP or CDP frame (capture thread): about its source MAC. */
 void	devfacts_lldp(struct brain_queue *, const struct packet *,

@@ -81,35 +81,172 @@ put_plain(char *o, const char *s, size_t n)
 	return o + n + 1;
 }
 
+static const char eve_digits2[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
+
+static const uint64_t eve_pow10[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+	10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+	100000000000ull, 1000000000000ull, 10000000000000ull,
+	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull,
+	10000000000000000000ull
+};
+
+/* The digits of v below 10^8 (w) that end at p, two at a time, at most
+ * 8 of them; returns where they start. */
+static inline char *
+put_digits_back(char *p, uint32_t w)
+{
+	while (w >= 100) {
+		p -= 2;
+		memcpy(p, eve_digits2 + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, eve_digits2 + 2 * w, 2);
+	} else
+		*--p = (char)('0' + w);
+	return p;
+}
+
+/*
+ * v in decimal, as jsonw_fmt_u64() writes it, straight at o: the count
+ * of digits from the bit length (1233 / 4096 is just above log10(2)),
+ * then 8 digits at a time in 32-bit arithmetic from the end.  A flow id
+ * has 16 digits, a port 5.
+ */
 static inline char *
 put_u64(char *o, uint64_t v)
 {
+#if defined(__GNUC__) || defined(__clang__)
+	unsigned t;
+	char *e, *p;
+	uint32_t lo;
+	int i;
+
+	if (v < 10) {
+		*o = (char)('0' + v);
+		return o + 1;
+	}
+	t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	e = p = o + t + (v >= eve_pow10[t]);
+	while (v >= 100000000) {
+		lo = (uint32_t)(v % 100000000);
+		v /= 100000000;
+		/* All 8 digits of the chunk, its zeros too. */
+		for (i = 0; i < 4; i++) {
+			p -= 2;
+			memcpy(p, eve_digits2 + 2 * (lo % 100), 2);
+			lo /= 100;
+		}
+	}
+	(void)put_digits_back(p, (uint32_t)v);
+	return e;
+#else
 	char d[20];
 	size_t n = jsonw_fmt_u64(v, d);
 
 	memcpy(o, d + 20 - n, n);
 	return o + n;
+#endif
 }
 
-/* A MAC, quoted: util_format_mac()'s 17 characters, its NUL made the
- * closing quote. */
-static char *
+/* A MAC, quoted, as util_format_mac() writes it ("00:1b:21:aa:bb:cc"),
+ * unrolled: an app record writes two. */
+static inline char *
 put_mac(char *o, const uint8_t *m)
 {
-	*o++ = '"';
-	util_format_mac(m, o);
-	o[17] = '"';
-	return o + 18;
+	static const char hex[] = "0123456789abcdef";
+
+	o[0] = '"';
+	o[1] = hex[m[0] >> 4];
+	o[2] = hex[m[0] & 0xf];
+	o[3] = ':';
+	o[4] = hex[m[1] >> 4];
+	o[5] = hex[m[1] & 0xf];
+	o[6] = ':';
+	o[7] = hex[m[2] >> 4];
+	o[8] = hex[m[2] & 0xf];
+	o[9] = ':';
+	o[10] = hex[m[3] >> 4];
+	o[11] = hex[m[3] & 0xf];
+	o[12] = ':';
+	o[13] = hex[m[4] >> 4];
+	o[14] = hex[m[4] & 0xf];
+	o[15] = ':';
+	o[16] = hex[m[5] >> 4];
+	o[17] = hex[m[5] & 0xf];
+	o[18] = '"';
+	return o + 19;
 }
 
-/* An address as util_format_ip() writes it, quoted. */
-static char *
-put_ip(char *o, uint8_t ipver, const uint8_t *addr)
+/*
+ * The decimal digits of every byte value and their count, for IPv4
+ * addresses: an address is four table reads, not four rounds of
+ * division.  Each entry is 4 bytes, written whole (the bytes past the
+ * digits are overwritten by what follows).
+ */
+struct eve_octet {
+	char		 d[3];
+	uint8_t		 n;
+};
+
+#define EVE_OCT(v)	{ {						\
+	(char)('0' + ((v) >= 100 ? (v) / 100 : (v) >= 10 ? (v) / 10 : (v))), \
+	(char)((v) >= 100 ? '0' + (v) / 10 % 10 : (v) >= 10 ?		\
+	    '0' + (v) % 10 : 0),					\
+	(char)((v) >= 100 ? '0' + (v) % 10 : 0) },			\
+	(uint8_t)(1 + ((v) >= 10) + ((v) >= 100)) }
+#define EVE_OCT4(v)	EVE_OCT(v), EVE_OCT((v) + 1), EVE_OCT((v) + 2), \
+	EVE_OCT((v) + 3)
+#define EVE_OCT16(v)	EVE_OCT4(v), EVE_OCT4((v) + 4), EVE_OCT4((v) + 8), \
+	EVE_OCT4((v) + 12)
+#define EVE_OCT64(v)	EVE_OCT16(v), EVE_OCT16((v) + 16), \
+	EVE_OCT16((v) + 32), EVE_OCT16((v) + 48)
+
+static const struct eve_octet eve_octets[256] = {
+	EVE_OCT64(0), EVE_OCT64(64), EVE_OCT64(128), EVE_OCT64(192)
+};
+
+_Static_assert(sizeof(struct eve_octet) == 4, "an octet is one word");
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EVE_NOINLINE	__attribute__((noinline))
+#else
+#define EVE_NOINLINE
+#endif
+
+/* put_ip() of an address that is not IPv4: apart, as it needs a copy. */
+static EVE_NOINLINE char *
+put_ip_other(char *o, uint8_t ipver, const uint8_t *addr)
 {
 	char a[UTIL_ADDRBUF];
 
 	util_format_ip(ipver, addr, a);
 	return put_plain(o, a, strlen(a));
+}
+
+/* An address as util_format_ip() writes it, quoted; an IPv4 address
+ * needs 2 bytes of room past its closing quote. */
+static inline char *
+put_ip(char *o, uint8_t ipver, const uint8_t *addr)
+{
+	int i;
+
+	if (ipver != 4)
+		return put_ip_other(o, ipver, addr);
+	*o++ = '"';
+	for (i = 0; i < 4; i++) {
+		memcpy(o, &eve_octets[addr[i]], 4);
+		o += eve_octets[addr[i]].n;
+		*o++ = i < 3 ? '.' : '"';
+	}
+	return o;
 }
 
 /*
@@ -148,12 +285,39 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	jsonw_arr_close(jw);
 }
 
-/* Longest head run: event_type, the VLANs, two IPv6 addresses, ports,
- * protocol, ICMP type and code (eve_format()). */
-#define EVE_HEAD_MAX	(64 + 8 + 3 * 21 + 2 * (14 + UTIL_ADDRBUF) + \
-	    2 * 14 + 20 + 2 * 14 + 64)
 /* Names and types are short literals; a longer one takes the writer. */
 #define EVE_NAME_MAX	64
+/* The sensor's and the interface's names, escaped into a run when no
+ * longer than this (6 bytes a byte at most); a longer one takes the
+ * writer. */
+#define EVE_TEXT_MAX	64
+#define EVE_TEXT_RUN	(14 + 6 * EVE_TEXT_MAX + 1)
+/* Longest head run: the timestamp and flow id, the interface, then
+ * event_type, the VLANs, two IPv6 addresses, ports, protocol, ICMP type
+ * and code (eve_format()). */
+#define EVE_HEAD_MAX	(16 + UTIL_TSBUF + 12 + 20 + EVE_TEXT_RUN + \
+	    64 + 8 + 3 * 21 + 2 * (14 + UTIL_ADDRBUF) + 2 * 14 + 20 + \
+	    2 * 14 + 64)
+
+/* A string escaped as jsonw_str() escapes it, quoted, at o (room for
+ * 6 * n + 2 bytes): copied as it is up to the first byte that needs
+ * work, the rest by the writer's escaper. */
+static char *
+put_text(char *o, const char *s, size_t n)
+{
+	size_t i;
+
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return jsonw_run_str_rest(o, s, i, n);
+		o[i] = (char)c;
+	}
+	o[n] = '"';
+	return o + n + 1;
+}
 
 /* The head from "event_type" to the tuple, at o. */
 static char *
@@ -210,7 +374,8 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 {
 	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
 	char b[EVE_HEAD_MAX], *o;
-	size_t etlen;
+	size_t etlen, n;
+	bool run;
 
 	jsonw_obj_open(jw);
 	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
@@ -220,15 +385,28 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
 	}
-	jsonw_raw(jw, b, (size_t)(o - b));
 	/* Suricata's stats records have no interface. */
-	if (in_iface != NULL && r->type != RECORD_STATS)
-		JSONW_KV_STR(jw, "in_iface", in_iface);
-	if ((etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
-	    r->vlan_cnt <= PKT_MAX_VLAN) {
-		o = head_run(b, r, etlen);
+	if (in_iface != NULL && r->type != RECORD_STATS) {
+		if ((n = strlen(in_iface)) <= EVE_TEXT_MAX) {
+			o = PUT_LIT(o, ",\"in_iface\":");
+			o = put_text(o, in_iface, n);
+		} else {
+			jsonw_raw(jw, b, (size_t)(o - b));
+			JSONW_KV_STR(jw, "in_iface", in_iface);
+			o = b;
+		}
+	}
+	/* The rest of the head in the same run when it can be. */
+	run = (etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
+	    r->vlan_cnt <= PKT_MAX_VLAN;
+	if (run) {
+		if (o > b)
+			*o++ = ',';
+		o = head_run(o, r, etlen);
+	}
+	if (o > b)
 		jsonw_raw(jw, b, (size_t)(o - b));
-	} else {
+	if (!run) {
 		JSONW_KV_PLAIN(jw, "event_type", r->event_type);
 		kv_vlan(jw, r->vlan, r->vlan_cnt);
 		if (r->flags & RECORD_F_SRC_ONLY) {
@@ -261,10 +439,23 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 			JSONW_KV_BOOL(jw, "summary", true);
 		jsonw_obj_close(jw);
 	}
-	if (host != NULL)
-		JSONW_KV_STR(jw, "host", host);
-	if (seq != 0)
-		JSONW_KV_UINT(jw, "seq", seq);
+	/* "host" and "seq": one run too. */
+	o = b;
+	if (host != NULL) {
+		if ((n = strlen(host)) <= EVE_TEXT_MAX) {
+			o = PUT_LIT(o, "\"host\":");
+			o = put_text(o, host, n);
+		} else
+			JSONW_KV_STR(jw, "host", host);
+	}
+	if (seq != 0) {
+		if (o > b)
+			*o++ = ',';
+		o = PUT_LIT(o, "\"seq\":");
+		o = put_u64(o, seq);
+	}
+	if (o > b)
+		jsonw_raw(jw, b, (size_t)(o - b));
 	jsonw_obj_close(jw);
 }
 

@@ -55,38 +55,6 @@ record_begin(struct record_writer *w, unsigned type, const char *event_type,
 	return &w->jw;
 }
 
-struct record *
-record_head(struct record_writer *w)
-{
-	return &w->rec;
-}
-
-void
-record_set_vlan(struct record *r, const uint16_t *vlan, uint8_t n)
-{
-	if (n > PKT_MAX_VLAN)
-		n = PKT_MAX_VLAN;
-	memcpy(r->vlan, vlan, n * sizeof(*vlan));
-	r->vlan_cnt = n;
-}
-
-void
-record_set_tuple(struct record *r, int ipver, const uint8_t *src,
-    const uint8_t *dst, uint16_t sp, uint16_t dp, uint8_t proto)
-{
-	size_t alen = ipver == 4 ? 4 : 16;
-
-	if (ipver != 4 && ipver != 6)
-		return;
-	r->flags |= RECORD_F_TUPLE;
-	r->ipver = (uint8_t)ipver;
-	memcpy(r->src, src, alen);
-	memcpy(r->dst, dst, alen);
-	r->sport = sp;
-	r->dport = dp;
-	r->proto = proto;
-}
-
 void
 record_set_alert(struct record_writer *w, uint32_t gid, uint32_t sid,
     uint32_t rev, uint8_t severity, const char *signature)

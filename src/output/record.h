@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "decode/packet.h"
 #include "output/jsonw.h"
@@ -121,12 +122,39 @@ bool	record_wanted(const struct record_writer *, unsigned type);
  */
 struct jsonw	*record_begin(struct record_writer *, unsigned type,
 		    const char *event_type, uint64_t ts_us);
-struct record	*record_head(struct record_writer *);
-void		 record_set_vlan(struct record *, const uint16_t *, uint8_t n);
+/* The head setters are inline: every record of a flow calls them. */
+static inline struct record *
+record_head(struct record_writer *w)
+{
+	return &w->rec;
+}
+
+static inline void
+record_set_vlan(struct record *r, const uint16_t *vlan, uint8_t n)
+{
+	if (n > PKT_MAX_VLAN)
+		n = PKT_MAX_VLAN;
+	memcpy(r->vlan, vlan, n * sizeof(*vlan));
+	r->vlan_cnt = n;
+}
+
 /* The tuple as it went: addresses of ipver's length (4 or 16 bytes). */
-void		 record_set_tuple(struct record *, int ipver,
-		    const uint8_t *src, const uint8_t *dst, uint16_t sp,
-		    uint16_t dp, uint8_t proto);
+static inline void
+record_set_tuple(struct record *r, int ipver, const uint8_t *src,
+    const uint8_t *dst, uint16_t sp, uint16_t dp, uint8_t proto)
+{
+	size_t alen = ipver == 4 ? 4 : 16;
+
+	if (ipver != 4 && ipver != 6)
+		return;
+	r->flags |= RECORD_F_TUPLE;
+	r->ipver = (uint8_t)ipver;
+	memcpy(r->src, src, alen);
+	memcpy(r->dst, dst, alen);
+	r->sport = sp;
+	r->dport = dp;
+	r->proto = proto;
+}
 /*
  * Make the record an alert: its ids, severity and signature text (kept
  * with the record, so the output stage can count alerts by signature

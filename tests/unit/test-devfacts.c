@@ -1099,6 +1099,14 @@ test_devfacts_repeat_hash(void **state)
 		{ "abcdefg", "abcdefh", false },
 		{ "abcdefg", "bbcdefg", false },
 		{ "abcdef?", "abcdef\033", true },
+		/* Bytes past ASCII: hashed on the slow path, as they are. */
+		{ "M\xc3\xbcller-GW", "M\xc3\xbcller-GW", true },
+		{ "M\xc3\xbcller-GW", " M\xc3\xbcller-GW  ", true },
+		{ "M\xc3\xbcller-GW", "M\xc3\xbcller-GX", false },
+		{ "M\xc3\xbcller-GW", "M\xc3\xbdller-GW", false },
+		{ "\xff\xfe", "\xff\xfe", true },
+		{ "\xff?", "\xff\001", true },
+		{ "ab\x80", "ab\x81", false },
 		/* Cut at DEV_VALUE_MAX - 1: what lies past it does not count,
 		 * nor do the spaces the cut leaves at the end. */
 		{ "0123456789012345678901234567890123456789012345678901234567890"
@@ -1147,6 +1155,288 @@ test_devfacts_repeat_hash(void **state)
 	}
 	flow_done(&f);
 	free(h);
+	brain_queue_free(&q);
+}
+
+/* ------------------------------------------------------------------ */
+/* The sink spoken to directly: a facts op that says a script. */
+
+struct said {
+	int		 end;
+	enum evidence_key key;
+	const char	*value;
+};
+
+struct script {
+	const struct said *s;
+	size_t		 n;
+};
+
+static void
+script_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct script *sc = fact;
+	size_t i;
+
+	(void)dir;
+	for (i = 0; i < sc->n; i++)
+		sink->evidence(sink, sc->s[i].end, sc->s[i].key,
+		    sc->s[i].value, strlen(sc->s[i].value));
+}
+
+/* Say n items of s on flow f at time ts_s; returns the events made. */
+static size_t
+say(struct brain_queue *q, struct flow *f, uint64_t ts_s,
+    const struct said *s, size_t n)
+{
+	const struct script sc = { s, n };
+	struct packet p;
+	size_t n0 = q->n;
+
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ts_s * 1000000u;
+	devfacts_facts(q, f, &p, APP_HL7, APP_DIR_TOSERVER, &sc,
+	    script_facts);
+	return q->n - n0;
+}
+
+/*
+ * A repeat is the same value under the same key about the same end: the
+ * same value under another key, or about the other end, is news; a
+ * value sent under one key does not hide it under another later.
+ * Values that need cleaning (blanks, control bytes) count as what they
+ * clean to, on the slow path as on the fast one.
+ */
+static void
+test_devfacts_repeat_keys(void **state)
+{
+	static const struct said first[] = {
+		{ C, EVIDENCE_HL7_SENDING_APP, "GW" },
+		{ C, EVIDENCE_HL7_SENDING_FACILITY, "GW" },
+		{ S, EVIDENCE_HL7_SENDING_APP, "GW" },
+		{ C, EVIDENCE_HL7_SENDING_APP, "GW" },
+		{ C, EVIDENCE_HL7_SENDING_APP, " GW " },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "GW" },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "G\001W" },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "G?W" },
+	};
+	static const struct said later[] = {
+		{ C, EVIDENCE_HL7_RECEIVING_APP, "GW" },
+		{ C, EVIDENCE_HL7_SENDING_APP, "\tGW" },
+		{ C, EVIDENCE_HL7_SENDING_FACILITY, "GW2" },
+	};
+	struct brain_queue q;
+	struct flow f;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	assert_int_equal(say(&q, &f, 10, first, NELEM(first)), 5);
+	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_SENDING_APP, "GW");
+	expect_event(&q.ev[1], cli_mac, EVIDENCE_HL7_SENDING_FACILITY, "GW");
+	expect_event(&q.ev[2], srv_mac, EVIDENCE_HL7_SENDING_APP, "GW");
+	expect_event(&q.ev[3], srv_mac, EVIDENCE_HL7_RECEIVING_APP, "GW");
+	expect_event(&q.ev[4], srv_mac, EVIDENCE_HL7_RECEIVING_APP, "G?W");
+	/* All of it again: nothing. */
+	assert_int_equal(say(&q, &f, 11, first, NELEM(first)), 0);
+	assert_int_equal(say(&q, &f, 12, later, NELEM(later)), 2);
+	expect_event(&q.ev[5], cli_mac, EVIDENCE_HL7_RECEIVING_APP, "GW");
+	expect_event(&q.ev[6], cli_mac, EVIDENCE_HL7_SENDING_FACILITY, "GW2");
+	/* A minute after each key was first said: all once more. */
+	assert_int_equal(say(&q, &f, 72, first, NELEM(first)), 5);
+	flow_done(&f);
+	brain_queue_free(&q);
+}
+
+/*
+ * A flow remembers the values of 48 (key, end) pairs at most
+ * (DEVFACTS_MAX_SLOTS): the pairs first said are thinned, and the
+ * values of any pair past them are all sent, every time, as on a flow
+ * that remembers nothing.  Every key about both ends, twice: the second
+ * time only the pairs past the first 48 speak.
+ */
+static void
+test_devfacts_repeat_many_keys(void **state)
+{
+	static struct said all[2 * EVIDENCE_MAX];
+	struct brain_queue q;
+	struct flow f;
+	size_t i, n = 0;
+	unsigned k;
+
+	(void)state;
+	_Static_assert(2 * EVIDENCE_MAX > 48, "more pairs than remembered");
+	for (k = 0; k < EVIDENCE_MAX; k++) {
+		all[n].end = C;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = k % 2 ? "value" : " value";
+		all[n].end = S;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = "value";
+	}
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	assert_int_equal(say(&q, &f, 10, all, n), n);
+	assert_int_equal(say(&q, &f, 11, all, n), n - 48);
+	for (i = 0; i < n - 48; i++) {
+		assert_int_equal(q.ev[n + i].key, all[48 + i].key);
+		assert_string_equal(q.ev[n + i].value, "value");
+	}
+	/* A new value of a remembered pair is still news. */
+	all[0].value = "other";
+	assert_int_equal(say(&q, &f, 12, all, 1), 1);
+	assert_int_equal(say(&q, &f, 12, all, 1), 0);
+	flow_done(&f);
+	brain_queue_free(&q);
+}
+
+/* An activity's value of len bytes (NULs and all), as a parser says
+ * one. */
+struct act_said {
+	const char	*value;
+	size_t		 len;
+};
+
+static void
+act_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	const struct act_said *sd = fact;
+
+	(void)dir;
+	sink->activity(sink, C, ACT_HL7_MESSAGE, sd->value, sd->len);
+}
+
+/*
+ * An activity's value is copied up to a NUL or DEV_VALUE_MAX - 1 bytes,
+ * tabs kept and other control bytes and DEL made '?'; bytes past ASCII
+ * stay.  Every length to past the cut, with each kind of byte at every
+ * place, against the rule written out byte by byte.
+ */
+static void
+test_devfacts_activity_values(void **state)
+{
+	static const char odd[] = { '\t', '\001', '\177', '\0', '\303', '?' };
+	char v[96], want[DEV_VALUE_MAX];
+	struct brain_queue q;
+	struct packet p;
+	struct act_said sd;
+	struct flow f;
+	size_t len, pos, k, i;
+
+	(void)state;
+	memset(&q, 0, sizeof(q));
+	memset(&p, 0, sizeof(p));
+	flow_init(&f);
+	for (len = 0; len <= 80; len++)
+		for (pos = 0; pos <= len; pos++)
+			for (k = 0; k < sizeof(odd); k++) {
+				for (i = 0; i < len; i++)
+					v[i] = (char)('A' + (i * 7 + k) % 26);
+				if (pos < len)
+					v[pos] = odd[k];
+				v[len] = 'Z';	/* past the length: not read */
+				for (i = 0; i < len && v[i] != '\0' &&
+				    i < DEV_VALUE_MAX - 1; i++) {
+					unsigned char c = (unsigned char)v[i];
+
+					want[i] = c == '\t' ? '\t' :
+					    c < 0x20 || c == 0x7f ? '?' :
+					    (char)c;
+				}
+				want[i] = '\0';
+				sd.value = v;
+				sd.len = len;
+				q.n = 0;
+				devfacts_facts(&q, &f, &p, APP_HL7,
+				    APP_DIR_TOSERVER, &sd, act_facts);
+				assert_int_equal(q.n, 1);
+				assert_int_equal(q.ev[0].kind,
+				    BRAIN_EV_ACTIVITY);
+				if (strcmp(q.ev[0].value, want) != 0)
+					fail_msg("len %zu, byte %zu at %zu: "
+					    "\"%s\", want \"%s\"", len, k, pos,
+					    q.ev[0].value, want);
+			}
+	flow_done(&f);
+	brain_queue_free(&q);
+}
+
+struct hashed {
+	uint32_t	 h;
+	uint32_t	 i;
+};
+
+static int
+hashed_cmp(const void *a, const void *b)
+{
+	const struct hashed *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/*
+ * Two values whose hashes are the same (found by a birthday search over
+ * 400,000 names: the chance that none collide is below 1e-8) are one
+ * value to a flow's thinning under one key and end: the one said second
+ * in a minute is not sent.  Under another key, about the other end, or
+ * on a UDP flow, both are.  What a collision costs is one value of one
+ * flow for a minute at a time, at odds of about 2^-32 a pair.
+ */
+static void
+test_devfacts_repeat_collision(void **state)
+{
+	enum { NTRY = 400000 };
+	struct hashed *t;
+	char a[16], b[16], dirty[24];
+	struct said s[2];
+	struct brain_queue q;
+	struct flow f;
+	size_t i;
+
+	(void)state;
+	assert_non_null(t = calloc(NTRY, sizeof(*t)));
+	for (i = 0; i < NTRY; i++) {
+		snprintf(a, sizeof(a), "EQ-%07zu", i);
+		t[i].h = devfacts_value_hash(a, strlen(a));
+		t[i].i = (uint32_t)i;
+	}
+	qsort(t, NTRY, sizeof(*t), hashed_cmp);
+	for (i = 1; i < NTRY && t[i].h != t[i - 1].h; i++)
+		;
+	assert_true(i < NTRY);
+	snprintf(a, sizeof(a), "EQ-%07u", t[i - 1].i);
+	snprintf(b, sizeof(b), "EQ-%07u", t[i].i);
+	free(t);
+	assert_string_not_equal(a, b);
+	/* The first said as it cleans to a (the slow path), the second
+	 * as it is (the fast one). */
+	snprintf(dirty, sizeof(dirty), " %s  ", a);
+	assert_true(devfacts_value_hash(dirty, strlen(dirty)) ==
+	    devfacts_value_hash(b, strlen(b)));
+	s[0] = (struct said){ C, EVIDENCE_HL7_EQUIPMENT, dirty };
+	s[1] = (struct said){ C, EVIDENCE_HL7_EQUIPMENT, b };
+	memset(&q, 0, sizeof(q));
+	flow_init(&f);
+	assert_int_equal(say(&q, &f, 10, s, 2), 1);
+	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_EQUIPMENT, a);
+	s[1].key = EVIDENCE_HL7_SERIAL;
+	assert_int_equal(say(&q, &f, 10, &s[1], 1), 1);
+	s[1].key = EVIDENCE_HL7_EQUIPMENT;
+	s[1].end = S;
+	assert_int_equal(say(&q, &f, 10, &s[1], 1), 1);
+	/* A minute on, the one said first wins. */
+	s[1].end = C;
+	assert_int_equal(say(&q, &f, 70, &s[1], 1), 1);
+	expect_event(&q.ev[q.n - 1], cli_mac, EVIDENCE_HL7_EQUIPMENT, b);
+	assert_int_equal(say(&q, &f, 70, s, 1), 0);
+	flow_done(&f);
+	/* UDP: nothing thinned. */
+	q.n = 0;
+	flow_init(&f);
+	f.proto = IPPROTO_UDP;
+	assert_int_equal(say(&q, &f, 10, s, 2), 2);
 	brain_queue_free(&q);
 }
 
@@ -1463,6 +1753,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_devfacts_hl7),
 		cmocka_unit_test(test_devfacts_activity),
+		cmocka_unit_test(test_devfacts_activity_values),
 		cmocka_unit_test(test_devfacts_alert_icmp),
 		cmocka_unit_test(test_devfacts_dicom),
 		cmocka_unit_test(test_devfacts_dhcp),
@@ -1472,6 +1763,9 @@ main(void)
 		cmocka_unit_test(test_devfacts_sink_hosts),
 		cmocka_unit_test(test_devfacts_repeats),
 		cmocka_unit_test(test_devfacts_repeat_hash),
+		cmocka_unit_test(test_devfacts_repeat_keys),
+		cmocka_unit_test(test_devfacts_repeat_many_keys),
+		cmocka_unit_test(test_devfacts_repeat_collision),
 		cmocka_unit_test(test_devfacts_flow_key),
 		cmocka_unit_test(test_devfacts_flow_weak),
 		cmocka_unit_test(test_devfacts_lldp),

@@ -11,6 +11,7 @@
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,9 @@
 #include "output/eve.h"
 #include "output/record.h"
 #include "sink-mock.h"
+#include "util/util.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct eve_opts opts = { .cid_seed = 0 };
 
@@ -184,6 +188,49 @@ test_eve_app_head(void **state)
 	out_close(&o);
 }
 
+/*
+ * The MACs of an app record's "ether" object as util_format_mac()
+ * writes them, every hex digit in every place, either way round.
+ */
+static void
+test_eve_app_macs(void **state)
+{
+	struct record_writer w;
+	struct packet p;
+	struct flow f;
+	struct out o;
+	char want[64], mac[18], *l;
+	unsigned k, j;
+
+	(void)state;
+	out_open(&o);
+	record_writer_init(&w, o.stage);
+	memset(&p, 0, sizeof(p));
+	p.ts_us = 2000000;
+	flow_setup(&f, 1000, 1);
+	for (k = 0; k < 16; k++) {
+		for (j = 0; j < 6; j++) {
+			f.cli_mac[j] = (uint8_t)(((k + j) & 15) << 4 |
+			    ((k + 2 * j + 1) & 15));
+			f.srv_mac[j] = (uint8_t)~f.cli_mac[j];
+		}
+		l = check(&o, &w, &f, k % 2 ? FLOW_DIR_TOCLIENT :
+		    FLOW_DIR_TOSERVER, &p);
+		util_format_mac(k % 2 ? f.srv_mac : f.cli_mac, mac);
+		snprintf(want, sizeof(want), "\"ether\":{\"src_mac\":\"%s\",",
+		    mac);
+		if (strstr(l, want) == NULL)
+			fail_msg("%s not in %s", want, l);
+		util_format_mac(k % 2 ? f.cli_mac : f.srv_mac, mac);
+		snprintf(want, sizeof(want), ",\"dest_mac\":\"%s\"},", mac);
+		if (strstr(l, want) == NULL)
+			fail_msg("%s not in %s", want, l);
+		free(l);
+	}
+	record_writer_free(&w);
+	out_close(&o);
+}
+
 /* A record's head as a test sets it. */
 struct head {
 	uint64_t	 flow_id;
@@ -327,12 +374,230 @@ test_eve_format_head(void **state)
 	out_close(&o);
 }
 
+/* One line of eve_format() for a TCP record of 10.0.0.1 to addr. */
+static char *
+format_line(const char *iface, const char *host, uint64_t seq,
+    unsigned type, const uint8_t addr[4])
+{
+	struct util_tscache tsc;
+	struct record r;
+	struct jsonw jw;
+	const char *t;
+	char *line;
+	size_t len;
+
+	memset(&tsc, 0, sizeof(tsc));
+	memset(&r, 0, sizeof(r));
+	r.type = (uint16_t)type;
+	r.event_type = "hl7";
+	r.ts_us = 5000000;
+	r.flow_id = 77;
+	record_set_tuple(&r, 4, (const uint8_t *)"\x0a\x00\x00\x01", addr,
+	    40000, 2575, 6);
+	r.len = 7;
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	eve_format(&jw, &r, "\"n\":123", iface, host, false, seq, 0, &tsc);
+	t = jsonw_text(&jw, &len);
+	assert_true(jsonw_ok(&jw));
+	assert_non_null(line = strdup(t));
+	jsonw_free(&jw);
+	return line;
+}
+
+/* A member as jsonw_kv_str() writes it, alone. */
+static char *
+kv_text(const char *k, const char *v)
+{
+	struct jsonw jw;
+	const char *t;
+	char *s;
+	size_t len;
+
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	jsonw_obj_open(&jw);
+	jsonw_kv_str(&jw, k, v);
+	jsonw_obj_close(&jw);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(s = strndup(t + 1, len - 2));
+	jsonw_free(&jw);
+	return s;
+}
+
+/*
+ * The interface and the sensor's name, written in the head's and the
+ * tail's runs, are escaped as the writer escapes them, at every length
+ * up to the run's limit and past it (where the writer takes them), and
+ * stay where they were: "in_iface" after "flow_id", "host" before
+ * "seq".  A stats record has no interface; seq 0 is not written.
+ */
+static void
+test_eve_format_texts(void **state)
+{
+	static const char *const texts[] = {
+		"vm", "eth0", "a\"b\\c\001d\te\x7f", "h\xc3\xa9te", "bad\xff",
+		"", "0123456789012345678901234567890123456789012345678901234"
+		"567890123",
+	};
+	static const uint8_t dst[4] = { 10, 0, 0, 2 };
+	char v[200], want[1600], *kv, *l;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < NELEM(texts) + 3; i++) {
+		if (i < NELEM(texts))
+			strcpy(v, texts[i]);
+		else {
+			/* 63 to 65 bytes, with quotes to escape. */
+			n = 63 + (i - NELEM(texts));
+			memset(v, '"', n);
+			v[n] = '\0';
+		}
+		kv = kv_text("in_iface", v);
+		l = format_line(v, NULL, 9, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), "{\"timestamp\":\"1970-01-01T00:00:"
+		    "05.000000+0000\",\"flow_id\":77,%s,\"event_type\":\"hl7\","
+		    "\"src_ip\":\"10.0.0.1\",", kv);
+		if (strncmp(l, want, strlen(want)) != 0)
+			fail_msg("%s is not %s...", l, want);
+		assert_non_null(strstr(l, ",\"n\":123,\"seq\":9}"));
+		free(l);
+		free(kv);
+		kv = kv_text("host", v);
+		l = format_line(NULL, v, 9, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), ",\"n\":123,%s,\"seq\":9}", kv);
+		if (strstr(l, want) == NULL ||
+		    strcmp(l + strlen(l) - strlen(want), want) != 0)
+			fail_msg("%s does not end in %s", l, want);
+		free(l);
+		l = format_line(NULL, v, 0, RECORD_APP + 1, dst);
+		snprintf(want, sizeof(want), ",\"n\":123,%s}", kv);
+		if (strcmp(l + strlen(l) - strlen(want), want) != 0)
+			fail_msg("%s does not end in %s", l, want);
+		free(l);
+		free(kv);
+	}
+	l = format_line("eth0", NULL, 0, RECORD_STATS, dst);
+	assert_null(strstr(l, "in_iface"));
+	assert_non_null(strstr(l, "\"flow_id\":77,\"event_type\":\"hl7\","));
+	assert_non_null(strstr(l, ",\"n\":123}"));
+	free(l);
+	l = format_line(NULL, NULL, 12345678901234ull, RECORD_APP + 1, dst);
+	assert_non_null(strstr(l, ",\"n\":123,\"seq\":12345678901234}"));
+	free(l);
+}
+
+/* A line of eve_format() with flow id and seq v. */
+static char *
+number_line(uint64_t v)
+{
+	struct util_tscache tsc;
+	struct record r;
+	struct jsonw jw;
+	const char *t;
+	char *line;
+	size_t len;
+
+	memset(&tsc, 0, sizeof(tsc));
+	memset(&r, 0, sizeof(r));
+	r.type = RECORD_ANOMALY;
+	r.event_type = "anomaly";
+	r.ts_us = 5000000;
+	r.flow_id = v;
+	jsonw_init(&jw, JSONW_DEFAULT_CAP);
+	eve_format(&jw, &r, "", NULL, NULL, false, v, 0, &tsc);
+	t = jsonw_text(&jw, &len);
+	assert_non_null(line = strdup(t));
+	jsonw_free(&jw);
+	return line;
+}
+
+/*
+ * Numbers as jsonw_fmt_u64() writes them: every count of digits, each
+ * power of ten and its neighbours, chunks of 8 digits with zeros in
+ * them, the largest, and a spread of others.
+ */
+static void
+test_eve_format_numbers(void **state)
+{
+	char want[160], d[20], *l;
+	uint64_t v, p = 1, x = 88172645463325252ull;
+	unsigned k, j;
+	size_t n;
+
+	(void)state;
+	for (k = 0; k < 20; k++, p *= 10)
+		for (j = 0; j < 9; j++) {
+			switch (j) {
+			case 0: v = p; break;
+			case 1: v = p - 1; break;
+			case 2: v = p + 1; break;
+			case 3: v = p * 9 + p - 1; break;
+			case 4: v = p * 5 + 7; break;
+			case 5: v = k < 19 ? p * 10 - 1 : UINT64_MAX; break;
+			case 6: v = p + 100000000ull; break;
+			case 7: v = p * 3 + 1000000000000ull; break;
+			default:
+				/* xorshift64 */
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				v = x >> (k * 3);
+				break;
+			}
+			if (v == 0)
+				continue;
+			n = jsonw_fmt_u64(v, d);
+			snprintf(want, sizeof(want), "\"flow_id\":%" PRIu64
+			    ",", v);
+			assert_int_equal(n, strlen(want) - 11);
+			assert_memory_equal(want + 10, d + 20 - n, n);
+			l = number_line(v);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			snprintf(want, sizeof(want), ",\"seq\":%" PRIu64 "}",
+			    v);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			free(l);
+		}
+}
+
+/* IPv4 addresses as util_format_ip() writes them: every byte value,
+ * in every place. */
+static void
+test_eve_format_ipv4(void **state)
+{
+	char a[UTIL_ADDRBUF], want[80], *l;
+	uint8_t dst[4];
+	unsigned v, k;
+
+	(void)state;
+	for (v = 0; v < 256; v++)
+		for (k = 0; k < 4; k++) {
+			dst[k] = (uint8_t)v;
+			dst[(k + 1) % 4] = (uint8_t)(255 - v);
+			dst[(k + 2) % 4] = (uint8_t)(v / 10);
+			dst[(k + 3) % 4] = (uint8_t)(v * 7);
+			util_format_ip(4, dst, a);
+			snprintf(want, sizeof(want), ",\"dest_ip\":\"%s\","
+			    "\"dest_port\":2575,", a);
+			l = format_line(NULL, NULL, 0, RECORD_APP + 1, dst);
+			if (strstr(l, want) == NULL)
+				fail_msg("%s not in %s", want, l);
+			free(l);
+		}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_eve_app_head),
+		cmocka_unit_test(test_eve_app_macs),
 		cmocka_unit_test(test_eve_format_head),
+		cmocka_unit_test(test_eve_format_texts),
+		cmocka_unit_test(test_eve_format_ipv4),
+		cmocka_unit_test(test_eve_format_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
