@@ -176,6 +176,9 @@ struct brain_queue {
 	struct brain_ev	*ev;
 	size_t		 n, cap;
 	uint64_t	 dropped;	/* over BRAIN_QUEUE_MAX */
+	/* What the producer's flows hold in evidence sent lately
+	 * (devfacts.c): the worker counts it against flow.memcap. */
+	uint64_t	 sent_mem;
 };
 #define BRAIN_QUEUE_MAX		(1u << 20)
 /* Events handed over and not yet applied by the brain's thread

@@ -332,9 +332,24 @@ struct devfacts_sent {
 	struct devfacts_slot s[];
 };
 
+static size_t
+devfacts_sent_size(size_t cap)
+{
+	return mem_cost(sizeof(struct devfacts_sent) +
+	    cap * sizeof(struct devfacts_slot));
+}
+
+uint64_t
+devfacts_flow_memuse(const struct flow *f)
+{
+	const struct devfacts_sent *ds = f->dev_sent;
+
+	return ds != NULL ? devfacts_sent_size(ds->cap) : 0;
+}
+
 static DEVFACTS_INLINE bool
-devfacts_repeated(struct flow *f, int end, enum evidence_key key,
-    uint32_t h, uint32_t now)
+devfacts_repeated(struct brain_queue *q, struct flow *f, int end,
+    enum evidence_key key, uint32_t h, uint32_t now)
 {
 	struct devfacts_sent *ds = f->dev_sent;
 	struct devfacts_slot *sl = NULL;
@@ -364,6 +379,8 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 		if (ds == NULL || ds->n == ds->cap) {
 			size_t cap = ds == NULL ? 8 : ds->cap * 2;
 
+			if (ds != NULL)
+				q->sent_mem -= devfacts_sent_size(ds->cap);
 			ds = xreallocarray(ds, 1, sizeof(*ds) +
 			    cap * sizeof(ds->s[0]));
 			if (f->dev_sent == NULL) {
@@ -371,6 +388,7 @@ devfacts_repeated(struct flow *f, int end, enum evidence_key key,
 				ds->has_fkey = false;
 			}
 			ds->cap = cap;
+			q->sent_mem += devfacts_sent_size(cap);
 			f->dev_sent = ds;
 		}
 		ds->last = ds->n;
@@ -475,7 +493,7 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 
 	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
 		h = devfacts_hash(value, len, &empty);
-		if (empty || devfacts_repeated(c->f, end, key, h,
+		if (empty || devfacts_repeated(c->q, c->f, end, key, h,
 		    c->now))
 			return NULL;
 	}
@@ -507,8 +525,8 @@ sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
 		(void)devfacts_flow_evidence(c, end, NULL, key, value, len);
 		return;
 	}
-	if (!devfacts_repeated(c->f, end, key, devfacts_hash_end(h),
-	    c->now))
+	if (!devfacts_repeated(c->q, c->f, end, key,
+	    devfacts_hash_end(h), c->now))
 		(void)devfacts_evidence_put(c, end, key, value, n);
 }
 
@@ -749,6 +767,7 @@ devfacts_flow_end(struct brain_queue *q, struct flow *f,
 	size_t i;
 	int end;
 
+	q->sent_mem -= devfacts_flow_memuse(f);
 	free(f->dev_sent);
 	f->dev_sent = NULL;
 	if (f->ipver != 4 && f->ipver != 6)

@@ -48,5 +48,9 @@ void	devfacts_alert(struct brain_queue *, struct flow *,
 struct app_flow_weak;
 void	devfacts_flow_end(struct brain_queue *, struct flow *,
 	    const struct app_flow_weak *weak);
+/* What a flow holds in evidence sent lately (freed at its end), as
+ * mem_cost() counts it; the queue's sent_mem is the sum over its
+ * flows. */
+uint64_t devfacts_flow_memuse(const struct flow *);
 
 #endif /* WW_DEVFACTS_H */

@@ -227,7 +227,8 @@ static uint64_t
 worker_flow_memuse1(void *arg, const struct flow *f)
 {
 	(void)arg;
-	return app_flow_memuse(f) + detect_flow_memuse(f);
+	return app_flow_memuse(f) + detect_flow_memuse(f) +
+	    devfacts_flow_memuse(f);
 }
 
 static uint64_t
@@ -236,7 +237,8 @@ worker_app_memuse(void *arg)
 	struct worker *w = arg;
 
 	return (w->app != NULL ? app_engine_memuse(w->app) : 0) +
-	    (w->dt != NULL ? detect_thread_memuse(w->dt) : 0);
+	    (w->dt != NULL ? detect_thread_memuse(w->dt) : 0) +
+	    w->bq.sent_mem;
 }
 
 struct worker *

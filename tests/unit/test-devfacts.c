@@ -1290,6 +1290,58 @@ test_devfacts_repeat_many_keys(void **state)
 	brain_queue_free(&q);
 }
 
+/*
+ * What flows hold in evidence sent lately counts against flow.memcap
+ * (issue 11: every byte traffic can make the sensor hold): the queue's
+ * sent_mem is the sum of its flows' lists, as the allocator sizes them,
+ * grows with the pairs a flow remembers, and is given back at each
+ * flow's end.
+ */
+static void
+test_devfacts_sent_mem(void **state)
+{
+	static struct said all[2 * EVIDENCE_MAX];
+	struct brain_queue q;
+	struct flow f1, f2;
+	uint64_t m1, m2;
+	size_t n = 0;
+	unsigned k;
+
+	(void)state;
+	for (k = 0; k < EVIDENCE_MAX; k++) {
+		all[n].end = C;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = "value";
+		all[n].end = S;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = "value";
+	}
+	memset(&q, 0, sizeof(q));
+	flow_init(&f1);
+	flow_init(&f2);
+	f2.cli_port = 40001;
+	assert_int_equal(devfacts_flow_memuse(&f1), 0);
+	(void)say(&q, &f2, 10, all, 1);
+	m2 = devfacts_flow_memuse(&f2);
+	assert_true(m2 > 0);
+	assert_int_equal(q.sent_mem, m2);
+	(void)say(&q, &f1, 10, all, n);
+	m1 = devfacts_flow_memuse(&f1);
+	/* 48 pairs remembered: more than the first list of 8. */
+	assert_true(m1 > m2);
+	assert_true(m1 >= 48 * (2 + 1 + 4 + 4 * (uint64_t)DEV_MAX_PER_KEY));
+	assert_int_equal(q.sent_mem, m1 + m2);
+	/* Said again: nothing new held. */
+	(void)say(&q, &f1, 11, all, n);
+	assert_int_equal(q.sent_mem, m1 + m2);
+	devfacts_flow_end(&q, &f1, NULL);
+	assert_null(f1.dev_sent);
+	assert_int_equal(q.sent_mem, m2);
+	devfacts_flow_end(&q, &f2, NULL);
+	assert_int_equal(q.sent_mem, 0);
+	brain_queue_free(&q);
+}
+
 /* An activity's value of len bytes (NULs and all), as a parser says
  * one. */
 struct act_said {
@@ -1765,6 +1817,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_repeat_hash),
 		cmocka_unit_test(test_devfacts_repeat_keys),
 		cmocka_unit_test(test_devfacts_repeat_many_keys),
+		cmocka_unit_test(test_devfacts_sent_mem),
 		cmocka_unit_test(test_devfacts_repeat_collision),
 		cmocka_unit_test(test_devfacts_flow_key),
 		cmocka_unit_test(test_devfacts_flow_weak),
