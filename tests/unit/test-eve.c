@@ -454,9 +454,9 @@ test_eve_format_texts(void **state)
 		}
 		kv = kv_text("in_iface", v);
 		l = format_line(v, NULL, 9, RECORD_APP + 1, dst);
-		snprintf(want, sizeof(want), "{\"timestamp\":\"1970-01-01T00:00:"
-		    "05.000000+0000\",\"flow_id\":77,%s,\"event_type\":\"hl7\","
-		    "\"src_ip\":\"10.0.0.1\",", kv);
+		snprintf(want, sizeof(want), "{\"timestamp\":"
+		    "\"1970-01-01T00:00:05.000000+0000\",\"flow_id\":77,%s,"
+		    "\"event_type\":\"hl7\",\"src_ip\":\"10.0.0.1\",", kv);
 		if (strncmp(l, want, strlen(want)) != 0)
 			fail_msg("%s is not %s...", l, want);
 		assert_non_null(strstr(l, ",\"n\":123,\"seq\":9}"));
@@ -474,6 +474,26 @@ test_eve_format_texts(void **state)
 		if (strcmp(l + strlen(l) - strlen(want), want) != 0)
 			fail_msg("%s does not end in %s", l, want);
 		free(l);
+		free(kv);
+	}
+	/* The worst case the head is sized for: both names 64 bytes, each
+	 * byte escaped as \u00XX. */
+	for (i = 0; i < 2; i++) {
+		char *kh;
+
+		memset(v, i == 0 ? '\001' : '\xff', 64);
+		v[64] = '\0';
+		kv = kv_text("in_iface", v);
+		kh = kv_text("host", v);
+		assert_true(strlen(kv) > 6 * 64);
+		l = format_line(v, v, UINT64_MAX, RECORD_APP + 1, dst);
+		assert_non_null(strstr(l, kv));
+		snprintf(want, sizeof(want), ",\"n\":123,%s,\"seq\":%llu}",
+		    kh, (unsigned long long)UINT64_MAX);
+		if (strcmp(l + strlen(l) - strlen(want), want) != 0)
+			fail_msg("%s does not end in %s", l, want);
+		free(l);
+		free(kh);
 		free(kv);
 	}
 	l = format_line("eth0", NULL, 0, RECORD_STATS, dst);
