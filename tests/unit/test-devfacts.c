@@ -1417,6 +1417,60 @@ test_devfacts_again(void **state)
 }
 
 /*
+ * HL7 facts the parser numbered, through the real sink: the same
+ * events as unnumbered ones, activity every message, evidence the
+ * first time and a minute on.
+ */
+static void
+test_devfacts_again_hl7(void **state)
+{
+	static const uint64_t ts[] = { 10, 11, 40, 70, 71 };
+	struct hl7_facts *h;
+	struct qpair qp;
+	struct packet p;
+	size_t i, k, f0, r0, ev;
+
+	(void)state;
+	qpair_init(&qp);
+	memset(&p, 0, sizeof(p));
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	strcpy(h->trigger_event, "R01");
+	strcpy(h->type_name, "ORU^R01");
+	strcpy(h->sending_app.namespace_id, "MX800");
+	strcpy(h->receiving_app.namespace_id, "GATEWAY");
+	strcpy(h->version, "2.6");
+	h->n_obs = 1;
+	strcpy(h->obs[0].code, "150456");
+	for (i = 0; i < NELEM(ts); i++) {
+		p.ts_us = ts[i] * 1000000u;
+		f0 = qp.qf.n;
+		r0 = qp.qr.n;
+		h->ids = 7;
+		devfacts_app(&qp.qf, &qp.f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		h->ids = 0;
+		devfacts_app(&qp.qr, &qp.r, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		assert_int_equal(qp.qf.n - f0, qp.qr.n - r0);
+		for (k = ev = 0; k < qp.qf.n - f0; k++) {
+			assert_int_equal(qp.qf.ev[f0 + k].kind,
+			    qp.qr.ev[r0 + k].kind);
+			assert_int_equal(qp.qf.ev[f0 + k].key,
+			    qp.qr.ev[r0 + k].key);
+			assert_string_equal(qp.qf.ev[f0 + k].value,
+			    qp.qr.ev[r0 + k].value);
+			ev += qp.qf.ev[f0 + k].kind == BRAIN_EV_EVIDENCE;
+		}
+		/* 8 values (the applications, type, version, code,
+		 * sender, receiver, from) and an activity; repeats: the
+		 * activity alone. */
+		assert_int_equal(qp.qf.n - f0 - ev, 1);
+		assert_int_equal(ev, ts[i] == 10 || ts[i] == 70 ? 8 : 0);
+	}
+	free(h);
+	qpair_free(&qp);
+}
+
+/*
  * A flow remembers the values of 48 (key, end) pairs at most
  * (DEVFACTS_MAX_SLOTS): the pairs first said are thinned, and the
  * values of any pair past them are all sent, every time, as on a flow
@@ -1985,6 +2039,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_repeat_hash),
 		cmocka_unit_test(test_devfacts_repeat_keys),
 		cmocka_unit_test(test_devfacts_again),
+		cmocka_unit_test(test_devfacts_again_hl7),
 		cmocka_unit_test(test_devfacts_repeat_many_keys),
 		cmocka_unit_test(test_devfacts_sent_mem),
 		cmocka_unit_test(test_devfacts_repeat_collision),
