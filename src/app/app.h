@@ -182,6 +182,11 @@ struct app_sink {
 	 * of value, every time it does (not thinned like evidence). */
 	void	 (*activity)(const struct app_sink *, int end,
 		    enum activity, const char *value, size_t len);
+	/* Optional: true when the evidence of the fact would all be
+	 * dropped as said lately, the parser having numbered its fields
+	 * ids, as the last fact's from direction dir of the flow when they
+	 * are the same; false to have it said, and the run remembered. */
+	bool	 (*again)(const struct app_sink *, int dir, uint64_t ids);
 	void	*arg;
 };
 

@@ -44,6 +44,8 @@
 
 #include <assert.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1179,6 +1181,14 @@ hl7_state_set_limits(void *state, size_t max_msg, size_t max_segments)
 static void
 hl7_state_free(void *state)
 {
+	struct hl7_state *st = state;
+	int d;
+
+	for (d = 0; d < 2; d++)
+		if (st->ids_buf[d] != NULL) {
+			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
+			free(st->ids_buf[d]);
+		}
 	free(state);
 }
 
@@ -1240,6 +1250,89 @@ hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 }
 
 /*
+ * The fields hl7_facts() makes device evidence of, in the facts: MSH-9
+ * (before MSH-10), MSH-12 to MSH-21 (from the version on, before MSA),
+ * and the device and observation tables up to their counts.  Each
+ * array holds its string and zeros after it (hl7_msg_start() clears
+ * the MSH fields, hl7_dev_new() and hl7_field_obs() an entry), so they
+ * are compared whole; fields evidence is not made of (MSH-6, MSH-9.3)
+ * ride along, and can only make a message look new.
+ */
+#define HL7_IDS_TYPE	offsetof(struct hl7_facts, message_type)
+#define HL7_IDS_TYPE_N	(offsetof(struct hl7_facts, control_id) - HL7_IDS_TYPE)
+#define HL7_IDS_MSH	offsetof(struct hl7_facts, version)
+#define HL7_IDS_MSH_N	(offsetof(struct hl7_facts, has_ack) - HL7_IDS_MSH)
+
+static size_t
+hl7_ids_size(const struct hl7_facts *f)
+{
+	return HL7_IDS_TYPE_N + HL7_IDS_MSH_N + 2 +
+	    f->n_devices * sizeof(f->devices[0]) +
+	    f->n_obs * sizeof(f->obs[0]);
+}
+
+/* The fields as laid end to end in ids (hl7_ids_size(f) bytes), or
+ * laid so there. */
+static bool
+hl7_ids_same(const struct hl7_facts *f, const char *ids)
+{
+	const char *b = (const char *)f;
+	size_t o = HL7_IDS_TYPE_N + HL7_IDS_MSH_N;
+
+	return memcmp(ids, b + HL7_IDS_TYPE, HL7_IDS_TYPE_N) == 0 &&
+	    memcmp(ids + HL7_IDS_TYPE_N, b + HL7_IDS_MSH, HL7_IDS_MSH_N) ==
+	    0 && (uint8_t)ids[o] == f->n_devices &&
+	    (uint8_t)ids[o + 1] == f->n_obs &&
+	    memcmp(ids + o + 2, f->devices, f->n_devices *
+	    sizeof(f->devices[0])) == 0 &&
+	    memcmp(ids + o + 2 + f->n_devices * sizeof(f->devices[0]), f->obs,
+	    f->n_obs * sizeof(f->obs[0])) == 0;
+}
+
+static void
+hl7_ids_lay(const struct hl7_facts *f, char *ids)
+{
+	const char *b = (const char *)f;
+	size_t o = HL7_IDS_TYPE_N + HL7_IDS_MSH_N;
+
+	memcpy(ids, b + HL7_IDS_TYPE, HL7_IDS_TYPE_N);
+	memcpy(ids + HL7_IDS_TYPE_N, b + HL7_IDS_MSH, HL7_IDS_MSH_N);
+	ids[o] = (char)f->n_devices;
+	ids[o + 1] = (char)f->n_obs;
+	memcpy(ids + o + 2, f->devices, f->n_devices * sizeof(f->devices[0]));
+	memcpy(ids + o + 2 + f->n_devices * sizeof(f->devices[0]), f->obs,
+	    f->n_obs * sizeof(f->obs[0]));
+}
+
+/*
+ * Numbers the message's evidence fields (facts->ids): as the last
+ * message's in the same direction when they are the same bytes, else a
+ * number no message of any flow had, so that the sink can tell, with
+ * one comparison, a message that would only repeat the evidence of
+ * the one before.
+ */
+static void
+hl7_ids_number(struct hl7_state *st, int dir, struct hl7_facts *facts)
+{
+	static _Atomic uint64_t next;
+	size_t n = hl7_ids_size(facts);
+	int d = dir != 0;
+
+	if (st->ids[d] == 0 || n != st->ids_len[d] ||
+	    !hl7_ids_same(facts, st->ids_buf[d])) {
+		if (st->ids_buf[d] != NULL)
+			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
+		free(st->ids_buf[d]);
+		st->ids_buf[d] = xcalloc(1, n);
+		hl7_ids_lay(facts, st->ids_buf[d]);
+		st->ids_len[d] = n;
+		st->ids[d] = atomic_fetch_add_explicit(&next, 1,
+		    memory_order_relaxed) + 1;
+	}
+	facts->ids = st->ids[d];
+}
+
+/*
  * A message of the block ends (len bytes): its facts, if it could be
  * read (parsing), go to the record and the rules.
  */
@@ -1260,6 +1353,7 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
 		    sizeof(facts->batch_control_id));
 	}
 	st->messages++;
+	hl7_ids_number(st, dir, facts);
 	app_emit(ctx, APP_HL7, dir, facts);
 	if (app_inspect_wanted(ctx, APP_HL7))
 		hl7_inspect(ctx, dir, facts);
@@ -1775,19 +1869,26 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	const struct hl7_facts *h = fact;
 	const struct hl7_device *d;
 	int tx = APP_END_SENDER(dir);
-	bool ack = strcmp(h->message_type, "ACK") == 0;
+	bool again;
 	char buf[64], ip[UTIL_ADDRBUF];
 	unsigned i;
 
-	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
-	    h->sending_app.namespace_id);
-	if (!hl7_streq_ci(h->sending_app.universal_id_type, "EUI-64"))
+	/* Fields the same as the message's before (h->ids): its activity
+	 * only, when the sink would drop all their evidence as said
+	 * lately. */
+	again = h->ids != 0 && sink->again != NULL &&
+	    sink->again(sink, dir, h->ids);
+	if (!again) {
 		hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
-		    h->sending_app.universal_id);
-	hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
-	    h->sending_fac.namespace_id);
-	hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
-	    h->receiving_app.namespace_id);
+		    h->sending_app.namespace_id);
+		if (!hl7_streq_ci(h->sending_app.universal_id_type, "EUI-64"))
+			hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_APP,
+			    h->sending_app.universal_id);
+		hl7_evidence(sink, tx, EVIDENCE_HL7_SENDING_FACILITY,
+		    h->sending_fac.namespace_id);
+		hl7_evidence(sink, !tx, EVIDENCE_HL7_RECEIVING_APP,
+		    h->receiving_app.namespace_id);
+	}
 	if (h->message_type[0] != '\0') {
 		/* As the parser made it; facts made otherwise (tests)
 		 * may not have it. */
@@ -1796,17 +1897,20 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 		else
 			hl7_type_name(buf, sizeof(buf), h->message_type,
 			    h->trigger_event);
-		hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
+		if (!again)
+			hl7_evidence(sink, tx, EVIDENCE_HL7_MESSAGE_TYPE, buf);
 		if (h->ps_patient[0] != '\0') {
 			strlcat(buf, "\t", sizeof(buf));
 			strlcat(buf, h->ps_patient, sizeof(buf));
 		}
 		app_activity(sink, tx, ACT_HL7_MESSAGE, buf);
 	}
+	if (again)
+		return;
 	hl7_evidence(sink, tx, EVIDENCE_HL7_VERSION, h->version);
 	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile);
 	hl7_evidence(sink, tx, EVIDENCE_HL7_PROFILE, h->profile_oid);
-	if (!ack) {
+	if (strcmp(h->message_type, "ACK") != 0) {
 		hl7_evidence(sink, tx, EVIDENCE_BEHAVIOUR, "hl7_sender");
 		hl7_evidence(sink, !tx, EVIDENCE_BEHAVIOUR, "hl7_receiver");
 		if (sink->address(sink, tx, ip))

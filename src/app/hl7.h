@@ -62,6 +62,9 @@ struct hl7_segcount {
 };
 
 struct hl7_facts {
+	/* hl7_ids_same() (hl7.c) compares message_type to type_name,
+	 * and version to profile_oid, whole: no patient data in them or
+	 * between them. */
 	/* MSH-1 and MSH-2 as sent, e.g. "|^~\&". */
 	char		 delimiters[8];
 	/* MSH-9: message code, trigger event, message structure. */
@@ -108,6 +111,12 @@ struct hl7_facts {
 	 * identifier (util/pseudo.h), never the id; "" when off.  Never
 	 * written to a record. */
 	char		 ps_patient[PSEUDO_HEX + 1];
+
+	/* Set by the stream parser: the number of the fields device
+	 * evidence is made of (hl7_facts()), the same as the message's
+	 * before in the same direction of the flow when they are the same,
+	 * else one no other message had; 0 when not numbered (tests). */
+	uint64_t	 ids;
 };
 
 enum hl7_status {
@@ -130,6 +139,11 @@ struct hl7_state {
 	struct mllp_state mllp[2];
 	size_t		 max_segments;
 	uint64_t	 messages;	/* emitted */
+	/* Per direction: the evidence fields of the last message, laid
+	 * end to end (hl7_ids_make()), and their number. */
+	char		*ids_buf[2];
+	size_t		 ids_len[2];
+	uint64_t	 ids[2];
 };
 
 /* Limits for a state made by hl7_parser.state_new (tests, config). */

@@ -51,6 +51,13 @@ struct devfacts_ctx {
 	/* The flow's client and server as events name them
 	 * (devfacts_end()), made once for all the events of the fact. */
 	struct brain_end	 ends[2];
+	/* A run of evidence the parser numbered (app_sink.again): its
+	 * number and direction, the earliest start of the minute of any
+	 * slot it looked at, and whether it left a value unremembered. */
+	uint64_t		 ids;
+	int			 ids_dir;
+	uint32_t		 min_since;
+	bool			 lost;
 };
 
 static uint64_t
@@ -324,11 +331,25 @@ struct devfacts_slot {
 	uint32_t	 h[DEV_MAX_PER_KEY];
 };
 
+/*
+ * A run of evidence from one direction that left every value in its
+ * slot (or its slot full): said again with no slot begun anew since
+ * (resets) and before any of its slots' minute is up, it would all be
+ * dropped, and change nothing.
+ */
+struct devfacts_quiet {
+	uint64_t	 ids;		/* the run's number; 0: none */
+	uint32_t	 from, until;	/* [from, until) packet seconds */
+	uint32_t	 resets;	/* devfacts_sent.resets after it */
+};
+
 struct devfacts_sent {
 	size_t		 n, cap;
 	size_t		 last;		/* the slot found last */
 	bool		 has_fkey;
+	uint32_t	 resets;	/* slots begun anew, ever */
 	uint64_t	 fkey;		/* devfacts_fkey() of the flow */
+	struct devfacts_quiet quiet[2];	/* per direction */
 	struct devfacts_slot s[];
 };
 
@@ -348,9 +369,12 @@ devfacts_flow_memuse(const struct flow *f)
 }
 
 static DEVFACTS_INLINE bool
-devfacts_repeated(struct brain_queue *q, struct flow *f, int end,
-    enum evidence_key key, uint32_t h, uint32_t now)
+devfacts_repeated(struct devfacts_ctx *c, int end, enum evidence_key key,
+    uint32_t h)
 {
+	struct brain_queue *q = c->q;
+	struct flow *f = c->f;
+	uint32_t now = c->now;
 	struct devfacts_sent *ds = f->dev_sent;
 	struct devfacts_slot *sl = NULL;
 	uint16_t tag = (uint16_t)((unsigned)key * 2 + (end != 0));
@@ -374,8 +398,10 @@ devfacts_repeated(struct brain_queue *q, struct flow *f, int end,
 		}
 	}
 	if (sl == NULL) {
-		if (ds != NULL && ds->n == DEVFACTS_MAX_SLOTS)
+		if (ds != NULL && ds->n == DEVFACTS_MAX_SLOTS) {
+			c->lost = true;
 			return false;		/* not remembered */
+		}
 		if (ds == NULL || ds->n == ds->cap) {
 			size_t cap = ds == NULL ? 8 : ds->cap * 2;
 
@@ -386,6 +412,8 @@ devfacts_repeated(struct brain_queue *q, struct flow *f, int end,
 			if (f->dev_sent == NULL) {
 				ds->n = ds->last = 0;
 				ds->has_fkey = false;
+				ds->resets = 0;
+				memset(ds->quiet, 0, sizeof(ds->quiet));
 			}
 			ds->cap = cap;
 			q->sent_mem += devfacts_sent_size(cap);
@@ -400,7 +428,10 @@ devfacts_repeated(struct brain_queue *q, struct flow *f, int end,
 	if (now < sl->since || now - sl->since >= DEVFACTS_RESEND_S) {
 		sl->n = 0;		/* a minute on: say it again */
 		sl->since = now;
+		ds->resets++;
 	}
+	if (sl->since < c->min_since)
+		c->min_since = sl->since;
 	for (i = 0; i < sl->n; i++)
 		if (sl->h[i] == h)
 			return true;
@@ -493,8 +524,7 @@ devfacts_flow_evidence(struct devfacts_ctx *c, int end, const uint8_t *mac,
 
 	if (c->f != NULL && mac == NULL && c->f->proto == IPPROTO_TCP) {
 		h = devfacts_hash(value, len, &empty);
-		if (empty || devfacts_repeated(c->q, c->f, end, key, h,
-		    c->now))
+		if (empty || devfacts_repeated(c, end, key, h))
 			return NULL;
 	}
 	return devfacts_evidence_new(c, end, key, value, len);
@@ -525,9 +555,59 @@ sink_evidence(const struct app_sink *s, int end, enum evidence_key key,
 		(void)devfacts_flow_evidence(c, end, NULL, key, value, len);
 		return;
 	}
-	if (!devfacts_repeated(c->q, c->f, end, key,
-	    devfacts_hash_end(h), c->now))
+	if (!devfacts_repeated(c, end, key, devfacts_hash_end(h)))
 		(void)devfacts_evidence_put(c, end, key, value, n);
+}
+
+/*
+ * A run of evidence the parser numbered ids, from direction dir: true
+ * when the flow's last run from there had the same number and every
+ * value of it would still be dropped (devfacts_quiet); else the run is
+ * to be said, and remembered by devfacts_facts() when it leaves every
+ * value in its slot.
+ */
+static bool
+sink_again(const struct app_sink *s, int dir, uint64_t ids)
+{
+	struct devfacts_ctx *c = s->arg;
+	const struct devfacts_sent *ds;
+	const struct devfacts_quiet *qu;
+
+	if (c->f == NULL || c->f->proto != IPPROTO_TCP || ids == 0)
+		return false;
+	dir = dir != 0;
+	if ((ds = c->f->dev_sent) != NULL) {
+		qu = &ds->quiet[dir];
+		if (qu->ids == ids && qu->resets == ds->resets &&
+		    c->now >= qu->from && c->now < qu->until)
+			return true;
+	}
+	c->ids = ids;
+	c->ids_dir = dir;
+	c->min_since = UINT32_MAX;
+	c->lost = false;
+	return false;
+}
+
+/* The run of evidence sink_again() let through, as it left the slots. */
+static void
+devfacts_quiet_set(struct devfacts_ctx *c)
+{
+	struct devfacts_sent *ds = c->f->dev_sent;
+	struct devfacts_quiet *qu;
+
+	if (ds == NULL)
+		return;
+	qu = &ds->quiet[c->ids_dir];
+	if (c->lost) {
+		qu->ids = 0;
+		return;
+	}
+	qu->ids = c->ids;
+	qu->from = c->now;
+	qu->until = c->min_since >= UINT32_MAX - DEVFACTS_RESEND_S ?
+	    UINT32_MAX : c->min_since + DEVFACTS_RESEND_S;
+	qu->resets = ds->resets;
 }
 
 /* The host a DHCP request names by hardware address, wherever it is. */
@@ -703,6 +783,7 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.subnet = sink_subnet,
 		.address = sink_address,
 		.activity = sink_activity,
+		.again = sink_again,
 		.arg = &c,
 	};
 
@@ -718,7 +799,12 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
 	c.has_ends = false;
 	c.now = (uint32_t)((p != NULL ? p->ts_us : f->ts_last) / 1000000u);
 	c.fkey = 0;
+	c.ids = 0;
+	c.min_since = UINT32_MAX;
+	c.lost = false;
 	facts(fact, dir, &sink);
+	if (c.ids != 0)
+		devfacts_quiet_set(&c);
 }
 
 uint32_t

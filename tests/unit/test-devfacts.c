@@ -1248,6 +1248,228 @@ test_devfacts_repeat_keys(void **state)
 	brain_queue_free(&q);
 }
 
+/* A run of evidence the parser numbered ids (app_sink.again). */
+struct qscript {
+	uint64_t	 ids;
+	const struct said *s;
+	size_t		 n;
+	bool		 again;		/* what the sink answered */
+};
+
+static void
+qscript_facts(const void *fact, int dir, const struct app_sink *sink)
+{
+	struct qscript *sc = (struct qscript *)(uintptr_t)fact;
+	size_t i;
+
+	sc->again = sc->ids != 0 && sink->again(sink, dir, sc->ids);
+	if (sc->again)
+		return;
+	for (i = 0; i < sc->n; i++)
+		sink->evidence(sink, sc->s[i].end, sc->s[i].key,
+		    sc->s[i].value, strlen(sc->s[i].value));
+}
+
+/* Two flows told the same runs: f numbered (ids), r not (every value
+ * looked up); qf and qr their events. */
+struct qpair {
+	struct brain_queue qf, qr;
+	struct flow	 f, r;
+};
+
+/* The run s[n] from dir at ts_s, numbered ids on f: the same events on
+ * both flows; whether f's sink answered again. */
+static bool
+qsay(struct qpair *qp, uint64_t ts_s, int dir, uint64_t ids,
+    const struct said *s, size_t n)
+{
+	struct qscript sf = { ids, s, n, false }, sr = { 0, s, n, false };
+	size_t f0 = qp->qf.n, r0 = qp->qr.n, i;
+	struct packet p;
+
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ts_s * 1000000u;
+	devfacts_facts(&qp->qf, &qp->f, &p, APP_HL7, dir, &sf, qscript_facts);
+	devfacts_facts(&qp->qr, &qp->r, &p, APP_HL7, dir, &sr, qscript_facts);
+	assert_false(sr.again);
+	assert_int_equal(qp->qf.n - f0, qp->qr.n - r0);
+	for (i = 0; i < qp->qf.n - f0; i++) {
+		assert_int_equal(qp->qf.ev[f0 + i].key, qp->qr.ev[r0 + i].key);
+		assert_string_equal(qp->qf.ev[f0 + i].value,
+		    qp->qr.ev[r0 + i].value);
+		assert_memory_equal(qp->qf.ev[f0 + i].end,
+		    qp->qr.ev[r0 + i].end, sizeof(qp->qf.ev[0].end));
+	}
+	return sf.again;
+}
+
+static void
+qpair_init(struct qpair *qp)
+{
+	memset(qp, 0, sizeof(*qp));
+	flow_init(&qp->f);
+	flow_init(&qp->r);
+}
+
+static void
+qpair_free(struct qpair *qp)
+{
+	flow_done(&qp->f);
+	flow_done(&qp->r);
+	brain_queue_free(&qp->qf);
+	brain_queue_free(&qp->qr);
+}
+
+/*
+ * A run of evidence numbered as the flow's last from the same
+ * direction is not said when every value of it would be dropped: with
+ * no slot begun anew since (the other direction, its packets a second
+ * behind, can begin one) and before the minute of any of its slots is
+ * up.  What is sent is what a flow that looks every value up sends,
+ * every time: a minute on across skipped runs, after a one-value
+ * change, from both directions, on two flows, past the slots a flow
+ * keeps.
+ */
+static void
+test_devfacts_again(void **state)
+{
+	static const struct said a[] = {
+		{ C, EVIDENCE_HL7_SENDING_APP, "GW" },
+		{ C, EVIDENCE_HL7_VERSION, "2.6" },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "HIS" },
+		{ C, EVIDENCE_HL7_OBSERVATION, "150456" },
+		{ C, EVIDENCE_HL7_OBSERVATION, "" },
+	};
+	static const struct said a2[] = {	/* one byte changed */
+		{ C, EVIDENCE_HL7_SENDING_APP, "GX" },
+		{ C, EVIDENCE_HL7_VERSION, "2.6" },
+		{ S, EVIDENCE_HL7_RECEIVING_APP, "HIS" },
+		{ C, EVIDENCE_HL7_OBSERVATION, "150456" },
+	};
+	static const struct said b[] = {	/* the answers */
+		{ S, EVIDENCE_HL7_SENDING_APP, "HIS" },
+		{ C, EVIDENCE_HL7_RECEIVING_APP, "GW" },
+	};
+	static const struct said late[] = {	/* a second behind */
+		{ C, EVIDENCE_HL7_VERSION, "2.5" },
+	};
+	static struct said all[2 * EVIDENCE_MAX];
+	struct qpair qp, q2;
+	size_t n = 0, f0;
+	unsigned k;
+
+	(void)state;
+	qpair_init(&qp);
+	f0 = qp.qf.n;
+	assert_false(qsay(&qp, 10, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	assert_int_equal(qp.qf.n - f0, 4);
+	assert_true(qsay(&qp, 11, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	assert_true(qsay(&qp, 40, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	assert_true(qsay(&qp, 69, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	/* A minute after the first, across the skipped ones: all again. */
+	f0 = qp.qf.n;
+	assert_false(qsay(&qp, 70, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	assert_int_equal(qp.qf.n - f0, 4);
+	assert_true(qsay(&qp, 71, APP_DIR_TOSERVER, 1, a, NELEM(a)));
+	/* One value changed: a new number, the new value. */
+	f0 = qp.qf.n;
+	assert_false(qsay(&qp, 71, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	assert_int_equal(qp.qf.n - f0, 1);
+	assert_true(qsay(&qp, 72, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	/* The other direction keeps its own run, and leaves this one. */
+	assert_false(qsay(&qp, 72, APP_DIR_TOCLIENT, 3, b, NELEM(b)));
+	assert_true(qsay(&qp, 73, APP_DIR_TOCLIENT, 3, b, NELEM(b)));
+	assert_true(qsay(&qp, 73, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	/* ... unless its packets, behind in time, begin a slot anew: the
+	 * version said at 70 is forgotten, and said again. */
+	f0 = qp.qf.n;
+	assert_false(qsay(&qp, 69, APP_DIR_TOCLIENT, 4, late, NELEM(late)));
+	assert_int_equal(qp.qf.n - f0, 1);
+	f0 = qp.qf.n;
+	assert_false(qsay(&qp, 74, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	assert_int_equal(qp.qf.n - f0, 1);
+	expect_event(&qp.qf.ev[f0], cli_mac, EVIDENCE_HL7_VERSION, "2.6");
+	assert_true(qsay(&qp, 75, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	/* Time back before the run: looked up. */
+	assert_false(qsay(&qp, 73, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+
+	/* Two flows: the number is the flow's own. */
+	qpair_init(&q2);
+	q2.f.cli_port = q2.r.cli_port = 40001;
+	assert_false(qsay(&q2, 75, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	assert_int_equal(q2.qf.n, 4);
+	assert_true(qsay(&q2, 76, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	assert_true(qsay(&qp, 76, APP_DIR_TOSERVER, 2, a2, NELEM(a2)));
+	qpair_free(&q2);
+
+	/* More (key, end) pairs than a flow keeps: never skipped. */
+	for (k = 0; k < EVIDENCE_MAX; k++) {
+		all[n].end = C;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = "value";
+		all[n].end = S;
+		all[n].key = (enum evidence_key)k;
+		all[n++].value = "value";
+	}
+	assert_false(qsay(&qp, 80, APP_DIR_TOSERVER, 5, all, n));
+	assert_false(qsay(&qp, 81, APP_DIR_TOSERVER, 5, all, n));
+	qpair_free(&qp);
+}
+
+/*
+ * HL7 facts the parser numbered, through the real sink: the same
+ * events as unnumbered ones, activity every message, evidence the
+ * first time and a minute on.
+ */
+static void
+test_devfacts_again_hl7(void **state)
+{
+	static const uint64_t ts[] = { 10, 11, 40, 70, 71 };
+	struct hl7_facts *h;
+	struct qpair qp;
+	struct packet p;
+	size_t i, k, f0, r0, ev;
+
+	(void)state;
+	qpair_init(&qp);
+	memset(&p, 0, sizeof(p));
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strcpy(h->message_type, "ORU");
+	strcpy(h->trigger_event, "R01");
+	strcpy(h->type_name, "ORU^R01");
+	strcpy(h->sending_app.namespace_id, "MX800");
+	strcpy(h->receiving_app.namespace_id, "GATEWAY");
+	strcpy(h->version, "2.6");
+	h->n_obs = 1;
+	strcpy(h->obs[0].code, "150456");
+	for (i = 0; i < NELEM(ts); i++) {
+		p.ts_us = ts[i] * 1000000u;
+		f0 = qp.qf.n;
+		r0 = qp.qr.n;
+		h->ids = 7;
+		devfacts_app(&qp.qf, &qp.f, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		h->ids = 0;
+		devfacts_app(&qp.qr, &qp.r, &p, APP_HL7, APP_DIR_TOSERVER, h);
+		assert_int_equal(qp.qf.n - f0, qp.qr.n - r0);
+		for (k = ev = 0; k < qp.qf.n - f0; k++) {
+			assert_int_equal(qp.qf.ev[f0 + k].kind,
+			    qp.qr.ev[r0 + k].kind);
+			assert_int_equal(qp.qf.ev[f0 + k].key,
+			    qp.qr.ev[r0 + k].key);
+			assert_string_equal(qp.qf.ev[f0 + k].value,
+			    qp.qr.ev[r0 + k].value);
+			ev += qp.qf.ev[f0 + k].kind == BRAIN_EV_EVIDENCE;
+		}
+		/* 8 values (the applications, type, version, code,
+		 * sender, receiver, from) and an activity; repeats: the
+		 * activity alone. */
+		assert_int_equal(qp.qf.n - f0 - ev, 1);
+		assert_int_equal(ev, ts[i] == 10 || ts[i] == 70 ? 8 : 0);
+	}
+	free(h);
+	qpair_free(&qp);
+}
+
 /*
  * A flow remembers the values of 48 (key, end) pairs at most
  * (DEVFACTS_MAX_SLOTS): the pairs first said are thinned, and the
@@ -1816,6 +2038,8 @@ main(void)
 		cmocka_unit_test(test_devfacts_repeats),
 		cmocka_unit_test(test_devfacts_repeat_hash),
 		cmocka_unit_test(test_devfacts_repeat_keys),
+		cmocka_unit_test(test_devfacts_again),
+		cmocka_unit_test(test_devfacts_again_hl7),
 		cmocka_unit_test(test_devfacts_repeat_many_keys),
 		cmocka_unit_test(test_devfacts_sent_mem),
 		cmocka_unit_test(test_devfacts_repeat_collision),

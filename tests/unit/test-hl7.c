@@ -138,6 +138,7 @@
 struct cap {
 	unsigned	 n;
 	int		 dir[CAP_MAX];
+	uint64_t	 ids[CAP_MAX];	/* f[].ids, cleared there */
 	struct hl7_facts f[CAP_MAX];
 };
 
@@ -148,7 +149,8 @@ struct fixture {
 };
 
 /* A copy of facts to compare whole: the table entries past their counts,
- * which the parser leaves as they were, are cleared. */
+ * which the parser leaves as they were, are cleared, and so is the
+ * number of the evidence fields (one parser state's, never another's). */
 static void
 facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
 {
@@ -159,6 +161,7 @@ facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
 	    sizeof(dst->obs[0]));
 	memset(dst->segs + dst->n_segtypes, 0, (HL7_MAX_SEGTYPES -
 	    dst->n_segtypes) * sizeof(dst->segs[0]));
+	dst->ids = 0;
 }
 
 static void
@@ -169,6 +172,7 @@ on_fact(struct app_ctx *ctx, enum app_proto proto, int dir, const void *fact)
 	assert_int_equal(proto, APP_HL7);
 	if (cap->n < CAP_MAX) {
 		cap->dir[cap->n] = dir;
+		cap->ids[cap->n] = ((const struct hl7_facts *)fact)->ids;
 		facts_copy(&cap->f[cap->n], fact);
 	}
 	cap->n++;
@@ -797,6 +801,113 @@ test_hl7_every_three_way_split(void **state)
 			fx_free(&fx);
 		}
 	fx_free(&ref);
+}
+
+/* Counts what hl7_facts() says, the sink answering again. */
+static unsigned ids_evidence, ids_activity;
+static int ids_dir;
+static uint64_t ids_asked;
+
+static void
+ids_ev(const struct app_sink *s, int end, enum evidence_key k,
+    const char *v, size_t n)
+{
+	(void)s; (void)end; (void)k; (void)v; (void)n;
+	ids_evidence++;
+}
+
+static void
+ids_act(const struct app_sink *s, int end, enum activity a, const char *v,
+    size_t n)
+{
+	(void)s; (void)end; (void)a; (void)v; (void)n;
+	ids_activity++;
+}
+
+static bool
+ids_again(const struct app_sink *s, int dir, uint64_t ids)
+{
+	(void)s;
+	ids_dir = dir;
+	ids_asked = ids;
+	return true;
+}
+
+/*
+ * The stream parser numbers the fields a message's device evidence is
+ * made of: the same number as the message before in the same direction
+ * when they are the same (another control id, other patient values),
+ * a new one when one byte of them changes, even back to what an
+ * earlier message had; the other direction and another flow number
+ * their own.  A sink that answers again gets the message's activity
+ * only.
+ */
+static void
+test_hl7_ids(void **state)
+{
+	static const char oru[] = FRAMED(ORU), ack[] = FRAMED(ACK);
+	const struct app_sink sink = { .evidence = ids_ev,
+	    .activity = ids_act, .address = act_address,
+	    .again = ids_again };
+	char m[4][sizeof(oru)];
+	struct fixture fx, fx2;
+	struct app_result r;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		memcpy(m[i], oru, sizeof(oru));
+	memcpy(strstr(m[1], "MSG00001"), "MSG00002", 8);
+	memcpy(strstr(m[1], "|98|"), "|99|", 4);
+	memcpy(strstr(m[2], "ICU_WEST"), "ICU_WESU", 8);
+	fx_init(&fx);
+	for (i = 0; i < 4; i++) {
+		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+		    (const uint8_t *)m[i], SLEN(oru));
+		assert_int_equal(r.status, PARSE_OK);
+	}
+	for (i = 0; i < 2; i++) {
+		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOCLIENT,
+		    (const uint8_t *)ack, SLEN(ack));
+		assert_int_equal(r.status, PARSE_OK);
+	}
+	assert_int_equal(fx.cap->n, 6);
+	assert_true(fx.cap->ids[0] != 0);
+	assert_true(fx.cap->ids[1] == fx.cap->ids[0]);
+	assert_true(fx.cap->ids[2] != fx.cap->ids[1]);
+	assert_true(fx.cap->ids[3] != fx.cap->ids[2]);
+	assert_true(fx.cap->ids[3] != fx.cap->ids[0]);
+	assert_true(fx.cap->ids[4] != 0);
+	assert_true(fx.cap->ids[5] == fx.cap->ids[4]);
+	for (i = 0; i < 4; i++)
+		assert_true(fx.cap->ids[4] != fx.cap->ids[i]);
+	fx_init(&fx2);
+	r = hl7_parser.parse(fx2.st, &fx2.ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)m[0], SLEN(oru));
+	assert_int_equal(r.status, PARSE_OK);
+	assert_int_equal(fx2.cap->n, 1);
+	assert_true(fx2.cap->ids[0] != 0);
+	for (i = 0; i < 6; i++)
+		assert_true(fx2.cap->ids[0] != fx.cap->ids[i]);
+	fx_free(&fx2);
+
+	/* Asked with the number; again: the activity alone.  Not
+	 * numbered (facts made otherwise): not asked. */
+	fx.cap->f[0].ids = fx.cap->ids[0];
+	ids_evidence = ids_activity = 0;
+	ids_asked = 0;
+	hl7_parser.facts(&fx.cap->f[0], APP_DIR_TOCLIENT, &sink);
+	assert_int_equal(ids_asked, fx.cap->ids[0]);
+	assert_int_equal(ids_dir, APP_DIR_TOCLIENT);
+	assert_int_equal(ids_evidence, 0);
+	assert_int_equal(ids_activity, 1);
+	fx.cap->f[0].ids = 0;
+	ids_asked = 0;
+	hl7_parser.facts(&fx.cap->f[0], APP_DIR_TOSERVER, &sink);
+	assert_int_equal(ids_asked, 0);
+	assert_true(ids_evidence > 5);
+	assert_int_equal(ids_activity, 2);
+	fx_free(&fx);
 }
 
 /* Both directions at once keep separate framing. */
@@ -2469,6 +2580,7 @@ main(void)
 		cmocka_unit_test(test_hl7_batch),
 		cmocka_unit_test(test_hl7_batch_odd),
 		cmocka_unit_test(test_hl7_directions),
+		cmocka_unit_test(test_hl7_ids),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
 		cmocka_unit_test(test_hl7_rejected),
