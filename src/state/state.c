@@ -307,19 +307,22 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_SEL_DEVICES] =
 	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
 	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
+	/* Whole tables in device order, read beside ST_SEL_DEVICES
+	 * (state_load_devices()). */
 	[ST_SEL_VALUES] =
-	    "SELECT v.id, v.attribute, v.value, v.confidence, v.first_us, "
-	    "v.last_us, c.source, c.rule, c.confidence "
+	    "SELECT v.device_id, v.id, v.attribute, v.value, v.confidence, "
+	    "v.first_us, v.last_us, c.source, c.rule, c.confidence "
 	    "FROM device_values v "
 	    "LEFT JOIN device_claims c ON c.value_id = v.id "
-	    "WHERE v.device_id = ?1 ORDER BY v.attribute, v.pos, c.pos",
+	    "ORDER BY v.device_id, v.attribute, v.pos, c.pos",
 	[ST_SEL_EVIDENCE] =
-	    "SELECT evidence FROM device_evidence WHERE device_id = ?1",
+	    "SELECT device_id, evidence FROM device_evidence "
+	    "ORDER BY device_id",
 	[ST_SEL_EVIDENCE_V4] =
 	    "SELECT key, value, first_us FROM device_evidence "
 	    "WHERE device_id = ?1 ORDER BY pos",
 	[ST_SEL_IPS] =
-	    "SELECT ip FROM device_ips WHERE device_id = ?1 ORDER BY pos",
+	    "SELECT device_id, ip FROM device_ips ORDER BY device_id, pos",
 	[ST_DEL_DEVICE] =
 	    "DELETE FROM devices WHERE id = ?1",
 	[ST_META_SET] =
@@ -2451,46 +2454,83 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	return -1;
 }
 
-static int
-state_load_values(struct state *s, struct device *d)
+/*
+ * A table read beside the devices, in device order: one pass, where a
+ * query a device sought its rows.
+ */
+struct state_cur {
+	sqlite3_stmt	*st;
+	int		 rc;	/* its last step */
+};
+
+/*
+ * At id's next row?  Rows of devices before id are passed, and rows of
+ * no device (a device_id not an integer, which no device's query
+ * matched).
+ */
+static bool
+state_cur_at(struct state_cur *c, uint64_t id)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_VALUES];
+	sqlite3_int64 v;
+
+	while (c->rc == SQLITE_ROW) {
+		if (sqlite3_column_type(c->st, 0) == SQLITE_INTEGER) {
+			v = sqlite3_column_int64(c->st, 0);
+			if (v == (sqlite3_int64)id)
+				return true;
+			if (v > (sqlite3_int64)id)
+				return false;
+		}
+		c->rc = sqlite3_step(c->st);
+	}
+	return false;
+}
+
+static int
+state_cur_done(struct state *s, const struct state_cur *c)
+{
+	if (c->rc == SQLITE_ROW || c->rc == SQLITE_DONE)
+		return 0;
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+state_load_values(struct state *s, struct state_cur *cur, struct device *d)
+{
+	sqlite3_stmt *st = cur->st;
 	struct dev_value *v = NULL;
 	struct dev_claim *c;
 	char name[32];
 	sqlite3_int64 vid, last = 0;
-	int a, rc;
+	int a;
 
-	state_bind_u64(st, 1, d->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vid = sqlite3_column_int64(st, 0);
+	for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st)) {
+		vid = sqlite3_column_int64(st, 1);
 		if (v == NULL || vid != last) {
 			last = vid;
 			v = NULL;
 			/* An attribute this build does not know, or more
 			 * values than it keeps: skipped. */
-			state_col_text(st, 1, name, sizeof(name));
+			state_col_text(st, 2, name, sizeof(name));
 			if ((a = dev_attr_lookup(name)) < 0)
 				continue;
 			if ((v = dev_value_push(d, (enum dev_attr)a)) == NULL)
 				continue;
-			state_col_text(st, 2, v->value, sizeof(v->value));
-			v->confidence = state_col_conf(st, 3);
-			v->first_us = state_col_u64(st, 4);
-			v->last_us = state_col_u64(st, 5);
+			state_col_text(st, 3, v->value, sizeof(v->value));
+			v->confidence = state_col_conf(st, 4);
+			v->first_us = state_col_u64(st, 5);
+			v->last_us = state_col_u64(st, 6);
 		}
-		if (v == NULL || sqlite3_column_type(st, 6) == SQLITE_NULL ||
+		if (v == NULL || sqlite3_column_type(st, 7) == SQLITE_NULL ||
 		    v->n_claims >= DEV_MAX_CLAIMS)
 			continue;
 		c = &v->claims[v->n_claims++];
-		state_col_text(st, 6, c->source, sizeof(c->source));
-		state_col_text(st, 7, c->rule, sizeof(c->rule));
-		c->confidence = state_col_conf(st, 8);
+		state_col_text(st, 7, c->source, sizeof(c->source));
+		state_col_text(st, 8, c->rule, sizeof(c->rule));
+		c->confidence = state_col_conf(st, 9);
 	}
-	if (rc != SQLITE_DONE)
-		state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_cur_done(s, cur);
 }
 
 /* A device's evidence row (version 5), each line a piece. */
@@ -2528,7 +2568,7 @@ state_load_ev_text(struct device *d, const char *p, const char *end)
 }
 
 static int
-state_load_evidence(struct state *s, struct device *d)
+state_load_evidence(struct state *s, struct state_cur *cur, struct device *d)
 {
 	sqlite3_stmt *st;
 	struct dev_evidence *e;
@@ -2536,17 +2576,13 @@ state_load_evidence(struct state *s, struct device *d)
 	int rc;
 
 	if (s->version >= 5) {
-		st = s->st[ST_SEL_EVIDENCE];
-		state_bind_u64(st, 1, d->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if ((t = (const char *)sqlite3_column_text(st, 0)) !=
+		st = cur->st;
+		for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st))
+			if ((t = (const char *)sqlite3_column_text(st, 1)) !=
 			    NULL)
 				state_load_ev_text(d, t, t +
-				    sqlite3_column_bytes(st, 0));
-		if (rc != SQLITE_DONE)
-			state_seterr(s, "%s", sqlite3_errmsg(s->db));
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+				    sqlite3_column_bytes(st, 1));
+		return state_cur_done(s, cur);
 	}
 	/* An older file, read-only: a row a piece. */
 	st = s->st[ST_SEL_EVIDENCE_V4];
@@ -2565,24 +2601,19 @@ state_load_evidence(struct state *s, struct device *d)
 }
 
 static int
-state_load_ips(struct state *s, struct device *d)
+state_load_ips(struct state *s, struct state_cur *cur, struct device *d)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_IPS];
+	sqlite3_stmt *st = cur->st;
 	char buf[INET6_ADDRSTRLEN + 1];
-	int rc;
 
-	state_bind_u64(st, 1, d->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st)) {
 		if (d->n_ips >= DEV_MAX_IPS)
 			continue;
-		state_col_text(st, 0, buf, sizeof(buf));
+		state_col_text(st, 1, buf, sizeof(buf));
 		if (dev_ip_parse(buf, &d->ips[d->n_ips]) == 0)
 			d->n_ips++;
 	}
-	if (rc != SQLITE_DONE)
-		state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_cur_done(s, cur);
 }
 
 static void
@@ -2618,6 +2649,7 @@ int
 state_load_devices(struct state *s,
     int (*cb)(void *arg, const struct device *), void *arg)
 {
+	struct state_cur vals, ev, ips;
 	sqlite3_stmt *st;
 	struct device *d;
 	int rc, ret = 0;
@@ -2635,12 +2667,18 @@ state_load_devices(struct state *s,
 		free(d);
 		return -1;
 	}
+	vals.st = s->st[ST_SEL_VALUES];
+	ev.st = s->st[ST_SEL_EVIDENCE];
+	ips.st = s->st[ST_SEL_IPS];
+	vals.rc = sqlite3_step(vals.st);
+	ev.rc = ev.st != NULL ? sqlite3_step(ev.st) : SQLITE_DONE;
+	ips.rc = sqlite3_step(ips.st);
 	st = s->st[ST_SEL_DEVICES];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		state_load_row(st, d);
-		if (state_load_values(s, d) == -1 ||
-		    state_load_evidence(s, d) == -1 ||
-		    state_load_ips(s, d) == -1) {
+		if (state_load_values(s, &vals, d) == -1 ||
+		    state_load_evidence(s, &ev, d) == -1 ||
+		    state_load_ips(s, &ips, d) == -1) {
 			ret = -1;
 			break;
 		}
@@ -2657,6 +2695,10 @@ state_load_devices(struct state *s,
 		ret = -1;
 	}
 	sqlite3_reset(st);
+	sqlite3_reset(vals.st);
+	if (ev.st != NULL)
+		sqlite3_reset(ev.st);
+	sqlite3_reset(ips.st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
 		ret = -1;
