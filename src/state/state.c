@@ -307,19 +307,22 @@ static const char *const state_sql[ST_MAX] = {
 	[ST_SEL_DEVICES] =
 	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
 	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
+	/* Whole tables in device order, read beside ST_SEL_DEVICES
+	 * (state_load_devices()). */
 	[ST_SEL_VALUES] =
-	    "SELECT v.id, v.attribute, v.value, v.confidence, v.first_us, "
-	    "v.last_us, c.source, c.rule, c.confidence "
+	    "SELECT v.device_id, v.id, v.attribute, v.value, v.confidence, "
+	    "v.first_us, v.last_us, c.source, c.rule, c.confidence "
 	    "FROM device_values v "
 	    "LEFT JOIN device_claims c ON c.value_id = v.id "
-	    "WHERE v.device_id = ?1 ORDER BY v.attribute, v.pos, c.pos",
+	    "ORDER BY v.device_id, v.attribute, v.pos, c.pos",
 	[ST_SEL_EVIDENCE] =
-	    "SELECT evidence FROM device_evidence WHERE device_id = ?1",
+	    "SELECT device_id, evidence FROM device_evidence "
+	    "ORDER BY device_id",
 	[ST_SEL_EVIDENCE_V4] =
 	    "SELECT key, value, first_us FROM device_evidence "
 	    "WHERE device_id = ?1 ORDER BY pos",
 	[ST_SEL_IPS] =
-	    "SELECT ip FROM device_ips WHERE device_id = ?1 ORDER BY pos",
+	    "SELECT device_id, ip FROM device_ips ORDER BY device_id, pos",
 	[ST_DEL_DEVICE] =
 	    "DELETE FROM devices WHERE id = ?1",
 	[ST_META_SET] =
@@ -2451,46 +2454,83 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	return -1;
 }
 
-static int
-state_load_values(struct state *s, struct device *d)
+/*
+ * A table read beside the devices, in device order: one pass, where a
+ * query a device sought its rows.
+ */
+struct state_cur {
+	sqlite3_stmt	*st;
+	int		 rc;	/* its last step */
+};
+
+/*
+ * At id's next row?  Rows of devices before id are passed, and rows of
+ * no device (a device_id not an integer, which no device's query
+ * matched).
+ */
+static bool
+state_cur_at(struct state_cur *c, uint64_t id)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_VALUES];
+	sqlite3_int64 v;
+
+	while (c->rc == SQLITE_ROW) {
+		if (sqlite3_column_type(c->st, 0) == SQLITE_INTEGER) {
+			v = sqlite3_column_int64(c->st, 0);
+			if (v == (sqlite3_int64)id)
+				return true;
+			if (v > (sqlite3_int64)id)
+				return false;
+		}
+		c->rc = sqlite3_step(c->st);
+	}
+	return false;
+}
+
+static int
+state_cur_done(struct state *s, const struct state_cur *c)
+{
+	if (c->rc == SQLITE_ROW || c->rc == SQLITE_DONE)
+		return 0;
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+state_load_values(struct state *s, struct state_cur *cur, struct device *d)
+{
+	sqlite3_stmt *st = cur->st;
 	struct dev_value *v = NULL;
 	struct dev_claim *c;
 	char name[32];
 	sqlite3_int64 vid, last = 0;
-	int a, rc;
+	int a;
 
-	state_bind_u64(st, 1, d->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vid = sqlite3_column_int64(st, 0);
+	for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st)) {
+		vid = sqlite3_column_int64(st, 1);
 		if (v == NULL || vid != last) {
 			last = vid;
 			v = NULL;
 			/* An attribute this build does not know, or more
 			 * values than it keeps: skipped. */
-			state_col_text(st, 1, name, sizeof(name));
+			state_col_text(st, 2, name, sizeof(name));
 			if ((a = dev_attr_lookup(name)) < 0)
 				continue;
 			if ((v = dev_value_push(d, (enum dev_attr)a)) == NULL)
 				continue;
-			state_col_text(st, 2, v->value, sizeof(v->value));
-			v->confidence = state_col_conf(st, 3);
-			v->first_us = state_col_u64(st, 4);
-			v->last_us = state_col_u64(st, 5);
+			state_col_text(st, 3, v->value, sizeof(v->value));
+			v->confidence = state_col_conf(st, 4);
+			v->first_us = state_col_u64(st, 5);
+			v->last_us = state_col_u64(st, 6);
 		}
-		if (v == NULL || sqlite3_column_type(st, 6) == SQLITE_NULL ||
+		if (v == NULL || sqlite3_column_type(st, 7) == SQLITE_NULL ||
 		    v->n_claims >= DEV_MAX_CLAIMS)
 			continue;
 		c = &v->claims[v->n_claims++];
-		state_col_text(st, 6, c->source, sizeof(c->source));
-		state_col_text(st, 7, c->rule, sizeof(c->rule));
-		c->confidence = state_col_conf(st, 8);
+		state_col_text(st, 7, c->source, sizeof(c->source));
+		state_col_text(st, 8, c->rule, sizeof(c->rule));
+		c->confidence = state_col_conf(st, 9);
 	}
-	if (rc != SQLITE_DONE)
-		state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_cur_done(s, cur);
 }
 
 /* A device's evidence row (version 5), each line a piece. */
@@ -2528,7 +2568,7 @@ state_load_ev_text(struct device *d, const char *p, const char *end)
 }
 
 static int
-state_load_evidence(struct state *s, struct device *d)
+state_load_evidence(struct state *s, struct state_cur *cur, struct device *d)
 {
 	sqlite3_stmt *st;
 	struct dev_evidence *e;
@@ -2536,17 +2576,13 @@ state_load_evidence(struct state *s, struct device *d)
 	int rc;
 
 	if (s->version >= 5) {
-		st = s->st[ST_SEL_EVIDENCE];
-		state_bind_u64(st, 1, d->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			if ((t = (const char *)sqlite3_column_text(st, 0)) !=
+		st = cur->st;
+		for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st))
+			if ((t = (const char *)sqlite3_column_text(st, 1)) !=
 			    NULL)
 				state_load_ev_text(d, t, t +
-				    sqlite3_column_bytes(st, 0));
-		if (rc != SQLITE_DONE)
-			state_seterr(s, "%s", sqlite3_errmsg(s->db));
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
+				    sqlite3_column_bytes(st, 1));
+		return state_cur_done(s, cur);
 	}
 	/* An older file, read-only: a row a piece. */
 	st = s->st[ST_SEL_EVIDENCE_V4];
@@ -2565,24 +2601,19 @@ state_load_evidence(struct state *s, struct device *d)
 }
 
 static int
-state_load_ips(struct state *s, struct device *d)
+state_load_ips(struct state *s, struct state_cur *cur, struct device *d)
 {
-	sqlite3_stmt *st = s->st[ST_SEL_IPS];
+	sqlite3_stmt *st = cur->st;
 	char buf[INET6_ADDRSTRLEN + 1];
-	int rc;
 
-	state_bind_u64(st, 1, d->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st)) {
 		if (d->n_ips >= DEV_MAX_IPS)
 			continue;
-		state_col_text(st, 0, buf, sizeof(buf));
+		state_col_text(st, 1, buf, sizeof(buf));
 		if (dev_ip_parse(buf, &d->ips[d->n_ips]) == 0)
 			d->n_ips++;
 	}
-	if (rc != SQLITE_DONE)
-		state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return state_cur_done(s, cur);
 }
 
 static void
@@ -2618,6 +2649,7 @@ int
 state_load_devices(struct state *s,
     int (*cb)(void *arg, const struct device *), void *arg)
 {
+	struct state_cur vals, ev, ips;
 	sqlite3_stmt *st;
 	struct device *d;
 	int rc, ret = 0;
@@ -2635,12 +2667,18 @@ state_load_devices(struct state *s,
 		free(d);
 		return -1;
 	}
+	vals.st = s->st[ST_SEL_VALUES];
+	ev.st = s->st[ST_SEL_EVIDENCE];
+	ips.st = s->st[ST_SEL_IPS];
+	vals.rc = sqlite3_step(vals.st);
+	ev.rc = ev.st != NULL ? sqlite3_step(ev.st) : SQLITE_DONE;
+	ips.rc = sqlite3_step(ips.st);
 	st = s->st[ST_SEL_DEVICES];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		state_load_row(st, d);
-		if (state_load_values(s, d) == -1 ||
-		    state_load_evidence(s, d) == -1 ||
-		    state_load_ips(s, d) == -1) {
+		if (state_load_values(s, &vals, d) == -1 ||
+		    state_load_evidence(s, &ev, d) == -1 ||
+		    state_load_ips(s, &ips, d) == -1) {
 			ret = -1;
 			break;
 		}
@@ -2657,6 +2695,10 @@ state_load_devices(struct state *s,
 		ret = -1;
 	}
 	sqlite3_reset(st);
+	sqlite3_reset(vals.st);
+	if (ev.st != NULL)
+		sqlite3_reset(ev.st);
+	sqlite3_reset(ips.st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
 		ret = -1;
@@ -2915,67 +2957,187 @@ state_bl_parse_dropped(struct bl_dev *bl, const char *t)
 	}
 }
 
+/* A baseline item's row, as read. */
+struct state_bli_row {
+	char		 kind[32];
+	char		 key[BL_KEY_MAX * 2];
+	char		 cc[3];
+	sqlite3_int64	 count, first_us, last_us, asn, hours;
+};
+
+/*
+ * Row st's columns from c on into r.  False if the row's order by the
+ * copy could differ from SQLite's (ORDER BY kind, first_us, key): a
+ * column not of its type, cut or holding a NUL.
+ */
+static bool
+state_bli_row_get(sqlite3_stmt *st, int c, struct state_bli_row *r)
+{
+	bool exact;
+
+	exact = sqlite3_column_type(st, c) == SQLITE_TEXT &&
+	    sqlite3_column_type(st, c + 1) == SQLITE_TEXT &&
+	    sqlite3_column_type(st, c + 3) == SQLITE_INTEGER;
+	state_col_text(st, c, r->kind, sizeof(r->kind));
+	state_col_text(st, c + 1, r->key, sizeof(r->key));
+	if (exact)
+		exact = (size_t)sqlite3_column_bytes(st, c) ==
+		    strlen(r->kind) &&
+		    (size_t)sqlite3_column_bytes(st, c + 1) == strlen(r->key);
+	r->count = sqlite3_column_int64(st, c + 2);
+	r->first_us = sqlite3_column_int64(st, c + 3);
+	r->last_us = sqlite3_column_int64(st, c + 4);
+	r->asn = sqlite3_column_int64(st, c + 5);
+	state_col_text(st, c + 6, r->cc, sizeof(r->cc));
+	r->hours = sqlite3_column_int64(st, c + 7);
+	return exact;
+}
+
+/* SQLite's ORDER BY kind, first_us, key (BINARY: byte order). */
 static int
-state_load_bl_items(struct state *s, const struct bl_config *cfg,
-    uint64_t id, struct bl_dev *bl)
+state_bli_row_cmp(const void *a, const void *b)
+{
+	const struct state_bli_row *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->kind, y->kind)) != 0)
+		return c;
+	if (x->first_us != y->first_us)
+		return x->first_us < y->first_us ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* A row into bl; *cut if its key was cut. */
+static void
+state_bli_row_put(const struct bl_config *cfg, struct bl_dev *bl,
+    const struct state_bli_row *r, bool *cut)
+{
+	struct bl_item *it;
+	sqlite3_int64 v;
+	int k;
+
+	/* A kind this build does not know, or past a cap: counted by
+	 * bl_add(), or skipped. */
+	if ((k = bl_kind_lookup(r->kind)) < 0 || r->key[0] == '\0')
+		return;
+	/* Kept cut: the row's key is not the item's, and an update by
+	 * the item's would find no row. */
+	if (strlen(r->key) >= BL_KEY_MAX)
+		*cut = true;
+	if ((it = bl_add(bl, cfg, (enum bl_kind)k, r->key)) == NULL)
+		return;
+	v = r->count;
+	it->count = (uint32_t)(v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : v);
+	it->first_us = (uint64_t)r->first_us;
+	it->last_us = (uint64_t)r->last_us;
+	v = r->asn;
+	it->asn = (uint32_t)(v < 0 || v > UINT32_MAX ? 0 : v);
+	memcpy(it->cc, r->cc, sizeof(it->cc));
+	it->hours = (uint32_t)r->hours & 0xffffff;
+}
+
+/*
+ * The items of every baseline in one pass, in the table's order
+ * (device_id, kind, key): no seek a device, and no sort in SQLite (a
+ * temporary b-tree a device).  A device's rows are put in the order
+ * its own query gave (kind, first_us, key) here; a row whose order the
+ * copy cannot tell sends the device back to that query.
+ */
+static const char state_bl_items_sql[] =
+    "SELECT device_id, kind, key, count, first_us, last_us, asn, country, "
+    "hours FROM baseline_items ORDER BY device_id, kind, key";
+
+struct state_bl_items {
+	sqlite3_stmt		*st;	/* the whole table's cursor */
+	int			 rc;	/* its last step */
+	struct state_bli_row	*v;	/* a device's rows */
+	size_t			 n, cap;
+};
+
+/* id's rows, as its own query gives them, into bl. */
+static int
+state_load_bl_items_q(struct state *s, const struct bl_config *cfg,
+    sqlite3_int64 id, struct bl_dev *bl, uint64_t *rows, bool *cut)
 {
 	sqlite3_stmt *st = s->st[ST_BL_SEL_ITEMS];
-	struct bl_item *it;
-	char kind[32], key[BL_KEY_MAX * 2];
-	sqlite3_int64 v;
-	uint64_t rows = 0, items = 0;
-	bool cut = false;
-	int k, rc;
+	struct state_bli_row r;
+	int rc;
 
-	state_bind_u64(st, 1, id);
-	for (k = 0; k < BL_KIND_MAX; k++)
-		items -= bl->set[k].n;
+	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rows++;
-		state_col_text(st, 0, kind, sizeof(kind));
-		state_col_text(st, 1, key, sizeof(key));
-		/* A kind this build does not know, or past a cap: counted
-		 * by bl_add(), or skipped. */
-		if ((k = bl_kind_lookup(kind)) < 0 || key[0] == '\0')
-			continue;
-		/* Kept cut: the row's key is not the item's, and an
-		 * update by the item's would find no row. */
-		if (strlen(key) >= BL_KEY_MAX)
-			cut = true;
-		if ((it = bl_add(bl, cfg, (enum bl_kind)k, key)) == NULL)
-			continue;
-		v = sqlite3_column_int64(st, 2);
-		it->count = (uint32_t)(v < 0 ? 0 : v > UINT32_MAX ?
-		    UINT32_MAX : v);
-		it->first_us = state_col_u64(st, 3);
-		it->last_us = state_col_u64(st, 4);
-		v = sqlite3_column_int64(st, 5);
-		it->asn = (uint32_t)(v < 0 || v > UINT32_MAX ? 0 : v);
-		state_col_text(st, 6, it->cc, sizeof(it->cc));
-		it->hours = (uint32_t)sqlite3_column_int64(st, 7) & 0xffffff;
+		(*rows)++;
+		(void)state_bli_row_get(st, 0, &r);
+		state_bli_row_put(cfg, bl, &r, cut);
 	}
 	if (rc != SQLITE_DONE)
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* id's rows of the items cursor into bl. */
+static int
+state_load_bl_items(struct state *s, const struct bl_config *cfg,
+    struct state_bl_items *c, sqlite3_int64 id, struct bl_dev *bl)
+{
+	sqlite3_stmt *st = c->st;
+	uint64_t rows = 0, items = 0;
+	size_t i;
+	bool cut = false, exact = true;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++)
+		items -= bl->set[k].n;
+	/* Past the rows of devices before id, or of no device (a
+	 * device_id not an integer, which no device's query matched). */
+	while (c->rc == SQLITE_ROW &&
+	    (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+	    sqlite3_column_int64(st, 0) < id))
+		c->rc = sqlite3_step(st);
+	for (c->n = 0; c->rc == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_int64(st, 0) == id; c->rc = sqlite3_step(st)) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 64;
+			c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
+		}
+		if (!state_bli_row_get(st, 1, &c->v[c->n++]))
+			exact = false;
+	}
+	if (c->rc != SQLITE_ROW && c->rc != SQLITE_DONE) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (!exact) {
+		if (state_load_bl_items_q(s, cfg, id, bl, &rows, &cut) == -1)
+			return -1;
+	} else {
+		if (c->n > 1)
+			qsort(c->v, c->n, sizeof(*c->v), state_bli_row_cmp);
+		for (i = 0; i < c->n; i++)
+			state_bli_row_put(cfg, bl, &c->v[i], &cut);
+		rows = c->n;
+	}
 	/* Every row an item, as stored: a save writes what changes after
 	 * this.  A row skipped, cut or capped: the first save rewrites
 	 * them all, as before. */
 	for (k = 0; k < BL_KIND_MAX; k++)
 		items += bl->set[k].n;
-	if (rc == SQLITE_DONE && rows == items && !cut && !s->readonly)
+	if (rows == items && !cut && !s->readonly)
 		state_baseline_stored(s, bl);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return 0;
 }
 
 int
 state_load_baselines(struct state *s, const struct bl_config *cfg,
     int (*cb)(void *arg, uint64_t id, struct bl_dev *), void *arg)
 {
+	struct state_bl_items items;
 	sqlite3_stmt *st;
 	struct bl_dev *bl;
-	char buf[64], *vol;
+	char buf[64];
 	const unsigned char *t;
-	uint64_t id;
+	sqlite3_int64 id;
 	int rc, ret = 0, mode;
 
 	s->errmsg[0] = '\0';
@@ -2983,9 +3145,20 @@ state_load_baselines(struct state *s, const struct bl_config *cfg,
 		return 0;
 	if (state_exec(s, "BEGIN") == -1)
 		return -1;
+	memset(&items, 0, sizeof(items));
+	items.rc = sqlite3_prepare_v2(s->db, state_bl_items_sql, -1,
+	    &items.st, NULL);
+	if (items.rc == SQLITE_OK)
+		items.rc = sqlite3_step(items.st);
+	if (items.rc != SQLITE_ROW && items.rc != SQLITE_DONE) {
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+		sqlite3_finalize(items.st);
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		return -1;
+	}
 	st = s->st[ST_BL_SEL];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = state_col_u64(st, 0);
+		id = sqlite3_column_int64(st, 0);
 		bl = bl_dev_new(cfg, state_col_u64(st, 2));
 		state_col_text(st, 1, buf, sizeof(buf));
 		mode = bl_mode_lookup(buf);
@@ -2998,20 +3171,18 @@ state_load_baselines(struct state *s, const struct bl_config *cfg,
 		    0xffffff;
 		bl->fan_peers = (uint32_t)sqlite3_column_int64(st, 6);
 		bl->fan_ports = (uint32_t)sqlite3_column_int64(st, 7);
-		t = sqlite3_column_text(st, 8);
-		vol = xstrdup(t != NULL ? (const char *)t : "");
 		/* Bad samples are dropped, not the baseline. */
-		(void)bl_vol_parse(bl, vol);
-		free(vol);
+		t = sqlite3_column_text(st, 8);
+		(void)bl_vol_parse(bl, t != NULL ? (const char *)t : "");
 		t = sqlite3_column_text(st, 9);
 		state_bl_parse_dropped(bl, t != NULL ? (const char *)t : "");
-		if (state_load_bl_items(s, cfg, id, bl) == -1) {
+		if (state_load_bl_items(s, cfg, &items, id, bl) == -1) {
 			bl_dev_free(bl);
 			ret = -1;
 			break;
 		}
 		bl->changed = false;
-		if ((ret = cb(arg, id, bl)) != 0)
+		if ((ret = cb(arg, (uint64_t)id, bl)) != 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -3019,6 +3190,8 @@ state_load_baselines(struct state *s, const struct bl_config *cfg,
 		ret = -1;
 	}
 	sqlite3_reset(st);
+	sqlite3_finalize(items.st);
+	free(items.v);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (ret == 0 && s->immutable && state_ro_unchanged(s) == -1)
 		ret = -1;

@@ -757,6 +757,120 @@ test_state_roundtrip(void **state)
 	rmdir(dir);
 }
 
+struct loaded_all {
+	uint64_t	 id[4];
+	struct bl_dev	*bl[4];
+	int		 n;
+};
+
+static int
+load_all_cb(void *arg, uint64_t id, struct bl_dev *bl)
+{
+	struct loaded_all *l = arg;
+
+	assert_true(l->n < 4);
+	l->id[l->n] = id;
+	l->bl[l->n++] = bl;
+	return 0;
+}
+
+/*
+ * The items of every baseline are read in one pass: each device's come
+ * in the order its own query gave (kind, first_us, key), which decides
+ * what a cap keeps; a row whose order its copy cannot tell (a first_us
+ * not a number) is read as before; rows of no baseline are not read.
+ */
+static void
+test_state_items_order(void **state)
+{
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], q[1024];
+	struct device d[3], *dp[3];
+	struct bl_config c;
+	struct bl_dev *bl[3];
+	struct loaded_all l;
+	struct state *st;
+	const struct bl_item *it;
+	int i, ro;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	bl_config_defaults(&c);
+	for (i = 0; i < 3; i++) {
+		memset(&d[i], 0, sizeof(d[i]));
+		d[i].mac[0] = 0x02;
+		d[i].mac[5] = (uint8_t)(0x10 + i);
+		d[i].first_us = d[i].last_us = T0;
+		dp[i] = &d[i];
+		bl[i] = bl_dev_new(&c, T0);
+	}
+	assert_non_null(st = state_open(path, stderr));
+	assert_int_equal(state_save_devices_bl(st, dp, bl, 3, stderr), 0);
+	state_close(st);
+	snprintf(q, sizeof(q), "INSERT INTO baseline_items (device_id, kind, "
+	    "key, count, first_us, last_us) VALUES "
+	    "(%llu, 'peer', 'ip:10.0.0.1', 1, 300, 300), "
+	    "(%llu, 'peer', 'ip:10.0.0.2', 2, 100, 100), "
+	    "(%llu, 'peer', 'ip:10.0.0.3', 3, 200, 200), "
+	    "(%llu, 'peer', 'ip:10.0.0.4', 4, 'zz', 1), "
+	    "(%llu, 'peer', 'ip:10.0.0.5', 5, 50, 50), "
+	    "(%llu, 'peer', 'ip:10.0.0.6', 6, 60, 60), "
+	    "(%llu, 'peer', 'ip:10.0.0.7', 7, 7, 7), "
+	    "(0, 'peer', 'ip:10.0.0.8', 8, 8, 8), "
+	    "('junk', 'peer', 'ip:10.0.0.9', 9, 9, 9), "
+	    "(%llu, 'peer', 'ip:10.0.0.10', 10, 10, 10)",
+	    (unsigned long long)d[0].id, (unsigned long long)d[0].id,
+	    (unsigned long long)d[0].id, (unsigned long long)d[1].id,
+	    (unsigned long long)d[1].id, (unsigned long long)d[1].id,
+	    (unsigned long long)d[2].id, (unsigned long long)d[2].id + 5);
+	sql(path, q);
+
+	c.max[BL_PEER] = 2;
+	for (ro = 0; ro < 2; ro++) {
+		memset(&l, 0, sizeof(l));
+		assert_non_null(st = ro ? state_open_readonly(path, stderr) :
+		    state_open(path, stderr));
+		assert_int_equal(state_load_baselines(st, &c, load_all_cb,
+		    &l), 0);
+		state_close(st);
+		assert_int_equal(l.n, 3);
+		for (i = 0; i < 3; i++)
+			assert_int_equal(l.id[i], d[i].id);
+		/* The earliest two, not the first two by key. */
+		assert_int_equal(l.bl[0]->set[BL_PEER].n, 2);
+		assert_null(bl_find(l.bl[0], BL_PEER, "ip:10.0.0.1"));
+		assert_non_null(it = bl_find(l.bl[0], BL_PEER,
+		    "ip:10.0.0.2"));
+		assert_int_equal(it->count, 2);
+		assert_int_equal(it->first_us, 100);
+		assert_non_null(bl_find(l.bl[0], BL_PEER, "ip:10.0.0.3"));
+		assert_int_equal(l.bl[0]->set[BL_PEER].dropped, 1);
+		/* A text first_us sorts after every number, as SQLite
+		 * has it. */
+		assert_int_equal(l.bl[1]->set[BL_PEER].n, 2);
+		assert_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.4"));
+		assert_non_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.5"));
+		assert_non_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.6"));
+		/* Rows of no baseline, or of no device, are not read. */
+		assert_int_equal(l.bl[2]->set[BL_PEER].n, 1);
+		assert_non_null(bl_find(l.bl[2], BL_PEER, "ip:10.0.0.7"));
+		assert_int_equal(l.bl[2]->set[BL_PEER].dropped, 0);
+		for (i = 0; i < 3; i++)
+			bl_dev_free(l.bl[i]);
+	}
+
+	for (i = 0; i < 3; i++) {
+		bl_dev_free(bl[i]);
+		dev_free(&d[i]);
+	}
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Items go in by statements of several rows, across kinds: all come
  * back, whatever the count. */
 static void
@@ -1101,6 +1215,7 @@ main(void)
 		cmocka_unit_test(test_behave_retrieval),
 		cmocka_unit_test(test_behave_flood),
 		cmocka_unit_test(test_state_roundtrip),
+		cmocka_unit_test(test_state_items_order),
 		cmocka_unit_test(test_many_devices_caps),
 	};
 

@@ -930,6 +930,61 @@ test_state_evidence_odd(void **state)
 	device_free(d);
 }
 
+/*
+ * A device's values, evidence and addresses are read beside the
+ * devices, a table a pass: a device without any sits between two with
+ * them, and rows of no device (before the first, after the last, in
+ * between, a device_id not an integer) are not read, as no device's
+ * query found them.
+ */
+static void
+test_state_child_rows_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d[3];
+	struct state *s;
+	struct loaded l;
+	size_t i, a;
+
+	for (i = 0; i < 3; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_device(d[i], (unsigned)i + 1);
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 3, stderr), 0);
+	state_close(s);
+	assert_int_equal(d[1]->id, 2);
+	exec_sql(f->db, "DELETE FROM device_ips WHERE device_id = 2; "
+	    "DELETE FROM device_evidence WHERE device_id = 2; "
+	    "DELETE FROM device_values WHERE device_id = 2; "
+	    "INSERT INTO device_ips VALUES (0, 0, '10.9.9.1'), "
+	    "('junk', 0, '10.9.9.2'), (2.5, 0, '10.9.9.3'), "
+	    "(99, 0, '10.9.9.4'), (-5, 0, '10.9.9.5'); "
+	    "INSERT INTO device_evidence VALUES "
+	    "(0, 'k' || char(9) || 'v' || char(9) || '1'), "
+	    "(99, 'k' || char(9) || 'v' || char(9) || '1'), "
+	    "(-5, 'k' || char(9) || 'v' || char(9) || '1'); "
+	    "INSERT INTO device_values (device_id, attribute, pos, value, "
+	    "confidence, first_us, last_us) SELECT o.id, v.attribute, v.pos, "
+	    "'orphan', 50, 1, 1 FROM device_values v, (SELECT 0 AS id "
+	    "UNION ALL SELECT 'junk' UNION ALL SELECT 2.5 UNION ALL "
+	    "SELECT 99 UNION ALL SELECT -5) o WHERE v.device_id = 1");
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	assert_int_equal(l.n, 3);
+	assert_device_equal(d[0], &l.d[0]);
+	assert_device_equal(d[2], &l.d[2]);
+	assert_int_equal(l.d[1].id, 2);
+	assert_int_equal(l.d[1].n_ips, 0);
+	assert_int_equal(l.d[1].n_evidence, 0);
+	for (a = 0; a < DEV_A_MAX; a++)
+		assert_int_equal(l.d[1].attr[a].n, 0);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < 3; i++)
+		device_free(d[i]);
+}
+
 static uint32_t
 fuzz_next(uint32_t *x)
 {
@@ -1877,6 +1932,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_upgrade_many_rows,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_upgrade_fails,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_child_rows_apart,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
