@@ -372,15 +372,16 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
     uint64_t held, struct util_tscache *tsc)
 {
-	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
+	char a[UTIL_ADDRBUF], pbuf[8];
 	char b[EVE_HEAD_MAX], *o;
 	size_t etlen, n;
 	bool run;
 
 	jsonw_obj_open(jw);
-	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
-	o = PUT_LIT(b, "\"timestamp\":");
-	o = put_plain(o, ts, strlen(ts));
+	/* The time straight into the run (room for UTIL_TSBUF). */
+	o = PUT_LIT(b, "\"timestamp\":\"");
+	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
+	*o++ = '"';
 	if (r->flow_id != 0) {
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
@@ -490,6 +491,15 @@ run_text(struct jsonw_run *r, const char *s, size_t n)
 	r->comma = true;
 }
 
+/* Our own formatters' text (a time, a Community ID): never escaped,
+ * as jsonw_str_plain(). */
+static inline void
+run_plain(struct jsonw_run *r, const char *s, size_t n)
+{
+	r->o = put_plain(r->o, s, n);
+	r->comma = true;
+}
+
 static inline void
 run_u64(struct jsonw_run *r, uint64_t v)
 {
@@ -546,7 +556,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
 		clen = strlen(cid);
 	jsonw_run_begin(jw, &r, EVE_FLOW_RUN + 6 * (alen + rlen + slen +
-	    tlen + clen));
+	    tlen));
 	if (app_proto != NULL) {
 		JSONW_RUN_KEY(&r, "app_proto");
 		run_text(&r, app_proto, alen);
@@ -565,10 +575,10 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 	 * time as the output's timestamps (util_format_ts). */
 	util_format_ts(f->ts_first, o->localtime, ts);
 	JSONW_RUN_KEY(&r, "start");
-	run_text(&r, ts, strlen(ts));
+	run_plain(&r, ts, strlen(ts));
 	util_format_ts(f->ts_last, o->localtime, ts);
 	JSONW_RUN_KEY(&r, "end");
-	run_text(&r, ts, strlen(ts));
+	run_plain(&r, ts, strlen(ts));
 	JSONW_RUN_KEY(&r, "age");
 	run_u64(&r, (f->ts_last - f->ts_first) / 1000000);
 	JSONW_RUN_KEY(&r, "state");
@@ -598,7 +608,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 
 	if (cid != NULL) {
 		JSONW_RUN_KEY(&r, "community_id");
-		run_text(&r, cid, clen);
+		run_plain(&r, cid, clen);
 	}
 
 	if (f->proto == 6) {
