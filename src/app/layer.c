@@ -43,14 +43,19 @@ static int	packet_dir(const struct flow *, const struct packet *);
 #undef APP_PROTO
 #undef APP_PARSER
 
-/* Each protocol's name and main parser, by enum app_proto. */
+/*
+ * Each protocol's name and main parser, by enum app_proto; and the name
+ * as the key of its records' object, quoted (app_emit(), JSONW_KEY()).
+ */
 static const struct {
 	const char		*name;
 	const struct app_parser	*parser;
+	const char		*key;
+	size_t			 keylen;
 } app_protos[APP_MAX] = {
-	[APP_UNKNOWN] = { NULL, NULL },
+	[APP_UNKNOWN] = { NULL, NULL, NULL, 0 },
 #define APP_PROTO(id, name, def, parser, probe)				\
-	[APP_##id] = { name, &parser },
+	[APP_##id] = { name, &parser, "\"" name "\":", sizeof(name) + 2 },
 #define APP_PARSER(id, parser, probe)
 #include "app/protocols.def"
 #undef APP_PROTO
@@ -391,7 +396,7 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 		return;		/* outputs.eve.types: facts only */
 	if (app_record_ctr[proto] != 0)
 		ctr_inc(e->ctr, app_record_ctr[proto]);
-	jsonw_key(jw, app_proto_name(proto));
+	jsonw_key_quoted(jw, app_protos[proto].key, app_protos[proto].keylen);
 	jsonw_obj_open(jw);
 	ap->eve(jw, fact);
 	jsonw_obj_close(jw);
@@ -818,30 +823,82 @@ app_flow_weak(const struct flow *f, struct app_flow_weak *w)
 	w->snmp = dpi_snmp_version(af->dpi);
 }
 
+/*
+ * A NUL-terminated string of n bytes as a value of run r, escaped as
+ * jsonw_str() escapes it (6 * n + 2 bytes at most).
+ */
+static void
+run_cstr(struct jsonw_run *r, const char *s, size_t n)
+{
+	char *o = r->o;
+	size_t i;
+
+	if (r->comma)
+		*o++ = ',';
+	r->comma = true;
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+			r->o = jsonw_run_str_rest(o, s, i, n);
+			return;
+		}
+		o[i] = (char)c;
+	}
+	o[n] = '"';
+	r->o = o + n + 1;
+}
+
+/*
+ * The flow record's "ndpi" object, one run: a flow ends once, and the
+ * member-by-member writes cost more than the names they wrote.
+ */
 void
 app_flow_eve(struct jsonw *jw, const struct flow *f)
 {
 	const struct app_flow *af = f->app_state;
-	const char *risks[64], *s;
-	size_t i, n;
+	const char *risks[64], *name, *cat;
+	size_t rlen[64], i, n, nlen = 0, clen = 0, len;
+	struct jsonw_run r;
 
 	if (af == NULL || af->dpi == NULL)
 		return;
 	n = dpi_risks(af->dpi, risks, sizeof(risks) / sizeof(risks[0]));
-	if (dpi_ndpi_name(af->dpi) == NULL && n == 0)
+	if ((name = dpi_ndpi_name(af->dpi)) == NULL && n == 0)
 		return;
-	jsonw_key(jw, "ndpi");
-	jsonw_obj_open(jw);
-	if ((s = dpi_ndpi_name(af->dpi)) != NULL)
-		jsonw_kv_str(jw, "protocol", s);
-	if ((s = dpi_category(af->dpi)) != NULL)
-		jsonw_kv_str(jw, "category", s);
-	if (n > 0) {
-		jsonw_key(jw, "flow_risk");
-		jsonw_arr_open(jw);
-		for (i = 0; i < n; i++)
-			jsonw_str(jw, risks[i]);
-		jsonw_arr_close(jw);
+	cat = dpi_category(af->dpi);
+	/* "ndpi":{"protocol":,"category":,"flow_risk":[]} and commas. */
+	len = 64;
+	if (name != NULL)
+		len += 6 * (nlen = strlen(name));
+	if (cat != NULL)
+		len += 6 * (clen = strlen(cat));
+	for (i = 0; i < n; i++)
+		len += 6 * (rlen[i] = risks[i] != NULL ? strlen(risks[i]) : 0) +
+		    3;
+	jsonw_run_begin(jw, &r, len);
+	JSONW_RUN_KEY(&r, "ndpi");
+	jsonw_run_open(&r, '{');
+	if (name != NULL) {
+		JSONW_RUN_KEY(&r, "protocol");
+		run_cstr(&r, name, nlen);
 	}
-	jsonw_obj_close(jw);
+	if (cat != NULL) {
+		JSONW_RUN_KEY(&r, "category");
+		run_cstr(&r, cat, clen);
+	}
+	if (n > 0) {
+		JSONW_RUN_KEY(&r, "flow_risk");
+		jsonw_run_open(&r, '[');
+		for (i = 0; i < n; i++) {
+			if (risks[i] != NULL)
+				run_cstr(&r, risks[i], rlen[i]);
+			else
+				jsonw_run_lit(&r, "null", 4, true);
+		}
+		jsonw_run_close(&r, ']');
+	}
+	jsonw_run_close(&r, '}');
+	jsonw_run_end(jw, &r);
 }

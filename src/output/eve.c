@@ -372,15 +372,16 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
     uint64_t held, struct util_tscache *tsc)
 {
-	char a[UTIL_ADDRBUF], pbuf[8], ts[UTIL_TSBUF];
+	char a[UTIL_ADDRBUF], pbuf[8];
 	char b[EVE_HEAD_MAX], *o;
 	size_t etlen, n;
 	bool run;
 
 	jsonw_obj_open(jw);
-	util_format_ts_cached(tsc, r->ts_us, localtime, ts);
-	o = PUT_LIT(b, "\"timestamp\":");
-	o = put_plain(o, ts, strlen(ts));
+	/* The time straight into the run (room for UTIL_TSBUF). */
+	o = PUT_LIT(b, "\"timestamp\":\"");
+	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
+	*o++ = '"';
 	if (r->flow_id != 0) {
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
@@ -479,90 +480,175 @@ flow_begin(struct record_writer *rw, unsigned type, const char *event_type,
 	return jw;
 }
 
-static void
-tcp_flags_hex(struct jsonw *jw, const char *key, uint8_t flags)
-{
-	static const char hex[] = "0123456789abcdef";
-	char buf[3];
+/* Members of a run (jsonw.h): a literal member, a key and a string
+ * escaped as jsonw_str() escapes it, a key and a number. */
+#define RUN_LIT(r, s)	jsonw_run_lit((r), (s), sizeof(s) - 1, true)
 
-	buf[0] = hex[flags >> 4];
-	buf[1] = hex[flags & 0xf];
-	buf[2] = '\0';
-	jsonw_kv_str(jw, key, buf);
+static inline void
+run_text(struct jsonw_run *r, const char *s, size_t n)
+{
+	r->o = put_text(r->o, s, n);
+	r->comma = true;
 }
 
+/* Our own formatters' text (a time, a Community ID): never escaped,
+ * as jsonw_str_plain(). */
+static inline void
+run_plain(struct jsonw_run *r, const char *s, size_t n)
+{
+	r->o = put_plain(r->o, s, n);
+	r->comma = true;
+}
+
+static inline void
+run_u64(struct jsonw_run *r, uint64_t v)
+{
+	r->o = put_u64(r->o, v);
+	r->comma = true;
+}
+
+static inline void
+run_hex8(struct jsonw_run *r, uint8_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	r->o[0] = '"';
+	r->o[1] = hex[v >> 4];
+	r->o[2] = hex[v & 0xf];
+	r->o[3] = '"';
+	r->o += 4;
+	r->comma = true;
+}
+
+/* The fixed part of a flow record, "app_proto" to "tcp", at most
+ * (strings apart, 6 bytes each at worst, escaped). */
+#define EVE_FLOW_RUN	(640 + 2 * UTIL_TSBUF + COMMUNITYID_LEN)
+
+/*
+ * A flow record: one run from "app_proto" to "tcp", the members as
+ * jsonw_kv_*() wrote them one by one, with no check of room or state
+ * per member; a flow ends once, and its record was a fifth of the
+ * worker's output work.
+ */
 void
 eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
 	char ts[UTIL_TSBUF];
-	const char *cid;
+	const char *cid, *state, *tstate = NULL;
 	struct jsonw *jw;
+	struct jsonw_run r;
+	size_t alen, rlen, slen, tlen = 0, clen = 0;
 	uint8_t all;
 
 	if ((jw = flow_begin(rw, RECORD_FLOW, "flow", f->ts_last, f,
 	    false)) == NULL)
 		return;
-	if (app_proto != NULL)
-		jsonw_kv_str(jw, "app_proto", app_proto);
-	jsonw_key(jw, "flow");
-	jsonw_obj_open(jw);
-	jsonw_kv_uint(jw, "pkts_toserver", f->pkts[FLOW_DIR_TOSERVER]);
-	jsonw_kv_uint(jw, "pkts_toclient", f->pkts[FLOW_DIR_TOCLIENT]);
-	jsonw_kv_uint(jw, "bytes_toserver", f->bytes[FLOW_DIR_TOSERVER]);
-	jsonw_kv_uint(jw, "bytes_toclient", f->bytes[FLOW_DIR_TOCLIENT]);
+	alen = app_proto != NULL ? strlen(app_proto) : 0;
+	rlen = reason != NULL ? strlen(reason) : 0;
+	state = flow_state_name(f->state);
+	slen = state != NULL ? strlen(state) : 0;
+	if (f->proto == 6) {
+		tstate = tcp_state_name(f->tcp_state);
+		tlen = tstate != NULL ? strlen(tstate) : 0;
+	}
+	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
+		clen = strlen(cid);
+	jsonw_run_begin(jw, &r, EVE_FLOW_RUN + 6 * (alen + rlen + slen +
+	    tlen));
+	if (app_proto != NULL) {
+		JSONW_RUN_KEY(&r, "app_proto");
+		run_text(&r, app_proto, alen);
+	}
+	JSONW_RUN_KEY(&r, "flow");
+	jsonw_run_open(&r, '{');
+	JSONW_RUN_KEY(&r, "pkts_toserver");
+	run_u64(&r, f->pkts[FLOW_DIR_TOSERVER]);
+	JSONW_RUN_KEY(&r, "pkts_toclient");
+	run_u64(&r, f->pkts[FLOW_DIR_TOCLIENT]);
+	JSONW_RUN_KEY(&r, "bytes_toserver");
+	run_u64(&r, f->bytes[FLOW_DIR_TOSERVER]);
+	JSONW_RUN_KEY(&r, "bytes_toclient");
+	run_u64(&r, f->bytes[FLOW_DIR_TOCLIENT]);
 	/* Start and end are in the body: formatted here, in UTC or local
 	 * time as the output's timestamps (util_format_ts). */
 	util_format_ts(f->ts_first, o->localtime, ts);
-	jsonw_kv_str(jw, "start", ts);
+	JSONW_RUN_KEY(&r, "start");
+	run_plain(&r, ts, strlen(ts));
 	util_format_ts(f->ts_last, o->localtime, ts);
-	jsonw_kv_str(jw, "end", ts);
-	jsonw_kv_uint(jw, "age", (f->ts_last - f->ts_first) / 1000000);
-	jsonw_kv_str(jw, "state", flow_state_name(f->state));
-	jsonw_kv_str(jw, "reason", reason);
+	JSONW_RUN_KEY(&r, "end");
+	run_plain(&r, ts, strlen(ts));
+	JSONW_RUN_KEY(&r, "age");
+	run_u64(&r, (f->ts_last - f->ts_first) / 1000000);
+	JSONW_RUN_KEY(&r, "state");
+	if (state != NULL)
+		run_text(&r, state, slen);
+	else
+		RUN_LIT(&r, "null");
+	JSONW_RUN_KEY(&r, "reason");
+	if (reason != NULL)
+		run_text(&r, reason, rlen);
+	else
+		RUN_LIT(&r, "null");
 	/* Suricata's key; no rule raises alerts yet, so no flow has one. */
-	jsonw_kv_bool(jw, "alerted", false);
+	RUN_LIT(&r, "\"alerted\":false");
 	if (f->flags & FLOW_F_EMERGENCY)
-		jsonw_kv_bool(jw, "emergency", true);
-	jsonw_obj_close(jw);
+		RUN_LIT(&r, "\"emergency\":true");
+	jsonw_run_close(&r, '}');
 
-	if (f->has_mac)
-		kv_ether(jw, f->cli_mac, f->srv_mac);
+	if (f->has_mac) {
+		JSONW_RUN_KEY(&r, "ether");
+		r.o = PUT_LIT(r.o, "{\"src_mac\":");
+		r.o = put_mac(r.o, f->cli_mac);
+		r.o = PUT_LIT(r.o, ",\"dest_mac\":");
+		r.o = put_mac(r.o, f->srv_mac);
+		jsonw_run_close(&r, '}');
+	}
 
-	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		jsonw_kv_str(jw, "community_id", cid);
+	if (cid != NULL) {
+		JSONW_RUN_KEY(&r, "community_id");
+		run_plain(&r, cid, clen);
+	}
 
 	if (f->proto == 6) {
 		all = f->tcp_flags[0] | f->tcp_flags[1];
-		jsonw_key(jw, "tcp");
-		jsonw_obj_open(jw);
-		tcp_flags_hex(jw, "tcp_flags", all);
-		tcp_flags_hex(jw, "tcp_flags_ts", f->tcp_flags[0]);
-		tcp_flags_hex(jw, "tcp_flags_tc", f->tcp_flags[1]);
+		JSONW_RUN_KEY(&r, "tcp");
+		jsonw_run_open(&r, '{');
+		JSONW_RUN_KEY(&r, "tcp_flags");
+		run_hex8(&r, all);
+		JSONW_RUN_KEY(&r, "tcp_flags_ts");
+		run_hex8(&r, f->tcp_flags[0]);
+		JSONW_RUN_KEY(&r, "tcp_flags_tc");
+		run_hex8(&r, f->tcp_flags[1]);
 		if (all & TH_SYN)
-			jsonw_kv_bool(jw, "syn", true);
+			RUN_LIT(&r, "\"syn\":true");
 		if (all & TH_FIN)
-			jsonw_kv_bool(jw, "fin", true);
+			RUN_LIT(&r, "\"fin\":true");
 		if (all & TH_RST)
-			jsonw_kv_bool(jw, "rst", true);
+			RUN_LIT(&r, "\"rst\":true");
 		if (all & TH_PSH)
-			jsonw_kv_bool(jw, "psh", true);
+			RUN_LIT(&r, "\"psh\":true");
 		if (all & TH_ACK)
-			jsonw_kv_bool(jw, "ack", true);
+			RUN_LIT(&r, "\"ack\":true");
 		if (all & TH_URG)
-			jsonw_kv_bool(jw, "urg", true);
+			RUN_LIT(&r, "\"urg\":true");
 		if (all & TH_ECE)
-			jsonw_kv_bool(jw, "ecn", true);
+			RUN_LIT(&r, "\"ecn\":true");
 		if (all & TH_CWR)
-			jsonw_kv_bool(jw, "cwr", true);
+			RUN_LIT(&r, "\"cwr\":true");
 		if (f->tcp.dir[FLOW_DIR_TOSERVER].gap_bytes > 0)
-			jsonw_kv_bool(jw, "ts_gap", true);
+			RUN_LIT(&r, "\"ts_gap\":true");
 		if (f->tcp.dir[FLOW_DIR_TOCLIENT].gap_bytes > 0)
-			jsonw_kv_bool(jw, "tc_gap", true);
-		jsonw_kv_str(jw, "state", tcp_state_name(f->tcp_state));
-		jsonw_obj_close(jw);
+			RUN_LIT(&r, "\"tc_gap\":true");
+		JSONW_RUN_KEY(&r, "state");
+		if (tstate != NULL)
+			run_text(&r, tstate, tlen);
+		else
+			RUN_LIT(&r, "null");
+		jsonw_run_close(&r, '}');
 	}
+	jsonw_run_end(jw, &r);
 
 	if (extra != NULL)
 		extra(jw, f);

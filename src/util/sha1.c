@@ -156,11 +156,37 @@ sha1_final(struct sha1_ctx *c, uint8_t digest[SHA1_DIGEST_LEN])
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * Input of at most 55 bytes fits one block with its padding (a
+ * Community ID's is at most 40): the block is made here and hashed
+ * once, with no context to fill, copy through and clear.
+ */
 void
 sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
 {
 	struct sha1_ctx c;
+	uint8_t blk[SHA1_BLOCK_LEN];
+	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+	    0xc3d2e1f0 };
+	uint64_t bits = (uint64_t)len * 8;
+	unsigned i;
 
+	if (len <= SHA1_BLOCK_LEN - 9) {
+		memset(blk, 0, sizeof(blk));
+		if (len > 0)
+			memcpy(blk, data, len);
+		blk[len] = 0x80;
+		blk[SHA1_BLOCK_LEN - 2] = (uint8_t)(bits >> 8);
+		blk[SHA1_BLOCK_LEN - 1] = (uint8_t)bits;
+		sha1_block(h, blk);
+		for (i = 0; i < 5; i++) {
+			digest[4 * i] = (uint8_t)(h[i] >> 24);
+			digest[4 * i + 1] = (uint8_t)(h[i] >> 16);
+			digest[4 * i + 2] = (uint8_t)(h[i] >> 8);
+			digest[4 * i + 3] = (uint8_t)h[i];
+		}
+		return;
+	}
 	sha1_init(&c);
 	sha1_update(&c, data, len);
 	sha1_final(&c, digest);

@@ -323,16 +323,27 @@ civil_from_days(uint64_t z, uint64_t *y, unsigned *m, unsigned *d)
 		(*y)++;
 }
 
-static char *
-put_digits(char *p, uint64_t v, int width)
-{
-	int i;
+static const char util_d2[201] =
+    "00010203040506070809101112131415161718192021222324"
+    "25262728293031323334353637383940414243444546474849"
+    "50515253545556575859606162636465666768697071727374"
+    "75767778798081828384858687888990919293949596979899";
 
-	for (i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return p + width;
+/* Two digits of v (below 100) at p; returns the end. */
+static inline char *
+put_d2(char *p, unsigned v)
+{
+	memcpy(p, util_d2 + 2 * v, 2);
+	return p + 2;
+}
+
+/* Six digits of v (below 1,000,000) at p, two at a time. */
+static inline void
+put_usec(char *p, unsigned v)
+{
+	put_d2(p, v / 10000);
+	put_d2(p + 2, v / 100 % 100);
+	put_d2(p + 4, v % 100);
 }
 
 void
@@ -363,23 +374,24 @@ util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 	civil_from_days(days, &year, &mon, &day);
 	if (year > 9999)
 		year = 9999;	/* keep the 4-digit ISO 8601 form */
-	p = put_digits(p, year, 4);
+	p = put_d2(p, (unsigned)year / 100);
+	p = put_d2(p, (unsigned)year % 100);
 	*p++ = '-';
-	p = put_digits(p, mon, 2);
+	p = put_d2(p, mon);
 	*p++ = '-';
-	p = put_digits(p, day, 2);
+	p = put_d2(p, day);
 	*p++ = 'T';
-	p = put_digits(p, sod / 3600, 2);
+	p = put_d2(p, sod / 3600);
 	*p++ = ':';
-	p = put_digits(p, sod / 60 % 60, 2);
+	p = put_d2(p, sod / 60 % 60);
 	*p++ = ':';
-	p = put_digits(p, sod % 60, 2);
+	p = put_d2(p, sod % 60);
 	*p++ = '.';
-	p = put_digits(p, usec, 6);
-	memcpy(p, "+0000", 6);
+	put_usec(p, usec);
+	memcpy(p + 6, "+0000", 6);
 }
 
-void
+size_t
 util_format_ts_cached(struct util_tscache *c, uint64_t ts_us, bool localtime,
     char *buf)
 {
@@ -392,13 +404,15 @@ util_format_ts_cached(struct util_tscache *c, uint64_t ts_us, bool localtime,
 		dot = strchr(c->buf, '.');
 		c->valid = dot != NULL && dot - c->buf < UTIL_TSBUF - 7;
 		c->dot = c->valid ? (uint8_t)(dot - c->buf) : 0;
+		c->len = (uint8_t)strlen(c->buf);
 		c->sec = sec;
 		c->localtime = localtime;
 		memcpy(buf, c->buf, UTIL_TSBUF);
-		return;
+		return c->len;
 	}
 	memcpy(buf, c->buf, UTIL_TSBUF);
-	put_digits(buf + c->dot + 1, ts_us % 1000000, 6);
+	put_usec(buf + c->dot + 1, (unsigned)(ts_us % 1000000));
+	return c->len;
 }
 
 void

@@ -119,15 +119,17 @@ void	util_format_ts(uint64_t ts_us, bool localtime, char *buf);
  * The same through the last second formatted: a thread that writes
  * many times a second (the output thread: every record's head) formats
  * the microseconds only.  Zero the cache before its first use.
+ * Returns the length of the text (without its NUL).
  */
 struct util_tscache {
 	uint64_t	 sec;
 	bool		 valid;
 	bool		 localtime;
 	uint8_t		 dot;		/* where the microseconds start, - 1 */
+	uint8_t		 len;		/* strlen(buf) */
 	char		 buf[UTIL_TSBUF];
 };
-void	util_format_ts_cached(struct util_tscache *, uint64_t ts_us,
+size_t	util_format_ts_cached(struct util_tscache *, uint64_t ts_us,
 	    bool localtime, char *buf);
 
 /* Format an IPv4 (4 bytes) or IPv6 (16 bytes) address. */

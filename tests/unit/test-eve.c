@@ -608,6 +608,96 @@ test_eve_format_ipv4(void **state)
 		}
 }
 
+static void
+flow_extra(struct jsonw *jw, const struct flow *f)
+{
+	(void)f;
+	JSONW_KV_UINT(jw, "x", 1);
+}
+
+/* One flow record of f; its line, malloc'ed. */
+static char *
+flow_line(struct out *o, const char *reason, const char *app_proto,
+    struct flow *f, bool extra)
+{
+	struct record_writer w;
+	char *line;
+
+	o->len = 0;
+	if (o->buf != NULL)
+		o->buf[0] = '\0';
+	record_writer_init(&w, o->stage);
+	f->has_cid = false;
+	eve_flow(&w, f, reason, app_proto, extra ? flow_extra : NULL, &opts);
+	record_flush(&w);
+	record_writer_free(&w);
+	out_sync(o);
+	assert_non_null(o->buf);
+	line = strdup(o->buf);
+	assert_non_null(line);
+	return line;
+}
+
+/*
+ * eve_flow() writes its members in one run: the same bytes, in the same
+ * order, as the member-by-member writes it had (jsonw_kv_*()), escaping
+ * included.
+ */
+static void
+test_eve_flow_body(void **state)
+{
+	struct flow f;
+	struct out o;
+	char *l;
+
+	(void)state;
+	out_open(&o);
+	flow_setup(&f, 1000, 1);
+	f.ts_first = 1000000;
+	f.ts_last = 62500000;
+	f.pkts[FLOW_DIR_TOSERVER] = 3;
+	f.pkts[FLOW_DIR_TOCLIENT] = 123456789012ull;
+	f.bytes[FLOW_DIR_TOSERVER] = 0;
+	f.bytes[FLOW_DIR_TOCLIENT] = UINT64_MAX;
+	f.tcp_flags[0] = TH_SYN | TH_ACK;
+	f.tcp_flags[1] = TH_FIN | TH_RST | TH_PSH | TH_URG | TH_ECE | TH_CWR;
+	f.tcp.dir[FLOW_DIR_TOCLIENT].gap_bytes = 5;
+	f.flags |= FLOW_F_EMERGENCY | FLOW_F_MIDSTREAM;
+	l = flow_line(&o, "time\"out", "h\\l7", &f, true);
+	assert_non_null(strstr(l, "\"proto\":\"TCP\",\"app_proto\":\"h\\\\l7\","
+	    "\"flow\":{\"pkts_toserver\":3,\"pkts_toclient\":123456789012,"
+	    "\"bytes_toserver\":0,"
+	    "\"bytes_toclient\":18446744073709551615,"
+	    "\"start\":\"1970-01-01T00:00:01.000000+0000\","
+	    "\"end\":\"1970-01-01T00:01:02.500000+0000\",\"age\":61,"));
+	assert_non_null(strstr(l, ",\"reason\":\"time\\\"out\","
+	    "\"alerted\":false,\"emergency\":true},\"ether\":{\"src_mac\":"
+	    "\"00:11:22:33:44:55\",\"dest_mac\":\"66:77:88:99:aa:bb\"},"
+	    "\"community_id\":\"1:"));
+	assert_non_null(strstr(l, "\",\"tcp\":{\"tcp_flags\":\"ff\","
+	    "\"tcp_flags_ts\":\"12\",\"tcp_flags_tc\":\"ed\",\"syn\":true,"
+	    "\"fin\":true,\"rst\":true,\"psh\":true,\"ack\":true,\"urg\":true,"
+	    "\"ecn\":true,\"cwr\":true,\"tc_gap\":true,\"state\":\""));
+	assert_non_null(strstr(l, "\"},\"x\":1,\"wardwatch\":{"
+	    "\"midstream\":true,\"gap_bytes_toclient\":5}}"));
+	free(l);
+
+	/* UDP, no app protocol, no MACs, no reason: none of those. */
+	flow_setup(&f, 1001, 2);
+	f.proto = 17;
+	f.has_mac = false;
+	l = flow_line(&o, NULL, NULL, &f, false);
+	assert_non_null(strstr(l, "\"proto\":\"UDP\",\"flow\":{"
+	    "\"pkts_toserver\":0,"));
+	assert_non_null(strstr(l, ",\"reason\":null,\"alerted\":false},"
+	    "\"community_id\":\"1:"));
+	assert_null(strstr(l, "\"tcp\""));
+	assert_null(strstr(l, "\"ether\""));
+	assert_null(strstr(l, "\"wardwatch\""));
+	free(l);
+	out_close(&o);
+}
+
 int
 main(void)
 {
@@ -618,6 +708,7 @@ main(void)
 		cmocka_unit_test(test_eve_format_texts),
 		cmocka_unit_test(test_eve_format_ipv4),
 		cmocka_unit_test(test_eve_format_numbers),
+		cmocka_unit_test(test_eve_flow_body),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

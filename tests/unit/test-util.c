@@ -314,7 +314,8 @@ test_util_format_ts_cached(void **state)
 			bool lt = k == 1 || (k == 2 && i % 2 == 1);
 
 			util_format_ts(t[i], lt, want);
-			util_format_ts_cached(&c, t[i], lt, got);
+			assert_int_equal(util_format_ts_cached(&c, t[i], lt,
+			    got), strlen(want));
 			assert_string_equal(got, want);
 		}
 	if (oldtz != NULL) {
