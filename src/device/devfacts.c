@@ -49,8 +49,10 @@ struct devfacts_ctx {
 	uint32_t		 now;
 	uint64_t		 fkey;	/* devfacts_fkey(f), once made */
 	/* The flow's client and server as events name them
-	 * (devfacts_end()), made once for all the events of the fact. */
-	struct brain_end	 ends[2];
+	 * (devfacts_end()), made once for all the events of the fact, in
+	 * the caller's array (outside, so that the rest is zeroed cheaply
+	 * by an initializer). */
+	struct brain_end	*ends;
 	/* A run of evidence the parser numbered (app_sink.again): its
 	 * number and direction, the earliest start of the minute of any
 	 * slot it looked at, and whether it left a value unremembered. */
@@ -466,7 +468,7 @@ devfacts_ctx_new(struct devfacts_ctx *c, enum brain_ev_kind kind, int side)
 		c->has_fkey = true;
 	}
 	if (!c->has_ends) {
-		memset(c->ends, 0, sizeof(c->ends));
+		memset(c->ends, 0, 2 * sizeof(*c->ends));
 		devfacts_end(c->f, APP_END_CLIENT, &c->ends[APP_END_CLIENT]);
 		devfacts_end(c->f, APP_END_SERVER, &c->ends[APP_END_SERVER]);
 		c->has_ends = true;
@@ -774,7 +776,13 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
     enum app_proto proto, int dir, const void *fact,
     void (*facts)(const void *, int, const struct app_sink *))
 {
-	struct devfacts_ctx c;
+	struct brain_end ends[2];	/* made before read (has_ends) */
+	struct devfacts_ctx c = {
+		.q = q, .f = f, .p = p, .app = (uint8_t)proto,
+		.now = (uint32_t)((p != NULL ? p->ts_us : f->ts_last) /
+		    1000000u),
+		.ends = ends, .min_since = UINT32_MAX,
+	};
 	const struct app_sink sink = {
 		.evidence = sink_evidence,
 		.evidence_mac = sink_evidence_mac,
@@ -787,21 +795,6 @@ devfacts_facts(struct brain_queue *q, struct flow *f, const struct packet *p,
 		.arg = &c,
 	};
 
-	/* Member by member: the ends are made before they are read
-	 * (has_ends), and a fact of one event need not zero them. */
-	c.q = q;
-	c.f = f;
-	c.p = p;
-	c.l2 = NULL;
-	c.seq = 0;
-	c.app = (uint8_t)proto;
-	c.has_fkey = false;
-	c.has_ends = false;
-	c.now = (uint32_t)((p != NULL ? p->ts_us : f->ts_last) / 1000000u);
-	c.fkey = 0;
-	c.ids = 0;
-	c.min_since = UINT32_MAX;
-	c.lost = false;
 	facts(fact, dir, &sink);
 	if (c.ids != 0)
 		devfacts_quiet_set(&c);
