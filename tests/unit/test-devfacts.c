@@ -1201,6 +1201,46 @@ say(struct brain_queue *q, struct flow *f, uint64_t ts_s,
 }
 
 /*
+ * The hash a repeat is told by, written out a byte at a time: the
+ * length, then each 8 bytes and the last 1 to 7 as little-endian
+ * numbers, each mixed in, then finished.  The word loads of
+ * devfacts_hash_words() (two overlapping ones for a short value) must
+ * give this number for every length, or the same value would be sent
+ * again, or a new one dropped, against what runs before them kept.
+ */
+static uint32_t
+ref_value_hash(const char *s, size_t len)
+{
+	const uint64_t mix = 0xff51afd7ed558ccdull;
+	uint64_t h = mix ^ len, w;
+	size_t i, j;
+
+	for (i = 0; i < len; i += 8) {
+		for (w = 0, j = 0; j < 8 && i + j < len; j++)
+			w |= (uint64_t)(unsigned char)s[i + j] << 8 * j;
+		h = (h ^ w) * mix;
+		h ^= h >> 32;
+	}
+	h *= mix;
+	return (uint32_t)(h ^ h >> 29);
+}
+
+static void
+test_devfacts_value_hash_ref(void **state)
+{
+	char v[48];
+	size_t len, i;
+
+	(void)state;
+	for (len = 1; len < sizeof(v); len++) {
+		for (i = 0; i < len; i++)
+			v[i] = (char)('!' + (len * 7 + i * 13) % 94);
+		assert_int_equal(devfacts_value_hash(v, len),
+		    ref_value_hash(v, len));
+	}
+}
+
+/*
  * A repeat is the same value under the same key about the same end: the
  * same value under another key, or about the other end, is news; a
  * value sent under one key does not hide it under another later.
@@ -2037,6 +2077,7 @@ main(void)
 		cmocka_unit_test(test_devfacts_sink_hosts),
 		cmocka_unit_test(test_devfacts_repeats),
 		cmocka_unit_test(test_devfacts_repeat_hash),
+		cmocka_unit_test(test_devfacts_value_hash_ref),
 		cmocka_unit_test(test_devfacts_repeat_keys),
 		cmocka_unit_test(test_devfacts_again),
 		cmocka_unit_test(test_devfacts_again_hl7),
