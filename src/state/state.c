@@ -3052,7 +3052,40 @@ struct state_bl_items {
 	int			 rc;	/* its last step */
 	struct state_bli_row	*v;	/* a device's rows */
 	size_t			 n, cap;
+	/* The copy's order is SQLite's: a UTF-8 file, kind and key
+	 * compared BINARY. */
+	bool			 copy_ok;
 };
+/* A device's rows copied at most (its caps keep 192 by default); one
+ * with more is read by its own query, which SQLite sorts on disk. */
+#define STATE_BLI_COPY_MAX	4096
+
+/*
+ * Whether strcmp() orders table's column as SQLite does: the file is
+ * UTF-8 (a UTF-16 file compares UTF-16 bytes) and the column's
+ * collation BINARY (a hand-made schema could say NOCASE).
+ */
+static bool
+state_binary_utf8(struct state *s, const char *table, const char *col)
+{
+	sqlite3_stmt *st;
+	const unsigned char *t;
+	const char *coll = NULL;
+	bool ok = false;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA encoding", -1, &st,
+	    NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (t = sqlite3_column_text(st, 0)) != NULL)
+		ok = strcmp((const char *)t, "UTF-8") == 0;
+	sqlite3_finalize(st);
+	if (ok && (sqlite3_table_column_metadata(s->db, "main", table, col,
+	    NULL, &coll, NULL, NULL, NULL) != SQLITE_OK || coll == NULL ||
+	    strcmp(coll, "BINARY") != 0))
+		ok = false;
+	return ok;
+}
 
 /* id's rows, as its own query gives them, into bl. */
 static int
@@ -3083,7 +3116,7 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	sqlite3_stmt *st = c->st;
 	uint64_t rows = 0, items = 0;
 	size_t i;
-	bool cut = false, exact = true;
+	bool cut = false, exact = c->copy_ok;
 	int k;
 
 	for (k = 0; k < BL_KIND_MAX; k++)
@@ -3097,6 +3130,12 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	for (c->n = 0; c->rc == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
 	    sqlite3_column_int64(st, 0) == id; c->rc = sqlite3_step(st)) {
+		if (!exact)
+			continue;	/* its own query reads them */
+		if (c->n == STATE_BLI_COPY_MAX) {
+			exact = false;
+			continue;
+		}
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 64;
 			c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
@@ -3146,6 +3185,8 @@ state_load_baselines(struct state *s, const struct bl_config *cfg,
 	if (state_exec(s, "BEGIN") == -1)
 		return -1;
 	memset(&items, 0, sizeof(items));
+	items.copy_ok = state_binary_utf8(s, "baseline_items", "kind") &&
+	    state_binary_utf8(s, "baseline_items", "key");
 	items.rc = sqlite3_prepare_v2(s->db, state_bl_items_sql, -1,
 	    &items.st, NULL);
 	if (items.rc == SQLITE_OK)

@@ -871,6 +871,94 @@ test_state_items_order(void **state)
 	rmdir(dir);
 }
 
+/*
+ * A device's items are copied and sorted only when the copy orders them
+ * as SQLite does, and only so many: one device with more rows than the
+ * copy holds (a large or hostile file), or a file whose text is UTF-16
+ * (compared as UTF-16 bytes), is read by the device's own query, and
+ * its caps keep the same items.
+ */
+static void
+test_state_items_order_apart(void **state)
+{
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], q[1024];
+	struct device d, *dp = &d;
+	struct bl_config c;
+	struct bl_dev *bl;
+	struct loaded_all l;
+	struct state *st;
+	int utf16;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+	for (utf16 = 0; utf16 < 2; utf16++) {
+		bl_config_defaults(&c);
+		memset(&d, 0, sizeof(d));
+		d.mac[0] = 0x02;
+		d.mac[5] = 0x10;
+		d.first_us = d.last_us = T0;
+		bl = bl_dev_new(&c, T0);
+		if (utf16)
+			sql(path, "PRAGMA encoding = 'UTF-16le'; "
+			    "CREATE TABLE x (a); DROP TABLE x;");
+		assert_non_null(st = state_open(path, stderr));
+		assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1,
+		    stderr), 0);
+		state_close(st);
+		if (utf16)
+			/* Equal first_us: the keys decide, in UTF-16
+			 * byte order ("\xc4\x80" is U+0100, 0x0100 in
+			 * UTF-16le: its first byte 0x00 sorts first). */
+			snprintf(q, sizeof(q), "INSERT INTO baseline_items "
+			    "(device_id, kind, key, count, first_us, last_us) "
+			    "VALUES (%llu, 'peer', 'ip:a', 1, 5, 5), "
+			    "(%llu, 'peer', 'ip:b', 1, 5, 5), "
+			    "(%llu, 'peer', 'ip:\xc4\x80', 1, 5, 5)",
+			    (unsigned long long)d.id,
+			    (unsigned long long)d.id,
+			    (unsigned long long)d.id);
+		else
+			/* Past the copy: the earliest is the last key. */
+			snprintf(q, sizeof(q), "WITH RECURSIVE n(i) AS "
+			    "(SELECT 1 UNION ALL SELECT i + 1 FROM n "
+			    "WHERE i < 4200) INSERT INTO baseline_items "
+			    "(device_id, kind, key, count, first_us, last_us) "
+			    "SELECT %llu, 'peer', printf('ip:k%%05d', i), 1, "
+			    "5000 - i, 5000 - i FROM n",
+			    (unsigned long long)d.id);
+		sql(path, q);
+		c.max[BL_PEER] = 2;
+		memset(&l, 0, sizeof(l));
+		assert_non_null(st = state_open(path, stderr));
+		assert_int_equal(state_load_baselines(st, &c, load_all_cb,
+		    &l), 0);
+		state_close(st);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(l.bl[0]->set[BL_PEER].n, 2);
+		if (utf16) {
+			assert_non_null(bl_find(l.bl[0], BL_PEER,
+			    "ip:\xc4\x80"));
+			assert_non_null(bl_find(l.bl[0], BL_PEER, "ip:a"));
+		} else {
+			assert_non_null(bl_find(l.bl[0], BL_PEER,
+			    "ip:k04200"));
+			assert_non_null(bl_find(l.bl[0], BL_PEER,
+			    "ip:k04199"));
+			assert_int_equal(l.bl[0]->set[BL_PEER].dropped, 4198);
+		}
+		bl_dev_free(l.bl[0]);
+		bl_dev_free(bl);
+		dev_free(&d);
+		unlink(path);
+		snprintf(q, sizeof(q), "%s-wal", path);
+		unlink(q);
+		snprintf(q, sizeof(q), "%s-shm", path);
+		unlink(q);
+	}
+	rmdir(dir);
+}
+
 /* Items go in by statements of several rows, across kinds: all come
  * back, whatever the count. */
 static void
@@ -1216,6 +1304,7 @@ main(void)
 		cmocka_unit_test(test_behave_flood),
 		cmocka_unit_test(test_state_roundtrip),
 		cmocka_unit_test(test_state_items_order),
+		cmocka_unit_test(test_state_items_order_apart),
 		cmocka_unit_test(test_many_devices_caps),
 	};
 
