@@ -1938,6 +1938,16 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	}
 }
 
+/* The fields of each direction's last message (hl7_ids_number()). */
+static size_t
+hl7_memuse(const void *state)
+{
+	const struct hl7_state *st = state;
+
+	return mem_cost(st->ids_buf[0] != NULL ? st->ids_len[0] : 0) +
+	    mem_cost(st->ids_buf[1] != NULL ? st->ids_len[1] : 0);
+}
+
 const struct app_parser hl7_parser = {
 	.proto = APP_HL7,
 	.ipproto = IPPROTO_TCP,
@@ -1952,4 +1962,5 @@ const struct app_parser hl7_parser = {
 	.gap = hl7_gap,
 	.eve = hl7_eve,
 	.facts = hl7_facts,
+	.memuse = hl7_memuse,
 };

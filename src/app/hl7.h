@@ -115,7 +115,8 @@ struct hl7_facts {
 	/* Set by the stream parser: the number of the fields device
 	 * evidence is made of (hl7_facts()), the same as the message's
 	 * before in the same direction of the flow when they are the same,
-	 * else one no other message had; 0 when not numbered (tests). */
+	 * else one no other message of the sensor had (so none of this
+	 * flow); 0 when not numbered (tests). */
 	uint64_t	 ids;
 };
 
@@ -140,7 +141,8 @@ struct hl7_state {
 	size_t		 max_segments;
 	uint64_t	 messages;	/* emitted */
 	/* Per direction: the evidence fields of the last message, laid
-	 * end to end (hl7_ids_make()), and their number. */
+	 * end to end (hl7_ids_lay()), and their number; the bytes count
+	 * against flow.memcap (hl7_parser.memuse). */
 	char		*ids_buf[2];
 	size_t		 ids_len[2];
 	uint64_t	 ids[2];

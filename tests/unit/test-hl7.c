@@ -881,10 +881,17 @@ test_hl7_ids(void **state)
 	assert_true(fx.cap->ids[5] == fx.cap->ids[4]);
 	for (i = 0; i < 4; i++)
 		assert_true(fx.cap->ids[4] != fx.cap->ids[i]);
+	/* What each direction's last fields take counts against
+	 * flow.memcap: more for the ORU's tables than for the ACK. */
+	assert_non_null(hl7_parser.memuse);
+	assert_true(hl7_parser.memuse(fx.st) > 2 * 64);
 	fx_init(&fx2);
+	assert_int_equal(hl7_parser.memuse(fx2.st), 0);
 	r = hl7_parser.parse(fx2.st, &fx2.ctx, APP_DIR_TOSERVER,
 	    (const uint8_t *)m[0], SLEN(oru));
 	assert_int_equal(r.status, PARSE_OK);
+	assert_true(hl7_parser.memuse(fx2.st) > 64);
+	assert_true(hl7_parser.memuse(fx2.st) < hl7_parser.memuse(fx.st));
 	assert_int_equal(fx2.cap->n, 1);
 	assert_true(fx2.cap->ids[0] != 0);
 	for (i = 0; i < 6; i++)
