@@ -695,6 +695,35 @@ test_eve_flow_body(void **state)
 	assert_null(strstr(l, "\"ether\""));
 	assert_null(strstr(l, "\"wardwatch\""));
 	free(l);
+
+	/* The worst case the run is sized for: every count the largest,
+	 * every member there, and an app protocol and a reason of 200
+	 * bytes each escaped sixfold (the run's own assert checks the
+	 * bound). */
+	{
+		char big[201], *kv;
+
+		memset(big, '\001', 200);
+		big[200] = '\0';
+		flow_setup(&f, 1002, 1);
+		f.ts_first = 1000000;
+		f.ts_last = UINT64_MAX / 2;
+		f.pkts[0] = f.pkts[1] = UINT64_MAX;
+		f.bytes[0] = f.bytes[1] = UINT64_MAX;
+		f.tcp_flags[0] = f.tcp_flags[1] = 0xff;
+		f.tcp.dir[0].gap_bytes = f.tcp.dir[1].gap_bytes = UINT64_MAX;
+		f.flags |= FLOW_F_EMERGENCY | FLOW_F_MIDSTREAM;
+		l = flow_line(&o, big, big, &f, true);
+		kv = kv_text("app_proto", big);
+		assert_non_null(strstr(l, kv));
+		free(kv);
+		kv = kv_text("reason", big);
+		assert_non_null(strstr(l, kv));
+		free(kv);
+		assert_non_null(strstr(l, "\"pkts_toclient\":"
+		    "18446744073709551615,"));
+		free(l);
+	}
 	out_close(&o);
 }
 
