@@ -874,9 +874,11 @@ app_flow_eve(struct jsonw *jw, const struct flow *f)
 		len += 6 * (nlen = strlen(name));
 	if (cat != NULL)
 		len += 6 * (clen = strlen(cat));
+	/* A risk: a comma and its quoted text, each byte escaped at
+	 * worst; or a comma and null. */
 	for (i = 0; i < n; i++)
-		len += 6 * (rlen[i] = risks[i] != NULL ? strlen(risks[i]) : 0) +
-		    3;
+		len += risks[i] != NULL ?
+		    6 * (rlen[i] = strlen(risks[i])) + 3 : (rlen[i] = 0) + 5;
 	jsonw_run_begin(jw, &r, len);
 	JSONW_RUN_KEY(&r, "ndpi");
 	jsonw_run_open(&r, '{');

@@ -356,15 +356,20 @@ util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 	if (localtime) {
 		time_t t = (time_t)sec;
 		struct tm tm;
-		char date[32], zone[8];
+		char date[32] = "", zone[8] = "";
 
 		if (localtime_r(&t, &tm) == NULL) {
 			strlcpy(buf, "1970-01-01T00:00:00.000000+0000",
 			    UTIL_TSBUF);
 			return;
 		}
-		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-		strftime(zone, sizeof(zone), "%z", &tm);
+		/* Only digits and "-:T+" either way (callers copy the text
+		 * without escaping): a failed strftime() leaves "". */
+		if (strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S",
+		    &tm) == 0)
+			date[0] = '\0';
+		if (strftime(zone, sizeof(zone), "%z", &tm) == 0)
+			zone[0] = '\0';
 		snprintf(buf, UTIL_TSBUF, "%.24s.%06u%.5s", date, usec, zone);
 		return;
 	}
