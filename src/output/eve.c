@@ -15,6 +15,7 @@
 #include "output/output.h"
 #include "output/jsonw.h"
 #include "output/record.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 const char *
@@ -81,79 +82,12 @@ put_plain(char *o, const char *s, size_t n)
 	return o + n + 1;
 }
 
-static const char eve_digits2[201] =
-    "00010203040506070809101112131415161718192021222324"
-    "25262728293031323334353637383940414243444546474849"
-    "50515253545556575859606162636465666768697071727374"
-    "75767778798081828384858687888990919293949596979899";
-
-static const uint64_t eve_pow10[20] = {
-	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-	10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
-	100000000000ull, 1000000000000ull, 10000000000000ull,
-	100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-	100000000000000000ull, 1000000000000000000ull,
-	10000000000000000000ull
-};
-
-/* The digits of v below 10^8 (w) that end at p, two at a time, at most
- * 8 of them; returns where they start. */
-static inline char *
-put_digits_back(char *p, uint32_t w)
-{
-	while (w >= 100) {
-		p -= 2;
-		memcpy(p, eve_digits2 + 2 * (w % 100), 2);
-		w /= 100;
-	}
-	if (w >= 10) {
-		p -= 2;
-		memcpy(p, eve_digits2 + 2 * w, 2);
-	} else
-		*--p = (char)('0' + w);
-	return p;
-}
-
-/*
- * v in decimal, as jsonw_fmt_u64() writes it, straight at o: the count
- * of digits from the bit length (1233 / 4096 is just above log10(2)),
- * then 8 digits at a time in 32-bit arithmetic from the end.  A flow id
- * has 16 digits, a port 5.
- */
+/* v in decimal straight at o (fmt_uint()): a flow id has 16 digits, a
+ * port 5. */
 static inline char *
 put_u64(char *o, uint64_t v)
 {
-#if defined(__GNUC__) || defined(__clang__)
-	unsigned t;
-	char *e, *p;
-	uint32_t lo;
-	int i;
-
-	if (v < 10) {
-		*o = (char)('0' + v);
-		return o + 1;
-	}
-	t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
-	e = p = o + t + (v >= eve_pow10[t]);
-	while (v >= 100000000) {
-		lo = (uint32_t)(v % 100000000);
-		v /= 100000000;
-		/* All 8 digits of the chunk, its zeros too. */
-		for (i = 0; i < 4; i++) {
-			p -= 2;
-			memcpy(p, eve_digits2 + 2 * (lo % 100), 2);
-			lo /= 100;
-		}
-	}
-	(void)put_digits_back(p, (uint32_t)v);
-	return e;
-#else
-	char d[20];
-	size_t n = jsonw_fmt_u64(v, d);
-
-	memcpy(o, d + 20 - n, n);
-	return o + n;
-#endif
+	return o + fmt_uint(o, v);
 }
 
 /* A MAC, quoted, as util_format_mac() writes it ("00:1b:21:aa:bb:cc"),

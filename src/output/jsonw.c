@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "output/jsonw.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define JSONW_MIN_ALLOC	256
@@ -72,12 +73,6 @@ esc_letter(uint8_t c)
 }
 
 static const char hexdig[16] = "0123456789abcdef";
-
-static const char digits2[201] =
-    "00010203040506070809101112131415161718192021222324"
-    "25262728293031323334353637383940414243444546474849"
-    "50515253545556575859606162636465666768697071727374"
-    "75767778798081828384858687888990919293949596979899";
 
 void
 jsonw_init(struct jsonw *w, size_t cap)
@@ -544,50 +539,28 @@ jsonw_run_str_rest(char *o, const char *s, size_t i, size_t size)
 void
 jsonw_run_uint_slow(struct jsonw_run *r, uint64_t v)
 {
-	char tmp[20];
-	size_t n = jsonw_fmt_u64(v, tmp);
-
 	if (r->comma)
 		*r->o++ = ',';
 	r->comma = true;
-	memcpy(r->o, tmp + 20 - n, n);
-	r->o += n;
+	r->o += fmt_uint(r->o, v);
 }
 
 /* Decimal digits of v, right-aligned in out[20]; returns the count. */
 size_t
 jsonw_fmt_u64(uint64_t v, char out[20])
 {
-	char *p = out + 20;
-
-	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100) * 2;
-
-		v /= 100;
-		p -= 2;
-		p[0] = digits2[d];
-		p[1] = digits2[d + 1];
-	}
-	if (v >= 10) {
-		p -= 2;
-		p[0] = digits2[v * 2];
-		p[1] = digits2[v * 2 + 1];
-	} else
-		*--p = (char)('0' + v);
-	return (size_t)(out + 20 - p);
+	return (size_t)(out + 20 - fmt_uint_back(out + 20, v));
 }
 
 void
 jsonw_uint(struct jsonw *w, uint64_t v)
 {
-	char tmp[20];
-	size_t n;
+	char tmp[FMT_UINT_MAX];
 
 	if (w->overflow)
 		return;
 	sep(w);
-	n = jsonw_fmt_u64(v, tmp);
-	put(w, tmp + 20 - n, n);
+	put(w, tmp, fmt_uint(tmp, v));
 }
 
 void

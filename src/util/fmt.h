@@ -5,7 +5,9 @@
  * instructions a number, these a few dozen.
  *
  * fmt_uint() and fmt_hex() write the digits at out, with no NUL, and
- * return how many: out has room for 20 and 16 bytes.  fmt_put() copies
+ * return how many: out has room for 20 and 16 bytes.  fmt_uint() is
+ * the one decimal writer: eve records, jsonw and the timestamps
+ * (fmt_d2()) use it and its table too.  fmt_put() copies
  * them into a bounded string as snprintf() would.  tests/unit/test-fmt.c
  * holds each to snprintf()'s "%llu", "%llx", "%0*llx" and to its
  * truncation at every buffer size.
@@ -21,23 +23,90 @@
 #define FMT_UINT_MAX	20	/* digits of UINT64_MAX */
 #define FMT_HEX_MAX	16
 
+/* "00" to "99", two bytes each (no NUL between): the table every
+ * decimal writer here shares (fmt.c). */
+extern const char fmt_digits2[201];
+/* 10^0 to 10^19. */
+extern const uint64_t fmt_pow10[20];
+
+/* The two digits of v (below 100) at p, no NUL; returns the end. */
+static inline char *
+fmt_d2(char *p, unsigned v)
+{
+	memcpy(p, fmt_digits2 + 2 * v, 2);
+	return p + 2;
+}
+
+/* How many decimal digits v has (1 to 20): the count from the bit
+ * length (1233 / 4096 is just above log10(2)), one compare to settle. */
+static inline size_t
+fmt_uint_len(uint64_t v)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	unsigned t;
+
+	if (v < 10)
+		return 1;
+	t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	return t + (v >= fmt_pow10[t]);
+#else
+	size_t n = 1;
+
+	while (n < FMT_UINT_MAX && v >= fmt_pow10[n])
+		n++;
+	return n;
+#endif
+}
+
+/*
+ * The decimal digits of v ending just before end, written backwards:
+ * 8 at a time in 32-bit arithmetic while v has more than 8, then two
+ * at a time.  Returns where they start.  For callers that right-align
+ * (jsonw_fmt_u64()); fmt_uint() writes them forwards.
+ */
+static inline char *
+fmt_uint_back(char *end, uint64_t v)
+{
+	char *p = end;
+	uint32_t w;
+	int i;
+
+	while (v >= 100000000) {
+		w = (uint32_t)(v % 100000000);
+		v /= 100000000;
+		/* All 8 digits of the chunk, its zeros too. */
+		for (i = 0; i < 4; i++) {
+			p -= 2;
+			memcpy(p, fmt_digits2 + 2 * (w % 100), 2);
+			w /= 100;
+		}
+	}
+	w = (uint32_t)v;
+	while (w >= 100) {
+		p -= 2;
+		memcpy(p, fmt_digits2 + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, fmt_digits2 + 2 * w, 2);
+	} else
+		*--p = (char)('0' + w);
+	return p;
+}
+
 /* "%llu" */
 static inline size_t
 fmt_uint(char *out, uint64_t v)
 {
-	char tmp[FMT_UINT_MAX], *p = tmp + FMT_UINT_MAX;
 	size_t n;
 
 	if (v < 10) {
 		out[0] = (char)('0' + v);
 		return 1;
 	}
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	n = (size_t)(tmp + FMT_UINT_MAX - p);
-	memcpy(out, p, n);
+	n = fmt_uint_len(v);
+	(void)fmt_uint_back(out + n, v);
 	return n;
 }
 

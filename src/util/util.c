@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fmt.h"
 #include "util/log.h"
 #include "util/util.h"
 
@@ -323,27 +324,13 @@ civil_from_days(uint64_t z, uint64_t *y, unsigned *m, unsigned *d)
 		(*y)++;
 }
 
-static const char util_d2[201] =
-    "00010203040506070809101112131415161718192021222324"
-    "25262728293031323334353637383940414243444546474849"
-    "50515253545556575859606162636465666768697071727374"
-    "75767778798081828384858687888990919293949596979899";
-
-/* Two digits of v (below 100) at p; returns the end. */
-static inline char *
-put_d2(char *p, unsigned v)
-{
-	memcpy(p, util_d2 + 2 * v, 2);
-	return p + 2;
-}
-
 /* Six digits of v (below 1,000,000) at p, two at a time. */
 static inline void
 put_usec(char *p, unsigned v)
 {
-	put_d2(p, v / 10000);
-	put_d2(p + 2, v / 100 % 100);
-	put_d2(p + 4, v % 100);
+	fmt_d2(p, v / 10000);
+	fmt_d2(p + 2, v / 100 % 100);
+	fmt_d2(p + 4, v % 100);
 }
 
 void
@@ -379,18 +366,18 @@ util_format_ts(uint64_t ts_us, bool localtime, char *buf)
 	civil_from_days(days, &year, &mon, &day);
 	if (year > 9999)
 		year = 9999;	/* keep the 4-digit ISO 8601 form */
-	p = put_d2(p, (unsigned)year / 100);
-	p = put_d2(p, (unsigned)year % 100);
+	p = fmt_d2(p, (unsigned)year / 100);
+	p = fmt_d2(p, (unsigned)year % 100);
 	*p++ = '-';
-	p = put_d2(p, mon);
+	p = fmt_d2(p, mon);
 	*p++ = '-';
-	p = put_d2(p, day);
+	p = fmt_d2(p, day);
 	*p++ = 'T';
-	p = put_d2(p, sod / 3600);
+	p = fmt_d2(p, sod / 3600);
 	*p++ = ':';
-	p = put_d2(p, sod / 60 % 60);
+	p = fmt_d2(p, sod / 60 % 60);
 	*p++ = ':';
-	p = put_d2(p, sod % 60);
+	p = fmt_d2(p, sod % 60);
 	*p++ = '.';
 	put_usec(p, usec);
 	memcpy(p + 6, "+0000", 6);

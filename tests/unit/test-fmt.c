@@ -1,7 +1,8 @@
 /*
  * test-fmt.c - util/fmt.h against snprintf(): every power of 10 and
- * of 16 and its neighbours, 0 and UINT64_MAX, every hex width, and
- * the truncation of a bounded copy at every buffer size.
+ * of 16 and its neighbours, 0, UINT32_MAX and UINT64_MAX, random
+ * values of every length, every hex width, and the truncation of a
+ * bounded copy at every buffer size.
  */
 #include <config.h>
 
@@ -26,7 +27,9 @@ edge_values(uint64_t *v, size_t max)
 
 	v[n++] = 0;
 	v[n++] = UINT16_MAX;
+	v[n++] = UINT32_MAX - 1;
 	v[n++] = UINT32_MAX;
+	v[n++] = (uint64_t)UINT32_MAX + 1;
 	v[n++] = UINT64_MAX;
 	v[n++] = UINT64_MAX - 1;
 	for (p = 1, i = 0; i < 20; i++, p *= 10) {
@@ -47,8 +50,8 @@ edge_values(uint64_t *v, size_t max)
 static void
 test_fmt_uint_as_snprintf(void **state)
 {
-	uint64_t v[128];
-	size_t n = edge_values(v, 128), i, k;
+	uint64_t v[160];
+	size_t n = edge_values(v, 160), i, k;
 	char want[32], got[32];
 
 	(void)state;
@@ -72,11 +75,77 @@ test_fmt_uint_as_snprintf(void **state)
 	}
 }
 
+/* xorshift64: the same values every run. */
+static uint64_t
+next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/*
+ * The one decimal writer's parts (fmt_uint_len(), fmt_uint_back(),
+ * the right-aligned form jsonw_fmt_u64() takes) agree with snprintf()
+ * at every edge and for random values of every length: a chunk of 8
+ * digits with zeros inside ("100000000", "10000000000000000") is where
+ * a writer that skips leading zeros per chunk goes wrong.
+ */
+static void
+test_fmt_uint_back_and_len(void **state)
+{
+	uint64_t v[160], x = 0x9e3779b97f4a7c15ull, r;
+	size_t n = edge_values(v, 160), i, k;
+	char want[32], got[32], *p;
+
+	(void)state;
+	for (i = 0; i < n + 200000; i++) {
+		int w;
+
+		if (i < n)
+			r = v[i];
+		else	/* every bit length alike, not mostly 20 digits */
+			r = next_rand(&x) >> (next_rand(&x) % 64);
+		w = snprintf(want, sizeof(want), "%llu",
+		    (unsigned long long)r);
+		assert_int_equal(fmt_uint_len(r), (size_t)w);
+		memset(got, 'x', sizeof(got));
+		p = fmt_uint_back(got + 1 + FMT_UINT_MAX, r);
+		assert_ptr_equal(p, got + 1 + FMT_UINT_MAX - w);
+		assert_memory_equal(p, want, (size_t)w);
+		assert_int_equal(p[-1], 'x');	/* no byte before */
+		assert_int_equal(got[1 + FMT_UINT_MAX], 'x');
+		memset(got, 'x', sizeof(got));
+		k = fmt_uint(got, r);
+		assert_int_equal(k, (size_t)w);
+		assert_memory_equal(got, want, k);
+		assert_int_equal(got[k], 'x');
+	}
+}
+
+/* fmt_d2(): both digits, leading zero kept, for every value below 100. */
+static void
+test_fmt_d2_every_value(void **state)
+{
+	char want[8], got[4];
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		snprintf(want, sizeof(want), "%02u", i);
+		memset(got, 'x', sizeof(got));
+		assert_ptr_equal(fmt_d2(got, i), got + 2);
+		assert_memory_equal(got, want, 2);
+		assert_int_equal(got[2], 'x');
+	}
+}
+
 static void
 test_fmt_hex_as_snprintf(void **state)
 {
-	uint64_t v[128];
-	size_t n = edge_values(v, 128), i, k;
+	uint64_t v[160];
+	size_t n = edge_values(v, 160), i, k;
 	unsigned width;
 	char want[32], got[32];
 
@@ -136,6 +205,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fmt_uint_as_snprintf),
+		cmocka_unit_test(test_fmt_uint_back_and_len),
+		cmocka_unit_test(test_fmt_d2_every_value),
 		cmocka_unit_test(test_fmt_hex_as_snprintf),
 		cmocka_unit_test(test_fmt_put_truncates_as_snprintf),
 	};

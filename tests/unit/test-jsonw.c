@@ -733,6 +733,56 @@ test_jsonw_run(void **state)
 	jsonw_free(&a);
 }
 
+/*
+ * Every way jsonw writes a number (jsonw_uint(), jsonw_int() either
+ * sign, jsonw_run_uint() and the right-aligned jsonw_fmt_u64()) goes
+ * through util/fmt.h's writer: each against snprintf() at 0, 9, 10,
+ * 99, 100, every power of ten and its neighbours, UINT32_MAX and
+ * UINT64_MAX.
+ */
+static void
+test_jsonw_numbers_as_snprintf(void **state)
+{
+	uint64_t v[80], p;
+	size_t n = 0, i, k, len;
+	char want[128], d[20];
+	struct jsonw w;
+	struct jsonw_run r;
+	int j;
+
+	(void)state;
+	v[n++] = 0;
+	v[n++] = UINT32_MAX;
+	v[n++] = (uint64_t)UINT32_MAX + 1;
+	v[n++] = UINT64_MAX;
+	for (p = 1, j = 0; j < 20; j++, p *= 10) {
+		v[n++] = p - 1;
+		v[n++] = p;
+		v[n++] = p + 1;
+	}
+	for (i = 0; i < n; i++) {
+		k = jsonw_fmt_u64(v[i], d);
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)v[i]);
+		assert_int_equal(k, strlen(want));
+		assert_memory_equal(d + 20 - k, want, k);
+
+		jsonw_init(&w, 0);
+		jsonw_arr_open(&w);
+		jsonw_uint(&w, v[i]);
+		jsonw_int(&w, (int64_t)(v[i] >> 1));
+		jsonw_int(&w, -(int64_t)(v[i] >> 1));
+		jsonw_run_begin(&w, &r, 64);
+		jsonw_run_uint(&r, v[i]);
+		jsonw_run_end(&w, &r);
+		jsonw_arr_close(&w);
+		snprintf(want, sizeof(want), "[%llu,%lld,%lld,%llu]",
+		    (unsigned long long)v[i], (long long)(v[i] >> 1),
+		    -(long long)(v[i] >> 1), (unsigned long long)v[i]);
+		assert_string_equal(jsonw_text(&w, &len), want);
+		jsonw_free(&w);
+	}
+}
+
 static void
 test_jsonw_all_control_chars(void **state)
 {
@@ -1149,6 +1199,7 @@ main(void)
 		cmocka_unit_test(test_jsonw_literal_key),
 		cmocka_unit_test(test_jsonw_run_str_in),
 		cmocka_unit_test(test_jsonw_run),
+		cmocka_unit_test(test_jsonw_numbers_as_snprintf),
 		cmocka_unit_test(test_jsonw_all_control_chars),
 		cmocka_unit_test(test_jsonw_invalid_utf8),
 		cmocka_unit_test(test_jsonw_nesting_and_commas),
