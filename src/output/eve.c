@@ -90,33 +90,14 @@ put_u64(char *o, uint64_t v)
 	return o + fmt_uint(o, v);
 }
 
-/* A MAC, quoted, as util_format_mac() writes it ("00:1b:21:aa:bb:cc"),
- * unrolled: an app record writes two. */
+/* A MAC, quoted (util_put_mac()). */
 static inline char *
 put_mac(char *o, const uint8_t *m)
 {
-	static const char hex[] = "0123456789abcdef";
-
-	o[0] = '"';
-	o[1] = hex[m[0] >> 4];
-	o[2] = hex[m[0] & 0xf];
-	o[3] = ':';
-	o[4] = hex[m[1] >> 4];
-	o[5] = hex[m[1] & 0xf];
-	o[6] = ':';
-	o[7] = hex[m[2] >> 4];
-	o[8] = hex[m[2] & 0xf];
-	o[9] = ':';
-	o[10] = hex[m[3] >> 4];
-	o[11] = hex[m[3] & 0xf];
-	o[12] = ':';
-	o[13] = hex[m[4] >> 4];
-	o[14] = hex[m[4] & 0xf];
-	o[15] = ':';
-	o[16] = hex[m[5] >> 4];
-	o[17] = hex[m[5] & 0xf];
-	o[18] = '"';
-	return o + 19;
+	*o++ = '"';
+	o = util_put_mac(o, m);
+	*o++ = '"';
+	return o;
 }
 
 /*

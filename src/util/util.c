@@ -434,14 +434,7 @@ util_format_ip(int ipver, const uint8_t *addr, char *buf)
 void
 util_format_mac(const uint8_t mac[6], char *buf)
 {
-	static const char hex[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 6; i++) {
-		buf[i * 3] = hex[mac[i] >> 4];
-		buf[i * 3 + 1] = hex[mac[i] & 0xf];
-		buf[i * 3 + 2] = i < 5 ? ':' : '\0';
-	}
+	*util_put_mac(buf, mac) = '\0';
 }
 
 int

@@ -135,7 +135,37 @@ size_t	util_format_ts_cached(struct util_tscache *, uint64_t ts_us,
 /* Format an IPv4 (4 bytes) or IPv6 (16 bytes) address. */
 #define UTIL_ADDRBUF	48
 void	util_format_ip(int ipver, const uint8_t *addr, char *buf);
-void	util_format_mac(const uint8_t mac[6], char *buf);	/* 18 bytes */
+/* A MAC as "00:1b:21:aa:bb:cc" and a NUL: 18 bytes. */
+void	util_format_mac(const uint8_t mac[6], char *buf);
+
+/*
+ * The 17 characters of a MAC at o, no NUL; returns the end.  Unrolled:
+ * an eve app record writes two (output/eve.c put_mac()).
+ */
+static inline char *
+util_put_mac(char *o, const uint8_t mac[6])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	o[0] = hex[mac[0] >> 4];
+	o[1] = hex[mac[0] & 0xf];
+	o[2] = ':';
+	o[3] = hex[mac[1] >> 4];
+	o[4] = hex[mac[1] & 0xf];
+	o[5] = ':';
+	o[6] = hex[mac[2] >> 4];
+	o[7] = hex[mac[2] & 0xf];
+	o[8] = ':';
+	o[9] = hex[mac[3] >> 4];
+	o[10] = hex[mac[3] & 0xf];
+	o[11] = ':';
+	o[12] = hex[mac[4] >> 4];
+	o[13] = hex[mac[4] & 0xf];
+	o[14] = ':';
+	o[15] = hex[mac[5] >> 4];
+	o[16] = hex[mac[5] & 0xf];
+	return o + 17;
+}
 
 /*
  * Read a whole file into a malloc'ed buffer, at most max + 1 bytes, so

@@ -367,6 +367,46 @@ test_util_format_ip_mac(void **state)
 }
 
 /*
+ * util_format_mac() and util_put_mac() (the unrolled writer eve's
+ * put_mac() shares) against the loop util_format_mac() was, for random
+ * MACs and every byte value in every place: the same 17 characters,
+ * the NUL only from util_format_mac(), nothing past.
+ */
+static void
+test_util_format_mac_as_before(void **state)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t x = 0x2545f4914f6cdd1dull;
+	uint8_t mac[6];
+	char want[18], got[20], *e;
+	unsigned k, i;
+
+	(void)state;
+	for (k = 0; k < 20000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		for (i = 0; i < 6; i++)
+			mac[i] = k < 256 ? (uint8_t)(k + 37 * i) :
+			    (uint8_t)(x >> (8 * i));
+		for (i = 0; i < 6; i++) {	/* the old loop */
+			want[i * 3] = hex[mac[i] >> 4];
+			want[i * 3 + 1] = hex[mac[i] & 0xf];
+			want[i * 3 + 2] = i < 5 ? ':' : '\0';
+		}
+		memset(got, 'x', sizeof(got));
+		util_format_mac(mac, got);
+		assert_memory_equal(got, want, 18);
+		assert_int_equal(got[18], 'x');
+		memset(got, 'x', sizeof(got));
+		e = util_put_mac(got, mac);
+		assert_ptr_equal(e, got + 17);
+		assert_memory_equal(got, want, 17);
+		assert_int_equal(got[17], 'x');
+	}
+}
+
+/*
  * word_eq_exact() flags a byte exactly when it equals c, wherever it
  * is and whatever its neighbours: every c, every byte value at every
  * position, among neighbours that are c, c ^ 1 (which word_eq()'s
@@ -431,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_util_format_ts),
 		cmocka_unit_test(test_util_format_ts_cached),
 		cmocka_unit_test(test_util_format_ip_mac),
+		cmocka_unit_test(test_util_format_mac_as_before),
 		cmocka_unit_test(test_util_word_eq_exact),
 	};
 
