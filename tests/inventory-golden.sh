@@ -20,6 +20,7 @@ WW="${WARDWATCH:-$top_builddir/wardwatch}"
 GEN="$top_builddir/pcaps/gen/pcapgen"
 WARD="$top_srcdir/pcaps/ward.pcap"
 EXP="$top_srcdir/tests/regress/inventory"
+. "$top_srcdir/tests/golden.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -55,17 +56,11 @@ check() {
 		rc=$?
 		if [ $rc -ne 0 ] || [ ! -s "$got" ]; then
 			nok "$1: inventory $kind (exit $rc, $(wc -l <"$got") lines)"
-		elif [ "${UPDATE:-0}" = 1 ]; then
-			cp "$got" "$exp"
-			ok "$1: inventory $kind # updated"
-		elif [ ! -f "$exp" ]; then
-			nok "$1: no $exp (make inventory-update)"
-		elif cmp -s "$got" "$exp"; then
-			ok "$1: inventory $kind, $(wc -l <"$got") lines"
 		else
-			nok "$1: inventory $kind differs"
-			diff -u "$exp" "$got" | head -20 | cut -c1-300 |
-			    sed 's/^/# /'
+			n=$((n + 1))
+			golden_check "$n" \
+			    "$1: inventory $kind, $(wc -l <"$got") lines" \
+			    "$got" "$exp" "make inventory-update"
 		fi
 	done
 }

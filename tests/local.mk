@@ -38,7 +38,7 @@ regress-update: wardwatch
 # (tests/regress/inventory): the state's writer changes for speed,
 # what it stores must not.
 TESTS += tests/inventory-golden.sh
-EXTRA_DIST += tests/inventory-golden.sh
+EXTRA_DIST += tests/inventory-golden.sh tests/golden.sh
 inventory-update: wardwatch pcaps/gen/pcapgen
 	UPDATE=1 top_srcdir='$(abs_top_srcdir)' \
 	    top_builddir='$(abs_top_builddir)' \

@@ -13,6 +13,7 @@
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
 LIST="$top_srcdir/tests/regress/TESTLIST"
 EXP="$top_srcdir/tests/regress/expected"
+. "$top_srcdir/tests/golden.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
@@ -49,16 +50,6 @@ grep -v '^\s*\(#\|$\)' "$LIST" | while read -r name pcap opts; do
 		continue
 	fi
 	normalise "$out/eve.json" >"$out/got.jsonl"
-	if [ "${UPDATE:-0}" = 1 ]; then
-		cp "$out/got.jsonl" "$EXP/$name.jsonl"
-		echo "ok $i - $name # updated"
-	elif [ ! -f "$EXP/$name.jsonl" ]; then
-		echo "not ok $i - $name: no expected output (make regress-update NAME=$name)"
-	elif cmp -s "$out/got.jsonl" "$EXP/$name.jsonl"; then
-		echo "ok $i - $name"
-	else
-		echo "not ok $i - $name: output differs"
-		diff -u "$EXP/$name.jsonl" "$out/got.jsonl" | head -20 | cut -c1-300 |
-		    sed 's/^/# /'
-	fi
+	golden_check "$i" "$name" "$out/got.jsonl" "$EXP/$name.jsonl" \
+	    "make regress-update NAME=$name"
 done
