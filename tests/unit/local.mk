@@ -6,7 +6,7 @@
 UNIT_TESTS =
 WW_UNIT_LIBS = $(WW_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/unit/app-mock.h tests/unit/sink-mock.h \
-	tests/unit/conf tests/unit/brain \
+	tests/unit/state-files.h tests/unit/conf tests/unit/brain \
 	tests/unit/oui
 
 UNIT_TESTS += tests/unit/test-bytes

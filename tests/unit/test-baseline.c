@@ -26,6 +26,7 @@
 #include "policy/baseline.h"
 #include "policy/behave.h"
 #include "state/state.h"
+#include "state-files.h"
 
 #define SEC	1000000ull
 #define HOUR	(3600 * SEC)
@@ -749,12 +750,7 @@ test_state_roundtrip(void **state)
 
 	bl_dev_free(bl);
 	dev_free(&d);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	state_files_remove(dir);
 }
 
 struct loaded_all {
@@ -863,12 +859,7 @@ test_state_items_order(void **state)
 		bl_dev_free(bl[i]);
 		dev_free(&d[i]);
 	}
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	state_files_remove(dir);
 }
 
 /*
@@ -950,11 +941,7 @@ test_state_items_order_apart(void **state)
 		bl_dev_free(l.bl[0]);
 		bl_dev_free(bl);
 		dev_free(&d);
-		unlink(path);
-		snprintf(q, sizeof(q), "%s-wal", path);
-		unlink(q);
-		snprintf(q, sizeof(q), "%s-shm", path);
-		unlink(q);
+		state_files_unlink(path);
 	}
 	rmdir(dir);
 }
@@ -1015,12 +1002,7 @@ test_state_items_batches(void **state)
 	bl_dev_free(l.bl);
 	bl_dev_free(bl);
 	dev_free(&d);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	state_files_remove(dir);
 }
 
 static int64_t
@@ -1149,12 +1131,7 @@ test_state_items_changed_only(void **state)
 
 	bl_dev_free(bl);
 	dev_free(&d);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-wal", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/state.db-shm", dir);
-	unlink(path);
-	rmdir(dir);
+	state_files_remove(dir);
 }
 
 /* Many devices, many peers: each table stays within its cap. */

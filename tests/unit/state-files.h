@@ -1,0 +1,36 @@
+/*
+ * state-files.h - the clean-up after a unit test that made a state
+ * database in a directory of its own (mkdtemp()): the database, the
+ * -wal and -shm files SQLite leaves beside it, then the directory.
+ */
+#ifndef WW_TEST_STATE_FILES_H
+#define WW_TEST_STATE_FILES_H
+
+#include <stdio.h>
+#include <unistd.h>
+
+/* Unlink the database db and its -wal and -shm, those that exist. */
+static inline void
+state_files_unlink(const char *db)
+{
+	char p[1024];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+}
+
+/* dir/state.db with its -wal and -shm, then dir (empty by then). */
+static inline void
+state_files_remove(const char *dir)
+{
+	char db[1000];
+
+	snprintf(db, sizeof(db), "%s/state.db", dir);
+	state_files_unlink(db);
+	rmdir(dir);
+}
+
+#endif /* WW_TEST_STATE_FILES_H */
