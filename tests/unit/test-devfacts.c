@@ -702,6 +702,34 @@ flow_init(struct flow *f)
 	f->ts_last = 2000000;
 }
 
+/*
+ * A test's start: an empty brain queue; the packet p (NULL: none)
+ * zeroed and at ts_us; the flow f (NULL: none) as flow_init() makes it.
+ */
+static void
+fixture(struct brain_queue *q, struct packet *p, uint64_t ts_us,
+    struct flow *f)
+{
+	memset(q, 0, sizeof(*q));
+	if (p != NULL) {
+		memset(p, 0, sizeof(*p));
+		p->ts_us = ts_us;
+	}
+	if (f != NULL)
+		flow_init(f);
+}
+
+/* HL7 facts of message type type, nothing else set (free() them). */
+static struct hl7_facts *
+hl7_new(const char *type)
+{
+	struct hl7_facts *h;
+
+	assert_non_null(h = calloc(1, sizeof(*h)));
+	strlcpy(h->message_type, type, sizeof(h->message_type));
+	return h;
+}
+
 /* What the evidence it sent left on a flow (freed at its end). */
 static void
 flow_done(struct flow *f)
@@ -737,11 +765,8 @@ test_devfacts_sink_values(void **state)
 	char want[DEV_VALUE_MAX];
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	p.ts_us = 1500000;
+	fixture(&q, &p, 1500000, &f);
 	p.pcap_cnt = 7;
-	flow_init(&f);
 	assert_non_null(h = calloc(1, sizeof(*h)));
 	h->has_request = h->has_response = true;
 	/* A user agent of 100 bytes: blanks, a tab, an escape, DEL. */
@@ -804,10 +829,8 @@ test_devfacts_sink_hosts(void **state)
 	size_t i;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
-	assert_non_null(h = calloc(1, sizeof(*h)));
-	strcpy(h->message_type, "ADT");
+	fixture(&q, NULL, 0, &f);
+	h = hl7_new("ADT");
 	devfacts_app_evidence(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_int_equal(q.n, 4);
 	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_MESSAGE_TYPE, "ADT");
@@ -885,8 +908,7 @@ test_devfacts_flow_weak(void **state)
 	struct flow f;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
+	fixture(&q, NULL, 0, &f);
 	memset(&w, 0, sizeof(w));
 	w.snmp = 3;
 	devfacts_flow_end(&q, &f, &w);
@@ -931,12 +953,8 @@ test_devfacts_repeats(void **state)
 	size_t n1, i;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	flow_init(&f);
-	assert_non_null(h = calloc(1, sizeof(*h)));
-	strcpy(h->message_type, "ORU");
-	p.ts_us = 10 * 1000000ull;
+	fixture(&q, &p, 10 * 1000000ull, &f);
+	h = hl7_new("ORU");
 	devfacts_app_evidence(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	n1 = q.n;
 	assert_true(n1 >= 3);
@@ -1012,12 +1030,8 @@ test_devfacts_flow_key(void **state)
 	size_t i;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	p.ts_us = 10 * 1000000ull;
-	flow_init(&f);
-	assert_non_null(h = calloc(1, sizeof(*h)));
-	strcpy(h->message_type, "ORU");
+	fixture(&q, &p, 10 * 1000000ull, &f);
+	h = hl7_new("ORU");
 	strcpy(h->sending_app.namespace_id, "GW");
 	devfacts_app(&q, &f, &p, APP_HL7, APP_DIR_TOSERVER, h);
 	assert_non_null(f.dev_sent);
@@ -1129,12 +1143,8 @@ test_devfacts_repeat_hash(void **state)
 	size_t i, n0, n1;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	p.ts_us = 10 * 1000000ull;
-	flow_init(&f);
-	assert_non_null(h = calloc(1, sizeof(*h)));
-	strcpy(h->message_type, "ORU");
+	fixture(&q, &p, 10 * 1000000ull, &f);
+	h = hl7_new("ORU");
 	for (i = 0; i < NELEM(pairs); i++) {
 		flow_done(&f);
 		q.n = 0;
@@ -1269,8 +1279,7 @@ test_devfacts_repeat_keys(void **state)
 	struct flow f;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
+	fixture(&q, NULL, 0, &f);
 	assert_int_equal(say(&q, &f, 10, first, NELEM(first)), 5);
 	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_SENDING_APP, "GW");
 	expect_event(&q.ev[1], cli_mac, EVIDENCE_HL7_SENDING_FACILITY, "GW");
@@ -1536,8 +1545,7 @@ test_devfacts_repeat_many_keys(void **state)
 		all[n].key = (enum evidence_key)k;
 		all[n++].value = "value";
 	}
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
+	fixture(&q, NULL, 0, &f);
 	assert_int_equal(say(&q, &f, 10, all, n), n);
 	assert_int_equal(say(&q, &f, 11, all, n), n - 48);
 	for (i = 0; i < n - 48; i++) {
@@ -1638,9 +1646,7 @@ test_devfacts_activity_values(void **state)
 	size_t len, pos, k, i;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	flow_init(&f);
+	fixture(&q, &p, 0, &f);
 	for (len = 0; len <= 80; len++)
 		for (pos = 0; pos <= len; pos++)
 			for (k = 0; k < sizeof(odd); k++) {
@@ -1731,8 +1737,7 @@ test_devfacts_repeat_collision(void **state)
 	    devfacts_value_hash(b, strlen(b)));
 	s[0] = (struct said){ C, EVIDENCE_HL7_EQUIPMENT, dirty };
 	s[1] = (struct said){ C, EVIDENCE_HL7_EQUIPMENT, b };
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
+	fixture(&q, NULL, 0, &f);
 	assert_int_equal(say(&q, &f, 10, s, 2), 1);
 	expect_event(&q.ev[0], cli_mac, EVIDENCE_HL7_EQUIPMENT, a);
 	s[1].key = EVIDENCE_HL7_SERIAL;
@@ -1909,9 +1914,7 @@ test_devfacts_alert_icmp(void **state)
 	struct flow f;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	memset(&p, 0, sizeof(p));
-	flow_init(&f);
+	fixture(&q, &p, 0, &f);
 	f.proto = IPPROTO_ICMP;
 	f.ipver = 4;
 	f.cli_port = 8;		/* echo request, code 0 */
@@ -1970,10 +1973,8 @@ test_devfacts_activity(void **state)
 	size_t i;
 
 	(void)state;
-	memset(&q, 0, sizeof(q));
-	flow_init(&f);
-	assert_non_null(h = calloc(1, sizeof(*h)));
-	strcpy(h->message_type, "ORU");
+	fixture(&q, NULL, 0, &f);
+	h = hl7_new("ORU");
 	strcpy(h->trigger_event, "R01");
 	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
 	devfacts_app(&q, &f, NULL, APP_HL7, APP_DIR_TOSERVER, h);
