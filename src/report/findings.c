@@ -14,7 +14,6 @@
  */
 #include <config.h>
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,13 +183,15 @@ findings_impact(const char *class)
 	size_t i;
 
 	for (i = 0; class != NULL && i < nitems(fnd_impact); i++)
-		if (strcmp(fnd_impact[i].class, class) == 0)
+		if (fnd_impact[i].class[0] == class[0] &&
+		    strcmp(fnd_impact[i].class, class) == 0)
 			return fnd_impact[i].w;
 	return FND_IMPACT_UNKNOWN;
 }
 
-int
-findings_risk(const struct fnd_risk_in *in)
+/* The risk of a device whose class weighs impact (in percent). */
+static int
+fnd_risk(const struct fnd_risk_in *in, unsigned impact)
 {
 	unsigned exposure, weakness, sum, s;
 	unsigned long r;
@@ -208,8 +209,14 @@ findings_risk(const struct fnd_risk_in *in)
 	if (sum > 100)
 		sum = 100;
 	/* impact% * (20 + 0.8 sum), rounded: all in integers. */
-	r = (unsigned long)findings_impact(in->class) * (200 + 8 * sum);
+	r = (unsigned long)impact * (200 + 8 * sum);
 	return (int)((r + 500) / 1000);
+}
+
+int
+findings_risk(const struct fnd_risk_in *in)
+{
+	return fnd_risk(in, findings_impact(in->class));
 }
 
 /* ---- building the list ---- */
@@ -220,35 +227,48 @@ struct fnd_ctx {
 	struct finding	 fixed[FND_KIND_MAX];	/* FND_ALERT, _NDPI unused */
 	struct finding	*alerts;		/* and FND_NDPI's */
 	size_t		 nalerts;
+	bool		*medical;	/* by device: its class is */
+	bool		*clinical;	/* an HL7 or DICOM client */
 };
 
+/*
+ * One hit per device: more evidence for it joins the line (up to its
+ * size), so that a device's FTP and telnet logins are both told.  The
+ * evidence is formatted once, in place, and the hits grow by doubling:
+ * a snapshot adds thousands.
+ */
 static void
-fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
+fnd_hit_vadd(struct finding *f, size_t dev, const char *fmt, va_list ap)
 {
 	struct fnd_hit *h;
-	va_list ap;
 	size_t n;
 
-	/* One hit per device: more evidence for it joins the line (up
-	 * to its size), so that a device's FTP and telnet logins are
-	 * both told. */
 	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
 		h = &f->hits[f->nhits - 1];
 		n = strlen(h->evidence);
 		if (n + 3 < sizeof(h->evidence)) {
-			strlcat(h->evidence, "; ", sizeof(h->evidence));
-			va_start(ap, fmt);
+			memcpy(h->evidence + n, "; ", 3);
 			vsnprintf(h->evidence + n + 2, sizeof(h->evidence) -
 			    n - 2, fmt, ap);
-			va_end(ap);
 		}
 		return;
 	}
-	f->hits = xreallocarray(f->hits, f->nhits + 1, sizeof(*f->hits));
+	/* A power of two hits fills the room: double it. */
+	if ((f->nhits & (f->nhits - 1)) == 0)
+		f->hits = xreallocarray(f->hits, f->nhits ? f->nhits * 2 : 1,
+		    sizeof(*f->hits));
 	h = &f->hits[f->nhits++];
 	h->dev = dev;
-	va_start(ap, fmt);
 	vsnprintf(h->evidence, sizeof(h->evidence), fmt, ap);
+}
+
+static void
+fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fnd_hit_vadd(f, dev, fmt, ap);
 	va_end(ap);
 }
 
@@ -256,28 +276,34 @@ static void
 fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
     ...)
 {
-	struct finding *f = &c->fixed[k];
-	char buf[FND_EVIDENCE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fnd_hit_vadd(&c->fixed[k], dev, fmt, ap);
 	va_end(ap);
-	fnd_hit_add(f, dev, "%s", buf);
+}
+
+/* Blanks as isspace() sees them in the C locale (%s's delimiters). */
+static bool
+fnd_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /*
  * A key as baselines write it, "tcp/23 telnet server" (fields of at
  * most 7 letters or digits, 5 digits, 31 and 15 bytes, one space
  * apart), read without sscanf(): every service of every device is
- * read at every snapshot.  Its fields into p, *port, a and r, or
- * false for anything else.
+ * read at every snapshot.  Anything else is read as sscanf() with
+ * "%7[a-z0-9]/%u %31s %15s" always read it; a key whose transport
+ * is not followed by a '/' (such as "icmp client") sscanf() rejects
+ * too, so it is rejected here without asking it.
  */
-static bool
-fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
-    char r[16])
+bool
+fnd_service_parse(const char *key, struct fnd_svc *s)
 {
 	const char *k = key, *t;
+	char r[16];
 	unsigned v = 0;
 
 	for (t = k; (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9');
@@ -285,41 +311,30 @@ fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
 		;
 	if (k == t || k - t > 7 || *k != '/')
 		return false;
-	memcpy(p, t, (size_t)(k - t));
-	p[k - t] = '\0';
+	memcpy(s->proto, t, (size_t)(k - t));
+	s->proto[k - t] = '\0';
 	for (t = ++k; *k >= '0' && *k <= '9' && k - t < 5; k++)
 		v = v * 10 + (unsigned)(*k - '0');
 	if (k == t || *k != ' ')
-		return false;
-	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		goto slow;
+	for (t = ++k; *k != '\0' && !fnd_blank(*k); k++)
 		;
 	if (k == t || k - t > 31 || *k != ' ')
-		return false;
-	memcpy(a, t, (size_t)(k - t));
-	a[k - t] = '\0';
-	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		goto slow;
+	memcpy(s->app, t, (size_t)(k - t));
+	s->app[k - t] = '\0';
+	for (t = ++k; *k != '\0' && !fnd_blank(*k); k++)
 		;
 	if (k == t || k - t > 15 || *k != '\0')
-		return false;
-	memcpy(r, t, (size_t)(k - t) + 1);
-	*port = v;
+		goto slow;
+	s->port = v;
+	s->server = k - t == 6 && memcmp(t, "server", 6) == 0;
 	return true;
-}
-
-/* "tcp/23 telnet server": transport, port, application, role. */
-static bool
-fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
-    char *app, size_t alen, bool *server)
-{
-	char p[8], a[32], r[16];
-
-	/* Anything else is read as it always was. */
-	if (!fnd_service_plain(key, p, port, a, r) &&
-	    sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
+slow:
+	if (sscanf(key, "%7[a-z0-9]/%u %31s %15s", s->proto, &s->port,
+	    s->app, r) != 4)
 		return false;
-	strlcpy(proto, p, plen);
-	strlcpy(app, a, alen);
-	*server = strcmp(r, "server") == 0;
+	s->server = strcmp(r, "server") == 0;
 	return true;
 }
 
@@ -341,8 +356,9 @@ fnd_ja4_old(const char *ja4)
 	return NULL;
 }
 
+/* A MAC as a number, its bytes in order: numbers sort as memcmp(). */
 struct fnd_macent {
-	uint8_t		 mac[6];
+	uint64_t	 mac;
 	size_t		 dev;
 };
 
@@ -350,19 +366,62 @@ static int
 fnd_mac_cmp(const void *a, const void *b)
 {
 	const struct fnd_macent *x = a, *y = b;
-	int c;
 
-	if ((c = memcmp(x->mac, y->mac, 6)) != 0)
-		return c;
+	if (x->mac != y->mac)
+		return x->mac < y->mac ? -1 : 1;
 	return x->dev < y->dev ? -1 : x->dev > y->dev;
 }
 
-static bool
-fnd_parse_mac(const char *s, uint8_t mac[6])
+static uint64_t
+fnd_mac_num(const uint8_t mac[6])
 {
-	unsigned v[6];
+	uint64_t v = 0;
 	int i;
 
+	for (i = 0; i < 6; i++)
+		v = v << 8 | mac[i];
+	return v;
+}
+
+static int
+fnd_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A MAC as sscanf() with "%2x:%2x:%2x:%2x:%2x:%2x" reads it, without
+ * sscanf() for the MACs we write ("00:1a:2b:3c:4d:5e"): six fields of
+ * one or two hex digits, ':' between, anything after.  Anything else
+ * (blanks, a sign, "0x", a field too long) is left to sscanf().
+ */
+bool
+fnd_mac_parse(const char *s, uint8_t mac[6])
+{
+	const char *p = s;
+	unsigned v[6];
+	int i, h, l;
+
+	for (i = 0; i < 6; i++) {
+		if ((h = fnd_hex(p[0])) < 0)
+			goto slow;
+		if ((l = fnd_hex(p[1])) >= 0) {
+			h = h * 16 + l;
+			p += 2;
+		} else if (*++p == 'x' || *p == 'X')
+			goto slow;	/* "0x" */
+		if (i < 5 && *p++ != ':')
+			goto slow;
+		mac[i] = (uint8_t)h;
+	}
+	return true;
+slow:
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
 	    &v[4], &v[5]) != 6)
 		return false;
@@ -375,20 +434,21 @@ fnd_parse_mac(const char *s, uint8_t mac[6])
 static long
 fnd_peer(const struct fnd_macent *tab, size_t n, const char *key)
 {
-	struct fnd_macent k;
+	uint8_t mac[6];
+	uint64_t m;
 	size_t lo = 0, hi = n, mid;
 
-	if (strncmp(key, "mac:", 4) != 0 || !fnd_parse_mac(key + 4, k.mac))
+	if (strncmp(key, "mac:", 4) != 0 || !fnd_mac_parse(key + 4, mac))
 		return -1;
+	m = fnd_mac_num(mac);
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (memcmp(tab[mid].mac, k.mac, 6) < 0)
+		if (tab[mid].mac < m)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && memcmp(tab[lo].mac, k.mac, 6) == 0 ?
-	    (long)tab[lo].dev : -1;
+	return lo < n && tab[lo].mac == m ? (long)tab[lo].dev : -1;
 }
 
 static const char *
@@ -624,10 +684,8 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 	struct fnd_dev *fd = &c->devs[i];
 	const struct device *d = fd->d;
 	const struct bl_set *set;
+	struct fnd_svc sv;
 	const char *v;
-	char proto[8], app[32];
-	unsigned port;
-	bool server;
 	size_t k;
 
 	/* Native OS and LAN Manager strings exist only in SMB1. */
@@ -654,28 +712,32 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 		return;
 	set = &fd->bl->set[BL_SERVICE];
 	for (k = 0; k < set->n; k++) {
-		if (!fnd_service(set->v[k].key, proto, sizeof(proto), &port,
-		    app, sizeof(app), &server))
+		if (!fnd_service_parse(set->v[k].key, &sv))
 			continue;
-		if (!server)
+		if (!sv.server) {
+			/* For fnd_peers(). */
+			if (strcmp(sv.app, "hl7") == 0 ||
+			    strcmp(sv.app, "dicom") == 0)
+				c->clinical[i] = true;
 			continue;
+		}
 		fd->services_offered++;
-		if (strcmp(app, "telnet") == 0 || (strcmp(proto, "tcp") == 0 &&
-		    port == 23))
+		if (strcmp(sv.app, "telnet") == 0 || (strcmp(sv.proto,
+		    "tcp") == 0 && sv.port == 23))
 			fnd_add(c, FND_TELNET, i, "offers %s (%u flow%s)",
 			    set->v[k].key, set->v[k].count,
 			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "ftp") == 0 || (strcmp(proto, "tcp") ==
-		    0 && port == 21))
+		else if (strcmp(sv.app, "ftp") == 0 || (strcmp(sv.proto,
+		    "tcp") == 0 && sv.port == 21))
 			fnd_add(c, FND_FTP, i, "offers %s (%u flow%s)",
 			    set->v[k].key, set->v[k].count,
 			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "http") == 0)
+		else if (strcmp(sv.app, "http") == 0)
 			fnd_add(c, FND_HTTP, i, "offers %s (%u flow%s)",
 			    set->v[k].key, set->v[k].count,
 			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "snmp") == 0 || (strcmp(proto, "udp") ==
-		    0 && port == 161))
+		else if (strcmp(sv.app, "snmp") == 0 || (strcmp(sv.proto,
+		    "udp") == 0 && sv.port == 161))
 			fnd_add(c, FND_SNMP, i, "offers %s (%u flow%s)",
 			    set->v[k].key, set->v[k].count,
 			    set->v[k].count == 1 ? "" : "s");
@@ -699,10 +761,7 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 	uint16_t *first_vlan;
 	size_t i, k;
 	long p;
-	bool clinical;
-	char proto[8], app[32];
-	unsigned port, ncross;
-	bool server;
+	unsigned ncross;
 
 	cross = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*cross));
 	first_vlan = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*first_vlan));
@@ -710,14 +769,6 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 		fd = &c->devs[i];
 		if (fd->bl == NULL)
 			continue;
-		clinical = false;
-		set = &fd->bl->set[BL_SERVICE];
-		for (k = 0; k < set->n; k++)
-			if (fnd_service(set->v[k].key, proto, sizeof(proto),
-			    &port, app, sizeof(app), &server) && !server &&
-			    (strcmp(app, "hl7") == 0 ||
-			    strcmp(app, "dicom") == 0))
-				clinical = true;
 		set = &fd->bl->set[BL_PEER];
 		ncross = 0;
 		for (k = 0; k < set->n; k++) {
@@ -733,14 +784,14 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 			if (cross[p]++ == 0)
 				first_vlan[p] = fd->d->vlan;
 		}
-		if (clinical && ncross > 0)
+		if (c->clinical[i] && ncross > 0)
 			fnd_add(c, FND_CLINICAL_CROSS, i, "HL7 or DICOM client "
 			    "on VLAN %u talking to %u device%s on other VLANs",
 			    fd->d->vlan, ncross, ncross == 1 ? "" : "s");
 	}
 	for (i = 0; i < c->ndevs; i++) {
 		fd = &c->devs[i];
-		if (cross[i] == 0 || !policy_class_medical(fd->class))
+		if (cross[i] == 0 || !c->medical[i])
 			continue;
 		fnd_add(c, FND_CROSS_VLAN, i, "reached by %u device%s from "
 		    "other VLANs (first from VLAN %u); it is on VLAN %u",
@@ -892,9 +943,9 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		in[i].services = fd->services_offered;
 		in[i].cross_peers = fd->peers_in;
 		in[i].external = fd->external;
-		fd->risk = findings_risk(&in[i]);
 		/* The exposure and impact reasons first, then findings. */
 		w = findings_impact(fd->class);
+		fd->risk = fnd_risk(&in[i], w);
 		memmove(fd->reasons[1], fd->reasons[0],
 		    fd->nreasons * sizeof(fd->reasons[0]));
 		fd->nreasons++;
@@ -943,6 +994,8 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 		c.fixed[k].remediation = fnd_kinds[k].remediation;
 	}
 	medvlan = xcalloc(65536, sizeof(*medvlan));
+	c.medical = xcalloc(n ? n : 1, sizeof(*c.medical));
+	c.clinical = xcalloc(n ? n : 1, sizeof(*c.clinical));
 	tab = xcalloc(n ? n : 1, sizeof(*tab));
 	for (i = 0; i < n; i++) {
 		devs[i].class = fnd_class(devs[i].d);
@@ -950,10 +1003,11 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 		devs[i].nreasons = devs[i].nfindings = 0;
 		devs[i].services_offered = devs[i].peers_in = 0;
 		devs[i].peers_out = devs[i].external = 0;
-		if (policy_class_medical(devs[i].class) && devs[i].d->vlan != 0)
+		c.medical[i] = policy_class_medical(devs[i].class);
+		if (c.medical[i] && devs[i].d->vlan != 0)
 			medvlan[devs[i].d->vlan] = true;
 		if (!(devs[i].d->flags & DEV_F_ROUTED)) {
-			memcpy(tab[ntab].mac, devs[i].d->mac, 6);
+			tab[ntab].mac = fnd_mac_num(devs[i].d->mac);
 			tab[ntab++].dev = i;
 		}
 	}
@@ -967,6 +1021,8 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 	fnd_dpi_uncover(&c);
 	free(tab);
 	free(medvlan);
+	free(c.medical);
+	free(c.clinical);
 
 	out->v = xreallocarray(NULL, FND_KIND_MAX + c.nalerts + 1,
 	    sizeof(*out->v));

@@ -605,17 +605,11 @@ rp_edge_cmp(const void *pa, const void *pb)
 static long
 rp_peer_dev(const struct rp *r, const char *key)
 {
-	unsigned v[6];
 	uint8_t mac[6];
 	size_t lo = 0, hi = r->nix, mid;
-	int k;
 
-	if (strncmp(key, "mac:", 4) != 0 || sscanf(key + 4,
-	    "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3], &v[4],
-	    &v[5]) != 6)
+	if (strncmp(key, "mac:", 4) != 0 || !fnd_mac_parse(key + 4, mac))
 		return -1;
-	for (k = 0; k < 6; k++)
-		mac[k] = (uint8_t)v[k];
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (memcmp(r->ix[mid].mac, mac, 6) < 0)
@@ -1768,7 +1762,7 @@ report_risks_of(struct state *st, const struct device *const *devs,
 	struct fnd_dev *fd;
 	struct fnd_list fl;
 	struct rp r;
-	size_t i, k, len;
+	size_t i, k, len, o;
 
 	*out = NULL;
 	*nout = 0;
@@ -1787,11 +1781,15 @@ report_risks_of(struct state *st, const struct device *const *devs,
 		v[i].nreasons = fd[i].nreasons;
 		for (k = 0, len = 0; k < fd[i].nreasons; k++)
 			len += strlen(fd[i].reasons[k]) + 1;
-		v[i].reasons = xcalloc(1, len + 1);
-		for (k = 0; k < fd[i].nreasons; k++) {
-			strlcat(v[i].reasons, fd[i].reasons[k], len + 1);
-			strlcat(v[i].reasons, "\n", len + 1);
+		v[i].reasons = xreallocarray(NULL, len + 1, 1);
+		/* Each line where the last ended. */
+		for (k = 0, len = 0; k < fd[i].nreasons; k++) {
+			o = strlen(fd[i].reasons[k]);
+			memcpy(v[i].reasons + len, fd[i].reasons[k], o);
+			len += o;
+			v[i].reasons[len++] = '\n';
 		}
+		v[i].reasons[len] = '\0';
 	}
 	*out = v;
 	*nout = n;
