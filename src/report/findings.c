@@ -356,21 +356,16 @@ fnd_ja4_old(const char *ja4)
 	return NULL;
 }
 
-/* A MAC as a number, its bytes in order: numbers sort as memcmp(). */
-struct fnd_macent {
-	uint64_t	 mac;
-	size_t		 dev;
+/*
+ * The devices by MAC: a table open-addressed by the MAC as a number
+ * (a power of two slots, at least twice the devices), the first
+ * device (by id) of each MAC.  dev + 1 in a slot; 0: empty.
+ */
+struct fnd_macs {
+	uint64_t	*mac;
+	size_t		*dev;
+	size_t		 mask;
 };
-
-static int
-fnd_mac_cmp(const void *a, const void *b)
-{
-	const struct fnd_macent *x = a, *y = b;
-
-	if (x->mac != y->mac)
-		return x->mac < y->mac ? -1 : 1;
-	return x->dev < y->dev ? -1 : x->dev > y->dev;
-}
 
 static uint64_t
 fnd_mac_num(const uint8_t mac[6])
@@ -430,25 +425,48 @@ slow:
 	return true;
 }
 
+static size_t
+fnd_macs_slot(const struct fnd_macs *t, uint64_t m)
+{
+	size_t h = (size_t)((m * 0x9e3779b97f4a7c15ull) >> 32) & t->mask;
+
+	while (t->dev[h] != 0 && t->mac[h] != m)
+		h = (h + 1) & t->mask;
+	return h;
+}
+
+static void
+fnd_macs_init(struct fnd_macs *t, const struct fnd_dev *devs, size_t n)
+{
+	size_t i, h, size = 16;
+	uint64_t m;
+
+	while (size < 2 * n)
+		size *= 2;
+	t->mac = xcalloc(size, sizeof(*t->mac));
+	t->dev = xcalloc(size, sizeof(*t->dev));
+	t->mask = size - 1;
+	/* In id order: a MAC's first device keeps its slot. */
+	for (i = 0; i < n; i++) {
+		if (devs[i].d->flags & DEV_F_ROUTED)
+			continue;
+		m = fnd_mac_num(devs[i].d->mac);
+		if (t->dev[h = fnd_macs_slot(t, m)] == 0) {
+			t->mac[h] = m;
+			t->dev[h] = i + 1;
+		}
+	}
+}
+
 /* The device of a "mac:" peer item (the first by id), or -1. */
 static long
-fnd_peer(const struct fnd_macent *tab, size_t n, const char *key)
+fnd_peer(const struct fnd_macs *t, const char *key)
 {
 	uint8_t mac[6];
-	uint64_t m;
-	size_t lo = 0, hi = n, mid;
 
 	if (strncmp(key, "mac:", 4) != 0 || !fnd_mac_parse(key + 4, mac))
 		return -1;
-	m = fnd_mac_num(mac);
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (tab[mid].mac < m)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && tab[lo].mac == m ? (long)tab[lo].dev : -1;
+	return (long)t->dev[fnd_macs_slot(t, fnd_mac_num(mac))] - 1;
 }
 
 static const char *
@@ -620,9 +638,11 @@ fnd_weak_key(const char *k)
 	case 'o':
 		return k[1] == 's';
 	case 'n':
+		return k[1] == 'd';
 	case 's':
+		return k[1] == 'm' || k[1] == 'n' || k[1] == 's';
 	case 't':
-		return true;
+		return k[1] == 'l';
 	default:
 		return false;
 	}
@@ -689,15 +709,18 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 	size_t k;
 
 	/* Native OS and LAN Manager strings exist only in SMB1. */
+	/* The first letter first: most keys are HL7's, the OUI's, DNS's. */
 	for (k = 0; k < d->n_evidence; k++)
-		if (strcmp(d->evidence[k].key, "smb.native_os") == 0 ||
-		    strcmp(d->evidence[k].key, "smb.native_lm") == 0) {
+		if (d->evidence[k].key[0] == 's' &&
+		    (strcmp(d->evidence[k].key, "smb.native_os") == 0 ||
+		    strcmp(d->evidence[k].key, "smb.native_lm") == 0)) {
 			fnd_add(c, FND_SMB1, i, "SMB1 session setup: %s \"%s\"",
 			    d->evidence[k].key, d->evidence[k].value);
 			break;
 		}
 	for (k = 0; k < d->n_evidence; k++)
-		if (strcmp(d->evidence[k].key, "tls.ja4") == 0 &&
+		if (d->evidence[k].key[0] == 't' &&
+		    strcmp(d->evidence[k].key, "tls.ja4") == 0 &&
 		    (v = fnd_ja4_old(d->evidence[k].value)) != NULL) {
 			fnd_add(c, FND_OLD_TLS, i, "TLS client offering %s at "
 			    "most (JA4 %s)", v, d->evidence[k].value);
@@ -753,7 +776,7 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 /* Peers across VLANs: who reaches a medical device, who carries
  * clinical protocols to another segment. */
 static void
-fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
+fnd_peers(struct fnd_ctx *c, const struct fnd_macs *macs)
 {
 	struct fnd_dev *fd, *pd;
 	const struct bl_set *set;
@@ -772,7 +795,7 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 		set = &fd->bl->set[BL_PEER];
 		ncross = 0;
 		for (k = 0; k < set->n; k++) {
-			if ((p = fnd_peer(tab, ntab, set->v[k].key)) < 0 ||
+			if ((p = fnd_peer(macs, set->v[k].key)) < 0 ||
 			    (size_t)p == i)
 				continue;
 			pd = &c->devs[p];
@@ -977,9 +1000,9 @@ void
 findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 {
 	struct fnd_ctx c;
-	struct fnd_macent *tab;
+	struct fnd_macs macs;
 	bool *medvlan;
-	size_t i, k, ntab = 0;
+	size_t i, k;
 
 	memset(&c, 0, sizeof(c));
 	memset(out, 0, sizeof(*out));
@@ -996,7 +1019,6 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 	medvlan = xcalloc(65536, sizeof(*medvlan));
 	c.medical = xcalloc(n ? n : 1, sizeof(*c.medical));
 	c.clinical = xcalloc(n ? n : 1, sizeof(*c.clinical));
-	tab = xcalloc(n ? n : 1, sizeof(*tab));
 	for (i = 0; i < n; i++) {
 		devs[i].class = fnd_class(devs[i].d);
 		devs[i].risk = 0;
@@ -1006,20 +1028,16 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 		c.medical[i] = policy_class_medical(devs[i].class);
 		if (c.medical[i] && devs[i].d->vlan != 0)
 			medvlan[devs[i].d->vlan] = true;
-		if (!(devs[i].d->flags & DEV_F_ROUTED)) {
-			tab[ntab].mac = fnd_mac_num(devs[i].d->mac);
-			tab[ntab++].dev = i;
-		}
 	}
-	if (ntab > 1)
-		qsort(tab, ntab, sizeof(*tab), fnd_mac_cmp);
+	fnd_macs_init(&macs, devs, n);
 	for (i = 0; i < n; i++) {
 		fnd_alerts(&c, i);
 		fnd_device(&c, i, medvlan);
 	}
-	fnd_peers(&c, tab, ntab);
+	fnd_peers(&c, &macs);
 	fnd_dpi_uncover(&c);
-	free(tab);
+	free(macs.mac);
+	free(macs.dev);
 	free(medvlan);
 	free(c.medical);
 	free(c.clinical);

@@ -506,6 +506,63 @@ test_state_alerts(void **unused)
 	unlink(shm);
 }
 
+/*
+ * Peers matched to devices by MAC (the MAC table): the first device
+ * by id of a MAC two devices share, a MAC written with one digit or
+ * capitals, never a routed device (its MAC is its router's), and
+ * nothing for an unknown MAC or a broken key.  Many devices, so that
+ * MACs share slots.
+ */
+static void
+test_findings_peer_macs(void **unused)
+{
+	static const char *const peers[] = {
+		"mac:02:00:00:00:00:01",	/* d[0], not d[1] */
+		"mac:2:0:0:0:0:5",		/* d[4] */
+		"mac:02:00:00:00:00:0A",	/* d[9] */
+		"mac:02:00:00:00:00:03",	/* routed: none */
+		"mac:02:00:00:00:00:ff",	/* nobody */
+		"mac:02:00:00:00:00",		/* broken */
+		"mac:02-00-00-00-00-06",	/* broken */
+		"ip:10.20.0.7",			/* not a MAC */
+		NULL
+	};
+	enum { N = 200 };
+	struct device *d[N];
+	struct fnd_dev fd[N];
+	struct bl_dev *bl;
+	struct fnd_list l;
+	size_t i;
+
+	(void)unused;
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < N; i++) {
+		d[i] = mkdev("infusion-pump", (uint16_t)(10 + i % 7),
+		    (uint8_t)(i + 1));
+		/* MACs from the second byte up too: table slots. */
+		d[i]->mac[4] = (uint8_t)(i >= 100 ? 1 : 0);
+		fd[i].d = d[i];
+	}
+	d[1]->mac[5] = 1;			/* d[0]'s MAC, on VLAN 11 */
+	d[2]->flags |= DEV_F_ROUTED;		/* MAC ...03 */
+	d[199]->vlan = 99;
+	bl = mkbl(NULL, peers, NULL);
+	fd[199].bl = bl;
+	findings_compute(fd, N, &l);
+	assert_int_equal(fd[199].peers_out, 3);
+	/* Reached from another VLAN: the three matched, no other. */
+	for (i = 0; i < N; i++)
+		assert_int_equal(fd[i].peers_in, i == 0 || i == 4 || i == 9 ?
+		    1 : 0);
+	expect(&l, "WW-F008", (const size_t[]){ 0, 4, 9 }, 3);
+	findings_free(&l);
+	bl_dev_free(bl);
+	for (i = 0; i < N; i++) {
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -513,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_risk_monotonic),
 		cmocka_unit_test(test_findings_each_kind),
 		cmocka_unit_test(test_findings_weaknesses),
+		cmocka_unit_test(test_findings_peer_macs),
 		cmocka_unit_test(test_state_alerts),
 	};
 
