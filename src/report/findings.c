@@ -283,6 +283,81 @@ fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
 	va_end(ap);
 }
 
+/*
+ * An evidence line built without vsnprintf() (the services and public
+ * destinations of every device, at every snapshot): pieces appended
+ * and cut where snprintf() would cut the whole.
+ */
+struct fnd_line {
+	char		 s[FND_EVIDENCE_MAX];
+	size_t		 n;
+};
+
+static void
+fnd_line_str(struct fnd_line *l, const char *s)
+{
+	size_t k = strnlen(s, sizeof(l->s) - 1 - l->n);
+
+	memcpy(l->s + l->n, s, k);
+	l->n += k;
+	l->s[l->n] = '\0';
+}
+
+static void
+fnd_line_uint(struct fnd_line *l, unsigned v)
+{
+	char d[FMT_UINT_MAX + 1];
+
+	d[fmt_uint(d, v)] = '\0';
+	fnd_line_str(l, d);
+}
+
+/* fnd_add(c, k, dev, "%s", l->s), with no format to read. */
+static void
+fnd_add_line(struct fnd_ctx *c, enum fnd_kind k, size_t dev,
+    const struct fnd_line *l)
+{
+	struct finding *f = &c->fixed[k];
+	struct fnd_hit *h;
+	size_t n, m;
+
+	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
+		h = &f->hits[f->nhits - 1];
+		n = strlen(h->evidence);
+		if (n + 3 < sizeof(h->evidence)) {
+			m = sizeof(h->evidence) - n - 3;
+			if (m > l->n)
+				m = l->n;
+			memcpy(h->evidence + n, "; ", 2);
+			memcpy(h->evidence + n + 2, l->s, m);
+			h->evidence[n + 2 + m] = '\0';
+		}
+		return;
+	}
+	if ((f->nhits & (f->nhits - 1)) == 0)
+		f->hits = xreallocarray(f->hits, f->nhits ? f->nhits * 2 : 1,
+		    sizeof(*f->hits));
+	h = &f->hits[f->nhits++];
+	h->dev = dev;
+	memcpy(h->evidence, l->s, l->n + 1);
+}
+
+/* "offers tcp/23 telnet server (3 flows)" */
+static void
+fnd_add_offers(struct fnd_ctx *c, enum fnd_kind k, size_t dev,
+    const struct bl_item *it)
+{
+	struct fnd_line l;
+
+	l.n = 0;
+	fnd_line_str(&l, "offers ");
+	fnd_line_str(&l, it->key);
+	fnd_line_str(&l, " (");
+	fnd_line_uint(&l, it->count);
+	fnd_line_str(&l, it->count == 1 ? " flow)" : " flows)");
+	fnd_add_line(c, k, dev, &l);
+}
+
 /* Blanks as isspace() sees them in the C locale (%s's delimiters). */
 static bool
 fnd_blank(char c)
@@ -704,6 +779,7 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 	struct fnd_dev *fd = &c->devs[i];
 	const struct device *d = fd->d;
 	const struct bl_set *set;
+	struct fnd_line l;
 	struct fnd_svc sv;
 	const char *v;
 	size_t k;
@@ -747,30 +823,31 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 		fd->services_offered++;
 		if (strcmp(sv.app, "telnet") == 0 || (strcmp(sv.proto,
 		    "tcp") == 0 && sv.port == 23))
-			fnd_add(c, FND_TELNET, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
+			fnd_add_offers(c, FND_TELNET, i, &set->v[k]);
 		else if (strcmp(sv.app, "ftp") == 0 || (strcmp(sv.proto,
 		    "tcp") == 0 && sv.port == 21))
-			fnd_add(c, FND_FTP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
+			fnd_add_offers(c, FND_FTP, i, &set->v[k]);
 		else if (strcmp(sv.app, "http") == 0)
-			fnd_add(c, FND_HTTP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
+			fnd_add_offers(c, FND_HTTP, i, &set->v[k]);
 		else if (strcmp(sv.app, "snmp") == 0 || (strcmp(sv.proto,
 		    "udp") == 0 && sv.port == 161))
-			fnd_add(c, FND_SNMP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
+			fnd_add_offers(c, FND_SNMP, i, &set->v[k]);
 	}
 	set = &fd->bl->set[BL_EXTERNAL];
 	fd->external = set->n;
-	if (set->n > 0)
-		fnd_add(c, FND_EXTERNAL, i, "%u public destination%s, first "
-		    "%s%s%s", set->n, set->n == 1 ? "" : "s", set->v[0].key,
-		    set->v[0].cc[0] != '\0' ? " in " : "", set->v[0].cc);
+	if (set->n > 0) {
+		/* "%u public destination%s, first %s%s%s" */
+		l.n = 0;
+		fnd_line_uint(&l, set->n);
+		fnd_line_str(&l, set->n == 1 ? " public destination, first " :
+		    " public destinations, first ");
+		fnd_line_str(&l, set->v[0].key);
+		if (set->v[0].cc[0] != '\0') {
+			fnd_line_str(&l, " in ");
+			fnd_line_str(&l, set->v[0].cc);
+		}
+		fnd_add_line(c, FND_EXTERNAL, i, &l);
+	}
 }
 
 /* Peers across VLANs: who reaches a medical device, who carries

@@ -563,6 +563,93 @@ test_findings_peer_macs(void **unused)
 	}
 }
 
+/*
+ * The evidence lines of services offered and public destinations, as
+ * snprintf() wrote them: one flow or many, a country or none, and a
+ * device's many telnet services joined with "; " up to the line's
+ * size, where the last is cut.
+ */
+static void
+test_findings_evidence_lines(void **unused)
+{
+	char svc[20][BL_KEY_MAX], want[FND_EVIDENCE_MAX], one[FND_EVIDENCE_MAX];
+	const char *svcs[21];
+	const struct finding *f;
+	struct device *d[2];
+	struct bl_dev *bl[2];
+	struct fnd_dev fd[2];
+	struct bl_item *it;
+	struct bl_config cfg;
+	struct fnd_list l;
+	size_t i, n, k;
+
+	(void)unused;
+	for (i = 0; i < 20; i++) {
+		snprintf(svc[i], sizeof(svc[i]), "tcp/%zu telnet server",
+		    2300 + i);
+		svcs[i] = svc[i];
+	}
+	svcs[20] = NULL;
+	d[0] = mkdev("infusion-pump", 20, 1);
+	bl[0] = mkbl(svcs, NULL, "ip:203.0.113.5");
+	bl[0]->set[BL_SERVICE].v[0].count = 1;
+	d[1] = mkdev("infusion-pump", 20, 2);
+	bl[1] = mkbl((const char *const[]){ "tcp/80 http server", NULL },
+	    NULL, "ip:198.51.100.7");
+	bl_config_defaults(&cfg);
+	it = bl_add(bl[1], &cfg, BL_EXTERNAL, "ip:198.51.100.8");
+	assert_non_null(it);
+	memcpy(bl[1]->set[BL_EXTERNAL].v[0].cc, "NL", 3);
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < 2; i++) {
+		fd[i].d = d[i];
+		fd[i].bl = bl[i];
+	}
+	findings_compute(fd, 2, &l);
+
+	/* The old way: snprintf() each, joined while there is room (as
+	 * vsnprintf() at the line's end would, cut to what is left). */
+	want[0] = '\0';
+	for (i = 0; i < 20; i++) {
+		it = &bl[0]->set[BL_SERVICE].v[i];
+		snprintf(one, sizeof(one), "offers %s (%u flow%s)", it->key,
+		    it->count, it->count == 1 ? "" : "s");
+		n = strlen(want);
+		if (i == 0)
+			snprintf(want, sizeof(want), "%s", one);
+		else if (n + 3 < sizeof(want)) {
+			/* snprintf(want + n + 2, room, "%s", one) */
+			k = strlen(one);
+			if (k > sizeof(want) - n - 3)
+				k = sizeof(want) - n - 3;
+			memcpy(want + n, "; ", 2);
+			memcpy(want + n + 2, one, k);
+			want[n + 2 + k] = '\0';
+		}
+	}
+	assert_non_null(f = find(&l, "WW-F003"));
+	assert_int_equal(f->nhits, 1);
+	assert_int_equal(strlen(f->hits[0].evidence), FND_EVIDENCE_MAX - 1);
+	assert_string_equal(f->hits[0].evidence, want);
+	assert_non_null(strstr(want, "(1 flow); offers tcp/2301 telnet "
+	    "server (3 flows)"));
+	assert_non_null(f = find(&l, "WW-F005"));
+	assert_string_equal(f->hits[0].evidence, "offers tcp/80 http server "
+	    "(3 flows)");
+	assert_non_null(f = find(&l, "WW-F007"));
+	assert_int_equal(f->nhits, 2);
+	assert_string_equal(f->hits[0].evidence, "1 public destination, "
+	    "first ip:203.0.113.5");
+	assert_string_equal(f->hits[1].evidence, "2 public destinations, "
+	    "first ip:198.51.100.7 in NL");
+	findings_free(&l);
+	for (i = 0; i < 2; i++) {
+		bl_dev_free(bl[i]);
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -571,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_findings_each_kind),
 		cmocka_unit_test(test_findings_weaknesses),
 		cmocka_unit_test(test_findings_peer_macs),
+		cmocka_unit_test(test_findings_evidence_lines),
 		cmocka_unit_test(test_state_alerts),
 	};
 
