@@ -207,6 +207,36 @@ assert "\\<script\\>" in m and "\\|x" in m
 assert "\x27=HYPERLINK" in c and "\"=HYPERLINK" not in c
 ' "$tmp/evil.html" "$tmp/evil.md" "$tmp/evil.csv"
 
+# Every kind of printable byte of a value (one shorter than values are
+# kept) as it is, but for the entities (HTML) and backslashes
+# (Markdown) each format owes; a control byte and a bidi override as
+# \x escapes (the report writes runs, not bytes).
+cp "$tmp/ward/wardwatch.db" "$tmp/bytes.db"
+python3 - "$tmp/bytes.db" <<'EOF'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE device_values SET value = ? WHERE attribute = 'vendor' AND "
+          "device_id = (SELECT min(device_id) FROM device_values WHERE "
+          "attribute = 'vendor')",
+          (" !\"#$%&\x27()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\x01\u202e\u00e9!",))
+c.commit()
+EOF
+for f in html md; do
+	"$WW" report --state "$tmp/bytes.db" -o "$tmp/bytes.$f" 2>/dev/null
+done
+check "each byte of a value escaped as each format owes (HTML, Markdown)" \
+    python3 -c '
+import sys
+h, m = (open(f, encoding="utf-8").read() for f in sys.argv[1:3])
+v = " !\"#$%&\x27()*+,-./09:;<=>?@AZ[\\]^_`az{|}~"
+ent = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "\x27": "&#39;"}
+html = "".join(ent.get(ch, ch) for ch in v)
+md = "".join("\\" + ch if ch in "|\\`*_[]<>#" else ch for ch in v)
+tail = "\\x01\\xe2\\x80\\xae\u00e9!"
+assert html + tail in h, "html"
+assert md + tail.replace("\\", "\\\\") in m, "md"
+' "$tmp/bytes.html" "$tmp/bytes.md"
+
 # 10,000 devices in three VLANs and zones, each with peers: the map
 # aggregates by zone, the matrices sum flows and bytes.
 # The schema of a real run, then the devices.

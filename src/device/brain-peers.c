@@ -247,39 +247,83 @@ void
 brain_peers_record(struct brain *b, struct jsonw *jw,
     const struct brain_dev *n)
 {
+/* A member's bytes at most: its key (with a comma), a string value of
+ * size bytes (jsonw_run_str_in()), a number. */
+#define PR_KEY		24
+#define PR_STR(size)	(6 * (size) + 10)
+#define PR_NUM		21
+/* One entry: '{', eight keys, peer, zone, app, direction, service,
+ * three counters, '}'. */
+#define PR_ENT		(2 + 8 * PR_KEY + PR_STR(PEERS_KEY_MAX) +		\
+	PR_STR(PEERS_ZONE_MAX) + PR_STR(PEERS_APP_MAX) + 2 * PR_STR(32) +	\
+	3 * PR_NUM + 1)
+/* A plain string (our own words), as the run writes one. */
+#define PR_PLAIN(r, s)	do {						\
+	const char *pr_s = (s);						\
+	size_t pr_n = strlen(pr_s);					\
+									\
+	if ((r)->comma)							\
+		*(r)->o++ = ',';					\
+	(r)->comma = true;						\
+	*(r)->o++ = '"';						\
+	memcpy((r)->o, pr_s, pr_n);					\
+	(r)->o += pr_n;							\
+	*(r)->o++ = '"';						\
+} while (0)
 	size_t idx[PEERS_RECORD_TOP], i, k;
 	const struct peer_ent *e;
+	struct jsonw_run run, *r = &run;
 	char svc[32];
 
 	(void)b;
 	if (n->pe == NULL || n->pe->t.n == 0)
 		return;
 	k = peers_top(&n->pe->t, idx, PEERS_RECORD_TOP);
-	JSONW_KEY(jw, "peers");
-	jsonw_arr_open(jw);
+	/* One run for the list: written as the calls per member wrote it
+	 * (a snapshot writes every device's). */
+	jsonw_run_begin(jw, r, 2 * PR_KEY + 2 + k * PR_ENT + 2 + 2 * PR_KEY +
+	    2 * PR_NUM + 2);
+	JSONW_RUN_KEY(r, "peers");
+	jsonw_run_open(r, '[');
 	for (i = 0; i < k; i++) {
 		e = &n->pe->t.v[idx[i]];
-		jsonw_obj_open(jw);
-		JSONW_KV_STR(jw, "peer", e->peer);
-		if (e->zone[0] != '\0')
-			JSONW_KV_STR(jw, "zone", e->zone);
+		jsonw_run_open(r, '{');
+		/* The arrays' bytes past their NUL are not read. */
+		JSONW_RUN_KEY(r, "peer");
+		jsonw_run_str_in(r, e->peer, strnlen(e->peer,
+		    sizeof(e->peer)));
+		if (e->zone[0] != '\0') {
+			JSONW_RUN_KEY(r, "zone");
+			jsonw_run_str_in(r, e->zone, strnlen(e->zone,
+			    sizeof(e->zone)));
+		}
 		/* Our own words and numbers: copied (plain). */
-		JSONW_KV_PLAIN(jw, "direction", peers_dir_name(e->dir));
-		JSONW_KV_PLAIN(jw, "service", peers_service(e, svc,
-		    sizeof(svc)));
-		if (e->app[0] != '\0')
-			JSONW_KV_STR(jw, "app_proto", e->app);
-		JSONW_KV_UINT(jw, "flows", e->flows);
-		JSONW_KV_UINT(jw, "packets", e->packets);
-		JSONW_KV_UINT(jw, "bytes", e->bytes);
-		jsonw_obj_close(jw);
+		JSONW_RUN_KEY(r, "direction");
+		PR_PLAIN(r, peers_dir_name(e->dir));
+		JSONW_RUN_KEY(r, "service");
+		PR_PLAIN(r, peers_service(e, svc, sizeof(svc)));
+		if (e->app[0] != '\0') {
+			JSONW_RUN_KEY(r, "app_proto");
+			jsonw_run_str_in(r, e->app, strnlen(e->app,
+			    sizeof(e->app)));
+		}
+		JSONW_RUN_KV_UINT(r, "flows", e->flows);
+		JSONW_RUN_KV_UINT(r, "packets", e->packets);
+		JSONW_RUN_KV_UINT(r, "bytes", e->bytes);
+		jsonw_run_close(r, '}');
 	}
-	jsonw_arr_close(jw);
+	jsonw_run_close(r, ']');
 	if (n->pe->t.n > k || n->pe->t.dropped > 0) {
-		JSONW_KEY(jw, "peers_total");
-		jsonw_obj_open(jw);
-		JSONW_KV_UINT(jw, "kept", n->pe->t.n);
-		JSONW_KV_UINT(jw, "dropped", n->pe->t.dropped);
-		jsonw_obj_close(jw);
+		JSONW_RUN_KEY(r, "peers_total");
+		jsonw_run_open(r, '{');
+		JSONW_RUN_KV_UINT(r, "kept", n->pe->t.n);
+		JSONW_RUN_KV_UINT(r, "dropped", n->pe->t.dropped);
+		jsonw_run_close(r, '}');
 	}
+	jsonw_run_end(jw, r);
+#undef PR_PLAIN
+#undef PR_ENT
+#undef PR_NUM
+#undef PR_STR
+#undef PR_KEY
 }

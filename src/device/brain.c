@@ -2057,6 +2057,7 @@ static void
 brain_risk_json(struct brain *b, struct jsonw *jw, const struct brain_dev *n)
 {
 	const struct brain_risk *r;
+	struct jsonw_run run;
 	const char *p, *nl;
 	size_t lo = 0, hi = b->nrisks, mid;
 
@@ -2072,16 +2073,33 @@ brain_risk_json(struct brain *b, struct jsonw *jw, const struct brain_dev *n)
 	if (lo == b->nrisks || b->risks[lo].id != n->d.id)
 		return;
 	r = &b->risks[lo];
-	jsonw_key(jw, "risk");
-	jsonw_obj_open(jw);
-	jsonw_kv_int(jw, "score", r->risk);
-	jsonw_key(jw, "reasons");
-	jsonw_arr_open(jw);
-	for (p = r->reasons; p != NULL && (nl = strchr(p, '\n')) != NULL;
-	    p = nl + 1)
-		jsonw_strn(jw, p, (size_t)(nl - p));
-	jsonw_arr_close(jw);
-	jsonw_obj_close(jw);
+	if (r->risk < 0 || r->reasons == NULL) {
+		jsonw_key(jw, "risk");
+		jsonw_obj_open(jw);
+		jsonw_kv_int(jw, "score", r->risk);
+		jsonw_key(jw, "reasons");
+		jsonw_arr_open(jw);
+		for (p = r->reasons; p != NULL && (nl = strchr(p, '\n')) !=
+		    NULL; p = nl + 1)
+			jsonw_strn(jw, p, (size_t)(nl - p));
+		jsonw_arr_close(jw);
+		jsonw_obj_close(jw);
+		return;
+	}
+	/* Scores are 0..100: one run, the keys, the score and each line
+	 * escaped (at most 6 bytes a byte, and 10 a line, of which there
+	 * are no more than bytes). */
+	jsonw_run_begin(jw, &run, 64 + 16 * strlen(r->reasons));
+	JSONW_RUN_KEY(&run, "risk");
+	jsonw_run_open(&run, '{');
+	JSONW_RUN_KV_UINT(&run, "score", (uint64_t)r->risk);
+	JSONW_RUN_KEY(&run, "reasons");
+	jsonw_run_open(&run, '[');
+	for (p = r->reasons; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		jsonw_run_str_in(&run, p, (size_t)(nl - p));
+	jsonw_run_close(&run, ']');
+	jsonw_run_close(&run, '}');
+	jsonw_run_end(jw, &run);
 }
 
 static void

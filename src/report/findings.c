@@ -14,7 +14,6 @@
  */
 #include <config.h>
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,13 +183,15 @@ findings_impact(const char *class)
 	size_t i;
 
 	for (i = 0; class != NULL && i < nitems(fnd_impact); i++)
-		if (strcmp(fnd_impact[i].class, class) == 0)
+		if (fnd_impact[i].class[0] == class[0] &&
+		    strcmp(fnd_impact[i].class, class) == 0)
 			return fnd_impact[i].w;
 	return FND_IMPACT_UNKNOWN;
 }
 
-int
-findings_risk(const struct fnd_risk_in *in)
+/* The risk of a device whose class weighs impact (in percent). */
+static int
+fnd_risk(const struct fnd_risk_in *in, unsigned impact)
 {
 	unsigned exposure, weakness, sum, s;
 	unsigned long r;
@@ -208,8 +209,14 @@ findings_risk(const struct fnd_risk_in *in)
 	if (sum > 100)
 		sum = 100;
 	/* impact% * (20 + 0.8 sum), rounded: all in integers. */
-	r = (unsigned long)findings_impact(in->class) * (200 + 8 * sum);
+	r = (unsigned long)impact * (200 + 8 * sum);
 	return (int)((r + 500) / 1000);
+}
+
+int
+findings_risk(const struct fnd_risk_in *in)
+{
+	return fnd_risk(in, findings_impact(in->class));
 }
 
 /* ---- building the list ---- */
@@ -220,35 +227,48 @@ struct fnd_ctx {
 	struct finding	 fixed[FND_KIND_MAX];	/* FND_ALERT, _NDPI unused */
 	struct finding	*alerts;		/* and FND_NDPI's */
 	size_t		 nalerts;
+	bool		*medical;	/* by device: its class is */
+	bool		*clinical;	/* an HL7 or DICOM client */
 };
 
+/*
+ * One hit per device: more evidence for it joins the line (up to its
+ * size), so that a device's FTP and telnet logins are both told.  The
+ * evidence is formatted once, in place, and the hits grow by doubling:
+ * a snapshot adds thousands.
+ */
 static void
-fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
+fnd_hit_vadd(struct finding *f, size_t dev, const char *fmt, va_list ap)
 {
 	struct fnd_hit *h;
-	va_list ap;
 	size_t n;
 
-	/* One hit per device: more evidence for it joins the line (up
-	 * to its size), so that a device's FTP and telnet logins are
-	 * both told. */
 	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
 		h = &f->hits[f->nhits - 1];
 		n = strlen(h->evidence);
 		if (n + 3 < sizeof(h->evidence)) {
-			strlcat(h->evidence, "; ", sizeof(h->evidence));
-			va_start(ap, fmt);
+			memcpy(h->evidence + n, "; ", 3);
 			vsnprintf(h->evidence + n + 2, sizeof(h->evidence) -
 			    n - 2, fmt, ap);
-			va_end(ap);
 		}
 		return;
 	}
-	f->hits = xreallocarray(f->hits, f->nhits + 1, sizeof(*f->hits));
+	/* A power of two hits fills the room: double it. */
+	if ((f->nhits & (f->nhits - 1)) == 0)
+		f->hits = xreallocarray(f->hits, f->nhits ? f->nhits * 2 : 1,
+		    sizeof(*f->hits));
 	h = &f->hits[f->nhits++];
 	h->dev = dev;
-	va_start(ap, fmt);
 	vsnprintf(h->evidence, sizeof(h->evidence), fmt, ap);
+}
+
+static void
+fnd_hit_add(struct finding *f, size_t dev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fnd_hit_vadd(f, dev, fmt, ap);
 	va_end(ap);
 }
 
@@ -256,28 +276,109 @@ static void
 fnd_add(struct fnd_ctx *c, enum fnd_kind k, size_t dev, const char *fmt,
     ...)
 {
-	struct finding *f = &c->fixed[k];
-	char buf[FND_EVIDENCE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	fnd_hit_vadd(&c->fixed[k], dev, fmt, ap);
 	va_end(ap);
-	fnd_hit_add(f, dev, "%s", buf);
+}
+
+/*
+ * An evidence line built without vsnprintf() (the services and public
+ * destinations of every device, at every snapshot): pieces appended
+ * and cut where snprintf() would cut the whole.
+ */
+struct fnd_line {
+	char		 s[FND_EVIDENCE_MAX];
+	size_t		 n;
+};
+
+static void
+fnd_line_str(struct fnd_line *l, const char *s)
+{
+	size_t k = strnlen(s, sizeof(l->s) - 1 - l->n);
+
+	memcpy(l->s + l->n, s, k);
+	l->n += k;
+	l->s[l->n] = '\0';
+}
+
+static void
+fnd_line_uint(struct fnd_line *l, unsigned v)
+{
+	char d[FMT_UINT_MAX + 1];
+
+	d[fmt_uint(d, v)] = '\0';
+	fnd_line_str(l, d);
+}
+
+/* fnd_add(c, k, dev, "%s", l->s), with no format to read. */
+static void
+fnd_add_line(struct fnd_ctx *c, enum fnd_kind k, size_t dev,
+    const struct fnd_line *l)
+{
+	struct finding *f = &c->fixed[k];
+	struct fnd_hit *h;
+	size_t n, m;
+
+	if (f->nhits > 0 && f->hits[f->nhits - 1].dev == dev) {
+		h = &f->hits[f->nhits - 1];
+		n = strlen(h->evidence);
+		if (n + 3 < sizeof(h->evidence)) {
+			m = sizeof(h->evidence) - n - 3;
+			if (m > l->n)
+				m = l->n;
+			memcpy(h->evidence + n, "; ", 2);
+			memcpy(h->evidence + n + 2, l->s, m);
+			h->evidence[n + 2 + m] = '\0';
+		}
+		return;
+	}
+	if ((f->nhits & (f->nhits - 1)) == 0)
+		f->hits = xreallocarray(f->hits, f->nhits ? f->nhits * 2 : 1,
+		    sizeof(*f->hits));
+	h = &f->hits[f->nhits++];
+	h->dev = dev;
+	memcpy(h->evidence, l->s, l->n + 1);
+}
+
+/* "offers tcp/23 telnet server (3 flows)" */
+static void
+fnd_add_offers(struct fnd_ctx *c, enum fnd_kind k, size_t dev,
+    const struct bl_item *it)
+{
+	struct fnd_line l;
+
+	l.n = 0;
+	fnd_line_str(&l, "offers ");
+	fnd_line_str(&l, it->key);
+	fnd_line_str(&l, " (");
+	fnd_line_uint(&l, it->count);
+	fnd_line_str(&l, it->count == 1 ? " flow)" : " flows)");
+	fnd_add_line(c, k, dev, &l);
+}
+
+/* Blanks as isspace() sees them in the C locale (%s's delimiters). */
+static bool
+fnd_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /*
  * A key as baselines write it, "tcp/23 telnet server" (fields of at
  * most 7 letters or digits, 5 digits, 31 and 15 bytes, one space
  * apart), read without sscanf(): every service of every device is
- * read at every snapshot.  Its fields into p, *port, a and r, or
- * false for anything else.
+ * read at every snapshot.  Anything else is read as sscanf() with
+ * "%7[a-z0-9]/%u %31s %15s" always read it; a key whose transport
+ * is not followed by a '/' (such as "icmp client") sscanf() rejects
+ * too, so it is rejected here without asking it.
  */
-static bool
-fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
-    char r[16])
+bool
+fnd_service_parse(const char *key, struct fnd_svc *s)
 {
 	const char *k = key, *t;
+	char r[16];
 	unsigned v = 0;
 
 	for (t = k; (*k >= 'a' && *k <= 'z') || (*k >= '0' && *k <= '9');
@@ -285,41 +386,30 @@ fnd_service_plain(const char *key, char p[8], unsigned *port, char a[32],
 		;
 	if (k == t || k - t > 7 || *k != '/')
 		return false;
-	memcpy(p, t, (size_t)(k - t));
-	p[k - t] = '\0';
+	memcpy(s->proto, t, (size_t)(k - t));
+	s->proto[k - t] = '\0';
 	for (t = ++k; *k >= '0' && *k <= '9' && k - t < 5; k++)
 		v = v * 10 + (unsigned)(*k - '0');
 	if (k == t || *k != ' ')
-		return false;
-	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		goto slow;
+	for (t = ++k; *k != '\0' && !fnd_blank(*k); k++)
 		;
 	if (k == t || k - t > 31 || *k != ' ')
-		return false;
-	memcpy(a, t, (size_t)(k - t));
-	a[k - t] = '\0';
-	for (t = ++k; *k != '\0' && !isspace((unsigned char)*k); k++)
+		goto slow;
+	memcpy(s->app, t, (size_t)(k - t));
+	s->app[k - t] = '\0';
+	for (t = ++k; *k != '\0' && !fnd_blank(*k); k++)
 		;
 	if (k == t || k - t > 15 || *k != '\0')
-		return false;
-	memcpy(r, t, (size_t)(k - t) + 1);
-	*port = v;
+		goto slow;
+	s->port = v;
+	s->server = k - t == 6 && memcmp(t, "server", 6) == 0;
 	return true;
-}
-
-/* "tcp/23 telnet server": transport, port, application, role. */
-static bool
-fnd_service(const char *key, char *proto, size_t plen, unsigned *port,
-    char *app, size_t alen, bool *server)
-{
-	char p[8], a[32], r[16];
-
-	/* Anything else is read as it always was. */
-	if (!fnd_service_plain(key, p, port, a, r) &&
-	    sscanf(key, "%7[a-z0-9]/%u %31s %15s", p, port, a, r) != 4)
+slow:
+	if (sscanf(key, "%7[a-z0-9]/%u %31s %15s", s->proto, &s->port,
+	    s->app, r) != 4)
 		return false;
-	strlcpy(proto, p, plen);
-	strlcpy(app, a, alen);
-	*server = strcmp(r, "server") == 0;
+	s->server = strcmp(r, "server") == 0;
 	return true;
 }
 
@@ -341,28 +431,67 @@ fnd_ja4_old(const char *ja4)
 	return NULL;
 }
 
-struct fnd_macent {
-	uint8_t		 mac[6];
-	size_t		 dev;
+/*
+ * The devices by MAC: a table open-addressed by the MAC as a number
+ * (a power of two slots, at least twice the devices), the first
+ * device (by id) of each MAC.  dev + 1 in a slot; 0: empty.
+ */
+struct fnd_macs {
+	uint64_t	*mac;
+	size_t		*dev;
+	size_t		 mask;
 };
 
-static int
-fnd_mac_cmp(const void *a, const void *b)
+static uint64_t
+fnd_mac_num(const uint8_t mac[6])
 {
-	const struct fnd_macent *x = a, *y = b;
-	int c;
-
-	if ((c = memcmp(x->mac, y->mac, 6)) != 0)
-		return c;
-	return x->dev < y->dev ? -1 : x->dev > y->dev;
-}
-
-static bool
-fnd_parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
+	uint64_t v = 0;
 	int i;
 
+	for (i = 0; i < 6; i++)
+		v = v << 8 | mac[i];
+	return v;
+}
+
+static int
+fnd_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * A MAC as sscanf() with "%2x:%2x:%2x:%2x:%2x:%2x" reads it, without
+ * sscanf() for the MACs we write ("00:1a:2b:3c:4d:5e"): six fields of
+ * one or two hex digits, ':' between, anything after.  Anything else
+ * (blanks, a sign, "0x", a field too long) is left to sscanf().
+ */
+bool
+fnd_mac_parse(const char *s, uint8_t mac[6])
+{
+	const char *p = s;
+	unsigned v[6];
+	int i, h, l;
+
+	for (i = 0; i < 6; i++) {
+		if ((h = fnd_hex(p[0])) < 0)
+			goto slow;
+		if ((l = fnd_hex(p[1])) >= 0) {
+			h = h * 16 + l;
+			p += 2;
+		} else if (*++p == 'x' || *p == 'X')
+			goto slow;	/* "0x" */
+		if (i < 5 && *p++ != ':')
+			goto slow;
+		mac[i] = (uint8_t)h;
+	}
+	return true;
+slow:
 	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3],
 	    &v[4], &v[5]) != 6)
 		return false;
@@ -371,24 +500,48 @@ fnd_parse_mac(const char *s, uint8_t mac[6])
 	return true;
 }
 
+static size_t
+fnd_macs_slot(const struct fnd_macs *t, uint64_t m)
+{
+	size_t h = (size_t)((m * 0x9e3779b97f4a7c15ull) >> 32) & t->mask;
+
+	while (t->dev[h] != 0 && t->mac[h] != m)
+		h = (h + 1) & t->mask;
+	return h;
+}
+
+static void
+fnd_macs_init(struct fnd_macs *t, const struct fnd_dev *devs, size_t n)
+{
+	size_t i, h, size = 16;
+	uint64_t m;
+
+	while (size < 2 * n)
+		size *= 2;
+	t->mac = xcalloc(size, sizeof(*t->mac));
+	t->dev = xcalloc(size, sizeof(*t->dev));
+	t->mask = size - 1;
+	/* In id order: a MAC's first device keeps its slot. */
+	for (i = 0; i < n; i++) {
+		if (devs[i].d->flags & DEV_F_ROUTED)
+			continue;
+		m = fnd_mac_num(devs[i].d->mac);
+		if (t->dev[h = fnd_macs_slot(t, m)] == 0) {
+			t->mac[h] = m;
+			t->dev[h] = i + 1;
+		}
+	}
+}
+
 /* The device of a "mac:" peer item (the first by id), or -1. */
 static long
-fnd_peer(const struct fnd_macent *tab, size_t n, const char *key)
+fnd_peer(const struct fnd_macs *t, const char *key)
 {
-	struct fnd_macent k;
-	size_t lo = 0, hi = n, mid;
+	uint8_t mac[6];
 
-	if (strncmp(key, "mac:", 4) != 0 || !fnd_parse_mac(key + 4, k.mac))
+	if (strncmp(key, "mac:", 4) != 0 || !fnd_mac_parse(key + 4, mac))
 		return -1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (memcmp(tab[mid].mac, k.mac, 6) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && memcmp(tab[lo].mac, k.mac, 6) == 0 ?
-	    (long)tab[lo].dev : -1;
+	return (long)t->dev[fnd_macs_slot(t, fnd_mac_num(mac))] - 1;
 }
 
 static const char *
@@ -560,9 +713,11 @@ fnd_weak_key(const char *k)
 	case 'o':
 		return k[1] == 's';
 	case 'n':
+		return k[1] == 'd';
 	case 's':
+		return k[1] == 'm' || k[1] == 'n' || k[1] == 's';
 	case 't':
-		return true;
+		return k[1] == 'l';
 	default:
 		return false;
 	}
@@ -624,22 +779,24 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 	struct fnd_dev *fd = &c->devs[i];
 	const struct device *d = fd->d;
 	const struct bl_set *set;
+	struct fnd_line l;
+	struct fnd_svc sv;
 	const char *v;
-	char proto[8], app[32];
-	unsigned port;
-	bool server;
 	size_t k;
 
 	/* Native OS and LAN Manager strings exist only in SMB1. */
+	/* The first letter first: most keys are HL7's, the OUI's, DNS's. */
 	for (k = 0; k < d->n_evidence; k++)
-		if (strcmp(d->evidence[k].key, "smb.native_os") == 0 ||
-		    strcmp(d->evidence[k].key, "smb.native_lm") == 0) {
+		if (d->evidence[k].key[0] == 's' &&
+		    (strcmp(d->evidence[k].key, "smb.native_os") == 0 ||
+		    strcmp(d->evidence[k].key, "smb.native_lm") == 0)) {
 			fnd_add(c, FND_SMB1, i, "SMB1 session setup: %s \"%s\"",
 			    d->evidence[k].key, d->evidence[k].value);
 			break;
 		}
 	for (k = 0; k < d->n_evidence; k++)
-		if (strcmp(d->evidence[k].key, "tls.ja4") == 0 &&
+		if (d->evidence[k].key[0] == 't' &&
+		    strcmp(d->evidence[k].key, "tls.ja4") == 0 &&
 		    (v = fnd_ja4_old(d->evidence[k].value)) != NULL) {
 			fnd_add(c, FND_OLD_TLS, i, "TLS client offering %s at "
 			    "most (JA4 %s)", v, d->evidence[k].value);
@@ -654,44 +811,49 @@ fnd_device(struct fnd_ctx *c, size_t i, const bool *medvlan)
 		return;
 	set = &fd->bl->set[BL_SERVICE];
 	for (k = 0; k < set->n; k++) {
-		if (!fnd_service(set->v[k].key, proto, sizeof(proto), &port,
-		    app, sizeof(app), &server))
+		if (!fnd_service_parse(set->v[k].key, &sv))
 			continue;
-		if (!server)
+		if (!sv.server) {
+			/* For fnd_peers(). */
+			if (strcmp(sv.app, "hl7") == 0 ||
+			    strcmp(sv.app, "dicom") == 0)
+				c->clinical[i] = true;
 			continue;
+		}
 		fd->services_offered++;
-		if (strcmp(app, "telnet") == 0 || (strcmp(proto, "tcp") == 0 &&
-		    port == 23))
-			fnd_add(c, FND_TELNET, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "ftp") == 0 || (strcmp(proto, "tcp") ==
-		    0 && port == 21))
-			fnd_add(c, FND_FTP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "http") == 0)
-			fnd_add(c, FND_HTTP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
-		else if (strcmp(app, "snmp") == 0 || (strcmp(proto, "udp") ==
-		    0 && port == 161))
-			fnd_add(c, FND_SNMP, i, "offers %s (%u flow%s)",
-			    set->v[k].key, set->v[k].count,
-			    set->v[k].count == 1 ? "" : "s");
+		if (strcmp(sv.app, "telnet") == 0 || (strcmp(sv.proto,
+		    "tcp") == 0 && sv.port == 23))
+			fnd_add_offers(c, FND_TELNET, i, &set->v[k]);
+		else if (strcmp(sv.app, "ftp") == 0 || (strcmp(sv.proto,
+		    "tcp") == 0 && sv.port == 21))
+			fnd_add_offers(c, FND_FTP, i, &set->v[k]);
+		else if (strcmp(sv.app, "http") == 0)
+			fnd_add_offers(c, FND_HTTP, i, &set->v[k]);
+		else if (strcmp(sv.app, "snmp") == 0 || (strcmp(sv.proto,
+		    "udp") == 0 && sv.port == 161))
+			fnd_add_offers(c, FND_SNMP, i, &set->v[k]);
 	}
 	set = &fd->bl->set[BL_EXTERNAL];
 	fd->external = set->n;
-	if (set->n > 0)
-		fnd_add(c, FND_EXTERNAL, i, "%u public destination%s, first "
-		    "%s%s%s", set->n, set->n == 1 ? "" : "s", set->v[0].key,
-		    set->v[0].cc[0] != '\0' ? " in " : "", set->v[0].cc);
+	if (set->n > 0) {
+		/* "%u public destination%s, first %s%s%s" */
+		l.n = 0;
+		fnd_line_uint(&l, set->n);
+		fnd_line_str(&l, set->n == 1 ? " public destination, first " :
+		    " public destinations, first ");
+		fnd_line_str(&l, set->v[0].key);
+		if (set->v[0].cc[0] != '\0') {
+			fnd_line_str(&l, " in ");
+			fnd_line_str(&l, set->v[0].cc);
+		}
+		fnd_add_line(c, FND_EXTERNAL, i, &l);
+	}
 }
 
 /* Peers across VLANs: who reaches a medical device, who carries
  * clinical protocols to another segment. */
 static void
-fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
+fnd_peers(struct fnd_ctx *c, const struct fnd_macs *macs)
 {
 	struct fnd_dev *fd, *pd;
 	const struct bl_set *set;
@@ -699,10 +861,7 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 	uint16_t *first_vlan;
 	size_t i, k;
 	long p;
-	bool clinical;
-	char proto[8], app[32];
-	unsigned port, ncross;
-	bool server;
+	unsigned ncross;
 
 	cross = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*cross));
 	first_vlan = xcalloc(c->ndevs ? c->ndevs : 1, sizeof(*first_vlan));
@@ -710,18 +869,10 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 		fd = &c->devs[i];
 		if (fd->bl == NULL)
 			continue;
-		clinical = false;
-		set = &fd->bl->set[BL_SERVICE];
-		for (k = 0; k < set->n; k++)
-			if (fnd_service(set->v[k].key, proto, sizeof(proto),
-			    &port, app, sizeof(app), &server) && !server &&
-			    (strcmp(app, "hl7") == 0 ||
-			    strcmp(app, "dicom") == 0))
-				clinical = true;
 		set = &fd->bl->set[BL_PEER];
 		ncross = 0;
 		for (k = 0; k < set->n; k++) {
-			if ((p = fnd_peer(tab, ntab, set->v[k].key)) < 0 ||
+			if ((p = fnd_peer(macs, set->v[k].key)) < 0 ||
 			    (size_t)p == i)
 				continue;
 			pd = &c->devs[p];
@@ -733,14 +884,14 @@ fnd_peers(struct fnd_ctx *c, const struct fnd_macent *tab, size_t ntab)
 			if (cross[p]++ == 0)
 				first_vlan[p] = fd->d->vlan;
 		}
-		if (clinical && ncross > 0)
+		if (c->clinical[i] && ncross > 0)
 			fnd_add(c, FND_CLINICAL_CROSS, i, "HL7 or DICOM client "
 			    "on VLAN %u talking to %u device%s on other VLANs",
 			    fd->d->vlan, ncross, ncross == 1 ? "" : "s");
 	}
 	for (i = 0; i < c->ndevs; i++) {
 		fd = &c->devs[i];
-		if (cross[i] == 0 || !policy_class_medical(fd->class))
+		if (cross[i] == 0 || !c->medical[i])
 			continue;
 		fnd_add(c, FND_CROSS_VLAN, i, "reached by %u device%s from "
 		    "other VLANs (first from VLAN %u); it is on VLAN %u",
@@ -892,9 +1043,9 @@ fnd_risks(struct fnd_list *l, struct fnd_dev *devs, size_t n)
 		in[i].services = fd->services_offered;
 		in[i].cross_peers = fd->peers_in;
 		in[i].external = fd->external;
-		fd->risk = findings_risk(&in[i]);
 		/* The exposure and impact reasons first, then findings. */
 		w = findings_impact(fd->class);
+		fd->risk = fnd_risk(&in[i], w);
 		memmove(fd->reasons[1], fd->reasons[0],
 		    fd->nreasons * sizeof(fd->reasons[0]));
 		fd->nreasons++;
@@ -926,9 +1077,9 @@ void
 findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 {
 	struct fnd_ctx c;
-	struct fnd_macent *tab;
+	struct fnd_macs macs;
 	bool *medvlan;
-	size_t i, k, ntab = 0;
+	size_t i, k;
 
 	memset(&c, 0, sizeof(c));
 	memset(out, 0, sizeof(*out));
@@ -943,30 +1094,30 @@ findings_compute(struct fnd_dev *devs, size_t n, struct fnd_list *out)
 		c.fixed[k].remediation = fnd_kinds[k].remediation;
 	}
 	medvlan = xcalloc(65536, sizeof(*medvlan));
-	tab = xcalloc(n ? n : 1, sizeof(*tab));
+	c.medical = xcalloc(n ? n : 1, sizeof(*c.medical));
+	c.clinical = xcalloc(n ? n : 1, sizeof(*c.clinical));
 	for (i = 0; i < n; i++) {
 		devs[i].class = fnd_class(devs[i].d);
 		devs[i].risk = 0;
 		devs[i].nreasons = devs[i].nfindings = 0;
 		devs[i].services_offered = devs[i].peers_in = 0;
 		devs[i].peers_out = devs[i].external = 0;
-		if (policy_class_medical(devs[i].class) && devs[i].d->vlan != 0)
+		c.medical[i] = policy_class_medical(devs[i].class);
+		if (c.medical[i] && devs[i].d->vlan != 0)
 			medvlan[devs[i].d->vlan] = true;
-		if (!(devs[i].d->flags & DEV_F_ROUTED)) {
-			memcpy(tab[ntab].mac, devs[i].d->mac, 6);
-			tab[ntab++].dev = i;
-		}
 	}
-	if (ntab > 1)
-		qsort(tab, ntab, sizeof(*tab), fnd_mac_cmp);
+	fnd_macs_init(&macs, devs, n);
 	for (i = 0; i < n; i++) {
 		fnd_alerts(&c, i);
 		fnd_device(&c, i, medvlan);
 	}
-	fnd_peers(&c, tab, ntab);
+	fnd_peers(&c, &macs);
 	fnd_dpi_uncover(&c);
-	free(tab);
+	free(macs.mac);
+	free(macs.dev);
 	free(medvlan);
+	free(c.medical);
+	free(c.clinical);
 
 	out->v = xreallocarray(NULL, FND_KIND_MAX + c.nalerts + 1,
 	    sizeof(*out->v));

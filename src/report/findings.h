@@ -133,6 +133,19 @@ struct fnd_risk_in {
 	unsigned	 sev[FND_SEV_MAX];	/* findings naming it */
 };
 int		 findings_risk(const struct fnd_risk_in *);
+
+/* A baseline's service key, "tcp/23 telnet server". */
+struct fnd_svc {
+	char		 proto[8];	/* "tcp" */
+	unsigned	 port;
+	char		 app[32];	/* "telnet", "-" */
+	bool		 server;	/* else a client */
+};
+/* Its fields, or false: the key is not one.  (Read as sscanf() with
+ * "%7[a-z0-9]/%u %31s %15s" would read it.) */
+bool		 fnd_service_parse(const char *key, struct fnd_svc *);
+/* A MAC as sscanf() with "%2x:%2x:%2x:%2x:%2x:%2x" reads it, or false. */
+bool		 fnd_mac_parse(const char *, uint8_t mac[6]);
 /* A class's clinical weight, in percent (30 .. 100). */
 unsigned	 findings_impact(const char *class);
 

@@ -36,6 +36,7 @@
 #include "report/findings.h"
 #include "report/report.h"
 #include "state/state.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 #define RP_EXIT_USAGE		1
@@ -89,6 +90,12 @@ rp_clean(const char *s, char *out, size_t len)
 
 	while (*p != '\0' && o + 5 < len) {
 		c = p[0];
+		/* Printable ASCII, most of it: as it is. */
+		if (c >= 0x20 && c < 0x7f) {
+			out[o++] = (char)c;
+			p++;
+			continue;
+		}
 		n = 1;
 		if (c >= 0xc2 && c <= 0xf4) {
 			n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
@@ -125,8 +132,16 @@ static void
 rp_html(FILE *fp, const char *s)
 {
 	char buf[1024];
+	size_t n;
 
-	for (s = rp_clean(s, buf, sizeof(buf)); *s != '\0'; s++)
+	for (s = rp_clean(s, buf, sizeof(buf)); *s != '\0'; s++) {
+		/* What needs no entity, in one write. */
+		if ((n = strcspn(s, "&<>\"'")) > 0) {
+			fwrite(s, 1, n, fp);
+			if (s[n] == '\0')
+				break;
+			s += n;
+		}
 		switch (*s) {
 		case '&':
 			fputs("&amp;", fp);
@@ -146,6 +161,7 @@ rp_html(FILE *fp, const char *s)
 		default:
 			putc(*s, fp);
 		}
+	}
 }
 
 /* Markdown table cells: no pipes, no markup, no HTML. */
@@ -153,10 +169,17 @@ static void
 rp_md(FILE *fp, const char *s)
 {
 	char buf[1024];
+	size_t n;
 
 	for (s = rp_clean(s, buf, sizeof(buf)); *s != '\0'; s++) {
-		if (strchr("|\\`*_[]<>#", *s) != NULL)
-			putc('\\', fp);
+		/* What needs no backslash, in one write. */
+		if ((n = strcspn(s, "|\\`*_[]<>#")) > 0) {
+			fwrite(s, 1, n, fp);
+			if (s[n] == '\0')
+				break;
+			s += n;
+		}
+		putc('\\', fp);
 		putc(*s, fp);
 	}
 }
@@ -215,13 +238,16 @@ rp_name(const struct device *d, char *buf, size_t len)
 {
 	char mac[24], ip[64];
 
+	/* snprintf("%s %s") without a format to read: a report names
+	 * each device many times. */
 	if (d->flags & DEV_F_ROUTED)
-		snprintf(buf, len, "%s", rp_ip(d, ip, sizeof(ip)));
-	else if (d->has_ip)
-		snprintf(buf, len, "%s %s", rp_mac(d, mac, sizeof(mac)),
-		    rp_ip(d, ip, sizeof(ip)));
-	else
-		snprintf(buf, len, "%s", rp_mac(d, mac, sizeof(mac)));
+		strlcpy(buf, rp_ip(d, ip, sizeof(ip)), len);
+	else if (d->has_ip) {
+		strlcpy(buf, rp_mac(d, mac, sizeof(mac)), len);
+		strlcat(buf, " ", len);
+		strlcat(buf, rp_ip(d, ip, sizeof(ip)), len);
+	} else
+		strlcpy(buf, rp_mac(d, mac, sizeof(mac)), len);
 	return buf;
 }
 
@@ -605,17 +631,11 @@ rp_edge_cmp(const void *pa, const void *pb)
 static long
 rp_peer_dev(const struct rp *r, const char *key)
 {
-	unsigned v[6];
 	uint8_t mac[6];
 	size_t lo = 0, hi = r->nix, mid;
-	int k;
 
-	if (strncmp(key, "mac:", 4) != 0 || sscanf(key + 4,
-	    "%2x:%2x:%2x:%2x:%2x:%2x", &v[0], &v[1], &v[2], &v[3], &v[4],
-	    &v[5]) != 6)
+	if (strncmp(key, "mac:", 4) != 0 || !fnd_mac_parse(key + 4, mac))
 		return -1;
-	for (k = 0; k < 6; k++)
-		mac[k] = (uint8_t)v[k];
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (memcmp(r->ix[mid].mac, mac, 6) < 0)
@@ -1192,10 +1212,12 @@ rp_html_sev(FILE *fp, enum fnd_sev s)
 static void
 rp_html_devlink(FILE *fp, const struct rp *r, size_t i)
 {
-	char buf[128];
+	char buf[128], id[FMT_UINT_MAX];
 
-	fprintf(fp, "<a href=\"#dev-%llu\">",
-	    (unsigned long long)r->devs[i]->id);
+	/* "<a href=\"#dev-%llu\">" */
+	fputs("<a href=\"#dev-", fp);
+	fwrite(id, 1, fmt_uint(id, r->devs[i]->id), fp);
+	fputs("\">", fp);
 	rp_html(fp, rp_name(r->devs[i], buf, sizeof(buf)));
 	fputs("</a> (", fp);
 	rp_html(fp, r->fd[i].class);
@@ -1768,7 +1790,7 @@ report_risks_of(struct state *st, const struct device *const *devs,
 	struct fnd_dev *fd;
 	struct fnd_list fl;
 	struct rp r;
-	size_t i, k, len;
+	size_t i, k, len, o;
 
 	*out = NULL;
 	*nout = 0;
@@ -1787,11 +1809,15 @@ report_risks_of(struct state *st, const struct device *const *devs,
 		v[i].nreasons = fd[i].nreasons;
 		for (k = 0, len = 0; k < fd[i].nreasons; k++)
 			len += strlen(fd[i].reasons[k]) + 1;
-		v[i].reasons = xcalloc(1, len + 1);
-		for (k = 0; k < fd[i].nreasons; k++) {
-			strlcat(v[i].reasons, fd[i].reasons[k], len + 1);
-			strlcat(v[i].reasons, "\n", len + 1);
+		v[i].reasons = xreallocarray(NULL, len + 1, 1);
+		/* Each line where the last ended. */
+		for (k = 0, len = 0; k < fd[i].nreasons; k++) {
+			o = strlen(fd[i].reasons[k]);
+			memcpy(v[i].reasons + len, fd[i].reasons[k], o);
+			len += o;
+			v[i].reasons[len++] = '\n';
 		}
+		v[i].reasons[len] = '\0';
 	}
 	*out = v;
 	*nout = n;

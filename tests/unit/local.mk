@@ -253,6 +253,10 @@ UNIT_TESTS += tests/unit/test-findings
 tests_unit_test_findings_SOURCES = tests/unit/test-findings.c
 tests_unit_test_findings_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-findings-parse
+tests_unit_test_findings_parse_SOURCES = tests/unit/test-findings-parse.c
+tests_unit_test_findings_parse_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-peers
 tests_unit_test_peers_SOURCES = tests/unit/test-peers.c
 tests_unit_test_peers_LDADD = $(WW_UNIT_LIBS)

@@ -506,6 +506,150 @@ test_state_alerts(void **unused)
 	unlink(shm);
 }
 
+/*
+ * Peers matched to devices by MAC (the MAC table): the first device
+ * by id of a MAC two devices share, a MAC written with one digit or
+ * capitals, never a routed device (its MAC is its router's), and
+ * nothing for an unknown MAC or a broken key.  Many devices, so that
+ * MACs share slots.
+ */
+static void
+test_findings_peer_macs(void **unused)
+{
+	static const char *const peers[] = {
+		"mac:02:00:00:00:00:01",	/* d[0], not d[1] */
+		"mac:2:0:0:0:0:5",		/* d[4] */
+		"mac:02:00:00:00:00:0A",	/* d[9] */
+		"mac:02:00:00:00:00:03",	/* routed: none */
+		"mac:02:00:00:00:00:ff",	/* nobody */
+		"mac:02:00:00:00:00",		/* broken */
+		"mac:02-00-00-00-00-06",	/* broken */
+		"ip:10.20.0.7",			/* not a MAC */
+		NULL
+	};
+	enum { N = 200 };
+	struct device *d[N];
+	struct fnd_dev fd[N];
+	struct bl_dev *bl;
+	struct fnd_list l;
+	size_t i;
+
+	(void)unused;
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < N; i++) {
+		d[i] = mkdev("infusion-pump", (uint16_t)(10 + i % 7),
+		    (uint8_t)(i + 1));
+		/* MACs from the second byte up too: table slots. */
+		d[i]->mac[4] = (uint8_t)(i >= 100 ? 1 : 0);
+		fd[i].d = d[i];
+	}
+	d[1]->mac[5] = 1;			/* d[0]'s MAC, on VLAN 11 */
+	d[2]->flags |= DEV_F_ROUTED;		/* MAC ...03 */
+	d[199]->vlan = 99;
+	bl = mkbl(NULL, peers, NULL);
+	fd[199].bl = bl;
+	findings_compute(fd, N, &l);
+	assert_int_equal(fd[199].peers_out, 3);
+	/* Reached from another VLAN: the three matched, no other. */
+	for (i = 0; i < N; i++)
+		assert_int_equal(fd[i].peers_in, i == 0 || i == 4 || i == 9 ?
+		    1 : 0);
+	expect(&l, "WW-F008", (const size_t[]){ 0, 4, 9 }, 3);
+	findings_free(&l);
+	bl_dev_free(bl);
+	for (i = 0; i < N; i++) {
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
+/*
+ * The evidence lines of services offered and public destinations, as
+ * snprintf() wrote them: one flow or many, a country or none, and a
+ * device's many telnet services joined with "; " up to the line's
+ * size, where the last is cut.
+ */
+static void
+test_findings_evidence_lines(void **unused)
+{
+	char svc[20][BL_KEY_MAX], want[FND_EVIDENCE_MAX], one[FND_EVIDENCE_MAX];
+	const char *svcs[21];
+	const struct finding *f;
+	struct device *d[2];
+	struct bl_dev *bl[2];
+	struct fnd_dev fd[2];
+	struct bl_item *it;
+	struct bl_config cfg;
+	struct fnd_list l;
+	size_t i, n, k;
+
+	(void)unused;
+	for (i = 0; i < 20; i++) {
+		snprintf(svc[i], sizeof(svc[i]), "tcp/%zu telnet server",
+		    2300 + i);
+		svcs[i] = svc[i];
+	}
+	svcs[20] = NULL;
+	d[0] = mkdev("infusion-pump", 20, 1);
+	bl[0] = mkbl(svcs, NULL, "ip:203.0.113.5");
+	bl[0]->set[BL_SERVICE].v[0].count = 1;
+	d[1] = mkdev("infusion-pump", 20, 2);
+	bl[1] = mkbl((const char *const[]){ "tcp/80 http server", NULL },
+	    NULL, "ip:198.51.100.7");
+	bl_config_defaults(&cfg);
+	it = bl_add(bl[1], &cfg, BL_EXTERNAL, "ip:198.51.100.8");
+	assert_non_null(it);
+	memcpy(bl[1]->set[BL_EXTERNAL].v[0].cc, "NL", 3);
+	memset(fd, 0, sizeof(fd));
+	for (i = 0; i < 2; i++) {
+		fd[i].d = d[i];
+		fd[i].bl = bl[i];
+	}
+	findings_compute(fd, 2, &l);
+
+	/* The old way: snprintf() each, joined while there is room (as
+	 * vsnprintf() at the line's end would, cut to what is left). */
+	want[0] = '\0';
+	for (i = 0; i < 20; i++) {
+		it = &bl[0]->set[BL_SERVICE].v[i];
+		snprintf(one, sizeof(one), "offers %s (%u flow%s)", it->key,
+		    it->count, it->count == 1 ? "" : "s");
+		n = strlen(want);
+		if (i == 0)
+			snprintf(want, sizeof(want), "%s", one);
+		else if (n + 3 < sizeof(want)) {
+			/* snprintf(want + n + 2, room, "%s", one) */
+			k = strlen(one);
+			if (k > sizeof(want) - n - 3)
+				k = sizeof(want) - n - 3;
+			memcpy(want + n, "; ", 2);
+			memcpy(want + n + 2, one, k);
+			want[n + 2 + k] = '\0';
+		}
+	}
+	assert_non_null(f = find(&l, "WW-F003"));
+	assert_int_equal(f->nhits, 1);
+	assert_int_equal(strlen(f->hits[0].evidence), FND_EVIDENCE_MAX - 1);
+	assert_string_equal(f->hits[0].evidence, want);
+	assert_non_null(strstr(want, "(1 flow); offers tcp/2301 telnet "
+	    "server (3 flows)"));
+	assert_non_null(f = find(&l, "WW-F005"));
+	assert_string_equal(f->hits[0].evidence, "offers tcp/80 http server "
+	    "(3 flows)");
+	assert_non_null(f = find(&l, "WW-F007"));
+	assert_int_equal(f->nhits, 2);
+	assert_string_equal(f->hits[0].evidence, "1 public destination, "
+	    "first ip:203.0.113.5");
+	assert_string_equal(f->hits[1].evidence, "2 public destinations, "
+	    "first ip:198.51.100.7 in NL");
+	findings_free(&l);
+	for (i = 0; i < 2; i++) {
+		bl_dev_free(bl[i]);
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -513,6 +657,8 @@ main(void)
 		cmocka_unit_test(test_risk_monotonic),
 		cmocka_unit_test(test_findings_each_kind),
 		cmocka_unit_test(test_findings_weaknesses),
+		cmocka_unit_test(test_findings_peer_macs),
+		cmocka_unit_test(test_findings_evidence_lines),
 		cmocka_unit_test(test_state_alerts),
 	};
 
