@@ -266,19 +266,21 @@ for i in range(10000):
     zone = {20: "icu", 30: "imaging", 40: "office"}
     c.execute("INSERT INTO device_comm (device_id, zone) VALUES (?, ?)",
               (i + 1, zone[vlan]))
+    peers = ""
     for k in (1, 7):
         j = (i + k) % 10000
         c.execute("INSERT INTO baseline_items (device_id, kind, key, count, "
                   "first_us, last_us) VALUES (?, 'peer', ?, 1, 1, 2)",
                   (i + 1, "mac:02:00:00:%02x:%02x:%02x" %
                    (j >> 16, (j >> 8) & 255, j & 255)))
-        c.execute("INSERT INTO device_peers (device_id, peer, direction, "
-                  "proto, port, app, peer_zone, peer_vlan, flows, packets, "
-                  "bytes, first_us, last_us) VALUES (?, ?, 'initiated', 6, "
-                  "2575, 'hl7', ?, ?, 2, 10, 1000, 1, 2)",
-                  (i + 1, "mac:02:00:00:%02x:%02x:%02x" %
-                   (j >> 16, (j >> 8) & 255, j & 255),
+        # A line an entry (schema version 6): peer, direction, proto,
+        # port, app, zone, vlan, flows, packets, bytes, first, last.
+        peers += ("mac:02:00:00:%02x:%02x:%02x\tinitiated\t6\t2575\thl7"
+                  "\t%s\t%d\t2\t10\t1000\t1\t2\n" %
+                  (j >> 16, (j >> 8) & 255, j & 255,
                    zone[20 + (j % 3) * 10], 20 + (j % 3) * 10))
+    c.execute("INSERT INTO device_peers (device_id, peers) VALUES (?, ?)",
+              (i + 1, peers))
 c.commit()
 EOF
 start=$(date +%s)

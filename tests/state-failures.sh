@@ -5,8 +5,8 @@
 # not saved, of them how many the database holds as an earlier save
 # left them, and why (the device save's reason, which the saves of
 # other tables after it do not clear); the database then holds
-# exactly the others.  An upgrade of a version 4 file that fails on a
-# full disk says so and leaves the file as it was, readable.
+# exactly the others.  An upgrade of a version 4 or 5 file that fails
+# on a full disk says so and leaves the file as it was, readable.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -44,8 +44,50 @@ c = sqlite3.connect(sys.argv[1])
 print(hashlib.sha256("\n".join(c.iterdump()).encode()).hexdigest(),
     c.execute("pragma user_version").fetchone()[0])' "$1"
 }
-# to_v4 DB: a version 5 file made version 4 (evidence a row a piece)
+# to_v5 DB: a version 6 file made version 5 (peers a row an entry)
+to_v5() {
+	python3 -c 'import sqlite3, sys
+def unesc(f):
+    out, i = [], 0
+    while i < len(f):
+        if f[i] == "\\" and i + 1 < len(f):
+            out.append({"t": "\t", "n": "\n"}.get(f[i + 1], f[i + 1]))
+            i += 2
+        else:
+            out.append(f[i])
+            i += 1
+    return "".join(out)
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN")
+rows = c.execute("SELECT device_id, peers FROM device_peers").fetchall()
+c.execute("DROP TABLE device_peers")
+c.execute("CREATE TABLE device_peers (device_id INTEGER NOT NULL "
+    "REFERENCES devices (id) ON DELETE CASCADE, peer TEXT NOT NULL, "
+    "direction TEXT NOT NULL, proto INTEGER NOT NULL, port INTEGER NOT "
+    "NULL, app TEXT NOT NULL DEFAULT \"\", peer_zone TEXT NOT NULL "
+    "DEFAULT \"\", peer_vlan INTEGER NOT NULL DEFAULT -1, flows INTEGER "
+    "NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0, bytes "
+    "INTEGER NOT NULL DEFAULT 0, first_us INTEGER NOT NULL, last_us "
+    "INTEGER NOT NULL, PRIMARY KEY (device_id, peer, direction, proto, "
+    "port, app)) WITHOUT ROWID")
+n = 0
+for dev, text in rows:
+    for line in text.split("\n")[:-1]:
+        f = line.split("\t")
+        v = [dev, unesc(f[0]), f[1], int(f[2]), int(f[3]), unesc(f[4]),
+             unesc(f[5])] + [int(x) for x in f[6:]]
+        v[8:] = [x - (1 << 64) if x >= 1 << 63 else x for x in v[8:]]
+        c.execute("INSERT INTO device_peers VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", v)
+        n += 1
+assert n > 0
+c.execute("PRAGMA user_version = 5")
+c.execute("COMMIT")
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
+}
+# to_v4 DB: a version 6 file made version 4 (evidence a row a piece too)
 to_v4() {
+	to_v5 "$1"
 	python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN")
@@ -65,7 +107,7 @@ c.execute("COMMIT")
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 }
 
-echo "1..16"
+echo "1..23"
 printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
 
 # Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
@@ -147,4 +189,38 @@ check "upgrade, disk full: the file reads as before" \
     -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
 check "upgrade, room again: exit 0" [ $? -eq 0 ]
 set -- $(dump "$db")
-check "upgrade, room again: version 5" [ "${2:-}" = 5 ]
+check "upgrade, room again: version 6" [ "${2:-}" = 6 ]
+
+# The same from version 5 (peers a row an entry): what the map reads
+# is as it was too.
+db="$tmp/v5.db"
+"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/v0" -c "$tmp/noeve.yaml" \
+    --state "$db" >/dev/null 2>&1
+to_v5 "$db"
+before=$(dump "$db")
+"$WW" inventory --peers --json --state "$db" >"$tmp/pinv0.out" 2>&1
+# Its upgrade writes less than the one from 4: no room at all past
+# the -shm file.
+(ulimit -f 32; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/v1" \
+    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade5.out" 2>&1)
+check "upgrade from 5, disk full: exit 2" [ $? -eq 2 ]
+check "upgrade from 5, disk full: says the upgrade failed" \
+    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade5.out"
+after=$(dump "$db")
+check "upgrade from 5, disk full: the version 5 file is as it was ($after)" \
+    [ "$after" = "$before" ]
+"$WW" inventory --peers --json --state "$db" >"$tmp/pinv1.out" 2>&1
+check "upgrade from 5, disk full: its map reads as before" \
+    cmp -s "$tmp/pinv0.out" "$tmp/pinv1.out"
+"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/v2" \
+    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
+check "upgrade from 5, room again: exit 0" [ $? -eq 0 ]
+set -- $(dump "$db")
+"$WW" inventory --peers --json --state "$db" >"$tmp/pinv2.out" 2>&1
+check "upgrade from 5, room again: version 6 (${2:-})" [ "${2:-}" = 6 ]
+check "upgrade from 5, room again: the map of every device as before" \
+    python3 -c 'import sys
+old = open(sys.argv[1]).read().splitlines()
+new = set(open(sys.argv[2]).read().splitlines())
+assert len(old) > 5 and all(l in new for l in old), len(old)
+' "$tmp/pinv0.out" "$tmp/pinv2.out"

@@ -47,11 +47,24 @@
  * files are upgraded when opened for writing (state_upgrade_v5());
  * read-only, their rows are read as they are.
  *
+ * Schema version 6 does the same for the communication map: a
+ * device's peer entries are one row of "device_peers", a line an
+ * entry, its twelve fields separated by tabs (state_pe_put()): peer,
+ * direction, transport, server port, application, the peer's zone
+ * and VLAN, flows, packets, bytes, first and last seen, the three
+ * texts escaped as evidence is.  A row an entry was the most of a
+ * save's end (180,000 rows for 10,000 devices); a device with an
+ * entry changed has its whole row written again.  A line that does
+ * not parse is skipped and counted as a dropped entry.  Older files
+ * are upgraded when opened for writing (state_upgrade_v6());
+ * read-only, their rows are read as they are.
+ *
  * A save writes what changed since the last save or the load: a
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's new and changed items, a peer
- * table's dirty entries and its comm row if that differs.  A device
- * save runs without foreign key checks (state_save_devices_bl()).
+ * table's row if an entry is dirty and its comm row if that differs.
+ * A device save runs without foreign key checks
+ * (state_save_devices_bl()).
  *
  * Every statement is prepared once, at open or (the save's statements
  * of many rows) at first use, and takes its data as bound parameters;
@@ -229,7 +242,20 @@ static const char state_schema_v5_head[] =
 static const char state_schema_v5_tail[] =
 "DROP TABLE device_evidence_v4;\n"
 "PRAGMA user_version = 5;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 5, "state_upgrade_v5 makes version 5");
+
+/* Version 6: a device's peer entries in one row; state_upgrade_v6()
+ * moves the rows of before into it between these two. */
+static const char state_schema_v6_head[] =
+"ALTER TABLE device_peers RENAME TO device_peers_v5;\n"
+"CREATE TABLE device_peers (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  peers     TEXT NOT NULL      -- peer TAB direction TAB .., a line each\n"
+");\n";
+static const char state_schema_v6_tail[] =
+"DROP TABLE device_peers_v5;\n"
+"PRAGMA user_version = 6;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 6, "state_upgrade_v6 makes version 6");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -266,7 +292,8 @@ enum state_stmt {
 	ST_AL_SEL,
 	/* Version 4. */
 	ST_PE_FIRST,
-	ST_PE_SEL = ST_PE_FIRST,
+	ST_PE_SEL = ST_PE_FIRST,	/* version 6 */
+	ST_PE_SEL_V5,		/* older, read-only */
 	ST_PE_SEL_COMM,
 	ST_PE_DEL,
 	ST_PE_DEL_COMM,
@@ -369,6 +396,8 @@ static const char *const state_sql[ST_MAX] = {
 	    "as_dst, first_us, last_us FROM device_alerts "
 	    "ORDER BY device_id, gid, sid",
 	[ST_PE_SEL] =
+	    "SELECT device_id, peers FROM device_peers ORDER BY device_id",
+	[ST_PE_SEL_V5] =
 	    "SELECT device_id, peer, direction, proto, port, app, peer_zone, "
 	    "peer_vlan, flows, packets, bytes, first_us, last_us "
 	    "FROM device_peers ORDER BY device_id, peer, direction, proto, "
@@ -421,9 +450,8 @@ static const struct {
 	    "hours) VALUES ", 9 },
 	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
 	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
-	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peer, "
-	    "direction, proto, port, app, peer_zone, peer_vlan, flows, "
-	    "packets, bytes, first_us, last_us) VALUES ", 13 },
+	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peers) "
+	    "VALUES ", 2 },
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
 	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
@@ -784,10 +812,197 @@ state_ev_field(const char *p, const char *end, char *buf, size_t len)
 	return p;
 }
 
+/*
+ * Room a peer line may take: its three texts escaped (twice their
+ * length), the direction, nine numbers, a sign, tabs, newline, NUL.
+ */
+#define STATE_PE_LINE_MAX	(2 * (PEERS_KEY_MAX + PEERS_APP_MAX + \
+	PEERS_ZONE_MAX) + 16 + 9 * FMT_UINT_MAX + 16)
+/* Lines of a device's peer row that are read (and that an upgrade
+ * writes): what any build keeps (devices.max-peers), not what a
+ * hostile file asks; the rest are counted dropped. */
+#define STATE_V6_MAX_LINES	PEERS_MAX_MAX
+
+/* A peer entry as a line of its device's row, at t's end: peer,
+ * direction, proto, port, app, zone, vlan, flows, packets, bytes,
+ * first_us, last_us, separated by tabs. */
+static void
+state_pe_put(struct state_txt *t, const struct peer_ent *e)
+{
+	const char *dir;
+	size_t n;
+	char *o;
+
+	if (t->len + STATE_PE_LINE_MAX > t->cap) {
+		while (t->len + STATE_PE_LINE_MAX > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
+	}
+	o = state_ev_esc(t->p + t->len, e->peer);
+	*o++ = '\t';
+	dir = peers_dir_name(e->dir);
+	n = strlen(dir);
+	memcpy(o, dir, n);
+	o += n;
+	*o++ = '\t';
+	o += fmt_uint(o, e->proto);
+	*o++ = '\t';
+	o += fmt_uint(o, e->port);
+	*o++ = '\t';
+	o = state_ev_esc(o, e->app);
+	*o++ = '\t';
+	o = state_ev_esc(o, e->zone);
+	*o++ = '\t';
+	if (e->vlan < 0) {
+		*o++ = '-';
+		o += fmt_uint(o, (uint64_t)-(int64_t)e->vlan);
+	} else
+		o += fmt_uint(o, (uint64_t)e->vlan);
+	*o++ = '\t';
+	o += fmt_uint(o, e->flows);
+	*o++ = '\t';
+	o += fmt_uint(o, e->packets);
+	*o++ = '\t';
+	o += fmt_uint(o, e->bytes);
+	*o++ = '\t';
+	o += fmt_uint(o, e->first_us);
+	*o++ = '\t';
+	o += fmt_uint(o, e->last_us);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+/*
+ * A text field of a peer line, from p to a tab or end (the line's
+ * end), unescaped into buf of len bytes with its NUL.  Returns where
+ * the next field starts (past the tab, or end after the last field),
+ * or NULL: too long for buf, a NUL, an escape a save never writes.
+ */
+static const char *
+state_pe_text(const char *p, const char *end, char *buf, size_t len)
+{
+	size_t k = 0;
+	char c;
+
+	while (p < end && *p != '\t') {
+		c = *p++;
+		if (c == '\\') {
+			if (p >= end)
+				return NULL;
+			c = *p == 't' ? '\t' : *p == 'n' ? '\n' :
+			    *p == '\\' ? '\\' : '\0';
+			p++;
+		}
+		if (c == '\0' || k + 1 >= len)
+			return NULL;
+		buf[k++] = c;
+	}
+	buf[k] = '\0';
+	return p < end ? p + 1 : p;
+}
+
+/* A decimal field of a peer line, at most max, as state_pe_text(). */
+static const char *
+state_pe_num(const char *p, const char *end, uint64_t max, uint64_t *v)
+{
+	const char *start = p;
+	uint64_t x = 0, d;
+
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		d = (uint64_t)(*p - '0');
+		if (x > (max - d) / 10)
+			return NULL;
+		x = x * 10 + d;
+	}
+	if (p == start || (p < end && *p != '\t'))
+		return NULL;
+	*v = x;
+	return p < end ? p + 1 : p;
+}
+
+/* The line p..end (no newline) as e; false if it does not parse
+ * (a save only writes lines that do). */
+static bool
+state_pe_line(const char *p, const char *end, struct peer_ent *e)
+{
+	uint64_t v, *const num[5] = { &e->flows, &e->packets, &e->bytes,
+	    &e->first_us, &e->last_us };
+	char dir[16];
+	bool neg;
+	int i;
+
+	memset(e, 0, sizeof(*e));
+	if ((p = state_pe_text(p, end, e->peer, sizeof(e->peer))) == NULL ||
+	    e->peer[0] == '\0' || p >= end ||
+	    (p = state_pe_text(p, end, dir, sizeof(dir))) == NULL ||
+	    p >= end)
+		return false;
+	if (strcmp(dir, "initiated") == 0)
+		e->dir = PEERS_INITIATED;
+	else if (strcmp(dir, "accepted") == 0)
+		e->dir = PEERS_ACCEPTED;
+	else
+		return false;
+	if ((p = state_pe_num(p, end, UINT8_MAX, &v)) == NULL || p >= end)
+		return false;
+	e->proto = (uint8_t)v;
+	if ((p = state_pe_num(p, end, UINT16_MAX, &v)) == NULL || p >= end)
+		return false;
+	e->port = (uint16_t)v;
+	if ((p = state_pe_text(p, end, e->app, sizeof(e->app))) == NULL ||
+	    p >= end ||
+	    (p = state_pe_text(p, end, e->zone, sizeof(e->zone))) == NULL ||
+	    p >= end)
+		return false;
+	if ((neg = *p == '-'))
+		p++;
+	if ((p = state_pe_num(p, end, neg ? (uint64_t)INT32_MAX + 1 :
+	    INT32_MAX, &v)) == NULL || p >= end)
+		return false;
+	e->vlan = neg ? (int32_t)(-(int64_t)v) : (int32_t)v;
+	for (i = 0; i < 5; i++) {
+		if ((p = state_pe_num(p, end, UINT64_MAX, num[i])) == NULL ||
+		    (i < 4 && p >= end))
+			return false;
+	}
+	/* The last number ends the line: a tab after it is one more
+	 * field than a save writes. */
+	return p[-1] != '\t';
+}
+
+/*
+ * A device's peer row (version 6), p..end, into t, at most max
+ * entries (peers_add()): a line that does not parse, or past
+ * STATE_V6_MAX_LINES, is counted in dropped with those that did not
+ * fit.  Nothing of the row is copied but one entry at a time.
+ */
+static void
+state_load_pe_text(struct peer_tab *t, uint32_t max, const char *p,
+    const char *end)
+{
+	struct peer_ent e;
+	const char *nl;
+	size_t lines = 0;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (lines++ >= STATE_V6_MAX_LINES || !state_pe_line(p, nl, &e))
+			t->dropped++;
+		else
+			(void)peers_add(t, max, &e);
+		p = nl < end ? nl + 1 : end;
+	}
+}
+
+
 /* What an upgrade left out of a file, said once it is committed. */
 struct state_upgrade_left {
 	size_t	orphans;	/* evidence rows of a device not there */
 	size_t	over;		/* past STATE_V5_MAX_LINES of a device */
+	size_t	pe_orphans;	/* peer rows of a device not there */
+	size_t	pe_over;	/* past STATE_V6_MAX_LINES of a device */
 };
 
 /* Lines an upgrade keeps of a device's evidence: what later builds may
@@ -872,6 +1087,112 @@ state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
 	return -1;
 }
 
+static uint64_t	state_col_u64(sqlite3_stmt *, int);
+static void	state_col_text(sqlite3_stmt *, int, char *, size_t);
+
+/*
+ * Version 6: each device's peer rows of before, in key order (the
+ * order a load of them gave), become its one row, up to
+ * STATE_V6_MAX_LINES; those of a device no longer there are dropped
+ * and counted, as in state_upgrade_v5().  A transaction is open.
+ */
+static int
+state_upgrade_v6(struct state *s, struct state_upgrade_left *left)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	struct state_txt t = { NULL, 0, 0 };
+	struct peer_ent e;
+	const unsigned char *dir;
+	sqlite3_int64 id = 0;
+	size_t nl = 0;
+	int rc;
+
+	/* Its table as version 6 has it already (a newer file given an
+	 * older version by hand, as the version 4 tables are met with
+	 * IF NOT EXISTS): nothing to move. */
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "pragma_table_info('device_peers') WHERE name = 'peers'", -1,
+	    &sel, NULL) != SQLITE_OK || sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	rc = sqlite3_column_int(sel, 0);
+	sqlite3_finalize(sel);
+	sel = NULL;
+	if (rc > 0)
+		return state_exec(s, "PRAGMA user_version = 6");
+	if (state_exec(s, state_schema_v6_head) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "device_peers_v5 WHERE device_id NOT IN "
+	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	left->pe_orphans = (size_t)sqlite3_column_int64(sel, 0);
+	sqlite3_finalize(sel);
+	if (sqlite3_prepare_v2(s->db, "SELECT device_id, peer, direction, "
+	    "proto, port, app, peer_zone, peer_vlan, flows, packets, bytes, "
+	    "first_us, last_us FROM device_peers_v5 WHERE device_id IN "
+	    "(SELECT id FROM devices) ORDER BY device_id, peer, direction, "
+	    "proto, port, app", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO device_peers "
+	    "(device_id, peers) VALUES (?1, ?2)", -1, &ins, NULL) !=
+	    SQLITE_OK)
+		goto out_sqlerr;
+	for (;;) {
+		rc = sqlite3_step(sel);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto out_sqlerr;
+		/* The device before, whole. */
+		if (t.len > 0 && (rc == SQLITE_DONE ||
+		    sqlite3_column_int64(sel, 0) != id)) {
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
+			    SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto out_sqlerr;
+			sqlite3_reset(ins);
+			t.len = 0;
+		}
+		if (rc == SQLITE_DONE)
+			break;
+		if (sqlite3_column_int64(sel, 0) != id) {
+			id = sqlite3_column_int64(sel, 0);
+			nl = 0;
+		}
+		if (nl++ >= STATE_V6_MAX_LINES) {
+			left->pe_over++;
+			continue;
+		}
+		/* As a load of version 5 read them. */
+		memset(&e, 0, sizeof(e));
+		state_col_text(sel, 1, e.peer, sizeof(e.peer));
+		dir = sqlite3_column_text(sel, 2);
+		e.dir = dir != NULL && strcmp((const char *)dir,
+		    "accepted") == 0 ? PEERS_ACCEPTED : PEERS_INITIATED;
+		e.proto = (uint8_t)sqlite3_column_int(sel, 3);
+		e.port = (uint16_t)sqlite3_column_int(sel, 4);
+		state_col_text(sel, 5, e.app, sizeof(e.app));
+		state_col_text(sel, 6, e.zone, sizeof(e.zone));
+		e.vlan = sqlite3_column_int(sel, 7);
+		e.flows = state_col_u64(sel, 8);
+		e.packets = state_col_u64(sel, 9);
+		e.bytes = state_col_u64(sel, 10);
+		e.first_us = state_col_u64(sel, 11);
+		e.last_us = state_col_u64(sel, 12);
+		state_pe_put(&t, &e);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return state_exec(s, state_schema_v6_tail);
+
+ out_sqlerr:
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return -1;
+}
+
 static int
 state_create_schema(struct state *s)
 {
@@ -886,7 +1207,8 @@ state_create_schema(struct state *s)
 	    state_exec(s, state_schema_v2) == -1 ||
 	    state_exec(s, state_schema_v3) == -1 ||
 	    state_exec(s, state_schema_v4) == -1 ||
-	    state_upgrade_v5(s, &left) == -1)
+	    state_upgrade_v5(s, &left) == -1 ||
+	    state_upgrade_v6(s, &left) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -912,8 +1234,8 @@ state_create_schema(struct state *s)
 }
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
- * 1 to 3 the communication map's, 1 to 4 evidence a row a device.
- * What it leaves out is said on err. */
+ * 1 to 3 the communication map's, 1 to 4 evidence a row a device,
+ * 1 to 5 peers a row a device.  What it leaves out is said on err. */
 static int
 state_upgrade(struct state *s, int version, FILE *err)
 {
@@ -926,7 +1248,8 @@ state_upgrade(struct state *s, int version, FILE *err)
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
 	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
-	    state_upgrade_v5(s, &left) == -1 ||
+	    (version < 5 && state_upgrade_v5(s, &left) == -1) ||
+	    state_upgrade_v6(s, &left) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -940,6 +1263,14 @@ state_upgrade(struct state *s, int version, FILE *err)
 		fprintf(err, "%s: schema upgraded; %zu evidence row%s past %d "
 		    "of a device left out\n", s->path, left.over,
 		    left.over == 1 ? "" : "s", STATE_V5_MAX_LINES);
+	if (err != NULL && left.pe_orphans > 0)
+		fprintf(err, "%s: schema upgraded; %zu peer row%s of "
+		    "devices no longer there dropped\n", s->path,
+		    left.pe_orphans, left.pe_orphans == 1 ? "" : "s");
+	if (err != NULL && left.pe_over > 0)
+		fprintf(err, "%s: schema upgraded; %zu peer row%s past %d "
+		    "of a device left out\n", s->path, left.pe_over,
+		    left.pe_over == 1 ? "" : "s", STATE_V6_MAX_LINES);
 	return 0;
 
  out_fail:
@@ -1286,7 +1617,9 @@ state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 		if (i >= ST_PE_FIRST && s->version < 4)
 			continue;
 		if ((i == ST_SEL_EVIDENCE && s->version < 5) ||
-		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5))
+		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5) ||
+		    (i == ST_PE_SEL && s->version < 6) ||
+		    (i == ST_PE_SEL_V5 && s->version >= 6))
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -3393,10 +3726,11 @@ state_comm_rows(struct state *s, const struct state_peers *const *c,
 	return state_comm_rows(s, c + k, n - k);	/* the rest */
 }
 
-/* Peer entries e[0..n-1] of devices ids[], as state_comm_rows(). */
+/* The peer rows txt[0..n-1] of devices ids[] (version 6), as
+ * state_comm_rows(). */
 static int
 state_peer_rows(struct state *s, const uint64_t *ids,
-    const struct peer_ent *const *e, size_t n)
+    const struct state_txt *txt, size_t n)
 {
 	sqlite3_stmt *st;
 	size_t i, k;
@@ -3406,49 +3740,47 @@ state_peer_rows(struct state *s, const uint64_t *ids,
 		return 0;
 	if ((st = state_rows(s, SR_PEERS, (k = state_chunk(n)))) == NULL)
 		return -1;
-	for (i = 0, p = 1; i < k; i++, p += 13) {
+	for (i = 0, p = 1; i < k; i++, p += 2) {
 		state_bind_u64(st, p, ids[i]);
-		state_bind_static(st, p + 1, e[i]->peer);
-		state_bind_static(st, p + 2, peers_dir_name(e[i]->dir));
-		sqlite3_bind_int(st, p + 3, e[i]->proto);
-		sqlite3_bind_int(st, p + 4, e[i]->port);
-		state_bind_static(st, p + 5, e[i]->app);
-		state_bind_static(st, p + 6, e[i]->zone);
-		sqlite3_bind_int(st, p + 7, e[i]->vlan);
-		state_bind_u64(st, p + 8, e[i]->flows);
-		state_bind_u64(st, p + 9, e[i]->packets);
-		state_bind_u64(st, p + 10, e[i]->bytes);
-		state_bind_u64(st, p + 11, e[i]->first_us);
-		state_bind_u64(st, p + 12, e[i]->last_us);
+		sqlite3_bind_text(st, p + 1, txt[i].p, (int)txt[i].len,
+		    SQLITE_STATIC);
 	}
 	if (state_step_rows(s, st) == -1)
 		return -1;
-	return state_peer_rows(s, ids + k, e + k, n - k);	/* the rest */
+	return state_peer_rows(s, ids + k, txt + k, n - k); /* the rest */
 }
 
+/* Bytes of peer rows a save holds before it writes them: a statement
+ * of STATE_ROWS_MAX devices of PEERS_MAX_MAX entries each would be
+ * 100 MB. */
+#define STATE_PE_PEND_MAX	(1024 * 1024)
+
 /*
- * Comm rows and dirty peer entries, STATE_ROWS_MAX rows to a
- * statement: each row is written whole (REPLACE), as new or as the
- * update of the one stored.
+ * Comm rows and the peer rows of devices with an entry changed,
+ * STATE_ROWS_MAX rows to a statement: each row is written whole
+ * (REPLACE), as new or as the update of the one stored.
  */
 int
 state_save_peers(struct state *s, const struct state_peers *p, size_t n,
     FILE *err)
 {
 	const struct state_peers *cm[STATE_ROWS_MAX];
-	const struct peer_ent *pe[STATE_ROWS_MAX];
+	struct state_txt pt[STATE_ROWS_MAX];
 	uint64_t peid[STATE_ROWS_MAX];
-	size_t i, ncm = 0, npe = 0;
+	const struct peer_tab *t;
+	size_t i, ncm = 0, npe = 0, pend = 0;
 	uint32_t k;
+	int ret = -1;
 
 	s->errmsg[0] = '\0';
-	if (s->readonly || s->empty || s->version < 4) {
+	if (s->readonly || s->empty || s->version < 6) {
 		state_seterr(s, "cannot write: opened read-only");
 		state_report(s, err);
 		return -1;
 	}
 	if (n == 0)
 		return 0;
+	memset(pt, 0, sizeof(pt));
 	/* Without foreign key checks, as a device save: every device
 	 * given is a saved one (its row is there), and the check of each
 	 * row (a lookup of its device) was a sixth of the save. */
@@ -3456,10 +3788,11 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	    state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
+		t = p[i].tab;
 		/* The comm row as stored: its peers alone (issue 11). */
-		if (!(p[i].tab != NULL && p[i].tab->comm_stored &&
-		    p[i].zone_stored != NULL && p[i].tab->dropped_stored ==
-		    p[i].tab->dropped && strcmp(p[i].zone_stored,
+		if (!(t != NULL && t->comm_stored &&
+		    p[i].zone_stored != NULL && t->dropped_stored ==
+		    t->dropped && strcmp(p[i].zone_stored,
 		    p[i].zone != NULL ? p[i].zone : "") == 0)) {
 			cm[ncm++] = &p[i];
 			if (ncm == STATE_ROWS_MAX) {
@@ -3468,24 +3801,30 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 				ncm = 0;
 			}
 		}
-		for (k = 0; p[i].tab != NULL && k < p[i].tab->n; k++) {
-			if (!p[i].tab->v[k].dirty)
-				continue;
-			peid[npe] = p[i].device_id;
-			pe[npe++] = &p[i].tab->v[k];
-			if (npe == STATE_ROWS_MAX) {
-				if (state_peer_rows(s, peid, pe, npe) == -1)
-					goto rollback;
-				npe = 0;
-			}
+		for (k = 0; t != NULL && k < t->n && !t->v[k].dirty; k++)
+			;
+		if (t == NULL || k == t->n)
+			continue;
+		/* An entry changed: the device's row, whole. */
+		pt[npe].len = 0;
+		for (k = 0; k < t->n; k++)
+			state_pe_put(&pt[npe], &t->v[k]);
+		pend += pt[npe].len;
+		peid[npe++] = p[i].device_id;
+		if (npe == STATE_ROWS_MAX || pend >= STATE_PE_PEND_MAX) {
+			if (state_peer_rows(s, peid, pt, npe) == -1)
+				goto rollback;
+			npe = 0;
+			pend = 0;
 		}
 	}
 	if (state_comm_rows(s, cm, ncm) == -1 ||
-	    state_peer_rows(s, peid, pe, npe) == -1 ||
+	    state_peer_rows(s, peid, pt, npe) == -1 ||
 	    state_exec(s, "COMMIT") == -1)
 		goto rollback;
 	state_fk_on(s);
-	return 0;
+	ret = 0;
+	goto out;
 
  rollback:
 	if (!sqlite3_get_autocommit(s->db))
@@ -3493,7 +3832,10 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
  fail:
 	state_fk_on(s);
 	state_report(s, err);
-	return -1;
+ out:
+	for (i = 0; i < STATE_ROWS_MAX; i++)
+		free(pt[i].p);
+	return ret;
 }
 
 /* The comm row of id, if any: st steps in device id order. */
@@ -3524,15 +3866,17 @@ state_load_peers(struct state *s, uint32_t max,
 	char buf[16], zone[PEERS_ZONE_MAX];
 	uint64_t id, cur = 0, dropped;
 	int rc, rcc, ret = 0;
+	const char *txt;
 	uint32_t k;
-	bool comm;
+	bool comm, v6;
 
 	s->errmsg[0] = '\0';
 	if (s->empty || s->version < 4)
 		return 0;
 	if (state_exec(s, "BEGIN") == -1)
 		return -1;
-	st = s->st[ST_PE_SEL];
+	v6 = s->version >= 6;
+	st = s->st[v6 ? ST_PE_SEL : ST_PE_SEL_V5];
 	sc = s->st[ST_PE_SEL_COMM];
 	memset(&t, 0, sizeof(t));
 	rcc = sqlite3_step(sc);
@@ -3551,7 +3895,14 @@ state_load_peers(struct state *s, uint32_t max,
 		comm = state_comm_of(sc, &rcc, cur, zone, sizeof(zone),
 		    &dropped);
 		memset(&t, 0, sizeof(t));
-		for (; rc == SQLITE_ROW && (id = state_col_u64(st, 0)) ==
+		if (v6 && rc == SQLITE_ROW && state_col_u64(st, 0) == cur) {
+			txt = (const char *)sqlite3_column_text(st, 1);
+			if (txt != NULL)
+				state_load_pe_text(&t, max, txt, txt +
+				    sqlite3_column_bytes(st, 1));
+			rc = sqlite3_step(st);
+		}
+		for (; !v6 && rc == SQLITE_ROW && (id = state_col_u64(st, 0)) ==
 		    cur; rc = sqlite3_step(st)) {
 			memset(&e, 0, sizeof(e));
 			state_col_text(st, 1, e.peer, sizeof(e.peer));

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	5	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	6	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 
@@ -122,8 +122,9 @@ int		 state_load_alerts(struct state *,
 
 /*
  * The communication map (schema version 4, device/peers.h): one
- * device's zone (NULL: "") and peer table, of which only the entries
- * marked dirty are written, with their totals, and its dropped count.
+ * device's zone (NULL: "") and peer table, written whole (a row a
+ * device, version 6) if an entry is marked dirty, and its dropped
+ * count.
  */
 struct state_peers {
 	uint64_t	 device_id;
@@ -139,8 +140,8 @@ int		 state_save_peers(struct state *, const struct state_peers *,
  * Every device that has peers or a stored zone, in id order: cb gets
  * its zone ("": none) and a table it may take over (move the array
  * and zero *tab; else it is freed), entries clean, at most max of
- * them (the rest counted in dropped).  As state_load_devices();
- * older files have none.
+ * them (the rest, and stored lines that do not parse, counted in
+ * dropped).  As state_load_devices(); older files have none.
  */
 int		 state_load_peers(struct state *, uint32_t max,
 		    int (*cb)(void *arg, uint64_t id, const char *zone,

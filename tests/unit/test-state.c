@@ -26,6 +26,23 @@
 #include "device/device.h"
 #include "state/state.h"
 
+/* The communication map as versions 4 and 5 kept it, a row an entry
+ * (empty): a version 6 file made older. */
+#define PEERS_V5_SQL \
+	"DROP TABLE device_peers; " \
+	"CREATE TABLE device_peers (" \
+	"  device_id INTEGER NOT NULL" \
+	"            REFERENCES devices (id) ON DELETE CASCADE," \
+	"  peer TEXT NOT NULL, direction TEXT NOT NULL," \
+	"  proto INTEGER NOT NULL, port INTEGER NOT NULL," \
+	"  app TEXT NOT NULL DEFAULT '', peer_zone TEXT NOT NULL DEFAULT ''," \
+	"  peer_vlan INTEGER NOT NULL DEFAULT -1," \
+	"  flows INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL " \
+	"  DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0," \
+	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL," \
+	"  PRIMARY KEY (device_id, peer, direction, proto, port, app)" \
+	") WITHOUT ROWID; "
+
 struct fixture {
 	char	 dir[64];
 	char	 db[128];
@@ -579,7 +596,7 @@ test_state_new_ids(void **state)
  * Evidence is a row a device (version 5): tabs, newlines and
  * backslashes in keys and values come back as saved.  A version 4 file
  * (a row a piece) is read as it is when opened read-only; opened for
- * writing it becomes version 5, every piece kept in order (one past
+ * writing it becomes version 6, every piece kept in order (one past
  * what this build keeps of a device too), and loads the same.
  */
 static void
@@ -613,6 +630,7 @@ test_state_upgrade_v5(void **state)
 	/* Back to version 4, with a piece past the cap. */
 	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	    PEERS_V5_SQL
 	    "ALTER TABLE device_evidence RENAME TO ev5; "
 	    "CREATE TABLE device_evidence ("
 	    "  device_id INTEGER NOT NULL"
@@ -650,7 +668,7 @@ test_state_upgrade_v5(void **state)
 	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 4);
 
 	s = open_quiet(f->db);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_evidence WHERE device_id = ?1", 1), 1);
 	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
@@ -678,14 +696,15 @@ test_state_upgrade_v5(void **state)
 }
 
 /*
- * A version 5 file made version 4 again: its evidence a row a piece
- * (as the devices saved hold it), foreign keys off as the sqlite3
- * shell has them.
+ * A version 6 file made version 4 again: its evidence a row a piece
+ * (as the devices saved hold it), its peers a row an entry (none),
+ * foreign keys off as the sqlite3 shell has them.
  */
 static void
 make_v4(const char *path)
 {
 	exec_sql(path,
+	    PEERS_V5_SQL
 	    "ALTER TABLE device_evidence RENAME TO ev5; "
 	    "CREATE TABLE device_evidence ("
 	    "  device_id INTEGER NOT NULL"
@@ -774,7 +793,7 @@ test_state_upgrade_orphans(void **state)
 	    "of devices no longer there dropped\n", f->db, d[0]->n_evidence);
 	assert_string_equal(msg, want);
 	free(msg);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
 	load_all(s, &l);
 	assert_int_equal(l.n, 2);
 	for (i = 0; i < 2; i++)
@@ -876,7 +895,7 @@ test_state_upgrade_fails(void **state)
 
 	exec_sql(f->db, "DROP TABLE device_evidence_v4");
 	s = open_quiet(f->db);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 5);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
 	load_all(s, &l);
 	assert_int_equal(l.n, 1);
 	assert_device_equal(d, &l.d[0]);
@@ -1669,7 +1688,7 @@ test_state_future_version(void **state)
 	struct stat sb;
 
 	save_many(f->db, 3);
-	exec_sql(f->db, "PRAGMA user_version = 6");	/* past 5 */
+	exec_sql(f->db, "PRAGMA user_version = 7");	/* past 6 */
 	expect_open_error(f->db, f->dir, false, "newer");
 	expect_open_error(f->db, f->dir, true, "newer");
 	assert_int_equal(stat(f->db, &sb), 0);
