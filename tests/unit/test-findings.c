@@ -564,6 +564,66 @@ test_findings_peer_macs(void **unused)
 }
 
 /*
+ * MACs chosen to share one slot of an unkeyed multiply-shift hash (the
+ * table's first form, for 200 devices): every peer still finds its
+ * device, and an unknown MAC of the same slot finds none.  (The table
+ * is now keyed, so the same MACs no longer collide there.)
+ */
+static void
+test_findings_peer_macs_collide(void **unused)
+{
+	enum { N = 200, NP = 20 };
+	char keys[NP + 1][32];
+	const char *peers[NP + 2];
+	struct device *d[N];
+	struct fnd_dev fd[N + 1];
+	struct bl_dev *bl;
+	struct fnd_list l;
+	uint64_t m, cand = 0x020000000000ull;
+	size_t i, k = 0;
+
+	(void)unused;
+	memset(fd, 0, sizeof(fd));
+	while (k < N + 1) {
+		m = cand++;
+		if ((((m * 0x9e3779b97f4a7c15ull) >> 32) & 511) != 7)
+			continue;
+		if (k < N) {
+			d[k] = mkdev("infusion-pump", 10, 1);
+			for (i = 0; i < 6; i++)
+				d[k]->mac[i] = (uint8_t)(m >> (40 - 8 * i));
+			fd[k].d = d[k];
+		}
+		if (k % 10 == 0 || k == N)
+			snprintf(keys[k / 10], sizeof(keys[0]),
+			    "mac:%02x:%02x:%02x:%02x:%02x:%02x",
+			    (unsigned)(m >> 40) & 0xff,
+			    (unsigned)(m >> 32) & 0xff,
+			    (unsigned)(m >> 24) & 0xff,
+			    (unsigned)(m >> 16) & 0xff,
+			    (unsigned)(m >> 8) & 0xff, (unsigned)m & 0xff);
+		k++;
+	}
+	for (i = 0; i <= NP; i++)
+		peers[i] = keys[i];	/* the last: nobody's MAC */
+	peers[NP + 1] = NULL;
+	d[N - 1]->vlan = 99;
+	bl = mkbl(NULL, peers, NULL);
+	fd[N - 1].bl = bl;
+	findings_compute(fd, N, &l);
+	assert_int_equal(fd[N - 1].peers_out, NP);
+	for (i = 0; i < N; i++)
+		assert_int_equal(fd[i].peers_in,
+		    i % 10 == 0 ? 1 : 0);
+	findings_free(&l);
+	bl_dev_free(bl);
+	for (i = 0; i < N; i++) {
+		dev_free(d[i]);
+		free(d[i]);
+	}
+}
+
+/*
  * The evidence lines of services offered and public destinations, as
  * snprintf() wrote them: one flow or many, a country or none, and a
  * device's many telnet services joined with "; " up to the line's
@@ -658,6 +718,7 @@ main(void)
 		cmocka_unit_test(test_findings_each_kind),
 		cmocka_unit_test(test_findings_weaknesses),
 		cmocka_unit_test(test_findings_peer_macs),
+		cmocka_unit_test(test_findings_peer_macs_collide),
 		cmocka_unit_test(test_findings_evidence_lines),
 		cmocka_unit_test(test_state_alerts),
 	};
