@@ -234,6 +234,7 @@ brain_peers_save(struct brain *b)
 			for (j = 0; j < n->pe->t.n; j++)
 				n->pe->t.v[j].dirty = false;
 			n->pe->t.dirty = false;
+			n->pe->t.rewrite = false;
 			n->pe->t.comm_stored = true;
 			n->pe->t.dropped_stored = n->pe->t.dropped;
 		}

@@ -51,6 +51,10 @@ struct peer_tab {
 	uint32_t	 n, cap;	/* cap: allocated, never past max */
 	uint64_t	 dropped;	/* entries that did not fit */
 	bool		 dirty;		/* anything to save (dropped too) */
+	/* The stored row holds lines the load did not keep (bad, or past
+	 * max): written whole at the next save, without them, so that
+	 * they are not counted dropped again at every load. */
+	bool		 rewrite;
 	/* The device's comm row as stored (loaded or saved): written
 	 * again only when its zone or dropped count differ. */
 	bool		 comm_stored;

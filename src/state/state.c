@@ -3742,8 +3742,9 @@ state_peer_rows(struct state *s, const uint64_t *ids,
 		return -1;
 	for (i = 0, p = 1; i < k; i++, p += 2) {
 		state_bind_u64(st, p, ids[i]);
-		sqlite3_bind_text(st, p + 1, txt[i].p, (int)txt[i].len,
-		    SQLITE_STATIC);
+		/* Every line dropped at load: an empty row, not NULL. */
+		sqlite3_bind_text(st, p + 1, txt[i].p != NULL ? txt[i].p : "",
+		    (int)txt[i].len, SQLITE_STATIC);
 	}
 	if (state_step_rows(s, st) == -1)
 		return -1;
@@ -3803,9 +3804,10 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		}
 		for (k = 0; t != NULL && k < t->n && !t->v[k].dirty; k++)
 			;
-		if (t == NULL || k == t->n)
+		if (t == NULL || (k == t->n && !t->rewrite))
 			continue;
-		/* An entry changed: the device's row, whole. */
+		/* An entry changed, or the row held lines not kept: the
+		 * device's row, whole. */
 		pt[npe].len = 0;
 		for (k = 0; k < t->n; k++)
 			state_pe_put(&pt[npe], &t->v[k]);
@@ -3922,12 +3924,15 @@ state_load_peers(struct state *s, uint32_t max,
 			/* Rows past a lowered cap are dropped, counted. */
 			(void)peers_add(&t, max, &e);
 		}
+		/* Lines not kept (t.dropped so far): the row is written
+		 * again without them, once (they are in dropped now). */
+		t.rewrite = t.dropped > 0;
 		t.dropped += dropped;
 		t.comm_stored = comm;
 		t.dropped_stored = dropped;
 		for (k = 0; k < t.n; k++)
 			t.v[k].dirty = false;
-		t.dirty = false;
+		t.dirty = t.rewrite;
 		if (rcc == SQLITE_ROW && state_col_u64(sc, 0) == cur)
 			rcc = sqlite3_step(sc);
 		ret = cb(arg, cur, zone, &t);

@@ -625,6 +625,58 @@ test_state_bad_lines(void **state)
 }
 
 /*
+ * Lines a load did not keep (bad, or past max) are counted dropped
+ * once: the next save writes the row again without them, so a
+ * restart does not count them again (1, 1, 1; not 1, 2, 3).  A row
+ * of bad lines only is written back empty.
+ */
+static void
+test_state_dropped_once(void **state)
+{
+	static const char row[] = GOOD(1) "\ngarbage\n" GOOD(2);
+	static const char bad[] = "garbage";
+	char dir[] = "/tmp/test-peers.XXXXXX", path[128];
+	struct state_peers sp[2];
+	struct loads l;
+	struct state *st;
+	sqlite3 *db;
+	int round;
+
+	(void)state;
+	st = new_state(dir, path, sizeof(path), 2);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	put_row(db, 1, row, sizeof(row) - 1);
+	put_row(db, 2, bad, sizeof(bad) - 1);
+	for (round = 0; round < 3; round++) {
+		memset(&l, 0, sizeof(l));
+		assert_int_equal(state_load_peers(st, 1, loads_cb, &l), 0);
+		assert_int_equal(l.n, 2);
+		/* garbage, and GOOD(2) past max 1 (the first time). */
+		assert_int_equal(l.t[0].n, 1);
+		assert_int_equal(l.t[0].dropped, 2);
+		assert_int_equal(l.t[1].n, 0);
+		assert_int_equal(l.t[1].dropped, 1);
+		assert_int_equal(l.t[0].rewrite, round == 0);
+		assert_int_equal(l.t[1].rewrite, round == 0);
+		/* Saved as the brain saves a loaded table: no entry
+		 * changed, the zone and the count as loaded. */
+		memset(sp, 0, sizeof(sp));
+		sp[0].device_id = l.id[0];
+		sp[0].zone = sp[0].zone_stored = l.zone[0];
+		sp[0].tab = &l.t[0];
+		sp[1].device_id = l.id[1];
+		sp[1].zone = sp[1].zone_stored = l.zone[1];
+		sp[1].tab = &l.t[1];
+		assert_int_equal(state_save_peers(st, sp, 2, stderr), 0);
+		loads_free(&l);
+	}
+	sqlite3_close(db);
+	state_close(st);
+	assert_int_equal(rows(path, LINES), 1);
+	rm_state(dir);
+}
+
+/*
  * A row of more lines than a table keeps: the load keeps max entries
  * (its table never grows past them) and counts the rest dropped, and
  * reads no line past PEERS_MAX_MAX (counted too).
@@ -1109,6 +1161,7 @@ main(void)
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_state_odd_values),
 		cmocka_unit_test(test_state_bad_lines),
+		cmocka_unit_test(test_state_dropped_once),
 		cmocka_unit_test(test_state_line_cap),
 		cmocka_unit_test(test_state_fuzz),
 		cmocka_unit_test(test_state_upgrade_v5),
