@@ -8,8 +8,11 @@
 # HINT (the make target that writes EXP) when there is no EXP yet.
 golden_check() {
 	if [ "${UPDATE:-0}" = 1 ]; then
-		cp "$3" "$4"
-		echo "ok $1 - $2 # updated"
+		if cp "$3" "$4"; then
+			echo "ok $1 - $2 # updated"
+		else
+			echo "not ok $1 - $2: cannot write $4"
+		fi
 	elif [ ! -f "$4" ]; then
 		echo "not ok $1 - $2: no expected output $4 ($5)"
 	elif cmp -s "$3" "$4"; then

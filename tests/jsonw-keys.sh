@@ -30,9 +30,9 @@ else
 fi
 # Protocol names: the APP_PROTO rows' second column, "..." of the same
 # characters.
-protos=$(grep -E '^APP_PROTO\(' src/app/protocols.def)
+protos=$(grep -E '^[[:space:]]*APP_PROTO\(' src/app/protocols.def)
 badp=$(printf '%s\n' "$protos" | grep -vE \
-    '^APP_PROTO\([A-Z0-9_]+,[[:space:]]*"[A-Za-z0-9_.-]+",')
+    '^[[:space:]]*APP_PROTO\([A-Z0-9_]+,[[:space:]]*"[A-Za-z0-9_.-]+",')
 if [ -z "$protos" ]; then
 	echo "not ok 3 - no APP_PROTO row found in src/app/protocols.def"
 elif [ -z "$badp" ]; then

@@ -55,6 +55,7 @@
 #include "output/jsonw.h"
 #include "util/bytes.h"
 #include "util/events.h"
+#include "util/fmt.h"
 #include "util/pseudo.h"
 #include "util/util.h"
 #include "util/word.h"
@@ -1611,14 +1612,8 @@ hl7_str(char *o, const char *s, size_t size)
 JSONW_INLINE char *
 hl7_uint(char *o, uint64_t v)
 {
-	char tmp[20];
-	size_t n;
-
-	if (v >= 100) {
-		n = jsonw_fmt_u64(v, tmp);
-		memcpy(o, tmp + 20 - n, n);
-		return o + n;
-	}
+	if (v >= 100)
+		return o + fmt_uint(o, v);
 	if (v >= 10)
 		*o++ = (char)('0' + v / 10);
 	*o++ = (char)('0' + v % 10);

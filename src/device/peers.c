@@ -17,6 +17,7 @@
 
 #include "device/peers.h"
 #include "output/jsonw.h"
+#include "util/fmt.h"
 #include "util/util.h"
 
 uint16_t
@@ -152,14 +153,14 @@ peers_top(const struct peer_tab *t, size_t *idx, size_t n)
 const char *
 peers_port_name(char *buf, size_t len, const char *proto, unsigned port)
 {
-	char d[20], tmp[64];
-	size_t n = jsonw_fmt_u64(port, d), pl = strlen(proto);
+	char tmp[64];
+	size_t n, pl = strlen(proto);
 
 	if (pl > sizeof(tmp) - 22)
 		pl = sizeof(tmp) - 22;
 	memcpy(tmp, proto, pl);
 	tmp[pl] = '/';
-	memcpy(tmp + pl + 1, d + sizeof(d) - n, n);
+	n = fmt_uint(tmp + pl + 1, port);
 	tmp[pl + 1 + n] = '\0';
 	strlcpy(buf, tmp, len);
 	return buf;

@@ -37,8 +37,9 @@ edge_values(uint64_t *v, size_t max)
 		v[n++] = p;
 		v[n++] = p + 1;
 	}
-	for (i = 0; i < 16; i++) {
-		p = (uint64_t)1 << (4 * i);
+	/* Every bit length's edges (the digit count comes from it). */
+	for (i = 0; i < 64; i++) {
+		p = (uint64_t)1 << i;
 		v[n++] = p - 1;
 		v[n++] = p;
 		v[n++] = p + 1;
@@ -50,8 +51,8 @@ edge_values(uint64_t *v, size_t max)
 static void
 test_fmt_uint_as_snprintf(void **state)
 {
-	uint64_t v[160];
-	size_t n = edge_values(v, 160), i, k;
+	uint64_t v[320];
+	size_t n = edge_values(v, 320), i, k;
 	char want[32], got[32];
 
 	(void)state;
@@ -95,8 +96,8 @@ next_rand(uint64_t *x)
 static void
 test_fmt_uint_back_and_len(void **state)
 {
-	uint64_t v[160], x = 0x9e3779b97f4a7c15ull, r;
-	size_t n = edge_values(v, 160), i, k;
+	uint64_t v[320], x = 0x9e3779b97f4a7c15ull, r;
+	size_t n = edge_values(v, 320), i, k;
 	char want[32], got[32], *p;
 
 	(void)state;
@@ -144,8 +145,8 @@ test_fmt_d2_every_value(void **state)
 static void
 test_fmt_hex_as_snprintf(void **state)
 {
-	uint64_t v[160];
-	size_t n = edge_values(v, 160), i, k;
+	uint64_t v[320];
+	size_t n = edge_values(v, 320), i, k;
 	unsigned width;
 	char want[32], got[32];
 
