@@ -244,33 +244,21 @@ brain_peers_save(struct brain *b)
 	free(nv);
 }
 
+/* A record's member at most: a key (with its comma), a number. */
+#define PEERS_REC_KEY	24
+#define PEERS_REC_NUM	21
+/* One entry at most: '{', eight keys, peer, zone, app (escaped),
+ * direction and service (our words, under 32 bytes), three counters,
+ * '}'. */
+#define PEERS_REC_ENT	(2 + 8 * PEERS_REC_KEY +			\
+	JSONW_RUN_STR_MAX(PEERS_KEY_MAX) + JSONW_RUN_STR_MAX(PEERS_ZONE_MAX) +\
+	JSONW_RUN_STR_MAX(PEERS_APP_MAX) + 2 * JSONW_RUN_STR_MAX(32) +	\
+	3 * PEERS_REC_NUM + 1)
+
 void
 brain_peers_record(struct brain *b, struct jsonw *jw,
     const struct brain_dev *n)
 {
-/* A member's bytes at most: its key (with a comma), a string value of
- * size bytes (jsonw_run_str_in()), a number. */
-#define PR_KEY		24
-#define PR_STR(size)	(6 * (size) + 10)
-#define PR_NUM		21
-/* One entry: '{', eight keys, peer, zone, app, direction, service,
- * three counters, '}'. */
-#define PR_ENT		(2 + 8 * PR_KEY + PR_STR(PEERS_KEY_MAX) +		\
-	PR_STR(PEERS_ZONE_MAX) + PR_STR(PEERS_APP_MAX) + 2 * PR_STR(32) +	\
-	3 * PR_NUM + 1)
-/* A plain string (our own words), as the run writes one. */
-#define PR_PLAIN(r, s)	do {						\
-	const char *pr_s = (s);						\
-	size_t pr_n = strlen(pr_s);					\
-									\
-	if ((r)->comma)							\
-		*(r)->o++ = ',';					\
-	(r)->comma = true;						\
-	*(r)->o++ = '"';						\
-	memcpy((r)->o, pr_s, pr_n);					\
-	(r)->o += pr_n;							\
-	*(r)->o++ = '"';						\
-} while (0)
 	size_t idx[PEERS_RECORD_TOP], i, k;
 	const struct peer_ent *e;
 	struct jsonw_run run, *r = &run;
@@ -282,8 +270,8 @@ brain_peers_record(struct brain *b, struct jsonw *jw,
 	k = peers_top(&n->pe->t, idx, PEERS_RECORD_TOP);
 	/* One run for the list: written as the calls per member wrote it
 	 * (a snapshot writes every device's). */
-	jsonw_run_begin(jw, r, 2 * PR_KEY + 2 + k * PR_ENT + 2 + 2 * PR_KEY +
-	    2 * PR_NUM + 2);
+	jsonw_run_begin(jw, r, 2 * PEERS_REC_KEY + 2 + k * PEERS_REC_ENT + 2 +
+	    2 * PEERS_REC_KEY + 2 * PEERS_REC_NUM + 2);
 	JSONW_RUN_KEY(r, "peers");
 	jsonw_run_open(r, '[');
 	for (i = 0; i < k; i++) {
@@ -300,9 +288,9 @@ brain_peers_record(struct brain *b, struct jsonw *jw,
 		}
 		/* Our own words and numbers: copied (plain). */
 		JSONW_RUN_KEY(r, "direction");
-		PR_PLAIN(r, peers_dir_name(e->dir));
+		jsonw_run_plain(r, peers_dir_name(e->dir));
 		JSONW_RUN_KEY(r, "service");
-		PR_PLAIN(r, peers_service(e, svc, sizeof(svc)));
+		jsonw_run_plain(r, peers_service(e, svc, sizeof(svc)));
 		if (e->app[0] != '\0') {
 			JSONW_RUN_KEY(r, "app_proto");
 			jsonw_run_str_in(r, e->app, strnlen(e->app,
@@ -322,9 +310,4 @@ brain_peers_record(struct brain *b, struct jsonw *jw,
 		jsonw_run_close(r, '}');
 	}
 	jsonw_run_end(jw, r);
-#undef PR_PLAIN
-#undef PR_ENT
-#undef PR_NUM
-#undef PR_STR
-#undef PR_KEY
 }

@@ -477,7 +477,7 @@ dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
  * The bounds below are worst cases (every byte escaped as \u00XX, every
  * number at its largest); tests/unit/test-device.c writes such a record.
  */
-#define DEV_JSON_STR(size)	(6 * (size) + 10)	/* jsonw_run_str_in() */
+#define DEV_JSON_STR(size)	JSONW_RUN_STR_MAX(size)
 #define DEV_JSON_NUM		21	/* a number with its comma */
 #define DEV_JSON_KEY		24	/* a literal key, its comma, '{' or '[' */
 /* mac, ip, vlan, flags, virtual_machine, an answer per attribute,

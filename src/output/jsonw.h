@@ -247,6 +247,26 @@ jsonw_run_lit(struct jsonw_run *r, const char *q, size_t n, bool value)
 	r->comma = value;
 }
 
+/* Bytes jsonw_run_str_in() writes at most for an array of size bytes,
+ * with its comma. */
+#define JSONW_RUN_STR_MAX(size)	(6 * (size) + 10)
+
+/* A plain value known only when running (our own words, which need no
+ * escaping), quoted: strlen(s) + 3 bytes at most with the comma. */
+static inline void
+jsonw_run_plain(struct jsonw_run *r, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (r->comma)
+		*r->o++ = ',';
+	r->comma = true;
+	*r->o++ = '"';
+	memcpy(r->o, s, n);
+	r->o += n;
+	*r->o++ = '"';
+}
+
 /* '{' or '[' (with a comma when one is due), '}' or ']'. */
 static inline void
 jsonw_run_open(struct jsonw_run *r, char c)
