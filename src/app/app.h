@@ -129,6 +129,9 @@ void	app_inspect(struct app_ctx *, enum app_proto, int dir,
 /* Does any rule look at protocol p?  Parsers build buffers (and keep
  * bodies) only when it says so. */
 bool	app_inspect_wanted(struct app_ctx *, enum app_proto);
+/* Whether facts (app_emit()) go anywhere: the device inventory takes
+ * them.  Work done only for the facts' sink can be skipped without. */
+bool	app_facts_wanted(const struct app_ctx *);
 
 /*
  * The ends of a flow, as evidence is about them: the client (TCP: who

@@ -1305,32 +1305,6 @@ hl7_ids_lay(const struct hl7_facts *f, char *ids)
 	    f->n_obs * sizeof(f->obs[0]));
 }
 
-/* A number no message of the sensor had. */
-static uint64_t
-hl7_ids_new(void)
-{
-	static _Atomic uint64_t next;
-
-	return atomic_fetch_add_explicit(&next, 1, memory_order_relaxed) + 1;
-}
-
-/* Keep the message's evidence fields, numbered ids, as the last of
- * direction dir. */
-static void
-hl7_ids_keep(struct hl7_state *st, int d, const struct hl7_facts *facts,
-    uint64_t ids)
-{
-	size_t n = hl7_ids_size(facts);
-
-	if (st->ids_buf[d] != NULL)
-		explicit_bzero(st->ids_buf[d], st->ids_len[d]);
-	free(st->ids_buf[d]);
-	st->ids_buf[d] = xcalloc(1, n);
-	hl7_ids_lay(facts, st->ids_buf[d]);
-	st->ids_len[d] = n;
-	st->ids[d] = ids;
-}
-
 /*
  * Numbers the message's evidence fields (facts->ids): as the last
  * message's in the same direction when they are the same bytes, else a
@@ -1341,11 +1315,21 @@ hl7_ids_keep(struct hl7_state *st, int d, const struct hl7_facts *facts,
 static void
 hl7_ids_number(struct hl7_state *st, int dir, struct hl7_facts *facts)
 {
+	static _Atomic uint64_t next;
+	size_t n = hl7_ids_size(facts);
 	int d = dir != 0;
 
-	if (st->ids[d] == 0 || hl7_ids_size(facts) != st->ids_len[d] ||
-	    !hl7_ids_same(facts, st->ids_buf[d]))
-		hl7_ids_keep(st, d, facts, hl7_ids_new());
+	if (st->ids[d] == 0 || n != st->ids_len[d] ||
+	    !hl7_ids_same(facts, st->ids_buf[d])) {
+		if (st->ids_buf[d] != NULL)
+			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
+		free(st->ids_buf[d]);
+		st->ids_buf[d] = xcalloc(1, n);
+		hl7_ids_lay(facts, st->ids_buf[d]);
+		st->ids_len[d] = n;
+		st->ids[d] = atomic_fetch_add_explicit(&next, 1,
+		    memory_order_relaxed) + 1;
+	}
 	facts->ids = st->ids[d];
 }
 
@@ -1370,19 +1354,14 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
 		    sizeof(facts->batch_control_id));
 	}
 	st->messages++;
-	/* Numbered only once a sink that can ask (app_sink.again: the
-	 * device inventory) has seen a message of the flow: hl7_facts()
-	 * numbers that first one, and the flow's messages are numbered
-	 * from then on.  With the inventory off nothing is kept. */
-	facts->ids = 0;
-	facts->ids_late = !st->numbering;
-	if (st->numbering)
+	/* Numbered for the facts' sink (the device inventory), which
+	 * skips the evidence of repeats by number; with no sink, nothing
+	 * is kept. */
+	if (app_facts_wanted(ctx))
 		hl7_ids_number(st, dir, facts);
+	else
+		facts->ids = 0;
 	app_emit(ctx, APP_HL7, dir, facts);
-	if (!st->numbering && facts->ids != 0) {
-		st->numbering = true;
-		hl7_ids_keep(st, dir != 0, facts, facts->ids);
-	}
 	if (app_inspect_wanted(ctx, APP_HL7))
 		hl7_inspect(ctx, dir, facts);
 }
@@ -1895,12 +1874,6 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	char buf[64], ip[UTIL_ADDRBUF];
 	unsigned i;
 
-	/* The first message of its flow a sink that can ask sees: a new
-	 * number, left in the fact for the stream parser to go on from
-	 * (hl7_emit_message()).  The fact is the parser's own memory
-	 * during app_emit() (or a test's copy), never a const object. */
-	if (h->ids == 0 && h->ids_late && sink->again != NULL)
-		((struct hl7_facts *)h)->ids = hl7_ids_new();
 	/* Fields the same as the message's before (h->ids): its activity
 	 * only, when the sink would drop all their evidence as said
 	 * lately. */
@@ -1967,7 +1940,7 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 }
 
 /* The fields of each direction's last message (hl7_ids_number()): none
- * while no sink has asked about the flow's messages. */
+ * with no facts' sink. */
 static size_t
 hl7_memuse(const void *state)
 {

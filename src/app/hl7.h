@@ -116,12 +116,9 @@ struct hl7_facts {
 	 * evidence is made of (hl7_facts()), the same as the message's
 	 * before in the same direction of the flow when they are the same,
 	 * else one no other message of the sensor had (so none of this
-	 * flow); 0 when not numbered (tests, or no sink has asked about
-	 * the flow yet).  ids_late: not numbered for that reason, so the
-	 * facts op, given a sink that can ask (app_sink.again), numbers
-	 * it (a new number) and the parser goes on from there. */
+	 * flow); 0 when not numbered (tests, or no facts' sink:
+	 * app_facts_wanted()). */
 	uint64_t	 ids;
-	bool		 ids_late;
 };
 
 enum hl7_status {
@@ -146,13 +143,12 @@ struct hl7_state {
 	uint64_t	 messages;	/* emitted */
 	/* Per direction: the evidence fields of the last message, laid
 	 * end to end (hl7_ids_lay()), and their number; the bytes count
-	 * against flow.memcap (hl7_parser.memuse).  Kept only once a sink
-	 * that can ask has seen one of the flow's messages (numbering):
-	 * with the device inventory off, never. */
+	 * against flow.memcap (hl7_parser.memuse).  Kept only when the
+	 * facts have a sink (app_facts_wanted()): with the device
+	 * inventory off, never. */
 	char		*ids_buf[2];
 	size_t		 ids_len[2];
 	uint64_t	 ids[2];
-	bool		 numbering;
 };
 
 /* Limits for a state made by hl7_parser.state_new (tests, config). */

@@ -468,6 +468,12 @@ app_engine_set_fact_sink(struct app_engine *e, void (*fact)(void *,
 	e->fact_arg = arg;
 }
 
+bool
+app_facts_wanted(const struct app_ctx *ctx)
+{
+	return ctx->eng->fact != NULL;
+}
+
 /* Run the parser over bytes; keep what it did not consume. */
 static void
 app_parse(struct app_engine *e, struct flow *f, struct app_flow *af,

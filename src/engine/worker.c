@@ -88,8 +88,7 @@ worker_app_fact(void *arg, struct flow *f, const struct packet *p,
 {
 	struct worker *w = arg;
 
-	if (w->setup.devices)
-		devfacts_app(&w->bq, f, p, proto, dir, fact);
+	devfacts_app(&w->bq, f, p, proto, dir, fact);
 }
 
 /* The flow object's bytes at most: a comma, "flow":{, four members
@@ -271,7 +270,9 @@ worker_new(const struct worker_setup *su, unsigned id, bool threaded)
 	ops.flow_memuse = worker_flow_memuse1;
 	ops.arg = w;
 	w->app = app_engine_new(su->app, &w->ctr, &w->eve, &w->rw);
-	app_engine_set_fact_sink(w->app, worker_app_fact, w);
+	/* Facts go to the device inventory alone: none without it. */
+	app_engine_set_fact_sink(w->app, su->devices ? worker_app_fact :
+	    NULL, w);
 	if (su->detect != NULL) {
 		w->dt = detect_thread_new(su->detect, worker_alert, w);
 		w->ajw = xcalloc(1, sizeof(*w->ajw));

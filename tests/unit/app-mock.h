@@ -42,6 +42,8 @@ struct app_ctx {
 	/* Set to have parsers build detection buffers; they are kept in
 	 * insp[] (a ring: n_insp counts every call). */
 	bool		 inspect;
+	/* Set to say facts go nowhere (app_facts_wanted()). */
+	bool		 no_facts;
 	unsigned	 n_insp;
 	struct mock_inspect insp[MOCK_MAX_INSPECT];
 };
@@ -56,6 +58,12 @@ app_inspect_wanted(struct app_ctx *ctx, enum app_proto proto)
 	return ctx->inspect;
 }
 #endif
+
+bool
+app_facts_wanted(const struct app_ctx *ctx)
+{
+	return !ctx->no_facts;
+}
 
 static inline void
 mock_inspect_clear(struct mock_inspect *mi)

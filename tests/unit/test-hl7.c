@@ -162,7 +162,6 @@ facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
 	memset(dst->segs + dst->n_segtypes, 0, (HL7_MAX_SEGTYPES -
 	    dst->n_segtypes) * sizeof(dst->segs[0]));
 	dst->ids = 0;
-	dst->ids_late = false;
 }
 
 static void
@@ -834,48 +833,14 @@ ids_again(const struct app_sink *s, int dir, uint64_t ids)
 	return true;
 }
 
-static bool
-ids_again_no(const struct app_sink *s, int dir, uint64_t ids)
-{
-	(void)s; (void)dir; (void)ids;
-	return false;
-}
-
-/* The device inventory's part in app_emit(): the facts op, given a
- * sink that can ask (app_sink.again), before the fact is copied. */
-static void
-on_fact_asked(struct app_ctx *ctx, enum app_proto proto, int dir,
-    const void *fact)
-{
-	const struct app_sink sink = { .evidence = ids_ev,
-	    .activity = ids_act, .address = act_address,
-	    .again = ids_again_no };
-
-	hl7_parser.facts(fact, dir, &sink);
-	on_fact(ctx, proto, dir, fact);
-}
-
-/* The same with a sink that cannot ask (no again hook). */
-static void
-on_fact_not_asked(struct app_ctx *ctx, enum app_proto proto, int dir,
-    const void *fact)
-{
-	const struct app_sink sink = { .evidence = ids_ev,
-	    .activity = ids_act, .address = act_address };
-
-	hl7_parser.facts(fact, dir, &sink);
-	on_fact(ctx, proto, dir, fact);
-}
-
 /*
  * The stream parser numbers the fields a message's device evidence is
- * made of (here with the device inventory on: a sink that can ask sees
- * each message as it is emitted): the same number as the message
- * before in the same direction when they are the same (another control
- * id, other patient values), a new one when one byte of them changes,
- * even back to what an earlier message had; the other direction and
- * another flow number their own.  A sink that answers again gets the
- * message's activity only.
+ * made of (when the facts have a sink: the device inventory): the same
+ * number as the message before in the same direction when they are the
+ * same (another control id, other patient values), a new one when one
+ * byte of them changes, even back to what an earlier message had; the
+ * other direction and another flow number their own.  A sink that
+ * answers again gets the message's activity only.
  */
 static void
 test_hl7_ids(void **state)
@@ -896,7 +861,6 @@ test_hl7_ids(void **state)
 	memcpy(strstr(m[1], "|98|"), "|99|", 4);
 	memcpy(strstr(m[2], "ICU_WEST"), "ICU_WESU", 8);
 	fx_init(&fx);
-	fx.ctx.on_fact = on_fact_asked;
 	for (i = 0; i < 4; i++) {
 		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
 		    (const uint8_t *)m[i], SLEN(oru));
@@ -922,7 +886,6 @@ test_hl7_ids(void **state)
 	assert_non_null(hl7_parser.memuse);
 	assert_true(hl7_parser.memuse(fx.st) > 2 * 64);
 	fx_init(&fx2);
-	fx2.ctx.on_fact = on_fact_asked;
 	assert_int_equal(hl7_parser.memuse(fx2.st), 0);
 	r = hl7_parser.parse(fx2.st, &fx2.ctx, APP_DIR_TOSERVER,
 	    (const uint8_t *)m[0], SLEN(oru));
@@ -955,12 +918,11 @@ test_hl7_ids(void **state)
 }
 
 /*
- * With the device inventory off (no facts op runs) or a sink that
- * cannot ask (no again hook), nothing asks whether a message repeats
- * the one before: the parser neither numbers the messages nor keeps
- * their fields, and flow.memcap is charged nothing for them.  The
- * first message a sink that can ask sees is numbered then, and the
- * flow's messages from then on, as in test_hl7_ids.
+ * With the device inventory off (the facts have no sink), nothing asks
+ * whether a message repeats the one before: the parser neither numbers
+ * the messages nor keeps their fields, and flow.memcap is charged
+ * nothing for them.  With a sink, the messages are numbered as in
+ * test_hl7_ids.
  */
 static void
 test_hl7_ids_not_asked(void **state)
@@ -968,40 +930,37 @@ test_hl7_ids_not_asked(void **state)
 	static const char oru[] = FRAMED(ORU), ack[] = FRAMED(ACK);
 	struct fixture fx;
 	struct app_result r;
-	unsigned i, k;
+	unsigned i;
 
 	(void)state;
-	for (k = 0; k < 2; k++) {
-		fx_init(&fx);
-		if (k == 1)
-			fx.ctx.on_fact = on_fact_not_asked;
-		for (i = 0; i < 3; i++) {
-			r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
-			    (const uint8_t *)oru, SLEN(oru));
-			assert_int_equal(r.status, PARSE_OK);
-			r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOCLIENT,
-			    (const uint8_t *)ack, SLEN(ack));
-			assert_int_equal(r.status, PARSE_OK);
-		}
-		assert_int_equal(fx.cap->n, 6);
-		for (i = 0; i < 6; i++)
-			assert_int_equal(fx.cap->ids[i], 0);
-		assert_int_equal(hl7_parser.memuse(fx.st), 0);
-
-		/* The inventory asks from here on. */
-		fx.ctx.on_fact = on_fact_asked;
+	fx_init(&fx);
+	fx.ctx.no_facts = true;
+	for (i = 0; i < 3; i++) {
 		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
 		    (const uint8_t *)oru, SLEN(oru));
 		assert_int_equal(r.status, PARSE_OK);
-		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
-		    (const uint8_t *)oru, SLEN(oru));
+		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOCLIENT,
+		    (const uint8_t *)ack, SLEN(ack));
 		assert_int_equal(r.status, PARSE_OK);
-		assert_int_equal(fx.cap->n, 8);
-		assert_true(fx.cap->ids[6] != 0);
-		assert_int_equal(fx.cap->ids[7], fx.cap->ids[6]);
-		assert_true(hl7_parser.memuse(fx.st) > 64);
-		fx_free(&fx);
 	}
+	assert_int_equal(fx.cap->n, 6);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(fx.cap->ids[i], 0);
+	assert_int_equal(hl7_parser.memuse(fx.st), 0);
+
+	/* The inventory is on from here. */
+	fx.ctx.no_facts = false;
+	r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)oru, SLEN(oru));
+	assert_int_equal(r.status, PARSE_OK);
+	r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+	    (const uint8_t *)oru, SLEN(oru));
+	assert_int_equal(r.status, PARSE_OK);
+	assert_int_equal(fx.cap->n, 8);
+	assert_true(fx.cap->ids[6] != 0);
+	assert_int_equal(fx.cap->ids[7], fx.cap->ids[6]);
+	assert_true(hl7_parser.memuse(fx.st) > 64);
+	fx_free(&fx);
 }
 
 /* Both directions at once keep separate framing. */
