@@ -540,18 +540,23 @@ app_engine_probe_order(const struct app_engine *e, uint8_t ipproto,
     uint16_t port_a, uint16_t port_b, const struct app_parser **out,
     size_t max)
 {
-	const struct app_parser *ap;
-	size_t i, n = 0;
-	int pass;
+	const struct app_parser *ap, *rest[APP_NPARSERS];
+	size_t i, n = 0, nrest = 0;
 
-	/* Parsers with a matching hint port first, then the rest. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < e->nparsers && n < max; i++) {
-			ap = e->parsers[i];
-			if (ap->ipproto == ipproto &&
-			    port_hint(ap, port_a, port_b) == (pass == 0))
+	/* Parsers with a matching hint port first, then the rest: one
+	 * look at each parser's ports. */
+	for (i = 0; i < e->nparsers; i++) {
+		ap = e->parsers[i];
+		if (ap->ipproto != ipproto)
+			continue;
+		if (port_hint(ap, port_a, port_b)) {
+			if (n < max)
 				out[n++] = ap;
-		}
+		} else
+			rest[nrest++] = ap;
+	}
+	for (i = 0; i < nrest && n < max; i++)
+		out[n++] = rest[i];
 	return n;
 }
 
