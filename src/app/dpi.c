@@ -914,6 +914,22 @@ dpi_release(struct dpi_engine *eng, struct dpi_flow *f)
 	f->heap += dpi_heap - before;
 }
 
+void
+dpi_exclude(struct dpi_flow *f, enum dpi_excl which)
+{
+	struct ndpi_flow_struct *nf = f->nf;
+
+	if (f->done || nf == NULL ||
+	    nf->detected_protocol_stack[0] != NDPI_PROTOCOL_UNKNOWN)
+		return;
+	switch (which) {
+	case DPI_EXCL_FTP:
+		NDPI_ADD_PROTOCOL_TO_BITMASK(nf->excluded_protocol_bitmask,
+		    NDPI_PROTOCOL_FTP_CONTROL);
+		break;
+	}
+}
+
 const char *
 dpi_app_proto(const struct dpi_flow *f)
 {

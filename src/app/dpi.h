@@ -128,6 +128,23 @@ void	dpi_stop(struct dpi_engine *, struct dpi_flow *);
  */
 void	dpi_release(struct dpi_engine *, struct dpi_flow *);
 
+/*
+ * Protocols whose nDPI dissector a parser of ours can rule out for a
+ * flow: nDPI 4.2's FTP_CONTROL dissector tries 122 command prefixes on
+ * each of a flow's first eight payload packets, the dearest of all on
+ * flows nothing recognises.
+ */
+enum dpi_excl {
+	DPI_EXCL_FTP,		/* FTP_CONTROL */
+};
+
+/*
+ * The flow is not that protocol: its dissector is not run on the next
+ * packets, as if it had excluded itself.  Nothing if nDPI is done with
+ * the flow or has labelled it.
+ */
+void	dpi_exclude(struct dpi_flow *, enum dpi_excl);
+
 /* Suricata's app_proto name ("tls", "krb5", "rfb") or NULL if unknown. */
 const char *dpi_app_proto(const struct dpi_flow *);
 /* nDPI's own "master.app" name ("TLS.Google") or NULL if unknown. */

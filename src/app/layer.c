@@ -83,6 +83,7 @@ struct app_dir {
 	size_t		 size;
 	bool		 done;		/* error, cap or eof: ignore bytes */
 	bool		 said_no;	/* every parser said NO */
+	bool		 ftp_no;	/* ftp_probe said NO */
 };
 
 struct app_flow {
@@ -90,6 +91,7 @@ struct app_flow {
 	const struct app_parser *parser;	/* NULL while detecting */
 	void		*state;
 	bool		 detect_failed;
+	bool		 ftp_excluded;	/* dpi_exclude(DPI_EXCL_FTP) done */
 	size_t		 extra;		/* parser's memuse() last counted */
 	size_t		 dpi_mem;	/* dpi_flow_memuse() last counted */
 	size_t		 mem;		/* all this flow holds here */
@@ -582,6 +584,9 @@ app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
 			maybe = true;
 			break;
 		case APP_PROBE_NO:
+			/* Final: the first bytes do not change. */
+			if (order[i]->proto == APP_FTP)
+				d->ftp_no = true;
 			break;
 		}
 	if (!maybe)
@@ -784,9 +789,21 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (f->app_proto == APP_HL7 || f->app_proto == APP_DICOM) {
 		dpi_stop(e->dpi, af->dpi);
 		f->app_dpi_done = true;
+		goto out;
+	}
+	/*
+	 * FTP's first bytes are the server's "220" greeting or the
+	 * client's USER: when ftp_probe has seen both directions start
+	 * otherwise, nDPI's FTP dissector, which needs a PASS or AUTH and
+	 * its answer, need not try its command list on every packet.
+	 */
+	if (af->dir[0].ftp_no && af->dir[1].ftp_no && !af->ftp_excluded) {
+		dpi_exclude(af->dpi, DPI_EXCL_FTP);
+		af->ftp_excluded = true;
+	}
 	/* l3_len is already trimmed to what was captured.  Once done,
 	 * nDPI's own state is gone; the answer stays. */
-	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
+	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
 	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		f->app_dpi_done = true;
 	/*
@@ -798,6 +815,7 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 		dpi_release(e->dpi, af->dpi);
 		f->app_dpi_done = true;
 	}
+ out:
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);
 	af->dpi_mem = dpi_flow_memuse(af->dpi);

@@ -1154,6 +1154,53 @@ test_dpi_bare_not_fed(void **state)
 	dpi_engine_free(eng);
 }
 
+/*
+ * dpi_exclude(DPI_EXCL_FTP): the FTP dialogue that nDPI labels
+ * FTP_CONTROL gets no label once the caller has ruled FTP out, while
+ * other protocols still do; after DONE it changes nothing.
+ */
+static void
+test_dpi_exclude_ftp(void **state)
+{
+	static const char *const ftp[] = { "220 ready\r\n", "USER u\r\n",
+	    "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	size_t i;
+	int excl;
+
+	for (excl = 0; excl < 2; excl++) {
+		assert_non_null(f = dpi_flow_new(eng));
+		conv_init(&c, IPPROTO_TCP_, (uint16_t)(40040 + excl), 2121);
+		tcp_handshake(eng, f, &c);
+		if (excl)
+			dpi_exclude(f, DPI_EXCL_FTP);
+		for (i = 0; i < sizeof(ftp) / sizeof(ftp[0]); i++)
+			conv_send(eng, f, &c, (int)(~i & 1), TH_PSH | TH_ACK,
+			    ftp[i], strlen(ftp[i]));
+		if (excl)
+			assert_null(dpi_ndpi_name(f));
+		else
+			assert_string_equal(dpi_ndpi_name(f), "FTP_CONTROL");
+		dpi_flow_free(f);
+	}
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40042, 22);
+	tcp_handshake(eng, f, &c);
+	dpi_exclude(f, DPI_EXCL_FTP);
+	conv_send(eng, f, &c, 1, TH_PSH | TH_ACK, ssh_server,
+	    sizeof(ssh_server) - 1);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, ssh_client,
+	    sizeof(ssh_client) - 1);
+	assert_string_equal(dpi_ndpi_name(f), "SSH");
+	dpi_stop(eng, f);
+	dpi_exclude(f, DPI_EXCL_FTP);
+	assert_string_equal(dpi_ndpi_name(f), "SSH");
+	dpi_flow_free(f);
+}
+
 /* One packet of a made-up conversation, from the generator's state. */
 static void
 bare_conv_pkt(struct conv *c, struct pkt *pk, uint32_t *x, int *dir)
@@ -1531,6 +1578,7 @@ main(void)
 		cmocka_unit_test(test_dpi_bare_not_fed),
 		cmocka_unit_test(test_dpi_bare_same_answers),
 		cmocka_unit_test(test_dpi_bare_unvetted),
+		cmocka_unit_test(test_dpi_exclude_ftp),
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
 		cmocka_unit_test(test_dpi_max_packets_config),
 		cmocka_unit_test(test_dpi_protocol_list_restricts),
