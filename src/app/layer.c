@@ -84,6 +84,7 @@ struct app_dir {
 	bool		 done;		/* error, cap or eof: ignore bytes */
 	bool		 said_no;	/* every parser said NO */
 	bool		 ftp_no;	/* ftp_probe said NO */
+	bool		 spoke;		/* bytes came this way */
 };
 
 struct app_flow {
@@ -645,6 +646,7 @@ app_stream_data(struct app_engine *e, struct flow *f, int dir,
 	if (af->detect_failed)
 		return;
 	d = &af->dir[dir];
+	d->spoke = true;
 	if (d->said_no)
 		return;
 	take = n < e->cfg.detect_bytes - d->len ? n :
@@ -792,12 +794,14 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 		goto out;
 	}
 	/*
-	 * FTP's first bytes are the server's "220" greeting or the
+	 * FTP's first bytes are the server's "220" greeting, then the
 	 * client's USER: when ftp_probe has seen both directions start
-	 * otherwise, nDPI's FTP dissector, which needs a PASS or AUTH and
-	 * its answer, need not try its command list on every packet.
+	 * otherwise, or the client speak first without USER, nDPI's FTP
+	 * dissector, which needs a PASS or AUTH and its answer, need not
+	 * try its command list on every packet.
 	 */
-	if (af->dir[0].ftp_no && af->dir[1].ftp_no && !af->ftp_excluded) {
+	if (af->dir[0].ftp_no && (af->dir[1].ftp_no || !af->dir[1].spoke) &&
+	    !af->ftp_excluded) {
 		dpi_exclude(af->dpi, DPI_EXCL_FTP);
 		af->ftp_excluded = true;
 	}

@@ -335,10 +335,12 @@ tcp_segment(struct packet *p, uint8_t *b, int dir, uint32_t seq,
 
 /*
  * nDPI's FTP dissector is excluded from a flow once ftp_probe has seen
- * both directions start otherwise: a flow whose server opens with
- * "120" and whose client says AUTH, which nDPI 4.2 alone would label
- * FTP_CONTROL on the "234" answer, gets no label; a flow that opens
- * with the "220" greeting is ours and nDPI's as before.
+ * both directions start otherwise, or the client speak first without
+ * USER: a flow whose server opens with "120" and whose client says
+ * AUTH, which nDPI 4.2 alone would label FTP_CONTROL on the "234"
+ * answer, gets no label, nor does one whose client opens with AUTH; a
+ * flow that opens with the "220" greeting is ours and nDPI's as
+ * before.
  */
 static void
 test_app_ftp_ruled_out(void **state)
@@ -347,6 +349,7 @@ test_app_ftp_ruled_out(void **state)
 	    "AUTH TLS\r\n", "234 go on\r\n" };
 	static const char *const ftp[] = { "220 ready\r\n",
 	    "USER u\r\n", "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
+	static const char *const client_first[] = { "AUTH TLS\r\n", "2" };
 	const char *const *talk;
 	struct app_engine_config cfg;
 	struct counters *ctr;
@@ -365,9 +368,10 @@ test_app_ftp_ruled_out(void **state)
 	memset(&eve, 0, sizeof(eve));
 	record_writer_init(&discard, NULL);
 	e = app_engine_new(&cfg, ctr, &eve, &discard);
-	for (run = 0; run < 2; run++) {
-		talk = run == 0 ? ruled_out : ftp;
-		n = run == 0 ? NELEM(ruled_out) : NELEM(ftp);
+	for (run = 0; run < 3; run++) {
+		talk = run == 0 ? ruled_out : run == 1 ? ftp : client_first;
+		n = run == 0 ? NELEM(ruled_out) : run == 1 ? NELEM(ftp) :
+		    NELEM(client_first);
 		memset(&f, 0, sizeof(f));
 		f.ipver = 4;
 		f.proto = IPPROTO_TCP;
@@ -385,7 +389,7 @@ test_app_ftp_ruled_out(void **state)
 		tcp_segment(&p, b, 0, seq[0], seq[1], 0x10, NULL);
 		app_packet(e, &f, &p);
 		for (i = 0; i < n; i++) {
-			dir = (int)(~i & 1);
+			dir = (int)((run == 2 ? i : ~i) & 1);
 			tcp_segment(&p, b, dir, seq[dir], seq[!dir], 0x18,
 			    talk[i]);
 			seq[dir] += (uint32_t)strlen(talk[i]);
@@ -395,10 +399,10 @@ test_app_ftp_ruled_out(void **state)
 			app_packet(e, &f, &p);
 			app_engine_set_packet(e, NULL);
 		}
-		if (run == 0)
-			assert_null(app_flow_proto(&f));
-		else
+		if (run == 1)
 			assert_string_equal(app_flow_proto(&f), "ftp");
+		else
+			assert_null(app_flow_proto(&f));
 		app_flow_end(e, &f);
 	}
 	app_engine_free(e);
