@@ -16,7 +16,9 @@
  *   dissectors with known post-4.2 fixes we do not need stay off;
  * - at most max_packets packets of a flow reach nDPI, then we give up
  *   and free nDPI's per-flow state (688 bytes plus what the dissectors
- *   allocated), keeping only the answer;
+ *   allocated), keeping only the answer; TCP segments without payload
+ *   of a flow nDPI has not labelled count but are not handed over
+ *   (shim_bare_counted());
  * - nDPI is never handed more bytes than were captured: the length we
  *   pass is the smaller of the caller's length and the IP header's;
  * - nDPI reads a copy of the packet, in an aligned buffer followed by
@@ -71,6 +73,11 @@
 #define DPI_IPV4_HDR_MIN	20
 #define DPI_IPV6_HDR_LEN	40
 #define DPI_MAX_IP_LEN		65535	/* nDPI's length is a u_short */
+#define DPI_IPPROTO_TCP		6
+#define DPI_TCP_HDR_MIN		20
+#define DPI_TH_SYN		0x02
+#define DPI_TH_RST		0x04
+#define DPI_TH_ACK		0x10
 
 /*
  * Zero bytes after each packet copy.  nDPI 4.2's DHCP dissector overlays
@@ -173,6 +180,7 @@ struct dpi_engine {
 	char		(*lower)[DPI_NAME_MAX]; /* names lower-cased, by id */
 	uint8_t		*scratch;	/* packet copy plus zero slack */
 	size_t		 scratch_used;	/* bytes past it are all zero */
+	bool		 bare_skip;	/* shim_bare_skip(), every_packet off */
 	struct dpi_stats stats;
 };
 
@@ -275,6 +283,83 @@ shim_giveup(struct dpi_engine *eng, struct dpi_flow *f)
 	return ndpi_detection_giveup(eng->ndpi, f->nf, &guessed);
 #else
 	return ndpi_detection_giveup(eng->ndpi, f->nf, 0, &guessed);
+#endif
+}
+
+/*
+ * A TCP segment without payload tells nDPI 4.2 nothing once the
+ * handshake is behind it, while the flow is still unlabelled: it sets
+ * the flow's TCP state only from SYN, RST, the handshake's last ACK and
+ * the first segments that carry each side's sequence number, and runs
+ * only the dissectors that take TCP without payload; otherwise it only
+ * counts itself (num_processed_pkts, which 4.2 caps at 32 and a few
+ * dissectors read).  Yet each costs a packet's set-up and a pass over
+ * the dissector table.  So such packets are counted here as nDPI would
+ * have counted them, and not handed over.  Checked against 4.2's
+ * ndpi_main.c: ndpi_detection_process_packet(), ndpi_init_packet(),
+ * ndpi_connection_tracking(), check_ndpi_detection_func().
+ *
+ * Of the dissectors that take TCP without payload, TeamViewer's is the
+ * one in the default list: without payload it only tests the flow's
+ * addresses, which the flow's first packet already did.  The others
+ * below are not vetted; with one of them enabled, every packet goes to
+ * nDPI.  Later versions change this path: there every packet goes too.
+ */
+static const uint16_t dpi_bare_dissectors[] = {
+	NDPI_PROTOCOL_EDONKEY, NDPI_PROTOCOL_JABBER, NDPI_PROTOCOL_STEAM,
+	NDPI_PROTOCOL_TINC, NDPI_PROTOCOL_HANGOUT_DUO,
+	NDPI_PROTOCOL_TARGUS_GETDATA, NDPI_PROTOCOL_TELEGRAM,
+};
+
+static bool
+shim_bare_skip(const NDPI_PROTOCOL_BITMASK *mask)
+{
+#ifdef DPI_NDPI_GLOBAL_CONTEXT
+	(void)mask;
+	(void)dpi_bare_dissectors;
+	return false;
+#else
+	size_t i;
+
+	for (i = 0; i < sizeof(dpi_bare_dissectors) /
+	    sizeof(dpi_bare_dissectors[0]); i++)
+		if (NDPI_ISSET(mask, dpi_bare_dissectors[i]))
+			return false;
+	return true;
+#endif
+}
+
+/*
+ * The per-flow condition, for a TCP segment with flags th_flags and no
+ * payload: not SYN or RST, nDPI has not labelled the flow, knows both
+ * sides' next sequence numbers and would not take this packet for the
+ * handshake's last ACK.  true when the packet was counted as nDPI
+ * counts it and need not be handed over.
+ */
+static bool
+shim_bare_counted(struct dpi_flow *f, uint8_t th_flags)
+{
+#ifdef DPI_NDPI_GLOBAL_CONTEXT
+	(void)f;
+	(void)th_flags;
+	return false;
+#else
+	struct ndpi_flow_struct *nf = f->nf;
+
+	if (th_flags & (DPI_TH_SYN | DPI_TH_RST))
+		return false;
+	if (nf->detected_protocol_stack[0] != NDPI_PROTOCOL_UNKNOWN ||
+	    nf->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN ||
+	    nf->check_extra_packets || nf->next_tcp_seq_nr[0] == 0 ||
+	    nf->next_tcp_seq_nr[1] == 0)
+		return false;
+	if ((th_flags & DPI_TH_ACK) && nf->l4.tcp.seen_syn &&
+	    nf->l4.tcp.seen_syn_ack && !nf->l4.tcp.seen_ack)
+		return false;
+	/* What nDPI would have done: count it, unless it has given up. */
+	if (!nf->fail_with_unknown)
+		nf->num_processed_pkts++;
+	return true;
 #endif
 }
 
@@ -398,6 +483,7 @@ engine_enable(struct dpi_engine *eng, const struct dpi_config *cfg,
 		return -1;
 	}
 	ndpi_set_protocol_detection_bitmask2(eng->ndpi, &mask);
+	eng->bare_skip = !cfg->every_packet && shim_bare_skip(&mask);
 	return 0;
 }
 
@@ -638,6 +724,56 @@ snmp_version(const uint8_t *l3, size_t len)
 	return (uint8_t)(v + 1);
 }
 
+/*
+ * The TCP flags of the IP packet in l3 (len bytes, what nDPI would be
+ * handed) when it is a whole TCP segment without payload as nDPI parses
+ * it, else -1.  IPv4 (RFC 791): IHL, total length equal to len, no
+ * fragment offset; IPv6 (RFC 8200): payload length, and TCP right after
+ * the fixed header (nDPI walks extension headers; those packets go to
+ * it).  TCP (RFC 9293): the data offset covers all of the segment.
+ */
+static int
+tcp_bare_flags(const uint8_t *l3, size_t len)
+{
+	struct breader br;
+	size_t hl, l4len;
+	uint8_t b, proto, doff, flags;
+	uint16_t frag;
+
+	br_init(&br, l3, len);
+	b = br_u8(&br);
+	if ((b >> 4) == 4) {
+		hl = (size_t)(b & 0x0f) * 4;
+		br_skip(&br, 1);			/* TOS */
+		l4len = br_be16(&br);			/* total length */
+		br_skip(&br, 2);			/* id */
+		frag = br_be16(&br) & 0x1fff;		/* offset */
+		br_skip(&br, 1);			/* TTL */
+		proto = br_u8(&br);
+		if (!br_ok(&br) || hl < DPI_IPV4_HDR_MIN || l4len != len ||
+		    l4len < hl || frag != 0)
+			return -1;
+		l4len -= hl;
+	} else if ((b >> 4) == 6) {
+		hl = DPI_IPV6_HDR_LEN;
+		br_skip(&br, 3);			/* class, label */
+		l4len = br_be16(&br);			/* payload length */
+		proto = br_u8(&br);			/* next header */
+		if (!br_ok(&br) || len < hl || l4len != len - hl)
+			return -1;
+	} else
+		return -1;
+	if (proto != DPI_IPPROTO_TCP || l4len < DPI_TCP_HDR_MIN)
+		return -1;
+	br_init(&br, l3, len);
+	br_skip(&br, hl + 12);
+	doff = br_u8(&br) >> 4;
+	flags = br_u8(&br);
+	if (!br_ok(&br) || (size_t)doff * 4 != l4len)
+		return -1;
+	return flags;
+}
+
 /* Keep nDPI's current answer: ids, names, category and risks. */
 static void
 flow_record(struct dpi_engine *eng, struct dpi_flow *f, ndpi_protocol p)
@@ -699,6 +835,7 @@ dpi_packet1(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 {
 	ndpi_protocol p;
 	size_t len = 0;
+	int flags;
 
 	if (f->done)
 		return DPI_DONE;
@@ -709,7 +846,12 @@ dpi_packet1(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 		eng->stats.pkts_not_ip++;
 	else if (len > DPI_MAX_FLOW_BYTES - f->bytes)
 		return flow_finish(eng, f, &eng->stats.flows_byte_limit);
-	else {
+	else if (eng->bare_skip && (flags = tcp_bare_flags(l3, len)) != -1 &&
+	    shim_bare_counted(f, (uint8_t)flags)) {
+		/* Counted as if fed, so the limits fall where they did. */
+		f->bytes += (uint32_t)len;
+		eng->stats.pkts_bare++;
+	} else {
 		f->bytes += (uint32_t)len;
 		eng->stats.pkts_fed++;
 		/* Everything past scratch_used is zero already: clear only
@@ -770,6 +912,22 @@ dpi_release(struct dpi_engine *eng, struct dpi_flow *f)
 	f->done = true;
 	eng->stats.flows_closed++;
 	f->heap += dpi_heap - before;
+}
+
+void
+dpi_exclude(struct dpi_flow *f, enum dpi_excl which)
+{
+	struct ndpi_flow_struct *nf = f->nf;
+
+	if (f->done || nf == NULL ||
+	    nf->detected_protocol_stack[0] != NDPI_PROTOCOL_UNKNOWN)
+		return;
+	switch (which) {
+	case DPI_EXCL_FTP:
+		NDPI_ADD_PROTOCOL_TO_BITMASK(nf->excluded_protocol_bitmask,
+		    NDPI_PROTOCOL_FTP_CONTROL);
+		break;
+	}
 }
 
 const char *

@@ -6,7 +6,8 @@
  * the init and packet calls).  One engine per worker thread: nDPI's
  * detection module is not thread-safe.  One dpi_flow per flow, fed the
  * first packets of the flow (at most max_packets of them and 32 KiB in
- * all); once it returns DPI_DONE, or the caller ends it (dpi_stop(),
+ * all; TCP segments without payload that would tell nDPI nothing are
+ * counted, not handed over); once it returns DPI_DONE, or the caller ends it (dpi_stop(),
  * dpi_release()), it keeps only the answer (names, category, risks) and
  * nDPI's per-flow state is freed.
  *
@@ -20,6 +21,7 @@
 #ifndef WW_DPI_H
 #define WW_DPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +43,9 @@ struct dpi_config {
 	uint32_t	 max_packets;	/* packets fed to nDPI per flow */
 	const char *const *protocols;	/* see above */
 	size_t		 n_protocols;	/* NULL or 0: default list */
+	bool		 every_packet;	/* hand over even the TCP packets
+					   nDPI would only count (dpi.c);
+					   for comparisons */
 };
 
 /* The protocols enabled when the config names none. */
@@ -56,6 +61,9 @@ enum dpi_status {
 struct dpi_stats {
 	uint64_t	 pkts_fed;		/* handed to nDPI */
 	uint64_t	 pkts_not_ip;		/* short, or not IPv4/6 */
+	uint64_t	 pkts_bare;		/* TCP without payload of an
+						   unlabelled flow: counted,
+						   not handed over */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
@@ -119,6 +127,23 @@ void	dpi_stop(struct dpi_engine *, struct dpi_flow *);
  * what the packets so far gave, without dpi_stop()'s give-up.
  */
 void	dpi_release(struct dpi_engine *, struct dpi_flow *);
+
+/*
+ * Protocols whose nDPI dissector a parser of ours can rule out for a
+ * flow: nDPI 4.2's FTP_CONTROL dissector tries 122 command prefixes on
+ * each of a flow's first eight payload packets, the dearest of all on
+ * flows nothing recognises.
+ */
+enum dpi_excl {
+	DPI_EXCL_FTP,		/* FTP_CONTROL */
+};
+
+/*
+ * The flow is not that protocol: its dissector is not run on the next
+ * packets, as if it had excluded itself.  Nothing if nDPI is done with
+ * the flow or has labelled it.
+ */
+void	dpi_exclude(struct dpi_flow *, enum dpi_excl);
 
 /* Suricata's app_proto name ("tls", "krb5", "rfb") or NULL if unknown. */
 const char *dpi_app_proto(const struct dpi_flow *);

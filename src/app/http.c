@@ -91,11 +91,6 @@ struct http_state {
 
 static const uint16_t http_ports[] = { 80, 8080, 0 };
 
-static const char *const http_methods[] = {
-	"GET", "POST", "PUT", "HEAD", "OPTIONS", "DELETE", "PATCH",
-	"CONNECT", "TRACE", NULL
-};
-
 static void	http_insp_begin(struct http_state *, struct app_ctx *, int,
 		    const uint8_t *, size_t, const struct http_facts *);
 static void	http_insp_body(struct http_state *, struct app_ctx *, int,
@@ -1394,30 +1389,48 @@ http_insp_body(struct http_state *st, struct app_ctx *ctx, int dir,
 }
 
 static enum app_probe
-http_probe_prefix(const uint8_t *buf, size_t len, const char *want)
+http_probe_prefix(const uint8_t *buf, size_t len, const char *want, size_t n)
 {
-	size_t n = strlen(want);
-
 	if (len < n)
 		return memcmp(buf, want, len) == 0 ? APP_PROBE_MAYBE :
 		    APP_PROBE_NO;
 	return memcmp(buf, want, n) == 0 ? APP_PROBE_YES : APP_PROBE_NO;
 }
 
+/*
+ * The methods a request line may start with, each with its space: the
+ * probe sees the first bytes of every new flow, and formatting these
+ * for each of them cost more than the rest of detection.
+ */
+#define HTTP_PROBE_METHOD(m)	{ m " ", sizeof(m) }
+static const struct {
+	const char	*want;
+	size_t		 len;
+} http_probe_methods[] = {
+	HTTP_PROBE_METHOD("GET"), HTTP_PROBE_METHOD("POST"),
+	HTTP_PROBE_METHOD("PUT"), HTTP_PROBE_METHOD("HEAD"),
+	HTTP_PROBE_METHOD("OPTIONS"), HTTP_PROBE_METHOD("DELETE"),
+	HTTP_PROBE_METHOD("PATCH"), HTTP_PROBE_METHOD("CONNECT"),
+	HTTP_PROBE_METHOD("TRACE"),
+};
+#undef HTTP_PROBE_METHOD
+
 static enum app_probe
 http_probe(const uint8_t *buf, size_t len, int dir)
 {
 	enum app_probe r, best = APP_PROBE_NO;
-	char want[HTTP_METHOD_LEN];
 	size_t i;
 
 	if (buf == NULL || len == 0)
 		return APP_PROBE_MAYBE;
 	if (dir == APP_DIR_TOCLIENT)
-		return http_probe_prefix(buf, len, "HTTP/1.");
-	for (i = 0; http_methods[i] != NULL; i++) {
-		(void)snprintf(want, sizeof(want), "%s ", http_methods[i]);
-		r = http_probe_prefix(buf, len, want);
+		return http_probe_prefix(buf, len, "HTTP/1.", 7);
+	for (i = 0; i < sizeof(http_probe_methods) /
+	    sizeof(http_probe_methods[0]); i++) {
+		if (buf[0] != (uint8_t)http_probe_methods[i].want[0])
+			continue;
+		r = http_probe_prefix(buf, len, http_probe_methods[i].want,
+		    http_probe_methods[i].len);
 		if (r == APP_PROBE_YES)
 			return r;
 		if (r == APP_PROBE_MAYBE)

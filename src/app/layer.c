@@ -83,6 +83,8 @@ struct app_dir {
 	size_t		 size;
 	bool		 done;		/* error, cap or eof: ignore bytes */
 	bool		 said_no;	/* every parser said NO */
+	bool		 ftp_no;	/* ftp_probe said NO */
+	bool		 spoke;		/* bytes came this way */
 };
 
 struct app_flow {
@@ -90,6 +92,7 @@ struct app_flow {
 	const struct app_parser *parser;	/* NULL while detecting */
 	void		*state;
 	bool		 detect_failed;
+	bool		 ftp_excluded;	/* dpi_exclude(DPI_EXCL_FTP) done */
 	size_t		 extra;		/* parser's memuse() last counted */
 	size_t		 dpi_mem;	/* dpi_flow_memuse() last counted */
 	size_t		 mem;		/* all this flow holds here */
@@ -546,18 +549,23 @@ app_engine_probe_order(const struct app_engine *e, uint8_t ipproto,
     uint16_t port_a, uint16_t port_b, const struct app_parser **out,
     size_t max)
 {
-	const struct app_parser *ap;
-	size_t i, n = 0;
-	int pass;
+	const struct app_parser *ap, *rest[APP_NPARSERS];
+	size_t i, n = 0, nrest = 0;
 
-	/* Parsers with a matching hint port first, then the rest. */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < e->nparsers && n < max; i++) {
-			ap = e->parsers[i];
-			if (ap->ipproto == ipproto &&
-			    port_hint(ap, port_a, port_b) == (pass == 0))
+	/* Parsers with a matching hint port first, then the rest: one
+	 * look at each parser's ports. */
+	for (i = 0; i < e->nparsers; i++) {
+		ap = e->parsers[i];
+		if (ap->ipproto != ipproto)
+			continue;
+		if (port_hint(ap, port_a, port_b)) {
+			if (n < max)
 				out[n++] = ap;
-		}
+		} else
+			rest[nrest++] = ap;
+	}
+	for (i = 0; i < nrest && n < max; i++)
+		out[n++] = rest[i];
 	return n;
 }
 
@@ -583,6 +591,9 @@ app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
 			maybe = true;
 			break;
 		case APP_PROBE_NO:
+			/* Final: the first bytes do not change. */
+			if (order[i]->proto == APP_FTP)
+				d->ftp_no = true;
 			break;
 		}
 	if (!maybe)
@@ -641,6 +652,7 @@ app_stream_data(struct app_engine *e, struct flow *f, int dir,
 	if (af->detect_failed)
 		return;
 	d = &af->dir[dir];
+	d->spoke = true;
 	if (d->said_no)
 		return;
 	take = n < e->cfg.detect_bytes - d->len ? n :
@@ -785,9 +797,23 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 	if (f->app_proto == APP_HL7 || f->app_proto == APP_DICOM) {
 		dpi_stop(e->dpi, af->dpi);
 		f->app_dpi_done = true;
+		goto out;
+	}
+	/*
+	 * FTP's first bytes are the server's "220" greeting, then the
+	 * client's USER: when ftp_probe has seen both directions start
+	 * otherwise, or the client speak first without USER, nDPI's FTP
+	 * dissector, which needs a PASS or AUTH and its answer, need not
+	 * try its command list on every packet.
+	 */
+	if (af->dir[0].ftp_no && (af->dir[1].ftp_no || !af->dir[1].spoke) &&
+	    !af->ftp_excluded) {
+		dpi_exclude(af->dpi, DPI_EXCL_FTP);
+		af->ftp_excluded = true;
+	}
 	/* l3_len is already trimmed to what was captured.  Once done,
 	 * nDPI's own state is gone; the answer stays. */
-	} else if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
+	if (dpi_packet(e->dpi, af->dpi, p->data + p->l3_off,
 	    p->l3_len, p->ts_us, packet_dir(f, p)) == DPI_DONE)
 		f->app_dpi_done = true;
 	/*
@@ -799,6 +825,7 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 		dpi_release(e->dpi, af->dpi);
 		f->app_dpi_done = true;
 	}
+ out:
 	mem_add(e, af, dpi_flow_memuse(af->dpi));
 	mem_sub(e, af, af->dpi_mem);
 	af->dpi_mem = dpi_flow_memuse(af->dpi);

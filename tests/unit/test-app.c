@@ -278,6 +278,137 @@ test_app_probe_order(void **state)
 	free(ctr);
 }
 
+/*
+ * One TCP segment of a flow from 10.0.0.1:40050 (dir 0) to
+ * 10.0.0.2:2121: IPv4 (RFC 791, 20 bytes) and TCP (RFC 9293, 20 bytes)
+ * headers, then the payload; as decode would describe it.
+ */
+static void
+tcp_segment(struct packet *p, uint8_t *b, int dir, uint32_t seq,
+    uint32_t ack, uint8_t flags, const char *payload)
+{
+	size_t plen = payload != NULL ? strlen(payload) : 0;
+	uint8_t *ip = b, *tcp = b + 20;
+	uint16_t port[2] = { 40050, 2121 };
+
+	memset(p, 0, sizeof(*p));
+	memset(b, 0, 40);
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((40 + plen) >> 8);
+	ip[3] = (uint8_t)(40 + plen);
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP;
+	ip[12] = ip[16] = 10;
+	ip[15] = (uint8_t)(dir == 0 ? 1 : 2);
+	ip[19] = (uint8_t)(dir == 0 ? 2 : 1);
+	tcp[0] = (uint8_t)(port[dir] >> 8);
+	tcp[1] = (uint8_t)port[dir];
+	tcp[2] = (uint8_t)(port[!dir] >> 8);
+	tcp[3] = (uint8_t)port[!dir];
+	tcp[4] = (uint8_t)(seq >> 24);
+	tcp[5] = (uint8_t)(seq >> 16);
+	tcp[6] = (uint8_t)(seq >> 8);
+	tcp[7] = (uint8_t)seq;
+	tcp[8] = (uint8_t)(ack >> 24);
+	tcp[9] = (uint8_t)(ack >> 16);
+	tcp[10] = (uint8_t)(ack >> 8);
+	tcp[11] = (uint8_t)ack;
+	tcp[12] = 5 << 4;
+	tcp[13] = flags;
+	tcp[14] = tcp[15] = 0xff;
+	memcpy(b + 40, payload != NULL ? payload : "", plen);
+	p->ts_us = 1700000000000000ull + seq;
+	p->data = b;
+	p->caplen = p->wirelen = (uint32_t)(40 + plen);
+	p->ipver = 4;
+	p->proto = IPPROTO_TCP;
+	memcpy(p->src, ip + 12, 4);
+	memcpy(p->dst, ip + 16, 4);
+	p->l3_len = (uint32_t)(40 + plen);
+	p->l4_off = 20;
+	p->sport = port[dir];
+	p->dport = port[!dir];
+	p->tcp_flags = flags;
+	p->payload_off = 40;
+	p->payload_len = (uint32_t)plen;
+}
+
+/*
+ * nDPI's FTP dissector is excluded from a flow once ftp_probe has seen
+ * both directions start otherwise, or the client speak first without
+ * USER: a flow whose server opens with "120" and whose client says
+ * AUTH, which nDPI 4.2 alone would label FTP_CONTROL on the "234"
+ * answer, gets no label, nor does one whose client opens with AUTH; a
+ * flow that opens with the "220" greeting is ours and nDPI's as
+ * before.
+ */
+static void
+test_app_ftp_ruled_out(void **state)
+{
+	static const char *const ruled_out[] = { "120 wait\r\n",
+	    "AUTH TLS\r\n", "234 go on\r\n" };
+	static const char *const ftp[] = { "220 ready\r\n",
+	    "USER u\r\n", "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
+	static const char *const client_first[] = { "AUTH TLS\r\n", "2" };
+	const char *const *talk;
+	struct app_engine_config cfg;
+	struct counters *ctr;
+	struct eve_opts eve;
+	struct app_engine *e;
+	struct packet p;
+	struct flow f;
+	uint8_t b[128];
+	uint32_t seq[2];
+	size_t i, n;
+	int run, dir;
+
+	(void)state;
+	assert_non_null(ctr = calloc(1, sizeof(*ctr)));
+	app_engine_config_defaults(&cfg);
+	memset(&eve, 0, sizeof(eve));
+	record_writer_init(&discard, NULL);
+	e = app_engine_new(&cfg, ctr, &eve, &discard);
+	for (run = 0; run < 3; run++) {
+		talk = run == 0 ? ruled_out : run == 1 ? ftp : client_first;
+		n = run == 0 ? NELEM(ruled_out) : run == 1 ? NELEM(ftp) :
+		    NELEM(client_first);
+		memset(&f, 0, sizeof(f));
+		f.ipver = 4;
+		f.proto = IPPROTO_TCP;
+		f.cli_ip[0] = 10;
+		f.cli_ip[3] = 1;
+		f.cli_port = 40050;
+		f.srv_port = 2121;
+		f.state = FLOW_STATE_ESTABLISHED;
+		seq[0] = 1000;
+		seq[1] = 5000;
+		tcp_segment(&p, b, 0, seq[0]++, 0, 0x02, NULL);
+		app_packet(e, &f, &p);
+		tcp_segment(&p, b, 1, seq[1]++, seq[0], 0x12, NULL);
+		app_packet(e, &f, &p);
+		tcp_segment(&p, b, 0, seq[0], seq[1], 0x10, NULL);
+		app_packet(e, &f, &p);
+		for (i = 0; i < n; i++) {
+			dir = (int)((run == 2 ? i : ~i) & 1);
+			tcp_segment(&p, b, dir, seq[dir], seq[!dir], 0x18,
+			    talk[i]);
+			seq[dir] += (uint32_t)strlen(talk[i]);
+			app_engine_set_packet(e, &p);
+			app_stream_data(e, &f, dir, pkt_payload(&p),
+			    p.payload_len);
+			app_packet(e, &f, &p);
+			app_engine_set_packet(e, NULL);
+		}
+		if (run == 1)
+			assert_string_equal(app_flow_proto(&f), "ftp");
+		else
+			assert_null(app_flow_proto(&f));
+		app_flow_end(e, &f);
+	}
+	app_engine_free(e);
+	free(ctr);
+}
+
 /* A standard query for pump.example, A (RFC 1035 4.1). */
 static const uint8_t dns_query[] = {
 	0x12, 0x34, 0x01, 0x00,		/* id, flags: RD */
@@ -457,6 +588,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_app_table_complete),
 		cmocka_unit_test(test_app_probe_order),
+		cmocka_unit_test(test_app_ftp_ruled_out),
 		cmocka_unit_test(test_app_parser_switches),
 		cmocka_unit_test(test_app_config_names_round_trip),
 	};

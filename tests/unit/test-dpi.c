@@ -1100,6 +1100,256 @@ test_dpi_stats(void **state)
 }
 
 /*
+ * TCP segments without payload after the handshake, while nDPI has no
+ * label: counted, not handed over.  The handshake and the payload go to
+ * nDPI, the ACKs and the FIN (4.2 reads no FIN) do not; the flow still
+ * ends at max_packets with them counted; and FTP, which needs five
+ * payload packets, still gets its label between them.
+ */
+static void
+test_dpi_bare_not_fed(void **state)
+{
+	static const char *const ftp[] = { "220 ready\r\n", "USER u\r\n",
+	    "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
+	struct dpi_engine *eng;
+	struct dpi_stats st;
+	struct dpi_flow *f;
+	struct conv c;
+	uint8_t junk[100];
+	uint32_t x = 0x51ed2701u, i;
+
+	(void)state;
+	assert_non_null(eng = engine_default());
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40030, 7001);
+	tcp_handshake(eng, f, &c);
+	for (i = 3; i < DPI_DEFAULT_MAX_PACKETS - 1; i += 2) {
+		fill_random(junk, sizeof(junk), &x);
+		assert_int_equal(conv_send(eng, f, &c, 0, TH_PSH | TH_ACK,
+		    junk, sizeof(junk)), DPI_MORE);
+		assert_int_equal(conv_send(eng, f, &c, 1, TH_ACK, NULL, 0),
+		    DPI_MORE);
+	}
+	assert_int_equal(conv_send(eng, f, &c, 0, TH_FIN | TH_ACK, NULL, 0),
+	    DPI_DONE);
+	dpi_get_stats(eng, &st);
+	assert_int_equal(st.pkts_bare, (DPI_DEFAULT_MAX_PACKETS - 4) / 2 + 1);
+	assert_int_equal(st.pkts_fed, DPI_DEFAULT_MAX_PACKETS - st.pkts_bare);
+	assert_int_equal(st.flows_packet_limit, 1);
+	assert_null(dpi_ndpi_name(f));
+	dpi_flow_free(f);
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40031, 2121);
+	tcp_handshake(eng, f, &c);
+	for (i = 0; i < sizeof(ftp) / sizeof(ftp[0]); i++) {
+		conv_send(eng, f, &c, (int)(~i & 1), TH_PSH | TH_ACK, ftp[i],
+		    strlen(ftp[i]));
+		conv_send(eng, f, &c, (int)(i & 1), TH_ACK, NULL, 0);
+	}
+	assert_string_equal(dpi_ndpi_name(f), "FTP_CONTROL");
+	dpi_get_stats(eng, &st);
+	assert_true(st.pkts_bare > (DPI_DEFAULT_MAX_PACKETS - 4) / 2 + 1);
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+}
+
+/*
+ * dpi_exclude(DPI_EXCL_FTP): the FTP dialogue that nDPI labels
+ * FTP_CONTROL gets no label once the caller has ruled FTP out, while
+ * other protocols still do; after DONE it changes nothing.
+ */
+static void
+test_dpi_exclude_ftp(void **state)
+{
+	static const char *const ftp[] = { "220 ready\r\n", "USER u\r\n",
+	    "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
+	struct dpi_engine *eng = *state;
+	struct dpi_flow *f;
+	struct conv c;
+	size_t i;
+	int excl;
+
+	for (excl = 0; excl < 2; excl++) {
+		assert_non_null(f = dpi_flow_new(eng));
+		conv_init(&c, IPPROTO_TCP_, (uint16_t)(40040 + excl), 2121);
+		tcp_handshake(eng, f, &c);
+		if (excl)
+			dpi_exclude(f, DPI_EXCL_FTP);
+		for (i = 0; i < sizeof(ftp) / sizeof(ftp[0]); i++)
+			conv_send(eng, f, &c, (int)(~i & 1), TH_PSH | TH_ACK,
+			    ftp[i], strlen(ftp[i]));
+		if (excl)
+			assert_null(dpi_ndpi_name(f));
+		else
+			assert_string_equal(dpi_ndpi_name(f), "FTP_CONTROL");
+		dpi_flow_free(f);
+	}
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40042, 22);
+	tcp_handshake(eng, f, &c);
+	dpi_exclude(f, DPI_EXCL_FTP);
+	conv_send(eng, f, &c, 1, TH_PSH | TH_ACK, ssh_server,
+	    sizeof(ssh_server) - 1);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, ssh_client,
+	    sizeof(ssh_client) - 1);
+	assert_string_equal(dpi_ndpi_name(f), "SSH");
+	dpi_stop(eng, f);
+	dpi_exclude(f, DPI_EXCL_FTP);
+	assert_string_equal(dpi_ndpi_name(f), "SSH");
+	dpi_flow_free(f);
+}
+
+/* One packet of a made-up conversation, from the generator's state. */
+static void
+bare_conv_pkt(struct conv *c, struct pkt *pk, uint32_t *x, int *dir)
+{
+	static const char *const starts[] = { "220 FTP ready\r\n",
+	    "USER anonymous\r\n", "331 Password\r\n", "PASS x@y\r\n",
+	    "230 Logged in\r\n", "AUTH TLS\r\n", "234 go\r\n",
+	    "SSH-2.0-x\r\n", "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\n\r\n", "RFB 003.008\n", "\x17\x24xx",
+	    "\x11\x30xx", "* OK IMAP4rev1\r\n", "+OK POP3\r\n" };
+	static const uint8_t flagset[] = { TH_ACK, TH_ACK, TH_ACK, TH_ACK,
+	    TH_PSH | TH_ACK, TH_FIN | TH_ACK, 0x04 /* RST */, TH_SYN,
+	    TH_SYN | TH_ACK, 0 };
+	uint8_t payload[64];
+	uint32_t r;
+	size_t plen = 0;
+	uint8_t flags;
+
+	fill_random((uint8_t *)&r, sizeof(r), x);
+	*dir = (int)(r & 1);
+	flags = flagset[(r >> 1) % sizeof(flagset)];
+	switch ((r >> 8) % 4) {
+	case 0:
+		plen = strlen(starts[(r >> 12) % (sizeof(starts) /
+		    sizeof(starts[0]))]);
+		memcpy(payload, starts[(r >> 12) % (sizeof(starts) /
+		    sizeof(starts[0]))], plen);
+		break;
+	case 1:
+		plen = 1 + (r >> 12) % sizeof(payload);
+		fill_random(payload, plen, x);
+		break;
+	default:
+		break;
+	}
+	conv_pkt(c, pk, *dir, flags, payload, plen);
+	/* Now and then a sequence number out of line, or zero. */
+	if ((r >> 20) % 16 == 0)
+		c->seq[*dir] += 100000;
+	else if ((r >> 20) % 16 == 1)
+		c->seq[*dir] = 0;
+}
+
+/*
+ * Every answer the same with and without the skipped packets: 2,000
+ * made-up TCP conversations (FTP, SSH, HTTP, VNC, TeamViewer, mail and
+ * random bytes, with stray SYNs, RSTs, FINs, bare ACKs and sequence
+ * jumps) through an engine that skips and one that hands over every
+ * packet, compared packet by packet, at max_packets 16 and 40 (past
+ * nDPI's own cap of 32 processed packets).
+ */
+static void
+test_dpi_bare_same_answers(void **state)
+{
+	struct dpi_config cfg;
+	struct dpi_engine *a, *b;
+	struct dpi_flow *fa, *fb;
+	struct dpi_stats st;
+	const char *ra[64], *rb[64];
+	struct conv c;
+	struct pkt pk;
+	uint32_t x = 0x2545f491u, n, i, limit;
+	char err[128] = "";
+	size_t na, nb, k;
+	int dir, pass, handshake;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		limit = pass == 0 ? DPI_DEFAULT_MAX_PACKETS : 40;
+		dpi_config_defaults(&cfg);
+		cfg.max_packets = limit;
+		assert_non_null(a = dpi_engine_new(&cfg, err, sizeof(err)));
+		cfg.every_packet = true;
+		assert_non_null(b = dpi_engine_new(&cfg, err, sizeof(err)));
+		for (n = 0; n < 1000; n++) {
+			assert_non_null(fa = dpi_flow_new(a));
+			assert_non_null(fb = dpi_flow_new(b));
+			conv_init(&c, IPPROTO_TCP_, (uint16_t)(30000 + n),
+			    (uint16_t)(n % 3 == 0 ? 21 : 5000 + n % 7));
+			handshake = n % 5 != 0;
+			for (i = 0; i < limit + 2; i++) {
+				if (handshake && i < 3) {
+					dir = i == 1;
+					conv_pkt(&c, &pk, dir, i == 0 ? TH_SYN :
+					    i == 1 ? TH_SYN | TH_ACK : TH_ACK,
+					    NULL, 0);
+				} else
+					bare_conv_pkt(&c, &pk, &x, &dir);
+				assert_int_equal(dpi_packet(a, fa, pk.b,
+				    pk.len, c.ts_us, dir), dpi_packet(b, fb,
+				    pk.b, pk.len, c.ts_us, dir));
+				assert_true((dpi_ndpi_name(fa) == NULL) ==
+				    (dpi_ndpi_name(fb) == NULL));
+				if (dpi_ndpi_name(fa) != NULL)
+					assert_string_equal(dpi_ndpi_name(fa),
+					    dpi_ndpi_name(fb));
+				assert_ptr_equal(dpi_category(fa) == NULL,
+				    dpi_category(fb) == NULL);
+				na = dpi_risks(fa, ra, 64);
+				nb = dpi_risks(fb, rb, 64);
+				assert_int_equal(na, nb);
+				for (k = 0; k < na; k++)
+					assert_string_equal(ra[k], rb[k]);
+			}
+			dpi_flow_free(fa);
+			dpi_flow_free(fb);
+		}
+		dpi_get_stats(a, &st);
+		assert_true(st.pkts_bare > 1000);
+		dpi_get_stats(b, &st);
+		assert_int_equal(st.pkts_bare, 0);
+		dpi_engine_free(a);
+		dpi_engine_free(b);
+	}
+}
+
+/*
+ * With a dissector enabled that takes TCP without payload and is not
+ * vetted (Steam here), every packet goes to nDPI.
+ */
+static void
+test_dpi_bare_unvetted(void **state)
+{
+	static const char *const names[] = { "default", "Steam" };
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	struct dpi_stats st;
+	struct dpi_flow *f;
+	struct conv c;
+	char err[128] = "";
+
+	(void)state;
+	dpi_config_defaults(&cfg);
+	cfg.protocols = names;
+	cfg.n_protocols = 2;
+	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40032, 7002);
+	tcp_handshake(eng, f, &c);
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, "zz", 2);
+	conv_send(eng, f, &c, 1, TH_ACK, NULL, 0);
+	dpi_get_stats(eng, &st);
+	assert_int_equal(st.pkts_bare, 0);
+	assert_int_equal(st.pkts_fed, 5);
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+}
+
+/*
  * Packets that end exactly where an inaccessible page begins: if nDPI
  * read our buffer instead of its padded copy, the over-reads its 4.2
  * dissectors are known for would fault here.  DHCP with option lengths
@@ -1325,6 +1575,10 @@ main(void)
 		cmocka_unit_test(test_dpi_guard_page),
 		cmocka_unit_test(test_dpi_byte_budget),
 		cmocka_unit_test(test_dpi_stats),
+		cmocka_unit_test(test_dpi_bare_not_fed),
+		cmocka_unit_test(test_dpi_bare_same_answers),
+		cmocka_unit_test(test_dpi_bare_unvetted),
+		cmocka_unit_test(test_dpi_exclude_ftp),
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
 		cmocka_unit_test(test_dpi_max_packets_config),
 		cmocka_unit_test(test_dpi_protocol_list_restricts),

@@ -596,6 +596,73 @@ test_http_probe(void **unused)
 	    APP_DIR_TOCLIENT), APP_PROBE_NO);
 }
 
+/*
+ * The probe as it was written first: each method formatted with its
+ * space, then compared.  The probe compares the same strings without
+ * formatting them.
+ */
+static enum app_probe
+probe_reference(const uint8_t *buf, size_t len, int dir)
+{
+	static const char *const methods[] = { "GET", "POST", "PUT", "HEAD",
+	    "OPTIONS", "DELETE", "PATCH", "CONNECT", "TRACE" };
+	enum app_probe best = APP_PROBE_NO;
+	const char *want;
+	char w[16];
+	size_t i, n, k;
+
+	if (buf == NULL || len == 0)
+		return APP_PROBE_MAYBE;
+	for (i = 0; i < (dir == APP_DIR_TOCLIENT ? 1 :
+	    sizeof(methods) / sizeof(methods[0])); i++) {
+		if (dir == APP_DIR_TOCLIENT)
+			want = "HTTP/1.";
+		else {
+			(void)snprintf(w, sizeof(w), "%s ", methods[i]);
+			want = w;
+		}
+		n = strlen(want);
+		k = len < n ? len : n;
+		if (memcmp(buf, want, k) != 0)
+			continue;
+		if (len >= n)
+			return APP_PROBE_YES;
+		best = APP_PROBE_MAYBE;
+	}
+	return best;
+}
+
+/* Every prefix of every method line, and each with one byte changed. */
+static void
+test_http_probe_vs_reference(void **unused)
+{
+	static const char *const lines[] = { "GET / HTTP/1.1",
+	    "POST /x HTTP/1.0", "PUT /", "HEAD /", "OPTIONS *", "DELETE /",
+	    "PATCH /", "CONNECT h:443", "TRACE /", "HTTP/1.1 200 OK",
+	    "GETS /", "get / ", "PROPFIND /", "\x16\x03\x01" };
+	uint8_t buf[32];
+	size_t i, len, at;
+	int dir, c;
+
+	(void)unused;
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		for (len = 1; len <= strlen(lines[i]); len++)
+			for (at = 0; at <= len; at++)
+				for (c = 0; c < 256; c += at < len ? 37 : 256) {
+					memcpy(buf, lines[i], len);
+					if (at < len)
+						buf[at] = (uint8_t)c;
+					for (dir = 0; dir < 2; dir++)
+						assert_int_equal(
+						    http_parser.probe(buf, len,
+						    dir),
+						    probe_reference(buf, len,
+						    dir));
+				}
+	assert_int_equal(http_parser.probe(NULL, 0, APP_DIR_TOSERVER),
+	    probe_reference(NULL, 0, APP_DIR_TOSERVER));
+}
+
 /* ---- detection buffers (app_inspect) ---- */
 
 #define BUF(mi, id)	mock_buf((mi), APP_BUF_##id, 0, NULL)
@@ -1029,6 +1096,7 @@ main(void)
 		cmocka_unit_test(test_http_privacy),
 		cmocka_unit_test(test_http_eve),
 		cmocka_unit_test(test_http_probe),
+		cmocka_unit_test(test_http_probe_vs_reference),
 		cmocka_unit_test(test_http_buffers_request),
 		cmocka_unit_test(test_http_buffers_many_fields),
 		cmocka_unit_test(test_http_buffers_absolute),
