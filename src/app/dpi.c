@@ -917,6 +917,7 @@ dpi_release(struct dpi_engine *eng, struct dpi_flow *f)
 void
 dpi_exclude(struct dpi_flow *f, enum dpi_excl which)
 {
+#ifndef DPI_NDPI_GLOBAL_CONTEXT
 	struct ndpi_flow_struct *nf = f->nf;
 
 	if (f->done || nf == NULL ||
@@ -928,6 +929,12 @@ dpi_exclude(struct dpi_flow *f, enum dpi_excl which)
 		    NDPI_PROTOCOL_FTP_CONTROL);
 		break;
 	}
+#else
+	/* Later nDPI excludes by dissector, in a struct of its own:
+	 * nothing (every dissector keeps trying, as before). */
+	(void)f;
+	(void)which;
+#endif
 }
 
 const char *

@@ -7,9 +7,9 @@
  * detection module is not thread-safe.  One dpi_flow per flow, fed the
  * first packets of the flow (at most max_packets of them and 32 KiB in
  * all; TCP segments without payload that would tell nDPI nothing are
- * counted, not handed over); once it returns DPI_DONE, or the caller ends it (dpi_stop(),
- * dpi_release()), it keeps only the answer (names, category, risks) and
- * nDPI's per-flow state is freed.
+ * counted, not handed over); once it returns DPI_DONE, or the caller
+ * ends it (dpi_stop(), dpi_release()), it keeps only the answer (names,
+ * category, risks) and nDPI's per-flow state is freed.
  *
  * nDPI's answer is raw: 4.2 labels HL7 flows Unknown and DICOM flows
  * Cassandra, so the caller prefers its own content detection and uses
@@ -141,7 +141,8 @@ enum dpi_excl {
 /*
  * The flow is not that protocol: its dissector is not run on the next
  * packets, as if it had excluded itself.  Nothing if nDPI is done with
- * the flow or has labelled it.
+ * the flow or has labelled it, and nothing with nDPI 4.8 or later,
+ * which excludes by dissector in a struct this file does not reach.
  */
 void	dpi_exclude(struct dpi_flow *, enum dpi_excl);
 

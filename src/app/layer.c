@@ -573,6 +573,18 @@ app_engine_probe_order(const struct app_engine *e, uint8_t ipproto,
  * Probe the bytes buffered for a direction.  Returns the parser that
  * said YES, or NULL (all NO sets said_no).
  */
+/* Whether a server's first bytes may be an FTP reply: a code of
+ * 100 to 599, then a space or a dash (RFC 959 4.2), or a start of
+ * one. */
+static bool
+app_ftp_reply(const uint8_t *p, size_t n)
+{
+	return (n < 1 || (p[0] >= '1' && p[0] <= '5')) &&
+	    (n < 2 || (p[1] >= '0' && p[1] <= '9')) &&
+	    (n < 3 || (p[2] >= '0' && p[2] <= '9')) &&
+	    (n < 4 || p[3] == ' ' || p[3] == '-');
+}
+
 static const struct app_parser *
 app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
     uint8_t ipproto)
@@ -591,8 +603,12 @@ app_probe(struct app_engine *e, struct flow *f, struct app_dir *d, int dir,
 			maybe = true;
 			break;
 		case APP_PROBE_NO:
-			/* Final: the first bytes do not change. */
-			if (order[i]->proto == APP_FTP)
+			/* Final: the first bytes do not change.  A server's
+			 * reply of another code than 220 (120, 421) may
+			 * still be FTP's, and nDPI's to label. */
+			if (order[i]->proto == APP_FTP &&
+			    (dir == APP_DIR_TOSERVER ||
+			    !app_ftp_reply(d->buf, d->len)))
 				d->ftp_no = true;
 			break;
 		}
@@ -800,14 +816,16 @@ app_packet(struct app_engine *e, struct flow *f, const struct packet *p)
 		goto out;
 	}
 	/*
-	 * FTP's first bytes are the server's "220" greeting, then the
-	 * client's USER: when ftp_probe has seen both directions start
-	 * otherwise, or the client speak first without USER, nDPI's FTP
-	 * dissector, which needs a PASS or AUTH and its answer, need not
-	 * try its command list on every packet.
+	 * FTP's first bytes are the server's greeting (a reply), then the
+	 * client's USER: when ftp_probe has seen the server start with no
+	 * reply and the client without USER, or the client speak first
+	 * without USER, nDPI's FTP dissector, which needs a PASS or AUTH
+	 * and its answer, need not try its command list on every packet.
+	 * Not on a flow picked up mid-stream, whose first bytes are any
+	 * of a session's (a PASS, an AUTH and its answer).
 	 */
 	if (af->dir[0].ftp_no && (af->dir[1].ftp_no || !af->dir[1].spoke) &&
-	    !af->ftp_excluded) {
+	    !(f->flags & FLOW_F_MIDSTREAM) && !af->ftp_excluded) {
 		dpi_exclude(af->dpi, DPI_EXCL_FTP);
 		af->ftp_excluded = true;
 	}

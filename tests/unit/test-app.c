@@ -335,17 +335,22 @@ tcp_segment(struct packet *p, uint8_t *b, int dir, uint32_t seq,
 
 /*
  * nDPI's FTP dissector is excluded from a flow once ftp_probe has seen
- * both directions start otherwise, or the client speak first without
- * USER: a flow whose server opens with "120" and whose client says
- * AUTH, which nDPI 4.2 alone would label FTP_CONTROL on the "234"
- * answer, gets no label, nor does one whose client opens with AUTH; a
- * flow that opens with the "220" greeting is ours and nDPI's as
- * before.
+ * the server start with no FTP reply and the client without USER, or
+ * the client speak first without USER.  nDPI 4.2 labels FTP_CONTROL on
+ * an AUTH and its "234" answer (only nDPI does: no USER, no 220), so:
+ * - a server opening with another reply ("120") keeps the label;
+ * - a flow opening with the "220" greeting is ours and nDPI's;
+ * - a server opening with no reply, or a client speaking first, gets
+ *   none: excluded;
+ * - the same picked up mid-stream keeps the label (its first bytes
+ *   are any of a session's).
  */
 static void
 test_app_ftp_ruled_out(void **state)
 {
-	static const char *const ruled_out[] = { "120 wait\r\n",
+	static const char *const other_reply[] = { "120 wait\r\n",
+	    "AUTH TLS\r\n", "234 go on\r\n" };
+	static const char *const ruled_out[] = { "hello\r\n",
 	    "AUTH TLS\r\n", "234 go on\r\n" };
 	static const char *const ftp[] = { "220 ready\r\n",
 	    "USER u\r\n", "331 pass\r\n", "PASS p\r\n", "230 in\r\n" };
@@ -368,11 +373,14 @@ test_app_ftp_ruled_out(void **state)
 	memset(&eve, 0, sizeof(eve));
 	record_writer_init(&discard, NULL);
 	e = app_engine_new(&cfg, ctr, &eve, &discard);
-	for (run = 0; run < 3; run++) {
-		talk = run == 0 ? ruled_out : run == 1 ? ftp : client_first;
-		n = run == 0 ? NELEM(ruled_out) : run == 1 ? NELEM(ftp) :
-		    NELEM(client_first);
+	for (run = 0; run < 5; run++) {
+		talk = run == 0 ? other_reply : run == 1 ? ftp : run == 2 ?
+		    client_first : ruled_out;
+		n = run == 0 ? NELEM(other_reply) : run == 1 ? NELEM(ftp) :
+		    run == 2 ? NELEM(client_first) : NELEM(ruled_out);
 		memset(&f, 0, sizeof(f));
+		if (run == 4)
+			f.flags |= FLOW_F_MIDSTREAM;
 		f.ipver = 4;
 		f.proto = IPPROTO_TCP;
 		f.cli_ip[0] = 10;
@@ -399,7 +407,7 @@ test_app_ftp_ruled_out(void **state)
 			app_packet(e, &f, &p);
 			app_engine_set_packet(e, NULL);
 		}
-		if (run == 1)
+		if (run == 0 || run == 1 || run == 4)
 			assert_string_equal(app_flow_proto(&f), "ftp");
 		else
 			assert_null(app_flow_proto(&f));
