@@ -267,12 +267,13 @@ for i in range(10000):
     c.execute("INSERT INTO device_comm (device_id, zone) VALUES (?, ?)",
               (i + 1, zone[vlan]))
     peers = ""
+    items = ""
     for k in (1, 7):
         j = (i + k) % 10000
-        c.execute("INSERT INTO baseline_items (device_id, kind, key, count, "
-                  "first_us, last_us) VALUES (?, 'peer', ?, 1, 1, 2)",
-                  (i + 1, "mac:02:00:00:%02x:%02x:%02x" %
-                   (j >> 16, (j >> 8) & 255, j & 255)))
+        # A line an item (schema version 7): kind, key, count, first,
+        # last, asn, country, hours.
+        items += ("peer\tmac:02:00:00:%02x:%02x:%02x\t1\t1\t2\t0\t\t0\n" %
+                  (j >> 16, (j >> 8) & 255, j & 255))
         # A line an entry (schema version 6): peer, direction, proto,
         # port, app, zone, vlan, flows, packets, bytes, first, last.
         peers += ("mac:02:00:00:%02x:%02x:%02x\tinitiated\t6\t2575\thl7"
@@ -281,6 +282,8 @@ for i in range(10000):
                    zone[20 + (j % 3) * 10], 20 + (j % 3) * 10))
     c.execute("INSERT INTO device_peers (device_id, peers) VALUES (?, ?)",
               (i + 1, peers))
+    c.execute("INSERT INTO baseline_items (device_id, items) VALUES (?, ?)",
+              (i + 1, items))
 c.commit()
 EOF
 start=$(date +%s)

@@ -45,7 +45,46 @@ print(hashlib.sha256("\n".join(c.iterdump()).encode()).hexdigest(),
     c.execute("pragma user_version").fetchone()[0])' "$1"
 }
 # to_v5 DB: a version 6 file made version 5 (peers a row an entry)
+# Baseline items a row an item (schema version 6).
+to_v6() {
+	python3 -c 'import sqlite3, sys
+def unesc(f):
+    out, i = [], 0
+    while i < len(f):
+        if f[i] == "\\" and i + 1 < len(f):
+            out.append({"t": "\t", "n": "\n"}.get(f[i + 1], f[i + 1]))
+            i += 2
+        else:
+            out.append(f[i])
+            i += 1
+    return "".join(out)
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN")
+rows = c.execute("SELECT device_id, items FROM baseline_items").fetchall()
+c.execute("DROP TABLE baseline_items")
+c.execute("CREATE TABLE baseline_items (device_id INTEGER NOT NULL "
+    "REFERENCES devices (id) ON DELETE CASCADE, kind TEXT NOT NULL, "
+    "key TEXT NOT NULL, count INTEGER NOT NULL, first_us INTEGER NOT "
+    "NULL, last_us INTEGER NOT NULL, hours INTEGER NOT NULL DEFAULT 0, "
+    "asn INTEGER NOT NULL DEFAULT 0, country TEXT NOT NULL DEFAULT \"\", "
+    "PRIMARY KEY (device_id, kind, key)) WITHOUT ROWID")
+n = 0
+for dev, text in rows:
+    for line in text.split("\n")[:-1]:
+        f = line.split("\t")
+        c.execute("INSERT INTO baseline_items (device_id, kind, key, count, "
+            "first_us, last_us, asn, country, hours) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?)", (dev, unesc(f[0]), unesc(f[1]),
+            int(f[2]), int(f[3]), int(f[4]), int(f[5]), unesc(f[6]),
+            int(f[7])))
+        n += 1
+assert n > 0
+c.execute("PRAGMA user_version = 6")
+c.execute("COMMIT")
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
+}
 to_v5() {
+	to_v6 "$1"
 	python3 -c 'import sqlite3, sys
 def unesc(f):
     out, i = [], 0
@@ -107,7 +146,7 @@ c.execute("COMMIT")
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 }
 
-echo "1..23"
+echo "1..30"
 printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
 
 # Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
@@ -189,7 +228,7 @@ check "upgrade, disk full: the file reads as before" \
     -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
 check "upgrade, room again: exit 0" [ $? -eq 0 ]
 set -- $(dump "$db")
-check "upgrade, room again: version 6" [ "${2:-}" = 6 ]
+check "upgrade, room again: version 7" [ "${2:-}" = 7 ]
 
 # The same from version 5 (peers a row an entry): what the map reads
 # is as it was too.
@@ -217,10 +256,42 @@ check "upgrade from 5, disk full: its map reads as before" \
 check "upgrade from 5, room again: exit 0" [ $? -eq 0 ]
 set -- $(dump "$db")
 "$WW" inventory --peers --json --state "$db" >"$tmp/pinv2.out" 2>&1
-check "upgrade from 5, room again: version 6 (${2:-})" [ "${2:-}" = 6 ]
+check "upgrade from 5, room again: version 7 (${2:-})" [ "${2:-}" = 7 ]
 check "upgrade from 5, room again: the map of every device as before" \
     python3 -c 'import sys
 old = open(sys.argv[1]).read().splitlines()
 new = set(open(sys.argv[2]).read().splitlines())
 assert len(old) > 5 and all(l in new for l in old), len(old)
 ' "$tmp/pinv0.out" "$tmp/pinv2.out"
+
+# The same from version 6 (baseline items a row an item): the
+# baselines read as they were.
+db="$tmp/v6.db"
+"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/w0" -c "$tmp/noeve.yaml" \
+    --state "$db" >/dev/null 2>&1
+to_v6 "$db"
+before=$(dump "$db")
+"$WW" baseline show --state "$db" >"$tmp/bl0.out" 2>&1
+(ulimit -f 32; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/w1" \
+    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade6.out" 2>&1)
+check "upgrade from 6, disk full: exit 2" [ $? -eq 2 ]
+check "upgrade from 6, disk full: says the upgrade failed" \
+    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade6.out"
+after=$(dump "$db")
+check "upgrade from 6, disk full: the version 6 file is as it was ($after)" \
+    [ "$after" = "$before" ]
+"$WW" baseline show --state "$db" >"$tmp/bl1.out" 2>&1
+check "upgrade from 6, disk full: its baselines read as before" \
+    cmp -s "$tmp/bl0.out" "$tmp/bl1.out"
+"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/w2" \
+    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
+check "upgrade from 6, room again: exit 0" [ $? -eq 0 ]
+set -- $(dump "$db")
+check "upgrade from 6, room again: version 7 (${2:-})" [ "${2:-}" = 7 ]
+"$WW" baseline show --state "$db" >"$tmp/bl2.out" 2>&1
+check "upgrade from 6, room again: the baselines as before" \
+    python3 -c 'import sys
+old = open(sys.argv[1]).read().splitlines()
+new = set(open(sys.argv[2]).read().splitlines())
+assert len(old) > 5 and all(l in new for l in old), len(old)
+' "$tmp/bl0.out" "$tmp/bl2.out"

@@ -59,9 +59,21 @@
  * are upgraded when opened for writing (state_upgrade_v6());
  * read-only, their rows are read as they are.
  *
+ * Schema version 7 does the same for baseline items: a device's are
+ * one row of "baseline_items", a line an item (state_bi_put()): kind,
+ * key, count, first and last seen, AS number, country, hours, a kind's
+ * lines in the order a load gives (first_us, key), so that a load
+ * takes each as it comes and a cap keeps what it kept when an item was
+ * a row (183,000 rows for 10,000 devices, the most of a save's end
+ * once the map was a row a device).  A line that does not parse is
+ * skipped and counted with its kind's dropped items.  Older files are
+ * upgraded when opened for writing (state_upgrade_v7()); read-only,
+ * their rows are read as they are.
+ *
  * A save writes what changed since the last save or the load: a
  * device's row, the parts of its child rows whose sums differ
- * (state_parts_sum()), a baseline's new and changed items, a peer
+ * (state_parts_sum()), a baseline's item row if an item is new or
+ * changed, a peer
  * table's row if an entry is dirty and its comm row if that differs.
  * A device save runs without foreign key checks
  * (state_save_devices_bl()).
@@ -255,7 +267,20 @@ static const char state_schema_v6_head[] =
 static const char state_schema_v6_tail[] =
 "DROP TABLE device_peers_v5;\n"
 "PRAGMA user_version = 6;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 6, "state_upgrade_v6 makes version 6");
+
+/* Version 7: a device's baseline items in one row; state_upgrade_v7()
+ * moves the rows of before into it between these two. */
+static const char state_schema_v7_head[] =
+"ALTER TABLE baseline_items RENAME TO baseline_items_v6;\n"
+"CREATE TABLE baseline_items (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  items     TEXT NOT NULL      -- kind TAB key TAB .., a line each\n"
+");\n";
+static const char state_schema_v7_tail[] =
+"DROP TABLE baseline_items_v6;\n"
+"PRAGMA user_version = 7;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 7, "state_upgrade_v7 makes version 7");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -281,9 +306,8 @@ enum state_stmt {
 	/* Version 2 (a read-only version 1 file has none). */
 	ST_BL_FIRST,
 	ST_BL_DEL_ITEMS = ST_BL_FIRST,
-	ST_BL_INS_ITEM,
 	ST_BL_SEL,
-	ST_BL_SEL_ITEMS,
+	ST_BL_SEL_ITEMS,	/* version 2-6, read-only */
 	ST_BL_DEL,
 	ST_BL_DEL_ALL,
 	/* Version 3. */
@@ -367,10 +391,6 @@ static const char *const state_sql[ST_MAX] = {
 	    "FROM devices), 0))",
 	[ST_BL_DEL_ITEMS] =
 	    "DELETE FROM baseline_items WHERE device_id = ?1",
-	[ST_BL_INS_ITEM] =
-	    "INSERT INTO baseline_items (device_id, kind, key, count, "
-	    "first_us, last_us, asn, country, hours) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_BL_SEL] =
 	    "SELECT device_id, mode, learn_start_us, learn_until_us, "
 	    "hours_active, hours_covered, fan_peers, fan_ports, volume, "
@@ -428,8 +448,7 @@ static const char *const state_sql[ST_MAX] = {
 #define STATE_ROWS_MAX		64
 enum state_rows_table {
 	SR_EVIDENCE,
-	SR_BL_ITEMS,
-	SR_BL_ITEMS_SET,	/* new or changed: REPLACE */
+	SR_BL_ITEMS,		/* REPLACE */
 	SR_PEERS,		/* REPLACE */
 	SR_COMM,		/* REPLACE */
 	SR_META,		/* REPLACE */
@@ -445,11 +464,8 @@ static const struct {
 } state_rows_sql[STATE_ROWS_TABLES] = {
 	[SR_EVIDENCE] = { "INSERT OR ROLLBACK INTO device_evidence "
 	    "(device_id, evidence) VALUES ", 2 },
-	[SR_BL_ITEMS] = { "INSERT OR ROLLBACK INTO baseline_items "
-	    "(device_id, kind, key, count, first_us, last_us, asn, country, "
-	    "hours) VALUES ", 9 },
-	[SR_BL_ITEMS_SET] = { "REPLACE INTO baseline_items (device_id, kind, "
-	    "key, count, first_us, last_us, asn, country, hours) VALUES ", 9 },
+	[SR_BL_ITEMS] = { "REPLACE INTO baseline_items (device_id, items) "
+	    "VALUES ", 2 },
 	[SR_PEERS] = { "REPLACE INTO device_peers (device_id, peers) "
 	    "VALUES ", 2 },
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
@@ -491,11 +507,6 @@ struct state_claim_row {
 	size_t				 pos;
 	const struct dev_claim		*c;
 };
-struct state_item_row {
-	const uint64_t			*id;
-	int				 kind;
-	const struct bl_item		*it;
-};
 /* A device row's texts, bound where they are (state_bind_device_at()). */
 struct state_dev_txt {
 	char				 mac[INET6_ADDRSTRLEN + 1];
@@ -522,12 +533,18 @@ struct state {
 	bool		 empty;		/* read-only, and no schema yet */
 	bool		 immutable;	/* read-only, without -shm (below) */
 	int		 version;	/* of the file (read-only: may be 1) */
+	/* baseline_items holds a row a device (version 7, or an older
+	 * number given a newer file by hand). */
+	bool		 bl_rows;
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
 	/* A device's children as bytes, to tell whether they changed
 	 * since its last save (state_parts_sum()). */
 	struct sipkey	 sumkey;
 	uint8_t		*sumbuf;
+	/* A kind's items in the order a save writes them. */
+	const struct bl_item	**itord;
+	size_t			 itordcap;
 	size_t		 sumlen, sumcap;
 	/* Inserts of k rows at once (state_rows()), prepared when first
 	 * used: [table][k - 1]. */
@@ -536,12 +553,13 @@ struct state {
 	struct state_ev_row	pev[STATE_ROWS_MAX];
 	struct state_val_row	pval[STATE_ROWS_MAX];
 	struct state_claim_row	pcl[STATE_ROWS_MAX];
-	/* Items [0] inserted, [1] replaced. */
-	struct state_item_row	pit[2][STATE_ROWS_MAX];
+	/* Baselines' item rows (version 7), and their bytes. */
+	struct state_ev_row	pit[STATE_ROWS_MAX];
+	size_t			pitbytes;
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
 	struct state_dev_txt	pdevtxt[STATE_ROWS_MAX];	/* bound */
-	size_t			npev, npval, npcl, npit[2], npbl, npdev;
+	size_t			npev, npval, npcl, npit, npbl, npdev;
 	/* The id a save gives its next new device. */
 	uint64_t		next_id;
 };
@@ -1003,6 +1021,8 @@ struct state_upgrade_left {
 	size_t	over;		/* past STATE_V5_MAX_LINES of a device */
 	size_t	pe_orphans;	/* peer rows of a device not there */
 	size_t	pe_over;	/* past STATE_V6_MAX_LINES of a device */
+	size_t	bi_orphans;	/* baseline item rows of a device not there */
+	size_t	bi_over;	/* past STATE_V7_MAX_LINES of a device */
 };
 
 /* Lines an upgrade keeps of a device's evidence: what later builds may
@@ -1193,6 +1213,162 @@ state_upgrade_v6(struct state *s, struct state_upgrade_left *left)
 	return -1;
 }
 
+/* Lines of a device's baseline item row that are read (and that an
+ * upgrade writes): what any build keeps, 4096 a kind (the largest
+ * baseline.max-*); the rest make the first save write the row again. */
+#define STATE_V7_MAX_LINES	(BL_KIND_MAX * 4096)
+
+/* A baseline item as a line of its device's row, at t's end: kind,
+ * key, count, first_us, last_us, asn, country, hours, separated by
+ * tabs, the texts escaped as evidence is. */
+static void
+state_bi_put(struct state_txt *t, const char *kind, const char *key,
+    uint64_t count, uint64_t first_us, uint64_t last_us, uint64_t asn,
+    const char *cc, uint64_t hours)
+{
+	size_t need;
+	char *o;
+
+	need = 2 * (strlen(kind) + strlen(key) + strlen(cc)) +
+	    5 * FMT_UINT_MAX + 10;
+	if (t->len + need > t->cap) {
+		while (t->len + need > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
+	}
+	o = state_ev_esc(t->p + t->len, kind);
+	*o++ = '\t';
+	o = state_ev_esc(o, key);
+	*o++ = '\t';
+	o += fmt_uint(o, count);
+	*o++ = '\t';
+	o += fmt_uint(o, first_us);
+	*o++ = '\t';
+	o += fmt_uint(o, last_us);
+	*o++ = '\t';
+	o += fmt_uint(o, asn);
+	*o++ = '\t';
+	o = state_ev_esc(o, cc);
+	*o++ = '\t';
+	o += fmt_uint(o, hours);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+struct state_bli_row;
+static bool	state_bli_row_get(sqlite3_stmt *, int, struct state_bli_row *);
+
+/* A baseline item's row, as read. */
+struct state_bli_row {
+	char		 kind[32];
+	char		 key[BL_KEY_MAX * 2];
+	char		 cc[3];
+	sqlite3_int64	 count, first_us, last_us, asn, hours;
+};
+
+/*
+ * Version 7: each device's baseline item rows of before, in the order
+ * a load of them gave (kind, first_us, key), become its one row, up to
+ * STATE_V7_MAX_LINES, with the values a load made of them; those of a
+ * device no longer there are dropped and counted, as in
+ * state_upgrade_v6().  A transaction is open.
+ */
+static int
+state_upgrade_v7(struct state *s, struct state_upgrade_left *left)
+{
+	sqlite3_stmt *sel = NULL, *ins = NULL;
+	struct state_txt t = { NULL, 0, 0 };
+	struct state_bli_row r;
+	sqlite3_int64 id = 0, v;
+	size_t nl = 0;
+	int rc;
+
+	/* Its table as version 7 has it already (as in
+	 * state_upgrade_v6()): nothing to move. */
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "pragma_table_info('baseline_items') WHERE name = 'items'", -1,
+	    &sel, NULL) != SQLITE_OK || sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	rc = sqlite3_column_int(sel, 0);
+	sqlite3_finalize(sel);
+	sel = NULL;
+	if (rc > 0)
+		return state_exec(s, "PRAGMA user_version = 7");
+	if (state_exec(s, state_schema_v7_head) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
+	    "baseline_items_v6 WHERE device_id NOT IN "
+	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_step(sel) != SQLITE_ROW)
+		goto out_sqlerr;
+	left->bi_orphans = (size_t)sqlite3_column_int64(sel, 0);
+	sqlite3_finalize(sel);
+	if (sqlite3_prepare_v2(s->db, "SELECT device_id, kind, key, count, "
+	    "first_us, last_us, asn, country, hours FROM baseline_items_v6 "
+	    "WHERE device_id IN (SELECT id FROM devices) "
+	    "ORDER BY device_id, kind, first_us, key", -1, &sel, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO baseline_items "
+	    "(device_id, items) VALUES (?1, ?2)", -1, &ins, NULL) !=
+	    SQLITE_OK)
+		goto out_sqlerr;
+	for (;;) {
+		rc = sqlite3_step(sel);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto out_sqlerr;
+		/* The device before, whole. */
+		if (t.len > 0 && (rc == SQLITE_DONE ||
+		    sqlite3_column_int64(sel, 0) != id)) {
+			sqlite3_bind_int64(ins, 1, id);
+			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
+			    SQLITE_STATIC);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto out_sqlerr;
+			sqlite3_reset(ins);
+			t.len = 0;
+		}
+		if (rc == SQLITE_DONE)
+			break;
+		if (sqlite3_column_int64(sel, 0) != id) {
+			id = sqlite3_column_int64(sel, 0);
+			nl = 0;
+		}
+		if (nl++ >= STATE_V7_MAX_LINES) {
+			left->bi_over++;
+			continue;
+		}
+		/* The values a load of version 6 made of it
+		 * (state_bli_row_put()). */
+		(void)state_bli_row_get(sel, 1, &r);
+		v = r.count;
+		state_bi_put(&t, r.kind, r.key,
+		    (uint64_t)(v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : v),
+		    (uint64_t)r.first_us, (uint64_t)r.last_us,
+		    (uint64_t)(r.asn < 0 || r.asn > UINT32_MAX ? 0 : r.asn),
+		    r.cc, (uint64_t)r.hours & 0xffffff);
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return state_exec(s, state_schema_v7_tail);
+
+ out_sqlerr:
+	state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	free(t.p);
+	return -1;
+}
+
+/* Whether table has a column of that name. */
+static bool
+state_has_column(struct state *s, const char *table, const char *col)
+{
+	return sqlite3_table_column_metadata(s->db, "main", table, col,
+	    NULL, NULL, NULL, NULL, NULL) == SQLITE_OK;
+}
+
 static int
 state_create_schema(struct state *s)
 {
@@ -1208,7 +1384,8 @@ state_create_schema(struct state *s)
 	    state_exec(s, state_schema_v3) == -1 ||
 	    state_exec(s, state_schema_v4) == -1 ||
 	    state_upgrade_v5(s, &left) == -1 ||
-	    state_upgrade_v6(s, &left) == -1)
+	    state_upgrade_v6(s, &left) == -1 ||
+	    state_upgrade_v7(s, &left) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -1235,7 +1412,8 @@ state_create_schema(struct state *s)
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
  * 1 to 3 the communication map's, 1 to 4 evidence a row a device,
- * 1 to 5 peers a row a device.  What it leaves out is said on err. */
+ * 1 to 5 peers a row a device, 1 to 6 baseline items a row a device.
+ * What it leaves out is said on err. */
 static int
 state_upgrade(struct state *s, int version, FILE *err)
 {
@@ -1249,7 +1427,8 @@ state_upgrade(struct state *s, int version, FILE *err)
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
 	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
 	    (version < 5 && state_upgrade_v5(s, &left) == -1) ||
-	    state_upgrade_v6(s, &left) == -1 ||
+	    (version < 6 && state_upgrade_v6(s, &left) == -1) ||
+	    state_upgrade_v7(s, &left) == -1 ||
 	    state_exec(s, "COMMIT") == -1) {
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1271,6 +1450,14 @@ state_upgrade(struct state *s, int version, FILE *err)
 		fprintf(err, "%s: schema upgraded; %zu peer row%s past %d "
 		    "of a device left out\n", s->path, left.pe_over,
 		    left.pe_over == 1 ? "" : "s", STATE_V6_MAX_LINES);
+	if (err != NULL && left.bi_orphans > 0)
+		fprintf(err, "%s: schema upgraded; %zu baseline item row%s of "
+		    "devices no longer there dropped\n", s->path,
+		    left.bi_orphans, left.bi_orphans == 1 ? "" : "s");
+	if (err != NULL && left.bi_over > 0)
+		fprintf(err, "%s: schema upgraded; %zu baseline item row%s "
+		    "past %d of a device left out\n", s->path, left.bi_over,
+		    left.bi_over == 1 ? "" : "s", STATE_V7_MAX_LINES);
 	return 0;
 
  out_fail:
@@ -1608,6 +1795,8 @@ state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 		version = STATE_SCHEMA_VERSION;
 	}
 	s->version = fresh ? STATE_SCHEMA_VERSION : version;
+	s->bl_rows = s->version >= 7 || (s->version >= 2 &&
+	    state_has_column(s, "baseline_items", "items"));
 
 	for (i = 0; i < ST_MAX; i++) {
 		if (i >= ST_BL_FIRST && s->version < 2)
@@ -1619,7 +1808,8 @@ state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 		if ((i == ST_SEL_EVIDENCE && s->version < 5) ||
 		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5) ||
 		    (i == ST_PE_SEL && s->version < 6) ||
-		    (i == ST_PE_SEL_V5 && s->version >= 6))
+		    (i == ST_PE_SEL_V5 && s->version >= 6) ||
+		    (i == ST_BL_SEL_ITEMS && s->bl_rows))
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL);
@@ -1768,6 +1958,7 @@ state_close(struct state *s)
 		return;
 	state_disconnect(s, false);
 	free(s->sumbuf);
+	free(s->itord);
 	free(s->path);
 	free(s);
 }
@@ -2244,58 +2435,36 @@ state_ev_flush(struct state *s)
 	    state_ev_write);
 }
 
-/* An item's values from ?p + 3 on (count to hours). */
-static void
-state_bind_item(sqlite3_stmt *st, int p, const struct bl_item *it)
-{
-	sqlite3_bind_int64(st, p + 3, it->count);
-	state_bind_u64(st, p + 4, it->first_us);
-	state_bind_u64(st, p + 5, it->last_us);
-	sqlite3_bind_int64(st, p + 6, it->asn);
-	state_bind_static(st, p + 7, it->cc);
-	sqlite3_bind_int64(st, p + 8, it->hours);
-}
-
-/* The items waiting: inserted, or with replace written whole (new or
- * changed). */
-static int
-state_it_write_as(struct state *s, size_t n, bool replace)
-{
-	const struct state_item_row *r = s->pit[replace];
-	sqlite3_stmt *st;
-	size_t i;
-	int p;
-
-	if ((st = state_rows(s, replace ? SR_BL_ITEMS_SET : SR_BL_ITEMS,
-	    n)) == NULL)
-		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 9) {
-		state_bind_u64(st, p, *r[i].id);
-		state_bind_static(st, p + 1,
-		    bl_kind_name((enum bl_kind)r[i].kind));
-		state_bind_static(st, p + 2, r[i].it->key);
-		state_bind_item(st, p, r[i].it);
-	}
-	return state_step_rows(s, st);
-}
-
+/* The baselines' item rows waiting (version 7), written whole (new or
+ * changed); their texts are freed once written. */
 static int
 state_it_write(struct state *s, size_t n)
 {
-	return state_it_write_as(s, n, false);
+	const struct state_ev_row *r = s->pit;
+	sqlite3_stmt *st;
+	size_t i;
+	int p, rc;
+
+	if ((st = state_rows(s, SR_BL_ITEMS, n)) == NULL)
+		return -1;
+	for (i = 0, p = 1; i < n; i++, p += 2) {
+		state_bind_u64(st, p, *r[i].id);
+		state_bind_static(st, p + 1, r[i].text);
+	}
+	rc = state_step_rows(s, st);
+	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		for (i = 0; i < n; i++)
+			free(r[i].text);
+	return rc;
 }
 
 static int
-state_it_write_set(struct state *s, size_t n)
+state_it_flush(struct state *s)
 {
-	return state_it_write_as(s, n, true);
-}
-
-static int
-state_it_flush(struct state *s, bool replace)
-{
-	return state_pend_write(s, s->pit[replace], sizeof(s->pit[0][0]),
-	    &s->npit[replace], replace ? state_it_write_set : state_it_write);
+	s->pitbytes = 0;
+	return state_pend_write(s, s->pit, sizeof(*s->pit), &s->npit,
+	    state_it_write);
 }
 
 /* The baseline rows waiting, each written whole (new or changed). */
@@ -2343,8 +2512,8 @@ state_pend_flush(struct state *s)
 {
 	if (state_dev_flush(s) == -1 ||
 	    state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
-	    state_ev_flush(s) == -1 || state_it_flush(s, false) == -1 ||
-	    state_it_flush(s, true) == -1 || state_bl_flush(s) == -1)
+	    state_ev_flush(s) == -1 || state_it_flush(s) == -1 ||
+	    state_bl_flush(s) == -1)
 		return -1;
 	return 0;
 }
@@ -2359,8 +2528,11 @@ state_pend_drop(struct state *s)
 		free(s->pbl[i].vol);
 	for (i = 0; i < s->npev; i++)
 		free(s->pev[i].text);
+	for (i = 0; i < s->npit; i++)
+		free(s->pit[i].text);
 	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
-	s->npit[0] = s->npit[1] = 0;
+	s->npit = 0;
+	s->pitbytes = 0;
 }
 
 /* Every value of d and its claims, to be inserted. */
@@ -2588,23 +2760,42 @@ state_item_sum(struct state *s, const struct bl_item *it)
 }
 
 
+/* A kind's items in the order a load gives them: first_us, key. */
+static int
+state_item_cmp(const void *a, const void *b)
+{
+	const struct bl_item *x = *(const struct bl_item *const *)a;
+	const struct bl_item *y = *(const struct bl_item *const *)b;
+
+	if (x->first_us != y->first_us)
+		return x->first_us < y->first_us ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Bytes of item rows a save holds before it writes them. */
+#define STATE_IT_PEND_MAX	(1024 * 1024)
+
 /*
- * The baseline row, and its items: all of them again when the rows
- * stored are not known to be those of bl's items (rewrite), else the
- * new and changed items written (REPLACE).  Items only ever
- * join a baseline (a set cut shorter is written again), so none is to
- * be deleted; rewriting every item of a learner whose counts went up
- * was most of a checkpoint (issue 11).
+ * The baseline row, and its items' row (version 7): written whole, a
+ * kind at a time in the order a load gives (state_item_cmp()), when an
+ * item is new or changed, or when the row stored is not known to be
+ * that of bl's items (rewrite); none written when nothing changed.
+ * Items only ever join a baseline (a set cut shorter is written
+ * again).  A row an item was most of a save's end (issue 11).
  */
 static int
 state_save_baseline(struct state *s, const uint64_t *id,
     const struct bl_dev *bl, bool fresh, bool rewrite)
 {
-	sqlite3_stmt *st;
+	struct state_txt t = { NULL, 0, 0 };
 	const struct bl_item *it;
-	struct state_item_row *r;
+	const struct bl_set *set;
+	struct state_ev_row *r;
 	struct state_bl_row *b;
+	sqlite3_stmt *st;
+	size_t total = 0;
 	uint32_t i;
+	bool changed;
 	int k;
 
 	if (s->version < 2)
@@ -2620,29 +2811,56 @@ state_save_baseline(struct state *s, const uint64_t *id,
 	rewrite = rewrite || fresh || !bl->items_stored;
 	for (k = 0; k < BL_KIND_MAX && !rewrite; k++)
 		rewrite = bl->set[k].n < bl->set[k].stored;	/* cut */
-	/* A device row new in this save has no items yet (as above). */
-	st = s->st[ST_BL_DEL_ITEMS];
-	if (rewrite && !fresh) {
-		state_bind_u64(st, 1, *id);
-		if (state_step_done(s, st) == -1)
-			return -1;
-	}
-	/* Every kind's items in order, new and changed ones, to be
-	 * written: inserted, or replaced when rows may be there. */
-	for (k = 0; k < BL_KIND_MAX; k++)
-		for (i = 0; i < bl->set[k].n; i++) {
+	changed = rewrite;
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		total += bl->set[k].n;
+		for (i = 0; i < bl->set[k].n && !changed; i++) {
 			it = &bl->set[k].v[i];
-			if (!rewrite && it->saved != 0 &&
-			    state_item_sum(s, it) == it->saved)
-				continue;
-			r = &s->pit[!rewrite][s->npit[!rewrite]++];
-			r->id = id;
-			r->kind = k;
-			r->it = it;
-			if (s->npit[!rewrite] == STATE_ROWS_MAX &&
-			    state_it_flush(s, !rewrite) == -1)
-				return -1;
+			changed = it->saved == 0 ||
+			    state_item_sum(s, it) != it->saved;
 		}
+	}
+	if (!changed)
+		return 0;
+	/* None: no row (a device row new in this save has none yet). */
+	if (total == 0) {
+		if (fresh)
+			return 0;
+		st = s->st[ST_BL_DEL_ITEMS];
+		state_bind_u64(st, 1, *id);
+		return state_step_done(s, st);
+	}
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		set = &bl->set[k];
+		if (set->n == 0)
+			continue;
+		if (set->n > s->itordcap) {
+			s->itordcap = set->n;
+			s->itord = xreallocarray(s->itord, s->itordcap,
+			    sizeof(*s->itord));
+		}
+		for (i = 0; i < set->n; i++)
+			s->itord[i] = &set->v[i];
+		for (i = 1; i < set->n && state_item_cmp(&s->itord[i - 1],
+		    &s->itord[i]) <= 0; i++)
+			;
+		if (i < set->n)
+			qsort(s->itord, set->n, sizeof(*s->itord),
+			    state_item_cmp);
+		for (i = 0; i < set->n; i++) {
+			it = s->itord[i];
+			state_bi_put(&t, bl_kind_name((enum bl_kind)k),
+			    it->key, it->count, it->first_us, it->last_us,
+			    it->asn, it->cc, it->hours);
+		}
+	}
+	r = &s->pit[s->npit++];
+	r->id = id;
+	r->text = t.p;
+	s->pitbytes += t.len;
+	if ((s->npit == STATE_ROWS_MAX || s->pitbytes >= STATE_IT_PEND_MAX) &&
+	    state_it_flush(s) == -1)
+		return -1;
 	return 0;
 }
 
@@ -3290,14 +3508,6 @@ state_bl_parse_dropped(struct bl_dev *bl, const char *t)
 	}
 }
 
-/* A baseline item's row, as read. */
-struct state_bli_row {
-	char		 kind[32];
-	char		 key[BL_KEY_MAX * 2];
-	char		 cc[3];
-	sqlite3_int64	 count, first_us, last_us, asn, hours;
-};
-
 /*
  * Row st's columns from c on into r.  False if the row's order by the
  * copy could differ from SQLite's (ORDER BY kind, first_us, key): a
@@ -3380,6 +3590,10 @@ static const char state_bl_items_sql[] =
     "SELECT device_id, kind, key, count, first_us, last_us, asn, country, "
     "hours FROM baseline_items ORDER BY device_id, kind, key";
 
+/* Version 7: a row a device. */
+static const char state_bl_rows_sql[] =
+    "SELECT device_id, items FROM baseline_items ORDER BY device_id";
+
 struct state_bl_items {
 	sqlite3_stmt		*st;	/* the whole table's cursor */
 	int			 rc;	/* its last step */
@@ -3441,12 +3655,160 @@ state_load_bl_items_q(struct state *s, const struct bl_config *cfg,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/*
+ * A line of a baseline item row (version 7), p..end without its
+ * newline, into r; false if it does not parse (a number past its
+ * bound or missing, an unknown escape, a text too long, a NUL, a field
+ * too many or too few).  r->kind is set as far as it parsed.
+ */
+static bool
+state_bi_line(const char *p, const char *end, struct state_bli_row *r)
+{
+	uint64_t v[5];
+	static const uint64_t max[5] = { UINT32_MAX, UINT64_MAX, UINT64_MAX,
+	    UINT32_MAX, UINT32_MAX };
+	int i;
+
+	r->kind[0] = '\0';
+	if ((p = state_pe_text(p, end, r->kind, sizeof(r->kind))) == NULL ||
+	    p >= end ||
+	    (p = state_pe_text(p, end, r->key, sizeof(r->key))) == NULL ||
+	    p >= end)
+		return false;
+	for (i = 0; i < 3; i++)
+		if ((p = state_pe_num(p, end, max[i], &v[i])) == NULL ||
+		    p >= end)
+			return false;
+	if ((p = state_pe_num(p, end, max[3], &v[3])) == NULL || p >= end ||
+	    (p = state_pe_text(p, end, r->cc, sizeof(r->cc))) == NULL ||
+	    p >= end ||
+	    (p = state_pe_num(p, end, max[4], &v[4])) == NULL)
+		return false;
+	r->count = (sqlite3_int64)v[0];
+	r->first_us = (sqlite3_int64)v[1];	/* back to uint64_t */
+	r->last_us = (sqlite3_int64)v[2];
+	r->asn = (sqlite3_int64)v[3];
+	r->hours = (sqlite3_int64)v[4];
+	/* The last number ends the line: a tab after it is one more
+	 * field than a save writes. */
+	return p[-1] != '\t';
+}
+
+/* A kind's items in the order a load gives them (state_item_cmp()). */
+static int
+state_bl_item_cmp(const void *a, const void *b)
+{
+	const struct bl_item *x = a, *y = b;
+
+	if (x->first_us != y->first_us)
+		return x->first_us < y->first_us ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/*
+ * Kind k of a device's item row p..end read again, its lines in the
+ * order a load gives (state_bli_row_cmp()), so that its cap keeps
+ * what it kept when each item was a row: the row's lines were out of
+ * order (a file edited by hand) and some did not fit.  dropped: the
+ * kind's count before the row.  A copy of the kind's lines, at most
+ * STATE_V7_MAX_LINES.
+ */
+static void
+state_load_bl_kind(const struct bl_config *cfg, struct bl_dev *bl, int k,
+    uint64_t dropped, const char *p, const char *end)
+{
+	struct state_bli_row *v = NULL;
+	const char *nl;
+	size_t n = 0, cap = 0, lines = 0, i;
+	bool cut = false;
+
+	bl->set[k].n = 0;
+	bl->set[k].dropped = dropped;
+	for (; p < end && lines++ < STATE_V7_MAX_LINES;
+	    p = nl < end ? nl + 1 : end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (!state_bi_line(p, nl, &v[n])) {
+			if (bl_kind_lookup(v[n].kind) == k)
+				bl->set[k].dropped++;
+		} else if (bl_kind_lookup(v[n].kind) == k)
+			n++;
+	}
+	qsort(v, n, sizeof(*v), state_bli_row_cmp);
+	for (i = 0; i < n; i++)
+		state_bli_row_put(cfg, bl, &v[i], &cut);
+	free(v);
+}
+
+/*
+ * A device's item row (version 7), p..end, into bl: read where it is,
+ * a line at a time, each item as it comes (a save writes a kind's in
+ * the order a load gives them).  Every line is counted in *rows; one
+ * that does not parse is skipped, counted with the items of its kind
+ * that did not fit if its kind is known; none past STATE_V7_MAX_LINES
+ * is read.  A kind whose lines were out of order (a file edited by
+ * hand) is sorted after, or read again if its cap left some out
+ * (state_load_bl_kind()), and *cut set: the first save writes it
+ * again.
+ */
+static void
+state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
+    const char *p, const char *end, uint64_t *rows, bool *cut)
+{
+	const char *start = p;
+	struct state_bli_row r;
+	const struct bl_item *last;
+	bool unsorted[BL_KIND_MAX] = { false };
+	uint64_t dropped[BL_KIND_MAX];
+	const char *nl;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++)
+		dropped[k] = bl->set[k].dropped;
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((*rows)++ >= STATE_V7_MAX_LINES)
+			*cut = true;
+		else if (!state_bi_line(p, nl, &r)) {
+			if ((k = bl_kind_lookup(r.kind)) >= 0)
+				bl->set[k].dropped++;
+		} else {
+			if ((k = bl_kind_lookup(r.kind)) >= 0 &&
+			    bl->set[k].n > 0 && !unsorted[k]) {
+				last = &bl->set[k].v[bl->set[k].n - 1];
+				unsorted[k] = (uint64_t)r.first_us <
+				    last->first_us ||
+				    ((uint64_t)r.first_us == last->first_us &&
+				    strcmp(r.key, last->key) < 0);
+			}
+			state_bli_row_put(cfg, bl, &r, cut);
+		}
+		p = nl < end ? nl + 1 : end;
+	}
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		if (!unsorted[k])
+			continue;
+		*cut = true;
+		if (bl->set[k].dropped > dropped[k])
+			state_load_bl_kind(cfg, bl, k, dropped[k], start, end);
+		else
+			qsort(bl->set[k].v, bl->set[k].n,
+			    sizeof(*bl->set[k].v), state_bl_item_cmp);
+	}
+}
+
 /* id's rows of the items cursor into bl. */
 static int
 state_load_bl_items(struct state *s, const struct bl_config *cfg,
     struct state_bl_items *c, sqlite3_int64 id, struct bl_dev *bl)
 {
 	sqlite3_stmt *st = c->st;
+	const char *t;
 	uint64_t rows = 0, items = 0;
 	size_t i;
 	bool cut = false, exact = c->copy_ok;
@@ -3463,6 +3825,13 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 	for (c->n = 0; c->rc == SQLITE_ROW &&
 	    sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
 	    sqlite3_column_int64(st, 0) == id; c->rc = sqlite3_step(st)) {
+		if (s->bl_rows) {	/* version 7: its one row */
+			t = (const char *)sqlite3_column_text(st, 1);
+			if (t != NULL)
+				state_load_bl_row(cfg, bl, t, t +
+				    sqlite3_column_bytes(st, 1), &rows, &cut);
+			continue;
+		}
 		if (!exact)
 			continue;	/* its own query reads them */
 		if (c->n == STATE_BLI_COPY_MAX) {
@@ -3480,7 +3849,9 @@ state_load_bl_items(struct state *s, const struct bl_config *cfg,
 		state_seterr(s, "%s", sqlite3_errmsg(s->db));
 		return -1;
 	}
-	if (!exact) {
+	if (s->bl_rows)
+		;	/* read above */
+	else if (!exact) {
 		if (state_load_bl_items_q(s, cfg, id, bl, &rows, &cut) == -1)
 			return -1;
 	} else {
@@ -3518,10 +3889,11 @@ state_load_baselines(struct state *s, const struct bl_config *cfg,
 	if (state_exec(s, "BEGIN") == -1)
 		return -1;
 	memset(&items, 0, sizeof(items));
-	items.copy_ok = state_binary_utf8(s, "baseline_items", "kind") &&
+	items.copy_ok = !s->bl_rows &&
+	    state_binary_utf8(s, "baseline_items", "kind") &&
 	    state_binary_utf8(s, "baseline_items", "key");
-	items.rc = sqlite3_prepare_v2(s->db, state_bl_items_sql, -1,
-	    &items.st, NULL);
+	items.rc = sqlite3_prepare_v2(s->db, s->bl_rows ?
+	    state_bl_rows_sql : state_bl_items_sql, -1, &items.st, NULL);
 	if (items.rc == SQLITE_OK)
 		items.rc = sqlite3_step(items.st);
 	if (items.rc != SQLITE_ROW && items.rc != SQLITE_DONE) {

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	6	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	7	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 
@@ -85,8 +85,9 @@ int		 state_save_devices_bl(struct state *,
 /*
  * Every stored baseline, in device id order: cb gets the device's row
  * id and a baseline it owns (bl_dev_free() it if not kept).  Items past
- * the caps of cfg are counted as dropped.  0, or as
- * state_load_devices().  A read-only version 1 file has none.
+ * the caps of cfg, and stored item lines that do not parse, are
+ * counted as dropped.  0, or as state_load_devices().  A read-only
+ * version 1 file has none.
  */
 int		 state_load_baselines(struct state *, const struct bl_config *,
 		    int (*cb)(void *arg, uint64_t id, struct bl_dev *),

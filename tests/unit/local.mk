@@ -260,3 +260,7 @@ tests_unit_test_findings_parse_LDADD = $(WW_UNIT_LIBS)
 UNIT_TESTS += tests/unit/test-peers
 tests_unit_test_peers_SOURCES = tests/unit/test-peers.c
 tests_unit_test_peers_LDADD = $(WW_UNIT_LIBS)
+
+UNIT_TESTS += tests/unit/test-state-bl
+tests_unit_test_state_bl_SOURCES = tests/unit/test-state-bl.c
+tests_unit_test_state_bl_LDADD = $(WW_UNIT_LIBS)

@@ -640,6 +640,23 @@ sql(const char *path, const char *q)
 	sqlite3_close(db);
 }
 
+/* Device id's baseline item row (schema version 7) set to text. */
+static void
+set_items(const char *path, uint64_t id, const char *text)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "REPLACE INTO baseline_items "
+	    "(device_id, items) VALUES (?1, ?2)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void
 test_state_roundtrip(void **state)
 {
@@ -772,14 +789,15 @@ load_all_cb(void *arg, uint64_t id, struct bl_dev *bl)
 
 /*
  * The items of every baseline are read in one pass: each device's come
- * in the order its own query gave (kind, first_us, key), which decides
- * what a cap keeps; a row whose order its copy cannot tell (a first_us
- * not a number) is read as before; rows of no baseline are not read.
+ * in the order its own query gave when an item was a row (kind,
+ * first_us, key), which decides what a cap keeps, even from a row whose
+ * lines are out of order; a line whose first_us is not a number is
+ * skipped and counted; rows of no baseline are not read.
  */
 static void
 test_state_items_order(void **state)
 {
-	char dir[] = "/tmp/test-baseline-XXXXXX", path[128], q[1024];
+	char dir[] = "/tmp/test-baseline-XXXXXX", path[128];
 	struct device d[3], *dp[3];
 	struct bl_config c;
 	struct bl_dev *bl[3];
@@ -803,23 +821,16 @@ test_state_items_order(void **state)
 	assert_non_null(st = state_open(path, stderr));
 	assert_int_equal(state_save_devices_bl(st, dp, bl, 3, stderr), 0);
 	state_close(st);
-	snprintf(q, sizeof(q), "INSERT INTO baseline_items (device_id, kind, "
-	    "key, count, first_us, last_us) VALUES "
-	    "(%llu, 'peer', 'ip:10.0.0.1', 1, 300, 300), "
-	    "(%llu, 'peer', 'ip:10.0.0.2', 2, 100, 100), "
-	    "(%llu, 'peer', 'ip:10.0.0.3', 3, 200, 200), "
-	    "(%llu, 'peer', 'ip:10.0.0.4', 4, 'zz', 1), "
-	    "(%llu, 'peer', 'ip:10.0.0.5', 5, 50, 50), "
-	    "(%llu, 'peer', 'ip:10.0.0.6', 6, 60, 60), "
-	    "(%llu, 'peer', 'ip:10.0.0.7', 7, 7, 7), "
-	    "(0, 'peer', 'ip:10.0.0.8', 8, 8, 8), "
-	    "('junk', 'peer', 'ip:10.0.0.9', 9, 9, 9), "
-	    "(%llu, 'peer', 'ip:10.0.0.10', 10, 10, 10)",
-	    (unsigned long long)d[0].id, (unsigned long long)d[0].id,
-	    (unsigned long long)d[0].id, (unsigned long long)d[1].id,
-	    (unsigned long long)d[1].id, (unsigned long long)d[1].id,
-	    (unsigned long long)d[2].id, (unsigned long long)d[2].id + 5);
-	sql(path, q);
+	set_items(path, d[0].id, "peer\tip:10.0.0.1\t1\t300\t300\t0\t\t0\n"
+	    "peer\tip:10.0.0.2\t2\t100\t100\t0\t\t0\n"
+	    "peer\tip:10.0.0.3\t3\t200\t200\t0\t\t0\n");
+	set_items(path, d[1].id, "peer\tip:10.0.0.4\t4\tzz\t1\t0\t\t0\n"
+	    "peer\tip:10.0.0.5\t5\t50\t50\t0\t\t0\n"
+	    "peer\tip:10.0.0.6\t6\t60\t60\t0\t\t0\n");
+	set_items(path, d[2].id, "peer\tip:10.0.0.7\t7\t7\t7\t0\t\t0\n");
+	set_items(path, 0, "peer\tip:10.0.0.8\t8\t8\t8\t0\t\t0\n");
+	set_items(path, d[2].id + 5,
+	    "peer\tip:10.0.0.10\t10\t10\t10\t0\t\t0\n");
 
 	c.max[BL_PEER] = 2;
 	for (ro = 0; ro < 2; ro++) {
@@ -841,9 +852,9 @@ test_state_items_order(void **state)
 		assert_int_equal(it->first_us, 100);
 		assert_non_null(bl_find(l.bl[0], BL_PEER, "ip:10.0.0.3"));
 		assert_int_equal(l.bl[0]->set[BL_PEER].dropped, 1);
-		/* A text first_us sorts after every number, as SQLite
-		 * has it. */
+		/* A text first_us: the line is skipped, and counted. */
 		assert_int_equal(l.bl[1]->set[BL_PEER].n, 2);
+		assert_int_equal(l.bl[1]->set[BL_PEER].dropped, 1);
 		assert_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.4"));
 		assert_non_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.5"));
 		assert_non_null(bl_find(l.bl[1], BL_PEER, "ip:10.0.0.6"));
@@ -863,11 +874,10 @@ test_state_items_order(void **state)
 }
 
 /*
- * A device's items are copied and sorted only when the copy orders them
- * as SQLite does, and only so many: one device with more rows than the
- * copy holds (a large or hostile file), or a file whose text is UTF-16
- * (compared as UTF-16 bytes), is read by the device's own query, and
- * its caps keep the same items.
+ * A row of more lines than a cap keeps, out of order (a large or
+ * hostile file), keeps the earliest items, as when an item was a row;
+ * a file whose text is UTF-16 reads its rows back as they were saved
+ * (SQLite gives them as UTF-8).
  */
 static void
 test_state_items_order_apart(void **state)
@@ -897,26 +907,28 @@ test_state_items_order_apart(void **state)
 		assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1,
 		    stderr), 0);
 		state_close(st);
-		if (utf16)
-			/* Equal first_us: the keys decide, in UTF-16
-			 * byte order ("\xc4\x80" is U+0100, 0x0100 in
-			 * UTF-16le: its first byte 0x00 sorts first). */
-			snprintf(q, sizeof(q), "INSERT INTO baseline_items "
-			    "(device_id, kind, key, count, first_us, last_us) "
-			    "VALUES (%llu, 'peer', 'ip:a', 1, 5, 5), "
-			    "(%llu, 'peer', 'ip:b', 1, 5, 5), "
-			    "(%llu, 'peer', 'ip:\xc4\x80', 1, 5, 5)",
-			    (unsigned long long)d.id,
-			    (unsigned long long)d.id,
-			    (unsigned long long)d.id);
-		else
-			/* Past the copy: the earliest is the last key. */
+		if (utf16) {
+			/* Equal first_us: the keys decide, in UTF-8 byte
+			 * order ("\xc4\x80" is U+0100). */
+			bl_observe(bl, &c, BL_PEER, "ip:\xc4\x80", 5);
+			bl_observe(bl, &c, BL_PEER, "ip:b", 5);
+			bl_observe(bl, &c, BL_PEER, "ip:a", 5);
+			assert_non_null(st = state_open(path, stderr));
+			assert_int_equal(state_save_devices_bl(st, &dp, &bl,
+			    1, stderr), 0);
+			state_close(st);
+			snprintf(q, sizeof(q), "SELECT 1");
+		} else
+			/* Past the cap: the earliest is the last key. */
 			snprintf(q, sizeof(q), "WITH RECURSIVE n(i) AS "
 			    "(SELECT 1 UNION ALL SELECT i + 1 FROM n "
-			    "WHERE i < 4200) INSERT INTO baseline_items "
-			    "(device_id, kind, key, count, first_us, last_us) "
-			    "SELECT %llu, 'peer', printf('ip:k%%05d', i), 1, "
-			    "5000 - i, 5000 - i FROM n",
+			    "WHERE i < 4200) REPLACE INTO baseline_items "
+			    "(device_id, items) SELECT %llu, "
+			    "group_concat(printf('peer' || char(9) || "
+			    "'ip:k%%05d' || char(9) || '1' || char(9) || "
+			    "'%%d' || char(9) || '%%d' || char(9) || '0' || "
+			    "char(9) || char(9) || '0', i, 5000 - i, "
+			    "5000 - i), char(10)) FROM n",
 			    (unsigned long long)d.id);
 		sql(path, q);
 		c.max[BL_PEER] = 2;
@@ -928,9 +940,11 @@ test_state_items_order_apart(void **state)
 		assert_int_equal(l.n, 1);
 		assert_int_equal(l.bl[0]->set[BL_PEER].n, 2);
 		if (utf16) {
-			assert_non_null(bl_find(l.bl[0], BL_PEER,
-			    "ip:\xc4\x80"));
-			assert_non_null(bl_find(l.bl[0], BL_PEER, "ip:a"));
+			assert_string_equal(l.bl[0]->set[BL_PEER].v[0].key,
+			    "ip:a");
+			assert_string_equal(l.bl[0]->set[BL_PEER].v[1].key,
+			    "ip:b");
+			assert_int_equal(l.bl[0]->set[BL_PEER].dropped, 1);
 		} else {
 			assert_non_null(bl_find(l.bl[0], BL_PEER,
 			    "ip:k04200"));
@@ -1022,10 +1036,14 @@ count_sql(const char *path, const char *q)
 	return n;
 }
 
+#define ITEM_LINES "SELECT coalesce(sum(length(items) - " \
+	"length(replace(items, char(10), ''))), 0) FROM baseline_items"
+
 /*
- * A later save writes the items that changed: a new one inserted, one
- * counted up updated, the rest left alone; so does a save of what was
- * loaded from the state.  A set cut shorter is written whole again.
+ * A later save writes the item row of a device whose items changed (a
+ * new one, one counted up), whole, and no row when none did; so does a
+ * save of what was loaded from the state.  A set cut shorter is
+ * written whole again.
  */
 static void
 test_state_items_changed_only(void **state)
@@ -1063,20 +1081,25 @@ test_state_items_changed_only(void **state)
 	    "CREATE TRIGGER wd AFTER DELETE ON baseline_items "
 	    "BEGIN INSERT INTO w VALUES ('d'); END;");
 
+	/* Nothing changed: no row written. */
+	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w"), 0);
+
 	bl_observe(bl, &c, BL_PEER, "ip:10.0.0.3", T0 + 2 * HOUR);
 	bl_observe(bl, &c, BL_PEER, "ip:10.9.9.9", T0 + 2 * HOUR);
-	/* The new item and the changed one, each written whole
+	/* The new item and the changed one: the device's row, whole
 	 * (REPLACE: an insert, the old row going without a trigger). */
 	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
-	    "WHERE t = 'i'"), 2);
+	    "WHERE t = 'i'"), 1);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM w "
 	    "WHERE t <> 'i'"), 0);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM "
-	    "baseline_items WHERE kind = 'peer'"), n + 1);
-	assert_int_equal(count_sql(path, "SELECT count FROM baseline_items "
-	    "WHERE key = 'ip:10.0.0.3'"), bl_find(bl, BL_PEER,
-	    "ip:10.0.0.3")->count);
+	    "baseline_items"), 1);
+	assert_int_equal(count_sql(path, ITEM_LINES), n + 1 +
+	    bl->set[BL_SERVICE].n + bl->set[BL_HL7_SENT].n +
+	    bl->set[BL_HL7_RECV].n + bl->set[BL_DICOM_AE].n +
+	    bl->set[BL_DICOM_CMD].n + bl->set[BL_EXTERNAL].n);
 	sql(path, "DELETE FROM w");
 
 	/* Loaded, as stored: only what moves after the load. */
@@ -1084,26 +1107,30 @@ test_state_items_changed_only(void **state)
 	assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
 	assert_int_equal(l.n, 1);
 	assert_int_equal(l.bl->set[BL_PEER].n, n + 1);
+	assert_int_equal(bl_find(l.bl, BL_PEER, "ip:10.0.0.3")->count,
+	    bl_find(bl, BL_PEER, "ip:10.0.0.3")->count);
+	assert_int_equal(state_save_devices_bl(st, &dp, &l.bl, 1, stderr),
+	    0);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w"), 0);
 	bl_observe(l.bl, &c, BL_PEER, "ip:10.0.0.4", T0 + 3 * HOUR);
 	assert_int_equal(state_save_devices_bl(st, &dp, &l.bl, 1, stderr),
 	    0);
 	assert_int_equal(count_sql(path, "SELECT count(*) FROM w"), 1);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM "
-	    "baseline_items WHERE kind = 'peer'"), n + 1);
 	bl_dev_free(l.bl);
 	sql(path, "DELETE FROM w");
 
-	/* Cut shorter: all again, and no more rows than items. */
+	/* Cut shorter: all again, and no more lines than items. */
 	bl->set[BL_PEER].n = 5;
+	for (i = 0; i < BL_KIND_MAX; i++)
+		if (i != BL_PEER)
+			bl->set[i].n = 0;
 	assert_int_equal(state_save_devices_bl(st, &dp, &bl, 1, stderr), 0);
-	assert_true(count_sql(path, "SELECT count(*) FROM w "
-	    "WHERE t = 'd'") > 0);
-	assert_int_equal(count_sql(path, "SELECT count(*) FROM "
-	    "baseline_items WHERE kind = 'peer'"), 5);
+	assert_int_equal(count_sql(path, "SELECT count(*) FROM w"), 1);
+	assert_int_equal(count_sql(path, ITEM_LINES), 5);
 
-	/* A row whose key is longer than an item's (another build's, or
-	 * edited by hand) is loaded cut: an update by the cut key would
-	 * find no row, so the first save writes the set whole again. */
+	/* A line whose key is longer than an item's (another build's, or
+	 * edited by hand) is loaded cut: the first save writes the row
+	 * whole again, with the cut key. */
 	{
 		char q[512], longkey[2 * BL_KEY_MAX], cutkey[BL_KEY_MAX];
 		const struct bl_item *it;
@@ -1112,19 +1139,25 @@ test_state_items_changed_only(void **state)
 		    BL_KEY_MAX, 7);
 		memcpy(cutkey, longkey, sizeof(cutkey) - 1);
 		cutkey[sizeof(cutkey) - 1] = '\0';
-		snprintf(q, sizeof(q), "UPDATE baseline_items SET key = "
-		    "'%s' WHERE key = 'ip:10.0.0.1'", longkey);
+		snprintf(q, sizeof(q), "UPDATE baseline_items SET items = "
+		    "replace(items, 'ip:10.0.0.1' || char(9), '%s' || "
+		    "char(9))", longkey);
 		sql(path, q);
+		snprintf(q, sizeof(q), "SELECT instr(items, '%s') > 0 FROM "
+		    "baseline_items", longkey);
+		assert_int_equal(count_sql(path, q), 1);
 		memset(&l, 0, sizeof(l));
 		assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
 		assert_int_equal(l.n, 1);
-		bl_observe(l.bl, &c, BL_PEER, cutkey, T0 + 4 * HOUR);
 		assert_non_null(it = bl_find(l.bl, BL_PEER, cutkey));
 		assert_int_equal(state_save_devices_bl(st, &dp, &l.bl, 1,
 		    stderr), 0);
-		snprintf(q, sizeof(q), "SELECT count FROM baseline_items "
-		    "WHERE key = '%s'", cutkey);
-		assert_int_equal(count_sql(path, q), it->count);
+		assert_int_equal(count_sql(path, q), 0);
+		bl_dev_free(l.bl);
+		memset(&l, 0, sizeof(l));
+		assert_int_equal(state_load_baselines(st, &c, load_cb, &l), 0);
+		assert_non_null(it = bl_find(l.bl, BL_PEER, cutkey));
+		assert_int_equal(l.bl->set[BL_PEER].n, 5);
 		bl_dev_free(l.bl);
 	}
 	state_close(st);

@@ -363,7 +363,8 @@ test_state(void **state)
 	assert_int_equal(l.n, 0);
 	state_close(st);
 	assert_non_null(st = state_open(path, stderr));
-	assert_int_equal(rows(path, "PRAGMA user_version"), 6);
+	assert_int_equal(rows(path, "PRAGMA user_version"),
+	    STATE_SCHEMA_VERSION);
 	sp.tab = &t;
 	assert_int_equal(state_save_peers(st, &sp, 1, stderr), 0);
 	assert_int_equal(state_load_peers(st, 64, load_cb, &l), 0);
@@ -966,7 +967,8 @@ upgrade_from(int version)
 	    "rows past %d of a device left out\n", path, path, PEERS_MAX_MAX);
 	assert_string_equal(msg, want);
 	free(msg);
-	assert_int_equal(rows(path, "PRAGMA user_version"), 6);
+	assert_int_equal(rows(path, "PRAGMA user_version"),
+	    STATE_SCHEMA_VERSION);
 	assert_int_equal(rows(path, "SELECT count(*) FROM device_peers"), 3);
 	assert_int_equal(rows(path, LINES), 4 + 2 + PEERS_MAX_MAX);
 	assert_int_equal(rows(path, "SELECT count(*) FROM sqlite_master "
@@ -1051,7 +1053,8 @@ test_state_upgrade_fails(void **state)
 	loads_free(&l);
 	sql(path, "DROP TABLE device_peers_v5");
 	assert_non_null(st = state_open(path, stderr));
-	assert_int_equal(rows(path, "PRAGMA user_version"), 6);
+	assert_int_equal(rows(path, "PRAGMA user_version"),
+	    STATE_SCHEMA_VERSION);
 	assert_int_equal(state_load_peers(st, 64, loads_cb, &l), 0);
 	assert_int_equal(l.t[0].n, 4);
 	loads_free(&l);

@@ -668,7 +668,8 @@ test_state_upgrade_v5(void **state)
 	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 4);
 
 	s = open_quiet(f->db);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0),
+	    STATE_SCHEMA_VERSION);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_evidence WHERE device_id = ?1", 1), 1);
 	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
@@ -793,7 +794,8 @@ test_state_upgrade_orphans(void **state)
 	    "of devices no longer there dropped\n", f->db, d[0]->n_evidence);
 	assert_string_equal(msg, want);
 	free(msg);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0),
+	    STATE_SCHEMA_VERSION);
 	load_all(s, &l);
 	assert_int_equal(l.n, 2);
 	for (i = 0; i < 2; i++)
@@ -895,7 +897,8 @@ test_state_upgrade_fails(void **state)
 
 	exec_sql(f->db, "DROP TABLE device_evidence_v4");
 	s = open_quiet(f->db);
-	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0), 6);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0),
+	    STATE_SCHEMA_VERSION);
 	load_all(s, &l);
 	assert_int_equal(l.n, 1);
 	assert_device_equal(d, &l.d[0]);
@@ -1688,7 +1691,7 @@ test_state_future_version(void **state)
 	struct stat sb;
 
 	save_many(f->db, 3);
-	exec_sql(f->db, "PRAGMA user_version = 7");	/* past 6 */
+	exec_sql(f->db, "PRAGMA user_version = 8");	/* past 7 */
 	expect_open_error(f->db, f->dir, false, "newer");
 	expect_open_error(f->db, f->dir, true, "newer");
 	assert_int_equal(stat(f->db, &sb), 0);
