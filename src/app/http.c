@@ -915,18 +915,6 @@ http_bb_header(struct http_bb *bb, const char *name, enum app_buf_id id)
 	return any;
 }
 
-static int
-http_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Append p percent-decoded (a '%' without two hex digits stays). */
 static void
 http_sc_unescape(struct http_state *st, const uint8_t *p, size_t n)
@@ -938,8 +926,8 @@ http_sc_unescape(struct http_state *st, const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++) {
 		c = p[i];
 		if (c == '%' && i + 2 < n &&
-		    (hi = http_hexval(p[i + 1])) >= 0 &&
-		    (lo = http_hexval(p[i + 2])) >= 0) {
+		    (hi = util_hexval(p[i + 1])) >= 0 &&
+		    (lo = util_hexval(p[i + 2])) >= 0) {
 			c = (uint8_t)(hi << 4 | lo);
 			i += 2;
 		}

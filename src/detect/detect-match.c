@@ -195,18 +195,6 @@ is_ws(uint8_t c)
 	    c == '\f';
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Apply the transforms of key to d into out (DETECT_TRANSFORM_MAX). */
 static const uint8_t *
 transform(uint32_t key, const uint8_t *d, size_t len, uint8_t *out,
@@ -261,10 +249,10 @@ transform(uint32_t key, const uint8_t *d, size_t len, uint8_t *out,
 		case DT_URL_DECODE:
 			for (r = 0; r < n; r++) {
 				if (out[r] == '%' && r + 2 < n &&
-				    hexval(out[r + 1]) >= 0 &&
-				    hexval(out[r + 2]) >= 0) {
-					out[w++] = (uint8_t)(hexval(out[r + 1]) << 4 |
-					    hexval(out[r + 2]));
+				    util_hexval(out[r + 1]) >= 0 &&
+				    util_hexval(out[r + 2]) >= 0) {
+					out[w++] = (uint8_t)(util_hexval(out[r + 1]) << 4 |
+					    util_hexval(out[r + 2]));
 					r += 2;
 				} else if (out[r] == '+')
 					out[w++] = ' ';
@@ -384,7 +372,7 @@ read_num(const struct dm *m, const uint8_t *buf, size_t len, int64_t off,
 		unsigned nd = 0;
 
 		for (i = 0; i < nb; i++) {
-			int d = hexval(buf[i]);
+			int d = util_hexval(buf[i]);
 
 			if (d < 0 || d >= base)
 				break;

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "device/oui.h"
+#include "util/util.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -151,18 +152,6 @@ show(const char *s, char *buf, size_t size)
 	}
 	buf[i] = '\0';
 	return buf;
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -477,7 +466,7 @@ add_record(struct oui_db *db, struct oui_file *f, struct oui_record *r)
 		return 0;
 	}
 	for (d = 0; d < hlen; d++) {
-		if ((v = hexval(hex[d])) == -1) {
+		if ((v = util_hexval(hex[d])) == -1) {
 			bad(f, r->line, "assignment \"%s\" is not hexadecimal",
 			    show(hex, sbuf, sizeof(sbuf)));
 			return 0;
@@ -876,7 +865,7 @@ oui_parse_hex(const char *s, uint8_t *out, size_t len)
 			s++;
 		}
 		/* A NUL is not hex, so s never runs past the string. */
-		if ((hi = hexval(s[0])) == -1 || (lo = hexval(s[1])) == -1)
+		if ((hi = util_hexval(s[0])) == -1 || (lo = util_hexval(s[1])) == -1)
 			return -1;
 		tmp[i] = (uint8_t)(hi << 4 | lo);
 		s += 2;

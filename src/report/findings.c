@@ -459,18 +459,6 @@ fnd_mac_num(const uint8_t mac[6])
 	return v;
 }
 
-static int
-fnd_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A MAC as sscanf() with "%2x:%2x:%2x:%2x:%2x:%2x" reads it, without
  * sscanf() for the MACs we write ("00:1a:2b:3c:4d:5e"): six fields of
@@ -485,9 +473,9 @@ fnd_mac_parse(const char *s, uint8_t mac[6])
 	int i, h, l;
 
 	for (i = 0; i < 6; i++) {
-		if ((h = fnd_hex(p[0])) < 0)
+		if ((h = util_hexval(p[0])) < 0)
 			goto slow;
-		if ((l = fnd_hex(p[1])) >= 0) {
+		if ((l = util_hexval(p[1])) >= 0) {
 			h = h * 16 + l;
 			p += 2;
 		} else if (*++p == 'x' || *p == 'X')

@@ -2054,18 +2054,6 @@ state_col_conf(sqlite3_stmt *st, int i)
 	return (uint8_t)(v < 0 ? 0 : v > 100 ? 100 : v);
 }
 
-static int
-state_hex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "aa:bb:cc:dd:ee:ff"; anything else gives the zero MAC. */
 static void
 state_mac_parse(const char *s, uint8_t mac[6])
@@ -2076,8 +2064,8 @@ state_mac_parse(const char *s, uint8_t mac[6])
 	if (strlen(s) != 17)
 		return;
 	for (i = 0; i < 6; i++) {
-		hi = state_hex((unsigned char)s[i * 3]);
-		lo = state_hex((unsigned char)s[i * 3 + 1]);
+		hi = util_hexval((unsigned char)s[i * 3]);
+		lo = util_hexval((unsigned char)s[i * 3 + 1]);
 		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':')) {
 			memset(mac, 0, 6);
 			return;

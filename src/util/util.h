@@ -104,6 +104,19 @@ siphash13_words(const struct sipkey *key, const uint64_t *w, size_t n)
 	SIPHASH_ROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
 }
+/* The value of a hex digit, any case, or -1. */
+static inline int
+util_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* A random key from getrandom(2); a fixed one when deterministic. */
 void		sipkey_init(struct sipkey *, bool deterministic);
 
