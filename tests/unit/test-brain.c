@@ -8,9 +8,11 @@
  */
 #include <config.h>
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,11 +23,14 @@
 #include <cmocka.h>
 
 #include "app/evidence.h"
+#include "app/layer.h"
 #include "device/brain.h"
 #include "device/brain-int.h"
+#include "device/peers.h"
 #include "policy/zone.h"
 #include "output/eve.h"
 #include "sink-mock.h"
+#include "state/state.h"
 #include "util/events.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -1766,6 +1771,753 @@ test_explain_window(void **state)
 	fix_free(x);
 }
 
+/* ---- a device record's one-run writers at their worst ---- */
+
+/*
+ * A strict JSON checker (RFC 8259: no trailing bytes, no control bytes
+ * or bad UTF-8 in strings, numbers by the grammar) that keeps every
+ * string and number with its path (".device.peers[].zone"), strings
+ * unescaped.  \u0080..\u00ff are read back as the byte: how jsonw
+ * escapes a byte that is not UTF-8.
+ */
+#define JV_MAX		512
+#define JV_VAL		8192
+
+struct jv {
+	char	 path[96];
+	char	 val[JV_VAL];
+	size_t	 len;
+	bool	 num;
+};
+
+static struct jv jvs[JV_MAX];
+static size_t njv;
+
+struct jp {
+	const uint8_t	*p, *end;
+	char		 path[96];
+	int		 depth;
+};
+
+static void
+jp_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+	    *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static int
+jp_hex4(struct jp *j, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	if (j->end - j->p < 4)
+		return -1;
+	for (i = 0; i < 4; i++, j->p++) {
+		*v <<= 4;
+		if (*j->p >= '0' && *j->p <= '9')
+			*v |= (unsigned)(*j->p - '0');
+		else if (*j->p >= 'a' && *j->p <= 'f')
+			*v |= (unsigned)(*j->p - 'a' + 10);
+		else if (*j->p >= 'A' && *j->p <= 'F')
+			*v |= (unsigned)(*j->p - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629), 0 if none. */
+static size_t
+jp_utf8(const uint8_t *p, size_t left)
+{
+	unsigned lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		lo = p[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = p[0] == 0xed ? 0x9f : 0xbf;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		lo = p[0] == 0xf0 ? 0x90 : 0x80;
+		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+	} else
+		return 0;
+	if (left < n || p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+static void
+jp_put(char *o, size_t *len, unsigned c)
+{
+	if (*len + 4 > JV_VAL)
+		return;			/* caught: the length differs */
+	if (c < 0x80)
+		o[(*len)++] = (char)c;
+	else if (c < 0x800) {
+		o[(*len)++] = (char)(0xc0 | c >> 6);
+		o[(*len)++] = (char)(0x80 | (c & 0x3f));
+	} else if (c < 0x10000) {
+		o[(*len)++] = (char)(0xe0 | c >> 12);
+		o[(*len)++] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[(*len)++] = (char)(0x80 | (c & 0x3f));
+	} else {
+		o[(*len)++] = (char)(0xf0 | c >> 18);
+		o[(*len)++] = (char)(0x80 | (c >> 12 & 0x3f));
+		o[(*len)++] = (char)(0x80 | (c >> 6 & 0x3f));
+		o[(*len)++] = (char)(0x80 | (c & 0x3f));
+	}
+}
+
+/* A string at p (its quote): unescaped into o (JV_VAL bytes), *len. */
+static int
+jp_string(struct jp *j, char *o, size_t *len)
+{
+	unsigned c, c2;
+	size_t u;
+
+	*len = 0;
+	if (j->p >= j->end || *j->p++ != '"')
+		return -1;
+	for (;;) {
+		if (j->p >= j->end || *j->p < 0x20)
+			return -1;
+		c = *j->p;
+		if (c == '"') {
+			j->p++;
+			return 0;
+		}
+		if (c >= 0x80) {
+			if ((u = jp_utf8(j->p, (size_t)(j->end - j->p))) == 0)
+				return -1;
+			while (u-- > 0) {
+				if (*len < JV_VAL)
+					o[(*len)++] = (char)*j->p;
+				j->p++;
+			}
+			continue;
+		}
+		j->p++;
+		if (c != '\\') {
+			jp_put(o, len, c);
+			continue;
+		}
+		if (j->p >= j->end)
+			return -1;
+		switch (*j->p++) {
+		case '"': c = '"'; break;
+		case '\\': c = '\\'; break;
+		case '/': c = '/'; break;
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u':
+			if (jp_hex4(j, &c) == -1)
+				return -1;
+			if (c >= 0x80 && c <= 0xff) {	/* a byte */
+				if (*len < JV_VAL)
+					o[(*len)++] = (char)c;
+				continue;
+			}
+			if (c >= 0xdc00 && c <= 0xdfff)
+				return -1;
+			if (c >= 0xd800 && c <= 0xdbff) {
+				if (j->end - j->p < 6 || j->p[0] != '\\' ||
+				    j->p[1] != 'u')
+					return -1;
+				j->p += 2;
+				if (jp_hex4(j, &c2) == -1 || c2 < 0xdc00 ||
+				    c2 > 0xdfff)
+					return -1;
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (c2 - 0xdc00);
+			}
+			break;
+		default:
+			return -1;
+		}
+		jp_put(o, len, c);
+	}
+}
+
+static int
+jp_number(struct jp *j)
+{
+	const uint8_t *s = j->p;
+	struct jv *v;
+
+	if (j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p >= j->end)
+		return -1;
+	if (*j->p == '0')
+		j->p++;
+	else if (*j->p >= '1' && *j->p <= '9')
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	else
+		return -1;
+	if (j->p < j->end && *j->p == '.') {
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return -1;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return -1;
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	if (njv < JV_MAX) {
+		v = &jvs[njv++];
+		snprintf(v->path, sizeof(v->path), "%s", j->path);
+		v->len = (size_t)(j->p - s);
+		assert_true(v->len < sizeof(v->val));
+		memcpy(v->val, s, v->len);
+		v->val[v->len] = '\0';
+		v->num = true;
+	}
+	return 0;
+}
+
+static int
+jp_lit(struct jp *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+		return -1;
+	j->p += n;
+	return 0;
+}
+
+static int
+jp_value(struct jp *j)
+{
+	static char key[JV_VAL];
+	size_t plen = strlen(j->path), klen;
+	struct jv *v;
+	int rc = 0;
+
+	if (++j->depth > 64)
+		return -1;
+	jp_ws(j);
+	if (j->p >= j->end)
+		return -1;
+	switch (*j->p) {
+	case '{':
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == '}') {
+			j->p++;
+			break;
+		}
+		for (;;) {
+			jp_ws(j);
+			if (jp_string(j, key, &klen) == -1 ||
+			    klen >= sizeof(j->path) - plen - 2)
+				return -1;
+			jp_ws(j);
+			if (j->p >= j->end || *j->p++ != ':')
+				return -1;
+			j->path[plen] = '.';
+			memcpy(j->path + plen + 1, key, klen);
+			j->path[plen + 1 + klen] = '\0';
+			rc = jp_value(j);
+			j->path[plen] = '\0';
+			if (rc == -1)
+				return -1;
+			jp_ws(j);
+			if (j->p >= j->end)
+				return -1;
+			if (*j->p == '}') {
+				j->p++;
+				break;
+			}
+			if (*j->p++ != ',')
+				return -1;
+		}
+		break;
+	case '[':
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+			break;
+		}
+		if (plen + 3 > sizeof(j->path))
+			return -1;
+		for (;;) {
+			strcpy(j->path + plen, "[]");
+			rc = jp_value(j);
+			j->path[plen] = '\0';
+			if (rc == -1)
+				return -1;
+			jp_ws(j);
+			if (j->p >= j->end)
+				return -1;
+			if (*j->p == ']') {
+				j->p++;
+				break;
+			}
+			if (*j->p++ != ',')
+				return -1;
+		}
+		break;
+	case '"':
+		v = njv < JV_MAX ? &jvs[njv++] : NULL;
+		if (jp_string(j, v != NULL ? v->val : key, v != NULL ?
+		    &v->len : &klen) == -1)
+			return -1;
+		if (v != NULL) {
+			snprintf(v->path, sizeof(v->path), "%s", j->path);
+			v->num = false;
+		}
+		break;
+	case 't':
+		rc = jp_lit(j, "true");
+		break;
+	case 'f':
+		rc = jp_lit(j, "false");
+		break;
+	case 'n':
+		rc = jp_lit(j, "null");
+		break;
+	default:
+		rc = jp_number(j);
+		break;
+	}
+	j->depth--;
+	return rc;
+}
+
+/* 0 if line[0..n) is one JSON value (the values in jvs), else -1. */
+static int
+json_check(const char *line, size_t n)
+{
+	struct jp j;
+
+	memset(&j, 0, sizeof(j));
+	j.p = (const uint8_t *)line;
+	j.end = j.p + n;
+	njv = 0;
+	if (jp_value(&j) == -1)
+		return -1;
+	jp_ws(&j);
+	return j.p == j.end ? 0 : -1;
+}
+
+static int
+json_str(const char *s)
+{
+	return json_check(s, strlen(s));
+}
+
+/* The i-th value (from 0) at path, or NULL. */
+static const struct jv *
+jv_at(const char *path, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < njv; k++)
+		if (strcmp(jvs[k].path, path) == 0 && i-- == 0)
+			return &jvs[k];
+	return NULL;
+}
+
+static size_t
+jv_count(const char *path)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < njv; k++)
+		n += strcmp(jvs[k].path, path) == 0;
+	return n;
+}
+
+static void
+assert_jv_str(const char *path, size_t i, const char *s, size_t n)
+{
+	const struct jv *v = jv_at(path, i);
+
+	if (v == NULL || v->num || v->len != n || memcmp(v->val, s, n) != 0)
+		fail_msg("%s #%zu: not the value written (%zu bytes)", path, i,
+		    v != NULL ? v->len : 0);
+}
+
+static void
+assert_jv_uint(const char *path, size_t i, uint64_t x)
+{
+	const struct jv *v = jv_at(path, i);
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, x);
+	assert_non_null(v);
+	assert_true(v->num);
+	assert_string_equal(v->val, buf);
+}
+
+/* Every line of the output is valid JSON; returns how many. */
+static size_t
+check_all_lines(const struct out *o)
+{
+	const char *p, *nl;
+	size_t n = 0;
+
+	out_sync(o);
+	for (p = o->buf; p != NULL && *p != '\0'; p = nl + 1) {
+		assert_non_null(nl = strchr(p, '\n'));
+		if (json_check(p, (size_t)(nl - p)) == -1)
+			fail_msg("not valid JSON: %.*s", (int)(nl - p), p);
+		n++;
+	}
+	return n;
+}
+
+/* The whole snapshot line of mac (peers and all), checked: its values
+ * in jvs. */
+static void
+snapshot_of(const struct out *o, const char *mac)
+{
+	char needle[64];
+	const char *p, *nl;
+
+	snprintf(needle, sizeof(needle), "\"mac\":\"%s\"", mac);
+	out_sync(o);
+	for (p = o->buf; p != NULL && *p != '\0'; p = nl + 1) {
+		assert_non_null(nl = strchr(p, '\n'));
+		if (memmem(p, (size_t)(nl - p), "\"event\":\"snapshot\"", 18) ==
+		    NULL || memmem(p, (size_t)(nl - p), needle,
+		    strlen(needle)) == NULL)
+			continue;
+		assert_int_equal(json_check(p, (size_t)(nl - p)), 0);
+		return;
+	}
+	fail_msg("no snapshot of %s", mac);
+}
+
+/* A flow of app, carrying bytes. */
+static void
+flow_app(struct brain_queue *q, uint64_t ts, uint16_t vlan,
+    const uint8_t *cmac, const char *cip, const uint8_t *smac,
+    const char *sip, uint16_t dport, uint8_t app, uint64_t bytes)
+{
+	struct brain_ev *ev;
+
+	flow(q, ts, vlan, cmac, cip, smac, sip, dport);
+	ev = &q->ev[q->n - 1];
+	ev->app = app;
+	ev->bytes[0] = bytes;
+	ev->bytes[1] = 0;
+}
+
+/* Risk reasons (lines) with what escaping expands: quotes, backslashes,
+ * every control byte but the newline that ends a line, bytes that are
+ * not UTF-8 (overlong, surrogates, cut), valid UTF-8 (copied), an
+ * empty line and a long one. */
+static const char *const rec_reasons[] = {
+	"a \"quoted\" \\path\\ / and \t\r\b\f",
+	"\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0b\x0c\x0d\x0e\x0f\x10\x11"
+	    "\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f",
+	"\xff\xfe\x80\xc3(\xe2\x82 \xed\xa0\x80\xc0\xaf\xf8\x88\x80\x80\x80"
+	    "\xf4\x90\x80\x80\xe0\x80\xaf",
+	"\xc3\xa9 \xe2\x80\xae \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
+	"",
+	NULL,				/* rec_long */
+};
+#define REC_NREASONS	(sizeof(rec_reasons) / sizeof(rec_reasons[0]))
+static char rec_long[3000];
+
+static char *
+rec_reasons_text(void)
+{
+	size_t i, n = 0;
+	char *s;
+
+	memset(rec_long, '\x01', sizeof(rec_long) - 1);
+	rec_long[sizeof(rec_long) - 1] = '\0';
+	for (i = 0; i < REC_NREASONS; i++)
+		n += strlen(rec_reasons[i] != NULL ? rec_reasons[i] :
+		    rec_long) + 1;
+	s = xcalloc(1, n + 1);
+	for (i = 0; i < REC_NREASONS; i++) {
+		strcat(s, rec_reasons[i] != NULL ? rec_reasons[i] : rec_long);
+		strcat(s, "\n");
+	}
+	return s;
+}
+
+/* report_risks_of() as the engine sets it: every device a score and
+ * the reasons above; the engineering host's score unknown (-1). */
+static int
+rec_risks(struct state *st, const struct device *const *devs,
+    const struct bl_dev *const *bls, size_t n, struct brain_risk **out,
+    size_t *nout, FILE *err)
+{
+	struct brain_risk *r;
+	size_t i;
+
+	(void)st;
+	(void)bls;
+	(void)err;
+	r = xcalloc(n ? n : 1, sizeof(*r));
+	for (i = 0; i < n; i++) {
+		r[i].id = devs[i]->id;
+		r[i].risk = memcmp(devs[i]->mac, MAC_ENG, 6) == 0 ? -1 : 100;
+		r[i].nreasons = REC_NREASONS;
+		r[i].reasons = rec_reasons_text();
+	}
+	*out = r;
+	*nout = n;
+	return 0;
+}
+
+static void
+assert_reasons(const char *path)
+{
+	size_t i;
+
+	assert_int_equal(jv_count(path), REC_NREASONS);
+	for (i = 0; i < REC_NREASONS; i++) {
+		const char *s = rec_reasons[i] != NULL ? rec_reasons[i] :
+		    rec_long;
+
+		assert_jv_str(path, i, s, strlen(s));
+	}
+}
+
+/* Bytes escaping expands most (to \u00XX): control bytes, and bytes
+ * that are not UTF-8. */
+static const uint8_t rec_worst[] = { 0x01, 0x1f, 0x80, 0xff, 0x1e, 0xc0,
+    0xfe, 0x02 };
+
+static void
+rec_fill(char *s, size_t size, size_t seed, bool worst)
+{
+	static const char mixed[] = "\"\\\t\n\r\b\f\x01\xc3\xa9\"\\/\x7f";
+	size_t i;
+
+	for (i = 0; i + 1 < size; i++)
+		s[i] = worst ? (char)rec_worst[(i + seed) %
+		    sizeof(rec_worst)] : mixed[(i + seed) % (sizeof(mixed) -
+		    1)];
+	s[size - 1] = '\0';
+	/* Unique per entry: its first bytes. */
+	s[0] = (char)(0x01 + seed);
+}
+
+/* Entries of the longest texts (what a state row may hold: peer, zone,
+ * app to their last byte before the NUL) and numbers at their
+ * longest; worst: bytes that each escape to six, and the longest of
+ * our words. */
+static void
+rec_tab(struct peer_tab *t, size_t n, bool worst)
+{
+	struct peer_ent e;
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		memset(&e, 0, sizeof(e));
+		rec_fill(e.peer, sizeof(e.peer), i, worst);
+		rec_fill(e.zone, sizeof(e.zone), i + 3, worst);
+		rec_fill(e.app, sizeof(e.app), i + 5, worst);
+		e.vlan = -1;
+		if (worst) {		/* "initiated", "udp/ephemeral" */
+			e.dir = PEERS_INITIATED;
+			e.proto = i % 2 == 0 ? 17 : 6;
+			e.port = 0;
+		} else {
+			e.dir = (uint8_t)(i & 1);
+			e.proto = i % 3 == 0 ? 6 : i % 3 == 1 ? 17 : 132;
+			e.port = (uint16_t)(49151 - i);
+		}
+		e.flows = UINT64_MAX - i;
+		e.packets = UINT64_MAX - i;
+		e.bytes = UINT64_MAX - i;	/* the order: i */
+		e.first_us = e.last_us = 20 * SEC;
+		assert_int_equal(peers_add(t, PEERS_MAX_MAX, &e), 1);
+	}
+	t->dropped = UINT64_MAX - 1;
+}
+
+/* The "peers" of the snapshot checked last are t's top 8, as they
+ * were: every text unescaped equals the entry's. */
+static void
+assert_peers(const struct peer_tab *t)
+{
+	size_t i;
+
+	assert_int_equal(jv_count(".device.peers[].peer"), PEERS_RECORD_TOP);
+	for (i = 0; i < PEERS_RECORD_TOP; i++) {
+		const struct peer_ent *e = &t->v[i];
+
+		assert_jv_str(".device.peers[].peer", i, e->peer,
+		    strlen(e->peer));
+		assert_jv_str(".device.peers[].zone", i, e->zone,
+		    strlen(e->zone));
+		assert_jv_str(".device.peers[].app_proto", i, e->app,
+		    strlen(e->app));
+		assert_jv_uint(".device.peers[].bytes", i, e->bytes);
+		assert_jv_uint(".device.peers[].flows", i, e->flows);
+		assert_jv_uint(".device.peers[].packets", i, e->packets);
+	}
+	assert_jv_uint(".device.peers_total.kept", 0, t->n);
+	assert_jv_uint(".device.peers_total.dropped", 0, t->dropped);
+}
+
+/*
+ * A device record's "peers" and "risk", each written in one run
+ * (brain_peers_record(), brain_risk_json()) sized before the run from
+ * the worst case: driven at their worst through the brain, every
+ * record line is valid JSON and every value reads back as it was.
+ *
+ * Run 1 (flows): the pump talks to ten devices of a zone whose name is
+ * at its longest, over the longest application protocol name.  Then
+ * the state gets, as the stored peers of two devices, entries whose
+ * texts are at their longest: bytes that each escape to six for the
+ * monitor, quotes, backslashes, control bytes and UTF-8 for the
+ * engineering host.  Run 2 loads them, and its snapshot has each
+ * device's risk (a score of 100, one run; the host's unknown, the
+ * writer's calls) with reasons of what escaping expands.
+ */
+static void
+test_record_worst_case(void **state)
+{
+	char tmpl[] = "/tmp/ww-brain-XXXXXX", db[128], zname[ZONE_NAME_MAX];
+	char ip[32], path[160];
+	struct brain_queue q = { 0 };
+	struct state_peers sp[2];
+	struct peer_tab tw, tm;
+	struct brain_dev *n;
+	struct state *st;
+	struct zones *z;
+	struct fix *x;
+	const char *app = NULL, *s;
+	uint64_t id_mon, id_eng;
+	uint8_t app_id = 0, peer[6] = { 0x00, 0x11, 0x22, 0x00, 0x10, 0 };
+	unsigned i;
+
+	(void)state;
+	/* The checker takes JSON, and refuses what is not. */
+	assert_int_equal(json_str("{\"a\":[1,-0.5e+3,\"\\u00e9\\ud83d"
+	    "\\ude00\",true,null,{}]}"), 0);
+	assert_int_equal(json_str("{\"a\":\"\x01\"}"), -1);
+	assert_int_equal(json_str("{\"a\":\"\xff\"}"), -1);
+	assert_int_equal(json_str("{\"a\":\"\xed\xa0\x80\"}"), -1);
+	assert_int_equal(json_str("{\"a\":\"\\ud800\"}"), -1);
+	assert_int_equal(json_str("{\"a\":\"\\x\"}"), -1);
+	assert_int_equal(json_str("{\"a\":[1,]}"), -1);
+	assert_int_equal(json_str("{\"a\":01}"), -1);
+	assert_int_equal(json_str("{\"a\":1}}"), -1);
+	assert_int_equal(json_str("{\"a\":1"), -1);
+	assert_int_equal(json_str("[\"\\\"\",\"b\"]"), 0);
+	assert_jv_str("[]", 0, "\"", 1);
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(db, sizeof(db), "%s/state.db", tmpl);
+	/* The longest zone name a configuration takes. */
+	memset(zname, 'w', sizeof(zname) - 1);
+	zname[sizeof(zname) - 1] = '\0';
+	memcpy(zname, "Ward_7-icu.", 11);
+	assert_int_equal(strlen(zname), PEERS_ZONE_MAX - 1);
+	z = zones_new();
+	assert_true(zones_add_vlan(z, zones_add(z, zname), 20) == 0);
+	for (i = 1; i < 256 && (s = app_proto_name(i)) != NULL; i++)
+		if (app == NULL || strlen(s) > strlen(app)) {
+			app = s;
+			app_id = (uint8_t)i;
+		}
+	assert_non_null(app);
+
+	x = fix_new(db, 1);
+	x->b->zones = z;
+	for (i = 0; i < 10; i++) {
+		peer[5] = (uint8_t)(i + 1);
+		snprintf(ip, sizeof(ip), "10.20.1.%u", i + 1);
+		flow_app(&q, 1 * SEC + i, 20, MAC_PUMP, "10.20.0.50", peer,
+		    ip, (uint16_t)(49151 - i), app_id, 1000000 - i);
+	}
+	flow(&q, 2 * SEC, 20, MAC_MON, "10.20.0.9", MAC_ENG, "10.20.0.3",
+	    2575);
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	brain_finish(x->b, 4 * SEC);
+	check_all_lines(&x->out);
+	snapshot_of(&x->out, "00:40:c1:00:00:01");
+	assert_int_equal(jv_count(".device.peers[].peer"), PEERS_RECORD_TOP);
+	for (i = 0; i < PEERS_RECORD_TOP; i++) {
+		snprintf(path, sizeof(path), "mac:00:11:22:00:10:%02x", i + 1);
+		assert_jv_str(".device.peers[].peer", i, path, strlen(path));
+		assert_jv_str(".device.peers[].zone", i, zname, strlen(zname));
+		assert_jv_str(".device.peers[].app_proto", i, app,
+		    strlen(app));
+	}
+	assert_jv_uint(".device.peers_total.kept", 0, 10);
+	assert_non_null(n = find_dev(x->b, MAC_MON));
+	id_mon = n->d.id;
+	assert_non_null(n = find_dev(x->b, MAC_ENG));
+	id_eng = n->d.id;
+	assert_true(id_mon != 0 && id_eng != 0);
+	x->b->zones = x->b->own_zones;
+	fix_free(x);
+
+	/* The stored peers of the monitor and the host, at their worst. */
+	rec_tab(&tw, 10, true);
+	rec_tab(&tm, 9, false);
+	memset(sp, 0, sizeof(sp));
+	sp[0].device_id = id_mon;
+	sp[0].zone = zname;
+	sp[0].tab = &tw;
+	sp[1].device_id = id_eng;
+	sp[1].zone = zname;
+	sp[1].tab = &tm;
+	assert_non_null(st = state_open(db, stderr));
+	assert_int_equal(state_save_peers(st, sp, 2, stderr), 0);
+	state_close(st);
+
+	x = fix_new(db, 1);
+	x->b->zones = z;
+	x->b->cfg.risks = rec_risks;
+	brain_finish(x->b, 10 * SEC);
+	dump(&x->out);
+	assert_true(check_all_lines(&x->out) >= 3);
+	snapshot_of(&x->out, "00:09:5c:00:00:02");
+	assert_peers(&tw);
+	assert_jv_uint(".device.risk.score", 0, 100);
+	assert_reasons(".device.risk.reasons[]");
+	snapshot_of(&x->out, "00:11:22:00:00:03");
+	assert_peers(&tm);
+	assert_int_equal(jv_count(".device.risk.score"), 1);
+	assert_string_equal(jv_at(".device.risk.score", 0)->val, "-1");
+	assert_reasons(".device.risk.reasons[]");
+	snapshot_of(&x->out, "00:40:c1:00:00:01");
+	assert_jv_uint(".device.risk.score", 0, 100);
+	assert_reasons(".device.risk.reasons[]");
+	x->b->zones = x->b->own_zones;
+	zones_free(z);
+	peers_clear(&tw);
+	peers_clear(&tm);
+	brain_queue_free(&q);
+	fix_free(x);
+	snprintf(path, sizeof(path), "rm -rf %s", tmpl);
+	assert_int_equal(system(path), 0);
+}
+
 int
 main(void)
 {
@@ -1796,6 +2548,7 @@ main(void)
 		cmocka_unit_test(test_zone_reload),
 		cmocka_unit_test(test_moved_not_new),
 		cmocka_unit_test(test_router_own_address),
+		cmocka_unit_test(test_record_worst_case),
 	};
 
 	log_init(0, false);

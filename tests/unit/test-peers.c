@@ -716,6 +716,133 @@ test_state_line_cap(void **state)
 	rm_state(dir);
 }
 
+/* state.c's STATE_PE_PEND_MAX: the peer rows' text a save holds before
+ * it writes them. */
+#define PEND_MAX	(1024 * 1024)
+#define BIG_DEVS	7
+
+/* Entries of device d: PEERS_MAX_MAX (a row over a megabyte), or a
+ * hundred for every other device and the last (rows that join the
+ * next big one's write, and the rest written at the end). */
+static uint32_t
+big_n(size_t d)
+{
+	return d % 2 == 0 && d != BIG_DEVS - 1 ? PEERS_MAX_MAX : 100;
+}
+
+static int
+ent_peer_cmp(const void *x, const void *y)
+{
+	const struct peer_ent *a = x, *b = y;
+
+	return memcmp(a->peer, b->peer, sizeof(a->peer));
+}
+
+/*
+ * One save of devices whose rows pass the pending text's cap (1 MB)
+ * three times: rows written mid-save, of one device and of two, and
+ * the rest at the end.  Entries have texts at their longest (and
+ * backslashes, which the row doubles) and numbers at their longest;
+ * every entry of every device loads back as saved.
+ */
+static void
+test_state_save_big(void **state)
+{
+	char dir[] = "/tmp/test-peers.XXXXXX", path[128];
+	struct state_peers sp[BIG_DEVS];
+	struct peer_tab t[BIG_DEVS];
+	struct peer_ent e;
+	struct loads l;
+	struct state *st;
+	sqlite3_stmt *q;
+	sqlite3 *db;
+	size_t d, k, sum, flushes, last, batch, widest;
+	uint32_t i;
+	int n;
+
+	(void)state;
+	st = new_state(dir, path, sizeof(path), BIG_DEVS);
+	memset(sp, 0, sizeof(sp));
+	for (d = 0; d < BIG_DEVS; d++) {
+		memset(&t[d], 0, sizeof(t[d]));
+		for (i = 0; i < big_n(d); i++) {
+			memset(&e, 0, sizeof(e));
+			memset(e.peer, '\\', sizeof(e.peer) - 1);
+			memcpy(e.peer, "ip:", 3);
+			n = snprintf(e.peer + 3, 12, "%02zx.%04x.", d, i);
+			assert_int_equal(n, 8);
+			e.peer[3 + n] = '\\';	/* snprintf's NUL */
+			memset(e.zone, 'z', sizeof(e.zone) - 1);
+			e.zone[0] = (char)('a' + d);
+			memset(e.app, '\\', sizeof(e.app) - 1);
+			e.vlan = INT32_MIN + (int32_t)i;
+			e.dir = (uint8_t)(i & 1);
+			e.proto = (uint8_t)(i % 256);
+			e.port = (uint16_t)(65535 - i);
+			e.flows = UINT64_MAX - i;
+			e.packets = UINT64_MAX - d;
+			e.bytes = (1ull << 63) + i;
+			e.first_us = UINT64_MAX - 2 * i;
+			e.last_us = UINT64_MAX - i;
+			assert_int_equal(peers_add(&t[d], PEERS_MAX_MAX, &e),
+			    1);
+			assert_int_equal(strnlen(e.peer, sizeof(e.peer)),
+			    sizeof(e.peer) - 1);
+		}
+		assert_int_equal(t[d].n, big_n(d));
+		sp[d].device_id = d + 1;
+		sp[d].zone = "medical";
+		sp[d].tab = &t[d];
+	}
+	assert_int_equal(state_save_peers(st, sp, BIG_DEVS, stderr), 0);
+
+	/* The rows as stored, in the save's order: their text passes the
+	 * cap twice before the last device (two writes mid-save, the
+	 * rest at the end). */
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT length(CAST(peers "
+	    "AS BLOB)) FROM device_peers ORDER BY device_id", -1, &q, NULL),
+	    SQLITE_OK);
+	sum = flushes = last = batch = widest = 0;
+	for (d = 0; d < BIG_DEVS; d++) {
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		sum += (size_t)sqlite3_column_int64(q, 0);
+		batch++;
+		if (sum >= PEND_MAX) {
+			flushes++;
+			last = d;
+			if (batch > widest)
+				widest = batch;
+			sum = batch = 0;
+		}
+	}
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	assert_true(flushes >= 2);
+	assert_true(widest >= 2);	/* a write of rows of two devices */
+	assert_true(last < BIG_DEVS - 1);
+	assert_true(sum > 0);
+
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(state_load_peers(st, PEERS_MAX_MAX, loads_cb, &l), 0);
+	assert_int_equal(l.n, BIG_DEVS);
+	for (d = 0; d < BIG_DEVS; d++) {
+		assert_int_equal(l.id[d], d + 1);
+		assert_string_equal(l.zone[d], "medical");
+		assert_int_equal(l.t[d].n, big_n(d));
+		assert_int_equal(l.t[d].dropped, 0);
+		qsort(t[d].v, t[d].n, sizeof(t[d].v[0]), ent_peer_cmp);
+		qsort(l.t[d].v, l.t[d].n, sizeof(l.t[d].v[0]), ent_peer_cmp);
+		for (k = 0; k < big_n(d); k++)
+			assert_ent_equal(&l.t[d].v[k], &t[d].v[k]);
+		peers_clear(&t[d]);
+	}
+	loads_free(&l);
+	state_close(st);
+	rm_state(dir);
+}
+
 static uint64_t
 xorshift(uint64_t *x)
 {
@@ -1166,6 +1293,7 @@ main(void)
 		cmocka_unit_test(test_state_bad_lines),
 		cmocka_unit_test(test_state_dropped_once),
 		cmocka_unit_test(test_state_line_cap),
+		cmocka_unit_test(test_state_save_big),
 		cmocka_unit_test(test_state_fuzz),
 		cmocka_unit_test(test_state_upgrade_v5),
 		cmocka_unit_test(test_state_upgrade_v4),
