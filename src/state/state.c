@@ -895,7 +895,8 @@ state_pe_put(struct state_txt *t, const struct peer_ent *e)
  * A text field of a peer line, from p to a tab or end (the line's
  * end), unescaped into buf of len bytes with its NUL.  Returns where
  * the next field starts (past the tab, or end after the last field),
- * or NULL: too long for buf, a NUL, an escape a save never writes.
+ * or NULL: too long for buf, a NUL, an escape a save never writes
+ * (buf then empty).
  */
 static const char *
 state_pe_text(const char *p, const char *end, char *buf, size_t len)
@@ -907,17 +908,20 @@ state_pe_text(const char *p, const char *end, char *buf, size_t len)
 		c = *p++;
 		if (c == '\\') {
 			if (p >= end)
-				return NULL;
+				goto bad;
 			c = *p == 't' ? '\t' : *p == 'n' ? '\n' :
 			    *p == '\\' ? '\\' : '\0';
 			p++;
 		}
 		if (c == '\0' || k + 1 >= len)
-			return NULL;
+			goto bad;
 		buf[k++] = c;
 	}
 	buf[k] = '\0';
 	return p < end ? p + 1 : p;
+ bad:
+	buf[0] = '\0';
+	return NULL;
 }
 
 /* A decimal field of a peer line, at most max, as state_pe_text(). */
@@ -3750,9 +3754,10 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 	const char *start = p;
 	struct state_bli_row r;
 	const struct bl_item *last;
-	bool unsorted[BL_KIND_MAX] = { false };
-	uint64_t dropped[BL_KIND_MAX];
+	bool unsorted[BL_KIND_MAX] = { false }, over;
+	uint64_t dropped[BL_KIND_MAX], dr;
 	const char *nl;
+	uint32_t n;
 	int k;
 
 	for (k = 0; k < BL_KIND_MAX; k++)
@@ -3760,21 +3765,33 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if ((*rows)++ >= STATE_V7_MAX_LINES)
+		/* Past the lines a row can hold (a file edited by hand):
+		 * counted with its kind's, as a line that does not parse
+		 * (the kind is "" when its field did not parse). */
+		over = (*rows)++ >= STATE_V7_MAX_LINES;
+		if (over)
 			*cut = true;
-		else if (!state_bi_line(p, nl, &r)) {
+		if (!state_bi_line(p, nl, &r) || over) {
 			if ((k = bl_kind_lookup(r.kind)) >= 0)
 				bl->set[k].dropped++;
+		} else if ((k = bl_kind_lookup(r.kind)) < 0) {
+			/* A kind this build does not know: left out. */
 		} else {
-			if ((k = bl_kind_lookup(r.kind)) >= 0 &&
-			    bl->set[k].n > 0 && !unsorted[k]) {
+			if (bl->set[k].n > 0 && !unsorted[k]) {
 				last = &bl->set[k].v[bl->set[k].n - 1];
 				unsorted[k] = (uint64_t)r.first_us <
 				    last->first_us ||
 				    ((uint64_t)r.first_us == last->first_us &&
 				    strcmp(r.key, last->key) < 0);
 			}
+			n = bl->set[k].n;
+			dr = bl->set[k].dropped;
 			state_bli_row_put(cfg, bl, &r, cut);
+			/* A key twice (edited by hand): the later line's
+			 * values, and the kind sorted again. */
+			if (bl->set[k].n == n && bl->set[k].dropped == dr &&
+			    r.key[0] != '\0')
+				unsorted[k] = true;
 		}
 		p = nl < end ? nl + 1 : end;
 	}
