@@ -128,6 +128,14 @@ app_emit(struct app_ctx *ctx, enum app_proto proto, int dir,
 	ctx->facts++;
 }
 
+/* Facts have a sink: the messages are numbered (hl7_ids_number()). */
+bool
+app_facts_wanted(const struct app_ctx *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
 /* Build every detection buffer, and read each byte of it (ASan). */
 bool
 app_inspect_wanted(struct app_ctx *ctx, enum app_proto proto)
