@@ -43,6 +43,7 @@ struct pkt {
 /* One TCP or UDP conversation between the client and a server port. */
 struct conv {
 	uint8_t		 proto;
+	bool		 v6;		/* IPv6 (fd00::ip) instead of IPv4 */
 	uint32_t	 ip[2];		/* [dir]: source address */
 	uint16_t	 port[2];	/* [dir]: source port */
 	uint32_t	 seq[2];	/* [dir]: next sequence number */
@@ -85,25 +86,38 @@ ip_cksum(const uint8_t *p, size_t len)
  * does not verify them.
  */
 static size_t
-build_ipv4_buf(uint8_t *b, size_t cap, uint8_t proto, uint32_t src,
+build_ip_buf(uint8_t *b, size_t cap, bool v6, uint8_t proto, uint32_t src,
     uint32_t dst, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
     uint8_t flags, const void *payload, size_t plen)
 {
-	uint8_t *ip = b, *l4 = b + 20;
+	size_t iphdr = v6 ? 40 : 20;
+	uint8_t *ip = b, *l4 = b + iphdr;
 	size_t l4hdr = proto == IPPROTO_TCP_ ? 20 : 8;
-	size_t len = 20 + l4hdr + plen;
+	size_t len = iphdr + l4hdr + plen;
 
 	assert_true(len <= cap && len <= 65535);
-	memset(b, 0, 20 + l4hdr);
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)len);
-	put16(ip + 4, 0x1234);			/* id */
-	put16(ip + 6, 0x4000);			/* DF */
-	ip[8] = 64;
-	ip[9] = proto;
-	put32(ip + 12, src);
-	put32(ip + 16, dst);
-	put16(ip + 10, ip_cksum(ip, 20));
+	memset(b, 0, iphdr + l4hdr);
+	if (v6) {
+		/* RFC 8200: fd00::src -> fd00::dst, no extension headers. */
+		ip[0] = 0x60;
+		put16(ip + 4, (uint16_t)(l4hdr + plen));
+		ip[6] = proto;
+		ip[7] = 64;
+		ip[8] = 0xfd;
+		put32(ip + 20, src);
+		ip[24] = 0xfd;
+		put32(ip + 36, dst);
+	} else {
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)len);
+		put16(ip + 4, 0x1234);			/* id */
+		put16(ip + 6, 0x4000);			/* DF */
+		ip[8] = 64;
+		ip[9] = proto;
+		put32(ip + 12, src);
+		put32(ip + 16, dst);
+		put16(ip + 10, ip_cksum(ip, 20));
+	}
 	put16(l4, sport);
 	put16(l4 + 2, dport);
 	if (proto == IPPROTO_TCP_) {
@@ -124,8 +138,8 @@ build_ipv4(struct pkt *pk, uint8_t proto, uint32_t src, uint32_t dst,
     uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
     uint8_t flags, const void *payload, size_t plen)
 {
-	pk->len = build_ipv4_buf(pk->b, sizeof(pk->b), proto, src, dst, sport,
-	    dport, seq, ack, flags, payload, plen);
+	pk->len = build_ip_buf(pk->b, sizeof(pk->b), false, proto, src, dst,
+	    sport, dport, seq, ack, flags, payload, plen);
 }
 
 static void
@@ -147,8 +161,9 @@ static void
 conv_pkt(struct conv *c, struct pkt *pk, int dir, uint8_t flags,
     const void *payload, size_t plen)
 {
-	build_ipv4(pk, c->proto, c->ip[dir], c->ip[!dir], c->port[dir],
-	    c->port[!dir], c->seq[dir], c->seq[!dir], flags, payload, plen);
+	pk->len = build_ip_buf(pk->b, sizeof(pk->b), c->v6, c->proto,
+	    c->ip[dir], c->ip[!dir], c->port[dir], c->port[!dir], c->seq[dir],
+	    c->seq[!dir], flags, payload, plen);
 	c->seq[dir] += (uint32_t)plen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
 	c->ts_us += 1000;
 }
@@ -162,6 +177,22 @@ conv_send(struct dpi_engine *eng, struct dpi_flow *f, struct conv *c,
 
 	conv_pkt(c, &pk, dir, flags, payload, plen);
 	return dpi_packet(eng, f, pk.b, pk.len, c->ts_us, dir);
+}
+
+/* An engine for the protocol names of list (n of them). */
+static struct dpi_engine *
+engine_for(const char *const *list, size_t n)
+{
+	struct dpi_config cfg;
+	struct dpi_engine *eng;
+	char err[128] = "";
+
+	dpi_config_defaults(&cfg);
+	cfg.protocols = list;
+	cfg.n_protocols = n;
+	eng = dpi_engine_new(&cfg, err, sizeof(err));
+	assert_non_null(eng);
+	return eng;
 }
 
 static void
@@ -684,17 +715,12 @@ static void
 test_dpi_protocol_list_restricts(void **state)
 {
 	static const char *const names[] = { "dns" };	/* any case */
-	struct dpi_config cfg;
 	struct dpi_engine *eng;
 	struct dpi_flow *f;
 	struct conv c;
-	char err[128] = "";
 
 	(void)state;
-	dpi_config_defaults(&cfg);
-	cfg.protocols = names;
-	cfg.n_protocols = 1;
-	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	eng = engine_for(names, 1);
 	assert_non_null(f = dpi_flow_new(eng));
 	conv_init(&c, IPPROTO_TCP_, 40008, 443);
 	tcp_handshake(eng, f, &c);
@@ -722,22 +748,14 @@ test_dpi_protocol_words(void **state)
 	static const char *const all[] = { "ALL" };
 	static const char *const more[] = { "bittorrent", "Default" };
 	static const char *const bad[] = { "default", "DNP3", "DICOM" };
-	struct dpi_config cfg;
 	struct dpi_engine *eng;
 	struct dpi_flow *f;
 	struct conv c;
-	char err[128] = "";
 	size_t at;
 
 	(void)state;
-	dpi_config_defaults(&cfg);
-	cfg.protocols = all;
-	cfg.n_protocols = 1;
-	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
-	dpi_engine_free(eng);
-	cfg.protocols = more;
-	cfg.n_protocols = 2;
-	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	dpi_engine_free(engine_for(all, 1));
+	eng = engine_for(more, 2);
 	assert_non_null(f = dpi_flow_new(eng));	/* the default set is on */
 	conv_init(&c, IPPROTO_UDP_, 40011, 53);
 	conv_send(eng, f, &c, 0, 0, dns_query, sizeof(dns_query));
@@ -1042,7 +1060,7 @@ test_dpi_byte_budget(void **state)
 		memset(dns + i + 1, 'a', 63);
 	}
 	memset(dns + i, 0, plen - i);
-	len = build_ipv4_buf(b, 65535, IPPROTO_UDP_, SERVER_IP, CLIENT_IP,
+	len = build_ip_buf(b, 65535, false, IPPROTO_UDP_, SERVER_IP, CLIENT_IP,
 	    53, 40016, 0, 0, 0, NULL, plen);
 	assert_int_equal(len, 65535);
 
@@ -1053,7 +1071,7 @@ test_dpi_byte_budget(void **state)
 	dpi_flow_free(f);
 
 	/* 20000 bytes fit, another 20000 do not. */
-	len = build_ipv4_buf(b, 65535, IPPROTO_UDP_, CLIENT_IP, SERVER_IP,
+	len = build_ip_buf(b, 65535, false, IPPROTO_UDP_, CLIENT_IP, SERVER_IP,
 	    40017, 47002, 0, 0, 0, NULL, 20000 - 28);
 	memset(b + 28, 'x', 20000 - 28);
 	assert_non_null(f = dpi_flow_new(eng));
@@ -1245,12 +1263,13 @@ bare_conv_pkt(struct conv *c, struct pkt *pk, uint32_t *x, int *dir)
 }
 
 /*
- * Every answer the same with and without the skipped packets: 2,000
+ * Every answer the same with and without the skipped packets: 3,000
  * made-up TCP conversations (FTP, SSH, HTTP, VNC, TeamViewer, mail and
  * random bytes, with stray SYNs, RSTs, FINs, bare ACKs and sequence
  * jumps) through an engine that skips and one that hands over every
  * packet, compared packet by packet, at max_packets 16 and 40 (past
- * nDPI's own cap of 32 processed packets).
+ * nDPI's own cap of 32 processed packets) over IPv4, and at 16 over
+ * IPv6 (tcp_bare_flags() reads the two headers apart).
  */
 static void
 test_dpi_bare_same_answers(void **state)
@@ -1268,8 +1287,8 @@ test_dpi_bare_same_answers(void **state)
 	int dir, pass, handshake;
 
 	(void)state;
-	for (pass = 0; pass < 2; pass++) {
-		limit = pass == 0 ? DPI_DEFAULT_MAX_PACKETS : 40;
+	for (pass = 0; pass < 3; pass++) {
+		limit = pass == 1 ? 40 : DPI_DEFAULT_MAX_PACKETS;
 		dpi_config_defaults(&cfg);
 		cfg.max_packets = limit;
 		assert_non_null(a = dpi_engine_new(&cfg, err, sizeof(err)));
@@ -1280,6 +1299,7 @@ test_dpi_bare_same_answers(void **state)
 			assert_non_null(fb = dpi_flow_new(b));
 			conv_init(&c, IPPROTO_TCP_, (uint16_t)(30000 + n),
 			    (uint16_t)(n % 3 == 0 ? 21 : 5000 + n % 7));
+			c.v6 = pass == 2;
 			handshake = n % 5 != 0;
 			for (i = 0; i < limit + 2; i++) {
 				if (handshake && i < 3) {
@@ -1325,18 +1345,13 @@ static void
 test_dpi_bare_unvetted(void **state)
 {
 	static const char *const names[] = { "default", "Steam" };
-	struct dpi_config cfg;
 	struct dpi_engine *eng;
 	struct dpi_stats st;
 	struct dpi_flow *f;
 	struct conv c;
-	char err[128] = "";
 
 	(void)state;
-	dpi_config_defaults(&cfg);
-	cfg.protocols = names;
-	cfg.n_protocols = 2;
-	assert_non_null(eng = dpi_engine_new(&cfg, err, sizeof(err)));
+	eng = engine_for(names, 2);
 	assert_non_null(f = dpi_flow_new(eng));
 	conv_init(&c, IPPROTO_TCP_, 40032, 7002);
 	tcp_handshake(eng, f, &c);
