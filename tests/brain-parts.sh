@@ -16,7 +16,10 @@
 #  - the ward's records are those of a run without parts, also with a
 #    snapshot every second (taken once a tick is settled: never of a
 #    device before its "new" record);
-#  - a capture whose packets all have time 0 is read whole.
+#  - a capture whose packets all have time 0 is read whole;
+#  - at the end, when every flow ends at once, their events go over in
+#    parts too (WORKER_END_PART, 4096), with the records and state of
+#    one or two workers the same.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -36,7 +39,7 @@ trap 'rm -rf "$tmp"' EXIT
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-echo "1..8"
+echo "1..9"
 
 "$GEN" hospital "$tmp/h.pcap" --size-mb 12 --flows 1500 --devices 400 \
     >/dev/null 2>&1 || { nok "pcapgen hospital"; exit 0; }
@@ -181,4 +184,21 @@ if [ "$(cat "$tmp/zero1.rc")" = 0 ] && [ "$(cat "$tmp/zero2.rc")" = 0 ] &&
 	ok "time 0 with parts of 3: the same records and state with 1 and 2 workers"
 else
 	nok "time 0 with parts of 3: exit $(cat "$tmp/zero1.rc")/$(cat "$tmp/zero2.rc"), or records differ"
+fi
+
+# The end: 12,000 flows still open end at once.  Without parts their
+# events were one handover of 12,000.
+"$GEN" bench "$tmp/b.pcap" --size-mb 6 --flows 12000 >/dev/null 2>&1 ||
+    { nok "pcapgen bench"; exit 0; }
+run end1 "$tmp/b.pcap" 500 1
+run end2 "$tmp/b.pcap" 500 2
+big=$(largest end1)
+big2=$(largest end2)
+if [ "$(cat "$tmp/end1.rc")" = 0 ] && [ "$(cat "$tmp/end2.rc")" = 0 ] &&
+    [ -n "$big" ] && [ "$big" -le 4100 ] && [ -n "$big2" ] &&
+    [ "$big2" -le 4100 ] && [ "$(peak end1)" -ge 12000 ] &&
+    same end1 end2; then
+	ok "the end of 12,000 flows in parts: the largest handover $big events (2 workers: $big2), the same records and state"
+else
+	nok "the end of 12,000 flows: exit $(cat "$tmp/end1.rc")/$(cat "$tmp/end2.rc"), largest handover '$big'/'$big2', $(peak end1) waited, or records differ"
 fi

@@ -105,6 +105,7 @@ struct worker {
 	uint64_t		 now_us;
 	const struct packet	*pkt;		/* being handled, or NULL */
 	bool			 stall_test;	/* WARDWATCH_TEST_STALL */
+	bool			 ending;	/* worker_end_flows() runs */
 
 	/* Queue from the capture thread (threaded mode). */
 	pthread_mutex_t		 lock;
