@@ -1353,28 +1353,38 @@ brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
  * "<prefix><mac>/<vlan>".  Put together by hand: snprintf() made the
  * two keys of each device a sixth of a checkpoint of the policy.
  */
+#define POL_KEY_MAX	128
+
+/* The part after the prefix, at s (room: 64 bytes); returns its
+ * length. */
+static size_t
+pol_key_suffix(const struct device *d, char *s)
+{
+	char *p = s;
+
+	if (d->flags & DEV_F_ROUTED) {
+		memcpy(p, "ip/", 3);
+		dev_ip_format(&d->ip, p + 3, 64 - 3);
+		return 3 + strlen(p + 3);
+	}
+	p = util_put_mac(p, d->mac);
+	*p++ = '/';
+	p += fmt_uint(p, d->vlan);
+	*p = '\0';
+	return (size_t)(p - s);
+}
+
 static void
 pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 {
-	char s[128], *p;
+	char s[POL_KEY_MAX];
 	size_t plen = strlen(prefix);
 
 	/* The prefixes are this file's own (POL_SEEN_KEY,
 	 * POL_LEARNED_KEY): room for them and the longest address. */
 	assert(plen <= 32);
 	memcpy(s, prefix, plen);
-	p = s + plen;
-	if (d->flags & DEV_F_ROUTED) {
-		memcpy(p, "ip/", 3);
-		p += 3;
-		dev_ip_format(&d->ip, p, sizeof(s) - (size_t)(p - s));
-	} else {
-		util_format_mac(d->mac, p);
-		p += 17;
-		*p++ = '/';
-		p += fmt_uint(p, d->vlan);
-		*p = '\0';
-	}
+	(void)pol_key_suffix(d, s + plen);
 	strlcpy(buf, s, len);
 }
 
@@ -1384,79 +1394,121 @@ pol_seen_key(const struct device *d, char *buf, size_t len)
 	pol_key(POL_SEEN_KEY, d, buf, len);
 }
 
+/* Both keys of a device, from one suffix; their lengths in len. */
+static void
+pol_keys(const struct device *d, char seen[POL_KEY_MAX],
+    char learned[POL_KEY_MAX], size_t len[2])
+{
+	char s[64];
+	size_t n = pol_key_suffix(d, s);
+
+	len[0] = strlen(POL_SEEN_KEY) + n;
+	memcpy(seen, POL_SEEN_KEY, strlen(POL_SEEN_KEY));
+	memcpy(seen + strlen(POL_SEEN_KEY), s, n + 1);
+	len[1] = strlen(POL_LEARNED_KEY) + n;
+	memcpy(learned, POL_LEARNED_KEY, strlen(POL_LEARNED_KEY));
+	memcpy(learned + strlen(POL_LEARNED_KEY), s, n + 1);
+}
+
 /*
- * The keys and texts to write, one after the other in the memstream f
- * of *text, each ended by a NUL; at[2 * i] and at[2 * i + 1] are where
- * the i-th key and text start (pol_save_one()).  They are written
- * together, many to a statement (state_meta_set_many()), once all are
- * known: one statement a key was half of the save's time.
+ * The keys and texts to write, one after the other in o, each ended by
+ * a NUL; at[i] says where the i-th key and text start and the key's
+ * prefix (pol_save_one()).  They are written together, many to a
+ * statement (state_meta_set_many()), once all are known: one statement
+ * a key was half of the save's time.
  */
+struct pol_at {
+	size_t		 key, text;
+	const char	*prefix;	/* POL_SEEN_KEY or POL_LEARNED_KEY */
+};
+
 struct pol_text {
-	FILE		*f;
-	char		*text;
-	size_t		 len;
-	size_t		*at;
+	struct pol_out	 o;
+	struct pol_at	*at;
 	size_t		 n, cap;
 };
 
 /* One profile (or a set) in the state's compact form (policy.h;
- * older versions wrote YAML, still read), to be written under key
- * (t); not when it is the text saved last (*sum).  One memstream
- * serves a whole save: opening one per profile was a fifth of the
- * save's time. */
+ * older versions wrote YAML, still read), to be written under prefix
+ * and key (t); not when it is the text saved last (*sum).  Returns 1
+ * when it is too large to write, else 0. */
 static int
-pol_save_one(struct brain *b, struct pol_text *t, const char *key,
-    const struct pol_profile *v, size_t n, uint64_t *sum, uint64_t *next)
+pol_save_one(struct brain *b, struct pol_text *t, const char *prefix,
+    const char *key, size_t klen, const struct pol_profile *v, size_t n,
+    uint64_t *sum, uint64_t *next)
 {
-	size_t start, text, len, i;
+	size_t start = t->o.len, text, len, i;
 
-	if (fflush(t->f) != 0)
-		return -1;
-	start = t->len;
-	fputs(key, t->f);
-	fputc('\0', t->f);
-	fputs(POL_COMPACT_MAGIC, t->f);
+	policy_out_add(&t->o, key, klen + 1);
+	text = t->o.len;
+	policy_out_add(&t->o, POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC));
 	for (i = 0; i < n; i++)
-		policy_write_compact(t->f, &v[i]);
-	/* Its own end: what an earlier, longer text left stays past it. */
-	if (fputc('\0', t->f) == EOF || fflush(t->f) != 0 ||
-	    t->len < start + strlen(key) + 2)
-		return -1;
-	text = start + strlen(key) + 1;
-	len = t->len - 1 - text;
-	*next = siphash13(&b->hkey, t->text + text, len) | 1;
+		policy_compact_put(&t->o, &v[i]);
+	len = t->o.len - text;
+	/* Its own end. */
+	policy_out_add(&t->o, "", 1);
+	*next = siphash13(&b->hkey, t->o.p + text, len) | 1;
 	if (*next == *sum || len >= b->pol->seen_max) {
 		/* Not written: the next one takes its place. */
-		if (fseek(t->f, (long)start, SEEK_SET) != 0)
-			return -1;
+		t->o.len = start;
 		/* Too large: never written, the rest are. */
 		return *next == *sum ? 0 : 1;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
-		t->at = xreallocarray(t->at, t->cap, 2 * sizeof(*t->at));
+		t->at = xreallocarray(t->at, t->cap, sizeof(*t->at));
 	}
-	t->at[2 * t->n] = start;
-	t->at[2 * t->n + 1] = text;
+	t->at[t->n].key = start;
+	t->at[t->n].text = text;
+	t->at[t->n].prefix = prefix;
 	t->n++;
 	return 0;
 }
 
-/* A key and its text, ordered by key, then as they came: two devices
+/*
+ * A key and its text, ordered by key, then as they came: two devices
  * with one key (two routed ones at one address) go in that order, and
- * the later one's text stays, as when each had its own upsert. */
+ * the later one's text stays, as when each had its own upsert.  The
+ * key is compared as its prefix, then the first 16 bytes after it as
+ * two numbers (big-endian, 0 past its end: the order of strcmp()),
+ * then the rest: the keys of a save share their prefixes, and many
+ * MAC addresses their first bytes.
+ */
 struct pol_kv {
-	const char	*key, *text;
+	uint64_t	 k[2];
+	const char	*prefix, *key, *text;
 	size_t		 i;
 };
+
+static void
+pol_kv_make(struct pol_kv *kv, const char *prefix, const char *key)
+{
+	const unsigned char *s = (const unsigned char *)key + strlen(prefix);
+	uint64_t k[2] = { 0, 0 };
+	size_t j;
+
+	for (j = 0; j < 16 && s[j] != '\0'; j++)
+		k[j / 8] |= (uint64_t)s[j] << (8 * (7 - j % 8));
+	kv->k[0] = k[0];
+	kv->k[1] = k[1];
+	kv->prefix = prefix;
+	kv->key = key;
+}
 
 static int
 pol_kv_cmp(const void *x, const void *y)
 {
 	const struct pol_kv *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
+	int c;
 
-	if (c != 0)
+	/* Prefixes that differ settle it (neither is the other's start). */
+	if (a->prefix != b->prefix)
+		return strcmp(a->prefix, b->prefix);
+	if (a->k[0] != b->k[0])
+		return a->k[0] < b->k[0] ? -1 : 1;
+	if (a->k[1] != b->k[1])
+		return a->k[1] < b->k[1] ? -1 : 1;
+	if ((c = strcmp(a->key, b->key)) != 0)
 		return c;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
@@ -1474,12 +1526,10 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 
 	if (t->n == 0)
 		return 0;
-	if (fflush(t->f) != 0)
-		return -1;
 	kv = xreallocarray(NULL, t->n, sizeof(*kv));
 	for (i = 0; i < t->n; i++) {
-		kv[i].key = t->text + t->at[2 * i];
-		kv[i].text = t->text + t->at[2 * i + 1];
+		pol_kv_make(&kv[i], t->at[i].prefix, t->o.p + t->at[i].key);
+		kv[i].text = t->o.p + t->at[i].text;
 		kv[i].i = i;
 	}
 	qsort(kv, t->n, sizeof(*kv), pol_kv_cmp);
@@ -1491,11 +1541,10 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 	rc = state_meta_set_many(b->state, v, v + t->n, t->n);
 	free(v);
 	free(kv);
-	/* Written: the stream starts again for the next ones. */
+	/* Written: the buffer starts again for the next ones. */
 	t->n = 0;
-	if (rc != 0 || fseek(t->f, 0, SEEK_SET) != 0)
-		return -1;
-	return 0;
+	t->o.len = 0;
+	return rc != 0 ? -1 : 0;
 }
 
 /*
@@ -1507,12 +1556,12 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 void
 brain_policy_save(struct brain *b)
 {
-	char key[128], key2[128];
+	char key[POL_KEY_MAX], key2[POL_KEY_MAX];
 	struct pol_profile ln;
 	struct pol_text t;
 	struct brain_dev **done;
 	uint64_t (*sums)[2];
-	size_t i, ndone = 0;
+	size_t i, ndone = 0, klen[2];
 	int rc = 0, r1, r2;
 
 	if (b->pol == NULL || b->state == NULL)
@@ -1533,13 +1582,8 @@ brain_policy_save(struct brain *b)
 	if (i == b->ndevs)
 		return;
 	memset(&t, 0, sizeof(t));
-	if ((t.f = open_memstream(&t.text, &t.len)) == NULL)
+	if (state_begin(b->state) == -1)
 		return;		/* tried again at the next save */
-	if (state_begin(b->state) == -1) {
-		fclose(t.f);
-		free(t.text);
-		return;
-	}
 	done = xreallocarray(NULL, b->ndevs, sizeof(*done));
 	sums = xreallocarray(NULL, b->ndevs, sizeof(*sums));
 	for (; i < b->ndevs && rc == 0; i++) {
@@ -1548,20 +1592,15 @@ brain_policy_save(struct brain *b)
 
 		if (pd == NULL || !pd->seen_dirty || n->merged || n->evicted)
 			continue;
-		pol_seen_key(&n->d, key, sizeof(key));
-		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
+		pol_keys(&n->d, key, key2, klen);
 		/* The learned set under the device's class, to load again. */
 		ln = pd->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
-		r1 = pol_save_one(b, &t, key, pd->seen, pd->nseen,
-		    &pd->saved_sum[0], &sums[ndone][0]);
-		r2 = r1 == -1 ? -1 : pol_save_one(b, &t, key2, &ln, 1,
-		    &pd->saved_sum[1], &sums[ndone][1]);
-		if (r1 == -1 || r2 == -1) {
-			rc = -1;
-			break;
-		}
+		r1 = pol_save_one(b, &t, POL_SEEN_KEY, key, klen[0], pd->seen,
+		    pd->nseen, &pd->saved_sum[0], &sums[ndone][0]);
+		r2 = pol_save_one(b, &t, POL_LEARNED_KEY, key2, klen[1], &ln,
+		    1, &pd->saved_sum[1], &sums[ndone][1]);
 		/* A set over POL_SEEN_MAX stays as last saved (said once);
 		 * it must not keep every other device's from the state. */
 		if ((r1 == 1 || r2 == 1) && !pd->too_large) {
@@ -1577,7 +1616,7 @@ brain_policy_save(struct brain *b)
 		/* What waits is written when it passes save_chunk, so that
 		 * a save of every device of a first run holds a few MiB,
 		 * not every device's texts (each up to seen_max). */
-		if (t.len >= b->pol->save_chunk)
+		if (t.o.len >= b->pol->save_chunk)
 			rc = pol_save_texts(b, &t);
 	}
 	if (rc == 0)
@@ -1588,11 +1627,11 @@ brain_policy_save(struct brain *b)
 
 			/* Written: no longer to be deleted (a delete that
 			 * failed above is tried again at the next save). */
-			pol_seen_key(&done[i]->d, key, sizeof(key));
-			pol_key(POL_LEARNED_KEY, &done[i]->d, key2,
-			    sizeof(key2));
-			pol_gone_keep(b->pol, key);
-			pol_gone_keep(b->pol, key2);
+			if (b->pol->ngone > 0) {
+				pol_keys(&done[i]->d, key, key2, klen);
+				pol_gone_keep(b->pol, key);
+				pol_gone_keep(b->pol, key2);
+			}
 			pd->seen_dirty = false;
 			pd->in_state = true;
 			pd->saved_sum[0] = sums[i][0];
@@ -1600,8 +1639,7 @@ brain_policy_save(struct brain *b)
 		}
 	else if (rc != 0)
 		state_rollback(b->state);
-	fclose(t.f);
-	free(t.text);
+	free(t.o.p);
 	free(t.at);
 	free(done);
 	free(sums);
@@ -1615,7 +1653,7 @@ brain_policy_save(struct brain *b)
 void
 brain_policy_forget(struct brain *b, struct brain_dev *n)
 {
-	char key[128];
+	char key[POL_KEY_MAX];
 	int k;
 
 	if (b->pol == NULL || n->pol == NULL || !n->pol->in_state)
