@@ -85,12 +85,40 @@ struct pol_dev {
 	uint64_t	 fo_start_us;
 	uint64_t	*fo_peers;
 	uint32_t	 fo_n, fo_cap;
-	/* pol_profile_pd()'s last answer, and what it was asked of: the
+	/* pol_profile_pd()'s last answer (the profile, and the seen set
+	 * of the class by its index), and what it was asked of: the
 	 * policy (by generation), class, rule and whether it routed. */
 	const struct pol_profile *pc;
+	size_t		 pc_seen;
 	uint32_t	 pc_gen;	/* 0: none yet */
 	bool		 pc_routed;
 	char		 pc_class[DEV_VALUE_MAX], pc_rule[DEV_VALUE_MAX];
+	/* The last HL7 message type sent and received, as judged (NULL:
+	 * none yet; brain_policy_act()). */
+	struct pol_hl7_memo *hl7;
+};
+
+/*
+ * An HL7 message type one way and how it was learned and judged: the
+ * same type again, under the same profile, with the seen and learned
+ * lists of its way as long as then (they only grow), is learned and
+ * judged the same.  Most devices send and receive one type over and
+ * over.
+ */
+struct pol_hl7_memo {
+	char		 type[DEV_VALUE_MAX];	/* "": none */
+	uint32_t	 gen;		/* of the policy */
+	const struct pol_profile *p;
+	bool		 strict;
+	size_t		 seen;		/* pd->seen[] it was learned into */
+	size_t		 nseen, nlearned;	/* of its way, after */
+	/* The verdict, but for expected (said later from these). */
+	enum pol_sid	 sid;
+	const struct pol_profile *vp;
+	uint32_t	 line;
+	const char	*x_what;
+	const struct pol_list *x_a, *x_b;
+	const struct pol_names *x_na, *x_nb;
 };
 
 struct brain_pol {
@@ -358,6 +386,7 @@ brain_policy_dev_free(struct brain_dev *n)
 		policy_profile_clear(&pd->seen[i]);
 	free(pd->seen);
 	free(pd->fo_peers);
+	free(pd->hl7);
 	free(pd);
 	n->pol = NULL;
 }
@@ -488,21 +517,36 @@ pol_profile_cls(const struct brain *b, const struct brain_dev *n,
 
 /*
  * pol_profile_cls() for a device judged on an event (both ends of every
- * flow and activity): mostly the answer for the same class and rule as
- * last time, which the device keeps.
+ * flow and activity), with what it did under its class (pol_seen(),
+ * *seenp): mostly the answers for the same class and rule
+ * as last time, which the device keeps.
  */
 static const struct pol_profile *
 pol_profile_pd(const struct brain *b, const struct brain_dev *n,
-    struct pol_dev *pd, const char *class)
+    struct pol_dev *pd, struct pol_profile **seenp)
 {
-	const char *rule = pol_dev_rule(n);
+	const struct dev_value *cv = dev_best(&n->d, DEV_A_CLASS);
+	const char *class = cv != NULL ? cv->value : "unknown";
+	const char *rule = NULL;
 	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+	struct pol_profile *sp;
+	size_t i;
 
+	/* pol_dev_class() and pol_dev_rule() from one dev_best(). */
+	for (i = 0; cv != NULL && i < cv->n_claims; i++)
+		if (cv->claims[i].rule[0] != '\0') {
+			rule = cv->claims[i].rule;
+			break;
+		}
 	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
 	    strcmp(pd->pc_class, class) == 0 &&
-	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0)
+	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0) {
+		*seenp = &pd->seen[pd->pc_seen];
 		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
-	pd->pc = pol_profile_cls(b, n, class);
+	}
+	pd->pc = policy_find(b->pol->policy, routed ? NULL : n->d.mac, rule,
+	    class);
+	*seenp = sp = pol_seen(pd, class);
 	/* A class or rule too long to keep is asked again each time. */
 	if (strlcpy(pd->pc_class, class, sizeof(pd->pc_class)) >=
 	    sizeof(pd->pc_class) || strlcpy(pd->pc_rule, rule != NULL ?
@@ -510,6 +554,7 @@ pol_profile_pd(const struct brain *b, const struct brain_dev *n,
 		pd->pc_gen = 0;
 		return pd->pc;
 	}
+	pd->pc_seen = (size_t)(sp - pd->seen);
 	pd->pc_gen = b->pol->gen;
 	pd->pc_routed = routed;
 	return pd->pc;
@@ -753,13 +798,13 @@ pol_peer_zone(const struct brain *b, const struct brain_dev *peer,
 /* Fan-out: peers n initiated to in its profile's window. */
 static void
 pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
-    struct brain_dev *peer, const struct brain_end *pe,
-    const char *peer_zone, const struct brain_ev *ev)
+    struct pol_profile *sp, struct brain_dev *peer,
+    const struct brain_end *pe, const char *peer_zone,
+    const struct brain_ev *ev)
 {
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	uint64_t h, window = (uint64_t)p->fanout_window * 1000000u;
-	struct pol_profile *sp;
 	struct pol_verdict v;
 	char seen[128];
 	uint32_t i, was;
@@ -786,7 +831,6 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		    sizeof(*pd->fo_peers));
 	}
 	pd->fo_peers[pd->fo_n++] = h;
-	sp = pol_seen(pd, pol_dev_class(n));
 	was = sp->max_fanout;
 	policy_learn_fanout(sp, pd->fo_n);
 	/* A wider fan-out is saved too, not only the next flow's news. */
@@ -832,9 +876,9 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool initiated, struct brain_dev *peer, const struct brain_end *pe,
     bool quiet)
 {
-	const char *cls = pol_dev_class(n);
 	struct pol_dev *pd = pol_dev(n);
-	const struct pol_profile *p = pol_profile_pd(b, n, pd, cls);
+	struct pol_profile *sp;
+	const struct pol_profile *p = pol_profile_pd(b, n, pd, &sp);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
 	struct pol_verdict v;
@@ -854,15 +898,14 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		geo = &gi;
 		if (gi.country[0] != '\0') {
 			f.country = gi.country;
-			if (policy_learn_country(pol_seen(pd, cls),
-			    gi.country))
+			if (policy_learn_country(sp, gi.country))
 				pd->seen_dirty = true;
 		}
 	}
-	if (policy_learn_flow(pol_seen(pd, cls), &f))
+	if (policy_learn_flow(sp, &f))
 		pd->seen_dirty = true;
 	if (initiated)
-		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
+		pol_fanout(b, n, p, sp, peer, pe, f.peer_zone, ev);
 	if (policy_judge_flow(p, ln, &f, &v) == POL_OK)
 		return false;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
@@ -921,6 +964,75 @@ brain_policy_flow(struct brain *b, const struct brain_ev *ev,
  * association (value: the peer's AE title), 'l' login (value: the
  * protocol).
  */
+/*
+ * An HL7 message's type learned into what device pd did (seen) and
+ * judged under p and ln, from side (0: sent), into v; true when seen
+ * changed.  hl7: the type's name (policy_hl7_name()), made when first
+ * needed.
+ */
+static bool
+pol_hl7_judge(const struct brain *b, struct pol_dev *pd,
+    const struct pol_profile *p, const struct pol_profile *ln,
+    struct pol_profile *seen, int side, const char *type,
+    struct pol_hl7_name *hl7, bool *made, enum pol_sid *sid,
+    struct pol_verdict *v)
+{
+	const struct pol_names *sl = side == 0 ? &seen->hl7_send :
+	    &seen->hl7_receive;
+	const struct pol_names *ll = ln == NULL ? NULL : side == 0 ?
+	    &ln->hl7_send : &ln->hl7_receive;
+	struct pol_hl7_memo *m;
+	bool ch;
+
+	if (pd->hl7 == NULL)
+		pd->hl7 = xcalloc(2, sizeof(*pd->hl7));
+	m = &pd->hl7[side];
+	if (m->type[0] != '\0' && m->gen == b->pol->gen && m->p == p &&
+	    m->strict == (ln == NULL) && m->seen == (size_t)(seen -
+	    pd->seen) && m->nseen == sl->n && m->nlearned == (ll != NULL ?
+	    ll->n : 0) && strcmp(m->type, type) == 0) {
+		/* As policy_judge_hl7() says it (nothing was learned). */
+		v->sid = m->sid;
+		v->p = m->vp;
+		v->line = m->line;
+		v->expected[0] = '\0';
+		v->x_what = m->x_what;
+		v->x_a = m->x_a;
+		v->x_b = m->x_b;
+		v->x_na = m->x_na;
+		v->x_nb = m->x_nb;
+		*sid = m->sid;
+		return false;
+	}
+	if (!*made) {
+		policy_hl7_name(hl7, type);
+		*made = true;
+	}
+	ch = policy_learn_hl7_name(seen, side == 0, hl7);
+	*sid = policy_judge_hl7(p, ln, side == 0, type, v);
+	/* Kept unless the verdict holds words of its own already. */
+	if (strlcpy(m->type, type, sizeof(m->type)) >= sizeof(m->type) ||
+	    v->expected[0] != '\0') {
+		m->type[0] = '\0';
+		return ch;
+	}
+	m->gen = b->pol->gen;
+	m->p = p;
+	m->strict = ln == NULL;
+	m->seen = (size_t)(seen - pd->seen);
+	m->nseen = sl->n;
+	m->nlearned = ll != NULL ? ll->n : 0;
+	m->sid = v->sid;
+	m->vp = v->p;
+	m->line = v->line;
+	m->x_what = v->x_what;
+	m->x_a = v->x_a;
+	m->x_b = v->x_b;
+	m->x_na = v->x_na;
+	m->x_nb = v->x_nb;
+	return ch;
+}
+
 void
 brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
     struct brain_dev *actor, struct brain_dev *peer, const char *value,
@@ -930,13 +1042,11 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 	struct pol_act_seen act;
 	struct pol_hl7_name hl7;
 	char reason[96];
+	bool hl7_made = false;
 	int side;
 
 	if (b->pol == NULL)
 		return;
-	/* An HL7 message's name, for the learning of both ends. */
-	if (kind == 'h')
-		policy_hl7_name(&hl7, value);
 	for (side = 0; side < 2; side++) {
 		struct brain_dev *n = side == 0 ? actor : peer;
 		struct brain_dev *o = side == 0 ? peer : actor;
@@ -945,22 +1055,19 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
 		struct pol_profile *seen_p;
-		const char *zone, *dae = NULL, *cls;
+		const char *zone, *dae = NULL;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
 
 		if (!pol_judged(b, n))
 			continue;
-		cls = pol_dev_class(n);
 		pd = pol_dev(n);
-		p = pol_profile_pd(b, n, pd, cls);
-		seen_p = pol_seen(pd, cls);
+		p = pol_profile_pd(b, n, pd, &seen_p);
 		ln = b->pol->strict ? NULL : &pd->learned;
-		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
 		case 'h':
-			ch = policy_learn_hl7_name(seen_p, side == 0, &hl7);
-			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
+			ch = pol_hl7_judge(b, pd, p, ln, seen_p, side, value,
+			    &hl7, &hl7_made, &sid, &v);
 			break;
 		case 'd':
 			/* A C-GET's destination is its requester's own AE
@@ -1000,10 +1107,14 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			/* What the lists allowed before this learns. */
 			if (!pol_absorbed(sid))
 				policy_verdict_explain(&v);
-			if (kind == 'h')
+			if (kind == 'h') {
+				if (!hl7_made) {
+					policy_hl7_name(&hl7, value);
+					hl7_made = true;
+				}
 				(void)policy_learn_hl7_name(&pd->learned,
 				    side == 0, &hl7);
-			else if (kind == 'd')
+			} else if (kind == 'd')
 				(void)policy_learn_dicom(&pd->learned,
 				    side == 0, value, dae);
 			else if (kind == 'a')
@@ -1016,12 +1127,14 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 				continue;
 		}
 		/* Observed, a violation is only counted: nothing to put
-		 * in words (most profiles, on every message). */
+		 * in words (most profiles, on every message), and no
+		 * zone (it is for the alert). */
 		if (v.p->mode == POL_MODE_OBSERVE) {
-			(void)pol_violation(b, n, o, oe, zone, NULL, side == 0,
+			(void)pol_violation(b, n, o, oe, NULL, NULL, side == 0,
 			    ev, &v, NULL, NULL, NULL, NULL, NULL, false);
 			continue;
 		}
+		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		/* What was seen goes in words only into an alert that is
 		 * written (pol_act_words()); the reason is the key. */
 		act.kind = kind;
