@@ -1558,33 +1558,31 @@ bool
 policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 {
 	struct pol_list *l = f->initiated ? &ln->initiate : &ln->accept;
+	/* A peer device by its class, anything else by its zone. */
+	bool by_class = f->peer_class != NULL &&
+	    strcmp(f->peer_class, "unknown") != 0;
+	const char *zone = by_class ? "" : f->peer_zone;
+	const char *class = by_class ? f->peer_class : "";
+	const char *app = f->app != NULL ? f->app : "";
+	bool ported = f->proto == 6 || f->proto == 17;
+	uint16_t lo = ported ? f->port : 0, hi = ported ? f->port : 65535;
 	struct pol_entry e;
 	size_t i;
 
-	memset(&e, 0, sizeof(e));
-	/* A peer device by its class, anything else by its zone. */
-	if (f->peer_class != NULL && strcmp(f->peer_class, "unknown") != 0)
-		strlcpy(e.class, f->peer_class, sizeof(e.class));
-	else
-		strlcpy(e.zone, f->peer_zone, sizeof(e.zone));
-	e.proto = f->proto;
-	if (f->proto == 6 || f->proto == 17)
-		e.port_lo = e.port_hi = f->port;
-	else
-		e.port_hi = 65535;
-	if (f->app != NULL)
-		strlcpy(e.app, f->app, sizeof(e.app));
+	/* Compared with the names as an entry would hold them (cut to
+	 * POL_NAME_MAX - 1 bytes): the entry is made only to be added
+	 * (most flows are learned already). */
 	for (i = 0; i < l->n; i++) {
-		const struct pol_entry *o = &l->v[i];
+		struct pol_entry *o = &l->v[i];
 
-		if (o->proto == e.proto && o->port_lo == e.port_lo &&
-		    o->port_hi == e.port_hi && strcmp(o->zone, e.zone) == 0 &&
-		    strcmp(o->class, e.class) == 0 &&
-		    (o->app[0] == '\0' || e.app[0] == '\0' ||
-		    strcmp(o->app, e.app) == 0)) {
-			if (o->app[0] == '\0' && e.app[0] != '\0')
-				strlcpy(l->v[i].app, e.app,
-				    sizeof(l->v[i].app));
+		if (o->proto == f->proto && o->port_lo == lo &&
+		    o->port_hi == hi &&
+		    strncmp(o->zone, zone, POL_NAME_MAX - 1) == 0 &&
+		    strncmp(o->class, class, POL_NAME_MAX - 1) == 0 &&
+		    (o->app[0] == '\0' || app[0] == '\0' ||
+		    strncmp(o->app, app, POL_NAME_MAX - 1) == 0)) {
+			if (o->app[0] == '\0' && app[0] != '\0')
+				strlcpy(o->app, app, sizeof(o->app));
 			return false;
 		}
 	}
@@ -1592,6 +1590,13 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 		ln->internet = true;
 	if (l->n >= POL_LEARN_MAX)
 		return false;
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.zone, zone, sizeof(e.zone));
+	strlcpy(e.class, class, sizeof(e.class));
+	e.proto = f->proto;
+	e.port_lo = lo;
+	e.port_hi = hi;
+	strlcpy(e.app, app, sizeof(e.app));
 	pol_list_add(l, &e);
 	return true;
 }
