@@ -92,6 +92,7 @@ struct pol_dev {
 	size_t		 pc_seen;
 	uint32_t	 pc_gen;	/* 0: none yet */
 	bool		 pc_routed;
+	bool		 pc_noclass;	/* it had none: "unknown" */
 	char		 pc_class[DEV_VALUE_MAX], pc_rule[DEV_VALUE_MAX];
 	/* The last HL7 message type sent and received, as judged (NULL:
 	 * none yet; brain_policy_act()). */
@@ -435,18 +436,23 @@ pol_country_in(const struct pol_profile *p, const char *c)
  * period, every device in a --learn run).  When it stops, what it did
  * beyond its profile is written as findings.
  */
-static bool
+static void
+pol_learning_turn(struct brain *b, struct brain_dev *n, struct pol_dev *pd,
+    uint64_t ts)
+{
+	pd->learning = !pd->learning;
+	if (!pd->learning)
+		pol_findings(b, n, ts);
+}
+
+/* (Asked of every violation: the turn apart.) */
+static inline bool
 pol_learning(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct pol_dev *pd = pol_dev(n);
-	bool l;
 
-	if (n->bl != NULL && (l = n->bl->mode != BL_ENFORCING) !=
-	    pd->learning) {
-		pd->learning = l;
-		if (!l)
-			pol_findings(b, n, ts);
-	}
+	if (n->bl != NULL && (n->bl->mode != BL_ENFORCING) != pd->learning)
+		pol_learning_turn(b, n, pd, ts);
 	return pd->learning;
 }
 
@@ -516,34 +522,48 @@ pol_profile_cls(const struct brain *b, const struct brain_dev *n,
 }
 
 /*
- * pol_profile_cls() for a device judged on an event (both ends of every
- * flow and activity), with what it did under its class (pol_seen(),
- * *seenp): mostly the answers for the same class and rule
- * as last time, which the device keeps.
+ * Whether the string in a is the one in b, both arrays of
+ * DEV_VALUE_MAX bytes (a device's class or rule, and the copy kept of
+ * it): 8 bytes at a time, as far as the word with a's NUL.  Asked of
+ * both ends of every event.
  */
-static const struct pol_profile *
-pol_profile_pd(const struct brain *b, const struct brain_dev *n,
-    struct pol_dev *pd, struct pol_profile **seenp)
+static inline bool
+pol_value_eq(const char *a, const char *b)
 {
-	const struct dev_value *cv = dev_best(&n->d, DEV_A_CLASS);
-	const char *class = cv != NULL ? cv->value : "unknown";
-	const char *rule = NULL;
-	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
-	struct pol_profile *sp;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t x, y, z;
 	size_t i;
 
-	/* pol_dev_class() and pol_dev_rule() from one dev_best(). */
-	for (i = 0; cv != NULL && i < cv->n_claims; i++)
-		if (cv->claims[i].rule[0] != '\0') {
-			rule = cv->claims[i].rule;
-			break;
+	for (i = 0; i < DEV_VALUE_MAX; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		/* The lowest byte flagged is a's first NUL (a byte above
+		 * one may be flagged too): compare up to it. */
+		z = (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+		if (z != 0) {
+			z &= -z;
+			return ((x ^ y) & ((z << 1) - 1)) == 0;
 		}
-	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
-	    strcmp(pd->pc_class, class) == 0 &&
-	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0) {
-		*seenp = &pd->seen[pd->pc_seen];
-		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
+		if (x != y)
+			return false;
 	}
+	return false;		/* never: a holds a NUL */
+#else
+	return strcmp(a, b) == 0;
+#endif
+}
+
+/* pol_profile_pd() asked anew: the answers, kept with what they were
+ * asked of. */
+static const struct pol_profile *
+pol_profile_fill(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, const struct dev_value *cv, const char *rule,
+    struct pol_profile **seenp)
+{
+	const char *class = cv != NULL ? cv->value : "unknown";
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+	struct pol_profile *sp;
+
 	pd->pc = policy_find(b->pol->policy, routed ? NULL : n->d.mac, rule,
 	    class);
 	*seenp = sp = pol_seen(pd, class);
@@ -557,7 +577,44 @@ pol_profile_pd(const struct brain *b, const struct brain_dev *n,
 	pd->pc_seen = (size_t)(sp - pd->seen);
 	pd->pc_gen = b->pol->gen;
 	pd->pc_routed = routed;
+	pd->pc_noclass = cv == NULL;
 	return pd->pc;
+}
+
+/*
+ * pol_profile_cls() for a device judged on an event (both ends of every
+ * flow and activity), with what it did under its class (pol_seen(),
+ * *seenp): mostly the answers for the same class and rule as last
+ * time, which the device keeps.
+ */
+static inline const struct pol_profile *
+pol_profile_pd(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, struct pol_profile **seenp)
+{
+	const struct dev_value *cv = dev_best(&n->d, DEV_A_CLASS);
+	const char *rule = NULL;
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+	size_t i;
+
+	/* pol_dev_class() and pol_dev_rule() from one dev_best(). */
+	for (i = 0; cv != NULL && i < cv->n_claims; i++)
+		if (cv->claims[i].rule[0] != '\0') {
+			rule = cv->claims[i].rule;
+			break;
+		}
+	_Static_assert(sizeof(pd->pc_class) == sizeof(cv->value) &&
+	    sizeof(pd->pc_rule) == sizeof(cv->claims[0].rule) &&
+	    sizeof(pd->pc_class) == DEV_VALUE_MAX &&
+	    sizeof(pd->pc_rule) == DEV_VALUE_MAX, "pol_value_eq()");
+	/* No class (most devices, "unknown") is said by pc_noclass. */
+	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
+	    (cv != NULL ? !pd->pc_noclass && pol_value_eq(pd->pc_class,
+	    cv->value) : pd->pc_noclass) && (rule != NULL ?
+	    pol_value_eq(pd->pc_rule, rule) : pd->pc_rule[0] == '\0')) {
+		*seenp = &pd->seen[pd->pc_seen];
+		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
+	}
+	return pol_profile_fill(b, n, pd, cv, rule, seenp);
 }
 
 static const struct pol_profile *
@@ -692,6 +749,15 @@ pol_severity(enum pol_sid sid, bool medical, const char *app)
 	default:
 		return medical ? 2 : 3;
 	}
+}
+
+/* A violation of an observing profile: counted, no more (what
+ * pol_violation() does with it, without its arguments). */
+static void
+pol_counted(struct brain *b, struct pol_dev *pd)
+{
+	pd->violations++;
+	ctr_inc(b->ctr, CTR_POLICY_VIOLATIONS);
 }
 
 /*
@@ -921,8 +987,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	}
 	/* Observed, a violation is only counted: nothing to explain. */
 	if (v.p->mode == POL_MODE_OBSERVE) {
-		(void)pol_violation(b, n, peer, pe, f.peer_zone, geo,
-		    initiated, ev, &v, NULL, NULL, NULL, NULL, f.app, quiet);
+		pol_counted(b, pd);
 		return false;
 	}
 	policy_verdict_explain(&v);
@@ -1130,8 +1195,7 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		 * in words (most profiles, on every message), and no
 		 * zone (it is for the alert). */
 		if (v.p->mode == POL_MODE_OBSERVE) {
-			(void)pol_violation(b, n, o, oe, NULL, NULL, side == 0,
-			    ev, &v, NULL, NULL, NULL, NULL, NULL, false);
+			pol_counted(b, pd);
 			continue;
 		}
 		zone = pol_peer_zone(b, o, oe, ev->vlan);
