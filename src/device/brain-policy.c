@@ -111,7 +111,7 @@ struct pol_hl7_memo {
 	uint32_t	 gen;		/* of the policy */
 	const struct pol_profile *p;
 	bool		 strict;
-	size_t		 seen;		/* pd->seen[] it was learned into */
+	size_t		 seen;		/* its index in pd->seen */
 	size_t		 nseen, nlearned;	/* of its way, after */
 	/* The verdict, but for expected (said later from these). */
 	enum pol_sid	 sid;
