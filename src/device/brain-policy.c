@@ -1917,6 +1917,9 @@ struct pol_loading {
 	struct pol_load_key *keys;
 	size_t		 nkeys;
 	bool		 learned;	/* these rows: learned, else seen */
+	/* Each set is read into it, then it is cleared: a policy made
+	 * for each was a third of reading them. */
+	struct policy	*pol;
 };
 
 static int
@@ -1929,15 +1932,18 @@ pol_load_key_cmp(const void *x, const void *y)
 /* One saved set into the device it belongs to. */
 static void
 pol_load_set(struct brain *b, struct brain_dev *n, bool learned,
-    const char *text, size_t len)
+    const char *text, size_t len, struct policy *pol)
 {
 	struct pol_dev *pd;
-	struct policy *pol;
 	bool compact;
 	size_t k;
 
-	if (len >= POL_SEEN_MAX || (pol = pol_seen_parse(text, len)) == NULL)
+	if (len >= POL_SEEN_MAX)
 		return;
+	if (policy_load_saved(pol, "state", text, len, NULL) != 0) {
+		policy_clear(pol);
+		return;
+	}
 	pd = pol_dev(n);
 	compact = len >= strlen(POL_COMPACT_MAGIC) && memcmp(text,
 	    POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC)) == 0;
@@ -1956,7 +1962,7 @@ pol_load_set(struct brain *b, struct brain_dev *n, bool learned,
 	else
 		pd->seen_dirty = true;
 	pd->in_state = true;
-	policy_free(pol);
+	policy_clear(pol);
 }
 
 static int
@@ -1973,7 +1979,7 @@ pol_load_row(void *arg, const char *key, const char *value, size_t len)
 	while (hit > l->keys && strcmp(hit[-1].key, key) == 0)
 		hit--;
 	for (; hit < l->keys + l->nkeys && strcmp(hit->key, key) == 0; hit++)
-		pol_load_set(l->b, hit->n, l->learned, value, len);
+		pol_load_set(l->b, hit->n, l->learned, value, len, l->pol);
 	return 0;
 }
 
@@ -1992,6 +1998,7 @@ brain_policy_load(struct brain *b)
 	if (b->pol == NULL || b->state == NULL || b->ndevs == 0)
 		return;
 	l.b = b;
+	l.pol = brain_policy_new();
 	l.keys = xreallocarray(NULL, b->ndevs, sizeof(*l.keys));
 	for (k = 0; k < 2; k++) {
 		l.learned = k == 0;
@@ -2007,6 +2014,7 @@ brain_policy_load(struct brain *b)
 		    POL_SEEN_KEY, pol_load_row, &l) != 0)
 			log_warnx("%s", state_errmsg(b->state));
 	}
+	policy_free(l.pol);
 	free(l.keys);
 }
 

@@ -188,6 +188,25 @@ policy_free(struct policy *pol)
 }
 
 void
+policy_clear(struct policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		policy_profile_clear(pol->v[i]);
+		free(pol->v[i]);
+	}
+	pol->n = 0;
+	for (i = 0; i < pol->nfiles; i++)
+		free(pol->files[i]);
+	pol->nfiles = 0;
+	if (pol->idx != NULL)
+		memset(pol->idx, 0, pol->idx_size * sizeof(*pol->idx));
+	pol->idx_n = 0;
+	pol->ndevice = 0;
+}
+
+void
 policy_set_mode(struct policy *pol, enum pol_set_mode m)
 {
 	pol->mode = m;

@@ -115,6 +115,10 @@ struct cfgyaml_node;
 
 struct policy	*policy_new(void);
 void		 policy_free(struct policy *);
+/* Forget every profile: the policy is as policy_new() made it, with
+ * its mode and its class and application names (a policy that reads
+ * one saved set after another). */
+void		 policy_clear(struct policy *);
 void		 policy_set_mode(struct policy *, enum pol_set_mode);
 enum pol_set_mode policy_mode(const struct policy *);
 

@@ -925,6 +925,58 @@ test_compact_out(void **state)
 }
 
 /*
+ * A cleared policy finds nothing it held (profiles by class, rule or
+ * MAC go to the defaults) and reads the next text as a new one would.
+ */
+static void
+test_clear(void **state)
+{
+	static const char t1[] = POL_COMPACT_MAGIC
+	    "p c infusion-pump e 0 0 0 600\n"
+	    "s ORU^R01\n"
+	    "p f baxter-sigma e 0 0 0 600\n"
+	    "p d 00:11:22:33:44:55 o 0 0 0 600\n";
+	static const char t2[] = POL_COMPACT_MAGIC
+	    "p c patient-monitor e 1 0 0 600\n"
+	    "r ADT^A01\n";
+	static const uint8_t mac[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct policy *p = pol_new();
+	const struct pol_profile *pr;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(policy_load_compact(p, "state", t1,
+		    strlen(t1), stderr), 0);
+		assert_int_equal(policy_count(p), 3);
+		assert_string_equal(policy_find(p, mac, NULL, "x")->name,
+		    "00:11:22:33:44:55");
+		assert_string_equal(policy_find(p, NULL, "baxter-sigma",
+		    "x")->name, "baxter-sigma");
+		pr = policy_find(p, NULL, NULL, "infusion-pump");
+		assert_string_equal(pr->file, "state");
+		assert_int_equal(pr->hl7_send.n, 1);
+		policy_clear(p);
+		assert_int_equal(policy_count(p), 0);
+		pr = policy_find(p, mac, "baxter-sigma", "infusion-pump");
+		assert_string_equal(pr->name, "medical-default");
+		assert_string_equal(policy_find(p, NULL, NULL,
+		    "printer")->name, "default");
+		assert_int_equal(policy_load_compact(p, "state2", t2,
+		    strlen(t2), stderr), 0);
+		assert_int_equal(policy_count(p), 1);
+		pr = policy_find(p, NULL, NULL, "patient-monitor");
+		assert_string_equal(pr->file, "state2");
+		assert_true(pr->internet);
+		assert_int_equal(pr->hl7_receive.n, 1);
+		assert_string_equal(policy_find(p, NULL, NULL,
+		    "infusion-pump")->name, "medical-default");
+		policy_clear(p);
+	}
+	policy_free(p);
+}
+
+/*
  * Learned names are found by their hash first: two names of one hash
  * are both kept and both found, a list grows to POL_LEARN_MAX and no
  * further, and a copy (the write/compact round trip) keeps the hashes.
@@ -989,6 +1041,7 @@ main(void)
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_compact_roundtrip),
 		cmocka_unit_test(test_compact_out),
+		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_learn_names_hash),
 		cmocka_unit_test(test_find_many),
 	};
