@@ -106,19 +106,20 @@ struct pol_dev {
  * judged the same.  Most devices send and receive one type over and
  * over.
  */
+#define POL_HL7_MEMO_TYPE	32	/* a longer type is not kept */
 struct pol_hl7_memo {
-	char		 type[DEV_VALUE_MAX];	/* "": none */
-	uint32_t	 gen;		/* of the policy */
+	char		 type[POL_HL7_MEMO_TYPE];	/* "": none */
 	const struct pol_profile *p;
+	uint32_t	 gen;		/* of the policy */
+	uint32_t	 seen;		/* its index in pd->seen */
+	uint32_t	 nseen, nlearned;	/* of its way, after */
 	bool		 strict;
-	size_t		 seen;		/* its index in pd->seen */
-	size_t		 nseen, nlearned;	/* of its way, after */
-	/* The verdict, but for expected (said later from these). */
-	enum pol_sid	 sid;
-	const struct pol_profile *vp;
+	/* The verdict, but for expected (said later from these; an HL7
+	 * verdict has no lists of entries, x_a and x_b). */
+	uint8_t		 sid;		/* enum pol_sid */
 	uint32_t	 line;
+	const struct pol_profile *vp;
 	const char	*x_what;
-	const struct pol_list *x_a, *x_b;
 	const struct pol_names *x_na, *x_nb;
 };
 
@@ -1057,16 +1058,15 @@ pol_hl7_judge(const struct brain *b, struct pol_dev *pd,
 	    pd->seen) && m->nseen == sl->n && m->nlearned == (ll != NULL ?
 	    ll->n : 0) && strcmp(m->type, type) == 0) {
 		/* As policy_judge_hl7() says it (nothing was learned). */
-		v->sid = m->sid;
+		v->sid = (enum pol_sid)m->sid;
 		v->p = m->vp;
 		v->line = m->line;
 		v->expected[0] = '\0';
 		v->x_what = m->x_what;
-		v->x_a = m->x_a;
-		v->x_b = m->x_b;
+		v->x_a = v->x_b = NULL;
 		v->x_na = m->x_na;
 		v->x_nb = m->x_nb;
-		*sid = m->sid;
+		*sid = v->sid;
 		return false;
 	}
 	if (!*made) {
@@ -1075,24 +1075,25 @@ pol_hl7_judge(const struct brain *b, struct pol_dev *pd,
 	}
 	ch = policy_learn_hl7_name(seen, side == 0, hl7);
 	*sid = policy_judge_hl7(p, ln, side == 0, type, v);
-	/* Kept unless the verdict holds words of its own already. */
+	/* Kept unless the verdict holds words of its own already, or
+	 * what it is kept by does not fit. */
 	if (strlcpy(m->type, type, sizeof(m->type)) >= sizeof(m->type) ||
-	    v->expected[0] != '\0') {
+	    v->expected[0] != '\0' || v->x_a != NULL || v->x_b != NULL ||
+	    pd->nseen > UINT32_MAX || sl->n > UINT32_MAX || (ll != NULL &&
+	    ll->n > UINT32_MAX)) {
 		m->type[0] = '\0';
 		return ch;
 	}
 	m->gen = b->pol->gen;
 	m->p = p;
 	m->strict = ln == NULL;
-	m->seen = (size_t)(seen - pd->seen);
-	m->nseen = sl->n;
-	m->nlearned = ll != NULL ? ll->n : 0;
-	m->sid = v->sid;
+	m->seen = (uint32_t)(seen - pd->seen);
+	m->nseen = (uint32_t)sl->n;
+	m->nlearned = ll != NULL ? (uint32_t)ll->n : 0;
+	m->sid = (uint8_t)v->sid;
 	m->vp = v->p;
 	m->line = v->line;
 	m->x_what = v->x_what;
-	m->x_a = v->x_a;
-	m->x_b = v->x_b;
 	m->x_na = v->x_na;
 	m->x_nb = v->x_nb;
 	return ch;
