@@ -85,12 +85,42 @@ struct pol_dev {
 	uint64_t	 fo_start_us;
 	uint64_t	*fo_peers;
 	uint32_t	 fo_n, fo_cap;
-	/* pol_profile_pd()'s last answer, and what it was asked of: the
+	/* pol_profile_pd()'s last answer (the profile, and the seen set
+	 * of the class by its index), and what it was asked of: the
 	 * policy (by generation), class, rule and whether it routed. */
 	const struct pol_profile *pc;
+	size_t		 pc_seen;
 	uint32_t	 pc_gen;	/* 0: none yet */
 	bool		 pc_routed;
+	bool		 pc_noclass;	/* it had none: "unknown" */
 	char		 pc_class[DEV_VALUE_MAX], pc_rule[DEV_VALUE_MAX];
+	/* The last HL7 message type sent and received, as judged (NULL:
+	 * none yet; brain_policy_act()). */
+	struct pol_hl7_memo *hl7;
+};
+
+/*
+ * An HL7 message type one way and how it was learned and judged: the
+ * same type again, under the same profile, with the seen and learned
+ * lists of its way as long as then (they only grow), is learned and
+ * judged the same.  Most devices send and receive one type over and
+ * over.
+ */
+#define POL_HL7_MEMO_TYPE	32	/* a longer type is not kept */
+struct pol_hl7_memo {
+	char		 type[POL_HL7_MEMO_TYPE];	/* "": none */
+	const struct pol_profile *p;
+	uint32_t	 gen;		/* of the policy */
+	uint32_t	 seen;		/* its index in pd->seen */
+	uint32_t	 nseen, nlearned;	/* of its way, after */
+	bool		 strict;
+	/* The verdict, but for expected (said later from these; an HL7
+	 * verdict has no lists of entries, x_a and x_b). */
+	uint8_t		 sid;		/* enum pol_sid */
+	uint32_t	 line;
+	const struct pol_profile *vp;
+	const char	*x_what;
+	const struct pol_names *x_na, *x_nb;
 };
 
 struct brain_pol {
@@ -358,6 +388,7 @@ brain_policy_dev_free(struct brain_dev *n)
 		policy_profile_clear(&pd->seen[i]);
 	free(pd->seen);
 	free(pd->fo_peers);
+	free(pd->hl7);
 	free(pd);
 	n->pol = NULL;
 }
@@ -406,18 +437,23 @@ pol_country_in(const struct pol_profile *p, const char *c)
  * period, every device in a --learn run).  When it stops, what it did
  * beyond its profile is written as findings.
  */
-static bool
+static void
+pol_learning_turn(struct brain *b, struct brain_dev *n, struct pol_dev *pd,
+    uint64_t ts)
+{
+	pd->learning = !pd->learning;
+	if (!pd->learning)
+		pol_findings(b, n, ts);
+}
+
+/* (Asked of every violation: the turn apart.) */
+static inline bool
 pol_learning(struct brain *b, struct brain_dev *n, uint64_t ts)
 {
 	struct pol_dev *pd = pol_dev(n);
-	bool l;
 
-	if (n->bl != NULL && (l = n->bl->mode != BL_ENFORCING) !=
-	    pd->learning) {
-		pd->learning = l;
-		if (!l)
-			pol_findings(b, n, ts);
-	}
+	if (n->bl != NULL && (n->bl->mode != BL_ENFORCING) != pd->learning)
+		pol_learning_turn(b, n, pd, ts);
 	return pd->learning;
 }
 
@@ -487,22 +523,51 @@ pol_profile_cls(const struct brain *b, const struct brain_dev *n,
 }
 
 /*
- * pol_profile_cls() for a device judged on an event (both ends of every
- * flow and activity): mostly the answer for the same class and rule as
- * last time, which the device keeps.
+ * Whether the string in a is the one in b, both arrays of
+ * DEV_VALUE_MAX bytes (a device's class or rule, and the copy kept of
+ * it): 8 bytes at a time, as far as the word with a's NUL.  Asked of
+ * both ends of every event.
  */
-static const struct pol_profile *
-pol_profile_pd(const struct brain *b, const struct brain_dev *n,
-    struct pol_dev *pd, const char *class)
+static inline bool
+pol_value_eq(const char *a, const char *b)
 {
-	const char *rule = pol_dev_rule(n);
-	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t x, y, z;
+	size_t i;
 
-	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
-	    strcmp(pd->pc_class, class) == 0 &&
-	    strcmp(pd->pc_rule, rule != NULL ? rule : "") == 0)
-		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
-	pd->pc = pol_profile_cls(b, n, class);
+	for (i = 0; i < DEV_VALUE_MAX; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		/* The lowest byte flagged is a's first NUL (a byte above
+		 * one may be flagged too): compare up to it. */
+		z = (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+		if (z != 0) {
+			z &= -z;
+			return ((x ^ y) & ((z << 1) - 1)) == 0;
+		}
+		if (x != y)
+			return false;
+	}
+	return false;		/* never: a holds a NUL */
+#else
+	return strcmp(a, b) == 0;
+#endif
+}
+
+/* pol_profile_pd() asked anew: the answers, kept with what they were
+ * asked of. */
+static const struct pol_profile *
+pol_profile_fill(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, const struct dev_value *cv, const char *rule,
+    struct pol_profile **seenp)
+{
+	const char *class = cv != NULL ? cv->value : "unknown";
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+	struct pol_profile *sp;
+
+	pd->pc = policy_find(b->pol->policy, routed ? NULL : n->d.mac, rule,
+	    class);
+	*seenp = sp = pol_seen(pd, class);
 	/* A class or rule too long to keep is asked again each time. */
 	if (strlcpy(pd->pc_class, class, sizeof(pd->pc_class)) >=
 	    sizeof(pd->pc_class) || strlcpy(pd->pc_rule, rule != NULL ?
@@ -510,9 +575,47 @@ pol_profile_pd(const struct brain *b, const struct brain_dev *n,
 		pd->pc_gen = 0;
 		return pd->pc;
 	}
+	pd->pc_seen = (size_t)(sp - pd->seen);
 	pd->pc_gen = b->pol->gen;
 	pd->pc_routed = routed;
+	pd->pc_noclass = cv == NULL;
 	return pd->pc;
+}
+
+/*
+ * pol_profile_cls() for a device judged on an event (both ends of every
+ * flow and activity), with what it did under its class (pol_seen(),
+ * *seenp): mostly the answers for the same class and rule as last
+ * time, which the device keeps.
+ */
+static inline const struct pol_profile *
+pol_profile_pd(const struct brain *b, const struct brain_dev *n,
+    struct pol_dev *pd, struct pol_profile **seenp)
+{
+	const struct dev_value *cv = dev_best(&n->d, DEV_A_CLASS);
+	const char *rule = NULL;
+	bool routed = (n->d.flags & DEV_F_ROUTED) != 0;
+	size_t i;
+
+	/* pol_dev_class() and pol_dev_rule() from one dev_best(). */
+	for (i = 0; cv != NULL && i < cv->n_claims; i++)
+		if (cv->claims[i].rule[0] != '\0') {
+			rule = cv->claims[i].rule;
+			break;
+		}
+	_Static_assert(sizeof(pd->pc_class) == sizeof(cv->value) &&
+	    sizeof(pd->pc_rule) == sizeof(cv->claims[0].rule) &&
+	    sizeof(pd->pc_class) == DEV_VALUE_MAX &&
+	    sizeof(pd->pc_rule) == DEV_VALUE_MAX, "pol_value_eq()");
+	/* No class (most devices, "unknown") is said by pc_noclass. */
+	if (pd->pc_gen == b->pol->gen && pd->pc_routed == routed &&
+	    (cv != NULL ? !pd->pc_noclass && pol_value_eq(pd->pc_class,
+	    cv->value) : pd->pc_noclass) && (rule != NULL ?
+	    pol_value_eq(pd->pc_rule, rule) : pd->pc_rule[0] == '\0')) {
+		*seenp = &pd->seen[pd->pc_seen];
+		return pd->pc;	/* (a rule is never "": pol_dev_rule()) */
+	}
+	return pol_profile_fill(b, n, pd, cv, rule, seenp);
 }
 
 static const struct pol_profile *
@@ -649,6 +752,15 @@ pol_severity(enum pol_sid sid, bool medical, const char *app)
 	}
 }
 
+/* A violation of an observing profile: counted, no more (what
+ * pol_violation() does with it, without its arguments). */
+static void
+pol_counted(struct brain *b, struct pol_dev *pd)
+{
+	pd->violations++;
+	ctr_inc(b->ctr, CTR_POLICY_VIOLATIONS);
+}
+
 /*
  * A violation: learned away while learning, counted when observing,
  * else an alert.  Returns true when an alert was written.
@@ -753,13 +865,13 @@ pol_peer_zone(const struct brain *b, const struct brain_dev *peer,
 /* Fan-out: peers n initiated to in its profile's window. */
 static void
 pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
-    struct brain_dev *peer, const struct brain_end *pe,
-    const char *peer_zone, const struct brain_ev *ev)
+    struct pol_profile *sp, struct brain_dev *peer,
+    const struct brain_end *pe, const char *peer_zone,
+    const struct brain_ev *ev)
 {
 	struct pol_dev *pd = pol_dev(n);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	uint64_t h, window = (uint64_t)p->fanout_window * 1000000u;
-	struct pol_profile *sp;
 	struct pol_verdict v;
 	char seen[128];
 	uint32_t i, was;
@@ -786,7 +898,6 @@ pol_fanout(struct brain *b, struct brain_dev *n, const struct pol_profile *p,
 		    sizeof(*pd->fo_peers));
 	}
 	pd->fo_peers[pd->fo_n++] = h;
-	sp = pol_seen(pd, pol_dev_class(n));
 	was = sp->max_fanout;
 	policy_learn_fanout(sp, pd->fo_n);
 	/* A wider fan-out is saved too, not only the next flow's news. */
@@ -832,9 +943,9 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
     bool initiated, struct brain_dev *peer, const struct brain_end *pe,
     bool quiet)
 {
-	const char *cls = pol_dev_class(n);
 	struct pol_dev *pd = pol_dev(n);
-	const struct pol_profile *p = pol_profile_pd(b, n, pd, cls);
+	struct pol_profile *sp;
+	const struct pol_profile *p = pol_profile_pd(b, n, pd, &sp);
 	const struct pol_profile *ln = b->pol->strict ? NULL : &pd->learned;
 	struct geo_info gi, *geo = NULL;
 	struct pol_verdict v;
@@ -854,15 +965,14 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 		geo = &gi;
 		if (gi.country[0] != '\0') {
 			f.country = gi.country;
-			if (policy_learn_country(pol_seen(pd, cls),
-			    gi.country))
+			if (policy_learn_country(sp, gi.country))
 				pd->seen_dirty = true;
 		}
 	}
-	if (policy_learn_flow(pol_seen(pd, cls), &f))
+	if (policy_learn_flow(sp, &f))
 		pd->seen_dirty = true;
 	if (initiated)
-		pol_fanout(b, n, p, peer, pe, f.peer_zone, ev);
+		pol_fanout(b, n, p, sp, peer, pe, f.peer_zone, ev);
 	if (policy_judge_flow(p, ln, &f, &v) == POL_OK)
 		return false;
 	if (pol_learning(b, n, ev->ts_us) && !b->pol->strict &&
@@ -878,8 +988,7 @@ pol_flow_side(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	}
 	/* Observed, a violation is only counted: nothing to explain. */
 	if (v.p->mode == POL_MODE_OBSERVE) {
-		(void)pol_violation(b, n, peer, pe, f.peer_zone, geo,
-		    initiated, ev, &v, NULL, NULL, NULL, NULL, f.app, quiet);
+		pol_counted(b, pd);
 		return false;
 	}
 	policy_verdict_explain(&v);
@@ -921,6 +1030,75 @@ brain_policy_flow(struct brain *b, const struct brain_ev *ev,
  * association (value: the peer's AE title), 'l' login (value: the
  * protocol).
  */
+/*
+ * An HL7 message's type learned into what device pd did (seen) and
+ * judged under p and ln, from side (0: sent), into v; true when seen
+ * changed.  hl7: the type's name (policy_hl7_name()), made when first
+ * needed.
+ */
+static bool
+pol_hl7_judge(const struct brain *b, struct pol_dev *pd,
+    const struct pol_profile *p, const struct pol_profile *ln,
+    struct pol_profile *seen, int side, const char *type,
+    struct pol_hl7_name *hl7, bool *made, enum pol_sid *sid,
+    struct pol_verdict *v)
+{
+	const struct pol_names *sl = side == 0 ? &seen->hl7_send :
+	    &seen->hl7_receive;
+	const struct pol_names *ll = ln == NULL ? NULL : side == 0 ?
+	    &ln->hl7_send : &ln->hl7_receive;
+	struct pol_hl7_memo *m;
+	bool ch;
+
+	if (pd->hl7 == NULL)
+		pd->hl7 = xcalloc(2, sizeof(*pd->hl7));
+	m = &pd->hl7[side];
+	if (m->type[0] != '\0' && m->gen == b->pol->gen && m->p == p &&
+	    m->strict == (ln == NULL) && m->seen == (size_t)(seen -
+	    pd->seen) && m->nseen == sl->n && m->nlearned == (ll != NULL ?
+	    ll->n : 0) && strcmp(m->type, type) == 0) {
+		/* As policy_judge_hl7() says it (nothing was learned). */
+		v->sid = (enum pol_sid)m->sid;
+		v->p = m->vp;
+		v->line = m->line;
+		v->expected[0] = '\0';
+		v->x_what = m->x_what;
+		v->x_a = v->x_b = NULL;
+		v->x_na = m->x_na;
+		v->x_nb = m->x_nb;
+		*sid = v->sid;
+		return false;
+	}
+	if (!*made) {
+		policy_hl7_name(hl7, type);
+		*made = true;
+	}
+	ch = policy_learn_hl7_name(seen, side == 0, hl7);
+	*sid = policy_judge_hl7(p, ln, side == 0, type, v);
+	/* Kept unless the verdict holds words of its own already, or
+	 * what it is kept by does not fit. */
+	if (strlcpy(m->type, type, sizeof(m->type)) >= sizeof(m->type) ||
+	    v->expected[0] != '\0' || v->x_a != NULL || v->x_b != NULL ||
+	    pd->nseen > UINT32_MAX || sl->n > UINT32_MAX || (ll != NULL &&
+	    ll->n > UINT32_MAX)) {
+		m->type[0] = '\0';
+		return ch;
+	}
+	m->gen = b->pol->gen;
+	m->p = p;
+	m->strict = ln == NULL;
+	m->seen = (uint32_t)(seen - pd->seen);
+	m->nseen = (uint32_t)sl->n;
+	m->nlearned = ll != NULL ? (uint32_t)ll->n : 0;
+	m->sid = (uint8_t)v->sid;
+	m->vp = v->p;
+	m->line = v->line;
+	m->x_what = v->x_what;
+	m->x_na = v->x_na;
+	m->x_nb = v->x_nb;
+	return ch;
+}
+
 void
 brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
     struct brain_dev *actor, struct brain_dev *peer, const char *value,
@@ -930,13 +1108,11 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 	struct pol_act_seen act;
 	struct pol_hl7_name hl7;
 	char reason[96];
+	bool hl7_made = false;
 	int side;
 
 	if (b->pol == NULL)
 		return;
-	/* An HL7 message's name, for the learning of both ends. */
-	if (kind == 'h')
-		policy_hl7_name(&hl7, value);
 	for (side = 0; side < 2; side++) {
 		struct brain_dev *n = side == 0 ? actor : peer;
 		struct brain_dev *o = side == 0 ? peer : actor;
@@ -945,22 +1121,19 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 		struct pol_dev *pd;
 		const struct pol_profile *ln;
 		struct pol_profile *seen_p;
-		const char *zone, *dae = NULL, *cls;
+		const char *zone, *dae = NULL;
 		enum pol_sid sid = POL_OK;
 		bool ch = false;
 
 		if (!pol_judged(b, n))
 			continue;
-		cls = pol_dev_class(n);
 		pd = pol_dev(n);
-		p = pol_profile_pd(b, n, pd, cls);
-		seen_p = pol_seen(pd, cls);
+		p = pol_profile_pd(b, n, pd, &seen_p);
 		ln = b->pol->strict ? NULL : &pd->learned;
-		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		switch (kind) {
 		case 'h':
-			ch = policy_learn_hl7_name(seen_p, side == 0, &hl7);
-			sid = policy_judge_hl7(p, ln, side == 0, value, &v);
+			ch = pol_hl7_judge(b, pd, p, ln, seen_p, side, value,
+			    &hl7, &hl7_made, &sid, &v);
 			break;
 		case 'd':
 			/* A C-GET's destination is its requester's own AE
@@ -1000,10 +1173,14 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 			/* What the lists allowed before this learns. */
 			if (!pol_absorbed(sid))
 				policy_verdict_explain(&v);
-			if (kind == 'h')
+			if (kind == 'h') {
+				if (!hl7_made) {
+					policy_hl7_name(&hl7, value);
+					hl7_made = true;
+				}
 				(void)policy_learn_hl7_name(&pd->learned,
 				    side == 0, &hl7);
-			else if (kind == 'd')
+			} else if (kind == 'd')
 				(void)policy_learn_dicom(&pd->learned,
 				    side == 0, value, dae);
 			else if (kind == 'a')
@@ -1016,12 +1193,13 @@ brain_policy_act(struct brain *b, const struct brain_ev *ev, int kind,
 				continue;
 		}
 		/* Observed, a violation is only counted: nothing to put
-		 * in words (most profiles, on every message). */
+		 * in words (most profiles, on every message), and no
+		 * zone (it is for the alert). */
 		if (v.p->mode == POL_MODE_OBSERVE) {
-			(void)pol_violation(b, n, o, oe, zone, NULL, side == 0,
-			    ev, &v, NULL, NULL, NULL, NULL, NULL, false);
+			pol_counted(b, pd);
 			continue;
 		}
+		zone = pol_peer_zone(b, o, oe, ev->vlan);
 		/* What was seen goes in words only into an alert that is
 		 * written (pol_act_words()); the reason is the key. */
 		act.kind = kind;
@@ -1353,28 +1531,38 @@ brain_policy_cell(struct brain *b, const struct brain_dev *n, char *buf,
  * "<prefix><mac>/<vlan>".  Put together by hand: snprintf() made the
  * two keys of each device a sixth of a checkpoint of the policy.
  */
+#define POL_KEY_MAX	128
+
+/* The part after the prefix, at s (room: 64 bytes); returns its
+ * length. */
+static size_t
+pol_key_suffix(const struct device *d, char *s)
+{
+	char *p = s;
+
+	if (d->flags & DEV_F_ROUTED) {
+		memcpy(p, "ip/", 3);
+		dev_ip_format(&d->ip, p + 3, 64 - 3);
+		return 3 + strlen(p + 3);
+	}
+	p = util_put_mac(p, d->mac);
+	*p++ = '/';
+	p += fmt_uint(p, d->vlan);
+	*p = '\0';
+	return (size_t)(p - s);
+}
+
 static void
 pol_key(const char *prefix, const struct device *d, char *buf, size_t len)
 {
-	char s[128], *p;
+	char s[POL_KEY_MAX];
 	size_t plen = strlen(prefix);
 
 	/* The prefixes are this file's own (POL_SEEN_KEY,
 	 * POL_LEARNED_KEY): room for them and the longest address. */
 	assert(plen <= 32);
 	memcpy(s, prefix, plen);
-	p = s + plen;
-	if (d->flags & DEV_F_ROUTED) {
-		memcpy(p, "ip/", 3);
-		p += 3;
-		dev_ip_format(&d->ip, p, sizeof(s) - (size_t)(p - s));
-	} else {
-		util_format_mac(d->mac, p);
-		p += 17;
-		*p++ = '/';
-		p += fmt_uint(p, d->vlan);
-		*p = '\0';
-	}
+	(void)pol_key_suffix(d, s + plen);
 	strlcpy(buf, s, len);
 }
 
@@ -1384,79 +1572,121 @@ pol_seen_key(const struct device *d, char *buf, size_t len)
 	pol_key(POL_SEEN_KEY, d, buf, len);
 }
 
+/* Both keys of a device, from one suffix; their lengths in len. */
+static void
+pol_keys(const struct device *d, char seen[POL_KEY_MAX],
+    char learned[POL_KEY_MAX], size_t len[2])
+{
+	char s[64];
+	size_t n = pol_key_suffix(d, s);
+
+	len[0] = strlen(POL_SEEN_KEY) + n;
+	memcpy(seen, POL_SEEN_KEY, strlen(POL_SEEN_KEY));
+	memcpy(seen + strlen(POL_SEEN_KEY), s, n + 1);
+	len[1] = strlen(POL_LEARNED_KEY) + n;
+	memcpy(learned, POL_LEARNED_KEY, strlen(POL_LEARNED_KEY));
+	memcpy(learned + strlen(POL_LEARNED_KEY), s, n + 1);
+}
+
 /*
- * The keys and texts to write, one after the other in the memstream f
- * of *text, each ended by a NUL; at[2 * i] and at[2 * i + 1] are where
- * the i-th key and text start (pol_save_one()).  They are written
- * together, many to a statement (state_meta_set_many()), once all are
- * known: one statement a key was half of the save's time.
+ * The keys and texts to write, one after the other in o, each ended by
+ * a NUL; at[i] says where the i-th key and text start and the key's
+ * prefix (pol_save_one()).  They are written together, many to a
+ * statement (state_meta_set_many()), once all are known: one statement
+ * a key was half of the save's time.
  */
+struct pol_at {
+	size_t		 key, text;
+	const char	*prefix;	/* POL_SEEN_KEY or POL_LEARNED_KEY */
+};
+
 struct pol_text {
-	FILE		*f;
-	char		*text;
-	size_t		 len;
-	size_t		*at;
+	struct pol_out	 o;
+	struct pol_at	*at;
 	size_t		 n, cap;
 };
 
 /* One profile (or a set) in the state's compact form (policy.h;
- * older versions wrote YAML, still read), to be written under key
- * (t); not when it is the text saved last (*sum).  One memstream
- * serves a whole save: opening one per profile was a fifth of the
- * save's time. */
+ * older versions wrote YAML, still read), to be written under prefix
+ * and key (t); not when it is the text saved last (*sum).  Returns 1
+ * when it is too large to write, else 0. */
 static int
-pol_save_one(struct brain *b, struct pol_text *t, const char *key,
-    const struct pol_profile *v, size_t n, uint64_t *sum, uint64_t *next)
+pol_save_one(struct brain *b, struct pol_text *t, const char *prefix,
+    const char *key, size_t klen, const struct pol_profile *v, size_t n,
+    uint64_t *sum, uint64_t *next)
 {
-	size_t start, text, len, i;
+	size_t start = t->o.len, text, len, i;
 
-	if (fflush(t->f) != 0)
-		return -1;
-	start = t->len;
-	fputs(key, t->f);
-	fputc('\0', t->f);
-	fputs(POL_COMPACT_MAGIC, t->f);
+	policy_out_add(&t->o, key, klen + 1);
+	text = t->o.len;
+	policy_out_add(&t->o, POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC));
 	for (i = 0; i < n; i++)
-		policy_write_compact(t->f, &v[i]);
-	/* Its own end: what an earlier, longer text left stays past it. */
-	if (fputc('\0', t->f) == EOF || fflush(t->f) != 0 ||
-	    t->len < start + strlen(key) + 2)
-		return -1;
-	text = start + strlen(key) + 1;
-	len = t->len - 1 - text;
-	*next = siphash13(&b->hkey, t->text + text, len) | 1;
+		policy_compact_put(&t->o, &v[i]);
+	len = t->o.len - text;
+	/* Its own end. */
+	policy_out_add(&t->o, "", 1);
+	*next = siphash13(&b->hkey, t->o.p + text, len) | 1;
 	if (*next == *sum || len >= b->pol->seen_max) {
 		/* Not written: the next one takes its place. */
-		if (fseek(t->f, (long)start, SEEK_SET) != 0)
-			return -1;
+		t->o.len = start;
 		/* Too large: never written, the rest are. */
 		return *next == *sum ? 0 : 1;
 	}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 256;
-		t->at = xreallocarray(t->at, t->cap, 2 * sizeof(*t->at));
+		t->at = xreallocarray(t->at, t->cap, sizeof(*t->at));
 	}
-	t->at[2 * t->n] = start;
-	t->at[2 * t->n + 1] = text;
+	t->at[t->n].key = start;
+	t->at[t->n].text = text;
+	t->at[t->n].prefix = prefix;
 	t->n++;
 	return 0;
 }
 
-/* A key and its text, ordered by key, then as they came: two devices
+/*
+ * A key and its text, ordered by key, then as they came: two devices
  * with one key (two routed ones at one address) go in that order, and
- * the later one's text stays, as when each had its own upsert. */
+ * the later one's text stays, as when each had its own upsert.  The
+ * key is compared as its prefix, then the first 16 bytes after it as
+ * two numbers (big-endian, 0 past its end: the order of strcmp()),
+ * then the rest: the keys of a save share their prefixes, and many
+ * MAC addresses their first bytes.
+ */
 struct pol_kv {
-	const char	*key, *text;
+	uint64_t	 k[2];
+	const char	*prefix, *key, *text;
 	size_t		 i;
 };
+
+static void
+pol_kv_make(struct pol_kv *kv, const char *prefix, const char *key)
+{
+	const unsigned char *s = (const unsigned char *)key + strlen(prefix);
+	uint64_t k[2] = { 0, 0 };
+	size_t j;
+
+	for (j = 0; j < 16 && s[j] != '\0'; j++)
+		k[j / 8] |= (uint64_t)s[j] << (8 * (7 - j % 8));
+	kv->k[0] = k[0];
+	kv->k[1] = k[1];
+	kv->prefix = prefix;
+	kv->key = key;
+}
 
 static int
 pol_kv_cmp(const void *x, const void *y)
 {
 	const struct pol_kv *a = x, *b = y;
-	int c = strcmp(a->key, b->key);
+	int c;
 
-	if (c != 0)
+	/* Prefixes that differ settle it (neither is the other's start). */
+	if (a->prefix != b->prefix)
+		return strcmp(a->prefix, b->prefix);
+	if (a->k[0] != b->k[0])
+		return a->k[0] < b->k[0] ? -1 : 1;
+	if (a->k[1] != b->k[1])
+		return a->k[1] < b->k[1] ? -1 : 1;
+	if ((c = strcmp(a->key, b->key)) != 0)
 		return c;
 	return a->i < b->i ? -1 : a->i > b->i;
 }
@@ -1474,12 +1704,10 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 
 	if (t->n == 0)
 		return 0;
-	if (fflush(t->f) != 0)
-		return -1;
 	kv = xreallocarray(NULL, t->n, sizeof(*kv));
 	for (i = 0; i < t->n; i++) {
-		kv[i].key = t->text + t->at[2 * i];
-		kv[i].text = t->text + t->at[2 * i + 1];
+		pol_kv_make(&kv[i], t->at[i].prefix, t->o.p + t->at[i].key);
+		kv[i].text = t->o.p + t->at[i].text;
 		kv[i].i = i;
 	}
 	qsort(kv, t->n, sizeof(*kv), pol_kv_cmp);
@@ -1491,11 +1719,10 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 	rc = state_meta_set_many(b->state, v, v + t->n, t->n);
 	free(v);
 	free(kv);
-	/* Written: the stream starts again for the next ones. */
+	/* Written: the buffer starts again for the next ones. */
 	t->n = 0;
-	if (rc != 0 || fseek(t->f, 0, SEEK_SET) != 0)
-		return -1;
-	return 0;
+	t->o.len = 0;
+	return rc != 0 ? -1 : 0;
 }
 
 /*
@@ -1507,12 +1734,12 @@ pol_save_texts(struct brain *b, struct pol_text *t)
 void
 brain_policy_save(struct brain *b)
 {
-	char key[128], key2[128];
+	char key[POL_KEY_MAX], key2[POL_KEY_MAX];
 	struct pol_profile ln;
 	struct pol_text t;
 	struct brain_dev **done;
 	uint64_t (*sums)[2];
-	size_t i, ndone = 0;
+	size_t i, ndone = 0, klen[2];
 	int rc = 0, r1, r2;
 
 	if (b->pol == NULL || b->state == NULL)
@@ -1533,13 +1760,8 @@ brain_policy_save(struct brain *b)
 	if (i == b->ndevs)
 		return;
 	memset(&t, 0, sizeof(t));
-	if ((t.f = open_memstream(&t.text, &t.len)) == NULL)
+	if (state_begin(b->state) == -1)
 		return;		/* tried again at the next save */
-	if (state_begin(b->state) == -1) {
-		fclose(t.f);
-		free(t.text);
-		return;
-	}
 	done = xreallocarray(NULL, b->ndevs, sizeof(*done));
 	sums = xreallocarray(NULL, b->ndevs, sizeof(*sums));
 	for (; i < b->ndevs && rc == 0; i++) {
@@ -1548,20 +1770,15 @@ brain_policy_save(struct brain *b)
 
 		if (pd == NULL || !pd->seen_dirty || n->merged || n->evicted)
 			continue;
-		pol_seen_key(&n->d, key, sizeof(key));
-		pol_key(POL_LEARNED_KEY, &n->d, key2, sizeof(key2));
+		pol_keys(&n->d, key, key2, klen);
 		/* The learned set under the device's class, to load again. */
 		ln = pd->learned;
 		ln.target = POL_T_CLASS;
 		strlcpy(ln.name, pol_dev_class(n), sizeof(ln.name));
-		r1 = pol_save_one(b, &t, key, pd->seen, pd->nseen,
-		    &pd->saved_sum[0], &sums[ndone][0]);
-		r2 = r1 == -1 ? -1 : pol_save_one(b, &t, key2, &ln, 1,
-		    &pd->saved_sum[1], &sums[ndone][1]);
-		if (r1 == -1 || r2 == -1) {
-			rc = -1;
-			break;
-		}
+		r1 = pol_save_one(b, &t, POL_SEEN_KEY, key, klen[0], pd->seen,
+		    pd->nseen, &pd->saved_sum[0], &sums[ndone][0]);
+		r2 = pol_save_one(b, &t, POL_LEARNED_KEY, key2, klen[1], &ln,
+		    1, &pd->saved_sum[1], &sums[ndone][1]);
 		/* A set over POL_SEEN_MAX stays as last saved (said once);
 		 * it must not keep every other device's from the state. */
 		if ((r1 == 1 || r2 == 1) && !pd->too_large) {
@@ -1577,7 +1794,7 @@ brain_policy_save(struct brain *b)
 		/* What waits is written when it passes save_chunk, so that
 		 * a save of every device of a first run holds a few MiB,
 		 * not every device's texts (each up to seen_max). */
-		if (t.len >= b->pol->save_chunk)
+		if (t.o.len >= b->pol->save_chunk)
 			rc = pol_save_texts(b, &t);
 	}
 	if (rc == 0)
@@ -1588,11 +1805,11 @@ brain_policy_save(struct brain *b)
 
 			/* Written: no longer to be deleted (a delete that
 			 * failed above is tried again at the next save). */
-			pol_seen_key(&done[i]->d, key, sizeof(key));
-			pol_key(POL_LEARNED_KEY, &done[i]->d, key2,
-			    sizeof(key2));
-			pol_gone_keep(b->pol, key);
-			pol_gone_keep(b->pol, key2);
+			if (b->pol->ngone > 0) {
+				pol_keys(&done[i]->d, key, key2, klen);
+				pol_gone_keep(b->pol, key);
+				pol_gone_keep(b->pol, key2);
+			}
 			pd->seen_dirty = false;
 			pd->in_state = true;
 			pd->saved_sum[0] = sums[i][0];
@@ -1600,8 +1817,7 @@ brain_policy_save(struct brain *b)
 		}
 	else if (rc != 0)
 		state_rollback(b->state);
-	fclose(t.f);
-	free(t.text);
+	free(t.o.p);
 	free(t.at);
 	free(done);
 	free(sums);
@@ -1615,7 +1831,7 @@ brain_policy_save(struct brain *b)
 void
 brain_policy_forget(struct brain *b, struct brain_dev *n)
 {
-	char key[128];
+	char key[POL_KEY_MAX];
 	int k;
 
 	if (b->pol == NULL || n->pol == NULL || !n->pol->in_state)
@@ -1702,6 +1918,9 @@ struct pol_loading {
 	struct pol_load_key *keys;
 	size_t		 nkeys;
 	bool		 learned;	/* these rows: learned, else seen */
+	/* Each set is read into it, then it is cleared: a policy made
+	 * for each was a third of reading them. */
+	struct policy	*pol;
 };
 
 static int
@@ -1714,15 +1933,18 @@ pol_load_key_cmp(const void *x, const void *y)
 /* One saved set into the device it belongs to. */
 static void
 pol_load_set(struct brain *b, struct brain_dev *n, bool learned,
-    const char *text, size_t len)
+    const char *text, size_t len, struct policy *pol)
 {
 	struct pol_dev *pd;
-	struct policy *pol;
 	bool compact;
 	size_t k;
 
-	if (len >= POL_SEEN_MAX || (pol = pol_seen_parse(text, len)) == NULL)
+	if (len >= POL_SEEN_MAX)
 		return;
+	if (policy_load_saved(pol, "state", text, len, NULL) != 0) {
+		policy_clear(pol);
+		return;
+	}
 	pd = pol_dev(n);
 	compact = len >= strlen(POL_COMPACT_MAGIC) && memcmp(text,
 	    POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC)) == 0;
@@ -1741,7 +1963,7 @@ pol_load_set(struct brain *b, struct brain_dev *n, bool learned,
 	else
 		pd->seen_dirty = true;
 	pd->in_state = true;
-	policy_free(pol);
+	policy_clear(pol);
 }
 
 static int
@@ -1758,7 +1980,7 @@ pol_load_row(void *arg, const char *key, const char *value, size_t len)
 	while (hit > l->keys && strcmp(hit[-1].key, key) == 0)
 		hit--;
 	for (; hit < l->keys + l->nkeys && strcmp(hit->key, key) == 0; hit++)
-		pol_load_set(l->b, hit->n, l->learned, value, len);
+		pol_load_set(l->b, hit->n, l->learned, value, len, l->pol);
 	return 0;
 }
 
@@ -1777,6 +1999,7 @@ brain_policy_load(struct brain *b)
 	if (b->pol == NULL || b->state == NULL || b->ndevs == 0)
 		return;
 	l.b = b;
+	l.pol = brain_policy_new();
 	l.keys = xreallocarray(NULL, b->ndevs, sizeof(*l.keys));
 	for (k = 0; k < 2; k++) {
 		l.learned = k == 0;
@@ -1792,6 +2015,7 @@ brain_policy_load(struct brain *b)
 		    POL_SEEN_KEY, pol_load_row, &l) != 0)
 			log_warnx("%s", state_errmsg(b->state));
 	}
+	policy_free(l.pol);
 	free(l.keys);
 }
 

@@ -188,6 +188,25 @@ policy_free(struct policy *pol)
 }
 
 void
+policy_clear(struct policy *pol)
+{
+	size_t i;
+
+	for (i = 0; i < pol->n; i++) {
+		policy_profile_clear(pol->v[i]);
+		free(pol->v[i]);
+	}
+	pol->n = 0;
+	for (i = 0; i < pol->nfiles; i++)
+		free(pol->files[i]);
+	pol->nfiles = 0;
+	if (pol->idx != NULL)
+		memset(pol->idx, 0, pol->idx_size * sizeof(*pol->idx));
+	pol->idx_n = 0;
+	pol->ndevice = 0;
+}
+
+void
 policy_set_mode(struct policy *pol, enum pol_set_mode m)
 {
 	pol->mode = m;
@@ -1558,33 +1577,31 @@ bool
 policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 {
 	struct pol_list *l = f->initiated ? &ln->initiate : &ln->accept;
+	/* A peer device by its class, anything else by its zone. */
+	bool by_class = f->peer_class != NULL &&
+	    strcmp(f->peer_class, "unknown") != 0;
+	const char *zone = by_class ? "" : f->peer_zone;
+	const char *class = by_class ? f->peer_class : "";
+	const char *app = f->app != NULL ? f->app : "";
+	bool ported = f->proto == 6 || f->proto == 17;
+	uint16_t lo = ported ? f->port : 0, hi = ported ? f->port : 65535;
 	struct pol_entry e;
 	size_t i;
 
-	memset(&e, 0, sizeof(e));
-	/* A peer device by its class, anything else by its zone. */
-	if (f->peer_class != NULL && strcmp(f->peer_class, "unknown") != 0)
-		strlcpy(e.class, f->peer_class, sizeof(e.class));
-	else
-		strlcpy(e.zone, f->peer_zone, sizeof(e.zone));
-	e.proto = f->proto;
-	if (f->proto == 6 || f->proto == 17)
-		e.port_lo = e.port_hi = f->port;
-	else
-		e.port_hi = 65535;
-	if (f->app != NULL)
-		strlcpy(e.app, f->app, sizeof(e.app));
+	/* Compared with the names as an entry would hold them (cut to
+	 * POL_NAME_MAX - 1 bytes): the entry is made only to be added
+	 * (most flows are learned already). */
 	for (i = 0; i < l->n; i++) {
-		const struct pol_entry *o = &l->v[i];
+		struct pol_entry *o = &l->v[i];
 
-		if (o->proto == e.proto && o->port_lo == e.port_lo &&
-		    o->port_hi == e.port_hi && strcmp(o->zone, e.zone) == 0 &&
-		    strcmp(o->class, e.class) == 0 &&
-		    (o->app[0] == '\0' || e.app[0] == '\0' ||
-		    strcmp(o->app, e.app) == 0)) {
-			if (o->app[0] == '\0' && e.app[0] != '\0')
-				strlcpy(l->v[i].app, e.app,
-				    sizeof(l->v[i].app));
+		if (o->proto == f->proto && o->port_lo == lo &&
+		    o->port_hi == hi &&
+		    strncmp(o->zone, zone, POL_NAME_MAX - 1) == 0 &&
+		    strncmp(o->class, class, POL_NAME_MAX - 1) == 0 &&
+		    (o->app[0] == '\0' || app[0] == '\0' ||
+		    strncmp(o->app, app, POL_NAME_MAX - 1) == 0)) {
+			if (o->app[0] == '\0' && app[0] != '\0')
+				strlcpy(o->app, app, sizeof(o->app));
 			return false;
 		}
 	}
@@ -1592,6 +1609,13 @@ policy_learn_flow(struct pol_profile *ln, const struct pol_flow *f)
 		ln->internet = true;
 	if (l->n >= POL_LEARN_MAX)
 		return false;
+	memset(&e, 0, sizeof(e));
+	strlcpy(e.zone, zone, sizeof(e.zone));
+	strlcpy(e.class, class, sizeof(e.class));
+	e.proto = f->proto;
+	e.port_lo = lo;
+	e.port_hi = hi;
+	strlcpy(e.app, app, sizeof(e.app));
 	pol_list_add(l, &e);
 	return true;
 }
@@ -1927,103 +1951,152 @@ policy_write_yaml(FILE *fp, const struct pol_profile *p)
  */
 
 /*
- * Names and numbers go out a run at a time, not a byte or a fprintf()
- * at a time: the text of every device's learned and seen sets is
- * written at each checkpoint.
+ * The text is put together in memory, not through stdio: the text of
+ * every device's learned and seen sets is written at each checkpoint,
+ * and the calls into stdio were most of the work.  Every line is given
+ * room for its longest form first (a name of n bytes is at most 3n + 2
+ * written), then filled without checks.
  */
-static void
-pol_compact_name(FILE *fp, const char *s)
+void
+policy_out_room(struct pol_out *o, size_t n)
+{
+	size_t cap;
+
+	if (o->cap - o->len >= n)
+		return;
+	for (cap = o->cap != 0 ? o->cap : 256; cap - o->len < n; cap *= 2)
+		;
+	o->p = xreallocarray(o->p, cap, 1);
+	o->cap = cap;
+}
+
+void
+policy_out_add(struct pol_out *o, const void *b, size_t n)
+{
+	policy_out_room(o, n);
+	memcpy(o->p + o->len, b, n);
+	o->len += n;
+}
+
+/* " NAME" at p (room: 3 * strlen(s) + 2); returns the end. */
+static char *
+pol_compact_name(char *p, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *c, *e;
-	char esc[3] = { '%', '0', '0' };
+	const unsigned char *c;
 
+	*p++ = ' ';
 	if (s[0] == '\0') {
-		fputs(" -", fp);
-		return;
+		*p++ = '-';
+		return p;
 	}
-	if (strcmp(s, "-") == 0) {
-		fputs(" %2D", fp);
-		return;
+	if (s[0] == '-' && s[1] == '\0') {
+		memcpy(p, "%2D", 3);
+		return p + 3;
 	}
-	fputc(' ', fp);
-	for (c = (const unsigned char *)s; *c != '\0'; c = e + 1) {
-		for (e = c; *e != '\0' && *e >= '!' && *e <= '~' && *e != '%';
-		    e++)
-			;
-		if (e > c)
-			fwrite(c, 1, (size_t)(e - c), fp);
-		if (*e == '\0')
-			break;
-		esc[1] = hex[*e >> 4];
-		esc[2] = hex[*e & 0xf];
-		fwrite(esc, 1, 3, fp);
-	}
+	for (c = (const unsigned char *)s; *c != '\0'; c++)
+		if (*c >= '!' && *c <= '~' && *c != '%')
+			*p++ = (char)*c;
+		else {
+			*p++ = '%';
+			*p++ = hex[*c >> 4];
+			*p++ = hex[*c & 0xf];
+		}
+	return p;
 }
 
-/* " v", v in decimal. */
-static void
-pol_compact_uint(FILE *fp, uint32_t v)
-{
-	char buf[1 + FMT_UINT_MAX];
+/* Room for " NAME" of a name of a struct pol_entry (bounded). */
+#define POL_CNAME_ROOM	(3 * (POL_NAME_MAX - 1) + 2)
 
-	buf[0] = ' ';
-	fwrite(buf, 1, 1 + fmt_uint(buf + 1, v), fp);
+/* " v", v in decimal (room: 1 + FMT_UINT_MAX). */
+static char *
+pol_compact_uint(char *p, uint32_t v)
+{
+	*p++ = ' ';
+	return p + fmt_uint(p, v);
 }
 
 static void
-pol_compact_names(FILE *fp, char tag, const struct pol_names *l)
+pol_compact_names(struct pol_out *o, char tag, const struct pol_names *l)
 {
-	size_t i;
+	size_t i, n;
+	char *p;
 
 	for (i = 0; i < l->n; i++) {
-		fputc(tag, fp);
-		pol_compact_name(fp, l->v[i]);
-		fputc('\n', fp);
+		n = strlen(l->v[i]);
+		policy_out_room(o, 3 * n + 4);
+		p = o->p + o->len;
+		*p++ = tag;
+		p = pol_compact_name(p, l->v[i]);
+		*p++ = '\n';
+		o->len = (size_t)(p - o->p);
 	}
 }
 
 static void
-pol_compact_list(FILE *fp, char tag, const struct pol_list *l)
+pol_compact_list(struct pol_out *o, char tag, const struct pol_list *l)
 {
 	const struct pol_entry *e;
 	size_t i;
+	char *p;
 
 	for (i = 0; i < l->n; i++) {
 		e = &l->v[i];
-		fputc(tag, fp);
-		pol_compact_name(fp, e->zone);
-		pol_compact_name(fp, e->class);
-		pol_compact_uint(fp, e->proto);
-		pol_compact_uint(fp, e->port_lo);
-		pol_compact_uint(fp, e->port_hi);
-		pol_compact_name(fp, e->app);
-		fputc('\n', fp);
+		policy_out_room(o, 2 + 3 * POL_CNAME_ROOM +
+		    3 * (1 + FMT_UINT_MAX));
+		p = o->p + o->len;
+		*p++ = tag;
+		p = pol_compact_name(p, e->zone);
+		p = pol_compact_name(p, e->class);
+		p = pol_compact_uint(p, e->proto);
+		p = pol_compact_uint(p, e->port_lo);
+		p = pol_compact_uint(p, e->port_hi);
+		p = pol_compact_name(p, e->app);
+		*p++ = '\n';
+		o->len = (size_t)(p - o->p);
 	}
+}
+
+void
+policy_compact_put(struct pol_out *o, const struct pol_profile *p)
+{
+	static const char targets[] = "cdfl";
+	char *w;
+
+	policy_out_room(o, 4 + POL_CNAME_ROOM + 2 + 4 * (1 + FMT_UINT_MAX) +
+	    1);
+	w = o->p + o->len;
+	*w++ = 'p';
+	*w++ = ' ';
+	*w++ = p->target < 4 ? targets[p->target] : 'c';
+	w = pol_compact_name(w, p->name);
+	*w++ = ' ';
+	*w++ = p->mode == POL_MODE_OBSERVE ? 'o' : 'e';
+	w = pol_compact_uint(w, p->internet);
+	w = pol_compact_uint(w, p->cleartext_logins);
+	w = pol_compact_uint(w, p->max_fanout);
+	w = pol_compact_uint(w, p->fanout_window);
+	*w++ = '\n';
+	o->len = (size_t)(w - o->p);
+	pol_compact_list(o, 'i', &p->initiate);
+	pol_compact_list(o, 'a', &p->accept);
+	pol_compact_names(o, 's', &p->hl7_send);
+	pol_compact_names(o, 'r', &p->hl7_receive);
+	pol_compact_names(o, 'u', &p->dicom_scu);
+	pol_compact_names(o, 'v', &p->dicom_scp);
+	pol_compact_names(o, 't', &p->dicom_ae);
+	pol_compact_names(o, 'c', &p->countries);
 }
 
 void
 policy_write_compact(FILE *fp, const struct pol_profile *p)
 {
-	static const char targets[] = "cdfl";
+	struct pol_out o;
 
-	fputs("p ", fp);
-	fputc(p->target < 4 ? targets[p->target] : 'c', fp);
-	pol_compact_name(fp, p->name);
-	fputs(p->mode == POL_MODE_OBSERVE ? " o" : " e", fp);
-	pol_compact_uint(fp, p->internet);
-	pol_compact_uint(fp, p->cleartext_logins);
-	pol_compact_uint(fp, p->max_fanout);
-	pol_compact_uint(fp, p->fanout_window);
-	fputc('\n', fp);
-	pol_compact_list(fp, 'i', &p->initiate);
-	pol_compact_list(fp, 'a', &p->accept);
-	pol_compact_names(fp, 's', &p->hl7_send);
-	pol_compact_names(fp, 'r', &p->hl7_receive);
-	pol_compact_names(fp, 'u', &p->dicom_scu);
-	pol_compact_names(fp, 'v', &p->dicom_scp);
-	pol_compact_names(fp, 't', &p->dicom_ae);
-	pol_compact_names(fp, 'c', &p->countries);
+	memset(&o, 0, sizeof(o));
+	policy_compact_put(&o, p);
+	fwrite(o.p, 1, o.len, fp);
+	free(o.p);
 }
 
 /* A line being read: its fields one after the other. */

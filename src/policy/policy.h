@@ -115,6 +115,10 @@ struct cfgyaml_node;
 
 struct policy	*policy_new(void);
 void		 policy_free(struct policy *);
+/* Forget every profile: the policy is as policy_new() made it, with
+ * its mode and its class and application names (a policy that reads
+ * one saved set after another). */
+void		 policy_clear(struct policy *);
 void		 policy_set_mode(struct policy *, enum pol_set_mode);
 enum pol_set_mode policy_mode(const struct policy *);
 
@@ -265,6 +269,20 @@ void		 policy_write_yaml(FILE *, const struct pol_profile *);
  */
 #define POL_COMPACT_MAGIC	"wwpol 1\n"
 void		 policy_write_compact(FILE *, const struct pol_profile *);
+/*
+ * The same text appended to a buffer in memory (a save of many sets
+ * writes them all there): len bytes at p, no NUL; all zero is empty,
+ * free(p) releases it.  policy_out_room() makes room for n more bytes,
+ * policy_out_add() appends n bytes.
+ */
+struct pol_out {
+	char		*p;
+	size_t		 len, cap;
+};
+void		 policy_compact_put(struct pol_out *,
+		    const struct pol_profile *);
+void		 policy_out_room(struct pol_out *, size_t n);
+void		 policy_out_add(struct pol_out *, const void *, size_t n);
 int		 policy_load_compact(struct policy *, const char *name,
 		    const char *buf, size_t len, FILE *err);
 int		 policy_load_saved(struct policy *, const char *name,

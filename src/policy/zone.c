@@ -155,53 +155,88 @@ zones_count(const struct zones *z)
 	return z != NULL ? z->n : ZONE_BUILTIN_N;
 }
 
+/* IPv4 (the last 4 bytes of a v4-mapped address), by the tests of
+ * zones_ip_multicast(), zones_ip_link_local() and zones_ip_public(). */
+static bool
+zones_v4_multicast(const uint8_t a[4])
+{
+	return (a[0] & 0xf0) == 0xe0 ||
+	    (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255);
+}
+
+static bool
+zones_v4_link_local(const uint8_t a[4])
+{
+	return a[0] == 169 && a[1] == 254;
+}
+
+/* Not multicast or link-local: the rest of zones_ip_public(). */
+static bool
+zones_v4_public(const uint8_t a[4])
+{
+	if (a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 240)
+		return false;
+	if (a[0] == 100 && (a[1] & 0xc0) == 64)		/* 100.64/10 */
+		return false;
+	if (a[0] == 172 && (a[1] & 0xf0) == 16)		/* 172.16/12 */
+		return false;
+	if (a[0] == 192 && a[1] == 168)
+		return false;
+	if (a[0] == 192 && a[1] == 0 && a[2] == 0)	/* 192.0.0/24 */
+		return false;
+	if (a[0] == 198 && (a[1] & 0xfe) == 18)	/* 198.18/15 */
+		return false;
+	return true;
+}
+
+static bool
+zones_v6_multicast(const uint8_t ip[16])
+{
+	return ip[0] == 0xff;
+}
+
+static bool
+zones_v6_link_local(const uint8_t ip[16])
+{
+	return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;
+}
+
+static bool
+zones_v6_public(const uint8_t ip[16])
+{
+	static const uint8_t zero[16];
+
+	if (memcmp(ip, zero, 15) == 0 && (ip[15] == 0 || ip[15] == 1))
+		return false;				/* :: and ::1 */
+	if ((ip[0] & 0xfe) == 0xfc)			/* ULA fc00::/7 */
+		return false;
+	return true;
+}
+
 bool
 zones_ip_multicast(const uint8_t ip[16])
 {
 	if (memcmp(ip, v4mapped, 12) == 0)
-		return (ip[12] & 0xf0) == 0xe0 ||
-		    (ip[12] == 255 && ip[13] == 255 && ip[14] == 255 &&
-		    ip[15] == 255);
-	return ip[0] == 0xff;
+		return zones_v4_multicast(ip + 12);
+	return zones_v6_multicast(ip);
 }
 
 bool
 zones_ip_link_local(const uint8_t ip[16])
 {
 	if (memcmp(ip, v4mapped, 12) == 0)
-		return ip[12] == 169 && ip[13] == 254;
-	return ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;
+		return zones_v4_link_local(ip + 12);
+	return zones_v6_link_local(ip);
 }
 
 bool
 zones_ip_public(const uint8_t ip[16])
 {
-	static const uint8_t zero[16];
-	const uint8_t *a;
-
-	if (zones_ip_multicast(ip) || zones_ip_link_local(ip))
-		return false;
-	if (memcmp(ip, v4mapped, 12) == 0) {
-		a = ip + 12;
-		if (a[0] == 0 || a[0] == 10 || a[0] == 127 || a[0] >= 240)
-			return false;
-		if (a[0] == 100 && (a[1] & 0xc0) == 64)		/* 100.64/10 */
-			return false;
-		if (a[0] == 172 && (a[1] & 0xf0) == 16)		/* 172.16/12 */
-			return false;
-		if (a[0] == 192 && a[1] == 168)
-			return false;
-		if (a[0] == 192 && a[1] == 0 && a[2] == 0)	/* 192.0.0/24 */
-			return false;
-		if (a[0] == 198 && (a[1] & 0xfe) == 18)	/* 198.18/15 */
-			return false;
-		return true;
-	}
-	if (memcmp(ip, zero, 15) == 0 && (ip[15] == 0 || ip[15] == 1))
-		return false;				/* :: and ::1 */
-	if ((ip[0] & 0xfe) == 0xfc)			/* ULA fc00::/7 */
-		return false;
-	return true;
+	if (memcmp(ip, v4mapped, 12) == 0)
+		return !zones_v4_multicast(ip + 12) &&
+		    !zones_v4_link_local(ip + 12) && zones_v4_public(ip + 12);
+	return !zones_v6_multicast(ip) && !zones_v6_link_local(ip) &&
+	    zones_v6_public(ip);
 }
 
 int
@@ -222,12 +257,21 @@ zones_place(const struct zones *z, int vlan, const uint8_t ip[16])
 		}
 	if (zone >= 0)
 		return zone;
-	if (ip != NULL) {
-		if (zones_ip_multicast(ip))
+	/* The address's family once, for the three tests (asked of both
+	 * ends of most events). */
+	if (ip != NULL && memcmp(ip, v4mapped, 12) == 0) {
+		if (zones_v4_multicast(ip + 12))
 			return ZONE_MULTICAST;
-		if (zones_ip_link_local(ip))
+		if (zones_v4_link_local(ip + 12))
 			return ZONE_LINK_LOCAL;
-		if (zones_ip_public(ip))
+		if (zones_v4_public(ip + 12))
+			return ZONE_INTERNET;
+	} else if (ip != NULL) {
+		if (zones_v6_multicast(ip))
+			return ZONE_MULTICAST;
+		if (zones_v6_link_local(ip))
+			return ZONE_LINK_LOCAL;
+		if (zones_v6_public(ip))
 			return ZONE_INTERNET;
 	}
 	if (z != NULL && vlan >= 0 && vlan < 4096 && z->vlan_zone[vlan] != 0)

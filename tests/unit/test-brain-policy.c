@@ -681,6 +681,67 @@ test_activity(void **state)
 	fix_free(x);
 }
 
+/*
+ * The same HL7 type again is judged as the first one was, until what
+ * it is judged against changes: a type the pump learned is allowed
+ * once it enforces, though it was a violation when first seen; the
+ * same type with a third component is the same; another type is not.
+ */
+static void
+test_hl7_again(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct brain_ev ev;
+	struct fix *x;
+	uint64_t t;
+
+	(void)state;
+	learning_period = 3600;
+	x = fix_new(false, false);
+	learning_period = 0;
+	ward(x, &q);
+	flow(&q, 2 * SEC, MAC_PUMP, "10.20.0.50", MAC_ENG, "10.20.0.5", 2575,
+	    APP_UNKNOWN);
+	brain_sync(x->b, 0, 2 * SEC + 1, &q);
+	memset(&ev, 0, sizeof(ev));
+	ev.vlan = 20;
+	ev.proto = 6;
+	ev.dport = 2575;
+	end_set(&ev.end[0], MAC_PUMP, "10.20.0.50");
+	end_set(&ev.end[1], MAC_ENG, "10.20.0.5");
+	assert_true(brain_policy_is_learning(x->b->devs[0]));
+	/* Learning: learned, no alert, each time. */
+	for (t = 3; t < 6; t++) {
+		ev.ts_us = t * SEC;
+		brain_policy_act(x->b, &ev, 'h', x->b->devs[0],
+		    x->b->devs[2], "ORU^R01", NULL);
+	}
+	/* Its learning ends. */
+	flow(&q, 5000 * SEC, MAC_PUMP, "10.20.0.50", MAC_ENG, "10.20.0.5",
+	    2575, APP_UNKNOWN);
+	brain_sync(x->b, 0, 5001 * SEC, &q);
+	assert_false(brain_policy_is_learning(x->b->devs[0]));
+	for (t = 5002; t < 5005; t++) {
+		ev.ts_us = t * SEC;
+		brain_policy_act(x->b, &ev, 'h', x->b->devs[0],
+		    x->b->devs[2], t == 5003 ? "ORU^R01^ORU_R01" : "ORU^R01",
+		    NULL);
+	}
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 0);
+	ev.ts_us = 5006 * SEC;
+	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2],
+	    "ADT^A01", NULL);
+	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2],
+	    "ORU^R01", NULL);
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 1);
+	assert_non_null(line_with(&x->out, "\"signature_id\":4,",
+	    "\"expected\":\"hl7.send: ORU^R01\""));
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 /* What devices did survives in the state, and suggest allows it. */
 static void
 test_suggest(void **state)
@@ -748,6 +809,7 @@ main(void)
 		cmocka_unit_test(test_learned_persists),
 		cmocka_unit_test(test_learned_persists_yaml),
 		cmocka_unit_test(test_activity),
+		cmocka_unit_test(test_hl7_again),
 		cmocka_unit_test(test_suggest),
 	};
 

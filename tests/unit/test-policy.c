@@ -856,6 +856,127 @@ test_compact_roundtrip(void **state)
 }
 
 /*
+ * policy_compact_put() appends to what a buffer holds, and gives room
+ * for the longest line there is: names of POL_NAME_MAX - 1 bytes that
+ * are all escaped (3 bytes each), the largest numbers; the text is
+ * policy_write_compact()'s and reads back as written.
+ */
+static void
+test_compact_out(void **state)
+{
+	struct pol_profile pr;
+	struct pol_flow f;
+	struct pol_out o;
+	struct policy *p;
+	char name[POL_NAME_MAX], want[4 * POL_NAME_MAX], *buf;
+	size_t i, len, at;
+
+	(void)state;
+	memset(name, '%', POL_NAME_MAX - 1);
+	name[POL_NAME_MAX - 1] = '\0';
+	for (i = 0; i < POL_NAME_MAX - 1; i++)
+		snprintf(want + 3 * i, 4, "%%%02X", i % 2 ? '%' : 0x7f);
+	for (i = 0; i < POL_NAME_MAX - 1; i++)
+		name[i] = i % 2 ? '%' : 0x7f;
+	policy_profile_init(&pr, POL_T_LEARNED, name);
+	pr.max_fanout = UINT32_MAX;
+	pr.fanout_window = UINT32_MAX;
+	pr.internet = pr.cleartext_logins = true;
+	memset(&f, 0, sizeof(f));
+	f.initiated = true;
+	f.peer_zone = name;
+	f.proto = 6;
+	f.port = 65535;
+	f.app = name;
+	assert_true(policy_learn_flow(&pr, &f));
+	memcpy(pr.initiate.v[0].class, name, POL_NAME_MAX);
+	pr.initiate.v[0].proto = 255;
+	assert_true(policy_learn_dicom(&pr, true, NULL, "\x01\x02\x03\x04"));
+	memset(&o, 0, sizeof(o));
+	policy_out_add(&o, "key", 4);
+	at = o.len;
+	policy_out_add(&o, POL_COMPACT_MAGIC, strlen(POL_COMPACT_MAGIC));
+	policy_compact_put(&o, &pr);
+	policy_compact_put(&o, &pr);
+	assert_memory_equal(o.p, "key", 4);
+	buf = compact_of(&pr, 1, &len);
+	assert_int_equal(o.len - at, 2 * len - strlen(POL_COMPACT_MAGIC));
+	assert_memory_equal(o.p + at, buf, len);
+	assert_memory_equal(o.p + at + len, buf + strlen(POL_COMPACT_MAGIC),
+	    len - strlen(POL_COMPACT_MAGIC));
+	/* The first line, then the entry: every name escaped whole. */
+	assert_memory_equal(buf + strlen(POL_COMPACT_MAGIC), "p l ", 4);
+	assert_memory_equal(buf + strlen(POL_COMPACT_MAGIC) + 4, want,
+	    3 * (POL_NAME_MAX - 1));
+	assert_non_null(strstr(buf, " e 1 1 4294967295 4294967295\ni "));
+	assert_non_null(strstr(buf, " 255 65535 65535 "));
+	assert_non_null(strstr(buf, "\nt %01%02%03%04\n"));
+	p = pol_new();
+	assert_int_equal(policy_load_compact(p, "state", o.p + at, o.len - at,
+	    stderr), 0);
+	assert_int_equal(policy_count(p), 1);
+	assert_string_equal(policy_at(p, 0)->name, name);
+	assert_string_equal(policy_at(p, 0)->initiate.v[0].app, name);
+	assert_int_equal(policy_at(p, 0)->initiate.v[0].proto, 255);
+	policy_free(p);
+	free(buf);
+	free(o.p);
+	policy_profile_clear(&pr);
+}
+
+/*
+ * A cleared policy finds nothing it held (profiles by class, rule or
+ * MAC go to the defaults) and reads the next text as a new one would.
+ */
+static void
+test_clear(void **state)
+{
+	static const char t1[] = POL_COMPACT_MAGIC
+	    "p c infusion-pump e 0 0 0 600\n"
+	    "s ORU^R01\n"
+	    "p f baxter-sigma e 0 0 0 600\n"
+	    "p d 00:11:22:33:44:55 o 0 0 0 600\n";
+	static const char t2[] = POL_COMPACT_MAGIC
+	    "p c patient-monitor e 1 0 0 600\n"
+	    "r ADT^A01\n";
+	static const uint8_t mac[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	struct policy *p = pol_new();
+	const struct pol_profile *pr;
+	int k;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(policy_load_compact(p, "state", t1,
+		    strlen(t1), stderr), 0);
+		assert_int_equal(policy_count(p), 3);
+		assert_string_equal(policy_find(p, mac, NULL, "x")->name,
+		    "00:11:22:33:44:55");
+		assert_string_equal(policy_find(p, NULL, "baxter-sigma",
+		    "x")->name, "baxter-sigma");
+		pr = policy_find(p, NULL, NULL, "infusion-pump");
+		assert_string_equal(pr->file, "state");
+		assert_int_equal(pr->hl7_send.n, 1);
+		policy_clear(p);
+		assert_int_equal(policy_count(p), 0);
+		pr = policy_find(p, mac, "baxter-sigma", "infusion-pump");
+		assert_string_equal(pr->name, "medical-default");
+		assert_string_equal(policy_find(p, NULL, NULL,
+		    "printer")->name, "default");
+		assert_int_equal(policy_load_compact(p, "state2", t2,
+		    strlen(t2), stderr), 0);
+		assert_int_equal(policy_count(p), 1);
+		pr = policy_find(p, NULL, NULL, "patient-monitor");
+		assert_string_equal(pr->file, "state2");
+		assert_true(pr->internet);
+		assert_int_equal(pr->hl7_receive.n, 1);
+		assert_string_equal(policy_find(p, NULL, NULL,
+		    "infusion-pump")->name, "medical-default");
+		policy_clear(p);
+	}
+	policy_free(p);
+}
+
+/*
  * Learned names are found by their hash first: two names of one hash
  * are both kept and both found, a list grows to POL_LEARN_MAX and no
  * further, and a copy (the write/compact round trip) keeps the hashes.
@@ -919,6 +1040,8 @@ main(void)
 		cmocka_unit_test(test_learned),
 		cmocka_unit_test(test_write_roundtrip),
 		cmocka_unit_test(test_compact_roundtrip),
+		cmocka_unit_test(test_compact_out),
+		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_learn_names_hash),
 		cmocka_unit_test(test_find_many),
 	};
