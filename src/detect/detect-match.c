@@ -94,6 +94,12 @@ struct detect_flow {
 	bool		 rescan[2];	/* scan the whole window next */
 	uint8_t		 sproto[2];	/* app_proto the tail was scanned for */
 	size_t		 size;
+	/*
+	 * Then, in the same block (flow_state), the parts most flows take:
+	 * the flowbits, a one-word header cache and a first tail per
+	 * direction (df_hc_in, df_tail_in).  One allocation instead of up
+	 * to seven; size still counts each part as if allocated alone.
+	 */
 };
 
 struct detect_thread {
@@ -821,6 +827,31 @@ fb_isset(const struct detect_flow *df, uint32_t id)
 	    (df->bits[id / 64] >> (id % 64)) & 1;
 }
 
+/* The layout of a flow's block: the struct, flowbits, two one-word
+ * header caches, two first tails (8-byte aligned, as malloc gives). */
+#define DF_ALIGN8(n)	(((n) + 7) & ~(size_t)7)
+#define DF_BITS_OFF	DF_ALIGN8(sizeof(struct detect_flow))
+#define DF_HC_OFF(w)	(DF_BITS_OFF + (w) * sizeof(uint64_t))
+#define DF_HC1		DF_ALIGN8(sizeof(struct detect_hcache) + \
+			    sizeof(uint64_t))
+
+/* A direction's header cache and first tail in df's block. */
+static inline struct detect_hcache *
+df_hc_in(const struct detect_flow *df, int dir)
+{
+	size_t words = (df->owner->e->nfb + 63) / 64;
+
+	return (struct detect_hcache *)(void *)((uint8_t *)(uintptr_t)df +
+	    DF_HC_OFF(words) + (size_t)dir * DF_HC1);
+}
+
+static inline uint8_t *
+df_tail_in(const struct detect_flow *df, int dir)
+{
+	return (uint8_t *)df_hc_in(df, 0) + 2 * DF_HC1 +
+	    (size_t)dir * DETECT_TAIL_START;
+}
+
 static struct detect_flow *
 flow_state(struct detect_thread *t, struct flow *f)
 {
@@ -832,12 +863,13 @@ flow_state(struct detect_thread *t, struct flow *f)
 	if (f->detect != NULL)
 		return f->detect;
 	words = (t->e->nfb + 63) / 64;
-	df = xcalloc(1, sizeof(*df));
+	df = xcalloc(1, DF_HC_OFF(words) + 2 * DF_HC1 +
+	    2 * DETECT_TAIL_START);
 	df->owner = t;
 	/* What malloc takes for it, as the flow table counts flows. */
 	df->size = mem_cost(sizeof(*df));
 	if (words > 0) {
-		df->bits = xcalloc(words, sizeof(uint64_t));
+		df->bits = (uint64_t *)((uint8_t *)df + DF_BITS_OFF);
 		df->size += mem_cost(words * sizeof(uint64_t));
 	}
 	t->memuse += df->size;
@@ -1548,7 +1580,11 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 	h = df->hc[c->dir];
 	if (h == NULL || h->nwords != words) {
 		cost = h != NULL ? mem_cost(sizeof(*h) + h->nwords * 8) : 0;
-		h = xreallocarray(h, 1, sizeof(*h) + words * sizeof(uint64_t));
+		/* every field is set again below */
+		if (h != df_hc_in(df, c->dir))
+			free(h);
+		h = words == 1 ? df_hc_in(df, c->dir) :
+		    xcalloc(1, sizeof(*h) + words * sizeof(uint64_t));
 		df->hc[c->dir] = h;
 		df->size += mem_cost(sizeof(*h) + words * 8) - cost;
 		t->memuse += mem_cost(sizeof(*h) + words * 8) - cost;
@@ -1793,7 +1829,10 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 
 		if (cap > t->e->stream_tail)
 			cap = t->e->stream_tail;
-		df->tail[dir] = xreallocarray(df->tail[dir], cap, 1);
+		/* what it held is written again below */
+		if (df->tail[dir] != df_tail_in(df, dir))
+			free(df->tail[dir]);
+		df->tail[dir] = xcalloc(cap, 1);
 		df->size += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		df->tail_cap[dir] = (uint32_t)cap;
@@ -1827,7 +1866,7 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 	}
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
-		df->tail[dir] = xcalloc(DETECT_TAIL_START, 1);
+		df->tail[dir] = df_tail_in(df, dir);
 		df->tail_cap[dir] = DETECT_TAIL_START;
 		df->size += mem_cost(DETECT_TAIL_START);
 		t->memuse += mem_cost(DETECT_TAIL_START);
@@ -1996,14 +2035,19 @@ detect_flow_free(struct flow *f)
 		return;
 	if (df->owner != NULL && df->owner->memuse >= df->size)
 		df->owner->memuse -= df->size;
-	free(df->bits);
-	free(df->hc[0]);
-	free(df->hc[1]);
+	if (df->hc[0] != df_hc_in(df, 0))
+		free(df->hc[0]);
+	if (df->hc[1] != df_hc_in(df, 1))
+		free(df->hc[1]);
 	free(df->txh);
-	free(df->tail[0]);
-	free(df->tail[1]);
+	if (df->tail[0] != df_tail_in(df, 0))
+		free(df->tail[0]);
+	if (df->tail[1] != df_tail_in(df, 1))
+		free(df->tail[1]);
 	free(df->carry[0]);
 	free(df->carry[1]);
+	/* the first tails held stream bytes */
+	explicit_bzero(df_tail_in(df, 0), 2 * DETECT_TAIL_START);
 	free(df);
 	f->detect = NULL;
 }
