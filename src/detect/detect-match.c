@@ -123,6 +123,7 @@ struct detect_thread {
 	uint64_t	 memuse;
 	bool		 passed;	/* a pass rule matched: stop */
 	bool		 lit_scan;	/* small databases: no Hyperscan */
+	bool		 no_bounds;	/* tests: streams scanned whole */
 };
 
 /* What one round of matching looks at. */
@@ -1444,6 +1445,12 @@ detect_thread_lit_scan(struct detect_thread *t, bool on)
 	t->lit_scan = on;
 }
 
+void
+detect_thread_stream_bounds(struct detect_thread *t, bool on)
+{
+	t->no_bounds = !on;
+}
+
 const uint32_t *
 detect_thread_candidates(const struct detect_thread *t, size_t *n)
 {
@@ -1764,6 +1771,57 @@ carry_update(struct detect_thread *t, struct detect_flow *df, int dir,
 	df->ncarry[dir] = (uint8_t)n;
 }
 
+/* A part of the window: Hyperscan, or for a few patterns in a few
+ * bytes, the same search without its cost per scan (scan_lit). */
+static void
+scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
+    size_t len)
+{
+	if (d->lit && len <= DETECT_LIT_SCAN && len > 0 && d->db != NULL &&
+	    t->lit_scan)
+		scan_lit(t, d, buf, len);
+	else
+		scan(t, d, buf, len);
+}
+
+/*
+ * The window from 'from' on, or of it only where a match of d's rules
+ * can hold their fast pattern (d->bound): the first stream bytes, and
+ * the first bytes this delivery added (the packet payload look of
+ * list_match()).  A pattern found elsewhere could only make candidates
+ * that fail.
+ */
+static void
+scan_stream(struct detect_thread *t, const struct pdb *d,
+    const struct mctx *c, size_t from)
+{
+	size_t a1 = from, b1 = from, a2, b2;
+
+	if (d->bound == 0 || t->no_bounds) {
+		scan(t, d, c->sdata + from, c->slen - from);
+		return;
+	}
+	if (d->bound > c->sbase)
+		b1 = d->bound - c->sbase < c->slen ?
+		    (size_t)(d->bound - c->sbase) : c->slen;
+	if (b1 < a1)
+		b1 = a1;
+	/* the payload look is only for bytes after those seen before */
+	a2 = c->snew > from ? c->snew : from;
+	b2 = d->bound < c->slen - a2 ? a2 + (size_t)d->bound : c->slen;
+	if (c->snew == 0 || b2 < a2)
+		b2 = a2;
+	if (b1 > a1 && b2 > a2 && a2 <= b1) {
+		/* one part: they meet */
+		scan_part(t, d, c->sdata + a1, (b2 > b1 ? b2 : b1) - a1);
+		return;
+	}
+	if (b1 > a1)
+		scan_part(t, d, c->sdata + a1, b1 - a1);
+	if (b2 > a2)
+		scan_part(t, d, c->sdata + a2, b2 - a2);
+}
+
 static void
 stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
     int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
@@ -1813,8 +1871,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			for (i = 0; i < g[k]->ndbs; i++)
-				scan(t, &g[k]->dbs[i], c.sdata + from,
-				    c.slen - from);
+				scan_stream(t, &g[k]->dbs[i], &c, from);
 	nfound = t->ncand;
 	carry_update(t, df, dir, nfound, base + c.slen, next, keep > 0);
 	for (k = 0; k < 2; k++)
