@@ -56,8 +56,14 @@ struct detect_hcache {
 	uint8_t		 src[16], dst[16];
 	uint16_t	 sp, dp;
 	uint8_t		 ipver, proto;
+	uint8_t		 quiet;		/* HC_QUIET_*: nothing to do when */
 	uint64_t	 pass[];
 };
+/* No rule passes the header, and the groups' databases are of the
+ * payload alone (none at all): a packet without payload (any packet)
+ * makes no candidate. */
+#define HC_QUIET_EMPTY	1
+#define HC_QUIET_ALWAYS	2
 
 /*
  * A flow's header results for transaction rules, per direction: a
@@ -1561,6 +1567,26 @@ hcache_rule(const struct detect_hcache *h, uint32_t i)
 	return i < h->n0 ? h->g[0]->plain[i] : h->g[1]->plain[i - h->n0];
 }
 
+static uint8_t
+hcache_quiet(const struct detect_hcache *h)
+{
+	uint32_t w;
+	size_t k, i, ndbs = 0;
+
+	for (w = 0; w < h->nwords; w++)
+		if (h->pass[w] != 0)
+			return 0;
+	for (k = 0; k < 2; k++) {
+		if (h->g[k] == NULL)
+			continue;
+		for (i = 0; i < h->g[k]->ndbs; i++)
+			if (h->g[k]->dbs[i].key != DL_PAYLOAD)
+				return 0;
+		ndbs += h->g[k]->ndbs;
+	}
+	return ndbs == 0 ? HC_QUIET_ALWAYS : HC_QUIET_EMPTY;
+}
+
 /*
  * The header results of c's flow direction, made now if the flow has
  * none for this engine and tuple; NULL when its groups have no rule
@@ -1620,6 +1646,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 		if (header_match(r, c))
 			h->pass[i / 64] |= 1ull << (i % 64);
 	}
+	h->quiet = hcache_quiet(h);
 	return h;
 }
 
@@ -1654,21 +1681,28 @@ detect_packet(struct detect_thread *t, struct flow *f,
 	const struct detect_flow *df;
 	const struct detect_hcache *h = NULL;
 	const struct dgroup *g0, *g1 = NULL;
-	int g;
+	int g, dir;
 
 	if (t->e->nrules == 0 || !pkt_is_ip(p))
 		return;
+	dir = pkt_dir(f, p);
+	/* the flow's groups and header results, when it has them */
+	df = f != NULL ? f->detect : NULL;
+	if (df != NULL && (h = df->hc[dir]) != NULL &&
+	    (h->gen != t->e->gen || !hcache_same(h, p)))
+		h = NULL;
+	if (h != NULL && (h->quiet == HC_QUIET_ALWAYS ||
+	    (h->quiet == HC_QUIET_EMPTY && p->payload_len == 0))) {
+		/* no scan, no candidate: an empty round */
+		round_begin(t);
+		return;
+	}
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.p = p;
-	c.dir = pkt_dir(f, p);
+	c.dir = dir;
 	c.events = events;
 	c.nevents = nevents;
-	/* the flow's groups and header results, when it has them */
-	df = f != NULL ? f->detect : NULL;
-	if (df != NULL && (h = df->hc[c.dir]) != NULL &&
-	    (h->gen != t->e->gen || !hcache_same(h, p)))
-		h = NULL;
 	if (h != NULL) {
 		g0 = h->g[0];
 		g1 = h->g[1];
