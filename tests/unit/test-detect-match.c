@@ -681,6 +681,32 @@ bound_run(struct detect_thread *t, const char *s, size_t a, size_t b,
 	return th_nalerts;
 }
 
+/* The same, the stream delivered k bytes at a time. */
+static size_t
+bound_run_k(struct detect_thread *t, const char *s, size_t k, uint32_t *out,
+    size_t max)
+{
+	struct flow f;
+	size_t n = strlen(s), off, i, j;
+	uint32_t x;
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	for (off = 0; off < n; off += k)
+		detect_stream(t, &f, 0, (const uint8_t *)s + off,
+		    n - off < k ? n - off : k);
+	detect_flow_free(&f);
+	for (i = 0; i < th_nalerts && i < max; i++)
+		out[i] = th_sids[i];
+	for (i = 1; i < th_nalerts && i < max; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			x = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return th_nalerts;
+}
+
 /*
  * A stream database whose fast patterns have an offset and depth is
  * scanned only where they can be (the stream's first bytes, each
@@ -750,6 +776,23 @@ test_stream_bounds(void **state)
 				}
 		}
 		assert_true(total > 0);
+		/* long streams, past the bound: deliveries of k bytes, some
+		 * starting with a pattern (the payload look) */
+		for (s = 0; s < sizeof(streams) / sizeof(streams[0]); s++) {
+			char big[400];
+			size_t len = strlen(streams[s]), o;
+
+			for (o = 0; o + len < sizeof(big); o += len)
+				memcpy(big + o, streams[s], len);
+			big[o] = '\0';
+			for (a = 1; a <= 40; a++) {
+				n = bound_run_k(t, big, a, x, 64);
+				m = bound_run_k(w, big, a, y, 64);
+				assert_int_equal(n, m);
+				assert_memory_equal(x, y, (n < 64 ? n : 64) *
+				    sizeof(x[0]));
+			}
+		}
 		detect_thread_free(t);
 		detect_thread_free(w);
 		detect_free(e);
