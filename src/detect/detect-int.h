@@ -308,6 +308,13 @@ struct pdb {
 	uint32_t	*pat_nrules;
 	uint32_t	*rule_ix;	/* rule indexes, ascending per pattern */
 	uint32_t	 maxlen;	/* of its patterns */
+	/*
+	 * Where a match of its rules can hold a fast pattern, when every
+	 * rule's fast pattern has a fixed offset and depth: ending by
+	 * this position (a stream's offset, or, as Suricata looks at a
+	 * packet's payload, into the bytes a delivery added).  0: anywhere.
+	 */
+	uint64_t	 bound;
 	bool		 lit;		/* npat <= DETECT_LIT_MAX */
 	bool		 lit_nocase[DETECT_LIT_MAX];
 	uint32_t	 lit_len[DETECT_LIT_MAX];
@@ -451,6 +458,9 @@ struct detect_flow;
 /* For the tests: off, every database is scanned by Hyperscan; the
  * last round's candidates (rule indexes, ascending once run). */
 void		 detect_thread_lit_scan(struct detect_thread *, bool);
+/* For the tests: off, a stream's databases are scanned over the whole
+ * window, as if no fast pattern had a bound (pdb.bound). */
+void		 detect_thread_stream_bounds(struct detect_thread *, bool);
 const uint32_t	*detect_thread_candidates(const struct detect_thread *,
 		    size_t *);
 int		 detect_b64_decode(const uint8_t *, size_t, uint8_t *,

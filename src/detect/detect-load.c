@@ -847,6 +847,30 @@ group_add(struct dgroup *g, struct gbuild *b, const struct detect_engine *e,
 	f->rule = ix;
 }
 
+/*
+ * How far from its buffer's start a match of rule ix can end its fast
+ * pattern: the content's own offset + depth, when both are numbers and
+ * it is positioned absolutely; 0 when it can be anywhere.
+ */
+static uint64_t
+fp_bound(const struct detect_engine *e, uint32_t ix)
+{
+	const struct drule *r = &e->rules[ix];
+	const struct dm *m;
+	int64_t end;
+
+	if (r->fp_list < 0)
+		return 0;
+	m = &r->lists[r->fp_list].m[r->fp_m];
+	if (m->type != DM_CONTENT || !(m->flags & DMF_DEPTH) ||
+	    (m->flags & (DMF_NEGATED | DMF_DISTANCE | DMF_WITHIN |
+	    DMF_RELATIVE)) || (m->vars & (DMV_OFFSET | DMV_DEPTH)))
+		return 0;
+	end = (int64_t)((m->flags & DMF_OFFSET) ? m->offset : 0) +
+	    (int64_t)m->depth;
+	return end > 0 ? (uint64_t)end : 0;
+}
+
 /* Build a group's pattern tables; databases compiled (or loaded) later. */
 static void
 group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
@@ -870,6 +894,7 @@ group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
 		d->rule_ix = xcalloc(j - i, sizeof(uint32_t));
 		d->pat_rules = xcalloc(j - i, sizeof(uint32_t));
 		d->pat_nrules = xcalloc(j - i, sizeof(uint32_t));
+		d->bound = fp_bound(e, b->ents[i].rule);
 		for (k = i; k < j; k++) {
 			const struct fpent *x = &b->ents[k];
 
@@ -880,6 +905,12 @@ group_finish(struct detect_engine *e, struct dgroup *g, struct gbuild *b)
 			}
 			d->pat_nrules[np - 1]++;
 			d->rule_ix[k - i] = x->rule;
+			if (d->bound != 0) {
+				uint64_t bd = fp_bound(e, x->rule);
+
+				d->bound = bd == 0 ? 0 : bd > d->bound ? bd :
+				    d->bound;
+			}
 			if (x->len > d->maxlen)
 				d->maxlen = (uint32_t)x->len;
 		}

@@ -56,8 +56,14 @@ struct detect_hcache {
 	uint8_t		 src[16], dst[16];
 	uint16_t	 sp, dp;
 	uint8_t		 ipver, proto;
+	uint8_t		 quiet;		/* HC_QUIET_*: nothing to do when */
 	uint64_t	 pass[];
 };
+/* No rule passes the header, and the groups' databases are of the
+ * payload alone (none at all): a packet without payload (any packet)
+ * makes no candidate. */
+#define HC_QUIET_EMPTY	1
+#define HC_QUIET_ALWAYS	2
 
 /*
  * A flow's header results for transaction rules, per direction: a
@@ -94,6 +100,12 @@ struct detect_flow {
 	bool		 rescan[2];	/* scan the whole window next */
 	uint8_t		 sproto[2];	/* app_proto the tail was scanned for */
 	size_t		 size;
+	/*
+	 * Then, in the same block (flow_state), the parts most flows take:
+	 * the flowbits, a one-word header cache and a first tail per
+	 * direction (df_hc_in, df_tail_in).  One allocation instead of up
+	 * to seven; size still counts each part as if allocated alone.
+	 */
 };
 
 struct detect_thread {
@@ -117,6 +129,7 @@ struct detect_thread {
 	uint64_t	 memuse;
 	bool		 passed;	/* a pass rule matched: stop */
 	bool		 lit_scan;	/* small databases: no Hyperscan */
+	bool		 no_bounds;	/* tests: streams scanned whole */
 };
 
 /* What one round of matching looks at. */
@@ -821,6 +834,31 @@ fb_isset(const struct detect_flow *df, uint32_t id)
 	    (df->bits[id / 64] >> (id % 64)) & 1;
 }
 
+/* The layout of a flow's block: the struct, flowbits, two one-word
+ * header caches, two first tails (8-byte aligned, as malloc gives). */
+#define DF_ALIGN8(n)	(((n) + 7) & ~(size_t)7)
+#define DF_BITS_OFF	DF_ALIGN8(sizeof(struct detect_flow))
+#define DF_HC_OFF(w)	(DF_BITS_OFF + (w) * sizeof(uint64_t))
+#define DF_HC1		DF_ALIGN8(sizeof(struct detect_hcache) + \
+			    sizeof(uint64_t))
+
+/* A direction's header cache and first tail in df's block. */
+static inline struct detect_hcache *
+df_hc_in(const struct detect_flow *df, int dir)
+{
+	size_t words = (df->owner->e->nfb + 63) / 64;
+
+	return (struct detect_hcache *)(void *)((uint8_t *)(uintptr_t)df +
+	    DF_HC_OFF(words) + (size_t)dir * DF_HC1);
+}
+
+static inline uint8_t *
+df_tail_in(const struct detect_flow *df, int dir)
+{
+	return (uint8_t *)df_hc_in(df, 0) + 2 * DF_HC1 +
+	    (size_t)dir * DETECT_TAIL_START;
+}
+
 static struct detect_flow *
 flow_state(struct detect_thread *t, struct flow *f)
 {
@@ -832,12 +870,13 @@ flow_state(struct detect_thread *t, struct flow *f)
 	if (f->detect != NULL)
 		return f->detect;
 	words = (t->e->nfb + 63) / 64;
-	df = xcalloc(1, sizeof(*df));
+	df = xcalloc(1, DF_HC_OFF(words) + 2 * DF_HC1 +
+	    2 * DETECT_TAIL_START);
 	df->owner = t;
 	/* What malloc takes for it, as the flow table counts flows. */
 	df->size = mem_cost(sizeof(*df));
 	if (words > 0) {
-		df->bits = xcalloc(words, sizeof(uint64_t));
+		df->bits = (uint64_t *)((uint8_t *)df + DF_BITS_OFF);
 		df->size += mem_cost(words * sizeof(uint64_t));
 	}
 	t->memuse += df->size;
@@ -1412,6 +1451,12 @@ detect_thread_lit_scan(struct detect_thread *t, bool on)
 	t->lit_scan = on;
 }
 
+void
+detect_thread_stream_bounds(struct detect_thread *t, bool on)
+{
+	t->no_bounds = !on;
+}
+
 const uint32_t *
 detect_thread_candidates(const struct detect_thread *t, size_t *n)
 {
@@ -1522,6 +1567,26 @@ hcache_rule(const struct detect_hcache *h, uint32_t i)
 	return i < h->n0 ? h->g[0]->plain[i] : h->g[1]->plain[i - h->n0];
 }
 
+static uint8_t
+hcache_quiet(const struct detect_hcache *h)
+{
+	uint32_t w;
+	size_t k, i, ndbs = 0;
+
+	for (w = 0; w < h->nwords; w++)
+		if (h->pass[w] != 0)
+			return 0;
+	for (k = 0; k < 2; k++) {
+		if (h->g[k] == NULL)
+			continue;
+		for (i = 0; i < h->g[k]->ndbs; i++)
+			if (h->g[k]->dbs[i].key != DL_PAYLOAD)
+				return 0;
+		ndbs += h->g[k]->ndbs;
+	}
+	return ndbs == 0 ? HC_QUIET_ALWAYS : HC_QUIET_EMPTY;
+}
+
 /*
  * The header results of c's flow direction, made now if the flow has
  * none for this engine and tuple; NULL when its groups have no rule
@@ -1548,7 +1613,11 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 	h = df->hc[c->dir];
 	if (h == NULL || h->nwords != words) {
 		cost = h != NULL ? mem_cost(sizeof(*h) + h->nwords * 8) : 0;
-		h = xreallocarray(h, 1, sizeof(*h) + words * sizeof(uint64_t));
+		/* every field is set again below */
+		if (h != df_hc_in(df, c->dir))
+			free(h);
+		h = words == 1 ? df_hc_in(df, c->dir) :
+		    xcalloc(1, sizeof(*h) + words * sizeof(uint64_t));
 		df->hc[c->dir] = h;
 		df->size += mem_cost(sizeof(*h) + words * 8) - cost;
 		t->memuse += mem_cost(sizeof(*h) + words * 8) - cost;
@@ -1577,6 +1646,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 		if (header_match(r, c))
 			h->pass[i / 64] |= 1ull << (i % 64);
 	}
+	h->quiet = hcache_quiet(h);
 	return h;
 }
 
@@ -1611,21 +1681,28 @@ detect_packet(struct detect_thread *t, struct flow *f,
 	const struct detect_flow *df;
 	const struct detect_hcache *h = NULL;
 	const struct dgroup *g0, *g1 = NULL;
-	int g;
+	int g, dir;
 
 	if (t->e->nrules == 0 || !pkt_is_ip(p))
 		return;
+	dir = pkt_dir(f, p);
+	/* the flow's groups and header results, when it has them */
+	df = f != NULL ? f->detect : NULL;
+	if (df != NULL && (h = df->hc[dir]) != NULL &&
+	    (h->gen != t->e->gen || !hcache_same(h, p)))
+		h = NULL;
+	if (h != NULL && (h->quiet == HC_QUIET_ALWAYS ||
+	    (h->quiet == HC_QUIET_EMPTY && p->payload_len == 0))) {
+		/* no scan, no candidate: an empty round */
+		round_begin(t);
+		return;
+	}
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.p = p;
-	c.dir = pkt_dir(f, p);
+	c.dir = dir;
 	c.events = events;
 	c.nevents = nevents;
-	/* the flow's groups and header results, when it has them */
-	df = f != NULL ? f->detect : NULL;
-	if (df != NULL && (h = df->hc[c.dir]) != NULL &&
-	    (h->gen != t->e->gen || !hcache_same(h, p)))
-		h = NULL;
 	if (h != NULL) {
 		g0 = h->g[0];
 		g1 = h->g[1];
@@ -1728,6 +1805,57 @@ carry_update(struct detect_thread *t, struct detect_flow *df, int dir,
 	df->ncarry[dir] = (uint8_t)n;
 }
 
+/* A part of the window: Hyperscan, or for a few patterns in a few
+ * bytes, the same search without its cost per scan (scan_lit). */
+static void
+scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
+    size_t len)
+{
+	if (d->lit && len <= DETECT_LIT_SCAN && len > 0 && d->db != NULL &&
+	    t->lit_scan)
+		scan_lit(t, d, buf, len);
+	else
+		scan(t, d, buf, len);
+}
+
+/*
+ * The window from 'from' on, or of it only where a match of d's rules
+ * can hold their fast pattern (d->bound): the first stream bytes, and
+ * the first bytes this delivery added (the packet payload look of
+ * list_match()).  A pattern found elsewhere could only make candidates
+ * that fail.
+ */
+static void
+scan_stream(struct detect_thread *t, const struct pdb *d,
+    const struct mctx *c, size_t from)
+{
+	size_t a1 = from, b1 = from, a2, b2;
+
+	if (d->bound == 0 || t->no_bounds) {
+		scan(t, d, c->sdata + from, c->slen - from);
+		return;
+	}
+	if (d->bound > c->sbase)
+		b1 = d->bound - c->sbase < c->slen ?
+		    (size_t)(d->bound - c->sbase) : c->slen;
+	if (b1 < a1)
+		b1 = a1;
+	/* the payload look is only for bytes after those seen before */
+	a2 = c->snew > from ? c->snew : from;
+	b2 = d->bound < c->slen - a2 ? a2 + (size_t)d->bound : c->slen;
+	if (c->snew == 0 || b2 < a2)
+		b2 = a2;
+	if (b1 > a1 && b2 > a2 && a2 <= b1) {
+		/* one part: they meet */
+		scan_part(t, d, c->sdata + a1, (b2 > b1 ? b2 : b1) - a1);
+		return;
+	}
+	if (b1 > a1)
+		scan_part(t, d, c->sdata + a1, b1 - a1);
+	if (b2 > a2)
+		scan_part(t, d, c->sdata + a2, b2 - a2);
+}
+
 static void
 stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
     int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
@@ -1777,8 +1905,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			for (i = 0; i < g[k]->ndbs; i++)
-				scan(t, &g[k]->dbs[i], c.sdata + from,
-				    c.slen - from);
+				scan_stream(t, &g[k]->dbs[i], &c, from);
 	nfound = t->ncand;
 	carry_update(t, df, dir, nfound, base + c.slen, next, keep > 0);
 	for (k = 0; k < 2; k++)
@@ -1793,7 +1920,10 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 
 		if (cap > t->e->stream_tail)
 			cap = t->e->stream_tail;
-		df->tail[dir] = xreallocarray(df->tail[dir], cap, 1);
+		/* what it held is written again below */
+		if (df->tail[dir] != df_tail_in(df, dir))
+			free(df->tail[dir]);
+		df->tail[dir] = xcalloc(cap, 1);
 		df->size += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
 		df->tail_cap[dir] = (uint32_t)cap;
@@ -1827,7 +1957,7 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 	}
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
-		df->tail[dir] = xcalloc(DETECT_TAIL_START, 1);
+		df->tail[dir] = df_tail_in(df, dir);
 		df->tail_cap[dir] = DETECT_TAIL_START;
 		df->size += mem_cost(DETECT_TAIL_START);
 		t->memuse += mem_cost(DETECT_TAIL_START);
@@ -1996,14 +2126,19 @@ detect_flow_free(struct flow *f)
 		return;
 	if (df->owner != NULL && df->owner->memuse >= df->size)
 		df->owner->memuse -= df->size;
-	free(df->bits);
-	free(df->hc[0]);
-	free(df->hc[1]);
+	if (df->hc[0] != df_hc_in(df, 0))
+		free(df->hc[0]);
+	if (df->hc[1] != df_hc_in(df, 1))
+		free(df->hc[1]);
 	free(df->txh);
-	free(df->tail[0]);
-	free(df->tail[1]);
+	if (df->tail[0] != df_tail_in(df, 0))
+		free(df->tail[0]);
+	if (df->tail[1] != df_tail_in(df, 1))
+		free(df->tail[1]);
 	free(df->carry[0]);
 	free(df->carry[1]);
+	/* the first tails held stream bytes */
+	explicit_bzero(df_tail_in(df, 0), 2 * DETECT_TAIL_START);
 	free(df);
 	f->detect = NULL;
 }

@@ -655,6 +655,150 @@ test_stream_realert(void **state)
 	detect_free(e);
 }
 
+/* The alerts of one stream cut into deliveries at a and b (sorted sids). */
+static size_t
+bound_run(struct detect_thread *t, const char *s, size_t a, size_t b,
+    uint32_t *out, size_t max)
+{
+	struct flow f;
+	size_t n = strlen(s), i, j;
+	uint32_t x;
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	detect_stream(t, &f, 0, (const uint8_t *)s, a);
+	detect_stream(t, &f, 0, (const uint8_t *)s + a, b - a);
+	detect_stream(t, &f, 0, (const uint8_t *)s + b, n - b);
+	detect_flow_free(&f);
+	for (i = 0; i < th_nalerts && i < max; i++)
+		out[i] = th_sids[i];
+	for (i = 1; i < th_nalerts && i < max; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			x = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return th_nalerts;
+}
+
+/* The same, the stream delivered k bytes at a time. */
+static size_t
+bound_run_k(struct detect_thread *t, const char *s, size_t k, uint32_t *out,
+    size_t max)
+{
+	struct flow f;
+	size_t n = strlen(s), off, i, j;
+	uint32_t x;
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	for (off = 0; off < n; off += k)
+		detect_stream(t, &f, 0, (const uint8_t *)s + off,
+		    n - off < k ? n - off : k);
+	detect_flow_free(&f);
+	for (i = 0; i < th_nalerts && i < max; i++)
+		out[i] = th_sids[i];
+	for (i = 1; i < th_nalerts && i < max; i++)
+		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			x = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = x;
+		}
+	return th_nalerts;
+}
+
+/*
+ * A stream database whose fast patterns have an offset and depth is
+ * scanned only where they can be (the stream's first bytes, each
+ * delivery's first bytes): the same alerts as scanning the whole
+ * window, for every cut of streams holding the patterns at, before
+ * and past their bounds, and with rules of another kind in the group.
+ */
+static void
+test_stream_bounds(void **state)
+{
+	static const char *const rules[] = {
+	    "alert tcp any any -> any any (msg:\"a\"; content:\"ABCD\"; "
+	    "offset:2; depth:6; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"b\"; content:\"RFB 0\"; "
+	    "depth:5; sid:2;)\n"
+	    "alert tcp any any -> any any (msg:\"c\"; content:\"QQAB\"; "
+	    "startswith; content:\"D\"; distance:0; sid:3;)\n"
+	    "alert tcp any any -> any any (msg:\"d\"; flow:only_stream; "
+	    "content:\"WXYZ\"; offset:1; depth:12; sid:4;)\n"
+	    "alert tcp any any -> any any (msg:\"e\"; content:\"abcd\"; "
+	    "nocase; depth:7; content:\"Z\"; distance:1; within:3; sid:5;)\n"
+	    "alert tcp any any -> any 81 (msg:\"f\"; content:\"WXYZ\"; "
+	    "sid:6;)\n",
+	    /* one rule without a bound: the database has none */
+	    "alert tcp any any -> any any (msg:\"a\"; content:\"ABCD\"; "
+	    "offset:2; depth:6; sid:1;)\n"
+	    "alert tcp any any -> any any (msg:\"c\"; content:\"QQ\"; "
+	    "startswith; content:\"ABCD\"; distance:0; sid:3;)\n",
+	};
+	static const char *const streams[] = {
+		"..ABCD......RFB 0...ABCD..QQABCD",
+		"RFB 0WXYZ..ABCD.ABCD.abCDxZ.....",
+		"QQABCD.xWXYZ.......RFB 0ABCDaB",
+		"....ABCD.....ABCDx..WXYZ...abcd.Z",
+		"...ABCD....ABCD.....ABCD....ABCD",
+		"WXYZWXYZWXYZWXYZRFB 0RFB 0..abcdxZ",
+		".QQABxD..QQABCD....QQABD.RFB 0",
+		/* the database's bound is WXYZ's 13: at it and past it */
+		"123456789WXYZ.123456789WXYZ",
+		"1234567890WXYZ..WXYZ.1234567890WXYZ",
+	};
+	struct detect_engine *e;
+	struct detect_thread *t, *w;
+	uint32_t x[64], y[64];
+	size_t r, s, a, b, n, m, total;
+
+	(void)state;
+	for (r = 0; r < 2; r++) {
+		assert_non_null(e = th_load(rules[r]));
+		t = detect_thread_new(e, th_alert, NULL);
+		w = detect_thread_new(e, th_alert, NULL);
+		detect_thread_stream_bounds(w, false);
+		total = 0;
+		for (s = 0; s < sizeof(streams) / sizeof(streams[0]); s++) {
+			size_t len = strlen(streams[s]);
+
+			for (a = 0; a <= len; a++)
+				for (b = a; b <= len; b++) {
+					n = bound_run(t, streams[s], a, b, x,
+					    64);
+					m = bound_run(w, streams[s], a, b, y,
+					    64);
+					assert_int_equal(n, m);
+					assert_memory_equal(x, y, (n < 64 ? n :
+					    64) * sizeof(x[0]));
+					total += n;
+				}
+		}
+		assert_true(total > 0);
+		/* long streams, past the bound: deliveries of k bytes, some
+		 * starting with a pattern (the payload look) */
+		for (s = 0; s < sizeof(streams) / sizeof(streams[0]); s++) {
+			char big[400];
+			size_t len = strlen(streams[s]), o;
+
+			for (o = 0; o + len < sizeof(big); o += len)
+				memcpy(big + o, streams[s], len);
+			big[o] = '\0';
+			for (a = 1; a <= 40; a++) {
+				n = bound_run_k(t, big, a, x, 64);
+				m = bound_run_k(w, big, a, y, 64);
+				assert_int_equal(n, m);
+				assert_memory_equal(x, y, (n < 64 ? n : 64) *
+				    sizeof(x[0]));
+			}
+		}
+		detect_thread_free(t);
+		detect_thread_free(w);
+		detect_free(e);
+	}
+}
+
 /*
  * A gap: what was kept before it does not join what follows (a
  * content split by the hole is not found), and stream positions count
@@ -1239,6 +1383,7 @@ main(void)
 		cmocka_unit_test(test_stream_carry),
 		cmocka_unit_test(test_stream_tail_size),
 		cmocka_unit_test(test_stream_realert),
+		cmocka_unit_test(test_stream_bounds),
 		cmocka_unit_test(test_stream_gap),
 		cmocka_unit_test(test_tx_buffers),
 		cmocka_unit_test(test_transform_full),

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <glob.h>
 #include <stdarg.h>
@@ -746,6 +747,123 @@ test_duplicate_sids_many(void **state)
 	free(text);
 }
 
+/* Reference: the range test as bytes, memcmp() order. */
+static bool
+ref_in(const uint8_t *a, const uint8_t *lo, const uint8_t *hi, size_t len)
+{
+	return memcmp(a, lo, len) >= 0 && memcmp(a, hi, len) <= 0;
+}
+
+/*
+ * Address ranges, IPv4 and IPv6, at and around each bound: the byte
+ * before and after every position of lo and hi (the IPv6 halves
+ * compare as two numbers: a difference in the low half alone must
+ * count), with negated ranges inside the list.
+ */
+static void
+test_addr_ranges(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (sid:1;)\n");
+	static const char *const lists[] = {
+		"[10.0.0.0/8,!10.1.0.0/16]",
+		"[2001:db8::/32,!2001:db8:0:1::/64]",
+		"[2001:db8::5-2001:db8::1:0:0:7]",
+		"192.168.1.10-192.168.1.20",
+	};
+	static const char *const bounds[][2] = {
+		{ "10.0.0.0", "10.255.255.255" },
+		{ "10.1.0.0", "10.1.255.255" },
+		{ "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff" },
+		{ "2001:db8:0:1::", "2001:db8:0:1:ffff:ffff:ffff:ffff" },
+		{ "2001:db8::5", "2001:db8::1:0:0:7" },
+		{ "192.168.1.10", "192.168.1.20" },
+	};
+	struct anode *n[4];
+	char why[256];
+	size_t i, b, k, pos;
+	int d;
+
+	(void)state;
+	assert_non_null(e);
+	for (i = 0; i < 4; i++) {
+		n[i] = detect_parse_addr(e, lists[i], why, sizeof(why));
+		assert_non_null(n[i]);
+	}
+	for (b = 0; b < 6; b++) {
+		for (k = 0; k < 2; k++) {
+			uint8_t a[16], lo[16], hi[16];
+			int fam = strchr(bounds[b][k], ':') != NULL ? 6 : 4;
+			size_t len = fam == 6 ? 16 : 4;
+
+			assert_int_equal(inet_pton(fam == 6 ? AF_INET6 : AF_INET,
+			    bounds[b][k], a), 1);
+			for (pos = 0; pos < len; pos++) {
+				for (d = -1; d <= 1; d++) {
+					uint8_t x[16];
+
+					memcpy(x, a, len);
+					x[pos] = (uint8_t)(x[pos] + d);
+					/* list 0 or 1: 10/8 less 10.1/16 */
+					if (fam == 4) {
+						inet_pton(AF_INET, "10.0.0.0", lo);
+						inet_pton(AF_INET, "10.255.255.255",
+						    hi);
+						{
+							uint8_t l2[4], h2[4];
+
+							inet_pton(AF_INET,
+							    "10.1.0.0", l2);
+							inet_pton(AF_INET,
+							    "10.1.255.255", h2);
+							assert_int_equal(
+							    detect_addr_match(
+							    n[0], 4, x),
+							    ref_in(x, lo, hi, 4) &&
+							    !ref_in(x, l2, h2, 4));
+						}
+						inet_pton(AF_INET, "192.168.1.10",
+						    lo);
+						inet_pton(AF_INET, "192.168.1.20",
+						    hi);
+						assert_int_equal(detect_addr_match(
+						    n[3], 4, x), ref_in(x, lo, hi, 4));
+						/* no IPv6 range holds it */
+						assert_false(detect_addr_match(n[2],
+						    4, x));
+					} else {
+						uint8_t l2[16], h2[16];
+
+						inet_pton(AF_INET6, "2001:db8::",
+						    lo);
+						inet_pton(AF_INET6, "2001:db8:ffff:"
+						    "ffff:ffff:ffff:ffff:ffff", hi);
+						inet_pton(AF_INET6, "2001:db8:0:1::",
+						    l2);
+						inet_pton(AF_INET6, "2001:db8:0:1:"
+						    "ffff:ffff:ffff:ffff", h2);
+						assert_int_equal(detect_addr_match(
+						    n[1], 6, x), ref_in(x, lo, hi,
+						    16) && !ref_in(x, l2, h2, 16));
+						inet_pton(AF_INET6, "2001:db8::5",
+						    lo);
+						inet_pton(AF_INET6,
+						    "2001:db8::1:0:0:7", hi);
+						assert_int_equal(detect_addr_match(
+						    n[2], 6, x), ref_in(x, lo, hi,
+						    16));
+						assert_false(detect_addr_match(n[3],
+						    6, x));
+					}
+				}
+			}
+		}
+	}
+	for (i = 0; i < 4; i++)
+		detect_anode_free(n[i]);
+	detect_free(e);
+}
+
 int
 main(void)
 {
@@ -759,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_threshold_file),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_et_open_sample),
+		cmocka_unit_test(test_addr_ranges),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
