@@ -669,42 +669,74 @@ enum hl7_seg {
 };
 
 /*
+ * A message parsed one segment at a time, as its segments are found:
+ * by hl7_parse_message() and by hl7_block(), which cuts a block into
+ * messages in the same one walk over its segments.
+ */
+struct hl7_msg {
+	struct hl7_facts *f;
+	struct hl7_delims d;
+	const uint8_t	*lim;		/* the buffer's end: may be read */
+	size_t		 max_segments;
+	size_t		 type_len;	/* of f->message_type */
+	size_t		 trigger_len;	/* of f->trigger_event */
+	bool		 nonstd;	/* a segment ended with LF or CR LF */
+	bool		 stopped;	/* at max_segments */
+	uint8_t		 seg_last;	/* f->segs entry counted last */
+};
+
+/* The bytes of a segment id: [A-Z0-9]. */
+static const bool hl7_idchar[256] = {
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true,
+	['4'] = true, ['5'] = true, ['6'] = true, ['7'] = true,
+	['8'] = true, ['9'] = true, ['A'] = true, ['B'] = true,
+	['C'] = true, ['D'] = true, ['E'] = true, ['F'] = true,
+	['G'] = true, ['H'] = true, ['I'] = true, ['J'] = true,
+	['K'] = true, ['L'] = true, ['M'] = true, ['N'] = true,
+	['O'] = true, ['P'] = true, ['Q'] = true, ['R'] = true,
+	['S'] = true, ['T'] = true, ['U'] = true, ['V'] = true,
+	['W'] = true, ['X'] = true, ['Y'] = true, ['Z'] = true
+};
+
+/*
  * Count a segment, seg[0..n), by its id: three of [A-Z0-9] before the
  * field separator or the segment's end, else "other".  The separator
  * may be a letter or a digit (MSH-1 is any printable byte but the
  * encoding characters): an id holding it is "other" too, as when the
  * id was the first token split at the separator, or the fields of
- * "PRT" under separator 'T' would be read one place off.
+ * "PRT" under separator 'T' would be read one place off.  Segments of
+ * a type often come in a row (OBX): the entry counted last is looked
+ * at first.
  */
 static enum hl7_seg
-hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
+hl7_count(struct hl7_msg *m, const uint8_t *seg, size_t n)
 {
+	struct hl7_facts *f = m->f;
+	uint8_t fs = m->d.fs;
 	char s[4];
 	unsigned i;
-	uint8_t c;
 
-	if (n < 3 || (n > 3 && seg[3] != fs)) {
+	if (n < 3 || (n > 3 && seg[3] != fs) || !hl7_idchar[seg[0]] ||
+	    !hl7_idchar[seg[1]] || !hl7_idchar[seg[2]] ||
+	    (hl7_idchar[fs] && (seg[0] == fs || seg[1] == fs ||
+	    seg[2] == fs))) {
 		f->segs_other++;
 		return HL7_SEG_OTHER;
 	}
-	for (i = 0; i < 3; i++) {
-		c = seg[i];
-		if (((uint8_t)(c - 'A') >= 26 && (uint8_t)(c - '0') >= 10) ||
-		    c == fs) {
-			f->segs_other++;
-			return HL7_SEG_OTHER;
-		}
-		s[i] = (char)c;
-	}
+	memcpy(s, seg, 3);
 	s[3] = '\0';
-	for (i = 0; i < f->n_segtypes; i++)
-		if (memcmp(f->segs[i].id, s, 4) == 0)
-			break;
-	if (i < f->n_segtypes)
+	if ((i = m->seg_last) >= f->n_segtypes ||
+	    memcmp(f->segs[i].id, s, 4) != 0)
+		for (i = 0; i < f->n_segtypes; i++)
+			if (memcmp(f->segs[i].id, s, 4) == 0)
+				break;
+	if (i < f->n_segtypes) {
 		f->segs[i].n++;
-	else if (f->n_segtypes < HL7_MAX_SEGTYPES) {
+		m->seg_last = (uint8_t)i;
+	} else if (f->n_segtypes < HL7_MAX_SEGTYPES) {
 		memcpy(f->segs[f->n_segtypes].id, s, 4);
-		f->segs[f->n_segtypes++].n = 1;
+		f->segs[f->n_segtypes].n = 1;
+		m->seg_last = f->n_segtypes++;
 	} else
 		f->segs_other++;
 	/* The ids read, by their first letter. */
@@ -734,22 +766,6 @@ hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
 	}
 	return HL7_SEG_OTHER;
 }
-
-/*
- * A message parsed one segment at a time, as its segments are found:
- * by hl7_parse_message() and by hl7_block(), which cuts a block into
- * messages in the same one walk over its segments.
- */
-struct hl7_msg {
-	struct hl7_facts *f;
-	struct hl7_delims d;
-	const uint8_t	*lim;		/* the buffer's end: may be read */
-	size_t		 max_segments;
-	size_t		 type_len;	/* of f->message_type */
-	size_t		 trigger_len;	/* of f->trigger_event */
-	bool		 nonstd;	/* a segment ended with LF or CR LF */
-	bool		 stopped;	/* at max_segments */
-};
 
 /*
  * MSH, indexed up to MSH-21: token t is MSH-(t+1) (MSH-1 and MSH-2 are
@@ -823,7 +839,7 @@ hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
 	struct hl7_cur c;
 	unsigned nt, t;
 
-	switch (hl7_count(f, seg, n, d->fs)) {
+	switch (hl7_count(m, seg, n)) {
 	case HL7_SEG_MSH:
 		if (f->n_segments != 0)
 			return;		/* a batch or a second message */
@@ -995,6 +1011,7 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	m->trigger_len = 0;
 	m->nonstd = false;
 	m->stopped = false;
+	m->seg_last = 0;
 	if (seglen < 3 || memcmp(seg, "MSH", 3) != 0 || !more) {
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
 		return false;
@@ -1321,10 +1338,14 @@ hl7_ids_number(struct hl7_state *st, int dir, struct hl7_facts *facts)
 
 	if (st->ids[d] == 0 || n != st->ids_len[d] ||
 	    !hl7_ids_same(facts, st->ids_buf[d])) {
-		if (st->ids_buf[d] != NULL)
-			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
-		free(st->ids_buf[d]);
-		st->ids_buf[d] = xcalloc(1, n);
+		/* A buffer of the same size is laid over whole. */
+		if (st->ids_buf[d] == NULL || n != st->ids_len[d]) {
+			if (st->ids_buf[d] != NULL)
+				explicit_bzero(st->ids_buf[d],
+				    st->ids_len[d]);
+			free(st->ids_buf[d]);
+			st->ids_buf[d] = xcalloc(1, n);
+		}
 		hl7_ids_lay(facts, st->ids_buf[d]);
 		st->ids_len[d] = n;
 		st->ids[d] = atomic_fetch_add_explicit(&next, 1,
