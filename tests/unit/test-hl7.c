@@ -133,7 +133,7 @@
 #define FRAMED(m)	"\x0b" m "\x1c\x0d"
 #define SLEN(s)		(sizeof(s) - 1)
 
-#define CAP_MAX	8
+#define CAP_MAX	10
 
 struct cap {
 	unsigned	 n;
@@ -915,6 +915,87 @@ test_hl7_ids(void **state)
 	assert_true(ids_evidence > 5);
 	assert_int_equal(ids_activity, 2);
 	fx_free(&fx);
+}
+
+/*
+ * A direction's messages whose MSH is the one before's but for MSH-7
+ * (the time) and MSH-10 (the control id) take their MSH fields from
+ * what the flow kept of it; any other byte of MSH up to MSH-21 (MSH-8,
+ * MSH-11, MSH-21, a field more or less), the other direction, or an
+ * MSH of fewer than 10 fields in between, and MSH is read again.
+ * Either way, every message's facts are those it has parsed alone.
+ */
+static void
+test_hl7_msh_kept(void **state)
+{
+	static const struct {
+		int		 dir;
+		const char	*time, *security, *control, *pid, *rest;
+	} m[CAP_MAX] = {
+		{ 0, "20261124101500", "", "MSG01", "P", "|||AL||||||P1" },
+		{ 0, "20261124101501", "", "MSG02", "P", "|||AL||||||P1" },
+		{ 0, "20261124101501", "", "MSG03", "T", "|||AL||||||P1" },
+		{ 0, "20261124101502", "", "MSG0004", "T", "|||AL||||||P1" },
+		{ 1, "20261124101502", "", "ACK01", "T", "|||AL||||||P1" },
+		{ 0, "20261124101503", "SEC", "MSG05", "T", "|||AL||||||P1" },
+		{ 0, "20261124101503", "SEC", "MSG06", "T", "|||AL||||||P2" },
+		{ 0, "20261124101503", "SEC", "MSG07", "T", "|||AL|||||" },
+		{ 0, NULL, NULL, NULL, NULL, NULL },	/* 7 fields */
+		{ 0, "20261124101504", "SEC", "MSG08", "T", "|||AL|||||" },
+	};
+	char msg[512], buf[520];
+	struct hl7_facts *want;
+	struct app_ctx ref;
+	struct fixture fx;
+	struct app_result r;
+	size_t n;
+	unsigned i;
+
+	(void)state;
+	want = calloc(1, sizeof(*want));
+	assert_non_null(want);
+	fx_init(&fx);
+	for (i = 0; i < CAP_MAX; i++) {
+		if (m[i].time == NULL)
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|MX800|ICU_WEST|GATEWAY|HOSP|20261124\r"
+			    "MSA|AA|MSG01\r");
+		else
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|MX800^0123456789ABCDEF^EUI-64|"
+			    "ICU_WEST|GATEWAY^1.2.3.4^ISO|HOSP|%s|%s|"
+			    "%s^R01^ORU_R01|%s|%s|2.6%s\r"
+			    "PID|1||ZZ12345^^^HOSP^MR\r"
+			    "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|98\r",
+			    m[i].time, m[i].security, m[i].dir ? "ACK" : "ORU",
+			    m[i].control, m[i].pid, m[i].rest);
+		assert_true(n < sizeof(msg));
+		buf[0] = 0x0b;
+		memcpy(buf + 1, msg, n);
+		buf[n + 1] = 0x1c;
+		buf[n + 2] = 0x0d;
+		r = hl7_parser.parse(fx.st, &fx.ctx, m[i].dir ?
+		    APP_DIR_TOCLIENT : APP_DIR_TOSERVER, (const uint8_t *)buf,
+		    n + 3);
+		assert_int_equal(r.status, PARSE_OK);
+		assert_int_equal(fx.cap->n, i + 1);
+		memset(&ref, 0, sizeof(ref));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+		facts_copy(want, want);
+		if (memcmp(want, &fx.cap->f[i], sizeof(*want)) != 0)
+			fail_msg("message %u: facts differ from its own", i);
+		if (m[i].time != NULL) {
+			assert_string_equal(fx.cap->f[i].control_id,
+			    m[i].control);
+			assert_string_equal(fx.cap->f[i].processing_id,
+			    m[i].pid);
+		}
+	}
+	/* Each direction's MSH is kept, and counted. */
+	assert_true(hl7_parser.memuse(fx.st) > 2 * 100);
+	fx_free(&fx);
+	free(want);
 }
 
 /*
@@ -2634,6 +2715,7 @@ main(void)
 		cmocka_unit_test(test_hl7_batch_odd),
 		cmocka_unit_test(test_hl7_directions),
 		cmocka_unit_test(test_hl7_ids),
+		cmocka_unit_test(test_hl7_msh_kept),
 		cmocka_unit_test(test_hl7_ids_not_asked),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
