@@ -1861,9 +1861,7 @@ hl7_eve_seg(char *o, const struct hl7_segcount *sc)
 {
 	const uint8_t *id = (const uint8_t *)sc->id;
 
-	if (((uint8_t)(id[0] - 'A') < 26 || (uint8_t)(id[0] - '0') < 10) &&
-	    ((uint8_t)(id[1] - 'A') < 26 || (uint8_t)(id[1] - '0') < 10) &&
-	    ((uint8_t)(id[2] - 'A') < 26 || (uint8_t)(id[2] - '0') < 10) &&
+	if (hl7_idchar[id[0]] && hl7_idchar[id[1]] && hl7_idchar[id[2]] &&
 	    id[3] == '\0') {
 		HL7_PUT(o, "{\"id\":\"");
 		memcpy(o, id, 3);
