@@ -999,6 +999,85 @@ test_hl7_msh_kept(void **state)
 }
 
 /*
+ * The same, on runs of random MSH in both directions made of a few
+ * values per field (components, repetitions, escapes, a value past
+ * its array, empty ones), from 8 to 24 fields, each message changing
+ * a field of the one before now and then, a new time and control id
+ * every time: each message's facts are those it has parsed alone.
+ */
+static void
+test_hl7_msh_kept_random(void **state)
+{
+	static const char *const val[] = {
+		"", "A", "A^B^EUI-64", "X\\F\\Y^\\S\\", "A~B^C",
+		"P", "2.6", "ORU^R01^ORU_R01",
+		"LONG0123456789012345678901234567890123456789012345678901234567"
+		"89012345678901234567890123456789",
+	};
+	char msg[2048], buf[2056];
+	unsigned cur[2][24], nf[2], k, t, dir;
+	uint32_t rnd = 12345;
+	struct hl7_facts *want;
+	struct app_ctx ref;
+	struct fixture fx;
+	struct app_result r;
+	size_t n;
+
+	(void)state;
+	want = calloc(1, sizeof(*want));
+	assert_non_null(want);
+	fx_init(&fx);
+#define RND()	(rnd = rnd * 1103515245u + 12345u, rnd >> 16)
+	for (dir = 0; dir < 2; dir++) {
+		nf[dir] = 21;
+		for (t = 0; t < 24; t++)
+			cur[dir][t] = RND() % 3;
+	}
+	for (k = 0; k < 3000; k++) {
+		dir = RND() % 2;
+		if (RND() % 4 == 0) {
+			t = RND() % 24;
+			cur[dir][t] = RND() % (sizeof(val) / sizeof(val[0]));
+		}
+		if (RND() % 8 == 0)
+			nf[dir] = 8 + RND() % 17;
+		n = (size_t)snprintf(msg, sizeof(msg), "MSH|^~\\&");
+		for (t = 2; t < nf[dir]; t++) {
+			if (t == 6)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|2026112410%04u", k);
+			else if (t == 9)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|C%u", k * 7919 % 100003);
+			else
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|%s", val[cur[dir][t]]);
+		}
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+		    "\rMSA|AA|C1\r");
+		assert_true(n < sizeof(msg));
+		buf[0] = 0x0b;
+		memcpy(buf + 1, msg, n);
+		buf[n + 1] = 0x1c;
+		buf[n + 2] = 0x0d;
+		fx.cap->n = 0;
+		r = hl7_parser.parse(fx.st, &fx.ctx, dir ? APP_DIR_TOCLIENT :
+		    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
+		assert_int_equal(r.status, PARSE_OK);
+		assert_int_equal(fx.cap->n, 1);
+		memset(&ref, 0, sizeof(ref));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+		facts_copy(want, want);
+		if (memcmp(want, &fx.cap->f[0], sizeof(*want)) != 0)
+			fail_msg("message %u: facts differ from its own", k);
+	}
+#undef RND
+	fx_free(&fx);
+	free(want);
+}
+
+/*
  * With the device inventory off (the facts have no sink), nothing asks
  * whether a message repeats the one before: the parser neither numbers
  * the messages nor keeps their fields, and flow.memcap is charged
@@ -2716,6 +2795,7 @@ main(void)
 		cmocka_unit_test(test_hl7_directions),
 		cmocka_unit_test(test_hl7_ids),
 		cmocka_unit_test(test_hl7_msh_kept),
+		cmocka_unit_test(test_hl7_msh_kept_random),
 		cmocka_unit_test(test_hl7_ids_not_asked),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
