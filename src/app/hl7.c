@@ -38,7 +38,10 @@
  * field (hl7_cur_copy()), which stops at the last component wanted;
  * at most HL7_MAX_DEVICES repetitions of a field are looked at.  Both
  * go 16 bytes at a time with SSE2, else 8 (util/word.h).  A message of
- * nothing but delimiters costs a few operations per byte.
+ * nothing but delimiters costs a few operations per byte.  An MSH the
+ * same as the last message's of its direction but for MSH-7 and MSH-10
+ * is compared, not read again: its fields are taken from what the flow
+ * kept of that message (hl7_msh_again()).
  */
 #include <config.h>
 
