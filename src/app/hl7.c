@@ -38,7 +38,10 @@
  * field (hl7_cur_copy()), which stops at the last component wanted;
  * at most HL7_MAX_DEVICES repetitions of a field are looked at.  Both
  * go 16 bytes at a time with SSE2, else 8 (util/word.h).  A message of
- * nothing but delimiters costs a few operations per byte.
+ * nothing but delimiters costs a few operations per byte.  An MSH the
+ * same as the last message's of its direction but for MSH-7 and MSH-10
+ * is compared, not read again: its fields are taken from what the flow
+ * kept of that message (hl7_msh_again()).
  */
 #include <config.h>
 
@@ -669,42 +672,99 @@ enum hl7_seg {
 };
 
 /*
+ * The fields hl7_facts() makes device evidence of, in the facts: MSH-9
+ * (before MSH-10), MSH-12 to MSH-21 (from the version on, before MSA),
+ * and the device and observation tables up to their counts.  Each
+ * array holds its string and zeros after it (hl7_msg_start() clears
+ * the MSH fields, hl7_dev_new() and hl7_field_obs() an entry), so they
+ * are compared whole; fields evidence is not made of (MSH-6, MSH-9.3)
+ * ride along, and can only make a message look new.
+ */
+#define HL7_IDS_TYPE	offsetof(struct hl7_facts, message_type)
+#define HL7_IDS_TYPE_N	(offsetof(struct hl7_facts, control_id) - HL7_IDS_TYPE)
+#define HL7_IDS_MSH	offsetof(struct hl7_facts, version)
+#define HL7_IDS_MSH_N	(offsetof(struct hl7_facts, has_ack) - HL7_IDS_MSH)
+
+/*
+ * A message parsed one segment at a time, as its segments are found:
+ * by hl7_parse_message() and by hl7_block(), which cuts a block into
+ * messages in the same one walk over its segments.
+ */
+struct hl7_msg {
+	struct hl7_facts *f;
+	struct hl7_delims d;
+	const uint8_t	*lim;		/* the buffer's end: may be read */
+	size_t		 max_segments;
+	size_t		 type_len;	/* of f->message_type */
+	size_t		 trigger_len;	/* of f->trigger_event */
+	bool		 nonstd;	/* a segment ended with LF or CR LF */
+	bool		 stopped;	/* at max_segments */
+	uint8_t		 seg_last;	/* f->segs entry counted last */
+	/* The flow's state and the direction (hl7_block()), for the
+	 * MSH kept there (hl7_msh_again()); NULL: none. */
+	struct hl7_state *st;
+	int		 dir;
+	/* The message's MSH but MSH-7 and MSH-10 (hl7_msh_key()), in
+	 * three parts of key_n bytes in all (0: no MSH read, or one of
+	 * fewer than 10 fields), and whether it was the one kept. */
+	const uint8_t	*key[3];
+	size_t		 key_len[3];
+	size_t		 key_n;
+	bool		 key_hit;
+};
+
+/* The bytes of a segment id: [A-Z0-9]. */
+static const bool hl7_idchar[256] = {
+	['0'] = true, ['1'] = true, ['2'] = true, ['3'] = true,
+	['4'] = true, ['5'] = true, ['6'] = true, ['7'] = true,
+	['8'] = true, ['9'] = true, ['A'] = true, ['B'] = true,
+	['C'] = true, ['D'] = true, ['E'] = true, ['F'] = true,
+	['G'] = true, ['H'] = true, ['I'] = true, ['J'] = true,
+	['K'] = true, ['L'] = true, ['M'] = true, ['N'] = true,
+	['O'] = true, ['P'] = true, ['Q'] = true, ['R'] = true,
+	['S'] = true, ['T'] = true, ['U'] = true, ['V'] = true,
+	['W'] = true, ['X'] = true, ['Y'] = true, ['Z'] = true
+};
+
+/*
  * Count a segment, seg[0..n), by its id: three of [A-Z0-9] before the
  * field separator or the segment's end, else "other".  The separator
  * may be a letter or a digit (MSH-1 is any printable byte but the
  * encoding characters): an id holding it is "other" too, as when the
  * id was the first token split at the separator, or the fields of
- * "PRT" under separator 'T' would be read one place off.
+ * "PRT" under separator 'T' would be read one place off.  Segments of
+ * a type often come in a row (OBX): the entry counted last is looked
+ * at first.
  */
 static enum hl7_seg
-hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
+hl7_count(struct hl7_msg *m, const uint8_t *seg, size_t n)
 {
+	struct hl7_facts *f = m->f;
+	uint8_t fs = m->d.fs;
 	char s[4];
 	unsigned i;
-	uint8_t c;
 
-	if (n < 3 || (n > 3 && seg[3] != fs)) {
+	if (n < 3 || (n > 3 && seg[3] != fs) || !hl7_idchar[seg[0]] ||
+	    !hl7_idchar[seg[1]] || !hl7_idchar[seg[2]] ||
+	    (hl7_idchar[fs] && (seg[0] == fs || seg[1] == fs ||
+	    seg[2] == fs))) {
 		f->segs_other++;
 		return HL7_SEG_OTHER;
 	}
-	for (i = 0; i < 3; i++) {
-		c = seg[i];
-		if (((uint8_t)(c - 'A') >= 26 && (uint8_t)(c - '0') >= 10) ||
-		    c == fs) {
-			f->segs_other++;
-			return HL7_SEG_OTHER;
-		}
-		s[i] = (char)c;
-	}
+	memcpy(s, seg, 3);
 	s[3] = '\0';
-	for (i = 0; i < f->n_segtypes; i++)
-		if (memcmp(f->segs[i].id, s, 4) == 0)
-			break;
-	if (i < f->n_segtypes)
+	if ((i = m->seg_last) >= f->n_segtypes ||
+	    memcmp(f->segs[i].id, s, 4) != 0)
+		for (i = 0; i < f->n_segtypes; i++)
+			if (memcmp(f->segs[i].id, s, 4) == 0)
+				break;
+	if (i < f->n_segtypes) {
 		f->segs[i].n++;
-	else if (f->n_segtypes < HL7_MAX_SEGTYPES) {
+		m->seg_last = (uint8_t)i;
+	} else if (f->n_segtypes < HL7_MAX_SEGTYPES) {
 		memcpy(f->segs[f->n_segtypes].id, s, 4);
-		f->segs[f->n_segtypes++].n = 1;
+		f->segs[f->n_segtypes].n = 1;
+		m->seg_last = f->n_segtypes++;
 	} else
 		f->segs_other++;
 	/* The ids read, by their first letter. */
@@ -734,22 +794,6 @@ hl7_count(struct hl7_facts *f, const uint8_t *seg, size_t n, uint8_t fs)
 	}
 	return HL7_SEG_OTHER;
 }
-
-/*
- * A message parsed one segment at a time, as its segments are found:
- * by hl7_parse_message() and by hl7_block(), which cuts a block into
- * messages in the same one walk over its segments.
- */
-struct hl7_msg {
-	struct hl7_facts *f;
-	struct hl7_delims d;
-	const uint8_t	*lim;		/* the buffer's end: may be read */
-	size_t		 max_segments;
-	size_t		 type_len;	/* of f->message_type */
-	size_t		 trigger_len;	/* of f->trigger_event */
-	bool		 nonstd;	/* a segment ended with LF or CR LF */
-	bool		 stopped;	/* at max_segments */
-};
 
 /*
  * MSH, indexed up to MSH-21: token t is MSH-(t+1) (MSH-1 and MSH-2 are
@@ -795,6 +839,75 @@ hl7_msh(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
 }
 
 /*
+ * The MSH of a message as the fields hl7_msh() reads depend on it:
+ * the segment up to MSH-21 (token 20) without MSH-7 (the time) and
+ * MSH-10 (the control id), each of which changes every message, their
+ * separators kept, so that the bytes alone say where each field is.
+ * Its tokens 0 to 5 and a separator, then from the separator after
+ * MSH-7 to the one after MSH-9, then from the separator after MSH-10
+ * to the last token indexed.  None when MSH has fewer than 10 fields.
+ */
+static void
+hl7_msh_key(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
+    unsigned nt)
+{
+	m->key_n = 0;
+	if (nt < 10)
+		return;
+	m->key[0] = seg;
+	m->key_len[0] = end[5] + 1;
+	m->key[1] = seg + end[6];
+	m->key_len[1] = end[8] + 1 - end[6];
+	m->key[2] = seg + end[9];
+	m->key_len[2] = end[nt - 1] - end[9];
+	m->key_n = m->key_len[0] + m->key_len[1] + m->key_len[2];
+}
+
+/*
+ * Most messages of a direction carry the MSH of the one before but for
+ * its time and control id.  When the message's MSH is the one kept in
+ * the flow's state (hl7_msh_keep()), its fields are those the kept
+ * message's were: taken from the evidence fields kept with it
+ * (hl7_ids_number(), which hold every field hl7_msh() writes but
+ * MSH-10 and MSH-11) and MSH-11 kept after the MSH; only MSH-10 is
+ * read.  Returns false, with nothing written, when they are not the
+ * same.
+ */
+static bool
+hl7_msh_again(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
+    unsigned nt)
+{
+	const struct hl7_state *st = m->st;
+	struct hl7_facts *f = m->f;
+	struct hl7_cur c;
+	const char *kept;
+	int d = m->dir != 0;
+
+	hl7_msh_key(m, seg, end, nt);
+	if (m->key_n == 0 || st == NULL || st->ids[d] == 0 ||
+	    st->ids_buf[d] == NULL || st->msh_buf[d] == NULL ||
+	    st->msh_len[d] != m->key_n)
+		return false;
+	kept = st->msh_buf[d];
+	if (memcmp(kept, m->key[0], m->key_len[0]) != 0 ||
+	    memcmp(kept + m->key_len[0], m->key[1], m->key_len[1]) != 0 ||
+	    memcmp(kept + m->key_len[0] + m->key_len[1], m->key[2],
+	    m->key_len[2]) != 0)
+		return false;
+	memcpy((char *)f + HL7_IDS_TYPE, st->ids_buf[d], HL7_IDS_TYPE_N);
+	memcpy((char *)f + HL7_IDS_MSH, st->ids_buf[d] + HL7_IDS_TYPE_N,
+	    HL7_IDS_MSH_N);
+	memcpy(f->processing_id, kept + m->key_n, sizeof(f->processing_id));
+	/* The copies' lengths (hl7_cur_copy() writes no NUL). */
+	m->type_len = strlen(f->message_type);
+	m->trigger_len = strlen(f->trigger_event);
+	hl7_cur_tok(&c, &m->d, seg, end, 9, m->lim, HL7_CUR_REP);
+	hl7_cur_copy(&c, f->control_id, sizeof(f->control_id));
+	m->key_hit = true;
+	return true;
+}
+
+/*
  * PID-3, the patient identifier list: the ID of its first repetition
  * (CX.1) becomes a keyed pseudonym at once and the copy is wiped.
  */
@@ -823,12 +936,13 @@ hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
 	struct hl7_cur c;
 	unsigned nt, t;
 
-	switch (hl7_count(f, seg, n, d->fs)) {
+	switch (hl7_count(m, seg, n)) {
 	case HL7_SEG_MSH:
 		if (f->n_segments != 0)
 			return;		/* a batch or a second message */
 		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 21);
-		hl7_msh(m, seg, end, nt);
+		if (!hl7_msh_again(m, seg, end, nt))
+			hl7_msh(m, seg, end, nt);
 		break;
 	case HL7_SEG_PRT:
 		/* PRT-10 (EI), PRT-16..22 whole. */
@@ -995,6 +1109,9 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	m->trigger_len = 0;
 	m->nonstd = false;
 	m->stopped = false;
+	m->seg_last = 0;
+	m->key_n = 0;
+	m->key_hit = false;
 	if (seglen < 3 || memcmp(seg, "MSH", 3) != 0 || !more) {
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
 		return false;
@@ -1114,6 +1231,8 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	struct breader msg;
 	size_t off, end, seglen;
 
+	m.st = NULL;
+	m.dir = 0;
 	br_init(&msg, p, len);
 	end = hl7_seg_end(&cr, &lf, &msg);
 	seglen = end == HL7_NONE ? len : end;
@@ -1185,11 +1304,17 @@ hl7_state_free(void *state)
 	struct hl7_state *st = state;
 	int d;
 
-	for (d = 0; d < 2; d++)
+	for (d = 0; d < 2; d++) {
 		if (st->ids_buf[d] != NULL) {
 			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
 			free(st->ids_buf[d]);
 		}
+		if (st->msh_buf[d] != NULL) {
+			explicit_bzero(st->msh_buf[d], st->msh_len[d] +
+			    HL7_SHORT);
+			free(st->msh_buf[d]);
+		}
+	}
 	free(state);
 }
 
@@ -1250,19 +1375,6 @@ hl7_inspect(struct app_ctx *ctx, int dir, const struct hl7_facts *f)
 	app_inspect(ctx, APP_HL7, dir, b, n, f);
 }
 
-/*
- * The fields hl7_facts() makes device evidence of, in the facts: MSH-9
- * (before MSH-10), MSH-12 to MSH-21 (from the version on, before MSA),
- * and the device and observation tables up to their counts.  Each
- * array holds its string and zeros after it (hl7_msg_start() clears
- * the MSH fields, hl7_dev_new() and hl7_field_obs() an entry), so they
- * are compared whole; fields evidence is not made of (MSH-6, MSH-9.3)
- * ride along, and can only make a message look new.
- */
-#define HL7_IDS_TYPE	offsetof(struct hl7_facts, message_type)
-#define HL7_IDS_TYPE_N	(offsetof(struct hl7_facts, control_id) - HL7_IDS_TYPE)
-#define HL7_IDS_MSH	offsetof(struct hl7_facts, version)
-#define HL7_IDS_MSH_N	(offsetof(struct hl7_facts, has_ack) - HL7_IDS_MSH)
 
 static size_t
 hl7_ids_size(const struct hl7_facts *f)
@@ -1273,16 +1385,17 @@ hl7_ids_size(const struct hl7_facts *f)
 }
 
 /* The fields as laid end to end in ids (hl7_ids_size(f) bytes), or
- * laid so there. */
+ * laid so there; msh: the MSH fields (up to MSH-21) were taken from
+ * ids (hl7_msh_again()), and are not compared again. */
 static bool
-hl7_ids_same(const struct hl7_facts *f, const char *ids)
+hl7_ids_same(const struct hl7_facts *f, const char *ids, bool msh)
 {
 	const char *b = (const char *)f;
 	size_t o = HL7_IDS_TYPE_N + HL7_IDS_MSH_N;
 
-	return memcmp(ids, b + HL7_IDS_TYPE, HL7_IDS_TYPE_N) == 0 &&
+	return (msh || (memcmp(ids, b + HL7_IDS_TYPE, HL7_IDS_TYPE_N) == 0 &&
 	    memcmp(ids + HL7_IDS_TYPE_N, b + HL7_IDS_MSH, HL7_IDS_MSH_N) ==
-	    0 && (uint8_t)ids[o] == f->n_devices &&
+	    0)) && (uint8_t)ids[o] == f->n_devices &&
 	    (uint8_t)ids[o + 1] == f->n_obs &&
 	    memcmp(ids + o + 2, f->devices, f->n_devices *
 	    sizeof(f->devices[0])) == 0 &&
@@ -1310,27 +1423,67 @@ hl7_ids_lay(const struct hl7_facts *f, char *ids)
  * message's in the same direction when they are the same bytes, else a
  * number no message of any flow had, so that the sink can tell, with
  * one comparison, a message that would only repeat the evidence of
- * the one before.
+ * the one before.  msh: its MSH fields are the last message's
+ * (hl7_msh_again()).
  */
 static void
-hl7_ids_number(struct hl7_state *st, int dir, struct hl7_facts *facts)
+hl7_ids_number(struct hl7_state *st, int dir, struct hl7_facts *facts,
+    bool msh)
 {
 	static _Atomic uint64_t next;
 	size_t n = hl7_ids_size(facts);
 	int d = dir != 0;
 
 	if (st->ids[d] == 0 || n != st->ids_len[d] ||
-	    !hl7_ids_same(facts, st->ids_buf[d])) {
-		if (st->ids_buf[d] != NULL)
-			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
-		free(st->ids_buf[d]);
-		st->ids_buf[d] = xcalloc(1, n);
+	    !hl7_ids_same(facts, st->ids_buf[d], msh)) {
+		/* A buffer of the same size is laid over whole. */
+		if (st->ids_buf[d] == NULL || n != st->ids_len[d]) {
+			if (st->ids_buf[d] != NULL)
+				explicit_bzero(st->ids_buf[d],
+				    st->ids_len[d]);
+			free(st->ids_buf[d]);
+			st->ids_buf[d] = xcalloc(1, n);
+		}
 		hl7_ids_lay(facts, st->ids_buf[d]);
 		st->ids_len[d] = n;
 		st->ids[d] = atomic_fetch_add_explicit(&next, 1,
 		    memory_order_relaxed) + 1;
 	}
 	facts->ids = st->ids[d];
+}
+
+/*
+ * The message's MSH (hl7_msh_key()) and MSH-11, kept with the fields
+ * hl7_ids_number() laid out of the same message (hl7_msh_again());
+ * with no MSH read, none.
+ */
+static void
+hl7_msh_keep(struct hl7_state *st, int dir, const struct hl7_msg *m)
+{
+	int d = dir != 0;
+	char *b;
+
+	if (m->key_hit)
+		return;		/* the one kept */
+	if (st->msh_buf[d] != NULL && st->msh_len[d] != m->key_n) {
+		explicit_bzero(st->msh_buf[d], st->msh_len[d] + HL7_SHORT);
+		free(st->msh_buf[d]);
+		st->msh_buf[d] = NULL;
+		st->msh_len[d] = 0;
+	}
+	if (m->key_n == 0)
+		return;
+	if (st->msh_buf[d] == NULL) {
+		st->msh_buf[d] = xcalloc(1, m->key_n + HL7_SHORT);
+		st->msh_len[d] = m->key_n;
+	}
+	b = st->msh_buf[d];
+	memcpy(b, m->key[0], m->key_len[0]);
+	memcpy(b + m->key_len[0], m->key[1], m->key_len[1]);
+	memcpy(b + m->key_len[0] + m->key_len[1], m->key[2], m->key_len[2]);
+	_Static_assert(sizeof(m->f->processing_id) == HL7_SHORT,
+	    "MSH-11 kept after the MSH");
+	memcpy(b + m->key_n, m->f->processing_id, HL7_SHORT);
 }
 
 /*
@@ -1357,9 +1510,10 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
 	/* Numbered for the facts' sink (the device inventory), which
 	 * skips the evidence of repeats by number; with no sink, nothing
 	 * is kept. */
-	if (app_facts_wanted(ctx))
-		hl7_ids_number(st, dir, facts);
-	else
+	if (app_facts_wanted(ctx)) {
+		hl7_ids_number(st, dir, facts, m->key_hit);
+		hl7_msh_keep(st, dir, m);
+	} else
 		facts->ids = 0;
 	app_emit(ctx, APP_HL7, dir, facts);
 	if (app_inspect_wanted(ctx, APP_HL7))
@@ -1430,6 +1584,8 @@ hl7_block(struct hl7_state *st, struct app_ctx *ctx, int dir,
 	bool parsing = false;	/* in a message that can be read */
 
 	memset(&b, 0, sizeof(b));
+	m.st = st;
+	m.dir = dir;
 	br_init(&blk, p, len);
 	while (br_left(&blk) > 0) {
 		off = br_off(&blk);
@@ -1708,9 +1864,7 @@ hl7_eve_seg(char *o, const struct hl7_segcount *sc)
 {
 	const uint8_t *id = (const uint8_t *)sc->id;
 
-	if (((uint8_t)(id[0] - 'A') < 26 || (uint8_t)(id[0] - '0') < 10) &&
-	    ((uint8_t)(id[1] - 'A') < 26 || (uint8_t)(id[1] - '0') < 10) &&
-	    ((uint8_t)(id[2] - 'A') < 26 || (uint8_t)(id[2] - '0') < 10) &&
+	if (hl7_idchar[id[0]] && hl7_idchar[id[1]] && hl7_idchar[id[2]] &&
 	    id[3] == '\0') {
 		HL7_PUT(o, "{\"id\":\"");
 		memcpy(o, id, 3);
@@ -1939,15 +2093,18 @@ hl7_facts(const void *fact, int dir, const struct app_sink *sink)
 	}
 }
 
-/* The fields of each direction's last message (hl7_ids_number()): none
- * with no facts' sink. */
+/* The fields of each direction's last message (hl7_ids_number()) and
+ * its MSH (hl7_msh_keep()): none with no facts' sink. */
 static size_t
 hl7_memuse(const void *state)
 {
 	const struct hl7_state *st = state;
 
 	return mem_cost(st->ids_buf[0] != NULL ? st->ids_len[0] : 0) +
-	    mem_cost(st->ids_buf[1] != NULL ? st->ids_len[1] : 0);
+	    mem_cost(st->ids_buf[1] != NULL ? st->ids_len[1] : 0) +
+	    mem_cost(st->msh_buf[0] != NULL ? st->msh_len[0] + HL7_SHORT :
+	    0) + mem_cost(st->msh_buf[1] != NULL ? st->msh_len[1] +
+	    HL7_SHORT : 0);
 }
 
 const struct app_parser hl7_parser = {

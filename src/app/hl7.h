@@ -149,6 +149,14 @@ struct hl7_state {
 	char		*ids_buf[2];
 	size_t		 ids_len[2];
 	uint64_t	 ids[2];
+	/* Per direction, with ids_buf: the MSH of the message whose
+	 * fields ids_buf holds, as sent but for MSH-7 and MSH-10
+	 * (msh_len bytes), then that message's MSH-11 (HL7_SHORT bytes).
+	 * A message whose MSH has the same bytes takes its MSH fields
+	 * from there instead of reading them again; counted against
+	 * flow.memcap with ids_buf. */
+	char		*msh_buf[2];
+	size_t		 msh_len[2];
 };
 
 /* Limits for a state made by hl7_parser.state_new (tests, config). */

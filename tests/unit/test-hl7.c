@@ -133,7 +133,7 @@
 #define FRAMED(m)	"\x0b" m "\x1c\x0d"
 #define SLEN(s)		(sizeof(s) - 1)
 
-#define CAP_MAX	8
+#define CAP_MAX	10
 
 struct cap {
 	unsigned	 n;
@@ -915,6 +915,166 @@ test_hl7_ids(void **state)
 	assert_true(ids_evidence > 5);
 	assert_int_equal(ids_activity, 2);
 	fx_free(&fx);
+}
+
+/*
+ * A direction's messages whose MSH is the one before's but for MSH-7
+ * (the time) and MSH-10 (the control id) take their MSH fields from
+ * what the flow kept of it; any other byte of MSH up to MSH-21 (MSH-8,
+ * MSH-11, MSH-21, a field more or less), the other direction, or an
+ * MSH of fewer than 10 fields in between, and MSH is read again.
+ * Either way, every message's facts are those it has parsed alone.
+ */
+static void
+test_hl7_msh_kept(void **state)
+{
+	static const struct {
+		int		 dir;
+		const char	*time, *security, *control, *pid, *rest;
+	} m[CAP_MAX] = {
+		{ 0, "20261124101500", "", "MSG01", "P", "|||AL||||||P1" },
+		{ 0, "20261124101501", "", "MSG02", "P", "|||AL||||||P1" },
+		{ 0, "20261124101501", "", "MSG03", "T", "|||AL||||||P1" },
+		{ 0, "20261124101502", "", "MSG0004", "T", "|||AL||||||P1" },
+		{ 1, "20261124101502", "", "ACK01", "T", "|||AL||||||P1" },
+		{ 0, "20261124101503", "SEC", "MSG05", "T", "|||AL||||||P1" },
+		{ 0, "20261124101503", "SEC", "MSG06", "T", "|||AL||||||P2" },
+		{ 0, "20261124101503", "SEC", "MSG07", "T", "|||AL|||||" },
+		{ 0, NULL, NULL, NULL, NULL, NULL },	/* 7 fields */
+		{ 0, "20261124101504", "SEC", "MSG08", "T", "|||AL|||||" },
+	};
+	char msg[512], buf[520];
+	struct hl7_facts *want;
+	struct app_ctx ref;
+	struct fixture fx;
+	struct app_result r;
+	size_t n;
+	unsigned i;
+
+	(void)state;
+	want = calloc(1, sizeof(*want));
+	assert_non_null(want);
+	fx_init(&fx);
+	for (i = 0; i < CAP_MAX; i++) {
+		if (m[i].time == NULL)
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|MX800|ICU_WEST|GATEWAY|HOSP|20261124\r"
+			    "MSA|AA|MSG01\r");
+		else
+			n = (size_t)snprintf(msg, sizeof(msg),
+			    "MSH|^~\\&|MX800^0123456789ABCDEF^EUI-64|"
+			    "ICU_WEST|GATEWAY^1.2.3.4^ISO|HOSP|%s|%s|"
+			    "%s^R01^ORU_R01|%s|%s|2.6%s\r"
+			    "PID|1||ZZ12345^^^HOSP^MR\r"
+			    "OBX|1|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1|98\r",
+			    m[i].time, m[i].security, m[i].dir ? "ACK" : "ORU",
+			    m[i].control, m[i].pid, m[i].rest);
+		assert_true(n < sizeof(msg));
+		buf[0] = 0x0b;
+		memcpy(buf + 1, msg, n);
+		buf[n + 1] = 0x1c;
+		buf[n + 2] = 0x0d;
+		r = hl7_parser.parse(fx.st, &fx.ctx, m[i].dir ?
+		    APP_DIR_TOCLIENT : APP_DIR_TOSERVER, (const uint8_t *)buf,
+		    n + 3);
+		assert_int_equal(r.status, PARSE_OK);
+		assert_int_equal(fx.cap->n, i + 1);
+		memset(&ref, 0, sizeof(ref));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+		facts_copy(want, want);
+		if (memcmp(want, &fx.cap->f[i], sizeof(*want)) != 0)
+			fail_msg("message %u: facts differ from its own", i);
+		if (m[i].time != NULL) {
+			assert_string_equal(fx.cap->f[i].control_id,
+			    m[i].control);
+			assert_string_equal(fx.cap->f[i].processing_id,
+			    m[i].pid);
+		}
+	}
+	/* Each direction's MSH is kept, and counted. */
+	assert_true(hl7_parser.memuse(fx.st) > 2 * 100);
+	fx_free(&fx);
+	free(want);
+}
+
+/*
+ * The same, on runs of random MSH in both directions made of a few
+ * values per field (components, repetitions, escapes, a value past
+ * its array, empty ones), from 8 to 24 fields, each message changing
+ * a field of the one before now and then, a new time and control id
+ * every time: each message's facts are those it has parsed alone.
+ */
+static void
+test_hl7_msh_kept_random(void **state)
+{
+	static const char *const val[] = {
+		"", "A", "A^B^EUI-64", "X\\F\\Y^\\S\\", "A~B^C",
+		"P", "2.6", "ORU^R01^ORU_R01",
+		"LONG0123456789012345678901234567890123456789012345678901234567"
+		"89012345678901234567890123456789",
+	};
+	char msg[2048], buf[2056];
+	unsigned cur[2][24], nf[2], k, t, dir;
+	uint32_t rnd = 12345;
+	struct hl7_facts *want;
+	struct app_ctx ref;
+	struct fixture fx;
+	struct app_result r;
+	size_t n;
+
+	(void)state;
+	want = calloc(1, sizeof(*want));
+	assert_non_null(want);
+	fx_init(&fx);
+#define RND()	(rnd = rnd * 1103515245u + 12345u, rnd >> 16)
+	for (dir = 0; dir < 2; dir++) {
+		nf[dir] = 21;
+		for (t = 0; t < 24; t++)
+			cur[dir][t] = RND() % 3;
+	}
+	for (k = 0; k < 3000; k++) {
+		dir = RND() % 2;
+		if (RND() % 4 == 0) {
+			t = RND() % 24;
+			cur[dir][t] = RND() % (sizeof(val) / sizeof(val[0]));
+		}
+		if (RND() % 8 == 0)
+			nf[dir] = 8 + RND() % 17;
+		n = (size_t)snprintf(msg, sizeof(msg), "MSH|^~\\&");
+		for (t = 2; t < nf[dir]; t++) {
+			if (t == 6)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|2026112410%04u", k);
+			else if (t == 9)
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|C%u", k * 7919 % 100003);
+			else
+				n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+				    "|%s", val[cur[dir][t]]);
+		}
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n,
+		    "\rMSA|AA|C1\r");
+		assert_true(n < sizeof(msg));
+		buf[0] = 0x0b;
+		memcpy(buf + 1, msg, n);
+		buf[n + 1] = 0x1c;
+		buf[n + 2] = 0x0d;
+		fx.cap->n = 0;
+		r = hl7_parser.parse(fx.st, &fx.ctx, dir ? APP_DIR_TOCLIENT :
+		    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
+		assert_int_equal(r.status, PARSE_OK);
+		assert_int_equal(fx.cap->n, 1);
+		memset(&ref, 0, sizeof(ref));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+		facts_copy(want, want);
+		if (memcmp(want, &fx.cap->f[0], sizeof(*want)) != 0)
+			fail_msg("message %u: facts differ from its own", k);
+	}
+#undef RND
+	fx_free(&fx);
+	free(want);
 }
 
 /*
@@ -2634,6 +2794,8 @@ main(void)
 		cmocka_unit_test(test_hl7_batch_odd),
 		cmocka_unit_test(test_hl7_directions),
 		cmocka_unit_test(test_hl7_ids),
+		cmocka_unit_test(test_hl7_msh_kept),
+		cmocka_unit_test(test_hl7_msh_kept_random),
 		cmocka_unit_test(test_hl7_ids_not_asked),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
