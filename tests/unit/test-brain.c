@@ -1685,6 +1685,12 @@ test_zone_reload(void **state)
 	    brain_dev_zone(x->b, pump)), "medical");
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_dev_zone(x->b, pump)), "medical");	/* kept */
+	/* An address's zone, twice: the second from brain_end_zone()'s
+	 * memo. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "medical");
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "medical");
 	/* The reload: "medical" now elsewhere, VLAN 20 in "imaging". */
 	z2 = zones_new();
 	assert_true(zones_add_vlan(z2, zones_add(z2, "medical"), 30) == 0);
@@ -1694,6 +1700,9 @@ test_zone_reload(void **state)
 	brain_reload_judge(x->b, j);
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_dev_zone(x->b, pump)), "imaging");
+	/* The memo's answer is of the old zones: asked again. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "imaging");
 	x->b->zones = x->b->own_zones;
 	zones_free(z1);
 	brain_queue_free(&q);
