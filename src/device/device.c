@@ -285,14 +285,6 @@ dev_claim(struct device *d, enum dev_attr a, const char *value,
 	return strcmp(before, s->v[0].value) != 0;
 }
 
-const struct dev_value *
-dev_best(const struct device *d, enum dev_attr a)
-{
-	if ((unsigned)a >= DEV_A_MAX || d->attr[a].n == 0)
-		return NULL;
-	return &d->attr[a].v[0];
-}
-
 /*
  * Whether a stored key is key, of len bytes.  Keys share prefixes
  * ("hl7.", "dhcp.", "dicom."), so the length and the first and last
@@ -395,12 +387,6 @@ void
 dev_ip_from6(struct dev_ip *ip, const uint8_t a[16])
 {
 	memcpy(ip->a, a, 16);
-}
-
-bool
-dev_ip_is4(const struct dev_ip *ip)
-{
-	return memcmp(ip->a, dev_v4mapped, 12) == 0;
 }
 
 const char *
