@@ -409,13 +409,21 @@ bl_deviate(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	bl_alert(b, ev, n, peer, pe, is_src, reason, &x);
 }
 
+/* bk: key cut and hashed already (bl_key_set()), or NULL. */
 static void
 bl_observe_dev(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *n, struct brain_dev *peer, const struct brain_end *pe,
     bool is_src, enum bl_kind kind, enum bl_sid sid, const char *key,
-    const char *expected)
+    const struct bl_key *bk, const char *expected)
 {
-	switch (bl_observe(n->bl, &b->cfg.baseline, kind, key, ev->ts_us)) {
+	struct bl_key own;
+
+	if (bk == NULL) {
+		bl_key_set(&own, key);
+		bk = &own;
+	}
+	switch (bl_observe_key(n->bl, &b->cfg.baseline, kind, bk,
+	    ev->ts_us)) {
 	case BL_NEW:
 		bl_deviate(b, ev, n, peer, pe, is_src, kind, sid, key,
 		    expected);
@@ -704,19 +712,19 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		if (pe->has_ip) {
 			dev_ip_format(&pe->ip, a, sizeof(a));
 			bl_observe_dev(b, ev, c, NULL, pe, true, BL_EXTERNAL,
-			    BL_SID_NEW_EXTERNAL, a, "only the internet "
+			    BL_SID_NEW_EXTERNAL, a, NULL, "only the internet "
 			    "destinations it learned");
 			bl_external_geo(b, c, pe, a);
 		}
 	} else if (bl_peer_settled(s))
 		bl_observe_dev(b, ev, c, s, pe, true, BL_PEER,
-		    BL_SID_NEW_PEER, key, "only the peers it learned");
+		    BL_SID_NEW_PEER, key, NULL, "only the peers it learned");
 	else
 		/* Still learned: the newcomer is a peer from now on. */
 		(void)bl_observe(bl, cfg, BL_PEER, key, ev->ts_us);
 	bl_service_key(ev, false, key, sizeof(key));
 	bl_observe_dev(b, ev, c, s, pe, true, BL_SERVICE, BL_SID_NEW_SERVICE,
-	    key, "only the services it learned to use");
+	    key, NULL, "only the services it learned to use");
 	bl_service_hours(b, ev, c, s, pe, key);
 }
 
@@ -761,7 +769,7 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		if (ev->answered && (ev->proto == 6 || ev->proto == 17)) {
 			bl_service_key(ev, true, key, sizeof(key));
 			bl_observe_dev(b, ev, s, c, &ev->end[0], false,
-			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key,
+			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key, NULL,
 			    "only the services it learned to offer");
 		}
 		bl_check_hours(b, ev, s, c, &ev->end[0], false);
@@ -902,6 +910,7 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
     struct brain_dev *p)
 {
 	char type[DEV_VALUE_MAX], patient[DEV_VALUE_MAX];
+	struct bl_key bk;
 
 	/* "TYPE[\tPATIENT]" (activity.def) */
 	bl_field(ev->value, 0, type, sizeof(type));
@@ -910,14 +919,16 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "HL7",
 		    bl_field(ev->value, 1, patient, sizeof(patient)));
+	/* One key for both ends: cut and hashed once. */
+	bl_key_set(&bk, type);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_HL7_SENT,
-	    BL_SID_NEW_HL7_SENT, type, "only the HL7 message types it "
+	    BL_SID_NEW_HL7_SENT, type, &bk, "only the HL7 message types it "
 	    "learned to send");
 	if (p != NULL && p != a) {
 		bl_get(b, p, ev->ts_us);
 		bl_observe_dev(b, ev, p, a, &ev->end[0], false, BL_HL7_RECV,
-		    BL_SID_NEW_HL7_RECV, type, "only the HL7 message types "
-		    "it learned to receive");
+		    BL_SID_NEW_HL7_RECV, type, &bk, "only the HL7 message "
+		    "types it learned to receive");
 	}
 }
 
@@ -944,8 +955,8 @@ bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM", NULL);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
-	    BL_SID_NEW_DICOM_AE, ev->value, "only the AE title pairs it "
-	    "learned");
+	    BL_SID_NEW_DICOM_AE, ev->value, NULL, "only the AE title pairs "
+	    "it learned");
 }
 
 /* "in 600s", "in 10 min" */
@@ -1002,7 +1013,8 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 	if (cmd[0] == '\0')
 		return;
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_CMD,
-	    BL_SID_NEW_DICOM_CMD, cmd, "only the DICOM commands it learned");
+	    BL_SID_NEW_DICOM_CMD, cmd, NULL, "only the DICOM commands it "
+	    "learned");
 	if (!bc->enabled)
 		return;
 	if (strcmp(cmd, "C-FIND") == 0) {
