@@ -1275,7 +1275,8 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	}
 	/* A receiver of HL7 from several senders is an interface engine. */
 	if (ev->key == EVIDENCE_HL7_FROM) {
-		for (k = 0, hl7_from = 0; k < n->d.n_evidence; k++)
+		for (k = 0, hl7_from = 0; k < n->d.n_evidence &&
+		    hl7_from < BRAIN_HL7_HUB_PEERS; k++)
 			if (strcmp(n->d.evidence[k].key, key) == 0)
 				hl7_from++;
 		if (hl7_from >= BRAIN_HL7_HUB_PEERS)
