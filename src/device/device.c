@@ -446,6 +446,11 @@ dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
 	char s[18];
 	int i;
 
+	/* Room for all of it (every caller's): straight into buf. */
+	if (len >= sizeof(s)) {
+		*util_put_mac(buf, mac) = '\0';
+		return buf;
+	}
 	for (i = 0; i < 6; i++) {
 		s[i * 3] = hex[mac[i] >> 4];
 		s[i * 3 + 1] = hex[mac[i] & 0xf];
