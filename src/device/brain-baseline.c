@@ -44,7 +44,22 @@
 #define BL_SIDS			32
 #define BL_LEARNED_SHOWN	8	/* learned items an alert lists */
 
+/*
+ * A service's key as bl_service_key() wrote it, by what it is made of
+ * (transport, port or ephemeral, application, role): every flow names
+ * two, of a few services.  key[0] '\0': a free slot.
+ */
+#define BL_SVC_MEMO		256	/* a power of 2 */
+#define BL_SVC_KEY_MAX		48	/* longer keys are not kept */
+struct bl_svc_memo {
+	uint16_t	 port;
+	uint8_t		 proto, app;
+	bool		 server;
+	char		 key[BL_SVC_KEY_MAX];
+};
+
 struct brain_bl {
+	struct bl_svc_memo svc[BL_SVC_MEMO];
 	uint64_t	*ae;		/* hashes of AE titles seen; 0 free */
 	size_t		 nae;
 	uint64_t	 ae_dropped;
@@ -346,13 +361,12 @@ bl_put_uint(char *p, const char *end, unsigned u)
 	return bl_put(p, end, q);
 }
 
-/* As snprintf() would write it (every flow of every device). */
-static void
-bl_service_key(const struct brain_ev *ev, bool server, char *buf,
-    size_t len)
+/* As snprintf() would write it, into tmp (256 bytes); its length. */
+static size_t
+bl_service_text(const struct brain_ev *ev, bool server, char *tmp)
 {
 	const char *role = server ? "server" : "client";
-	char tmp[256], *p = tmp, *end = tmp + sizeof(tmp) - 1;
+	char *p = tmp, *end = tmp + 255;
 
 	if (ev->proto == 6 || ev->proto == 17) {
 		p = bl_put(p, end, ev->proto == 6 ? "tcp/" : "udp/");
@@ -371,6 +385,44 @@ bl_service_key(const struct brain_ev *ev, bool server, char *buf,
 	p = bl_put(p, end, " ");
 	p = bl_put(p, end, role);
 	*p = '\0';
+	return (size_t)(p - tmp);
+}
+
+/*
+ * The key of the service a flow uses (server false) or offers, into buf
+ * as strlcpy() cuts it: from g's memo when it holds it.  The text
+ * depends only on the transport, the port (its number, or ephemeral),
+ * the application (TCP and UDP) and the role.
+ */
+static void
+bl_service_key(struct brain_bl *g, const struct brain_ev *ev, bool server,
+    char *buf, size_t len)
+{
+	struct bl_svc_memo *m;
+	char tmp[256];
+	uint16_t port = 0;
+	uint8_t app = 0;
+	size_t n;
+
+	if (ev->proto == 6 || ev->proto == 17) {
+		port = ev->dport >= 49152 ? UINT16_MAX : ev->dport;
+		app = ev->app;
+	}
+	m = &g->svc[(ev->proto * 31u ^ port * 131u ^ app * 7u ^
+	    (server ? 0x80u : 0)) & (BL_SVC_MEMO - 1)];
+	if (m->key[0] != '\0' && m->proto == ev->proto && m->port == port &&
+	    m->app == app && m->server == server) {
+		strlcpy(buf, m->key, len);
+		return;
+	}
+	n = bl_service_text(ev, server, tmp);
+	if (n < sizeof(m->key)) {
+		m->proto = ev->proto;
+		m->port = port;
+		m->app = app;
+		m->server = server;
+		memcpy(m->key, tmp, n + 1);
+	}
 	strlcpy(buf, tmp, len);
 }
 
@@ -722,7 +774,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 	else
 		/* Still learned: the newcomer is a peer from now on. */
 		(void)bl_observe(bl, cfg, BL_PEER, key, ev->ts_us);
-	bl_service_key(ev, false, key, sizeof(key));
+	bl_service_key(b->bl, ev, false, key, sizeof(key));
 	bl_observe_dev(b, ev, c, s, pe, true, BL_SERVICE, BL_SID_NEW_SERVICE,
 	    key, NULL, "only the services it learned to use");
 	bl_service_hours(b, ev, c, s, pe, key);
@@ -767,7 +819,7 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		/* A service is a port that answers: an echo reply or an
 		 * ICMP error is none. */
 		if (ev->answered && (ev->proto == 6 || ev->proto == 17)) {
-			bl_service_key(ev, true, key, sizeof(key));
+			bl_service_key(b->bl, ev, true, key, sizeof(key));
 			bl_observe_dev(b, ev, s, c, &ev->end[0], false,
 			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key, NULL,
 			    "only the services it learned to offer");
