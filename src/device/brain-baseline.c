@@ -494,12 +494,12 @@ bl_observe_dev(struct brain *b, const struct brain_ev *ev,
  * the geoip databases of the configuration (none: it stays unknown). */
 static void
 bl_external_geo(struct brain *b, struct brain_dev *n,
-    const struct brain_end *pe, const char *key)
+    const struct brain_end *pe, const struct bl_key *key)
 {
 	struct bl_item *it;
 	struct geo_info gi;
 
-	it = (struct bl_item *)bl_find(n->bl, BL_EXTERNAL, key);
+	it = (struct bl_item *)bl_find_key(n->bl, BL_EXTERNAL, key);
 	if (it == NULL || it->cc[0] != '\0' || it->asn != 0)
 		return;
 	if (!geo_lookup(brain_policy_geo(b), pe->ip.a, &gi))
@@ -639,9 +639,9 @@ bl_check_hours(struct brain *b, const struct brain_ev *ev,
 static void
 bl_service_hours(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *c, struct brain_dev *s, const struct brain_end *pe,
-    const char *key)
+    const char *key, const struct bl_key *bk)
 {
-	const struct bl_item *it = bl_find(c->bl, BL_SERVICE, key);
+	const struct bl_item *it = bl_find_key(c->bl, BL_SERVICE, bk);
 	char reason[BL_KEY_MAX + 48], seen[BL_KEY_MAX + 48];
 	char exp[BL_KEY_MAX + 192], hours[96];
 	unsigned h = bl_hour_of_day(ev->ts_us);
@@ -707,6 +707,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 	const struct brain_end *pe = &ev->end[1];
 	struct bl_dev *bl = c->bl;
 	struct bh_hit hit[4];
+	struct bl_key bk;
 	char key[BL_KEY_MAX + 16], seen[128], a[UTIL_ADDRBUF];
 	size_t i, n;
 	int zone;
@@ -763,10 +764,11 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		/* Internet peers are their own table, by address. */
 		if (pe->has_ip) {
 			dev_ip_format(&pe->ip, a, sizeof(a));
+			bl_key_set(&bk, a);
 			bl_observe_dev(b, ev, c, NULL, pe, true, BL_EXTERNAL,
-			    BL_SID_NEW_EXTERNAL, a, NULL, "only the internet "
+			    BL_SID_NEW_EXTERNAL, a, &bk, "only the internet "
 			    "destinations it learned");
-			bl_external_geo(b, c, pe, a);
+			bl_external_geo(b, c, pe, &bk);
 		}
 	} else if (bl_peer_settled(s))
 		bl_observe_dev(b, ev, c, s, pe, true, BL_PEER,
@@ -774,10 +776,12 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 	else
 		/* Still learned: the newcomer is a peer from now on. */
 		(void)bl_observe(bl, cfg, BL_PEER, key, ev->ts_us);
+	/* Observed, then its hours looked at: cut and hashed once. */
 	bl_service_key(b->bl, ev, false, key, sizeof(key));
+	bl_key_set(&bk, key);
 	bl_observe_dev(b, ev, c, s, pe, true, BL_SERVICE, BL_SID_NEW_SERVICE,
-	    key, NULL, "only the services it learned to use");
-	bl_service_hours(b, ev, c, s, pe, key);
+	    key, &bk, "only the services it learned to use");
+	bl_service_hours(b, ev, c, s, pe, key, &bk);
 }
 
 void

@@ -367,6 +367,12 @@ bl_key_set(struct bl_key *bk, const char *key)
 	bk->s = bl_cut(key, bk->buf, &bk->hash);
 }
 
+const struct bl_item *
+bl_find_key(const struct bl_dev *d, enum bl_kind k, const struct bl_key *bk)
+{
+	return bl_lookup(&d->set[k], bk->s, bk->hash);
+}
+
 /* A new item of a cut key with hash h (not in the table). */
 static struct bl_item *
 bl_insert(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,

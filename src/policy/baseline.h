@@ -202,6 +202,8 @@ struct bl_key {
 void		 bl_key_set(struct bl_key *, const char *key);
 enum bl_seen	 bl_observe_key(struct bl_dev *, const struct bl_config *,
 		    enum bl_kind, const struct bl_key *, uint64_t ts_us);
+const struct bl_item *bl_find_key(const struct bl_dev *, enum bl_kind,
+		    const struct bl_key *);
 const struct bl_item *bl_find(const struct bl_dev *, enum bl_kind,
 		    const char *key);
 /* Add an item as loaded from the database (caps apply). */

@@ -285,6 +285,8 @@ test_observe_key(void **state)
 		    BL_KNOWN);
 		key[BL_KEY_MAX + 2] = 'A';
 		assert_int_equal(bl_find(d[k], BL_HL7_SENT, key)->count, 4);
+		assert_ptr_equal(bl_find_key(d[k], BL_HL7_SENT, &bk),
+		    bl_find(d[k], BL_HL7_SENT, key));
 	}
 	bl_key_set(&bk, "ORU^R01");
 	assert_ptr_not_equal(bk.s, bk.buf);	/* short: not copied */
@@ -300,6 +302,7 @@ test_observe_key(void **state)
 	assert_int_equal(bl_observe_key(d[1], &c, BL_HL7_SENT, &bk, T0 + 3),
 	    BL_NEW);
 	assert_null(bl_find(d[1], BL_HL7_SENT, "ADT^A01"));
+	assert_null(bl_find_key(d[1], BL_HL7_SENT, &bk));
 	for (k = 0; k < 2; k++)
 		bl_dev_free(d[k]);
 }
