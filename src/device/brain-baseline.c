@@ -44,7 +44,22 @@
 #define BL_SIDS			32
 #define BL_LEARNED_SHOWN	8	/* learned items an alert lists */
 
+/*
+ * A service's key as bl_service_key() wrote it, by what it is made of
+ * (transport, port or ephemeral, application, role): every flow names
+ * two, of a few services.  key[0] '\0': a free slot.
+ */
+#define BL_SVC_MEMO		256	/* a power of 2 */
+#define BL_SVC_KEY_MAX		48	/* longer keys are not kept */
+struct bl_svc_memo {
+	uint16_t	 port;
+	uint8_t		 proto, app;
+	bool		 server;
+	char		 key[BL_SVC_KEY_MAX];
+};
+
 struct brain_bl {
+	struct bl_svc_memo svc[BL_SVC_MEMO];
 	uint64_t	*ae;		/* hashes of AE titles seen; 0 free */
 	size_t		 nae;
 	uint64_t	 ae_dropped;
@@ -346,13 +361,12 @@ bl_put_uint(char *p, const char *end, unsigned u)
 	return bl_put(p, end, q);
 }
 
-/* As snprintf() would write it (every flow of every device). */
-static void
-bl_service_key(const struct brain_ev *ev, bool server, char *buf,
-    size_t len)
+/* As snprintf() would write it, into tmp (256 bytes); its length. */
+static size_t
+bl_service_text(const struct brain_ev *ev, bool server, char *tmp)
 {
 	const char *role = server ? "server" : "client";
-	char tmp[256], *p = tmp, *end = tmp + sizeof(tmp) - 1;
+	char *p = tmp, *end = tmp + 255;
 
 	if (ev->proto == 6 || ev->proto == 17) {
 		p = bl_put(p, end, ev->proto == 6 ? "tcp/" : "udp/");
@@ -371,6 +385,44 @@ bl_service_key(const struct brain_ev *ev, bool server, char *buf,
 	p = bl_put(p, end, " ");
 	p = bl_put(p, end, role);
 	*p = '\0';
+	return (size_t)(p - tmp);
+}
+
+/*
+ * The key of the service a flow uses (server false) or offers, into buf
+ * as strlcpy() cuts it: from g's memo when it holds it.  The text
+ * depends only on the transport, the port (its number, or ephemeral),
+ * the application (TCP and UDP) and the role.
+ */
+static void
+bl_service_key(struct brain_bl *g, const struct brain_ev *ev, bool server,
+    char *buf, size_t len)
+{
+	struct bl_svc_memo *m;
+	char tmp[256];
+	uint16_t port = 0;
+	uint8_t app = 0;
+	size_t n;
+
+	if (ev->proto == 6 || ev->proto == 17) {
+		port = ev->dport >= 49152 ? UINT16_MAX : ev->dport;
+		app = ev->app;
+	}
+	m = &g->svc[(ev->proto * 31u ^ port * 131u ^ app * 7u ^
+	    (server ? 0x80u : 0)) & (BL_SVC_MEMO - 1)];
+	if (m->key[0] != '\0' && m->proto == ev->proto && m->port == port &&
+	    m->app == app && m->server == server) {
+		strlcpy(buf, m->key, len);
+		return;
+	}
+	n = bl_service_text(ev, server, tmp);
+	if (n < sizeof(m->key)) {
+		m->proto = ev->proto;
+		m->port = port;
+		m->app = app;
+		m->server = server;
+		memcpy(m->key, tmp, n + 1);
+	}
 	strlcpy(buf, tmp, len);
 }
 
@@ -409,13 +461,21 @@ bl_deviate(struct brain *b, const struct brain_ev *ev, struct brain_dev *n,
 	bl_alert(b, ev, n, peer, pe, is_src, reason, &x);
 }
 
+/* bk: key cut and hashed already (bl_key_set()), or NULL. */
 static void
 bl_observe_dev(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *n, struct brain_dev *peer, const struct brain_end *pe,
     bool is_src, enum bl_kind kind, enum bl_sid sid, const char *key,
-    const char *expected)
+    const struct bl_key *bk, const char *expected)
 {
-	switch (bl_observe(n->bl, &b->cfg.baseline, kind, key, ev->ts_us)) {
+	struct bl_key own;
+
+	if (bk == NULL) {
+		bl_key_set(&own, key);
+		bk = &own;
+	}
+	switch (bl_observe_key(n->bl, &b->cfg.baseline, kind, bk,
+	    ev->ts_us)) {
 	case BL_NEW:
 		bl_deviate(b, ev, n, peer, pe, is_src, kind, sid, key,
 		    expected);
@@ -434,12 +494,12 @@ bl_observe_dev(struct brain *b, const struct brain_ev *ev,
  * the geoip databases of the configuration (none: it stays unknown). */
 static void
 bl_external_geo(struct brain *b, struct brain_dev *n,
-    const struct brain_end *pe, const char *key)
+    const struct brain_end *pe, const struct bl_key *key)
 {
 	struct bl_item *it;
 	struct geo_info gi;
 
-	it = (struct bl_item *)bl_find(n->bl, BL_EXTERNAL, key);
+	it = (struct bl_item *)bl_find_key(n->bl, BL_EXTERNAL, key);
 	if (it == NULL || it->cc[0] != '\0' || it->asn != 0)
 		return;
 	if (!geo_lookup(brain_policy_geo(b), pe->ip.a, &gi))
@@ -579,9 +639,9 @@ bl_check_hours(struct brain *b, const struct brain_ev *ev,
 static void
 bl_service_hours(struct brain *b, const struct brain_ev *ev,
     struct brain_dev *c, struct brain_dev *s, const struct brain_end *pe,
-    const char *key)
+    const char *key, const struct bl_key *bk)
 {
-	const struct bl_item *it = bl_find(c->bl, BL_SERVICE, key);
+	const struct bl_item *it = bl_find_key(c->bl, BL_SERVICE, bk);
 	char reason[BL_KEY_MAX + 48], seen[BL_KEY_MAX + 48];
 	char exp[BL_KEY_MAX + 192], hours[96];
 	unsigned h = bl_hour_of_day(ev->ts_us);
@@ -647,6 +707,7 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 	const struct brain_end *pe = &ev->end[1];
 	struct bl_dev *bl = c->bl;
 	struct bh_hit hit[4];
+	struct bl_key bk;
 	char key[BL_KEY_MAX + 16], seen[128], a[UTIL_ADDRBUF];
 	size_t i, n;
 	int zone;
@@ -703,21 +764,24 @@ bl_flow_client(struct brain *b, const struct brain_ev *ev,
 		/* Internet peers are their own table, by address. */
 		if (pe->has_ip) {
 			dev_ip_format(&pe->ip, a, sizeof(a));
+			bl_key_set(&bk, a);
 			bl_observe_dev(b, ev, c, NULL, pe, true, BL_EXTERNAL,
-			    BL_SID_NEW_EXTERNAL, a, "only the internet "
+			    BL_SID_NEW_EXTERNAL, a, &bk, "only the internet "
 			    "destinations it learned");
-			bl_external_geo(b, c, pe, a);
+			bl_external_geo(b, c, pe, &bk);
 		}
 	} else if (bl_peer_settled(s))
 		bl_observe_dev(b, ev, c, s, pe, true, BL_PEER,
-		    BL_SID_NEW_PEER, key, "only the peers it learned");
+		    BL_SID_NEW_PEER, key, NULL, "only the peers it learned");
 	else
 		/* Still learned: the newcomer is a peer from now on. */
 		(void)bl_observe(bl, cfg, BL_PEER, key, ev->ts_us);
-	bl_service_key(ev, false, key, sizeof(key));
+	/* Observed, then its hours looked at: cut and hashed once. */
+	bl_service_key(b->bl, ev, false, key, sizeof(key));
+	bl_key_set(&bk, key);
 	bl_observe_dev(b, ev, c, s, pe, true, BL_SERVICE, BL_SID_NEW_SERVICE,
-	    key, "only the services it learned to use");
-	bl_service_hours(b, ev, c, s, pe, key);
+	    key, &bk, "only the services it learned to use");
+	bl_service_hours(b, ev, c, s, pe, key, &bk);
 }
 
 void
@@ -759,9 +823,9 @@ brain_bl_flow(struct brain *b, const struct brain_ev *ev,
 		/* A service is a port that answers: an echo reply or an
 		 * ICMP error is none. */
 		if (ev->answered && (ev->proto == 6 || ev->proto == 17)) {
-			bl_service_key(ev, true, key, sizeof(key));
+			bl_service_key(b->bl, ev, true, key, sizeof(key));
 			bl_observe_dev(b, ev, s, c, &ev->end[0], false,
-			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key,
+			    BL_SERVICE, BL_SID_NEW_SERVICE_OFFERED, key, NULL,
 			    "only the services it learned to offer");
 		}
 		bl_check_hours(b, ev, s, c, &ev->end[0], false);
@@ -902,6 +966,7 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
     struct brain_dev *p)
 {
 	char type[DEV_VALUE_MAX], patient[DEV_VALUE_MAX];
+	struct bl_key bk;
 
 	/* "TYPE[\tPATIENT]" (activity.def) */
 	bl_field(ev->value, 0, type, sizeof(type));
@@ -910,14 +975,16 @@ bl_hl7(struct brain *b, const struct brain_ev *ev, struct brain_dev *a,
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "HL7",
 		    bl_field(ev->value, 1, patient, sizeof(patient)));
+	/* One key for both ends: cut and hashed once. */
+	bl_key_set(&bk, type);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_HL7_SENT,
-	    BL_SID_NEW_HL7_SENT, type, "only the HL7 message types it "
+	    BL_SID_NEW_HL7_SENT, type, &bk, "only the HL7 message types it "
 	    "learned to send");
 	if (p != NULL && p != a) {
 		bl_get(b, p, ev->ts_us);
 		bl_observe_dev(b, ev, p, a, &ev->end[0], false, BL_HL7_RECV,
-		    BL_SID_NEW_HL7_RECV, type, "only the HL7 message types "
-		    "it learned to receive");
+		    BL_SID_NEW_HL7_RECV, type, &bk, "only the HL7 message "
+		    "types it learned to receive");
 	}
 }
 
@@ -944,8 +1011,8 @@ bl_dicom_assoc(struct brain *b, const struct brain_ev *ev,
 	if (bl_end_internet(b, p, &ev->end[1]))
 		bl_phi_internet(b, ev, a, &ev->end[1], "DICOM", NULL);
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_AE,
-	    BL_SID_NEW_DICOM_AE, ev->value, "only the AE title pairs it "
-	    "learned");
+	    BL_SID_NEW_DICOM_AE, ev->value, NULL, "only the AE title pairs "
+	    "it learned");
 }
 
 /* "in 600s", "in 10 min" */
@@ -1002,7 +1069,8 @@ bl_dicom_command(struct brain *b, const struct brain_ev *ev,
 	if (cmd[0] == '\0')
 		return;
 	bl_observe_dev(b, ev, a, p, &ev->end[1], true, BL_DICOM_CMD,
-	    BL_SID_NEW_DICOM_CMD, cmd, "only the DICOM commands it learned");
+	    BL_SID_NEW_DICOM_CMD, cmd, NULL, "only the DICOM commands it "
+	    "learned");
 	if (!bc->enabled)
 		return;
 	if (strcmp(cmd, "C-FIND") == 0) {

@@ -39,6 +39,15 @@ struct zones;
 
 #define BRAIN_EVICT_BATCH	64	/* victims one walk of the table keeps */
 #define BRAIN_MEMO		4096	/* lookups kept, a power of 2 */
+#define BRAIN_ZONE_MEMO		1024	/* addresses' zones kept, a power of 2 */
+
+/* An address's zone as brain_end_zone() last found it (gen 0: none). */
+struct brain_zmemo {
+	struct dev_ip	 ip;
+	int32_t		 vlan;
+	int32_t		 zone;
+	uint32_t	 gen;		/* b->zones_gen then */
+};
 
 struct brain_dev {
 	struct device	 d;
@@ -254,6 +263,9 @@ struct brain {
 	/* Judgments (policy, baselines): zones and the alert window. */
 	const struct zones *zones;	/* the config's, or own_zones */
 	uint32_t	 zones_gen;	/* changes with zones (from 1) */
+	/* brain_end_zone()'s answers, by the address's last bytes: the
+	 * ends of every flow and activity, a few addresses over and over. */
+	struct brain_zmemo zmemo[BRAIN_ZONE_MEMO];
 	struct zones	*own_zones;
 	struct zones	*reload_zones;	/* brain_reload_judge()'s */
 	struct brain_held *held;	/* BRAIN_HELD_SLOTS, open addressing */

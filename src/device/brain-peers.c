@@ -17,6 +17,7 @@
  */
 #include <config.h>
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,9 @@
 #include "policy/zone.h"
 #include "state/state.h"
 #include "util/util.h"
+
+_Static_assert(PEERS_KEY_MAX - 3 >= INET6_ADDRSTRLEN, "\"ip:\" and any address");
+_Static_assert(PEERS_KEY_MAX - 4 >= 18, "\"mac:\" and a MAC");
 
 struct pe_dev {
 	struct peer_tab	 t;
@@ -51,34 +55,37 @@ pe_zone_name(const struct brain *b, int zone)
 	return b->zones != NULL ? zones_name(b->zones, zone) : "?";
 }
 
-/* The key, zone and VLAN of the other end p (a device or NULL) at e. */
+/*
+ * The key, zone and VLAN of the other end p (a device or NULL) at e,
+ * into x (zeroed).  Written in place: every flow names two.
+ */
 static void
 pe_peer(struct brain *b, const struct brain_dev *p,
     const struct brain_end *e, struct peer_ent *x)
 {
-	char a[UTIL_ADDRBUF];
-	int zone;
+	int zone = 0;
 
 	if (p != NULL && (p->d.flags & DEV_F_ROUTER))
 		p = NULL;
 	/* An internet host is reached through a router: its zone. */
-	if (e->has_ip && brain_end_zone(b, e, -1) == ZONE_INTERNET)
+	if (e->has_ip && (zone = brain_end_zone(b, e, -1)) == ZONE_INTERNET)
 		p = NULL;
 	if (p == NULL) {
-		zone = brain_end_zone(b, e, -1);
-		strlcpy(x->peer, "zone:", sizeof(x->peer));
-		strlcat(x->peer, pe_zone_name(b, zone), sizeof(x->peer));
+		if (!e->has_ip)
+			zone = brain_end_zone(b, e, -1);
+		memcpy(x->peer, "zone:", 5);
+		strlcpy(x->peer + 5, pe_zone_name(b, zone),
+		    sizeof(x->peer) - 5);
 		x->vlan = -1;
 	} else {
 		zone = brain_dev_zone(b, p);
 		if (p->d.flags & DEV_F_ROUTED) {
-			strlcpy(x->peer, "ip:", sizeof(x->peer));
-			strlcat(x->peer, dev_ip_format(&p->d.ip, a, sizeof(a)),
-			    sizeof(x->peer));
+			memcpy(x->peer, "ip:", 3);
+			dev_ip_format(&p->d.ip, x->peer + 3,
+			    sizeof(x->peer) - 3);
 		} else {
-			strlcpy(x->peer, "mac:", sizeof(x->peer));
-			dev_mac_format(p->d.mac, x->peer + 4,
-			    sizeof(x->peer) - 4);
+			memcpy(x->peer, "mac:", 4);
+			util_format_mac(p->d.mac, x->peer + 4);
 		}
 		x->vlan = (p->d.flags & (DEV_F_ROUTED | DEV_F_RELAYED)) ? -1 :
 		    p->d.vlan;

@@ -1275,7 +1275,8 @@ brain_apply_evidence(struct brain *b, const struct brain_ev *ev)
 	}
 	/* A receiver of HL7 from several senders is an interface engine. */
 	if (ev->key == EVIDENCE_HL7_FROM) {
-		for (k = 0, hl7_from = 0; k < n->d.n_evidence; k++)
+		for (k = 0, hl7_from = 0; k < n->d.n_evidence &&
+		    hl7_from < BRAIN_HL7_HUB_PEERS; k++)
 			if (strcmp(n->d.evidence[k].key, key) == 0)
 				hl7_from++;
 		if (hl7_from >= BRAIN_HL7_HUB_PEERS)
@@ -1514,10 +1515,30 @@ brain_dev_zone(const struct brain *b, const struct brain_dev *n)
 	return n->zone;
 }
 
+/*
+ * The zone of an address: the zones are the same until zones_gen
+ * changes, so the answer for (address, vlan) is kept in a slot (a
+ * cache, hence the cast, as brain_dev_zone()'s).
+ */
 int
 brain_end_zone(const struct brain *b, const struct brain_end *e, int vlan)
 {
-	return zones_place(b->zones, vlan, e->has_ip ? e->ip.a : NULL);
+	struct brain_zmemo *m;
+	size_t k;
+
+	if (!e->has_ip)
+		return zones_place(b->zones, vlan, NULL);
+	k = ((size_t)e->ip.a[14] << 8 ^ e->ip.a[15] ^ (size_t)vlan * 37) &
+	    (BRAIN_ZONE_MEMO - 1);
+	m = (struct brain_zmemo *)(uintptr_t)&b->zmemo[k];
+	if (m->gen == b->zones_gen && m->vlan == vlan &&
+	    memcmp(&m->ip, &e->ip, sizeof(m->ip)) == 0)
+		return m->zone;
+	m->zone = zones_place(b->zones, vlan, e->ip.a);
+	m->ip = e->ip;
+	m->vlan = vlan;
+	m->gen = b->zones_gen;
+	return m->zone;
 }
 
 /* The alert window's key, gathered before it is hashed. */

@@ -285,14 +285,6 @@ dev_claim(struct device *d, enum dev_attr a, const char *value,
 	return strcmp(before, s->v[0].value) != 0;
 }
 
-const struct dev_value *
-dev_best(const struct device *d, enum dev_attr a)
-{
-	if ((unsigned)a >= DEV_A_MAX || d->attr[a].n == 0)
-		return NULL;
-	return &d->attr[a].v[0];
-}
-
 /*
  * Whether a stored key is key, of len bytes.  Keys share prefixes
  * ("hl7.", "dhcp.", "dicom."), so the length and the first and last
@@ -397,12 +389,6 @@ dev_ip_from6(struct dev_ip *ip, const uint8_t a[16])
 	memcpy(ip->a, a, 16);
 }
 
-bool
-dev_ip_is4(const struct dev_ip *ip)
-{
-	return memcmp(ip->a, dev_v4mapped, 12) == 0;
-}
-
 const char *
 dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
 {
@@ -460,6 +446,11 @@ dev_mac_format(const uint8_t mac[6], char *buf, size_t len)
 	char s[18];
 	int i;
 
+	/* Room for all of it (every caller's): straight into buf. */
+	if (len >= sizeof(s)) {
+		*util_put_mac(buf, mac) = '\0';
+		return buf;
+	}
 	for (i = 0; i < 6; i++) {
 		s[i * 3] = hex[mac[i] >> 4];
 		s[i * 3 + 1] = hex[mac[i] & 0xf];

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum dev_attr {
 	DEV_A_CLASS,
@@ -145,8 +146,15 @@ void		 dev_attr_clear(struct device *, enum dev_attr);
 bool		 dev_claim(struct device *, enum dev_attr, const char *value,
 		    unsigned confidence, const char *source, const char *rule,
 		    uint64_t ts_us);
-/* The answer for an attribute, or NULL. */
-const struct dev_value *dev_best(const struct device *, enum dev_attr);
+/* The answer for an attribute, or NULL.  Inline: the judgments ask
+ * it of both ends of every event. */
+static inline const struct dev_value *
+dev_best(const struct device *d, enum dev_attr a)
+{
+	if ((unsigned)a >= DEV_A_MAX || d->attr[a].n == 0)
+		return NULL;
+	return &d->attr[a].v[0];
+}
 /* Record evidence; returns true if the pair is new. */
 bool		 dev_add_evidence(struct device *, const char *key,
 		    const char *value, uint64_t ts_us);
@@ -158,7 +166,16 @@ bool		 dev_set_ip(struct device *, const struct dev_ip *);
 
 void		 dev_ip_from4(struct dev_ip *, const uint8_t a[4]);
 void		 dev_ip_from6(struct dev_ip *, const uint8_t a[16]);
-bool		 dev_ip_is4(const struct dev_ip *);
+/* Inline: every end of every event is asked (twelve bytes compared). */
+static inline bool
+dev_ip_is4(const struct dev_ip *ip)
+{
+	static const uint8_t v4mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	return memcmp(ip->a, v4mapped, sizeof(v4mapped)) == 0;
+}
 /* Text form; buf of at least 46 bytes. */
 const char	*dev_ip_format(const struct dev_ip *, char *, size_t);
 int		 dev_ip_parse(const char *, struct dev_ip *);

@@ -45,10 +45,11 @@ peers_hash(const struct peer_ent *e)
 	return h;
 }
 
+/* a (in the table) and b are one entry; their hashes are equal. */
 static bool
 peers_same(const struct peer_ent *a, const struct peer_ent *b)
 {
-	return a->hash == b->hash && a->dir == b->dir &&
+	return a->dir == b->dir &&
 	    a->proto == b->proto && a->port == b->port &&
 	    strcmp(a->peer, b->peer) == 0 && strcmp(a->app, b->app) == 0;
 }
@@ -56,25 +57,25 @@ peers_same(const struct peer_ent *a, const struct peer_ent *b)
 int
 peers_add(struct peer_tab *t, uint32_t max, const struct peer_ent *e)
 {
-	struct peer_ent k, *x;
-	uint32_t i;
+	struct peer_ent *x;
+	uint32_t i, h;
 
-	k = *e;
-	k.hash = peers_hash(&k);
+	/* Copied only when it is new: most flows meet an entry. */
+	h = peers_hash(e);
 	for (i = 0; i < t->n; i++) {
 		x = &t->v[i];
-		if (!peers_same(x, &k))
+		if (x->hash != h || !peers_same(x, e))
 			continue;
-		x->flows += k.flows;
-		x->packets += k.packets;
-		x->bytes += k.bytes;
-		if (k.first_us != 0 && (x->first_us == 0 ||
-		    k.first_us < x->first_us))
-			x->first_us = k.first_us;
-		if (k.last_us >= x->last_us) {
-			x->last_us = k.last_us;
-			x->vlan = k.vlan;
-			memcpy(x->zone, k.zone, sizeof(x->zone));
+		x->flows += e->flows;
+		x->packets += e->packets;
+		x->bytes += e->bytes;
+		if (e->first_us != 0 && (x->first_us == 0 ||
+		    e->first_us < x->first_us))
+			x->first_us = e->first_us;
+		if (e->last_us >= x->last_us) {
+			x->last_us = e->last_us;
+			x->vlan = e->vlan;
+			memcpy(x->zone, e->zone, sizeof(x->zone));
 		}
 		x->dirty = true;
 		t->dirty = true;
@@ -91,8 +92,10 @@ peers_add(struct peer_tab *t, uint32_t max, const struct peer_ent *e)
 			t->cap = max;
 		t->v = xreallocarray(t->v, t->cap, sizeof(*t->v));
 	}
-	k.dirty = true;
-	t->v[t->n++] = k;
+	x = &t->v[t->n++];
+	*x = *e;
+	x->hash = h;
+	x->dirty = true;
 	t->dirty = true;
 	return 1;
 }

@@ -361,19 +361,27 @@ bl_find(const struct bl_dev *d, enum bl_kind k, const char *key)
 	return bl_lookup(&d->set[k], key, h);
 }
 
-struct bl_item *
-bl_add(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
-    const char *key)
+void
+bl_key_set(struct bl_key *bk, const char *key)
+{
+	bk->s = bl_cut(key, bk->buf, &bk->hash);
+}
+
+const struct bl_item *
+bl_find_key(const struct bl_dev *d, enum bl_kind k, const struct bl_key *bk)
+{
+	return bl_lookup(&d->set[k], bk->s, bk->hash);
+}
+
+/* A new item of a cut key with hash h (not in the table). */
+static struct bl_item *
+bl_insert(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
+    const char *key, uint64_t h)
 {
 	struct bl_set *s = &d->set[k];
 	struct bl_item *it;
-	char buf[BL_KEY_MAX];
-	uint64_t h;
 	uint32_t ncap;
 
-	key = bl_cut(key, buf, &h);
-	if ((it = bl_lookup(s, key, h)) != NULL)
-		return it;
 	if (s->n >= c->max[k]) {
 		s->dropped++;
 		return NULL;
@@ -393,16 +401,37 @@ bl_add(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 	return it;
 }
 
-enum bl_seen
-bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
-    const char *key, uint64_t ts)
+struct bl_item *
+bl_add(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
+    const char *key)
 {
 	struct bl_item *it;
 	char buf[BL_KEY_MAX];
 	uint64_t h;
 
 	key = bl_cut(key, buf, &h);
-	if ((it = bl_lookup(&d->set[k], key, h)) != NULL) {
+	if ((it = bl_lookup(&d->set[k], key, h)) != NULL)
+		return it;
+	return bl_insert(d, c, k, key, h);
+}
+
+enum bl_seen
+bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
+    const char *key, uint64_t ts)
+{
+	struct bl_key bk;
+
+	bl_key_set(&bk, key);
+	return bl_observe_key(d, c, k, &bk, ts);
+}
+
+enum bl_seen
+bl_observe_key(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
+    const struct bl_key *bk, uint64_t ts)
+{
+	struct bl_item *it;
+
+	if ((it = bl_lookup(&d->set[k], bk->s, bk->hash)) != NULL) {
 		if (it->count < UINT32_MAX)
 			it->count++;
 		if (ts > it->last_us)
@@ -419,7 +448,8 @@ bl_observe(struct bl_dev *d, const struct bl_config *c, enum bl_kind k,
 	}
 	if (d->mode == BL_ENFORCING)
 		return BL_NEW;
-	if ((it = bl_add(d, c, k, key)) == NULL)
+	/* Looked up already: not there. */
+	if ((it = bl_insert(d, c, k, bk->s, bk->hash)) == NULL)
 		return BL_FULL;
 	it->count = 1;
 	it->first_us = it->last_us = ts;

@@ -189,6 +189,21 @@ void		 bl_relearn(struct bl_dev *, uint64_t ts_us);
 /* An item seen at ts (learning adds it; enforcing compares). */
 enum bl_seen	 bl_observe(struct bl_dev *, const struct bl_config *,
 		    enum bl_kind, const char *key, uint64_t ts_us);
+/*
+ * A key cut to BL_KEY_MAX - 1 bytes and hashed once, for a key observed
+ * more than once (an HL7 type, sent by one device and received by
+ * another).  s may point into buf: pass it by pointer, never copy it.
+ */
+struct bl_key {
+	const char	*s;
+	uint64_t	 hash;
+	char		 buf[BL_KEY_MAX];
+};
+void		 bl_key_set(struct bl_key *, const char *key);
+enum bl_seen	 bl_observe_key(struct bl_dev *, const struct bl_config *,
+		    enum bl_kind, const struct bl_key *, uint64_t ts_us);
+const struct bl_item *bl_find_key(const struct bl_dev *, enum bl_kind,
+		    const struct bl_key *);
 const struct bl_item *bl_find(const struct bl_dev *, enum bl_kind,
 		    const char *key);
 /* Add an item as loaded from the database (caps apply). */

@@ -90,12 +90,10 @@ bh_dev_free(struct bh_dev *d)
 	if (d == NULL)
 		return;
 	for (i = 0; i < BH_WHAT_MAX; i++) {
-		free(d->win[i].key);
-		free(d->win[i].ts);
+		free(d->win[i].key);	/* and ts: one block */
 		free(d->ring[i].ts);
 	}
 	free(d->patients.key);
-	free(d->patients.ts);
 	free(d);
 }
 
@@ -134,12 +132,14 @@ bh_fresh(uint32_t ts, uint32_t now, uint32_t window)
 
 /*
  * Memory for entry n, in steps up to the window's cap: a window's cap
- * grows with each of its first calls, and most hold a few keys.
+ * grows with each of its first calls, and most hold a few keys.  The
+ * keys and the times are one block (keys, then times): one allocation
+ * a step, not two.
  */
 static void
 bh_win_room(struct bh_win *w)
 {
-	uint32_t k;
+	uint32_t k, *p;
 
 	if (w->n < w->alloc)
 		return;
@@ -148,8 +148,12 @@ bh_win_room(struct bh_win *w)
 		k = w->cap;
 	if (k <= w->n)
 		k = w->n + 1;
-	w->key = xreallocarray(w->key, k, sizeof(*w->key));
-	w->ts = xreallocarray(w->ts, k, sizeof(*w->ts));
+	p = xreallocarray(w->key, 2 * (size_t)k, sizeof(*p));
+	/* The times move up, from behind the old keys' room. */
+	if (w->n > 0)
+		memmove(p + k, p + w->alloc, w->n * sizeof(*p));
+	w->key = p;
+	w->ts = p + k;
 	w->alloc = k;
 }
 

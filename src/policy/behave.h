@@ -53,7 +53,7 @@ struct bh_config {
 
 /* Distinct keys (32-bit hashes) seen in the last window seconds. */
 struct bh_win {
-	uint32_t	*key;
+	uint32_t	*key;		/* one block with ts (key's to free) */
 	uint32_t	*ts;		/* seconds since 1970 */
 	uint32_t	 n, cap;
 	uint32_t	 alloc;		/* entries of key and ts: n..cap */

@@ -250,6 +250,63 @@ test_keys_words(void **state)
 	bl_dev_free(d);
 }
 
+/* A key cut and hashed once (bl_key_set()) observes as the key does,
+ * in two devices, long keys cut alike; the full table counts it. */
+static void
+test_observe_key(void **state)
+{
+	struct bl_config c;
+	struct bl_dev *d[2];
+	struct bl_key bk;
+	char key[BL_KEY_MAX + 8];
+	size_t i;
+	int k;
+
+	(void)state;
+	bl_config_defaults(&c);
+	c.max[BL_HL7_SENT] = 2;
+	for (k = 0; k < 2; k++)
+		d[k] = bl_dev_new(&c, T0);
+	for (i = 0; i < sizeof(key) - 1; i++)
+		key[i] = (char)('A' + i % 26);
+	key[sizeof(key) - 1] = '\0';
+	bl_key_set(&bk, key);
+	assert_int_equal(strlen(bk.s), BL_KEY_MAX - 1);
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(bl_observe_key(d[k], &c, BL_HL7_SENT, &bk,
+		    T0), BL_LEARNED);
+		assert_int_equal(bl_observe_key(d[k], &c, BL_HL7_SENT, &bk,
+		    T0 + 1), BL_KNOWN);
+		/* The long key itself, and another cut alike: one item. */
+		assert_int_equal(bl_observe(d[k], &c, BL_HL7_SENT, key, T0),
+		    BL_KNOWN);
+		key[BL_KEY_MAX + 2] = 'z';
+		assert_int_equal(bl_observe(d[k], &c, BL_HL7_SENT, key, T0),
+		    BL_KNOWN);
+		key[BL_KEY_MAX + 2] = 'A';
+		assert_int_equal(bl_find(d[k], BL_HL7_SENT, key)->count, 4);
+		assert_ptr_equal(bl_find_key(d[k], BL_HL7_SENT, &bk),
+		    bl_find(d[k], BL_HL7_SENT, key));
+	}
+	bl_key_set(&bk, "ORU^R01");
+	assert_ptr_not_equal(bk.s, bk.buf);	/* short: not copied */
+	assert_int_equal(bl_observe_key(d[0], &c, BL_HL7_SENT, &bk, T0),
+	    BL_LEARNED);
+	assert_non_null(bl_find(d[0], BL_HL7_SENT, "ORU^R01"));
+	/* Full: counted, not kept; enforcing: new. */
+	bl_key_set(&bk, "ADT^A01");
+	assert_int_equal(bl_observe_key(d[0], &c, BL_HL7_SENT, &bk, T0),
+	    BL_FULL);
+	assert_int_equal(d[0]->set[BL_HL7_SENT].dropped, 1);
+	bl_enforce(d[1], T0 + 2);
+	assert_int_equal(bl_observe_key(d[1], &c, BL_HL7_SENT, &bk, T0 + 3),
+	    BL_NEW);
+	assert_null(bl_find(d[1], BL_HL7_SENT, "ADT^A01"));
+	assert_null(bl_find_key(d[1], BL_HL7_SENT, &bk));
+	for (k = 0; k < 2; k++)
+		bl_dev_free(d[k]);
+}
+
 static void
 test_dedup_window(void **state)
 {
@@ -1286,8 +1343,7 @@ test_behave_window_growth(void **state)
 			assert_memory_equal(w.ts, r.ts, w.n * sizeof(*w.ts));
 			assert_true(w.cap <= 64 && w.n <= w.cap + 1);
 		}
-		free(w.key);
-		free(w.ts);
+		free(w.key);	/* and w.ts: one block */
 	}
 }
 
@@ -1304,6 +1360,7 @@ main(void)
 		cmocka_unit_test(test_learning_transition),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_keys_words),
+		cmocka_unit_test(test_observe_key),
 		cmocka_unit_test(test_dedup_window),
 		cmocka_unit_test(test_off_hours),
 		cmocka_unit_test(test_vol_text),

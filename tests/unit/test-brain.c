@@ -27,6 +27,7 @@
 #include "device/brain.h"
 #include "device/brain-int.h"
 #include "device/peers.h"
+#include "policy/baseline.h"
 #include "policy/zone.h"
 #include "output/eve.h"
 #include "sink-mock.h"
@@ -1685,6 +1686,12 @@ test_zone_reload(void **state)
 	    brain_dev_zone(x->b, pump)), "medical");
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_dev_zone(x->b, pump)), "medical");	/* kept */
+	/* An address's zone, twice: the second from brain_end_zone()'s
+	 * memo. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "medical");
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "medical");
 	/* The reload: "medical" now elsewhere, VLAN 20 in "imaging". */
 	z2 = zones_new();
 	assert_true(zones_add_vlan(z2, zones_add(z2, "medical"), 30) == 0);
@@ -1694,8 +1701,79 @@ test_zone_reload(void **state)
 	brain_reload_judge(x->b, j);
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_dev_zone(x->b, pump)), "imaging");
+	/* The memo's answer is of the old zones: asked again. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "imaging");
 	x->b->zones = x->b->own_zones;
 	zones_free(z1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
+/*
+ * The services a flow uses and offers, as baseline keys: transport,
+ * port (or ephemeral), application and role; each from the brain's
+ * memo once made, never another service's.
+ */
+static void
+test_service_keys(void **state)
+{
+	static const struct {
+		uint8_t		 proto;
+		uint16_t	 dport;
+		uint8_t		 app;
+		const char	*svc;	/* without the role */
+	} f[] = {
+		{ 6, 104, APP_DICOM, NULL },
+		{ 6, 104, APP_UNKNOWN, "tcp/104 -" },
+		{ 6, 60000, APP_UNKNOWN, "tcp/ephemeral -" },
+		{ 6, 65535, APP_UNKNOWN, "tcp/ephemeral -" },
+		{ 17, 104, APP_UNKNOWN, "udp/104 -" },
+		{ 6, 0, APP_UNKNOWN, "tcp/0 -" },
+		{ 1, 104, APP_UNKNOWN, "icmp" },
+		{ 58, 0, APP_UNKNOWN, "icmp6" },
+		{ 47, 104, APP_DICOM, "ip/47" },
+	};
+	struct fix *x = fix_new(NULL, 1);
+	struct brain_queue q = { 0 };
+	struct brain_end ce, se;
+	struct brain_dev *pump, *mon;
+	const struct bl_item *it;
+	char key[64];
+	size_t i, k, n;
+
+	(void)state;
+	/* Twice over: the second round from the memo. */
+	for (k = 0, n = 0; k < 2; k++)
+		for (i = 0; i < sizeof(f) / sizeof(f[0]); i++, n++) {
+			flow(&q, (1 + n) * SEC, 20, MAC_PUMP, "10.20.0.50",
+			    MAC_MON, "10.20.0.51", f[i].dport);
+			q.ev[q.n - 1].proto = f[i].proto;
+			q.ev[q.n - 1].app = f[i].app;
+		}
+	brain_sync(x->b, 0, (2 + n) * SEC, &q);
+	end_set(&ce, MAC_PUMP, "10.20.0.50");
+	end_set(&se, MAC_MON, "10.20.0.51");
+	assert_non_null(pump = brain_alert_dev(x->b, &ce, 20));
+	assert_non_null(mon = brain_alert_dev(x->b, &se, 20));
+	assert_non_null(pump->bl);
+	assert_non_null(mon->bl);
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i].svc != NULL)
+			snprintf(key, sizeof(key), "%s client", f[i].svc);
+		else
+			snprintf(key, sizeof(key), "tcp/%u %s client",
+			    f[i].dport, app_proto_name(f[i].app));
+		assert_non_null(it = bl_find(pump->bl, BL_SERVICE, key));
+		/* Twice a round; an ephemeral port's key is two flows'. */
+		assert_int_equal(it->count, f[i].dport >= 49152 ? 4 : 2);
+		if (f[i].proto != 6 && f[i].proto != 17)
+			continue;	/* a port that answers is a service */
+		memcpy(key + strlen(key) - 6, "server", 6);
+		assert_non_null(bl_find(mon->bl, BL_SERVICE, key));
+	}
+	/* Uses: 8 keys (the two ephemeral ports are one). */
+	assert_int_equal(pump->bl->set[BL_SERVICE].n, 8);
 	brain_queue_free(&q);
 	fix_free(x);
 }
@@ -2546,6 +2624,7 @@ main(void)
 		cmocka_unit_test(test_routed_then_mac),
 		cmocka_unit_test(test_explain_window),
 		cmocka_unit_test(test_zone_reload),
+		cmocka_unit_test(test_service_keys),
 		cmocka_unit_test(test_moved_not_new),
 		cmocka_unit_test(test_router_own_address),
 		cmocka_unit_test(test_record_worst_case),

@@ -238,6 +238,35 @@ test_evidence_keys_alike(void **state)
 	dev_free(&d);
 }
 
+/* A MAC as snprintf("%02x:...") writes it, and cut as it cuts, at
+ * every buffer length. */
+static void
+test_mac_format(void **state)
+{
+	uint8_t mac[6];
+	char want[32], got[32];
+	uint32_t seed = 11;
+	size_t len;
+	int i, run;
+
+	(void)state;
+	for (run = 0; run < 64; run++) {
+		for (i = 0; i < 6; i++) {
+			seed = seed * 1103515245u + 12345u;
+			mac[i] = run < 2 ? (uint8_t)(0xff * run) :
+			    (uint8_t)(seed >> 16);
+		}
+		for (len = 0; len <= 24; len++) {
+			memset(want, 'x', sizeof(want));
+			memset(got, 'x', sizeof(got));
+			snprintf(want, len, "%02x:%02x:%02x:%02x:%02x:%02x",
+			    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+			assert_ptr_equal(dev_mac_format(mac, got, len), got);
+			assert_memory_equal(got, want, sizeof(got));
+		}
+	}
+}
+
 static void
 test_ip_change(void **state)
 {
@@ -449,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_evidence),
 		cmocka_unit_test(test_evidence_keys_alike),
+		cmocka_unit_test(test_mac_format),
 		cmocka_unit_test(test_ip_change),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_worst),
