@@ -1679,9 +1679,10 @@ pol_kv_cmp(const void *x, const void *y)
 	const struct pol_kv *a = x, *b = y;
 	int c;
 
-	/* Prefixes that differ settle it (neither is the other's start). */
-	if (a->prefix != b->prefix)
-		return strcmp(a->prefix, b->prefix);
+	/* Prefixes that differ settle it (neither is the other's start);
+	 * compared as text: C does not promise one address per literal. */
+	if (a->prefix != b->prefix && (c = strcmp(a->prefix, b->prefix)) != 0)
+		return c;
 	if (a->k[0] != b->k[0])
 		return a->k[0] < b->k[0] ? -1 : 1;
 	if (a->k[1] != b->k[1])
