@@ -873,12 +873,13 @@ flow_state(struct detect_thread *t, struct flow *f)
 	df = xcalloc(1, DF_HC_OFF(words) + 2 * DF_HC1 +
 	    2 * DETECT_TAIL_START);
 	df->owner = t;
-	/* What malloc takes for it, as the flow table counts flows. */
-	df->size = mem_cost(sizeof(*df));
-	if (words > 0) {
+	/* What malloc takes for the block, as the flow table counts
+	 * flows: the inline header caches and first tails are in it,
+	 * used or not; only what grows onto the heap adds. */
+	df->size = mem_cost(DF_HC_OFF(words) + 2 * DF_HC1 +
+	    2 * DETECT_TAIL_START);
+	if (words > 0)
 		df->bits = (uint64_t *)((uint8_t *)df + DF_BITS_OFF);
-		df->size += mem_cost(words * sizeof(uint64_t));
-	}
 	t->memuse += df->size;
 	f->detect = df;
 	return df;
@@ -1612,15 +1613,21 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 	words = (n + 63) / 64;
 	h = df->hc[c->dir];
 	if (h == NULL || h->nwords != words) {
-		cost = h != NULL ? mem_cost(sizeof(*h) + h->nwords * 8) : 0;
+		/* The inline one is in the block's cost already. */
+		cost = h != NULL && h != df_hc_in(df, c->dir) ?
+		    mem_cost(sizeof(*h) + h->nwords * 8) : 0;
 		/* every field is set again below */
 		if (h != df_hc_in(df, c->dir))
 			free(h);
 		h = words == 1 ? df_hc_in(df, c->dir) :
 		    xcalloc(1, sizeof(*h) + words * sizeof(uint64_t));
 		df->hc[c->dir] = h;
-		df->size += mem_cost(sizeof(*h) + words * 8) - cost;
-		t->memuse += mem_cost(sizeof(*h) + words * 8) - cost;
+		if (words != 1) {
+			df->size += mem_cost(sizeof(*h) + words * 8);
+			t->memuse += mem_cost(sizeof(*h) + words * 8);
+		}
+		df->size -= cost;
+		t->memuse -= cost;
 		h->nwords = words;
 	}
 	h->gen = t->e->gen;
@@ -1916,16 +1923,20 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	if (keep > df->tail_cap[dir]) {
 		/* The groups of most flows' ports need far less than the
 		 * longest rule of all (2 KiB a direction): grow on demand. */
-		size_t cap = (keep + 63) & ~(size_t)63;
+		size_t cap = (keep + 63) & ~(size_t)63, cost = 0;
 
 		if (cap > t->e->stream_tail)
 			cap = t->e->stream_tail;
-		/* what it held is written again below */
-		if (df->tail[dir] != df_tail_in(df, dir))
+		/* what it held is written again below; it held stream
+		 * bytes (the inline one is wiped with the block) */
+		if (df->tail[dir] != df_tail_in(df, dir)) {
+			cost = mem_cost(df->tail_cap[dir]);
+			explicit_bzero(df->tail[dir], df->tail_cap[dir]);
 			free(df->tail[dir]);
+		}
 		df->tail[dir] = xcalloc(cap, 1);
-		df->size += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
-		t->memuse += mem_cost(cap) - mem_cost(df->tail_cap[dir]);
+		df->size += mem_cost(cap) - cost;
+		t->memuse += mem_cost(cap) - cost;
 		df->tail_cap[dir] = (uint32_t)cap;
 	}
 	memcpy(df->tail[dir], c.sdata + c.slen - keep, keep);
@@ -1957,10 +1968,8 @@ detect_stream(struct detect_thread *t, struct flow *f, int dir,
 	}
 	df = flow_state(t, f);
 	if (df->tail[dir] == NULL) {
-		df->tail[dir] = df_tail_in(df, dir);
+		df->tail[dir] = df_tail_in(df, dir);	/* in the block's cost */
 		df->tail_cap[dir] = DETECT_TAIL_START;
-		df->size += mem_cost(DETECT_TAIL_START);
-		t->memuse += mem_cost(DETECT_TAIL_START);
 		/* bytes delivered (or lost) before any rule looked */
 		df->stream_off[dir] = f->tcp.dir[dir].delivered +
 		    f->tcp.dir[dir].gap_bytes;
@@ -2121,20 +2130,24 @@ void
 detect_flow_free(struct flow *f)
 {
 	struct detect_flow *df;
+	int d;
 
 	if (f == NULL || (df = f->detect) == NULL)
 		return;
-	if (df->owner != NULL && df->owner->memuse >= df->size)
+	/* Its thread is alive: the block's layout is its engine's. */
+	if (df->owner->memuse >= df->size)
 		df->owner->memuse -= df->size;
 	if (df->hc[0] != df_hc_in(df, 0))
 		free(df->hc[0]);
 	if (df->hc[1] != df_hc_in(df, 1))
 		free(df->hc[1]);
 	free(df->txh);
-	if (df->tail[0] != df_tail_in(df, 0))
-		free(df->tail[0]);
-	if (df->tail[1] != df_tail_in(df, 1))
-		free(df->tail[1]);
+	for (d = 0; d < 2; d++)
+		if (df->tail[d] != NULL && df->tail[d] != df_tail_in(df, d)) {
+			/* it held stream bytes */
+			explicit_bzero(df->tail[d], df->tail_cap[d]);
+			free(df->tail[d]);
+		}
 	free(df->carry[0]);
 	free(df->carry[1]);
 	/* the first tails held stream bytes */
