@@ -25,6 +25,7 @@
 
 #include "device/device.h"
 #include "state/state.h"
+#include "state-files.h"
 
 /* The communication map as versions 4 and 5 kept it, a row an entry
  * (empty): a version 6 file made older. */
@@ -751,22 +752,6 @@ put_v4(const char *path, const struct device *d, int64_t id, size_t pos)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
-/* state_open() of path, what it said in *msg (to free). */
-static struct state *
-open_said(const char *path, char **msg)
-{
-	struct state *s;
-	size_t len = 0;
-	FILE *err;
-
-	*msg = NULL;
-	assert_non_null(err = open_memstream(msg, &len));
-	s = state_open(path, err);
-	fclose(err);
-	print_message("# %s", *msg);
-	return s;
-}
-
 /*
  * A version 4 file with evidence of a device no longer there (deleted
  * by hand with foreign keys off) upgrades: those rows are dropped, and
@@ -794,7 +779,7 @@ test_state_upgrade_orphans(void **state)
 	put_v4(f->db, d[0], 7, 0);	/* no device 7 */
 	put_v4(f->db, d[1], 2, 0);
 
-	s = open_said(f->db, &msg);
+	s = state_files_open_said(f->db, &msg);
 	assert_non_null(s);
 	snprintf(want, sizeof(want), "%s: schema upgraded; %zu evidence rows "
 	    "of devices no longer there dropped\n", f->db, d[0]->n_evidence);
@@ -840,7 +825,7 @@ test_state_upgrade_many_rows(void **state)
 		put_v4(f->db, d[0], 1, i * DEV_MAX_EVIDENCE);
 	put_v4(f->db, d[1], 2, 0);
 
-	s = open_said(f->db, &msg);
+	s = state_files_open_said(f->db, &msg);
 	assert_non_null(s);
 	snprintf(want, sizeof(want), "%s: schema upgraded; %d evidence rows "
 	    "past %d of a device left out\n", f->db, DEV_MAX_EVIDENCE,
@@ -884,7 +869,7 @@ test_state_upgrade_fails(void **state)
 	put_v4(f->db, d, 1, 0);
 	exec_sql(f->db, "CREATE TABLE device_evidence_v4 (x)");
 
-	assert_null(s = open_said(f->db, &msg));
+	assert_null(s = state_files_open_said(f->db, &msg));
 	snprintf(want, sizeof(want), "%s: cannot upgrade the schema: ",
 	    f->db);
 	assert_int_equal(strncmp(msg, want, strlen(want)), 0);
@@ -2314,7 +2299,7 @@ test_state_values_upgrade_v7(void **state)
 	assert_int_equal(strlen(ro.d[0].attr[DEV_A_CLASS].v[0].value),
 	    DEV_VALUE_MAX - 1);
 
-	s = open_said(f->db, &msg);
+	s = state_files_open_said(f->db, &msg);
 	assert_non_null(s);
 	snprintf(want, sizeof(want), "%s: schema upgraded; 2 value rows of "
 	    "devices no longer there dropped\n", f->db);
