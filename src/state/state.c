@@ -3881,7 +3881,7 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 	const char *start = p;
 	struct state_bli_row r;
 	const struct bl_item *last;
-	bool unsorted[BL_KIND_MAX] = { false }, over;
+	bool unsorted[BL_KIND_MAX] = { false }, over, bad;
 	uint64_t dropped[BL_KIND_MAX], dr;
 	const char *nl;
 	uint32_t n;
@@ -3898,12 +3898,11 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 		over = (*rows)++ >= STATE_V7_MAX_LINES;
 		if (over)
 			*cut = true;
-		if (!state_bi_line(p, nl, &r) || over) {
-			if ((k = bl_kind_lookup(r.kind)) >= 0)
-				bl->set[k].dropped++;
-		} else if ((k = bl_kind_lookup(r.kind)) < 0) {
-			/* A kind this build does not know: left out. */
-		} else {
+		bad = !state_bi_line(p, nl, &r) || over;
+		/* A kind this build does not know: left out, uncounted. */
+		if ((k = bl_kind_lookup(r.kind)) >= 0 && bad)
+			bl->set[k].dropped++;
+		else if (k >= 0) {
 			if (bl->set[k].n > 0 && !unsorted[k]) {
 				last = &bl->set[k].v[bl->set[k].n - 1];
 				unsorted[k] = (uint64_t)r.first_us <
