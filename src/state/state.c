@@ -1515,7 +1515,7 @@ state_upgrade_rows(struct state *s, int step, struct state_upgrade_left *left)
 	struct state_txt t = { NULL, 0, 0 };
 	sqlite3_int64 id = 0, line = 0;
 	size_t nl = 0, part = 0;
-	bool skip = false, inline_ = false;
+	bool skip = false, joinable = false;
 	int64_t n;
 	char sql[48];
 	int rc;
@@ -1557,14 +1557,14 @@ state_upgrade_rows(struct state *s, int step, struct state_upgrade_left *left)
 		if (sqlite3_column_int64(sel, 0) != id) {
 			id = sqlite3_column_int64(sel, 0);
 			nl = 0;
-			inline_ = false;
+			joinable = false;
 		}
 		/* More of the line before? */
-		if (inline_ && sqlite3_column_type(sel, 1) != SQLITE_NULL &&
+		if (joinable && sqlite3_column_type(sel, 1) != SQLITE_NULL &&
 		    sqlite3_column_int64(sel, 1) == line)
 			part++;
 		else {
-			inline_ = sqlite3_column_type(sel, 1) != SQLITE_NULL;
+			joinable = sqlite3_column_type(sel, 1) != SQLITE_NULL;
 			line = sqlite3_column_int64(sel, 1);
 			part = 0;
 			if ((skip = nl++ >= u->max_lines))
