@@ -2842,20 +2842,23 @@ state_bl_dropped(const struct bl_dev *bl, char *buf, size_t len)
 }
 
 /* What an item's row holds besides its key: six words, hashed as
- * they are (no buffer). */
+ * they are (no buffer).  The country as the text it is: the bytes
+ * after its NUL are whatever a load's parse left there. */
 static uint64_t
 state_item_sum(struct state *s, const struct bl_item *it)
 {
 	uint64_t w[6];
+	size_t i, n;
 
 	w[0] = it->count;
 	w[1] = it->first_us;
 	w[2] = it->last_us;
 	w[3] = it->asn;
 	w[4] = it->hours;
-	w[5] = (uint64_t)(uint8_t)it->cc[0] |
-	    (uint64_t)(uint8_t)it->cc[1] << 8 |
-	    (uint64_t)(uint8_t)it->cc[2] << 16;
+	w[5] = 0;
+	n = strnlen(it->cc, sizeof(it->cc));
+	for (i = 0; i < n; i++)
+		w[5] |= (uint64_t)(uint8_t)it->cc[i] << (8 * i);
 	return siphash13_words(&s->sumkey, w, 6) | 1;
 }
 
