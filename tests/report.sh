@@ -186,12 +186,24 @@ cp "$tmp/ward/wardwatch.db" "$tmp/evil.db"
 python3 - "$tmp/evil.db" <<'EOF'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.execute("UPDATE device_values SET value = ? WHERE attribute = 'vendor' AND "
-          "device_id = (SELECT min(device_id) FROM device_values WHERE "
-          "attribute = 'vendor')", ("<script>alert(1)</script>\u202e|x",))
-c.execute("UPDATE device_values SET value = ? WHERE attribute = 'model' AND "
-          "device_id = (SELECT min(device_id) FROM device_values WHERE "
-          "attribute = 'model')", ("=HYPERLINK(\"http://x\")",))
+def set_value(attr, value):
+    # A device's values are one row (schema version 8), a line a value:
+    # attribute TAB value TAB ..., a tab, newline or backslash escaped.
+    esc = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    for dev, text in c.execute("SELECT device_id, attrs FROM device_values "
+                               "ORDER BY device_id").fetchall():
+        lines = text.split("\n")
+        if not any(l.split("\t")[0] == attr for l in lines):
+            continue
+        for i, l in enumerate(lines):
+            f = l.split("\t")
+            if f[0] == attr:
+                lines[i] = "\t".join([f[0], esc] + f[2:])
+        c.execute("UPDATE device_values SET attrs = ? WHERE device_id = ?",
+                  ("\n".join(lines), dev))
+        return
+set_value("vendor", "<script>alert(1)</script>\u202e|x")
+set_value("model", "=HYPERLINK(\"http://x\")")
 c.commit()
 EOF
 for f in html md csv; do
@@ -215,10 +227,18 @@ cp "$tmp/ward/wardwatch.db" "$tmp/bytes.db"
 python3 - "$tmp/bytes.db" <<'EOF'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.execute("UPDATE device_values SET value = ? WHERE attribute = 'vendor' AND "
-          "device_id = (SELECT min(device_id) FROM device_values WHERE "
-          "attribute = 'vendor')",
-          (" !\"#$%&\x27()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\x01\u202e\u00e9!",))
+v = " !\"#$%&\x27()*+,-./09:;<=>?@AZ[\\]^_`az{|}~\x01\u202e\u00e9!"
+# A line a value (schema version 8), a backslash written \\.
+for dev, text in c.execute("SELECT device_id, attrs FROM device_values "
+                           "ORDER BY device_id").fetchall():
+    lines = text.split("\n")
+    if any(l.startswith("vendor\t") for l in lines):
+        lines = ["\t".join(["vendor", v.replace("\\", "\\\\")] +
+                           l.split("\t")[2:]) if l.startswith("vendor\t")
+                 else l for l in lines]
+        c.execute("UPDATE device_values SET attrs = ? WHERE device_id = ?",
+                  ("\n".join(lines), dev))
+        break
 c.commit()
 EOF
 for f in html md; do
@@ -246,7 +266,7 @@ python3 - "$tmp/big/wardwatch.db" <<'EOF'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 for t in ("baseline_items", "baselines", "device_alerts", "device_evidence",
-          "device_ips", "device_claims", "device_values", "device_peers",
+          "device_ips", "device_values", "device_peers",
           "device_comm", "devices"):
     c.execute("DELETE FROM " + t)
 cls = ["infusion-pump", "patient-monitor", "printer", "server"]
@@ -256,9 +276,10 @@ for i in range(10000):
     c.execute("INSERT INTO devices (id, mac, vlan, ip, first_us, last_us) "
               "VALUES (?, ?, ?, ?, 1, 2)",
               (i + 1, mac, vlan, "10.%d.%d.%d" % (vlan, i >> 8, i & 255)))
-    c.execute("INSERT INTO device_values (device_id, attribute, pos, value, "
-              "confidence, first_us, last_us) VALUES (?, 'class', 0, ?, 80, "
-              "1, 2)", (i + 1, cls[i % 4]))
+    # A line a value (schema version 8): attribute, value, confidence,
+    # first, last.
+    c.execute("INSERT INTO device_values (device_id, attrs) VALUES (?, ?)",
+              (i + 1, "class\t%s\t80\t1\t2\n" % cls[i % 4]))
     c.execute("INSERT INTO baselines (device_id, mode, learn_start_us, "
               "learn_until_us, hours_active, hours_covered, fan_peers, "
               "fan_ports, volume) VALUES (?, 'learning', 1, 2, 0, 0, 0, 0, "

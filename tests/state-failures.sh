@@ -5,8 +5,8 @@
 # not saved, of them how many the database holds as an earlier save
 # left them, and why (the device save's reason, which the saves of
 # other tables after it do not clear); the database then holds
-# exactly the others.  An upgrade of a version 4 or 5 file that fails
-# on a full disk says so and leaves the file as it was, readable.
+# exactly the others.  An upgrade of a version 4, 5, 6 or 7 file that
+# fails on a full disk says so and leaves the file as it was, readable.
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 WW="${WARDWATCH:-$top_builddir/wardwatch}"
@@ -44,9 +44,60 @@ c = sqlite3.connect(sys.argv[1])
 print(hashlib.sha256("\n".join(c.iterdump()).encode()).hexdigest(),
     c.execute("pragma user_version").fetchone()[0])' "$1"
 }
-# to_v5 DB: a version 6 file made version 5 (peers a row an entry)
-# Baseline items a row an item (schema version 6).
+# to_v7 DB: the file made version 7 (values and their claims a row
+# each)
+to_v7() {
+	python3 -c 'import sqlite3, sys
+def unesc(f):
+    out, i = [], 0
+    while i < len(f):
+        if f[i] == "\\" and i + 1 < len(f):
+            out.append({"t": "\t", "n": "\n"}.get(f[i + 1], f[i + 1]))
+            i += 2
+        else:
+            out.append(f[i])
+            i += 1
+    return "".join(out)
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN")
+rows = c.execute("SELECT device_id, attrs FROM device_values").fetchall()
+c.execute("DROP TABLE device_values")
+c.execute("CREATE TABLE device_values (id INTEGER PRIMARY KEY, device_id "
+    "INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE, "
+    "attribute TEXT NOT NULL, pos INTEGER NOT NULL, value TEXT NOT NULL, "
+    "confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100), "
+    "first_us INTEGER NOT NULL, last_us INTEGER NOT NULL, "
+    "UNIQUE (device_id, attribute, pos))")
+c.execute("CREATE TABLE device_claims (value_id INTEGER NOT NULL "
+    "REFERENCES device_values (id) ON DELETE CASCADE, pos INTEGER NOT NULL, "
+    "source TEXT NOT NULL, rule TEXT NOT NULL DEFAULT \"\", confidence "
+    "INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100), "
+    "PRIMARY KEY (value_id, pos)) WITHOUT ROWID")
+n = 0
+for dev, text in rows:
+    pos = {}
+    for line in text.split("\n")[:-1]:
+        f = line.split("\t")
+        a = unesc(f[0])
+        pos[a] = pos.get(a, -1) + 1
+        vid = c.execute("INSERT INTO device_values (device_id, attribute, "
+            "pos, value, confidence, first_us, last_us) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?)", [dev, a, pos[a], unesc(f[1])] +
+            [int(x) - (1 << 64) if int(x) >= 1 << 63 else int(x)
+             for x in f[2:5]]).lastrowid
+        for k in range(5, len(f), 3):
+            c.execute("INSERT INTO device_claims VALUES (?, ?, ?, ?, ?)",
+                (vid, (k - 5) // 3, unesc(f[k]), unesc(f[k + 1]),
+                 int(f[k + 2])))
+        n += 1
+assert n > 0
+c.execute("PRAGMA user_version = 7")
+c.execute("COMMIT")
+c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
+}
+# to_v6 DB: version 6 (baseline items a row an item too)
 to_v6() {
+	to_v7 "$1"
 	python3 -c 'import sqlite3, sys
 def unesc(f):
     out, i = [], 0
@@ -83,6 +134,7 @@ c.execute("PRAGMA user_version = 6")
 c.execute("COMMIT")
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 }
+# to_v5 DB: version 5 (peers a row an entry too)
 to_v5() {
 	to_v6 "$1"
 	python3 -c 'import sqlite3, sys
@@ -124,7 +176,7 @@ c.execute("PRAGMA user_version = 5")
 c.execute("COMMIT")
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 }
-# to_v4 DB: a version 6 file made version 4 (evidence a row a piece too)
+# to_v4 DB: version 4 (evidence a row a piece too)
 to_v4() {
 	to_v5 "$1"
 	python3 -c 'import sqlite3, sys
@@ -146,7 +198,7 @@ c.execute("COMMIT")
 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 }
 
-echo "1..30"
+echo "1..38"
 printf 'outputs:\n  eve:\n    enabled: no\n' >"$tmp/noeve.yaml"
 
 # Disk full: SQLite's writes fail with EFBIG past the limit (SIGXFSZ
@@ -205,93 +257,53 @@ check "locked: nothing stored in this run ($after rows, $before before)" \
 check "locked: every device of this run counted as not stored (${4:-?} of ${2:-?}, $before loaded)" \
     [ "${4:-0}" -eq $((${2:-0} - before)) ]
 
-# An upgrade on a full disk: the limit leaves room for the -shm file
-# (32 KiB) but not for the upgrade's pages in the -wal.
-db="$tmp/v4.db"
-"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/u0" -c "$tmp/noeve.yaml" \
-    --state "$db" >/dev/null 2>&1
-to_v4 "$db"
-before=$(dump "$db")
-"$WW" inventory --state "$db" >"$tmp/inv0.out" 2>&1
-(ulimit -f 34; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/u1" \
-    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade.out" 2>&1)
-check "upgrade, disk full: exit 2" [ $? -eq 2 ]
-check "upgrade, disk full: says the upgrade failed" \
-    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade.out"
-after=$(dump "$db")
-check "upgrade, disk full: the version 4 file is as it was ($after)" \
-    [ "$after" = "$before" ]
-"$WW" inventory --state "$db" >"$tmp/inv1.out" 2>&1
-check "upgrade, disk full: the file reads as before" \
-    cmp -s "$tmp/inv0.out" "$tmp/inv1.out"
-"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/u2" \
-    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
-check "upgrade, room again: exit 0" [ $? -eq 0 ]
-set -- $(dump "$db")
-check "upgrade, room again: version 7" [ "${2:-}" = 7 ]
-
-# The same from version 5 (peers a row an entry): what the map reads
-# is as it was too.
-db="$tmp/v5.db"
-"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/v0" -c "$tmp/noeve.yaml" \
-    --state "$db" >/dev/null 2>&1
-to_v5 "$db"
-before=$(dump "$db")
-"$WW" inventory --peers --json --state "$db" >"$tmp/pinv0.out" 2>&1
-# Its upgrade writes less than the one from 4: no room at all past
-# the -shm file.
-(ulimit -f 32; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/v1" \
-    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade5.out" 2>&1)
-check "upgrade from 5, disk full: exit 2" [ $? -eq 2 ]
-check "upgrade from 5, disk full: says the upgrade failed" \
-    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade5.out"
-after=$(dump "$db")
-check "upgrade from 5, disk full: the version 5 file is as it was ($after)" \
-    [ "$after" = "$before" ]
-"$WW" inventory --peers --json --state "$db" >"$tmp/pinv1.out" 2>&1
-check "upgrade from 5, disk full: its map reads as before" \
-    cmp -s "$tmp/pinv0.out" "$tmp/pinv1.out"
-"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/v2" \
-    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
-check "upgrade from 5, room again: exit 0" [ $? -eq 0 ]
-set -- $(dump "$db")
-"$WW" inventory --peers --json --state "$db" >"$tmp/pinv2.out" 2>&1
-check "upgrade from 5, room again: version 7 (${2:-})" [ "${2:-}" = 7 ]
-check "upgrade from 5, room again: the map of every device as before" \
-    python3 -c 'import sys
+# upgrade_full V LIMIT WHAT COMMAND...: a state of ward.pcap made version
+# V (to_vV), then a run with the file size limited to LIMIT KiB: the
+# limit leaves room for the -shm file (32 KiB) but not for the
+# upgrade's pages in the -wal.  The upgrade fails, says so, and leaves
+# the file as it was: "wardwatch COMMAND --state DB" (WHAT) reads as
+# before.  With room again, it is upgraded, and what COMMAND printed
+# is still there.
+upgrade_full() {
+	v=$1 lim=$2 what=$3
+	shift 3
+	db="$tmp/v$v.db"
+	"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/u$v-0" \
+	    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
+	to_v$v "$db"
+	before=$(dump "$db")
+	"$WW" "$@" --state "$db" >"$tmp/read$v-0.out" 2>&1
+	(ulimit -f $lim; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" \
+	    -l "$tmp/u$v-1" -c "$tmp/noeve.yaml" --state "$db" \
+	    >"$tmp/upgrade$v.out" 2>&1)
+	check "upgrade from $v, disk full: exit 2" [ $? -eq 2 ]
+	check "upgrade from $v, disk full: says the upgrade failed" \
+	    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade$v.out"
+	after=$(dump "$db")
+	check "upgrade from $v, disk full: the version $v file is as it was ($after)" \
+	    [ "$after" = "$before" ]
+	"$WW" "$@" --state "$db" >"$tmp/read$v-1.out" 2>&1
+	check "upgrade from $v, disk full: $what reads as before" \
+	    cmp -s "$tmp/read$v-0.out" "$tmp/read$v-1.out"
+	"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/u$v-2" \
+	    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
+	check "upgrade from $v, room again: exit 0" [ $? -eq 0 ]
+	"$WW" "$@" --state "$db" >"$tmp/read$v-2.out" 2>&1
+	set -- $(dump "$db")
+	check "upgrade from $v, room again: version 8 (${2:-})" [ "${2:-}" = 8 ]
+	check "upgrade from $v, room again: $what as before" \
+	    python3 -c 'import sys
 old = open(sys.argv[1]).read().splitlines()
 new = set(open(sys.argv[2]).read().splitlines())
 assert len(old) > 5 and all(l in new for l in old), len(old)
-' "$tmp/pinv0.out" "$tmp/pinv2.out"
+' "$tmp/read$v-0.out" "$tmp/read$v-2.out"
+}
 
-# The same from version 6 (baseline items a row an item): the
-# baselines read as they were.
-db="$tmp/v6.db"
-"$WW" -r "$top_srcdir/pcaps/ward.pcap" -l "$tmp/w0" -c "$tmp/noeve.yaml" \
-    --state "$db" >/dev/null 2>&1
-to_v6 "$db"
-before=$(dump "$db")
-"$WW" baseline show --state "$db" >"$tmp/bl0.out" 2>&1
-(ulimit -f 32; exec "$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/w1" \
-    -c "$tmp/noeve.yaml" --state "$db" >"$tmp/upgrade6.out" 2>&1)
-check "upgrade from 6, disk full: exit 2" [ $? -eq 2 ]
-check "upgrade from 6, disk full: says the upgrade failed" \
-    grep -q "^$db: cannot upgrade the schema: ." "$tmp/upgrade6.out"
-after=$(dump "$db")
-check "upgrade from 6, disk full: the version 6 file is as it was ($after)" \
-    [ "$after" = "$before" ]
-"$WW" baseline show --state "$db" >"$tmp/bl1.out" 2>&1
-check "upgrade from 6, disk full: its baselines read as before" \
-    cmp -s "$tmp/bl0.out" "$tmp/bl1.out"
-"$WW" -r "$top_srcdir/pcaps/icmp-echo.pcap" -l "$tmp/w2" \
-    -c "$tmp/noeve.yaml" --state "$db" >/dev/null 2>&1
-check "upgrade from 6, room again: exit 0" [ $? -eq 0 ]
-set -- $(dump "$db")
-check "upgrade from 6, room again: version 7 (${2:-})" [ "${2:-}" = 7 ]
-"$WW" baseline show --state "$db" >"$tmp/bl2.out" 2>&1
-check "upgrade from 6, room again: the baselines as before" \
-    python3 -c 'import sys
-old = open(sys.argv[1]).read().splitlines()
-new = set(open(sys.argv[2]).read().splitlines())
-assert len(old) > 5 and all(l in new for l in old), len(old)
-' "$tmp/bl0.out" "$tmp/bl2.out"
+# From version 4 (evidence a row a piece): the inventory.  From 5
+# (peers a row an entry): the map.  From 6 (baseline items a row an
+# item): the baselines.  From 7 (values and claims a row each): the
+# devices' values and claims.
+upgrade_full 4 32 "the inventory" inventory --json
+upgrade_full 5 32 "the map" inventory --peers --json
+upgrade_full 6 32 "the baselines" baseline show
+upgrade_full 7 32 "the values and claims" inventory --json

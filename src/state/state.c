@@ -44,7 +44,7 @@
  * was a third of a first save of a hospital's inventory (37,000 rows
  * for 3,300 devices: the cost of a row is SQLite's, whatever it holds);
  * a device's evidence is only ever read and written whole.  Older
- * files are upgraded when opened for writing (state_upgrade_v5());
+ * files are upgraded when opened for writing (state_upgrade_rows());
  * read-only, their rows are read as they are.
  *
  * Schema version 6 does the same for the communication map: a
@@ -56,7 +56,7 @@
  * save's end (180,000 rows for 10,000 devices); a device with an
  * entry changed has its whole row written again.  A line that does
  * not parse is skipped and counted as a dropped entry.  Older files
- * are upgraded when opened for writing (state_upgrade_v6());
+ * are upgraded when opened for writing (state_upgrade_rows());
  * read-only, their rows are read as they are.
  *
  * Schema version 7 does the same for baseline items: a device's are
@@ -67,14 +67,29 @@
  * a row (183,000 rows for 10,000 devices, the most of a save's end
  * once the map was a row a device).  A line that does not parse is
  * skipped and counted with its kind's dropped items.  Older files are
- * upgraded when opened for writing (state_upgrade_v7()); read-only,
- * their rows are read as they are.
+ * upgraded when opened for writing; read-only, their rows are read as
+ * they are.
+ *
+ * Schema version 8 does the same for a device's values and their
+ * claims: one row of "device_values", a line a value
+ * (state_va_put()): attribute, value, confidence, first and last seen,
+ * then source, rule and confidence of each claim, the texts escaped as
+ * evidence is, an attribute's values in order (the answer first).  A
+ * value a row and a claim a row were the most of a save's end once the
+ * baseline items were a row a device (6,656 rows for 3,313 devices).
+ * A line of an attribute this build does not know, or past the values
+ * it keeps, is skipped as such a row was; a line that does not parse
+ * is skipped and the row written again at the next save.  Older files
+ * are upgraded when opened for writing (state_upgrade_rows(), which
+ * makes versions 5 to 8 alike); read-only, their rows are read as
+ * they are.  A new file is made at the current version directly
+ * (state_schema): a climb from version 1 left pages free.
  *
  * A save writes what changed since the last save or the load: a
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's item row if an item is new or
- * changed, a peer
- * table's row if an entry is dirty and its comm row if that differs.
+ * changed, a peer table's row if an entry is dirty and its comm row if
+ * that differs.
  * A device save runs without foreign key checks
  * (state_save_devices_bl()).
  *
@@ -111,6 +126,11 @@
 /* Tries for a free "<path>.damaged-<time>[-N]" name. */
 #define STATE_ASIDE_TRIES	100
 
+/*
+ * A new file, made at the current version directly: the tables an
+ * upgrade of an older file ends with (the upgrades below), without
+ * the pages a climb from version 2 leaves free.
+ */
 static const char state_schema[] =
 "CREATE TABLE meta (\n"
 "  key       TEXT PRIMARY KEY NOT NULL,\n"
@@ -137,36 +157,58 @@ static const char state_schema[] =
 "  PRIMARY KEY (device_id, pos)\n"
 ") WITHOUT ROWID;\n"
 "CREATE TABLE device_values (\n"
-"  id        INTEGER PRIMARY KEY,\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  attrs     TEXT NOT NULL      -- attribute TAB value TAB .., a line each\n"
+");\n"
+"CREATE TABLE device_evidence (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  evidence  TEXT NOT NULL      -- key TAB value TAB first_us, a line each\n"
+");\n"
+"CREATE TABLE baselines (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  mode      TEXT NOT NULL,     -- learning | enforcing\n"
+"  learn_start_us INTEGER NOT NULL,\n"
+"  learn_until_us INTEGER NOT NULL,  -- -1: to the end of a --learn run\n"
+"  hours_active INTEGER NOT NULL,    -- bit h: hour h (UTC)\n"
+"  hours_covered INTEGER NOT NULL,\n"
+"  fan_peers INTEGER NOT NULL,\n"
+"  fan_ports INTEGER NOT NULL,\n"
+"  volume    TEXT NOT NULL,     -- hour:n pkts,KiB,flows ...;...\n"
+"  dropped   TEXT NOT NULL DEFAULT ''  -- kind:n ... not kept (caps)\n"
+");\n"
+"CREATE TABLE baseline_items (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  items     TEXT NOT NULL      -- kind TAB key TAB .., a line each\n"
+");\n"
+"CREATE TABLE device_alerts (\n"
 "  device_id INTEGER NOT NULL\n"
 "            REFERENCES devices (id) ON DELETE CASCADE,\n"
-"  attribute TEXT NOT NULL,     -- class, vendor, model, ...\n"
-"  pos       INTEGER NOT NULL,  -- 0: the answer\n"
-"  value     TEXT NOT NULL,\n"
-"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
+"  gid       INTEGER NOT NULL,\n"
+"  sid       INTEGER NOT NULL,\n"
+"  severity  INTEGER NOT NULL,\n"
+"  signature TEXT NOT NULL,\n"
+"  as_src    INTEGER NOT NULL DEFAULT 0,  -- or the device judged\n"
+"  as_dst    INTEGER NOT NULL DEFAULT 0,\n"
 "  first_us  INTEGER NOT NULL,\n"
 "  last_us   INTEGER NOT NULL,\n"
-"  UNIQUE (device_id, attribute, pos)\n"
-");\n"
-"CREATE TABLE device_claims (\n"
-"  value_id  INTEGER NOT NULL\n"
-"            REFERENCES device_values (id) ON DELETE CASCADE,\n"
-"  pos       INTEGER NOT NULL,  -- 0: the strongest\n"
-"  source    TEXT NOT NULL,\n"
-"  rule      TEXT NOT NULL DEFAULT '',\n"
-"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100),\n"
-"  PRIMARY KEY (value_id, pos)\n"
+"  PRIMARY KEY (device_id, gid, sid)\n"
 ") WITHOUT ROWID;\n"
-"CREATE TABLE device_evidence (\n"
-"  device_id INTEGER NOT NULL\n"
+"CREATE TABLE device_peers (\n"
+"  device_id INTEGER PRIMARY KEY\n"
 "            REFERENCES devices (id) ON DELETE CASCADE,\n"
-"  pos       INTEGER NOT NULL,\n"
-"  key       TEXT NOT NULL,\n"
-"  value     TEXT NOT NULL,\n"
-"  first_us  INTEGER NOT NULL,\n"
-"  PRIMARY KEY (device_id, pos)\n"
-") WITHOUT ROWID;\n"
-"PRAGMA user_version = 1;\n";
+"  peers     TEXT NOT NULL      -- peer TAB direction TAB .., a line each\n"
+");\n"
+"CREATE TABLE device_comm (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  zone      TEXT NOT NULL DEFAULT '',\n"
+"  peers_dropped INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"PRAGMA user_version = 8;\n";
 
 /* Version 2: baselines; also the upgrade of a version 1 file. */
 static const char state_schema_v2[] =
@@ -242,7 +284,7 @@ static const char state_schema_v4[] =
 ");\n"
 "PRAGMA user_version = 4;\n";
 
-/* Version 5: a device's evidence in one row; state_upgrade_v5() moves
+/* Version 5: a device's evidence in one row; state_upgrade_rows() moves
  * the rows of before into it between these two. */
 static const char state_schema_v5_head[] =
 "ALTER TABLE device_evidence RENAME TO device_evidence_v4;\n"
@@ -255,7 +297,7 @@ static const char state_schema_v5_tail[] =
 "DROP TABLE device_evidence_v4;\n"
 "PRAGMA user_version = 5;\n";
 
-/* Version 6: a device's peer entries in one row; state_upgrade_v6()
+/* Version 6: a device's peer entries in one row; state_upgrade_rows()
  * moves the rows of before into it between these two. */
 static const char state_schema_v6_head[] =
 "ALTER TABLE device_peers RENAME TO device_peers_v5;\n"
@@ -268,7 +310,7 @@ static const char state_schema_v6_tail[] =
 "DROP TABLE device_peers_v5;\n"
 "PRAGMA user_version = 6;\n";
 
-/* Version 7: a device's baseline items in one row; state_upgrade_v7()
+/* Version 7: a device's baseline items in one row; state_upgrade_rows()
  * moves the rows of before into it between these two. */
 static const char state_schema_v7_head[] =
 "ALTER TABLE baseline_items RENAME TO baseline_items_v6;\n"
@@ -280,19 +322,34 @@ static const char state_schema_v7_head[] =
 static const char state_schema_v7_tail[] =
 "DROP TABLE baseline_items_v6;\n"
 "PRAGMA user_version = 7;\n";
-_Static_assert(STATE_SCHEMA_VERSION == 7, "state_upgrade_v7 makes version 7");
+
+/* Version 8: a device's values and their claims in one row;
+ * state_upgrade_rows() moves the rows of before into it between these
+ * two. */
+static const char state_schema_v8_head[] =
+"ALTER TABLE device_values RENAME TO device_values_v7;\n"
+"CREATE TABLE device_values (\n"
+"  device_id INTEGER PRIMARY KEY\n"
+"            REFERENCES devices (id) ON DELETE CASCADE,\n"
+"  attrs     TEXT NOT NULL      -- attribute TAB value TAB .., a line each\n"
+");\n";
+static const char state_schema_v8_tail[] =
+"DROP TABLE device_claims;\n"
+"DROP TABLE device_values_v7;\n"
+"PRAGMA user_version = 8;\n";
+_Static_assert(STATE_SCHEMA_VERSION == 8,
+    "state_schema and state_upgrade_v8 make version 8");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
 	ST_DEV_UPDATE,
-	ST_DEL_CLAIMS,
 	ST_DEL_VALUES,
 	ST_DEL_EVIDENCE,
 	ST_DEL_IPS,
 	ST_INS_IP,
-	ST_UPD_VALUE,
 	ST_SEL_DEVICES,
-	ST_SEL_VALUES,
+	ST_SEL_VALUES,		/* version 8 */
+	ST_SEL_VALUES_V7,	/* older, read-only */
 	ST_SEL_EVIDENCE,	/* version 5 */
 	ST_SEL_EVIDENCE_V4,	/* older, read-only */
 	ST_SEL_IPS,
@@ -343,24 +400,20 @@ static const char *const state_sql[ST_MAX] = {
 	    "UPDATE devices SET mac = ?2, vlan = ?3, flags = ?4, ip = ?5, "
 	    "first_us = ?6, last_us = ?7, flows = ?8, packets = ?9, "
 	    "bytes = ?10, evidence_dropped = ?11 WHERE id = ?1",
-	[ST_DEL_CLAIMS] =
-	    "DELETE FROM device_claims WHERE value_id IN "
-	    "(SELECT id FROM device_values WHERE device_id = ?1)",
 	[ST_DEL_VALUES] = "DELETE FROM device_values WHERE device_id = ?1",
 	[ST_DEL_EVIDENCE] =
 	    "DELETE FROM device_evidence WHERE device_id = ?1",
 	[ST_DEL_IPS] = "DELETE FROM device_ips WHERE device_id = ?1",
 	[ST_INS_IP] =
 	    "INSERT INTO device_ips (device_id, pos, ip) VALUES (?1, ?2, ?3)",
-	[ST_UPD_VALUE] =
-	    "UPDATE device_values SET confidence = ?4, first_us = ?5, "
-	    "last_us = ?6 WHERE device_id = ?1 AND attribute = ?2 AND pos = ?3",
 	[ST_SEL_DEVICES] =
 	    "SELECT id, mac, vlan, flags, ip, first_us, last_us, flows, "
 	    "packets, bytes, evidence_dropped FROM devices ORDER BY id",
 	/* Whole tables in device order, read beside ST_SEL_DEVICES
 	 * (state_load_devices()). */
 	[ST_SEL_VALUES] =
+	    "SELECT device_id, attrs FROM device_values ORDER BY device_id",
+	[ST_SEL_VALUES_V7] =
 	    "SELECT v.device_id, v.id, v.attribute, v.value, v.confidence, "
 	    "v.first_us, v.last_us, c.source, c.rule, c.confidence "
 	    "FROM device_values v "
@@ -430,8 +483,8 @@ static const char *const state_sql[ST_MAX] = {
 };
 
 /*
- * A save writes its rows (values, claims, evidence, baseline items,
- * peers, the policy's keys) with one statement of up to
+ * A save writes its rows (values, evidence, baseline items, peers,
+ * the policy's keys) with one statement of up to
  * STATE_ROWS_MAX rows rather than one per row: the first save of
  * 5,000 devices has 130,000 such rows, and a statement costs as much
  * again as the row it inserts; 64 rows to a statement cost a tenth
@@ -452,8 +505,7 @@ enum state_rows_table {
 	SR_PEERS,		/* REPLACE */
 	SR_COMM,		/* REPLACE */
 	SR_META,		/* REPLACE */
-	SR_VALUES,
-	SR_CLAIMS,
+	SR_VALUES,		/* REPLACE */
 	SR_BASELINES,		/* REPLACE */
 	SR_DEVICES,		/* new ones */
 	STATE_ROWS_TABLES
@@ -471,11 +523,8 @@ static const struct {
 	[SR_COMM] = { "REPLACE INTO device_comm (device_id, zone, "
 	    "peers_dropped) VALUES ", 3 },
 	[SR_META] = { "REPLACE INTO meta (key, value) VALUES ", 2 },
-	[SR_VALUES] = { "INSERT OR ROLLBACK INTO device_values "
-	    "(device_id, attribute, pos, value, confidence, first_us, "
-	    "last_us) VALUES ", 7 },
-	[SR_CLAIMS] = { "INSERT OR ROLLBACK INTO device_claims "
-	    "(value_id, pos, source, rule, confidence) VALUES ", 5 },
+	[SR_VALUES] = { "REPLACE INTO device_values (device_id, attrs) "
+	    "VALUES ", 2 },
 	[SR_BASELINES] = { "REPLACE INTO baselines (device_id, mode, "
 	    "learn_start_us, learn_until_us, hours_active, hours_covered, "
 	    "fan_peers, fan_ports, volume, dropped) VALUES ", 10 },
@@ -486,26 +535,15 @@ static const struct {
 
 /*
  * Rows of a save waiting to fill a statement of STATE_ROWS_MAX, across
- * devices (a device has 2 values, 3 claims, an evidence row and
- * 4 baseline items on average: one statement each device was most of
- * a statement's rows left empty).  They point into the devices and
+ * devices (a device has a values row, an evidence row and a baseline
+ * item row at most: one statement each device was most of a
+ * statement's rows left empty).  They point into the devices and
  * baselines saved, which outlive the save; state_pend_flush() writes
  * them before the commit.
  */
 struct state_ev_row {
 	const uint64_t			*id;
 	char				*text;	/* state_ev_text() */
-};
-struct state_val_row {
-	const uint64_t			*id;
-	int				 attr;
-	size_t				 pos;
-	const struct dev_value		*v;
-};
-struct state_claim_row {
-	sqlite3_int64			 vid;	/* its value's row */
-	size_t				 pos;
-	const struct dev_claim		*c;
 };
 /* A device row's texts, bound where they are (state_bind_device_at()). */
 struct state_dev_txt {
@@ -524,6 +562,19 @@ struct state_bl_row {
 	char				 dropped[256];
 };
 
+/*
+ * The most a device's parts put in the buffer at once: every text at
+ * its array's size, every number 8 bytes.  The buffer is made that
+ * large once (state_open_mode()), and the parts are put in it without
+ * a check a field: growing it as they came was a third of the sums'
+ * time.
+ */
+#define STATE_SUM_VALUE		(DEV_VALUE_MAX + 4 * 8 + DEV_MAX_CLAIMS * \
+	(DEV_SOURCE_MAX + DEV_RULE_MAX + 8))
+#define STATE_SUM_MAX		(DEV_A_MAX * (8 + DEV_MAX_VALUES * \
+	STATE_SUM_VALUE) + DEV_MAX_EVIDENCE * (DEV_KEY_MAX + DEV_VALUE_MAX + \
+	8) + 8 + DEV_MAX_IPS * 16)
+
 struct state {
 	sqlite3		*db;
 	sqlite3_stmt	*st[ST_MAX];
@@ -536,30 +587,31 @@ struct state {
 	/* baseline_items holds a row a device (version 7, or an older
 	 * number given a newer file by hand). */
 	bool		 bl_rows;
+	/* device_values too (version 8, or as bl_rows). */
+	bool		 val_rows;
 	struct stat	 ro_sb;		/* if immutable: the file at open */
 	char		 errmsg[STATE_ERRMSG_MAX];
 	/* A device's children as bytes, to tell whether they changed
 	 * since its last save (state_parts_sum()). */
 	struct sipkey	 sumkey;
-	uint8_t		*sumbuf;
+	uint8_t		*sumbuf;	/* STATE_SUM_MAX bytes */
 	/* A kind's items in the order a save writes them. */
 	const struct bl_item	**itord;
 	size_t			 itordcap;
-	size_t		 sumlen, sumcap;
 	/* Inserts of k rows at once (state_rows()), prepared when first
 	 * used: [table][k - 1]. */
 	sqlite3_stmt	*rows[STATE_ROWS_TABLES][STATE_ROWS_MAX];
 	/* A save's rows not written yet (above). */
 	struct state_ev_row	pev[STATE_ROWS_MAX];
-	struct state_val_row	pval[STATE_ROWS_MAX];
-	struct state_claim_row	pcl[STATE_ROWS_MAX];
+	/* Values rows (version 8), state_va_text(). */
+	struct state_ev_row	pva[STATE_ROWS_MAX];
 	/* Baselines' item rows (version 7), and their bytes. */
 	struct state_ev_row	pit[STATE_ROWS_MAX];
 	size_t			pitbytes;
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
 	struct state_dev_txt	pdevtxt[STATE_ROWS_MAX];	/* bound */
-	size_t			npev, npval, npcl, npit, npbl, npdev;
+	size_t			npev, npva, npit, npbl, npdev;
 	/* The id a save gives its next new device. */
 	uint64_t		next_id;
 };
@@ -1019,202 +1071,172 @@ state_load_pe_text(struct peer_tab *t, uint32_t max, const char *p,
 }
 
 
-/* What an upgrade left out of a file, said once it is committed. */
-struct state_upgrade_left {
-	size_t	orphans;	/* evidence rows of a device not there */
-	size_t	over;		/* past STATE_V5_MAX_LINES of a device */
-	size_t	pe_orphans;	/* peer rows of a device not there */
-	size_t	pe_over;	/* past STATE_V6_MAX_LINES of a device */
-	size_t	bi_orphans;	/* baseline item rows of a device not there */
-	size_t	bi_over;	/* past STATE_V7_MAX_LINES of a device */
-};
-
-/* Lines an upgrade keeps of a device's evidence: what later builds may
- * keep, not what a hostile file asks (one text of any size). */
-#define STATE_V5_MAX_LINES	(4 * DEV_MAX_EVIDENCE)
-
-/*
- * Version 5: each device's evidence rows of before, in order, become
- * its one row.  Rows past what this build keeps of a device's are kept
- * (the load stops there), up to STATE_V5_MAX_LINES; those of a device
- * no longer there (deleted with foreign keys off, by hand) are not:
- * the new table's foreign key refuses them.  A transaction is open.
- */
-static int
-state_upgrade_v5(struct state *s, struct state_upgrade_left *left)
+/* Room t needs for need bytes more. */
+static void
+state_txt_room(struct state_txt *t, size_t need)
 {
-	sqlite3_stmt *sel = NULL, *ins = NULL;
-	struct state_txt t = { NULL, 0, 0 };
-	const unsigned char *k, *v;
-	sqlite3_int64 id = 0;
-	size_t nl = 0;
-	int rc;
-
-	if (state_exec(s, state_schema_v5_head) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
-	    "device_evidence_v4 WHERE device_id NOT IN "
-	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_step(sel) != SQLITE_ROW)
-		goto out_sqlerr;
-	left->orphans = (size_t)sqlite3_column_int64(sel, 0);
-	sqlite3_finalize(sel);
-	if (sqlite3_prepare_v2(s->db, "SELECT device_id, key, value, "
-	    "first_us FROM device_evidence_v4 WHERE device_id IN "
-	    "(SELECT id FROM devices) ORDER BY device_id, pos", -1,
-	    &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO device_evidence "
-	    "(device_id, evidence) VALUES (?1, ?2)", -1, &ins, NULL) !=
-	    SQLITE_OK)
-		goto out_sqlerr;
-	for (;;) {
-		rc = sqlite3_step(sel);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			goto out_sqlerr;
-		/* The device before, whole. */
-		if (t.len > 0 && (rc == SQLITE_DONE ||
-		    sqlite3_column_int64(sel, 0) != id)) {
-			sqlite3_bind_int64(ins, 1, id);
-			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
-			    SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				goto out_sqlerr;
-			sqlite3_reset(ins);
-			t.len = 0;
-		}
-		if (rc == SQLITE_DONE)
-			break;
-		if (sqlite3_column_int64(sel, 0) != id) {
-			id = sqlite3_column_int64(sel, 0);
-			nl = 0;
-		}
-		if (nl++ >= STATE_V5_MAX_LINES) {
-			left->over++;
-			continue;
-		}
-		k = sqlite3_column_text(sel, 1);
-		v = sqlite3_column_text(sel, 2);
-		state_ev_put(&t, k != NULL ? (const char *)k : "",
-		    v != NULL ? (const char *)v : "",
-		    (uint64_t)sqlite3_column_int64(sel, 3));
+	if (t->len + need > t->cap) {
+		while (t->len + need > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	free(t.p);
-	return state_exec(s, state_schema_v5_tail);
-
- out_sqlerr:
-	state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	free(t.p);
-	return -1;
 }
 
-static uint64_t	state_col_u64(sqlite3_stmt *, int);
-static void	state_col_text(sqlite3_stmt *, int, char *, size_t);
+/*
+ * Lines of a device's values row that are read (and that an upgrade
+ * writes): four times what a device keeps, as evidence (a later build
+ * may keep more); the rest are left out.
+ */
+#define STATE_V8_MAX_LINES	(4 * DEV_A_MAX * DEV_MAX_VALUES)
+
+/* A value as a line of its device's row, at t's end: attribute, value,
+ * confidence, first_us, last_us, separated by tabs, the texts escaped
+ * as evidence is; its claims follow on the line (state_va_claim()). */
+static void
+state_va_put(struct state_txt *t, const char *attr, const char *value,
+    uint64_t conf, uint64_t first_us, uint64_t last_us)
+{
+	char *o;
+
+	state_txt_room(t, 2 * (strlen(attr) + strlen(value)) +
+	    3 * FMT_UINT_MAX + 8);
+	o = state_ev_esc(t->p + t->len, attr);
+	*o++ = '\t';
+	o = state_ev_esc(o, value);
+	*o++ = '\t';
+	o += fmt_uint(o, conf);
+	*o++ = '\t';
+	o += fmt_uint(o, first_us);
+	*o++ = '\t';
+	o += fmt_uint(o, last_us);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+/* A claim of the value of t's last line (state_va_put()), at its end:
+ * tab, source, tab, rule, tab, confidence. */
+static void
+state_va_claim(struct state_txt *t, const char *source, const char *rule,
+    uint64_t conf)
+{
+	char *o;
+
+	state_txt_room(t, 2 * (strlen(source) + strlen(rule)) +
+	    FMT_UINT_MAX + 8);
+	o = t->p + t->len - 1;		/* over its newline */
+	*o++ = '\t';
+	o = state_ev_esc(o, source);
+	*o++ = '\t';
+	o = state_ev_esc(o, rule);
+	*o++ = '\t';
+	o += fmt_uint(o, conf);
+	*o++ = '\n';
+	*o = '\0';
+	t->len = (size_t)(o - t->p);
+}
+
+/* d's values and claims as its row holds them (version 8), an
+ * attribute's in order, the answer first; NULL: it has none. */
+static char *
+state_va_text(const struct device *d)
+{
+	struct state_txt t = { NULL, 0, 0 };
+	const struct dev_value *v;
+	const char *name;
+	size_t i, j;
+	int a;
+
+	for (a = 0; a < DEV_A_MAX; a++) {
+		name = dev_attr_name((enum dev_attr)a);
+		for (i = 0; i < d->attr[a].n && i < DEV_MAX_VALUES; i++) {
+			v = &d->attr[a].v[i];
+			state_va_put(&t, name, v->value, v->confidence,
+			    v->first_us, v->last_us);
+			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS; j++)
+				state_va_claim(&t, v->claims[j].source,
+				    v->claims[j].rule,
+				    v->claims[j].confidence);
+		}
+	}
+	return t.p;
+}
 
 /*
- * Version 6: each device's peer rows of before, in key order (the
- * order a load of them gave), become its one row, up to
- * STATE_V6_MAX_LINES; those of a device no longer there are dropped
- * and counted, as in state_upgrade_v5().  A transaction is open.
+ * A line of a values row (version 8), p..end without its newline:
+ * its attribute into attr (cut to len; "" if that field did not
+ * parse) and the value into v, with the claims a device keeps (the
+ * rest are read past).  False if it does not parse: a number past its
+ * bound or missing, a text too long, an unknown escape, a NUL, a claim
+ * short of a field.
  */
-static int
-state_upgrade_v6(struct state *s, struct state_upgrade_left *left)
+static bool
+state_va_line(const char *p, const char *end, char *attr, size_t len,
+    struct dev_value *v)
 {
-	sqlite3_stmt *sel = NULL, *ins = NULL;
-	struct state_txt t = { NULL, 0, 0 };
-	struct peer_ent e;
-	const unsigned char *dir;
-	sqlite3_int64 id = 0;
-	size_t nl = 0;
-	int rc;
+	struct dev_claim c;
+	uint64_t n;
 
-	/* Its table as version 6 has it already (a newer file given an
-	 * older version by hand, as the version 4 tables are met with
-	 * IF NOT EXISTS): nothing to move. */
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
-	    "pragma_table_info('device_peers') WHERE name = 'peers'", -1,
-	    &sel, NULL) != SQLITE_OK || sqlite3_step(sel) != SQLITE_ROW)
-		goto out_sqlerr;
-	rc = sqlite3_column_int(sel, 0);
-	sqlite3_finalize(sel);
-	sel = NULL;
-	if (rc > 0)
-		return state_exec(s, "PRAGMA user_version = 6");
-	if (state_exec(s, state_schema_v6_head) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
-	    "device_peers_v5 WHERE device_id NOT IN "
-	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_step(sel) != SQLITE_ROW)
-		goto out_sqlerr;
-	left->pe_orphans = (size_t)sqlite3_column_int64(sel, 0);
-	sqlite3_finalize(sel);
-	if (sqlite3_prepare_v2(s->db, "SELECT device_id, peer, direction, "
-	    "proto, port, app, peer_zone, peer_vlan, flows, packets, bytes, "
-	    "first_us, last_us FROM device_peers_v5 WHERE device_id IN "
-	    "(SELECT id FROM devices) ORDER BY device_id, peer, direction, "
-	    "proto, port, app", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO device_peers "
-	    "(device_id, peers) VALUES (?1, ?2)", -1, &ins, NULL) !=
-	    SQLITE_OK)
-		goto out_sqlerr;
-	for (;;) {
-		rc = sqlite3_step(sel);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			goto out_sqlerr;
-		/* The device before, whole. */
-		if (t.len > 0 && (rc == SQLITE_DONE ||
-		    sqlite3_column_int64(sel, 0) != id)) {
-			sqlite3_bind_int64(ins, 1, id);
-			sqlite3_bind_text(ins, 2, t.p, (int)t.len,
-			    SQLITE_STATIC);
-			if (sqlite3_step(ins) != SQLITE_DONE)
-				goto out_sqlerr;
-			sqlite3_reset(ins);
-			t.len = 0;
-		}
-		if (rc == SQLITE_DONE)
-			break;
-		if (sqlite3_column_int64(sel, 0) != id) {
-			id = sqlite3_column_int64(sel, 0);
-			nl = 0;
-		}
-		if (nl++ >= STATE_V6_MAX_LINES) {
-			left->pe_over++;
-			continue;
-		}
-		/* As a load of version 5 read them. */
-		memset(&e, 0, sizeof(e));
-		state_col_text(sel, 1, e.peer, sizeof(e.peer));
-		dir = sqlite3_column_text(sel, 2);
-		e.dir = dir != NULL && strcmp((const char *)dir,
-		    "accepted") == 0 ? PEERS_ACCEPTED : PEERS_INITIATED;
-		e.proto = (uint8_t)sqlite3_column_int(sel, 3);
-		e.port = (uint16_t)sqlite3_column_int(sel, 4);
-		state_col_text(sel, 5, e.app, sizeof(e.app));
-		state_col_text(sel, 6, e.zone, sizeof(e.zone));
-		e.vlan = sqlite3_column_int(sel, 7);
-		e.flows = state_col_u64(sel, 8);
-		e.packets = state_col_u64(sel, 9);
-		e.bytes = state_col_u64(sel, 10);
-		e.first_us = state_col_u64(sel, 11);
-		e.last_us = state_col_u64(sel, 12);
-		state_pe_put(&t, &e);
+	memset(v, 0, sizeof(*v));
+	attr[0] = '\0';
+	if ((p = state_pe_text(p, end, attr, len)) == NULL || p >= end ||
+	    (p = state_pe_text(p, end, v->value, sizeof(v->value))) == NULL ||
+	    p >= end ||
+	    (p = state_pe_num(p, end, 100, &n)) == NULL || p >= end)
+		return false;
+	v->confidence = (uint8_t)n;
+	if ((p = state_pe_num(p, end, UINT64_MAX, &v->first_us)) == NULL ||
+	    p >= end ||
+	    (p = state_pe_num(p, end, UINT64_MAX, &v->last_us)) == NULL)
+		return false;
+	while (p < end) {
+		/* A number before the end is followed by a tab: one more
+		 * claim. */
+		if ((p = state_pe_text(p, end, c.source,
+		    sizeof(c.source))) == NULL || p >= end ||
+		    (p = state_pe_text(p, end, c.rule, sizeof(c.rule))) ==
+		    NULL || p >= end ||
+		    (p = state_pe_num(p, end, 100, &n)) == NULL)
+			return false;
+		c.confidence = (uint8_t)n;
+		if (v->n_claims < DEV_MAX_CLAIMS)
+			v->claims[v->n_claims++] = c;
 	}
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	free(t.p);
-	return state_exec(s, state_schema_v6_tail);
+	/* The last number ends the line: a tab after it is one more
+	 * field than a save writes. */
+	return p[-1] != '\t';
+}
 
- out_sqlerr:
-	state_seterr(s, "%s", sqlite3_errmsg(s->db));
-	sqlite3_finalize(sel);
-	sqlite3_finalize(ins);
-	free(t.p);
-	return -1;
+/*
+ * A device's values row (version 8), p..end, into d, a line a value in
+ * the order a load of rows gave (state_va_text()).  A line of an
+ * attribute this build does not know, or past the values it keeps of
+ * one, is skipped, as a row was; so is one that does not parse, or
+ * past STATE_V8_MAX_LINES: then false (the row is written again at
+ * the next save, without it).
+ */
+static bool
+state_load_va_text(struct device *d, const char *p, const char *end)
+{
+	struct dev_value v, *dv;
+	const char *nl;
+	char attr[32];
+	size_t lines = 0;
+	bool ok = true;
+	int a;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (lines++ >= STATE_V8_MAX_LINES ||
+		    !state_va_line(p, nl, attr, sizeof(attr), &v))
+			ok = false;
+		else if ((a = dev_attr_lookup(attr)) >= 0 &&
+		    (dv = dev_value_push(d, (enum dev_attr)a)) != NULL)
+			*dv = v;
+		p = nl < end ? nl + 1 : end;
+	}
+	return ok;
 }
 
 /* Lines of a device's baseline item row that are read (and that an
@@ -1271,51 +1293,249 @@ struct state_bli_row {
 	sqlite3_int64	 count, first_us, last_us, asn, hours;
 };
 
+static uint64_t	state_col_u64(sqlite3_stmt *, int);
+static void	state_col_text(sqlite3_stmt *, int, char *, size_t);
+static uint8_t	state_col_conf(sqlite3_stmt *, int);
+
+/* Lines an upgrade keeps of a device's evidence: what later builds may
+ * keep, not what a hostile file asks (one text of any size). */
+#define STATE_V5_MAX_LINES	(4 * DEV_MAX_EVIDENCE)
+
 /*
- * Version 7: each device's baseline item rows of before, in the order
- * a load of them gave (kind, first_us, key), become its one row, up to
- * STATE_V7_MAX_LINES, with the values a load made of them; those of a
- * device no longer there are dropped and counted, as in
- * state_upgrade_v6().  A transaction is open.
+ * The upgrades that make a device's rows of a table one row: the
+ * select gives device_id, a line's id (rows with the same one in a row
+ * make one line; NULL: each row a line) and, from column 2 on, what
+ * put() turns into a line at t's end (part 0) or adds to the line
+ * (part 1 on, the line's row of that number).
+ */
+struct state_upgrade_step {
+	const char	*what;		/* "evidence row", as said */
+	int		 version;	/* that it makes */
+	const char	*head, *tail;
+	/* The table as this version has it already (a newer file given
+	 * an older version by hand, as the version 4 tables are met
+	 * with IF NOT EXISTS): nothing to move.  NULL: not checked. */
+	const char	*has_sql;
+	const char	*orphans_sql;	/* rows of no device, counted */
+	const char	*sel_sql;	/* of devices there, in order */
+	const char	*ins_sql;
+	size_t		 max_lines;	/* of a device's row */
+	void		(*put)(struct state_txt *, sqlite3_stmt *,
+			    size_t part);
+};
+
+/* As a load of version 4 read it. */
+static void
+state_upgrade_put_v5(struct state_txt *t, sqlite3_stmt *sel, size_t part)
+{
+	const unsigned char *k, *v;
+
+	(void)part;
+	k = sqlite3_column_text(sel, 2);
+	v = sqlite3_column_text(sel, 3);
+	state_ev_put(t, k != NULL ? (const char *)k : "",
+	    v != NULL ? (const char *)v : "", state_col_u64(sel, 4));
+}
+
+/* As a load of version 5 read it. */
+static void
+state_upgrade_put_v6(struct state_txt *t, sqlite3_stmt *sel, size_t part)
+{
+	const unsigned char *dir;
+	struct peer_ent e;
+
+	(void)part;
+	memset(&e, 0, sizeof(e));
+	state_col_text(sel, 2, e.peer, sizeof(e.peer));
+	dir = sqlite3_column_text(sel, 3);
+	e.dir = dir != NULL && strcmp((const char *)dir, "accepted") == 0 ?
+	    PEERS_ACCEPTED : PEERS_INITIATED;
+	e.proto = (uint8_t)sqlite3_column_int(sel, 4);
+	e.port = (uint16_t)sqlite3_column_int(sel, 5);
+	state_col_text(sel, 6, e.app, sizeof(e.app));
+	state_col_text(sel, 7, e.zone, sizeof(e.zone));
+	e.vlan = sqlite3_column_int(sel, 8);
+	e.flows = state_col_u64(sel, 9);
+	e.packets = state_col_u64(sel, 10);
+	e.bytes = state_col_u64(sel, 11);
+	e.first_us = state_col_u64(sel, 12);
+	e.last_us = state_col_u64(sel, 13);
+	state_pe_put(t, &e);
+}
+
+/* The values a load of version 6 made of it (state_bli_row_put()). */
+static void
+state_upgrade_put_v7(struct state_txt *t, sqlite3_stmt *sel, size_t part)
+{
+	struct state_bli_row r;
+	sqlite3_int64 v;
+
+	(void)part;
+	(void)state_bli_row_get(sel, 2, &r);
+	v = r.count;
+	state_bi_put(t, r.kind, r.key,
+	    (uint64_t)(v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : v),
+	    (uint64_t)r.first_us, (uint64_t)r.last_us,
+	    (uint64_t)(r.asn < 0 || r.asn > UINT32_MAX ? 0 : r.asn),
+	    r.cc, (uint64_t)r.hours & 0xffffff);
+}
+
+/* Claims of a value an upgrade keeps on its line: as many again as a
+ * load keeps, and no more, whatever a file holds. */
+#define STATE_V8_MAX_CLAIMS	(4 * DEV_MAX_CLAIMS)
+
+/*
+ * A value (part 0) and each of its claims, as a load of version 7 read
+ * them: texts cut where it cut them, confidences within 0..100.
+ */
+static void
+state_upgrade_put_v8(struct state_txt *t, sqlite3_stmt *sel, size_t part)
+{
+	char attr[32], value[DEV_VALUE_MAX];
+	struct dev_claim c;
+
+	if (part == 0) {
+		state_col_text(sel, 2, attr, sizeof(attr));
+		state_col_text(sel, 3, value, sizeof(value));
+		state_va_put(t, attr, value, state_col_conf(sel, 4),
+		    state_col_u64(sel, 5), state_col_u64(sel, 6));
+	}
+	if (sqlite3_column_type(sel, 7) == SQLITE_NULL ||
+	    part >= STATE_V8_MAX_CLAIMS)
+		return;
+	state_col_text(sel, 7, c.source, sizeof(c.source));
+	state_col_text(sel, 8, c.rule, sizeof(c.rule));
+	state_va_claim(t, c.source, c.rule, state_col_conf(sel, 9));
+}
+
+enum {
+	STATE_UP_V5,
+	STATE_UP_V6,
+	STATE_UP_V7,
+	STATE_UP_V8,
+	STATE_UP_STEPS
+};
+static const struct state_upgrade_step state_upgrade_steps[STATE_UP_STEPS] = {
+	/*
+	 * Version 5: each device's evidence rows of before, in order.
+	 * Rows past what this build keeps of a device's are kept (the
+	 * load stops there), up to STATE_V5_MAX_LINES; those of a device
+	 * no longer there (deleted with foreign keys off, by hand) are
+	 * not: the new table's foreign key refuses them.
+	 */
+	[STATE_UP_V5] = { "evidence row", 5,
+	    state_schema_v5_head, state_schema_v5_tail, NULL,
+	    "SELECT count(*) FROM device_evidence_v4 WHERE device_id "
+	    "NOT IN (SELECT id FROM devices)",
+	    "SELECT device_id, NULL, key, value, first_us FROM "
+	    "device_evidence_v4 WHERE device_id IN (SELECT id FROM devices) "
+	    "ORDER BY device_id, pos",
+	    "INSERT INTO device_evidence (device_id, evidence) "
+	    "VALUES (?1, ?2)",
+	    STATE_V5_MAX_LINES, state_upgrade_put_v5 },
+	/* Version 6: peer rows, in key order (the order a load of them
+	 * gave), up to STATE_V6_MAX_LINES. */
+	[STATE_UP_V6] = { "peer row", 6,
+	    state_schema_v6_head, state_schema_v6_tail,
+	    "SELECT count(*) FROM pragma_table_info('device_peers') "
+	    "WHERE name = 'peers'",
+	    "SELECT count(*) FROM device_peers_v5 WHERE device_id "
+	    "NOT IN (SELECT id FROM devices)",
+	    "SELECT device_id, NULL, peer, direction, proto, port, app, "
+	    "peer_zone, peer_vlan, flows, packets, bytes, first_us, last_us "
+	    "FROM device_peers_v5 WHERE device_id IN (SELECT id FROM devices) "
+	    "ORDER BY device_id, peer, direction, proto, port, app",
+	    "INSERT INTO device_peers (device_id, peers) VALUES (?1, ?2)",
+	    STATE_V6_MAX_LINES, state_upgrade_put_v6 },
+	/* Version 7: baseline item rows, in the order a load of them gave
+	 * (kind, first_us, key), up to STATE_V7_MAX_LINES. */
+	[STATE_UP_V7] = { "baseline item row", 7,
+	    state_schema_v7_head, state_schema_v7_tail,
+	    "SELECT count(*) FROM pragma_table_info('baseline_items') "
+	    "WHERE name = 'items'",
+	    "SELECT count(*) FROM baseline_items_v6 WHERE device_id "
+	    "NOT IN (SELECT id FROM devices)",
+	    "SELECT device_id, NULL, kind, key, count, first_us, last_us, "
+	    "asn, country, hours FROM baseline_items_v6 WHERE device_id IN "
+	    "(SELECT id FROM devices) ORDER BY device_id, kind, first_us, key",
+	    "INSERT INTO baseline_items (device_id, items) VALUES (?1, ?2)",
+	    STATE_V7_MAX_LINES, state_upgrade_put_v7 },
+	/* Version 8: value rows, each a line with its claims, in the order
+	 * a load of them gave (attribute, pos; a claim's pos), up to
+	 * STATE_V8_MAX_LINES. */
+	[STATE_UP_V8] = { "value row", 8,
+	    state_schema_v8_head, state_schema_v8_tail,
+	    "SELECT count(*) FROM pragma_table_info('device_values') "
+	    "WHERE name = 'attrs'",
+	    "SELECT count(*) FROM device_values_v7 WHERE device_id "
+	    "NOT IN (SELECT id FROM devices)",
+	    "SELECT v.device_id, v.id, v.attribute, v.value, v.confidence, "
+	    "v.first_us, v.last_us, c.source, c.rule, c.confidence "
+	    "FROM device_values_v7 v "
+	    "LEFT JOIN device_claims c ON c.value_id = v.id "
+	    "WHERE v.device_id IN (SELECT id FROM devices) "
+	    "ORDER BY v.device_id, v.attribute, v.pos, c.pos",
+	    "INSERT INTO device_values (device_id, attrs) VALUES (?1, ?2)",
+	    STATE_V8_MAX_LINES, state_upgrade_put_v8 },
+};
+
+/* What an upgrade left out of a file, said once it is committed. */
+struct state_upgrade_left {
+	size_t	orphans[STATE_UP_STEPS];	/* rows of a device not there */
+	size_t	over[STATE_UP_STEPS];	/* past max_lines of a device */
+};
+
+/* The one number sql gives; -1 with errmsg set on an error. */
+static int64_t
+state_count(struct state *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		state_seterr(s, "%s", sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+	return n;
+}
+
+/*
+ * Upgrade step u: each device's rows of before, in the select's order,
+ * become its one row, a line at a time, up to u->max_lines (the rest
+ * counted in over); those of a device no longer there are counted in
+ * orphans and dropped.  A transaction is open.
  */
 static int
-state_upgrade_v7(struct state *s, struct state_upgrade_left *left)
+state_upgrade_rows(struct state *s, int step, struct state_upgrade_left *left)
 {
+	const struct state_upgrade_step *u = &state_upgrade_steps[step];
 	sqlite3_stmt *sel = NULL, *ins = NULL;
 	struct state_txt t = { NULL, 0, 0 };
-	struct state_bli_row r;
-	sqlite3_int64 id = 0, v;
-	size_t nl = 0;
+	sqlite3_int64 id = 0, line = 0;
+	size_t nl = 0, part = 0;
+	bool skip = false, joinable = false;
+	int64_t n;
+	char sql[48];
 	int rc;
 
-	/* Its table as version 7 has it already (as in
-	 * state_upgrade_v6()): nothing to move. */
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
-	    "pragma_table_info('baseline_items') WHERE name = 'items'", -1,
-	    &sel, NULL) != SQLITE_OK || sqlite3_step(sel) != SQLITE_ROW)
-		goto out_sqlerr;
-	rc = sqlite3_column_int(sel, 0);
-	sqlite3_finalize(sel);
-	sel = NULL;
-	if (rc > 0)
-		return state_exec(s, "PRAGMA user_version = 7");
-	if (state_exec(s, state_schema_v7_head) == -1)
+	if (u->has_sql != NULL) {
+		if ((n = state_count(s, u->has_sql)) == -1)
+			return -1;
+		if (n > 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+			    u->version);
+			return state_exec(s, sql);
+		}
+	}
+	if (state_exec(s, u->head) == -1 ||
+	    (n = state_count(s, u->orphans_sql)) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM "
-	    "baseline_items_v6 WHERE device_id NOT IN "
-	    "(SELECT id FROM devices)", -1, &sel, NULL) != SQLITE_OK ||
-	    sqlite3_step(sel) != SQLITE_ROW)
-		goto out_sqlerr;
-	left->bi_orphans = (size_t)sqlite3_column_int64(sel, 0);
-	sqlite3_finalize(sel);
-	if (sqlite3_prepare_v2(s->db, "SELECT device_id, kind, key, count, "
-	    "first_us, last_us, asn, country, hours FROM baseline_items_v6 "
-	    "WHERE device_id IN (SELECT id FROM devices) "
-	    "ORDER BY device_id, kind, first_us, key", -1, &sel, NULL) !=
+	left->orphans[step] = (size_t)n;
+	if (sqlite3_prepare_v2(s->db, u->sel_sql, -1, &sel, NULL) !=
 	    SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO baseline_items "
-	    "(device_id, items) VALUES (?1, ?2)", -1, &ins, NULL) !=
-	    SQLITE_OK)
+	    sqlite3_prepare_v2(s->db, u->ins_sql, -1, &ins, NULL) != SQLITE_OK)
 		goto out_sqlerr;
 	for (;;) {
 		rc = sqlite3_step(sel);
@@ -1337,25 +1557,26 @@ state_upgrade_v7(struct state *s, struct state_upgrade_left *left)
 		if (sqlite3_column_int64(sel, 0) != id) {
 			id = sqlite3_column_int64(sel, 0);
 			nl = 0;
+			joinable = false;
 		}
-		if (nl++ >= STATE_V7_MAX_LINES) {
-			left->bi_over++;
-			continue;
+		/* More of the line before? */
+		if (joinable && sqlite3_column_type(sel, 1) != SQLITE_NULL &&
+		    sqlite3_column_int64(sel, 1) == line)
+			part++;
+		else {
+			joinable = sqlite3_column_type(sel, 1) != SQLITE_NULL;
+			line = sqlite3_column_int64(sel, 1);
+			part = 0;
+			if ((skip = nl++ >= u->max_lines))
+				left->over[step]++;
 		}
-		/* The values a load of version 6 made of it
-		 * (state_bli_row_put()). */
-		(void)state_bli_row_get(sel, 1, &r);
-		v = r.count;
-		state_bi_put(&t, r.kind, r.key,
-		    (uint64_t)(v < 0 ? 0 : v > UINT32_MAX ? UINT32_MAX : v),
-		    (uint64_t)r.first_us, (uint64_t)r.last_us,
-		    (uint64_t)(r.asn < 0 || r.asn > UINT32_MAX ? 0 : r.asn),
-		    r.cc, (uint64_t)r.hours & 0xffffff);
+		if (!skip)
+			u->put(&t, sel, part);
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
 	free(t.p);
-	return state_exec(s, state_schema_v7_tail);
+	return state_exec(s, u->tail);
 
  out_sqlerr:
 	state_seterr(s, "%s", sqlite3_errmsg(s->db));
@@ -1376,20 +1597,13 @@ state_has_column(struct state *s, const char *table, const char *col)
 static int
 state_create_schema(struct state *s)
 {
-	struct state_upgrade_left left = { 0 };
 	sqlite3_stmt *st = NULL;
 	char now[32];
 
 	state_utc_now(now, sizeof(now), false);
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		return -1;
-	if (state_exec(s, state_schema) == -1 ||
-	    state_exec(s, state_schema_v2) == -1 ||
-	    state_exec(s, state_schema_v3) == -1 ||
-	    state_exec(s, state_schema_v4) == -1 ||
-	    state_upgrade_v5(s, &left) == -1 ||
-	    state_upgrade_v6(s, &left) == -1 ||
-	    state_upgrade_v7(s, &left) == -1)
+	if (state_exec(s, state_schema) == -1)
 		goto out_rollback;
 	if (sqlite3_prepare_v2(s->db, state_sql[ST_META_SET], -1, &st,
 	    NULL) != SQLITE_OK)
@@ -1415,55 +1629,46 @@ state_create_schema(struct state *s)
 }
 
 /* A version 1 file gets the baselines' tables, 1 and 2 the alerts',
- * 1 to 3 the communication map's, 1 to 4 evidence a row a device,
- * 1 to 5 peers a row a device, 1 to 6 baseline items a row a device.
- * What it leaves out is said on err. */
+ * 1 to 3 the communication map's, then each of state_upgrade_steps[]
+ * of a later version than the file's.  What it leaves out is said on
+ * err. */
 static int
 state_upgrade(struct state *s, int version, FILE *err)
 {
-	struct state_upgrade_left left = { 0 };
+	const struct state_upgrade_step *u;
+	struct state_upgrade_left left = { { 0 }, { 0 } };
 	char why[STATE_ERRMSG_MAX];
 	size_t n;
+	int i;
 
 	if (state_exec(s, "BEGIN IMMEDIATE") == -1)
 		goto out_fail;
 	if ((version < 2 && state_exec(s, state_schema_v2) == -1) ||
 	    (version < 3 && state_exec(s, state_schema_v3) == -1) ||
-	    (version < 4 && state_exec(s, state_schema_v4) == -1) ||
-	    (version < 5 && state_upgrade_v5(s, &left) == -1) ||
-	    (version < 6 && state_upgrade_v6(s, &left) == -1) ||
-	    state_upgrade_v7(s, &left) == -1 ||
-	    state_exec(s, "COMMIT") == -1) {
-		if (!sqlite3_get_autocommit(s->db))
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		goto out_fail;
+	    (version < 4 && state_exec(s, state_schema_v4) == -1))
+		goto out_rollback;
+	for (i = 0; i < STATE_UP_STEPS; i++)
+		if (version < state_upgrade_steps[i].version &&
+		    state_upgrade_rows(s, i, &left) == -1)
+			goto out_rollback;
+	if (state_exec(s, "COMMIT") == -1)
+		goto out_rollback;
+	for (i = 0; err != NULL && i < STATE_UP_STEPS; i++) {
+		u = &state_upgrade_steps[i];
+		if ((n = left.orphans[i]) > 0)
+			fprintf(err, "%s: schema upgraded; %zu %s%s of "
+			    "devices no longer there dropped\n", s->path, n,
+			    u->what, n == 1 ? "" : "s");
+		if ((n = left.over[i]) > 0)
+			fprintf(err, "%s: schema upgraded; %zu %s%s past %zu "
+			    "of a device left out\n", s->path, n, u->what,
+			    n == 1 ? "" : "s", u->max_lines);
 	}
-	if (err != NULL && left.orphans > 0)
-		fprintf(err, "%s: schema upgraded; %zu evidence row%s of "
-		    "devices no longer there dropped\n", s->path,
-		    left.orphans, left.orphans == 1 ? "" : "s");
-	if (err != NULL && left.over > 0)
-		fprintf(err, "%s: schema upgraded; %zu evidence row%s past %d "
-		    "of a device left out\n", s->path, left.over,
-		    left.over == 1 ? "" : "s", STATE_V5_MAX_LINES);
-	if (err != NULL && left.pe_orphans > 0)
-		fprintf(err, "%s: schema upgraded; %zu peer row%s of "
-		    "devices no longer there dropped\n", s->path,
-		    left.pe_orphans, left.pe_orphans == 1 ? "" : "s");
-	if (err != NULL && left.pe_over > 0)
-		fprintf(err, "%s: schema upgraded; %zu peer row%s past %d "
-		    "of a device left out\n", s->path, left.pe_over,
-		    left.pe_over == 1 ? "" : "s", STATE_V6_MAX_LINES);
-	if (err != NULL && left.bi_orphans > 0)
-		fprintf(err, "%s: schema upgraded; %zu baseline item row%s of "
-		    "devices no longer there dropped\n", s->path,
-		    left.bi_orphans, left.bi_orphans == 1 ? "" : "s");
-	if (err != NULL && left.bi_over > 0)
-		fprintf(err, "%s: schema upgraded; %zu baseline item row%s "
-		    "past %d of a device left out\n", s->path, left.bi_over,
-		    left.bi_over == 1 ? "" : "s", STATE_V7_MAX_LINES);
 	return 0;
 
+ out_rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
  out_fail:
 	/* "PATH: why", whichever step failed: say what it was doing. */
 	n = strlen(s->path) + 2;
@@ -1801,6 +2006,8 @@ state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 	s->version = fresh ? STATE_SCHEMA_VERSION : version;
 	s->bl_rows = s->version >= 7 || (s->version >= 2 &&
 	    state_has_column(s, "baseline_items", "items"));
+	s->val_rows = s->version >= 8 ||
+	    state_has_column(s, "device_values", "attrs");
 
 	for (i = 0; i < ST_MAX; i++) {
 		if (i >= ST_BL_FIRST && s->version < 2)
@@ -1813,6 +2020,8 @@ state_connect(struct state *s, char *reason, size_t rlen, FILE *err)
 		    (i == ST_SEL_EVIDENCE_V4 && s->version >= 5) ||
 		    (i == ST_PE_SEL && s->version < 6) ||
 		    (i == ST_PE_SEL_V5 && s->version >= 6) ||
+		    (i == ST_SEL_VALUES && !s->val_rows) ||
+		    (i == ST_SEL_VALUES_V7 && s->val_rows) ||
 		    (i == ST_BL_SEL_ITEMS && s->bl_rows))
 			continue;
 		rc = sqlite3_prepare_v3(s->db, state_sql[i], -1,
@@ -1917,6 +2126,13 @@ state_open_mode(const char *path, FILE *err, bool readonly)
 	s->readonly = readonly;
 	s->lockfd = -1;
 	sipkey_init(&s->sumkey, false);
+	if ((s->sumbuf = malloc(STATE_SUM_MAX)) == NULL) {
+		if (err != NULL)
+			fprintf(err, "%s: %s\n", path, strerror(errno));
+		free(s->path);
+		free(s);
+		return NULL;
+	}
 	r = state_connect(s, reason, sizeof(reason), err);
 	if (r == STATE_CHECK_DAMAGED) {
 		state_disconnect(s, true);
@@ -2131,10 +2347,10 @@ state_bind_device(sqlite3_stmt *st, const struct device *d,
  * device each interval was most of the brain's time (issue 11); so was,
  * at the end of a run on a loaded inventory, rewriting all of a device's
  * rows because one value was seen again.  The parts:
- *  - SP_VALUES: which values, in which order, with which claims
- *    (rows of device_values and device_claims, rewritten together);
- *  - SP_VALNUM: the values' confidence and times, updated in place
- *    when SP_VALUES is as saved;
+ *  - SP_VALUES: which values, in which order, with which claims,
+ *    confidence and times (its one row, version 8);
+ *  - SP_VALNUM: none since version 8 (a value's numbers were
+ *    updated in place when it was a row), always 1;
  *  - SP_EVIDENCE: the evidence (its one row);
  *  - SP_IPS: the earlier addresses.
  */
@@ -2146,37 +2362,33 @@ enum state_part {
 };
 _Static_assert(SP_IPS + 1 == DEV_SAVED_PARTS, "a sum per part");
 
-static void
-state_sum_add(struct state *s, const void *p, size_t n)
+/* A text of an array of max bytes, with its NUL, at o; past it. */
+static inline uint8_t *
+state_sum_str(uint8_t *o, const char *v, size_t max)
 {
-	if (s->sumlen + n > s->sumcap) {
-		while (s->sumlen + n > s->sumcap)
-			s->sumcap = s->sumcap ? s->sumcap * 2 : 4096;
-		s->sumbuf = xreallocarray(s->sumbuf, s->sumcap, 1);
-	}
-	memcpy(s->sumbuf + s->sumlen, p, n);
-	s->sumlen += n;
+	size_t n = strnlen(v, max - 1);
+
+	memcpy(o, v, n);
+	o[n] = '\0';
+	return o + n + 1;
 }
 
-static void
-state_sum_str(struct state *s, const char *v)
+static inline uint8_t *
+state_sum_u64(uint8_t *o, uint64_t v)
 {
-	state_sum_add(s, v, strlen(v) + 1);
-}
-
-static void
-state_sum_u64(struct state *s, uint64_t v)
-{
-	state_sum_add(s, &v, sizeof(v));
+	memcpy(o, &v, sizeof(v));
+	return o + sizeof(v);
 }
 
 /* Never 0: that is "not saved yet".  SipHash-1-3 under the state's
  * own random key: sums live in memory only (a load sums what it
- * read), and -2-4 was most of the time of telling what changed. */
+ * read), and -2-4 was most of the time of telling what changed.  The
+ * bytes from the buffer's start to end. */
 static uint64_t
-state_sum_of(struct state *s, size_t len)
+state_sum_of(struct state *s, const uint8_t *end)
 {
-	return siphash13(&s->sumkey, s->sumbuf, len) | 1;
+	return siphash13(&s->sumkey, s->sumbuf,
+	    (size_t)(end - s->sumbuf)) | 1;
 }
 
 /* The sums of d's parts into sum[]. */
@@ -2186,54 +2398,54 @@ state_parts_sum(struct state *s, const struct device *d,
 {
 	const struct dev_attrset *as;
 	const struct dev_value *v;
+	const struct dev_claim *c;
+	uint8_t *o;
 	size_t i, j, n;
 	int a;
 
-	s->sumlen = 0;
+	o = s->sumbuf;
 	for (a = 0; a < DEV_A_MAX; a++) {
 		as = &d->attr[a];
-		state_sum_u64(s, as->n);
+		o = state_sum_u64(o, as->n);
 		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
 			v = &as->v[i];
-			state_sum_str(s, v->value);
-			state_sum_u64(s, v->n_claims);
+			o = state_sum_str(o, v->value, sizeof(v->value));
+			o = state_sum_u64(o, v->confidence);
+			o = state_sum_u64(o, v->first_us);
+			o = state_sum_u64(o, v->last_us);
+			o = state_sum_u64(o, v->n_claims);
 			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS;
 			    j++) {
-				state_sum_str(s, v->claims[j].source);
-				state_sum_str(s, v->claims[j].rule);
-				state_sum_u64(s, v->claims[j].confidence);
+				c = &v->claims[j];
+				o = state_sum_str(o, c->source,
+				    sizeof(c->source));
+				o = state_sum_str(o, c->rule, sizeof(c->rule));
+				o = state_sum_u64(o, c->confidence);
 			}
 		}
 	}
-	sum[SP_VALUES] = state_sum_of(s, s->sumlen);
+	sum[SP_VALUES] = state_sum_of(s, o);
+	sum[SP_VALNUM] = 1;
 
-	s->sumlen = 0;
-	for (a = 0; a < DEV_A_MAX; a++) {
-		as = &d->attr[a];
-		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
-			v = &as->v[i];
-			state_sum_u64(s, v->confidence);
-			state_sum_u64(s, v->first_us);
-			state_sum_u64(s, v->last_us);
-		}
-	}
-	sum[SP_VALNUM] = state_sum_of(s, s->sumlen);
-
-	s->sumlen = 0;
+	o = s->sumbuf;
 	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
 	    DEV_MAX_EVIDENCE;
 	for (i = 0; i < n; i++) {
-		state_sum_str(s, d->evidence[i].key);
-		state_sum_str(s, d->evidence[i].value);
-		state_sum_u64(s, d->evidence[i].first_us);
+		o = state_sum_str(o, d->evidence[i].key,
+		    sizeof(d->evidence[i].key));
+		o = state_sum_str(o, d->evidence[i].value,
+		    sizeof(d->evidence[i].value));
+		o = state_sum_u64(o, d->evidence[i].first_us);
 	}
-	sum[SP_EVIDENCE] = state_sum_of(s, s->sumlen);
+	sum[SP_EVIDENCE] = state_sum_of(s, o);
 
-	s->sumlen = 0;
-	state_sum_u64(s, d->n_ips);
-	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++)
-		state_sum_add(s, d->ips[i].a, sizeof(d->ips[i].a));
-	sum[SP_IPS] = state_sum_of(s, s->sumlen);
+	o = s->sumbuf;
+	o = state_sum_u64(o, d->n_ips);
+	for (i = 0; i < d->n_ips && i < DEV_MAX_IPS; i++) {
+		memcpy(o, d->ips[i].a, sizeof(d->ips[i].a));
+		o += sizeof(d->ips[i].a);
+	}
+	sum[SP_IPS] = state_sum_of(s, o);
 }
 
 /* Delete device id's rows of table st (ST_DEL_*), unless it is new. */
@@ -2318,94 +2530,20 @@ state_dev_flush(struct state *s)
 	    state_dev_write);
 }
 
-static int
-state_cl_write(struct state *s, size_t n)
-{
-	const struct state_claim_row *r = s->pcl;
-	sqlite3_stmt *st;
-	size_t i;
-	int p;
-
-	if ((st = state_rows(s, SR_CLAIMS, n)) == NULL)
-		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 5) {
-		sqlite3_bind_int64(st, p, r[i].vid);
-		sqlite3_bind_int64(st, p + 1, (sqlite3_int64)r[i].pos);
-		state_bind_static(st, p + 2, r[i].c->source);
-		state_bind_static(st, p + 3, r[i].c->rule);
-		sqlite3_bind_int(st, p + 4, r[i].c->confidence);
-	}
-	return state_step_rows(s, st);
-}
-
-static int
-state_cl_flush(struct state *s)
-{
-	return state_pend_write(s, s->pcl, sizeof(*s->pcl), &s->npcl,
-	    state_cl_write);
-}
-
 /*
- * The values waiting, as one statement, and their claims to the
- * claims waiting.  Rows inserted without an id take the ids after the
- * largest one by one, so the last row's id tells every row's: the ids
- * are those one statement a value gave.
+ * The first n text rows waiting in r (a device's values, evidence or
+ * baseline items, one row each), as one statement into t; their texts
+ * are freed once written.
  */
 static int
-state_val_write(struct state *s, size_t n)
+state_txt_write(struct state *s, enum state_rows_table t,
+    const struct state_ev_row *r, size_t n)
 {
-	const struct state_val_row *r = s->pval;
-	const struct dev_value *v;
-	sqlite3_stmt *st;
-	sqlite3_int64 last;
-	size_t i, j;
-	int p;
-
-	if ((st = state_rows(s, SR_VALUES, n)) == NULL)
-		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 7) {
-		state_bind_u64(st, p, *r[i].id);
-		state_bind_static(st, p + 1,
-		    dev_attr_name((enum dev_attr)r[i].attr));
-		sqlite3_bind_int64(st, p + 2, (sqlite3_int64)r[i].pos);
-		state_bind_static(st, p + 3, r[i].v->value);
-		sqlite3_bind_int(st, p + 4, r[i].v->confidence);
-		state_bind_u64(st, p + 5, r[i].v->first_us);
-		state_bind_u64(st, p + 6, r[i].v->last_us);
-	}
-	if (state_step_rows(s, st) == -1)
-		return -1;
-	last = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < n; i++) {
-		v = r[i].v;
-		for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS; j++) {
-			s->pcl[s->npcl].vid = last - (sqlite3_int64)(n - 1 - i);
-			s->pcl[s->npcl].pos = j;
-			s->pcl[s->npcl].c = &v->claims[j];
-			if (++s->npcl == STATE_ROWS_MAX &&
-			    state_cl_flush(s) == -1)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-state_val_flush(struct state *s)
-{
-	return state_pend_write(s, s->pval, sizeof(*s->pval), &s->npval,
-	    state_val_write);
-}
-
-static int
-state_ev_write(struct state *s, size_t n)
-{
-	const struct state_ev_row *r = s->pev;
 	sqlite3_stmt *st;
 	size_t i;
 	int p, rc;
 
-	if ((st = state_rows(s, SR_EVIDENCE, n)) == NULL)
+	if ((st = state_rows(s, t, n)) == NULL)
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 2) {
 		state_bind_u64(st, p, *r[i].id);
@@ -2420,6 +2558,26 @@ state_ev_write(struct state *s, size_t n)
 	return rc;
 }
 
+/* The values rows waiting (version 8), written whole (REPLACE). */
+static int
+state_va_write(struct state *s, size_t n)
+{
+	return state_txt_write(s, SR_VALUES, s->pva, n);
+}
+
+static int
+state_va_flush(struct state *s)
+{
+	return state_pend_write(s, s->pva, sizeof(*s->pva), &s->npva,
+	    state_va_write);
+}
+
+static int
+state_ev_write(struct state *s, size_t n)
+{
+	return state_txt_write(s, SR_EVIDENCE, s->pev, n);
+}
+
 static int
 state_ev_flush(struct state *s)
 {
@@ -2428,27 +2586,11 @@ state_ev_flush(struct state *s)
 }
 
 /* The baselines' item rows waiting (version 7), written whole (new or
- * changed); their texts are freed once written. */
+ * changed). */
 static int
 state_it_write(struct state *s, size_t n)
 {
-	const struct state_ev_row *r = s->pit;
-	sqlite3_stmt *st;
-	size_t i;
-	int p, rc;
-
-	if ((st = state_rows(s, SR_BL_ITEMS, n)) == NULL)
-		return -1;
-	for (i = 0, p = 1; i < n; i++, p += 2) {
-		state_bind_u64(st, p, *r[i].id);
-		state_bind_static(st, p + 1, r[i].text);
-	}
-	rc = state_step_rows(s, st);
-	sqlite3_clear_bindings(st);
-	if (rc == 0)
-		for (i = 0; i < n; i++)
-			free(r[i].text);
-	return rc;
+	return state_txt_write(s, SR_BL_ITEMS, s->pit, n);
 }
 
 static int
@@ -2502,8 +2644,7 @@ state_bl_flush(struct state *s)
 static int
 state_pend_flush(struct state *s)
 {
-	if (state_dev_flush(s) == -1 ||
-	    state_val_flush(s) == -1 || state_cl_flush(s) == -1 ||
+	if (state_dev_flush(s) == -1 || state_va_flush(s) == -1 ||
 	    state_ev_flush(s) == -1 || state_it_flush(s) == -1 ||
 	    state_bl_flush(s) == -1)
 		return -1;
@@ -2520,61 +2661,33 @@ state_pend_drop(struct state *s)
 		free(s->pbl[i].vol);
 	for (i = 0; i < s->npev; i++)
 		free(s->pev[i].text);
+	for (i = 0; i < s->npva; i++)
+		free(s->pva[i].text);
 	for (i = 0; i < s->npit; i++)
 		free(s->pit[i].text);
-	s->npev = s->npval = s->npcl = s->npbl = s->npdev = 0;
+	s->npev = s->npva = s->npbl = s->npdev = 0;
 	s->npit = 0;
 	s->pitbytes = 0;
 }
 
-/* Every value of d and its claims, to be inserted. */
+/*
+ * The values row of d (version 8), to be written whole; a device with
+ * none has no row (deleted unless it is new).
+ */
 static int
-state_insert_values(struct state *s, const struct device *d,
-    const uint64_t *id)
+state_save_values(struct state *s, const struct device *d,
+    const uint64_t *id, bool fresh)
 {
-	struct state_val_row *r;
-	size_t i;
-	int a;
+	struct state_ev_row *r;
+	char *text;
 
-	for (a = 0; a < DEV_A_MAX; a++)
-		for (i = 0; i < d->attr[a].n && i < DEV_MAX_VALUES; i++) {
-			r = &s->pval[s->npval++];
-			r->id = id;
-			r->attr = a;
-			r->pos = i;
-			r->v = &d->attr[a].v[i];
-			if (s->npval == STATE_ROWS_MAX &&
-			    state_val_flush(s) == -1)
-				return -1;
-		}
-	return 0;
-}
-
-/* The values' confidence and times, updated in place. */
-static int
-state_update_values(struct state *s, const struct device *d, uint64_t id)
-{
-	sqlite3_stmt *st = s->st[ST_UPD_VALUE];
-	const struct dev_attrset *as;
-	const struct dev_value *v;
-	size_t i;
-	int a;
-
-	for (a = 0; a < DEV_A_MAX; a++) {
-		as = &d->attr[a];
-		for (i = 0; i < as->n && i < DEV_MAX_VALUES; i++) {
-			v = &as->v[i];
-			state_bind_u64(st, 1, id);
-			state_bind_static(st, 2,
-			    dev_attr_name((enum dev_attr)a));
-			sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-			sqlite3_bind_int(st, 4, v->confidence);
-			state_bind_u64(st, 5, v->first_us);
-			state_bind_u64(st, 6, v->last_us);
-			if (state_step_done(s, st) == -1)
-				return -1;
-		}
-	}
+	if ((text = state_va_text(d)) == NULL)
+		return state_del_children(s, ST_DEL_VALUES, *id, fresh);
+	r = &s->pva[s->npva++];
+	r->id = id;
+	r->text = text;
+	if (s->npva == STATE_ROWS_MAX && state_va_flush(s) == -1)
+		return -1;
 	return 0;
 }
 
@@ -2638,17 +2751,8 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 		*id = d->id;
 	}
 
-	/* Claims first: no cascade here (state_save_devices_bl()).  The
-	 * values waiting go in before any is deleted: the ids they take
-	 * are then those they took one statement a value. */
-	if (*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) {
-		if ((!*fresh && state_val_flush(s) == -1) ||
-		    state_del_children(s, ST_DEL_CLAIMS, *id, *fresh) == -1 ||
-		    state_del_children(s, ST_DEL_VALUES, *id, *fresh) == -1 ||
-		    state_insert_values(s, d, id) == -1)
-			return -1;
-	} else if (sum[SP_VALNUM] != d->saved_sum[SP_VALNUM] &&
-	    state_update_values(s, d, *id) == -1)
+	if ((*all || sum[SP_VALUES] != d->saved_sum[SP_VALUES]) &&
+	    state_save_values(s, d, id, *fresh) == -1)
 		return -1;
 
 	if ((*all || sum[SP_EVIDENCE] != d->saved_sum[SP_EVIDENCE]) &&
@@ -2737,18 +2841,25 @@ state_bl_dropped(const struct bl_dev *bl, char *buf, size_t len)
 	}
 }
 
-/* What an item's row holds besides its key. */
+/* What an item's row holds besides its key: six words, hashed as
+ * they are (no buffer).  The country as the text it is: the bytes
+ * after its NUL are whatever a load's parse left there. */
 static uint64_t
 state_item_sum(struct state *s, const struct bl_item *it)
 {
-	s->sumlen = 0;
-	state_sum_u64(s, it->count);
-	state_sum_u64(s, it->first_us);
-	state_sum_u64(s, it->last_us);
-	state_sum_u64(s, it->asn);
-	state_sum_u64(s, it->hours);
-	state_sum_add(s, it->cc, sizeof(it->cc));
-	return state_sum_of(s, s->sumlen);
+	uint64_t w[6];
+	size_t i, n;
+
+	w[0] = it->count;
+	w[1] = it->first_us;
+	w[2] = it->last_us;
+	w[3] = it->asn;
+	w[4] = it->hours;
+	w[5] = 0;
+	n = strnlen(it->cc, sizeof(it->cc));
+	for (i = 0; i < n; i++)
+		w[5] |= (uint64_t)(uint8_t)it->cc[i] << (8 * i);
+	return siphash13_words(&s->sumkey, w, 6) | 1;
 }
 
 
@@ -3038,16 +3149,32 @@ state_cur_done(struct state *s, const struct state_cur *c)
 	return -1;
 }
 
+/*
+ * d's values: its row (version 8), or its rows of values and claims
+ * (older, read-only).  *redo if a line was left out (the next save
+ * writes the row again).
+ */
 static int
-state_load_values(struct state *s, struct state_cur *cur, struct device *d)
+state_load_values(struct state *s, struct state_cur *cur, struct device *d,
+    bool *redo)
 {
 	sqlite3_stmt *st = cur->st;
 	struct dev_value *v = NULL;
 	struct dev_claim *c;
+	const char *t;
 	char name[32];
 	sqlite3_int64 vid, last = 0;
 	int a;
 
+	*redo = false;
+	if (s->val_rows) {
+		for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st))
+			if ((t = (const char *)sqlite3_column_text(st, 1)) !=
+			    NULL && !state_load_va_text(d, t, t +
+			    sqlite3_column_bytes(st, 1)))
+				*redo = true;
+		return state_cur_done(s, cur);
+	}
 	for (; state_cur_at(cur, d->id); cur->rc = sqlite3_step(st)) {
 		vid = sqlite3_column_int64(st, 1);
 		if (v == NULL || vid != last) {
@@ -3196,6 +3323,7 @@ state_load_devices(struct state *s,
 	sqlite3_stmt *st;
 	struct device *d;
 	int rc, ret = 0;
+	bool redo;
 
 	s->errmsg[0] = '\0';
 	if (s->empty)
@@ -3210,7 +3338,7 @@ state_load_devices(struct state *s,
 		free(d);
 		return -1;
 	}
-	vals.st = s->st[ST_SEL_VALUES];
+	vals.st = s->st[s->val_rows ? ST_SEL_VALUES : ST_SEL_VALUES_V7];
 	ev.st = s->st[ST_SEL_EVIDENCE];
 	ips.st = s->st[ST_SEL_IPS];
 	vals.rc = sqlite3_step(vals.st);
@@ -3219,7 +3347,7 @@ state_load_devices(struct state *s,
 	st = s->st[ST_SEL_DEVICES];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		state_load_row(st, d);
-		if (state_load_values(s, &vals, d) == -1 ||
+		if (state_load_values(s, &vals, d, &redo) == -1 ||
 		    state_load_evidence(s, &ev, d) == -1 ||
 		    state_load_ips(s, &ips, d) == -1) {
 			ret = -1;
@@ -3229,6 +3357,8 @@ state_load_devices(struct state *s,
 		/* As stored: a save writes what changes after this. */
 		if (!s->readonly) {
 			state_parts_sum(s, d, d->saved_sum);
+			if (redo)
+				d->saved_sum[SP_VALUES] = 0;
 		}
 		if ((ret = cb(arg, d)) != 0)
 			break;
@@ -3754,7 +3884,7 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 	const char *start = p;
 	struct state_bli_row r;
 	const struct bl_item *last;
-	bool unsorted[BL_KIND_MAX] = { false }, over;
+	bool unsorted[BL_KIND_MAX] = { false }, over, bad;
 	uint64_t dropped[BL_KIND_MAX], dr;
 	const char *nl;
 	uint32_t n;
@@ -3771,12 +3901,11 @@ state_load_bl_row(const struct bl_config *cfg, struct bl_dev *bl,
 		over = (*rows)++ >= STATE_V7_MAX_LINES;
 		if (over)
 			*cut = true;
-		if (!state_bi_line(p, nl, &r) || over) {
-			if ((k = bl_kind_lookup(r.kind)) >= 0)
-				bl->set[k].dropped++;
-		} else if ((k = bl_kind_lookup(r.kind)) < 0) {
-			/* A kind this build does not know: left out. */
-		} else {
+		bad = !state_bi_line(p, nl, &r) || over;
+		/* A kind this build does not know: left out, uncounted. */
+		if ((k = bl_kind_lookup(r.kind)) >= 0 && bad)
+			bl->set[k].dropped++;
+		else if (k >= 0) {
 			if (bl->set[k].n > 0 && !unsorted[k]) {
 				last = &bl->set[k].v[bl->set[k].n - 1];
 				unsorted[k] = (uint64_t)r.first_us <

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATE_SCHEMA_VERSION	7	/* PRAGMA user_version we write */
+#define STATE_SCHEMA_VERSION	8	/* PRAGMA user_version we write */
 #define STATE_ERRMSG_MAX	512	/* state_errmsg() with its NUL */
 #define STATE_BUSY_MS		5000	/* wait for another writer (ms) */
 

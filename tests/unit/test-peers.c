@@ -25,6 +25,7 @@
 #include "device/device.h"
 #include "device/peers.h"
 #include "state/state.h"
+#include "state-files.h"
 
 #define T0	1700000000000000ull
 
@@ -420,21 +421,6 @@ new_state(char *dir, char *path, size_t plen, size_t n)
 	return st;
 }
 
-static void
-rm_state(const char *dir)
-{
-	static const char *const f[] = { "state.db", "state.db-wal",
-	    "state.db-shm" };
-	char path[160];
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, f[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 /* Every device's table, by id (up to 8). */
 struct loads {
 	size_t		 n;
@@ -550,7 +536,7 @@ test_state_odd_values(void **state)
 		assert_ent_equal(&t.v[k], &l.t[0].v[k]);
 	loads_free(&l);
 	peers_clear(&t);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /* Set device id's peer row to text (len bytes, NULs and all). */
@@ -622,7 +608,7 @@ test_state_bad_lines(void **state)
 	loads_free(&l);
 	sqlite3_close(db);
 	state_close(st);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /*
@@ -674,7 +660,7 @@ test_state_dropped_once(void **state)
 	sqlite3_close(db);
 	state_close(st);
 	assert_int_equal(rows(path, LINES), 1);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /*
@@ -713,7 +699,7 @@ test_state_line_cap(void **state)
 	sqlite3_close(db);
 	free(text);
 	state_close(st);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /* state.c's STATE_PE_PEND_MAX: the peer rows' text a save holds before
@@ -840,7 +826,7 @@ test_state_save_big(void **state)
 	}
 	loads_free(&l);
 	state_close(st);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 static uint64_t
@@ -947,7 +933,7 @@ test_state_fuzz(void **state)
 	sqlite3_close(db);
 	peers_clear(&t);
 	state_close(st);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /* path made version 5 (or 4: its evidence a row a piece too), its
@@ -1014,22 +1000,6 @@ make_v5(const char *path, int version, const struct peer_tab *t, size_t n)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
-/* state_open() of path, what it said in *msg (to free). */
-static struct state *
-open_said(const char *path, char **msg)
-{
-	struct state *s;
-	size_t len = 0;
-	FILE *err;
-
-	*msg = NULL;
-	assert_non_null(err = open_memstream(msg, &len));
-	s = state_open(path, err);
-	fclose(err);
-	print_message("# %s", *msg);
-	return s;
-}
-
 /*
  * A version 5 (or 4) file with peers, a row an entry: read-only it
  * loads as it is; opened for writing it becomes version 6, a row a
@@ -1088,7 +1058,7 @@ upgrade_from(int version)
 	assert_int_equal(rows(path, "PRAGMA user_version"), version);
 	assert_int_equal(l5.n, 4);
 
-	assert_non_null(st = open_said(path, &msg));
+	assert_non_null(st = state_files_open_said(path, &msg));
 	snprintf(want, sizeof(want), "%s: schema upgraded; 2 peer rows of "
 	    "devices no longer there dropped\n%s: schema upgraded; 3 peer "
 	    "rows past %d of a device left out\n", path, path, PEERS_MAX_MAX);
@@ -1127,7 +1097,7 @@ upgrade_from(int version)
 	loads_free(&l6);
 	for (i = 0; i < 4; i++)
 		peers_clear(&t[i]);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 static void
@@ -1164,7 +1134,7 @@ test_state_upgrade_fails(void **state)
 	odd_entries(&t);
 	make_v5(path, 5, &t, 1);
 	sql(path, "CREATE TABLE device_peers_v5 (x)");
-	assert_null(st = open_said(path, &msg));
+	assert_null(st = state_files_open_said(path, &msg));
 	snprintf(want, sizeof(want), "%s: cannot upgrade the schema: ",
 	    path);
 	assert_int_equal(strncmp(msg, want, strlen(want)), 0);
@@ -1187,7 +1157,7 @@ test_state_upgrade_fails(void **state)
 	loads_free(&l);
 	state_close(st);
 	peers_clear(&t);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /*
@@ -1236,7 +1206,7 @@ test_state_reset(void **state)
 	loads_free(&l);
 	state_close(st);
 	peers_clear(&t);
-	rm_state(dir);
+	state_files_remove(dir);
 }
 
 /* Services are named as snprintf() named them, cut short alike. */

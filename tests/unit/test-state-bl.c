@@ -24,6 +24,7 @@
 #include "device/device.h"
 #include "policy/baseline.h"
 #include "state/state.h"
+#include "state-files.h"
 
 #define SEC	1000000ull
 #define T0	(1767571200ull * SEC)
@@ -64,16 +65,10 @@ static int
 teardown(void **state)
 {
 	struct fix *f = *state;
-	char p[160];
 
 	bl_dev_free(f->bl);
 	dev_free(&f->d);
-	unlink(f->path);
-	snprintf(p, sizeof(p), "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	state_files_remove(f->dir);
 	free(f);
 	return 0;
 }
@@ -622,21 +617,8 @@ to_v6(const char *path, uint64_t id, int extra)
 	sql(path, "PRAGMA user_version = 6");
 }
 
-static char *
-open_said(const char *path, struct state **st)
-{
-	char *msg = NULL;
-	size_t len = 0;
-	FILE *err;
-
-	assert_non_null(err = open_memstream(&msg, &len));
-	*st = state_open(path, err);
-	fclose(err);
-	return msg;
-}
-
 static void
-check_upgraded(struct fix *f, int from)
+check_upgraded(struct fix *f)
 {
 	struct bl_dev *l, *ro;
 	struct state *st;
@@ -645,10 +627,9 @@ check_upgraded(struct fix *f, int from)
 
 	ro = load(f, true);	/* as version 6 reads */
 	assert_int_equal(ro->set[BL_PEER].n, 3);
-	msg = open_said(f->path, &st);
+	st = state_files_open_said(f->path, &msg);
 	assert_non_null(st);
 	state_close(st);
-	print_message("# %s", msg);
 	snprintf(want, sizeof(want), "%s: schema upgraded; 2 baseline item "
 	    "rows of devices no longer there dropped\n", f->path);
 	assert_non_null(strstr(msg, want));
@@ -661,7 +642,6 @@ check_upgraded(struct fix *f, int from)
 	assert_int_equal(num(f->path, "SELECT count(*) FROM baseline_items"),
 	    1);
 	assert_int_equal(num(f->path, ROW_LINES_SQL), ROW_LINES);
-	(void)from;
 	l = load(f, false);
 	same_items(ro, l);
 	bl_dev_free(ro);
@@ -689,7 +669,7 @@ test_upgrade_v6(void **state)
 
 	save(f, f->bl);
 	to_v6(f->path, f->d.id, ROW_LINES);
-	check_upgraded(f, 6);
+	check_upgraded(f);
 }
 
 /* The same from version 4 (evidence a row a piece, through 5 and 6). */
@@ -715,7 +695,7 @@ test_upgrade_v4(void **state)
 	    "INTEGER NOT NULL, last_us INTEGER NOT NULL, PRIMARY KEY "
 	    "(device_id, peer, direction, proto, port, app)) WITHOUT ROWID; "
 	    "PRAGMA user_version = 4");
-	check_upgraded(f, 4);
+	check_upgraded(f);
 }
 
 /* An upgrade that fails leaves the version 6 file as it was, and says
@@ -731,7 +711,7 @@ test_upgrade_fails(void **state)
 	save(f, f->bl);
 	to_v6(f->path, f->d.id, 10);
 	sql(f->path, "CREATE TABLE baseline_items_v6 (x)");
-	msg = open_said(f->path, &st);
+	st = state_files_open_said(f->path, &msg);
 	assert_null(st);
 	snprintf(want, sizeof(want), "%s: cannot upgrade the schema: ",
 	    f->path);

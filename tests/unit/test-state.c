@@ -25,6 +25,7 @@
 
 #include "device/device.h"
 #include "state/state.h"
+#include "state-files.h"
 
 /* The communication map as versions 4 and 5 kept it, a row an entry
  * (empty): a version 6 file made older. */
@@ -403,6 +404,10 @@ count_rows(const char *path, const char *sql, int64_t id)
 	return n;
 }
 
+/* Lines of device ?1's values row (version 8). */
+#define VALUE_LINES	"SELECT length(attrs) - length(replace(attrs, " \
+	"char(10), '')) FROM device_values WHERE device_id = ?1"
+
 static void
 test_state_update(void **state)
 {
@@ -442,15 +447,14 @@ test_state_update(void **state)
 	assert_device_equal(other, &l.d[1]);
 	loaded_free(&l);
 
-	/* The old rows are gone, not just hidden. */
+	/* The old lines are gone, not just hidden: one value, its five
+	 * fields and its one claim's three. */
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_values WHERE device_id = ?1", 1), 1);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims c JOIN device_values v ON v.id = c.value_id "
-	    "WHERE v.device_id = ?1", 1), 1);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims WHERE value_id NOT IN "
-	    "(SELECT id FROM device_values) AND ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 1), 1);
+	assert_int_equal(count_rows(f->db, "SELECT length(attrs) - "
+	    "length(replace(attrs, char(9), '')) FROM device_values "
+	    "WHERE device_id = ?1", 1), 7);
 	assert_int_equal(count_rows(f->db, "SELECT length(evidence) - "
 	    "length(replace(evidence, char(10), '')) FROM "
 	    "device_evidence WHERE device_id = ?1", 1), 2);
@@ -479,14 +483,13 @@ test_state_update(void **state)
 }
 
 /*
- * Value rows get the ids of one insert at a time (the largest id + 1,
- * after the device's old rows went) and their claims name them: a
- * first save, a device saved again behind another, and the device with
- * the largest ids saved again (its old ids are given again).  Whatever
- * batches the inserts must keep these.
+ * A device's values are one row (schema version 8), a line a value in
+ * attribute order, the answer first, its claims on its line: a claim
+ * fewer is a line shorter, every claim gone leaves the value, and a
+ * device with no value left has no row.
  */
 static void
-test_state_value_ids(void **state)
+test_state_values_row(void **state)
 {
 	struct fixture *f = *state;
 	struct device *d, *other;
@@ -494,6 +497,7 @@ test_state_value_ids(void **state)
 	struct loaded l;
 	int nv = DEV_A_MAX * DEV_MAX_VALUES;
 	int nc = nv * DEV_MAX_CLAIMS;
+	size_t a;
 
 	assert_non_null(d = calloc(1, sizeof(*d)));
 	assert_non_null(other = calloc(1, sizeof(*other)));
@@ -502,36 +506,39 @@ test_state_value_ids(void **state)
 	s = open_quiet(f->db);
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
 	assert_int_equal(state_save_devices(s, &other, 1, stderr), 0);
-	assert_int_equal(count_rows(f->db, "SELECT max(id) FROM "
-	    "device_values WHERE device_id = ?1", 1), nv);
-	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
-	    "device_values WHERE device_id = ?1", 2), nv + 1);
-	/* Ids in save order: an attribute's values one after another. */
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_values a JOIN device_values b ON b.device_id = "
-	    "a.device_id AND b.attribute = a.attribute AND b.pos = a.pos + 1 "
-	    "WHERE a.device_id = ?1 AND b.id != a.id + 1", 1), 0);
+	    "device_values WHERE ?1", 1), 2);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 1), nv);
+	/* Five fields a value, three a claim. */
+	assert_int_equal(count_rows(f->db, "SELECT length(attrs) - "
+	    "length(replace(attrs, char(9), '')) FROM device_values "
+	    "WHERE device_id = ?1", 1), nv * 4 + nc * 3);
+	assert_int_equal(count_rows(f->db, "SELECT instr(attrs, 'class' || "
+	    "char(9)) FROM device_values WHERE device_id = ?1", 1), 1);
 
-	/* d again, with one claim less: after other's ids. */
+	/* d again, with one claim less, then two. */
 	d->attr[DEV_A_CLASS].v[0].n_claims = 2;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
-	    "device_values WHERE device_id = ?1", 1), 2 * nv + 1);
-	assert_int_equal(count_rows(f->db, "SELECT max(id) FROM "
-	    "device_values WHERE device_id = ?1", 1), 3 * nv);
-	/* d has the largest ids: saved again, it is given them again. */
-	d->attr[DEV_A_CLASS].v[0].n_claims = 1;
+	assert_int_equal(count_rows(f->db, "SELECT length(attrs) - "
+	    "length(replace(attrs, char(9), '')) FROM device_values "
+	    "WHERE device_id = ?1", 1), nv * 4 + nc * 3 - 3);
+	d->attr[DEV_A_CLASS].v[0].n_claims = 0;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(count_rows(f->db, "SELECT min(id) FROM "
-	    "device_values WHERE device_id = ?1", 1), 2 * nv + 1);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims c JOIN device_values v ON v.id = c.value_id "
-	    "WHERE v.device_id = ?1", 1), nc - 2);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims c JOIN device_values v ON v.id = c.value_id "
-	    "WHERE v.device_id = ?1", 2), nc);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 1), nv);
 	load_all(s, &l);
 	assert_int_equal(l.n, 2);
+	assert_device_equal(d, &l.d[0]);
+	assert_device_equal(other, &l.d[1]);
+	loaded_free(&l);
+
+	/* No value left: no row; other's as it was. */
+	for (a = 0; a < DEV_A_MAX; a++)
+		d->attr[a].n = 0;
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "device_values WHERE device_id = ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 2), nv);
+	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	assert_device_equal(other, &l.d[1]);
 	loaded_free(&l);
@@ -745,22 +752,6 @@ put_v4(const char *path, const struct device *d, int64_t id, size_t pos)
 	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
-/* state_open() of path, what it said in *msg (to free). */
-static struct state *
-open_said(const char *path, char **msg)
-{
-	struct state *s;
-	size_t len = 0;
-	FILE *err;
-
-	*msg = NULL;
-	assert_non_null(err = open_memstream(msg, &len));
-	s = state_open(path, err);
-	fclose(err);
-	print_message("# %s", *msg);
-	return s;
-}
-
 /*
  * A version 4 file with evidence of a device no longer there (deleted
  * by hand with foreign keys off) upgrades: those rows are dropped, and
@@ -788,7 +779,7 @@ test_state_upgrade_orphans(void **state)
 	put_v4(f->db, d[0], 7, 0);	/* no device 7 */
 	put_v4(f->db, d[1], 2, 0);
 
-	s = open_said(f->db, &msg);
+	s = state_files_open_said(f->db, &msg);
 	assert_non_null(s);
 	snprintf(want, sizeof(want), "%s: schema upgraded; %zu evidence rows "
 	    "of devices no longer there dropped\n", f->db, d[0]->n_evidence);
@@ -834,7 +825,7 @@ test_state_upgrade_many_rows(void **state)
 		put_v4(f->db, d[0], 1, i * DEV_MAX_EVIDENCE);
 	put_v4(f->db, d[1], 2, 0);
 
-	s = open_said(f->db, &msg);
+	s = state_files_open_said(f->db, &msg);
 	assert_non_null(s);
 	snprintf(want, sizeof(want), "%s: schema upgraded; %d evidence rows "
 	    "past %d of a device left out\n", f->db, DEV_MAX_EVIDENCE,
@@ -878,7 +869,7 @@ test_state_upgrade_fails(void **state)
 	put_v4(f->db, d, 1, 0);
 	exec_sql(f->db, "CREATE TABLE device_evidence_v4 (x)");
 
-	assert_null(s = open_said(f->db, &msg));
+	assert_null(s = state_files_open_said(f->db, &msg));
 	snprintf(want, sizeof(want), "%s: cannot upgrade the schema: ",
 	    f->db);
 	assert_int_equal(strncmp(msg, want, strlen(want)), 0);
@@ -986,11 +977,9 @@ test_state_child_rows_apart(void **state)
 	    "(0, 'k' || char(9) || 'v' || char(9) || '1'), "
 	    "(99, 'k' || char(9) || 'v' || char(9) || '1'), "
 	    "(-5, 'k' || char(9) || 'v' || char(9) || '1'); "
-	    "INSERT INTO device_values (device_id, attribute, pos, value, "
-	    "confidence, first_us, last_us) SELECT o.id, v.attribute, v.pos, "
-	    "'orphan', 50, 1, 1 FROM device_values v, (SELECT 0 AS id "
-	    "UNION ALL SELECT 'junk' UNION ALL SELECT 2.5 UNION ALL "
-	    "SELECT 99 UNION ALL SELECT -5) o WHERE v.device_id = 1");
+	    "INSERT INTO device_values SELECT o.id, v.attrs "
+	    "FROM device_values v, (SELECT 0 AS id UNION ALL SELECT 99 "
+	    "UNION ALL SELECT -5) o WHERE v.device_id = 1");
 	s = open_quiet(f->db);
 	load_all(s, &l);
 	assert_int_equal(l.n, 3);
@@ -1125,7 +1114,7 @@ test_state_update_rows_only(void **state)
 	struct device *d;
 	struct state *s;
 	struct loaded l;
-	int64_t nv = DEV_A_MAX * DEV_MAX_VALUES, nev;
+	int64_t nev;
 
 	assert_non_null(d = calloc(1, sizeof(*d)));
 	fill_device(d, 5);
@@ -1161,23 +1150,23 @@ test_state_update_rows_only(void **state)
 	loaded_free(&l);
 
 	/* A claim's confidence, deep in the children, rewrites the
-	 * values (and their claims), nothing else. */
+	 * values row (version 8), nothing else. */
 	d->attr[DEV_A_VENDOR].v[1].claims[2].confidence ^= 1;
 	d->bytes += 1;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(WROTE("v"), nv);
+	assert_int_equal(WROTE("v"), 1);
 	assert_int_equal(WROTE("e") + WROTE("i") + WROTE("u"), 0);
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
 	WROTE_RESET();
 
-	/* A value seen again: its row is updated in place. */
+	/* A value seen again: the values row again, whole. */
 	d->attr[DEV_A_CLASS].v[0].last_us += 1000000;
 	d->attr[DEV_A_VENDOR].v[1].confidence ^= 1;
 	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
-	assert_int_equal(WROTE("u"), nv);
-	assert_int_equal(WROTE("v") + WROTE("e") + WROTE("i"), 0);
+	assert_int_equal(WROTE("v"), 1);
+	assert_int_equal(WROTE("u") + WROTE("e") + WROTE("i"), 0);
 	load_all(s, &l);
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
@@ -1226,18 +1215,13 @@ test_state_update_rows_only(void **state)
 	assert_device_equal(d, &l.d[0]);
 	loaded_free(&l);
 
-	/* Saves check no foreign keys, yet leave no row naming a value
-	 * or device that is not there, and the cascade works after. */
+	/* Saves check no foreign keys, yet leave no row naming a
+	 * device that is not there, and the cascade works after. */
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "pragma_foreign_key_check WHERE ?1", 1), 0);
-	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims WHERE ?1", 1), count_rows(f->db, "SELECT "
-	    "sum(n) FROM (SELECT count(*) AS n FROM device_claims c JOIN "
-	    "device_values v ON v.id = c.value_id WHERE v.device_id = ?1)",
-	    1));
 	assert_int_equal(state_forget_devices(s, &d->id, 1, stderr), 0);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
-	    "device_claims WHERE ?1", 1), 0);
+	    "device_values WHERE ?1", 1), 0);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
 	    "device_evidence WHERE ?1", 1), 0);
 	state_close(s);
@@ -1691,7 +1675,7 @@ test_state_future_version(void **state)
 	struct stat sb;
 
 	save_many(f->db, 3);
-	exec_sql(f->db, "PRAGMA user_version = 8");	/* past 7 */
+	exec_sql(f->db, "PRAGMA user_version = 9");	/* past 8 */
 	expect_open_error(f->db, f->dir, false, "newer");
 	expect_open_error(f->db, f->dir, true, "newer");
 	assert_int_equal(stat(f->db, &sb), 0);
@@ -1905,6 +1889,445 @@ test_state_readonly(void **state)
 	state_close(s);
 }
 
+/* ---- values a row a device (schema version 8) ---- */
+
+/* Lines a values row is read to: four times what a device keeps. */
+#define VALUE_ROW_LINES	(4 * DEV_A_MAX * DEV_MAX_VALUES)
+
+/* Device id's values row set to text, len bytes (a NUL may be one). */
+static void
+set_attrs(const char *path, int64_t id, const char *text, int len)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "REPLACE INTO device_values "
+	    "(device_id, attrs) VALUES (?1, ?2)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, text, len, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Device id's values row, malloc'd ("" if none). */
+static char *
+get_attrs(const char *path, int64_t id)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *t;
+	int len = 0;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT attrs FROM "
+	    "device_values WHERE device_id = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		len = sqlite3_column_bytes(st, 0);
+	assert_non_null(t = malloc((size_t)len + 1));
+	if (len > 0)
+		memcpy(t, sqlite3_column_text(st, 0), (size_t)len);
+	t[len] = '\0';
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return t;
+}
+
+/*
+ * Values and claims with a tab, a newline, a backslash, escapes'
+ * look-alikes, nothing at all, and the longest texts a device keeps
+ * made of them come back as saved.
+ */
+static void
+test_state_values_odd(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	struct dev_value *v;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 9);
+	v = &d->attr[DEV_A_MODEL].v[0];
+	strcpy(v->value, "a\tb\nc\\d\\t\\n\\\\e\t");
+	strcpy(v->claims[0].source, "\\");
+	strcpy(v->claims[0].rule, "\t\n");
+	strcpy(v->claims[1].source, "s\\n");
+	v->claims[1].rule[0] = '\0';
+	v = &d->attr[DEV_A_SERIAL].v[3];
+	memset(v->value, '\t', DEV_VALUE_MAX - 1);
+	v->value[DEV_VALUE_MAX - 1] = '\0';
+	memset(v->claims[2].rule, '\\', DEV_RULE_MAX - 1);
+	v->claims[2].rule[DEV_RULE_MAX - 1] = '\0';
+	memset(v->claims[1].source, '\n', DEV_SOURCE_MAX - 1);
+	v->claims[1].source[DEV_SOURCE_MAX - 1] = '\0';
+	d->attr[DEV_A_HOSTNAME].v[2].value[0] = '\0';
+	d->attr[DEV_A_HOSTNAME].v[2].confidence = 0;
+	d->attr[DEV_A_HOSTNAME].v[2].claims[0].confidence = 0;
+	d->attr[DEV_A_HOSTNAME].v[2].first_us = UINT64_MAX;
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	load_all(s, &l);
+	assert_int_equal(l.n, 1);
+	assert_device_equal(d, &l.d[0]);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
+/*
+ * Lines of a values row that do not parse (a file edited by hand) are
+ * skipped and the others read, as is a line of an attribute this
+ * build does not know; the first save writes the row again without
+ * them, so they are met once.
+ */
+static void
+test_state_values_bad_lines(void **state)
+{
+	struct fixture *f = *state;
+	static const char row[] =
+	    "class\tpump\t80\t1\t2\tsrc\trule\t70\n"
+	    "class\tpump2\t101\t1\t2\n"		/* confidence past 100 */
+	    "class\tx\t80\t1\n"			/* a field short */
+	    "class\tx\t80\t1\t2\t\n"		/* a tab too many */
+	    "class\tx\t80\t1\t2\tsrc\trule\n"	/* a claim short */
+	    "class\tx\t80\t1\t2\ts\tr\t7\t\n"	/* a tab past a claim */
+	    "class\tx\\q\t80\t1\t2\n"		/* an unknown escape */
+	    "class\tx\t80\t18446744073709551616\t2\n"	/* past 2^64 - 1 */
+	    "class\tx\t-1\t1\t2\n"		/* a sign */
+	    "class\tx\t80\t1\t2\ts\tr\t101\n"	/* a claim's past 100 */
+	    "class\tx\t80\t1\t2\\\n"		/* a lone backslash */
+	    "\n"				/* empty */
+	    "\t\t\t\t\n"
+	    "class\tx\0y\t80\t1\t2\n"		/* a NUL */
+	    "colour\tblue\t80\t1\t2\n"		/* unknown: skipped */
+	    "vendor\tAcme\\tCo\t90\t3\t4\ts1\t\t90\ts2\tr2\t50";
+	static const char want[] =
+	    "class\tpump\t80\t1\t2\tsrc\trule\t70\n"
+	    "vendor\tAcme\\tCo\t90\t3\t4\ts1\t\t90\ts2\tr2\t50\n";
+	struct device *d, *ld;
+	struct state *s;
+	struct loaded l;
+	const struct dev_value *v;
+	char *t;
+	size_t a;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_routed(d, 1);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	set_attrs(f->db, (int64_t)d->id, row, sizeof(row) - 1);
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &l);
+	state_close(s);
+	assert_int_equal(l.n, 1);
+	for (a = 0; a < DEV_A_MAX; a++)
+		assert_int_equal(l.d[0].attr[a].n, a == DEV_A_CLASS ||
+		    a == DEV_A_VENDOR ? 1 : 0);
+	v = &l.d[0].attr[DEV_A_CLASS].v[0];
+	assert_string_equal(v->value, "pump");
+	assert_int_equal(v->confidence, 80);
+	assert_int_equal(v->n_claims, 1);
+	assert_string_equal(v->claims[0].rule, "rule");
+	v = &l.d[0].attr[DEV_A_VENDOR].v[0];
+	assert_string_equal(v->value, "Acme\tCo");
+	assert_int_equal(v->first_us, 3);
+	assert_int_equal(v->last_us, 4);
+	assert_int_equal(v->n_claims, 2);
+	assert_string_equal(v->claims[0].rule, "");
+	assert_string_equal(v->claims[1].source, "s2");
+	assert_int_equal(v->claims[1].confidence, 50);
+	loaded_free(&l);
+
+	/* Loaded for writing and saved as it is: the row without them. */
+	s = open_quiet(f->db);
+	load_all(s, &l);
+	ld = &l.d[0];
+	assert_int_equal(state_save_devices(s, &ld, 1, stderr), 0);
+	t = get_attrs(f->db, (int64_t)d->id);
+	assert_string_equal(t, want);
+	free(t);
+	loaded_free(&l);
+	/* Then nothing: no line left out. */
+	exec_sql(f->db, "CREATE TABLE w (t TEXT); CREATE TRIGGER wv "
+	    "AFTER INSERT ON device_values BEGIN INSERT INTO w VALUES ('v'); "
+	    "END");
+	load_all(s, &l);
+	ld = &l.d[0];
+	assert_int_equal(state_save_devices(s, &ld, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 0);
+	loaded_free(&l);
+	state_close(s);
+	device_free(d);
+}
+
+/* Lines past VALUE_ROW_LINES of a row are not read. */
+static void
+test_state_values_line_cap(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	char *row, *p;
+	size_t i, k;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_routed(d, 2);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	assert_non_null(row = malloc((VALUE_ROW_LINES + 1) * 32));
+	for (k = VALUE_ROW_LINES - 1; k <= VALUE_ROW_LINES; k++) {
+		p = row;
+		for (i = 0; i < k; i++)
+			p += sprintf(p, "colour\tc%zu\t1\t1\t1\n", i);
+		p += sprintf(p, "vendor\tlast\t50\t1\t2\n");
+		set_attrs(f->db, (int64_t)d->id, row, (int)(p - row));
+		assert_non_null(s = state_open_readonly(f->db, stderr));
+		load_all(s, &l);
+		state_close(s);
+		assert_int_equal(l.n, 1);
+		assert_int_equal(l.d[0].attr[DEV_A_VENDOR].n,
+		    k < VALUE_ROW_LINES ? 1 : 0);
+		loaded_free(&l);
+	}
+	free(row);
+	device_free(d);
+}
+
+/*
+ * A saved values row fuzzed (bytes changed, cut, tabs, newlines,
+ * backslashes and digits put in) and random rows load no more than a
+ * device keeps, every text within its size, every confidence at most
+ * 100, and never crash.
+ */
+static void
+test_state_values_fuzz(void **state)
+{
+	struct fixture *f = *state;
+	struct device *d;
+	struct state *s;
+	struct loaded l;
+	const struct dev_value *v;
+	char *orig, *buf;
+	size_t olen, len, i, j, a, n;
+	uint32_t x = 0x2545f491;
+
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 4);
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d, 1, stderr), 0);
+	state_close(s);
+	orig = get_attrs(f->db, (int64_t)d->id);
+	olen = strlen(orig);
+	assert_non_null(buf = malloc(olen + 4096));
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	state_close(s);
+	for (i = 0; i < 300; i++) {
+		if (i % 3 == 2) {
+			len = fuzz_next(&x) % 4096;
+			fuzz_bytes(buf, len, &x, true);
+		} else {
+			memcpy(buf, orig, olen);
+			len = olen;
+			for (n = fuzz_next(&x) % 8 + 1; n > 0; n--) {
+				j = fuzz_next(&x) % len;
+				if (fuzz_next(&x) % 2)
+					fuzz_bytes(buf + j, 1, &x, true);
+				else
+					buf[j] = (char)('0' +
+					    fuzz_next(&x) % 10);
+			}
+			if (i % 5 == 0)
+				len = fuzz_next(&x) % len;
+		}
+		set_attrs(f->db, (int64_t)d->id, buf, (int)len);
+		s = open_quiet(f->db);
+		load_all(s, &l);
+		state_close(s);
+		assert_int_equal(l.n, 1);
+		for (a = 0; a < DEV_A_MAX; a++) {
+			assert_true(l.d[0].attr[a].n <= DEV_MAX_VALUES);
+			for (j = 0; j < l.d[0].attr[a].n; j++) {
+				v = &l.d[0].attr[a].v[j];
+				assert_true(memchr(v->value, '\0',
+				    sizeof(v->value)) != NULL);
+				assert_true(v->confidence <= 100);
+				assert_true(v->n_claims <= DEV_MAX_CLAIMS);
+				for (n = 0; n < v->n_claims; n++) {
+					assert_true(memchr(v->claims[n].source,
+					    '\0', DEV_SOURCE_MAX) != NULL);
+					assert_true(memchr(v->claims[n].rule,
+					    '\0', DEV_RULE_MAX) != NULL);
+					assert_true(v->claims[n].confidence <=
+					    100);
+				}
+			}
+		}
+		loaded_free(&l);
+	}
+	free(buf);
+	free(orig);
+	device_free(d);
+}
+
+/* The values and claims tables as version 7 had them (empty). */
+#define VALUES_V7_SQL \
+	"DROP TABLE device_values; " \
+	"CREATE TABLE device_values (" \
+	"  id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL" \
+	"  REFERENCES devices (id) ON DELETE CASCADE," \
+	"  attribute TEXT NOT NULL, pos INTEGER NOT NULL, value TEXT NOT NULL," \
+	"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100)," \
+	"  first_us INTEGER NOT NULL, last_us INTEGER NOT NULL," \
+	"  UNIQUE (device_id, attribute, pos)); " \
+	"CREATE TABLE device_claims (" \
+	"  value_id INTEGER NOT NULL" \
+	"  REFERENCES device_values (id) ON DELETE CASCADE," \
+	"  pos INTEGER NOT NULL, source TEXT NOT NULL," \
+	"  rule TEXT NOT NULL DEFAULT ''," \
+	"  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 100)," \
+	"  PRIMARY KEY (value_id, pos)) WITHOUT ROWID; " \
+	"PRAGMA user_version = 7"
+
+/* A value row of version 7 and n claims of it, the k-th (source,
+ * rule, confidence) from src[k], rule[k], 90 - k. */
+static void
+v7_value(sqlite3 *db, int64_t dev, const char *attr, int pos,
+    const char *value, int conf, const char *const *src,
+    const char *const *rule, int n)
+{
+	sqlite3_stmt *st;
+	int64_t vid;
+	int k;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO device_values "
+	    "(device_id, attribute, pos, value, confidence, first_us, "
+	    "last_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int64(st, 1, dev);
+	sqlite3_bind_text(st, 2, attr, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, pos);
+	sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, conf);
+	sqlite3_bind_int64(st, 6, 1000 + pos);
+	sqlite3_bind_int64(st, 7, -5);		/* 2^64 - 5 */
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	vid = sqlite3_last_insert_rowid(db);
+	for (k = 0; k < n; k++) {
+		assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO "
+		    "device_claims (value_id, pos, source, rule, confidence) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int(st, 2, n - k);	/* out of order */
+		sqlite3_bind_text(st, 3, src[k], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, rule[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, 90 - k);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+	}
+}
+
+/*
+ * A version 7 file (values and claims a row each) upgraded in place:
+ * each device's values its one row, loading as a load of version 7
+ * read them (attribute and position order, claims by position, texts
+ * cut where it cut them, unknown attributes and values and claims past
+ * those a device keeps left out); rows of a device no longer there,
+ * and past the lines a row is read to, dropped and said.  Read-only,
+ * the version 7 file reads as it did.
+ */
+static void
+test_state_values_upgrade_v7(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const src[] = { "s0", "s1\tx", "s2", "s3", "s4",
+	    "a-source-longer-than-a-device-keeps-by-a-good-bit" };
+	static const char *const rule[] = { "", "r1", "r2\\", "r3", "r4",
+	    "r5" };
+	char longv[200], want[256], *msg;
+	struct device *d[2];
+	struct state *s;
+	struct loaded ro, rw;
+	sqlite3 *db;
+	size_t i, a, k;
+
+	for (i = 0; i < 2; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_routed(d[i], (unsigned)i + 3);
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	state_close(s);
+	exec_sql(f->db, VALUES_V7_SQL);
+	memset(longv, 'v', sizeof(longv) - 1);
+	longv[sizeof(longv) - 1] = '\0';
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	/* Device 1: every attribute, values past those kept, claims
+	 * past those kept, an attribute unknown, odd and long texts. */
+	for (a = 0; a < DEV_A_MAX; a++)
+		for (k = 0; k < DEV_MAX_VALUES + 2; k++)
+			v7_value(db, 1, dev_attr_name((enum dev_attr)a),
+			    (int)(DEV_MAX_VALUES + 1 - k),
+			    k == DEV_MAX_VALUES + 1 ? longv :
+			    k == DEV_MAX_VALUES ? "a\tb\nc\\" : "plain",
+			    100 - (int)k,
+			    src + k % 2, rule + k % 2, (int)k);
+	v7_value(db, 1, "colour", 0, "blue", 50, src, rule, 2);
+	/* Device 2: past the lines a row is read to, by an attribute
+	 * later than any this build knows. */
+	for (k = 0; k < VALUE_ROW_LINES + 3; k++)
+		v7_value(db, 2, k < VALUE_ROW_LINES - 2 ? "class" : "zz",
+		    (int)k, "c", 60, src, rule, 1);
+	/* Device 9: not there. */
+	v7_value(db, 9, "class", 0, "orphan", 60, src, rule, 1);
+	v7_value(db, 9, "vendor", 0, "orphan", 60, src, rule, 0);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_non_null(s = state_open_readonly(f->db, stderr));
+	load_all(s, &ro);
+	state_close(s);
+	assert_int_equal(ro.n, 2);
+	assert_int_equal(ro.d[0].attr[DEV_A_CLASS].n, DEV_MAX_VALUES);
+	assert_int_equal(strlen(ro.d[0].attr[DEV_A_CLASS].v[0].value),
+	    DEV_VALUE_MAX - 1);
+
+	s = state_files_open_said(f->db, &msg);
+	assert_non_null(s);
+	snprintf(want, sizeof(want), "%s: schema upgraded; 2 value rows of "
+	    "devices no longer there dropped\n", f->db);
+	assert_non_null(strstr(msg, want));
+	snprintf(want, sizeof(want), "%s: schema upgraded; 3 value rows "
+	    "past %d of a device left out\n", f->db, VALUE_ROW_LINES);
+	assert_non_null(strstr(msg, want));
+	free(msg);
+	load_all(s, &rw);
+	state_close(s);
+	assert_int_equal(rw.n, ro.n);
+	for (i = 0; i < ro.n; i++)
+		assert_device_equal(&ro.d[i], &rw.d[i]);
+	assert_int_equal(count_rows(f->db, "PRAGMA user_version", 0),
+	    STATE_SCHEMA_VERSION);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name IN ('device_claims', "
+	    "'device_values_v7') AND ?1", 1), 0);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 1),
+	    DEV_A_MAX * (DEV_MAX_VALUES + 2) + 1);
+	assert_int_equal(count_rows(f->db, VALUE_LINES, 2),
+	    VALUE_ROW_LINES);
+	loaded_free(&ro);
+	loaded_free(&rw);
+	for (i = 0; i < 2; i++)
+		device_free(d[i]);
+}
+
 int
 main(void)
 {
@@ -1943,7 +2366,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_full, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_state_value_ids, setup,
+		cmocka_unit_test_setup_teardown(test_state_values_row, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_state_new_ids, setup,
 		    teardown),
@@ -1959,6 +2382,16 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_odd, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_values_odd, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_values_bad_lines,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_values_line_cap,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_values_fuzz, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_state_values_upgrade_v7,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_evidence_fuzz,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_meta, setup,
