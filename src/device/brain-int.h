@@ -39,7 +39,7 @@ struct zones;
 
 #define BRAIN_EVICT_BATCH	64	/* victims one walk of the table keeps */
 #define BRAIN_MEMO		4096	/* lookups kept, a power of 2 */
-#define BRAIN_ZONE_MEMO		1024	/* addresses' zones kept, a power of 2 */
+#define BRAIN_ZONE_MEMO		1024	/* addresses' zones kept, 2^n */
 
 /* An address's zone as brain_end_zone() last found it (gen 0: none). */
 struct brain_zmemo {

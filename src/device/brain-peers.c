@@ -33,7 +33,8 @@
 #include "state/state.h"
 #include "util/util.h"
 
-_Static_assert(PEERS_KEY_MAX - 3 >= INET6_ADDRSTRLEN, "\"ip:\" and any address");
+_Static_assert(PEERS_KEY_MAX - 3 >= INET6_ADDRSTRLEN,
+    "\"ip:\" and any address");
 _Static_assert(PEERS_KEY_MAX - 4 >= 18, "\"mac:\" and a MAC");
 
 struct pe_dev {

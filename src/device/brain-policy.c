@@ -364,7 +364,8 @@ brain_judge_apply(struct brain *b, struct brain_judge *j)
 			b->own_zones = zones_new();
 		b->zones = b->own_zones;
 	}
-	b->zones_gen++;		/* brain_dev_zone()'s answers are old */
+	/* brain_dev_zone()'s and brain_end_zone()'s answers are old */
+	b->zones_gen++;
 	b->cfg.alert_window = j->alert_window;
 	/* What memory was sized for stays as at start. */
 	bl.enabled = b->cfg.baseline.enabled;

@@ -1672,6 +1672,7 @@ test_zone_reload(void **state)
 	struct brain_end ce;
 	struct brain_dev *pump;
 	struct zones *z1, *z2;
+	int med;
 
 	(void)state;
 	z1 = zones_new();
@@ -1694,7 +1695,9 @@ test_zone_reload(void **state)
 	    brain_end_zone(x->b, &ce, 20)), "medical");
 	/* The reload: "medical" now elsewhere, VLAN 20 in "imaging". */
 	z2 = zones_new();
-	assert_true(zones_add_vlan(z2, zones_add(z2, "medical"), 30) == 0);
+	med = zones_add(z2, "medical");
+	assert_true(zones_add_vlan(z2, med, 30) == 0);
+	assert_true(zones_add_vlan(z2, med, 1044) == 0);
 	assert_true(zones_add_vlan(z2, zones_add(z2, "imaging"), 20) == 0);
 	x->cfg.zones = z2;
 	assert_non_null(j = brain_judge_load(&x->cfg, NULL, stderr));
@@ -1702,6 +1705,12 @@ test_zone_reload(void **state)
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_dev_zone(x->b, pump)), "imaging");
 	/* The memo's answer is of the old zones: asked again. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 20)), "imaging");
+	/* The same address on VLAN 1044, in the memo's slot of VLAN 20's:
+	 * its own zone. */
+	assert_string_equal(zones_name(x->b->zones,
+	    brain_end_zone(x->b, &ce, 1044)), "medical");
 	assert_string_equal(zones_name(x->b->zones,
 	    brain_end_zone(x->b, &ce, 20)), "imaging");
 	x->b->zones = x->b->own_zones;
@@ -1733,6 +1742,9 @@ test_service_keys(void **state)
 		{ 1, 104, APP_UNKNOWN, "icmp" },
 		{ 58, 0, APP_UNKNOWN, "icmp6" },
 		{ 47, 104, APP_DICOM, "ip/47" },
+		/* The memo's slot of "tcp/104 -" client: told apart. */
+		{ 6, 360, APP_UNKNOWN, "tcp/360 -" },
+		{ 17, 175, APP_UNKNOWN, "udp/175 -" },
 	};
 	struct fix *x = fix_new(NULL, 1);
 	struct brain_queue q = { 0 };
@@ -1772,8 +1784,8 @@ test_service_keys(void **state)
 		memcpy(key + strlen(key) - 6, "server", 6);
 		assert_non_null(bl_find(mon->bl, BL_SERVICE, key));
 	}
-	/* Uses: 8 keys (the two ephemeral ports are one). */
-	assert_int_equal(pump->bl->set[BL_SERVICE].n, 8);
+	/* Uses: 10 keys (the two ephemeral ports are one). */
+	assert_int_equal(pump->bl->set[BL_SERVICE].n, 10);
 	brain_queue_free(&q);
 	fix_free(x);
 }
