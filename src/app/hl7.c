@@ -107,6 +107,7 @@ struct hl7_eol {
  * up to PRT-22, the last field read of any segment.
  */
 #define HL7_TOKENS	23
+#define HL7_MSH_KEEP_MAX	1024	/* an MSH kept a direction, bytes */
 
 /*
  * Index the first max tokens of the segment seg[0..n), split at fs:
@@ -845,14 +846,17 @@ hl7_msh(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
  * separators kept, so that the bytes alone say where each field is.
  * Its tokens 0 to 5 and a separator, then from the separator after
  * MSH-7 to the one after MSH-9, then from the separator after MSH-10
- * to the last token indexed.  None when MSH has fewer than 10 fields.
+ * to the last token indexed.  None when MSH has fewer than 10 fields,
+ * or is longer than HL7_MSH_KEEP_MAX: a flow keeps it to its end, and
+ * an MSH is a few hundred bytes but for what a sender may fill it with
+ * (up to mllp.max-message); such an MSH is read whole every time.
  */
 static void
 hl7_msh_key(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
     unsigned nt)
 {
 	m->key_n = 0;
-	if (nt < 10)
+	if (nt < 10 || end[nt - 1] > HL7_MSH_KEEP_MAX)
 		return;
 	m->key[0] = seg;
 	m->key_len[0] = end[5] + 1;

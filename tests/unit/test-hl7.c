@@ -999,6 +999,71 @@ test_hl7_msh_kept(void **state)
 }
 
 /*
+ * What the kept MSH must not do: take the fields of an MSH whose
+ * encoding characters changed (MSH-2 says how MSH-3 splits), or keep
+ * an MSH over HL7_MSH_KEEP_MAX (a sender may fill one to the MLLP
+ * frame's limit): every message's facts are those it parsed alone,
+ * and a flow of long MSH holds none of them.
+ */
+static void
+test_hl7_msh_kept_edges(void **state)
+{
+	static const char *const enc[] = { "^~\\&", "~^\\&", "^~#\\",
+	    "^~\\&#", "^~\\&" };
+	char *msg, *buf, *big;
+	struct hl7_facts *want;
+	struct app_ctx ref;
+	struct fixture fx;
+	struct app_result r;
+	size_t n, i;
+
+	(void)state;
+	want = calloc(1, sizeof(*want));
+	msg = malloc(8192);
+	buf = malloc(8200);
+	big = malloc(4001);
+	assert_non_null(want);
+	assert_non_null(msg);
+	assert_non_null(buf);
+	assert_non_null(big);
+	memset(big, 'A', 4000);
+	big[4000] = '\0';
+	fx_init(&fx);
+	for (i = 0; i < CAP_MAX; i++) {
+		if (i < 5)
+			n = (size_t)snprintf(msg, 8192,
+			    "MSH|%s|A^B~C\\F\\D#E|F|R|F|2026112410150%zu||"
+			    "ORU^R01|M%zu|P|2.6\rMSA|AA|1\r", enc[i], i, i);
+		else
+			n = (size_t)snprintf(msg, 8192,
+			    "MSH|^~\\&|%s|F|R|F|2026112410150%zu||ORU^R01|"
+			    "M%zu|P|2.6\rMSA|AA|1\r", big, i, i);
+		assert_true(n < 8192);
+		buf[0] = 0x0b;
+		memcpy(buf + 1, msg, n);
+		buf[n + 1] = 0x1c;
+		buf[n + 2] = 0x0d;
+		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
+		    (const uint8_t *)buf, n + 3);
+		assert_int_equal(r.status, PARSE_OK);
+		assert_int_equal(fx.cap->n, i + 1);
+		memset(&ref, 0, sizeof(ref));
+		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+		facts_copy(want, want);
+		if (memcmp(want, &fx.cap->f[i], sizeof(*want)) != 0)
+			fail_msg("message %zu: facts differ from its own", i);
+	}
+	/* The long MSH are read whole, and none is kept. */
+	assert_true(hl7_parser.memuse(fx.st) < 1024);
+	fx_free(&fx);
+	free(big);
+	free(buf);
+	free(msg);
+	free(want);
+}
+
+/*
  * The same, on runs of random MSH in both directions made of a few
  * values per field (components, repetitions, escapes, a value past
  * its array, empty ones), from 8 to 24 fields, each message changing
@@ -2796,6 +2861,7 @@ main(void)
 		cmocka_unit_test(test_hl7_ids),
 		cmocka_unit_test(test_hl7_msh_kept),
 		cmocka_unit_test(test_hl7_msh_kept_random),
+		cmocka_unit_test(test_hl7_msh_kept_edges),
 		cmocka_unit_test(test_hl7_ids_not_asked),
 		cmocka_unit_test(test_hl7_junk_and_cap),
 		cmocka_unit_test(test_hl7_sloppy),
