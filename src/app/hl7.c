@@ -39,9 +39,10 @@
  * at most HL7_MAX_DEVICES repetitions of a field are looked at.  Both
  * go 16 bytes at a time with SSE2, else 8 (util/word.h).  A message of
  * nothing but delimiters costs a few operations per byte.  An MSH the
- * same as the last message's of its direction but for MSH-7 and MSH-10
- * is compared, not read again: its fields are taken from what the flow
- * kept of that message (hl7_msh_again()).
+ * same as the last message's of its direction but for MSH-7, MSH-8
+ * (not read) and MSH-10 is compared, not read again: its fields are
+ * taken from what the flow kept of that message (hl7_msh_again()), up
+ * to HL7_MSH_KEEP_MAX bytes of MSH.
  */
 #include <config.h>
 
@@ -705,9 +706,10 @@ struct hl7_msg {
 	 * MSH kept there (hl7_msh_again()); NULL: none. */
 	struct hl7_state *st;
 	int		 dir;
-	/* The message's MSH but MSH-7 and MSH-10 (hl7_msh_key()), in
-	 * three parts of key_n bytes in all (0: no MSH read, or one of
-	 * fewer than 10 fields), and whether it was the one kept. */
+	/* The message's MSH but MSH-7, MSH-8 and MSH-10 (hl7_msh_key()),
+	 * in three parts of key_n bytes in all (0: no MSH read, one of
+	 * fewer than 10 fields or a long one), and whether it was the one
+	 * kept. */
 	const uint8_t	*key[3];
 	size_t		 key_len[3];
 	size_t		 key_n;
@@ -842,10 +844,11 @@ hl7_msh(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
 /*
  * The MSH of a message as the fields hl7_msh() reads depend on it:
  * the segment up to MSH-21 (token 20) without MSH-7 (the time) and
- * MSH-10 (the control id), each of which changes every message, their
+ * MSH-10 (the control id), each of which changes every message, nor
+ * MSH-8 (security), which is not read and is not to be held, their
  * separators kept, so that the bytes alone say where each field is.
  * Its tokens 0 to 5 and a separator, then from the separator after
- * MSH-7 to the one after MSH-9, then from the separator after MSH-10
+ * MSH-8 to the one after MSH-9, then from the separator after MSH-10
  * to the last token indexed.  None when MSH has fewer than 10 fields,
  * or is longer than HL7_MSH_KEEP_MAX: a flow keeps it to its end, and
  * an MSH is a few hundred bytes but for what a sender may fill it with
@@ -860,8 +863,8 @@ hl7_msh_key(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
 		return;
 	m->key[0] = seg;
 	m->key_len[0] = end[5] + 1;
-	m->key[1] = seg + end[6];
-	m->key_len[1] = end[8] + 1 - end[6];
+	m->key[1] = seg + end[7];
+	m->key_len[1] = end[8] + 1 - end[7];
 	m->key[2] = seg + end[9];
 	m->key_len[2] = end[nt - 1] - end[9];
 	m->key_n = m->key_len[0] + m->key_len[1] + m->key_len[2];
