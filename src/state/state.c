@@ -79,10 +79,10 @@
  * baseline items were a row a device (6,656 rows for 3,313 devices).
  * A line of an attribute this build does not know, or past the values
  * it keeps, is skipped as such a row was; a line that does not parse
- * is skipped and the row written again at the next save.  Older files
- * are upgraded when opened for writing (state_upgrade_rows(), which
- * makes versions 5 to 8 alike); read-only, their rows are read as
- * they are.  A new file is made at the current version directly
+ * is skipped and the row written again at the device's next save.
+ * Older files are upgraded when opened for writing
+ * (state_upgrade_rows(), which makes versions 5 to 8 alike); read-only,
+ * their rows are read as they are.  A new file is made at the current version directly
  * (state_schema): a climb from version 1 left pages free.
  *
  * A save writes what changed since the last save or the load: a
@@ -338,7 +338,10 @@ static const char state_schema_v8_tail[] =
 "DROP TABLE device_values_v7;\n"
 "PRAGMA user_version = 8;\n";
 _Static_assert(STATE_SCHEMA_VERSION == 8,
-    "state_schema and state_upgrade_v8 make version 8");
+    "state_schema and the upgrade steps make version 8");
+/* STATE_UP_V8's select names the attributes and the values kept. */
+_Static_assert(DEV_A_MAX == 6 && DEV_MAX_VALUES == 4,
+    "the version 8 upgrade's attributes and values kept");
 
 enum state_stmt {
 	ST_DEV_UPSERT,
@@ -1213,7 +1216,7 @@ state_va_line(const char *p, const char *end, char *attr, size_t len,
  * attribute this build does not know, or past the values it keeps of
  * one, is skipped, as a row was; so is one that does not parse, or
  * past STATE_V8_MAX_LINES: then false (the row is written again at
- * the next save, without it).
+ * the device's next save, without it).
  */
 static bool
 state_load_va_text(struct device *d, const char *p, const char *end)
@@ -1462,7 +1465,10 @@ static const struct state_upgrade_step state_upgrade_steps[STATE_UP_STEPS] = {
 	    STATE_V7_MAX_LINES, state_upgrade_put_v7 },
 	/* Version 8: value rows, each a line with its claims, in the order
 	 * a load of them gave (attribute, pos; a claim's pos), up to
-	 * STATE_V8_MAX_LINES. */
+	 * STATE_V8_MAX_LINES: first the values a load keeps (an attribute
+	 * this build knows, its first DEV_MAX_VALUES), so that rows of an
+	 * unknown attribute or past those kept (a file edited by hand) are
+	 * what the cap leaves out. */
 	[STATE_UP_V8] = { "value row", 8,
 	    state_schema_v8_head, state_schema_v8_tail,
 	    "SELECT count(*) FROM pragma_table_info('device_values') "
@@ -1471,10 +1477,13 @@ static const struct state_upgrade_step state_upgrade_steps[STATE_UP_STEPS] = {
 	    "NOT IN (SELECT id FROM devices)",
 	    "SELECT v.device_id, v.id, v.attribute, v.value, v.confidence, "
 	    "v.first_us, v.last_us, c.source, c.rule, c.confidence "
-	    "FROM device_values_v7 v "
+	    "FROM (SELECT *, row_number() OVER (PARTITION BY device_id, "
+	    "attribute ORDER BY pos) AS rn FROM device_values_v7) v "
 	    "LEFT JOIN device_claims c ON c.value_id = v.id "
 	    "WHERE v.device_id IN (SELECT id FROM devices) "
-	    "ORDER BY v.device_id, v.attribute, v.pos, c.pos",
+	    "ORDER BY v.device_id, v.attribute NOT IN ('class', 'vendor', "
+	    "'model', 'software', 'serial', 'hostname'), v.rn > 4, "
+	    "v.attribute, v.pos, c.pos",
 	    "INSERT INTO device_values (device_id, attrs) VALUES (?1, ?2)",
 	    STATE_V8_MAX_LINES, state_upgrade_put_v8 },
 };
@@ -3047,8 +3056,8 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	 * transaction, so none can name a device that is not there when
 	 * it commits; the check of each (a lookup of the
 	 * device) was a ninth of a first save of a hospital's inventory
-	 * (issue 11).  Nothing here relies on a cascade (claims are
-	 * deleted with their values by hand); the pragma holds outside a
+	 * (issue 11).  Nothing here relies on a cascade (a device's rows
+	 * are deleted one table at a time); the pragma holds outside a
 	 * transaction only, and is on again for everything else.
 	 */
 	if (state_exec(s, "PRAGMA foreign_keys = OFF") == -1)

@@ -2074,7 +2074,7 @@ test_state_values_line_cap(void **state)
 	struct device *d;
 	struct state *s;
 	struct loaded l;
-	char *row, *p;
+	char *row, *p, *end;
 	size_t i, k;
 
 	assert_non_null(d = calloc(1, sizeof(*d)));
@@ -2085,9 +2085,11 @@ test_state_values_line_cap(void **state)
 	assert_non_null(row = malloc((VALUE_ROW_LINES + 1) * 32));
 	for (k = VALUE_ROW_LINES - 1; k <= VALUE_ROW_LINES; k++) {
 		p = row;
+		end = row + (VALUE_ROW_LINES + 1) * 32;
 		for (i = 0; i < k; i++)
-			p += sprintf(p, "colour\tc%zu\t1\t1\t1\n", i);
-		p += sprintf(p, "vendor\tlast\t50\t1\t2\n");
+			p += snprintf(p, (size_t)(end - p),
+			    "colour\tc%zu\t1\t1\t1\n", i);
+		p += snprintf(p, (size_t)(end - p), "vendor\tlast\t50\t1\t2\n");
 		set_attrs(f->db, (int64_t)d->id, row, (int)(p - row));
 		assert_non_null(s = state_open_readonly(f->db, stderr));
 		load_all(s, &l);
@@ -2282,10 +2284,13 @@ test_state_values_upgrade_v7(void **state)
 			    src + k % 2, rule + k % 2, (int)k);
 	v7_value(db, 1, "colour", 0, "blue", 50, src, rule, 2);
 	/* Device 2: past the lines a row is read to, by an attribute
-	 * later than any this build knows. */
+	 * later than any this build knows, and 100 rows of one that
+	 * sorts before them all: the cap leaves those out, not class. */
 	for (k = 0; k < VALUE_ROW_LINES + 3; k++)
 		v7_value(db, 2, k < VALUE_ROW_LINES - 2 ? "class" : "zz",
 		    (int)k, "c", 60, src, rule, 1);
+	for (k = 0; k < 100; k++)
+		v7_value(db, 2, "asset_tag", (int)k, "t", 60, src, rule, 1);
 	/* Device 9: not there. */
 	v7_value(db, 9, "class", 0, "orphan", 60, src, rule, 1);
 	v7_value(db, 9, "vendor", 0, "orphan", 60, src, rule, 0);
@@ -2304,7 +2309,7 @@ test_state_values_upgrade_v7(void **state)
 	snprintf(want, sizeof(want), "%s: schema upgraded; 2 value rows of "
 	    "devices no longer there dropped\n", f->db);
 	assert_non_null(strstr(msg, want));
-	snprintf(want, sizeof(want), "%s: schema upgraded; 3 value rows "
+	snprintf(want, sizeof(want), "%s: schema upgraded; 103 value rows "
 	    "past %d of a device left out\n", f->db, VALUE_ROW_LINES);
 	assert_non_null(strstr(msg, want));
 	free(msg);
