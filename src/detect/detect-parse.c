@@ -22,6 +22,7 @@
 #include "detect/detect-int.h"
 #include "device/fpdb.h"
 #include "util/util.h"
+#include "util/word.h"
 
 /* Names of the buffers of app/buffers.def, then the header buffers. */
 static const struct {
@@ -705,26 +706,6 @@ detect_parse_ports(struct detect_engine *e, const char *s, char *why,
 	return aparse_top(e, true, s, why, whylen);
 }
 
-/* Big-endian loads: as numbers they order as memcmp() orders bytes. */
-static inline uint64_t
-addr_be64(const uint8_t *b)
-{
-	uint64_t v;
-
-	memcpy(&v, b, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t
-addr_be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
-
 /* lo <= a <= hi, compared as memcmp() would, without its call (every
  * flow's header cache asks this of each rule's addresses). */
 static bool
@@ -733,16 +714,16 @@ addr_in_range(const struct anode *n, int ipver, const uint8_t *a)
 	uint64_t a0, a1, l0, l1, h0, h1;
 
 	if (ipver == 4) {
-		uint32_t v = addr_be32(a);
+		uint32_t v = word_be32(a);
 
-		return v >= addr_be32(n->lo) && v <= addr_be32(n->hi);
+		return v >= word_be32(n->lo) && v <= word_be32(n->hi);
 	}
-	a0 = addr_be64(a);
-	a1 = addr_be64(a + 8);
-	l0 = addr_be64(n->lo);
-	l1 = addr_be64(n->lo + 8);
-	h0 = addr_be64(n->hi);
-	h1 = addr_be64(n->hi + 8);
+	a0 = word_be64(a);
+	a1 = word_be64(a + 8);
+	l0 = word_be64(n->lo);
+	l1 = word_be64(n->lo + 8);
+	h0 = word_be64(n->hi);
+	h1 = word_be64(n->hi + 8);
 	return (a0 > l0 || (a0 == l0 && a1 >= l1)) &&
 	    (a0 < h0 || (a0 == h0 && a1 <= h1));
 }

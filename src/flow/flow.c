@@ -54,6 +54,7 @@
 #include "flow/stream.h"
 #include "util/events.h"
 #include "util/util.h"
+#include "util/word.h"
 
 /* ipver, proto, VLAN count, pad, 3 VLANs, then two (address, port). */
 #define FLOW_KEY_MAX		(4 + 2 * PKT_MAX_VLAN + 2 * (16 + 2))
@@ -314,28 +315,6 @@ flow_table_share_key(struct flow_table *t, const struct sipkey *key)
 	t->shared_key = true;
 }
 
-/* Big-endian loads: compared as numbers, they sort as memcmp() does. */
-static inline uint64_t
-be64_load(const uint8_t *b)
-{
-	uint64_t v;
-
-	memcpy(&v, b, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t
-be32_load(const uint8_t *b)
-{
-	uint32_t v;
-
-	memcpy(&v, b, 4);
-	return ntohl(v);
-}
-
 /*
  * The key of key_build() as words, for the hash every packet pays:
  * protocol, VLAN count and stack, ports, then the addresses, the lower
@@ -363,8 +342,8 @@ flow_hash_packet(const struct sipkey *key, const struct packet *p,
 			w[1] = p->vlan[2];
 	}
 	if (p->ipver != 6) {
-		s0 = be32_load(p->src);
-		d0 = be32_load(p->dst);
+		s0 = word_be32(p->src);
+		d0 = word_be32(p->dst);
 		swap = s0 > d0 || (s0 == d0 && sp > dp);
 		lo = swap ? d0 : s0;
 		hi = swap ? s0 : d0;
@@ -373,10 +352,10 @@ flow_hash_packet(const struct sipkey *key, const struct packet *p,
 		w[2] = lo | hi << 32;
 		return siphash13_words(key, w, 3);
 	}
-	s0 = be64_load(p->src);
-	s1 = be64_load(p->src + 8);
-	d0 = be64_load(p->dst);
-	d1 = be64_load(p->dst + 8);
+	s0 = word_be64(p->src);
+	s1 = word_be64(p->src + 8);
+	d0 = word_be64(p->dst);
+	d1 = word_be64(p->dst + 8);
 	swap = s0 > d0 || (s0 == d0 && (s1 > d1 || (s1 == d1 && sp > dp)));
 	w[1] |= (uint64_t)(swap ? dp : sp) << 16 |
 	    (uint64_t)(swap ? sp : dp) << 32;

@@ -7,12 +7,13 @@
  * is flagged is exact; so is the lowest flagged byte (borrows only
  * reach bytes above a true one), which on a little-endian load is the
  * first in memory: __builtin_ctzll(m) / 8.  Bytes above it may be
- * flagged wrongly.
+ * flagged wrongly.  And words loaded big-endian, to compare as bytes.
  */
 #ifndef WW_UTIL_WORD_H
 #define WW_UTIL_WORD_H
 
 #include <stdint.h>
+#include <string.h>
 
 #define WORD_ONES	0x0101010101010101ull
 #define WORD_HIGHS	0x8080808080808080ull
@@ -48,6 +49,27 @@ static inline uint64_t
 word_ctl(uint64_t w)
 {
 	return word_below(w, 0x20) | word_eq(w, 0x7f);
+}
+
+/* Big-endian loads: compared as numbers, they sort as memcmp() does
+ * (addresses in a flow's key, a rule's address ranges). */
+static inline uint64_t
+word_be64(const uint8_t *b)
+{
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint32_t
+word_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 }
 
 #endif /* WW_UTIL_WORD_H */
