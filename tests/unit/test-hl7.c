@@ -918,6 +918,43 @@ test_hl7_ids(void **state)
 }
 
 /*
+ * msg (n bytes) in an MLLP frame to fx's parser, direction dir: its
+ * facts, the next captured, must be those it parses to alone (k names
+ * it in a failure).
+ */
+static void
+feed_as_alone(struct fixture *fx, int dir, const char *msg, size_t n,
+    unsigned k)
+{
+	struct hl7_facts *want;
+	struct app_result r;
+	struct app_ctx ref;
+	unsigned at = fx->cap->n;
+	char *buf;
+
+	want = calloc(1, sizeof(*want));
+	buf = malloc(n + 3);
+	assert_non_null(want);
+	assert_non_null(buf);
+	buf[0] = 0x0b;
+	memcpy(buf + 1, msg, n);
+	buf[n + 1] = 0x1c;
+	buf[n + 2] = 0x0d;
+	r = hl7_parser.parse(fx->st, &fx->ctx, dir ? APP_DIR_TOCLIENT :
+	    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
+	assert_int_equal(r.status, PARSE_OK);
+	assert_int_equal(fx->cap->n, at + 1);
+	memset(&ref, 0, sizeof(ref));
+	assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
+	    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
+	facts_copy(want, want);
+	if (memcmp(want, &fx->cap->f[at], sizeof(*want)) != 0)
+		fail_msg("message %u: facts differ from its own", k);
+	free(buf);
+	free(want);
+}
+
+/*
  * A direction's messages whose MSH is the one before's but for MSH-7
  * (the time) and MSH-10 (the control id) take their MSH fields from
  * what the flow kept of it; any other byte of MSH up to MSH-21 (MSH-8,
@@ -943,17 +980,12 @@ test_hl7_msh_kept(void **state)
 		{ 0, NULL, NULL, NULL, NULL, NULL },	/* 7 fields */
 		{ 0, "20261124101504", "SEC", "MSG08", "T", "|||AL|||||" },
 	};
-	char msg[512], buf[520];
-	struct hl7_facts *want;
-	struct app_ctx ref;
+	char msg[512];
 	struct fixture fx;
-	struct app_result r;
 	size_t n;
 	unsigned i;
 
 	(void)state;
-	want = calloc(1, sizeof(*want));
-	assert_non_null(want);
 	fx_init(&fx);
 	for (i = 0; i < CAP_MAX; i++) {
 		if (m[i].time == NULL)
@@ -970,21 +1002,7 @@ test_hl7_msh_kept(void **state)
 			    m[i].time, m[i].security, m[i].dir ? "ACK" : "ORU",
 			    m[i].control, m[i].pid, m[i].rest);
 		assert_true(n < sizeof(msg));
-		buf[0] = 0x0b;
-		memcpy(buf + 1, msg, n);
-		buf[n + 1] = 0x1c;
-		buf[n + 2] = 0x0d;
-		r = hl7_parser.parse(fx.st, &fx.ctx, m[i].dir ?
-		    APP_DIR_TOCLIENT : APP_DIR_TOSERVER, (const uint8_t *)buf,
-		    n + 3);
-		assert_int_equal(r.status, PARSE_OK);
-		assert_int_equal(fx.cap->n, i + 1);
-		memset(&ref, 0, sizeof(ref));
-		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
-		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
-		facts_copy(want, want);
-		if (memcmp(want, &fx.cap->f[i], sizeof(*want)) != 0)
-			fail_msg("message %u: facts differ from its own", i);
+		feed_as_alone(&fx, m[i].dir, msg, n, i);
 		if (m[i].time != NULL) {
 			assert_string_equal(fx.cap->f[i].control_id,
 			    m[i].control);
@@ -995,7 +1013,6 @@ test_hl7_msh_kept(void **state)
 	/* Each direction's MSH is kept, and counted. */
 	assert_true(hl7_parser.memuse(fx.st) > 2 * 100);
 	fx_free(&fx);
-	free(want);
 }
 
 /*
@@ -1010,21 +1027,14 @@ test_hl7_msh_kept_edges(void **state)
 {
 	static const char *const enc[] = { "^~\\&", "~^\\&", "^~#\\",
 	    "^~\\&#", "^~\\&" };
-	char *msg, *buf, *big;
-	struct hl7_facts *want;
-	struct app_ctx ref;
+	char *msg, *big;
 	struct fixture fx;
-	struct app_result r;
 	size_t n, i;
 
 	(void)state;
-	want = calloc(1, sizeof(*want));
 	msg = malloc(8192);
-	buf = malloc(8200);
 	big = malloc(4001);
-	assert_non_null(want);
 	assert_non_null(msg);
-	assert_non_null(buf);
 	assert_non_null(big);
 	memset(big, 'A', 4000);
 	big[4000] = '\0';
@@ -1039,28 +1049,13 @@ test_hl7_msh_kept_edges(void **state)
 			    "MSH|^~\\&|%s|F|R|F|2026112410150%zu||ORU^R01|"
 			    "M%zu|P|2.6\rMSA|AA|1\r", big, i, i);
 		assert_true(n < 8192);
-		buf[0] = 0x0b;
-		memcpy(buf + 1, msg, n);
-		buf[n + 1] = 0x1c;
-		buf[n + 2] = 0x0d;
-		r = hl7_parser.parse(fx.st, &fx.ctx, APP_DIR_TOSERVER,
-		    (const uint8_t *)buf, n + 3);
-		assert_int_equal(r.status, PARSE_OK);
-		assert_int_equal(fx.cap->n, i + 1);
-		memset(&ref, 0, sizeof(ref));
-		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
-		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
-		facts_copy(want, want);
-		if (memcmp(want, &fx.cap->f[i], sizeof(*want)) != 0)
-			fail_msg("message %zu: facts differ from its own", i);
+		feed_as_alone(&fx, 0, msg, n, (unsigned)i);
 	}
 	/* The long MSH are read whole, and none is kept. */
 	assert_true(hl7_parser.memuse(fx.st) < 1024);
 	fx_free(&fx);
 	free(big);
-	free(buf);
 	free(msg);
-	free(want);
 }
 
 /*
@@ -1079,18 +1074,13 @@ test_hl7_msh_kept_random(void **state)
 		"LONG0123456789012345678901234567890123456789012345678901234567"
 		"89012345678901234567890123456789",
 	};
-	char msg[2048], buf[2056];
+	char msg[2048];
 	unsigned cur[2][24], nf[2], k, t, dir;
 	uint32_t rnd = 12345;
-	struct hl7_facts *want;
-	struct app_ctx ref;
 	struct fixture fx;
-	struct app_result r;
 	size_t n;
 
 	(void)state;
-	want = calloc(1, sizeof(*want));
-	assert_non_null(want);
 	fx_init(&fx);
 #define RND()	(rnd = rnd * 1103515245u + 12345u, rnd >> 16)
 	for (dir = 0; dir < 2; dir++) {
@@ -1121,25 +1111,11 @@ test_hl7_msh_kept_random(void **state)
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n,
 		    "\rMSA|AA|C1\r");
 		assert_true(n < sizeof(msg));
-		buf[0] = 0x0b;
-		memcpy(buf + 1, msg, n);
-		buf[n + 1] = 0x1c;
-		buf[n + 2] = 0x0d;
 		fx.cap->n = 0;
-		r = hl7_parser.parse(fx.st, &fx.ctx, dir ? APP_DIR_TOCLIENT :
-		    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
-		assert_int_equal(r.status, PARSE_OK);
-		assert_int_equal(fx.cap->n, 1);
-		memset(&ref, 0, sizeof(ref));
-		assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
-		    HL7_MAX_SEGMENTS, want, &ref), HL7_OK);
-		facts_copy(want, want);
-		if (memcmp(want, &fx.cap->f[0], sizeof(*want)) != 0)
-			fail_msg("message %u: facts differ from its own", k);
+		feed_as_alone(&fx, dir, msg, n, k);
 	}
 #undef RND
 	fx_free(&fx);
-	free(want);
 }
 
 /*
