@@ -44,10 +44,8 @@ c = sqlite3.connect(sys.argv[1])
 print(hashlib.sha256("\n".join(c.iterdump()).encode()).hexdigest(),
     c.execute("pragma user_version").fetchone()[0])' "$1"
 }
-# to_v7 DB: the file made version 7 (values and their claims a row
-# each)
-to_v7() {
-	python3 -c 'import sqlite3, sys
+# The text rows' escapes undone (version 6 on), for the scripts below.
+py_unesc='import sqlite3, sys
 def unesc(f):
     out, i = [], 0
     while i < len(f):
@@ -58,6 +56,11 @@ def unesc(f):
             out.append(f[i])
             i += 1
     return "".join(out)
+'
+# to_v7 DB: the file made version 7 (values and their claims a row
+# each)
+to_v7() {
+	python3 -c "$py_unesc"'
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN")
 rows = c.execute("SELECT device_id, attrs FROM device_values").fetchall()
@@ -98,17 +101,7 @@ c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 # to_v6 DB: version 6 (baseline items a row an item too)
 to_v6() {
 	to_v7 "$1"
-	python3 -c 'import sqlite3, sys
-def unesc(f):
-    out, i = [], 0
-    while i < len(f):
-        if f[i] == "\\" and i + 1 < len(f):
-            out.append({"t": "\t", "n": "\n"}.get(f[i + 1], f[i + 1]))
-            i += 2
-        else:
-            out.append(f[i])
-            i += 1
-    return "".join(out)
+	python3 -c "$py_unesc"'
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN")
 rows = c.execute("SELECT device_id, items FROM baseline_items").fetchall()
@@ -137,17 +130,7 @@ c.execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$1"
 # to_v5 DB: version 5 (peers a row an entry too)
 to_v5() {
 	to_v6 "$1"
-	python3 -c 'import sqlite3, sys
-def unesc(f):
-    out, i = [], 0
-    while i < len(f):
-        if f[i] == "\\" and i + 1 < len(f):
-            out.append({"t": "\t", "n": "\n"}.get(f[i + 1], f[i + 1]))
-            i += 2
-        else:
-            out.append(f[i])
-            i += 1
-    return "".join(out)
+	python3 -c "$py_unesc"'
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN")
 rows = c.execute("SELECT device_id, peers FROM device_peers").fetchall()
