@@ -714,21 +714,13 @@ test_stream_realert(void **state)
 	detect_free(e);
 }
 
-/* The alerts of one stream cut into deliveries at a and b (sorted sids). */
+/* The sids alerted, sorted, into out (at most max); how many alerted. */
 static size_t
-bound_run(struct detect_thread *t, const char *s, size_t a, size_t b,
-    uint32_t *out, size_t max)
+bound_sids(uint32_t *out, size_t max)
 {
-	struct flow f;
-	size_t n = strlen(s), i, j;
+	size_t i, j;
 	uint32_t x;
 
-	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
-	th_nalerts = 0;
-	detect_stream(t, &f, 0, (const uint8_t *)s, a);
-	detect_stream(t, &f, 0, (const uint8_t *)s + a, b - a);
-	detect_stream(t, &f, 0, (const uint8_t *)s + b, n - b);
-	detect_flow_free(&f);
 	for (i = 0; i < th_nalerts && i < max; i++)
 		out[i] = th_sids[i];
 	for (i = 1; i < th_nalerts && i < max; i++)
@@ -740,14 +732,30 @@ bound_run(struct detect_thread *t, const char *s, size_t a, size_t b,
 	return th_nalerts;
 }
 
+/* The alerts of one stream cut into deliveries at a and b (sorted sids). */
+static size_t
+bound_run(struct detect_thread *t, const char *s, size_t a, size_t b,
+    uint32_t *out, size_t max)
+{
+	struct flow f;
+	size_t n = strlen(s);
+
+	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
+	th_nalerts = 0;
+	detect_stream(t, &f, 0, (const uint8_t *)s, a);
+	detect_stream(t, &f, 0, (const uint8_t *)s + a, b - a);
+	detect_stream(t, &f, 0, (const uint8_t *)s + b, n - b);
+	detect_flow_free(&f);
+	return bound_sids(out, max);
+}
+
 /* The same, the stream delivered k bytes at a time. */
 static size_t
 bound_run_k(struct detect_thread *t, const char *s, size_t k, uint32_t *out,
     size_t max)
 {
 	struct flow f;
-	size_t n = strlen(s), off, i, j;
-	uint32_t x;
+	size_t n = strlen(s), off;
 
 	th_flow(&f, IPPROTO_TCP, CLI, 40000, SRV, 80);
 	th_nalerts = 0;
@@ -755,15 +763,7 @@ bound_run_k(struct detect_thread *t, const char *s, size_t k, uint32_t *out,
 		detect_stream(t, &f, 0, (const uint8_t *)s + off,
 		    n - off < k ? n - off : k);
 	detect_flow_free(&f);
-	for (i = 0; i < th_nalerts && i < max; i++)
-		out[i] = th_sids[i];
-	for (i = 1; i < th_nalerts && i < max; i++)
-		for (j = i; j > 0 && out[j - 1] > out[j]; j--) {
-			x = out[j];
-			out[j] = out[j - 1];
-			out[j - 1] = x;
-		}
-	return th_nalerts;
+	return bound_sids(out, max);
 }
 
 /*
