@@ -185,8 +185,9 @@ struct brain_queue {
  * (devices.queue-max): past this, offline workers wait and live ones
  * drop (and count). */
 #define BRAIN_DEFAULT_QUEUE_MAX	(1u << 18)
-/* Offline, workers wait past this many, if below devices.queue-max. */
-#define BRAIN_OFFLINE_QUEUE_MAX	(1u << 16)
+/* Offline, workers wait past this many, if below devices.queue-max:
+ * about 3 MB of events, enough to keep the brain busy. */
+#define BRAIN_OFFLINE_QUEUE_MAX	(1u << 14)
 
 struct brain;
 struct detect_engine;
