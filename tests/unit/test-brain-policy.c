@@ -57,6 +57,7 @@ struct fix {
 };
 
 static const char *reuse_db;	/* fix_new(): this database, kept */
+static const char *policy_text = site_yaml;	/* fix_new()'s policy */
 /* Devices' baselines learn this long (seconds; 0: they enforce at
  * once), and policy learns with them. */
 static uint32_t learning_period;
@@ -77,7 +78,7 @@ fix_new(bool strict, bool with_db)
 	strlcpy(x->file, "/tmp/test-brain-policy.XXXXXX", sizeof(x->file));
 	assert_true((fd = mkstemp(x->file)) >= 0);
 	assert_non_null(f = fdopen(fd, "w"));
-	fputs(site_yaml, f);
+	fputs(policy_text, f);
 	fclose(f);
 	x->cfg.policy_files = calloc(1, sizeof(char *));
 	x->cfg.policy_files[0] = strdup(x->file);
@@ -742,6 +743,78 @@ test_hl7_again(void **state)
 	fix_free(x);
 }
 
+/*
+ * The HL7 verdict kept for the same type again (brain-policy.c's memo)
+ * is forgotten when the policy changes under it: a reload that no
+ * longer allows the type judges it anew, at once.
+ */
+static const char hl7_yaml[] =
+    "profiles:\n"
+    "  - class: infusion-pump\n"
+    "    initiate:\n"
+    "      - { class: interface-engine, proto: tcp, port: 2575, app: hl7 }\n"
+    "    hl7: { send: [%s] }\n";
+
+static void
+hl7_send(struct fix *x, uint64_t t, const char *type)
+{
+	struct brain_ev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.vlan = 20;
+	ev.proto = 6;
+	ev.dport = 2575;
+	ev.ts_us = t * SEC;
+	end_set(&ev.end[0], MAC_PUMP, "10.20.0.50");
+	end_set(&ev.end[1], MAC_ENG, "10.20.0.5");
+	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2], type,
+	    NULL);
+}
+
+static void
+test_hl7_reload(void **state)
+{
+	struct brain_queue q = { 0 };
+	struct brain_judge *j;
+	struct fix *x;
+	char text[512];
+	FILE *f;
+	uint64_t t;
+
+	(void)state;
+	snprintf(text, sizeof(text), hl7_yaml, "ORU^R01");
+	policy_text = text;
+	learning_period = 0;
+	x = fix_new(false, false);
+	policy_text = site_yaml;
+	ward(x, &q);
+	assert_false(brain_policy_is_learning(x->b->devs[0]));
+	for (t = 3; t < 6; t++)
+		hl7_send(x, t, "ORU^R01");
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 0);
+
+	/* The same file, now allowing another type only. */
+	snprintf(text, sizeof(text), hl7_yaml, "ADT^A01");
+	assert_non_null(f = fopen(x->file, "w"));
+	fputs(text, f);
+	fclose(f);
+	assert_non_null(j = brain_judge_load(&x->cfg, x->b->fp, stderr));
+	brain_reload_judge(x->b, j);
+	hl7_send(x, 7, "ORU^R01");
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 1);
+	assert_non_null(line_with(&x->out, "\"signature_id\":4,",
+	    "\"expected\":\"hl7.send: ADT^A01\""));
+	/* And the allowed type is allowed, kept or not. */
+	hl7_send(x, 8, "ADT^A01");
+	hl7_send(x, 9, "ADT^A01");
+	record_flush(&x->b->rw);
+	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 1);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 /* What devices did survives in the state, and suggest allows it. */
 static void
 test_suggest(void **state)
@@ -810,6 +883,7 @@ main(void)
 		cmocka_unit_test(test_learned_persists_yaml),
 		cmocka_unit_test(test_activity),
 		cmocka_unit_test(test_hl7_again),
+		cmocka_unit_test(test_hl7_reload),
 		cmocka_unit_test(test_suggest),
 	};
 
