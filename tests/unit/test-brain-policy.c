@@ -682,6 +682,23 @@ test_activity(void **state)
 	fix_free(x);
 }
 
+/* The pump sends the engine an HL7 message of this type at t seconds. */
+static void
+hl7_send(struct fix *x, uint64_t t, const char *type)
+{
+	struct brain_ev ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.vlan = 20;
+	ev.proto = 6;
+	ev.dport = 2575;
+	ev.ts_us = t * SEC;
+	end_set(&ev.end[0], MAC_PUMP, "10.20.0.50");
+	end_set(&ev.end[1], MAC_ENG, "10.20.0.5");
+	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2], type,
+	    NULL);
+}
+
 /*
  * The same HL7 type again is judged as the first one was, until what
  * it is judged against changes: a type the pump learned is allowed
@@ -692,7 +709,6 @@ static void
 test_hl7_again(void **state)
 {
 	struct brain_queue q = { 0 };
-	struct brain_ev ev;
 	struct fix *x;
 	uint64_t t;
 
@@ -704,37 +720,21 @@ test_hl7_again(void **state)
 	flow(&q, 2 * SEC, MAC_PUMP, "10.20.0.50", MAC_ENG, "10.20.0.5", 2575,
 	    APP_UNKNOWN);
 	brain_sync(x->b, 0, 2 * SEC + 1, &q);
-	memset(&ev, 0, sizeof(ev));
-	ev.vlan = 20;
-	ev.proto = 6;
-	ev.dport = 2575;
-	end_set(&ev.end[0], MAC_PUMP, "10.20.0.50");
-	end_set(&ev.end[1], MAC_ENG, "10.20.0.5");
 	assert_true(brain_policy_is_learning(x->b->devs[0]));
 	/* Learning: learned, no alert, each time. */
-	for (t = 3; t < 6; t++) {
-		ev.ts_us = t * SEC;
-		brain_policy_act(x->b, &ev, 'h', x->b->devs[0],
-		    x->b->devs[2], "ORU^R01", NULL);
-	}
+	for (t = 3; t < 6; t++)
+		hl7_send(x, t, "ORU^R01");
 	/* Its learning ends. */
 	flow(&q, 5000 * SEC, MAC_PUMP, "10.20.0.50", MAC_ENG, "10.20.0.5",
 	    2575, APP_UNKNOWN);
 	brain_sync(x->b, 0, 5001 * SEC, &q);
 	assert_false(brain_policy_is_learning(x->b->devs[0]));
-	for (t = 5002; t < 5005; t++) {
-		ev.ts_us = t * SEC;
-		brain_policy_act(x->b, &ev, 'h', x->b->devs[0],
-		    x->b->devs[2], t == 5003 ? "ORU^R01^ORU_R01" : "ORU^R01",
-		    NULL);
-	}
+	for (t = 5002; t < 5005; t++)
+		hl7_send(x, t, t == 5003 ? "ORU^R01^ORU_R01" : "ORU^R01");
 	record_flush(&x->b->rw);
 	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 0);
-	ev.ts_us = 5006 * SEC;
-	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2],
-	    "ADT^A01", NULL);
-	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2],
-	    "ORU^R01", NULL);
+	hl7_send(x, 5006, "ADT^A01");
+	hl7_send(x, 5006, "ORU^R01");
 	record_flush(&x->b->rw);
 	assert_int_equal(count(&x->out, "\"signature_id\":4,"), 1);
 	assert_non_null(line_with(&x->out, "\"signature_id\":4,",
@@ -754,22 +754,6 @@ static const char hl7_yaml[] =
     "    initiate:\n"
     "      - { class: interface-engine, proto: tcp, port: 2575, app: hl7 }\n"
     "    hl7: { send: [%s] }\n";
-
-static void
-hl7_send(struct fix *x, uint64_t t, const char *type)
-{
-	struct brain_ev ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.vlan = 20;
-	ev.proto = 6;
-	ev.dport = 2575;
-	ev.ts_us = t * SEC;
-	end_set(&ev.end[0], MAC_PUMP, "10.20.0.50");
-	end_set(&ev.end[1], MAC_ENG, "10.20.0.5");
-	brain_policy_act(x->b, &ev, 'h', x->b->devs[0], x->b->devs[2], type,
-	    NULL);
-}
 
 static void
 test_hl7_reload(void **state)
