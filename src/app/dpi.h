@@ -64,6 +64,8 @@ struct dpi_stats {
 	uint64_t	 pkts_bare;		/* TCP without payload of an
 						   unlabelled flow: counted,
 						   not handed over */
+	uint64_t	 lines_fast;		/* nDPI's line parses answered
+						   without its walk (no CR LF) */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */

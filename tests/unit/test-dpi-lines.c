@@ -1,0 +1,186 @@
+/*
+ * test-dpi-lines.c - app/dpi.c's ndpi_parse_packet_line_info() against
+ * nDPI 4.2's own: from the same packet and flow state, on crafted and
+ * random payloads (with and without CR LF, short, absent, already
+ * parsed), both must leave the packet structure and the flow structure
+ * byte for byte the same.
+ *
+ * This test includes nDPI's headers with its module layout, as dpi.c
+ * does, to set up the packet the parser reads.
+ */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wmissing-prototypes"
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#define NDPI_LIB_COMPILATION	1
+#define _NDPI_CONFIG_H_		1
+#include <ndpi_api.h>
+#pragma GCC diagnostic pop
+
+#include "app/dpi.h"
+
+#if NDPI_MAJOR == 4 && NDPI_MINOR == 2
+
+#define LINES_PAY_MAX	1600
+#define LINES_TRIALS	20000
+
+typedef void (*lines_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *);
+
+static uint32_t
+rng(uint32_t *x)
+{
+	/* xorshift32 (Marsaglia 2003): repeatable, never 0. */
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Two UDP packets through a dpi engine, so dpi.c has seen nDPI's
+ * packet where the headers put it and takes the fast path from then
+ * on.  IPv4 (RFC 791) 10.0.0.1:40000 -> 10.0.0.2:9, payload "xyz".
+ */
+static void
+lines_enable(void)
+{
+	static const uint8_t pkt[] = {
+		0x45, 0, 0, 31, 0x12, 0x34, 0x40, 0, 64, 17, 0, 0,
+		10, 0, 0, 1, 10, 0, 0, 2,
+		0x9c, 0x40, 0, 9, 0, 11, 0, 0, 'x', 'y', 'z',
+	};
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	char err[128] = "";
+
+	eng = dpi_engine_new(NULL, err, sizeof(err));
+	assert_non_null(eng);
+	assert_non_null(f = dpi_flow_new(eng));
+	(void)dpi_packet(eng, f, pkt, sizeof(pkt), 1700000000000000ull, 0);
+	(void)dpi_packet(eng, f, pkt, sizeof(pkt), 1700000000001000ull, 0);
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+}
+
+/* payload: bytes drawn mostly from CR, LF and a letter. */
+static size_t
+lines_payload(uint8_t *pay, uint32_t *x)
+{
+	static const uint8_t alpha[] = { '\r', '\n', 'a', ' ', ':' };
+	size_t len, i;
+	uint32_t r = rng(x);
+
+	if (r % 8 == 0)
+		len = LINES_PAY_MAX;
+	else if (r % 8 == 1)
+		len = 200 + rng(x) % 1000;
+	else
+		len = rng(x) % 40;
+	/* Sparse CRs in some payloads, dense in others, none in a few. */
+	r = rng(x) % 4;
+	for (i = 0; i < len; i++) {
+		uint32_t v = rng(x);
+
+		if (r == 0)
+			pay[i] = alpha[v % sizeof(alpha)];
+		else if (r == 1 && v % 97 == 0)
+			pay[i] = v % 2 ? '\r' : '\n';
+		else
+			pay[i] = (uint8_t)(v >> 8);
+		if (r == 3 && pay[i] == '\r')
+			pay[i] = 'r';
+	}
+	return len;
+}
+
+/*
+ * Same state in, same state out, on LINES_TRIALS payloads: the packet
+ * structure starts as random bytes (line fields, counters, the parsed
+ * flag), the flow as zeros.
+ */
+static void
+test_lines_same_state(void **state)
+{
+	struct ndpi_detection_module_struct *m;
+	struct ndpi_packet_struct pk0, pk_real;
+	struct ndpi_flow_struct *fl, *fl_real;
+	size_t flsz = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	static uint8_t pay[LINES_PAY_MAX + 1];
+	uint32_t x = 0x2545f491u;
+	lines_fn real;
+	void *sym;
+	size_t len, k;
+	int n;
+
+	(void)state;
+	lines_enable();
+	sym = dlsym(RTLD_NEXT, "ndpi_parse_packet_line_info");
+	assert_non_null(sym);
+	memcpy(&real, &sym, sizeof(real));
+	/* The dissectors' calls reach dpi.c's definition, not nDPI's. */
+	assert_true(real != ndpi_parse_packet_line_info);
+
+	assert_non_null(m = ndpi_init_detection_module(ndpi_no_prefs));
+	assert_non_null(fl = calloc(1, flsz));
+	assert_non_null(fl_real = calloc(1, flsz));
+	for (n = 0; n < LINES_TRIALS; n++) {
+		len = lines_payload(pay, &x);
+		for (k = 0; k < sizeof(pk0); k++)
+			((uint8_t *)&pk0)[k] = (uint8_t)rng(&x);
+		pk0.payload = rng(&x) % 50 == 0 ? NULL : pay;
+		pk0.payload_packet_len = (uint16_t)len;
+		pk0.packet_lines_parsed_complete = rng(&x) % 4 == 0;
+
+		memcpy(&m->packet, &pk0, sizeof(pk0));
+		memset(fl_real, 0, flsz);
+		real(m, fl_real);
+		memcpy(&pk_real, &m->packet, sizeof(pk_real));
+
+		memcpy(&m->packet, &pk0, sizeof(pk0));
+		memset(fl, 0, flsz);
+		ndpi_parse_packet_line_info(m, fl);
+		if (memcmp(&m->packet, &pk_real, sizeof(pk_real)) != 0 ||
+		    memcmp(fl, fl_real, flsz) != 0)
+			fail_msg("trial %d: len %zu differs", n, len);
+	}
+	free(fl_real);
+	free(fl);
+	ndpi_exit_detection_module(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines_same_state),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#else
+
+int
+main(void)
+{
+	/* Only 4.2 has dpi.c's copy of the parser. */
+	return 77;
+}
+
+#endif
