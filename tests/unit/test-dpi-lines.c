@@ -1,9 +1,10 @@
 /*
- * test-dpi-lines.c - app/dpi.c's ndpi_parse_packet_line_info() against
- * nDPI 4.2's own: from the same packet and flow state, on crafted and
- * random payloads (with and without CR LF, short, absent, already
- * parsed), both must leave the packet structure and the flow structure
- * byte for byte the same.
+ * test-dpi-lines.c - app/dpi.c's ndpi_parse_packet_line_info() and
+ * NDPI_BITMASK_COMPARE() against nDPI 4.2's own.  From the same packet
+ * and flow state, on crafted and random payloads (with and without CR
+ * LF, short, absent, already parsed), both parsers must leave the
+ * packet structure and the flow structure byte for byte the same; both
+ * compares must give the same answer for every pair of masks tried.
  *
  * This test includes nDPI's headers with its module layout, as dpi.c
  * does, to set up the packet the parser reads.
@@ -164,11 +165,70 @@ test_lines_same_state(void **state)
 	ndpi_exit_detection_module(m);
 }
 
+typedef int (*cmp_fn)(NDPI_PROTOCOL_BITMASK, NDPI_PROTOCOL_BITMASK);
+
+/* A mask of none, all, or a few set bits (nDPI ids) at random. */
+static void
+mask_random(NDPI_PROTOCOL_BITMASK *m, uint32_t *x)
+{
+	uint32_t r = rng(x) % 8, n;
+
+	NDPI_BITMASK_RESET(*m);
+	if (r == 0)
+		return;
+	if (r == 1) {
+		NDPI_BITMASK_SET_ALL(*m);
+		return;
+	}
+	for (n = rng(x) % 6 + 1; n > 0; n--)
+		NDPI_ADD_PROTOCOL_TO_BITMASK(*m, rng(x) % NDPI_NUM_BITS);
+}
+
+/* dpi.c's NDPI_BITMASK_COMPARE() answers as nDPI's: 1 iff they meet. */
+static void
+test_bitmask_compare_same(void **state)
+{
+	NDPI_PROTOCOL_BITMASK a, b;
+	uint32_t x = 0x9e3779b9u;
+	cmp_fn real;
+	void *sym;
+	int n, i, want;
+
+	(void)state;
+	sym = dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE");
+	assert_non_null(sym);
+	memcpy(&real, &sym, sizeof(real));
+	assert_true(real != NDPI_BITMASK_COMPARE);
+
+	/* Every single bit against itself and its neighbour. */
+	for (i = 0; i < NDPI_NUM_BITS; i++) {
+		NDPI_BITMASK_RESET(a);
+		NDPI_BITMASK_RESET(b);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(a, i);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(b, i);
+		assert_int_equal(NDPI_BITMASK_COMPARE(a, b), 1);
+		NDPI_BITMASK_RESET(b);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(b, (i + 1) % NDPI_NUM_BITS);
+		assert_int_equal(NDPI_BITMASK_COMPARE(a, b), 0);
+		assert_int_equal(real(a, b), 0);
+	}
+	for (n = 0; n < LINES_TRIALS; n++) {
+		mask_random(&a, &x);
+		mask_random(&b, &x);
+		if (rng(&x) % 4 == 0)
+			b = a;
+		want = real(a, b);
+		if (NDPI_BITMASK_COMPARE(a, b) != want)
+			fail_msg("trial %d: %d wanted", n, want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_same_state),
+		cmocka_unit_test(test_bitmask_compare_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
