@@ -38,7 +38,10 @@
  * the library's own calls to them (through its PLT): its line parser,
  * which on payload without CR LF answers without walking the bytes, and
  * NDPI_BITMASK_COMPARE(), without a branch per word.  Each leaves
- * exactly what 4.2's leaves (test-dpi-lines); see their comments.
+ * exactly what 4.2's leaves (test-dpi-lines); see their comments.  So
+ * the sensor links nDPI as a shared library only (libndpi.a defines
+ * both again), and a libndpi linked -Bsymbolic-functions (Ubuntu's
+ * default) keeps its own calls: slower, never wrong.
  */
 #include <config.h>
 
@@ -53,23 +56,7 @@
 #include <string.h>
 #include <strings.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#pragma GCC diagnostic ignored "-Wpedantic"
-/*
- * The module's layout, for our ndpi_parse_packet_line_info(): 4.2
- * shows it only to its own sources.  Its ndpi_config.h (HAVE_* macros
- * that would clash with ours) is skipped; of what it sets, only
- * NDPI_ENABLE_DEBUG_MESSAGES moves fields, and Debian builds without
- * it.  dpi_lines_check() confirms the layout on the running library
- * before any use.
- */
-#define NDPI_LIB_COMPILATION	1
-#define _NDPI_CONFIG_H_		1
-#include <ndpi_api.h>
-#pragma GCC diagnostic pop
+#include "app/dpi-ndpi.h"
 
 #include "app/dpi.h"
 #include "util/bytes.h"
@@ -434,10 +421,25 @@ dpi_lines_resolve(void)
 
 	/* Object pointer to function pointer: POSIX dlsym()'s own idiom. */
 	memcpy(&dpi_lines_real, &sym, sizeof(dpi_lines_real));
-	if (dpi_lines_real == NULL) {
+	/* Our own again (a second copy of this file loaded later) would
+	 * call itself for ever. */
+	if (dpi_lines_real == NULL ||
+	    dpi_lines_real == ndpi_parse_packet_line_info) {
 		fprintf(stderr, "wardwatch: nDPI's line parser not found\n");
 		abort();
 	}
+}
+
+bool
+dpi_lines_fast_built(void)
+{
+	return true;
+}
+
+uint64_t
+dpi_lines_fast_pending(void)
+{
+	return dpi_lines_fast;
 }
 
 /* Whether payload[0..len) holds CR LF anywhere. */
@@ -575,6 +577,18 @@ dpi_lines_check(const struct dpi_engine *eng, size_t len, uint64_t ts_ms)
 	    packet->l3_packet_len == len && packet->current_time_ms == ts_ms)
 		atomic_store_explicit(&dpi_lines_ok, true,
 		    memory_order_relaxed);
+}
+#else
+bool
+dpi_lines_fast_built(void)
+{
+	return false;
+}
+
+uint64_t
+dpi_lines_fast_pending(void)
+{
+	return 0;
 }
 #endif
 
