@@ -33,11 +33,22 @@
  * We never let nDPI guess from ports (giveup without guessing): the
  * answer describes content, and port-based labels are the app layer's
  * business.
+ *
+ * Two of 4.2's exported functions are defined here as well, and take
+ * the library's own calls to them (through its PLT): its line parser,
+ * which on payload without CR LF answers without walking the bytes, and
+ * NDPI_BITMASK_COMPARE(), without a branch per word.  Each leaves
+ * exactly what 4.2's leaves (test-dpi-lines); see their comments.  So
+ * the sensor links nDPI as a shared library only (libndpi.a defines
+ * both again), and a libndpi linked -Bsymbolic-functions (Ubuntu's
+ * default) keeps its own calls: slower, never wrong.
  */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -45,13 +56,7 @@
 #include <string.h>
 #include <strings.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wmissing-prototypes"
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#include <ndpi_api.h>
-#pragma GCC diagnostic pop
+#include "app/dpi-ndpi.h"
 
 #include "app/dpi.h"
 #include "util/bytes.h"
@@ -65,6 +70,13 @@
 #if defined(NDPI_MAJOR) && (NDPI_MAJOR > 4 || \
     (NDPI_MAJOR == 4 && NDPI_MINOR >= 8))
 #define DPI_NDPI_GLOBAL_CONTEXT	1
+#endif
+
+/* Exactly 4.2: our ndpi_parse_packet_line_info() copies 4.2's. */
+#if defined(NDPI_MAJOR) && NDPI_MAJOR == 4 && NDPI_MINOR == 2
+#define DPI_NDPI_LINES_4_2	1
+_Static_assert(sizeof(((NDPI_PROTOCOL_BITMASK *)0)->fds_bits) % 8 == 0,
+    "nDPI's protocol bitmask is whole 64-bit words");
 #endif
 
 /* One nDPI protocol name; 4.2's longest is 20 bytes. */
@@ -362,6 +374,223 @@ shim_bare_counted(struct dpi_flow *f, uint8_t th_flags)
 	return true;
 #endif
 }
+
+#ifdef DPI_NDPI_LINES_4_2
+/*
+ * nDPI 4.2's line parser, ndpi_parse_packet_line_info(), walks the whole
+ * payload for CR LF each time a packet's lines are asked for afresh:
+ * RTSP asks on every TCP payload packet of an unlabelled flow, HTTP on
+ * a flow's first ones (and resets the "parsed" flag first), so binary
+ * payload nothing recognises is walked byte by byte once or twice a
+ * packet (on benchmix, 503 M of thread 01's 3,150 M).  Without a CR LF
+ * in the payload the walk finds no line and touches nothing but the
+ * packet's line fields; memchr() finds that out at a fraction of the
+ * cost.
+ *
+ * So this file defines the function itself.  The dissectors call it
+ * through libndpi's PLT (all 30 calls in Debian's 4.2 build), so this
+ * definition in the executable takes their calls.  Payload without
+ * CR LF gets, here, exactly what 4.2's function leaves (ndpi_main.c:
+ * ndpi_parse_packet_line_info(), ndpi_reset_packet_line_info()): the
+ * "parsed" flag set, the header lines and counters reset, line 0 at
+ * the payload with length 0, no line, and the flow untouched (only a
+ * CR LF makes 4.2 write to it).  Everything else goes to 4.2's own
+ * function, found past this one with dlsym(RTLD_NEXT).  The answer
+ * cannot change: for every packet the parser leaves the same state.
+ * test-dpi-lines compares both on crafted and random payloads.
+ *
+ * The module's layout comes from 4.2's headers; until
+ * dpi_lines_check() has seen the running library's packet where those
+ * headers put it, every call goes to 4.2's function.  That pointer and
+ * the flag are set once and never change back: globals besides the
+ * module lock and the heap counter, shared by all engines as libndpi
+ * is.
+ */
+typedef void (*dpi_lines_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *);
+
+static dpi_lines_fn dpi_lines_real;
+static pthread_once_t dpi_lines_once = PTHREAD_ONCE_INIT;
+static atomic_bool dpi_lines_ok;
+static _Thread_local uint64_t dpi_lines_fast;	/* dpi_packet() takes it */
+
+static void
+dpi_lines_resolve(void)
+{
+	void *sym = dlsym(RTLD_NEXT, "ndpi_parse_packet_line_info");
+
+	/* Object pointer to function pointer: POSIX dlsym()'s own idiom. */
+	memcpy(&dpi_lines_real, &sym, sizeof(dpi_lines_real));
+	/* Our own again (a second copy of this file loaded later) would
+	 * call itself for ever. */
+	if (dpi_lines_real == NULL ||
+	    dpi_lines_real == ndpi_parse_packet_line_info) {
+		fprintf(stderr, "wardwatch: nDPI's line parser not found\n");
+		abort();
+	}
+}
+
+bool
+dpi_lines_fast_built(void)
+{
+	return true;
+}
+
+uint64_t
+dpi_lines_fast_pending(void)
+{
+	return dpi_lines_fast;
+}
+
+/* Whether payload[0..len) holds CR LF anywhere. */
+static bool
+dpi_has_crlf(const uint8_t *payload, size_t len)
+{
+	const uint8_t *p = payload, *end = payload + len, *cr;
+
+	while (p < end && (cr = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+		if (cr + 1 < end && cr[1] == '\n')
+			return true;
+		p = cr + 1;
+	}
+	return false;
+}
+
+/* 4.2's ndpi_reset_packet_line_info(), field by field. */
+static void
+dpi_lines_reset(struct ndpi_packet_struct *packet)
+{
+	packet->parsed_lines = 0;
+	packet->empty_line_position_set = 0;
+	packet->host_line.ptr = NULL;
+	packet->host_line.len = 0;
+	packet->referer_line.ptr = NULL;
+	packet->referer_line.len = 0;
+	packet->authorization_line.len = 0;
+	packet->authorization_line.ptr = NULL;
+	packet->content_line.ptr = NULL;
+	packet->content_line.len = 0;
+	packet->accept_line.ptr = NULL;
+	packet->accept_line.len = 0;
+	packet->user_agent_line.ptr = NULL;
+	packet->user_agent_line.len = 0;
+	packet->http_url_name.ptr = NULL;
+	packet->http_url_name.len = 0;
+	packet->http_encoding.ptr = NULL;
+	packet->http_encoding.len = 0;
+	packet->http_transfer_encoding.ptr = NULL;
+	packet->http_transfer_encoding.len = 0;
+	packet->http_contentlen.ptr = NULL;
+	packet->http_contentlen.len = 0;
+	packet->content_disposition_line.ptr = NULL;
+	packet->content_disposition_line.len = 0;
+	packet->http_cookie.ptr = NULL;
+	packet->http_cookie.len = 0;
+	packet->http_origin.len = 0;
+	packet->http_origin.ptr = NULL;
+	packet->http_x_session_type.ptr = NULL;
+	packet->http_x_session_type.len = 0;
+	packet->server_line.ptr = NULL;
+	packet->server_line.len = 0;
+	packet->http_method.ptr = NULL;
+	packet->http_method.len = 0;
+	packet->http_response.ptr = NULL;
+	packet->http_response.len = 0;
+	packet->http_num_headers = 0;
+	packet->forwarded_line.ptr = NULL;
+	packet->forwarded_line.len = 0;
+}
+
+void
+ndpi_parse_packet_line_info(struct ndpi_detection_module_struct *ndpi_str,
+    struct ndpi_flow_struct *flow)
+{
+	struct ndpi_packet_struct *packet = &ndpi_str->packet;
+
+	if (!atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed)) {
+		(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+		dpi_lines_real(ndpi_str, flow);
+		return;
+	}
+	/* 4.2's two early returns, in its order. */
+	if (packet->payload_packet_len < 3 || packet->payload == NULL)
+		return;
+	if (packet->packet_lines_parsed_complete != 0)
+		return;
+	if (dpi_has_crlf(packet->payload, packet->payload_packet_len)) {
+		(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+		dpi_lines_real(ndpi_str, flow);
+		return;
+	}
+	packet->packet_lines_parsed_complete = 1;
+	dpi_lines_reset(packet);
+	packet->line[0].ptr = packet->payload;
+	packet->line[0].len = 0;
+	dpi_lines_fast++;
+}
+
+/*
+ * 4.2's dispatch loop asks, for each enabled dissector and each packet,
+ * whether two 512-bit protocol bitmasks meet, twice: the flow's
+ * exclusions against the dissector's, the dissector's protocols against
+ * the detection mask.  Its NDPI_BITMASK_COMPARE() tests sixteen 32-bit
+ * words one at a time with a branch each (on benchmix 4.5 M calls,
+ * 185 M instructions).  It is exported and called through libndpi's PLT
+ * (all 6 calls), so this definition takes them too: the same answer,
+ * 1 when some bit is set in both and 0 otherwise, from eight 64-bit
+ * words and no branch (test-dpi-lines compares them).  The bitmask is
+ * a public type: no layout check needed.
+ */
+int
+NDPI_BITMASK_COMPARE(NDPI_PROTOCOL_BITMASK a, NDPI_PROTOCOL_BITMASK b)
+{
+	uint64_t any = 0, wa, wb;
+	size_t i;
+
+	/* Unrolled: the loop's own counting would cost as much again. */
+#pragma GCC unroll 8
+	for (i = 0; i + sizeof(wa) <= sizeof(a.fds_bits); i += sizeof(wa)) {
+		memcpy(&wa, (const uint8_t *)a.fds_bits + i, sizeof(wa));
+		memcpy(&wb, (const uint8_t *)b.fds_bits + i, sizeof(wb));
+		any |= wa & wb;
+	}
+	return any != 0;
+}
+
+/*
+ * After nDPI has taken the len bytes at eng->scratch with time ts_ms:
+ * if its module is as large as 4.2's headers say and holds that packet
+ * where they put it (4.2's ndpi_init_packet() sets all three), the
+ * layout is the headers' and the fast path may go.
+ */
+static void
+dpi_lines_check(const struct dpi_engine *eng, size_t len, uint64_t ts_ms)
+{
+	const struct ndpi_packet_struct *packet;
+
+	if (atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed) ||
+	    malloc_usable_size(eng->ndpi) <
+	    sizeof(struct ndpi_detection_module_struct))
+		return;
+	packet = &eng->ndpi->packet;
+	if ((const uint8_t *)packet->iph == eng->scratch &&
+	    packet->l3_packet_len == len && packet->current_time_ms == ts_ms)
+		atomic_store_explicit(&dpi_lines_ok, true,
+		    memory_order_relaxed);
+}
+#else
+bool
+dpi_lines_fast_built(void)
+{
+	return false;
+}
+
+uint64_t
+dpi_lines_fast_pending(void)
+{
+	return 0;
+}
+#endif
 
 void
 dpi_config_defaults(struct dpi_config *cfg)
@@ -862,6 +1091,9 @@ dpi_packet1(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 		eng->scratch_used = len;
 		p = shim_process(eng, f, eng->scratch, (uint16_t)len,
 		    ts_us / 1000, dir);
+#ifdef DPI_NDPI_LINES_4_2
+		dpi_lines_check(eng, len, ts_us / 1000);
+#endif
 		flow_record(eng, f, p);
 		if (f->snmp == 0 && (p.master_protocol == NDPI_PROTOCOL_SNMP ||
 		    p.app_protocol == NDPI_PROTOCOL_SNMP))
@@ -885,6 +1117,10 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 
 	st = dpi_packet1(eng, f, l3, l3len, ts_us, dir);
 	f->heap += dpi_heap - before;
+#ifdef DPI_NDPI_LINES_4_2
+	eng->stats.lines_fast += dpi_lines_fast;
+	dpi_lines_fast = 0;
+#endif
 	return st;
 }
 

@@ -64,6 +64,8 @@ struct dpi_stats {
 	uint64_t	 pkts_bare;		/* TCP without payload of an
 						   unlabelled flow: counted,
 						   not handed over */
+	uint64_t	 lines_fast;		/* nDPI's line parses answered
+						   without its walk (no CR LF) */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
@@ -93,6 +95,13 @@ struct dpi_engine *dpi_engine_new(const struct dpi_config *, char *err,
 	    size_t errlen);
 void	dpi_engine_free(struct dpi_engine *);
 void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
+/*
+ * For tests: whether this build has dpi.c's copy of nDPI 4.2's line
+ * parser (nDPI 4.2 only), and the line parses it answered without the
+ * walk on this thread that no dpi_packet() has counted yet.
+ */
+bool	dpi_lines_fast_built(void);
+uint64_t dpi_lines_fast_pending(void);
 
 /*
  * Bytes a flow costs when it starts: our struct plus nDPI's (688 in

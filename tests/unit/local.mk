@@ -80,6 +80,10 @@ UNIT_TESTS += tests/unit/test-dpi
 tests_unit_test_dpi_SOURCES = tests/unit/test-dpi.c
 tests_unit_test_dpi_LDADD = $(WW_UNIT_LIBS)
 
+UNIT_TESTS += tests/unit/test-dpi-lines
+tests_unit_test_dpi_lines_SOURCES = tests/unit/test-dpi-lines.c
+tests_unit_test_dpi_lines_LDADD = $(WW_UNIT_LIBS)
+
 UNIT_TESTS += tests/unit/test-app-alloc
 tests_unit_test_app_alloc_SOURCES = tests/unit/test-app-alloc.c
 tests_unit_test_app_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=calloc \

@@ -1219,6 +1219,47 @@ test_dpi_exclude_ftp(void **state)
 	dpi_flow_free(f);
 }
 
+/*
+ * Payload without CR LF: nDPI's line parses are answered without its
+ * walk over the bytes (lines_fast counts them), and the flow keeps what
+ * nDPI would make of it: RTSP, on lines a later packet brings.
+ */
+static void
+test_dpi_lines_fast(void **state)
+{
+	static const char rtsp[] =
+	    "OPTIONS rtsp://10.0.0.2/s RTSP/1.0\r\nCSeq: 1\r\n\r\n";
+	struct dpi_engine *eng = *state;
+	struct dpi_stats st0, st1;
+	struct dpi_flow *f;
+	struct conv c;
+	uint8_t bin[600];
+	size_t i;
+
+	if (!dpi_lines_fast_built())
+		skip();		/* only nDPI 4.2 has the copy */
+	/* CRs, none followed by LF; LFs, none after a CR. */
+	for (i = 0; i < sizeof(bin); i++)
+		bin[i] = (uint8_t)(i * 7 + 1);
+	bin[100] = '\r';
+	bin[101] = 'x';
+	bin[200] = '\n';
+	bin[sizeof(bin) - 1] = '\r';
+
+	assert_non_null(f = dpi_flow_new(eng));
+	conv_init(&c, IPPROTO_TCP_, 40050, 8554);
+	tcp_handshake(eng, f, &c);
+	dpi_get_stats(eng, &st0);
+	assert_int_equal(conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, bin,
+	    sizeof(bin)), DPI_MORE);
+	dpi_get_stats(eng, &st1);
+	assert_true(st1.lines_fast > st0.lines_fast);
+	assert_null(dpi_ndpi_name(f));
+	conv_send(eng, f, &c, 0, TH_PSH | TH_ACK, rtsp, sizeof(rtsp) - 1);
+	assert_string_equal(dpi_ndpi_name(f), "RTSP");
+	dpi_flow_free(f);
+}
+
 /* One packet of a made-up conversation, from the generator's state. */
 static void
 bare_conv_pkt(struct conv *c, struct pkt *pk, uint32_t *x, int *dir)
@@ -1594,6 +1635,7 @@ main(void)
 		cmocka_unit_test(test_dpi_bare_same_answers),
 		cmocka_unit_test(test_dpi_bare_unvetted),
 		cmocka_unit_test(test_dpi_exclude_ftp),
+		cmocka_unit_test(test_dpi_lines_fast),
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
 		cmocka_unit_test(test_dpi_max_packets_config),
 		cmocka_unit_test(test_dpi_protocol_list_restricts),

@@ -1,0 +1,250 @@
+/*
+ * test-dpi-lines.c - app/dpi.c's ndpi_parse_packet_line_info() and
+ * NDPI_BITMASK_COMPARE() against nDPI 4.2's own.  From the same packet
+ * and flow state, on crafted and random payloads (with and without CR
+ * LF, short, absent, already parsed), both parsers must leave the
+ * packet structure and the flow structure byte for byte the same; both
+ * compares must give the same answer for every pair of masks tried.
+ *
+ * This test includes nDPI's headers with its module layout, as dpi.c
+ * does (app/dpi-ndpi.h), to set up the packet the parser reads.  nDPI's
+ * own functions are found past the test's with dlsym(RTLD_NEXT); that
+ * the dissectors reach dpi.c's copies is test-dpi's test_dpi_lines_fast.
+ */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/dpi-ndpi.h"
+#include "app/dpi.h"
+
+#if NDPI_MAJOR == 4 && NDPI_MINOR == 2
+
+#define LINES_PAY_MAX	1600
+#define LINES_TRIALS	20000
+
+typedef void (*lines_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *);
+
+static uint32_t
+rng(uint32_t *x)
+{
+	/* xorshift32 (Marsaglia 2003): repeatable, never 0. */
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * Two UDP packets through a dpi engine, so dpi.c has seen nDPI's
+ * packet where the headers put it and takes the fast path from then
+ * on.  IPv4 (RFC 791) 10.0.0.1:40000 -> 10.0.0.2:9, payload "xyz".
+ */
+static void
+lines_enable(void)
+{
+	static const uint8_t pkt[] = {
+		0x45, 0, 0, 31, 0x12, 0x34, 0x40, 0, 64, 17, 0, 0,
+		10, 0, 0, 1, 10, 0, 0, 2,
+		0x9c, 0x40, 0, 9, 0, 11, 0, 0, 'x', 'y', 'z',
+	};
+	struct dpi_engine *eng;
+	struct dpi_flow *f;
+	char err[128] = "";
+
+	eng = dpi_engine_new(NULL, err, sizeof(err));
+	assert_non_null(eng);
+	assert_non_null(f = dpi_flow_new(eng));
+	(void)dpi_packet(eng, f, pkt, sizeof(pkt), 1700000000000000ull, 0);
+	(void)dpi_packet(eng, f, pkt, sizeof(pkt), 1700000000001000ull, 0);
+	dpi_flow_free(f);
+	dpi_engine_free(eng);
+}
+
+/* payload: bytes drawn mostly from CR, LF and a letter. */
+static size_t
+lines_payload(uint8_t *pay, uint32_t *x)
+{
+	static const uint8_t alpha[] = { '\r', '\n', 'a', ' ', ':' };
+	size_t len, i;
+	uint32_t r = rng(x);
+
+	if (r % 8 == 0)
+		len = LINES_PAY_MAX;
+	else if (r % 8 == 1)
+		len = 200 + rng(x) % 1000;
+	else
+		len = rng(x) % 40;
+	/* Sparse CRs in some payloads, dense in others, none in a few. */
+	r = rng(x) % 4;
+	for (i = 0; i < len; i++) {
+		uint32_t v = rng(x);
+
+		if (r == 0)
+			pay[i] = alpha[v % sizeof(alpha)];
+		else if (r == 1 && v % 97 == 0)
+			pay[i] = v % 2 ? '\r' : '\n';
+		else
+			pay[i] = (uint8_t)(v >> 8);
+		if (r == 3 && pay[i] == '\r')
+			pay[i] = 'r';
+	}
+	return len;
+}
+
+/*
+ * Same state in, same state out, on LINES_TRIALS payloads: the packet
+ * structure starts as random bytes (line fields, counters, the parsed
+ * flag), the flow as zeros.
+ */
+static void
+test_lines_same_state(void **state)
+{
+	struct ndpi_detection_module_struct *m;
+	struct ndpi_packet_struct pk0, pk_real;
+	struct ndpi_flow_struct *fl, *fl_real;
+	size_t flsz = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	static uint8_t pay[LINES_PAY_MAX + 1];
+	uint32_t x = 0x2545f491u;
+	lines_fn real;
+	void *sym;
+	size_t len, k;
+	uint64_t fast0;
+	int n, eligible = 0;
+
+	(void)state;
+	lines_enable();
+	fast0 = dpi_lines_fast_pending();
+	sym = dlsym(RTLD_NEXT, "ndpi_parse_packet_line_info");
+	assert_non_null(sym);
+	memcpy(&real, &sym, sizeof(real));
+	/* nDPI's own, not dpi.c's copy again. */
+	assert_true(real != ndpi_parse_packet_line_info);
+
+	assert_non_null(m = ndpi_init_detection_module(ndpi_no_prefs));
+	assert_non_null(fl = calloc(1, flsz));
+	assert_non_null(fl_real = calloc(1, flsz));
+	for (n = 0; n < LINES_TRIALS; n++) {
+		len = lines_payload(pay, &x);
+		for (k = 0; k < sizeof(pk0); k++)
+			((uint8_t *)&pk0)[k] = (uint8_t)rng(&x);
+		pk0.payload = rng(&x) % 50 == 0 ? NULL : pay;
+		pk0.payload_packet_len = (uint16_t)len;
+		pk0.packet_lines_parsed_complete = rng(&x) % 4 == 0;
+		if (pk0.payload != NULL && len >= 3 &&
+		    !pk0.packet_lines_parsed_complete &&
+		    memmem(pay, len, "\r\n", 2) == NULL)
+			eligible++;
+
+		memcpy(&m->packet, &pk0, sizeof(pk0));
+		memset(fl_real, 0, flsz);
+		real(m, fl_real);
+		memcpy(&pk_real, &m->packet, sizeof(pk_real));
+
+		memcpy(&m->packet, &pk0, sizeof(pk0));
+		memset(fl, 0, flsz);
+		ndpi_parse_packet_line_info(m, fl);
+		if (memcmp(&m->packet, &pk_real, sizeof(pk_real)) != 0 ||
+		    memcmp(fl, fl_real, flsz) != 0)
+			fail_msg("trial %d: len %zu differs", n, len);
+	}
+	/* The copy's own answer was compared, on every payload it takes,
+	 * not nDPI's against itself. */
+	assert_true(eligible > 1000);
+	assert_int_equal(dpi_lines_fast_pending() - fast0, eligible);
+	free(fl_real);
+	free(fl);
+	ndpi_exit_detection_module(m);
+}
+
+typedef int (*cmp_fn)(NDPI_PROTOCOL_BITMASK, NDPI_PROTOCOL_BITMASK);
+
+/* A mask of none, all, or a few set bits (nDPI ids) at random. */
+static void
+mask_random(NDPI_PROTOCOL_BITMASK *m, uint32_t *x)
+{
+	uint32_t r = rng(x) % 8, n;
+
+	NDPI_BITMASK_RESET(*m);
+	if (r == 0)
+		return;
+	if (r == 1) {
+		NDPI_BITMASK_SET_ALL(*m);
+		return;
+	}
+	for (n = rng(x) % 6 + 1; n > 0; n--)
+		NDPI_ADD_PROTOCOL_TO_BITMASK(*m, rng(x) % NDPI_NUM_BITS);
+}
+
+/* dpi.c's NDPI_BITMASK_COMPARE() answers as nDPI's: 1 iff they meet. */
+static void
+test_bitmask_compare_same(void **state)
+{
+	NDPI_PROTOCOL_BITMASK a, b;
+	uint32_t x = 0x9e3779b9u;
+	cmp_fn real;
+	void *sym;
+	int n, i, want;
+
+	(void)state;
+	sym = dlsym(RTLD_NEXT, "NDPI_BITMASK_COMPARE");
+	assert_non_null(sym);
+	memcpy(&real, &sym, sizeof(real));
+	assert_true(real != NDPI_BITMASK_COMPARE);
+
+	/* Every single bit against itself and its neighbour. */
+	for (i = 0; i < NDPI_NUM_BITS; i++) {
+		NDPI_BITMASK_RESET(a);
+		NDPI_BITMASK_RESET(b);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(a, i);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(b, i);
+		assert_int_equal(NDPI_BITMASK_COMPARE(a, b), 1);
+		NDPI_BITMASK_RESET(b);
+		NDPI_ADD_PROTOCOL_TO_BITMASK(b, (i + 1) % NDPI_NUM_BITS);
+		assert_int_equal(NDPI_BITMASK_COMPARE(a, b), 0);
+		assert_int_equal(real(a, b), 0);
+	}
+	for (n = 0; n < LINES_TRIALS; n++) {
+		mask_random(&a, &x);
+		mask_random(&b, &x);
+		if (rng(&x) % 4 == 0)
+			b = a;
+		want = real(a, b);
+		if (NDPI_BITMASK_COMPARE(a, b) != want)
+			fail_msg("trial %d: %d wanted", n, want);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines_same_state),
+		cmocka_unit_test(test_bitmask_compare_same),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#else
+
+int
+main(void)
+{
+	/* Only 4.2 has dpi.c's copies. */
+	printf("1..0 # SKIP only nDPI 4.2\n");
+	return 0;
+}
+
+#endif
