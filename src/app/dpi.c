@@ -1213,6 +1213,8 @@ dpi_risk_ids(const struct dpi_flow *f)
 	uint64_t ids = 0;
 	size_t i;
 
+	if ((f->risk & ~UINT64_C(1)) == 0)
+		return 0;
 	for (i = 0; i < sizeof(dpi_risk_map) / sizeof(dpi_risk_map[0]); i++)
 		if ((unsigned)dpi_risk_map[i].r < 64 &&
 		    (f->risk & (UINT64_C(1) << dpi_risk_map[i].r)) &&
@@ -1224,16 +1226,23 @@ dpi_risk_ids(const struct dpi_flow *f)
 size_t
 dpi_risks(const struct dpi_flow *f, const char **names, size_t max)
 {
+	uint64_t set = f->risk & ~UINT64_C(1);
 	size_t n = 0;
 	int r;
 
 	/*
 	 * Bit 0 is NDPI_NO_RISK.  Only bits below NDPI_MAX_RISK are named:
 	 * for other values 4.2's ndpi_risk2str() formats into a static
-	 * buffer, which two workers could overwrite at once.
+	 * buffer, which two workers could overwrite at once.  The set bits
+	 * only, lowest first (most flows have none).
 	 */
-	for (r = 1; r < NDPI_MAX_RISK && r < 64 && n < max; r++)
-		if (f->risk & (UINT64_C(1) << r))
-			names[n++] = ndpi_risk2str((ndpi_risk_enum)r);
+	if (NDPI_MAX_RISK < 64)
+		set &= (UINT64_C(1) << (NDPI_MAX_RISK < 64 ? NDPI_MAX_RISK :
+		    63)) - 1;
+	while (set != 0 && n < max) {
+		r = __builtin_ctzll(set);
+		set &= set - 1;
+		names[n++] = ndpi_risk2str((ndpi_risk_enum)r);
+	}
 	return n;
 }
