@@ -248,16 +248,58 @@ monitor_fanout_init(struct monitor *mon)
 	return 0;
 }
 
+/*
+ * Start-up work done beside the main thread's: building a worker (its
+ * nDPI module is most of the start-up's instructions) while the main
+ * thread loads the brain.  Each job touches only its worker.
+ */
+struct monitor_job {
+	pthread_t			 thr;
+	bool				 started;
+	const struct worker_setup	*ws;
+	uint32_t			 id;
+	bool				 threaded;
+	struct worker			*w;
+};
+
+static void *
+monitor_job_new(void *arg)
+{
+	struct monitor_job *j = arg;
+
+	j->w = worker_new(j->ws, j->id, j->threaded);
+	return NULL;
+}
+
+/* Run fn(job) on a thread of its own, or here if none can be made. */
+static void
+monitor_job_start(struct monitor_job *j, void *(*fn)(void *))
+{
+	j->started = pthread_create(&j->thr, NULL, fn, j) == 0;
+	if (!j->started)
+		(void)fn(j);
+}
+
+static void
+monitor_job_join(struct monitor_job *j)
+{
+	if (j->started)
+		pthread_join(j->thr, NULL);
+	j->started = false;
+}
+
 int
 monitor_init(struct monitor *mon, const struct config *cfg,
     const struct monitor_opts *opts)
 {
 	struct output_config oc;
 	struct worker_setup ws;
+	struct monitor_job *jobs;
 	char host[256] = "", seqpath[4096], statedir[4096], *slash;
 	const char *env;
 	unsigned long v;
 	uint32_t i, n;
+	bool brain;
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
@@ -356,16 +398,6 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	if (getenv("MALLOC_ARENA_MAX") == NULL)
 		(void)mallopt(M_ARENA_MAX, (int)n + 1);
 #endif
-	if (cfg->devices.enabled || opts->detect != NULL) {
-		/* Workers and the capture thread (LLDP, CDP) feed it; with
-		 * devices off it only writes the rules' alerts. */
-		mon->brain = brain_new(&cfg->devices, n + 1,
-		    cfg->devices.enabled ? opts->state_path : NULL,
-		    mon->out, &mon->brain_ctr, stderr);
-		if (mon->brain == NULL)
-			return -1;
-		brain_set_detect(mon->brain, opts->detect);
-	}
 	mon->part_max = MONITOR_PART_PKTS;
 	if ((env = getenv("WARDWATCH_TEST_PART_PKTS")) != NULL &&
 	    (v = strtoul(env, NULL, 10)) > 0)
@@ -388,20 +420,54 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	ws.key = &mon->key;
 	ws.eve = &mon->eve;
 	ws.out = mon->out;
-	ws.brain = mon->brain;
+	ws.brain = NULL;		/* given once it exists */
 	ws.devices = cfg->devices.enabled;
 	ws.detect = opts->detect;
 	ws.detect_protos = mon->detect_protos;
 	ws.nworkers = n;
 	ws.barrier = monitor_barrier_reached;
 	ws.arg = mon;
+	/*
+	 * The workers are built on threads of their own while this one
+	 * loads the brain (registry, fingerprints, state), when there is
+	 * one to load or more than one worker; all are joined before
+	 * monitor_init() returns, so the sensor is one thread again.
+	 */
+	jobs = xcalloc(n, sizeof(*jobs));
+	brain = cfg->devices.enabled || opts->detect != NULL;
 	for (i = 0; i < n; i++) {
-		mon->workers[i] = worker_new(&ws, i, mon->threaded);
+		jobs[i].ws = &ws;
+		jobs[i].id = i;
+		jobs[i].threaded = mon->threaded;
+		if (brain || n > 1)
+			monitor_job_start(&jobs[i], monitor_job_new);
+	}
+	if (brain) {
+		/* Workers and the capture thread (LLDP, CDP) feed it; with
+		 * devices off it only writes the rules' alerts. */
+		mon->brain = brain_new(&cfg->devices, n + 1,
+		    cfg->devices.enabled ? opts->state_path : NULL,
+		    mon->out, &mon->brain_ctr, stderr);
+		if (mon->brain != NULL)
+			brain_set_detect(mon->brain, opts->detect);
+	}
+	for (i = 0; i < n; i++) {
+		if (brain || n > 1)
+			monitor_job_join(&jobs[i]);
+		else
+			jobs[i].w = worker_new(&ws, i, mon->threaded);
+		mon->workers[i] = jobs[i].w;
+		if (jobs[i].w != NULL)
+			worker_set_brain(jobs[i].w, mon->brain);
+	}
+	free(jobs);
+	if (brain && mon->brain == NULL)
+		return -1;	/* monitor_free() frees the workers */
+	for (i = 0; i < n; i++)
 		if (mon->workers[i] == NULL) {
 			log_warnx("cannot create worker %u", i);
 			return -1;
 		}
-	}
 	if (opts->fanout && opts->live) {
 		if (n < 2)
 			log_info("capture.mode fanout with one worker: one "
