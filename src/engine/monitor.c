@@ -249,9 +249,10 @@ monitor_fanout_init(struct monitor *mon)
 }
 
 /*
- * Start-up work done beside the main thread's: building a worker (its
- * nDPI module is most of the start-up's instructions) while the main
- * thread loads the brain.  Each job touches only its worker.
+ * Start-up and teardown work done beside the main thread's: building a
+ * worker (its nDPI module is most of the start-up's instructions) while
+ * the main thread loads the brain, and freeing one while it frees the
+ * brain.  Each job touches only its worker.
  */
 struct monitor_job {
 	pthread_t			 thr;
@@ -268,6 +269,15 @@ monitor_job_new(void *arg)
 	struct monitor_job *j = arg;
 
 	j->w = worker_new(j->ws, j->id, j->threaded);
+	return NULL;
+}
+
+static void *
+monitor_job_free(void *arg)
+{
+	struct monitor_job *j = arg;
+
+	worker_free(j->w);
 	return NULL;
 }
 
@@ -1526,12 +1536,14 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	s->elapsed_s = wall_now() - mon->wall_start;
 	counters_merge(&s->total, sum);
 	free(sum);
+	mon->finished = true;
 	return rv;
 }
 
 void
 monitor_free(struct monitor *mon)
 {
+	struct monitor_job *jobs = NULL;
 	uint32_t i;
 
 	if (mon->workers != NULL) {
@@ -1552,14 +1564,35 @@ monitor_free(struct monitor *mon)
 		}
 		free(mon->fanout);
 		mon->fanout = NULL;
-		for (i = 0; i < mon->nworkers; i++)
-			worker_free(mon->workers[i]);
-		free(mon->workers);
+		/*
+		 * After a finished run every flow has ended and its events
+		 * are the brain's: a worker and the brain share nothing
+		 * but the outputs (which are closed), so the workers are
+		 * freed on threads of their own while this one frees the
+		 * brain.  Otherwise one after the other, as they were made.
+		 */
+		if (mon->finished && mon->brain != NULL)
+			jobs = calloc(mon->nworkers, sizeof(*jobs));
+		for (i = 0; i < mon->nworkers; i++) {
+			if (jobs == NULL) {
+				worker_free(mon->workers[i]);
+				continue;
+			}
+			jobs[i].w = mon->workers[i];
+			monitor_job_start(&jobs[i], monitor_job_free);
+		}
 	}
 	if (mon->dec != NULL)
 		decoder_free(mon->dec);
 	brain_free(mon->brain);
 	mon->brain = NULL;
+	if (jobs != NULL) {
+		for (i = 0; i < mon->nworkers; i++)
+			monitor_job_join(&jobs[i]);
+		free(jobs);
+	}
+	free(mon->workers);
+	mon->workers = NULL;
 	brain_queue_free(&mon->bq);
 	if (mon->out != NULL) {
 		record_writer_free(&mon->rw);

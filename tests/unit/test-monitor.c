@@ -89,9 +89,11 @@ test_monitor_thread_start_fails(void **state)
 
 /*
  * monitor_init() builds the workers on threads of their own (one each)
- * while it loads the brain.  When such a thread cannot be made, the
- * work is done in place: nothing is lost, nothing leaks (the sanitizer
- * build checks), and every worker exists.
+ * while it loads the brain, and monitor_free() after a finished run
+ * frees them on threads of their own while it frees the brain.  When
+ * such a thread cannot be made, the work is done in place: nothing is
+ * lost, nothing leaks (the sanitizer build checks), and every worker
+ * exists.
  */
 static void
 test_monitor_job_threads(void **state)
@@ -126,7 +128,10 @@ test_monitor_job_threads(void **state)
 		assert_int_equal(monitor_start(&mon), 0);
 		assert_int_equal(monitor_finish(&mon, &sum), 0);
 		assert_int_equal(sum.packets, 0);
+		calls = 0;
+		fail_at = at;
 		monitor_free(&mon);
+		assert_int_equal(calls, 3);
 		config_free(&cfg);
 	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
