@@ -10,8 +10,9 @@
  *
  * The sensor loads the 46k records at every start, so the load is
  * built to be quick: no copy of the 4 MB of files (faulting in a
- * buffer that size costs more than parsing it), and 8-byte entries.
- * It takes a few milliseconds.
+ * buffer that size costs more than parsing it), fields found by
+ * memchr(3) and kept as views of the buffer until the name is copied
+ * into the arena, and 8-byte entries.  It takes a few milliseconds.
  *
  * The files are not traffic, but they are still checked: a malformed
  * record is reported with its line and skipped, and every field, record
@@ -43,6 +44,7 @@ enum oui_len {
 
 static const unsigned oui_bits[OUI_NLEN] = { 36, 28, 24 };
 
+/* In the order add_record() matches them. */
 static const struct {
 	const char	*name;
 	enum oui_len	 len;
@@ -100,12 +102,22 @@ struct oui_file {
 	size_t		 nbad;		/* malformed records */
 };
 
+/*
+ * A kept field is a view of the buffer, valid until the next refill: a
+ * copy is made only of a quoted field with a doubled quote in it.
+ */
+struct oui_field {
+	const char	*s;
+	size_t		 n;
+	bool		 copied;	/* s is esc[k], being built */
+};
+
 struct oui_record {
-	size_t	line;			/* where the record starts */
-	size_t	nfields;
-	char	field[NKEPT][OUI_MAX_NAME + 1];
-	size_t	flen[NKEPT];
-	bool	toolong;		/* a kept field was cut */
+	size_t		 line;		/* where the record starts */
+	size_t		 nfields;
+	struct oui_field f[NKEPT];
+	bool		 toolong;	/* a kept field is over the cap */
+	char		 esc[NKEPT][OUI_MAX_NAME];
 };
 
 enum rec_result { REC_OK, REC_BAD };
@@ -139,13 +151,16 @@ bad(struct oui_file *f, size_t line, const char *fmt, ...)
 	fputc('\n', f->err);
 }
 
-/* A field for a message: capped, anything unprintable as '?'. */
+/*
+ * A field for a message: up to its first NUL (as a C string would be
+ * shown), capped, anything unprintable as '?'.
+ */
 static const char *
-show(const char *s, char *buf, size_t size)
+show(const char *s, size_t n, char *buf, size_t size)
 {
 	size_t i;
 
-	for (i = 0; s[i] != '\0' && i + 1 < size; i++) {
+	for (i = 0; i < n && s[i] != '\0' && i + 1 < size; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		buf[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
@@ -170,49 +185,71 @@ eol(const char *p, const char *end)
 	return 0;
 }
 
-/* The bytes that may end an unquoted field (a CR only before a LF). */
-static const unsigned char oui_stop[256] = {
-	[','] = 1, ['\n'] = 1, ['\r'] = 1,
-};
-
 /*
- * The end of the unquoted field at p: its comma or line end, or lim.
- * Four bytes a step through the table: the 4 MB of registry are mostly
- * unquoted names, scanned at every start.
+ * The end of the unquoted field at p: its comma, its line end (the CR
+ * of a CRLF, else the LF; a lone CR is data, except as the file's last
+ * byte), or lim.  memchr(3) does the scanning: the 4 MB of registry are
+ * scanned at every start.  *nlp caches the first LF at or after p that
+ * is before lim + 1 (a CRLF whose CR is the record's last byte counts),
+ * or that bound when there is none: a record's fields share it.
  */
 static const char *
-field_end(const char *p, const char *lim, const char *end)
+field_end(const char *p, const char *lim, const char *end, const char **nlp)
 {
-	const unsigned char *q = (const unsigned char *)p;
-	const unsigned char *l = (const unsigned char *)lim;
+	const char *bound = lim < end ? lim + 1 : end, *nl = *nlp, *c;
 
-	for (;;) {
-		while (l - q >= 4 && (oui_stop[q[0]] | oui_stop[q[1]] |
-		    oui_stop[q[2]] | oui_stop[q[3]]) == 0)
-			q += 4;
-		while (q < l && !oui_stop[*q])
-			q++;
-		if (q == l || *q != '\r' || eol((const char *)q, end) != 0)
-			return (const char *)q;
-		q++;		/* a CR within the field */
+	if (nl == NULL || nl < p) {
+		nl = memchr(p, '\n', (size_t)(bound - p));
+		*nlp = nl = nl != NULL ? nl : bound;
 	}
+	if ((c = memchr(p, ',', (size_t)((nl < lim ? nl : lim) - p))) != NULL)
+		return c;
+	if (nl < bound)		/* a LF at or before lim */
+		return nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+	if (lim == end && end > p && end[-1] == '\r')
+		return end - 1;
+	return lim;
 }
 
-/* Append n bytes to kept field k; other fields are only skipped. */
+/*
+ * Add n bytes at s to kept field k (other fields are only skipped): a
+ * view of the buffer while the field is one piece of it; from the
+ * first escaped quote on (escaped: s is the quote standing for "") a
+ * copy.
+ */
 static void
-put(struct oui_record *r, size_t k, const char *s, size_t n)
+put(struct oui_record *r, size_t k, const char *s, size_t n, bool escaped)
 {
+	struct oui_field *fd;
 	size_t room;
 
 	if (k >= NKEPT)
 		return;
-	room = OUI_MAX_NAME - r->flen[k];
+	fd = &r->f[k];
+	if (escaped && !fd->copied) {
+		/* The first piece of an escaped field: start the copy. */
+		if (fd->n > OUI_MAX_NAME) {
+			r->toolong = true;
+			fd->n = OUI_MAX_NAME;
+		}
+		memcpy(r->esc[k], fd->s, fd->n);
+		fd->s = r->esc[k];
+		fd->copied = true;
+	}
+	if (!fd->copied) {
+		fd->s = s;
+		fd->n = n;
+		if (n > OUI_MAX_NAME)
+			r->toolong = true;
+		return;
+	}
+	room = OUI_MAX_NAME - fd->n;
 	if (n > room) {
 		r->toolong = true;
 		n = room;
 	}
-	memcpy(r->field[k] + r->flen[k], s, n);
-	r->flen[k] += n;
+	memcpy(r->esc[k] + fd->n, s, n);
+	fd->n += n;
 }
 
 /*
@@ -275,6 +312,7 @@ static enum rec_result
 read_record(struct oui_file *f, struct oui_record *r)
 {
 	const char *p = f->p, *end = f->end, *start = p, *lim, *q, *s;
+	const char *nl = NULL;
 	size_t k, n;
 
 	/* Scanning stops one byte past the cap. */
@@ -282,7 +320,7 @@ read_record(struct oui_file *f, struct oui_record *r)
 	r->line = f->line;
 	r->nfields = 0;
 	r->toolong = false;
-	memset(r->flen, 0, sizeof(r->flen));
+	memset(r->f, 0, sizeof(r->f));
 	for (;;) {
 		k = r->nfields++;
 		if (p < end && *p == '"') {
@@ -299,15 +337,21 @@ read_record(struct oui_file *f, struct oui_record *r)
 				for (s = p; (s = memchr(s, '\n',
 				    (size_t)(q - s))) != NULL; s++)
 					f->line++;
-				put(r, k, p, (size_t)(q - p));
+				put(r, k, p, (size_t)(q - p), false);
 				if (end - q == 1 || q[1] != '"')
 					break;
-				put(r, k, q, 1);	/* "" stands for " */
+				/* "" stands for " */
+				put(r, k, q, 1, true);
 			}
 			p = q + 1;
 		} else {
-			q = field_end(p, lim, end);
-			put(r, k, p, (size_t)(q - p));
+			q = field_end(p, lim, end, &nl);
+			if (k < NKEPT) {
+				r->f[k].s = p;
+				r->f[k].n = (size_t)(q - p);
+				if (r->f[k].n > OUI_MAX_NAME)
+					r->toolong = true;
+			}
 			p = q;
 			if (p - start > OUI_MAX_RECORD) {
 				bad(f, r->line, "record longer than %d bytes",
@@ -331,8 +375,6 @@ read_record(struct oui_file *f, struct oui_record *r)
 		resync(f, p, f->line);
 		return REC_BAD;
 	}
-	for (k = 0; k < NKEPT; k++)
-		r->field[k][r->flen[k]] = '\0';
 	f->p = p;
 	return REC_OK;
 }
@@ -373,31 +415,37 @@ ctl_to_space(char *s, size_t n)
 	}
 }
 
-static char *
-trim(char *s, size_t *len, bool name)
+static inline bool
+is_ctl(unsigned char c)
 {
-	size_t n = *len;
+	return c < 0x20 || c == 0x7f;
+}
 
-	if (name)
-		ctl_to_space(s, n);
-	while (n > 0 && s[n - 1] == ' ')
+/* Trim a field's view: spaces, and in a name control characters too. */
+static inline void
+trim(struct oui_field *fd, bool name)
+{
+	const char *s = fd->s;
+	size_t n = fd->n;
+
+	while (n > 0 && (s[n - 1] == ' ' ||
+	    (name && is_ctl((unsigned char)s[n - 1]))))
 		n--;
-	while (n > 0 && *s == ' ') {
+	while (n > 0 && (*s == ' ' || (name && is_ctl((unsigned char)*s)))) {
 		s++;
 		n--;
 	}
-	s[n] = '\0';
-	*len = n;
-	return s;
+	fd->s = s;
+	fd->n = n;
 }
 
 static int
 add_entry(struct oui_db *db, enum oui_len len, uint64_t prefix,
-    const char *name, size_t nlen)
+    const struct oui_field *name)
 {
 	struct oui_table *t = &db->tab[len];
 	uint64_t *e;
-	size_t ncap;
+	size_t ncap, nlen = name->n;
 	char *nn;
 
 	if (t->n == t->cap) {
@@ -421,9 +469,29 @@ add_entry(struct oui_db *db, enum oui_len len, uint64_t prefix,
 		db->ncap = ncap;
 	}
 	t->e[t->n++] = prefix << NAME_BITS | db->nlen;
-	memcpy(db->names + db->nlen, name, nlen + 1);
+	nn = db->names + db->nlen;
+	memcpy(nn, name->s, nlen);
+	nn[nlen] = '\0';
+	ctl_to_space(nn, nlen);
 	db->nlen += nlen + 1;
 	return 0;
+}
+
+/* Hex digits' values plus one; 0 for anything else. */
+static const uint8_t oui_hexval1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16,
+};
+
+/* Whether field fd, read as a C string, is the n bytes of w. */
+static inline bool
+field_is(const struct oui_field *fd, const char *w, size_t n)
+{
+	return fd->n >= n && (fd->n == n || fd->s[n] == '\0') &&
+	    memcmp(fd->s, w, n) == 0;
 }
 
 /* Check a record and add its assignment.  -1 only when out of memory. */
@@ -431,9 +499,9 @@ static int
 add_record(struct oui_db *db, struct oui_file *f, struct oui_record *r)
 {
 	char sbuf[SHOW_MAX];
-	const char *reg, *hex, *name;
+	struct oui_field *reg = &r->f[0], *hex = &r->f[1], *name = &r->f[2];
 	uint64_t prefix = 0;
-	size_t i, d, rlen, hlen, nlen;
+	size_t i, d;
 	int v;
 
 	if (r->nfields != 4) {
@@ -445,39 +513,45 @@ add_record(struct oui_db *db, struct oui_file *f, struct oui_record *r)
 		bad(f, r->line, "field longer than %d bytes", OUI_MAX_NAME);
 		return 0;
 	}
-	rlen = r->flen[0];
-	hlen = r->flen[1];
-	nlen = r->flen[2];
-	reg = trim(r->field[0], &rlen, false);
-	hex = trim(r->field[1], &hlen, false);
-	name = trim(r->field[2], &nlen, true);
-	for (i = 0; i < NELEM(oui_registries); i++)
-		if (strcmp(reg, oui_registries[i].name) == 0)
-			break;
+	trim(reg, false);
+	trim(hex, false);
+	trim(name, true);
+	/* Each compared with a constant length: no memcmp() call. */
+	if (field_is(reg, "MA-L", 4))
+		i = 0;
+	else if (field_is(reg, "MA-M", 4))
+		i = 1;
+	else if (field_is(reg, "MA-S", 4))
+		i = 2;
+	else if (field_is(reg, "IAB", 3))
+		i = 3;
+	else
+		i = NELEM(oui_registries);
 	if (i == NELEM(oui_registries)) {
 		bad(f, r->line, "unknown registry \"%s\"",
-		    show(reg, sbuf, sizeof(sbuf)));
+		    show(reg->s, reg->n, sbuf, sizeof(sbuf)));
 		return 0;
 	}
-	if (hlen != oui_registries[i].digits) {
+	if (hex->n != oui_registries[i].digits) {
 		bad(f, r->line, "%s assignment \"%s\" has %zu hex digits, "
-		    "not %zu", reg, show(hex, sbuf, sizeof(sbuf)), hlen,
+		    "not %zu", oui_registries[i].name,
+		    show(hex->s, hex->n, sbuf, sizeof(sbuf)), hex->n,
 		    oui_registries[i].digits);
 		return 0;
 	}
-	for (d = 0; d < hlen; d++) {
-		if ((v = util_hexval(hex[d])) == -1) {
+	for (d = 0; d < hex->n; d++) {
+		if ((v = oui_hexval1[(unsigned char)hex->s[d]] - 1) == -1) {
 			bad(f, r->line, "assignment \"%s\" is not hexadecimal",
-			    show(hex, sbuf, sizeof(sbuf)));
+			    show(hex->s, hex->n, sbuf, sizeof(sbuf)));
 			return 0;
 		}
 		prefix = prefix << 4 | (uint64_t)v;
 	}
-	if (nlen == 0) {
+	if (name->n == 0) {
 		bad(f, r->line, "empty organization name");
 		return 0;
 	}
-	return add_entry(db, oui_registries[i].len, prefix, name, nlen);
+	return add_entry(db, oui_registries[i].len, prefix, name);
 }
 
 /* Parse the open file f.  -1 on a read error or out of memory. */
@@ -506,7 +580,7 @@ parse_file(struct oui_db *db, struct oui_file *f)
 			first = false;
 			continue;
 		}
-		if (first && strcmp(r.field[0], "Registry") == 0) {
+		if (first && field_is(&r.f[0], "Registry", 8)) {
 			first = false;
 			continue;	/* the header */
 		}

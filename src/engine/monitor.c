@@ -248,16 +248,68 @@ monitor_fanout_init(struct monitor *mon)
 	return 0;
 }
 
+/*
+ * Start-up and teardown work done beside the main thread's: building a
+ * worker (its nDPI module is most of the start-up's instructions) while
+ * the main thread loads the brain, and freeing one while it frees the
+ * brain.  Each job touches only its worker.
+ */
+struct monitor_job {
+	pthread_t			 thr;
+	bool				 started;
+	const struct worker_setup	*ws;
+	uint32_t			 id;
+	bool				 threaded;
+	struct worker			*w;
+};
+
+static void *
+monitor_job_new(void *arg)
+{
+	struct monitor_job *j = arg;
+
+	j->w = worker_new(j->ws, j->id, j->threaded);
+	return NULL;
+}
+
+static void *
+monitor_job_free(void *arg)
+{
+	struct monitor_job *j = arg;
+
+	worker_free(j->w);
+	return NULL;
+}
+
+/* Run fn(job) on a thread of its own, or here if none can be made. */
+static void
+monitor_job_start(struct monitor_job *j, void *(*fn)(void *))
+{
+	j->started = pthread_create(&j->thr, NULL, fn, j) == 0;
+	if (!j->started)
+		(void)fn(j);
+}
+
+static void
+monitor_job_join(struct monitor_job *j)
+{
+	if (j->started)
+		pthread_join(j->thr, NULL);
+	j->started = false;
+}
+
 int
 monitor_init(struct monitor *mon, const struct config *cfg,
     const struct monitor_opts *opts)
 {
 	struct output_config oc;
 	struct worker_setup ws;
+	struct monitor_job *jobs;
 	char host[256] = "", seqpath[4096], statedir[4096], *slash;
 	const char *env;
 	unsigned long v;
 	uint32_t i, n;
+	bool brain;
 
 	memset(mon, 0, sizeof(*mon));
 	memset(&oc, 0, sizeof(oc));
@@ -360,16 +412,6 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	if (getenv("MALLOC_ARENA_MAX") == NULL)
 		(void)mallopt(M_ARENA_MAX, (int)n);
 #endif
-	if (cfg->devices.enabled || opts->detect != NULL) {
-		/* Workers and the capture thread (LLDP, CDP) feed it; with
-		 * devices off it only writes the rules' alerts. */
-		mon->brain = brain_new(&cfg->devices, n + 1,
-		    cfg->devices.enabled ? opts->state_path : NULL,
-		    mon->out, &mon->brain_ctr, stderr);
-		if (mon->brain == NULL)
-			return -1;
-		brain_set_detect(mon->brain, opts->detect);
-	}
 	mon->part_max = MONITOR_PART_PKTS;
 	if ((env = getenv("WARDWATCH_TEST_PART_PKTS")) != NULL &&
 	    (v = strtoul(env, NULL, 10)) > 0)
@@ -392,20 +434,54 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 	ws.key = &mon->key;
 	ws.eve = &mon->eve;
 	ws.out = mon->out;
-	ws.brain = mon->brain;
+	ws.brain = NULL;		/* given once it exists */
 	ws.devices = cfg->devices.enabled;
 	ws.detect = opts->detect;
 	ws.detect_protos = mon->detect_protos;
 	ws.nworkers = n;
 	ws.barrier = monitor_barrier_reached;
 	ws.arg = mon;
+	/*
+	 * The workers are built on threads of their own while this one
+	 * loads the brain (registry, fingerprints, state), when there is
+	 * one to load or more than one worker; all are joined before
+	 * monitor_init() returns, so the sensor is one thread again.
+	 */
+	jobs = xcalloc(n, sizeof(*jobs));
+	brain = cfg->devices.enabled || opts->detect != NULL;
 	for (i = 0; i < n; i++) {
-		mon->workers[i] = worker_new(&ws, i, mon->threaded);
+		jobs[i].ws = &ws;
+		jobs[i].id = i;
+		jobs[i].threaded = mon->threaded;
+		if (brain || n > 1)
+			monitor_job_start(&jobs[i], monitor_job_new);
+	}
+	if (brain) {
+		/* Workers and the capture thread (LLDP, CDP) feed it; with
+		 * devices off it only writes the rules' alerts. */
+		mon->brain = brain_new(&cfg->devices, n + 1,
+		    cfg->devices.enabled ? opts->state_path : NULL,
+		    mon->out, &mon->brain_ctr, stderr);
+		if (mon->brain != NULL)
+			brain_set_detect(mon->brain, opts->detect);
+	}
+	for (i = 0; i < n; i++) {
+		if (brain || n > 1)
+			monitor_job_join(&jobs[i]);
+		else
+			jobs[i].w = worker_new(&ws, i, mon->threaded);
+		mon->workers[i] = jobs[i].w;
+		if (jobs[i].w != NULL)
+			worker_set_brain(jobs[i].w, mon->brain);
+	}
+	free(jobs);
+	if (brain && mon->brain == NULL)
+		return -1;	/* monitor_free() frees the workers */
+	for (i = 0; i < n; i++)
 		if (mon->workers[i] == NULL) {
 			log_warnx("cannot create worker %u", i);
 			return -1;
 		}
-	}
 	if (opts->fanout && opts->live) {
 		if (n < 2)
 			log_info("capture.mode fanout with one worker: one "
@@ -1464,12 +1540,14 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	s->elapsed_s = wall_now() - mon->wall_start;
 	counters_merge(&s->total, sum);
 	free(sum);
+	mon->finished = true;
 	return rv;
 }
 
 void
 monitor_free(struct monitor *mon)
 {
+	struct monitor_job *jobs = NULL;
 	uint32_t i;
 
 	if (mon->workers != NULL) {
@@ -1490,14 +1568,35 @@ monitor_free(struct monitor *mon)
 		}
 		free(mon->fanout);
 		mon->fanout = NULL;
-		for (i = 0; i < mon->nworkers; i++)
-			worker_free(mon->workers[i]);
-		free(mon->workers);
+		/*
+		 * After a finished run every flow has ended and its events
+		 * are the brain's: a worker and the brain share nothing
+		 * but the outputs (which are closed), so the workers are
+		 * freed on threads of their own while this one frees the
+		 * brain.  Otherwise one after the other, as they were made.
+		 */
+		if (mon->finished && mon->brain != NULL)
+			jobs = calloc(mon->nworkers, sizeof(*jobs));
+		for (i = 0; i < mon->nworkers; i++) {
+			if (jobs == NULL) {
+				worker_free(mon->workers[i]);
+				continue;
+			}
+			jobs[i].w = mon->workers[i];
+			monitor_job_start(&jobs[i], monitor_job_free);
+		}
 	}
 	if (mon->dec != NULL)
 		decoder_free(mon->dec);
 	brain_free(mon->brain);
 	mon->brain = NULL;
+	if (jobs != NULL) {
+		for (i = 0; i < mon->nworkers; i++)
+			monitor_job_join(&jobs[i]);
+		free(jobs);
+	}
+	free(mon->workers);
+	mon->workers = NULL;
 	brain_queue_free(&mon->bq);
 	if (mon->out != NULL) {
 		record_writer_free(&mon->rw);

@@ -130,6 +130,7 @@ struct monitor {
 	struct worker		**workers;
 	uint32_t		 nworkers;
 	bool			 threaded;
+	bool			 finished;	/* monitor_finish() returned */
 	struct monitor_reader	 rd;		/* the capture thread's */
 	struct monitor_reader	*fanout;	/* [nworkers], or NULL */
 

@@ -441,6 +441,12 @@ worker_set_source(struct worker *w, const struct worker_source *src)
 	w->src = *src;
 }
 
+void
+worker_set_brain(struct worker *w, struct brain *b)
+{
+	w->setup.brain = b;
+}
+
 static void *
 worker_main(void *arg)
 {

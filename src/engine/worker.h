@@ -126,6 +126,8 @@ struct worker {
 
 struct worker	*worker_new(const struct worker_setup *, unsigned id,
 		    bool threaded);
+/* The brain to hand device events to (before worker_start()). */
+void		 worker_set_brain(struct worker *, struct brain *);
 /* Fan-out: read from this source (before worker_start()). */
 void		 worker_set_source(struct worker *,
 		    const struct worker_source *);

@@ -41,8 +41,8 @@ __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a,
 static volatile sig_atomic_t stop, reopen;
 
 /*
- * With three workers, the output thread is created first, then the
- * workers, then the brain.  Whichever fails, monitor_start() fails and
+ * With three workers, monitor_start() creates the output thread first,
+ * then the workers, then the brain.  Whichever fails, monitor_start() fails and
  * monitor_free() returns: the threads already started were ended
  * before their queues and locks were destroyed (a worker left waiting
  * on a destroyed condition variable hangs or crashes here).
@@ -67,8 +67,10 @@ test_monitor_thread_start_fails(void **state)
 		mo.stop = &stop;
 		mo.reopen = &reopen;
 		calls = 0;
-		fail_at = at;
+		fail_at = 0;
 		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+		calls = 0;
+		fail_at = at;
 		assert_int_equal(monitor_start(&mon), -1);
 		monitor_free(&mon);
 		config_free(&cfg);
@@ -85,11 +87,63 @@ test_monitor_thread_start_fails(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * monitor_init() builds the workers on threads of their own (one each)
+ * while it loads the brain, and monitor_free() after a finished run
+ * frees them on threads of their own while it frees the brain.  When
+ * such a thread cannot be made, the work is done in place: nothing is
+ * lost, nothing leaks (the sanitizer build checks), and every worker
+ * exists.
+ */
+static void
+test_monitor_job_threads(void **state)
+{
+	char dir[] = "/tmp/ww-monitor-XXXXXX", cmd[64];
+	struct monitor_summary sum;
+	struct monitor_opts mo;
+	struct monitor mon;
+	struct config cfg;
+	uint32_t i;
+	int at;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (at = 0; at <= 3; at++) {
+		config_defaults(&cfg);
+		memset(&mo, 0, sizeof(mo));
+		mo.logdir = dir;
+		mo.workers = 3;
+		mo.test_mode = true;
+		mo.stop = &stop;
+		mo.reopen = &reopen;
+		calls = 0;
+		fail_at = at;
+		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+		/* One thread a worker, each joined before the return. */
+		assert_int_equal(calls, 3);
+		assert_int_equal(mon.nworkers, 3);
+		for (i = 0; i < mon.nworkers; i++)
+			assert_non_null(mon.workers[i]);
+		fail_at = 0;
+		assert_int_equal(monitor_start(&mon), 0);
+		assert_int_equal(monitor_finish(&mon, &sum), 0);
+		assert_int_equal(sum.packets, 0);
+		calls = 0;
+		fail_at = at;
+		monitor_free(&mon);
+		assert_int_equal(calls, 3);
+		config_free(&cfg);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_monitor_thread_start_fails),
+		cmocka_unit_test(test_monitor_job_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -475,6 +475,70 @@ test_oui_every_truncation(void **state)
 	tmp_remove(dir, "");
 }
 
+/*
+ * The line ends and bytes the field scanning must get right: a CRLF
+ * whose CR is a record's last byte under the cap (its LF is past it),
+ * a lone CR inside a field (data: a space in a name), a CR as the
+ * file's last byte (a line end), a NUL in the registry column (read as
+ * a C string would: the registry is what comes before it), and a LF at
+ * the cap without its CR.
+ */
+static void
+test_oui_scan_edges(void **state)
+{
+	static const char pad[] = "Somewhere";
+	static const char lone[] = "MA-L,000003,Lone\rCR,Here\r\n";
+	static const char nul[] = "MA-L\0junk,000004,After Nul,Here\n";
+	struct oui_db *db;
+	char dir[1024], want[2048], *buf, *msgs;
+	size_t len = 0, cap = 3 * OUI_MAX_RECORD, fill;
+
+	(void)state;
+	tmp_dir(dir, sizeof(dir));
+	assert_non_null(buf = malloc(cap));
+	/* Line 1: exactly OUI_MAX_RECORD bytes with its CR, then LF. */
+	format_into(buf + len, cap - len, "MA-L,000001,Cap Exact,");
+	fill = OUI_MAX_RECORD - strlen(buf + len) - 1;
+	len += strlen(buf + len);
+	memset(buf + len, 'x', fill);
+	len += fill;
+	memcpy(buf + len, "\r\n", 2);
+	len += 2;
+	/* Line 2: one byte more than the cap before its LF. */
+	format_into(buf + len, cap - len, "MA-L,000002,Cap Over,");
+	fill = OUI_MAX_RECORD - strlen(buf + len) + 1;
+	len += strlen(buf + len);
+	memset(buf + len, 'x', fill);
+	len += fill;
+	buf[len++] = '\n';
+	/* Line 3: a lone CR in the name, and a NUL after the registry. */
+	memcpy(buf + len, lone, sizeof(lone) - 1);
+	len += sizeof(lone) - 1;
+	memcpy(buf + len, nul, sizeof(nul) - 1);
+	len += sizeof(nul) - 1;
+	/* The last record ends in a CR alone. */
+	format_into(buf + len, cap - len, "MA-L,000005,Last CR,%s\r", pad);
+	len += strlen(buf + len);
+	assert_true(len < cap);
+	tmp_write(dir, "oui.csv", buf, len);
+	assert_non_null(db = load(dir, &msgs));
+	format_into(want, sizeof(want),
+	    "%s/oui.csv:2: record longer than %d bytes\n", dir,
+	    OUI_MAX_RECORD);
+	assert_string_equal(msgs, want);
+	assert_int_equal(oui_count(db), 4);
+	expect_name(db, "00:00:01:00:00:00", "Cap Exact");
+	expect_name(db, "00:00:02:00:00:00", NULL);
+	expect_name(db, "00:00:03:00:00:00", "Lone CR");
+	expect_name(db, "00:00:04:00:00:00", "After Nul");
+	expect_name(db, "00:00:05:00:00:00", "Last CR");
+	free(msgs);
+	free(buf);
+	oui_free(db);
+	tmp_remove(dir, "oui.csv");
+	tmp_remove(dir, "");
+}
+
 static void
 test_oui_missing(void **state)
 {
@@ -761,6 +825,7 @@ main(void)
 		cmocka_unit_test(test_oui_error_cap),
 		cmocka_unit_test(test_oui_record_cap),
 		cmocka_unit_test(test_oui_large_file),
+		cmocka_unit_test(test_oui_scan_edges),
 		cmocka_unit_test(test_oui_every_truncation),
 		cmocka_unit_test(test_oui_missing),
 		cmocka_unit_test(test_oui_parse_hex),
