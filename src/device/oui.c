@@ -198,6 +198,10 @@ field_end(const char *p, const char *lim, const char *end, const char **nlp)
 {
 	const char *bound = lim < end ? lim + 1 : end, *nl = *nlp, *c;
 
+	/* Past the cap already (a quoted field closed at it, then a
+	 * comma): the record is too long, and nothing is searched. */
+	if (p > lim)
+		return p;
 	if (nl == NULL || nl < p) {
 		nl = memchr(p, '\n', (size_t)(bound - p));
 		*nlp = nl = nl != NULL ? nl : bound;

@@ -539,6 +539,64 @@ test_oui_scan_edges(void **state)
 	tmp_remove(dir, "");
 }
 
+/*
+ * A quoted field that closes at the record cap, then a comma: the next
+ * field starts past the cap, and the record is too long, whether the
+ * file ends there or the next line holds a comma (the field searches
+ * stopped at the cap, not at the buffer's end or the next record).
+ */
+static void
+test_oui_quote_at_cap(void **state)
+{
+	static const char good[] = "MA-L,000001,Good One,Addr\n";
+	static const char more[] = "MA-L,000002,Good Two,Addr\r\n"
+	    "MA-L,00000G,Bad,Addr\r\n";
+	struct oui_db *db;
+	char dir[1024], want[2048], *buf, *msgs;
+	size_t len, cap = 3 * OUI_MAX_RECORD;
+	int tail;
+
+	(void)state;
+	tmp_dir(dir, sizeof(dir));
+	assert_non_null(buf = malloc(cap));
+	for (tail = 0; tail < 2; tail++) {
+		len = 0;
+		memcpy(buf, good, sizeof(good) - 1);
+		len += sizeof(good) - 1;
+		buf[len++] = '"';
+		memset(buf + len, 'x', OUI_MAX_RECORD - 1);
+		len += OUI_MAX_RECORD - 1;
+		buf[len++] = '"';
+		buf[len++] = ',';
+		if (tail) {
+			memcpy(buf + len, "yyy\r\n", 5);
+			len += 5;
+			memcpy(buf + len, more, sizeof(more) - 1);
+			len += sizeof(more) - 1;
+		}
+		tmp_write(dir, "oui.csv", buf, len);
+		assert_non_null(db = load(dir, &msgs));
+		if (tail)
+			format_into(want, sizeof(want),
+			    "%s/oui.csv:2: record longer than %d bytes\n"
+			    "%s/oui.csv:4: assignment \"00000G\" is not "
+			    "hexadecimal\n", dir, OUI_MAX_RECORD, dir);
+		else
+			format_into(want, sizeof(want),
+			    "%s/oui.csv:2: record longer than %d bytes\n", dir,
+			    OUI_MAX_RECORD);
+		assert_string_equal(msgs, want);
+		assert_int_equal(oui_count(db), tail ? 2 : 1);
+		expect_name(db, "00:00:01:00:00:00", "Good One");
+		expect_name(db, "00:00:02:00:00:00", tail ? "Good Two" : NULL);
+		free(msgs);
+		oui_free(db);
+		tmp_remove(dir, "oui.csv");
+	}
+	free(buf);
+	tmp_remove(dir, "");
+}
+
 static void
 test_oui_missing(void **state)
 {
@@ -826,6 +884,7 @@ main(void)
 		cmocka_unit_test(test_oui_record_cap),
 		cmocka_unit_test(test_oui_large_file),
 		cmocka_unit_test(test_oui_scan_edges),
+		cmocka_unit_test(test_oui_quote_at_cap),
 		cmocka_unit_test(test_oui_every_truncation),
 		cmocka_unit_test(test_oui_missing),
 		cmocka_unit_test(test_oui_parse_hex),
