@@ -714,7 +714,25 @@ struct hl7_msg {
 	size_t		 key_len[3];
 	size_t		 key_n;
 	bool		 key_hit;
+	/* The fields hl7_msh() writes and hl7_msh_again() copies are set
+	 * (hl7_msg_start() leaves them to one of those, or to
+	 * hl7_msh_clear()). */
+	bool		 msh_set;
 };
+
+/*
+ * The evidence fields of MSH (HL7_IDS_TYPE and HL7_IDS_MSH), cleared
+ * for hl7_msh(), or when no MSH was read: most messages take them from
+ * the MSH kept (hl7_msh_again()), which lays them over whole, so
+ * hl7_msg_start() leaves them alone.
+ */
+static void
+hl7_msh_clear(struct hl7_msg *m)
+{
+	memset((char *)m->f + HL7_IDS_TYPE, 0, HL7_IDS_TYPE_N);
+	memset((char *)m->f + HL7_IDS_MSH, 0, HL7_IDS_MSH_N);
+	m->msh_set = true;
+}
 
 /* The bytes of a segment id: [A-Z0-9]. */
 static const bool hl7_idchar[256] = {
@@ -905,6 +923,7 @@ hl7_msh_again(struct hl7_msg *m, const uint8_t *seg, const size_t *end,
 	memcpy((char *)f + HL7_IDS_MSH, st->ids_buf[d] + HL7_IDS_TYPE_N,
 	    HL7_IDS_MSH_N);
 	memcpy(f->processing_id, kept + m->key_n, sizeof(f->processing_id));
+	m->msh_set = true;
 	/* The copies' lengths (hl7_cur_copy() writes no NUL). */
 	m->type_len = strlen(f->message_type);
 	m->trigger_len = strlen(f->trigger_event);
@@ -948,8 +967,10 @@ hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
 		if (f->n_segments != 0)
 			return;		/* a batch or a second message */
 		nt = hl7_tokens(seg, n, m->lim, d->fs, end, 21);
-		if (!hl7_msh_again(m, seg, end, nt))
+		if (!hl7_msh_again(m, seg, end, nt)) {
+			hl7_msh_clear(m);
 			hl7_msh(m, seg, end, nt);
+		}
 		break;
 	case HL7_SEG_PRT:
 		/* PRT-10 (EI), PRT-16..22 whole. */
@@ -1101,8 +1122,17 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	struct breader br;
 
 	/* 5 KiB, most of it the device, observation and segment tables:
-	 * only their counts are cleared, nothing reads past them. */
-	memset(f, 0, offsetof(struct hl7_facts, devices));
+	 * only their counts are cleared, nothing reads past them; the MSH
+	 * fields are left to the MSH (m->msh_set). */
+	_Static_assert(HL7_IDS_TYPE + HL7_IDS_TYPE_N <= HL7_IDS_MSH &&
+	    HL7_IDS_MSH + HL7_IDS_MSH_N <=
+	    offsetof(struct hl7_facts, devices), "MSH fields in order");
+	memset(f, 0, HL7_IDS_TYPE);
+	memset((char *)f + HL7_IDS_TYPE + HL7_IDS_TYPE_N, 0, HL7_IDS_MSH -
+	    (HL7_IDS_TYPE + HL7_IDS_TYPE_N));
+	memset((char *)f + HL7_IDS_MSH + HL7_IDS_MSH_N, 0,
+	    offsetof(struct hl7_facts, devices) - (HL7_IDS_MSH +
+	    HL7_IDS_MSH_N));
 	memset(&f->n_obs, 0, offsetof(struct hl7_facts, obs) -
 	    offsetof(struct hl7_facts, n_obs));
 	memset(&f->n_segments, 0, offsetof(struct hl7_facts, segs) -
@@ -1119,7 +1149,9 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	m->seg_last = 0;
 	m->key_n = 0;
 	m->key_hit = false;
+	m->msh_set = false;
 	if (seglen < 3 || memcmp(seg, "MSH", 3) != 0 || !more) {
+		hl7_msh_clear(m);
 		app_anomaly(ctx, EV_HL7_MSH_MISSING);
 		return false;
 	}
@@ -1133,6 +1165,7 @@ hl7_msg_start(struct hl7_msg *m, struct hl7_facts *f, size_t max_segments,
 	}
 	br_init(&br, seg, seglen);
 	if (!hl7_delims(br, &m->d, f->delimiters, sizeof(f->delimiters))) {
+		hl7_msh_clear(m);
 		app_anomaly(ctx, EV_HL7_BAD_DELIMITERS);
 		return false;
 	}
@@ -1188,6 +1221,8 @@ hl7_msg_end(struct hl7_msg *m, struct app_ctx *ctx, size_t len)
 {
 	struct hl7_facts *f = m->f;
 
+	if (!m->msh_set)
+		hl7_msh_clear(m);	/* MSH not read (the segment cap) */
 	f->length = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
 	if (m->nonstd)
 		app_anomaly(ctx, EV_HL7_NONSTANDARD_TERMINATOR);

@@ -2087,6 +2087,62 @@ test_hl7_eve_eui64_once(void **state)
  * same facts, with the same record and evidence, as parsed into zeroed
  * memory.
  */
+/*
+ * A message whose MSH fields are not read (the segment cap before it,
+ * a field separator that is a letter of "MSH", a rejected message) has
+ * them empty, whatever the facts held before: they are not cleared
+ * with the rest at the start, as most messages copy them whole.
+ */
+static void
+test_hl7_msh_unread(void **state)
+{
+	static const struct {
+		const char	*msg;
+		size_t		 max;
+		enum hl7_status	 st;
+	} cases[] = {
+		{ "MSH|^~\\&|A|B|C|D|||ORU^R01|1|P|2.6\rPID|1\r", 0,
+		    HL7_TRUNCATED },
+		{ "MSHS^~\\&SASBSCSDSSSORU^R01S1SPS2.6\r", 10, HL7_OK },
+		{ "MSH|^~\r", 10, HL7_REJECT },
+		{ "PID|1\r", 10, HL7_REJECT },
+	};
+	struct hl7_facts *f, *z;
+	struct app_ctx ctx;
+	unsigned i;
+
+	(void)state;
+	assert_non_null(f = malloc(sizeof(*f)));
+	assert_non_null(z = calloc(1, sizeof(*z)));
+	memset(&ctx, 0, sizeof(ctx));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(f, 0xa5, sizeof(*f));
+		assert_int_equal(hl7_parse_message(
+		    (const uint8_t *)cases[i].msg, strlen(cases[i].msg),
+		    cases[i].max, f, &ctx), cases[i].st);
+#define SAME(x)	assert_memory_equal(&f->x, &z->x, sizeof(f->x))
+		SAME(message_type);
+		SAME(trigger_event);
+		SAME(message_structure);
+		SAME(control_id);
+		SAME(processing_id);
+		SAME(version);
+		SAME(sending_app);
+		SAME(sending_fac);
+		SAME(receiving_app);
+		SAME(receiving_fac);
+		SAME(profile);
+		SAME(profile_oid);
+		SAME(has_ack);
+#undef SAME
+		if (cases[i].st != HL7_REJECT)
+			assert_memory_equal(f->type_name, z->type_name,
+			    sizeof(f->type_name));
+	}
+	free(z);
+	free(f);
+}
+
 static void
 test_hl7_stale_tables(void **state)
 {
@@ -2854,6 +2910,7 @@ main(void)
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
 		cmocka_unit_test(test_hl7_stale_tables),
+		cmocka_unit_test(test_hl7_msh_unread),
 		cmocka_unit_test(test_hl7_field_lengths),
 		cmocka_unit_test(test_hl7_first_rep_comps),
 		cmocka_unit_test(test_hl7_fields_vs_reference),
