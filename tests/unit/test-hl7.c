@@ -2143,6 +2143,52 @@ test_hl7_msh_unread(void **state)
 	free(f);
 }
 
+/*
+ * Segment ends (CR or LF) at every place of a message, short ones and
+ * long, near and across every 16-byte block and the message's last
+ * bytes: each segment is found where it ends, no byte after the
+ * message is read (the message is copied to the end of its buffer,
+ * which ASan watches).
+ */
+static void
+test_hl7_segment_ends(void **state)
+{
+	static const char head[] = "MSH|^~\\&";
+	struct hl7_facts *f;
+	struct app_ctx ctx;
+	char msg[128], *buf;
+	size_t n, j, k;
+	unsigned t;
+
+	(void)state;
+	assert_non_null(f = malloc(sizeof(*f)));
+	memset(&ctx, 0, sizeof(ctx));
+	for (t = 0; t < 4; t++)
+		for (j = 0; j < 40; j++)
+			for (k = 0; k < 20; k++) {
+				/* MSH, a segment of j bytes after "ZZZ", one
+				 * of k after "ZZY", ended by CR or LF */
+				n = (size_t)snprintf(msg, sizeof(msg), "%s%c"
+				    "ZZZ|%.*s%cZZY|%.*s", head,
+				    t & 1 ? '\n' : '\r', (int)j,
+				    "0123456789012345678901234567890123456789",
+				    t & 2 ? '\n' : '\r', (int)k,
+				    "01234567890123456789");
+				assert_non_null(buf = malloc(n));
+				memcpy(buf, msg, n);
+				assert_int_equal(hl7_parse_message(
+				    (const uint8_t *)buf, n, HL7_MAX_SEGMENTS,
+				    f, &ctx), HL7_OK);
+				free(buf);
+				assert_int_equal(f->n_segments, 3);
+				assert_int_equal(f->n_segtypes, 3);
+				assert_string_equal(f->segs[1].id, "ZZZ");
+				assert_string_equal(f->segs[2].id, "ZZY");
+				assert_int_equal(f->segs_other, 0);
+			}
+	free(f);
+}
+
 static void
 test_hl7_stale_tables(void **state)
 {
@@ -2910,6 +2956,7 @@ main(void)
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
 		cmocka_unit_test(test_hl7_stale_tables),
+		cmocka_unit_test(test_hl7_segment_ends),
 		cmocka_unit_test(test_hl7_msh_unread),
 		cmocka_unit_test(test_hl7_field_lengths),
 		cmocka_unit_test(test_hl7_first_rep_comps),
