@@ -2081,13 +2081,6 @@ test_hl7_eve_eui64_once(void **state)
 }
 
 /*
- * The parser clears the counts of its device, observation and segment
- * tables, not the tables: facts parsed over the remains of a larger
- * message (all of every table filled, then every byte 0xa5) are the
- * same facts, with the same record and evidence, as parsed into zeroed
- * memory.
- */
-/*
  * A message whose MSH fields are not read (the segment cap before it,
  * a field separator that is a letter of "MSH", a rejected message) has
  * them empty, whatever the facts held before: they are not cleared
@@ -2186,9 +2179,29 @@ test_hl7_segment_ends(void **state)
 				assert_string_equal(f->segs[2].id, "ZZY");
 				assert_int_equal(f->segs_other, 0);
 			}
+	/* Shorter than a block: 12 to 19 bytes, two segments. */
+	for (t = 0; t < 2; t++)
+		for (j = 0; j < 8; j++) {
+			n = (size_t)snprintf(msg, sizeof(msg), "%s%.*s%cZZZ",
+			    head, (int)j, "|A|B|C|D", t ? '\n' : '\r');
+			assert_non_null(buf = malloc(n));
+			memcpy(buf, msg, n);
+			assert_int_equal(hl7_parse_message((const uint8_t *)buf,
+			    n, HL7_MAX_SEGMENTS, f, &ctx), HL7_OK);
+			free(buf);
+			assert_int_equal(f->n_segments, 2);
+			assert_string_equal(f->segs[1].id, "ZZZ");
+		}
 	free(f);
 }
 
+/*
+ * The parser clears the counts of its device, observation and segment
+ * tables, not the tables: facts parsed over the remains of a larger
+ * message (all of every table filled, then every byte 0xa5) are the
+ * same facts, with the same record and evidence, as parsed into zeroed
+ * memory.
+ */
 static void
 test_hl7_stale_tables(void **state)
 {
