@@ -617,6 +617,8 @@ struct state {
 	size_t			npev, npva, npit, npbl, npdev;
 	/* The id a save gives its next new device. */
 	uint64_t		next_id;
+	/* The run's last saves (state_last_save()): no sums kept. */
+	bool			last;
 };
 
 /* What opening found. */
@@ -2727,7 +2729,13 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	char buf[INET6_ADDRSTRLEN + 1];
 	size_t i;
 
-	state_parts_sum(s, d, sum);
+	/* A new device's parts are all written: after the run's last
+	 * save nothing compares its sums (0: a save after all the same
+	 * writes every part again). */
+	if (d->id != 0 || !s->last)
+		state_parts_sum(s, d, sum);
+	else
+		memset(sum, 0, DEV_SAVED_PARTS * sizeof(*sum));
 	*fresh = false;
 	*all = true;
 	/* A stored device: its row, then the parts that changed.  A row
@@ -2976,7 +2984,9 @@ state_save_baseline(struct state *s, const uint64_t *id,
 	return 0;
 }
 
-/* After a committed save of bl: its items' rows are as they are. */
+/* After a committed save of bl: its items' rows are as they are.
+ * After the run's last save, no item keeps a sum (0: a save after all
+ * the same writes the row again). */
 static void
 state_baseline_stored(struct state *s, struct bl_dev *bl)
 {
@@ -2985,11 +2995,17 @@ state_baseline_stored(struct state *s, struct bl_dev *bl)
 
 	for (k = 0; k < BL_KIND_MAX; k++) {
 		for (i = 0; i < bl->set[k].n; i++)
-			bl->set[k].v[i].saved = state_item_sum(s,
-			    &bl->set[k].v[i]);
+			bl->set[k].v[i].saved = s->last ? 0 :
+			    state_item_sum(s, &bl->set[k].v[i]);
 		bl->set[k].stored = bl->set[k].n;
 	}
 	bl->items_stored = true;
+}
+
+void
+state_last_save(struct state *s)
+{
+	s->last = true;
 }
 
 /*
