@@ -969,9 +969,12 @@ state_ev_field(const char *p, const char *end, char *buf, size_t len)
 
 /* A peer entry as a line of its device's row, at t's end: peer,
  * direction, proto, port, app, zone, vlan, flows, packets, bytes,
- * first_us, last_us, separated by tabs. */
+ * first_us, last_us, separated by tabs; the times' digits kept in ts
+ * (a flow's first and last are often the same, and a row's lines'
+ * too). */
 static void
-state_pe_put(struct state_txt *t, const struct peer_ent *e)
+state_pe_put(struct state_txt *t, const struct peer_ent *e,
+    struct state_num *ts)
 {
 	const char *dir;
 	size_t n;
@@ -1009,9 +1012,9 @@ state_pe_put(struct state_txt *t, const struct peer_ent *e)
 	*o++ = '\t';
 	o += fmt_uint(o, e->bytes);
 	*o++ = '\t';
-	o += fmt_uint(o, e->first_us);
+	o = state_put_num(o, e->first_us, ts);
 	*o++ = '\t';
-	o += fmt_uint(o, e->last_us);
+	o = state_put_num(o, e->last_us, ts);
 	*o++ = '\n';
 	*o = '\0';
 	t->len = (size_t)(o - t->p);
@@ -1439,6 +1442,7 @@ state_upgrade_put_v6(struct state_txt *t, sqlite3_stmt *sel, size_t part)
 {
 	const unsigned char *dir;
 	struct peer_ent e;
+	struct state_num ts = { 0, 0, { 0 } };
 
 	(void)part;
 	memset(&e, 0, sizeof(e));
@@ -1456,7 +1460,7 @@ state_upgrade_put_v6(struct state_txt *t, sqlite3_stmt *sel, size_t part)
 	e.bytes = state_col_u64(sel, 11);
 	e.first_us = state_col_u64(sel, 12);
 	e.last_us = state_col_u64(sel, 13);
-	state_pe_put(t, &e);
+	state_pe_put(t, &e, &ts);
 }
 
 /* The values a load of version 6 made of it (state_bli_row_put()). */
@@ -4434,6 +4438,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	struct state_txt pt[STATE_ROWS_MAX];
 	uint64_t peid[STATE_ROWS_MAX];
 	const struct peer_tab *t;
+	struct state_num ts = { 0, 0, { 0 } };
 	size_t i, ncm = 0, npe = 0, pend = 0;
 	uint32_t k;
 	int ret = -1;
@@ -4475,7 +4480,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		 * device's row, whole. */
 		pt[npe].len = 0;
 		for (k = 0; k < t->n; k++)
-			state_pe_put(&pt[npe], &t->v[k]);
+			state_pe_put(&pt[npe], &t->v[k], &ts);
 		pend += pt[npe].len;
 		peid[npe++] = p[i].device_id;
 		if (npe == STATE_ROWS_MAX || pend >= STATE_PE_PEND_MAX) {
