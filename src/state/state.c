@@ -89,7 +89,8 @@
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's item row if an item is new or
  * changed, a peer table's row if an entry is dirty and its comm row if
- * that differs.
+ * that differs.  The run's last save (state_last_save()) keeps no sums
+ * of what it writes whole: nothing compares them again.
  * A device save runs without foreign key checks
  * (state_save_devices_bl()).
  *
