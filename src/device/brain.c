@@ -3218,6 +3218,8 @@ brain_finish(struct brain *b, uint64_t ts_us)
 	 * the snapshot, whose risk scores are the saved state's. */
 	err = b->err;
 	b->err = NULL;
+	if (b->state != NULL)
+		state_last_save(b->state);
 	brain_save(b);
 	b->err = err;
 	/* The device save's reason: the saves after it (peers,

@@ -89,7 +89,8 @@
  * device's row, the parts of its child rows whose sums differ
  * (state_parts_sum()), a baseline's item row if an item is new or
  * changed, a peer table's row if an entry is dirty and its comm row if
- * that differs.
+ * that differs.  The run's last save (state_last_save()) keeps no sums
+ * of what it writes whole: nothing compares them again.
  * A device save runs without foreign key checks
  * (state_save_devices_bl()).
  *
@@ -544,9 +545,18 @@ static const struct {
  * baselines saved, which outlive the save; state_pend_flush() writes
  * them before the commit.
  */
+/* A growing text (state_ev_put()). */
+struct state_txt {
+	char	*p;
+	size_t	 len, cap;
+};
+/* A text row waiting: its text is len bytes at off in its table's
+ * buffer (below), which a save keeps until it ends (state_txt_free()):
+ * a text allocated, grown and freed a row was a twentieth of a first
+ * save. */
 struct state_ev_row {
 	const uint64_t			*id;
-	char				*text;	/* state_ev_text() */
+	size_t				 off, len;
 };
 /* A device row's texts, bound where they are (state_bind_device_at()). */
 struct state_dev_txt {
@@ -604,19 +614,23 @@ struct state {
 	/* Inserts of k rows at once (state_rows()), prepared when first
 	 * used: [table][k - 1]. */
 	sqlite3_stmt	*rows[STATE_ROWS_TABLES][STATE_ROWS_MAX];
-	/* A save's rows not written yet (above). */
+	/* A save's rows not written yet (above), and their texts. */
 	struct state_ev_row	pev[STATE_ROWS_MAX];
+	struct state_txt	tev;
 	/* Values rows (version 8), state_va_text(). */
 	struct state_ev_row	pva[STATE_ROWS_MAX];
-	/* Baselines' item rows (version 7), and their bytes. */
+	struct state_txt	tva;
+	/* Baselines' item rows (version 7). */
 	struct state_ev_row	pit[STATE_ROWS_MAX];
-	size_t			pitbytes;
+	struct state_txt	tit;
 	struct state_bl_row	pbl[STATE_ROWS_MAX];
 	struct state_dev_row	pdev[STATE_ROWS_MAX];
 	struct state_dev_txt	pdevtxt[STATE_ROWS_MAX];	/* bound */
 	size_t			npev, npva, npit, npbl, npdev;
 	/* The id a save gives its next new device. */
 	uint64_t		next_id;
+	/* The run's last saves (state_last_save()): no sums kept. */
+	bool			last;
 };
 
 /* What opening found. */
@@ -791,12 +805,6 @@ state_utc_now(char *buf, size_t len, bool compact)
 		strlcpy(buf, "unknown", len);
 }
 
-/* A growing text (state_ev_put()). */
-struct state_txt {
-	char	*p;
-	size_t	 len, cap;
-};
-
 /* v with backslash, tab and newline escaped, at o (room for twice
  * its length); returns its end. */
 static char *
@@ -815,6 +823,49 @@ state_ev_esc(char *o, const char *v)
 		*o++ = *v == '\t' ? 't' : *v == '\n' ? 'n' : '\\';
 		v++;
 	}
+}
+
+/* Room t needs for need bytes more. */
+static void
+state_txt_room(struct state_txt *t, size_t need)
+{
+	if (t->len + need > t->cap) {
+		while (t->len + need > t->cap)
+			t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xreallocarray(t->p, t->cap, 1);
+	}
+}
+
+/*
+ * A number's digits, the last one's kept: a device's times repeat (its
+ * evidence of one packet, a value or an item seen once), and the
+ * sixteen digits of a time cost more to make than to copy.
+ */
+struct state_num {
+	uint64_t	 v;
+	size_t		 n;		/* 0: none yet */
+	char		 s[FMT_UINT_MAX];
+};
+
+/* v's digits at o, which has room for FMT_UINT_MAX; past them. */
+static inline char *
+state_put_num(char *o, uint64_t v, struct state_num *c)
+{
+	if (v != c->v || c->n == 0) {
+		c->v = v;
+		c->n = fmt_uint(c->s, v);
+	}
+	memcpy(o, c->s, FMT_UINT_MAX);
+	return o + c->n;
+}
+
+/* One of our own words (an attribute's or a kind's name: no
+ * backslash, tab or newline to escape) at o; past it. */
+static inline char *
+state_put_word(char *o, const char *w, size_t n)
+{
+	memcpy(o, w, n);
+	return o + n;
 }
 
 /* A piece of evidence as a line of its device's row, at t's end. */
@@ -841,17 +892,38 @@ state_ev_put(struct state_txt *t, const char *key, const char *value,
 	t->len = (size_t)(o - t->p);
 }
 
-/* d's evidence as its row holds it; NULL: it has none. */
-static char *
-state_ev_text(const struct device *d)
-{
-	struct state_txt t = { NULL, 0, 0 };
-	size_t i;
+/* The most a line of evidence takes: its key and value escaped, a
+ * number, two tabs and the newline. */
+#define STATE_EV_LINE_MAX	(2 * (DEV_KEY_MAX + DEV_VALUE_MAX) + \
+	FMT_UINT_MAX + 3)
 
-	for (i = 0; i < d->n_evidence && i < DEV_MAX_EVIDENCE; i++)
-		state_ev_put(&t, d->evidence[i].key, d->evidence[i].value,
-		    d->evidence[i].first_us);
-	return t.p;
+/* d's evidence as its row holds it (lines as state_ev_put() makes
+ * them), at t's end; false: it has none. */
+static bool
+state_ev_text(struct state_txt *t, const struct device *d)
+{
+	const struct dev_evidence *e;
+	struct state_num ts = { 0, 0, { 0 } };
+	size_t i, n;
+	char *o;
+
+	n = d->n_evidence < DEV_MAX_EVIDENCE ? d->n_evidence :
+	    DEV_MAX_EVIDENCE;
+	if (n == 0)
+		return false;
+	state_txt_room(t, n * STATE_EV_LINE_MAX);
+	o = t->p + t->len;
+	for (i = 0; i < n; i++) {
+		e = &d->evidence[i];
+		o = state_ev_esc(o, e->key);
+		*o++ = '\t';
+		o = state_ev_esc(o, e->value);
+		*o++ = '\t';
+		o = state_put_num(o, e->first_us, &ts);
+		*o++ = '\n';
+	}
+	t->len = (size_t)(o - t->p);
+	return true;
 }
 
 /*
@@ -898,9 +970,12 @@ state_ev_field(const char *p, const char *end, char *buf, size_t len)
 
 /* A peer entry as a line of its device's row, at t's end: peer,
  * direction, proto, port, app, zone, vlan, flows, packets, bytes,
- * first_us, last_us, separated by tabs. */
+ * first_us, last_us, separated by tabs; the times' digits kept in ts
+ * (a flow's first and last are often the same, and a row's lines'
+ * too). */
 static void
-state_pe_put(struct state_txt *t, const struct peer_ent *e)
+state_pe_put(struct state_txt *t, const struct peer_ent *e,
+    struct state_num *ts)
 {
 	const char *dir;
 	size_t n;
@@ -938,9 +1013,9 @@ state_pe_put(struct state_txt *t, const struct peer_ent *e)
 	*o++ = '\t';
 	o += fmt_uint(o, e->bytes);
 	*o++ = '\t';
-	o += fmt_uint(o, e->first_us);
+	o = state_put_num(o, e->first_us, ts);
 	*o++ = '\t';
-	o += fmt_uint(o, e->last_us);
+	o = state_put_num(o, e->last_us, ts);
 	*o++ = '\n';
 	*o = '\0';
 	t->len = (size_t)(o - t->p);
@@ -1074,17 +1149,6 @@ state_load_pe_text(struct peer_tab *t, uint32_t max, const char *p,
 }
 
 
-/* Room t needs for need bytes more. */
-static void
-state_txt_room(struct state_txt *t, size_t need)
-{
-	if (t->len + need > t->cap) {
-		while (t->len + need > t->cap)
-			t->cap = t->cap ? t->cap * 2 : 1024;
-		t->p = xreallocarray(t->p, t->cap, 1);
-	}
-}
-
 /*
  * Lines of a device's values row that are read (and that an upgrade
  * writes): four times what a device keeps, as evidence (a later build
@@ -1139,30 +1203,63 @@ state_va_claim(struct state_txt *t, const char *source, const char *rule,
 	t->len = (size_t)(o - t->p);
 }
 
+/* The most a value's line takes (state_va_put(), state_va_claim()),
+ * its attribute's name aside: the value escaped, three numbers, and
+ * each claim's two texts escaped and number, the tabs and newline. */
+#define STATE_VA_LINE_MAX	(2 * DEV_VALUE_MAX + 3 * FMT_UINT_MAX + 5 + \
+	DEV_MAX_CLAIMS * (2 * (DEV_SOURCE_MAX + DEV_RULE_MAX) + \
+	FMT_UINT_MAX + 3))
+
 /* d's values and claims as its row holds them (version 8), an
- * attribute's in order, the answer first; NULL: it has none. */
-static char *
-state_va_text(const struct device *d)
+ * attribute's in order, the answer first, lines as state_va_put() and
+ * state_va_claim() make them, at t's end; false: it has none. */
+static bool
+state_va_text(struct state_txt *t, const struct device *d)
 {
-	struct state_txt t = { NULL, 0, 0 };
 	const struct dev_value *v;
+	const struct dev_claim *c;
+	struct state_num ts = { 0, 0, { 0 } };
 	const char *name;
-	size_t i, j;
+	size_t i, j, n, nv, nc, start = t->len;
+	char *o;
 	int a;
 
 	for (a = 0; a < DEV_A_MAX; a++) {
+		if ((nv = d->attr[a].n) == 0)
+			continue;
+		if (nv > DEV_MAX_VALUES)
+			nv = DEV_MAX_VALUES;
 		name = dev_attr_name((enum dev_attr)a);
-		for (i = 0; i < d->attr[a].n && i < DEV_MAX_VALUES; i++) {
+		n = strlen(name);
+		state_txt_room(t, nv * (n + STATE_VA_LINE_MAX));
+		o = t->p + t->len;
+		for (i = 0; i < nv; i++) {
 			v = &d->attr[a].v[i];
-			state_va_put(&t, name, v->value, v->confidence,
-			    v->first_us, v->last_us);
-			for (j = 0; j < v->n_claims && j < DEV_MAX_CLAIMS; j++)
-				state_va_claim(&t, v->claims[j].source,
-				    v->claims[j].rule,
-				    v->claims[j].confidence);
+			o = state_put_word(o, name, n);
+			*o++ = '\t';
+			o = state_ev_esc(o, v->value);
+			*o++ = '\t';
+			o += fmt_uint(o, v->confidence);
+			*o++ = '\t';
+			o = state_put_num(o, v->first_us, &ts);
+			*o++ = '\t';
+			o = state_put_num(o, v->last_us, &ts);
+			nc = v->n_claims < DEV_MAX_CLAIMS ? v->n_claims :
+			    DEV_MAX_CLAIMS;
+			for (j = 0; j < nc; j++) {
+				c = &v->claims[j];
+				*o++ = '\t';
+				o = state_ev_esc(o, c->source);
+				*o++ = '\t';
+				o = state_ev_esc(o, c->rule);
+				*o++ = '\t';
+				o += fmt_uint(o, c->confidence);
+			}
+			*o++ = '\n';
 		}
+		t->len = (size_t)(o - t->p);
 	}
-	return t.p;
+	return t->len > start;
 }
 
 /*
@@ -1346,6 +1443,7 @@ state_upgrade_put_v6(struct state_txt *t, sqlite3_stmt *sel, size_t part)
 {
 	const unsigned char *dir;
 	struct peer_ent e;
+	struct state_num ts = { 0, 0, { 0 } };
 
 	(void)part;
 	memset(&e, 0, sizeof(e));
@@ -1363,7 +1461,7 @@ state_upgrade_put_v6(struct state_txt *t, sqlite3_stmt *sel, size_t part)
 	e.bytes = state_col_u64(sel, 11);
 	e.first_us = state_col_u64(sel, 12);
 	e.last_us = state_col_u64(sel, 13);
-	state_pe_put(t, &e);
+	state_pe_put(t, &e, &ts);
 }
 
 /* The values a load of version 6 made of it (state_bli_row_put()). */
@@ -2541,12 +2639,12 @@ state_dev_flush(struct state *s)
 
 /*
  * The first n text rows waiting in r (a device's values, evidence or
- * baseline items, one row each), as one statement into t; their texts
- * are freed once written.
+ * baseline items, one row each), their texts in buf, as one statement
+ * into t.
  */
 static int
 state_txt_write(struct state *s, enum state_rows_table t,
-    const struct state_ev_row *r, size_t n)
+    const struct state_ev_row *r, const struct state_txt *buf, size_t n)
 {
 	sqlite3_stmt *st;
 	size_t i;
@@ -2556,42 +2654,50 @@ state_txt_write(struct state *s, enum state_rows_table t,
 		return -1;
 	for (i = 0, p = 1; i < n; i++, p += 2) {
 		state_bind_u64(st, p, *r[i].id);
-		state_bind_static(st, p + 1, r[i].text);
+		sqlite3_bind_text(st, p + 1, buf->p + r[i].off,
+		    (int)r[i].len, SQLITE_STATIC);
 	}
 	rc = state_step_rows(s, st);
-	/* Its texts are freed: nothing of them stays bound. */
+	/* Its texts are written over: nothing of them stays bound. */
 	sqlite3_clear_bindings(st);
-	if (rc == 0)
-		for (i = 0; i < n; i++)
-			free(r[i].text);
 	return rc;
+}
+
+/* A table's text rows waiting, written; their buffer then starts
+ * again. */
+static int
+state_txt_flush(struct state *s, struct state_ev_row *r, size_t *np,
+    struct state_txt *buf, int (*put)(struct state *, size_t))
+{
+	if (state_pend_write(s, r, sizeof(*r), np, put) == -1)
+		return -1;
+	buf->len = 0;
+	return 0;
 }
 
 /* The values rows waiting (version 8), written whole (REPLACE). */
 static int
 state_va_write(struct state *s, size_t n)
 {
-	return state_txt_write(s, SR_VALUES, s->pva, n);
+	return state_txt_write(s, SR_VALUES, s->pva, &s->tva, n);
 }
 
 static int
 state_va_flush(struct state *s)
 {
-	return state_pend_write(s, s->pva, sizeof(*s->pva), &s->npva,
-	    state_va_write);
+	return state_txt_flush(s, s->pva, &s->npva, &s->tva, state_va_write);
 }
 
 static int
 state_ev_write(struct state *s, size_t n)
 {
-	return state_txt_write(s, SR_EVIDENCE, s->pev, n);
+	return state_txt_write(s, SR_EVIDENCE, s->pev, &s->tev, n);
 }
 
 static int
 state_ev_flush(struct state *s)
 {
-	return state_pend_write(s, s->pev, sizeof(*s->pev), &s->npev,
-	    state_ev_write);
+	return state_txt_flush(s, s->pev, &s->npev, &s->tev, state_ev_write);
 }
 
 /* The baselines' item rows waiting (version 7), written whole (new or
@@ -2599,15 +2705,13 @@ state_ev_flush(struct state *s)
 static int
 state_it_write(struct state *s, size_t n)
 {
-	return state_txt_write(s, SR_BL_ITEMS, s->pit, n);
+	return state_txt_write(s, SR_BL_ITEMS, s->pit, &s->tit, n);
 }
 
 static int
 state_it_flush(struct state *s)
 {
-	s->pitbytes = 0;
-	return state_pend_write(s, s->pit, sizeof(*s->pit), &s->npit,
-	    state_it_write);
+	return state_txt_flush(s, s->pit, &s->npit, &s->tit, state_it_write);
 }
 
 /* The baseline rows waiting, each written whole (new or changed). */
@@ -2660,6 +2764,20 @@ state_pend_flush(struct state *s)
 	return 0;
 }
 
+/* The rows' texts, freed at the end of a save: a sensor's saves are
+ * minutes apart. */
+static void
+state_txt_free(struct state *s)
+{
+	struct state_txt *t[3] = { &s->tev, &s->tva, &s->tit };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		free(t[i]->p);
+		memset(t[i], 0, sizeof(*t[i]));
+	}
+}
+
 /* Every row waiting, dropped (a save rolled back). */
 static void
 state_pend_drop(struct state *s)
@@ -2668,15 +2786,9 @@ state_pend_drop(struct state *s)
 
 	for (i = 0; i < s->npbl; i++)
 		free(s->pbl[i].vol);
-	for (i = 0; i < s->npev; i++)
-		free(s->pev[i].text);
-	for (i = 0; i < s->npva; i++)
-		free(s->pva[i].text);
-	for (i = 0; i < s->npit; i++)
-		free(s->pit[i].text);
 	s->npev = s->npva = s->npbl = s->npdev = 0;
 	s->npit = 0;
-	s->pitbytes = 0;
+	s->tev.len = s->tva.len = s->tit.len = 0;
 }
 
 /*
@@ -2688,13 +2800,14 @@ state_save_values(struct state *s, const struct device *d,
     const uint64_t *id, bool fresh)
 {
 	struct state_ev_row *r;
-	char *text;
+	size_t off = s->tva.len;
 
-	if ((text = state_va_text(d)) == NULL)
+	if (!state_va_text(&s->tva, d))
 		return state_del_children(s, ST_DEL_VALUES, *id, fresh);
 	r = &s->pva[s->npva++];
 	r->id = id;
-	r->text = text;
+	r->off = off;
+	r->len = s->tva.len - off;
 	if (s->npva == STATE_ROWS_MAX && state_va_flush(s) == -1)
 		return -1;
 	return 0;
@@ -2706,13 +2819,14 @@ state_save_evidence(struct state *s, const struct device *d,
     const uint64_t *id)
 {
 	struct state_ev_row *r;
-	char *text;
+	size_t off = s->tev.len;
 
-	if ((text = state_ev_text(d)) == NULL)
+	if (!state_ev_text(&s->tev, d))
 		return 0;
 	r = &s->pev[s->npev++];
 	r->id = id;
-	r->text = text;
+	r->off = off;
+	r->len = s->tev.len - off;
 	if (s->npev == STATE_ROWS_MAX && state_ev_flush(s) == -1)
 		return -1;
 	return 0;
@@ -2727,7 +2841,13 @@ state_save_one(struct state *s, const struct device *d, uint64_t *id,
 	char buf[INET6_ADDRSTRLEN + 1];
 	size_t i;
 
-	state_parts_sum(s, d, sum);
+	/* A new device's parts are all written: after the run's last
+	 * save nothing compares its sums (0: a save after all the same
+	 * writes every part again). */
+	if (d->id != 0 || !s->last)
+		state_parts_sum(s, d, sum);
+	else
+		memset(sum, 0, DEV_SAVED_PARTS * sizeof(*sum));
 	*fresh = false;
 	*all = true;
 	/* A stored device: its row, then the parts that changed.  A row
@@ -2886,6 +3006,9 @@ state_item_cmp(const void *a, const void *b)
 
 /* Bytes of item rows a save holds before it writes them. */
 #define STATE_IT_PEND_MAX	(1024 * 1024)
+/* The most an item's line takes, its kind's name aside: the key and
+ * country escaped, five numbers, the tabs and newline. */
+#define STATE_BI_LINE_MAX	(2 * (BL_KEY_MAX + 3) + 5 * FMT_UINT_MAX + 8)
 
 /*
  * The baseline row, and its items' row (version 7): written whole, a
@@ -2899,14 +3022,16 @@ static int
 state_save_baseline(struct state *s, const uint64_t *id,
     const struct bl_dev *bl, bool fresh, bool rewrite)
 {
-	struct state_txt t = { NULL, 0, 0 };
 	const struct bl_item *it;
 	const struct bl_set *set;
 	struct state_ev_row *r;
 	struct state_bl_row *b;
+	struct state_num ts = { 0, 0, { 0 } };
 	sqlite3_stmt *st;
-	size_t total = 0;
+	const char *kind;
+	size_t total = 0, off, n;
 	uint32_t i;
+	char *o;
 	bool changed;
 	int k;
 
@@ -2942,6 +3067,7 @@ state_save_baseline(struct state *s, const uint64_t *id,
 		state_bind_u64(st, 1, *id);
 		return state_step_done(s, st);
 	}
+	off = s->tit.len;
 	for (k = 0; k < BL_KIND_MAX; k++) {
 		set = &bl->set[k];
 		if (set->n == 0)
@@ -2959,24 +3085,45 @@ state_save_baseline(struct state *s, const uint64_t *id,
 		if (i < set->n)
 			qsort(s->itord, set->n, sizeof(*s->itord),
 			    state_item_cmp);
+		/* Lines as state_bi_put() makes them. */
+		kind = bl_kind_name((enum bl_kind)k);
+		n = strlen(kind);
+		state_txt_room(&s->tit, set->n * (n + STATE_BI_LINE_MAX));
+		o = s->tit.p + s->tit.len;
 		for (i = 0; i < set->n; i++) {
 			it = s->itord[i];
-			state_bi_put(&t, bl_kind_name((enum bl_kind)k),
-			    it->key, it->count, it->first_us, it->last_us,
-			    it->asn, it->cc, it->hours);
+			o = state_put_word(o, kind, n);
+			*o++ = '\t';
+			o = state_ev_esc(o, it->key);
+			*o++ = '\t';
+			o += fmt_uint(o, it->count);
+			*o++ = '\t';
+			o = state_put_num(o, it->first_us, &ts);
+			*o++ = '\t';
+			o = state_put_num(o, it->last_us, &ts);
+			*o++ = '\t';
+			o += fmt_uint(o, it->asn);
+			*o++ = '\t';
+			o = state_ev_esc(o, it->cc);
+			*o++ = '\t';
+			o += fmt_uint(o, it->hours);
+			*o++ = '\n';
 		}
+		s->tit.len = (size_t)(o - s->tit.p);
 	}
 	r = &s->pit[s->npit++];
 	r->id = id;
-	r->text = t.p;
-	s->pitbytes += t.len;
-	if ((s->npit == STATE_ROWS_MAX || s->pitbytes >= STATE_IT_PEND_MAX) &&
+	r->off = off;
+	r->len = s->tit.len - off;
+	if ((s->npit == STATE_ROWS_MAX || s->tit.len >= STATE_IT_PEND_MAX) &&
 	    state_it_flush(s) == -1)
 		return -1;
 	return 0;
 }
 
-/* After a committed save of bl: its items' rows are as they are. */
+/* After a committed save of bl: its items' rows are as they are.
+ * After the run's last save, no item keeps a sum (0: a save after all
+ * the same writes the row again). */
 static void
 state_baseline_stored(struct state *s, struct bl_dev *bl)
 {
@@ -2985,11 +3132,17 @@ state_baseline_stored(struct state *s, struct bl_dev *bl)
 
 	for (k = 0; k < BL_KIND_MAX; k++) {
 		for (i = 0; i < bl->set[k].n; i++)
-			bl->set[k].v[i].saved = state_item_sum(s,
-			    &bl->set[k].v[i]);
+			bl->set[k].v[i].saved = s->last ? 0 :
+			    state_item_sum(s, &bl->set[k].v[i]);
 		bl->set[k].stored = bl->set[k].n;
 	}
 	bl->items_stored = true;
+}
+
+void
+state_last_save(struct state *s)
+{
+	s->last = true;
 }
 
 /*
@@ -3086,6 +3239,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 		if (bls != NULL && bls[i] != NULL && s->version >= 2)
 			state_baseline_stored(s, bls[i]);
 	}
+	state_txt_free(s);
 	free(ids);
 	return 0;
 
@@ -3113,6 +3267,7 @@ state_save_devices_bl(struct state *s, struct device *const *devs,
 	if (err != NULL)
 		fprintf(err, "%s (%zu device%s not saved)\n", s->errmsg, n,
 		    n == 1 ? "" : "s");
+	state_txt_free(s);
 	free(ids);
 	return -1;
 }
@@ -4284,6 +4439,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 	struct state_txt pt[STATE_ROWS_MAX];
 	uint64_t peid[STATE_ROWS_MAX];
 	const struct peer_tab *t;
+	struct state_num ts = { 0, 0, { 0 } };
 	size_t i, ncm = 0, npe = 0, pend = 0;
 	uint32_t k;
 	int ret = -1;
@@ -4325,7 +4481,7 @@ state_save_peers(struct state *s, const struct state_peers *p, size_t n,
 		 * device's row, whole. */
 		pt[npe].len = 0;
 		for (k = 0; k < t->n; k++)
-			state_pe_put(&pt[npe], &t->v[k]);
+			state_pe_put(&pt[npe], &t->v[k], &ts);
 		pend += pt[npe].len;
 		peid[npe++] = p[i].device_id;
 		if (npe == STATE_ROWS_MAX || pend >= STATE_PE_PEND_MAX) {

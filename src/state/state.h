@@ -83,6 +83,13 @@ int		 state_save_devices_bl(struct state *,
 		    struct device *const *, struct bl_dev *const *bls,
 		    size_t n, FILE *err);
 /*
+ * The saves that follow are the run's last: nothing compares their
+ * sums again.  A device new to the file (written whole) keeps none of
+ * its parts (saved_sum 0), nor a saved baseline any of its items'; a
+ * save after it all the same writes those parts and rows again.
+ */
+void		 state_last_save(struct state *);
+/*
  * Every stored baseline, in device id order: cb gets the device's row
  * id and a baseline it owns (bl_dev_free() it if not kept).  Items past
  * the caps of cfg, and stored item lines that do not parse, are

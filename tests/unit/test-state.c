@@ -1289,6 +1289,68 @@ test_state_loaded_rows_only(void **state)
 }
 
 /*
+ * The run's last save: a device new to the file keeps no sums, and is
+ * stored whole all the same; one stored before keeps them, and writes
+ * its row alone.  A save after it (none, at the end of a run) writes a
+ * new device's parts again, and what is loaded is what was saved.
+ */
+static void
+test_state_last_save(void **state)
+{
+	static const uint64_t zero[DEV_SAVED_PARTS];
+	struct fixture *f = *state;
+	struct device *d[2];
+	struct state *s;
+	struct loaded l;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		assert_non_null(d[i] = calloc(1, sizeof(*d[i])));
+		fill_device(d[i], 11 + (unsigned)i);
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices(s, &d[0], 1, stderr), 0);
+	assert_memory_not_equal(d[0]->saved_sum, zero, sizeof(zero));
+	exec_sql(f->db, "CREATE TABLE w (t TEXT); "
+	    "CREATE TRIGGER wv AFTER INSERT ON device_values "
+	    "BEGIN INSERT INTO w VALUES ('v'); END; "
+	    "CREATE TRIGGER we AFTER INSERT ON device_evidence "
+	    "BEGIN INSERT INTO w VALUES ('e'); END; "
+	    "CREATE TRIGGER wi AFTER INSERT ON device_ips "
+	    "BEGIN INSERT INTO w VALUES ('i'); END;");
+
+	state_last_save(s);
+	d[0]->packets += 5;
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	assert_int_equal(d[1]->id, 2);
+	assert_memory_not_equal(d[0]->saved_sum, zero, sizeof(zero));
+	assert_memory_equal(d[1]->saved_sum, zero, sizeof(zero));
+	/* The new device's rows only. */
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 2 + d[1]->n_ips);
+	load_all(s, &l);
+	assert_int_equal(l.n, 2);
+	assert_device_equal(d[0], &l.d[0]);
+	assert_device_equal(d[1], &l.d[1]);
+	loaded_free(&l);
+	exec_sql(f->db, "DELETE FROM w");
+
+	/* Saved again: the first writes its row alone, the second all
+	 * its parts. */
+	d[1]->packets += 5;
+	assert_int_equal(state_save_devices(s, d, 2, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 2 + d[1]->n_ips);
+	load_all(s, &l);
+	assert_device_equal(d[0], &l.d[0]);
+	assert_device_equal(d[1], &l.d[1]);
+	loaded_free(&l);
+	state_close(s);
+	for (i = 0; i < 2; i++)
+		device_free(d[i]);
+}
+
+/*
  * Evidence goes in by statements of several rows: counts below, at and
  * past a statement's rows all come back as saved, in order.
  */
@@ -2346,6 +2408,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_update_rows_only,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_loaded_rows_only,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_last_save,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_many, setup,
 		    teardown),
