@@ -90,7 +90,9 @@
  * (state_parts_sum()), a baseline's item row if an item is new or
  * changed, a peer table's row if an entry is dirty and its comm row if
  * that differs.  The run's last save (state_last_save()) keeps no sums
- * of what it writes whole: nothing compares them again.
+ * of devices it writes whole, nor of any baseline's items it saves:
+ * nothing compares them again (a save after it would write those
+ * rows again, the same).
  * A device save runs without foreign key checks
  * (state_save_devices_bl()).
  *
