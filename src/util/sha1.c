@@ -53,14 +53,24 @@ be32(const uint8_t *p)
 	R(b, c, d, e, a, f, k, (i) + 4);				\
 } while (0)
 
-static void
-sha1_block(uint32_t h[5], const uint8_t *blk)
-{
-	uint32_t w[16], a, b, c, d, e;
-	unsigned i;
+#if defined(__GNUC__) || defined(__clang__)
+#define SHA1_INLINE	static inline __attribute__((always_inline))
+#else
+#define SHA1_INLINE	static inline
+#endif
 
-	for (i = 0; i < 16; i++)
-		w[i] = be32(blk + 4 * i);
+/*
+ * The 80 rounds on the 16 words of a block, w (overwritten by the
+ * schedule), into h.  Inlined into each caller, so that sha1() below,
+ * which knows most of its words (padding, zeros, the length) at
+ * compile time, has the compiler fold them out of the schedule and
+ * the first rounds.
+ */
+SHA1_INLINE void
+sha1_rounds(uint32_t h[5], uint32_t w[16])
+{
+	uint32_t a, b, c, d, e;
+
 	a = h[0];
 	b = h[1];
 	c = h[2];
@@ -87,6 +97,17 @@ sha1_block(uint32_t h[5], const uint8_t *blk)
 	h[2] += c;
 	h[3] += d;
 	h[4] += e;
+}
+
+static void
+sha1_block(uint32_t h[5], const uint8_t *blk)
+{
+	uint32_t w[16];
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = be32(blk + 4 * i);
+	sha1_rounds(h, w);
 }
 
 void
@@ -156,10 +177,64 @@ sha1_final(struct sha1_ctx *c, uint8_t digest[SHA1_DIGEST_LEN])
 	memset(c, 0, sizeof(*c));
 }
 
+/* The digest from the state, big-endian. */
+static void
+sha1_put(const uint32_t h[5], uint8_t digest[SHA1_DIGEST_LEN])
+{
+	unsigned i;
+
+	for (i = 0; i < 5; i++) {
+		digest[4 * i] = (uint8_t)(h[i] >> 24);
+		digest[4 * i + 1] = (uint8_t)(h[i] >> 16);
+		digest[4 * i + 2] = (uint8_t)(h[i] >> 8);
+		digest[4 * i + 3] = (uint8_t)h[i];
+	}
+}
+
+/*
+ * A message of len bytes, len a multiple of 4 and at most 52, known
+ * at compile time (each caller below is one length): its words are
+ * read straight into the schedule, and the rest of the block, the
+ * 0x80 byte, zeros and the length in bits (FIPS 180-4 5.1.1), are
+ * constants that the compiler folds out of the schedule.  Over a
+ * tenth fewer instructions than hashing the block made in memory.
+ */
+SHA1_INLINE void
+sha1_words(const uint8_t *p, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
+{
+	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+	    0xc3d2e1f0 };
+	uint32_t w[16];
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = 0;
+	for (i = 0; i < len / 4; i++)
+		w[i] = be32(p + 4 * i);
+	w[len / 4] = 0x80000000u;
+	w[15] = (uint32_t)len * 8;
+	sha1_rounds(h, w);
+	sha1_put(h, digest);
+}
+
+/* Community ID's inputs: IPv4 and IPv6 with ports (communityid.c). */
+static void
+sha1_16(const uint8_t *p, uint8_t digest[SHA1_DIGEST_LEN])
+{
+	sha1_words(p, 16, digest);
+}
+
+static void
+sha1_40(const uint8_t *p, uint8_t digest[SHA1_DIGEST_LEN])
+{
+	sha1_words(p, 40, digest);
+}
+
 /*
  * Input of at most 55 bytes fits one block with its padding (a
  * Community ID's is at most 40): the block is made here and hashed
- * once, with no context to fill, copy through and clear.
+ * once, with no context to fill, copy through and clear.  The two
+ * lengths of nearly every flow's Community ID go the way above.
  */
 void
 sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
@@ -169,8 +244,15 @@ sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
 	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
 	    0xc3d2e1f0 };
 	uint64_t bits = (uint64_t)len * 8;
-	unsigned i;
 
+	if (len == 16) {
+		sha1_16(data, digest);
+		return;
+	}
+	if (len == 40) {
+		sha1_40(data, digest);
+		return;
+	}
 	if (len <= SHA1_BLOCK_LEN - 9) {
 		memset(blk, 0, sizeof(blk));
 		if (len > 0)
@@ -179,12 +261,7 @@ sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
 		blk[SHA1_BLOCK_LEN - 2] = (uint8_t)(bits >> 8);
 		blk[SHA1_BLOCK_LEN - 1] = (uint8_t)bits;
 		sha1_block(h, blk);
-		for (i = 0; i < 5; i++) {
-			digest[4 * i] = (uint8_t)(h[i] >> 24);
-			digest[4 * i + 1] = (uint8_t)(h[i] >> 16);
-			digest[4 * i + 2] = (uint8_t)(h[i] >> 8);
-			digest[4 * i + 3] = (uint8_t)h[i];
-		}
+		sha1_put(h, digest);
 		return;
 	}
 	sha1_init(&c);
