@@ -153,6 +153,9 @@ communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 	return 0;
 }
 
+_Static_assert(COMMUNITYID_STRLEN == 2 + 28 &&
+    COMMUNITYID_STRLEN < COMMUNITYID_LEN, "\"1:\" and 28 base64 bytes");
+
 static const char b64[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -215,23 +215,11 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	    2 * 14 + 64)
 
 /* A string escaped as jsonw_str() escapes it, quoted, at o (room for
- * 6 * n + 2 bytes): copied as it is up to the first byte that needs
- * work, the rest by the writer's escaper. */
-static char *
+ * 6 * n + 2 bytes): jsonw_put_text(). */
+static inline char *
 put_text(char *o, const char *s, size_t n)
 {
-	size_t i;
-
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-			return jsonw_run_str_rest(o, s, i, n);
-		o[i] = (char)c;
-	}
-	o[n] = '"';
-	return o + n + 1;
+	return jsonw_put_text(o, s, n);
 }
 
 /* The head from "event_type" to the tuple, at o. */
@@ -416,6 +404,16 @@ run_plain(struct jsonw_run *r, const char *s, size_t n)
 }
 
 static inline void
+run_ts(struct jsonw_run *r, struct util_tscache *c, uint64_t ts_us,
+    bool localtime)
+{
+	*r->o++ = '"';
+	r->o += util_format_ts_cached(c, ts_us, localtime, r->o);
+	*r->o++ = '"';
+	r->comma = true;
+}
+
+static inline void
 run_u64(struct jsonw_run *r, uint64_t v)
 {
 	r->o = put_u64(r->o, v);
@@ -450,11 +448,10 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char ts[UTIL_TSBUF];
 	const char *cid, *state, *tstate = NULL;
 	struct jsonw *jw;
 	struct jsonw_run r;
-	size_t alen, rlen, slen, tlen = 0, clen = 0;
+	size_t alen, rlen, slen, tlen = 0;
 	uint8_t all;
 
 	if ((jw = flow_begin(rw, RECORD_FLOW, "flow", f->ts_last, f,
@@ -468,8 +465,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 		tstate = tcp_state_name(f->tcp_state);
 		tlen = tstate != NULL ? strlen(tstate) : 0;
 	}
-	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		clen = strlen(cid);
+	cid = flow_community_id(f, o->cid_seed);
 	jsonw_run_begin(jw, &r, EVE_FLOW_RUN + 6 * (alen + rlen + slen +
 	    tlen));
 	if (app_proto != NULL) {
@@ -487,13 +483,14 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 	JSONW_RUN_KEY(&r, "bytes_toclient");
 	run_u64(&r, f->bytes[FLOW_DIR_TOCLIENT]);
 	/* Start and end are in the body: formatted here, in UTC or local
-	 * time as the output's timestamps (util_format_ts). */
-	util_format_ts(f->ts_first, o->localtime, ts);
+	 * time as the output's timestamps (util_format_ts), each through
+	 * the writer's cache of its last second (flows end in time order,
+	 * most of them within a second of the one before), straight into
+	 * the run (room for UTIL_TSBUF). */
 	JSONW_RUN_KEY(&r, "start");
-	run_plain(&r, ts, strlen(ts));
-	util_format_ts(f->ts_last, o->localtime, ts);
+	run_ts(&r, &rw->ts_cache[0], f->ts_first, o->localtime);
 	JSONW_RUN_KEY(&r, "end");
-	run_plain(&r, ts, strlen(ts));
+	run_ts(&r, &rw->ts_cache[1], f->ts_last, o->localtime);
 	JSONW_RUN_KEY(&r, "age");
 	run_u64(&r, (f->ts_last - f->ts_first) / 1000000);
 	JSONW_RUN_KEY(&r, "state");
@@ -523,7 +520,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 
 	if (cid != NULL) {
 		JSONW_RUN_KEY(&r, "community_id");
-		run_plain(&r, cid, clen);
+		run_plain(&r, cid, COMMUNITYID_STRLEN);
 	}
 
 	if (f->proto == 6) {
@@ -595,15 +592,14 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 	const char *cid;
 	bool rev = dir == FLOW_DIR_TOCLIENT;
 	struct jsonw *jw;
-	size_t nlen, clen;
+	size_t nlen;
 
 	if ((jw = flow_begin(rw, type, name, p != NULL ? p->ts_us :
 	    f->ts_last, f, rev)) == NULL)
 		return NULL;
 	cid = flow_community_id(f, o->cid_seed);
 	nlen = strlen(name);
-	clen = cid != NULL ? strlen(cid) : 0;
-	if (nlen > EVE_NAME_MAX || clen >= COMMUNITYID_LEN) {
+	if (nlen > EVE_NAME_MAX) {
 		if (p != NULL && p->pcap_cnt != 0)
 			JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
 		if (f->has_mac)
@@ -632,7 +628,7 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 	}
 	if (cid != NULL) {
 		e = PUT_LIT(e, "\"community_id\":");
-		e = put_plain(e, cid, clen);
+		e = put_plain(e, cid, COMMUNITYID_STRLEN);
 		*e++ = ',';
 	}
 	e = PUT_LIT(e, "\"app_proto\":");
