@@ -222,12 +222,30 @@ put_text(char *o, const char *s, size_t n)
 	return jsonw_put_text(o, s, n);
 }
 
+/* ,"proto":NAME as eve_proto_name() names it, the common ones as
+ * literals. */
+static inline char *
+put_proto(char *o, uint8_t proto)
+{
+	char pbuf[8];
+	const char *pn;
+
+	switch (proto) {
+	case 6:
+		return PUT_LIT(o, ",\"proto\":\"TCP\"");
+	case 17:
+		return PUT_LIT(o, ",\"proto\":\"UDP\"");
+	default:
+		pn = eve_proto_name(proto, pbuf);
+		o = PUT_LIT(o, ",\"proto\":");
+		return put_plain(o, pn, strlen(pn));
+	}
+}
+
 /* The head from "event_type" to the tuple, at o. */
 static char *
 head_run(char *o, const struct record *r, size_t etlen)
 {
-	char pbuf[8];
-	const char *pn;
 	uint8_t i;
 
 	o = PUT_LIT(o, "\"event_type\":");
@@ -257,9 +275,7 @@ head_run(char *o, const struct record *r, size_t etlen)
 			o = PUT_LIT(o, ",\"dest_port\":");
 			o = put_u64(o, r->dport);
 		}
-		pn = eve_proto_name(r->proto, pbuf);
-		o = PUT_LIT(o, ",\"proto\":");
-		o = put_plain(o, pn, strlen(pn));
+		o = put_proto(o, r->proto);
 		if (proto_is_icmp(r->proto)) {
 			o = PUT_LIT(o, ",\"icmp_type\":");
 			o = put_u64(o, r->sport);
