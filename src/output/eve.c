@@ -286,6 +286,55 @@ head_run(char *o, const struct record *r, size_t etlen)
 	return o;
 }
 
+/* "host" and "seq" after a head, each with its comma. */
+#define EVE_TAIL_MAX	(8 + EVE_TEXT_RUN + 7 + FMT_UINT_MAX)
+
+/*
+ * The common line, every part of it in its short form (no "hygiene",
+ * names no longer than a run takes): one run of the writer's, the head
+ * made in place, then the body and the tail, with the commas
+ * jsonw_raw() would have put between them.
+ */
+static void
+line_run(struct jsonw *jw, const struct record *r, const char *body,
+    const char *in_iface, size_t ilen, const char *host, size_t hlen,
+    bool localtime, uint64_t seq, struct util_tscache *tsc, size_t etlen)
+{
+	struct jsonw_run jr;
+	char *o;
+
+	jsonw_run_begin(jw, &jr, EVE_HEAD_MAX + 1 + r->len + EVE_TAIL_MAX);
+	o = PUT_LIT(jr.o, "\"timestamp\":\"");
+	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
+	*o++ = '"';
+	if (r->flow_id != 0) {
+		o = PUT_LIT(o, ",\"flow_id\":");
+		o = put_u64(o, r->flow_id);
+	}
+	if (in_iface != NULL) {
+		o = PUT_LIT(o, ",\"in_iface\":");
+		o = put_text(o, in_iface, ilen);
+	}
+	*o++ = ',';
+	o = head_run(o, r, etlen);
+	if (r->len > 0) {
+		*o++ = ',';
+		memcpy(o, body, r->len);
+		o += r->len;
+	}
+	if (host != NULL) {
+		o = PUT_LIT(o, ",\"host\":");
+		o = put_text(o, host, hlen);
+	}
+	if (seq != 0) {
+		o = PUT_LIT(o, ",\"seq\":");
+		o = put_u64(o, seq);
+	}
+	jr.o = o;
+	jr.comma = true;
+	jsonw_run_end(jw, &jr);
+}
+
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
@@ -293,10 +342,25 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 	char b[EVE_HEAD_MAX], *o;
-	size_t etlen, n;
+	size_t etlen, ilen = 0, hlen = 0;
 	bool run;
 
 	jsonw_obj_open(jw);
+	/* Suricata's stats records have no interface. */
+	if (r->type == RECORD_STATS)
+		in_iface = NULL;
+	if (in_iface != NULL)
+		ilen = strlen(in_iface);
+	if (host != NULL)
+		hlen = strlen(host);
+	etlen = strlen(r->event_type);
+	if (held == 0 && ilen <= EVE_TEXT_MAX && hlen <= EVE_TEXT_MAX &&
+	    etlen <= EVE_NAME_MAX && r->vlan_cnt <= PKT_MAX_VLAN) {
+		line_run(jw, r, body, in_iface, ilen, host, hlen, localtime,
+		    seq, tsc, etlen);
+		jsonw_obj_close(jw);
+		return;
+	}
 	/* The time straight into the run (room for UTIL_TSBUF). */
 	o = PUT_LIT(b, "\"timestamp\":\"");
 	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
@@ -305,11 +369,10 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
 	}
-	/* Suricata's stats records have no interface. */
-	if (in_iface != NULL && r->type != RECORD_STATS) {
-		if ((n = strlen(in_iface)) <= EVE_TEXT_MAX) {
+	if (in_iface != NULL) {
+		if (ilen <= EVE_TEXT_MAX) {
 			o = PUT_LIT(o, ",\"in_iface\":");
-			o = put_text(o, in_iface, n);
+			o = put_text(o, in_iface, ilen);
 		} else {
 			jsonw_raw(jw, b, (size_t)(o - b));
 			JSONW_KV_STR(jw, "in_iface", in_iface);
@@ -317,8 +380,7 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		}
 	}
 	/* The rest of the head in the same run when it can be. */
-	run = (etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
-	    r->vlan_cnt <= PKT_MAX_VLAN;
+	run = etlen <= EVE_NAME_MAX && r->vlan_cnt <= PKT_MAX_VLAN;
 	if (run) {
 		if (o > b)
 			*o++ = ',';
@@ -362,9 +424,9 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 	/* "host" and "seq": one run too. */
 	o = b;
 	if (host != NULL) {
-		if ((n = strlen(host)) <= EVE_TEXT_MAX) {
+		if (hlen <= EVE_TEXT_MAX) {
 			o = PUT_LIT(o, "\"host\":");
-			o = put_text(o, host, n);
+			o = put_text(o, host, hlen);
 		} else
 			JSONW_KV_STR(jw, "host", host);
 	}
