@@ -251,10 +251,26 @@ sha1_final(struct sha1_ctx *c, uint8_t digest[SHA1_DIGEST_LEN])
 	memset(c, 0, sizeof(*c));
 }
 
-/* The digest from the state, big-endian. */
+/* The digest from the state, big-endian: a word a store where the
+ * compiler can swap bytes, else byte by byte. */
 static void
 sha1_put(const uint32_t h[5], uint8_t digest[SHA1_DIGEST_LEN])
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && \
+    (defined(__GNUC__) || defined(__clang__))
+	uint32_t x;
+
+	x = __builtin_bswap32(h[0]);
+	memcpy(digest, &x, 4);
+	x = __builtin_bswap32(h[1]);
+	memcpy(digest + 4, &x, 4);
+	x = __builtin_bswap32(h[2]);
+	memcpy(digest + 8, &x, 4);
+	x = __builtin_bswap32(h[3]);
+	memcpy(digest + 12, &x, 4);
+	x = __builtin_bswap32(h[4]);
+	memcpy(digest + 16, &x, 4);
+#else
 	unsigned i;
 
 	for (i = 0; i < 5; i++) {
@@ -263,6 +279,7 @@ sha1_put(const uint32_t h[5], uint8_t digest[SHA1_DIGEST_LEN])
 		digest[4 * i + 2] = (uint8_t)(h[i] >> 8);
 		digest[4 * i + 3] = (uint8_t)h[i];
 	}
+#endif
 }
 
 /*
