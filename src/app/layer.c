@@ -882,23 +882,11 @@ static void
 run_cstr(struct jsonw_run *r, const char *s, size_t n)
 {
 	char *o = r->o;
-	size_t i;
 
 	if (r->comma)
 		*o++ = ',';
 	r->comma = true;
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
-			r->o = jsonw_run_str_rest(o, s, i, n);
-			return;
-		}
-		o[i] = (char)c;
-	}
-	o[n] = '"';
-	r->o = o + n + 1;
+	r->o = jsonw_put_text(o, s, n);
 }
 
 /*

@@ -26,6 +26,7 @@
 
 #include "flow/communityid.h"
 #include "util/sha1.h"
+#include "util/word.h"
 
 #define PROTO_ICMP	1
 #define PROTO_TCP	6
@@ -120,7 +121,12 @@ communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 	}
 
 	if (!one_way) {
-		cmp = memcmp(saddr, daddr, alen);
+		/* An IPv4 pair as two big-endian words: no call. */
+		if (alen == 4)
+			cmp = word_be32(saddr) < word_be32(daddr) ? -1 :
+			    word_be32(saddr) > word_be32(daddr);
+		else
+			cmp = memcmp(saddr, daddr, alen);
 		if (cmp > 0 || (cmp == 0 && ports && p1 > p2)) {
 			a1 = daddr;
 			a2 = saddr;
@@ -147,6 +153,9 @@ communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 	return 0;
 }
 
+_Static_assert(COMMUNITYID_STRLEN == 2 + 28 &&
+    COMMUNITYID_STRLEN < COMMUNITYID_LEN, "\"1:\" and 28 base64 bytes");
+
 static const char b64[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -168,15 +177,22 @@ communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
 	}
 	*o++ = '1';
 	*o++ = ':';
-	/* RFC 4648 base64: 18 whole 3-byte groups, then 2 bytes and '='. */
-	for (i = 0; i + 3 <= sizeof(d); i += 3) {
-		uint32_t v = (uint32_t)d[i] << 16 | (uint32_t)d[i + 1] << 8 |
-		    d[i + 2];
+	/*
+	 * RFC 4648 base64: 18 bytes as three runs of 6 (48 bits, 8
+	 * characters, read as one big-endian word), then 2 bytes and '='.
+	 */
+	for (i = 0; i < 18; i += 6) {
+		uint64_t v = word_be64(d + i) >> 16;
 
-		*o++ = b64[v >> 18];
-		*o++ = b64[(v >> 12) & 0x3f];
-		*o++ = b64[(v >> 6) & 0x3f];
-		*o++ = b64[v & 0x3f];
+		o[0] = b64[v >> 42];
+		o[1] = b64[(v >> 36) & 0x3f];
+		o[2] = b64[(v >> 30) & 0x3f];
+		o[3] = b64[(v >> 24) & 0x3f];
+		o[4] = b64[(v >> 18) & 0x3f];
+		o[5] = b64[(v >> 12) & 0x3f];
+		o[6] = b64[(v >> 6) & 0x3f];
+		o[7] = b64[v & 0x3f];
+		o += 8;
 	}
 	{
 		uint32_t v = (uint32_t)d[18] << 16 | (uint32_t)d[19] << 8;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #define COMMUNITYID_LEN	32	/* "1:" + 28 base64 chars + NUL, rounded */
+/* The length of every ID communityid_v1() writes. */
+#define COMMUNITYID_STRLEN	30
 
 /*
  * saddr/daddr are 4 (ipver 4) or 16 bytes.  For ICMP/ICMPv6, sport is

@@ -215,31 +215,37 @@ kv_vlan(struct jsonw *jw, const uint16_t *vlan, uint8_t cnt)
 	    2 * 14 + 64)
 
 /* A string escaped as jsonw_str() escapes it, quoted, at o (room for
- * 6 * n + 2 bytes): copied as it is up to the first byte that needs
- * work, the rest by the writer's escaper. */
-static char *
+ * 6 * n + 2 bytes): jsonw_put_text(). */
+static inline char *
 put_text(char *o, const char *s, size_t n)
 {
-	size_t i;
+	return jsonw_put_text(o, s, n);
+}
 
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+/* ,"proto":NAME as eve_proto_name() names it, the common ones as
+ * literals. */
+static inline char *
+put_proto(char *o, uint8_t proto)
+{
+	char pbuf[8];
+	const char *pn;
 
-		if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-			return jsonw_run_str_rest(o, s, i, n);
-		o[i] = (char)c;
+	switch (proto) {
+	case 6:
+		return PUT_LIT(o, ",\"proto\":\"TCP\"");
+	case 17:
+		return PUT_LIT(o, ",\"proto\":\"UDP\"");
+	default:
+		pn = eve_proto_name(proto, pbuf);
+		o = PUT_LIT(o, ",\"proto\":");
+		return put_plain(o, pn, strlen(pn));
 	}
-	o[n] = '"';
-	return o + n + 1;
 }
 
 /* The head from "event_type" to the tuple, at o. */
 static char *
 head_run(char *o, const struct record *r, size_t etlen)
 {
-	char pbuf[8];
-	const char *pn;
 	uint8_t i;
 
 	o = PUT_LIT(o, "\"event_type\":");
@@ -269,9 +275,7 @@ head_run(char *o, const struct record *r, size_t etlen)
 			o = PUT_LIT(o, ",\"dest_port\":");
 			o = put_u64(o, r->dport);
 		}
-		pn = eve_proto_name(r->proto, pbuf);
-		o = PUT_LIT(o, ",\"proto\":");
-		o = put_plain(o, pn, strlen(pn));
+		o = put_proto(o, r->proto);
 		if (proto_is_icmp(r->proto)) {
 			o = PUT_LIT(o, ",\"icmp_type\":");
 			o = put_u64(o, r->sport);
@@ -282,6 +286,55 @@ head_run(char *o, const struct record *r, size_t etlen)
 	return o;
 }
 
+/* "host" and "seq" after a head, each with its comma. */
+#define EVE_TAIL_MAX	(8 + EVE_TEXT_RUN + 7 + FMT_UINT_MAX)
+
+/*
+ * The common line, every part of it in its short form (no "hygiene",
+ * names no longer than a run takes): one run of the writer's, the head
+ * made in place, then the body and the tail, with the commas
+ * jsonw_raw() would have put between them.
+ */
+static void
+line_run(struct jsonw *jw, const struct record *r, const char *body,
+    const char *in_iface, size_t ilen, const char *host, size_t hlen,
+    bool localtime, uint64_t seq, struct util_tscache *tsc, size_t etlen)
+{
+	struct jsonw_run jr;
+	char *o;
+
+	jsonw_run_begin(jw, &jr, EVE_HEAD_MAX + 1 + r->len + EVE_TAIL_MAX);
+	o = PUT_LIT(jr.o, "\"timestamp\":\"");
+	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
+	*o++ = '"';
+	if (r->flow_id != 0) {
+		o = PUT_LIT(o, ",\"flow_id\":");
+		o = put_u64(o, r->flow_id);
+	}
+	if (in_iface != NULL) {
+		o = PUT_LIT(o, ",\"in_iface\":");
+		o = put_text(o, in_iface, ilen);
+	}
+	*o++ = ',';
+	o = head_run(o, r, etlen);
+	if (r->len > 0) {
+		*o++ = ',';
+		memcpy(o, body, r->len);
+		o += r->len;
+	}
+	if (host != NULL) {
+		o = PUT_LIT(o, ",\"host\":");
+		o = put_text(o, host, hlen);
+	}
+	if (seq != 0) {
+		o = PUT_LIT(o, ",\"seq\":");
+		o = put_u64(o, seq);
+	}
+	jr.o = o;
+	jr.comma = true;
+	jsonw_run_end(jw, &jr);
+}
+
 void
 eve_format(struct jsonw *jw, const struct record *r, const char *body,
     const char *in_iface, const char *host, bool localtime, uint64_t seq,
@@ -289,10 +342,25 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 {
 	char a[UTIL_ADDRBUF], pbuf[8];
 	char b[EVE_HEAD_MAX], *o;
-	size_t etlen, n;
+	size_t etlen, ilen = 0, hlen = 0;
 	bool run;
 
 	jsonw_obj_open(jw);
+	/* Suricata's stats records have no interface. */
+	if (r->type == RECORD_STATS)
+		in_iface = NULL;
+	if (in_iface != NULL)
+		ilen = strlen(in_iface);
+	if (host != NULL)
+		hlen = strlen(host);
+	etlen = strlen(r->event_type);
+	if (held == 0 && ilen <= EVE_TEXT_MAX && hlen <= EVE_TEXT_MAX &&
+	    etlen <= EVE_NAME_MAX && r->vlan_cnt <= PKT_MAX_VLAN) {
+		line_run(jw, r, body, in_iface, ilen, host, hlen, localtime,
+		    seq, tsc, etlen);
+		jsonw_obj_close(jw);
+		return;
+	}
 	/* The time straight into the run (room for UTIL_TSBUF). */
 	o = PUT_LIT(b, "\"timestamp\":\"");
 	o += util_format_ts_cached(tsc, r->ts_us, localtime, o);
@@ -301,11 +369,10 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		o = PUT_LIT(o, ",\"flow_id\":");
 		o = put_u64(o, r->flow_id);
 	}
-	/* Suricata's stats records have no interface. */
-	if (in_iface != NULL && r->type != RECORD_STATS) {
-		if ((n = strlen(in_iface)) <= EVE_TEXT_MAX) {
+	if (in_iface != NULL) {
+		if (ilen <= EVE_TEXT_MAX) {
 			o = PUT_LIT(o, ",\"in_iface\":");
-			o = put_text(o, in_iface, n);
+			o = put_text(o, in_iface, ilen);
 		} else {
 			jsonw_raw(jw, b, (size_t)(o - b));
 			JSONW_KV_STR(jw, "in_iface", in_iface);
@@ -313,8 +380,7 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 		}
 	}
 	/* The rest of the head in the same run when it can be. */
-	run = (etlen = strlen(r->event_type)) <= EVE_NAME_MAX &&
-	    r->vlan_cnt <= PKT_MAX_VLAN;
+	run = etlen <= EVE_NAME_MAX && r->vlan_cnt <= PKT_MAX_VLAN;
 	if (run) {
 		if (o > b)
 			*o++ = ',';
@@ -358,9 +424,9 @@ eve_format(struct jsonw *jw, const struct record *r, const char *body,
 	/* "host" and "seq": one run too. */
 	o = b;
 	if (host != NULL) {
-		if ((n = strlen(host)) <= EVE_TEXT_MAX) {
+		if (hlen <= EVE_TEXT_MAX) {
 			o = PUT_LIT(o, "\"host\":");
-			o = put_text(o, host, n);
+			o = put_text(o, host, hlen);
 		} else
 			JSONW_KV_STR(jw, "host", host);
 	}
@@ -416,6 +482,16 @@ run_plain(struct jsonw_run *r, const char *s, size_t n)
 }
 
 static inline void
+run_ts(struct jsonw_run *r, struct util_tscache *c, uint64_t ts_us,
+    bool localtime)
+{
+	*r->o++ = '"';
+	r->o += util_format_ts_cached(c, ts_us, localtime, r->o);
+	*r->o++ = '"';
+	r->comma = true;
+}
+
+static inline void
 run_u64(struct jsonw_run *r, uint64_t v)
 {
 	r->o = put_u64(r->o, v);
@@ -450,11 +526,10 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
     const char *app_proto, void (*extra)(struct jsonw *, const struct flow *),
     const struct eve_opts *o)
 {
-	char ts[UTIL_TSBUF];
 	const char *cid, *state, *tstate = NULL;
 	struct jsonw *jw;
 	struct jsonw_run r;
-	size_t alen, rlen, slen, tlen = 0, clen = 0;
+	size_t alen, rlen, slen, tlen = 0;
 	uint8_t all;
 
 	if ((jw = flow_begin(rw, RECORD_FLOW, "flow", f->ts_last, f,
@@ -468,8 +543,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 		tstate = tcp_state_name(f->tcp_state);
 		tlen = tstate != NULL ? strlen(tstate) : 0;
 	}
-	if ((cid = flow_community_id(f, o->cid_seed)) != NULL)
-		clen = strlen(cid);
+	cid = flow_community_id(f, o->cid_seed);
 	jsonw_run_begin(jw, &r, EVE_FLOW_RUN + 6 * (alen + rlen + slen +
 	    tlen));
 	if (app_proto != NULL) {
@@ -487,13 +561,14 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 	JSONW_RUN_KEY(&r, "bytes_toclient");
 	run_u64(&r, f->bytes[FLOW_DIR_TOCLIENT]);
 	/* Start and end are in the body: formatted here, in UTC or local
-	 * time as the output's timestamps (util_format_ts). */
-	util_format_ts(f->ts_first, o->localtime, ts);
+	 * time as the output's timestamps (util_format_ts), each through
+	 * the writer's cache of its last second (flows end in time order,
+	 * most of them within a second of the one before), straight into
+	 * the run (room for UTIL_TSBUF). */
 	JSONW_RUN_KEY(&r, "start");
-	run_plain(&r, ts, strlen(ts));
-	util_format_ts(f->ts_last, o->localtime, ts);
+	run_ts(&r, &rw->ts_cache[0], f->ts_first, o->localtime);
 	JSONW_RUN_KEY(&r, "end");
-	run_plain(&r, ts, strlen(ts));
+	run_ts(&r, &rw->ts_cache[1], f->ts_last, o->localtime);
 	JSONW_RUN_KEY(&r, "age");
 	run_u64(&r, (f->ts_last - f->ts_first) / 1000000);
 	JSONW_RUN_KEY(&r, "state");
@@ -523,7 +598,7 @@ eve_flow(struct record_writer *rw, struct flow *f, const char *reason,
 
 	if (cid != NULL) {
 		JSONW_RUN_KEY(&r, "community_id");
-		run_plain(&r, cid, clen);
+		run_plain(&r, cid, COMMUNITYID_STRLEN);
 	}
 
 	if (f->proto == 6) {
@@ -595,15 +670,14 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 	const char *cid;
 	bool rev = dir == FLOW_DIR_TOCLIENT;
 	struct jsonw *jw;
-	size_t nlen, clen;
+	size_t nlen;
 
 	if ((jw = flow_begin(rw, type, name, p != NULL ? p->ts_us :
 	    f->ts_last, f, rev)) == NULL)
 		return NULL;
 	cid = flow_community_id(f, o->cid_seed);
 	nlen = strlen(name);
-	clen = cid != NULL ? strlen(cid) : 0;
-	if (nlen > EVE_NAME_MAX || clen >= COMMUNITYID_LEN) {
+	if (nlen > EVE_NAME_MAX) {
 		if (p != NULL && p->pcap_cnt != 0)
 			JSONW_KV_UINT(jw, "pcap_cnt", p->pcap_cnt);
 		if (f->has_mac)
@@ -632,7 +706,7 @@ eve_app_begin(struct record_writer *rw, unsigned type, struct flow *f,
 	}
 	if (cid != NULL) {
 		e = PUT_LIT(e, "\"community_id\":");
-		e = put_plain(e, cid, clen);
+		e = put_plain(e, cid, COMMUNITYID_STRLEN);
 		*e++ = ',';
 	}
 	e = PUT_LIT(e, "\"app_proto\":");

@@ -536,6 +536,29 @@ jsonw_run_str_rest(char *o, const char *s, size_t i, size_t size)
 	    size - i));
 }
 
+char *
+jsonw_put_text(char *o, const char *s, size_t n)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	unsigned any = 0;
+	size_t i;
+
+	/* Copied and classed with no branch per byte: the names written
+	 * this way (states, reasons, protocols) are short and plain. */
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		o[i] = (char)u[i];
+		any |= jclass[u[i]];
+	}
+	if (any == 0) {
+		o[n] = '"';
+		return o + n + 1;
+	}
+	for (i = 0; jclass[u[i]] == JC_PLAIN; i++)
+		;
+	return jsonw_run_str_rest(o, s, i, n);
+}
+
 void
 jsonw_run_uint_slow(struct jsonw_run *r, uint64_t v)
 {

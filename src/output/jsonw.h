@@ -145,6 +145,12 @@ void	jsonw_run_begin(struct jsonw *, struct jsonw_run *, size_t n);
 void	jsonw_run_end(struct jsonw *, struct jsonw_run *);
 /* jsonw_run_str_in() from the first byte at o + i that needs work. */
 char	*jsonw_run_str_rest(char *o, const char *s, size_t i, size_t size);
+/*
+ * n bytes of s (a NUL among them ends the text) as a quoted JSON
+ * string at o, escaped as jsonw_str() escapes; o has room for 6 * n +
+ * 2 bytes.  Returns the end.
+ */
+char	*jsonw_put_text(char *o, const char *s, size_t n);
 /* jsonw_run_uint() of a number from 100 up. */
 void	jsonw_run_uint_slow(struct jsonw_run *, uint64_t);
 

@@ -25,6 +25,7 @@
 
 #include "decode/packet.h"
 #include "output/jsonw.h"
+#include "util/util.h"
 
 /*
  * Record types.  An application-layer record is RECORD_APP plus its
@@ -105,6 +106,8 @@ struct record_writer {
 	struct record_batch *cur;	/* committed, not handed over */
 	bool		 open;		/* between begin and commit */
 	const char	*sig;		/* set by record_set_alert() */
+	/* A flow record's start and end times (eve_flow()). */
+	struct util_tscache ts_cache[2];
 };
 
 void	record_writer_init(struct record_writer *, struct output *);

@@ -618,6 +618,46 @@ test_jsonw_run_str_in(void **state)
 	jsonw_free(&w);
 }
 
+/*
+ * jsonw_put_text() of n bytes, every byte value at every place of
+ * strings up to 17 long, and a NUL at every place after it, writes
+ * what jsonw_str() writes of the string up to the NUL, quoted, and no
+ * byte past 6 * n + 2.
+ */
+static void
+test_jsonw_put_text(void **state)
+{
+	struct jsonw ref;
+	char s[18], out[6 * sizeof(s) + 2 + 8], *e, want[6 * sizeof(s) + 8];
+	size_t n, pos, nul, c, wlen;
+
+	(void)state;
+	jsonw_init(&ref, 0);
+	for (n = 0; n < sizeof(s); n++)
+		for (c = 0; c < 256; c++)
+			for (pos = 0; pos < (n > 0 ? n : 1); pos++)
+				for (nul = pos + 1; nul <= n + 1; nul++) {
+					memset(s, 'a', sizeof(s));
+					if (n > 0)
+						s[pos] = (char)c;
+					if (nul < n)
+						s[nul] = '\0';
+					memcpy(want, s, n);
+					want[n] = '\0';
+					jsonw_reset(&ref);
+					jsonw_str(&ref, want);
+					memset(out, 'Z', sizeof(out));
+					e = jsonw_put_text(out, s, n);
+					wlen = strlen(jsonw_text(&ref, NULL));
+					assert_int_equal((size_t)(e - out), wlen);
+					assert_memory_equal(out,
+					    jsonw_text(&ref, NULL), wlen);
+					assert_true(wlen <= 6 * n + 2);
+					assert_int_equal(out[6 * n + 2], 'Z');
+				}
+	jsonw_free(&ref);
+}
+
 /* The members of one object, through a run or through the calls. */
 static void
 run_members(struct jsonw *w, bool run)
@@ -1198,6 +1238,7 @@ main(void)
 		cmocka_unit_test(test_jsonw_word_scan),
 		cmocka_unit_test(test_jsonw_literal_key),
 		cmocka_unit_test(test_jsonw_run_str_in),
+		cmocka_unit_test(test_jsonw_put_text),
 		cmocka_unit_test(test_jsonw_run),
 		cmocka_unit_test(test_jsonw_numbers_as_snprintf),
 		cmocka_unit_test(test_jsonw_all_control_chars),
