@@ -53,23 +53,30 @@ word_ctl(uint64_t w)
 
 /* Big-endian loads: compared as numbers, they sort as memcmp() does
  * (addresses in a flow's key, a rule's address ranges). */
-static inline uint64_t
-word_be64(const uint8_t *b)
-{
-	uint64_t v;
-
-	memcpy(&v, b, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
 static inline uint32_t
 word_be32(const uint8_t *b)
 {
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
 	    (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline uint64_t
+word_be64(const uint8_t *b)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+	return __builtin_bswap64(v);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	uint64_t v;
+
+	memcpy(&v, b, 8);
+	return v;
+#else
+	/* A compiler that does not say its byte order: by shifts. */
+	return (uint64_t)word_be32(b) << 32 | word_be32(b + 4);
+#endif
 }
 
 #endif /* WW_UTIL_WORD_H */

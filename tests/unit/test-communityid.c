@@ -79,6 +79,8 @@ compute(uint16_t seed, const struct cid_vec *v, int hex, char *out,
 
 		assert_int_equal(communityid_v1(seed, ver, sa, da, v->proto,
 		    sp, dp, b), 0);
+		/* The records copy it at this length (output/eve.c). */
+		assert_int_equal(strlen(b), COMMUNITYID_STRLEN);
 		snprintf(out, outlen, "%s", b);
 	}
 }
