@@ -24,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "device/device.h"
+#include "policy/baseline.h"
 #include "state/state.h"
 #include "state-files.h"
 
@@ -1350,6 +1351,119 @@ test_state_last_save(void **state)
 		device_free(d[i]);
 }
 
+/* The one baseline of a file, kept by state_load_baselines(). */
+static int
+keep_bl(void *arg, uint64_t id, struct bl_dev *bl)
+{
+	struct bl_dev **out = arg;
+
+	(void)id;
+	assert_null(*out);
+	*out = bl;
+	return 0;
+}
+
+/* Each item of a alike in b (the order aside), and as many. */
+static void
+assert_bl_items_equal(const struct bl_dev *a, const struct bl_dev *b)
+{
+	const struct bl_item *x, *y;
+	uint32_t i;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		assert_int_equal(a->set[k].n, b->set[k].n);
+		for (i = 0; i < a->set[k].n; i++) {
+			x = &a->set[k].v[i];
+			assert_non_null(y = bl_find(b, (enum bl_kind)k,
+			    x->key));
+			assert_int_equal(x->count, y->count);
+			assert_int_equal(x->first_us, y->first_us);
+			assert_int_equal(x->last_us, y->last_us);
+			assert_int_equal(x->hours, y->hours);
+			assert_int_equal(x->asn, y->asn);
+			assert_string_equal(x->cc, y->cc);
+		}
+	}
+}
+
+/*
+ * The run's last save with a baseline: its items keep no sums (0), so
+ * a save after it writes the baseline_items row again, unchanged or
+ * not (a sum of 0 is never "unchanged"); what is loaded is what was
+ * saved.
+ */
+static void
+test_state_last_save_baseline(void **state)
+{
+	static const char *const keys[] = { "ip:10.0.0.1", "ip:10.0.0.2",
+	    "tcp/104 dicom client" };
+	static const enum bl_kind kinds[] = { BL_PEER, BL_PEER, BL_SERVICE };
+	struct fixture *f = *state;
+	struct bl_config c;
+	struct bl_dev *bl, *got = NULL;
+	struct bl_item *it;
+	struct device *d;
+	struct state *s;
+	uint32_t i;
+	int k;
+
+	bl_config_defaults(&c);
+	assert_non_null(d = calloc(1, sizeof(*d)));
+	fill_device(d, 21);
+	assert_non_null(bl = bl_dev_new(&c, d->first_us));
+	for (i = 0; i < 3; i++) {
+		assert_non_null(it = bl_add(bl, &c, kinds[i], keys[i]));
+		it->count = 3 + i;
+		it->first_us = d->first_us + i;
+		it->last_us = d->first_us + 10 + i;
+		it->hours = 0x800001;
+	}
+	s = open_quiet(f->db);
+	assert_int_equal(state_save_devices_bl(s, &d, &bl, 1, stderr), 0);
+	for (i = 0; i < bl->set[BL_PEER].n; i++)
+		assert_int_not_equal(bl->set[BL_PEER].v[i].saved, 0);
+	exec_sql(f->db, "CREATE TABLE w (t TEXT); "
+	    "CREATE TRIGGER wb AFTER INSERT ON baseline_items "
+	    "BEGIN INSERT INTO w VALUES ('b'); END;");
+
+	/* The last save: the row is as it was (not written), and the
+	 * items lose their sums. */
+	state_last_save(s);
+	assert_int_equal(state_save_devices_bl(s, &d, &bl, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 0);
+	for (k = 0; k < BL_KIND_MAX; k++)
+		for (i = 0; i < bl->set[k].n; i++)
+			assert_int_equal(bl->set[k].v[i].saved, 0);
+
+	/* A save after it, nothing changed: the row is written again
+	 * (over one spoilt behind our back). */
+	exec_sql(f->db, "UPDATE baseline_items SET items = ''");
+	assert_int_equal(state_save_devices_bl(s, &d, &bl, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 1);
+	assert_int_equal(state_load_baselines(s, &c, keep_bl, &got), 0);
+	assert_non_null(got);
+	assert_bl_items_equal(bl, got);
+	bl_dev_free(got);
+	got = NULL;
+
+	/* And again with an item changed. */
+	bl->set[BL_SERVICE].v[0].count += 7;
+	assert_int_equal(state_save_devices_bl(s, &d, &bl, 1, stderr), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM w "
+	    "WHERE ?1", 1), 2);
+	assert_int_equal(state_load_baselines(s, &c, keep_bl, &got), 0);
+	assert_non_null(got);
+	assert_bl_items_equal(bl, got);
+	assert_int_equal(bl_find(got, BL_SERVICE, keys[2])->count, 12);
+	bl_dev_free(got);
+	state_close(s);
+	bl_dev_free(bl);
+	device_free(d);
+}
+
 /*
  * Evidence goes in by statements of several rows: counts below, at and
  * past a statement's rows all come back as saved, in order.
@@ -2410,6 +2524,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_state_loaded_rows_only,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_last_save,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_last_save_baseline,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_many, setup,
 		    teardown),
