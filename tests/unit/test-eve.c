@@ -7,7 +7,8 @@
  * or output stage (nothing left from earlier records) makes: both
  * directions of a flow, MACs, VLANs, addresses and protocols that
  * change under the same flow id, another flow, a device record (src
- * only) and a record with no flow at all.
+ * only) and a record with no flow at all.  Flow start and end times
+ * through one writer's second cache against util_format_ts().
  */
 #include <config.h>
 
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -735,6 +737,109 @@ test_eve_flow_body(void **state)
 	out_close(&o);
 }
 
+/* The text of member key ("start", "end") in line l, malloc'ed. */
+static char *
+member_text(const char *l, const char *key)
+{
+	char pat[32], *v;
+	const char *b, *e;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	b = strstr(l, pat);
+	if (b == NULL)
+		fail_msg("%s not in %s", pat, l);
+	b += strlen(pat);
+	e = strchr(b, '"');
+	assert_non_null(e);
+	v = strndup(b, (size_t)(e - b));
+	assert_non_null(v);
+	return v;
+}
+
+/*
+ * Flow start and end go through the writer's cache of the last second
+ * formatted (ts_cache): on one writer, each record's times equal
+ * util_format_ts()'s, whether a time goes back across a second, keeps
+ * the microseconds in another second, keeps the second with other
+ * microseconds, or switches between UTC and local time (a zone with
+ * an offset, so that the two differ).
+ */
+static void
+test_eve_flow_times(void **state)
+{
+	static const struct {
+		uint64_t	 first, last;
+		bool		 local;
+	} t[] = {
+		{ 1700000005250000ull, 1700000010999999ull, false },
+		/* Back across a second; the same second as the end. */
+		{ 1700000004999999ull, 1700000010000001ull, false },
+		/* The same microseconds as the first, other seconds. */
+		{ 1700000003250000ull, 1700000011999999ull, false },
+		/* The same times in local time, then back to UTC. */
+		{ 1700000003250000ull, 1700000011999999ull, true },
+		{ 1700000003000007ull, 1700000011500000ull, true },
+		{ 1700000003000007ull, 1700000011500000ull, false },
+		{ 1700000003999999ull, 1700000011000000ull, true },
+		/* Forward a second, back one, then the same second. */
+		{ 1700000004000000ull, 1700000012000000ull, true },
+		{ 1700000003000000ull, 1700000011000000ull, true },
+		{ 1700000003250000ull, 1700000011250000ull, false },
+	};
+	struct eve_opts eo = opts;
+	struct record_writer w;
+	char want[UTIL_TSBUF], other[UTIL_TSBUF], *l, *v;
+	const char *tz = getenv("TZ");
+	char *savetz = tz != NULL ? strdup(tz) : NULL;
+	struct flow f;
+	struct out o;
+	size_t i;
+
+	(void)state;
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	util_format_ts(t[0].first, true, want);
+	util_format_ts(t[0].first, false, other);
+	assert_string_not_equal(want, other);
+
+	out_open(&o);
+	record_writer_init(&w, o.stage);
+	for (i = 0; i < NELEM(t); i++) {
+		o.len = 0;
+		if (o.buf != NULL)
+			o.buf[0] = '\0';
+		flow_setup(&f, 2000 + i, 1);
+		f.ts_first = t[i].first;
+		f.ts_last = t[i].last;
+		eo.localtime = t[i].local;
+		eve_flow(&w, &f, "timeout", NULL, NULL, &eo);
+		record_flush(&w);
+		out_sync(&o);
+		assert_non_null(o.buf);
+		l = o.buf;
+
+		v = member_text(l, "start");
+		util_format_ts(t[i].first, t[i].local, want);
+		if (strcmp(v, want) != 0)
+			fail_msg("record %zu start %s, not %s", i, v, want);
+		free(v);
+		v = member_text(l, "end");
+		util_format_ts(t[i].last, t[i].local, want);
+		if (strcmp(v, want) != 0)
+			fail_msg("record %zu end %s, not %s", i, v, want);
+		free(v);
+	}
+	record_writer_free(&w);
+	out_close(&o);
+
+	if (savetz != NULL)
+		setenv("TZ", savetz, 1);
+	else
+		unsetenv("TZ");
+	free(savetz);
+	tzset();
+}
+
 int
 main(void)
 {
@@ -746,6 +851,7 @@ main(void)
 		cmocka_unit_test(test_eve_format_ipv4),
 		cmocka_unit_test(test_eve_format_numbers),
 		cmocka_unit_test(test_eve_flow_body),
+		cmocka_unit_test(test_eve_flow_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
