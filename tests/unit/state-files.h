@@ -3,7 +3,9 @@
  * database in a directory of its own (mkdtemp()): the database, the
  * -wal and -shm files SQLite leaves beside it, then the directory;
  * and state_files_open_said(), which opens one and keeps what it said
- * (include <cmocka.h> and "state/state.h" before this file).
+ * (include <cmocka.h> and "state/state.h" before this file); with
+ * "policy/baseline.h" before it too, state_files_same_bl(), which
+ * compares two baselines as a save and a load should leave them.
  */
 #ifndef WW_TEST_STATE_FILES_H
 #define WW_TEST_STATE_FILES_H
@@ -51,5 +53,31 @@ state_files_open_said(const char *path, char **msg)
 	print_message("# %s", *msg);
 	return s;
 }
+
+#ifdef WW_BASELINE_H
+/* Every item of a alike in b, as many, the order aside. */
+static inline void
+state_files_same_bl(const struct bl_dev *a, const struct bl_dev *b)
+{
+	const struct bl_item *x, *y;
+	uint32_t i;
+	int k;
+
+	for (k = 0; k < BL_KIND_MAX; k++) {
+		assert_int_equal(a->set[k].n, b->set[k].n);
+		for (i = 0; i < a->set[k].n; i++) {
+			x = &a->set[k].v[i];
+			assert_non_null(y = bl_find(b, (enum bl_kind)k,
+			    x->key));
+			assert_int_equal(x->count, y->count);
+			assert_int_equal(x->first_us, y->first_us);
+			assert_int_equal(x->last_us, y->last_us);
+			assert_int_equal(x->hours, y->hours);
+			assert_int_equal(x->asn, y->asn);
+			assert_string_equal(x->cc, y->cc);
+		}
+	}
+}
+#endif
 
 #endif /* WW_TEST_STATE_FILES_H */

@@ -220,30 +220,6 @@ same_items(const struct bl_dev *a, const struct bl_dev *b)
 	}
 }
 
-/* Every item of a in b, alike (the order aside). */
-static void
-same_set(const struct bl_dev *a, const struct bl_dev *b)
-{
-	const struct bl_item *x, *y;
-	uint32_t i;
-	int k;
-
-	for (k = 0; k < BL_KIND_MAX; k++) {
-		assert_int_equal(a->set[k].n, b->set[k].n);
-		for (i = 0; i < a->set[k].n; i++) {
-			x = &a->set[k].v[i];
-			assert_non_null(y = bl_find(b, (enum bl_kind)k,
-			    x->key));
-			assert_int_equal(x->count, y->count);
-			assert_int_equal(x->first_us, y->first_us);
-			assert_int_equal(x->last_us, y->last_us);
-			assert_int_equal(x->hours, y->hours);
-			assert_int_equal(x->asn, y->asn);
-			assert_string_equal(x->cc, y->cc);
-		}
-	}
-}
-
 /* Keys with a tab, a newline, a backslash, bytes not UTF-8, the
  * longest an item keeps, and escapes' look-alikes: back alike; an
  * empty key (a file edited by hand) is skipped and the row written
@@ -571,7 +547,7 @@ test_fuzz_row(void **state)
 		}
 		save(f, l);
 		m = load(f, false);
-		same_set(l, m);
+		state_files_same_bl(l, m);
 		bl_dev_free(m);
 		bl_dev_free(l);
 	}

@@ -1363,30 +1363,6 @@ keep_bl(void *arg, uint64_t id, struct bl_dev *bl)
 	return 0;
 }
 
-/* Each item of a alike in b (the order aside), and as many. */
-static void
-assert_bl_items_equal(const struct bl_dev *a, const struct bl_dev *b)
-{
-	const struct bl_item *x, *y;
-	uint32_t i;
-	int k;
-
-	for (k = 0; k < BL_KIND_MAX; k++) {
-		assert_int_equal(a->set[k].n, b->set[k].n);
-		for (i = 0; i < a->set[k].n; i++) {
-			x = &a->set[k].v[i];
-			assert_non_null(y = bl_find(b, (enum bl_kind)k,
-			    x->key));
-			assert_int_equal(x->count, y->count);
-			assert_int_equal(x->first_us, y->first_us);
-			assert_int_equal(x->last_us, y->last_us);
-			assert_int_equal(x->hours, y->hours);
-			assert_int_equal(x->asn, y->asn);
-			assert_string_equal(x->cc, y->cc);
-		}
-	}
-}
-
 /*
  * The run's last save with a baseline: its items keep no sums (0), so
  * a save after it writes the baseline_items row again, unchanged or
@@ -1445,7 +1421,7 @@ test_state_last_save_baseline(void **state)
 	    "WHERE ?1", 1), 1);
 	assert_int_equal(state_load_baselines(s, &c, keep_bl, &got), 0);
 	assert_non_null(got);
-	assert_bl_items_equal(bl, got);
+	state_files_same_bl(bl, got);
 	bl_dev_free(got);
 	got = NULL;
 
@@ -1456,7 +1432,7 @@ test_state_last_save_baseline(void **state)
 	    "WHERE ?1", 1), 2);
 	assert_int_equal(state_load_baselines(s, &c, keep_bl, &got), 0);
 	assert_non_null(got);
-	assert_bl_items_equal(bl, got);
+	state_files_same_bl(bl, got);
 	assert_int_equal(bl_find(got, BL_SERVICE, keys[2])->count, 12);
 	bl_dev_free(got);
 	state_close(s);
