@@ -47,6 +47,19 @@ static volatile sig_atomic_t stop, reopen;
  * before their queues and locks were destroyed (a worker left waiting
  * on a destroyed condition variable hangs or crashes here).
  */
+/* The default config, three workers, test mode, logs in dir. */
+static void
+three_workers(struct config *cfg, struct monitor_opts *mo, char *dir)
+{
+	config_defaults(cfg);
+	memset(mo, 0, sizeof(*mo));
+	mo->logdir = dir;
+	mo->workers = 3;
+	mo->test_mode = true;
+	mo->stop = &stop;
+	mo->reopen = &reopen;
+}
+
 static void
 test_monitor_thread_start_fails(void **state)
 {
@@ -59,13 +72,7 @@ test_monitor_thread_start_fails(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	for (at = 1; at <= 5; at++) {
-		config_defaults(&cfg);
-		memset(&mo, 0, sizeof(mo));
-		mo.logdir = dir;
-		mo.workers = 3;
-		mo.test_mode = true;
-		mo.stop = &stop;
-		mo.reopen = &reopen;
+		three_workers(&cfg, &mo, dir);
 		calls = 0;
 		fail_at = 0;
 		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
@@ -109,13 +116,7 @@ test_monitor_job_threads(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	for (at = 0; at <= 3; at++) {
-		config_defaults(&cfg);
-		memset(&mo, 0, sizeof(mo));
-		mo.logdir = dir;
-		mo.workers = 3;
-		mo.test_mode = true;
-		mo.stop = &stop;
-		mo.reopen = &reopen;
+		three_workers(&cfg, &mo, dir);
 		calls = 0;
 		fail_at = at;
 		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
