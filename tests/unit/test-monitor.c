@@ -139,12 +139,58 @@ test_monitor_job_threads(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * When the brain cannot be loaded (here the state file's folder is a
+ * plain file), monitor_init() fails after the workers were built on
+ * their threads: every one of them was joined, and monitor_free()
+ * frees them (the sanitizer build checks that nothing leaks).  The
+ * same holds when their build threads could not be made.
+ */
+static void
+test_monitor_brain_fails(void **state)
+{
+	char dir[] = "/tmp/ww-monitor-XXXXXX", path[64], cmd[80];
+	struct monitor_opts mo;
+	struct monitor mon;
+	struct config cfg;
+	FILE *f;
+	int at;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/file", dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/file/state.db", dir);
+	for (at = 0; at <= 3; at++) {
+		three_workers(&cfg, &mo, dir);
+		assert_true(cfg.devices.enabled);
+		mo.state_path = path;
+		calls = 0;
+		fail_at = at;
+		assert_int_equal(monitor_init(&mon, &cfg, &mo), -1);
+		assert_int_equal(calls, 3);
+		assert_null(mon.brain);
+		assert_int_equal(mon.nworkers, 3);
+		/* Built, each on its thread or in place, and joined. */
+		assert_non_null(mon.workers[0]);
+		assert_non_null(mon.workers[1]);
+		assert_non_null(mon.workers[2]);
+		fail_at = 0;
+		monitor_free(&mon);
+		config_free(&cfg);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_monitor_thread_start_fails),
 		cmocka_unit_test(test_monitor_job_threads),
+		cmocka_unit_test(test_monitor_brain_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
