@@ -356,10 +356,14 @@ struct dgroup {
  * number of databases stays bounded (DETECT_MAX_PORT_GROUPS).
  */
 #define DETECT_MAX_PORT_GROUPS	8
+#define DETECT_SEL_DIRECT	8	/* segments searched without by_hi */
 struct dsel {
 	uint16_t	*seg_lo;
 	uint16_t	*seg_ix;
 	uint32_t	 nseg;
+	/* many segments: [b] the last one holding port b << 8, [256]
+	 * the last one; detect_sel() searches between two of them */
+	uint32_t	*by_hi;
 	struct dgroup	*sg;
 	uint32_t	 nsg;
 };
