@@ -1843,6 +1843,47 @@ scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
 }
 
 /*
+ * A stream window: the tail kept, then the new bytes.  They are copied
+ * into one buffer (t->sbuf, c->sdata) only when a part that holds
+ * bytes of both is looked at, or a candidate is: most chunks of most
+ * flows are scanned in place.
+ */
+struct swin {
+	struct detect_thread *t;
+	struct mctx	*c;		/* c->sdata: NULL until joined */
+	const uint8_t	*tail, *data;
+	size_t		 tl, len;
+};
+
+static const uint8_t *
+win_join(struct swin *w)
+{
+	if (w->c->sdata != NULL)
+		return w->c->sdata;
+	if (w->tl == 0)
+		w->c->sdata = w->data;
+	else {
+		memcpy(w->t->sbuf, w->tail, w->tl);
+		memcpy(w->t->sbuf + w->tl, w->data, w->len);
+		w->c->sdata = w->t->sbuf;
+	}
+	return w->c->sdata;
+}
+
+/* The window's bytes a .. b, contiguous. */
+static const uint8_t *
+win_part(struct swin *w, size_t a, size_t b)
+{
+	if (w->c->sdata != NULL)
+		return w->c->sdata + a;
+	if (a >= w->tl)
+		return w->data + (a - w->tl);
+	if (b <= w->tl)
+		return w->tail + a;
+	return win_join(w) + a;
+}
+
+/*
  * The window from 'from' on, or of it only where a match of d's rules
  * can hold their fast pattern (d->bound): the first stream bytes, and
  * the first bytes this delivery added (the packet payload look of
@@ -1850,13 +1891,14 @@ scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
  * that fail.
  */
 static void
-scan_stream(struct detect_thread *t, const struct pdb *d,
-    const struct mctx *c, size_t from)
+scan_stream(struct detect_thread *t, const struct pdb *d, struct swin *w,
+    size_t from)
 {
+	const struct mctx *c = w->c;
 	size_t a1 = from, b1 = from, a2, b2;
 
 	if (d->bound == 0 || t->no_bounds) {
-		scan(t, d, c->sdata + from, c->slen - from);
+		scan(t, d, win_part(w, from, c->slen), c->slen - from);
 		return;
 	}
 	if (d->bound > c->sbase)
@@ -1871,13 +1913,14 @@ scan_stream(struct detect_thread *t, const struct pdb *d,
 		b2 = a2;
 	if (b1 > a1 && b2 > a2 && a2 <= b1) {
 		/* one part: they meet */
-		scan_part(t, d, c->sdata + a1, (b2 > b1 ? b2 : b1) - a1);
+		b1 = b2 > b1 ? b2 : b1;
+		scan_part(t, d, win_part(w, a1, b1), b1 - a1);
 		return;
 	}
 	if (b1 > a1)
-		scan_part(t, d, c->sdata + a1, b1 - a1);
+		scan_part(t, d, win_part(w, a1, b1), b1 - a1);
 	if (b2 > a2)
-		scan_part(t, d, c->sdata + a2, b2 - a2);
+		scan_part(t, d, win_part(w, a2, b2), b2 - a2);
 }
 
 static void
@@ -1885,6 +1928,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
     int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
 {
 	struct mctx c;
+	struct swin w;
 	size_t tl = df->tail_len[dir], keep, i, k, from, nfound;
 	uint64_t base = df->stream_off[dir], next;
 	uint32_t maxlen;
@@ -1894,14 +1938,15 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	c.f = f;
 	c.dir = dir;
 	c.stream = true;
+	w.t = t;
+	w.c = &c;
+	w.tail = df->tail[dir];
+	w.tl = tl;
+	w.data = data;
+	w.len = len;
 	/* nothing kept before these bytes: they are the window */
 	if (tl == 0)
 		c.sdata = data;
-	else {
-		memcpy(t->sbuf, df->tail[dir], tl);
-		memcpy(t->sbuf + tl, data, len);
-		c.sdata = t->sbuf;
-	}
 	c.slen = tl + len;
 	c.sbase = base;
 	c.snew = tl;
@@ -1929,14 +1974,21 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			for (i = 0; i < g[k]->ndbs; i++)
-				scan_stream(t, &g[k]->dbs[i], &c, from);
+				scan_stream(t, &g[k]->dbs[i], &w, from);
 	nfound = t->ncand;
 	carry_update(t, df, dir, nfound, base + c.slen, next, keep > 0);
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			add_plain(t, g[k]);
 	df->sproto[dir] = (uint8_t)f->app_proto;
-	run_candidates(t, &c);
+	if (t->ncand > 0) {
+		(void)win_join(&w);
+		run_candidates(t, &c);
+	}
+	/* the next tail: of the new bytes alone, or of the whole window
+	 * (joined before the old tail may be freed below) */
+	if (keep > len)
+		(void)win_join(&w);
 	if (keep > df->tail_cap[dir]) {
 		/* The groups of most flows' ports need far less than the
 		 * longest rule of all (2 KiB a direction): grow on demand. */
@@ -1956,7 +2008,8 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 		t->memuse += mem_cost(cap) - cost;
 		df->tail_cap[dir] = (uint32_t)cap;
 	}
-	memcpy(df->tail[dir], c.sdata + c.slen - keep, keep);
+	memcpy(df->tail[dir], keep <= len ? data + len - keep :
+	    c.sdata + c.slen - keep, keep);
 	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
 }
