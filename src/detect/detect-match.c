@@ -885,15 +885,18 @@ flow_state(struct detect_thread *t, struct flow *f)
 	return df;
 }
 
-/* The header: protocol, addresses and ports in the rule's direction. */
-static bool
-header_match(const struct drule *r, const struct mctx *c)
-{
-	const uint8_t *src, *dst;
-	uint16_t sp, dp;
-	int ipver;
-	uint8_t proto;
+/* What header_match() compares a rule's header with. */
+struct htuple {
+	const uint8_t	*src, *dst;
+	uint16_t	 sp, dp;	/* 0 for a protocol without ports */
+	int		 ipver;
+	uint8_t		 proto;
+};
 
+/* c's tuple in the direction of its bytes; false: it has none. */
+static bool
+header_tuple(const struct mctx *c, struct htuple *h)
+{
 	/*
 	 * Streams and transactions are matched by the flow and the
 	 * direction of their bytes: the packet at hand may be the other
@@ -902,45 +905,79 @@ header_match(const struct drule *r, const struct mctx *c)
 	 */
 	if (c->p != NULL && pkt_is_ip(c->p) && (c->f == NULL ||
 	    (!c->stream && c->proto == APP_UNKNOWN))) {
-		ipver = c->p->ipver;
-		proto = c->p->proto;
-		src = c->p->src;
-		dst = c->p->dst;
-		sp = c->p->sport;
-		dp = c->p->dport;
+		h->ipver = c->p->ipver;
+		h->proto = c->p->proto;
+		h->src = c->p->src;
+		h->dst = c->p->dst;
+		h->sp = c->p->sport;
+		h->dp = c->p->dport;
 	} else if (c->f != NULL) {
-		ipver = c->f->ipver;
-		proto = c->f->proto;
-		src = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_ip : c->f->srv_ip;
-		dst = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_ip : c->f->cli_ip;
-		sp = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_port :
+		h->ipver = c->f->ipver;
+		h->proto = c->f->proto;
+		h->src = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_ip :
+		    c->f->srv_ip;
+		h->dst = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_ip :
+		    c->f->cli_ip;
+		h->sp = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_port :
 		    c->f->srv_port;
-		dp = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_port :
+		h->dp = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_port :
 		    c->f->cli_port;
 	} else
 		return false;
+	if (h->proto != IPPROTO_TCP && h->proto != IPPROTO_UDP &&
+	    h->proto != IPPROTO_SCTP)
+		h->sp = h->dp = 0;
+	return true;
+}
+
+/* detect_port_match() and detect_addr_match(), without a call for
+ * 'any' (most rules' source port, many rules' addresses) */
+static inline bool
+port_ok(const struct anode *n, uint16_t p)
+{
+	return n == NULL || n->kind == AN_ANY || detect_port_match(n, p);
+}
+
+static inline bool
+addr_ok(const struct anode *n, int ipver, const uint8_t *a)
+{
+	return n == NULL || n->kind == AN_ANY ||
+	    detect_addr_match(n, ipver, a);
+}
+
+/* The header: protocol, addresses and ports in the rule's direction. */
+static bool
+header_match_tuple(const struct drule *r, const struct htuple *h)
+{
+	bool noports = h->sp == 0 && h->dp == 0;
+
 	if (r->ipproto == 255) {
-		if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
+		if (h->proto != IPPROTO_ICMP && h->proto != IPPROTO_ICMPV6)
 			return false;
-	} else if (r->ipproto != 0 && r->ipproto != proto)
+	} else if (r->ipproto != 0 && r->ipproto != h->proto)
 		return false;
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
-	    proto != IPPROTO_SCTP)
-		sp = dp = 0;
 	/* ports first: cheaper, and they tell most rules apart */
-	if ((sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	if ((noports ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
 	    (r->dp == NULL || r->dp->kind == AN_ANY) :
-	    detect_port_match(r->dp, dp) && detect_port_match(r->sp, sp)) &&
-	    detect_addr_match(r->dst, ipver, dst) &&
-	    detect_addr_match(r->src, ipver, src))
+	    port_ok(r->dp, h->dp) && port_ok(r->sp, h->sp)) &&
+	    addr_ok(r->dst, h->ipver, h->dst) &&
+	    addr_ok(r->src, h->ipver, h->src))
 		return true;
 	if (!r->bidir)
 		return false;
-	return detect_addr_match(r->src, ipver, dst) &&
-	    detect_addr_match(r->dst, ipver, src) &&
-	    (sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	return addr_ok(r->src, h->ipver, h->dst) &&
+	    addr_ok(r->dst, h->ipver, h->src) &&
+	    (noports ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
 	    (r->dp == NULL || r->dp->kind == AN_ANY) :
-	    detect_port_match(r->sp, dp) && detect_port_match(r->dp, sp));
+	    port_ok(r->sp, h->dp) && port_ok(r->dp, h->sp));
+}
+
+static bool
+header_match(const struct drule *r, const struct mctx *c)
+{
+	struct htuple h;
+
+	return header_tuple(c, &h) && header_match_tuple(r, &h);
 }
 
 /* header_match() of a transaction rule, from h when it is known. */
@@ -1599,6 +1636,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 {
 	struct detect_flow *df;
 	struct detect_hcache *h;
+	struct htuple tu;
 	uint32_t n0, n, i, words;
 	size_t cost;
 
@@ -1643,6 +1681,9 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 	h->ipver = c->p->ipver;
 	h->proto = c->p->proto;
 	memset(h->pass, 0, words * sizeof(uint64_t));
+	/* the tuple once: every rule's header is compared with it */
+	if (!header_tuple(c, &tu))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		const struct drule *r = &t->e->rules[hcache_rule(h, i)];
 
@@ -1650,7 +1691,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 			continue;
 		if ((r->flow & DFL_TOCLIENT) && c->dir != FLOW_DIR_TOCLIENT)
 			continue;
-		if (header_match(r, c))
+		if (header_match_tuple(r, &tu))
 			h->pass[i / 64] |= 1ull << (i % 64);
 	}
 	h->quiet = hcache_quiet(h);
