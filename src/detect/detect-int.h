@@ -356,7 +356,7 @@ struct dgroup {
  * number of databases stays bounded (DETECT_MAX_PORT_GROUPS).
  */
 #define DETECT_MAX_PORT_GROUPS	8
-#define DETECT_SEL_DIRECT	8	/* segments searched without by_hi */
+#define DETECT_SEL_DIRECT	2	/* segments searched without by_hi */
 struct dsel {
 	uint16_t	*seg_lo;
 	uint16_t	*seg_ix;
