@@ -181,6 +181,73 @@ test_sel_by_hi(void **state)
 	detect_free(e);
 }
 
+/*
+ * Every selector of the engine (packet, stream and transaction ones),
+ * for every port, against the reference search: rules whose ports cut
+ * the range into exactly DETECT_SEL_DIRECT + 1 segments (the fewest
+ * that get the index) at the high-byte edges 255/256 and 65535, and a
+ * few more.
+ */
+static void
+test_sel_by_hi_few(void **state)
+{
+	static const char *const sets[] = {
+	    "alert udp any any -> any 256 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any 256 (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	    "alert udp any any -> any 255 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert tcp any 255 -> any any (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	    "alert udp any any -> any [255:256,65535] (msg:\"a\"; "
+	    "content:\"A\"; sid:1;)\n"
+	    "alert tcp any any -> any [255:256,65535] (msg:\"b\"; "
+	    "content:\"B\"; sid:2;)\n"
+	    "alert udp any 65535 -> any any (msg:\"c\"; content:\"C\"; "
+	    "sid:3;)\n",
+	    "alert udp any any -> any 0 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert udp any any -> any 65534 (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	};
+	const struct dsel *sel[(GT_MAX + 2 * APP_MAX) * 2];
+	struct detect_engine *e;
+	size_t i, k, n;
+	uint32_t port;
+	bool indexed;
+
+	(void)state;
+	indexed = false;
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		e = th_load(sets[i]);
+		assert_non_null(e);
+		n = 0;
+		for (k = 0; k < GT_MAX; k++) {
+			sel[n++] = &e->pkt[k][0];
+			sel[n++] = &e->pkt[k][1];
+		}
+		for (k = 0; k < APP_MAX; k++) {
+			sel[n++] = &e->stream[k][0];
+			sel[n++] = &e->stream[k][1];
+			sel[n++] = &e->tx[k][0];
+			sel[n++] = &e->tx[k][1];
+		}
+		for (k = 0; k < n; k++) {
+			if (sel[k]->nseg == DETECT_SEL_DIRECT + 1 &&
+			    sel[k]->by_hi != NULL)
+				indexed = true;
+			for (port = 0; port <= 65535; port++)
+				assert_ptr_equal(detect_sel(sel[k],
+				    (uint16_t)port),
+				    sel_ref(sel[k], (uint16_t)port));
+		}
+		detect_free(e);
+	}
+	/* The fewest segments that get the index were there. */
+	assert_true(indexed);
+}
+
 /* Packets: toserver by destination port, toclient by source port. */
 static void
 test_port_groups_packets(void **state)
@@ -376,6 +443,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_groups),
 		cmocka_unit_test(test_sel_by_hi),
+		cmocka_unit_test(test_sel_by_hi_few),
 		cmocka_unit_test(test_lit_scan),
 		cmocka_unit_test(test_port_groups_packets),
 		cmocka_unit_test(test_stream_offset_after_skip),
