@@ -192,7 +192,8 @@ struct anode {
 	uint8_t		 lo[16], hi[16];	/* ports: lo[0..1], hi[0..1] */
 	struct anode	*kids;
 	size_t		 nkids;
-	struct aset	*set;		/* the top's, compiled (NULL: any) */
+	struct aset	*set;		/* compiled: a top node's only
+					   (NULL: any, or not the top) */
 };
 enum { AN_ANY, AN_RANGE, AN_LIST };
 

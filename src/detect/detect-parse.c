@@ -681,6 +681,7 @@ struct ivl {
 struct ivls {
 	struct ivl	*v;
 	size_t		 n;
+	size_t		 cap;
 };
 
 static int
@@ -743,7 +744,10 @@ ik_of(const uint8_t *b, int fam)
 static void
 ivls_add(struct ivls *s, struct ikey lo, struct ikey hi)
 {
-	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
 	s->v[s->n].lo = lo;
 	s->v[s->n++].hi = hi;
 }
@@ -780,7 +784,7 @@ ivls_norm(struct ivls *s)
 static struct ivls
 ivls_not(const struct ivls *s, int fam)
 {
-	struct ivls r = { NULL, 0 };
+	struct ivls r = { NULL, 0, 0 };
 	struct ikey at = { 0, 0 }, max = ik_max(fam);
 	size_t i;
 
@@ -799,7 +803,7 @@ ivls_not(const struct ivls *s, int fam)
 static struct ivls
 ivls_and(const struct ivls *a, const struct ivls *b)
 {
-	struct ivls r = { NULL, 0 };
+	struct ivls r = { NULL, 0, 0 };
 	size_t i = 0, j = 0;
 
 	while (i < a->n && j < b->n) {
@@ -823,7 +827,8 @@ ivls_and(const struct ivls *a, const struct ivls *b)
 static struct ivls
 ivls_of(const struct anode *n, int fam)
 {
-	struct ivls r = { NULL, 0 }, pos = { NULL, 0 }, neg = { NULL, 0 };
+	struct ivls r = { NULL, 0, 0 }, pos = { NULL, 0, 0 };
+	struct ivls neg = { NULL, 0, 0 };
 	struct ivls k, nn;
 	bool anypos = false;
 	size_t i, j;
@@ -879,7 +884,7 @@ static struct aset *
 aset_compile(const struct anode *n, bool ports)
 {
 	struct ivls s4 = ivls_top(n, ports ? 0 : 4);
-	struct ivls s6 = { NULL, 0 };
+	struct ivls s6 = { NULL, 0, 0 };
 	struct aset *a;
 	size_t i;
 
