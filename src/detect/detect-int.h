@@ -192,8 +192,23 @@ struct anode {
 	uint8_t		 lo[16], hi[16];	/* ports: lo[0..1], hi[0..1] */
 	struct anode	*kids;
 	size_t		 nkids;
+	struct aset	*set;		/* compiled: a top node's only
+					   (NULL: any, or not the top) */
 };
 enum { AN_ANY, AN_RANGE, AN_LIST };
+
+/*
+ * What a top anode matches, compiled when it is parsed: sorted,
+ * disjoint, inclusive ranges, IPv4 (or ports) as lo, hi pairs in r4,
+ * IPv6 as lo, hi of two big-endian words each in r6.  A lookup is a
+ * binary search instead of a walk of the tree (every flow's header
+ * cache asks it of each rule).
+ */
+struct aset {
+	size_t		 n4, n6;
+	uint32_t	*r4;
+	uint64_t	*r6;
+};
 
 /* Conditions on the packet or flow headers. */
 enum hc_type {
@@ -342,10 +357,14 @@ struct dgroup {
  * number of databases stays bounded (DETECT_MAX_PORT_GROUPS).
  */
 #define DETECT_MAX_PORT_GROUPS	8
+#define DETECT_SEL_DIRECT	2	/* segments searched without by_hi */
 struct dsel {
 	uint16_t	*seg_lo;
 	uint16_t	*seg_ix;
 	uint32_t	 nseg;
+	/* many segments: [b] the last one holding port b << 8, [256]
+	 * the last one; detect_sel() searches between two of them */
+	uint32_t	*by_hi;
 	struct dgroup	*sg;
 	uint32_t	 nsg;
 };
@@ -422,6 +441,10 @@ void		 detect_anode_free(struct anode *);
 bool		 detect_addr_match(const struct anode *, int ipver,
 		    const uint8_t *a);
 bool		 detect_port_match(const struct anode *, uint16_t);
+/* For the tests: the same answers from the tree, without the set. */
+bool		 detect_addr_match_tree(const struct anode *, int ipver,
+		    const uint8_t *);
+bool		 detect_port_match_tree(const struct anode *, uint16_t);
 bool		 detect_uop(const struct uop *, uint64_t);
 int		 detect_parse_uop(const char *, uint64_t max, struct uop *);
 int		 detect_dl_lookup(const char *name);	/* sticky buffer */

@@ -1295,6 +1295,15 @@ sel_split(const struct detect_engine *e, struct dsel *s, const uint32_t *mem,
 		s->nseg = (uint32_t)k;
 	}
 	free(map);
+	if (s->nseg > DETECT_SEL_DIRECT) {
+		s->by_hi = xcalloc(257, sizeof(*s->by_hi));
+		for (i = k = 0; i < 256; i++) {
+			while (k + 1 < s->nseg && s->seg_lo[k + 1] <= i << 8)
+				k++;
+			s->by_hi[i] = (uint32_t)k;
+		}
+		s->by_hi[256] = s->nseg - 1;
+	}
 	*setsp = sets;
 	*nsetsp = nsets;
 }
@@ -1307,6 +1316,10 @@ detect_sel(const struct dsel *s, uint16_t p)
 
 	if (s->nseg == 0)
 		return NULL;
+	if (s->by_hi != NULL) {
+		lo = s->by_hi[p >> 8];
+		hi = s->by_hi[(p >> 8) + 1] + 1;
+	}
 	/* the last segment starting at or below p */
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -1706,6 +1719,7 @@ sel_free(struct dsel *s)
 	free(s->sg);
 	free(s->seg_lo);
 	free(s->seg_ix);
+	free(s->by_hi);
 }
 
 void

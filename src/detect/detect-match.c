@@ -885,15 +885,18 @@ flow_state(struct detect_thread *t, struct flow *f)
 	return df;
 }
 
-/* The header: protocol, addresses and ports in the rule's direction. */
-static bool
-header_match(const struct drule *r, const struct mctx *c)
-{
-	const uint8_t *src, *dst;
-	uint16_t sp, dp;
-	int ipver;
-	uint8_t proto;
+/* What header_match() compares a rule's header with. */
+struct htuple {
+	const uint8_t	*src, *dst;
+	uint16_t	 sp, dp;	/* 0 for a protocol without ports */
+	int		 ipver;
+	uint8_t		 proto;
+};
 
+/* c's tuple in the direction of its bytes; false: it has none. */
+static bool
+header_tuple(const struct mctx *c, struct htuple *h)
+{
 	/*
 	 * Streams and transactions are matched by the flow and the
 	 * direction of their bytes: the packet at hand may be the other
@@ -902,45 +905,79 @@ header_match(const struct drule *r, const struct mctx *c)
 	 */
 	if (c->p != NULL && pkt_is_ip(c->p) && (c->f == NULL ||
 	    (!c->stream && c->proto == APP_UNKNOWN))) {
-		ipver = c->p->ipver;
-		proto = c->p->proto;
-		src = c->p->src;
-		dst = c->p->dst;
-		sp = c->p->sport;
-		dp = c->p->dport;
+		h->ipver = c->p->ipver;
+		h->proto = c->p->proto;
+		h->src = c->p->src;
+		h->dst = c->p->dst;
+		h->sp = c->p->sport;
+		h->dp = c->p->dport;
 	} else if (c->f != NULL) {
-		ipver = c->f->ipver;
-		proto = c->f->proto;
-		src = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_ip : c->f->srv_ip;
-		dst = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_ip : c->f->cli_ip;
-		sp = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_port :
+		h->ipver = c->f->ipver;
+		h->proto = c->f->proto;
+		h->src = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_ip :
+		    c->f->srv_ip;
+		h->dst = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_ip :
+		    c->f->cli_ip;
+		h->sp = c->dir == FLOW_DIR_TOSERVER ? c->f->cli_port :
 		    c->f->srv_port;
-		dp = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_port :
+		h->dp = c->dir == FLOW_DIR_TOSERVER ? c->f->srv_port :
 		    c->f->cli_port;
 	} else
 		return false;
+	if (h->proto != IPPROTO_TCP && h->proto != IPPROTO_UDP &&
+	    h->proto != IPPROTO_SCTP)
+		h->sp = h->dp = 0;
+	return true;
+}
+
+/* detect_port_match() and detect_addr_match(), without a call for
+ * 'any' (most rules' source port, many rules' addresses) */
+static inline bool
+port_ok(const struct anode *n, uint16_t p)
+{
+	return n == NULL || n->kind == AN_ANY || detect_port_match(n, p);
+}
+
+static inline bool
+addr_ok(const struct anode *n, int ipver, const uint8_t *a)
+{
+	return n == NULL || n->kind == AN_ANY ||
+	    detect_addr_match(n, ipver, a);
+}
+
+/* The header: protocol, addresses and ports in the rule's direction. */
+static bool
+header_match_tuple(const struct drule *r, const struct htuple *h)
+{
+	bool noports = h->sp == 0 && h->dp == 0;
+
 	if (r->ipproto == 255) {
-		if (proto != IPPROTO_ICMP && proto != IPPROTO_ICMPV6)
+		if (h->proto != IPPROTO_ICMP && h->proto != IPPROTO_ICMPV6)
 			return false;
-	} else if (r->ipproto != 0 && r->ipproto != proto)
+	} else if (r->ipproto != 0 && r->ipproto != h->proto)
 		return false;
-	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
-	    proto != IPPROTO_SCTP)
-		sp = dp = 0;
 	/* ports first: cheaper, and they tell most rules apart */
-	if ((sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	if ((noports ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
 	    (r->dp == NULL || r->dp->kind == AN_ANY) :
-	    detect_port_match(r->dp, dp) && detect_port_match(r->sp, sp)) &&
-	    detect_addr_match(r->dst, ipver, dst) &&
-	    detect_addr_match(r->src, ipver, src))
+	    port_ok(r->dp, h->dp) && port_ok(r->sp, h->sp)) &&
+	    addr_ok(r->dst, h->ipver, h->dst) &&
+	    addr_ok(r->src, h->ipver, h->src))
 		return true;
 	if (!r->bidir)
 		return false;
-	return detect_addr_match(r->src, ipver, dst) &&
-	    detect_addr_match(r->dst, ipver, src) &&
-	    (sp == 0 && dp == 0 ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
+	return addr_ok(r->src, h->ipver, h->dst) &&
+	    addr_ok(r->dst, h->ipver, h->src) &&
+	    (noports ? (r->sp == NULL || r->sp->kind == AN_ANY) &&
 	    (r->dp == NULL || r->dp->kind == AN_ANY) :
-	    detect_port_match(r->sp, dp) && detect_port_match(r->dp, sp));
+	    port_ok(r->sp, h->dp) && port_ok(r->dp, h->sp));
+}
+
+static bool
+header_match(const struct drule *r, const struct mctx *c)
+{
+	struct htuple h;
+
+	return header_tuple(c, &h) && header_match_tuple(r, &h);
 }
 
 /* header_match() of a transaction rule, from h when it is known. */
@@ -1599,6 +1636,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 {
 	struct detect_flow *df;
 	struct detect_hcache *h;
+	struct htuple tu;
 	uint32_t n0, n, i, words;
 	size_t cost;
 
@@ -1643,6 +1681,9 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 	h->ipver = c->p->ipver;
 	h->proto = c->p->proto;
 	memset(h->pass, 0, words * sizeof(uint64_t));
+	/* the tuple once: every rule's header is compared with it */
+	if (!header_tuple(c, &tu))
+		n = 0;
 	for (i = 0; i < n; i++) {
 		const struct drule *r = &t->e->rules[hcache_rule(h, i)];
 
@@ -1650,7 +1691,7 @@ hcache_get(struct detect_thread *t, struct mctx *c,
 			continue;
 		if ((r->flow & DFL_TOCLIENT) && c->dir != FLOW_DIR_TOCLIENT)
 			continue;
-		if (header_match(r, c))
+		if (header_match_tuple(r, &tu))
 			h->pass[i / 64] |= 1ull << (i % 64);
 	}
 	h->quiet = hcache_quiet(h);
@@ -1680,30 +1721,21 @@ add_cached(struct detect_thread *t, const struct detect_hcache *h)
 	}
 }
 
-void
-detect_packet(struct detect_thread *t, struct flow *f,
-    const struct packet *p, const enum ww_counter *events, size_t nevents)
+/*
+ * The round of a packet that may have candidates: h is the flow
+ * direction's header results when they hold for p.  Apart from
+ * detect_packet() so that the packets of quiet flows (most) take only
+ * its few instructions, not this one's frame.
+ */
+static __attribute__((noinline)) void
+packet_round(struct detect_thread *t, struct flow *f, const struct packet *p,
+    const enum ww_counter *events, size_t nevents, int dir,
+    const struct detect_hcache *h)
 {
 	struct mctx c;
-	const struct detect_flow *df;
-	const struct detect_hcache *h = NULL;
 	const struct dgroup *g0, *g1 = NULL;
-	int g, dir;
+	int g;
 
-	if (t->e->nrules == 0 || !pkt_is_ip(p))
-		return;
-	dir = pkt_dir(f, p);
-	/* the flow's groups and header results, when it has them */
-	df = f != NULL ? f->detect : NULL;
-	if (df != NULL && (h = df->hc[dir]) != NULL &&
-	    (h->gen != t->e->gen || !hcache_same(h, p)))
-		h = NULL;
-	if (h != NULL && (h->quiet == HC_QUIET_ALWAYS ||
-	    (h->quiet == HC_QUIET_EMPTY && p->payload_len == 0))) {
-		/* no scan, no candidate: an empty round */
-		round_begin(t);
-		return;
-	}
 	memset(&c, 0, sizeof(c));
 	c.f = f;
 	c.p = p;
@@ -1735,6 +1767,32 @@ detect_packet(struct detect_thread *t, struct flow *f,
 			(void)flow_state(t, f);
 		run_candidates(t, &c);
 	}
+}
+
+void
+detect_packet(struct detect_thread *t, struct flow *f,
+    const struct packet *p, const enum ww_counter *events, size_t nevents)
+{
+	const struct detect_flow *df;
+	const struct detect_hcache *h = NULL;
+	int dir;
+
+	if (t->e->nrules == 0 || !pkt_is_ip(p))
+		return;
+	dir = pkt_dir(f, p);
+	/* the flow's groups and header results, when it has them */
+	df = f != NULL ? f->detect : NULL;
+	if (df != NULL && (h = df->hc[dir]) != NULL &&
+	    (h->gen != t->e->gen || !hcache_same(h, p)))
+		h = NULL;
+	if (h != NULL && (h->quiet == HC_QUIET_ALWAYS ||
+	    (h->quiet == HC_QUIET_EMPTY && p->payload_len == 0))) {
+		/* no scan, no candidate: an empty round (passed and the
+		 * stamps are for rounds with candidates) */
+		t->ncand = 0;
+		return;
+	}
+	packet_round(t, f, p, events, nevents, dir, h);
 }
 
 /* The server port a flow's groups are chosen by (0 without ports, as
@@ -1826,6 +1884,47 @@ scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
 }
 
 /*
+ * A stream window: the tail kept, then the new bytes.  They are copied
+ * into one buffer (t->sbuf, c->sdata) only when a part that holds
+ * bytes of both is looked at, or a candidate is: most chunks of most
+ * flows are scanned in place.
+ */
+struct swin {
+	struct detect_thread *t;
+	struct mctx	*c;		/* c->sdata: NULL until joined */
+	const uint8_t	*tail, *data;
+	size_t		 tl, len;
+};
+
+static const uint8_t *
+win_join(struct swin *w)
+{
+	if (w->c->sdata != NULL)
+		return w->c->sdata;
+	if (w->tl == 0)
+		w->c->sdata = w->data;
+	else {
+		memcpy(w->t->sbuf, w->tail, w->tl);
+		memcpy(w->t->sbuf + w->tl, w->data, w->len);
+		w->c->sdata = w->t->sbuf;
+	}
+	return w->c->sdata;
+}
+
+/* The window's bytes a .. b, contiguous. */
+static const uint8_t *
+win_part(struct swin *w, size_t a, size_t b)
+{
+	if (w->c->sdata != NULL)
+		return w->c->sdata + a;
+	if (a >= w->tl)
+		return w->data + (a - w->tl);
+	if (b <= w->tl)
+		return w->tail + a;
+	return win_join(w) + a;
+}
+
+/*
  * The window from 'from' on, or of it only where a match of d's rules
  * can hold their fast pattern (d->bound): the first stream bytes, and
  * the first bytes this delivery added (the packet payload look of
@@ -1833,13 +1932,14 @@ scan_part(struct detect_thread *t, const struct pdb *d, const uint8_t *buf,
  * that fail.
  */
 static void
-scan_stream(struct detect_thread *t, const struct pdb *d,
-    const struct mctx *c, size_t from)
+scan_stream(struct detect_thread *t, const struct pdb *d, struct swin *w,
+    size_t from)
 {
+	const struct mctx *c = w->c;
 	size_t a1 = from, b1 = from, a2, b2;
 
 	if (d->bound == 0 || t->no_bounds) {
-		scan(t, d, c->sdata + from, c->slen - from);
+		scan(t, d, win_part(w, from, c->slen), c->slen - from);
 		return;
 	}
 	if (d->bound > c->sbase)
@@ -1854,13 +1954,14 @@ scan_stream(struct detect_thread *t, const struct pdb *d,
 		b2 = a2;
 	if (b1 > a1 && b2 > a2 && a2 <= b1) {
 		/* one part: they meet */
-		scan_part(t, d, c->sdata + a1, (b2 > b1 ? b2 : b1) - a1);
+		b1 = b2 > b1 ? b2 : b1;
+		scan_part(t, d, win_part(w, a1, b1), b1 - a1);
 		return;
 	}
 	if (b1 > a1)
-		scan_part(t, d, c->sdata + a1, b1 - a1);
+		scan_part(t, d, win_part(w, a1, b1), b1 - a1);
 	if (b2 > a2)
-		scan_part(t, d, c->sdata + a2, b2 - a2);
+		scan_part(t, d, win_part(w, a2, b2), b2 - a2);
 }
 
 static void
@@ -1868,6 +1969,7 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
     int dir, const uint8_t *data, size_t len, const struct dgroup *g[2])
 {
 	struct mctx c;
+	struct swin w;
 	size_t tl = df->tail_len[dir], keep, i, k, from, nfound;
 	uint64_t base = df->stream_off[dir], next;
 	uint32_t maxlen;
@@ -1877,14 +1979,15 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	c.f = f;
 	c.dir = dir;
 	c.stream = true;
+	w.t = t;
+	w.c = &c;
+	w.tail = df->tail[dir];
+	w.tl = tl;
+	w.data = data;
+	w.len = len;
 	/* nothing kept before these bytes: they are the window */
 	if (tl == 0)
 		c.sdata = data;
-	else {
-		memcpy(t->sbuf, df->tail[dir], tl);
-		memcpy(t->sbuf + tl, data, len);
-		c.sdata = t->sbuf;
-	}
 	c.slen = tl + len;
 	c.sbase = base;
 	c.snew = tl;
@@ -1912,14 +2015,21 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			for (i = 0; i < g[k]->ndbs; i++)
-				scan_stream(t, &g[k]->dbs[i], &c, from);
+				scan_stream(t, &g[k]->dbs[i], &w, from);
 	nfound = t->ncand;
 	carry_update(t, df, dir, nfound, base + c.slen, next, keep > 0);
 	for (k = 0; k < 2; k++)
 		if (g[k] != NULL)
 			add_plain(t, g[k]);
 	df->sproto[dir] = (uint8_t)f->app_proto;
-	run_candidates(t, &c);
+	if (t->ncand > 0) {
+		(void)win_join(&w);
+		run_candidates(t, &c);
+	}
+	/* the next tail: of the new bytes alone, or of the whole window
+	 * (joined before the old tail may be freed below) */
+	if (keep > len)
+		(void)win_join(&w);
 	if (keep > df->tail_cap[dir]) {
 		/* The groups of most flows' ports need far less than the
 		 * longest rule of all (2 KiB a direction): grow on demand. */
@@ -1939,7 +2049,8 @@ stream_chunk(struct detect_thread *t, struct flow *f, struct detect_flow *df,
 		t->memuse += mem_cost(cap) - cost;
 		df->tail_cap[dir] = (uint32_t)cap;
 	}
-	memcpy(df->tail[dir], c.sdata + c.slen - keep, keep);
+	memcpy(df->tail[dir], keep <= len ? data + len - keep :
+	    c.sdata + c.slen - keep, keep);
 	df->stream_off[dir] = next;
 	df->tail_len[dir] = (uint32_t)keep;
 }

@@ -431,6 +431,7 @@ detect_anode_free(struct anode *n)
 	if (n == NULL)
 		return;
 	anode_free_kids(n);
+	free(n->set);
 	free(n);
 }
 
@@ -667,6 +668,286 @@ aparse_expr(struct aparse *ap, struct anode *n)
 	return 0;
 }
 
+/*
+ * ---- compiled sets ----
+ * Ranges of 128-bit keys: an IPv4 address or a port is the low word.
+ */
+struct ikey {
+	uint64_t	 h, l;
+};
+struct ivl {
+	struct ikey	 lo, hi;
+};
+struct ivls {
+	struct ivl	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+static int
+ik_cmp(struct ikey a, struct ikey b)
+{
+	if (a.h != b.h)
+		return a.h < b.h ? -1 : 1;
+	if (a.l != b.l)
+		return a.l < b.l ? -1 : 1;
+	return 0;
+}
+
+/* a + 1 and a - 1 (callers keep within the domain) */
+static struct ikey
+ik_inc(struct ikey a)
+{
+	if (++a.l == 0)
+		a.h++;
+	return a;
+}
+
+static struct ikey
+ik_dec(struct ikey a)
+{
+	if (a.l-- == 0)
+		a.h--;
+	return a;
+}
+
+static struct ikey
+ik_max(int fam)
+{
+	struct ikey k = { 0, 0 };
+
+	if (fam == 0)
+		k.l = 65535;
+	else if (fam == 4)
+		k.l = UINT32_MAX;
+	else
+		k.h = k.l = UINT64_MAX;
+	return k;
+}
+
+static struct ikey
+ik_of(const uint8_t *b, int fam)
+{
+	struct ikey k = { 0, 0 };
+
+	if (fam == 0)
+		k.l = (uint64_t)(b[0] << 8 | b[1]);
+	else if (fam == 4)
+		k.l = word_be32(b);
+	else {
+		k.h = word_be64(b);
+		k.l = word_be64(b + 8);
+	}
+	return k;
+}
+
+static void
+ivls_add(struct ivls *s, struct ikey lo, struct ikey hi)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 8;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n].lo = lo;
+	s->v[s->n++].hi = hi;
+}
+
+static int
+ivl_cmp(const void *a, const void *b)
+{
+	return ik_cmp(((const struct ivl *)a)->lo, ((const struct ivl *)b)->lo);
+}
+
+/* Sorted, with overlapping or touching ranges joined. */
+static void
+ivls_norm(struct ivls *s)
+{
+	size_t i, k = 0;
+
+	if (s->n == 0)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), ivl_cmp);
+	for (i = 1; i < s->n; i++) {
+		struct ivl *last = &s->v[k];
+
+		if (ik_cmp(s->v[i].lo, last->hi) <= 0 ||
+		    ik_cmp(s->v[i].lo, ik_inc(last->hi)) == 0) {
+			if (ik_cmp(s->v[i].hi, last->hi) > 0)
+				last->hi = s->v[i].hi;
+		} else
+			s->v[++k] = s->v[i];
+	}
+	s->n = k + 1;
+}
+
+/* The domain less s (s normalised). */
+static struct ivls
+ivls_not(const struct ivls *s, int fam)
+{
+	struct ivls r = { NULL, 0, 0 };
+	struct ikey at = { 0, 0 }, max = ik_max(fam);
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (ik_cmp(s->v[i].lo, at) > 0)
+			ivls_add(&r, at, ik_dec(s->v[i].lo));
+		if (ik_cmp(s->v[i].hi, max) >= 0)
+			return r;
+		at = ik_inc(s->v[i].hi);
+	}
+	ivls_add(&r, at, max);
+	return r;
+}
+
+/* a and b (both normalised) */
+static struct ivls
+ivls_and(const struct ivls *a, const struct ivls *b)
+{
+	struct ivls r = { NULL, 0, 0 };
+	size_t i = 0, j = 0;
+
+	while (i < a->n && j < b->n) {
+		struct ikey lo = ik_cmp(a->v[i].lo, b->v[j].lo) > 0 ?
+		    a->v[i].lo : b->v[j].lo;
+		struct ikey hi = ik_cmp(a->v[i].hi, b->v[j].hi) < 0 ?
+		    a->v[i].hi : b->v[j].hi;
+
+		if (ik_cmp(lo, hi) <= 0)
+			ivls_add(&r, lo, hi);
+		if (ik_cmp(a->v[i].hi, b->v[j].hi) < 0)
+			i++;
+		else
+			j++;
+	}
+	return r;
+}
+
+/* What the tree under n matches of family fam (0: ports), without
+ * n's own negation: as addr_raw() and port_raw() answer. */
+static struct ivls
+ivls_of(const struct anode *n, int fam)
+{
+	struct ivls r = { NULL, 0, 0 }, pos = { NULL, 0, 0 };
+	struct ivls neg = { NULL, 0, 0 };
+	struct ivls k, nn;
+	bool anypos = false;
+	size_t i, j;
+
+	switch (n->kind) {
+	case AN_ANY:
+		ivls_add(&r, (struct ikey){ 0, 0 }, ik_max(fam));
+		return r;
+	case AN_RANGE:
+		if (fam == 0 || n->fam == fam)
+			ivls_add(&r, ik_of(n->lo, fam), ik_of(n->hi, fam));
+		return r;
+	default:
+		break;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		struct ivls *to = n->kids[i].neg ? &neg : &pos;
+
+		if (!n->kids[i].neg)
+			anypos = true;
+		k = ivls_of(&n->kids[i], fam);
+		for (j = 0; j < k.n; j++)
+			ivls_add(to, k.v[j].lo, k.v[j].hi);
+		free(k.v);
+	}
+	if (!anypos)
+		ivls_add(&pos, (struct ikey){ 0, 0 }, ik_max(fam));
+	ivls_norm(&pos);
+	ivls_norm(&neg);
+	nn = ivls_not(&neg, fam);
+	r = ivls_and(&pos, &nn);
+	free(pos.v);
+	free(neg.v);
+	free(nn.v);
+	return r;
+}
+
+/* What n matches (its negation too), per family: of one family. */
+static struct ivls
+ivls_top(const struct anode *n, int fam)
+{
+	struct ivls s = ivls_of(n, fam), r;
+
+	ivls_norm(&s);
+	if (!n->neg)
+		return s;
+	r = ivls_not(&s, fam);
+	free(s.v);
+	return r;
+}
+
+static struct aset *
+aset_compile(const struct anode *n, bool ports)
+{
+	struct ivls s4 = ivls_top(n, ports ? 0 : 4);
+	struct ivls s6 = { NULL, 0, 0 };
+	struct aset *a;
+	size_t i;
+
+	if (!ports)
+		s6 = ivls_top(n, 6);
+	/* one block: the header, then the IPv6 words, then the IPv4 ones */
+	a = xcalloc(1, sizeof(*a) + s6.n * 4 * sizeof(uint64_t) +
+	    s4.n * 2 * sizeof(uint32_t));
+	a->n4 = s4.n;
+	a->n6 = s6.n;
+	a->r6 = (uint64_t *)(void *)(a + 1);
+	a->r4 = (uint32_t *)(void *)(a->r6 + s6.n * 4);
+	for (i = 0; i < s4.n; i++) {
+		a->r4[2 * i] = (uint32_t)s4.v[i].lo.l;
+		a->r4[2 * i + 1] = (uint32_t)s4.v[i].hi.l;
+	}
+	for (i = 0; i < s6.n; i++) {
+		a->r6[4 * i] = s6.v[i].lo.h;
+		a->r6[4 * i + 1] = s6.v[i].lo.l;
+		a->r6[4 * i + 2] = s6.v[i].hi.h;
+		a->r6[4 * i + 3] = s6.v[i].hi.l;
+	}
+	free(s4.v);
+	free(s6.v);
+	return a;
+}
+
+/* Is v in one of the n ranges of r (lo, hi pairs)? */
+static inline bool
+aset_has4(const uint32_t *r, size_t n, uint32_t v)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[2 * mid + 1] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[2 * lo] <= v;
+}
+
+static inline bool
+aset_has6(const uint64_t *r, size_t n, uint64_t h, uint64_t l)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const uint64_t *x = &r[4 * mid + 2];
+
+		if (x[0] < h || (x[0] == h && x[1] < l))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n)
+		return false;
+	return r[4 * lo] < h || (r[4 * lo] == h && r[4 * lo + 1] <= l);
+}
+
 static struct anode *
 aparse_top(struct detect_engine *e, bool ports, const char *s, char *why,
     size_t whylen)
@@ -689,6 +970,8 @@ aparse_top(struct detect_engine *e, bool ports, const char *s, char *why,
 		detect_anode_free(n);
 		return NULL;
 	}
+	if (n->kind != AN_ANY)
+		n->set = aset_compile(n, ports);
 	return n;
 }
 
@@ -759,11 +1042,24 @@ addr_raw(const struct anode *n, int ipver, const uint8_t *a)
 }
 
 bool
-detect_addr_match(const struct anode *n, int ipver, const uint8_t *a)
+detect_addr_match_tree(const struct anode *n, int ipver, const uint8_t *a)
 {
 	if (n == NULL || n->kind == AN_ANY)
 		return true;
 	return addr_raw(n, ipver, a) != n->neg;
+}
+
+bool
+detect_addr_match(const struct anode *n, int ipver, const uint8_t *a)
+{
+	if (n == NULL || n->kind == AN_ANY)
+		return true;
+	if (n->set == NULL || (ipver != 4 && ipver != 6))
+		return addr_raw(n, ipver, a) != n->neg;
+	if (ipver == 4)
+		return aset_has4(n->set->r4, n->set->n4, word_be32(a));
+	return aset_has6(n->set->r6, n->set->n6, word_be64(a),
+	    word_be64(a + 8));
 }
 
 static bool
@@ -798,11 +1094,21 @@ port_raw(const struct anode *n, uint16_t p)
 }
 
 bool
-detect_port_match(const struct anode *n, uint16_t p)
+detect_port_match_tree(const struct anode *n, uint16_t p)
 {
 	if (n == NULL || n->kind == AN_ANY)
 		return true;
 	return port_raw(n, p) != n->neg;
+}
+
+bool
+detect_port_match(const struct anode *n, uint16_t p)
+{
+	if (n == NULL || n->kind == AN_ANY)
+		return true;
+	if (n->set == NULL)
+		return port_raw(n, p) != n->neg;
+	return aset_has4(n->set->r4, n->set->n4, p);
 }
 
 /* ---- lists of matches ---- */

@@ -125,6 +125,129 @@ test_port_groups(void **state)
 	detect_free(e);
 }
 
+/* detect_sel() by its definition: the last segment starting at or
+ * below p, NULL for a group without rules. */
+static const struct dgroup *
+sel_ref(const struct dsel *s, uint16_t p)
+{
+	uint32_t k = 0;
+
+	if (s->nseg == 0)
+		return NULL;
+	while (k + 1 < s->nseg && s->seg_lo[k + 1] <= p)
+		k++;
+	return s->sg[s->seg_ix[k]].nrules > 0 ? &s->sg[s->seg_ix[k]] : NULL;
+}
+
+/* Many segments: the lookup by the port's high byte finds what the
+ * definition does, for every port, at and across 256-port edges. */
+static void
+test_sel_by_hi(void **state)
+{
+	char *text, *p;
+	size_t i, n = 64 << 10;
+	struct detect_engine *e;
+	const struct dsel *s;
+	uint32_t port;
+	int d;
+
+	(void)state;
+	text = xcalloc(n, 1);
+	p = text;
+	for (i = 0; i < 40; i++)
+		p += snprintf(p, n - (size_t)(p - text),
+		    "alert tcp any any -> any %zu (msg:\"p\"; "
+		    "content:\"A%zu\"; sid:%zu;)\n", (i * 1637) % 65536,
+		    i, 100 + i);
+	p += snprintf(p, n - (size_t)(p - text),
+	    "alert tcp any any -> any [255:257,511,512,65535] (msg:\"e\"; "
+	    "content:\"E\"; sid:1;)\n"
+	    "alert tcp any [0,1,256] -> any any (msg:\"c\"; "
+	    "content:\"C\"; sid:2;)\n");
+	e = th_load(text);
+	free(text);
+	assert_non_null(e);
+	for (d = 0; d < 2; d++) {
+		s = &e->stream[APP_UNKNOWN][d];
+		/* toserver, split by the destination ports: many */
+		if (d == FLOW_DIR_TOSERVER) {
+			assert_true(s->nseg > DETECT_SEL_DIRECT);
+			assert_non_null(s->by_hi);
+		}
+		for (port = 0; port <= 65535; port++)
+			assert_ptr_equal(detect_sel(s, (uint16_t)port),
+			    sel_ref(s, (uint16_t)port));
+	}
+	detect_free(e);
+}
+
+/*
+ * Every selector of the engine (packet, stream and transaction ones),
+ * for every port, against the reference search: rules whose ports cut
+ * the range into exactly DETECT_SEL_DIRECT + 1 segments (the fewest
+ * that get the index) at the high-byte edges 255/256 and 65535, and a
+ * few more.
+ */
+static void
+test_sel_by_hi_few(void **state)
+{
+	static const char *const sets[] = {
+	    "alert udp any any -> any 256 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert tcp any any -> any 256 (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	    "alert udp any any -> any 255 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert tcp any 255 -> any any (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	    "alert udp any any -> any [255:256,65535] (msg:\"a\"; "
+	    "content:\"A\"; sid:1;)\n"
+	    "alert tcp any any -> any [255:256,65535] (msg:\"b\"; "
+	    "content:\"B\"; sid:2;)\n"
+	    "alert udp any 65535 -> any any (msg:\"c\"; content:\"C\"; "
+	    "sid:3;)\n",
+	    "alert udp any any -> any 0 (msg:\"a\"; content:\"A\"; "
+	    "sid:1;)\n"
+	    "alert udp any any -> any 65534 (msg:\"b\"; content:\"B\"; "
+	    "sid:2;)\n",
+	};
+	const struct dsel *sel[(GT_MAX + 2 * APP_MAX) * 2];
+	struct detect_engine *e;
+	size_t i, k, n;
+	uint32_t port;
+	bool indexed;
+
+	(void)state;
+	indexed = false;
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		e = th_load(sets[i]);
+		assert_non_null(e);
+		n = 0;
+		for (k = 0; k < GT_MAX; k++) {
+			sel[n++] = &e->pkt[k][0];
+			sel[n++] = &e->pkt[k][1];
+		}
+		for (k = 0; k < APP_MAX; k++) {
+			sel[n++] = &e->stream[k][0];
+			sel[n++] = &e->stream[k][1];
+			sel[n++] = &e->tx[k][0];
+			sel[n++] = &e->tx[k][1];
+		}
+		for (k = 0; k < n; k++) {
+			if (sel[k]->nseg == DETECT_SEL_DIRECT + 1 &&
+			    sel[k]->by_hi != NULL)
+				indexed = true;
+			for (port = 0; port <= 65535; port++)
+				assert_ptr_equal(detect_sel(sel[k],
+				    (uint16_t)port),
+				    sel_ref(sel[k], (uint16_t)port));
+		}
+		detect_free(e);
+	}
+	/* The fewest segments that get the index were there. */
+	assert_true(indexed);
+}
+
 /* Packets: toserver by destination port, toclient by source port. */
 static void
 test_port_groups_packets(void **state)
@@ -319,6 +442,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_groups),
+		cmocka_unit_test(test_sel_by_hi),
+		cmocka_unit_test(test_sel_by_hi_few),
 		cmocka_unit_test(test_lit_scan),
 		cmocka_unit_test(test_port_groups_packets),
 		cmocka_unit_test(test_stream_offset_after_skip),

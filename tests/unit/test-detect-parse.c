@@ -864,6 +864,117 @@ test_addr_ranges(void **state)
 	detect_free(e);
 }
 
+/* Bounds of every range in the tree under n, and one past each. */
+static size_t
+probe_bounds(const struct anode *n, int fam, uint8_t (*out)[16], size_t max,
+    size_t k)
+{
+	size_t i, len = fam == 6 ? 16 : 4;
+	int d, b;
+
+	if (n->kind == AN_RANGE && n->fam == fam) {
+		for (b = 0; b < 2; b++)
+			for (d = -1; d <= 1 && k < max; d++) {
+				uint8_t *x = out[k++];
+				int pos = (int)len - 1, c = d;
+
+				memcpy(x, b == 0 ? n->lo : n->hi, 16);
+				/* x + d, carrying */
+				while (c != 0 && pos >= 0) {
+					int v = x[pos] + c;
+
+					x[pos] = (uint8_t)v;
+					c = v < 0 ? -1 : v > 255 ? 1 : 0;
+					pos--;
+				}
+			}
+	}
+	for (i = 0; i < n->nkids; i++)
+		k = probe_bounds(&n->kids[i], fam, out, max, k);
+	return k;
+}
+
+/*
+ * The compiled sets answer as the trees do: addresses at and around
+ * every bound of the expression and at pseudo-random points, both
+ * families; ports for every port.
+ */
+static void
+test_addr_sets(void **state)
+{
+	struct detect_engine *e = th_load(
+	    "alert tcp any any -> any any (sid:1;)\n");
+	static const char *const addrs[] = {
+		"[10.0.0.0/8,!10.1.0.0/16]",
+		"![10.0.0.0/8,192.168.0.0/16,172.16.0.0/12]",
+		"[2001:db8::/32,!2001:db8:0:1::/64]",
+		"![2001:db8::5-2001:db8::1:0:0:7,10.0.0.1]",
+		"[!10.0.0.0/8,!fe80::/10]",
+		"[any,!1.2.3.4]",
+		"[[1.0.0.0/8,!1.2.0.0/16],![1.2.3.0/24,!1.2.3.4]]",
+		"[0.0.0.0,255.255.255.255,::,ffff:ffff:ffff:ffff:ffff:ffff:"
+		    "ffff:ffff]",
+		"![::/1,0.0.0.0/1]",
+		"!192.168.1.10-192.168.1.20",
+		"[1.1.1.1,1.1.1.2,1.1.1.3,1.1.1.5,!1.1.1.2]",
+		"[::ffff:0:0/96,!::ffff:10.0.0.0/104,10.0.0.0/8]",
+	};
+	static const char *const ports[] = {
+		"[80,443,8000:8100,!8080]",
+		"!80",
+		"[!21,!22]",
+		"[1:1024,![100:200,!150]]",
+		"[0,65535]",
+		"![0:1023,5000:]",
+		"[any,!53]",
+	};
+	uint8_t pr[512][16];
+	struct anode *n;
+	char why[256];
+	uint64_t x = 88172645463325252ull;
+	size_t i, j, k;
+	int fam, p;
+
+	(void)state;
+	assert_non_null(e);
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		n = detect_parse_addr(e, addrs[i], why, sizeof(why));
+		assert_non_null(n);
+		assert_non_null(n->set);
+		for (fam = 4; fam <= 6; fam += 2) {
+			k = probe_bounds(n, fam, pr, 256, 0);
+			/* and pseudo-random points (xorshift) */
+			while (k < 512) {
+				for (j = 0; j < 16; j++) {
+					x ^= x << 13;
+					x ^= x >> 7;
+					x ^= x << 17;
+					pr[k][j] = (uint8_t)x;
+				}
+				/* half of them near the usual prefixes */
+				if (k % 2 == 0)
+					pr[k][0] = (uint8_t[]){ 0, 1, 10, 172,
+					    192, 0x20, 0xfe, 0xff }[x % 8];
+				k++;
+			}
+			for (j = 0; j < k; j++)
+				assert_int_equal(detect_addr_match(n, fam,
+				    pr[j]), detect_addr_match_tree(n, fam,
+				    pr[j]));
+		}
+		detect_anode_free(n);
+	}
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		n = detect_parse_ports(e, ports[i], why, sizeof(why));
+		assert_non_null(n);
+		for (p = 0; p <= 65535; p++)
+			assert_int_equal(detect_port_match(n, (uint16_t)p),
+			    detect_port_match_tree(n, (uint16_t)p));
+		detect_anode_free(n);
+	}
+	detect_free(e);
+}
+
 int
 main(void)
 {
@@ -878,6 +989,7 @@ main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_et_open_sample),
 		cmocka_unit_test(test_addr_ranges),
+		cmocka_unit_test(test_addr_sets),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
