@@ -444,12 +444,8 @@ brain_ip_unref(struct brain *b, struct brain_dev *n)
 		if (!brain_ip_unref_at(b, n, &n->seen[i]))
 			return;
 	for (e = b->ip_lru; e != NULL && n->ip_dev_refs + n->ip_want_refs >
-	    0; e = e->lru_next) {
-		if (e->dev == n)
-			brain_ipent_dev(e, NULL);
-		if (e->want == n)
-			brain_ipent_want(e, NULL);
-	}
+	    0; e = e->lru_next)
+		brain_ip_unref_one(e, n);
 }
 
 static struct brain_dev *

@@ -389,67 +389,10 @@ dev_ip_from6(struct dev_ip *ip, const uint8_t a[16])
 	memcpy(ip->a, a, 16);
 }
 
-/*
- * An IPv6 address as inet_ntop(AF_INET6) writes it (RFC 5952: the
- * first longest run of two or more zero groups as "::", lower-case hex
- * without leading zeros; ::a.b.c.d and ::ffff:a.b.c.d with the IPv4
- * address in dots), into buf (INET6_ADDRSTRLEN bytes).  inet_ntop()
- * writes each group with sprintf(): thousands of instructions an
- * address, and a baseline's peer or a device record of an IPv6 host
- * is written per flow.
- */
-static void
-dev_ip6_format(const uint8_t a[16], char *buf)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned w[8], v;
-	int i, base = -1, blen = 0, cur = -1, clen = 0, sh;
-	char *p = buf;
-
-	for (i = 0; i < 8; i++) {
-		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-		if (w[i] == 0) {
-			if (cur == -1)
-				cur = i, clen = 0;
-			clen++;
-			continue;
-		}
-		if (cur != -1 && (base == -1 || clen > blen))
-			base = cur, blen = clen;
-		cur = -1;
-	}
-	if (cur != -1 && (base == -1 || clen > blen))
-		base = cur, blen = clen;
-	if (base != -1 && blen < 2)
-		base = -1;
-	for (i = 0; i < 8; i++) {
-		if (base != -1 && i >= base && i < base + blen) {
-			if (i == base)
-				*p++ = ':';
-			continue;
-		}
-		if (i != 0)
-			*p++ = ':';
-		if (i == 6 && base == 0 && (blen == 6 ||
-		    (blen == 5 && w[5] == 0xffff))) {
-			util_format_ip(4, a + 12, p);
-			return;
-		}
-		v = w[i];
-		for (sh = 12; sh > 0 && (v >> sh) == 0; sh -= 4)
-			;
-		for (; sh >= 0; sh -= 4)
-			*p++ = hex[(v >> sh) & 0xf];
-	}
-	if (base != -1 && base + blen == 8)
-		*p++ = ':';
-	*p = '\0';
-}
-
 const char *
 dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
 {
-	char b6[INET6_ADDRSTRLEN];
+	char b6[UTIL_ADDRBUF];
 	size_t n;
 
 	/* inet_ntop() goes through sprintf(): every device record has its
@@ -460,12 +403,12 @@ dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
 	}
 	if (dev_ip_is4(ip))
 		return inet_ntop(AF_INET, ip->a + 12, buf, (socklen_t)len);
-	if (len >= INET6_ADDRSTRLEN) {
-		dev_ip6_format(ip->a, buf);
+	if (len >= UTIL_ADDRBUF) {
+		util_format_ip(6, ip->a, buf);
 		return buf;
 	}
 	/* Too short a buffer maybe: as inet_ntop() answers then. */
-	dev_ip6_format(ip->a, b6);
+	util_format_ip(6, ip->a, b6);
 	if ((n = strlen(b6)) >= len)
 		return inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
 	memcpy(buf, b6, n + 1);
