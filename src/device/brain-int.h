@@ -75,6 +75,9 @@ struct brain_dev {
 	 * merge, an eviction or a router's disowning walks the address
 	 * list only while some are left (brain_ipent_dev/want()). */
 	uint32_t	 ip_dev_refs, ip_want_refs;
+	/* The address of the entry that last took it as dev, and as want:
+	 * where an eviction looks before it walks the list. */
+	struct dev_ip	 ip_dev_last, ip_want_last;
 	bool		 bl_run;	/* its baseline was used this run */
 	/* brain_dev_zone()'s last answer and what it was asked of: the
 	 * zones (by b->zones_gen), its VLAN, address or none. */

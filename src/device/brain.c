@@ -277,8 +277,10 @@ brain_ipent_dev(struct brain_ipent *e, struct brain_dev *n)
 	if (e->dev != NULL)
 		e->dev->ip_dev_refs--;
 	e->dev = n;
-	if (n != NULL)
+	if (n != NULL) {
 		n->ip_dev_refs++;
+		n->ip_dev_last = e->ip;
+	}
 }
 
 static void
@@ -287,8 +289,10 @@ brain_ipent_want(struct brain_ipent *e, struct brain_dev *n)
 	if (e->want != NULL)
 		e->want->ip_want_refs--;
 	e->want = n;
-	if (n != NULL)
+	if (n != NULL) {
 		n->ip_want_refs++;
+		n->ip_want_last = e->ip;
+	}
 }
 
 static void
@@ -375,6 +379,73 @@ brain_ip_evict(struct brain *b)
 		ctr_inc(b->ctr, CTR_DEV_ADDR_EVICTED);
 		return;
 	}
+}
+
+/* The entry of an address, if any, as it is: the LRU order and the
+ * memo are left alone. */
+static struct brain_ipent *
+brain_ip_peek(const struct brain *b, const struct dev_ip *ip)
+{
+	struct brain_ipent *e;
+
+	for (e = b->ip_tab[brain_ip_bucket(b, ip)]; e != NULL; e = e->next)
+		if (memcmp(&e->ip, ip, sizeof(*ip)) == 0)
+			break;
+	return e;
+}
+
+static void
+brain_ip_unref_one(struct brain_ipent *e, const struct brain_dev *n)
+{
+	if (e->dev == n)
+		brain_ipent_dev(e, NULL);
+	if (e->want == n)
+		brain_ipent_want(e, NULL);
+}
+
+/* The entry of ip no longer names n; whether n had any left. */
+static bool
+brain_ip_unref_at(struct brain *b, struct brain_dev *n,
+    const struct dev_ip *ip)
+{
+	struct brain_ipent *e = brain_ip_peek(b, ip);
+
+	if (e != NULL)
+		brain_ip_unref_one(e, n);
+	return n->ip_dev_refs + n->ip_want_refs > 0;
+}
+
+/*
+ * No entry names the device any more.  The entries that do are mostly
+ * the last that took it (a flood's MAC wants the one address it used)
+ * and its own addresses: those are looked up, and the LRU list (every
+ * address the inventory knows: a full table's eviction walked a
+ * thousand entries) is walked only for what is left.  Which entries
+ * are cleared does not depend on the order.
+ */
+static void
+brain_ip_unref(struct brain *b, struct brain_dev *n)
+{
+	struct brain_ipent *e;
+	size_t i;
+
+	if (n->ip_dev_refs + n->ip_want_refs == 0)
+		return;
+	if (n->ip_want_refs > 0 && !brain_ip_unref_at(b, n, &n->ip_want_last))
+		return;
+	if (n->ip_dev_refs > 0 && !brain_ip_unref_at(b, n, &n->ip_dev_last))
+		return;
+	if (n->d.has_ip && !brain_ip_unref_at(b, n, &n->d.ip))
+		return;
+	for (i = 0; i < n->d.n_ips && i < DEV_MAX_IPS; i++)
+		if (!brain_ip_unref_at(b, n, &n->d.ips[i]))
+			return;
+	for (i = 0; i < n->n_seen && i < BRAIN_ROUTER_IPS; i++)
+		if (!brain_ip_unref_at(b, n, &n->seen[i]))
+			return;
+	for (e = b->ip_lru; e != NULL && n->ip_dev_refs + n->ip_want_refs >
+	    0; e = e->lru_next)
+		brain_ip_unref_one(e, n);
 }
 
 static struct brain_dev *
@@ -507,7 +578,6 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 {
 	struct brain_dev *n, *v = NULL;
 	struct brain_dev **pp;
-	struct brain_ipent *e;
 	size_t i, k;
 	int rank;
 	bool walked;
@@ -580,13 +650,7 @@ brain_evict(struct brain *b, bool confirmed, uint64_t ts)
 			*pp = v->mac_next;
 		b->memo_dev[brain_memo_mac(v->d.mac)] = NULL;
 	}
-	for (e = b->ip_lru; e != NULL && v->ip_dev_refs + v->ip_want_refs >
-	    0; e = e->lru_next) {
-		if (e->dev == v)
-			brain_ipent_dev(e, NULL);
-		if (e->want == v)
-			brain_ipent_want(e, NULL);
-	}
+	brain_ip_unref(b, v);
 	brain_forget(b, &v->d);
 	brain_policy_forget(b, v);
 	v->evicted = true;

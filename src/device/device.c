@@ -392,15 +392,27 @@ dev_ip_from6(struct dev_ip *ip, const uint8_t a[16])
 const char *
 dev_ip_format(const struct dev_ip *ip, char *buf, size_t len)
 {
-	/* inet_ntop(AF_INET) goes through sprintf(): every device record
-	 * has its addresses written. */
+	char b6[UTIL_ADDRBUF];
+	size_t n;
+
+	/* inet_ntop() goes through sprintf(): every device record has its
+	 * addresses written. */
 	if (dev_ip_is4(ip) && len >= INET_ADDRSTRLEN) {
 		util_format_ip(4, ip->a + 12, buf);
 		return buf;
 	}
 	if (dev_ip_is4(ip))
 		return inet_ntop(AF_INET, ip->a + 12, buf, (socklen_t)len);
-	return inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
+	if (len >= UTIL_ADDRBUF) {
+		util_format_ip(6, ip->a, buf);
+		return buf;
+	}
+	/* Too short a buffer maybe: as inet_ntop() answers then. */
+	util_format_ip(6, ip->a, b6);
+	if ((n = strlen(b6)) >= len)
+		return inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
+	memcpy(buf, b6, n + 1);
+	return buf;
 }
 
 int

@@ -407,6 +407,64 @@ util_format_ts_cached(struct util_tscache *c, uint64_t ts_us, bool localtime,
 	return c->len;
 }
 
+/*
+ * An IPv6 address as glibc's (ISC's) inet_ntop(AF_INET6) writes it:
+ * the first longest run of two or more zero groups as "::", lower-case
+ * hex without leading zeros, and the last 32 bits in dots when groups
+ * 0-5 are zero and group 6 is not (::10.1.2.3), or groups 0-4 are zero
+ * and group 5 is ffff (::ffff:10.1.2.3); into buf (INET6_ADDRSTRLEN
+ * bytes).  inet_ntop() writes each group with sprintf(): thousands of
+ * instructions an address, and a flow record, a baseline's peer or a
+ * device record of an IPv6 host is written per flow.
+ */
+static void
+format_ip6(const uint8_t a[16], char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8], v;
+	int i, base = -1, blen = 0, cur = -1, clen = 0, sh;
+	char *p = buf;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur == -1)
+				cur = i, clen = 0;
+			clen++;
+			continue;
+		}
+		if (cur != -1 && (base == -1 || clen > blen))
+			base = cur, blen = clen;
+		cur = -1;
+	}
+	if (cur != -1 && (base == -1 || clen > blen))
+		base = cur, blen = clen;
+	if (base != -1 && blen < 2)
+		base = -1;
+	for (i = 0; i < 8; i++) {
+		if (base != -1 && i >= base && i < base + blen) {
+			if (i == base)
+				*p++ = ':';
+			continue;
+		}
+		if (i != 0)
+			*p++ = ':';
+		if (i == 6 && base == 0 && (blen == 6 ||
+		    (blen == 5 && w[5] == 0xffff))) {
+			util_format_ip(4, a + 12, p);
+			return;
+		}
+		v = w[i];
+		for (sh = 12; sh > 0 && (v >> sh) == 0; sh -= 4)
+			;
+		for (; sh >= 0; sh -= 4)
+			*p++ = hex[(v >> sh) & 0xf];
+	}
+	if (base != -1 && base + blen == 8)
+		*p++ = ':';
+	*p = '\0';
+}
+
 void
 util_format_ip(int ipver, const uint8_t *addr, char *buf)
 {
@@ -414,8 +472,7 @@ util_format_ip(int ipver, const uint8_t *addr, char *buf)
 	int i;
 
 	if (ipver == 6) {
-		if (inet_ntop(AF_INET6, addr, buf, UTIL_ADDRBUF) == NULL)
-			strlcpy(buf, "?", UTIL_ADDRBUF);
+		format_ip6(addr, buf);
 		return;
 	}
 	/* inet_ntop(AF_INET) goes through sprintf; this runs per record. */

@@ -970,6 +970,92 @@ test_brain_memo_evicted(void **state)
 	fix_free(x);
 }
 
+/* No address entry names a device that left, and every device's
+ * counts of the entries naming it are right. */
+static void
+ipent_sane(struct brain *b)
+{
+	struct brain_ipent *e;
+	uint32_t dev, want;
+	size_t i;
+
+	for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+		for (i = 0; e->dev != NULL && i < b->ndevs &&
+		    b->devs[i] != e->dev; i++)
+			;
+		assert_true(e->dev == NULL || (i < b->ndevs &&
+		    !e->dev->evicted));
+		for (i = 0; e->want != NULL && i < b->ndevs &&
+		    b->devs[i] != e->want; i++)
+			;
+		assert_true(e->want == NULL || (i < b->ndevs &&
+		    !e->want->evicted));
+	}
+	for (i = 0; i < b->ndevs; i++) {
+		dev = want = 0;
+		for (e = b->ip_lru; e != NULL; e = e->lru_next) {
+			dev += e->dev == b->devs[i];
+			want += e->want == b->devs[i];
+		}
+		assert_int_equal(b->devs[i]->ip_dev_refs, dev);
+		assert_int_equal(b->devs[i]->ip_want_refs, want);
+	}
+}
+
+/*
+ * A device evicted while it wanted addresses others held (IPv4 ones it
+ * used, an IPv6 one before its last): the entries forget it, whichever
+ * way they are found (brain_ip_unref()).
+ */
+static void
+test_brain_evict_wants(void **state)
+{
+	static const uint8_t W[6] = { 0x00, 0x11, 0x22, 0x00, 0x0b, 0x00 };
+	static const uint8_t H[6] = { 0x00, 0x11, 0x22, 0x00, 0x0b, 0x01 };
+	static const uint8_t H6[6] = { 0x00, 0x11, 0x22, 0x00, 0x0b, 0x02 };
+	static const uint8_t H7[6] = { 0x00, 0x11, 0x22, 0x00, 0x0b, 0x03 };
+	static const uint8_t N1[6] = { 0x00, 0x11, 0x22, 0x00, 0x0b, 0x04 };
+	struct brain_queue q = { 0 };
+	struct brain_dev *w;
+	uint8_t mac[6];
+	struct fix *x;
+	int i;
+
+	(void)state;
+	fix_max_devices = 16;
+	x = fix_new(NULL, 1);
+	fix_max_devices = 0;
+	evidence(&q, 1 * SEC, 20, H, "10.20.0.70", "hostname.dhcp", "H");
+	evidence(&q, 1 * SEC, 20, H6, "fd00::70", "hostname.dhcp", "H6");
+	evidence(&q, 1 * SEC, 20, H7, "fd00::71", "hostname.dhcp", "H7");
+	brain_sync(x->b, 0, 1 * SEC, &q);
+	evidence(&q, 2 * SEC, 20, W, "10.20.0.70", "hostname.dhcp", "W");
+	evidence(&q, 2 * SEC, 20, W, "fd00::70", "hostname.dhcp", "W");
+	evidence(&q, 2 * SEC, 20, W, "fd00::71", "hostname.dhcp", "W");
+	brain_sync(x->b, 0, 2 * SEC, &q);
+	assert_non_null(w = find_dev(x->b, W));
+	assert_false(w->d.has_ip);
+	assert_int_equal(w->ip_want_refs, 3);
+	ipent_sane(x->b);
+	memcpy(mac, W, 6);
+	for (i = 0; i < 12; i++) {
+		mac[4] = 0x0c;
+		mac[5] = (uint8_t)i;
+		evidence(&q, 3 * SEC, 20, mac, NULL, "hostname.dhcp", "other");
+	}
+	brain_sync(x->b, 0, 3 * SEC, &q);
+	assert_int_equal(brain_device_count(x->b), 16);
+	/* W, seen least lately of those without an address, goes. */
+	evidence(&q, 4 * SEC, 20, N1, "10.20.0.80", "hostname.dhcp", "N1");
+	brain_sync(x->b, 0, 4 * SEC, &q);
+	assert_int_equal(ctr_get(&x->ctr, CTR_DEV_EVICTED), 1);
+	assert_null(find_dev(x->b, W));	/* (w is freed) */
+	ipent_sane(x->b);
+	brain_finish(x->b, 5 * SEC);
+	brain_queue_free(&q);
+	fix_free(x);
+}
+
 /*
  * The order events are applied in (brain_ev_cmp()), and the order they
  * came in for ties.  brain_order_events() merges the runs the workers'
@@ -2624,6 +2710,7 @@ main(void)
 		cmocka_unit_test(test_brain_thread_same_records),
 		cmocka_unit_test(test_brain_order_events),
 		cmocka_unit_test(test_brain_memo_evicted),
+		cmocka_unit_test(test_brain_evict_wants),
 		cmocka_unit_test(test_brain_offline_wait),
 		cmocka_unit_test(test_dicom_roles_and_eui64),
 		cmocka_unit_test(test_hl7_hub),

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -267,6 +268,71 @@ test_mac_format(void **state)
 	}
 }
 
+/* IPv6 addresses come out as inet_ntop() writes them: every pattern of
+ * zero groups (runs, ties, ends), with groups of each width, and the
+ * IPv4-compatible form. */
+static void
+test_ip6_format(void **state)
+{
+	static const unsigned vals[] = { 0x1, 0xab, 0xf00, 0x1234, 0xffff };
+	struct dev_ip ip;
+	char want[INET6_ADDRSTRLEN], got[64], small[8];
+	unsigned mask, v, i;
+
+	(void)state;
+	for (mask = 0; mask < 256; mask++)
+		for (v = 0; v < 5; v++) {
+			for (i = 0; i < 8; i++) {
+				unsigned w = mask & (1u << i) ? 0 :
+				    vals[(v + i) % 5];
+
+				ip.a[2 * i] = (uint8_t)(w >> 8);
+				ip.a[2 * i + 1] = (uint8_t)w;
+			}
+			if (dev_ip_is4(&ip))
+				continue;
+			assert_non_null(inet_ntop(AF_INET6, ip.a, want,
+			    sizeof(want)));
+			assert_string_equal(dev_ip_format(&ip, got,
+			    sizeof(got)), want);
+		}
+	assert_int_equal(dev_ip_parse("::", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)), "::");
+	assert_int_equal(dev_ip_parse("::1", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)), "::1");
+	/* The forms pinned, not only as this libc's inet_ntop() writes
+	 * them (musl writes ::a01:203): the records must not change. */
+	assert_int_equal(dev_ip_parse("::10.1.2.3", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "::10.1.2.3");
+	assert_int_equal(dev_ip_parse("::0.0.1.2", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)), "::102");
+	assert_int_equal(dev_ip_parse("::ffff:0:a01:203", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "::ffff:0:a01:203");
+	assert_int_equal(dev_ip_parse("64:ff9b::a01:203", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "64:ff9b::a01:203");
+	assert_int_equal(dev_ip_parse("1:0:1:0:1:0:1:0", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "1:0:1:0:1:0:1:0");
+	assert_int_equal(dev_ip_parse("1::1:0:0:1", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "1::1:0:0:1");
+	assert_int_equal(dev_ip_parse("fe80::1:0:0:0:2", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "fe80:0:0:1::2");
+	assert_int_equal(dev_ip_parse(
+	    "2001:db8:85a3:1234:5678:8a2e:370:7334", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, got, sizeof(got)),
+	    "2001:db8:85a3:1234:5678:8a2e:370:7334");
+	/* A buffer too short: as inet_ntop() answers. */
+	assert_null(dev_ip_format(&ip, small, sizeof(small)));
+	assert_int_equal(dev_ip_parse("fd00::1", &ip), 0);
+	assert_string_equal(dev_ip_format(&ip, small, sizeof(small)),
+	    "fd00::1");
+}
+
 static void
 test_ip_change(void **state)
 {
@@ -480,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_evidence_keys_alike),
 		cmocka_unit_test(test_mac_format),
 		cmocka_unit_test(test_ip_change),
+		cmocka_unit_test(test_ip6_format),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_worst),
 	};
