@@ -461,6 +461,61 @@ test_flow_community_id(void **state)
 	rec_free(&r);
 }
 
+/*
+ * An ID is made with those of the next flows of its LRU list (they end
+ * after it): each the spec's for its own tuple, the flows past the
+ * batch left alone, a flow that already has one not made again, and a
+ * swap after an early ID forgets it as before.
+ */
+static void
+test_flow_community_id_batch(void **state)
+{
+	struct rec r;
+	struct flow_table *t;
+	struct flow *f[6];
+	struct packet p;
+	char want[COMMUNITYID_LEN];
+	uint8_t a[4], b[4];
+	unsigned i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	t = table(&r, NULL, 1);
+	put32(a, A);
+	put32(b, B);
+	for (i = 0; i < 6; i++) {
+		p = pkt4(IPPROTO_UDP, A, (uint16_t)(5000 + i), B, 53,
+		    T0 + i);
+		assert_non_null(f[i] = flow_handle_packet(t, &p));
+	}
+	/* f[1] has its ID already: not in the batch, not made again. */
+	memcpy(f[1]->cid, "kept", 5);
+	f[1]->cid_seed = 9;
+	f[1]->has_cid = true;
+	assert_non_null(flow_community_id(f[0], 9));
+	assert_string_equal(f[1]->cid, "kept");
+	for (i = 0; i < 6; i++) {
+		if (i == 1)
+			continue;
+		if (i >= 5) {
+			assert_false(f[i]->has_cid);
+			continue;
+		}
+		assert_true(f[i]->has_cid);
+		assert_int_equal(f[i]->cid_seed, 9);
+		assert_int_equal(communityid_v1(9, 4, a, b, IPPROTO_UDP,
+		    (uint16_t)(5000 + i), 53, want), 0);
+		assert_string_equal(f[i]->cid, want);
+	}
+	/* Another seed: made again, for the batch again. */
+	assert_int_equal(communityid_v1(3, 4, a, b, IPPROTO_UDP, 5004, 53,
+	    want), 0);
+	assert_string_equal(flow_community_id(f[2], 3), f[2]->cid);
+	assert_string_equal(f[4]->cid, want);
+	flow_table_free(t);
+	rec_free(&r);
+}
+
 static void
 test_flow_vlan_in_key(void **state)
 {
@@ -2232,6 +2287,7 @@ main(void)
 		cmocka_unit_test(test_flow_client_server),
 		cmocka_unit_test(test_flow_pure_syn_decides),
 		cmocka_unit_test(test_flow_community_id),
+		cmocka_unit_test(test_flow_community_id_batch),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_hash_symmetric),
 		cmocka_unit_test(test_flow_hash_fields),

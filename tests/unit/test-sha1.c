@@ -99,12 +99,45 @@ test_sha1_matches_openssl_every_split(void **state)
 	}
 }
 
+/*
+ * sha1_x4(): four lanes of every length a block holds, each lane a
+ * different message, against sha1() of each.  A lane mixed up with
+ * another, or a padding byte in the wrong lane, shows.
+ */
+static void
+test_sha1_x4_matches_sha1(void **state)
+{
+	uint8_t buf[4][SHA1_X4_MAX], d[4][SHA1_DIGEST_LEN];
+	uint8_t one[SHA1_DIGEST_LEN];
+	const uint8_t *msg[4];
+	size_t len[4], n, l, i;
+
+	(void)state;
+	for (l = 0; l < 4; l++)
+		for (i = 0; i < SHA1_X4_MAX; i++)
+			buf[l][i] = (uint8_t)(i * 31 + l * 101 + 7);
+	for (n = 0; n <= SHA1_X4_MAX; n++) {
+		for (l = 0; l < 4; l++) {
+			msg[l] = buf[l];
+			/* Lengths differ between lanes too. */
+			len[l] = (n + l * 13) % (SHA1_X4_MAX + 1);
+		}
+		memset(d, 0, sizeof(d));
+		sha1_x4(msg, len, d);
+		for (l = 0; l < 4; l++) {
+			sha1(msg[l], len[l], one);
+			assert_memory_equal(d[l], one, SHA1_DIGEST_LEN);
+		}
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1_rfc3174_vectors),
 		cmocka_unit_test(test_sha1_matches_openssl_every_split),
+		cmocka_unit_test(test_sha1_x4_matches_sha1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
