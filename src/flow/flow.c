@@ -355,7 +355,8 @@ flow_table_share_key(struct flow_table *t, const struct sipkey *key)
 /*
  * The key of key_build() as words, for the hash every packet pays:
  * protocol, VLAN count and stack, ports, then the addresses, the lower
- * (address, port) end first.  Three words for IPv4, six for IPv6.
+ * (address, port) end first.  Two words for IPv4 with at most one VLAN,
+ * three with more, six for IPv6.
  */
 uint64_t
 flow_hash_packet(const struct sipkey *key, const struct packet *p,
@@ -384,6 +385,20 @@ flow_hash_packet(const struct sipkey *key, const struct packet *p,
 		swap = s0 > d0 || (s0 == d0 && sp > dp);
 		lo = swap ? d0 : s0;
 		hi = swap ? s0 : d0;
+		if (vc <= 1) {
+			/*
+			 * At most one VLAN: protocol, the count, the VLAN
+			 * and the ports take 57 bits, so two words hold
+			 * the key, one round fewer.  Their length is in
+			 * the hash: they never stand for three words.
+			 */
+			w[0] = lo | hi << 32;
+			w[1] = (uint64_t)p->proto | (uint64_t)vc << 8 |
+			    (uint64_t)(vc > 0 ? p->vlan[0] : 0) << 9 |
+			    (uint64_t)(swap ? dp : sp) << 25 |
+			    (uint64_t)(swap ? sp : dp) << 41;
+			return siphash13_words(key, w, 2);
+		}
 		w[1] |= (uint64_t)(swap ? dp : sp) << 16 |
 		    (uint64_t)(swap ? sp : dp) << 32;
 		w[2] = lo | hi << 32;

@@ -697,10 +697,12 @@ test_flow_hash_fields(void **state)
 	struct sipkey k;
 	struct packet p, q;
 	uint64_t h;
-	unsigned v, j, b;
+	unsigned v, j, b, nv;
 
 	(void)state;
 	sipkey_init(&k, true);
+	/* One VLAN or none: IPv4's key in two words; three: in three. */
+	for (nv = 0; nv <= 3; nv++)
 	for (v = 4; v <= 6; v += 2) {
 		p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
 		if (v == 6) {
@@ -710,7 +712,7 @@ test_flow_hash_fields(void **state)
 				p.dst[j] = (uint8_t)(0x40 + j);
 			}
 		}
-		p.vlan_cnt = 3;
+		p.vlan_cnt = (uint8_t)nv;
 		p.vlan[0] = 7;
 		p.vlan[1] = 8;
 		p.vlan[2] = 9;
@@ -721,7 +723,9 @@ test_flow_hash_fields(void **state)
 		q = p;
 		q.ipver = v == 4 ? 6 : 4;
 		assert_true(flow_hash_packet(&k, &q, true) != h);
-		for (j = 0; j < 3; j++) {
+		for (j = 0; j <= 3; j++) {
+			if (j == nv)
+				continue;
 			q = p;
 			q.vlan_cnt = (uint8_t)j;
 			assert_true(flow_hash_packet(&k, &q, true) != h);
@@ -729,17 +733,35 @@ test_flow_hash_fields(void **state)
 		for (j = 0; j < 3; j++) {
 			q = p;
 			q.vlan[j] = 100;
-			assert_true(flow_hash_packet(&k, &q, true) != h);
+			/* Only the ids the count takes are in the key. */
+			if (j < nv)
+				assert_true(flow_hash_packet(&k, &q, true) !=
+				    h);
+			else
+				assert_true(flow_hash_packet(&k, &q, true) ==
+				    h);
 			/* Not in the key: no VLAN id counts. */
 			assert_true(flow_hash_packet(&k, &q, false) ==
 			    flow_hash_packet(&k, &p, false));
 		}
-		q = p;
-		q.sport = 1001;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		q = p;
-		q.dport = 81;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
+		for (b = 0; b < 16 && nv > 0; b++) {
+			q = p;
+			q.vlan[0] ^= (uint16_t)(1u << b);
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+		}
+		for (b = 0; b < 16; b++) {
+			q = p;
+			q.sport ^= (uint16_t)(1u << b);
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+			q = p;
+			q.dport ^= (uint16_t)(1u << b);
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+		}
+		for (b = 0; b < 8; b++) {
+			q = p;
+			q.proto ^= (uint8_t)(1u << b);
+			assert_true(flow_hash_packet(&k, &q, true) != h);
+		}
 		for (j = 0; j < (v == 4 ? 4u : 16u); j++)
 			for (b = 0; b < 8; b++) {
 				q = p;
