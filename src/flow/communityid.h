@@ -36,10 +36,11 @@ int	communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 
 /*
  * Up to COMMUNITYID_BATCH IDs at once, out[i] what communityid_v1()
- * writes for t[i] (its SHA-1s side by side, util/sha1.c sha1_x4()).
+ * writes for t[i] (its SHA-1s side by side, util/sha1.c sha1_x4() and
+ * sha1_x8()).
  * Returns how many were made; a tuple that makes none gets "".
  */
-#define COMMUNITYID_BATCH	4
+#define COMMUNITYID_BATCH	8
 struct communityid_tuple {
 	int		 ipver;
 	const uint8_t	*saddr;

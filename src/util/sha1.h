@@ -33,5 +33,8 @@ void	sha1(const void *, size_t, uint8_t digest[SHA1_DIGEST_LEN]);
 #define SHA1_X4_MAX	(SHA1_BLOCK_LEN - 9)
 void	sha1_x4(const uint8_t *const msg[4], const size_t len[4],
 	    uint8_t digest[4][SHA1_DIGEST_LEN]);
+/* Eight the same way: with AVX2 (asked at run time) in one pass. */
+void	sha1_x8(const uint8_t *const msg[8], const size_t len[8],
+	    uint8_t digest[8][SHA1_DIGEST_LEN]);
 
 #endif /* WW_SHA1_H */

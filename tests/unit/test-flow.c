@@ -464,7 +464,7 @@ test_flow_community_id(void **state)
 /*
  * An ID is made with those of the next flows of its LRU list (they end
  * after it): each the spec's for its own tuple, the flows past the
- * batch left alone, a flow that already has one not made again, and a
+ * batch (COMMUNITYID_BATCH) left alone, a flow that already has one not made again, and a
  * swap after an early ID forgets it as before.
  */
 static void
@@ -472,7 +472,7 @@ test_flow_community_id_batch(void **state)
 {
 	struct rec r;
 	struct flow_table *t;
-	struct flow *f[6];
+	struct flow *f[COMMUNITYID_BATCH + 2];
 	struct packet p;
 	char want[COMMUNITYID_LEN];
 	uint8_t a[4], b[4];
@@ -483,7 +483,7 @@ test_flow_community_id_batch(void **state)
 	t = table(&r, NULL, 1);
 	put32(a, A);
 	put32(b, B);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < COMMUNITYID_BATCH + 2; i++) {
 		p = pkt4(IPPROTO_UDP, A, (uint16_t)(5000 + i), B, 53,
 		    T0 + i);
 		assert_non_null(f[i] = flow_handle_packet(t, &p));
@@ -494,10 +494,10 @@ test_flow_community_id_batch(void **state)
 	f[1]->has_cid = true;
 	assert_non_null(flow_community_id(f[0], 9));
 	assert_string_equal(f[1]->cid, "kept");
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < COMMUNITYID_BATCH + 2; i++) {
 		if (i == 1)
 			continue;
-		if (i >= 5) {
+		if (i > COMMUNITYID_BATCH) {
 			assert_false(f[i]->has_cid);
 			continue;
 		}

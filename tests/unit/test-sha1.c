@@ -131,6 +131,33 @@ test_sha1_x4_matches_sha1(void **state)
 	}
 }
 
+/* sha1_x8() the same way, eight lanes (AVX2 where the CPU has it). */
+static void
+test_sha1_x8_matches_sha1(void **state)
+{
+	uint8_t buf[8][SHA1_X4_MAX], d[8][SHA1_DIGEST_LEN];
+	uint8_t one[SHA1_DIGEST_LEN];
+	const uint8_t *msg[8];
+	size_t len[8], n, l, i;
+
+	(void)state;
+	for (l = 0; l < 8; l++)
+		for (i = 0; i < SHA1_X4_MAX; i++)
+			buf[l][i] = (uint8_t)(i * 29 + l * 53 + 11);
+	for (n = 0; n <= SHA1_X4_MAX; n++) {
+		for (l = 0; l < 8; l++) {
+			msg[l] = buf[l];
+			len[l] = (n + l * 7) % (SHA1_X4_MAX + 1);
+		}
+		memset(d, 0, sizeof(d));
+		sha1_x8(msg, len, d);
+		for (l = 0; l < 8; l++) {
+			sha1(msg[l], len[l], one);
+			assert_memory_equal(d[l], one, SHA1_DIGEST_LEN);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -138,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_sha1_rfc3174_vectors),
 		cmocka_unit_test(test_sha1_matches_openssl_every_split),
 		cmocka_unit_test(test_sha1_x4_matches_sha1),
+		cmocka_unit_test(test_sha1_x8_matches_sha1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
