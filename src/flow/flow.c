@@ -207,8 +207,9 @@ cid_wanted(const struct flow *f, uint16_t seed)
 }
 
 /*
- * The flows after f in its LRU list end after it, most of them soon
- * (a flush or a tick ends whole runs of a list), and every flow record
+ * The flows after f in its LRU list usually end after it, most of them
+ * soon (a flush or a tick ends whole runs of a list; an emergency
+ * eviction picks among the first few), and every flow record
  * asks for its ID: theirs are made with f's, up to eight SHA-1s side by
  * side (communityid_v1_batch()).  An ID made early stays right:
  * it depends on the tuple and the seed, and flow_swap() forgets it.

@@ -10,6 +10,7 @@
  */
 #include <config.h>
 
+#include <assert.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -386,6 +387,7 @@ sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
 	unsigned i, l;							\
 									\
 	for (l = 0; l < (N); l++) {					\
+		assert(len[l] <= SHA1_X4_MAX);				\
 		memset(blk[l], 0, SHA1_BLOCK_LEN);			\
 		if (len[l] > 0)						\
 			memcpy(blk[l], msg[l], len[l]);			\
@@ -477,12 +479,25 @@ sha1_have_avx2(void)
 #define SHA1_X8_AVX2	1
 #endif
 
+static bool x8_avx2_allowed = true;
+
+bool
+sha1_x8_allow_avx2(bool allow)
+{
+	x8_avx2_allowed = allow;
+#ifdef SHA1_X8_AVX2
+	return allow && sha1_have_avx2();
+#else
+	return false;
+#endif
+}
+
 void
 sha1_x8(const uint8_t *const msg[8], const size_t len[8],
     uint8_t digest[8][SHA1_DIGEST_LEN])
 {
 #ifdef SHA1_X8_AVX2
-	if (sha1_have_avx2()) {
+	if (x8_avx2_allowed && sha1_have_avx2()) {
 		sha1_x8_avx2(msg, len, digest);
 		return;
 	}
@@ -505,9 +520,14 @@ void
 sha1_x8(const uint8_t *const msg[8], const size_t len[8],
     uint8_t digest[8][SHA1_DIGEST_LEN])
 {
-	unsigned l;
+	sha1_x4(msg, len, digest);
+	sha1_x4(msg + 4, len + 4, digest + 4);
+}
 
-	for (l = 0; l < 8; l++)
-		sha1(msg[l], len[l], digest[l]);
+bool
+sha1_x8_allow_avx2(bool allow)
+{
+	(void)allow;
+	return false;
 }
 #endif

@@ -8,6 +8,7 @@
 #ifndef WW_SHA1_H
 #define WW_SHA1_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,5 +37,8 @@ void	sha1_x4(const uint8_t *const msg[4], const size_t len[4],
 /* Eight the same way: with AVX2 (asked at run time) in one pass. */
 void	sha1_x8(const uint8_t *const msg[8], const size_t len[8],
 	    uint8_t digest[8][SHA1_DIGEST_LEN]);
+/* For tests: let sha1_x8() use AVX2 (the default) or make it two
+ * sha1_x4() calls; whether it will use AVX2 now. */
+bool	sha1_x8_allow_avx2(bool);
 
 #endif /* WW_SHA1_H */

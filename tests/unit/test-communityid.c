@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "flow/communityid.h"
+#include "util/sha1.h"
 
 struct cid_vec {
 	uint8_t		 proto;
@@ -522,10 +523,11 @@ test_communityid_baseline_corpus(void **state)
 }
 
 /*
- * communityid_v1_batch(): one to four tuples of every kind (IPv4 and
- * IPv6, TCP, UDP, SCTP, ICMP both ways and one-way, other protocols,
- * equal addresses, a tuple with no ID) give what communityid_v1()
- * gives each, in their own places.
+ * communityid_v1_batch(): one to COMMUNITYID_BATCH tuples of every
+ * kind (IPv4 and IPv6, TCP, UDP, SCTP, ICMP both ways and one-way,
+ * other protocols, equal addresses, a tuple with no ID) give what
+ * communityid_v1() gives each, in their own places; with sha1_x8()'s
+ * AVX2 lanes and without.
  */
 static void
 test_communityid_batch_matches_one(void **state)
@@ -538,7 +540,10 @@ test_communityid_batch_matches_one(void **state)
 	unsigned r = 12345, round, k;
 
 	(void)state;
-	for (round = 0; round < 2000; round++) {
+	for (round = 0; round < 4000; round++) {
+		/* The first half without AVX2, the second with it. */
+		if (round % 2000 == 0)
+			(void)sha1_x8_allow_avx2(round > 0);
 		n = round % COMMUNITYID_BATCH + 1;
 		want = 0;
 		for (i = 0; i < n; i++) {

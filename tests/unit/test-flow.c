@@ -464,8 +464,8 @@ test_flow_community_id(void **state)
 /*
  * An ID is made with those of the next flows of its LRU list (they end
  * after it): each the spec's for its own tuple, the flows past the
- * batch (COMMUNITYID_BATCH) left alone, a flow that already has one not made again, and a
- * swap after an early ID forgets it as before.
+ * batch (COMMUNITYID_BATCH) left alone, and a flow that already has
+ * one not made again.
  */
 static void
 test_flow_community_id_batch(void **state)
@@ -689,89 +689,97 @@ test_flow_hash_symmetric(void **state)
 	(void)flow_hash_packet(&k, &q, true);
 }
 
+/* One IP version and VLAN count of test_flow_hash_fields(). */
+static void
+hash_fields_one(const struct sipkey *k, unsigned v, unsigned nv)
+{
+	struct packet p, q;
+	uint64_t h;
+	unsigned j, b;
+
+	p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
+	if (v == 6) {
+		p.ipver = 6;
+		for (j = 0; j < 16; j++) {
+			p.src[j] = (uint8_t)(0x20 + j);
+			p.dst[j] = (uint8_t)(0x40 + j);
+		}
+	}
+	p.vlan_cnt = (uint8_t)nv;
+	p.vlan[0] = 7;
+	p.vlan[1] = 8;
+	p.vlan[2] = 9;
+	h = flow_hash_packet(k, &p, true);
+	q = p;
+	q.proto = IPPROTO_UDP;
+	assert_true(flow_hash_packet(k, &q, true) != h);
+	q = p;
+	q.ipver = v == 4 ? 6 : 4;
+	assert_true(flow_hash_packet(k, &q, true) != h);
+	for (j = 0; j <= 3; j++) {
+		if (j == nv)
+			continue;
+		q = p;
+		q.vlan_cnt = (uint8_t)j;
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (j = 0; j < 3; j++) {
+		q = p;
+		q.vlan[j] = 100;
+		/* Only the ids the count takes are in the key. */
+		if (j < nv)
+			assert_true(flow_hash_packet(k, &q, true) !=
+			    h);
+		else
+			assert_true(flow_hash_packet(k, &q, true) ==
+			    h);
+		/* Not in the key: no VLAN id counts. */
+		assert_true(flow_hash_packet(k, &q, false) ==
+		    flow_hash_packet(k, &p, false));
+	}
+	for (b = 0; b < 16 && nv > 0; b++) {
+		q = p;
+		q.vlan[0] ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (b = 0; b < 16; b++) {
+		q = p;
+		q.sport ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+		q = p;
+		q.dport ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (b = 0; b < 8; b++) {
+		q = p;
+		q.proto ^= (uint8_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (j = 0; j < (v == 4 ? 4u : 16u); j++)
+		for (b = 0; b < 8; b++) {
+			q = p;
+			q.src[j] ^= (uint8_t)(1u << b);
+			assert_true(flow_hash_packet(k, &q, true) != h);
+			q = p;
+			q.dst[j] ^= (uint8_t)(1u << b);
+			assert_true(flow_hash_packet(k, &q, true) != h);
+		}
+}
+
 /* Every field of the key changes the hash: a field left out of the
  * words would only show as a longer chain. */
 static void
 test_flow_hash_fields(void **state)
 {
 	struct sipkey k;
-	struct packet p, q;
-	uint64_t h;
-	unsigned v, j, b, nv;
+	unsigned v, nv;
 
 	(void)state;
 	sipkey_init(&k, true);
 	/* One VLAN or none: IPv4's key in two words; three: in three. */
 	for (nv = 0; nv <= 3; nv++)
-	for (v = 4; v <= 6; v += 2) {
-		p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
-		if (v == 6) {
-			p.ipver = 6;
-			for (j = 0; j < 16; j++) {
-				p.src[j] = (uint8_t)(0x20 + j);
-				p.dst[j] = (uint8_t)(0x40 + j);
-			}
-		}
-		p.vlan_cnt = (uint8_t)nv;
-		p.vlan[0] = 7;
-		p.vlan[1] = 8;
-		p.vlan[2] = 9;
-		h = flow_hash_packet(&k, &p, true);
-		q = p;
-		q.proto = IPPROTO_UDP;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		q = p;
-		q.ipver = v == 4 ? 6 : 4;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		for (j = 0; j <= 3; j++) {
-			if (j == nv)
-				continue;
-			q = p;
-			q.vlan_cnt = (uint8_t)j;
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-		}
-		for (j = 0; j < 3; j++) {
-			q = p;
-			q.vlan[j] = 100;
-			/* Only the ids the count takes are in the key. */
-			if (j < nv)
-				assert_true(flow_hash_packet(&k, &q, true) !=
-				    h);
-			else
-				assert_true(flow_hash_packet(&k, &q, true) ==
-				    h);
-			/* Not in the key: no VLAN id counts. */
-			assert_true(flow_hash_packet(&k, &q, false) ==
-			    flow_hash_packet(&k, &p, false));
-		}
-		for (b = 0; b < 16 && nv > 0; b++) {
-			q = p;
-			q.vlan[0] ^= (uint16_t)(1u << b);
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-		}
-		for (b = 0; b < 16; b++) {
-			q = p;
-			q.sport ^= (uint16_t)(1u << b);
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-			q = p;
-			q.dport ^= (uint16_t)(1u << b);
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-		}
-		for (b = 0; b < 8; b++) {
-			q = p;
-			q.proto ^= (uint8_t)(1u << b);
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-		}
-		for (j = 0; j < (v == 4 ? 4u : 16u); j++)
-			for (b = 0; b < 8; b++) {
-				q = p;
-				q.src[j] ^= (uint8_t)(1u << b);
-				assert_true(flow_hash_packet(&k, &q, true) != h);
-				q = p;
-				q.dst[j] ^= (uint8_t)(1u << b);
-				assert_true(flow_hash_packet(&k, &q, true) != h);
-			}
-	}
+		for (v = 4; v <= 6; v += 2)
+			hash_fields_one(&k, v, nv);
 }
 
 /*
