@@ -176,6 +176,21 @@ ipv4_options(struct decoder *dec, struct packet *p, struct breader *opts)
 }
 
 /*
+ * The sum over an IPv4 header of hlen bytes.  Most have no options:
+ * their five words are added with no loop.
+ */
+static inline uint64_t
+ipv4_hdr_sum(const uint8_t *h, size_t hlen)
+{
+	uint32_t w[5];
+
+	if (hlen != IPV4_HLEN)
+		return csum_add_words(0, h, hlen);
+	memcpy(w, h, sizeof(w));
+	return (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+}
+
+/*
  * IPv4 header (RFC 791 3.1):
  *	ver|ihl (1) | tos (1) | total length (2) | id (2) | flags|offset (2)
  *	| ttl (1) | protocol (1) | checksum (2) | source (4) | dest (4)
@@ -224,8 +239,7 @@ decode_ipv4(struct decoder *dec, struct packet *p, struct decode_state *st)
 	 */
 	if (dec->csum_on && !st->ip_csum_done) {
 		st->csum_checked = true;
-		if (csum_fold(csum_add_words(0, p->data + st->off, hlen)) !=
-		    0xffff) {
+		if (!csum_valid(ipv4_hdr_sum(p->data + st->off, hlen))) {
 			decode_csum_bad(dec, p, st, EV_IPV4_INVALID_CSUM);
 			if ((fo & 0x3fff) != 0) {
 				p->flags |= PKT_INVALID;	/* counted */

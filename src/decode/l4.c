@@ -59,7 +59,7 @@ decode_l4_csum(struct decoder *dec, struct packet *p, struct decode_state *st,
 		sum = csum_add_words(sum, ph, sizeof(ph));
 	}
 	st->csum_checked = true;
-	if (csum_fold(csum_add(sum, p->data + off, len)) == 0xffff)
+	if (csum_valid(csum_add(sum, p->data + off, len)))
 		return true;
 	decode_csum_bad(dec, p, st, ev);
 	return false;

@@ -79,26 +79,27 @@ icmp6_counterpart(uint16_t type)
 	}
 }
 
-int
-communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
+/* The hash input for a tuple, its length; 0 when there is none. */
+static size_t
+cid_input(uint16_t seed, int ipver, const uint8_t *saddr,
     const uint8_t *daddr, uint8_t proto, uint16_t sport, uint16_t dport,
-    uint8_t digest[COMMUNITYID_DIGEST_LEN])
+    uint8_t in[CID_INPUT_MAX])
 {
-	uint8_t in[CID_INPUT_MAX], *p = in;
+	uint8_t *p = in;
 	const uint8_t *a1 = saddr, *a2 = daddr;
 	uint16_t p1 = sport, p2 = dport;
 	size_t alen;
 	bool ports = false, one_way = false;
 	int cmp, peer;
 
-	if (saddr == NULL || daddr == NULL || digest == NULL)
-		return -1;
+	if (saddr == NULL || daddr == NULL)
+		return 0;
 	if (ipver == 4)
 		alen = 4;
 	else if (ipver == 6)
 		alen = 16;
 	else
-		return -1;
+		return 0;
 
 	switch (proto) {
 	case PROTO_TCP:
@@ -149,7 +150,21 @@ communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 		*p++ = (uint8_t)(p2 >> 8);
 		*p++ = (uint8_t)p2;
 	}
-	sha1(in, (size_t)(p - in), digest);
+	return (size_t)(p - in);
+}
+
+int
+communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
+    const uint8_t *daddr, uint8_t proto, uint16_t sport, uint16_t dport,
+    uint8_t digest[COMMUNITYID_DIGEST_LEN])
+{
+	uint8_t in[CID_INPUT_MAX];
+	size_t n;
+
+	if (digest == NULL || (n = cid_input(seed, ipver, saddr, daddr,
+	    proto, sport, dport, in)) == 0)
+		return -1;
+	sha1(in, n, digest);
 	return 0;
 }
 
@@ -159,22 +174,13 @@ _Static_assert(COMMUNITYID_STRLEN == 2 + 28 &&
 static const char b64[64] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int
-communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
-    const uint8_t *daddr, uint8_t proto, uint16_t sport, uint16_t dport,
-    char out[COMMUNITYID_LEN])
+/* "1:" and the RFC 4648 base64 of the digest. */
+static void
+cid_b64(const uint8_t d[COMMUNITYID_DIGEST_LEN], char out[COMMUNITYID_LEN])
 {
-	uint8_t d[COMMUNITYID_DIGEST_LEN];
 	char *o = out;
 	size_t i;
 
-	if (out == NULL)
-		return -1;
-	if (communityid_v1_digest(seed, ipver, saddr, daddr, proto, sport,
-	    dport, d) == -1) {
-		out[0] = '\0';
-		return -1;
-	}
 	*o++ = '1';
 	*o++ = ':';
 	/*
@@ -203,5 +209,67 @@ communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
 		*o++ = '=';
 	}
 	*o = '\0';
+}
+
+int
+communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
+    const uint8_t *daddr, uint8_t proto, uint16_t sport, uint16_t dport,
+    char out[COMMUNITYID_LEN])
+{
+	uint8_t d[COMMUNITYID_DIGEST_LEN];
+
+	if (out == NULL)
+		return -1;
+	if (communityid_v1_digest(seed, ipver, saddr, daddr, proto, sport,
+	    dport, d) == -1) {
+		out[0] = '\0';
+		return -1;
+	}
+	cid_b64(d, out);
 	return 0;
+}
+
+/*
+ * Lanes without a tuple of their own hash the first one's input again:
+ * four lanes cost the same as fewer, and eight (sha1_x8()) about as
+ * much as four where the CPU has AVX2.
+ */
+size_t
+communityid_v1_batch(uint16_t seed, const struct communityid_tuple *t,
+    size_t n, char out[][COMMUNITYID_LEN])
+{
+	uint8_t in[COMMUNITYID_BATCH][CID_INPUT_MAX];
+	uint8_t d[COMMUNITYID_BATCH][SHA1_DIGEST_LEN];
+	const uint8_t *msg[COMMUNITYID_BATCH];
+	size_t len[COMMUNITYID_BATCH], i, lane[COMMUNITYID_BATCH], k = 0;
+
+	if (n > COMMUNITYID_BATCH)
+		n = COMMUNITYID_BATCH;
+	for (i = 0; i < n; i++) {
+		out[i][0] = '\0';
+		if ((len[k] = cid_input(seed, t[i].ipver, t[i].saddr,
+		    t[i].daddr, t[i].proto, t[i].sport, t[i].dport,
+		    in[k])) == 0)
+			continue;
+		msg[k] = in[k];
+		lane[k++] = i;
+	}
+	if (k == 0)
+		return 0;
+	if (k == 1) {
+		sha1(msg[0], len[0], d[0]);
+		cid_b64(d[0], out[lane[0]]);
+		return 1;
+	}
+	for (i = k; i < COMMUNITYID_BATCH; i++) {
+		msg[i] = msg[0];
+		len[i] = len[0];
+	}
+	if (k <= 4)
+		sha1_x4(msg, len, d);
+	else
+		sha1_x8(msg, len, d);
+	for (i = 0; i < k; i++)
+		cid_b64(d[i], out[lane[i]]);
+	return k;
 }

@@ -9,6 +9,7 @@
 #ifndef WW_COMMUNITYID_H
 #define WW_COMMUNITYID_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define COMMUNITYID_LEN	32	/* "1:" + 28 base64 chars + NUL, rounded */
@@ -32,5 +33,24 @@ int	communityid_v1(uint16_t seed, int ipver, const uint8_t *saddr,
 int	communityid_v1_digest(uint16_t seed, int ipver, const uint8_t *saddr,
 	    const uint8_t *daddr, uint8_t proto, uint16_t sport,
 	    uint16_t dport, uint8_t digest[COMMUNITYID_DIGEST_LEN]);
+
+/*
+ * Up to COMMUNITYID_BATCH IDs at once, out[i] what communityid_v1()
+ * writes for t[i] (its SHA-1s side by side, util/sha1.c sha1_x4() and
+ * sha1_x8()).
+ * Returns how many were made; a tuple that makes none gets "".
+ */
+#define COMMUNITYID_BATCH	8
+struct communityid_tuple {
+	int		 ipver;
+	const uint8_t	*saddr;
+	const uint8_t	*daddr;
+	uint8_t		 proto;
+	uint16_t	 sport;
+	uint16_t	 dport;
+};
+size_t	communityid_v1_batch(uint16_t seed,
+	    const struct communityid_tuple *t, size_t n,
+	    char out[][COMMUNITYID_LEN]);
 
 #endif /* WW_COMMUNITYID_H */

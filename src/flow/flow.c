@@ -199,18 +199,56 @@ tcp_state_name(enum tcp_state s)
 	return "unknown";
 }
 
+static bool
+cid_wanted(const struct flow *f, uint16_t seed)
+{
+	return !(f->has_cid && f->cid_seed == seed) &&
+	    (f->ipver == 4 || f->ipver == 6);
+}
+
+/*
+ * The flows after f in its LRU list usually end after it, most of them
+ * soon (a flush or a tick ends whole runs of a list; an emergency
+ * eviction picks among the first few), and every flow record
+ * asks for its ID: theirs are made with f's, up to eight SHA-1s side by
+ * side (communityid_v1_batch()).  An ID made early stays right:
+ * it depends on the tuple and the seed, and flow_swap() forgets it.
+ */
 const char *
 flow_community_id(struct flow *f, uint16_t seed)
 {
+	struct communityid_tuple tu[COMMUNITYID_BATCH];
+	char out[COMMUNITYID_BATCH][COMMUNITYID_LEN];
+	struct flow *b[COMMUNITYID_BATCH], *g;
+	size_t n = 0, i;
+	unsigned look = 0;
+
 	if (f->has_cid && f->cid_seed == seed)
 		return f->cid;
-	if ((f->ipver != 4 && f->ipver != 6) ||
-	    communityid_v1(seed, f->ipver, f->cli_ip, f->srv_ip, f->proto,
-	    f->cli_port, f->srv_port, f->cid) != 0)
+	if (f->ipver != 4 && f->ipver != 6)
 		return NULL;
-	f->cid_seed = seed;
-	f->has_cid = true;
-	return f->cid;
+	b[n++] = f;
+	for (g = f->lru_next; g != NULL && n < COMMUNITYID_BATCH &&
+	    look < 2 * COMMUNITYID_BATCH; g = g->lru_next, look++)
+		if (cid_wanted(g, seed))
+			b[n++] = g;
+	for (i = 0; i < n; i++) {
+		tu[i].ipver = b[i]->ipver;
+		tu[i].saddr = b[i]->cli_ip;
+		tu[i].daddr = b[i]->srv_ip;
+		tu[i].proto = b[i]->proto;
+		tu[i].sport = b[i]->cli_port;
+		tu[i].dport = b[i]->srv_port;
+	}
+	(void)communityid_v1_batch(seed, tu, n, out);
+	for (i = 0; i < n; i++) {
+		if (out[i][0] == '\0')
+			continue;
+		memcpy(b[i]->cid, out[i], sizeof(b[i]->cid));
+		b[i]->cid_seed = seed;
+		b[i]->has_cid = true;
+	}
+	return f->has_cid && f->cid_seed == seed ? f->cid : NULL;
 }
 
 static bool
@@ -318,7 +356,8 @@ flow_table_share_key(struct flow_table *t, const struct sipkey *key)
 /*
  * The key of key_build() as words, for the hash every packet pays:
  * protocol, VLAN count and stack, ports, then the addresses, the lower
- * (address, port) end first.  Three words for IPv4, six for IPv6.
+ * (address, port) end first.  Two words for IPv4 with at most one VLAN,
+ * three with more, six for IPv6.
  */
 uint64_t
 flow_hash_packet(const struct sipkey *key, const struct packet *p,
@@ -347,6 +386,20 @@ flow_hash_packet(const struct sipkey *key, const struct packet *p,
 		swap = s0 > d0 || (s0 == d0 && sp > dp);
 		lo = swap ? d0 : s0;
 		hi = swap ? s0 : d0;
+		if (vc <= 1) {
+			/*
+			 * At most one VLAN: protocol, the count, the VLAN
+			 * and the ports take 57 bits, so two words hold
+			 * the key, one round fewer.  Their length is in
+			 * the hash: they never stand for three words.
+			 */
+			w[0] = lo | hi << 32;
+			w[1] = (uint64_t)p->proto | (uint64_t)vc << 8 |
+			    (uint64_t)(vc > 0 ? p->vlan[0] : 0) << 9 |
+			    (uint64_t)(swap ? dp : sp) << 25 |
+			    (uint64_t)(swap ? sp : dp) << 41;
+			return siphash13_words(key, w, 2);
+		}
 		w[1] |= (uint64_t)(swap ? dp : sp) << 16 |
 		    (uint64_t)(swap ? sp : dp) << 32;
 		w[2] = lo | hi << 32;

@@ -10,6 +10,8 @@
  */
 #include <config.h>
 
+#include <assert.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "util/sha1.h"
@@ -345,3 +347,187 @@ sha1(const void *data, size_t len, uint8_t digest[SHA1_DIGEST_LEN])
 	sha1_update(&c, data, len);
 	sha1_final(&c, digest);
 }
+
+/*
+ * Four one-block messages side by side: lane i of every vector holds
+ * message i's word, so one vector instruction does a step of four
+ * hashes (SSE2 on x86-64, which valgrind runs; the compiler splits the
+ * vectors elsewhere).  A flow table ends its flows in runs, and their
+ * Community IDs are hashed four at a time: per hash, a quarter of the
+ * rounds' instructions.  The schedule is made in place, sixteen words
+ * deep.
+ */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(SHA1_SCALAR)
+#define VROL(x, n)	((x) << (n) | (x) >> (32 - (n)))
+#define VR(a, b, c, d, e, f, k, i) do {					\
+	if ((i) >= 16)							\
+		x[(i) & 15] = VROL(x[((i) - 3) & 15] ^ x[((i) - 8) & 15] ^ \
+		    x[((i) - 14) & 15] ^ x[(i) & 15], 1);		\
+	(e) += VROL(a, 5) + f(b, c, d) + x[(i) & 15] + (k);		\
+	(b) = VROL(b, 30);						\
+} while (0)
+#define VR5(f, k, i) do {						\
+	VR(a, b, c, d, e, f, k, (i));					\
+	VR(e, a, b, c, d, f, k, (i) + 1);				\
+	VR(d, e, a, b, c, f, k, (i) + 2);				\
+	VR(c, d, e, a, b, f, k, (i) + 3);				\
+	VR(b, c, d, e, a, f, k, (i) + 4);				\
+} while (0)
+
+/*
+ * The body of sha1_x4() and sha1_x8(): N lanes in vectors of type VT,
+ * the block's word i of every lane loaded by LOADW(i).  One body for
+ * both, as a macro: the vector types differ.
+ */
+#define SHA1_XN(VT, N, LOADW) do {					\
+	uint8_t blk[N][SHA1_BLOCK_LEN];					\
+	uint32_t out[5][N];						\
+	VT x[16], a, b, c, d, e;					\
+	uint64_t bits;							\
+	unsigned i, l;							\
+									\
+	for (l = 0; l < (N); l++) {					\
+		assert(len[l] <= SHA1_X4_MAX);				\
+		memset(blk[l], 0, SHA1_BLOCK_LEN);			\
+		if (len[l] > 0)						\
+			memcpy(blk[l], msg[l], len[l]);			\
+		blk[l][len[l]] = 0x80;					\
+		bits = (uint64_t)len[l] * 8;				\
+		blk[l][SHA1_BLOCK_LEN - 2] = (uint8_t)(bits >> 8);	\
+		blk[l][SHA1_BLOCK_LEN - 1] = (uint8_t)bits;		\
+	}								\
+	for (i = 0; i < 16; i++)					\
+		x[i] = LOADW(i);					\
+	a = (VT){ 0 } + 0x67452301u;					\
+	b = (VT){ 0 } + 0xefcdab89u;					\
+	c = (VT){ 0 } + 0x98badcfeu;					\
+	d = (VT){ 0 } + 0x10325476u;					\
+	e = (VT){ 0 } + 0xc3d2e1f0u;					\
+	VR5(F1, K1, 0);							\
+	VR5(F1, K1, 5);							\
+	VR5(F1, K1, 10);						\
+	VR5(F1, K1, 15);						\
+	VR5(F2, K2, 20);						\
+	VR5(F2, K2, 25);						\
+	VR5(F2, K2, 30);						\
+	VR5(F2, K2, 35);						\
+	VR5(F3, K3, 40);						\
+	VR5(F3, K3, 45);						\
+	VR5(F3, K3, 50);						\
+	VR5(F3, K3, 55);						\
+	VR5(F2, K4, 60);						\
+	VR5(F2, K4, 65);						\
+	VR5(F2, K4, 70);						\
+	VR5(F2, K4, 75);						\
+	a += 0x67452301u;						\
+	b += 0xefcdab89u;						\
+	c += 0x98badcfeu;						\
+	d += 0x10325476u;						\
+	e += 0xc3d2e1f0u;						\
+	memcpy(out[0], &a, sizeof(a));					\
+	memcpy(out[1], &b, sizeof(b));					\
+	memcpy(out[2], &c, sizeof(c));					\
+	memcpy(out[3], &d, sizeof(d));					\
+	memcpy(out[4], &e, sizeof(e));					\
+	for (l = 0; l < (N); l++) {					\
+		uint32_t h[5];						\
+									\
+		for (i = 0; i < 5; i++)					\
+			h[i] = out[i][l];				\
+		sha1_put(h, digest[l]);					\
+	}								\
+} while (0)
+
+#define LOADW4(i)	((sha1_v4){ be32(blk[0] + 4 * (i)),		\
+	be32(blk[1] + 4 * (i)), be32(blk[2] + 4 * (i)),			\
+	be32(blk[3] + 4 * (i)) })
+
+void
+sha1_x4(const uint8_t *const msg[4], const size_t len[4],
+    uint8_t digest[4][SHA1_DIGEST_LEN])
+{
+	SHA1_XN(sha1_v4, 4, LOADW4);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && \
+    (__GNUC__ >= 6 || defined(__clang__))
+/*
+ * Eight lanes where the CPU has AVX2 (asked at run time; valgrind
+ * emulates it): half the instructions of two sha1_x4() calls, and the
+ * three-operand forms need no copies.
+ */
+typedef uint32_t sha1_v8 __attribute__((vector_size(32)));
+
+#define LOADW8(i)	((sha1_v8){ be32(blk[0] + 4 * (i)),		\
+	be32(blk[1] + 4 * (i)), be32(blk[2] + 4 * (i)),			\
+	be32(blk[3] + 4 * (i)), be32(blk[4] + 4 * (i)),			\
+	be32(blk[5] + 4 * (i)), be32(blk[6] + 4 * (i)),			\
+	be32(blk[7] + 4 * (i)) })
+
+__attribute__((target("avx2"))) static void
+sha1_x8_avx2(const uint8_t *const msg[8], const size_t len[8],
+    uint8_t digest[8][SHA1_DIGEST_LEN])
+{
+	SHA1_XN(sha1_v8, 8, LOADW8);
+}
+
+static bool
+sha1_have_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+#define SHA1_X8_AVX2	1
+#endif
+
+static bool x8_avx2_allowed = true;
+
+bool
+sha1_x8_allow_avx2(bool allow)
+{
+	x8_avx2_allowed = allow;
+#ifdef SHA1_X8_AVX2
+	return allow && sha1_have_avx2();
+#else
+	return false;
+#endif
+}
+
+void
+sha1_x8(const uint8_t *const msg[8], const size_t len[8],
+    uint8_t digest[8][SHA1_DIGEST_LEN])
+{
+#ifdef SHA1_X8_AVX2
+	if (x8_avx2_allowed && sha1_have_avx2()) {
+		sha1_x8_avx2(msg, len, digest);
+		return;
+	}
+#endif
+	sha1_x4(msg, len, digest);
+	sha1_x4(msg + 4, len + 4, digest + 4);
+}
+#else
+void
+sha1_x4(const uint8_t *const msg[4], const size_t len[4],
+    uint8_t digest[4][SHA1_DIGEST_LEN])
+{
+	unsigned l;
+
+	for (l = 0; l < 4; l++)
+		sha1(msg[l], len[l], digest[l]);
+}
+
+void
+sha1_x8(const uint8_t *const msg[8], const size_t len[8],
+    uint8_t digest[8][SHA1_DIGEST_LEN])
+{
+	sha1_x4(msg, len, digest);
+	sha1_x4(msg + 4, len + 4, digest + 4);
+}
+
+bool
+sha1_x8_allow_avx2(bool allow)
+{
+	(void)allow;
+	return false;
+}
+#endif

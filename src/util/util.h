@@ -67,7 +67,7 @@ uint64_t	siphash13(const struct sipkey *, const void *, size_t);
  * siphash13() of n 64-bit words: the value siphash13() gives for their
  * 8n bytes in little-endian order, without the byte loads and the tail.
  * Inline, so a constant n unrolls: every packet's flow key is hashed
- * as three or six words.
+ * as two (IPv4, at most one VLAN), three or six words.
  */
 #define SIPHASH_ROTL(x, b)	(uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 #define SIPHASH_ROUND do {						\

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "flow/communityid.h"
+#include "util/sha1.h"
 
 struct cid_vec {
 	uint8_t		 proto;
@@ -521,6 +522,65 @@ test_communityid_baseline_corpus(void **state)
 	}
 }
 
+/*
+ * communityid_v1_batch(): one to COMMUNITYID_BATCH tuples of every
+ * kind (IPv4 and IPv6, TCP, UDP, SCTP, ICMP both ways and one-way,
+ * other protocols, equal addresses, a tuple with no ID) give what
+ * communityid_v1() gives each, in their own places; with sha1_x8()'s
+ * AVX2 lanes and without.
+ */
+static void
+test_communityid_batch_matches_one(void **state)
+{
+	static const uint8_t protos[] = { 6, 17, 132, 1, 58, 47, 0 };
+	struct communityid_tuple t[COMMUNITYID_BATCH];
+	uint8_t addr[COMMUNITYID_BATCH][2][16];
+	char out[COMMUNITYID_BATCH][COMMUNITYID_LEN], one[COMMUNITYID_LEN];
+	size_t n, i, made, want;
+	unsigned r = 12345, round, k;
+
+	(void)state;
+	for (round = 0; round < 4000; round++) {
+		/* The first half without AVX2, the second with it. */
+		if (round % 2000 == 0)
+			(void)sha1_x8_allow_avx2(round > 0);
+		n = round % COMMUNITYID_BATCH + 1;
+		want = 0;
+		for (i = 0; i < n; i++) {
+			r = r * 1103515245u + 12345u;
+			for (k = 0; k < 16; k++) {
+				addr[i][0][k] = (uint8_t)(r >> (k % 24));
+				addr[i][1][k] = (uint8_t)(r >> ((k + 5) % 24));
+			}
+			if (r % 11 == 0)
+				memcpy(addr[i][1], addr[i][0], 16);
+			t[i].ipver = r % 7 == 0 ? 5 : r % 3 == 0 ? 6 : 4;
+			t[i].saddr = addr[i][0];
+			t[i].daddr = addr[i][1];
+			t[i].proto = protos[(r >> 8) % sizeof(protos)];
+			t[i].sport = (uint16_t)(r % 5 == 0 ? 8 : r >> 12);
+			t[i].dport = (uint16_t)(r % 5 == 0 ? 0 : r >> 4);
+			if (t[i].proto == 1 || t[i].proto == 58)
+				t[i].sport = (uint16_t)(r % 5 == 0 ?
+				    (t[i].proto == 1 ? 8 : 128) : r % 150);
+			if (t[i].ipver != 5)
+				want++;
+		}
+		memset(out, 'x', sizeof(out));
+		made = communityid_v1_batch((uint16_t)round, t, n, out);
+		assert_int_equal(made, want);
+		for (i = 0; i < n; i++) {
+			if (communityid_v1((uint16_t)round, t[i].ipver,
+			    t[i].saddr, t[i].daddr, t[i].proto, t[i].sport,
+			    t[i].dport, one) != 0) {
+				assert_string_equal(out[i], "");
+				continue;
+			}
+			assert_string_equal(out[i], one);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -529,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_communityid_baseline_json_embedded),
 		cmocka_unit_test(test_communityid_properties),
 		cmocka_unit_test(test_communityid_baseline_corpus),
+		cmocka_unit_test(test_communityid_batch_matches_one),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2671,6 +2671,38 @@ test_decode_csum_sum(void **state)
 			}
 		}
 	}
+	/*
+	 * csum_valid() says what a fold to 0xffff says: at 0, at the
+	 * multiples of 0xffff and their neighbours, up the 64 bits, and
+	 * at sums of every buffer above.
+	 */
+	{
+		static const uint64_t edge[] = { 0, 1, 0xfffe, 0xffff,
+		    0x10000, 0x1fffe, 0xffff0000u, 0xffffffffu,
+		    UINT64_C(0xfffeffff0001), UINT64_C(0xffffffffffff),
+		    UINT64_C(0xfffffffffffe), UINT64_MAX, UINT64_MAX - 1 };
+		uint64_t x, m;
+
+		for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++)
+			for (m = 0; m < 3; m++) {
+				x = edge[i] + m - 1;
+				assert_int_equal(csum_valid(x),
+				    csum_fold(x) == 0xffff);
+			}
+		for (x = 1, i = 0; i < 200000; i++) {
+			x = x * UINT64_C(6364136223846793005) + 1442695;
+			m = x >> (i % 40);
+			assert_int_equal(csum_valid(m), csum_fold(m) == 0xffff);
+			m = (m / 0xffff) * 0xffff;
+			assert_int_equal(csum_valid(m), csum_fold(m) == 0xffff);
+		}
+		for (off = 0; off < 8; off++)
+			for (len = 0; len + off <= 260; len++) {
+				x = csum_add(0, buf + off, len);
+				assert_int_equal(csum_valid(x),
+				    csum_fold(x) == 0xffff);
+			}
+	}
 	/* A header's words (4 to 64 bytes), alone and before the rest,
 	 * at every alignment; all ones, then mixed bytes. */
 	for (i = 0; i < 2; i++) {

@@ -461,6 +461,61 @@ test_flow_community_id(void **state)
 	rec_free(&r);
 }
 
+/*
+ * An ID is made with those of the next flows of its LRU list (they end
+ * after it): each the spec's for its own tuple, the flows past the
+ * batch (COMMUNITYID_BATCH) left alone, and a flow that already has
+ * one not made again.
+ */
+static void
+test_flow_community_id_batch(void **state)
+{
+	struct rec r;
+	struct flow_table *t;
+	struct flow *f[COMMUNITYID_BATCH + 2];
+	struct packet p;
+	char want[COMMUNITYID_LEN];
+	uint8_t a[4], b[4];
+	unsigned i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	t = table(&r, NULL, 1);
+	put32(a, A);
+	put32(b, B);
+	for (i = 0; i < COMMUNITYID_BATCH + 2; i++) {
+		p = pkt4(IPPROTO_UDP, A, (uint16_t)(5000 + i), B, 53,
+		    T0 + i);
+		assert_non_null(f[i] = flow_handle_packet(t, &p));
+	}
+	/* f[1] has its ID already: not in the batch, not made again. */
+	memcpy(f[1]->cid, "kept", 5);
+	f[1]->cid_seed = 9;
+	f[1]->has_cid = true;
+	assert_non_null(flow_community_id(f[0], 9));
+	assert_string_equal(f[1]->cid, "kept");
+	for (i = 0; i < COMMUNITYID_BATCH + 2; i++) {
+		if (i == 1)
+			continue;
+		if (i > COMMUNITYID_BATCH) {
+			assert_false(f[i]->has_cid);
+			continue;
+		}
+		assert_true(f[i]->has_cid);
+		assert_int_equal(f[i]->cid_seed, 9);
+		assert_int_equal(communityid_v1(9, 4, a, b, IPPROTO_UDP,
+		    (uint16_t)(5000 + i), 53, want), 0);
+		assert_string_equal(f[i]->cid, want);
+	}
+	/* Another seed: made again, for the batch again. */
+	assert_int_equal(communityid_v1(3, 4, a, b, IPPROTO_UDP, 5004, 53,
+	    want), 0);
+	assert_string_equal(flow_community_id(f[2], 3), f[2]->cid);
+	assert_string_equal(f[4]->cid, want);
+	flow_table_free(t);
+	rec_free(&r);
+}
+
 static void
 test_flow_vlan_in_key(void **state)
 {
@@ -634,67 +689,97 @@ test_flow_hash_symmetric(void **state)
 	(void)flow_hash_packet(&k, &q, true);
 }
 
+/* One IP version and VLAN count of test_flow_hash_fields(). */
+static void
+hash_fields_one(const struct sipkey *k, unsigned v, unsigned nv)
+{
+	struct packet p, q;
+	uint64_t h;
+	unsigned j, b;
+
+	p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
+	if (v == 6) {
+		p.ipver = 6;
+		for (j = 0; j < 16; j++) {
+			p.src[j] = (uint8_t)(0x20 + j);
+			p.dst[j] = (uint8_t)(0x40 + j);
+		}
+	}
+	p.vlan_cnt = (uint8_t)nv;
+	p.vlan[0] = 7;
+	p.vlan[1] = 8;
+	p.vlan[2] = 9;
+	h = flow_hash_packet(k, &p, true);
+	q = p;
+	q.proto = IPPROTO_UDP;
+	assert_true(flow_hash_packet(k, &q, true) != h);
+	q = p;
+	q.ipver = v == 4 ? 6 : 4;
+	assert_true(flow_hash_packet(k, &q, true) != h);
+	for (j = 0; j <= 3; j++) {
+		if (j == nv)
+			continue;
+		q = p;
+		q.vlan_cnt = (uint8_t)j;
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (j = 0; j < 3; j++) {
+		q = p;
+		q.vlan[j] = 100;
+		/* Only the ids the count takes are in the key. */
+		if (j < nv)
+			assert_true(flow_hash_packet(k, &q, true) !=
+			    h);
+		else
+			assert_true(flow_hash_packet(k, &q, true) ==
+			    h);
+		/* Not in the key: no VLAN id counts. */
+		assert_true(flow_hash_packet(k, &q, false) ==
+		    flow_hash_packet(k, &p, false));
+	}
+	for (b = 0; b < 16 && nv > 0; b++) {
+		q = p;
+		q.vlan[0] ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (b = 0; b < 16; b++) {
+		q = p;
+		q.sport ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+		q = p;
+		q.dport ^= (uint16_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (b = 0; b < 8; b++) {
+		q = p;
+		q.proto ^= (uint8_t)(1u << b);
+		assert_true(flow_hash_packet(k, &q, true) != h);
+	}
+	for (j = 0; j < (v == 4 ? 4u : 16u); j++)
+		for (b = 0; b < 8; b++) {
+			q = p;
+			q.src[j] ^= (uint8_t)(1u << b);
+			assert_true(flow_hash_packet(k, &q, true) != h);
+			q = p;
+			q.dst[j] ^= (uint8_t)(1u << b);
+			assert_true(flow_hash_packet(k, &q, true) != h);
+		}
+}
+
 /* Every field of the key changes the hash: a field left out of the
  * words would only show as a longer chain. */
 static void
 test_flow_hash_fields(void **state)
 {
 	struct sipkey k;
-	struct packet p, q;
-	uint64_t h;
-	unsigned v, j, b;
+	unsigned v, nv;
 
 	(void)state;
 	sipkey_init(&k, true);
-	for (v = 4; v <= 6; v += 2) {
-		p = pkt4(IPPROTO_TCP, A, 1000, B, 80, T0);
-		if (v == 6) {
-			p.ipver = 6;
-			for (j = 0; j < 16; j++) {
-				p.src[j] = (uint8_t)(0x20 + j);
-				p.dst[j] = (uint8_t)(0x40 + j);
-			}
-		}
-		p.vlan_cnt = 3;
-		p.vlan[0] = 7;
-		p.vlan[1] = 8;
-		p.vlan[2] = 9;
-		h = flow_hash_packet(&k, &p, true);
-		q = p;
-		q.proto = IPPROTO_UDP;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		q = p;
-		q.ipver = v == 4 ? 6 : 4;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		for (j = 0; j < 3; j++) {
-			q = p;
-			q.vlan_cnt = (uint8_t)j;
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-		}
-		for (j = 0; j < 3; j++) {
-			q = p;
-			q.vlan[j] = 100;
-			assert_true(flow_hash_packet(&k, &q, true) != h);
-			/* Not in the key: no VLAN id counts. */
-			assert_true(flow_hash_packet(&k, &q, false) ==
-			    flow_hash_packet(&k, &p, false));
-		}
-		q = p;
-		q.sport = 1001;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		q = p;
-		q.dport = 81;
-		assert_true(flow_hash_packet(&k, &q, true) != h);
-		for (j = 0; j < (v == 4 ? 4u : 16u); j++)
-			for (b = 0; b < 8; b++) {
-				q = p;
-				q.src[j] ^= (uint8_t)(1u << b);
-				assert_true(flow_hash_packet(&k, &q, true) != h);
-				q = p;
-				q.dst[j] ^= (uint8_t)(1u << b);
-				assert_true(flow_hash_packet(&k, &q, true) != h);
-			}
-	}
+	/* One VLAN or none: IPv4's key in two words; three: in three. */
+	for (nv = 0; nv <= 3; nv++)
+		for (v = 4; v <= 6; v += 2)
+			hash_fields_one(&k, v, nv);
 }
 
 /*
@@ -2232,6 +2317,7 @@ main(void)
 		cmocka_unit_test(test_flow_client_server),
 		cmocka_unit_test(test_flow_pure_syn_decides),
 		cmocka_unit_test(test_flow_community_id),
+		cmocka_unit_test(test_flow_community_id_batch),
 		cmocka_unit_test(test_flow_vlan_in_key),
 		cmocka_unit_test(test_flow_hash_symmetric),
 		cmocka_unit_test(test_flow_hash_fields),

@@ -99,12 +99,68 @@ test_sha1_matches_openssl_every_split(void **state)
 	}
 }
 
+/*
+ * sha1_x4() or sha1_x8(): lanes of every length a block holds, each
+ * lane a different message, against sha1() of each.  A lane mixed up
+ * with another, or a padding byte in the wrong lane, shows.
+ */
+static void
+lanes_match_sha1(unsigned nl)
+{
+	uint8_t buf[8][SHA1_X4_MAX], d[8][SHA1_DIGEST_LEN];
+	uint8_t one[SHA1_DIGEST_LEN];
+	const uint8_t *msg[8];
+	size_t len[8], n, l, i;
+
+	for (l = 0; l < nl; l++)
+		for (i = 0; i < SHA1_X4_MAX; i++)
+			buf[l][i] = (uint8_t)(i * 31 + l * 101 + 7);
+	for (n = 0; n <= SHA1_X4_MAX; n++) {
+		for (l = 0; l < nl; l++) {
+			msg[l] = buf[l];
+			/* Lengths differ between lanes too. */
+			len[l] = (n + l * 13) % (SHA1_X4_MAX + 1);
+		}
+		memset(d, 0, sizeof(d));
+		if (nl == 4)
+			sha1_x4(msg, len, d);
+		else
+			sha1_x8(msg, len, d);
+		for (l = 0; l < nl; l++) {
+			sha1(msg[l], len[l], one);
+			assert_memory_equal(d[l], one, SHA1_DIGEST_LEN);
+		}
+	}
+}
+
+static void
+test_sha1_x4_matches_sha1(void **state)
+{
+	(void)state;
+	lanes_match_sha1(4);
+}
+
+/* sha1_x8() both ways: two sha1_x4() calls, and AVX2 where the CPU
+ * has it (each machine used to test only one of them). */
+static void
+test_sha1_x8_matches_sha1(void **state)
+{
+	(void)state;
+	assert_false(sha1_x8_allow_avx2(false));
+	lanes_match_sha1(8);
+	if (!sha1_x8_allow_avx2(true))
+		print_message("sha1_x8: no AVX2 here, one way tested\n");
+	lanes_match_sha1(8);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha1_rfc3174_vectors),
 		cmocka_unit_test(test_sha1_matches_openssl_every_split),
+		cmocka_unit_test(test_sha1_x4_matches_sha1),
+		cmocka_unit_test(test_sha1_x8_matches_sha1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
