@@ -101,6 +101,7 @@ struct hl7_delims {
  * up to PRT-22, the last field read of any segment.
  */
 #define HL7_TOKENS	23
+#define HL7_TOKENS_SLACK	15	/* hl7_tokens() */
 #define HL7_MSH_KEEP_MAX	1024	/* an MSH kept a direction, bytes */
 
 /*
@@ -109,6 +110,9 @@ struct hl7_delims {
  * last one; token t starts at end[t - 1] + 1 (token 0, the id, at 0).
  * Token t is field t, or MSH-(t+1) in MSH.  Returns how many tokens
  * were indexed, at most max; the rest of the segment is not looked at.
+ * end has room for max + HL7_TOKENS_SLACK entries: the separators of a
+ * block of 16 bytes are stored before they are counted, and the
+ * entries past max are left as they fall.
  * One pass, 8 bytes at a time where the buffer has them (bytes up to
  * lim may be read: the separators of a word are taken at once, and
  * the bytes of a last, short word past the segment are not).
@@ -138,11 +142,11 @@ hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
 		} else
 			v = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 			    _mm_loadu_si128((const void *)(seg + i)), vfs));
-		for (; v != 0; v &= v - 1) {
-			end[t] = i + (unsigned)__builtin_ctz(v);
-			if (++t == max)
-				return t;
-		}
+		/* A block's separators all stored, then counted. */
+		for (; v != 0; v &= v - 1)
+			end[t++] = i + (unsigned)__builtin_ctz(v);
+		if (t >= max)
+			return max;
 		if (n - i <= 16) {
 			i = n;
 			break;
@@ -951,7 +955,7 @@ hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
 {
 	struct hl7_facts *f = m->f;
 	const struct hl7_delims *d = &m->d;
-	size_t end[HL7_TOKENS];
+	size_t end[HL7_TOKENS + HL7_TOKENS_SLACK];
 	struct hl7_cur c;
 	unsigned nt, t;
 
@@ -1639,7 +1643,7 @@ hl7_batch_seg(struct app_ctx *ctx, struct hl7_batch *b,
 	struct hl7_delims d;
 	struct hl7_cur c;
 	struct breader seg;
-	size_t end[11];
+	size_t end[11 + HL7_TOKENS_SLACK];
 	char enc[8], count[HL7_SHORT];
 
 	if (p[1] == 'H') {			/* FHS, BHS */
