@@ -1755,6 +1755,10 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 			return off == len ? app_ok(off) :
 			    app_incomplete(off, r.needed);
 		hl7_block(st, ctx, dir, r.msg, r.msg_len);
+		/* After a frame the framer hunts for the next start
+		 * block: with no byte left, there is none to find. */
+		if (off == len)
+			return app_ok(off);
 	}
 }
 
