@@ -1326,7 +1326,8 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
  * A to C are made of the evidence fields (hl7_ids_number(): the same
  * number, the same bytes) but for MSH-1, MSH-2 and the two dropped
  * counts, kept here to be compared; D of the segment table, kept here.
- * HL7_EVEC_MAX bytes of parts at most (more are written every time).
+ * HL7_EVEC_MAX bytes of parts at most (more are written every time),
+ * after a header of about 240 bytes (D's table the most of it).
  */
 #define HL7_EVEC_PARTS	4
 #define HL7_EVEC_MAX	2048
@@ -1337,7 +1338,6 @@ struct hl7_evec {
 	uint32_t	 devices_dropped;
 	uint32_t	 obs_dropped;
 	uint8_t		 n_segtypes;	/* D's, and its table */
-	bool		 has_segs;
 	struct hl7_segcount segs[HL7_MAX_SEGTYPES];
 	uint16_t	 len[HL7_EVEC_PARTS];
 	uint16_t	 size;		/* of buf */
@@ -2074,7 +2074,6 @@ hl7_evec_keep(const struct hl7_facts *f, unsigned ns, char *const *at,
 	ec->devices_dropped = f->devices_dropped;
 	ec->obs_dropped = f->obs_dropped;
 	ec->n_segtypes = (uint8_t)ns;
-	ec->has_segs = true;
 	memcpy(ec->segs, f->segs, ns * sizeof(f->segs[0]));
 	for (i = 0; i < HL7_EVEC_PARTS; i++) {
 		ec->len[i] = (uint16_t)len[i];
@@ -2107,7 +2106,7 @@ hl7_eve(struct jsonw *w, const void *fact)
 	    memcmp(ec->delimiters, f->delimiters, sizeof(f->delimiters)) ==
 	    0 && ec->devices_dropped == f->devices_dropped &&
 	    ec->obs_dropped == f->obs_dropped;
-	kept_segs = ec != NULL && ec->has_segs && ec->n_segtypes == ns &&
+	kept_segs = ec != NULL && ec->n_segtypes == ns &&
 	    memcmp(ec->segs, f->segs, ns * sizeof(f->segs[0])) == 0;
 	jsonw_run_begin(w, &run, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
 	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);

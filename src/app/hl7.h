@@ -150,9 +150,10 @@ struct hl7_state {
 	uint64_t	 messages;	/* emitted */
 	/* Per direction: the evidence fields of the last message, laid
 	 * end to end (hl7_ids_lay()), and their number; the bytes count
-	 * against flow.memcap (hl7_parser.memuse).  Kept only when the
+	 * against flow.memcap (hl7_parser.memuse).  Made only when the
 	 * facts have a sink (app_facts_wanted()): with the device
-	 * inventory off, never. */
+	 * inventory off, never; those made before a reload turned it off
+	 * stay, counted, until the flow ends. */
 	char		*ids_buf[2];
 	size_t		 ids_len[2];
 	uint64_t	 ids[2];

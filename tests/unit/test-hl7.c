@@ -2127,6 +2127,27 @@ kept_oru(unsigned nobx, size_t idlen, unsigned k)
 	return m;
 }
 
+/* An ORU with ndev OBX segments of one code, each with a device of its
+ * own in OBX-18: past HL7_MAX_DEVICES only the count of those dropped
+ * changes. */
+static char *
+kept_oru_devs(unsigned ndev, unsigned k)
+{
+	size_t size = 1024 + ndev * 64, o;
+	char *m;
+	unsigned i;
+
+	assert_non_null(m = malloc(size));
+	o = (size_t)snprintf(m, size, "MSH|^~\\&|MX800|ICU_WEST|GATEWAY|"
+	    "HOSP|2026112410150%u||ORU^R01^ORU_R01|MSG%05u|P|2.6\r"
+	    "PID|1||ZZ12345^^^HOSP^MR\r", k % 10, k);
+	for (i = 0; i < ndev; i++)
+		o += (size_t)snprintf(m + o, size - o, "OBX|%u|NM|1000^X^MDC||"
+		    "%u||||||R|||||||DEV%02u\r", i + 1, k, i);
+	assert_true(o < size);
+	return m;
+}
+
 static void
 test_hl7_eve_kept(void **state)
 {
@@ -2186,6 +2207,13 @@ test_hl7_eve_kept(void **state)
 		/* The observations dropped alone: 17 and 18 of them. */
 		for (i = 0; i < 4; i++) {
 			m = kept_oru(17 + i / 2, 0, i);
+			kept_feed(&fx, 0, m);
+			free(m);
+			want++;
+		}
+		/* The devices dropped alone: 17, 18 and 19 of them. */
+		for (i = 0; i < 3; i++) {
+			m = kept_oru_devs(HL7_MAX_DEVICES + 1 + i, i);
 			kept_feed(&fx, 0, m);
 			free(m);
 			want++;
