@@ -238,7 +238,9 @@ struct app_parser {
 			    const uint8_t *, size_t);
 	/* Bytes were lost in this direction: resynchronise. */
 	void		 (*gap)(void *state, struct app_ctx *, int dir);
-	/* Write the members of this protocol's EVE object for a fact. */
+	/* Write the members of this protocol's EVE object for a fact.
+	 * It may update the flow's parser state the fact points to (HL7
+	 * keeps what it wrote): call it on the flow's worker only. */
 	void		 (*eve)(struct jsonw *, const void *fact);
 	/* Optional: members of the record's "wardwatch" object, for what
 	 * Suricata's object for the protocol has no field for. */

@@ -101,6 +101,7 @@ struct hl7_delims {
  * up to PRT-22, the last field read of any segment.
  */
 #define HL7_TOKENS	23
+#define HL7_TOKENS_SLACK	15	/* hl7_tokens() */
 #define HL7_MSH_KEEP_MAX	1024	/* an MSH kept a direction, bytes */
 
 /*
@@ -109,6 +110,9 @@ struct hl7_delims {
  * last one; token t starts at end[t - 1] + 1 (token 0, the id, at 0).
  * Token t is field t, or MSH-(t+1) in MSH.  Returns how many tokens
  * were indexed, at most max; the rest of the segment is not looked at.
+ * end has room for max + HL7_TOKENS_SLACK entries: the separators of a
+ * block of 16 bytes are stored before they are counted, and the
+ * entries past max are left as they fall.
  * One pass, 8 bytes at a time where the buffer has them (bytes up to
  * lim may be read: the separators of a word are taken at once, and
  * the bytes of a last, short word past the segment are not).
@@ -138,11 +142,11 @@ hl7_tokens(const uint8_t *seg, size_t n, const uint8_t *lim, uint8_t fs,
 		} else
 			v = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
 			    _mm_loadu_si128((const void *)(seg + i)), vfs));
-		for (; v != 0; v &= v - 1) {
-			end[t] = i + (unsigned)__builtin_ctz(v);
-			if (++t == max)
-				return t;
-		}
+		/* A block's separators all stored, then counted. */
+		for (; v != 0; v &= v - 1)
+			end[t++] = i + (unsigned)__builtin_ctz(v);
+		if (t >= max)
+			return max;
 		if (n - i <= 16) {
 			i = n;
 			break;
@@ -951,7 +955,7 @@ hl7_segment(struct hl7_msg *m, const uint8_t *seg, size_t n)
 {
 	struct hl7_facts *f = m->f;
 	const struct hl7_delims *d = &m->d;
-	size_t end[HL7_TOKENS];
+	size_t end[HL7_TOKENS + HL7_TOKENS_SLACK];
 	struct hl7_cur c;
 	unsigned nt, t;
 
@@ -1308,6 +1312,53 @@ hl7_parse_message(const uint8_t *p, size_t len, size_t max_segments,
 	return hl7_msg_end(&m, ctx, len);
 }
 
+/*
+ * Parts of a record (hl7_eve()) that a direction's next message most
+ * often writes again byte for byte, kept as written (each without the
+ * comma before it):
+ *
+ *	A  message_type to message_structure	MSH-9
+ *	B  version to profile_universal_id	MSH-1, MSH-2, MSH-3 to 6,
+ *						MSH-12, MSH-21
+ *	C  devices to observations_dropped	the tables
+ *	D  segments				the segment counts
+ *
+ * A to C are made of the evidence fields (hl7_ids_number(): the same
+ * number, the same bytes) but for MSH-1, MSH-2 and the two dropped
+ * counts, kept here to be compared; D of the segment table, kept here.
+ * HL7_EVEC_MAX bytes of parts at most (more are written every time),
+ * after a header of about 240 bytes (D's table the most of it).
+ */
+#define HL7_EVEC_PARTS	4
+#define HL7_EVEC_MAX	2048
+
+struct hl7_evec {
+	uint64_t	 ids;		/* of A to C; 0: none kept */
+	char		 delimiters[8];
+	uint32_t	 devices_dropped;
+	uint32_t	 obs_dropped;
+	uint8_t		 n_segtypes;	/* D's, and its table */
+	struct hl7_segcount segs[HL7_MAX_SEGTYPES];
+	uint16_t	 len[HL7_EVEC_PARTS];
+	uint16_t	 size;		/* of buf */
+	char		 buf[];		/* the parts, one after the other */
+};
+
+static size_t
+hl7_evec_size(const struct hl7_evec *ec)
+{
+	return ec != NULL ? sizeof(*ec) + ec->size : 0;
+}
+
+static void
+hl7_evec_free(struct hl7_evec *ec)
+{
+	if (ec == NULL)
+		return;
+	explicit_bzero(ec, hl7_evec_size(ec));
+	free(ec);
+}
+
 /* The parser ops. */
 
 static const uint16_t hl7_ports[] = { 2575, 0 };
@@ -1364,6 +1415,7 @@ hl7_state_free(void *state)
 			explicit_bzero(st->ids_buf[d], st->ids_len[d]);
 			free(st->ids_buf[d]);
 		}
+		hl7_evec_free(st->evec[d]);
 		if (st->msh_buf[d] != NULL) {
 			explicit_bzero(st->msh_buf[d], st->msh_len[d] +
 			    HL7_SHORT);
@@ -1568,8 +1620,11 @@ hl7_emit_message(struct hl7_state *st, struct app_ctx *ctx, int dir,
 	if (app_facts_wanted(ctx)) {
 		hl7_ids_number(st, dir, facts, m->key_hit);
 		hl7_msh_keep(st, dir, m);
-	} else
+		facts->evec = &st->evec[dir != 0];
+	} else {
 		facts->ids = 0;
+		facts->evec = NULL;
+	}
 	app_emit(ctx, APP_HL7, dir, facts);
 	if (app_inspect_wanted(ctx, APP_HL7))
 		hl7_inspect(ctx, dir, facts);
@@ -1588,7 +1643,7 @@ hl7_batch_seg(struct app_ctx *ctx, struct hl7_batch *b,
 	struct hl7_delims d;
 	struct hl7_cur c;
 	struct breader seg;
-	size_t end[11];
+	size_t end[11 + HL7_TOKENS_SLACK];
 	char enc[8], count[HL7_SHORT];
 
 	if (p[1] == 'H') {			/* FHS, BHS */
@@ -1700,6 +1755,10 @@ hl7_parse(void *state, struct app_ctx *ctx, int dir, const uint8_t *buf,
 			return off == len ? app_ok(off) :
 			    app_incomplete(off, r.needed);
 		hl7_block(st, ctx, dir, r.msg, r.msg_len);
+		/* After a frame the framer hunts for the next start
+		 * block: with no byte left, there is none to find. */
+		if (off == len)
+			return app_ok(off);
 	}
 }
 
@@ -1934,6 +1993,95 @@ hl7_eve_seg(char *o, const struct hl7_segcount *sc)
 	return o;
 }
 
+/*
+ * The parts of a record (struct hl7_evec): each is written at p, one
+ * byte past o when a comma may go before it, with c saying whether it
+ * has a member yet; at its end the comma goes in front when it has
+ * one, and at[i], len[i] say where it is.
+ */
+#define HL7_PART_BEGIN(o, comma, p, c)	do {				\
+	(p) = (o) + ((comma) ? 1 : 0);					\
+	(c) = false;							\
+} while (0)
+
+#define HL7_PART_END(o, comma, p, c, at, len)	do {			\
+	if (c) {							\
+		if (comma)						\
+			*(o)++ = ',';					\
+		(at) = (o);						\
+		(len) = (size_t)((p) - (o));				\
+		(o) = (p);						\
+		(comma) = true;						\
+	} else {							\
+		(at) = (o);						\
+		(len) = 0;						\
+	}								\
+} while (0)
+
+/* Part i as kept, at o. */
+JSONW_INLINE char *
+hl7_eve_kept(char *o, bool *comma, const struct hl7_evec *ec, unsigned i,
+    char **at, size_t *len)
+{
+	size_t off = 0, n = ec->len[i];
+	unsigned j;
+
+	for (j = 0; j < i; j++)
+		off += ec->len[j];
+	if (n == 0) {
+		at[i] = o;
+		len[i] = 0;
+		return o;
+	}
+	if (*comma)
+		*o++ = ',';
+	memcpy(o, ec->buf + off, n);
+	at[i] = o;
+	len[i] = n;
+	*comma = true;
+	return o + n;
+}
+
+/*
+ * Keep the parts the record has (at[i], len[i]) for the next message of
+ * the direction; none when they are longer than HL7_EVEC_MAX.  The
+ * buffer only grows, to that.
+ */
+static void
+hl7_evec_keep(const struct hl7_facts *f, unsigned ns, char *const *at,
+    const size_t *len)
+{
+	struct hl7_evec *ec = *f->evec;
+	size_t n = 0, o = 0, size;
+	unsigned i;
+
+	for (i = 0; i < HL7_EVEC_PARTS; i++)
+		n += len[i];
+	if (n > HL7_EVEC_MAX) {
+		hl7_evec_free(ec);
+		*f->evec = NULL;
+		return;
+	}
+	if (ec == NULL || ec->size < n) {
+		size = (n + 63) & ~(size_t)63;
+		hl7_evec_free(ec);
+		ec = xcalloc(1, sizeof(*ec) + size);
+		ec->size = (uint16_t)size;
+		*f->evec = ec;
+	}
+	ec->ids = f->ids;
+	memcpy(ec->delimiters, f->delimiters, sizeof(ec->delimiters));
+	ec->devices_dropped = f->devices_dropped;
+	ec->obs_dropped = f->obs_dropped;
+	ec->n_segtypes = (uint8_t)ns;
+	memcpy(ec->segs, f->segs, ns * sizeof(f->segs[0]));
+	for (i = 0; i < HL7_EVEC_PARTS; i++) {
+		ec->len[i] = (uint16_t)len[i];
+		memcpy(ec->buf + o, at[i], len[i]);
+		o += len[i];
+	}
+}
+
 static void
 hl7_eve(struct jsonw *w, const void *fact)
 {
@@ -1943,37 +2091,64 @@ hl7_eve(struct jsonw *w, const void *fact)
 	unsigned no = f->n_obs < HL7_MAX_OBS ? f->n_obs : HL7_MAX_OBS;
 	unsigned ns = f->n_segtypes < HL7_MAX_SEGTYPES ? f->n_segtypes :
 	    HL7_MAX_SEGTYPES;
+	const struct hl7_evec *ec = f->evec != NULL ? *f->evec : NULL;
 	struct jsonw_run run;
+	char *at[HL7_EVEC_PARTS], *o, *p;
+	size_t len[HL7_EVEC_PARTS];
 	unsigned i;
-	bool comma, c;
-	char *o;
+	bool comma, c, kept, kept_segs;
 
+	_Static_assert(sizeof(f->delimiters) == sizeof(ec->delimiters),
+	    "delimiters kept whole");
+	/* A to C are the last record's when the evidence fields have its
+	 * number and the rest of what they are made of is the same. */
+	kept = ec != NULL && f->ids != 0 && ec->ids == f->ids &&
+	    memcmp(ec->delimiters, f->delimiters, sizeof(f->delimiters)) ==
+	    0 && ec->devices_dropped == f->devices_dropped &&
+	    ec->obs_dropped == f->obs_dropped;
+	kept_segs = ec != NULL && ec->n_segtypes == ns &&
+	    memcmp(ec->segs, f->segs, ns * sizeof(f->segs[0])) == 0;
 	jsonw_run_begin(w, &run, HL7_EVE_FIXED + nd * HL7_EVE_DEVICE +
 	    no * HL7_EVE_OBS + ns * HL7_EVE_SEG);
 	o = run.o;
 	comma = run.comma;
-	HL7_KV(o, "message_type", f->message_type, comma);
-	HL7_KV(o, "trigger_event", f->trigger_event, comma);
-	HL7_KV(o, "message_structure", f->message_structure, comma);
+	if (kept)
+		o = hl7_eve_kept(o, &comma, ec, 0, at, len);
+	else {
+		HL7_PART_BEGIN(o, comma, p, c);
+		HL7_KV(p, "message_type", f->message_type, c);
+		HL7_KV(p, "trigger_event", f->trigger_event, c);
+		HL7_KV(p, "message_structure", f->message_structure, c);
+		HL7_PART_END(o, comma, p, c, at[0], len[0]);
+	}
 	HL7_KV(o, "control_id", f->control_id, comma);
 	HL7_KV(o, "processing_id", f->processing_id, comma);
-	HL7_KV(o, "version", f->version, comma);
-	/* Most messages have the delimiters the standard suggests: the
-	 * array compared whole (the parser leaves zeros after the NUL;
-	 * anything else is written the long way, the same). */
-	_Static_assert(sizeof(f->delimiters) == 8, "delimiters in a word");
-	if (memcmp(f->delimiters, "|^~\\&\0\0", 8) == 0) {
-		HL7_COMMA(o, comma);
-		HL7_PUT(o, "\"delimiters\":\"|^~\\\\&\"");
-		comma = true;
-	} else
-		HL7_KV(o, "delimiters", f->delimiters, comma);
-	HL7_KV_HD(o, "sending_application", &f->sending_app, comma);
-	HL7_KV_HD(o, "sending_facility", &f->sending_fac, comma);
-	HL7_KV_HD(o, "receiving_application", &f->receiving_app, comma);
-	HL7_KV_HD(o, "receiving_facility", &f->receiving_fac, comma);
-	HL7_KV(o, "profile", f->profile, comma);
-	HL7_KV(o, "profile_universal_id", f->profile_oid, comma);
+	if (kept)
+		o = hl7_eve_kept(o, &comma, ec, 1, at, len);
+	else {
+		HL7_PART_BEGIN(o, comma, p, c);
+		HL7_KV(p, "version", f->version, c);
+		/* Most messages have the delimiters the standard
+		 * suggests: the array compared whole (the parser leaves
+		 * zeros after the NUL; anything else is written the long
+		 * way, the same). */
+		_Static_assert(sizeof(f->delimiters) == 8,
+		    "delimiters in a word");
+		if (memcmp(f->delimiters, "|^~\\&\0\0", 8) == 0) {
+			HL7_COMMA(p, c);
+			HL7_PUT(p, "\"delimiters\":\"|^~\\\\&\"");
+			c = true;
+		} else
+			HL7_KV(p, "delimiters", f->delimiters, c);
+		HL7_KV_HD(p, "sending_application", &f->sending_app, c);
+		HL7_KV_HD(p, "sending_facility", &f->sending_fac, c);
+		HL7_KV_HD(p, "receiving_application", &f->receiving_app,
+		    c);
+		HL7_KV_HD(p, "receiving_facility", &f->receiving_fac, c);
+		HL7_KV(p, "profile", f->profile, c);
+		HL7_KV(p, "profile_universal_id", f->profile_oid, c);
+		HL7_PART_END(o, comma, p, c, at[1], len[1]);
+	}
 	if (f->in_batch) {
 		HL7_COMMA(o, comma);
 		HL7_PUT(o, "\"batch\":{\"index\":");
@@ -1992,53 +2167,69 @@ hl7_eve(struct jsonw *w, const void *fact)
 		*o++ = '}';
 		comma = true;
 	}
-	if (nd > 0) {
-		HL7_COMMA(o, comma);
-		HL7_PUT(o, "\"devices\":[");
-		for (i = 0; i < nd; i++) {
-			if (i > 0)
-				*o++ = ',';
-			o = hl7_eve_device(o, &f->devices[i]);
+	if (kept)
+		o = hl7_eve_kept(o, &comma, ec, 2, at, len);
+	else {
+		bool m;
+
+		HL7_PART_BEGIN(o, comma, p, c);
+		if (nd > 0) {
+			HL7_PUT(p, "\"devices\":[");
+			for (i = 0; i < nd; i++) {
+				if (i > 0)
+					*p++ = ',';
+				p = hl7_eve_device(p, &f->devices[i]);
+			}
+			*p++ = ']';
+			c = true;
 		}
-		*o++ = ']';
-		comma = true;
-	}
-	if (f->devices_dropped > 0)
-		HL7_KV_UINT(o, "devices_dropped", f->devices_dropped, comma);
-	if (no > 0) {
-		HL7_COMMA(o, comma);
-		HL7_PUT(o, "\"observations\":[");
-		for (i = 0; i < no; i++) {
-			if (i > 0)
-				*o++ = ',';
-			*o++ = '{';
-			c = false;
-			HL7_KV(o, "code", f->obs[i].code, c);
-			HL7_KV(o, "system", f->obs[i].system, c);
-			*o++ = '}';
+		if (f->devices_dropped > 0)
+			HL7_KV_UINT(p, "devices_dropped", f->devices_dropped,
+			    c);
+		if (no > 0) {
+			HL7_COMMA(p, c);
+			HL7_PUT(p, "\"observations\":[");
+			for (i = 0; i < no; i++) {
+				if (i > 0)
+					*p++ = ',';
+				*p++ = '{';
+				m = false;
+				HL7_KV(p, "code", f->obs[i].code, m);
+				HL7_KV(p, "system", f->obs[i].system, m);
+				*p++ = '}';
+			}
+			*p++ = ']';
+			c = true;
 		}
-		*o++ = ']';
-		comma = true;
+		if (f->obs_dropped > 0)
+			HL7_KV_UINT(p, "observations_dropped", f->obs_dropped,
+			    c);
+		HL7_PART_END(o, comma, p, c, at[2], len[2]);
 	}
-	if (f->obs_dropped > 0)
-		HL7_KV_UINT(o, "observations_dropped", f->obs_dropped, comma);
 	/*
 	 * Segment ids are values, not keys, so that a site's Z-segments
 	 * add no fields to a SIEM's index: [{"id":"MSH","count":1},...] in
 	 * the order first seen.  Segments past the table or with an id
 	 * that is not three of [A-Z0-9] are only counted.
 	 */
-	if (ns > 0) {
-		HL7_COMMA(o, comma);
-		HL7_PUT(o, "\"segments\":[");
-		for (i = 0; i < ns; i++) {
-			if (i > 0)
-				*o++ = ',';
-			o = hl7_eve_seg(o, &f->segs[i]);
+	if (kept_segs)
+		o = hl7_eve_kept(o, &comma, ec, 3, at, len);
+	else {
+		HL7_PART_BEGIN(o, comma, p, c);
+		if (ns > 0) {
+			HL7_PUT(p, "\"segments\":[");
+			for (i = 0; i < ns; i++) {
+				if (i > 0)
+					*p++ = ',';
+				p = hl7_eve_seg(p, &f->segs[i]);
+			}
+			*p++ = ']';
+			c = true;
 		}
-		*o++ = ']';
-		comma = true;
+		HL7_PART_END(o, comma, p, c, at[3], len[3]);
 	}
+	if (f->evec != NULL && f->ids != 0 && (!kept || !kept_segs))
+		hl7_evec_keep(f, ns, at, len);
 	if (f->segs_other > 0)
 		HL7_KV_UINT(o, "segments_other", f->segs_other, comma);
 	HL7_KV_UINT(o, "segment_count", f->n_segments, comma);
@@ -2158,7 +2349,8 @@ hl7_memuse(const void *state)
 	    mem_cost(st->ids_buf[1] != NULL ? st->ids_len[1] : 0) +
 	    mem_cost(st->msh_buf[0] != NULL ? st->msh_len[0] + HL7_SHORT :
 	    0) + mem_cost(st->msh_buf[1] != NULL ? st->msh_len[1] +
-	    HL7_SHORT : 0);
+	    HL7_SHORT : 0) + mem_cost(hl7_evec_size(st->evec[0])) +
+	    mem_cost(hl7_evec_size(st->evec[1]));
 }
 
 const struct app_parser hl7_parser = {

@@ -28,6 +28,8 @@
 #define HL7_SHORT		16	/* type, trigger, version, codes */
 #define HL7_STR			64	/* routing and identifier strings */
 
+struct hl7_evec;
+
 /* HD (hierarchic designator) or the tail of an EI (entity identifier). */
 struct hl7_hd {
 	char		 namespace_id[HL7_STR];
@@ -119,6 +121,11 @@ struct hl7_facts {
 	 * flow); 0 when not numbered (tests, or no facts' sink:
 	 * app_facts_wanted()). */
 	uint64_t	 ids;
+	/* Set by the stream parser with ids: where hl7_eve() keeps the
+	 * parts of the direction's last record that the next message's
+	 * record most often repeats, to copy them when they are the
+	 * same; NULL: none (not numbered). */
+	struct hl7_evec	**evec;
 };
 
 enum hl7_status {
@@ -143,9 +150,10 @@ struct hl7_state {
 	uint64_t	 messages;	/* emitted */
 	/* Per direction: the evidence fields of the last message, laid
 	 * end to end (hl7_ids_lay()), and their number; the bytes count
-	 * against flow.memcap (hl7_parser.memuse).  Kept only when the
+	 * against flow.memcap (hl7_parser.memuse).  Made only when the
 	 * facts have a sink (app_facts_wanted()): with the device
-	 * inventory off, never. */
+	 * inventory off, never; those made before a reload turned it off
+	 * stay, counted, until the flow ends. */
 	char		*ids_buf[2];
 	size_t		 ids_len[2];
 	uint64_t	 ids[2];
@@ -157,6 +165,10 @@ struct hl7_state {
 	 * flow.memcap with ids_buf. */
 	char		*msh_buf[2];
 	size_t		 msh_len[2];
+	/* Per direction, with ids_buf: what hl7_eve() wrote of the last
+	 * record of the direction (struct hl7_evec, hl7.c); counted
+	 * against flow.memcap with ids_buf. */
+	struct hl7_evec	*evec[2];
 };
 
 /* Limits for a state made by hl7_parser.state_new (tests, config). */

@@ -162,6 +162,7 @@ facts_copy(struct hl7_facts *dst, const struct hl7_facts *src)
 	memset(dst->segs + dst->n_segtypes, 0, (HL7_MAX_SEGTYPES -
 	    dst->n_segtypes) * sizeof(dst->segs[0]));
 	dst->ids = 0;
+	dst->evec = NULL;
 }
 
 static void
@@ -1941,6 +1942,7 @@ test_hl7_eve_worst(void **state)
 	f->n_segtypes = HL7_MAX_SEGTYPES;
 	f->batch_index = f->devices_dropped = f->obs_dropped = UINT32_MAX;
 	f->n_segments = f->segs_other = f->length = UINT32_MAX;
+	f->evec = NULL;		/* set by the stream parser */
 	for (i = 0; i < HL7_MAX_SEGTYPES; i++)
 		f->segs[i].n = UINT32_MAX;
 	for (i = 0; i < HL7_MAX_DEVICES; i++) {
@@ -2038,6 +2040,201 @@ test_hl7_eve(void **state)
 	assert_string_equal(eve_text(&fx.cap->f[1], &w), want);
 	jsonw_free(&w);
 	fx_free(&fx);
+}
+
+/*
+ * A record written as a flow's next (hl7_eve() copying the parts of the
+ * direction's last record that are the same: struct hl7_evec) is the
+ * record written from scratch, whatever changed from one message to the
+ * next: the control id and patient values only, a segment id, a device,
+ * the delimiters alone (the fields read the same), the observations
+ * dropped alone, the direction, parts too long to keep.
+ */
+static unsigned kept_n;
+
+static void
+on_fact_eve(struct app_ctx *ctx, enum app_proto proto, int dir,
+    const void *fact)
+{
+	const struct hl7_facts *f = fact;
+	struct hl7_facts *alone;
+	struct jsonw w1, w2;
+	char *t1, *t2;
+
+	(void)dir;
+	assert_int_equal(proto, APP_HL7);
+	assert_non_null(alone = malloc(sizeof(*alone)));
+	memcpy(alone, f, sizeof(*alone));
+	alone->evec = NULL;
+	if (ctx->no_facts)
+		assert_null(f->evec);
+	else
+		assert_non_null(f->evec);
+	t1 = eve_text(f, &w1);
+	t2 = eve_text(alone, &w2);
+	assert_string_equal(t1, t2);
+	/* Twice: the second from what the first kept. */
+	jsonw_free(&w1);
+	t1 = eve_text(f, &w1);
+	assert_string_equal(t1, t2);
+	jsonw_free(&w1);
+	jsonw_free(&w2);
+	free(alone);
+	kept_n++;
+}
+
+/* msg, framed, to the parser in direction dir. */
+static void
+kept_feed(struct fixture *fx, int dir, const char *msg)
+{
+	size_t n = strlen(msg);
+	struct app_result r;
+	char *buf;
+
+	assert_non_null(buf = malloc(n + 3));
+	buf[0] = 0x0b;
+	memcpy(buf + 1, msg, n);
+	buf[n + 1] = 0x1c;
+	buf[n + 2] = 0x0d;
+	r = hl7_parser.parse(fx->st, &fx->ctx, dir ? APP_DIR_TOCLIENT :
+	    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
+	assert_int_equal(r.status, PARSE_OK);
+	free(buf);
+}
+
+/* An ORU with nobx OBX segments of distinct codes, each with a device
+ * of idlen bytes in OBX-18 (none: 0), control id k. */
+static char *
+kept_oru(unsigned nobx, size_t idlen, unsigned k)
+{
+	size_t size = 1024 + nobx * (128 + idlen), o;
+	char *m, id[200];
+	unsigned i;
+
+	assert_true(idlen < sizeof(id) - 8);
+	assert_non_null(m = malloc(size));
+	o = (size_t)snprintf(m, size, "MSH|^~\\&|MX800|ICU_WEST|GATEWAY|"
+	    "HOSP|2026112410150%u||ORU^R01^ORU_R01|MSG%05u|P|2.6\r"
+	    "PID|1||ZZ12345^^^HOSP^MR\r", k % 10, k);
+	for (i = 0; i < nobx; i++) {
+		memset(id, 'A' + (char)(i % 26), idlen);
+		snprintf(id + idlen, 8, "%u", i);
+		o += (size_t)snprintf(m + o, size - o, "OBX|%u|NM|%u^X^MDC||"
+		    "%u||||||R|||||||%s\r", i + 1, 1000 + i, k, idlen > 0 ?
+		    id : "");
+	}
+	assert_true(o < size);
+	return m;
+}
+
+/* An ORU with ndev OBX segments of one code, each with a device of its
+ * own in OBX-18: past HL7_MAX_DEVICES only the count of those dropped
+ * changes. */
+static char *
+kept_oru_devs(unsigned ndev, unsigned k)
+{
+	size_t size = 1024 + ndev * 64, o;
+	char *m;
+	unsigned i;
+
+	assert_non_null(m = malloc(size));
+	o = (size_t)snprintf(m, size, "MSH|^~\\&|MX800|ICU_WEST|GATEWAY|"
+	    "HOSP|2026112410150%u||ORU^R01^ORU_R01|MSG%05u|P|2.6\r"
+	    "PID|1||ZZ12345^^^HOSP^MR\r", k % 10, k);
+	for (i = 0; i < ndev; i++)
+		o += (size_t)snprintf(m + o, size - o, "OBX|%u|NM|1000^X^MDC||"
+		    "%u||||||R|||||||DEV%02u\r", i + 1, k, i);
+	assert_true(o < size);
+	return m;
+}
+
+static void
+test_hl7_eve_kept(void **state)
+{
+	static const char *const seq[] = {
+		ORU,
+		/* Another control id, another value: all parts kept. */
+		ORU_MSH ORU_BODY,
+		"MSH|^~\\&|MX800^0123456789ABCDEF^EUI-64|ICU_WEST|"
+		    "GATEWAY^1.2.3.4^ISO|HOSP|20261124101501+0000||"
+		    "ORU^R01^ORU_R01|MSG00002|P|2.6|||AL|NE||UNICODE UTF-8|||"
+		    "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
+		    ORU_BODY,
+		/* A segment id. */
+		ORU_MSH "PID|1||ZZ1\rPV2|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_"
+		    "O2^MDC|1|98|||||R|||||||0123456789ABCDEF^Philips^"
+		    "0123456789ABCDEF^EUI-64\r",
+		/* A device's namespace. */
+		ORU_MSH "PID|1||ZZ1\rPV2|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_"
+		    "O2^MDC|1|98|||||R|||||||0123456789ABCDEF^Philipz^"
+		    "0123456789ABCDEF^EUI-64\r",
+		/* The delimiters alone: the fields read the same. */
+		"MSH|^~\\#|MX800^0123456789ABCDEF^EUI-64|ICU_WEST|"
+		    "GATEWAY^1.2.3.4^ISO|HOSP|20261124101500+0000||"
+		    "ORU^R01^ORU_R01|MSG00003|P|2.6|||AL|NE||UNICODE UTF-8|||"
+		    "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
+		    "PID|1||ZZ1\rPV2|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_"
+		    "O2^MDC|1|98|||||R|||||||0123456789ABCDEF^Philipz^"
+		    "0123456789ABCDEF^EUI-64\r",
+		ORU_MSH "PID|1||ZZ1\rPV2|1\rOBX|1|NM|150456^MDC_PULS_OXIM_SAT_"
+		    "O2^MDC|1|98|||||R|||||||0123456789ABCDEF^Philipz^"
+		    "0123456789ABCDEF^EUI-64\r",
+		/* The processing id alone. */
+		"MSH|^~\\&|MX800^0123456789ABCDEF^EUI-64|ICU_WEST|"
+		    "GATEWAY^1.2.3.4^ISO|HOSP|20261124101501+0000||"
+		    "ORU^R01^ORU_R01|MSG00002|T|2.6|||AL|NE||UNICODE UTF-8|||"
+		    "IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO\r"
+		    ORU_BODY,
+		ORU,
+	};
+	struct fixture fx;
+	unsigned i, want = 0, pass;
+	char *m;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		fx_init(&fx);
+		fx.ctx.on_fact = on_fact_eve;
+		fx.ctx.no_facts = pass == 1;
+		kept_n = 0;
+		want = 0;
+		for (i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+			kept_feed(&fx, 0, seq[i]);
+			kept_feed(&fx, 1, ACK);
+			kept_feed(&fx, 1, i % 2 ? NAK : ACK);
+			want += 3;
+		}
+		/* The observations dropped alone: 17 and 18 of them. */
+		for (i = 0; i < 4; i++) {
+			m = kept_oru(17 + i / 2, 0, i);
+			kept_feed(&fx, 0, m);
+			free(m);
+			want++;
+		}
+		/* The devices dropped alone: 17, 18 and 19 of them. */
+		for (i = 0; i < 3; i++) {
+			m = kept_oru_devs(HL7_MAX_DEVICES + 1 + i, i);
+			kept_feed(&fx, 0, m);
+			free(m);
+			want++;
+		}
+		/* Devices too many and too long to keep, and back. */
+		for (i = 0; i < 6; i++) {
+			m = kept_oru(i < 3 ? 16 : 2, i < 3 ? 60 : 4, i);
+			kept_feed(&fx, 0, m);
+			free(m);
+			want++;
+		}
+		assert_int_equal(kept_n, want);
+		if (pass == 0) {
+			assert_non_null(((struct hl7_state *)fx.st)->evec[0]);
+			assert_non_null(((struct hl7_state *)fx.st)->evec[1]);
+		} else {
+			assert_null(((struct hl7_state *)fx.st)->evec[0]);
+			assert_null(((struct hl7_state *)fx.st)->evec[1]);
+		}
+		fx_free(&fx);
+	}
 }
 
 /*
@@ -2966,6 +3163,7 @@ main(void)
 		cmocka_unit_test(test_hl7_probe),
 		cmocka_unit_test(test_hl7_eve),
 		cmocka_unit_test(test_hl7_eve_worst),
+		cmocka_unit_test(test_hl7_eve_kept),
 		cmocka_unit_test(test_hl7_eve_eui64_once),
 		cmocka_unit_test(test_hl7_gap),
 		cmocka_unit_test(test_hl7_stale_tables),
