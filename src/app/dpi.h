@@ -102,6 +102,9 @@ void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
  */
 bool	dpi_lines_fast_built(void);
 uint64_t dpi_lines_fast_pending(void);
+/* Whether dpi.c's copies of nDPI 4.2's functions answer now (the
+ * module's layout seen on the running library), not nDPI's own. */
+bool	dpi_lines_live(void);
 
 /*
  * Bytes a flow costs when it starts: our struct plus nDPI's (688 in
