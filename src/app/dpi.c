@@ -34,14 +34,15 @@
  * answer describes content, and port-based labels are the app layer's
  * business.
  *
- * Three of 4.2's exported functions are defined here as well, and take
+ * Five of 4.2's exported functions are defined here as well, and take
  * the library's own calls to them (through its PLT): its line parser,
  * which on payload without CR LF answers without walking the bytes,
- * NDPI_BITMASK_COMPARE(), without a branch per word, and the dissector
- * dispatch ndpi_check_flow_func(), without copying bitmasks.  Each
- * leaves exactly what 4.2's leaves (test-dpi-lines); see their
- * comments.  So the sensor links nDPI as a shared library only
- * (libndpi.a defines them again), and a libndpi linked
+ * NDPI_BITMASK_COMPARE(), without a branch per word, the dissector
+ * dispatch ndpi_check_flow_func(), without copying bitmasks, and two
+ * look-ups whose answers the engine keeps (the address tree's and the
+ * DGA check's).  Each leaves exactly what 4.2's leaves (test-dpi-lines,
+ * test-dpi); see their comments.  So the sensor links nDPI as a shared
+ * library only (libndpi.a defines them again), and a libndpi linked
  * -Bsymbolic-functions (Ubuntu's default) keeps its own calls: slower,
  * never wrong.
  */
@@ -196,7 +197,37 @@ struct dpi_engine {
 	size_t		 scratch_used;	/* bytes past it are all zero */
 	bool		 bare_skip;	/* shim_bare_skip(), every_packet off */
 	struct dpi_stats stats;
+	struct dpi_ipslot *ipcache;	/* DPI_IPCACHE_SLOTS, or NULL */
+	struct dpi_dgaslot *dgacache;	/* DPI_DGACACHE_SLOTS, or NULL */
 };
+
+/*
+ * Answers of nDPI 4.2's pure look-ups, kept per engine (its module's
+ * tables never change once set up); see ndpi_network_port_ptree_match()
+ * and ndpi_check_dga_name() below.  Direct-mapped: a clash only costs
+ * the look-up again.
+ */
+#define DPI_IPCACHE_SLOTS	1024
+#define DPI_DGACACHE_SLOTS	512
+#define DPI_DGA_NAME_MAX	64	/* longer names are not kept */
+
+struct dpi_ipslot {
+	uint32_t	 addr;		/* network order, as nDPI passes it */
+	uint16_t	 port;		/* network order */
+	uint16_t	 proto;		/* nDPI's answer */
+	bool		 used;
+};
+
+struct dpi_dgaslot {
+	char		 name[DPI_DGA_NAME_MAX];
+	uint8_t		 len;		/* 0: empty */
+	uint8_t		 hostname;	/* is_hostname as passed */
+	uint8_t		 rc;		/* nDPI's answer */
+};
+
+/* The engine whose dpi_packet() or dpi_stop() is running on this
+ * thread, for the look-ups nDPI makes through it. */
+static _Thread_local struct dpi_engine *dpi_cur;
 
 struct dpi_flow {
 	struct ndpi_flow_struct *nf;	/* NULL once done */
@@ -416,6 +447,12 @@ typedef u_int32_t (*dpi_flowfunc_fn)(struct ndpi_detection_module_struct *,
 
 static dpi_lines_fn dpi_lines_real;
 static dpi_flowfunc_fn dpi_flowfunc_real;
+typedef u_int16_t (*dpi_ptree_fn)(struct ndpi_detection_module_struct *,
+    struct in_addr *, u_int16_t);
+static dpi_ptree_fn dpi_ptree_real;
+typedef int (*dpi_dga_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *, char *, u_int8_t);
+static dpi_dga_fn dpi_dga_real;
 static pthread_once_t dpi_lines_once = PTHREAD_ONCE_INIT;
 static atomic_bool dpi_lines_ok;
 static _Thread_local uint64_t dpi_lines_fast;	/* dpi_packet() takes it */
@@ -449,6 +486,12 @@ dpi_lines_resolve(void)
 	sym = dpi_real_sym("ndpi_check_flow_func",
 	    (const void *)(uintptr_t)ndpi_check_flow_func);
 	memcpy(&dpi_flowfunc_real, &sym, sizeof(dpi_flowfunc_real));
+	sym = dpi_real_sym("ndpi_network_port_ptree_match",
+	    (const void *)(uintptr_t)ndpi_network_port_ptree_match);
+	memcpy(&dpi_ptree_real, &sym, sizeof(dpi_ptree_real));
+	sym = dpi_real_sym("ndpi_check_dga_name",
+	    (const void *)(uintptr_t)ndpi_check_dga_name);
+	memcpy(&dpi_dga_real, &sym, sizeof(dpi_dga_real));
 }
 
 bool
@@ -720,6 +763,102 @@ ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
 }
 
 /*
+ * nDPI 4.2 guesses a flow's protocol from its addresses (ndpi_do_guess()
+ * through ndpi_guess_host_protocol_id()): for each side, a search of its
+ * built-in address tree, and it does all of that twice for the flow's
+ * first packet (on benchmix 64 M instructions for 50,000 flows).  The
+ * answer for an address and port depends on nothing else, and the tree
+ * is filled when the module is set up (ndpi_init_detection_module();
+ * we load no protocol files), so the engine keeps the answers: the
+ * server's side and the second guess are then a slot each.  The call
+ * goes through libndpi's PLT (both calls), so this definition takes it.
+ */
+
+u_int16_t
+ndpi_network_port_ptree_match(struct ndpi_detection_module_struct *ndpi_str,
+    struct in_addr *pin, u_int16_t port)
+{
+	struct dpi_engine *eng = dpi_cur;
+	struct dpi_ipslot *sl;
+	uint32_t a;
+	u_int16_t proto;
+
+	(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+	if (eng == NULL || eng->ndpi != ndpi_str || eng->ipcache == NULL)
+		return dpi_ptree_real(ndpi_str, pin, port);
+	a = (uint32_t)pin->s_addr;
+	/* Fibonacci hashing of both (Knuth 6.4): top bits of the product. */
+	sl = &eng->ipcache[(uint32_t)((a ^ ((uint32_t)port << 16)) *
+	    2654435761u) >> 22];
+	if (sl->used && sl->addr == a && sl->port == port) {
+		eng->stats.memo_ip++;
+		return sl->proto;
+	}
+	proto = dpi_ptree_real(ndpi_str, pin, port);
+	sl->addr = a;
+	sl->port = port;
+	sl->proto = proto;
+	sl->used = true;
+	return proto;
+}
+
+/*
+ * ndpi_check_dga_name() scores a host name as "made by an algorithm"
+ * (risk NDPI_SUSPICIOUS_DGA_DOMAIN): with a flow whose second label is
+ * set it answers 0 at once; otherwise its answer depends on the name,
+ * the flag and the module's host automaton only, and it sets the risk
+ * on the flow when it answers 1.  DNS asks on the query and again on
+ * the response, and devices ask for the same few names all day (on h40
+ * 31 M instructions).  So the engine keeps its answers for names up to
+ * DPI_DGA_NAME_MAX - 1 bytes; nDPI is asked without the flow, and the
+ * risk is set here as it would have set it.  A custom DGA function
+ * (ndpi_dga_function) gets every call, as in 4.2.  Through the PLT, as
+ * the others (all 5 calls).
+ */
+
+int
+ndpi_check_dga_name(struct ndpi_detection_module_struct *ndpi_str,
+    struct ndpi_flow_struct *flow, char *name, u_int8_t is_hostname)
+{
+	struct dpi_engine *eng = dpi_cur;
+	struct dpi_dgaslot *sl;
+	size_t len, i;
+	uint32_t h = 2166136261u;
+	int rc;
+
+	(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+	if (eng == NULL || eng->ndpi != ndpi_str || eng->dgacache == NULL ||
+	    ndpi_dga_function != NULL || name == NULL ||
+	    !atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed) ||
+	    (len = strnlen(name, DPI_DGA_NAME_MAX)) >= DPI_DGA_NAME_MAX)
+		return dpi_dga_real(ndpi_str, flow, name, is_hostname);
+	/* 4.2's checks before this one only ever answer 0 as well. */
+	if (flow != NULL &&
+	    flow->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN)
+		return 0;
+	for (i = 0; i < len; i++)			/* FNV-1a */
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	h ^= is_hostname;
+	sl = &eng->dgacache[h % DPI_DGACACHE_SLOTS];
+	if (len > 0 && sl->len == len && sl->hostname == is_hostname &&
+	    memcmp(sl->name, name, len) == 0) {
+		rc = sl->rc;
+		eng->stats.memo_dga++;
+	} else {
+		rc = dpi_dga_real(ndpi_str, NULL, name, is_hostname);
+		if (len > 0) {
+			memcpy(sl->name, name, len);
+			sl->len = (uint8_t)len;
+			sl->hostname = is_hostname;
+			sl->rc = (uint8_t)(rc != 0);
+		}
+	}
+	if (rc && flow != NULL)
+		ndpi_set_risk(ndpi_str, flow, NDPI_SUSPICIOUS_DGA_DOMAIN);
+	return rc;
+}
+
+/*
  * After nDPI has taken the len bytes at eng->scratch with time ts_ms:
  * if its module is as large as 4.2's headers say and holds that packet
  * where they put it (4.2's ndpi_init_packet() sets all three), the
@@ -947,10 +1086,19 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 	if ((eng->scratch = calloc(1, DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK)) ==
 	    NULL)
 		goto out_nomem;
+#ifdef DPI_NDPI_LINES_4_2
+	if (!cfg->no_memo && ((eng->ipcache = calloc(DPI_IPCACHE_SLOTS,
+	    sizeof(*eng->ipcache))) == NULL ||
+	    (eng->dgacache = calloc(DPI_DGACACHE_SLOTS,
+	    sizeof(*eng->dgacache))) == NULL))
+		goto out_nomem;
+#endif
 	return eng;
 
  out_nomem:
 	snprintf(err, errlen, "out of memory");
+	free(eng->ipcache);
+	free(eng->scratch);
 	free(eng->lower);
  out_exit_ndpi:
 	pthread_mutex_lock(&dpi_module_lock);
@@ -971,6 +1119,13 @@ dpi_engine_free(struct dpi_engine *eng)
 	pthread_mutex_unlock(&dpi_module_lock);
 	free(eng->scratch);
 	free(eng->lower);
+	free(eng->ipcache);
+	if (eng->dgacache != NULL) {
+		/* Host names the flows asked for. */
+		explicit_bzero(eng->dgacache,
+		    DPI_DGACACHE_SLOTS * sizeof(*eng->dgacache));
+		free(eng->dgacache);
+	}
 	free(eng);
 }
 
@@ -1283,7 +1438,9 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 	int64_t before = dpi_heap;
 	enum dpi_status st;
 
+	dpi_cur = eng;
 	st = dpi_packet1(eng, f, l3, l3len, ts_us, dir);
+	dpi_cur = NULL;
 	f->heap += dpi_heap - before;
 #ifdef DPI_NDPI_LINES_4_2
 	eng->stats.lines_fast += dpi_lines_fast;
@@ -1299,7 +1456,9 @@ dpi_stop(struct dpi_engine *eng, struct dpi_flow *f)
 
 	if (f->done)
 		return;
+	dpi_cur = eng;
 	(void)flow_finish(eng, f, &eng->stats.flows_stopped);
+	dpi_cur = NULL;
 	f->heap += dpi_heap - before;
 }
 

@@ -46,6 +46,9 @@ struct dpi_config {
 	bool		 every_packet;	/* hand over even the TCP packets
 					   nDPI would only count (dpi.c);
 					   for comparisons */
+	bool		 no_memo;	/* ask nDPI's address and DGA
+					   look-ups every time (dpi.c);
+					   for comparisons */
 };
 
 /* The protocols enabled when the config names none. */
@@ -66,6 +69,9 @@ struct dpi_stats {
 						   not handed over */
 	uint64_t	 lines_fast;		/* nDPI's line parses answered
 						   without its walk (no CR LF) */
+	uint64_t	 memo_ip;		/* address look-ups answered
+						   from the engine's slots */
+	uint64_t	 memo_dga;		/* DGA checks answered so */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
