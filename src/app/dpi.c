@@ -198,6 +198,7 @@ struct dpi_engine {
 	bool		 bare_skip;	/* shim_bare_skip(), every_packet off */
 	struct dpi_stats stats;
 	struct dpi_ipslot *ipcache;	/* DPI_IPCACHE_SLOTS, or NULL */
+	uint8_t		 excl_single;	/* DPI_EXCL_*: see dpi_dispatch() */
 	struct dpi_dgaslot *dgacache;	/* DPI_DGACACHE_SLOTS, or NULL */
 };
 
@@ -210,6 +211,11 @@ struct dpi_engine {
 #define DPI_IPCACHE_SLOTS	1024
 #define DPI_DGACACHE_SLOTS	512
 #define DPI_DGA_NAME_MAX	64	/* longer names are not kept */
+
+/* What dpi_excl_single() found of the engine's module. */
+#define DPI_EXCL_UNCHECKED	0	/* not yet looked at */
+#define DPI_EXCL_SINGLE		1	/* one bit per dissector */
+#define DPI_EXCL_ANY		2	/* test all (or no_memo) */
 
 struct dpi_ipslot {
 	uint32_t	 addr;		/* network order, as nDPI passes it */
@@ -653,11 +659,20 @@ NDPI_BITMASK_COMPARE(NDPI_PROTOCOL_BITMASK a, NDPI_PROTOCOL_BITMASK b)
  * detection mask.  The guessed protocol's dissector goes first; 4.2
  * then reads callback_buffer[] by the protocol id rather than its
  * index in one test, and so does this copy.
+ *
+ * "Not excluded" is the flow's exclusions not meeting the dissector's
+ * mask, and 4.2 sets that mask to its one protocol
+ * (ndpi_set_bitmask_protocol_detection(): NDPI_SAVE_AS_BITMASK of
+ * ndpi_protocol_id).  So with single set, which dpi_excl_single() sets
+ * for an engine's module once it has found every entry of the four
+ * packet-kind lists so, the loop over them tests that one bit of the
+ * flow's exclusions instead of all 512 (in full for an entry without a
+ * protocol).
  */
 static u_int32_t
 dpi_dispatch(struct ndpi_detection_module_struct *ndpi_str,
     struct ndpi_flow_struct *flow, NDPI_SELECTION_BITMASK_PROTOCOL_SIZE sel,
-    const struct ndpi_call_function_struct *cb, u_int32_t ncb)
+    const struct ndpi_call_function_struct *cb, u_int32_t ncb, bool single)
 {
 	const struct ndpi_call_function_struct *c;
 	void (*func)(struct ndpi_detection_module_struct *,
@@ -690,9 +705,13 @@ dpi_dispatch(struct ndpi_detection_module_struct *ndpi_str,
 	if (flow->detected_protocol_stack[0] == NDPI_PROTOCOL_UNKNOWN) {
 		for (a = 0; a < ncb; a++) {
 			c = &cb[a];
-			if (func != c->func && DPI_KIND(c) &&
-			    !dpi_mask_meet(&flow->excluded_protocol_bitmask,
-			    &c->excluded_protocol_bitmask) && DPI_TAKES(c)) {
+			if (func != c->func && DPI_KIND(c) && !(single &&
+			    c->ndpi_protocol_id != NDPI_PROTOCOL_UNKNOWN ?
+			    NDPI_COMPARE_PROTOCOL_TO_BITMASK(
+			    flow->excluded_protocol_bitmask,
+			    c->ndpi_protocol_id) != 0 :
+			    dpi_mask_meet(&flow->excluded_protocol_bitmask,
+			    &c->excluded_protocol_bitmask)) && DPI_TAKES(c)) {
 				c->func(ndpi_str, flow);
 				num_calls++;
 				if (flow->detected_protocol_stack[0] !=
@@ -727,6 +746,47 @@ dpi_dispatch(struct ndpi_detection_module_struct *ndpi_str,
 	return num_calls;
 }
 
+/*
+ * Whether each of the n entries of cb with a protocol excludes exactly
+ * that protocol, or takes no flow at all.  4.2's lists also hold
+ * entries with protocol 0 (slots of dissectors not enabled: the TCP
+ * payload list has 168 entries for our 50 protocols); dpi_dispatch()
+ * tests those in full.
+ */
+static bool
+dpi_excl_single_list(const struct ndpi_call_function_struct *cb, u_int32_t n)
+{
+	static const NDPI_PROTOCOL_BITMASK none;
+	NDPI_PROTOCOL_BITMASK one;
+	u_int32_t i;
+
+	if (n > NDPI_MAX_SUPPORTED_PROTOCOLS + 1)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (cb[i].ndpi_protocol_id == NDPI_PROTOCOL_UNKNOWN)
+			continue;
+		NDPI_SAVE_AS_BITMASK(one, cb[i].ndpi_protocol_id);
+		if (memcmp(&one, &cb[i].excluded_protocol_bitmask,
+		    sizeof(one)) != 0 && memcmp(&none,
+		    &cb[i].detection_bitmask, sizeof(none)) != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool
+dpi_excl_single(const struct ndpi_detection_module_struct *m)
+{
+	return dpi_excl_single_list(m->callback_buffer_tcp_payload,
+	    m->callback_buffer_size_tcp_payload) &&
+	    dpi_excl_single_list(m->callback_buffer_tcp_no_payload,
+	    m->callback_buffer_size_tcp_no_payload) &&
+	    dpi_excl_single_list(m->callback_buffer_udp,
+	    m->callback_buffer_size_udp) &&
+	    dpi_excl_single_list(m->callback_buffer_non_tcp_udp,
+	    m->callback_buffer_size_non_tcp_udp);
+}
+
 /* 4.2's ndpi_check_flow_func(): the dispatch for the packet's kind. */
 u_int32_t
 ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
@@ -734,6 +794,8 @@ ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
     NDPI_SELECTION_BITMASK_PROTOCOL_SIZE *ndpi_selection_packet)
 {
 	struct ndpi_packet_struct *packet;
+	struct dpi_engine *eng = dpi_cur;
+	bool single = false;
 
 	if (!atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed)) {
 		(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
@@ -742,24 +804,34 @@ ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
 	}
 	if (flow == NULL)
 		return 0;
+	/* The lists are set up once; checked on the first packet, after
+	 * the layout is. */
+	if (eng != NULL && eng->ndpi == ndpi_str) {
+		if (eng->excl_single == DPI_EXCL_UNCHECKED)
+			eng->excl_single = dpi_excl_single(ndpi_str) ?
+			    DPI_EXCL_SINGLE : DPI_EXCL_ANY;
+		if ((single = eng->excl_single == DPI_EXCL_SINGLE))
+			eng->stats.dispatch_single++;
+	}
 	packet = &ndpi_str->packet;
 	if (packet->tcp != NULL) {
 		if (packet->payload_packet_len != 0)
 			return dpi_dispatch(ndpi_str, flow,
 			    *ndpi_selection_packet,
 			    ndpi_str->callback_buffer_tcp_payload,
-			    ndpi_str->callback_buffer_size_tcp_payload);
+			    ndpi_str->callback_buffer_size_tcp_payload,
+			    single);
 		return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
 		    ndpi_str->callback_buffer_tcp_no_payload,
-		    ndpi_str->callback_buffer_size_tcp_no_payload);
+		    ndpi_str->callback_buffer_size_tcp_no_payload, single);
 	}
 	if (packet->udp != NULL)
 		return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
 		    ndpi_str->callback_buffer_udp,
-		    ndpi_str->callback_buffer_size_udp);
+		    ndpi_str->callback_buffer_size_udp, single);
 	return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
 	    ndpi_str->callback_buffer_non_tcp_udp,
-	    ndpi_str->callback_buffer_size_non_tcp_udp);
+	    ndpi_str->callback_buffer_size_non_tcp_udp, single);
 }
 
 /*
@@ -1063,6 +1135,8 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	eng->max_packets = cfg->max_packets;
+	if (cfg->no_memo)
+		eng->excl_single = DPI_EXCL_ANY;
 
 	/* The whole set-up under the lock: it builds nDPI's automata. */
 	pthread_mutex_lock(&dpi_module_lock);

@@ -47,8 +47,9 @@ struct dpi_config {
 					   nDPI would only count (dpi.c);
 					   for comparisons */
 	bool		 no_memo;	/* ask nDPI's address and DGA
-					   look-ups every time (dpi.c);
-					   for comparisons */
+					   look-ups every time, test all
+					   of a dissector's exclusions
+					   (dpi.c); for comparisons */
 };
 
 /* The protocols enabled when the config names none. */
@@ -72,6 +73,8 @@ struct dpi_stats {
 	uint64_t	 memo_ip;		/* address look-ups answered
 						   from the engine's slots */
 	uint64_t	 memo_dga;		/* DGA checks answered so */
+	uint64_t	 dispatch_single;	/* dispatches testing one
+						   exclusion bit a dissector */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */

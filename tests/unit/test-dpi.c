@@ -1442,11 +1442,12 @@ memo_same(struct dpi_flow *fa, struct dpi_flow *fb, size_t *dga)
 
 /*
  * The engine's slots for nDPI's address guess and DGA check answer as
- * nDPI does: flows between private and public addresses (some in nDPI's
+ * nDPI does, and so does its dispatch testing one exclusion bit per
+ * dissector: flows between private and public addresses (some in nDPI's
  * lists: Google, Facebook, Microsoft, Apple), with DNS queries, HTTP
  * and TLS, names drawn from a small set so that they repeat, some of
- * them DGA-like, through an engine with the slots and one without;
- * after every packet both flows say the same.
+ * them DGA-like, and random bytes, through an engine with the slots and
+ * one without (no_memo); after every packet both flows say the same.
  */
 static void
 test_dpi_memo_same_answers(void **state)
@@ -1511,7 +1512,12 @@ test_dpi_memo_same_answers(void **state)
 		}
 		for (i = 0; i < 4; i++) {
 			dir = i % 2;
-			if (port == 53 || c.proto == IPPROTO_UDP_) {
+			if (n % 3 == 2) {
+				/* Bytes nothing recognises: the dissectors
+				 * exclude themselves one by one. */
+				plen = 1 + rng(&x) % 300;
+				fill_random(pay, plen, &x);
+			} else if (port == 53 || c.proto == IPPROTO_UDP_) {
 				plen = memo_dns_query(pay, sizeof(pay), name,
 				    (uint16_t)n);
 				if (dir == 1)
@@ -1548,6 +1554,9 @@ test_dpi_memo_same_answers(void **state)
 	assert_true(dga_a + dga_b > 20);
 	assert_int_equal(sb.memo_ip, 0);
 	assert_int_equal(sb.memo_dga, 0);
+	/* One engine tested one exclusion bit a dissector, the other all. */
+	assert_true(sa.dispatch_single > 1000);
+	assert_int_equal(sb.dispatch_single, 0);
 	dpi_engine_free(a);
 	dpi_engine_free(b);
 }
