@@ -206,7 +206,9 @@ struct dpi_engine {
  * Answers of nDPI 4.2's pure look-ups, kept per engine (its module's
  * tables never change once set up); see ndpi_network_port_ptree_match()
  * and ndpi_check_dga_name() below.  Direct-mapped: a clash only costs
- * the look-up again.
+ * the look-up again.  About 46 KiB an engine (one a worker), fixed,
+ * allocated with the engine and outside nDPI's heap figure (dpi_heap),
+ * like its scratch buffer.
  */
 #define DPI_IPCACHE_SLOTS	1024
 #define DPI_DGACACHE_SLOTS	512
@@ -234,6 +236,9 @@ struct dpi_dgaslot {
 /* The engine whose dpi_packet() or dpi_stop() is running on this
  * thread, for the look-ups nDPI makes through it. */
 static _Thread_local struct dpi_engine *dpi_cur;
+/* dpi_dispatch_single_test() */
+static _Thread_local bool dpi_single_forced;
+static _Thread_local uint64_t dpi_single_forced_n;
 
 struct dpi_flow {
 	struct ndpi_flow_struct *nf;	/* NULL once done */
@@ -698,7 +703,10 @@ dpi_dispatch(struct ndpi_detection_module_struct *ndpi_str,
 	    (ndpi_str->callback_buffer[guessed].ndpi_selection_bitmask &
 	    NDPI_SELECTION_BITMASK_PROTOCOL_HAS_PAYLOAD) == 0)) {
 		ndpi_str->proto_defaults[guessed].func(ndpi_str, flow);
-		func = ndpi_str->proto_defaults[guessed].func;
+		/* Read again, as 4.2 does: the dissector may have changed
+		 * the guess (IMAP, POP, HTTP, SSH, STUN, Telnet do). */
+		func = ndpi_str->proto_defaults[
+		    flow->guessed_protocol_id].func;
 		num_calls++;
 	}
 
@@ -787,6 +795,13 @@ dpi_excl_single(const struct ndpi_detection_module_struct *m)
 	    m->callback_buffer_size_non_tcp_udp);
 }
 
+uint64_t
+dpi_dispatch_single_test(bool on)
+{
+	dpi_single_forced = on;
+	return dpi_single_forced_n;
+}
+
 /* 4.2's ndpi_check_flow_func(): the dispatch for the packet's kind. */
 u_int32_t
 ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
@@ -812,7 +827,8 @@ ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
 			    DPI_EXCL_SINGLE : DPI_EXCL_ANY;
 		if ((single = eng->excl_single == DPI_EXCL_SINGLE))
 			eng->stats.dispatch_single++;
-	}
+	} else if (dpi_single_forced && (single = dpi_excl_single(ndpi_str)))
+		dpi_single_forced_n++;
 	packet = &ndpi_str->packet;
 	if (packet->tcp != NULL) {
 		if (packet->payload_packet_len != 0)
@@ -920,6 +936,8 @@ ndpi_check_dga_name(struct ndpi_detection_module_struct *ndpi_str,
 		rc = dpi_dga_real(ndpi_str, NULL, name, is_hostname);
 		if (len > 0) {
 			memcpy(sl->name, name, len);
+			/* Nothing of the name it replaces stays behind. */
+			memset(sl->name + len, 0, sizeof(sl->name) - len);
 			sl->len = (uint8_t)len;
 			sl->hostname = is_hostname;
 			sl->rc = (uint8_t)(rc != 0);

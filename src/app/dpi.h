@@ -114,6 +114,13 @@ uint64_t dpi_lines_fast_pending(void);
 /* Whether dpi.c's copies of nDPI 4.2's functions answer now (the
  * module's layout seen on the running library), not nDPI's own. */
 bool	dpi_lines_live(void);
+/*
+ * For tests, on this thread: with no engine current, dispatch to the
+ * dissectors testing one exclusion bit each where the module's lists
+ * allow it (on) or all 512 (off, the default); the count of dispatches
+ * made the first way so far.
+ */
+uint64_t dpi_dispatch_single_test(bool on);
 
 /*
  * Bytes a flow costs when it starts: our struct plus nDPI's (688 in

@@ -276,6 +276,11 @@ disp_call(unsigned stub, struct ndpi_flow_struct *fl)
 		NDPI_ADD_PROTOCOL_TO_BITMASK(fl->excluded_protocol_bitmask,
 		    rng(&x) % NDPI_MAX_SUPPORTED_PROTOCOLS);
 		break;
+	case 4:
+		/* As IMAP and POP do; HTTP, SSH and STUN set others. */
+		fl->guessed_protocol_id = rng(&x) % 2 ? 0 :
+		    (uint16_t)(rng(&x) % NDPI_MAX_SUPPORTED_PROTOCOLS);
+		break;
 	default:
 		break;
 	}
@@ -356,9 +361,10 @@ test_dispatch_same_calls(void **state)
 	static uint16_t log_real[DISP_LOG_MAX];
 	struct ndpi_tcphdr tcp;
 	struct ndpi_udphdr udp;
-	NDPI_SELECTION_BITMASK_PROTOCOL_SIZE sel, sel_real;
+	NDPI_SELECTION_BITMASK_PROTOCOL_SIZE sel, sel_real, sel_copy;
 	uint32_t x = 0x7f4a7c15u, kind;
 	u_int32_t n, n_real;
+	int one;
 	size_t i, nlog_real, called = 0, stopped = 0;
 	flowfunc_fn real;
 	void *sym;
@@ -436,20 +442,33 @@ test_dispatch_same_calls(void **state)
 		nlog_real = disp.n;
 		memcpy(log_real, disp.log, sizeof(log_real));
 
-		memcpy(fl, fl0, flsz);
-		disp.n = 0;
-		n = ndpi_check_flow_func(m, fl, &sel);
-		if (n != n_real || disp.n != nlog_real ||
-		    memcmp(disp.log, log_real, (nlog_real < DISP_LOG_MAX ?
-		    nlog_real : DISP_LOG_MAX) * sizeof(log_real[0])) != 0 ||
-		    memcmp(fl, fl_real, flsz) != 0 || sel != sel_real)
-			fail_msg("trial %d: %u calls, %zu logged; 4.2: %u, %zu",
-			    t, n, disp.n, n_real, nlog_real);
+		/* The copy both ways: all 512 exclusion bits, and one
+		 * bit a dissector as an engine's module that passed the
+		 * check is dispatched. */
+		for (one = 0; one < 2; one++) {
+			(void)dpi_dispatch_single_test(one != 0);
+			memcpy(fl, fl0, flsz);
+			sel_copy = sel;
+			disp.n = 0;
+			n = ndpi_check_flow_func(m, fl, &sel_copy);
+			if (n != n_real || disp.n != nlog_real ||
+			    memcmp(disp.log, log_real,
+			    (nlog_real < DISP_LOG_MAX ? nlog_real :
+			    DISP_LOG_MAX) * sizeof(log_real[0])) != 0 ||
+			    memcmp(fl, fl_real, flsz) != 0 ||
+			    sel_copy != sel_real)
+				fail_msg("trial %d (%s): %u calls, %zu logged;"
+				    " 4.2: %u, %zu", t, one ? "one bit" :
+				    "all bits", n, disp.n, n_real, nlog_real);
+		}
+		(void)dpi_dispatch_single_test(false);
 		called += nlog_real > 0;
 		stopped += fl_real->detected_protocol_stack[0] !=
 		    fl0->detected_protocol_stack[0];
 	}
-	/* The trials reached the dissectors and their early stops. */
+	/* The trials reached the dissectors and their early stops, and
+	 * the one-bit way was taken. */
+	assert_true(dpi_dispatch_single_test(false) >= DISP_TRIALS);
 	assert_true(called > DISP_TRIALS / 4);
 	assert_true(stopped > DISP_TRIALS / 20);
 	free(fl_real);
