@@ -34,14 +34,17 @@
  * answer describes content, and port-based labels are the app layer's
  * business.
  *
- * Two of 4.2's exported functions are defined here as well, and take
+ * Five of 4.2's exported functions are defined here as well, and take
  * the library's own calls to them (through its PLT): its line parser,
- * which on payload without CR LF answers without walking the bytes, and
- * NDPI_BITMASK_COMPARE(), without a branch per word.  Each leaves
- * exactly what 4.2's leaves (test-dpi-lines); see their comments.  So
- * the sensor links nDPI as a shared library only (libndpi.a defines
- * both again), and a libndpi linked -Bsymbolic-functions (Ubuntu's
- * default) keeps its own calls: slower, never wrong.
+ * which on payload without CR LF answers without walking the bytes,
+ * NDPI_BITMASK_COMPARE(), without a branch per word, the dissector
+ * dispatch ndpi_check_flow_func(), without copying bitmasks, and two
+ * look-ups whose answers the engine keeps (the address tree's and the
+ * DGA check's).  Each leaves exactly what 4.2's leaves (test-dpi-lines,
+ * test-dpi); see their comments.  So the sensor links nDPI as a shared
+ * library only (libndpi.a defines them again), and a libndpi linked
+ * -Bsymbolic-functions (Ubuntu's default) keeps its own calls: slower,
+ * never wrong.
  */
 #include <config.h>
 
@@ -194,7 +197,48 @@ struct dpi_engine {
 	size_t		 scratch_used;	/* bytes past it are all zero */
 	bool		 bare_skip;	/* shim_bare_skip(), every_packet off */
 	struct dpi_stats stats;
+	struct dpi_ipslot *ipcache;	/* DPI_IPCACHE_SLOTS, or NULL */
+	uint8_t		 excl_single;	/* DPI_EXCL_*: see dpi_dispatch() */
+	struct dpi_dgaslot *dgacache;	/* DPI_DGACACHE_SLOTS, or NULL */
 };
+
+/*
+ * Answers of nDPI 4.2's pure look-ups, kept per engine (its module's
+ * tables never change once set up); see ndpi_network_port_ptree_match()
+ * and ndpi_check_dga_name() below.  Direct-mapped: a clash only costs
+ * the look-up again.  About 46 KiB an engine (one a worker), fixed,
+ * allocated with the engine and outside nDPI's heap figure (dpi_heap),
+ * like its scratch buffer.
+ */
+#define DPI_IPCACHE_SLOTS	1024
+#define DPI_DGACACHE_SLOTS	512
+#define DPI_DGA_NAME_MAX	64	/* longer names are not kept */
+
+/* What dpi_excl_single() found of the engine's module. */
+#define DPI_EXCL_UNCHECKED	0	/* not yet looked at */
+#define DPI_EXCL_SINGLE		1	/* one bit per dissector */
+#define DPI_EXCL_ANY		2	/* test all (or no_memo) */
+
+struct dpi_ipslot {
+	uint32_t	 addr;		/* network order, as nDPI passes it */
+	uint16_t	 port;		/* network order */
+	uint16_t	 proto;		/* nDPI's answer */
+	bool		 used;
+};
+
+struct dpi_dgaslot {
+	char		 name[DPI_DGA_NAME_MAX];
+	uint8_t		 len;		/* 0: empty */
+	uint8_t		 hostname;	/* is_hostname as passed */
+	uint8_t		 rc;		/* nDPI's answer */
+};
+
+/* The engine whose dpi_packet() or dpi_stop() is running on this
+ * thread, for the look-ups nDPI makes through it. */
+static _Thread_local struct dpi_engine *dpi_cur;
+/* dpi_dispatch_single_test() */
+static _Thread_local bool dpi_single_forced;
+static _Thread_local uint64_t dpi_single_forced_n;
 
 struct dpi_flow {
 	struct ndpi_flow_struct *nf;	/* NULL once done */
@@ -409,25 +453,56 @@ shim_bare_counted(struct dpi_flow *f, uint8_t th_flags)
 typedef void (*dpi_lines_fn)(struct ndpi_detection_module_struct *,
     struct ndpi_flow_struct *);
 
+typedef u_int32_t (*dpi_flowfunc_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *, NDPI_SELECTION_BITMASK_PROTOCOL_SIZE *);
+
 static dpi_lines_fn dpi_lines_real;
+static dpi_flowfunc_fn dpi_flowfunc_real;
+typedef u_int16_t (*dpi_ptree_fn)(struct ndpi_detection_module_struct *,
+    struct in_addr *, u_int16_t);
+static dpi_ptree_fn dpi_ptree_real;
+typedef int (*dpi_dga_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *, char *, u_int8_t);
+static dpi_dga_fn dpi_dga_real;
 static pthread_once_t dpi_lines_once = PTHREAD_ONCE_INIT;
 static atomic_bool dpi_lines_ok;
 static _Thread_local uint64_t dpi_lines_fast;	/* dpi_packet() takes it */
 
+/*
+ * nDPI's own definition of name, past ours; ours is mine.  Our own
+ * again (a second copy of this file loaded later) would call itself
+ * for ever.
+ */
+static void *
+dpi_real_sym(const char *name, const void *mine)
+{
+	void *sym = dlsym(RTLD_NEXT, name);
+
+	if (sym == NULL || sym == mine) {
+		fprintf(stderr, "wardwatch: nDPI's %s not found\n", name);
+		abort();
+	}
+	return sym;
+}
+
 static void
 dpi_lines_resolve(void)
 {
-	void *sym = dlsym(RTLD_NEXT, "ndpi_parse_packet_line_info");
+	void *sym;
 
 	/* Object pointer to function pointer: POSIX dlsym()'s own idiom. */
+	sym = dpi_real_sym("ndpi_parse_packet_line_info",
+	    (const void *)(uintptr_t)ndpi_parse_packet_line_info);
 	memcpy(&dpi_lines_real, &sym, sizeof(dpi_lines_real));
-	/* Our own again (a second copy of this file loaded later) would
-	 * call itself for ever. */
-	if (dpi_lines_real == NULL ||
-	    dpi_lines_real == ndpi_parse_packet_line_info) {
-		fprintf(stderr, "wardwatch: nDPI's line parser not found\n");
-		abort();
-	}
+	sym = dpi_real_sym("ndpi_check_flow_func",
+	    (const void *)(uintptr_t)ndpi_check_flow_func);
+	memcpy(&dpi_flowfunc_real, &sym, sizeof(dpi_flowfunc_real));
+	sym = dpi_real_sym("ndpi_network_port_ptree_match",
+	    (const void *)(uintptr_t)ndpi_network_port_ptree_match);
+	memcpy(&dpi_ptree_real, &sym, sizeof(dpi_ptree_real));
+	sym = dpi_real_sym("ndpi_check_dga_name",
+	    (const void *)(uintptr_t)ndpi_check_dga_name);
+	memcpy(&dpi_dga_real, &sym, sizeof(dpi_dga_real));
 }
 
 bool
@@ -440,6 +515,12 @@ uint64_t
 dpi_lines_fast_pending(void)
 {
 	return dpi_lines_fast;
+}
+
+bool
+dpi_lines_live(void)
+{
+	return atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed);
 }
 
 /* Whether payload[0..len) holds CR LF anywhere. */
@@ -541,20 +622,330 @@ ndpi_parse_packet_line_info(struct ndpi_detection_module_struct *ndpi_str,
  * words and no branch (test-dpi-lines compares them).  The bitmask is
  * a public type: no layout check needed.
  */
-int
-NDPI_BITMASK_COMPARE(NDPI_PROTOCOL_BITMASK a, NDPI_PROTOCOL_BITMASK b)
+static inline int
+dpi_mask_meet(const NDPI_PROTOCOL_BITMASK *a, const NDPI_PROTOCOL_BITMASK *b)
 {
 	uint64_t any = 0, wa, wb;
 	size_t i;
 
 	/* Unrolled: the loop's own counting would cost as much again. */
 #pragma GCC unroll 8
-	for (i = 0; i + sizeof(wa) <= sizeof(a.fds_bits); i += sizeof(wa)) {
-		memcpy(&wa, (const uint8_t *)a.fds_bits + i, sizeof(wa));
-		memcpy(&wb, (const uint8_t *)b.fds_bits + i, sizeof(wb));
+	for (i = 0; i + sizeof(wa) <= sizeof(a->fds_bits); i += sizeof(wa)) {
+		memcpy(&wa, (const uint8_t *)a->fds_bits + i, sizeof(wa));
+		memcpy(&wb, (const uint8_t *)b->fds_bits + i, sizeof(wb));
 		any |= wa & wb;
 	}
 	return any != 0;
+}
+
+int
+NDPI_BITMASK_COMPARE(NDPI_PROTOCOL_BITMASK a, NDPI_PROTOCOL_BITMASK b)
+{
+	return dpi_mask_meet(&a, &b);
+}
+
+/*
+ * 4.2's dissector dispatch, ndpi_main.c's check_ndpi_detection_func():
+ * for each packet of an unlabelled flow it offers the packet to every
+ * enabled dissector whose packet kind matches (selection bitmask), the
+ * flow has not excluded, and that takes flows labelled as this one is.
+ * Each of the last two tests passes two 64-byte bitmasks by value to
+ * NDPI_BITMASK_COMPARE(), so 4.2 copies 128 bytes onto the stack per
+ * dissector and packet (on benchmix about 140 M instructions besides
+ * the compares' own 116 M).  This copy asks the same questions of the
+ * same fields through pointers, in the same order, with the same side
+ * effects: the same dissectors called in the same order, the same
+ * early stops, the same count returned (test-dpi-lines runs both on
+ * the same module and flow states and compares the calls).
+ *
+ * "Labelled as this one is" is 4.2's mask of the one protocol of
+ * detected_protocol_stack[0], taken once on entry; meeting it is that
+ * protocol's bit (NDPI_COMPARE_PROTOCOL_TO_BITMASK) in the dissector's
+ * detection mask.  The guessed protocol's dissector goes first; 4.2
+ * then reads callback_buffer[] by the protocol id rather than its
+ * index in one test, and so does this copy.
+ *
+ * "Not excluded" is the flow's exclusions not meeting the dissector's
+ * mask, and 4.2 sets that mask to its one protocol
+ * (ndpi_set_bitmask_protocol_detection(): NDPI_SAVE_AS_BITMASK of
+ * ndpi_protocol_id).  So with single set, which dpi_excl_single() sets
+ * for an engine's module once it has found every entry of the four
+ * packet-kind lists so, the loop over them tests that one bit of the
+ * flow's exclusions instead of all 512 (in full for an entry without a
+ * protocol).
+ */
+static u_int32_t
+dpi_dispatch(struct ndpi_detection_module_struct *ndpi_str,
+    struct ndpi_flow_struct *flow, NDPI_SELECTION_BITMASK_PROTOCOL_SIZE sel,
+    const struct ndpi_call_function_struct *cb, u_int32_t ncb, bool single)
+{
+	const struct ndpi_call_function_struct *c;
+	void (*func)(struct ndpi_detection_module_struct *,
+	    struct ndpi_flow_struct *) = NULL;
+	u_int8_t no_payload = (cb == ndpi_str->callback_buffer_tcp_no_payload);
+	u_int32_t num_calls = no_payload ? 1 : 0, a;
+	u_int16_t guessed = flow->guessed_protocol_id;
+	u_int16_t proto_index = ndpi_str->proto_defaults[guessed].protoIdx;
+	u_int16_t proto_id = ndpi_str->proto_defaults[guessed].protoId;
+	u_int16_t labelled = flow->detected_protocol_stack[0];
+
+#define DPI_TAKES(c)	(NDPI_COMPARE_PROTOCOL_TO_BITMASK((c)->detection_bitmask, \
+			    labelled) != 0)
+#define DPI_KIND(c)	(((c)->ndpi_selection_bitmask & sel) == \
+			    (c)->ndpi_selection_bitmask)
+	c = &ndpi_str->callback_buffer[proto_index];
+	if (proto_id != NDPI_PROTOCOL_UNKNOWN &&
+	    !dpi_mask_meet(&flow->excluded_protocol_bitmask,
+	    &c->excluded_protocol_bitmask) && DPI_TAKES(c) && DPI_KIND(c) &&
+	    guessed != NDPI_PROTOCOL_UNKNOWN &&
+	    ndpi_str->proto_defaults[guessed].func != NULL &&
+	    (no_payload == 0 ||
+	    (ndpi_str->callback_buffer[guessed].ndpi_selection_bitmask &
+	    NDPI_SELECTION_BITMASK_PROTOCOL_HAS_PAYLOAD) == 0)) {
+		ndpi_str->proto_defaults[guessed].func(ndpi_str, flow);
+		/* Read again, as 4.2 does: the dissector may have changed
+		 * the guess (IMAP, POP, HTTP, SSH, STUN, Telnet do). */
+		func = ndpi_str->proto_defaults[
+		    flow->guessed_protocol_id].func;
+		num_calls++;
+	}
+
+	if (flow->detected_protocol_stack[0] == NDPI_PROTOCOL_UNKNOWN) {
+		for (a = 0; a < ncb; a++) {
+			c = &cb[a];
+			if (func != c->func && DPI_KIND(c) && !(single &&
+			    c->ndpi_protocol_id != NDPI_PROTOCOL_UNKNOWN ?
+			    NDPI_COMPARE_PROTOCOL_TO_BITMASK(
+			    flow->excluded_protocol_bitmask,
+			    c->ndpi_protocol_id) != 0 :
+			    dpi_mask_meet(&flow->excluded_protocol_bitmask,
+			    &c->excluded_protocol_bitmask)) && DPI_TAKES(c)) {
+				c->func(ndpi_str, flow);
+				num_calls++;
+				if (flow->detected_protocol_stack[0] !=
+				    NDPI_PROTOCOL_UNKNOWN)
+					break;
+			}
+		}
+	}
+
+	/* Sub-protocols of what is labelled now, re-read at each turn. */
+	for (a = 0; a < ndpi_str->proto_defaults[
+	    flow->detected_protocol_stack[0]].subprotocol_count; a++) {
+		u_int16_t sub = ndpi_str->proto_defaults[
+		    flow->detected_protocol_stack[0]].subprotocols[a];
+
+		if (sub == (uint16_t)NDPI_PROTOCOL_MATCHED_BY_CONTENT)
+			continue;
+		c = &ndpi_str->callback_buffer[
+		    ndpi_str->proto_defaults[sub].protoIdx];
+		if (func != ndpi_str->proto_defaults[sub].func &&
+		    DPI_KIND(c) &&
+		    !dpi_mask_meet(&flow->excluded_protocol_bitmask,
+		    &c->excluded_protocol_bitmask) && DPI_TAKES(c)) {
+			c->func(ndpi_str, flow);
+			num_calls++;
+		}
+		if (flow->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN)
+			break;
+	}
+#undef DPI_TAKES
+#undef DPI_KIND
+	return num_calls;
+}
+
+/*
+ * Whether each of the n entries of cb with a protocol excludes exactly
+ * that protocol, or takes no flow at all.  4.2's lists also hold
+ * entries with protocol 0 (slots of dissectors not enabled: the TCP
+ * payload list has 168 entries for our 50 protocols); dpi_dispatch()
+ * tests those in full.
+ */
+static bool
+dpi_excl_single_list(const struct ndpi_call_function_struct *cb, u_int32_t n)
+{
+	static const NDPI_PROTOCOL_BITMASK none;
+	NDPI_PROTOCOL_BITMASK one;
+	u_int32_t i;
+
+	if (n > NDPI_MAX_SUPPORTED_PROTOCOLS + 1)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (cb[i].ndpi_protocol_id == NDPI_PROTOCOL_UNKNOWN)
+			continue;
+		NDPI_SAVE_AS_BITMASK(one, cb[i].ndpi_protocol_id);
+		if (memcmp(&one, &cb[i].excluded_protocol_bitmask,
+		    sizeof(one)) != 0 && memcmp(&none,
+		    &cb[i].detection_bitmask, sizeof(none)) != 0)
+			return false;
+	}
+	return true;
+}
+
+static bool
+dpi_excl_single(const struct ndpi_detection_module_struct *m)
+{
+	return dpi_excl_single_list(m->callback_buffer_tcp_payload,
+	    m->callback_buffer_size_tcp_payload) &&
+	    dpi_excl_single_list(m->callback_buffer_tcp_no_payload,
+	    m->callback_buffer_size_tcp_no_payload) &&
+	    dpi_excl_single_list(m->callback_buffer_udp,
+	    m->callback_buffer_size_udp) &&
+	    dpi_excl_single_list(m->callback_buffer_non_tcp_udp,
+	    m->callback_buffer_size_non_tcp_udp);
+}
+
+uint64_t
+dpi_dispatch_single_test(bool on)
+{
+	dpi_single_forced = on;
+	return dpi_single_forced_n;
+}
+
+/* 4.2's ndpi_check_flow_func(): the dispatch for the packet's kind. */
+u_int32_t
+ndpi_check_flow_func(struct ndpi_detection_module_struct *ndpi_str,
+    struct ndpi_flow_struct *flow,
+    NDPI_SELECTION_BITMASK_PROTOCOL_SIZE *ndpi_selection_packet)
+{
+	struct ndpi_packet_struct *packet;
+	struct dpi_engine *eng = dpi_cur;
+	bool single = false;
+
+	if (!atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed)) {
+		(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+		return dpi_flowfunc_real(ndpi_str, flow,
+		    ndpi_selection_packet);
+	}
+	if (flow == NULL)
+		return 0;
+	/* The lists are set up once; checked on the first packet, after
+	 * the layout is. */
+	if (eng != NULL && eng->ndpi == ndpi_str) {
+		if (eng->excl_single == DPI_EXCL_UNCHECKED)
+			eng->excl_single = dpi_excl_single(ndpi_str) ?
+			    DPI_EXCL_SINGLE : DPI_EXCL_ANY;
+		if ((single = eng->excl_single == DPI_EXCL_SINGLE))
+			eng->stats.dispatch_single++;
+	} else if (dpi_single_forced && (single = dpi_excl_single(ndpi_str)))
+		dpi_single_forced_n++;
+	packet = &ndpi_str->packet;
+	if (packet->tcp != NULL) {
+		if (packet->payload_packet_len != 0)
+			return dpi_dispatch(ndpi_str, flow,
+			    *ndpi_selection_packet,
+			    ndpi_str->callback_buffer_tcp_payload,
+			    ndpi_str->callback_buffer_size_tcp_payload,
+			    single);
+		return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
+		    ndpi_str->callback_buffer_tcp_no_payload,
+		    ndpi_str->callback_buffer_size_tcp_no_payload, single);
+	}
+	if (packet->udp != NULL)
+		return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
+		    ndpi_str->callback_buffer_udp,
+		    ndpi_str->callback_buffer_size_udp, single);
+	return dpi_dispatch(ndpi_str, flow, *ndpi_selection_packet,
+	    ndpi_str->callback_buffer_non_tcp_udp,
+	    ndpi_str->callback_buffer_size_non_tcp_udp, single);
+}
+
+/*
+ * nDPI 4.2 guesses a flow's protocol from its addresses (ndpi_do_guess()
+ * through ndpi_guess_host_protocol_id()): for each side, a search of its
+ * built-in address tree, and it does all of that twice for the flow's
+ * first packet (on benchmix 64 M instructions for 50,000 flows).  The
+ * answer for an address and port depends on nothing else, and the tree
+ * is filled when the module is set up (ndpi_init_detection_module();
+ * we load no protocol files), so the engine keeps the answers: the
+ * server's side and the second guess are then a slot each.  The call
+ * goes through libndpi's PLT (both calls), so this definition takes it.
+ */
+
+u_int16_t
+ndpi_network_port_ptree_match(struct ndpi_detection_module_struct *ndpi_str,
+    struct in_addr *pin, u_int16_t port)
+{
+	struct dpi_engine *eng = dpi_cur;
+	struct dpi_ipslot *sl;
+	uint32_t a;
+	u_int16_t proto;
+
+	(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+	if (eng == NULL || eng->ndpi != ndpi_str || eng->ipcache == NULL)
+		return dpi_ptree_real(ndpi_str, pin, port);
+	a = (uint32_t)pin->s_addr;
+	/* Fibonacci hashing of both (Knuth 6.4): top bits of the product. */
+	sl = &eng->ipcache[(uint32_t)((a ^ ((uint32_t)port << 16)) *
+	    2654435761u) >> 22];
+	if (sl->used && sl->addr == a && sl->port == port) {
+		eng->stats.memo_ip++;
+		return sl->proto;
+	}
+	proto = dpi_ptree_real(ndpi_str, pin, port);
+	sl->addr = a;
+	sl->port = port;
+	sl->proto = proto;
+	sl->used = true;
+	return proto;
+}
+
+/*
+ * ndpi_check_dga_name() scores a host name as "made by an algorithm"
+ * (risk NDPI_SUSPICIOUS_DGA_DOMAIN): with a flow whose second label is
+ * set it answers 0 at once; otherwise its answer depends on the name,
+ * the flag and the module's host automaton only, and it sets the risk
+ * on the flow when it answers 1.  DNS asks on the query and again on
+ * the response, and devices ask for the same few names all day (on h40
+ * 31 M instructions).  So the engine keeps its answers for names up to
+ * DPI_DGA_NAME_MAX - 1 bytes; nDPI is asked without the flow, and the
+ * risk is set here as it would have set it.  A custom DGA function
+ * (ndpi_dga_function) gets every call, as in 4.2.  Through the PLT, as
+ * the others (all 5 calls).
+ */
+
+int
+ndpi_check_dga_name(struct ndpi_detection_module_struct *ndpi_str,
+    struct ndpi_flow_struct *flow, char *name, u_int8_t is_hostname)
+{
+	struct dpi_engine *eng = dpi_cur;
+	struct dpi_dgaslot *sl;
+	size_t len, i;
+	uint32_t h = 2166136261u;
+	int rc;
+
+	(void)pthread_once(&dpi_lines_once, dpi_lines_resolve);
+	if (eng == NULL || eng->ndpi != ndpi_str || eng->dgacache == NULL ||
+	    ndpi_dga_function != NULL || name == NULL ||
+	    !atomic_load_explicit(&dpi_lines_ok, memory_order_relaxed) ||
+	    (len = strnlen(name, DPI_DGA_NAME_MAX)) >= DPI_DGA_NAME_MAX)
+		return dpi_dga_real(ndpi_str, flow, name, is_hostname);
+	/* 4.2's checks before this one only ever answer 0 as well. */
+	if (flow != NULL &&
+	    flow->detected_protocol_stack[1] != NDPI_PROTOCOL_UNKNOWN)
+		return 0;
+	for (i = 0; i < len; i++)			/* FNV-1a */
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	h ^= is_hostname;
+	sl = &eng->dgacache[h % DPI_DGACACHE_SLOTS];
+	if (len > 0 && sl->len == len && sl->hostname == is_hostname &&
+	    memcmp(sl->name, name, len) == 0) {
+		rc = sl->rc;
+		eng->stats.memo_dga++;
+	} else {
+		rc = dpi_dga_real(ndpi_str, NULL, name, is_hostname);
+		if (len > 0) {
+			memcpy(sl->name, name, len);
+			/* Nothing of the name it replaces stays behind. */
+			memset(sl->name + len, 0, sizeof(sl->name) - len);
+			sl->len = (uint8_t)len;
+			sl->hostname = is_hostname;
+			sl->rc = (uint8_t)(rc != 0);
+		}
+	}
+	if (rc && flow != NULL)
+		ndpi_set_risk(ndpi_str, flow, NDPI_SUSPICIOUS_DGA_DOMAIN);
+	return rc;
 }
 
 /*
@@ -589,6 +980,12 @@ uint64_t
 dpi_lines_fast_pending(void)
 {
 	return 0;
+}
+
+bool
+dpi_lines_live(void)
+{
+	return false;
 }
 #endif
 
@@ -756,6 +1153,8 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	eng->max_packets = cfg->max_packets;
+	if (cfg->no_memo)
+		eng->excl_single = DPI_EXCL_ANY;
 
 	/* The whole set-up under the lock: it builds nDPI's automata. */
 	pthread_mutex_lock(&dpi_module_lock);
@@ -779,10 +1178,19 @@ dpi_engine_new(const struct dpi_config *cfg, char *err, size_t errlen)
 	if ((eng->scratch = calloc(1, DPI_MAX_IP_LEN + DPI_SCRATCH_SLACK)) ==
 	    NULL)
 		goto out_nomem;
+#ifdef DPI_NDPI_LINES_4_2
+	if (!cfg->no_memo && ((eng->ipcache = calloc(DPI_IPCACHE_SLOTS,
+	    sizeof(*eng->ipcache))) == NULL ||
+	    (eng->dgacache = calloc(DPI_DGACACHE_SLOTS,
+	    sizeof(*eng->dgacache))) == NULL))
+		goto out_nomem;
+#endif
 	return eng;
 
  out_nomem:
 	snprintf(err, errlen, "out of memory");
+	free(eng->ipcache);
+	free(eng->scratch);
 	free(eng->lower);
  out_exit_ndpi:
 	pthread_mutex_lock(&dpi_module_lock);
@@ -803,6 +1211,13 @@ dpi_engine_free(struct dpi_engine *eng)
 	pthread_mutex_unlock(&dpi_module_lock);
 	free(eng->scratch);
 	free(eng->lower);
+	free(eng->ipcache);
+	if (eng->dgacache != NULL) {
+		/* Host names the flows asked for. */
+		explicit_bzero(eng->dgacache,
+		    DPI_DGACACHE_SLOTS * sizeof(*eng->dgacache));
+		free(eng->dgacache);
+	}
 	free(eng);
 }
 
@@ -1115,7 +1530,9 @@ dpi_packet(struct dpi_engine *eng, struct dpi_flow *f, const uint8_t *l3,
 	int64_t before = dpi_heap;
 	enum dpi_status st;
 
+	dpi_cur = eng;
 	st = dpi_packet1(eng, f, l3, l3len, ts_us, dir);
+	dpi_cur = NULL;
 	f->heap += dpi_heap - before;
 #ifdef DPI_NDPI_LINES_4_2
 	eng->stats.lines_fast += dpi_lines_fast;
@@ -1131,7 +1548,9 @@ dpi_stop(struct dpi_engine *eng, struct dpi_flow *f)
 
 	if (f->done)
 		return;
+	dpi_cur = eng;
 	(void)flow_finish(eng, f, &eng->stats.flows_stopped);
+	dpi_cur = NULL;
 	f->heap += dpi_heap - before;
 }
 

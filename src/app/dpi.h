@@ -46,6 +46,10 @@ struct dpi_config {
 	bool		 every_packet;	/* hand over even the TCP packets
 					   nDPI would only count (dpi.c);
 					   for comparisons */
+	bool		 no_memo;	/* ask nDPI's address and DGA
+					   look-ups every time, test all
+					   of a dissector's exclusions
+					   (dpi.c); for comparisons */
 };
 
 /* The protocols enabled when the config names none. */
@@ -66,6 +70,11 @@ struct dpi_stats {
 						   not handed over */
 	uint64_t	 lines_fast;		/* nDPI's line parses answered
 						   without its walk (no CR LF) */
+	uint64_t	 memo_ip;		/* address look-ups answered
+						   from the engine's slots */
+	uint64_t	 memo_dga;		/* DGA checks answered so */
+	uint64_t	 dispatch_single;	/* dispatches testing one
+						   exclusion bit a dissector */
 	uint64_t	 flows_detected;	/* DONE: nDPI is done */
 	uint64_t	 flows_packet_limit;	/* DONE: max_packets */
 	uint64_t	 flows_byte_limit;	/* DONE: byte budget */
@@ -102,6 +111,16 @@ void	dpi_get_stats(const struct dpi_engine *, struct dpi_stats *);
  */
 bool	dpi_lines_fast_built(void);
 uint64_t dpi_lines_fast_pending(void);
+/* Whether dpi.c's copies of nDPI 4.2's functions answer now (the
+ * module's layout seen on the running library), not nDPI's own. */
+bool	dpi_lines_live(void);
+/*
+ * For tests, on this thread: with no engine current, dispatch to the
+ * dissectors testing one exclusion bit each where the module's lists
+ * allow it (on) or all 512 (off, the default); the count of dispatches
+ * made the first way so far.
+ */
+uint64_t dpi_dispatch_single_test(bool on);
 
 /*
  * Bytes a flow costs when it starts: our struct plus nDPI's (688 in

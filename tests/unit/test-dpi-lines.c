@@ -4,7 +4,9 @@
  * and flow state, on crafted and random payloads (with and without CR
  * LF, short, absent, already parsed), both parsers must leave the
  * packet structure and the flow structure byte for byte the same; both
- * compares must give the same answer for every pair of masks tried.
+ * compares must give the same answer for every pair of masks tried;
+ * both dissector dispatches (ndpi_check_flow_func()) must call the same
+ * dissectors in the same order and leave the same flow.
  *
  * This test includes nDPI's headers with its module layout, as dpi.c
  * does (app/dpi-ndpi.h), to set up the packet the parser reads.  nDPI's
@@ -226,12 +228,262 @@ test_bitmask_compare_same(void **state)
 	}
 }
 
+/*
+ * The dispatch test: every dissector of a real module is replaced by
+ * one of DISP_NSTUBS stubs (chosen by the dissector's address, so some
+ * dissectors share one, as 4.2's TLS and DTLS share a function), which
+ * logs its call and then does what a script says: nothing, label the
+ * flow (first or second slot of the stack) or exclude a protocol.
+ */
+#define DISP_NSTUBS	16
+#define DISP_LOG_MAX	4096
+#define DISP_TRIALS	20000
+
+typedef void (*disp_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *);
+typedef u_int32_t (*flowfunc_fn)(struct ndpi_detection_module_struct *,
+    struct ndpi_flow_struct *, NDPI_SELECTION_BITMASK_PROTOCOL_SIZE *);
+
+static struct {
+	uint32_t	 script;	/* seed of the stubs' actions */
+	size_t		 n;
+	uint16_t	 log[DISP_LOG_MAX];
+} disp;
+
+static void
+disp_call(unsigned stub, struct ndpi_flow_struct *fl)
+{
+	uint32_t x = disp.script + (uint32_t)disp.n * 2654435761u;
+	uint32_t r;
+
+	if (x == 0)
+		x = 1;
+	r = rng(&x);
+	if (disp.n < DISP_LOG_MAX)
+		disp.log[disp.n] = (uint16_t)stub;
+	disp.n++;
+	switch (r % 10) {
+	case 0:
+		fl->detected_protocol_stack[0] = (uint16_t)(rng(&x) %
+		    NDPI_MAX_SUPPORTED_PROTOCOLS);
+		break;
+	case 1:
+		fl->detected_protocol_stack[1] = (uint16_t)(rng(&x) %
+		    NDPI_MAX_SUPPORTED_PROTOCOLS);
+		break;
+	case 2:
+	case 3:
+		NDPI_ADD_PROTOCOL_TO_BITMASK(fl->excluded_protocol_bitmask,
+		    rng(&x) % NDPI_MAX_SUPPORTED_PROTOCOLS);
+		break;
+	case 4:
+		/* As IMAP and POP do; HTTP, SSH and STUN set others. */
+		fl->guessed_protocol_id = rng(&x) % 2 ? 0 :
+		    (uint16_t)(rng(&x) % NDPI_MAX_SUPPORTED_PROTOCOLS);
+		break;
+	default:
+		break;
+	}
+}
+
+#define DISP_STUB(n)							\
+static void								\
+disp_stub##n(struct ndpi_detection_module_struct *m,			\
+    struct ndpi_flow_struct *fl)					\
+{									\
+	(void)m;							\
+	disp_call(n, fl);						\
+}
+DISP_STUB(0) DISP_STUB(1) DISP_STUB(2) DISP_STUB(3)
+DISP_STUB(4) DISP_STUB(5) DISP_STUB(6) DISP_STUB(7)
+DISP_STUB(8) DISP_STUB(9) DISP_STUB(10) DISP_STUB(11)
+DISP_STUB(12) DISP_STUB(13) DISP_STUB(14) DISP_STUB(15)
+
+static const disp_fn disp_stubs[DISP_NSTUBS] = {
+	disp_stub0, disp_stub1, disp_stub2, disp_stub3,
+	disp_stub4, disp_stub5, disp_stub6, disp_stub7,
+	disp_stub8, disp_stub9, disp_stub10, disp_stub11,
+	disp_stub12, disp_stub13, disp_stub14, disp_stub15,
+};
+
+static disp_fn
+disp_stub_for(disp_fn f)
+{
+	uintptr_t v;
+
+	if (f == NULL)
+		return NULL;
+	memcpy(&v, &f, sizeof(v));
+	return disp_stubs[(v >> 4) % DISP_NSTUBS];
+}
+
+static void
+disp_stub_buffer(struct ndpi_call_function_struct *cb, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cb[i].func = disp_stub_for(cb[i].func);
+}
+
+/* A guessed protocol or label: unknown, one with a dissector, one with
+ * sub-protocols, or any id. */
+static uint16_t
+disp_pick(const struct ndpi_detection_module_struct *m, uint32_t *x)
+{
+	uint32_t r = rng(x) % 4;
+	uint16_t id;
+	int tries;
+
+	if (r == 0)
+		return NDPI_PROTOCOL_UNKNOWN;
+	for (tries = 0; tries < 64; tries++) {
+		id = (uint16_t)(rng(x) % NDPI_MAX_SUPPORTED_PROTOCOLS);
+		if (r == 3 || (r == 1 && m->proto_defaults[id].func != NULL) ||
+		    (r == 2 && m->proto_defaults[id].subprotocol_count > 0))
+			return id;
+	}
+	return id;
+}
+
+/*
+ * dpi.c's ndpi_check_flow_func() against 4.2's own, from the same flow
+ * and packet: the same stubs called in the same order, the same count,
+ * the same flow after.
+ */
+static void
+test_dispatch_same_calls(void **state)
+{
+	NDPI_PROTOCOL_BITMASK all;
+	struct ndpi_detection_module_struct *m;
+	struct ndpi_flow_struct *fl0, *fl, *fl_real;
+	size_t flsz = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	static uint16_t log_real[DISP_LOG_MAX];
+	struct ndpi_tcphdr tcp;
+	struct ndpi_udphdr udp;
+	NDPI_SELECTION_BITMASK_PROTOCOL_SIZE sel, sel_real, sel_copy;
+	uint32_t x = 0x7f4a7c15u, kind;
+	u_int32_t n, n_real;
+	int one;
+	size_t i, nlog_real, called = 0, stopped = 0;
+	flowfunc_fn real;
+	void *sym;
+	int t;
+
+	(void)state;
+	lines_enable();
+	assert_true(dpi_lines_live());
+	sym = dlsym(RTLD_NEXT, "ndpi_check_flow_func");
+	assert_non_null(sym);
+	memcpy(&real, &sym, sizeof(real));
+	assert_true(real != ndpi_check_flow_func);
+
+	assert_non_null(m = ndpi_init_detection_module(ndpi_no_prefs));
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(m, &all);
+	ndpi_finalize_initialization(m);
+	disp_stub_buffer(m->callback_buffer, NDPI_MAX_SUPPORTED_PROTOCOLS + 1);
+	disp_stub_buffer(m->callback_buffer_tcp_payload,
+	    m->callback_buffer_size_tcp_payload);
+	disp_stub_buffer(m->callback_buffer_tcp_no_payload,
+	    m->callback_buffer_size_tcp_no_payload);
+	disp_stub_buffer(m->callback_buffer_udp, m->callback_buffer_size_udp);
+	disp_stub_buffer(m->callback_buffer_non_tcp_udp,
+	    m->callback_buffer_size_non_tcp_udp);
+	for (i = 0; i < NDPI_MAX_SUPPORTED_PROTOCOLS; i++)
+		m->proto_defaults[i].func =
+		    disp_stub_for(m->proto_defaults[i].func);
+
+	memset(&tcp, 0, sizeof(tcp));
+	memset(&udp, 0, sizeof(udp));
+	assert_non_null(fl0 = calloc(1, flsz));
+	assert_non_null(fl = calloc(1, flsz));
+	assert_non_null(fl_real = calloc(1, flsz));
+	for (t = 0; t < DISP_TRIALS; t++) {
+		memset(fl0, 0, flsz);
+		fl0->guessed_protocol_id = disp_pick(m, &x);
+		if (rng(&x) % 3 == 0)
+			fl0->detected_protocol_stack[0] = disp_pick(m, &x);
+		if (rng(&x) % 4 == 0)
+			fl0->detected_protocol_stack[1] = disp_pick(m, &x);
+		mask_random(&fl0->excluded_protocol_bitmask, &x);
+		if (rng(&x) % 2)
+			NDPI_BITMASK_RESET(fl0->excluded_protocol_bitmask);
+
+		/* The packet's kind, and its selection bits as 4.2's
+		 * ndpi_detection_process_packet() builds them. */
+		kind = rng(&x) % 5;
+		m->packet.tcp = kind <= 1 ? &tcp : NULL;
+		m->packet.udp = kind == 2 ? &udp : NULL;
+		m->packet.payload_packet_len = kind == 1 ? 0 :
+		    (uint16_t)(1 + rng(&x) % 1400);
+		sel = NDPI_SELECTION_BITMASK_PROTOCOL_COMPLETE_TRAFFIC |
+		    NDPI_SELECTION_BITMASK_PROTOCOL_IPV4_OR_IPV6;
+		sel |= rng(&x) % 4 == 0 ? NDPI_SELECTION_BITMASK_PROTOCOL_IPV6 :
+		    NDPI_SELECTION_BITMASK_PROTOCOL_IP;
+		if (kind <= 1)
+			sel |= NDPI_SELECTION_BITMASK_PROTOCOL_INT_TCP |
+			    NDPI_SELECTION_BITMASK_PROTOCOL_INT_TCP_OR_UDP;
+		if (kind == 2)
+			sel |= NDPI_SELECTION_BITMASK_PROTOCOL_INT_UDP |
+			    NDPI_SELECTION_BITMASK_PROTOCOL_INT_TCP_OR_UDP;
+		if (m->packet.payload_packet_len != 0)
+			sel |= NDPI_SELECTION_BITMASK_PROTOCOL_HAS_PAYLOAD;
+		if (rng(&x) % 8 != 0)
+			sel |= NDPI_SELECTION_BITMASK_PROTOCOL_NO_TCP_RETRANSMISSION;
+		if (kind == 4)
+			sel = rng(&x);
+		disp.script = rng(&x);
+
+		memcpy(fl_real, fl0, flsz);
+		disp.n = 0;
+		sel_real = sel;
+		n_real = real(m, fl_real, &sel_real);
+		nlog_real = disp.n;
+		memcpy(log_real, disp.log, sizeof(log_real));
+
+		/* The copy both ways: all 512 exclusion bits, and one
+		 * bit a dissector as an engine's module that passed the
+		 * check is dispatched. */
+		for (one = 0; one < 2; one++) {
+			(void)dpi_dispatch_single_test(one != 0);
+			memcpy(fl, fl0, flsz);
+			sel_copy = sel;
+			disp.n = 0;
+			n = ndpi_check_flow_func(m, fl, &sel_copy);
+			if (n != n_real || disp.n != nlog_real ||
+			    memcmp(disp.log, log_real,
+			    (nlog_real < DISP_LOG_MAX ? nlog_real :
+			    DISP_LOG_MAX) * sizeof(log_real[0])) != 0 ||
+			    memcmp(fl, fl_real, flsz) != 0 ||
+			    sel_copy != sel_real)
+				fail_msg("trial %d (%s): %u calls, %zu logged;"
+				    " 4.2: %u, %zu", t, one ? "one bit" :
+				    "all bits", n, disp.n, n_real, nlog_real);
+		}
+		(void)dpi_dispatch_single_test(false);
+		called += nlog_real > 0;
+		stopped += fl_real->detected_protocol_stack[0] !=
+		    fl0->detected_protocol_stack[0];
+	}
+	/* The trials reached the dissectors and their early stops, and
+	 * the one-bit way was taken. */
+	assert_true(dpi_dispatch_single_test(false) >= DISP_TRIALS);
+	assert_true(called > DISP_TRIALS / 4);
+	assert_true(stopped > DISP_TRIALS / 20);
+	free(fl_real);
+	free(fl);
+	free(fl0);
+	ndpi_exit_detection_module(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_same_state),
 		cmocka_unit_test(test_bitmask_compare_same),
+		cmocka_unit_test(test_dispatch_same_calls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1378,6 +1378,189 @@ test_dpi_bare_same_answers(void **state)
 	}
 }
 
+/* xorshift32 (Marsaglia 2003): repeatable, never 0. */
+static uint32_t
+rng(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * A DNS query (RFC 1035 4.1.1, 4.1.2): id, flags 0x0100 (RD), one
+ * question for name (dotted, labels under 64 bytes), type A, class IN.
+ */
+static size_t
+memo_dns_query(uint8_t *b, size_t cap, const char *name, uint16_t id)
+{
+	size_t n = 12, lab;
+	const char *p = name, *dot;
+
+	assert_true(strlen(name) + 18 <= cap);
+	memset(b, 0, 12);
+	put16(b, id);
+	put16(b + 2, 0x0100);
+	put16(b + 4, 1);
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		lab = dot != NULL ? (size_t)(dot - p) : strlen(p);
+		b[n++] = (uint8_t)lab;
+		memcpy(b + n, p, lab);
+		n += lab;
+		p += lab + (dot != NULL);
+	}
+	b[n++] = 0;
+	put16(b + n, 1);
+	put16(b + n + 2, 1);
+	return n + 4;
+}
+
+/* The two flows say the same: names, category and risks. */
+static void
+memo_same(struct dpi_flow *fa, struct dpi_flow *fb, size_t *dga)
+{
+	const char *ra[64], *rb[64];
+	size_t na, nb, k;
+
+	assert_true((dpi_ndpi_name(fa) == NULL) == (dpi_ndpi_name(fb) == NULL));
+	if (dpi_ndpi_name(fa) != NULL)
+		assert_string_equal(dpi_ndpi_name(fa), dpi_ndpi_name(fb));
+	assert_true((dpi_category(fa) == NULL) == (dpi_category(fb) == NULL));
+	if (dpi_category(fa) != NULL)
+		assert_string_equal(dpi_category(fa), dpi_category(fb));
+	na = dpi_risks(fa, ra, 64);
+	nb = dpi_risks(fb, rb, 64);
+	assert_int_equal(na, nb);
+	for (k = 0; k < na; k++) {
+		assert_string_equal(ra[k], rb[k]);
+		if (ra[k] != NULL && strstr(ra[k], "DGA") != NULL)
+			(*dga)++;
+	}
+}
+
+/*
+ * The engine's slots for nDPI's address guess and DGA check answer as
+ * nDPI does, and so does its dispatch testing one exclusion bit per
+ * dissector: flows between private and public addresses (some in nDPI's
+ * lists: Google, Facebook, Microsoft, Apple), with DNS queries, HTTP
+ * and TLS, names drawn from a small set so that they repeat, some of
+ * them DGA-like, and random bytes, through an engine with the slots and
+ * one without (no_memo); after every packet both flows say the same.
+ */
+static void
+test_dpi_memo_same_answers(void **state)
+{
+	static const uint32_t addrs[] = {
+		0x0a000002u, 0xc0a80105u,		/* private */
+		0x08080808u, 0x08080404u,		/* Google DNS */
+		0x1f0d4123u, 0x1f0d5823u,		/* Facebook */
+		0x0d6b0001u, 0x286c0a01u,		/* Microsoft */
+		0x11fdb0a1u, 0x5db8d822u,		/* Apple, other */
+	};
+	static const char *const names[] = {
+		"www.example.com", "pacs.hospital.example.org",
+		"bbcbedxhgjmdobdprmen.com", "qxzvkwpjrtbnmlhgfdsa.net",
+		"ckaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example",
+		"time.windows.com", "www.google.com", "update_x.example.com",
+		"a.b.c.d.e.f.g.example.com", "8.8.8.8",
+		"r2---sn-uxaxpu5ap5-2n5e.gvt1.com",
+		"thisnameislongerthanthesixtythreebytesthatthememokeepsaaaa.example.com",
+	};
+	static const uint16_t ports[] = { 53, 80, 443, 8080, 5000 };
+	struct dpi_config cfg;
+	struct dpi_engine *a, *b;
+	struct dpi_flow *fa, *fb;
+	struct dpi_stats sa, sb;
+	struct conv c;
+	struct pkt pk;
+	uint8_t pay[512];
+	char http[256];
+	uint32_t x = 0x6b43a9b5u;
+	size_t plen, dga_a = 0, dga_b = 0;
+	const char *name;
+	int n, i, dir;
+	char err[128] = "";
+
+	(void)state;
+	if (!dpi_lines_fast_built())
+		skip();
+	dpi_config_defaults(&cfg);
+	assert_non_null(a = dpi_engine_new(&cfg, err, sizeof(err)));
+	cfg.no_memo = true;
+	assert_non_null(b = dpi_engine_new(&cfg, err, sizeof(err)));
+	for (n = 0; n < 600; n++) {
+		uint16_t port = ports[rng(&x) % 5];
+
+		name = names[rng(&x) % (sizeof(names) / sizeof(names[0]))];
+		assert_non_null(fa = dpi_flow_new(a));
+		assert_non_null(fb = dpi_flow_new(b));
+		conv_init(&c, port == 53 || rng(&x) % 4 == 0 ? IPPROTO_UDP_ :
+		    IPPROTO_TCP_, (uint16_t)(30000 + rng(&x) % 2000), port);
+		c.ip[0] = addrs[rng(&x) % 2];
+		c.ip[1] = addrs[rng(&x) % (sizeof(addrs) / sizeof(addrs[0]))];
+		if (rng(&x) % 4 == 0) {		/* the public side first */
+			c.ip[0] = c.ip[1];
+			c.ip[1] = addrs[0];
+		}
+		if (c.proto == IPPROTO_TCP_) {
+			conv_pkt(&c, &pk, 0, TH_SYN, NULL, 0);
+			(void)dpi_packet(a, fa, pk.b, pk.len, c.ts_us, 0);
+			(void)dpi_packet(b, fb, pk.b, pk.len, c.ts_us, 0);
+			memo_same(fa, fb, &dga_a);
+		}
+		for (i = 0; i < 4; i++) {
+			dir = i % 2;
+			if (n % 3 == 2) {
+				/* Bytes nothing recognises: the dissectors
+				 * exclude themselves one by one. */
+				plen = 1 + rng(&x) % 300;
+				fill_random(pay, plen, &x);
+			} else if (port == 53 || c.proto == IPPROTO_UDP_) {
+				plen = memo_dns_query(pay, sizeof(pay), name,
+				    (uint16_t)n);
+				if (dir == 1)
+					pay[2] = 0x81;	/* QR: an answer */
+			} else if (port == 443 && dir == 0) {
+				memcpy(pay, tls_client_hello,
+				    sizeof(tls_client_hello));
+				plen = sizeof(tls_client_hello);
+			} else {
+				plen = (size_t)snprintf(http, sizeof(http),
+				    dir == 0 ? "GET / HTTP/1.1\r\nHost: %s\r\n"
+				    "\r\n" : "HTTP/1.1 200 OK\r\nServer: %s"
+				    "\r\n\r\n", name);
+				memcpy(pay, http, plen);
+			}
+			conv_pkt(&c, &pk, dir, c.proto == IPPROTO_TCP_ ?
+			    TH_ACK | TH_PSH : 0, pay, plen);
+			(void)dpi_packet(a, fa, pk.b, pk.len, c.ts_us, dir);
+			(void)dpi_packet(b, fb, pk.b, pk.len, c.ts_us, dir);
+			memo_same(fa, fb, &dga_b);
+		}
+		dpi_stop(a, fa);
+		dpi_stop(b, fb);
+		memo_same(fa, fb, &dga_a);
+		dpi_flow_free(fa);
+		dpi_flow_free(fb);
+	}
+	dpi_get_stats(a, &sa);
+	dpi_get_stats(b, &sb);
+	/* The slots answered, DGA names were found through them, and the
+	 * engine without slots asked nDPI every time. */
+	assert_true(sa.memo_ip > 100);
+	assert_true(sa.memo_dga > 20);
+	assert_true(dga_a + dga_b > 20);
+	assert_int_equal(sb.memo_ip, 0);
+	assert_int_equal(sb.memo_dga, 0);
+	/* One engine tested one exclusion bit a dissector, the other all. */
+	assert_true(sa.dispatch_single > 1000);
+	assert_int_equal(sb.dispatch_single, 0);
+	dpi_engine_free(a);
+	dpi_engine_free(b);
+}
+
 /*
  * With a dissector enabled that takes TCP without payload and is not
  * vetted (Steam here), every packet goes to nDPI.
@@ -1634,6 +1817,7 @@ main(void)
 		cmocka_unit_test(test_dpi_bare_not_fed),
 		cmocka_unit_test(test_dpi_bare_same_answers),
 		cmocka_unit_test(test_dpi_bare_unvetted),
+		cmocka_unit_test(test_dpi_memo_same_answers),
 		cmocka_unit_test(test_dpi_exclude_ftp),
 		cmocka_unit_test(test_dpi_lines_fast),
 		cmocka_unit_test(test_dpi_unknown_protocol_name),
