@@ -655,25 +655,66 @@ worker_enqueue_barrier(struct worker *w, uint64_t seq)
 	worker_push(w);
 }
 
+/* The packet batches, spare and being filled (no thread reads them). */
+static void
+worker_free_batches(struct worker *w)
+{
+	struct batch *b, *next;
+
+	for (b = w->spare; b != NULL; b = next) {
+		next = b->next;
+		free(b->buf);
+		free(b);
+	}
+	w->spare = NULL;
+	if (w->cur != NULL) {
+		free(w->cur->buf);
+		free(w->cur);
+		w->cur = NULL;
+	}
+}
+
+/*
+ * Every flow has ended and its events are the brain's: what only flows
+ * and packets used goes now, before the brain applies the end's events
+ * (the run's peak).  The packet batches, the application layer (nDPI's
+ * module and its trees) and the room of the device event queue were
+ * 20 MB of the bench capture's peak with two workers.  The flow table
+ * stays: its counters and peaks are read for the last stats.
+ */
+static void
+worker_release(struct worker *w)
+{
+	worker_free_batches(w);
+	if (flow_table_active(w->ft) == 0) {
+		/* worker_free() ends no flow that would need it. */
+		app_engine_free(w->app);
+		w->app = NULL;
+	}
+	if (w->bq.n == 0) {
+		free(w->bq.ev);
+		w->bq.ev = NULL;
+		w->bq.cap = 0;
+	}
+}
+
 void
 worker_finish(struct worker *w)
 {
 	if (w->threaded && !w->running) {
 		/* Its thread never started: end its flows here. */
 		w->threaded = false;
-		free(w->cur != NULL ? w->cur->buf : NULL);
-		free(w->cur);
-		w->cur = NULL;
+		worker_free_batches(w);
 	}
-	if (!w->threaded) {
+	if (w->threaded) {
+		(void)rec_reserve(w, REC_FLUSH, 0, 0);
+		worker_push(w);
+		pthread_join(w->thread, NULL);
+		w->running = false;
+		w->threaded = false;
+	} else
 		worker_end_flows(w);
-		return;
-	}
-	(void)rec_reserve(w, REC_FLUSH, 0, 0);
-	worker_push(w);
-	pthread_join(w->thread, NULL);
-	w->running = false;
-	w->threaded = false;
+	worker_release(w);
 }
 
 uint64_t
@@ -716,8 +757,6 @@ worker_set_detect(struct worker *w, const struct detect_engine *de)
 void
 worker_free(struct worker *w)
 {
-	struct batch *b, *next;
-
 	if (w == NULL)
 		return;
 	flow_table_free(w->ft);		/* ends flows: uses w->app */
@@ -727,15 +766,7 @@ worker_free(struct worker *w)
 		jsonw_free(w->ajw);
 		free(w->ajw);
 	}
-	for (b = w->spare; b != NULL; b = next) {
-		next = b->next;
-		free(b->buf);
-		free(b);
-	}
-	if (w->cur != NULL) {
-		free(w->cur->buf);
-		free(w->cur);
-	}
+	worker_free_batches(w);
 	record_writer_free(&w->rw);
 	brain_queue_free(&w->bq);
 	pthread_mutex_destroy(&w->lock);

@@ -164,7 +164,8 @@ void		 worker_set_detect(struct worker *,
  */
 uint64_t	 worker_pending(struct worker *);
 uint64_t	 worker_progress(struct worker *);
-/* End all flows, stop and join the thread. */
+/* End all flows, stop and join the thread; free what only flows and
+ * packets used (the packet batches, the application layer). */
 void		 worker_finish(struct worker *);
 void		 worker_free(struct worker *);
 
