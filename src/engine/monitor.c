@@ -1477,6 +1477,14 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 
 	for (i = 0; i < mon->nworkers; i++)
 		worker_finish(mon->workers[i]);
+#ifdef __GLIBC__
+	/*
+	 * The flows' memory is free now, but glibc keeps it, and with a
+	 * worker's arena of its own the brain's thread cannot reuse it
+	 * while it applies the end's events: give it back first.
+	 */
+	(void)malloc_trim(0);
+#endif
 	for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {
 		uint64_t n = 0;
 		size_t k;
