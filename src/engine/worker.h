@@ -37,7 +37,7 @@
 #include "util/events.h"
 
 #define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
-#define WORKER_QUEUE_LEN	8		/* batches in flight */
+#define WORKER_QUEUE_LEN	4		/* batches in flight */
 /* Batches that may hold references: queued, being run, spare. */
 #define WORKER_REF_RING		16
 
