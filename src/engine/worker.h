@@ -94,7 +94,9 @@ struct worker {
 	pthread_t		 thread;
 	bool			 threaded;
 	bool			 running;	/* its thread was started */
-	struct flow_table	*ft;
+	struct flow_table	*ft;		/* NULL once finished */
+	/* Its memuse and peak when worker_finish() freed it. */
+	uint64_t		 ft_memuse, ft_memuse_peak;
 	struct app_engine	*app;
 	struct detect_thread	*dt;		/* NULL: no rules */
 	struct jsonw		*ajw;		/* alert members being rendered */
@@ -165,7 +167,8 @@ void		 worker_set_detect(struct worker *,
 uint64_t	 worker_pending(struct worker *);
 uint64_t	 worker_progress(struct worker *);
 /* End all flows, stop and join the thread; free what only flows and
- * packets used (the packet batches, the application layer). */
+ * packets used (the packet batches, the application layer, the flow
+ * table). */
 void		 worker_finish(struct worker *);
 void		 worker_free(struct worker *);
 

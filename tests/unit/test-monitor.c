@@ -148,7 +148,8 @@ test_monitor_job_threads(void **state)
  * used (the packet batches, the application layer with nDPI's module,
  * the room of the device event queue) before the brain applies the
  * end's events, the run's peak, and not in monitor_free() after it.
- * The counters the last stats record reads stay.
+ * The flow table goes too; the figures the last stats record reads
+ * from it stay.
  */
 static void
 test_monitor_finish_releases(void **state)
@@ -187,6 +188,8 @@ test_monitor_finish_releases(void **state)
 			struct worker *w = mon.workers[i];
 
 			assert_int_equal(worker_flow_active(w), 0);
+			assert_null(w->ft);
+			assert_true(worker_flow_memuse_peak(w) > 0);
 			assert_null(w->app);
 			assert_null(w->spare);
 			assert_null(w->cur);
