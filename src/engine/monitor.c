@@ -334,6 +334,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 
 	oc.test_mode = opts->test_mode;
 	oc.block = !opts->live;
+	oc.queue_batches = opts->live ? 0 : OUTPUT_OFFLINE_QUEUE;
 	oc.localtime = cfg->ts_localtime;
 	oc.hygiene = cfg->hygiene;
 	if (strcmp(cfg->sensor_name, CONFIG_SENSOR_AUTO) != 0)
