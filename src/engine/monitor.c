@@ -1477,6 +1477,8 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	uint64_t ts;
 
 	for (i = 0; i < mon->nworkers; i++)
+		worker_finish_begin(mon->workers[i]);
+	for (i = 0; i < mon->nworkers; i++)
 		worker_finish(mon->workers[i]);
 #ifdef __GLIBC__
 	/*

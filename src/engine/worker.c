@@ -447,6 +447,8 @@ worker_set_brain(struct worker *w, struct brain *b)
 	w->setup.brain = b;
 }
 
+static void	worker_release(struct worker *);
+
 static void *
 worker_main(void *arg)
 {
@@ -491,6 +493,8 @@ worker_main(void *arg)
 		pthread_cond_signal(&w->cv_space);
 		pthread_mutex_unlock(&w->lock);
 	}
+	/* On its own thread, beside the other workers and the brain. */
+	worker_release(w);
 	return NULL;
 }
 
@@ -676,16 +680,16 @@ worker_free_batches(struct worker *w)
 
 /*
  * Every flow has ended and its events are the brain's: what only flows
- * and packets used goes now, before the brain applies the end's events
- * (the run's peak).  The packet batches, the application layer (nDPI's
- * module and its trees), the flow table's buckets and the room of the
- * device event queue were 29 MB of the bench capture's peak with two
- * workers.  The table's figures the last stats record reads are kept.
+ * used goes now, before the brain applies the end's events (the run's
+ * peak).  The application layer (nDPI's module and its trees), the
+ * flow table's buckets and the room of the device event queue, with
+ * the packet batches (worker_finish()), were 29 MB of the bench
+ * capture's peak with two workers.  The table's figures the last stats
+ * record reads are kept.
  */
 static void
 worker_release(struct worker *w)
 {
-	worker_free_batches(w);
 	if (w->bq.n == 0) {
 		free(w->bq.ev);
 		w->bq.ev = NULL;
@@ -704,6 +708,16 @@ worker_release(struct worker *w)
 }
 
 void
+worker_finish_begin(struct worker *w)
+{
+	if (!w->threaded || !w->running || w->flushed)
+		return;
+	(void)rec_reserve(w, REC_FLUSH, 0, 0);
+	worker_push(w);
+	w->flushed = true;
+}
+
+void
 worker_finish(struct worker *w)
 {
 	if (w->threaded && !w->running) {
@@ -712,14 +726,15 @@ worker_finish(struct worker *w)
 		worker_free_batches(w);
 	}
 	if (w->threaded) {
-		(void)rec_reserve(w, REC_FLUSH, 0, 0);
-		worker_push(w);
-		pthread_join(w->thread, NULL);
+		worker_finish_begin(w);
+		pthread_join(w->thread, NULL);	/* released what it could */
 		w->running = false;
 		w->threaded = false;
-	} else if (w->ft != NULL)
+	} else if (w->ft != NULL) {
 		worker_end_flows(w);
-	worker_release(w);
+		worker_release(w);
+	}
+	worker_free_batches(w);
 }
 
 uint64_t

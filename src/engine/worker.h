@@ -94,6 +94,7 @@ struct worker {
 	pthread_t		 thread;
 	bool			 threaded;
 	bool			 running;	/* its thread was started */
+	bool			 flushed;	/* it was told to end */
 	struct flow_table	*ft;		/* NULL once finished */
 	/* Its memuse and peak when worker_finish() freed it. */
 	uint64_t		 ft_memuse, ft_memuse_peak;
@@ -170,6 +171,9 @@ uint64_t	 worker_progress(struct worker *);
  * packets used (the packet batches, the application layer, the flow
  * table). */
 void		 worker_finish(struct worker *);
+/* Tell a worker's thread to end its flows, and do not wait: the
+ * workers end theirs at once, then worker_finish() waits. */
+void		 worker_finish_begin(struct worker *);
 void		 worker_free(struct worker *);
 
 uint64_t	 worker_flow_active(struct worker *);
