@@ -45,7 +45,7 @@
  */
 #define MONITOR_PART_PKTS	16384
 #define MONITOR_POLL_MS		100		/* live: longest wait */
-#define MONITOR_RELEASE_STEP	(4u << 20)	/* mapped file bytes */
+#define MONITOR_RELEASE_STEP	(1u << 20)	/* mapped file bytes */
 #define MONITOR_FANOUT_BURST	1024		/* packets per dispatch */
 
 static double
