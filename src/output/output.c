@@ -36,6 +36,7 @@
 #define OUTPUT_MAX_SINKS	8
 #define OUTPUT_HEAD_MAX		4096	/* the EVE head and "host" */
 #define OUTPUT_MAX_SIGS		256	/* signatures counted by name */
+#define OUTPUT_SPARES		16	/* batches kept for reuse, at most */
 
 struct output {
 	struct output_config cfg;
@@ -399,7 +400,8 @@ batch_free(struct output *o, struct record_batch *b)
 
 /*
  * Under the lock: keep a standard batch for reuse while the spares and
- * the queue are below its bound, free the rest.  A new batch is made
+ * the queue are below its bound and the spares fewer than OUTPUT_SPARES
+ * (after a live burst, 256 would stay for good), free the rest.  A new batch is made
  * only when there is no spare, so the batches in the queue, the spares
  * and those the producers fill are never more than the bound and one
  * a producer.
@@ -407,7 +409,7 @@ batch_free(struct output *o, struct record_batch *b)
 static void
 batch_put_locked(struct output *o, struct record_batch *b)
 {
-	if (b->size == OUTPUT_BATCH_SIZE &&
+	if (b->size == OUTPUT_BATCH_SIZE && o->nspare < OUTPUT_SPARES &&
 	    o->nspare + o->nqueued < o->cfg.queue_batches) {
 		b->next = o->spare;
 		o->spare = b;
