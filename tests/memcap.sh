@@ -18,7 +18,7 @@
 #     cap bounds the resident size.  The device inventory is off here:
 #     its own tables are bounded by devices.max-devices, not flow.memcap.
 #     The packet and record queues have bounds of their own (5 MiB a
-#     worker, 272 batches of 64 KiB), reported as queue_memuse_peak and
+#     worker, 67 batches of 64 KiB), reported as queue_memuse_peak and
 #     checked against them: they fill when their threads are starved (a
 #     loaded machine), so the resident-size checks allow what they held.
 #  4. 2,000 TCP flows one after the other, each sending 4 KB that nothing
@@ -184,10 +184,11 @@ else
 	check "syn flood at 16mb: resident size at most 1.5 caps over (and the queues' $qkib KiB)" \
 	    test $((rss - base)) -le $((16 * 1024 * 3 / 2 + qkib))
 fi
-# One worker: 10 packet batches of 512 KiB; records: 256 queued, 16
-# spare, one per producer (worker, brain, monitor) of 64 KiB.
+# One worker: 10 packet batches of 512 KiB; records (reading a file):
+# 64 queued, being written or spare, one per producer (worker, brain,
+# monitor) of 64 KiB.
 check "syn flood: the queues within their bounds ($qpeak bytes)" \
-    test "$qpeak" -gt 0 -a "$qpeak" -le $((10 * 524352 + 275 * 65600))
+    test "$qpeak" -gt 0 -a "$qpeak" -le $((10 * 524352 + 67 * 65600))
 
 # 4 and 5. Closed flows give nDPI's state back, and their parser's.
 # closed NAME WHAT GENARGS...: 2000 flows that close, at most 2 KB a

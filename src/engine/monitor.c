@@ -45,7 +45,7 @@
  */
 #define MONITOR_PART_PKTS	16384
 #define MONITOR_POLL_MS		100		/* live: longest wait */
-#define MONITOR_RELEASE_STEP	(4u << 20)	/* mapped file bytes */
+#define MONITOR_RELEASE_STEP	(1u << 20)	/* mapped file bytes */
 #define MONITOR_FANOUT_BURST	1024		/* packets per dispatch */
 
 static double
@@ -334,6 +334,7 @@ monitor_init(struct monitor *mon, const struct config *cfg,
 
 	oc.test_mode = opts->test_mode;
 	oc.block = !opts->live;
+	oc.queue_batches = opts->live ? 0 : OUTPUT_OFFLINE_QUEUE;
 	oc.localtime = cfg->ts_localtime;
 	oc.hygiene = cfg->hygiene;
 	if (strcmp(cfg->sensor_name, CONFIG_SENSOR_AUTO) != 0)
@@ -1476,7 +1477,17 @@ monitor_finish(struct monitor *mon, struct monitor_summary *s)
 	uint64_t ts;
 
 	for (i = 0; i < mon->nworkers; i++)
+		worker_finish_begin(mon->workers[i]);
+	for (i = 0; i < mon->nworkers; i++)
 		worker_finish(mon->workers[i]);
+#ifdef __GLIBC__
+	/*
+	 * The flows' memory is free now, but glibc keeps it, and with a
+	 * worker's arena of its own the brain's thread cannot reuse it
+	 * while it applies the end's events: give it back first.
+	 */
+	(void)malloc_trim(0);
+#endif
 	for (i = 0; mon->fanout != NULL && i < mon->nworkers; i++) {
 		uint64_t n = 0;
 		size_t k;

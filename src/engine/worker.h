@@ -37,7 +37,10 @@
 #include "util/events.h"
 
 #define WORKER_BATCH_SIZE	(512u << 10)	/* bytes per batch */
-#define WORKER_QUEUE_LEN	8		/* batches in flight */
+/* Batches in flight: 4 would save about 10 MB of the capture file's
+ * pages when reading files, but halve what a live capture thread can
+ * hand a slow worker before it waits (review of mem14, M1). */
+#define WORKER_QUEUE_LEN	8
 /* Batches that may hold references: queued, being run, spare. */
 #define WORKER_REF_RING		16
 
@@ -94,7 +97,10 @@ struct worker {
 	pthread_t		 thread;
 	bool			 threaded;
 	bool			 running;	/* its thread was started */
-	struct flow_table	*ft;
+	bool			 flushed;	/* it was told to end */
+	struct flow_table	*ft;		/* NULL once finished */
+	/* Its memuse and peak when worker_finish() freed it. */
+	uint64_t		 ft_memuse, ft_memuse_peak;
 	struct app_engine	*app;
 	struct detect_thread	*dt;		/* NULL: no rules */
 	struct jsonw		*ajw;		/* alert members being rendered */
@@ -164,8 +170,13 @@ void		 worker_set_detect(struct worker *,
  */
 uint64_t	 worker_pending(struct worker *);
 uint64_t	 worker_progress(struct worker *);
-/* End all flows, stop and join the thread. */
+/* End all flows, stop and join the thread; free what only flows and
+ * packets used (the packet batches, the application layer, the flow
+ * table). */
 void		 worker_finish(struct worker *);
+/* Tell a worker's thread to end its flows, and do not wait: the
+ * workers end theirs at once, then worker_finish() waits. */
+void		 worker_finish_begin(struct worker *);
 void		 worker_free(struct worker *);
 
 uint64_t	 worker_flow_active(struct worker *);

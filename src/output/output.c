@@ -3,8 +3,11 @@
  * sinks.
  *
  * Producers fill batches of records (record.c) and hand each whole
- * batch over here.  The queue holds at most queue_batches batches; when
- * it is full a producer either waits (offline: every record of a file
+ * batch over here.  The queue holds at most queue_batches batches,
+ * counted until the thread has written them and taken them back, and
+ * keeps as many for reuse as the queue has room for; so the batches
+ * never take more than queue_batches and one a producer.  When the
+ * queue is full a producer either waits (offline: every record of a file
  * must come out, and the reader can simply go slower) or drops the
  * batch and its records are counted as lost (live: the capture must
  * never wait for a disk or a collector).  The thread takes every queued
@@ -33,7 +36,7 @@
 #define OUTPUT_MAX_SINKS	8
 #define OUTPUT_HEAD_MAX		4096	/* the EVE head and "host" */
 #define OUTPUT_MAX_SIGS		256	/* signatures counted by name */
-#define OUTPUT_SPARE_BATCHES	16	/* kept for reuse */
+#define OUTPUT_SPARES		16	/* batches kept for reuse, at most */
 
 struct output {
 	struct output_config cfg;
@@ -46,7 +49,7 @@ struct output {
 	pthread_cond_t	 cv_work;	/* a batch or a request is queued */
 	pthread_cond_t	 cv_space;	/* the queue has room */
 	struct record_batch *head, *tail;	/* queued */
-	uint32_t	 nqueued;
+	uint32_t	 nqueued;	/* queued or being written */
 	struct record_batch *spare;
 	uint32_t	 nspare;
 	bool		 stop;
@@ -395,11 +398,19 @@ batch_free(struct output *o, struct record_batch *b)
 	free(b);
 }
 
-/* Under the lock: keep a standard batch for reuse, free the rest. */
+/*
+ * Under the lock: keep a standard batch for reuse while the spares and
+ * the queue are below its bound and the spares fewer than OUTPUT_SPARES
+ * (after a live burst, 256 would stay for good), free the rest.  A new batch is made
+ * only when there is no spare, so the batches in the queue, the spares
+ * and those the producers fill are never more than the bound and one
+ * a producer.
+ */
 static void
 batch_put_locked(struct output *o, struct record_batch *b)
 {
-	if (b->size == OUTPUT_BATCH_SIZE && o->nspare < OUTPUT_SPARE_BATCHES) {
+	if (b->size == OUTPUT_BATCH_SIZE && o->nspare < OUTPUT_SPARES &&
+	    o->nspare + o->nqueued < o->cfg.queue_batches) {
 		b->next = o->spare;
 		o->spare = b;
 		o->nspare++;
@@ -681,7 +692,6 @@ output_main(void *arg)
 			pthread_cond_wait(&o->cv_work, &o->lock);
 		list = o->head;
 		o->head = o->tail = NULL;
-		o->nqueued = 0;
 		flush = o->flush_req;
 		reopen = o->reopen_req;
 		stop = o->stop;
@@ -691,11 +701,18 @@ output_main(void *arg)
 			free(iface);
 			iface = o->iface != NULL ? xstrdup(o->iface) : NULL;
 		}
-		pthread_cond_broadcast(&o->cv_space);
 		pthread_mutex_unlock(&o->lock);
 
-		for (b = list; b != NULL; b = b->next)
+		/* Each batch leaves the queue once it is written. */
+		for (b = list; b != NULL; b = next) {
+			next = b->next;
 			output_run_batch(o, b, iface);
+			pthread_mutex_lock(&o->lock);
+			o->nqueued--;
+			batch_put_locked(o, b);
+			pthread_cond_broadcast(&o->cv_space);
+			pthread_mutex_unlock(&o->lock);
+		}
 		if (reopen) {
 			size_t i;
 
@@ -706,10 +723,6 @@ output_main(void *arg)
 		output_note_errors(o);
 
 		pthread_mutex_lock(&o->lock);
-		for (b = list; b != NULL; b = next) {
-			next = b->next;
-			batch_put_locked(o, b);
-		}
 		idle = o->head == NULL;
 		if ((idle || flush) && !(stop && idle)) {
 			pthread_mutex_unlock(&o->lock);

@@ -22,6 +22,9 @@
 
 #define OUTPUT_BATCH_SIZE	(64u << 10)	/* bytes a producer fills */
 #define OUTPUT_DEFAULT_QUEUE	256		/* batches in flight: 16 MiB */
+/* Offline, producers wait instead of dropping: a quarter is enough to
+ * keep the output thread busy. */
+#define OUTPUT_OFFLINE_QUEUE	64		/* 4 MiB */
 
 /*
  * Alert hygiene (alert-hygiene in wardwatch.yaml): alerts of one
@@ -54,7 +57,9 @@ struct output_hygiene {
 struct output_config {
 	bool		 test_mode;	/* keep records, write them sorted */
 	bool		 block;		/* producers wait when the queue is full */
-	uint32_t	 queue_batches;	/* 0: OUTPUT_DEFAULT_QUEUE */
+	/* Batches queued or being written (0: OUTPUT_DEFAULT_QUEUE);
+	 * spares are kept for reuse up to it, less what is queued. */
+	uint32_t	 queue_batches;
 	bool		 localtime;	/* timestamps in local time */
 	const char	*host;		/* "host" of every record, or NULL */
 	/*

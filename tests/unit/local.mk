@@ -187,12 +187,13 @@ TESTS += tests/inventory.sh tests/tls-ja3.sh
 EXTRA_DIST += tests/inventory.sh tests/tls-ja3.sh
 
 # The output stage against failing targets; write(2) and ftruncate(2)
-# are wrapped so the test can make them misbehave.
+# are wrapped so the test can make them misbehave, pthread_cond_wait so
+# it can see a producer wait for room.
 UNIT_TESTS += tests/unit/test-output
 tests_unit_test_output_SOURCES = tests/unit/test-output.c
 tests_unit_test_output_LDADD = $(WW_UNIT_LIBS)
 tests_unit_test_output_LDFLAGS = $(AM_LDFLAGS) \
-	-Wl,--wrap=write -Wl,--wrap=ftruncate
+	-Wl,--wrap=write -Wl,--wrap=ftruncate -Wl,--wrap=pthread_cond_wait
 
 # Thread start failures; pthread_create is wrapped to fail on demand.
 UNIT_TESTS += tests/unit/test-monitor

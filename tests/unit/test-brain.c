@@ -876,6 +876,67 @@ test_brain_thread_same_records(void **state)
 }
 
 /*
+ * A worker's queue at least half full is handed over as it is (the
+ * worker starts a new one, so it does not keep a burst's room beside
+ * the handover); a sparse one is copied and the worker keeps its array.
+ * Either way the brain applies the same events: the same records as a
+ * brain fed on one thread.
+ */
+static void
+feed_many(struct brain_queue *q, unsigned n, unsigned from)
+{
+	char ip[32], host[32];
+	unsigned i;
+
+	for (i = from; i < from + n; i++) {
+		snprintf(ip, sizeof(ip), "10.30.%u.%u", i / 200, 10 + i % 200);
+		snprintf(host, sizeof(host), "HOST-%u", i);
+		evidence(q, 1 * SEC + i, 30, NULL, ip, "hostname.dhcp", host);
+	}
+}
+
+static void
+test_brain_handover_whole(void **state)
+{
+	struct fix *one, *two;
+	struct brain_queue qa = { 0 }, qb = { 0 };
+
+	(void)state;
+	one = fix_new(NULL, 1);
+	feed_many(&qa, 600, 0);
+	brain_sync(one->b, 0, 2 * SEC, &qa);
+	feed_many(&qa, 10, 600);
+	brain_sync(one->b, 0, 3 * SEC, &qa);
+	brain_sync(one->b, 0, UINT64_MAX, &qa);
+	brain_finish(one->b, 6 * SEC);
+
+	two = fix_new(NULL, 1);
+	assert_int_equal(brain_start(two->b, true), 0);
+	feed_many(&qb, 600, 0);
+	assert_int_equal(qb.cap, 1024);
+	brain_sync(two->b, 0, 2 * SEC, &qb);
+	assert_int_equal(qb.n, 0);
+	assert_null(qb.ev);		/* went over whole */
+	assert_int_equal(qb.cap, 0);
+	feed_many(&qb, 10, 600);
+	brain_sync(two->b, 0, 3 * SEC, &qb);
+	assert_int_equal(qb.n, 0);
+	assert_non_null(qb.ev);		/* copied: kept */
+	assert_int_equal(qb.cap, 256);
+	brain_sync(two->b, 0, UINT64_MAX, &qb);
+	brain_quiesce(two->b);
+	brain_finish(two->b, 6 * SEC);
+	out_sync(&one->out);
+	out_sync(&two->out);
+	assert_non_null(one->out.buf);
+	assert_string_equal(one->out.buf, two->out.buf);
+	brain_queue_free(&qa);
+	brain_queue_free(&qb);
+	fix_free(one);
+	fix_free(two);
+}
+
+/*
  * A device found by MAC is remembered (brain_find_mac()'s slots): once
  * it is evicted and freed, its MAC must make a new device, not find
  * the old one.  A table of 16: X, then 15 others, then a newcomer with
@@ -2708,6 +2769,7 @@ main(void)
 		cmocka_unit_test(test_server_seen_from_other_vlan),
 		cmocka_unit_test(test_worker_split_invariance),
 		cmocka_unit_test(test_brain_thread_same_records),
+		cmocka_unit_test(test_brain_handover_whole),
 		cmocka_unit_test(test_brain_order_events),
 		cmocka_unit_test(test_brain_memo_evicted),
 		cmocka_unit_test(test_brain_evict_wants),

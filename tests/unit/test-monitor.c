@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,8 +20,10 @@
 
 #include <cmocka.h>
 
+#include "device/brain.h"
 #include "engine/config.h"
 #include "engine/monitor.h"
+#include "engine/worker.h"
 
 int	__real_pthread_create(pthread_t *, const pthread_attr_t *,
 	    void *(*)(void *), void *);
@@ -184,6 +187,67 @@ test_monitor_brain_fails(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/*
+ * Once a run has finished, every flow has ended and its device events
+ * are the brain's: monitor_finish() frees what only flows and packets
+ * used (the packet batches, the application layer with nDPI's module,
+ * the room of the device event queue) before the brain applies the
+ * end's events, the run's peak, and not in monitor_free() after it.
+ * The flow table goes too; the figures the last stats record reads
+ * from it stay.
+ */
+static void
+test_monitor_finish_releases(void **state)
+{
+	char dir[] = "/tmp/ww-monitor-XXXXXX", cmd[64], path[1200];
+	const char *top = getenv("top_srcdir");
+	struct monitor_summary sum;
+	struct monitor_opts mo;
+	struct monitor mon;
+	struct config cfg;
+	char *files[1];
+	uint32_t i, nw;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/pcaps/ward.pcap",
+	    top != NULL ? top : ".");
+	files[0] = path;
+	assert_non_null(mkdtemp(dir));
+	for (nw = 1; nw <= 2; nw++) {
+		three_workers(&cfg, &mo, dir);
+		mo.workers = nw;
+		calls = 0;
+		fail_at = 0;
+		assert_int_equal(monitor_init(&mon, &cfg, &mo), 0);
+		assert_int_equal(monitor_start(&mon), 0);
+		assert_int_equal(monitor_run_offline(&mon, files, 1), 0);
+		for (i = 0; i < mon.nworkers; i++) {
+			assert_non_null(mon.workers[i]->app);
+			if (nw > 1)
+				assert_true(atomic_load(
+				    &mon.workers[i]->nbatches) > 0);
+		}
+		assert_int_equal(monitor_finish(&mon, &sum), 0);
+		assert_true(sum.flows > 0);
+		for (i = 0; i < mon.nworkers; i++) {
+			struct worker *w = mon.workers[i];
+
+			assert_int_equal(worker_flow_active(w), 0);
+			assert_null(w->ft);
+			assert_true(worker_flow_memuse_peak(w) > 0);
+			assert_null(w->app);
+			assert_null(w->spare);
+			assert_null(w->cur);
+			assert_null(w->bq.ev);
+			assert_int_equal(w->bq.cap, 0);
+		}
+		monitor_free(&mon);
+		config_free(&cfg);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -191,6 +255,7 @@ main(void)
 		cmocka_unit_test(test_monitor_thread_start_fails),
 		cmocka_unit_test(test_monitor_job_threads),
 		cmocka_unit_test(test_monitor_brain_fails),
+		cmocka_unit_test(test_monitor_finish_releases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,9 +13,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +43,36 @@ ssize_t	__real_write(int, const void *, size_t);
 int	__real_ftruncate(int, off_t);
 ssize_t	__wrap_write(int, const void *, size_t);
 int	__wrap_ftruncate(int, off_t);
+int	__real_pthread_cond_wait(pthread_cond_t *, pthread_mutex_t *);
+int	__wrap_pthread_cond_wait(pthread_cond_t *, pthread_mutex_t *);
+
+/*
+ * The queue's bound (test_output_queue_bound): while gate is on, every
+ * write(2) of the output thread waits until the producer (the thread
+ * 'producer') waits for room or is done.
+ */
+static struct {
+	_Atomic bool	 on;
+	pthread_t	 producer;
+	_Atomic bool	 waiting;	/* the producer waits for room */
+	_Atomic bool	 done;
+	_Atomic unsigned gated;		/* writes that waited */
+} gate;
+
+int
+__wrap_pthread_cond_wait(pthread_cond_t *cv, pthread_mutex_t *m)
+{
+	bool mine = atomic_load(&gate.on) &&
+	    pthread_equal(pthread_self(), gate.producer);
+	int rc;
+
+	if (mine)
+		atomic_store(&gate.waiting, true);
+	rc = __real_pthread_cond_wait(cv, m);
+	if (mine)
+		atomic_store(&gate.waiting, false);
+	return rc;
+}
 
 static struct {
 	bool	 on;
@@ -56,6 +89,12 @@ static struct {
 ssize_t
 __wrap_write(int fd, const void *buf, size_t n)
 {
+	if (atomic_load(&gate.on) && fd > 2 &&
+	    !pthread_equal(pthread_self(), gate.producer)) {
+		atomic_fetch_add(&gate.gated, 1);
+		while (!atomic_load(&gate.waiting) && !atomic_load(&gate.done))
+			sched_yield();
+	}
 	if (!fake.on || fd <= 2 || (fake.target != -1 && fd != fake.target))
 		return __real_write(fd, buf, n);
 	fake.calls++;
@@ -248,6 +287,52 @@ test_output_file_whole(void **state)
 	assert_true(c.in_order);
 	assert_false(c.tail);
 	assert_int_equal(stage_committed(o), 3000);
+	assert_int_equal(stage_lost(o), 0);
+	output_free(o);
+}
+
+/*
+ * The queue's bound holds while the output thread writes: a queue of
+ * 4 batches and one producer never have more than 5 batches at once,
+ * however far behind the thread is.  Every write(2) of the thread waits
+ * until the producer waits for room, so the producer fills all it can
+ * while the thread holds what it took (which the bound once forgot:
+ * the thread took every queued batch at once and the producer queued
+ * as many again, twice the bound).  Nothing is lost: offline, the
+ * producer waits.
+ */
+static void
+test_output_queue_bound(void **state)
+{
+	struct record_writer w;
+	struct output *o;
+	struct content c;
+	uint64_t most;
+
+	(void)state;
+	memset(&gate, 0, sizeof(gate));
+	gate.producer = pthread_self();
+	atomic_store(&gate.on, true);
+	o = stage_new("eve.json", true, true, 4);
+	record_writer_init(&w, o);
+	commit_n(&w, 10000, 1000, 0);	/* 10 MB: 160 batches */
+	record_flush(&w);
+	atomic_store(&gate.done, true);
+	assert_int_equal(output_close(o), 0);
+	atomic_store(&gate.on, false);
+	record_writer_free(&w);
+	most = output_queue_memuse_peak(o);
+	print_message("# %u writes waited; batches at most %" PRIu64
+	    " bytes\n", atomic_load(&gate.gated), most);
+	assert_true(atomic_load(&gate.gated) > 10);
+	assert_true(most >= 4 * (OUTPUT_BATCH_SIZE +
+	    sizeof(struct record_batch)));
+	assert_true(most <= 5 * (OUTPUT_BATCH_SIZE +
+	    sizeof(struct record_batch)));
+	read_back("eve.json", &c);
+	assert_int_equal(c.lines, 10000);
+	assert_int_equal(c.whole, 10000);
+	assert_true(c.in_order);
 	assert_int_equal(stage_lost(o), 0);
 	output_free(o);
 }
@@ -653,6 +738,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_output_broken_line_not_glued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_queue_bound,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_live_queue_full,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_reopen,
