@@ -5,8 +5,8 @@
  * Producers fill batches of records (record.c) and hand each whole
  * batch over here.  The queue holds at most queue_batches batches,
  * counted until the thread has written them and taken them back, and
- * keeps as many for reuse as the queue has room for; so the batches
- * never take more than queue_batches and one a producer.  When the
+ * keeps up to OUTPUT_SPARES for reuse while the queue has room; so the
+ * batches never take more than queue_batches and one a producer.  When the
  * queue is full a producer either waits (offline: every record of a file
  * must come out, and the reader can simply go slower) or drops the
  * batch and its records are counted as lost (live: the capture must
@@ -401,10 +401,10 @@ batch_free(struct output *o, struct record_batch *b)
 /*
  * Under the lock: keep a standard batch for reuse while the spares and
  * the queue are below its bound and the spares fewer than OUTPUT_SPARES
- * (after a live burst, 256 would stay for good), free the rest.  A new batch is made
- * only when there is no spare, so the batches in the queue, the spares
- * and those the producers fill are never more than the bound and one
- * a producer.
+ * (after a live burst, 256 would stay for good), free the rest.  A new
+ * batch is made only when there is no spare, so the batches in the
+ * queue, the spares and those the producers fill are never more than
+ * the bound and one a producer.
  */
 static void
 batch_put_locked(struct output *o, struct record_batch *b)
