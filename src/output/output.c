@@ -6,9 +6,9 @@
  * batch over here.  The queue holds at most queue_batches batches,
  * counted until the thread has written them and taken them back, and
  * keeps up to OUTPUT_SPARES for reuse while the queue has room; so the
- * batches never take more than queue_batches and one a producer.  When the
- * queue is full a producer either waits (offline: every record of a file
- * must come out, and the reader can simply go slower) or drops the
+ * batches never take more than queue_batches and one a producer.  When
+ * the queue is full a producer either waits (offline: every record of a
+ * file must come out, and the reader can simply go slower) or drops the
  * batch and its records are counted as lost (live: the capture must
  * never wait for a disk or a collector).  The thread takes every queued
  * batch at once, formats each record's EVE line once and hands it to
