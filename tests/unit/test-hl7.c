@@ -918,6 +918,25 @@ test_hl7_ids(void **state)
 	fx_free(&fx);
 }
 
+/* msg (n bytes), in one MLLP frame, to the parser in direction dir:
+ * parsed whole. */
+static void
+feed_framed(struct fixture *fx, int dir, const char *msg, size_t n)
+{
+	struct app_result r;
+	char *buf;
+
+	assert_non_null(buf = malloc(n + 3));
+	buf[0] = 0x0b;
+	memcpy(buf + 1, msg, n);
+	buf[n + 1] = 0x1c;
+	buf[n + 2] = 0x0d;
+	r = hl7_parser.parse(fx->st, &fx->ctx, dir ? APP_DIR_TOCLIENT :
+	    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
+	assert_int_equal(r.status, PARSE_OK);
+	free(buf);
+}
+
 /*
  * msg (n bytes) in an MLLP frame to fx's parser, direction dir: its
  * facts, the next captured, must be those it parses to alone (k names
@@ -928,22 +947,12 @@ feed_as_alone(struct fixture *fx, int dir, const char *msg, size_t n,
     unsigned k)
 {
 	struct hl7_facts *want;
-	struct app_result r;
 	struct app_ctx ref;
 	unsigned at = fx->cap->n;
-	char *buf;
 
 	want = calloc(1, sizeof(*want));
-	buf = malloc(n + 3);
 	assert_non_null(want);
-	assert_non_null(buf);
-	buf[0] = 0x0b;
-	memcpy(buf + 1, msg, n);
-	buf[n + 1] = 0x1c;
-	buf[n + 2] = 0x0d;
-	r = hl7_parser.parse(fx->st, &fx->ctx, dir ? APP_DIR_TOCLIENT :
-	    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
-	assert_int_equal(r.status, PARSE_OK);
+	feed_framed(fx, dir, msg, n);
 	assert_int_equal(fx->cap->n, at + 1);
 	memset(&ref, 0, sizeof(ref));
 	assert_int_equal(hl7_parse_message((const uint8_t *)msg, n,
@@ -951,7 +960,6 @@ feed_as_alone(struct fixture *fx, int dir, const char *msg, size_t n,
 	facts_copy(want, want);
 	if (memcmp(want, &fx->cap->f[at], sizeof(*want)) != 0)
 		fail_msg("message %u: facts differ from its own", k);
-	free(buf);
 	free(want);
 }
 
@@ -2087,19 +2095,7 @@ on_fact_eve(struct app_ctx *ctx, enum app_proto proto, int dir,
 static void
 kept_feed(struct fixture *fx, int dir, const char *msg)
 {
-	size_t n = strlen(msg);
-	struct app_result r;
-	char *buf;
-
-	assert_non_null(buf = malloc(n + 3));
-	buf[0] = 0x0b;
-	memcpy(buf + 1, msg, n);
-	buf[n + 1] = 0x1c;
-	buf[n + 2] = 0x0d;
-	r = hl7_parser.parse(fx->st, &fx->ctx, dir ? APP_DIR_TOCLIENT :
-	    APP_DIR_TOSERVER, (const uint8_t *)buf, n + 3);
-	assert_int_equal(r.status, PARSE_OK);
-	free(buf);
+	feed_framed(fx, dir, msg, strlen(msg));
 }
 
 /* An ORU with nobx OBX segments of distinct codes, each with a device
